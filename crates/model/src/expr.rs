@@ -1,0 +1,168 @@
+//! Attribute and property values as written: literals or references to
+//! properties (`${name}`, `${secure::name}`, `#[p('name')]`, `#[p('secure::name')]`).
+
+use serde::Serialize;
+
+use crate::location::Location;
+
+/// A value as written in a file, with where it was written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Value {
+    pub raw: String,
+    pub location: Location,
+}
+
+impl Value {
+    pub fn new(raw: impl Into<String>, location: Location) -> Self {
+        Value {
+            raw: raw.into(),
+            location,
+        }
+    }
+
+    /// The property references in the value, in order.
+    pub fn placeholders(&self) -> Vec<Placeholder> {
+        placeholders(&self.raw)
+    }
+
+    /// True when the value is written in clear: no placeholder, no DataWeave
+    /// expression, not an encrypted `![...]` value.
+    pub fn is_literal(&self) -> bool {
+        let v = self.raw.trim();
+        !v.contains("${") && !v.starts_with("#[") && !v.starts_with("![")
+    }
+}
+
+/// One reference to a property inside a value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Placeholder {
+    /// The property name without the `secure::` prefix.
+    pub name: String,
+    /// Written as `secure::name`: only secure-properties files are searched.
+    pub secure: bool,
+    /// Byte range of the whole reference in the raw value.
+    pub start: usize,
+    pub end: usize,
+}
+
+fn split_secure(name: &str) -> (String, bool) {
+    let name = name.trim();
+    match name.strip_prefix("secure::") {
+        Some(rest) => (rest.trim().to_string(), true),
+        None => (name.to_string(), false),
+    }
+}
+
+/// Finds `${name}` and `p('name')` / `Mule::p("name")` references. Nested and
+/// defaulted forms (`${a:default}`) keep the name before `:` unless it is the
+/// `secure::` prefix.
+pub fn placeholders(raw: &str) -> Vec<Placeholder> {
+    let mut out = Vec::new();
+    let bytes = raw.as_bytes();
+    let mut i = 0;
+    while i + 1 < bytes.len() {
+        if bytes[i] == b'$' && bytes[i + 1] == b'{' {
+            if let Some(close) = raw[i + 2..].find('}') {
+                let inner = &raw[i + 2..i + 2 + close];
+                let (name, secure) = split_secure(inner);
+                // `${name:default}`: strip the default (but not `secure::`).
+                let name = match name.find(':') {
+                    Some(colon) => name[..colon].to_string(),
+                    None => name,
+                };
+                if !name.is_empty() {
+                    out.push(Placeholder {
+                        name,
+                        secure,
+                        start: i,
+                        end: i + 2 + close + 1,
+                    });
+                }
+                i += 2 + close + 1;
+                continue;
+            }
+            break;
+        }
+        i += 1;
+    }
+    if raw.contains("#[") {
+        out.extend(dataweave_p_calls(raw));
+    }
+    out.sort_by_key(|p| p.start);
+    out
+}
+
+/// `p('x')`, `p("x")`, `Mule::p('x')` inside a `#[...]` DataWeave expression.
+fn dataweave_p_calls(raw: &str) -> Vec<Placeholder> {
+    let mut out = Vec::new();
+    let mut search = 0;
+    while let Some(pos) = raw[search..].find("p(") {
+        let at = search + pos;
+        search = at + 2;
+        let before = raw[..at].chars().last();
+        if matches!(before, Some(c) if c.is_ascii_alphanumeric() || c == '_') {
+            continue;
+        }
+        let rest = raw[at + 2..].trim_start();
+        let Some(quote) = rest.chars().next().filter(|c| *c == '\'' || *c == '"') else {
+            continue;
+        };
+        let body = &rest[1..];
+        let Some(close) = body.find(quote) else {
+            continue;
+        };
+        let (name, secure) = split_secure(&body[..close]);
+        let start = if raw[..at].ends_with("Mule::") {
+            at - "Mule::".len()
+        } else {
+            at
+        };
+        let end = raw[at..].find(')').map(|e| at + e + 1).unwrap_or(raw.len());
+        out.push(Placeholder {
+            name,
+            secure,
+            start,
+            end,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(raw: &str) -> Vec<(String, bool)> {
+        placeholders(raw)
+            .into_iter()
+            .map(|p| (p.name, p.secure))
+            .collect()
+    }
+
+    #[test]
+    fn dollar_placeholders() {
+        assert_eq!(names("${sfdc.username}"), vec![("sfdc.username".into(), false)]);
+        assert_eq!(names("${secure::sfdc.password}"), vec![("sfdc.password".into(), true)]);
+        assert_eq!(
+            names("https://${host}:${port}/x"),
+            vec![("host".into(), false), ("port".into(), false)]
+        );
+        assert_eq!(names("${port:8081}"), vec![("port".into(), false)]);
+    }
+
+    #[test]
+    fn dataweave_p() {
+        assert_eq!(names("#[p('sfdc.user')]"), vec![("sfdc.user".into(), false)]);
+        assert_eq!(names("#[Mule::p(\"secure::a.b\")]"), vec![("a.b".into(), true)]);
+        assert_eq!(names("#[vars.p('x')]").len(), 1);
+        assert!(names("#[up('x')]").is_empty());
+    }
+
+    #[test]
+    fn literal_detection() {
+        let loc = Location::file("f");
+        assert!(Value::new("Tiger1", loc.clone()).is_literal());
+        assert!(!Value::new("${x}", loc.clone()).is_literal());
+        assert!(!Value::new("![abc]", loc).is_literal());
+    }
+}

@@ -1,0 +1,155 @@
+use serde::Serialize;
+
+use crate::location::Location;
+use crate::rule_meta::{Practice, RuleMeta, Severity};
+
+/// Another location that explains a finding: the property file line that
+/// holds the value, the other apps that share a user, the profile that grants
+/// a permission.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Related {
+    pub path: String,
+    pub line: u32,
+    pub message: String,
+}
+
+impl Related {
+    pub fn new(loc: &Location, message: impl Into<String>) -> Self {
+        Related {
+            path: loc.path.clone(),
+            line: loc.line,
+            message: message.into(),
+        }
+    }
+}
+
+/// One problem found by one rule. Rules fill everything but `fingerprint`,
+/// `snippet` and `suppressed`, which the engine adds.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub name: &'static str,
+    pub practice: Practice,
+    pub severity: Severity,
+    pub message: String,
+    pub location: Location,
+    /// The Salesforce username (or principal) involved, when known.
+    pub identity: Option<String>,
+    /// Environments (from property file names) the finding applies to.
+    pub environments: Vec<String>,
+    pub related: Vec<Related>,
+    /// What to change, in the user's own syntax (Mule XML, YAML, Setup path).
+    pub fix: String,
+    /// Stable id of what is wrong, independent of line numbers: rules give a
+    /// key naming the thing (element, attribute, property); the engine hashes
+    /// it with the rule and path.
+    #[serde(skip)]
+    pub fingerprint_key: String,
+    pub fingerprint: String,
+    /// The source line, with secrets masked (added by the engine).
+    pub snippet: Option<String>,
+}
+
+impl Finding {
+    pub fn new(meta: &'static RuleMeta, location: Location, message: impl Into<String>) -> Self {
+        Finding {
+            rule: meta.id,
+            name: meta.name,
+            practice: meta.practice,
+            severity: meta.default_severity,
+            message: message.into(),
+            location,
+            identity: None,
+            environments: Vec::new(),
+            related: Vec::new(),
+            fix: String::new(),
+            fingerprint_key: String::new(),
+            fingerprint: String::new(),
+            snippet: None,
+        }
+    }
+
+    pub fn severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+
+    pub fn identity(mut self, identity: impl Into<String>) -> Self {
+        self.identity = Some(identity.into());
+        self
+    }
+
+    pub fn maybe_identity(mut self, identity: Option<String>) -> Self {
+        self.identity = identity;
+        self
+    }
+
+    pub fn environments(mut self, envs: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.environments = envs.into_iter().map(Into::into).collect();
+        self
+    }
+
+    pub fn related(mut self, related: Related) -> Self {
+        if !self.related.contains(&related) {
+            self.related.push(related);
+        }
+        self
+    }
+
+    pub fn fix(mut self, fix: impl Into<String>) -> Self {
+        self.fix = fix.into();
+        self
+    }
+
+    /// Sets the line-independent key the fingerprint is made from.
+    pub fn key(mut self, key: impl Into<String>) -> Self {
+        self.fingerprint_key = key.into();
+        self
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DiagnosticLevel {
+    Error,
+    Warning,
+}
+
+/// A problem with the input itself (broken XML, unreadable file, a suppression
+/// without a reason). The scan goes on; reports list diagnostics beside findings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub level: DiagnosticLevel,
+    /// Short stable code, e.g. `xml-syntax`, `not-utf8`, `unreadable`.
+    pub code: &'static str,
+    pub path: String,
+    pub line: Option<u32>,
+    pub column: Option<u32>,
+    pub message: String,
+}
+
+impl Diagnostic {
+    pub fn error(code: &'static str, path: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            level: DiagnosticLevel::Error,
+            code,
+            path: path.into(),
+            line: None,
+            column: None,
+            message: message.into(),
+        }
+    }
+
+    pub fn warning(code: &'static str, path: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            level: DiagnosticLevel::Warning,
+            ..Diagnostic::error(code, path, message)
+        }
+    }
+
+    pub fn at(mut self, line: u32, column: u32) -> Self {
+        self.line = Some(line);
+        self.column = Some(column);
+        self
+    }
+}

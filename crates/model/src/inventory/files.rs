@@ -1,0 +1,88 @@
+use serde::Serialize;
+
+use crate::location::Location;
+
+/// Facts the text reader found in one file (any text file, in an app or not).
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct TextFileFacts {
+    pub path: String,
+    pub tokens: Vec<TokenCandidate>,
+    pub private_keys: Vec<PrivateKeyBlock>,
+    /// `name=value` definitions that configure a runtime: `-Dname=value` in
+    /// scripts, launch files and `.mvn/*.config`, `<name>value</name>` in a
+    /// pom's `<properties>`, `export NAME=value`.
+    pub assignments: Vec<Assignment>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TokenKind {
+    /// `00D...!...`: an org id, `!`, and a session/access token.
+    AccessToken,
+    /// `5Aep861...`: an OAuth refresh token.
+    RefreshToken,
+    /// `3MVG9...`: a connected app consumer key (not secret alone; secret
+    /// together with a consumer secret).
+    ConsumerKey,
+}
+
+/// A string shaped like a Salesforce credential. `value` is the secret itself:
+/// it never leaves the process except masked.
+#[derive(Debug, Clone, Serialize)]
+pub struct TokenCandidate {
+    pub kind: TokenKind,
+    #[serde(skip)]
+    pub value: String,
+    pub location: Location,
+}
+
+/// `-----BEGIN ... PRIVATE KEY-----` in a text file.
+#[derive(Debug, Clone, Serialize)]
+pub struct PrivateKeyBlock {
+    /// The PEM label, e.g. `RSA PRIVATE KEY`, `ENCRYPTED PRIVATE KEY`.
+    pub label: String,
+    pub encrypted: bool,
+    pub location: Location,
+}
+
+/// A `name=value` definition outside property files.
+#[derive(Debug, Clone, Serialize)]
+pub struct Assignment {
+    pub name: String,
+    #[serde(skip)]
+    pub value: String,
+    /// The name holds a secret or an encryption key (vocabulary of `vocab`).
+    pub secret: bool,
+    pub location: Location,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum KeyMaterialKind {
+    /// A PEM file holding a private key.
+    PemPrivateKey,
+    Jks,
+    Pkcs12,
+    /// `.keystore` and other binary keystores of unknown type.
+    Keystore,
+}
+
+/// A private key or keystore file committed to the repository.
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyMaterial {
+    pub kind: KeyMaterialKind,
+    pub location: Location,
+    /// For PEM keys: whether the key is encrypted. Keystores are always
+    /// password-protected, so `None`.
+    pub encrypted: Option<bool>,
+    pub size: u64,
+}
+
+/// An `intguard-ignore IG102: reason` comment.
+#[derive(Debug, Clone, Serialize)]
+pub struct InlineSuppression {
+    pub location: Location,
+    /// Rule ids or names; empty means every rule.
+    pub rules: Vec<String>,
+    pub reason: Option<String>,
+}

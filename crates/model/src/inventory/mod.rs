@@ -1,0 +1,80 @@
+//! The Inventory: one normalized model of everything the readers saw, whatever
+//! the source. Every item carries its provenance (a [`Location`]).
+//!
+//! [`Location`]: crate::Location
+
+mod files;
+mod identity;
+mod mule;
+mod resolve;
+
+pub use files::*;
+pub use identity::*;
+pub use mule::*;
+pub use resolve::*;
+
+use serde::Serialize;
+
+use crate::finding::Diagnostic;
+
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Inventory {
+    /// The paths the scan started from, as given.
+    pub roots: Vec<String>,
+    pub apps: Vec<MuleApp>,
+    /// Facts found in any text file, inside an app or not (tokens, key blocks,
+    /// `-Dname=value` definitions). Only files with at least one fact.
+    pub text_files: Vec<TextFileFacts>,
+    /// Private keys and keystores committed to the repository.
+    pub key_material: Vec<KeyMaterial>,
+    /// `intguard-ignore` comments, wherever they were written.
+    pub suppressions: Vec<InlineSuppression>,
+    /// What the user told intguard about identities (config file mapping).
+    pub identity_hints: Vec<IdentityHint>,
+    pub stats: ScanStats,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Default, Clone, Copy, Serialize)]
+pub struct ScanStats {
+    pub files: u64,
+    pub bytes: u64,
+}
+
+impl Inventory {
+    /// Every secret value the readers saw, for the engine's output redactor.
+    pub fn known_secrets(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for app in &self.apps {
+            app.collect_secrets(&mut out);
+        }
+        for file in &self.text_files {
+            out.extend(file.tokens.iter().map(|t| t.value.clone()));
+            out.extend(
+                file.assignments
+                    .iter()
+                    .filter(|a| a.secret)
+                    .map(|a| a.value.clone()),
+            );
+        }
+        out
+    }
+
+    /// All apps' connections with their app, in a stable order.
+    pub fn connections(&self) -> impl Iterator<Item = (&MuleApp, &SalesforceConnection)> {
+        self.apps
+            .iter()
+            .flat_map(|app| app.salesforce_connections.iter().map(move |c| (app, c)))
+    }
+
+    pub fn app_by_name(&self, name: &str) -> Option<&MuleApp> {
+        self.apps.iter().find(|a| a.name == name)
+    }
+
+    /// The identity hint for a username, if the config named it.
+    pub fn identity_hint(&self, username: &str) -> Option<&IdentityHint> {
+        self.identity_hints
+            .iter()
+            .find(|h| h.username.eq_ignore_ascii_case(username))
+    }
+}

@@ -1,0 +1,377 @@
+use serde::Serialize;
+
+use crate::expr::Value;
+use crate::location::Location;
+use crate::vocab;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum MuleRuntime {
+    #[serde(rename = "mule3")]
+    Mule3,
+    #[serde(rename = "mule4")]
+    Mule4,
+}
+
+/// One Mule application (Mule 4: `mule-artifact.json` / pom packaging
+/// `mule-application`; Mule 3: `mule-project.xml`).
+#[derive(Debug, Clone, Serialize)]
+pub struct MuleApp {
+    pub name: String,
+    /// The app's folder, as a display path.
+    pub root: String,
+    pub runtime: MuleRuntime,
+    /// `mule-artifact.json` or `mule-project.xml`.
+    pub descriptor: Option<Location>,
+    /// `secureProperties` of mule-artifact.json; `None` when the file or the
+    /// field is absent.
+    pub declared_secure_properties: Option<Vec<String>>,
+    pub xml_files: Vec<String>,
+    pub salesforce_connections: Vec<SalesforceConnection>,
+    pub secure_property_configs: Vec<SecurePropertiesConfig>,
+    pub property_imports: Vec<PropertyImport>,
+    pub global_properties: Vec<GlobalProperty>,
+    pub tls_contexts: Vec<TlsContext>,
+    pub http_listeners: Vec<HttpListener>,
+    pub http_requests: Vec<HttpRequester>,
+    /// Every XML attribute whose name carries a secret (vocab), wherever it is.
+    pub secret_attributes: Vec<XmlAttribute>,
+    /// XML attributes holding URLs (`url`, `tokenEndpoint`, `address`, ... or any
+    /// value with `://`).
+    pub url_attributes: Vec<XmlAttribute>,
+    pub property_files: Vec<PropertyFile>,
+    pub operations: Vec<SalesforceOperation>,
+    /// Environments found in property file names (`dev`, `prod`, ...), sorted;
+    /// empty when the app has no per-environment files.
+    pub environments: Vec<String>,
+    /// `mule.env` / `env` default given by a global-property, if any.
+    pub default_environment: Option<String>,
+}
+
+impl MuleApp {
+    pub fn new(name: impl Into<String>, root: impl Into<String>, runtime: MuleRuntime) -> Self {
+        MuleApp {
+            name: name.into(),
+            root: root.into(),
+            runtime,
+            descriptor: None,
+            declared_secure_properties: None,
+            xml_files: Vec::new(),
+            salesforce_connections: Vec::new(),
+            secure_property_configs: Vec::new(),
+            property_imports: Vec::new(),
+            global_properties: Vec::new(),
+            tls_contexts: Vec::new(),
+            http_listeners: Vec::new(),
+            http_requests: Vec::new(),
+            secret_attributes: Vec::new(),
+            url_attributes: Vec::new(),
+            property_files: Vec::new(),
+            operations: Vec::new(),
+            environments: Vec::new(),
+            default_environment: None,
+        }
+    }
+
+    /// The environments to resolve properties for: those found in file names,
+    /// or a single unnamed one.
+    pub fn resolution_environments(&self) -> Vec<Option<&str>> {
+        if self.environments.is_empty() {
+            vec![None]
+        } else {
+            self.environments.iter().map(|e| Some(e.as_str())).collect()
+        }
+    }
+
+    pub fn tls_context(&self, name: &str) -> Option<&TlsContext> {
+        self.tls_contexts
+            .iter()
+            .find(|t| t.name.as_deref() == Some(name))
+    }
+
+    /// True when the path lies in the app's test sources (MUnit).
+    pub fn is_test_path(&self, path: &str) -> bool {
+        path.contains("/src/test/")
+    }
+
+    pub(crate) fn collect_secrets(&self, out: &mut Vec<String>) {
+        out.extend(
+            self.secret_attributes
+                .iter()
+                .filter(|a| a.value.is_literal())
+                .map(|a| a.value.raw.clone()),
+        );
+        for file in &self.property_files {
+            out.extend(
+                file.entries
+                    .iter()
+                    .filter(|e| vocab::is_secret_name(&e.key) || vocab::is_encryption_key_name(&e.key))
+                    .map(|e| e.value.clone()),
+            );
+        }
+        for gp in &self.global_properties {
+            if vocab::is_secret_name(&gp.name) || vocab::is_encryption_key_name(&gp.name) {
+                out.push(gp.value.raw.clone());
+            }
+        }
+        for config in &self.secure_property_configs {
+            if let Some(key) = &config.key {
+                if key.is_literal() {
+                    out.push(key.raw.clone());
+                }
+            }
+        }
+    }
+}
+
+/// An XML attribute: element, name and value (with the attribute's own position).
+#[derive(Debug, Clone, Serialize)]
+pub struct XmlAttribute {
+    /// Qualified element name as written, e.g. `salesforce:basic-connection`.
+    pub element: String,
+    /// `name` attribute of the element or of its nearest named ancestor, to
+    /// tell the reader which global config this is.
+    pub owner: Option<String>,
+    pub name: String,
+    pub value: Value,
+}
+
+/// How a Salesforce connection authenticates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AuthClass {
+    /// Username + password (+ security token): SOAP login or the OAuth
+    /// username-password flow.
+    Password,
+    /// JWT or SAML bearer with a certificate.
+    Certificate,
+    /// OAuth client credentials (a client secret; runs as a configured user).
+    ClientSecret,
+    /// Authorization-code flow for a named human user, not an integration user.
+    NamedUser,
+    Unknown,
+}
+
+/// A Salesforce connector configuration (Mule 4 `salesforce:sfdc-config` with
+/// its `salesforce:*-connection` child; Mule 3 `sfdc:config*`).
+#[derive(Debug, Clone, Serialize)]
+pub struct SalesforceConnection {
+    /// The config's `name`.
+    pub config_name: String,
+    /// The connection element as written: `salesforce:basic-connection`,
+    /// `sfdc:config`, ...
+    pub element: String,
+    pub runtime: MuleRuntime,
+    pub auth: AuthClass,
+    /// Location of the connection element.
+    pub location: Location,
+    /// All attributes of the connection element.
+    pub attributes: Vec<XmlAttribute>,
+    /// A nested `tls:context` (connector 9.7+): a key-store in it is the client
+    /// certificate for mutual TLS.
+    pub tls_context: Option<TlsContext>,
+}
+
+impl SalesforceConnection {
+    pub fn attr(&self, name: &str) -> Option<&Value> {
+        self.attributes
+            .iter()
+            .find(|a| a.name.eq_ignore_ascii_case(name))
+            .map(|a| &a.value)
+    }
+
+    /// The attribute that names the Salesforce user: `username`, or the JWT/SAML
+    /// `principal`, or the client-credentials run-as user if given.
+    pub fn username(&self) -> Option<&Value> {
+        self.attr("username")
+            .or_else(|| self.attr("principal"))
+            .or_else(|| self.attr("resourceOwnerId"))
+    }
+
+    /// The URLs the connection talks to for login or API calls.
+    pub fn endpoint_attributes(&self) -> impl Iterator<Item = &XmlAttribute> {
+        const URL_ATTRS: &[&str] = &[
+            "url",
+            "tokenEndpoint",
+            "tokenUrl",
+            "audienceUrl",
+            "serviceEndpoint",
+            "authorizationUrl",
+            "accessTokenUrl",
+        ];
+        self.attributes
+            .iter()
+            .filter(|a| URL_ATTRS.iter().any(|u| u.eq_ignore_ascii_case(&a.name)))
+    }
+}
+
+/// `secure-properties:config` (Mule 4) or `secure-property-placeholder:config`
+/// (Mule 3).
+#[derive(Debug, Clone, Serialize)]
+pub struct SecurePropertiesConfig {
+    pub name: Option<String>,
+    pub element: String,
+    pub location: Location,
+    pub key: Option<Value>,
+    /// `file` (Mule 4) or `location` (Mule 3).
+    pub file: Option<Value>,
+    /// `algorithm` / `encryptionAlgorithm`; default AES.
+    pub algorithm: Option<Value>,
+    /// `mode` / `encryptionMode`; default CBC.
+    pub mode: Option<Value>,
+    /// `useRandomIVs`; default false.
+    pub use_random_ivs: Option<Value>,
+}
+
+impl SecurePropertiesConfig {
+    pub fn algorithm_name(&self) -> &str {
+        self.algorithm.as_ref().map(|v| v.raw.trim()).unwrap_or("AES")
+    }
+
+    pub fn mode_name(&self) -> &str {
+        self.mode.as_ref().map(|v| v.raw.trim()).unwrap_or("CBC")
+    }
+
+    pub fn random_ivs(&self) -> bool {
+        self.use_random_ivs
+            .as_ref()
+            .is_some_and(|v| v.raw.trim().eq_ignore_ascii_case("true"))
+    }
+}
+
+/// An element that loads property files: `configuration-properties`,
+/// `secure-properties:config`, Mule 3 `context:property-placeholder`.
+#[derive(Debug, Clone, Serialize)]
+pub struct PropertyImport {
+    pub element: String,
+    /// The file (or comma-separated locations) attribute as written.
+    pub file: Value,
+    pub secure: bool,
+}
+
+/// `<global-property name value/>`.
+#[derive(Debug, Clone, Serialize)]
+pub struct GlobalProperty {
+    pub name: String,
+    pub value: Value,
+    pub location: Location,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Store {
+    /// `tls:key-store` or `tls:trust-store`.
+    pub element: String,
+    pub location: Location,
+    pub attributes: Vec<XmlAttribute>,
+}
+
+impl Store {
+    pub fn attr(&self, name: &str) -> Option<&Value> {
+        self.attributes
+            .iter()
+            .find(|a| a.name.eq_ignore_ascii_case(name))
+            .map(|a| &a.value)
+    }
+}
+
+/// `tls:context`, global or nested.
+#[derive(Debug, Clone, Serialize)]
+pub struct TlsContext {
+    pub name: Option<String>,
+    pub location: Location,
+    pub enabled_protocols: Option<Value>,
+    pub trust_store: Option<Store>,
+    pub key_store: Option<Store>,
+}
+
+/// `http:listener-config` with its `http:listener-connection`.
+#[derive(Debug, Clone, Serialize)]
+pub struct HttpListener {
+    pub config_name: String,
+    /// Location of the connection element (or of the config if it has none).
+    pub location: Location,
+    pub protocol: Option<Value>,
+    pub host: Option<Value>,
+    pub port: Option<Value>,
+    pub tls_context_ref: Option<String>,
+    pub tls_context: Option<TlsContext>,
+}
+
+/// `http:request-config` with its `http:request-connection`.
+#[derive(Debug, Clone, Serialize)]
+pub struct HttpRequester {
+    pub config_name: String,
+    pub location: Location,
+    pub protocol: Option<Value>,
+    pub host: Option<Value>,
+    pub port: Option<Value>,
+    pub base_path: Option<Value>,
+    pub tls_context_ref: Option<String>,
+    pub tls_context: Option<TlsContext>,
+    /// An `http:authentication` child (basic, digest, ntlm, oauth client
+    /// credentials ...): the request carries credentials.
+    pub authentication: Option<HttpAuthentication>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HttpAuthentication {
+    pub element: String,
+    pub location: Location,
+    pub attributes: Vec<XmlAttribute>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PropertyFormat {
+    Yaml,
+    Properties,
+}
+
+/// A property file of the app, with what the reader learnt of how Mule loads it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PropertyFile {
+    pub path: String,
+    pub format: PropertyFormat,
+    /// The environment this file is for, when its name was matched by an
+    /// import with `${mule.env}` / `${env}` in it. `None`: every environment.
+    pub environment: Option<String>,
+    /// Loaded by a secure-properties config (`${secure::...}` reads it).
+    pub secure: bool,
+    /// Matched by some import. Files nobody imports are still audited, but do
+    /// not take part in resolution.
+    pub loaded: bool,
+    pub entries: Vec<PropertyEntry>,
+}
+
+/// One key of a property file (YAML keys flattened with dots).
+#[derive(Debug, Clone, Serialize)]
+pub struct PropertyEntry {
+    pub key: String,
+    /// The value as written (quotes removed). May be a secret: never output.
+    #[serde(skip)]
+    pub value: String,
+    /// Location of the key.
+    pub location: Location,
+}
+
+impl PropertyEntry {
+    /// `![base64]` value: encrypted with the secure-properties key.
+    pub fn encrypted_payload(&self) -> Option<&str> {
+        let v = self.value.trim();
+        v.strip_prefix("![")?.strip_suffix(']')
+    }
+}
+
+/// A Salesforce operation or source: what an app does in Salesforce.
+#[derive(Debug, Clone, Serialize)]
+pub struct SalesforceOperation {
+    /// Element as written, e.g. `salesforce:query`, `sfdc:upsert`.
+    pub element: String,
+    pub config_ref: Option<String>,
+    /// `type` / `objectType` / `sObjectType`.
+    pub object_type: Option<String>,
+    /// SOQL text (query child, `query` attribute; `dsql:` prefix removed).
+    pub soql: Option<String>,
+    /// Bulk `operation` attribute, when present.
+    pub bulk_operation: Option<String>,
+    pub location: Location,
+}

@@ -1,0 +1,280 @@
+//! Property resolution: what a `${name}` in an app's XML becomes in each
+//! environment, and which file line it came from.
+
+use crate::expr::{placeholders, Value};
+use crate::location::Location;
+
+use super::mule::{GlobalProperty, MuleApp, MuleRuntime, PropertyEntry, PropertyFile};
+
+/// Where a resolved property came from.
+#[derive(Debug, Clone, Copy)]
+pub enum PropertySource<'a> {
+    File {
+        file: &'a PropertyFile,
+        entry: &'a PropertyEntry,
+    },
+    Global(&'a GlobalProperty),
+}
+
+impl<'a> PropertySource<'a> {
+    pub fn location(&self) -> &'a Location {
+        match self {
+            PropertySource::File { entry, .. } => &entry.location,
+            PropertySource::Global(g) => &g.location,
+        }
+    }
+
+    pub fn name(&self) -> &'a str {
+        match self {
+            PropertySource::File { entry, .. } => &entry.key,
+            PropertySource::Global(g) => &g.name,
+        }
+    }
+
+    pub fn raw_value(&self) -> &'a str {
+        match self {
+            PropertySource::File { entry, .. } => &entry.value,
+            PropertySource::Global(g) => &g.value.raw,
+        }
+    }
+
+    /// Read from a secure-properties file.
+    pub fn is_secure_file(&self) -> bool {
+        matches!(self, PropertySource::File { file, .. } if file.secure)
+    }
+
+    /// Written as an encrypted `![...]` value.
+    pub fn is_encrypted(&self) -> bool {
+        match self {
+            PropertySource::File { entry, .. } => entry.encrypted_payload().is_some(),
+            PropertySource::Global(g) => g.value.raw.trim().starts_with("!["),
+        }
+    }
+}
+
+/// A value resolved for one environment.
+#[derive(Debug, Clone)]
+pub struct Resolved<'a> {
+    pub environment: Option<&'a str>,
+    /// The value with every reference substituted; `None` when some reference
+    /// is not defined in the repository (set at deploy time, presumably).
+    pub value: Option<String>,
+    /// The definitions used, outermost first.
+    pub sources: Vec<PropertySource<'a>>,
+    /// Names that no file or global-property defines.
+    pub unresolved: Vec<String>,
+}
+
+impl<'a> Resolved<'a> {
+    /// True when the value was written directly in the XML (no reference).
+    pub fn is_inline(&self) -> bool {
+        self.sources.is_empty() && self.unresolved.is_empty()
+    }
+
+    /// The definition that gave the final value (the innermost source).
+    pub fn origin(&self) -> Option<&PropertySource<'a>> {
+        self.sources.last()
+    }
+}
+
+const MAX_DEPTH: usize = 8;
+
+impl MuleApp {
+    /// Finds the definition of a property for an environment, in Mule's order:
+    /// the environment's own files, then files for every environment, then
+    /// `global-property` defaults. `secure::` names read secure files only;
+    /// Mule 3 placeholders read both.
+    pub fn lookup<'a>(
+        &'a self,
+        name: &str,
+        secure: bool,
+        env: Option<&str>,
+    ) -> Option<PropertySource<'a>> {
+        let search_secure = secure || self.runtime == MuleRuntime::Mule3;
+        let search_plain = !secure;
+        let wanted = |file: &PropertyFile| {
+            file.loaded && ((file.secure && search_secure) || (!file.secure && search_plain))
+        };
+        let passes: [Box<dyn Fn(&PropertyFile) -> bool>; 2] = [
+            Box::new(|f: &PropertyFile| env.is_some() && f.environment.as_deref() == env),
+            Box::new(|f: &PropertyFile| f.environment.is_none()),
+        ];
+        for pass in passes.iter() {
+            for file in self.property_files.iter().filter(|f| wanted(f) && pass(f)) {
+                if let Some(entry) = file.entries.iter().rev().find(|e| e.key == name) {
+                    return Some(PropertySource::File { file, entry });
+                }
+            }
+        }
+        if !secure {
+            if let Some(g) = self.global_properties.iter().find(|g| g.name == name) {
+                return Some(PropertySource::Global(g));
+            }
+        }
+        None
+    }
+
+    /// Resolves a value for one environment (`None`: the app has no
+    /// per-environment files).
+    pub fn resolve<'a>(&'a self, value: &Value, env: Option<&'a str>) -> Resolved<'a> {
+        let mut resolved = Resolved {
+            environment: env,
+            value: None,
+            sources: Vec::new(),
+            unresolved: Vec::new(),
+        };
+        resolved.value = self.substitute(&value.raw, env, 0, &mut resolved);
+        resolved
+    }
+
+    /// Resolves a value in every environment of the app.
+    pub fn resolve_all<'a>(&'a self, value: &Value) -> Vec<Resolved<'a>> {
+        self.resolution_environments()
+            .into_iter()
+            .map(|env| self.resolve(value, env))
+            .collect()
+    }
+
+    fn substitute<'a>(
+        &'a self,
+        raw: &str,
+        env: Option<&'a str>,
+        depth: usize,
+        acc: &mut Resolved<'a>,
+    ) -> Option<String> {
+        let refs = placeholders(raw);
+        if refs.is_empty() {
+            return Some(raw.to_string());
+        }
+        if depth >= MAX_DEPTH {
+            return None;
+        }
+        // A value that is a single `#[...]` expression other than p() calls
+        // cannot be known statically.
+        let mut out = String::new();
+        let mut last = 0;
+        let mut complete = true;
+        for ph in refs {
+            if ph.start < last {
+                continue;
+            }
+            out.push_str(&raw[last..ph.start]);
+            last = ph.end;
+            match self.lookup(&ph.name, ph.secure, env) {
+                Some(src) => {
+                    acc.sources.push(src);
+                    match self.substitute(src.raw_value(), env, depth + 1, acc) {
+                        Some(v) => out.push_str(&v),
+                        None => complete = false,
+                    }
+                }
+                None => {
+                    if !acc.unresolved.contains(&ph.name) {
+                        acc.unresolved.push(ph.name.clone());
+                    }
+                    complete = false;
+                }
+            }
+        }
+        out.push_str(&raw[last..]);
+        if raw.trim_start().starts_with("#[") {
+            // Only a whole `#[p('x')]` is substitutable; strip the wrapper.
+            let inner = out.trim();
+            let stripped = inner.strip_prefix("#[").and_then(|s| s.strip_suffix(']'));
+            return if complete { stripped.map(str::to_string) } else { None };
+        }
+        complete.then_some(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inventory::mule::PropertyFormat;
+
+    fn entry(key: &str, value: &str, path: &str, line: u32) -> PropertyEntry {
+        PropertyEntry {
+            key: key.into(),
+            value: value.into(),
+            location: Location::new(path, line, 1),
+        }
+    }
+
+    fn file(path: &str, env: Option<&str>, secure: bool, entries: Vec<PropertyEntry>) -> PropertyFile {
+        PropertyFile {
+            path: path.into(),
+            format: PropertyFormat::Yaml,
+            environment: env.map(str::to_string),
+            secure,
+            loaded: true,
+            entries,
+        }
+    }
+
+    fn app() -> MuleApp {
+        let mut app = MuleApp::new("orders", "orders", MuleRuntime::Mule4);
+        app.environments = vec!["dev".into(), "prod".into()];
+        app.property_files = vec![
+            file("common.yaml", None, false, vec![entry("sfdc.user", "${sfdc.prefix}@acme.com", "common.yaml", 1), entry("sfdc.prefix", "int.common", "common.yaml", 2)]),
+            file("dev.yaml", Some("dev"), false, vec![entry("sfdc.prefix", "int.dev", "dev.yaml", 1)]),
+            file("prod.yaml", Some("prod"), false, vec![entry("sfdc.prefix", "int.prod", "prod.yaml", 3)]),
+            file("prod-secure.yaml", Some("prod"), true, vec![entry("sfdc.password", "![abc]", "prod-secure.yaml", 2)]),
+        ];
+        app.global_properties = vec![GlobalProperty {
+            name: "http.port".into(),
+            value: Value::new("8081", Location::new("global.xml", 5, 3)),
+            location: Location::new("global.xml", 5, 3),
+        }];
+        app
+    }
+
+    #[test]
+    fn resolves_per_environment_with_nesting() {
+        let app = app();
+        let v = Value::new("${sfdc.user}", Location::new("global.xml", 10, 5));
+        let all = app.resolve_all(&v);
+        let values: Vec<_> = all.iter().map(|r| (r.environment, r.value.clone())).collect();
+        assert_eq!(
+            values,
+            vec![
+                (Some("dev"), Some("int.dev@acme.com".to_string())),
+                (Some("prod"), Some("int.prod@acme.com".to_string()))
+            ]
+        );
+        let prod = &all[1];
+        assert_eq!(prod.sources[0].location().path, "common.yaml");
+        assert_eq!(prod.origin().unwrap().location(), &Location::new("prod.yaml", 3, 1));
+    }
+
+    #[test]
+    fn secure_prefix_reads_only_secure_files() {
+        let app = app();
+        let v = Value::new("${secure::sfdc.password}", Location::file("g.xml"));
+        let prod = app.resolve(&v, Some("prod"));
+        assert_eq!(prod.value.as_deref(), Some("![abc]"));
+        assert!(prod.origin().unwrap().is_secure_file());
+        assert!(prod.origin().unwrap().is_encrypted());
+        let dev = app.resolve(&v, Some("dev"));
+        assert_eq!(dev.value, None);
+        assert_eq!(dev.unresolved, vec!["sfdc.password".to_string()]);
+        let plain = Value::new("${sfdc.password}", Location::file("g.xml"));
+        assert_eq!(app.resolve(&plain, Some("prod")).value, None);
+    }
+
+    #[test]
+    fn global_property_is_the_last_resort_and_dataweave_p_works() {
+        let app = app();
+        let v = Value::new("#[p('http.port')]", Location::file("g.xml"));
+        let r = app.resolve(&v, Some("dev"));
+        assert_eq!(r.value.as_deref(), Some("8081"));
+        assert!(matches!(r.origin(), Some(PropertySource::Global(_))));
+    }
+
+    #[test]
+    fn literal_is_inline() {
+        let app = app();
+        let r = app.resolve(&Value::new("Tiger1", Location::file("g.xml")), Some("dev"));
+        assert!(r.is_inline());
+        assert_eq!(r.value.as_deref(), Some("Tiger1"));
+    }
+}

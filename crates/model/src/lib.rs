@@ -1,0 +1,22 @@
+//! The data model in the middle of intguard's one-way flow:
+//!
+//! ```text
+//! inputs -> readers -> Inventory -> rules -> Findings -> reporters
+//! ```
+//!
+//! Readers fill an [`Inventory`]; rules read it and emit [`Finding`]s; reporters
+//! render findings. Nothing here does I/O.
+
+pub mod expr;
+pub mod finding;
+pub mod inventory;
+pub mod location;
+pub mod rule_meta;
+pub mod secret;
+pub mod vocab;
+
+pub use expr::{Placeholder, Value};
+pub use finding::{Diagnostic, DiagnosticLevel, Finding, Related};
+pub use inventory::*;
+pub use location::Location;
+pub use rule_meta::{Practice, RuleMeta, Severity};

@@ -1,0 +1,20 @@
+//! intguard's rules. Each rule lives in its own file under the practice it
+//! serves (`protect_credentials`, `protect_access`, `minimize_damage`), declares
+//! its [`RuleMeta`] (id, name, severity and documentation) next to its code,
+//! and is a pure function of the [`Inventory`]: no I/O.
+
+pub mod protect_access;
+pub mod protect_credentials;
+pub mod minimize_damage;
+mod registry;
+pub mod support;
+
+use intguard_model::{Finding, Inventory, RuleMeta};
+
+pub use registry::{all_rules, find_rule};
+
+/// A rule: metadata plus a check over the whole Inventory.
+pub trait Rule: Sync + Send {
+    fn meta(&self) -> &'static RuleMeta;
+    fn check(&self, inventory: &Inventory) -> Vec<Finding>;
+}

@@ -1,0 +1,104 @@
+use intguard_model::{AuthClass, Finding, Inventory, Practice, RuleMeta, Severity};
+
+use crate::support::{connection_identities, describe_identities, environments, identity_related};
+use crate::Rule;
+
+pub struct PasswordAuth;
+
+static META: RuleMeta = RuleMeta {
+    id: "IG101",
+    name: "password-auth",
+    practice: Practice::ProtectCredentials,
+    default_severity: Severity::High,
+    summary: "A Salesforce connection authenticates with a username and password",
+    doc: r#"## What it does
+Flags Salesforce connections that log in with a password: Mule 4
+`salesforce:basic-connection` (SOAP `login()`), `salesforce:oauth-user-pass-connection`
+(the OAuth username-password flow), Mule 3 `sfdc:config` with a `password`, and any
+connection whose login URL is the SOAP endpoint `/services/Soap/u/`.
+
+## Why is this bad?
+A password (plus security token) is a shared secret that a whole team ends up
+knowing; it is copied between environments, rarely rotated, and works from anywhere
+the user's login IP ranges allow. The OAuth username-password flow is blocked by
+default in orgs since Summer '23, and SOAP `login()` is retiring (Summer '27). The
+JWT bearer flow replaces the password with a private key that never leaves the
+runtime, and the connected app (or External Client App) decides who may use it.
+
+## Example
+```xml
+<salesforce:sfdc-config name="Salesforce_Config">
+  <salesforce:basic-connection username="${sfdc.username}" password="${secure::sfdc.password}"
+      securityToken="${secure::sfdc.token}"/>
+</salesforce:sfdc-config>
+```
+
+## How to fix
+Create a certificate (`intguard keys new --out keys/`), upload it to a connected app or
+External Client App with "Use digital signatures", pre-authorize the integration
+user's permission set (admin-approved users only), and switch the connection to JWT:
+```xml
+<salesforce:sfdc-config name="Salesforce_Config">
+  <salesforce:jwt-connection consumerKey="${secure::sfdc.consumerKey}"
+      keyStore="keys/sfdc.jks" storePassword="${secure::sfdc.keystorePassword}"
+      certificateAlias="sfdc" principal="${sfdc.username}"
+      tokenEndpoint="https://acme.my.salesforce.com/services/oauth2/token"
+      audienceUrl="https://login.salesforce.com"/>
+</salesforce:sfdc-config>
+```
+Then remove the password and security token from every property file and reset the
+user's password to a long random value nobody knows.
+
+## References
+- Salesforce Help: OAuth 2.0 JWT Bearer Flow for Server-to-Server Integration
+- Salesforce Help: Block the OAuth 2.0 Username-Password Flow
+- MuleSoft Docs: Salesforce Connector 10.x Reference, JWT connection
+"#,
+};
+
+impl Rule for PasswordAuth {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, inventory: &Inventory) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for (app, conn) in inventory.connections() {
+            let soap_login = conn
+                .endpoint_attributes()
+                .flat_map(|a| app.resolve_all(&a.value))
+                .filter_map(|r| r.value)
+                .any(|url| url.contains("/services/Soap/u/"));
+            let how = match conn.auth {
+                AuthClass::Password if conn.element.ends_with("oauth-user-pass-connection") => {
+                    "the OAuth username-password flow"
+                }
+                AuthClass::Password => "a username, password and security token (SOAP login)",
+                _ if soap_login => "the SOAP login endpoint /services/Soap/u/",
+                _ => continue,
+            };
+            let ids = connection_identities(app, conn);
+            let who = describe_identities(&ids);
+            let message = format!(
+                "{} `{}` ({}) authenticates with {how}{}",
+                app.name,
+                conn.config_name,
+                conn.element,
+                who.as_deref().map(|w| format!(" as {w}")).unwrap_or_default()
+            );
+            let mut finding = Finding::new(&META, conn.location.clone(), message)
+                .maybe_identity(who)
+                .environments(environments(&ids))
+                .key(format!("{}|{}", conn.config_name, conn.element))
+                .fix(format!(
+                    "Replace <{}> with <salesforce:jwt-connection> (consumerKey, keyStore, storePassword, principal) backed by a certificate uploaded to a connected app or External Client App; then remove the password and security token from the property files and reset the user's password.",
+                    conn.element
+                ));
+            for rel in identity_related(&ids) {
+                finding = finding.related(rel);
+            }
+            out.push(finding);
+        }
+        out
+    }
+}
