@@ -63,7 +63,10 @@ pub fn identity_related(ids: &[EnvIdentity]) -> Vec<Related> {
         .filter_map(|i| {
             let loc = i.defined_at.as_ref()?;
             let env = i.environment.as_deref().unwrap_or("all environments");
-            Some(Related::new(loc, format!("username {} for {env}", i.username)))
+            Some(Related::new(
+                loc,
+                format!("username {} for {env}", i.username),
+            ))
         })
         .collect()
 }
@@ -79,5 +82,400 @@ pub fn env_phrase(envs: &[String]) -> String {
         "in every environment".to_string()
     } else {
         format!("in {}", envs.join(", "))
+    }
+}
+
+// ---------------------------------------------------------------------------
+// URLs, hosts, TLS contexts and committed values (IG105, IG109, IG110, IG206,
+// IG303).
+
+/// The parts of a URL that rules care about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UrlParts {
+    /// Lowercase scheme, e.g. `https`.
+    pub scheme: String,
+    /// Lowercase host without user info or port; empty when absent.
+    pub host: String,
+    pub port: Option<u16>,
+    /// Path, query and fragment as written (starting with `/`, or empty).
+    pub path: String,
+    /// `user:password@` before the host.
+    pub has_userinfo: bool,
+}
+
+/// Splits `scheme://[user@]host[:port][/path]`; `None` without `://`.
+pub fn parse_url(url: &str) -> Option<UrlParts> {
+    let url = url.trim();
+    let (scheme, rest) = url.split_once("://")?;
+    if scheme.is_empty()
+        || !scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    {
+        return None;
+    }
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(end);
+    let (has_userinfo, hostport) = match authority.rfind('@') {
+        Some(at) => (true, &authority[at + 1..]),
+        None => (false, authority),
+    };
+    let (host, port) = if let Some(v6) = hostport.strip_prefix('[') {
+        let close = v6.find(']').unwrap_or(v6.len());
+        let port = v6[close..].strip_prefix("]:").and_then(|p| p.parse().ok());
+        (&v6[..close], port)
+    } else {
+        match hostport.rsplit_once(':') {
+            Some((h, p)) => (h, p.parse().ok()),
+            None => (hostport, None),
+        }
+    };
+    Some(UrlParts {
+        scheme: scheme.to_ascii_lowercase(),
+        host: host.trim_end_matches('.').to_ascii_lowercase(),
+        port,
+        path: path.to_string(),
+        has_userinfo,
+    })
+}
+
+/// A URL for messages: user info (which may hold a password) is masked and
+/// the query string (which may hold a token or secret) is cut.
+pub fn display_url(url: &str) -> String {
+    let url = url.trim();
+    let (url, cut) = match url.find(['?', '#']) {
+        Some(q) => (&url[..q], true),
+        None => (url, false),
+    };
+    let suffix = if cut { "?…" } else { "" };
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return format!("{url}{suffix}");
+    };
+    let end = rest.find('/').unwrap_or(rest.len());
+    match rest[..end].rfind('@') {
+        Some(at) => format!("{scheme}://***@{}{suffix}", &rest[at + 1..]),
+        None => format!("{url}{suffix}"),
+    }
+}
+
+/// `*.salesforce.com`, `*.force.com` (including `*.my.salesforce.com`,
+/// `*.lightning.force.com`, `*.my.site.com` is not Salesforce API).
+pub fn is_salesforce_host(host: &str) -> bool {
+    let h = host.trim_end_matches('.').to_ascii_lowercase();
+    h == "salesforce.com"
+        || h == "force.com"
+        || h.ends_with(".salesforce.com")
+        || h.ends_with(".force.com")
+}
+
+/// A My Domain host: `acme.my.salesforce.com`, `acme--uat.sandbox.my.salesforce.com`.
+pub fn is_my_domain_host(host: &str) -> bool {
+    let h = host.trim_end_matches('.').to_ascii_lowercase();
+    h.ends_with(".my.salesforce.com") && h.len() > ".my.salesforce.com".len()
+}
+
+/// Loopback and unspecified-local names: traffic that never leaves the host.
+pub fn is_local_host(host: &str) -> bool {
+    let h = host.trim().trim_matches(['[', ']']).to_ascii_lowercase();
+    h == "localhost" || h.ends_with(".localhost") || h.starts_with("127.") || h == "::1"
+}
+
+/// The last segment of a `/`- or `\`-separated path.
+pub fn file_name(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
+}
+
+/// `global.xml:12` (file name and line), for messages listing many places.
+pub fn short_location(loc: &intguard_model::Location) -> String {
+    if loc.line == 0 {
+        file_name(&loc.path).to_string()
+    } else {
+        format!("{}:{}", file_name(&loc.path), loc.line)
+    }
+}
+
+/// The app whose folder holds `path` (the deepest one), if any.
+pub fn app_for_path<'a>(
+    inventory: &'a intguard_model::Inventory,
+    path: &str,
+) -> Option<&'a MuleApp> {
+    inventory
+        .apps
+        .iter()
+        .filter(|app| {
+            let root = app.root.trim_end_matches('/');
+            root.is_empty() || path == root || path.starts_with(&format!("{root}/"))
+        })
+        .max_by_key(|app| app.root.len())
+}
+
+/// Who holds a TLS context.
+#[derive(Debug, Clone, Copy)]
+pub enum TlsOwner<'a> {
+    /// A global `tls:context` (referenced by name).
+    Global,
+    Salesforce(&'a SalesforceConnection),
+    Listener(&'a intguard_model::HttpListener),
+    Requester(&'a intguard_model::HttpRequester),
+}
+
+impl TlsOwner<'_> {
+    /// `Salesforce connection `Salesforce_Config``, `HTTP listener `api``, ...
+    pub fn describe(&self) -> String {
+        match self {
+            TlsOwner::Global => "global TLS context".to_string(),
+            TlsOwner::Salesforce(c) => format!("Salesforce connection `{}`", c.config_name),
+            TlsOwner::Listener(l) => format!("HTTP listener `{}`", l.config_name),
+            TlsOwner::Requester(r) => format!("HTTP request config `{}`", r.config_name),
+        }
+    }
+}
+
+/// One `tls:context` of an app and its holder.
+#[derive(Debug, Clone, Copy)]
+pub struct TlsUse<'a> {
+    pub context: &'a intguard_model::TlsContext,
+    pub owner: TlsOwner<'a>,
+}
+
+/// Every TLS context of an app, global and nested (in Salesforce connections,
+/// listeners and requesters), each once (by location; a nested owner wins).
+pub fn tls_contexts(app: &MuleApp) -> Vec<TlsUse<'_>> {
+    let mut out: Vec<TlsUse<'_>> = Vec::new();
+    for c in &app.salesforce_connections {
+        if let Some(ctx) = &c.tls_context {
+            out.push(TlsUse {
+                context: ctx,
+                owner: TlsOwner::Salesforce(c),
+            });
+        }
+    }
+    for l in &app.http_listeners {
+        if let Some(ctx) = &l.tls_context {
+            out.push(TlsUse {
+                context: ctx,
+                owner: TlsOwner::Listener(l),
+            });
+        }
+    }
+    for r in &app.http_requests {
+        if let Some(ctx) = &r.tls_context {
+            out.push(TlsUse {
+                context: ctx,
+                owner: TlsOwner::Requester(r),
+            });
+        }
+    }
+    for ctx in &app.tls_contexts {
+        if !out.iter().any(|u| u.context.location == ctx.location) {
+            out.push(TlsUse {
+                context: ctx,
+                owner: TlsOwner::Global,
+            });
+        }
+    }
+    out
+}
+
+/// The listeners, requesters and Salesforce connections that reference a
+/// global TLS context by name.
+pub fn tls_context_users<'a>(
+    app: &'a MuleApp,
+    name: &str,
+) -> Vec<(TlsOwner<'a>, intguard_model::Location)> {
+    let mut out = Vec::new();
+    for c in &app.salesforce_connections {
+        if c.attr("tlsContext").is_some_and(|v| v.raw.trim() == name) {
+            out.push((TlsOwner::Salesforce(c), c.location.clone()));
+        }
+    }
+    for l in &app.http_listeners {
+        if l.tls_context_ref.as_deref() == Some(name) {
+            out.push((TlsOwner::Listener(l), l.location.clone()));
+        }
+    }
+    for r in &app.http_requests {
+        if r.tls_context_ref.as_deref() == Some(name) {
+            out.push((TlsOwner::Requester(r), r.location.clone()));
+        }
+    }
+    out
+}
+
+/// Where a secret value is committed in clear: written literally in the XML,
+/// or a plain (not `![...]`) value in a property file of some environment.
+#[derive(Debug, Clone)]
+pub struct ClearValue {
+    /// The definition: the attribute itself when inline, else the property line.
+    pub defined_at: intguard_model::Location,
+    /// `None` for an inline value or a file read in every environment.
+    pub environment: Option<String>,
+    pub inline: bool,
+}
+
+/// The places where `value` (a password attribute) is committed in clear, per
+/// environment of `app`. Placeholders and dummies (`changeme`, `<password>`)
+/// do not count, nor do values set only at deploy time.
+pub fn committed_in_clear(app: &MuleApp, value: &Value) -> Vec<ClearValue> {
+    clear_definitions(app, value, is_dummy)
+}
+
+/// Like [`committed_in_clear`], but well-known defaults (`changeit`,
+/// `password`) count too: for a keystore they are as good as no password.
+pub fn committed_in_clear_or_default(app: &MuleApp, value: &Value) -> Vec<ClearValue> {
+    clear_definitions(app, value, |v| {
+        let v = v.trim();
+        v.is_empty() || v.starts_with("![") || v.contains("${") || v.contains("#[")
+    })
+}
+
+fn clear_definitions(app: &MuleApp, value: &Value, skip: impl Fn(&str) -> bool) -> Vec<ClearValue> {
+    if value.is_literal() {
+        if skip(&value.raw) {
+            return Vec::new();
+        }
+        return vec![ClearValue {
+            defined_at: value.location.clone(),
+            environment: None,
+            inline: true,
+        }];
+    }
+    let mut out: Vec<ClearValue> = Vec::new();
+    for r in app.resolve_all(value) {
+        let (Some(v), Some(origin)) = (r.value.as_deref(), r.origin()) else {
+            continue;
+        };
+        if origin.is_encrypted() || skip(v) {
+            continue;
+        }
+        let at = origin.location().clone();
+        let environment = match origin {
+            intguard_model::PropertySource::File { file, .. } => file.environment.clone(),
+            intguard_model::PropertySource::Global(_) => None,
+        };
+        if !out.iter().any(|c| c.defined_at == at) {
+            out.push(ClearValue {
+                defined_at: at,
+                environment,
+                inline: false,
+            });
+        }
+    }
+    out
+}
+
+/// Empty values, placeholders, encrypted values and template dummies.
+pub fn is_dummy(value: &str) -> bool {
+    intguard_model::vocab::is_placeholder_value(value)
+}
+
+/// Builders for hand-made Inventories in rule unit tests.
+#[cfg(test)]
+pub(crate) mod testkit {
+    use intguard_model::{
+        AuthClass, Location, MuleApp, MuleRuntime, PropertyEntry, PropertyFile, PropertyFormat,
+        SalesforceConnection, Store, TlsContext, Value, XmlAttribute,
+    };
+
+    pub fn loc(path: &str, line: u32) -> Location {
+        Location::new(path, line, 5)
+    }
+
+    pub fn val(raw: &str, path: &str, line: u32) -> Value {
+        Value::new(raw, loc(path, line))
+    }
+
+    pub fn attr(
+        element: &str,
+        owner: Option<&str>,
+        name: &str,
+        raw: &str,
+        path: &str,
+        line: u32,
+    ) -> XmlAttribute {
+        XmlAttribute {
+            element: element.into(),
+            owner: owner.map(str::to_string),
+            name: name.into(),
+            value: val(raw, path, line),
+        }
+    }
+
+    pub fn app(name: &str, envs: &[&str]) -> MuleApp {
+        let mut app = MuleApp::new(name, name, MuleRuntime::Mule4);
+        app.environments = envs.iter().map(|e| e.to_string()).collect();
+        app
+    }
+
+    /// A connection whose attributes are all on its own line.
+    pub fn conn(
+        config: &str,
+        element: &str,
+        auth: AuthClass,
+        path: &str,
+        line: u32,
+        attrs: &[(&str, &str)],
+    ) -> SalesforceConnection {
+        SalesforceConnection {
+            config_name: config.into(),
+            element: element.into(),
+            runtime: if element.starts_with("sfdc:") {
+                MuleRuntime::Mule3
+            } else {
+                MuleRuntime::Mule4
+            },
+            auth,
+            location: loc(path, line),
+            attributes: attrs
+                .iter()
+                .map(|(n, v)| attr(element, Some(config), n, v, path, line))
+                .collect(),
+            tls_context: None,
+        }
+    }
+
+    pub fn props(
+        path: &str,
+        env: Option<&str>,
+        secure: bool,
+        entries: &[(&str, &str)],
+    ) -> PropertyFile {
+        PropertyFile {
+            path: path.into(),
+            format: PropertyFormat::Yaml,
+            environment: env.map(str::to_string),
+            secure,
+            loaded: true,
+            entries: entries
+                .iter()
+                .enumerate()
+                .map(|(i, (k, v))| PropertyEntry {
+                    key: k.to_string(),
+                    value: v.to_string(),
+                    location: loc(path, i as u32 + 1),
+                })
+                .collect(),
+        }
+    }
+
+    pub fn store(element: &str, path: &str, line: u32, attrs: &[(&str, &str)]) -> Store {
+        Store {
+            element: element.into(),
+            location: loc(path, line),
+            attributes: attrs
+                .iter()
+                .map(|(n, v)| attr(element, None, n, v, path, line))
+                .collect(),
+        }
+    }
+
+    pub fn tls(name: Option<&str>, path: &str, line: u32) -> TlsContext {
+        TlsContext {
+            name: name.map(str::to_string),
+            location: loc(path, line),
+            enabled_protocols: None,
+            trust_store: None,
+            key_store: None,
+        }
     }
 }

@@ -1,7 +1,17 @@
 //! Practice 1: protect the credentials (IG1xx).
 
 mod ig101_password_auth;
+mod ig105_committed_private_key;
+mod ig106_salesforce_token;
+mod ig109_plain_http;
+mod ig110_tls_verification_off;
 
 use crate::Rule;
 
-pub(crate) static RULES: &[&dyn Rule] = &[&ig101_password_auth::PasswordAuth];
+pub(crate) static RULES: &[&dyn Rule] = &[
+    &ig101_password_auth::PasswordAuth,
+    &ig105_committed_private_key::CommittedPrivateKey,
+    &ig106_salesforce_token::SalesforceToken,
+    &ig109_plain_http::PlainHttp,
+    &ig110_tls_verification_off::TlsVerificationOff,
+];

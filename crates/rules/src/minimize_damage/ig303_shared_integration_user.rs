@@ -1,0 +1,248 @@
+use std::collections::BTreeMap;
+
+use intguard_model::{
+    Finding, Inventory, Location, MuleApp, Practice, Related, RuleMeta, SalesforceConnection,
+    Severity,
+};
+
+use crate::support::{connection_identities, env_phrase, short_location, EnvIdentity};
+use crate::Rule;
+
+pub struct SharedIntegrationUser;
+
+static META: RuleMeta = RuleMeta {
+    id: "IG303",
+    name: "shared-integration-user",
+    practice: Practice::MinimizeDamage,
+    default_severity: Severity::High,
+    summary: "One Salesforce integration user is shared by several apps",
+    doc: r#"## What it does
+Resolves the username (or JWT `principal`) of every Salesforce connection in every
+environment and groups them: when the same user (case-insensitive) is used by more
+than one app in the same environment, it reports one finding per username that lists
+every app and connection using it, and the property lines that set it. Apps that
+`intguard.toml` declares as one system sharing that user (`[[identities]]` with
+`apps = [...]`) are not reported.
+
+## Why is this bad?
+A shared integration user must hold the union of every app's permissions, so each app
+can do far more than it needs; one leaked credential or compromised app exposes all of
+them. Audit trails (`CreatedBy`, `LastModifiedBy`, Login History, Event Monitoring)
+cannot tell the apps apart, a password rotation or a lockout breaks all of them at
+once, and the user's API limits and concurrent sessions are shared.
+
+## Example
+```yaml
+# orders-sapi/src/main/resources/properties/prod.yaml
+sfdc:
+  username: "int.mule@acme.com"
+# customers-papi/src/main/resources/properties/prod.yaml
+sfdc:
+  username: "int.mule@acme.com"
+```
+
+## How to fix
+Create one integration user per app (or per system / API / use case): Salesforce
+Integration user license, the "Minimum Access - API Only Integrations" profile and a
+permission set granting only what that app uses; pre-authorize that permission set on
+the app's connected app or External Client App, then point each app at its own user:
+```yaml
+# orders-sapi/src/main/resources/properties/prod.yaml
+sfdc:
+  username: "int.orders@acme.com"
+# customers-papi/src/main/resources/properties/prod.yaml
+sfdc:
+  username: "int.customers@acme.com"
+```
+If the apps really are one system, say so in `intguard.toml`:
+```toml
+[[identities]]
+username = "int.mule@acme.com"
+system = "Customer 360"
+apps = ["orders-sapi", "customers-papi"]
+```
+
+## References
+- Salesforce Help: Give Integration Users API Only Access
+- Salesforce Help: Salesforce Integration User License
+- Salesforce Architects: Integration security, one integration user per integration
+"#,
+};
+
+struct Use<'a> {
+    app: &'a MuleApp,
+    conn: &'a SalesforceConnection,
+    id: EnvIdentity,
+}
+
+impl Rule for SharedIntegrationUser {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, inventory: &Inventory) -> Vec<Finding> {
+        // username (lowercase) -> environment -> uses
+        let mut by_user: BTreeMap<String, BTreeMap<Option<String>, Vec<Use<'_>>>> = BTreeMap::new();
+        for (app, conn) in inventory.connections() {
+            for id in connection_identities(app, conn) {
+                by_user
+                    .entry(id.username.to_lowercase())
+                    .or_default()
+                    .entry(id.environment.clone())
+                    .or_default()
+                    .push(Use { app, conn, id });
+            }
+        }
+
+        let mut out = Vec::new();
+        for (user_key, per_env) in &by_user {
+            let hint = inventory.identity_hint(user_key);
+            // environment -> sorted distinct app names, where shared
+            let mut shared: Vec<(&Option<String>, Vec<&str>)> = Vec::new();
+            for (env, uses) in per_env {
+                let mut apps: Vec<&str> = uses.iter().map(|u| u.app.name.as_str()).collect();
+                apps.sort();
+                apps.dedup();
+                if apps.len() < 2 {
+                    continue;
+                }
+                let allowed = hint.is_some_and(|h| {
+                    apps.iter()
+                        .all(|a| h.apps.iter().any(|x| x.eq_ignore_ascii_case(a)))
+                });
+                if allowed {
+                    continue;
+                }
+                shared.push((env, apps));
+            }
+            if shared.is_empty() {
+                continue;
+            }
+            out.push(finding(user_key, per_env, &shared));
+        }
+        out
+    }
+}
+
+fn finding(
+    user_key: &str,
+    per_env: &BTreeMap<Option<String>, Vec<Use<'_>>>,
+    shared: &[(&Option<String>, Vec<&str>)],
+) -> Finding {
+    // Every use in a shared environment, first by path and line.
+    let mut uses: Vec<&Use<'_>> = shared
+        .iter()
+        .flat_map(|(env, _)| per_env[*env].iter())
+        .collect();
+    uses.sort_by(|a, b| {
+        a.conn
+            .location
+            .cmp(&b.conn.location)
+            .then_with(|| a.id.environment.cmp(&b.id.environment))
+    });
+    let username = uses
+        .first()
+        .map(|u| u.id.username.clone())
+        .unwrap_or_else(|| user_key.to_string());
+
+    // Group environments that share the user among the same apps:
+    // "2 apps in dev, prod: a (global.xml:12), b (global.xml:9)".
+    let mut groups: Vec<(Vec<&str>, Vec<String>, bool)> = Vec::new();
+    for (env, apps) in shared {
+        let name: Option<String> = (*env).clone();
+        match groups.iter_mut().find(|(a, _, _)| a == apps) {
+            Some((_, envs, unnamed)) => match name {
+                Some(n) => envs.push(n),
+                None => *unnamed = true,
+            },
+            None => {
+                let unnamed = name.is_none();
+                groups.push((apps.clone(), name.into_iter().collect(), unnamed));
+            }
+        }
+    }
+    let parts: Vec<String> = groups
+        .iter()
+        .map(|(apps, envs, _)| {
+            let listed: Vec<String> = apps
+                .iter()
+                .map(|a| {
+                    let mut locs: Vec<&Location> = uses
+                        .iter()
+                        .filter(|u| u.app.name == *a)
+                        .map(|u| &u.conn.location)
+                        .collect();
+                    locs.sort();
+                    locs.dedup();
+                    let locs: Vec<String> = locs.into_iter().map(short_location).collect();
+                    format!("{a} ({})", locs.join(", "))
+                })
+                .collect();
+            format!(
+                "{} apps {}: {}",
+                apps.len(),
+                env_phrase(envs),
+                listed.join(", ")
+            )
+        })
+        .collect();
+    let message = format!("{username} is used by {}", parts.join("; and by "));
+
+    let mut environments: Vec<String> = shared.iter().filter_map(|(e, _)| (*e).clone()).collect();
+    environments.sort();
+
+    let first = uses[0];
+    let mut apps_all: Vec<&str> = shared.iter().flat_map(|(_, a)| a.iter().copied()).collect();
+    apps_all.sort();
+    apps_all.dedup();
+    let others: Vec<&str> = apps_all
+        .iter()
+        .copied()
+        .filter(|a| *a != first.app.name)
+        .collect();
+    let mut finding = Finding::new(&META, first.conn.location.clone(), message)
+        .identity(username.clone())
+        .environments(environments)
+        .key(user_key.to_string())
+        .fix(format!(
+            "Give each app its own integration user (Salesforce Integration license, \"Minimum Access - API Only Integrations\" profile, a permission set with only what that app uses, pre-authorized on that app's connected app): keep {username} for {} and set a new username (sfdc.username / principal) in the property files of {}; if these apps are one system, declare them in intguard.toml: [[identities]] username = \"{username}\" apps = [{}].",
+            first.app.name,
+            others.join(", "),
+            apps_all.iter().map(|a| format!("\"{a}\"")).collect::<Vec<_>>().join(", ")
+        ));
+
+    // Related: every other connection, then the property lines.
+    let mut seen_conn: Vec<&Location> = vec![&first.conn.location];
+    for u in &uses {
+        if seen_conn.contains(&&u.conn.location) {
+            continue;
+        }
+        seen_conn.push(&u.conn.location);
+        let envs: Vec<String> = uses
+            .iter()
+            .filter(|x| x.conn.location == u.conn.location)
+            .filter_map(|x| x.id.environment.clone())
+            .collect();
+        finding = finding.related(Related::new(
+            &u.conn.location,
+            format!(
+                "{} `{}` ({}) runs as {} {}",
+                u.app.name,
+                u.conn.config_name,
+                u.conn.element,
+                u.id.username,
+                env_phrase(&envs)
+            ),
+        ));
+    }
+    for u in &uses {
+        if let Some(at) = &u.id.defined_at {
+            let env = u.id.environment.as_deref().unwrap_or("every environment");
+            finding = finding.related(Related::new(
+                at,
+                format!("{}: username {} for {env}", u.app.name, u.id.username),
+            ));
+        }
+    }
+    finding
+}

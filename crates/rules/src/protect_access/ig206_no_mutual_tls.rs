@@ -1,0 +1,235 @@
+use intguard_model::{
+    AuthClass, Finding, Inventory, MuleApp, MuleRuntime, Practice, Related, RuleMeta,
+    SalesforceConnection, Severity,
+};
+
+use crate::support::{
+    connection_identities, describe_identities, display_url, environments, identity_related,
+    is_my_domain_host, parse_url,
+};
+use crate::Rule;
+
+pub struct NoMutualTls;
+
+static META: RuleMeta = RuleMeta {
+    id: "IG206",
+    name: "no-mutual-tls",
+    practice: Practice::ProtectAccess,
+    default_severity: Severity::Medium,
+    summary: "A Salesforce integration connection does not use mutual TLS (client certificate, My Domain port 8443)",
+    doc: r#"## What it does
+For each Salesforce connection an integration runs as (password, JWT/SAML certificate
+or client-credentials connections; not the named-user authorization-code flow), checks
+that it is set up for mutual TLS:
+- a client certificate: a `tls:context` nested in the connection (Salesforce
+  connector 9.7+) with a `tls:key-store`;
+- its login/token and service URLs, resolved in every environment, go to port 8443
+  of the My Domain host (`https://acme.my.salesforce.com:8443/...`). A connection with
+  no URL uses the default `login.salesforce.com` on port 443.
+Mule 3 `sfdc:config*` connections are always flagged: the Mule 3 connector cannot
+present a client certificate.
+
+## Why is this bad?
+With mutual TLS, Salesforce accepts API calls for the integration user only from a
+client that presents the registered certificate, on top of the password or signed JWT.
+A leaked password, consumer secret or even a leaked session token is then useless
+from anywhere else. Without it, the credential alone is enough.
+
+## Example
+```xml
+<salesforce:sfdc-config name="Salesforce_Config">
+  <salesforce:jwt-connection consumerKey="${secure::sfdc.consumerKey}"
+      keyStore="${sfdc.keystore.path}" storePassword="${secure::sfdc.keystore.password}"
+      principal="${sfdc.username}"
+      tokenEndpoint="https://login.salesforce.com/services/oauth2/token"/>
+</salesforce:sfdc-config>
+```
+
+## How to fix
+1. In Salesforce: upload the CA-signed client certificate chain (Client Authentication
+   EKU; self-signed is refused) under Setup > Certificate and Key Management >
+   Mutual Authentication Certificates, and give the integration user the
+   "Enforce SSL/TLS Mutual Authentication" user permission (API Only users).
+2. In Mule (Salesforce connector 9.7.0+): nest the client certificate in the
+   connection and call the My Domain host on port 8443:
+```xml
+<salesforce:sfdc-config name="Salesforce_Config">
+  <salesforce:jwt-connection consumerKey="${secure::sfdc.consumerKey}"
+      keyStore="${sfdc.keystore.path}" storePassword="${secure::sfdc.keystore.password}"
+      principal="${sfdc.username}" audienceUrl="https://login.salesforce.com"
+      tokenEndpoint="https://acme.my.salesforce.com:8443/services/oauth2/token">
+    <tls:context>
+      <tls:key-store type="pkcs12" path="${sfdc.mtls.keystore.path}" alias="${sfdc.mtls.alias}"
+          password="${secure::sfdc.mtls.keystore.password}" keyPassword="${secure::sfdc.mtls.key.password}"/>
+    </tls:context>
+  </salesforce:jwt-connection>
+</salesforce:sfdc-config>
+```
+Mule 3 apps: migrate the integration to Mule 4 first.
+
+## References
+- Salesforce Help: Set Up a Mutual Authentication Certificate
+- Salesforce Help: Configure Your API Client to Use Mutual Authentication (port 8443)
+- MuleSoft Docs: Salesforce Connector Release Notes 9.7.0 (TLS configuration)
+"#,
+};
+
+/// Attributes that are where the connection actually connects (not the JWT
+/// audience, not the authorization page a human visits).
+const CONNECT_ATTRS: &[&str] = &[
+    "url",
+    "tokenEndpoint",
+    "tokenUrl",
+    "serviceEndpoint",
+    "accessTokenUrl",
+];
+
+fn has_client_certificate(app: &MuleApp, conn: &SalesforceConnection) -> bool {
+    if conn
+        .tls_context
+        .as_ref()
+        .is_some_and(|t| t.key_store.is_some())
+    {
+        return true;
+    }
+    conn.attr("tlsContext")
+        .and_then(|v| app.tls_context(v.raw.trim()))
+        .is_some_and(|t| t.key_store.is_some())
+}
+
+/// URLs (per environment) that are not port 8443 of a My Domain host, as
+/// `(environment, display url)`. A connection with no URL attribute connects to
+/// the default login.salesforce.com:443.
+fn non_mtls_urls(app: &MuleApp, conn: &SalesforceConnection) -> Vec<(Option<String>, String)> {
+    let attrs: Vec<_> = conn
+        .endpoint_attributes()
+        .filter(|a| {
+            CONNECT_ATTRS
+                .iter()
+                .any(|n| n.eq_ignore_ascii_case(&a.name))
+        })
+        .collect();
+    if attrs.is_empty() {
+        return vec![(
+            None,
+            "the default https://login.salesforce.com (port 443)".to_string(),
+        )];
+    }
+    let mut out = Vec::new();
+    for a in attrs {
+        for r in app.resolve_all(&a.value) {
+            // Unresolvable here: set at deploy time, cannot tell.
+            let Some(v) = r.value else { continue };
+            let ok = parse_url(&v).is_some_and(|u| {
+                u.scheme == "https" && is_my_domain_host(&u.host) && u.port == Some(8443)
+            });
+            if !ok {
+                let shown = format!("{}=\"{}\"", a.name, display_url(&v));
+                if !out.iter().any(|(e, s): &(Option<String>, String)| {
+                    *s == shown && *e == r.environment.map(str::to_string)
+                }) {
+                    out.push((r.environment.map(str::to_string), shown));
+                }
+            }
+        }
+    }
+    out
+}
+
+impl Rule for NoMutualTls {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, inventory: &Inventory) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for (app, conn) in inventory.connections() {
+            if !matches!(
+                conn.auth,
+                AuthClass::Password | AuthClass::Certificate | AuthClass::ClientSecret
+            ) {
+                continue;
+            }
+            let ids = connection_identities(app, conn);
+            let who = describe_identities(&ids);
+            let as_who = who
+                .as_deref()
+                .map(|w| format!(" ({w})"))
+                .unwrap_or_default();
+            let mut reasons: Vec<String> = Vec::new();
+            let mut envs: Vec<String> = Vec::new();
+            if conn.runtime == MuleRuntime::Mule3 {
+                reasons.push(
+                    "the Mule 3 Salesforce connector cannot present a client certificate"
+                        .to_string(),
+                );
+            } else {
+                if !has_client_certificate(app, conn) {
+                    reasons.push(
+                        "it has no client certificate (no nested <tls:context> with a <tls:key-store>)"
+                            .to_string(),
+                    );
+                }
+                let urls = non_mtls_urls(app, conn);
+                if !urls.is_empty() {
+                    let mut shown: Vec<String> = Vec::new();
+                    for (env, url) in &urls {
+                        let s = match env {
+                            Some(e) => format!("{url} in {e}"),
+                            None => url.clone(),
+                        };
+                        if !shown.contains(&s) {
+                            shown.push(s);
+                        }
+                        if let Some(e) = env {
+                            if !envs.contains(e) {
+                                envs.push(e.clone());
+                            }
+                        }
+                    }
+                    reasons.push(format!(
+                        "it does not connect to port 8443 of the My Domain host ({})",
+                        shown.join(", ")
+                    ));
+                }
+            }
+            if reasons.is_empty() {
+                continue;
+            }
+            if envs.is_empty() {
+                envs = environments(&ids);
+            }
+            let message = format!(
+                "{} `{}` ({}) does not use mutual TLS for integration user{as_who}: {}",
+                app.name,
+                conn.config_name,
+                conn.element,
+                reasons.join("; ")
+            );
+            let fix = if conn.runtime == MuleRuntime::Mule3 {
+                "Migrate the integration to Mule 4 with Salesforce connector 9.7.0+, then nest <tls:context><tls:key-store type=\"pkcs12\" path=\"${sfdc.mtls.keystore.path}\" password=\"${secure::sfdc.mtls.keystore.password}\" keyPassword=\"${secure::sfdc.mtls.key.password}\"/></tls:context> in the connection and use https://<mydomain>.my.salesforce.com:8443 URLs; in Salesforce upload the CA-signed client certificate under Certificate and Key Management > Mutual Authentication Certificates and give the user the \"Enforce SSL/TLS Mutual Authentication\" permission.".to_string()
+            } else {
+                format!(
+                    "Nest the client certificate in <{}> of `{}` (connector 9.7.0+): <tls:context><tls:key-store type=\"pkcs12\" path=\"${{sfdc.mtls.keystore.path}}\" password=\"${{secure::sfdc.mtls.keystore.password}}\" keyPassword=\"${{secure::sfdc.mtls.key.password}}\"/></tls:context>, and point its URLs at https://<mydomain>.my.salesforce.com:8443 (e.g. tokenEndpoint=\"https://<mydomain>.my.salesforce.com:8443/services/oauth2/token\"); in Salesforce upload the CA-signed client certificate under Certificate and Key Management > Mutual Authentication Certificates and give the integration user the \"Enforce SSL/TLS Mutual Authentication\" permission.",
+                    conn.element, conn.config_name
+                )
+            };
+            let mut finding = Finding::new(&META, conn.location.clone(), message)
+                .maybe_identity(who)
+                .environments(envs)
+                .key(format!("{}|{}", conn.config_name, conn.element))
+                .fix(fix);
+            for rel in identity_related(&ids) {
+                finding = finding.related(rel);
+            }
+            if let Some(ctx) = conn.tls_context.as_ref().filter(|c| c.key_store.is_none()) {
+                finding = finding.related(Related::new(
+                    &ctx.location,
+                    "nested TLS context without a key store",
+                ));
+            }
+            out.push(finding);
+        }
+        out
+    }
+}

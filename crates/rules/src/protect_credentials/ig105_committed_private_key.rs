@@ -1,0 +1,676 @@
+use std::collections::HashSet;
+
+use intguard_model::{
+    Finding, Inventory, KeyMaterial, KeyMaterialKind, Location, MuleApp, Practice, PrivateKeyBlock,
+    Related, RuleMeta, Severity, Value,
+};
+
+use crate::support::{
+    app_for_path, committed_in_clear_or_default, connection_identities, describe_identities,
+    file_name, short_location, tls_contexts, ClearValue,
+};
+use crate::Rule;
+
+pub struct CommittedPrivateKey;
+
+static META: RuleMeta = RuleMeta {
+    id: "IG105",
+    name: "committed-private-key",
+    practice: Practice::ProtectCredentials,
+    default_severity: Severity::High,
+    summary: "A private key or keystore is committed to the repository",
+    doc: r#"## What it does
+Flags private keys and keystores committed to the repository: PEM files holding a
+private key (`BEGIN RSA PRIVATE KEY`, `BEGIN PRIVATE KEY`, `BEGIN ENCRYPTED PRIVATE
+KEY`, ...), Java keystores (`.jks`, `.keystore`) and PKCS#12 files (`.p12`, `.pfx`), and
+private key blocks pasted into any other text file. It links each keystore to the
+configurations that load it (`tls:key-store path=`, the JWT connection's `keyStore=`)
+and raises the finding to critical when the key is an unencrypted PEM key, or when a
+keystore's password (`storePassword`, `password`, `keyPassword`) is committed in clear
+too (in the XML or in a property file of any environment). A keystore that is only
+used as a trust store (public certificates) is reported at low severity.
+
+## Why is this bad?
+The private key behind a JWT bearer connection *is* the integration user's
+credential: whoever holds it (and the consumer key, which is not secret) can log in as
+that user, from anywhere the connected app allows, without a password. A repository
+is cloned to every laptop and CI runner and kept forever in git history; a keystore
+whose password sits next to it protects nothing.
+
+## Example
+```xml
+<!-- src/main/resources/keys/sfdc.jks is committed, and so is its password -->
+<salesforce:sfdc-config name="Salesforce_Config">
+  <salesforce:jwt-connection consumerKey="${secure::sfdc.consumerKey}"
+      keyStore="keys/sfdc.jks" storePassword="Kst0re!2024"
+      certificateAlias="sfdc" principal="${sfdc.username}"/>
+</salesforce:sfdc-config>
+```
+
+## How to fix
+1. Treat the key as compromised: create a new key pair and certificate, replace the
+   certificate in the connected app or External Client App ("Use digital signatures"),
+   then delete the old one.
+2. Remove the file and purge it from history (`git filter-repo --invert-paths --path
+   src/main/resources/keys/sfdc.jks`), and add `*.jks`, `*.p12`, `*.pfx`, `*.key` to
+   `.gitignore`.
+3. Provide the keystore at deploy time from a secret store or Runtime Manager, and
+   its password as a hidden secure property:
+```xml
+<salesforce:sfdc-config name="Salesforce_Config">
+  <salesforce:jwt-connection consumerKey="${secure::sfdc.consumerKey}"
+      keyStore="${sfdc.keystore.path}" storePassword="${secure::sfdc.keystore.password}"
+      certificateAlias="sfdc" principal="${sfdc.username}"/>
+</salesforce:sfdc-config>
+```
+with `sfdc.keystore.password` listed in `mule-artifact.json` `secureProperties`.
+
+## References
+- Salesforce Help: Create a Private Key and Self-Signed Digital Certificate
+- Salesforce Help: OAuth 2.0 JWT Bearer Flow for Server-to-Server Integration
+- MuleSoft Docs: Configure TLS with Keystores and Truststores
+- GitHub Docs: Removing sensitive data from a repository
+"#,
+};
+
+/// A configuration that loads a keystore or key file by path.
+struct KeyRef<'a> {
+    app: &'a MuleApp,
+    /// Where the path is written.
+    at: Location,
+    /// `keyStore of Salesforce connection `X``, `tls:key-store of HTTP listener `Y``.
+    what: String,
+    /// False for `tls:trust-store`: public certificates only.
+    holds_key: bool,
+    /// The resolved path values, per environment (only those that resolve).
+    paths: Vec<String>,
+    /// Password attributes committed in clear.
+    clear_passwords: Vec<(String, ClearValue)>,
+    identity: Option<String>,
+}
+
+fn references(inventory: &Inventory) -> Vec<KeyRef<'_>> {
+    let mut out = Vec::new();
+    for app in &inventory.apps {
+        let resolved_paths = |v: &Value| -> Vec<String> {
+            app.resolve_all(v)
+                .into_iter()
+                .filter_map(|r| r.value)
+                .filter(|p| !p.trim().is_empty())
+                .collect()
+        };
+        for conn in &app.salesforce_connections {
+            let Some(ks) = conn.attr("keyStore") else {
+                continue;
+            };
+            let mut clear_passwords = Vec::new();
+            for name in ["storePassword", "keyPassword", "password"] {
+                if let Some(pw) = conn.attr(name) {
+                    for c in committed_in_clear_or_default(app, pw) {
+                        clear_passwords.push((name.to_string(), c));
+                    }
+                }
+            }
+            let ids = connection_identities(app, conn);
+            out.push(KeyRef {
+                app,
+                at: ks.location.clone(),
+                what: format!(
+                    "keyStore of Salesforce connection `{}` ({})",
+                    conn.config_name, conn.element
+                ),
+                holds_key: true,
+                paths: resolved_paths(ks),
+                clear_passwords,
+                identity: describe_identities(&ids),
+            });
+        }
+        for tls in tls_contexts(app) {
+            let identity = match tls.owner {
+                crate::support::TlsOwner::Salesforce(conn) => {
+                    describe_identities(&connection_identities(app, conn))
+                }
+                _ => None,
+            };
+            let ctx_name = tls
+                .context
+                .name
+                .as_deref()
+                .map(|n| format!(" `{n}`"))
+                .unwrap_or_default();
+            for (store, holds_key) in [
+                (&tls.context.key_store, true),
+                (&tls.context.trust_store, false),
+            ] {
+                let Some(store) = store else { continue };
+                let Some(path) = store.attr("path") else {
+                    continue;
+                };
+                let mut clear_passwords = Vec::new();
+                for name in ["password", "keyPassword"] {
+                    if let Some(pw) = store.attr(name) {
+                        for c in committed_in_clear_or_default(app, pw) {
+                            clear_passwords.push((name.to_string(), c));
+                        }
+                    }
+                }
+                let what = match tls.owner {
+                    crate::support::TlsOwner::Global => {
+                        format!("{} of TLS context{ctx_name}", store.element)
+                    }
+                    owner => format!("{} of {}", store.element, owner.describe()),
+                };
+                out.push(KeyRef {
+                    app,
+                    at: store.location.clone(),
+                    what,
+                    holds_key,
+                    paths: resolved_paths(path),
+                    clear_passwords,
+                    identity: identity.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
+fn kind_phrase(kind: KeyMaterialKind, encrypted: Option<bool>, label: Option<&str>) -> String {
+    match kind {
+        KeyMaterialKind::PemPrivateKey => {
+            let label = label.map(|l| format!(" ({l})")).unwrap_or_default();
+            match encrypted {
+                Some(false) => format!("an unencrypted PEM private key{label}"),
+                Some(true) => format!("a passphrase-encrypted PEM private key{label}"),
+                None => format!("a PEM private key{label}"),
+            }
+        }
+        KeyMaterialKind::Jks => "a Java keystore (JKS)".to_string(),
+        KeyMaterialKind::Pkcs12 => "a PKCS#12 keystore".to_string(),
+        KeyMaterialKind::Keystore => "a keystore".to_string(),
+    }
+}
+
+fn kind_key(kind: KeyMaterialKind) -> &'static str {
+    match kind {
+        KeyMaterialKind::PemPrivateKey => "pem",
+        KeyMaterialKind::Jks => "jks",
+        KeyMaterialKind::Pkcs12 => "pkcs12",
+        KeyMaterialKind::Keystore => "keystore",
+    }
+}
+
+fn in_test_sources(path: &str) -> bool {
+    path.contains("/src/test/") || path.starts_with("src/test/")
+}
+
+fn fix_text(path: &str, keystore: bool) -> String {
+    let provide = if keystore {
+        "have Mule load the keystore at deploy time from a secret store or Runtime Manager (keyStore=\"${sfdc.keystore.path}\" / <tls:key-store path=\"${tls.keystore.path}\" .../>) with its password in a hidden secure property (storePassword=\"${secure::sfdc.keystore.password}\")"
+    } else {
+        "keep keys out of the repository: provide them at deploy time from a secret store or Runtime Manager, in a keystore whose password is a hidden secure property"
+    };
+    format!(
+        "Consider the key compromised: create a new key pair and certificate and replace the certificate in the connected app or External Client App (Use digital signatures) or wherever it is trusted; remove {path} from the repository and purge it from git history (git filter-repo --invert-paths --path {path}); {provide}."
+    )
+}
+
+impl Rule for CommittedPrivateKey {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, inventory: &Inventory) -> Vec<Finding> {
+        let refs = references(inventory);
+        let mut out = Vec::new();
+        let material_paths: HashSet<&str> = inventory
+            .key_material
+            .iter()
+            .map(|k| k.location.path.as_str())
+            .collect();
+        for km in &inventory.key_material {
+            out.push(material_finding(inventory, km, &refs));
+        }
+        for file in &inventory.text_files {
+            if material_paths.contains(file.path.as_str()) {
+                continue;
+            }
+            for (i, block) in file.private_keys.iter().enumerate() {
+                out.push(block_finding(inventory, &file.path, i, block));
+            }
+        }
+        out
+    }
+}
+
+fn material_finding(inventory: &Inventory, km: &KeyMaterial, refs: &[KeyRef<'_>]) -> Finding {
+    let path = km.location.path.as_str();
+    let name = file_name(path);
+    let owner = app_for_path(inventory, path);
+    // The first PEM label of the file, when the text reader saw it.
+    let blocks: Vec<&PrivateKeyBlock> = inventory
+        .text_files
+        .iter()
+        .filter(|f| f.path == path)
+        .flat_map(|f| f.private_keys.iter())
+        .collect();
+    let label = blocks.first().map(|b| b.label.as_str());
+    let encrypted = km
+        .encrypted
+        .or_else(|| (!blocks.is_empty()).then(|| blocks.iter().all(|b| b.encrypted)));
+
+    // References to this file: by file name, from the app that holds it (or
+    // from any app when the file lies outside every app).
+    let matching: Vec<&KeyRef<'_>> = refs
+        .iter()
+        .filter(|r| owner.is_none_or(|o| std::ptr::eq(o, r.app)))
+        .filter(|r| r.paths.iter().any(|p| file_name(p.trim()) == name))
+        .collect();
+    let as_key: Vec<&&KeyRef<'_>> = matching.iter().filter(|r| r.holds_key).collect();
+    let trust_only = !matching.is_empty() && as_key.is_empty();
+    let clear: Vec<(&KeyRef<'_>, &(String, ClearValue))> = as_key
+        .iter()
+        .flat_map(|r| r.clear_passwords.iter().map(move |c| (**r, c)))
+        .collect();
+
+    let is_keystore = km.kind != KeyMaterialKind::PemPrivateKey;
+    let mut severity = if !is_keystore {
+        if encrypted == Some(false) {
+            Severity::Critical
+        } else {
+            Severity::High
+        }
+    } else if !clear.is_empty() {
+        Severity::Critical
+    } else if trust_only {
+        Severity::Low
+    } else {
+        Severity::High
+    };
+    if in_test_sources(path) {
+        severity = severity.lowered();
+    }
+
+    let mut message = format!(
+        "{} is committed: {}",
+        name,
+        kind_phrase(km.kind, encrypted, label)
+    );
+    if let Some(app) = owner {
+        message.push_str(&format!(" in app {}", app.name));
+    }
+    let users: Vec<String> = matching
+        .iter()
+        .map(|r| {
+            let who = r
+                .identity
+                .as_deref()
+                .map(|w| format!(" as {w}"))
+                .unwrap_or_default();
+            format!(
+                "{} {}{} ({})",
+                r.app.name,
+                r.what,
+                who,
+                short_location(&r.at)
+            )
+        })
+        .collect();
+    if !users.is_empty() {
+        message.push_str(&format!("; loaded by {}", users.join(", ")));
+    }
+    if !clear.is_empty() {
+        let mut where_: Vec<String> = clear
+            .iter()
+            .map(|(_, (attr, c))| {
+                let env = c
+                    .environment
+                    .as_deref()
+                    .map(|e| format!(" for {e}"))
+                    .unwrap_or_default();
+                format!("{attr} at {}{env}", short_location(&c.defined_at))
+            })
+            .collect();
+        where_.dedup();
+        message.push_str(&format!(
+            "; its password is committed in clear too ({})",
+            where_.join(", ")
+        ));
+    } else if is_keystore && trust_only {
+        message.push_str(
+            "; it is only used as a trust store: if it holds public certificates only, this is informational",
+        );
+    } else if encrypted == Some(false) {
+        message.push_str("; anyone with the repository can use it");
+    }
+
+    let identity = matching.iter().find_map(|r| r.identity.clone());
+    let mut environments: Vec<String> = clear
+        .iter()
+        .filter_map(|(_, (_, c))| c.environment.clone())
+        .collect();
+    environments.sort();
+    environments.dedup();
+
+    let mut finding = Finding::new(&META, km.location.clone(), message)
+        .severity(severity)
+        .maybe_identity(identity)
+        .environments(environments)
+        .key(format!("{}|{}", kind_key(km.kind), name))
+        .fix(fix_text(path, is_keystore));
+    for r in &matching {
+        finding = finding.related(Related::new(
+            &r.at,
+            format!(
+                "{} loads {name} ({} {})",
+                r.app.name,
+                r.what,
+                if r.holds_key {
+                    "as its key"
+                } else {
+                    "as trusted certificates"
+                }
+            ),
+        ));
+    }
+    for (r, (attr, c)) in &clear {
+        let env = c.environment.as_deref().unwrap_or("every environment");
+        let how = if c.inline {
+            "written in the XML"
+        } else {
+            "a plain property value"
+        };
+        finding = finding.related(Related::new(
+            &c.defined_at,
+            format!("{attr} of {} in clear for {env} ({how})", r.what),
+        ));
+    }
+    finding
+}
+
+fn block_finding(
+    inventory: &Inventory,
+    path: &str,
+    index: usize,
+    block: &PrivateKeyBlock,
+) -> Finding {
+    let mut severity = if block.encrypted {
+        Severity::High
+    } else {
+        Severity::Critical
+    };
+    if in_test_sources(path) {
+        severity = severity.lowered();
+    }
+    let state = if block.encrypted {
+        "a passphrase-encrypted"
+    } else {
+        "an unencrypted"
+    };
+    let mut message = format!(
+        "{} contains {state} private key block (-----BEGIN {}-----)",
+        file_name(path),
+        block.label
+    );
+    if let Some(app) = app_for_path(inventory, path) {
+        message.push_str(&format!(" in app {}", app.name));
+    }
+    Finding::new(&META, block.location.clone(), message)
+        .severity(severity)
+        .key(format!("pem-block|{}|{index}", block.label))
+        .fix(format!(
+            "Consider the key compromised: create a new key pair and certificate and replace the certificate wherever it is trusted (connected app or External Client App, Mutual Authentication Certificates); delete the key block from {path} and purge it from git history (git filter-repo --replace-text); load keys at deploy time from a secret store or Runtime Manager instead."
+        ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::support::testkit::*;
+    use intguard_model::{AuthClass, TextFileFacts};
+
+    fn material(kind: KeyMaterialKind, path: &str, encrypted: Option<bool>) -> KeyMaterial {
+        KeyMaterial {
+            kind,
+            location: Location::file(path),
+            encrypted,
+            size: 1700,
+        }
+    }
+
+    fn block(path: &str, line: u32, label: &str, encrypted: bool) -> TextFileFacts {
+        TextFileFacts {
+            path: path.into(),
+            private_keys: vec![PrivateKeyBlock {
+                label: label.into(),
+                encrypted,
+                location: loc(path, line),
+            }],
+            ..Default::default()
+        }
+    }
+
+    fn jwt_app(store_password: &str) -> MuleApp {
+        let mut app = app("orders", &["dev", "prod"]);
+        app.salesforce_connections.push(conn(
+            "Salesforce_Config",
+            "salesforce:jwt-connection",
+            AuthClass::Certificate,
+            "orders/src/main/mule/global.xml",
+            20,
+            &[
+                ("keyStore", "${sfdc.keystore}"),
+                ("storePassword", store_password),
+                ("principal", "${sfdc.username}"),
+            ],
+        ));
+        app.property_files.push(props(
+            "orders/src/main/resources/properties/dev.yaml",
+            Some("dev"),
+            false,
+            &[
+                ("sfdc.keystore", "keys/sfdc.jks"),
+                ("sfdc.username", "int.orders@acme.com.dev"),
+            ],
+        ));
+        app.property_files.push(props(
+            "orders/src/main/resources/properties/prod.yaml",
+            Some("prod"),
+            false,
+            &[
+                ("sfdc.keystore", "keys/sfdc.jks"),
+                ("sfdc.username", "int.orders@acme.com"),
+                ("sfdc.keystorePassword", "Kst0re!Prod2024"),
+            ],
+        ));
+        app
+    }
+
+    fn run(inv: &Inventory) -> Vec<Finding> {
+        CommittedPrivateKey.check(inv)
+    }
+
+    #[test]
+    fn unencrypted_pem_file_is_critical_and_reported_once() {
+        let path = "orders/src/main/resources/keys/jwt.key";
+        let inv = Inventory {
+            apps: vec![app("orders", &[])],
+            key_material: vec![material(KeyMaterialKind::PemPrivateKey, path, Some(false))],
+            text_files: vec![block(path, 1, "RSA PRIVATE KEY", false)],
+            ..Default::default()
+        };
+        let f = run(&inv);
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert_eq!(f[0].severity, Severity::Critical);
+        assert!(
+            f[0].message
+                .contains("unencrypted PEM private key (RSA PRIVATE KEY)"),
+            "{}",
+            f[0].message
+        );
+        assert!(f[0].message.contains("app orders"));
+        assert_eq!(f[0].fingerprint_key, "pem|jwt.key");
+    }
+
+    #[test]
+    fn keystore_with_committed_password_is_critical() {
+        let inv = Inventory {
+            apps: vec![jwt_app("${sfdc.keystorePassword}")],
+            key_material: vec![material(
+                KeyMaterialKind::Jks,
+                "orders/src/main/resources/keys/sfdc.jks",
+                None,
+            )],
+            ..Default::default()
+        };
+        let f = run(&inv);
+        assert_eq!(f.len(), 1);
+        let f = &f[0];
+        assert_eq!(f.severity, Severity::Critical);
+        assert_eq!(f.environments, vec!["prod".to_string()]);
+        assert!(
+            f.message
+                .contains("Salesforce connection `Salesforce_Config`"),
+            "{}",
+            f.message
+        );
+        assert!(
+            f.message.contains("storePassword at prod.yaml:3 for prod"),
+            "{}",
+            f.message
+        );
+        assert!(f
+            .identity
+            .as_deref()
+            .unwrap()
+            .contains("int.orders@acme.com (prod)"));
+        assert!(f
+            .related
+            .iter()
+            .any(|r| r.path.ends_with("prod.yaml") && r.line == 3));
+        assert!(f
+            .related
+            .iter()
+            .any(|r| r.path.ends_with("global.xml") && r.line == 20));
+        let all = format!("{} {} {:?}", f.message, f.fix, f.related);
+        assert!(!all.contains("Kst0re"), "{all}");
+    }
+
+    #[test]
+    fn keystore_with_deploy_time_password_is_high() {
+        let inv = Inventory {
+            apps: vec![jwt_app("${secure::sfdc.keystorePassword}")],
+            key_material: vec![material(
+                KeyMaterialKind::Pkcs12,
+                "orders/src/main/resources/keys/sfdc.jks",
+                None,
+            )],
+            ..Default::default()
+        };
+        let f = run(&inv);
+        assert_eq!(f[0].severity, Severity::High);
+        assert!(f[0].message.contains("loaded by orders"));
+    }
+
+    #[test]
+    fn keystore_of_another_app_is_not_linked() {
+        let inv = Inventory {
+            apps: vec![jwt_app("Literal!Pass1"), app("billing", &[])],
+            key_material: vec![material(
+                KeyMaterialKind::Jks,
+                "billing/keys/sfdc.jks",
+                None,
+            )],
+            ..Default::default()
+        };
+        let f = run(&inv);
+        assert_eq!(f[0].severity, Severity::High);
+        assert!(!f[0].message.contains("loaded by"));
+    }
+
+    #[test]
+    fn trust_store_only_is_low() {
+        let mut a = app("orders", &[]);
+        let mut ctx = tls(Some("ERP_TLS"), "orders/src/main/mule/global.xml", 30);
+        ctx.trust_store = Some(store(
+            "tls:trust-store",
+            "orders/src/main/mule/global.xml",
+            31,
+            &[
+                ("path", "certs/erp-truststore.jks"),
+                ("password", "changeit"),
+            ],
+        ));
+        a.tls_contexts.push(ctx);
+        let inv = Inventory {
+            apps: vec![a],
+            key_material: vec![material(
+                KeyMaterialKind::Jks,
+                "orders/src/main/resources/certs/erp-truststore.jks",
+                None,
+            )],
+            ..Default::default()
+        };
+        let f = run(&inv);
+        assert_eq!(f[0].severity, Severity::Low, "{}", f[0].message);
+        assert!(f[0].message.contains("trust store"));
+    }
+
+    #[test]
+    fn key_store_with_literal_password_is_critical() {
+        let mut a = app("orders", &[]);
+        let mut ctx = tls(Some("TLS_Context"), "orders/src/main/mule/global.xml", 30);
+        ctx.key_store = Some(store(
+            "tls:key-store",
+            "orders/src/main/mule/global.xml",
+            32,
+            &[
+                ("path", "server.p12"),
+                ("password", "changeit"),
+                ("type", "pkcs12"),
+            ],
+        ));
+        a.tls_contexts.push(ctx);
+        let inv = Inventory {
+            apps: vec![a],
+            key_material: vec![material(
+                KeyMaterialKind::Pkcs12,
+                "orders/src/main/resources/server.p12",
+                None,
+            )],
+            ..Default::default()
+        };
+        let f = run(&inv);
+        assert_eq!(f[0].severity, Severity::Critical);
+        assert!(
+            f[0].message.contains("password at global.xml:32"),
+            "{}",
+            f[0].message
+        );
+    }
+
+    #[test]
+    fn key_blocks_in_other_files() {
+        let inv = Inventory {
+            text_files: vec![
+                block("docs/setup.md", 12, "PRIVATE KEY", false),
+                block("scripts/key.txt", 1, "ENCRYPTED PRIVATE KEY", true),
+                block(
+                    "orders/src/test/resources/test.pem.txt",
+                    1,
+                    "PRIVATE KEY",
+                    false,
+                ),
+            ],
+            apps: vec![app("orders", &[])],
+            ..Default::default()
+        };
+        let mut f = run(&inv);
+        f.sort_by(|a, b| a.location.cmp(&b.location));
+        assert_eq!(f.len(), 3);
+        assert_eq!(f[0].location.path, "docs/setup.md");
+        assert_eq!(f[0].severity, Severity::Critical);
+        assert_eq!(f[1].severity, Severity::High, "test sources are lowered");
+        assert_eq!(f[2].severity, Severity::High, "encrypted");
+    }
+}

@@ -1,0 +1,381 @@
+use intguard_model::secret::{describe, fingerprint};
+use intguard_model::{
+    Finding, Inventory, Location, Practice, Related, RuleMeta, Severity, TextFileFacts, TokenKind,
+};
+
+use crate::support::{app_for_path, file_name, is_dummy, short_location};
+use crate::Rule;
+
+pub struct SalesforceToken;
+
+static META: RuleMeta = RuleMeta {
+    id: "IG106",
+    name: "salesforce-token",
+    practice: Practice::ProtectCredentials,
+    default_severity: Severity::Critical,
+    summary:
+        "A Salesforce access token, refresh token or consumer key and secret pair is committed",
+    doc: r#"## What it does
+Looks at every text file of the repository (Mule apps, scripts, READMEs, notes, CI
+files) for Salesforce credentials written out: access or session tokens
+(`00D...!...`, an org id, `!` and the token), OAuth refresh tokens (`5Aep861...`), and
+a connected app consumer key (`3MVG9...`) that sits in the same file as a consumer
+secret (a `*secret*` property, `-D...secret=` / `export ...SECRET=` definition or
+attribute). The finding shows a mask and a short fingerprint, never the value.
+
+## Why is this bad?
+An access token is a live session: anyone who reads it can call the API as the
+integration user until the session times out, with no password, certificate or IP
+check left to pass. A refresh token mints new access tokens for as long as the
+connected app's refresh token policy allows (often forever). A consumer key with its
+secret lets anyone run the app's OAuth flows. Once committed, they stay in git
+history, in every clone and in CI logs.
+
+## Example
+```bash
+# scripts/smoke-test.sh
+curl -H "Authorization: Bearer 00D5e000000AbCd!AQ8AQ..." \
+     https://acme.my.salesforce.com/services/data/v61.0/limits
+```
+```yaml
+sfdc:
+  consumerKey: "3MVG9...."
+  consumerSecret: "E1B2C3..."
+```
+
+## How to fix
+1. Revoke the token now: Setup > Apps > Connected Apps > Connected Apps OAuth Usage
+   > (the app) > the user > Revoke, or
+   `curl -X POST https://<mydomain>.my.salesforce.com/services/oauth2/revoke -d "token=<token>"`.
+   For a consumer secret, generate a new one (App Manager > the app > Manage Consumer
+   Details) or, better, move the integration to the JWT bearer flow.
+2. Remove the value from the file and purge it from git history
+   (`git filter-repo --replace-text`).
+3. Obtain tokens at run time (JWT bearer flow) and keep app credentials in secure
+   properties set at deploy time:
+```yaml
+# properties/prod-secure.yaml (values encrypted, key provided by Runtime Manager)
+sfdc:
+  consumerKey: "![...]"
+```
+```xml
+<salesforce:jwt-connection consumerKey="${secure::sfdc.consumerKey}" .../>
+```
+
+## References
+- Salesforce Help: Revoke OAuth Tokens
+- Salesforce Help: OAuth 2.0 Token Revocation (`/services/oauth2/revoke`)
+- Salesforce Help: Manage OAuth Access Policies for a Connected App (refresh token policy)
+"#,
+};
+
+fn kind_phrase(kind: TokenKind) -> &'static str {
+    match kind {
+        TokenKind::AccessToken => "Salesforce access (session) token",
+        TokenKind::RefreshToken => "Salesforce OAuth refresh token",
+        TokenKind::ConsumerKey => "connected app consumer key",
+    }
+}
+
+fn kind_key(kind: TokenKind) -> &'static str {
+    match kind {
+        TokenKind::AccessToken => "access-token",
+        TokenKind::RefreshToken => "refresh-token",
+        TokenKind::ConsumerKey => "consumer-key",
+    }
+}
+
+fn in_test_sources(path: &str) -> bool {
+    path.contains("/src/test/") || path.starts_with("src/test/")
+}
+
+/// A consumer secret written in clear in the same file as a consumer key.
+struct SecretNearby {
+    name: String,
+    value: String,
+    location: Location,
+}
+
+fn is_consumer_secret_name(name: &str) -> bool {
+    name.to_ascii_lowercase().contains("secret")
+}
+
+fn secrets_in_file(inventory: &Inventory, file: &TextFileFacts) -> Vec<SecretNearby> {
+    let mut out: Vec<SecretNearby> = Vec::new();
+    for a in &file.assignments {
+        if is_consumer_secret_name(&a.name) && !is_dummy(&a.value) {
+            out.push(SecretNearby {
+                name: a.name.clone(),
+                value: a.value.clone(),
+                location: a.location.clone(),
+            });
+        }
+    }
+    for app in &inventory.apps {
+        for pf in app.property_files.iter().filter(|p| p.path == file.path) {
+            for e in &pf.entries {
+                if is_consumer_secret_name(&e.key) && !is_dummy(&e.value) {
+                    out.push(SecretNearby {
+                        name: e.key.clone(),
+                        value: e.value.clone(),
+                        location: e.location.clone(),
+                    });
+                }
+            }
+        }
+        for attr in app
+            .secret_attributes
+            .iter()
+            .filter(|a| a.value.location.path == file.path)
+        {
+            if is_consumer_secret_name(&attr.name)
+                && attr.value.is_literal()
+                && !is_dummy(&attr.value.raw)
+            {
+                out.push(SecretNearby {
+                    name: attr.name.clone(),
+                    value: attr.value.raw.clone(),
+                    location: attr.value.location.clone(),
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| a.location.cmp(&b.location));
+    out.dedup_by(|a, b| a.location == b.location);
+    out
+}
+
+impl Rule for SalesforceToken {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, inventory: &Inventory) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for file in &inventory.text_files {
+            let app = app_for_path(inventory, &file.path)
+                .map(|a| format!(" (app {})", a.name))
+                .unwrap_or_default();
+            let name = file_name(&file.path);
+            let lower = |s: Severity| {
+                if in_test_sources(&file.path) {
+                    s.lowered()
+                } else {
+                    s
+                }
+            };
+            let mut seen: Vec<String> = Vec::new();
+            let mut secrets: Option<Vec<SecretNearby>> = None;
+            for token in &file.tokens {
+                let fp = fingerprint(&token.value);
+                let nth = seen.iter().filter(|s| **s == fp).count();
+                seen.push(fp.clone());
+                let key = format!("{}|{fp}|{nth}", kind_key(token.kind));
+                match token.kind {
+                    TokenKind::AccessToken | TokenKind::RefreshToken => {
+                        let message = format!(
+                            "{} {} is committed in {name}{app}",
+                            kind_phrase(token.kind),
+                            describe(&token.value)
+                        );
+                        out.push(
+                            Finding::new(&META, token.location.clone(), message)
+                                .severity(lower(Severity::Critical))
+                                .key(key)
+                                .fix(format!(
+                                    "Revoke it now (Setup > Apps > Connected Apps > Connected Apps OAuth Usage > the app > Revoke, or POST https://<mydomain>.my.salesforce.com/services/oauth2/revoke with token=<the token>); then delete it from {} and purge it from git history (git filter-repo --replace-text), and obtain tokens at run time with the JWT bearer flow instead.",
+                                    file.path
+                                )),
+                        );
+                    }
+                    TokenKind::ConsumerKey => {
+                        let secrets =
+                            secrets.get_or_insert_with(|| secrets_in_file(inventory, file));
+                        if secrets.is_empty() {
+                            continue;
+                        }
+                        let names: Vec<String> = secrets
+                            .iter()
+                            .map(|s| {
+                                format!(
+                                    "`{}` {} at {}",
+                                    s.name,
+                                    describe(&s.value),
+                                    short_location(&s.location)
+                                )
+                            })
+                            .collect();
+                        let message = format!(
+                            "{} {} is committed in {name}{app} together with its consumer secret ({})",
+                            kind_phrase(token.kind),
+                            describe(&token.value),
+                            names.join(", ")
+                        );
+                        let mut finding = Finding::new(&META, token.location.clone(), message)
+                            .severity(lower(Severity::Critical))
+                            .key(key)
+                            .fix(format!(
+                                "Generate a new consumer secret for the connected app (Setup > App Manager > the app > View > Manage Consumer Details) and revoke its tokens (Connected Apps OAuth Usage > Revoke), or move the integration to the JWT bearer flow; delete the key and secret from {} and purge them from git history (git filter-repo --replace-text); keep them as encrypted secure properties (consumerKey=\"${{secure::sfdc.consumerKey}}\") set at deploy time.",
+                                file.path
+                            ));
+                        for s in secrets.iter() {
+                            finding = finding.related(Related::new(
+                                &s.location,
+                                format!("consumer secret `{}` ({})", s.name, describe(&s.value)),
+                            ));
+                        }
+                        out.push(finding);
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::support::testkit::*;
+    use intguard_model::{Assignment, TokenCandidate};
+
+    const ACCESS: &str = "00D5e000000XyZa!AQ0AQHx7cK2mP9vRtL3sWqE8uYbN4dF6gJ1hZkV5nC0xM2oB7iA9pD3eG8fT6rS1wQ4yU.lKjHgFdSaPoIu";
+    const KEY: &str =
+        "3MVG9A2kN8Bl7hPq.Xr4tYw1Zs6Vd0Fe9Gc3Hb5Jn7Km2Lp4Qo8Ri1Sj6Tk0Um3Vn9Wo5Xp7Yq2Zr4As6Bt8Cu0Dv";
+    const SECRET: &str = "E4D7C1B9A3F5062847DBCA91E6F3A2B5C8D0E7F1A4B6C9D2E5F8A1B3C6D9E2F4";
+
+    fn token(kind: TokenKind, value: &str, path: &str, line: u32) -> TokenCandidate {
+        TokenCandidate {
+            kind,
+            value: value.into(),
+            location: loc(path, line),
+        }
+    }
+
+    #[test]
+    fn access_and_refresh_tokens_are_reported_masked() {
+        let inv = Inventory {
+            text_files: vec![TextFileFacts {
+                path: "scripts/smoke.sh".into(),
+                tokens: vec![
+                    token(TokenKind::AccessToken, ACCESS, "scripts/smoke.sh", 4),
+                    token(TokenKind::RefreshToken, "5Aep861TSESvWeug_xvFHRBTTbf_YrTWgEyjBJrhtBq4L8cDJpP.kZjg2hDlRSQnm.9A8YvDzqC4_k1mHvWsQ", "scripts/smoke.sh", 9),
+                    token(TokenKind::AccessToken, ACCESS, "scripts/smoke.sh", 12),
+                ],
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let f = SalesforceToken.check(&inv);
+        assert_eq!(f.len(), 3);
+        assert!(f.iter().all(|f| f.severity == Severity::Critical));
+        assert!(
+            f[0].message.contains("access (session) token 00…("),
+            "{}",
+            f[0].message
+        );
+        assert!(f[1].message.contains("refresh token"));
+        assert_ne!(
+            f[0].fingerprint_key, f[2].fingerprint_key,
+            "same token twice keeps distinct keys"
+        );
+        for x in &f {
+            assert!(!x.message.contains(ACCESS) && !x.fix.contains(ACCESS));
+            assert!(x.fix.contains("/services/oauth2/revoke"));
+        }
+    }
+
+    #[test]
+    fn consumer_key_alone_is_not_reported() {
+        let inv = Inventory {
+            text_files: vec![TextFileFacts {
+                path: "README.md".into(),
+                tokens: vec![token(TokenKind::ConsumerKey, KEY, "README.md", 3)],
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        assert!(SalesforceToken.check(&inv).is_empty());
+    }
+
+    #[test]
+    fn consumer_key_with_secret_assignment_is_one_finding() {
+        let inv = Inventory {
+            text_files: vec![TextFileFacts {
+                path: "deploy.sh".into(),
+                tokens: vec![token(TokenKind::ConsumerKey, KEY, "deploy.sh", 3)],
+                assignments: vec![
+                    Assignment {
+                        name: "sfdc.consumerSecret".into(),
+                        value: SECRET.into(),
+                        secret: true,
+                        location: loc("deploy.sh", 4),
+                    },
+                    Assignment {
+                        name: "other.secret".into(),
+                        value: "${secure::x}".into(),
+                        secret: true,
+                        location: loc("deploy.sh", 5),
+                    },
+                ],
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let f = SalesforceToken.check(&inv);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].related.len(), 1);
+        assert_eq!(f[0].related[0].line, 4);
+        let all = format!("{} {} {:?}", f[0].message, f[0].fix, f[0].related);
+        assert!(!all.contains(SECRET) && !all.contains(KEY), "{all}");
+        assert!(f[0].message.contains("`sfdc.consumerSecret`"));
+    }
+
+    #[test]
+    fn consumer_key_with_secret_property_in_same_yaml() {
+        let path = "orders/src/main/resources/properties/dev.yaml";
+        let mut a = app("orders", &["dev"]);
+        a.property_files.push(props(
+            path,
+            Some("dev"),
+            false,
+            &[("sfdc.consumerKey", KEY), ("sfdc.consumerSecret", SECRET)],
+        ));
+        let mut other = props(
+            "orders/src/main/resources/properties/prod.yaml",
+            Some("prod"),
+            false,
+            &[
+                ("sfdc.consumerKey", KEY),
+                ("sfdc.consumerSecret", "![abcd]"),
+            ],
+        );
+        other.entries[0].location = loc("orders/src/main/resources/properties/prod.yaml", 1);
+        a.property_files.push(other);
+        let inv = Inventory {
+            apps: vec![a],
+            text_files: vec![
+                TextFileFacts {
+                    path: path.into(),
+                    tokens: vec![token(TokenKind::ConsumerKey, KEY, path, 1)],
+                    ..Default::default()
+                },
+                TextFileFacts {
+                    path: "orders/src/main/resources/properties/prod.yaml".into(),
+                    tokens: vec![token(
+                        TokenKind::ConsumerKey,
+                        KEY,
+                        "orders/src/main/resources/properties/prod.yaml",
+                        1,
+                    )],
+                    ..Default::default()
+                },
+            ],
+            ..Default::default()
+        };
+        let f = SalesforceToken.check(&inv);
+        assert_eq!(f.len(), 1, "encrypted secret does not pair");
+        assert_eq!(f[0].location.path, path);
+        assert!(f[0].message.contains("(app orders)"));
+    }
+}

@@ -1,0 +1,493 @@
+use std::collections::HashSet;
+
+use intguard_model::{
+    Finding, Inventory, Location, MuleApp, Practice, Related, RuleMeta, Severity, Value,
+};
+
+use crate::support::{
+    connection_identities, describe_identities, display_url, env_phrase, is_local_host,
+    is_salesforce_host, parse_url, short_location,
+};
+use crate::Rule;
+
+pub struct PlainHttp;
+
+static META: RuleMeta = RuleMeta {
+    id: "IG109",
+    name: "plain-http",
+    practice: Practice::ProtectCredentials,
+    default_severity: Severity::High,
+    summary: "Salesforce, token or credential-bearing traffic over plain HTTP; HTTP listeners and requesters without TLS",
+    doc: r#"## What it does
+Resolves URLs, protocols and hosts in every environment and flags traffic without
+TLS:
+- a Salesforce connection whose login, token, audience or service endpoint URL is
+  `http://` (high);
+- any URL attribute (`url`, `tokenUrl`, `address`, ...) that is `http://` to a
+  Salesforce host (`*.salesforce.com`, `*.force.com`) or to an OAuth/token URL (high),
+  or to any other non-local host (medium);
+- an `http:request-config` whose connection uses `protocol="HTTP"` (the default):
+  high when it sends credentials (`http:authentication`) or talks to Salesforce or a
+  token server, medium otherwise;
+- an `http:listener-config` that does not use `protocol="HTTPS"` (medium), unless it
+  is bound to `localhost`;
+- a property value `http://...salesforce.com...` or an `http://` OAuth URL that no
+  attribute above already reported.
+XML namespace and schema URIs and loopback addresses are ignored. One finding per
+element, listing the environments where it is plain HTTP.
+
+## Why is this bad?
+Over plain HTTP, passwords, security tokens, client secrets, bearer tokens and the
+data itself cross every network hop in clear, and nothing proves the server is the one
+you meant: anyone on the path can read the integration user's credentials or answer in
+Salesforce's place. Salesforce's own OAuth and API endpoints refuse plain HTTP, so an
+`http://` there is at best a broken configuration and at worst a lookalike host. An
+HTTP listener exposes whatever callers send it (API client ids and secrets, bearer
+tokens, business data); on CloudHub, terminate TLS in the app or put it behind a
+dedicated load balancer that does.
+
+## Example
+```xml
+<http:request-config name="Token_Request_Config">
+  <http:request-connection protocol="HTTP" host="auth.acme.com" port="80">
+    <http:authentication>
+      <http:basic-authentication username="${token.client.id}" password="${secure::token.client.secret}"/>
+    </http:authentication>
+  </http:request-connection>
+</http:request-config>
+<http:listener-config name="api-httpListenerConfig">
+  <http:listener-connection host="0.0.0.0" port="${http.port}"/>
+</http:listener-config>
+```
+
+## How to fix
+Use HTTPS everywhere, with certificate validation on:
+```xml
+<http:request-config name="Token_Request_Config">
+  <http:request-connection protocol="HTTPS" host="auth.acme.com" port="443">
+    <http:authentication>
+      <http:basic-authentication username="${token.client.id}" password="${secure::token.client.secret}"/>
+    </http:authentication>
+  </http:request-connection>
+</http:request-config>
+<http:listener-config name="api-httpsListenerConfig">
+  <http:listener-connection protocol="HTTPS" host="0.0.0.0" port="${https.port}">
+    <tls:context>
+      <tls:key-store type="pkcs12" path="${tls.keystore.path}" alias="${tls.keystore.alias}"
+          password="${secure::tls.keystore.password}" keyPassword="${secure::tls.key.password}"/>
+    </tls:context>
+  </http:listener-connection>
+</http:listener-config>
+```
+and write Salesforce URLs as `https://<mydomain>.my.salesforce.com/...` (or
+`https://login.salesforce.com`).
+
+## References
+- MuleSoft Docs: HTTP Connector, Configure HTTPS (TLS) for the HTTP Listener and Request
+- MuleSoft Docs: Configure TLS with Keystores and Truststores
+- Salesforce Help: OAuth endpoints (HTTPS only)
+"#,
+};
+
+/// One environment where a value is plain HTTP.
+struct HttpHit {
+    environment: Option<String>,
+    /// The URL (resolved when possible, else as written), user info masked.
+    url: String,
+    /// Salesforce host, OAuth/token URL, or credentials in the URL.
+    sensitive: bool,
+    /// Property lines the value came from.
+    origins: Vec<Location>,
+}
+
+/// XML namespace and schema URIs are identifiers, not endpoints.
+fn is_namespace_host(host: &str) -> bool {
+    const HOSTS: &[&str] = &[
+        "www.mulesoft.org",
+        "www.mulesoft.com",
+        "www.w3.org",
+        "www.springframework.org",
+        "schemas.xmlsoap.org",
+        "java.sun.com",
+        "xmlns.jcp.org",
+        "maven.apache.org",
+        "json-schema.org",
+        "purl.org",
+    ];
+    HOSTS.contains(&host)
+}
+
+fn is_skipped_attribute(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower == "xmlns"
+        || lower.starts_with("xmlns:")
+        || lower.ends_with("schemalocation")
+        || lower.starts_with("doc:")
+}
+
+fn is_token_path(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    lower.contains("oauth") || lower.contains("token")
+}
+
+/// True when `url` is a plain-HTTP URL worth reporting, with its sensitivity.
+fn classify(url: &str) -> Option<bool> {
+    let trimmed = url.trim();
+    if !trimmed
+        .get(..7)
+        .is_some_and(|p| p.eq_ignore_ascii_case("http://"))
+    {
+        return None;
+    }
+    let parts = parse_url(trimmed)?;
+    if is_local_host(&parts.host) || is_namespace_host(&parts.host) {
+        return None;
+    }
+    // A host made of unresolved placeholders is unknown: still plain HTTP.
+    let sensitive =
+        is_salesforce_host(&parts.host) || is_token_path(&parts.path) || parts.has_userinfo;
+    Some(sensitive)
+}
+
+/// The environments where `value` is `http://`.
+fn http_hits(app: &MuleApp, value: &Value) -> Vec<HttpHit> {
+    let mut out = Vec::new();
+    for r in app.resolve_all(value) {
+        let url = match &r.value {
+            Some(v) => v.clone(),
+            // Not resolvable here (set at deploy time): the scheme may still be
+            // written literally, as in `http://${erp.host}/api`.
+            None => value.raw.clone(),
+        };
+        let Some(sensitive) = classify(&url) else {
+            continue;
+        };
+        out.push(HttpHit {
+            environment: r.environment.map(str::to_string),
+            url: display_url(&url),
+            sensitive,
+            origins: r.sources.iter().map(|s| s.location().clone()).collect(),
+        });
+    }
+    out
+}
+
+fn envs_of(hits: &[HttpHit]) -> Vec<String> {
+    let mut envs: Vec<String> = hits.iter().filter_map(|h| h.environment.clone()).collect();
+    envs.dedup();
+    envs
+}
+
+fn urls_of(hits: &[HttpHit]) -> String {
+    let mut urls: Vec<&str> = hits.iter().map(|h| h.url.as_str()).collect();
+    urls.sort();
+    urls.dedup();
+    urls.join(", ")
+}
+
+/// Per environment: `Some(true)` when the protocol is plain HTTP (the default),
+/// `None` when it cannot be resolved.
+fn plain_protocol_envs(
+    app: &MuleApp,
+    protocol: Option<&Value>,
+) -> Vec<(Option<String>, Vec<Location>)> {
+    let mut out = Vec::new();
+    for env in app.resolution_environments() {
+        match protocol {
+            None => out.push((env.map(str::to_string), Vec::new())),
+            Some(p) => {
+                let r = app.resolve(p, env);
+                if let Some(v) = r.value.as_deref() {
+                    if !v.trim().eq_ignore_ascii_case("HTTPS") {
+                        out.push((
+                            env.map(str::to_string),
+                            r.sources.iter().map(|s| s.location().clone()).collect(),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The host resolved in `env`, lowercase; `None` when unknown.
+fn host_in(app: &MuleApp, host: Option<&Value>, env: Option<&str>) -> Option<String> {
+    let h = host?;
+    app.resolve(h, env)
+        .value
+        .map(|v| v.trim().to_ascii_lowercase())
+}
+
+const HTTPS_FIX_URL: &str = "Change the URL to https:// (for Salesforce: https://<mydomain>.my.salesforce.com or https://login.salesforce.com) in the XML or in the property file of each environment listed";
+
+impl Rule for PlainHttp {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, inventory: &Inventory) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for app in &inventory.apps {
+            check_app(app, &mut out);
+        }
+        out
+    }
+}
+
+fn check_app(app: &MuleApp, out: &mut Vec<Finding>) {
+    let mut reported_attrs: HashSet<Location> = HashSet::new();
+    let mut reported_entries: HashSet<Location> = HashSet::new();
+
+    // 1. Salesforce connection endpoints.
+    for conn in &app.salesforce_connections {
+        let ids = connection_identities(app, conn);
+        let who = describe_identities(&ids);
+        for attr in conn.endpoint_attributes() {
+            let hits = http_hits(app, &attr.value);
+            if hits.is_empty() {
+                continue;
+            }
+            reported_attrs.insert(attr.value.location.clone());
+            let envs = envs_of(&hits);
+            let message = format!(
+                "{} `{}` ({}) sends {} to {} over plain HTTP {}{}",
+                app.name,
+                conn.config_name,
+                conn.element,
+                attr.name,
+                urls_of(&hits),
+                env_phrase(&envs),
+                who.as_deref()
+                    .map(|w| format!(", logging in as {w}"))
+                    .unwrap_or_default()
+            );
+            let mut finding = Finding::new(&META, attr.value.location.clone(), message)
+                .severity(Severity::High)
+                .maybe_identity(who.clone())
+                .environments(envs)
+                .key(format!("sfdc|{}|{}", conn.config_name, attr.name))
+                .fix(format!(
+                    "{HTTPS_FIX_URL}: {}=\"https://...\" on <{}> of `{}`.",
+                    attr.name, conn.element, conn.config_name
+                ));
+            for h in &hits {
+                for o in &h.origins {
+                    reported_entries.insert(o.clone());
+                    finding = finding.related(origin_related(o, h));
+                }
+            }
+            out.push(finding);
+        }
+    }
+
+    // 2. Any URL attribute.
+    for attr in &app.url_attributes {
+        if reported_attrs.contains(&attr.value.location) || is_skipped_attribute(&attr.name) {
+            continue;
+        }
+        let hits = http_hits(app, &attr.value);
+        if hits.is_empty() {
+            continue;
+        }
+        reported_attrs.insert(attr.value.location.clone());
+        let envs = envs_of(&hits);
+        let sensitive = hits.iter().any(|h| h.sensitive);
+        let owner = attr
+            .owner
+            .as_deref()
+            .map(|o| format!(" of `{o}`"))
+            .unwrap_or_default();
+        let why = if sensitive {
+            " (Salesforce, OAuth/token or credential-bearing URL)"
+        } else {
+            ""
+        };
+        let message = format!(
+            "{} <{}>{owner} {}=\"{}\" is plain HTTP{why} {}",
+            app.name,
+            attr.element,
+            attr.name,
+            urls_of(&hits),
+            env_phrase(&envs)
+        );
+        let mut finding = Finding::new(&META, attr.value.location.clone(), message)
+            .severity(if sensitive {
+                Severity::High
+            } else {
+                Severity::Medium
+            })
+            .environments(envs)
+            .key(format!(
+                "url|{}|{}|{}",
+                attr.owner.as_deref().unwrap_or(""),
+                attr.element,
+                attr.name
+            ))
+            .fix(format!(
+                "{HTTPS_FIX_URL}: {}=\"https://...\" on <{}>{owner}.",
+                attr.name, attr.element
+            ));
+        for h in &hits {
+            for o in &h.origins {
+                reported_entries.insert(o.clone());
+                finding = finding.related(origin_related(o, h));
+            }
+        }
+        out.push(finding);
+    }
+
+    // 3. HTTP listeners without TLS.
+    for l in &app.http_listeners {
+        let mut envs = Vec::new();
+        let mut origins = Vec::new();
+        for (env, srcs) in plain_protocol_envs(app, l.protocol.as_ref()) {
+            if host_in(app, l.host.as_ref(), env.as_deref()).is_some_and(|h| is_local_host(&h)) {
+                continue;
+            }
+            envs.push(env);
+            origins.extend(srcs);
+        }
+        if envs.is_empty() {
+            continue;
+        }
+        let named: Vec<String> = envs.iter().flatten().cloned().collect();
+        let port = l
+            .port
+            .as_ref()
+            .map(|p| format!(" on port {}", p.raw))
+            .unwrap_or_default();
+        let message = format!(
+            "{} HTTP listener `{}` accepts plain HTTP{port} {}: callers' credentials, tokens and data arrive unencrypted",
+            app.name,
+            l.config_name,
+            env_phrase(&named)
+        );
+        let mut finding = Finding::new(&META, l.location.clone(), message)
+            .severity(Severity::Medium)
+            .environments(named)
+            .key(format!("listener|{}", l.config_name))
+            .fix(format!(
+                "Set protocol=\"HTTPS\" on the <http:listener-connection> of `{}` with a TLS key store: <http:listener-connection protocol=\"HTTPS\" host=\"0.0.0.0\" port=\"${{https.port}}\"><tls:context><tls:key-store type=\"pkcs12\" path=\"${{tls.keystore.path}}\" password=\"${{secure::tls.keystore.password}}\" keyPassword=\"${{secure::tls.key.password}}\" alias=\"${{tls.keystore.alias}}\"/></tls:context></http:listener-connection> (or terminate TLS on a dedicated load balancer and bind the listener to localhost).",
+                l.config_name
+            ));
+        for o in origins {
+            finding = finding.related(Related::new(&o, "protocol defined here"));
+        }
+        out.push(finding);
+    }
+
+    // 4. HTTP requesters without TLS.
+    for r in &app.http_requests {
+        let mut envs = Vec::new();
+        let mut origins = Vec::new();
+        let mut sensitive_host = false;
+        for (env, srcs) in plain_protocol_envs(app, r.protocol.as_ref()) {
+            let host = host_in(app, r.host.as_ref(), env.as_deref());
+            if host.as_deref().is_some_and(is_local_host) {
+                continue;
+            }
+            let base = r
+                .base_path
+                .as_ref()
+                .and_then(|b| app.resolve(b, env.as_deref()).value)
+                .unwrap_or_default();
+            if host
+                .as_deref()
+                .is_some_and(|h| is_salesforce_host(h) || is_token_path(h))
+                || is_token_path(&base)
+            {
+                sensitive_host = true;
+            }
+            envs.push(env);
+            origins.extend(srcs);
+        }
+        if envs.is_empty() {
+            continue;
+        }
+        let named: Vec<String> = envs.iter().flatten().cloned().collect();
+        let credentials = r.authentication.is_some();
+        let severity = if credentials || sensitive_host {
+            Severity::High
+        } else {
+            Severity::Medium
+        };
+        let target = r
+            .host
+            .as_ref()
+            .map(|h| format!(" to {}", h.raw))
+            .unwrap_or_default();
+        let what = if let Some(auth) = &r.authentication {
+            format!(", sending credentials (<{}>) in clear", auth.element)
+        } else if sensitive_host {
+            " to a Salesforce or token server".to_string()
+        } else {
+            String::new()
+        };
+        let message = format!(
+            "{} HTTP request config `{}` uses plain HTTP{target} {}{what}",
+            app.name,
+            r.config_name,
+            env_phrase(&named)
+        );
+        let mut finding = Finding::new(&META, r.location.clone(), message)
+            .severity(severity)
+            .environments(named)
+            .key(format!("request|{}", r.config_name))
+            .fix(format!(
+                "Set protocol=\"HTTPS\" and port=\"443\" on the <http:request-connection> of `{}` (keeping certificate validation on: no insecure trust store), and make the server side serve TLS.",
+                r.config_name
+            ));
+        if let Some(auth) = &r.authentication {
+            finding = finding.related(Related::new(
+                &auth.location,
+                "credentials sent over this connection",
+            ));
+        }
+        for o in origins {
+            finding = finding.related(Related::new(&o, "protocol defined here"));
+        }
+        out.push(finding);
+    }
+
+    // 5. Salesforce / OAuth URLs in property files that nothing above used.
+    for pf in &app.property_files {
+        for e in &pf.entries {
+            if reported_entries.contains(&e.location) {
+                continue;
+            }
+            let v = e.value.trim();
+            if !classify(v).unwrap_or(false) {
+                continue;
+            }
+            let Some(parts) = parse_url(v) else { continue };
+            if !(is_salesforce_host(&parts.host) || is_token_path(&parts.path)) {
+                continue;
+            }
+            let envs: Vec<String> = pf.environment.iter().cloned().collect();
+            let message = format!(
+                "{} property `{}` in {} is a plain-HTTP Salesforce/OAuth URL ({}) {}",
+                app.name,
+                e.key,
+                short_location(&e.location),
+                display_url(v),
+                env_phrase(&envs)
+            );
+            out.push(
+                Finding::new(&META, e.location.clone(), message)
+                    .severity(Severity::High)
+                    .environments(envs)
+                    .key(format!("property|{}", e.key))
+                    .fix(format!(
+                        "Change `{}` to an https:// URL (https://<mydomain>.my.salesforce.com/...).",
+                        e.key
+                    )),
+            );
+        }
+    }
+}
+
+fn origin_related(o: &Location, h: &HttpHit) -> Related {
+    let env = h.environment.as_deref().unwrap_or("every environment");
+    Related::new(o, format!("value for {env}: {}", h.url))
+}

@@ -1,0 +1,211 @@
+use intguard_model::{
+    Finding, Inventory, Location, MuleApp, Practice, Related, RuleMeta, Severity,
+};
+
+use crate::support::{env_phrase, tls_context_users, tls_contexts, TlsOwner, TlsUse};
+use crate::Rule;
+
+pub struct TlsVerificationOff;
+
+static META: RuleMeta = RuleMeta {
+    id: "IG110",
+    name: "tls-verification-off",
+    practice: Practice::ProtectCredentials,
+    default_severity: Severity::High,
+    summary: "TLS certificate validation is disabled, or obsolete TLS/SSL versions are enabled",
+    doc: r#"## What it does
+Looks at every `tls:context` of an app (global ones, and those nested in Salesforce
+connections, HTTP listeners and HTTP request configs), resolving properties in every
+environment, and flags:
+- a `tls:trust-store` with `insecure="true"`: the server certificate is not validated;
+- `enabledProtocols` that include `TLSv1`, `TLSv1.1`, `SSLv3` or `SSLv2`
+  (`TLSv1.2` and `TLSv1.3` are fine).
+It names the connections, listeners and requesters that use the context.
+
+## Why is this bad?
+With validation off, any machine on the network path can present its own certificate
+and read or change the traffic: the integration user's password, client secret, bearer
+tokens and the data all go to whoever answers. TLS 1.0/1.1 and SSLv3 have known
+attacks (BEAST, POODLE), are deprecated (RFC 8996) and are refused by Salesforce;
+leaving them enabled invites a downgrade.
+
+## Example
+```xml
+<tls:context name="ERP_TLS_Context" enabledProtocols="TLSv1.1,TLSv1.2">
+  <tls:trust-store insecure="true"/>
+</tls:context>
+```
+
+## How to fix
+Trust the server's CA instead of trusting everything, and allow TLS 1.2+ only:
+```xml
+<tls:context name="ERP_TLS_Context" enabledProtocols="TLSv1.2,TLSv1.3">
+  <tls:trust-store type="pkcs12" path="${tls.truststore.path}"
+      password="${secure::tls.truststore.password}"/>
+</tls:context>
+```
+For a self-signed server certificate, put that certificate (or its private CA) in the
+trust store; never ship `insecure="true"`, not even "for dev only" (property files for
+dev get promoted).
+
+## References
+- MuleSoft Docs: TLS Configuration (`tls:trust-store` `insecure`, `enabledProtocols`)
+- RFC 8996: Deprecating TLS 1.0 and TLS 1.1
+- Salesforce Help: Salesforce disabled TLS 1.0 and 1.1 (Knowledge article 000385773)
+"#,
+};
+
+const WEAK_PROTOCOLS: &[&str] = &["TLSv1", "TLSv1.1", "SSLv3", "SSLv2"];
+
+/// The things that use a context: its nested owner, or the configs that
+/// reference a global context by name. `(description, location)`.
+fn users(app: &MuleApp, tls: &TlsUse<'_>) -> Vec<(String, Location)> {
+    match tls.owner {
+        TlsOwner::Global => match tls.context.name.as_deref() {
+            Some(name) => tls_context_users(app, name)
+                .into_iter()
+                .map(|(o, loc)| (o.describe(), loc))
+                .collect(),
+            None => Vec::new(),
+        },
+        TlsOwner::Salesforce(c) => vec![(TlsOwner::Salesforce(c).describe(), c.location.clone())],
+        TlsOwner::Listener(l) => vec![(TlsOwner::Listener(l).describe(), l.location.clone())],
+        TlsOwner::Requester(r) => vec![(TlsOwner::Requester(r).describe(), r.location.clone())],
+    }
+}
+
+fn context_phrase(tls: &TlsUse<'_>) -> String {
+    match (&tls.owner, tls.context.name.as_deref()) {
+        (TlsOwner::Global, Some(n)) => format!("TLS context `{n}`"),
+        (TlsOwner::Global, None) => "a TLS context".to_string(),
+        (owner, _) => format!("the TLS context of {}", owner.describe()),
+    }
+}
+
+fn context_key(tls: &TlsUse<'_>) -> String {
+    match (&tls.owner, tls.context.name.as_deref()) {
+        (TlsOwner::Global, Some(n)) => format!("global:{n}"),
+        (TlsOwner::Global, None) => "global".to_string(),
+        (TlsOwner::Salesforce(c), _) => format!("sfdc:{}", c.config_name),
+        (TlsOwner::Listener(l), _) => format!("listener:{}", l.config_name),
+        (TlsOwner::Requester(r), _) => format!("request:{}", r.config_name),
+    }
+}
+
+impl Rule for TlsVerificationOff {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, inventory: &Inventory) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for app in &inventory.apps {
+            for tls in tls_contexts(app) {
+                let used_by = users(app, &tls);
+                let used_phrase = if used_by.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        ", used by {}",
+                        used_by
+                            .iter()
+                            .map(|(d, _)| d.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                };
+                let ctx = context_phrase(&tls);
+
+                // insecure trust store
+                if let Some(ts) = &tls.context.trust_store {
+                    if let Some(insecure) = ts.attr("insecure") {
+                        let mut hit = false;
+                        let mut envs = Vec::new();
+                        let mut origins = Vec::new();
+                        for r in app.resolve_all(insecure) {
+                            if r.value
+                                .as_deref()
+                                .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+                            {
+                                hit = true;
+                                envs.extend(r.environment.map(str::to_string));
+                                origins.extend(r.sources.iter().map(|s| s.location().clone()));
+                            }
+                        }
+                        if hit {
+                            let message = format!(
+                                "{} {ctx} has a trust store with insecure=\"true\" {}: server certificates are not validated{used_phrase}",
+                                app.name,
+                                env_phrase(&envs)
+                            );
+                            let mut f = Finding::new(&META, ts.location.clone(), message)
+                                .environments(envs)
+                                .key(format!("insecure|{}", context_key(&tls)))
+                                .fix("Remove insecure=\"true\" and give the tls:trust-store the server's CA certificate: <tls:trust-store type=\"pkcs12\" path=\"${tls.truststore.path}\" password=\"${secure::tls.truststore.password}\"/> (for a self-signed server, import that certificate into the trust store).");
+                            for (d, loc) in &used_by {
+                                f = f.related(Related::new(
+                                    loc,
+                                    format!("{d} uses this TLS context"),
+                                ));
+                            }
+                            for o in origins {
+                                f = f.related(Related::new(&o, "insecure defined here"));
+                            }
+                            out.push(f);
+                        }
+                    }
+                }
+
+                // obsolete protocols
+                if let Some(protocols) = &tls.context.enabled_protocols {
+                    let mut weak: Vec<String> = Vec::new();
+                    let mut envs = Vec::new();
+                    let mut origins = Vec::new();
+                    for r in app.resolve_all(protocols) {
+                        let Some(v) = r.value.as_deref() else {
+                            continue;
+                        };
+                        let found: Vec<&str> = v
+                            .split([',', ' ', ';', '\t', '\n'])
+                            .map(str::trim)
+                            .filter(|t| WEAK_PROTOCOLS.contains(t))
+                            .collect();
+                        if found.is_empty() {
+                            continue;
+                        }
+                        for t in found {
+                            if !weak.iter().any(|w| w == t) {
+                                weak.push(t.to_string());
+                            }
+                        }
+                        if let Some(e) = r.environment {
+                            envs.push(e.to_string());
+                        }
+                        origins.extend(r.sources.iter().map(|s| s.location().clone()));
+                    }
+                    if !weak.is_empty() {
+                        let message = format!(
+                            "{} {ctx} enables obsolete protocol{} {} {}{used_phrase}",
+                            app.name,
+                            if weak.len() > 1 { "s" } else { "" },
+                            weak.join(", "),
+                            env_phrase(&envs)
+                        );
+                        let mut f = Finding::new(&META, tls.context.location.clone(), message)
+                            .environments(envs)
+                            .key(format!("protocols|{}", context_key(&tls)))
+                            .fix("Allow TLS 1.2 and later only: enabledProtocols=\"TLSv1.2,TLSv1.3\" on the tls:context (or remove the attribute to use the runtime's secure defaults).");
+                        for (d, loc) in &used_by {
+                            f = f.related(Related::new(loc, format!("{d} uses this TLS context")));
+                        }
+                        for o in origins {
+                            f = f.related(Related::new(&o, "enabledProtocols defined here"));
+                        }
+                        out.push(f);
+                    }
+                }
+            }
+        }
+        out
+    }
+}
