@@ -1,0 +1,159 @@
+//! The JSON format: intguard's documented, versioned contract (`JSON.md`).
+//!
+//! The shapes below are the contract; their field order is the output's key
+//! order. Change them only as `JSON.md` allows: additive changes keep version
+//! 1.x, removals and renames bump [`crate::JSON_SCHEMA_VERSION`]'s major.
+
+use intguard_model::{Diagnostic, DiagnosticLevel, Finding, Practice, Severity};
+use serde::Serialize;
+
+use crate::{Report, Summary, JSON_SCHEMA_VERSION};
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    version: &'static str,
+    tool: Tool<'a>,
+    findings: Vec<JsonFinding<'a>>,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+    summary: JsonSummary,
+}
+
+#[derive(Serialize)]
+struct Tool<'a> {
+    name: &'a str,
+    version: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule: &'a str,
+    name: &'a str,
+    practice: Practice,
+    severity: Severity,
+    message: &'a str,
+    path: &'a str,
+    line: u32,
+    column: u32,
+    identity: Option<&'a str>,
+    environments: &'a [String],
+    related: Vec<JsonRelated<'a>>,
+    fingerprint: &'a str,
+    fix: &'a str,
+    snippet: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonRelated<'a> {
+    path: &'a str,
+    line: u32,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    level: DiagnosticLevel,
+    code: &'a str,
+    path: &'a str,
+    line: Option<u32>,
+    column: Option<u32>,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonSummary {
+    files: u64,
+    bytes: u64,
+    apps: usize,
+    total: usize,
+    by_severity: BySeverity,
+    suppressed: usize,
+    baselined: usize,
+    diagnostics: usize,
+    fail_on: Option<Severity>,
+    failed: bool,
+}
+
+/// All five keys, always, most severe first.
+#[derive(Serialize)]
+struct BySeverity {
+    critical: usize,
+    high: usize,
+    medium: usize,
+    low: usize,
+    info: usize,
+}
+
+pub fn render(report: &Report) -> String {
+    let doc = JsonReport {
+        version: JSON_SCHEMA_VERSION,
+        tool: Tool {
+            name: report.tool_name,
+            version: report.tool_version,
+        },
+        findings: report.findings.iter().map(finding).collect(),
+        diagnostics: report.diagnostics.iter().map(diagnostic).collect(),
+        summary: summary(report.summary),
+    };
+    let mut out = serde_json::to_string_pretty(&doc).expect("the report is plain JSON data");
+    out.push('\n');
+    out
+}
+
+fn finding(f: &Finding) -> JsonFinding<'_> {
+    JsonFinding {
+        rule: f.rule,
+        name: f.name,
+        practice: f.practice,
+        severity: f.severity,
+        message: &f.message,
+        path: &f.location.path,
+        line: f.location.line,
+        column: f.location.column,
+        identity: f.identity.as_deref(),
+        environments: &f.environments,
+        related: f
+            .related
+            .iter()
+            .map(|r| JsonRelated {
+                path: &r.path,
+                line: r.line,
+                message: &r.message,
+            })
+            .collect(),
+        fingerprint: &f.fingerprint,
+        fix: &f.fix,
+        snippet: f.snippet.as_deref(),
+    }
+}
+
+fn diagnostic(d: &Diagnostic) -> JsonDiagnostic<'_> {
+    JsonDiagnostic {
+        level: d.level,
+        code: d.code,
+        path: &d.path,
+        line: d.line,
+        column: d.column,
+        message: &d.message,
+    }
+}
+
+fn summary(s: &Summary) -> JsonSummary {
+    JsonSummary {
+        files: s.files,
+        bytes: s.bytes,
+        apps: s.apps,
+        total: s.total,
+        by_severity: BySeverity {
+            critical: s.count(Severity::Critical),
+            high: s.count(Severity::High),
+            medium: s.count(Severity::Medium),
+            low: s.count(Severity::Low),
+            info: s.count(Severity::Info),
+        },
+        suppressed: s.suppressed,
+        baselined: s.baselined,
+        diagnostics: s.diagnostics,
+        fail_on: s.fail_on,
+        failed: s.failed,
+    }
+}

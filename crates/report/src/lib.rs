@@ -1,0 +1,204 @@
+//! intguard's reporters: the last step of the one-way flow
+//!
+//! ```text
+//! inputs -> readers -> Inventory -> rules -> Findings -> reporters
+//! ```
+//!
+//! A reporter is a pure function of the findings, the diagnostics, the scan
+//! [`Summary`] and the rule metadata to a string: it knows nothing about how the
+//! findings were made and does no I/O. Snippets and messages arrive already
+//! masked by the engine; reporters never see a secret.
+//!
+//! - [`text`]: for people at a terminal, grouped by file, optional colour.
+//! - [`json`]: the documented, versioned contract (`JSON.md`, [`JSON_SCHEMA_VERSION`]).
+//! - [`sarif`]: SARIF 2.1.0 for code scanning (GitHub reads `security-severity`).
+//! - [`markdown`]: a pull-request comment, kept under GitHub's size limit.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use intguard_model::{Diagnostic, Finding, RuleMeta, Severity};
+
+pub mod json;
+pub mod markdown;
+pub mod sarif;
+pub mod text;
+
+/// Version of the JSON report contract (see `JSON.md`). Additive changes keep
+/// `1.x`; removing or renaming a field bumps the major version.
+pub const JSON_SCHEMA_VERSION: &str = "1.0";
+
+/// Counts of the scan, made by the engine.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Files read.
+    pub files: u64,
+    /// Bytes read.
+    pub bytes: u64,
+    /// Applications (Mule apps, metadata projects) recognised.
+    pub apps: usize,
+    /// Reported findings (after suppressions and the baseline).
+    pub total: usize,
+    /// Reported findings per severity; missing severities count as 0.
+    pub by_severity: BTreeMap<Severity, usize>,
+    /// Findings hidden by config or inline `intguard-ignore` comments.
+    pub suppressed: usize,
+    /// Findings hidden because their fingerprint is in the baseline.
+    pub baselined: usize,
+    /// Diagnostics (problems with the input).
+    pub diagnostics: usize,
+    /// The `--fail-on` threshold; `None` for `--fail-on none`.
+    pub fail_on: Option<Severity>,
+    /// True when a reported finding is at or above `fail_on` (exit code 1).
+    pub failed: bool,
+}
+
+impl Summary {
+    /// Reported findings of one severity.
+    pub fn count(&self, severity: Severity) -> usize {
+        self.by_severity.get(&severity).copied().unwrap_or(0)
+    }
+
+    /// Reported findings at or above `fail_on` (0 when there is no threshold).
+    pub fn failing_count(&self) -> usize {
+        match self.fail_on {
+            Some(threshold) => Severity::ALL
+                .into_iter()
+                .filter(|s| s.at_least(threshold))
+                .map(|s| self.count(s))
+                .sum(),
+            None => 0,
+        }
+    }
+}
+
+/// Everything a reporter may use.
+#[derive(Debug, Clone, Copy)]
+pub struct Report<'a> {
+    pub tool_name: &'a str,
+    pub tool_version: &'a str,
+    /// Already sorted by path, line and rule; snippets already masked.
+    pub findings: &'a [Finding],
+    pub diagnostics: &'a [Diagnostic],
+    /// Every rule, reported or not (SARIF lists them all).
+    pub rules: &'a [&'static RuleMeta],
+    pub summary: &'a Summary,
+}
+
+/// Output format of `intguard scan --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Format {
+    #[default]
+    Text,
+    Json,
+    Sarif,
+    Markdown,
+}
+
+impl Format {
+    pub const ALL: [Format; 4] = [Format::Text, Format::Json, Format::Sarif, Format::Markdown];
+
+    /// The name accepted by `--format`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Markdown => "markdown",
+        }
+    }
+
+    /// Conventional file extension for `--output`.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Text => "txt",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Markdown => "md",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// An unknown `--format` value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseFormatError(pub String);
+
+impl fmt::Display for ParseFormatError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "unknown format `{}` (expected text, json, sarif or markdown)",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for ParseFormatError {}
+
+impl FromStr for Format {
+    type Err = ParseFormatError;
+
+    /// Case-insensitive; `md` is accepted for `markdown`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let wanted = s.trim().to_ascii_lowercase();
+        match wanted.as_str() {
+            "md" => Ok(Format::Markdown),
+            _ => Format::ALL
+                .into_iter()
+                .find(|f| f.name() == wanted)
+                .ok_or_else(|| ParseFormatError(s.to_string())),
+        }
+    }
+}
+
+/// Options of the text format.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TextOptions {
+    /// ANSI colours and bold; the CLI decides (terminal detection, `NO_COLOR`).
+    pub color: bool,
+}
+
+/// Renders a report in one format. Every format ends with a newline.
+pub fn render(format: Format, report: &Report, text: &TextOptions) -> String {
+    match format {
+        Format::Text => text::render(report, text),
+        Format::Json => json::render(report),
+        Format::Sarif => sarif::render(report),
+        Format::Markdown => markdown::render(report),
+    }
+}
+
+/// `1 file`, `2 files`.
+pub(crate) fn plural(n: impl Into<u64>, one: &str, many: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// `3 critical, 5 high, 4 medium`: the non-zero severities, most severe first.
+pub(crate) fn severity_breakdown(summary: &Summary) -> String {
+    Severity::ALL
+        .into_iter()
+        .filter_map(|s| match summary.count(s) {
+            0 => None,
+            n => Some(format!("{n} {s}")),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `in 4 apps, 57 files` (apps left out when none were recognised).
+pub(crate) fn scope(summary: &Summary) -> String {
+    let files = plural(summary.files, "file", "files");
+    if summary.apps == 0 {
+        format!("in {files}")
+    } else {
+        format!("in {}, {files}", plural(summary.apps as u64, "app", "apps"))
+    }
+}

@@ -1,0 +1,295 @@
+//! The Markdown format: a pull-request comment.
+//!
+//! A title with the verdict, a severity table, the scan's counts, then the
+//! findings grouped by severity: severities that fail the build (at or above
+//! `--fail-on`, or high when there is none) are open, the rest folded in
+//! `<details>`. Table cells are escaped so that text from the scanned files
+//! cannot break the table or inject HTML, and the whole comment stays under
+//! GitHub's 65,536-character limit: rows that do not fit are left out with a
+//! note.
+
+use std::fmt::Write as _;
+
+use intguard_model::{Finding, Severity};
+
+use crate::{plural, scope, severity_breakdown, Report, Summary};
+
+/// GitHub's limit on a comment body, in characters.
+pub const COMMENT_LIMIT: usize = 65_536;
+/// What findings may fill (counted in bytes, which is never less than
+/// characters), leaving room for closing tags, the note and the footer.
+const BUDGET: usize = COMMENT_LIMIT - 2_048;
+
+const MESSAGE_MAX: usize = 400;
+const FIX_MAX: usize = 400;
+const IDENTITY_MAX: usize = 120;
+const PATH_MAX: usize = 200;
+
+const TABLE_HEAD: &str =
+    "| Severity | Rule | Location | Identity | Message | Fix |\n|---|---|---|---|---|---|\n";
+
+pub fn render(report: &Report) -> String {
+    let s = report.summary;
+    let mut out = String::new();
+    write_head(&mut out, s);
+
+    let mut shown = 0;
+    let mut truncated = false;
+    for severity in Severity::ALL {
+        let findings: Vec<&Finding> = report
+            .findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .collect();
+        if findings.is_empty() || truncated {
+            continue;
+        }
+        let open = severity.at_least(s.fail_on.unwrap_or(Severity::High));
+        let title = format!("{} ({})", capitalized(severity), findings.len());
+        let (head, foot) = if open {
+            (format!("#### {title}\n\n{TABLE_HEAD}"), "\n".to_string())
+        } else {
+            (
+                format!("<details><summary>{title}</summary>\n\n{TABLE_HEAD}"),
+                "\n</details>\n\n".to_string(),
+            )
+        };
+        let mut section = head;
+        let mut rows = 0;
+        for f in findings {
+            let row = row(f);
+            if out.len() + section.len() + row.len() + foot.len() > BUDGET {
+                truncated = true;
+                break;
+            }
+            section.push_str(&row);
+            rows += 1;
+        }
+        if rows > 0 {
+            out.push_str(&section);
+            out.push_str(&foot);
+            shown += rows;
+        }
+    }
+
+    if truncated {
+        let hidden = report.findings.len() - shown;
+        let _ = writeln!(
+            out,
+            "> **Note**: {} not shown: this comment would exceed GitHub's {COMMENT_LIMIT}-character limit. The JSON and SARIF reports list every finding.\n",
+            plural(hidden as u64, "more finding is", "more findings are"),
+        );
+    }
+    let _ = writeln!(
+        out,
+        "<sub>{} {}</sub>",
+        text(report.tool_name),
+        text(report.tool_version)
+    );
+    out
+}
+
+fn write_head(out: &mut String, s: &Summary) {
+    if s.total == 0 {
+        let _ = writeln!(out, "### ✅ intguard: no findings\n");
+        let _ = writeln!(
+            out,
+            "No integration-credential problems found {}.{}\n",
+            scope(s),
+            counts(s)
+        );
+        return;
+    }
+    let icon = if s.failed { "❌" } else { "⚠️" };
+    let _ = writeln!(out, "### {icon} intguard: {}\n", severity_breakdown(s));
+    match s.fail_on {
+        Some(threshold) if s.failed => {
+            let _ = writeln!(
+                out,
+                "**Failing**: {} at or above **{threshold}** (`--fail-on {threshold}`).\n",
+                plural(s.failing_count() as u64, "finding", "findings")
+            );
+        }
+        Some(threshold) => {
+            let _ = writeln!(
+                out,
+                "**Passing**: nothing at or above **{threshold}** (`--fail-on {threshold}`).\n"
+            );
+        }
+        None => {
+            let _ = writeln!(out, "No failure threshold (`--fail-on none`).\n");
+        }
+    }
+    out.push_str("| Severity | Findings |\n|:--|--:|\n");
+    for severity in Severity::ALL {
+        let _ = writeln!(out, "| {severity} | {} |", s.count(severity));
+    }
+    let _ = writeln!(
+        out,
+        "\n{} {}.{}\n",
+        plural(s.total as u64, "finding", "findings"),
+        scope(s),
+        counts(s)
+    );
+}
+
+/// ` 2 suppressed, 1 baselined. 1 diagnostic (...)`, or nothing.
+fn counts(s: &Summary) -> String {
+    let mut out = String::new();
+    let mut hidden = Vec::new();
+    if s.suppressed > 0 {
+        hidden.push(format!("{} suppressed", s.suppressed));
+    }
+    if s.baselined > 0 {
+        hidden.push(format!("{} baselined", s.baselined));
+    }
+    if !hidden.is_empty() {
+        let _ = write!(out, " {}.", hidden.join(", "));
+    }
+    if s.diagnostics > 0 {
+        let _ = write!(
+            out,
+            " {}: the scan could not read part of the input (see the text or JSON report).",
+            plural(s.diagnostics as u64, "diagnostic", "diagnostics")
+        );
+    }
+    out
+}
+
+fn row(f: &Finding) -> String {
+    let location = if f.location.line == 0 {
+        f.location.path.clone()
+    } else {
+        format!("{}:{}", f.location.path, f.location.line)
+    };
+    let mut identity = f
+        .identity
+        .as_deref()
+        .map(|i| code(&shorten(i, IDENTITY_MAX)))
+        .unwrap_or_default();
+    if !f.environments.is_empty() {
+        let envs = shorten(&f.environments.join(", "), IDENTITY_MAX);
+        if identity.is_empty() {
+            identity = format!("({})", text(&envs));
+        } else {
+            identity = format!("{identity} ({})", text(&envs));
+        }
+    }
+    format!(
+        "| {} | {} {} | {} | {} | {} | {} |\n",
+        f.severity,
+        code(f.rule),
+        text(f.name),
+        code(&shorten(&location, PATH_MAX)),
+        identity,
+        inline(&shorten(&f.message, MESSAGE_MAX)),
+        inline(&shorten(f.fix.trim(), FIX_MAX)),
+    )
+}
+
+fn capitalized(severity: Severity) -> String {
+    let name = severity.as_str();
+    name[..1].to_ascii_uppercase() + &name[1..]
+}
+
+/// Cuts text to `max` characters, ending with `…` when cut.
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        let mut out: String = text.chars().take(max - 1).collect();
+        out.push('…');
+        out
+    }
+}
+
+/// One line: line breaks become spaces, other control characters go.
+fn one_line(raw: &str) -> String {
+    raw.chars()
+        .filter_map(|c| match c {
+            '\n' | '\r' | '\t' => Some(' '),
+            c if c.is_control() => None,
+            c => Some(c),
+        })
+        .collect()
+}
+
+/// Plain text for a table cell: every character Markdown or HTML could read
+/// as markup is backslash-escaped, `|` included (GFM splits cells on it).
+pub fn text(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len() + 8);
+    for c in one_line(raw).chars() {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' | '#' | '!'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A code span for a table cell: the fence is longer than any backtick run
+/// inside, and `|` is escaped (GFM unescapes it even inside code spans).
+pub fn code(raw: &str) -> String {
+    let content = one_line(raw);
+    if content.trim().is_empty() {
+        return text(&content);
+    }
+    let longest = content.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if content.starts_with('`') || content.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{}{pad}{fence}", content.replace('|', "\\|"))
+}
+
+/// Message text, where rules write `code` in backticks: balanced single
+/// backticks become code spans, everything else is escaped text. With an odd
+/// number of backticks the whole text is escaped.
+pub fn inline(raw: &str) -> String {
+    let raw = one_line(raw);
+    let parts: Vec<&str> = raw.split('`').collect();
+    if parts.len() % 2 == 0 {
+        return text(&raw);
+    }
+    let mut out = String::new();
+    for (i, part) in parts.iter().enumerate() {
+        if i % 2 == 0 {
+            out.push_str(&text(part));
+        } else if part.trim().is_empty() {
+            out.push_str(&text(&format!("`{part}`")));
+        } else {
+            out.push_str(&code(part));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_spans_fence_backticks() {
+        assert_eq!(code("a|b"), "`a\\|b`");
+        assert_eq!(code("a`b"), "``a`b``");
+        assert_eq!(code("`x"), "`` `x ``");
+    }
+
+    #[test]
+    fn inline_keeps_balanced_code() {
+        assert_eq!(inline("use `a|b` now"), "use `a\\|b` now");
+        assert_eq!(inline("odd ` tick"), "odd \\` tick");
+        assert_eq!(inline("<b>x</b>"), "\\<b\\>x\\</b\\>");
+    }
+
+    #[test]
+    fn shorten_counts_characters() {
+        assert_eq!(shorten("ééééé", 3), "éé…");
+        assert_eq!(shorten("abc", 3), "abc");
+    }
+}

@@ -1,0 +1,334 @@
+//! The terminal format: findings grouped by file, each with its severity, rule,
+//! position, message, masked source line, identity, environments, related
+//! locations and fix; then diagnostics and a one-line summary.
+//!
+//! Colour is applied only when [`TextOptions::color`] is set; otherwise the
+//! output holds no escape sequence at all. Text from the scanned files (paths,
+//! snippets, messages quoting values) is sanitised so that control characters
+//! and bidirectional overrides cannot drive the terminal.
+
+use std::fmt::Write as _;
+
+use anstyle::{AnsiColor, Style};
+use intguard_model::{Diagnostic, DiagnosticLevel, Finding, Severity};
+
+use crate::{plural, scope, severity_breakdown, Report, TextOptions};
+
+/// Snippets longer than this are shown as a window around the column.
+const SNIPPET_WIDTH: usize = 120;
+
+pub fn render(report: &Report, options: &TextOptions) -> String {
+    let p = Painter {
+        color: options.color,
+    };
+    let mut out = String::new();
+
+    for (path, findings) in group_by_path(report.findings) {
+        let _ = writeln!(out, "{}", p.paint(p.header(), &clean(path)));
+        for finding in findings {
+            // Each finding ends with a blank line, which also separates files.
+            write_finding(&mut out, &p, finding);
+        }
+    }
+
+    if !report.diagnostics.is_empty() {
+        let _ = writeln!(out, "{}", p.paint(p.header(), "diagnostics"));
+        for d in report.diagnostics {
+            let _ = writeln!(out, "  {}", diagnostic_line(&p, d));
+        }
+        out.push('\n');
+    }
+
+    write_summary(&mut out, &p, report);
+    out
+}
+
+/// Findings grouped by path, in order of first appearance (the engine sorts
+/// them, but a group never splits even if it did not).
+fn group_by_path(findings: &[Finding]) -> Vec<(&str, Vec<&Finding>)> {
+    let mut groups: Vec<(&str, Vec<&Finding>)> = Vec::new();
+    for f in findings {
+        let path = f.location.path.as_str();
+        match groups.iter_mut().find(|(p, _)| *p == path) {
+            Some((_, list)) => list.push(f),
+            None => groups.push((path, vec![f])),
+        }
+    }
+    groups
+}
+
+fn write_finding(out: &mut String, p: &Painter, f: &Finding) {
+    let sev = f.severity;
+    let _ = writeln!(
+        out,
+        "  {} {} {}",
+        p.paint(p.severity(sev), &sev.as_str().to_ascii_uppercase()),
+        p.paint(Style::new().bold(), f.rule),
+        f.name
+    );
+    let _ = writeln!(out, "  {}", clean(&f.location.to_string()));
+    let _ = writeln!(out, "  {}", clean(&f.message));
+
+    if let (Some(snippet), true) = (&f.snippet, f.location.line > 0) {
+        let (shown, caret) = snippet_window(snippet, f.location.column);
+        let number = f.location.line.to_string();
+        let width = number.len().max(5);
+        let bar = p.paint(p.dim(), "|");
+        let _ = writeln!(out, "  {number:>width$} {bar} {}", p.paint(p.dim(), &shown));
+        if let Some(offset) = caret {
+            let _ = writeln!(
+                out,
+                "  {:width$} {bar} {}{}",
+                "",
+                " ".repeat(offset),
+                p.paint(p.severity(sev), "^")
+            );
+        }
+    }
+
+    if let Some(identity) = &f.identity {
+        let _ = writeln!(
+            out,
+            "  {} {}",
+            p.paint(p.label(), "identity:"),
+            clean(identity)
+        );
+    }
+    if !f.environments.is_empty() {
+        let envs: Vec<String> = f.environments.iter().map(|e| clean(e)).collect();
+        let _ = writeln!(
+            out,
+            "  {} {}",
+            p.paint(p.label(), "environments:"),
+            envs.join(", ")
+        );
+    }
+    for r in &f.related {
+        let at = if r.line == 0 {
+            clean(&r.path)
+        } else {
+            format!("{}:{}", clean(&r.path), r.line)
+        };
+        let _ = writeln!(out, "  ↳ {at} {}", clean(&r.message));
+    }
+    if !f.fix.trim().is_empty() {
+        let mut lines = f.fix.trim().lines();
+        let first = lines.next().unwrap_or_default();
+        let _ = writeln!(out, "  {} {}", p.paint(p.fix(), "fix:"), clean(first));
+        for line in lines {
+            let _ = writeln!(out, "       {}", clean(line));
+        }
+    }
+    out.push('\n');
+}
+
+/// The snippet as shown (trimmed, tabs made spaces, cut to a window around the
+/// column when long) and the caret's offset in it, when the column falls on it.
+fn snippet_window(snippet: &str, column: u32) -> (String, Option<usize>) {
+    let chars: Vec<char> = snippet
+        .trim_end()
+        .chars()
+        .map(|c| if c == '\t' { ' ' } else { c })
+        .collect();
+    let indent = chars.iter().take_while(|c| **c == ' ').count();
+    let body = &chars[indent..];
+    // 0-based position of the column in `body`, if it is on the line.
+    let col = (column as usize)
+        .checked_sub(1 + indent)
+        .filter(|c| *c < body.len());
+
+    let (start, end) = if body.len() <= SNIPPET_WIDTH {
+        (0, body.len())
+    } else {
+        let start = col.map_or(0, |c| c.saturating_sub(SNIPPET_WIDTH / 3));
+        let start = start.min(body.len() - SNIPPET_WIDTH);
+        (start, start + SNIPPET_WIDTH)
+    };
+    let mut shown = String::new();
+    let mut caret = col.map(|c| c - start);
+    if start > 0 {
+        shown.push('…');
+        caret = caret.map(|c| c + 1);
+    }
+    shown.push_str(&clean(&body[start..end].iter().collect::<String>()));
+    if end < body.len() {
+        shown.push('…');
+    }
+    // `clean` may have widened control characters before the column.
+    let caret = caret.filter(|_| {
+        body[start..col.unwrap_or(start)]
+            .iter()
+            .all(|c| !needs_escape(*c))
+    });
+    (shown, caret)
+}
+
+fn diagnostic_line(p: &Painter, d: &Diagnostic) -> String {
+    let (word, style) = match d.level {
+        DiagnosticLevel::Error => ("error", p.severity(Severity::Critical)),
+        DiagnosticLevel::Warning => ("warning", p.severity(Severity::Medium)),
+    };
+    let at = match (d.line, d.column) {
+        (Some(l), Some(c)) => format!("{}:{l}:{c}", clean(&d.path)),
+        (Some(l), None) => format!("{}:{l}", clean(&d.path)),
+        _ => clean(&d.path),
+    };
+    format!(
+        "{}{} {at} {}",
+        p.paint(style, word),
+        p.paint(Style::new().bold(), &format!("[{}]", d.code)),
+        clean(&d.message)
+    )
+}
+
+fn write_summary(out: &mut String, p: &Painter, report: &Report) {
+    let s = report.summary;
+    let mut line = if s.total == 0 {
+        format!("No integration-credential problems found {}", scope(s))
+    } else {
+        format!(
+            "{} ({}) {}",
+            plural(s.total as u64, "finding", "findings"),
+            severity_breakdown(s),
+            scope(s)
+        )
+    };
+    let mut hidden = Vec::new();
+    if s.suppressed > 0 {
+        hidden.push(format!("{} suppressed", s.suppressed));
+    }
+    if s.baselined > 0 {
+        hidden.push(format!("{} baselined", s.baselined));
+    }
+    if !hidden.is_empty() {
+        line.push_str("; ");
+        line.push_str(&hidden.join(", "));
+    }
+    if s.diagnostics > 0 {
+        line.push_str("; ");
+        line.push_str(&plural(s.diagnostics as u64, "diagnostic", "diagnostics"));
+    }
+    if s.total == 0 {
+        line.push('.');
+    }
+    let _ = writeln!(out, "{}", p.paint(Style::new().bold(), &line));
+    if s.failed {
+        if let Some(threshold) = s.fail_on {
+            let _ = writeln!(
+                out,
+                "{}",
+                p.paint(
+                    p.severity(Severity::Critical),
+                    &format!("failing: findings at or above {threshold}")
+                )
+            );
+        }
+    }
+}
+
+/// True for characters that must not reach a terminal raw: control characters
+/// (escape sequences, carriage returns) and bidirectional overrides.
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Makes text from scanned files safe to print: tabs become spaces, other
+/// control characters and bidi overrides become visible `\u{..}` escapes.
+fn clean(text: &str) -> String {
+    if !text.chars().any(needs_escape) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\t' => out.push(' '),
+            c if needs_escape(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The one place that knows about ANSI styles.
+struct Painter {
+    color: bool,
+}
+
+impl Painter {
+    fn paint(&self, style: Style, text: &str) -> String {
+        if self.color && !text.is_empty() {
+            format!("{}{text}{}", style.render(), style.render_reset())
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn severity(&self, severity: Severity) -> Style {
+        let (color, bold) = match severity {
+            Severity::Critical => (AnsiColor::BrightRed, true),
+            Severity::High => (AnsiColor::Red, true),
+            Severity::Medium => (AnsiColor::Yellow, true),
+            Severity::Low => (AnsiColor::Cyan, false),
+            Severity::Info => (AnsiColor::Blue, false),
+        };
+        let style = Style::new().fg_color(Some(color.into()));
+        if bold {
+            style.bold()
+        } else {
+            style
+        }
+    }
+
+    fn header(&self) -> Style {
+        Style::new().bold().underline()
+    }
+
+    fn dim(&self) -> Style {
+        Style::new().dimmed()
+    }
+
+    fn label(&self) -> Style {
+        Style::new().dimmed()
+    }
+
+    fn fix(&self) -> Style {
+        Style::new().bold().fg_color(Some(AnsiColor::Green.into()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn caret_follows_trimmed_indent() {
+        let (shown, caret) = snippet_window("    <a b=\"c\"/>", 8);
+        assert_eq!(shown, "<a b=\"c\"/>");
+        assert_eq!(caret, Some(3));
+    }
+
+    #[test]
+    fn no_caret_off_the_line() {
+        assert_eq!(snippet_window("abc", 0).1, None);
+        assert_eq!(snippet_window("abc", 9).1, None);
+    }
+
+    #[test]
+    fn long_lines_are_windowed_around_the_column() {
+        let line = format!("{}X{}", "a".repeat(500), "b".repeat(500));
+        let (shown, caret) = snippet_window(&line, 501);
+        assert!(shown.starts_with('…') && shown.ends_with('…'));
+        assert!(shown.chars().count() <= SNIPPET_WIDTH + 2);
+        assert_eq!(shown.chars().nth(caret.unwrap()), Some('X'));
+    }
+
+    #[test]
+    fn control_characters_are_made_visible() {
+        assert_eq!(clean("a\u{1b}[31mb"), "a\\u{1b}[31mb");
+        assert_eq!(clean("x\u{202e}y"), "x\\u{202e}y");
+        assert_eq!(clean("plain"), "plain");
+    }
+}
