@@ -479,3 +479,33 @@ pub(crate) mod testkit {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls() {
+        let u = parse_url("https://user:pw@Acme.My.Salesforce.com:8443/services/oauth2/token?x=1")
+            .unwrap();
+        assert_eq!(u.scheme, "https");
+        assert_eq!(u.host, "acme.my.salesforce.com");
+        assert_eq!(u.port, Some(8443));
+        assert_eq!(u.path, "/services/oauth2/token?x=1");
+        assert!(u.has_userinfo);
+        assert!(is_my_domain_host(&u.host) && is_salesforce_host(&u.host));
+        assert!(!is_my_domain_host("login.salesforce.com"));
+        assert!(is_salesforce_host("acme.lightning.force.com"));
+        assert!(!is_salesforce_host("salesforce.com.evil.io"));
+        assert_eq!(parse_url("http://[::1]:80/x").unwrap().host, "::1");
+        assert!(parse_url("not a url").is_none());
+        assert_eq!(
+            display_url("http://u:secret@h.com/p?token=abc"),
+            "http://***@h.com/p?…"
+        );
+        assert!(
+            is_local_host("127.0.0.1") && is_local_host("LOCALHOST") && !is_local_host("0.0.0.0")
+        );
+        assert_eq!(file_name("a/b\\c.jks"), "c.jks");
+    }
+}

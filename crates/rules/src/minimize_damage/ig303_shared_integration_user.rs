@@ -246,3 +246,139 @@ fn finding(
     }
     finding
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::support::testkit::*;
+    use intguard_model::{AuthClass, IdentityHint};
+
+    fn sf_app(name: &str, line: u32, users: &[(&str, &str)]) -> MuleApp {
+        let envs: Vec<&str> = users.iter().map(|(e, _)| *e).collect();
+        let mut a = app(name, &envs);
+        a.salesforce_connections.push(conn(
+            "Salesforce_Config",
+            "salesforce:jwt-connection",
+            AuthClass::Certificate,
+            &format!("{name}/src/main/mule/global.xml"),
+            line,
+            &[("principal", "${sfdc.username}")],
+        ));
+        for (env, user) in users {
+            a.property_files.push(props(
+                &format!("{name}/src/main/resources/properties/{env}.yaml"),
+                Some(env),
+                false,
+                &[("sfdc.username", user)],
+            ));
+        }
+        a
+    }
+
+    #[test]
+    fn shared_in_prod_only() {
+        let inv = Inventory {
+            apps: vec![
+                sf_app(
+                    "orders-sapi",
+                    12,
+                    &[
+                        ("dev", "int.orders@acme.com.dev"),
+                        ("prod", "int.mule@acme.com"),
+                    ],
+                ),
+                sf_app(
+                    "customers-papi",
+                    9,
+                    &[
+                        ("dev", "int.customers@acme.com.dev"),
+                        ("prod", "INT.Mule@acme.com"),
+                    ],
+                ),
+                sf_app(
+                    "billing-sapi",
+                    7,
+                    &[
+                        ("dev", "int.billing@acme.com.dev"),
+                        ("prod", "int.billing@acme.com"),
+                    ],
+                ),
+            ],
+            ..Default::default()
+        };
+        let f = SharedIntegrationUser.check(&inv);
+        assert_eq!(f.len(), 1, "{f:#?}");
+        let f = &f[0];
+        assert_eq!(f.location.path, "customers-papi/src/main/mule/global.xml");
+        assert_eq!(
+            f.message,
+            "INT.Mule@acme.com is used by 2 apps in prod: customers-papi (global.xml:9), orders-sapi (global.xml:12)"
+        );
+        assert_eq!(f.environments, vec!["prod".to_string()]);
+        assert_eq!(f.fingerprint_key, "int.mule@acme.com");
+        assert!(f
+            .related
+            .iter()
+            .any(|r| r.path == "orders-sapi/src/main/mule/global.xml" && r.line == 12));
+        assert!(f.related.iter().any(|r| r
+            .path
+            .ends_with("orders-sapi/src/main/resources/properties/prod.yaml")));
+        assert!(f.related.iter().any(|r| r
+            .path
+            .ends_with("customers-papi/src/main/resources/properties/prod.yaml")));
+        assert!(!f.related.iter().any(|r| r.path.contains("billing")));
+    }
+
+    #[test]
+    fn hint_allows_sharing_among_listed_apps_only() {
+        let apps = vec![
+            sf_app("orders-sapi", 12, &[("prod", "int.mule@acme.com")]),
+            sf_app("orders-batch", 9, &[("prod", "int.mule@acme.com")]),
+        ];
+        let mut inv = Inventory {
+            apps,
+            identity_hints: vec![IdentityHint {
+                username: "int.mule@acme.com".into(),
+                apps: vec!["orders-sapi".into(), "Orders-Batch".into()],
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        assert!(SharedIntegrationUser.check(&inv).is_empty());
+        inv.apps.push(sf_app(
+            "customers-papi",
+            3,
+            &[("prod", "int.mule@acme.com")],
+        ));
+        let f = SharedIntegrationUser.check(&inv);
+        assert_eq!(f.len(), 1);
+        assert!(f[0]
+            .message
+            .starts_with("int.mule@acme.com is used by 3 apps in prod"));
+    }
+
+    #[test]
+    fn different_environments_do_not_share_and_groups_merge() {
+        let inv = Inventory {
+            apps: vec![
+                sf_app("a", 1, &[("dev", "x@acme.com"), ("prod", "y@acme.com")]),
+                sf_app("b", 1, &[("qa", "x@acme.com"), ("prod", "z@acme.com")]),
+            ],
+            ..Default::default()
+        };
+        assert!(SharedIntegrationUser.check(&inv).is_empty());
+        let inv = Inventory {
+            apps: vec![
+                sf_app("a", 1, &[("dev", "x@acme.com"), ("prod", "x@acme.com")]),
+                sf_app("b", 2, &[("dev", "x@acme.com"), ("prod", "x@acme.com")]),
+            ],
+            ..Default::default()
+        };
+        let f = SharedIntegrationUser.check(&inv);
+        assert_eq!(f.len(), 1);
+        assert_eq!(
+            f[0].message,
+            "x@acme.com is used by 2 apps in dev, prod: a (global.xml:1), b (global.xml:2)"
+        );
+    }
+}

@@ -233,3 +233,153 @@ impl Rule for NoMutualTls {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::support::testkit::*;
+
+    const G: &str = "orders/src/main/mule/global.xml";
+
+    fn run(a: MuleApp) -> Vec<Finding> {
+        let inv = Inventory {
+            apps: vec![a],
+            ..Default::default()
+        };
+        NoMutualTls.check(&inv)
+    }
+
+    #[test]
+    fn jwt_without_certificate_and_default_urls() {
+        let mut a = app("orders", &[]);
+        a.salesforce_connections.push(conn(
+            "SF",
+            "salesforce:jwt-connection",
+            AuthClass::Certificate,
+            G,
+            10,
+            &[
+                ("principal", "int.orders@acme.com"),
+                ("audienceUrl", "https://login.salesforce.com"),
+            ],
+        ));
+        let f = run(a);
+        assert_eq!(f.len(), 1);
+        assert!(
+            f[0].message.contains("no client certificate"),
+            "{}",
+            f[0].message
+        );
+        assert!(f[0]
+            .message
+            .contains("default https://login.salesforce.com"));
+        assert_eq!(f[0].identity.as_deref(), Some("int.orders@acme.com"));
+        assert_eq!(f[0].severity, Severity::Medium);
+    }
+
+    #[test]
+    fn mtls_ready_connection_is_clean_and_named_user_skipped() {
+        let mut a = app("orders", &["prod"]);
+        let mut c = conn(
+            "SF",
+            "salesforce:jwt-connection",
+            AuthClass::Certificate,
+            G,
+            10,
+            &[
+                ("principal", "int.orders@acme.com"),
+                ("tokenEndpoint", "${sfdc.tokenEndpoint}"),
+                ("audienceUrl", "https://login.salesforce.com"),
+            ],
+        );
+        let mut ctx = tls(None, G, 11);
+        ctx.key_store = Some(store("tls:key-store", G, 12, &[("path", "${mtls.path}")]));
+        c.tls_context = Some(ctx);
+        a.salesforce_connections.push(c);
+        a.salesforce_connections.push(conn(
+            "SF_User",
+            "salesforce:config-with-oauth-connection",
+            AuthClass::NamedUser,
+            G,
+            20,
+            &[],
+        ));
+        a.property_files.push(props(
+            "orders/prod.yaml",
+            Some("prod"),
+            false,
+            &[(
+                "sfdc.tokenEndpoint",
+                "https://acme.my.salesforce.com:8443/services/oauth2/token",
+            )],
+        ));
+        assert!(run(a).is_empty());
+    }
+
+    #[test]
+    fn certificate_but_wrong_port_in_one_environment() {
+        let mut a = app("orders", &["dev", "prod"]);
+        let mut c = conn(
+            "SF",
+            "salesforce:oauth-user-pass-connection",
+            AuthClass::Password,
+            G,
+            10,
+            &[
+                ("username", "int@acme.com"),
+                ("tokenEndpoint", "${sfdc.token}"),
+            ],
+        );
+        let mut ctx = tls(None, G, 11);
+        ctx.key_store = Some(store("tls:key-store", G, 12, &[("path", "x.p12")]));
+        c.tls_context = Some(ctx);
+        a.salesforce_connections.push(c);
+        a.property_files.push(props(
+            "orders/dev.yaml",
+            Some("dev"),
+            false,
+            &[(
+                "sfdc.token",
+                "https://acme--dev.sandbox.my.salesforce.com/services/oauth2/token",
+            )],
+        ));
+        a.property_files.push(props(
+            "orders/prod.yaml",
+            Some("prod"),
+            false,
+            &[(
+                "sfdc.token",
+                "https://acme.my.salesforce.com:8443/services/oauth2/token",
+            )],
+        ));
+        let f = run(a);
+        assert_eq!(f.len(), 1);
+        assert!(!f[0].message.contains("no client certificate"));
+        assert!(f[0].message.contains("in dev"), "{}", f[0].message);
+        assert_eq!(f[0].environments, vec!["dev".to_string()]);
+    }
+
+    #[test]
+    fn mule3_is_always_flagged() {
+        let mut a = app("legacy", &[]);
+        a.runtime = MuleRuntime::Mule3;
+        a.salesforce_connections.push(conn(
+            "Salesforce",
+            "sfdc:config",
+            AuthClass::Password,
+            "legacy/src/main/app/global.xml",
+            8,
+            &[
+                ("username", "int.legacy@acme.com"),
+                (
+                    "url",
+                    "https://acme.my.salesforce.com:8443/services/Soap/u/45.0",
+                ),
+            ],
+        ));
+        let f = run(a);
+        assert_eq!(f.len(), 1);
+        assert!(f[0].message.contains("Mule 3"));
+        assert!(f[0].fix.contains("Migrate"));
+    }
+}

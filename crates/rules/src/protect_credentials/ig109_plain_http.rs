@@ -491,3 +491,249 @@ fn origin_related(o: &Location, h: &HttpHit) -> Related {
     let env = h.environment.as_deref().unwrap_or("every environment");
     Related::new(o, format!("value for {env}: {}", h.url))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::support::testkit::*;
+    use intguard_model::{AuthClass, HttpAuthentication, HttpListener, HttpRequester};
+
+    const G: &str = "orders/src/main/mule/global.xml";
+
+    fn listener(name: &str, line: u32, protocol: Option<&str>, host: &str) -> HttpListener {
+        HttpListener {
+            config_name: name.into(),
+            location: loc(G, line),
+            protocol: protocol.map(|p| val(p, G, line)),
+            host: Some(val(host, G, line)),
+            port: Some(val("${http.port}", G, line)),
+            tls_context_ref: None,
+            tls_context: None,
+        }
+    }
+
+    fn requester(
+        name: &str,
+        line: u32,
+        protocol: Option<&str>,
+        host: &str,
+        auth: bool,
+    ) -> HttpRequester {
+        HttpRequester {
+            config_name: name.into(),
+            location: loc(G, line),
+            protocol: protocol.map(|p| val(p, G, line)),
+            host: Some(val(host, G, line)),
+            port: Some(val("80", G, line)),
+            base_path: None,
+            tls_context_ref: None,
+            tls_context: None,
+            authentication: auth.then(|| HttpAuthentication {
+                element: "http:basic-authentication".into(),
+                location: loc(G, line + 2),
+                attributes: Vec::new(),
+            }),
+        }
+    }
+
+    fn run(app: MuleApp) -> Vec<Finding> {
+        let inv = Inventory {
+            apps: vec![app],
+            ..Default::default()
+        };
+        let mut f = PlainHttp.check(&inv);
+        f.sort_by(|a, b| a.location.cmp(&b.location));
+        f
+    }
+
+    #[test]
+    fn salesforce_endpoint_resolved_per_environment() {
+        let mut a = app("orders", &["dev", "prod"]);
+        let c = conn(
+            "Salesforce_Config",
+            "salesforce:basic-connection",
+            AuthClass::Password,
+            G,
+            10,
+            &[("username", "${sfdc.username}"), ("url", "${sfdc.url}")],
+        );
+        a.url_attributes.push(c.attributes[1].clone());
+        a.salesforce_connections.push(c);
+        a.property_files.push(props(
+            "orders/dev.yaml",
+            Some("dev"),
+            false,
+            &[
+                (
+                    "sfdc.url",
+                    "http://test.salesforce.com/services/Soap/u/58.0",
+                ),
+                ("sfdc.username", "int@acme.com.dev"),
+            ],
+        ));
+        a.property_files.push(props(
+            "orders/prod.yaml",
+            Some("prod"),
+            false,
+            &[(
+                "sfdc.url",
+                "https://login.salesforce.com/services/Soap/u/58.0",
+            )],
+        ));
+        let f = run(a);
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert_eq!(f[0].severity, Severity::High);
+        assert_eq!(f[0].environments, vec!["dev".to_string()]);
+        assert!(f[0].message.contains("in dev"), "{}", f[0].message);
+        assert!(f[0]
+            .related
+            .iter()
+            .any(|r| r.path == "orders/dev.yaml" && r.line == 1));
+    }
+
+    #[test]
+    fn url_attributes_classified_and_namespaces_skipped() {
+        let mut a = app("orders", &[]);
+        a.url_attributes = vec![
+            attr(
+                "http:request",
+                None,
+                "url",
+                "http://auth.acme.com/oauth2/token",
+                G,
+                20,
+            ),
+            attr(
+                "http:request",
+                None,
+                "url",
+                "http://erp.acme.internal/stock",
+                G,
+                21,
+            ),
+            attr(
+                "http:request",
+                None,
+                "url",
+                "http://localhost:8081/health",
+                G,
+                22,
+            ),
+            attr(
+                "mule",
+                None,
+                "xmlns:http",
+                "http://www.mulesoft.org/schema/mule/http",
+                G,
+                2,
+            ),
+            attr(
+                "mule",
+                None,
+                "xsi:schemaLocation",
+                "http://www.mulesoft.org/schema/mule/core http://x",
+                G,
+                3,
+            ),
+            attr(
+                "wsc:connection",
+                None,
+                "address",
+                "https://erp.acme.com/ws",
+                G,
+                23,
+            ),
+            attr(
+                "http:request",
+                None,
+                "url",
+                "http://${erp.host}/x?apikey=abc",
+                G,
+                24,
+            ),
+        ];
+        let f = run(a);
+        let got: Vec<(u32, Severity)> = f.iter().map(|f| (f.location.line, f.severity)).collect();
+        assert_eq!(
+            got,
+            vec![
+                (20, Severity::High),
+                (21, Severity::Medium),
+                (24, Severity::Medium)
+            ]
+        );
+        assert!(!f[2].message.contains("apikey=abc"), "{}", f[2].message);
+    }
+
+    #[test]
+    fn listeners_and_requesters() {
+        let mut a = app("orders", &[]);
+        a.http_listeners = vec![
+            listener("HTTP_Listener_config", 30, None, "0.0.0.0"),
+            listener("HTTPS_Listener_config", 32, Some("HTTPS"), "0.0.0.0"),
+            listener("Local_Listener", 34, Some("HTTP"), "localhost"),
+        ];
+        a.http_requests = vec![
+            requester(
+                "Token_Request_Config",
+                40,
+                Some("HTTP"),
+                "auth-legacy.acme.internal",
+                true,
+            ),
+            requester(
+                "Stock_Request_Config",
+                45,
+                None,
+                "stock.acme.internal",
+                false,
+            ),
+            requester(
+                "Sfdc_Request_Config",
+                50,
+                Some("HTTP"),
+                "acme.my.salesforce.com",
+                false,
+            ),
+            requester(
+                "Secure_Request_Config",
+                55,
+                Some("https"),
+                "erp.acme.com",
+                true,
+            ),
+        ];
+        let f = run(a);
+        let got: Vec<(u32, Severity)> = f.iter().map(|f| (f.location.line, f.severity)).collect();
+        assert_eq!(
+            got,
+            vec![
+                (30, Severity::Medium),
+                (40, Severity::High),
+                (45, Severity::Medium),
+                (50, Severity::High)
+            ]
+        );
+        assert!(f[1].message.contains("credentials"), "{}", f[1].message);
+        assert!(f[1].related.iter().any(|r| r.line == 42));
+    }
+
+    #[test]
+    fn unreferenced_salesforce_property_is_reported_once() {
+        let mut a = app("orders", &["prod"]);
+        a.property_files.push(props(
+            "orders/prod.yaml",
+            Some("prod"),
+            false,
+            &[
+                ("sfdc.instance", "http://acme.my.salesforce.com"),
+                ("shop.url", "http://shop.acme.com"),
+                ("sfdc.login", "https://login.salesforce.com"),
+            ],
+        ));
+        let f = run(a);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].location.line, 1);
+        assert_eq!(f[0].environments, vec!["prod".to_string()]);
+    }
+}

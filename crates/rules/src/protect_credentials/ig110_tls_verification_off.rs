@@ -209,3 +209,122 @@ impl Rule for TlsVerificationOff {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::support::testkit::*;
+    use intguard_model::{AuthClass, HttpRequester};
+
+    const G: &str = "orders/src/main/mule/global.xml";
+
+    #[test]
+    fn insecure_trust_store_and_weak_protocols() {
+        let mut a = app("orders", &["dev", "prod"]);
+        let mut erp = tls(Some("ERP_TLS_Context"), G, 10);
+        erp.enabled_protocols = Some(val("TLSv1.1, TLSv1.2", G, 10));
+        erp.trust_store = Some(store(
+            "tls:trust-store",
+            G,
+            11,
+            &[("insecure", "${tls.insecure}")],
+        ));
+        let mut ok = tls(Some("Good_TLS"), G, 20);
+        ok.enabled_protocols = Some(val("TLSv1.2,TLSv1.3", G, 20));
+        ok.trust_store = Some(store(
+            "tls:trust-store",
+            G,
+            21,
+            &[("insecure", "false"), ("path", "ts.p12")],
+        ));
+        a.tls_contexts = vec![erp, ok];
+        a.property_files.push(props(
+            "orders/dev.yaml",
+            Some("dev"),
+            false,
+            &[("tls.insecure", "true")],
+        ));
+        a.property_files.push(props(
+            "orders/prod.yaml",
+            Some("prod"),
+            false,
+            &[("tls.insecure", "false")],
+        ));
+        a.http_requests.push(HttpRequester {
+            config_name: "ERP_Request_Config".into(),
+            location: loc(G, 30),
+            protocol: Some(val("HTTPS", G, 30)),
+            host: None,
+            port: None,
+            base_path: None,
+            tls_context_ref: Some("ERP_TLS_Context".into()),
+            tls_context: None,
+            authentication: None,
+        });
+        let inv = Inventory {
+            apps: vec![a],
+            ..Default::default()
+        };
+        let mut f = TlsVerificationOff.check(&inv);
+        f.sort_by(|a, b| a.location.cmp(&b.location));
+        assert_eq!(f.len(), 2, "{f:#?}");
+        assert_eq!(f[0].location.line, 10);
+        assert!(
+            f[0].message
+                .contains("obsolete protocol TLSv1.1 in dev, prod"),
+            "{}",
+            f[0].message
+        );
+        assert!(f[0]
+            .message
+            .contains("HTTP request config `ERP_Request_Config`"));
+        assert_eq!(f[1].location.line, 11);
+        assert_eq!(f[1].environments, vec!["dev".to_string()]);
+        assert!(f[1].related.iter().any(|r| r.line == 30));
+        assert!(f[1].related.iter().any(|r| r.path == "orders/dev.yaml"));
+        assert_eq!(f[0].fingerprint_key, "protocols|global:ERP_TLS_Context");
+    }
+
+    #[test]
+    fn nested_context_in_salesforce_connection() {
+        let mut a = app("orders", &[]);
+        let mut c = conn(
+            "SF",
+            "salesforce:jwt-connection",
+            AuthClass::Certificate,
+            G,
+            40,
+            &[],
+        );
+        let mut ctx = tls(None, G, 41);
+        ctx.enabled_protocols = Some(val("TLSv1", G, 41));
+        ctx.trust_store = Some(store("tls:trust-store", G, 42, &[("insecure", "TRUE")]));
+        c.tls_context = Some(ctx.clone());
+        a.salesforce_connections.push(c);
+        // A reader that also lists nested contexts globally must not double report.
+        a.tls_contexts.push(ctx);
+        let inv = Inventory {
+            apps: vec![a],
+            ..Default::default()
+        };
+        let f = TlsVerificationOff.check(&inv);
+        assert_eq!(f.len(), 2);
+        assert!(f
+            .iter()
+            .all(|f| f.message.contains("Salesforce connection `SF`")));
+        assert!(f.iter().all(|f| f.message.contains("in every environment")));
+    }
+
+    #[test]
+    fn tlsv12_alone_is_fine() {
+        let mut a = app("orders", &[]);
+        let mut ctx = tls(Some("T"), G, 1);
+        ctx.enabled_protocols = Some(val("TLSv1.2", G, 1));
+        a.tls_contexts.push(ctx);
+        let inv = Inventory {
+            apps: vec![a],
+            ..Default::default()
+        };
+        assert!(TlsVerificationOff.check(&inv).is_empty());
+    }
+}
