@@ -215,13 +215,14 @@ fn one_line(raw: &str) -> String {
 }
 
 /// Plain text for a table cell: every character Markdown or HTML could read
-/// as markup is backslash-escaped, `|` included (GFM splits cells on it).
+/// as markup is backslash-escaped: `|` (GFM splits cells on it), HTML, emphasis,
+/// links and `$` (GitHub reads `$...$` as math).
 pub fn text(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len() + 8);
     for c in one_line(raw).chars() {
         if matches!(
             c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' | '#' | '!'
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' | '#' | '!' | '$'
         ) {
             out.push('\\');
         }

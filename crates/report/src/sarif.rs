@@ -32,8 +32,8 @@ struct Log<'a> {
 #[serde(rename_all = "camelCase")]
 struct Run<'a> {
     tool: Tool<'a>,
-    invocations: Vec<Invocation>,
     results: Vec<SarifResult>,
+    invocations: Vec<Invocation>,
 }
 
 #[derive(Serialize)]
@@ -229,11 +229,11 @@ pub fn render(report: &Report) -> String {
                     rules,
                 },
             },
+            results,
             invocations: vec![Invocation {
                 execution_successful: true,
                 tool_execution_notifications: report.diagnostics.iter().map(notification).collect(),
             }],
-            results,
         }],
     };
     let mut out = serde_json::to_string_pretty(&log).expect("the SARIF log is plain JSON data");

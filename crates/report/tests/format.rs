@@ -1,0 +1,54 @@
+mod common;
+
+use common::Fixture;
+use intguard_report::{json, markdown, render, sarif, text, Format, TextOptions};
+
+#[test]
+fn names_round_trip() {
+    for f in Format::ALL {
+        assert_eq!(f.name().parse::<Format>(), Ok(f));
+        assert_eq!(f.to_string(), f.name());
+    }
+    assert_eq!("MarkDown".parse::<Format>(), Ok(Format::Markdown));
+    assert_eq!(" md ".parse::<Format>(), Ok(Format::Markdown));
+    let err = "html".parse::<Format>().unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "unknown format `html` (expected text, json, sarif or markdown)"
+    );
+    assert_eq!(Format::default(), Format::Text);
+}
+
+#[test]
+fn render_dispatches_and_ends_with_a_newline() {
+    for fx in [Fixture::sample(), Fixture::empty()] {
+        let r = fx.report();
+        let plain = TextOptions::default();
+        assert_eq!(render(Format::Text, &r, &plain), text::render(&r, &plain));
+        assert_eq!(render(Format::Json, &r, &plain), json::render(&r));
+        assert_eq!(render(Format::Sarif, &r, &plain), sarif::render(&r));
+        assert_eq!(render(Format::Markdown, &r, &plain), markdown::render(&r));
+        for f in Format::ALL {
+            assert!(render(f, &r, &plain).ends_with('\n'), "{f}");
+        }
+    }
+}
+
+#[test]
+fn machine_formats_ignore_the_color_option() {
+    let fx = Fixture::sample();
+    let r = fx.report();
+    for f in [Format::Json, Format::Sarif, Format::Markdown] {
+        let out = render(f, &r, &TextOptions { color: true });
+        assert!(!out.contains('\u{1b}'), "{f}");
+    }
+}
+
+#[test]
+fn summary_counts() {
+    let fx = Fixture::sample();
+    assert_eq!(fx.summary.failing_count(), 3);
+    let mut none = fx.summary.clone();
+    none.fail_on = None;
+    assert_eq!(none.failing_count(), 0);
+}

@@ -1,0 +1,171 @@
+mod common;
+
+use common::Fixture;
+use intguard_model::{Finding, Location, Severity};
+use intguard_report::markdown;
+
+/// Cells of a GFM table row: splits on `|` not escaped with a backslash.
+fn cells(row: &str) -> Vec<String> {
+    let inner = row
+        .trim()
+        .strip_prefix('|')
+        .unwrap()
+        .strip_suffix('|')
+        .unwrap();
+    let mut cells = vec![String::new()];
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                cells.last_mut().unwrap().push(c);
+                if let Some(n) = chars.next() {
+                    cells.last_mut().unwrap().push(n);
+                }
+            }
+            '|' => cells.push(String::new()),
+            c => cells.last_mut().unwrap().push(c),
+        }
+    }
+    cells.into_iter().map(|c| c.trim().to_string()).collect()
+}
+
+fn finding_rows(out: &str) -> Vec<&str> {
+    out.lines()
+        .filter(|l| {
+            Severity::ALL
+                .iter()
+                .any(|s| l.starts_with(&format!("| {s} | `")))
+        })
+        .collect()
+}
+
+#[test]
+fn sample_comment() {
+    let fx = Fixture::sample();
+    insta::assert_snapshot!(markdown::render(&fx.report()));
+}
+
+#[test]
+fn empty_comment() {
+    let fx = Fixture::empty();
+    let out = markdown::render(&fx.report());
+    insta::assert_snapshot!(out);
+    assert!(out.starts_with("### ✅ intguard: no findings"));
+    assert!(!out.contains('|'));
+}
+
+#[test]
+fn title_carries_the_verdict() {
+    let fx = Fixture::sample();
+    let out = markdown::render(&fx.report());
+    assert!(
+        out.starts_with("### ❌ intguard: 1 critical, 2 high, 1 medium, 1 low\n"),
+        "{out}"
+    );
+    assert!(out.contains("**Failing**: 3 findings at or above **high**"));
+
+    let mut passing = Fixture::sample();
+    passing.summary.fail_on = Some(Severity::Critical);
+    passing.summary.failed = false;
+    let out = markdown::render(&passing.report());
+    assert!(out.starts_with("### ⚠️ intguard:"), "{out}");
+    assert!(out.contains("**Passing**: nothing at or above **critical**"));
+}
+
+#[test]
+fn lower_severities_fold_into_details() {
+    let fx = Fixture::sample();
+    let out = markdown::render(&fx.report());
+    assert!(out.contains("#### Critical (1)"));
+    assert!(out.contains("#### High (2)"));
+    assert!(out.contains("<details><summary>Medium (1)</summary>"));
+    assert!(out.contains("<details><summary>Low (1)</summary>"));
+    assert_eq!(
+        out.matches("<details>").count(),
+        out.matches("</details>").count()
+    );
+}
+
+#[test]
+fn rows_have_six_cells_and_hostile_text_is_escaped() {
+    let mut f = common::findings().remove(1);
+    f.message = "pipe | here, `code|span`, odd ` tick, <img src=x onerror=alert(1)>, *bold* _it_ [l](http://x) &amp; $x$ \\".into();
+    f.fix = "line one\nline two | `<tls:context>`".into();
+    f.identity = Some("we|ird`name".into());
+    f.location = Location::new("apps/a|b/`x`.xml", 7, 1);
+    let fx = Fixture::new(vec![f], Vec::new());
+    let out = markdown::render(&fx.report());
+    let rows = finding_rows(&out);
+    assert_eq!(rows.len(), 1, "{out}");
+    let row = cells(rows[0]);
+    assert_eq!(row.len(), 6, "{row:?}");
+    let [severity, rule, location, identity, message, fix] = &row[..] else {
+        unreachable!()
+    };
+    assert_eq!(severity, "high");
+    assert_eq!(rule, "`IG101` password-auth");
+    assert_eq!(location, "``apps/a\\|b/`x`.xml:7``");
+    assert!(identity.starts_with("``we\\|ird`name``"), "{identity}");
+    assert_eq!(
+        message,
+        "pipe \\| here, \\`code\\|span\\`, odd \\` tick, \\<img src=x onerror=alert(1)\\>, \\*bold\\* \\_it\\_ \\[l\\](http://x) \\&amp; \\$x\\$ \\\\"
+    );
+    // An odd number of backticks: all escaped. Balanced ones: code spans.
+    assert_eq!(fix, "line one line two \\| `<tls:context>`");
+    // No raw HTML from the finding reaches the comment.
+    assert!(out
+        .match_indices("<img")
+        .all(|(i, _)| out[..i].ends_with('\\')));
+    assert!(!out.contains("\nline two"));
+}
+
+#[test]
+fn fixes_with_markup_are_shown_literally() {
+    let fx = Fixture::sample();
+    let out = markdown::render(&fx.report());
+    assert!(
+        out.contains("Replace \\<salesforce:basic-connection\\> with"),
+        "{out}"
+    );
+    assert!(
+        out.contains("reference it as \\${secure::sfdc.password}"),
+        "{out}"
+    );
+    assert!(out.contains("`Salesforce_Config`"));
+}
+
+#[test]
+fn stays_under_the_comment_limit() {
+    let template = common::findings().remove(1);
+    let findings: Vec<Finding> = (0..3_000)
+        .map(|i| {
+            let mut f = template.clone();
+            f.location = Location::new(format!("apps/app{i:04}/src/main/mule/global.xml"), 12, 9);
+            f.message = format!("{} {}", f.message, "x".repeat(i % 700));
+            f
+        })
+        .collect();
+    let fx = Fixture::new(findings, Vec::new());
+    let out = markdown::render(&fx.report());
+    assert!(
+        out.chars().count() < markdown::COMMENT_LIMIT,
+        "{} chars",
+        out.chars().count()
+    );
+    let shown = finding_rows(&out).len();
+    assert!(shown > 50 && shown < 3_000, "{shown}");
+    assert!(
+        out.contains(&format!(
+            "> **Note**: {} more findings are not shown",
+            3_000 - shown
+        )),
+        "{}",
+        &out[out.len() - 500..]
+    );
+    // Long cells are cut.
+    assert!(finding_rows(&out).iter().all(|r| r.chars().count() < 1_500));
+    assert_eq!(
+        out.matches("<details>").count(),
+        out.matches("</details>").count()
+    );
+}

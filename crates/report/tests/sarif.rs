@@ -1,0 +1,247 @@
+//! Structural checks against the SARIF 2.1.0 schema's requirements and what
+//! GitHub code scanning reads, written out by hand.
+mod common;
+
+use std::collections::HashSet;
+
+use common::Fixture;
+use intguard_model::{Diagnostic, Location, Related};
+use intguard_report::sarif;
+use serde_json::Value;
+
+const LEVELS: [&str; 4] = ["none", "note", "warning", "error"];
+
+fn log(fx: &Fixture) -> Value {
+    serde_json::from_str(&sarif::render(&fx.report())).expect("valid JSON")
+}
+
+/// Checks a `location` object; returns its start line if it has a region.
+fn check_location(loc: &Value) -> Option<u64> {
+    let phys = &loc["physicalLocation"];
+    let uri = phys["artifactLocation"]["uri"].as_str().expect("uri");
+    assert!(
+        !uri.is_empty() && !uri.contains('\\') && !uri.contains(' '),
+        "{uri}"
+    );
+    let region = phys.get("region")?;
+    let line = region["startLine"].as_u64().expect("startLine integer");
+    assert!(line >= 1, "startLine {line}");
+    if let Some(col) = region.get("startColumn") {
+        assert!(col.as_u64().expect("startColumn integer") >= 1);
+    }
+    Some(line)
+}
+
+#[test]
+fn sample_log() {
+    let fx = Fixture::sample();
+    insta::assert_snapshot!(sarif::render(&fx.report()));
+}
+
+#[test]
+fn has_the_required_shape() {
+    let fx = Fixture::sample();
+    let v = log(&fx);
+    assert_eq!(v["version"], "2.1.0");
+    assert_eq!(
+        v["$schema"],
+        "https://json.schemastore.org/sarif-2.1.0.json"
+    );
+    let runs = v["runs"].as_array().expect("runs");
+    assert_eq!(runs.len(), 1);
+    let run = &runs[0];
+
+    let driver = &run["tool"]["driver"];
+    assert_eq!(driver["name"], "intguard");
+    assert_eq!(driver["version"], "0.0.0-test");
+    assert!(driver["informationUri"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://"));
+
+    // Every rule, each fully described.
+    let rules = driver["rules"].as_array().expect("rules");
+    assert_eq!(rules.len(), fx.rules.len());
+    let mut ids = Vec::new();
+    for (rule, meta) in rules.iter().zip(&fx.rules) {
+        assert_eq!(rule["id"], meta.id);
+        assert_eq!(rule["name"], meta.name);
+        assert_eq!(rule["shortDescription"]["text"], meta.summary);
+        assert_eq!(
+            rule["fullDescription"]["text"],
+            meta.section("What it does").unwrap()
+        );
+        assert_eq!(rule["help"]["markdown"], meta.doc.trim());
+        assert!(rule["help"]["text"].is_string());
+        assert!(LEVELS.contains(&rule["defaultConfiguration"]["level"].as_str().unwrap()));
+        let props = &rule["properties"];
+        assert_eq!(props["precision"], "high");
+        let tags: Vec<&str> = props["tags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap())
+            .collect();
+        assert!(tags.contains(&meta.practice.as_str()), "{tags:?}");
+        let score: f64 = props["security-severity"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((0.0..=10.0).contains(&score));
+        ids.push(rule["id"].as_str().unwrap().to_string());
+    }
+    assert_eq!(
+        ids.iter().collect::<HashSet<_>>().len(),
+        ids.len(),
+        "unique rule ids"
+    );
+
+    let results = run["results"].as_array().expect("results");
+    assert_eq!(results.len(), fx.findings.len());
+    for (r, f) in results.iter().zip(&fx.findings) {
+        let rule_id = r["ruleId"].as_str().expect("ruleId");
+        assert_eq!(rule_id, f.rule);
+        let index = r["ruleIndex"].as_u64().expect("ruleIndex") as usize;
+        assert_eq!(ids[index], rule_id, "ruleIndex points at ruleId");
+        assert!(LEVELS.contains(&r["level"].as_str().unwrap()));
+        let text = r["message"]["text"].as_str().expect("message.text");
+        assert!(text.starts_with(&f.message));
+        assert!(text.contains(&f.fix));
+        if let Some(identity) = &f.identity {
+            assert!(text.contains(identity));
+        }
+        let locations = r["locations"].as_array().unwrap();
+        assert_eq!(locations.len(), 1);
+        let line = check_location(&locations[0]);
+        assert_eq!(
+            line,
+            (f.location.line > 0).then_some(f.location.line as u64)
+        );
+        assert_eq!(
+            r["partialFingerprints"]["intguardFingerprint/v1"],
+            f.fingerprint.as_str()
+        );
+        let related = r
+            .get("relatedLocations")
+            .and_then(Value::as_array)
+            .map_or(&[][..], Vec::as_slice);
+        assert_eq!(related.len(), f.related.len());
+        let mut seen = HashSet::new();
+        for rel in related {
+            assert!(seen.insert(rel["id"].as_u64().expect("related id")));
+            assert!(rel["message"]["text"].is_string());
+            check_location(rel);
+        }
+    }
+
+    let invocation = &run["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], true);
+    let notes = invocation["toolExecutionNotifications"]
+        .as_array()
+        .expect("notifications");
+    assert_eq!(notes.len(), 2);
+    for (n, d) in notes.iter().zip(&fx.diagnostics) {
+        assert!(["error", "warning"].contains(&n["level"].as_str().unwrap()));
+        assert_eq!(n["message"]["text"], d.message.as_str());
+        assert_eq!(n["descriptor"]["id"], d.code);
+        for loc in n["locations"].as_array().unwrap() {
+            check_location(loc);
+        }
+    }
+}
+
+#[test]
+fn levels_and_security_severity_follow_severity() {
+    let fx = Fixture::sample();
+    let v = log(&fx);
+    let results = v["runs"][0]["results"].as_array().unwrap();
+    let level_of = |rule: &str| {
+        results.iter().find(|r| r["ruleId"] == rule).unwrap()["level"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(level_of("IG102"), "error"); // critical
+    assert_eq!(level_of("IG101"), "error"); // high
+    assert_eq!(level_of("IG109"), "warning"); // medium (overridden from high)
+    assert_eq!(level_of("IG105"), "note"); // low
+    let rules = v["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+    let ig102 = rules.iter().find(|r| r["id"] == "IG102").unwrap();
+    assert_eq!(ig102["properties"]["security-severity"], "9.0");
+    assert_eq!(ig102["defaultConfiguration"]["level"], "error");
+    let ig109 = rules.iter().find(|r| r["id"] == "IG109").unwrap();
+    assert_eq!(ig109["properties"]["security-severity"], "7.0");
+}
+
+#[test]
+fn whole_file_locations_have_no_region() {
+    let fx = Fixture::sample();
+    let v = log(&fx);
+    let r = v["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "IG105")
+        .unwrap();
+    let phys = &r["locations"][0]["physicalLocation"];
+    assert_eq!(phys["artifactLocation"]["uri"], "keys/sfdc.jks");
+    assert!(phys.get("region").is_none());
+}
+
+#[test]
+fn unknown_rules_still_resolve_and_odd_paths_are_encoded() {
+    let mut f = common::findings().remove(1);
+    f.rule = "IG999";
+    f.name = "from-the-future";
+    f.location = Location::new("apps/my app/src\\main#1.xml", 3, 0);
+    f.related = vec![Related::new(
+        &Location::file("apps/my app/pom.xml"),
+        "the app",
+    )];
+    let mut fx = Fixture::new(
+        vec![f],
+        vec![Diagnostic::error("unreadable", "", "permission denied")],
+    );
+    fx.rules.truncate(1);
+    let v = log(&fx);
+    let driver = &v["runs"][0]["tool"]["driver"];
+    let r = &v["runs"][0]["results"][0];
+    assert_eq!(
+        driver["rules"][r["ruleIndex"].as_u64().unwrap() as usize]["id"],
+        "IG999"
+    );
+    let phys = &r["locations"][0]["physicalLocation"];
+    assert_eq!(
+        phys["artifactLocation"]["uri"],
+        "apps/my%20app/src/main%231.xml"
+    );
+    assert_eq!(phys["region"]["startLine"], 3);
+    assert!(
+        phys["region"].get("startColumn").is_none(),
+        "column 0 is unknown"
+    );
+    assert!(r["relatedLocations"][0]["physicalLocation"]
+        .get("region")
+        .is_none());
+    let note = &v["runs"][0]["invocations"][0]["toolExecutionNotifications"][0];
+    assert!(
+        note.get("locations").is_none(),
+        "no location for an empty path"
+    );
+}
+
+#[test]
+fn empty_log_is_still_valid() {
+    let fx = Fixture::empty();
+    let v = log(&fx);
+    assert_eq!(v["runs"][0]["results"], serde_json::json!([]));
+    assert_eq!(
+        v["runs"][0]["tool"]["driver"]["rules"]
+            .as_array()
+            .unwrap()
+            .len(),
+        fx.rules.len()
+    );
+    assert_eq!(v["runs"][0]["invocations"][0]["executionSuccessful"], true);
+}
