@@ -457,6 +457,20 @@ fn inspect_every_container() {
     assert_eq!(legacy[0].alias.as_deref(), Some("legacy"));
     assert_eq!(legacy[0].sha256_fingerprint, infos[0].sha256_fingerprint);
 
+    // OpenSSL's `pkcs12 -nodes` and `x509 -text` outputs: text around the PEM blocks.
+    let mut noisy =
+        b"Bag Attributes\n    friendlyName: mule-jwt\nKey Attributes: <No Attributes>\n".to_vec();
+    noisy.extend_from_slice(&read("pkcs8.pem"));
+    noisy.extend_from_slice(b"Bag Attributes\n    localKeyID: 01 02\nsubject=CN = openssl-key\nCertificate:\n    Data:\n        Version: 3 (0x2)\n");
+    noisy.extend_from_slice(&cert_pem);
+    let from_noisy = inspect(&noisy, None).unwrap();
+    assert_eq!(from_noisy.len(), 1);
+    assert!(from_noisy[0].with_private_key);
+    assert_eq!(
+        PrivateKey::from_pem(&noisy, None).unwrap().pkcs8_der(),
+        reference_pkcs8().as_slice()
+    );
+
     // Missing file.
     assert!(matches!(
         inspect_file("/nonexistent.pem", None),

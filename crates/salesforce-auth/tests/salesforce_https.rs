@@ -462,6 +462,63 @@ fn every_documented_error_is_mapped_with_login_url_and_audience() {
 }
 
 #[test]
+fn the_fake_org_checks_expiry_like_salesforce() {
+    // Assertions built by hand and posted with the crate's client: expired, too far ahead.
+    let s = setup(PRODUCTION_AUDIENCE);
+    let key = PrivateKeySource::key_file(&s.key_path).load().unwrap();
+    let client = HttpsClient::new(&s.tls()).unwrap();
+    let req = s.request(USER);
+    let post = |assertion: &str| {
+        let r = client
+            .post_form(
+                &req.token_url(),
+                &[("grant_type", JWT_BEARER_GRANT), ("assertion", assertion)],
+                &[],
+            )
+            .unwrap();
+        salesforce_auth::token::parse_token_response(&req, r.status, &r.body)
+    };
+    let hour_ago = SystemTime::now() - std::time::Duration::from_secs(3600);
+    let expired = salesforce_auth::jwt::build_assertion_at(
+        CONSUMER_KEY,
+        USER,
+        PRODUCTION_AUDIENCE,
+        &key,
+        salesforce_auth::jwt::MAX_LIFETIME,
+        hour_ago,
+    )
+    .unwrap();
+    let err = post(expired.expose()).unwrap_err();
+    assert!(matches!(err.kind, AuthErrorKind::ExpiredAssertion), "{err}");
+    assert!(err.to_string().contains("clock"), "{err}");
+
+    let far = salesforce_auth::jwt::sign(
+        &Claims {
+            iss: CONSUMER_KEY.into(),
+            sub: USER.into(),
+            aud: PRODUCTION_AUDIENCE.into(),
+            exp: now() + 3600,
+        },
+        &key,
+    )
+    .unwrap();
+    let err = post(far.expose()).unwrap_err();
+    assert!(matches!(err.kind, AuthErrorKind::InvalidAssertion), "{err}");
+
+    // The crate itself never asks for more than 180 s.
+    let capped = salesforce_auth::jwt::build_assertion(
+        CONSUMER_KEY,
+        USER,
+        PRODUCTION_AUDIENCE,
+        &key,
+        std::time::Duration::from_secs(3600),
+    )
+    .unwrap();
+    assert!(capped.claims().exp <= now() + 180);
+    assert!(post(capped.expose()).is_ok());
+}
+
+#[test]
 fn local_failures_also_name_login_url_and_audience() {
     let s = setup(PRODUCTION_AUDIENCE);
     // Wrong password of an encrypted key.
