@@ -149,7 +149,7 @@ fn counts(s: &Summary) -> String {
     if s.diagnostics > 0 {
         let _ = write!(
             out,
-            " {}: the scan could not read part of the input (see the text or JSON report).",
+            " {} about the input (see the text or JSON report).",
             plural(s.diagnostics as u64, "diagnostic", "diagnostics")
         );
     }

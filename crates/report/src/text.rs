@@ -7,6 +7,7 @@
 //! snippets, messages quoting values) is sanitised so that control characters
 //! and bidirectional overrides cannot drive the terminal.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use anstyle::{AnsiColor, Style};
@@ -47,12 +48,14 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
 /// them, but a group never splits even if it did not).
 fn group_by_path(findings: &[Finding]) -> Vec<(&str, Vec<&Finding>)> {
     let mut groups: Vec<(&str, Vec<&Finding>)> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
     for f in findings {
         let path = f.location.path.as_str();
-        match groups.iter_mut().find(|(p, _)| *p == path) {
-            Some((_, list)) => list.push(f),
-            None => groups.push((path, vec![f])),
-        }
+        let i = *index.entry(path).or_insert_with(|| {
+            groups.push((path, Vec::new()));
+            groups.len() - 1
+        });
+        groups[i].1.push(f);
     }
     groups
 }
