@@ -8,7 +8,8 @@
 //! * Mutual TLS: a client certificate and key from PEM files or a PKCS#12/JKS keystore. With
 //!   mutual TLS, a My Domain host (`*.my.salesforce.com`) without an explicit port is called on
 //!   port 8443, where Salesforce asks for the client certificate ([`mutual_tls_url`]).
-//! * Proxies come from the usual environment variables (`HTTPS_PROXY`, `NO_PROXY`, ...).
+//! * Proxies come from the usual environment variables (`HTTPS_PROXY`, `NO_PROXY`, ...), except
+//!   for loopback hosts, which are always called directly.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -248,6 +249,8 @@ impl HttpResponse {
 #[derive(Clone)]
 pub struct HttpsClient {
     agent: ureq::Agent,
+    /// Same settings without the environment's proxy, for loopback hosts.
+    direct: ureq::Agent,
     mutual_tls: bool,
     timeout: Duration,
 }
@@ -358,23 +361,38 @@ impl HttpsClient {
             .client_cert(client_cert)
             .unversioned_rustls_crypto_provider(crypto_provider())
             .build();
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .tls_config(tls_config)
-            .https_only(true)
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .timeout_global(Some(timeout))
-            .user_agent(concat!(
-                "intguard-salesforce-auth/",
-                env!("CARGO_PKG_VERSION")
-            ))
-            .build()
-            .into();
+        let build = |proxy_from_env: bool| -> ureq::Agent {
+            let builder = ureq::Agent::config_builder()
+                .tls_config(tls_config.clone())
+                .https_only(true)
+                .http_status_as_error(false)
+                .max_redirects(0)
+                .timeout_global(Some(timeout))
+                .user_agent(concat!(
+                    "intguard-salesforce-auth/",
+                    env!("CARGO_PKG_VERSION")
+                ));
+            let builder = if proxy_from_env {
+                builder
+            } else {
+                builder.proxy(None)
+            };
+            builder.build().into()
+        };
         Ok(HttpsClient {
-            agent,
+            agent: build(true),
+            direct: build(false),
             mutual_tls,
             timeout,
         })
+    }
+
+    /// Loopback addresses never go through a proxy from the environment.
+    fn agent_for(&self, url: &str) -> &ureq::Agent {
+        match crate::audience::host_of(url) {
+            Some(h) if h == "localhost" || h == "::1" || h.starts_with("127.") => &self.direct,
+            _ => &self.agent,
+        }
     }
 
     /// True when a client certificate is configured.
@@ -397,7 +415,7 @@ impl HttpsClient {
     /// GET `url` with `headers`.
     pub fn get(&self, url: &str, headers: &[(&str, &str)]) -> Result<HttpResponse, TransportError> {
         let url = self.effective_url(url)?;
-        let mut req = self.agent.get(&url);
+        let mut req = self.agent_for(&url).get(&url);
         for (k, v) in headers {
             req = req.header(*k, *v);
         }
@@ -412,7 +430,7 @@ impl HttpsClient {
         headers: &[(&str, &str)],
     ) -> Result<HttpResponse, TransportError> {
         let url = self.effective_url(url)?;
-        let mut req = self.agent.post(&url);
+        let mut req = self.agent_for(&url).post(&url);
         for (k, v) in headers {
             req = req.header(*k, *v);
         }
@@ -428,7 +446,10 @@ impl HttpsClient {
         headers: &[(&str, &str)],
     ) -> Result<HttpResponse, TransportError> {
         let url = self.effective_url(url)?;
-        let mut req = self.agent.post(&url).header("Content-Type", content_type);
+        let mut req = self
+            .agent_for(&url)
+            .post(&url)
+            .header("Content-Type", content_type);
         for (k, v) in headers {
             req = req.header(*k, *v);
         }
