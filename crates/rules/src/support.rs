@@ -209,6 +209,12 @@ pub fn app_for_path<'a>(
         .max_by_key(|app| app.root.len())
 }
 
+/// True for paths in a Mule app's test sources (MUnit suites and their
+/// resources): findings there are reported one step lower.
+pub fn in_test_sources(path: &str) -> bool {
+    path.contains("/src/test/") || path.starts_with("src/test/")
+}
+
 /// Who holds a TLS context.
 #[derive(Debug, Clone, Copy)]
 pub enum TlsOwner<'a> {

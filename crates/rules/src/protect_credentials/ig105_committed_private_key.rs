@@ -7,7 +7,7 @@ use intguard_model::{
 
 use crate::support::{
     app_for_path, committed_in_clear_or_default, connection_identities, describe_identities,
-    file_name, short_location, tls_contexts, ClearValue,
+    file_name, in_test_sources, short_location, tls_contexts, ClearValue,
 };
 use crate::Rule;
 
@@ -198,10 +198,6 @@ fn kind_key(kind: KeyMaterialKind) -> &'static str {
         KeyMaterialKind::Pkcs12 => "pkcs12",
         KeyMaterialKind::Keystore => "keystore",
     }
-}
-
-fn in_test_sources(path: &str) -> bool {
-    path.contains("/src/test/") || path.starts_with("src/test/")
 }
 
 fn fix_text(path: &str, keystore: bool) -> String {

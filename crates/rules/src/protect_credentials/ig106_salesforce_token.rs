@@ -3,7 +3,7 @@ use intguard_model::{
     Finding, Inventory, Location, Practice, Related, RuleMeta, Severity, TextFileFacts, TokenKind,
 };
 
-use crate::support::{app_for_path, file_name, is_dummy, short_location};
+use crate::support::{app_for_path, file_name, in_test_sources, is_dummy, short_location};
 use crate::Rule;
 
 pub struct SalesforceToken;
@@ -83,10 +83,6 @@ fn kind_key(kind: TokenKind) -> &'static str {
         TokenKind::RefreshToken => "refresh-token",
         TokenKind::ConsumerKey => "consumer-key",
     }
-}
-
-fn in_test_sources(path: &str) -> bool {
-    path.contains("/src/test/") || path.starts_with("src/test/")
 }
 
 /// A consumer secret written in clear in the same file as a consumer key.
