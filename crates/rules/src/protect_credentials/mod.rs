@@ -1,6 +1,8 @@
 //! Practice 1: protect the credentials (IG1xx).
 
 mod ig101_password_auth;
+mod ig102_plaintext_secret;
+mod ig103_committed_encryption_key;
 mod ig105_committed_private_key;
 mod ig106_salesforce_token;
 mod ig109_plain_http;
@@ -10,6 +12,8 @@ use crate::Rule;
 
 pub(crate) static RULES: &[&dyn Rule] = &[
     &ig101_password_auth::PasswordAuth,
+    &ig102_plaintext_secret::PlaintextSecret,
+    &ig103_committed_encryption_key::CommittedEncryptionKey,
     &ig105_committed_private_key::CommittedPrivateKey,
     &ig106_salesforce_token::SalesforceToken,
     &ig109_plain_http::PlainHttp,

@@ -1,0 +1,825 @@
+use std::collections::{HashMap, HashSet};
+
+use intguard_model::expr::placeholders;
+use intguard_model::secret::describe;
+use intguard_model::{
+    vocab, Finding, Inventory, Location, MuleApp, Practice, PropertyFile, PropertyFormat, Related,
+    RuleMeta, SalesforceConnection, Severity, XmlAttribute,
+};
+
+use super::ig103_committed_encryption_key::{is_committed_value, is_key_name};
+use crate::support::{app_for_path, connection_identities, describe_identities, file_name};
+use crate::Rule;
+
+pub struct PlaintextSecret;
+
+static META: RuleMeta = RuleMeta {
+    id: "IG102",
+    name: "plaintext-secret",
+    practice: Practice::ProtectCredentials,
+    default_severity: Severity::Critical,
+    summary: "A password, token or client secret is written in clear in XML or a property file",
+    doc: r#"## What it does
+Flags secret-bearing values written in clear (not `![...]`, not a `${...}` reference,
+not a template dummy such as `changeme` or `<password>`):
+- an XML attribute whose name carries a secret (`password`, `securityToken`,
+  `consumerSecret`, `clientSecret`, `storePassword`, `keyPassword`, `token`, ...) with
+  a literal value, on a Salesforce connection, a `tls:key-store`/`tls:trust-store`, an
+  HTTP authentication or any other element;
+- a property file entry with a secret name, in every environment's file and in files
+  that no configuration loads, secure-properties files included (a clear value in a
+  secure file is still clear); an entry that a secret attribute reads through
+  `${name}` counts even when its name does not say "password";
+- a `<global-property>` holding a secret;
+- `-Dsfdc.password=...`, `export SFDC_PASSWORD=...` or a pom property with a secret
+  name in scripts, launch and CI files.
+
+A property finding points at the key's line and names the environment; its related
+locations show the XML attributes that read it and the message names the Salesforce
+user of the connection involved. MUnit test sources are reported one level lower.
+Values are never shown: only a mask and a short SHA-256 fingerprint (`Ti…(10)
+sha256:1a2b3c4d`) so the same secret can be recognised in several files.
+
+## Why is this bad?
+A secret in the repository is known to everyone who can read it, now and forever
+(git history, forks, CI caches, laptops). Integration users' passwords and client
+secrets are typically shared by several apps and rarely rotated, so one leaked
+property file opens the org to anyone, with the integration user's (usually broad)
+permissions and no trace of who used it.
+
+## Example
+```xml
+<salesforce:sfdc-config name="Salesforce_Config">
+  <salesforce:basic-connection username="${sfdc.username}" password="Tiger2024!"
+      securityToken="${sfdc.token}"/>
+</salesforce:sfdc-config>
+```
+```yaml
+# src/main/resources/properties/prod.yaml
+sfdc:
+  username: "int.orders@acme.com"
+  token: "aB3dE5fG7hJ9kL1mN3pQ5rS7"
+```
+
+## How to fix
+Encrypt the values with a key that is supplied at deploy time (never committed), read
+them with `secure::`, and change the exposed secrets (they stay in git history):
+```xml
+<secure-properties:config name="Secure_Props" key="${encryption.key}"
+    file="properties/${mule.env}-secure.yaml">
+  <secure-properties:encrypt algorithm="AES" mode="CBC" useRandomIVs="true"/>
+</secure-properties:config>
+<salesforce:sfdc-config name="Salesforce_Config">
+  <salesforce:jwt-connection consumerKey="${secure::sfdc.consumerKey}" keyStore="keys/sfdc.jks"
+      storePassword="${secure::sfdc.keystorePassword}" principal="${sfdc.username}"/>
+</salesforce:sfdc-config>
+```
+```yaml
+# src/main/resources/properties/prod-secure.yaml
+sfdc:
+  keystorePassword: "![kX3y...Q==]"
+```
+Encrypt with `intguard fix` or
+`java -cp secure-properties-tool.jar com.mulesoft.tools.SecurePropertiesTool string encrypt AES CBC <key> "<value>" --use-random-iv true`,
+and list `encryption.key` in mule-artifact.json `secureProperties`. Better still,
+remove the password altogether (JWT bearer flow, IG101).
+
+## References
+- MuleSoft Docs: Secure Configuration Properties (Mule 4)
+- MuleSoft Docs: Secure Properties Tool
+- OWASP: Secrets Management Cheat Sheet
+- CWE-798: Use of Hard-coded Credentials
+"#,
+};
+
+fn in_test_sources(path: &str) -> bool {
+    path.contains("/src/test/") || path.starts_with("src/test/")
+}
+
+/// `true`/`false`: a switch, not a secret (`sfdc.useToken: true`).
+fn is_switch(value: &str) -> bool {
+    let v = value.trim();
+    v.eq_ignore_ascii_case("true") || v.eq_ignore_ascii_case("false")
+}
+
+/// A value written in clear that may be a real secret.
+fn is_clear_secret(value: &str) -> bool {
+    let v = value.trim();
+    !v.starts_with("![") && is_committed_value(v) && !is_switch(v)
+}
+
+/// The value is exactly one reference (`${x}`, `${secure::x}`, `#[p('x')]`), so
+/// whatever it resolves to is the whole secret.
+fn is_whole_reference(raw: &str) -> bool {
+    let t = raw.trim();
+    let refs = placeholders(t);
+    refs.len() == 1
+        && ((refs[0].start == 0 && refs[0].end == t.len())
+            || (t.starts_with("#[") && t.ends_with(']')))
+}
+
+/// The Salesforce connection a secret attribute belongs to (its global config
+/// owns it, or it is one of the connection's own attributes).
+fn owning_connection<'a>(
+    app: &'a MuleApp,
+    attr: &XmlAttribute,
+) -> Option<&'a SalesforceConnection> {
+    app.salesforce_connections
+        .iter()
+        .find(|c| attr.owner.as_deref() == Some(c.config_name.as_str()))
+        .or_else(|| {
+            app.salesforce_connections.iter().find(|c| {
+                c.attributes
+                    .iter()
+                    .any(|a| a.value.location == attr.value.location && a.name == attr.name)
+            })
+        })
+}
+
+/// Who `conn` runs as in `env` (every environment when `None`).
+fn identity_for(app: &MuleApp, conn: &SalesforceConnection, env: Option<&str>) -> Option<String> {
+    let ids: Vec<_> = connection_identities(app, conn)
+        .into_iter()
+        .filter(|i| env.is_none() || i.environment.as_deref() == env)
+        .collect();
+    describe_identities(&ids)
+}
+
+/// `password` of <salesforce:basic-connection> `Salesforce_Config`.
+fn attr_label(attr: &XmlAttribute) -> String {
+    match &attr.owner {
+        Some(owner) => format!("`{}` of <{}> `{owner}`", attr.name, attr.element),
+        None => format!("`{}` of <{}>", attr.name, attr.element),
+    }
+}
+
+/// A secret attribute that reads a property definition.
+#[derive(Clone, Copy)]
+struct Use<'a> {
+    attr: &'a XmlAttribute,
+    env: Option<&'a str>,
+    /// The definition gives the attribute's whole value.
+    whole: bool,
+}
+
+/// For every property definition (by location), the secret attributes that
+/// read it, per environment; and, for files nobody loads, the attributes
+/// whose references name it.
+struct Uses<'a> {
+    by_location: HashMap<&'a Location, Vec<Use<'a>>>,
+    by_name: HashMap<String, Vec<&'a XmlAttribute>>,
+}
+
+impl<'a> Uses<'a> {
+    fn of(app: &'a MuleApp) -> Self {
+        let mut by_location: HashMap<&'a Location, Vec<Use<'a>>> = HashMap::new();
+        let mut by_name: HashMap<String, Vec<&'a XmlAttribute>> = HashMap::new();
+        for attr in app
+            .secret_attributes
+            .iter()
+            .filter(|a| !a.value.is_literal())
+        {
+            let whole = is_whole_reference(&attr.value.raw);
+            for r in app.resolve_all(&attr.value) {
+                let chain_whole = whole
+                    && r.sources.len() > 1
+                    && r.sources[..r.sources.len() - 1]
+                        .iter()
+                        .all(|s| is_whole_reference(s.raw_value()));
+                let last = r.sources.len().saturating_sub(1);
+                for (i, s) in r.sources.iter().enumerate() {
+                    by_location.entry(s.location()).or_default().push(Use {
+                        attr,
+                        env: r.environment,
+                        whole: i == last && ((r.sources.len() == 1 && whole) || chain_whole),
+                    });
+                }
+            }
+        }
+        for attr in &app.secret_attributes {
+            for p in placeholders(&attr.value.raw) {
+                by_name.entry(p.name).or_default().push(attr);
+            }
+        }
+        Uses {
+            by_location,
+            by_name,
+        }
+    }
+
+    /// The attributes reading `entry` of `file`: by resolution, or by name
+    /// when the file takes no part in resolution.
+    fn for_entry(&self, file: &PropertyFile, location: &Location, key: &str) -> Vec<Use<'a>> {
+        if let Some(uses) = self.by_location.get(location) {
+            return uses.clone();
+        }
+        if file.loaded {
+            return Vec::new();
+        }
+        self.by_name
+            .get(key)
+            .map(|attrs| {
+                attrs
+                    .iter()
+                    .map(|attr| Use {
+                        attr,
+                        env: None,
+                        whole: is_whole_reference(&attr.value.raw),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// Related entries for the attributes reading a definition, and the identity
+/// of the Salesforce connections among them.
+fn describe_uses(
+    app: &MuleApp,
+    uses: &[Use<'_>],
+    file_env: Option<&str>,
+) -> (Vec<Related>, Option<String>, Option<String>) {
+    let mut related = Vec::new();
+    let mut seen = HashSet::new();
+    let mut first = None;
+    let mut identities: Vec<String> = Vec::new();
+    for u in uses {
+        if !seen.insert((&u.attr.value.location, u.attr.name.as_str())) {
+            continue;
+        }
+        let label = attr_label(u.attr);
+        first.get_or_insert_with(|| label.clone());
+        related.push(Related::new(
+            &u.attr.value.location,
+            format!("{label} reads it"),
+        ));
+        if let Some(conn) = owning_connection(app, u.attr) {
+            if let Some(who) = identity_for(app, conn, file_env.or(u.env)) {
+                if !identities.contains(&who) {
+                    identities.push(who);
+                }
+            }
+        }
+    }
+    let first = first.map(|f| {
+        if related.len() > 1 {
+            format!("{f} and {} more", related.len() - 1)
+        } else {
+            f
+        }
+    });
+    let identity = (!identities.is_empty()).then(|| identities.join(", "));
+    (related, first, identity)
+}
+
+fn encrypted_line(format: PropertyFormat, key: &str) -> String {
+    match format {
+        PropertyFormat::Yaml => format!("{key}: \"![<encrypted value>]\""),
+        PropertyFormat::Properties => format!("{key}=![<encrypted value>]"),
+    }
+}
+
+const ENCRYPT_HOW: &str = "encrypt it with a key supplied at deploy time (intguard fix, or java -cp secure-properties-tool.jar com.mulesoft.tools.SecurePropertiesTool string encrypt AES CBC <key> \"<value>\" --use-random-iv true)";
+
+/// A property name for a secret now written inline.
+fn suggested_property(attr: &XmlAttribute, salesforce: bool) -> String {
+    let prefix = if salesforce {
+        "sfdc".to_string()
+    } else {
+        attr.owner
+            .as_deref()
+            .unwrap_or("app")
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '_'
+                }
+            })
+            .collect()
+    };
+    format!("{prefix}.{}", attr.name)
+}
+
+impl Rule for PlaintextSecret {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, inventory: &Inventory) -> Vec<Finding> {
+        let mut out = Vec::new();
+        let mut flagged: HashSet<&Location> = HashSet::new();
+        for app in &inventory.apps {
+            // (a) literal secrets in the XML.
+            for attr in &app.secret_attributes {
+                if !attr.value.is_literal() || vocab::is_placeholder_value(&attr.value.raw) {
+                    continue;
+                }
+                if !is_clear_secret(&attr.value.raw) || !flagged.insert(&attr.value.location) {
+                    continue;
+                }
+                let conn = owning_connection(app, attr);
+                let who = conn.and_then(|c| identity_for(app, c, None));
+                let message = format!(
+                    "{}: {} is written in clear in the XML ({}){}",
+                    app.name,
+                    attr_label(attr),
+                    describe(&attr.value.raw),
+                    who.as_deref()
+                        .map(|w| format!(", Salesforce user {w}"))
+                        .unwrap_or_default()
+                );
+                let prop = suggested_property(attr, conn.is_some());
+                let fix = format!(
+                    "Replace {name}=\"…\" with {name}=\"${{secure::{prop}}}\" and add `{prop}: \"![<encrypted value>]\"` to the app's secure properties file (e.g. properties/${{mule.env}}-secure.yaml loaded by <secure-properties:config>); {ENCRYPT_HOW}. Then change the secret: the clear value stays in git history.",
+                    name = attr.name
+                );
+                out.push(
+                    finding(&attr.value.location, message)
+                        .maybe_identity(who)
+                        .key(format!(
+                            "xml|{}|{}|{}",
+                            attr.owner.as_deref().unwrap_or_default(),
+                            attr.element,
+                            attr.name
+                        ))
+                        .fix(fix),
+                );
+            }
+
+            let uses = Uses::of(app);
+
+            // (b) property files of every environment, loaded or not.
+            for file in &app.property_files {
+                for entry in &file.entries {
+                    let entry_uses = uses.for_entry(file, &entry.location, &entry.key);
+                    let named_secret =
+                        vocab::is_secret_name(&entry.key) && !is_key_name(&entry.key);
+                    if !(named_secret || entry_uses.iter().any(|u| u.whole)) {
+                        continue;
+                    }
+                    if !is_clear_secret(&entry.value) || !flagged.insert(&entry.location) {
+                        continue;
+                    }
+                    let env = file.environment.as_deref();
+                    let (related, used_by, who) = describe_uses(app, &entry_uses, env);
+                    let scope = match (env, file.loaded) {
+                        (_, false) => " (a file no configuration loads)".to_string(),
+                        (Some(e), true) => format!(" ({e})"),
+                        (None, true) => " (every environment)".to_string(),
+                    };
+                    let kind = if file.secure {
+                        "a secure-properties file, but not encrypted"
+                    } else {
+                        "in clear"
+                    };
+                    let message = format!(
+                        "{}: secret property `{}` in {}{scope} is {kind} ({}){}{}",
+                        app.name,
+                        entry.key,
+                        file_name(&file.path),
+                        describe(&entry.value),
+                        used_by
+                            .map(|u| format!(", read by {u}"))
+                            .unwrap_or_default(),
+                        who.as_deref()
+                            .map(|w| format!(", Salesforce user {w}"))
+                            .unwrap_or_default(),
+                    );
+                    let target = if file.secure {
+                        file_name(&file.path).to_string()
+                    } else {
+                        "the environment's secure properties file (e.g. properties/${mule.env}-secure.yaml)".to_string()
+                    };
+                    let fix = format!(
+                        "Write `{}` in {target} instead and read it as ${{secure::{}}}: {ENCRYPT_HOW}. Then change the secret: the clear value stays in git history.",
+                        encrypted_line(file.format, &entry.key),
+                        entry.key
+                    );
+                    let mut f = finding(&entry.location, message)
+                        .maybe_identity(who)
+                        .environments(env.map(str::to_string))
+                        .key(format!("property|{}", entry.key))
+                        .fix(fix);
+                    for r in related {
+                        f = f.related(r);
+                    }
+                    out.push(f);
+                }
+            }
+
+            // Global properties holding a secret.
+            for g in &app.global_properties {
+                let g_uses = uses
+                    .by_location
+                    .get(&g.location)
+                    .cloned()
+                    .unwrap_or_default();
+                let named_secret = vocab::is_secret_name(&g.name) && !is_key_name(&g.name);
+                if !(named_secret || g_uses.iter().any(|u| u.whole)) {
+                    continue;
+                }
+                if !is_clear_secret(&g.value.raw) || !flagged.insert(&g.location) {
+                    continue;
+                }
+                let (related, used_by, who) = describe_uses(app, &g_uses, None);
+                let message = format!(
+                    "{}: <global-property name=\"{}\"> holds a secret in clear ({}){}{}",
+                    app.name,
+                    g.name,
+                    describe(&g.value.raw),
+                    used_by
+                        .map(|u| format!(", read by {u}"))
+                        .unwrap_or_default(),
+                    who.as_deref()
+                        .map(|w| format!(", Salesforce user {w}"))
+                        .unwrap_or_default(),
+                );
+                let fix = format!(
+                    "Remove the <global-property name=\"{name}\"> and write `{name}: \"![<encrypted value>]\"` in the secure properties file, read as ${{secure::{name}}}: {ENCRYPT_HOW}. Then change the secret: the clear value stays in git history.",
+                    name = g.name
+                );
+                let mut f = finding(&g.location, message)
+                    .maybe_identity(who)
+                    .key(format!("global-property|{}", g.name))
+                    .fix(fix);
+                for r in related {
+                    f = f.related(r);
+                }
+                out.push(f);
+            }
+        }
+
+        // Scripts, launch files, poms, CI files.
+        for file in &inventory.text_files {
+            for a in &file.assignments {
+                if !vocab::is_secret_name(&a.name) || is_key_name(&a.name) {
+                    continue;
+                }
+                if !is_clear_secret(&a.value) || !flagged.insert(&a.location) {
+                    continue;
+                }
+                let owner = app_for_path(inventory, &file.path)
+                    .map(|app| app.name.clone())
+                    .unwrap_or_else(|| file_name(&file.path).to_string());
+                let message = format!(
+                    "{owner}: secret `{}` is set in clear in {} ({})",
+                    a.name,
+                    file_name(&file.path),
+                    describe(&a.value)
+                );
+                let fix = format!(
+                    "Remove the value from {} and purge it from git history; inject `{}` at deploy time from the pipeline's secret store (a masked CI secret, or a Runtime Manager protected property listed in mule-artifact.json secureProperties). Then change the secret.",
+                    file_name(&file.path),
+                    a.name
+                );
+                out.push(
+                    finding(&a.location, message)
+                        .key(format!("assignment|{}", a.name))
+                        .fix(fix),
+                );
+            }
+        }
+        out
+    }
+}
+
+fn finding(location: &Location, message: String) -> Finding {
+    let mut severity = META.default_severity;
+    if in_test_sources(&location.path) {
+        severity = severity.lowered();
+    }
+    Finding::new(&META, location.clone(), message).severity(severity)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::support::testkit::{app, attr, conn, loc, props, val};
+    use intguard_model::{Assignment, AuthClass, GlobalProperty, TextFileFacts};
+
+    const XML: &str = "orders/src/main/mule/global.xml";
+    const SECRETS: &[&str] = &[
+        "Tiger2024!",
+        "aB3dE5fG7hJ9kL1m",
+        "Kst0reP4ss",
+        "Sup3rS3cret!",
+    ];
+
+    fn orders() -> MuleApp {
+        let mut a = app("orders", &["dev", "prod"]);
+        a.salesforce_connections = vec![conn(
+            "Salesforce_Config",
+            "salesforce:basic-connection",
+            AuthClass::Password,
+            XML,
+            10,
+            &[
+                ("username", "${sfdc.username}"),
+                ("password", "${sfdc.password}"),
+                ("securityToken", "${secure::sfdc.token}"),
+            ],
+        )];
+        a.secret_attributes = vec![
+            attr(
+                "salesforce:basic-connection",
+                Some("Salesforce_Config"),
+                "password",
+                "${sfdc.password}",
+                XML,
+                10,
+            ),
+            attr(
+                "salesforce:basic-connection",
+                Some("Salesforce_Config"),
+                "securityToken",
+                "${secure::sfdc.token}",
+                XML,
+                10,
+            ),
+            attr(
+                "tls:key-store",
+                Some("TLS_Context"),
+                "keyPassword",
+                "Kst0reP4ss",
+                XML,
+                20,
+            ),
+            attr(
+                "tls:key-store",
+                Some("TLS_Context"),
+                "password",
+                "changeit",
+                XML,
+                20,
+            ),
+        ];
+        let mut unused = props(
+            "orders/src/main/resources/properties/old.properties",
+            None,
+            false,
+            &[("sfdc.password", "Sup3rS3cret!"), ("sfdc.user", "x")],
+        );
+        unused.loaded = false;
+        unused.format = PropertyFormat::Properties;
+        a.property_files = vec![
+            props(
+                "orders/src/main/resources/properties/dev.yaml",
+                Some("dev"),
+                false,
+                &[
+                    ("sfdc.username", "int.dev@acme.com"),
+                    ("sfdc.password", "${SFDC_PW}"),
+                ],
+            ),
+            props(
+                "orders/src/main/resources/properties/prod.yaml",
+                Some("prod"),
+                false,
+                &[
+                    ("sfdc.username", "int.orders@acme.com"),
+                    ("sfdc.password", "Tiger2024!"),
+                    ("feature.token.enabled", "true"),
+                ],
+            ),
+            props(
+                "orders/src/main/resources/properties/prod-secure.yaml",
+                Some("prod"),
+                true,
+                &[
+                    ("sfdc.token", "aB3dE5fG7hJ9kL1m"),
+                    ("sfdc.consumerSecret", "![w9oKTqKTtvBuRUVbhQP/qw==]"),
+                ],
+            ),
+            unused,
+        ];
+        a
+    }
+
+    fn places(f: &[Finding]) -> Vec<(String, u32)> {
+        let mut v: Vec<_> = f
+            .iter()
+            .map(|f| (f.location.path.clone(), f.location.line))
+            .collect();
+        v.sort();
+        v
+    }
+
+    fn assert_no_secret(f: &[Finding]) {
+        for f in f {
+            let mut texts = vec![f.message.clone(), f.fix.clone()];
+            texts.extend(f.related.iter().map(|r| r.message.clone()));
+            for t in texts {
+                for s in SECRETS {
+                    assert!(!t.contains(s), "secret in {t}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn flags_xml_and_every_property_file() {
+        let inv = Inventory {
+            apps: vec![orders()],
+            ..Default::default()
+        };
+        let f = PlaintextSecret.check(&inv);
+        assert_eq!(
+            places(&f),
+            vec![
+                (XML.to_string(), 20),
+                (
+                    "orders/src/main/resources/properties/old.properties".to_string(),
+                    1
+                ),
+                (
+                    "orders/src/main/resources/properties/prod-secure.yaml".to_string(),
+                    1
+                ),
+                (
+                    "orders/src/main/resources/properties/prod.yaml".to_string(),
+                    2
+                ),
+            ]
+        );
+        assert_no_secret(&f);
+        let prod = f
+            .iter()
+            .find(|f| f.location.path.ends_with("prod.yaml"))
+            .unwrap();
+        assert_eq!(prod.environments, vec!["prod".to_string()]);
+        assert_eq!(prod.identity.as_deref(), Some("int.orders@acme.com"));
+        assert_eq!(prod.related.len(), 1);
+        assert_eq!(
+            (prod.related[0].path.as_str(), prod.related[0].line),
+            (XML, 10)
+        );
+        assert!(
+            prod.message
+                .contains("`sfdc.password` in prod.yaml (prod) is in clear (Ti…(10) sha256:"),
+            "{}",
+            prod.message
+        );
+        assert!(prod
+            .message
+            .contains("read by `password` of <salesforce:basic-connection> `Salesforce_Config`"));
+        let secure = f
+            .iter()
+            .find(|f| f.location.path.ends_with("prod-secure.yaml"))
+            .unwrap();
+        assert!(
+            secure
+                .message
+                .contains("secure-properties file, but not encrypted"),
+            "{}",
+            secure.message
+        );
+        assert_eq!(secure.identity.as_deref(), Some("int.orders@acme.com"));
+        let old = f
+            .iter()
+            .find(|f| f.location.path.ends_with("old.properties"))
+            .unwrap();
+        assert!(old.message.contains("no configuration loads"));
+        assert!(
+            old.fix.contains("sfdc.password=![<encrypted value>]"),
+            "{}",
+            old.fix
+        );
+        assert_eq!(old.related.len(), 1, "linked by name");
+        let ks = f.iter().find(|f| f.location.line == 20).unwrap();
+        assert_eq!(
+            ks.fingerprint_key,
+            "xml|TLS_Context|tls:key-store|keyPassword"
+        );
+        assert!(
+            ks.fix.contains("${secure::tls_context.keyPassword}"),
+            "{}",
+            ks.fix
+        );
+    }
+
+    #[test]
+    fn property_read_by_a_password_attribute_counts_whatever_its_name() {
+        let mut a = app("billing", &[]);
+        a.secret_attributes = vec![attr(
+            "http:basic-authentication",
+            Some("ERP"),
+            "password",
+            "${erp.pw}",
+            "billing/x.xml",
+            4,
+        )];
+        a.property_files = vec![props(
+            "billing/config.yaml",
+            None,
+            false,
+            &[("erp.pw", "Tiger2024!"), ("erp.host", "erp")],
+        )];
+        a.global_properties = vec![GlobalProperty {
+            name: "erp.password".into(),
+            value: val("Tiger2024!", "billing/x.xml", 2),
+            location: loc("billing/x.xml", 2),
+        }];
+        let inv = Inventory {
+            apps: vec![a],
+            text_files: vec![TextFileFacts {
+                path: "scripts/run.sh".into(),
+                assignments: vec![
+                    Assignment {
+                        name: "SFDC_PASSWORD".into(),
+                        value: "Tiger2024!".into(),
+                        secret: true,
+                        location: loc("scripts/run.sh", 3),
+                    },
+                    Assignment {
+                        name: "SFDC_TOKEN".into(),
+                        value: "$SFDC_TOKEN".into(),
+                        secret: true,
+                        location: loc("scripts/run.sh", 4),
+                    },
+                    Assignment {
+                        name: "encryption.key".into(),
+                        value: "Abcdef0123456789".into(),
+                        secret: true,
+                        location: loc("scripts/run.sh", 5),
+                    },
+                ],
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let f = PlaintextSecret.check(&inv);
+        assert_eq!(
+            places(&f),
+            vec![
+                ("billing/config.yaml".to_string(), 1),
+                ("billing/x.xml".to_string(), 2),
+                ("scripts/run.sh".to_string(), 3),
+            ]
+        );
+        assert_no_secret(&f);
+        assert_eq!(
+            f.iter()
+                .find(|f| f.location.line == 1)
+                .unwrap()
+                .environments,
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn references_encrypted_values_and_dummies_are_clean() {
+        let mut a = app("clean", &["dev"]);
+        a.secret_attributes = vec![
+            attr(
+                "salesforce:jwt-connection",
+                Some("SF"),
+                "storePassword",
+                "${secure::sf.storePassword}",
+                "clean/g.xml",
+                3,
+            ),
+            attr(
+                "tls:trust-store",
+                Some("TLS"),
+                "password",
+                "changeit",
+                "clean/g.xml",
+                9,
+            ),
+        ];
+        a.property_files = vec![props(
+            "clean/dev-secure.yaml",
+            Some("dev"),
+            true,
+            &[
+                ("sf.storePassword", "![w9oKTqKTtvBuRUVbhQP/qw==]"),
+                ("sf.password", "<password>"),
+                ("sf.tokenEndpoint", "https://x"),
+            ],
+        )];
+        let inv = Inventory {
+            apps: vec![a],
+            ..Default::default()
+        };
+        assert!(PlaintextSecret.check(&inv).is_empty());
+    }
+
+    #[test]
+    fn test_sources_are_lowered() {
+        let mut a = app("t", &[]);
+        a.property_files = vec![props(
+            "t/src/test/resources/test.yaml",
+            None,
+            false,
+            &[("sfdc.password", "Tiger2024!")],
+        )];
+        let inv = Inventory {
+            apps: vec![a],
+            ..Default::default()
+        };
+        let f = PlaintextSecret.check(&inv);
+        assert_eq!(f[0].severity, Severity::High);
+    }
+}

@@ -1,0 +1,706 @@
+use std::collections::HashMap;
+
+use intguard_model::secret::fingerprint;
+use intguard_model::{
+    vocab, Finding, Inventory, Location, MuleApp, Practice, PropertySource, Related, RuleMeta,
+    SecurePropertiesConfig, Severity,
+};
+
+use crate::support::{app_for_path, file_name, is_dummy, short_location};
+use crate::Rule;
+
+pub struct CommittedEncryptionKey;
+
+static META: RuleMeta = RuleMeta {
+    id: "IG103",
+    name: "committed-encryption-key",
+    practice: Practice::ProtectCredentials,
+    default_severity: Severity::Critical,
+    summary: "The secure-properties encryption key is committed to the repository",
+    doc: r#"## What it does
+Finds the key of a `<secure-properties:config>` (Mule 4) or
+`<secure-property-placeholder:config>` (Mule 3) written somewhere in the repository:
+- a literal `key="..."` on the config itself;
+- `key="${name}"` where `name` is defined in a property file of any environment
+  (including files no configuration loads) or by a `<global-property>`;
+- a definition of that name, or of a name conventionally holding the key
+  (`encryption.key`, `secure.key`, `mule.key`, `runtime.key`, `ENCRYPTION_KEY`, ...),
+  anywhere else: a pom `<properties>` entry, `-Dencryption.key=...` (or `-M-D...`) in
+  `.mvn/jvm.config`, a Studio launch file, a script, a CI file, a `.env` file.
+
+The finding sits on the definition and points at the config that uses it. The key is
+never shown: only its length and a short SHA-256 fingerprint, so the same key can be
+recognised in several places. Values that are themselves references (`${...}`,
+`$ENCRYPTION_KEY`, `${{ secrets.KEY }}`) and template dummies do not count.
+
+## Why is this bad?
+Secure properties are only as secret as their key. Anyone who can read the repository
+(every developer, every CI runner, every fork and clone, forever through git history)
+can decrypt every `![...]` value with it: see IG104, which proves it. Encrypting with a
+committed key is obfuscation, not protection, and it hides the problem from reviewers
+who see `![...]` and assume the secrets are safe.
+
+## Example
+```xml
+<secure-properties:config name="Secure_Props" key="${encryption.key}"
+    file="properties/${mule.env}-secure.yaml">
+  <secure-properties:encrypt algorithm="AES" mode="CBC" useRandomIVs="true"/>
+</secure-properties:config>
+```
+```yaml
+# src/main/resources/properties/dev.yaml
+encryption:
+  key: "Abcdef0123456789"
+```
+
+## How to fix
+Keep the key out of the repository and supply it at deploy time, hidden by Runtime
+Manager:
+```xml
+<secure-properties:config name="Secure_Props" key="${encryption.key}"
+    file="properties/${mule.env}-secure.yaml">
+  <secure-properties:encrypt algorithm="AES" mode="CBC" useRandomIVs="true"/>
+</secure-properties:config>
+```
+```json
+{ "minMuleVersion": "4.4.0", "secureProperties": ["encryption.key"] }
+```
+Set `encryption.key` as a protected property in Runtime Manager (or
+`-M-Dencryption.key=...` from the deployment pipeline's secret store), delete every
+committed copy and purge it from git history. Because the old key decrypts every value
+ever committed with it, generate a new key, re-encrypt all `![...]` values with it
+(`intguard fix --rotate-key`, or MuleSoft's `secure-properties-tool.jar`), and change
+the secrets themselves.
+
+## References
+- MuleSoft Docs: Secure Configuration Properties (Mule 4)
+- MuleSoft Docs: CloudHub 2.0, Protect Application Property Values (`secureProperties`)
+- OWASP: Secrets Management Cheat Sheet
+"#,
+};
+
+/// How a committed key is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum KeySourceKind {
+    /// `key="..."` on the config.
+    Literal,
+    /// A property file entry.
+    PropertyFile,
+    /// `<global-property name value/>`.
+    GlobalProperty,
+    /// `-Dname=value`, a pom property, `export NAME=value` ...
+    Assignment,
+}
+
+/// A secure-properties key value found in the repository.
+#[derive(Debug, Clone)]
+pub(super) struct KeySource<'a> {
+    /// The property or variable name; `None` for a literal `key="..."`.
+    pub name: Option<&'a str>,
+    /// The key itself. Never output.
+    pub value: &'a str,
+    pub location: &'a Location,
+    pub kind: KeySourceKind,
+    /// The environment of the property file holding it.
+    pub environment: Option<&'a str>,
+    /// The app whose folder holds the definition, if any.
+    pub app: Option<&'a MuleApp>,
+}
+
+impl KeySource<'_> {
+    /// `encryption.key in dev.yaml`, `the literal key attribute`, ... (no value).
+    pub fn describe(&self) -> String {
+        let file = file_name(&self.location.path);
+        match (self.kind, self.name) {
+            (KeySourceKind::Literal, _) | (_, None) => {
+                format!(
+                    "a literal key attribute ({})",
+                    short_location(self.location)
+                )
+            }
+            (KeySourceKind::PropertyFile, Some(name)) => format!(
+                "`{name}` in {file}{}",
+                self.environment
+                    .map(|e| format!(" ({e})"))
+                    .unwrap_or_default()
+            ),
+            (KeySourceKind::GlobalProperty, Some(name)) => {
+                format!("<global-property name=\"{name}\"> in {file}")
+            }
+            (KeySourceKind::Assignment, Some(name)) => format!("`{name}` in {file}"),
+        }
+    }
+}
+
+/// `16 characters, sha256:1a2b3c4d`: enough to recognise a key, nothing of it.
+pub(super) fn key_digest(key: &str) -> String {
+    format!(
+        "{} characters, sha256:{}",
+        key.chars().count(),
+        fingerprint(key)
+    )
+}
+
+/// Lowercase with `_`/`-` read as `.`, so `ENCRYPTION_KEY` matches `encryption.key`.
+fn norm_name(name: &str) -> String {
+    name.trim()
+        .trim_start_matches("-M-D")
+        .trim_start_matches("-D")
+        .to_ascii_lowercase()
+        .replace(['_', '-'], ".")
+}
+
+/// A name conventionally holding the secure-properties key. A bare `key` is too
+/// common to count unless a config names it.
+pub(super) fn is_key_name(name: &str) -> bool {
+    let n = norm_name(name);
+    n != "key" && vocab::is_encryption_key_name(&n)
+}
+
+/// A value written out, not a reference resolved elsewhere (`${x}`, `$X`,
+/// `%X%`, `${{ secrets.X }}`, `#{x}`) nor a template dummy.
+pub(super) fn is_committed_value(value: &str) -> bool {
+    let v = value.trim();
+    !(is_dummy(v)
+        || v.starts_with('$')
+        || (v.starts_with('%') && v.ends_with('%'))
+        || v.contains("{{")
+        || v.starts_with("#{")
+        || (v.starts_with('@') && v.ends_with('@')))
+}
+
+/// The property names a config's `key` refers to (`${encryption.key}`).
+pub(super) fn config_key_names(config: &SecurePropertiesConfig) -> Vec<String> {
+    config
+        .key
+        .as_ref()
+        .map(|k| k.placeholders().into_iter().map(|p| p.name).collect())
+        .unwrap_or_default()
+}
+
+fn names_match(a: &str, b: &str) -> bool {
+    a == b || norm_name(a) == norm_name(b)
+}
+
+/// The committed definitions of one config's key: a literal key, what
+/// `${name}` resolves to in each environment, every property file entry and
+/// global-property of the app with that name, and assignments of that name in
+/// the app's folder or outside every app (CI files, scripts at the root).
+pub(super) fn config_key_sources<'a>(
+    inventory: &'a Inventory,
+    app: &'a MuleApp,
+    config: &'a SecurePropertiesConfig,
+) -> Vec<KeySource<'a>> {
+    let mut out: Vec<KeySource<'a>> = Vec::new();
+    let Some(key) = &config.key else {
+        return out;
+    };
+    if key.is_literal() {
+        if is_committed_value(&key.raw) {
+            out.push(KeySource {
+                name: None,
+                value: &key.raw,
+                location: &key.location,
+                kind: KeySourceKind::Literal,
+                environment: None,
+                app: Some(app),
+            });
+        }
+        return out;
+    }
+    for resolved in app.resolve_all(key) {
+        for source in &resolved.sources {
+            if !is_committed_value(source.raw_value()) {
+                continue;
+            }
+            out.push(match source {
+                PropertySource::File { file, entry } => KeySource {
+                    name: Some(&entry.key),
+                    value: &entry.value,
+                    location: &entry.location,
+                    kind: KeySourceKind::PropertyFile,
+                    environment: file.environment.as_deref(),
+                    app: Some(app),
+                },
+                PropertySource::Global(g) => KeySource {
+                    name: Some(&g.name),
+                    value: &g.value.raw,
+                    location: &g.location,
+                    kind: KeySourceKind::GlobalProperty,
+                    environment: None,
+                    app: Some(app),
+                },
+            });
+        }
+    }
+    let names = config_key_names(config);
+    let named = |n: &str| names.iter().any(|k| names_match(k, n));
+    for file in &app.property_files {
+        for entry in file.entries.iter().filter(|e| named(&e.key)) {
+            if is_committed_value(&entry.value) {
+                out.push(KeySource {
+                    name: Some(&entry.key),
+                    value: &entry.value,
+                    location: &entry.location,
+                    kind: KeySourceKind::PropertyFile,
+                    environment: file.environment.as_deref(),
+                    app: Some(app),
+                });
+            }
+        }
+    }
+    for g in app.global_properties.iter().filter(|g| named(&g.name)) {
+        if is_committed_value(&g.value.raw) {
+            out.push(KeySource {
+                name: Some(&g.name),
+                value: &g.value.raw,
+                location: &g.location,
+                kind: KeySourceKind::GlobalProperty,
+                environment: None,
+                app: Some(app),
+            });
+        }
+    }
+    for file in &inventory.text_files {
+        let owner = app_for_path(inventory, &file.path);
+        if !(owner.is_none() || owner.is_some_and(|o| std::ptr::eq(o, app))) {
+            continue;
+        }
+        for a in file.assignments.iter().filter(|a| named(&a.name)) {
+            if is_committed_value(&a.value) {
+                out.push(KeySource {
+                    name: Some(&a.name),
+                    value: &a.value,
+                    location: &a.location,
+                    kind: KeySourceKind::Assignment,
+                    environment: None,
+                    app: owner,
+                });
+            }
+        }
+    }
+    dedup_by_location(&mut out);
+    out
+}
+
+/// Definitions named like an encryption key anywhere in the Inventory
+/// (property files, global-properties, assignments), whatever config uses them.
+pub(super) fn named_key_sources(inventory: &Inventory) -> Vec<KeySource<'_>> {
+    let mut out = Vec::new();
+    for app in &inventory.apps {
+        for file in &app.property_files {
+            for entry in &file.entries {
+                if is_key_name(&entry.key) && is_committed_value(&entry.value) {
+                    out.push(KeySource {
+                        name: Some(&entry.key),
+                        value: &entry.value,
+                        location: &entry.location,
+                        kind: KeySourceKind::PropertyFile,
+                        environment: file.environment.as_deref(),
+                        app: Some(app),
+                    });
+                }
+            }
+        }
+        for g in &app.global_properties {
+            if is_key_name(&g.name) && is_committed_value(&g.value.raw) {
+                out.push(KeySource {
+                    name: Some(&g.name),
+                    value: &g.value.raw,
+                    location: &g.location,
+                    kind: KeySourceKind::GlobalProperty,
+                    environment: None,
+                    app: Some(app),
+                });
+            }
+        }
+    }
+    for file in &inventory.text_files {
+        for a in &file.assignments {
+            if is_key_name(&a.name) && is_committed_value(&a.value) {
+                out.push(KeySource {
+                    name: Some(&a.name),
+                    value: &a.value,
+                    location: &a.location,
+                    kind: KeySourceKind::Assignment,
+                    environment: None,
+                    app: app_for_path(inventory, &file.path),
+                });
+            }
+        }
+    }
+    dedup_by_location(&mut out);
+    out
+}
+
+fn dedup_by_location(sources: &mut Vec<KeySource<'_>>) {
+    let mut seen = std::collections::HashSet::new();
+    sources.retain(|s| seen.insert(s.location.clone()));
+}
+
+/// A committed key with the configs that use it.
+pub(super) struct CommittedKey<'a> {
+    pub source: KeySource<'a>,
+    pub users: Vec<(&'a MuleApp, &'a SecurePropertiesConfig)>,
+}
+
+/// Every committed key in the Inventory, each definition once, in a stable
+/// order, with the configs known to use it.
+pub(super) fn committed_keys(inventory: &Inventory) -> Vec<CommittedKey<'_>> {
+    let mut out: Vec<CommittedKey<'_>> = Vec::new();
+    let mut index: HashMap<Location, usize> = HashMap::new();
+    for app in &inventory.apps {
+        for config in &app.secure_property_configs {
+            for source in config_key_sources(inventory, app, config) {
+                let i = *index.entry(source.location.clone()).or_insert_with(|| {
+                    out.push(CommittedKey {
+                        source,
+                        users: Vec::new(),
+                    });
+                    out.len() - 1
+                });
+                out[i].users.push((app, config));
+            }
+        }
+    }
+    for source in named_key_sources(inventory) {
+        if !index.contains_key(source.location) {
+            index.insert(source.location.clone(), out.len());
+            out.push(CommittedKey {
+                source,
+                users: Vec::new(),
+            });
+        }
+    }
+    // A generic name may still be some config's key in another way (an
+    // assignment outside the app's folder): link by name.
+    for ck in out.iter_mut().filter(|c| c.users.is_empty()) {
+        let Some(name) = ck.source.name else { continue };
+        for app in &inventory.apps {
+            for config in &app.secure_property_configs {
+                if config_key_names(config)
+                    .iter()
+                    .any(|n| names_match(n, name))
+                    && ck.source.app.is_none_or(|a| std::ptr::eq(a, app))
+                {
+                    ck.users.push((app, config));
+                }
+            }
+        }
+    }
+    out.sort_by(|a, b| a.source.location.cmp(b.source.location));
+    out
+}
+
+fn in_test_sources(path: &str) -> bool {
+    path.contains("/src/test/") || path.starts_with("src/test/")
+}
+
+/// `<secure-properties:config> `Secure_Props``.
+pub(super) fn config_label(config: &SecurePropertiesConfig) -> String {
+    match &config.name {
+        Some(name) => format!("<{}> `{name}`", config.element),
+        None => format!("<{}>", config.element),
+    }
+}
+
+/// The fix for `key="..."` written in the XML.
+const LITERAL_FIX: &str = "Replace the literal with key=\"${encryption.key}\", supply \
+    encryption.key at deploy time (Runtime Manager protected property or -M-Dencryption.key \
+    from the pipeline's secret store) and list it in mule-artifact.json: \
+    \"secureProperties\": [\"encryption.key\"]. The old key decrypts everything encrypted \
+    with it: generate a new key, re-encrypt every ![...] value (intguard fix --rotate-key, or \
+    secure-properties-tool.jar) and change those secrets.";
+
+impl Rule for CommittedEncryptionKey {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, inventory: &Inventory) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for ck in committed_keys(inventory) {
+            let src = &ck.source;
+            let digest = key_digest(src.value);
+            let owner = src
+                .app
+                .map(|a| a.name.clone())
+                .or_else(|| ck.users.first().map(|(a, _)| a.name.clone()))
+                .unwrap_or_else(|| file_name(&src.location.path).to_string());
+            let used_by: Vec<String> = ck
+                .users
+                .iter()
+                .map(|(app, c)| {
+                    if Some(app.name.as_str()) == src.app.map(|a| a.name.as_str()) {
+                        config_label(c)
+                    } else {
+                        format!("{} of {}", config_label(c), app.name)
+                    }
+                })
+                .collect();
+            let use_phrase = if used_by.is_empty() {
+                "named like a secure-properties key".to_string()
+            } else {
+                format!("the key of {}", used_by.join(", "))
+            };
+            let message = match src.kind {
+                KeySourceKind::Literal => format!(
+                    "{owner}: {use_phrase} is written in the XML as a literal key attribute ({digest})"
+                ),
+                _ => format!(
+                    "{owner}: {} is committed, {use_phrase} ({digest})",
+                    src.describe()
+                ),
+            };
+            let prop = src.name.unwrap_or("encryption.key");
+            let fix = match src.kind {
+                KeySourceKind::Literal => LITERAL_FIX.to_string(),
+                _ => format!(
+                    "Delete `{prop}` from {} and purge it from git history; supply it at deploy time only (Runtime Manager protected property or -M-D{prop}=... from the pipeline's secret store) and list it in mule-artifact.json: \"secureProperties\": [\"{prop}\"]. Then generate a new key, re-encrypt every ![...] value with it (intguard fix --rotate-key, or secure-properties-tool.jar) and change the secrets the old key protected.",
+                    file_name(&src.location.path)
+                ),
+            };
+            let key = match (src.kind, src.name) {
+                (KeySourceKind::Literal, _) | (_, None) => format!(
+                    "literal-key|{}",
+                    ck.users
+                        .first()
+                        .and_then(|(_, c)| c.name.clone())
+                        .unwrap_or_default()
+                ),
+                (_, Some(name)) => format!("key-definition|{name}"),
+            };
+            let mut severity = META.default_severity;
+            if in_test_sources(&src.location.path) {
+                severity = severity.lowered();
+            }
+            let mut finding = Finding::new(&META, src.location.clone(), message)
+                .severity(severity)
+                .environments(src.environment.map(str::to_string))
+                .key(key)
+                .fix(fix);
+            for (app, config) in &ck.users {
+                if config.location != *src.location {
+                    finding = finding.related(Related::new(
+                        &config.location,
+                        format!(
+                            "{} of {} takes its key from here",
+                            config_label(config),
+                            app.name
+                        ),
+                    ));
+                }
+            }
+            out.push(finding);
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::support::testkit::{loc, props, val};
+    use intguard_model::{Assignment, GlobalProperty, TextFileFacts};
+
+    fn config(key: Option<&str>, path: &str, line: u32) -> SecurePropertiesConfig {
+        SecurePropertiesConfig {
+            name: Some("Secure_Props".into()),
+            element: "secure-properties:config".into(),
+            location: loc(path, line),
+            key: key.map(|k| val(k, path, line)),
+            file: Some(val("properties/${mule.env}-secure.yaml", path, line)),
+            algorithm: None,
+            mode: None,
+            use_random_ivs: None,
+        }
+    }
+
+    fn app_with(key: &str) -> MuleApp {
+        let mut app = crate::support::testkit::app("orders", &["dev", "prod"]);
+        app.secure_property_configs = vec![config(Some(key), "orders/src/main/mule/global.xml", 7)];
+        app
+    }
+
+    fn run(inv: &Inventory) -> Vec<Finding> {
+        CommittedEncryptionKey.check(inv)
+    }
+
+    #[test]
+    fn literal_key_is_flagged_without_showing_it() {
+        let inv = Inventory {
+            apps: vec![app_with("Abcdef0123456789")],
+            ..Default::default()
+        };
+        let f = run(&inv);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].location.line, 7);
+        assert!(
+            f[0].message.contains("literal key attribute"),
+            "{}",
+            f[0].message
+        );
+        assert!(f[0].message.contains("16 characters"));
+        for text in [&f[0].message, &f[0].fix] {
+            assert!(!text.contains("Abcdef0123456789"));
+        }
+    }
+
+    #[test]
+    fn key_resolved_from_property_file_and_global_property() {
+        let mut app = app_with("${encryption.key}");
+        let mut dev = props(
+            "orders/src/main/resources/properties/dev.yaml",
+            Some("dev"),
+            false,
+            &[
+                ("http.port", "8081"),
+                ("encryption.key", "Abcdef0123456789"),
+            ],
+        );
+        dev.loaded = true;
+        app.property_files = vec![
+            dev,
+            props(
+                "orders/src/main/resources/properties/prod.yaml",
+                Some("prod"),
+                false,
+                &[("encryption.key", "${ENC_KEY}")],
+            ),
+        ];
+        app.global_properties = vec![GlobalProperty {
+            name: "encryption.key".into(),
+            value: val("Zyxwvu9876543210", "orders/src/main/mule/global.xml", 3),
+            location: loc("orders/src/main/mule/global.xml", 3),
+        }];
+        let inv = Inventory {
+            apps: vec![app],
+            ..Default::default()
+        };
+        let f = run(&inv);
+        let places: Vec<_> = f
+            .iter()
+            .map(|f| (f.location.path.as_str(), f.location.line))
+            .collect();
+        assert_eq!(
+            places,
+            vec![
+                ("orders/src/main/mule/global.xml", 3),
+                ("orders/src/main/resources/properties/dev.yaml", 2)
+            ]
+        );
+        let dev = &f[1];
+        assert_eq!(dev.environments, vec!["dev".to_string()]);
+        assert!(
+            dev.message.contains("`encryption.key` in dev.yaml (dev)"),
+            "{}",
+            dev.message
+        );
+        assert!(dev
+            .message
+            .contains("<secure-properties:config> `Secure_Props`"));
+        assert_eq!(dev.related[0].line, 7);
+        assert_eq!(dev.fingerprint_key, "key-definition|encryption.key");
+    }
+
+    #[test]
+    fn assignments_in_pom_jvm_config_and_ci() {
+        let app = app_with("${encryption.key}");
+        let inv = Inventory {
+            apps: vec![app],
+            text_files: vec![
+                TextFileFacts {
+                    path: "orders/.mvn/jvm.config".into(),
+                    assignments: vec![Assignment {
+                        name: "encryption.key".into(),
+                        value: "Abcdef0123456789".into(),
+                        secret: true,
+                        location: loc("orders/.mvn/jvm.config", 1),
+                    }],
+                    ..Default::default()
+                },
+                TextFileFacts {
+                    path: ".github/workflows/deploy.yml".into(),
+                    assignments: vec![
+                        Assignment {
+                            name: "ENCRYPTION_KEY".into(),
+                            value: "${{ secrets.ENCRYPTION_KEY }}".into(),
+                            secret: true,
+                            location: loc(".github/workflows/deploy.yml", 9),
+                        },
+                        Assignment {
+                            name: "MULE_KEY".into(),
+                            value: "Qwertyuiop123456".into(),
+                            secret: true,
+                            location: loc(".github/workflows/deploy.yml", 10),
+                        },
+                        Assignment {
+                            name: "key".into(),
+                            value: "not-a-mule-key".into(),
+                            secret: false,
+                            location: loc(".github/workflows/deploy.yml", 11),
+                        },
+                    ],
+                    ..Default::default()
+                },
+            ],
+            ..Default::default()
+        };
+        let f = run(&inv);
+        let places: Vec<_> = f
+            .iter()
+            .map(|f| (f.location.path.as_str(), f.location.line))
+            .collect();
+        assert_eq!(
+            places,
+            vec![
+                (".github/workflows/deploy.yml", 10),
+                ("orders/.mvn/jvm.config", 1)
+            ]
+        );
+        assert!(
+            f[1].message
+                .starts_with("orders: `encryption.key` in jvm.config"),
+            "{}",
+            f[1].message
+        );
+        assert_eq!(f[1].related.len(), 1);
+    }
+
+    #[test]
+    fn external_key_is_clean() {
+        let mut app = app_with("${encryption.key}");
+        app.property_files = vec![props(
+            "orders/src/main/resources/properties/dev.yaml",
+            Some("dev"),
+            false,
+            &[("sfdc.username", "int@acme.com")],
+        )];
+        let inv = Inventory {
+            apps: vec![app],
+            ..Default::default()
+        };
+        assert!(run(&inv).is_empty());
+    }
+
+    #[test]
+    fn names_and_values() {
+        assert!(is_key_name("ENCRYPTION_KEY"));
+        assert!(is_key_name("mule.encryption.key"));
+        assert!(is_key_name("-Dsecure.key"));
+        assert!(!is_key_name("key"));
+        assert!(!is_key_name("sfdc.key"));
+        assert!(is_committed_value("Abcdef0123456789"));
+        for v in [
+            "${ENC}",
+            "$ENC",
+            "%ENC%",
+            "${{ secrets.K }}",
+            "changeme",
+            "",
+            "@enc.key@",
+        ] {
+            assert!(!is_committed_value(v), "{v}");
+        }
+    }
+}
