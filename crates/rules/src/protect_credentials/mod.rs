@@ -3,6 +3,7 @@
 mod ig101_password_auth;
 mod ig102_plaintext_secret;
 mod ig103_committed_encryption_key;
+mod ig104_decryptable_secret;
 mod ig105_committed_private_key;
 mod ig106_salesforce_token;
 mod ig109_plain_http;
@@ -14,6 +15,7 @@ pub(crate) static RULES: &[&dyn Rule] = &[
     &ig101_password_auth::PasswordAuth,
     &ig102_plaintext_secret::PlaintextSecret,
     &ig103_committed_encryption_key::CommittedEncryptionKey,
+    &ig104_decryptable_secret::DecryptableSecret,
     &ig105_committed_private_key::CommittedPrivateKey,
     &ig106_salesforce_token::SalesforceToken,
     &ig109_plain_http::PlainHttp,

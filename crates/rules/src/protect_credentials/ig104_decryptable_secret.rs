@@ -1,0 +1,645 @@
+use std::collections::{BTreeSet, HashSet};
+
+use mule_secure_props::Cipher;
+use zeroize::Zeroizing;
+
+use intguard_model::{
+    Finding, Inventory, MuleApp, Practice, PropertyEntry, PropertyFile, Related, RuleMeta,
+    SecurePropertiesConfig, Severity, Value,
+};
+
+use super::ig103_committed_encryption_key::{
+    committed_keys, config_key_sources, config_label, key_digest, CommittedKey, KeySource,
+    KeySourceKind,
+};
+use crate::support::{connection_identities, describe_identities, file_name};
+use crate::Rule;
+
+pub struct DecryptableSecret;
+
+static META: RuleMeta = RuleMeta {
+    id: "IG104",
+    name: "decryptable-secret",
+    practice: Practice::ProtectCredentials,
+    default_severity: Severity::Critical,
+    summary: "Encrypted `![...]` secure properties decrypt with a key committed to the repository",
+    doc: r#"## What it does
+Proves that encrypted secure properties are readable by anyone with the repository. For
+each `<secure-properties:config>` (Mule 4) or `<secure-property-placeholder:config>`
+(Mule 3) it gathers the keys committed in the repository (everything IG103 finds for
+that config, plus any property, global-property, pom property, `-D` option or script
+variable named like an encryption key anywhere in the scan), and tries each one on every
+`![...]` value of the app's property files with the config's own algorithm, mode and
+`useRandomIVs` setting, exactly as Mule does (`ALG/MODE/PKCS5Padding`, raw key bytes,
+IV from the key or prepended to the value). A value counts as decrypted only when the
+padding checks out and the plaintext is valid UTF-8 without control characters.
+
+One finding per app and key: at the key's definition, naming every exposed property
+per file (never a value), with a related location on each property's line. Keys
+committed in other apps are tried as well, up to 64 distinct keys from elsewhere in the
+repository (a monorepo holding more than that gets its own-app keys tried only).
+
+## Why is this bad?
+`![...]` values look protected, so reviewers stop worrying about them. With the key
+beside them they are as readable as plain text: this finding lists exactly which
+passwords, tokens and client secrets anyone who clones the repository can read today,
+and which must therefore be treated as leaked.
+
+## Example
+```xml
+<secure-properties:config name="Secure_Props" key="${encryption.key}"
+    file="properties/${mule.env}-secure.yaml">
+  <secure-properties:encrypt algorithm="AES" mode="CBC"/>
+</secure-properties:config>
+```
+```yaml
+# properties/dev.yaml (committed)
+encryption:
+  key: "1234567890123456"
+# properties/prod-secure.yaml
+sfdc:
+  password: "![w9oKTqKTtvBuRUVbhQP/qw==]"
+```
+
+## How to fix
+1. Treat every listed secret as leaked and change it (reset the integration user's
+   password and security token, regenerate consumer secrets and keystore passwords).
+2. Generate a new key and keep it out of the repository: a protected property in
+   Runtime Manager (or `-M-Dencryption.key=...` from the pipeline's secret store),
+   listed in mule-artifact.json:
+```json
+{ "secureProperties": ["encryption.key"] }
+```
+3. Re-encrypt the new secrets with the new key and random IVs
+   (`intguard fix --rotate-key`, or `secure-properties-tool.jar ... --use-random-iv true`):
+```xml
+<secure-properties:config name="Secure_Props" key="${encryption.key}"
+    file="properties/${mule.env}-secure.yaml">
+  <secure-properties:encrypt algorithm="AES" mode="CBC" useRandomIVs="true"/>
+</secure-properties:config>
+```
+4. Delete the committed key and purge it from git history.
+
+## References
+- MuleSoft Docs: Secure Configuration Properties (Mule 4), Secure Properties Tool
+- MuleSoft Docs: Mule 3 Secure Property Placeholder
+- CWE-321: Use of Hard-coded Cryptographic Key
+"#,
+};
+
+/// Keys committed in other apps tried on each config, at most.
+const MAX_FOREIGN_KEYS: usize = 64;
+
+fn in_test_sources(path: &str) -> bool {
+    path.contains("/src/test/") || path.starts_with("src/test/")
+}
+
+/// An attribute's value, resolved when it is a reference (first environment
+/// where it resolves).
+fn setting(app: &MuleApp, value: Option<&Value>) -> Option<String> {
+    let value = value?;
+    if value.is_literal() {
+        return Some(value.raw.trim().to_string());
+    }
+    app.resolve_all(value)
+        .into_iter()
+        .find_map(|r| r.value.map(|v| v.trim().to_string()))
+}
+
+/// The cipher a config decrypts with; `None` when its algorithm or mode is
+/// unknown or not implemented.
+fn cipher_for(app: &MuleApp, config: &SecurePropertiesConfig) -> Option<Cipher> {
+    let algorithm = setting(app, config.algorithm.as_ref());
+    let mode = setting(app, config.mode.as_ref());
+    let random = setting(app, config.use_random_ivs.as_ref())
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    Cipher::from_mule_attributes(algorithm.as_deref(), mode.as_deref(), random).ok()
+}
+
+/// Decrypts one value; `true` only for a plausible plaintext (valid padding,
+/// UTF-8, no control characters other than whitespace).
+fn decrypts(cipher: &Cipher, key: &str, payload: &str) -> bool {
+    let attempt = |k: &str| -> bool {
+        let Ok(plain) = cipher.decrypt(k.as_bytes(), payload) else {
+            return false;
+        };
+        let plain = Zeroizing::new(plain);
+        std::str::from_utf8(&plain)
+            .is_ok_and(|s| !s.chars().any(|c| c.is_control() && !c.is_whitespace()))
+    };
+    attempt(key) || (key.trim() != key && attempt(key.trim()))
+}
+
+/// A committed key value and every place it is written, best first.
+struct Candidate<'a> {
+    value: &'a str,
+    sources: Vec<KeySource<'a>>,
+}
+
+/// The keys to try on `config`: its own sources, then keys committed in the
+/// same app, outside every app, and (bounded) in other apps.
+fn candidates<'a>(
+    inventory: &'a Inventory,
+    app: &'a MuleApp,
+    config: &'a SecurePropertiesConfig,
+    committed: &[CommittedKey<'a>],
+    foreign_ok: bool,
+) -> Vec<Candidate<'a>> {
+    let mut ordered: Vec<KeySource<'a>> = config_key_sources(inventory, app, config);
+    let same = |s: &KeySource<'_>| s.app.is_some_and(|a| std::ptr::eq(a, app));
+    ordered.extend(
+        committed
+            .iter()
+            .map(|c| c.source.clone())
+            .filter(|s| same(s)),
+    );
+    ordered.extend(
+        committed
+            .iter()
+            .map(|c| c.source.clone())
+            .filter(|s| s.app.is_none()),
+    );
+    if foreign_ok {
+        ordered.extend(
+            committed
+                .iter()
+                .map(|c| c.source.clone())
+                .filter(|s| s.app.is_some() && !same(s)),
+        );
+    }
+    let mut out: Vec<Candidate<'a>> = Vec::new();
+    let mut seen_locations = HashSet::new();
+    for source in ordered {
+        if !seen_locations.insert(source.location.clone()) {
+            continue;
+        }
+        match out.iter_mut().find(|c| c.value == source.value) {
+            Some(c) => c.sources.push(source),
+            None => out.push(Candidate {
+                value: source.value,
+                sources: vec![source],
+            }),
+        }
+    }
+    out
+}
+
+/// What one key exposes in one app.
+struct Exposure<'a> {
+    candidate: Candidate<'a>,
+    configs: Vec<&'a SecurePropertiesConfig>,
+    ciphers: BTreeSet<String>,
+    exposed: Vec<(&'a PropertyFile, &'a PropertyEntry)>,
+}
+
+/// `prod-secure.yaml: sfdc.password, sfdc.token; dev-secure.yaml: sfdc.password`.
+fn exposed_list(exposed: &[(&PropertyFile, &PropertyEntry)]) -> String {
+    let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+    for (file, entry) in exposed {
+        let name = file_name(&file.path);
+        match groups.iter_mut().find(|(f, _)| *f == name) {
+            Some((_, keys)) => keys.push(&entry.key),
+            None => groups.push((name, vec![&entry.key])),
+        }
+    }
+    groups
+        .iter()
+        .map(|(f, keys)| format!("{f}: {}", keys.join(", ")))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The Salesforce users whose connections read one of the exposed properties.
+fn exposed_identities(
+    app: &MuleApp,
+    exposed: &[(&PropertyFile, &PropertyEntry)],
+) -> Option<String> {
+    let names: HashSet<&str> = exposed.iter().map(|(_, e)| e.key.as_str()).collect();
+    let mut who: Vec<String> = Vec::new();
+    for conn in &app.salesforce_connections {
+        let reads = conn.attributes.iter().any(|a| {
+            a.value
+                .placeholders()
+                .iter()
+                .any(|p| names.contains(p.name.as_str()))
+        });
+        if !reads {
+            continue;
+        }
+        if let Some(w) = describe_identities(&connection_identities(app, conn)) {
+            if !who.contains(&w) {
+                who.push(w);
+            }
+        }
+    }
+    (!who.is_empty()).then(|| who.join(", "))
+}
+
+impl Rule for DecryptableSecret {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, inventory: &Inventory) -> Vec<Finding> {
+        let committed = committed_keys(inventory);
+        if committed.is_empty() {
+            return Vec::new();
+        }
+        let foreign_values: HashSet<&str> = committed
+            .iter()
+            .filter(|c| c.source.app.is_some())
+            .map(|c| c.source.value)
+            .collect();
+        let foreign_ok = foreign_values.len() <= MAX_FOREIGN_KEYS;
+        let mut out = Vec::new();
+        for app in &inventory.apps {
+            let targets: Vec<(&PropertyFile, &PropertyEntry, &str)> = app
+                .property_files
+                .iter()
+                .flat_map(|f| {
+                    f.entries
+                        .iter()
+                        .filter_map(move |e| Some((f, e, e.encrypted_payload()?)))
+                })
+                .collect();
+            if targets.is_empty() {
+                continue;
+            }
+            let mut exposures: Vec<Exposure<'_>> = Vec::new();
+            for config in &app.secure_property_configs {
+                let Some(cipher) = cipher_for(app, config) else {
+                    continue;
+                };
+                for candidate in candidates(inventory, app, config, &committed, foreign_ok) {
+                    let hits: Vec<(&PropertyFile, &PropertyEntry)> = targets
+                        .iter()
+                        .filter(|(_, _, payload)| decrypts(&cipher, candidate.value, payload))
+                        .map(|(f, e, _)| (*f, *e))
+                        .collect();
+                    if hits.is_empty() {
+                        continue;
+                    }
+                    let exposure = match exposures
+                        .iter_mut()
+                        .position(|x| x.candidate.value == candidate.value)
+                    {
+                        Some(i) => &mut exposures[i],
+                        None => {
+                            exposures.push(Exposure {
+                                candidate,
+                                configs: Vec::new(),
+                                ciphers: BTreeSet::new(),
+                                exposed: Vec::new(),
+                            });
+                            exposures.last_mut().expect("just pushed")
+                        }
+                    };
+                    exposure.configs.push(config);
+                    exposure.ciphers.insert(cipher.to_string());
+                    for hit in hits {
+                        if !exposure
+                            .exposed
+                            .iter()
+                            .any(|(_, e)| e.location == hit.1.location)
+                        {
+                            exposure.exposed.push(hit);
+                        }
+                    }
+                }
+            }
+            for x in exposures {
+                out.push(finding_for(app, x));
+            }
+        }
+        out
+    }
+}
+
+fn finding_for(app: &MuleApp, x: Exposure<'_>) -> Finding {
+    let src = &x.candidate.sources[0];
+    let configs: Vec<String> = x.configs.iter().map(|c| config_label(c)).collect();
+    let n = x.exposed.len();
+    let message = format!(
+        "{}: the committed secure-properties key ({}, {}) decrypts {n} encrypted value{} of {} ({}): {}",
+        app.name,
+        src.describe(),
+        key_digest(src.value),
+        if n == 1 { "" } else { "s" },
+        configs.join(", "),
+        x.ciphers.iter().cloned().collect::<Vec<_>>().join(", "),
+        exposed_list(&x.exposed),
+    );
+    let envs: BTreeSet<String> = x
+        .exposed
+        .iter()
+        .filter_map(|(f, _)| f.environment.clone())
+        .collect();
+    let fix = format!(
+        "Treat {} as leaked and change {} (reset the integration user's password and security token, regenerate consumer secrets and keystore passwords). Generate a new key kept out of the repository (Runtime Manager protected property encryption.key, listed in mule-artifact.json \"secureProperties\"), re-encrypt with it and useRandomIVs=\"true\" (intguard fix --rotate-key), and delete {} from the repository and its history.",
+        exposed_names(&x.exposed),
+        if n == 1 { "it" } else { "them" },
+        src.describe()
+    );
+    let key_name = match (src.kind, src.name) {
+        (KeySourceKind::Literal, _) | (_, None) => "literal".to_string(),
+        (_, Some(name)) => name.to_string(),
+    };
+    let config_name = x
+        .configs
+        .first()
+        .and_then(|c| c.name.clone())
+        .unwrap_or_default();
+    let mut severity = META.default_severity;
+    if in_test_sources(&src.location.path) {
+        severity = severity.lowered();
+    }
+    let mut finding = Finding::new(&META, src.location.clone(), message)
+        .severity(severity)
+        .maybe_identity(exposed_identities(app, &x.exposed))
+        .environments(envs)
+        .key(format!("decrypt|{}|{config_name}|{key_name}", app.name))
+        .fix(fix);
+    for (file, entry) in &x.exposed {
+        finding = finding.related(Related::new(
+            &entry.location,
+            format!(
+                "`{}` in {} decrypts with this key",
+                entry.key,
+                file_name(&file.path)
+            ),
+        ));
+    }
+    for other in &x.candidate.sources[1..] {
+        finding = finding.related(Related::new(
+            other.location,
+            format!("the same key is also committed here ({})", other.describe()),
+        ));
+    }
+    finding
+}
+
+/// `sfdc.password, sfdc.token` (each name once).
+fn exposed_names(exposed: &[(&PropertyFile, &PropertyEntry)]) -> String {
+    let mut names: Vec<&str> = Vec::new();
+    for (_, e) in exposed {
+        if !names.contains(&e.key.as_str()) {
+            names.push(&e.key);
+        }
+    }
+    names.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::support::testkit::{app, conn, loc, props, val};
+    use intguard_model::{Assignment, AuthClass, GlobalProperty, TextFileFacts};
+    use mule_secure_props::{Algorithm, Mode};
+
+    const XML: &str = "orders/src/main/mule/global.xml";
+    const AES_KEY: &str = "1234567890123456";
+
+    fn config(key: &str, algorithm: Option<&str>, random: Option<&str>) -> SecurePropertiesConfig {
+        SecurePropertiesConfig {
+            name: Some("Secure_Props".into()),
+            element: "secure-properties:config".into(),
+            location: loc(XML, 7),
+            key: Some(val(key, XML, 7)),
+            file: Some(val("properties/${mule.env}-secure.yaml", XML, 7)),
+            algorithm: algorithm.map(|a| val(a, XML, 8)),
+            mode: None,
+            use_random_ivs: random.map(|r| val(r, XML, 8)),
+        }
+    }
+
+    fn orders(config: SecurePropertiesConfig, secure: Vec<PropertyFile>) -> MuleApp {
+        let mut a = app("orders", &["dev", "prod"]);
+        a.secure_property_configs = vec![config];
+        a.salesforce_connections = vec![conn(
+            "Salesforce_Config",
+            "salesforce:basic-connection",
+            AuthClass::Password,
+            XML,
+            12,
+            &[
+                ("username", "${sfdc.username}"),
+                ("password", "${secure::sfdc.password}"),
+            ],
+        )];
+        a.property_files = vec![props(
+            "orders/src/main/resources/properties/dev.yaml",
+            Some("dev"),
+            false,
+            &[
+                ("sfdc.username", "int.orders@acme.com"),
+                ("encryption.key", AES_KEY),
+            ],
+        )];
+        a.property_files.extend(secure);
+        a
+    }
+
+    fn secured(env: &str, entries: &[(&str, &str)]) -> PropertyFile {
+        props(
+            &format!("orders/src/main/resources/properties/{env}-secure.yaml"),
+            Some(env),
+            true,
+            entries,
+        )
+    }
+
+    #[test]
+    fn reference_vectors_decrypt_and_are_named_not_shown() {
+        let aes = Cipher::default();
+        let random_iv = Cipher::new(Algorithm::Aes, Mode::Cbc, true);
+        let a = orders(
+            config("${encryption.key}", None, None),
+            vec![
+                secured(
+                    "prod",
+                    &[
+                        ("sfdc.password", "![w9oKTqKTtvBuRUVbhQP/qw==]"),
+                        (
+                            "sfdc.token",
+                            &format!(
+                                "![{}]",
+                                aes.encrypt(AES_KEY.as_bytes(), b"Tok3nValue").unwrap()
+                            ),
+                        ),
+                        // Encrypted with another key, or not valid text: not decrypted.
+                        ("sfdc.other", "![hvviuvvOu8EADgdrFqCeXA==]"),
+                        (
+                            "sfdc.binary",
+                            &format!(
+                                "![{}]",
+                                aes.encrypt(AES_KEY.as_bytes(), &[0xff, 0xfe, 0x01])
+                                    .unwrap()
+                            ),
+                        ),
+                        // A random-IV value of another config does not decrypt with fixed IVs.
+                        (
+                            "sfdc.rand",
+                            &format!(
+                                "![{}]",
+                                random_iv.encrypt(AES_KEY.as_bytes(), b"Random1!").unwrap()
+                            ),
+                        ),
+                    ],
+                ),
+                secured("dev", &[("sfdc.password", "![w9oKTqKTtvBuRUVbhQP/qw==]")]),
+            ],
+        );
+        let inv = Inventory {
+            apps: vec![a],
+            ..Default::default()
+        };
+        let f = DecryptableSecret.check(&inv);
+        assert_eq!(f.len(), 1, "{f:#?}");
+        let f = &f[0];
+        assert_eq!(
+            (f.location.path.as_str(), f.location.line),
+            ("orders/src/main/resources/properties/dev.yaml", 2)
+        );
+        assert!(
+            f.message.ends_with(
+                "prod-secure.yaml: sfdc.password, sfdc.token; dev-secure.yaml: sfdc.password"
+            ),
+            "{}",
+            f.message
+        );
+        assert!(
+            f.message.contains("`encryption.key` in dev.yaml (dev)"),
+            "{}",
+            f.message
+        );
+        assert!(f.message.contains("AES/CBC/PKCS5Padding (fixed IV)"));
+        assert_eq!(f.related.len(), 3);
+        assert_eq!(f.identity.as_deref(), Some("int.orders@acme.com"));
+        assert_eq!(f.environments, vec!["dev".to_string(), "prod".to_string()]);
+        for text in [&f.message, &f.fix] {
+            for secret in [AES_KEY, "1234", "Tok3nValue"] {
+                assert!(!text.contains(secret), "{secret} in {text}");
+            }
+        }
+    }
+
+    #[test]
+    fn blowfish_literal_key_and_random_ivs() {
+        let random = Cipher::new(Algorithm::Aes, Mode::Cbc, true);
+        let value = random.encrypt(AES_KEY.as_bytes(), b"S3cret!").unwrap();
+        let mut a = orders(
+            config(AES_KEY, None, Some("true")),
+            vec![secured(
+                "prod",
+                &[("sfdc.password", &format!("![{value}]"))],
+            )],
+        );
+        let mut bf = config("mulesoft", Some("Blowfish"), None);
+        bf.name = Some("Legacy_Props".into());
+        bf.location = loc(XML, 20);
+        bf.key = Some(val("mulesoft", XML, 20));
+        a.secure_property_configs.push(bf);
+        a.property_files.push(props(
+            "orders/src/main/resources/legacy.properties",
+            None,
+            true,
+            &[
+                ("legacy.secret", "![8q5e1+jy0cND2iV2WPThahmz6XsDwB6Z]"),
+                ("legacy.pw", "![qCReIPK3jcqD7WR84ISSIQ==]"),
+            ],
+        ));
+        let inv = Inventory {
+            apps: vec![a],
+            ..Default::default()
+        };
+        let f = DecryptableSecret.check(&inv);
+        let places: Vec<_> = f.iter().map(|f| f.location.line).collect();
+        assert_eq!(places, vec![7, 20], "{f:#?}");
+        assert!(f[0].message.contains("sfdc.password"));
+        assert!(f[0].message.contains("random IV"));
+        assert!(
+            f[1].message
+                .contains("legacy.properties: legacy.secret, legacy.pw"),
+            "{}",
+            f[1].message
+        );
+        assert!(f[1].message.contains("Blowfish/CBC"));
+    }
+
+    #[test]
+    fn keys_from_global_properties_and_scripts_are_tried() {
+        let mut a = orders(
+            config("${secure.key}", None, None),
+            vec![secured(
+                "prod",
+                &[("sfdc.password", "![w9oKTqKTtvBuRUVbhQP/qw==]")],
+            )],
+        );
+        a.property_files[0]
+            .entries
+            .retain(|e| e.key != "encryption.key");
+        a.global_properties = vec![GlobalProperty {
+            name: "http.port".into(),
+            value: val("8081", XML, 3),
+            location: loc(XML, 3),
+        }];
+        let inv = Inventory {
+            apps: vec![a],
+            text_files: vec![TextFileFacts {
+                path: "ci/deploy.sh".into(),
+                assignments: vec![Assignment {
+                    name: "MULE_ENCRYPTION_KEY".into(),
+                    value: AES_KEY.into(),
+                    secret: true,
+                    location: loc("ci/deploy.sh", 4),
+                }],
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let f = DecryptableSecret.check(&inv);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].location.path, "ci/deploy.sh");
+        assert!(
+            f[0].message.contains("`MULE_ENCRYPTION_KEY` in deploy.sh"),
+            "{}",
+            f[0].message
+        );
+    }
+
+    #[test]
+    fn wrong_or_external_key_is_clean() {
+        let mut a = orders(
+            config("${encryption.key}", None, None),
+            vec![secured(
+                "prod",
+                &[("sfdc.password", "![hvviuvvOu8EADgdrFqCeXA==]")],
+            )],
+        );
+        let inv = Inventory {
+            apps: vec![a.clone()],
+            ..Default::default()
+        };
+        assert!(DecryptableSecret.check(&inv).is_empty(), "wrong key");
+        a.property_files[0]
+            .entries
+            .retain(|e| e.key != "encryption.key");
+        a.property_files[1].entries[0].value = "![w9oKTqKTtvBuRUVbhQP/qw==]".into();
+        let inv = Inventory {
+            apps: vec![a],
+            ..Default::default()
+        };
+        assert!(DecryptableSecret.check(&inv).is_empty(), "no committed key");
+    }
+
+    #[test]
+    fn plausible_plaintext_only() {
+        let c = Cipher::default();
+        let k = AES_KEY;
+        let enc = |p: &[u8]| c.encrypt(k.as_bytes(), p).unwrap();
+        assert!(decrypts(&c, k, &enc(b"multi\nline\tok")));
+        assert!(!decrypts(&c, k, &enc(b"\x07bell")));
+        assert!(!decrypts(&c, k, &enc(&[0xc3, 0x28])));
+        assert!(!decrypts(&c, "short", &enc(b"x")));
+    }
+}
