@@ -172,24 +172,36 @@ impl Rule for NoMutualTls {
                 }
                 let urls = non_mtls_urls(app, conn);
                 if !urls.is_empty() {
-                    let mut shown: Vec<String> = Vec::new();
+                    // One entry per URL, with the environments it is used in.
+                    let mut by_url: Vec<(String, Vec<String>)> = Vec::new();
                     for (env, url) in &urls {
-                        let s = match env {
-                            Some(e) => format!("{url} in {e}"),
-                            None => url.clone(),
+                        let i = match by_url.iter().position(|(u, _)| u == url) {
+                            Some(i) => i,
+                            None => {
+                                by_url.push((url.clone(), Vec::new()));
+                                by_url.len() - 1
+                            }
                         };
-                        if !shown.contains(&s) {
-                            shown.push(s);
-                        }
                         if let Some(e) = env {
+                            by_url[i].1.push(e.clone());
                             if !envs.contains(e) {
                                 envs.push(e.clone());
                             }
                         }
                     }
+                    let shown: Vec<String> = by_url
+                        .iter()
+                        .map(|(url, es)| {
+                            if es.is_empty() {
+                                url.clone()
+                            } else {
+                                format!("{url} in {}", es.join(", "))
+                            }
+                        })
+                        .collect();
                     reasons.push(format!(
                         "it does not connect to port 8443 of the My Domain host ({})",
-                        shown.join(", ")
+                        shown.join("; ")
                     ));
                 }
             }

@@ -1,7 +1,8 @@
 use std::collections::HashSet;
 
 use intguard_model::{
-    Finding, Inventory, Location, MuleApp, Practice, Related, RuleMeta, Severity, Value,
+    Finding, Inventory, Location, MuleApp, MuleRuntime, Practice, Related, RuleMeta, Severity,
+    Value,
 };
 
 use crate::support::{
@@ -373,10 +374,7 @@ fn check_app(app: &MuleApp, out: &mut Vec<Finding>) {
             .severity(Severity::Medium)
             .environments(named)
             .key(format!("listener|{}", l.config_name))
-            .fix(format!(
-                "Set protocol=\"HTTPS\" on the <http:listener-connection> of `{}` with a TLS key store: <http:listener-connection protocol=\"HTTPS\" host=\"0.0.0.0\" port=\"${{https.port}}\"><tls:context><tls:key-store type=\"pkcs12\" path=\"${{tls.keystore.path}}\" password=\"${{secure::tls.keystore.password}}\" keyPassword=\"${{secure::tls.key.password}}\" alias=\"${{tls.keystore.alias}}\"/></tls:context></http:listener-connection> (or terminate TLS on a dedicated load balancer and bind the listener to localhost).",
-                l.config_name
-            ));
+            .fix(listener_fix(app.runtime, &l.config_name));
         for o in origins {
             finding = finding.related(Related::new(&o, "protocol defined here"));
         }
@@ -441,7 +439,12 @@ fn check_app(app: &MuleApp, out: &mut Vec<Finding>) {
             .environments(named)
             .key(format!("request|{}", r.config_name))
             .fix(format!(
-                "Set protocol=\"HTTPS\" and port=\"443\" on the <http:request-connection> of `{}` (keeping certificate validation on: no insecure trust store), and make the server side serve TLS.",
+                "Set protocol=\"HTTPS\" and port=\"443\" on {} of `{}` (keeping certificate validation on: no insecure trust store), and make the server side serve TLS.",
+                if app.runtime == MuleRuntime::Mule3 {
+                    "<http:request-config>"
+                } else {
+                    "the <http:request-connection>"
+                },
                 r.config_name
             ));
         if let Some(auth) = &r.authentication {
@@ -491,6 +494,22 @@ fn check_app(app: &MuleApp, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+const KEY_STORE: &str = "<tls:context><tls:key-store type=\"pkcs12\" path=\"${tls.keystore.path}\" alias=\"${tls.keystore.alias}\" password=\"${secure::tls.keystore.password}\" keyPassword=\"${secure::tls.key.password}\"/></tls:context>";
+
+fn listener_fix(runtime: MuleRuntime, config: &str) -> String {
+    let how = match runtime {
+        MuleRuntime::Mule4 => format!(
+            "Serve HTTPS from `{config}`: <http:listener-connection protocol=\"HTTPS\" host=\"0.0.0.0\" port=\"${{https.port}}\">{KEY_STORE}</http:listener-connection>"
+        ),
+        MuleRuntime::Mule3 => format!(
+            "Serve HTTPS from `{config}`: <http:listener-config name=\"{config}\" protocol=\"HTTPS\" host=\"0.0.0.0\" port=\"${{https.port}}\">{KEY_STORE}</http:listener-config>"
+        ),
+    };
+    format!(
+        "{how} (or terminate TLS on a dedicated load balancer and bind the listener to localhost)."
+    )
 }
 
 fn origin_related(o: &Location, h: &HttpHit) -> Related {

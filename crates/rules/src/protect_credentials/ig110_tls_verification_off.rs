@@ -78,7 +78,7 @@ fn context_phrase(tls: &TlsUse<'_>) -> String {
     match (&tls.owner, tls.context.name.as_deref()) {
         (TlsOwner::Global, Some(n)) => format!("TLS context `{n}`"),
         (TlsOwner::Global, None) => "a TLS context".to_string(),
-        (owner, _) => format!("the TLS context of {}", owner.describe()),
+        (owner, _) => format!("the TLS context nested in {}", owner.describe()),
     }
 }
 
@@ -102,7 +102,7 @@ impl Rule for TlsVerificationOff {
         for app in &inventory.apps {
             for tls in tls_contexts(app) {
                 let used_by = users(app, &tls);
-                let used_phrase = if used_by.is_empty() {
+                let used_phrase = if used_by.is_empty() || !matches!(tls.owner, TlsOwner::Global) {
                     String::new()
                 } else {
                     format!(
@@ -134,7 +134,7 @@ impl Rule for TlsVerificationOff {
                         }
                         if hit {
                             let message = format!(
-                                "{} {ctx} has a trust store with insecure=\"true\" {}: server certificates are not validated{used_phrase}",
+                                "{}: {ctx} has a trust store with insecure=\"true\" {}: server certificates are not validated{used_phrase}",
                                 app.name,
                                 env_phrase(&envs)
                             );
@@ -185,7 +185,7 @@ impl Rule for TlsVerificationOff {
                     }
                     if !weak.is_empty() {
                         let message = format!(
-                            "{} {ctx} enables obsolete protocol{} {} {}{used_phrase}",
+                            "{}: {ctx} enables obsolete protocol{} {} {}{used_phrase}",
                             app.name,
                             if weak.len() > 1 { "s" } else { "" },
                             weak.join(", "),
