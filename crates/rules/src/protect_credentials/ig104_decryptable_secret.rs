@@ -96,7 +96,7 @@ fn in_test_sources(path: &str) -> bool {
 
 /// An attribute's value, resolved when it is a reference (first environment
 /// where it resolves).
-fn setting(app: &MuleApp, value: Option<&Value>) -> Option<String> {
+pub(super) fn setting(app: &MuleApp, value: Option<&Value>) -> Option<String> {
     let value = value?;
     if value.is_literal() {
         return Some(value.raw.trim().to_string());

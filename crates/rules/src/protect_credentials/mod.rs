@@ -6,6 +6,8 @@ mod ig103_committed_encryption_key;
 mod ig104_decryptable_secret;
 mod ig105_committed_private_key;
 mod ig106_salesforce_token;
+mod ig107_secure_property_exposed;
+mod ig108_weak_property_encryption;
 mod ig109_plain_http;
 mod ig110_tls_verification_off;
 
@@ -18,6 +20,8 @@ pub(crate) static RULES: &[&dyn Rule] = &[
     &ig104_decryptable_secret::DecryptableSecret,
     &ig105_committed_private_key::CommittedPrivateKey,
     &ig106_salesforce_token::SalesforceToken,
+    &ig107_secure_property_exposed::SecurePropertyExposed,
+    &ig108_weak_property_encryption::WeakPropertyEncryption,
     &ig109_plain_http::PlainHttp,
     &ig110_tls_verification_off::TlsVerificationOff,
 ];

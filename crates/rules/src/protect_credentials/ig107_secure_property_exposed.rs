@@ -1,0 +1,477 @@
+use std::collections::{BTreeMap, BTreeSet};
+
+use intguard_model::{
+    vocab, Finding, Inventory, Location, MuleApp, MuleRuntime, Practice, Related, RuleMeta,
+    Severity, Value,
+};
+
+use super::ig103_committed_encryption_key::config_label;
+use crate::support::{connection_identities, describe_identities, file_name, short_location};
+use crate::Rule;
+
+pub struct SecurePropertyExposed;
+
+static META: RuleMeta = RuleMeta {
+    id: "IG107",
+    name: "secure-property-exposed",
+    practice: Practice::ProtectCredentials,
+    default_severity: Severity::Medium,
+    summary: "A secret property is not listed in mule-artifact.json `secureProperties`",
+    doc: r#"## What it does
+For Mule 4 apps with a `mule-artifact.json`, collects the properties that hold secrets:
+- every property defined in a property file under a secret name (`*.password`,
+  `*.token`, `*.secret`, `*keyPassword`, ...);
+- every property read as `${secure::name}` or `#[p('secure::name')]` (in connection,
+  TLS, HTTP authentication and URL attributes, global-properties and property values);
+- the property that holds the secure-properties key (`key="${encryption.key}"`),
+and reports each one missing from the descriptor's `secureProperties` array: one
+finding per name, at its first definition (or reference), with a related location on
+`mule-artifact.json`. The fix gives the complete line to write. MUnit test sources are
+ignored.
+
+## Why is this bad?
+Secrets are overridden or supplied at deploy time in Runtime Manager (CloudHub,
+CloudHub 2.0, Runtime Fabric, hybrid). Only properties listed in `secureProperties` are
+hidden there: the others are displayed in clear in the application's Properties tab,
+returned by the Runtime Manager API and copied into deployment logs, so everyone with
+read access to the environment learns the integration user's password or the key that
+decrypts every secure property.
+
+## Example
+```json
+{
+  "minMuleVersion": "4.6.0",
+  "secureProperties": ["anypoint.platform.client_secret"]
+}
+```
+```xml
+<secure-properties:config name="Secure_Props" key="${encryption.key}"
+    file="properties/${mule.env}-secure.yaml"/>
+<salesforce:sfdc-config name="Salesforce_Config">
+  <salesforce:jwt-connection consumerKey="${secure::sfdc.consumerKey}"
+      storePassword="${secure::sfdc.keystorePassword}" principal="${sfdc.username}"
+      keyStore="keys/sfdc.jks"/>
+</salesforce:sfdc-config>
+```
+
+## How to fix
+List every secret property in `mule-artifact.json`:
+```json
+{
+  "minMuleVersion": "4.6.0",
+  "secureProperties": [
+    "anypoint.platform.client_secret",
+    "encryption.key",
+    "sfdc.consumerKey",
+    "sfdc.keystorePassword"
+  ]
+}
+```
+Then redeploy, and re-enter values that were already set in Runtime Manager so that
+they are stored protected (values shown before may have been seen: rotate them).
+
+## References
+- MuleSoft Docs: CloudHub 2.0, Protect Application Property Values
+- MuleSoft Docs: CloudHub, Safely Hide Application Properties (`secureProperties`)
+- MuleSoft Docs: mule-artifact.json descriptor
+"#,
+};
+
+fn in_test_sources(path: &str) -> bool {
+    path.contains("/src/test/") || path.starts_with("src/test/")
+}
+
+/// Why a name counts as a secret property.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Why {
+    /// Defined in a property file under a secret name (best location).
+    Definition,
+    /// The secure-properties key property.
+    EncryptionKey,
+    /// Read with `secure::`.
+    SecureReference,
+}
+
+#[derive(Debug, Clone)]
+struct Occurrence {
+    why: Why,
+    location: Location,
+    /// What the place is, for messages: `prod-secure.yaml`, `key of <...>`, ...
+    label: String,
+    environment: Option<String>,
+}
+
+/// Every value of the app's model that may hold a property reference, with a
+/// label saying whose value it is.
+fn app_values(app: &MuleApp) -> Vec<(&Value, String)> {
+    let mut out: Vec<(&Value, String)> = Vec::new();
+    let attr = |a: &intguard_model::XmlAttribute| match &a.owner {
+        Some(owner) => format!("`{}` of <{}> `{owner}`", a.name, a.element),
+        None => format!("`{}` of <{}>", a.name, a.element),
+    };
+    for a in app.secret_attributes.iter().chain(&app.url_attributes) {
+        out.push((&a.value, attr(a)));
+    }
+    let mut stores = Vec::new();
+    for c in &app.salesforce_connections {
+        out.extend(c.attributes.iter().map(|a| (&a.value, attr(a))));
+        stores.extend(c.tls_context.iter());
+    }
+    for l in &app.http_listeners {
+        let label = format!("HTTP listener `{}`", l.config_name);
+        for v in [&l.protocol, &l.host, &l.port].into_iter().flatten() {
+            out.push((v, label.clone()));
+        }
+        stores.extend(l.tls_context.iter());
+    }
+    for r in &app.http_requests {
+        let label = format!("HTTP request config `{}`", r.config_name);
+        for v in [&r.protocol, &r.host, &r.port, &r.base_path]
+            .into_iter()
+            .flatten()
+        {
+            out.push((v, label.clone()));
+        }
+        if let Some(auth) = &r.authentication {
+            out.extend(auth.attributes.iter().map(|a| (&a.value, attr(a))));
+        }
+        stores.extend(r.tls_context.iter());
+    }
+    stores.extend(app.tls_contexts.iter());
+    for ctx in stores {
+        for store in ctx.key_store.iter().chain(ctx.trust_store.iter()) {
+            out.extend(store.attributes.iter().map(|a| (&a.value, attr(a))));
+        }
+    }
+    for g in &app.global_properties {
+        out.push((&g.value, format!("<global-property name=\"{}\">", g.name)));
+    }
+    for c in &app.secure_property_configs {
+        if let Some(file) = &c.file {
+            out.push((file, config_label(c)));
+        }
+    }
+    for i in &app.property_imports {
+        out.push((&i.file, format!("<{}>", i.element)));
+    }
+    out
+}
+
+/// The secret property names of an app and where they occur.
+fn secret_properties(app: &MuleApp) -> BTreeMap<String, Vec<Occurrence>> {
+    let mut names: BTreeMap<String, Vec<Occurrence>> = BTreeMap::new();
+    let mut add = |name: &str, occ: Occurrence| {
+        if in_test_sources(&occ.location.path) {
+            return;
+        }
+        let list = names.entry(name.to_string()).or_default();
+        if !list
+            .iter()
+            .any(|o| o.location == occ.location && o.why == occ.why)
+        {
+            list.push(occ);
+        }
+    };
+    for file in &app.property_files {
+        for entry in &file.entries {
+            if vocab::is_secret_name(&entry.key) {
+                add(
+                    &entry.key,
+                    Occurrence {
+                        why: Why::Definition,
+                        location: entry.location.clone(),
+                        label: format!("defined in {}", file_name(&file.path)),
+                        environment: file.environment.clone(),
+                    },
+                );
+            }
+            for p in intguard_model::expr::placeholders(&entry.value) {
+                if p.secure {
+                    add(
+                        &p.name,
+                        Occurrence {
+                            why: Why::SecureReference,
+                            location: entry.location.clone(),
+                            label: format!("read by `{}` in {}", entry.key, file_name(&file.path)),
+                            environment: file.environment.clone(),
+                        },
+                    );
+                }
+            }
+        }
+    }
+    for config in &app.secure_property_configs {
+        let Some(key) = &config.key else { continue };
+        for p in key.placeholders() {
+            add(
+                &p.name,
+                Occurrence {
+                    why: Why::EncryptionKey,
+                    location: key.location.clone(),
+                    label: format!("the key of {}", config_label(config)),
+                    environment: None,
+                },
+            );
+        }
+    }
+    for (value, label) in app_values(app) {
+        for p in value.placeholders().into_iter().filter(|p| p.secure) {
+            add(
+                &p.name,
+                Occurrence {
+                    why: Why::SecureReference,
+                    location: value.location.clone(),
+                    label: format!("read by {label}"),
+                    environment: None,
+                },
+            );
+        }
+    }
+    for list in names.values_mut() {
+        list.sort_by(|a, b| a.why.cmp(&b.why).then_with(|| a.location.cmp(&b.location)));
+    }
+    names
+}
+
+/// The Salesforce users whose connection reads `name`.
+fn identities_reading(app: &MuleApp, name: &str) -> Option<String> {
+    let mut who: Vec<String> = Vec::new();
+    for conn in &app.salesforce_connections {
+        let reads = conn
+            .attributes
+            .iter()
+            .any(|a| a.value.placeholders().iter().any(|p| p.name == name));
+        if reads {
+            if let Some(w) = describe_identities(&connection_identities(app, conn)) {
+                if !who.contains(&w) {
+                    who.push(w);
+                }
+            }
+        }
+    }
+    (!who.is_empty()).then(|| who.join(", "))
+}
+
+fn json_list(names: &[String]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
+    format!("\"secureProperties\": [{}]", quoted.join(", "))
+}
+
+impl Rule for SecurePropertyExposed {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, inventory: &Inventory) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for app in &inventory.apps {
+            if app.runtime != MuleRuntime::Mule4 {
+                continue;
+            }
+            let Some(descriptor) = app
+                .descriptor
+                .as_ref()
+                .filter(|d| file_name(&d.path) == "mule-artifact.json")
+            else {
+                continue;
+            };
+            let declared: Vec<String> = app
+                .declared_secure_properties
+                .iter()
+                .flatten()
+                .map(|n| n.trim().trim_start_matches("secure::").to_string())
+                .collect();
+            let missing: Vec<(String, Vec<Occurrence>)> = secret_properties(app)
+                .into_iter()
+                .filter(|(name, _)| !declared.iter().any(|d| d == name))
+                .collect();
+            if missing.is_empty() {
+                continue;
+            }
+            let mut wanted: Vec<String> = declared.clone();
+            let mut extra: BTreeSet<String> = BTreeSet::new();
+            extra.extend(missing.iter().map(|(n, _)| n.clone()));
+            wanted.extend(extra);
+            let line = json_list(&wanted);
+            let listed = if app.declared_secure_properties.is_some() {
+                "is not listed in mule-artifact.json secureProperties"
+            } else {
+                "is not protected: mule-artifact.json has no secureProperties"
+            };
+            for (name, occurrences) in missing {
+                let first = &occurrences[0];
+                let why = match first.why {
+                    Why::Definition => first.label.clone(),
+                    Why::EncryptionKey => format!("it holds {}", first.label),
+                    Why::SecureReference => first.label.clone(),
+                };
+                let envs: BTreeSet<String> = occurrences
+                    .iter()
+                    .filter_map(|o| o.environment.clone())
+                    .collect();
+                let message = format!(
+                    "{}: secret property `{name}` ({why}) {listed}, so Runtime Manager shows a value set there in clear",
+                    app.name
+                );
+                let fix = format!(
+                    "Add \"{name}\" to mule-artifact.json: {line}. Redeploy, then re-enter the value in Runtime Manager so it is stored protected."
+                );
+                let mut f = Finding::new(&META, first.location.clone(), message)
+                    .maybe_identity(identities_reading(app, &name))
+                    .environments(envs)
+                    .key(format!("secure-property|{name}"))
+                    .fix(fix)
+                    .related(Related::new(
+                        descriptor,
+                        format!("mule-artifact.json: add \"{name}\" to secureProperties"),
+                    ));
+                for o in occurrences.iter().skip(1).take(10) {
+                    f = f.related(Related::new(
+                        &o.location,
+                        format!("`{name}` {} ({})", o.label, short_location(&o.location)),
+                    ));
+                }
+                out.push(f);
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::support::testkit::{app, attr, conn, loc, props, val};
+    use intguard_model::{AuthClass, SecurePropertiesConfig};
+
+    const XML: &str = "orders/src/main/mule/global.xml";
+
+    fn orders(declared: Option<&[&str]>) -> MuleApp {
+        let mut a = app("orders", &["dev", "prod"]);
+        a.descriptor = Some(Location::file("orders/mule-artifact.json"));
+        a.declared_secure_properties = declared.map(|d| d.iter().map(|s| s.to_string()).collect());
+        a.secure_property_configs = vec![SecurePropertiesConfig {
+            name: Some("Secure_Props".into()),
+            element: "secure-properties:config".into(),
+            location: loc(XML, 5),
+            key: Some(val("${encryption.key}", XML, 5)),
+            file: Some(val("properties/${mule.env}-secure.yaml", XML, 5)),
+            algorithm: None,
+            mode: None,
+            use_random_ivs: None,
+        }];
+        a.salesforce_connections = vec![conn(
+            "Salesforce_Config",
+            "salesforce:jwt-connection",
+            AuthClass::Certificate,
+            XML,
+            12,
+            &[
+                ("consumerKey", "${secure::sfdc.consumerKey}"),
+                ("storePassword", "${secure::sfdc.keystorePassword}"),
+                ("principal", "int.orders@acme.com"),
+            ],
+        )];
+        a.secret_attributes = vec![attr(
+            "salesforce:jwt-connection",
+            Some("Salesforce_Config"),
+            "storePassword",
+            "${secure::sfdc.keystorePassword}",
+            XML,
+            12,
+        )];
+        a.property_files = vec![
+            props(
+                "orders/src/main/resources/properties/prod-secure.yaml",
+                Some("prod"),
+                true,
+                &[
+                    ("sfdc.consumerKey", "![abc]"),
+                    ("sfdc.keystorePassword", "![def]"),
+                ],
+            ),
+            props(
+                "orders/src/test/resources/test.yaml",
+                None,
+                false,
+                &[("mock.password", "x")],
+            ),
+        ];
+        a
+    }
+
+    fn run(a: MuleApp) -> Vec<Finding> {
+        SecurePropertyExposed.check(&Inventory {
+            apps: vec![a],
+            ..Default::default()
+        })
+    }
+
+    #[test]
+    fn each_missing_name_once_at_its_best_place() {
+        let f = run(orders(Some(&["anypoint.platform.client_secret"])));
+        let got: Vec<_> = f
+            .iter()
+            .map(|f| {
+                (
+                    f.location.path.as_str(),
+                    f.location.line,
+                    f.fingerprint_key.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (XML, 5, "secure-property|encryption.key"),
+                (XML, 12, "secure-property|sfdc.consumerKey"),
+                (
+                    "orders/src/main/resources/properties/prod-secure.yaml",
+                    2,
+                    "secure-property|sfdc.keystorePassword"
+                ),
+            ]
+        );
+        let line = "\"secureProperties\": [\"anypoint.platform.client_secret\", \"encryption.key\", \"sfdc.consumerKey\", \"sfdc.keystorePassword\"]";
+        assert!(f.iter().all(|f| f.fix.contains(line)), "{}", f[0].fix);
+        assert_eq!(f[0].related[0].path, "orders/mule-artifact.json");
+        assert!(
+            f[2].related.iter().any(|r| r.line == 12),
+            "reference related"
+        );
+        assert_eq!(f[1].identity.as_deref(), Some("int.orders@acme.com"));
+        assert_eq!(f[2].environments, vec!["prod".to_string()]);
+        assert!(
+            f[0].message
+                .contains("it holds the key of <secure-properties:config> `Secure_Props`"),
+            "{}",
+            f[0].message
+        );
+    }
+
+    #[test]
+    fn fully_declared_mule3_and_descriptorless_apps_are_clean() {
+        assert!(run(orders(Some(&[
+            "encryption.key",
+            "sfdc.consumerKey",
+            "secure::sfdc.keystorePassword"
+        ])))
+        .is_empty());
+        let mut no_descriptor = orders(None);
+        no_descriptor.descriptor = None;
+        assert!(run(no_descriptor).is_empty());
+        let mut mule3 = orders(None);
+        mule3.runtime = MuleRuntime::Mule3;
+        mule3.descriptor = Some(Location::file("orders/mule-project.xml"));
+        assert!(run(mule3).is_empty());
+    }
+
+    #[test]
+    fn no_secure_properties_field_means_nothing_listed() {
+        let f = run(orders(None));
+        assert_eq!(f.len(), 3);
+        assert!(f[0]
+            .message
+            .contains("mule-artifact.json has no secureProperties"));
+    }
+}

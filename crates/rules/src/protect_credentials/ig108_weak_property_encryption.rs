@@ -1,0 +1,373 @@
+use mule_secure_props::{Algorithm, Error as CipherError};
+
+use intguard_model::{
+    Finding, Inventory, MuleApp, Practice, Related, RuleMeta, SecurePropertiesConfig, Severity,
+    Value,
+};
+
+use super::ig103_committed_encryption_key::config_label;
+use super::ig104_decryptable_secret::setting;
+use crate::support::file_name;
+use crate::Rule;
+
+pub struct WeakPropertyEncryption;
+
+static META: RuleMeta = RuleMeta {
+    id: "IG108",
+    name: "weak-property-encryption",
+    practice: Practice::ProtectCredentials,
+    default_severity: Severity::Medium,
+    summary: "Secure properties are encrypted with a weak algorithm, ECB mode or fixed IVs",
+    doc: r#"## What it does
+Checks each `<secure-properties:config>` (its `<secure-properties:encrypt>` child) and
+each Mule 3 `<secure-property-placeholder:config>` and reports, in one finding per
+config, every weakness of the way its `![...]` values are encrypted:
+- a weak algorithm: DES (56-bit key), DESede (64-bit block, at most 112-bit strength,
+  disallowed by NIST for encryption after 2023), Blowfish, CAST5, RC2, RC5, XTEA,
+  TEA and Skipjack (64-bit blocks: Sweet32 birthday attacks; several also have
+  related-key or differential attacks), and RC4 (`RCA`, `ARCFOUR`);
+- `mode="ECB"`: no IV at all, equal blocks give equal ciphertext blocks;
+- fixed IVs (Mule 4): `useRandomIVs` absent or `false`, Mule's default. The IV is then
+  the first block of the key, so equal values always encrypt to the same `![...]`
+  text, and values sharing a prefix share their first ciphertext block.
+AES, Camellia, CAST6, Serpent, Twofish and RC6 in CBC, CFB or OFB with random IVs are
+accepted. Properties used as algorithm or mode are resolved.
+
+## Why is this bad?
+Secure properties are the last line of defence when a repository or an artifact
+leaks. A weak cipher or a deterministic encryption lets an attacker compare values
+across files and environments (the same `![...]` in dev and prod means the same
+password), test guesses offline, or break the key outright (DES). Mule's scheme has no
+integrity protection either, so strong settings are the minimum.
+
+## Example
+```xml
+<secure-properties:config name="Secure_Props" key="${encryption.key}"
+    file="properties/${mule.env}-secure.yaml">
+  <secure-properties:encrypt algorithm="Blowfish" mode="ECB"/>
+</secure-properties:config>
+```
+
+## How to fix
+Use AES in CBC mode with random IVs:
+```xml
+<secure-properties:config name="Secure_Props" key="${encryption.key}"
+    file="properties/${mule.env}-secure.yaml">
+  <secure-properties:encrypt algorithm="AES" mode="CBC" useRandomIVs="true"/>
+</secure-properties:config>
+```
+and re-encrypt every `![...]` value of the files the config reads, with a new 32
+character key supplied at deploy time (`intguard fix --rotate-key`, or
+`java -cp secure-properties-tool.jar com.mulesoft.tools.SecurePropertiesTool file encrypt AES CBC <key> in.yaml out.yaml --use-random-iv true`):
+values encrypted the old way no longer decrypt. For Mule 3
+(`<secure-property-placeholder:config>`, which has no random-IV option), set
+`encryptionAlgorithm="AES" encryptionMode="CBC"`, or better migrate to Mule 4.
+
+## References
+- MuleSoft Docs: Secure Configuration Properties, Supported Algorithms and Modes
+- NIST SP 800-131A Rev. 2 (DES and Triple DES), NIST SP 800-38A (modes)
+- Sweet32: Birthday attacks on 64-bit block ciphers (CVE-2016-2183)
+- RFC 7465: Prohibiting RC4 Cipher Suites
+"#,
+};
+
+fn in_test_sources(path: &str) -> bool {
+    path.contains("/src/test/") || path.starts_with("src/test/")
+}
+
+/// Why an algorithm name is weak, or `None` when it is not (or unknown).
+fn weak_algorithm(name: &str) -> Option<&'static str> {
+    match Algorithm::parse(name) {
+        Ok(Algorithm::Des) => Some("a 56-bit key, found by exhaustive search in hours"),
+        Ok(Algorithm::DesEde) => {
+            Some("a 64-bit block and at most 112-bit strength, disallowed by NIST after 2023")
+        }
+        Ok(a) if a.is_weak() => Some("a 64-bit block, open to Sweet32 birthday attacks"),
+        Ok(_) => None,
+        Err(CipherError::AlgorithmNotImplemented(n)) if n.eq_ignore_ascii_case("TEA") => {
+            Some("a 64-bit block and known related-key attacks")
+        }
+        Err(CipherError::AlgorithmNotImplemented(n)) if n.eq_ignore_ascii_case("Skipjack") => {
+            Some("an 80-bit key and a 64-bit block")
+        }
+        Err(_) => {
+            // `RCA` is in Mule's algorithm list; read it (and the usual names) as RC4.
+            let n = name.trim().to_ascii_uppercase();
+            matches!(n.as_str(), "RC4" | "RCA" | "ARCFOUR" | "ARC4")
+                .then_some("the RC4 stream cipher, whose keystream is biased (RFC 7465)")
+        }
+    }
+}
+
+struct Weakness<'a> {
+    text: String,
+    /// The attribute that causes it, when written.
+    at: Option<&'a Value>,
+}
+
+fn weaknesses<'a>(app: &MuleApp, config: &'a SecurePropertiesConfig) -> Vec<Weakness<'a>> {
+    let mut out = Vec::new();
+    let algorithm = setting(app, config.algorithm.as_ref()).unwrap_or_else(|| "AES".into());
+    if let Some(why) = weak_algorithm(&algorithm) {
+        out.push(Weakness {
+            text: format!("the {algorithm} algorithm ({why})"),
+            at: config.algorithm.as_ref(),
+        });
+    }
+    let mode = setting(app, config.mode.as_ref()).unwrap_or_else(|| "CBC".into());
+    let ecb = mode.eq_ignore_ascii_case("ECB");
+    if ecb {
+        out.push(Weakness {
+            text: "ECB mode (no IV: equal blocks encrypt to equal ciphertext)".into(),
+            at: config.mode.as_ref(),
+        });
+    }
+    // Mule 3's secure-property-placeholder has no random-IV option: its
+    // algorithm and mode are what can be fixed.
+    let mule4 = config.element.starts_with("secure-properties:");
+    let random = setting(app, config.use_random_ivs.as_ref())
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    if mule4 && !ecb && !random {
+        let how = if config.use_random_ivs.is_some() {
+            "useRandomIVs=\"false\""
+        } else {
+            "useRandomIVs not set"
+        };
+        out.push(Weakness {
+            text: format!(
+                "fixed IVs ({how}: the IV is the key's first block, so equal values encrypt to the same ![...] text)"
+            ),
+            at: config.use_random_ivs.as_ref(),
+        });
+    }
+    out
+}
+
+/// `a, b and c`.
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+impl Rule for WeakPropertyEncryption {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, inventory: &Inventory) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for app in &inventory.apps {
+            for config in &app.secure_property_configs {
+                let weak = weaknesses(app, config);
+                if weak.is_empty() {
+                    continue;
+                }
+                let texts: Vec<String> = weak.iter().map(|w| w.text.clone()).collect();
+                let message = format!(
+                    "{}: {} encrypts secure properties with {}",
+                    app.name,
+                    config_label(config),
+                    and_list(&texts)
+                );
+                let encrypted: Vec<(&str, usize)> = app
+                    .property_files
+                    .iter()
+                    .filter(|f| f.secure)
+                    .map(|f| {
+                        let n = f
+                            .entries
+                            .iter()
+                            .filter(|e| e.encrypted_payload().is_some())
+                            .count();
+                        (f.path.as_str(), n)
+                    })
+                    .filter(|(_, n)| *n > 0)
+                    .collect();
+                let files = if encrypted.is_empty() {
+                    "the files it reads".to_string()
+                } else {
+                    encrypted
+                        .iter()
+                        .map(|(p, _)| file_name(p))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                let fix = if config.element.starts_with("secure-properties:") {
+                    format!(
+                        "Set <secure-properties:encrypt algorithm=\"AES\" mode=\"CBC\" useRandomIVs=\"true\"/> inside {}, then re-encrypt every ![...] value of {files} with a new key supplied at deploy time (intguard fix --rotate-key, or secure-properties-tool.jar file encrypt AES CBC <key> in.yaml out.yaml --use-random-iv true): values encrypted the old way no longer decrypt.",
+                        config_label(config)
+                    )
+                } else {
+                    format!(
+                        "Set encryptionAlgorithm=\"AES\" encryptionMode=\"CBC\" on {}, then re-encrypt every ![...] value of {files} with a new key supplied at deploy time; better, migrate to Mule 4 <secure-properties:encrypt algorithm=\"AES\" mode=\"CBC\" useRandomIVs=\"true\"/>.",
+                        config_label(config)
+                    )
+                };
+                let mut severity = META.default_severity;
+                if in_test_sources(&config.location.path) {
+                    severity = severity.lowered();
+                }
+                let mut f = Finding::new(&META, config.location.clone(), message)
+                    .severity(severity)
+                    .key(format!(
+                        "weak-encryption|{}",
+                        config.name.as_deref().unwrap_or(&config.element)
+                    ))
+                    .fix(fix);
+                for w in &weak {
+                    if let Some(v) = w.at {
+                        if v.location != config.location {
+                            f = f.related(Related::new(&v.location, w.text.clone()));
+                        }
+                    }
+                }
+                for (path, n) in &encrypted {
+                    f = f.related(Related::new(
+                        &intguard_model::Location::file(*path),
+                        format!("{n} value(s) encrypted this way"),
+                    ));
+                }
+                out.push(f);
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::support::testkit::{app, loc, props, val};
+
+    const XML: &str = "orders/src/main/mule/global.xml";
+
+    fn config(
+        element: &str,
+        algorithm: Option<&str>,
+        mode: Option<&str>,
+        random: Option<&str>,
+    ) -> SecurePropertiesConfig {
+        SecurePropertiesConfig {
+            name: Some("Secure_Props".into()),
+            element: element.into(),
+            location: loc(XML, 5),
+            key: Some(val("${encryption.key}", XML, 5)),
+            file: Some(val("properties/${mule.env}-secure.yaml", XML, 5)),
+            algorithm: algorithm.map(|a| val(a, XML, 6)),
+            mode: mode.map(|m| val(m, XML, 6)),
+            use_random_ivs: random.map(|r| val(r, XML, 6)),
+        }
+    }
+
+    fn run(configs: Vec<SecurePropertiesConfig>) -> Vec<Finding> {
+        let mut a = app("orders", &["prod"]);
+        a.secure_property_configs = configs;
+        a.property_files = vec![props(
+            "orders/src/main/resources/properties/prod-secure.yaml",
+            Some("prod"),
+            true,
+            &[("sfdc.password", "![abc]"), ("sfdc.user", "x")],
+        )];
+        a.property_files.push(props(
+            "orders/src/main/resources/properties/prod.yaml",
+            Some("prod"),
+            false,
+            &[("algo", "DES")],
+        ));
+        WeakPropertyEncryption.check(&Inventory {
+            apps: vec![a],
+            ..Default::default()
+        })
+    }
+
+    #[test]
+    fn every_weakness_in_one_finding() {
+        let f = run(vec![config(
+            "secure-properties:config",
+            Some("Blowfish"),
+            Some("ECB"),
+            None,
+        )]);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].location.line, 5);
+        assert!(
+            f[0].message
+                .contains("the Blowfish algorithm (a 64-bit block")
+                && f[0].message.contains(" and ECB mode"),
+            "{}",
+            f[0].message
+        );
+        assert!(!f[0].message.contains("fixed IV"), "ECB has no IV");
+        assert!(f[0].fix.contains(
+            "<secure-properties:encrypt algorithm=\"AES\" mode=\"CBC\" useRandomIVs=\"true\"/>"
+        ));
+        assert!(f[0].fix.contains("prod-secure.yaml"));
+        assert_eq!(f[0].related.len(), 3);
+    }
+
+    #[test]
+    fn defaults_have_fixed_ivs_and_properties_are_resolved() {
+        let f = run(vec![config("secure-properties:config", None, None, None)]);
+        assert_eq!(f.len(), 1);
+        assert!(f[0].message.ends_with("with fixed IVs (useRandomIVs not set: the IV is the key's first block, so equal values encrypt to the same ![...] text)"), "{}", f[0].message);
+        let f = run(vec![config(
+            "secure-properties:config",
+            Some("${algo}"),
+            None,
+            Some("true"),
+        )]);
+        assert!(
+            f[0].message.contains("the DES algorithm (a 56-bit key"),
+            "{}",
+            f[0].message
+        );
+    }
+
+    #[test]
+    fn strong_settings_and_mule3_iv_are_clean() {
+        for alg in ["AES", "Rijndael", "Twofish", "Camellia"] {
+            assert!(
+                run(vec![config(
+                    "secure-properties:config",
+                    Some(alg),
+                    Some("CBC"),
+                    Some("true")
+                )])
+                .is_empty(),
+                "{alg}"
+            );
+        }
+        assert!(run(vec![config(
+            "secure-property-placeholder:config",
+            Some("AES"),
+            Some("CBC"),
+            None
+        )])
+        .is_empty());
+        let f = run(vec![config(
+            "secure-property-placeholder:config",
+            Some("DESede"),
+            Some("CBC"),
+            None,
+        )]);
+        assert!(f[0].fix.contains("encryptionAlgorithm=\"AES\""));
+    }
+
+    #[test]
+    fn algorithm_list() {
+        for weak in [
+            "DES", "DESede", "Blowfish", "CAST5", "RC2", "RC5", "XTEA", "TEA", "Skipjack", "RCA",
+            "rc4",
+        ] {
+            assert!(weak_algorithm(weak).is_some(), "{weak}");
+        }
+        for strong in [
+            "AES", "Camellia", "CAST6", "Serpent", "Twofish", "RC6", "Noekeon", "SEED", "Unknown",
+        ] {
+            assert!(weak_algorithm(strong).is_none(), "{strong}");
+        }
+    }
+}
