@@ -95,6 +95,7 @@ impl MuleApp {
         let wanted = |file: &PropertyFile| {
             file.loaded && ((file.secure && search_secure) || (!file.secure && search_plain))
         };
+        #[allow(clippy::type_complexity)]
         let passes: [Box<dyn Fn(&PropertyFile) -> bool>; 2] = [
             Box::new(|f: &PropertyFile| env.is_some() && f.environment.as_deref() == env),
             Box::new(|f: &PropertyFile| f.environment.is_none()),

@@ -1,0 +1,195 @@
+//! Walking the given paths: which files to read, and which diagnostics the
+//! walk itself produced (symlink loops, unreadable directories).
+//!
+//! The walk is parallel (the `ignore` crate's parallel walker), respects
+//! `.gitignore` even outside a git repository, includes hidden files (secrets
+//! hide in `.env` and `.mvn/jvm.config`) but never descends into `.git/`,
+//! `target/` or `node_modules/`.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use ignore::{WalkBuilder, WalkState};
+use intguard_model::Diagnostic;
+
+use crate::ReadOptions;
+
+/// Directories never walked into.
+const SKIPPED_DIRS: &[&str] = &[".git", "target", "node_modules"];
+
+/// A regular file found by the walk.
+#[derive(Debug, Clone)]
+pub(crate) struct WalkedFile {
+    pub path: PathBuf,
+    /// `/`-separated path as walked from the root the user gave.
+    pub display: String,
+    /// Size from the walk's metadata (0 when unknown).
+    pub size: u64,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Walk {
+    pub files: Vec<WalkedFile>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// `/`-separated display form of a path.
+pub(crate) fn display_path(path: &Path) -> String {
+    let s = path.to_string_lossy();
+    if std::path::MAIN_SEPARATOR == '\\' {
+        s.replace('\\', "/")
+    } else {
+        s.into_owned()
+    }
+}
+
+fn user_ignores(root: &Path, globs: &[String]) -> Option<Gitignore> {
+    if globs.is_empty() {
+        return None;
+    }
+    let mut builder = GitignoreBuilder::new(root);
+    for glob in globs {
+        // A bad glob from the config is the CLI's to report; skip it here.
+        let _ = builder.add_line(None, glob);
+    }
+    builder.build().ok()
+}
+
+/// Walks every root in parallel and returns the regular files found, sorted by
+/// display path.
+pub(crate) fn walk(roots: &[PathBuf], options: &ReadOptions) -> Walk {
+    let out = Mutex::new(Walk::default());
+    for root in roots {
+        walk_root(root, options, &out);
+    }
+    let mut walk = out.into_inner().unwrap_or_else(|e| e.into_inner());
+    walk.files.sort_by(|a, b| a.display.cmp(&b.display));
+    walk.files.dedup_by(|a, b| a.path == b.path);
+    walk
+}
+
+fn walk_root(root: &Path, options: &ReadOptions, out: &Mutex<Walk>) {
+    let ignores = user_ignores(root, &options.ignore_globs);
+    let mut builder = WalkBuilder::new(root);
+    builder
+        .hidden(false)
+        .git_ignore(true)
+        .git_exclude(true)
+        .git_global(false)
+        .ignore(true)
+        .parents(true)
+        .require_git(false)
+        .follow_links(options.follow_symlinks)
+        .threads(options.threads);
+    builder.filter_entry(move |entry| {
+        if entry.depth() == 0 {
+            return true;
+        }
+        let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+        if is_dir {
+            if let Some(name) = entry.file_name().to_str() {
+                if SKIPPED_DIRS.contains(&name) {
+                    return false;
+                }
+            }
+        }
+        match &ignores {
+            Some(gi) => !gi.matched(entry.path(), is_dir).is_ignore(),
+            None => true,
+        }
+    });
+    let follow = options.follow_symlinks;
+    builder.build_parallel().run(|| {
+        Box::new(move |result| {
+            match result {
+                Ok(entry) => {
+                    let Some(file_type) = entry.file_type() else {
+                        return WalkState::Continue;
+                    };
+                    if file_type.is_file() {
+                        let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+                        let file = WalkedFile {
+                            display: display_path(entry.path()),
+                            path: entry.into_path(),
+                            size,
+                        };
+                        lock(out).files.push(file);
+                    } else if file_type.is_symlink() && !follow {
+                        // Not followed. A dangling link is worth a word; a link to
+                        // a file inside the tree is read through its target.
+                        if std::fs::metadata(entry.path()).is_err() {
+                            let d = Diagnostic::warning(
+                                "unreadable",
+                                display_path(entry.path()),
+                                "broken symbolic link: its target does not exist",
+                            );
+                            lock(out).diagnostics.push(d);
+                        }
+                    }
+                }
+                Err(err) => {
+                    if let Some(d) = walk_error(&err) {
+                        lock(out).diagnostics.push(d);
+                    }
+                }
+            }
+            WalkState::Continue
+        })
+    });
+}
+
+fn lock(out: &Mutex<Walk>) -> std::sync::MutexGuard<'_, Walk> {
+    out.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Turns a walk error into a diagnostic (None for errors in ignore files,
+/// which only mean some ignore rules could not be read).
+fn walk_error(err: &ignore::Error) -> Option<Diagnostic> {
+    let mut path: Option<&Path> = None;
+    let mut line = None;
+    let mut cur = err;
+    loop {
+        match cur {
+            ignore::Error::WithPath { path: p, err } => {
+                path.get_or_insert(p.as_path());
+                cur = err;
+            }
+            ignore::Error::WithDepth { err, .. } => cur = err,
+            ignore::Error::WithLineNumber { line: l, err } => {
+                line = Some(*l);
+                cur = err;
+            }
+            ignore::Error::Partial(errs) => {
+                // Errors reading .gitignore files: not the user's input.
+                let _ = errs;
+                return None;
+            }
+            ignore::Error::Loop { ancestor, child } => {
+                return Some(Diagnostic::warning(
+                    "symlink-loop",
+                    display_path(child),
+                    format!(
+                        "symbolic link loop: leads back to {}; not followed",
+                        display_path(ancestor)
+                    ),
+                ));
+            }
+            ignore::Error::Io(io) => {
+                let shown = path.map(display_path).unwrap_or_default();
+                let msg = if io.kind() == std::io::ErrorKind::NotFound {
+                    "cannot read: not found (broken symbolic link?)".to_string()
+                } else {
+                    format!("cannot read: {io}")
+                };
+                return Some(Diagnostic::warning("unreadable", shown, msg));
+            }
+            ignore::Error::Glob { .. }
+            | ignore::Error::UnrecognizedFileType(_)
+            | ignore::Error::InvalidDefinition => {
+                let _ = line;
+                return None;
+            }
+        }
+    }
+}

@@ -1,0 +1,141 @@
+//! Mule applications: finding their roots and assembling what their files
+//! say into a [`MuleApp`].
+
+pub(crate) mod descriptor;
+pub(crate) mod xml;
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use intguard_model::{Location, MuleApp, MuleRuntime, PropertyFile};
+
+use crate::discover::display_path;
+use crate::properties::environments::{match_file, patterns, ImportPattern};
+use xml::MuleXmlFacts;
+
+/// An app root found on disk, before its files are read.
+#[derive(Debug, Clone)]
+pub(crate) struct AppRoot {
+    pub dir: PathBuf,
+    pub display: String,
+    pub name: String,
+    pub runtime: MuleRuntime,
+}
+
+/// The descriptor files seen in one directory.
+#[derive(Debug, Default)]
+pub(crate) struct DirDescriptors {
+    pub mule_artifact_json: bool,
+    pub pom: Option<descriptor::PomInfo>,
+    pub mule_project_name: Option<Option<String>>,
+}
+
+/// Decides which directories are app roots. Mule 4: `mule-artifact.json` or a
+/// pom with packaging `mule-application`; Mule 3: `mule-project.xml`.
+pub(crate) fn app_roots(dirs: HashMap<PathBuf, DirDescriptors>) -> Vec<AppRoot> {
+    let mut apps = Vec::new();
+    for (dir, d) in dirs {
+        let mule4 = d.mule_artifact_json || d.pom.as_ref().is_some_and(|p| p.is_mule_application());
+        let mule3 = d.mule_project_name.is_some();
+        let runtime = if mule4 {
+            MuleRuntime::Mule4
+        } else if mule3 {
+            MuleRuntime::Mule3
+        } else {
+            continue;
+        };
+        let name = d
+            .pom
+            .as_ref()
+            .and_then(|p| p.artifact_id.clone())
+            .or_else(|| d.mule_project_name.clone().flatten())
+            .unwrap_or_else(|| folder_name(&dir));
+        apps.push(AppRoot {
+            display: display_path(&dir),
+            dir,
+            name,
+            runtime,
+        });
+    }
+    apps.sort_by(|a, b| a.display.cmp(&b.display));
+    apps
+}
+
+fn folder_name(dir: &Path) -> String {
+    let direct = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .filter(|n| !n.is_empty() && n != "." && n != "..");
+    direct
+        .or_else(|| {
+            std::fs::canonicalize(dir)
+                .ok()
+                .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        })
+        .unwrap_or_else(|| display_path(dir))
+}
+
+/// A property file candidate of an app, before imports are matched.
+#[derive(Debug)]
+pub(crate) struct PropertyCandidate {
+    pub file: PropertyFile,
+    /// Path relative to the resources folder, for matching imports.
+    pub rel: String,
+    /// Mule 3 `mule-app.properties`: always loaded.
+    pub always_loaded: bool,
+}
+
+/// What the files of one app contributed, in file order.
+#[derive(Debug, Default)]
+pub(crate) struct AppParts {
+    pub xml: Vec<(String, MuleXmlFacts)>,
+    pub properties: Vec<PropertyCandidate>,
+    pub descriptor: Option<Location>,
+    pub declared_secure_properties: Option<Vec<String>>,
+}
+
+/// Builds the app from its parts: merges the XML facts, matches property files
+/// to imports, and finds the environments.
+pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
+    let mut app = MuleApp::new(root.name.clone(), root.display.clone(), root.runtime);
+    app.descriptor = parts.descriptor;
+    app.declared_secure_properties = parts.declared_secure_properties;
+    for (path, f) in parts.xml {
+        app.xml_files.push(path);
+        app.salesforce_connections.extend(f.salesforce_connections);
+        app.secure_property_configs
+            .extend(f.secure_property_configs);
+        app.property_imports.extend(f.property_imports);
+        app.global_properties.extend(f.global_properties);
+        app.tls_contexts.extend(f.tls_contexts);
+        app.http_listeners.extend(f.http_listeners);
+        app.http_requests.extend(f.http_requests);
+        app.secret_attributes.extend(f.secret_attributes);
+        app.url_attributes.extend(f.url_attributes);
+        app.operations.extend(f.operations);
+    }
+    let pats: Vec<ImportPattern> = app.property_imports.iter().flat_map(patterns).collect();
+    let mut envs = BTreeSet::new();
+    for cand in parts.properties {
+        let mut file = cand.file;
+        if cand.always_loaded {
+            file.loaded = true;
+        } else if let Some(m) = match_file(&cand.rel, &pats) {
+            file.loaded = true;
+            file.secure = m.secure;
+            file.environment = m.environment;
+        }
+        if let Some(env) = &file.environment {
+            envs.insert(env.clone());
+        }
+        app.property_files.push(file);
+    }
+    app.environments = envs.into_iter().collect();
+    app.default_environment = ["mule.env", "env"].iter().find_map(|n| {
+        app.global_properties
+            .iter()
+            .find(|g| g.name == *n)
+            .map(|g| g.value.raw.clone())
+    });
+    app
+}

@@ -1,0 +1,867 @@
+//! Streaming reader of Mule configuration XML (Mule 4 and Mule 3).
+//!
+//! One pass with quick-xml over the decoded text. Global configurations of
+//! interest (Salesforce, secure properties, TLS, HTTP) are captured as small
+//! subtrees and turned into model items when they close; everything else is
+//! looked at element by element: secret and URL attributes, global
+//! properties, property imports and Salesforce operations.
+//!
+//! Elements are matched by namespace: the prefix written is resolved through
+//! the `xmlns:` declarations in scope to a *family* (`salesforce`, `sfdc`,
+//! `tls`, `http`, `secure-properties`, `secure-property-placeholder`,
+//! `context`, and `""` for the Mule core namespace). An undeclared prefix
+//! stands for itself, so files with missing declarations still work.
+//!
+//! Positions: elements point at their `<`; attributes at their own name, so a
+//! finding on `password="..."` points exactly there.
+
+use intguard_model::{
+    vocab, AuthClass, Diagnostic, GlobalProperty, HttpAuthentication, HttpListener, HttpRequester,
+    Location, MuleRuntime, PropertyImport, SalesforceConnection, SalesforceOperation,
+    SecurePropertiesConfig, Store, TlsContext, Value, XmlAttribute,
+};
+use quick_xml::events::{BytesRef, BytesStart, Event};
+use quick_xml::Reader;
+
+use crate::position::LineIndex;
+
+/// Everything one Mule XML file contributes to its app.
+#[derive(Debug, Default)]
+pub(crate) struct MuleXmlFacts {
+    /// The root element is `<mule>` (in the Mule core namespace).
+    pub is_mule: bool,
+    /// Mule 3 markers seen (`sfdc:`, `secure-property-placeholder:`,
+    /// `context:property-placeholder`, Spring beans).
+    pub salesforce_connections: Vec<SalesforceConnection>,
+    pub secure_property_configs: Vec<SecurePropertiesConfig>,
+    pub property_imports: Vec<PropertyImport>,
+    pub global_properties: Vec<GlobalProperty>,
+    pub tls_contexts: Vec<TlsContext>,
+    pub http_listeners: Vec<HttpListener>,
+    pub http_requests: Vec<HttpRequester>,
+    pub secret_attributes: Vec<XmlAttribute>,
+    pub url_attributes: Vec<XmlAttribute>,
+    pub operations: Vec<SalesforceOperation>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+const MULE_NS_PREFIX: &str = "http://www.mulesoft.org/schema/mule/";
+
+/// Maps a namespace URI to the family name used for matching.
+fn family_of_uri(uri: &str) -> Option<String> {
+    let uri = uri.trim();
+    if let Some(rest) = uri.strip_prefix(MULE_NS_PREFIX) {
+        let rest = rest.trim_end_matches('/');
+        return Some(match rest {
+            "core" => String::new(),
+            "ee/core" => "ee".to_string(),
+            other => other.rsplit('/').next().unwrap_or(other).to_string(),
+        });
+    }
+    if uri == "http://www.springframework.org/schema/context" {
+        return Some("context".to_string());
+    }
+    None
+}
+
+fn is_mule_core_uri(uri: &str) -> bool {
+    uri.trim().trim_end_matches('/') == "http://www.mulesoft.org/schema/mule/core"
+}
+
+/// A captured element of a global configuration subtree.
+#[derive(Debug, Clone)]
+struct Node {
+    qname: String,
+    family: String,
+    local: String,
+    location: Location,
+    attrs: Vec<XmlAttribute>,
+    children: Vec<Node>,
+}
+
+impl Node {
+    fn attr(&self, name: &str) -> Option<&Value> {
+        self.attrs
+            .iter()
+            .find(|a| a.name.eq_ignore_ascii_case(name))
+            .map(|a| &a.value)
+    }
+
+    fn attr_str(&self, name: &str) -> Option<String> {
+        self.attr(name).map(|v| v.raw.clone())
+    }
+
+    fn child(&self, pred: impl Fn(&Node) -> bool) -> Option<&Node> {
+        self.children.iter().find(|c| pred(c))
+    }
+
+    /// First descendant (depth-first, document order) matching `pred`.
+    fn descendant(&self, pred: &dyn Fn(&Node) -> bool) -> Option<&Node> {
+        for c in &self.children {
+            if pred(c) {
+                return Some(c);
+            }
+            if let Some(d) = c.descendant(pred) {
+                return Some(d);
+            }
+        }
+        None
+    }
+
+    fn is(&self, family: &str, local: &str) -> bool {
+        self.family == family && self.local == local
+    }
+}
+
+/// An attribute as parsed from the raw tag: name, unescaped value and the
+/// byte offset of its name in the file.
+struct RawAttr {
+    name: String,
+    value: String,
+    offset: usize,
+}
+
+/// Tolerant attribute parser over the part of a start tag after its name.
+/// `base` is the byte offset of `s` in the file.
+fn parse_attrs(s: &str, base: usize) -> Vec<RawAttr> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    let n = bytes.len();
+    while i < n {
+        while i < n && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i >= n || bytes[i] == b'/' {
+            break;
+        }
+        let name_start = i;
+        while i < n && !bytes[i].is_ascii_whitespace() && bytes[i] != b'=' && bytes[i] != b'/' {
+            i += 1;
+        }
+        let name = &s[name_start..i];
+        while i < n && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i >= n || bytes[i] != b'=' {
+            // Attribute without a value (not XML): skip the name.
+            if name.is_empty() {
+                i += 1;
+            }
+            continue;
+        }
+        i += 1;
+        while i < n && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i >= n {
+            break;
+        }
+        let quote = bytes[i];
+        let (value_start, value_end) = if quote == b'"' || quote == b'\'' {
+            let start = i + 1;
+            let end = memchr::memchr(quote, &bytes[start..])
+                .map(|e| start + e)
+                .unwrap_or(n);
+            i = (end + 1).min(n);
+            (start, end)
+        } else {
+            let start = i;
+            while i < n && !bytes[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            (start, i)
+        };
+        let raw = &s[value_start..value_end];
+        let value = match quick_xml::escape::unescape(raw) {
+            Ok(v) => v.into_owned(),
+            Err(_) => raw.to_string(),
+        };
+        if !name.is_empty() {
+            out.push(RawAttr {
+                name: name.to_string(),
+                value,
+                offset: base + name_start,
+            });
+        }
+    }
+    out
+}
+
+/// Resolves a `&name;` reference met in text.
+pub(crate) fn resolve_ref(r: &BytesRef<'_>) -> String {
+    if let Ok(Some(c)) = r.resolve_char_ref() {
+        return c.to_string();
+    }
+    let name = String::from_utf8_lossy(r);
+    match quick_xml::escape::resolve_predefined_entity(&name) {
+        Some(s) => s.to_string(),
+        None => format!("&{name};"),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Plain,
+    Capture,
+    Operation,
+    OperationQuery,
+}
+
+struct Frame {
+    owner: Option<String>,
+    ns_bindings: usize,
+    role: Role,
+}
+
+struct OpenOperation {
+    op: SalesforceOperation,
+    query_attr: Option<String>,
+    query_text: String,
+    saw_query_child: bool,
+}
+
+struct XmlReader<'t> {
+    text: &'t str,
+    path: &'t str,
+    lines: LineIndex,
+    facts: MuleXmlFacts,
+    stack: Vec<Frame>,
+    /// `(prefix, uri)` in scope; `""` is the default namespace.
+    ns: Vec<(String, String)>,
+    capture: Vec<Node>,
+    operation: Option<OpenOperation>,
+}
+
+/// Reads one Mule configuration file. `expect_mule`: the file lies where Mule
+/// configuration lives (`src/main/mule`, `src/main/app`, `src/test/munit`), so
+/// syntax errors are reported even before the root element was seen.
+pub(crate) fn read_mule_xml(text: &str, path: &str, expect_mule: bool) -> MuleXmlFacts {
+    let mut r = XmlReader {
+        text,
+        path,
+        lines: LineIndex::new(text),
+        facts: MuleXmlFacts::default(),
+        stack: Vec::new(),
+        ns: Vec::new(),
+        capture: Vec::new(),
+        operation: None,
+    };
+    r.run(expect_mule);
+    r.facts
+}
+
+impl<'t> XmlReader<'t> {
+    fn loc(&self, offset: usize) -> Location {
+        let (line, column) = self.lines.locate(self.text, offset);
+        Location::new(self.path, line, column)
+    }
+
+    fn run(&mut self, expect_mule: bool) {
+        let mut reader = Reader::from_str(self.text);
+        let mut seen_root = false;
+        loop {
+            let before = usize::try_from(reader.buffer_position()).unwrap_or(0);
+            let event = reader.read_event();
+            match event {
+                Ok(Event::Start(e)) => {
+                    let is_root = !seen_root;
+                    seen_root = true;
+                    if !self.start(&e, before, is_root) {
+                        return;
+                    }
+                }
+                Ok(Event::Empty(e)) => {
+                    let is_root = !seen_root;
+                    seen_root = true;
+                    if !self.start(&e, before, is_root) {
+                        return;
+                    }
+                    self.end();
+                }
+                Ok(Event::End(_)) => self.end(),
+                Ok(Event::Text(t)) => self.text(&String::from_utf8_lossy(&t)),
+                Ok(Event::CData(t)) => self.text(&String::from_utf8_lossy(&t)),
+                Ok(Event::GeneralRef(r)) => self.text(&resolve_ref(&r)),
+                Ok(Event::Eof) => {
+                    if !self.stack.is_empty() {
+                        let (line, col) = self.lines.locate(self.text, self.text.len());
+                        self.facts.diagnostics.push(
+                            Diagnostic::error(
+                                "xml-syntax",
+                                self.path,
+                                format!(
+                                    "unexpected end of file: {} element(s) not closed (truncated file?); kept what was read before",
+                                    self.stack.len()
+                                ),
+                            )
+                            .at(line, col),
+                        );
+                    }
+                    break;
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    if seen_root || expect_mule {
+                        let at = usize::try_from(reader.error_position()).unwrap_or(0);
+                        let (line, col) = self.lines.locate(self.text, at);
+                        self.facts.diagnostics.push(
+                            Diagnostic::error(
+                                "xml-syntax",
+                                self.path,
+                                format!("XML syntax error: {e}; kept what was read before"),
+                            )
+                            .at(line, col),
+                        );
+                    }
+                    break;
+                }
+            }
+        }
+        // Close what a truncated or broken file left open, so the configs
+        // already read are kept.
+        while !self.stack.is_empty() {
+            self.end();
+        }
+    }
+
+    fn family_of_prefix(&self, prefix: &str) -> String {
+        match self.ns.iter().rev().find(|(p, _)| p == prefix) {
+            Some((_, uri)) => family_of_uri(uri).unwrap_or_else(|| prefix.to_string()),
+            None => prefix.to_string(),
+        }
+    }
+
+    /// Handles a start tag. Returns false when this is the root and it is
+    /// not a Mule configuration (the caller stops).
+    fn start(&mut self, e: &BytesStart<'_>, before: usize, is_root: bool) -> bool {
+        let text = self.text;
+        let bytes = text.as_bytes();
+        // The `<` of this element.
+        let lt = if bytes.get(before) == Some(&b'<') {
+            before
+        } else {
+            memchr::memchr(b'<', bytes.get(before..).unwrap_or_default())
+                .map(|i| before + i)
+                .unwrap_or(before)
+        };
+        // The tag content (name and attributes) as a slice of the text.
+        let content: &[u8] = e;
+        let content_offset = {
+            let p = content.as_ptr() as usize;
+            let base = text.as_ptr() as usize;
+            if p >= base && p + content.len() <= base + text.len() {
+                p - base
+            } else {
+                lt + 1
+            }
+        };
+        let qname_len = e.name().as_ref().len();
+        let qname = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+        let attrs_start = (content_offset + qname_len).min(text.len());
+        let attrs_end = (content_offset + content.len()).min(text.len());
+        let raw_attrs = match text.get(attrs_start..attrs_end) {
+            Some(s) => parse_attrs(s, attrs_start),
+            None => Vec::new(),
+        };
+
+        // Namespace declarations.
+        let mut ns_bindings = 0;
+        for a in &raw_attrs {
+            if a.name == "xmlns" {
+                self.ns.push((String::new(), a.value.clone()));
+                ns_bindings += 1;
+            } else if let Some(p) = a.name.strip_prefix("xmlns:") {
+                self.ns.push((p.to_string(), a.value.clone()));
+                ns_bindings += 1;
+            }
+        }
+        let (prefix, local) = match qname.split_once(':') {
+            Some((p, l)) => (p.to_string(), l.to_string()),
+            None => (String::new(), qname.clone()),
+        };
+        let family = self.family_of_prefix(&prefix);
+
+        if is_root {
+            let uri = self
+                .ns
+                .iter()
+                .rev()
+                .find(|(p, _)| *p == prefix)
+                .map(|(_, u)| u.as_str());
+            let core = uri.is_none_or(is_mule_core_uri);
+            if local != "mule" || !core {
+                self.facts.is_mule = false;
+                return false;
+            }
+            self.facts.is_mule = true;
+        }
+
+        let own_name = raw_attrs
+            .iter()
+            .find(|a| a.name == "name")
+            .map(|a| a.value.clone());
+        let owner = own_name
+            .clone()
+            .or_else(|| self.stack.last().and_then(|f| f.owner.clone()));
+
+        let mut attrs = Vec::with_capacity(raw_attrs.len());
+        for a in raw_attrs {
+            if a.name == "xmlns"
+                || a.name.starts_with("xmlns:")
+                || a.name.ends_with(":schemaLocation")
+            {
+                continue;
+            }
+            let value = Value::new(a.value, self.loc(a.offset));
+            attrs.push(XmlAttribute {
+                element: qname.clone(),
+                owner: owner.clone(),
+                name: a.name,
+                value,
+            });
+        }
+        for a in &attrs {
+            if a.name.starts_with("doc:") {
+                continue;
+            }
+            if vocab::is_secret_name(&a.name) {
+                self.facts.secret_attributes.push(a.clone());
+            }
+            if is_url_attribute(&a.name, &a.value.raw) {
+                self.facts.url_attributes.push(a.clone());
+            }
+        }
+
+        let location = self.loc(lt);
+        let role = if !self.capture.is_empty() || is_capture_root(&family, &local) {
+            self.capture.push(Node {
+                qname,
+                family,
+                local,
+                location,
+                attrs,
+                children: Vec::new(),
+            });
+            Role::Capture
+        } else if let Some(op) = self.operation.as_mut() {
+            if local == "salesforce-query" || local == "query" {
+                op.saw_query_child = true;
+                Role::OperationQuery
+            } else {
+                Role::Plain
+            }
+        } else if (family == "salesforce" || family == "sfdc") && is_operation(&family, &local) {
+            let find = |names: &[&str]| {
+                attrs
+                    .iter()
+                    .find(|a| names.iter().any(|n| a.name.eq_ignore_ascii_case(n)))
+                    .map(|a| a.value.raw.clone())
+            };
+            self.operation = Some(OpenOperation {
+                op: SalesforceOperation {
+                    element: qname,
+                    config_ref: find(&["config-ref"]),
+                    object_type: find(&["type", "objectType", "sObjectType"]),
+                    soql: None,
+                    bulk_operation: find(&["operation"]),
+                    location,
+                },
+                query_attr: find(&["query"]),
+                query_text: String::new(),
+                saw_query_child: false,
+            });
+            Role::Operation
+        } else {
+            self.plain_element(&family, &local, &qname, &attrs, location);
+            Role::Plain
+        };
+        self.stack.push(Frame {
+            owner,
+            ns_bindings,
+            role,
+        });
+        true
+    }
+
+    /// Single elements that matter on their own.
+    fn plain_element(
+        &mut self,
+        family: &str,
+        local: &str,
+        qname: &str,
+        attrs: &[XmlAttribute],
+        location: Location,
+    ) {
+        let get = |n: &str| attrs.iter().find(|a| a.name == n).map(|a| a.value.clone());
+        match (family, local) {
+            ("", "global-property") => {
+                if let (Some(name), Some(value)) = (get("name"), get("value")) {
+                    self.facts.global_properties.push(GlobalProperty {
+                        name: name.raw,
+                        value,
+                        location,
+                    });
+                }
+            }
+            ("", "configuration-properties") => {
+                if let Some(file) = get("file") {
+                    self.facts.property_imports.push(PropertyImport {
+                        element: qname.to_string(),
+                        file,
+                        secure: false,
+                    });
+                }
+            }
+            ("context", "property-placeholder") => {
+                if let Some(file) = get("location") {
+                    self.facts.property_imports.push(PropertyImport {
+                        element: qname.to_string(),
+                        file,
+                        secure: false,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn text(&mut self, s: &str) {
+        if let Some(frame) = self.stack.last() {
+            if frame.role == Role::OperationQuery {
+                if let Some(op) = self.operation.as_mut() {
+                    op.query_text.push_str(s);
+                }
+            }
+        }
+    }
+
+    fn end(&mut self) {
+        let Some(frame) = self.stack.pop() else {
+            return;
+        };
+        for _ in 0..frame.ns_bindings {
+            self.ns.pop();
+        }
+        match frame.role {
+            Role::Capture => {
+                if let Some(node) = self.capture.pop() {
+                    match self.capture.last_mut() {
+                        Some(parent) => parent.children.push(node),
+                        None => self.global_config(node),
+                    }
+                }
+            }
+            Role::Operation => {
+                if let Some(open) = self.operation.take() {
+                    let mut op = open.op;
+                    let text = open.query_text.trim();
+                    let soql = if open.saw_query_child && !text.is_empty() {
+                        Some(text.to_string())
+                    } else {
+                        open.query_attr
+                    };
+                    op.soql = soql.map(|q| strip_dsql(&q)).filter(|q| !q.is_empty());
+                    self.facts.operations.push(op);
+                }
+            }
+            Role::OperationQuery | Role::Plain => {}
+        }
+    }
+
+    /// A captured global configuration closed: turn it into model items.
+    fn global_config(&mut self, node: Node) {
+        match (node.family.as_str(), node.local.as_str()) {
+            ("salesforce", "sfdc-config") => {
+                let Some(conn) =
+                    node.child(|c| c.family == "salesforce" && c.local.ends_with("-connection"))
+                else {
+                    return;
+                };
+                let mut attributes = conn.attrs.clone();
+                // Client credentials (UNVERIFIED element names, community
+                // docs): the grant's own element holds clientId/clientSecret.
+                if let Some(cc) = conn.descendant(&|n: &Node| n.local == "oauth-client-credentials")
+                {
+                    attributes.extend(cc.attrs.iter().cloned());
+                }
+                let auth = classify_mule4(&conn.local, &attributes);
+                let tls_context = conn
+                    .descendant(&|n: &Node| n.is("tls", "context"))
+                    .map(tls_context);
+                self.facts
+                    .salesforce_connections
+                    .push(SalesforceConnection {
+                        config_name: node.attr_str("name").unwrap_or_default(),
+                        element: conn.qname.clone(),
+                        runtime: MuleRuntime::Mule4,
+                        auth,
+                        location: conn.location.clone(),
+                        attributes,
+                        tls_context,
+                    });
+            }
+            ("sfdc", _) => {
+                // Mule 3: the config element is the connection. Names other than
+                // `config` and `config-with-oauth` are UNVERIFIED: classify by
+                // the attributes present.
+                let auth = classify_mule3(&node.local, &node.attrs);
+                let tls_context = node
+                    .descendant(&|n: &Node| n.is("tls", "context"))
+                    .map(tls_context);
+                self.facts
+                    .salesforce_connections
+                    .push(SalesforceConnection {
+                        config_name: node.attr_str("name").unwrap_or_default(),
+                        element: node.qname.clone(),
+                        runtime: MuleRuntime::Mule3,
+                        auth,
+                        location: node.location.clone(),
+                        attributes: node.attrs.clone(),
+                        tls_context,
+                    });
+            }
+            ("secure-properties", "config") => {
+                let encrypt = node.descendant(&|n: &Node| n.local == "encrypt");
+                let from_encrypt = |name: &str| encrypt.and_then(|e| e.attr(name).cloned());
+                if let Some(file) = node.attr("file") {
+                    self.facts.property_imports.push(PropertyImport {
+                        element: node.qname.clone(),
+                        file: file.clone(),
+                        secure: true,
+                    });
+                }
+                self.facts
+                    .secure_property_configs
+                    .push(SecurePropertiesConfig {
+                        name: node.attr_str("name"),
+                        element: node.qname.clone(),
+                        location: node.location.clone(),
+                        key: node.attr("key").cloned(),
+                        file: node.attr("file").cloned(),
+                        algorithm: from_encrypt("algorithm"),
+                        mode: from_encrypt("mode"),
+                        use_random_ivs: from_encrypt("useRandomIVs"),
+                    });
+            }
+            ("secure-property-placeholder", "config") => {
+                if let Some(file) = node.attr("location") {
+                    self.facts.property_imports.push(PropertyImport {
+                        element: node.qname.clone(),
+                        file: file.clone(),
+                        secure: true,
+                    });
+                }
+                self.facts
+                    .secure_property_configs
+                    .push(SecurePropertiesConfig {
+                        name: node.attr_str("name"),
+                        element: node.qname.clone(),
+                        location: node.location.clone(),
+                        key: node.attr("key").cloned(),
+                        file: node.attr("location").cloned(),
+                        algorithm: node.attr("encryptionAlgorithm").cloned(),
+                        mode: node.attr("encryptionMode").cloned(),
+                        use_random_ivs: node.attr("useRandomIVs").cloned(),
+                    });
+            }
+            ("tls", "context") => {
+                self.facts.tls_contexts.push(tls_context(&node));
+            }
+            ("http", "listener-config") => {
+                let conn = node.child(|c| c.local == "listener-connection");
+                let src = conn.unwrap_or(&node);
+                let get = |n: &str| src.attr(n).or_else(|| node.attr(n)).cloned();
+                self.facts.http_listeners.push(HttpListener {
+                    config_name: node.attr_str("name").unwrap_or_default(),
+                    location: src.location.clone(),
+                    protocol: get("protocol"),
+                    host: get("host"),
+                    port: get("port"),
+                    tls_context_ref: get("tlsContext")
+                        .or_else(|| get("tlsContext-ref"))
+                        .map(|v| v.raw),
+                    tls_context: node
+                        .descendant(&|n: &Node| n.is("tls", "context"))
+                        .map(tls_context),
+                });
+            }
+            ("http", "request-config") => {
+                let conn = node.child(|c| c.local == "request-connection");
+                let src = conn.unwrap_or(&node);
+                let get = |n: &str| src.attr(n).or_else(|| node.attr(n)).cloned();
+                let auth_node = match node.descendant(&|n: &Node| n.local == "authentication") {
+                    Some(a) => a.children.first(),
+                    None => node.descendant(&|n: &Node| {
+                        n.local.ends_with("-authentication") || n.local.ends_with("-grant-type")
+                    }),
+                };
+                self.facts.http_requests.push(HttpRequester {
+                    config_name: node.attr_str("name").unwrap_or_default(),
+                    location: src.location.clone(),
+                    protocol: get("protocol"),
+                    host: get("host"),
+                    port: get("port"),
+                    base_path: node
+                        .attr("basePath")
+                        .or_else(|| src.attr("basePath"))
+                        .cloned(),
+                    tls_context_ref: get("tlsContext")
+                        .or_else(|| get("tlsContext-ref"))
+                        .map(|v| v.raw),
+                    tls_context: node
+                        .descendant(&|n: &Node| n.is("tls", "context"))
+                        .map(tls_context),
+                    authentication: auth_node.map(|a| HttpAuthentication {
+                        element: a.qname.clone(),
+                        location: a.location.clone(),
+                        attributes: a.attrs.clone(),
+                    }),
+                });
+            }
+            _ => {}
+        }
+    }
+}
+
+fn tls_context(node: &Node) -> TlsContext {
+    let store = |local: &str| {
+        node.child(|c| c.local == local).map(|s| Store {
+            element: s.qname.clone(),
+            location: s.location.clone(),
+            attributes: s.attrs.clone(),
+        })
+    };
+    TlsContext {
+        name: node.attr_str("name"),
+        location: node.location.clone(),
+        enabled_protocols: node.attr("enabledProtocols").cloned(),
+        trust_store: store("trust-store"),
+        key_store: store("key-store"),
+    }
+}
+
+fn is_capture_root(family: &str, local: &str) -> bool {
+    matches!(
+        (family, local),
+        ("salesforce", "sfdc-config")
+            | ("secure-properties", "config")
+            | ("secure-property-placeholder", "config")
+            | ("tls", "context")
+            | ("http", "listener-config")
+            | ("http", "request-config")
+    ) || (family == "sfdc" && (local == "config" || local.starts_with("config-")))
+}
+
+/// Salesforce elements that are operations or sources (not configs,
+/// connections or the helper children of operations).
+fn is_operation(family: &str, local: &str) -> bool {
+    const HELPERS: &[&str] = &[
+        "salesforce-query",
+        "parameters",
+        "parameter",
+        "reconnection",
+        "reconnect",
+        "reconnect-forever",
+        "pooling-profile",
+        "connection-pooling-profile",
+        "oauth-client-credentials",
+        "oauth-store-config",
+        "oauth-callback-config",
+        "proxy",
+        "proxy-configuration",
+        "headers",
+        "header",
+        "records",
+        "field-names",
+        "ids",
+        "expiration-policy",
+    ];
+    !(local.ends_with("-config")
+        || local.ends_with("-connection")
+        || (family == "sfdc" && local.starts_with("config"))
+        || HELPERS.contains(&local))
+}
+
+fn has(attrs: &[XmlAttribute], name: &str) -> bool {
+    attrs.iter().any(|a| a.name.eq_ignore_ascii_case(name))
+}
+
+fn classify_by_attributes(attrs: &[XmlAttribute]) -> AuthClass {
+    if has(attrs, "password") {
+        AuthClass::Password
+    } else if has(attrs, "keyStore") || has(attrs, "principal") {
+        AuthClass::Certificate
+    } else if has(attrs, "clientSecret") {
+        AuthClass::ClientSecret
+    } else {
+        AuthClass::Unknown
+    }
+}
+
+fn classify_mule4(kind: &str, attrs: &[XmlAttribute]) -> AuthClass {
+    match kind {
+        "basic-connection" | "oauth-user-pass-connection" => AuthClass::Password,
+        "jwt-connection" | "saml-connection" => AuthClass::Certificate,
+        "config-with-oauth-connection" => AuthClass::NamedUser,
+        "oauth-client-credentials-connection" => AuthClass::ClientSecret,
+        _ => classify_by_attributes(attrs),
+    }
+}
+
+fn classify_mule3(kind: &str, attrs: &[XmlAttribute]) -> AuthClass {
+    match classify_by_attributes(attrs) {
+        AuthClass::Unknown if kind == "config" => AuthClass::Password,
+        AuthClass::Unknown if kind.contains("oauth") => AuthClass::NamedUser,
+        other => other,
+    }
+}
+
+/// `url`, `tokenEndpoint`, `address` ... or any value with `://`.
+pub(crate) fn is_url_attribute(name: &str, value: &str) -> bool {
+    if value.contains("://") {
+        return true;
+    }
+    let lower = name.to_ascii_lowercase();
+    lower.ends_with("url") || lower.ends_with("endpoint") || lower.ends_with("address")
+}
+
+fn strip_dsql(q: &str) -> String {
+    let t = q.trim();
+    match t.get(..5) {
+        Some(p) if p.eq_ignore_ascii_case("dsql:") => t[5..].trim().to_string(),
+        _ => t.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attrs_with_positions() {
+        let s = r#" name="a" password = 'p&amp;w' x=y/"#;
+        let attrs = parse_attrs(s, 10);
+        assert_eq!(attrs.len(), 3);
+        assert_eq!(attrs[1].name, "password");
+        assert_eq!(attrs[1].value, "p&w");
+        assert_eq!(attrs[1].offset, 10 + s.find("password").unwrap());
+        assert_eq!(attrs[2].value, "y/");
+    }
+
+    #[test]
+    fn not_mule_root() {
+        let f = read_mule_xml("<project><a/></project>", "p.xml", false);
+        assert!(!f.is_mule);
+        assert!(f.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn dsql() {
+        assert_eq!(
+            strip_dsql(" dsql:SELECT Id FROM Account"),
+            "SELECT Id FROM Account"
+        );
+        assert_eq!(strip_dsql("SELECT Id"), "SELECT Id");
+    }
+}

@@ -1,0 +1,76 @@
+//! Byte offset -> 1-based line and column.
+//!
+//! Columns count characters (not bytes) from the start of the line, so a
+//! finding points at the same place an editor shows.
+
+/// Start offsets of every line of a text, built once per file.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = Vec::with_capacity(text.len() / 40 + 1);
+        starts.push(0);
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        LineIndex { starts }
+    }
+
+    /// 1-based line of a byte offset (offsets past the end give the last line).
+    pub fn line(&self, offset: usize) -> u32 {
+        let idx = match self.starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        u32::try_from(idx + 1).unwrap_or(u32::MAX)
+    }
+
+    /// 1-based line and column (in characters) of a byte offset in `text`,
+    /// the text this index was built from.
+    pub fn locate(&self, text: &str, offset: usize) -> (u32, u32) {
+        let offset = offset.min(text.len());
+        let line = self.line(offset);
+        let start = self.starts[(line as usize).saturating_sub(1).min(self.starts.len() - 1)];
+        let col = column_of(text, start, offset);
+        (line, col)
+    }
+
+    /// Byte offset where a 1-based line starts.
+    pub fn line_start(&self, line: u32) -> Option<usize> {
+        self.starts.get((line as usize).checked_sub(1)?).copied()
+    }
+}
+
+/// 1-based column in characters of `offset`, counting from `line_start`.
+fn column_of(text: &str, line_start: usize, offset: usize) -> u32 {
+    let bytes = text.as_bytes();
+    let end = offset.min(bytes.len());
+    let start = line_start.min(end);
+    // Count UTF-8 lead bytes (not continuation bytes 10xxxxxx).
+    let chars = bytes[start..end]
+        .iter()
+        .filter(|b| (**b & 0xC0) != 0x80)
+        .count();
+    u32::try_from(chars + 1).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_and_columns() {
+        let text = "ab\ncdé f\n\nx";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.locate(text, 0), (1, 1));
+        assert_eq!(idx.locate(text, 1), (1, 2));
+        assert_eq!(idx.locate(text, 3), (2, 1));
+        // `f` comes after a two-byte `é` and a space.
+        let f = text.find('f').unwrap();
+        assert_eq!(idx.locate(text, f), (2, 5));
+        assert_eq!(idx.locate(text, text.len() - 1), (4, 1));
+        assert_eq!(idx.locate(text, 999), (4, 2));
+        assert_eq!(idx.line_start(2), Some(3));
+    }
+}

@@ -1,0 +1,224 @@
+//! `.properties` files, with a hand parser so each key keeps its line and
+//! column: `#`/`!` comments, `=`, `:` or whitespace separators, `\`
+//! continuation lines, `\t \n \r \f \uXXXX` escapes. A bad `\u` escape becomes
+//! a `properties-syntax` diagnostic and the line is still read.
+
+use intguard_model::{Diagnostic, Location, PropertyEntry};
+
+use crate::position::LineIndex;
+
+fn is_ws(c: char) -> bool {
+    c == ' ' || c == '\t' || c == '\u{c}'
+}
+
+/// Ends with an odd number of backslashes: continues on the next line.
+fn continues(line: &str) -> bool {
+    line.chars().rev().take_while(|c| *c == '\\').count() % 2 == 1
+}
+
+struct Unescaped {
+    text: String,
+    bad_unicode: bool,
+}
+
+/// Unescapes a key or value. Returns also the byte length of `s` consumed
+/// when `stop_at_separator` (a key ends at an unescaped `=`, `:` or space).
+fn unescape(s: &str, stop_at_separator: bool) -> (Unescaped, usize) {
+    let mut out = String::with_capacity(s.len());
+    let mut bad_unicode = false;
+    let mut chars = s.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if stop_at_separator && (c == '=' || c == ':' || is_ws(c)) {
+            return (
+                Unescaped {
+                    text: out,
+                    bad_unicode,
+                },
+                i,
+            );
+        }
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some((_, 't')) => out.push('\t'),
+            Some((_, 'n')) => out.push('\n'),
+            Some((_, 'r')) => out.push('\r'),
+            Some((_, 'f')) => out.push('\u{c}'),
+            Some((_, 'u')) => {
+                let mut hex = String::new();
+                while hex.len() < 4 {
+                    match chars.peek() {
+                        Some((_, h)) if h.is_ascii_hexdigit() => {
+                            hex.push(*h);
+                            chars.next();
+                        }
+                        _ => break,
+                    }
+                }
+                match u32::from_str_radix(&hex, 16)
+                    .ok()
+                    .filter(|_| hex.len() == 4)
+                    .and_then(char::from_u32)
+                {
+                    Some(ch) => out.push(ch),
+                    None => {
+                        bad_unicode = true;
+                        out.push_str("\\u");
+                        out.push_str(&hex);
+                    }
+                }
+            }
+            Some((_, other)) => out.push(other),
+            None => {}
+        }
+    }
+    (
+        Unescaped {
+            text: out,
+            bad_unicode,
+        },
+        s.len(),
+    )
+}
+
+/// Reads a `.properties` file.
+pub(crate) fn read_properties(
+    text: &str,
+    path: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<PropertyEntry> {
+    let lines = LineIndex::new(text);
+    let mut entries = Vec::new();
+    // The logical line being assembled and the offset of its key.
+    let mut logical: Option<(String, usize)> = None;
+    let mut offset = 0usize;
+    for raw in text.split_inclusive('\n') {
+        let start = offset;
+        offset += raw.len();
+        let line = raw.trim_end_matches(['\n', '\r']);
+        let trimmed = line.trim_start_matches(is_ws);
+        let lead = line.len() - trimmed.len();
+        let mut current = match logical.take() {
+            Some((mut acc, key_at)) => {
+                acc.push_str(trimmed);
+                (acc, key_at)
+            }
+            None => {
+                if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with('!') {
+                    continue;
+                }
+                (trimmed.to_string(), start + lead)
+            }
+        };
+        if continues(&current.0) {
+            current.0.pop();
+            logical = Some(current);
+            continue;
+        }
+        entry(
+            &current.0,
+            current.1,
+            text,
+            &lines,
+            path,
+            &mut entries,
+            diagnostics,
+        );
+    }
+    if let Some((acc, key_at)) = logical {
+        entry(&acc, key_at, text, &lines, path, &mut entries, diagnostics);
+    }
+    entries
+}
+
+fn entry(
+    logical: &str,
+    key_at: usize,
+    text: &str,
+    lines: &LineIndex,
+    path: &str,
+    entries: &mut Vec<PropertyEntry>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let (key, used) = unescape(logical, true);
+    let mut rest = logical[used..].trim_start_matches(is_ws);
+    if let Some(r) = rest.strip_prefix(['=', ':']) {
+        rest = r.trim_start_matches(is_ws);
+    }
+    let (value, _) = unescape(rest, false);
+    let (line, column) = lines.locate(text, key_at);
+    if key.bad_unicode || value.bad_unicode {
+        diagnostics.push(
+            Diagnostic::warning(
+                "properties-syntax",
+                path,
+                "malformed \\uXXXX escape; the value is kept as written",
+            )
+            .at(line, column),
+        );
+    }
+    if key.text.is_empty() {
+        return;
+    }
+    entries.push(PropertyEntry {
+        key: key.text,
+        value: value.text,
+        location: Location::new(path, line, column),
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    type Row = (String, String, u32, u32);
+
+    fn read(text: &str) -> (Vec<Row>, Vec<Diagnostic>) {
+        let mut d = Vec::new();
+        let e = read_properties(text, "p.properties", &mut d);
+        (
+            e.into_iter()
+                .map(|e| (e.key, e.value, e.location.line, e.location.column))
+                .collect(),
+            d,
+        )
+    }
+
+    #[test]
+    fn separators_comments_continuations() {
+        let text = "# comment\n! other\n a.b = 1\nc:2\nd 3\ne\\ f=x\\\n    y\\\n  z\nempty=\n\\u0041=\\u00e9t\\u00E9\ng=a\\\\\nh=\\zq\n";
+        let (e, d) = read(text);
+        assert!(d.is_empty());
+        assert_eq!(
+            e,
+            vec![
+                ("a.b".into(), "1".into(), 3, 2),
+                ("c".into(), "2".into(), 4, 1),
+                ("d".into(), "3".into(), 5, 1),
+                ("e f".into(), "xyz".into(), 6, 1),
+                ("empty".into(), "".into(), 9, 1),
+                ("A".into(), "été".into(), 10, 1),
+                ("g".into(), "a\\".into(), 11, 1),
+                ("h".into(), "zq".into(), 12, 1),
+            ]
+        );
+    }
+
+    #[test]
+    fn bad_unicode_escape() {
+        let (e, d) = read("x=\\u12G4\ny=2");
+        assert_eq!(e.len(), 2);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].code, "properties-syntax");
+        assert_eq!(d[0].line, Some(1));
+    }
+
+    #[test]
+    fn crlf_and_trailing_continuation() {
+        let (e, _) = read("a=1\r\nb=2\\");
+        assert_eq!(e[0].1, "1");
+        assert_eq!(e[1].1, "2");
+    }
+}

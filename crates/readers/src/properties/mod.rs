@@ -1,0 +1,5 @@
+//! Property files (YAML and `.properties`) and how imports select them.
+
+pub(crate) mod environments;
+pub(crate) mod java_properties;
+pub(crate) mod yaml;

@@ -1,0 +1,444 @@
+//! Facts found in any text file: Salesforce tokens, PEM private key blocks,
+//! `name=value` definitions outside property files, and `intguard-ignore`
+//! comments.
+//!
+//! Every pattern has a cheap literal prefilter (memchr's memmem) so that the
+//! usual file costs a few fast passes and no regex at all.
+
+use std::sync::LazyLock;
+
+use intguard_model::{
+    vocab, Assignment, InlineSuppression, Location, PrivateKeyBlock, TextFileFacts, TokenCandidate,
+    TokenKind,
+};
+use memchr::memmem;
+use regex::Regex;
+
+use crate::mule::descriptor::pom_properties;
+use crate::position::LineIndex;
+
+/// How a file's `name=value` lines are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AssignmentStyle {
+    /// An app's property file or a Mule configuration: their keys and
+    /// attributes are read by their own readers; only `-D` definitions.
+    None,
+    /// Shell scripts and `.env` files: every `NAME=value` / `export NAME=value`.
+    Shell,
+    /// `pom.xml`: the `<properties>` children.
+    Pom,
+    /// Anything else (README, CI files, scripts, configs): `key: value`,
+    /// `key=value` and `<key>value</key>` lines whose key names a secret or an
+    /// encryption key.
+    Generic,
+}
+
+/// What the text scanner needs to know about a file.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TextKind {
+    pub assignments: AssignmentStyle,
+    /// XML-like: suppression comments are `<!-- ... -->`, possibly multi-line.
+    pub xml: bool,
+}
+
+static ACCESS_TOKEN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?-u:\b)00D[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?![A-Za-z0-9._]{20,}").expect("regex")
+});
+static REFRESH_TOKEN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?-u:\b)5Aep861[A-Za-z0-9._]{50,}").expect("regex"));
+static CONSUMER_KEY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?-u:\b)3MVG9[A-Za-z0-9._]{40,}").expect("regex"));
+static PEM_BEGIN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"-----BEGIN ([A-Z0-9 ]*PRIVATE KEY)-----").expect("regex"));
+static JAVA_DEFINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?:^|[\s"'=(\[,;])(-D([A-Za-z_][A-Za-z0-9_.\-]*)=("[^"\n]*"|'[^'\n]*'|[^\s"'<>;,)\]]*))"#)
+        .expect("regex")
+});
+static SHELL_ASSIGN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?m)^[ \t]*(?:(?:export|set|SET)[ \t]+)?([A-Za-z_][A-Za-z0-9_.]*)[ \t]*=[ \t]*([^\r\n]*)$"#)
+        .expect("regex")
+});
+/// Words that make a line worth a closer look in generic files.
+static SECRET_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)pass|pwd|secret|token|key|credential|sessionid").expect("regex")
+});
+static KEY_VALUE_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"^[ \t]*(?:[-*][ \t]+)?(?:export[ \t]+)?["']?([A-Za-z_][A-Za-z0-9_.\-]*)["']?[ \t]*[:=][ \t]*(.*?)[ \t]*$"#)
+        .expect("regex")
+});
+static XML_ELEMENT_VALUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"<([A-Za-z_][\w.\-:]*)>([^<\n]+)</([A-Za-z_][\w.\-:]*)>").expect("regex")
+});
+
+/// True when a name holds a secret or an encryption key. Environment-variable
+/// spellings count too (`MULE_KEY`, `ENCRYPTION_KEY`).
+pub(crate) fn is_sensitive_name(name: &str) -> bool {
+    if vocab::is_secret_name(name) || vocab::is_encryption_key_name(name) {
+        return true;
+    }
+    let dotted = name.replace(['_', '-'], ".").to_ascii_lowercase();
+    vocab::is_encryption_key_name(&dotted)
+}
+
+/// Strips quotes and (for unquoted values) a trailing ` # comment`.
+fn clean_value(raw: &str) -> String {
+    let v = raw.trim().trim_end_matches([',', ';']).trim();
+    for q in ['"', '\''] {
+        if v.len() >= 2 && v.starts_with(q) {
+            if let Some(end) = v[1..].find(q) {
+                return v[1..1 + end].to_string();
+            }
+        }
+    }
+    match v.find(" #") {
+        Some(i) => v[..i].trim_end().to_string(),
+        None => v.to_string(),
+    }
+}
+
+/// Scans a decoded text file. Returns its facts (possibly empty) and its
+/// suppression comments.
+pub(crate) fn scan(
+    text: &str,
+    path: &str,
+    kind: TextKind,
+) -> (TextFileFacts, Vec<InlineSuppression>) {
+    let bytes = text.as_bytes();
+    let mut lines: Option<LineIndex> = None;
+    let mut loc = |offset: usize| -> Location {
+        let idx = lines.get_or_insert_with(|| LineIndex::new(text));
+        let (l, c) = idx.locate(text, offset);
+        Location::new(path, l, c)
+    };
+    let mut facts = TextFileFacts {
+        path: path.to_string(),
+        ..TextFileFacts::default()
+    };
+
+    if memmem::find(bytes, b"00D").is_some() && memchr::memchr(b'!', bytes).is_some() {
+        for m in ACCESS_TOKEN.find_iter(text) {
+            facts.tokens.push(TokenCandidate {
+                kind: TokenKind::AccessToken,
+                value: m.as_str().to_string(),
+                location: loc(m.start()),
+            });
+        }
+    }
+    if memmem::find(bytes, b"5Aep861").is_some() {
+        for m in REFRESH_TOKEN.find_iter(text) {
+            facts.tokens.push(TokenCandidate {
+                kind: TokenKind::RefreshToken,
+                value: m.as_str().to_string(),
+                location: loc(m.start()),
+            });
+        }
+    }
+    if memmem::find(bytes, b"3MVG9").is_some() {
+        for m in CONSUMER_KEY.find_iter(text) {
+            facts.tokens.push(TokenCandidate {
+                kind: TokenKind::ConsumerKey,
+                value: m.as_str().to_string(),
+                location: loc(m.start()),
+            });
+        }
+    }
+    if memmem::find(bytes, b"PRIVATE KEY-----").is_some() {
+        for c in PEM_BEGIN.captures_iter(text) {
+            let (Some(all), Some(label)) = (c.get(0), c.get(1)) else {
+                continue;
+            };
+            let body_end = text[all.end()..]
+                .find("-----END")
+                .map(|e| all.end() + e)
+                .unwrap_or(text.len());
+            let header = &text[all.end()..body_end.min(all.end() + 512)];
+            let encrypted =
+                label.as_str().contains("ENCRYPTED") || header.contains("Proc-Type: 4,ENCRYPTED");
+            facts.private_keys.push(PrivateKeyBlock {
+                label: label.as_str().to_string(),
+                encrypted,
+                location: loc(all.start()),
+            });
+        }
+    }
+
+    if memmem::find(bytes, b"-D").is_some() {
+        for c in JAVA_DEFINE.captures_iter(text) {
+            let (Some(all), Some(name), Some(value)) = (c.get(1), c.get(2), c.get(3)) else {
+                continue;
+            };
+            facts.assignments.push(Assignment {
+                name: name.as_str().to_string(),
+                value: clean_value(value.as_str()),
+                secret: is_sensitive_name(name.as_str()),
+                location: loc(all.start()),
+            });
+        }
+    }
+    match kind.assignments {
+        AssignmentStyle::None => {}
+        AssignmentStyle::Shell => {
+            for c in SHELL_ASSIGN.captures_iter(text) {
+                let (Some(name), Some(value)) = (c.get(1), c.get(2)) else {
+                    continue;
+                };
+                facts.assignments.push(Assignment {
+                    name: name.as_str().to_string(),
+                    value: clean_value(value.as_str()),
+                    secret: is_sensitive_name(name.as_str()),
+                    location: loc(name.start()),
+                });
+            }
+        }
+        AssignmentStyle::Pom => {
+            if memmem::find(bytes, b"<properties").is_some() {
+                for p in pom_properties(text) {
+                    let secret = is_sensitive_name(&p.name);
+                    facts.assignments.push(Assignment {
+                        name: p.name,
+                        value: p.value,
+                        secret,
+                        // Point at the name, after the `<`.
+                        location: loc(p.offset + 1),
+                    });
+                }
+            }
+        }
+        AssignmentStyle::Generic => {
+            let mut last_line_start = usize::MAX;
+            for m in SECRET_WORDS.find_iter(text) {
+                let line_start = memchr::memrchr(b'\n', &bytes[..m.start()]).map_or(0, |i| i + 1);
+                if line_start == last_line_start {
+                    continue;
+                }
+                last_line_start = line_start;
+                let line_end = memchr::memchr(b'\n', &bytes[m.start()..])
+                    .map_or(text.len(), |i| m.start() + i);
+                let line = text[line_start..line_end].trim_end_matches('\r');
+                generic_line(line, line_start, &mut facts, &mut loc);
+            }
+        }
+    }
+
+    let suppressions = if memmem::find(bytes, b"intguard-ignore").is_some() {
+        suppressions(text, path, kind.xml, &mut loc)
+    } else {
+        Vec::new()
+    };
+    (facts, suppressions)
+}
+
+fn generic_line(
+    line: &str,
+    line_start: usize,
+    facts: &mut TextFileFacts,
+    loc: &mut impl FnMut(usize) -> Location,
+) {
+    if let Some(c) = KEY_VALUE_LINE.captures(line) {
+        if let (Some(name), Some(value)) = (c.get(1), c.get(2)) {
+            let n = name.as_str();
+            // A bare `key:` / `token:` is too common (CI cache keys) to mean
+            // an encryption key.
+            let bare = n.eq_ignore_ascii_case("key");
+            let v = clean_value(value.as_str());
+            if !bare && !v.is_empty() && is_sensitive_name(n) {
+                facts.assignments.push(Assignment {
+                    name: n.to_string(),
+                    value: v,
+                    secret: true,
+                    location: loc(line_start + name.start()),
+                });
+                return;
+            }
+        }
+    }
+    if line.contains('<') {
+        for c in XML_ELEMENT_VALUE.captures_iter(line) {
+            let (Some(open), Some(value), Some(close)) = (c.get(1), c.get(2), c.get(3)) else {
+                continue;
+            };
+            let n = open.as_str();
+            if n != close.as_str() || n.eq_ignore_ascii_case("key") || !is_sensitive_name(n) {
+                continue;
+            }
+            let v = value.as_str().trim();
+            if v.is_empty() {
+                continue;
+            }
+            facts.assignments.push(Assignment {
+                name: n.to_string(),
+                value: v.to_string(),
+                secret: true,
+                location: loc(line_start + open.start()),
+            });
+        }
+    }
+}
+
+/// Finds `intguard-ignore RULES: reason` comments.
+fn suppressions(
+    text: &str,
+    _path: &str,
+    xml: bool,
+    loc: &mut impl FnMut(usize) -> Location,
+) -> Vec<InlineSuppression> {
+    const MARK: &str = "intguard-ignore";
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    for at in memmem::find_iter(bytes, MARK.as_bytes()) {
+        let line_start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+        let before = &text[line_start..at];
+        // Where the comment starts, and where it ends.
+        let (comment_start, end_marker): (usize, Option<&str>) =
+            if let Some(i) = before.rfind("<!--") {
+                (line_start + i, Some("-->"))
+            } else if let Some(i) = before.rfind("/*") {
+                (line_start + i, Some("*/"))
+            } else if let Some(i) = before.rfind("//") {
+                (line_start + i, None)
+            } else if let Some(i) = before.rfind('#') {
+                (line_start + i, None)
+            } else if xml {
+                // A multi-line XML comment opened on an earlier line.
+                match text[..at].rfind("<!--") {
+                    Some(open) if !text[open..at].contains("-->") => (open, Some("-->")),
+                    _ => continue,
+                }
+            } else {
+                let t = before.trim_start();
+                let ok = ["!", ";", "--", "*", "rem ", "REM "]
+                    .iter()
+                    .any(|m| t.starts_with(m));
+                if !ok {
+                    continue;
+                }
+                (line_start + (before.len() - t.len()), None)
+            };
+        let mut rest = &text[at + MARK.len()..];
+        if let Some(r) = rest.strip_prefix("-next-line") {
+            rest = r;
+        }
+        if rest.starts_with(|c: char| !c.is_whitespace() && c != ':') {
+            // `intguard-ignored`, `intguard-ignore-file` ...: not this form.
+            continue;
+        }
+        let line_end = rest.find('\n').unwrap_or(rest.len());
+        let end = match end_marker {
+            Some(m) => rest.find(m).filter(|e| *e < 2000).unwrap_or(line_end),
+            None => line_end,
+        };
+        let body = rest[..end].trim();
+        let (rules_part, reason) = match body.split_once(':') {
+            Some((r, reason)) => (r, Some(reason)),
+            None => (body, None),
+        };
+        let rules = rules_part
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .filter(|r| !r.is_empty())
+            .map(str::to_string)
+            .collect();
+        let reason = reason
+            .map(|r| r.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|r| !r.is_empty());
+        out.push(InlineSuppression {
+            location: loc(comment_start),
+            rules,
+            reason,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GENERIC: TextKind = TextKind {
+        assignments: AssignmentStyle::Generic,
+        xml: false,
+    };
+
+    #[test]
+    fn suppression_forms() {
+        let text = "a\n# intguard-ignore IG102, plaintext-secret: test fixture only\nb // intguard-ignore\n<!--\n  intguard-ignore IG106 : fake\n  token -->\n";
+        let (_, s) = scan(
+            text,
+            "f",
+            TextKind {
+                assignments: AssignmentStyle::None,
+                xml: true,
+            },
+        );
+        assert_eq!(s.len(), 3);
+        assert_eq!(s[0].rules, vec!["IG102", "plaintext-secret"]);
+        assert_eq!(s[0].reason.as_deref(), Some("test fixture only"));
+        assert_eq!((s[0].location.line, s[0].location.column), (2, 1));
+        assert!(s[1].rules.is_empty());
+        assert_eq!(s[1].location.column, 3);
+        assert_eq!(s[2].rules, vec!["IG106"]);
+        assert_eq!(s[2].reason.as_deref(), Some("fake token"));
+        assert_eq!(s[2].location.line, 4);
+    }
+
+    #[test]
+    fn generic_secret_lines() {
+        let text = "title\n  password: Hunter22x\nkey: cache-v1\nurl=http://x\nSF_PASSWORD=abc123 # note\n<password>s3cr3t</password>\n\"client_secret\": \"zz9\",\n";
+        let (f, _) = scan(text, "README.md", GENERIC);
+        let got: Vec<_> = f
+            .assignments
+            .iter()
+            .map(|a| {
+                (
+                    a.name.as_str(),
+                    a.value.as_str(),
+                    a.location.line,
+                    a.location.column,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("password", "Hunter22x", 2, 3),
+                ("SF_PASSWORD", "abc123", 5, 1),
+                ("password", "s3cr3t", 6, 2),
+                ("client_secret", "zz9", 7, 2),
+            ]
+        );
+    }
+
+    #[test]
+    fn java_defines_and_shell() {
+        let text = "#!/bin/sh\nexport MULE_KEY=abcd1234\nJAVA_OPTS=\"-Dmule.env=prod -Dencryption.key='k3y!'\"\n";
+        let (f, _) = scan(
+            text,
+            "run.sh",
+            TextKind {
+                assignments: AssignmentStyle::Shell,
+                xml: false,
+            },
+        );
+        let got: Vec<_> = f
+            .assignments
+            .iter()
+            .map(|a| {
+                (
+                    a.name.as_str(),
+                    a.value.as_str(),
+                    a.secret,
+                    a.location.line,
+                    a.location.column,
+                )
+            })
+            .collect();
+        assert!(got.contains(&("mule.env", "prod", false, 3, 12)), "{got:?}");
+        assert!(
+            got.contains(&("encryption.key", "k3y!", true, 3, 28)),
+            "{got:?}"
+        );
+        assert!(
+            got.contains(&("MULE_KEY", "abcd1234", true, 2, 8)),
+            "{got:?}"
+        );
+    }
+}
