@@ -348,7 +348,13 @@ fn material_finding(inventory: &Inventory, km: &KeyMaterial, refs: &[KeyRef<'_>]
     environments.sort();
     environments.dedup();
 
-    let mut finding = Finding::new(&META, km.location.clone(), message)
+    // A PEM file is reported at its first `BEGIN ... PRIVATE KEY` line; a
+    // binary keystore as a whole file.
+    let location = blocks
+        .first()
+        .map(|b| b.location.clone())
+        .unwrap_or_else(|| km.location.clone());
+    let mut finding = Finding::new(&META, location, message)
         .severity(severity)
         .maybe_identity(identity)
         .environments(environments)
@@ -506,6 +512,7 @@ mod tests {
         );
         assert!(f[0].message.contains("app orders"));
         assert_eq!(f[0].fingerprint_key, "pem|jwt.key");
+        assert_eq!(f[0].location.line, 1, "reported at the BEGIN line");
     }
 
     #[test]
