@@ -28,7 +28,11 @@ pub fn run(id: &str, rel: &str) -> Vec<Finding> {
     findings.sort_by(|a, b| a.location.cmp(&b.location));
     for f in &findings {
         assert_eq!(f.rule, id, "rule {id} emitted a finding for {}", f.rule);
-        assert!(!f.fix.is_empty(), "{id} finding without a fix: {}", f.message);
+        assert!(
+            !f.fix.is_empty(),
+            "{id} finding without a fix: {}",
+            f.message
+        );
         assert!(!f.fingerprint_key.is_empty(), "{id} finding without a key");
     }
     findings
@@ -66,5 +70,11 @@ pub fn assert_places(id: &str, rel: &str, expected: &[(&str, u32)]) {
 /// Asserts a clean fixture gives no finding for the rule.
 pub fn assert_clean(id: &str, rel: &str) {
     let got = run(id, rel);
-    assert!(got.is_empty(), "{id} on clean {rel} found: {:#?}", got.iter().map(|f| (&f.location, &f.message)).collect::<Vec<_>>());
+    assert!(
+        got.is_empty(),
+        "{id} on clean {rel} found: {:#?}",
+        got.iter()
+            .map(|f| (&f.location, &f.message))
+            .collect::<Vec<_>>()
+    );
 }
