@@ -51,7 +51,7 @@ static CONSUMER_KEY: LazyLock<Regex> =
 static PEM_BEGIN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"-----BEGIN ([A-Z0-9 ]*PRIVATE KEY)-----").expect("regex"));
 static JAVA_DEFINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?:^|[\s"'=(\[,;])(-D([A-Za-z_][A-Za-z0-9_.\-]*)=("[^"\n]*"|'[^'\n]*'|[^\s"'<>;,)\]]*))"#)
+    Regex::new(r#"(?:^|[\s"'=(\[,;>])(-D([A-Za-z_][A-Za-z0-9_.\-]*)=("[^"\n]*"|'[^'\n]*'|[^\s"'<>;,)\]]*))"#)
         .expect("regex")
 });
 static SHELL_ASSIGN: LazyLock<Regex> = LazyLock::new(|| {
@@ -94,6 +94,51 @@ fn clean_value(raw: &str) -> String {
         Some(i) => v[..i].trim_end().to_string(),
         None => v.to_string(),
     }
+}
+
+/// After a BEGIN line: a line break (real, or `\n` inside a JSON string) and
+/// then a header or base64 body.
+fn looks_like_pem_body(after: &str) -> bool {
+    let mut rest = after.trim_start_matches([' ', '\t']);
+    let mut breaks = 0;
+    loop {
+        if let Some(r) = rest
+            .strip_prefix("\r\n")
+            .or_else(|| rest.strip_prefix('\n'))
+        {
+            rest = r;
+        } else if let Some(r) = rest
+            .strip_prefix("\\r\\n")
+            .or_else(|| rest.strip_prefix("\\n"))
+        {
+            rest = r;
+        } else {
+            break;
+        }
+        breaks += 1;
+        rest = rest.trim_start_matches([' ', '\t', '"', '\'', '+', ',']);
+    }
+    if breaks == 0 {
+        return false;
+    }
+    if rest.starts_with("Proc-Type:") {
+        return true;
+    }
+    rest.bytes()
+        .take(16)
+        .filter(|b| b.is_ascii_alphanumeric() || *b == b'+' || *b == b'/' || *b == b'=')
+        .count()
+        >= 16
+}
+
+/// A value in a generic file worth recording: one token (quoted values may
+/// hold spaces), not prose or markup.
+fn plausible_generic_value(raw: &str, cleaned: &str) -> bool {
+    let r = raw.trim();
+    let quoted = r.starts_with('"') || r.starts_with('\'');
+    !cleaned.is_empty()
+        && (quoted || !cleaned.contains(char::is_whitespace))
+        && !cleaned.starts_with(['`', '(', '[', '{', '<', '|', '>'])
 }
 
 /// Scans a decoded text file. Returns its facts (possibly empty) and its
@@ -147,6 +192,10 @@ pub(crate) fn scan(
             let (Some(all), Some(label)) = (c.get(0), c.get(1)) else {
                 continue;
             };
+            if !looks_like_pem_body(&text[all.end()..]) {
+                // `-----BEGIN PRIVATE KEY-----` named in prose, not a key.
+                continue;
+            }
             let body_end = text[all.end()..]
                 .find("-----END")
                 .map(|e| all.end() + e)
@@ -241,7 +290,7 @@ fn generic_line(
             // an encryption key.
             let bare = n.eq_ignore_ascii_case("key");
             let v = clean_value(value.as_str());
-            if !bare && !v.is_empty() && is_sensitive_name(n) {
+            if !bare && plausible_generic_value(value.as_str(), &v) && is_sensitive_name(n) {
                 facts.assignments.push(Assignment {
                     name: n.to_string(),
                     value: v,
