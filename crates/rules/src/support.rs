@@ -515,3 +515,24 @@ mod tests {
         assert_eq!(file_name("a/b\\c.jks"), "c.jks");
     }
 }
+
+/// Makes fingerprint keys unique per file: when two findings of one rule in
+/// the same file share a key (two `http:request`s with the same attribute in
+/// one flow), the later ones (in file order) get `#2`, `#3`, ...
+pub fn disambiguate_keys(findings: &mut [intguard_model::Finding]) {
+    let mut order: Vec<usize> = (0..findings.len()).collect();
+    order.sort_by(|&a, &b| findings[a].location.cmp(&findings[b].location));
+    let mut seen: std::collections::HashMap<(String, String), usize> =
+        std::collections::HashMap::new();
+    for i in order {
+        let k = (
+            findings[i].location.path.clone(),
+            findings[i].fingerprint_key.clone(),
+        );
+        let n = seen.entry(k).or_insert(0);
+        *n += 1;
+        if *n > 1 {
+            findings[i].fingerprint_key = format!("{}#{}", findings[i].fingerprint_key, n);
+        }
+    }
+}

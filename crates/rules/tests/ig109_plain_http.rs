@@ -73,6 +73,19 @@ fn severities_and_environments() {
 }
 
 #[test]
+fn fingerprint_keys_are_unique_per_file() {
+    let findings = common::run("IG109", "IG109/positive");
+    let mut keys: Vec<(String, String)> = findings
+        .iter()
+        .map(|f| (f.location.path.clone(), f.fingerprint_key.clone()))
+        .collect();
+    let n = keys.len();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys.len(), n, "{keys:#?}");
+}
+
+#[test]
 fn no_fixture_secret_in_output() {
     assert_no_secrets(
         "IG109/positive",

@@ -6,8 +6,8 @@ use intguard_model::{
 };
 
 use crate::support::{
-    connection_identities, describe_identities, display_url, env_phrase, in_test_sources,
-    is_local_host, is_salesforce_host, parse_url, short_location,
+    connection_identities, describe_identities, disambiguate_keys, display_url, env_phrase,
+    in_test_sources, is_local_host, is_salesforce_host, parse_url, short_location,
 };
 use crate::Rule;
 
@@ -238,6 +238,7 @@ impl Rule for PlainHttp {
                 f.severity = f.severity.lowered();
             }
         }
+        disambiguate_keys(&mut out);
         out
     }
 }
@@ -688,6 +689,13 @@ mod tests {
             ]
         );
         assert!(!f[2].message.contains("apikey=abc"), "{}", f[2].message);
+        let mut keys: Vec<&str> = f.iter().map(|f| f.fingerprint_key.as_str()).collect();
+        keys.dedup();
+        assert_eq!(
+            keys.len(),
+            3,
+            "same element and attribute twice keeps distinct keys"
+        );
     }
 
     #[test]

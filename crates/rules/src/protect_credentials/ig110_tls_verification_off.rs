@@ -2,7 +2,9 @@ use intguard_model::{
     Finding, Inventory, Location, MuleApp, Practice, Related, RuleMeta, Severity,
 };
 
-use crate::support::{env_phrase, tls_context_users, tls_contexts, TlsOwner, TlsUse};
+use crate::support::{
+    disambiguate_keys, env_phrase, tls_context_users, tls_contexts, TlsOwner, TlsUse,
+};
 use crate::Rule;
 
 pub struct TlsVerificationOff;
@@ -206,6 +208,7 @@ impl Rule for TlsVerificationOff {
                 }
             }
         }
+        disambiguate_keys(&mut out);
         out
     }
 }
