@@ -319,8 +319,12 @@ fn finding_for(app: &MuleApp, x: Exposure<'_>) -> Finding {
     let src = &x.candidate.sources[0];
     let configs: Vec<String> = x.configs.iter().map(|c| config_label(c)).collect();
     let n = x.exposed.len();
+    let elsewhere = match src.app {
+        Some(other) if other.name != app.name => format!(" of app {}", other.name),
+        _ => String::new(),
+    };
     let message = format!(
-        "{}: the committed secure-properties key ({}, {}) decrypts {n} encrypted value{} of {} ({}): {}",
+        "{}: the committed secure-properties key ({}{elsewhere}, {}) decrypts {n} encrypted value{} of {} ({}): {}",
         app.name,
         src.describe(),
         key_digest(src.value),
