@@ -96,6 +96,16 @@ fn clean_value(raw: &str) -> String {
     }
 }
 
+/// A token without the `.` that ends a sentence, when it stays a token.
+fn token_value(re: &Regex, found: &str) -> String {
+    let trimmed = found.trim_end_matches('.');
+    if trimmed.len() < found.len() && re.find(trimmed).is_some_and(|m| m.len() == trimmed.len()) {
+        trimmed.to_string()
+    } else {
+        found.to_string()
+    }
+}
+
 /// After a BEGIN line: a line break (real, or `\n` inside a JSON string) and
 /// then a header or base64 body.
 fn looks_like_pem_body(after: &str) -> bool {
@@ -164,7 +174,7 @@ pub(crate) fn scan(
         for m in ACCESS_TOKEN.find_iter(text) {
             facts.tokens.push(TokenCandidate {
                 kind: TokenKind::AccessToken,
-                value: m.as_str().to_string(),
+                value: token_value(&ACCESS_TOKEN, m.as_str()),
                 location: loc(m.start()),
             });
         }
@@ -173,7 +183,7 @@ pub(crate) fn scan(
         for m in REFRESH_TOKEN.find_iter(text) {
             facts.tokens.push(TokenCandidate {
                 kind: TokenKind::RefreshToken,
-                value: m.as_str().to_string(),
+                value: token_value(&REFRESH_TOKEN, m.as_str()),
                 location: loc(m.start()),
             });
         }
@@ -182,7 +192,7 @@ pub(crate) fn scan(
         for m in CONSUMER_KEY.find_iter(text) {
             facts.tokens.push(TokenCandidate {
                 kind: TokenKind::ConsumerKey,
-                value: m.as_str().to_string(),
+                value: token_value(&CONSUMER_KEY, m.as_str()),
                 location: loc(m.start()),
             });
         }

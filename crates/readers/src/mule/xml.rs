@@ -231,6 +231,8 @@ struct XmlReader<'t> {
     ns: Vec<(String, String)>,
     capture: Vec<Node>,
     operation: Option<OpenOperation>,
+    /// The file lies where Mule configuration lives.
+    expect_mule: bool,
 }
 
 /// Reads one Mule configuration file. `expect_mule`: the file lies where Mule
@@ -246,6 +248,7 @@ pub(crate) fn read_mule_xml(text: &str, path: &str, expect_mule: bool) -> MuleXm
         ns: Vec::new(),
         capture: Vec::new(),
         operation: None,
+        expect_mule,
     };
     r.run(expect_mule);
     r.facts
@@ -284,6 +287,15 @@ impl<'t> XmlReader<'t> {
                 Ok(Event::CData(t)) => self.text(&String::from_utf8_lossy(&t)),
                 Ok(Event::GeneralRef(r)) => self.text(&resolve_ref(&r)),
                 Ok(Event::Eof) => {
+                    if !seen_root
+                        && expect_mule
+                        && !self.text.trim_start_matches('\u{feff}').trim().is_empty()
+                    {
+                        self.facts.diagnostics.push(
+                            Diagnostic::error("xml-syntax", self.path, "not XML: no root element")
+                                .at(1, 1),
+                        );
+                    }
                     if !self.stack.is_empty() {
                         let (line, col) = self.lines.locate(self.text, self.text.len());
                         self.facts.diagnostics.push(
@@ -383,6 +395,21 @@ impl<'t> XmlReader<'t> {
         let family = self.family_of_prefix(&prefix);
 
         if is_root {
+            if !is_xml_name(&qname) {
+                if !self.expect_mule {
+                    return false;
+                }
+                let (line, column) = self.lines.locate(text, lt);
+                self.facts.diagnostics.push(
+                    Diagnostic::error(
+                        "xml-syntax",
+                        self.path,
+                        format!("not well-formed: `{qname}` is not an element name"),
+                    )
+                    .at(line, column),
+                );
+                return false;
+            }
             let uri = self
                 .ns
                 .iter()
@@ -739,6 +766,14 @@ fn tls_context(node: &Node) -> TlsContext {
         trust_store: store("trust-store"),
         key_store: store("key-store"),
     }
+}
+
+/// A plausible XML element name (letters, digits, `_ - . :`, not starting
+/// with a digit or punctuation other than `_`).
+fn is_xml_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        && chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ':'))
 }
 
 fn is_capture_root(family: &str, local: &str) -> bool {
