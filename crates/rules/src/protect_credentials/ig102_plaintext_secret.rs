@@ -3,8 +3,8 @@ use std::collections::{HashMap, HashSet};
 use intguard_model::expr::placeholders;
 use intguard_model::secret::describe;
 use intguard_model::{
-    vocab, Finding, Inventory, Location, MuleApp, Practice, PropertyFile, PropertyFormat, Related,
-    RuleMeta, SalesforceConnection, Severity, XmlAttribute,
+    vocab, Finding, Inventory, Location, MuleApp, MuleRuntime, Practice, PropertyFile,
+    PropertyFormat, Related, RuleMeta, SalesforceConnection, Severity, XmlAttribute,
 };
 
 use super::ig103_committed_encryption_key::{is_committed_value, is_key_name};
@@ -279,6 +279,10 @@ fn encrypted_line(format: PropertyFormat, key: &str) -> String {
     }
 }
 
+/// Mule 3: `<secure-property-placeholder:config>` decrypts `![...]` values read
+/// with plain `${name}` references.
+const MULE3_LOADER: &str = "a file loaded by <secure-property-placeholder:config key=\"${mule.key}\" location=\"secure.${env}.properties\"/>";
+
 const ENCRYPT_HOW: &str = "encrypt it with a key supplied at deploy time (intguard fix, or java -cp secure-properties-tool.jar com.mulesoft.tools.SecurePropertiesTool string encrypt AES CBC <key> \"<value>\" --use-random-iv true)";
 
 /// A property name for a secret now written inline.
@@ -331,10 +335,17 @@ impl Rule for PlaintextSecret {
                         .unwrap_or_default()
                 );
                 let prop = suggested_property(attr, conn.is_some());
-                let fix = format!(
-                    "Replace {name}=\"…\" with {name}=\"${{secure::{prop}}}\" and add `{prop}: \"![<encrypted value>]\"` to the app's secure properties file (e.g. properties/${{mule.env}}-secure.yaml loaded by <secure-properties:config>); {ENCRYPT_HOW}. Then change the secret: the clear value stays in git history.",
-                    name = attr.name
-                );
+                let fix = if app.runtime == MuleRuntime::Mule3 {
+                    format!(
+                        "Replace {name}=\"…\" with {name}=\"${{{prop}}}\" and add `{prop}=![<encrypted value>]` to {MULE3_LOADER}; {ENCRYPT_HOW}. Then change the secret: the clear value stays in git history.",
+                        name = attr.name
+                    )
+                } else {
+                    format!(
+                        "Replace {name}=\"…\" with {name}=\"${{secure::{prop}}}\" and add `{prop}: \"![<encrypted value>]\"` to the app's secure properties file (e.g. properties/${{mule.env}}-secure.yaml loaded by <secure-properties:config>); {ENCRYPT_HOW}. Then change the secret: the clear value stays in git history.",
+                        name = attr.name
+                    )
+                };
                 out.push(
                     finding(&attr.value.location, message)
                         .maybe_identity(who)
@@ -370,12 +381,12 @@ impl Rule for PlaintextSecret {
                         (None, true) => " (every environment)".to_string(),
                     };
                     let kind = if file.secure {
-                        "a secure-properties file, but not encrypted"
+                        "is not encrypted, although the file is a secure-properties file"
                     } else {
-                        "in clear"
+                        "is in clear"
                     };
                     let message = format!(
-                        "{}: secret property `{}` in {}{scope} is {kind} ({}){}{}",
+                        "{}: secret property `{}` in {}{scope} {kind} ({}){}{}",
                         app.name,
                         entry.key,
                         file_name(&file.path),
@@ -387,16 +398,26 @@ impl Rule for PlaintextSecret {
                             .map(|w| format!(", Salesforce user {w}"))
                             .unwrap_or_default(),
                     );
-                    let target = if file.secure {
-                        file_name(&file.path).to_string()
-                    } else {
-                        "the environment's secure properties file (e.g. properties/${mule.env}-secure.yaml)".to_string()
+                    let line = encrypted_line(file.format, &entry.key);
+                    let fix = match (app.runtime, file.secure) {
+                        (MuleRuntime::Mule3, true) => format!(
+                            "Write `{line}` in {} instead: {ENCRYPT_HOW}. Then change the secret: the clear value stays in git history.",
+                            file_name(&file.path)
+                        ),
+                        (MuleRuntime::Mule3, false) => format!(
+                            "Move it to {MULE3_LOADER} as `{}=![<encrypted value>]` (the ${{{}}} references stay): {ENCRYPT_HOW}. Then change the secret: the clear value stays in git history.",
+                            entry.key, entry.key
+                        ),
+                        (MuleRuntime::Mule4, true) => format!(
+                            "Write `{line}` in {} instead (read as ${{secure::{}}}): {ENCRYPT_HOW}. Then change the secret: the clear value stays in git history.",
+                            file_name(&file.path),
+                            entry.key
+                        ),
+                        (MuleRuntime::Mule4, false) => format!(
+                            "Move it to the environment's secure properties file (e.g. properties/${{mule.env}}-secure.yaml) as `{}: \"![<encrypted value>]\"` and read it as ${{secure::{}}}: {ENCRYPT_HOW}. Then change the secret: the clear value stays in git history.",
+                            entry.key, entry.key
+                        ),
                     };
-                    let fix = format!(
-                        "Write `{}` in {target} instead and read it as ${{secure::{}}}: {ENCRYPT_HOW}. Then change the secret: the clear value stays in git history.",
-                        encrypted_line(file.format, &entry.key),
-                        entry.key
-                    );
                     let mut f = finding(&entry.location, message)
                         .maybe_identity(who)
                         .environments(env.map(str::to_string))
@@ -436,10 +457,17 @@ impl Rule for PlaintextSecret {
                         .map(|w| format!(", Salesforce user {w}"))
                         .unwrap_or_default(),
                 );
-                let fix = format!(
-                    "Remove the <global-property name=\"{name}\"> and write `{name}: \"![<encrypted value>]\"` in the secure properties file, read as ${{secure::{name}}}: {ENCRYPT_HOW}. Then change the secret: the clear value stays in git history.",
-                    name = g.name
-                );
+                let fix = if app.runtime == MuleRuntime::Mule3 {
+                    format!(
+                        "Remove the <global-property name=\"{name}\"> and write `{name}=![<encrypted value>]` in {MULE3_LOADER}: {ENCRYPT_HOW}. Then change the secret: the clear value stays in git history.",
+                        name = g.name
+                    )
+                } else {
+                    format!(
+                        "Remove the <global-property name=\"{name}\"> and write `{name}: \"![<encrypted value>]\"` in the secure properties file, read as ${{secure::{name}}}: {ENCRYPT_HOW}. Then change the secret: the clear value stays in git history.",
+                        name = g.name
+                    )
+                };
                 let mut f = finding(&g.location, message)
                     .maybe_identity(who)
                     .key(format!("global-property|{}", g.name))
@@ -461,10 +489,10 @@ impl Rule for PlaintextSecret {
                     continue;
                 }
                 let owner = app_for_path(inventory, &file.path)
-                    .map(|app| app.name.clone())
-                    .unwrap_or_else(|| file_name(&file.path).to_string());
+                    .map(|app| format!("{}: ", app.name))
+                    .unwrap_or_default();
                 let message = format!(
-                    "{owner}: secret `{}` is set in clear in {} ({})",
+                    "{owner}secret `{}` is set in clear in {} ({})",
                     a.name,
                     file_name(&file.path),
                     describe(&a.value)
@@ -481,6 +509,7 @@ impl Rule for PlaintextSecret {
                 );
             }
         }
+        crate::support::disambiguate_keys(&mut out);
         out
     }
 }
@@ -671,7 +700,7 @@ mod tests {
         assert!(
             secure
                 .message
-                .contains("secure-properties file, but not encrypted"),
+                .contains("is not encrypted, although the file is a secure-properties file"),
             "{}",
             secure.message
         );
@@ -682,7 +711,7 @@ mod tests {
             .unwrap();
         assert!(old.message.contains("no configuration loads"));
         assert!(
-            old.fix.contains("sfdc.password=![<encrypted value>]"),
+            old.fix.contains("sfdc.password: \"![<encrypted value>]\""),
             "{}",
             old.fix
         );

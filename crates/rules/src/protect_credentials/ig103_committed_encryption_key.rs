@@ -493,6 +493,7 @@ impl Rule for CommittedEncryptionKey {
             }
             out.push(finding);
         }
+        crate::support::disambiguate_keys(&mut out);
         out
     }
 }

@@ -311,6 +311,7 @@ impl Rule for DecryptableSecret {
                 out.push(finding_for(app, x));
             }
         }
+        crate::support::disambiguate_keys(&mut out);
         out
     }
 }

@@ -334,6 +334,7 @@ impl Rule for SecurePropertyExposed {
                 out.push(f);
             }
         }
+        crate::support::disambiguate_keys(&mut out);
         out
     }
 }

@@ -233,6 +233,7 @@ impl Rule for WeakPropertyEncryption {
                 out.push(f);
             }
         }
+        crate::support::disambiguate_keys(&mut out);
         out
     }
 }
