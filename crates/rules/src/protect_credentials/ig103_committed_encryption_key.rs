@@ -404,13 +404,42 @@ pub(super) fn config_label(config: &SecurePropertiesConfig) -> String {
     }
 }
 
-/// The fix for `key="..."` written in the XML.
-const LITERAL_FIX: &str = "Replace the literal with key=\"${encryption.key}\", supply \
-    encryption.key at deploy time (Runtime Manager protected property or -M-Dencryption.key \
-    from the pipeline's secret store) and list it in mule-artifact.json: \
-    \"secureProperties\": [\"encryption.key\"]. The old key decrypts everything encrypted \
-    with it: generate a new key, re-encrypt every ![...] value (intguard fix --rotate-key, or \
-    secure-properties-tool.jar) and change those secrets.";
+/// What to do with a committed key, in the runtime's own terms.
+fn fix_for(src: &KeySource<'_>, users: &[(&MuleApp, &SecurePropertiesConfig)]) -> String {
+    // The property the runtime reads the key from.
+    let prop = users
+        .iter()
+        .find_map(|(_, c)| config_key_names(c).into_iter().next())
+        .or_else(|| {
+            src.name
+                .filter(|n| n.contains('.'))
+                .map(|n| norm_name(n).trim_start_matches('.').to_string())
+        })
+        .unwrap_or_else(|| "encryption.key".to_string());
+    let mule3_only = !users.is_empty()
+        && users
+            .iter()
+            .all(|(a, _)| a.runtime == intguard_model::MuleRuntime::Mule3);
+    let supply = if mule3_only {
+        format!("supply it at deploy time only (-M-D{prop}=... from the deployment's secret store, or a Runtime Manager property)")
+    } else {
+        format!("supply it at deploy time only (a Runtime Manager protected property, or -M-D{prop}=... from the deployment's secret store) and list it in mule-artifact.json: \"secureProperties\": [\"{prop}\"]")
+    };
+    let rotate = "The old key decrypts every value ever encrypted with it: generate a new key, re-encrypt every ![...] value with it (intguard fix --rotate-key, or secure-properties-tool.jar) and change the secrets it protected.";
+    let file = file_name(&src.location.path);
+    match (src.kind, src.name) {
+        (KeySourceKind::Literal, _) | (_, None) => {
+            format!("Replace the literal with key=\"${{{prop}}}\", {supply}. {rotate}")
+        }
+        (KeySourceKind::Assignment, Some(name)) => format!(
+            "Delete the value of `{name}` from {file} and purge it from git history; take it from the CI or deployment secret store instead (e.g. a masked secret such as ${{{{ secrets.{} }}}}), {supply}. {rotate}",
+            name.to_ascii_uppercase().replace(['.', '-'], "_")
+        ),
+        (_, Some(name)) => format!(
+            "Delete `{name}` from {file} and purge it from git history; {supply}. {rotate}"
+        ),
+    }
+}
 
 impl Rule for CommittedEncryptionKey {
     fn meta(&self) -> &'static RuleMeta {
@@ -424,9 +453,9 @@ impl Rule for CommittedEncryptionKey {
             let digest = key_digest(src.value);
             let owner = src
                 .app
-                .map(|a| a.name.clone())
-                .or_else(|| ck.users.first().map(|(a, _)| a.name.clone()))
-                .unwrap_or_else(|| file_name(&src.location.path).to_string());
+                .map(|a| format!("{}: ", a.name))
+                .or_else(|| ck.users.first().map(|(a, _)| format!("{}: ", a.name)))
+                .unwrap_or_default();
             let used_by: Vec<String> = ck
                 .users
                 .iter()
@@ -445,21 +474,14 @@ impl Rule for CommittedEncryptionKey {
             };
             let message = match src.kind {
                 KeySourceKind::Literal => format!(
-                    "{owner}: {use_phrase} is written in the XML as a literal key attribute ({digest})"
+                    "{owner}{use_phrase} is written in the XML as a literal key attribute ({digest})"
                 ),
                 _ => format!(
-                    "{owner}: {} is committed, {use_phrase} ({digest})",
+                    "{owner}{} is committed, {use_phrase} ({digest})",
                     src.describe()
                 ),
             };
-            let prop = src.name.unwrap_or("encryption.key");
-            let fix = match src.kind {
-                KeySourceKind::Literal => LITERAL_FIX.to_string(),
-                _ => format!(
-                    "Delete `{prop}` from {} and purge it from git history; supply it at deploy time only (Runtime Manager protected property or -M-D{prop}=... from the pipeline's secret store) and list it in mule-artifact.json: \"secureProperties\": [\"{prop}\"]. Then generate a new key, re-encrypt every ![...] value with it (intguard fix --rotate-key, or secure-properties-tool.jar) and change the secrets the old key protected.",
-                    file_name(&src.location.path)
-                ),
-            };
+            let fix = fix_for(src, &ck.users);
             let key = match (src.kind, src.name) {
                 (KeySourceKind::Literal, _) | (_, None) => format!(
                     "literal-key|{}",
