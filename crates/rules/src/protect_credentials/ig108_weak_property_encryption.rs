@@ -109,8 +109,14 @@ fn weaknesses<'a>(app: &MuleApp, config: &'a SecurePropertiesConfig) -> Vec<Weak
     let mut out = Vec::new();
     let algorithm = setting(app, config.algorithm.as_ref()).unwrap_or_else(|| "AES".into());
     if let Some(why) = weak_algorithm(&algorithm) {
+        let from = config
+            .algorithm
+            .as_ref()
+            .filter(|v| !v.is_literal())
+            .map(|v| format!("set by {}, ", v.raw.trim()))
+            .unwrap_or_default();
         out.push(Weakness {
-            text: format!("the {algorithm} algorithm ({why})"),
+            text: format!("the {algorithm} algorithm ({from}{why})"),
             at: config.algorithm.as_ref(),
         });
     }
@@ -172,26 +178,24 @@ impl Rule for WeakPropertyEncryption {
                     config_label(config),
                     and_list(&texts)
                 );
-                let encrypted: Vec<(&str, usize)> = app
+                // Secure files with `![...]` values: (path, first value, count).
+                let encrypted: Vec<(&str, &intguard_model::Location, usize)> = app
                     .property_files
                     .iter()
                     .filter(|f| f.secure)
-                    .map(|f| {
-                        let n = f
-                            .entries
-                            .iter()
-                            .filter(|e| e.encrypted_payload().is_some())
-                            .count();
-                        (f.path.as_str(), n)
+                    .filter_map(|f| {
+                        let mut values =
+                            f.entries.iter().filter(|e| e.encrypted_payload().is_some());
+                        let first = values.next()?;
+                        Some((f.path.as_str(), &first.location, 1 + values.count()))
                     })
-                    .filter(|(_, n)| *n > 0)
                     .collect();
                 let files = if encrypted.is_empty() {
                     "the files it reads".to_string()
                 } else {
                     encrypted
                         .iter()
-                        .map(|(p, _)| file_name(p))
+                        .map(|(p, _, _)| file_name(p))
                         .collect::<Vec<_>>()
                         .join(", ")
                 };
@@ -224,10 +228,10 @@ impl Rule for WeakPropertyEncryption {
                         }
                     }
                 }
-                for (path, n) in &encrypted {
+                for (path, first, n) in &encrypted {
                     f = f.related(Related::new(
-                        &intguard_model::Location::file(*path),
-                        format!("{n} value(s) encrypted this way"),
+                        first,
+                        format!("{n} value(s) of {} encrypted this way", file_name(path)),
                     ));
                 }
                 out.push(f);
@@ -321,7 +325,7 @@ mod tests {
             Some("true"),
         )]);
         assert!(
-            f[0].message.contains("the DES algorithm (a 56-bit key"),
+            f[0].message.contains("the DES algorithm (set by ${algo}, a 56-bit key"),
             "{}",
             f[0].message
         );
