@@ -114,7 +114,7 @@ impl KeySource<'_> {
         match (self.kind, self.name) {
             (KeySourceKind::Literal, _) | (_, None) => {
                 format!(
-                    "a literal key attribute ({})",
+                    "the literal key attribute at {}",
                     short_location(self.location)
                 )
             }

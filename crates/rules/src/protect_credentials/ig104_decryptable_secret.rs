@@ -9,10 +9,10 @@ use intguard_model::{
 };
 
 use super::ig103_committed_encryption_key::{
-    committed_keys, config_key_sources, config_label, key_digest, CommittedKey, KeySource,
-    KeySourceKind,
+    committed_keys, config_key_names, config_key_sources, config_label, key_digest, CommittedKey,
+    KeySource, KeySourceKind,
 };
-use crate::support::{connection_identities, describe_identities, file_name};
+use crate::support::{connection_identities, describe_identities, file_name, short_location};
 use crate::Rule;
 
 pub struct DecryptableSecret;
@@ -339,11 +339,36 @@ fn finding_for(app: &MuleApp, x: Exposure<'_>) -> Finding {
         .iter()
         .filter_map(|(f, _)| f.environment.clone())
         .collect();
+    let prop = x
+        .configs
+        .iter()
+        .find_map(|c| config_key_names(c).into_iter().next())
+        .unwrap_or_else(|| "encryption.key".to_string());
+    let mule3 = x
+        .configs
+        .iter()
+        .all(|c| !c.element.starts_with("secure-properties:"));
+    let keep = if mule3 {
+        format!("supplied at deploy time only (-M-D{prop}=... from the deployment's secret store)")
+    } else {
+        format!("supplied at deploy time only (a Runtime Manager protected property `{prop}`, listed in mule-artifact.json \"secureProperties\")")
+    };
+    let reencrypt = if mule3 {
+        "re-encrypt the new secrets with it (AES, CBC)"
+    } else {
+        "re-encrypt the new secrets with it and useRandomIVs=\"true\" (intguard fix --rotate-key)"
+    };
+    let remove = match src.kind {
+        KeySourceKind::Literal => format!(
+            "replace the literal key attribute at {} with key=\"${{{prop}}}\"",
+            short_location(src.location)
+        ),
+        _ => format!("delete {} and purge it from git history", src.describe()),
+    };
     let fix = format!(
-        "Treat {} as leaked and change {} (reset the integration user's password and security token, regenerate consumer secrets and keystore passwords). Generate a new key kept out of the repository (Runtime Manager protected property encryption.key, listed in mule-artifact.json \"secureProperties\"), re-encrypt with it and useRandomIVs=\"true\" (intguard fix --rotate-key), and delete {} from the repository and its history.",
+        "Treat {} as leaked and change {} (reset the integration user's password and security token, regenerate consumer secrets and keystore passwords). Generate a new key, {keep}; {reencrypt}; and {remove}.",
         exposed_names(&x.exposed),
         if n == 1 { "it" } else { "them" },
-        src.describe()
     );
     let key_name = match (src.kind, src.name) {
         (KeySourceKind::Literal, _) | (_, None) => "literal".to_string(),
