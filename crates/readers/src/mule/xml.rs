@@ -20,6 +20,8 @@ use intguard_model::{
     Location, MuleRuntime, PropertyImport, SalesforceConnection, SalesforceOperation,
     SecurePropertiesConfig, Store, TlsContext, Value, XmlAttribute,
 };
+use std::borrow::Cow;
+
 use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::Reader;
 
@@ -47,19 +49,51 @@ pub(crate) struct MuleXmlFacts {
 
 const MULE_NS_PREFIX: &str = "http://www.mulesoft.org/schema/mule/";
 
-/// Maps a namespace URI to the family name used for matching.
-fn family_of_uri(uri: &str) -> Option<String> {
+/// The namespace family of an element, for matching.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fam {
+    /// The Mule core namespace (or no namespace).
+    Core,
+    Salesforce,
+    Sfdc,
+    Tls,
+    Http,
+    SecureProperties,
+    SecurePropertyPlaceholder,
+    Context,
+    Other,
+}
+
+/// Family named by a prefix (conventional prefixes) or a namespace's last
+/// path segment.
+fn fam_of_name(name: &str) -> Fam {
+    match name {
+        "" | "core" => Fam::Core,
+        "salesforce" => Fam::Salesforce,
+        "sfdc" => Fam::Sfdc,
+        "tls" => Fam::Tls,
+        "http" => Fam::Http,
+        "secure-properties" => Fam::SecureProperties,
+        "secure-property-placeholder" => Fam::SecurePropertyPlaceholder,
+        "context" => Fam::Context,
+        _ => Fam::Other,
+    }
+}
+
+/// Family of a namespace URI; `None` for URIs that are neither Mule's nor
+/// Spring's context (the prefix as written decides then).
+fn fam_of_uri(uri: &str) -> Option<Fam> {
     let uri = uri.trim();
     if let Some(rest) = uri.strip_prefix(MULE_NS_PREFIX) {
         let rest = rest.trim_end_matches('/');
         return Some(match rest {
-            "core" => String::new(),
-            "ee/core" => "ee".to_string(),
-            other => other.rsplit('/').next().unwrap_or(other).to_string(),
+            "core" => Fam::Core,
+            "ee/core" => Fam::Other,
+            other => fam_of_name(other.rsplit('/').next().unwrap_or(other)),
         });
     }
     if uri == "http://www.springframework.org/schema/context" {
-        return Some("context".to_string());
+        return Some(Fam::Context);
     }
     None
 }
@@ -72,7 +106,7 @@ fn is_mule_core_uri(uri: &str) -> bool {
 #[derive(Debug, Clone)]
 struct Node {
     qname: String,
-    family: String,
+    family: Fam,
     local: String,
     location: Location,
     attrs: Vec<XmlAttribute>,
@@ -108,24 +142,24 @@ impl Node {
         None
     }
 
-    fn is(&self, family: &str, local: &str) -> bool {
+    fn is(&self, family: Fam, local: &str) -> bool {
         self.family == family && self.local == local
     }
 }
 
 /// An attribute as parsed from the raw tag: name, unescaped value and the
 /// byte offset of its name in the file.
-struct RawAttr {
-    name: String,
-    value: String,
+struct RawAttr<'t> {
+    name: &'t str,
+    value: Cow<'t, str>,
     offset: usize,
 }
 
 /// Tolerant attribute parser over the part of a start tag after its name.
 /// `base` is the byte offset of `s` in the file.
-fn parse_attrs(s: &str, base: usize) -> Vec<RawAttr> {
+fn parse_attrs<'t>(s: &'t str, base: usize, out: &mut Vec<RawAttr<'t>>) {
+    out.clear();
     let bytes = s.as_bytes();
-    let mut out = Vec::new();
     let mut i = 0;
     let n = bytes.len();
     while i < n {
@@ -173,19 +207,19 @@ fn parse_attrs(s: &str, base: usize) -> Vec<RawAttr> {
             (start, i)
         };
         let raw = &s[value_start..value_end];
-        let value = match quick_xml::escape::unescape(raw) {
-            Ok(v) => v.into_owned(),
-            Err(_) => raw.to_string(),
+        let value = if raw.contains('&') {
+            quick_xml::escape::unescape(raw).unwrap_or(Cow::Borrowed(raw))
+        } else {
+            Cow::Borrowed(raw)
         };
         if !name.is_empty() {
             out.push(RawAttr {
-                name: name.to_string(),
+                name,
                 value,
                 offset: base + name_start,
             });
         }
     }
-    out
 }
 
 /// Resolves a `&name;` reference met in text.
@@ -208,8 +242,9 @@ enum Role {
     OperationQuery,
 }
 
-struct Frame {
-    owner: Option<String>,
+struct Frame<'t> {
+    /// The element's own `name` attribute.
+    name: Option<Cow<'t, str>>,
     ns_bindings: usize,
     role: Role,
 }
@@ -226,9 +261,12 @@ struct XmlReader<'t> {
     path: &'t str,
     lines: LineIndex,
     facts: MuleXmlFacts,
-    stack: Vec<Frame>,
-    /// `(prefix, uri)` in scope; `""` is the default namespace.
-    ns: Vec<(String, String)>,
+    stack: Vec<Frame<'t>>,
+    /// `(prefix, family)` in scope; `""` is the default namespace. `None`:
+    /// a namespace intguard does not know (the prefix decides).
+    ns: Vec<(&'t str, Option<Fam>, bool)>,
+    /// Reused buffer for the attributes of the current tag.
+    attr_buf: Vec<RawAttr<'t>>,
     capture: Vec<Node>,
     operation: Option<OpenOperation>,
     /// The file lies where Mule configuration lives.
@@ -246,6 +284,7 @@ pub(crate) fn read_mule_xml(text: &str, path: &str, expect_mule: bool) -> MuleXm
         facts: MuleXmlFacts::default(),
         stack: Vec::new(),
         ns: Vec::new(),
+        attr_buf: Vec::new(),
         capture: Vec::new(),
         operation: None,
         expect_mule,
@@ -283,9 +322,9 @@ impl<'t> XmlReader<'t> {
                     self.end();
                 }
                 Ok(Event::End(_)) => self.end(),
-                Ok(Event::Text(t)) => self.text(&String::from_utf8_lossy(&t)),
-                Ok(Event::CData(t)) => self.text(&String::from_utf8_lossy(&t)),
-                Ok(Event::GeneralRef(r)) => self.text(&resolve_ref(&r)),
+                Ok(Event::Text(t)) if self.wants_text() => self.text(&String::from_utf8_lossy(&t)),
+                Ok(Event::CData(t)) if self.wants_text() => self.text(&String::from_utf8_lossy(&t)),
+                Ok(Event::GeneralRef(r)) if self.wants_text() => self.text(&resolve_ref(&r)),
                 Ok(Event::Eof) => {
                     if !seen_root
                         && expect_mule
@@ -337,17 +376,33 @@ impl<'t> XmlReader<'t> {
         }
     }
 
-    fn family_of_prefix(&self, prefix: &str) -> String {
-        match self.ns.iter().rev().find(|(p, _)| p == prefix) {
-            Some((_, uri)) => family_of_uri(uri).unwrap_or_else(|| prefix.to_string()),
-            None => prefix.to_string(),
+    fn family_of_prefix(&self, prefix: &str) -> Fam {
+        match self.ns.iter().rev().find(|(p, _, _)| *p == prefix) {
+            Some((_, Some(f), _)) => *f,
+            _ => fam_of_name(prefix),
+        }
+    }
+
+    /// The `name` of the element being started or of its nearest named
+    /// ancestor.
+    fn owner(&self, own: Option<&str>) -> Option<String> {
+        own.or_else(|| self.stack.iter().rev().find_map(|f| f.name.as_deref()))
+            .map(str::to_string)
+    }
+
+    fn attribute(&self, element: &str, owner: &Option<String>, a: &RawAttr<'_>) -> XmlAttribute {
+        XmlAttribute {
+            element: element.to_string(),
+            owner: owner.clone(),
+            name: a.name.to_string(),
+            value: Value::new(a.value.as_ref(), self.loc(a.offset)),
         }
     }
 
     /// Handles a start tag. Returns false when this is the root and it is
     /// not a Mule configuration (the caller stops).
     fn start(&mut self, e: &BytesStart<'_>, before: usize, is_root: bool) -> bool {
-        let text = self.text;
+        let text: &'t str = self.text;
         let bytes = text.as_bytes();
         // The `<` of this element.
         let lt = if bytes.get(before) == Some(&b'<') {
@@ -369,33 +424,37 @@ impl<'t> XmlReader<'t> {
             }
         };
         let qname_len = e.name().as_ref().len();
-        let qname = String::from_utf8_lossy(e.name().as_ref()).into_owned();
-        let attrs_start = (content_offset + qname_len).min(text.len());
-        let attrs_end = (content_offset + content.len()).min(text.len());
-        let raw_attrs = match text.get(attrs_start..attrs_end) {
-            Some(s) => parse_attrs(s, attrs_start),
-            None => Vec::new(),
+        let qname_end = (content_offset + qname_len).min(text.len());
+        let Some(qname) = text.get(content_offset.min(qname_end)..qname_end) else {
+            return !is_root;
         };
+        let attrs_end = (content_offset + content.len()).min(text.len());
+        let mut raw_attrs = std::mem::take(&mut self.attr_buf);
+        match text.get(qname_end..attrs_end) {
+            Some(s) => parse_attrs(s, qname_end, &mut raw_attrs),
+            None => raw_attrs.clear(),
+        }
 
         // Namespace declarations.
         let mut ns_bindings = 0;
         for a in &raw_attrs {
-            if a.name == "xmlns" {
-                self.ns.push((String::new(), a.value.clone()));
-                ns_bindings += 1;
+            let prefix = if a.name == "xmlns" {
+                ""
             } else if let Some(p) = a.name.strip_prefix("xmlns:") {
-                self.ns.push((p.to_string(), a.value.clone()));
-                ns_bindings += 1;
-            }
+                p
+            } else {
+                continue;
+            };
+            let core = is_mule_core_uri(&a.value);
+            self.ns.push((prefix, fam_of_uri(&a.value), core));
+            ns_bindings += 1;
         }
-        let (prefix, local) = match qname.split_once(':') {
-            Some((p, l)) => (p.to_string(), l.to_string()),
-            None => (String::new(), qname.clone()),
-        };
-        let family = self.family_of_prefix(&prefix);
+        let (prefix, local) = qname.split_once(':').unwrap_or(("", qname));
+        let family = self.family_of_prefix(prefix);
 
         if is_root {
-            if !is_xml_name(&qname) {
+            if !is_xml_name(qname) {
+                self.attr_buf = raw_attrs;
                 if !self.expect_mule {
                     return false;
                 }
@@ -410,63 +469,66 @@ impl<'t> XmlReader<'t> {
                 );
                 return false;
             }
-            let uri = self
-                .ns
-                .iter()
-                .rev()
-                .find(|(p, _)| *p == prefix)
-                .map(|(_, u)| u.as_str());
-            let core = uri.is_none_or(is_mule_core_uri);
+            let binding = self.ns.iter().rev().find(|(p, _, _)| *p == prefix);
+            let core = binding.is_none_or(|(_, _, core)| *core);
             if local != "mule" || !core {
                 self.facts.is_mule = false;
+                self.attr_buf = raw_attrs;
                 return false;
             }
             self.facts.is_mule = true;
         }
 
-        let own_name = raw_attrs
+        let own_name: Option<Cow<'t, str>> = raw_attrs
             .iter()
             .find(|a| a.name == "name")
             .map(|a| a.value.clone());
-        let owner = own_name
-            .clone()
-            .or_else(|| self.stack.last().and_then(|f| f.owner.clone()));
 
-        let mut attrs = Vec::with_capacity(raw_attrs.len());
-        for a in raw_attrs {
-            if a.name == "xmlns"
-                || a.name.starts_with("xmlns:")
+        // Secret and URL attributes, wherever they are.
+        let mut owner: Option<Option<String>> = None;
+        for a in &raw_attrs {
+            if a.name.starts_with("xmlns")
+                || a.name.starts_with("doc:")
                 || a.name.ends_with(":schemaLocation")
             {
                 continue;
             }
-            let value = Value::new(a.value, self.loc(a.offset));
-            attrs.push(XmlAttribute {
-                element: qname.clone(),
-                owner: owner.clone(),
-                name: a.name,
-                value,
-            });
-        }
-        for a in &attrs {
-            if a.name.starts_with("doc:") {
-                continue;
-            }
-            if vocab::is_secret_name(&a.name) {
-                self.facts.secret_attributes.push(a.clone());
-            }
-            if is_url_attribute(&a.name, &a.value.raw) {
-                self.facts.url_attributes.push(a.clone());
+            let secret = may_be_secret_name(a.name) && vocab::is_secret_name(a.name);
+            let url = is_url_attribute(a.name, &a.value);
+            if secret || url {
+                let o = owner
+                    .get_or_insert_with(|| self.owner(own_name.as_deref()))
+                    .clone();
+                let attr = self.attribute(qname, &o, a);
+                if secret && url {
+                    self.facts.secret_attributes.push(attr.clone());
+                    self.facts.url_attributes.push(attr);
+                } else if secret {
+                    self.facts.secret_attributes.push(attr);
+                } else {
+                    self.facts.url_attributes.push(attr);
+                }
             }
         }
 
-        let location = self.loc(lt);
-        let role = if !self.capture.is_empty() || is_capture_root(&family, &local) {
+        let role = if !self.capture.is_empty() || is_capture_root(family, local) {
+            let o = owner
+                .get_or_insert_with(|| self.owner(own_name.as_deref()))
+                .clone();
+            let attrs = raw_attrs
+                .iter()
+                .filter(|a| {
+                    !(a.name == "xmlns"
+                        || a.name.starts_with("xmlns:")
+                        || a.name.ends_with(":schemaLocation"))
+                })
+                .map(|a| self.attribute(qname, &o, a))
+                .collect();
             self.capture.push(Node {
-                qname,
+                qname: qname.to_string(),
                 family,
-                local,
-                location,
+                local: local.to_string(),
+                location: self.loc(lt),
                 attrs,
                 children: Vec::new(),
             });
@@ -478,33 +540,51 @@ impl<'t> XmlReader<'t> {
             } else {
                 Role::Plain
             }
-        } else if (family == "salesforce" || family == "sfdc") && is_operation(&family, &local) {
+        } else if (family == Fam::Salesforce || family == Fam::Sfdc) && is_operation(family, local)
+        {
             let find = |names: &[&str]| {
-                attrs
+                raw_attrs
                     .iter()
                     .find(|a| names.iter().any(|n| a.name.eq_ignore_ascii_case(n)))
-                    .map(|a| a.value.raw.clone())
+                    .map(|a| a.value.to_string())
             };
-            self.operation = Some(OpenOperation {
+            let op = OpenOperation {
                 op: SalesforceOperation {
-                    element: qname,
+                    element: qname.to_string(),
                     config_ref: find(&["config-ref"]),
                     object_type: find(&["type", "objectType", "sObjectType"]),
                     soql: None,
                     bulk_operation: find(&["operation"]),
-                    location,
+                    location: self.loc(lt),
                 },
                 query_attr: find(&["query"]),
                 query_text: String::new(),
                 saw_query_child: false,
-            });
+            };
+            self.operation = Some(op);
             Role::Operation
         } else {
-            self.plain_element(&family, &local, &qname, &attrs, location);
+            if matches!(
+                (family, local),
+                (Fam::Core, "global-property")
+                    | (Fam::Core, "configuration-properties")
+                    | (Fam::Context, "property-placeholder")
+            ) {
+                let o = owner
+                    .get_or_insert_with(|| self.owner(own_name.as_deref()))
+                    .clone();
+                let attrs: Vec<XmlAttribute> = raw_attrs
+                    .iter()
+                    .map(|a| self.attribute(qname, &o, a))
+                    .collect();
+                let location = self.loc(lt);
+                self.plain_element(family, local, qname, &attrs, location);
+            }
             Role::Plain
         };
+        self.attr_buf = raw_attrs;
         self.stack.push(Frame {
-            owner,
+            name: own_name,
             ns_bindings,
             role,
         });
@@ -514,7 +594,7 @@ impl<'t> XmlReader<'t> {
     /// Single elements that matter on their own.
     fn plain_element(
         &mut self,
-        family: &str,
+        family: Fam,
         local: &str,
         qname: &str,
         attrs: &[XmlAttribute],
@@ -522,7 +602,7 @@ impl<'t> XmlReader<'t> {
     ) {
         let get = |n: &str| attrs.iter().find(|a| a.name == n).map(|a| a.value.clone());
         match (family, local) {
-            ("", "global-property") => {
+            (Fam::Core, "global-property") => {
                 if let (Some(name), Some(value)) = (get("name"), get("value")) {
                     self.facts.global_properties.push(GlobalProperty {
                         name: name.raw,
@@ -531,7 +611,7 @@ impl<'t> XmlReader<'t> {
                     });
                 }
             }
-            ("", "configuration-properties") => {
+            (Fam::Core, "configuration-properties") => {
                 if let Some(file) = get("file") {
                     self.facts.property_imports.push(PropertyImport {
                         element: qname.to_string(),
@@ -540,7 +620,7 @@ impl<'t> XmlReader<'t> {
                     });
                 }
             }
-            ("context", "property-placeholder") => {
+            (Fam::Context, "property-placeholder") => {
                 if let Some(file) = get("location") {
                     self.facts.property_imports.push(PropertyImport {
                         element: qname.to_string(),
@@ -551,6 +631,12 @@ impl<'t> XmlReader<'t> {
             }
             _ => {}
         }
+    }
+
+    fn wants_text(&self) -> bool {
+        self.stack
+            .last()
+            .is_some_and(|f| f.role == Role::OperationQuery)
     }
 
     fn text(&mut self, s: &str) {
@@ -598,10 +684,10 @@ impl<'t> XmlReader<'t> {
 
     /// A captured global configuration closed: turn it into model items.
     fn global_config(&mut self, node: Node) {
-        match (node.family.as_str(), node.local.as_str()) {
-            ("salesforce", "sfdc-config") => {
+        match (node.family, node.local.as_str()) {
+            (Fam::Salesforce, "sfdc-config") => {
                 let Some(conn) =
-                    node.child(|c| c.family == "salesforce" && c.local.ends_with("-connection"))
+                    node.child(|c| c.family == Fam::Salesforce && c.local.ends_with("-connection"))
                 else {
                     return;
                 };
@@ -614,7 +700,7 @@ impl<'t> XmlReader<'t> {
                 }
                 let auth = classify_mule4(&conn.local, &attributes);
                 let tls_context = conn
-                    .descendant(&|n: &Node| n.is("tls", "context"))
+                    .descendant(&|n: &Node| n.is(Fam::Tls, "context"))
                     .map(tls_context);
                 self.facts
                     .salesforce_connections
@@ -628,13 +714,13 @@ impl<'t> XmlReader<'t> {
                         tls_context,
                     });
             }
-            ("sfdc", _) => {
+            (Fam::Sfdc, _) => {
                 // Mule 3: the config element is the connection. Names other than
                 // `config` and `config-with-oauth` are UNVERIFIED: classify by
                 // the attributes present.
                 let auth = classify_mule3(&node.local, &node.attrs);
                 let tls_context = node
-                    .descendant(&|n: &Node| n.is("tls", "context"))
+                    .descendant(&|n: &Node| n.is(Fam::Tls, "context"))
                     .map(tls_context);
                 self.facts
                     .salesforce_connections
@@ -648,7 +734,7 @@ impl<'t> XmlReader<'t> {
                         tls_context,
                     });
             }
-            ("secure-properties", "config") => {
+            (Fam::SecureProperties, "config") => {
                 let encrypt = node.descendant(&|n: &Node| n.local == "encrypt");
                 let from_encrypt = |name: &str| encrypt.and_then(|e| e.attr(name).cloned());
                 if let Some(file) = node.attr("file") {
@@ -671,7 +757,7 @@ impl<'t> XmlReader<'t> {
                         use_random_ivs: from_encrypt("useRandomIVs"),
                     });
             }
-            ("secure-property-placeholder", "config") => {
+            (Fam::SecurePropertyPlaceholder, "config") => {
                 if let Some(file) = node.attr("location") {
                     self.facts.property_imports.push(PropertyImport {
                         element: node.qname.clone(),
@@ -692,10 +778,10 @@ impl<'t> XmlReader<'t> {
                         use_random_ivs: node.attr("useRandomIVs").cloned(),
                     });
             }
-            ("tls", "context") => {
+            (Fam::Tls, "context") => {
                 self.facts.tls_contexts.push(tls_context(&node));
             }
-            ("http", "listener-config") => {
+            (Fam::Http, "listener-config") => {
                 let conn = node.child(|c| c.local == "listener-connection");
                 let src = conn.unwrap_or(&node);
                 let get = |n: &str| src.attr(n).or_else(|| node.attr(n)).cloned();
@@ -709,11 +795,11 @@ impl<'t> XmlReader<'t> {
                         .or_else(|| get("tlsContext-ref"))
                         .map(|v| v.raw),
                     tls_context: node
-                        .descendant(&|n: &Node| n.is("tls", "context"))
+                        .descendant(&|n: &Node| n.is(Fam::Tls, "context"))
                         .map(tls_context),
                 });
             }
-            ("http", "request-config") => {
+            (Fam::Http, "request-config") => {
                 let conn = node.child(|c| c.local == "request-connection");
                 let src = conn.unwrap_or(&node);
                 let get = |n: &str| src.attr(n).or_else(|| node.attr(n)).cloned();
@@ -737,7 +823,7 @@ impl<'t> XmlReader<'t> {
                         .or_else(|| get("tlsContext-ref"))
                         .map(|v| v.raw),
                     tls_context: node
-                        .descendant(&|n: &Node| n.is("tls", "context"))
+                        .descendant(&|n: &Node| n.is(Fam::Tls, "context"))
                         .map(tls_context),
                     authentication: auth_node.map(|a| HttpAuthentication {
                         element: a.qname.clone(),
@@ -776,21 +862,21 @@ fn is_xml_name(name: &str) -> bool {
         && chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ':'))
 }
 
-fn is_capture_root(family: &str, local: &str) -> bool {
+fn is_capture_root(family: Fam, local: &str) -> bool {
     matches!(
         (family, local),
-        ("salesforce", "sfdc-config")
-            | ("secure-properties", "config")
-            | ("secure-property-placeholder", "config")
-            | ("tls", "context")
-            | ("http", "listener-config")
-            | ("http", "request-config")
-    ) || (family == "sfdc" && (local == "config" || local.starts_with("config-")))
+        (Fam::Salesforce, "sfdc-config")
+            | (Fam::SecureProperties, "config")
+            | (Fam::SecurePropertyPlaceholder, "config")
+            | (Fam::Tls, "context")
+            | (Fam::Http, "listener-config")
+            | (Fam::Http, "request-config")
+    ) || (family == Fam::Sfdc && (local == "config" || local.starts_with("config-")))
 }
 
 /// Salesforce elements that are operations or sources (not configs,
 /// connections or the helper children of operations).
-fn is_operation(family: &str, local: &str) -> bool {
+fn is_operation(family: Fam, local: &str) -> bool {
     const HELPERS: &[&str] = &[
         "salesforce-query",
         "parameters",
@@ -814,7 +900,7 @@ fn is_operation(family: &str, local: &str) -> bool {
     ];
     !(local.ends_with("-config")
         || local.ends_with("-connection")
-        || (family == "sfdc" && local.starts_with("config"))
+        || (family == Fam::Sfdc && local.starts_with("config"))
         || HELPERS.contains(&local))
 }
 
@@ -854,11 +940,32 @@ fn classify_mule3(kind: &str, attrs: &[XmlAttribute]) -> AuthClass {
 
 /// `url`, `tokenEndpoint`, `address` ... or any value with `://`.
 pub(crate) fn is_url_attribute(name: &str, value: &str) -> bool {
-    if value.contains("://") {
-        return true;
-    }
-    let lower = name.to_ascii_lowercase();
-    lower.ends_with("url") || lower.ends_with("endpoint") || lower.ends_with("address")
+    let ends = |suffix: &str| {
+        name.len() >= suffix.len()
+            && name.as_bytes()[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+    };
+    ends("url")
+        || ends("endpoint")
+        || ends("address")
+        || memchr::memmem::find(value.as_bytes(), b"://").is_some()
+}
+
+/// Cheap test before [`vocab::is_secret_name`] (which allocates): every
+/// secret name contains one of these words, whatever its case.
+fn may_be_secret_name(name: &str) -> bool {
+    const WORDS: &[&[u8]] = &[
+        b"pass",
+        b"pwd",
+        b"secret",
+        b"token",
+        b"key",
+        b"credential",
+        b"session",
+    ];
+    let b = name.as_bytes();
+    WORDS
+        .iter()
+        .any(|w| b.len() >= w.len() && b.windows(w.len()).any(|win| win.eq_ignore_ascii_case(w)))
 }
 
 fn strip_dsql(q: &str) -> String {
@@ -876,7 +983,8 @@ mod tests {
     #[test]
     fn attrs_with_positions() {
         let s = r#" name="a" password = 'p&amp;w' x=y/"#;
-        let attrs = parse_attrs(s, 10);
+        let mut attrs = Vec::new();
+        parse_attrs(s, 10, &mut attrs);
         assert_eq!(attrs.len(), 3);
         assert_eq!(attrs[1].name, "password");
         assert_eq!(attrs[1].value, "p&w");
