@@ -4,7 +4,7 @@ use intguard_model::expr::placeholders;
 use intguard_model::secret::describe;
 use intguard_model::{
     vocab, Finding, Inventory, Location, MuleApp, MuleRuntime, Practice, PropertyFile,
-    PropertyFormat, Related, RuleMeta, SalesforceConnection, Severity, XmlAttribute,
+    PropertyFormat, Related, RuleMeta, SalesforceConnection, Severity, TokenKind, XmlAttribute,
 };
 
 use super::ig103_committed_encryption_key::{is_committed_value, is_key_name};
@@ -34,7 +34,9 @@ not a template dummy such as `changeme` or `<password>`):
 - `-Dsfdc.password=...`, `export SFDC_PASSWORD=...` or a pom property with a secret
   name in scripts, launch and CI files.
 
-A property finding points at the key's line and names the environment; its related
+Salesforce access and refresh tokens (`00D...!...`, `5Aep861...`) are left to IG106,
+which reports them with revocation steps. A property finding points at the key's line
+and names the environment; its related
 locations show the XML attributes that read it and the message names the Salesforce
 user of the connection involved. MUnit test sources are reported one level lower.
 Values are never shown: only a mask and a short SHA-256 fingerprint (`Ti…(10)
@@ -314,13 +316,26 @@ impl Rule for PlaintextSecret {
     fn check(&self, inventory: &Inventory) -> Vec<Finding> {
         let mut out = Vec::new();
         let mut flagged: HashSet<&Location> = HashSet::new();
+        // Lines holding a Salesforce access or refresh token are IG106's: it
+        // says what the value is and how to revoke it.
+        let token_lines: HashSet<(&str, u32)> = inventory
+            .text_files
+            .iter()
+            .flat_map(|f| &f.tokens)
+            .filter(|t| t.kind != TokenKind::ConsumerKey)
+            .map(|t| (t.location.path.as_str(), t.location.line))
+            .collect();
+        let is_token_line = |loc: &Location| token_lines.contains(&(loc.path.as_str(), loc.line));
         for app in &inventory.apps {
             // (a) literal secrets in the XML.
             for attr in &app.secret_attributes {
                 if !attr.value.is_literal() || vocab::is_placeholder_value(&attr.value.raw) {
                     continue;
                 }
-                if !is_clear_secret(&attr.value.raw) || !flagged.insert(&attr.value.location) {
+                if !is_clear_secret(&attr.value.raw)
+                    || is_token_line(&attr.value.location)
+                    || !flagged.insert(&attr.value.location)
+                {
                     continue;
                 }
                 let conn = owning_connection(app, attr);
@@ -370,7 +385,10 @@ impl Rule for PlaintextSecret {
                     if !(named_secret || entry_uses.iter().any(|u| u.whole)) {
                         continue;
                     }
-                    if !is_clear_secret(&entry.value) || !flagged.insert(&entry.location) {
+                    if !is_clear_secret(&entry.value)
+                        || is_token_line(&entry.location)
+                        || !flagged.insert(&entry.location)
+                    {
                         continue;
                     }
                     let env = file.environment.as_deref();
@@ -441,7 +459,10 @@ impl Rule for PlaintextSecret {
                 if !(named_secret || g_uses.iter().any(|u| u.whole)) {
                     continue;
                 }
-                if !is_clear_secret(&g.value.raw) || !flagged.insert(&g.location) {
+                if !is_clear_secret(&g.value.raw)
+                    || is_token_line(&g.location)
+                    || !flagged.insert(&g.location)
+                {
                     continue;
                 }
                 let (related, used_by, who) = describe_uses(app, &g_uses, None);
@@ -485,7 +506,10 @@ impl Rule for PlaintextSecret {
                 if !vocab::is_secret_name(&a.name) || is_key_name(&a.name) {
                     continue;
                 }
-                if !is_clear_secret(&a.value) || !flagged.insert(&a.location) {
+                if !is_clear_secret(&a.value)
+                    || is_token_line(&a.location)
+                    || !flagged.insert(&a.location)
+                {
                     continue;
                 }
                 let owner = app_for_path(inventory, &file.path)
@@ -833,6 +857,40 @@ mod tests {
             ..Default::default()
         };
         assert!(PlaintextSecret.check(&inv).is_empty());
+    }
+
+    #[test]
+    fn salesforce_tokens_are_left_to_ig106() {
+        use intguard_model::TokenCandidate;
+        let token = "00D5e000000AbCdEFG!AQ8AQPz1x2y3z4w5v6u7t8s9r0q";
+        let inv = Inventory {
+            text_files: vec![TextFileFacts {
+                path: "scripts/smoke.sh".into(),
+                tokens: vec![TokenCandidate {
+                    kind: intguard_model::TokenKind::AccessToken,
+                    value: token.into(),
+                    location: loc("scripts/smoke.sh", 2),
+                }],
+                assignments: vec![
+                    Assignment {
+                        name: "SF_TOKEN".into(),
+                        value: token.into(),
+                        secret: true,
+                        location: loc("scripts/smoke.sh", 2),
+                    },
+                    Assignment {
+                        name: "SF_PASSWORD".into(),
+                        value: "Tiger2024!".into(),
+                        secret: true,
+                        location: loc("scripts/smoke.sh", 3),
+                    },
+                ],
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let f = PlaintextSecret.check(&inv);
+        assert_eq!(places(&f), vec![("scripts/smoke.sh".to_string(), 3)]);
     }
 
     #[test]

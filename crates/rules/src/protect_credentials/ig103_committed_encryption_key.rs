@@ -162,6 +162,8 @@ pub(super) fn is_key_name(name: &str) -> bool {
 pub(super) fn is_committed_value(value: &str) -> bool {
     let v = value.trim();
     !(is_dummy(v)
+        // `...`, `***`, `xxxx`, `-`: an ellipsis in a comment or a template.
+        || v.chars().all(|c| !c.is_alphanumeric() || c == 'x' || c == 'X')
         || v.starts_with('$')
         || (v.starts_with('%') && v.ends_with('%'))
         || v.contains("{{")
@@ -502,7 +504,7 @@ impl Rule for CommittedEncryptionKey {
                 .key(key)
                 .fix(fix);
             for (app, config) in &ck.users {
-                if config.location != *src.location {
+                if src.kind != KeySourceKind::Literal && config.location != *src.location {
                     finding = finding.related(Related::new(
                         &config.location,
                         format!(
