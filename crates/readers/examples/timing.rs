@@ -47,6 +47,20 @@ fn main() {
         eprintln!("usage: timing PATH");
         return;
     };
+    // `TIMING_ONLY=floor|read` runs one side only (for `time`/`perf stat`).
+    let only = std::env::var("TIMING_ONLY").unwrap_or_default();
+    if only == "floor" {
+        let t = Instant::now();
+        let (files, events) = floor(&path);
+        println!("floor {:?} ({files} files, {events} events)", t.elapsed());
+        return;
+    }
+    if only == "read" {
+        let t = Instant::now();
+        let inv = intguard_readers::read_paths(std::slice::from_ref(&path), &Default::default());
+        println!("read_paths {:?} ({} files)", t.elapsed(), inv.stats.files);
+        return;
+    }
     for round in 0..2 {
         let t = Instant::now();
         let (files, events) = floor(&path);

@@ -71,7 +71,9 @@ pub fn read_paths(paths: &[PathBuf], options: &ReadOptions) -> Inventory {
 const DESCRIPTOR_NAMES: &[&str] = &["mule-artifact.json", "pom.xml", "mule-project.xml"];
 
 fn read_all(paths: &[PathBuf], options: &ReadOptions) -> Inventory {
+    let t0 = std::time::Instant::now();
     let walk = discover::walk(paths, options);
+    let t_walk = t0.elapsed();
     let mut inventory = Inventory {
         roots: paths.iter().map(|p| discover::display_path(p)).collect(),
         ..Inventory::default()
@@ -153,6 +155,7 @@ fn read_all(paths: &[PathBuf], options: &ReadOptions) -> Inventory {
         })
         .collect();
     drop(cache);
+    let t_files = t0.elapsed();
 
     let mut parts: Vec<AppParts> = apps.iter().map(|_| AppParts::default()).collect();
     for out in outputs {
@@ -194,6 +197,9 @@ fn read_all(paths: &[PathBuf], options: &ReadOptions) -> Inventory {
         (&a.path, a.line, a.column, a.code).cmp(&(&b.path, b.line, b.column, b.code))
     });
     inventory.diagnostics.dedup();
+    if std::env::var_os("INTGUARD_READERS_TIMING").is_some() {
+        eprintln!("walk {t_walk:?} files {t_files:?} total {:?}", t0.elapsed());
+    }
     inventory
 }
 

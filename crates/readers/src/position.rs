@@ -42,6 +42,43 @@ impl LineIndex {
     }
 }
 
+/// Line/column lookups for offsets that mostly move forward, as a streaming
+/// reader asks for them: newlines are counted only up to the offsets asked
+/// for, so a file with few findings costs almost nothing.
+#[derive(Debug, Clone)]
+pub struct Cursor<'t> {
+    text: &'t str,
+    offset: usize,
+    line: u32,
+    line_start: usize,
+}
+
+impl<'t> Cursor<'t> {
+    pub fn new(text: &'t str) -> Self {
+        Cursor {
+            text,
+            offset: 0,
+            line: 1,
+            line_start: 0,
+        }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn locate(&mut self, offset: usize) -> (u32, u32) {
+        let offset = offset.min(self.text.len());
+        if offset < self.offset {
+            *self = Cursor::new(self.text);
+        }
+        let bytes = self.text.as_bytes();
+        for nl in memchr::memchr_iter(b'\n', &bytes[self.offset..offset]) {
+            self.line = self.line.saturating_add(1);
+            self.line_start = self.offset + nl + 1;
+        }
+        self.offset = offset;
+        (self.line, column_of(self.text, self.line_start, offset))
+    }
+}
+
 /// 1-based column in characters of `offset`, counting from `line_start`.
 fn column_of(text: &str, line_start: usize, offset: usize) -> u32 {
     let bytes = text.as_bytes();
@@ -72,5 +109,9 @@ mod tests {
         assert_eq!(idx.locate(text, text.len() - 1), (4, 1));
         assert_eq!(idx.locate(text, 999), (4, 2));
         assert_eq!(idx.line_start(2), Some(3));
+        let mut c = Cursor::new(text);
+        for off in [0, 1, 3, f, text.len() - 1, 1, 999] {
+            assert_eq!(c.locate(off), idx.locate(text, off), "{off}");
+        }
     }
 }

@@ -7,6 +7,7 @@
 
 use std::sync::LazyLock;
 
+use aho_corasick::{AhoCorasick, MatchKind};
 use intguard_model::{
     vocab, Assignment, InlineSuppression, Location, PrivateKeyBlock, TextFileFacts, TokenCandidate,
     TokenKind,
@@ -39,6 +40,44 @@ pub(crate) struct TextKind {
     pub assignments: AssignmentStyle,
     /// XML-like: suppression comments are `<!-- ... -->`, possibly multi-line.
     pub xml: bool,
+}
+
+/// The literal prefilters, found in one pass over the file.
+const NEEDLES: &[&str] = &[
+    "00D",
+    "5Aep861",
+    "3MVG9",
+    "PRIVATE KEY-----",
+    "-D",
+    "intguard-ignore",
+];
+const N_ACCESS: u8 = 1 << 0;
+const N_REFRESH: u8 = 1 << 1;
+const N_CONSUMER: u8 = 1 << 2;
+const N_PEM: u8 = 1 << 3;
+const N_DEFINE: u8 = 1 << 4;
+const N_IGNORE: u8 = 1 << 5;
+const N_ALL: u8 = (1 << 6) - 1;
+
+static PREFILTER: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostFirst)
+        .build(NEEDLES)
+        .expect("aho-corasick")
+});
+
+/// Which needles occur in the text (a bit per needle).
+fn present(bytes: &[u8]) -> u8 {
+    let mut seen = 0u8;
+    // No needle overlaps another, so leftmost (non-overlapping) matches see
+    // every needle present; they are much faster than overlapping ones.
+    for m in PREFILTER.find_iter(bytes) {
+        seen |= 1 << m.pattern().as_usize();
+        if seen == N_ALL {
+            break;
+        }
+    }
+    seen
 }
 
 static ACCESS_TOKEN: LazyLock<Regex> = LazyLock::new(|| {
@@ -170,7 +209,8 @@ pub(crate) fn scan(
         ..TextFileFacts::default()
     };
 
-    if memmem::find(bytes, b"00D").is_some() && memchr::memchr(b'!', bytes).is_some() {
+    let seen = present(bytes);
+    if seen & N_ACCESS != 0 && memchr::memchr(b'!', bytes).is_some() {
         for m in ACCESS_TOKEN.find_iter(text) {
             facts.tokens.push(TokenCandidate {
                 kind: TokenKind::AccessToken,
@@ -179,7 +219,7 @@ pub(crate) fn scan(
             });
         }
     }
-    if memmem::find(bytes, b"5Aep861").is_some() {
+    if seen & N_REFRESH != 0 {
         for m in REFRESH_TOKEN.find_iter(text) {
             facts.tokens.push(TokenCandidate {
                 kind: TokenKind::RefreshToken,
@@ -188,7 +228,7 @@ pub(crate) fn scan(
             });
         }
     }
-    if memmem::find(bytes, b"3MVG9").is_some() {
+    if seen & N_CONSUMER != 0 {
         for m in CONSUMER_KEY.find_iter(text) {
             facts.tokens.push(TokenCandidate {
                 kind: TokenKind::ConsumerKey,
@@ -197,7 +237,7 @@ pub(crate) fn scan(
             });
         }
     }
-    if memmem::find(bytes, b"PRIVATE KEY-----").is_some() {
+    if seen & N_PEM != 0 {
         for c in PEM_BEGIN.captures_iter(text) {
             let (Some(all), Some(label)) = (c.get(0), c.get(1)) else {
                 continue;
@@ -221,7 +261,7 @@ pub(crate) fn scan(
         }
     }
 
-    if memmem::find(bytes, b"-D").is_some() {
+    if seen & N_DEFINE != 0 {
         for c in JAVA_DEFINE.captures_iter(text) {
             let (Some(all), Some(name), Some(value)) = (c.get(1), c.get(2), c.get(3)) else {
                 continue;
@@ -279,7 +319,7 @@ pub(crate) fn scan(
         }
     }
 
-    let suppressions = if memmem::find(bytes, b"intguard-ignore").is_some() {
+    let suppressions = if seen & N_IGNORE != 0 {
         suppressions(text, path, kind.xml, &mut loc)
     } else {
         Vec::new()

@@ -25,7 +25,7 @@ use std::borrow::Cow;
 use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::Reader;
 
-use crate::position::LineIndex;
+use crate::position::Cursor;
 
 /// Everything one Mule XML file contributes to its app.
 #[derive(Debug, Default)]
@@ -259,7 +259,7 @@ struct OpenOperation {
 struct XmlReader<'t> {
     text: &'t str,
     path: &'t str,
-    lines: LineIndex,
+    lines: Cursor<'t>,
     facts: MuleXmlFacts,
     stack: Vec<Frame<'t>>,
     /// `(prefix, family)` in scope; `""` is the default namespace. `None`:
@@ -280,7 +280,7 @@ pub(crate) fn read_mule_xml(text: &str, path: &str, expect_mule: bool) -> MuleXm
     let mut r = XmlReader {
         text,
         path,
-        lines: LineIndex::new(text),
+        lines: Cursor::new(text),
         facts: MuleXmlFacts::default(),
         stack: Vec::new(),
         ns: Vec::new(),
@@ -294,8 +294,8 @@ pub(crate) fn read_mule_xml(text: &str, path: &str, expect_mule: bool) -> MuleXm
 }
 
 impl<'t> XmlReader<'t> {
-    fn loc(&self, offset: usize) -> Location {
-        let (line, column) = self.lines.locate(self.text, offset);
+    fn loc(&mut self, offset: usize) -> Location {
+        let (line, column) = self.lines.locate(offset);
         Location::new(self.path, line, column)
     }
 
@@ -336,7 +336,7 @@ impl<'t> XmlReader<'t> {
                         );
                     }
                     if !self.stack.is_empty() {
-                        let (line, col) = self.lines.locate(self.text, self.text.len());
+                        let (line, col) = self.lines.locate(self.text.len());
                         self.facts.diagnostics.push(
                             Diagnostic::error(
                                 "xml-syntax",
@@ -355,7 +355,7 @@ impl<'t> XmlReader<'t> {
                 Err(e) => {
                     if seen_root || expect_mule {
                         let at = usize::try_from(reader.error_position()).unwrap_or(0);
-                        let (line, col) = self.lines.locate(self.text, at);
+                        let (line, col) = self.lines.locate(at);
                         self.facts.diagnostics.push(
                             Diagnostic::error(
                                 "xml-syntax",
@@ -390,7 +390,12 @@ impl<'t> XmlReader<'t> {
             .map(str::to_string)
     }
 
-    fn attribute(&self, element: &str, owner: &Option<String>, a: &RawAttr<'_>) -> XmlAttribute {
+    fn attribute(
+        &mut self,
+        element: &str,
+        owner: &Option<String>,
+        a: &RawAttr<'_>,
+    ) -> XmlAttribute {
         XmlAttribute {
             element: element.to_string(),
             owner: owner.clone(),
@@ -458,7 +463,7 @@ impl<'t> XmlReader<'t> {
                 if !self.expect_mule {
                     return false;
                 }
-                let (line, column) = self.lines.locate(text, lt);
+                let (line, column) = self.lines.locate(lt);
                 self.facts.diagnostics.push(
                     Diagnostic::error(
                         "xml-syntax",
@@ -524,11 +529,12 @@ impl<'t> XmlReader<'t> {
                 })
                 .map(|a| self.attribute(qname, &o, a))
                 .collect();
+            let location = self.loc(lt);
             self.capture.push(Node {
                 qname: qname.to_string(),
                 family,
                 local: local.to_string(),
-                location: self.loc(lt),
+                location,
                 attrs,
                 children: Vec::new(),
             });
@@ -944,10 +950,11 @@ pub(crate) fn is_url_attribute(name: &str, value: &str) -> bool {
         name.len() >= suffix.len()
             && name.as_bytes()[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
     };
+    let v = value.as_bytes();
     ends("url")
         || ends("endpoint")
         || ends("address")
-        || memchr::memmem::find(value.as_bytes(), b"://").is_some()
+        || memchr::memchr_iter(b':', v).any(|i| v.get(i + 1..i + 3) == Some(b"//"))
 }
 
 /// Cheap test before [`vocab::is_secret_name`] (which allocates): every
@@ -963,9 +970,13 @@ fn may_be_secret_name(name: &str) -> bool {
         b"session",
     ];
     let b = name.as_bytes();
-    WORDS
-        .iter()
-        .any(|w| b.len() >= w.len() && b.windows(w.len()).any(|win| win.eq_ignore_ascii_case(w)))
+    (0..b.len()).any(|i| {
+        let c = b[i].to_ascii_lowercase();
+        matches!(c, b'p' | b's' | b't' | b'k' | b'c')
+            && WORDS.iter().any(|w| {
+                w[0] == c && b.len() - i >= w.len() && b[i..i + w.len()].eq_ignore_ascii_case(w)
+            })
+    })
 }
 
 fn strip_dsql(q: &str) -> String {

@@ -3,3 +3,4 @@
 pub(crate) mod environments;
 pub(crate) mod java_properties;
 pub(crate) mod yaml;
+pub(crate) mod yaml_fast;

@@ -178,6 +178,18 @@ pub(crate) fn read_yaml(
     path: &str,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<PropertyEntry> {
+    if let Some(entries) = super::yaml_fast::flatten(text, path) {
+        return entries;
+    }
+    read_yaml_events(text, path, diagnostics)
+}
+
+/// The general path: yaml-rust2's event parser.
+pub(super) fn read_yaml_events(
+    text: &str,
+    path: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<PropertyEntry> {
     let mut f = Flattener {
         text,
         path,
