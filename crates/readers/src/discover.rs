@@ -60,13 +60,35 @@ fn user_ignores(root: &Path, globs: &[String]) -> Option<Gitignore> {
 /// display path.
 pub(crate) fn walk(roots: &[PathBuf], options: &ReadOptions) -> Walk {
     let out = Mutex::new(Walk::default());
-    for root in roots {
+    for root in distinct_roots(roots) {
         walk_root(root, options, &out);
     }
     let mut walk = out.into_inner().unwrap_or_else(|e| e.into_inner());
     walk.files.sort_by(|a, b| a.display.cmp(&b.display));
     walk.files.dedup_by(|a, b| a.path == b.path);
     walk
+}
+
+/// The roots to walk: a root inside another one (or the same folder spelt
+/// differently) is already covered by it and is dropped, so no file is read
+/// twice.
+fn distinct_roots(roots: &[PathBuf]) -> Vec<&PathBuf> {
+    // Roots that cannot be resolved (missing) are kept: the walk reports them.
+    let canon: Vec<Option<PathBuf>> = roots
+        .iter()
+        .map(|r| std::fs::canonicalize(r).ok())
+        .collect();
+    let mut kept: Vec<usize> = Vec::new();
+    for i in 0..roots.len() {
+        let covered = (0..roots.len()).any(|j| match (&canon[i], &canon[j]) {
+            (Some(ci), Some(cj)) => j != i && ci.starts_with(cj) && (ci != cj || j < i),
+            _ => false,
+        });
+        if !covered {
+            kept.push(i);
+        }
+    }
+    kept.into_iter().map(|i| &roots[i]).collect()
 }
 
 fn walk_root(root: &Path, options: &ReadOptions, out: &Mutex<Walk>) {

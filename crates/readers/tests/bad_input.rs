@@ -365,3 +365,22 @@ fn odd_but_valid_inputs_do_not_panic() {
     assert!(!app.xml_files.iter().any(|p| p.ends_with("notmule.xml")));
     diag(&inv, "xml-syntax", "garbage.xml");
 }
+
+#[test]
+fn missing_paths_and_single_thread() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    app(root);
+    write(root, "app/src/main/mule/ok.xml", format!("{HEAD}</mule>\n"));
+    let missing = root.join("does-not-exist");
+    let opts = ReadOptions {
+        threads: 1,
+        ..ReadOptions::default()
+    };
+    let inv = read_paths(&[missing, root.to_path_buf(), root.join("app/")], &opts);
+    diag(&inv, "unreadable", "does-not-exist");
+    // A root inside another one is not walked twice.
+    assert_eq!(inv.apps.len(), 1);
+    assert_eq!(inv.apps[0].xml_files.len(), 1);
+    assert_eq!(inv.roots.len(), 3);
+}
