@@ -8,15 +8,15 @@
 //! Readers know formats, not rules: they record what is written and where
 //! (file, line, column), and turn bad input into diagnostics, never panics.
 //!
-//! - Discovery ([`discover`]): parallel walk of every root (a root inside
+//! - Discovery (`discover`): parallel walk of every root (a root inside
 //!   another is walked once), `.gitignore` respected even outside git, hidden
 //!   files included, `.git/`, `target/`, `node_modules/` skipped, config ignore
 //!   globs. App roots: Mule 4 (`mule-artifact.json` or pom packaging
 //!   `mule-application`), Mule 3 (`mule-project.xml`); each file belongs to
 //!   its nearest app.
-//! - Every file is read once, in parallel: Mule XML ([`mule::xml`]), property
-//!   files ([`properties`]), descriptors ([`mule::descriptor`]), keystores and
-//!   PEM keys, and the any-text scan ([`text`]: tokens, PEM blocks, `-D` and
+//! - Every file is read once, in parallel: Mule XML (`mule::xml`), property
+//!   files (`properties`), descriptors (`mule::descriptor`), keystores and
+//!   PEM keys, and the any-text scan (`text`: tokens, PEM blocks, `-D` and
 //!   other definitions, `intguard-ignore` comments).
 //! - Diagnostic codes: `unreadable`, `too-large`, `binary`, `not-utf8`,
 //!   `xml-syntax`, `yaml-syntax`, `properties-syntax`, `json-syntax`,
