@@ -7,7 +7,7 @@ use intguard_model::{
     PropertyFormat, Related, RuleMeta, SalesforceConnection, Severity, TokenKind, XmlAttribute,
 };
 
-use super::ig103_committed_encryption_key::{is_committed_value, is_key_name};
+use super::ig103_committed_encryption_key::{is_committed_value, is_key_name, is_secret_name};
 use crate::support::{app_for_path, connection_identities, describe_identities, file_name};
 use crate::Rule;
 
@@ -380,8 +380,7 @@ impl Rule for PlaintextSecret {
             for file in &app.property_files {
                 for entry in &file.entries {
                     let entry_uses = uses.for_entry(file, &entry.location, &entry.key);
-                    let named_secret =
-                        vocab::is_secret_name(&entry.key) && !is_key_name(&entry.key);
+                    let named_secret = is_secret_name(&entry.key) && !is_key_name(&entry.key);
                     if !(named_secret || entry_uses.iter().any(|u| u.whole)) {
                         continue;
                     }
@@ -455,7 +454,7 @@ impl Rule for PlaintextSecret {
                     .get(&g.location)
                     .cloned()
                     .unwrap_or_default();
-                let named_secret = vocab::is_secret_name(&g.name) && !is_key_name(&g.name);
+                let named_secret = is_secret_name(&g.name) && !is_key_name(&g.name);
                 if !(named_secret || g_uses.iter().any(|u| u.whole)) {
                     continue;
                 }
@@ -503,7 +502,7 @@ impl Rule for PlaintextSecret {
         // Scripts, launch files, poms, CI files.
         for file in &inventory.text_files {
             for a in &file.assignments {
-                if !vocab::is_secret_name(&a.name) || is_key_name(&a.name) {
+                if !is_secret_name(&a.name) || is_key_name(&a.name) {
                     continue;
                 }
                 if !is_clear_secret(&a.value)

@@ -3,10 +3,10 @@ use std::collections::HashMap;
 use intguard_model::secret::fingerprint;
 use intguard_model::{
     vocab, Finding, Inventory, Location, MuleApp, Practice, PropertySource, Related, RuleMeta,
-    SecurePropertiesConfig, Severity,
+    SecurePropertiesConfig, Severity, TextFileFacts,
 };
 
-use crate::support::{app_for_path, file_name, is_dummy, short_location};
+use crate::support::{file_name, is_dummy, short_location};
 use crate::Rule;
 
 pub struct CommittedEncryptionKey;
@@ -150,9 +150,42 @@ fn norm_name(name: &str) -> String {
         .replace(['_', '-'], ".")
 }
 
+/// Cheap pre-check for [`vocab::is_secret_name`] (which allocates): every
+/// secret name contains one of these words. Rules run it on every property.
+pub(super) fn is_secret_name(name: &str) -> bool {
+    // Like vocab, look at letters and digits only (`p_w_d` is `pwd`), lowercased.
+    let mut buf = [0u8; 128];
+    let mut n = 0;
+    for b in name.bytes().filter(u8::is_ascii_alphanumeric) {
+        if n == buf.len() {
+            return vocab::is_secret_name(name);
+        }
+        buf[n] = b.to_ascii_lowercase();
+        n += 1;
+    }
+    let letters = &buf[..n];
+    let has_word = (0..n).any(|i| {
+        let rest = &letters[i..];
+        match rest[0] {
+            b'p' => rest.starts_with(b"pass") || rest.starts_with(b"pwd"),
+            b's' => rest.starts_with(b"secret") || rest.starts_with(b"session"),
+            b't' => rest.starts_with(b"token"),
+            b'k' => rest.starts_with(b"key"),
+            b'c' => rest.starts_with(b"credential"),
+            _ => false,
+        }
+    });
+    has_word && vocab::is_secret_name(name)
+}
+
 /// A name conventionally holding the secure-properties key. A bare `key` is too
 /// common to count unless a config names it.
 pub(super) fn is_key_name(name: &str) -> bool {
+    // Every such name ends in `key` (`encryption.key`, `ENCRYPTION_KEY`, `mule.key`).
+    let t = name.trim().as_bytes();
+    if t.len() < 4 || !t[t.len() - 3..].eq_ignore_ascii_case(b"key") {
+        return false;
+    }
     let n = norm_name(name);
     n != "key" && vocab::is_encryption_key_name(&n)
 }
@@ -180,8 +213,74 @@ pub(super) fn config_key_names(config: &SecurePropertiesConfig) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// `a` and `b` name the same property (`ENCRYPTION_KEY` is `encryption.key`);
+/// [`norm_name`] without allocating, as it runs on every property.
 fn names_match(a: &str, b: &str) -> bool {
-    a == b || norm_name(a) == norm_name(b)
+    fn norm(s: &str) -> impl Iterator<Item = u8> + '_ {
+        let s = s.trim();
+        let s = s
+            .strip_prefix("-M-D")
+            .or_else(|| s.strip_prefix("-D"))
+            .unwrap_or(s);
+        s.bytes().map(|b| match b {
+            b'_' | b'-' => b'.',
+            _ => b.to_ascii_lowercase(),
+        })
+    }
+    a == b || norm(a).eq(norm(b))
+}
+
+/// A text file with assignments, and the app whose folder holds it.
+pub(super) type OwnedFile<'a> = (&'a TextFileFacts, Option<&'a MuleApp>);
+
+/// The text files that define something, each with its app, found by walking
+/// up the path's folders (not by testing every app: monorepos have thousands).
+pub(super) fn assignment_files(inventory: &Inventory) -> Vec<OwnedFile<'_>> {
+    let mut roots: HashMap<&str, &MuleApp> = HashMap::new();
+    for app in &inventory.apps {
+        roots.entry(app.root.trim_end_matches('/')).or_insert(app);
+    }
+    let owner = |path: &str| -> Option<&MuleApp> {
+        let mut p = path;
+        loop {
+            if let Some(app) = roots.get(p) {
+                return Some(*app);
+            }
+            match p.rfind('/') {
+                Some(i) => p = &p[..i],
+                None => return roots.get("").copied(),
+            }
+        }
+    };
+    inventory
+        .text_files
+        .iter()
+        .filter(|f| !f.assignments.is_empty())
+        .map(|f| (f, owner(&f.path)))
+        .collect()
+}
+
+/// Assignment files grouped by the app that holds them.
+pub(super) struct FilesByOwner<'a> {
+    by_app: HashMap<*const MuleApp, Vec<OwnedFile<'a>>>,
+    outside: Vec<OwnedFile<'a>>,
+}
+
+impl<'a> FilesByOwner<'a> {
+    fn new(files: &[OwnedFile<'a>]) -> Self {
+        let mut by_app: HashMap<*const MuleApp, Vec<OwnedFile<'a>>> = HashMap::new();
+        let mut outside = Vec::new();
+        for &(file, owner) in files {
+            match owner {
+                Some(app) => by_app
+                    .entry(app as *const MuleApp)
+                    .or_default()
+                    .push((file, owner)),
+                None => outside.push((file, None)),
+            }
+        }
+        FilesByOwner { by_app, outside }
+    }
 }
 
 /// The committed definitions of one config's key: a literal key, what
@@ -189,7 +288,7 @@ fn names_match(a: &str, b: &str) -> bool {
 /// global-property of the app with that name, and assignments of that name in
 /// the app's folder or outside every app (CI files, scripts at the root).
 pub(super) fn config_key_sources<'a>(
-    inventory: &'a Inventory,
+    files: &FilesByOwner<'a>,
     app: &'a MuleApp,
     config: &'a SecurePropertiesConfig,
 ) -> Vec<KeySource<'a>> {
@@ -263,11 +362,12 @@ pub(super) fn config_key_sources<'a>(
             });
         }
     }
-    for file in &inventory.text_files {
-        let owner = app_for_path(inventory, &file.path);
-        if !(owner.is_none() || owner.is_some_and(|o| std::ptr::eq(o, app))) {
-            continue;
-        }
+    let own = files
+        .by_app
+        .get(&(app as *const MuleApp))
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    for &(file, owner) in own.iter().chain(&files.outside) {
         for a in file.assignments.iter().filter(|a| named(&a.name)) {
             if is_committed_value(&a.value) {
                 out.push(KeySource {
@@ -287,7 +387,10 @@ pub(super) fn config_key_sources<'a>(
 
 /// Definitions named like an encryption key anywhere in the Inventory
 /// (property files, global-properties, assignments), whatever config uses them.
-pub(super) fn named_key_sources(inventory: &Inventory) -> Vec<KeySource<'_>> {
+pub(super) fn named_key_sources<'a>(
+    inventory: &'a Inventory,
+    files: &[OwnedFile<'a>],
+) -> Vec<KeySource<'a>> {
     let mut out = Vec::new();
     for app in &inventory.apps {
         for file in &app.property_files {
@@ -317,7 +420,7 @@ pub(super) fn named_key_sources(inventory: &Inventory) -> Vec<KeySource<'_>> {
             }
         }
     }
-    for file in &inventory.text_files {
+    for &(file, owner) in files {
         for a in &file.assignments {
             if is_key_name(&a.name) && is_committed_value(&a.value) {
                 out.push(KeySource {
@@ -326,7 +429,7 @@ pub(super) fn named_key_sources(inventory: &Inventory) -> Vec<KeySource<'_>> {
                     location: &a.location,
                     kind: KeySourceKind::Assignment,
                     environment: None,
-                    app: app_for_path(inventory, &file.path),
+                    app: owner,
                 });
             }
         }
@@ -351,9 +454,11 @@ pub(super) struct CommittedKey<'a> {
 pub(super) fn committed_keys(inventory: &Inventory) -> Vec<CommittedKey<'_>> {
     let mut out: Vec<CommittedKey<'_>> = Vec::new();
     let mut index: HashMap<Location, usize> = HashMap::new();
+    let files = assignment_files(inventory);
+    let grouped = FilesByOwner::new(&files);
     for app in &inventory.apps {
         for config in &app.secure_property_configs {
-            for source in config_key_sources(inventory, app, config) {
+            for source in config_key_sources(&grouped, app, config) {
                 let i = *index.entry(source.location.clone()).or_insert_with(|| {
                     out.push(CommittedKey {
                         source,
@@ -365,7 +470,7 @@ pub(super) fn committed_keys(inventory: &Inventory) -> Vec<CommittedKey<'_>> {
             }
         }
     }
-    for source in named_key_sources(inventory) {
+    for source in named_key_sources(inventory, &files) {
         if !index.contains_key(source.location) {
             index.insert(source.location.clone(), out.len());
             out.push(CommittedKey {
@@ -709,12 +814,41 @@ mod tests {
     }
 
     #[test]
+    fn secret_name_precheck_agrees_with_vocab() {
+        for name in [
+            "sfdc.password",
+            "passwd",
+            "db.pwd",
+            "client_secret",
+            "sfdc.token",
+            "api.key",
+            "apiKey",
+            "private.key",
+            "credentials",
+            "sessionId",
+            "passphrase",
+            "username",
+            "tokenEndpoint",
+            "http.port",
+            "sfdc.consumerKey",
+            "keyStore",
+            "PASSWORD",
+            "db.p_w_d",
+        ] {
+            assert_eq!(is_secret_name(name), vocab::is_secret_name(name), "{name}");
+        }
+    }
+
+    #[test]
     fn names_and_values() {
         assert!(is_key_name("ENCRYPTION_KEY"));
         assert!(is_key_name("mule.encryption.key"));
         assert!(is_key_name("-Dsecure.key"));
         assert!(!is_key_name("key"));
         assert!(!is_key_name("sfdc.key"));
+        assert!(names_match("ENCRYPTION_KEY", "encryption.key"));
+        assert!(names_match("-Dmule-key", "mule.key"));
+        assert!(!names_match("encryption.key", "encryption.keys"));
         assert!(is_committed_value("Abcdef0123456789"));
         for v in [
             "${ENC}",

@@ -1,16 +1,16 @@
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
-use mule_secure_props::Cipher;
+use mule_secure_props::{Algorithm, Cipher};
 use zeroize::Zeroizing;
 
 use intguard_model::{
-    Finding, Inventory, MuleApp, Practice, PropertyEntry, PropertyFile, Related, RuleMeta,
-    SecurePropertiesConfig, Severity, Value,
+    Finding, Inventory, Location, MuleApp, Practice, PropertyEntry, PropertyFile, Related,
+    RuleMeta, SecurePropertiesConfig, Severity, Value,
 };
 
 use super::ig103_committed_encryption_key::{
-    committed_keys, config_key_names, config_key_sources, config_label, key_digest, CommittedKey,
-    KeySource, KeySourceKind,
+    committed_keys, config_key_names, config_label, key_digest, CommittedKey, KeySource,
+    KeySourceKind,
 };
 use crate::support::{connection_identities, describe_identities, file_name, short_location};
 use crate::Rule;
@@ -28,16 +28,19 @@ Proves that encrypted secure properties are readable by anyone with the reposito
 each `<secure-properties:config>` (Mule 4) or `<secure-property-placeholder:config>`
 (Mule 3) it gathers the keys committed in the repository (everything IG103 finds for
 that config, plus any property, global-property, pom property, `-D` option or script
-variable named like an encryption key anywhere in the scan), and tries each one on every
-`![...]` value of the app's property files with the config's own algorithm, mode and
+variable named like an encryption key anywhere in the scan), and tries each one on the
+`![...]` values of the app's property files with the config's own algorithm, mode and
 `useRandomIVs` setting, exactly as Mule does (`ALG/MODE/PKCS5Padding`, raw key bytes,
 IV from the key or prepended to the value). A value counts as decrypted only when the
 padding checks out and the plaintext is valid UTF-8 without control characters.
 
 One finding per app and key: at the key's definition, naming every exposed property
 per file (never a value), with a related location on each property's line. Keys
-committed in other apps are tried as well, up to 64 distinct keys from elsewhere in the
-repository (a monorepo holding more than that gets its own-app keys tried only).
+committed in other apps are tried as well (with the algorithm they are used with there),
+up to 64 distinct keys from elsewhere in the repository (a monorepo holding more than
+that gets its own-app keys tried only). As
+all values of one file share one key, a file whose first two values do not open with a
+key is not tried further with it.
 
 ## Why is this bad?
 `![...]` values look protected, so reviewers stop worrying about them. With the key
@@ -136,52 +139,95 @@ struct Candidate<'a> {
     sources: Vec<KeySource<'a>>,
 }
 
+/// Committed keys grouped by value (first appearance order).
+struct ValueGroup<'c, 'a> {
+    value: &'a str,
+    places: Vec<&'c CommittedKey<'a>>,
+    /// The algorithms of the configs known to use the key; `None` when some
+    /// place has no known user (a bare `ENCRYPTION_KEY=...`).
+    algorithms: Option<BTreeSet<Algorithm>>,
+}
+
+fn value_groups<'c, 'a>(committed: &'c [CommittedKey<'a>]) -> Vec<ValueGroup<'c, 'a>> {
+    let mut index: HashMap<&'a str, usize> = HashMap::new();
+    let mut groups: Vec<ValueGroup<'c, 'a>> = Vec::new();
+    for ck in committed {
+        let i = *index.entry(ck.source.value).or_insert_with(|| {
+            groups.push(ValueGroup {
+                value: ck.source.value,
+                places: Vec::new(),
+                algorithms: Some(BTreeSet::new()),
+            });
+            groups.len() - 1
+        });
+        let g = &mut groups[i];
+        g.places.push(ck);
+        if ck.users.is_empty() {
+            g.algorithms = None;
+        } else if let Some(algs) = &mut g.algorithms {
+            algs.extend(
+                ck.users
+                    .iter()
+                    .filter_map(|(a, c)| cipher_for(a, c))
+                    .map(|c| c.algorithm),
+            );
+        }
+    }
+    groups
+}
+
 /// The keys to try on `config`: its own sources, then keys committed in the
-/// same app, outside every app, and (bounded) in other apps.
+/// same app, outside every app, and (bounded) in other apps. Each value once,
+/// with its places best first.
 fn candidates<'a>(
-    inventory: &'a Inventory,
     app: &'a MuleApp,
     config: &'a SecurePropertiesConfig,
-    committed: &[CommittedKey<'a>],
+    cipher: &Cipher,
+    groups: &[ValueGroup<'_, 'a>],
     foreign_ok: bool,
 ) -> Vec<Candidate<'a>> {
-    let mut ordered: Vec<KeySource<'a>> = config_key_sources(inventory, app, config);
-    let same = |s: &KeySource<'_>| s.app.is_some_and(|a| std::ptr::eq(a, app));
-    ordered.extend(
-        committed
+    // 0: this config's key, 1: committed in this app, 2: outside every app,
+    // 3: in another app.
+    let class = |ck: &CommittedKey<'_>| -> u8 {
+        if ck
+            .users
             .iter()
-            .map(|c| c.source.clone())
-            .filter(|s| same(s)),
-    );
-    ordered.extend(
-        committed
-            .iter()
-            .map(|c| c.source.clone())
-            .filter(|s| s.app.is_none()),
-    );
-    if foreign_ok {
-        ordered.extend(
-            committed
-                .iter()
-                .map(|c| c.source.clone())
-                .filter(|s| s.app.is_some() && !same(s)),
-        );
-    }
-    let mut out: Vec<Candidate<'a>> = Vec::new();
-    let mut seen_locations = HashSet::new();
-    for source in ordered {
-        if !seen_locations.insert(source.location.clone()) {
+            .any(|(a, cfg)| std::ptr::eq(*a, app) && std::ptr::eq(*cfg, config))
+        {
+            0
+        } else {
+            match ck.source.app {
+                Some(a) if std::ptr::eq(a, app) => 1,
+                None => 2,
+                Some(_) => 3,
+            }
+        }
+    };
+    let mut ranked: Vec<(u8, Candidate<'a>)> = Vec::new();
+    for g in groups {
+        let mut classed: Vec<(u8, &CommittedKey<'a>)> =
+            g.places.iter().map(|ck| (class(ck), *ck)).collect();
+        classed.sort_by_key(|(c, _)| *c);
+        let rank = classed[0].0;
+        // Another app's key travels with its config: it is tried with the
+        // algorithm that app uses it with (or any, when its use is unknown).
+        let same_algorithm = g
+            .algorithms
+            .as_ref()
+            .is_none_or(|algs| algs.contains(&cipher.algorithm));
+        if rank == 3 && !(foreign_ok && same_algorithm) {
             continue;
         }
-        match out.iter_mut().find(|c| c.value == source.value) {
-            Some(c) => c.sources.push(source),
-            None => out.push(Candidate {
-                value: source.value,
-                sources: vec![source],
-            }),
-        }
+        ranked.push((
+            rank,
+            Candidate {
+                value: g.value,
+                sources: classed.iter().map(|(_, ck)| ck.source.clone()).collect(),
+            },
+        ));
     }
-    out
+    ranked.sort_by_key(|(rank, _)| *rank);
+    ranked.into_iter().map(|(_, c)| c).collect()
 }
 
 /// What one key exposes in one app.
@@ -251,31 +297,87 @@ impl Rule for DecryptableSecret {
             .map(|c| c.source.value)
             .collect();
         let foreign_ok = foreign_values.len() <= MAX_FOREIGN_KEYS;
+        let groups = value_groups(&committed);
+        // Every `![...]` value, per app (apps with a secure-properties config).
+        type Target<'a> = (&'a PropertyFile, &'a PropertyEntry, &'a str);
+        let per_app: Vec<(&MuleApp, Vec<Target<'_>>)> = inventory
+            .apps
+            .iter()
+            .filter(|app| !app.secure_property_configs.is_empty())
+            .map(|app| {
+                let targets = app
+                    .property_files
+                    .iter()
+                    .flat_map(|f| {
+                        f.entries
+                            .iter()
+                            .filter_map(move |e| Some((f, e, e.encrypted_payload()?)))
+                    })
+                    .collect();
+                (app, targets)
+            })
+            .collect();
+        // Monorepos copy secure files between apps: a value written more than
+        // once is tried once per (cipher, key).
+        let mut seen_payloads: HashSet<&str> = HashSet::new();
+        let repeated: HashSet<&str> = per_app
+            .iter()
+            .flat_map(|(_, targets)| targets.iter().map(|t| t.2))
+            .filter(|p| !seen_payloads.insert(p))
+            .collect();
+        let mut tried: HashMap<(Cipher, &str, &str), bool> = HashMap::new();
         let mut out = Vec::new();
-        for app in &inventory.apps {
-            let targets: Vec<(&PropertyFile, &PropertyEntry, &str)> = app
-                .property_files
-                .iter()
-                .flat_map(|f| {
-                    f.entries
-                        .iter()
-                        .filter_map(move |e| Some((f, e, e.encrypted_payload()?)))
-                })
-                .collect();
+        for (app, targets) in &per_app {
+            let app = *app;
             if targets.is_empty() {
                 continue;
             }
             let mut exposures: Vec<Exposure<'_>> = Vec::new();
+            // Values already opened by some key: a value does not decrypt
+            // with two different keys, so they are not tried again.
+            let mut opened: HashSet<&Location> = HashSet::new();
             for config in &app.secure_property_configs {
                 let Some(cipher) = cipher_for(app, config) else {
                     continue;
                 };
-                for candidate in candidates(inventory, app, config, &committed, foreign_ok) {
-                    let hits: Vec<(&PropertyFile, &PropertyEntry)> = targets
-                        .iter()
-                        .filter(|(_, _, payload)| decrypts(&cipher, candidate.value, payload))
-                        .map(|(f, e, _)| (*f, *e))
-                        .collect();
+                let lengths = cipher.algorithm.valid_key_lengths();
+                for candidate in candidates(app, config, &cipher, &groups, foreign_ok) {
+                    if opened.len() == targets.len() {
+                        break;
+                    }
+                    let key = candidate.value;
+                    if !lengths.contains(key.len()) && !lengths.contains(key.trim().len()) {
+                        continue;
+                    }
+                    let mut hits: Vec<(&PropertyFile, &PropertyEntry)> = Vec::new();
+                    // The values of one file share one key (Mule decrypts the whole
+                    // file with its config's key): a file whose first two values do
+                    // not open is not tried further.
+                    let mut file: Option<&PropertyFile> = None;
+                    let (mut misses, mut opened_in_file) = (0, false);
+                    for (f, e, payload) in targets {
+                        if !file.is_some_and(|cur| std::ptr::eq(cur, *f)) {
+                            file = Some(*f);
+                            (misses, opened_in_file) = (0, false);
+                        }
+                        if opened.contains(&e.location) || (misses >= 2 && !opened_in_file) {
+                            continue;
+                        }
+                        let ok = if repeated.contains(payload) {
+                            *tried
+                                .entry((cipher, key, *payload))
+                                .or_insert_with(|| decrypts(&cipher, key, payload))
+                        } else {
+                            decrypts(&cipher, key, payload)
+                        };
+                        if ok {
+                            opened_in_file = true;
+                            hits.push((*f, *e));
+                        } else {
+                            misses += 1;
+                        }
+                    }
+                    opened.extend(hits.iter().map(|(_, e)| &e.location));
                     if hits.is_empty() {
                         continue;
                     }

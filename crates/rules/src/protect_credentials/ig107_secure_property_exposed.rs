@@ -1,11 +1,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use intguard_model::{
-    vocab, Finding, Inventory, Location, MuleApp, MuleRuntime, Practice, Related, RuleMeta,
-    Severity, Value,
+    Finding, Inventory, Location, MuleApp, MuleRuntime, Practice, Related, RuleMeta, Severity,
+    Value,
 };
 
-use super::ig103_committed_encryption_key::config_label;
+use super::ig103_committed_encryption_key::{config_label, is_secret_name};
 use crate::support::{connection_identities, describe_identities, file_name, short_location};
 use crate::Rule;
 
@@ -103,56 +103,67 @@ struct Occurrence {
 
 /// Every value of the app's model that may hold a property reference, with a
 /// label saying whose value it is.
-fn app_values(app: &MuleApp) -> Vec<(&Value, String)> {
-    let mut out: Vec<(&Value, String)> = Vec::new();
+fn app_values<'a>(app: &'a MuleApp) -> Vec<(&'a Value, String)> {
+    let mut out: Vec<(&'a Value, String)> = Vec::new();
+    // Only values that read a `secure::` property matter; their labels are
+    // made for those only (apps have thousands of attributes).
+    let mut push = |v: &'a Value, label: &dyn Fn() -> String| {
+        if v.raw.contains("secure::") {
+            out.push((v, label()));
+        }
+    };
     let attr = |a: &intguard_model::XmlAttribute| match &a.owner {
         Some(owner) => format!("`{}` of <{}> `{owner}`", a.name, a.element),
         None => format!("`{}` of <{}>", a.name, a.element),
     };
-    for a in app.secret_attributes.iter().chain(&app.url_attributes) {
-        out.push((&a.value, attr(a)));
-    }
     let mut stores = Vec::new();
+    for a in app.secret_attributes.iter().chain(&app.url_attributes) {
+        push(&a.value, &|| attr(a));
+    }
     for c in &app.salesforce_connections {
-        out.extend(c.attributes.iter().map(|a| (&a.value, attr(a))));
+        for a in &c.attributes {
+            push(&a.value, &|| attr(a));
+        }
         stores.extend(c.tls_context.iter());
     }
     for l in &app.http_listeners {
-        let label = format!("HTTP listener `{}`", l.config_name);
         for v in [&l.protocol, &l.host, &l.port].into_iter().flatten() {
-            out.push((v, label.clone()));
+            push(v, &|| format!("HTTP listener `{}`", l.config_name));
         }
         stores.extend(l.tls_context.iter());
     }
     for r in &app.http_requests {
-        let label = format!("HTTP request config `{}`", r.config_name);
         for v in [&r.protocol, &r.host, &r.port, &r.base_path]
             .into_iter()
             .flatten()
         {
-            out.push((v, label.clone()));
+            push(v, &|| format!("HTTP request config `{}`", r.config_name));
         }
-        if let Some(auth) = &r.authentication {
-            out.extend(auth.attributes.iter().map(|a| (&a.value, attr(a))));
+        for a in r.authentication.iter().flat_map(|auth| &auth.attributes) {
+            push(&a.value, &|| attr(a));
         }
         stores.extend(r.tls_context.iter());
     }
     stores.extend(app.tls_contexts.iter());
     for ctx in stores {
         for store in ctx.key_store.iter().chain(ctx.trust_store.iter()) {
-            out.extend(store.attributes.iter().map(|a| (&a.value, attr(a))));
+            for a in &store.attributes {
+                push(&a.value, &|| attr(a));
+            }
         }
     }
     for g in &app.global_properties {
-        out.push((&g.value, format!("<global-property name=\"{}\">", g.name)));
+        push(&g.value, &|| {
+            format!("<global-property name=\"{}\">", g.name)
+        });
     }
     for c in &app.secure_property_configs {
         if let Some(file) = &c.file {
-            out.push((file, config_label(c)));
+            push(file, &|| config_label(c));
         }
     }
     for i in &app.property_imports {
-        out.push((&i.file, format!("<{}>", i.element)));
+        push(&i.file, &|| format!("<{}>", i.element));
     }
     out
 }
@@ -174,7 +185,7 @@ fn secret_properties(app: &MuleApp) -> BTreeMap<String, Vec<Occurrence>> {
     };
     for file in &app.property_files {
         for entry in &file.entries {
-            if vocab::is_secret_name(&entry.key) {
+            if is_secret_name(&entry.key) {
                 add(
                     &entry.key,
                     Occurrence {
@@ -184,6 +195,9 @@ fn secret_properties(app: &MuleApp) -> BTreeMap<String, Vec<Occurrence>> {
                         environment: file.environment.clone(),
                     },
                 );
+            }
+            if !entry.value.contains("secure::") {
+                continue;
             }
             for p in intguard_model::expr::placeholders(&entry.value) {
                 if p.secure {

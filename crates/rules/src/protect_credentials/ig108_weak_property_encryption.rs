@@ -325,7 +325,8 @@ mod tests {
             Some("true"),
         )]);
         assert!(
-            f[0].message.contains("the DES algorithm (set by ${algo}, a 56-bit key"),
+            f[0].message
+                .contains("the DES algorithm (set by ${algo}, a 56-bit key"),
             "{}",
             f[0].message
         );
