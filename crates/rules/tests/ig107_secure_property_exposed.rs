@@ -8,20 +8,13 @@ fn positive() {
         "IG107",
         "IG107/positive",
         &[
-            // The key property of the secure-properties config (key="${secure.key}").
-            ("billing-api/src/main/mule/global.xml", 9),
-            // A secret-named property, at its definition.
-            (
-                "billing-api/src/main/resources/properties/prod-secure.yaml",
-                2,
-            ),
+            // The key property of the secure-properties config (key="${secure.key}"),
+            // at the key attribute.
+            ("billing-api/src/main/mule/global.xml", 10),
+            // A password read as a plain ${erp.password}, set in Runtime Manager.
+            ("billing-api/src/main/mule/global.xml", 17),
             ("orders-api/src/main/mule/global.xml", 10),
-            // Read as ${secure::sfdc.consumerKey}: at the reference.
-            ("orders-api/src/main/mule/global.xml", 16),
-            (
-                "orders-api/src/main/resources/properties/prod-secure.yaml",
-                3,
-            ),
+            ("orders-api/src/main/mule/global.xml", 29),
         ],
     );
 }
@@ -33,8 +26,10 @@ fn positive_fix_gives_the_json_line_and_points_at_the_descriptor() {
         .iter()
         .filter(|f| f.message.starts_with("orders-api:"))
         .collect();
-    assert_eq!(orders.len(), 3);
-    let line = r#""secureProperties": ["anypoint.platform.client_secret", "encryption.key", "sfdc.consumerKey", "sfdc.keystorePassword"]"#;
+    assert_eq!(orders.len(), 2);
+    // ${secure::...} reads (sfdc.consumerKey, sfdc.keystorePassword) come from the
+    // encrypted file, not from Runtime Manager: not reported, not in the fix.
+    let line = r#""secureProperties": ["anypoint.platform.client_secret", "encryption.key", "erp.password"]"#;
     for f in &orders {
         assert!(f.fix.contains(line), "{}", f.fix);
         assert!(
@@ -46,33 +41,36 @@ fn positive_fix_gives_the_json_line_and_points_at_the_descriptor() {
         );
         assert!(!f.message.contains("mock.password"));
     }
-    let keystore = orders
+    let billing: Vec<_> = findings
         .iter()
-        .find(|f| f.message.contains("`sfdc.keystorePassword`"))
-        .unwrap();
-    assert_eq!(keystore.identity.as_deref(), Some("int.orders@acme.com"));
-    assert!(
-        keystore.related.iter().any(|r| r.line == 18),
-        "the reference: {:#?}",
-        keystore.related
-    );
-    let billing = findings
+        .filter(|f| f.message.starts_with("billing-api:"))
+        .collect();
+    let erp = billing
         .iter()
-        .find(|f| f.message.starts_with("billing-api:"))
+        .find(|f| f.message.contains("`erp.password`"))
         .unwrap();
     assert!(
-        billing
-            .message
+        erp.message
             .contains("mule-artifact.json has no secureProperties"),
         "{}",
-        billing.message
+        erp.message
     );
     assert!(
-        billing
-            .fix
+        erp.message
+            .contains("read as ${erp.password} by `password` of <http:basic-authentication>"),
+        "{}",
+        erp.message
+    );
+    assert!(
+        erp.related.iter().any(|r| r.path.ends_with("prod.yaml")),
+        "the definition: {:#?}",
+        erp.related
+    );
+    assert!(
+        erp.fix
             .contains(r#""secureProperties": ["erp.password", "secure.key"]"#),
         "{}",
-        billing.fix
+        erp.fix
     );
 }
 

@@ -8,13 +8,13 @@ fn positive() {
         "IG108",
         "IG108/positive",
         &[
-            // Blowfish in ECB mode.
-            ("orders-api/src/main/mule/global.xml", 8),
+            // Blowfish in ECB mode: at the <secure-properties:encrypt> element.
+            ("orders-api/src/main/mule/global.xml", 10),
             // No <secure-properties:encrypt>: Mule's default fixed IVs.
             ("billing-api/src/main/mule/global.xml", 9),
             // algorithm="${secure.algorithm}" resolving to DESede.
-            ("catalog-api/src/main/mule/global.xml", 8),
-            // Mule 3 encryptionAlgorithm="DES".
+            ("catalog-api/src/main/mule/global.xml", 10),
+            // Mule 3 encryptionAlgorithm="DES" (and fixed IVs): at the placeholder.
             ("accounts-m3/src/main/app/accounts.xml", 7),
         ],
     );
@@ -47,7 +47,7 @@ fn positive_names_each_weakness_and_the_fix() {
         orders.fix
     );
     assert!(
-        orders.related.iter().any(|r| r.line == 10),
+        orders.related.iter().any(|r| r.line == 8),
         "{:#?}",
         orders.related
     );
@@ -76,6 +76,12 @@ fn positive_names_each_weakness_and_the_fix() {
     let m3 = of("accounts-m3");
     assert!(
         m3.message.contains("the DES algorithm (a 56-bit key"),
+        "{}",
+        m3.message
+    );
+    assert!(
+        m3.message
+            .contains("fixed IVs (Mule 3 has no random-IV option"),
         "{}",
         m3.message
     );

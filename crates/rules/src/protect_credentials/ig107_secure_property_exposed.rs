@@ -18,24 +18,30 @@ static META: RuleMeta = RuleMeta {
     default_severity: Severity::Medium,
     summary: "A secret property is not listed in mule-artifact.json `secureProperties`",
     doc: r#"## What it does
-For Mule 4 apps with a `mule-artifact.json`, collects the properties that hold secrets:
-- every property defined in a property file under a secret name (`*.password`,
-  `*.token`, `*.secret`, `*keyPassword`, ...);
-- every property read as `${secure::name}` or `#[p('secure::name')]` (in connection,
-  TLS, HTTP authentication and URL attributes, global-properties and property values);
-- the property that holds the secure-properties key (`key="${encryption.key}"`),
-and reports each one missing from the descriptor's `secureProperties` array: one
-finding per name, at its first definition (or reference), with a related location on
-`mule-artifact.json`. The fix gives the complete line to write. MUnit test sources are
-ignored.
+For Mule 4 apps with a `mule-artifact.json`, finds the secret properties whose values
+are set (or overridden) in Runtime Manager at deploy time, and reports each one missing
+from the descriptor's `secureProperties` array:
+- the property that holds the secure-properties key (`key="${encryption.key}"`);
+- a secret read through a plain `${name}` (or `#[p('name')]`) reference: in a secret
+  attribute (`password`, `storePassword`, `keyPassword`, `consumerSecret`,
+  `clientSecret`, `securityToken`, ...) or under a secret name (`*.password`,
+  `*.token`, `*.secret`, ...), anywhere in connections, TLS contexts, HTTP
+  authentication, global-properties and property values.
+
+One finding per name, at the XML that reads it (the `key` attribute, the connection
+attribute), with related locations on `mule-artifact.json`, the other references and
+the property's definitions. The fix gives the complete line to write. Properties read
+only as `${secure::name}` come from the encrypted files through the Secure
+Configuration Properties module, not from Runtime Manager, so they are not reported.
+MUnit test sources are ignored.
 
 ## Why is this bad?
-Secrets are overridden or supplied at deploy time in Runtime Manager (CloudHub,
-CloudHub 2.0, Runtime Fabric, hybrid). Only properties listed in `secureProperties` are
-hidden there: the others are displayed in clear in the application's Properties tab,
-returned by the Runtime Manager API and copied into deployment logs, so everyone with
-read access to the environment learns the integration user's password or the key that
-decrypts every secure property.
+Runtime Manager (CloudHub, CloudHub 2.0, Runtime Fabric, hybrid) supplies the
+properties that are not in the repository: the encryption key, and secrets read as
+plain `${name}`. Only properties listed in `secureProperties` are hidden there: the
+others are displayed in clear in the application's Properties tab and returned by the
+Runtime Manager API, so everyone with read access to the environment learns the
+integration user's password, or the key that decrypts every secure property.
 
 ## Example
 ```json
@@ -48,27 +54,27 @@ decrypts every secure property.
 <secure-properties:config name="Secure_Props" key="${encryption.key}"
     file="properties/${mule.env}-secure.yaml"/>
 <salesforce:sfdc-config name="Salesforce_Config">
-  <salesforce:jwt-connection consumerKey="${secure::sfdc.consumerKey}"
-      storePassword="${secure::sfdc.keystorePassword}" principal="${sfdc.username}"
-      keyStore="keys/sfdc.jks"/>
+  <salesforce:basic-connection username="${sfdc.username}" password="${sfdc.password}"
+      securityToken="${secure::sfdc.token}"/>
 </salesforce:sfdc-config>
 ```
 
 ## How to fix
-List every secret property in `mule-artifact.json`:
+List them in `mule-artifact.json`:
 ```json
 {
   "minMuleVersion": "4.6.0",
   "secureProperties": [
     "anypoint.platform.client_secret",
     "encryption.key",
-    "sfdc.consumerKey",
-    "sfdc.keystorePassword"
+    "sfdc.password"
   ]
 }
 ```
 Then redeploy, and re-enter values that were already set in Runtime Manager so that
 they are stored protected (values shown before may have been seen: rotate them).
+Better still, read secrets as `${secure::name}` from encrypted files, and drop the
+password altogether (JWT bearer flow, IG101).
 
 ## References
 - MuleSoft Docs: CloudHub 2.0, Protect Application Property Values
@@ -81,35 +87,35 @@ fn in_test_sources(path: &str) -> bool {
     path.contains("/src/test/") || path.starts_with("src/test/")
 }
 
-/// Why a name counts as a secret property.
+/// Why a place mentions a secret property.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Why {
-    /// Defined in a property file under a secret name (best location).
-    Definition,
-    /// The secure-properties key property.
+    /// The secure-properties key attribute (best location).
     EncryptionKey,
-    /// Read with `secure::`.
-    SecureReference,
+    /// A plain `${name}` read of a secret.
+    Reference,
+    /// Where the property is defined (context only).
+    Definition,
 }
 
 #[derive(Debug, Clone)]
 struct Occurrence {
     why: Why,
     location: Location,
-    /// What the place is, for messages: `prod-secure.yaml`, `key of <...>`, ...
+    /// What the place is, for messages: `read by ...`, `the key of <...>`, ...
     label: String,
-    environment: Option<String>,
 }
 
-/// Every value of the app's model that may hold a property reference, with a
-/// label saying whose value it is.
-fn app_values<'a>(app: &'a MuleApp) -> Vec<(&'a Value, String)> {
-    let mut out: Vec<(&'a Value, String)> = Vec::new();
-    // Only values that read a `secure::` property matter; their labels are
-    // made for those only (apps have thousands of attributes).
-    let mut push = |v: &'a Value, label: &dyn Fn() -> String| {
-        if v.raw.contains("secure::") {
-            out.push((v, label()));
+/// Every value of the app's model that may hold a property reference: the
+/// value, whether it is a secret slot (a password attribute, a secret-named
+/// global-property), and who holds it.
+fn app_values<'a>(app: &'a MuleApp) -> Vec<(&'a Value, bool, String)> {
+    let mut out: Vec<(&'a Value, bool, String)> = Vec::new();
+    // Labels are made for values with references only (apps have thousands of
+    // attributes).
+    let mut push = |v: &'a Value, secret: bool, label: &dyn Fn() -> String| {
+        if v.raw.contains("${") || v.raw.contains("p(") {
+            out.push((v, secret, label()));
         }
     };
     let attr = |a: &intguard_model::XmlAttribute| match &a.owner {
@@ -118,17 +124,17 @@ fn app_values<'a>(app: &'a MuleApp) -> Vec<(&'a Value, String)> {
     };
     let mut stores = Vec::new();
     for a in app.secret_attributes.iter().chain(&app.url_attributes) {
-        push(&a.value, &|| attr(a));
+        push(&a.value, is_secret_name(&a.name), &|| attr(a));
     }
     for c in &app.salesforce_connections {
         for a in &c.attributes {
-            push(&a.value, &|| attr(a));
+            push(&a.value, is_secret_name(&a.name), &|| attr(a));
         }
         stores.extend(c.tls_context.iter());
     }
     for l in &app.http_listeners {
         for v in [&l.protocol, &l.host, &l.port].into_iter().flatten() {
-            push(v, &|| format!("HTTP listener `{}`", l.config_name));
+            push(v, false, &|| format!("HTTP listener `{}`", l.config_name));
         }
         stores.extend(l.tls_context.iter());
     }
@@ -137,10 +143,12 @@ fn app_values<'a>(app: &'a MuleApp) -> Vec<(&'a Value, String)> {
             .into_iter()
             .flatten()
         {
-            push(v, &|| format!("HTTP request config `{}`", r.config_name));
+            push(v, false, &|| {
+                format!("HTTP request config `{}`", r.config_name)
+            });
         }
         for a in r.authentication.iter().flat_map(|auth| &auth.attributes) {
-            push(&a.value, &|| attr(a));
+            push(&a.value, is_secret_name(&a.name), &|| attr(a));
         }
         stores.extend(r.tls_context.iter());
     }
@@ -148,27 +156,20 @@ fn app_values<'a>(app: &'a MuleApp) -> Vec<(&'a Value, String)> {
     for ctx in stores {
         for store in ctx.key_store.iter().chain(ctx.trust_store.iter()) {
             for a in &store.attributes {
-                push(&a.value, &|| attr(a));
+                push(&a.value, is_secret_name(&a.name), &|| attr(a));
             }
         }
     }
     for g in &app.global_properties {
-        push(&g.value, &|| {
+        push(&g.value, is_secret_name(&g.name), &|| {
             format!("<global-property name=\"{}\">", g.name)
         });
-    }
-    for c in &app.secure_property_configs {
-        if let Some(file) = &c.file {
-            push(file, &|| config_label(c));
-        }
-    }
-    for i in &app.property_imports {
-        push(&i.file, &|| format!("<{}>", i.element));
     }
     out
 }
 
-/// The secret property names of an app and where they occur.
+/// The secret properties of an app that Runtime Manager supplies, each with
+/// the places that mention it (best first).
 fn secret_properties(app: &MuleApp) -> BTreeMap<String, Vec<Occurrence>> {
     let mut names: BTreeMap<String, Vec<Occurrence>> = BTreeMap::new();
     let mut add = |name: &str, occ: Occurrence| {
@@ -176,44 +177,10 @@ fn secret_properties(app: &MuleApp) -> BTreeMap<String, Vec<Occurrence>> {
             return;
         }
         let list = names.entry(name.to_string()).or_default();
-        if !list
-            .iter()
-            .any(|o| o.location == occ.location && o.why == occ.why)
-        {
+        if !list.iter().any(|o| o.location == occ.location) {
             list.push(occ);
         }
     };
-    for file in &app.property_files {
-        for entry in &file.entries {
-            if is_secret_name(&entry.key) {
-                add(
-                    &entry.key,
-                    Occurrence {
-                        why: Why::Definition,
-                        location: entry.location.clone(),
-                        label: format!("defined in {}", file_name(&file.path)),
-                        environment: file.environment.clone(),
-                    },
-                );
-            }
-            if !entry.value.contains("secure::") {
-                continue;
-            }
-            for p in intguard_model::expr::placeholders(&entry.value) {
-                if p.secure {
-                    add(
-                        &p.name,
-                        Occurrence {
-                            why: Why::SecureReference,
-                            location: entry.location.clone(),
-                            label: format!("read by `{}` in {}", entry.key, file_name(&file.path)),
-                            environment: file.environment.clone(),
-                        },
-                    );
-                }
-            }
-        }
-    }
     for config in &app.secure_property_configs {
         let Some(key) = &config.key else { continue };
         for p in key.placeholders() {
@@ -223,22 +190,37 @@ fn secret_properties(app: &MuleApp) -> BTreeMap<String, Vec<Occurrence>> {
                     why: Why::EncryptionKey,
                     location: key.location.clone(),
                     label: format!("the key of {}", config_label(config)),
-                    environment: None,
                 },
             );
         }
     }
-    for (value, label) in app_values(app) {
-        for p in value.placeholders().into_iter().filter(|p| p.secure) {
+    for (value, secret_slot, label) in app_values(app) {
+        for p in value.placeholders() {
+            if p.secure || !(secret_slot || is_secret_name(&p.name)) {
+                continue;
+            }
             add(
                 &p.name,
                 Occurrence {
-                    why: Why::SecureReference,
+                    why: Why::Reference,
                     location: value.location.clone(),
-                    label: format!("read by {label}"),
-                    environment: None,
+                    label: format!("read as ${{{}}} by {label}", p.name),
                 },
             );
+        }
+    }
+    // Where those properties are defined: context for the finding.
+    for file in &app.property_files {
+        for entry in &file.entries {
+            if let Some(list) = names.get_mut(&entry.key) {
+                if !in_test_sources(&entry.location.path) {
+                    list.push(Occurrence {
+                        why: Why::Definition,
+                        location: entry.location.clone(),
+                        label: format!("defined in {}", file_name(&file.path)),
+                    });
+                }
+            }
         }
     }
     for list in names.values_mut() {
@@ -315,14 +297,9 @@ impl Rule for SecurePropertyExposed {
             for (name, occurrences) in missing {
                 let first = &occurrences[0];
                 let why = match first.why {
-                    Why::Definition => first.label.clone(),
                     Why::EncryptionKey => format!("it holds {}", first.label),
-                    Why::SecureReference => first.label.clone(),
+                    Why::Reference | Why::Definition => first.label.clone(),
                 };
-                let envs: BTreeSet<String> = occurrences
-                    .iter()
-                    .filter_map(|o| o.environment.clone())
-                    .collect();
                 let message = format!(
                     "{}: secret property `{name}` ({why}) {listed}, so Runtime Manager shows a value set there in clear",
                     app.name
@@ -332,7 +309,6 @@ impl Rule for SecurePropertyExposed {
                 );
                 let mut f = Finding::new(&META, first.location.clone(), message)
                     .maybe_identity(identities_reading(app, &name))
-                    .environments(envs)
                     .key(format!("secure-property|{name}"))
                     .fix(fix)
                     .related(Related::new(
@@ -377,39 +353,54 @@ mod tests {
         }];
         a.salesforce_connections = vec![conn(
             "Salesforce_Config",
-            "salesforce:jwt-connection",
-            AuthClass::Certificate,
+            "salesforce:basic-connection",
+            AuthClass::Password,
             XML,
             12,
             &[
-                ("consumerKey", "${secure::sfdc.consumerKey}"),
-                ("storePassword", "${secure::sfdc.keystorePassword}"),
-                ("principal", "int.orders@acme.com"),
+                ("username", "int.orders@acme.com"),
+                ("password", "${sfdc.password}"),
+                ("securityToken", "${secure::sfdc.token}"),
             ],
         )];
-        a.secret_attributes = vec![attr(
-            "salesforce:jwt-connection",
-            Some("Salesforce_Config"),
-            "storePassword",
-            "${secure::sfdc.keystorePassword}",
-            XML,
-            12,
-        )];
+        a.secret_attributes = vec![
+            attr(
+                "salesforce:basic-connection",
+                Some("Salesforce_Config"),
+                "password",
+                "${sfdc.password}",
+                XML,
+                12,
+            ),
+            attr(
+                "salesforce:basic-connection",
+                Some("Salesforce_Config"),
+                "securityToken",
+                "${secure::sfdc.token}",
+                XML,
+                12,
+            ),
+            attr(
+                "http:basic-authentication",
+                Some("ERP_Request"),
+                "password",
+                "${erp.pw}",
+                XML,
+                20,
+            ),
+        ];
         a.property_files = vec![
+            props(
+                "orders/src/main/resources/properties/prod.yaml",
+                Some("prod"),
+                false,
+                &[("sfdc.password", "${SFDC_PASSWORD}"), ("http.port", "8081")],
+            ),
             props(
                 "orders/src/main/resources/properties/prod-secure.yaml",
                 Some("prod"),
                 true,
-                &[
-                    ("sfdc.consumerKey", "![abc]"),
-                    ("sfdc.keystorePassword", "![def]"),
-                ],
-            ),
-            props(
-                "orders/src/test/resources/test.yaml",
-                None,
-                false,
-                &[("mock.password", "x")],
+                &[("sfdc.token", "![abc]"), ("sfdc.consumerSecret", "![def]")],
             ),
         ];
         a
@@ -423,44 +414,40 @@ mod tests {
     }
 
     #[test]
-    fn each_missing_name_once_at_its_best_place() {
+    fn key_and_plain_secret_references_at_the_xml() {
         let f = run(orders(Some(&["anypoint.platform.client_secret"])));
         let got: Vec<_> = f
             .iter()
-            .map(|f| {
-                (
-                    f.location.path.as_str(),
-                    f.location.line,
-                    f.fingerprint_key.as_str(),
-                )
-            })
+            .map(|f| (f.location.line, f.fingerprint_key.as_str()))
             .collect();
+        // `erp.pw` has no secret name, but a password attribute reads it;
+        // `secure::` reads (sfdc.token) and unread secure values are not reported.
         assert_eq!(
             got,
             vec![
-                (XML, 5, "secure-property|encryption.key"),
-                (XML, 12, "secure-property|sfdc.consumerKey"),
-                (
-                    "orders/src/main/resources/properties/prod-secure.yaml",
-                    2,
-                    "secure-property|sfdc.keystorePassword"
-                ),
+                (5, "secure-property|encryption.key"),
+                (20, "secure-property|erp.pw"),
+                (12, "secure-property|sfdc.password"),
             ]
         );
-        let line = "\"secureProperties\": [\"anypoint.platform.client_secret\", \"encryption.key\", \"sfdc.consumerKey\", \"sfdc.keystorePassword\"]";
+        let line = "\"secureProperties\": [\"anypoint.platform.client_secret\", \"encryption.key\", \"erp.pw\", \"sfdc.password\"]";
         assert!(f.iter().all(|f| f.fix.contains(line)), "{}", f[0].fix);
         assert_eq!(f[0].related[0].path, "orders/mule-artifact.json");
-        assert!(
-            f[2].related.iter().any(|r| r.line == 12),
-            "reference related"
-        );
-        assert_eq!(f[1].identity.as_deref(), Some("int.orders@acme.com"));
-        assert_eq!(f[2].environments, vec!["prod".to_string()]);
         assert!(
             f[0].message
                 .contains("it holds the key of <secure-properties:config> `Secure_Props`"),
             "{}",
             f[0].message
+        );
+        let pw = &f[2];
+        assert_eq!(pw.identity.as_deref(), Some("int.orders@acme.com"));
+        assert!(pw.message.contains("read as ${sfdc.password} by `password` of <salesforce:basic-connection> `Salesforce_Config`"), "{}", pw.message);
+        assert!(
+            pw.related
+                .iter()
+                .any(|r| r.path.ends_with("prod.yaml") && r.line == 1),
+            "definition: {:#?}",
+            pw.related
         );
     }
 
@@ -468,8 +455,8 @@ mod tests {
     fn fully_declared_mule3_and_descriptorless_apps_are_clean() {
         assert!(run(orders(Some(&[
             "encryption.key",
-            "sfdc.consumerKey",
-            "secure::sfdc.keystorePassword"
+            "erp.pw",
+            "secure::sfdc.password"
         ])))
         .is_empty());
         let mut no_descriptor = orders(None);

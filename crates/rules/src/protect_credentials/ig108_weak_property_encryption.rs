@@ -27,9 +27,12 @@ config, every weakness of the way its `![...]` values are encrypted:
   TEA and Skipjack (64-bit blocks: Sweet32 birthday attacks; several also have
   related-key or differential attacks), and RC4 (`RCA`, `ARCFOUR`);
 - `mode="ECB"`: no IV at all, equal blocks give equal ciphertext blocks;
-- fixed IVs (Mule 4): `useRandomIVs` absent or `false`, Mule's default. The IV is then
-  the first block of the key, so equal values always encrypt to the same `![...]`
-  text, and values sharing a prefix share their first ciphertext block.
+- fixed IVs: `useRandomIVs` absent or `false` (Mule's default), and always in Mule 3,
+  whose placeholder has no random-IV option. The IV is then the first block of the
+  key, so equal values always encrypt to the same `![...]` text, and values sharing a
+  prefix share their first ciphertext block.
+The finding sits on the `<secure-properties:encrypt>` element (on the config when it
+has none, and on the Mule 3 placeholder).
 AES, Camellia, CAST6, Serpent, Twofish and RC6 in CBC, CFB or OFB with random IVs are
 accepted. Properties used as algorithm or mode are resolved.
 
@@ -128,13 +131,15 @@ fn weaknesses<'a>(app: &MuleApp, config: &'a SecurePropertiesConfig) -> Vec<Weak
             at: config.mode.as_ref(),
         });
     }
-    // Mule 3's secure-property-placeholder has no random-IV option: its
-    // algorithm and mode are what can be fixed.
+    // Mule 3's secure-property-placeholder has no random-IV option at all.
     let mule4 = config.element.starts_with("secure-properties:");
-    let random = setting(app, config.use_random_ivs.as_ref())
-        .is_some_and(|v| v.eq_ignore_ascii_case("true"));
-    if mule4 && !ecb && !random {
-        let how = if config.use_random_ivs.is_some() {
+    let random = mule4
+        && setting(app, config.use_random_ivs.as_ref())
+            .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    if !ecb && !random {
+        let how = if !mule4 {
+            "Mule 3 has no random-IV option"
+        } else if config.use_random_ivs.is_some() {
             "useRandomIVs=\"false\""
         } else {
             "useRandomIVs not set"
@@ -214,16 +219,34 @@ impl Rule for WeakPropertyEncryption {
                 if in_test_sources(&config.location.path) {
                     severity = severity.lowered();
                 }
-                let mut f = Finding::new(&META, config.location.clone(), message)
+                // Mule 4: the `<secure-properties:encrypt>` line, where the fix goes
+                // (its first attribute); Mule 3 and defaults: the config itself.
+                let at = if config.element.starts_with("secure-properties:") {
+                    [&config.algorithm, &config.mode, &config.use_random_ivs]
+                        .into_iter()
+                        .flatten()
+                        .map(|v| &v.location)
+                        .min()
+                        .unwrap_or(&config.location)
+                } else {
+                    &config.location
+                };
+                let mut f = Finding::new(&META, at.clone(), message)
                     .severity(severity)
                     .key(format!(
                         "weak-encryption|{}",
                         config.name.as_deref().unwrap_or(&config.element)
                     ))
                     .fix(fix);
+                if at != &config.location {
+                    f = f.related(Related::new(
+                        &config.location,
+                        format!("{} reads values encrypted this way", config_label(config)),
+                    ));
+                }
                 for w in &weak {
                     if let Some(v) = w.at {
-                        if v.location != config.location {
+                        if v.location != *at {
                             f = f.related(Related::new(&v.location, w.text.clone()));
                         }
                     }
@@ -297,7 +320,7 @@ mod tests {
             None,
         )]);
         assert_eq!(f.len(), 1);
-        assert_eq!(f[0].location.line, 5);
+        assert_eq!(f[0].location.line, 6, "the encrypt element");
         assert!(
             f[0].message
                 .contains("the Blowfish algorithm (a 64-bit block")
@@ -310,7 +333,9 @@ mod tests {
             "<secure-properties:encrypt algorithm=\"AES\" mode=\"CBC\" useRandomIVs=\"true\"/>"
         ));
         assert!(f[0].fix.contains("prod-secure.yaml"));
-        assert_eq!(f[0].related.len(), 3);
+        // The config that reads the values, and the first encrypted value.
+        let related: Vec<_> = f[0].related.iter().map(|r| r.line).collect();
+        assert_eq!(related, vec![5, 1]);
     }
 
     #[test]
@@ -333,7 +358,7 @@ mod tests {
     }
 
     #[test]
-    fn strong_settings_and_mule3_iv_are_clean() {
+    fn strong_settings_are_clean_and_mule3_always_has_fixed_ivs() {
         for alg in ["AES", "Rijndael", "Twofish", "Camellia"] {
             assert!(
                 run(vec![config(
@@ -346,13 +371,21 @@ mod tests {
                 "{alg}"
             );
         }
-        assert!(run(vec![config(
+        let m3 = run(vec![config(
             "secure-property-placeholder:config",
             Some("AES"),
             Some("CBC"),
-            None
-        )])
-        .is_empty());
+            None,
+        )]);
+        assert_eq!(m3.len(), 1);
+        assert_eq!(m3[0].location.line, 5, "the placeholder element");
+        assert!(
+            m3[0]
+                .message
+                .contains("fixed IVs (Mule 3 has no random-IV option"),
+            "{}",
+            m3[0].message
+        );
         let f = run(vec![config(
             "secure-property-placeholder:config",
             Some("DESede"),
