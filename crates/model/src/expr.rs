@@ -141,8 +141,14 @@ mod tests {
 
     #[test]
     fn dollar_placeholders() {
-        assert_eq!(names("${sfdc.username}"), vec![("sfdc.username".into(), false)]);
-        assert_eq!(names("${secure::sfdc.password}"), vec![("sfdc.password".into(), true)]);
+        assert_eq!(
+            names("${sfdc.username}"),
+            vec![("sfdc.username".into(), false)]
+        );
+        assert_eq!(
+            names("${secure::sfdc.password}"),
+            vec![("sfdc.password".into(), true)]
+        );
         assert_eq!(
             names("https://${host}:${port}/x"),
             vec![("host".into(), false), ("port".into(), false)]
@@ -152,8 +158,14 @@ mod tests {
 
     #[test]
     fn dataweave_p() {
-        assert_eq!(names("#[p('sfdc.user')]"), vec![("sfdc.user".into(), false)]);
-        assert_eq!(names("#[Mule::p(\"secure::a.b\")]"), vec![("a.b".into(), true)]);
+        assert_eq!(
+            names("#[p('sfdc.user')]"),
+            vec![("sfdc.user".into(), false)]
+        );
+        assert_eq!(
+            names("#[Mule::p(\"secure::a.b\")]"),
+            vec![("a.b".into(), true)]
+        );
         assert_eq!(names("#[vars.p('x')]").len(), 1);
         assert!(names("#[up('x')]").is_empty());
     }

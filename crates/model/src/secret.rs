@@ -88,7 +88,11 @@ mod tests {
 
     #[test]
     fn redactor_masks_every_occurrence_longest_first() {
-        let r = Redactor::new(["Secret1".to_string(), "Secret123".to_string(), "ab".to_string()]);
+        let r = Redactor::new([
+            "Secret1".to_string(),
+            "Secret123".to_string(),
+            "ab".to_string(),
+        ]);
         let out = r.redact("pw=Secret123 other=Secret1 short=ab");
         assert!(!out.contains("Secret1"), "{out}");
         assert!(out.contains("Se…(9)"));

@@ -3,9 +3,9 @@
 //! its [`RuleMeta`] (id, name, severity and documentation) next to its code,
 //! and is a pure function of the [`Inventory`]: no I/O.
 
+pub mod minimize_damage;
 pub mod protect_access;
 pub mod protect_credentials;
-pub mod minimize_damage;
 mod registry;
 pub mod support;
 

@@ -33,7 +33,11 @@ mod tests {
             assert!(ids.insert(m.id), "duplicate id {}", m.id);
             assert!(names.insert(m.name), "duplicate name {}", m.name);
             assert!(m.id.starts_with("IG") && m.id.len() == 5, "{}", m.id);
-            assert!(m.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{}", m.name);
+            assert!(
+                m.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{}",
+                m.name
+            );
         }
     }
 
@@ -41,7 +45,13 @@ mod tests {
     fn every_rule_is_documented() {
         for r in all_rules() {
             let m = r.meta();
-            for section in ["What it does", "Why is this bad?", "Example", "How to fix", "References"] {
+            for section in [
+                "What it does",
+                "Why is this bad?",
+                "Example",
+                "How to fix",
+                "References",
+            ] {
                 let text = m.section(section).unwrap_or_default();
                 assert!(!text.is_empty(), "{} lacks section {section}", m.id);
             }

@@ -57,6 +57,9 @@ impl Inventory {
                     .map(|a| a.value.clone()),
             );
         }
+        // References and dummies are not secrets, and masking them would
+        // garble messages that quote them.
+        out.retain(|s| !crate::vocab::is_placeholder_value(s));
         out
     }
 

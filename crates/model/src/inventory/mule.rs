@@ -104,7 +104,9 @@ impl MuleApp {
             out.extend(
                 file.entries
                     .iter()
-                    .filter(|e| vocab::is_secret_name(&e.key) || vocab::is_encryption_key_name(&e.key))
+                    .filter(|e| {
+                        vocab::is_secret_name(&e.key) || vocab::is_encryption_key_name(&e.key)
+                    })
                     .map(|e| e.value.clone()),
             );
         }
@@ -224,7 +226,10 @@ pub struct SecurePropertiesConfig {
 
 impl SecurePropertiesConfig {
     pub fn algorithm_name(&self) -> &str {
-        self.algorithm.as_ref().map(|v| v.raw.trim()).unwrap_or("AES")
+        self.algorithm
+            .as_ref()
+            .map(|v| v.raw.trim())
+            .unwrap_or("AES")
     }
 
     pub fn mode_name(&self) -> &str {

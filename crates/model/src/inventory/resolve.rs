@@ -182,7 +182,11 @@ impl MuleApp {
             // Only a whole `#[p('x')]` is substitutable; strip the wrapper.
             let inner = out.trim();
             let stripped = inner.strip_prefix("#[").and_then(|s| s.strip_suffix(']'));
-            return if complete { stripped.map(str::to_string) } else { None };
+            return if complete {
+                stripped.map(str::to_string)
+            } else {
+                None
+            };
         }
         complete.then_some(out)
     }
@@ -201,7 +205,12 @@ mod tests {
         }
     }
 
-    fn file(path: &str, env: Option<&str>, secure: bool, entries: Vec<PropertyEntry>) -> PropertyFile {
+    fn file(
+        path: &str,
+        env: Option<&str>,
+        secure: bool,
+        entries: Vec<PropertyEntry>,
+    ) -> PropertyFile {
         PropertyFile {
             path: path.into(),
             format: PropertyFormat::Yaml,
@@ -216,10 +225,33 @@ mod tests {
         let mut app = MuleApp::new("orders", "orders", MuleRuntime::Mule4);
         app.environments = vec!["dev".into(), "prod".into()];
         app.property_files = vec![
-            file("common.yaml", None, false, vec![entry("sfdc.user", "${sfdc.prefix}@acme.com", "common.yaml", 1), entry("sfdc.prefix", "int.common", "common.yaml", 2)]),
-            file("dev.yaml", Some("dev"), false, vec![entry("sfdc.prefix", "int.dev", "dev.yaml", 1)]),
-            file("prod.yaml", Some("prod"), false, vec![entry("sfdc.prefix", "int.prod", "prod.yaml", 3)]),
-            file("prod-secure.yaml", Some("prod"), true, vec![entry("sfdc.password", "![abc]", "prod-secure.yaml", 2)]),
+            file(
+                "common.yaml",
+                None,
+                false,
+                vec![
+                    entry("sfdc.user", "${sfdc.prefix}@acme.com", "common.yaml", 1),
+                    entry("sfdc.prefix", "int.common", "common.yaml", 2),
+                ],
+            ),
+            file(
+                "dev.yaml",
+                Some("dev"),
+                false,
+                vec![entry("sfdc.prefix", "int.dev", "dev.yaml", 1)],
+            ),
+            file(
+                "prod.yaml",
+                Some("prod"),
+                false,
+                vec![entry("sfdc.prefix", "int.prod", "prod.yaml", 3)],
+            ),
+            file(
+                "prod-secure.yaml",
+                Some("prod"),
+                true,
+                vec![entry("sfdc.password", "![abc]", "prod-secure.yaml", 2)],
+            ),
         ];
         app.global_properties = vec![GlobalProperty {
             name: "http.port".into(),
@@ -234,7 +266,10 @@ mod tests {
         let app = app();
         let v = Value::new("${sfdc.user}", Location::new("global.xml", 10, 5));
         let all = app.resolve_all(&v);
-        let values: Vec<_> = all.iter().map(|r| (r.environment, r.value.clone())).collect();
+        let values: Vec<_> = all
+            .iter()
+            .map(|r| (r.environment, r.value.clone()))
+            .collect();
         assert_eq!(
             values,
             vec![
@@ -244,7 +279,10 @@ mod tests {
         );
         let prod = &all[1];
         assert_eq!(prod.sources[0].location().path, "common.yaml");
-        assert_eq!(prod.origin().unwrap().location(), &Location::new("prod.yaml", 3, 1));
+        assert_eq!(
+            prod.origin().unwrap().location(),
+            &Location::new("prod.yaml", 3, 1)
+        );
     }
 
     #[test]

@@ -84,7 +84,9 @@ impl Rule for PasswordAuth {
                 app.name,
                 conn.config_name,
                 conn.element,
-                who.as_deref().map(|w| format!(" as {w}")).unwrap_or_default()
+                who.as_deref()
+                    .map(|w| format!(" as {w}"))
+                    .unwrap_or_default()
             );
             let mut finding = Finding::new(&META, conn.location.clone(), message)
                 .maybe_identity(who)

@@ -1,0 +1,185 @@
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use intguard_engine::{scan, Baseline, Config, ScanOptions};
+use intguard_model::Severity;
+use intguard_report::{render, Format, Report, Summary, TextOptions};
+
+use crate::exit;
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    Text,
+    Json,
+    Sarif,
+    Markdown,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Critical,
+    High,
+    Medium,
+    Low,
+    None,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Args)]
+pub struct ScanArgs {
+    /// Folders or files to scan (default: the current folder).
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value = "text")]
+    format: FormatArg,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Exit 1 when a finding is at or above this severity [default: high, or
+    /// `fail-on` in intguard.toml].
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
+    /// Config file [default: intguard.toml at the first scan root].
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Report only findings whose fingerprint is not in this baseline.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Write every current finding's fingerprint to FILE (accepting them).
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
+    /// When to colour text output (auto: on a terminal, unless NO_COLOR is set).
+    #[arg(long, value_enum, default_value = "auto")]
+    color: ColorChoice,
+    /// Worker threads (default: all cores).
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+}
+
+pub fn run(args: ScanArgs) -> i32 {
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    for p in &paths {
+        if !p.exists() && p.symlink_metadata().is_err() {
+            return exit::usage_error(format!("{}: no such file or folder", p.display()));
+        }
+    }
+    let config = match &args.config {
+        Some(path) => Config::load(path),
+        None => Config::discover(&paths),
+    };
+    let config = match config {
+        Ok(c) => c,
+        Err(e) => return exit::usage_error(e),
+    };
+    let baseline = match &args.baseline {
+        Some(path) => match Baseline::load(path) {
+            Ok(b) => Some(b),
+            Err(e) => return exit::usage_error(e),
+        },
+        None => None,
+    };
+    let fail_on = match args.fail_on {
+        Some(FailOn::None) => None,
+        Some(f) => Some(to_severity(f)),
+        None => config.fail_on().unwrap_or(Some(Severity::High)),
+    };
+
+    let options = ScanOptions {
+        paths,
+        config,
+        baseline,
+        threads: args.threads,
+    };
+    let mut outcome = scan(&options);
+
+    if let Some(path) = &args.write_baseline {
+        let baseline = Baseline::from_findings(outcome.findings.iter().chain(&outcome.baselined));
+        if let Err(e) = baseline.save(path) {
+            return exit::usage_error(e);
+        }
+        eprintln!(
+            "intguard: wrote {} fingerprints to {}",
+            baseline.findings.len(),
+            path.display()
+        );
+        // Everything just written is accepted: report it as baselined.
+        let accepted = std::mem::take(&mut outcome.findings);
+        outcome.baselined.extend(accepted);
+    }
+
+    let failed = fail_on.is_some_and(|t| outcome.count_at_least(t) > 0);
+    let summary = Summary {
+        files: outcome.files,
+        bytes: outcome.bytes,
+        apps: outcome.apps,
+        total: outcome.findings.len(),
+        by_severity: outcome.by_severity(),
+        suppressed: outcome.suppressed.len(),
+        baselined: outcome.baselined.len(),
+        diagnostics: outcome.diagnostics.len(),
+        fail_on,
+        failed,
+    };
+    let report = Report {
+        tool_name: "intguard",
+        tool_version: env!("CARGO_PKG_VERSION"),
+        findings: &outcome.findings,
+        diagnostics: &outcome.diagnostics,
+        rules: &outcome.rules,
+        summary: &summary,
+    };
+    let format = match args.format {
+        FormatArg::Text => Format::Text,
+        FormatArg::Json => Format::Json,
+        FormatArg::Sarif => Format::Sarif,
+        FormatArg::Markdown => Format::Markdown,
+    };
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    let rendered = render(format, &report, &TextOptions { color });
+
+    let written = match &args.output {
+        Some(path) => std::fs::write(path, rendered.as_bytes())
+            .map_err(|e| format!("cannot write {}: {e}", path.display())),
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(rendered.as_bytes())
+                .and_then(|_| out.flush())
+                .map_err(|e| format!("cannot write the report: {e}"))
+        }
+    };
+    if let Err(e) = written {
+        return exit::usage_error(e);
+    }
+    if failed {
+        exit::FINDINGS
+    } else {
+        exit::OK
+    }
+}
+
+fn to_severity(f: FailOn) -> Severity {
+    match f {
+        FailOn::Critical => Severity::Critical,
+        FailOn::High => Severity::High,
+        FailOn::Medium => Severity::Medium,
+        FailOn::Low | FailOn::None => Severity::Low,
+    }
+}

@@ -1,0 +1,230 @@
+//! `intguard.toml`: found at the scan root or given with `--config`.
+//!
+//! ```toml
+//! fail-on = "high"                 # default for --fail-on
+//!
+//! [rules]
+//! disable = ["IG206"]              # ids or names
+//! severity = { IG109 = "medium" }  # override default severities
+//!
+//! [paths]
+//! ignore = ["**/src/test/**", "sandbox/**"]   # gitignore-style globs
+//!
+//! [[identities]]                   # what intguard cannot know by itself
+//! username = "int.orders@acme.com"
+//! system = "Order management"
+//! apps = ["orders-sapi", "orders-batch"]      # may share this user
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use intguard_model::{IdentityHint, Severity};
+use serde::Deserialize;
+
+pub const FILE_NAME: &str = "intguard.toml";
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Config {
+    pub fail_on: Option<String>,
+    #[serde(default)]
+    pub rules: RulesConfig,
+    #[serde(default)]
+    pub paths: PathsConfig,
+    #[serde(default)]
+    pub identities: Vec<IdentityConfig>,
+    /// Where the config was read from (not a TOML key).
+    #[serde(skip)]
+    pub source: Option<PathBuf>,
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RulesConfig {
+    #[serde(default)]
+    pub disable: Vec<String>,
+    #[serde(default)]
+    pub severity: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct PathsConfig {
+    #[serde(default)]
+    pub ignore: Vec<String>,
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct IdentityConfig {
+    pub username: String,
+    pub system: Option<String>,
+    #[serde(default)]
+    pub apps: Vec<String>,
+    pub profile: Option<String>,
+    #[serde(default)]
+    pub permission_sets: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("invalid config {path}: {message}")]
+    Invalid { path: PathBuf, message: String },
+}
+
+impl Config {
+    /// Reads and validates a config file.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let mut config: Config = toml::from_str(&text).map_err(|e| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        config.source = Some(path.to_path_buf());
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// The config at the first scan root that has one (a root that is a file
+    /// looks in its folder), or the default.
+    pub fn discover(roots: &[PathBuf]) -> Result<Config, ConfigError> {
+        for root in roots {
+            let dir = if root.is_dir() {
+                root.as_path()
+            } else {
+                root.parent().unwrap_or(Path::new("."))
+            };
+            let candidate = dir.join(FILE_NAME);
+            if candidate.is_file() {
+                return Config::load(&candidate);
+            }
+        }
+        Ok(Config::default())
+    }
+
+    fn invalid(&self, message: String) -> ConfigError {
+        ConfigError::Invalid {
+            path: self
+                .source
+                .clone()
+                .unwrap_or_else(|| PathBuf::from(FILE_NAME)),
+            message,
+        }
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        if let Some(f) = &self.fail_on {
+            if f != "none" && Severity::parse(f).is_none() {
+                return Err(self.invalid(format!(
+                    "fail-on = {f:?}: expected critical, high, medium, low or none"
+                )));
+            }
+        }
+        for rule in self.rules.disable.iter().chain(self.rules.severity.keys()) {
+            if intguard_rules::find_rule(rule).is_none() {
+                return Err(self.invalid(format!(
+                    "unknown rule {rule:?} (see `intguard rule` for the list)"
+                )));
+            }
+        }
+        for (rule, sev) in &self.rules.severity {
+            if Severity::parse(sev).is_none() {
+                return Err(self.invalid(format!(
+                    "rules.severity.{rule} = {sev:?}: expected critical, high, medium, low or info"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn is_disabled(&self, id: &str, name: &str) -> bool {
+        self.rules
+            .disable
+            .iter()
+            .any(|d| d.eq_ignore_ascii_case(id) || d.eq_ignore_ascii_case(name))
+    }
+
+    pub fn severity_override(&self, id: &str, name: &str) -> Option<Severity> {
+        self.rules
+            .severity
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(id) || k.eq_ignore_ascii_case(name))
+            .and_then(|(_, v)| Severity::parse(v))
+    }
+
+    /// `fail-on` from the file: `Some(None)` means "none".
+    pub fn fail_on(&self) -> Option<Option<Severity>> {
+        self.fail_on.as_deref().map(Severity::parse)
+    }
+
+    pub fn identity_hints(&self) -> Vec<IdentityHint> {
+        self.identities
+            .iter()
+            .map(|i| IdentityHint {
+                username: i.username.clone(),
+                system: i.system.clone(),
+                apps: i.apps.clone(),
+                profile: i.profile.clone(),
+                permission_sets: i.permission_sets.clone(),
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE_NAME);
+        std::fs::write(&path, text).unwrap();
+        Config::load(&path)
+    }
+
+    #[test]
+    fn full_config_parses() {
+        let c = parse(
+            r#"
+fail-on = "medium"
+[rules]
+disable = ["IG206", "plain-http"]
+severity = { IG102 = "high" }
+[paths]
+ignore = ["**/src/test/**"]
+[[identities]]
+username = "int.orders@acme.com"
+system = "Orders"
+apps = ["orders-sapi", "orders-batch"]
+"#,
+        )
+        .unwrap();
+        assert!(c.is_disabled("IG206", "no-mutual-tls"));
+        assert!(c.is_disabled("IG109", "plain-http"));
+        assert_eq!(
+            c.severity_override("IG102", "plaintext-secret"),
+            Some(Severity::High)
+        );
+        assert_eq!(c.fail_on(), Some(Some(Severity::Medium)));
+        assert_eq!(c.identity_hints()[0].apps.len(), 2);
+    }
+
+    #[test]
+    fn unknown_rule_and_key_are_errors() {
+        let e = parse("[rules]\ndisable = [\"IG999\"]\n").unwrap_err();
+        assert!(e.to_string().contains("IG999"), "{e}");
+        let e = parse("colour = true\n").unwrap_err();
+        assert!(e.to_string().contains("colour"), "{e}");
+        let e = parse("[rules]\nseverity = { IG101 = \"huge\" }\n").unwrap_err();
+        assert!(e.to_string().contains("huge"), "{e}");
+    }
+}

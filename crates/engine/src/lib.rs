@@ -1,0 +1,21 @@
+//! The scan pipeline that wires readers, rules and post-processing together:
+//!
+//! ```text
+//! paths -> readers -> Inventory -> rules -> findings
+//!       -> severity overrides -> inline suppressions -> baseline
+//!       -> fingerprints, masked snippets -> ScanOutcome
+//! ```
+//!
+//! It does the I/O rules may not do (reading snippet lines, the config and
+//! baseline files) and knows nothing about output formats.
+
+pub mod baseline;
+pub mod config;
+mod fingerprint;
+mod scan;
+mod snippet;
+mod suppress;
+
+pub use baseline::Baseline;
+pub use config::{Config, ConfigError};
+pub use scan::{run_rules, scan, ScanOptions, ScanOutcome};

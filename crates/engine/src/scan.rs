@@ -1,0 +1,226 @@
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use intguard_model::secret::Redactor;
+use intguard_model::{Diagnostic, Finding, Inventory, Location, RuleMeta, Severity};
+use intguard_readers::{read_paths, ReadOptions};
+use rayon::prelude::*;
+
+use crate::baseline::Baseline;
+use crate::config::Config;
+use crate::fingerprint::fingerprint;
+use crate::{snippet, suppress};
+
+/// What to scan and how.
+#[derive(Debug, Default)]
+pub struct ScanOptions {
+    pub paths: Vec<PathBuf>,
+    pub config: Config,
+    pub baseline: Option<Baseline>,
+    /// 0 = all cores.
+    pub threads: usize,
+}
+
+/// The result of a scan, ready for a reporter.
+#[derive(Debug)]
+pub struct ScanOutcome {
+    /// Findings to report, sorted by path, line, column and rule; snippets
+    /// masked, fingerprints set.
+    pub findings: Vec<Finding>,
+    /// Findings silenced by an inline `intguard-ignore` with a reason.
+    pub suppressed: Vec<Finding>,
+    /// Findings whose fingerprint is in the baseline.
+    pub baselined: Vec<Finding>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub rules: Vec<&'static RuleMeta>,
+    pub apps: usize,
+    pub files: u64,
+    pub bytes: u64,
+}
+
+impl ScanOutcome {
+    pub fn count_at_least(&self, threshold: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity.at_least(threshold))
+            .count()
+    }
+
+    pub fn by_severity(&self) -> BTreeMap<Severity, usize> {
+        let mut map = BTreeMap::new();
+        for f in &self.findings {
+            *map.entry(f.severity).or_insert(0) += 1;
+        }
+        map
+    }
+}
+
+/// Reads the paths, runs every enabled rule and post-processes the findings.
+pub fn scan(options: &ScanOptions) -> ScanOutcome {
+    let read_options = ReadOptions {
+        ignore_globs: options.config.paths.ignore.clone(),
+        threads: options.threads,
+        ..ReadOptions::default()
+    };
+    let mut inventory = read_paths(&options.paths, &read_options);
+    inventory.identity_hints = options.config.identity_hints();
+    run_rules(inventory, options)
+}
+
+/// Everything after reading: rules and post-processing (separate so that an
+/// Inventory built elsewhere, e.g. from an org snapshot, goes the same way).
+pub fn run_rules(inventory: Inventory, options: &ScanOptions) -> ScanOutcome {
+    let config = &options.config;
+    let all = intguard_rules::all_rules();
+    let rules: Vec<_> = all
+        .iter()
+        .copied()
+        .filter(|r| !config.is_disabled(r.meta().id, r.meta().name))
+        .collect();
+
+    let mut findings: Vec<Finding> = rules
+        .par_iter()
+        .flat_map_iter(|rule| rule.check(&inventory))
+        .collect();
+
+    let roots: Vec<String> = options
+        .paths
+        .iter()
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .collect();
+    for f in &mut findings {
+        if let Some(sev) = config.severity_override(f.rule, f.name) {
+            f.severity = sev;
+        }
+        let rel = relative_to_roots(&f.location.path, &roots);
+        let key = if f.fingerprint_key.is_empty() {
+            f.message.clone()
+        } else {
+            f.fingerprint_key.clone()
+        };
+        f.fingerprint = fingerprint(f.rule, &rel, &key);
+    }
+
+    let mut diagnostics = inventory.diagnostics.clone();
+    diagnostics.extend(suppress::diagnostics(&inventory.suppressions, |r| {
+        intguard_rules::find_rule(r).is_some()
+    }));
+
+    let (mut suppressed, rest): (Vec<_>, Vec<_>) = findings.into_iter().partition(|f| {
+        inventory
+            .suppressions
+            .iter()
+            .any(|s| suppress::covers(s, f))
+    });
+    let (mut baselined, mut findings): (Vec<_>, Vec<_>) = match &options.baseline {
+        Some(b) => rest.into_iter().partition(|f| b.contains(&f.fingerprint)),
+        None => (Vec::new(), rest),
+    };
+
+    let redactor = Redactor::new(inventory.known_secrets());
+    add_snippets(&mut findings, &redactor);
+    for f in findings
+        .iter_mut()
+        .chain(suppressed.iter_mut())
+        .chain(baselined.iter_mut())
+    {
+        redact_finding(f, &redactor);
+    }
+    for d in &mut diagnostics {
+        d.message = redactor.redact(&d.message);
+    }
+
+    sort(&mut findings);
+    sort(&mut suppressed);
+    sort(&mut baselined);
+    diagnostics.sort_by(|a, b| (&a.path, a.line, a.code).cmp(&(&b.path, b.line, b.code)));
+    diagnostics.dedup();
+
+    ScanOutcome {
+        findings,
+        suppressed,
+        baselined,
+        diagnostics,
+        rules: all.iter().map(|r| r.meta()).collect(),
+        apps: inventory.apps.len(),
+        files: inventory.stats.files,
+        bytes: inventory.stats.bytes,
+    }
+}
+
+fn sort(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        (&a.location, a.rule, &a.fingerprint).cmp(&(&b.location, b.rule, &b.fingerprint))
+    });
+}
+
+/// The path relative to the root it was found under, so fingerprints do not
+/// depend on the working directory.
+fn relative_to_roots(path: &str, roots: &[String]) -> String {
+    roots
+        .iter()
+        .filter_map(|r| {
+            let r = r.trim_end_matches('/');
+            if path == r {
+                // A file given directly: keep its name.
+                return Some(path.rsplit('/').next().unwrap_or(path).to_string());
+            }
+            path.strip_prefix(r)
+                .and_then(|rest| rest.strip_prefix('/'))
+                .map(str::to_string)
+        })
+        .min_by_key(|s| s.len())
+        .unwrap_or_else(|| path.trim_start_matches("./").to_string())
+}
+
+fn add_snippets(findings: &mut [Finding], redactor: &Redactor) {
+    let mut wanted: HashMap<&str, Vec<u32>> = HashMap::new();
+    for f in findings.iter() {
+        if f.location.line > 0 {
+            wanted
+                .entry(f.location.path.as_str())
+                .or_default()
+                .push(f.location.line);
+        }
+    }
+    let lines: HashMap<String, HashMap<u32, String>> = wanted
+        .into_par_iter()
+        .map(|(path, lines)| (path.to_string(), snippet::read_lines(path, &lines)))
+        .collect();
+    for f in findings.iter_mut() {
+        let Location { path, line, .. } = &f.location;
+        if let Some(text) = lines.get(path).and_then(|m| m.get(line)) {
+            f.snippet = Some(snippet::mask_line(text, redactor));
+        }
+    }
+}
+
+fn redact_finding(f: &mut Finding, redactor: &Redactor) {
+    if redactor.is_empty() {
+        return;
+    }
+    f.message = redactor.redact(&f.message);
+    f.fix = redactor.redact(&f.fix);
+    if let Some(id) = &f.identity {
+        f.identity = Some(redactor.redact(id));
+    }
+    for r in &mut f.related {
+        r.message = redactor.redact(&r.message);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_made_relative_to_their_root() {
+        let roots = vec!["examples/acme".to_string(), "./other/".to_string()];
+        assert_eq!(
+            relative_to_roots("examples/acme/a/b.xml", &roots),
+            "a/b.xml"
+        );
+        assert_eq!(relative_to_roots("./other/x.yaml", &roots), "x.yaml");
+        assert_eq!(relative_to_roots("elsewhere/y", &roots), "elsewhere/y");
+    }
+}
