@@ -25,7 +25,10 @@ pub fn run(args: RuleArgs) -> i32 {
                 }
                 println!(
                     "  {}  {:<32} {:<8} {}",
-                    m.id, m.name, m.default_severity, m.summary
+                    m.id,
+                    m.name,
+                    m.default_severity.as_str(),
+                    m.summary
                 );
             }
             println!("\nRun `intguard rule <ID or name>` for a rule's documentation.");
