@@ -3,7 +3,7 @@ use serde::Serialize;
 /// Where something was found. `path` is the display path (as walked from the
 /// scan root the user gave, `/`-separated); `line` and `column` are 1-based.
 /// A `line` of 0 means "the whole file".
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct Location {
     pub path: String,
     pub line: u32,

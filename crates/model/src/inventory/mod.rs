@@ -3,15 +3,20 @@
 //!
 //! [`Location`]: crate::Location
 
+mod build;
 mod files;
+mod graph;
 mod identity;
 mod mule;
 mod resolve;
+mod salesforce;
 
 pub use files::*;
+pub use graph::*;
 pub use identity::*;
 pub use mule::*;
 pub use resolve::*;
+pub use salesforce::*;
 
 use serde::Serialize;
 
@@ -31,6 +36,11 @@ pub struct Inventory {
     pub suppressions: Vec<InlineSuppression>,
     /// What the user told intguard about identities (config file mapping).
     pub identity_hints: Vec<IdentityHint>,
+    /// Salesforce metadata (SFDX and Metadata API projects, user definitions).
+    pub salesforce: SalesforceMetadata,
+    /// The identity graph, filled by [`Inventory::build_identities`] once the
+    /// readers and the config have filled the rest.
+    pub identities: Vec<IntegrationIdentity>,
     pub stats: ScanStats,
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -72,6 +82,15 @@ impl Inventory {
 
     pub fn app_by_name(&self, name: &str) -> Option<&MuleApp> {
         self.apps.iter().find(|a| a.name == name)
+    }
+
+    /// The integration identity with this username (case-insensitive).
+    pub fn identity(&self, username: &str) -> Option<&IntegrationIdentity> {
+        self.identities.iter().find(|i| {
+            i.username
+                .as_deref()
+                .is_some_and(|u| u.eq_ignore_ascii_case(username))
+        })
     }
 
     /// The identity hint for a username, if the config named it.

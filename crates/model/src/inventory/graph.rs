@@ -1,0 +1,413 @@
+//! The identity graph: each integration user, why it is one, the apps that
+//! run as it, the access it holds and the apps that pre-authorize it.
+//!
+//! ```text
+//! Mule connection (per environment) ─┐
+//! user definition file ──────────────┼─> username ─> profile, permission sets, groups
+//! intguard.toml [[identities]] ──────┘                  │
+//! connected app / ECA (pre-authorizes) ─────────────────┘
+//!        ─> effective permissions (union minus muting), object access,
+//!           objects used (Mule operations + SOQL)
+//! ```
+//!
+//! Built by [`Inventory::build_identities`](crate::Inventory::build_identities)
+//! after reading; rules read [`Inventory::identities`](crate::Inventory).
+
+use serde::Serialize;
+
+use crate::location::Location;
+
+use super::mule::AuthClass;
+use super::salesforce::{AccessFlags, PermissionCategory};
+
+/// One integration identity: a Salesforce username, or (when the repository
+/// names no user) a profile or permission set that integration apps
+/// pre-authorize or that carries the integration license.
+#[derive(Debug, Clone, Serialize)]
+pub struct IntegrationIdentity {
+    /// The Salesforce username, as first seen; `None` for an identity known
+    /// only by its access.
+    pub username: Option<String>,
+    /// The username, or `profile Acme Integration` / `permission set X`.
+    pub name: String,
+    /// Why it is an integration user (DESIGN.md "Who is an integration user").
+    pub reasons: Vec<IdentityReason>,
+    /// The Mule connections that run as it, one per app, connection and
+    /// environment.
+    pub apps: Vec<IdentityAppUse>,
+    /// User definition files that create it.
+    pub user_definitions: Vec<Location>,
+    /// `system` of the config's `[[identities]]` entry.
+    pub system: Option<String>,
+    /// Apps the config allows to share it.
+    pub allowed_apps: Vec<String>,
+    /// Its profile, as assigned (user definition, config, or the profile
+    /// itself for a profile identity).
+    pub profile: Option<AccessAssignment>,
+    /// The profile's user license, when the profile was read.
+    pub license: Option<String>,
+    pub permission_sets: Vec<AccessAssignment>,
+    pub permission_set_groups: Vec<AccessAssignment>,
+    /// Permissions granted by the profile, the permission sets and the
+    /// groups' sets, minus the groups' muting sets; sorted by name.
+    pub effective_permissions: Vec<EffectivePermission>,
+    /// Permissions a muting permission set removed.
+    pub muted_permissions: Vec<EffectivePermission>,
+    /// Object access granted (union minus muting), sorted by object.
+    pub object_access: Vec<ObjectAccess>,
+    /// Objects the apps running as this identity use (Mule operations and
+    /// SOQL), sorted by object.
+    pub objects_used: Vec<ObjectUse>,
+    /// Connected apps and External Client Apps that pre-authorize it.
+    pub pre_authorized_by: Vec<PreAuthorization>,
+    /// Profiles, permission sets and groups named for it but not found in the
+    /// metadata that was read (their grants are unknown).
+    pub unresolved: Vec<String>,
+}
+
+impl IntegrationIdentity {
+    pub fn new(username: Option<String>, name: String) -> Self {
+        IntegrationIdentity {
+            username,
+            name,
+            reasons: Vec::new(),
+            apps: Vec::new(),
+            user_definitions: Vec::new(),
+            system: None,
+            allowed_apps: Vec::new(),
+            profile: None,
+            license: None,
+            permission_sets: Vec::new(),
+            permission_set_groups: Vec::new(),
+            effective_permissions: Vec::new(),
+            muted_permissions: Vec::new(),
+            object_access: Vec::new(),
+            objects_used: Vec::new(),
+            pre_authorized_by: Vec::new(),
+            unresolved: Vec::new(),
+        }
+    }
+
+    pub fn has_reason(&self, kind: ReasonKind) -> bool {
+        self.reasons.iter().any(|r| r.kind == kind)
+    }
+
+    /// Distinct names of the Mule apps that run as it.
+    pub fn app_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.apps.iter().map(|a| a.app.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        names
+    }
+
+    /// Distinct environments it is used in (`None` entries skipped).
+    pub fn environments(&self) -> Vec<&str> {
+        let mut envs: Vec<&str> = self
+            .apps
+            .iter()
+            .filter_map(|a| a.environment.as_deref())
+            .collect();
+        envs.sort_unstable();
+        envs.dedup();
+        envs
+    }
+
+    pub fn permission(&self, name: &str) -> Option<&EffectivePermission> {
+        self.effective_permissions
+            .iter()
+            .find(|p| p.name.eq_ignore_ascii_case(name))
+    }
+
+    pub fn has_permission(&self, name: &str) -> bool {
+        self.permission(name).is_some()
+    }
+
+    /// Effective permissions with a dangerous category, most severe first.
+    pub fn dangerous_permissions(&self) -> Vec<&EffectivePermission> {
+        let mut v: Vec<&EffectivePermission> = self
+            .effective_permissions
+            .iter()
+            .filter(|p| p.category.is_some())
+            .collect();
+        v.sort_by_key(|p| (p.category, p.name.clone()));
+        v
+    }
+
+    pub fn object_access(&self, object: &str) -> Option<&ObjectAccess> {
+        self.object_access
+            .iter()
+            .find(|o| o.object.eq_ignore_ascii_case(object))
+    }
+
+    pub fn object_used(&self, object: &str) -> Option<&ObjectUse> {
+        self.objects_used
+            .iter()
+            .find(|o| o.object.eq_ignore_ascii_case(object))
+    }
+
+    /// The profile is System Administrator.
+    pub fn is_admin(&self) -> bool {
+        self.profile
+            .as_ref()
+            .is_some_and(|p| super::salesforce::same_profile(&p.name, "Admin"))
+    }
+}
+
+/// Why an identity is an integration identity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReasonKind {
+    /// A Mule Salesforce connection logs in as it.
+    MuleConnection,
+    /// A user definition file (`sf org create user`) creates it.
+    UserDefinition,
+    /// intguard's config names it (`[[identities]]`).
+    Config,
+    /// The run-as user of an app's client credentials flow.
+    ClientCredentialsUser,
+    /// Its profile or a permission set is on an integration license.
+    IntegrationLicense,
+    /// Its profile or a permission set grants API Only (`ApiUserOnly`).
+    ApiOnly,
+    /// An app with a certificate or client credentials pre-authorizes its
+    /// profile or one of its permission sets.
+    PreAuthorizedByIntegrationApp,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IdentityReason {
+    pub kind: ReasonKind,
+    /// For people: `used by orders-sapi (prod) in global.xml`.
+    pub detail: String,
+    pub location: Option<Location>,
+}
+
+/// A Mule connection that runs as the identity in one environment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IdentityAppUse {
+    pub app: String,
+    /// `None`: the app has no per-environment files.
+    pub environment: Option<String>,
+    pub config_name: String,
+    pub auth: AuthClass,
+    /// The connection element.
+    pub location: Location,
+    /// The property line that defined the username, if it came from one.
+    pub defined_at: Option<Location>,
+}
+
+/// What grants access.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GrantKind {
+    Profile,
+    PermissionSet,
+    PermissionSetGroup,
+    MutingPermissionSet,
+}
+
+impl GrantKind {
+    pub fn describe(self) -> &'static str {
+        match self {
+            GrantKind::Profile => "profile",
+            GrantKind::PermissionSet => "permission set",
+            GrantKind::PermissionSetGroup => "permission set group",
+            GrantKind::MutingPermissionSet => "muting permission set",
+        }
+    }
+}
+
+/// Where an identity's access is assigned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AssignmentSource {
+    UserDefinition,
+    Config,
+    /// The identity is the profile or permission set itself.
+    Itself,
+}
+
+/// A profile, permission set or group assigned to an identity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AccessAssignment {
+    /// The name as found in metadata when resolved (file name), else as
+    /// written.
+    pub name: String,
+    pub source: AssignmentSource,
+    /// Where it was assigned (user definition key); `None` from the config.
+    pub assigned_at: Option<Location>,
+    /// The metadata file, when it was read.
+    pub metadata: Option<Location>,
+}
+
+/// One source of a permission or object access.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Grant {
+    pub kind: GrantKind,
+    /// Profile / permission set name.
+    pub name: String,
+    /// The group a permission set was granted through.
+    pub via_group: Option<String>,
+    /// The `userPermissions` / `objectPermissions` element.
+    pub location: Location,
+}
+
+impl Grant {
+    /// `profile Admin`, `permission set X (group G)`.
+    pub fn describe(&self) -> String {
+        match &self.via_group {
+            Some(g) => format!("{} {} (group {g})", self.kind.describe(), self.name),
+            None => format!("{} {}", self.kind.describe(), self.name),
+        }
+    }
+}
+
+/// A permission the identity holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EffectivePermission {
+    pub name: String,
+    pub category: Option<PermissionCategory>,
+    pub granted_by: Vec<Grant>,
+}
+
+/// Access to one object: the union of its grants, minus muting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ObjectAccess {
+    pub object: String,
+    pub access: AccessFlags,
+    pub granted_by: Vec<ObjectGrant>,
+}
+
+/// One `objectPermissions` entry contributing to an [`ObjectAccess`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ObjectGrant {
+    pub grant: Grant,
+    pub access: AccessFlags,
+}
+
+/// What an app does to an object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ObjectOperation {
+    Read,
+    Create,
+    Edit,
+    Delete,
+    /// Create or edit.
+    Upsert,
+    /// An operation whose kind is not known (a generic invoke).
+    Other,
+}
+
+impl ObjectOperation {
+    /// The access the operation needs.
+    pub fn needs(self) -> AccessFlags {
+        let mut f = AccessFlags::default();
+        match self {
+            ObjectOperation::Read => f.read = true,
+            ObjectOperation::Create => f.create = true,
+            ObjectOperation::Edit => f.edit = true,
+            ObjectOperation::Delete => f.delete = true,
+            ObjectOperation::Upsert => {
+                f.create = true;
+                f.edit = true;
+            }
+            ObjectOperation::Other => {}
+        }
+        f
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ObjectOperation::Read => "read",
+            ObjectOperation::Create => "create",
+            ObjectOperation::Edit => "edit",
+            ObjectOperation::Delete => "delete",
+            ObjectOperation::Upsert => "upsert",
+            ObjectOperation::Other => "other",
+        }
+    }
+}
+
+/// An object the identity's apps use.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ObjectUse {
+    /// API name (`Account`), or a relationship name resolved by convention
+    /// (`Contacts` -> `Contact`) when `inferred`.
+    pub object: String,
+    pub operations: Vec<ObjectOperation>,
+    /// Relationship paths read through this object in SOQL
+    /// (`Owner.Name` on `Account`).
+    pub relationships: Vec<String>,
+    /// Known only from a relationship name (sub-query or path), not from a
+    /// FROM clause or an operation's type.
+    pub inferred: bool,
+    /// The operations (Mule elements) that use it.
+    pub locations: Vec<Location>,
+    pub apps: Vec<String>,
+}
+
+impl ObjectUse {
+    /// The access the operations need.
+    pub fn needs(&self) -> AccessFlags {
+        self.operations
+            .iter()
+            .fold(AccessFlags::default(), |acc, op| acc.union(op.needs()))
+    }
+}
+
+/// Kind of OAuth app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OAuthAppKind {
+    ConnectedApp,
+    ExternalClientApp,
+}
+
+impl OAuthAppKind {
+    pub fn describe(self) -> &'static str {
+        match self {
+            OAuthAppKind::ConnectedApp => "connected app",
+            OAuthAppKind::ExternalClientApp => "external client app",
+        }
+    }
+}
+
+/// How an app reaches an identity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PreAuthVia {
+    Profile,
+    PermissionSet,
+    /// The identity is the app's client credentials run-as user.
+    ClientCredentialsUser,
+}
+
+/// A connected app or ECA that pre-authorizes the identity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PreAuthorization {
+    pub app: String,
+    pub kind: OAuthAppKind,
+    pub via: PreAuthVia,
+    /// The profile or permission set name as the app wrote it, or the run-as
+    /// username.
+    pub name: String,
+    /// The `profileName` / `permissionSetName` / `commaSeparatedProfile` /
+    /// run-as element.
+    pub location: Location,
+    pub admin_approved: bool,
+    pub certificate: bool,
+    pub client_credentials: bool,
+}
+
+impl PreAuthorization {
+    /// `connected app Orders via profile System Administrator`.
+    pub fn describe(&self) -> String {
+        let via = match self.via {
+            PreAuthVia::Profile => format!("profile {}", self.name),
+            PreAuthVia::PermissionSet => format!("permission set {}", self.name),
+            PreAuthVia::ClientCredentialsUser => "client credentials run-as user".to_string(),
+        };
+        format!("{} {} via {via}", self.kind.describe(), self.app)
+    }
+}
