@@ -4,6 +4,7 @@
 
 mod commands;
 mod exit;
+mod secret_input;
 
 use clap::{Parser, Subcommand};
 
@@ -25,6 +26,12 @@ enum Command {
     Scan(commands::scan::ScanArgs),
     /// Show a rule's documentation, or list every rule.
     Rule(commands::rule::RuleArgs),
+    /// Log in to Salesforce with the OAuth 2.0 JWT bearer flow (certificate, no password) and
+    /// show the token's instance URL, identity and scopes.
+    Token(Box<commands::token::TokenArgs>),
+    /// Make a key and certificate for the JWT bearer flow, or inspect certificate and keystore
+    /// files.
+    Keys(commands::keys::KeysArgs),
 }
 
 fn main() {
@@ -32,6 +39,8 @@ fn main() {
     let code = match cli.command {
         Command::Scan(args) => commands::scan::run(args),
         Command::Rule(args) => commands::rule::run(args),
+        Command::Token(args) => commands::token::run(*args),
+        Command::Keys(args) => commands::keys::run(args),
     };
     std::process::exit(code);
 }

@@ -1,2 +1,4 @@
+pub mod keys;
 pub mod rule;
 pub mod scan;
+pub mod token;

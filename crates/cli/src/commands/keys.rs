@@ -1,0 +1,470 @@
+//! `intguard keys new` makes a private key and a self-signed certificate for
+//! the JWT bearer flow and says how to upload it; `intguard keys inspect` shows
+//! what a certificate, key or keystore file holds. Wiring only: the
+//! certificate code is the `salesforce-auth` crate. Key material is never
+//! printed.
+
+use std::path::{Path, PathBuf};
+
+use clap::builder::TypedValueParser;
+use clap::{Args, Subcommand, ValueEnum};
+use salesforce_auth::certs::{self, format_utc, CertError, CertificateInfo};
+use salesforce_auth::keys::write_secret_file;
+use salesforce_auth::{
+    check_key_file_mode, generate_self_signed, ExposeSecret, KeyError, PrivateKey, SecretString,
+};
+
+use crate::{exit, secret_input};
+
+#[derive(Args)]
+pub struct KeysArgs {
+    #[command(subcommand)]
+    command: KeysCommand,
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Write a new private key and a self-signed certificate to upload to a connected app or
+    /// external client app, and print the steps to do so.
+    New(NewArgs),
+    /// Show the certificates (and private keys) in a PEM, DER, PKCS#12 or JKS file: subject,
+    /// issuer, key type and size, validity and days left. Never prints key material.
+    Inspect(InspectArgs),
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KeysFormat {
+    Text,
+    Json,
+}
+
+const NEW_AFTER_HELP: &str = "\
+Writes DIR/NAME.key (PKCS#8 PEM, mode 0600; encrypted with --encrypt) and DIR/NAME.crt (the
+certificate to upload). Existing files are never replaced. The password of --encrypt comes from
+--password-env VAR, or from a prompt when standard input is a terminal.
+
+Exit codes: 0 written; 2 usage error or failure (nothing is overwritten).";
+
+#[derive(Args)]
+#[command(after_help = NEW_AFTER_HELP)]
+pub struct NewArgs {
+    /// Folder to write the key and certificate to (created when missing).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// Common name of the certificate.
+    #[arg(long, value_name = "NAME", default_value = "intguard-jwt")]
+    cn: String,
+    /// File name (without extension) [default: the common name, made file-safe].
+    #[arg(long, value_name = "NAME")]
+    name: Option<String>,
+    /// Days the certificate is valid.
+    #[arg(long, value_name = "N", default_value_t = 365)]
+    days: u32,
+    /// RSA key size.
+    #[arg(long, value_name = "BITS", default_value_t = 2048,
+          value_parser = clap::builder::PossibleValuesParser::new(["2048", "3072", "4096"])
+              .map(|s| s.parse::<u32>().unwrap_or(2048)))]
+    bits: u32,
+    /// Encrypt the private key (PKCS#8, AES-256-CBC, PBKDF2-SHA256).
+    #[arg(long)]
+    encrypt: bool,
+    /// Environment variable holding the --encrypt password (else it is asked for).
+    #[arg(long, value_name = "VAR", requires = "encrypt")]
+    password_env: Option<String>,
+}
+
+const INSPECT_AFTER_HELP: &str = "\
+Certificates in a JKS keystore are read without its password. A PKCS#12 file needs its password
+(--password-env VAR, or the prompt when standard input is a terminal; the empty password is tried
+first). Exit codes: 0 read; 2 usage error or unreadable file.";
+
+#[derive(Args)]
+#[command(after_help = INSPECT_AFTER_HELP)]
+pub struct InspectArgs {
+    /// PEM, DER, PKCS#12 (.p12, .pfx) or JKS file.
+    file: PathBuf,
+    /// Environment variable holding the keystore (or encrypted key) password.
+    #[arg(long, value_name = "VAR")]
+    password_env: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: KeysFormat,
+}
+
+pub fn run(args: KeysArgs) -> i32 {
+    let result = match args.command {
+        KeysCommand::New(a) => new(&a),
+        KeysCommand::Inspect(a) => inspect(&a),
+    };
+    match result {
+        Ok(()) => exit::OK,
+        Err(message) => exit::usage_error(message),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// keys new
+
+/// `Intguard JWT (prod)` -> `Intguard-JWT-prod`.
+fn file_safe(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.trim().chars() {
+        if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+            out.push(c);
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out = out.trim_matches(['-', '.']).to_string();
+    if out.is_empty() {
+        "intguard-jwt".to_string()
+    } else {
+        out
+    }
+}
+
+fn new(args: &NewArgs) -> Result<(), String> {
+    let name = match &args.name {
+        Some(n) if file_safe(n) != *n => {
+            return Err(format!(
+                "--name {n:?}: use letters, digits, '-', '_' and '.' only"
+            ))
+        }
+        Some(n) => n.clone(),
+        None => file_safe(&args.cn),
+    };
+    let key_path = args.out.join(format!("{name}.key"));
+    let cert_path = args.out.join(format!("{name}.crt"));
+    for p in [&key_path, &cert_path] {
+        if p.symlink_metadata().is_ok() {
+            return Err(format!(
+                "{} already exists: nothing was written (choose another --out or --name)",
+                p.display()
+            ));
+        }
+    }
+    let password: Option<SecretString> = if args.encrypt {
+        let p = match &args.password_env {
+            Some(var) => secret_input::from_env(var, "the key password")?,
+            None => secret_input::prompt_new("Password for the new private key")?.ok_or_else(
+                || {
+                    "--encrypt needs a password: give it with --password-env VAR (standard input is not a terminal, so it cannot be asked for)"
+                        .to_string()
+                },
+            )?,
+        };
+        if p.expose_secret().is_empty() {
+            return Err("the key password must not be empty".into());
+        }
+        if p.expose_secret().chars().count() < 12 {
+            eprintln!("warning: the key password is shorter than 12 characters");
+        }
+        Some(p)
+    } else {
+        None
+    };
+
+    let creds = generate_self_signed(
+        &args.cn,
+        args.days,
+        args.bits,
+        password.as_ref().map(|p| p.expose_secret()),
+    )
+    .map_err(|e| e.to_string())?;
+
+    create_out_dir(&args.out)?;
+    write_secret_file(&key_path, creds.private_key_pem().as_bytes(), false)
+        .map_err(|e| format!("cannot write {}: {e}", key_path.display()))?;
+    if let Err(e) = write_new_file(&cert_path, creds.certificate_pem.as_bytes()) {
+        let _ = std::fs::remove_file(&key_path);
+        return Err(format!("cannot write {}: {e}", cert_path.display()));
+    }
+
+    let cert = &creds.certificate;
+    let state = if creds.encrypted {
+        "encrypted"
+    } else {
+        "unencrypted"
+    };
+    println!("Wrote");
+    println!(
+        "  private key  {}  (PKCS#8 PEM, RSA {} bits, {state}, mode 0600): keep it secret, never commit it",
+        key_path.display(),
+        args.bits
+    );
+    println!(
+        "  certificate  {}  ({}, valid until {}, SHA-256 {})",
+        cert_path.display(),
+        cert.subject,
+        format_utc(cert.not_after),
+        cert.sha256_fingerprint
+    );
+    println!();
+    print!("{}", upload_steps(args, &key_path, &cert_path, cert));
+    Ok(())
+}
+
+fn create_out_dir(dir: &Path) -> Result<(), String> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder
+        .create(dir)
+        .map_err(|e| format!("cannot create {}: {e}", dir.display()))
+}
+
+fn write_new_file(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    file.write_all(contents)?;
+    file.sync_all()
+}
+
+/// Quotes a path for the shell when it needs it.
+fn shell_word(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@+,".contains(c))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+fn upload_steps(args: &NewArgs, key: &Path, cert: &Path, info: &CertificateInfo) -> String {
+    let cert_s = cert.display().to_string();
+    let password_opt = match (&args.password_env, args.encrypt) {
+        (Some(var), _) => format!(" --key-password-env {var}"),
+        (None, true) => " --key-password-env VAR".to_string(),
+        _ => String::new(),
+    };
+    let rotate = format_utc(info.not_after);
+    let rotate_day = rotate.split('T').next().unwrap_or(&rotate);
+    format!(
+        "Next steps
+1. Upload the certificate to the app the integration logs in through:
+     {cert_s}
+   Connected app: Setup > Apps > App Manager > New Connected App (or the app > Edit) >
+     Enable OAuth Settings > check \"Use digital signatures\" > Choose File: the certificate.
+     Select only the OAuth scopes the integration needs (usually \"Manage user data via APIs
+     (api)\"), then Save.
+   External client app: Setup > Apps > External Client App Manager > New External Client App
+     (or the app > Edit Settings) > OAuth Settings > Enable OAuth > Flow Enablement: check
+     \"Enable JWT Bearer Flow\" > upload the certificate, then Save.
+2. Pre-authorize the integration user, and nobody else (admin-approved users only):
+   Connected app: App Manager > the app > Manage > Edit Policies > Permitted Users: \"Admin
+     approved users are pre-authorized\" > Save; then Manage Permission Sets (or Manage
+     Profiles) and add the integration user's dedicated permission set.
+   External client app: the app > Edit Policies > OAuth Policies > Permitted Users: \"Admin
+     approved users are pre-authorized\", and select that permission set.
+3. Copy the consumer key: App Manager > the app > View > Manage Consumer Details (external
+   client apps: the app > Settings > OAuth Settings > Consumer Key and Secret). The JWT bearer
+   flow needs the consumer key only, never the consumer secret.
+4. Test the login (a new app can take up to 10 minutes to become usable; sandboxes use
+   --login-url https://test.salesforce.com, or the org's My Domain URL):
+     intguard token --login-url https://login.salesforce.com --client-id <consumer key> --username <integration username> --key {key}{password_opt}
+5. Keep the private key out of the repository (add it to .gitignore) and provide it at deploy
+   time from a secret store. Rotate the certificate before {rotate_day}, when it expires
+   (intguard rule IG112 warns 30 days ahead).
+",
+        key = shell_word(&key.display().to_string()),
+    )
+}
+
+// ---------------------------------------------------------------------------
+// keys inspect
+
+/// What a private key in the file is, without its material.
+struct KeyFacts {
+    description: String,
+    encrypted: bool,
+}
+
+fn inspect(args: &InspectArgs) -> Result<(), String> {
+    let path = &args.file;
+    if !path.is_file() {
+        return Err(format!("{}: no such file", path.display()));
+    }
+    let mut password = args
+        .password_env
+        .as_deref()
+        .map(|var| secret_input::from_env(var, "the password"))
+        .transpose()?;
+    let certificates = loop {
+        match certs::inspect_file(path, password.as_ref().map(|p| p.expose_secret())) {
+            Ok(c) => break c,
+            Err(CertError::PasswordRequired { format }) if password.is_none() => {
+                match secret_input::prompt(&format!("Password of {}", path.display()))? {
+                    Some(p) => password = Some(p),
+                    None => {
+                        return Err(format!(
+                        "{}: this {format} is protected: give its password with --password-env VAR",
+                        path.display()
+                    ))
+                    }
+                }
+            }
+            Err(e) => return Err(format!("{}: {e}", path.display())),
+        }
+    };
+    let key = pem_key_facts(path, password.as_ref());
+    if certificates.is_empty() && key.is_none() {
+        return Err(format!(
+            "{}: no certificate or private key found in this PEM file",
+            path.display()
+        ));
+    }
+    let holds_key = key.is_some() || certificates.iter().any(|c| c.with_private_key);
+    if holds_key {
+        if let Ok(Some(w)) = check_key_file_mode(path) {
+            eprintln!("warning: {w}");
+        }
+    }
+    let now = now_unix();
+    match args.format {
+        KeysFormat::Json => {
+            let certs: Vec<serde_json::Value> = certificates
+                .iter()
+                .map(|c| {
+                    let mut v = serde_json::to_value(c).unwrap_or_default();
+                    if let Some(m) = v.as_object_mut() {
+                        m.insert("key_type".into(), c.key_type.to_string().into());
+                        m.insert("not_before_utc".into(), c.not_before_utc().into());
+                        m.insert("not_after_utc".into(), c.not_after_utc().into());
+                        m.insert("days_left".into(), c.days_left_at(now).into());
+                        m.insert("expired".into(), (c.not_after < now).into());
+                    }
+                    v
+                })
+                .collect();
+            let value = serde_json::json!({
+                "file": path.display().to_string(),
+                "certificates": certs,
+                "private_key": key.as_ref().map(|k| serde_json::json!({
+                    "description": k.description,
+                    "encrypted": k.encrypted,
+                })),
+            });
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&value).unwrap_or_default()
+            );
+        }
+        KeysFormat::Text => {
+            println!("{}", path.display());
+            if let Some(k) = &key {
+                println!("  private key: {}", k.description);
+            }
+            for (i, c) in certificates.iter().enumerate() {
+                println!();
+                println!("  certificate {}", i + 1);
+                print_certificate(c, now);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn print_certificate(c: &CertificateInfo, now: i64) {
+    if let Some(alias) = &c.alias {
+        println!("    alias        {alias}");
+    }
+    println!("    subject      {}", c.subject);
+    println!("    issuer       {}", c.issuer);
+    match c.key_bits {
+        Some(bits) => println!("    key          {} {bits} bits", c.key_type),
+        None => println!("    key          {}", c.key_type),
+    }
+    println!("    signature    {}", c.signature_algorithm);
+    println!("    valid from   {}", c.not_before_utc());
+    let days = c.days_left_at(now);
+    let left = if c.not_after < now {
+        format!("EXPIRED {} days ago", (now - c.not_after) / 86_400)
+    } else if c.not_before > now {
+        format!("not valid yet; {days} days left after that")
+    } else {
+        format!("{days} days left")
+    };
+    println!("    valid to     {} ({left})", c.not_after_utc());
+    println!(
+        "    self-signed  {}{}",
+        if c.self_signed { "yes" } else { "no" },
+        if c.is_ca { " (CA)" } else { "" }
+    );
+    println!("    serial       {}", c.serial);
+    println!("    SHA-256      {}", c.sha256_fingerprint);
+    if c.with_private_key {
+        println!("    with its private key");
+    }
+    if c.key_type == certs::KeyType::Rsa && c.key_bits.is_some_and(|b| b < 2048) {
+        println!(
+            "    warning: RSA keys under 2048 bits are too weak; make a new key and certificate"
+        );
+    }
+}
+
+/// The private key of a PEM or DER key file, described without its material:
+/// `RSA 2048 bits, PKCS#8 PEM`, or `encrypted PKCS#8 PEM` when it cannot be
+/// decrypted without a password. `None` when the file holds no private key.
+fn pem_key_facts(path: &Path, password: Option<&SecretString>) -> Option<KeyFacts> {
+    let bytes = std::fs::read(path).ok()?;
+    let text = std::str::from_utf8(&bytes).ok();
+    let is_pem = text.is_some_and(|t| t.contains("-----BEGIN "));
+    let label_encrypted = text.is_some_and(|t| t.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
+    if is_pem && !text.is_some_and(|t| t.contains("PRIVATE KEY-----")) {
+        return None;
+    }
+    let result = PrivateKey::from_key_bytes(&bytes, password.map(|p| p.expose_secret()));
+    // The bytes hold key material: clear them before they are freed.
+    let mut bytes = bytes;
+    bytes.iter_mut().for_each(|b| *b = 0);
+    std::hint::black_box(&bytes);
+    match result {
+        Ok(key) => Some(KeyFacts {
+            description: format!("{}, {}", key.algorithm(), key.format()),
+            encrypted: label_encrypted
+                || matches!(
+                    key.format(),
+                    salesforce_auth::keys::KeyFormat::EncryptedPkcs8Der
+                ),
+        }),
+        Err(KeyError::PasswordRequired { .. }) => Some(KeyFacts {
+            description: "encrypted PKCS#8 (give --password-env VAR to see its type and size)"
+                .into(),
+            encrypted: true,
+        }),
+        Err(KeyError::WrongPassword { .. }) => Some(KeyFacts {
+            description: "encrypted PKCS#8 (the password given does not open it)".into(),
+            encrypted: true,
+        }),
+        Err(KeyError::LegacyEncryptedPem { .. }) => Some(KeyFacts {
+            description:
+                "PKCS#1 PEM with traditional OpenSSL encryption (convert it to encrypted PKCS#8)"
+                    .into(),
+            encrypted: true,
+        }),
+        Err(e) if is_pem => Some(KeyFacts {
+            description: format!("unreadable private key ({e})"),
+            encrypted: label_encrypted,
+        }),
+        Err(_) => None,
+    }
+}
+
+fn now_unix() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
