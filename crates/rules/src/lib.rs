@@ -3,6 +3,7 @@
 //! its [`RuleMeta`] (id, name, severity and documentation) next to its code,
 //! and is a pure function of the [`Inventory`]: no I/O.
 
+pub mod identities;
 pub mod minimize_damage;
 pub mod protect_access;
 pub mod protect_credentials;

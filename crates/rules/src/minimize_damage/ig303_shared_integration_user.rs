@@ -24,6 +24,14 @@ every app and connection using it, and the property lines that set it. Apps that
 `intguard.toml` declares as one system sharing that user (`[[identities]]` with
 `apps = [...]`) are not reported.
 
+The Salesforce side counts too: a connected app (`<oauthClientCredentialUser>`) or
+External Client App (`<clientCredentialsFlowUser>`) whose client credentials flow runs
+as the username is one more consumer of it (unless a Mule app of that user calls that
+very app, by its consumer key), and so are user definition files that create the same
+username with different profiles or permission sets (two systems each expecting their
+own access). Those are added to the Mule finding for the username, or reported on their
+own (at the first Mule connection, else the run-as element) when no Mule app shares it.
+
 ## Why is this bad?
 A shared integration user must hold the union of every app's permissions, so each app
 can do far more than it needs; one leaked credential or compromised app exposes all of
@@ -120,7 +128,269 @@ impl Rule for SharedIntegrationUser {
             }
             out.push(finding(user_key, per_env, &shared));
         }
+        org_consumers(inventory, &by_user, &mut out);
         out
+    }
+}
+
+/// An app of the org that runs as a username: a connected app or External
+/// Client App whose client credentials flow runs as it.
+struct RunAs<'a> {
+    what: String,
+    app: &'a str,
+    consumer_key: Option<&'a str>,
+    location: &'a Location,
+}
+
+/// The org side: connected apps and External Client Apps whose client
+/// credentials flow runs as a username, and user definition files that create
+/// it with different access. Counted with the Mule apps using the username (in
+/// any environment); merged into the Mule finding when there is one.
+fn org_consumers(
+    inventory: &Inventory,
+    by_user: &BTreeMap<String, BTreeMap<Option<String>, Vec<Use<'_>>>>,
+    out: &mut Vec<Finding>,
+) {
+    let sf = &inventory.salesforce;
+    let mut run_as: BTreeMap<String, Vec<RunAs<'_>>> = BTreeMap::new();
+    for app in &sf.connected_apps {
+        let Some(oauth) = &app.oauth else { continue };
+        let Some(u) = oauth
+            .client_credential_user
+            .as_ref()
+            .filter(|_| app.client_credentials_enabled())
+        else {
+            continue;
+        };
+        run_as
+            .entry(u.value.trim().to_lowercase())
+            .or_default()
+            .push(RunAs {
+                what: format!("connected app {}", app.display_name()),
+                app: &app.name,
+                consumer_key: oauth.consumer_key.as_ref().map(|k| k.value.trim()),
+                location: &u.location,
+            });
+    }
+    for app in &sf.external_client_apps {
+        let Some(u) = app
+            .oauth_policies
+            .as_ref()
+            .and_then(|p| p.client_credentials_flow_user.as_ref())
+            .filter(|_| app.client_credentials_enabled())
+        else {
+            continue;
+        };
+        run_as
+            .entry(u.value.trim().to_lowercase())
+            .or_default()
+            .push(RunAs {
+                what: format!("external client app {}", app.display_name()),
+                app: &app.name,
+                consumer_key: app
+                    .global_oauth
+                    .as_ref()
+                    .and_then(|g| g.consumer_key.as_ref())
+                    .map(|k| k.value.trim()),
+                location: &u.location,
+            });
+    }
+    // User definitions per username: distinct (profile, permission sets).
+    let mut defs: BTreeMap<String, Vec<&intguard_model::UserDefinition>> = BTreeMap::new();
+    for d in &sf.user_definitions {
+        defs.entry(d.username.trim().to_lowercase())
+            .or_default()
+            .push(d);
+    }
+
+    let mut users: Vec<&String> = run_as.keys().chain(defs.keys()).collect();
+    users.sort();
+    users.dedup();
+    for user_key in users {
+        let mule_uses: Vec<&Use<'_>> = by_user
+            .get(user_key)
+            .map(|m| m.values().flatten().collect())
+            .unwrap_or_default();
+        let mut mule_apps: Vec<&str> = mule_uses.iter().map(|u| u.app.name.as_str()).collect();
+        mule_apps.sort();
+        mule_apps.dedup();
+        // A run-as app whose consumer key a Mule app of this user uses is that
+        // Mule app's own connected app: the same integration.
+        let apps: Vec<&RunAs<'_>> = run_as
+            .get(user_key)
+            .map(|v| v.iter().collect())
+            .unwrap_or_default();
+        let apps: Vec<&RunAs<'_>> = apps
+            .into_iter()
+            .filter(|r| {
+                let Some(key) = r.consumer_key else {
+                    return true;
+                };
+                !mule_uses.iter().any(|u| {
+                    u.conn.attr("consumerKey").is_some_and(|v| {
+                        u.app
+                            .resolve_all(v)
+                            .into_iter()
+                            .any(|x| x.value.is_some_and(|x| x.trim() == key))
+                    })
+                })
+            })
+            .collect();
+        let user_defs = defs.get(user_key).map(Vec::as_slice).unwrap_or(&[]);
+        let mut variants: Vec<(Option<String>, Vec<String>)> = user_defs
+            .iter()
+            .map(|d| {
+                let mut ps: Vec<String> = d.permsets.iter().map(|p| p.to_lowercase()).collect();
+                ps.sort();
+                (d.profile_name.as_ref().map(|p| p.to_lowercase()), ps)
+            })
+            .collect();
+        variants.sort();
+        variants.dedup();
+        let conflicting_defs = variants.len() > 1;
+        if apps.is_empty() && !conflicting_defs {
+            continue;
+        }
+        let consumers = mule_apps.len() + apps.len() + if conflicting_defs { 2 } else { 0 };
+        if consumers < 2 {
+            continue;
+        }
+        if let Some(h) = inventory.identity_hint(user_key) {
+            let listed = |n: &str| h.apps.iter().any(|x| x.eq_ignore_ascii_case(n));
+            if !conflicting_defs
+                && mule_apps.iter().all(|a| listed(a))
+                && apps.iter().all(|a| listed(a.app))
+            {
+                continue;
+            }
+        }
+        let username = user_defs
+            .first()
+            .map(|d| d.username.trim().to_string())
+            .or_else(|| mule_uses.first().map(|u| u.id.username.clone()))
+            .unwrap_or_else(|| user_key.clone());
+        let org_parts: Vec<String> = apps
+            .iter()
+            .map(|r| {
+                format!(
+                    "{} (client credentials run-as user, {})",
+                    r.what,
+                    short_location(r.location)
+                )
+            })
+            .chain(conflicting_defs.then(|| {
+                let files: Vec<String> = user_defs
+                    .iter()
+                    .map(|d| short_location(&d.location))
+                    .collect();
+                format!(
+                    "{} user definitions with different profiles or permission sets ({})",
+                    user_defs.len(),
+                    files.join(", ")
+                )
+            }))
+            .collect();
+        let mut related: Vec<Related> = apps
+            .iter()
+            .map(|r| {
+                Related::new(
+                    r.location,
+                    format!("{} runs its client credentials flow as {username}", r.what),
+                )
+            })
+            .collect();
+        for d in user_defs {
+            related.push(Related::new(
+                &d.location,
+                format!(
+                    "user definition creating {username}{}",
+                    d.profile_name
+                        .as_deref()
+                        .map(|p| format!(" on profile {p}"))
+                        .unwrap_or_default()
+                ),
+            ));
+        }
+        // Merge into the Mule finding for this user when there is one.
+        if let Some(f) = out.iter_mut().find(|f| f.fingerprint_key == *user_key) {
+            f.message = format!("{}; and by {}", f.message, org_parts.join(", "));
+            for r in related {
+                if !f.related.contains(&r) {
+                    f.related.push(r);
+                }
+            }
+            continue;
+        }
+        let mut parts: Vec<String> = mule_apps
+            .iter()
+            .map(|a| {
+                let mut locs: Vec<&Location> = mule_uses
+                    .iter()
+                    .filter(|u| u.app.name == *a)
+                    .map(|u| &u.conn.location)
+                    .collect();
+                locs.sort();
+                locs.dedup();
+                let locs: Vec<String> = locs.into_iter().map(short_location).collect();
+                format!("{a} ({})", locs.join(", "))
+            })
+            .collect();
+        parts.extend(org_parts);
+        let first_mule = mule_uses
+            .iter()
+            .min_by(|a, b| a.conn.location.cmp(&b.conn.location));
+        let at = first_mule
+            .map(|u| u.conn.location.clone())
+            .or_else(|| apps.first().map(|r| r.location.clone()))
+            .or_else(|| user_defs.first().map(|d| d.location.clone()));
+        let Some(at) = at else { continue };
+        let mut envs: Vec<String> = mule_uses
+            .iter()
+            .filter_map(|u| u.id.environment.clone())
+            .collect();
+        envs.sort();
+        envs.dedup();
+        let names: Vec<String> = mule_apps
+            .iter()
+            .map(|a| a.to_string())
+            .chain(apps.iter().map(|r| r.app.to_string()))
+            .collect();
+        let mut finding = Finding::new(
+            &META,
+            at,
+            format!("{username} is used by {}", parts.join(", and by ")),
+        )
+        .identity(username.clone())
+        .environments(envs)
+        .key(user_key.clone())
+        .fix(format!(
+            "Give each app its own integration user (Salesforce Integration license, \"Minimum Access - API Only Integrations\" profile, a permission set with only what that app uses): set a different client credentials run-as user (Setup > App Manager > the app > Manage > Edit Policies > Client Credentials Flow > Run As; <oauthClientCredentialUser> / <clientCredentialsFlowUser>) or a different username in the Mule property files, and keep one user definition per user; if these are one system, declare it in intguard.toml: [[identities]] username = \"{username}\" apps = [{}].",
+            names
+                .iter()
+                .map(|a| format!("\"{a}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        for u in &mule_uses {
+            finding = finding.related(Related::new(
+                &u.conn.location,
+                format!(
+                    "{} `{}` ({}) runs as {}",
+                    u.app.name, u.conn.config_name, u.conn.element, u.id.username
+                ),
+            ));
+            if let Some(at) = &u.id.defined_at {
+                let env = u.id.environment.as_deref().unwrap_or("every environment");
+                finding = finding.related(Related::new(
+                    at,
+                    format!("{}: username {} for {env}", u.app.name, u.id.username),
+                ));
+            }
+        }
+        for r in related {
+            finding = finding.related(r);
+        }
+        out.push(finding);
     }
 }
 

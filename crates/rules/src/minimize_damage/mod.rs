@@ -1,7 +1,17 @@
 //! Practice 3: minimize the damage (IG3xx).
 
+mod ig301_admin_integration_user;
+mod ig302_dangerous_permission;
 mod ig303_shared_integration_user;
+mod ig304_excess_object_access;
+mod ig305_broad_app_audience;
 
 use crate::Rule;
 
-pub(crate) static RULES: &[&dyn Rule] = &[&ig303_shared_integration_user::SharedIntegrationUser];
+pub(crate) static RULES: &[&dyn Rule] = &[
+    &ig301_admin_integration_user::AdminIntegrationUser,
+    &ig302_dangerous_permission::DangerousPermission,
+    &ig303_shared_integration_user::SharedIntegrationUser,
+    &ig304_excess_object_access::ExcessObjectAccess,
+    &ig305_broad_app_audience::BroadAppAudience,
+];

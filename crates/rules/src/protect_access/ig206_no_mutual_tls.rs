@@ -29,6 +29,13 @@ that it is set up for mutual TLS:
 Mule 3 `sfdc:config*` connections are always flagged: the Mule 3 connector cannot
 present a client certificate.
 
+On the Salesforce side, it flags every integration user whose profile is in the
+metadata but who holds no "Enforce SSL/TLS Mutual Authentication" permission (profile,
+permission sets and groups, minus muting), at the profile assignment. That
+permission's API name is not verified: any `userPermissions` name containing `mutual`,
+`tls` or `ssl` (case-insensitive) is taken for it. Users with profiles or permission
+sets that could not be found are not judged.
+
 ## Why is this bad?
 With mutual TLS, Salesforce accepts API calls for the integration user only from a
 client that presents the registered certificate, on top of the password or signed JWT.
@@ -242,8 +249,61 @@ impl Rule for NoMutualTls {
             }
             out.push(finding);
         }
+        out.extend(org_side(inventory));
         out
     }
+}
+
+/// Integration users (profile read, nothing unresolved) without the
+/// mutual-authentication permission.
+fn org_side(inventory: &Inventory) -> Vec<Finding> {
+    use crate::identities as ids;
+    let sf = &inventory.salesforce;
+    let mut out = Vec::new();
+    for id in ids::auditable(inventory) {
+        if id.username.is_none() || !id.unresolved.is_empty() {
+            continue;
+        }
+        let Some(profile) = id.profile.as_ref().and_then(|p| sf.profile(&p.name)) else {
+            continue;
+        };
+        if id
+            .effective_permissions
+            .iter()
+            .any(|p| intguard_model::is_mutual_tls_permission(&p.name))
+        {
+            continue;
+        }
+        let Some(at) = ids::identity_location(id) else {
+            continue;
+        };
+        let sets: Vec<&str> = id.permission_sets.iter().map(|p| p.name.as_str()).collect();
+        let holders = if sets.is_empty() {
+            format!("profile {}", profile.display_label())
+        } else {
+            format!(
+                "profile {} and permission sets {}",
+                profile.display_label(),
+                sets.join(", ")
+            )
+        };
+        let f = ids::identity_finding(
+            &META,
+            id,
+            at,
+            format!(
+                "integration user {} does not require mutual TLS: neither its {holders} grant \"Enforce SSL/TLS Mutual Authentication\", so its credential works without the client certificate",
+                ids::identity_phrase(id)
+            ),
+        )
+        .key(format!("{}|mutual-tls-permission", ids::identity_key(id)))
+        .fix(format!(
+            "Upload the CA-signed client certificate under Setup > Certificate and Key Management > Mutual Authentication Certificates, then grant {} the \"Enforce SSL/TLS Mutual Authentication\" user permission in its permission set (Setup > Permission Sets > System Permissions) and call Salesforce on port 8443 of the My Domain host.",
+            ids::identity_label(id)
+        ));
+        out.push(ids::with_related(f, ids::profile_related(id)));
+    }
+    out
 }
 
 #[cfg(test)]

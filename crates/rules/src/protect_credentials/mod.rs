@@ -10,6 +10,7 @@ mod ig107_secure_property_exposed;
 mod ig108_weak_property_encryption;
 mod ig109_plain_http;
 mod ig110_tls_verification_off;
+mod ig111_weak_password_policy;
 
 use crate::Rule;
 
@@ -24,4 +25,5 @@ pub(crate) static RULES: &[&dyn Rule] = &[
     &ig108_weak_property_encryption::WeakPropertyEncryption,
     &ig109_plain_http::PlainHttp,
     &ig110_tls_verification_off::TlsVerificationOff,
+    &ig111_weak_password_policy::WeakPasswordPolicy,
 ];

@@ -1,0 +1,253 @@
+//! Helpers for rules over the identity graph and the Salesforce metadata:
+//! naming an identity, citing both ends of it (the Mule connection and the
+//! metadata line) and deciding which OAuth apps serve integrations.
+
+use intguard_model::{
+    ConnectedApp, ExternalClientApp, Finding, Grant, IntegrationIdentity, Inventory, Location,
+    OAuthAppKind, PreAuthVia, ReasonKind, Related, STANDARD_INTEGRATION_PROFILE,
+};
+
+/// `int.orders@acme.com` or `profile Acme Integration`.
+pub fn identity_label(id: &IntegrationIdentity) -> String {
+    id.username.clone().unwrap_or_else(|| id.name.clone())
+}
+
+/// ` (used by orders-sapi, billing-sapi)`, ` (client credentials user of
+/// connected app X)` or empty.
+pub fn identity_users(id: &IntegrationIdentity) -> String {
+    let apps = id.app_names();
+    if !apps.is_empty() {
+        return format!(" (used by {})", apps.join(", "));
+    }
+    let run_as: Vec<String> = id
+        .pre_authorized_by
+        .iter()
+        .filter(|p| p.via == PreAuthVia::ClientCredentialsUser)
+        .map(|p| format!("{} {}", p.kind.describe(), p.app))
+        .collect();
+    if !run_as.is_empty() {
+        return format!(" (client credentials user of {})", run_as.join(", "));
+    }
+    String::new()
+}
+
+/// `int.orders@acme.com (used by orders-sapi)`.
+pub fn identity_phrase(id: &IntegrationIdentity) -> String {
+    format!("{}{}", identity_label(id), identity_users(id))
+}
+
+/// Stable key part for an identity (lowercase username or name).
+pub fn identity_key(id: &IntegrationIdentity) -> String {
+    identity_label(id).to_lowercase()
+}
+
+/// False for identities that exist only because Salesforce ships them: the
+/// standard integration profile and `sfdcInternalInt__*` permission sets, when
+/// no username, app or user definition makes them someone's integration user.
+/// Those are never flagged for existing.
+pub fn is_auditable(id: &IntegrationIdentity) -> bool {
+    if id.username.is_some() {
+        return true;
+    }
+    let only_intrinsic = id
+        .reasons
+        .iter()
+        .all(|r| matches!(r.kind, ReasonKind::IntegrationLicense | ReasonKind::ApiOnly));
+    if !only_intrinsic {
+        return true;
+    }
+    let standard_profile = id
+        .profile
+        .as_ref()
+        .is_some_and(|p| p.name.eq_ignore_ascii_case(STANDARD_INTEGRATION_PROFILE));
+    let managed_sets = !id.permission_sets.is_empty()
+        && id
+            .permission_sets
+            .iter()
+            .all(|p| intguard_model::is_salesforce_managed_permission_set(&p.name));
+    !(standard_profile || (id.profile.is_none() && managed_sets))
+}
+
+/// The identities rules look at (see [`is_auditable`]).
+pub fn auditable(inventory: &Inventory) -> impl Iterator<Item = &IntegrationIdentity> {
+    inventory.identities.iter().filter(|i| is_auditable(i))
+}
+
+/// Both ends of an identity, for `related`: each Mule connection that runs as
+/// it and the property line that set the username, the user definition files
+/// that create it, and the apps whose client credentials flow runs as it.
+pub fn identity_related(id: &IntegrationIdentity) -> Vec<Related> {
+    let mut out: Vec<Related> = Vec::new();
+    let mut push = |r: Related| {
+        if !out.contains(&r) {
+            out.push(r);
+        }
+    };
+    let who = identity_label(id);
+    for u in &id.apps {
+        let env = u
+            .environment
+            .as_deref()
+            .map(|e| format!(" in {e}"))
+            .unwrap_or_default();
+        push(Related::new(
+            &u.location,
+            format!("{} `{}` runs as {who}{env}", u.app, u.config_name),
+        ));
+        if let Some(at) = &u.defined_at {
+            let env = u.environment.as_deref().unwrap_or("every environment");
+            push(Related::new(
+                at,
+                format!("{}: username {who} for {env}", u.app),
+            ));
+        }
+    }
+    for at in &id.user_definitions {
+        push(Related::new(at, format!("user definition creating {who}")));
+    }
+    for p in &id.pre_authorized_by {
+        if p.via == PreAuthVia::ClientCredentialsUser {
+            push(Related::new(
+                &p.location,
+                format!(
+                    "{} {} runs its client credentials flow as {who}",
+                    p.kind.describe(),
+                    p.app
+                ),
+            ));
+        }
+    }
+    out
+}
+
+/// Where the identity's profile is assigned and the profile file itself.
+pub fn profile_related(id: &IntegrationIdentity) -> Vec<Related> {
+    let mut out = Vec::new();
+    if let Some(p) = &id.profile {
+        if let Some(at) = &p.assigned_at {
+            out.push(Related::new(
+                at,
+                format!("{} is assigned profile {}", identity_label(id), p.name),
+            ));
+        }
+        if let Some(file) = &p.metadata {
+            out.push(Related::new(file, format!("profile {}", p.name)));
+        }
+    }
+    out
+}
+
+/// Adds `related` entries, keeping the first of duplicates.
+pub fn with_related(mut finding: Finding, related: impl IntoIterator<Item = Related>) -> Finding {
+    for r in related {
+        finding = finding.related(r);
+    }
+    finding
+}
+
+/// The environments the identity is used in.
+pub fn identity_environments(id: &IntegrationIdentity) -> Vec<String> {
+    id.environments().into_iter().map(str::to_string).collect()
+}
+
+/// A finding about an identity: identity, environments and both ends cited.
+pub fn identity_finding(
+    meta: &'static intguard_model::RuleMeta,
+    id: &IntegrationIdentity,
+    at: Location,
+    message: String,
+) -> Finding {
+    let f = Finding::new(meta, at, message)
+        .identity(identity_label(id))
+        .environments(identity_environments(id));
+    with_related(f, identity_related(id))
+}
+
+/// The best place to cite an identity as a whole: its profile assignment,
+/// else its first Mule connection, else its first reason with a location.
+pub fn identity_location(id: &IntegrationIdentity) -> Option<Location> {
+    id.profile
+        .as_ref()
+        .and_then(|p| p.assigned_at.clone().or_else(|| p.metadata.clone()))
+        .or_else(|| id.apps.first().map(|a| a.location.clone()))
+        .or_else(|| id.user_definitions.first().cloned())
+        .or_else(|| id.reasons.iter().find_map(|r| r.location.clone()))
+}
+
+/// `permission set Orders_Integration (group G)` for messages.
+pub fn grant_phrase(g: &Grant) -> String {
+    g.describe()
+}
+
+/// True when some auditable identity is pre-authorized by (or runs the client
+/// credentials flow of) the app.
+pub fn app_serves_identity(inventory: &Inventory, kind: OAuthAppKind, name: &str) -> bool {
+    auditable(inventory).any(|id| {
+        id.pre_authorized_by
+            .iter()
+            .any(|p| p.kind == kind && p.app.eq_ignore_ascii_case(name))
+    })
+}
+
+/// The identities an app pre-authorizes or runs as, labelled.
+pub fn identities_of_app(inventory: &Inventory, kind: OAuthAppKind, name: &str) -> Vec<String> {
+    let mut out: Vec<String> = auditable(inventory)
+        .filter(|id| {
+            id.pre_authorized_by
+                .iter()
+                .any(|p| p.kind == kind && p.app.eq_ignore_ascii_case(name))
+        })
+        .map(identity_label)
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// A connected app that machines use: OAuth with a certificate (JWT bearer)
+/// or client credentials, or pre-authorizing an integration identity.
+pub fn is_integration_connected_app(inventory: &Inventory, app: &ConnectedApp) -> bool {
+    app.oauth.is_some()
+        && (app.has_certificate()
+            || app.client_credentials_enabled()
+            || app_serves_identity(inventory, OAuthAppKind::ConnectedApp, &app.name))
+}
+
+/// An External Client App that machines use (see [`is_integration_connected_app`]).
+pub fn is_integration_eca(inventory: &Inventory, app: &ExternalClientApp) -> bool {
+    app.has_certificate()
+        || app.client_credentials_enabled()
+        || app_serves_identity(inventory, OAuthAppKind::ExternalClientApp, &app.name)
+}
+
+/// ` (pre-authorizes int.orders@acme.com)` or empty.
+pub fn serves_phrase(inventory: &Inventory, kind: OAuthAppKind, name: &str) -> String {
+    let ids = identities_of_app(inventory, kind, name);
+    if ids.is_empty() {
+        String::new()
+    } else {
+        format!(" (used by {})", ids.join(", "))
+    }
+}
+
+/// `connected app Orders Integration` / `external client app Billing Sync`.
+pub fn connected_app_phrase(app: &ConnectedApp) -> String {
+    if app.display_name() == app.name {
+        format!("connected app {}", app.name)
+    } else {
+        format!("connected app {} ({})", app.display_name(), app.name)
+    }
+}
+
+pub fn eca_phrase(app: &ExternalClientApp) -> String {
+    if app.display_name() == app.name {
+        format!("external client app {}", app.name)
+    } else {
+        format!("external client app {} ({})", app.display_name(), app.name)
+    }
+}
+
+/// The file name of a location's path, for short messages.
+pub fn file_of(loc: &Location) -> &str {
+    crate::support::file_name(&loc.path)
+}

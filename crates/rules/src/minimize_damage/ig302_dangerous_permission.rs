@@ -1,0 +1,169 @@
+use intguard_model::{
+    Finding, GrantKind, Inventory, PermissionCategory, Practice, Related, RuleMeta, Severity,
+};
+
+use crate::identities::{
+    auditable, identity_finding, identity_key, identity_phrase, profile_related, with_related,
+};
+use crate::Rule;
+
+pub struct DangerousPermission;
+
+static META: RuleMeta = RuleMeta {
+    id: "IG302",
+    name: "dangerous-permission",
+    practice: Practice::MinimizeDamage,
+    default_severity: Severity::Critical,
+    summary: "An integration user holds admin-grade permissions (tiered: super powers critical, security configuration and data exfiltration high, the rest medium)",
+    doc: r#"## What it does
+Reads each integration identity's effective permissions (profile, permission sets and
+the permission sets of its groups, minus what the groups' muting permission sets remove)
+and flags the dangerous ones, grouped per identity, granting profile or permission set,
+and tier, at the first granting `userPermissions` element:
+
+| tier | severity | permissions |
+|---|---|---|
+| super powers | critical | `ModifyAllData`, `ViewAllData`, `ModifyMetadata`, `CustomizeApplication`, `AuthorApex`, `ManageUsers`, `ManageInternalUsers`, `ManageProfilesPermissionsets`, `AssignPermissionSets`, `ResetPasswords`, `ManageSharing`, `ManageRoles`, `ViewAllUsers` |
+| security configuration | high | `ManagePasswordPolicies`, `ManageIpAddresses`, `ManageLoginAccessPolicies`, `ManageAuthProviders`, `ManageCertificates`, `ManageRemoteAccess`, `FreezeUsers`, `BypassMFAForUiLogins` |
+| data exfiltration | high | `DataExport`, `ExportReport`, `BulkApiHardDelete`, `ViewEventLogFiles` |
+| the rest | medium | `PasswordNeverExpires` (credential hygiene, also IG111), `UseAnyApiClient` (bypasses API Access Control, also IG204) |
+
+A permission muted in a permission set group is not reported. Salesforce-managed
+`sfdcInternalInt__*` permission sets and the standard integration profile are not
+reported for merely existing: only for an integration user that holds them.
+
+## Why is this bad?
+An integration needs to read and write a few objects. Super powers let whoever holds its
+credential (or exploits the integration) take over the org: change any record, deploy
+Apex, create admins, grant themselves anything. Security configuration permissions let
+an attacker switch off the controls that would stop them (IP ranges, password policies,
+connected apps, certificates). Exfiltration permissions turn one credential into a copy
+of the whole database or erase data beyond recovery.
+
+## Example
+```xml
+<!-- permissionsets/Orders_Reporting.permissionset-meta.xml -->
+<userPermissions>
+    <enabled>true</enabled>
+    <name>ExportReport</name>
+</userPermissions>
+```
+
+## How to fix
+Remove the permission from the profile or permission set the finding names (Setup >
+Profiles or Permission Sets > the set > System Permissions), or, when a group must keep
+it for people, mute it for the integration: a permission set group for the integration
+user with a muting permission set:
+```xml
+<!-- mutingpermissionsets/Orders_Group_Muting.mutingpermissionset-meta.xml -->
+<MutingPermissionSet xmlns="http://soap.sforce.com/2006/04/metadata">
+    <label>Orders Group Muting</label>
+    <userPermissions>
+        <enabled>true</enabled>
+        <name>ExportReport</name>
+    </userPermissions>
+</MutingPermissionSet>
+```
+Better: move the integration user to "Minimum Access - API Only Integrations" and a
+dedicated permission set that grants only object access.
+
+## References
+- Salesforce Help: User Permissions and Access
+- Salesforce Help: Permission Set Groups, Mute Permissions
+- Salesforce Security Guide: Least privilege for integration users
+"#,
+};
+
+impl Rule for DangerousPermission {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, inventory: &Inventory) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for id in auditable(inventory) {
+            // (grant kind, grant name, via group, category) -> permissions
+            let mut groups: Vec<(&intguard_model::Grant, PermissionCategory, Vec<&str>)> =
+                Vec::new();
+            for p in id.dangerous_permissions() {
+                let (Some(cat), Some(grant)) = (p.category, p.granted_by.first()) else {
+                    continue;
+                };
+                match groups.iter_mut().find(|(g, c, _)| {
+                    *c == cat
+                        && g.kind == grant.kind
+                        && g.name == grant.name
+                        && g.via_group == grant.via_group
+                }) {
+                    Some((g, _, names)) => {
+                        names.push(&p.name);
+                        if grant.location < g.location {
+                            *g = grant;
+                        }
+                    }
+                    None => groups.push((grant, cat, vec![p.name.as_str()])),
+                }
+            }
+            for (grant, cat, names) in groups {
+                let what = if names.len() == 1 {
+                    format!("{} ({})", names[0], cat.describe())
+                } else {
+                    format!("{} {}s: {}", names.len(), cat.describe(), names.join(", "))
+                };
+                let (setup, file) = match grant.kind {
+                    GrantKind::Profile => (
+                        format!("Setup > Profiles > {} > System Permissions", grant.name),
+                        format!("profiles/{}.profile-meta.xml", grant.name),
+                    ),
+                    _ => (
+                        format!(
+                            "Setup > Permission Sets > {} > System Permissions",
+                            grant.name
+                        ),
+                        format!("permissionsets/{}.permissionset-meta.xml", grant.name),
+                    ),
+                };
+                let mut f = identity_finding(
+                    &META,
+                    id,
+                    grant.location.clone(),
+                    format!(
+                        "{} holds {what} via {}",
+                        identity_phrase(id),
+                        grant.describe()
+                    ),
+                )
+                .severity(cat.severity())
+                .key(format!(
+                    "{}|{}:{}|{}",
+                    identity_key(id),
+                    grant.kind.describe(),
+                    grant.name,
+                    cat.describe()
+                ))
+                .fix(format!(
+                    "Remove {} from {} ({setup}; delete the <userPermissions> entries in {file}){}; give the integration a dedicated permission set with object access only.",
+                    names.join(", "),
+                    grant.describe(),
+                    match &grant.via_group {
+                        Some(g) => format!(", or mute them in group {g} with a muting permission set"),
+                        None => String::new(),
+                    }
+                ));
+                if let Some(muted) = id
+                    .muted_permissions
+                    .iter()
+                    .find(|m| m.category == Some(cat))
+                    .and_then(|m| m.granted_by.first().map(|g| (m, g)))
+                {
+                    f = f.related(Related::new(
+                        &muted.1.location,
+                        format!("{} is muted ({})", muted.0.name, muted.1.describe()),
+                    ));
+                }
+                out.push(with_related(f, profile_related(id)));
+            }
+        }
+        out
+    }
+}

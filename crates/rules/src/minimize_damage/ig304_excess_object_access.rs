@@ -1,0 +1,273 @@
+use intguard_model::{
+    AccessFlags, Finding, Grant, GrantKind, IntegrationIdentity, Inventory, Location, Practice,
+    RuleMeta, Severity,
+};
+
+use crate::identities::{
+    auditable, identity_finding, identity_key, identity_phrase, profile_related, with_related,
+};
+use crate::Rule;
+
+pub struct ExcessObjectAccess;
+
+static META: RuleMeta = RuleMeta {
+    id: "IG304",
+    name: "excess-object-access",
+    practice: Practice::MinimizeDamage,
+    default_severity: Severity::Medium,
+    summary: "An integration user has object access its apps do not use, or view-all / modify-all records",
+    doc: r#"## What it does
+Compares each integration identity's object access (profile, permission sets and
+groups, minus muting) with what the Mule apps running as it do: the objects of their
+Salesforce operations (`type` of create / update / upsert / delete, ...) and of their
+SOQL (FROM objects, relationship paths such as `Account.Name`, sub-queries such as
+`(SELECT Id FROM Contacts)`). Per identity and granting profile or permission set, it
+reports:
+- objects granted but used by no app running as that user;
+- access beyond what the apps do on a used object (Delete or Edit when the apps only
+  read or create; Read is implied by any use);
+- View All / Modify All records (`viewAllRecords`, `modifyAllRecords`) on any object,
+  used or not: they ignore sharing.
+Unused access is judged only for identities that some app in the scan runs as, with at
+least one object used; view-all / modify-all always.
+
+## Why is this bad?
+Every object an integration user can reach is data a leaked credential or a compromised
+app can read, change or delete. Access nobody uses is pure risk, and it accumulates:
+permission sets are copied from older integrations, profiles carry defaults. View All /
+Modify All bypass sharing rules, so the user sees every record regardless of owner.
+
+## Example
+```xml
+<!-- permissionsets/Orders_Integration.permissionset-meta.xml -->
+<objectPermissions>
+    <allowCreate>false</allowCreate>
+    <allowDelete>false</allowDelete>
+    <allowEdit>false</allowEdit>
+    <allowRead>true</allowRead>
+    <modifyAllRecords>false</modifyAllRecords>
+    <object>Contact</object>
+    <viewAllFields>false</viewAllFields>
+    <viewAllRecords>true</viewAllRecords>
+</objectPermissions>
+```
+
+## How to fix
+Remove the access from the profile or permission set the finding names (Setup >
+Permission Sets > the set > Object Settings > the object > Edit), or set the flags to
+false in metadata:
+```xml
+<objectPermissions>
+    <allowRead>true</allowRead>
+    <object>Contact</object>
+    <viewAllRecords>false</viewAllRecords>
+    <modifyAllRecords>false</modifyAllRecords>
+</objectPermissions>
+```
+Keep the integration on "Minimum Access - API Only Integrations" with one permission set
+that grants exactly the objects and operations listed in its findings; share records
+with it through sharing rules instead of View All.
+
+## References
+- Salesforce Help: Object Permissions, "View All" and "Modify All"
+- Salesforce Help: Salesforce Integration User License (grant access with permission sets)
+- Salesforce Architects: Integration security, least privilege
+"#,
+};
+
+/// The access the apps' use of an object needs; Read is implied by any use.
+fn needed(id: &IntegrationIdentity, object: &str) -> Option<AccessFlags> {
+    let u = id.object_used(object)?;
+    if u.inferred
+        || u.operations
+            .contains(&intguard_model::ObjectOperation::Other)
+    {
+        // Known from a relationship name only, or an operation of unknown
+        // kind: whatever is granted may be what it needs.
+        return Some(AccessFlags {
+            read: true,
+            create: true,
+            edit: true,
+            delete: true,
+            ..AccessFlags::default()
+        });
+    }
+    let mut n = u.needs();
+    n.read = true;
+    Some(n)
+}
+
+fn strip_all(a: AccessFlags) -> AccessFlags {
+    AccessFlags {
+        view_all: false,
+        modify_all: false,
+        ..a
+    }
+}
+
+struct Entry<'a> {
+    grant: &'a Grant,
+    first: Location,
+    items: Vec<String>,
+}
+
+fn add<'a>(list: &mut Vec<Entry<'a>>, grant: &'a Grant, at: &Location, item: String) {
+    match list.iter_mut().find(|e| {
+        e.grant.kind == grant.kind
+            && e.grant.name == grant.name
+            && e.grant.via_group == grant.via_group
+    }) {
+        Some(e) => {
+            if *at < e.first {
+                e.first = at.clone();
+            }
+            e.items.push(item);
+        }
+        None => list.push(Entry {
+            grant,
+            first: at.clone(),
+            items: vec![item],
+        }),
+    }
+}
+
+fn where_to_fix(g: &Grant) -> String {
+    match g.kind {
+        GrantKind::Profile => format!(
+            "Setup > Profiles > {} > Object Settings (profiles/{}.profile-meta.xml)",
+            g.name, g.name
+        ),
+        _ => format!(
+            "Setup > Permission Sets > {} > Object Settings (permissionsets/{}.permissionset-meta.xml)",
+            g.name, g.name
+        ),
+    }
+}
+
+impl Rule for ExcessObjectAccess {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, inventory: &Inventory) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for id in auditable(inventory) {
+            let judge_use = !id.apps.is_empty() && !id.objects_used.is_empty();
+            let mut unused: Vec<Entry<'_>> = Vec::new();
+            let mut all_records: Vec<Entry<'_>> = Vec::new();
+            for oa in &id.object_access {
+                // View All / Modify All, used or not.
+                for g in &oa.granted_by {
+                    let va = g.access.view_all && oa.access.view_all;
+                    let ma = g.access.modify_all && oa.access.modify_all;
+                    if va || ma {
+                        let what = match (va, ma) {
+                            (true, true) => "View All and Modify All",
+                            (true, false) => "View All",
+                            _ => "Modify All",
+                        };
+                        add(
+                            &mut all_records,
+                            &g.grant,
+                            &g.grant.location,
+                            format!("{} ({what})", oa.object),
+                        );
+                    }
+                }
+                if !judge_use {
+                    continue;
+                }
+                let granted = strip_all(oa.access);
+                if !granted.any() {
+                    continue;
+                }
+                let (excess, note) = match needed(id, &oa.object) {
+                    None => (granted, "unused".to_string()),
+                    Some(n) => {
+                        let e = granted.minus(n);
+                        if !e.any() {
+                            continue;
+                        }
+                        let ops: Vec<&str> = id
+                            .object_used(&oa.object)
+                            .map(|u| u.operations.iter().map(|o| o.as_str()).collect())
+                            .unwrap_or_default();
+                        (e, format!("its apps only {}", ops.join(", ")))
+                    }
+                };
+                // Blame the grants that give the excess flags.
+                for g in &oa.granted_by {
+                    let part = AccessFlags {
+                        read: g.access.read && excess.read,
+                        create: g.access.create && excess.create,
+                        edit: g.access.edit && excess.edit,
+                        delete: g.access.delete && excess.delete,
+                        ..AccessFlags::default()
+                    };
+                    if part.any() {
+                        add(
+                            &mut unused,
+                            &g.grant,
+                            &g.grant.location,
+                            format!("{} ({}; {note})", oa.object, part.describe()),
+                        );
+                    }
+                }
+            }
+            let used: Vec<&str> = id.objects_used.iter().map(|u| u.object.as_str()).collect();
+            for e in unused {
+                let f = identity_finding(
+                    &META,
+                    id,
+                    e.first.clone(),
+                    format!(
+                        "{} has object access no app running as it uses, via {}: {} (its apps use {})",
+                        identity_phrase(id),
+                        e.grant.describe(),
+                        e.items.join(", "),
+                        used.join(", ")
+                    ),
+                )
+                .key(format!(
+                    "{}|{}:{}|unused",
+                    identity_key(id),
+                    e.grant.kind.describe(),
+                    e.grant.name
+                ))
+                .fix(format!(
+                    "Remove the unused access ({}) in {}: clear allowRead / allowCreate / allowEdit / allowDelete in the <objectPermissions> entries, or move the integration to a permission set granting only {}.",
+                    e.items.join(", "),
+                    where_to_fix(e.grant),
+                    used.join(", ")
+                ));
+                out.push(with_related(f, profile_related(id)));
+            }
+            for e in all_records {
+                let f = identity_finding(
+                    &META,
+                    id,
+                    e.first.clone(),
+                    format!(
+                        "{} sees or changes every record regardless of sharing, via {}: {}",
+                        identity_phrase(id),
+                        e.grant.describe(),
+                        e.items.join(", ")
+                    ),
+                )
+                .key(format!(
+                    "{}|{}:{}|all-records",
+                    identity_key(id),
+                    e.grant.kind.describe(),
+                    e.grant.name
+                ))
+                .fix(format!(
+                    "Set <viewAllRecords>false</viewAllRecords> and <modifyAllRecords>false</modifyAllRecords> for {} in {}; share the records the integration needs through sharing rules instead.",
+                    e.items.join(", "),
+                    where_to_fix(e.grant)
+                ));
+                out.push(with_related(f, profile_related(id)));
+            }
+        }
+        out
+    }
+}

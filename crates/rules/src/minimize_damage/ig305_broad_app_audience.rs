@@ -1,0 +1,129 @@
+use intguard_model::{
+    is_broad_profile, profile_label, same_profile, Finding, Inventory, Located, OAuthAppKind,
+    Practice, Related, RuleMeta, Severity,
+};
+
+use crate::identities::{
+    connected_app_phrase, eca_phrase, is_integration_connected_app, is_integration_eca,
+    serves_phrase,
+};
+use crate::Rule;
+
+pub struct BroadAppAudience;
+
+static META: RuleMeta = RuleMeta {
+    id: "IG305",
+    name: "broad-app-audience",
+    practice: Practice::MinimizeDamage,
+    default_severity: Severity::Medium,
+    summary: "An integration app is pre-authorized for broad profiles instead of one dedicated permission set",
+    doc: r#"## What it does
+For OAuth apps that integrations use (a certificate, the client credentials flow, or an
+integration user pre-authorized or running as it), flags each pre-authorized profile
+that a whole population of people holds: Standard User (`Standard`), Standard Platform
+User (`StandardAul`), Read Only, Contract Manager, Marketing User, Solution Manager
+(connected app `<profileName>`, External Client App `commaSeparatedProfile`). System
+Administrator is reported by IG301 (critical) instead. Pre-authorizing a permission set,
+or the integration's own profile, is fine.
+
+## Why is this bad?
+Pre-authorization decides who may obtain tokens through the app. With a certificate
+(JWT bearer) anyone who holds the private key can mint a token for any pre-authorized
+user: pre-authorize "Standard User" and a leaked key of one integration opens every
+employee's account. Even without a certificate it widens who can use a powerful
+integration app.
+
+## Example
+```xml
+<!-- extlClntAppOauthPolicies/Billing_Sync_oauthPlcy.ecaOauthPlcy-meta.xml -->
+<commaSeparatedProfile>Standard User</commaSeparatedProfile>
+```
+
+## How to fix
+Create a permission set for the integration (assigned only to its integration user) and
+pre-authorize it instead: Setup > App Manager > the app > Manage > Manage Profiles:
+remove the profile; Manage Permission Sets: add the set. In metadata:
+```xml
+<!-- connected app -->
+<permissionSetName>Billing_Sync_Integration</permissionSetName>
+<!-- .ecaOauthPlcy -->
+<commaSeparatedPermissionSet>Billing_Sync_Integration</commaSeparatedPermissionSet>
+```
+
+## References
+- Salesforce Help: Manage Profiles and Permission Sets for a Connected App
+- Salesforce Help: Configure External Client App OAuth Policies
+- Salesforce Help: OAuth 2.0 JWT Bearer Flow (pre-authorized users)
+"#,
+};
+
+fn broad(p: &Located<String>) -> bool {
+    is_broad_profile(&p.value) && !same_profile(&p.value, "Admin")
+}
+
+impl Rule for BroadAppAudience {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, inventory: &Inventory) -> Vec<Finding> {
+        let sf = &inventory.salesforce;
+        let mut out = Vec::new();
+        for app in &sf.connected_apps {
+            if !is_integration_connected_app(inventory, app) {
+                continue;
+            }
+            for p in app.profile_names.iter().filter(|p| broad(p)) {
+                let label = profile_label(p.value.trim());
+                out.push(
+                    Finding::new(
+                        &META,
+                        p.location.clone(),
+                        format!(
+                            "{}{} is pre-authorized for the {label} profile: everyone on it can obtain tokens through this integration app",
+                            connected_app_phrase(app),
+                            serves_phrase(inventory, OAuthAppKind::ConnectedApp, &app.name)
+                        ),
+                    )
+                    .key(format!("connectedApp|{}|profile|{}", app.name, label.to_lowercase()))
+                    .fix(format!(
+                        "Setup > App Manager > {} > Manage > Manage Profiles: remove {label}; Manage Permission Sets: add a permission set held only by the integration user. In connectedApps/{}.connectedApp-meta.xml replace <profileName>{}</profileName> with <permissionSetName>...</permissionSetName>.",
+                        app.display_name(),
+                        app.name,
+                        p.value.trim()
+                    )),
+                );
+            }
+        }
+        for app in &sf.external_client_apps {
+            if !is_integration_eca(inventory, app) {
+                continue;
+            }
+            let Some(pol) = &app.oauth_policies else {
+                continue;
+            };
+            for p in pol.profiles.iter().filter(|p| broad(p)) {
+                let label = profile_label(p.value.trim());
+                let mut f = Finding::new(
+                    &META,
+                    p.location.clone(),
+                    format!(
+                        "{}{} is pre-authorized for the {label} profile: everyone on it can obtain tokens through this integration app",
+                        eca_phrase(app),
+                        serves_phrase(inventory, OAuthAppKind::ExternalClientApp, &app.name)
+                    ),
+                )
+                .key(format!("eca|{}|profile|{}", app.name, label.to_lowercase()))
+                .fix(format!(
+                    "External Client App Manager > {} > Policies > OAuth Policies: remove {label} from the selected profiles and select a permission set held only by the integration user (<commaSeparatedPermissionSet> in its .ecaOauthPlcy file).",
+                    app.display_name()
+                ));
+                if let Some(loc) = &app.location {
+                    f = f.related(Related::new(loc, eca_phrase(app)));
+                }
+                out.push(f);
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,157 @@
+use intguard_model::{Finding, Inventory, Practice, Profile, Related, RuleMeta, Severity};
+
+use crate::identities::{
+    auditable, identity_label, identity_related, identity_users, with_related,
+};
+use crate::Rule;
+
+pub struct NoLoginIpRanges;
+
+static META: RuleMeta = RuleMeta {
+    id: "IG202",
+    name: "no-login-ip-ranges",
+    practice: Practice::ProtectAccess,
+    default_severity: Severity::High,
+    summary: "An integration user's profile has no login IP ranges, or ranges so wide they restrict nothing",
+    doc: r#"## What it does
+For every integration identity whose profile is in the metadata (SFDX or Metadata API
+format), checks the profile's `loginIpRanges`:
+- no range at all: the user can log in from anywhere;
+- a range wider than a /8 (more than 16,777,216 IPv4 addresses, e.g. `0.0.0.0` -
+  `255.255.255.255`): it restricts nothing.
+One finding per profile, naming every integration user on it. The standard
+"Minimum Access - API Only Integrations" profile is reported only when an integration
+user is assigned to it.
+
+## Why is this bad?
+An integration runs from a handful of known addresses (CloudHub static IPs, a VPC NAT
+gateway, an on-premises runtime). Login IP ranges on its profile make every credential
+of that user (password, JWT certificate, refresh token) useless anywhere else, and the
+login fails with "IP restricted" instead of handing out a session. Without them, a
+leaked credential is enough.
+
+## Example
+```xml
+<!-- profiles/Orders Integration.profile-meta.xml -->
+<loginIpRanges>
+    <description>MuleSoft CloudHub egress (temporary: any address)</description>
+    <endAddress>255.255.255.255</endAddress>
+    <startAddress>0.0.0.0</startAddress>
+</loginIpRanges>
+```
+
+## How to fix
+Setup > Profiles > the integration profile > Login IP Ranges > New: one range per
+egress address block of the runtime (CloudHub: Runtime Manager > the app > Static IPs;
+CloudHub 2.0 / RTF: the private space's NAT addresses). In metadata:
+```xml
+<loginIpRanges>
+    <description>CloudHub static IPs (acme-prod)</description>
+    <endAddress>203.0.113.31</endAddress>
+    <startAddress>203.0.113.0</startAddress>
+</loginIpRanges>
+```
+Give each integration its own profile (or keep API-only users on a profile whose ranges
+cover only the integration runtimes), and keep connected apps on "Enforce IP
+restrictions" (IG201) so that the ranges apply to OAuth too.
+
+## References
+- Salesforce Help: Restrict Login IP Addresses in Profiles
+- Salesforce Help: Salesforce Security Guide, Set Trusted IP Ranges for Your Organization
+- MuleSoft Docs: CloudHub Static IP Addresses
+"#,
+};
+
+/// More addresses than a /8: restricts nothing meaningful.
+const TOO_WIDE: u64 = 1 << 24;
+
+impl Rule for NoLoginIpRanges {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, inventory: &Inventory) -> Vec<Finding> {
+        let sf = &inventory.salesforce;
+        // profile file name -> (profile, identities)
+        let mut by_profile: Vec<(&Profile, Vec<&intguard_model::IntegrationIdentity>)> = Vec::new();
+        for id in auditable(inventory) {
+            let Some(profile) = id.profile.as_ref().and_then(|p| sf.profile(&p.name)) else {
+                continue;
+            };
+            match by_profile
+                .iter_mut()
+                .find(|(p, _)| p.location == profile.location)
+            {
+                Some((_, ids)) => ids.push(id),
+                None => by_profile.push((profile, vec![id])),
+            }
+        }
+
+        let mut out = Vec::new();
+        for (profile, ids) in by_profile {
+            let who: Vec<String> = ids
+                .iter()
+                .map(|i| format!("{}{}", identity_label(i), identity_users(i)))
+                .collect();
+            let who = who.join(", ");
+            let name = profile.display_label();
+            let wide: Vec<_> = profile
+                .login_ip_ranges
+                .iter()
+                .filter(|r| r.ipv4_size().is_some_and(|n| n > TOO_WIDE))
+                .collect();
+            let (at, message, key) = if profile.login_ip_ranges.is_empty() {
+                (
+                    profile.location.clone(),
+                    format!(
+                        "profile {name} of integration user {who} has no login IP ranges: its credentials work from any address"
+                    ),
+                    format!("profile|{}|none", profile.name),
+                )
+            } else if let Some(first) = wide.first() {
+                let shown: Vec<String> = wide
+                    .iter()
+                    .map(|r| format!("{}-{}", r.start.trim(), r.end.trim()))
+                    .collect();
+                (
+                    first.location.clone(),
+                    format!(
+                        "profile {name} of integration user {who} allows logins from {} (wider than a /8): it restricts nothing",
+                        shown.join(", ")
+                    ),
+                    format!("profile|{}|wide", profile.name),
+                )
+            } else {
+                continue;
+            };
+            let mut f = Finding::new(&META, at, message)
+                .key(key)
+                .fix(format!(
+                    "Setup > Profiles > {name} > Login IP Ranges: replace them with the integration runtime's egress addresses only (e.g. CloudHub static IPs), in profiles/{}.profile-meta.xml: <loginIpRanges><description>CloudHub static IPs</description><startAddress>203.0.113.0</startAddress><endAddress>203.0.113.31</endAddress></loginIpRanges>; keep the apps on \"Enforce IP restrictions\".",
+                    profile.name
+                ));
+            if ids.len() == 1 {
+                f = f.identity(identity_label(ids[0]));
+            }
+            let mut envs: Vec<String> = ids
+                .iter()
+                .flat_map(|i| i.environments())
+                .map(str::to_string)
+                .collect();
+            envs.sort();
+            envs.dedup();
+            f = f.environments(envs);
+            for id in &ids {
+                if let Some(at) = id.profile.as_ref().and_then(|p| p.assigned_at.as_ref()) {
+                    f = f.related(Related::new(
+                        at,
+                        format!("{} is assigned profile {name}", identity_label(id)),
+                    ));
+                }
+                f = with_related(f, identity_related(id));
+            }
+            out.push(f);
+        }
+        out
+    }
+}

@@ -1,0 +1,116 @@
+use intguard_model::{Finding, Inventory, Practice, RuleMeta, Severity};
+
+use crate::identities::{
+    auditable, identity_finding, identity_key, identity_phrase, profile_related, with_related,
+};
+use crate::Rule;
+
+pub struct ApiAccessControlOff;
+
+static META: RuleMeta = RuleMeta {
+    id: "IG204",
+    name: "api-access-control-off",
+    practice: Practice::ProtectAccess,
+    default_severity: Severity::Medium,
+    summary: "API Access Control is off, or an integration user may use any API client",
+    doc: r#"## What it does
+- Reads `ConnectedApp.settings` (ConnectedAppSettings) of every project: API Access
+  Control is on only when `<enableAdminApprovedAppsOnly>true</enableAdminApprovedAppsOnly>`.
+  The field exists only once the feature is enabled in the org, so a retrieved file
+  without it means off. A project without `ConnectedApp.settings` is not judged.
+- Flags integration users who hold `UseAnyApiClient` ("Use Any API Client"), which
+  exempts them from API Access Control.
+
+## Why is this bad?
+With API Access Control, users can reach the APIs only through connected apps or
+External Client Apps an admin installed and approved for them. Without it, anyone
+holding an integration user's credentials can use any client (Data Loader, Workbench, a
+script with the username-password flow, a freshly created app) from wherever the login
+IP ranges allow. `UseAnyApiClient` gives that back to one user.
+
+## Example
+```xml
+<!-- settings/ConnectedApp.settings-meta.xml -->
+<ConnectedAppSettings xmlns="http://soap.sforce.com/2006/04/metadata">
+    <enableAdminApprovedAppsOnly>false</enableAdminApprovedAppsOnly>
+</ConnectedAppSettings>
+```
+
+## How to fix
+Install and admin-approve every app integrations use first (Setup > Connected Apps OAuth
+Usage > Install; permitted users "Admin approved users are pre-authorized"), then ask
+Salesforce Support to enable API Access Control and turn it on: Setup > API Access
+Control > "For admin-approved users, limit API access to only allowlisted connected
+apps". In metadata:
+```xml
+<ConnectedAppSettings xmlns="http://soap.sforce.com/2006/04/metadata">
+    <enableAdminApprovedAppsOnly>true</enableAdminApprovedAppsOnly>
+</ConnectedAppSettings>
+```
+Remove "Use Any API Client" (`UseAnyApiClient`) from the integration user's profile and
+permission sets.
+
+## References
+- Salesforce Help: API Access Control
+- Salesforce Help: "Use Any API Client" user permission
+- Metadata API Developer Guide: ConnectedAppSettings
+"#,
+};
+
+impl Rule for ApiAccessControlOff {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, inventory: &Inventory) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for s in &inventory.salesforce.connected_app_settings {
+            let (at, how) = match &s.enable_admin_approved_apps_only {
+                Some(v) if v.value => continue,
+                Some(v) => (v.location.clone(), "enableAdminApprovedAppsOnly is false"),
+                None => (
+                    s.location.clone(),
+                    "ConnectedApp.settings has no enableAdminApprovedAppsOnly",
+                ),
+            };
+            out.push(
+                Finding::new(
+                    &META,
+                    at,
+                    format!(
+                        "API Access Control is off ({how}): integration users' credentials work with any API client"
+                    ),
+                )
+                .key("ConnectedAppSettings|enableAdminApprovedAppsOnly")
+                .fix("Admin-approve every app integrations use, have Salesforce Support enable API Access Control, then Setup > API Access Control: \"For admin-approved users, limit API access to only allowlisted connected apps\"; in settings/ConnectedApp.settings-meta.xml: <enableAdminApprovedAppsOnly>true</enableAdminApprovedAppsOnly>."),
+            );
+        }
+        for id in auditable(inventory) {
+            let Some(p) = id.permission("UseAnyApiClient") else {
+                continue;
+            };
+            let Some(grant) = p.granted_by.first() else {
+                continue;
+            };
+            let sources: Vec<String> = p.granted_by.iter().map(|g| g.describe()).collect();
+            let f = identity_finding(
+                &META,
+                id,
+                grant.location.clone(),
+                format!(
+                    "{} holds UseAnyApiClient (\"Use Any API Client\") via {}: it bypasses API Access Control",
+                    identity_phrase(id),
+                    sources.join(", ")
+                ),
+            )
+            .key(format!("{}|UseAnyApiClient", identity_key(id)))
+            .fix(format!(
+                "Remove the \"Use Any API Client\" permission from {}: delete <userPermissions><enabled>true</enabled><name>UseAnyApiClient</name></userPermissions> (Setup > {} > System Permissions).",
+                sources.join(", "),
+                if grant.kind == intguard_model::GrantKind::Profile { "Profiles > the profile" } else { "Permission Sets > the permission set" }
+            ));
+            out.push(with_related(f, profile_related(id)));
+        }
+        out
+    }
+}

@@ -1,0 +1,133 @@
+use intguard_model::{is_integration_license, Finding, Inventory, Practice, RuleMeta, Severity};
+
+use crate::identities::{
+    auditable, identity_finding, identity_key, identity_phrase, profile_related, with_related,
+};
+use crate::Rule;
+
+pub struct NotApiOnly;
+
+static META: RuleMeta = RuleMeta {
+    id: "IG205",
+    name: "not-api-only",
+    practice: Practice::ProtectAccess,
+    default_severity: Severity::High,
+    summary: "An integration user is not API only, or not on the Salesforce Integration license",
+    doc: r#"## What it does
+For every integration identity whose profile is in the metadata, checks:
+- API Only: `ApiUserOnly` ("API Only User") granted by its profile or one of its
+  permission sets (after permission set group muting);
+- the license: the profile's `userLicense` is `Salesforce Integration` (or another
+  integration license such as `Cloud Integration User`).
+One finding per identity, at the profile's `userLicense` line (or the profile file).
+Identities whose profile is not in the repository, or with profiles or permission sets
+that could not be found, are not judged.
+
+## Why is this bad?
+An integration user that is not API only can log in to the Salesforce UI with its
+password, so the credential a whole team knows opens a full browser session (reports,
+exports, Setup if it is powerful). A full Salesforce license also costs a seat and
+carries human-grade defaults. The Salesforce Integration license and the
+"Minimum Access - API Only Integrations" profile are designed for this: API access
+only, nothing granted by default, access added with permission sets.
+
+## Example
+```xml
+<!-- profiles/Orders Integration.profile-meta.xml -->
+<userLicense>Salesforce</userLicense>
+<userPermissions>
+    <enabled>true</enabled>
+    <name>ApiEnabled</name>
+</userPermissions>
+```
+
+## How to fix
+Setup > Users > the integration user > Edit: User License "Salesforce Integration",
+Profile "Minimum Access - API Only Integrations"; then assign the "Salesforce API
+Integration" permission set license and a permission set with what the integration
+uses. With a custom profile, at least enable "API Only User":
+```xml
+<userPermissions>
+    <enabled>true</enabled>
+    <name>ApiUserOnly</name>
+</userPermissions>
+```
+In a user definition file:
+```json
+{ "Username": "int.orders@acme.com", "profileName": "Minimum Access - API Only Integrations", "permsets": ["Orders_Integration"] }
+```
+
+## References
+- Salesforce Help: Give Integration Users API Only Access
+- Salesforce Help: Salesforce Integration User License, Create an API Only Integration User
+- Salesforce Help: User Permissions, "API Only User"
+"#,
+};
+
+impl Rule for NotApiOnly {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, inventory: &Inventory) -> Vec<Finding> {
+        let sf = &inventory.salesforce;
+        let mut out = Vec::new();
+        for id in auditable(inventory) {
+            if id.username.is_none() || !id.unresolved.is_empty() {
+                continue;
+            }
+            let Some(profile) = id.profile.as_ref().and_then(|p| sf.profile(&p.name)) else {
+                continue;
+            };
+            let api_only = id.has_permission("ApiUserOnly");
+            let license = profile.user_license.as_ref();
+            let license_ok = license.is_some_and(|l| is_integration_license(&l.value));
+            if api_only && license_ok {
+                continue;
+            }
+            let mut reasons = Vec::new();
+            if !api_only {
+                reasons.push(format!(
+                    "neither profile {} nor its permission sets grant ApiUserOnly (\"API Only User\"), so it can log in to the UI",
+                    profile.display_label()
+                ));
+            }
+            if !license_ok {
+                reasons.push(match license {
+                    Some(l) => format!(
+                        "profile {} is on the {} license, not Salesforce Integration",
+                        profile.display_label(),
+                        l.value.trim()
+                    ),
+                    None => format!("profile {} names no user license", profile.display_label()),
+                });
+            }
+            let at = match license {
+                Some(l) if !license_ok => l.location.clone(),
+                _ => profile.location.clone(),
+            };
+            let f = identity_finding(
+                &META,
+                id,
+                at,
+                format!("{} is not an API-only integration user: {}", identity_phrase(id), reasons.join("; ")),
+            )
+            .key(format!("{}|api-only", identity_key(id)))
+            .fix(if license_ok {
+                format!(
+                    "Enable \"API Only User\" on profile {} (Setup > Profiles > {} > System Permissions), in profiles/{}.profile-meta.xml: <userPermissions><enabled>true</enabled><name>ApiUserOnly</name></userPermissions>.",
+                    profile.display_label(),
+                    profile.display_label(),
+                    profile.name
+                )
+            } else {
+                format!(
+                    "Move {} to the Salesforce Integration license and the \"Minimum Access - API Only Integrations\" profile (Setup > Users > Edit; in the user definition: \"profileName\": \"Minimum Access - API Only Integrations\"), assign the \"Salesforce API Integration\" permission set license and grant what the integration uses with a permission set.",
+                    id.username.as_deref().unwrap_or(&id.name)
+                )
+            });
+            out.push(with_related(f, profile_related(id)));
+        }
+        out
+    }
+}
