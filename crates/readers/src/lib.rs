@@ -18,13 +18,19 @@
 //!   files (`properties`), descriptors (`mule::descriptor`), keystores and
 //!   PEM keys, and the any-text scan (`text`: tokens, PEM blocks, `-D` and
 //!   other definitions, `intguard-ignore` comments).
+//! - Salesforce metadata (`metadata`): SFDX projects (`sfdx-project.json`,
+//!   every package directory) and Metadata API folders (`package.xml`),
+//!   streamed type by type into [`intguard_model::SalesforceMetadata`];
+//!   `sf org create user` definition files (JSON with a username).
 //! - Diagnostic codes: `unreadable`, `too-large`, `binary`, `not-utf8`,
 //!   `xml-syntax`, `yaml-syntax`, `properties-syntax`, `json-syntax`,
-//!   `symlink-loop`.
+//!   `symlink-loop`, and the metadata reader's `metadata-root`,
+//!   `metadata-value`, `metadata-project`.
 //!
 //! Set `INTGUARD_READERS_TIMING=1` to print the walk and read times to stderr.
 
 mod discover;
+mod metadata;
 mod mule;
 mod position;
 mod properties;
@@ -150,6 +156,32 @@ fn read_all(paths: &[PathBuf], options: &ReadOptions) -> Inventory {
         }
     }
     let apps = mule::app_roots(dirs);
+
+    // Salesforce metadata projects (SFDX and Metadata API).
+    let project_files = |wanted: &str| -> Vec<(PathBuf, String, String)> {
+        walk.files
+            .iter()
+            .filter(|f| {
+                f.size <= options.max_file_size
+                    && f.path.file_name().and_then(|n| n.to_str()) == Some(wanted)
+            })
+            .filter_map(|f| {
+                let bytes = std::fs::read(&f.path).ok()?;
+                Some((
+                    f.path.clone(),
+                    f.display.clone(),
+                    String::from_utf8_lossy(&bytes).into_owned(),
+                ))
+            })
+            .collect()
+    };
+    let md_projects = metadata::projects(
+        &project_files("sfdx-project.json"),
+        &project_files("package.xml"),
+    );
+    inventory.diagnostics.extend(md_projects.diagnostics);
+    let mdapi_roots = md_projects.mdapi_roots;
+
     let app_index: HashMap<&Path, usize> = apps
         .iter()
         .enumerate()
@@ -167,13 +199,14 @@ fn read_all(paths: &[PathBuf], options: &ReadOptions) -> Inventory {
                 .skip(1)
                 .find_map(|a| app_index.get(a).copied());
             let cached = cache.get(&f.path).map(Vec::as_slice);
-            process_file(f, app.map(|i| (i, &apps[i])), cached, options)
+            process_file(f, app.map(|i| (i, &apps[i])), cached, &mdapi_roots, options)
         })
         .collect();
     drop(cache);
     let t_files = t0.elapsed();
 
     let mut parts: Vec<AppParts> = apps.iter().map(|_| AppParts::default()).collect();
+    let mut md_items = Vec::new();
     for out in outputs {
         if out.read {
             inventory.stats.files += 1;
@@ -186,6 +219,9 @@ fn read_all(paths: &[PathBuf], options: &ReadOptions) -> Inventory {
         }
         if let Some(k) = out.key_material {
             inventory.key_material.push(k);
+        }
+        if let Some(m) = out.metadata {
+            md_items.push(m);
         }
         let Some(i) = out.app else {
             continue;
@@ -209,6 +245,7 @@ fn read_all(paths: &[PathBuf], options: &ReadOptions) -> Inventory {
         .zip(parts)
         .map(|(root, parts)| mule::assemble(root, parts))
         .collect();
+    inventory.salesforce = metadata::assemble(md_projects.projects, md_items);
     inventory.diagnostics.sort_by(|a, b| {
         (&a.path, a.line, a.column, a.code).cmp(&(&b.path, b.line, b.column, b.code))
     });
@@ -233,6 +270,7 @@ struct FileOutput {
     property: Option<PropertyCandidate>,
     descriptor: Option<Location>,
     declared_secure_properties: Option<Vec<String>>,
+    metadata: Option<metadata::Item>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -268,6 +306,7 @@ fn process_file(
     f: &WalkedFile,
     app: Option<(usize, &AppRoot)>,
     cached: Option<&[u8]>,
+    mdapi_roots: &[PathBuf],
     options: &ReadOptions,
 ) -> FileOutput {
     let mut out = FileOutput {
@@ -447,10 +486,31 @@ fn process_file(
         }
     }
 
-    let xml_like = matches!(
-        ext.as_str(),
-        "xml" | "xsd" | "xsl" | "xslt" | "html" | "htm" | "xhtml" | "svg" | "wsdl"
-    );
+    // Salesforce metadata and user definition files.
+    let mut is_metadata = false;
+    if let Some(c) = metadata::classify(&f.path, mdapi_roots) {
+        is_metadata = true;
+        out.metadata = metadata::read_file(&c, text, display, &mut out.diagnostics);
+    } else if ext == "json"
+        && name != "sfdx-project.json"
+        && name != "mule-artifact.json"
+        && metadata::may_be_user_definition(bytes)
+    {
+        let in_config = f
+            .path
+            .parent()
+            .and_then(|p| p.file_name())
+            .is_some_and(|n| n == "config");
+        out.metadata =
+            metadata::read_user_definition(text, display, in_config, &mut out.diagnostics)
+                .map(metadata::Item::UserDefinition);
+    }
+
+    let xml_like = is_metadata
+        || matches!(
+            ext.as_str(),
+            "xml" | "xsd" | "xsl" | "xslt" | "html" | "htm" | "xhtml" | "svg" | "wsdl"
+        );
     let (facts, suppressions) = text::scan(
         text,
         display,
