@@ -1,0 +1,359 @@
+//! Identity-graph rules (IG111, IG202, IG204, IG205, IG206, IG301, IG302,
+//! IG304) on hand-built identities, independent of the graph builder.
+
+use intguard_model::{
+    permission_category, AccessAssignment, AccessFlags, AssignmentSource, AuthClass,
+    EffectivePermission, Grant, GrantKind, IdentityAppUse, IdentityReason, IntegrationIdentity,
+    Inventory, Located, Location, NamedFlag, ObjectAccess, ObjectGrant, ObjectOperation, ObjectUse,
+    Profile, ReasonKind, Severity,
+};
+
+const PROFILE: &str =
+    "salesforce/force-app/main/default/profiles/Orders Integration.profile-meta.xml";
+const PS: &str =
+    "salesforce/force-app/main/default/permissionsets/Orders_Integration.permissionset-meta.xml";
+const DEF: &str = "salesforce/config/orders-user-def.json";
+
+fn loc(path: &str, line: u32) -> Location {
+    Location::new(path, line, 5)
+}
+
+fn grant(kind: GrantKind, name: &str, path: &str, line: u32) -> Grant {
+    Grant {
+        kind,
+        name: name.into(),
+        via_group: None,
+        location: loc(path, line),
+    }
+}
+
+fn perm(name: &str, g: Grant) -> EffectivePermission {
+    EffectivePermission {
+        name: name.into(),
+        category: permission_category(name),
+        granted_by: vec![g],
+    }
+}
+
+fn flags(s: &str) -> AccessFlags {
+    AccessFlags {
+        read: s.contains('R'),
+        create: s.contains('C'),
+        edit: s.contains('E'),
+        delete: s.contains('D'),
+        view_all: s.contains('V'),
+        modify_all: s.contains('M'),
+    }
+}
+
+fn access(object: &str, g: Grant, f: &str) -> ObjectAccess {
+    ObjectAccess {
+        object: object.into(),
+        access: flags(f),
+        granted_by: vec![ObjectGrant {
+            grant: g,
+            access: flags(f),
+        }],
+    }
+}
+
+fn used(object: &str, ops: &[ObjectOperation], inferred: bool) -> ObjectUse {
+    ObjectUse {
+        object: object.into(),
+        operations: ops.to_vec(),
+        relationships: Vec::new(),
+        inferred,
+        locations: vec![loc("orders-sapi/src/main/mule/orders.xml", 20)],
+        apps: vec!["orders-sapi".into()],
+    }
+}
+
+fn profile(name: &str, license: &str, ranges: bool) -> Profile {
+    Profile {
+        name: name.into(),
+        label: None,
+        user_license: Some(Located::new(license.into(), loc(PROFILE, 20))),
+        custom: Some(true),
+        user_permissions: vec![NamedFlag {
+            name: "ApiEnabled".into(),
+            location: loc(PROFILE, 21),
+        }],
+        object_permissions: Vec::new(),
+        login_ip_ranges: if ranges {
+            vec![intguard_model::IpRange {
+                start: "0.0.0.0".into(),
+                end: "255.255.255.255".into(),
+                description: None,
+                location: loc(PROFILE, 5),
+            }]
+        } else {
+            Vec::new()
+        },
+        location: loc(PROFILE, 2),
+    }
+}
+
+/// int.orders@acme.com: orders-sapi (prod), profile "Orders Integration",
+/// permission set Orders_Integration.
+fn orders() -> IntegrationIdentity {
+    let mut id = IntegrationIdentity::new(
+        Some("int.orders@acme.com".into()),
+        "int.orders@acme.com".into(),
+    );
+    id.reasons.push(IdentityReason {
+        kind: ReasonKind::MuleConnection,
+        detail: "used by orders-sapi".into(),
+        location: Some(loc("orders-sapi/src/main/mule/global.xml", 23)),
+    });
+    id.apps.push(IdentityAppUse {
+        app: "orders-sapi".into(),
+        environment: Some("prod".into()),
+        config_name: "Salesforce_Config".into(),
+        auth: AuthClass::Certificate,
+        location: loc("orders-sapi/src/main/mule/global.xml", 23),
+        defined_at: Some(loc(
+            "orders-sapi/src/main/resources/properties/prod.yaml",
+            5,
+        )),
+    });
+    id.profile = Some(AccessAssignment {
+        name: "Orders Integration".into(),
+        source: AssignmentSource::UserDefinition,
+        assigned_at: Some(loc(DEF, 10)),
+        metadata: Some(loc(PROFILE, 0)),
+    });
+    id.license = Some("Salesforce".into());
+    id.permission_sets.push(AccessAssignment {
+        name: "Orders_Integration".into(),
+        source: AssignmentSource::UserDefinition,
+        assigned_at: Some(loc(DEF, 11)),
+        metadata: Some(loc(PS, 0)),
+    });
+    id
+}
+
+fn inventory(ids: Vec<IntegrationIdentity>, profiles: Vec<Profile>) -> Inventory {
+    let mut inv = Inventory {
+        identities: ids,
+        ..Default::default()
+    };
+    inv.salesforce.profiles = profiles;
+    inv
+}
+
+fn run(id: &str, inv: &Inventory) -> Vec<intguard_model::Finding> {
+    let mut f = intguard_rules::find_rule(id).unwrap().check(inv);
+    f.sort_by(|a, b| a.location.cmp(&b.location));
+    f
+}
+
+#[test]
+fn ig302_groups_by_grant_and_tier() {
+    let mut id = orders();
+    let pg = |l| grant(GrantKind::Profile, "Orders Integration", PROFILE, l);
+    id.effective_permissions = vec![
+        perm("ApiEnabled", pg(21)),
+        perm("ExportReport", pg(25)),
+        perm("ModifyAllData", pg(30)),
+        perm("ViewAllData", pg(34)),
+        perm("UseAnyApiClient", pg(38)),
+    ];
+    let f = run("IG302", &inventory(vec![id], vec![]));
+    let got: Vec<(u32, Severity)> = f.iter().map(|f| (f.location.line, f.severity)).collect();
+    assert_eq!(
+        got,
+        vec![
+            (25, Severity::High),
+            (30, Severity::Critical),
+            (38, Severity::Medium)
+        ]
+    );
+    assert_eq!(
+        f[1].message,
+        "int.orders@acme.com (used by orders-sapi) holds 2 super powers: ModifyAllData, ViewAllData via profile Orders Integration"
+    );
+    assert_eq!(f[1].identity.as_deref(), Some("int.orders@acme.com"));
+    assert_eq!(f[1].environments, vec!["prod".to_string()]);
+    // Both ends: the Mule connection and the profile assignment.
+    assert!(f[1]
+        .related
+        .iter()
+        .any(|r| r.path.ends_with("global.xml") && r.line == 23));
+    assert!(f[1].related.iter().any(|r| r.path == DEF && r.line == 10));
+}
+
+#[test]
+fn ig302_skips_salesforce_owned_identities() {
+    let mut id = IntegrationIdentity::new(
+        None,
+        "profile Minimum Access - API Only Integrations".into(),
+    );
+    id.reasons.push(IdentityReason {
+        kind: ReasonKind::IntegrationLicense,
+        detail: String::new(),
+        location: None,
+    });
+    id.profile = Some(AccessAssignment {
+        name: "Minimum Access - API Only Integrations".into(),
+        source: AssignmentSource::Itself,
+        assigned_at: None,
+        metadata: Some(loc(PROFILE, 0)),
+    });
+    id.effective_permissions = vec![perm(
+        "ExportReport",
+        grant(GrantKind::Profile, "x", PROFILE, 3),
+    )];
+    assert!(run("IG302", &inventory(vec![id], vec![])).is_empty());
+}
+
+#[test]
+fn ig304_unused_partial_and_view_all() {
+    let mut id = orders();
+    let psg = |l| grant(GrantKind::PermissionSet, "Orders_Integration", PS, l);
+    let pg = |l| grant(GrantKind::Profile, "Orders Integration", PROFILE, l);
+    id.object_access = vec![
+        access("Account", psg(6), "R"),
+        access("Contact", psg(16), "RV"),
+        access("Lead", pg(10), "RCE"),
+        access("Order", psg(26), "RCE"),
+        access("Product2", psg(66), "R"),
+    ];
+    id.objects_used = vec![
+        used("Account", &[ObjectOperation::Read], false),
+        used("Contact", &[ObjectOperation::Read], true),
+        used("Order", &[ObjectOperation::Create], false),
+        used("Product2", &[ObjectOperation::Read], true),
+    ];
+    let f = run("IG304", &inventory(vec![id.clone()], vec![]));
+    let got: Vec<(&str, u32)> = f
+        .iter()
+        .map(|f| (f.location.path.as_str(), f.location.line))
+        .collect();
+    assert_eq!(got, vec![(PS, 16), (PS, 26), (PROFILE, 10)], "{f:#?}");
+    assert!(
+        f[2].message.contains("Lead (Read, Create, Edit; unused)"),
+        "{}",
+        f[2].message
+    );
+    assert!(
+        f[0].message.contains("Contact (View All)"),
+        "{}",
+        f[0].message
+    );
+    assert!(
+        f[1].message.contains("Order (Edit; its apps only create)"),
+        "{}",
+        f[1].message
+    );
+    assert_eq!(
+        f[1].fingerprint_key,
+        "int.orders@acme.com|permission set:Orders_Integration|unused"
+    );
+
+    // No app runs as it: only View All / Modify All are judged.
+    id.apps.clear();
+    let f = run("IG304", &inventory(vec![id], vec![]));
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].location.line, 16);
+}
+
+#[test]
+fn ig205_and_ig202_read_the_profile() {
+    let id = orders();
+    let inv = inventory(
+        vec![id.clone()],
+        vec![profile("Orders Integration", "Salesforce", true)],
+    );
+    let f = run("IG205", &inv);
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].location.line, 20);
+    assert!(f[0].message.contains("ApiUserOnly"), "{}", f[0].message);
+    assert!(
+        f[0].message.contains("Salesforce license"),
+        "{}",
+        f[0].message
+    );
+    let f = run("IG202", &inv);
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].location.line, 5);
+    assert!(
+        f[0].message.contains("0.0.0.0-255.255.255.255"),
+        "{}",
+        f[0].message
+    );
+
+    // API only on the integration license, no ranges.
+    let mut id2 = id;
+    id2.effective_permissions = vec![perm(
+        "ApiUserOnly",
+        grant(GrantKind::Profile, "Orders Integration", PROFILE, 21),
+    )];
+    let inv = inventory(
+        vec![id2],
+        vec![profile(
+            "Orders Integration",
+            "Salesforce Integration",
+            false,
+        )],
+    );
+    assert!(run("IG205", &inv).is_empty());
+    let f = run("IG202", &inv);
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].location.line, 2);
+    assert!(f[0].message.contains("has no login IP ranges"));
+}
+
+#[test]
+fn ig301_admin_user_at_the_assignment() {
+    let mut id = orders();
+    id.profile.as_mut().unwrap().name = "Admin".into();
+    let f = run("IG301", &inventory(vec![id], vec![]));
+    assert_eq!(f.len(), 1);
+    assert_eq!((f[0].location.path.as_str(), f[0].location.line), (DEF, 10));
+    assert_eq!(f[0].severity, Severity::Critical);
+    assert!(f[0].related.iter().any(|r| r.line == 23));
+}
+
+#[test]
+fn ig206_org_side_and_ig111_ig204_permissions() {
+    let mut id = orders();
+    let pg = |l| grant(GrantKind::Profile, "Orders Integration", PROFILE, l);
+    id.effective_permissions = vec![
+        perm("PasswordNeverExpires", pg(29)),
+        perm("UseAnyApiClient", pg(33)),
+    ];
+    let inv = inventory(
+        vec![id.clone()],
+        vec![profile("Orders Integration", "Salesforce", true)],
+    );
+    let f = run("IG206", &inv);
+    assert_eq!(f.len(), 1);
+    assert_eq!((f[0].location.path.as_str(), f[0].location.line), (DEF, 10));
+    assert_eq!(
+        f[0].fingerprint_key,
+        "int.orders@acme.com|mutual-tls-permission"
+    );
+    let f = run("IG111", &inv);
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].location.line, 29);
+    let f = run("IG204", &inv);
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].location.line, 33);
+
+    // Any permission named for mutual authentication satisfies IG206.
+    id.effective_permissions
+        .push(perm("EnforceSslTlsMutualAuthentication", pg(40)));
+    let inv = inventory(
+        vec![id.clone()],
+        vec![profile("Orders Integration", "Salesforce", true)],
+    );
+    assert!(run("IG206", &inv).is_empty());
+    // Unresolved assignments: not judged.
+    id.effective_permissions.pop();
+    id.unresolved.push("Missing_Set".into());
+    let inv = inventory(
+        vec![id],
+        vec![profile("Orders Integration", "Salesforce", true)],
+    );
+    assert!(run("IG206", &inv).is_empty());
+}
