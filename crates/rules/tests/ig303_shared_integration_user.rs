@@ -82,3 +82,41 @@ fn assert_no_secrets(rel: &str, extra: &[&str]) {
 fn negative() {
     common::assert_clean("IG303", "IG303/negative");
 }
+
+/// The org side: int.mule@acme.com is billing-sapi's user and the client
+/// credentials run-as user of connected app Legacy_Data_Loader.
+#[test]
+fn org_run_as_user_counts_in_both_formats() {
+    for rel in ["ORG/positive-sfdx", "ORG/positive-mdapi"] {
+        common::assert_places(
+            "IG303",
+            rel,
+            &[("billing-sapi/src/main/mule/global.xml", 23)],
+        );
+        let f = &common::run("IG303", rel)[0];
+        assert_eq!(
+            f.message,
+            "int.mule@acme.com is used by billing-sapi (global.xml:23), and by connected app Legacy Data Loader (client credentials run-as user, Legacy_Data_Loader.connectedApp:14)"
+                .replace(
+                    ".connectedApp:",
+                    if rel.ends_with("sfdx") { ".connectedApp-meta.xml:" } else { ".connectedApp:" }
+                ),
+        );
+        assert_eq!(f.fingerprint_key, "int.mule@acme.com");
+        assert!(f
+            .related
+            .iter()
+            .any(|r| r.path.contains("Legacy_Data_Loader") && r.line == 14));
+        assert!(f
+            .related
+            .iter()
+            .any(|r| r.path.ends_with("mule-integration-user-def.json")));
+        assert!(f.fix.contains("<oauthClientCredentialUser>"));
+    }
+}
+
+#[test]
+fn org_negative() {
+    common::assert_clean("IG303", "ORG/negative-sfdx");
+    common::assert_clean("IG303", "ORG/negative-mdapi");
+}
