@@ -13,6 +13,7 @@ pub mod inventory;
 pub mod location;
 pub mod rule_meta;
 pub mod secret;
+pub mod soql;
 pub mod vocab;
 
 pub use expr::{Placeholder, Value};

@@ -1,0 +1,1048 @@
+//! A small, tolerant SOQL (and SOSL `RETURNING`) parser: which objects a
+//! query reads, through which relationships.
+//!
+//! It understands what apps write in Mule operations: `SELECT` lists with
+//! field paths (`Account.Owner.Name`), aliases (`FROM Contact c`, `c.Name`,
+//! `FROM Contact AS c`), functions (`COUNT(Id)`, `toLabel(Status)`,
+//! `FIELDS(ALL)`), child sub-queries (`(SELECT Id FROM Contacts)`, whose
+//! FROM is a child relationship name), semi-joins (`WHERE Id IN (SELECT
+//! AccountId FROM Contact)`, whose FROM is an object), `TYPEOF What WHEN
+//! Account THEN ... END`, bind variables (`:id`), Mule 3 `dsql:` prefixes,
+//! DataWeave-wrapped queries (`#["SELECT ..."]`), `${...}` / `$(...)` /
+//! `#[...]` interpolations, string literals with escapes, and `/* */`,
+//! `//` and `--` comments (not SOQL, but found in templates).
+//!
+//! Object names are not validated against a schema: relationship names are
+//! reported as written, and [`relationship_target`] /
+//! [`child_relationship_target`] guess the object by convention.
+
+/// A parsed query.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SoqlQuery {
+    /// The FROM object (or, in a child sub-query, the child relationship
+    /// name).
+    pub object: String,
+    pub alias: Option<String>,
+    /// Field paths selected or filtered on, alias (or object name) prefix
+    /// removed: `Name`, `Account.Owner.Name`.
+    pub fields: Vec<String>,
+    /// Relationship paths traversed (field paths without their last
+    /// segment, plus TYPEOF fields): `Account`, `Account.Owner`, `What`.
+    pub relationships: Vec<String>,
+    /// `TYPEOF x WHEN Account THEN ...`: the object types named.
+    pub typeof_objects: Vec<String>,
+    /// Child sub-queries in the SELECT list (`object` is the child
+    /// relationship name, e.g. `Contacts`).
+    pub child_queries: Vec<SoqlQuery>,
+    /// Semi-join and anti-join sub-queries in WHERE (`object` is an object).
+    pub semi_joins: Vec<SoqlQuery>,
+    /// Further `FROM` entries of the old relationship syntax
+    /// (`FROM Contact c, c.Account a`): relationship paths.
+    pub from_relationships: Vec<String>,
+    /// Bind variables (`:name`), without the colon.
+    pub binds: Vec<String>,
+    /// `FOR UPDATE` (locks records: needs edit).
+    pub for_update: bool,
+    /// A SOSL search: `FIND ... RETURNING A, B(...)`; `object` is the first
+    /// returned object and `sosl_objects` all of them.
+    pub sosl_objects: Vec<String>,
+}
+
+/// How a query refers to an object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ObjectRefKind {
+    /// The FROM object of the query or of a semi-join, or a SOSL RETURNING
+    /// object: an object API name.
+    From,
+    /// A child relationship name of a sub-query in the SELECT list.
+    ChildRelationship,
+    /// A parent relationship traversed in a field path (`Account` in
+    /// `Account.Name`).
+    ParentRelationship,
+    /// A type named in `TYPEOF ... WHEN <Type>`.
+    Typeof,
+}
+
+/// An object a query touches.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ObjectRef {
+    /// As written: an object API name for `From`/`Typeof`, a relationship
+    /// name otherwise.
+    pub name: String,
+    pub kind: ObjectRefKind,
+    /// The object it was reached from (for relationships).
+    pub parent: Option<String>,
+    /// For relationships: the full path from the parent (`Account.Owner`).
+    pub path: Option<String>,
+}
+
+impl ObjectRef {
+    /// The object's API name: the name itself, or a guess by convention for
+    /// relationships (`None` when no guess).
+    pub fn object(&self) -> Option<String> {
+        match self.kind {
+            ObjectRefKind::From | ObjectRefKind::Typeof => Some(self.name.clone()),
+            ObjectRefKind::ChildRelationship => child_relationship_target(&self.name),
+            ObjectRefKind::ParentRelationship => relationship_target(&self.name),
+        }
+    }
+}
+
+/// Why a query could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SoqlError {
+    pub message: String,
+}
+
+impl std::fmt::Display for SoqlError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for SoqlError {}
+
+fn err(message: impl Into<String>) -> SoqlError {
+    SoqlError {
+        message: message.into(),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Tok {
+    /// Identifier or dotted path (`Account.Owner.Name`, `LAST_N_DAYS`).
+    Ident(String),
+    Str,
+    Num,
+    /// `:name`
+    Bind(String),
+    LParen,
+    RParen,
+    Comma,
+    /// Operators and anything else.
+    Sym,
+    /// `{...}` of SOSL FIND.
+    Braces,
+}
+
+/// Removes a Mule 3 `dsql:` prefix and a DataWeave `#[" ... "]` wrapper.
+fn unwrap_query(q: &str) -> &str {
+    let mut t = q.trim();
+    if t.len() >= 5 && t[..5].eq_ignore_ascii_case("dsql:") {
+        t = t[5..].trim_start();
+    }
+    if let Some(inner) = t.strip_prefix("#[").and_then(|s| s.strip_suffix(']')) {
+        let inner = inner.trim();
+        for quote in ['"', '\''] {
+            if let Some(s) = inner
+                .strip_prefix(quote)
+                .and_then(|s| s.strip_suffix(quote))
+            {
+                return s;
+            }
+        }
+        return inner;
+    }
+    t
+}
+
+fn tokenize(q: &str) -> Vec<Tok> {
+    let b = q.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        match c {
+            _ if c.is_ascii_whitespace() => i += 1,
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i = q[i + 2..].find("*/").map_or(b.len(), |e| i + 2 + e + 2);
+            }
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                i = memchr_nl(b, i);
+            }
+            b'-' if b.get(i + 1) == Some(&b'-') => {
+                i = memchr_nl(b, i);
+            }
+            b'\'' | b'"' => {
+                i += 1;
+                while i < b.len() {
+                    if b[i] == b'\\' {
+                        i += 2;
+                        continue;
+                    }
+                    if b[i] == c {
+                        // SQL-style doubled quote.
+                        if b.get(i + 1) == Some(&c) {
+                            i += 2;
+                            continue;
+                        }
+                        break;
+                    }
+                    i += 1;
+                }
+                i += 1;
+                out.push(Tok::Str);
+            }
+            // Interpolations: `${...}`, `$(...)`, `#[...]`: a value.
+            b'$' | b'#' if matches!(b.get(i + 1), Some(b'{' | b'(' | b'[')) => {
+                let open = b[i + 1];
+                let close = match open {
+                    b'{' => b'}',
+                    b'(' => b')',
+                    _ => b']',
+                };
+                let mut depth = 0;
+                i += 1;
+                while i < b.len() {
+                    if b[i] == open {
+                        depth += 1;
+                    } else if b[i] == close {
+                        depth -= 1;
+                        if depth == 0 {
+                            i += 1;
+                            break;
+                        }
+                    }
+                    i += 1;
+                }
+                out.push(Tok::Str);
+            }
+            b'{' => {
+                i = q[i..].find('}').map_or(b.len(), |e| i + e + 1);
+                out.push(Tok::Braces);
+            }
+            b':' => {
+                let start = i + 1;
+                i = start;
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b'.')
+                {
+                    i += 1;
+                }
+                out.push(Tok::Bind(q[start..i].to_string()));
+            }
+            b'(' => {
+                i += 1;
+                out.push(Tok::LParen);
+            }
+            b')' => {
+                i += 1;
+                out.push(Tok::RParen);
+            }
+            b',' => {
+                i += 1;
+                out.push(Tok::Comma);
+            }
+            _ if c.is_ascii_digit() => {
+                // Numbers and date literals (2024-01-01T00:00:00Z).
+                while i < b.len()
+                    && (b[i].is_ascii_alphanumeric() || matches!(b[i], b'.' | b'-' | b':' | b'+'))
+                {
+                    i += 1;
+                }
+                out.push(Tok::Num);
+            }
+            _ if c.is_ascii_alphabetic() || c == b'_' => {
+                let start = i;
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b'.')
+                {
+                    i += 1;
+                }
+                let word = q[start..i].trim_end_matches('.');
+                // Date literals with a number: LAST_N_DAYS:30.
+                if b.get(i) == Some(&b':') && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
+                    i += 1;
+                    while i < b.len() && b[i].is_ascii_digit() {
+                        i += 1;
+                    }
+                }
+                out.push(Tok::Ident(word.to_string()));
+            }
+            _ => {
+                // Multi-byte UTF-8 or an operator.
+                i += q[i..].chars().next().map_or(1, char::len_utf8);
+                out.push(Tok::Sym);
+            }
+        }
+    }
+    out
+}
+
+fn memchr_nl(b: &[u8], from: usize) -> usize {
+    b[from..]
+        .iter()
+        .position(|&c| c == b'\n')
+        .map_or(b.len(), |e| from + e + 1)
+}
+
+fn is_kw(t: Option<&Tok>, kw: &str) -> bool {
+    matches!(t, Some(Tok::Ident(w)) if w.eq_ignore_ascii_case(kw))
+}
+
+/// Words that end the FROM clause or a select item's alias position.
+const CLAUSE_WORDS: &[&str] = &[
+    "WHERE", "WITH", "GROUP", "ORDER", "LIMIT", "OFFSET", "FOR", "USING", "HAVING", "UPDATE",
+    "ALL", "FROM",
+];
+
+fn is_clause_word(w: &str) -> bool {
+    CLAUSE_WORDS.iter().any(|k| k.eq_ignore_ascii_case(w))
+}
+
+/// Words in WHERE and other clauses that are not fields.
+const VALUE_WORDS: &[&str] = &[
+    "AND",
+    "OR",
+    "NOT",
+    "IN",
+    "LIKE",
+    "INCLUDES",
+    "EXCLUDES",
+    "NULL",
+    "TRUE",
+    "FALSE",
+    "ASC",
+    "DESC",
+    "NULLS",
+    "FIRST",
+    "LAST",
+    "BY",
+    "ROLLUP",
+    "CUBE",
+    "VIEW",
+    "REFERENCE",
+    "TRACKING",
+    "VIEWSTAT",
+    "SECURITY_ENFORCED",
+    "USER_MODE",
+    "SYSTEM_MODE",
+    "SCOPE",
+    "DATA",
+    "CATEGORY",
+    "AT",
+    "ABOVE",
+    "BELOW",
+    "ABOVE_OR_BELOW",
+    "ROWS",
+    "SELECT",
+];
+
+struct Parser {
+    toks: Vec<Tok>,
+    i: usize,
+}
+
+impl Parser {
+    fn peek(&self) -> Option<&Tok> {
+        self.toks.get(self.i)
+    }
+
+    fn peek_at(&self, n: usize) -> Option<&Tok> {
+        self.toks.get(self.i + n)
+    }
+
+    fn next(&mut self) -> Option<Tok> {
+        let t = self.toks.get(self.i).cloned();
+        self.i += 1;
+        t
+    }
+
+    /// Skips a balanced `( ... )` whose `(` is the current token.
+    fn skip_parens(&mut self) {
+        let mut depth = 0;
+        while let Some(t) = self.next() {
+            match t {
+                Tok::LParen => depth += 1,
+                Tok::RParen => {
+                    depth -= 1;
+                    if depth <= 0 {
+                        return;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// A `SELECT ... FROM ...` query, up to its closing `)` (not consumed)
+    /// or the end.
+    fn query(&mut self) -> Result<SoqlQuery, SoqlError> {
+        if !is_kw(self.peek(), "SELECT") {
+            return Err(err("expected SELECT"));
+        }
+        self.next();
+        let mut q = SoqlQuery::default();
+        let mut raw_fields: Vec<String> = Vec::new();
+        // SELECT list.
+        loop {
+            match self.peek() {
+                None => return Err(err("no FROM clause")),
+                Some(Tok::Ident(w)) if w.eq_ignore_ascii_case("FROM") => {
+                    self.next();
+                    break;
+                }
+                Some(Tok::Comma) => {
+                    self.next();
+                }
+                Some(Tok::LParen) if is_kw(self.peek_at(1), "SELECT") => {
+                    self.next();
+                    let sub = self.query()?;
+                    if matches!(self.peek(), Some(Tok::RParen)) {
+                        self.next();
+                    }
+                    q.child_queries.push(sub);
+                }
+                Some(Tok::Ident(w)) if w.eq_ignore_ascii_case("TYPEOF") => {
+                    self.next();
+                    self.typeof_clause(&mut q, &mut raw_fields);
+                }
+                Some(Tok::Ident(_)) => {
+                    let Some(Tok::Ident(w)) = self.next() else {
+                        unreachable!()
+                    };
+                    if matches!(self.peek(), Some(Tok::LParen)) {
+                        // A function: its arguments are fields.
+                        self.function_args(&mut raw_fields);
+                    } else {
+                        raw_fields.push(w);
+                    }
+                    // An alias after an item: `COUNT(Id) total`, `Name n`.
+                    if let Some(Tok::Ident(a)) = self.peek() {
+                        if !is_clause_word(a) {
+                            self.next();
+                        }
+                    }
+                }
+                Some(Tok::RParen) => return Err(err("unbalanced ')' in SELECT list")),
+                _ => {
+                    self.next();
+                }
+            }
+        }
+        // FROM object [AS] [alias] {, path [alias]}
+        // `Order` and `Group` are objects unless `BY` follows.
+        let by_follows = is_kw(self.peek_at(1), "BY");
+        match self.next() {
+            Some(Tok::Ident(obj))
+                if !is_clause_word(&obj)
+                    || (!by_follows
+                        && (obj.eq_ignore_ascii_case("Order")
+                            || obj.eq_ignore_ascii_case("Group"))) =>
+            {
+                q.object = obj
+            }
+            _ => return Err(err("FROM without an object")),
+        }
+        q.alias = self.alias();
+        while matches!(self.peek(), Some(Tok::Comma)) {
+            self.next();
+            if let Some(Tok::Ident(path)) = self.next() {
+                q.from_relationships.push(path);
+                let _ = self.alias();
+            }
+        }
+        // The rest: WHERE, WITH, GROUP BY, ORDER BY, LIMIT, FOR ...
+        let mut depth = 0usize;
+        while let Some(t) = self.peek() {
+            match t {
+                Tok::RParen if depth == 0 => break,
+                Tok::RParen => {
+                    depth -= 1;
+                    self.next();
+                }
+                Tok::LParen if is_kw(self.peek_at(1), "SELECT") => {
+                    self.next();
+                    let sub = self.query()?;
+                    if matches!(self.peek(), Some(Tok::RParen)) {
+                        self.next();
+                    }
+                    q.semi_joins.push(sub);
+                }
+                Tok::LParen => {
+                    depth += 1;
+                    self.next();
+                }
+                Tok::Bind(name) => {
+                    q.binds.push(name.clone());
+                    self.next();
+                }
+                Tok::Ident(w) => {
+                    let w = w.clone();
+                    self.next();
+                    let value_word = VALUE_WORDS.iter().any(|k| k.eq_ignore_ascii_case(&w));
+                    // Dotted paths are fields wherever they are; plain names
+                    // when compared, grouped or ordered.
+                    let field = !value_word
+                        && (w.contains('.')
+                            || (!is_clause_word(&w)
+                                && !matches!(self.peek(), Some(Tok::LParen))
+                                && is_field_position(&self.toks, self.i - 1)));
+                    if w.eq_ignore_ascii_case("FOR") && is_kw(self.peek(), "UPDATE") {
+                        q.for_update = true;
+                    } else if field {
+                        raw_fields.push(w);
+                    }
+                }
+                _ => {
+                    self.next();
+                }
+            }
+        }
+        // Normalize fields: drop the alias or object prefix.
+        let prefixes: Vec<&str> = q
+            .alias
+            .iter()
+            .map(String::as_str)
+            .chain(std::iter::once(q.object.as_str()))
+            .collect();
+        for f in raw_fields {
+            let f = match f.split_once('.') {
+                Some((head, rest)) if prefixes.iter().any(|p| p.eq_ignore_ascii_case(head)) => {
+                    rest.to_string()
+                }
+                _ => f,
+            };
+            if f.is_empty() {
+                continue;
+            }
+            if let Some((rel, _)) = f.rsplit_once('.') {
+                push_unique(&mut q.relationships, rel);
+            }
+            push_unique(&mut q.fields, &f);
+        }
+        Ok(q)
+    }
+
+    /// `AS alias` or `alias` after a FROM entry.
+    fn alias(&mut self) -> Option<String> {
+        if is_kw(self.peek(), "AS") {
+            self.next();
+        }
+        match self.peek() {
+            Some(Tok::Ident(a)) if !is_clause_word(a) && !a.contains('.') => {
+                let a = a.clone();
+                self.next();
+                Some(a)
+            }
+            _ => None,
+        }
+    }
+
+    /// After `name(`: the identifiers inside are fields (nested calls too).
+    fn function_args(&mut self, fields: &mut Vec<String>) {
+        let mut depth = 0;
+        while let Some(t) = self.next() {
+            match t {
+                Tok::LParen => depth += 1,
+                Tok::RParen => {
+                    depth -= 1;
+                    if depth <= 0 {
+                        return;
+                    }
+                }
+                // Not FIELDS(ALL|STANDARD|CUSTOM) nor nested function names.
+                Tok::Ident(w)
+                    if !matches!(self.peek(), Some(Tok::LParen))
+                        && !["ALL", "STANDARD", "CUSTOM", "mi", "km"]
+                            .iter()
+                            .any(|k| k.eq_ignore_ascii_case(&w)) =>
+                {
+                    fields.push(w);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// After `TYPEOF`: `field WHEN Type THEN f1, f2 ... [ELSE f3] END`.
+    fn typeof_clause(&mut self, q: &mut SoqlQuery, fields: &mut Vec<String>) {
+        let rel = match self.next() {
+            Some(Tok::Ident(r)) => r,
+            _ => return,
+        };
+        let mut expect_type = false;
+        while let Some(t) = self.next() {
+            match t {
+                Tok::Ident(w) if w.eq_ignore_ascii_case("END") => break,
+                Tok::Ident(w) if w.eq_ignore_ascii_case("WHEN") => expect_type = true,
+                Tok::Ident(w)
+                    if w.eq_ignore_ascii_case("THEN") || w.eq_ignore_ascii_case("ELSE") => {}
+                Tok::Ident(w) if expect_type => {
+                    push_unique(&mut q.typeof_objects, &w);
+                    expect_type = false;
+                }
+                Tok::Ident(w) => fields.push(format!("{rel}.{w}")),
+                Tok::LParen => {
+                    self.i -= 1;
+                    self.skip_parens();
+                }
+                _ => {}
+            }
+        }
+        push_unique(&mut q.relationships, &rel);
+    }
+}
+
+/// True when the identifier at `at` is compared or ordered (followed by an
+/// operator, IN, LIKE, ..., or in a GROUP/ORDER BY list), i.e. a field.
+fn is_field_position(toks: &[Tok], at: usize) -> bool {
+    let next = toks.get(at + 1);
+    let prev = at.checked_sub(1).and_then(|p| toks.get(p));
+    matches!(next, Some(Tok::Sym))
+        || [
+            "IN", "LIKE", "INCLUDES", "EXCLUDES", "NOT", "ASC", "DESC", "NULLS",
+        ]
+        .iter()
+        .any(|k| is_kw(next, k))
+        || is_kw(prev, "BY")
+        || (matches!(prev, Some(Tok::Comma)) && matches!(next, Some(Tok::Comma) | None))
+}
+
+fn push_unique(v: &mut Vec<String>, s: &str) {
+    if !v.iter().any(|x| x.eq_ignore_ascii_case(s)) {
+        v.push(s.to_string());
+    }
+}
+
+/// Parses one SOQL query (or a SOSL search's RETURNING list).
+pub fn parse(query: &str) -> Result<SoqlQuery, SoqlError> {
+    let text = unwrap_query(query);
+    let toks = tokenize(text);
+    if is_kw(toks.first(), "FIND") {
+        return parse_sosl(toks);
+    }
+    let mut p = Parser { toks, i: 0 };
+    // Parentheses around the whole query.
+    while matches!(p.peek(), Some(Tok::LParen)) {
+        p.next();
+    }
+    p.query()
+}
+
+fn parse_sosl(toks: Vec<Tok>) -> Result<SoqlQuery, SoqlError> {
+    let mut p = Parser { toks, i: 0 };
+    while let Some(t) = p.next() {
+        if matches!(&t, Tok::Ident(w) if w.eq_ignore_ascii_case("RETURNING")) {
+            let mut q = SoqlQuery::default();
+            while let Some(Tok::Ident(obj)) = p.peek().cloned() {
+                if is_clause_word(&obj) {
+                    break;
+                }
+                p.next();
+                push_unique(&mut q.sosl_objects, &obj);
+                if matches!(p.peek(), Some(Tok::LParen)) {
+                    let start = p.i + 1;
+                    p.skip_parens();
+                    let end = p.i.saturating_sub(1);
+                    for t in &p.toks[start.min(end)..end] {
+                        if let Tok::Ident(f) = t {
+                            if !is_clause_word(f)
+                                && !VALUE_WORDS.iter().any(|k| k.eq_ignore_ascii_case(f))
+                            {
+                                push_unique(&mut q.fields, f);
+                            }
+                        }
+                    }
+                }
+                if !matches!(p.peek(), Some(Tok::Comma)) {
+                    break;
+                }
+                p.next();
+            }
+            q.object = q.sosl_objects.first().cloned().unwrap_or_default();
+            if q.object.is_empty() {
+                return Err(err("RETURNING without an object"));
+            }
+            return Ok(q);
+        }
+    }
+    Err(err("SOSL search without RETURNING: objects unknown"))
+}
+
+impl SoqlQuery {
+    /// Every object reference of the query and its sub-queries.
+    pub fn object_refs(&self) -> Vec<ObjectRef> {
+        let mut out = Vec::new();
+        self.collect_refs(None, &mut out);
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    fn collect_refs(&self, child_of: Option<&str>, out: &mut Vec<ObjectRef>) {
+        let here = match child_of {
+            Some(parent) => {
+                out.push(ObjectRef {
+                    name: self.object.clone(),
+                    kind: ObjectRefKind::ChildRelationship,
+                    parent: Some(parent.to_string()),
+                    path: Some(self.object.clone()),
+                });
+                child_relationship_target(&self.object).unwrap_or_else(|| self.object.clone())
+            }
+            None => {
+                if self.sosl_objects.is_empty() {
+                    out.push(ObjectRef {
+                        name: self.object.clone(),
+                        kind: ObjectRefKind::From,
+                        parent: None,
+                        path: None,
+                    });
+                }
+                for o in &self.sosl_objects {
+                    out.push(ObjectRef {
+                        name: o.clone(),
+                        kind: ObjectRefKind::From,
+                        parent: None,
+                        path: None,
+                    });
+                }
+                self.object.clone()
+            }
+        };
+        for rel in self.relationships.iter().chain(&self.from_relationships) {
+            // Each hop of `Account.Owner` from the query's object.
+            let mut path = String::new();
+            for hop in rel.split('.') {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(hop);
+                out.push(ObjectRef {
+                    name: hop.to_string(),
+                    kind: ObjectRefKind::ParentRelationship,
+                    parent: Some(here.clone()),
+                    path: Some(path.clone()),
+                });
+            }
+        }
+        for t in &self.typeof_objects {
+            out.push(ObjectRef {
+                name: t.clone(),
+                kind: ObjectRefKind::Typeof,
+                parent: Some(here.clone()),
+                path: None,
+            });
+        }
+        for c in &self.child_queries {
+            c.collect_refs(Some(&here), out);
+        }
+        for s in &self.semi_joins {
+            s.collect_refs(None, out);
+        }
+    }
+}
+
+/// The objects a query reads (FROM objects, semi-join objects, TYPEOF types
+/// and, by convention, relationship targets), with how each was found.
+pub fn objects(query: &str) -> Result<Vec<ObjectRef>, SoqlError> {
+    Ok(parse(query)?.object_refs())
+}
+
+/// Standard parent relationships whose target is not their own name.
+const PARENT_RELATIONSHIPS: &[(&str, &str)] = &[
+    ("Owner", "User"),
+    ("CreatedBy", "User"),
+    ("LastModifiedBy", "User"),
+    ("Manager", "User"),
+    ("DelegatedApprover", "User"),
+    ("ReportsTo", "Contact"),
+    ("MasterRecord", ""),
+    ("Parent", ""),
+    ("What", ""),
+    ("Who", ""),
+    ("ConvertedAccount", "Account"),
+    ("ConvertedContact", "Contact"),
+    ("ConvertedOpportunity", "Opportunity"),
+    ("Pricebook2", "Pricebook2"),
+    ("PricebookEntry", "PricebookEntry"),
+    ("RecordType", "RecordType"),
+];
+
+/// The object a parent relationship name leads to, by convention:
+/// `Owner` -> `User`, `Invoice__r` -> `Invoice__c`, `Account` -> `Account`.
+/// `None` for polymorphic ones (`What`, `Who`, `Parent`).
+pub fn relationship_target(name: &str) -> Option<String> {
+    let name = name.trim();
+    if let Some((_, t)) = PARENT_RELATIONSHIPS
+        .iter()
+        .find(|(r, _)| r.eq_ignore_ascii_case(name))
+    {
+        return (!t.is_empty()).then(|| t.to_string());
+    }
+    if let Some(base) = strip_suffix_ci(name, "__r") {
+        return Some(format!("{base}__c"));
+    }
+    if name.is_empty() {
+        None
+    } else {
+        Some(name.to_string())
+    }
+}
+
+/// Standard child relationships that plural rules get wrong.
+const CHILD_RELATIONSHIPS: &[(&str, &str)] = &[
+    ("Opportunities", "Opportunity"),
+    ("OpportunityLineItems", "OpportunityLineItem"),
+    ("ActivityHistories", "ActivityHistory"),
+    ("OpenActivities", "OpenActivity"),
+    ("Histories", ""),
+    ("ChildAccounts", "Account"),
+    ("CombinedAttachments", "CombinedAttachment"),
+    ("ContentDocumentLinks", "ContentDocumentLink"),
+    ("AttachedContentDocuments", "AttachedContentDocument"),
+    ("OrderItems", "OrderItem"),
+    ("QuoteLineItems", "QuoteLineItem"),
+    ("Shares", ""),
+    ("Feeds", ""),
+];
+
+/// The object a child relationship name leads to, by convention:
+/// `Contacts` -> `Contact`, `Opportunities` -> `Opportunity`,
+/// `Invoice_Lines__r` -> `Invoice_Line__c`.
+pub fn child_relationship_target(name: &str) -> Option<String> {
+    let name = name.trim();
+    if let Some((_, t)) = CHILD_RELATIONSHIPS
+        .iter()
+        .find(|(r, _)| r.eq_ignore_ascii_case(name))
+    {
+        return (!t.is_empty()).then(|| t.to_string());
+    }
+    if let Some(base) = strip_suffix_ci(name, "__r") {
+        return Some(format!("{}__c", singular(base)));
+    }
+    if name.is_empty() {
+        return None;
+    }
+    Some(singular(name))
+}
+
+fn strip_suffix_ci<'a>(s: &'a str, suffix: &str) -> Option<&'a str> {
+    let n = s.len().checked_sub(suffix.len())?;
+    (n > 0 && s.is_char_boundary(n) && s[n..].eq_ignore_ascii_case(suffix)).then(|| &s[..n])
+}
+
+fn singular(s: &str) -> String {
+    if let Some(b) = strip_suffix_ci(s, "ies") {
+        format!("{b}y")
+    } else if let Some(b) = strip_suffix_ci(s, "sses") {
+        format!("{b}ss")
+    } else if let Some(b) = strip_suffix_ci(s, "s") {
+        if b.ends_with('s') {
+            s.to_string()
+        } else {
+            b.to_string()
+        }
+    } else {
+        s.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn from_objects(q: &str) -> Vec<String> {
+        let mut v: Vec<String> = objects(q)
+            .unwrap()
+            .into_iter()
+            .filter_map(|r| r.object())
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    #[test]
+    fn simple() {
+        let q = parse("SELECT Id, Name FROM Account WHERE Name = 'x' LIMIT 10").unwrap();
+        assert_eq!(q.object, "Account");
+        assert_eq!(q.fields, ["Id", "Name"]);
+        assert!(q.relationships.is_empty());
+        assert_eq!(from_objects("select id from account"), ["account"]);
+    }
+
+    #[test]
+    fn relationship_paths() {
+        let q =
+            parse("SELECT Id, Account.Name, Account.Owner.Name, Owner.Email FROM Contact").unwrap();
+        assert_eq!(q.object, "Contact");
+        assert_eq!(q.relationships, ["Account", "Account.Owner", "Owner"]);
+        let refs = q.object_refs();
+        assert!(refs.contains(&ObjectRef {
+            name: "Owner".into(),
+            kind: ObjectRefKind::ParentRelationship,
+            parent: Some("Contact".into()),
+            path: Some("Account.Owner".into()),
+        }));
+        assert_eq!(
+            from_objects("SELECT Account.Owner.Name FROM Contact"),
+            ["Account", "Contact", "User"]
+        );
+        assert_eq!(
+            from_objects("SELECT Invoice__r.Total__c FROM Invoice_Line__c"),
+            ["Invoice_Line__c", "Invoice__c"]
+        );
+    }
+
+    #[test]
+    fn aliases() {
+        let q =
+            parse("SELECT c.Name, c.Account.Name FROM Contact c WHERE c.Email != null").unwrap();
+        assert_eq!(q.alias.as_deref(), Some("c"));
+        assert_eq!(q.fields, ["Name", "Account.Name", "Email"]);
+        assert_eq!(q.relationships, ["Account"]);
+        let q = parse("SELECT a.Id FROM Account AS a ORDER BY a.Name").unwrap();
+        assert_eq!(q.alias.as_deref(), Some("a"));
+        assert_eq!(q.fields, ["Id", "Name"]);
+        // The object's own name as prefix is not a relationship.
+        let q = parse("SELECT Account.Name FROM Account").unwrap();
+        assert!(q.relationships.is_empty());
+        // `Order` and `Group` are objects too.
+        let q = parse("SELECT Id FROM Order ORDER BY OrderNumber").unwrap();
+        assert_eq!((q.object.as_str(), q.alias.as_deref()), ("Order", None));
+        assert_eq!(q.fields, ["Id", "OrderNumber"]);
+        let q = parse("SELECT Id FROM Group WHERE Type = 'Queue'").unwrap();
+        assert_eq!(q.object, "Group");
+        // Old relationship syntax.
+        let q = parse("SELECT c.Name, a.Name FROM Contact c, c.Account a").unwrap();
+        assert_eq!(q.from_relationships, ["c.Account"]);
+    }
+
+    #[test]
+    fn child_subqueries_and_semi_joins() {
+        let q = parse(
+            "SELECT Name, (SELECT LastName FROM Contacts), (SELECT Id FROM Opportunities WHERE IsWon = true) \
+             FROM Account WHERE Id IN (SELECT AccountId FROM Case WHERE Status = 'New') \
+             AND Id NOT IN (SELECT AccountId FROM Invoice__c)",
+        )
+        .unwrap();
+        assert_eq!(q.object, "Account");
+        let children: Vec<_> = q.child_queries.iter().map(|c| c.object.as_str()).collect();
+        assert_eq!(children, ["Contacts", "Opportunities"]);
+        let semis: Vec<_> = q.semi_joins.iter().map(|c| c.object.as_str()).collect();
+        assert_eq!(semis, ["Case", "Invoice__c"]);
+        assert_eq!(
+            from_objects(
+                "SELECT Name, (SELECT LastName FROM Contacts), (SELECT Id FROM Opportunities) FROM Account \
+                 WHERE Id IN (SELECT AccountId FROM Case)"
+            ),
+            ["Account", "Case", "Contact", "Opportunity"]
+        );
+        let refs = q.object_refs();
+        assert!(refs
+            .iter()
+            .any(|r| r.kind == ObjectRefKind::ChildRelationship && r.name == "Contacts"));
+        assert_eq!(
+            from_objects("SELECT Id, (SELECT Id FROM Invoice_Lines__r) FROM Invoice__c"),
+            ["Invoice_Line__c", "Invoice__c"]
+        );
+    }
+
+    #[test]
+    fn comments_binds_dsql_and_interpolation() {
+        let q = parse(
+            "dsql:SELECT Id /* the id */, Name -- name\n FROM Account // trailing\n WHERE Id = :accountId AND Name LIKE :pattern",
+        )
+        .unwrap();
+        assert_eq!(q.object, "Account");
+        assert_eq!(q.binds, ["accountId", "pattern"]);
+        assert_eq!(q.fields, ["Id", "Name"]);
+        let q = parse("#[\"SELECT Id FROM Order WHERE Status = '$(vars.status)'\"]").unwrap();
+        assert_eq!(q.object, "Order");
+        let q =
+            parse("SELECT Id FROM Lead WHERE Email = '${email}' AND Owner.Name = 'it''s'").unwrap();
+        assert_eq!(q.object, "Lead");
+        assert_eq!(q.relationships, ["Owner"]);
+        // A string holding SOQL keywords does not confuse the parser.
+        let q = parse("SELECT Id FROM Task WHERE Subject = 'SELECT x FROM Evil\\'s'").unwrap();
+        assert!(q.semi_joins.is_empty());
+        assert_eq!(q.object, "Task");
+    }
+
+    #[test]
+    fn typeof_functions_and_clauses() {
+        let q = parse(
+            "SELECT Id, TYPEOF What WHEN Account THEN Phone, NumberOfEmployees WHEN Opportunity THEN Amount ELSE Name END FROM Event",
+        )
+        .unwrap();
+        assert_eq!(q.object, "Event");
+        assert_eq!(q.typeof_objects, ["Account", "Opportunity"]);
+        assert!(q.relationships.contains(&"What".to_string()));
+        assert_eq!(
+            from_objects("SELECT TYPEOF What WHEN Account THEN Phone END FROM Event"),
+            ["Account", "Event"]
+        );
+        let q = parse(
+            "SELECT COUNT(Id) total, toLabel(Status), MAX(Account.AnnualRevenue) FROM Opportunity \
+             WHERE CloseDate = LAST_N_DAYS:30 AND CreatedDate > 2024-01-01T00:00:00Z \
+             GROUP BY Status ORDER BY Status DESC NULLS LAST LIMIT 5 OFFSET 10",
+        )
+        .unwrap();
+        assert_eq!(q.object, "Opportunity");
+        assert!(q.fields.contains(&"Id".to_string()));
+        assert!(q.fields.contains(&"Account.AnnualRevenue".to_string()));
+        assert!(!q.fields.iter().any(|f| f == "total"));
+        assert_eq!(q.relationships, ["Account"]);
+        let q = parse("SELECT FIELDS(ALL) FROM Account LIMIT 200").unwrap();
+        assert!(q.fields.is_empty());
+        let q = parse("SELECT Id FROM Account WITH SECURITY_ENFORCED FOR UPDATE").unwrap();
+        assert!(q.for_update);
+        let q = parse("SELECT Id FROM Account USING SCOPE mine WHERE Name != null").unwrap();
+        assert_eq!(q.object, "Account");
+    }
+
+    #[test]
+    fn sosl_returning() {
+        let q = parse(
+            "FIND {Acme*} IN NAME FIELDS RETURNING Account(Name, Id WHERE Type = 'x'), Contact",
+        )
+        .unwrap();
+        assert_eq!(q.sosl_objects, ["Account", "Contact"]);
+        assert_eq!(
+            from_objects("FIND {x} RETURNING Lead, Contact(Email)"),
+            ["Contact", "Lead"]
+        );
+        assert!(parse("FIND {x}").is_err());
+    }
+
+    #[test]
+    fn errors() {
+        assert!(parse("").is_err());
+        assert!(parse("UPDATE Account SET x = 1").is_err());
+        assert!(parse("SELECT Id, Name").is_err());
+        assert!(parse("SELECT Id FROM").is_err());
+        assert!(parse("SELECT Id FROM WHERE x = 1").is_err());
+        // Unbalanced sub-query: still reads what it can.
+        assert_eq!(
+            parse("SELECT Id, (SELECT Id FROM Contacts FROM Account")
+                .map(|q| q.object)
+                .ok(),
+            None
+        );
+    }
+
+    #[test]
+    fn relationship_guesses() {
+        assert_eq!(relationship_target("Owner").as_deref(), Some("User"));
+        assert_eq!(relationship_target("What"), None);
+        assert_eq!(relationship_target("Foo__r").as_deref(), Some("Foo__c"));
+        assert_eq!(
+            child_relationship_target("Contacts").as_deref(),
+            Some("Contact")
+        );
+        assert_eq!(child_relationship_target("Cases").as_deref(), Some("Case"));
+        assert_eq!(
+            child_relationship_target("Opportunities").as_deref(),
+            Some("Opportunity")
+        );
+        assert_eq!(
+            child_relationship_target("Entries__r").as_deref(),
+            Some("Entry__c")
+        );
+        assert_eq!(
+            child_relationship_target("Addresses").as_deref(),
+            Some("Address")
+        );
+        assert_eq!(child_relationship_target("Histories"), None);
+    }
+}
