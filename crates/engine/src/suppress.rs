@@ -1,5 +1,10 @@
 //! Inline suppressions: `<!-- intguard-ignore IG102: reason -->` or
-//! `# intguard-ignore IG102: reason` on the finding's line or the line above.
+//! `# intguard-ignore IG102: reason`.
+//!
+//! A suppression covers the findings from the comment's line through its
+//! `covers_until_line`, which the readers set: in XML, the end of the element
+//! that follows the comment (so a comment above an element also covers the
+//! findings on its children); elsewhere, the line after the comment.
 
 use intguard_model::{Diagnostic, Finding, InlineSuppression};
 
@@ -10,12 +15,14 @@ pub fn covers(s: &InlineSuppression, f: &Finding) -> bool {
         return false;
     }
     let line = f.location.line;
-    let at = s.location.line;
-    let near = at == line || at + 1 == line;
-    near && (s.rules.is_empty()
-        || s.rules
-            .iter()
-            .any(|r| r.eq_ignore_ascii_case(f.rule) || r.eq_ignore_ascii_case(f.name)))
+    let from = s.location.line;
+    let until = s.covers_until_line.max(from);
+    let within = from <= line && line <= until;
+    within
+        && (s.rules.is_empty()
+            || s.rules
+                .iter()
+                .any(|r| r.eq_ignore_ascii_case(f.rule) || r.eq_ignore_ascii_case(f.name)))
 }
 
 fn has_reason(s: &InlineSuppression) -> bool {
@@ -52,4 +59,124 @@ pub fn diagnostics(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use intguard_model::Location;
+
+    const XML: &str = "app/src/main/mule/global.xml";
+
+    fn suppression(
+        line: u32,
+        until: u32,
+        rules: &[&str],
+        reason: Option<&str>,
+    ) -> InlineSuppression {
+        InlineSuppression {
+            location: Location::new(XML, line, 2),
+            rules: rules.iter().map(|r| r.to_string()).collect(),
+            reason: reason.map(str::to_string),
+            covers_until_line: until,
+        }
+    }
+
+    fn finding(rule: &str, path: &str, line: u32) -> Finding {
+        let meta = intguard_rules::find_rule(rule).expect("rule").meta();
+        Finding::new(meta, Location::new(path, line, 3), "m")
+    }
+
+    #[test]
+    fn covers_from_the_comment_through_its_extent() {
+        // Comment on 38, the listener-config on 39..=41, its child on 40.
+        let s = suppression(38, 41, &["IG109"], Some("health check behind the LB"));
+        for line in [38, 39, 40, 41] {
+            assert!(covers(&s, &finding("IG109", XML, line)), "line {line}");
+        }
+        for line in [0, 37, 42] {
+            assert!(!covers(&s, &finding("IG109", XML, line)), "line {line}");
+        }
+        // Other rules, other files.
+        assert!(!covers(&s, &finding("IG110", XML, 40)));
+        assert!(!covers(&s, &finding("IG109", "app/other.xml", 40)));
+        // By rule name, case-insensitive; no rules means every rule.
+        let s = suppression(38, 41, &["Plain-HTTP"], Some("r"));
+        assert!(covers(&s, &finding("IG109", XML, 40)));
+        let s = suppression(38, 41, &[], Some("r"));
+        assert!(covers(&s, &finding("IG110", XML, 41)));
+    }
+
+    #[test]
+    fn line_comments_cover_their_line_and_the_next() {
+        let s = suppression(5, 6, &["IG102"], Some("demo value"));
+        assert!(covers(&s, &finding("IG102", XML, 5)));
+        assert!(covers(&s, &finding("IG102", XML, 6)));
+        assert!(!covers(&s, &finding("IG102", XML, 7)));
+        // An extent before the comment still covers the comment's own line.
+        let s = suppression(5, 0, &["IG102"], Some("demo value"));
+        assert!(covers(&s, &finding("IG102", XML, 5)));
+        assert!(!covers(&s, &finding("IG102", XML, 6)));
+    }
+
+    #[test]
+    fn a_suppression_without_a_reason_is_not_applied_and_is_reported() {
+        for reason in [None, Some(""), Some("   ")] {
+            let s = suppression(38, 41, &["IG109"], reason);
+            assert!(!covers(&s, &finding("IG109", XML, 40)), "{reason:?}");
+            assert!(!covers(&s, &finding("IG109", XML, 38)), "{reason:?}");
+            let d = diagnostics(&[s], |_| true);
+            assert_eq!(d.len(), 1);
+            assert_eq!(d[0].code, "suppression-without-reason");
+            assert_eq!(d[0].line, Some(38));
+        }
+        let ok = suppression(38, 41, &["IG109", "IG999"], Some("r"));
+        let d = diagnostics(&[ok], |r| r == "IG109");
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].code, "suppression-unknown-rule");
+    }
+
+    /// The readers and the engine together: a comment above an XML element
+    /// silences the finding on its child, and only there.
+    #[test]
+    fn scan_applies_xml_suppressions_to_the_subtree() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = dir.path().join("app");
+        std::fs::create_dir_all(app.join("src/main/mule")).unwrap();
+        std::fs::write(app.join("mule-artifact.json"), "{}").unwrap();
+        let xml = r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+      xmlns:http="http://www.mulesoft.org/schema/mule/http">
+  <!-- intguard-ignore IG109: internal health check -->
+  <http:listener-config name="Health">
+    <http:listener-connection host="0.0.0.0" port="8081" />
+  </http:listener-config>
+  <!-- intguard-ignore IG109 -->
+  <http:listener-config name="NoReason">
+    <http:listener-connection host="0.0.0.0" port="8082" />
+  </http:listener-config>
+  <http:listener-config name="Api">
+    <http:listener-connection host="0.0.0.0" port="8083" />
+  </http:listener-config>
+</mule>
+"#;
+        std::fs::write(app.join("src/main/mule/global.xml"), xml).unwrap();
+        let outcome = crate::scan(&crate::ScanOptions {
+            paths: vec![dir.path().to_path_buf()],
+            threads: 1,
+            ..Default::default()
+        });
+        let lines = |fs: &[Finding]| -> Vec<u32> {
+            fs.iter()
+                .filter(|f| f.rule == "IG109")
+                .map(|f| f.location.line)
+                .collect()
+        };
+        assert_eq!(lines(&outcome.suppressed), vec![6]);
+        assert_eq!(lines(&outcome.findings), vec![10, 13]);
+        assert!(outcome
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "suppression-without-reason" && d.line == Some(8)));
+    }
 }

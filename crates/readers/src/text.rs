@@ -414,17 +414,25 @@ fn suppressions(
                 (line_start + (before.len() - t.len()), None)
             };
         let mut rest = &text[at + MARK.len()..];
+        let mut next_line_only = false;
         if let Some(r) = rest.strip_prefix("-next-line") {
             rest = r;
+            next_line_only = true;
         }
         if rest.starts_with(|c: char| !c.is_whitespace() && c != ':') {
             // `intguard-ignored`, `intguard-ignore-file` ...: not this form.
             continue;
         }
+        let rest_start = text.len() - rest.len();
         let line_end = rest.find('\n').unwrap_or(rest.len());
-        let end = match end_marker {
-            Some(m) => rest.find(m).filter(|e| *e < 2000).unwrap_or(line_end),
-            None => line_end,
+        let closed = end_marker.and_then(|m| {
+            rest.find(m)
+                .filter(|e| *e < 2000)
+                .map(|e| (e, rest_start + e + m.len()))
+        });
+        let (end, comment_end) = match closed {
+            Some((e, after)) => (e, after),
+            None => (line_end, rest_start + line_end),
         };
         let body = rest[..end].trim();
         let (rules_part, reason) = match body.split_once(':') {
@@ -439,13 +447,61 @@ fn suppressions(
         let reason = reason
             .map(|r| r.split_whitespace().collect::<Vec<_>>().join(" "))
             .filter(|r| !r.is_empty());
+        let location = loc(comment_start);
+        // The comment's last line (the line of its last character).
+        let last_line = loc(comment_end.saturating_sub(1).max(comment_start)).line;
+        let element_end = match closed {
+            Some((_, after)) if xml && !next_line_only && end_marker == Some("-->") => {
+                next_element_end(text, after)
+            }
+            _ => None,
+        };
+        let covers_until_line = match element_end {
+            Some(e) => loc(e.saturating_sub(1)).line.max(last_line),
+            None => last_line.saturating_add(1),
+        };
         out.push(InlineSuppression {
-            location: loc(comment_start),
+            location,
             rules,
             reason,
+            covers_until_line,
         });
     }
     out
+}
+
+/// The end (byte offset just past its last `>`) of the first element that
+/// starts at or after `from`, skipping whitespace, text, comments and
+/// processing instructions; `None` when a closing tag or the end of the text
+/// comes first (nothing follows the comment in its parent) or the XML is
+/// broken before the element closes.
+fn next_element_end(text: &str, from: usize) -> Option<usize> {
+    use quick_xml::events::Event;
+
+    let mut reader = quick_xml::Reader::from_str(text.get(from..)?);
+    // The text starts inside the document: closing tags of elements opened
+    // before `from` are expected.
+    reader.config_mut().check_end_names = false;
+    let mut depth = 0usize;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(_)) => depth += 1,
+            Ok(Event::Empty(_)) if depth == 0 => break,
+            Ok(Event::End(_)) => {
+                if depth <= 1 {
+                    if depth == 0 {
+                        return None;
+                    }
+                    break;
+                }
+                depth -= 1;
+            }
+            Ok(Event::Eof) | Err(_) => return None,
+            Ok(_) => {}
+        }
+    }
+    let end = usize::try_from(reader.buffer_position()).ok()?;
+    Some(from + end)
 }
 
 #[cfg(test)]
@@ -477,6 +533,89 @@ mod tests {
         assert_eq!(s[2].rules, vec!["IG106"]);
         assert_eq!(s[2].reason.as_deref(), Some("fake token"));
         assert_eq!(s[2].location.line, 4);
+    }
+
+    const XML: TextKind = TextKind {
+        assignments: AssignmentStyle::None,
+        xml: true,
+    };
+
+    /// (line, covers_until_line) of each suppression.
+    fn extents(text: &str, kind: TextKind) -> Vec<(u32, u32)> {
+        scan(text, "f", kind)
+            .1
+            .iter()
+            .map(|s| (s.location.line, s.covers_until_line))
+            .collect()
+    }
+
+    #[test]
+    fn xml_suppression_covers_the_next_element_and_its_subtree() {
+        let text = r#"<mule>
+  <!-- intguard-ignore IG109: health check -->
+  <http:listener-config name="Health">
+    <http:listener-connection host="0.0.0.0" port="8081" />
+  </http:listener-config>
+  <http:listener-config name="Api">
+    <http:listener-connection host="0.0.0.0" port="8082" />
+  </http:listener-config>
+</mule>
+"#;
+        // Lines 2..=5: the comment, the element, its child and its end tag;
+        // not the next listener-config.
+        assert_eq!(extents(text, XML), vec![(2, 5)]);
+    }
+
+    #[test]
+    fn xml_suppression_extent_edge_cases() {
+        // A self-closing element whose start tag spans lines, after a blank
+        // line; an attribute holding `>` and `/>`.
+        let text = "<a>\n<!-- intguard-ignore X: r -->\n\n<b x=\"#[1 > 0 and '/>' != '']\"\n   y=\"2\"/>\n<c/>\n</a>\n";
+        assert_eq!(extents(text, XML), vec![(2, 5)]);
+
+        // Stacked comments (and a processing instruction) all cover the
+        // element; a nested element of the same name and a CDATA section
+        // holding a closing tag do not end it early.
+        let text = "<a>\n<!-- intguard-ignore X: one -->\n<!-- intguard-ignore Y: two -->\n<?pi x?>\n<b>\n  <b>t</b>\n  <![CDATA[</b>]]>\n</b>\n<c/>\n</a>\n";
+        assert_eq!(extents(text, XML), vec![(2, 8), (3, 8)]);
+
+        // A multi-line comment: from its first line to the element's end.
+        let text = "<a>\n  <!--\n    intguard-ignore X: why\n  -->\n  <b>\n  </b>\n</a>\n";
+        assert_eq!(extents(text, XML), vec![(2, 6)]);
+
+        // After an element on the same line: covers that line and the next
+        // element.
+        let text = "<a>\n<b/> <!-- intguard-ignore X: r -->\n<c>\n</c>\n<d/>\n</a>\n";
+        assert_eq!(extents(text, XML), vec![(2, 4)]);
+
+        // The last child of its parent (no element follows): the next line.
+        let text = "<a>\n  <b/>\n  <!-- intguard-ignore X: r -->\n</a>\n<c>\n</c>\n";
+        assert_eq!(extents(text, XML), vec![(3, 4)]);
+
+        // At the end of the file, or before broken XML: the next line.
+        assert_eq!(
+            extents("<a/>\n<!-- intguard-ignore X: r -->", XML),
+            vec![(2, 3)]
+        );
+        let text = "<a>\n<!-- intguard-ignore X: r -->\n<b>\n<c>\n";
+        assert_eq!(extents(text, XML), vec![(2, 3)]);
+
+        // `intguard-ignore-next-line` means the next line, even in XML.
+        let text = "<a>\n<!-- intguard-ignore-next-line X: r -->\n<b>\n<c/>\n</b>\n</a>\n";
+        assert_eq!(extents(text, XML), vec![(2, 3)]);
+    }
+
+    #[test]
+    fn line_comment_suppressions_cover_the_next_line() {
+        // YAML / properties / shell: `#`; other text: `//`, `/* */`.
+        let text = "a: 1\n# intguard-ignore IG102: demo\npassword: x\nb:\n  c: 2\n";
+        assert_eq!(extents(text, GENERIC), vec![(2, 3)]);
+        let text =
+            "x\n// intguard-ignore IG106: fake\ny\n/* intguard-ignore IG106:\n   fake */\nz\n";
+        assert_eq!(extents(text, GENERIC), vec![(2, 3), (4, 6)]);
+        // A `#` comment in an XML-like file is not an XML comment.
+        let text = "<a>\n# intguard-ignore X: r\n<b>\n</b>\n</a>\n";
+        assert_eq!(extents(text, XML), vec![(2, 3)]);
     }
 
     #[test]

@@ -466,4 +466,11 @@ fn key_material_and_text_facts() {
     assert_eq!(lc(&s.location), pos(GLOBAL, "<!-- intguard-ignore"));
     assert_eq!(s.rules, vec!["IG102", "IG109"]);
     assert_eq!(s.reason.as_deref(), Some("fixture credentials"));
+    // It covers the element after it and its whole subtree: through the
+    // `</salesforce:sfdc-config>` end tag.
+    assert_eq!(
+        s.covers_until_line,
+        pos(GLOBAL, "</salesforce:sfdc-config>").0
+    );
+    assert_eq!(s.covers_until_line, s.location.line + 4);
 }

@@ -199,6 +199,10 @@ fn suppressions_in_property_files() {
             "! intguard-ignore plaintext-secret IG107: fixture\nb.password=x\n",
         ),
     ]);
+    // A `#` / `!` comment covers its own line and the next one.
+    for s in &inv.suppressions {
+        assert_eq!(s.covers_until_line, s.location.line + 1, "{s:?}");
+    }
     let s: Vec<(String, u32, Vec<String>, Option<String>)> = inv
         .suppressions
         .iter()

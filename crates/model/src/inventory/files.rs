@@ -79,10 +79,20 @@ pub struct KeyMaterial {
 }
 
 /// An `intguard-ignore IG102: reason` comment.
+///
+/// It covers the findings from the comment's line ([`Self::location`])
+/// through [`Self::covers_until_line`], both included.
 #[derive(Debug, Clone, Serialize)]
 pub struct InlineSuppression {
+    /// Where the comment starts.
     pub location: Location,
     /// Rule ids or names; empty means every rule.
     pub rules: Vec<String>,
     pub reason: Option<String>,
+    /// The last line (1-based) the suppression covers. In XML, a `<!-- -->`
+    /// comment covers the element that follows it and that element's whole
+    /// subtree, so this is the line where that element ends. Elsewhere
+    /// (`#`, `//` and other comments in YAML, properties and other text), and
+    /// for `intguard-ignore-next-line`, it is the line after the comment.
+    pub covers_until_line: u32,
 }
