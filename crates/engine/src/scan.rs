@@ -57,6 +57,12 @@ impl ScanOutcome {
 
 /// Reads the paths, runs every enabled rule and post-processes the findings.
 pub fn scan(options: &ScanOptions) -> ScanOutcome {
+    run_rules(read_inventory(options), options)
+}
+
+/// Reads the paths into an Inventory with the config's identity mapping and
+/// the identity graph built: what rules (and `intguard identities`) read.
+pub fn read_inventory(options: &ScanOptions) -> Inventory {
     let read_options = ReadOptions {
         ignore_globs: options.config.paths.ignore.clone(),
         threads: options.threads,
@@ -64,7 +70,8 @@ pub fn scan(options: &ScanOptions) -> ScanOutcome {
     };
     let mut inventory = read_paths(&options.paths, &read_options);
     inventory.identity_hints = options.config.identity_hints();
-    run_rules(inventory, options)
+    inventory.build_identities();
+    inventory
 }
 
 /// Everything after reading: rules and post-processing (separate so that an
