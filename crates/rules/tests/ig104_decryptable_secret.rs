@@ -35,17 +35,44 @@ fn assert_no_secret(findings: &[intguard_model::Finding]) {
 
 #[test]
 fn positive() {
+    // One finding per decrypted value, at the `![...]` value's key line.
     common::assert_places(
         "IG104",
         "IG104/positive",
         &[
-            // billing-api's own values, and orders-api's consumerSecret (encrypted
-            // with the same key: a key committed in another app counts too).
-            ("billing-api/src/main/mule/global.xml", 11),
-            ("billing-api/src/main/mule/global.xml", 11),
-            ("legacy-sync/src/main/mule/global.xml", 9),
-            ("orders-api/src/main/resources/properties/dev.yaml", 6),
-            ("scripts/run-accounts.sh", 5),
+            // Mule 3: the key is a -D option in a script.
+            ("accounts-m3/src/main/resources/secure.prod.properties", 1),
+            ("accounts-m3/src/main/resources/secure.prod.properties", 2),
+            // billing-api's own values (random IVs).
+            (
+                "billing-api/src/main/resources/properties/prod-secure.yaml",
+                2,
+            ),
+            (
+                "billing-api/src/main/resources/properties/prod-secure.yaml",
+                4,
+            ),
+            // A literal Blowfish key.
+            ("legacy-sync/src/main/resources/secure.properties", 2),
+            ("legacy-sync/src/main/resources/secure.properties", 3),
+            (
+                "orders-api/src/main/resources/properties/dev-secure.yaml",
+                2,
+            ),
+            (
+                "orders-api/src/main/resources/properties/prod-secure.yaml",
+                3,
+            ),
+            (
+                "orders-api/src/main/resources/properties/prod-secure.yaml",
+                4,
+            ),
+            // orders-api's consumerSecret, encrypted with billing-api's key: a
+            // key committed in another app counts too.
+            (
+                "orders-api/src/main/resources/properties/prod-secure.yaml",
+                7,
+            ),
         ],
     );
 }
@@ -54,69 +81,157 @@ fn positive() {
 fn positive_names_the_exposed_properties_and_never_their_values() {
     let findings = common::run("IG104", "IG104/positive");
     assert_no_secret(&findings);
-    let by = |app: &str, file: &str| {
-        findings
+    let at = |file: &str, line: u32| {
+        let mut hits = findings
             .iter()
-            .find(|f| f.message.starts_with(&format!("{app}:")) && f.location.path.ends_with(file))
-            .unwrap_or_else(|| panic!("no finding for {app} at {file}: {findings:#?}"))
+            .filter(|f| f.location.path.ends_with(file) && f.location.line == line);
+        let f = hits
+            .next()
+            .unwrap_or_else(|| panic!("no finding at {file}:{line}: {findings:#?}"));
+        assert!(hits.next().is_none(), "two findings at {file}:{line}");
+        f
     };
-    let orders = by("orders-api", "dev.yaml");
+    // (file name, line) of each related entry.
+    let related = |f: &intguard_model::Finding| -> Vec<(String, u32)> {
+        f.related
+            .iter()
+            .map(|r| (r.path.rsplit('/').next().unwrap().to_string(), r.line))
+            .collect()
+    };
+    // One fingerprint key per (file, property).
+    let mut keys: Vec<(&str, &str)> = findings
+        .iter()
+        .map(|f| (f.location.path.as_str(), f.fingerprint_key.as_str()))
+        .collect();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys.len(), findings.len(), "{keys:#?}");
+
+    let password = at(
+        "orders-api/src/main/resources/properties/prod-secure.yaml",
+        3,
+    );
     assert!(
-        orders
+        password
             .message
-            .contains("prod-secure.yaml: sfdc.password, sfdc.token")
-            && orders.message.contains("dev-secure.yaml: sfdc.password"),
+            .starts_with("orders-api: `sfdc.password` in prod-secure.yaml (prod) decrypts"),
         "{}",
-        orders.message
+        password.message
     );
     assert!(
-        !orders.message.contains("consumerSecret"),
-        "another key's value: {}",
-        orders.message
+        password
+            .message
+            .contains("`encryption.key` in dev.yaml (dev)"),
+        "{}",
+        password.message
     );
-    let foreign = by("orders-api", "global.xml");
+    assert_eq!(
+        password.fingerprint_key,
+        "decrypt|prod-secure.yaml|sfdc.password"
+    );
+    // The key's definition, then the config that decrypts the file.
+    assert_eq!(
+        related(password),
+        vec![("dev.yaml".to_string(), 6), ("global.xml".to_string(), 12)]
+    );
+    assert_eq!(password.identity.as_deref(), Some("int.orders@acme.com"));
+    assert_eq!(password.environments, vec!["prod".to_string()]);
+    let token = at(
+        "orders-api/src/main/resources/properties/prod-secure.yaml",
+        4,
+    );
+    assert!(token
+        .message
+        .contains("`sfdc.token` in prod-secure.yaml (prod)"));
+    let dev = at(
+        "orders-api/src/main/resources/properties/dev-secure.yaml",
+        2,
+    );
     assert!(
-        foreign.message.contains("of app billing-api")
-            && foreign
-                .message
-                .ends_with("prod-secure.yaml: sfdc.consumerSecret"),
+        dev.message
+            .contains("`sfdc.password` in dev-secure.yaml (dev)"),
+        "{}",
+        dev.message
+    );
+    assert_eq!(dev.identity.as_deref(), Some("int.orders.dev@acme.com"));
+    assert_eq!(dev.environments, vec!["dev".to_string()]);
+
+    let foreign = at(
+        "orders-api/src/main/resources/properties/prod-secure.yaml",
+        7,
+    );
+    assert!(
+        foreign
+            .message
+            .starts_with("orders-api: `sfdc.consumerSecret` in prod-secure.yaml (prod)")
+            && foreign.message.contains("of app billing-api"),
         "{}",
         foreign.message
     );
-    assert_eq!(orders.related.len(), 3, "{:#?}", orders.related);
     assert_eq!(
-        orders.identity.as_deref(),
-        Some("int.orders.dev@acme.com (dev), int.orders@acme.com (prod)")
+        related(foreign),
+        vec![
+            ("global.xml".to_string(), 11),
+            ("global.xml".to_string(), 12)
+        ]
     );
-    let legacy = by("legacy-sync", "global.xml");
-    assert!(
-        legacy
+    assert!(foreign.related[0].path.contains("billing-api/"));
+    assert!(foreign.related[1].path.contains("orders-api/"));
+
+    for (line, name) in [(2, "legacy.ftp.password"), (3, "legacy.api.secret")] {
+        let legacy = at("legacy-sync/src/main/resources/secure.properties", line);
+        assert!(
+            legacy
+                .message
+                .contains(&format!("`{name}` in secure.properties decrypts")),
+            "{}",
+            legacy.message
+        );
+        assert!(legacy
             .message
-            .contains("secure.properties: legacy.ftp.password, legacy.api.secret"),
-        "{}",
-        legacy.message
+            .contains("Blowfish/CBC/PKCS5Padding (fixed IV)"));
+        // The literal key attribute; the config starts a line above it.
+        assert_eq!(
+            related(legacy),
+            vec![("global.xml".to_string(), 9), ("global.xml".to_string(), 8)]
+        );
+        assert!(legacy.identity.is_none());
+    }
+
+    let erp = at(
+        "billing-api/src/main/resources/properties/prod-secure.yaml",
+        2,
     );
-    assert!(legacy
-        .message
-        .contains("Blowfish/CBC/PKCS5Padding (fixed IV)"));
-    let billing = by("billing-api", "global.xml");
     assert!(
-        billing
-            .message
-            .contains("prod-secure.yaml: erp.password, sfdc.consumerSecret"),
+        erp.message
+            .contains("`erp.password` in prod-secure.yaml (prod)")
+            && erp.message.contains("(random IV)"),
         "{}",
-        billing.message
+        erp.message
     );
-    assert!(billing.message.contains("(random IV)"));
-    let accounts = by("accounts-m3", "run-accounts.sh");
-    assert!(
-        accounts
-            .message
-            .contains("secure.prod.properties: sfdc.password, sfdc.securityToken"),
-        "{}",
-        accounts.message
-    );
-    assert_eq!(accounts.identity.as_deref(), Some("int.accounts@acme.com"));
+    assert!(erp.identity.is_none(), "no Salesforce connection reads it");
+    assert!(at(
+        "billing-api/src/main/resources/properties/prod-secure.yaml",
+        4
+    )
+    .message
+    .contains("`sfdc.consumerSecret`"));
+
+    for (line, name) in [(1, "sfdc.password"), (2, "sfdc.securityToken")] {
+        let accounts = at(
+            "accounts-m3/src/main/resources/secure.prod.properties",
+            line,
+        );
+        assert!(
+            accounts
+                .message
+                .starts_with(&format!("accounts-m3: `{name}` in secure.prod.properties")),
+            "{}",
+            accounts.message
+        );
+        assert_eq!(accounts.identity.as_deref(), Some("int.accounts@acme.com"));
+        assert_eq!(related(accounts)[0], ("run-accounts.sh".to_string(), 5));
+    }
 }
 
 #[test]

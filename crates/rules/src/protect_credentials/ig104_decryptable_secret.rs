@@ -12,7 +12,9 @@ use super::ig103_committed_encryption_key::{
     committed_keys, config_key_names, config_label, key_digest, CommittedKey, KeySource,
     KeySourceKind,
 };
-use crate::support::{connection_identities, describe_identities, file_name, short_location};
+use crate::support::{
+    connection_identities, describe_identities, file_name, in_test_sources, short_location,
+};
 use crate::Rule;
 
 pub struct DecryptableSecret;
@@ -34,9 +36,10 @@ variable named like an encryption key anywhere in the scan), and tries each one 
 IV from the key or prepended to the value). A value counts as decrypted only when the
 padding checks out and the plaintext is valid UTF-8 without control characters.
 
-One finding per app and key: at the key's definition, naming every exposed property
-per file (never a value), with a related location on each property's line. Keys
-committed in other apps are tried as well (with the algorithm they are used with there),
+One finding per decrypted value: at the `![...]` value's line in its property file,
+naming the exposed property, its file and environment (never the value), with related
+locations on the key's definition (and every other place the same key is committed)
+and on the config that decrypts the file with it. Keys committed in other apps are tried as well (with the algorithm they are used with there),
 up to 64 distinct keys from elsewhere in the repository (a monorepo holding more than
 that gets its own-app keys tried only). As
 all values of one file share one key, a file whose first two values do not open with a
@@ -92,10 +95,6 @@ sfdc:
 
 /// Keys committed in other apps tried on each config, at most.
 const MAX_FOREIGN_KEYS: usize = 64;
-
-fn in_test_sources(path: &str) -> bool {
-    path.contains("/src/test/") || path.starts_with("src/test/")
-}
 
 /// An attribute's value, resolved when it is a reference (first environment
 /// where it resolves).
@@ -230,49 +229,39 @@ fn candidates<'a>(
     ranked.into_iter().map(|(_, c)| c).collect()
 }
 
+/// One decrypted value: where it is and what opened it.
+struct Hit<'a> {
+    file: &'a PropertyFile,
+    entry: &'a PropertyEntry,
+    config: &'a SecurePropertiesConfig,
+    cipher: Cipher,
+}
+
 /// What one key exposes in one app.
 struct Exposure<'a> {
     candidate: Candidate<'a>,
-    configs: Vec<&'a SecurePropertiesConfig>,
-    ciphers: BTreeSet<String>,
-    exposed: Vec<(&'a PropertyFile, &'a PropertyEntry)>,
+    hits: Vec<Hit<'a>>,
 }
 
-/// `prod-secure.yaml: sfdc.password, sfdc.token; dev-secure.yaml: sfdc.password`.
-fn exposed_list(exposed: &[(&PropertyFile, &PropertyEntry)]) -> String {
-    let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
-    for (file, entry) in exposed {
-        let name = file_name(&file.path);
-        match groups.iter_mut().find(|(f, _)| *f == name) {
-            Some((_, keys)) => keys.push(&entry.key),
-            None => groups.push((name, vec![&entry.key])),
-        }
-    }
-    groups
-        .iter()
-        .map(|(f, keys)| format!("{f}: {}", keys.join(", ")))
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
-/// The Salesforce users whose connections read one of the exposed properties.
-fn exposed_identities(
-    app: &MuleApp,
-    exposed: &[(&PropertyFile, &PropertyEntry)],
-) -> Option<String> {
-    let names: HashSet<&str> = exposed.iter().map(|(_, e)| e.key.as_str()).collect();
+/// The Salesforce users whose connections read the property, in the
+/// environment of its file when the file has one.
+fn value_identities(app: &MuleApp, file: &PropertyFile, entry: &PropertyEntry) -> Option<String> {
     let mut who: Vec<String> = Vec::new();
     for conn in &app.salesforce_connections {
-        let reads = conn.attributes.iter().any(|a| {
-            a.value
-                .placeholders()
-                .iter()
-                .any(|p| names.contains(p.name.as_str()))
-        });
+        let reads = conn
+            .attributes
+            .iter()
+            .any(|a| a.value.placeholders().iter().any(|p| p.name == entry.key));
         if !reads {
             continue;
         }
-        if let Some(w) = describe_identities(&connection_identities(app, conn)) {
+        let mut ids = connection_identities(app, conn);
+        if let Some(env) = file.environment.as_deref() {
+            if ids.iter().any(|i| i.environment.as_deref() == Some(env)) {
+                ids.retain(|i| i.environment.as_deref() == Some(env));
+            }
+        }
+        if let Some(w) = describe_identities(&ids) {
             if !who.contains(&w) {
                 who.push(w);
             }
@@ -349,7 +338,7 @@ impl Rule for DecryptableSecret {
                     if !lengths.contains(key.len()) && !lengths.contains(key.trim().len()) {
                         continue;
                     }
-                    let mut hits: Vec<(&PropertyFile, &PropertyEntry)> = Vec::new();
+                    let mut hits: Vec<Hit<'_>> = Vec::new();
                     // The values of one file share one key (Mule decrypts the whole
                     // file with its config's key): a file whose first two values do
                     // not open is not tried further.
@@ -372,12 +361,17 @@ impl Rule for DecryptableSecret {
                         };
                         if ok {
                             opened_in_file = true;
-                            hits.push((*f, *e));
+                            hits.push(Hit {
+                                file: f,
+                                entry: e,
+                                config,
+                                cipher,
+                            });
                         } else {
                             misses += 1;
                         }
                     }
-                    opened.extend(hits.iter().map(|(_, e)| &e.location));
+                    opened.extend(hits.iter().map(|h| &h.entry.location));
                     if hits.is_empty() {
                         continue;
                     }
@@ -389,28 +383,18 @@ impl Rule for DecryptableSecret {
                         None => {
                             exposures.push(Exposure {
                                 candidate,
-                                configs: Vec::new(),
-                                ciphers: BTreeSet::new(),
-                                exposed: Vec::new(),
+                                hits: Vec::new(),
                             });
                             exposures.last_mut().expect("just pushed")
                         }
                     };
-                    exposure.configs.push(config);
-                    exposure.ciphers.insert(cipher.to_string());
-                    for hit in hits {
-                        if !exposure
-                            .exposed
-                            .iter()
-                            .any(|(_, e)| e.location == hit.1.location)
-                        {
-                            exposure.exposed.push(hit);
-                        }
-                    }
+                    exposure.hits.extend(hits);
                 }
             }
-            for x in exposures {
-                out.push(finding_for(app, x));
+            for x in &exposures {
+                for hit in &x.hits {
+                    out.push(finding_for(app, &x.candidate, hit));
+                }
             }
         }
         crate::support::disambiguate_keys(&mut out);
@@ -418,47 +402,40 @@ impl Rule for DecryptableSecret {
     }
 }
 
-fn finding_for(app: &MuleApp, x: Exposure<'_>) -> Finding {
-    let src = &x.candidate.sources[0];
-    let configs: Vec<String> = x.configs.iter().map(|c| config_label(c)).collect();
-    let n = x.exposed.len();
+/// One finding per decrypted value, at the value.
+fn finding_for(app: &MuleApp, candidate: &Candidate<'_>, hit: &Hit<'_>) -> Finding {
+    let src = &candidate.sources[0];
+    let (file, entry, config) = (hit.file, hit.entry, hit.config);
+    let file_label = file_name(&file.path);
+    let env = file.environment.as_deref();
+    let in_env = env.map(|e| format!(" ({e})")).unwrap_or_default();
     let elsewhere = match src.app {
         Some(other) if other.name != app.name => format!(" of app {}", other.name),
         _ => String::new(),
     };
     let message = format!(
-        "{}: the committed secure-properties key ({}{elsewhere}, {}) decrypts {n} encrypted value{} of {} ({}): {}",
+        "{}: `{}` in {file_label}{in_env} decrypts with the committed secure-properties key ({}{elsewhere}, {}) of {} ({}): anyone with the repository can read it",
         app.name,
+        entry.key,
         src.describe(),
         key_digest(src.value),
-        if n == 1 { "" } else { "s" },
-        configs.join(", "),
-        x.ciphers.iter().cloned().collect::<Vec<_>>().join(", "),
-        exposed_list(&x.exposed),
+        config_label(config),
+        hit.cipher,
     );
-    let envs: BTreeSet<String> = x
-        .exposed
-        .iter()
-        .filter_map(|(f, _)| f.environment.clone())
-        .collect();
-    let prop = x
-        .configs
-        .iter()
-        .find_map(|c| config_key_names(c).into_iter().next())
+    let prop = config_key_names(config)
+        .into_iter()
+        .next()
         .unwrap_or_else(|| "encryption.key".to_string());
-    let mule3 = x
-        .configs
-        .iter()
-        .all(|c| !c.element.starts_with("secure-properties:"));
+    let mule3 = !config.element.starts_with("secure-properties:");
     let keep = if mule3 {
         format!("supplied at deploy time only (-M-D{prop}=... from the deployment's secret store)")
     } else {
         format!("supplied at deploy time only (a Runtime Manager protected property `{prop}`, listed in mule-artifact.json \"secureProperties\")")
     };
     let reencrypt = if mule3 {
-        "re-encrypt the new secrets with it (AES, CBC)"
+        "re-encrypt the new secret with it (AES, CBC)"
     } else {
-        "re-encrypt the new secrets with it and useRandomIVs=\"true\" (intguard fix --rotate-key)"
+        "re-encrypt the new secret with it and useRandomIVs=\"true\" (intguard fix --rotate-key)"
     };
     let remove = match src.kind {
         KeySourceKind::Literal => format!(
@@ -468,57 +445,41 @@ fn finding_for(app: &MuleApp, x: Exposure<'_>) -> Finding {
         _ => format!("delete {} and purge it from git history", src.describe()),
     };
     let fix = format!(
-        "Treat {} as leaked and change {} (reset the integration user's password and security token, regenerate consumer secrets and keystore passwords). Generate a new key, {keep}; {reencrypt}; and {remove}.",
-        exposed_names(&x.exposed),
-        if n == 1 { "it" } else { "them" },
+        "Treat `{}`{in_env} as leaked and change it where it is issued (reset the integration user's password or security token, regenerate the consumer secret or client secret, change the keystore password). Generate a new key, {keep}; {reencrypt}; and {remove}.",
+        entry.key,
     );
-    let key_name = match (src.kind, src.name) {
-        (KeySourceKind::Literal, _) | (_, None) => "literal".to_string(),
-        (_, Some(name)) => name.to_string(),
-    };
-    let config_name = x
-        .configs
-        .first()
-        .and_then(|c| c.name.clone())
-        .unwrap_or_default();
     let mut severity = META.default_severity;
-    if in_test_sources(&src.location.path) {
+    if in_test_sources(&file.path) {
         severity = severity.lowered();
     }
-    let mut finding = Finding::new(&META, src.location.clone(), message)
+    let mut finding = Finding::new(&META, entry.location.clone(), message)
         .severity(severity)
-        .maybe_identity(exposed_identities(app, &x.exposed))
-        .environments(envs)
-        .key(format!("decrypt|{}|{config_name}|{key_name}", app.name))
-        .fix(fix);
-    for (file, entry) in &x.exposed {
+        .maybe_identity(value_identities(app, file, entry))
+        .environments(env)
+        .key(format!("decrypt|{file_label}|{}", entry.key))
+        .fix(fix)
+        .related(Related::new(
+            src.location,
+            format!("the committed key that decrypts it: {}", src.describe()),
+        ));
+    // The config, unless the key is its own literal attribute on the same line.
+    if (&config.location.path, config.location.line) != (&src.location.path, src.location.line) {
         finding = finding.related(Related::new(
-            &entry.location,
+            &config.location,
             format!(
-                "`{}` in {} decrypts with this key",
-                entry.key,
-                file_name(&file.path)
+                "{} decrypts {file_label} with this key ({})",
+                config_label(config),
+                hit.cipher
             ),
         ));
     }
-    for other in &x.candidate.sources[1..] {
+    for other in &candidate.sources[1..] {
         finding = finding.related(Related::new(
             other.location,
             format!("the same key is also committed here ({})", other.describe()),
         ));
     }
     finding
-}
-
-/// `sfdc.password, sfdc.token` (each name once).
-fn exposed_names(exposed: &[(&PropertyFile, &PropertyEntry)]) -> String {
-    let mut names: Vec<&str> = Vec::new();
-    for (_, e) in exposed {
-        if !names.contains(&e.key.as_str()) {
-            names.push(&e.key);
-        }
-    }
-    names.join(", ")
 }
 
 #[cfg(test)]
@@ -625,32 +586,69 @@ mod tests {
             apps: vec![a],
             ..Default::default()
         };
-        let f = DecryptableSecret.check(&inv);
-        assert_eq!(f.len(), 1, "{f:#?}");
-        let f = &f[0];
+        let mut f = DecryptableSecret.check(&inv);
+        f.sort_by(|a, b| a.location.cmp(&b.location));
+        // One finding per decrypted value, at the value's key line.
+        let places: Vec<(&str, u32, &str)> = f
+            .iter()
+            .map(|f| {
+                (
+                    file_name(&f.location.path),
+                    f.location.line,
+                    f.fingerprint_key.as_str(),
+                )
+            })
+            .collect();
         assert_eq!(
-            (f.location.path.as_str(), f.location.line),
-            ("orders/src/main/resources/properties/dev.yaml", 2)
+            places,
+            vec![
+                (
+                    "dev-secure.yaml",
+                    1,
+                    "decrypt|dev-secure.yaml|sfdc.password"
+                ),
+                (
+                    "prod-secure.yaml",
+                    1,
+                    "decrypt|prod-secure.yaml|sfdc.password"
+                ),
+                ("prod-secure.yaml", 2, "decrypt|prod-secure.yaml|sfdc.token"),
+            ],
+            "{f:#?}"
+        );
+        let token = &f[2];
+        assert!(
+            token
+                .message
+                .starts_with("orders: `sfdc.token` in prod-secure.yaml (prod) decrypts"),
+            "{}",
+            token.message
         );
         assert!(
-            f.message.ends_with(
-                "prod-secure.yaml: sfdc.password, sfdc.token; dev-secure.yaml: sfdc.password"
-            ),
+            token.message.contains("`encryption.key` in dev.yaml (dev)"),
             "{}",
-            f.message
+            token.message
         );
-        assert!(
-            f.message.contains("`encryption.key` in dev.yaml (dev)"),
-            "{}",
-            f.message
-        );
-        assert!(f.message.contains("AES/CBC/PKCS5Padding (fixed IV)"));
-        assert_eq!(f.related.len(), 3);
-        assert_eq!(f.identity.as_deref(), Some("int.orders@acme.com"));
-        assert_eq!(f.environments, vec!["dev".to_string(), "prod".to_string()]);
-        for text in [&f.message, &f.fix] {
-            for secret in [AES_KEY, "1234", "Tok3nValue"] {
-                assert!(!text.contains(secret), "{secret} in {text}");
+        assert!(token.message.contains("AES/CBC/PKCS5Padding (fixed IV)"));
+        // The key's definition, then the config.
+        let related: Vec<(&str, u32)> = token
+            .related
+            .iter()
+            .map(|r| (file_name(&r.path), r.line))
+            .collect();
+        assert_eq!(related, vec![("dev.yaml", 2), ("global.xml", 7)]);
+        // The connection reads sfdc.password, not sfdc.token.
+        assert_eq!(f[1].identity.as_deref(), Some("int.orders@acme.com"));
+        assert_eq!(token.identity, None);
+        assert_eq!(token.environments, vec!["prod".to_string()]);
+        assert_eq!(f[0].environments, vec!["dev".to_string()]);
+        for f in &f {
+            let mut texts = vec![&f.message, &f.fix];
+            texts.extend(f.related.iter().map(|r| &r.message));
+            for text in texts {
+                for secret in [AES_KEY, "1234", "Tok3nValue"] {
+                    assert!(!text.contains(secret), "{secret} in {text}");
+                }
             }
         }
     }
@@ -684,18 +682,38 @@ mod tests {
             apps: vec![a],
             ..Default::default()
         };
-        let f = DecryptableSecret.check(&inv);
-        let places: Vec<_> = f.iter().map(|f| f.location.line).collect();
-        assert_eq!(places, vec![7, 20], "{f:#?}");
-        assert!(f[0].message.contains("sfdc.password"));
-        assert!(f[0].message.contains("random IV"));
-        assert!(
-            f[1].message
-                .contains("legacy.properties: legacy.secret, legacy.pw"),
-            "{}",
-            f[1].message
+        let mut f = DecryptableSecret.check(&inv);
+        f.sort_by(|a, b| a.location.cmp(&b.location));
+        let places: Vec<_> = f
+            .iter()
+            .map(|f| (file_name(&f.location.path), f.location.line))
+            .collect();
+        assert_eq!(
+            places,
+            vec![
+                ("legacy.properties", 1),
+                ("legacy.properties", 2),
+                ("prod-secure.yaml", 1)
+            ],
+            "{f:#?}"
         );
-        assert!(f[1].message.contains("Blowfish/CBC"));
+        assert!(f[2]
+            .message
+            .contains("`sfdc.password` in prod-secure.yaml (prod)"));
+        assert!(f[2].message.contains("random IV"));
+        assert_eq!(f[2].related[0].line, 7, "the literal key");
+        for (f, name) in f[..2].iter().zip(["legacy.secret", "legacy.pw"]) {
+            assert!(
+                f.message
+                    .contains(&format!("`{name}` in legacy.properties decrypts")),
+                "{}",
+                f.message
+            );
+            assert!(f.message.contains("Blowfish/CBC"));
+            assert!(f.message.contains("`Legacy_Props`"));
+            assert_eq!(f.related[0].line, 20, "the literal key");
+            assert!(f.environments.is_empty());
+        }
     }
 
     #[test]
@@ -731,7 +749,11 @@ mod tests {
         };
         let f = DecryptableSecret.check(&inv);
         assert_eq!(f.len(), 1);
-        assert_eq!(f[0].location.path, "ci/deploy.sh");
+        assert_eq!(
+            (f[0].location.path.as_str(), f[0].location.line),
+            ("orders/src/main/resources/properties/prod-secure.yaml", 1)
+        );
+        assert_eq!(f[0].related[0].path, "ci/deploy.sh");
         assert!(
             f[0].message.contains("`MULE_ENCRYPTION_KEY` in deploy.sh"),
             "{}",
