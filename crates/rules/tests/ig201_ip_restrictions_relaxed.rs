@@ -31,7 +31,7 @@ fn messages_and_severity() {
     let ca = &findings[0];
     assert!(
         ca.message.starts_with(
-            "connected app Orders Integration (Orders_Integration) relaxes IP restrictions (ipRelaxation BYPASS)"
+            "connected app Orders Integration (Orders_Integration) (used by int.mule@acme.com, int.orders@acme.com) relaxes IP restrictions (ipRelaxation BYPASS)"
         ),
         "{}",
         ca.message

@@ -1,5 +1,6 @@
 //! Shared harness for per-rule fixture tests: read a fixture tree with the real
-//! readers, run one rule, and compare `(path, line)` pairs.
+//! readers, build the identity graph as the engine does, run one rule, and
+//! compare `(path, line)` pairs.
 
 #![allow(dead_code)]
 
@@ -14,10 +15,20 @@ pub fn fixture(rel: &str) -> PathBuf {
         .join(rel)
 }
 
+/// Reads the fixture tree the way `intguard_engine::read_inventory` does:
+/// read, then build the identity graph (the fixtures carry no `intguard.toml`,
+/// so there are no config identity hints to apply; the rules crate must not
+/// depend on the engine).
 pub fn inventory(rel: &str) -> Inventory {
     let root = fixture(rel);
     assert!(root.exists(), "missing fixture {}", root.display());
-    read_paths(&[root], &ReadOptions::default())
+    assert!(
+        !root.join("intguard.toml").exists(),
+        "fixture {rel} has an intguard.toml: the harness does not apply config identity hints"
+    );
+    let mut inv = read_paths(&[root], &ReadOptions::default());
+    inv.build_identities();
+    inv
 }
 
 /// Runs rule `id` over the fixture tree `rel` and returns its findings.
