@@ -279,10 +279,10 @@ fn org_side(inventory: &Inventory) -> Vec<Finding> {
         };
         let sets: Vec<&str> = id.permission_sets.iter().map(|p| p.name.as_str()).collect();
         let holders = if sets.is_empty() {
-            format!("profile {}", profile.display_label())
+            format!("its profile {} does not grant", profile.display_label())
         } else {
             format!(
-                "profile {} and permission sets {}",
+                "neither its profile {} nor its permission sets {} grant",
                 profile.display_label(),
                 sets.join(", ")
             )
@@ -292,7 +292,7 @@ fn org_side(inventory: &Inventory) -> Vec<Finding> {
             id,
             at,
             format!(
-                "integration user {} does not require mutual TLS: neither its {holders} grant \"Enforce SSL/TLS Mutual Authentication\", so its credential works without the client certificate",
+                "integration user {} does not require mutual TLS: {holders} \"Enforce SSL/TLS Mutual Authentication\", so its credential works without the client certificate",
                 ids::identity_phrase(id)
             ),
         )
