@@ -80,8 +80,6 @@ add("IG110", "high", OG, 'xml:<tls:trust-store insecure="true" />', None, "all",
     "trust store with insecure=\"true\": certificate validation off for the ERP gateway")
 add("IG206", "medium", OG, "xml:<salesforce:basic-connection", ORD_ALL, "all",
     "Salesforce connection without client certificate (no tls:key-store) and not on port 8443")
-add("IG303", "high", OP + "prod.yaml", "yaml:sfdc.username", U_ORD, "prod",
-    "int.orders@acme.com is also the prod user of customers-papi")
 
 # ------------------------------------------------------------- customers-papi
 add("IG101", "high", CG, "xml:<salesforce:oauth-user-pass-connection", CUS_ALL, "all",
@@ -94,7 +92,7 @@ for env in ("dev", "qa", "prod"):
         add("IG104", "critical", CP + env + "-secure.yaml", "yaml:" + prop,
             CUS_U[env] if prop.startswith("sfdc.") else None, env,
             "%s ![...] decrypts (Blowfish/CBC, fixed IV) with the key committed in pom.xml" % prop)
-add("IG105", "high", C + "/src/main/resources/keys/server.key", "file", None, "all",
+add("IG105", "critical", C + "/src/main/resources/keys/server.key", "file", None, "all",
     "unencrypted PEM private key (-----BEGIN PRIVATE KEY-----, RSA 2048) committed; fake throwaway key")
 add("IG106", "critical", C + "/README.md", "text:Authorization: Bearer 00D", None, "prod",
     "Salesforce access token (18-char org id 00D5e000000KxYzEAK + '!' + token) in a curl example")
@@ -107,8 +105,9 @@ add("IG109", "medium", CG, 'xml:<http:listener-connection host="0.0.0.0" port="$
     status="suppressed")
 add("IG206", "medium", CG, "xml:<salesforce:oauth-user-pass-connection", CUS_ALL, "all",
     "Salesforce connection without client certificate and not on port 8443")
-add("IG303", "high", CP + "prod.yaml", "yaml:sfdc.username", U_ORD, "prod",
-    "prod runs as int.orders@acme.com, the orders-sapi integration user (ACME-1289)")
+add("IG303", "high", CG, "xml:<salesforce:oauth-user-pass-connection", U_ORD, "prod",
+    "int.orders@acme.com, the orders-sapi integration user, is also customers-papi's prod user (ACME-1289); "
+    "related: the orders-sapi basic-connection and both apps' prod.yaml sfdc.username lines")
 
 # ---------------------------------------------------------------- legacy-sync
 add("IG101", "high", LG, "xml:<sfdc:config ", LEG_ALL, "all",
@@ -208,14 +207,21 @@ in `expected.json` next to this file.
 - YAML: the line of the leaf key (for `sfdc:` / `  password:` that is the `password:` line).
   `.properties`: the line of `key=value`.
 - Whole-file findings (committed key files): line 1.
-- One row per (rule, location). Where a rule could produce several findings at the same place
-  (e.g. IG108 "weak algorithm" and "fixed IV" on one `secure-properties:encrypt`), tests should
-  compare the set of (rule, path, line).
+- One row per (rule, location), and one finding per row: a rule that finds several problems at
+  one place (e.g. IG108 "weak algorithm" and "fixed IV" on one `secure-properties:encrypt`) reports
+  them in one finding. `crates/cli/tests/example_expected.rs` runs `intguard scan
+  examples/acme-integrations --format json` and checks that the multiset of (rule, path, line) of
+  its findings equals the active rows (and their severities), that the suppressed row is not
+  reported, and that invoices-eapi has no finding.
 - `identity` is the Salesforce username the finding is about, where there is one; `all` in env
   means the problem holds in every environment (the element is the same in all of them).
-- Severity is the DESIGN.md default.
-- IG303 has one row per app that uses the shared username (the `sfdc.username` line of each app's
-  prod.yaml); a finding that names both places should match both rows.
+- Severity is the DESIGN.md default, or the escalation the rule documents (`intguard rule ID`):
+  IG105 is critical for an unencrypted PEM private key.
+- IG303 has one row per shared username: the rule reports it once, at the first connection that
+  uses it (sorted by path), with every other connection using it and the `sfdc.username` lines
+  that set it in `related`.
+- IG104 has one row per decrypted value, at the line of the `![...]` value's key; the key that
+  decrypts it is a related location of that finding, not a row.
 - Committed keys are IG103 only (not also IG102); their `![...]` values are IG104. A plaintext
   secret is IG102 only, at the property line; IG107 is reported at the XML attribute that references
   the property (`${name}` without `secure::`) whose name is missing from `secureProperties`.
