@@ -160,7 +160,20 @@ fn ig206_no_mutual_tls() {
         ],
     );
     assert_org("IG206", false, &[(ORDERS_GLOBAL, 23)]);
+    // Mule side: the connection is the location; the property line and the
+    // user's profile are the other ends.
     let f = sfdx("IG206");
+    let conn = at(&f, "orders-sapi/src/main/mule/global.xml", 23);
+    assert!(
+        conn.related.iter().any(|r| r
+            .path
+            .ends_with("Orders Integration %28API%29.profile-meta.xml")),
+        "{:#?}",
+        conn.related
+    );
+    assert!(conn.related.iter().any(|r| r
+        .path
+        .ends_with("orders-sapi/src/main/resources/properties/prod.yaml")));
     let orders = at(&f, "orders-integration-user-def.json", 10);
     assert!(
         orders.message.contains(

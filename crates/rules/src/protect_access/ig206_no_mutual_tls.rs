@@ -241,6 +241,15 @@ impl Rule for NoMutualTls {
             for rel in identity_related(&ids) {
                 finding = finding.related(rel);
             }
+            // The other end: where the user's profile is assigned, and the profile.
+            for who in &ids {
+                if let Some(id) = inventory.identity(&who.username) {
+                    finding = crate::identities::with_related(
+                        finding,
+                        crate::identities::profile_related(id),
+                    );
+                }
+            }
             if let Some(ctx) = conn.tls_context.as_ref().filter(|c| c.key_store.is_none()) {
                 finding = finding.related(Related::new(
                     &ctx.location,
