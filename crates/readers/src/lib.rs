@@ -22,6 +22,10 @@
 //!   every package directory) and Metadata API folders (`package.xml`),
 //!   streamed type by type into [`intguard_model::SalesforceMetadata`];
 //!   `sf org create user` definition files (JSON with a username).
+//! - Certificates (`certificates`): PEM and DER certificates, JKS keystores,
+//!   and PKCS#12 keystores whose password is empty or committed in clear,
+//!   parsed with `salesforce-auth`; [`Inventory::now_unix`] records the scan
+//!   time for rules that judge validity.
 //! - Diagnostic codes: `unreadable`, `too-large`, `binary`, `not-utf8`,
 //!   `xml-syntax`, `yaml-syntax`, `properties-syntax`, `json-syntax`,
 //!   `symlink-loop`, and the metadata reader's `metadata-root`,
@@ -29,6 +33,7 @@
 //!
 //! Set `INTGUARD_READERS_TIMING=1` to print the walk and read times to stderr.
 
+mod certificates;
 mod discover;
 mod metadata;
 mod mule;
@@ -41,8 +46,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use intguard_model::{
-    Diagnostic, InlineSuppression, Inventory, KeyMaterial, KeyMaterialKind, Location, PropertyFile,
-    PropertyFormat, TextFileFacts,
+    CertificateFacts, Diagnostic, InlineSuppression, Inventory, KeyMaterial, KeyMaterialKind,
+    Location, PropertyFile, PropertyFormat, TextFileFacts,
 };
 use rayon::prelude::*;
 
@@ -94,10 +99,15 @@ const DESCRIPTOR_NAMES: &[&str] = &["mule-artifact.json", "pom.xml", "mule-proje
 
 fn read_all(paths: &[PathBuf], options: &ReadOptions) -> Inventory {
     let t0 = std::time::Instant::now();
+    let now_unix = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
     let walk = discover::walk(paths, options);
     let t_walk = t0.elapsed();
     let mut inventory = Inventory {
         roots: paths.iter().map(|p| discover::display_path(p)).collect(),
+        now_unix,
         ..Inventory::default()
     };
     inventory.diagnostics = walk.diagnostics;
@@ -207,7 +217,12 @@ fn read_all(paths: &[PathBuf], options: &ReadOptions) -> Inventory {
 
     let mut parts: Vec<AppParts> = apps.iter().map(|_| AppParts::default()).collect();
     let mut md_items = Vec::new();
+    let mut locked_pkcs12: Vec<(String, PathBuf)> = Vec::new();
     for out in outputs {
+        inventory.certificates.extend(out.certificates);
+        if let Some(path) = out.locked_pkcs12 {
+            locked_pkcs12.push((out.display.clone(), path));
+        }
         if out.read {
             inventory.stats.files += 1;
             inventory.stats.bytes += out.bytes;
@@ -246,6 +261,7 @@ fn read_all(paths: &[PathBuf], options: &ReadOptions) -> Inventory {
         .map(|(root, parts)| mule::assemble(root, parts))
         .collect();
     inventory.salesforce = metadata::assemble(md_projects.projects, md_items);
+    certificates::unlock_pkcs12(&mut inventory, &locked_pkcs12);
     inventory.diagnostics.sort_by(|a, b| {
         (&a.path, a.line, a.column, a.code).cmp(&(&b.path, b.line, b.column, b.code))
     });
@@ -266,6 +282,9 @@ struct FileOutput {
     text: Option<TextFileFacts>,
     suppressions: Vec<InlineSuppression>,
     key_material: Option<KeyMaterial>,
+    certificates: Vec<CertificateFacts>,
+    /// A PKCS#12 file whose certificates need a password.
+    locked_pkcs12: Option<PathBuf>,
     mule: Option<MuleXmlFacts>,
     property: Option<PropertyCandidate>,
     descriptor: Option<Location>,
@@ -376,7 +395,19 @@ fn process_file(
             encrypted: None,
             size: bytes.len() as u64,
         });
+        let (certs, locked) = certificates::from_keystore(bytes, display);
+        out.certificates = certs;
+        if locked {
+            out.locked_pkcs12 = Some(f.path.clone());
+        }
         return out;
+    }
+
+    if certificates::DER_EXTENSIONS.contains(&ext.as_str()) && bytes.first() == Some(&0x30) {
+        out.certificates = certificates::from_der(bytes, display);
+        if !out.certificates.is_empty() {
+            return out;
+        }
     }
 
     let head = &bytes[..bytes.len().min(8192)];
@@ -529,6 +560,11 @@ fn process_file(
             encrypted: Some(facts.private_keys.iter().all(|k| k.encrypted)),
             size: bytes.len() as u64,
         });
+    }
+    if (PEM_EXTENSIONS.contains(&ext.as_str()) || text.trim_start().starts_with("-----BEGIN"))
+        && memchr::memmem::find(bytes, b"CERTIFICATE-----").is_some()
+    {
+        out.certificates = certificates::from_pem(text, display);
     }
     if !(facts.tokens.is_empty() && facts.private_keys.is_empty() && facts.assignments.is_empty()) {
         out.text = Some(facts);

@@ -4,6 +4,7 @@
 //! [`Location`]: crate::Location
 
 mod build;
+mod certificates;
 mod files;
 mod graph;
 mod identity;
@@ -11,6 +12,7 @@ mod mule;
 mod resolve;
 mod salesforce;
 
+pub use certificates::*;
 pub use files::*;
 pub use graph::*;
 pub use identity::*;
@@ -32,6 +34,13 @@ pub struct Inventory {
     pub text_files: Vec<TextFileFacts>,
     /// Private keys and keystores committed to the repository.
     pub key_material: Vec<KeyMaterial>,
+    /// X.509 certificates committed to the repository: PEM and DER files, JKS
+    /// keystores, and PKCS#12 keystores whose password is empty or committed.
+    pub certificates: Vec<CertificateFacts>,
+    /// When the scan read the files, in seconds since the Unix epoch (0:
+    /// unknown). Rules that depend on time use this, never the clock, so they
+    /// stay pure and tests can fix "now".
+    pub now_unix: i64,
     /// `intguard-ignore` comments, wherever they were written.
     pub suppressions: Vec<InlineSuppression>,
     /// What the user told intguard about identities (config file mapping).

@@ -11,6 +11,7 @@ mod ig108_weak_property_encryption;
 mod ig109_plain_http;
 mod ig110_tls_verification_off;
 mod ig111_weak_password_policy;
+mod ig112_certificate_health;
 
 use crate::Rule;
 
@@ -26,4 +27,5 @@ pub(crate) static RULES: &[&dyn Rule] = &[
     &ig109_plain_http::PlainHttp,
     &ig110_tls_verification_off::TlsVerificationOff,
     &ig111_weak_password_policy::WeakPasswordPolicy,
+    &ig112_certificate_health::CertificateHealth,
 ];

@@ -1,0 +1,232 @@
+//! X.509 certificates committed to the repository, for the certificate-health
+//! rule: PEM blocks, DER files, JKS keystores (certificates need no password),
+//! and PKCS#12 keystores that open with the empty password or with a password
+//! committed in clear for them.
+//!
+//! Parsing is `salesforce-auth`'s certificate code. It runs only on files that
+//! can hold certificates: keystores (`.jks`, `.p12`, `.pfx`, `.keystore`),
+//! DER certificates (`.der`, `.cer`, `.crt`), and PEM text with a
+//! `CERTIFICATE-----` line in a key/certificate file or a file that starts with
+//! `-----BEGIN`. Files that fail to parse give no certificate and no
+//! diagnostic (IG105 already reports keystores as key material).
+//!
+//! A PKCS#12 password is searched for in the app that holds the file: a Mule
+//! Salesforce connection's `keyStore` or a `tls:key-store`/`tls:trust-store`
+//! `path` that names the file, whose `storePassword`/`keyPassword`/`password`
+//! resolves (inline or through the app's property files, any environment) to
+//! a value written in clear. The password only opens the file here: it is not
+//! kept.
+
+use std::path::PathBuf;
+
+use intguard_model::{
+    CertificateFacts, CertificateSource, Inventory, Location, MuleApp, TlsContext, Value,
+};
+use salesforce_auth::certs::{self, CertFileFormat, CertificateInfo};
+
+/// Extensions of binary (DER) certificate files.
+pub(crate) const DER_EXTENSIONS: &[&str] = &["der", "cer", "crt"];
+
+fn facts(info: CertificateInfo, source: CertificateSource, location: Location) -> CertificateFacts {
+    CertificateFacts {
+        source,
+        location,
+        alias: info.alias,
+        index: info.index,
+        subject: info.subject,
+        issuer: info.issuer,
+        key_type: info.key_type.to_string(),
+        key_bits: info.key_bits,
+        not_before: info.not_before,
+        not_after: info.not_after,
+        self_signed: info.self_signed,
+        is_ca: info.is_ca,
+        sha256_fingerprint: info.sha256_fingerprint,
+        with_private_key: info.with_private_key,
+    }
+}
+
+/// The certificates of a keystore file, and whether it is a PKCS#12 file that
+/// needs a password to be read.
+pub(crate) fn from_keystore(bytes: &[u8], display: &str) -> (Vec<CertificateFacts>, bool) {
+    let source = match certs::detect_format(bytes) {
+        Some(CertFileFormat::Jks | CertFileFormat::Jceks) => CertificateSource::Jks,
+        Some(CertFileFormat::Pkcs12) => CertificateSource::Pkcs12,
+        Some(CertFileFormat::Der) => CertificateSource::Der,
+        _ => return (Vec::new(), false),
+    };
+    match certs::inspect(bytes, None) {
+        Ok(found) => (
+            found
+                .into_iter()
+                .map(|i| facts(i, source, Location::file(display)))
+                .collect(),
+            false,
+        ),
+        Err(certs::CertError::PasswordRequired { .. }) => (Vec::new(), true),
+        Err(_) => (Vec::new(), false),
+    }
+}
+
+/// A binary X.509 certificate.
+pub(crate) fn from_der(bytes: &[u8], display: &str) -> Vec<CertificateFacts> {
+    match CertificateInfo::from_der(bytes) {
+        Ok(info) => vec![facts(info, CertificateSource::Der, Location::file(display))],
+        Err(_) => Vec::new(),
+    }
+}
+
+const PEM_CERT_LINES: &[&str] = &[
+    "-----BEGIN CERTIFICATE-----",
+    "-----BEGIN X509 CERTIFICATE-----",
+    "-----BEGIN TRUSTED CERTIFICATE-----",
+];
+
+/// Every certificate of a PEM text, located at its `-----BEGIN` line.
+pub(crate) fn from_pem(text: &str, display: &str) -> Vec<CertificateFacts> {
+    let Ok(found) = certs::inspect(text.as_bytes(), None) else {
+        return Vec::new();
+    };
+    let begins: Vec<(u32, u32)> = text
+        .lines()
+        .enumerate()
+        .filter_map(|(i, line)| {
+            PEM_CERT_LINES
+                .iter()
+                .find_map(|tag| line.find(tag))
+                .map(|col| (i as u32 + 1, col as u32 + 1))
+        })
+        .collect();
+    found
+        .into_iter()
+        .map(|info| {
+            let location = match begins.get(info.index) {
+                Some(&(line, column)) => Location::new(display, line, column),
+                None => Location::file(display),
+            };
+            facts(info, CertificateSource::Pem, location)
+        })
+        .collect()
+}
+
+/// Opens PKCS#12 files that need a password with the passwords committed in
+/// clear for them (see the module docs) and adds their certificates.
+pub(crate) fn unlock_pkcs12(inventory: &mut Inventory, locked: &[(String, PathBuf)]) {
+    let mut found = Vec::new();
+    for (display, path) in locked {
+        let name = file_name(display);
+        let owner = inventory
+            .apps
+            .iter()
+            .filter(|app| {
+                let root = app.root.trim_end_matches('/');
+                root.is_empty() || display.starts_with(&format!("{root}/"))
+            })
+            .max_by_key(|app| app.root.len());
+        let apps: Vec<&MuleApp> = match owner {
+            Some(app) => vec![app],
+            None => inventory.apps.iter().collect(),
+        };
+        let mut candidates: Vec<String> = Vec::new();
+        for app in apps {
+            committed_passwords(app, name, &mut candidates);
+        }
+        if candidates.is_empty() {
+            continue;
+        }
+        let Ok(bytes) = std::fs::read(path) else {
+            continue;
+        };
+        for password in &candidates {
+            if let Ok(certs) = certs::inspect(&bytes, Some(password)) {
+                found.extend(certs.into_iter().map(|i| {
+                    facts(
+                        i,
+                        CertificateSource::Pkcs12,
+                        Location::file(display.as_str()),
+                    )
+                }));
+                break;
+            }
+        }
+    }
+    inventory.certificates.extend(found);
+}
+
+fn file_name(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
+}
+
+/// True when `value` (a keystore path attribute) names the file `name` in some
+/// environment.
+fn names_file(app: &MuleApp, value: &Value, name: &str) -> bool {
+    app.resolve_all(value)
+        .into_iter()
+        .filter_map(|r| r.value)
+        .any(|p| file_name(p.trim()) == name)
+}
+
+/// The values of `attr` written in clear: inline, or plain (not `![...]`)
+/// property values in any environment.
+fn clear_values(app: &MuleApp, value: &Value, out: &mut Vec<String>) {
+    for r in app.resolve_all(value) {
+        if r.origin().is_some_and(|o| o.is_encrypted()) {
+            continue;
+        }
+        let Some(v) = r.value else { continue };
+        if v.is_empty() || v.contains("${") || v.contains("![") || v.contains("#[") {
+            continue;
+        }
+        if !out.contains(&v) {
+            out.push(v);
+        }
+    }
+}
+
+fn committed_passwords(app: &MuleApp, name: &str, out: &mut Vec<String>) {
+    for conn in &app.salesforce_connections {
+        if conn
+            .attr("keyStore")
+            .is_some_and(|v| names_file(app, v, name))
+        {
+            for attr in ["storePassword", "keyPassword", "password"] {
+                if let Some(v) = conn.attr(attr) {
+                    clear_values(app, v, out);
+                }
+            }
+        }
+    }
+    let contexts = app
+        .tls_contexts
+        .iter()
+        .chain(
+            app.salesforce_connections
+                .iter()
+                .filter_map(|c| c.tls_context.as_ref()),
+        )
+        .chain(
+            app.http_listeners
+                .iter()
+                .filter_map(|l| l.tls_context.as_ref()),
+        )
+        .chain(
+            app.http_requests
+                .iter()
+                .filter_map(|r| r.tls_context.as_ref()),
+        );
+    for ctx in contexts {
+        store_passwords(app, ctx, name, out);
+    }
+}
+
+fn store_passwords(app: &MuleApp, ctx: &TlsContext, name: &str, out: &mut Vec<String>) {
+    for store in [&ctx.key_store, &ctx.trust_store].into_iter().flatten() {
+        if store.attr("path").is_some_and(|v| names_file(app, v, name)) {
+            for attr in ["password", "keyPassword"] {
+                if let Some(v) = store.attr(attr) {
+                    clear_values(app, v, out);
+                }
+            }
+        }
+    }
+}
