@@ -1,0 +1,313 @@
+//! `intguard keys new` -> `intguard keys inspect` round trip: files, modes, no overwrite, the
+//! upload steps, and no key material in any output; `keys inspect` on JKS and PKCS#12.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+struct Out {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(cmd: &mut Command) -> Out {
+    let o = cmd.output().unwrap();
+    Out {
+        code: o.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+    }
+}
+
+fn intguard() -> Command {
+    Command::cargo_bin("intguard").unwrap()
+}
+
+/// The base64 body lines of a PEM file.
+fn body_lines(pem: &str) -> Vec<String> {
+    pem.lines()
+        .filter(|l| !l.starts_with("-----") && l.len() > 20)
+        .map(str::to_string)
+        .collect()
+}
+
+fn assert_no_key_material(out: &Out, key_pem: &str) {
+    let all = format!("{}{}", out.stdout, out.stderr);
+    assert!(!all.contains("PRIVATE KEY-----"), "{all}");
+    for line in body_lines(key_pem) {
+        assert!(!all.contains(&line), "key material printed: {all}");
+    }
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../salesforce-auth/tests/fixtures")
+        .join(name)
+}
+
+#[test]
+fn new_then_inspect_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("keys");
+    let new = run(intguard()
+        .args(["keys", "new", "--out"])
+        .arg(&out_dir)
+        .args([
+            "--cn",
+            "Orders JWT (prod)",
+            "--days",
+            "90",
+            "--bits",
+            "2048",
+        ]));
+    assert_eq!(new.code, 0, "{}", new.stderr);
+    let key = out_dir.join("Orders-JWT-prod.key");
+    let crt = out_dir.join("Orders-JWT-prod.crt");
+    let key_pem = std::fs::read_to_string(&key).unwrap();
+    let crt_pem = std::fs::read_to_string(&crt).unwrap();
+    assert!(key_pem.starts_with("-----BEGIN PRIVATE KEY-----"));
+    assert!(crt_pem.starts_with("-----BEGIN CERTIFICATE-----"));
+    let mode = std::fs::metadata(&key).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "key mode {mode:o}");
+    let dir_mode = std::fs::metadata(&out_dir).unwrap().permissions().mode() & 0o777;
+    assert_eq!(dir_mode, 0o700, "new folder mode {dir_mode:o}");
+
+    // The steps to upload and test it.
+    let s = &new.stdout;
+    for needle in [
+        "Use digital signatures",
+        "External Client App Manager",
+        "Enable JWT Bearer Flow",
+        "Admin\n     approved users are pre-authorized",
+        "Manage Permission Sets",
+        "Manage Consumer Details",
+        "never the consumer secret",
+        "intguard token --login-url https://login.salesforce.com --client-id <consumer key> --username <integration username> --key ",
+        "IG112",
+    ] {
+        assert!(s.contains(needle), "missing {needle:?} in:\n{s}");
+    }
+    assert!(s.contains(&crt.display().to_string()), "{s}");
+    assert!(s.contains("mode 0600"), "{s}");
+    assert_no_key_material(&new, &key_pem);
+
+    // inspect the certificate.
+    let cert = run(intguard().args(["keys", "inspect"]).arg(&crt));
+    assert_eq!(cert.code, 0, "{}", cert.stderr);
+    let c = &cert.stdout;
+    assert!(c.contains("subject      CN=Orders JWT (prod)"), "{c}");
+    assert!(c.contains("issuer       CN=Orders JWT (prod)"), "{c}");
+    assert!(c.contains("key          RSA 2048 bits"), "{c}");
+    assert!(
+        c.contains("(89 days left)") || c.contains("(90 days left)"),
+        "{c}"
+    );
+    assert!(c.contains("self-signed  yes"), "{c}");
+    // The fingerprint `keys new` printed is the one `keys inspect` reads.
+    let fp = c
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("SHA-256"))
+        .unwrap()
+        .trim();
+    assert!(s.contains(&format!("SHA-256 {fp}")), "{s}\n{c}");
+
+    // inspect the key: type and size only.
+    let k = run(intguard().args(["keys", "inspect"]).arg(&key));
+    assert_eq!(k.code, 0, "{}", k.stderr);
+    assert!(
+        k.stdout.contains("private key: RSA 2048 bits, PKCS#8 PEM"),
+        "{}",
+        k.stdout
+    );
+    assert!(k.stderr.is_empty(), "0600 key: no warning: {}", k.stderr);
+    assert_no_key_material(&k, &key_pem);
+
+    // JSON.
+    let j = run(intguard()
+        .args(["keys", "inspect", "--format", "json"])
+        .arg(&crt));
+    assert_eq!(j.code, 0);
+    let v: serde_json::Value = serde_json::from_str(&j.stdout).unwrap();
+    let first = &v["certificates"][0];
+    assert_eq!(first["key_bits"], 2048);
+    assert_eq!(first["key_type"], "RSA");
+    assert_eq!(first["self_signed"], true);
+    assert_eq!(first["expired"], false);
+    let days = first["days_left"].as_i64().unwrap();
+    assert!((89..=90).contains(&days), "{days}");
+    assert!(v["private_key"].is_null());
+
+    // A key readable by others is warned about.
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let k = run(intguard().args(["keys", "inspect"]).arg(&key));
+    assert!(
+        k.stderr.contains("mode 0644") && k.stderr.contains("chmod 600"),
+        "{}",
+        k.stderr
+    );
+}
+
+#[test]
+fn new_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = run(intguard()
+        .args(["keys", "new", "--out"])
+        .arg(dir.path())
+        .args(["--name", "sfdc"]));
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let key = dir.path().join("sfdc.key");
+    let crt = dir.path().join("sfdc.crt");
+    let before = (std::fs::read(&key).unwrap(), std::fs::read(&crt).unwrap());
+    let again = run(intguard()
+        .args(["keys", "new", "--out"])
+        .arg(dir.path())
+        .args(["--name", "sfdc"]));
+    assert_eq!(again.code, 2);
+    assert!(
+        again
+            .stderr
+            .contains("sfdc.key already exists: nothing was written"),
+        "{}",
+        again.stderr
+    );
+    assert!(again.stdout.is_empty());
+    assert_eq!(
+        before,
+        (std::fs::read(&key).unwrap(), std::fs::read(&crt).unwrap())
+    );
+    // Only the certificate exists (someone deleted the key): still refused, nothing written.
+    std::fs::remove_file(&key).unwrap();
+    let again = run(intguard()
+        .args(["keys", "new", "--out"])
+        .arg(dir.path())
+        .args(["--name", "sfdc"]));
+    assert_eq!(again.code, 2);
+    assert!(!key.exists());
+}
+
+#[test]
+fn encrypted_key_with_password_from_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let new = run(intguard()
+        .args(["keys", "new", "--out"])
+        .arg(dir.path())
+        .args(["--name", "jwt", "--encrypt", "--password-env", "NEW_KEY_PW"])
+        .env("NEW_KEY_PW", "Correct-Horse-2026"));
+    assert_eq!(new.code, 0, "{}", new.stderr);
+    let key = dir.path().join("jwt.key");
+    let key_pem = std::fs::read_to_string(&key).unwrap();
+    assert!(key_pem.starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
+    assert!(
+        new.stdout.contains("encrypted, mode 0600"),
+        "{}",
+        new.stdout
+    );
+    assert!(
+        new.stdout.contains("--key-password-env NEW_KEY_PW"),
+        "{}",
+        new.stdout
+    );
+    assert!(!new.stdout.contains("Correct-Horse-2026"));
+    assert_no_key_material(&new, &key_pem);
+
+    // Without the password the key is described, not opened.
+    let k = run(intguard().args(["keys", "inspect"]).arg(&key));
+    assert_eq!(k.code, 0, "{}", k.stderr);
+    assert!(k.stdout.contains("encrypted PKCS#8"), "{}", k.stdout);
+    let k = run(intguard()
+        .args(["keys", "inspect", "--password-env", "PW"])
+        .arg(&key)
+        .env("PW", "Correct-Horse-2026"));
+    assert!(
+        k.stdout.contains("RSA 2048 bits, encrypted PKCS#8 PEM"),
+        "{}",
+        k.stdout
+    );
+    assert_no_key_material(&k, &key_pem);
+
+    // --encrypt with no password source and no terminal: refused, nothing written.
+    let refused = run(intguard()
+        .args(["keys", "new", "--out"])
+        .arg(dir.path())
+        .args(["--name", "other", "--encrypt"]));
+    assert_eq!(refused.code, 2);
+    assert!(
+        refused.stderr.contains("--password-env VAR"),
+        "{}",
+        refused.stderr
+    );
+    assert!(!dir.path().join("other.key").exists());
+}
+
+#[test]
+fn bad_parameters_are_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        vec!["--bits", "1024"],
+        vec!["--days", "0"],
+        vec!["--name", "../escape"],
+    ] {
+        let out = run(intguard()
+            .args(["keys", "new", "--out"])
+            .arg(dir.path())
+            .args(&args));
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+    }
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    let out = run(intguard().args(["keys", "inspect", "/nonexistent/cert.pem"]));
+    assert_eq!(out.code, 2);
+}
+
+#[test]
+fn inspect_jks_needs_no_password() {
+    let out = run(intguard()
+        .args(["keys", "inspect"])
+        .arg(fixture("mule-jwt.jks")));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("alias        mule-jwt"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("alias        partner-ca"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("with its private key"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn inspect_pkcs12_asks_for_its_password() {
+    let p12 = fixture("keytool.p12");
+    let out = run(intguard().args(["keys", "inspect"]).arg(&p12));
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("give its password with --password-env VAR"),
+        "{}",
+        out.stderr
+    );
+    let out = run(intguard()
+        .args(["keys", "inspect", "--password-env", "P12_PW"])
+        .arg(&p12)
+        .env("P12_PW", "storepass1"));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("alias        mule-jwt"),
+        "{}",
+        out.stdout
+    );
+    let out = run(intguard()
+        .args(["keys", "inspect", "--password-env", "P12_PW"])
+        .arg(&p12)
+        .env("P12_PW", "wrong"));
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("wrong password"), "{}", out.stderr);
+}
