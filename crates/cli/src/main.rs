@@ -26,6 +26,10 @@ enum Command {
     Scan(commands::scan::ScanArgs),
     /// Show a rule's documentation, or list every rule.
     Rule(commands::rule::RuleArgs),
+    /// Show each integration user: why it is one, the apps and environments using it, its
+    /// profile, permission sets, dangerous permissions, object access used vs granted, and the
+    /// apps pre-authorizing it.
+    Identities(commands::identities::IdentitiesArgs),
     /// Log in to Salesforce with the OAuth 2.0 JWT bearer flow (certificate, no password) and
     /// show the token's instance URL, identity and scopes.
     Token(Box<commands::token::TokenArgs>),
@@ -39,6 +43,7 @@ fn main() {
     let code = match cli.command {
         Command::Scan(args) => commands::scan::run(args),
         Command::Rule(args) => commands::rule::run(args),
+        Command::Identities(args) => commands::identities::run(args),
         Command::Token(args) => commands::token::run(*args),
         Command::Keys(args) => commands::keys::run(args),
     };

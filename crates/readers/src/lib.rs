@@ -519,6 +519,7 @@ fn process_file(
 
     // Salesforce metadata and user definition files.
     let mut is_metadata = false;
+    let mut is_user_definition = false;
     if let Some(c) = metadata::classify(&f.path, mdapi_roots) {
         is_metadata = true;
         out.metadata = metadata::read_file(&c, text, display, &mut out.diagnostics);
@@ -535,6 +536,7 @@ fn process_file(
         out.metadata =
             metadata::read_user_definition(text, display, in_config, &mut out.diagnostics)
                 .map(metadata::Item::UserDefinition);
+        is_user_definition = out.metadata.is_some();
     }
 
     let xml_like = is_metadata
@@ -542,7 +544,7 @@ fn process_file(
             ext.as_str(),
             "xml" | "xsd" | "xsl" | "xslt" | "html" | "htm" | "xhtml" | "svg" | "wsdl"
         );
-    let (facts, suppressions) = text::scan(
+    let (mut facts, suppressions) = text::scan(
         text,
         display,
         TextKind {
@@ -550,6 +552,15 @@ fn process_file(
             xml: xml_like,
         },
     );
+    if is_metadata || is_user_definition {
+        // `<isConsumerSecretOptional>false</...>`, `"generatePassword": true`
+        // and other flags name secrets but hold booleans: not secrets (and
+        // "false" must not be masked in every message).
+        facts.assignments.retain(|a| {
+            let v = a.value.trim();
+            !(v.eq_ignore_ascii_case("true") || v.eq_ignore_ascii_case("false"))
+        });
+    }
     out.suppressions = suppressions;
     if !facts.private_keys.is_empty()
         && (PEM_EXTENSIONS.contains(&ext.as_str()) || text.trim_start().starts_with("-----BEGIN"))

@@ -1,3 +1,4 @@
+pub mod identities;
 pub mod keys;
 pub mod rule;
 pub mod scan;

@@ -1007,17 +1007,14 @@ fn objects_used(id: &IntegrationIdentity, apps: &[MuleApp]) -> Vec<ObjectUse> {
                         &op.location,
                         &app.name,
                     ),
-                    ObjectRefKind::ChildRelationship | ObjectRefKind::ParentRelationship => {
-                        let rel = r.path.clone().unwrap_or_else(|| r.name.clone());
-                        add(
-                            &obj,
-                            ObjectOperation::Read,
-                            true,
-                            &[rel],
-                            &op.location,
-                            &app.name,
-                        )
-                    }
+                    ObjectRefKind::ChildRelationship | ObjectRefKind::ParentRelationship => add(
+                        &obj,
+                        ObjectOperation::Read,
+                        true,
+                        &[],
+                        &op.location,
+                        &app.name,
+                    ),
                 }
             }
         }

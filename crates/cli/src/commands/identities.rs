@@ -1,0 +1,473 @@
+//! `intguard identities [PATHS]`: the blast radius of each integration
+//! credential at a glance. Per identity: why it is one, the apps and
+//! environments using it and how they authenticate, its profile, permission
+//! sets and groups, its dangerous permissions (tiered), the object access it
+//! is granted against what its apps use, and the apps pre-authorizing it.
+
+use std::fmt::Write as _;
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use intguard_engine::{read_inventory, Config, ScanOptions};
+use intguard_model::{
+    AccessFlags, AuthClass, IntegrationIdentity, Inventory, Location, ObjectOperation,
+};
+use serde_json::{json, Value};
+
+use crate::exit;
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum IdentitiesFormat {
+    Text,
+    Json,
+}
+
+#[derive(Args)]
+pub struct IdentitiesArgs {
+    /// Folders or files to read (default: the current folder).
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value = "text")]
+    format: IdentitiesFormat,
+    /// Write to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Config file [default: intguard.toml at the first root]; its
+    /// `[[identities]]` map usernames to profiles and permission sets.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Only identities whose username or name contains TEXT (case-insensitive).
+    #[arg(long, value_name = "TEXT")]
+    only: Option<String>,
+    /// Worker threads (default: all cores).
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+}
+
+pub fn run(args: IdentitiesArgs) -> i32 {
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    for p in &paths {
+        if !p.exists() && p.symlink_metadata().is_err() {
+            return exit::usage_error(format!("{}: no such file or folder", p.display()));
+        }
+    }
+    let config = match &args.config {
+        Some(path) => Config::load(path),
+        None => Config::discover(&paths),
+    };
+    let config = match config {
+        Ok(c) => c,
+        Err(e) => return exit::usage_error(e),
+    };
+    let options = ScanOptions {
+        paths,
+        config,
+        baseline: None,
+        threads: args.threads,
+    };
+    let inventory = read_inventory(&options);
+    let only = args.only.as_deref().map(str::to_lowercase);
+    let selected: Vec<&IntegrationIdentity> = inventory
+        .identities
+        .iter()
+        .filter(|id| {
+            only.as_deref().is_none_or(|o| {
+                id.name.to_lowercase().contains(o)
+                    || id
+                        .username
+                        .as_deref()
+                        .is_some_and(|u| u.to_lowercase().contains(o))
+            })
+        })
+        .collect();
+    let rendered = match args.format {
+        IdentitiesFormat::Text => render_text(&inventory, &selected),
+        IdentitiesFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&render_json(&inventory, &selected))
+                .unwrap_or_else(|_| "{}".to_string());
+            s.push('\n');
+            s
+        }
+    };
+    let written = match &args.output {
+        Some(path) => std::fs::write(path, rendered.as_bytes())
+            .map_err(|e| format!("cannot write {}: {e}", path.display())),
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(rendered.as_bytes())
+                .and_then(|_| out.flush())
+                .map_err(|e| format!("cannot write the identities: {e}"))
+        }
+    };
+    match written {
+        Ok(()) => exit::OK,
+        Err(e) => exit::usage_error(e),
+    }
+}
+
+fn auth_name(a: AuthClass) -> &'static str {
+    match a {
+        AuthClass::Password => "password",
+        AuthClass::Certificate => "certificate (JWT/SAML bearer)",
+        AuthClass::ClientSecret => "client credentials (secret)",
+        AuthClass::NamedUser => "named user (authorization code)",
+        AuthClass::Unknown => "unknown",
+    }
+}
+
+/// `Admin.profile-meta.xml:40`.
+fn short(loc: &Location) -> String {
+    let file = loc.path.rsplit(['/', '\\']).next().unwrap_or(&loc.path);
+    if loc.line == 0 {
+        file.to_string()
+    } else {
+        format!("{file}:{}", loc.line)
+    }
+}
+
+/// One row of the used-vs-granted comparison.
+struct ObjectRow {
+    object: String,
+    used: Vec<ObjectOperation>,
+    inferred: bool,
+    relationships: Vec<String>,
+    granted: AccessFlags,
+    /// Granted beyond what the apps need (None when it cannot be judged).
+    excess: Option<AccessFlags>,
+}
+
+fn object_rows(id: &IntegrationIdentity) -> Vec<ObjectRow> {
+    let judge = !id.apps.is_empty();
+    let mut names: Vec<&str> = id
+        .object_access
+        .iter()
+        .map(|o| o.object.as_str())
+        .chain(id.objects_used.iter().map(|u| u.object.as_str()))
+        .collect();
+    names.sort_by_key(|n| n.to_lowercase());
+    names.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+    names
+        .into_iter()
+        .map(|name| {
+            let granted = id.object_access(name).map(|o| o.access).unwrap_or_default();
+            let used = id.object_used(name);
+            let excess = if !judge {
+                None
+            } else {
+                match used {
+                    None => Some(granted),
+                    Some(u) if u.inferred || u.operations.contains(&ObjectOperation::Other) => {
+                        Some(AccessFlags {
+                            view_all: granted.view_all,
+                            modify_all: granted.modify_all,
+                            ..AccessFlags::default()
+                        })
+                    }
+                    Some(u) => {
+                        let mut need = u.needs();
+                        need.read = true;
+                        Some(granted.minus(need))
+                    }
+                }
+            };
+            ObjectRow {
+                object: used
+                    .map(|u| u.object.clone())
+                    .or_else(|| id.object_access(name).map(|o| o.object.clone()))
+                    .unwrap_or_else(|| name.to_string()),
+                used: used.map(|u| u.operations.clone()).unwrap_or_default(),
+                inferred: used.is_some_and(|u| u.inferred),
+                relationships: used.map(|u| u.relationships.clone()).unwrap_or_default(),
+                granted,
+                excess,
+            }
+        })
+        .collect()
+}
+
+fn ops_text(ops: &[ObjectOperation]) -> String {
+    if ops.is_empty() {
+        "-".to_string()
+    } else {
+        ops.iter()
+            .map(|o| o.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+fn render_text(inv: &Inventory, ids: &[&IntegrationIdentity]) -> String {
+    let mut s = String::new();
+    let md = &inv.salesforce;
+    let _ = writeln!(
+        s,
+        "intguard identities: {} integration identit{} ({} Mule app{}, {} metadata project{}, {} files read)",
+        ids.len(),
+        if ids.len() == 1 { "y" } else { "ies" },
+        inv.apps.len(),
+        if inv.apps.len() == 1 { "" } else { "s" },
+        md.projects.len(),
+        if md.projects.len() == 1 { "" } else { "s" },
+        inv.stats.files
+    );
+    if ids.is_empty() {
+        let _ = writeln!(
+            s,
+            "\nNo integration identity found: no Salesforce connection with a username, no user definition file, no [[identities]] in intguard.toml and no integration profile in the metadata."
+        );
+    }
+    for id in ids {
+        let _ = writeln!(s, "\n{}", id.name);
+        if let Some(sys) = &id.system {
+            let _ = writeln!(s, "  system      {sys}");
+        }
+        for (i, r) in id.reasons.iter().enumerate() {
+            let at = r
+                .location
+                .as_ref()
+                .map(|l| format!("  ({l})"))
+                .unwrap_or_default();
+            let label = if i == 0 { "why" } else { "" };
+            let _ = writeln!(s, "  {label:<11} {}{at}", r.detail);
+        }
+        // Apps: one line per app and connection, with its environments.
+        let mut lines: Vec<(String, String, AuthClass, Location, Vec<String>)> = Vec::new();
+        for u in &id.apps {
+            match lines
+                .iter_mut()
+                .find(|l| l.0 == u.app && l.1 == u.config_name)
+            {
+                Some(l) => {
+                    if let Some(e) = &u.environment {
+                        l.4.push(e.clone());
+                    }
+                }
+                None => lines.push((
+                    u.app.clone(),
+                    u.config_name.clone(),
+                    u.auth,
+                    u.location.clone(),
+                    u.environment.iter().cloned().collect(),
+                )),
+            }
+        }
+        for (i, (app, config, auth, at, envs)) in lines.iter().enumerate() {
+            let label = if i == 0 { "used by" } else { "" };
+            let envs = if envs.is_empty() {
+                "every environment".to_string()
+            } else {
+                envs.join(", ")
+            };
+            let _ = writeln!(
+                s,
+                "  {label:<11} {app} `{config}` in {envs}: {} ({})",
+                auth_name(*auth),
+                short(at)
+            );
+        }
+        match &id.profile {
+            Some(p) => {
+                let label = intguard_model::profile_label(&p.name);
+                let label = if label != p.name {
+                    format!(" ({label})")
+                } else {
+                    String::new()
+                };
+                let license = id
+                    .license
+                    .as_deref()
+                    .map(|l| format!(", license {l}"))
+                    .unwrap_or_default();
+                let at = p
+                    .assigned_at
+                    .as_ref()
+                    .map(|l| format!(", assigned in {}", short(l)))
+                    .unwrap_or_default();
+                let _ = writeln!(s, "  profile     {}{label}{license}{at}", p.name);
+            }
+            None => {
+                let _ = writeln!(s, "  profile     unknown (map it in intguard.toml [[identities]] or a user definition file)");
+            }
+        }
+        if !id.permission_sets.is_empty() {
+            let names: Vec<&str> = id.permission_sets.iter().map(|a| a.name.as_str()).collect();
+            let _ = writeln!(s, "  perm sets   {}", names.join(", "));
+        }
+        for g in &id.permission_set_groups {
+            let group = md.permission_set_group(&g.name);
+            let sets: Vec<&str> = group
+                .map(|g| g.permission_sets.iter().map(|x| x.value.as_str()).collect())
+                .unwrap_or_default();
+            let muting: Vec<&str> = group
+                .map(|g| {
+                    g.muting_permission_sets
+                        .iter()
+                        .map(|x| x.value.as_str())
+                        .collect()
+                })
+                .unwrap_or_default();
+            let muting = if muting.is_empty() {
+                String::new()
+            } else {
+                format!("; muting {}", muting.join(", "))
+            };
+            let _ = writeln!(s, "  group       {}: {}{muting}", g.name, sets.join(", "));
+        }
+        let dangerous = id.dangerous_permissions();
+        for (i, p) in dangerous.iter().enumerate() {
+            let label = if i == 0 { "dangerous" } else { "" };
+            let (sev, cat) = p
+                .category
+                .map(|c| (c.severity().as_str(), c.describe()))
+                .unwrap_or(("", ""));
+            let by: Vec<String> = p
+                .granted_by
+                .iter()
+                .map(|g| format!("{} ({})", g.describe(), short(&g.location)))
+                .collect();
+            let _ = writeln!(
+                s,
+                "  {label:<11} {sev:<8} {} [{cat}] from {}",
+                p.name,
+                by.join(", ")
+            );
+        }
+        if dangerous.is_empty() && (id.profile.is_some() || !id.permission_sets.is_empty()) {
+            let _ = writeln!(s, "  dangerous   none found");
+        }
+        for m in &id.muted_permissions {
+            let _ = writeln!(
+                s,
+                "  muted       {} (by {})",
+                m.name,
+                m.granted_by
+                    .iter()
+                    .map(|g| g.describe())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+        let rows = object_rows(id);
+        if !rows.is_empty() {
+            let w = rows
+                .iter()
+                .map(|r| r.object.len())
+                .max()
+                .unwrap_or(6)
+                .max(6);
+            let _ = writeln!(s, "  objects     {:<w$}  {:<26}  granted", "object", "used");
+            for r in rows {
+                let mut used = ops_text(&r.used);
+                if r.inferred {
+                    used.push_str(" (via relationship)");
+                }
+                let mut note = String::new();
+                if let Some(e) = r.excess {
+                    if e.any() {
+                        let _ = write!(note, "  <- excess: {}", e.describe());
+                    }
+                }
+                let _ = writeln!(
+                    s,
+                    "              {:<w$}  {:<26}  {}{note}",
+                    r.object,
+                    used,
+                    r.granted.describe()
+                );
+                if !r.relationships.is_empty() && !r.inferred {
+                    let _ = writeln!(
+                        s,
+                        "              {:<w$}  via {}",
+                        "",
+                        r.relationships.join(", ")
+                    );
+                }
+            }
+        }
+        for (i, p) in id.pre_authorized_by.iter().enumerate() {
+            let label = if i == 0 { "apps" } else { "" };
+            let mut traits = Vec::new();
+            if p.certificate {
+                traits.push("certificate");
+            }
+            if p.client_credentials {
+                traits.push("client credentials");
+            }
+            traits.push(if p.admin_approved {
+                "admin-approved"
+            } else {
+                "self-authorized"
+            });
+            let _ = writeln!(
+                s,
+                "  {label:<11} {} [{}] ({})",
+                p.describe(),
+                traits.join(", "),
+                short(&p.location)
+            );
+        }
+        if !id.unresolved.is_empty() {
+            let _ = writeln!(
+                s,
+                "  not found   {} (not in the metadata read: grants unknown)",
+                id.unresolved.join(", ")
+            );
+        }
+    }
+    s
+}
+
+fn render_json(inv: &Inventory, ids: &[&IntegrationIdentity]) -> Value {
+    let identities: Vec<Value> = ids
+        .iter()
+        .map(|id| {
+            let mut v = serde_json::to_value(id).unwrap_or(Value::Null);
+            let dangerous: Vec<Value> = id
+                .dangerous_permissions()
+                .iter()
+                .map(|p| {
+                    json!({
+                        "name": p.name,
+                        "category": p.category,
+                        "severity": p.category.map(|c| c.severity()),
+                        "granted_by": p.granted_by,
+                    })
+                })
+                .collect();
+            let objects: Vec<Value> = object_rows(id)
+                .into_iter()
+                .map(|r| {
+                    json!({
+                        "object": r.object,
+                        "used": r.used,
+                        "inferred": r.inferred,
+                        "relationships": r.relationships,
+                        "granted": r.granted,
+                        "excess": r.excess,
+                    })
+                })
+                .collect();
+            if let Value::Object(m) = &mut v {
+                m.insert("dangerous".into(), Value::Array(dangerous));
+                m.insert("objects".into(), Value::Array(objects));
+            }
+            v
+        })
+        .collect();
+    json!({
+        "tool": { "name": "intguard", "version": env!("CARGO_PKG_VERSION") },
+        "summary": {
+            "identities": ids.len(),
+            "apps": inv.apps.len(),
+            "metadata_projects": inv.salesforce.projects.len(),
+            "files": inv.stats.files,
+            "diagnostics": inv.diagnostics.len(),
+        },
+        "identities": identities,
+    })
+}

@@ -1,0 +1,282 @@
+//! `intguard identities`: the example monorepo (Mule apps joined with its
+//! SFDX project), a generated monorepo with an `intguard.toml` mapping, JSON
+//! output, `--only`, and usage errors.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+fn intguard() -> Command {
+    Command::cargo_bin("intguard").unwrap()
+}
+
+fn example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/acme-integrations")
+}
+
+/// The example's paths: the Mule monorepo and its SFDX project, which is
+/// staged next to it (`acme-integrations-salesforce`) until the example's
+/// expectations cover it, then lives in `acme-integrations/salesforce`.
+fn example_paths() -> Vec<String> {
+    let mut v = vec![example().to_string_lossy().into_owned()];
+    let staged = example().with_file_name("acme-integrations-salesforce");
+    if staged.is_dir() {
+        v.push(staged.to_string_lossy().into_owned());
+    }
+    v
+}
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let p = root.join(rel);
+    fs::create_dir_all(p.parent().unwrap()).unwrap();
+    fs::write(p, text).unwrap();
+}
+
+fn json_of(args: &[&str]) -> Value {
+    let out = intguard().args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn identity<'a>(v: &'a Value, name: &str) -> &'a Value {
+    v["identities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["name"] == name)
+        .unwrap_or_else(|| panic!("no identity {name}"))
+}
+
+#[test]
+fn example_text_joins_mule_apps_and_metadata() {
+    intguard()
+        .arg("identities")
+        .args(example_paths())
+        .args(["--only", "int.orders@acme.com"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\nint.orders@acme.com\n"))
+        .stdout(predicate::str::contains(
+            "orders-sapi `Salesforce_Config` in prod: password",
+        ))
+        .stdout(predicate::str::contains(
+            "profile     Admin (System Administrator), license Salesforce, assigned in int-orders-user-def.json:6",
+        ))
+        .stdout(predicate::str::contains(
+            "critical ModifyAllData [super power] from profile Admin (Admin.profile-meta.xml:",
+        ))
+        .stdout(predicate::str::contains(
+            "connected app Orders_SAPI via profile System Administrator [admin-approved]",
+        ))
+        .stdout(predicate::str::contains("<- excess: Delete, View All, Modify All"))
+        .stdout(predicate::str::contains("int.invoices@acme.com").not());
+}
+
+#[test]
+fn example_json() {
+    let mut args = vec!["identities".to_string()];
+    args.extend(example_paths());
+    args.extend(["--format".to_string(), "json".to_string()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let v = json_of(&args);
+    assert_eq!(v["summary"]["metadata_projects"], 1);
+    let orders = identity(&v, "int.orders@acme.com");
+    let apps: Vec<&str> = orders["apps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["app"].as_str().unwrap())
+        .collect();
+    assert_eq!(apps, ["customers-papi", "orders-sapi"]);
+    assert_eq!(orders["profile"]["name"], "Admin");
+    let dangerous: Vec<(&str, &str)> = orders["dangerous"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["name"].as_str().unwrap(), d["severity"].as_str().unwrap()))
+        .collect();
+    assert!(dangerous.contains(&("ModifyAllData", "critical")));
+    assert!(dangerous.contains(&("DataExport", "high")));
+
+    let invoices = identity(&v, "int.invoices@acme.com");
+    assert_eq!(invoices["profile"]["name"], "Acme Integration (API Only)");
+    assert_eq!(invoices["license"], "Salesforce Integration");
+    assert_eq!(
+        invoices["permission_set_groups"][0]["name"],
+        "Invoices_Integration"
+    );
+    // DataExport is muted in the group; ExportReport is not.
+    assert_eq!(invoices["muted_permissions"][0]["name"], "DataExport");
+    assert!(invoices["effective_permissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|p| p["name"] != "DataExport"));
+    let pre = &invoices["pre_authorized_by"][0];
+    assert_eq!(pre["app"], "Invoices_Portal");
+    assert_eq!(pre["kind"], "external-client-app");
+    assert_eq!(pre["certificate"], true);
+    let case = invoices["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["object"] == "Case")
+        .unwrap();
+    assert_eq!(case["used"], serde_json::json!(["create"]));
+    assert_eq!(case["excess"]["delete"], true);
+    assert_eq!(case["excess"]["create"], false);
+}
+
+/// A generated monorepo: two Mule apps, a Metadata API package, a mapping in
+/// intguard.toml for the user no user definition describes.
+#[test]
+fn monorepo_with_config_mapping() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    for (app, user) in [
+        ("billing", "int.billing@acme.com"),
+        ("crm", "int.crm@acme.com"),
+    ] {
+        write(root, &format!("apps/{app}/mule-artifact.json"), "{}");
+        write(
+            root,
+            &format!("apps/{app}/src/main/mule/global.xml"),
+            &format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+      xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <salesforce:sfdc-config name="SF">
+    <salesforce:jwt-connection consumerKey="k" keyStore="k.jks" storePassword="${{secure::p}}" principal="{user}"/>
+  </salesforce:sfdc-config>
+  <flow name="f">
+    <salesforce:query config-ref="SF">
+      <salesforce:salesforce-query>SELECT Id, (SELECT Id FROM Contacts) FROM Account</salesforce:salesforce-query>
+    </salesforce:query>
+  </flow>
+</mule>
+"#
+            ),
+        );
+    }
+    write(
+        root,
+        "org/src/package.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<Package xmlns="http://soap.sforce.com/2006/04/metadata"><version>60.0</version></Package>
+"#,
+    );
+    write(
+        root,
+        "org/src/profiles/Billing%20Integration.profile",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<Profile xmlns="http://soap.sforce.com/2006/04/metadata">
+    <objectPermissions>
+        <allowRead>true</allowRead>
+        <allowEdit>true</allowEdit>
+        <object>Account</object>
+        <viewAllRecords>true</viewAllRecords>
+    </objectPermissions>
+    <userLicense>Salesforce Integration</userLicense>
+    <userPermissions>
+        <enabled>true</enabled>
+        <name>ApiUserOnly</name>
+    </userPermissions>
+</Profile>
+"#,
+    );
+    write(
+        root,
+        "intguard.toml",
+        r#"
+[[identities]]
+username = "int.billing@acme.com"
+system = "Billing"
+apps = ["billing"]
+profile = "Billing Integration"
+"#,
+    );
+    let v = json_of(&["identities", root.to_str().unwrap(), "--format", "json"]);
+    let names: Vec<&str> = v["identities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["int.billing@acme.com", "int.crm@acme.com"]);
+    let billing = identity(&v, "int.billing@acme.com");
+    assert_eq!(billing["system"], "Billing");
+    assert_eq!(billing["profile"]["source"], "config");
+    assert_eq!(billing["profile"]["name"], "Billing Integration");
+    let reasons: Vec<&str> = billing["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            "mule-connection",
+            "config",
+            "integration-license",
+            "api-only"
+        ]
+    );
+    assert_eq!(billing["apps"][0]["auth"], "certificate");
+    let account = billing["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["object"] == "Account")
+        .unwrap();
+    assert_eq!(account["excess"]["edit"], true);
+    assert_eq!(account["excess"]["view_all"], true);
+    let contact = billing["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["object"] == "Contact")
+        .unwrap();
+    assert_eq!(contact["inferred"], true);
+
+    let crm = identity(&v, "int.crm@acme.com");
+    assert!(crm["profile"].is_null());
+
+    intguard()
+        .args(["identities", root.to_str().unwrap(), "--only", "CRM"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1 integration identity"))
+        .stdout(predicate::str::contains("profile     unknown"));
+}
+
+#[test]
+fn empty_folder_and_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    intguard()
+        .args(["identities", dir.path().to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("No integration identity found"));
+    intguard()
+        .args(["identities", "/no/such/folder/anywhere"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no such file or folder"));
+    intguard()
+        .args([
+            "identities",
+            dir.path().to_str().unwrap(),
+            "--format",
+            "yaml",
+        ])
+        .assert()
+        .code(2);
+}
