@@ -1,3 +1,6 @@
+use std::fmt::Write as _;
+use std::io::Write as _;
+
 use clap::Args;
 use intguard_rules::{all_rules, find_rule};
 
@@ -9,21 +12,42 @@ pub struct RuleArgs {
     rule: Option<String>,
 }
 
+/// `writeln!` into a String (infallible), so the whole text is written at once
+/// and a closed pipe (`intguard rule | head`) is not a panic.
+macro_rules! outln {
+    ($out:ident) => {{
+        $out.push('\n');
+    }};
+    ($out:ident, $($arg:tt)*) => {{
+        let _ = writeln!($out, $($arg)*);
+    }};
+}
+
 pub fn run(args: RuleArgs) -> i32 {
+    let mut out = String::new();
+    let code = render(args, &mut out);
+    // A reader that went away (broken pipe) is not an error worth reporting.
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    code
+}
+
+fn render(args: RuleArgs, out: &mut String) -> i32 {
     match args.rule {
         None => {
             let mut practice = None;
             for rule in all_rules() {
                 let m = rule.meta();
                 if practice != Some(m.practice) {
-                    println!(
+                    outln!(
+                        out,
                         "{}{}",
                         if practice.is_some() { "\n" } else { "" },
                         m.practice.title()
                     );
                     practice = Some(m.practice);
                 }
-                println!(
+                outln!(
+                    out,
                     "  {}  {:<32} {:<8} {}",
                     m.id,
                     m.name,
@@ -31,23 +55,27 @@ pub fn run(args: RuleArgs) -> i32 {
                     m.summary
                 );
             }
-            println!("\nRun `intguard rule <ID or name>` for a rule's documentation.");
+            outln!(
+                out,
+                "\nRun `intguard rule <ID or name>` for a rule's documentation."
+            );
             exit::OK
         }
         Some(wanted) => match find_rule(&wanted) {
             Some(rule) => {
                 let m = rule.meta();
-                println!("# {} {}", m.id, m.name);
-                println!();
-                println!(
+                outln!(out, "# {} {}", m.id, m.name);
+                outln!(out);
+                outln!(
+                    out,
                     "Practice: {}. Default severity: {}.",
                     m.practice.title(),
                     m.default_severity
                 );
-                println!();
-                println!("{}", m.summary);
-                println!();
-                println!("{}", m.doc.trim_end());
+                outln!(out);
+                outln!(out, "{}", m.summary);
+                outln!(out);
+                outln!(out, "{}", m.doc.trim_end());
                 exit::OK
             }
             None => exit::usage_error(format!(
