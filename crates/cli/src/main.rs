@@ -36,6 +36,11 @@ enum Command {
     /// Make a key and certificate for the JWT bearer flow, or inspect certificate and keystore
     /// files.
     Keys(commands::keys::KeysArgs),
+    /// Encrypt or decrypt Mule secure property values (`![...]`), as Mule does.
+    SecureProps(commands::secure_props::SecurePropsArgs),
+    /// Fix problems in place: `fix secrets` encrypts plaintext secrets (IG102) into secure
+    /// properties, or re-encrypts them under a new key.
+    Fix(commands::fix::FixArgs),
 }
 
 fn main() {
@@ -46,6 +51,8 @@ fn main() {
         Command::Identities(args) => commands::identities::run(args),
         Command::Token(args) => commands::token::run(*args),
         Command::Keys(args) => commands::keys::run(args),
+        Command::SecureProps(args) => commands::secure_props::run(args),
+        Command::Fix(args) => commands::fix::run(args),
     };
     std::process::exit(code);
 }

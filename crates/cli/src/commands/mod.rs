@@ -1,5 +1,7 @@
+pub mod fix;
 pub mod identities;
 pub mod keys;
 pub mod rule;
 pub mod scan;
+pub mod secure_props;
 pub mod token;

@@ -1,0 +1,202 @@
+//! `intguard fix secrets`: move plaintext secrets (IG102) into encrypted secure properties,
+//! or re-encrypt secure properties under a new key (`--rotate-key`). The logic is in the
+//! `intguard-fix` crate; this is argument handling, the git guard and output.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+use intguard_engine::{run_rules, Config, ScanOptions};
+use intguard_fix::{dirty_files, plan_rotation, plan_secrets, verify, Plan, SecretsOptions};
+use mule_secure_props::{Algorithm, Mode};
+
+use super::secure_props::load_key;
+use crate::exit;
+
+#[derive(Args)]
+pub struct FixArgs {
+    #[command(subcommand)]
+    command: FixCommand,
+}
+
+#[derive(Subcommand)]
+enum FixCommand {
+    /// Move plaintext secrets (IG102) of Mule apps into encrypted secure properties, or
+    /// re-encrypt every `![...]` value under a new key (--rotate-key).
+    Secrets(SecretsArgs),
+}
+
+/// The encryption key: from an environment variable or a file, never the command line.
+#[derive(Args)]
+#[group(required = true, multiple = false)]
+struct FixKey {
+    /// Environment variable holding the secure-properties key.
+    #[arg(long, value_name = "VAR")]
+    key_env: Option<String>,
+    /// File holding the secure-properties key (one trailing newline is ignored).
+    #[arg(long, value_name = "FILE")]
+    key_file: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct SecretsArgs {
+    /// The Mule app, or a folder of apps (default: the current folder).
+    path: Option<PathBuf>,
+    #[command(flatten)]
+    key: FixKey,
+    /// Algorithm of a secure-properties configuration the fix creates (existing
+    /// configurations keep theirs).
+    #[arg(long, value_name = "ALG", default_value = "AES")]
+    algorithm: String,
+    /// Mode of a secure-properties configuration the fix creates.
+    #[arg(long, value_name = "MODE", default_value = "CBC")]
+    mode: String,
+    /// Print the changes as a unified diff (secrets masked) and change nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Write even when files to change have uncommitted changes in git.
+    #[arg(long)]
+    force: bool,
+    /// Re-encrypt every `![...]` value from the key of --key-env/--key-file to the key in
+    /// this environment variable.
+    #[arg(long, value_name = "NEW_KEY_ENV")]
+    rotate_key: Option<String>,
+}
+
+pub fn run(args: FixArgs) -> i32 {
+    match args.command {
+        FixCommand::Secrets(a) => secrets(a),
+    }
+}
+
+fn secrets(args: SecretsArgs) -> i32 {
+    let path = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
+    if !path.exists() {
+        return exit::usage_error(format!("{}: no such file or folder", path.display()));
+    }
+    let key = match load_key(
+        args.key.key_env.as_deref(),
+        args.key.key_file.as_deref(),
+        None,
+    ) {
+        Ok(k) => k,
+        Err(e) => return exit::usage_error(e),
+    };
+    let algorithm = match Algorithm::parse(&args.algorithm) {
+        Ok(a) => a,
+        Err(e) => return exit::usage_error(e),
+    };
+    let mode = match Mode::parse(&args.mode) {
+        Ok(m) => m,
+        Err(e) => return exit::usage_error(e),
+    };
+    let paths = vec![path];
+    let config = match Config::discover(&paths) {
+        Ok(c) => c,
+        Err(e) => return exit::usage_error(e),
+    };
+    let options = ScanOptions {
+        paths,
+        config,
+        baseline: None,
+        threads: 0,
+    };
+    let read = || {
+        let read_options = intguard_readers::ReadOptions {
+            ignore_globs: options.config.paths.ignore.clone(),
+            ..Default::default()
+        };
+        intguard_readers::read_paths(&options.paths, &read_options)
+    };
+    let inventory = read();
+
+    let (plan, final_key) = match &args.rotate_key {
+        Some(var) => {
+            let new_key = match load_key(Some(var), None, None) {
+                Ok(k) => k,
+                Err(e) => return exit::usage_error(e),
+            };
+            match plan_rotation(&inventory, &key, &new_key) {
+                Ok(p) => (p, new_key),
+                Err(e) => return exit::usage_error(e),
+            }
+        }
+        None => {
+            let outcome = run_rules(inventory.clone(), &options);
+            let findings: Vec<_> = outcome
+                .findings
+                .into_iter()
+                .filter(|f| f.rule == "IG102")
+                .collect();
+            match plan_secrets(
+                &inventory,
+                &findings,
+                &key,
+                &SecretsOptions { algorithm, mode },
+            ) {
+                Ok(p) => (p, key),
+                Err(e) => return exit::usage_error(e),
+            }
+        }
+    };
+
+    report(&plan, args.dry_run);
+    if plan.is_empty() {
+        eprintln!("intguard: nothing to change");
+        return left_code(&plan);
+    }
+    if args.dry_run {
+        print!("{}", plan.diff());
+        eprintln!(
+            "intguard: dry run: {} file(s) would change; nothing was written",
+            plan.changes.len()
+        );
+        return left_code(&plan);
+    }
+    if !args.force {
+        let dirty = dirty_files(&plan.paths());
+        if !dirty.is_empty() {
+            let list: Vec<String> = dirty.iter().map(|p| p.display().to_string()).collect();
+            return exit::usage_error(format!(
+                "uncommitted changes in files the fix would edit (commit or stash them, or use --force): {}",
+                list.join(", ")
+            ));
+        }
+    }
+    if let Err(e) = plan.apply() {
+        return exit::usage_error(format!("writing the changes failed: {e}"));
+    }
+    // Check the result as Mule will read it.
+    let after = read();
+    let problems = verify(&after, &plan.moved, &final_key);
+    if !problems.is_empty() {
+        return exit::usage_error(format!(
+            "the fix was written but these values do not read back: {}",
+            problems.join("; ")
+        ));
+    }
+    eprintln!(
+        "intguard: {} file(s) changed, {} value(s) encrypted and checked",
+        plan.changes.len(),
+        plan.moved.len()
+    );
+    left_code(&plan)
+}
+
+fn report(plan: &Plan, dry_run: bool) {
+    let verb = if dry_run { "would" } else { "will" };
+    for a in &plan.actions {
+        eprintln!("intguard: {verb} {a}");
+    }
+    for s in &plan.skipped {
+        eprintln!("intguard: left as is: {s}");
+    }
+}
+
+/// 1 when some findings were left for a person to fix.
+fn left_code(plan: &Plan) -> i32 {
+    if plan.skipped.is_empty() {
+        exit::OK
+    } else {
+        exit::FINDINGS
+    }
+}

@@ -1,0 +1,337 @@
+//! `intguard fix secrets` through the CLI: dry run, real run, re-scan, idempotence, the git
+//! guard, key rotation. Fixture apps are the fix crate's, copied to temporary folders.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command as Process;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+const KEY: &str = "MuleSecretKey16!";
+const NEW_KEY: &str = "N3w-Key-For-2026";
+
+fn intguard() -> Command {
+    let mut c = Command::cargo_bin("intguard").unwrap();
+    c.env("IG_FIX_KEY", KEY).env("IG_NEW_KEY", NEW_KEY);
+    c
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dest = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), dest).unwrap();
+        }
+    }
+}
+
+fn fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let app = dir.path().join(name);
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../fix/tests/fixtures")
+            .join(name),
+        &app,
+    );
+    (dir, app)
+}
+
+/// Every file under `dir` (the `.git` folder excepted) with its bytes.
+fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    fn walk(d: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
+        for e in std::fs::read_dir(d).unwrap() {
+            let e = e.unwrap();
+            if e.file_name() == ".git" {
+                continue;
+            }
+            if e.file_type().unwrap().is_dir() {
+                walk(&e.path(), out);
+            } else {
+                out.insert(e.path(), std::fs::read(e.path()).unwrap());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, &mut out);
+    out
+}
+
+fn ig102_count(app: &Path) -> usize {
+    let out = intguard()
+        .args(["scan", "--format", "json", "--fail-on", "none"])
+        .arg(app)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "IG102")
+        .count()
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let ok = Process::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args(args)
+        .output()
+        .unwrap()
+        .status
+        .success();
+    assert!(ok, "git {args:?}");
+}
+
+const SECRETS: &[&str] = &[
+    "Tiger2024!dev",
+    "aB3dE5fG7hJ9kL1mN3pQ5rS7",
+    "Pr0d-S3cret",
+    "xY9wV8uT7sR6qP5oN4mL3kJ2",
+    "Erp&amp;Pass",
+    KEY,
+];
+
+#[test]
+fn dry_run_changes_nothing_and_masks_secrets() {
+    let (_tmp, app) = fixture("mule4-yaml");
+    let before = tree(&app);
+    let out = intguard()
+        .args(["fix", "secrets", "--key-env", "IG_FIX_KEY", "--dry-run"])
+        .arg(&app)
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    assert_eq!(tree(&app), before);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stdout.contains("-  password: \"Ti…(13)\"\n"), "{stdout}");
+    assert!(stdout.contains("+++ b/"), "{stdout}");
+    assert!(stdout.contains("+  password: \"!["), "{stdout}");
+    for s in SECRETS {
+        assert!(!stdout.contains(s) && !stderr.contains(s), "{s} shown");
+    }
+    assert!(stderr.contains("nothing was written"), "{stderr}");
+}
+
+#[test]
+fn fix_then_rescan_then_nothing_to_do() {
+    let (_tmp, app) = fixture("mule4-yaml");
+    assert_eq!(ig102_count(&app), 5);
+    let out = intguard()
+        .args(["fix", "secrets", "--key-env", "IG_FIX_KEY"])
+        .arg(&app)
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    for s in SECRETS {
+        assert!(!String::from_utf8_lossy(&out.stdout).contains(s));
+        assert!(!String::from_utf8_lossy(&out.stderr).contains(s));
+    }
+    assert_eq!(ig102_count(&app), 0);
+
+    // The moved value decrypts to the original through `secure-props decrypt`.
+    let secure =
+        std::fs::read_to_string(app.join("src/main/resources/properties/prod-secure.yaml"))
+            .unwrap();
+    let line = secure.lines().find(|l| l.contains("password")).unwrap();
+    let value = line.split_once(": ").unwrap().1.trim_matches('"');
+    intguard()
+        .args([
+            "secure-props",
+            "decrypt",
+            "--random-iv",
+            "--key-env",
+            "IG_FIX_KEY",
+            value,
+        ])
+        .assert()
+        .success()
+        .stdout("Pr0d-S3cret: with # and 'quotes'\n");
+
+    // Idempotent.
+    let after = tree(&app);
+    intguard()
+        .args(["fix", "secrets", "--key-env", "IG_FIX_KEY"])
+        .arg(&app)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("nothing to change"));
+    assert_eq!(tree(&app), after);
+}
+
+#[test]
+fn refuses_on_uncommitted_changes_unless_forced() {
+    let (tmp, app) = fixture("mule4-props");
+    git(tmp.path(), &["init", "-q"]);
+    git(tmp.path(), &["add", "."]);
+    git(tmp.path(), &["commit", "-q", "-m", "app"]);
+    let dev = app.join("src/main/resources/config-dev.properties");
+    let mut text = std::fs::read_to_string(&dev).unwrap();
+    text.push_str("# local edit\n");
+    std::fs::write(&dev, &text).unwrap();
+    let before = tree(&app);
+    intguard()
+        .args(["fix", "secrets", "--key-env", "IG_FIX_KEY"])
+        .arg(&app)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("uncommitted changes"))
+        .stderr(predicate::str::contains("config-dev.properties"));
+    assert_eq!(tree(&app), before);
+
+    intguard()
+        .args(["fix", "secrets", "--key-env", "IG_FIX_KEY", "--force"])
+        .arg(&app)
+        .assert()
+        .success();
+    assert_eq!(ig102_count(&app), 0);
+    assert!(std::fs::read_to_string(&dev)
+        .unwrap()
+        .ends_with("db.pool=5\n# local edit\n"));
+}
+
+#[test]
+fn clean_git_tree_is_fixed() {
+    let (tmp, app) = fixture("mule3-app");
+    git(tmp.path(), &["init", "-q"]);
+    git(tmp.path(), &["add", "."]);
+    git(tmp.path(), &["commit", "-q", "-m", "app"]);
+    intguard()
+        .args(["fix", "secrets", "--key-env", "IG_FIX_KEY"])
+        .arg(&app)
+        .assert()
+        .success();
+    assert_eq!(ig102_count(&app), 0);
+}
+
+#[test]
+fn rotate_key_round_trip() {
+    let (_tmp, app) = fixture("mule4-props");
+    intguard()
+        .args(["fix", "secrets", "--key-env", "IG_FIX_KEY"])
+        .arg(&app)
+        .assert()
+        .success();
+    let secure = app.join("src/main/resources/secure-prod.properties");
+
+    // A wrong old key: error naming the values, nothing written.
+    let before = tree(&app);
+    intguard()
+        .args([
+            "fix",
+            "secrets",
+            "--key-env",
+            "IG_WRONG_KEY",
+            "--rotate-key",
+            "IG_NEW_KEY",
+        ])
+        .env("IG_WRONG_KEY", "Wrong-Key-16byte")
+        .arg(&app)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "does not decrypt with the old key",
+        ))
+        .stderr(predicate::str::contains("db.password"));
+    assert_eq!(tree(&app), before);
+
+    let out = intguard()
+        .args([
+            "fix",
+            "secrets",
+            "--key-env",
+            "IG_FIX_KEY",
+            "--rotate-key",
+            "IG_NEW_KEY",
+            "--dry-run",
+        ])
+        .arg(&app)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(String::from_utf8(out).unwrap().contains("-db.password=!["));
+    assert_eq!(tree(&app), before);
+
+    intguard()
+        .args([
+            "fix",
+            "secrets",
+            "--key-env",
+            "IG_FIX_KEY",
+            "--rotate-key",
+            "IG_NEW_KEY",
+        ])
+        .arg(&app)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&secure).unwrap();
+    let value = text
+        .lines()
+        .find_map(|l| l.strip_prefix("db.password="))
+        .unwrap();
+    intguard()
+        .args([
+            "secure-props",
+            "decrypt",
+            "--algorithm",
+            "Blowfish",
+            "--mode",
+            "CFB",
+        ])
+        .args(["--key-env", "IG_NEW_KEY", value])
+        .assert()
+        .success()
+        .stdout("Db-Prod-Pa55!\n");
+    // Second rotation: nothing to do.
+    let after = tree(&app);
+    intguard()
+        .args([
+            "fix",
+            "secrets",
+            "--key-env",
+            "IG_FIX_KEY",
+            "--rotate-key",
+            "IG_NEW_KEY",
+        ])
+        .arg(&app)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("nothing to change"));
+    assert_eq!(tree(&app), after);
+}
+
+#[test]
+fn usage_errors() {
+    let (_tmp, app) = fixture("mule4-yaml");
+    intguard()
+        .args(["fix", "secrets", "--key-env", "IG_UNSET_VAR"])
+        .arg(&app)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("IG_UNSET_VAR is not set"));
+    intguard()
+        .args(["fix", "secrets"])
+        .arg(&app)
+        .assert()
+        .code(2);
+    // A key too short for AES.
+    intguard()
+        .args(["fix", "secrets", "--key-env", "IG_FIX_KEY"])
+        .env("IG_FIX_KEY", "short")
+        .arg(&app)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("invalid key length"));
+}

@@ -1,0 +1,222 @@
+//! `intguard fix`: moves plaintext secrets of Mule apps into encrypted secure properties,
+//! and re-encrypts secure properties under a new key.
+//!
+//! Planning reads nothing but the [`Inventory`], the IG102 findings and the files they
+//! name; it returns a [`Plan`]: the new text of every file to change, built by minimal
+//! byte-range edits of the original text (no YAML, XML or JSON is ever re-serialized, so
+//! untouched lines, comments, ordering and indentation stay byte-identical). A plan is
+//! shown with [`Plan::diff`] (secrets masked) or written with [`Plan::apply`] (atomically,
+//! per file: temporary file in the same folder, permissions kept, rename).
+//!
+//! # What `fix secrets` does with each IG102 finding
+//! - A clear value in a secure-properties file: encrypted in place (`"![...]"`, quoted in
+//!   YAML) with the algorithm, mode and IV setting of the configuration that loads it.
+//! - A clear value in another property file: the property (every loaded, non-test
+//!   definition of that name, so that every environment keeps resolving it) is removed
+//!   from its file and added, encrypted, to the app's secure-properties file of each
+//!   environment; Mule 4 references `${name}` / `p('name')` become `${secure::name}` /
+//!   `p('secure::name')` in the app's XML (Mule 3 placeholders decrypt transparently and
+//!   stay). YAML parents left without content are removed; a parent that still holds a key
+//!   or a comment stays.
+//! - A literal secret in an XML attribute: becomes a new property (`sfdc.password` for a
+//!   Salesforce connection, `<config name>.<attribute>` otherwise, made unique), read as
+//!   `${secure::...}` (Mule 4) or `${...}` (Mule 3).
+//! - An app without a secure-properties configuration gets one (Mule 4:
+//!   `<secure-properties:config key="${encryption.key}">` with AES/CBC and random IVs, or
+//!   the algorithm and mode asked for; Mule 3: `<secure-property-placeholder:config>`),
+//!   inserted in the XML file that loads the app's properties, with its namespace.
+//! - Mule 4: the moved names and the key property are added to mule-artifact.json
+//!   `secureProperties`.
+//!
+//! Findings the fix cannot handle safely (global properties, scripts, test sources, files
+//! no configuration loads, multi-line values, conflicting definitions, a configuration
+//! whose settings are themselves placeholders ...) are left as they are and listed in
+//! [`Plan::skipped`].
+
+#![forbid(unsafe_code)]
+
+mod git;
+mod json;
+mod props;
+mod rotate;
+mod secrets;
+mod text;
+mod xml;
+mod yaml;
+
+use std::fmt;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+pub use git::dirty_files;
+pub use rotate::plan_rotation;
+pub use secrets::{plan_secrets, SecretsOptions};
+
+use intguard_model::Inventory;
+
+/// Checks a written fix as Mule will read it: every moved value is, in a re-read
+/// inventory, an `![...]` value of its target file that decrypts with `key` and the
+/// cipher of the configuration loading that file. Returns what does not (no values).
+pub fn verify(inventory: &Inventory, moved: &[Moved], key: &[u8]) -> Vec<String> {
+    let mut problems = Vec::new();
+    for m in moved {
+        let target = m.target.to_string_lossy().replace('\\', "/");
+        let found = inventory.apps.iter().find_map(|app| {
+            app.property_files
+                .iter()
+                .find(|f| f.path == target)
+                .map(|f| (app, f))
+        });
+        let Some((app, file)) = found else {
+            problems.push(format!("{target}: not found"));
+            continue;
+        };
+        let Some(entry) = file.entries.iter().find(|e| e.key == m.name) else {
+            problems.push(format!("{target}: `{}` not found", m.name));
+            continue;
+        };
+        let Some(b64) = entry.encrypted_payload() else {
+            problems.push(format!("{target}: `{}` is not encrypted", m.name));
+            continue;
+        };
+        let cipher = match secrets::config_for_file(app, file).map(secrets::config_cipher) {
+            Some(Ok(c)) => c,
+            _ => {
+                problems.push(format!("{target}: no configuration reads it"));
+                continue;
+            }
+        };
+        if secrets::decrypt_plausible(&cipher, key, b64).is_none() {
+            problems.push(format!("{target}: `{}` does not decrypt", m.name));
+        }
+    }
+    problems
+}
+
+/// A fatal problem: nothing is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FixError(pub String);
+
+impl fmt::Display for FixError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for FixError {}
+
+/// One file to create or change.
+#[derive(Clone)]
+pub struct FileChange {
+    /// Path on disk (as the inventory names it).
+    pub path: PathBuf,
+    /// The current text; `None` for a file to create.
+    pub original: Option<String>,
+    /// The current text with every secret replaced by its mask, for diffs.
+    pub masked_original: Option<String>,
+    /// The new text.
+    pub new: String,
+}
+
+impl fmt::Debug for FileChange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Never the original: it holds secrets.
+        f.debug_struct("FileChange")
+            .field("path", &self.path)
+            .field("new_file", &self.original.is_none())
+            .finish()
+    }
+}
+
+/// A secret moved or encrypted by the plan: where its encrypted value now is, for
+/// checking the result. Holds no value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Moved {
+    /// The property name.
+    pub name: String,
+    /// The file that holds the encrypted value.
+    pub target: PathBuf,
+}
+
+/// Everything a fix would do.
+#[derive(Debug, Default)]
+pub struct Plan {
+    /// Files to change, in path order.
+    pub changes: Vec<FileChange>,
+    /// What is done, one line each (names and files, never values).
+    pub actions: Vec<String>,
+    /// Findings or values left alone, and why.
+    pub skipped: Vec<String>,
+    /// Every value written encrypted.
+    pub moved: Vec<Moved>,
+}
+
+impl Plan {
+    /// Nothing to change.
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+
+    /// The paths the plan writes.
+    pub fn paths(&self) -> Vec<&Path> {
+        self.changes.iter().map(|c| c.path.as_path()).collect()
+    }
+
+    /// A unified diff of every change; removed lines show secrets masked (`Ti…(10)`).
+    pub fn diff(&self) -> String {
+        let mut out = String::new();
+        for c in &self.changes {
+            let old = c.masked_original.as_deref().unwrap_or("");
+            let path = c.path.to_string_lossy().replace('\\', "/");
+            let old_header = if c.original.is_some() {
+                format!("a/{path}")
+            } else {
+                "/dev/null".to_string()
+            };
+            let diff = similar::TextDiff::from_lines(old, c.new.as_str());
+            out.push_str(
+                &diff
+                    .unified_diff()
+                    .context_radius(3)
+                    .header(&old_header, &format!("b/{path}"))
+                    .to_string(),
+            );
+        }
+        out
+    }
+
+    /// Writes every change atomically (per file): a temporary file in the same folder,
+    /// the original's permissions, then a rename. Folders of new files are created.
+    pub fn apply(&self) -> std::io::Result<()> {
+        for c in &self.changes {
+            write_atomic(&c.path, &c.new)?;
+        }
+        Ok(())
+    }
+}
+
+fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&dir)?;
+    let permissions = std::fs::metadata(path).ok().map(|m| m.permissions());
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".intguard-fix-")
+        .tempfile_in(&dir)?;
+    tmp.write_all(text.as_bytes())?;
+    tmp.as_file().sync_all()?;
+    if let Some(p) = permissions {
+        std::fs::set_permissions(tmp.path(), p)?;
+    } else {
+        // A new file: the usual umask'd mode rather than the temp file's 0600.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644))?;
+        }
+    }
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}

@@ -1,0 +1,241 @@
+//! Minimal edits of Mule configuration XML: one attribute's value, property references,
+//! and a new `secure-properties:config` with its namespace declaration.
+
+use crate::text::{byte_col, eol, indent_of, Lines, ValueSpan};
+
+/// The value of attribute `name` whose name starts at `line`:`col` (1-based), as written
+/// between its quotes; `scalar` has entities decoded.
+pub(crate) fn attr_value_span(text: &str, line: u32, col: u32, name: &str) -> Option<ValueSpan> {
+    let lines = Lines::new(text);
+    let n = line as usize;
+    if n == 0 || n > lines.len() {
+        return None;
+    }
+    let content = lines.content(n);
+    let at = content.start + byte_col(&text[content.clone()], col);
+    let rest = &text[at..];
+    let after = rest.strip_prefix(name)?;
+    let eq = after.trim_start();
+    let eq = eq.strip_prefix('=')?;
+    let v = eq.trim_start();
+    let quote = v.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let start = text.len() - v.len() + 1;
+    let len = text[start..].find(quote)?;
+    let raw = &text[start..start + len];
+    Some(ValueSpan {
+        range: start..start + len,
+        inner: start..start + len,
+        scalar: decode_entities(raw)?,
+    })
+}
+
+fn decode_entities(raw: &str) -> Option<String> {
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let semi = rest[amp..].find(';')? + amp;
+        let ent = &rest[amp + 1..semi];
+        let c = match ent {
+            "amp" => '&',
+            "lt" => '<',
+            "gt" => '>',
+            "quot" => '"',
+            "apos" => '\'',
+            _ if ent.starts_with("#x") || ent.starts_with("#X") => {
+                char::from_u32(u32::from_str_radix(&ent[2..], 16).ok()?)?
+            }
+            _ if ent.starts_with('#') => char::from_u32(ent[1..].parse().ok()?)?,
+            _ => return None,
+        };
+        out.push(c);
+        rest = &rest[semi + 1..];
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
+/// Escapes text for an attribute value in double quotes.
+pub(crate) fn escape_attr(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('"', "&quot;")
+}
+
+/// Rewrites `${name}`, `p('name')` and `p("name")` to their `secure::` forms (Mule 4).
+pub(crate) fn rewrite_refs(text: &str, names: &[String]) -> String {
+    let mut out = text.to_string();
+    for name in names {
+        for (from, to) in [
+            (format!("${{{name}}}"), format!("${{secure::{name}}}")),
+            (format!("p('{name}')"), format!("p('secure::{name}')")),
+            (format!("p(\"{name}\")"), format!("p(\"secure::{name}\")")),
+            (
+                format!("p(&quot;{name}&quot;)"),
+                format!("p(&quot;secure::{name}&quot;)"),
+            ),
+        ] {
+            if out.contains(&from) {
+                out = out.replace(&from, &to);
+            }
+        }
+    }
+    out
+}
+
+/// What to declare for a new secure-properties configuration.
+pub(crate) struct NewConfig<'a> {
+    pub prefix: &'a str,
+    pub namespace: &'a str,
+    pub schema: &'a str,
+    /// The element's lines, without indentation of the root's children (each nested
+    /// level indented by one `\t` placeholder, replaced by the file's unit).
+    pub lines: Vec<String>,
+}
+
+/// Adds the namespace to the root `<mule>` element and inserts the element before the
+/// first flow (or before `</mule>`), with the indentation of the root's children.
+pub(crate) fn add_config(text: &str, cfg: &NewConfig<'_>) -> Option<String> {
+    let nl = eol(text);
+    let root_start = text.find("<mule")?;
+    let root_end = root_start + text[root_start..].find('>')?;
+    let root = &text[root_start..root_end];
+
+    let lines = Lines::new(text);
+    // Line of the root's end, and the first line after it.
+    let root_end_line = text[..root_end].matches('\n').count() + 1;
+    let flow_line = (root_end_line + 1..=lines.len()).find(|&n| {
+        let t = lines.get(n).trim_start();
+        t.starts_with("<flow ")
+            || t.starts_with("<flow>")
+            || t.starts_with("<sub-flow ")
+            || t.starts_with("<sub-flow>")
+    });
+    let close_line = (root_end_line + 1..=lines.len())
+        .rev()
+        .find(|&n| lines.get(n).trim_start().starts_with("</mule"))?;
+    let first_child = (root_end_line + 1..=lines.len()).find(|&n| {
+        let t = lines.get(n).trim_start();
+        t.starts_with('<') && !t.starts_with("</mule")
+    });
+    let child_indent: String = match first_child {
+        Some(n) => {
+            let l = lines.get(n);
+            l[..indent_of(l)].to_string()
+        }
+        None => "    ".to_string(),
+    };
+    let unit = if child_indent.is_empty() {
+        "    ".to_string()
+    } else {
+        child_indent.clone()
+    };
+    let (insert_line, blank_after) = match flow_line {
+        Some(n) => (n, true),
+        None => (close_line, false),
+    };
+    let mut block = String::new();
+    for l in &cfg.lines {
+        let depth = l.len() - l.trim_start_matches('\t').len();
+        block.push_str(&child_indent);
+        block.push_str(&unit.repeat(depth));
+        block.push_str(l.trim_start_matches('\t'));
+        block.push_str(nl);
+    }
+    if blank_after {
+        block.push_str(nl);
+    }
+    let at = lines.full(insert_line).start;
+
+    // Namespace edits inside the root start tag.
+    let mut edits: Vec<(std::ops::Range<usize>, String)> = vec![(at..at, block)];
+    let xmlns = format!("xmlns:{}", cfg.prefix);
+    if !root.contains(&format!("{xmlns}=")) {
+        // After the last xmlns declaration.
+        let last = root.rfind("xmlns")?;
+        let q_open = last + root[last..].find(['"', '\''])?;
+        let quote = &root[q_open..=q_open];
+        let q_close = q_open + 1 + root[q_open + 1..].find(quote)?;
+        let before = &root[..last];
+        let sep = if before.trim_end_matches([' ', '\t']).ends_with('\n') {
+            let line_start = before.trim_end_matches([' ', '\t']).len();
+            format!("{nl}{}", &before[line_start..])
+        } else {
+            " ".to_string()
+        };
+        let pos = root_start + q_close + 1;
+        edits.push((pos..pos, format!("{sep}{xmlns}=\"{}\"", cfg.namespace)));
+        if let Some(sl) = root.find("schemaLocation") {
+            let q_open = sl + root[sl..].find(['"', '\''])?;
+            let quote = &root[q_open..=q_open];
+            let q_close = q_open + 1 + root[q_open + 1..].find(quote)?;
+            let value = &root[q_open + 1..q_close];
+            let content_end = q_open + 1 + value.trim_end().len();
+            let pair = format!("{} {}", cfg.namespace, cfg.schema);
+            let insert = if value.contains('\n') {
+                let last_line = value.trim_end().rsplit('\n').next().unwrap_or("");
+                let ind = &last_line[..indent_of(last_line)];
+                format!("{nl}{ind}{pair}")
+            } else if value.trim().is_empty() {
+                pair
+            } else {
+                format!(" {pair}")
+            };
+            let pos = root_start + content_end;
+            edits.push((pos..pos, insert));
+        } else {
+            let pos = root_start + q_close + 1;
+            let mut add = String::new();
+            if !root.contains("xmlns:xsi=") {
+                add.push_str(" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"");
+            }
+            add.push_str(&format!(
+                " xsi:schemaLocation=\"{} {}\"",
+                cfg.namespace, cfg.schema
+            ));
+            // Same position as the xmlns insert: append to it.
+            if let Some(e) = edits.iter_mut().find(|(r, _)| r.start == pos) {
+                e.1.push_str(&add);
+            }
+        }
+    }
+    crate::text::apply_edits(text, edits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attr_span() {
+        let t = "<mule>\n  <x:c name=\"a\"\n     password = 'p&amp;w' user=\"u\"/>\n</mule>\n";
+        let v = attr_value_span(t, 3, 6, "password").unwrap();
+        assert_eq!(v.scalar, "p&w");
+        assert_eq!(&t[v.range.clone()], "p&amp;w");
+        assert!(attr_value_span(t, 3, 6, "user").is_none());
+    }
+
+    #[test]
+    fn refs() {
+        let t = r##"<a p="${sf.pw}" q="#[p('sf.pw')]" r="${sf.pwd}"/>"##;
+        assert_eq!(
+            rewrite_refs(t, &["sf.pw".to_string()]),
+            r##"<a p="${secure::sf.pw}" q="#[p('secure::sf.pw')]" r="${sf.pwd}"/>"##
+        );
+    }
+
+    #[test]
+    fn config_inserted_with_namespace() {
+        let t = "<?xml version=\"1.0\"?>\n<mule xmlns=\"http://www.mulesoft.org/schema/mule/core\"\n\txmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"\n\txsi:schemaLocation=\"http://www.mulesoft.org/schema/mule/core http://www.mulesoft.org/schema/mule/core/current/mule.xsd\">\n\t<configuration-properties file=\"a.yaml\"/>\n\t<flow name=\"f\">\n\t</flow>\n</mule>\n";
+        let cfg = NewConfig {
+            prefix: "secure-properties",
+            namespace: "http://www.mulesoft.org/schema/mule/secure-properties",
+            schema: "http://www.mulesoft.org/schema/mule/secure-properties/current/mule-secure-properties.xsd",
+            lines: vec!["<a>".into(), "\t<b/>".into(), "</a>".into()],
+        };
+        let out = add_config(t, &cfg).unwrap();
+        assert!(out.contains("\txmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"\n\txmlns:secure-properties=\"http://www.mulesoft.org/schema/mule/secure-properties\""), "{out}");
+        assert!(out.contains("mule.xsd http://www.mulesoft.org/schema/mule/secure-properties http://www.mulesoft.org/schema/mule/secure-properties/current/mule-secure-properties.xsd\">"), "{out}");
+        assert!(out.contains("\t<configuration-properties file=\"a.yaml\"/>\n\t<a>\n\t\t<b/>\n\t</a>\n\n\t<flow name=\"f\">"), "{out}");
+    }
+}

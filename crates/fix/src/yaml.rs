@@ -1,0 +1,418 @@
+//! Minimal, line-based edits of Mule YAML property files: find a scalar value, delete
+//! entries (and parents left empty), insert an entry under its deepest existing parent.
+//! The rest of the file is never re-serialized.
+
+use std::collections::BTreeSet;
+use std::ops::Range;
+
+use crate::text::{byte_col, eol, indent_of, Lines, ValueSpan};
+
+/// What a line is, for structure.
+#[derive(Debug, Clone)]
+struct LineInfo {
+    blank: bool,
+    comment: bool,
+    indent: usize,
+    /// `key:` with nothing after it (a mapping, or a value on the next lines).
+    opener: bool,
+    /// The key of a `key: ...` line (quotes removed).
+    key: Option<String>,
+}
+
+fn analyse(text: &str) -> (Lines<'_>, Vec<LineInfo>) {
+    let lines = Lines::new(text);
+    let infos = (1..=lines.len())
+        .map(|n| {
+            let line = lines.get(n);
+            let t = line.trim();
+            let blank = t.is_empty();
+            let comment = t.starts_with('#');
+            let mut info = LineInfo {
+                blank,
+                comment,
+                indent: indent_of(line),
+                opener: false,
+                key: None,
+            };
+            if !blank && !comment && !t.starts_with("- ") && t != "-" {
+                if let Some((key, after)) = split_key(t) {
+                    let rest = strip_comment(after).trim();
+                    info.opener = rest.is_empty();
+                    info.key = Some(key);
+                }
+            }
+            info
+        })
+        .collect();
+    (lines, infos)
+}
+
+/// `key: rest` → (key, rest). Handles quoted keys.
+fn split_key(t: &str) -> Option<(String, &str)> {
+    let bytes = t.as_bytes();
+    if let Some(q) = t.chars().next().filter(|c| *c == '"' || *c == '\'') {
+        let close = t[1..].find(q)? + 1;
+        let after = t[close + 1..].trim_start();
+        let rest = after.strip_prefix(':')?;
+        if !(rest.is_empty() || rest.starts_with([' ', '\t'])) {
+            return None;
+        }
+        return Some((t[1..close].to_string(), rest));
+    }
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b':' if i + 1 == bytes.len() || bytes[i + 1] == b' ' || bytes[i + 1] == b'\t' => {
+                let key = t[..i].trim_end();
+                if key.is_empty() {
+                    return None;
+                }
+                return Some((key.to_string(), &t[i + 1..]));
+            }
+            b'#' if i > 0 && (bytes[i - 1] == b' ' || bytes[i - 1] == b'\t') => return None,
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The text before a ` #` comment (outside quotes: only used on values we do not keep).
+fn strip_comment(s: &str) -> &str {
+    let bytes = s.as_bytes();
+    let mut quote = None;
+    for (i, &b) in bytes.iter().enumerate() {
+        match (quote, b) {
+            (None, b'"') | (None, b'\'') => quote = Some(b),
+            (Some(q), c) if c == q => quote = None,
+            (None, b'#') if i == 0 || bytes[i - 1] == b' ' || bytes[i - 1] == b'\t' => {
+                return &s[..i]
+            }
+            _ => {}
+        }
+    }
+    s
+}
+
+/// The value of the entry whose key starts at `line`:`col` (1-based), when it is a
+/// single-line scalar this module can rewrite: plain, `'single'` or `"double"` quoted.
+/// Block scalars, multi-line values, anchors, tags and flow collections give `None`.
+pub(crate) fn value_span(text: &str, line: u32, col: u32) -> Option<ValueSpan> {
+    let (lines, infos) = analyse(text);
+    let n = line as usize;
+    if n == 0 || n > lines.len() {
+        return None;
+    }
+    let content = lines.content(n);
+    let s = &text[content.clone()];
+    let key_at = byte_col(s, col);
+    let (_, after) = split_key(&s[key_at..])?;
+    let value_off = content.start + s.len() - after.len();
+    let lead = after.len() - after.trim_start_matches([' ', '\t']).len();
+    let v = &after[lead..];
+    let start = value_off + lead;
+    // The next content line must not continue the value.
+    let key_indent = infos[n - 1].indent;
+    if let Some(next) = (n + 1..=lines.len()).find(|&m| !infos[m - 1].blank) {
+        let i = &infos[next - 1];
+        if !i.comment && i.indent > key_indent {
+            return None;
+        }
+    }
+    let first = v.chars().next()?;
+    match first {
+        '"' => {
+            let mut scalar = String::new();
+            let mut chars = v.char_indices().skip(1);
+            let mut end = None;
+            while let Some((i, c)) = chars.next() {
+                match c {
+                    '"' => {
+                        end = Some(i);
+                        break;
+                    }
+                    '\\' => {
+                        let (_, e) = chars.next()?;
+                        scalar.push(match e {
+                            '"' => '"',
+                            '\\' => '\\',
+                            '/' => '/',
+                            'n' => '\n',
+                            't' => '\t',
+                            _ => return None,
+                        });
+                    }
+                    c => scalar.push(c),
+                }
+            }
+            let end = end?;
+            if !strip_comment(&v[end + 1..]).trim().is_empty() {
+                return None;
+            }
+            Some(ValueSpan {
+                range: start..start + end + 1,
+                inner: start + 1..start + end,
+                scalar,
+            })
+        }
+        '\'' => {
+            let body = &v[1..];
+            let mut i = 0;
+            let bytes = body.as_bytes();
+            let end = loop {
+                let rel = body[i..].find('\'')?;
+                let at = i + rel;
+                if bytes.get(at + 1) == Some(&b'\'') {
+                    i = at + 2;
+                    continue;
+                }
+                break at;
+            };
+            if !strip_comment(&body[end + 1..]).trim().is_empty() {
+                return None;
+            }
+            Some(ValueSpan {
+                range: start..start + end + 2,
+                inner: start + 1..start + 1 + end,
+                scalar: body[..end].replace("''", "'"),
+            })
+        }
+        '|' | '>' | '&' | '*' | '!' | '[' | '{' | '@' | '`' | '%' | '#' => None,
+        _ => {
+            let plain = strip_comment(v).trim_end();
+            Some(ValueSpan {
+                range: start..start + plain.len(),
+                inner: start..start + plain.len(),
+                scalar: plain.to_string(),
+            })
+        }
+    }
+}
+
+/// The line ranges to delete to remove the entries whose keys are on `key_lines`
+/// (1-based), with every mapping left without content by the removal. A parent that still
+/// holds anything (another key, or a comment) is kept.
+pub(crate) fn delete_ranges(text: &str, key_lines: &[u32]) -> Vec<Range<usize>> {
+    let (lines, infos) = analyse(text);
+    let mut deleted: BTreeSet<usize> = key_lines
+        .iter()
+        .map(|&l| l as usize)
+        .filter(|&l| l >= 1 && l <= lines.len())
+        .collect();
+    loop {
+        let mut changed = false;
+        for n in 1..=lines.len() {
+            let info = &infos[n - 1];
+            if deleted.contains(&n) || !info.opener {
+                continue;
+            }
+            let block = block_of(&infos, n);
+            let content: Vec<usize> = block.filter(|m| !infos[m - 1].blank).collect();
+            if !content.is_empty() && content.iter().all(|m| deleted.contains(m)) {
+                deleted.insert(n);
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    deleted.into_iter().map(|n| lines.full(n)).collect()
+}
+
+/// The lines (1-based) under the mapping key on line `n`: following lines that are blank
+/// or more indented, trailing blank lines excluded.
+fn block_of(infos: &[LineInfo], n: usize) -> std::ops::RangeInclusive<usize> {
+    let indent = infos[n - 1].indent;
+    let mut last = n;
+    for (m, info) in infos.iter().enumerate().skip(n) {
+        let m = m + 1;
+        if info.blank {
+            continue;
+        }
+        if info.indent <= indent {
+            break;
+        }
+        last = m;
+    }
+    (n + 1)..=last
+}
+
+/// A key segment as written in YAML (quoted when it needs to be).
+fn yaml_key(seg: &str) -> String {
+    if !seg.is_empty()
+        && seg
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        && !seg.starts_with('-')
+    {
+        seg.to_string()
+    } else {
+        format!("\"{}\"", seg.replace('\\', "\\\\").replace('"', "\\\""))
+    }
+}
+
+/// Inserts `name: value` (`value` as YAML text, e.g. `"![...]"`): under the deepest
+/// existing mapping whose dotted path is a prefix of `name`, after its last child, with
+/// its children's indentation; otherwise at the end of the file. The rest of the name
+/// is written as nested keys, unless a key on the way already exists as a scalar (then
+/// as one dotted key).
+pub(crate) fn insert(text: &str, name: &str, value: &str) -> String {
+    let (lines, infos) = analyse(text);
+    let nl = eol(text);
+    // Full dotted path of each key line.
+    let mut paths: Vec<Option<String>> = vec![None; infos.len()];
+    let mut stack: Vec<(usize, String)> = Vec::new();
+    for (i, info) in infos.iter().enumerate() {
+        let t = lines.get(i + 1).trim();
+        if t == "---" {
+            stack.clear();
+            continue;
+        }
+        let Some(key) = &info.key else { continue };
+        while stack.last().is_some_and(|(ind, _)| *ind >= info.indent) {
+            stack.pop();
+        }
+        let path = match stack.last() {
+            Some((_, p)) => format!("{p}.{key}"),
+            None => key.clone(),
+        };
+        paths[i] = Some(path.clone());
+        stack.push((info.indent, path));
+    }
+    // Indentation step of the file.
+    let step = infos
+        .iter()
+        .filter(|i| !i.blank && !i.comment && i.indent > 0)
+        .map(|i| i.indent)
+        .min()
+        .unwrap_or(2);
+
+    // The deepest mapping whose path prefixes the name.
+    let mut best: Option<(usize, usize)> = None; // (line index, prefix length)
+    for (i, p) in paths.iter().enumerate() {
+        let Some(p) = p else { continue };
+        if infos[i].opener
+            && name.len() > p.len()
+            && name.starts_with(p.as_str())
+            && name.as_bytes()[p.len()] == b'.'
+            && best.is_none_or(|(_, len)| p.len() > len)
+        {
+            best = Some((i, p.len()));
+        }
+    }
+    let (prefix_len, base_indent, child_indent, insert_at) = match best {
+        Some((i, len)) => {
+            let n = i + 1;
+            let block = block_of(&infos, n);
+            let first_child = block
+                .clone()
+                .find(|&m| !infos[m - 1].blank && !infos[m - 1].comment);
+            let child_indent = first_child
+                .map(|m| infos[m - 1].indent)
+                .unwrap_or(infos[i].indent + step);
+            let last = *block.end().max(&n);
+            (len + 1, infos[i].indent, child_indent, lines.full(last).end)
+        }
+        None => (0, 0, 0, text.len()),
+    };
+    let unit = if best.is_some() {
+        child_indent.saturating_sub(base_indent).max(1)
+    } else {
+        step
+    };
+    let rest = &name[prefix_len..];
+    let prefix = &name[..prefix_len.saturating_sub(1)];
+    // Nested keys, unless one of them exists already (as a scalar).
+    let segs: Vec<&str> = rest.split('.').collect();
+    let mut nested = segs.len() > 1 && segs.iter().all(|s| !s.is_empty());
+    if nested {
+        let mut p = prefix.to_string();
+        for s in &segs[..segs.len() - 1] {
+            p = if p.is_empty() {
+                (*s).to_string()
+            } else {
+                format!("{p}.{s}")
+            };
+            if paths.iter().flatten().any(|q| *q == p) {
+                nested = false;
+            }
+        }
+    }
+    let mut block = String::new();
+    if nested {
+        for (d, s) in segs.iter().enumerate() {
+            let pad = " ".repeat(child_indent + d * unit);
+            if d + 1 == segs.len() {
+                block.push_str(&format!("{pad}{}: {value}{nl}", yaml_key(s)));
+            } else {
+                block.push_str(&format!("{pad}{}:{nl}", yaml_key(s)));
+            }
+        }
+    } else {
+        block = format!(
+            "{}{}: {value}{nl}",
+            " ".repeat(child_indent),
+            yaml_key(rest)
+        );
+    }
+    let mut out = String::with_capacity(text.len() + block.len() + 1);
+    out.push_str(&text[..insert_at]);
+    if insert_at > 0 && !text[..insert_at].ends_with('\n') {
+        out.push_str(nl);
+    }
+    out.push_str(&block);
+    out.push_str(&text[insert_at..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values() {
+        let t = "sfdc:\n  user: \"a@b\"  # who\n  password: 'it''s'\n  token: plain value # c\n";
+        let v = value_span(t, 2, 3).unwrap();
+        assert_eq!(v.scalar, "a@b");
+        assert_eq!(&t[v.range.clone()], "\"a@b\"");
+        let v = value_span(t, 3, 3).unwrap();
+        assert_eq!(v.scalar, "it's");
+        assert_eq!(&t[v.range.clone()], "'it''s'");
+        let v = value_span(t, 4, 3).unwrap();
+        assert_eq!(v.scalar, "plain value");
+        assert!(value_span("a: |\n  x\n", 1, 1).is_none());
+        assert!(value_span("a: x\n  y\n", 1, 1).is_none());
+    }
+
+    #[test]
+    fn delete_keeps_and_removes_parents() {
+        let t = "a:\n  b:\n    c: 1\n  d: 2\ne: 3\n";
+        let r = delete_ranges(t, &[3]);
+        let out = crate::text::apply_edits(t, r.into_iter().map(|r| (r, String::new())).collect());
+        assert_eq!(out.unwrap(), "a:\n  d: 2\ne: 3\n");
+        let r = delete_ranges(t, &[3, 4]);
+        let out = crate::text::apply_edits(t, r.into_iter().map(|r| (r, String::new())).collect());
+        assert_eq!(out.unwrap(), "e: 3\n");
+        // A comment keeps its parent.
+        let t = "a:\n  # note\n  b: 1\n";
+        let r = delete_ranges(t, &[3]);
+        assert_eq!(r.len(), 1);
+    }
+
+    #[test]
+    fn inserts() {
+        let t = "sfdc:\n    user: x\n# end\nother: 1\n";
+        assert_eq!(
+            insert(t, "sfdc.password", "\"v\""),
+            "sfdc:\n    user: x\n    password: \"v\"\n# end\nother: 1\n"
+        );
+        assert_eq!(insert("", "a.b.c", "\"v\""), "a:\n  b:\n    c: \"v\"\n");
+        assert_eq!(insert("x: 1", "y", "2"), "x: 1\ny: 2\n");
+        assert_eq!(insert("a: 1\n", "a.b", "\"v\""), "a: 1\na.b: \"v\"\n");
+        assert_eq!(
+            insert("db:\n  sfdc:\n    u: 1\n", "db.sfdc.p.q", "2"),
+            "db:\n  sfdc:\n    u: 1\n    p:\n      q: 2\n"
+        );
+    }
+}

@@ -1,0 +1,445 @@
+//! `fix secrets` and `--rotate-key` on fixture apps (Mule 4 YAML, Mule 4 .properties,
+//! Mule 3), copied to temporary folders.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use intguard_engine::{run_rules, ScanOptions};
+use intguard_fix::{plan_rotation, plan_secrets, verify, Plan, SecretsOptions};
+use intguard_model::{Finding, Inventory};
+use mule_secure_props::{parse_encrypted_value, Algorithm, Cipher, Mode};
+
+const KEY: &[u8] = b"MuleSecretKey16!";
+const NEW_KEY: &[u8] = b"N3w-Key-For-2026";
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dest = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), dest).unwrap();
+        }
+    }
+}
+
+fn fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let app = dir.path().join(name);
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name),
+        &app,
+    );
+    (dir, app)
+}
+
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    fn walk(d: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
+        for e in std::fs::read_dir(d).unwrap() {
+            let e = e.unwrap();
+            if e.file_type().unwrap().is_dir() {
+                walk(&e.path(), out);
+            } else {
+                out.insert(e.path(), std::fs::read(e.path()).unwrap());
+            }
+        }
+    }
+    walk(dir, &mut out);
+    out
+}
+
+fn scan(app: &Path) -> (Inventory, Vec<Finding>) {
+    let inventory = intguard_readers::read_paths(&[app.to_path_buf()], &Default::default());
+    let options = ScanOptions {
+        paths: vec![app.to_path_buf()],
+        ..Default::default()
+    };
+    let findings = run_rules(inventory.clone(), &options)
+        .findings
+        .into_iter()
+        .filter(|f| f.rule == "IG102")
+        .collect();
+    (inventory, findings)
+}
+
+fn plan(app: &Path) -> Plan {
+    let (inventory, findings) = scan(app);
+    plan_secrets(&inventory, &findings, KEY, &SecretsOptions::default()).unwrap()
+}
+
+/// The decrypted value of `name` in `file` (relative to the app).
+fn decrypt(app: &Path, file: &str, name: &str, cipher: Cipher, key: &[u8]) -> String {
+    let (inventory, _) = scan(app);
+    let path = app.join(file).to_string_lossy().replace('\\', "/");
+    let f = inventory.apps[0]
+        .property_files
+        .iter()
+        .find(|f| f.path == path)
+        .unwrap_or_else(|| panic!("{path} not read"));
+    let e = f
+        .entries
+        .iter()
+        .find(|e| e.key == name)
+        .unwrap_or_else(|| panic!("{name} not in {path}"));
+    let b64 = parse_encrypted_value(&e.value).unwrap_or_else(|| panic!("{name} not encrypted"));
+    String::from_utf8(cipher.decrypt(key, b64).unwrap()).unwrap()
+}
+
+fn lines(b: &[u8]) -> Vec<String> {
+    String::from_utf8_lossy(b)
+        .split_inclusive('\n')
+        .map(str::to_string)
+        .collect()
+}
+
+/// Every line of the original files is still there byte for byte, unless it contains one
+/// of `changing` (a secret, a moved reference, the root element's namespaces).
+fn untouched_lines_kept(
+    before: &BTreeMap<PathBuf, Vec<u8>>,
+    after: &BTreeMap<PathBuf, Vec<u8>>,
+    changing: &[&str],
+) {
+    for (path, old) in before {
+        let new = lines(&after[path]);
+        let mut pool = new.clone();
+        for l in lines(old) {
+            if let Some(i) = pool.iter().position(|n| *n == l) {
+                pool.remove(i);
+            } else {
+                assert!(
+                    changing.iter().any(|c| l.contains(c)),
+                    "{}: line changed or lost: {l:?}",
+                    path.display()
+                );
+            }
+        }
+    }
+}
+
+struct Case {
+    fixture: &'static str,
+    cipher: Cipher,
+    /// (file, property, original value)
+    moved: Vec<(&'static str, &'static str, &'static str)>,
+    secrets: Vec<&'static str>,
+    changing: Vec<&'static str>,
+}
+
+fn run_case(case: &Case) {
+    let (_tmp, app) = fixture(case.fixture);
+    let before = snapshot(&app);
+
+    // Planning (the dry run) writes nothing; its diff shows no secret.
+    let p = plan(&app);
+    assert!(!p.is_empty(), "{:?}", p.skipped);
+    assert!(p.skipped.is_empty(), "{:?}", p.skipped);
+    let diff = p.diff();
+    assert_eq!(snapshot(&app), before, "planning changed files");
+    for s in &case.secrets {
+        assert!(!diff.contains(s), "diff shows a secret:\n{diff}");
+    }
+    assert!(diff.contains('…'), "no mask in diff:\n{diff}");
+    for a in &p.actions {
+        for s in &case.secrets {
+            assert!(!a.contains(s), "{a}");
+        }
+    }
+
+    // Real run.
+    p.apply().unwrap();
+    let after = snapshot(&app);
+    for (file, name, value) in &case.moved {
+        assert_eq!(
+            decrypt(&app, file, name, case.cipher, KEY),
+            *value,
+            "{file} {name}"
+        );
+    }
+    for s in &case.secrets {
+        for (path, bytes) in &after {
+            assert!(
+                !String::from_utf8_lossy(bytes).contains(s),
+                "{} still holds a secret",
+                path.display()
+            );
+        }
+    }
+    untouched_lines_kept(&before, &after, &case.changing);
+
+    // Re-scan: no IG102, nothing to read back wrong, no parse problem.
+    let (inventory, findings) = scan(&app);
+    assert!(findings.is_empty(), "{findings:#?}");
+    assert!(
+        inventory.diagnostics.is_empty(),
+        "{:#?}",
+        inventory.diagnostics
+    );
+    assert!(verify(&inventory, &p.moved, KEY).is_empty());
+
+    // Idempotent.
+    let again = plan(&app);
+    assert!(again.is_empty(), "{:?}", again.actions);
+
+    // Rotation: every value opens with the new key; a second rotation does nothing.
+    let (inventory, _) = scan(&app);
+    let r = plan_rotation(&inventory, KEY, NEW_KEY).unwrap();
+    assert!(!r.is_empty());
+    r.apply().unwrap();
+    for (file, name, value) in &case.moved {
+        assert_eq!(
+            decrypt(&app, file, name, case.cipher, NEW_KEY),
+            *value,
+            "{file} {name}"
+        );
+    }
+    let (inventory, _) = scan(&app);
+    assert!(plan_rotation(&inventory, KEY, NEW_KEY).unwrap().is_empty());
+    // A wrong old key: error listing the values, nothing planned.
+    let err = plan_rotation(&inventory, b"Wrong-Key-16byte", KEY).unwrap_err();
+    assert!(err.0.contains("does not decrypt"), "{err}");
+}
+
+#[test]
+fn mule4_yaml_app_without_secure_config() {
+    let case = Case {
+        fixture: "mule4-yaml",
+        cipher: Cipher::new(Algorithm::Aes, Mode::Cbc, true),
+        moved: vec![
+            (
+                "src/main/resources/properties/dev-secure.yaml",
+                "sfdc.password",
+                "Tiger2024!dev",
+            ),
+            (
+                "src/main/resources/properties/dev-secure.yaml",
+                "sfdc.token",
+                "aB3dE5fG7hJ9kL1mN3pQ5rS7",
+            ),
+            (
+                "src/main/resources/properties/prod-secure.yaml",
+                "sfdc.password",
+                "Pr0d-S3cret: with # and 'quotes'",
+            ),
+            (
+                "src/main/resources/properties/prod-secure.yaml",
+                "sfdc.token",
+                "xY9wV8uT7sR6qP5oN4mL3kJ2",
+            ),
+            (
+                "src/main/resources/properties/dev-secure.yaml",
+                "erp_request.password",
+                "Erp&Pass-2024!",
+            ),
+            (
+                "src/main/resources/properties/prod-secure.yaml",
+                "erp_request.password",
+                "Erp&Pass-2024!",
+            ),
+        ],
+        secrets: vec![
+            "Tiger2024!dev",
+            "aB3dE5fG7hJ9kL1mN3pQ5rS7",
+            "Pr0d-S3cret",
+            "xY9wV8uT7sR6qP5oN4mL3kJ2",
+            "Erp&amp;Pass",
+        ],
+        changing: vec![
+            "Tiger2024",
+            "aB3dE5",
+            "Pr0d-S3cret",
+            "xY9wV8",
+            "Erp&amp;Pass",
+            "${sfdc.password}",
+            "${sfdc.token}",
+            "xmlns:xsi",
+            "mule-http.xsd",
+            "{\n",
+        ],
+    };
+    run_case(&case);
+}
+
+#[test]
+fn mule4_yaml_edits_in_detail() {
+    let (_tmp, app) = fixture("mule4-yaml");
+    plan(&app).apply().unwrap();
+    let read = |f: &str| std::fs::read_to_string(app.join(f)).unwrap();
+    assert_eq!(
+        read("src/main/resources/properties/dev.yaml"),
+        "# Development settings\nhttp:\n  port: \"8081\"\n\nsfdc:\n  username: \"int.orders@acme.com.dev\"\nerp:\n  host: erp-dev.example.com\n"
+    );
+    let secure = read("src/main/resources/properties/dev-secure.yaml");
+    assert!(secure.starts_with("sfdc:\n  password: \"!["), "{secure}");
+    assert!(secure.contains("\n  token: \"!["), "{secure}");
+    assert!(
+        secure.contains("erp_request:\n  password: \"!["),
+        "{secure}"
+    );
+    let xml = read("src/main/mule/global.xml");
+    assert!(xml.contains(
+        "      xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"\n      xmlns:secure-properties=\"http://www.mulesoft.org/schema/mule/secure-properties\"\n"
+    ), "{xml}");
+    assert!(xml.contains(
+        "mule-http.xsd\n        http://www.mulesoft.org/schema/mule/secure-properties http://www.mulesoft.org/schema/mule/secure-properties/current/mule-secure-properties.xsd\">"
+    ), "{xml}");
+    assert!(xml.contains(
+        "    </http:request-config>\n\n    <secure-properties:config name=\"Secure_Properties\" key=\"${encryption.key}\" file=\"properties/${mule.env}-secure.yaml\">\n        <secure-properties:encrypt algorithm=\"AES\" mode=\"CBC\" useRandomIVs=\"true\"/>\n    </secure-properties:config>\n\n    <flow name=\"sync-accounts\">"
+    ), "{xml}");
+    assert!(xml.contains("password=\"${secure::sfdc.password}\""));
+    assert!(xml.contains("securityToken=\"${secure::sfdc.token}\""));
+    assert!(xml.contains("username=\"${sfdc.username}\""));
+    assert!(xml.contains("password=\"${secure::erp_request.password}\""));
+    assert_eq!(
+        read("mule-artifact.json"),
+        "{\n  \"secureProperties\": [\"sfdc.password\", \"sfdc.token\", \"erp_request.password\", \"encryption.key\"],\n  \"minMuleVersion\": \"4.4.0\",\n  \"javaSpecificationVersions\": [\"17\"]\n}\n"
+    );
+}
+
+#[test]
+fn mule4_properties_app_with_existing_config() {
+    let cipher = Cipher::new(Algorithm::Blowfish, Mode::Cfb, false);
+    let case = Case {
+        fixture: "mule4-props",
+        cipher,
+        moved: vec![
+            (
+                "src/main/resources/secure-dev.properties",
+                "sf.password",
+                "PlainDevPassword1",
+            ),
+            (
+                "src/main/resources/secure-dev.properties",
+                "sf.consumerSecret",
+                "CS-dev-123456",
+            ),
+            (
+                "src/main/resources/secure-dev.properties",
+                "db.password",
+                "Db-Dev-Pa55",
+            ),
+            (
+                "src/main/resources/secure-prod.properties",
+                "db.password",
+                "Db-Prod-Pa55!",
+            ),
+            (
+                "src/main/resources/secure-prod.properties",
+                "sf.password",
+                "Prod-Password-9",
+            ),
+        ],
+        secrets: vec!["PlainDevPassword1", "Db-Dev-Pa55", "Db-Prod-Pa55!"],
+        changing: vec![
+            "PlainDevPassword1",
+            "Db-Dev-Pa55",
+            "Db-Prod-Pa55!",
+            "db.password",
+            "\"encryption.key\"",
+            "consumerSecret=",
+        ],
+    };
+    run_case(&case);
+}
+
+#[test]
+fn mule4_properties_edits_in_detail() {
+    let (_tmp, app) = fixture("mule4-props");
+    let p = plan(&app);
+    let diff = p.diff();
+    assert!(diff.contains("-db.password = Db…(11)\n"), "{diff}");
+    assert!(diff.contains("-sf.password=Pl…(17)\n"), "{diff}");
+    p.apply().unwrap();
+    let read = |f: &str| std::fs::read_to_string(app.join(f)).unwrap();
+    assert_eq!(
+        read("src/main/resources/config-dev.properties"),
+        "# dev\nsf.consumerKey=3MVG9dev\nsf.user=int@acme.dev\ndb.pool=5\n"
+    );
+    let dev = read("src/main/resources/secure-dev.properties");
+    assert!(dev.starts_with("# secure values (Blowfish/CFB)\nsf.consumerSecret=![5iO4yX+V1N2UlbA6g8yzmg==]\nsf.password=!["), "{dev}");
+    assert!(dev.contains("\ndb.password=!["), "{dev}");
+    let xml = read("src/main/mule/app.xml");
+    assert!(xml.contains("password=\"${secure::db.password}\""));
+    assert!(xml.contains("#[p(&quot;secure::db.password&quot;) == null]"));
+    assert_eq!(
+        read("mule-artifact.json"),
+        "{\n    \"minMuleVersion\": \"4.6.0\",\n    \"secureProperties\": [\n        \"encryption.key\",\n        \"db.password\"\n    ]\n}\n"
+    );
+}
+
+#[test]
+fn mule3_app() {
+    let cipher = Cipher::new(Algorithm::Aes, Mode::Cbc, false);
+    let case = Case {
+        fixture: "mule3-app",
+        cipher,
+        moved: vec![
+            (
+                "src/main/resources/secure.dev.properties",
+                "sfdc.password",
+                "Legacy-Dev-1",
+            ),
+            (
+                "src/main/resources/secure.prod.properties",
+                "sfdc.password",
+                "Legacy-Prod-2",
+            ),
+            (
+                "src/main/resources/secure.dev.properties",
+                "sfdc.securityToken",
+                "Tok3nLiteralValue99",
+            ),
+            (
+                "src/main/resources/secure.prod.properties",
+                "sfdc.securityToken",
+                "Tok3nLiteralValue99",
+            ),
+        ],
+        secrets: vec!["Legacy-Dev-1", "Legacy-Prod-2", "Tok3nLiteralValue99"],
+        changing: vec![
+            "Legacy-",
+            "Tok3nLiteralValue99",
+            "xmlns:xsi",
+            "mule-sfdc.xsd",
+        ],
+    };
+    run_case(&case);
+}
+
+#[test]
+fn mule3_edits_in_detail() {
+    let (_tmp, app) = fixture("mule3-app");
+    plan(&app).apply().unwrap();
+    let read = |f: &str| std::fs::read_to_string(app.join(f)).unwrap();
+    let xml = read("src/main/app/orders.xml");
+    // Mule 3: plain references stay.
+    assert!(
+        xml.contains("password=\"${sfdc.password}\" securityToken=\"${sfdc.securityToken}\""),
+        "{xml}"
+    );
+    assert!(xml.contains("  <secure-property-placeholder:config name=\"Secure_Property_Placeholder\" key=\"${encryption.key}\" location=\"secure.${env}.properties\" encryptionAlgorithm=\"AES\" encryptionMode=\"CBC\"/>\n\n  <flow name=\"orders\">"), "{xml}");
+    assert_eq!(
+        read("src/main/resources/mule.prod.properties"),
+        "sfdc.username=legacy@acme.com\r\n"
+    );
+    assert!(!app.join("mule-artifact.json").exists());
+}
+
+#[test]
+fn wrong_key_for_existing_values_is_refused() {
+    let (_tmp, app) = fixture("mule4-props");
+    let (inventory, findings) = scan(&app);
+    let err = plan_secrets(
+        &inventory,
+        &findings,
+        b"Another-Key-0000",
+        &SecretsOptions::default(),
+    )
+    .unwrap_err();
+    assert!(err.0.contains("does not decrypt"), "{err}");
+    assert!(!err.0.contains("Another-Key"), "{err}");
+}
