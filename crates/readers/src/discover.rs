@@ -147,6 +147,16 @@ fn walk_root(root: &Path, options: &ReadOptions, out: &Mutex<Walk>) {
                                 "broken symbolic link: its target does not exist",
                             );
                             lock(out).diagnostics.push(d);
+                        } else if let Some(ancestor) = loops_back_to(entry.path()) {
+                            let d = Diagnostic::warning(
+                                "symlink-loop",
+                                display_path(entry.path()),
+                                format!(
+                                    "symbolic link loop: leads back to {}; not followed",
+                                    display_path(&ancestor)
+                                ),
+                            );
+                            lock(out).diagnostics.push(d);
                         }
                     }
                 }
@@ -159,6 +169,23 @@ fn walk_root(root: &Path, options: &ReadOptions, out: &Mutex<Walk>) {
             WalkState::Continue
         })
     });
+}
+
+/// For a symbolic link to one of its own ancestor folders (a loop, had it been
+/// followed), that ancestor as walked.
+fn loops_back_to(link: &Path) -> Option<PathBuf> {
+    let target = std::fs::canonicalize(link).ok()?;
+    let parent = std::fs::canonicalize(link.parent()?).ok()?;
+    if !target.is_dir() || !parent.starts_with(&target) {
+        return None;
+    }
+    // Shown as walked when the ancestor is under the root, else as resolved.
+    let walked = link
+        .ancestors()
+        .skip(1)
+        .filter(|a| !a.as_os_str().is_empty())
+        .find(|a| std::fs::canonicalize(a).is_ok_and(|c| c == target));
+    Some(walked.map_or(target.clone(), Path::to_path_buf))
 }
 
 fn lock(out: &Mutex<Walk>) -> std::sync::MutexGuard<'_, Walk> {

@@ -221,10 +221,19 @@ fn symlink_loop_and_dangling_link() {
     symlink(root.join("app"), root.join("app/src/loop")).unwrap();
     symlink(root.join("nowhere.txt"), root.join("app/dangling.txt")).unwrap();
 
-    // Default: links are not followed; the dangling one is reported.
+    // Default: links are not followed; the dangling one is reported, and so
+    // is the one that would loop, as a loop.
     let inv = read(root);
     diag(&inv, "unreadable", "app/dangling.txt");
-    assert!(!inv.diagnostics.iter().any(|d| d.code == "symlink-loop"));
+    let d = diag(&inv, "symlink-loop", "app/src/loop");
+    assert!(d.message.contains("leads back to"), "{}", d.message);
+    assert_eq!(
+        inv.diagnostics
+            .iter()
+            .filter(|d| d.code == "symlink-loop")
+            .count(),
+        1
+    );
     assert_eq!(inv.apps[0].xml_files.len(), 1);
 
     // Following links: the loop is detected, not walked forever.
