@@ -42,7 +42,8 @@ pub struct Summary {
     pub total: usize,
     /// Reported findings per severity; missing severities count as 0.
     pub by_severity: BTreeMap<Severity, usize>,
-    /// Findings hidden by config or inline `intguard-ignore` comments.
+    /// Findings hidden by inline `intguard-ignore` comments (disabled rules
+    /// and ignored paths are not run or read, so not counted).
     pub suppressed: usize,
     /// Findings hidden because their fingerprint is in the baseline.
     pub baselined: usize,
