@@ -7,15 +7,21 @@
 use std::ffi::OsStr;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use assert_cmd::Command;
 use serde_json::Value;
 
+/// How long one run may take before it is killed (a hang fails the test
+/// instead of stalling the suite); generous for debug builds on busy machines.
+pub const TIMEOUT: Duration = Duration::from_secs(120);
+
 /// The `intguard` binary, with an environment that does not depend on the
-/// caller's terminal settings.
+/// caller's terminal settings, killed after [`TIMEOUT`].
 pub fn intguard() -> Command {
     let mut cmd = Command::cargo_bin("intguard").expect("the intguard binary is built");
-    cmd.env_remove("NO_COLOR")
+    cmd.timeout(TIMEOUT)
+        .env_remove("NO_COLOR")
         .env_remove("CLICOLOR")
         .env_remove("CLICOLOR_FORCE")
         .env_remove("RUST_BACKTRACE")
@@ -70,8 +76,10 @@ impl Run {
         self
     }
 
-    /// Asserts that the binary did not panic (Rust's panic exit code is 101).
+    /// Asserts that the binary finished without a panic (Rust's panic exit
+    /// code is 101).
     pub fn expect_no_panic(&self) -> &Self {
+        assert_ne!(self.code, -1, "intguard did not finish:\n{}", self.stderr);
         assert_ne!(self.code, 101, "intguard panicked:\n{}", self.stderr);
         assert!(
             !self.stderr.contains("panicked"),
@@ -92,12 +100,21 @@ where
 }
 
 /// Runs a prepared command.
+/// Exit code -1 means killed: after [`TIMEOUT`], or by a signal.
 pub fn run_cmd(cmd: &mut Command) -> Run {
     let out = cmd.output().expect("intguard runs");
+    let mut stderr = String::from_utf8(out.stderr).expect("stderr is UTF-8");
+    let code = out.status.code().unwrap_or_else(|| {
+        stderr.push_str(&format!(
+            "\n[test: intguard was killed ({}), after at most {TIMEOUT:?}]",
+            out.status
+        ));
+        -1
+    });
     Run {
-        code: out.status.code().unwrap_or(-1),
+        code,
         stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+        stderr,
     }
 }
 
