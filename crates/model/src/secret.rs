@@ -1,6 +1,7 @@
 //! Secrets are never printed: reports show a mask and a short fingerprint so the
 //! same secret can be recognised across files without being revealed.
 
+use aho_corasick::{AhoCorasick, MatchKind};
 use sha2::{Digest, Sha256};
 
 /// `Te…(8)`: the first two characters (only when the secret is long enough
@@ -33,9 +34,21 @@ pub(crate) fn hex8(bytes: &[u8]) -> String {
 
 /// Replaces every known secret in a text with its mask. Built by the engine from
 /// all secret values readers saw, it is the last guard before any output.
+///
+/// Replacing is sequential, longest secret first, each secret in the text as
+/// left by the previous replacements. One Aho-Corasick pass over the original
+/// text finds the secrets that can take part, so the cost is linear in the text
+/// rather than proportional to the number of secrets (tens of thousands in a
+/// large monorepo).
 #[derive(Debug, Default, Clone)]
 pub struct Redactor {
     secrets: Vec<String>,
+    /// Matches every entry of `secrets`; pattern id = index in `secrets`.
+    finder: Option<AhoCorasick>,
+    /// Secrets that a mask written by an earlier replacement could complete
+    /// (see [`could_complete_a_mask`]), so they are always tried even when
+    /// absent from the original text.
+    mask_like: Vec<usize>,
 }
 
 impl Redactor {
@@ -51,7 +64,25 @@ impl Redactor {
         // Longest first, so a secret containing another is masked whole.
         secrets.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
         secrets.dedup();
-        Redactor { secrets }
+        let finder = if secrets.is_empty() {
+            None
+        } else {
+            AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .build(&secrets)
+                .ok()
+        };
+        let mask_like = secrets
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| could_complete_a_mask(s))
+            .map(|(i, _)| i)
+            .collect();
+        Redactor {
+            secrets,
+            finder,
+            mask_like,
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -59,14 +90,44 @@ impl Redactor {
     }
 
     pub fn redact(&self, text: &str) -> String {
+        let candidates: Vec<usize> = match &self.finder {
+            Some(finder) => {
+                let mut c: Vec<usize> = finder
+                    .find_overlapping_iter(text)
+                    .map(|m| m.pattern().as_usize())
+                    .chain(self.mask_like.iter().copied())
+                    .collect();
+                // Index order is the replacement order (longest first).
+                c.sort_unstable();
+                c.dedup();
+                c
+            }
+            // The automaton could not be built (too large): try them all.
+            None => (0..self.secrets.len()).collect(),
+        };
         let mut out = text.to_string();
-        for secret in &self.secrets {
+        for secret in candidates.into_iter().map(|i| &self.secrets[i]) {
             if out.contains(secret.as_str()) {
                 out = out.replace(secret.as_str(), &mask(secret));
             }
         }
         out
     }
+}
+
+/// Whether `secret` could occur in a text only after a mask was written into
+/// it. A mask is the secret's first characters (the text's own characters, in
+/// place) followed by `…(N)`, so a new occurrence must reach into that tail:
+/// it contains `…`, or it starts inside `(N)` (all within it, or leaving it
+/// through `)`). Any other occurrence was already in the original text.
+fn could_complete_a_mask(secret: &str) -> bool {
+    if secret.contains('…') {
+        return true;
+    }
+    let bytes = secret.as_bytes();
+    let rest = bytes.strip_prefix(b"(").unwrap_or(bytes);
+    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    matches!(&rest[digits..], [] | [b')', ..])
 }
 
 #[cfg(test)]
@@ -97,5 +158,62 @@ mod tests {
         assert!(!out.contains("Secret1"), "{out}");
         assert!(out.contains("Se…(9)"));
         assert!(out.contains("short=ab"));
+    }
+
+    /// The straightforward definition: every secret, longest first.
+    fn redact_naive(secrets: &[&str], text: &str) -> String {
+        let r = Redactor::new(secrets.iter().map(|s| s.to_string()));
+        let mut out = text.to_string();
+        for secret in &r.secrets {
+            out = out.replace(secret.as_str(), &mask(secret));
+        }
+        out
+    }
+
+    #[test]
+    fn redactor_matches_the_sequential_definition() {
+        let secrets = [
+            "Secret1",
+            "Secret123",
+            "xySe",
+            "cret",
+            "(9)ab",
+            "1234",
+            "Ti…(10)",
+            "abcdef",
+            "defghi",
+            "xabc",
+            "abcdefgh",
+            "9)abc",
+            "$(vault kv get)",
+            "(vault",
+        ];
+        for text in [
+            "pw=Secret123 other=Secret1",
+            "xySecret123ab",
+            "Se…(9)ab 1234",
+            "abcdefghi xabcdefgh",
+            "Tiger2024! Ti…(10)",
+            "xSecret123abc and $(vault kv get) (vault",
+            "nothing to see",
+            "",
+        ] {
+            let r = Redactor::new(secrets.iter().map(|s| s.to_string()));
+            assert_eq!(r.redact(text), redact_naive(&secrets, text), "{text}");
+        }
+        assert_eq!(Redactor::default().redact("a Secret1"), "a Secret1");
+        for (secret, expected) in [
+            ("…abc", true),
+            ("1234", true),
+            ("(123", true),
+            ("(12)", true),
+            ("12)x", true),
+            ("(9)ab", true),
+            ("$(vault kv get)", false),
+            ("(vault", false),
+            ("Secret1", false),
+        ] {
+            assert_eq!(could_complete_a_mask(secret), expected, "{secret}");
+        }
     }
 }

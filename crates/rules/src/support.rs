@@ -204,7 +204,10 @@ pub fn app_for_path<'a>(
         .iter()
         .filter(|app| {
             let root = app.root.trim_end_matches('/');
-            root.is_empty() || path == root || path.starts_with(&format!("{root}/"))
+            root.is_empty()
+                || path
+                    .strip_prefix(root)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
         })
         .max_by_key(|app| app.root.len())
 }

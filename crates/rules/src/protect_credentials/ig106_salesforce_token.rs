@@ -149,6 +149,9 @@ impl Rule for SalesforceToken {
     fn check(&self, inventory: &Inventory) -> Vec<Finding> {
         let mut out = Vec::new();
         for file in &inventory.text_files {
+            if file.tokens.is_empty() {
+                continue;
+            }
             let app = app_for_path(inventory, &file.path)
                 .map(|a| format!(" (app {})", a.name))
                 .unwrap_or_default();

