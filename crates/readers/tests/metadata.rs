@@ -446,9 +446,7 @@ fn two_megabyte_profile() {
     )
     .unwrap();
 
-    let start = std::time::Instant::now();
     let inv = read_paths(&[root.to_path_buf()], &ReadOptions::default());
-    let elapsed = start.elapsed();
     assert!(inv.diagnostics.is_empty(), "{:?}", inv.diagnostics);
     let p = inv.salesforce.profile("Big Org Integration").unwrap();
     assert!(p.is_integration_license());
@@ -456,6 +454,5 @@ fn two_megabyte_profile() {
     assert_eq!(p.user_permissions.len(), 1);
     assert_eq!(lc(&p.user_permissions[0].location), (before_perm + 1, 5));
     assert!(x.len() >= 2 * 1024 * 1024);
-    // Generous: debug builds on a busy 2-core machine.
-    assert!(elapsed.as_secs() < 20, "{elapsed:?}");
+    // Speed is measured by bench/run.sh, not here.
 }
