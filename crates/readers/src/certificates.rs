@@ -19,6 +19,8 @@
 
 use std::path::PathBuf;
 
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine as _;
 use intguard_model::{
     CertificateFacts, CertificateSource, Inventory, Location, MuleApp, TlsContext, Value,
 };
@@ -107,6 +109,49 @@ pub(crate) fn from_pem(text: &str, display: &str) -> Vec<CertificateFacts> {
             facts(info, CertificateSource::Pem, location)
         })
         .collect()
+}
+
+/// The certificates uploaded to connected apps (`oauthConfig/certificate`)
+/// and External Client Apps (`.ecaGlblOauth` `certificate`): a bare base64
+/// DER body or a PEM text, located at the `<certificate>` element.
+pub(crate) fn from_oauth_apps(inventory: &mut Inventory) {
+    let sf = &inventory.salesforce;
+    let uploaded = sf
+        .connected_apps
+        .iter()
+        .filter_map(|a| Some((&a.name, a.oauth.as_ref()?.certificate.as_ref()?)))
+        .chain(
+            sf.external_client_apps
+                .iter()
+                .filter_map(|a| Some((&a.name, a.global_oauth.as_ref()?.certificate.as_ref()?))),
+        );
+    let mut found = Vec::new();
+    for (app, cert) in uploaded {
+        let text = cert.value.trim();
+        let der = if text.contains("-----BEGIN") {
+            certs::inspect(text.as_bytes(), None)
+                .ok()
+                .and_then(|mut c| (!c.is_empty()).then(|| c.remove(0)))
+        } else {
+            let body: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+            BASE64
+                .decode(body)
+                .ok()
+                .and_then(|der| CertificateInfo::from_der(&der).ok())
+        };
+        if let Some(info) = der {
+            let mut f = facts(info, CertificateSource::OauthApp, cert.location.clone());
+            f.alias = Some(app.clone());
+            found.push(f);
+        }
+    }
+    // A PEM body was also seen by the text scan: keep one record, the app's.
+    inventory.certificates.retain(|c| {
+        !found.iter().any(|f| {
+            f.location.path == c.location.path && f.sha256_fingerprint == c.sha256_fingerprint
+        })
+    });
+    inventory.certificates.extend(found);
 }
 
 /// Opens PKCS#12 files that need a password with the passwords committed in

@@ -262,6 +262,7 @@ fn read_all(paths: &[PathBuf], options: &ReadOptions) -> Inventory {
         .collect();
     inventory.salesforce = metadata::assemble(md_projects.projects, md_items);
     certificates::unlock_pkcs12(&mut inventory, &locked_pkcs12);
+    certificates::from_oauth_apps(&mut inventory);
     inventory.diagnostics.sort_by(|a, b| {
         (&a.path, a.line, a.column, a.code).cmp(&(&b.path, b.line, b.column, b.code))
     });

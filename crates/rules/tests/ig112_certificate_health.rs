@@ -37,8 +37,78 @@ fn positive() {
             (&format!("{RES}/certs/partner-ca.pem"), 3),
             (&format!("{RES}/keys/api-server.p12"), 0),
             (&format!("{RES}/keys/sfdc-jwt.jks"), 0),
+            (
+                &format!("{MD}/connectedApps/Orders_JWT.connectedApp-meta.xml"),
+                7,
+            ),
+            (
+                &format!(
+                    "{MD}/extlClntAppGlobalOauthSets/Billing_Sync_glbloauth.ecaGlblOauth-meta.xml"
+                ),
+                4,
+            ),
         ],
     );
+}
+
+/// The SFDX project of the fixture trees (`make-metadata-fixtures.py`).
+const MD: &str = "salesforce/force-app/main/default";
+
+#[test]
+fn certificates_uploaded_to_oauth_apps_name_the_app_and_its_users() {
+    let inv = common::inventory("IG112/positive");
+    let apps: Vec<_> = inv
+        .certificates
+        .iter()
+        .filter(|c| c.source == CertificateSource::OauthApp)
+        .map(|c| (c.alias.clone().unwrap(), c.location.line, c.location.column))
+        .collect();
+    // The connected app's bare base64 body and the ECA's PEM, each once (the
+    // PEM is not also reported as a plain PEM certificate of the XML file).
+    assert_eq!(
+        apps,
+        [
+            ("Orders_JWT".to_string(), 7, 9),
+            ("Billing_Sync".to_string(), 4, 5)
+        ]
+    );
+    assert!(!inv
+        .certificates
+        .iter()
+        .any(|c| c.source == CertificateSource::Pem
+            && c.location.path.ends_with(".ecaGlblOauth-meta.xml")));
+
+    let findings = run_at(&inv);
+    let expired = at(&findings, "Orders_JWT.connectedApp-meta.xml");
+    assert_eq!(expired.len(), 1);
+    let f = expired[0];
+    assert_eq!(f.severity, Severity::High);
+    assert_eq!(f.identity.as_deref(), Some("int.orders@acme.com"));
+    assert!(
+        f.message.starts_with("connected app Orders_JWT trusts certificate CN=orders-jwt for JWT bearer logins, which expired on 2021-01-01"),
+        "{}",
+        f.message
+    );
+    assert!(
+        f.message.ends_with("it serves int.orders@acme.com"),
+        "{}",
+        f.message
+    );
+    let fix = &f.fix;
+    assert!(
+        fix.contains("Setup > App Manager > Orders_JWT > Edit > Use digital signatures"),
+        "{fix}"
+    );
+    assert!(fix.contains("Orders_JWT.connectedApp-meta.xml"), "{fix}");
+
+    let weak = at(&findings, "Billing_Sync_glbloauth.ecaGlblOauth-meta.xml");
+    assert_eq!(weak.len(), 1);
+    assert!(
+        weak[0].message.contains("external client app Billing_Sync trusts certificate CN=billing-jwt for JWT bearer logins, which has a 1024-bit RSA key"),
+        "{}",
+        weak[0].message
+    );
+    assert!(weak[0].fix.contains("--bits 3072"));
 }
 
 #[test]
@@ -66,6 +136,18 @@ fn the_reader_records_every_readable_certificate() {
     assert_eq!(
         got,
         vec![
+            (
+                "Billing_Sync_glbloauth.ecaGlblOauth-meta.xml".to_string(),
+                CertificateSource::OauthApp,
+                Some(1024),
+                false
+            ),
+            (
+                "Orders_JWT.connectedApp-meta.xml".to_string(),
+                CertificateSource::OauthApp,
+                Some(2048),
+                false
+            ),
             (
                 "api-server.p12".to_string(),
                 CertificateSource::Pkcs12,
@@ -108,7 +190,8 @@ fn the_reader_records_every_readable_certificate() {
         "{:?}",
         neg.certificates
     );
-    assert_eq!(neg.certificates.len(), 2);
+    // Two in the Mule app, one per OAuth app of the SFDX project.
+    assert_eq!(neg.certificates.len(), 4);
 }
 
 #[test]

@@ -16,6 +16,10 @@ pub enum CertificateSource {
     /// A PKCS#12 keystore (`.p12`, `.pfx`), readable because its password is
     /// empty or committed in clear next to it.
     Pkcs12,
+    /// The `<certificate>` of a connected app or External Client App
+    /// (`alias` holds the app's API name): the certificate Salesforce checks
+    /// JWT bearer assertions against.
+    OauthApp,
 }
 
 /// An X.509 certificate found in the repository. Public data only: no key

@@ -5,7 +5,8 @@ use intguard_model::{
 
 use crate::identities::{
     auditable, connected_app_phrase, eca_phrase, identities_of_app, identity_finding, identity_key,
-    identity_location, identity_phrase, profile_related, with_related,
+    identity_location, identity_phrase, is_integration_connected_app, is_integration_eca,
+    profile_related, with_related,
 };
 use crate::Rule;
 
@@ -22,8 +23,8 @@ static META: RuleMeta = RuleMeta {
   "System Administrator", in a user definition file, intguard's config or the identity
   graph), at the place the profile is assigned, citing the Mule connections that run as
   it, the apps whose client credentials flow runs as it and the profile file.
-- Flags integration apps (a certificate for the JWT bearer flow, or the client
-  credentials flow) that pre-authorize the System Administrator profile: connected app
+- Flags integration apps (a certificate for the JWT bearer flow, the client
+  credentials flow, or an integration user that logs in through it) that pre-authorize the System Administrator profile: connected app
   `<profileName>System Administrator</profileName>`, External Client App
   `commaSeparatedProfile`.
 
@@ -79,11 +80,14 @@ fn app_finding(
     (key, fix): (String, String),
     related: Option<&Location>,
 ) -> Finding {
-    let how = match (cert, cc) {
-        (true, true) => "its certificate (JWT bearer) and client credentials",
-        (true, false) => "its certificate (JWT bearer)",
-        _ => "its client credentials",
+    let consequence = match (cert, cc) {
+        (true, true) => "whoever holds its certificate (JWT bearer) and client credentials can act as any administrator",
+        (true, false) => "whoever holds its certificate (JWT bearer) can act as any administrator",
+        (false, true) => "whoever holds its client credentials can act as any administrator",
+        // Pre-authorized through an integration user it serves.
+        (false, false) => "every administrator may obtain API tokens through this integration app, and the integration itself runs as an administrator",
     };
+    let identity = (served.len() == 1).then(|| served[0].clone());
     let served = if served.is_empty() {
         String::new()
     } else {
@@ -92,10 +96,9 @@ fn app_finding(
     let mut f = Finding::new(
         &META,
         at.location.clone(),
-        format!(
-            "{what} pre-authorizes the System Administrator profile{served}: whoever holds {how} can act as any administrator"
-        ),
+        format!("{what} pre-authorizes the System Administrator profile{served}: {consequence}"),
     )
+    .maybe_identity(identity)
     .key(key)
     .fix(fix);
     if let Some(r) = related {
@@ -138,7 +141,7 @@ impl Rule for AdminIntegrationUser {
         for app in &sf.connected_apps {
             let cert = app.has_certificate();
             let cc = app.client_credentials_enabled();
-            if app.oauth.is_none() || !(cert || cc) {
+            if !is_integration_connected_app(inventory, app) {
                 continue;
             }
             for p in app
@@ -168,7 +171,7 @@ impl Rule for AdminIntegrationUser {
         for app in &sf.external_client_apps {
             let cert = app.has_certificate();
             let cc = app.client_credentials_enabled();
-            if !(cert || cc) {
+            if !is_integration_eca(inventory, app) {
                 continue;
             }
             let Some(pol) = &app.oauth_policies else {

@@ -1,9 +1,11 @@
 use std::collections::HashSet;
 
 use intguard_model::{
-    CertificateFacts, CertificateSource, Finding, Inventory, Location, Practice, Related, RuleMeta,
-    Severity,
+    CertificateFacts, CertificateSource, Finding, Inventory, Location, OAuthAppKind, Practice,
+    Related, RuleMeta, Severity,
 };
+
+use crate::identities::identities_of_app;
 
 use crate::support::{
     app_for_path, connection_identities, describe_identities, file_name, in_test_sources,
@@ -25,13 +27,17 @@ Reads the X.509 certificates committed to the repository: PEM certificates (`.pe
 keystores (`.jks`, `.keystore`: their certificates are readable without the password)
 and PKCS#12 keystores (`.p12`, `.pfx`) whose password is empty or committed in clear
 (the `storePassword`/`password` of the configuration that loads the file, in the XML or a
-plain property value). It flags a certificate that
+plain property value), and the certificates uploaded to connected apps
+(`oauthConfig/certificate`) and External Client Apps (`.ecaGlblOauth` `certificate`) in
+Salesforce metadata, which Salesforce checks JWT bearer assertions against. It flags a
+certificate that
 - has expired (high);
 - expires within 30 days of the scan (medium);
 - carries an RSA key shorter than 2048 bits (high).
 Each finding names the file, the keystore alias, the certificate's subject and the
 configurations that load the file (a Salesforce JWT connection's `keyStore`, a
-`tls:key-store` or `tls:trust-store`), with the integration user they run as.
+`tls:key-store` or `tls:trust-store`), with the integration user they run as; for an
+app's certificate, the app and the integration users it serves.
 
 ## Why is this bad?
 An expired certificate breaks whatever relies on it, usually at the worst moment: an
@@ -220,6 +226,7 @@ fn source_phrase(cert: &CertificateFacts) -> String {
         CertificateSource::Pkcs12 => {
             format!(" (PKCS#12 keystore{alias}, opened with its committed password)")
         }
+        CertificateSource::OauthApp => String::new(),
     }
 }
 
@@ -241,6 +248,13 @@ impl Rule for CertificateHealth {
             if found.is_empty() {
                 continue;
             }
+            if cert.source == CertificateSource::OauthApp {
+                let app = OauthApp::of(inventory, cert);
+                for problem in found {
+                    out.push(oauth_app_finding(cert, problem, now, &app));
+                }
+                continue;
+            }
             let users = users(inventory, &cert.location.path);
             for problem in found {
                 out.push(finding(cert, problem, now, &users));
@@ -250,10 +264,47 @@ impl Rule for CertificateHealth {
     }
 }
 
-fn finding(cert: &CertificateFacts, problem: Problem, now: i64, users: &[FileUser]) -> Finding {
-    let path = cert.location.path.as_str();
-    let name = file_name(path);
-    let what = match problem {
+/// The connected app or External Client App a certificate was uploaded to,
+/// and the integration users that sign JWT assertions for it.
+struct OauthApp {
+    /// `connected app Orders_SAPI` / `external client app Invoices_Portal`.
+    phrase: String,
+    /// Where to replace it in Setup.
+    setup: String,
+    identities: Vec<String>,
+}
+
+impl OauthApp {
+    fn of(inventory: &Inventory, cert: &CertificateFacts) -> Self {
+        let name = cert.alias.clone().unwrap_or_default();
+        let sf = &inventory.salesforce;
+        let connected = sf.connected_apps.iter().any(|a| {
+            a.name == name
+                && a.oauth
+                    .as_ref()
+                    .and_then(|o| o.certificate.as_ref())
+                    .is_some_and(|c| c.location.path == cert.location.path)
+        });
+        if connected {
+            OauthApp {
+                phrase: format!("connected app {name}"),
+                setup: format!("Setup > App Manager > {name} > Edit > Use digital signatures"),
+                identities: identities_of_app(inventory, OAuthAppKind::ConnectedApp, &name),
+            }
+        } else {
+            OauthApp {
+                phrase: format!("external client app {name}"),
+                setup: format!(
+                    "External Client App Manager > {name} > Settings > OAuth Settings > Enable JWT Bearer Flow > upload the certificate"
+                ),
+                identities: identities_of_app(inventory, OAuthAppKind::ExternalClientApp, &name),
+            }
+        }
+    }
+}
+
+fn problem_phrase(cert: &CertificateFacts, problem: Problem, now: i64) -> String {
+    match problem {
         Problem::Expired => format!(
             "expired on {} ({} ago)",
             date(cert.not_after),
@@ -268,7 +319,52 @@ fn finding(cert: &CertificateFacts, problem: Problem, now: i64, users: &[FileUse
             "has a {}-bit RSA key (under {MIN_RSA_BITS} bits)",
             cert.key_bits.unwrap_or(0)
         ),
+    }
+}
+
+/// A certificate uploaded to an OAuth app: the JWT bearer logins of its
+/// integration users stop when it expires.
+fn oauth_app_finding(
+    cert: &CertificateFacts,
+    problem: Problem,
+    now: i64,
+    app: &OauthApp,
+) -> Finding {
+    let file = file_name(&cert.location.path);
+    let mut message = format!(
+        "{} trusts certificate {} for JWT bearer logins, which {}",
+        app.phrase,
+        cert.subject,
+        problem_phrase(cert, problem, now)
+    );
+    if !app.identities.is_empty() {
+        message.push_str(&format!("; it serves {}", app.identities.join(", ")));
+    }
+    let severity = match problem {
+        Problem::Expired | Problem::WeakKey => Severity::High,
+        Problem::Expiring => Severity::Medium,
     };
+    let bits = match problem {
+        Problem::WeakKey => " --bits 3072",
+        _ => "",
+    };
+    let fix = format!(
+        "Make a new key and certificate (intguard keys new --out keys/ --days 365{bits}), upload the certificate ({}; in metadata, replace the <certificate> body in {file}), deploy the new private key to every integration that signs for the app (the keystore of its jwt-connection), check each login with intguard token, then remove the old key.",
+        app.setup
+    );
+    let fp: String = cert.sha256_fingerprint.chars().take(23).collect();
+    let alias = cert.alias.as_deref().unwrap_or_default();
+    Finding::new(&META, cert.location.clone(), message)
+        .severity(severity)
+        .maybe_identity((app.identities.len() == 1).then(|| app.identities[0].clone()))
+        .key(format!("{}|app|{alias}|{fp}", problem.key()))
+        .fix(fix)
+}
+
+fn finding(cert: &CertificateFacts, problem: Problem, now: i64, users: &[FileUser]) -> Finding {
+    let path = cert.location.path.as_str();
+    let name = file_name(path);
+    let what = problem_phrase(cert, problem, now);
     let mut message = format!(
         "{name}{}: certificate {} {what}",
         source_phrase(cert),
