@@ -9,6 +9,8 @@ line numbers in EXPECTED.md are always the ones in the files:
   "prop:a.b"   the line `a.b=...` of a .properties file
   "file"       line 1 (the finding is about the whole file)
   "text:TEXT"  the one line that contains TEXT (any text file)
+  "block:TEXT" the start tag of the element around the one line that contains TEXT
+               (`block:<name>AuthorApex</name>` -> its `<userPermissions>` line)
 
 It also checks what it can without intguard: IG104 values really decrypt with the committed
 key, IG106 lines hold a token, the suppression comment sits right above its element.
@@ -33,6 +35,12 @@ CG = C + "/src/main/mule/global.xml"
 CP = C + "/src/main/resources/properties/"
 LG = L + "/src/main/app/global.xml"
 LR = L + "/src/main/resources/"
+SF = "salesforce/"
+MD = SF + "force-app/main/default/"
+ADMIN = MD + "profiles/Admin.profile-meta.xml"
+ORDERS_APP = MD + "connectedApps/Orders_SAPI.connectedApp-meta.xml"
+SECURITY = MD + "settings/Security.settings-meta.xml"
+U_INV = "int.invoices@acme.com"
 
 U_ORD = "int.orders@acme.com"
 ORD_ALL = "int.orders@acme.com (prod), int.orders@acme.com.qa (qa), int.orders@acme.com.dev (dev)"
@@ -126,6 +134,64 @@ add("IG108", "medium", LG, "xml:<secure-property-placeholder:config", None, "all
 add("IG206", "medium", LG, "xml:<sfdc:config ", LEG_ALL, "all",
     "Salesforce connection without client certificate and not on port 8443")
 
+# --------------------------------------------------- salesforce (SFDX project)
+# The Salesforce side of the same integrations, joined to the Mule apps through the user
+# definition files (config/*-user-def.json): int.orders@acme.com is orders-sapi's and
+# customers-papi's prod user, int.invoices@acme.com invoices-eapi's.
+add("IG111", "medium", SECURITY, "xml:<expiration>OneYear", None, "all",
+    "org password policy: passwords expire only once a year")
+add("IG201", "high", ORDERS_APP, "xml:<ipRelaxation>BYPASS", None, "all",
+    "connected app Orders_SAPI (used by int.orders@acme.com) relaxes IP restrictions (ipRelaxation BYPASS)")
+add("IG202", "high", ADMIN, "xml:<Profile xmlns", U_ORD, "all",
+    "System Administrator, the profile of int.orders@acme.com, has no login IP ranges")
+add("IG205", "high", ADMIN, "xml:<userLicense>", U_ORD, "all",
+    "int.orders@acme.com is not API only (neither its profile nor Orders_Integration grants ApiUserOnly) "
+    "and not on the Salesforce Integration license")
+add("IG206", "medium", SF + "config/int-orders-user-def.json", 'text:"profileName"', U_ORD, "all",
+    "int.orders@acme.com does not require mutual TLS (no Enforce SSL/TLS Mutual Authentication permission)")
+add("IG206", "medium", SF + "config/int-invoices-user-def.json", 'text:"profileName"', U_INV, "all",
+    "int.invoices@acme.com does not require mutual TLS on the Salesforce side, although invoices-eapi "
+    "presents a client certificate")
+add("IG207", "medium", MD + "settings/OauthOidc.settings-meta.xml", "xml:<blockOAuthUnPwFlow>false", None, "all",
+    "the OAuth username-password flow is not blocked (customers-papi uses it)")
+add("IG208", "medium", ORDERS_APP, "xml:<scopes>Full", None, "all",
+    "Full scope on an integration app")
+add("IG208", "medium", ORDERS_APP, "xml:<scopes>RefreshToken", None, "all",
+    "RefreshToken scope on an integration app that only needs API access")
+add("IG208", "medium", ORDERS_APP, "xml:<refreshTokenPolicy>infinite", None, "all",
+    "refresh tokens that never expire")
+add("IG209", "medium", ORDERS_APP, "xml:<oauthConfig>", None, "all",
+    "Orders_SAPI has no certificate: usable only with the consumer secret and a password")
+add("IG210", "low", SECURITY, "xml:<enforceIpRangesEveryRequest>false", None, "all",
+    "login IP ranges checked at login only, not on every request")
+add("IG210", "low", SECURITY, "xml:<lockSessionsToIp>false", None, "all",
+    "sessions not locked to the IP address they started from")
+add("IG301", "critical", SF + "config/int-orders-user-def.json", 'text:"profileName"', U_ORD, "all",
+    "int.orders@acme.com, used by orders-sapi and customers-papi, is a System Administrator (ACME-1290)")
+add("IG301", "critical", ORDERS_APP, "xml:<profileName>System Administrator", U_ORD, "all",
+    "Orders_SAPI, the app int.orders@acme.com logs in through, pre-authorizes System Administrator")
+add("IG302", "critical", ADMIN, "block:<name>AuthorApex</name>", U_ORD, "all",
+    "super powers via the System Administrator profile: AuthorApex, CustomizeApplication, ManageUsers, "
+    "ModifyAllData, ViewAllData")
+add("IG302", "high", ADMIN, "block:<name>DataExport</name>", U_ORD, "all",
+    "DataExport (data exfiltration) via the System Administrator profile")
+add("IG302", "high", MD + "permissionsets/Invoices_Reporting.permissionset-meta.xml",
+    "block:<name>ExportReport</name>", U_INV, "all",
+    "ExportReport via Invoices_Reporting in group Invoices_Integration (its DataExport is muted by the group)")
+add("IG304", "medium", ADMIN, "block:<object>Account</object>", U_ORD, "all",
+    "Account: View All and Modify All records via the System Administrator profile")
+add("IG304", "medium", ADMIN, "block:<object>Account</object>", U_ORD, "all",
+    "Account: Delete (and other access) that neither orders-sapi nor customers-papi uses")
+add("IG304", "medium", MD + "permissionsets/Orders_Integration.permissionset-meta.xml",
+    "block:<object>Order</object>", U_ORD, "all",
+    "Order: access beyond what the apps running as int.orders@acme.com use")
+add("IG304", "medium", MD + "permissionsets/Invoices_Reporting.permissionset-meta.xml",
+    "block:<object>Invoice__c</object>", U_INV, "all",
+    "Invoice__c: View All records via Invoices_Reporting")
+add("IG304", "medium", MD + "permissionsets/Invoices_API/objectSettings/Case.objectSettings-meta.xml",
+    "block:<object>Case</object>", U_INV, "all",
+    "Case: Edit and Delete via Invoices_API (decomposed); invoices-eapi only creates Cases")
+
 # Keys committed in the example, to check IG104 (alg, key) by app.
 KEYS = {O: ("AES", "AcmeOrd3rsK3y!16"), C: ("Blowfish", "AcmeCust0mers!"), L: ("AES", "L3gacySyncK3y#01")}
 
@@ -142,6 +208,16 @@ def locate(path, anchor):
         if len(hits) != 1:
             raise SystemExit("%s: anchor %r matches %d lines" % (path, arg, len(hits)))
         return hits[0] + 1, lines[hits[0]]
+    if kind == "block":
+        hits = [i for i, l in enumerate(lines) if arg in l]
+        if len(hits) != 1:
+            raise SystemExit("%s: anchor %r matches %d lines" % (path, arg, len(hits)))
+        indent = len(lines[hits[0]]) - len(lines[hits[0]].lstrip())
+        for i in range(hits[0] - 1, -1, -1):
+            l = lines[i]
+            if re.match(r"^\s*<[\w:]+>\s*$", l) and len(l) - len(l.lstrip()) < indent:
+                return i + 1, l
+        raise SystemExit("%s: no element around %r" % (path, arg))
     if kind == "prop":
         hits = [i for i, l in enumerate(lines) if re.match(r"^%s\s*[=:]" % re.escape(arg), l)]
         if len(hits) != 1:
@@ -227,6 +303,13 @@ in `expected.json` next to this file.
   the property (`${name}` without `secure::`) whose name is missing from `secureProperties`.
 - A SOAP login URL resolved from properties (`sfdc.url` in orders-sapi `*.yaml`) is part of the
   IG101 finding on the connection, not a row of its own.
+- Salesforce metadata (`salesforce/`, SFDX source format): a finding about an object or user
+  permission is at the start tag of its `<objectPermissions>` / `<userPermissions>` element; one
+  about a profile as a whole at the root element (`<Profile ...>`), or at `<userLicense>` for the
+  license; one about a user at the `"profileName"` line of its user definition file. IG302 has
+  one row per identity, grant and tier, at the first permission of the tier (alphabetically).
+  A rule that finds two different problems with one element (IG304 on the Admin profile's
+  Account: View/Modify All records, and access no app uses) has two rows at that line.
 - MUnit suites (`src/test/munit`) hold no credentials here, so nothing is expected from them.
 - Status `suppressed`: an inline `intguard-ignore` comment covers it. The comment is on the line
   right above the `http:listener-config` element; the finding is on its child
@@ -260,6 +343,15 @@ FOOTER = """
 | customers-papi | int.customers@acme.com.dev | int.customers@acme.com.qa | **int.orders@acme.com** (shared) | password (OAuth username-password) |
 | invoices-eapi | int.invoices@acme.com.dev | int.invoices@acme.com.qa | int.invoices@acme.com | certificate (JWT bearer) + mTLS |
 | legacy-sync (Mule 3) | svc.legacysync@acme.com.dev | - | svc.legacysync@acme.com | password (SOAP, sfdc:config) |
+
+Salesforce side (`salesforce/`): `int.orders@acme.com` is defined in
+`config/int-orders-user-def.json` with the System Administrator profile (ACME-1290, "temporary")
+and the permission set `Orders_Integration`; the connected app `Orders_SAPI` pre-authorizes
+System Administrator. `int.invoices@acme.com` (`config/int-invoices-user-def.json`) has the
+profile `Acme Integration (API Only)` and the permission set group `Invoices_Integration`
+(`Invoices_API`, `Invoices_Reporting`, muting `Invoices_Integration_Muting`); the External Client
+App `Invoices_Portal` (certificate, admin-approved users) serves it. `intguard identities
+examples/acme-integrations` shows both with their apps, permissions and object access.
 
 Committed keys: orders-sapi (AES, 16 bytes, `global-property` in global.xml), customers-papi
 (Blowfish, 14 bytes, pom.xml), legacy-sync (AES, 16 bytes, `key=` in global.xml); the values are

@@ -17,16 +17,9 @@ fn example() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/acme-integrations")
 }
 
-/// The example's paths: the Mule monorepo and its SFDX project, which is
-/// staged next to it (`acme-integrations-salesforce`) until the example's
-/// expectations cover it, then lives in `acme-integrations/salesforce`.
+/// The example monorepo: Mule apps and their SFDX project (`salesforce/`).
 fn example_paths() -> Vec<String> {
-    let mut v = vec![example().to_string_lossy().into_owned()];
-    let staged = example().with_file_name("acme-integrations-salesforce");
-    if staged.is_dir() {
-        v.push(staged.to_string_lossy().into_owned());
-    }
-    v
+    vec![example().to_string_lossy().into_owned()]
 }
 
 fn write(root: &Path, rel: &str, text: &str) {
