@@ -23,6 +23,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use rayon::prelude::*;
+
 use crate::location::Location;
 use crate::soql::{self, ObjectRefKind};
 
@@ -365,44 +367,50 @@ impl Inventory {
         }
 
         // 6. Access, use and apps of every identity.
+        // Independent per identity, and the SOQL parsing in it is the bulk of
+        // building the graph of a large monorepo: spread over the cores.
         let pre_auths = all_pre_authorizations(md);
-        for id in &mut b.ids {
-            resolve_access(id, md);
-            intrinsic_reasons(id, md);
-            id.objects_used = objects_used(id, &self.apps);
-            for pa in &pre_auths {
-                if reaches(pa, id, md) {
-                    let mut pa = pa.clone();
-                    if pa.via == PreAuthVia::ClientCredentialsUser {
-                        pa.name = id.name.clone();
-                    }
-                    if !id.pre_authorized_by.contains(&pa) {
-                        id.pre_authorized_by.push(pa);
+        let apps = AppIndex::new(&self.apps);
+        b.ids.par_iter_mut().for_each_init(
+            || apps.usage(),
+            |usage, id| {
+                resolve_access(id, md);
+                intrinsic_reasons(id, md);
+                id.objects_used = objects_used(id, usage);
+                for pa in &pre_auths {
+                    if reaches(pa, id, md) {
+                        let mut pa = pa.clone();
+                        if pa.via == PreAuthVia::ClientCredentialsUser {
+                            pa.name = id.name.clone();
+                        }
+                        if !id.pre_authorized_by.contains(&pa) {
+                            id.pre_authorized_by.push(pa);
+                        }
                     }
                 }
-            }
-            if !id.pre_authorized_by.is_empty() && id.username.is_some() {
-                let certified: Vec<&PreAuthorization> = id
-                    .pre_authorized_by
-                    .iter()
-                    .filter(|p| p.via != PreAuthVia::ClientCredentialsUser)
-                    .filter(|p| p.certificate || p.client_credentials)
-                    .collect();
-                let extra: Vec<(String, Location)> = certified
-                    .iter()
-                    .map(|p| (p.describe(), p.location.clone()))
-                    .collect();
-                for (d, at) in extra {
-                    add_reason(
-                        id,
-                        ReasonKind::PreAuthorizedByIntegrationApp,
-                        format!("{d} pre-authorizes it"),
-                        Some(at),
-                    );
+                if !id.pre_authorized_by.is_empty() && id.username.is_some() {
+                    let certified: Vec<&PreAuthorization> = id
+                        .pre_authorized_by
+                        .iter()
+                        .filter(|p| p.via != PreAuthVia::ClientCredentialsUser)
+                        .filter(|p| p.certificate || p.client_credentials)
+                        .collect();
+                    let extra: Vec<(String, Location)> = certified
+                        .iter()
+                        .map(|p| (p.describe(), p.location.clone()))
+                        .collect();
+                    for (d, at) in extra {
+                        add_reason(
+                            id,
+                            ReasonKind::PreAuthorizedByIntegrationApp,
+                            format!("{d} pre-authorizes it"),
+                            Some(at),
+                        );
+                    }
                 }
-            }
-            id.reasons.sort_by_key(|r| r.kind);
-        }
+                id.reasons.sort_by_key(|r| r.kind);
+            },
+        );
 
         let mut ids = b.ids;
         ids.sort_by(|a, b| {
@@ -907,8 +915,55 @@ pub fn operation_kind(op: &SalesforceOperation) -> ObjectOperation {
     }
 }
 
+/// The Mule apps by name.
+struct AppIndex<'a> {
+    by_name: HashMap<&'a str, &'a MuleApp>,
+}
+
+impl<'a> AppIndex<'a> {
+    fn new(apps: &'a [MuleApp]) -> Self {
+        AppIndex {
+            by_name: apps.iter().map(|a| (a.name.as_str(), a)).collect(),
+        }
+    }
+
+    fn usage(&self) -> AppUsage<'_, 'a> {
+        AppUsage {
+            index: self,
+            parsed_for: None,
+            parsed: Vec::new(),
+        }
+    }
+}
+
+/// The apps, and the SOQL of the app last asked for, parsed once: identities
+/// come in app order (one per environment of each connection), so consecutive
+/// identities mostly share the app, and holding the parsed queries of every
+/// app at once would grow memory with the monorepo. One per worker thread.
+struct AppUsage<'i, 'a> {
+    index: &'i AppIndex<'a>,
+    parsed_for: Option<&'a MuleApp>,
+    parsed: Vec<Option<soql::SoqlQuery>>,
+}
+
+impl<'a> AppUsage<'_, 'a> {
+    /// The app and its operations' parsed SOQL (None: no SOQL or unparsable).
+    fn app(&mut self, name: &str) -> Option<(&'a MuleApp, &[Option<soql::SoqlQuery>])> {
+        let app = *self.index.by_name.get(name)?;
+        if !self.parsed_for.is_some_and(|p| std::ptr::eq(p, app)) {
+            self.parsed = app
+                .operations
+                .iter()
+                .map(|op| op.soql.as_deref().and_then(|q| soql::parse(q).ok()))
+                .collect();
+            self.parsed_for = Some(app);
+        }
+        Some((app, &self.parsed))
+    }
+}
+
 /// The objects the identity's Mule connections use.
-fn objects_used(id: &IntegrationIdentity, apps: &[MuleApp]) -> Vec<ObjectUse> {
+fn objects_used(id: &IntegrationIdentity, usage: &mut AppUsage<'_, '_>) -> Vec<ObjectUse> {
     let mut out: BTreeMap<String, ObjectUse> = BTreeMap::new();
     let mut add = |object: &str,
                    op: ObjectOperation,
@@ -952,11 +1007,11 @@ fn objects_used(id: &IntegrationIdentity, apps: &[MuleApp]) -> Vec<ObjectUse> {
             continue;
         }
         seen.push((&u.app, &u.config_name));
-        let Some(app) = apps.iter().find(|a| a.name == u.app) else {
+        let Some((app, parsed_soql)) = usage.app(&u.app) else {
             continue;
         };
         let single = app.salesforce_connections.len() == 1;
-        for op in &app.operations {
+        for (op, parsed) in app.operations.iter().zip(parsed_soql) {
             if app.is_test_path(&op.location.path) {
                 continue;
             }
@@ -971,8 +1026,7 @@ fn objects_used(id: &IntegrationIdentity, apps: &[MuleApp]) -> Vec<ObjectUse> {
             if let Some(t) = &op.object_type {
                 add(t.trim(), kind, false, &[], &op.location, &app.name);
             }
-            let Some(q) = &op.soql else { continue };
-            let Ok(parsed) = soql::parse(q) else { continue };
+            let Some(parsed) = parsed else { continue };
             let read_kind = if parsed.for_update {
                 ObjectOperation::Edit
             } else {
