@@ -50,6 +50,7 @@ import base64
 import json
 import os
 import random
+import subprocess
 import sys
 import time
 
@@ -784,6 +785,7 @@ def key_files(app, plan):
             sub = "src/main/resources/keys/%s.p12" % app.name
         app.write(sub, data)
         app.plant("IG105", sub, 1, "committed keystore (%s, gitignored pattern but force-added)" % kf)
+        app.ledger.setdefault("force_added", []).append(app.path(sub))
 
 
 def common_xml(rng):
@@ -991,6 +993,13 @@ def main(argv=None):
     with open(os.path.join(a.out_dir, "planted.json"), "w") as f:
         json.dump(doc, f, indent=1)
         f.write("\n")
+    # The corpus is a git repository in which the keystores that the apps' .gitignore
+    # matches were force-added (`git add -f`): tracked, so committed, as in real repos.
+    forced = ledger.get("force_added", [])
+    if forced:
+        subprocess.run(["git", "init", "-q", a.out_dir], check=True)
+        for i in range(0, len(forced), 200):
+            subprocess.run(["git", "-C", a.out_dir, "add", "-f", "--"] + forced[i:i + 200], check=True)
     print("%d apps (%d with planted problems), %d files, %.1f MB, %d planted, %d suppressed, %.1fs"
           % (a.apps, apps_with, doc["files"], ledger["bytes"] / 1e6, len(ledger["planted"]),
              len(ledger["suppressed"]), time.time() - t0), file=sys.stderr)

@@ -7,7 +7,11 @@
 #      half corpus too, checks intguard's recall against planted.json, and writes
 #      bench/out/results.json and bench/out/results.md (bench/measure.py).
 #
-# Environment: BENCH_APPS (2000), BENCH_SEED (1), BENCH_RUNS (3 interleaved rounds of the fast
+#   5. times intguard and the floor on a generated Salesforce org (bench/gen_org.py: 200 profiles of
+#      ~2 MB, 500 permission sets) and on half of it (bench/measure_org.py): MB/s and peak memory.
+#
+# Environment: BENCH_SKIP_ORG=1 (no org benchmark), BENCH_ORG_PROFILES (200), BENCH_ORG_PERMSETS (500),
+# BENCH_APPS (2000), BENCH_SEED (1), BENCH_RUNS (3 interleaved rounds of the fast
 # tools), BENCH_SLOW_RUNS (1 run of gitleaks and of detect-secrets), BENCH_SLOW_TIMEOUT (3600 s,
 # after which a reference is stopped and its time kept as a lower bound), BENCH_SKIP_REFERENCES=1 (time
 # only the floor and intguard), BENCH_OUT (bench/out), BENCH_CORPUS / BENCH_HALF_CORPUS (bench/corpus,
@@ -81,3 +85,29 @@ python3 bench/measure.py \
     --slow-timeout "${BENCH_SLOW_TIMEOUT:-3600}" \
     "${MEASURE_ARGS[@]}"
 say "wrote $OUT/results.json and $OUT/results.md"
+
+# Salesforce metadata: an org of 200 profiles of ~2 MB and 500 permission sets, and half of it.
+if [[ ${BENCH_SKIP_ORG:-0} != 1 ]]; then
+    ORG=${BENCH_ORG:-$ROOT/bench/org}
+    HALF_ORG=${BENCH_HALF_ORG:-$ROOT/bench/org-half}
+    make_org() { # DIR PROFILES PERMSETS
+        local dir=$1 profiles=$2 permsets=$3
+        if [[ -f $dir/org.json ]] && python3 - "$dir/org.json" "$profiles" "$permsets" <<'EOF2'
+import json, sys
+d = json.load(open(sys.argv[1]))
+sys.exit(0 if (d["profiles"], d["permission_sets"]) == (int(sys.argv[2]), int(sys.argv[3])) else 1)
+EOF2
+        then
+            say "org $dir is there"
+            return
+        fi
+        say "generating $dir ($profiles profiles, $permsets permission sets)"
+        rm -rf "$dir"
+        python3 bench/gen_org.py "$dir" --profiles "$profiles" --permsets "$permsets"
+    }
+    make_org "$ORG" "${BENCH_ORG_PROFILES:-200}" "${BENCH_ORG_PERMSETS:-500}"
+    make_org "$HALF_ORG" "$(( ${BENCH_ORG_PROFILES:-200} / 2 ))" "$(( ${BENCH_ORG_PERMSETS:-500} / 2 ))"
+    python3 bench/measure_org.py --org "$ORG" --half-org "$HALF_ORG" \
+        --intguard "$INTGUARD" --floor "$FLOOR" --out "$OUT" --runs "${BENCH_RUNS:-3}"
+    say "wrote $OUT/org-results.json and $OUT/org-results.md"
+fi

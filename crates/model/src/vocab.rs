@@ -65,6 +65,14 @@ pub fn is_encryption_key_name(name: &str) -> bool {
 }
 
 /// True for values that are obviously not real secrets: empty, placeholders,
+/// Default passwords everyone knows (the JDK's `changeit`, `password`, ...):
+/// as a template value they are dummies, but protecting a real key store they
+/// protect nothing.
+pub fn is_well_known_password(value: &str) -> bool {
+    const KNOWN: &[&str] = &["changeit", "changeme", "password", "secret", "123456"];
+    KNOWN.contains(&value.trim().to_ascii_lowercase().as_str())
+}
+
 /// encrypted `![...]` values, and the dummies people leave in templates.
 pub fn is_placeholder_value(value: &str) -> bool {
     let v = value.trim();

@@ -4,7 +4,9 @@
 //! The walk is parallel (the `ignore` crate's parallel walker), respects
 //! `.gitignore` even outside a git repository, includes hidden files (secrets
 //! hide in `.env` and `.mvn/jvm.config`) but never descends into `.git/`,
-//! `target/` or `node_modules/`.
+//! `target/` or `node_modules/`. Files that git tracks although `.gitignore`
+//! matches them (force-added keystores, typically) are read too: they are
+//! committed, whatever the ignore rules say.
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -91,8 +93,66 @@ fn distinct_roots(roots: &[PathBuf]) -> Vec<&PathBuf> {
     kept.into_iter().map(|i| &roots[i]).collect()
 }
 
+/// Files under `root` that git tracks although its ignore rules match them
+/// (`git add -f`), as paths under `root`. Empty when `root` is not in a git
+/// work tree or git is not installed: then nothing is known to be tracked.
+fn tracked_but_ignored(root: &Path) -> Vec<PathBuf> {
+    if !root.is_dir() {
+        return Vec::new();
+    }
+    let output = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args([
+            "ls-files",
+            "-z",
+            "--cached",
+            "--ignored",
+            "--exclude-standard",
+        ])
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output();
+    match output {
+        Ok(o) if o.status.success() => o
+            .stdout
+            .split(|b| *b == 0)
+            .filter(|p| !p.is_empty())
+            .filter_map(|p| std::str::from_utf8(p).ok())
+            .map(|p| root.join(p))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 fn walk_root(root: &Path, options: &ReadOptions, out: &Mutex<Walk>) {
     let ignores = user_ignores(root, &options.ignore_globs);
+    for path in tracked_but_ignored(root) {
+        let skipped_dir = path
+            .strip_prefix(root)
+            .map(|rel| {
+                rel.components().any(|c| {
+                    c.as_os_str()
+                        .to_str()
+                        .is_some_and(|n| SKIPPED_DIRS.contains(&n))
+                })
+            })
+            .unwrap_or(true);
+        let user_ignored = ignores
+            .as_ref()
+            .is_some_and(|gi| gi.matched_path_or_any_parents(&path, false).is_ignore());
+        let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            continue;
+        };
+        if skipped_dir || user_ignored || !meta.is_file() {
+            continue;
+        }
+        lock(out).files.push(WalkedFile {
+            display: display_path(&path),
+            size: meta.len(),
+            path,
+        });
+    }
     let mut builder = WalkBuilder::new(root);
     builder
         .hidden(false)

@@ -308,6 +308,14 @@ fn suggested_property(attr: &XmlAttribute, salesforce: bool) -> String {
     format!("{prefix}.{}", attr.name)
 }
 
+/// A password attribute of a store that holds a private key: a TLS key
+/// store, or the keystore of a Salesforce JWT connection.
+fn holds_private_key(attr: &XmlAttribute) -> bool {
+    attr.element == "tls:key-store"
+        || (attr.element.ends_with("jwt-connection")
+            && matches!(attr.name.as_str(), "storePassword" | "keyStorePassword"))
+}
+
 impl Rule for PlaintextSecret {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -329,10 +337,16 @@ impl Rule for PlaintextSecret {
         for app in &inventory.apps {
             // (a) literal secrets in the XML.
             for attr in &app.secret_attributes {
-                if !attr.value.is_literal() || vocab::is_placeholder_value(&attr.value.raw) {
+                // A template dummy is no secret, but on a store holding a
+                // private key a well-known default is the key's only guard.
+                let default_key_store_password =
+                    holds_private_key(attr) && vocab::is_well_known_password(&attr.value.raw);
+                if !attr.value.is_literal()
+                    || (vocab::is_placeholder_value(&attr.value.raw) && !default_key_store_password)
+                {
                     continue;
                 }
-                if !is_clear_secret(&attr.value.raw)
+                if !(is_clear_secret(&attr.value.raw) || default_key_store_password)
                     || is_token_line(&attr.value.location)
                     || !flagged.insert(&attr.value.location)
                 {
@@ -341,10 +355,15 @@ impl Rule for PlaintextSecret {
                 let conn = owning_connection(app, attr);
                 let who = conn.and_then(|c| identity_for(app, c, None));
                 let message = format!(
-                    "{}: {} is written in clear in the XML ({}){}",
+                    "{}: {} is written in clear in the XML ({}{}){}",
                     app.name,
                     attr_label(attr),
                     describe(&attr.value.raw),
+                    if default_key_store_password {
+                        ", a well-known default password: the private key is as good as unprotected"
+                    } else {
+                        ""
+                    },
                     who.as_deref()
                         .map(|w| format!(", Salesforce user {w}"))
                         .unwrap_or_default()
@@ -604,7 +623,7 @@ mod tests {
                 "password",
                 "changeit",
                 XML,
-                20,
+                21,
             ),
         ];
         let mut unused = props(
@@ -681,6 +700,7 @@ mod tests {
             places(&f),
             vec![
                 (XML.to_string(), 20),
+                (XML.to_string(), 21),
                 (
                     "orders/src/main/resources/properties/old.properties".to_string(),
                     1
@@ -739,6 +759,16 @@ mod tests {
             old.fix
         );
         assert_eq!(old.related.len(), 1, "linked by name");
+        // The key store's default password counts; it is said to be one.
+        let default = f
+            .iter()
+            .find(|f| f.fingerprint_key == "xml|TLS_Context|tls:key-store|password")
+            .unwrap();
+        assert!(
+            default.message.contains("a well-known default password"),
+            "{}",
+            default.message
+        );
         let ks = f.iter().find(|f| f.location.line == 20).unwrap();
         assert_eq!(
             ks.fingerprint_key,
