@@ -34,6 +34,7 @@ use super::graph::{
     ObjectUse, PreAuthVia, PreAuthorization, ReasonKind,
 };
 use super::mule::{MuleApp, SalesforceConnection, SalesforceOperation};
+use super::org::{OrgFacts, OrgUser};
 use super::salesforce::{
     is_broad_profile, permission_category, same_profile, AccessFlags, NamedFlag, ObjectPermission,
     SalesforceMetadata,
@@ -290,6 +291,13 @@ impl Inventory {
             );
         }
 
+        // 4b. The org's users: those already named above get their real
+        // assignments; the others join when their access makes them
+        // integration users.
+        if let Some(org) = &self.org {
+            org_users(&mut b, org, md);
+        }
+
         // Resolve assigned names against the metadata (groups assigned as
         // permission sets become groups; canonical names).
         for id in &mut b.ids {
@@ -418,6 +426,80 @@ impl Inventory {
                 .cmp(&(b.username.is_none(), b.name.to_lowercase()))
         });
         self.identities = ids;
+    }
+}
+
+/// Org users: every user already an identity takes the org's assignments
+/// (the truth, over user definitions and the config); an active user whose
+/// profile or permission sets are on an integration license, grant API Only
+/// or are pre-authorized by an integration app becomes one.
+fn org_users(b: &mut Builder, org: &OrgFacts, md: &SalesforceMetadata) {
+    use std::collections::HashSet;
+    let mut profiles: HashSet<String> = HashSet::new();
+    let mut sets: HashSet<String> = HashSet::new();
+    for p in &md.profiles {
+        if p.is_integration_license() || p.has_permission("ApiUserOnly") {
+            profiles.insert(p.name.to_lowercase());
+        }
+    }
+    for ps in &md.permission_sets {
+        let license = ps
+            .license
+            .as_ref()
+            .is_some_and(|l| super::salesforce::is_integration_license(&l.value));
+        if license || ps.has_permission("ApiUserOnly") {
+            sets.insert(ps.name.to_lowercase());
+        }
+    }
+    for pa in integration_app_grants(md) {
+        match pa.via {
+            PreAuthVia::Profile if !is_broad_profile(&pa.name) => {
+                profiles.insert(super::salesforce::profile_file_name(&pa.name).to_lowercase());
+            }
+            PreAuthVia::PermissionSet => {
+                sets.insert(pa.name.to_lowercase());
+            }
+            _ => {}
+        }
+    }
+    let qualifies = |u: &OrgUser| {
+        u.is_active
+            && (u.profile.as_deref().is_some_and(|p| {
+                profiles.contains(&super::salesforce::profile_file_name(p).to_lowercase())
+            }) || u
+                .license
+                .as_deref()
+                .is_some_and(super::salesforce::is_integration_license)
+                || u.permission_sets
+                    .iter()
+                    .any(|s| sets.contains(&s.to_lowercase())))
+    };
+    for u in &org.users {
+        let known = b.by_user.contains_key(&u.username.trim().to_lowercase());
+        if !known && !qualifies(u) {
+            continue;
+        }
+        let id = b.user(&u.username);
+        let assigned = |name: &str| AccessAssignment {
+            name: name.to_string(),
+            source: AssignmentSource::Org,
+            assigned_at: Some(u.location.clone()),
+            metadata: None,
+        };
+        if let Some(p) = &u.profile {
+            id.profile = Some(assigned(p));
+        }
+        id.permission_sets.retain(|a| {
+            u.permission_sets
+                .iter()
+                .any(|s| s.eq_ignore_ascii_case(&a.name))
+        });
+        for s in &u.permission_sets {
+            push_assignment(&mut id.permission_sets, assigned(s));
+        }
+        for g in &u.permission_set_groups {
+            push_assignment(&mut id.permission_set_groups, assigned(g));
+        }
     }
 }
 

@@ -223,6 +223,8 @@ impl GrantKind {
 pub enum AssignmentSource {
     UserDefinition,
     Config,
+    /// The org's own assignment (live org or snapshot).
+    Org,
     /// The identity is the profile or permission set itself.
     Itself,
 }

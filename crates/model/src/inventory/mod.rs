@@ -9,6 +9,7 @@ mod files;
 mod graph;
 mod identity;
 mod mule;
+mod org;
 mod resolve;
 mod salesforce;
 
@@ -17,6 +18,7 @@ pub use files::*;
 pub use graph::*;
 pub use identity::*;
 pub use mule::*;
+pub use org::*;
 pub use resolve::*;
 pub use salesforce::*;
 
@@ -47,6 +49,9 @@ pub struct Inventory {
     pub identity_hints: Vec<IdentityHint>,
     /// Salesforce metadata (SFDX and Metadata API projects, user definitions).
     pub salesforce: SalesforceMetadata,
+    /// A live org's users, logins, tokens and Health Check (from `intguard org
+    /// audit` or a snapshot); its profiles, sets and apps are in `salesforce`.
+    pub org: Option<OrgFacts>,
     /// The identity graph, filled by [`Inventory::build_identities`] once the
     /// readers and the config have filled the rest.
     pub identities: Vec<IntegrationIdentity>,

@@ -363,6 +363,10 @@ pub struct ConnectedAppOauth {
     /// `oauthPolicy.refreshTokenPolicy`: `zero` | `infinite` (default) |
     /// `specific_lifetime:<n>:<unit>` | `specific_inactivity:<n>:<unit>`.
     pub refresh_token_policy: Option<Located<String>>,
+    /// True when the source cannot tell whether a certificate is uploaded (a
+    /// live org: the API does not expose it), so `certificate` being `None`
+    /// proves nothing.
+    pub certificate_unknown: bool,
 }
 
 impl ConnectedAppOauth {

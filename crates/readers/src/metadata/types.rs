@@ -267,6 +267,7 @@ pub(crate) fn read_connected_app(text: &str, path: &str, name: &str) -> Parsed<C
                     flags: oauth_flags(&l, &["isAdminApproved", "isClientCredentialEnabled"]),
                     ip_relaxation: None,
                     refresh_token_policy: None,
+                    certificate_unknown: false,
                 };
                 app.oauth = Some(o);
             }

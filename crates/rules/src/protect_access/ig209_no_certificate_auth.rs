@@ -72,7 +72,7 @@ impl Rule for NoCertificateAuth {
         let mut out = Vec::new();
         for app in &sf.connected_apps {
             let Some(oauth) = &app.oauth else { continue };
-            if app.has_certificate() {
+            if app.has_certificate() || oauth.certificate_unknown {
                 continue;
             }
             let ids = identities_of_app(inventory, OAuthAppKind::ConnectedApp, &app.name);

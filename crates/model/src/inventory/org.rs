@@ -1,0 +1,182 @@
+//! What only a live org knows: its users (with their real assignments and
+//! login dates), how they logged in (LoginHistory), the OAuth tokens they
+//! hold, the Health Check, and what could not be read. The org's profiles,
+//! permission sets, groups and apps go into [`SalesforceMetadata`] like the
+//! metadata reader's, so every metadata rule applies to them too.
+//!
+//! Times are seconds since the Unix epoch; locations are
+//! `org://<org>/<Object>/<Id>` with line 0.
+//!
+//! [`SalesforceMetadata`]: super::SalesforceMetadata
+
+use serde::Serialize;
+
+use crate::location::Location;
+
+/// The facts of one org, read live or from a snapshot.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct OrgFacts {
+    /// The org id (or the instance host when the id is unknown).
+    pub org: String,
+    pub instance_url: String,
+    /// When the org was read (seconds since the epoch).
+    pub read_at_unix: i64,
+    /// Login history and token use were read from this time on.
+    pub since_unix: i64,
+    pub users: Vec<OrgUser>,
+    /// Logins of integration users within the window.
+    pub logins: Vec<LoginEvent>,
+    /// OAuth tokens of integration users.
+    pub oauth_tokens: Vec<OrgOauthToken>,
+    pub health_check: Option<HealthCheck>,
+    /// Data the auditing user could not read, so the rules needing it did not
+    /// check.
+    pub not_read: Vec<NotRead>,
+}
+
+/// A user of the org.
+#[derive(Debug, Clone, Serialize)]
+pub struct OrgUser {
+    pub id: String,
+    pub username: String,
+    pub is_active: bool,
+    /// Profile label as the API gives it (`System Administrator`).
+    pub profile: Option<String>,
+    pub license: Option<String>,
+    /// Permission set API names assigned (not the profile's own).
+    pub permission_sets: Vec<String>,
+    /// Permission set group developer names assigned.
+    pub permission_set_groups: Vec<String>,
+    pub last_login_unix: Option<i64>,
+    pub last_password_change_unix: Option<i64>,
+    pub created_unix: Option<i64>,
+    pub location: Location,
+}
+
+/// One LoginHistory row.
+#[derive(Debug, Clone, Serialize)]
+pub struct LoginEvent {
+    pub user_id: String,
+    pub time_unix: i64,
+    /// `Remote Access 2.0` (OAuth), `Application`, `Partner Product`, ...
+    pub login_type: Option<String>,
+    /// `OauthUsernamePassword`, `OauthJwtBearer`, ...
+    pub login_sub_type: Option<String>,
+    pub source_ip: Option<String>,
+    /// `Success`, `Username-Password Flow Disabled`, `Restricted IP`, ...
+    pub status: Option<String>,
+    /// The connected app or client.
+    pub application: Option<String>,
+    /// `SOAP Partner`, `REST API`, ...
+    pub api_type: Option<String>,
+    pub location: Location,
+}
+
+impl LoginEvent {
+    pub fn succeeded(&self) -> bool {
+        self.status
+            .as_deref()
+            .is_some_and(|s| s.eq_ignore_ascii_case("Success"))
+    }
+
+    /// A login that proved a password: the OAuth username-password flow or
+    /// a SOAP `login()`.
+    pub fn is_password_login(&self) -> bool {
+        let sub = self.login_sub_type.as_deref().unwrap_or("");
+        let status = self.status.as_deref().unwrap_or("");
+        let oauth = self
+            .login_type
+            .as_deref()
+            .is_some_and(|t| t.eq_ignore_ascii_case("Remote Access 2.0"));
+        sub.to_ascii_lowercase().contains("usernamepassword")
+            || status.eq_ignore_ascii_case("Username-Password Flow Disabled")
+            || (!oauth
+                && self
+                    .api_type
+                    .as_deref()
+                    .is_some_and(|a| a.to_ascii_uppercase().starts_with("SOAP")))
+    }
+}
+
+/// One OauthToken row.
+#[derive(Debug, Clone, Serialize)]
+pub struct OrgOauthToken {
+    pub app_name: String,
+    pub user_id: String,
+    pub last_used_unix: Option<i64>,
+    pub use_count: Option<u64>,
+    pub location: Location,
+}
+
+/// The Security Health Check.
+#[derive(Debug, Clone, Serialize)]
+pub struct HealthCheck {
+    pub score: Option<f64>,
+    pub risks: Vec<HealthRisk>,
+    pub location: Location,
+}
+
+/// One `SecurityHealthCheckRisks` row.
+#[derive(Debug, Clone, Serialize)]
+pub struct HealthRisk {
+    /// `HIGH_RISK`, `MEDIUM_RISK`, `MEETS_STANDARD`.
+    pub risk_type: String,
+    pub setting: String,
+    pub setting_group: Option<String>,
+    pub org_value: Option<String>,
+    pub standard_value: Option<String>,
+}
+
+/// Something the audit could not read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NotRead {
+    /// The object or field (`LoginHistory`, `PermissionSet.PermissionsX`).
+    pub what: String,
+    /// Salesforce's error code and message.
+    pub reason: String,
+    /// The permission the auditing user lacks, when known.
+    pub missing_permission: Option<String>,
+    /// Rule ids that needed it and so did not check.
+    pub rules: Vec<String>,
+}
+
+impl OrgFacts {
+    pub fn user_by_username(&self, username: &str) -> Option<&OrgUser> {
+        self.users
+            .iter()
+            .find(|u| u.username.eq_ignore_ascii_case(username))
+    }
+
+    pub fn logins_of<'a>(&'a self, user_id: &'a str) -> impl Iterator<Item = &'a LoginEvent> {
+        self.logins.iter().filter(move |l| l.user_id == user_id)
+    }
+
+    pub fn tokens_of<'a>(&'a self, user_id: &'a str) -> impl Iterator<Item = &'a OrgOauthToken> {
+        self.oauth_tokens
+            .iter()
+            .filter(move |t| t.user_id == user_id)
+    }
+
+    /// True when the data a rule needs was not read (the rule says so
+    /// instead of passing).
+    pub fn not_read_for(&self, rule: &str) -> Option<&NotRead> {
+        self.not_read
+            .iter()
+            .find(|n| n.rules.iter().any(|r| r.eq_ignore_ascii_case(rule)))
+    }
+
+    /// `org://<org>/<object>/<id>`.
+    pub fn location(&self, object: &str, id: &str) -> Location {
+        org_location(&self.org, object, id)
+    }
+}
+
+/// `org://<org>/<object>/<id>`, a whole-record location.
+pub fn org_location(org: &str, object: &str, id: &str) -> Location {
+    Location::file(format!("org://{org}/{object}/{id}"))
+}
+
+/// Days between two Unix times, rounded down.
+pub fn days_between(earlier: i64, later: i64) -> i64 {
+    (later - earlier).div_euclid(86_400)
+}

@@ -1,0 +1,269 @@
+//! A read-only client for the org: the only requests it can make are GETs and
+//! composite POSTs whose subrequests are GETs ([`GetRequest`] has no method
+//! field to set). It counts every call, stops before `max_api_calls`, retries
+//! `ConcurrentPerOrgLongTxn` and 5xx answers with exponential backoff, and
+//! stops at once when the org's daily budget is gone. Re-authentication on
+//! 401 is the [`RestClient`]'s.
+
+use std::cell::Cell;
+use std::time::Duration;
+
+use salesforce_auth::rest::ApiErrorItem;
+use salesforce_auth::{ApiUsage, RestClient, RestError, RestResponse};
+use serde::ser::SerializeStruct;
+use serde::{Serialize, Serializer};
+use serde_json::Value;
+
+/// Bounded retries with exponential backoff (`base`, `2 * base`, ...).
+#[derive(Debug, Clone, Copy)]
+pub struct RetryPolicy {
+    pub max_retries: u32,
+    pub base_delay: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: 3,
+            base_delay: Duration::from_millis(500),
+        }
+    }
+}
+
+/// Why reading the org stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum OrgError {
+    #[error(transparent)]
+    Rest(#[from] RestError),
+    #[error("the org's daily API request limit is exhausted (TotalRequests Limit exceeded): nothing more can be read today; try again after the 24-hour window rolls over or ask Salesforce for a higher limit")]
+    DailyLimitExceeded,
+    #[error("stopped before exceeding --max-api-calls {max}: {spent} calls spent, the next step needs more")]
+    BudgetExhausted { max: u64, spent: u64 },
+    #[error("Salesforce kept answering HTTP {status} ({summary}) after {attempts} attempts")]
+    RetriesExhausted {
+        status: u16,
+        summary: String,
+        attempts: u32,
+    },
+    #[error("Salesforce API answered HTTP {status} to {what}: {summary}")]
+    Api {
+        what: String,
+        status: u16,
+        errors: Vec<ApiErrorItem>,
+        summary: String,
+    },
+    #[error("unexpected answer from Salesforce to {what}: {message}")]
+    Unexpected { what: String, message: String },
+}
+
+/// A GET subrequest of a composite call: a path on the instance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GetRequest {
+    pub reference_id: String,
+    /// `/services/data/vXX.X/query?q=...` or a `nextRecordsUrl`.
+    pub url: String,
+}
+
+impl Serialize for GetRequest {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("GetRequest", 3)?;
+        // The method is a constant: a composite call of this client cannot write.
+        st.serialize_field("method", "GET")?;
+        st.serialize_field("url", &self.url)?;
+        st.serialize_field("referenceId", &self.reference_id)?;
+        st.end()
+    }
+}
+
+/// One subresponse of a composite call.
+#[derive(Debug, Clone)]
+pub struct SubResponse {
+    pub reference_id: String,
+    pub status: u16,
+    pub body: Value,
+}
+
+impl SubResponse {
+    /// Salesforce's error entries when the subrequest failed.
+    pub fn errors(&self) -> Vec<ApiErrorItem> {
+        serde_json::from_value::<Vec<ApiErrorItem>>(self.body.clone()).unwrap_or_default()
+    }
+}
+
+/// At most this many query subrequests per composite call (Salesforce's limit).
+pub const MAX_QUERIES_PER_COMPOSITE: usize = 5;
+
+/// The read-only org client.
+pub struct OrgClient {
+    rest: RestClient,
+    retry: RetryPolicy,
+    max_calls: Option<u64>,
+    calls: Cell<u64>,
+    usage: Cell<Option<ApiUsage>>,
+}
+
+impl OrgClient {
+    pub fn new(rest: RestClient) -> Self {
+        OrgClient {
+            rest,
+            retry: RetryPolicy::default(),
+            max_calls: None,
+            calls: Cell::new(0),
+            usage: Cell::new(None),
+        }
+    }
+
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Never make more than `max` calls.
+    pub fn with_max_calls(mut self, max: Option<u64>) -> Self {
+        self.max_calls = max;
+        self
+    }
+
+    /// API calls made so far (every HTTP request to the instance, retries
+    /// included; the 401 replay inside the REST client excepted).
+    pub fn calls(&self) -> u64 {
+        self.calls.get()
+    }
+
+    /// The org's API usage from the last `Sforce-Limit-Info`.
+    pub fn api_usage(&self) -> Option<ApiUsage> {
+        self.usage.get()
+    }
+
+    pub fn instance_url(&self) -> String {
+        self.rest.instance_url()
+    }
+
+    /// GET a path on the instance and decode JSON (non-2xx: [`OrgError::Api`]).
+    pub fn get_json(&self, path: &str) -> Result<Value, OrgError> {
+        let response = self.send(path, || self.rest.get(path))?;
+        decode(path, response)
+    }
+
+    /// One composite call of GET subrequests (at most
+    /// [`MAX_QUERIES_PER_COMPOSITE`]).
+    pub fn composite(
+        &self,
+        api_version: &str,
+        requests: &[GetRequest],
+    ) -> Result<Vec<SubResponse>, OrgError> {
+        assert!(
+            requests.len() <= MAX_QUERIES_PER_COMPOSITE,
+            "at most {MAX_QUERIES_PER_COMPOSITE} queries per composite call"
+        );
+        let path = format!("/services/data/v{api_version}/composite");
+        let body = serde_json::json!({ "allOrNone": false, "compositeRequest": requests });
+        let response = self.send(&path, || self.rest.post_json(&path, &body))?;
+        let value = decode("a composite request", response)?;
+        let items = value
+            .get("compositeResponse")
+            .and_then(Value::as_array)
+            .ok_or_else(|| OrgError::Unexpected {
+                what: "a composite request".into(),
+                message: "no compositeResponse".into(),
+            })?;
+        Ok(items
+            .iter()
+            .map(|item| SubResponse {
+                reference_id: item
+                    .get("referenceId")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
+                status: item
+                    .get("httpStatusCode")
+                    .and_then(Value::as_u64)
+                    .unwrap_or(0) as u16,
+                body: item.get("body").cloned().unwrap_or(Value::Null),
+            })
+            .collect())
+    }
+
+    /// Sends with the budget check, counting and retries.
+    fn send(
+        &self,
+        what: &str,
+        request: impl Fn() -> Result<RestResponse, RestError>,
+    ) -> Result<RestResponse, OrgError> {
+        let mut attempt = 0;
+        loop {
+            if let Some(max) = self.max_calls {
+                if self.calls.get() >= max {
+                    return Err(OrgError::BudgetExhausted {
+                        max,
+                        spent: self.calls.get(),
+                    });
+                }
+            }
+            self.calls.set(self.calls.get() + 1);
+            let response = request()?;
+            if let Some(usage) = response.api_usage() {
+                self.usage.set(Some(usage));
+            }
+            let errors = response.api_errors();
+            let has = |needle: &str| errors.iter().any(|e| e.message.contains(needle));
+            if response.status == 403 && has("TotalRequests") {
+                return Err(OrgError::DailyLimitExceeded);
+            }
+            let transient = response.status >= 500
+                || (response.status == 403 && has("ConcurrentPerOrgLongTxn"));
+            if !transient {
+                return Ok(response);
+            }
+            attempt += 1;
+            if attempt > self.retry.max_retries {
+                let summary = errors
+                    .first()
+                    .map(|e| format!("{}: {}", e.error_code, e.message))
+                    .unwrap_or_else(|| format!("while requesting {what}"));
+                return Err(OrgError::RetriesExhausted {
+                    status: response.status,
+                    summary,
+                    attempts: attempt,
+                });
+            }
+            std::thread::sleep(self.retry.base_delay * 2u32.saturating_pow(attempt - 1));
+        }
+    }
+}
+
+fn decode(what: &str, response: RestResponse) -> Result<Value, OrgError> {
+    match response.error_for_status() {
+        Ok(r) => r.json().map_err(|e| OrgError::Unexpected {
+            what: what.to_string(),
+            message: e.to_string(),
+        }),
+        Err(RestError::Api {
+            status,
+            errors,
+            summary,
+        }) => Err(OrgError::Api {
+            what: what.to_string(),
+            status,
+            errors,
+            summary,
+        }),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn composite_subrequests_are_gets() {
+        let r = GetRequest {
+            reference_id: "users".into(),
+            url: "/services/data/v62.0/query?q=SELECT+Id+FROM+User".into(),
+        };
+        let v = serde_json::to_value(&r).unwrap();
+        assert_eq!(v["method"], "GET");
+        assert_eq!(v["referenceId"], "users");
+    }
+}

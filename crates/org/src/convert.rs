@@ -1,0 +1,330 @@
+//! A snapshot into the Inventory: profiles, permission sets, groups and apps
+//! into the same [`SalesforceMetadata`] items the metadata reader makes (so
+//! every metadata rule reads them), users, logins, tokens and the Health
+//! Check into [`OrgFacts`]. Pure; locations are `org://<org>/<Object>/<Id>`.
+
+use std::collections::HashMap;
+
+use intguard_model::{
+    org_location, profile_file_name, ConnectedApp, ConnectedAppOauth, Diagnostic, EcaOauthPolicies,
+    ExternalClientApp, HealthCheck, HealthRisk, Inventory, IpRange, Located, LoginEvent, NamedFlag,
+    NotRead, ObjectPermission, OrgFacts, OrgOauthToken, OrgUser, PermissionSet, PermissionSetGroup,
+    Profile,
+};
+
+use crate::snapshot::{ObjectPermissionRow, OrgSnapshot, PermissionSetRow};
+use crate::time::parse_sf_datetime;
+
+/// Adds the snapshot's org to the Inventory (call before
+/// [`Inventory::build_identities`]).
+pub fn apply(snapshot: &OrgSnapshot, inventory: &mut Inventory) {
+    let org = if snapshot.org.org_id.is_empty() {
+        snapshot.org.instance_url.clone()
+    } else {
+        snapshot.org.org_id.clone()
+    };
+    let loc = |object: &str, id: &str| org_location(&org, object, id);
+
+    let sets: HashMap<&str, &PermissionSetRow> = snapshot
+        .permission_sets
+        .iter()
+        .map(|p| (p.id.as_str(), p))
+        .collect();
+    let mut objects: HashMap<&str, Vec<&ObjectPermissionRow>> = HashMap::new();
+    for o in &snapshot.object_permissions {
+        objects.entry(o.parent_id.as_str()).or_default().push(o);
+    }
+    let object_permissions = |parent: &str, at: &intguard_model::Location| {
+        objects
+            .get(parent)
+            .into_iter()
+            .flatten()
+            .map(|o| ObjectPermission {
+                object: o.sobject_type.clone(),
+                read: o.read,
+                create: o.create,
+                edit: o.edit,
+                delete: o.delete,
+                view_all: o.view_all,
+                modify_all: o.modify_all,
+                view_all_fields: false,
+                location: at.clone(),
+            })
+            .collect::<Vec<_>>()
+    };
+    let flags = |p: &PermissionSetRow, at: &intguard_model::Location| {
+        p.permissions
+            .iter()
+            .map(|name| NamedFlag {
+                name: name.clone(),
+                location: at.clone(),
+            })
+            .collect::<Vec<_>>()
+    };
+    let profile_label = |p: &PermissionSetRow| {
+        p.profile_name
+            .clone()
+            .unwrap_or_else(|| p.profile_id.clone().unwrap_or_default())
+    };
+
+    let md = &mut inventory.salesforce;
+    for p in &snapshot.permission_sets {
+        if p.is_owned_by_profile {
+            let profile_id = p.profile_id.clone().unwrap_or_else(|| p.id.clone());
+            let at = loc("Profile", &profile_id);
+            let label = profile_label(p);
+            let name = profile_file_name(&label).to_string();
+            md.profiles.push(Profile {
+                label: (name != label).then_some(label),
+                name,
+                user_license: p
+                    .profile_license
+                    .as_ref()
+                    .map(|l| Located::new(l.clone(), at.clone())),
+                custom: None,
+                user_permissions: flags(p, &at),
+                object_permissions: object_permissions(&p.id, &at),
+                login_ip_ranges: snapshot
+                    .login_ip_ranges
+                    .iter()
+                    .filter(|r| r.profile_id == profile_id)
+                    .map(|r| IpRange {
+                        start: r.start_address.clone(),
+                        end: r.end_address.clone(),
+                        description: r.description.clone(),
+                        location: loc("LoginIpRange", &r.id),
+                    })
+                    .collect(),
+                location: at,
+            });
+        } else if p.permission_set_group_id.is_none() {
+            let at = loc("PermissionSet", &p.id);
+            md.permission_sets.push(PermissionSet {
+                name: p.name.clone(),
+                label: p.label.clone(),
+                license: p
+                    .license
+                    .as_ref()
+                    .map(|l| Located::new(l.clone(), at.clone())),
+                description: None,
+                user_permissions: flags(p, &at),
+                object_permissions: object_permissions(&p.id, &at),
+                location: at,
+                decomposed: false,
+                files: Vec::new(),
+            });
+        }
+    }
+
+    let group_names: HashMap<&str, &str> = snapshot
+        .permission_set_groups
+        .iter()
+        .map(|g| (g.id.as_str(), g.developer_name.as_str()))
+        .collect();
+    for g in &snapshot.permission_set_groups {
+        let at = loc("PermissionSetGroup", &g.id);
+        let (mut members, mut muting) = (Vec::new(), Vec::new());
+        for c in snapshot
+            .group_components
+            .iter()
+            .filter(|c| c.permission_set_group_id == g.id)
+        {
+            match sets.get(c.permission_set_id.as_str()) {
+                Some(ps) => members.push(Located::new(ps.name.clone(), at.clone())),
+                // Muting permission sets are not read: their ids stand for them.
+                None => muting.push(Located::new(c.permission_set_id.clone(), at.clone())),
+            }
+        }
+        md.permission_set_groups.push(PermissionSetGroup {
+            name: g.developer_name.clone(),
+            label: g.label.clone(),
+            permission_sets: members,
+            muting_permission_sets: muting,
+            status: g.status.clone(),
+            location: at,
+        });
+    }
+
+    // Pre-authorizations: app id -> (profile labels, permission set names).
+    let mut pre_auth: HashMap<&str, (Vec<String>, Vec<String>)> = HashMap::new();
+    for a in &snapshot.setup_entity_access {
+        let Some(ps) = sets.get(a.parent_id.as_str()) else {
+            continue;
+        };
+        let entry = pre_auth.entry(a.setup_entity_id.as_str()).or_default();
+        if ps.is_owned_by_profile {
+            entry.0.push(profile_label(ps));
+        } else {
+            entry.1.push(ps.name.clone());
+        }
+    }
+    for app in &snapshot.connected_apps {
+        let at = loc("ConnectedApplication", &app.id);
+        let (profiles, permsets) = pre_auth.get(app.id.as_str()).cloned().unwrap_or_default();
+        md.connected_apps.push(ConnectedApp {
+            name: app.name.clone(),
+            label: None,
+            contact_email: None,
+            oauth: Some(ConnectedAppOauth {
+                location: at.clone(),
+                is_admin_approved: app.admin_approved_only.map(|v| Located::new(v, at.clone())),
+                certificate_unknown: true,
+                ..ConnectedAppOauth::default()
+            }),
+            profile_names: profiles
+                .into_iter()
+                .map(|p| Located::new(p, at.clone()))
+                .collect(),
+            permission_set_names: permsets
+                .into_iter()
+                .map(|p| Located::new(p, at.clone()))
+                .collect(),
+            ip_ranges: Vec::new(),
+            has_saml: false,
+            location: at,
+        });
+    }
+    for app in &snapshot.external_client_apps {
+        let at = loc("ExternalClientApplication", &app.id);
+        // The ECA's OAuth settings and policies are not readable through the
+        // API (UNVERIFIED object names), so only its pre-authorizations are
+        // kept, as its policies would list them.
+        let oauth_policies =
+            pre_auth
+                .get(app.id.as_str())
+                .map(|(profiles, permsets)| EcaOauthPolicies {
+                    location: at.clone(),
+                    profiles: profiles
+                        .iter()
+                        .map(|p| Located::new(p.clone(), at.clone()))
+                        .collect(),
+                    permission_sets: permsets
+                        .iter()
+                        .map(|p| Located::new(p.clone(), at.clone()))
+                        .collect(),
+                    ..EcaOauthPolicies::default()
+                });
+        md.external_client_apps.push(ExternalClientApp {
+            name: app.developer_name.clone(),
+            label: app.label.clone(),
+            distribution_state: app.distribution_state.clone(),
+            location: Some(at),
+            oauth_policies,
+            ..ExternalClientApp::default()
+        });
+    }
+
+    let mut assigned: HashMap<&str, (Vec<String>, Vec<String>)> = HashMap::new();
+    for a in &snapshot.assignments {
+        let entry = assigned.entry(a.assignee_id.as_str()).or_default();
+        match &a.permission_set_group_id {
+            Some(g) => {
+                if let Some(name) = group_names.get(g.as_str()) {
+                    entry.1.push(name.to_string());
+                }
+            }
+            None => {
+                if let Some(ps) = sets.get(a.permission_set_id.as_str()) {
+                    entry.0.push(ps.name.clone());
+                }
+            }
+        }
+    }
+    let date = |d: &Option<String>| d.as_deref().and_then(parse_sf_datetime);
+    let mut facts = OrgFacts {
+        org: org.clone(),
+        instance_url: snapshot.org.instance_url.clone(),
+        read_at_unix: parse_sf_datetime(&snapshot.org.read_at).unwrap_or(0),
+        since_unix: parse_sf_datetime(&snapshot.org.since).unwrap_or(0),
+        ..OrgFacts::default()
+    };
+    facts.users = snapshot
+        .users
+        .iter()
+        .map(|u| {
+            let (permission_sets, permission_set_groups) =
+                assigned.remove(u.id.as_str()).unwrap_or_default();
+            OrgUser {
+                id: u.id.clone(),
+                username: u.username.clone(),
+                is_active: u.is_active,
+                profile: u.profile_name.clone(),
+                license: u.license.clone(),
+                permission_sets,
+                permission_set_groups,
+                last_login_unix: date(&u.last_login_date),
+                last_password_change_unix: date(&u.last_password_change_date),
+                created_unix: date(&u.created_date),
+                location: loc("User", &u.id),
+            }
+        })
+        .collect();
+    facts.logins = snapshot
+        .login_history
+        .iter()
+        .map(|l| LoginEvent {
+            user_id: l.user_id.clone(),
+            time_unix: parse_sf_datetime(&l.login_time).unwrap_or(0),
+            login_type: l.login_type.clone(),
+            login_sub_type: l.login_sub_type.clone(),
+            source_ip: l.source_ip.clone(),
+            status: l.status.clone(),
+            application: l.application.clone(),
+            api_type: l.api_type.clone(),
+            location: loc("LoginHistory", &l.id),
+        })
+        .collect();
+    facts.oauth_tokens = snapshot
+        .oauth_tokens
+        .iter()
+        .map(|t| OrgOauthToken {
+            app_name: t.app_name.clone(),
+            user_id: t.user_id.clone(),
+            last_used_unix: date(&t.last_used_date),
+            use_count: t.use_count,
+            location: loc("OauthToken", &t.id),
+        })
+        .collect();
+    facts.health_check = snapshot.health_check.as_ref().map(|h| HealthCheck {
+        score: h.score,
+        risks: h
+            .risks
+            .iter()
+            .map(|r| HealthRisk {
+                risk_type: r.risk_type.clone(),
+                setting: r.setting.clone(),
+                setting_group: r.setting_group.clone(),
+                org_value: r.org_value.clone(),
+                standard_value: r.standard_value.clone(),
+            })
+            .collect(),
+        location: loc("SecurityHealthCheck", "score"),
+    });
+    for n in &snapshot.not_read {
+        let who = n
+            .missing_permission
+            .as_deref()
+            .map(|p| format!("; the auditing user needs {p}"))
+            .unwrap_or_default();
+        inventory.diagnostics.push(Diagnostic::warning(
+            "org-not-read",
+            format!("org://{org}/{}", n.what),
+            format!(
+                "could not read {} ({}){who}; not checked: {}",
+                n.what,
+                n.reason,
+                n.rules.join(", ")
+            ),
+        ));
+        facts.not_read.push(NotRead {
+            what: n.what.clone(),
+            reason: n.reason.clone(),
+            missing_permission: n.missing_permission.clone(),
+            rules: n.rules.clone(),
+        });
+    }
+    if inventory.now_unix == 0 {
+        inventory.now_unix = facts.read_at_unix;
+    }
+    inventory.org = Some(facts);
+}

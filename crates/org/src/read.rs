@@ -1,0 +1,639 @@
+//! Reading an org into an [`OrgSnapshot`] with few calls (the plan of
+//! `reference/salesforce-api.md`):
+//!
+//! 1. `GET /services/data/` for the newest API version;
+//! 2. describe `PermissionSet`, so only the `Permissions*` fields intguard
+//!    audits and the org has are selected (no `INVALID_FIELD`);
+//! 3. ten queries in composite calls of five (users, permission sets with
+//!    their flags, assignments, object permissions, pre-authorizations;
+//!    groups, group components, connected apps, External Client Apps, login
+//!    IP ranges), then every `nextRecordsUrl` page, again five per call;
+//! 4. the Health Check (one Tooling query);
+//! 5. LoginHistory within the window and OauthToken, for the integration
+//!    users only (chosen by the identity graph over what step 3 read).
+//!
+//! The count is a constant plus one call per five pages of 2,000 rows (and
+//! one per five chunks of [`IDS_PER_QUERY`] integration users).
+
+use std::collections::HashMap;
+
+use intguard_model::{is_mutual_tls_permission, Inventory, DANGEROUS_PERMISSIONS};
+use salesforce_auth::rest::encode_query_component;
+use serde_json::Value;
+
+use crate::client::{GetRequest, OrgClient, OrgError, MAX_QUERIES_PER_COMPOSITE};
+use crate::snapshot::*;
+use crate::time::format_rfc3339;
+
+/// User ids per LoginHistory / OauthToken query: keeps each URL far below
+/// Salesforce's 16,384-byte limit.
+pub const IDS_PER_QUERY: usize = 300;
+
+/// What to read.
+#[derive(Debug, Clone)]
+pub struct ReadOptions {
+    /// "Now", seconds since the epoch (the snapshot's `read_at`).
+    pub now_unix: i64,
+    /// Login history and token use from this time on.
+    pub since_unix: i64,
+    /// Usernames known to be integration users besides those the org shows
+    /// (intguard.toml `[[identities]]`).
+    pub extra_usernames: Vec<String>,
+}
+
+/// Progress of the read, for a progress bar.
+pub trait Progress {
+    /// `step` is about to run; `calls` were spent so far.
+    fn step(&mut self, step: &str, calls: u64);
+}
+
+impl<F: FnMut(&str, u64)> Progress for F {
+    fn step(&mut self, step: &str, calls: u64) {
+        self(step, calls)
+    }
+}
+
+/// Permissions intguard audits (besides the dangerous ones), as metadata
+/// names them.
+const AUDITED_PERMISSIONS: &[&str] = &["ApiEnabled", "ApiUserOnly"];
+
+/// Rules that read each kind of data, for "not checked" diagnostics.
+const ACCESS_RULES: &[&str] = &[
+    "IG202", "IG204", "IG205", "IG206", "IG301", "IG302", "IG304", "IG305",
+];
+const LOGIN_RULES: &[&str] = &["IG101", "IG113", "IG202", "IG303", "IG306"];
+const TOKEN_RULES: &[&str] = &["IG303", "IG306"];
+const APP_RULES: &[&str] = &["IG201", "IG203", "IG208", "IG305"];
+
+/// One query of the plan.
+struct Query {
+    key: &'static str,
+    soql: String,
+    /// The object, for diagnostics.
+    object: &'static str,
+    missing_permission: &'static str,
+    rules: &'static [&'static str],
+}
+
+impl Query {
+    fn new(
+        key: &'static str,
+        object: &'static str,
+        soql: String,
+        missing_permission: &'static str,
+        rules: &'static [&'static str],
+    ) -> Self {
+        Query {
+            key,
+            soql,
+            object,
+            missing_permission,
+            rules,
+        }
+    }
+}
+
+/// Reads the org. Errors that stop the read (budget, daily limit, transport)
+/// come back as `Err`; data the user may not see becomes
+/// [`OrgSnapshot::not_read`].
+pub fn read_org(
+    client: &OrgClient,
+    options: &ReadOptions,
+    progress: &mut dyn Progress,
+) -> Result<OrgSnapshot, OrgError> {
+    progress.step("API versions", client.calls());
+    let version = newest_version(&client.get_json("/services/data/")?)?;
+    let mut snapshot = OrgSnapshot::new(OrgInfo {
+        org_id: String::new(),
+        instance_url: client.instance_url(),
+        api_version: version.clone(),
+        read_at: format_rfc3339(options.now_unix),
+        since: format_rfc3339(options.since_unix),
+        api_calls: 0,
+    });
+
+    progress.step("describe PermissionSet", client.calls());
+    let permission_fields = match client.get_json(&format!(
+        "/services/data/v{version}/sobjects/PermissionSet/describe"
+    )) {
+        Ok(describe) => audited_permission_fields(&describe),
+        Err(OrgError::Api { summary, .. }) => {
+            snapshot.not_read.push(NotReadRow {
+                what: "PermissionSet permissions (describe)".into(),
+                reason: summary,
+                missing_permission: Some("View Setup and Configuration".into()),
+                rules: ACCESS_RULES.iter().map(|s| s.to_string()).collect(),
+            });
+            Vec::new()
+        }
+        Err(e) => return Err(e),
+    };
+
+    let queries = setup_queries(&permission_fields);
+    let results = run_queries(client, &version, &queries, progress, &mut snapshot)?;
+    fill_setup(&mut snapshot, &results, &permission_fields);
+
+    progress.step("Health Check", client.calls());
+    read_health_check(client, &version, &mut snapshot)?;
+
+    let user_ids = integration_user_ids(&snapshot, &options.extra_usernames);
+    let queries = activity_queries(&user_ids, &format_rfc3339(options.since_unix));
+    let results = run_queries(client, &version, &queries, progress, &mut snapshot)?;
+    fill_activity(&mut snapshot, &results);
+
+    snapshot.org.org_id = org_id(&snapshot);
+    snapshot.org.api_calls = client.calls();
+    Ok(snapshot)
+}
+
+fn newest_version(versions: &Value) -> Result<String, OrgError> {
+    versions
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.get("version").and_then(Value::as_str))
+        .max_by(|a, b| {
+            let f = |s: &str| s.parse::<f64>().unwrap_or(0.0);
+            f(a).total_cmp(&f(b))
+        })
+        .map(str::to_string)
+        .ok_or_else(|| OrgError::Unexpected {
+            what: "GET /services/data/".into(),
+            message: "no API version listed".into(),
+        })
+}
+
+/// `PermissionsX` fields of the describe that intguard audits.
+fn audited_permission_fields(describe: &Value) -> Vec<String> {
+    let mut out: Vec<String> = describe
+        .get("fields")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f.get("name").and_then(Value::as_str))
+        .filter_map(|name| {
+            let perm = name.strip_prefix("Permissions")?;
+            let audited = AUDITED_PERMISSIONS.contains(&perm)
+                || DANGEROUS_PERMISSIONS.iter().any(|(n, _)| *n == perm)
+                || is_mutual_tls_permission(perm);
+            audited.then(|| name.to_string())
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+const SETUP: &str = "View Setup and Configuration";
+
+fn setup_queries(permission_fields: &[String]) -> Vec<Query> {
+    let perms = if permission_fields.is_empty() {
+        String::new()
+    } else {
+        format!(", {}", permission_fields.join(", "))
+    };
+    vec![
+        Query::new(
+            "users",
+            "User",
+            "SELECT Id, Username, Name, IsActive, UserType, ProfileId, Profile.Name, Profile.UserLicense.Name, LastLoginDate, LastPasswordChangeDate, CreatedDate FROM User".into(),
+            SETUP,
+            &["IG113", "IG301", "IG302", "IG303", "IG306"],
+        ),
+        Query::new(
+            "permsets",
+            "PermissionSet",
+            format!("SELECT Id, Name, Label, IsOwnedByProfile, ProfileId, Profile.Name, Profile.UserLicense.Name, License.Name, PermissionSetGroupId{perms} FROM PermissionSet"),
+            SETUP,
+            ACCESS_RULES,
+        ),
+        Query::new(
+            "assignments",
+            "PermissionSetAssignment",
+            "SELECT AssigneeId, PermissionSetId, PermissionSetGroupId FROM PermissionSetAssignment WHERE PermissionSet.IsOwnedByProfile = false".into(),
+            SETUP,
+            ACCESS_RULES,
+        ),
+        Query::new(
+            "objperms",
+            "ObjectPermissions",
+            "SELECT ParentId, SobjectType, PermissionsRead, PermissionsCreate, PermissionsEdit, PermissionsDelete, PermissionsViewAllRecords, PermissionsModifyAllRecords FROM ObjectPermissions".into(),
+            SETUP,
+            &["IG304"],
+        ),
+        Query::new(
+            "preauth",
+            "SetupEntityAccess",
+            "SELECT ParentId, SetupEntityId, SetupEntityType FROM SetupEntityAccess WHERE SetupEntityType IN ('ConnectedApplication', 'ExternalClientApplication')".into(),
+            SETUP,
+            &["IG301", "IG305"],
+        ),
+        Query::new(
+            "groups",
+            "PermissionSetGroup",
+            "SELECT Id, DeveloperName, MasterLabel, Status FROM PermissionSetGroup".into(),
+            SETUP,
+            ACCESS_RULES,
+        ),
+        Query::new(
+            "components",
+            "PermissionSetGroupComponent",
+            "SELECT PermissionSetGroupId, PermissionSetId FROM PermissionSetGroupComponent".into(),
+            SETUP,
+            ACCESS_RULES,
+        ),
+        Query::new(
+            "connectedapps",
+            "ConnectedApplication",
+            "SELECT Id, Name, OptionsAllowAdminApprovedUsersOnly, OptionsRefreshTokenValidityMetric, RefreshTokenValidityPeriod, CreatedDate FROM ConnectedApplication".into(),
+            SETUP,
+            APP_RULES,
+        ),
+        Query::new(
+            "ecas",
+            "ExternalClientApplication",
+            "SELECT Id, DeveloperName, MasterLabel, DistributionState FROM ExternalClientApplication".into(),
+            SETUP,
+            APP_RULES,
+        ),
+        Query::new(
+            "ipranges",
+            "LoginIpRange",
+            "SELECT Id, ProfileId, StartAddress, EndAddress, Description FROM LoginIpRange".into(),
+            "View Setup and Configuration (Manage IP Addresses to change them)",
+            &["IG202"],
+        ),
+    ]
+}
+
+fn activity_queries(user_ids: &[String], since: &str) -> Vec<Query> {
+    let mut out = Vec::new();
+    for chunk in user_ids.chunks(IDS_PER_QUERY) {
+        let ids = chunk
+            .iter()
+            .map(|id| format!("'{}'", id.replace('\'', "")))
+            .collect::<Vec<_>>()
+            .join(",");
+        out.push(Query::new(
+            "logins",
+            "LoginHistory",
+            format!("SELECT Id, UserId, LoginTime, LoginType, LoginSubType, SourceIp, Status, Application, ApiType FROM LoginHistory WHERE LoginTime >= {since} AND UserId IN ({ids}) ORDER BY LoginTime DESC"),
+            "Manage Users or Monitor Login History",
+            LOGIN_RULES,
+        ));
+        out.push(Query::new(
+            "tokens",
+            "OauthToken",
+            format!("SELECT Id, AppName, UserId, LastUsedDate, UseCount FROM OauthToken WHERE UserId IN ({ids})"),
+            "Manage Users (other users' tokens need Customize Application too)",
+            TOKEN_RULES,
+        ));
+    }
+    out
+}
+
+/// Runs queries five per composite call, then their `nextRecordsUrl` pages
+/// five per call, until every query is done. Records come back by query key;
+/// a query that failed becomes a "not read" row (once per object).
+fn run_queries(
+    client: &OrgClient,
+    version: &str,
+    queries: &[Query],
+    progress: &mut dyn Progress,
+    snapshot: &mut OrgSnapshot,
+) -> Result<HashMap<&'static str, Vec<Value>>, OrgError> {
+    let mut results: HashMap<&'static str, Vec<Value>> = HashMap::new();
+    // (query index, url) still to fetch
+    let mut pending: Vec<(usize, String)> = queries
+        .iter()
+        .enumerate()
+        .map(|(i, q)| {
+            (
+                i,
+                format!(
+                    "/services/data/v{version}/query?q={}",
+                    encode_query_component(&q.soql)
+                ),
+            )
+        })
+        .collect();
+    for q in queries {
+        results.entry(q.key).or_default();
+    }
+    while !pending.is_empty() {
+        let batch: Vec<(usize, String)> = pending
+            .drain(..pending.len().min(MAX_QUERIES_PER_COMPOSITE))
+            .collect();
+        let mut step: Vec<&str> = batch.iter().map(|(i, _)| queries[*i].object).collect();
+        step.dedup();
+        progress.step(&step.join(", "), client.calls());
+        let requests: Vec<GetRequest> = batch
+            .iter()
+            .enumerate()
+            .map(|(n, (_, url))| GetRequest {
+                reference_id: format!("r{n}"),
+                url: url.clone(),
+            })
+            .collect();
+        let responses = client.composite(version, &requests)?;
+        for (n, (i, _)) in batch.iter().enumerate() {
+            let q = &queries[*i];
+            let Some(r) = responses.iter().find(|r| r.reference_id == format!("r{n}")) else {
+                continue;
+            };
+            if !(200..300).contains(&r.status) {
+                let errors = r.errors();
+                if errors.iter().any(|e| e.message.contains("TotalRequests")) {
+                    return Err(OrgError::DailyLimitExceeded);
+                }
+                let reason = errors
+                    .iter()
+                    .map(|e| format!("{}: {}", e.error_code, e.message))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                if !snapshot.not_read.iter().any(|n| n.what == q.object) {
+                    snapshot.not_read.push(NotReadRow {
+                        what: q.object.to_string(),
+                        reason: if reason.is_empty() {
+                            format!("HTTP {}", r.status)
+                        } else {
+                            reason
+                        },
+                        missing_permission: Some(q.missing_permission.to_string()),
+                        rules: q.rules.iter().map(|s| s.to_string()).collect(),
+                    });
+                }
+                continue;
+            }
+            if let Some(records) = r.body.get("records").and_then(Value::as_array) {
+                results
+                    .entry(q.key)
+                    .or_default()
+                    .extend(records.iter().cloned());
+            }
+            let done = r.body.get("done").and_then(Value::as_bool).unwrap_or(true);
+            if let (false, Some(next)) =
+                (done, r.body.get("nextRecordsUrl").and_then(Value::as_str))
+            {
+                pending.push((*i, next.to_string()));
+            }
+        }
+    }
+    Ok(results)
+}
+
+fn read_health_check(
+    client: &OrgClient,
+    version: &str,
+    snapshot: &mut OrgSnapshot,
+) -> Result<(), OrgError> {
+    let soql = "SELECT Score, (SELECT RiskType, Setting, SettingGroup, OrgValue, StandardValue FROM SecurityHealthCheckRisks) FROM SecurityHealthCheck";
+    let path = format!(
+        "/services/data/v{version}/tooling/query?q={}",
+        encode_query_component(soql)
+    );
+    match client.get_json(&path) {
+        Ok(v) => {
+            let record = v
+                .get("records")
+                .and_then(Value::as_array)
+                .and_then(|r| r.first());
+            snapshot.health_check = record.map(|r| HealthCheckRow {
+                score: r.get("Score").and_then(number),
+                risks: r
+                    .get("SecurityHealthCheckRisks")
+                    .and_then(|c| c.get("records"))
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .map(|x| HealthRiskRow {
+                        risk_type: s(x, "RiskType").unwrap_or_default(),
+                        setting: s(x, "Setting").unwrap_or_default(),
+                        setting_group: s(x, "SettingGroup"),
+                        org_value: s(x, "OrgValue"),
+                        standard_value: s(x, "StandardValue"),
+                    })
+                    .collect(),
+            });
+            Ok(())
+        }
+        Err(OrgError::Api { summary, .. }) => {
+            snapshot.not_read.push(NotReadRow {
+                what: "SecurityHealthCheck (Tooling API)".into(),
+                reason: summary,
+                missing_permission: Some("View Setup and Configuration (View Health Check)".into()),
+                rules: vec!["IG211".into()],
+            });
+            Ok(())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The identity graph over what was read picks the integration users.
+fn integration_user_ids(snapshot: &OrgSnapshot, extra_usernames: &[String]) -> Vec<String> {
+    let mut inventory = Inventory::default();
+    crate::convert::apply(snapshot, &mut inventory);
+    inventory.identity_hints = extra_usernames
+        .iter()
+        .map(|u| intguard_model::IdentityHint {
+            username: u.clone(),
+            ..Default::default()
+        })
+        .collect();
+    inventory.build_identities();
+    let by_name: HashMap<String, &str> = snapshot
+        .users
+        .iter()
+        .map(|u| (u.username.to_lowercase(), u.id.as_str()))
+        .collect();
+    let mut ids: Vec<String> = inventory
+        .identities
+        .iter()
+        .filter_map(|i| i.username.as_deref())
+        .filter_map(|u| by_name.get(&u.to_lowercase()).map(|s| s.to_string()))
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+/// The org id: the prefix `00D` record id is not queried, so the instance
+/// host stands for it.
+fn org_id(snapshot: &OrgSnapshot) -> String {
+    let url = snapshot.org.instance_url.trim_end_matches('/');
+    url.split("://").nth(1).unwrap_or(url).to_string()
+}
+
+// ---------------------------------------------------------------------------
+// Records to rows.
+
+/// A text field, following `Profile.Name` paths.
+fn s(v: &Value, path: &str) -> Option<String> {
+    let mut cur = v;
+    for part in path.split('.') {
+        cur = cur.get(part)?;
+    }
+    cur.as_str().map(str::to_string)
+}
+
+fn b(v: &Value, field: &str) -> bool {
+    v.get(field).and_then(Value::as_bool).unwrap_or(false)
+}
+
+fn number(v: &Value) -> Option<f64> {
+    v.as_f64()
+        .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+}
+
+fn fill_setup(
+    snapshot: &mut OrgSnapshot,
+    results: &HashMap<&'static str, Vec<Value>>,
+    permission_fields: &[String],
+) {
+    let rows = |key: &str| results.get(key).map(Vec::as_slice).unwrap_or_default();
+    snapshot.users = rows("users")
+        .iter()
+        .map(|r| UserRow {
+            id: s(r, "Id").unwrap_or_default(),
+            username: s(r, "Username").unwrap_or_default(),
+            name: s(r, "Name"),
+            is_active: b(r, "IsActive"),
+            user_type: s(r, "UserType"),
+            profile_id: s(r, "ProfileId"),
+            profile_name: s(r, "Profile.Name"),
+            license: s(r, "Profile.UserLicense.Name"),
+            last_login_date: s(r, "LastLoginDate"),
+            last_password_change_date: s(r, "LastPasswordChangeDate"),
+            created_date: s(r, "CreatedDate"),
+        })
+        .collect();
+    snapshot.permission_sets = rows("permsets")
+        .iter()
+        .map(|r| PermissionSetRow {
+            id: s(r, "Id").unwrap_or_default(),
+            name: s(r, "Name").unwrap_or_default(),
+            label: s(r, "Label"),
+            is_owned_by_profile: b(r, "IsOwnedByProfile"),
+            profile_id: s(r, "ProfileId"),
+            profile_name: s(r, "Profile.Name"),
+            profile_license: s(r, "Profile.UserLicense.Name"),
+            license: s(r, "License.Name"),
+            permission_set_group_id: s(r, "PermissionSetGroupId"),
+            permissions: permission_fields
+                .iter()
+                .filter(|f| b(r, f))
+                .map(|f| f.trim_start_matches("Permissions").to_string())
+                .collect(),
+        })
+        .collect();
+    snapshot.assignments = rows("assignments")
+        .iter()
+        .map(|r| AssignmentRow {
+            assignee_id: s(r, "AssigneeId").unwrap_or_default(),
+            permission_set_id: s(r, "PermissionSetId").unwrap_or_default(),
+            permission_set_group_id: s(r, "PermissionSetGroupId"),
+        })
+        .collect();
+    snapshot.object_permissions = rows("objperms")
+        .iter()
+        .map(|r| ObjectPermissionRow {
+            parent_id: s(r, "ParentId").unwrap_or_default(),
+            sobject_type: s(r, "SobjectType").unwrap_or_default(),
+            read: b(r, "PermissionsRead"),
+            create: b(r, "PermissionsCreate"),
+            edit: b(r, "PermissionsEdit"),
+            delete: b(r, "PermissionsDelete"),
+            view_all: b(r, "PermissionsViewAllRecords"),
+            modify_all: b(r, "PermissionsModifyAllRecords"),
+        })
+        .collect();
+    snapshot.setup_entity_access = rows("preauth")
+        .iter()
+        .map(|r| SetupEntityAccessRow {
+            parent_id: s(r, "ParentId").unwrap_or_default(),
+            setup_entity_id: s(r, "SetupEntityId").unwrap_or_default(),
+            setup_entity_type: s(r, "SetupEntityType").unwrap_or_default(),
+        })
+        .collect();
+    snapshot.permission_set_groups = rows("groups")
+        .iter()
+        .map(|r| PermissionSetGroupRow {
+            id: s(r, "Id").unwrap_or_default(),
+            developer_name: s(r, "DeveloperName").unwrap_or_default(),
+            label: s(r, "MasterLabel"),
+            status: s(r, "Status"),
+        })
+        .collect();
+    snapshot.group_components = rows("components")
+        .iter()
+        .map(|r| GroupComponentRow {
+            permission_set_group_id: s(r, "PermissionSetGroupId").unwrap_or_default(),
+            permission_set_id: s(r, "PermissionSetId").unwrap_or_default(),
+        })
+        .collect();
+    snapshot.connected_apps = rows("connectedapps")
+        .iter()
+        .map(|r| ConnectedAppRow {
+            id: s(r, "Id").unwrap_or_default(),
+            name: s(r, "Name").unwrap_or_default(),
+            admin_approved_only: r
+                .get("OptionsAllowAdminApprovedUsersOnly")
+                .and_then(Value::as_bool),
+            refresh_token_validity_metric: s(r, "OptionsRefreshTokenValidityMetric"),
+            refresh_token_validity_period: r.get("RefreshTokenValidityPeriod").and_then(number),
+            created_date: s(r, "CreatedDate"),
+        })
+        .collect();
+    snapshot.external_client_apps = rows("ecas")
+        .iter()
+        .map(|r| ExternalClientAppRow {
+            id: s(r, "Id").unwrap_or_default(),
+            developer_name: s(r, "DeveloperName").unwrap_or_default(),
+            label: s(r, "MasterLabel"),
+            distribution_state: s(r, "DistributionState"),
+        })
+        .collect();
+    snapshot.login_ip_ranges = rows("ipranges")
+        .iter()
+        .map(|r| LoginIpRangeRow {
+            id: s(r, "Id").unwrap_or_default(),
+            profile_id: s(r, "ProfileId").unwrap_or_default(),
+            start_address: s(r, "StartAddress").unwrap_or_default(),
+            end_address: s(r, "EndAddress").unwrap_or_default(),
+            description: s(r, "Description"),
+        })
+        .collect();
+}
+
+fn fill_activity(snapshot: &mut OrgSnapshot, results: &HashMap<&'static str, Vec<Value>>) {
+    let rows = |key: &str| results.get(key).map(Vec::as_slice).unwrap_or_default();
+    snapshot.login_history = rows("logins")
+        .iter()
+        .map(|r| LoginHistoryRow {
+            id: s(r, "Id").unwrap_or_default(),
+            user_id: s(r, "UserId").unwrap_or_default(),
+            login_time: s(r, "LoginTime").unwrap_or_default(),
+            login_type: s(r, "LoginType"),
+            login_sub_type: s(r, "LoginSubType"),
+            source_ip: s(r, "SourceIp"),
+            status: s(r, "Status"),
+            application: s(r, "Application"),
+            api_type: s(r, "ApiType"),
+        })
+        .collect();
+    snapshot.oauth_tokens = rows("tokens")
+        .iter()
+        .map(|r| OauthTokenRow {
+            id: s(r, "Id").unwrap_or_default(),
+            app_name: s(r, "AppName").unwrap_or_default(),
+            user_id: s(r, "UserId").unwrap_or_default(),
+            last_used_date: s(r, "LastUsedDate"),
+            use_count: r.get("UseCount").and_then(Value::as_u64),
+        })
+        .collect();
+    // Keep the snapshot stable whatever the page order.
+    snapshot.login_history.sort_by(|a, b| {
+        (&a.user_id, &a.login_time, &a.id).cmp(&(&b.user_id, &b.login_time, &b.id))
+    });
+}

@@ -1,0 +1,286 @@
+//! The org snapshot: what `intguard org audit` read, as versioned JSON, so
+//! that `intguard scan --org-snapshot` can audit it again offline.
+//!
+//! Rows keep Salesforce's record ids and its date-time text
+//! (`2026-01-15T10:30:00.000+0000`). A snapshot holds no token, password or
+//! secret: the queries select none (OauthToken rows are app, user and usage
+//! only).
+
+use serde::{Deserialize, Serialize};
+
+/// `format` of every snapshot.
+pub const SNAPSHOT_FORMAT: &str = "intguard-org-snapshot";
+/// The snapshot version this build writes and reads.
+pub const SNAPSHOT_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrgSnapshot {
+    /// Always [`SNAPSHOT_FORMAT`].
+    pub format: String,
+    /// [`SNAPSHOT_VERSION`].
+    pub version: u32,
+    pub org: OrgInfo,
+    pub users: Vec<UserRow>,
+    /// Permission sets, including the one each profile owns and each group's
+    /// aggregate.
+    pub permission_sets: Vec<PermissionSetRow>,
+    pub permission_set_groups: Vec<PermissionSetGroupRow>,
+    pub group_components: Vec<GroupComponentRow>,
+    /// Assignments of permission sets and groups (not profiles: a user's
+    /// profile is on the user).
+    pub assignments: Vec<AssignmentRow>,
+    pub object_permissions: Vec<ObjectPermissionRow>,
+    /// Pre-authorizations of connected apps and External Client Apps.
+    pub setup_entity_access: Vec<SetupEntityAccessRow>,
+    pub connected_apps: Vec<ConnectedAppRow>,
+    pub external_client_apps: Vec<ExternalClientAppRow>,
+    pub login_ip_ranges: Vec<LoginIpRangeRow>,
+    /// Logins of the integration users within the window.
+    pub login_history: Vec<LoginHistoryRow>,
+    /// OAuth tokens of the integration users (usage only).
+    pub oauth_tokens: Vec<OauthTokenRow>,
+    pub health_check: Option<HealthCheckRow>,
+    /// What could not be read, and which rules therefore did not check.
+    pub not_read: Vec<NotReadRow>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct OrgInfo {
+    /// The org id from the token's identity URL, or the instance host.
+    pub org_id: String,
+    pub instance_url: String,
+    /// `62.0`.
+    pub api_version: String,
+    /// When it was read (RFC 3339).
+    pub read_at: String,
+    /// Start of the login-history and token window (RFC 3339).
+    pub since: String,
+    /// API calls the read spent.
+    pub api_calls: u64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UserRow {
+    pub id: String,
+    pub username: String,
+    pub name: Option<String>,
+    pub is_active: bool,
+    pub user_type: Option<String>,
+    pub profile_id: Option<String>,
+    /// `Profile.Name`: the label (`System Administrator`).
+    pub profile_name: Option<String>,
+    pub license: Option<String>,
+    pub last_login_date: Option<String>,
+    pub last_password_change_date: Option<String>,
+    pub created_date: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PermissionSetRow {
+    pub id: String,
+    pub name: String,
+    pub label: Option<String>,
+    pub is_owned_by_profile: bool,
+    pub profile_id: Option<String>,
+    pub profile_name: Option<String>,
+    pub profile_license: Option<String>,
+    /// `License.Name` of a permission set license'd set.
+    pub license: Option<String>,
+    /// Set for a group's aggregate permission set.
+    pub permission_set_group_id: Option<String>,
+    /// Enabled permissions, without the `Permissions` prefix (`ModifyAllData`).
+    pub permissions: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PermissionSetGroupRow {
+    pub id: String,
+    pub developer_name: String,
+    pub label: Option<String>,
+    pub status: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GroupComponentRow {
+    pub permission_set_group_id: String,
+    /// A permission set or a muting permission set.
+    pub permission_set_id: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AssignmentRow {
+    pub assignee_id: String,
+    pub permission_set_id: String,
+    pub permission_set_group_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ObjectPermissionRow {
+    /// The permission set (or profile's permission set).
+    pub parent_id: String,
+    pub sobject_type: String,
+    pub read: bool,
+    pub create: bool,
+    pub edit: bool,
+    pub delete: bool,
+    pub view_all: bool,
+    pub modify_all: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SetupEntityAccessRow {
+    /// The permission set (or profile's permission set) pre-authorized.
+    pub parent_id: String,
+    pub setup_entity_id: String,
+    /// `ConnectedApplication` or `ExternalClientApplication`.
+    pub setup_entity_type: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ConnectedAppRow {
+    pub id: String,
+    pub name: String,
+    /// `OptionsAllowAdminApprovedUsersOnly`.
+    pub admin_approved_only: Option<bool>,
+    pub refresh_token_validity_metric: Option<String>,
+    pub refresh_token_validity_period: Option<f64>,
+    pub created_date: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ExternalClientAppRow {
+    pub id: String,
+    pub developer_name: String,
+    pub label: Option<String>,
+    pub distribution_state: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LoginIpRangeRow {
+    pub id: String,
+    pub profile_id: String,
+    pub start_address: String,
+    pub end_address: String,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LoginHistoryRow {
+    pub id: String,
+    pub user_id: String,
+    pub login_time: String,
+    pub login_type: Option<String>,
+    pub login_sub_type: Option<String>,
+    pub source_ip: Option<String>,
+    pub status: Option<String>,
+    pub application: Option<String>,
+    pub api_type: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct OauthTokenRow {
+    pub id: String,
+    pub app_name: String,
+    pub user_id: String,
+    pub last_used_date: Option<String>,
+    pub use_count: Option<u64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct HealthCheckRow {
+    pub score: Option<f64>,
+    pub risks: Vec<HealthRiskRow>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct HealthRiskRow {
+    pub risk_type: String,
+    pub setting: String,
+    pub setting_group: Option<String>,
+    pub org_value: Option<String>,
+    pub standard_value: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct NotReadRow {
+    pub what: String,
+    pub reason: String,
+    pub missing_permission: Option<String>,
+    pub rules: Vec<String>,
+}
+
+/// Why a snapshot file could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum SnapshotError {
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{path} is not an intguard org snapshot: {message}")]
+    Format { path: String, message: String },
+    #[error("{path} is an org snapshot of version {found}; this intguard reads version {SNAPSHOT_VERSION}")]
+    Version { path: String, found: u32 },
+}
+
+impl OrgSnapshot {
+    /// An empty snapshot of this format and version.
+    pub fn new(org: OrgInfo) -> Self {
+        OrgSnapshot {
+            format: SNAPSHOT_FORMAT.to_string(),
+            version: SNAPSHOT_VERSION,
+            org,
+            users: Vec::new(),
+            permission_sets: Vec::new(),
+            permission_set_groups: Vec::new(),
+            group_components: Vec::new(),
+            assignments: Vec::new(),
+            object_permissions: Vec::new(),
+            setup_entity_access: Vec::new(),
+            connected_apps: Vec::new(),
+            external_client_apps: Vec::new(),
+            login_ip_ranges: Vec::new(),
+            login_history: Vec::new(),
+            oauth_tokens: Vec::new(),
+            health_check: None,
+            not_read: Vec::new(),
+        }
+    }
+
+    /// Pretty JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a snapshot always serializes")
+    }
+
+    /// Parses a snapshot, checking format and version first.
+    pub fn from_json(text: &str, path: &str) -> Result<Self, SnapshotError> {
+        let format_error = |message: String| SnapshotError::Format {
+            path: path.to_string(),
+            message,
+        };
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| format_error(e.to_string()))?;
+        if value.get("format").and_then(|f| f.as_str()) != Some(SNAPSHOT_FORMAT) {
+            return Err(format_error(format!(
+                "\"format\" is not \"{SNAPSHOT_FORMAT}\""
+            )));
+        }
+        let version = value.get("version").and_then(|v| v.as_u64()).unwrap_or(0) as u32;
+        if version != SNAPSHOT_VERSION {
+            return Err(SnapshotError::Version {
+                path: path.to_string(),
+                found: version,
+            });
+        }
+        serde_json::from_value(value).map_err(|e| format_error(e.to_string()))
+    }
+
+    pub fn load(path: &std::path::Path) -> Result<Self, SnapshotError> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| SnapshotError::Io {
+            path: shown.clone(),
+            source,
+        })?;
+        Self::from_json(&text, &shown)
+    }
+}

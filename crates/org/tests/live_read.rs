@@ -1,0 +1,322 @@
+//! `read_org` against the simulated org (`sim`): exact call counts, no write
+//! ever, re-authentication, backoff, the daily limit, the call budget,
+//! missing permissions, the findings and the snapshot round trip.
+
+mod sim;
+
+use std::time::Duration;
+
+use intguard_engine::{run_rules, ScanOptions};
+use intguard_model::{Finding, Inventory};
+use intguard_org::{read_org, OrgClient, OrgError, OrgSnapshot, ReadOptions, RetryPolicy};
+use salesforce_auth::{HttpsClient, RestClient, TlsOptions, TokenResponse};
+use sim::{FakeOrg, Fault, Running, DAY, NOW};
+
+const IDENTITY_URL: &str = "https://login.salesforce.com/id/00DSIM000000001AAA/005SIM000000001AAA";
+
+fn start(users: usize, permission_sets: usize) -> Running {
+    FakeOrg::new(sim::seed(users, permission_sets)).start()
+}
+
+fn client(sim: &Running, max_calls: Option<u64>) -> OrgClient {
+    let tls = TlsOptions {
+        ca_file: Some(sim.pki.ca_file()),
+        client_identity: None,
+    };
+    let http = HttpsClient::new(&tls).unwrap();
+    let url = sim.url();
+    let token = TokenResponse::new(sim.org.issue_token(), url.clone(), IDENTITY_URL);
+    let org = sim.org.clone();
+    let provider = move || {
+        Ok(TokenResponse::new(
+            org.issue_token(),
+            url.clone(),
+            IDENTITY_URL,
+        ))
+    };
+    OrgClient::new(RestClient::new(http, token, provider))
+        .with_retry(RetryPolicy {
+            max_retries: 3,
+            base_delay: Duration::from_millis(1),
+        })
+        .with_max_calls(max_calls)
+}
+
+fn options() -> ReadOptions {
+    ReadOptions {
+        now_unix: NOW,
+        since_unix: NOW - 30 * DAY,
+        extra_usernames: Vec::new(),
+    }
+}
+
+fn read(sim: &Running) -> Result<OrgSnapshot, OrgError> {
+    read_org(&client(sim, None), &options(), &mut |_: &str, _: u64| {})
+}
+
+fn findings(snapshot: &OrgSnapshot) -> Vec<Finding> {
+    let mut inventory = Inventory::default();
+    intguard_org::apply(snapshot, &mut inventory);
+    inventory.build_identities();
+    run_rules(inventory, &ScanOptions::default()).findings
+}
+
+fn has(findings: &[Finding], rule: &str, needle: &str) -> bool {
+    findings.iter().any(|f| {
+        f.rule == rule && (f.message.contains(needle) || f.identity.as_deref() == Some(needle))
+    })
+}
+
+/// Calls for the seeded 10,000-user org: versions 1 + describe 1 + two
+/// composites of five queries + four composites of follow-up pages (users
+/// and assignments: about 10,000 rows each, four more pages of 2,000, the
+/// chains advancing together) + Health Check 1 + one composite for login
+/// history and tokens of the 7 integration users = 10.
+const CALLS_10K: u64 = 10;
+
+#[test]
+fn reads_ten_thousand_users_in_a_constant_number_of_calls_and_never_writes() {
+    let sim = start(10_000, 1_000);
+    let client = client(&sim, None);
+    let mut steps = Vec::new();
+    let snapshot = read_org(&client, &options(), &mut |s: &str, _: u64| {
+        steps.push(s.to_string())
+    })
+    .unwrap();
+    assert_eq!(sim.violations(), Vec::<String>::new());
+    assert_eq!(sim.calls(), CALLS_10K, "steps: {steps:#?}");
+    assert_eq!(client.calls(), CALLS_10K);
+    assert_eq!(snapshot.org.api_calls, CALLS_10K);
+    assert_eq!(snapshot.users.len(), 10_000);
+    assert_eq!(
+        snapshot.permission_sets.len(),
+        1_000 + 3 + sim::PROFILES.len()
+    );
+    assert_eq!(snapshot.assignments.len(), 10_000 - 7 + 4);
+    assert_eq!(snapshot.login_history.len(), 9);
+    assert_eq!(snapshot.oauth_tokens.len(), 4);
+    assert!(snapshot.not_read.is_empty(), "{:?}", snapshot.not_read);
+    assert_eq!(snapshot.org.api_version, "62.0");
+    // Sforce-Limit-Info of the last answer.
+    let usage = client.api_usage().unwrap();
+    assert_eq!((usage.used, usage.max), (120 + CALLS_10K, 15_000));
+    // Describe first: only audited Permissions* fields the org has.
+    let admin = snapshot
+        .permission_sets
+        .iter()
+        .find(|p| p.profile_name.as_deref() == Some("System Administrator"))
+        .unwrap();
+    assert!(admin.permissions.contains(&"ModifyAllData".to_string()));
+    assert!(!admin.permissions.iter().any(|p| p == "EmailSingle"));
+    // No token in the snapshot.
+    let json = snapshot.to_json();
+    assert!(!json.contains("simulatedaccesstoken"));
+    assert!(!json.contains("00DSIM000000001!"));
+}
+
+#[test]
+fn call_count_grows_only_with_pages() {
+    let small = start(1_000, 100);
+    read(&small).unwrap();
+    // versions, describe, 2 composites, health, activity: no follow-up page.
+    assert_eq!(small.calls(), 6);
+    let big = start(30_000, 3_000);
+    read(&big).unwrap();
+    // users and assignments: 15 pages each, 14 follow-ups advancing together.
+    assert_eq!(big.calls(), 6 + 14);
+    assert_eq!(big.violations(), Vec::<String>::new());
+}
+
+#[test]
+fn finds_the_seeded_problems() {
+    let sim = start(300, 20);
+    let snapshot = read(&sim).unwrap();
+    let f = findings(&snapshot);
+    let shown: Vec<String> = f
+        .iter()
+        .map(|f| format!("{} {} {}", f.rule, f.location, f.message))
+        .collect();
+    let shown = shown.join("\n");
+    for (rule, who) in [
+        ("IG301", "int.legacy@acme.example"),
+        ("IG302", "int.legacy@acme.example"),
+        ("IG202", "int.open@acme.example"),
+        ("IG203", "Billing Sync"),
+    ] {
+        assert!(has(&f, rule, who), "no {rule} for {who}:\n{shown}");
+    }
+    for rule in ["IG101", "IG113", "IG202", "IG303", "IG306", "IG301"] {
+        assert!(
+            !has(&f, rule, "int.orders@acme.example"),
+            "{rule} flags the clean user:\n{shown}"
+        );
+    }
+    // Org findings point at org records.
+    assert!(f
+        .iter()
+        .all(|f| f.location.path.starts_with("org://127.0.0.1:")));
+}
+
+#[test]
+fn re_authenticates_once_on_401() {
+    let sim = start(300, 20);
+    sim.org
+        .faults
+        .lock()
+        .unwrap()
+        .push_back(Fault::ExpireSession);
+    read(&sim).unwrap();
+    // the first token, then one re-authentication
+    assert_eq!(
+        sim.org
+            .token_requests
+            .load(std::sync::atomic::Ordering::SeqCst),
+        2
+    );
+    assert_eq!(sim.calls(), 6 + 1);
+}
+
+#[test]
+fn backs_off_and_retries_unavailable_and_concurrent_limits() {
+    let sim = start(300, 20);
+    sim.org
+        .faults
+        .lock()
+        .unwrap()
+        .extend([Fault::Unavailable, Fault::Concurrent]);
+    let client = client(&sim, None);
+    read_org(&client, &options(), &mut |_: &str, _: u64| {}).unwrap();
+    assert_eq!(sim.calls(), 6 + 2);
+    assert_eq!(client.calls(), 6 + 2);
+}
+
+#[test]
+fn retries_are_bounded() {
+    let sim = start(300, 20);
+    sim.org
+        .faults
+        .lock()
+        .unwrap()
+        .extend([Fault::Unavailable; 10]);
+    let err = read(&sim).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            OrgError::RetriesExhausted {
+                status: 503,
+                attempts: 4,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert_eq!(sim.calls(), 4);
+}
+
+#[test]
+fn stops_when_the_daily_limit_is_gone() {
+    let sim = start(300, 20);
+    sim.org.faults.lock().unwrap().push_back(Fault::DailyLimit);
+    let err = read(&sim).unwrap_err();
+    assert!(matches!(err, OrgError::DailyLimitExceeded), "{err}");
+    assert!(err.to_string().contains("TotalRequests"));
+    assert_eq!(sim.calls(), 1);
+}
+
+#[test]
+fn stops_before_exceeding_the_call_budget() {
+    let sim = start(300, 20);
+    let client = client(&sim, Some(3));
+    let err = read_org(&client, &options(), &mut |_: &str, _: u64| {}).unwrap_err();
+    assert!(
+        matches!(err, OrgError::BudgetExhausted { max: 3, spent: 3 }),
+        "{err}"
+    );
+    assert_eq!(sim.calls(), 3);
+}
+
+#[test]
+fn missing_permissions_become_not_checked_diagnostics() {
+    let sim = start(300, 20);
+    sim.org.denied.lock().unwrap().extend([
+        "LoginHistory".to_string(),
+        "SecurityHealthCheck".to_string(),
+    ]);
+    sim.org
+        .missing
+        .lock()
+        .unwrap()
+        .insert("ExternalClientApplication".to_string());
+    let snapshot = read(&sim).unwrap();
+    let what: Vec<&str> = snapshot.not_read.iter().map(|n| n.what.as_str()).collect();
+    assert!(what.contains(&"LoginHistory"), "{what:?}");
+    assert!(what.contains(&"ExternalClientApplication"), "{what:?}");
+    assert!(
+        what.iter().any(|w| w.starts_with("SecurityHealthCheck")),
+        "{what:?}"
+    );
+    let logins = snapshot
+        .not_read
+        .iter()
+        .find(|n| n.what == "LoginHistory")
+        .unwrap();
+    assert_eq!(
+        logins.missing_permission.as_deref(),
+        Some("Manage Users or Monitor Login History")
+    );
+    assert!(logins.rules.contains(&"IG113".to_string()));
+
+    let mut inventory = Inventory::default();
+    intguard_org::apply(&snapshot, &mut inventory);
+    inventory.build_identities();
+    let outcome = run_rules(inventory, &ScanOptions::default());
+    let diag = outcome
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "org-not-read" && d.message.contains("LoginHistory"))
+        .expect("a diagnostic for LoginHistory");
+    assert!(
+        diag.message.contains("Monitor Login History"),
+        "{}",
+        diag.message
+    );
+    assert!(diag.message.contains("IG113"), "{}", diag.message);
+    // Without login history, IG101 cannot see the password logins, and the
+    // Health Check rule has nothing to report.
+    assert!(!outcome.findings.iter().any(|f| f.rule == "IG211"));
+}
+
+#[test]
+fn snapshot_round_trip_gives_the_same_findings() {
+    let sim = start(300, 20);
+    let snapshot = read(&sim).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("org.json");
+    std::fs::write(&path, snapshot.to_json()).unwrap();
+    let again = OrgSnapshot::load(&path).unwrap();
+    assert_eq!(again, snapshot);
+    let key = |f: &Finding| {
+        (
+            f.rule,
+            f.location.to_string(),
+            f.message.clone(),
+            f.fingerprint.clone(),
+        )
+    };
+    let a: Vec<_> = findings(&snapshot).iter().map(key).collect();
+    let b: Vec<_> = findings(&again).iter().map(key).collect();
+    assert!(!a.is_empty());
+    assert_eq!(a, b);
+}
+
+#[test]
+fn snapshots_of_another_version_are_refused() {
+    let text = r#"{"format": "intguard-org-snapshot", "version": 99}"#;
+    let err = OrgSnapshot::from_json(text, "old.json").unwrap_err();
+    assert!(err.to_string().contains("version 99"), "{err}");
+    let err = OrgSnapshot::from_json("{}", "x.json").unwrap_err();
+    assert!(
+        err.to_string().contains("not an intguard org snapshot"),
+        "{err}"
+    );
+}

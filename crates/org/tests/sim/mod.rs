@@ -1,0 +1,988 @@
+//! A simulated Salesforce org for tests: HTTPS on 127.0.0.1 with a throw-away
+//! CA (rcgen), serving the real JSON shapes of the REST API (versions,
+//! describe, query with `nextRecordsUrl` paging at 2,000 rows, composite,
+//! Tooling query, error bodies, `Sforce-Limit-Info`) and a token endpoint. It
+//! counts every API call and records every request that is not a read (any
+//! method but GET, except composite POSTs of GETs and the token endpoint) as
+//! a violation. Faults can be queued (401, 503, ConcurrentPerOrgLongTxn,
+//! TotalRequests) and objects denied.
+#![allow(dead_code)]
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use rcgen::{
+    BasicConstraints, CertificateParams, CertifiedIssuer, DistinguishedName, DnType,
+    ExtendedKeyUsagePurpose, IsCa, KeyPair, KeyUsagePurpose,
+};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use rustls::ServerConfig;
+use serde_json::{json, Value};
+
+pub const API_VERSION: &str = "62.0";
+pub const PAGE: usize = 2000;
+/// 2026-11-01T00:00:00Z: "now" of every test.
+pub const NOW: i64 = 1_793_491_200;
+pub const DAY: i64 = 86_400;
+
+/// `2026-...T...000+0000`, as Salesforce writes date-times.
+pub fn sf_date(unix: i64) -> String {
+    let days = unix.div_euclid(DAY);
+    let secs = unix.rem_euclid(DAY);
+    // civil from days (Howard Hinnant), test-only
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = if m <= 2 { y + 1 } else { y };
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.000+0000",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+// ---------------------------------------------------------------------------
+// PKI and HTTPS server.
+
+pub struct Pki {
+    pub dir: tempfile::TempDir,
+    pub config: Arc<ServerConfig>,
+}
+
+impl Pki {
+    pub fn new() -> Pki {
+        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+        let dir = tempfile::tempdir().unwrap();
+        let ca_key = KeyPair::generate().unwrap();
+        let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+        let mut dn = DistinguishedName::new();
+        dn.push(DnType::CommonName, "intguard org test CA");
+        ca_params.distinguished_name = dn;
+        ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        ca_params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+        let ca = CertifiedIssuer::self_signed(ca_params, ca_key).unwrap();
+        let key = KeyPair::generate().unwrap();
+        let mut params =
+            CertificateParams::new(vec!["localhost".to_string(), "127.0.0.1".to_string()]).unwrap();
+        params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+        let cert = params.signed_by(&key, &ca).unwrap();
+        std::fs::write(dir.path().join("ca.pem"), ca.pem()).unwrap();
+        let config = Arc::new(
+            ServerConfig::builder_with_provider(provider)
+                .with_safe_default_protocol_versions()
+                .unwrap()
+                .with_no_client_auth()
+                .with_single_cert(
+                    vec![CertificateDer::from(cert.der().to_vec())],
+                    PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
+                )
+                .unwrap(),
+        );
+        Pki { dir, config }
+    }
+
+    pub fn ca_file(&self) -> PathBuf {
+        self.dir.path().join("ca.pem")
+    }
+}
+
+pub struct Request {
+    pub method: String,
+    pub path: String,
+    pub headers: HashMap<String, String>,
+    pub body: Vec<u8>,
+}
+
+pub struct Response {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    pub fn json(status: u16, body: &Value) -> Response {
+        Response {
+            status,
+            headers: vec![("Content-Type".into(), "application/json".into())],
+            body: serde_json::to_vec(body).unwrap(),
+        }
+    }
+}
+
+fn serve(listener: TcpListener, config: Arc<ServerConfig>, org: Arc<FakeOrg>) {
+    for stream in listener.incoming() {
+        let Ok(stream) = stream else { continue };
+        let (config, org) = (config.clone(), org.clone());
+        std::thread::spawn(move || {
+            let _ = serve_one(stream, config, &org);
+        });
+    }
+}
+
+fn serve_one(stream: TcpStream, config: Arc<ServerConfig>, org: &FakeOrg) -> std::io::Result<()> {
+    stream.set_read_timeout(Some(Duration::from_secs(20)))?;
+    stream.set_write_timeout(Some(Duration::from_secs(20)))?;
+    let conn = rustls::ServerConnection::new(config).map_err(std::io::Error::other)?;
+    let mut tls = rustls::StreamOwned::new(conn, stream);
+    let mut reader = BufReader::new(&mut tls);
+    let mut line = String::new();
+    reader.read_line(&mut line)?;
+    let mut parts = line.split_whitespace();
+    let method = parts.next().unwrap_or("").to_string();
+    let path = parts.next().unwrap_or("").to_string();
+    let mut headers = HashMap::new();
+    loop {
+        let mut h = String::new();
+        if reader.read_line(&mut h)? == 0 {
+            break;
+        }
+        let h = h.trim_end();
+        if h.is_empty() {
+            break;
+        }
+        if let Some((k, v)) = h.split_once(':') {
+            headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_string());
+        }
+    }
+    let len: usize = headers
+        .get("content-length")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let mut body = vec![0u8; len];
+    reader.read_exact(&mut body)?;
+    drop(reader);
+    let response = org.handle(&Request {
+        method,
+        path,
+        headers,
+        body,
+    });
+    let mut out = format!("HTTP/1.1 {} X\r\n", response.status);
+    for (k, v) in &response.headers {
+        out.push_str(&format!("{k}: {v}\r\n"));
+    }
+    out.push_str(&format!(
+        "Content-Length: {}\r\nConnection: close\r\n\r\n",
+        response.body.len()
+    ));
+    tls.write_all(out.as_bytes())?;
+    tls.write_all(&response.body)?;
+    tls.flush()?;
+    tls.conn.send_close_notify();
+    let _ = tls.flush();
+    Ok(())
+}
+
+pub fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap();
+                out.push(u8::from_str_radix(hex, 16).unwrap());
+                i += 2;
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).unwrap()
+}
+
+// ---------------------------------------------------------------------------
+// The org.
+
+/// A fault to answer the next API call with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// 401 INVALID_SESSION_ID (and the current token stops working).
+    ExpireSession,
+    /// 503 Service Unavailable.
+    Unavailable,
+    /// 403 ConcurrentPerOrgLongTxn.
+    Concurrent,
+    /// 403 TotalRequests Limit exceeded.
+    DailyLimit,
+}
+
+/// The seeded org's records by object.
+#[derive(Default)]
+pub struct OrgData {
+    pub records: HashMap<&'static str, Vec<Value>>,
+    /// `PermissionsX` fields PermissionSet has (its describe).
+    pub permission_fields: Vec<String>,
+    pub health_check: Value,
+}
+
+pub struct FakeOrg {
+    pub data: OrgData,
+    pub url: Mutex<String>,
+    /// API calls (every request but the token endpoint).
+    pub calls: AtomicU64,
+    pub token_requests: AtomicU64,
+    pub violations: Mutex<Vec<String>>,
+    pub faults: Mutex<VecDeque<Fault>>,
+    /// Objects whose queries answer INSUFFICIENT_ACCESS.
+    pub denied: Mutex<HashSet<String>>,
+    /// Objects whose queries answer INVALID_TYPE (not in this org).
+    pub missing: Mutex<HashSet<String>>,
+    tokens: Mutex<HashSet<String>>,
+    cursors: Mutex<HashMap<String, Vec<Value>>>,
+    next_cursor: AtomicU64,
+    pub api_max: u64,
+    pub api_used_before: u64,
+    /// Simulated latency per API call (benchmarks).
+    pub latency: Duration,
+}
+
+pub struct Running {
+    pub org: Arc<FakeOrg>,
+    pub pki: Pki,
+}
+
+impl Running {
+    pub fn url(&self) -> String {
+        self.org.url.lock().unwrap().clone()
+    }
+    pub fn calls(&self) -> u64 {
+        self.org.calls.load(Ordering::SeqCst)
+    }
+    pub fn violations(&self) -> Vec<String> {
+        self.org.violations.lock().unwrap().clone()
+    }
+}
+
+impl FakeOrg {
+    pub fn new(data: OrgData) -> FakeOrg {
+        FakeOrg {
+            data,
+            url: Mutex::new(String::new()),
+            calls: AtomicU64::new(0),
+            token_requests: AtomicU64::new(0),
+            violations: Mutex::new(Vec::new()),
+            faults: Mutex::new(VecDeque::new()),
+            denied: Mutex::new(HashSet::new()),
+            missing: Mutex::new(HashSet::new()),
+            tokens: Mutex::new(HashSet::new()),
+            cursors: Mutex::new(HashMap::new()),
+            next_cursor: AtomicU64::new(1),
+            api_max: 15_000,
+            api_used_before: 120,
+            latency: Duration::ZERO,
+        }
+    }
+
+    pub fn start(self) -> Running {
+        let pki = Pki::new();
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!(
+            "https://127.0.0.1:{}",
+            listener.local_addr().unwrap().port()
+        );
+        *self.url.lock().unwrap() = url;
+        let org = Arc::new(self);
+        let (config, o) = (pki.config.clone(), org.clone());
+        std::thread::spawn(move || serve(listener, config, o));
+        Running { org, pki }
+    }
+
+    /// A new valid access token.
+    pub fn issue_token(&self) -> String {
+        let n = self.token_requests.fetch_add(1, Ordering::SeqCst);
+        let token = format!("00DSIM000000001!AQ{n:04}simulatedaccesstokenvalue");
+        self.tokens.lock().unwrap().insert(token.clone());
+        token
+    }
+
+    fn violation(&self, what: String) -> Response {
+        self.violations.lock().unwrap().push(what.clone());
+        Response::json(
+            405,
+            &json!([{"errorCode": "METHOD_NOT_ALLOWED", "message": what}]),
+        )
+    }
+
+    fn with_limits(&self, mut r: Response) -> Response {
+        let used = self.api_used_before + self.calls.load(Ordering::SeqCst);
+        r.headers.push((
+            "Sforce-Limit-Info".into(),
+            format!("api-usage={used}/{}", self.api_max),
+        ));
+        r
+    }
+
+    pub fn handle(&self, req: &Request) -> Response {
+        if req.path == "/services/oauth2/token" && req.method == "POST" {
+            let token = self.issue_token();
+            return Response::json(
+                200,
+                &json!({
+                    "access_token": token,
+                    "instance_url": self.url.lock().unwrap().clone(),
+                    "id": "https://login.salesforce.com/id/00DSIM000000001AAA/005SIM000000001AAA",
+                    "token_type": "Bearer",
+                    "scope": "api"
+                }),
+            );
+        }
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        if !self.latency.is_zero() {
+            std::thread::sleep(self.latency);
+        }
+        let bearer = req
+            .headers
+            .get("authorization")
+            .and_then(|a| a.strip_prefix("Bearer "))
+            .unwrap_or("")
+            .to_string();
+        if let Some(fault) = self.faults.lock().unwrap().pop_front() {
+            let r = match fault {
+                Fault::ExpireSession => {
+                    self.tokens.lock().unwrap().remove(&bearer);
+                    Response::json(
+                        401,
+                        &json!([{"errorCode": "INVALID_SESSION_ID", "message": "Session expired or invalid"}]),
+                    )
+                }
+                Fault::Unavailable => Response::json(
+                    503,
+                    &json!([{"errorCode": "SERVER_UNAVAILABLE", "message": "Service Unavailable"}]),
+                ),
+                Fault::Concurrent => Response::json(
+                    403,
+                    &json!([{"errorCode": "REQUEST_LIMIT_EXCEEDED", "message": "ConcurrentPerOrgLongTxn Limit exceeded."}]),
+                ),
+                Fault::DailyLimit => Response::json(
+                    403,
+                    &json!([{"errorCode": "REQUEST_LIMIT_EXCEEDED", "message": "TotalRequests Limit exceeded."}]),
+                ),
+            };
+            return self.with_limits(r);
+        }
+        if !self.tokens.lock().unwrap().contains(&bearer) {
+            return self.with_limits(Response::json(
+                401,
+                &json!([{"errorCode": "INVALID_SESSION_ID", "message": "Session expired or invalid"}]),
+            ));
+        }
+        let r = match req.method.as_str() {
+            "GET" => self.get(&req.path),
+            "POST" if req.path == format!("/services/data/v{API_VERSION}/composite") => {
+                self.composite(&req.body)
+            }
+            m => self.violation(format!("{m} {}", req.path)),
+        };
+        self.with_limits(r)
+    }
+
+    fn composite(&self, body: &[u8]) -> Response {
+        let body: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+        let subs = body["compositeRequest"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        if subs.len() > 5 {
+            return Response::json(
+                400,
+                &json!([{"errorCode": "INVALID_BATCH_REQUEST", "message": "more than 5 queries"}]),
+            );
+        }
+        let mut out = Vec::new();
+        for s in subs {
+            let method = s["method"].as_str().unwrap_or("");
+            let url = s["url"].as_str().unwrap_or("");
+            if method != "GET" {
+                let v = self.violation(format!("composite {method} {url}"));
+                out.push(json!({"body": serde_json::from_slice::<Value>(&v.body).unwrap(), "httpHeaders": {}, "httpStatusCode": v.status, "referenceId": s["referenceId"]}));
+                continue;
+            }
+            let r = self.get(url);
+            out.push(json!({
+                "body": serde_json::from_slice::<Value>(&r.body).unwrap_or(Value::Null),
+                "httpHeaders": {},
+                "httpStatusCode": r.status,
+                "referenceId": s["referenceId"],
+            }));
+        }
+        Response::json(200, &json!({ "compositeResponse": out }))
+    }
+
+    fn get(&self, path: &str) -> Response {
+        let base = format!("/services/data/v{API_VERSION}");
+        if path == "/services/data/" || path == "/services/data" {
+            return Response::json(
+                200,
+                &json!([
+                    {"label": "Spring '24", "url": "/services/data/v60.0", "version": "60.0"},
+                    {"label": "Winter '25", "url": format!("{base}"), "version": API_VERSION},
+                    {"label": "Summer '24", "url": "/services/data/v61.0", "version": "61.0"}
+                ]),
+            );
+        }
+        if path == format!("{base}/sobjects/PermissionSet/describe") {
+            let mut fields: Vec<Value> = [
+                "Id",
+                "Name",
+                "Label",
+                "IsOwnedByProfile",
+                "ProfileId",
+                "LicenseId",
+                "PermissionSetGroupId",
+                "Type",
+            ]
+            .iter()
+            .map(|n| json!({"name": n, "type": "string"}))
+            .collect();
+            fields.extend(
+                self.data
+                    .permission_fields
+                    .iter()
+                    .map(|n| json!({"name": n, "type": "boolean"})),
+            );
+            fields.push(json!({"name": "PermissionsEmailSingle", "type": "boolean"}));
+            return Response::json(200, &json!({"name": "PermissionSet", "fields": fields}));
+        }
+        if let Some(q) = path.strip_prefix(&format!("{base}/tooling/query?q=")) {
+            let soql = percent_decode(q);
+            if self.denied.lock().unwrap().contains("SecurityHealthCheck") {
+                return insufficient("SecurityHealthCheck");
+            }
+            assert!(soql.contains("FROM SecurityHealthCheck"), "{soql}");
+            return Response::json(
+                200,
+                &json!({"size": 1, "totalSize": 1, "done": true, "queryLocator": null,
+                    "entityTypeName": "SecurityHealthCheck", "records": [self.data.health_check]}),
+            );
+        }
+        if let Some(q) = path.strip_prefix(&format!("{base}/query?q=")) {
+            return self.query(&percent_decode(q));
+        }
+        if let Some(cursor) = path.strip_prefix(&format!("{base}/query/")) {
+            return self.page(cursor);
+        }
+        Response::json(
+            404,
+            &json!([{"errorCode": "NOT_FOUND", "message": "The requested resource does not exist"}]),
+        )
+    }
+
+    fn query(&self, soql: &str) -> Response {
+        let object = soql
+            .split(" FROM ")
+            .nth(1)
+            .and_then(|r| r.split_whitespace().next())
+            .unwrap_or("")
+            .to_string();
+        if self.missing.lock().unwrap().contains(&object) {
+            return Response::json(
+                400,
+                &json!([{"errorCode": "INVALID_TYPE", "message": format!("sObject type '{object}' is not supported.")}]),
+            );
+        }
+        if self.denied.lock().unwrap().contains(&object) {
+            return insufficient(&object);
+        }
+        if object == "PermissionSet" {
+            // The org has only the fields of its describe.
+            let select = soql.split(" FROM ").next().unwrap_or("");
+            for f in select.trim_start_matches("SELECT ").split(',') {
+                let f = f.trim();
+                if f.starts_with("Permissions")
+                    && !self.data.permission_fields.iter().any(|x| x == f)
+                {
+                    return Response::json(
+                        400,
+                        &json!([{"errorCode": "INVALID_FIELD", "message": format!("No such column '{f}' on entity 'PermissionSet'."), "fields": [f]}]),
+                    );
+                }
+            }
+        }
+        let Some(all) = self.data.records.get(object.as_str()) else {
+            return Response::json(
+                400,
+                &json!([{"errorCode": "INVALID_TYPE", "message": format!("sObject type '{object}' is not supported.")}]),
+            );
+        };
+        // The only filter the reader sends that matters: UserId IN (...).
+        let rows: Vec<Value> = match soql.split("UserId IN (").nth(1) {
+            Some(rest) => {
+                let ids: HashSet<&str> = rest
+                    .split(')')
+                    .next()
+                    .unwrap_or("")
+                    .split(',')
+                    .map(|s| s.trim().trim_matches('\''))
+                    .collect();
+                all.iter()
+                    .filter(|r| ids.contains(r["UserId"].as_str().unwrap_or("")))
+                    .cloned()
+                    .collect()
+            }
+            None => all.clone(),
+        };
+        let cursor = format!(
+            "01gSIM{:06}",
+            self.next_cursor.fetch_add(1, Ordering::SeqCst)
+        );
+        self.cursors.lock().unwrap().insert(cursor.clone(), rows);
+        self.page(&format!("{cursor}-0"))
+    }
+
+    fn page(&self, cursor: &str) -> Response {
+        let (id, offset) = cursor.rsplit_once('-').unwrap_or((cursor, "0"));
+        let offset: usize = offset.parse().unwrap_or(0);
+        let cursors = self.cursors.lock().unwrap();
+        let Some(rows) = cursors.get(id) else {
+            return Response::json(
+                400,
+                &json!([{"errorCode": "INVALID_QUERY_LOCATOR", "message": "invalid query locator"}]),
+            );
+        };
+        let end = (offset + PAGE).min(rows.len());
+        let done = end >= rows.len();
+        let mut body = json!({
+            "totalSize": rows.len(),
+            "done": done,
+            "records": rows[offset.min(rows.len())..end],
+        });
+        if !done {
+            body["nextRecordsUrl"] =
+                json!(format!("/services/data/v{API_VERSION}/query/{id}-{end}"));
+        }
+        Response::json(200, &body)
+    }
+}
+
+fn insufficient(object: &str) -> Response {
+    Response::json(
+        403,
+        &json!([{"errorCode": "INSUFFICIENT_ACCESS", "message": format!("insufficient access rights on {object}")}]),
+    )
+}
+
+// ---------------------------------------------------------------------------
+// The seeded org.
+
+fn attrs(object: &str, id: &str) -> Value {
+    json!({"type": object, "url": format!("/services/data/v{API_VERSION}/sobjects/{object}/{id}")})
+}
+
+/// Ids like Salesforce's: a 3-character prefix and a number, 18 characters.
+pub fn sfid(prefix: &str, n: usize) -> String {
+    format!("{prefix}SIM{n:012}")
+}
+
+pub struct Profile {
+    pub id: &'static str,
+    pub ps_id: &'static str,
+    pub name: &'static str,
+    pub license: &'static str,
+    pub perms: &'static [&'static str],
+}
+
+pub const PROFILES: &[Profile] = &[
+    Profile {
+        id: "00eSIM000000000ADM",
+        ps_id: "0PSSIM00000000PADM",
+        name: "System Administrator",
+        license: "Salesforce",
+        perms: &[
+            "ApiEnabled",
+            "ModifyAllData",
+            "ViewAllData",
+            "CustomizeApplication",
+            "ManageUsers",
+            "AuthorApex",
+        ],
+    },
+    Profile {
+        id: "00eSIM000000000STD",
+        ps_id: "0PSSIM00000000PSTD",
+        name: "Standard User",
+        license: "Salesforce",
+        perms: &["ApiEnabled"],
+    },
+    Profile {
+        id: "00eSIM000000000MIN",
+        ps_id: "0PSSIM00000000PMIN",
+        name: "Minimum Access - API Only Integrations",
+        license: "Salesforce Integration",
+        perms: &["ApiEnabled", "ApiUserOnly"],
+    },
+    Profile {
+        id: "00eSIM000000000INT",
+        ps_id: "0PSSIM00000000PINT",
+        name: "Acme Integration",
+        license: "Salesforce",
+        perms: &["ApiEnabled", "ApiUserOnly"],
+    },
+];
+
+/// An integration user of the seed and what makes it interesting.
+pub struct IntegrationUser {
+    pub username: &'static str,
+    pub profile: usize,
+    pub permission_sets: &'static [&'static str],
+    pub last_login_days_ago: i64,
+    pub password_changed_days_ago: i64,
+}
+
+pub const INTEGRATION_USERS: &[IntegrationUser] = &[
+    // clean: JWT from its ranges, recent everything
+    IntegrationUser {
+        username: "int.orders@acme.example",
+        profile: 2,
+        permission_sets: &["Orders_Integration"],
+        last_login_days_ago: 1,
+        password_changed_days_ago: 10,
+    },
+    // IG301: System Administrator, made API-only by a permission set
+    IntegrationUser {
+        username: "int.legacy@acme.example",
+        profile: 0,
+        permission_sets: &["API_Only"],
+        last_login_days_ago: 2,
+        password_changed_days_ago: 20,
+    },
+    // IG113 + IG101: logs in with an old password
+    IntegrationUser {
+        username: "int.stale@acme.example",
+        profile: 2,
+        permission_sets: &["Orders_Integration"],
+        last_login_days_ago: 1,
+        password_changed_days_ago: 400,
+    },
+    // IG306: no login for 200 days, an unused token
+    IntegrationUser {
+        username: "int.dormant@acme.example",
+        profile: 2,
+        permission_sets: &[],
+        last_login_days_ago: 200,
+        password_changed_days_ago: 30,
+    },
+    // IG303: two apps hold tokens of one user
+    IntegrationUser {
+        username: "int.shared@acme.example",
+        profile: 2,
+        permission_sets: &["Orders_Integration"],
+        last_login_days_ago: 1,
+        password_changed_days_ago: 30,
+    },
+    // IG202: logs in from outside its profile's ranges
+    IntegrationUser {
+        username: "int.roaming@acme.example",
+        profile: 2,
+        permission_sets: &[],
+        last_login_days_ago: 1,
+        password_changed_days_ago: 30,
+    },
+    // IG202: a profile with no ranges at all
+    IntegrationUser {
+        username: "int.open@acme.example",
+        profile: 3,
+        permission_sets: &[],
+        last_login_days_ago: 1,
+        password_changed_days_ago: 30,
+    },
+];
+
+/// An org of `users` users (the integration users above among them) and
+/// `permission_sets` permission sets (plus the integration ones).
+pub fn seed(users: usize, permission_sets: usize) -> OrgData {
+    let mut r: HashMap<&'static str, Vec<Value>> = HashMap::new();
+    let date = |days_ago: i64| sf_date(NOW - days_ago * DAY);
+    let mut permission_fields: Vec<String> = [
+        "ApiEnabled",
+        "ApiUserOnly",
+        "ModifyAllData",
+        "ViewAllData",
+        "CustomizeApplication",
+        "ManageUsers",
+        "AuthorApex",
+        "PasswordNeverExpires",
+        "UseAnyApiClient",
+        "ModifyMetadata",
+    ]
+    .iter()
+    .map(|p| format!("Permissions{p}"))
+    .collect();
+    permission_fields.sort();
+
+    let ps = r.entry("PermissionSet").or_default();
+    let perm_row = |id: &str, name: &str, perms: &[&str], extra: Value| {
+        let mut v = json!({"attributes": attrs("PermissionSet", id), "Id": id, "Name": name, "Label": name,
+            "IsOwnedByProfile": false, "ProfileId": null, "Profile": null, "License": null, "PermissionSetGroupId": null});
+        for f in &permission_fields {
+            v[f] = json!(perms.iter().any(|p| format!("Permissions{p}") == *f));
+        }
+        if let Value::Object(extra) = extra {
+            for (k, x) in extra {
+                v[k] = x;
+            }
+        }
+        v
+    };
+    for p in PROFILES {
+        ps.push(perm_row(
+            p.ps_id,
+            &format!("X00e{}", &p.id[3..]),
+            p.perms,
+            json!({"IsOwnedByProfile": true, "ProfileId": p.id,
+                "Profile": {"attributes": attrs("Profile", p.id), "Name": p.name, "UserLicense": {"attributes": attrs("UserLicense", "100"), "Name": p.license}}}),
+        ));
+    }
+    let named_sets: &[(&str, &str, &[&str])] = &[
+        ("0PSSIM0000000ORDER", "Orders_Integration", &["ApiEnabled"]),
+        ("0PSSIM0000000APION", "API_Only", &["ApiUserOnly"]),
+        ("0PSSIM0000000BILLS", "Billing_Integration", &["ApiEnabled"]),
+    ];
+    for (id, name, perms) in named_sets {
+        ps.push(perm_row(id, name, perms, json!({})));
+    }
+    for i in 0..permission_sets {
+        let perms: &[&str] = if i == 7 {
+            &["ModifyAllData"]
+        } else {
+            &["ApiEnabled"]
+        };
+        ps.push(perm_row(
+            &sfid("0PS", i),
+            &format!("PS_{i:04}"),
+            perms,
+            json!({}),
+        ));
+    }
+
+    let objects = r.entry("ObjectPermissions").or_default();
+    for i in 0..permission_sets {
+        let id = sfid("0PS", i);
+        objects.push(json!({"attributes": attrs("ObjectPermissions", &sfid("110", i)), "ParentId": id, "SobjectType": "Account",
+            "PermissionsRead": true, "PermissionsCreate": false, "PermissionsEdit": false, "PermissionsDelete": false,
+            "PermissionsViewAllRecords": false, "PermissionsModifyAllRecords": false}));
+    }
+    objects.push(json!({"attributes": attrs("ObjectPermissions", "110SIM0000000ORDER"), "ParentId": "0PSSIM0000000ORDER", "SobjectType": "Order",
+        "PermissionsRead": true, "PermissionsCreate": true, "PermissionsEdit": true, "PermissionsDelete": false,
+        "PermissionsViewAllRecords": false, "PermissionsModifyAllRecords": false}));
+
+    let mut user_rows = Vec::new();
+    let mut assignments = Vec::new();
+    let user = |id: &str, username: &str, profile: &Profile, last_login: i64, pw: i64| {
+        json!({"attributes": attrs("User", id), "Id": id, "Username": username, "Name": username,
+            "IsActive": true, "UserType": "Standard", "ProfileId": profile.id,
+            "Profile": {"attributes": attrs("Profile", profile.id), "Name": profile.name,
+                "UserLicense": {"attributes": attrs("UserLicense", "100"), "Name": profile.license}},
+            "LastLoginDate": date(last_login), "LastPasswordChangeDate": date(pw), "CreatedDate": date(900)})
+    };
+    let assignment = |n: usize, assignee: &str, ps: &str| {
+        json!({"attributes": attrs("PermissionSetAssignment", &sfid("0Pa", n)), "AssigneeId": assignee,
+            "PermissionSetId": ps, "PermissionSetGroupId": null})
+    };
+    for (k, u) in INTEGRATION_USERS.iter().enumerate() {
+        let id = sfid("005", 900_000 + k);
+        user_rows.push(user(
+            &id,
+            u.username,
+            &PROFILES[u.profile],
+            u.last_login_days_ago,
+            u.password_changed_days_ago,
+        ));
+        for name in u.permission_sets {
+            let ps = named_sets.iter().find(|(_, n, _)| n == name).unwrap().0;
+            assignments.push(assignment(900_000 + assignments.len(), &id, ps));
+        }
+    }
+    for i in 0..users.saturating_sub(INTEGRATION_USERS.len()) {
+        let id = sfid("005", i);
+        user_rows.push(user(
+            &id,
+            &format!("user{i}@acme.example"),
+            &PROFILES[1],
+            3,
+            30,
+        ));
+        if permission_sets > 0 {
+            assignments.push(assignment(i, &id, &sfid("0PS", i % permission_sets)));
+        }
+    }
+    r.insert("User", user_rows);
+    r.insert("PermissionSetAssignment", assignments);
+
+    let uid = |name: &str| {
+        sfid(
+            "005",
+            900_000
+                + INTEGRATION_USERS
+                    .iter()
+                    .position(|u| u.username == name)
+                    .unwrap(),
+        )
+    };
+    let mut logins = Vec::new();
+    let mut login = |user: &str,
+                     days_ago: i64,
+                     sub: &str,
+                     ip: &str,
+                     status: &str,
+                     app: &str,
+                     api: &str| {
+        let n = logins.len();
+        logins.push(json!({"attributes": attrs("LoginHistory", &sfid("0Ya", n)), "Id": sfid("0Ya", n), "UserId": uid(user),
+            "LoginTime": date(days_ago), "LoginType": if api.starts_with("SOAP") { "Application" } else { "Remote Access 2.0" },
+            "LoginSubType": sub, "SourceIp": ip, "Status": status, "Application": app, "ApiType": api}));
+    };
+    login(
+        "int.orders@acme.example",
+        1,
+        "OauthJwtBearer",
+        "203.0.113.10",
+        "Success",
+        "Orders Sync",
+        "REST API",
+    );
+    login(
+        "int.orders@acme.example",
+        2,
+        "OauthJwtBearer",
+        "203.0.113.10",
+        "Success",
+        "Orders Sync",
+        "REST API",
+    );
+    login(
+        "int.legacy@acme.example",
+        2,
+        "OauthJwtBearer",
+        "203.0.113.12",
+        "Success",
+        "Orders Sync",
+        "REST API",
+    );
+    login(
+        "int.stale@acme.example",
+        1,
+        "OauthUsernamePassword",
+        "203.0.113.11",
+        "Success",
+        "Legacy ETL",
+        "REST API",
+    );
+    login(
+        "int.stale@acme.example",
+        3,
+        "OauthUsernamePassword",
+        "203.0.113.11",
+        "Success",
+        "Legacy ETL",
+        "REST API",
+    );
+    login(
+        "int.shared@acme.example",
+        1,
+        "OauthJwtBearer",
+        "203.0.113.20",
+        "Success",
+        "Orders Sync",
+        "REST API",
+    );
+    login(
+        "int.shared@acme.example",
+        1,
+        "OauthJwtBearer",
+        "203.0.113.21",
+        "Success",
+        "Billing Sync",
+        "REST API",
+    );
+    login(
+        "int.roaming@acme.example",
+        1,
+        "OauthJwtBearer",
+        "198.51.100.7",
+        "Success",
+        "Orders Sync",
+        "REST API",
+    );
+    login(
+        "int.open@acme.example",
+        1,
+        "OauthJwtBearer",
+        "192.0.2.50",
+        "Success",
+        "Orders Sync",
+        "REST API",
+    );
+    r.insert("LoginHistory", logins);
+
+    let token = |n: usize, user: &str, app: &str, days_ago: i64| {
+        json!({"attributes": attrs("OauthToken", &sfid("0CQ", n)), "Id": sfid("0CQ", n), "AppName": app, "UserId": uid(user),
+            "LastUsedDate": date(days_ago), "UseCount": 42})
+    };
+    r.insert(
+        "OauthToken",
+        vec![
+            token(1, "int.orders@acme.example", "Orders Sync", 1),
+            token(2, "int.dormant@acme.example", "Old Sync", 200),
+            token(3, "int.shared@acme.example", "Orders Sync", 1),
+            token(4, "int.shared@acme.example", "Billing Sync", 1),
+        ],
+    );
+
+    r.insert(
+        "LoginIpRange",
+        vec![json!({"attributes": attrs("LoginIpRange", "0IPSIM000000000001"), "Id": "0IPSIM000000000001",
+            "ProfileId": PROFILES[2].id, "StartAddress": "203.0.113.0", "EndAddress": "203.0.113.255", "Description": "CloudHub egress"})],
+    );
+    r.insert(
+        "ConnectedApplication",
+        vec![
+            json!({"attributes": attrs("ConnectedApplication", "0H4SIM000000000001"), "Id": "0H4SIM000000000001", "Name": "Orders Sync",
+                "OptionsAllowAdminApprovedUsersOnly": true, "OptionsRefreshTokenValidityMetric": null, "RefreshTokenValidityPeriod": null,
+                "CreatedDate": date(500)}),
+            json!({"attributes": attrs("ConnectedApplication", "0H4SIM000000000002"), "Id": "0H4SIM000000000002", "Name": "Billing Sync",
+                "OptionsAllowAdminApprovedUsersOnly": false, "OptionsRefreshTokenValidityMetric": null, "RefreshTokenValidityPeriod": null,
+                "CreatedDate": date(500)}),
+        ],
+    );
+    r.insert(
+        "SetupEntityAccess",
+        vec![json!({"attributes": attrs("SetupEntityAccess", "0J0SIM000000000001"), "ParentId": "0PSSIM0000000ORDER",
+            "SetupEntityId": "0H4SIM000000000001", "SetupEntityType": "ConnectedApplication"})],
+    );
+    r.insert("ExternalClientApplication", Vec::new());
+    r.insert("PermissionSetGroup", Vec::new());
+    r.insert("PermissionSetGroupComponent", Vec::new());
+
+    let health_check = json!({
+        "attributes": attrs("SecurityHealthCheck", "0ShSIM000000000001"),
+        "Score": "54",
+        "SecurityHealthCheckRisks": {"totalSize": 3, "done": true, "records": [
+            {"attributes": attrs("SecurityHealthCheckRisks", "1"), "RiskType": "HIGH_RISK", "Setting": "Minimum password length",
+                "SettingGroup": "PasswordPolicies", "OrgValue": "8", "StandardValue": "12"},
+            {"attributes": attrs("SecurityHealthCheckRisks", "2"), "RiskType": "MEDIUM_RISK", "Setting": "Lock sessions to the IP address from which they originated",
+                "SettingGroup": "SessionSettings", "OrgValue": "Disabled", "StandardValue": "Enabled"},
+            {"attributes": attrs("SecurityHealthCheckRisks", "3"), "RiskType": "MEETS_STANDARD", "Setting": "Enforce password history",
+                "SettingGroup": "PasswordPolicies", "OrgValue": "3", "StandardValue": "3"}
+        ]}
+    });
+
+    OrgData {
+        records: r,
+        permission_fields,
+        health_check,
+    }
+}
