@@ -140,8 +140,14 @@ fn finds_the_seeded_problems() {
     for (rule, who) in [
         ("IG301", "int.legacy@acme.example"),
         ("IG302", "int.legacy@acme.example"),
+        ("IG113", "int.stale@acme.example"),
+        ("IG101", "int.stale@acme.example"),
+        ("IG306", "int.dormant@acme.example"),
+        ("IG303", "int.shared@acme.example"),
+        ("IG202", "int.roaming@acme.example"),
         ("IG202", "int.open@acme.example"),
         ("IG203", "Billing Sync"),
+        ("IG211", "54"),
     ] {
         assert!(has(&f, rule, who), "no {rule} for {who}:\n{shown}");
     }

@@ -251,3 +251,27 @@ pub fn eca_phrase(app: &ExternalClientApp) -> String {
 pub fn file_of(loc: &Location) -> &str {
     crate::support::file_name(&loc.path)
 }
+
+/// The org user behind an identity, when an org (or snapshot) was read.
+pub fn org_user<'a>(
+    inventory: &'a Inventory,
+    id: &IntegrationIdentity,
+) -> Option<(&'a intguard_model::OrgFacts, &'a intguard_model::OrgUser)> {
+    let org = inventory.org.as_ref()?;
+    let user = org.user_by_username(id.username.as_deref()?)?;
+    Some((org, user))
+}
+
+/// Auditable identities with their org user, active users only.
+pub fn active_org_users(
+    inventory: &Inventory,
+) -> Vec<(
+    &IntegrationIdentity,
+    &intguard_model::OrgFacts,
+    &intguard_model::OrgUser,
+)> {
+    auditable(inventory)
+        .filter_map(|id| org_user(inventory, id).map(|(o, u)| (id, o, u)))
+        .filter(|(_, _, u)| u.is_active)
+        .collect()
+}

@@ -5,6 +5,7 @@ use intguard_model::{
     Severity,
 };
 
+use crate::identities::active_org_users;
 use crate::support::{connection_identities, env_phrase, short_location, EnvIdentity};
 use crate::Rule;
 
@@ -31,6 +32,12 @@ very app, by its consumer key), and so are user definition files that create the
 username with different profiles or permission sets (two systems each expecting their
 own access). Those are added to the Mule finding for the username, or reported on their
 own (at the first Mule connection, else the run-as element) when no Mule app shares it.
+
+In an org audit (`intguard org audit`, `intguard scan --org-snapshot`) what the org saw
+counts too: the OAuth tokens an integration user holds and the applications of its
+successful logins within the audit window. Two or more distinct apps using one user
+are reported (merged into the finding for that username when there is one), unless
+`intguard.toml` lists them all as one system.
 
 ## Why is this bad?
 A shared integration user must hold the union of every app's permissions, so each app
@@ -129,7 +136,75 @@ impl Rule for SharedIntegrationUser {
             out.push(finding(user_key, per_env, &shared));
         }
         org_consumers(inventory, &by_user, &mut out);
+        org_activity(inventory, &mut out);
         out
+    }
+}
+
+/// What the org saw: the apps holding tokens of, or logging in as, each
+/// integration user.
+fn org_activity(inventory: &Inventory, out: &mut Vec<Finding>) {
+    for (id, org, user) in active_org_users(inventory) {
+        let mut apps: Vec<(String, &Location)> = org
+            .tokens_of(&user.id)
+            .map(|t| (t.app_name.clone(), &t.location))
+            .chain(
+                org.logins_of(&user.id)
+                    .filter(|l| l.succeeded())
+                    .filter_map(|l| l.application.clone().map(|a| (a, &l.location))),
+            )
+            .filter(|(a, _)| !a.trim().is_empty())
+            .collect();
+        apps.sort_by_key(|(a, _)| a.to_lowercase());
+        apps.dedup_by_key(|(a, _)| a.to_lowercase());
+        if apps.len() < 2 {
+            continue;
+        }
+        let username = &user.username;
+        let user_key = username.to_lowercase();
+        if let Some(h) = inventory.identity_hint(&user_key) {
+            if apps
+                .iter()
+                .all(|(a, _)| h.apps.iter().any(|x| x.eq_ignore_ascii_case(a)))
+            {
+                continue;
+            }
+        }
+        let names: Vec<&str> = apps.iter().map(|(a, _)| a.as_str()).collect();
+        let seen = format!(
+            "in the org, {} apps hold its tokens or log in as it: {}",
+            names.len(),
+            names.join(", ")
+        );
+        let related: Vec<Related> = apps
+            .iter()
+            .map(|(a, at)| Related::new(at, format!("{a} uses {username}")))
+            .collect();
+        if let Some(f) = out.iter_mut().find(|f| f.fingerprint_key == user_key) {
+            f.message = format!("{}; {seen}", f.message);
+            for r in related {
+                if !f.related.contains(&r) {
+                    f.related.push(r);
+                }
+            }
+            continue;
+        }
+        let f = crate::identities::identity_finding(
+            &META,
+            id,
+            user.location.clone(),
+            format!("{username} is shared: {seen}"),
+        )
+        .key(user_key)
+        .fix(format!(
+            "Give each app its own integration user (Salesforce Integration license, \"Minimum Access - API Only Integrations\" profile, a permission set with only what that app uses) and pre-authorize it on that app only; then revoke the other apps' tokens of {username}. If these apps are one system, declare it in intguard.toml: [[identities]] username = \"{username}\" apps = [{}].",
+            names
+                .iter()
+                .map(|a| format!("\"{a}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        out.push(crate::identities::with_related(f, related));
     }
 }
 

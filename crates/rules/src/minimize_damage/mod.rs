@@ -5,6 +5,7 @@ mod ig302_dangerous_permission;
 mod ig303_shared_integration_user;
 mod ig304_excess_object_access;
 mod ig305_broad_app_audience;
+mod ig306_dormant_integration_access;
 
 use crate::Rule;
 
@@ -14,4 +15,5 @@ pub(crate) static RULES: &[&dyn Rule] = &[
     &ig303_shared_integration_user::SharedIntegrationUser,
     &ig304_excess_object_access::ExcessObjectAccess,
     &ig305_broad_app_audience::BroadAppAudience,
+    &ig306_dormant_integration_access::DormantIntegrationAccess,
 ];

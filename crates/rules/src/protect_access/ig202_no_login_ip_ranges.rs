@@ -1,7 +1,8 @@
 use intguard_model::{Finding, Inventory, Practice, Profile, Related, RuleMeta, Severity};
 
 use crate::identities::{
-    auditable, identity_label, identity_related, identity_users, with_related,
+    active_org_users, auditable, identity_finding, identity_label, identity_related,
+    identity_users, with_related,
 };
 use crate::Rule;
 
@@ -22,6 +23,12 @@ format), checks the profile's `loginIpRanges`:
 One finding per profile, naming every integration user on it. The standard
 "Minimum Access - API Only Integrations" profile is reported only when an integration
 user is assigned to it.
+
+In an org audit (`intguard org audit`, `intguard scan --org-snapshot`) the profiles and
+their ranges are the org's, and the Login History of each integration user is read too:
+successful logins from an IPv4 address outside every login IP range of the user's
+profile are reported once per user (the ranges were changed after the fact, or an app
+relaxes IP restrictions: see IG201), naming the addresses.
 
 ## Why is this bad?
 An integration runs from a handful of known addresses (CloudHub static IPs, a VPC NAT
@@ -152,6 +159,95 @@ impl Rule for NoLoginIpRanges {
             }
             out.push(f);
         }
+        out.extend(logins_outside_ranges(inventory));
         out
     }
+}
+
+fn in_range(ip: std::net::Ipv4Addr, r: &intguard_model::IpRange) -> bool {
+    let (Ok(s), Ok(e)) = (
+        r.start.trim().parse::<std::net::Ipv4Addr>(),
+        r.end.trim().parse::<std::net::Ipv4Addr>(),
+    ) else {
+        return false;
+    };
+    (u32::from(s)..=u32::from(e)).contains(&u32::from(ip))
+}
+
+/// Successful logins of integration users from addresses outside their
+/// profile's login IP ranges (profiles with ranges only: the others are
+/// reported above).
+fn logins_outside_ranges(inventory: &Inventory) -> Vec<Finding> {
+    let sf = &inventory.salesforce;
+    let mut out = Vec::new();
+    for (id, org, user) in active_org_users(inventory) {
+        let Some(profile) = id.profile.as_ref().and_then(|p| sf.profile(&p.name)) else {
+            continue;
+        };
+        if profile.login_ip_ranges.is_empty() {
+            continue;
+        }
+        let outside: Vec<_> = org
+            .logins_of(&user.id)
+            .filter(|l| l.succeeded())
+            .filter(|l| {
+                l.source_ip
+                    .as_deref()
+                    .and_then(|ip| ip.trim().parse::<std::net::Ipv4Addr>().ok())
+                    .is_some_and(|ip| !profile.login_ip_ranges.iter().any(|r| in_range(ip, r)))
+            })
+            .collect();
+        if outside.is_empty() {
+            continue;
+        }
+        let mut ips: Vec<&str> = outside
+            .iter()
+            .filter_map(|l| l.source_ip.as_deref())
+            .collect();
+        ips.sort_unstable();
+        ips.dedup();
+        let ranges: Vec<String> = profile
+            .login_ip_ranges
+            .iter()
+            .map(|r| format!("{}-{}", r.start.trim(), r.end.trim()))
+            .collect();
+        let name = profile.display_label();
+        let username = &user.username;
+        let mut f = identity_finding(
+            &META,
+            id,
+            user.location.clone(),
+            format!(
+                "integration user {username} logged in from {} outside the login IP ranges of its profile {name} ({})",
+                ips.join(", "),
+                ranges.join(", ")
+            ),
+        )
+        .key(format!("logins-outside|{}", username.to_lowercase()))
+        .fix(format!(
+            "Find out who logs in as {username} from {}: if it is the integration's new runtime, add its egress range to profile {name} (Setup > Profiles > {name} > Login IP Ranges); otherwise reset the credential and keep its apps on \"Enforce IP restrictions\" (IG201).",
+            ips.join(", ")
+        ));
+        for l in outside.iter().take(3) {
+            f = f.related(Related::new(
+                &l.location,
+                format!(
+                    "login from {}{}",
+                    l.source_ip.as_deref().unwrap_or("?"),
+                    l.application
+                        .as_deref()
+                        .map(|a| format!(" by {a}"))
+                        .unwrap_or_default()
+                ),
+            ));
+        }
+        for r in &profile.login_ip_ranges {
+            f = f.related(Related::new(
+                &r.location,
+                format!("login IP range {}-{}", r.start.trim(), r.end.trim()),
+            ));
+        }
+        out.push(f);
+    }
+    out
 }

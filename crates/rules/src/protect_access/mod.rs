@@ -10,6 +10,7 @@ mod ig207_password_flows_allowed;
 mod ig208_broad_oauth_scope;
 mod ig209_no_certificate_auth;
 mod ig210_session_ip_lock_off;
+mod ig211_health_check_risk;
 
 use crate::Rule;
 
@@ -24,4 +25,5 @@ pub(crate) static RULES: &[&dyn Rule] = &[
     &ig208_broad_oauth_scope::BroadOauthScope,
     &ig209_no_certificate_auth::NoCertificateAuth,
     &ig210_session_ip_lock_off::SessionIpLockOff,
+    &ig211_health_check_risk::HealthCheckRisk,
 ];

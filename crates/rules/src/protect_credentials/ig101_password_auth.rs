@@ -1,4 +1,6 @@
-use intguard_model::{AuthClass, Finding, Inventory, Practice, RuleMeta, Severity};
+use intguard_model::{AuthClass, Finding, Inventory, Practice, Related, RuleMeta, Severity};
+
+use crate::identities::{active_org_users, identity_finding};
 
 use crate::support::{connection_identities, describe_identities, environments, identity_related};
 use crate::Rule;
@@ -16,6 +18,12 @@ Flags Salesforce connections that log in with a password: Mule 4
 `salesforce:basic-connection` (SOAP `login()`), `salesforce:oauth-user-pass-connection`
 (the OAuth username-password flow), Mule 3 `sfdc:config` with a `password`, and any
 connection whose login URL is the SOAP endpoint `/services/Soap/u/`.
+
+In an org audit (`intguard org audit`, `intguard scan --org-snapshot`) it also reads the
+Login History of every integration user within the audit window: successful logins
+through the OAuth username-password flow (`LoginSubType` `OauthUsernamePassword`) or a
+SOAP `login()` are reported once per user, with the apps and source addresses, and
+attempts refused with "Username-Password Flow Disabled" show what still tries.
 
 ## Why is this bad?
 A password (plus security token) is a shared secret that a whole team ends up
@@ -101,6 +109,75 @@ impl Rule for PasswordAuth {
             }
             out.push(finding);
         }
+        out.extend(password_logins(inventory));
         out
     }
+}
+
+/// Integration users whose Login History shows password logins.
+fn password_logins(inventory: &Inventory) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (id, org, user) in active_org_users(inventory) {
+        let logins: Vec<_> = org
+            .logins_of(&user.id)
+            .filter(|l| l.is_password_login())
+            .collect();
+        if logins.is_empty() {
+            continue;
+        }
+        let ok = logins.iter().filter(|l| l.succeeded()).count();
+        let blocked = logins.len() - ok;
+        let mut via: Vec<String> = logins
+            .iter()
+            .map(|l| {
+                let how = l
+                    .login_sub_type
+                    .clone()
+                    .or_else(|| l.api_type.clone())
+                    .unwrap_or_else(|| "password".into());
+                match (&l.application, &l.source_ip) {
+                    (Some(a), Some(ip)) => format!("{a} ({how}) from {ip}"),
+                    (Some(a), None) => format!("{a} ({how})"),
+                    (None, Some(ip)) => format!("{how} from {ip}"),
+                    (None, None) => how,
+                }
+            })
+            .collect();
+        via.sort();
+        via.dedup();
+        let username = &user.username;
+        let what = match (ok, blocked) {
+            (0, b) => format!("{b} password login attempt(s), refused"),
+            (o, 0) => format!("{o} password login(s)"),
+            (o, b) => format!("{o} password login(s) and {b} refused attempt(s)"),
+        };
+        let mut f = identity_finding(
+            &META,
+            id,
+            user.location.clone(),
+            format!(
+                "integration user {username} logs in with a password: {what} in the audit window by {}",
+                via.join(", ")
+            ),
+        )
+        .key(format!("login-history|{}", username.to_lowercase()))
+        .fix(format!(
+            "Move what logs in as {username} to the JWT bearer flow (a certificate on its connected app or External Client App; salesforce:jwt-connection in Mule), then block the username-password flow (Setup > OAuth and OpenID Connect Settings) and reset the password to a random value nobody keeps."
+        ));
+        if ok == 0 {
+            f = f.severity(Severity::Medium);
+        }
+        for l in logins.iter().take(3) {
+            f = f.related(Related::new(
+                &l.location,
+                format!(
+                    "{} {}",
+                    l.status.as_deref().unwrap_or("login"),
+                    l.login_sub_type.as_deref().unwrap_or("")
+                ),
+            ));
+        }
+        out.push(f);
+    }
+    out
 }

@@ -12,6 +12,7 @@ mod ig109_plain_http;
 mod ig110_tls_verification_off;
 mod ig111_weak_password_policy;
 mod ig112_certificate_health;
+mod ig113_stale_password;
 
 use crate::Rule;
 
@@ -28,4 +29,5 @@ pub(crate) static RULES: &[&dyn Rule] = &[
     &ig110_tls_verification_off::TlsVerificationOff,
     &ig111_weak_password_policy::WeakPasswordPolicy,
     &ig112_certificate_health::CertificateHealth,
+    &ig113_stale_password::StalePassword,
 ];

@@ -1,0 +1,110 @@
+use intguard_model::{days_between, Finding, Inventory, Practice, RuleMeta, Severity};
+
+use crate::identities::{active_org_users, identity_finding};
+use crate::Rule;
+
+pub struct DormantIntegrationAccess;
+
+static META: RuleMeta = RuleMeta {
+    id: "IG306",
+    name: "dormant-integration-access",
+    practice: Practice::MinimizeDamage,
+    default_severity: Severity::Low,
+    summary: "An integration user or an app's OAuth token unused for 90 days",
+    doc: r#"## What it does
+Org audits only (`intguard org audit`, or `intguard scan --org-snapshot`). Reports:
+- an active integration user whose `LastLoginDate` is more than 90 days before the org
+  was read, or who never logged in;
+- an OAuth token (connected app authorization) of an integration user whose
+  `LastUsedDate` is more than 90 days old, or that was never used.
+
+## Why is this bad?
+Access nobody uses is pure risk: its credential (password, certificate, refresh token)
+still works for whoever holds it, and nobody watches it. Dormant integration users are
+often left behind by retired integrations, with their permissions intact.
+
+## Example
+```text
+int.legacy-sync@acme.com  IsActive true  LastLoginDate 2026-04-15 (200 days ago)
+OauthToken  Old Sync / int.legacy-sync@acme.com  LastUsedDate 2026-04-15
+```
+
+## How to fix
+Confirm with the integration's owner that nothing uses it, then deactivate the user
+(Setup > Users > Edit > Active off) or freeze it first; revoke unused tokens (Setup >
+Connected Apps OAuth Usage, or the user's OAuth Connected Apps list > Revoke), and
+remove the permission sets it no longer needs.
+
+## References
+- Salesforce Help: Deactivate Users
+- Salesforce Help: Monitor Usage for Connected Apps (Connected Apps OAuth Usage)
+"#,
+};
+
+/// Unused for longer than this, access is dormant.
+const MAX_IDLE_DAYS: i64 = 90;
+
+impl Rule for DormantIntegrationAccess {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, inventory: &Inventory) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for (id, org, user) in active_org_users(inventory) {
+            let username = &user.username;
+            let idle = user
+                .last_login_unix
+                .map(|t| days_between(t, org.read_at_unix));
+            if idle.is_none_or(|d| d > MAX_IDLE_DAYS) {
+                let when = match idle {
+                    Some(d) => format!("has not logged in for {d} days"),
+                    None => "has never logged in".to_string(),
+                };
+                out.push(
+                    identity_finding(
+                        &META,
+                        id,
+                        user.location.clone(),
+                        format!("active integration user {username} {when}"),
+                    )
+                    .key(format!("dormant-user|{}", username.to_lowercase()))
+                    .fix(format!(
+                        "If no integration uses {username} any more, deactivate (or freeze) it in Setup > Users, and remove its permission sets; otherwise record its owner."
+                    )),
+                );
+            }
+            for t in org.tokens_of(&user.id) {
+                let idle = t.last_used_unix.map(|u| days_between(u, org.read_at_unix));
+                if idle.is_some_and(|d| d <= MAX_IDLE_DAYS) {
+                    continue;
+                }
+                let when = match idle {
+                    Some(d) => format!("unused for {d} days"),
+                    None => "never used".to_string(),
+                };
+                out.push(
+                    identity_finding(
+                        &META,
+                        id,
+                        t.location.clone(),
+                        format!(
+                            "OAuth token of {} for integration user {username} is {when}",
+                            t.app_name
+                        ),
+                    )
+                    .key(format!(
+                        "dormant-token|{}|{}",
+                        username.to_lowercase(),
+                        t.app_name.to_lowercase()
+                    ))
+                    .fix(format!(
+                        "Revoke it: Setup > Connected Apps OAuth Usage > {} > User Count > Revoke for {username} (or the user's detail page > OAuth Connected Apps > Revoke).",
+                        t.app_name
+                    )),
+                );
+            }
+        }
+        out
+    }
+}

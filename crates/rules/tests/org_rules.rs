@@ -1,0 +1,247 @@
+//! The org-side rules (IG113, IG306, IG211, and the org parts of IG101, IG202
+//! and IG303) on hand-built org facts: one user that should be reported and
+//! one that should not, per rule.
+
+use intguard_model::{
+    org_location, HealthCheck, HealthRisk, Inventory, IpRange, Located, LoginEvent, NamedFlag,
+    OrgFacts, OrgOauthToken, OrgUser, Profile,
+};
+use intguard_rules::find_rule;
+
+const NOW: i64 = 1_793_491_200;
+const DAY: i64 = 86_400;
+
+fn user(n: u32, username: &str, last_login_days: i64, password_days: i64) -> OrgUser {
+    OrgUser {
+        id: format!("005{n}"),
+        username: username.into(),
+        is_active: true,
+        profile: Some("Minimum Access - API Only Integrations".into()),
+        license: Some("Salesforce Integration".into()),
+        permission_sets: Vec::new(),
+        permission_set_groups: Vec::new(),
+        last_login_unix: Some(NOW - last_login_days * DAY),
+        last_password_change_unix: Some(NOW - password_days * DAY),
+        created_unix: Some(NOW - 900 * DAY),
+        location: org_location("acme", "User", &format!("005{n}")),
+    }
+}
+
+fn login(user: u32, n: u32, sub: &str, ip: &str, app: &str, status: &str) -> LoginEvent {
+    LoginEvent {
+        user_id: format!("005{user}"),
+        time_unix: NOW - DAY,
+        login_type: Some("Remote Access 2.0".into()),
+        login_sub_type: Some(sub.into()),
+        source_ip: Some(ip.into()),
+        status: Some(status.into()),
+        application: Some(app.into()),
+        api_type: Some("REST API".into()),
+        location: org_location("acme", "LoginHistory", &format!("0Ya{n}")),
+    }
+}
+
+fn token(user: u32, app: &str, days: i64) -> OrgOauthToken {
+    OrgOauthToken {
+        app_name: app.into(),
+        user_id: format!("005{user}"),
+        last_used_unix: Some(NOW - days * DAY),
+        use_count: Some(3),
+        location: org_location("acme", "OauthToken", &format!("0CQ{user}{app}")),
+    }
+}
+
+/// `good` (1) does everything right; `bad` (2) everything wrong.
+fn inventory() -> Inventory {
+    let mut inv = Inventory::default();
+    let at = org_location("acme", "Profile", "00eMIN");
+    inv.salesforce.profiles.push(Profile {
+        name: "Minimum Access - API Only Integrations".into(),
+        label: None,
+        user_license: Some(Located::new("Salesforce Integration".into(), at.clone())),
+        custom: None,
+        user_permissions: vec![NamedFlag {
+            name: "ApiUserOnly".into(),
+            location: at.clone(),
+        }],
+        object_permissions: Vec::new(),
+        login_ip_ranges: vec![IpRange {
+            start: "203.0.113.0".into(),
+            end: "203.0.113.255".into(),
+            description: None,
+            location: org_location("acme", "LoginIpRange", "0IP1"),
+        }],
+        location: at,
+    });
+    inv.org = Some(OrgFacts {
+        org: "acme".into(),
+        instance_url: "https://acme.my.salesforce.com".into(),
+        read_at_unix: NOW,
+        since_unix: NOW - 30 * DAY,
+        users: vec![
+            user(1, "good@acme.example", 1, 10),
+            user(2, "bad@acme.example", 200, 400),
+        ],
+        logins: vec![
+            login(
+                1,
+                1,
+                "OauthJwtBearer",
+                "203.0.113.5",
+                "Orders Sync",
+                "Success",
+            ),
+            login(
+                2,
+                2,
+                "OauthUsernamePassword",
+                "198.51.100.7",
+                "Legacy ETL",
+                "Success",
+            ),
+            login(
+                2,
+                3,
+                "OauthJwtBearer",
+                "203.0.113.9",
+                "Billing Sync",
+                "Success",
+            ),
+        ],
+        oauth_tokens: vec![
+            token(1, "Orders Sync", 1),
+            token(2, "Legacy ETL", 1),
+            token(2, "Old Sync", 300),
+        ],
+        health_check: Some(HealthCheck {
+            score: Some(54.0),
+            risks: vec![
+                HealthRisk {
+                    risk_type: "HIGH_RISK".into(),
+                    setting: "Minimum password length".into(),
+                    setting_group: Some("PasswordPolicies".into()),
+                    org_value: Some("8".into()),
+                    standard_value: Some("12".into()),
+                },
+                HealthRisk {
+                    risk_type: "MEETS_STANDARD".into(),
+                    setting: "Enforce password history".into(),
+                    setting_group: None,
+                    org_value: Some("3".into()),
+                    standard_value: Some("3".into()),
+                },
+            ],
+            location: org_location("acme", "SecurityHealthCheck", "score"),
+        }),
+        not_read: Vec::new(),
+    });
+    inv.now_unix = NOW;
+    inv.build_identities();
+    inv
+}
+
+fn messages(rule: &str, inv: &Inventory) -> Vec<String> {
+    find_rule(rule)
+        .unwrap()
+        .check(inv)
+        .into_iter()
+        .map(|f| f.message)
+        .collect()
+}
+
+fn about<'a>(messages: &'a [String], who: &str) -> Vec<&'a String> {
+    messages.iter().filter(|m| m.contains(who)).collect()
+}
+
+#[test]
+fn org_users_are_integration_identities() {
+    let inv = inventory();
+    let names: Vec<&str> = inv.identities.iter().map(|i| i.name.as_str()).collect();
+    assert_eq!(names, ["bad@acme.example", "good@acme.example"]);
+}
+
+#[test]
+fn ig113_stale_password_in_use() {
+    let m = messages("IG113", &inventory());
+    assert_eq!(about(&m, "bad@acme.example").len(), 1, "{m:?}");
+    assert!(m[0].contains("400 days"), "{m:?}");
+    assert!(about(&m, "good@acme.example").is_empty(), "{m:?}");
+}
+
+#[test]
+fn ig113_needs_a_password_login() {
+    let mut inv = inventory();
+    // An old password nobody logs in with is not stale-in-use.
+    inv.org
+        .as_mut()
+        .unwrap()
+        .logins
+        .retain(|l| l.user_id != "0052");
+    assert!(messages("IG113", &inv).is_empty());
+}
+
+#[test]
+fn ig306_dormant_user_and_token() {
+    let m = messages("IG306", &inventory());
+    let bad = about(&m, "bad@acme.example");
+    assert_eq!(bad.len(), 2, "{m:?}");
+    assert!(bad.iter().any(|x| x.contains("200 days")), "{m:?}");
+    assert!(bad.iter().any(|x| x.contains("Old Sync")), "{m:?}");
+    assert!(about(&m, "good@acme.example").is_empty(), "{m:?}");
+}
+
+#[test]
+fn ig101_password_logins_from_login_history() {
+    let m = messages("IG101", &inventory());
+    assert_eq!(about(&m, "bad@acme.example").len(), 1, "{m:?}");
+    assert!(m[0].contains("Legacy ETL"), "{m:?}");
+    assert!(about(&m, "good@acme.example").is_empty(), "{m:?}");
+}
+
+#[test]
+fn ig202_logins_outside_the_profile_ranges() {
+    let m = messages("IG202", &inventory());
+    let bad = about(&m, "bad@acme.example");
+    assert_eq!(bad.len(), 1, "{m:?}");
+    assert!(
+        bad[0].contains("198.51.100.7") && !bad[0].contains("203.0.113.9"),
+        "{m:?}"
+    );
+    assert!(about(&m, "good@acme.example").is_empty(), "{m:?}");
+}
+
+#[test]
+fn ig303_several_apps_use_one_org_user() {
+    let m = messages("IG303", &inventory());
+    let bad = about(&m, "bad@acme.example");
+    assert_eq!(bad.len(), 1, "{m:?}");
+    assert!(
+        bad[0].contains("Billing Sync, Legacy ETL, Old Sync"),
+        "{m:?}"
+    );
+    assert!(about(&m, "good@acme.example").is_empty(), "{m:?}");
+}
+
+#[test]
+fn ig211_health_check() {
+    let m = messages("IG211", &inventory());
+    assert_eq!(m.len(), 2, "{m:?}");
+    assert!(m.iter().any(|x| x.contains("score is 54")), "{m:?}");
+    assert!(
+        m.iter().any(|x| x.contains("Minimum password length")),
+        "{m:?}"
+    );
+    let mut clean = inventory();
+    let hc = clean.org.as_mut().unwrap().health_check.as_mut().unwrap();
+    hc.score = Some(92.0);
+    hc.risks.retain(|r| r.risk_type == "MEETS_STANDARD");
+    assert!(messages("IG211", &clean).is_empty());
+}
+
+#[test]
+fn org_rules_stay_quiet_without_an_org() {
+    let inv = Inventory::default();
+    for rule in ["IG113", "IG306", "IG211"] {
+        assert!(messages(rule, &inv).is_empty(), "{rule}");
+    }
+}
