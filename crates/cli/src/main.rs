@@ -36,6 +36,9 @@ enum Command {
     /// Log in to Salesforce with the OAuth 2.0 JWT bearer flow (certificate, no password) and
     /// show the token's instance URL, identity and scopes.
     Token(Box<commands::token::TokenArgs>),
+    /// Audit a live Salesforce org over its API (read-only), optionally saving a snapshot for
+    /// `scan --org-snapshot`.
+    Org(commands::org::OrgArgs),
     /// Make a key and certificate for the JWT bearer flow, or inspect certificate and keystore
     /// files.
     Keys(commands::keys::KeysArgs),
@@ -53,6 +56,7 @@ fn main() {
         Command::Rule(args) => commands::rule::run(args),
         Command::Identities(args) => commands::identities::run(args),
         Command::Token(args) => commands::token::run(*args),
+        Command::Org(args) => commands::org::run(args),
         Command::Keys(args) => commands::keys::run(args),
         Command::SecureProps(args) => commands::secure_props::run(args),
         Command::Fix(args) => commands::fix::run(args),

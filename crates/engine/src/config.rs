@@ -14,6 +14,12 @@
 //! username = "int.orders@acme.com"
 //! system = "Order management"
 //! apps = ["orders-sapi", "orders-batch"]      # may share this user
+//!
+//! [orgs.prod]                      # `intguard org audit --org prod`
+//! login-url = "https://acme.my.salesforce.com"
+//! client-id = "3MVG9..."
+//! username = "intguard.audit@acme.com"
+//! key = "keys/intguard-audit.key"  # or keystore = ..., alias = ...
 //! ```
 
 use std::collections::BTreeMap;
@@ -34,6 +40,9 @@ pub struct Config {
     pub paths: PathsConfig,
     #[serde(default)]
     pub identities: Vec<IdentityConfig>,
+    /// Named orgs for `intguard org audit --org NAME`.
+    #[serde(default)]
+    pub orgs: BTreeMap<String, OrgConfig>,
     /// Where the config was read from (not a TOML key).
     #[serde(skip)]
     pub source: Option<PathBuf>,
@@ -65,6 +74,30 @@ pub struct IdentityConfig {
     pub profile: Option<String>,
     #[serde(default)]
     pub permission_sets: Vec<String>,
+}
+
+/// How to log in to an org (the options of `intguard token`). Passwords are
+/// never written here: only the names of environment variables holding them.
+/// Relative paths are relative to the config file's folder.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct OrgConfig {
+    pub login_url: String,
+    pub client_id: String,
+    pub username: String,
+    pub key: Option<PathBuf>,
+    pub keystore: Option<PathBuf>,
+    pub alias: Option<String>,
+    pub key_password_env: Option<String>,
+    pub keystore_password_env: Option<String>,
+    pub audience: Option<String>,
+    pub ca_file: Option<PathBuf>,
+    pub client_cert: Option<PathBuf>,
+    pub client_key: Option<PathBuf>,
+    pub client_keystore: Option<PathBuf>,
+    pub client_alias: Option<String>,
+    pub client_keystore_password_env: Option<String>,
+    pub client_key_password_env: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -159,6 +192,30 @@ impl Config {
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(id) || k.eq_ignore_ascii_case(name))
             .and_then(|(_, v)| Severity::parse(v))
+    }
+
+    /// A named org of `[orgs.NAME]`, its relative paths resolved against
+    /// the config file's folder.
+    pub fn org(&self, name: &str) -> Option<OrgConfig> {
+        let mut org = self.orgs.get(name)?.clone();
+        if let Some(dir) = self.source.as_deref().and_then(Path::parent) {
+            for p in [
+                &mut org.key,
+                &mut org.keystore,
+                &mut org.ca_file,
+                &mut org.client_cert,
+                &mut org.client_key,
+                &mut org.client_keystore,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                if p.is_relative() {
+                    *p = dir.join(&*p);
+                }
+            }
+        }
+        Some(org)
     }
 
     /// `fail-on` from the file: `Some(None)` means "none".

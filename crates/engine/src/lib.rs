@@ -17,5 +17,5 @@ mod snippet;
 mod suppress;
 
 pub use baseline::Baseline;
-pub use config::{Config, ConfigError};
+pub use config::{Config, ConfigError, OrgConfig};
 pub use scan::{read_inventory, run_rules, scan, ScanOptions, ScanOutcome};

@@ -139,6 +139,11 @@ impl OrgClient {
         self.rest.instance_url()
     }
 
+    /// The org id from the token's identity URL.
+    pub fn org_id(&self) -> Option<String> {
+        self.rest.token_summary().org_id
+    }
+
     /// GET a path on the instance and decode JSON (non-2xx: [`OrgError::Api`]).
     pub fn get_json(&self, path: &str) -> Result<Value, OrgError> {
         let response = self.send(path, || self.rest.get(path))?;

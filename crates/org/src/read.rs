@@ -141,7 +141,7 @@ pub fn read_org(
     let results = run_queries(client, &version, &queries, progress, &mut snapshot)?;
     fill_activity(&mut snapshot, &results);
 
-    snapshot.org.org_id = org_id(&snapshot);
+    snapshot.org.org_id = client.org_id().unwrap_or_else(|| instance_host(&snapshot));
     snapshot.org.api_calls = client.calls();
     Ok(snapshot)
 }
@@ -458,9 +458,8 @@ fn integration_user_ids(snapshot: &OrgSnapshot, extra_usernames: &[String]) -> V
     ids
 }
 
-/// The org id: the prefix `00D` record id is not queried, so the instance
-/// host stands for it.
-fn org_id(snapshot: &OrgSnapshot) -> String {
+/// The instance host, standing for the org when the token named no org id.
+fn instance_host(snapshot: &OrgSnapshot) -> String {
     let url = snapshot.org.instance_url.trim_end_matches('/');
     url.split("://").nth(1).unwrap_or(url).to_string()
 }

@@ -46,7 +46,7 @@ pub struct OrgSnapshot {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct OrgInfo {
-    /// The org id from the token's identity URL, or the instance host.
+    /// The org id from the token's identity URL (or the instance host).
     pub org_id: String,
     pub instance_url: String,
     /// `62.0`.

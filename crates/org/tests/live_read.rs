@@ -160,7 +160,7 @@ fn finds_the_seeded_problems() {
     // Org findings point at org records.
     assert!(f
         .iter()
-        .all(|f| f.location.path.starts_with("org://127.0.0.1:")));
+        .all(|f| f.location.path.starts_with("org://00DSIM000000001AAA/")));
 }
 
 #[test]

@@ -1,6 +1,7 @@
 pub mod fix;
 pub mod identities;
 pub mod keys;
+pub mod org;
 pub mod rule;
 pub mod scan;
 pub mod secure_props;

@@ -2,7 +2,9 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use intguard_engine::{scan, Baseline, Config, ScanOptions};
+use intguard_engine::{
+    read_inventory, run_rules, scan, Baseline, Config, ScanOptions, ScanOutcome,
+};
 use intguard_model::Severity;
 use intguard_report::{render, Format, Report, Summary, TextOptions};
 
@@ -32,10 +34,9 @@ pub enum ColorChoice {
     Never,
 }
 
+/// How to report (shared by `scan` and `org audit`).
 #[derive(Args)]
-pub struct ScanArgs {
-    /// Folders or files to scan (default: the current folder).
-    paths: Vec<PathBuf>,
+pub struct ReportArgs {
     /// Output format.
     #[arg(long, short, value_enum, default_value = "text")]
     format: FormatArg,
@@ -46,18 +47,30 @@ pub struct ScanArgs {
     /// `fail-on` in intguard.toml].
     #[arg(long, value_enum)]
     fail_on: Option<FailOn>,
+    /// When to colour text output (auto: on a terminal, unless NO_COLOR is set).
+    #[arg(long, value_enum, default_value = "auto")]
+    color: ColorChoice,
+}
+
+#[derive(Args)]
+pub struct ScanArgs {
+    /// Folders or files to scan (default: the current folder).
+    paths: Vec<PathBuf>,
+    #[command(flatten)]
+    report: ReportArgs,
     /// Config file [default: intguard.toml at the first scan root].
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// An org snapshot (`intguard org audit --snapshot FILE`) to audit with the paths, so the
+    /// apps' usernames meet the org's real users, offline.
+    #[arg(long, value_name = "FILE")]
+    org_snapshot: Option<PathBuf>,
     /// Report only findings whose fingerprint is not in this baseline.
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
     /// Write every current finding's fingerprint to FILE (accepting them).
     #[arg(long, value_name = "FILE")]
     write_baseline: Option<PathBuf>,
-    /// When to colour text output (auto: on a terminal, unless NO_COLOR is set).
-    #[arg(long, value_enum, default_value = "auto")]
-    color: ColorChoice,
     /// Worker threads (default: all cores).
     #[arg(long, default_value_t = 0)]
     threads: usize,
@@ -89,10 +102,12 @@ pub fn run(args: ScanArgs) -> i32 {
         },
         None => None,
     };
-    let fail_on = match args.fail_on {
-        Some(FailOn::None) => None,
-        Some(f) => Some(to_severity(f)),
-        None => config.fail_on().unwrap_or(Some(Severity::High)),
+    let snapshot = match &args.org_snapshot {
+        Some(path) => match intguard_org::OrgSnapshot::load(path) {
+            Ok(s) => Some(s),
+            Err(e) => return exit::usage_error(e),
+        },
+        None => None,
     };
 
     let options = ScanOptions {
@@ -101,7 +116,15 @@ pub fn run(args: ScanArgs) -> i32 {
         baseline,
         threads: args.threads,
     };
-    let mut outcome = scan(&options);
+    let mut outcome = match &snapshot {
+        Some(snapshot) => {
+            let mut inventory = read_inventory(&options);
+            intguard_org::apply(snapshot, &mut inventory);
+            inventory.build_identities();
+            run_rules(inventory, &options)
+        }
+        None => scan(&options),
+    };
 
     if let Some(path) = &args.write_baseline {
         let baseline = Baseline::from_findings(outcome.findings.iter().chain(&outcome.baselined));
@@ -118,6 +141,16 @@ pub fn run(args: ScanArgs) -> i32 {
         outcome.baselined.extend(accepted);
     }
 
+    report(&outcome, &args.report, &options.config)
+}
+
+/// Renders the outcome as asked and returns the exit code.
+pub fn report(outcome: &ScanOutcome, args: &ReportArgs, config: &Config) -> i32 {
+    let fail_on = match args.fail_on {
+        Some(FailOn::None) => None,
+        Some(f) => Some(to_severity(f)),
+        None => config.fail_on().unwrap_or(Some(Severity::High)),
+    };
     let failed = fail_on.is_some_and(|t| outcome.count_at_least(t) > 0);
     let summary = Summary {
         files: outcome.files,

@@ -41,21 +41,32 @@ Examples:
       --keystore-password-env SFDC_KEYSTORE_PASSWORD --print-token";
 
 #[derive(Args)]
-#[command(
-    group(ArgGroup::new("signing_key").required(true).args(["key", "keystore"])),
-    after_help = AFTER_HELP
-)]
+#[command(after_help = AFTER_HELP)]
 pub struct TokenArgs {
+    #[command(flatten)]
+    pub auth: AuthArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: TokenFormat,
+    /// Print the raw access token alone (for scripts), instead of the masked summary.
+    #[arg(long)]
+    print_token: bool,
+}
+
+/// How to log in (shared by `intguard token` and `intguard org audit`).
+#[derive(Args, Clone)]
+#[command(group(ArgGroup::new("signing_key").args(["key", "keystore"])))]
+pub struct AuthArgs {
     /// Login URL: https://login.salesforce.com, https://test.salesforce.com (sandboxes) or the
     /// org's My Domain URL.
     #[arg(long, value_name = "URL")]
-    login_url: String,
+    login_url: Option<String>,
     /// Consumer key of the connected app or external client app (the assertion's `iss`).
     #[arg(long, value_name = "KEY")]
-    client_id: String,
+    client_id: Option<String>,
     /// Username of the integration user (the assertion's `sub`).
     #[arg(long, value_name = "USER")]
-    username: String,
+    username: Option<String>,
     /// Private key file: PEM (PKCS#1, PKCS#8, encrypted PKCS#8) or DER.
     #[arg(long, value_name = "FILE")]
     key: Option<PathBuf>,
@@ -99,16 +110,33 @@ pub struct TokenArgs {
     /// password of the --client-keystore entry).
     #[arg(long, value_name = "VAR")]
     client_key_password_env: Option<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "text")]
-    format: TokenFormat,
-    /// Print the raw access token alone (for scripts), instead of the masked summary.
-    #[arg(long)]
-    print_token: bool,
+}
+
+impl From<intguard_engine::OrgConfig> for AuthArgs {
+    fn from(o: intguard_engine::OrgConfig) -> Self {
+        AuthArgs {
+            login_url: Some(o.login_url),
+            client_id: Some(o.client_id),
+            username: Some(o.username),
+            key: o.key,
+            keystore: o.keystore,
+            alias: o.alias,
+            key_password_env: o.key_password_env,
+            keystore_password_env: o.keystore_password_env,
+            audience: o.audience,
+            ca_file: o.ca_file,
+            client_cert: o.client_cert,
+            client_key: o.client_key,
+            client_keystore: o.client_keystore,
+            client_alias: o.client_alias,
+            client_keystore_password_env: o.client_keystore_password_env,
+            client_key_password_env: o.client_key_password_env,
+        }
+    }
 }
 
 pub fn run(args: TokenArgs) -> i32 {
-    match login(&args) {
+    match login(&args.auth) {
         Ok(token) => {
             print_token(&args, &token);
             exit::OK
@@ -120,11 +148,26 @@ pub fn run(args: TokenArgs) -> i32 {
     }
 }
 
-fn login(args: &TokenArgs) -> Result<TokenResponse, String> {
+fn login(args: &AuthArgs) -> Result<TokenResponse, String> {
+    let (request, tls) = prepare(args)?;
+    request_token(&request, &tls).map_err(|e| e.to_string())
+}
+
+/// The token request (key loaded, passwords asked for) and TLS options, or a
+/// message for the user. Nothing is sent yet.
+pub fn prepare(args: &AuthArgs) -> Result<(TokenRequest, TlsOptions), String> {
+    // Required, but checked here so that `org audit --org NAME` can do without them.
+    let (Some(login_url), Some(client_id), Some(username)) =
+        (&args.login_url, &args.client_id, &args.username)
+    else {
+        return Err(
+            "the login needs --login-url URL, --client-id KEY, --username USER and --key FILE or --keystore FILE".into(),
+        );
+    };
     let mut request = TokenRequest::new(
-        args.login_url.trim(),
-        args.client_id.trim(),
-        args.username.trim(),
+        login_url.trim(),
+        client_id.trim(),
+        username.trim(),
         PrivateKeySource::key_file(""),
     );
     request.audience = args.audience.clone();
@@ -163,7 +206,7 @@ fn login(args: &TokenArgs) -> Result<TokenResponse, String> {
         ca_file: args.ca_file.clone(),
         client_identity: client_identity(args)?,
     };
-    request_token(&request, &tls).map_err(|e| e.to_string())
+    Ok((request, tls))
 }
 
 /// Why a key could not be loaded: the key itself, or how the user asked for it.
@@ -190,7 +233,7 @@ fn warn_if_readable(path: &Path) {
     }
 }
 
-fn load_signing_key(args: &TokenArgs) -> Result<PrivateKey, LoadError> {
+fn load_signing_key(args: &AuthArgs) -> Result<PrivateKey, LoadError> {
     if let Some(path) = &args.key {
         return load_key_file(path, args.key_password_env.as_deref(), "--key-password-env");
     }
@@ -260,7 +303,7 @@ fn store_password(path: &Path, env: Option<&str>, option: &str) -> Result<Secret
     })
 }
 
-fn client_identity(args: &TokenArgs) -> Result<Option<ClientIdentitySource>, String> {
+fn client_identity(args: &AuthArgs) -> Result<Option<ClientIdentitySource>, String> {
     let key_password = args
         .client_key_password_env
         .as_deref()
@@ -312,14 +355,15 @@ fn print_token(args: &TokenArgs, token: &TokenResponse) {
         return;
     }
     let summary = token.summary();
-    let audience = salesforce_auth::resolve_audience(&args.login_url, args.audience.as_deref());
+    let login_url = args.auth.login_url.as_deref().unwrap_or_default().trim();
+    let audience = salesforce_auth::resolve_audience(login_url, args.auth.audience.as_deref());
     match args.format {
         TokenFormat::Json => {
             let mut value = serde_json::to_value(&summary).unwrap_or_default();
             if let Some(map) = value.as_object_mut() {
-                map.insert("login_url".into(), args.login_url.trim().into());
+                map.insert("login_url".into(), login_url.into());
                 map.insert("audience".into(), audience.into());
-                map.insert("mutual_tls".into(), has_client_identity(args).into());
+                map.insert("mutual_tls".into(), has_client_identity(&args.auth).into());
             }
             println!(
                 "{}",
@@ -348,9 +392,9 @@ fn print_token(args: &TokenArgs, token: &TokenResponse) {
             );
             println!(
                 "logged in     at {} with audience {}{}",
-                args.login_url.trim(),
+                login_url,
                 audience,
-                if has_client_identity(args) {
+                if has_client_identity(&args.auth) {
                     ", mutual TLS"
                 } else {
                     ""
@@ -360,6 +404,6 @@ fn print_token(args: &TokenArgs, token: &TokenResponse) {
     }
 }
 
-fn has_client_identity(args: &TokenArgs) -> bool {
+fn has_client_identity(args: &AuthArgs) -> bool {
     args.client_cert.is_some() || args.client_keystore.is_some()
 }
