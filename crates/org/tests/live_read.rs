@@ -326,3 +326,51 @@ fn snapshots_of_another_version_are_refused() {
         "{err}"
     );
 }
+
+/// The proof of "read-only" rests on the simulator refusing and recording
+/// every write: check that it does.
+#[test]
+fn the_simulator_records_any_write() {
+    use salesforce_auth::rest::Method;
+    let sim = start(10, 2);
+    let tls = TlsOptions {
+        ca_file: Some(sim.pki.ca_file()),
+        client_identity: None,
+    };
+    let rest = RestClient::new(
+        HttpsClient::new(&tls).unwrap(),
+        TokenResponse::new(sim.org.issue_token(), sim.url(), IDENTITY_URL),
+        || {
+            Err(salesforce_auth::AuthError {
+                kind: salesforce_auth::AuthErrorKind::Transport(Box::new(
+                    salesforce_auth::TransportError::InsecureScheme { url: "none".into() },
+                )),
+                login_url: String::new(),
+                audience: String::new(),
+                server: None,
+            })
+        },
+    );
+    let r = rest
+        .send(
+            Method::Post,
+            "/services/data/v62.0/sobjects/User",
+            &[],
+            &[],
+            Some(b"{}"),
+        )
+        .unwrap();
+    assert_eq!(r.status, 405);
+    let body = serde_json::json!({"allOrNone": false, "compositeRequest": [
+        {"method": "PATCH", "url": "/services/data/v62.0/sobjects/User/005", "referenceId": "w"}
+    ]});
+    rest.post_json("/services/data/v62.0/composite", &body)
+        .unwrap();
+    assert_eq!(
+        sim.violations(),
+        vec![
+            "POST /services/data/v62.0/sobjects/User".to_string(),
+            "composite PATCH /services/data/v62.0/sobjects/User/005".to_string()
+        ]
+    );
+}
