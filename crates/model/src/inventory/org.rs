@@ -156,19 +156,6 @@ impl OrgFacts {
             .iter()
             .filter(move |t| t.user_id == user_id)
     }
-
-    /// True when the data a rule needs was not read (the rule says so
-    /// instead of passing).
-    pub fn not_read_for(&self, rule: &str) -> Option<&NotRead> {
-        self.not_read
-            .iter()
-            .find(|n| n.rules.iter().any(|r| r.eq_ignore_ascii_case(rule)))
-    }
-
-    /// `org://<org>/<object>/<id>`.
-    pub fn location(&self, object: &str, id: &str) -> Location {
-        org_location(&self.org, object, id)
-    }
 }
 
 /// `org://<org>/<object>/<id>`, a whole-record location.
