@@ -164,17 +164,17 @@ impl OrgClient {
         let path = format!("/services/data/v{api_version}/composite");
         let body = serde_json::json!({ "allOrNone": false, "compositeRequest": requests });
         let response = self.send(&path, || self.rest.post_json(&path, &body))?;
-        let value = decode("a composite request", response)?;
-        let items = value
-            .get("compositeResponse")
-            .and_then(Value::as_array)
-            .ok_or_else(|| OrgError::Unexpected {
+        let mut value = decode("a composite request", response)?;
+        // Taken, not cloned: the bodies hold every record read.
+        let Some(Value::Array(items)) = value.get_mut("compositeResponse").map(Value::take) else {
+            return Err(OrgError::Unexpected {
                 what: "a composite request".into(),
                 message: "no compositeResponse".into(),
-            })?;
+            });
+        };
         Ok(items
-            .iter()
-            .map(|item| SubResponse {
+            .into_iter()
+            .map(|mut item| SubResponse {
                 reference_id: item
                     .get("referenceId")
                     .and_then(Value::as_str)
@@ -184,7 +184,7 @@ impl OrgClient {
                     .get("httpStatusCode")
                     .and_then(Value::as_u64)
                     .unwrap_or(0) as u16,
-                body: item.get("body").cloned().unwrap_or(Value::Null),
+                body: item.get_mut("body").map(Value::take).unwrap_or(Value::Null),
             })
             .collect())
     }

@@ -1,7 +1,16 @@
 //! Salesforce date-times (`2026-01-15T10:30:00.000+0000`) and SOQL literals.
 
+use std::sync::LazyLock;
 use time::format_description::well_known::Rfc3339;
+
+use time::format_description::BorrowedFormatItem;
 use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
+
+/// `2026-01-15T10:30:00`, parsed once (a snapshot has a date per row).
+static SECONDS: LazyLock<Vec<BorrowedFormatItem<'static>>> = LazyLock::new(|| {
+    time::format_description::parse_borrowed::<2>("[year]-[month]-[day]T[hour]:[minute]:[second]")
+        .expect("a valid format description")
+});
 
 /// Seconds since the epoch of a Salesforce date-time (or a plain RFC 3339
 /// one); `None` when it is not one.
@@ -11,11 +20,7 @@ pub fn parse_sf_datetime(text: &str) -> Option<i64> {
         return Some(t.unix_timestamp());
     }
     // Salesforce writes `+0000` (no colon) and milliseconds.
-    let format = time::format_description::parse_borrowed::<2>(
-        "[year]-[month]-[day]T[hour]:[minute]:[second]",
-    )
-    .ok()?;
-    let base = PrimitiveDateTime::parse(text.get(..19)?, &format).ok()?;
+    let base = PrimitiveDateTime::parse(text.get(..19)?, &SECONDS[..]).ok()?;
     let rest = text.get(19..).unwrap_or("");
     let rest = rest
         .strip_prefix('.')

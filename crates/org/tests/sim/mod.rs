@@ -242,7 +242,8 @@ pub struct FakeOrg {
     /// Objects whose queries answer INVALID_TYPE (not in this org).
     pub missing: Mutex<HashSet<String>>,
     tokens: Mutex<HashSet<String>>,
-    cursors: Mutex<HashMap<String, Vec<Value>>>,
+    /// Query locator -> (object, the indices of its rows the query selected).
+    cursors: Mutex<HashMap<String, (String, Vec<usize>)>>,
     next_cursor: AtomicU64,
     pub api_max: u64,
     pub api_used_before: u64,
@@ -402,24 +403,35 @@ impl FakeOrg {
                 &json!([{"errorCode": "INVALID_BATCH_REQUEST", "message": "more than 5 queries"}]),
             );
         }
-        let mut out = Vec::new();
-        for s in subs {
+        // The subresponses' bodies are spliced in as they are (no re-parse).
+        let mut out: Vec<u8> = b"{\"compositeResponse\":[".to_vec();
+        for (n, s) in subs.iter().enumerate() {
             let method = s["method"].as_str().unwrap_or("");
             let url = s["url"].as_str().unwrap_or("");
-            if method != "GET" {
-                let v = self.violation(format!("composite {method} {url}"));
-                out.push(json!({"body": serde_json::from_slice::<Value>(&v.body).unwrap(), "httpHeaders": {}, "httpStatusCode": v.status, "referenceId": s["referenceId"]}));
-                continue;
+            let r = if method == "GET" {
+                self.get(url)
+            } else {
+                self.violation(format!("composite {method} {url}"))
+            };
+            if n > 0 {
+                out.push(b',');
             }
-            let r = self.get(url);
-            out.push(json!({
-                "body": serde_json::from_slice::<Value>(&r.body).unwrap_or(Value::Null),
-                "httpHeaders": {},
-                "httpStatusCode": r.status,
-                "referenceId": s["referenceId"],
-            }));
+            out.extend_from_slice(b"{\"body\":");
+            out.extend_from_slice(&r.body);
+            out.extend_from_slice(
+                format!(
+                    ",\"httpHeaders\":{{}},\"httpStatusCode\":{},\"referenceId\":{}}}",
+                    r.status, s["referenceId"]
+                )
+                .as_bytes(),
+            );
         }
-        Response::json(200, &json!({ "compositeResponse": out }))
+        out.extend_from_slice(b"]}");
+        Response {
+            status: 200,
+            headers: vec![("Content-Type".into(), "application/json".into())],
+            body: out,
+        }
     }
 
     fn get(&self, path: &str) -> Response {
@@ -519,7 +531,7 @@ impl FakeOrg {
             );
         };
         // The only filter the reader sends that matters: UserId IN (...).
-        let rows: Vec<Value> = match soql.split("UserId IN (").nth(1) {
+        let rows: Vec<usize> = match soql.split("UserId IN (").nth(1) {
             Some(rest) => {
                 let ids: HashSet<&str> = rest
                     .split(')')
@@ -528,18 +540,20 @@ impl FakeOrg {
                     .split(',')
                     .map(|s| s.trim().trim_matches('\''))
                     .collect();
-                all.iter()
-                    .filter(|r| ids.contains(r["UserId"].as_str().unwrap_or("")))
-                    .cloned()
+                (0..all.len())
+                    .filter(|i| ids.contains(all[*i]["UserId"].as_str().unwrap_or("")))
                     .collect()
             }
-            None => all.clone(),
+            None => (0..all.len()).collect(),
         };
         let cursor = format!(
             "01gSIM{:06}",
             self.next_cursor.fetch_add(1, Ordering::SeqCst)
         );
-        self.cursors.lock().unwrap().insert(cursor.clone(), rows);
+        self.cursors
+            .lock()
+            .unwrap()
+            .insert(cursor.clone(), (object, rows));
         self.page(&format!("{cursor}-0"))
     }
 
@@ -547,24 +561,36 @@ impl FakeOrg {
         let (id, offset) = cursor.rsplit_once('-').unwrap_or((cursor, "0"));
         let offset: usize = offset.parse().unwrap_or(0);
         let cursors = self.cursors.lock().unwrap();
-        let Some(rows) = cursors.get(id) else {
+        let Some((object, rows)) = cursors.get(id) else {
             return Response::json(
                 400,
                 &json!([{"errorCode": "INVALID_QUERY_LOCATOR", "message": "invalid query locator"}]),
             );
         };
+        let all = &self.data.records[object.as_str()];
         let end = (offset + PAGE).min(rows.len());
         let done = end >= rows.len();
-        let mut body = json!({
-            "totalSize": rows.len(),
-            "done": done,
-            "records": rows[offset.min(rows.len())..end],
-        });
+        // Written from references: the rows are not cloned per page.
+        let mut body = format!("{{\"totalSize\":{},\"done\":{done},", rows.len()).into_bytes();
         if !done {
-            body["nextRecordsUrl"] =
-                json!(format!("/services/data/v{API_VERSION}/query/{id}-{end}"));
+            body.extend_from_slice(
+                format!("\"nextRecordsUrl\":\"/services/data/v{API_VERSION}/query/{id}-{end}\",")
+                    .as_bytes(),
+            );
         }
-        Response::json(200, &body)
+        body.extend_from_slice(b"\"records\":[");
+        for (n, i) in rows[offset.min(rows.len())..end].iter().enumerate() {
+            if n > 0 {
+                body.push(b',');
+            }
+            serde_json::to_writer(&mut body, &all[*i]).unwrap();
+        }
+        body.extend_from_slice(b"]}");
+        Response {
+            status: 200,
+            headers: vec![("Content-Type".into(), "application/json".into())],
+            body,
+        }
     }
 }
 
