@@ -154,3 +154,27 @@ fn a_broken_snapshot_is_a_usage_error() {
         run.stderr
     );
 }
+
+#[test]
+fn every_report_format() {
+    let s = setup();
+    for format in ["text", "sarif", "markdown"] {
+        let run = audit(&s, &["--format", format, "--color", "never"]);
+        run.expect_no_panic().expect_code(1);
+        assert!(run.stdout.contains("IG113"), "{format}: {}", run.stdout);
+        assert!(!run.stdout.contains("simulatedaccesstoken"));
+    }
+    let sarif = audit(&s, &["--format", "sarif"]).json();
+    let uris: Vec<&str> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str())
+        .collect();
+    assert!(
+        uris.iter()
+            .all(|u| u.starts_with("org://00DSIM000000001AAA/")),
+        "{uris:?}"
+    );
+    assert_eq!(s.sim.violations(), Vec::<String>::new());
+}

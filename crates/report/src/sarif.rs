@@ -369,8 +369,12 @@ fn physical(path: &str, line: u32, column: Option<u32>, snippet: Option<&str>) -
 }
 
 /// A path as a URI reference: relative paths stay relative (`/`-separated,
-/// percent-encoded), absolute ones become `file:` URIs.
+/// percent-encoded), absolute ones become `file:` URIs, and org records
+/// (`org://<org id>/<Object>/<Id>`) stay org URIs.
 pub fn uri(path: &str) -> String {
+    if let Some(record) = path.strip_prefix("org://") {
+        return format!("org://{}", encode(record));
+    }
     let path = path.replace('\\', "/");
     let bytes = path.as_bytes();
     let drive =
@@ -416,6 +420,10 @@ mod tests {
         assert_eq!(uri("C:\\repo\\x.xml"), "file:///C:/repo/x.xml");
         assert_eq!(uri("a:b.xml"), "a%3Ab.xml");
         assert_eq!(uri("é.xml"), "%C3%A9.xml");
+        assert_eq!(
+            uri("org://00D5g000004ABCD/User/005x"),
+            "org://00D5g000004ABCD/User/005x"
+        );
     }
 
     #[test]
