@@ -103,6 +103,21 @@ fn audits_an_org_and_the_snapshot_gives_the_same_findings_offline() {
     let offline = run_cmd(&mut cmd);
     offline.expect_no_panic().expect_code(1);
     assert_eq!(keys(&offline.json()), keys(&live));
+
+    // The identities of the saved org, with their real assignments.
+    let mut cmd = intguard();
+    cmd.arg("identities")
+        .arg(&empty)
+        .args(["--only", "int.legacy", "--org-snapshot"])
+        .arg(&snapshot);
+    let ids = run_cmd(&mut cmd);
+    ids.expect_no_panic().expect_code(0);
+    assert!(
+        ids.stdout.contains("int.legacy@acme.example"),
+        "{}",
+        ids.stdout
+    );
+    assert!(ids.stdout.contains("API_Only"), "{}", ids.stdout);
     // Offline: no call was made.
     assert_eq!(s.sim.calls(), 6);
 }

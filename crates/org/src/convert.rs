@@ -15,6 +15,14 @@ use intguard_model::{
 use crate::snapshot::{ObjectPermissionRow, OrgSnapshot, PermissionSetRow};
 use crate::time::parse_sf_datetime;
 
+/// Joins a snapshot with an Inventory already read (and its identity graph
+/// built): adds the org and rebuilds the graph, so the apps' usernames meet
+/// the org's users.
+pub fn join(snapshot: &OrgSnapshot, inventory: &mut Inventory) {
+    apply(snapshot, inventory);
+    inventory.build_identities();
+}
+
 /// Adds the snapshot's org to the Inventory (call before
 /// [`Inventory::build_identities`]).
 pub fn apply(snapshot: &OrgSnapshot, inventory: &mut Inventory) {

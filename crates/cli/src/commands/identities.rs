@@ -37,6 +37,10 @@ pub struct IdentitiesArgs {
     /// `[[identities]]` map usernames to profiles and permission sets.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// An org snapshot (`intguard org audit --snapshot FILE`): the org's users, their real
+    /// assignments and the org's profiles and permission sets join the repositories'.
+    #[arg(long, value_name = "FILE")]
+    org_snapshot: Option<PathBuf>,
     /// Only identities whose username or name contains TEXT (case-insensitive).
     #[arg(long, value_name = "TEXT")]
     only: Option<String>,
@@ -64,13 +68,23 @@ pub fn run(args: IdentitiesArgs) -> i32 {
         Ok(c) => c,
         Err(e) => return exit::usage_error(e),
     };
+    let snapshot = match &args.org_snapshot {
+        Some(path) => match intguard_org::OrgSnapshot::load(path) {
+            Ok(s) => Some(s),
+            Err(e) => return exit::usage_error(e),
+        },
+        None => None,
+    };
     let options = ScanOptions {
         paths,
         config,
         baseline: None,
         threads: args.threads,
     };
-    let inventory = read_inventory(&options);
+    let mut inventory = read_inventory(&options);
+    if let Some(snapshot) = &snapshot {
+        intguard_org::join(snapshot, &mut inventory);
+    }
     let only = args.only.as_deref().map(str::to_lowercase);
     let selected: Vec<&IntegrationIdentity> = inventory
         .identities

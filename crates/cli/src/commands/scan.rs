@@ -119,8 +119,7 @@ pub fn run(args: ScanArgs) -> i32 {
     let mut outcome = match &snapshot {
         Some(snapshot) => {
             let mut inventory = read_inventory(&options);
-            intguard_org::apply(snapshot, &mut inventory);
-            inventory.build_identities();
+            intguard_org::join(snapshot, &mut inventory);
             run_rules(inventory, &options)
         }
         None => scan(&options),
