@@ -218,6 +218,7 @@ pub fn apply(snapshot: &OrgSnapshot, inventory: &mut Inventory) {
             distribution_state: app.distribution_state.clone(),
             location: Some(at),
             oauth_policies,
+            certificate_unknown: true,
             ..ExternalClientApp::default()
         });
     }

@@ -157,6 +157,10 @@ fn finds_the_seeded_problems() {
             "{rule} flags the clean user:\n{shown}"
         );
     }
+    // The API does not say whether an app has a certificate: no IG209.
+    assert!(!f.iter().any(|f| f.rule == "IG209"), "{shown}");
+    // The ECA's pre-authorization reaches its integration user.
+    assert!(has(&f, "IG301", "int.legacy@acme.example"));
     // Org findings point at org records.
     assert!(f
         .iter()

@@ -404,6 +404,9 @@ pub struct ExternalClientApp {
     pub oauth_policies: Option<EcaOauthPolicies>,
     /// `.ecaPlcy` (ExtlClntAppConfigurablePolicies).
     pub policies: Option<EcaPolicies>,
+    /// True when read from an org, whose API does not say whether a
+    /// certificate is uploaded (`global_oauth` being `None` proves nothing).
+    pub certificate_unknown: bool,
 }
 
 impl ExternalClientApp {

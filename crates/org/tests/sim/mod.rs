@@ -989,7 +989,13 @@ pub fn seed(users: usize, permission_sets: usize) -> OrgData {
         vec![json!({"attributes": attrs("SetupEntityAccess", "0J0SIM000000000001"), "ParentId": "0PSSIM0000000ORDER",
             "SetupEntityId": "0H4SIM000000000001", "SetupEntityType": "ConnectedApplication"})],
     );
-    r.insert("ExternalClientApplication", Vec::new());
+    r.get_mut("SetupEntityAccess").unwrap().push(json!({"attributes": attrs("SetupEntityAccess", "0J0SIM000000000002"),
+        "ParentId": "0PSSIM0000000APION", "SetupEntityId": "0xxSIM000000000001", "SetupEntityType": "ExternalClientApplication"}));
+    r.insert(
+        "ExternalClientApplication",
+        vec![json!({"attributes": attrs("ExternalClientApplication", "0xxSIM000000000001"), "Id": "0xxSIM000000000001",
+            "DeveloperName": "Legacy_Sync", "MasterLabel": "Legacy Sync", "DistributionState": "Local"})],
+    );
     r.insert("PermissionSetGroup", Vec::new());
     r.insert("PermissionSetGroupComponent", Vec::new());
 

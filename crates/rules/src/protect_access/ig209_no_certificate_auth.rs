@@ -111,7 +111,7 @@ impl Rule for NoCertificateAuth {
             out.push(f);
         }
         for app in &sf.external_client_apps {
-            if app.has_certificate() {
+            if app.has_certificate() || app.certificate_unknown {
                 continue;
             }
             let ids = identities_of_app(inventory, OAuthAppKind::ExternalClientApp, &app.name);
