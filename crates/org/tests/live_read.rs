@@ -378,3 +378,65 @@ fn the_simulator_records_any_write() {
         ]
     );
 }
+
+/// The point of `scan --org-snapshot`: a Mule app's username meets the org's
+/// user, its real profile and permission sets, and what the org saw of it.
+#[test]
+fn a_mule_apps_username_meets_the_org_user() {
+    let sim = start(300, 20);
+    let snapshot = read(&sim).unwrap();
+    let repo = tempfile::tempdir().unwrap();
+    let app = repo.path().join("etl-sapi");
+    std::fs::create_dir_all(app.join("src/main/mule")).unwrap();
+    std::fs::write(
+        app.join("pom.xml"),
+        "<project xmlns=\"http://maven.apache.org/POM/4.0.0\"><modelVersion>4.0.0</modelVersion><groupId>com.acme</groupId><artifactId>etl-sapi</artifactId><version>1.0.0</version><packaging>mule-application</packaging></project>\n",
+    )
+    .unwrap();
+    std::fs::write(
+        app.join("mule-artifact.json"),
+        "{\"minMuleVersion\": \"4.4.0\", \"secureProperties\": [\"sfdc.password\"]}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        app.join("src/main/mule/global.xml"),
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+      xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <salesforce:sfdc-config name="Salesforce_Config">
+    <salesforce:basic-connection username="INT.STALE@acme.example" password="${secure::sfdc.password}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#,
+    )
+    .unwrap();
+    let options = ScanOptions {
+        paths: vec![repo.path().to_path_buf()],
+        ..ScanOptions::default()
+    };
+    let mut inventory = intguard_engine::read_inventory(&options);
+    intguard_org::join(&snapshot, &mut inventory);
+    let id = inventory.identity("int.stale@acme.example").unwrap();
+    assert_eq!(id.app_names(), ["etl-sapi"]);
+    assert_eq!(
+        id.profile.as_ref().map(|p| p.name.as_str()),
+        Some("Minimum Access - API Only Integrations")
+    );
+    assert!(id
+        .permission_sets
+        .iter()
+        .any(|p| p.name == "Orders_Integration"));
+    let findings = run_rules(inventory, &options).findings;
+    let stale = findings.iter().find(|f| f.rule == "IG113").unwrap();
+    assert!(
+        stale.message.contains("password connections in etl-sapi"),
+        "{}",
+        stale.message
+    );
+    // Both ends are cited: the org user and the Mule connection.
+    assert!(stale.location.path.starts_with("org://"));
+    assert!(stale
+        .related
+        .iter()
+        .any(|r| r.path.ends_with("etl-sapi/src/main/mule/global.xml")));
+}
