@@ -161,6 +161,53 @@ fn org_users_are_integration_identities() {
 }
 
 #[test]
+fn a_group_granting_api_only_makes_an_integration_user() {
+    use intguard_model::{PermissionSet, PermissionSetGroup};
+    let mut inv = inventory();
+    let at = org_location("acme", "PermissionSet", "0PS9");
+    inv.salesforce.permission_sets.push(PermissionSet {
+        name: "Api_Only".into(),
+        label: None,
+        license: None,
+        description: None,
+        user_permissions: vec![NamedFlag {
+            name: "ApiUserOnly".into(),
+            location: at.clone(),
+        }],
+        object_permissions: Vec::new(),
+        location: at.clone(),
+        decomposed: false,
+        files: Vec::new(),
+    });
+    inv.salesforce
+        .permission_set_groups
+        .push(PermissionSetGroup {
+            name: "Etl_Group".into(),
+            label: None,
+            permission_sets: vec![Located::new("Api_Only".into(), at.clone())],
+            muting_permission_sets: Vec::new(),
+            status: None,
+            location: at,
+        });
+    let org = inv.org.as_mut().unwrap();
+    let mut etl = user(3, "etl@acme.example", 1, 10);
+    etl.profile = Some("Standard User".into());
+    etl.license = Some("Salesforce".into());
+    etl.permission_set_groups = vec!["Etl_Group".into()];
+    org.users.push(etl);
+    let mut human = user(4, "human@acme.example", 1, 10);
+    human.profile = Some("Standard User".into());
+    human.license = Some("Salesforce".into());
+    org.users.push(human);
+    inv.build_identities();
+    let names: Vec<&str> = inv.identities.iter().map(|i| i.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["bad@acme.example", "etl@acme.example", "good@acme.example"]
+    );
+}
+
+#[test]
 fn ig113_stale_password_in_use() {
     let m = messages("IG113", &inventory());
     assert_eq!(about(&m, "bad@acme.example").len(), 1, "{m:?}");

@@ -431,8 +431,8 @@ impl Inventory {
 
 /// Org users: every user already an identity takes the org's assignments
 /// (the truth, over user definitions and the config); an active user whose
-/// profile or permission sets are on an integration license, grant API Only
-/// or are pre-authorized by an integration app becomes one.
+/// profile, permission sets or groups' sets are on an integration license,
+/// grant API Only or are pre-authorized by an integration app becomes one.
 fn org_users(b: &mut Builder, org: &OrgFacts, md: &SalesforceMetadata) {
     use std::collections::HashSet;
     let mut profiles: HashSet<String> = HashSet::new();
@@ -462,6 +462,17 @@ fn org_users(b: &mut Builder, org: &OrgFacts, md: &SalesforceMetadata) {
             _ => {}
         }
     }
+    // Groups holding such a permission set qualify their assignees too.
+    let groups: HashSet<String> = md
+        .permission_set_groups
+        .iter()
+        .filter(|g| {
+            g.permission_sets
+                .iter()
+                .any(|s| sets.contains(&s.value.to_lowercase()))
+        })
+        .map(|g| g.name.to_lowercase())
+        .collect();
     let qualifies = |u: &OrgUser| {
         u.is_active
             && (u.profile.as_deref().is_some_and(|p| {
@@ -472,7 +483,10 @@ fn org_users(b: &mut Builder, org: &OrgFacts, md: &SalesforceMetadata) {
                 .is_some_and(super::salesforce::is_integration_license)
                 || u.permission_sets
                     .iter()
-                    .any(|s| sets.contains(&s.to_lowercase())))
+                    .any(|s| sets.contains(&s.to_lowercase()))
+                || u.permission_set_groups
+                    .iter()
+                    .any(|g| groups.contains(&g.to_lowercase())))
     };
     for u in &org.users {
         let known = b.by_user.contains_key(&u.username.trim().to_lowercase());
