@@ -189,6 +189,13 @@ enum Problem {
 }
 
 impl Problem {
+    fn severity(self) -> Severity {
+        match self {
+            Problem::Expired | Problem::WeakKey => Severity::High,
+            Problem::Expiring => Severity::Medium,
+        }
+    }
+
     fn key(self) -> &'static str {
         match self {
             Problem::Expired => "expired",
@@ -340,10 +347,7 @@ fn oauth_app_finding(
     if !app.identities.is_empty() {
         message.push_str(&format!("; it serves {}", app.identities.join(", ")));
     }
-    let severity = match problem {
-        Problem::Expired | Problem::WeakKey => Severity::High,
-        Problem::Expiring => Severity::Medium,
-    };
+    let severity = problem.severity();
     let bits = match problem {
         Problem::WeakKey => " --bits 3072",
         _ => "",
@@ -384,10 +388,7 @@ fn finding(cert: &CertificateFacts, problem: Problem, now: i64, users: &[FileUse
             .collect();
         message.push_str(&format!("; loaded by {}", list.join(", ")));
     }
-    let mut severity = match problem {
-        Problem::Expired | Problem::WeakKey => Severity::High,
-        Problem::Expiring => Severity::Medium,
-    };
+    let mut severity = problem.severity();
     if in_test_sources(path) {
         severity = severity.lowered();
     }
