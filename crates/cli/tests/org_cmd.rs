@@ -74,11 +74,11 @@ fn audits_an_org_and_the_snapshot_gives_the_same_findings_offline() {
     run.expect_no_panic().expect_code(1);
     assert!(
         run.stderr
-            .contains("intguard: 6 API calls; daily API requests: 14874 of 15000 left"),
+            .contains("intguard: 7 API calls; daily API requests: 14873 of 15000 left"),
         "{}",
         run.stderr
     );
-    assert_eq!(s.sim.calls(), 6);
+    assert_eq!(s.sim.calls(), 7);
     assert_eq!(s.sim.violations(), Vec::<String>::new());
     let live = run.json();
     let rules: Vec<String> = keys(&live).into_iter().map(|k| k.0).collect();
@@ -119,7 +119,7 @@ fn audits_an_org_and_the_snapshot_gives_the_same_findings_offline() {
     );
     assert!(ids.stdout.contains("API_Only"), "{}", ids.stdout);
     // Offline: no call was made.
-    assert_eq!(s.sim.calls(), 6);
+    assert_eq!(s.sim.calls(), 7);
 }
 
 #[test]

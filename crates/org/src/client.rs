@@ -124,6 +124,11 @@ impl OrgClient {
         self
     }
 
+    /// The retry policy (the reader applies it to composite subrequests too).
+    pub fn retry_policy(&self) -> RetryPolicy {
+        self.retry
+    }
+
     /// API calls made so far (every HTTP request to the instance, retries
     /// included; the 401 replay inside the REST client excepted).
     pub fn calls(&self) -> u64 {
@@ -211,13 +216,10 @@ impl OrgClient {
                 self.usage.set(Some(usage));
             }
             let errors = response.api_errors();
-            let has = |needle: &str| errors.iter().any(|e| e.message.contains(needle));
-            if response.status == 403 && has("TotalRequests") {
+            if is_daily_limit(response.status, &errors) {
                 return Err(OrgError::DailyLimitExceeded);
             }
-            let transient = response.status >= 500
-                || (response.status == 403 && has("ConcurrentPerOrgLongTxn"));
-            if !transient {
+            if !is_transient(response.status, &errors) {
                 return Ok(response);
             }
             attempt += 1;
@@ -235,6 +237,20 @@ impl OrgClient {
             std::thread::sleep(self.retry.base_delay * 2u32.saturating_pow(attempt - 1));
         }
     }
+}
+
+/// `403 TotalRequests Limit exceeded`: the org's daily budget is gone.
+pub fn is_daily_limit(status: u16, errors: &[ApiErrorItem]) -> bool {
+    status == 403 && errors.iter().any(|e| e.message.contains("TotalRequests"))
+}
+
+/// 5xx or `403 ConcurrentPerOrgLongTxn`: worth a retry after a pause.
+pub fn is_transient(status: u16, errors: &[ApiErrorItem]) -> bool {
+    status >= 500
+        || (status == 403
+            && errors
+                .iter()
+                .any(|e| e.message.contains("ConcurrentPerOrgLongTxn")))
 }
 
 fn decode(what: &str, response: RestResponse) -> Result<Value, OrgError> {

@@ -7,12 +7,14 @@ use std::collections::HashMap;
 
 use intguard_model::{
     org_location, profile_file_name, ConnectedApp, ConnectedAppOauth, Diagnostic, EcaOauthPolicies,
-    ExternalClientApp, HealthCheck, HealthRisk, Inventory, IpRange, Located, LoginEvent, NamedFlag,
-    NotRead, ObjectPermission, OrgFacts, OrgOauthToken, OrgUser, PermissionSet, PermissionSetGroup,
-    Profile,
+    ExternalClientApp, HealthCheck, HealthRisk, Inventory, IpRange, Located, LoginEvent,
+    MutingPermissionSet, NamedFlag, NotRead, ObjectPermission, OrgFacts, OrgOauthToken, OrgUser,
+    PermissionSet, PermissionSetGroup, Profile,
 };
 
-use crate::snapshot::{ObjectPermissionRow, OrgSnapshot, PermissionSetRow};
+use crate::snapshot::{
+    EcaOauthPolicyRow, MutingPermissionSetRow, ObjectPermissionRow, OrgSnapshot, PermissionSetRow,
+};
 use crate::time::parse_sf_datetime;
 
 /// Joins a snapshot with an Inventory already read (and its identity graph
@@ -124,6 +126,29 @@ pub fn apply(snapshot: &OrgSnapshot, inventory: &mut Inventory) {
         }
     }
 
+    let muting_sets: HashMap<&str, &MutingPermissionSetRow> = snapshot
+        .muting_permission_sets
+        .iter()
+        .map(|m| (m.id.as_str(), m))
+        .collect();
+    for m in &snapshot.muting_permission_sets {
+        let at = loc("MutingPermissionSet", &m.id);
+        md.muting_permission_sets.push(MutingPermissionSet {
+            name: m.developer_name.clone(),
+            label: m.label.clone(),
+            user_permissions: m
+                .permissions
+                .iter()
+                .map(|name| NamedFlag {
+                    name: name.clone(),
+                    location: at.clone(),
+                })
+                .collect(),
+            object_permissions: object_permissions(&m.id, &at),
+            location: at,
+        });
+    }
+
     let group_names: HashMap<&str, &str> = snapshot
         .permission_set_groups
         .iter()
@@ -137,10 +162,13 @@ pub fn apply(snapshot: &OrgSnapshot, inventory: &mut Inventory) {
             .iter()
             .filter(|c| c.permission_set_group_id == g.id)
         {
-            match sets.get(c.permission_set_id.as_str()) {
-                Some(ps) => members.push(Located::new(ps.name.clone(), at.clone())),
-                // Muting permission sets are not read: their ids stand for them.
-                None => muting.push(Located::new(c.permission_set_id.clone(), at.clone())),
+            let id = c.permission_set_id.as_str();
+            match (sets.get(id), muting_sets.get(id)) {
+                (Some(ps), _) => members.push(Located::new(ps.name.clone(), at.clone())),
+                (None, Some(m)) => muting.push(Located::new(m.developer_name.clone(), at.clone())),
+                // Not read (no access, or an older snapshot): the id stands
+                // for it, and the graph reports it unresolved.
+                (None, None) => muting.push(Located::new(c.permission_set_id.clone(), at.clone())),
             }
         }
         md.permission_set_groups.push(PermissionSetGroup {
@@ -166,7 +194,18 @@ pub fn apply(snapshot: &OrgSnapshot, inventory: &mut Inventory) {
             entry.1.push(ps.name.clone());
         }
     }
+    let mut unjudged_apps: Vec<&str> = Vec::new();
     for app in &snapshot.connected_apps {
+        // Retrieved metadata of the same app says more than the API can
+        // (certificate, scopes, policies): it stands for the app.
+        if md
+            .connected_apps
+            .iter()
+            .any(|a| a.name.eq_ignore_ascii_case(&app.name))
+        {
+            continue;
+        }
+        unjudged_apps.push(app.name.as_str());
         let at = loc("ConnectedApplication", &app.id);
         let (profiles, permsets) = pre_auth.get(app.id.as_str()).cloned().unwrap_or_default();
         md.connected_apps.push(ConnectedApp {
@@ -192,26 +231,55 @@ pub fn apply(snapshot: &OrgSnapshot, inventory: &mut Inventory) {
             location: at,
         });
     }
+    let policies: HashMap<&str, &EcaOauthPolicyRow> = snapshot
+        .eca_oauth_policies
+        .iter()
+        .map(|p| (p.external_client_application_id.as_str(), p))
+        .collect();
+    let mut unjudged_ecas: Vec<&str> = Vec::new();
     for app in &snapshot.external_client_apps {
+        if md
+            .external_client_apps
+            .iter()
+            .any(|a| a.name.eq_ignore_ascii_case(&app.developer_name))
+        {
+            continue;
+        }
+        unjudged_ecas.push(app.developer_name.as_str());
         let at = loc("ExternalClientApplication", &app.id);
-        // The ECA's OAuth settings and policies are not readable through the
-        // API (UNVERIFIED object names), so only its pre-authorizations are
-        // kept, as its policies would list them.
-        let oauth_policies =
-            pre_auth
-                .get(app.id.as_str())
-                .map(|(profiles, permsets)| EcaOauthPolicies {
-                    location: at.clone(),
-                    profiles: profiles
-                        .iter()
-                        .map(|p| Located::new(p.clone(), at.clone()))
-                        .collect(),
-                    permission_sets: permsets
-                        .iter()
-                        .map(|p| Located::new(p.clone(), at.clone()))
-                        .collect(),
-                    ..EcaOauthPolicies::default()
-                });
+        // Policies from ExtlClntAppOauthPlcyCnfg; pre-authorizations from
+        // SetupEntityAccess, as its policy file would list them. Its OAuth
+        // settings (scopes, certificate) are not readable through the API.
+        let policy = policies.get(app.id.as_str());
+        let pre = pre_auth.get(app.id.as_str());
+        let oauth_policies = (policy.is_some() || pre.is_some()).then(|| {
+            let policy_at = policy
+                .map(|p| loc("ExtlClntAppOauthPlcyCnfg", &p.id))
+                .unwrap_or_else(|| at.clone());
+            let value = |v: Option<&String>| v.map(|v| Located::new(v.clone(), policy_at.clone()));
+            let (profiles, permsets) = pre.cloned().unwrap_or_default();
+            EcaOauthPolicies {
+                location: policy_at.clone(),
+                permitted_users_policy_type: value(
+                    policy.and_then(|p| p.permitted_users_policy_type.as_ref()),
+                ),
+                ip_relaxation_policy_type: value(
+                    policy.and_then(|p| p.ip_relaxation_policy_type.as_ref()),
+                ),
+                refresh_token_policy_type: value(
+                    policy.and_then(|p| p.refresh_token_policy_type.as_ref()),
+                ),
+                profiles: profiles
+                    .into_iter()
+                    .map(|p| Located::new(p, at.clone()))
+                    .collect(),
+                permission_sets: permsets
+                    .into_iter()
+                    .map(|p| Located::new(p, at.clone()))
+                    .collect(),
+                ..EcaOauthPolicies::default()
+            }
+        });
         md.external_client_apps.push(ExternalClientApp {
             name: app.developer_name.clone(),
             label: app.label.clone(),
@@ -332,8 +400,57 @@ pub fn apply(snapshot: &OrgSnapshot, inventory: &mut Inventory) {
             rules: n.rules.clone(),
         });
     }
+    if !unjudged_apps.is_empty() {
+        // Not a permission the auditor lacks: the REST and Tooling query APIs
+        // do not expose these fields at all.
+        let what = "ConnectedApplication IP relaxation, OAuth scopes, refresh token policy and certificate";
+        let rules = ["IG112", "IG201", "IG208", "IG209"];
+        inventory.diagnostics.push(Diagnostic::warning(
+            "org-not-available",
+            format!("org://{org}/ConnectedApplication"),
+            format!(
+                "the API does not expose connected apps' IP relaxation, OAuth scopes, refresh token policy or certificate; not checked for {} ({}): {}. Retrieve their metadata (sf project retrieve start -m ConnectedApp) and run `intguard scan <project> --org-snapshot <snapshot>` to check them",
+                plural(unjudged_apps.len(), "connected app"),
+                unjudged_apps.join(", "),
+                rules.join(", ")
+            ),
+        ));
+        facts.not_read.push(NotRead {
+            what: what.into(),
+            reason: "not exposed by the REST or Tooling query API".into(),
+            missing_permission: None,
+            rules: rules.iter().map(|s| s.to_string()).collect(),
+        });
+    }
+    if !unjudged_ecas.is_empty() {
+        let rules = ["IG112", "IG208", "IG209"];
+        inventory.diagnostics.push(Diagnostic::warning(
+            "org-not-available",
+            format!("org://{org}/ExternalClientApplication"),
+            format!(
+                "the API does not expose External Client Apps' OAuth settings (scopes, certificate); not checked for {} ({}): {} (scopes and certificate only). Retrieve their metadata (sf project retrieve start -m ExtlClntAppOauthSettings) and run `intguard scan <project> --org-snapshot <snapshot>` to check them",
+                plural(unjudged_ecas.len(), "External Client App"),
+                unjudged_ecas.join(", "),
+                rules.join(", ")
+            ),
+        ));
+        facts.not_read.push(NotRead {
+            what: "ExternalClientApplication OAuth settings (scopes, certificate)".into(),
+            reason: "not exposed by the REST or Tooling query API".into(),
+            missing_permission: None,
+            rules: rules.iter().map(|s| s.to_string()).collect(),
+        });
+    }
     if inventory.now_unix == 0 {
         inventory.now_unix = facts.read_at_unix;
     }
     inventory.org = Some(facts);
+}
+
+fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
 }

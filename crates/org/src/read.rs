@@ -2,18 +2,23 @@
 //! `reference/salesforce-api.md`):
 //!
 //! 1. `GET /services/data/` for the newest API version;
-//! 2. describe `PermissionSet`, so only the `Permissions*` fields intguard
-//!    audits and the org has are selected (no `INVALID_FIELD`);
-//! 3. ten queries in composite calls of five (users, permission sets with
+//! 2. describe `PermissionSet` and `MutingPermissionSet` (one composite
+//!    call), so only the `Permissions*` fields intguard audits and the org
+//!    has are selected (no `INVALID_FIELD`);
+//! 3. twelve queries in composite calls of five (users, permission sets with
 //!    their flags, assignments, object permissions, pre-authorizations;
 //!    groups, group components, connected apps, External Client Apps, login
-//!    IP ranges), then every `nextRecordsUrl` page, again five per call;
+//!    IP ranges; muting permission sets, External Client App OAuth
+//!    policies), then every `nextRecordsUrl` page, again five per call (a
+//!    subrequest answered 5xx or `ConcurrentPerOrgLongTxn` goes into the
+//!    next call after a backoff, within the client's retry bound);
 //! 4. the Health Check (one Tooling query);
 //! 5. LoginHistory within the window and OauthToken, for the integration
 //!    users only (chosen by the identity graph over what step 3 read).
 //!
 //! The count is a constant plus one call per five pages of 2,000 rows (and
-//! one per five chunks of [`IDS_PER_QUERY`] integration users).
+//! one per five chunks of [`IDS_PER_QUERY`] integration users: one call for
+//! up to 2,500 of them).
 
 use std::collections::HashMap;
 
@@ -21,13 +26,18 @@ use intguard_model::{is_mutual_tls_permission, Inventory, DANGEROUS_PERMISSIONS}
 use salesforce_auth::rest::encode_query_component;
 use serde_json::Value;
 
-use crate::client::{GetRequest, OrgClient, OrgError, MAX_QUERIES_PER_COMPOSITE};
+use crate::client::{
+    is_daily_limit, is_transient, GetRequest, OrgClient, OrgError, MAX_QUERIES_PER_COMPOSITE,
+};
 use crate::snapshot::*;
 use crate::time::format_rfc3339;
 
-/// User ids per LoginHistory / OauthToken query: keeps each URL far below
-/// Salesforce's 16,384-byte limit.
-pub const IDS_PER_QUERY: usize = 300;
+/// User ids per LoginHistory / OauthToken query: 500 quoted, encoded ids
+/// take about 13,500 bytes, below Salesforce's 16,384-byte URL limit.
+pub const IDS_PER_QUERY: usize = 500;
+
+/// OauthToken rows a query can reach (reference: "at most 2500 rows").
+pub const OAUTH_TOKEN_ROW_LIMIT: usize = 2_500;
 
 /// What to read.
 #[derive(Debug, Clone)]
@@ -64,6 +74,7 @@ const ACCESS_RULES: &[&str] = &[
 const LOGIN_RULES: &[&str] = &["IG101", "IG113", "IG202", "IG303", "IG306"];
 const TOKEN_RULES: &[&str] = &["IG303", "IG306"];
 const APP_RULES: &[&str] = &["IG201", "IG203", "IG208", "IG305"];
+const ECA_POLICY_RULES: &[&str] = &["IG201", "IG203", "IG208"];
 
 /// One query of the plan.
 struct Query {
@@ -112,26 +123,16 @@ pub fn read_org(
         api_calls: 0,
     });
 
-    progress.step("describe PermissionSet", client.calls());
-    let permission_fields = match client.get_json(&format!(
-        "/services/data/v{version}/sobjects/PermissionSet/describe"
-    )) {
-        Ok(describe) => audited_permission_fields(&describe),
-        Err(OrgError::Api { summary, .. }) => {
-            snapshot.not_read.push(NotReadRow {
-                what: "PermissionSet permissions (describe)".into(),
-                reason: summary,
-                missing_permission: Some("View Setup and Configuration".into()),
-                rules: ACCESS_RULES.iter().map(|s| s.to_string()).collect(),
-            });
-            Vec::new()
-        }
-        Err(e) => return Err(e),
-    };
+    progress.step(
+        "describe PermissionSet, MutingPermissionSet",
+        client.calls(),
+    );
+    let (permission_fields, muting_fields) =
+        describe_permission_sets(client, &version, &mut snapshot)?;
 
-    let queries = setup_queries(&permission_fields);
+    let queries = setup_queries(&permission_fields, &muting_fields);
     let results = run_queries(client, &version, &queries, progress, &mut snapshot)?;
-    fill_setup(&mut snapshot, &results, &permission_fields);
+    fill_setup(&mut snapshot, &results, &permission_fields, &muting_fields);
 
     progress.step("Health Check", client.calls());
     read_health_check(client, &version, &mut snapshot)?;
@@ -139,6 +140,7 @@ pub fn read_org(
     let user_ids = integration_user_ids(&snapshot, &options.extra_usernames);
     let queries = activity_queries(&user_ids, &format_rfc3339(options.since_unix));
     let results = run_queries(client, &version, &queries, progress, &mut snapshot)?;
+    note_token_limit(&mut snapshot, &queries, &results);
     fill_activity(&mut snapshot, &results);
 
     snapshot.org.org_id = client.org_id().unwrap_or_else(|| instance_host(&snapshot));
@@ -161,6 +163,90 @@ fn newest_version(versions: &Value) -> Result<String, OrgError> {
             what: "GET /services/data/".into(),
             message: "no API version listed".into(),
         })
+}
+
+/// Describes `PermissionSet` and `MutingPermissionSet` in one composite
+/// call: the audited `Permissions*` fields each has. A describe that fails
+/// becomes a "not read" row (permission sets: nothing to audit; muting sets:
+/// groups keep every permission of their members, so nothing passes
+/// silently).
+fn describe_permission_sets(
+    client: &OrgClient,
+    version: &str,
+    snapshot: &mut OrgSnapshot,
+) -> Result<(Vec<String>, Vec<String>), OrgError> {
+    let mut pending: Vec<GetRequest> = ["PermissionSet", "MutingPermissionSet"]
+        .map(|object| GetRequest {
+            reference_id: object.to_string(),
+            url: format!("/services/data/v{version}/sobjects/{object}/describe"),
+        })
+        .to_vec();
+    let mut responses = Vec::new();
+    let retry = client.retry_policy();
+    let mut attempt = 0;
+    while !pending.is_empty() {
+        if attempt > 0 {
+            std::thread::sleep(retry.base_delay * 2u32.saturating_pow(attempt - 1));
+        }
+        let mut again = Vec::new();
+        for r in client.composite(version, &pending)? {
+            if is_transient(r.status, &r.errors()) {
+                if attempt >= retry.max_retries {
+                    return Err(OrgError::RetriesExhausted {
+                        status: r.status,
+                        summary: format!(
+                            "{} ({} describe)",
+                            error_summary(r.status, &r.errors()),
+                            r.reference_id
+                        ),
+                        attempts: attempt + 1,
+                    });
+                }
+                if let Some(q) = pending.iter().find(|q| q.reference_id == r.reference_id) {
+                    again.push(q.clone());
+                }
+            } else {
+                responses.push(r);
+            }
+        }
+        pending = again;
+        attempt += 1;
+    }
+    let mut fields = |object: &str, rules: &[&str]| -> Result<Vec<String>, OrgError> {
+        let Some(r) = responses.iter().find(|r| r.reference_id == object) else {
+            return Ok(Vec::new());
+        };
+        if (200..300).contains(&r.status) {
+            return Ok(audited_permission_fields(&r.body));
+        }
+        let errors = r.errors();
+        if is_daily_limit(r.status, &errors) {
+            return Err(OrgError::DailyLimitExceeded);
+        }
+        snapshot.not_read.push(NotReadRow {
+            what: format!("{object} permissions (describe)"),
+            reason: error_summary(r.status, &errors),
+            missing_permission: Some(SETUP.into()),
+            rules: rules.iter().map(|s| s.to_string()).collect(),
+        });
+        Ok(Vec::new())
+    };
+    let permission_fields = fields("PermissionSet", ACCESS_RULES)?;
+    let muting_fields = fields("MutingPermissionSet", &["IG302"])?;
+    Ok((permission_fields, muting_fields))
+}
+
+fn error_summary(status: u16, errors: &[salesforce_auth::rest::ApiErrorItem]) -> String {
+    let reason = errors
+        .iter()
+        .map(|e| format!("{}: {}", e.error_code, e.message))
+        .collect::<Vec<_>>()
+        .join("; ");
+    if reason.is_empty() {
+        format!("HTTP {status}")
+    } else {
+        reason
+    }
 }
 
 /// `PermissionsX` fields of the describe that intguard audits.
@@ -186,12 +272,16 @@ fn audited_permission_fields(describe: &Value) -> Vec<String> {
 
 const SETUP: &str = "View Setup and Configuration";
 
-fn setup_queries(permission_fields: &[String]) -> Vec<Query> {
-    let perms = if permission_fields.is_empty() {
-        String::new()
-    } else {
-        format!(", {}", permission_fields.join(", "))
+fn setup_queries(permission_fields: &[String], muting_fields: &[String]) -> Vec<Query> {
+    let select = |fields: &[String]| {
+        if fields.is_empty() {
+            String::new()
+        } else {
+            format!(", {}", fields.join(", "))
+        }
     };
+    let perms = select(permission_fields);
+    let muted = select(muting_fields);
     vec![
         Query::new(
             "users",
@@ -263,6 +353,20 @@ fn setup_queries(permission_fields: &[String]) -> Vec<Query> {
             "View Setup and Configuration (Manage IP Addresses to change them)",
             &["IG202"],
         ),
+        Query::new(
+            "muting",
+            "MutingPermissionSet",
+            format!("SELECT Id, DeveloperName, MasterLabel{muted} FROM MutingPermissionSet"),
+            SETUP,
+            &["IG302"],
+        ),
+        Query::new(
+            "ecapolicies",
+            "ExtlClntAppOauthPlcyCnfg",
+            "SELECT Id, ExternalClientApplicationId, PermittedUsersPolicyType, IpRelaxationPolicyType, RefreshTokenPolicyType FROM ExtlClntAppOauthPlcyCnfg".into(),
+            "View all External Client Apps, view their settings, and edit their policies",
+            ECA_POLICY_RULES,
+        ),
     ]
 }
 
@@ -292,19 +396,36 @@ fn activity_queries(user_ids: &[String], since: &str) -> Vec<Query> {
     out
 }
 
+/// Records by query key, and how many rows each query (by index) gave.
+struct QueryResults {
+    records: HashMap<&'static str, Vec<Value>>,
+    rows_per_query: Vec<usize>,
+}
+
+impl QueryResults {
+    fn rows(&self, key: &str) -> &[Value] {
+        self.records.get(key).map(Vec::as_slice).unwrap_or_default()
+    }
+}
+
 /// Runs queries five per composite call, then their `nextRecordsUrl` pages
-/// five per call, until every query is done. Records come back by query key;
-/// a query that failed becomes a "not read" row (once per object).
+/// five per call, until every query is done. A subrequest answered 5xx or
+/// `ConcurrentPerOrgLongTxn` is sent again in a later call after the
+/// client's backoff (at most its `max_retries` times); a query that failed
+/// otherwise becomes a "not read" row (once per object).
 fn run_queries(
     client: &OrgClient,
     version: &str,
     queries: &[Query],
     progress: &mut dyn Progress,
     snapshot: &mut OrgSnapshot,
-) -> Result<HashMap<&'static str, Vec<Value>>, OrgError> {
-    let mut results: HashMap<&'static str, Vec<Value>> = HashMap::new();
-    // (query index, url) still to fetch
-    let mut pending: Vec<(usize, String)> = queries
+) -> Result<QueryResults, OrgError> {
+    let mut results = QueryResults {
+        records: HashMap::new(),
+        rows_per_query: vec![0; queries.len()],
+    };
+    // (query index, url, retries so far) still to fetch
+    let mut pending: Vec<(usize, String, u32)> = queries
         .iter()
         .enumerate()
         .map(|(i, q)| {
@@ -314,52 +435,60 @@ fn run_queries(
                     "/services/data/v{version}/query?q={}",
                     encode_query_component(&q.soql)
                 ),
+                0,
             )
         })
         .collect();
     for q in queries {
-        results.entry(q.key).or_default();
+        results.records.entry(q.key).or_default();
     }
+    let retry = client.retry_policy();
     while !pending.is_empty() {
-        let batch: Vec<(usize, String)> = pending
+        let batch: Vec<(usize, String, u32)> = pending
             .drain(..pending.len().min(MAX_QUERIES_PER_COMPOSITE))
             .collect();
-        let mut step: Vec<&str> = batch.iter().map(|(i, _)| queries[*i].object).collect();
+        // A retried subrequest waits as a retried call would.
+        if let Some(attempt) = batch.iter().map(|(_, _, a)| *a).max().filter(|a| *a > 0) {
+            std::thread::sleep(retry.base_delay * 2u32.saturating_pow(attempt - 1));
+        }
+        let mut step: Vec<&str> = batch.iter().map(|(i, _, _)| queries[*i].object).collect();
         step.dedup();
         progress.step(&step.join(", "), client.calls());
         let requests: Vec<GetRequest> = batch
             .iter()
             .enumerate()
-            .map(|(n, (_, url))| GetRequest {
+            .map(|(n, (_, url, _))| GetRequest {
                 reference_id: format!("r{n}"),
                 url: url.clone(),
             })
             .collect();
         let mut responses = client.composite(version, &requests)?;
-        for (n, (i, _)) in batch.iter().enumerate() {
-            let q = &queries[*i];
+        for (n, (i, url, attempts)) in batch.into_iter().enumerate() {
+            let q = &queries[i];
             let reference = format!("r{n}");
             let Some(r) = responses.iter_mut().find(|r| r.reference_id == reference) else {
                 continue;
             };
             if !(200..300).contains(&r.status) {
                 let errors = r.errors();
-                if errors.iter().any(|e| e.message.contains("TotalRequests")) {
+                if is_daily_limit(r.status, &errors) {
                     return Err(OrgError::DailyLimitExceeded);
                 }
-                let reason = errors
-                    .iter()
-                    .map(|e| format!("{}: {}", e.error_code, e.message))
-                    .collect::<Vec<_>>()
-                    .join("; ");
+                if is_transient(r.status, &errors) {
+                    if attempts < retry.max_retries {
+                        pending.push((i, url, attempts + 1));
+                        continue;
+                    }
+                    return Err(OrgError::RetriesExhausted {
+                        status: r.status,
+                        summary: format!("{} ({})", error_summary(r.status, &errors), q.object),
+                        attempts: attempts + 1,
+                    });
+                }
                 if !snapshot.not_read.iter().any(|n| n.what == q.object) {
                     snapshot.not_read.push(NotReadRow {
                         what: q.object.to_string(),
-                        reason: if reason.is_empty() {
-                            format!("HTTP {}", r.status)
-                        } else {
-                            reason
-                        },
+                        reason: error_summary(r.status, &errors),
                         missing_permission: Some(q.missing_permission.to_string()),
                         rules: q.rules.iter().map(|s| s.to_string()).collect(),
                     });
@@ -368,17 +497,39 @@ fn run_queries(
             }
             // Taken, not cloned: pages of 2,000 records add up.
             if let Some(Value::Array(records)) = r.body.get_mut("records").map(Value::take) {
-                results.entry(q.key).or_default().extend(records);
+                results.rows_per_query[i] += records.len();
+                results.records.entry(q.key).or_default().extend(records);
             }
             let done = r.body.get("done").and_then(Value::as_bool).unwrap_or(true);
             if let (false, Some(next)) =
                 (done, r.body.get("nextRecordsUrl").and_then(Value::as_str))
             {
-                pending.push((*i, next.to_string()));
+                pending.push((i, next.to_string(), 0));
             }
         }
     }
     Ok(results)
+}
+
+/// An OauthToken query that reached Salesforce's row limit may have left
+/// tokens unread: say so, so IG303/IG306 are not taken as complete.
+fn note_token_limit(snapshot: &mut OrgSnapshot, queries: &[Query], results: &QueryResults) {
+    let capped = queries
+        .iter()
+        .zip(&results.rows_per_query)
+        .filter(|(q, rows)| q.key == "tokens" && **rows >= OAUTH_TOKEN_ROW_LIMIT)
+        .count();
+    if capped > 0 {
+        snapshot.not_read.push(NotReadRow {
+            what: "OauthToken (beyond the first 2,500 rows)".into(),
+            reason: format!(
+                "{capped} token quer{} returned Salesforce's maximum of {OAUTH_TOKEN_ROW_LIMIT} rows; further tokens of those integration users are not reachable through the API",
+                if capped == 1 { "y" } else { "ies" }
+            ),
+            missing_permission: None,
+            rules: TOKEN_RULES.iter().map(|s| s.to_string()).collect(),
+        });
+    }
 }
 
 fn read_health_check(
@@ -486,10 +637,11 @@ fn number(v: &Value) -> Option<f64> {
 
 fn fill_setup(
     snapshot: &mut OrgSnapshot,
-    results: &HashMap<&'static str, Vec<Value>>,
+    results: &QueryResults,
     permission_fields: &[String],
+    muting_fields: &[String],
 ) {
-    let rows = |key: &str| results.get(key).map(Vec::as_slice).unwrap_or_default();
+    let rows = |key: &str| results.rows(key);
     snapshot.users = rows("users")
         .iter()
         .map(|r| UserRow {
@@ -592,6 +744,29 @@ fn fill_setup(
             distribution_state: s(r, "DistributionState"),
         })
         .collect();
+    snapshot.muting_permission_sets = rows("muting")
+        .iter()
+        .map(|r| MutingPermissionSetRow {
+            id: s(r, "Id").unwrap_or_default(),
+            developer_name: s(r, "DeveloperName").unwrap_or_default(),
+            label: s(r, "MasterLabel"),
+            permissions: muting_fields
+                .iter()
+                .filter(|f| b(r, f))
+                .map(|f| f.trim_start_matches("Permissions").to_string())
+                .collect(),
+        })
+        .collect();
+    snapshot.eca_oauth_policies = rows("ecapolicies")
+        .iter()
+        .map(|r| EcaOauthPolicyRow {
+            id: s(r, "Id").unwrap_or_default(),
+            external_client_application_id: s(r, "ExternalClientApplicationId").unwrap_or_default(),
+            permitted_users_policy_type: s(r, "PermittedUsersPolicyType"),
+            ip_relaxation_policy_type: s(r, "IpRelaxationPolicyType"),
+            refresh_token_policy_type: s(r, "RefreshTokenPolicyType"),
+        })
+        .collect();
     snapshot.login_ip_ranges = rows("ipranges")
         .iter()
         .map(|r| LoginIpRangeRow {
@@ -604,8 +779,8 @@ fn fill_setup(
         .collect();
 }
 
-fn fill_activity(snapshot: &mut OrgSnapshot, results: &HashMap<&'static str, Vec<Value>>) {
-    let rows = |key: &str| results.get(key).map(Vec::as_slice).unwrap_or_default();
+fn fill_activity(snapshot: &mut OrgSnapshot, results: &QueryResults) {
+    let rows = |key: &str| results.rows(key);
     snapshot.login_history = rows("logins")
         .iter()
         .map(|r| LoginHistoryRow {

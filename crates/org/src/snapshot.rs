@@ -25,6 +25,11 @@ pub struct OrgSnapshot {
     /// aggregate.
     pub permission_sets: Vec<PermissionSetRow>,
     pub permission_set_groups: Vec<PermissionSetGroupRow>,
+    /// Muting permission sets: what each removes from its group. (Added
+    /// within version 1: older snapshots read as none.)
+    #[serde(default)]
+    pub muting_permission_sets: Vec<MutingPermissionSetRow>,
+    /// Group members: permission sets and muting permission sets.
     pub group_components: Vec<GroupComponentRow>,
     /// Assignments of permission sets and groups (not profiles: a user's
     /// profile is on the user).
@@ -34,6 +39,10 @@ pub struct OrgSnapshot {
     pub setup_entity_access: Vec<SetupEntityAccessRow>,
     pub connected_apps: Vec<ConnectedAppRow>,
     pub external_client_apps: Vec<ExternalClientAppRow>,
+    /// The OAuth policies of External Client Apps (`ExtlClntAppOauthPlcyCnfg`).
+    /// (Added within version 1: older snapshots read as none.)
+    #[serde(default)]
+    pub eca_oauth_policies: Vec<EcaOauthPolicyRow>,
     pub login_ip_ranges: Vec<LoginIpRangeRow>,
     /// Logins of the integration users within the window.
     pub login_history: Vec<LoginHistoryRow>,
@@ -177,6 +186,27 @@ pub struct LoginHistoryRow {
     pub api_type: Option<String>,
 }
 
+/// A `MutingPermissionSet`: the permissions it mutes in its group.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MutingPermissionSetRow {
+    pub id: String,
+    pub developer_name: String,
+    pub label: Option<String>,
+    /// Audited permissions it mutes (`ModifyAllData`, ...).
+    pub permissions: Vec<String>,
+}
+
+/// An `ExtlClntAppOauthPlcyCnfg` row (values as Salesforce writes them:
+/// `AdminApprovedPreAuthorized`, `Enforce`, `Infinite`, ...).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EcaOauthPolicyRow {
+    pub id: String,
+    pub external_client_application_id: String,
+    pub permitted_users_policy_type: Option<String>,
+    pub ip_relaxation_policy_type: Option<String>,
+    pub refresh_token_policy_type: Option<String>,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct OauthTokenRow {
     pub id: String,
@@ -233,12 +263,14 @@ impl OrgSnapshot {
             users: Vec::new(),
             permission_sets: Vec::new(),
             permission_set_groups: Vec::new(),
+            muting_permission_sets: Vec::new(),
             group_components: Vec::new(),
             assignments: Vec::new(),
             object_permissions: Vec::new(),
             setup_entity_access: Vec::new(),
             connected_apps: Vec::new(),
             external_client_apps: Vec::new(),
+            eca_oauth_policies: Vec::new(),
             login_ip_ranges: Vec::new(),
             login_history: Vec::new(),
             oauth_tokens: Vec::new(),

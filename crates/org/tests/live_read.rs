@@ -67,11 +67,12 @@ fn has(findings: &[Finding], rule: &str, needle: &str) -> bool {
     })
 }
 
-/// Calls for the seeded 10,000-user org: versions 1 + describe 1 + two
-/// composites of five queries + four composites of follow-up pages (users
-/// and assignments: about 10,000 rows each, four more pages of 2,000, the
-/// chains advancing together) + Health Check 1 + one composite for login
-/// history and tokens of the 7 integration users = 10.
+/// Calls for the seeded 10,000-user org: versions 1 + describes 1 (one
+/// composite) + three composites of twelve queries, then the follow-up pages
+/// (users and assignments: about 10,000 rows each, four more pages of 2,000,
+/// the chains advancing together, the first two riding in the third
+/// composite) for 6 composites in all + Health Check 1 + one composite for
+/// login history and tokens of the 7 integration users = 10.
 const CALLS_10K: u64 = 10;
 
 #[test]
@@ -90,9 +91,11 @@ fn reads_ten_thousand_users_in_a_constant_number_of_calls_and_never_writes() {
     assert_eq!(snapshot.users.len(), 10_000);
     assert_eq!(
         snapshot.permission_sets.len(),
-        1_000 + 3 + sim::PROFILES.len()
+        // three named sets, Data_Loader and the group's aggregate set
+        1_000 + 5 + sim::PROFILES.len()
     );
-    assert_eq!(snapshot.assignments.len(), 10_000 - 7 + 4);
+    // four named-set assignments and one group assignment
+    assert_eq!(snapshot.assignments.len(), 10_000 - 7 + 5);
     assert_eq!(snapshot.login_history.len(), 9);
     assert_eq!(snapshot.oauth_tokens.len(), 4);
     assert!(snapshot.not_read.is_empty(), "{:?}", snapshot.not_read);
@@ -118,12 +121,14 @@ fn reads_ten_thousand_users_in_a_constant_number_of_calls_and_never_writes() {
 fn call_count_grows_only_with_pages() {
     let small = start(1_000, 100);
     read(&small).unwrap();
-    // versions, describe, 2 composites, health, activity: no follow-up page.
-    assert_eq!(small.calls(), 6);
+    // versions, describes (1 composite), 3 composites of queries, health,
+    // activity: no follow-up page.
+    assert_eq!(small.calls(), 7);
     let big = start(30_000, 3_000);
     read(&big).unwrap();
-    // users and assignments: 15 pages each, 14 follow-ups advancing together.
-    assert_eq!(big.calls(), 6 + 14);
+    // users and assignments: 15 pages each, 14 follow-ups advancing together,
+    // the first of each riding in the third composite of queries: 7 + 13.
+    assert_eq!(big.calls(), 7 + 13);
     assert_eq!(big.violations(), Vec::<String>::new());
 }
 
@@ -183,7 +188,7 @@ fn re_authenticates_once_on_401() {
             .load(std::sync::atomic::Ordering::SeqCst),
         2
     );
-    assert_eq!(sim.calls(), 6 + 1);
+    assert_eq!(sim.calls(), 7 + 1);
 }
 
 #[test]
@@ -196,8 +201,8 @@ fn backs_off_and_retries_unavailable_and_concurrent_limits() {
         .extend([Fault::Unavailable, Fault::Concurrent]);
     let client = client(&sim, None);
     read_org(&client, &options(), &mut |_: &str, _: u64| {}).unwrap();
-    assert_eq!(sim.calls(), 6 + 2);
-    assert_eq!(client.calls(), 6 + 2);
+    assert_eq!(sim.calls(), 7 + 2);
+    assert_eq!(client.calls(), 7 + 2);
 }
 
 #[test]
@@ -439,4 +444,258 @@ fn a_mule_apps_username_meets_the_org_user() {
         .related
         .iter()
         .any(|r| r.path.ends_with("etl-sapi/src/main/mule/global.xml")));
+}
+
+/// A permission set group's muting permission set is read and subtracted:
+/// int.open@ holds Ops_Bundle (Data_Loader: ModifyAllData and ViewAllData,
+/// ModifyAllData muted), so only ViewAllData reaches it.
+#[test]
+fn muting_permission_sets_take_permissions_away_from_groups() {
+    let sim = start(300, 20);
+    let snapshot = read(&sim).unwrap();
+    let muting = &snapshot.muting_permission_sets;
+    assert_eq!(muting.len(), 1);
+    assert_eq!(muting[0].developer_name, "Ops_Bundle_Muting");
+    assert_eq!(muting[0].permissions, ["ModifyAllData"]);
+    let mut inventory = Inventory::default();
+    intguard_org::apply(&snapshot, &mut inventory);
+    inventory.build_identities();
+    let open = inventory.identity("int.open@acme.example").unwrap();
+    let names: Vec<&str> = open
+        .effective_permissions
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect();
+    assert!(names.contains(&"ViewAllData"), "{names:?}");
+    assert!(!names.contains(&"ModifyAllData"), "{names:?}");
+    assert!(open
+        .muted_permissions
+        .iter()
+        .any(|p| p.name == "ModifyAllData"));
+    let f = run_rules(inventory, &ScanOptions::default()).findings;
+    let open_302: Vec<&str> = f
+        .iter()
+        .filter(|f| f.rule == "IG302" && f.identity.as_deref() == Some("int.open@acme.example"))
+        .map(|f| f.message.as_str())
+        .collect();
+    assert!(
+        open_302.iter().any(|m| m.contains("ViewAllData")),
+        "{open_302:?}"
+    );
+    assert!(
+        !open_302.iter().any(|m| m.contains("ModifyAllData")),
+        "{open_302:?}"
+    );
+}
+
+/// Without the muting set (no access to it), the group keeps every
+/// permission of its members: nothing passes silently, and a diagnostic
+/// says why.
+#[test]
+fn an_unreadable_muting_set_leaves_the_group_unmuted_and_says_so() {
+    let sim = start(300, 20);
+    sim.org
+        .denied
+        .lock()
+        .unwrap()
+        .insert("MutingPermissionSet".to_string());
+    let snapshot = read(&sim).unwrap();
+    assert!(snapshot
+        .not_read
+        .iter()
+        .any(|n| n.what == "MutingPermissionSet"));
+    let f = findings(&snapshot);
+    assert!(f.iter().any(|f| f.rule == "IG302"
+        && f.identity.as_deref() == Some("int.open@acme.example")
+        && f.message.contains("ModifyAllData")));
+}
+
+/// External Client App policies come from ExtlClntAppOauthPlcyCnfg, so
+/// IG201, IG203 and IG208 judge the org's ECAs.
+#[test]
+fn external_client_app_policies_are_read_and_judged() {
+    let sim = start(300, 20);
+    let snapshot = read(&sim).unwrap();
+    assert_eq!(snapshot.eca_oauth_policies.len(), 1);
+    let f = findings(&snapshot);
+    for (rule, needle) in [
+        ("IG201", "ipRelaxationPolicyType Bypass"),
+        ("IG203", "AllSelfAuthorized"),
+        ("IG208", "refreshTokenPolicyType Infinite"),
+    ] {
+        let hit = f
+            .iter()
+            .find(|f| f.rule == rule && f.message.contains(needle))
+            .unwrap_or_else(|| panic!("no {rule} with {needle}"));
+        assert!(
+            hit.location
+                .path
+                .ends_with("/ExtlClntAppOauthPlcyCnfg/0xpSIM000000000001"),
+            "{}",
+            hit.location
+        );
+    }
+    // An org without the object: a diagnostic naming the rules.
+    let sim = start(300, 20);
+    sim.org
+        .missing
+        .lock()
+        .unwrap()
+        .insert("ExtlClntAppOauthPlcyCnfg".to_string());
+    let snapshot = read(&sim).unwrap();
+    let row = snapshot
+        .not_read
+        .iter()
+        .find(|n| n.what == "ExtlClntAppOauthPlcyCnfg")
+        .expect("a not-read row");
+    assert_eq!(row.rules, ["IG201", "IG203", "IG208"]);
+    assert!(!findings(&snapshot)
+        .iter()
+        .any(|f| f.rule == "IG203" && f.message.contains("AllSelfAuthorized")));
+}
+
+/// What the API cannot show of connected apps (IP relaxation, scopes,
+/// certificate) is reported as not checked, app by app; retrieved metadata
+/// of the same app stands for it in `scan --org-snapshot`.
+#[test]
+fn connected_app_fields_the_api_hides_are_reported_not_checked() {
+    let sim = start(300, 20);
+    let snapshot = read(&sim).unwrap();
+    let mut inventory = Inventory::default();
+    intguard_org::apply(&snapshot, &mut inventory);
+    inventory.build_identities();
+    let outcome = run_rules(inventory, &ScanOptions::default());
+    let diag = outcome
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "org-not-available" && d.message.contains("connected app"))
+        .expect("a diagnostic for connected apps");
+    for needle in [
+        "Orders Sync",
+        "Billing Sync",
+        "IG201",
+        "IG208",
+        "IG209",
+        "sf project retrieve",
+    ] {
+        assert!(diag.message.contains(needle), "{needle}: {}", diag.message);
+    }
+
+    // Metadata of Orders Sync was scanned too: it is not duplicated, and
+    // only Billing Sync stays unchecked.
+    let mut inventory = Inventory::default();
+    inventory
+        .salesforce
+        .connected_apps
+        .push(intguard_model::ConnectedApp {
+            name: "Orders Sync".into(),
+            label: None,
+            contact_email: None,
+            oauth: None,
+            profile_names: Vec::new(),
+            permission_set_names: Vec::new(),
+            ip_ranges: Vec::new(),
+            has_saml: false,
+            location: intguard_model::Location::new(
+                "sf/connectedApps/Orders_Sync.connectedApp-meta.xml",
+                2,
+                1,
+            ),
+        });
+    intguard_org::apply(&snapshot, &mut inventory);
+    let names: Vec<&str> = inventory
+        .salesforce
+        .connected_apps
+        .iter()
+        .map(|a| a.name.as_str())
+        .collect();
+    assert_eq!(names, ["Orders Sync", "Billing Sync"]);
+    let diag = inventory
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "org-not-available" && d.message.contains("connected app"))
+        .unwrap();
+    assert!(
+        diag.message.contains("1 connected app (Billing Sync)"),
+        "{}",
+        diag.message
+    );
+}
+
+/// A composite subrequest answered ConcurrentPerOrgLongTxn or 503 is sent
+/// again (the composite call itself succeeded), and the read is complete.
+#[test]
+fn failed_subrequests_are_retried_within_the_bound() {
+    let clean = read(&start(300, 20)).unwrap();
+    let sim = start(300, 20);
+    sim.org.sub_faults.lock().unwrap().extend([
+        (
+            "MutingPermissionSet/describe".to_string(),
+            Fault::Concurrent,
+        ),
+        ("ObjectPermissions".to_string(), Fault::Unavailable),
+        ("ObjectPermissions".to_string(), Fault::Concurrent),
+        ("LoginHistory".to_string(), Fault::Unavailable),
+    ]);
+    let snapshot = read(&sim).unwrap();
+    assert!(snapshot.not_read.is_empty(), "{:?}", snapshot.not_read);
+    let strip = |s: &OrgSnapshot| {
+        let mut s = s.clone();
+        s.org.api_calls = 0;
+        s.org.instance_url.clear();
+        s
+    };
+    assert_eq!(strip(&snapshot), strip(&clean));
+    // Every fault was served.
+    assert!(sim.org.sub_faults.lock().unwrap().is_empty());
+
+    // Bounded: the same subrequest failing every time stops the read.
+    let sim = start(300, 20);
+    sim.org
+        .sub_faults
+        .lock()
+        .unwrap()
+        .extend((0..4).map(|_| ("FROM%20User".to_string(), Fault::Concurrent)));
+    let err = read(&sim).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            OrgError::RetriesExhausted {
+                status: 403,
+                attempts: 4,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert!(err.to_string().contains("ConcurrentPerOrgLongTxn"), "{err}");
+}
+
+/// OauthToken answers at most 2,500 rows: when a query reaches that, the
+/// snapshot says the token rules may be incomplete.
+#[test]
+fn the_oauth_token_row_limit_is_reported() {
+    let mut data = sim::seed(300, 20);
+    let user = sim::sfid("005", 900_000);
+    let tokens = data.records.get_mut("OauthToken").unwrap();
+    for n in 0..3_000 {
+        tokens.push(serde_json::json!({"attributes": {"type": "OauthToken"}, "Id": sim::sfid("0CQ", 10_000 + n),
+            "AppName": format!("App {n}"), "UserId": user, "LastUsedDate": sim::sf_date(NOW - DAY), "UseCount": 1}));
+    }
+    let sim = FakeOrg::new(data).start();
+    let snapshot = read(&sim).unwrap();
+    assert_eq!(snapshot.oauth_tokens.len(), 2_500);
+    let row = snapshot
+        .not_read
+        .iter()
+        .find(|n| n.what.starts_with("OauthToken"))
+        .expect("a not-read row for the token limit");
+    assert!(row.reason.contains("2500"), "{}", row.reason);
+    assert_eq!(row.rules, ["IG303", "IG306"]);
+    // Below the limit: nothing said.
+    assert!(!read(&start(300, 20))
+        .unwrap()
+        .not_read
+        .iter()
+        .any(|n| n.what.starts_with("OauthToken")));
 }

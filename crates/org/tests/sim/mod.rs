@@ -237,6 +237,9 @@ pub struct FakeOrg {
     pub token_requests: AtomicU64,
     pub violations: Mutex<Vec<String>>,
     pub faults: Mutex<VecDeque<Fault>>,
+    /// Faults for composite subrequests (the call itself succeeds): each
+    /// answers, once, the first subrequest whose URL contains its text.
+    pub sub_faults: Mutex<Vec<(String, Fault)>>,
     /// Objects whose queries answer INSUFFICIENT_ACCESS.
     pub denied: Mutex<HashSet<String>>,
     /// Objects whose queries answer INVALID_TYPE (not in this org).
@@ -277,6 +280,7 @@ impl FakeOrg {
             token_requests: AtomicU64::new(0),
             violations: Mutex::new(Vec::new()),
             faults: Mutex::new(VecDeque::new()),
+            sub_faults: Mutex::new(Vec::new()),
             denied: Mutex::new(HashSet::new()),
             missing: Mutex::new(HashSet::new()),
             tokens: Mutex::new(HashSet::new()),
@@ -352,27 +356,7 @@ impl FakeOrg {
             .unwrap_or("")
             .to_string();
         if let Some(fault) = self.faults.lock().unwrap().pop_front() {
-            let r = match fault {
-                Fault::ExpireSession => {
-                    self.tokens.lock().unwrap().remove(&bearer);
-                    Response::json(
-                        401,
-                        &json!([{"errorCode": "INVALID_SESSION_ID", "message": "Session expired or invalid"}]),
-                    )
-                }
-                Fault::Unavailable => Response::json(
-                    503,
-                    &json!([{"errorCode": "SERVER_UNAVAILABLE", "message": "Service Unavailable"}]),
-                ),
-                Fault::Concurrent => Response::json(
-                    403,
-                    &json!([{"errorCode": "REQUEST_LIMIT_EXCEEDED", "message": "ConcurrentPerOrgLongTxn Limit exceeded."}]),
-                ),
-                Fault::DailyLimit => Response::json(
-                    403,
-                    &json!([{"errorCode": "REQUEST_LIMIT_EXCEEDED", "message": "TotalRequests Limit exceeded."}]),
-                ),
-            };
+            let r = self.fault_response(fault, &bearer);
             return self.with_limits(r);
         }
         if !self.tokens.lock().unwrap().contains(&bearer) {
@@ -389,6 +373,30 @@ impl FakeOrg {
             m => self.violation(format!("{m} {}", req.path)),
         };
         self.with_limits(r)
+    }
+
+    fn fault_response(&self, fault: Fault, bearer: &str) -> Response {
+        match fault {
+            Fault::ExpireSession => {
+                self.tokens.lock().unwrap().remove(bearer);
+                Response::json(
+                    401,
+                    &json!([{"errorCode": "INVALID_SESSION_ID", "message": "Session expired or invalid"}]),
+                )
+            }
+            Fault::Unavailable => Response::json(
+                503,
+                &json!([{"errorCode": "SERVER_UNAVAILABLE", "message": "Service Unavailable"}]),
+            ),
+            Fault::Concurrent => Response::json(
+                403,
+                &json!([{"errorCode": "REQUEST_LIMIT_EXCEEDED", "message": "ConcurrentPerOrgLongTxn Limit exceeded."}]),
+            ),
+            Fault::DailyLimit => Response::json(
+                403,
+                &json!([{"errorCode": "REQUEST_LIMIT_EXCEEDED", "message": "TotalRequests Limit exceeded."}]),
+            ),
+        }
     }
 
     fn composite(&self, body: &[u8]) -> Response {
@@ -408,7 +416,16 @@ impl FakeOrg {
         for (n, s) in subs.iter().enumerate() {
             let method = s["method"].as_str().unwrap_or("");
             let url = s["url"].as_str().unwrap_or("");
-            let r = if method == "GET" {
+            let sub_fault = {
+                let mut faults = self.sub_faults.lock().unwrap();
+                faults
+                    .iter()
+                    .position(|(needle, _)| url.contains(needle.as_str()))
+                    .map(|i| faults.remove(i).1)
+            };
+            let r = if let (Some(fault), "GET") = (sub_fault, method) {
+                self.fault_response(fault, "")
+            } else if method == "GET" {
                 self.get(url)
             } else {
                 self.violation(format!("composite {method} {url}"))
@@ -446,7 +463,16 @@ impl FakeOrg {
                 ]),
             );
         }
-        if path == format!("{base}/sobjects/PermissionSet/describe") {
+        let describe = ["PermissionSet", "MutingPermissionSet"]
+            .into_iter()
+            .find(|o| path == format!("{base}/sobjects/{o}/describe"));
+        if let Some(object) = describe {
+            if self.missing.lock().unwrap().contains(object) {
+                return Response::json(
+                    404,
+                    &json!([{"errorCode": "NOT_FOUND", "message": "The requested resource does not exist"}]),
+                );
+            }
             let mut fields: Vec<Value> = [
                 "Id",
                 "Name",
@@ -467,7 +493,7 @@ impl FakeOrg {
                     .map(|n| json!({"name": n, "type": "boolean"})),
             );
             fields.push(json!({"name": "PermissionsEmailSingle", "type": "boolean"}));
-            return Response::json(200, &json!({"name": "PermissionSet", "fields": fields}));
+            return Response::json(200, &json!({"name": object, "fields": fields}));
         }
         if let Some(q) = path.strip_prefix(&format!("{base}/tooling/query?q=")) {
             let soql = percent_decode(q);
@@ -509,7 +535,7 @@ impl FakeOrg {
         if self.denied.lock().unwrap().contains(&object) {
             return insufficient(&object);
         }
-        if object == "PermissionSet" {
+        if object == "PermissionSet" || object == "MutingPermissionSet" {
             // The org has only the fields of its describe.
             let select = soql.split(" FROM ").next().unwrap_or("");
             for f in select.trim_start_matches("SELECT ").split(',') {
@@ -519,7 +545,7 @@ impl FakeOrg {
                 {
                     return Response::json(
                         400,
-                        &json!([{"errorCode": "INVALID_FIELD", "message": format!("No such column '{f}' on entity 'PermissionSet'."), "fields": [f]}]),
+                        &json!([{"errorCode": "INVALID_FIELD", "message": format!("No such column '{f}' on entity '{object}'."), "fields": [f]}]),
                     );
                 }
             }
@@ -531,7 +557,7 @@ impl FakeOrg {
             );
         };
         // The only filter the reader sends that matters: UserId IN (...).
-        let rows: Vec<usize> = match soql.split("UserId IN (").nth(1) {
+        let mut rows: Vec<usize> = match soql.split("UserId IN (").nth(1) {
             Some(rest) => {
                 let ids: HashSet<&str> = rest
                     .split(')')
@@ -546,6 +572,10 @@ impl FakeOrg {
             }
             None => (0..all.len()).collect(),
         };
+        if object == "OauthToken" {
+            // Salesforce returns no more than 2,500 OauthToken rows.
+            rows.truncate(2_500);
+        }
         let cursor = format!(
             "01gSIM{:06}",
             self.next_cursor.fetch_add(1, Ordering::SeqCst)
@@ -727,6 +757,10 @@ pub const INTEGRATION_USERS: &[IntegrationUser] = &[
     },
 ];
 
+pub const GROUP_ID: &str = "0PGSIM000000000001";
+pub const GROUP_AGGREGATE_PS: &str = "0PSSIM00000000GRP1";
+pub const MUTING_ID: &str = "0QMSIM000000000001";
+
 /// An org of `users` users (the integration users above among them) and
 /// `permission_sets` permission sets (plus the integration ones).
 pub fn seed(users: usize, permission_sets: usize) -> OrgData {
@@ -776,10 +810,22 @@ pub fn seed(users: usize, permission_sets: usize) -> OrgData {
         ("0PSSIM0000000ORDER", "Orders_Integration", &["ApiEnabled"]),
         ("0PSSIM0000000APION", "API_Only", &["ApiUserOnly"]),
         ("0PSSIM0000000BILLS", "Billing_Integration", &["ApiEnabled"]),
+        (
+            "0PSSIM0000000LOADR",
+            "Data_Loader",
+            &["ModifyAllData", "ViewAllData"],
+        ),
     ];
     for (id, name, perms) in named_sets {
         ps.push(perm_row(id, name, perms, json!({})));
     }
+    // The aggregate permission set of the group Ops_Bundle.
+    ps.push(perm_row(
+        GROUP_AGGREGATE_PS,
+        "Ops_Bundle_Aggregate",
+        &["ViewAllData"],
+        json!({"PermissionSetGroupId": GROUP_ID}),
+    ));
     for i in 0..permission_sets {
         let perms: &[&str] = if i == 7 {
             &["ModifyAllData"]
@@ -845,6 +891,11 @@ pub fn seed(users: usize, permission_sets: usize) -> OrgData {
             assignments.push(assignment(i, &id, &sfid("0PS", i % permission_sets)));
         }
     }
+    // int.open@ holds the group Ops_Bundle: Data_Loader with ModifyAllData
+    // muted, so only ViewAllData reaches the user.
+    assignments.push(json!({"attributes": attrs("PermissionSetAssignment", &sfid("0Pa", 999_999)),
+        "AssigneeId": sfid("005", 900_000 + INTEGRATION_USERS.iter().position(|u| u.username == "int.open@acme.example").unwrap()),
+        "PermissionSetId": GROUP_AGGREGATE_PS, "PermissionSetGroupId": GROUP_ID}));
     r.insert("User", user_rows);
     r.insert("PermissionSetAssignment", assignments);
 
@@ -996,8 +1047,36 @@ pub fn seed(users: usize, permission_sets: usize) -> OrgData {
         vec![json!({"attributes": attrs("ExternalClientApplication", "0xxSIM000000000001"), "Id": "0xxSIM000000000001",
             "DeveloperName": "Legacy_Sync", "MasterLabel": "Legacy Sync", "DistributionState": "Local"})],
     );
-    r.insert("PermissionSetGroup", Vec::new());
-    r.insert("PermissionSetGroupComponent", Vec::new());
+    r.insert(
+        "PermissionSetGroup",
+        vec![
+            json!({"attributes": attrs("PermissionSetGroup", GROUP_ID), "Id": GROUP_ID,
+            "DeveloperName": "Ops_Bundle", "MasterLabel": "Ops Bundle", "Status": "Updated"}),
+        ],
+    );
+    let mut muting = json!({"attributes": attrs("MutingPermissionSet", MUTING_ID), "Id": MUTING_ID,
+        "DeveloperName": "Ops_Bundle_Muting", "MasterLabel": "Ops Bundle Muting"});
+    for f in &permission_fields {
+        muting[f] = json!(f == "PermissionsModifyAllData");
+    }
+    r.insert("MutingPermissionSet", vec![muting]);
+    r.insert(
+        "PermissionSetGroupComponent",
+        vec![
+            json!({"attributes": attrs("PermissionSetGroupComponent", "0PCSIM000000000001"),
+                "PermissionSetGroupId": GROUP_ID, "PermissionSetId": "0PSSIM0000000LOADR"}),
+            json!({"attributes": attrs("PermissionSetGroupComponent", "0PCSIM000000000002"),
+                "PermissionSetGroupId": GROUP_ID, "PermissionSetId": MUTING_ID}),
+        ],
+    );
+    // The ECA's OAuth policies: self-authorized, IP restrictions bypassed,
+    // refresh tokens forever.
+    r.insert(
+        "ExtlClntAppOauthPlcyCnfg",
+        vec![json!({"attributes": attrs("ExtlClntAppOauthPlcyCnfg", "0xpSIM000000000001"), "Id": "0xpSIM000000000001",
+            "ExternalClientApplicationId": "0xxSIM000000000001", "PermittedUsersPolicyType": "AllSelfAuthorized",
+            "IpRelaxationPolicyType": "Bypass", "RefreshTokenPolicyType": "Infinite"})],
+    );
 
     let health_check = json!({
         "attributes": attrs("SecurityHealthCheck", "0ShSIM000000000001"),
