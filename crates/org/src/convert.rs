@@ -441,10 +441,67 @@ pub fn apply(snapshot: &OrgSnapshot, inventory: &mut Inventory) {
             rules: rules.iter().map(|s| s.to_string()).collect(),
         });
     }
+    note_settings_not_available(inventory, &org, &mut facts);
     if inventory.now_unix == 0 {
         inventory.now_unix = facts.read_at_unix;
     }
     inventory.org = Some(facts);
+}
+
+/// Org-wide settings live in Settings metadata, which the query APIs do not
+/// expose: say which rules that leaves unchecked, unless retrieved metadata
+/// of those settings was read alongside.
+fn note_settings_not_available(inventory: &mut Inventory, org: &str, facts: &mut OrgFacts) {
+    let md = &inventory.salesforce;
+    let missing: Vec<(&str, &str, &[&str])> = [
+        (
+            md.security_settings.is_empty(),
+            "Security.settings (org password policies, session settings)",
+            "Settings:Security",
+            &["IG111", "IG210"][..],
+        ),
+        (
+            md.connected_app_settings.is_empty(),
+            "ConnectedApp.settings (API Access Control)",
+            "Settings:ConnectedApp",
+            &["IG204"][..],
+        ),
+        (
+            md.oauth_oidc_settings.is_empty(),
+            "OauthOidc.settings (username-password flow block)",
+            "Settings:OauthOidc",
+            &["IG207"][..],
+        ),
+    ]
+    .into_iter()
+    .filter(|(absent, ..)| *absent)
+    .map(|(_, what, member, rules)| (what, member, rules))
+    .collect();
+    if missing.is_empty() {
+        return;
+    }
+    let rules: Vec<String> = missing
+        .iter()
+        .flat_map(|(_, _, r)| r.iter().map(|s| s.to_string()))
+        .collect();
+    let what: Vec<&str> = missing.iter().map(|(w, ..)| *w).collect();
+    let members: Vec<String> = missing.iter().map(|(_, m, _)| format!("-m {m}")).collect();
+    inventory.diagnostics.push(Diagnostic::warning(
+        "org-not-available",
+        format!("org://{org}/Settings"),
+        format!(
+            "the query APIs do not expose the org's {}; not checked: {} (the Health Check findings, IG211, cover password and session risks). Retrieve them (sf project retrieve start {}) and run `intguard scan <project> --org-snapshot <snapshot>` to check them",
+            what.join(", "),
+            rules.join(", "),
+            members.join(" ")
+        ),
+    ));
+    facts.not_read.push(NotRead {
+        what: format!("org settings: {}", what.join(", ")),
+        reason: "not exposed by the REST or Tooling query API".into(),
+        missing_permission: None,
+        rules,
+    });
 }
 
 fn plural(n: usize, what: &str) -> String {

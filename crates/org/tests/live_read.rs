@@ -581,6 +581,20 @@ fn connected_app_fields_the_api_hides_are_reported_not_checked() {
         assert!(diag.message.contains(needle), "{needle}: {}", diag.message);
     }
 
+    // Org-wide settings are Settings metadata, not queryable: said, per rule.
+    let settings = outcome
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "org-not-available" && d.path.ends_with("/Settings"))
+        .expect("a diagnostic for the org's settings");
+    for needle in ["IG111", "IG204", "IG207", "IG210", "-m Settings:Security"] {
+        assert!(
+            settings.message.contains(needle),
+            "{needle}: {}",
+            settings.message
+        );
+    }
+
     // Metadata of Orders Sync was scanned too: it is not duplicated, and
     // only Billing Sync stays unchecked.
     let mut inventory = Inventory::default();
