@@ -5,6 +5,7 @@
 //! ```sh
 //! cargo run --release -p intguard-org --example org_bench            # 50 ms per call
 //! cargo run --release -p intguard-org --example org_bench -- 100     # 100 ms per call
+//! ORG_BENCH_SNAPSHOT=org.json cargo run ... -- 0   # also save the 1,000-user snapshot
 //! ```
 //!
 //! The target: calls = a small constant plus paging, wall time dominated by
@@ -80,6 +81,11 @@ fn main() {
         let snapshot = read_org(&client, &options, &mut |_: &str, _: u64| {}).expect("read");
         let read = started.elapsed();
         let client_cpu = thread_cpu_seconds() - cpu_before;
+        // `ORG_BENCH_SNAPSHOT=FILE` keeps the smallest org's snapshot (for
+        // trying `intguard scan --org-snapshot FILE`).
+        if let (Ok(path), 1_000) = (std::env::var("ORG_BENCH_SNAPSHOT"), users) {
+            std::fs::write(&path, snapshot.to_json()).expect("write the snapshot");
+        }
         let started = Instant::now();
         let mut inventory = Inventory::default();
         intguard_org::apply(&snapshot, &mut inventory);
