@@ -378,47 +378,50 @@ impl Inventory {
         // Independent per identity, and the SOQL parsing in it is the bulk of
         // building the graph of a large monorepo: spread over the cores.
         let pre_auths = all_pre_authorizations(md);
-        let apps = AppIndex::new(&self.apps);
-        b.ids.par_iter_mut().for_each_init(
-            || apps.usage(),
-            |usage, id| {
-                resolve_access(id, md);
-                intrinsic_reasons(id, md);
-                id.objects_used = objects_used(id, usage);
-                for pa in &pre_auths {
-                    if reaches(pa, id, md) {
-                        let mut pa = pa.clone();
-                        if pa.via == PreAuthVia::ClientCredentialsUser {
-                            pa.name = id.name.clone();
-                        }
-                        if !id.pre_authorized_by.contains(&pa) {
-                            id.pre_authorized_by.push(pa);
-                        }
+        let pairs = uses_by_pair(&self.apps, &b.ids);
+        let used: Vec<Vec<ObjectUse>> = b
+            .ids
+            .par_iter()
+            .map(|id| objects_used(id, &pairs))
+            .collect();
+        drop(pairs);
+        b.ids.par_iter_mut().zip(used).for_each(|(id, used)| {
+            resolve_access(id, md);
+            intrinsic_reasons(id, md);
+            id.objects_used = used;
+            for pa in &pre_auths {
+                if reaches(pa, id, md) {
+                    let mut pa = pa.clone();
+                    if pa.via == PreAuthVia::ClientCredentialsUser {
+                        pa.name = id.name.clone();
+                    }
+                    if !id.pre_authorized_by.contains(&pa) {
+                        id.pre_authorized_by.push(pa);
                     }
                 }
-                if !id.pre_authorized_by.is_empty() && id.username.is_some() {
-                    let certified: Vec<&PreAuthorization> = id
-                        .pre_authorized_by
-                        .iter()
-                        .filter(|p| p.via != PreAuthVia::ClientCredentialsUser)
-                        .filter(|p| p.certificate || p.client_credentials)
-                        .collect();
-                    let extra: Vec<(String, Location)> = certified
-                        .iter()
-                        .map(|p| (p.describe(), p.location.clone()))
-                        .collect();
-                    for (d, at) in extra {
-                        add_reason(
-                            id,
-                            ReasonKind::PreAuthorizedByIntegrationApp,
-                            format!("{d} pre-authorizes it"),
-                            Some(at),
-                        );
-                    }
+            }
+            if !id.pre_authorized_by.is_empty() && id.username.is_some() {
+                let certified: Vec<&PreAuthorization> = id
+                    .pre_authorized_by
+                    .iter()
+                    .filter(|p| p.via != PreAuthVia::ClientCredentialsUser)
+                    .filter(|p| p.certificate || p.client_credentials)
+                    .collect();
+                let extra: Vec<(String, Location)> = certified
+                    .iter()
+                    .map(|p| (p.describe(), p.location.clone()))
+                    .collect();
+                for (d, at) in extra {
+                    add_reason(
+                        id,
+                        ReasonKind::PreAuthorizedByIntegrationApp,
+                        format!("{d} pre-authorizes it"),
+                        Some(at),
+                    );
                 }
-                id.reasons.sort_by_key(|r| r.kind);
-            },
-        );
+            }
+            id.reasons.sort_by_key(|r| r.kind);
+        });
 
         let mut ids = b.ids;
         ids.sort_by(|a, b| {
@@ -1011,160 +1014,182 @@ pub fn operation_kind(op: &SalesforceOperation) -> ObjectOperation {
     }
 }
 
-/// The Mule apps by name.
-struct AppIndex<'a> {
-    by_name: HashMap<&'a str, &'a MuleApp>,
-}
+/// The objects one connection config of one app uses, keyed by lower-case
+/// object name.
+type PairUses = BTreeMap<String, ObjectUse>;
 
-impl<'a> AppIndex<'a> {
-    fn new(apps: &'a [MuleApp]) -> Self {
-        AppIndex {
-            by_name: apps.iter().map(|a| (a.name.as_str(), a)).collect(),
+/// What every (app, connection config) named by an identity uses, computed
+/// once per pair: identities come one per environment of each connection, so
+/// several share a pair, and parsing the app's SOQL is the bulk of building
+/// the graph of a large monorepo. Apps are spread over the cores; each app's
+/// SOQL is parsed once and dropped when its pairs are done.
+fn uses_by_pair<'a>(
+    apps: &'a [MuleApp],
+    ids: &'a [IntegrationIdentity],
+) -> HashMap<(&'a str, &'a str), PairUses> {
+    let mut wanted: HashMap<&str, Vec<&str>> = HashMap::new();
+    for u in ids.iter().flat_map(|id| &id.apps) {
+        let configs = wanted.entry(u.app.as_str()).or_default();
+        if !configs.contains(&u.config_name.as_str()) {
+            configs.push(u.config_name.as_str());
         }
     }
-
-    fn usage(&self) -> AppUsage<'_, 'a> {
-        AppUsage {
-            index: self,
-            parsed_for: None,
-            parsed: Vec::new(),
-        }
-    }
-}
-
-/// The apps, and the SOQL of the app last asked for, parsed once: identities
-/// come in app order (one per environment of each connection), so consecutive
-/// identities mostly share the app, and holding the parsed queries of every
-/// app at once would grow memory with the monorepo. One per worker thread.
-struct AppUsage<'i, 'a> {
-    index: &'i AppIndex<'a>,
-    parsed_for: Option<&'a MuleApp>,
-    parsed: Vec<Option<soql::SoqlQuery>>,
-}
-
-impl<'a> AppUsage<'_, 'a> {
-    /// The app and its operations' parsed SOQL (None: no SOQL or unparsable).
-    fn app(&mut self, name: &str) -> Option<(&'a MuleApp, &[Option<soql::SoqlQuery>])> {
-        let app = *self.index.by_name.get(name)?;
-        if !self.parsed_for.is_some_and(|p| std::ptr::eq(p, app)) {
-            self.parsed = app
+    let by_name: HashMap<&str, &MuleApp> = apps.iter().map(|a| (a.name.as_str(), a)).collect();
+    let jobs: Vec<(&MuleApp, Vec<&str>)> = wanted
+        .into_iter()
+        .filter_map(|(name, configs)| Some((*by_name.get(name)?, configs)))
+        .collect();
+    jobs.par_iter()
+        .flat_map_iter(|(app, configs)| {
+            let parsed: Vec<Option<soql::SoqlQuery>> = app
                 .operations
                 .iter()
                 .map(|op| op.soql.as_deref().and_then(|q| soql::parse(q).ok()))
                 .collect();
-            self.parsed_for = Some(app);
-        }
-        Some((app, &self.parsed))
-    }
+            configs
+                .iter()
+                .map(|config| {
+                    let key = (app.name.as_str(), *config);
+                    (key, pair_uses(app, config, &parsed))
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
 }
 
-/// The objects the identity's Mule connections use.
-fn objects_used(id: &IntegrationIdentity, usage: &mut AppUsage<'_, '_>) -> Vec<ObjectUse> {
-    let mut out: BTreeMap<String, ObjectUse> = BTreeMap::new();
-    let mut add = |object: &str,
-                   op: ObjectOperation,
-                   inferred: bool,
-                   rels: &[String],
-                   at: &Location,
-                   app: &str| {
-        if object.trim().is_empty() || object.contains("${") || object.contains("#[") {
-            return;
+/// The objects the operations bound to `config_name` in `app` use.
+fn pair_uses(
+    app: &MuleApp,
+    config_name: &str,
+    parsed_soql: &[Option<soql::SoqlQuery>],
+) -> PairUses {
+    let mut out = PairUses::new();
+    let mut add =
+        |object: &str, op: ObjectOperation, inferred: bool, rels: &[String], at: &Location| {
+            if object.trim().is_empty() || object.contains("${") || object.contains("#[") {
+                return;
+            }
+            let e = out
+                .entry(object.to_lowercase())
+                .or_insert_with(|| ObjectUse {
+                    object: object.to_string(),
+                    operations: Vec::new(),
+                    relationships: Vec::new(),
+                    inferred,
+                    locations: Vec::new(),
+                    apps: vec![app.name.clone()],
+                });
+            merge_use_parts(e, inferred, &[op], rels, std::slice::from_ref(at), &[]);
+        };
+    let single = app.salesforce_connections.len() == 1;
+    for (op, parsed) in app.operations.iter().zip(parsed_soql) {
+        if app.is_test_path(&op.location.path) {
+            continue;
         }
-        let e = out
-            .entry(object.to_lowercase())
-            .or_insert_with(|| ObjectUse {
-                object: object.to_string(),
-                operations: Vec::new(),
-                relationships: Vec::new(),
-                inferred,
-                locations: Vec::new(),
-                apps: Vec::new(),
-            });
-        e.inferred &= inferred;
-        if !e.operations.contains(&op) {
-            e.operations.push(op);
-            e.operations.sort();
+        let bound = match &op.config_ref {
+            Some(r) => r == config_name,
+            None => single,
+        };
+        if !bound {
+            continue;
         }
-        for r in rels {
-            if !e.relationships.contains(r) {
-                e.relationships.push(r.clone());
+        let kind = operation_kind(op);
+        if let Some(t) = &op.object_type {
+            add(t.trim(), kind, false, &[], &op.location);
+        }
+        let Some(parsed) = parsed else { continue };
+        let read_kind = if parsed.for_update {
+            ObjectOperation::Edit
+        } else {
+            ObjectOperation::Read
+        };
+        for r in parsed.object_refs() {
+            let Some(obj) = r.object() else { continue };
+            match r.kind {
+                ObjectRefKind::From => {
+                    let rels = if r.name.eq_ignore_ascii_case(&parsed.object) {
+                        parsed.relationships.clone()
+                    } else {
+                        Vec::new()
+                    };
+                    add(&obj, ObjectOperation::Read, false, &rels, &op.location);
+                    if parsed.for_update && r.name.eq_ignore_ascii_case(&parsed.object) {
+                        add(&obj, read_kind, false, &[], &op.location);
+                    }
+                }
+                ObjectRefKind::Typeof => add(&obj, ObjectOperation::Read, false, &[], &op.location),
+                ObjectRefKind::ChildRelationship | ObjectRefKind::ParentRelationship => {
+                    add(&obj, ObjectOperation::Read, true, &[], &op.location)
+                }
             }
         }
+    }
+    out
+}
+
+/// Adds to `e` what one more use brings, keeping first-seen order (and the
+/// operations sorted).
+fn merge_use_parts(
+    e: &mut ObjectUse,
+    inferred: bool,
+    operations: &[ObjectOperation],
+    relationships: &[String],
+    locations: &[Location],
+    apps: &[String],
+) {
+    e.inferred &= inferred;
+    for op in operations {
+        if !e.operations.contains(op) {
+            e.operations.push(*op);
+            e.operations.sort();
+        }
+    }
+    for r in relationships {
+        if !e.relationships.contains(r) {
+            e.relationships.push(r.clone());
+        }
+    }
+    for at in locations {
         if !e.locations.contains(at) {
             e.locations.push(at.clone());
         }
-        if !e.apps.iter().any(|a| a == app) {
-            e.apps.push(app.to_string());
+    }
+    for a in apps {
+        if !e.apps.contains(a) {
+            e.apps.push(a.clone());
         }
-    };
+    }
+}
+
+/// The objects the identity's Mule connections use: the union of its
+/// (app, config) pairs' uses, in the order of its apps.
+fn objects_used(
+    id: &IntegrationIdentity,
+    pairs: &HashMap<(&str, &str), PairUses>,
+) -> Vec<ObjectUse> {
+    let mut out = PairUses::new();
     let mut seen: Vec<(&str, &str)> = Vec::new();
     for u in &id.apps {
-        if seen.contains(&(u.app.as_str(), u.config_name.as_str())) {
+        let key = (u.app.as_str(), u.config_name.as_str());
+        if seen.contains(&key) {
             continue;
         }
-        seen.push((&u.app, &u.config_name));
-        let Some((app, parsed_soql)) = usage.app(&u.app) else {
+        seen.push(key);
+        let Some(uses) = pairs.get(&key) else {
             continue;
         };
-        let single = app.salesforce_connections.len() == 1;
-        for (op, parsed) in app.operations.iter().zip(parsed_soql) {
-            if app.is_test_path(&op.location.path) {
-                continue;
-            }
-            let bound = match &op.config_ref {
-                Some(r) => r == &u.config_name,
-                None => single,
-            };
-            if !bound {
-                continue;
-            }
-            let kind = operation_kind(op);
-            if let Some(t) = &op.object_type {
-                add(t.trim(), kind, false, &[], &op.location, &app.name);
-            }
-            let Some(parsed) = parsed else { continue };
-            let read_kind = if parsed.for_update {
-                ObjectOperation::Edit
-            } else {
-                ObjectOperation::Read
-            };
-            for r in parsed.object_refs() {
-                let Some(obj) = r.object() else { continue };
-                match r.kind {
-                    ObjectRefKind::From => {
-                        let rels = if r.name.eq_ignore_ascii_case(&parsed.object) {
-                            parsed.relationships.clone()
-                        } else {
-                            Vec::new()
-                        };
-                        add(
-                            &obj,
-                            ObjectOperation::Read,
-                            false,
-                            &rels,
-                            &op.location,
-                            &app.name,
-                        );
-                        if parsed.for_update && r.name.eq_ignore_ascii_case(&parsed.object) {
-                            add(&obj, read_kind, false, &[], &op.location, &app.name);
-                        }
-                    }
-                    ObjectRefKind::Typeof => add(
-                        &obj,
-                        ObjectOperation::Read,
-                        false,
-                        &[],
-                        &op.location,
-                        &app.name,
-                    ),
-                    ObjectRefKind::ChildRelationship | ObjectRefKind::ParentRelationship => add(
-                        &obj,
-                        ObjectOperation::Read,
-                        true,
-                        &[],
-                        &op.location,
-                        &app.name,
-                    ),
+        for (k, u) in uses {
+            match out.get_mut(k) {
+                Some(e) => merge_use_parts(
+                    e,
+                    u.inferred,
+                    &u.operations,
+                    &u.relationships,
+                    &u.locations,
+                    &u.apps,
+                ),
+                None => {
+                    out.insert(k.clone(), u.clone());
                 }
             }
         }
