@@ -199,17 +199,24 @@ fn read_all(paths: &[PathBuf], options: &ReadOptions) -> Inventory {
         .collect();
 
     // One pass over every file, in parallel; results keep the walk's order.
+    // Each worker reads into one reused buffer: a fresh allocation per file
+    // costs page faults that rival the reading itself.
     let outputs: Vec<FileOutput> = walk
         .files
         .par_iter()
-        .map(|f| {
+        .map_init(Vec::new, |buf, f| {
             let app = f
                 .path
                 .ancestors()
                 .skip(1)
                 .find_map(|a| app_index.get(a).copied());
             let cached = cache.get(&f.path).map(Vec::as_slice);
-            process_file(f, app.map(|i| (i, &apps[i])), cached, &mdapi_roots, options)
+            let input = FileInput {
+                cached,
+                buf,
+                mdapi_roots: &mdapi_roots,
+            };
+            process_file(f, app.map(|i| (i, &apps[i])), input, options)
         })
         .collect();
     drop(cache);
@@ -230,23 +237,23 @@ fn read_all(paths: &[PathBuf], options: &ReadOptions) -> Inventory {
         inventory.diagnostics.extend(out.diagnostics);
         inventory.suppressions.extend(out.suppressions);
         if let Some(t) = out.text {
-            inventory.text_files.push(t);
+            inventory.text_files.push(*t);
         }
         if let Some(k) = out.key_material {
             inventory.key_material.push(k);
         }
         if let Some(m) = out.metadata {
-            md_items.push(m);
+            md_items.push(*m);
         }
         let Some(i) = out.app else {
             continue;
         };
         let part = &mut parts[i];
         if let Some(x) = out.mule {
-            part.xml.push((out.display.clone(), x));
+            part.xml.push((out.display.clone(), *x));
         }
         if let Some(p) = out.property {
-            part.properties.push(p);
+            part.properties.push(*p);
         }
         if let Some(d) = out.descriptor {
             part.descriptor = Some(d);
@@ -280,18 +287,30 @@ struct FileOutput {
     display: String,
     read: bool,
     bytes: u64,
-    text: Option<TextFileFacts>,
+    // The parts are boxed: a file has at most one or two of them, and the
+    // outputs of every file are held until assembly.
+    text: Option<Box<TextFileFacts>>,
     suppressions: Vec<InlineSuppression>,
     key_material: Option<KeyMaterial>,
     certificates: Vec<CertificateFacts>,
     /// A PKCS#12 file whose certificates need a password.
     locked_pkcs12: Option<PathBuf>,
-    mule: Option<MuleXmlFacts>,
-    property: Option<PropertyCandidate>,
+    mule: Option<Box<MuleXmlFacts>>,
+    property: Option<Box<PropertyCandidate>>,
     descriptor: Option<Location>,
     declared_secure_properties: Option<Vec<String>>,
-    metadata: Option<metadata::Item>,
+    metadata: Option<Box<metadata::Item>>,
     diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads the whole file into `buf` (cleared first; its capacity is kept).
+fn read_into(path: &Path, size_hint: u64, buf: &mut Vec<u8>) -> std::io::Result<()> {
+    use std::io::Read;
+    buf.clear();
+    let mut file = std::fs::File::open(path)?;
+    buf.reserve(usize::try_from(size_hint).unwrap_or(0));
+    file.read_to_end(buf)?;
+    Ok(())
 }
 
 fn keystore_kind(ext: &str) -> Option<KeyMaterialKind> {
@@ -322,13 +341,26 @@ fn under_any(rel: &str, dirs: &[&str]) -> bool {
     dirs.iter().any(|d| rel.starts_with(d))
 }
 
+/// How `process_file` gets a file's bytes, and the metadata roots.
+struct FileInput<'a> {
+    /// The bytes, when a descriptor pass already read them.
+    cached: Option<&'a [u8]>,
+    /// The worker's reusable read buffer.
+    buf: &'a mut Vec<u8>,
+    mdapi_roots: &'a [PathBuf],
+}
+
 fn process_file(
     f: &WalkedFile,
     app: Option<(usize, &AppRoot)>,
-    cached: Option<&[u8]>,
-    mdapi_roots: &[PathBuf],
+    input: FileInput<'_>,
     options: &ReadOptions,
 ) -> FileOutput {
+    let FileInput {
+        cached,
+        buf,
+        mdapi_roots,
+    } = input;
     let mut out = FileOutput {
         app: app.map(|(i, _)| i),
         display: f.display.clone(),
@@ -346,14 +378,10 @@ fn process_file(
         ));
         return out;
     }
-    let owned;
     let bytes: &[u8] = match cached {
         Some(b) => b,
-        None => match std::fs::read(&f.path) {
-            Ok(b) => {
-                owned = b;
-                &owned
-            }
+        None => match read_into(&f.path, f.size, buf) {
+            Ok(()) => buf.as_slice(),
             Err(e) => {
                 out.diagnostics.push(Diagnostic::warning(
                     "unreadable",
@@ -468,7 +496,7 @@ fn process_file(
                 out.diagnostics.append(&mut facts.diagnostics);
                 if facts.is_mule {
                     assignments = AssignmentStyle::None;
-                    out.mule = Some(facts);
+                    out.mule = Some(Box::new(facts));
                 }
             }
         } else if matches!(ext.as_str(), "yaml" | "yml" | "properties") {
@@ -496,7 +524,7 @@ fn process_file(
                     )
                 };
                 assignments = AssignmentStyle::None;
-                out.property = Some(PropertyCandidate {
+                out.property = Some(Box::new(PropertyCandidate {
                     rel: res_rel.to_string(),
                     always_loaded: mule3 && name == "mule-app.properties",
                     file: PropertyFile {
@@ -507,7 +535,7 @@ fn process_file(
                         loaded: false,
                         entries,
                     },
-                });
+                }));
             }
         } else if rel == "mule-artifact.json" {
             let a = mule::descriptor::artifact_json(text, display, &mut out.diagnostics);
@@ -523,7 +551,7 @@ fn process_file(
     let mut is_user_definition = false;
     if let Some(c) = metadata::classify(&f.path, mdapi_roots) {
         is_metadata = true;
-        out.metadata = metadata::read_file(&c, text, display, &mut out.diagnostics);
+        out.metadata = metadata::read_file(&c, text, display, &mut out.diagnostics).map(Box::new);
     } else if ext == "json"
         && name != "sfdx-project.json"
         && name != "mule-artifact.json"
@@ -536,7 +564,7 @@ fn process_file(
             .is_some_and(|n| n == "config");
         out.metadata =
             metadata::read_user_definition(text, display, in_config, &mut out.diagnostics)
-                .map(metadata::Item::UserDefinition);
+                .map(|d| Box::new(metadata::Item::UserDefinition(d)));
         is_user_definition = out.metadata.is_some();
     }
 
@@ -579,7 +607,7 @@ fn process_file(
         out.certificates = certificates::from_pem(text, display);
     }
     if !(facts.tokens.is_empty() && facts.private_keys.is_empty() && facts.assignments.is_empty()) {
-        out.text = Some(facts);
+        out.text = Some(Box::new(facts));
     }
     out
 }
