@@ -125,6 +125,10 @@ pub fn run_rules(inventory: Inventory, options: &ScanOptions) -> ScanOutcome {
     };
 
     let redactor = Redactor::new(inventory.known_secrets());
+    let (apps, stats) = (inventory.apps.len(), inventory.stats);
+    // Freeing a large monorepo's Inventory takes a while: do it beside the
+    // snippets and the report instead of before them.
+    std::thread::spawn(move || drop(inventory));
     add_snippets(&mut findings, &redactor);
     for f in findings
         .iter_mut()
@@ -149,9 +153,9 @@ pub fn run_rules(inventory: Inventory, options: &ScanOptions) -> ScanOutcome {
         baselined,
         diagnostics,
         rules: all.iter().map(|r| r.meta()).collect(),
-        apps: inventory.apps.len(),
-        files: inventory.stats.files,
-        bytes: inventory.stats.bytes,
+        apps,
+        files: stats.files,
+        bytes: stats.bytes,
     }
 }
 
