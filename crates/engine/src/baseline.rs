@@ -31,7 +31,7 @@ impl Baseline {
             .map(|f| BaselineEntry {
                 fingerprint: f.fingerprint.clone(),
                 rule: f.rule.to_string(),
-                path: f.location.path.clone(),
+                path: f.location.path.to_string(),
             })
             .collect();
         Baseline {

@@ -200,7 +200,7 @@ fn add_snippets(findings: &mut [Finding], redactor: &Redactor) {
         .collect();
     for f in findings.iter_mut() {
         let Location { path, line, .. } = &f.location;
-        if let Some(text) = lines.get(path).and_then(|m| m.get(line)) {
+        if let Some(text) = lines.get(path.as_str()).and_then(|m| m.get(line)) {
             f.snippet = Some(snippet::mask_line(text, redactor));
         }
     }

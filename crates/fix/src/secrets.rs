@@ -458,7 +458,7 @@ fn setup(app: &MuleApp, options: &SecretsOptions) -> Result<Setup, String> {
     };
     // The XML file that loads the properties, else one named global, else the first.
     let xml_path = import
-        .map(|i| i.file.location.path.clone())
+        .map(|i| i.file.location.path.to_string())
         .or_else(|| {
             app.xml_files
                 .iter()

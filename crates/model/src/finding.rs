@@ -16,7 +16,7 @@ pub struct Related {
 impl Related {
     pub fn new(loc: &Location, message: impl Into<String>) -> Self {
         Related {
-            path: loc.path.clone(),
+            path: loc.path.to_string(),
             line: loc.line,
             message: message.into(),
         }

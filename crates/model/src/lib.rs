@@ -19,5 +19,5 @@ pub mod vocab;
 pub use expr::{Placeholder, Value};
 pub use finding::{Diagnostic, DiagnosticLevel, Finding, Related};
 pub use inventory::*;
-pub use location::Location;
+pub use location::{FilePath, Location};
 pub use rule_meta::{Practice, RuleMeta, Severity};

@@ -1,17 +1,142 @@
-use serde::Serialize;
+use std::fmt;
+use std::ops::Deref;
+use std::sync::Arc;
+
+use serde::{Serialize, Serializer};
+
+/// A file's display path, shared: a file yields hundreds of items, and each
+/// item's [`Location`] points at the same path instead of copying it.
+/// Reads like a `&str` (`Deref`, comparisons with `str`/`String`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FilePath(Arc<str>);
+
+impl FilePath {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Deref for FilePath {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for FilePath {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for FilePath {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for FilePath {
+    fn from(s: &str) -> Self {
+        FilePath(Arc::from(s))
+    }
+}
+
+impl From<String> for FilePath {
+    fn from(s: String) -> Self {
+        FilePath(Arc::from(s))
+    }
+}
+
+impl From<&String> for FilePath {
+    fn from(s: &String) -> Self {
+        FilePath(Arc::from(s.as_str()))
+    }
+}
+
+impl From<&FilePath> for FilePath {
+    fn from(p: &FilePath) -> Self {
+        p.clone()
+    }
+}
+
+impl From<&FilePath> for String {
+    fn from(p: &FilePath) -> Self {
+        p.0.to_string()
+    }
+}
+
+impl From<FilePath> for String {
+    fn from(p: FilePath) -> Self {
+        p.0.to_string()
+    }
+}
+
+impl PartialEq<str> for FilePath {
+    fn eq(&self, other: &str) -> bool {
+        &*self.0 == other
+    }
+}
+
+impl PartialEq<&str> for FilePath {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.0 == *other
+    }
+}
+
+impl PartialEq<String> for FilePath {
+    fn eq(&self, other: &String) -> bool {
+        &*self.0 == other.as_str()
+    }
+}
+
+impl PartialEq<FilePath> for str {
+    fn eq(&self, other: &FilePath) -> bool {
+        self == &*other.0
+    }
+}
+
+impl PartialEq<FilePath> for &str {
+    fn eq(&self, other: &FilePath) -> bool {
+        *self == &*other.0
+    }
+}
+
+impl PartialEq<FilePath> for String {
+    fn eq(&self, other: &FilePath) -> bool {
+        self.as_str() == &*other.0
+    }
+}
+
+impl fmt::Display for FilePath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Serialize for FilePath {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilePath {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(FilePath::from)
+    }
+}
 
 /// Where something was found. `path` is the display path (as walked from the
 /// scan root the user gave, `/`-separated); `line` and `column` are 1-based.
 /// A `line` of 0 means "the whole file".
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct Location {
-    pub path: String,
+    pub path: FilePath,
     pub line: u32,
     pub column: u32,
 }
 
 impl Location {
-    pub fn new(path: impl Into<String>, line: u32, column: u32) -> Self {
+    pub fn new(path: impl Into<FilePath>, line: u32, column: u32) -> Self {
         Location {
             path: path.into(),
             line,
@@ -20,7 +145,7 @@ impl Location {
     }
 
     /// A location meaning a whole file.
-    pub fn file(path: impl Into<String>) -> Self {
+    pub fn file(path: impl Into<FilePath>) -> Self {
         Location::new(path, 0, 0)
     }
 }

@@ -9,8 +9,8 @@ use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use intguard_model::{
-    vocab, Assignment, InlineSuppression, Location, PrivateKeyBlock, TextFileFacts, TokenCandidate,
-    TokenKind,
+    vocab, Assignment, FilePath, InlineSuppression, Location, PrivateKeyBlock, TextFileFacts,
+    TokenCandidate, TokenKind,
 };
 use memchr::memmem;
 use regex::Regex;
@@ -199,10 +199,12 @@ pub(crate) fn scan(
 ) -> (TextFileFacts, Vec<InlineSuppression>) {
     let bytes = text.as_bytes();
     let mut lines: Option<LineIndex> = None;
+    // One shared path for every fact's location.
+    let file = FilePath::from(path);
     let mut loc = |offset: usize| -> Location {
         let idx = lines.get_or_insert_with(|| LineIndex::new(text));
         let (l, c) = idx.locate(text, offset);
-        Location::new(path, l, c)
+        Location::new(&file, l, c)
     };
     let mut facts = TextFileFacts {
         path: path.to_string(),

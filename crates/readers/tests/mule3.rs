@@ -19,7 +19,7 @@ fn mule3_app() {
     assert_eq!(app.runtime, MuleRuntime::Mule3);
     assert_eq!(app.name, "legacy-accounts");
     assert_eq!(
-        app.descriptor.as_ref().map(|d| d.path.clone()),
+        app.descriptor.as_ref().map(|d| d.path.to_string()),
         Some(shown("mule3-app/mule-project.xml"))
     );
     assert_eq!(app.declared_secure_properties, None);

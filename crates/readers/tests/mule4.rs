@@ -30,7 +30,7 @@ fn app_detection_and_descriptor() {
         ])
     );
     assert_eq!(
-        app.descriptor.as_ref().map(|d| d.path.clone()),
+        app.descriptor.as_ref().map(|d| d.path.to_string()),
         Some(shown("mule4-app/mule-artifact.json"))
     );
     let mut xml: Vec<String> = app.xml_files.iter().map(|p| rel_to(APP, p)).collect();

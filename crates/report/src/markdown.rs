@@ -158,7 +158,7 @@ fn counts(s: &Summary) -> String {
 
 fn row(f: &Finding) -> String {
     let location = if f.location.line == 0 {
-        f.location.path.clone()
+        f.location.path.to_string()
     } else {
         format!("{}:{}", f.location.path, f.location.line)
     };

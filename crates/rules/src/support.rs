@@ -529,7 +529,7 @@ pub fn disambiguate_keys(findings: &mut [intguard_model::Finding]) {
         std::collections::HashMap::new();
     for i in order {
         let k = (
-            findings[i].location.path.clone(),
+            findings[i].location.path.to_string(),
             findings[i].fingerprint_key.clone(),
         );
         let n = seen.entry(k).or_insert(0);

@@ -77,7 +77,7 @@ fn fingerprint_keys_are_unique_per_file() {
     let findings = common::run("IG109", "IG109/positive");
     let mut keys: Vec<(String, String)> = findings
         .iter()
-        .map(|f| (f.location.path.clone(), f.fingerprint_key.clone()))
+        .map(|f| (f.location.path.to_string(), f.fingerprint_key.clone()))
         .collect();
     let n = keys.len();
     keys.sort();

@@ -16,9 +16,9 @@
 //! finding on `password="..."` points exactly there.
 
 use intguard_model::{
-    vocab, AuthClass, Diagnostic, GlobalProperty, HttpAuthentication, HttpListener, HttpRequester,
-    Location, MuleRuntime, PropertyImport, SalesforceConnection, SalesforceOperation,
-    SecurePropertiesConfig, Store, TlsContext, Value, XmlAttribute,
+    vocab, AuthClass, Diagnostic, FilePath, GlobalProperty, HttpAuthentication, HttpListener,
+    HttpRequester, Location, MuleRuntime, PropertyImport, SalesforceConnection,
+    SalesforceOperation, SecurePropertiesConfig, Store, TlsContext, Value, XmlAttribute,
 };
 use std::borrow::Cow;
 
@@ -258,7 +258,8 @@ struct OpenOperation {
 
 struct XmlReader<'t> {
     text: &'t str,
-    path: &'t str,
+    /// One shared path for every item's location.
+    path: FilePath,
     lines: Cursor<'t>,
     facts: MuleXmlFacts,
     stack: Vec<Frame<'t>>,
@@ -279,7 +280,7 @@ struct XmlReader<'t> {
 pub(crate) fn read_mule_xml(text: &str, path: &str, expect_mule: bool) -> MuleXmlFacts {
     let mut r = XmlReader {
         text,
-        path,
+        path: FilePath::from(path),
         lines: Cursor::new(text),
         facts: MuleXmlFacts::default(),
         stack: Vec::new(),
@@ -296,7 +297,7 @@ pub(crate) fn read_mule_xml(text: &str, path: &str, expect_mule: bool) -> MuleXm
 impl<'t> XmlReader<'t> {
     fn loc(&mut self, offset: usize) -> Location {
         let (line, column) = self.lines.locate(offset);
-        Location::new(self.path, line, column)
+        Location::new(&self.path, line, column)
     }
 
     fn run(&mut self, expect_mule: bool) {
@@ -331,7 +332,7 @@ impl<'t> XmlReader<'t> {
                         && !self.text.trim_start_matches('\u{feff}').trim().is_empty()
                     {
                         self.facts.diagnostics.push(
-                            Diagnostic::error("xml-syntax", self.path, "not XML: no root element")
+                            Diagnostic::error("xml-syntax", &self.path, "not XML: no root element")
                                 .at(1, 1),
                         );
                     }
@@ -340,7 +341,7 @@ impl<'t> XmlReader<'t> {
                         self.facts.diagnostics.push(
                             Diagnostic::error(
                                 "xml-syntax",
-                                self.path,
+                                &self.path,
                                 format!(
                                     "unexpected end of file: {} element(s) not closed (truncated file?); kept what was read before",
                                     self.stack.len()
@@ -359,7 +360,7 @@ impl<'t> XmlReader<'t> {
                         self.facts.diagnostics.push(
                             Diagnostic::error(
                                 "xml-syntax",
-                                self.path,
+                                &self.path,
                                 format!("XML syntax error: {e}; kept what was read before"),
                             )
                             .at(line, col),
@@ -467,7 +468,7 @@ impl<'t> XmlReader<'t> {
                 self.facts.diagnostics.push(
                     Diagnostic::error(
                         "xml-syntax",
-                        self.path,
+                        &self.path,
                         format!("not well-formed: `{qname}` is not an element name"),
                     )
                     .at(line, column),

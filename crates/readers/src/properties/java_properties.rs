@@ -3,7 +3,7 @@
 //! continuation lines, `\t \n \r \f \uXXXX` escapes. A bad `\u` escape becomes
 //! a `properties-syntax` diagnostic and the line is still read.
 
-use intguard_model::{Diagnostic, Location, PropertyEntry};
+use intguard_model::{Diagnostic, FilePath, Location, PropertyEntry};
 
 use crate::position::LineIndex;
 
@@ -89,6 +89,8 @@ pub(crate) fn read_properties(
     path: &str,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<PropertyEntry> {
+    // One shared path for every entry's location.
+    let path = &FilePath::from(path);
     let lines = LineIndex::new(text);
     let mut entries = Vec::new();
     // The logical line being assembled and the offset of its key.
@@ -138,7 +140,7 @@ fn entry(
     key_at: usize,
     text: &str,
     lines: &LineIndex,
-    path: &str,
+    path: &FilePath,
     entries: &mut Vec<PropertyEntry>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {

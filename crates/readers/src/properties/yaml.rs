@@ -4,7 +4,7 @@
 //! A syntax error keeps the entries read before it and becomes a
 //! `yaml-syntax` diagnostic.
 
-use intguard_model::{Diagnostic, Location, PropertyEntry};
+use intguard_model::{Diagnostic, FilePath, Location, PropertyEntry};
 use yaml_rust2::parser::{Event, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
@@ -44,7 +44,8 @@ fn join(prefix: &str, key: &str) -> String {
 
 struct Flattener<'a> {
     text: &'a str,
-    path: &'a str,
+    /// One shared path for every entry's location.
+    path: FilePath,
     lines: LineIndex,
     stack: Vec<Container>,
     entries: Vec<PropertyEntry>,
@@ -56,7 +57,7 @@ impl Flattener<'_> {
         let line = u32::try_from(m.line()).unwrap_or(u32::MAX).max(1);
         let col = u32::try_from(m.col()).unwrap_or(u32::MAX).saturating_add(1);
         let _ = &self.lines;
-        Location::new(self.path, line, col)
+        Location::new(&self.path, line, col)
     }
 
     /// The full key for a value about to be read at `m` in the current
@@ -192,7 +193,7 @@ pub(super) fn read_yaml_events(
 ) -> Vec<PropertyEntry> {
     let mut f = Flattener {
         text,
-        path,
+        path: FilePath::from(path),
         lines: LineIndex::new(text),
         stack: Vec::new(),
         entries: Vec::new(),

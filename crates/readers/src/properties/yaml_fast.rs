@@ -6,7 +6,7 @@
 //! accepts, its output is the full parser's (tested against it); it is about
 //! ten times faster.
 
-use intguard_model::{Location, PropertyEntry};
+use intguard_model::{FilePath, Location, PropertyEntry};
 
 struct Level {
     /// Indentation of this mapping's keys.
@@ -132,7 +132,7 @@ fn entry(
     prefix: &str,
     key: &str,
     value: String,
-    path: &str,
+    path: &FilePath,
     line: u32,
     indent: usize,
 ) -> Option<PropertyEntry> {
@@ -145,6 +145,8 @@ fn entry(
 
 /// Flattened entries, or `None` when the file needs the full parser.
 pub(crate) fn flatten(text: &str, path: &str) -> Option<Vec<PropertyEntry>> {
+    // One shared path for every entry's location.
+    let path = &FilePath::from(path);
     if text.starts_with('\u{feff}') || text.contains('\t') {
         return None;
     }

@@ -673,7 +673,7 @@ mod tests {
     fn places(f: &[Finding]) -> Vec<(String, u32)> {
         let mut v: Vec<_> = f
             .iter()
-            .map(|f| (f.location.path.clone(), f.location.line))
+            .map(|f| (f.location.path.to_string(), f.location.line))
             .collect();
         v.sort();
         v
