@@ -108,14 +108,16 @@ fn err(message: impl Into<String>) -> SoqlError {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Tok {
+/// Tokens borrow the query text: parsing a monorepo's queries allocates
+/// only for what the result keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tok<'a> {
     /// Identifier or dotted path (`Account.Owner.Name`, `LAST_N_DAYS`).
-    Ident(String),
+    Ident(&'a str),
     Str,
     Num,
     /// `:name`
-    Bind(String),
+    Bind(&'a str),
     LParen,
     RParen,
     Comma,
@@ -146,7 +148,7 @@ fn unwrap_query(q: &str) -> &str {
     t
 }
 
-fn tokenize(q: &str) -> Vec<Tok> {
+fn tokenize(q: &str) -> Vec<Tok<'_>> {
     let b = q.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
@@ -218,7 +220,7 @@ fn tokenize(q: &str) -> Vec<Tok> {
                 {
                     i += 1;
                 }
-                out.push(Tok::Bind(q[start..i].to_string()));
+                out.push(Tok::Bind(&q[start..i]));
             }
             b'(' => {
                 i += 1;
@@ -255,7 +257,7 @@ fn tokenize(q: &str) -> Vec<Tok> {
                         i += 1;
                     }
                 }
-                out.push(Tok::Ident(word.to_string()));
+                out.push(Tok::Ident(word));
             }
             _ => {
                 // Multi-byte UTF-8 or an operator.
@@ -274,7 +276,7 @@ fn memchr_nl(b: &[u8], from: usize) -> usize {
         .map_or(b.len(), |e| from + e + 1)
 }
 
-fn is_kw(t: Option<&Tok>, kw: &str) -> bool {
+fn is_kw(t: Option<&Tok<'_>>, kw: &str) -> bool {
     matches!(t, Some(Tok::Ident(w)) if w.eq_ignore_ascii_case(kw))
 }
 
@@ -326,22 +328,22 @@ const VALUE_WORDS: &[&str] = &[
     "SELECT",
 ];
 
-struct Parser {
-    toks: Vec<Tok>,
+struct Parser<'a> {
+    toks: Vec<Tok<'a>>,
     i: usize,
 }
 
-impl Parser {
-    fn peek(&self) -> Option<&Tok> {
+impl<'a> Parser<'a> {
+    fn peek(&self) -> Option<&Tok<'a>> {
         self.toks.get(self.i)
     }
 
-    fn peek_at(&self, n: usize) -> Option<&Tok> {
+    fn peek_at(&self, n: usize) -> Option<&Tok<'a>> {
         self.toks.get(self.i + n)
     }
 
-    fn next(&mut self) -> Option<Tok> {
-        let t = self.toks.get(self.i).cloned();
+    fn next(&mut self) -> Option<Tok<'a>> {
+        let t = self.toks.get(self.i).copied();
         self.i += 1;
         t
     }
@@ -403,7 +405,7 @@ impl Parser {
                         // A function: its arguments are fields.
                         self.function_args(&mut raw_fields);
                     } else {
-                        raw_fields.push(w);
+                        raw_fields.push(w.to_string());
                     }
                     // An alias after an item: `COUNT(Id) total`, `Name n`.
                     if let Some(Tok::Ident(a)) = self.peek() {
@@ -423,12 +425,12 @@ impl Parser {
         let by_follows = is_kw(self.peek_at(1), "BY");
         match self.next() {
             Some(Tok::Ident(obj))
-                if !is_clause_word(&obj)
+                if !is_clause_word(obj)
                     || (!by_follows
                         && (obj.eq_ignore_ascii_case("Order")
                             || obj.eq_ignore_ascii_case("Group"))) =>
             {
-                q.object = obj
+                q.object = obj.to_string()
             }
             _ => return Err(err("FROM without an object")),
         }
@@ -436,7 +438,7 @@ impl Parser {
         while matches!(self.peek(), Some(Tok::Comma)) {
             self.next();
             if let Some(Tok::Ident(path)) = self.next() {
-                q.from_relationships.push(path);
+                q.from_relationships.push(path.to_string());
                 let _ = self.alias();
             }
         }
@@ -462,24 +464,24 @@ impl Parser {
                     self.next();
                 }
                 Tok::Bind(name) => {
-                    q.binds.push(name.clone());
+                    q.binds.push(name.to_string());
                     self.next();
                 }
                 Tok::Ident(w) => {
-                    let w = w.clone();
+                    let w = *w;
                     self.next();
-                    let value_word = VALUE_WORDS.iter().any(|k| k.eq_ignore_ascii_case(&w));
+                    let value_word = VALUE_WORDS.iter().any(|k| k.eq_ignore_ascii_case(w));
                     // Dotted paths are fields wherever they are; plain names
                     // when compared, grouped or ordered.
                     let field = !value_word
                         && (w.contains('.')
-                            || (!is_clause_word(&w)
+                            || (!is_clause_word(w)
                                 && !matches!(self.peek(), Some(Tok::LParen))
                                 && is_field_position(&self.toks, self.i - 1)));
                     if w.eq_ignore_ascii_case("FOR") && is_kw(self.peek(), "UPDATE") {
                         q.for_update = true;
                     } else if field {
-                        raw_fields.push(w);
+                        raw_fields.push(w.to_string());
                     }
                 }
                 _ => {
@@ -519,9 +521,9 @@ impl Parser {
         }
         match self.peek() {
             Some(Tok::Ident(a)) if !is_clause_word(a) && !a.contains('.') => {
-                let a = a.clone();
+                let a = *a;
                 self.next();
-                Some(a)
+                Some(a.to_string())
             }
             _ => None,
         }
@@ -544,9 +546,9 @@ impl Parser {
                     if !matches!(self.peek(), Some(Tok::LParen))
                         && !["ALL", "STANDARD", "CUSTOM", "mi", "km"]
                             .iter()
-                            .any(|k| k.eq_ignore_ascii_case(&w)) =>
+                            .any(|k| k.eq_ignore_ascii_case(w)) =>
                 {
-                    fields.push(w);
+                    fields.push(w.to_string());
                 }
                 _ => {}
             }
@@ -567,7 +569,7 @@ impl Parser {
                 Tok::Ident(w)
                     if w.eq_ignore_ascii_case("THEN") || w.eq_ignore_ascii_case("ELSE") => {}
                 Tok::Ident(w) if expect_type => {
-                    push_unique(&mut q.typeof_objects, &w);
+                    push_unique(&mut q.typeof_objects, w);
                     expect_type = false;
                 }
                 Tok::Ident(w) => fields.push(format!("{rel}.{w}")),
@@ -578,7 +580,7 @@ impl Parser {
                 _ => {}
             }
         }
-        push_unique(&mut q.relationships, &rel);
+        push_unique(&mut q.relationships, rel);
     }
 }
 
@@ -618,17 +620,17 @@ pub fn parse(query: &str) -> Result<SoqlQuery, SoqlError> {
     p.query()
 }
 
-fn parse_sosl(toks: Vec<Tok>) -> Result<SoqlQuery, SoqlError> {
+fn parse_sosl(toks: Vec<Tok<'_>>) -> Result<SoqlQuery, SoqlError> {
     let mut p = Parser { toks, i: 0 };
     while let Some(t) = p.next() {
         if matches!(&t, Tok::Ident(w) if w.eq_ignore_ascii_case("RETURNING")) {
             let mut q = SoqlQuery::default();
             while let Some(Tok::Ident(obj)) = p.peek().cloned() {
-                if is_clause_word(&obj) {
+                if is_clause_word(obj) {
                     break;
                 }
                 p.next();
-                push_unique(&mut q.sosl_objects, &obj);
+                push_unique(&mut q.sosl_objects, obj);
                 if matches!(p.peek(), Some(Tok::LParen)) {
                     let start = p.i + 1;
                     p.skip_parens();
