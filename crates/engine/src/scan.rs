@@ -68,15 +68,40 @@ pub fn read_inventory(options: &ScanOptions) -> Inventory {
         threads: options.threads,
         ..ReadOptions::default()
     };
+    let timer = PhaseTimer::start();
     let mut inventory = read_paths(&options.paths, &read_options);
+    timer.lap("read");
     inventory.identity_hints = options.config.identity_hints();
     inventory.build_identities();
+    timer.lap("identities");
     inventory
+}
+
+/// Prints how long each phase took to stderr when `INTGUARD_TIMING` is set
+/// (for the benchmark's questions; silent otherwise).
+struct PhaseTimer(Option<std::cell::Cell<std::time::Instant>>);
+
+impl PhaseTimer {
+    fn start() -> Self {
+        PhaseTimer(
+            std::env::var_os("INTGUARD_TIMING")
+                .map(|_| std::cell::Cell::new(std::time::Instant::now())),
+        )
+    }
+
+    fn lap(&self, phase: &str) {
+        if let Some(t) = &self.0 {
+            let now = std::time::Instant::now();
+            eprintln!("intguard timing: {phase} {:?}", now - t.get());
+            t.set(now);
+        }
+    }
 }
 
 /// Everything after reading: rules and post-processing (separate so that an
 /// Inventory built elsewhere, e.g. from an org snapshot, goes the same way).
 pub fn run_rules(inventory: Inventory, options: &ScanOptions) -> ScanOutcome {
+    let timer = PhaseTimer::start();
     let config = &options.config;
     let all = intguard_rules::all_rules();
     let rules: Vec<_> = all
@@ -124,6 +149,7 @@ pub fn run_rules(inventory: Inventory, options: &ScanOptions) -> ScanOutcome {
         None => (Vec::new(), rest),
     };
 
+    timer.lap("rules");
     let redactor = Redactor::new(inventory.known_secrets());
     let (apps, stats) = (inventory.apps.len(), inventory.stats);
     // Freeing a large monorepo's Inventory takes a while: do it beside the
@@ -141,6 +167,7 @@ pub fn run_rules(inventory: Inventory, options: &ScanOptions) -> ScanOutcome {
         d.message = redactor.redact(&d.message);
     }
 
+    timer.lap("snippets and masking");
     sort(&mut findings);
     sort(&mut suppressed);
     sort(&mut baselined);

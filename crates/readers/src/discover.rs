@@ -26,8 +26,10 @@ pub(crate) struct WalkedFile {
     pub path: PathBuf,
     /// `/`-separated path as walked from the root the user gave.
     pub display: String,
-    /// Size from the walk's metadata (0 when unknown).
-    pub size: u64,
+    /// The size, when the walk already knew it; the reader checks it from
+    /// the open file otherwise (a `stat` per path would cost the walk a
+    /// second lookup of every file).
+    pub size: Option<u64>,
 }
 
 #[derive(Debug, Default)]
@@ -127,7 +129,14 @@ fn tracked_but_ignored(root: &Path) -> Vec<PathBuf> {
 
 fn walk_root(root: &Path, options: &ReadOptions, out: &Mutex<Walk>) {
     let ignores = user_ignores(root, &options.ignore_globs);
-    for path in tracked_but_ignored(root) {
+    add_tracked(root, tracked_but_ignored(root), ignores.as_ref(), out);
+    walk_tree(root, options, ignores, out);
+}
+
+/// Adds the files git tracks although `.gitignore` matches them, unless they
+/// are in a skipped folder or ignored by the config.
+fn add_tracked(root: &Path, tracked: Vec<PathBuf>, ignores: Option<&Gitignore>, out: &Mutex<Walk>) {
+    for path in tracked {
         let skipped_dir = path
             .strip_prefix(root)
             .map(|rel| {
@@ -138,9 +147,8 @@ fn walk_root(root: &Path, options: &ReadOptions, out: &Mutex<Walk>) {
                 })
             })
             .unwrap_or(true);
-        let user_ignored = ignores
-            .as_ref()
-            .is_some_and(|gi| gi.matched_path_or_any_parents(&path, false).is_ignore());
+        let user_ignored =
+            ignores.is_some_and(|gi| gi.matched_path_or_any_parents(&path, false).is_ignore());
         let Ok(meta) = std::fs::symlink_metadata(&path) else {
             continue;
         };
@@ -149,10 +157,14 @@ fn walk_root(root: &Path, options: &ReadOptions, out: &Mutex<Walk>) {
         }
         lock(out).files.push(WalkedFile {
             display: display_path(&path),
-            size: meta.len(),
+            size: Some(meta.len()),
             path,
         });
     }
+}
+
+/// The parallel walk of one root.
+fn walk_tree(root: &Path, options: &ReadOptions, ignores: Option<Gitignore>, out: &Mutex<Walk>) {
     let mut builder = WalkBuilder::new(root);
     builder
         .hidden(false)
@@ -190,11 +202,10 @@ fn walk_root(root: &Path, options: &ReadOptions, out: &Mutex<Walk>) {
                         return WalkState::Continue;
                     };
                     if file_type.is_file() {
-                        let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
                         let file = WalkedFile {
                             display: display_path(entry.path()),
                             path: entry.into_path(),
-                            size,
+                            size: None,
                         };
                         lock(out).files.push(file);
                     } else if file_type.is_symlink() && !follow {

@@ -122,7 +122,7 @@ fn read_all(paths: &[PathBuf], options: &ReadOptions) -> Inventory {
                 .file_name()
                 .and_then(|n| n.to_str())
                 .is_some_and(|n| DESCRIPTOR_NAMES.contains(&n))
-                && f.size <= options.max_file_size
+                && f.size.is_none_or(|s| s <= options.max_file_size)
         })
         .collect();
     let read_descriptors: Vec<(PathBuf, String, Option<Vec<u8>>)> = descriptor_files
@@ -136,7 +136,7 @@ fn read_all(paths: &[PathBuf], options: &ReadOptions) -> Inventory {
             let bytes = if name == "mule-artifact.json" {
                 None
             } else {
-                std::fs::read(&f.path).ok()
+                read_limited(&f.path, options.max_file_size)
             };
             (f.path.clone(), name, bytes)
         })
@@ -172,11 +172,11 @@ fn read_all(paths: &[PathBuf], options: &ReadOptions) -> Inventory {
         walk.files
             .iter()
             .filter(|f| {
-                f.size <= options.max_file_size
+                f.size.is_none_or(|s| s <= options.max_file_size)
                     && f.path.file_name().and_then(|n| n.to_str()) == Some(wanted)
             })
             .filter_map(|f| {
-                let bytes = std::fs::read(&f.path).ok()?;
+                let bytes = read_limited(&f.path, options.max_file_size)?;
                 Some((
                     f.path.clone(),
                     f.display.clone(),
@@ -303,14 +303,38 @@ struct FileOutput {
     diagnostics: Vec<Diagnostic>,
 }
 
-/// Reads the whole file into `buf` (cleared first; its capacity is kept).
-fn read_into(path: &Path, size_hint: u64, buf: &mut Vec<u8>) -> std::io::Result<()> {
+enum ReadError {
+    /// The file's size, over the limit.
+    TooLarge(u64),
+    Io(std::io::Error),
+}
+
+impl From<std::io::Error> for ReadError {
+    fn from(e: std::io::Error) -> Self {
+        ReadError::Io(e)
+    }
+}
+
+/// Reads the whole file into `buf` (cleared first; its capacity is kept),
+/// unless the open file is larger than `max` bytes. At most `max + 1` bytes
+/// are read, should the file grow meanwhile.
+fn read_into(path: &Path, max: u64, buf: &mut Vec<u8>) -> Result<(), ReadError> {
     use std::io::Read;
     buf.clear();
-    let mut file = std::fs::File::open(path)?;
-    buf.reserve(usize::try_from(size_hint).unwrap_or(0));
-    file.read_to_end(buf)?;
+    let file = std::fs::File::open(path)?;
+    let size = file.metadata()?.len();
+    if size > max {
+        return Err(ReadError::TooLarge(size));
+    }
+    buf.reserve(usize::try_from(size).unwrap_or(0));
+    file.take(max.saturating_add(1)).read_to_end(buf)?;
     Ok(())
+}
+
+/// The file's bytes, or None when it cannot be read or is over `max` bytes.
+fn read_limited(path: &Path, max: u64) -> Option<Vec<u8>> {
+    let mut buf = Vec::new();
+    read_into(path, max, &mut buf).ok().map(|()| buf)
 }
 
 fn keystore_kind(ext: &str) -> Option<KeyMaterialKind> {
@@ -367,22 +391,29 @@ fn process_file(
         ..FileOutput::default()
     };
     let display = f.display.as_str();
-    if f.size > options.max_file_size {
-        out.diagnostics.push(Diagnostic::warning(
+    let too_large = |size: u64| {
+        Diagnostic::warning(
             "too-large",
             display,
             format!(
-                "skipped: {} bytes is more than the limit of {} bytes",
-                f.size, options.max_file_size
+                "skipped: {size} bytes is more than the limit of {} bytes",
+                options.max_file_size
             ),
-        ));
+        )
+    };
+    if let Some(size) = f.size.filter(|&s| s > options.max_file_size) {
+        out.diagnostics.push(too_large(size));
         return out;
     }
     let bytes: &[u8] = match cached {
         Some(b) => b,
-        None => match read_into(&f.path, f.size, buf) {
+        None => match read_into(&f.path, options.max_file_size, buf) {
             Ok(()) => buf.as_slice(),
-            Err(e) => {
+            Err(ReadError::TooLarge(size)) => {
+                out.diagnostics.push(too_large(size));
+                return out;
+            }
+            Err(ReadError::Io(e)) => {
                 out.diagnostics.push(Diagnostic::warning(
                     "unreadable",
                     display,
@@ -393,15 +424,8 @@ fn process_file(
         },
     };
     if bytes.len() as u64 > options.max_file_size {
-        out.diagnostics.push(Diagnostic::warning(
-            "too-large",
-            display,
-            format!(
-                "skipped: {} bytes is more than the limit of {} bytes",
-                bytes.len(),
-                options.max_file_size
-            ),
-        ));
+        // It grew between the size check and the read.
+        out.diagnostics.push(too_large(bytes.len() as u64));
         return out;
     }
     out.read = true;
