@@ -1,6 +1,7 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use mule_secure_props::{Algorithm, Cipher};
+use rayon::prelude::*;
 use zeroize::Zeroizing;
 
 use intguard_model::{
@@ -314,89 +315,96 @@ impl Rule for DecryptableSecret {
             .flat_map(|(_, targets)| targets.iter().map(|t| t.2))
             .filter(|p| !seen_payloads.insert(p))
             .collect();
-        let mut tried: HashMap<(Cipher, &str, &str), bool> = HashMap::new();
-        let mut out = Vec::new();
-        for (app, targets) in &per_app {
-            let app = *app;
-            if targets.is_empty() {
-                continue;
-            }
-            let mut exposures: Vec<Exposure<'_>> = Vec::new();
-            // Values already opened by some key: a value does not decrypt
-            // with two different keys, so they are not tried again.
-            let mut opened: HashSet<&Location> = HashSet::new();
-            for config in &app.secure_property_configs {
-                let Some(cipher) = cipher_for(app, config) else {
-                    continue;
-                };
-                let lengths = cipher.algorithm.valid_key_lengths();
-                for candidate in candidates(app, config, &cipher, &groups, foreign_ok) {
-                    if opened.len() == targets.len() {
-                        break;
-                    }
-                    let key = candidate.value;
-                    if !lengths.contains(key.len()) && !lengths.contains(key.trim().len()) {
+        // Apps are independent (decryption is the bulk of the rule on a large
+        // monorepo): spread over the cores, each worker with its own cache.
+        type Tried<'k> = HashMap<(Cipher, &'k str, &'k str), bool>;
+        let per_app_findings: Vec<Vec<Finding>> = per_app
+            .par_iter()
+            .map_init(Tried::new, |tried, (app, targets)| {
+                let app = *app;
+                let mut out = Vec::new();
+                if targets.is_empty() {
+                    return out;
+                }
+                let mut exposures: Vec<Exposure<'_>> = Vec::new();
+                // Values already opened by some key: a value does not decrypt
+                // with two different keys, so they are not tried again.
+                let mut opened: HashSet<&Location> = HashSet::new();
+                for config in &app.secure_property_configs {
+                    let Some(cipher) = cipher_for(app, config) else {
                         continue;
-                    }
-                    let mut hits: Vec<Hit<'_>> = Vec::new();
-                    // The values of one file share one key (Mule decrypts the whole
-                    // file with its config's key): a file whose first two values do
-                    // not open is not tried further.
-                    let mut file: Option<&PropertyFile> = None;
-                    let (mut misses, mut opened_in_file) = (0, false);
-                    for (f, e, payload) in targets {
-                        if !file.is_some_and(|cur| std::ptr::eq(cur, *f)) {
-                            file = Some(*f);
-                            (misses, opened_in_file) = (0, false);
+                    };
+                    let lengths = cipher.algorithm.valid_key_lengths();
+                    for candidate in candidates(app, config, &cipher, &groups, foreign_ok) {
+                        if opened.len() == targets.len() {
+                            break;
                         }
-                        if opened.contains(&e.location) || (misses >= 2 && !opened_in_file) {
+                        let key = candidate.value;
+                        if !lengths.contains(key.len()) && !lengths.contains(key.trim().len()) {
                             continue;
                         }
-                        let ok = if repeated.contains(payload) {
-                            *tried
-                                .entry((cipher, key, *payload))
-                                .or_insert_with(|| decrypts(&cipher, key, payload))
-                        } else {
-                            decrypts(&cipher, key, payload)
+                        let mut hits: Vec<Hit<'_>> = Vec::new();
+                        // The values of one file share one key (Mule decrypts the whole
+                        // file with its config's key): a file whose first two values do
+                        // not open is not tried further.
+                        let mut file: Option<&PropertyFile> = None;
+                        let (mut misses, mut opened_in_file) = (0, false);
+                        for (f, e, payload) in targets {
+                            if !file.is_some_and(|cur| std::ptr::eq(cur, *f)) {
+                                file = Some(*f);
+                                (misses, opened_in_file) = (0, false);
+                            }
+                            if opened.contains(&e.location) || (misses >= 2 && !opened_in_file) {
+                                continue;
+                            }
+                            let ok = if repeated.contains(payload) {
+                                *tried
+                                    .entry((cipher, key, *payload))
+                                    .or_insert_with(|| decrypts(&cipher, key, payload))
+                            } else {
+                                decrypts(&cipher, key, payload)
+                            };
+                            if ok {
+                                opened_in_file = true;
+                                hits.push(Hit {
+                                    file: f,
+                                    entry: e,
+                                    config,
+                                    cipher,
+                                });
+                            } else {
+                                misses += 1;
+                            }
+                        }
+                        opened.extend(hits.iter().map(|h| &h.entry.location));
+                        if hits.is_empty() {
+                            continue;
+                        }
+                        let exposure = match exposures
+                            .iter_mut()
+                            .position(|x| x.candidate.value == candidate.value)
+                        {
+                            Some(i) => &mut exposures[i],
+                            None => {
+                                exposures.push(Exposure {
+                                    candidate,
+                                    hits: Vec::new(),
+                                });
+                                exposures.last_mut().expect("just pushed")
+                            }
                         };
-                        if ok {
-                            opened_in_file = true;
-                            hits.push(Hit {
-                                file: f,
-                                entry: e,
-                                config,
-                                cipher,
-                            });
-                        } else {
-                            misses += 1;
-                        }
+                        exposure.hits.extend(hits);
                     }
-                    opened.extend(hits.iter().map(|h| &h.entry.location));
-                    if hits.is_empty() {
-                        continue;
+                }
+                for x in &exposures {
+                    for hit in &x.hits {
+                        out.push(finding_for(app, &x.candidate, hit));
                     }
-                    let exposure = match exposures
-                        .iter_mut()
-                        .position(|x| x.candidate.value == candidate.value)
-                    {
-                        Some(i) => &mut exposures[i],
-                        None => {
-                            exposures.push(Exposure {
-                                candidate,
-                                hits: Vec::new(),
-                            });
-                            exposures.last_mut().expect("just pushed")
-                        }
-                    };
-                    exposure.hits.extend(hits);
                 }
-            }
-            for x in &exposures {
-                for hit in &x.hits {
-                    out.push(finding_for(app, &x.candidate, hit));
-                }
-            }
-        }
+                out
+            })
+            .collect();
+        let mut out: Vec<Finding> = per_app_findings.into_iter().flatten().collect();
         crate::support::disambiguate_keys(&mut out);
         out
     }
