@@ -223,7 +223,8 @@ fn ig304_unused_partial_and_view_all() {
         used("Contact", &[ObjectOperation::Read], true),
         used("Order", &[ObjectOperation::Create], false),
         used("Product2", &[ObjectOperation::Read], true),
-    ];
+    ]
+    .into();
     let f = run("IG304", &inventory(vec![id.clone()], vec![]));
     let got: Vec<(&str, u32)> = f
         .iter()

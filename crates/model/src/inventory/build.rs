@@ -379,7 +379,7 @@ impl Inventory {
         // building the graph of a large monorepo: spread over the cores.
         let pre_auths = all_pre_authorizations(md);
         let pairs = uses_by_pair(&self.apps, &b.ids);
-        let used: Vec<Vec<ObjectUse>> = b
+        let used: Vec<SharedUses> = b
             .ids
             .par_iter()
             .map(|id| objects_used(id, &pairs))
@@ -1018,6 +1018,10 @@ pub fn operation_kind(op: &SalesforceOperation) -> ObjectOperation {
 /// object name.
 type PairUses = BTreeMap<String, ObjectUse>;
 
+/// A pair's uses, sorted by object, shared by the identities that have only
+/// that pair.
+type SharedUses = std::sync::Arc<[ObjectUse]>;
+
 /// What every (app, connection config) named by an identity uses, computed
 /// once per pair: identities come one per environment of each connection, so
 /// several share a pair, and parsing the app's SOQL is the bulk of building
@@ -1026,7 +1030,7 @@ type PairUses = BTreeMap<String, ObjectUse>;
 fn uses_by_pair<'a>(
     apps: &'a [MuleApp],
     ids: &'a [IntegrationIdentity],
-) -> HashMap<(&'a str, &'a str), PairUses> {
+) -> HashMap<(&'a str, &'a str), SharedUses> {
     let mut wanted: HashMap<&str, Vec<&str>> = HashMap::new();
     for u in ids.iter().flat_map(|id| &id.apps) {
         let configs = wanted.entry(u.app.as_str()).or_default();
@@ -1050,7 +1054,8 @@ fn uses_by_pair<'a>(
                 .iter()
                 .map(|config| {
                     let key = (app.name.as_str(), *config);
-                    (key, pair_uses(app, config, &parsed))
+                    let uses: SharedUses = pair_uses(app, config, &parsed).into_values().collect();
+                    (key, uses)
                 })
                 .collect::<Vec<_>>()
         })
@@ -1163,11 +1168,8 @@ fn merge_use_parts(
 
 /// The objects the identity's Mule connections use: the union of its
 /// (app, config) pairs' uses, in the order of its apps.
-fn objects_used(
-    id: &IntegrationIdentity,
-    pairs: &HashMap<(&str, &str), PairUses>,
-) -> Vec<ObjectUse> {
-    let mut out = PairUses::new();
+fn objects_used(id: &IntegrationIdentity, pairs: &HashMap<(&str, &str), SharedUses>) -> SharedUses {
+    let mut mine: Vec<&SharedUses> = Vec::new();
     let mut seen: Vec<(&str, &str)> = Vec::new();
     for u in &id.apps {
         let key = (u.app.as_str(), u.config_name.as_str());
@@ -1175,11 +1177,20 @@ fn objects_used(
             continue;
         }
         seen.push(key);
-        let Some(uses) = pairs.get(&key) else {
-            continue;
-        };
-        for (k, u) in uses {
-            match out.get_mut(k) {
+        if let Some(uses) = pairs.get(&key) {
+            mine.push(uses);
+        }
+    }
+    match mine.as_slice() {
+        [] => return SharedUses::default(),
+        [only] => return SharedUses::clone(only),
+        _ => {}
+    }
+    let mut out = PairUses::new();
+    for uses in mine {
+        for u in uses.iter() {
+            let k = u.object.to_lowercase();
+            match out.get_mut(&k) {
                 Some(e) => merge_use_parts(
                     e,
                     u.inferred,
@@ -1189,7 +1200,7 @@ fn objects_used(
                     &u.apps,
                 ),
                 None => {
-                    out.insert(k.clone(), u.clone());
+                    out.insert(k, u.clone());
                 }
             }
         }

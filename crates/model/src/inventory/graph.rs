@@ -56,8 +56,9 @@ pub struct IntegrationIdentity {
     /// Object access granted (union minus muting), sorted by object.
     pub object_access: Vec<ObjectAccess>,
     /// Objects the apps running as this identity use (Mule operations and
-    /// SOQL), sorted by object.
-    pub objects_used: Vec<ObjectUse>,
+    /// SOQL), sorted by object. Shared: the identities of one connection
+    /// (one per environment) use the same objects.
+    pub objects_used: std::sync::Arc<[ObjectUse]>,
     /// Connected apps and External Client Apps that pre-authorize it.
     pub pre_authorized_by: Vec<PreAuthorization>,
     /// Profiles, permission sets and groups named for it but not found in the
@@ -82,7 +83,7 @@ impl IntegrationIdentity {
             effective_permissions: Vec::new(),
             muted_permissions: Vec::new(),
             object_access: Vec::new(),
-            objects_used: Vec::new(),
+            objects_used: Default::default(),
             pre_authorized_by: Vec::new(),
             unresolved: Vec::new(),
         }
