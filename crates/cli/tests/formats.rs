@@ -147,7 +147,7 @@ fn json_follows_the_documented_contract() {
         .filter_map(|(f, t)| f.strip_prefix("tool.").map(|f| (f.to_string(), t.clone())))
         .collect();
     check_object("tool", &report["tool"], &tool);
-    assert_eq!(report["version"], "1.0");
+    assert_eq!(report["version"], "1.1");
     assert_eq!(report["tool"]["name"], "intguard");
     assert_eq!(report["tool"]["version"], env!("CARGO_PKG_VERSION"));
 

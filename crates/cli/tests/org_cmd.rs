@@ -103,6 +103,22 @@ fn audits_an_org_and_the_snapshot_gives_the_same_findings_offline() {
     let offline = run_cmd(&mut cmd);
     offline.expect_no_panic().expect_code(1);
     assert_eq!(keys(&offline.json()), keys(&live));
+    // The summary names the org (its host), not "0 files".
+    let org = live["summary"]["org"].as_str().expect("summary.org");
+    assert!(!org.is_empty() && !org.contains('/'), "{org}");
+    assert_eq!(offline.json()["summary"]["org"], live["summary"]["org"]);
+    let mut cmd = intguard();
+    cmd.arg("scan")
+        .arg(&empty)
+        .args(["--fail-on", "none", "--org-snapshot"])
+        .arg(&snapshot);
+    let text = run_cmd(&mut cmd);
+    text.expect_no_panic().expect_code(0);
+    assert!(
+        text.stdout.contains(&format!("in the org {org}")) && !text.stdout.contains("0 files"),
+        "{}",
+        text.stdout
+    );
 
     // The identities of the saved org, with their real assignments.
     let mut cmd = intguard();

@@ -34,6 +34,9 @@ pub struct ScanOutcome {
     pub diagnostics: Vec<Diagnostic>,
     pub rules: Vec<&'static RuleMeta>,
     pub apps: usize,
+    /// The org read (its instance host, else its id), when the Inventory
+    /// holds one.
+    pub org: Option<String>,
     pub files: u64,
     pub bytes: u64,
 }
@@ -152,6 +155,7 @@ pub fn run_rules(inventory: Inventory, options: &ScanOptions) -> ScanOutcome {
     timer.lap("rules");
     let redactor = Redactor::new(inventory.known_secrets());
     let (apps, stats) = (inventory.apps.len(), inventory.stats);
+    let org = inventory.org.as_ref().map(org_label);
     // Freeing a large monorepo's Inventory takes a while: do it beside the
     // snippets and the report instead of before them.
     std::thread::spawn(move || drop(inventory));
@@ -181,8 +185,25 @@ pub fn run_rules(inventory: Inventory, options: &ScanOptions) -> ScanOutcome {
         diagnostics,
         rules: all.iter().map(|r| r.meta()).collect(),
         apps,
+        org,
         files: stats.files,
         bytes: stats.bytes,
+    }
+}
+
+/// `acme.my.salesforce.com` from the instance URL, else the org id.
+fn org_label(org: &intguard_model::OrgFacts) -> String {
+    let url = org.instance_url.trim();
+    let host = url
+        .split_once("://")
+        .map_or(url, |(_, rest)| rest)
+        .split(['/', ':'])
+        .next()
+        .unwrap_or_default();
+    if host.is_empty() {
+        org.org.clone()
+    } else {
+        host.to_string()
     }
 }
 

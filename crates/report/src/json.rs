@@ -64,6 +64,7 @@ struct JsonSummary {
     files: u64,
     bytes: u64,
     apps: usize,
+    org: Option<String>,
     total: usize,
     by_severity: BySeverity,
     suppressed: usize,
@@ -142,6 +143,7 @@ fn summary(s: &Summary) -> JsonSummary {
         files: s.files,
         bytes: s.bytes,
         apps: s.apps,
+        org: s.org.clone(),
         total: s.total,
         by_severity: BySeverity {
             critical: s.count(Severity::Critical),

@@ -27,7 +27,7 @@ pub mod text;
 
 /// Version of the JSON report contract (see `JSON.md`). Additive changes keep
 /// `1.x`; removing or renaming a field bumps the major version.
-pub const JSON_SCHEMA_VERSION: &str = "1.0";
+pub const JSON_SCHEMA_VERSION: &str = "1.1";
 
 /// Counts of the scan, made by the engine.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -38,6 +38,9 @@ pub struct Summary {
     pub bytes: u64,
     /// Applications (Mule apps, metadata projects) recognised.
     pub apps: usize,
+    /// The Salesforce org read (its instance host), when the scan included
+    /// one (`org audit`, `scan --org-snapshot`).
+    pub org: Option<String>,
     /// Reported findings (after suppressions and the baseline).
     pub total: usize,
     /// Reported findings per severity; missing severities count as 0.
@@ -194,12 +197,20 @@ pub(crate) fn severity_breakdown(summary: &Summary) -> String {
         .join(", ")
 }
 
-/// `in 4 apps, 57 files` (apps left out when none were recognised).
+/// `in 4 apps, 57 files` (apps left out when none were recognised), `in the
+/// org acme.my.salesforce.com` for an org alone, `in 4 apps, 57 files and the
+/// org ...` for both.
 pub(crate) fn scope(summary: &Summary) -> String {
-    let files = plural(summary.files, "file", "files");
-    if summary.apps == 0 {
-        format!("in {files}")
-    } else {
-        format!("in {}, {files}", plural(summary.apps as u64, "app", "apps"))
+    let mut read = Vec::new();
+    if summary.apps > 0 {
+        read.push(plural(summary.apps as u64, "app", "apps"));
+    }
+    if summary.files > 0 || summary.org.is_none() {
+        read.push(plural(summary.files, "file", "files"));
+    }
+    match (&summary.org, read.is_empty()) {
+        (Some(org), true) => format!("in the org {org}"),
+        (Some(org), false) => format!("in {} and the org {org}", read.join(", ")),
+        (None, _) => format!("in {}", read.join(", ")),
     }
 }

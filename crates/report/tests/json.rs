@@ -21,10 +21,11 @@ const FINDING_KEYS: [&str; 14] = [
     "snippet",
 ];
 const DIAGNOSTIC_KEYS: [&str; 6] = ["level", "code", "path", "line", "column", "message"];
-const SUMMARY_KEYS: [&str; 10] = [
+const SUMMARY_KEYS: [&str; 11] = [
     "files",
     "bytes",
     "apps",
+    "org",
     "total",
     "by_severity",
     "suppressed",
@@ -86,7 +87,7 @@ fn every_documented_field_with_its_type() {
         sorted(&["version", "tool", "findings", "diagnostics", "summary"])
     );
     assert_eq!(v["version"], JSON_SCHEMA_VERSION);
-    assert_eq!(JSON_SCHEMA_VERSION, "1.0");
+    assert_eq!(JSON_SCHEMA_VERSION, "1.1");
     assert_eq!(keys(&v["tool"]), sorted(&["name", "version"]));
     assert_eq!(v["tool"]["name"], "intguard");
     assert!(v["tool"]["version"].is_string());
@@ -169,6 +170,7 @@ fn every_documented_field_with_its_type() {
     assert_eq!(s["diagnostics"], diags.len());
     assert_eq!(s["fail_on"], "high");
     assert_eq!(s["failed"], true);
+    assert!(s["org"].is_null(), "no org was read");
 }
 
 #[test]

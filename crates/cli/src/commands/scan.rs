@@ -155,6 +155,7 @@ pub fn report(outcome: &ScanOutcome, args: &ReportArgs, config: &Config) -> i32 
         files: outcome.files,
         bytes: outcome.bytes,
         apps: outcome.apps,
+        org: outcome.org.clone(),
         total: outcome.findings.len(),
         by_severity: outcome.by_severity(),
         suppressed: outcome.suppressed.len(),

@@ -153,6 +153,7 @@ pub fn summary_for(findings: &[Finding], diagnostics: usize) -> Summary {
         files: 57,
         bytes: 123_456,
         apps: 3,
+        org: None,
         total: findings.len(),
         failed: findings.iter().any(|f| f.severity.at_least(Severity::High)),
         by_severity,
