@@ -280,15 +280,14 @@ fn read_all(paths: &[PathBuf], options: &ReadOptions) -> Inventory {
     inventory
 }
 
-/// What one file contributed.
+/// What one file contributed. The large parts are boxed: a file has one or
+/// two of them, and the outputs of every file are held until assembly.
 #[derive(Debug, Default)]
 struct FileOutput {
     app: Option<usize>,
     display: String,
     read: bool,
     bytes: u64,
-    // The parts are boxed: a file has at most one or two of them, and the
-    // outputs of every file are held until assembly.
     text: Option<Box<TextFileFacts>>,
     suppressions: Vec<InlineSuppression>,
     key_material: Option<KeyMaterial>,
