@@ -24,12 +24,10 @@ const SKIPPED_DIRS: &[&str] = &[".git", "target", "node_modules"];
 #[derive(Debug, Clone)]
 pub(crate) struct WalkedFile {
     pub path: PathBuf,
-    /// `/`-separated path as walked from the root the user gave.
+    /// `/`-separated path as walked from the root the user gave. (No size:
+    /// the reader checks it on the open file; a `stat` here would cost a
+    /// second lookup of every path.)
     pub display: String,
-    /// The size, when the walk already knew it; the reader checks it from
-    /// the open file otherwise (a `stat` per path would cost the walk a
-    /// second lookup of every file).
-    pub size: Option<u64>,
 }
 
 #[derive(Debug, Default)]
@@ -157,7 +155,6 @@ fn add_tracked(root: &Path, tracked: Vec<PathBuf>, ignores: Option<&Gitignore>, 
         }
         lock(out).files.push(WalkedFile {
             display: display_path(&path),
-            size: Some(meta.len()),
             path,
         });
     }
@@ -205,7 +202,6 @@ fn walk_tree(root: &Path, options: &ReadOptions, ignores: Option<Gitignore>, out
                         let file = WalkedFile {
                             display: display_path(entry.path()),
                             path: entry.into_path(),
-                            size: None,
                         };
                         lock(out).files.push(file);
                     } else if file_type.is_symlink() && !follow {

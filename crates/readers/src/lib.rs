@@ -122,7 +122,6 @@ fn read_all(paths: &[PathBuf], options: &ReadOptions) -> Inventory {
                 .file_name()
                 .and_then(|n| n.to_str())
                 .is_some_and(|n| DESCRIPTOR_NAMES.contains(&n))
-                && f.size.is_none_or(|s| s <= options.max_file_size)
         })
         .collect();
     let read_descriptors: Vec<(PathBuf, String, Option<Vec<u8>>)> = descriptor_files
@@ -171,10 +170,7 @@ fn read_all(paths: &[PathBuf], options: &ReadOptions) -> Inventory {
     let project_files = |wanted: &str| -> Vec<(PathBuf, String, String)> {
         walk.files
             .iter()
-            .filter(|f| {
-                f.size.is_none_or(|s| s <= options.max_file_size)
-                    && f.path.file_name().and_then(|n| n.to_str()) == Some(wanted)
-            })
+            .filter(|f| f.path.file_name().and_then(|n| n.to_str()) == Some(wanted))
             .filter_map(|f| {
                 let bytes = read_limited(&f.path, options.max_file_size)?;
                 Some((
@@ -400,10 +396,6 @@ fn process_file(
             ),
         )
     };
-    if let Some(size) = f.size.filter(|&s| s > options.max_file_size) {
-        out.diagnostics.push(too_large(size));
-        return out;
-    }
     let bytes: &[u8] = match cached {
         Some(b) => b,
         None => match read_into(&f.path, options.max_file_size, buf) {
