@@ -2,12 +2,14 @@ use std::fmt;
 use std::ops::Deref;
 use std::sync::Arc;
 
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 
 /// A file's display path, shared: a file yields hundreds of items, and each
 /// item's [`Location`] points at the same path instead of copying it.
-/// Reads like a `&str` (`Deref`, comparisons with `str`/`String`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// Reads like a `&str` (`Deref`, comparisons with `&str` and `String`) and
+/// serializes as a string.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
 pub struct FilePath(Arc<str>);
 
 impl FilePath {
@@ -23,18 +25,6 @@ impl Deref for FilePath {
     }
 }
 
-impl AsRef<str> for FilePath {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::borrow::Borrow<str> for FilePath {
-    fn borrow(&self) -> &str {
-        &self.0
-    }
-}
-
 impl From<&str> for FilePath {
     fn from(s: &str) -> Self {
         FilePath(Arc::from(s))
@@ -44,12 +34,6 @@ impl From<&str> for FilePath {
 impl From<String> for FilePath {
     fn from(s: String) -> Self {
         FilePath(Arc::from(s))
-    }
-}
-
-impl From<&String> for FilePath {
-    fn from(s: &String) -> Self {
-        FilePath(Arc::from(s.as_str()))
     }
 }
 
@@ -71,12 +55,6 @@ impl From<FilePath> for String {
     }
 }
 
-impl PartialEq<str> for FilePath {
-    fn eq(&self, other: &str) -> bool {
-        &*self.0 == other
-    }
-}
-
 impl PartialEq<&str> for FilePath {
     fn eq(&self, other: &&str) -> bool {
         &*self.0 == *other
@@ -89,39 +67,9 @@ impl PartialEq<String> for FilePath {
     }
 }
 
-impl PartialEq<FilePath> for str {
-    fn eq(&self, other: &FilePath) -> bool {
-        self == &*other.0
-    }
-}
-
-impl PartialEq<FilePath> for &str {
-    fn eq(&self, other: &FilePath) -> bool {
-        *self == &*other.0
-    }
-}
-
-impl PartialEq<FilePath> for String {
-    fn eq(&self, other: &FilePath) -> bool {
-        self.as_str() == &*other.0
-    }
-}
-
 impl fmt::Display for FilePath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
-    }
-}
-
-impl Serialize for FilePath {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for FilePath {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(FilePath::from)
     }
 }
 
