@@ -71,7 +71,7 @@ pub fn read_inventory(options: &ScanOptions) -> Inventory {
         threads: options.threads,
         ..ReadOptions::default()
     };
-    let timer = PhaseTimer::start();
+    let mut timer = PhaseTimer::start();
     let mut inventory = read_paths(&options.paths, &read_options);
     timer.lap("read");
     inventory.identity_hints = options.config.identity_hints();
@@ -82,21 +82,18 @@ pub fn read_inventory(options: &ScanOptions) -> Inventory {
 
 /// Prints how long each phase took to stderr when `INTGUARD_TIMING` is set
 /// (for the benchmark's questions; silent otherwise).
-struct PhaseTimer(Option<std::cell::Cell<std::time::Instant>>);
+struct PhaseTimer(Option<std::time::Instant>);
 
 impl PhaseTimer {
     fn start() -> Self {
-        PhaseTimer(
-            std::env::var_os("INTGUARD_TIMING")
-                .map(|_| std::cell::Cell::new(std::time::Instant::now())),
-        )
+        PhaseTimer(std::env::var_os("INTGUARD_TIMING").map(|_| std::time::Instant::now()))
     }
 
-    fn lap(&self, phase: &str) {
-        if let Some(t) = &self.0 {
+    fn lap(&mut self, phase: &str) {
+        if let Some(t) = &mut self.0 {
             let now = std::time::Instant::now();
-            eprintln!("intguard timing: {phase} {:?}", now - t.get());
-            t.set(now);
+            eprintln!("intguard timing: {phase} {:?}", now - *t);
+            *t = now;
         }
     }
 }
@@ -104,7 +101,7 @@ impl PhaseTimer {
 /// Everything after reading: rules and post-processing (separate so that an
 /// Inventory built elsewhere, e.g. from an org snapshot, goes the same way).
 pub fn run_rules(inventory: Inventory, options: &ScanOptions) -> ScanOutcome {
-    let timer = PhaseTimer::start();
+    let mut timer = PhaseTimer::start();
     let config = &options.config;
     let all = intguard_rules::all_rules();
     let rules: Vec<_> = all
@@ -155,7 +152,7 @@ pub fn run_rules(inventory: Inventory, options: &ScanOptions) -> ScanOutcome {
     timer.lap("rules");
     let redactor = Redactor::new(inventory.known_secrets());
     let (apps, stats) = (inventory.apps.len(), inventory.stats);
-    let org = inventory.org.as_ref().map(org_label);
+    let org = inventory.org.as_ref().map(|o| o.label());
     // Freeing a large monorepo's Inventory takes a while: do it beside the
     // snippets and the report instead of before them.
     std::thread::spawn(move || drop(inventory));
@@ -188,22 +185,6 @@ pub fn run_rules(inventory: Inventory, options: &ScanOptions) -> ScanOutcome {
         org,
         files: stats.files,
         bytes: stats.bytes,
-    }
-}
-
-/// `acme.my.salesforce.com` from the instance URL, else the org id.
-fn org_label(org: &intguard_model::OrgFacts) -> String {
-    let url = org.instance_url.trim();
-    let host = url
-        .split_once("://")
-        .map_or(url, |(_, rest)| rest)
-        .split(['/', ':'])
-        .next()
-        .unwrap_or_default();
-    if host.is_empty() {
-        org.org.clone()
-    } else {
-        host.to_string()
     }
 }
 

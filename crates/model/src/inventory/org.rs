@@ -141,6 +141,23 @@ pub struct NotRead {
 }
 
 impl OrgFacts {
+    /// How reports name the org: its instance host (`acme.my.salesforce.com`),
+    /// else its id.
+    pub fn label(&self) -> String {
+        let url = self.instance_url.trim();
+        let host = url
+            .split_once("://")
+            .map_or(url, |(_, rest)| rest)
+            .split(['/', ':'])
+            .next()
+            .unwrap_or_default();
+        if host.is_empty() {
+            self.org.clone()
+        } else {
+            host.to_string()
+        }
+    }
+
     pub fn user_by_username(&self, username: &str) -> Option<&OrgUser> {
         self.users
             .iter()
@@ -166,4 +183,31 @@ pub fn org_location(org: &str, object: &str, id: &str) -> Location {
 /// Days between two Unix times, rounded down.
 pub fn days_between(earlier: i64, later: i64) -> i64 {
     (later - earlier).div_euclid(86_400)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn org(id: &str, url: &str) -> OrgFacts {
+        OrgFacts {
+            org: id.into(),
+            instance_url: url.into(),
+            ..OrgFacts::default()
+        }
+    }
+
+    #[test]
+    fn label_is_the_instance_host_else_the_org_id() {
+        let label = |id, url| org(id, url).label();
+        assert_eq!(
+            label("00D1", "https://acme.my.salesforce.com/"),
+            "acme.my.salesforce.com"
+        );
+        assert_eq!(
+            label("00D1", "https://127.0.0.1:8443/services"),
+            "127.0.0.1"
+        );
+        assert_eq!(label("00D1", ""), "00D1");
+    }
 }
