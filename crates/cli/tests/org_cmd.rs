@@ -46,6 +46,13 @@ fn audit(s: &Setup, extra: &[&str]) -> Run {
     run_cmd(&mut cmd)
 }
 
+/// `intguard ARGS PATH --org-snapshot SNAPSHOT`: no credentials, no call.
+fn offline_run(args: &[&str], path: &std::path::Path, snapshot: &std::path::Path) -> Run {
+    let mut cmd = intguard();
+    cmd.args(args).arg(path).arg("--org-snapshot").arg(snapshot);
+    run_cmd(&mut cmd)
+}
+
 fn keys(report: &Value) -> Vec<(String, String, String)> {
     let mut out: Vec<_> = report["findings"]
         .as_array()
@@ -95,24 +102,14 @@ fn audits_an_org_and_the_snapshot_gives_the_same_findings_offline() {
 
     let empty = s.dir.path().join("repo");
     std::fs::create_dir(&empty).unwrap();
-    let mut cmd = intguard();
-    cmd.arg("scan")
-        .arg(&empty)
-        .args(["--format", "json", "--org-snapshot"])
-        .arg(&snapshot);
-    let offline = run_cmd(&mut cmd);
+    let offline = offline_run(&["scan", "--format", "json"], &empty, &snapshot);
     offline.expect_no_panic().expect_code(1);
     assert_eq!(keys(&offline.json()), keys(&live));
     // The summary names the org (its host), not "0 files".
     let org = live["summary"]["org"].as_str().expect("summary.org");
     assert!(!org.is_empty() && !org.contains('/'), "{org}");
     assert_eq!(offline.json()["summary"]["org"], live["summary"]["org"]);
-    let mut cmd = intguard();
-    cmd.arg("scan")
-        .arg(&empty)
-        .args(["--fail-on", "none", "--org-snapshot"])
-        .arg(&snapshot);
-    let text = run_cmd(&mut cmd);
+    let text = offline_run(&["scan", "--fail-on", "none"], &empty, &snapshot);
     text.expect_no_panic().expect_code(0);
     assert!(
         text.stdout.contains(&format!("in the org {org}")) && !text.stdout.contains("0 files"),
@@ -121,12 +118,7 @@ fn audits_an_org_and_the_snapshot_gives_the_same_findings_offline() {
     );
 
     // The identities of the saved org, with their real assignments.
-    let mut cmd = intguard();
-    cmd.arg("identities")
-        .arg(&empty)
-        .args(["--only", "int.legacy", "--org-snapshot"])
-        .arg(&snapshot);
-    let ids = run_cmd(&mut cmd);
+    let ids = offline_run(&["identities", "--only", "int.legacy"], &empty, &snapshot);
     ids.expect_no_panic().expect_code(0);
     assert!(
         ids.stdout.contains("int.legacy@acme.example"),
@@ -172,12 +164,7 @@ fn a_broken_snapshot_is_a_usage_error() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.json");
     std::fs::write(&bad, "{\"format\": \"something else\"}").unwrap();
-    let mut cmd = intguard();
-    cmd.arg("scan")
-        .arg(dir.path())
-        .arg("--org-snapshot")
-        .arg(&bad);
-    let run = run_cmd(&mut cmd);
+    let run = offline_run(&["scan"], dir.path(), &bad);
     run.expect_code(2);
     assert!(
         run.stderr.contains("not an intguard org snapshot"),
