@@ -289,7 +289,6 @@ impl Rule for DecryptableSecret {
         let foreign_ok = foreign_values.len() <= MAX_FOREIGN_KEYS;
         let groups = value_groups(&committed);
         // Every `![...]` value, per app (apps with a secure-properties config).
-        type Target<'a> = (&'a PropertyFile, &'a PropertyEntry, &'a str);
         let per_app: Vec<(&MuleApp, Vec<Target<'_>>)> = inventory
             .apps
             .iter()
@@ -315,99 +314,127 @@ impl Rule for DecryptableSecret {
             .flat_map(|(_, targets)| targets.iter().map(|t| t.2))
             .filter(|p| !seen_payloads.insert(p))
             .collect();
-        // Apps are independent (decryption is the bulk of the rule on a large
-        // monorepo): spread over the cores, each worker with its own cache.
-        type Tried<'k> = HashMap<(Cipher, &'k str, &'k str), bool>;
-        let per_app_findings: Vec<Vec<Finding>> = per_app
+        let keys = Keys {
+            groups: &groups,
+            foreign_ok,
+            repeated: &repeated,
+        };
+        // Apps are independent, and decryption is the bulk of the rule on a
+        // large monorepo: spread over the cores, a cache per worker.
+        let mut out: Vec<Finding> = per_app
             .par_iter()
             .map_init(Tried::new, |tried, (app, targets)| {
-                let app = *app;
-                let mut out = Vec::new();
-                if targets.is_empty() {
-                    return out;
-                }
-                let mut exposures: Vec<Exposure<'_>> = Vec::new();
-                // Values already opened by some key: a value does not decrypt
-                // with two different keys, so they are not tried again.
-                let mut opened: HashSet<&Location> = HashSet::new();
-                for config in &app.secure_property_configs {
-                    let Some(cipher) = cipher_for(app, config) else {
-                        continue;
-                    };
-                    let lengths = cipher.algorithm.valid_key_lengths();
-                    for candidate in candidates(app, config, &cipher, &groups, foreign_ok) {
-                        if opened.len() == targets.len() {
-                            break;
-                        }
-                        let key = candidate.value;
-                        if !lengths.contains(key.len()) && !lengths.contains(key.trim().len()) {
-                            continue;
-                        }
-                        let mut hits: Vec<Hit<'_>> = Vec::new();
-                        // The values of one file share one key (Mule decrypts the whole
-                        // file with its config's key): a file whose first two values do
-                        // not open is not tried further.
-                        let mut file: Option<&PropertyFile> = None;
-                        let (mut misses, mut opened_in_file) = (0, false);
-                        for (f, e, payload) in targets {
-                            if !file.is_some_and(|cur| std::ptr::eq(cur, *f)) {
-                                file = Some(*f);
-                                (misses, opened_in_file) = (0, false);
-                            }
-                            if opened.contains(&e.location) || (misses >= 2 && !opened_in_file) {
-                                continue;
-                            }
-                            let ok = if repeated.contains(payload) {
-                                *tried
-                                    .entry((cipher, key, *payload))
-                                    .or_insert_with(|| decrypts(&cipher, key, payload))
-                            } else {
-                                decrypts(&cipher, key, payload)
-                            };
-                            if ok {
-                                opened_in_file = true;
-                                hits.push(Hit {
-                                    file: f,
-                                    entry: e,
-                                    config,
-                                    cipher,
-                                });
-                            } else {
-                                misses += 1;
-                            }
-                        }
-                        opened.extend(hits.iter().map(|h| &h.entry.location));
-                        if hits.is_empty() {
-                            continue;
-                        }
-                        let exposure = match exposures
-                            .iter_mut()
-                            .position(|x| x.candidate.value == candidate.value)
-                        {
-                            Some(i) => &mut exposures[i],
-                            None => {
-                                exposures.push(Exposure {
-                                    candidate,
-                                    hits: Vec::new(),
-                                });
-                                exposures.last_mut().expect("just pushed")
-                            }
-                        };
-                        exposure.hits.extend(hits);
-                    }
-                }
-                for x in &exposures {
-                    for hit in &x.hits {
-                        out.push(finding_for(app, &x.candidate, hit));
-                    }
-                }
-                out
+                app_findings(app, targets, &keys, tried)
             })
+            .flatten_iter()
             .collect();
-        let mut out: Vec<Finding> = per_app_findings.into_iter().flatten().collect();
         crate::support::disambiguate_keys(&mut out);
         out
     }
+}
+
+/// A `![...]` value: its file, its entry and the payload inside the brackets.
+type Target<'a> = (&'a PropertyFile, &'a PropertyEntry, &'a str);
+
+/// Decryption results already known, per (cipher, key, payload).
+type Tried<'a> = HashMap<(Cipher, &'a str, &'a str), bool>;
+
+/// What the decryption of every app shares.
+struct Keys<'g, 'c, 'a> {
+    groups: &'g [ValueGroup<'c, 'a>],
+    /// Keys committed in other apps are tried too (few enough of them).
+    foreign_ok: bool,
+    /// Payloads written more than once in the repository (worth caching).
+    repeated: &'g HashSet<&'a str>,
+}
+
+/// One finding per value of `app` that a committed key decrypts.
+fn app_findings<'a>(
+    app: &'a MuleApp,
+    targets: &[Target<'a>],
+    keys: &Keys<'_, '_, 'a>,
+    tried: &mut Tried<'a>,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if targets.is_empty() {
+        return out;
+    }
+    let mut exposures: Vec<Exposure<'_>> = Vec::new();
+    // Values already opened by some key: a value does not decrypt
+    // with two different keys, so they are not tried again.
+    let mut opened: HashSet<&Location> = HashSet::new();
+    for config in &app.secure_property_configs {
+        let Some(cipher) = cipher_for(app, config) else {
+            continue;
+        };
+        let lengths = cipher.algorithm.valid_key_lengths();
+        for candidate in candidates(app, config, &cipher, keys.groups, keys.foreign_ok) {
+            if opened.len() == targets.len() {
+                break;
+            }
+            let key = candidate.value;
+            if !lengths.contains(key.len()) && !lengths.contains(key.trim().len()) {
+                continue;
+            }
+            let mut hits: Vec<Hit<'_>> = Vec::new();
+            // The values of one file share one key (Mule decrypts the whole
+            // file with its config's key): a file whose first two values do
+            // not open is not tried further.
+            let mut file: Option<&PropertyFile> = None;
+            let (mut misses, mut opened_in_file) = (0, false);
+            for (f, e, payload) in targets {
+                if !file.is_some_and(|cur| std::ptr::eq(cur, *f)) {
+                    file = Some(*f);
+                    (misses, opened_in_file) = (0, false);
+                }
+                if opened.contains(&e.location) || (misses >= 2 && !opened_in_file) {
+                    continue;
+                }
+                let ok = if keys.repeated.contains(payload) {
+                    *tried
+                        .entry((cipher, key, *payload))
+                        .or_insert_with(|| decrypts(&cipher, key, payload))
+                } else {
+                    decrypts(&cipher, key, payload)
+                };
+                if ok {
+                    opened_in_file = true;
+                    hits.push(Hit {
+                        file: f,
+                        entry: e,
+                        config,
+                        cipher,
+                    });
+                } else {
+                    misses += 1;
+                }
+            }
+            opened.extend(hits.iter().map(|h| &h.entry.location));
+            if hits.is_empty() {
+                continue;
+            }
+            let exposure = match exposures
+                .iter_mut()
+                .position(|x| x.candidate.value == candidate.value)
+            {
+                Some(i) => &mut exposures[i],
+                None => {
+                    exposures.push(Exposure {
+                        candidate,
+                        hits: Vec::new(),
+                    });
+                    exposures.last_mut().expect("just pushed")
+                }
+            };
+            exposure.hits.extend(hits);
+        }
+    }
+    for x in &exposures {
+        for hit in &x.hits {
+            out.push(finding_for(app, &x.candidate, hit));
+        }
+    }
+    out
 }
 
 /// One finding per decrypted value, at the value.
