@@ -3,7 +3,7 @@ use std::path::PathBuf;
 
 use intguard_model::secret::Redactor;
 use intguard_model::{Diagnostic, Finding, Inventory, Location, RuleMeta, Severity};
-use intguard_readers::{read_paths, ReadOptions};
+use intguard_readers::{read_paths_with, ReadOptions};
 use rayon::prelude::*;
 
 use crate::baseline::Baseline;
@@ -72,7 +72,13 @@ pub fn read_inventory(options: &ScanOptions) -> Inventory {
         ..ReadOptions::default()
     };
     let mut timer = PhaseTimer::start();
-    let mut inventory = read_paths(&options.paths, &read_options);
+    // Each app's operations are digested as soon as it is read: their SOQL
+    // text is most of an app's facts and nothing but the graph reads them.
+    let mut inventory = read_paths_with(
+        &options.paths,
+        &read_options,
+        &intguard_model::MuleApp::digest_operations,
+    );
     timer.lap("read");
     inventory.identity_hints = options.config.identity_hints();
     inventory.build_identities();

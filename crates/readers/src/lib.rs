@@ -47,7 +47,7 @@ use std::path::{Path, PathBuf};
 
 use intguard_model::{
     CertificateFacts, Diagnostic, InlineSuppression, Inventory, KeyMaterial, KeyMaterialKind,
-    Location, PropertyFile, PropertyFormat, TextFileFacts,
+    Location, MuleApp, PropertyFile, PropertyFormat, TextFileFacts,
 };
 use rayon::prelude::*;
 
@@ -86,18 +86,40 @@ impl Default for ReadOptions {
 /// are) into one inventory. Paths that do not exist are the caller's to
 /// check; here they only yield diagnostics.
 pub fn read_paths(paths: &[PathBuf], options: &ReadOptions) -> Inventory {
+    read_paths_with(paths, options, &|_| {})
+}
+
+/// [`read_paths`], handing each app to `on_app` as soon as its files are
+/// read, before the next files are: what the caller does there (e.g.
+/// [`MuleApp::digest_operations`]) happens while the rest of the repository is
+/// read, and what it frees is not held meanwhile.
+pub fn read_paths_with(
+    paths: &[PathBuf],
+    options: &ReadOptions,
+    on_app: &(dyn Fn(&mut MuleApp) + Sync),
+) -> Inventory {
     match rayon::ThreadPoolBuilder::new()
         .num_threads(options.threads)
         .build()
     {
-        Ok(pool) => pool.install(|| read_all(paths, options)),
-        Err(_) => read_all(paths, options),
+        Ok(pool) => pool.install(|| read_all(paths, options, on_app, FILE_WINDOW)),
+        Err(_) => read_all(paths, options, on_app, FILE_WINDOW),
     }
 }
 
+/// How many files are read between two assemblies of the apps completed:
+/// enough to keep every core busy, few enough that the raw facts of the apps
+/// being read stay small.
+const FILE_WINDOW: usize = 1024;
+
 const DESCRIPTOR_NAMES: &[&str] = &["mule-artifact.json", "pom.xml", "mule-project.xml"];
 
-fn read_all(paths: &[PathBuf], options: &ReadOptions) -> Inventory {
+fn read_all(
+    paths: &[PathBuf],
+    options: &ReadOptions,
+    on_app: &(dyn Fn(&mut MuleApp) + Sync),
+    window: usize,
+) -> Inventory {
     let t0 = std::time::Instant::now();
     let now_unix = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -194,75 +216,119 @@ fn read_all(paths: &[PathBuf], options: &ReadOptions) -> Inventory {
         .map(|(i, a)| (a.dir.as_path(), i))
         .collect();
 
-    // One pass over every file, in parallel; results keep the walk's order.
-    // Each worker reads into one reused buffer: a fresh allocation per file
-    // costs page faults that rival the reading itself.
-    let outputs: Vec<FileOutput> = walk
+    // Every file's app (its nearest app root), and the last file of each app:
+    // the walk is sorted by path, so an app's files are one run of it (but
+    // for the apps nested in it), and an app is complete once the file pass
+    // is past its last file.
+    let file_app: Vec<Option<usize>> = walk
         .files
         .par_iter()
-        .map_init(Vec::new, |buf, f| {
-            let app = f
-                .path
+        .map(|f| {
+            f.path
                 .ancestors()
                 .skip(1)
-                .find_map(|a| app_index.get(a).copied());
-            let cached = cache.get(&f.path).map(Vec::as_slice);
-            let input = FileInput {
-                cached,
-                buf,
-                mdapi_roots: &mdapi_roots,
-            };
-            process_file(f, app.map(|i| (i, &apps[i])), input, options)
+                .find_map(|a| app_index.get(a).copied())
         })
         .collect();
+    let mut last_file = vec![0usize; apps.len()];
+    for (i, app) in file_app.iter().enumerate() {
+        if let Some(a) = app {
+            last_file[*a] = i;
+        }
+    }
+    let mut by_last: Vec<usize> = (0..apps.len()).collect();
+    by_last.sort_by_key(|&a| last_file[a]);
+    let mut by_last = by_last.into_iter().peekable();
+
+    // The files in windows, each window's files in parallel and its results
+    // consumed in the walk's order; each app is assembled (and handed to
+    // `on_app`) as soon as its last file is read, so that only the apps being
+    // read are held in their raw form. Each worker reads into one reused
+    // buffer: a fresh allocation per file costs page faults that rival the
+    // reading itself.
+    let mut parts: Vec<Option<AppParts>> = apps.iter().map(|_| Some(AppParts::default())).collect();
+    let mut assembled: Vec<Option<MuleApp>> = apps.iter().map(|_| None).collect();
+    let mut md_items = Vec::new();
+    let mut locked_pkcs12: Vec<(String, PathBuf)> = Vec::new();
+    let mut start = 0;
+    while start < walk.files.len() || by_last.peek().is_some() {
+        let end = (start + window.max(1)).min(walk.files.len());
+        let outputs: Vec<FileOutput> = walk.files[start..end]
+            .par_iter()
+            .zip(&file_app[start..end])
+            .map_init(Vec::new, |buf, (f, app)| {
+                let cached = cache.get(&f.path).map(Vec::as_slice);
+                let input = FileInput {
+                    cached,
+                    buf,
+                    mdapi_roots: &mdapi_roots,
+                };
+                process_file(f, app.map(|i| (i, &apps[i])), input, options)
+            })
+            .collect();
+        for out in outputs {
+            inventory.certificates.extend(out.certificates);
+            if let Some(path) = out.locked_pkcs12 {
+                locked_pkcs12.push((out.display.clone(), path));
+            }
+            if out.read {
+                inventory.stats.files += 1;
+                inventory.stats.bytes += out.bytes;
+            }
+            inventory.diagnostics.extend(out.diagnostics);
+            inventory.suppressions.extend(out.suppressions);
+            if let Some(t) = out.text {
+                inventory.text_files.push(*t);
+            }
+            if let Some(k) = out.key_material {
+                inventory.key_material.push(k);
+            }
+            if let Some(m) = out.metadata {
+                md_items.push(*m);
+            }
+            let Some(part) = out.app.and_then(|i| parts[i].as_mut()) else {
+                continue;
+            };
+            if let Some(x) = out.mule {
+                part.xml.push((out.display.clone(), *x));
+            }
+            if let Some(p) = out.property {
+                part.properties.push(*p);
+            }
+            if let Some(d) = out.descriptor {
+                part.descriptor = Some(d);
+            }
+            if out.declared_secure_properties.is_some() {
+                part.declared_secure_properties = out.declared_secure_properties;
+            }
+        }
+        let mut complete: Vec<(usize, AppParts)> = Vec::new();
+        while let Some(&a) = by_last.peek() {
+            if last_file[a] >= end && end < walk.files.len() {
+                break;
+            }
+            by_last.next();
+            if let Some(p) = parts[a].take() {
+                complete.push((a, p));
+            }
+        }
+        let done: Vec<(usize, MuleApp)> = complete
+            .into_par_iter()
+            .map(|(a, p)| {
+                let mut app = mule::assemble(&apps[a], p);
+                on_app(&mut app);
+                (a, app)
+            })
+            .collect();
+        for (a, app) in done {
+            assembled[a] = Some(app);
+        }
+        start = end;
+    }
     drop(cache);
     let t_files = t0.elapsed();
 
-    let mut parts: Vec<AppParts> = apps.iter().map(|_| AppParts::default()).collect();
-    let mut md_items = Vec::new();
-    let mut locked_pkcs12: Vec<(String, PathBuf)> = Vec::new();
-    for out in outputs {
-        inventory.certificates.extend(out.certificates);
-        if let Some(path) = out.locked_pkcs12 {
-            locked_pkcs12.push((out.display.clone(), path));
-        }
-        if out.read {
-            inventory.stats.files += 1;
-            inventory.stats.bytes += out.bytes;
-        }
-        inventory.diagnostics.extend(out.diagnostics);
-        inventory.suppressions.extend(out.suppressions);
-        if let Some(t) = out.text {
-            inventory.text_files.push(*t);
-        }
-        if let Some(k) = out.key_material {
-            inventory.key_material.push(k);
-        }
-        if let Some(m) = out.metadata {
-            md_items.push(*m);
-        }
-        let Some(i) = out.app else {
-            continue;
-        };
-        let part = &mut parts[i];
-        if let Some(x) = out.mule {
-            part.xml.push((out.display.clone(), *x));
-        }
-        if let Some(p) = out.property {
-            part.properties.push(*p);
-        }
-        if let Some(d) = out.descriptor {
-            part.descriptor = Some(d);
-        }
-        if out.declared_secure_properties.is_some() {
-            part.declared_secure_properties = out.declared_secure_properties;
-        }
-    }
-    inventory.apps = apps
-        .iter()
-        .zip(parts)
-        .map(|(root, parts)| mule::assemble(root, parts))
-        .collect();
+    inventory.apps = assembled.into_iter().flatten().collect();
     inventory.salesforce = metadata::assemble(md_projects.projects, md_items);
     certificates::unlock_pkcs12(&mut inventory, &locked_pkcs12);
     certificates::from_oauth_apps(&mut inventory);
@@ -625,4 +691,68 @@ fn process_file(
         out.text = Some(Box::new(facts));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    fn copy_tree(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                copy_tree(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), &target).unwrap();
+            }
+        }
+    }
+
+    /// Reading in windows of one file gives what reading in one window does,
+    /// with an app nested in another (the outer app's files on both sides of
+    /// the inner one's), and hands every app to `on_app` once, complete.
+    #[test]
+    fn windows_do_not_change_what_is_read() {
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        copy_tree(&fixtures.join("mule4-app"), &root.join("outer"));
+        copy_tree(&fixtures.join("mule4-app"), &root.join("outer/nested"));
+        std::fs::write(
+            root.join("outer/zz-notes.sh"),
+            "export SF_PASSWORD=Sup3rS3cret!\n",
+        )
+        .unwrap();
+        copy_tree(&fixtures.join("mule3-app"), &root.join("other"));
+        copy_tree(&fixtures.join("monorepo"), &root.join("repo"));
+        std::fs::write(root.join("readme.txt"), "nothing here\n").unwrap();
+
+        let paths = vec![root.to_path_buf()];
+        let options = ReadOptions::default();
+        let seen: Mutex<Vec<(String, usize)>> = Mutex::new(Vec::new());
+        let record = |app: &mut MuleApp| {
+            let facts = app.xml_files.len() + app.property_files.len();
+            seen.lock().unwrap().push((app.name.clone(), facts));
+        };
+        let whole = read_all(&paths, &options, &record, usize::MAX);
+        let whole_seen = std::mem::take(&mut *seen.lock().unwrap());
+        let windowed = read_all(&paths, &options, &record, 1);
+        let windowed_seen = std::mem::take(&mut *seen.lock().unwrap());
+
+        assert!(whole.apps.len() >= 5, "{:?}", whole_seen);
+        assert!(whole.apps.iter().any(|a| a.root.ends_with("outer/nested")));
+        assert_eq!(
+            serde_json::to_string(&whole).unwrap(),
+            serde_json::to_string(&windowed).unwrap()
+        );
+        let sorted = |mut v: Vec<(String, usize)>| {
+            v.sort();
+            v
+        };
+        assert_eq!(whole_seen.len(), whole.apps.len());
+        assert_eq!(sorted(whole_seen), sorted(windowed_seen));
+    }
 }

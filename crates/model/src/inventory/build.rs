@@ -26,14 +26,14 @@ use std::collections::{BTreeMap, HashMap};
 use rayon::prelude::*;
 
 use crate::location::Location;
-use crate::soql::{self, ObjectRefKind};
 
 use super::graph::{
     AccessAssignment, AssignmentSource, EffectivePermission, Grant, GrantKind, IdentityAppUse,
-    IdentityReason, IntegrationIdentity, OAuthAppKind, ObjectAccess, ObjectGrant, ObjectOperation,
-    ObjectUse, PreAuthVia, PreAuthorization, ReasonKind,
+    IdentityReason, IntegrationIdentity, OAuthAppKind, ObjectAccess, ObjectGrant, PreAuthVia,
+    PreAuthorization, ReasonKind,
 };
-use super::mule::{MuleApp, SalesforceConnection, SalesforceOperation};
+use super::mule::{MuleApp, SalesforceConnection};
+use super::object_uses::{self, merge_use_parts, PairUses, SharedUses};
 use super::org::{OrgFacts, OrgUser};
 use super::salesforce::{
     is_broad_profile, permission_category, same_profile, AccessFlags, NamedFlag, ObjectPermission,
@@ -128,6 +128,7 @@ impl Inventory {
     /// idempotent (rebuilds from scratch). Call after the readers and after
     /// `identity_hints` are set.
     pub fn build_identities(&mut self) {
+        object_uses::digest_all(&mut self.apps);
         let md = &self.salesforce;
         let mut b = Builder {
             ids: Vec::new(),
@@ -971,199 +972,25 @@ fn reaches(pa: &PreAuthorization, id: &IntegrationIdentity, md: &SalesforceMetad
     }
 }
 
-/// What a Salesforce operation element does.
-pub fn operation_kind(op: &SalesforceOperation) -> ObjectOperation {
-    if let Some(b) = &op.bulk_operation {
-        let b = b.trim().to_ascii_lowercase();
-        return match b.as_str() {
-            "insert" | "create" => ObjectOperation::Create,
-            "update" => ObjectOperation::Edit,
-            "upsert" => ObjectOperation::Upsert,
-            "delete" | "harddelete" | "hard_delete" => ObjectOperation::Delete,
-            "query" | "queryall" | "query_all" => ObjectOperation::Read,
-            _ => ObjectOperation::Other,
-        };
-    }
-    let local = op
-        .element
-        .rsplit_once(':')
-        .map_or(op.element.as_str(), |(_, l)| l)
-        .to_ascii_lowercase();
-    let l = local.as_str();
-    if l.contains("upsert") {
-        ObjectOperation::Upsert
-    } else if l.contains("delete") && !l.contains("listener") && !l.contains("deleted") {
-        ObjectOperation::Delete
-    } else if l.starts_with("create") || l.contains("insert") {
-        ObjectOperation::Create
-    } else if l.starts_with("update") || l == "merge" || l.starts_with("undelete") {
-        ObjectOperation::Edit
-    } else if l.starts_with("query")
-        || l.starts_with("retrieve")
-        || l.starts_with("search")
-        || l.starts_with("get-")
-        || l.starts_with("describe")
-        || l.contains("listener")
-        || l.starts_with("subscribe")
-        || l.starts_with("replay")
-        || l.starts_with("find")
-    {
-        ObjectOperation::Read
-    } else {
-        ObjectOperation::Other
-    }
-}
-
-/// The objects one connection config of one app uses, keyed by lower-case
-/// object name.
-type PairUses = BTreeMap<String, ObjectUse>;
-
-/// A pair's uses, sorted by object, shared by the identities that have only
-/// that pair.
-type SharedUses = std::sync::Arc<[ObjectUse]>;
-
-/// What every (app, connection config) named by an identity uses, computed
-/// once per pair: identities come one per environment of each connection, so
-/// several share a pair, and parsing the app's SOQL is the bulk of building
-/// the graph of a large monorepo. Apps are spread over the cores; each app's
-/// SOQL is parsed once and dropped when its pairs are done.
+/// What every (app, connection config) named by an identity uses, from the
+/// apps' digests ([`MuleApp::digest_operations`]).
 fn uses_by_pair<'a>(
     apps: &'a [MuleApp],
     ids: &'a [IntegrationIdentity],
 ) -> HashMap<(&'a str, &'a str), SharedUses> {
-    let mut wanted: HashMap<&str, Vec<&str>> = HashMap::new();
-    for u in ids.iter().flat_map(|id| &id.apps) {
-        let configs = wanted.entry(u.app.as_str()).or_default();
-        if !configs.contains(&u.config_name.as_str()) {
-            configs.push(u.config_name.as_str());
-        }
-    }
     let by_name: HashMap<&str, &MuleApp> = apps.iter().map(|a| (a.name.as_str(), a)).collect();
-    let jobs: Vec<(&MuleApp, Vec<&str>)> = wanted
-        .into_iter()
-        .filter_map(|(name, configs)| Some((*by_name.get(name)?, configs)))
-        .collect();
-    jobs.par_iter()
-        .flat_map_iter(|(app, configs)| {
-            let parsed: Vec<Option<soql::SoqlQuery>> = app
-                .operations
-                .iter()
-                .map(|op| op.soql.as_deref().and_then(|q| soql::parse(q).ok()))
-                .collect();
-            configs
-                .iter()
-                .map(|config| {
-                    let key = (app.name.as_str(), *config);
-                    let uses: SharedUses = pair_uses(app, config, &parsed).into_values().collect();
-                    (key, uses)
-                })
-                .collect::<Vec<_>>()
-        })
-        .collect()
-}
-
-/// The objects the operations bound to `config_name` in `app` use.
-fn pair_uses(
-    app: &MuleApp,
-    config_name: &str,
-    parsed_soql: &[Option<soql::SoqlQuery>],
-) -> PairUses {
-    let mut out = PairUses::new();
-    let mut add =
-        |object: &str, op: ObjectOperation, inferred: bool, rels: &[String], at: &Location| {
-            if object.trim().is_empty() || object.contains("${") || object.contains("#[") {
-                return;
-            }
-            let e = out
-                .entry(object.to_lowercase())
-                .or_insert_with(|| ObjectUse {
-                    object: object.to_string(),
-                    operations: Vec::new(),
-                    relationships: Vec::new(),
-                    inferred,
-                    locations: Vec::new(),
-                    apps: vec![app.name.clone()],
-                });
-            merge_use_parts(e, inferred, &[op], rels, std::slice::from_ref(at), &[]);
-        };
-    let single = app.salesforce_connections.len() == 1;
-    for (op, parsed) in app.operations.iter().zip(parsed_soql) {
-        if app.is_test_path(&op.location.path) {
+    let mut out = HashMap::new();
+    for u in ids.iter().flat_map(|id| &id.apps) {
+        let key = (u.app.as_str(), u.config_name.as_str());
+        if out.contains_key(&key) {
             continue;
         }
-        let bound = match &op.config_ref {
-            Some(r) => r == config_name,
-            None => single,
-        };
-        if !bound {
-            continue;
-        }
-        let kind = operation_kind(op);
-        if let Some(t) = &op.object_type {
-            add(t.trim(), kind, false, &[], &op.location);
-        }
-        let Some(parsed) = parsed else { continue };
-        let read_kind = if parsed.for_update {
-            ObjectOperation::Edit
-        } else {
-            ObjectOperation::Read
-        };
-        for r in parsed.object_refs() {
-            let Some(obj) = r.object() else { continue };
-            match r.kind {
-                ObjectRefKind::From => {
-                    let rels = if r.name.eq_ignore_ascii_case(&parsed.object) {
-                        parsed.relationships.clone()
-                    } else {
-                        Vec::new()
-                    };
-                    add(&obj, ObjectOperation::Read, false, &rels, &op.location);
-                    if parsed.for_update && r.name.eq_ignore_ascii_case(&parsed.object) {
-                        add(&obj, read_kind, false, &[], &op.location);
-                    }
-                }
-                ObjectRefKind::Typeof => add(&obj, ObjectOperation::Read, false, &[], &op.location),
-                ObjectRefKind::ChildRelationship | ObjectRefKind::ParentRelationship => {
-                    add(&obj, ObjectOperation::Read, true, &[], &op.location)
-                }
-            }
+        if let Some(app) = by_name.get(key.0) {
+            let uses = app.uses_of_config(key.1).cloned().unwrap_or_default();
+            out.insert(key, uses);
         }
     }
     out
-}
-
-/// Adds to `e` what one more use brings, keeping first-seen order (and the
-/// operations sorted).
-fn merge_use_parts(
-    e: &mut ObjectUse,
-    inferred: bool,
-    operations: &[ObjectOperation],
-    relationships: &[String],
-    locations: &[Location],
-    apps: &[String],
-) {
-    e.inferred &= inferred;
-    for op in operations {
-        if !e.operations.contains(op) {
-            e.operations.push(*op);
-            e.operations.sort();
-        }
-    }
-    for r in relationships {
-        if !e.relationships.contains(r) {
-            e.relationships.push(r.clone());
-        }
-    }
-    for at in locations {
-        if !e.locations.contains(at) {
-            e.locations.push(at.clone());
-        }
-    }
-    for a in apps {
-        if !e.apps.contains(a) {
-            e.apps.push(a.clone());
-        }
-    }
 }
 
 /// The objects the identity's Mule connections use: the union of its
@@ -1212,7 +1039,9 @@ fn objects_used(id: &IntegrationIdentity, pairs: &HashMap<(&str, &str), SharedUs
 mod tests {
     use super::*;
     use crate::expr::Value;
-    use crate::inventory::mule::{AuthClass, MuleRuntime, XmlAttribute};
+    use crate::inventory::graph::ObjectOperation;
+    use crate::inventory::mule::{AuthClass, MuleRuntime, SalesforceOperation, XmlAttribute};
+    use crate::inventory::object_uses::operation_kind;
     use crate::inventory::salesforce::*;
     use crate::inventory::IdentityHint;
 
@@ -1699,6 +1528,29 @@ mod tests {
         );
         assert!(prod.profile.is_none());
         assert!(prod.effective_permissions.is_empty());
+    }
+
+    #[test]
+    fn apps_digested_while_reading_give_the_same_graph() {
+        let mut whole = monorepo();
+        whole.build_identities();
+        let mut streamed = monorepo();
+        for app in &mut streamed.apps {
+            let had_operations = !app.operations.is_empty();
+            app.digest_operations();
+            assert!(app.operations.is_empty());
+            assert_eq!(!app.object_uses.is_empty(), had_operations, "{}", app.name);
+            let digest: Vec<(String, SharedUses)> = app.object_uses.clone();
+            app.digest_operations();
+            assert_eq!(app.object_uses, digest, "digesting twice changes nothing");
+        }
+        streamed.build_identities();
+        assert!(whole.identities.iter().any(|i| !i.objects_used.is_empty()));
+        assert_eq!(whole.identities.len(), streamed.identities.len());
+        for (a, b) in whole.identities.iter().zip(&streamed.identities) {
+            assert_eq!(a.username, b.username);
+            assert_eq!(a.objects_used, b.objects_used, "{:?}", a.username);
+        }
     }
 
     #[test]

@@ -39,7 +39,13 @@ pub struct MuleApp {
     /// value with `://`).
     pub url_attributes: Vec<XmlAttribute>,
     pub property_files: Vec<PropertyFile>,
+    /// Salesforce operations and sources, until
+    /// [`MuleApp::digest_operations`] turns them into `object_uses`.
     pub operations: Vec<SalesforceOperation>,
+    /// Per connection config name, what its operations use (filled by
+    /// [`MuleApp::digest_operations`]).
+    #[serde(skip)]
+    pub object_uses: Vec<(String, crate::inventory::SharedUses)>,
     /// Environments found in property file names (`dev`, `prod`, ...), sorted;
     /// empty when the app has no per-environment files.
     pub environments: Vec<String>,
@@ -67,6 +73,7 @@ impl MuleApp {
             url_attributes: Vec::new(),
             property_files: Vec::new(),
             operations: Vec::new(),
+            object_uses: Vec::new(),
             environments: Vec::new(),
             default_environment: None,
         }
