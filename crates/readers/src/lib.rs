@@ -1,8 +1,9 @@
 //! intguard's readers: from paths on disk to an [`Inventory`].
 //!
 //! ```text
-//! paths -> discover (parallel walk, app roots) -> read each file once (rayon)
-//!       -> Mule XML / property files / descriptors / any-text facts -> Inventory
+//! paths -> discover (parallel walk, app roots) -> read each file once (rayon,
+//!          windows of 1,024 files) -> Mule XML / property files / descriptors /
+//!          any-text facts -> each app assembled when complete (on_app) -> Inventory
 //! ```
 //!
 //! Readers know formats, not rules: they record what is written and where
@@ -14,10 +15,14 @@
 //!   globs. App roots: Mule 4 (`mule-artifact.json` or pom packaging
 //!   `mule-application`), Mule 3 (`mule-project.xml`); each file belongs to
 //!   its nearest app.
-//! - Every file is read once, in parallel: Mule XML (`mule::xml`), property
-//!   files (`properties`), descriptors (`mule::descriptor`), keystores and
-//!   PEM keys, and the any-text scan (`text`: tokens, PEM blocks, `-D` and
-//!   other definitions, `intguard-ignore` comments).
+//! - Every file is read once, in parallel, in windows of the (sorted) walk:
+//!   Mule XML (`mule::xml`), property files (`properties`), descriptors
+//!   (`mule::descriptor`), keystores and PEM keys, and the any-text scan
+//!   (`text`: tokens, PEM blocks, `-D` and other definitions,
+//!   `intguard-ignore` comments). An app is assembled as soon as the window
+//!   holding its last file is read, and handed to the caller's `on_app`
+//!   ([`read_paths_with`]) before the next window, so a caller can shrink it
+//!   while the rest is read.
 //! - Salesforce metadata (`metadata`): SFDX projects (`sfdx-project.json`,
 //!   every package directory) and Metadata API folders (`package.xml`),
 //!   streamed type by type into [`intguard_model::SalesforceMetadata`];
@@ -250,12 +255,22 @@ fn read_all(
     let mut assembled: Vec<Option<MuleApp>> = apps.iter().map(|_| None).collect();
     let mut md_items = Vec::new();
     let mut locked_pkcs12: Vec<(String, PathBuf)> = Vec::new();
-    let mut start = 0;
-    while start < walk.files.len() || by_last.peek().is_some() {
-        let end = (start + window.max(1)).min(walk.files.len());
-        let outputs: Vec<FileOutput> = walk.files[start..end]
+    // The apps completed by the previous window are assembled while the next
+    // window is read.
+    let assemble = |complete: Vec<(usize, AppParts)>| -> Vec<(usize, MuleApp)> {
+        complete
+            .into_par_iter()
+            .map(|(a, p)| {
+                let mut app = mule::assemble(&apps[a], p);
+                on_app(&mut app);
+                (a, app)
+            })
+            .collect()
+    };
+    let read_window = |range: std::ops::Range<usize>| -> Vec<FileOutput> {
+        walk.files[range.clone()]
             .par_iter()
-            .zip(&file_app[start..end])
+            .zip(&file_app[range])
             .map_init(Vec::new, |buf, (f, app)| {
                 let cached = cache.get(&f.path).map(Vec::as_slice);
                 let input = FileInput {
@@ -265,7 +280,22 @@ fn read_all(
                 };
                 process_file(f, app.map(|i| (i, &apps[i])), input, options)
             })
-            .collect();
+            .collect()
+    };
+    let mut complete: Vec<(usize, AppParts)> = Vec::new();
+    let mut start: usize = 0;
+    loop {
+        let end = start.saturating_add(window.max(1)).min(walk.files.len());
+        if start == end && complete.is_empty() && by_last.peek().is_none() {
+            break;
+        }
+        let (outputs, done) = rayon::join(
+            || read_window(start..end),
+            || assemble(std::mem::take(&mut complete)),
+        );
+        for (a, app) in done {
+            assembled[a] = Some(app);
+        }
         for out in outputs {
             inventory.certificates.extend(out.certificates);
             if let Some(path) = out.locked_pkcs12 {
@@ -302,7 +332,6 @@ fn read_all(
                 part.declared_secure_properties = out.declared_secure_properties;
             }
         }
-        let mut complete: Vec<(usize, AppParts)> = Vec::new();
         while let Some(&a) = by_last.peek() {
             if last_file[a] >= end && end < walk.files.len() {
                 break;
@@ -311,17 +340,6 @@ fn read_all(
             if let Some(p) = parts[a].take() {
                 complete.push((a, p));
             }
-        }
-        let done: Vec<(usize, MuleApp)> = complete
-            .into_par_iter()
-            .map(|(a, p)| {
-                let mut app = mule::assemble(&apps[a], p);
-                on_app(&mut app);
-                (a, app)
-            })
-            .collect();
-        for (a, app) in done {
-            assembled[a] = Some(app);
         }
         start = end;
     }
