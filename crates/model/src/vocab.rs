@@ -7,15 +7,6 @@
 /// `sfdc.password`, `storePassword` and `consumer_secret` all count, while
 /// `tokenEndpoint`, `tokenUrl` and `passwordPolicy` do not.
 pub fn is_secret_name(name: &str) -> bool {
-    let last = name.rsplit(['.', ':']).next().unwrap_or(name);
-    let norm: String = last
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .collect::<String>()
-        .to_ascii_lowercase();
-    if norm.is_empty() {
-        return false;
-    }
     const ENDINGS: &[&str] = &[
         "password",
         "passwd",
@@ -29,42 +20,63 @@ pub fn is_secret_name(name: &str) -> bool {
         "sessionid",
     ];
     const NOT_SECRETS: &[&str] = &["tokenendpoint", "tokenurl", "tokentype", "passwordpolicy"];
-    if NOT_SECRETS.contains(&norm.as_str()) {
+    // Names are folded to their lower-case ASCII letters and digits. This runs
+    // for every property of every app, so without allocating: the last
+    // segment's first 16 folded bytes (and its folded length), the whole
+    // name's last 16 (reversed), enough for every list above.
+    let fold = |b: u8| b.is_ascii_alphanumeric().then(|| b.to_ascii_lowercase());
+    let last = name.rsplit(['.', ':']).next().unwrap_or(name);
+    let mut head = [0u8; 16];
+    let mut len = 0;
+    for b in last.bytes().filter_map(fold) {
+        if len < head.len() {
+            head[len] = b;
+        }
+        len += 1;
+    }
+    if len == 0 {
         return false;
     }
-    // The whole name too, so that `api.key` and `private.key` count.
-    let full: String = name
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .collect::<String>()
-        .to_ascii_lowercase();
-    ENDINGS
-        .iter()
-        .any(|e| norm.ends_with(e) || full.ends_with(e))
-        || norm.starts_with("password")
+    let norm = &head[..len.min(head.len())];
+    if len <= head.len() && NOT_SECRETS.iter().any(|n| n.as_bytes() == norm) {
+        return false;
+    }
+    // The whole name too, so that `api.key` and `private.key` count (the last
+    // segment's folded form is a suffix of the whole name's).
+    let mut tail = [0u8; 16];
+    let mut n = 0;
+    for b in name.bytes().rev().filter_map(fold).take(tail.len()) {
+        tail[n] = b;
+        n += 1;
+    }
+    let ends_with = |e: &str| e.len() <= n && e.bytes().rev().zip(&tail[..n]).all(|(a, b)| a == *b);
+    ENDINGS.iter().any(|e| ends_with(e)) || norm.starts_with(b"password")
 }
 
 /// True when a property name conventionally holds the secure-properties
 /// encryption key (`encryption.key`, `secure.key`, `mule.key`, `runtime.key`).
 pub fn is_encryption_key_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    matches!(
-        lower.as_str(),
-        "encryption.key"
-            | "encryptionkey"
-            | "encrypt.key"
-            | "secure.key"
-            | "securekey"
-            | "mule.key"
-            | "runtime.key"
-            | "secure.properties.key"
-            | "mule.encryption.key"
-            | "key"
-    ) || lower.ends_with(".encryption.key")
-        || lower.ends_with("encryptionkey")
+    const NAMES: &[&str] = &[
+        "encryption.key",
+        "encryptionkey",
+        "encrypt.key",
+        "secure.key",
+        "securekey",
+        "mule.key",
+        "runtime.key",
+        "secure.properties.key",
+        "mule.encryption.key",
+        "key",
+    ];
+    let ends_with = |suffix: &str| {
+        name.len() >= suffix.len()
+            && name.as_bytes()[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+    };
+    NAMES.iter().any(|n| name.eq_ignore_ascii_case(n))
+        || ends_with(".encryption.key")
+        || ends_with("encryptionkey")
 }
 
-/// True for values that are obviously not real secrets: empty, placeholders,
 /// Default passwords everyone knows (the JDK's `changeit`, `password`, ...):
 /// as a template value they are dummies, but protecting a real key store they
 /// protect nothing.
@@ -73,6 +85,7 @@ pub fn is_well_known_password(value: &str) -> bool {
     KNOWN.contains(&value.trim().to_ascii_lowercase().as_str())
 }
 
+/// True for values that are obviously not real secrets: empty, placeholders,
 /// encrypted `![...]` values, and the dummies people leave in templates.
 pub fn is_placeholder_value(value: &str) -> bool {
     let v = value.trim();
@@ -110,6 +123,137 @@ pub fn is_placeholder_value(value: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The definitions of the name tests, written plainly (with allocations).
+    fn is_secret_name_reference(name: &str) -> bool {
+        let fold = |s: &str| -> String {
+            s.chars()
+                .filter(|c| c.is_ascii_alphanumeric())
+                .collect::<String>()
+                .to_ascii_lowercase()
+        };
+        let norm = fold(name.rsplit(['.', ':']).next().unwrap_or(name));
+        if norm.is_empty() {
+            return false;
+        }
+        if ["tokenendpoint", "tokenurl", "tokentype", "passwordpolicy"].contains(&norm.as_str()) {
+            return false;
+        }
+        let full = fold(name);
+        [
+            "password",
+            "passwd",
+            "pwd",
+            "passphrase",
+            "secret",
+            "token",
+            "apikey",
+            "privatekey",
+            "credentials",
+            "sessionid",
+        ]
+        .iter()
+        .any(|e| norm.ends_with(e) || full.ends_with(e))
+            || norm.starts_with("password")
+    }
+
+    fn is_encryption_key_name_reference(name: &str) -> bool {
+        let lower = name.to_ascii_lowercase();
+        matches!(
+            lower.as_str(),
+            "encryption.key"
+                | "encryptionkey"
+                | "encrypt.key"
+                | "secure.key"
+                | "securekey"
+                | "mule.key"
+                | "runtime.key"
+                | "secure.properties.key"
+                | "mule.encryption.key"
+                | "key"
+        ) || lower.ends_with(".encryption.key")
+            || lower.ends_with("encryptionkey")
+    }
+
+    #[test]
+    fn name_tests_match_their_plain_definitions() {
+        // Names built from pieces that straddle every boundary of the
+        // allocation-free version (16 folded bytes, separators, case,
+        // non-ASCII, punctuation inside words).
+        let pieces = [
+            "",
+            ".",
+            ":",
+            "_",
+            "-",
+            "sfdc",
+            "Password",
+            "pass_word",
+            "PWD",
+            "passwordPolicy",
+            "token",
+            "Token.Endpoint",
+            "tokenurl",
+            "api",
+            "Key",
+            "private",
+            "key",
+            "secret",
+            "client_secret",
+            "credentials",
+            "sessionId",
+            "é",
+            "日本",
+            "encryption",
+            "Encryption.Key",
+            "secure",
+            "mule",
+            "runtime",
+            "aVeryLongSegmentName",
+            "x1",
+            "passphrase9",
+            "Passwd",
+        ];
+        let mut checked = 0;
+        for a in pieces {
+            for b in pieces {
+                for c in [
+                    "",
+                    ".",
+                    ":",
+                    "password",
+                    "Key",
+                    "tokenType",
+                    "encryptionKey",
+                ] {
+                    let name = format!("{a}{b}{c}");
+                    assert_eq!(
+                        is_secret_name(&name),
+                        is_secret_name_reference(&name),
+                        "is_secret_name({name:?})"
+                    );
+                    assert_eq!(
+                        is_encryption_key_name(&name),
+                        is_encryption_key_name_reference(&name),
+                        "is_encryption_key_name({name:?})"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 5000);
+        for long in [
+            "a.passwordButVeryMuchLongerThanSixteen",
+            "tokenendpointtokenendpoint",
+            "x.xxxxxxxxxxxxxxxxxxxxxxxxcredentials",
+        ] {
+            assert_eq!(
+                is_secret_name(long),
+                is_secret_name_reference(long),
+                "{long}"
+            );
+        }
+    }
 
     #[test]
     fn secret_names() {
