@@ -499,7 +499,7 @@ impl<'t> XmlReader<'t> {
             {
                 continue;
             }
-            let secret = may_be_secret_name(a.name) && vocab::is_secret_name(a.name);
+            let secret = vocab::is_secret_name(a.name);
             let url = is_url_attribute(a.name, &a.value);
             if secret || url {
                 let o = owner
@@ -956,28 +956,6 @@ pub(crate) fn is_url_attribute(name: &str, value: &str) -> bool {
         || ends("endpoint")
         || ends("address")
         || memchr::memchr_iter(b':', v).any(|i| v.get(i + 1..i + 3) == Some(b"//"))
-}
-
-/// Cheap test before [`vocab::is_secret_name`] (which allocates): every
-/// secret name contains one of these words, whatever its case.
-fn may_be_secret_name(name: &str) -> bool {
-    const WORDS: &[&[u8]] = &[
-        b"pass",
-        b"pwd",
-        b"secret",
-        b"token",
-        b"key",
-        b"credential",
-        b"session",
-    ];
-    let b = name.as_bytes();
-    (0..b.len()).any(|i| {
-        let c = b[i].to_ascii_lowercase();
-        matches!(c, b'p' | b's' | b't' | b'k' | b'c')
-            && WORDS.iter().any(|w| {
-                w[0] == c && b.len() - i >= w.len() && b[i..i + w.len()].eq_ignore_ascii_case(w)
-            })
-    })
 }
 
 fn strip_dsql(q: &str) -> String {

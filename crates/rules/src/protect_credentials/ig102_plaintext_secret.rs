@@ -7,9 +7,10 @@ use intguard_model::{
     PropertyFormat, Related, RuleMeta, SalesforceConnection, Severity, TokenKind, XmlAttribute,
 };
 
-use super::ig103_committed_encryption_key::{is_committed_value, is_key_name, is_secret_name};
+use super::ig103_committed_encryption_key::{is_committed_value, is_key_name};
 use crate::support::{app_for_path, connection_identities, describe_identities, file_name};
 use crate::Rule;
+use intguard_model::vocab::is_secret_name;
 
 pub struct PlaintextSecret;
 

@@ -150,34 +150,6 @@ fn norm_name(name: &str) -> String {
         .replace(['_', '-'], ".")
 }
 
-/// Cheap pre-check for [`vocab::is_secret_name`] (which allocates): every
-/// secret name contains one of these words. Rules run it on every property.
-pub(super) fn is_secret_name(name: &str) -> bool {
-    // Like vocab, look at letters and digits only (`p_w_d` is `pwd`), lowercased.
-    let mut buf = [0u8; 128];
-    let mut n = 0;
-    for b in name.bytes().filter(u8::is_ascii_alphanumeric) {
-        if n == buf.len() {
-            return vocab::is_secret_name(name);
-        }
-        buf[n] = b.to_ascii_lowercase();
-        n += 1;
-    }
-    let letters = &buf[..n];
-    let has_word = (0..n).any(|i| {
-        let rest = &letters[i..];
-        match rest[0] {
-            b'p' => rest.starts_with(b"pass") || rest.starts_with(b"pwd"),
-            b's' => rest.starts_with(b"secret") || rest.starts_with(b"session"),
-            b't' => rest.starts_with(b"token"),
-            b'k' => rest.starts_with(b"key"),
-            b'c' => rest.starts_with(b"credential"),
-            _ => false,
-        }
-    });
-    has_word && vocab::is_secret_name(name)
-}
-
 /// A name conventionally holding the secure-properties key. A bare `key` is too
 /// common to count unless a config names it.
 pub(super) fn is_key_name(name: &str) -> bool {
@@ -811,32 +783,6 @@ mod tests {
             ..Default::default()
         };
         assert!(run(&inv).is_empty());
-    }
-
-    #[test]
-    fn secret_name_precheck_agrees_with_vocab() {
-        for name in [
-            "sfdc.password",
-            "passwd",
-            "db.pwd",
-            "client_secret",
-            "sfdc.token",
-            "api.key",
-            "apiKey",
-            "private.key",
-            "credentials",
-            "sessionId",
-            "passphrase",
-            "username",
-            "tokenEndpoint",
-            "http.port",
-            "sfdc.consumerKey",
-            "keyStore",
-            "PASSWORD",
-            "db.p_w_d",
-        ] {
-            assert_eq!(is_secret_name(name), vocab::is_secret_name(name), "{name}");
-        }
     }
 
     #[test]

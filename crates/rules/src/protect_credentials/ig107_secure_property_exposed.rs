@@ -5,9 +5,10 @@ use intguard_model::{
     Value,
 };
 
-use super::ig103_committed_encryption_key::{config_label, is_secret_name};
+use super::ig103_committed_encryption_key::config_label;
 use crate::support::{connection_identities, describe_identities, file_name, short_location};
 use crate::Rule;
+use intguard_model::vocab::is_secret_name;
 
 pub struct SecurePropertyExposed;
 
