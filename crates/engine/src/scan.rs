@@ -60,12 +60,31 @@ impl ScanOutcome {
 
 /// Reads the paths, runs every enabled rule and post-processes the findings.
 pub fn scan(options: &ScanOptions) -> ScanOutcome {
-    run_rules(read_inventory(options), options)
+    with_threads(options.threads, || {
+        run_rules(read_inventory(options), options)
+    })
+}
+
+/// Runs `f` on a pool of `threads` workers (0: the current pool, all cores
+/// unless a caller chose otherwise), so that `--threads` bounds every phase,
+/// not only the reading.
+fn with_threads<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> T {
+    if threads == 0 || threads == rayon::current_num_threads() {
+        return f();
+    }
+    match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+        Ok(pool) => pool.install(f),
+        Err(_) => f(),
+    }
 }
 
 /// Reads the paths into an Inventory with the config's identity mapping and
 /// the identity graph built: what rules (and `intguard identities`) read.
 pub fn read_inventory(options: &ScanOptions) -> Inventory {
+    with_threads(options.threads, || read_inventory_here(options))
+}
+
+fn read_inventory_here(options: &ScanOptions) -> Inventory {
     let read_options = ReadOptions {
         ignore_globs: options.config.paths.ignore.clone(),
         threads: options.threads,
@@ -107,6 +126,10 @@ impl PhaseTimer {
 /// Everything after reading: rules and post-processing (separate so that an
 /// Inventory built elsewhere, e.g. from an org snapshot, goes the same way).
 pub fn run_rules(inventory: Inventory, options: &ScanOptions) -> ScanOutcome {
+    with_threads(options.threads, || run_rules_here(inventory, options))
+}
+
+fn run_rules_here(inventory: Inventory, options: &ScanOptions) -> ScanOutcome {
     let mut timer = PhaseTimer::start();
     let config = &options.config;
     let all = intguard_rules::all_rules();
@@ -258,6 +281,21 @@ fn redact_finding(f: &mut Finding, redactor: &Redactor) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn threads_bound_the_pool() {
+        for n in [1, 3] {
+            assert_eq!(with_threads(n, rayon::current_num_threads), n);
+            assert_eq!(
+                with_threads(n, || with_threads(n, rayon::current_num_threads)),
+                n
+            );
+        }
+        assert_eq!(
+            with_threads(0, rayon::current_num_threads),
+            rayon::current_num_threads()
+        );
+    }
 
     #[test]
     fn paths_are_made_relative_to_their_root() {

@@ -70,7 +70,8 @@ pub struct ReadOptions {
     /// Gitignore-style globs relative to each root (from the config file),
     /// e.g. `**/src/test/**`.
     pub ignore_globs: Vec<String>,
-    /// Worker threads for walking and reading; 0 = all cores.
+    /// Worker threads for walking and reading; 0 = the rayon pool the caller
+    /// runs in (all cores unless it installed another).
     pub threads: usize,
     /// Follow symbolic links (loops become `symlink-loop` diagnostics).
     pub follow_symlinks: bool,
@@ -103,12 +104,17 @@ pub fn read_paths_with(
     options: &ReadOptions,
     on_app: &(dyn Fn(&mut MuleApp) + Sync),
 ) -> Inventory {
+    let read = || read_all(paths, options, on_app, FILE_WINDOW);
+    // 0, or the size of the pool the caller runs us in: that pool.
+    if options.threads == 0 || options.threads == rayon::current_num_threads() {
+        return read();
+    }
     match rayon::ThreadPoolBuilder::new()
         .num_threads(options.threads)
         .build()
     {
-        Ok(pool) => pool.install(|| read_all(paths, options, on_app, FILE_WINDOW)),
-        Err(_) => read_all(paths, options, on_app, FILE_WINDOW),
+        Ok(pool) => pool.install(read),
+        Err(_) => read(),
     }
 }
 
