@@ -1,25 +1,43 @@
 //! Shared vocabulary: which names carry secrets. Readers use it to decide what
 //! to keep; rules use it to decide what to flag.
 
+/// Folded (lower-case letters and digits) endings of secret names.
+const SECRET_ENDINGS: &[&str] = &[
+    "password",
+    "passwd",
+    "pwd",
+    "passphrase",
+    "secret",
+    "token",
+    "apikey",
+    "privatekey",
+    "credentials",
+    "sessionid",
+];
+
+/// Folded last segments that end like a secret name but are not one.
+const NOT_SECRETS: &[&str] = &["tokenendpoint", "tokenurl", "tokentype", "passwordpolicy"];
+
+/// Names that conventionally hold the secure-properties key (any case).
+const ENCRYPTION_KEY_NAMES: &[&str] = &[
+    "encryption.key",
+    "encryptionkey",
+    "encrypt.key",
+    "secure.key",
+    "securekey",
+    "mule.key",
+    "runtime.key",
+    "secure.properties.key",
+    "mule.encryption.key",
+    "key",
+];
+
 /// True when a property key or XML attribute name holds a secret: passwords,
 /// security tokens, client/consumer secrets, key-store passwords, API keys,
 /// private keys. Matches on the last dotted segment, case-insensitively, so
 /// `sfdc.password`, `storePassword` and `consumer_secret` all count, while
 /// `tokenEndpoint`, `tokenUrl` and `passwordPolicy` do not.
 pub fn is_secret_name(name: &str) -> bool {
-    const ENDINGS: &[&str] = &[
-        "password",
-        "passwd",
-        "pwd",
-        "passphrase",
-        "secret",
-        "token",
-        "apikey",
-        "privatekey",
-        "credentials",
-        "sessionid",
-    ];
-    const NOT_SECRETS: &[&str] = &["tokenendpoint", "tokenurl", "tokentype", "passwordpolicy"];
     // Names are folded to their lower-case ASCII letters and digits. This runs
     // for every property of every app, so without allocating: the last
     // segment's first 16 folded bytes (and its folded length), the whole
@@ -50,29 +68,19 @@ pub fn is_secret_name(name: &str) -> bool {
         n += 1;
     }
     let ends_with = |e: &str| e.len() <= n && e.bytes().rev().zip(&tail[..n]).all(|(a, b)| a == *b);
-    ENDINGS.iter().any(|e| ends_with(e)) || norm.starts_with(b"password")
+    SECRET_ENDINGS.iter().any(|e| ends_with(e)) || norm.starts_with(b"password")
 }
 
 /// True when a property name conventionally holds the secure-properties
 /// encryption key (`encryption.key`, `secure.key`, `mule.key`, `runtime.key`).
 pub fn is_encryption_key_name(name: &str) -> bool {
-    const NAMES: &[&str] = &[
-        "encryption.key",
-        "encryptionkey",
-        "encrypt.key",
-        "secure.key",
-        "securekey",
-        "mule.key",
-        "runtime.key",
-        "secure.properties.key",
-        "mule.encryption.key",
-        "key",
-    ];
     let ends_with = |suffix: &str| {
         name.len() >= suffix.len()
             && name.as_bytes()[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
     };
-    NAMES.iter().any(|n| name.eq_ignore_ascii_case(n))
+    ENCRYPTION_KEY_NAMES
+        .iter()
+        .any(|n| name.eq_ignore_ascii_case(n))
         || ends_with(".encryption.key")
         || ends_with("encryptionkey")
 }
@@ -136,47 +144,30 @@ mod tests {
         if norm.is_empty() {
             return false;
         }
-        if ["tokenendpoint", "tokenurl", "tokentype", "passwordpolicy"].contains(&norm.as_str()) {
+        if NOT_SECRETS.contains(&norm.as_str()) {
             return false;
         }
         let full = fold(name);
-        [
-            "password",
-            "passwd",
-            "pwd",
-            "passphrase",
-            "secret",
-            "token",
-            "apikey",
-            "privatekey",
-            "credentials",
-            "sessionid",
-        ]
-        .iter()
-        .any(|e| norm.ends_with(e) || full.ends_with(e))
+        SECRET_ENDINGS
+            .iter()
+            .any(|e| norm.ends_with(e) || full.ends_with(e))
             || norm.starts_with("password")
     }
 
     fn is_encryption_key_name_reference(name: &str) -> bool {
         let lower = name.to_ascii_lowercase();
-        matches!(
-            lower.as_str(),
-            "encryption.key"
-                | "encryptionkey"
-                | "encrypt.key"
-                | "secure.key"
-                | "securekey"
-                | "mule.key"
-                | "runtime.key"
-                | "secure.properties.key"
-                | "mule.encryption.key"
-                | "key"
-        ) || lower.ends_with(".encryption.key")
+        ENCRYPTION_KEY_NAMES.contains(&lower.as_str())
+            || lower.ends_with(".encryption.key")
             || lower.ends_with("encryptionkey")
     }
 
     #[test]
     fn name_tests_match_their_plain_definitions() {
+        // The allocation-free version keeps 16 folded bytes of each end.
+        assert!(SECRET_ENDINGS
+            .iter()
+            .chain(NOT_SECRETS)
+            .all(|w| w.len() <= 16));
         // Names built from pieces that straddle every boundary of the
         // allocation-free version (16 folded bytes, separators, case,
         // non-ASCII, punctuation inside words).
