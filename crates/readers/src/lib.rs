@@ -254,9 +254,9 @@ fn read_all(
     // The files in windows, each window's files in parallel and its results
     // consumed in the walk's order; each app is assembled (and handed to
     // `on_app`) as soon as its last file is read, so that only the apps being
-    // read are held in their raw form. Each worker reads into one reused
-    // buffer: a fresh allocation per file costs page faults that rival the
-    // reading itself.
+    // read are held in their raw form. Each worker thread reads into one
+    // reused buffer (`with_read_buffer`): a fresh allocation per file costs
+    // page faults that rival the reading itself.
     let mut parts: Vec<Option<AppParts>> = apps.iter().map(|_| Some(AppParts::default())).collect();
     let mut assembled: Vec<Option<MuleApp>> = apps.iter().map(|_| None).collect();
     let mut md_items = Vec::new();
@@ -281,14 +281,16 @@ fn read_all(
         walk.files[range.clone()]
             .par_iter()
             .zip(&file_app[range])
-            .map_init(Vec::new, |buf, (f, app)| {
+            .map(|(f, app)| {
                 let cached = cache.get(&f.path).map(Vec::as_slice);
-                let input = FileInput {
-                    cached,
-                    buf,
-                    mdapi_roots: &mdapi_roots,
-                };
-                process_file(f, app.map(|i| (i, &apps[i])), input, options)
+                with_read_buffer(|buf| {
+                    let input = FileInput {
+                        cached,
+                        buf,
+                        mdapi_roots: &mdapi_roots,
+                    };
+                    process_file(f, app.map(|i| (i, &apps[i])), input, options)
+                })
             })
             .collect()
     };
@@ -402,6 +404,29 @@ impl From<std::io::Error> for ReadError {
     fn from(e: std::io::Error) -> Self {
         ReadError::Io(e)
     }
+}
+
+thread_local! {
+    /// Each worker thread's read buffer, kept from file to file and window to
+    /// window (rayon's `map_init` would make one per job split, and every
+    /// fresh buffer grows through newly faulted, zeroed pages).
+    static READ_BUFFER: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// A buffer kept beyond this size (after an unusually large file) is let go
+/// rather than held by the thread for the rest of the scan.
+const READ_BUFFER_KEEP: usize = 1 << 20;
+
+/// Runs `f` with this thread's read buffer. The buffer is taken out while `f`
+/// runs, so a nested call (rayon may run another file's job on this thread
+/// while `f` waits) gets a fresh one instead of a borrow error.
+fn with_read_buffer<T>(f: impl FnOnce(&mut Vec<u8>) -> T) -> T {
+    let mut buf = READ_BUFFER.take();
+    let out = f(&mut buf);
+    if buf.capacity() <= READ_BUFFER_KEEP {
+        READ_BUFFER.set(buf);
+    }
+    out
 }
 
 /// Reads the whole file into `buf` (cleared first; its capacity is kept),
@@ -725,6 +750,29 @@ fn process_file(
 mod tests {
     use super::*;
     use std::sync::Mutex;
+
+    #[test]
+    fn read_buffer_is_kept_per_thread_unless_large() {
+        std::thread::spawn(|| {
+            let ptr = with_read_buffer(|b| {
+                b.extend_from_slice(&[1; 1000]);
+                b.as_ptr()
+            });
+            // The next file reuses the same allocation...
+            assert_eq!(with_read_buffer(|b| b.as_ptr()), ptr);
+            // ...but a nested call (rayon running another job while this one
+            // waits) gets its own buffer, not a borrow error.
+            with_read_buffer(|outer| {
+                assert_eq!(outer.as_ptr(), ptr);
+                with_read_buffer(|inner| assert_eq!(inner.capacity(), 0));
+            });
+            // A buffer grown past the limit is not kept.
+            with_read_buffer(|b| b.reserve(READ_BUFFER_KEEP + 1));
+            with_read_buffer(|b| assert_eq!(b.capacity(), 0));
+        })
+        .join()
+        .unwrap();
+    }
 
     fn copy_tree(from: &Path, to: &Path) {
         std::fs::create_dir_all(to).unwrap();
