@@ -50,6 +50,7 @@ enum Command {
 }
 
 fn main() {
+    no_transparent_huge_pages();
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Scan(args) => commands::scan::run(args),
@@ -62,4 +63,20 @@ fn main() {
         Command::Fix(args) => commands::fix::run(args),
     };
     std::process::exit(code);
+}
+
+/// Asks Linux not to back this process with transparent huge pages. mimalloc
+/// requests them for its arenas, and a scan that lives a second or two pays
+/// for them without gaining: each first touch zeroes 2 MiB, and freed memory
+/// returned to the system is faulted and zeroed again. Measured on the bench
+/// corpus: peak memory 193 -> 160 MB (2,000 apps) and 123 -> 87 MB (1,000
+/// apps), system time on the smaller corpus 0.62 -> 0.36 s. A kernel without
+/// the setting keeps its default.
+fn no_transparent_huge_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE takes plain integers and touches no memory
+    // of ours; its result is not needed (failure leaves the default).
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
 }
