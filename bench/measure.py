@@ -357,6 +357,11 @@ def main(argv=None):
         "gitleaks_over_intguard_wall": ratio(tools["gitleaks"], ig),
         "detect_secrets_over_intguard_wall": ratio(tools["detect_secrets"], ig),
         "intguard_rss_full_over_half": ratio(ig, tools["intguard_half"], "max_rss_mb"),
+        # What doubling the corpus adds to peak memory, per MB of input added:
+        # the slope the full / half ratio hides behind the fixed part.
+        "intguard_rss_growth_per_input_mb": (
+            round((ig["max_rss_mb"] - tools["intguard_half"]["max_rss_mb"]) / ((size - hsize) / 1e6), 3)
+            if ig and tools["intguard_half"] and size > hsize else None),
         "intguard_cpu_per_wall": ig["cpu_per_wall"] if ig else None,
         "floor_cpu_per_wall": fl["cpu_per_wall"] if fl else None,
     }
@@ -436,6 +441,7 @@ def render_md(r):
     lines.append("| gitleaks / intguard (wall) | %s | >= 10 (%s) |" % (fmt(ra["gitleaks_over_intguard_wall"]), "met" if tg["at_least_10x_faster_than_gitleaks"] else "NOT met"))
     lines.append("| detect-secrets / intguard (wall) | %s | |" % fmt(ra["detect_secrets_over_intguard_wall"]))
     lines.append("| intguard peak RSS, 2000 / 1000 apps | %s | < 1.25 (%s) |" % (fmt(ra["intguard_rss_full_over_half"]), "met" if tg["memory_flat"] else "NOT met"))
+    lines.append("| intguard peak RSS added per MB of input added (half -> full) | %s | |" % fmt(ra.get("intguard_rss_growth_per_input_mb")))
     lines.append("| intguard CPU / wall | %s | >= 1.5 on 2 cores (%s) |" % (fmt(ra["intguard_cpu_per_wall"]), "met" if tg["both_cores_used"] else "NOT met"))
     lines.append("")
     lines.append("Recall: %d of %d planted problems found (%.1f%%); %d findings in all; "
