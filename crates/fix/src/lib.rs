@@ -71,7 +71,7 @@ pub fn verify(inventory: &Inventory, moved: &[Moved], key: &[u8]) -> Vec<String>
             problems.push(format!("{target}: not found"));
             continue;
         };
-        let Some(entry) = file.entries.iter().find(|e| e.key == m.name) else {
+        let Some(entry) = file.entries.iter().find(|e| e.key() == m.name) else {
             problems.push(format!("{target}: `{}` not found", m.name));
             continue;
         };

@@ -63,14 +63,16 @@ pub fn plan_rotation(
                     (Some(_), Some(_)) => {
                         problems.push(format!(
                             "{}: `{}` opens with both keys; rotate it by hand",
-                            e.location, e.key
+                            e.location,
+                            e.key()
                         ));
                         continue;
                     }
                     (None, None) => {
                         problems.push(format!(
                             "{}: `{}` does not decrypt with the old key ({cipher})",
-                            e.location, e.key
+                            e.location,
+                            e.key()
                         ));
                         continue;
                     }
@@ -78,7 +80,7 @@ pub fn plan_rotation(
                 // The base64 on the entry's line (after the key).
                 let n = e.location.line as usize;
                 if n == 0 || n > lines.len() {
-                    problems.push(format!("{}: `{}`: line not found", e.location, e.key));
+                    problems.push(format!("{}: `{}`: line not found", e.location, e.key()));
                     continue;
                 }
                 let content = lines.content(n);
@@ -87,7 +89,8 @@ pub fn plan_rotation(
                 let Some(at) = line.rfind(&needle) else {
                     problems.push(format!(
                         "{}: `{}`: the value is not on the key's line; rotate it by hand",
-                        e.location, e.key
+                        e.location,
+                        e.key()
                     ));
                     continue;
                 };
@@ -97,7 +100,7 @@ pub fn plan_rotation(
                     .map_err(|err| FixError(err.to_string()))?;
                 edits.push((start..start + b64.len(), fresh));
                 plan.moved.push(Moved {
-                    name: e.key.clone(),
+                    name: e.key().to_string(),
                     target: PathBuf::from(&file.path),
                 });
             }

@@ -300,7 +300,7 @@ fn check_key_against(file: &PropertyFile, cipher: &Cipher, key: &[u8]) -> Result
         if decrypt_plausible(cipher, key, b64).is_none() {
             return Err(FixError(format!(
                 "{}: the key does not decrypt the existing value of `{}` ({}): wrong key? Nothing was changed",
-                file.path, e.key, cipher
+                file.path, e.key(), cipher
             )));
         }
     }
@@ -565,14 +565,16 @@ fn plan_app(
             if in_test_sources(&file.path) {
                 plan.skipped.push(format!(
                     "{}: `{}` is in test sources; test credentials are left alone",
-                    f.location, file.entries[i].key
+                    f.location,
+                    file.entries[i].key()
                 ));
             } else if file.secure {
                 in_secure.push((file, i));
             } else if !file.loaded {
                 plan.skipped.push(format!(
                     "{}: `{}` is in a file no configuration loads; delete it or the secret by hand",
-                    f.location, file.entries[i].key
+                    f.location,
+                    file.entries[i].key()
                 ));
             } else {
                 to_move.push((file, i));
@@ -606,13 +608,15 @@ fn plan_app(
             Some(Ok(c)) => c,
             Some(Err(why)) => {
                 plan.skipped
-                    .push(format!("{}: `{}`: {why}", entry.location, entry.key));
+                    .push(format!("{}: `{}`: {why}", entry.location, entry.key()));
                 continue;
             }
             None => {
                 plan.skipped.push(format!(
                     "{}: `{}`: cannot tell which secure-properties configuration reads {}",
-                    entry.location, entry.key, file.path
+                    entry.location,
+                    entry.key(),
+                    file.path
                 ));
                 continue;
             }
@@ -623,26 +627,28 @@ fn plan_app(
             continue;
         };
         let Some(span) = value_span_of(&text, file, entry.location.line, entry.location.column)
-            .filter(|s| s.scalar == entry.value)
+            .filter(|s| s.scalar == entry.value())
         else {
             plan.skipped.push(format!(
                 "{}: `{}`: the value spans several lines or uses escapes; encrypt it by hand",
-                entry.location, entry.key
+                entry.location,
+                entry.key()
             ));
             continue;
         };
-        let b64 = encrypt(&cipher, key, &entry.value)?;
+        let b64 = encrypt(&cipher, key, entry.value())?;
         let work = ws.file(&file.path)?;
         work.format = Some(file.format);
         work.replacements
             .push((span.range.clone(), written(file.format, &b64)));
-        work.masks.push((span.inner.clone(), mask(&entry.value)));
+        work.masks.push((span.inner.clone(), mask(entry.value())));
         plan.actions.push(format!(
             "encrypt `{}` in place in {} ({cipher})",
-            entry.key, file.path
+            entry.key(),
+            file.path
         ));
         plan.moved.push(Moved {
-            name: entry.key.clone(),
+            name: entry.key().to_string(),
             target: PathBuf::from(&file.path),
         });
     }
@@ -656,7 +662,8 @@ fn plan_app(
             for (file, i) in &to_move {
                 plan.skipped.push(format!(
                     "{}: `{}`: {why}",
-                    file.entries[*i].location, file.entries[*i].key
+                    file.entries[*i].location,
+                    file.entries[*i].key()
                 ));
             }
             for a in &literals {
@@ -673,7 +680,8 @@ fn plan_app(
             for (file, i) in &to_move {
                 plan.skipped.push(format!(
                     "{}: `{}`: {why}",
-                    file.entries[*i].location, file.entries[*i].key
+                    file.entries[*i].location,
+                    file.entries[*i].key()
                 ));
             }
             return Ok(());
@@ -695,10 +703,10 @@ fn plan_app(
     // What each target already defines: name -> decrypted or clear value.
     let existing_in_target = |path: &str, name: &str| -> Option<Option<Zeroizing<String>>> {
         let file = app.property_files.iter().find(|f| f.path == path)?;
-        let e = file.entries.iter().find(|e| e.key == name)?;
-        Some(match parse_encrypted_value(&e.value) {
+        let e = file.entries.iter().find(|e| e.key() == name)?;
+        Some(match parse_encrypted_value(e.value()) {
             Some(b64) => decrypt_plausible(&setup.cipher, key, b64),
-            None => Some(Zeroizing::new(e.value.clone())),
+            None => Some(Zeroizing::new(e.value().to_string())),
         })
     };
 
@@ -706,10 +714,7 @@ fn plan_app(
     let mut secure_names: Vec<String> = Vec::new();
 
     // (b) Properties in other files: every loaded, non-test definition of the name moves.
-    let names: BTreeSet<&str> = to_move
-        .iter()
-        .map(|(f, i)| f.entries[*i].key.as_str())
-        .collect();
+    let names: BTreeSet<&str> = to_move.iter().map(|(f, i)| f.entries[*i].key()).collect();
     'names: for name in names {
         let defs: Vec<(&PropertyFile, usize)> = app
             .property_files
@@ -719,7 +724,7 @@ fn plan_app(
                 f.entries
                     .iter()
                     .enumerate()
-                    .filter(|(_, e)| e.key == name)
+                    .filter(|(_, e)| e.key() == name)
                     .map(move |(i, _)| (f, i))
             })
             .collect();
@@ -734,7 +739,7 @@ fn plan_app(
         let mut spans = Vec::new();
         for (f, i) in &defs {
             let e = &f.entries[*i];
-            if has_placeholder(&e.value) || e.encrypted_payload().is_some() {
+            if has_placeholder(e.value()) || e.encrypted_payload().is_some() {
                 skip(
                     plan,
                     format!(
@@ -748,7 +753,7 @@ fn plan_app(
                 continue 'names;
             };
             match value_span_of(&text, f, e.location.line, e.location.column)
-                .filter(|s| s.scalar == e.value)
+                .filter(|s| s.scalar == e.value())
             {
                 Some(s) => spans.push(s),
                 None => {
@@ -769,12 +774,12 @@ fn plan_app(
             let specific: Vec<&str> = defs
                 .iter()
                 .filter(|(f, _)| f.environment.is_some() && f.environment == *env)
-                .map(|(f, i)| f.entries[*i].value.as_str())
+                .map(|(f, i)| f.entries[*i].value())
                 .collect();
             let general: Vec<&str> = defs
                 .iter()
                 .filter(|(f, _)| f.environment.is_none())
-                .map(|(f, i)| f.entries[*i].value.as_str())
+                .map(|(f, i)| f.entries[*i].value())
                 .collect();
             let candidates = if specific.is_empty() {
                 general
@@ -826,7 +831,7 @@ fn plan_app(
             let work = ws.file(&f.path)?;
             work.format = Some(f.format);
             work.delete_lines.push(e.location.line);
-            work.masks.push((span.inner.clone(), mask(&e.value)));
+            work.masks.push((span.inner.clone(), mask(e.value())));
         }
         for (path, value) in new_inserts {
             plan.actions
@@ -853,7 +858,7 @@ fn plan_app(
     let defined = |n: &str| {
         app.property_files
             .iter()
-            .any(|f| f.entries.iter().any(|e| e.key == n))
+            .any(|f| f.entries.iter().any(|e| e.key() == n))
             || app.global_properties.iter().any(|g| g.name == n)
             || app
                 .secret_attributes

@@ -84,9 +84,9 @@ fn decrypt(app: &Path, file: &str, name: &str, cipher: Cipher, key: &[u8]) -> St
     let e = f
         .entries
         .iter()
-        .find(|e| e.key == name)
+        .find(|e| e.key() == name)
         .unwrap_or_else(|| panic!("{name} not in {path}"));
-    let b64 = parse_encrypted_value(&e.value).unwrap_or_else(|| panic!("{name} not encrypted"));
+    let b64 = parse_encrypted_value(e.value()).unwrap_or_else(|| panic!("{name} not encrypted"));
     String::from_utf8(cipher.decrypt(key, b64).unwrap()).unwrap()
 }
 

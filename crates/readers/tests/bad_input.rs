@@ -157,16 +157,16 @@ fn not_utf8_yaml_and_properties_are_still_read() {
         .iter()
         .find(|f| f.path.ends_with("dev.yaml"))
         .unwrap();
-    let keys: Vec<&str> = yaml.entries.iter().map(|e| e.key.as_str()).collect();
+    let keys: Vec<&str> = yaml.entries.iter().map(|e| e.key()).collect();
     assert_eq!(keys, vec!["sf.user", "sf.password"]);
-    assert_eq!(yaml.entries[0].value, "caf\u{fffd}@acme.example");
+    assert_eq!(yaml.entries[0].value(), "caf\u{fffd}@acme.example");
     let props = app
         .property_files
         .iter()
         .find(|f| f.path.ends_with("legacy.properties"))
         .unwrap();
     assert_eq!(props.entries.len(), 2);
-    assert_eq!(props.entries[1].value, "Pw2");
+    assert_eq!(props.entries[1].value(), "Pw2");
 }
 
 #[test]
@@ -190,7 +190,7 @@ fn malformed_yaml_keeps_earlier_keys() {
         .iter()
         .find(|f| f.path.ends_with("bad.yaml"))
         .unwrap();
-    let keys: Vec<&str> = f.entries.iter().map(|e| e.key.as_str()).collect();
+    let keys: Vec<&str> = f.entries.iter().map(|e| e.key()).collect();
     assert_eq!(&keys[..2], &["a", "b.c"]);
 }
 
@@ -368,7 +368,7 @@ fn odd_but_valid_inputs_do_not_panic() {
         .iter()
         .find(|f| f.path.ends_with("list.yaml"))
         .unwrap();
-    let keys: Vec<&str> = list.entries.iter().map(|e| e.key.as_str()).collect();
+    let keys: Vec<&str> = list.entries.iter().map(|e| e.key()).collect();
     assert_eq!(keys, vec!["[0]", "[1].b"]);
     assert!(app.xml_files.iter().any(|p| p.ends_with("bom.xml")));
     assert!(!app.xml_files.iter().any(|p| p.ends_with("notmule.xml")));

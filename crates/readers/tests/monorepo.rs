@@ -30,7 +30,7 @@ fn apps_and_membership() {
     assert_eq!(beta.xml_files.len(), 1);
     assert!(beta.xml_files[0].ends_with("apps/beta/src/main/mule/beta.xml"));
     assert_eq!(beta.environments, vec!["prod".to_string()]);
-    assert_eq!(beta.property_files[0].entries[0].key, "sf.user");
+    assert_eq!(beta.property_files[0].entries[0].key(), "sf.user");
 
     let alpha = inv.app_by_name("alpha").unwrap();
     assert_eq!(

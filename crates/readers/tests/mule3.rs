@@ -205,8 +205,8 @@ fn mule3_properties_per_environment() {
         .iter()
         .all(|f| f.format == PropertyFormat::Properties));
     let dev = &app.property_files[2];
-    assert_eq!(dev.entries[1].key, "sfdc.password");
-    assert_eq!(dev.entries[1].value, "DevPlainContinued");
+    assert_eq!(dev.entries[1].key(), "sfdc.password");
+    assert_eq!(dev.entries[1].value(), "DevPlainContinued");
     assert_eq!(lc(&dev.entries[1].location), (3, 1));
 
     let basic = &app.salesforce_connections[0];

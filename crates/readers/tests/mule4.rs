@@ -394,8 +394,8 @@ fn property_files_and_environments() {
         ]
     );
     let prod = &app.property_files[4];
-    assert_eq!(prod.entries[0].key, "sfdc.username");
-    assert_eq!(prod.entries[0].value, "int.prod@acme.example");
+    assert_eq!(prod.entries[0].key(), "sfdc.username");
+    assert_eq!(prod.entries[0].value(), "int.prod@acme.example");
     assert_eq!(lc(&prod.entries[0].location), (3, 3));
 
     // Resolution through the model, in every environment.

@@ -66,14 +66,7 @@ fn yaml_flattening_and_key_positions() {
     let got: Vec<(&str, &str, u32, u32)> = f
         .entries
         .iter()
-        .map(|e| {
-            (
-                e.key.as_str(),
-                e.value.as_str(),
-                e.location.line,
-                e.location.column,
-            )
-        })
+        .map(|e| (e.key(), e.value(), e.location.line, e.location.column))
         .collect();
     assert_eq!(
         got,

@@ -458,11 +458,7 @@ pub(crate) mod testkit {
             entries: entries
                 .iter()
                 .enumerate()
-                .map(|(i, (k, v))| PropertyEntry {
-                    key: k.to_string(),
-                    value: v.to_string(),
-                    location: loc(path, i as u32 + 1),
-                })
+                .map(|(i, (k, v))| PropertyEntry::new(k, v, loc(path, i as u32 + 1)))
                 .collect(),
         }
     }

@@ -1503,11 +1503,11 @@ mod tests {
             environment: Some(env.into()),
             secure: false,
             loaded: true,
-            entries: vec![PropertyEntry {
-                key: "sfdc.user".into(),
-                value: user.into(),
-                location: loc(&format!("orders/src/main/resources/{env}.yaml"), 3),
-            }],
+            entries: vec![PropertyEntry::new(
+                "sfdc.user",
+                user,
+                loc(&format!("orders/src/main/resources/{env}.yaml"), 3),
+            )],
         };
         app.property_files = vec![
             file("dev", "int.orders@acme.com.dev"),

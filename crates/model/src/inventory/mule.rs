@@ -112,9 +112,9 @@ impl MuleApp {
                 file.entries
                     .iter()
                     .filter(|e| {
-                        vocab::is_secret_name(&e.key) || vocab::is_encryption_key_name(&e.key)
+                        vocab::is_secret_name(e.key()) || vocab::is_encryption_key_name(e.key())
                     })
-                    .map(|e| e.value.clone()),
+                    .map(|e| e.value().to_string()),
             );
         }
         for gp in &self.global_properties {
@@ -355,21 +355,63 @@ pub struct PropertyFile {
 }
 
 /// One key of a property file (YAML keys flattened with dots).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Clone)]
 pub struct PropertyEntry {
-    pub key: String,
-    /// The value as written (quotes removed). May be a secret: never output.
-    #[serde(skip)]
-    pub value: String,
+    /// The key and then the value, in one allocation: a scan holds every
+    /// entry of every app (about 120 per app) until the rules have run.
+    text: Box<str>,
+    key_len: u32,
     /// Location of the key.
     pub location: Location,
 }
 
 impl PropertyEntry {
+    pub fn new(key: &str, value: &str, location: Location) -> Self {
+        let mut text = String::with_capacity(key.len() + value.len());
+        text.push_str(key);
+        text.push_str(value);
+        PropertyEntry {
+            text: text.into_boxed_str(),
+            // A key of 4 GiB is beyond any file the readers accept.
+            key_len: u32::try_from(key.len()).unwrap_or(u32::MAX),
+            location,
+        }
+    }
+
+    pub fn key(&self) -> &str {
+        &self.text[..self.key_len as usize]
+    }
+
+    /// The value as written (quotes removed). May be a secret: never output.
+    pub fn value(&self) -> &str {
+        &self.text[self.key_len as usize..]
+    }
+
     /// `![base64]` value: encrypted with the secure-properties key.
     pub fn encrypted_payload(&self) -> Option<&str> {
-        let v = self.value.trim();
+        let v = self.value().trim();
         v.strip_prefix("![")?.strip_suffix(']')
+    }
+}
+
+impl std::fmt::Debug for PropertyEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PropertyEntry")
+            .field("key", &self.key())
+            .field("value", &self.value())
+            .field("location", &self.location)
+            .finish()
+    }
+}
+
+/// Serialized as `{key, location}`: the value may be a secret.
+impl Serialize for PropertyEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("PropertyEntry", 2)?;
+        s.serialize_field("key", self.key())?;
+        s.serialize_field("location", &self.location)?;
+        s.end()
     }
 }
 

@@ -26,14 +26,14 @@ impl<'a> PropertySource<'a> {
 
     pub fn name(&self) -> &'a str {
         match self {
-            PropertySource::File { entry, .. } => &entry.key,
+            PropertySource::File { entry, .. } => entry.key(),
             PropertySource::Global(g) => &g.name,
         }
     }
 
     pub fn raw_value(&self) -> &'a str {
         match self {
-            PropertySource::File { entry, .. } => &entry.value,
+            PropertySource::File { entry, .. } => entry.value(),
             PropertySource::Global(g) => &g.value.raw,
         }
     }
@@ -102,7 +102,7 @@ impl MuleApp {
         ];
         for pass in passes.iter() {
             for file in self.property_files.iter().filter(|f| wanted(f) && pass(f)) {
-                if let Some(entry) = file.entries.iter().rev().find(|e| e.key == name) {
+                if let Some(entry) = file.entries.iter().rev().find(|e| e.key() == name) {
                     return Some(PropertySource::File { file, entry });
                 }
             }
@@ -198,11 +198,7 @@ mod tests {
     use crate::inventory::mule::PropertyFormat;
 
     fn entry(key: &str, value: &str, path: &str, line: u32) -> PropertyEntry {
-        PropertyEntry {
-            key: key.into(),
-            value: value.into(),
-            location: Location::new(path, line, 1),
-        }
+        PropertyEntry::new(key, value, Location::new(path, line, 1))
     }
 
     fn file(

@@ -164,11 +164,11 @@ fn entry(
     if key.text.is_empty() {
         return;
     }
-    entries.push(PropertyEntry {
-        key: key.text,
-        value: value.text,
-        location: Location::new(path, line, column),
-    });
+    entries.push(PropertyEntry::new(
+        &key.text,
+        &value.text,
+        Location::new(path, line, column),
+    ));
 }
 
 #[cfg(test)]
@@ -182,7 +182,14 @@ mod tests {
         let e = read_properties(text, "p.properties", &mut d);
         (
             e.into_iter()
-                .map(|e| (e.key, e.value, e.location.line, e.location.column))
+                .map(|e| {
+                    (
+                        e.key().to_string(),
+                        e.value().to_string(),
+                        e.location.line,
+                        e.location.column,
+                    )
+                })
                 .collect(),
             d,
         )

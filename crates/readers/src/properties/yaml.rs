@@ -110,11 +110,8 @@ impl Flattener<'_> {
                         value
                     };
                 if let Some((key, location)) = self.take_slot(&m) {
-                    self.entries.push(PropertyEntry {
-                        key,
-                        value,
-                        location,
-                    });
+                    self.entries
+                        .push(PropertyEntry::new(&key, &value, location));
                 }
             }
             Event::Alias(_) if !self.expecting_key() => {

@@ -136,11 +136,11 @@ fn entry(
     line: u32,
     indent: usize,
 ) -> Option<PropertyEntry> {
-    Some(PropertyEntry {
-        key: join(prefix, key),
-        value,
-        location: Location::new(path, line, u32::try_from(indent + 1).ok()?),
-    })
+    Some(PropertyEntry::new(
+        &join(prefix, key),
+        &value,
+        Location::new(path, line, u32::try_from(indent + 1).ok()?),
+    ))
 }
 
 /// Flattened entries, or `None` when the file needs the full parser.
@@ -239,7 +239,14 @@ mod tests {
 
     fn rows(e: Vec<PropertyEntry>) -> Vec<Row> {
         e.into_iter()
-            .map(|e| (e.key, e.value, e.location.line, e.location.column))
+            .map(|e| {
+                (
+                    e.key().to_string(),
+                    e.value().to_string(),
+                    e.location.line,
+                    e.location.column,
+                )
+            })
             .collect()
     }
 
@@ -322,10 +329,13 @@ mod corpus {
             let slow = super::super::yaml::read_yaml_events(&text, "f", &mut d);
             if let Some(f) = super::flatten(&text, "f") {
                 fast += 1;
-                let a: Vec<_> = f.iter().map(|e| (&e.key, &e.value, &e.location)).collect();
+                let a: Vec<_> = f
+                    .iter()
+                    .map(|e| (e.key(), e.value(), &e.location))
+                    .collect();
                 let b: Vec<_> = slow
                     .iter()
-                    .map(|e| (&e.key, &e.value, &e.location))
+                    .map(|e| (e.key(), e.value(), &e.location))
                     .collect();
                 assert_eq!(a, b, "{}", p.display());
             }

@@ -401,12 +401,12 @@ impl Rule for PlaintextSecret {
             // (b) property files of every environment, loaded or not.
             for file in &app.property_files {
                 for entry in &file.entries {
-                    let entry_uses = uses.for_entry(file, &entry.location, &entry.key);
-                    let named_secret = is_secret_name(&entry.key) && !is_key_name(&entry.key);
+                    let entry_uses = uses.for_entry(file, &entry.location, entry.key());
+                    let named_secret = is_secret_name(entry.key()) && !is_key_name(entry.key());
                     if !(named_secret || entry_uses.iter().any(|u| u.whole)) {
                         continue;
                     }
-                    if !is_clear_secret(&entry.value)
+                    if !is_clear_secret(entry.value())
                         || is_token_line(&entry.location)
                         || !flagged.insert(&entry.location)
                     {
@@ -427,9 +427,9 @@ impl Rule for PlaintextSecret {
                     let message = format!(
                         "{}: secret property `{}` in {}{scope} {kind} ({}){}{}",
                         app.name,
-                        entry.key,
+                        entry.key(),
                         file_name(&file.path),
-                        describe(&entry.value),
+                        describe(entry.value()),
                         used_by
                             .map(|u| format!(", read by {u}"))
                             .unwrap_or_default(),
@@ -437,7 +437,7 @@ impl Rule for PlaintextSecret {
                             .map(|w| format!(", Salesforce user {w}"))
                             .unwrap_or_default(),
                     );
-                    let line = encrypted_line(file.format, &entry.key);
+                    let line = encrypted_line(file.format, entry.key());
                     let fix = match (app.runtime, file.secure) {
                         (MuleRuntime::Mule3, true) => format!(
                             "Write `{line}` in {} instead: {ENCRYPT_HOW}. Then change the secret: the clear value stays in git history.",
@@ -445,22 +445,22 @@ impl Rule for PlaintextSecret {
                         ),
                         (MuleRuntime::Mule3, false) => format!(
                             "Move it to {MULE3_LOADER} as `{}=![<encrypted value>]` (the ${{{}}} references stay): {ENCRYPT_HOW}. Then change the secret: the clear value stays in git history.",
-                            entry.key, entry.key
+                            entry.key(), entry.key()
                         ),
                         (MuleRuntime::Mule4, true) => format!(
                             "Write `{line}` in {} instead (read as ${{secure::{}}}): {ENCRYPT_HOW}. Then change the secret: the clear value stays in git history.",
                             file_name(&file.path),
-                            entry.key
+                            entry.key()
                         ),
                         (MuleRuntime::Mule4, false) => format!(
                             "Move it to the environment's secure properties file (e.g. properties/${{mule.env}}-secure.yaml) as `{}: \"![<encrypted value>]\"` and read it as ${{secure::{}}}: {ENCRYPT_HOW}. Then change the secret: the clear value stays in git history.",
-                            entry.key, entry.key
+                            entry.key(), entry.key()
                         ),
                     };
                     let mut f = finding(&entry.location, message)
                         .maybe_identity(who)
                         .environments(env.map(str::to_string))
-                        .key(format!("property|{}", entry.key))
+                        .key(format!("property|{}", entry.key()))
                         .fix(fix);
                     for r in related {
                         f = f.related(r);

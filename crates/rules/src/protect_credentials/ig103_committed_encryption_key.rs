@@ -288,8 +288,8 @@ pub(super) fn config_key_sources<'a>(
             }
             out.push(match source {
                 PropertySource::File { file, entry } => KeySource {
-                    name: Some(&entry.key),
-                    value: &entry.value,
+                    name: Some(entry.key()),
+                    value: entry.value(),
                     location: &entry.location,
                     kind: KeySourceKind::PropertyFile,
                     environment: file.environment.as_deref(),
@@ -309,11 +309,11 @@ pub(super) fn config_key_sources<'a>(
     let names = config_key_names(config);
     let named = |n: &str| names.iter().any(|k| names_match(k, n));
     for file in &app.property_files {
-        for entry in file.entries.iter().filter(|e| named(&e.key)) {
-            if is_committed_value(&entry.value) {
+        for entry in file.entries.iter().filter(|e| named(e.key())) {
+            if is_committed_value(entry.value()) {
                 out.push(KeySource {
-                    name: Some(&entry.key),
-                    value: &entry.value,
+                    name: Some(entry.key()),
+                    value: entry.value(),
                     location: &entry.location,
                     kind: KeySourceKind::PropertyFile,
                     environment: file.environment.as_deref(),
@@ -367,10 +367,10 @@ pub(super) fn named_key_sources<'a>(
     for app in &inventory.apps {
         for file in &app.property_files {
             for entry in &file.entries {
-                if is_key_name(&entry.key) && is_committed_value(&entry.value) {
+                if is_key_name(entry.key()) && is_committed_value(entry.value()) {
                     out.push(KeySource {
-                        name: Some(&entry.key),
-                        value: &entry.value,
+                        name: Some(entry.key()),
+                        value: entry.value(),
                         location: &entry.location,
                         kind: KeySourceKind::PropertyFile,
                         environment: file.environment.as_deref(),

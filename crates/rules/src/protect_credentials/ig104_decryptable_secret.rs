@@ -252,7 +252,7 @@ fn value_identities(app: &MuleApp, file: &PropertyFile, entry: &PropertyEntry) -
         let reads = conn
             .attributes
             .iter()
-            .any(|a| a.value.placeholders().iter().any(|p| p.name == entry.key));
+            .any(|a| a.value.placeholders().iter().any(|p| p.name == entry.key()));
         if !reads {
             continue;
         }
@@ -451,7 +451,7 @@ fn finding_for(app: &MuleApp, candidate: &Candidate<'_>, hit: &Hit<'_>) -> Findi
     let message = format!(
         "{}: `{}` in {file_label}{in_env} decrypts with the committed secure-properties key ({}{elsewhere}, {}) of {} ({}): anyone with the repository can read it",
         app.name,
-        entry.key,
+        entry.key(),
         src.describe(),
         key_digest(src.value),
         config_label(config),
@@ -481,7 +481,7 @@ fn finding_for(app: &MuleApp, candidate: &Candidate<'_>, hit: &Hit<'_>) -> Findi
     };
     let fix = format!(
         "Treat `{}`{in_env} as leaked and change it where it is issued (reset the integration user's password or security token, regenerate the consumer secret or client secret, change the keystore password). Generate a new key, {keep}; {reencrypt}; and {remove}.",
-        entry.key,
+        entry.key(),
     );
     let mut severity = META.default_severity;
     if in_test_sources(&file.path) {
@@ -491,7 +491,7 @@ fn finding_for(app: &MuleApp, candidate: &Candidate<'_>, hit: &Hit<'_>) -> Findi
         .severity(severity)
         .maybe_identity(value_identities(app, file, entry))
         .environments(env)
-        .key(format!("decrypt|{file_label}|{}", entry.key))
+        .key(format!("decrypt|{file_label}|{}", entry.key()))
         .fix(fix)
         .related(Related::new(
             src.location,
@@ -762,7 +762,7 @@ mod tests {
         );
         a.property_files[0]
             .entries
-            .retain(|e| e.key != "encryption.key");
+            .retain(|e| e.key() != "encryption.key");
         a.global_properties = vec![GlobalProperty {
             name: "http.port".into(),
             value: val("8081", XML, 3),
@@ -812,8 +812,13 @@ mod tests {
         assert!(DecryptableSecret.check(&inv).is_empty(), "wrong key");
         a.property_files[0]
             .entries
-            .retain(|e| e.key != "encryption.key");
-        a.property_files[1].entries[0].value = "![w9oKTqKTtvBuRUVbhQP/qw==]".into();
+            .retain(|e| e.key() != "encryption.key");
+        let old = a.property_files[1].entries[0].clone();
+        a.property_files[1].entries[0] = PropertyEntry::new(
+            old.key(),
+            "![w9oKTqKTtvBuRUVbhQP/qw==]",
+            old.location.clone(),
+        );
         let inv = Inventory {
             apps: vec![a],
             ..Default::default()

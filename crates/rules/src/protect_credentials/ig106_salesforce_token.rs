@@ -110,10 +110,10 @@ fn secrets_in_file(inventory: &Inventory, file: &TextFileFacts) -> Vec<SecretNea
     for app in &inventory.apps {
         for pf in app.property_files.iter().filter(|p| p.path == file.path) {
             for e in &pf.entries {
-                if is_consumer_secret_name(&e.key) && !is_dummy(&e.value) {
+                if is_consumer_secret_name(e.key()) && !is_dummy(e.value()) {
                     out.push(SecretNearby {
-                        name: e.key.clone(),
-                        value: e.value.clone(),
+                        name: e.key().to_string(),
+                        value: e.value().to_string(),
                         location: e.location.clone(),
                     });
                 }

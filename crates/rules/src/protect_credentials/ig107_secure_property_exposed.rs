@@ -213,7 +213,7 @@ fn secret_properties(app: &MuleApp) -> BTreeMap<String, Vec<Occurrence>> {
     // Where those properties are defined: context for the finding.
     for file in &app.property_files {
         for entry in &file.entries {
-            if let Some(list) = names.get_mut(&entry.key) {
+            if let Some(list) = names.get_mut(entry.key()) {
                 if !in_test_sources(&entry.location.path) {
                     list.push(Occurrence {
                         why: Why::Definition,

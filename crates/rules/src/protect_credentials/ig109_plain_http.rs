@@ -466,7 +466,7 @@ fn check_app(app: &MuleApp, out: &mut Vec<Finding>) {
             if reported_entries.contains(&e.location) {
                 continue;
             }
-            let v = e.value.trim();
+            let v = e.value().trim();
             if !classify(v).unwrap_or(false) {
                 continue;
             }
@@ -478,7 +478,7 @@ fn check_app(app: &MuleApp, out: &mut Vec<Finding>) {
             let message = format!(
                 "{} property `{}` in {} is a plain-HTTP Salesforce/OAuth URL ({}) {}",
                 app.name,
-                e.key,
+                e.key(),
                 short_location(&e.location),
                 display_url(v),
                 env_phrase(&envs)
@@ -487,10 +487,10 @@ fn check_app(app: &MuleApp, out: &mut Vec<Finding>) {
                 Finding::new(&META, e.location.clone(), message)
                     .severity(Severity::High)
                     .environments(envs)
-                    .key(format!("property|{}", e.key))
+                    .key(format!("property|{}", e.key()))
                     .fix(format!(
                         "Change `{}` to an https:// URL (https://<mydomain>.my.salesforce.com/...).",
-                        e.key
+                        e.key()
                     )),
             );
         }
