@@ -351,6 +351,16 @@ pub struct ObjectUse {
 }
 
 impl ObjectUse {
+    /// The same use with its lists at their exact length (they grow one
+    /// operation at a time while an app is digested).
+    pub fn packed(mut self) -> Self {
+        self.operations.shrink_to_fit();
+        self.relationships.shrink_to_fit();
+        self.locations.shrink_to_fit();
+        self.apps.shrink_to_fit();
+        self
+    }
+
     /// The access the operations need.
     pub fn needs(&self) -> AccessFlags {
         self.operations

@@ -40,7 +40,11 @@ impl MuleApp {
         let digest: Vec<(String, SharedUses)> = configs
             .iter()
             .map(|config| {
-                let uses: SharedUses = pair_uses(self, config, &parsed).into_values().collect();
+                // Held until the rules are done: no spare capacity.
+                let uses: SharedUses = pair_uses(self, config, &parsed)
+                    .into_values()
+                    .map(ObjectUse::packed)
+                    .collect();
                 (config.to_string(), uses)
             })
             .collect();
