@@ -2,6 +2,7 @@ use std::collections::{HashMap, HashSet};
 
 use intguard_model::expr::placeholders;
 use intguard_model::secret::describe;
+use intguard_model::vocab::is_secret_name;
 use intguard_model::{
     vocab, Finding, Inventory, Location, MuleApp, MuleRuntime, Practice, PropertyFile,
     PropertyFormat, Related, RuleMeta, SalesforceConnection, Severity, TokenKind, XmlAttribute,
@@ -10,7 +11,6 @@ use intguard_model::{
 use super::ig103_committed_encryption_key::{is_committed_value, is_key_name};
 use crate::support::{app_for_path, connection_identities, describe_identities, file_name};
 use crate::Rule;
-use intguard_model::vocab::is_secret_name;
 
 pub struct PlaintextSecret;
 

@@ -1,5 +1,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
+use intguard_model::vocab::is_secret_name;
 use intguard_model::{
     Finding, Inventory, Location, MuleApp, MuleRuntime, Practice, Related, RuleMeta, Severity,
     Value,
@@ -8,7 +9,6 @@ use intguard_model::{
 use super::ig103_committed_encryption_key::config_label;
 use crate::support::{connection_identities, describe_identities, file_name, short_location};
 use crate::Rule;
-use intguard_model::vocab::is_secret_name;
 
 pub struct SecurePropertyExposed;
 
