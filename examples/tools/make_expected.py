@@ -285,7 +285,7 @@ in `expected.json` next to this file.
 - Whole-file findings (committed key files): line 1.
 - One row per (rule, location), and one finding per row: a rule that finds several problems at
   one place (e.g. IG108 "weak algorithm" and "fixed IV" on one `secure-properties:encrypt`) reports
-  them in one finding. `crates/cli/tests/example_expected.rs` runs `intguard scan
+  them in one finding. `crates/cli/tests/cli/example_expected.rs` runs `intguard scan
   examples/acme-integrations --format json` and checks that the multiset of (rule, path, line) of
   its findings equals the active rows (and their severities), that the suppressed row is not
   reported, and that invoices-eapi has no finding.

@@ -1,0 +1,418 @@
+//! Bad input never stops a scan: broken, truncated, binary, non-UTF-8,
+//! malformed, looping, dangling, huge or hostile files each become a
+//! diagnostic with path and position in every format, the real problem next
+//! to them is still found, and the exit code is 1 (a finding), not 2.
+
+use crate::support;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+use support::*;
+
+/// What a diagnostic should look like: code, path suffix, line (None for
+/// whole-file diagnostics), column when it is known.
+struct Expected {
+    code: &'static str,
+    path: &'static str,
+    line: Option<u64>,
+    column: Option<u64>,
+}
+
+fn expected(code: &'static str, path: &'static str, at: Option<(u64, u64)>) -> Expected {
+    Expected {
+        code,
+        path,
+        line: at.map(|a| a.0),
+        column: at.map(|a| a.1),
+    }
+}
+
+const BROKEN: &str = "<?xml version=\"1.0\"?>\n<mule xmlns=\"http://www.mulesoft.org/schema/mule/core\">\n  <flow name=\"f\">\n    <logger>\n  </flow>\n</mule>\n";
+const TRUNCATED: &str = "<?xml version=\"1.0\"?>\n<mule xmlns=\"http://www.mulesoft.org/schema/mule/core\">\n  <flow name=\"f\">\n    <logg";
+const BAD_YAML: &str = "a: 1\nb: [unclosed\nc: 3\n";
+const BAD_JSON: &str = "{\n  \"minMuleVersion\": \"4.4.0\",\n  \"secureProperties\": [\"a\",\n";
+const PASSWORD_YAML: &str =
+    "sfdc:\n  username: \"bad.input@acme.example\"\n  password: \"Plain#Secret2024\"\n";
+
+/// The tree: a Mule 4 app full of bad input with one real problem (a password
+/// in clear in `dev.yaml`), and a second app whose descriptor is broken.
+/// Returns the expected diagnostics.
+fn bad_tree(root: &Path) -> Vec<Expected> {
+    let app = mule4_app(root, "app", &["sfdc.password"]);
+    write(&app, "src/main/mule/broken.xml", BROKEN);
+    write(&app, "src/main/mule/truncated.xml", TRUNCATED);
+    write(
+        &app,
+        "src/main/mule/blob.xml",
+        b"<mule\x00\x01\x02\xff binary\x00",
+    );
+    write(
+        &app,
+        "src/main/resources/latin1.yaml",
+        b"sf:\n  user: caf\xe9@acme.example\n",
+    );
+    write(
+        &app,
+        "src/main/resources/latin1.properties",
+        b"a=\xff\xfe\nb=ok\n",
+    );
+    write(
+        &app,
+        "src/main/resources/escape.properties",
+        "a=ok\nbad.escape=\\u12G4\n",
+    );
+    write(&app, "src/main/resources/bad.yaml", BAD_YAML);
+    write(&app, "src/main/resources/dev.yaml", PASSWORD_YAML);
+    write(root, "other-app/mule-artifact.json", BAD_JSON);
+    // Huge: over the 32 MiB limit, sparse (the size comes from the metadata,
+    // the content is never read).
+    let huge = write(&app, "src/main/resources/huge.yaml", "");
+    fs::OpenOptions::new()
+        .write(true)
+        .open(&huge)
+        .unwrap()
+        .set_len(33 * 1024 * 1024)
+        .unwrap();
+
+    let mut expect = vec![
+        expected(
+            "xml-syntax",
+            "app/src/main/mule/broken.xml",
+            Some(pos_in(BROKEN, "</flow>")),
+        ),
+        expected(
+            "xml-syntax",
+            "app/src/main/mule/truncated.xml",
+            Some((pos_in(TRUNCATED, "<logg").0, 0)),
+        ),
+        expected("binary", "app/src/main/mule/blob.xml", None),
+        expected(
+            "not-utf8",
+            "app/src/main/resources/latin1.yaml",
+            Some((2, 12)),
+        ),
+        expected(
+            "not-utf8",
+            "app/src/main/resources/latin1.properties",
+            Some((1, 3)),
+        ),
+        expected(
+            "properties-syntax",
+            "app/src/main/resources/escape.properties",
+            Some((2, 1)),
+        ),
+        expected(
+            "yaml-syntax",
+            "app/src/main/resources/bad.yaml",
+            Some((0, 0)),
+        ),
+        expected("json-syntax", "other-app/mule-artifact.json", Some((0, 0))),
+        expected("too-large", "app/src/main/resources/huge.yaml", None),
+    ];
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::symlink;
+        symlink(&app, app.join("src/loop")).unwrap();
+        symlink(app.join("nowhere.txt"), app.join("dangling.txt")).unwrap();
+        // A link to a sibling folder is fine: no diagnostic.
+        symlink(app.join("src/main/mule"), app.join("mule-link")).unwrap();
+        expect.push(expected("symlink-loop", "app/src/loop", None));
+        expect.push(expected("unreadable", "app/dangling.txt", None));
+    }
+    expect
+}
+
+/// Finds the diagnostic and checks its position. A line or column of 0 in
+/// the expectation means "present, any value".
+fn check_json_diagnostic<'a>(report: &'a Value, e: &Expected) -> &'a Value {
+    let d = diagnostics(report)
+        .iter()
+        .find(|d| d["code"] == e.code && d["path"].as_str().unwrap().ends_with(e.path))
+        .unwrap_or_else(|| panic!("no {} diagnostic for {}: {report:#}", e.code, e.path));
+    match e.line {
+        None => assert!(d["line"].is_null(), "{} {}: {d}", e.code, e.path),
+        Some(0) => assert!(
+            d["line"].as_u64().is_some_and(|l| l >= 1),
+            "{} {}: {d}",
+            e.code,
+            e.path
+        ),
+        Some(l) => assert_eq!(d["line"].as_u64(), Some(l), "{} {}: {d}", e.code, e.path),
+    }
+    match e.column {
+        None => {}
+        Some(0) => assert!(
+            d["column"].as_u64().is_some_and(|c| c >= 1),
+            "{} {}: {d}",
+            e.code,
+            e.path
+        ),
+        Some(c) => assert_eq!(d["column"].as_u64(), Some(c), "{} {}: {d}", e.code, e.path),
+    }
+    assert!(!d["message"].as_str().unwrap().is_empty());
+    d
+}
+
+#[test]
+fn bad_input_becomes_diagnostics_in_every_format() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("repo");
+    let expect = bad_tree(&root);
+
+    // JSON: every diagnostic with its path and position; the finding is there.
+    let (run, report) = scan_json(&root, &[]);
+    run.expect_code(1);
+    let mut json_diags = Vec::new();
+    for e in &expect {
+        json_diags.push(check_json_diagnostic(&report, e).clone());
+    }
+    assert!(
+        !diagnostics(&report)
+            .iter()
+            .any(|d| d["path"].as_str().unwrap().ends_with("mule-link")),
+        "a link to a sibling folder is not a problem: {report:#}"
+    );
+    let keys = finding_keys(&report, &root);
+    assert!(
+        keys.iter().any(|(rule, path, line)| rule == "IG102"
+            && path == "app/src/main/resources/dev.yaml"
+            && *line == 3),
+        "the plaintext password is found despite the bad input: {keys:?}"
+    );
+    assert_eq!(report["summary"]["apps"], 2, "both apps recognised");
+    assert_eq!(
+        report["summary"]["diagnostics"].as_u64(),
+        Some(diagnostics(&report).len() as u64)
+    );
+
+    // SARIF: one tool execution notification per diagnostic, same code,
+    // path and line.
+    let run = run_cmd(
+        intguard()
+            .arg("scan")
+            .arg(&root)
+            .args(["--format", "sarif"]),
+    );
+    run.expect_no_panic().expect_code(1);
+    let sarif = run.json();
+    let notes = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .expect("notifications");
+    assert_eq!(notes.len(), diagnostics(&report).len());
+    for d in &json_diags {
+        let path = d["path"].as_str().unwrap();
+        let tail = &path[path.len() - 20.min(path.len())..];
+        let note = notes
+            .iter()
+            .find(|n| {
+                n["descriptor"]["id"] == d["code"]
+                    && n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                        .as_str()
+                        .is_some_and(|u| u.ends_with(tail))
+            })
+            .unwrap_or_else(|| panic!("no notification for {d}: {notes:#?}"));
+        let region = &note["locations"][0]["physicalLocation"]["region"];
+        match d["line"].as_u64() {
+            Some(line) => assert_eq!(region["startLine"].as_u64(), Some(line), "{d}"),
+            None => assert!(region.is_null(), "{d}: no region for a whole file"),
+        }
+        assert_eq!(note["message"]["text"], d["message"]);
+        assert_eq!(note["level"], d["level"]);
+    }
+
+    // Text: `level[code] path:line:col message`.
+    let run = run_cmd(intguard().arg("scan").arg(&root).args(["--color", "never"]));
+    run.expect_no_panic().expect_code(1);
+    for d in &json_diags {
+        let mut at = d["path"].as_str().unwrap().to_string();
+        if let Some(line) = d["line"].as_u64() {
+            at.push_str(&format!(":{line}"));
+            if let Some(col) = d["column"].as_u64() {
+                at.push_str(&format!(":{col}"));
+            }
+        }
+        let line = format!(
+            "  {}[{}] {at} {}",
+            d["level"].as_str().unwrap(),
+            d["code"].as_str().unwrap(),
+            d["message"].as_str().unwrap()
+        );
+        assert!(
+            run.stdout.lines().any(|l| l == line),
+            "text lacks {line:?}:\n{}",
+            run.stdout
+        );
+    }
+    assert!(
+        run.stdout.contains(&format!(
+            "; {} diagnostics",
+            json_diags.len().max(diagnostics(&report).len())
+        )),
+        "{}",
+        run.stdout
+    );
+
+    // Markdown: counts them and points to the full reports.
+    let run = run_cmd(
+        intguard()
+            .arg("scan")
+            .arg(&root)
+            .args(["--format", "markdown"]),
+    );
+    run.expect_no_panic().expect_code(1);
+    assert!(
+        run.stdout
+            .contains(&format!("{} diagnostics", diagnostics(&report).len())),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn bad_input_alone_is_not_an_error() {
+    // Nothing but bad input: diagnostics, no findings, exit 0 (not 2).
+    let tmp = tempfile::tempdir().unwrap();
+    let app = mule4_app(tmp.path(), "app", &[]);
+    write(&app, "src/main/mule/broken.xml", BROKEN);
+    write(&app, "src/main/resources/bad.yaml", BAD_YAML);
+    let (run, report) = scan_json(tmp.path(), &["--fail-on", "low"]);
+    run.expect_code(0);
+    assert!(findings(&report).is_empty(), "{report:#}");
+    assert_eq!(diagnostics(&report).len(), 2, "{report:#}");
+
+    // A bad file given directly as the path to scan.
+    let blob = write(tmp.path(), "blob.xml", b"\x00\x01binary");
+    let (run, report) = scan_json(&blob, &[]);
+    run.expect_code(0);
+    assert_eq!(diagnostics(&report)[0]["code"], "binary", "{report:#}");
+    let empty = write(tmp.path(), "empty.yaml", "");
+    let (run, _) = scan_json(&empty, &[]);
+    run.expect_code(0);
+}
+
+/// Inputs made to hurt parsers: deep nesting (stack), entity expansion
+/// (memory), YAML alias bombs, a 5 MB line, thousands of nested keys.
+#[test]
+fn hostile_input_does_not_crash() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = mule4_app(tmp.path(), "app", &[]);
+    let n = 100_000;
+    write(
+        &app,
+        "src/main/mule/deep.xml",
+        format!(
+            "<mule xmlns=\"http://www.mulesoft.org/schema/mule/core\">{}{}</mule>\n",
+            "<a>".repeat(n),
+            "</a>".repeat(n)
+        ),
+    );
+    write(
+        &app,
+        "src/main/mule/entities.xml",
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE l [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\"><!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\"><!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\">]>\n<mule xmlns=\"http://www.mulesoft.org/schema/mule/core\"><global-property name=\"x\" value=\"&d;&d;&d;&d;\"/></mule>\n",
+    );
+    write(
+        &app,
+        "src/main/resources/flow.yaml",
+        format!("a: {}{}\n", "[".repeat(n), "]".repeat(n)),
+    );
+    write(
+        &app,
+        "src/main/resources/open.yaml",
+        format!("a: {}\n", "{".repeat(n)),
+    );
+    let mut bomb = String::from(
+        "a: &a [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n",
+    );
+    for (prev, name) in ["a", "b", "c", "d", "e", "f", "g", "h"]
+        .iter()
+        .zip(["b", "c", "d", "e", "f", "g", "h", "i"])
+    {
+        let refs = vec![format!("*{prev}"); 9].join(", ");
+        bomb.push_str(&format!("{name}: &{name} [{refs}]\n"));
+    }
+    write(&app, "src/main/resources/bomb.yaml", bomb);
+    let nested: String = (0..3000)
+        .map(|i| format!("{}k{i}:\n", " ".repeat(i)))
+        .collect();
+    write(
+        &app,
+        "src/main/resources/nested.yaml",
+        format!(
+            "{nested}{}password: \"Nested#Secret77\"\n",
+            " ".repeat(3000)
+        ),
+    );
+    write(
+        &app,
+        "src/main/resources/long.properties",
+        format!("x.password={}\n", "A".repeat(5_000_000)),
+    );
+    write(&app, "src/main/resources/dev.yaml", PASSWORD_YAML);
+
+    // A hang is caught by the harness's kill guard; speed is the benchmark's job.
+    let (run, report) = scan_json(tmp.path(), &[]);
+    run.expect_code(1);
+    let keys = finding_keys(&report, tmp.path());
+    assert!(
+        keys.iter()
+            .any(|(r, p, _)| r == "IG102" && p.ends_with("dev.yaml")),
+        "{keys:?}"
+    );
+    // Whatever they say about these files, they say it with a path.
+    for d in diagnostics(&report) {
+        assert!(
+            d["path"].as_str().is_some_and(|p| p.contains("app/")),
+            "{d}"
+        );
+    }
+    // The 5 MB value is masked and the snippet kept short.
+    let long = findings(&report)
+        .iter()
+        .find(|f| f["path"].as_str().unwrap().ends_with("long.properties"));
+    if let Some(f) = long {
+        assert!(
+            f["snippet"].as_str().is_none_or(|s| s.len() < 1000),
+            "{}",
+            &f["snippet"].to_string()[..200]
+        );
+        assert!(
+            run.stdout.len() < 1_000_000,
+            "the report does not carry the 5 MB value"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_file_and_folder() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let app = mule4_app(tmp.path(), "app", &[]);
+    let file = write(&app, "src/main/resources/secret.yaml", PASSWORD_YAML);
+    let dir: PathBuf = app.join("src/main/locked");
+    write(&app, "src/main/locked/x.yaml", PASSWORD_YAML);
+    write(&app, "src/main/resources/dev.yaml", PASSWORD_YAML);
+    fs::set_permissions(&file, fs::Permissions::from_mode(0o000)).unwrap();
+    fs::set_permissions(&dir, fs::Permissions::from_mode(0o000)).unwrap();
+    let readable = fs::read(&file).is_ok();
+    let (run, report) = scan_json(tmp.path(), &[]);
+    // Restore, so the temp folder can be removed.
+    fs::set_permissions(&file, fs::Permissions::from_mode(0o644)).unwrap();
+    fs::set_permissions(&dir, fs::Permissions::from_mode(0o755)).unwrap();
+    run.expect_code(1);
+    if readable {
+        eprintln!("skipped the unreadable checks: running with rights that read anything (root)");
+        return;
+    }
+    for path in ["secret.yaml", "src/main/locked"] {
+        assert!(
+            diagnostics(&report)
+                .iter()
+                .any(|d| d["code"] == "unreadable" && d["path"].as_str().unwrap().ends_with(path)),
+            "unreadable {path}: {report:#}"
+        );
+    }
+}

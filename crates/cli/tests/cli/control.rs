@@ -1,0 +1,452 @@
+//! What a team controls: baselines (only new findings fail; fingerprints
+//! survive line moves and checkouts elsewhere), `intguard.toml` at the scan
+//! root (disabled rules, severity overrides, ignored paths, identities that
+//! may be shared) and inline `intguard-ignore` comments, which need a reason.
+
+use crate::support;
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::Path;
+
+use serde_json::Value;
+use support::*;
+
+fn fingerprints(report: &Value) -> BTreeSet<String> {
+    findings(report)
+        .iter()
+        .map(|f| f["fingerprint"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Inserts `n` blank lines at the top of a file (after the XML declaration
+/// in XML files, where nothing may come before it).
+fn push_down(path: &Path, n: usize) {
+    let text = fs::read_to_string(path).unwrap();
+    let blank = "\n".repeat(n);
+    let moved = if text.starts_with("<?xml") {
+        let end = text.find('\n').unwrap() + 1;
+        format!("{}{blank}{}", &text[..end], &text[end..])
+    } else {
+        format!("{blank}{text}")
+    };
+    fs::write(path, moved).unwrap();
+}
+
+// ---------------------------------------------------------------------------
+// Baseline
+
+#[test]
+fn baseline_round_trip_reports_only_new_findings() {
+    let (tmp, repo) = copy_example("");
+    let baseline = tmp.path().join("baseline.json");
+    let (before_run, before) = scan_json(&repo, &[]);
+    before_run.expect_code(1);
+    let n = findings(&before).len();
+    assert!(n >= 20);
+
+    // Writing a baseline accepts everything there is.
+    let run = run_cmd(
+        intguard()
+            .arg("scan")
+            .arg(&repo)
+            .args(["--format", "json", "--write-baseline"])
+            .arg(&baseline),
+    );
+    run.expect_code(0);
+    assert!(run.stderr.contains("baseline.json"), "{}", run.stderr);
+    let written: Value = serde_json::from_str(&fs::read_to_string(&baseline).unwrap()).unwrap();
+    assert_eq!(written["version"], 1);
+    let entries = written["findings"].as_array().unwrap();
+    assert_eq!(entries.len(), n, "one entry per finding");
+    let in_file: BTreeSet<String> = entries
+        .iter()
+        .map(|e| {
+            assert!(e["rule"].is_string() && e["path"].is_string(), "{e}");
+            e["fingerprint"].as_str().unwrap().to_string()
+        })
+        .collect();
+    assert_eq!(in_file, fingerprints(&before));
+
+    // Scanning with it: nothing new, everything baselined, exit 0.
+    let (run, report) = scan_json(&repo, &["--baseline", baseline.to_str().unwrap()]);
+    run.expect_code(0);
+    assert!(findings(&report).is_empty(), "{report:#}");
+    assert_eq!(report["summary"]["total"], 0);
+    assert_eq!(report["summary"]["baselined"].as_u64(), Some(n as u64));
+    let text = run_cmd(
+        intguard()
+            .arg("scan")
+            .arg(&repo)
+            .arg("--baseline")
+            .arg(&baseline)
+            .args(["--color", "never"]),
+    );
+    text.expect_code(0);
+    assert!(
+        text.stdout.contains(&format!("{n} baselined")),
+        "{}",
+        text.stdout
+    );
+
+    // A new problem in a copied app: only that one is reported, exit 1.
+    write(
+        &repo,
+        "invoices-eapi/src/main/resources/local.properties",
+        "sfdc.username=int.invoices@acme.com.dev\nsfdc.password=LocalDev#Pw-2024\n",
+    );
+    let (run, report) = scan_json(&repo, &["--baseline", baseline.to_str().unwrap()]);
+    run.expect_code(1);
+    let keys = finding_keys(&report, &repo);
+    assert_eq!(
+        keys,
+        vec![(
+            "IG102".to_string(),
+            "invoices-eapi/src/main/resources/local.properties".to_string(),
+            2
+        )],
+        "{report:#}"
+    );
+    assert_eq!(report["summary"]["baselined"].as_u64(), Some(n as u64));
+}
+
+#[test]
+fn fingerprints_survive_line_moves() {
+    let (_tmp, repo) = copy_example("");
+    let (_, before) = scan_json(&repo, &[]);
+    let moved_files: BTreeSet<String> = findings(&before)
+        .iter()
+        .filter(|f| f["line"].as_u64().unwrap() > 0)
+        .map(|f| f["path"].as_str().unwrap().to_string())
+        .collect();
+    assert!(moved_files.len() >= 5, "{moved_files:?}");
+    for path in &moved_files {
+        push_down(Path::new(path), 7);
+    }
+    let (_, after) = scan_json(&repo, &[]);
+    assert_eq!(findings(&after).len(), findings(&before).len());
+    // The lines did move...
+    for (b, a) in findings(&before).iter().zip(findings(&after)) {
+        assert_eq!(b["path"], a["path"]);
+        let (lb, la) = (b["line"].as_u64().unwrap(), a["line"].as_u64().unwrap());
+        if lb > 1 {
+            assert_eq!(la, lb + 7, "{} {}", b["rule"], b["path"]);
+        }
+    }
+    // ...and the fingerprints did not.
+    assert_eq!(fingerprints(&after), fingerprints(&before));
+}
+
+#[test]
+fn fingerprints_do_not_depend_on_where_the_repository_is() {
+    let (_tmp, repo) = copy_example("");
+    let (_, absolute) = scan_json(&repo, &[]);
+    // Relative to the working directory, with a trailing slash.
+    let run = run_cmd(intguard().current_dir(repo.parent().unwrap()).args([
+        "scan",
+        "acme-integrations/",
+        "--format",
+        "json",
+    ]));
+    let relative = run.json();
+    assert_eq!(fingerprints(&relative), fingerprints(&absolute));
+    // The checkout in the workspace (another absolute path).
+    let (_, original) = scan_json(&example(), &[]);
+    assert_eq!(fingerprints(&original), fingerprints(&absolute));
+    // Scanning from inside the repository.
+    let run = run_cmd(
+        intguard()
+            .current_dir(&repo)
+            .args(["scan", "--format", "json"]),
+    );
+    assert_eq!(fingerprints(&run.json()), fingerprints(&absolute));
+}
+
+// ---------------------------------------------------------------------------
+// intguard.toml
+
+fn with_config(toml: &str) -> (tempfile::TempDir, std::path::PathBuf, Value) {
+    let (tmp, repo) = copy_example("");
+    write(&repo, "intguard.toml", toml);
+    let (run, report) = scan_json(&repo, &["--fail-on", "none"]);
+    run.expect_code(0);
+    (tmp, repo, report)
+}
+
+#[test]
+fn config_disables_rules_by_id_or_name() {
+    let (_, all) = scan_json(&example(), &[]);
+    let rules = rules_of(&all);
+    for r in ["IG206", "IG109", "IG102"] {
+        assert!(rules.iter().any(|x| x == r), "the example has {r}");
+    }
+    let (_t, _repo, report) = with_config("[rules]\ndisable = [\"IG206\", \"plain-http\"]\n");
+    let rules = rules_of(&report);
+    assert!(
+        !rules.iter().any(|r| r == "IG206" || r == "IG109"),
+        "{rules:?}"
+    );
+    assert!(rules.iter().any(|r| r == "IG102"), "other rules still run");
+    let without = findings(&all)
+        .iter()
+        .filter(|f| f["rule"] != "IG206" && f["rule"] != "IG109")
+        .count();
+    assert_eq!(findings(&report).len(), without);
+}
+
+#[test]
+fn config_overrides_severities() {
+    let (_t, repo, report) =
+        with_config("[rules]\nseverity = { IG102 = \"low\", committed-private-key = \"info\" }\n");
+    let by_rule = |rule: &str| -> Vec<String> {
+        findings(&report)
+            .iter()
+            .filter(|f| f["rule"] == rule)
+            .map(|f| f["severity"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let ig102 = by_rule("IG102");
+    assert!(
+        !ig102.is_empty() && ig102.iter().all(|s| s == "low"),
+        "{ig102:?}"
+    );
+    let ig105 = by_rule("IG105");
+    assert!(
+        !ig105.is_empty() && ig105.iter().all(|s| s == "info"),
+        "{ig105:?}"
+    );
+    assert!(
+        by_rule("IG103").iter().all(|s| s == "critical"),
+        "others keep theirs"
+    );
+    let info = report["summary"]["by_severity"]["info"].as_u64().unwrap();
+    assert_eq!(info, ig105.len() as u64);
+
+    // The override decides the exit code and the SARIF level.
+    let run =
+        run_cmd(
+            intguard()
+                .arg("scan")
+                .arg(&repo)
+                .args(["--format", "sarif", "--fail-on", "none"]),
+        );
+    let sarif = run.json();
+    for res in sarif["runs"][0]["results"].as_array().unwrap() {
+        if res["ruleId"] == "IG102" {
+            assert_eq!(res["level"], "note", "{res}");
+        }
+    }
+    let legacy = repo.join("legacy-sync");
+    write(
+        &legacy,
+        "intguard.toml",
+        "[rules]\nseverity = { IG102 = \"low\", IG103 = \"low\", IG104 = \"low\", IG101 = \"low\", IG108 = \"low\", IG206 = \"low\" }\n",
+    );
+    let (run, report) = scan_json(&legacy, &[]);
+    assert!(!findings(&report).is_empty());
+    assert!(
+        findings(&report).iter().all(|f| f["severity"] == "low"),
+        "{report:#}"
+    );
+    run.expect_code(0);
+    let (run, _) = scan_json(&legacy, &["--fail-on", "low"]);
+    run.expect_code(1);
+}
+
+#[test]
+fn config_ignores_paths() {
+    let (_t, _repo, report) =
+        with_config("[paths]\nignore = [\"legacy-sync/**\", \"**/README.md\"]\n");
+    for f in findings(&report) {
+        let path = f["path"].as_str().unwrap();
+        assert!(!path.contains("/legacy-sync/"), "{path}");
+        assert!(!path.ends_with("README.md"), "{path}");
+    }
+    let (_, all) = scan_json(&example(), &[]);
+    assert!(findings(&all)
+        .iter()
+        .any(|f| f["path"].as_str().unwrap().contains("/legacy-sync/")));
+    assert!(findings(&all)
+        .iter()
+        .any(|f| f["path"].as_str().unwrap().ends_with("README.md")));
+    assert_eq!(
+        report["summary"]["apps"].as_u64().unwrap() + 1,
+        all["summary"]["apps"].as_u64().unwrap(),
+        "legacy-sync is not read at all"
+    );
+}
+
+#[test]
+fn config_identities_allow_declared_sharing() {
+    let (_, all) = scan_json(&example(), &[]);
+    let ig303 = |r: &Value| findings(r).iter().filter(|f| f["rule"] == "IG303").count();
+    assert!(ig303(&all) >= 1, "the example shares int.orders@acme.com");
+
+    let (_t, _repo, report) = with_config(
+        "[[identities]]\nusername = \"int.orders@acme.com\"\nsystem = \"Order to cash\"\napps = [\"orders-sapi\", \"customers-papi\"]\n",
+    );
+    assert_eq!(ig303(&report), 0, "declared as one system: {report:#}");
+    assert_eq!(findings(&report).len(), findings(&all).len() - ig303(&all));
+
+    // Listing only one of the apps does not allow the other.
+    let (_t, _repo, report) = with_config(
+        "[[identities]]\nusername = \"int.orders@acme.com\"\napps = [\"orders-sapi\"]\n",
+    );
+    assert_eq!(ig303(&report), ig303(&all));
+}
+
+// ---------------------------------------------------------------------------
+// Inline suppressions
+
+/// An app with two HTTP listeners without TLS (IG109) and two plaintext
+/// passwords (IG102), each preceded by the given comment lines.
+fn suppression_app(root: &Path, xml_comment: &str, yaml_comment: &str) -> std::path::PathBuf {
+    let app = mule4_app(root, "health-api", &[]);
+    write(
+        &app,
+        "src/main/mule/global.xml",
+        format!(
+            r#"{MULE_XML_HEAD}  <http:listener-config name="Health_Listener">
+    {xml_comment}
+    <http:listener-connection host="0.0.0.0" port="8081"/>
+  </http:listener-config>
+  <http:listener-config name="Other_Listener">
+    <http:listener-connection host="0.0.0.0" port="8082"/>
+  </http:listener-config>
+</mule>
+"#
+        ),
+    );
+    write(
+        &app,
+        "src/main/resources/local.yaml",
+        format!("db:\n  {yaml_comment}\n  password: \"Local#Pw-8812\"\nother:\n  password: \"Other#Pw-8812\"\n"),
+    );
+    app
+}
+
+fn at(report: &Value, rule: &str, file: &str) -> Vec<u64> {
+    let mut lines: Vec<u64> = findings(report)
+        .iter()
+        .filter(|f| f["rule"] == rule && f["path"].as_str().unwrap().ends_with(file))
+        .map(|f| f["line"].as_u64().unwrap())
+        .collect();
+    lines.sort();
+    lines
+}
+
+#[test]
+fn inline_ignore_with_a_reason_suppresses_and_is_counted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let plain = suppression_app(&tmp.path().join("plain"), "", "");
+    let (_, before) = scan_json(&plain, &[]);
+    assert_eq!(at(&before, "IG109", "global.xml").len(), 2, "{before:#}");
+    assert_eq!(at(&before, "IG102", "local.yaml"), vec![3, 5], "{before:#}");
+    assert_eq!(before["summary"]["suppressed"], 0);
+
+    let app = suppression_app(
+        &tmp.path().join("ignored"),
+        "<!-- intguard-ignore IG109: health check only, TLS ends at the load balancer -->",
+        "# intguard-ignore plaintext-secret: throwaway local database",
+    );
+    let (run, report) = scan_json(&app, &[]);
+    run.expect_code(1);
+    let ig109 = at(&report, "IG109", "global.xml");
+    assert_eq!(
+        ig109.len(),
+        1,
+        "the other listener is still reported: {report:#}"
+    );
+    assert_eq!(at(&report, "IG102", "local.yaml"), vec![5], "{report:#}");
+    assert_eq!(report["summary"]["suppressed"], 2);
+    assert_eq!(
+        report["summary"]["total"].as_u64(),
+        Some(findings(&before).len() as u64 - 2)
+    );
+    assert!(diagnostics(&report).is_empty(), "{report:#}");
+
+    // Gone from SARIF too; the text summary says how many.
+    let sarif = run_cmd(intguard().arg("scan").arg(&app).args(["--format", "sarif"])).json();
+    assert_eq!(
+        sarif["runs"][0]["results"].as_array().unwrap().len(),
+        findings(&report).len()
+    );
+    let text = run_cmd(intguard().arg("scan").arg(&app).args(["--color", "never"]));
+    assert!(text.stdout.contains("2 suppressed"), "{}", text.stdout);
+}
+
+#[test]
+fn inline_ignore_without_a_reason_is_not_applied() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (i, (xml, yaml)) in [
+        ("<!-- intguard-ignore IG109 -->", "# intguard-ignore IG102"),
+        (
+            "<!-- intguard-ignore IG109: -->",
+            "# intguard-ignore IG102:   ",
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let app = suppression_app(&tmp.path().join(format!("case{i}")), xml, yaml);
+        let (run, report) = scan_json(&app, &[]);
+        run.expect_code(1);
+        assert_eq!(
+            at(&report, "IG109", "global.xml").len(),
+            2,
+            "{xml}: {report:#}"
+        );
+        assert_eq!(
+            at(&report, "IG102", "local.yaml"),
+            vec![3, 5],
+            "{yaml}: {report:#}"
+        );
+        assert_eq!(report["summary"]["suppressed"], 0);
+        let mut found: Vec<(String, u64)> = diagnostics(&report)
+            .iter()
+            .filter(|d| d["code"] == "suppression-without-reason")
+            .map(|d| {
+                let path = d["path"].as_str().unwrap();
+                (
+                    path.rsplit('/').next().unwrap().to_string(),
+                    d["line"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        found.sort();
+        let xml_line = pos_in(
+            &fs::read_to_string(app.join("src/main/mule/global.xml")).unwrap(),
+            "intguard-ignore",
+        )
+        .0;
+        assert_eq!(
+            found,
+            vec![
+                ("global.xml".to_string(), xml_line),
+                ("local.yaml".to_string(), 2)
+            ],
+            "{report:#}"
+        );
+    }
+}
+
+#[test]
+fn inline_ignore_only_covers_its_rules() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = suppression_app(
+        tmp.path(),
+        "<!-- intguard-ignore IG101, IG999: not this rule -->",
+        "# intguard-ignore IG109: not this rule either",
+    );
+    let (_, report) = scan_json(&app, &[]);
+    assert_eq!(at(&report, "IG109", "global.xml").len(), 2, "{report:#}");
+    assert_eq!(at(&report, "IG102", "local.yaml"), vec![3, 5], "{report:#}");
+    assert_eq!(report["summary"]["suppressed"], 0);
+    assert!(
+        diagnostics(&report)
+            .iter()
+            .any(|d| d["code"] == "suppression-unknown-rule"
+                && d["message"].as_str().unwrap().contains("IG999")),
+        "{report:#}"
+    );
+}

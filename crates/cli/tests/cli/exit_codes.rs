@@ -1,0 +1,335 @@
+//! Exit codes (DESIGN.md): 0 nothing at or above `--fail-on` (default high),
+//! 1 findings at or above it, 2 usage or input errors (bad arguments, a path
+//! that does not exist, an invalid config or baseline). A usage error writes
+//! no report and says what is wrong on stderr.
+
+use crate::support;
+
+use std::path::{Path, PathBuf};
+
+use support::*;
+
+/// An app whose only finding is medium: an HTTP listener without TLS (IG109).
+fn medium_only_app(root: &Path) -> PathBuf {
+    let app = mule4_app(root, "health-api", &[]);
+    write(
+        &app,
+        "src/main/mule/global.xml",
+        format!(
+            r#"{MULE_XML_HEAD}  <http:listener-config name="Health_Listener">
+    <http:listener-connection host="0.0.0.0" port="8081"/>
+  </http:listener-config>
+</mule>
+"#
+        ),
+    );
+    app
+}
+
+#[test]
+fn example_fails_on_high_by_default() {
+    let run = run([
+        "scan".as_ref(),
+        example().as_os_str(),
+        "--color".as_ref(),
+        "never".as_ref(),
+    ]);
+    run.expect_no_panic().expect_code(1);
+    assert!(
+        run.stdout.contains("failing: findings at or above high"),
+        "{}",
+        run.stdout
+    );
+    let (run, report) = scan_json(&example(), &[]);
+    run.expect_code(1);
+    assert_eq!(report["summary"]["fail_on"], "high");
+    assert_eq!(report["summary"]["failed"], true);
+}
+
+#[test]
+fn fail_on_none_exits_0_with_findings() {
+    let (run, report) = scan_json(&example(), &["--fail-on", "none"]);
+    run.expect_code(0);
+    assert!(!findings(&report).is_empty());
+    assert_eq!(report["summary"]["fail_on"], serde_json::Value::Null);
+    assert_eq!(report["summary"]["failed"], false);
+}
+
+#[test]
+fn fail_on_critical_exits_1_on_the_example() {
+    let (run, report) = scan_json(&example(), &["--fail-on", "critical"]);
+    run.expect_code(1);
+    assert!(
+        report["summary"]["by_severity"]["critical"]
+            .as_u64()
+            .unwrap()
+            > 0
+    );
+    assert_eq!(report["summary"]["fail_on"], "critical");
+}
+
+#[test]
+fn each_threshold_against_a_medium_finding() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = medium_only_app(tmp.path());
+    let (run, report) = scan_json(&app, &[]);
+    run.expect_code(0);
+    let severities: Vec<&str> = findings(&report)
+        .iter()
+        .map(|f| f["severity"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        severities,
+        vec!["medium"],
+        "the fixture should have exactly one medium finding: {report:#}"
+    );
+    for (fail_on, code) in [
+        ("critical", 0),
+        ("high", 0),
+        ("medium", 1),
+        ("low", 1),
+        ("none", 0),
+    ] {
+        let (run, report) = scan_json(&app, &["--fail-on", fail_on]);
+        run.expect_code(code);
+        assert_eq!(
+            report["summary"]["failed"],
+            code == 1,
+            "--fail-on {fail_on}: {report:#}"
+        );
+    }
+}
+
+#[test]
+fn fail_on_from_the_config_and_the_flag_wins() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = medium_only_app(tmp.path());
+    write(&app, "intguard.toml", "fail-on = \"medium\"\n");
+    let (run, report) = scan_json(&app, &[]);
+    run.expect_code(1);
+    assert_eq!(report["summary"]["fail_on"], "medium");
+    let (run, _) = scan_json(&app, &["--fail-on", "high"]);
+    run.expect_code(0);
+
+    write(&app, "intguard.toml", "fail-on = \"none\"\n");
+    let (run, report) = scan_json(&app, &[]);
+    run.expect_code(0);
+    assert_eq!(report["summary"]["fail_on"], serde_json::Value::Null);
+}
+
+#[test]
+fn clean_app_exits_0_and_says_so() {
+    let clean = example_app("invoices-eapi");
+    let run = run([
+        "scan".as_ref(),
+        clean.as_os_str(),
+        "--color".as_ref(),
+        "never".as_ref(),
+    ]);
+    run.expect_no_panic().expect_code(0);
+    assert!(
+        run.stdout
+            .contains("No integration-credential problems found"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("failing"), "{}", run.stdout);
+    // Not even a low or info finding.
+    let (run, report) = scan_json(&clean, &["--fail-on", "low"]);
+    run.expect_code(0);
+    assert!(findings(&report).is_empty(), "{report:#}");
+    assert_eq!(report["summary"]["total"], 0);
+    assert_eq!(report["summary"]["apps"], 1);
+}
+
+#[test]
+fn nonexistent_path_is_a_usage_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let missing = tmp.path().join("no-such-app");
+    let run = run(["scan".as_ref(), missing.as_os_str()]);
+    run.expect_no_panic().expect_code(2);
+    assert!(run.stdout.is_empty(), "no report: {}", run.stdout);
+    assert!(
+        run.stderr.contains("no-such-app") && run.stderr.contains("no such file or folder"),
+        "{}",
+        run.stderr
+    );
+    // Also when it comes with paths that exist: nothing is scanned.
+    let run = run_cmd(
+        intguard()
+            .arg("scan")
+            .arg(example_app("invoices-eapi"))
+            .arg(&missing)
+            .args(["--format", "json"]),
+    );
+    run.expect_code(2);
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+    assert!(run.stderr.contains("no-such-app"), "{}", run.stderr);
+}
+
+#[test]
+fn bad_arguments_are_usage_errors() {
+    let clean = example_app("invoices-eapi");
+    let cases: &[(&[&str], &[&str])] = &[
+        (
+            &["--format", "yaml"],
+            &["yaml", "--format", "json", "sarif"],
+        ),
+        (&["--fail-on", "severe"], &["severe", "--fail-on"]),
+        (&["--color", "sometimes"], &["sometimes", "--color"]),
+        (&["--threads", "many"], &["many", "--threads"]),
+        (&["--no-such-flag"], &["--no-such-flag"]),
+    ];
+    for (args, words) in cases {
+        let run = run_cmd(intguard().arg("scan").arg(&clean).args(*args));
+        run.expect_no_panic();
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(run.stdout.is_empty(), "{args:?}: {}", run.stdout);
+        for word in *words {
+            assert!(
+                run.stderr.contains(word),
+                "{args:?}: stderr should mention {word:?}: {}",
+                run.stderr
+            );
+        }
+    }
+    // No command, an unknown command.
+    run(Vec::<&str>::new()).expect_code(2);
+    let run = run(["audit"]);
+    run.expect_code(2);
+    assert!(run.stderr.contains("audit"), "{}", run.stderr);
+}
+
+#[test]
+fn help_and_version_exit_0() {
+    let help = run(["scan", "--help"]);
+    help.expect_code(0);
+    for option in [
+        "--format",
+        "--output",
+        "--fail-on",
+        "--config",
+        "--baseline",
+        "--write-baseline",
+        "--color",
+        "--threads",
+    ] {
+        assert!(help.stdout.contains(option), "{option}: {}", help.stdout);
+    }
+    let run = run(["--version"]);
+    run.expect_code(0);
+    assert!(run.stdout.starts_with("intguard "), "{}", run.stdout);
+}
+
+#[test]
+fn invalid_config_at_the_scan_root_names_the_problem() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = medium_only_app(tmp.path());
+    let cases = [
+        ("[rules]\ndisable = [\"IG999\"]\n", "IG999"),
+        ("[rules]\nseverity = { IG109 = \"urgent\" }\n", "urgent"),
+        (
+            "[rules]\nseverity = { no-such-rule = \"low\" }\n",
+            "no-such-rule",
+        ),
+        ("fail-on = \"sometimes\"\n", "sometimes"),
+        ("colour = true\n", "colour"),
+        ("[rules\ndisable = [\n", "intguard.toml"),
+    ];
+    for (toml, named) in cases {
+        write(&app, "intguard.toml", toml);
+        let run = run(["scan".as_ref(), app.as_os_str()]);
+        run.expect_no_panic();
+        assert_eq!(run.code, 2, "{toml}: {}\n{}", run.stdout, run.stderr);
+        assert!(run.stdout.is_empty(), "{toml}: {}", run.stdout);
+        assert!(
+            run.stderr.contains("intguard.toml") && run.stderr.contains(named),
+            "{toml}: stderr should name the file and {named:?}: {}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn config_and_baseline_files_given_by_flag() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = medium_only_app(tmp.path());
+    let bad = write(
+        tmp.path(),
+        "elsewhere/strict.toml",
+        "[rules]\ndisable = [\"IG000\"]\n",
+    );
+    let run = run_cmd(intguard().arg("scan").arg(&app).arg("--config").arg(&bad));
+    run.expect_code(2);
+    assert!(
+        run.stderr.contains("strict.toml") && run.stderr.contains("IG000"),
+        "{}",
+        run.stderr
+    );
+
+    let missing = tmp.path().join("missing.toml");
+    let run = run_cmd(
+        intguard()
+            .arg("scan")
+            .arg(&app)
+            .arg("--config")
+            .arg(&missing),
+    );
+    run.expect_code(2);
+    assert!(run.stderr.contains("missing.toml"), "{}", run.stderr);
+
+    // A good config given by flag is used (and the one at the root is not).
+    write(&app, "intguard.toml", "[rules]\ndisable = [\"IG000\"]\n");
+    let good = write(tmp.path(), "elsewhere/ok.toml", "fail-on = \"medium\"\n");
+    let run = run_cmd(intguard().arg("scan").arg(&app).arg("--config").arg(&good));
+    run.expect_code(1);
+
+    std::fs::remove_file(app.join("intguard.toml")).unwrap();
+    for (name, content, said) in [
+        ("not-json.json", "{ fingerprints", "invalid baseline"),
+        (
+            "future.json",
+            "{\"version\": 99, \"findings\": []}",
+            "version",
+        ),
+    ] {
+        let baseline = write(tmp.path(), name, content);
+        let run = run_cmd(
+            intguard()
+                .arg("scan")
+                .arg(&app)
+                .arg("--baseline")
+                .arg(&baseline),
+        );
+        run.expect_code(2);
+        assert!(
+            run.stderr.contains(name) && run.stderr.contains(said),
+            "{name}: {}",
+            run.stderr
+        );
+    }
+    let run = run_cmd(
+        intguard()
+            .arg("scan")
+            .arg(&app)
+            .arg("--baseline")
+            .arg(tmp.path().join("none.json")),
+    );
+    run.expect_code(2);
+    assert!(run.stderr.contains("none.json"), "{}", run.stderr);
+}
+
+#[test]
+fn unwritable_output_is_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("no-such-dir/report.json");
+    let run = run_cmd(
+        intguard()
+            .arg("scan")
+            .arg(example_app("invoices-eapi"))
+            .args(["--format", "json", "--output"])
+            .arg(&out),
+    );
+    run.expect_no_panic().expect_code(2);
+    assert!(run.stderr.contains("report.json"), "{}", run.stderr);
+}

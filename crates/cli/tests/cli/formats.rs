@@ -1,0 +1,743 @@
+//! Every output format end to end: the JSON contract of `crates/report/JSON.md`
+//! (read from the document itself, so the two cannot drift apart), the SARIF
+//! 2.1.0 shape GitHub code scanning needs, the Markdown comment, the text
+//! report and its colour rules, and `--output`.
+
+use crate::support;
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::path::Path;
+
+use serde_json::{Map, Value};
+use support::*;
+
+const SEVERITIES: [&str; 5] = ["critical", "high", "medium", "low", "info"];
+const PRACTICES: [&str; 3] = ["protect-credentials", "protect-access", "minimize-damage"];
+const MULE_RULES: [&str; 12] = [
+    "IG101", "IG102", "IG103", "IG104", "IG105", "IG106", "IG107", "IG108", "IG109", "IG110",
+    "IG206", "IG303",
+];
+
+/// A tree with broken input next to a Mule app, so that reports have
+/// diagnostics as well as findings.
+fn broken_tree(root: &Path) {
+    let app = mule4_app(root, "broken-app", &[]);
+    write(
+        &app,
+        "src/main/mule/broken.xml",
+        format!("{MULE_XML_HEAD}  <flow name=\"f\">\n    <logger>\n  </flow>\n</mule>\n"),
+    );
+    write(
+        &app,
+        "src/main/resources/bad.yaml",
+        "a: 1\nb: [unclosed\nc: 3\n",
+    );
+    write(&app, "src/main/resources/dev.properties", b"a=caf\xe9\n");
+}
+
+/// The example plus the broken tree, scanned together.
+fn scan_everything(format: &str, extra: &[&str]) -> (tempfile::TempDir, Run) {
+    let tmp = tempfile::tempdir().unwrap();
+    broken_tree(tmp.path());
+    let run = run_cmd(
+        intguard()
+            .arg("scan")
+            .arg(example())
+            .arg(tmp.path())
+            .args(["--format", format])
+            .args(extra),
+    );
+    run.expect_no_panic().expect_code(1);
+    (tmp, run)
+}
+
+// ---------------------------------------------------------------------------
+// JSON
+
+/// The tables of JSON.md: section heading -> [(field, type)].
+fn documented_fields() -> BTreeMap<String, Vec<(String, String)>> {
+    let doc = std::fs::read_to_string(workspace().join("crates/report/JSON.md")).unwrap();
+    let mut out: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    let mut section = String::new();
+    for line in doc.lines() {
+        if let Some(h) = line.strip_prefix("## ") {
+            section = h.trim().to_string();
+            continue;
+        }
+        let Some(row) = line.strip_prefix("| `") else {
+            continue;
+        };
+        let cells: Vec<&str> = row.split(" | ").collect();
+        let field = cells[0].trim_end_matches('`').to_string();
+        let ty = cells.get(1).expect("a type column").trim().to_string();
+        out.entry(section.clone()).or_default().push((field, ty));
+    }
+    for wanted in ["Top level", "Finding", "Related", "Diagnostic", "Summary"] {
+        assert!(
+            out.get(wanted).is_some_and(|f| !f.is_empty()),
+            "JSON.md has no table under `## {wanted}`: {out:?}"
+        );
+    }
+    out
+}
+
+/// Whether a value has the type JSON.md gives (`string`, `integer or null`,
+/// `array of finding`, ...). An unknown type word fails, so the test learns
+/// about new kinds of field.
+fn has_type(value: &Value, ty: &str) -> bool {
+    if let Some(inner) = ty.strip_suffix(" or null") {
+        return value.is_null() || has_type(value, inner);
+    }
+    if ty.starts_with("array of ") {
+        return value.is_array();
+    }
+    match ty {
+        "string" => value.is_string(),
+        "integer" => value.is_u64(),
+        "boolean" => value.is_boolean(),
+        "object" => value.is_object(),
+        other => panic!("JSON.md uses a type this test does not know: {other:?}"),
+    }
+}
+
+/// Checks an object against a documented table: the same keys, each of its
+/// documented type.
+fn check_object(what: &str, value: &Value, fields: &[(String, String)]) {
+    let obj = value
+        .as_object()
+        .unwrap_or_else(|| panic!("{what} is not an object: {value}"));
+    let documented: BTreeSet<&str> = fields.iter().map(|(f, _)| f.as_str()).collect();
+    let actual: BTreeSet<&str> = obj.keys().map(String::as_str).collect();
+    assert_eq!(
+        actual, documented,
+        "{what}: keys differ from JSON.md (update one or the other)"
+    );
+    for (field, ty) in fields {
+        assert!(
+            has_type(&obj[field.as_str()], ty),
+            "{what}.{field} should be {ty}: {}",
+            obj[field.as_str()]
+        );
+    }
+}
+
+fn severity_rank(s: &str) -> usize {
+    SEVERITIES
+        .iter()
+        .position(|x| *x == s)
+        .unwrap_or_else(|| panic!("unknown severity {s:?}"))
+}
+
+#[test]
+fn json_follows_the_documented_contract() {
+    let (_tmp, run) = scan_everything("json", &[]);
+    assert!(run.stdout.ends_with("}\n"), "ends with a newline");
+    let report = run.json();
+    let doc = documented_fields();
+
+    // Top level, with the nested `tool.*` rows.
+    let top: Vec<(String, String)> = doc["Top level"]
+        .iter()
+        .filter(|(f, _)| !f.contains('.'))
+        .cloned()
+        .collect();
+    check_object("report", &report, &top);
+    let tool: Vec<(String, String)> = doc["Top level"]
+        .iter()
+        .filter_map(|(f, t)| f.strip_prefix("tool.").map(|f| (f.to_string(), t.clone())))
+        .collect();
+    check_object("tool", &report["tool"], &tool);
+    assert_eq!(report["version"], "1.1");
+    assert_eq!(report["tool"]["name"], "intguard");
+    assert_eq!(report["tool"]["version"], env!("CARGO_PKG_VERSION"));
+
+    let findings = findings(&report);
+    let diagnostics = diagnostics(&report);
+    assert!(findings.len() >= 20, "the example has many findings");
+    assert!(diagnostics.len() >= 3, "the broken tree has diagnostics");
+
+    let mut fingerprints = HashSet::new();
+    for (i, f) in findings.iter().enumerate() {
+        let what = format!("findings[{i}] ({} {}:{})", f["rule"], f["path"], f["line"]);
+        check_object(&what, f, &doc["Finding"]);
+        let rule = f["rule"].as_str().unwrap();
+        assert!(
+            rule.len() == 5
+                && rule.starts_with("IG")
+                && rule[2..].chars().all(|c| c.is_ascii_digit()),
+            "{what}: rule id {rule}"
+        );
+        let name = f["name"].as_str().unwrap();
+        assert!(
+            !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+            "{what}: name {name}"
+        );
+        assert!(
+            PRACTICES.contains(&f["practice"].as_str().unwrap()),
+            "{what}"
+        );
+        severity_rank(f["severity"].as_str().unwrap());
+        assert!(!f["message"].as_str().unwrap().trim().is_empty(), "{what}");
+        let path = f["path"].as_str().unwrap();
+        assert!(
+            !path.is_empty() && !path.contains('\\'),
+            "{what}: path {path}"
+        );
+        let (line, column) = (f["line"].as_u64().unwrap(), f["column"].as_u64().unwrap());
+        if line == 0 {
+            assert_eq!(column, 0, "{what}: whole-file findings have column 0");
+            assert!(
+                f["snippet"].is_null(),
+                "{what}: no snippet for a whole file"
+            );
+        }
+        for e in f["environments"].as_array().unwrap() {
+            assert!(e.as_str().is_some_and(|e| !e.is_empty()), "{what}: {e}");
+        }
+        for (j, r) in f["related"].as_array().unwrap().iter().enumerate() {
+            check_object(&format!("{what}.related[{j}]"), r, &doc["Related"]);
+        }
+        let fp = f["fingerprint"].as_str().unwrap();
+        assert!(
+            !fp.is_empty() && fp.chars().all(|c| c.is_ascii_hexdigit()),
+            "{what}: fingerprint {fp}"
+        );
+        assert!(
+            fingerprints.insert(fp.to_string()),
+            "{what}: duplicate fingerprint {fp}"
+        );
+    }
+
+    // Sorted by path, line, column and rule.
+    let order: Vec<(String, u64, u64, String)> = findings
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["rule"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let mut sorted = order.clone();
+    sorted.sort();
+    assert_eq!(
+        order, sorted,
+        "findings are sorted by path, line, column, rule"
+    );
+
+    for (i, d) in diagnostics.iter().enumerate() {
+        let what = format!("diagnostics[{i}] ({} {})", d["code"], d["path"]);
+        check_object(&what, d, &doc["Diagnostic"]);
+        assert!(
+            ["error", "warning"].contains(&d["level"].as_str().unwrap()),
+            "{what}"
+        );
+        let code = d["code"].as_str().unwrap();
+        assert!(
+            !code.is_empty()
+                && code
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit()),
+            "{what}: code {code}"
+        );
+        assert!(!d["path"].as_str().unwrap().is_empty(), "{what}");
+        if let Some(line) = d["line"].as_u64() {
+            assert!(line >= 1, "{what}: lines are 1-based");
+        }
+        if let Some(col) = d["column"].as_u64() {
+            assert!(col >= 1, "{what}: columns are 1-based");
+        }
+        assert!(!d["message"].as_str().unwrap().is_empty(), "{what}");
+    }
+
+    // The summary agrees with the lists.
+    let s = &report["summary"];
+    check_object("summary", s, &doc["Summary"]);
+    let by: &Map<String, Value> = s["by_severity"].as_object().unwrap();
+    assert_eq!(
+        by.keys().map(String::as_str).collect::<BTreeSet<_>>(),
+        SEVERITIES.into_iter().collect::<BTreeSet<_>>(),
+        "by_severity always has the five keys"
+    );
+    for sev in SEVERITIES {
+        let n = findings.iter().filter(|f| f["severity"] == sev).count() as u64;
+        assert_eq!(by[sev].as_u64(), Some(n), "by_severity.{sev}");
+    }
+    assert_eq!(s["total"].as_u64(), Some(findings.len() as u64));
+    assert_eq!(s["diagnostics"].as_u64(), Some(diagnostics.len() as u64));
+    let example_apps = scan_json(&example(), &[]).1["summary"]["apps"]
+        .as_u64()
+        .unwrap();
+    assert!(example_apps >= 4, "the example's four Mule apps");
+    assert_eq!(
+        s["apps"].as_u64(),
+        Some(example_apps + 1),
+        "and the broken one"
+    );
+    assert!(s["files"].as_u64().unwrap() >= 60);
+    assert!(s["bytes"].as_u64().unwrap() > s["files"].as_u64().unwrap());
+    assert_eq!(s["fail_on"], "high");
+    let failing = findings
+        .iter()
+        .any(|f| severity_rank(f["severity"].as_str().unwrap()) <= severity_rank("high"));
+    assert_eq!(s["failed"], failing);
+    assert_eq!(s["baselined"], 0);
+}
+
+#[test]
+fn json_is_deterministic() {
+    let a = run_cmd(
+        intguard()
+            .arg("scan")
+            .arg(example())
+            .args(["-f", "json", "--threads", "1"]),
+    );
+    let b = run_cmd(intguard().arg("scan").arg(example()).args(["-f", "json"]));
+    assert_eq!(
+        a.stdout, b.stdout,
+        "same input, same report, whatever the threads"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// SARIF
+
+fn text_of(v: &Value) -> &str {
+    v["text"].as_str().unwrap_or("")
+}
+
+#[test]
+fn sarif_has_the_shape_code_scanning_needs() {
+    let (tmp, run) = scan_everything("sarif", &[]);
+    let sarif = run.json();
+    let json = run_cmd(
+        intguard()
+            .arg("scan")
+            .arg(example())
+            .arg(tmp.path())
+            .args(["--format", "json"]),
+    )
+    .json();
+
+    assert_eq!(sarif["version"], "2.1.0");
+    let schema = sarif["$schema"].as_str().expect("$schema");
+    assert!(
+        schema.starts_with("https://") && schema.contains("sarif") && schema.contains("2.1.0"),
+        "{schema}"
+    );
+    let runs = sarif["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 1);
+    let run0 = &runs[0];
+    let driver = &run0["tool"]["driver"];
+    assert_eq!(driver["name"], "intguard");
+    assert_eq!(driver["version"], json["tool"]["version"]);
+
+    let rules = driver["rules"].as_array().unwrap();
+    let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(
+        ids.iter().collect::<HashSet<_>>().len(),
+        ids.len(),
+        "rule ids are unique"
+    );
+    for id in MULE_RULES {
+        assert!(ids.contains(&id), "driver.rules lists {id}");
+    }
+    for r in rules {
+        let id = r["id"].as_str().unwrap();
+        assert!(
+            r["name"].as_str().is_some_and(|n| !n.is_empty()),
+            "{id} name"
+        );
+        assert!(
+            !text_of(&r["shortDescription"]).is_empty(),
+            "{id} shortDescription"
+        );
+        assert!(
+            !text_of(&r["fullDescription"]).is_empty(),
+            "{id} fullDescription"
+        );
+        assert!(!text_of(&r["help"]).is_empty(), "{id} help.text");
+        assert!(
+            r["help"]["markdown"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty()),
+            "{id} help.markdown"
+        );
+        let level = r["defaultConfiguration"]["level"]
+            .as_str()
+            .expect("defaultConfiguration.level");
+        assert!(
+            ["error", "warning", "note", "none"].contains(&level),
+            "{id}: {level}"
+        );
+        let score: f64 = r["properties"]["security-severity"]
+            .as_str()
+            .expect("security-severity")
+            .parse()
+            .expect("security-severity is a number");
+        assert!((0.0..=10.0).contains(&score), "{id}: {score}");
+    }
+
+    let results = run0["results"].as_array().unwrap();
+    assert_eq!(
+        results.len(),
+        findings(&json).len(),
+        "one result per finding"
+    );
+    let mut sarif_fps = BTreeSet::new();
+    for (i, res) in results.iter().enumerate() {
+        let rule_id = res["ruleId"].as_str().unwrap();
+        let index = res["ruleIndex"].as_u64().expect("ruleIndex") as usize;
+        assert!(index < rules.len(), "results[{i}].ruleIndex in range");
+        assert_eq!(
+            rules[index]["id"], rule_id,
+            "results[{i}].ruleIndex points at its rule"
+        );
+        let level = res["level"].as_str().unwrap();
+        assert!(
+            ["error", "warning", "note", "none"].contains(&level),
+            "results[{i}]: {level}"
+        );
+        let expected_level = match res["properties"]["severity"].as_str().unwrap() {
+            "critical" | "high" => "error",
+            "medium" => "warning",
+            _ => "note",
+        };
+        assert_eq!(level, expected_level, "results[{i}] level follows severity");
+        assert!(!text_of(&res["message"]).is_empty(), "results[{i}].message");
+        let locations = res["locations"].as_array().unwrap();
+        assert!(!locations.is_empty(), "results[{i}] has a location");
+        let related = res["relatedLocations"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        for loc in locations.iter().chain(related.iter()) {
+            let phys = &loc["physicalLocation"];
+            assert!(
+                phys["artifactLocation"]["uri"]
+                    .as_str()
+                    .is_some_and(|u| !u.is_empty()),
+                "results[{i}] uri"
+            );
+            if let Some(region) = phys.get("region") {
+                assert!(
+                    region["startLine"].as_u64().is_some_and(|l| l >= 1),
+                    "results[{i}] startLine"
+                );
+                if let Some(c) = region.get("startColumn") {
+                    assert!(
+                        c.as_u64().is_some_and(|c| c >= 1),
+                        "results[{i}] startColumn"
+                    );
+                }
+            }
+        }
+        let fps = res["partialFingerprints"]
+            .as_object()
+            .expect("partialFingerprints");
+        assert!(
+            !fps.is_empty()
+                && fps
+                    .values()
+                    .all(|v| v.as_str().is_some_and(|s| !s.is_empty()))
+        );
+        sarif_fps.extend(fps.values().map(|v| v.as_str().unwrap().to_string()));
+    }
+    let json_fps: BTreeSet<String> = findings(&json)
+        .iter()
+        .map(|f| f["fingerprint"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        sarif_fps, json_fps,
+        "SARIF carries the same fingerprints as JSON"
+    );
+
+    let invocations = run0["invocations"].as_array().unwrap();
+    assert_eq!(invocations.len(), 1);
+    assert!(invocations[0]["executionSuccessful"].is_boolean());
+    let notes = invocations[0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    assert_eq!(
+        notes.len(),
+        diagnostics(&json).len(),
+        "one notification per diagnostic"
+    );
+    for n in notes {
+        assert!(["error", "warning", "note", "none"].contains(&n["level"].as_str().unwrap()));
+        assert!(!text_of(&n["message"]).is_empty());
+        assert!(n["descriptor"]["id"]
+            .as_str()
+            .is_some_and(|d| !d.is_empty()));
+    }
+}
+
+#[test]
+fn sarif_of_a_clean_app_still_lists_the_rules() {
+    let run = run_cmd(
+        intguard()
+            .arg("scan")
+            .arg(example_app("invoices-eapi"))
+            .args(["--format", "sarif"]),
+    );
+    run.expect_code(0);
+    let sarif = run.json();
+    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 0);
+    assert!(
+        sarif["runs"][0]["tool"]["driver"]["rules"]
+            .as_array()
+            .unwrap()
+            .len()
+            >= 12
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Markdown
+
+#[test]
+fn markdown_has_a_heading_and_the_severity_table() {
+    let json = scan_json(&example(), &[]).1;
+    let run = run_cmd(
+        intguard()
+            .arg("scan")
+            .arg(example())
+            .args(["--format", "markdown"]),
+    );
+    run.expect_code(1);
+    let md = &run.stdout;
+    assert!(md.starts_with("### "), "{md}");
+    let first = md.lines().next().unwrap();
+    assert!(first.contains("intguard"), "{first}");
+    assert!(md.contains("| Severity | Findings |"), "{md}");
+    for sev in SEVERITIES {
+        let n = &json["summary"]["by_severity"][sev];
+        assert!(
+            md.contains(&format!("| {sev} | {n} |")),
+            "row for {sev}: {md}"
+        );
+    }
+    assert!(md.contains("at or above **high**"), "{md}");
+    for f in findings(&json) {
+        let rule = f["rule"].as_str().unwrap();
+        assert!(md.contains(&format!("`{rule}`")), "{rule} listed");
+    }
+    assert!(md.len() < 65_536, "fits a GitHub comment");
+
+    let clean = run_cmd(
+        intguard()
+            .arg("scan")
+            .arg(example_app("invoices-eapi"))
+            .args(["--format", "markdown"]),
+    );
+    clean.expect_code(0);
+    assert!(clean.stdout.starts_with("### "), "{}", clean.stdout);
+    assert!(
+        clean.stdout.contains("No integration-credential problems"),
+        "{}",
+        clean.stdout
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Text
+
+/// Removes ANSI escape sequences (CSI ... final byte).
+fn strip_ansi(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' && chars.peek() == Some(&'[') {
+            chars.next();
+            for c in chars.by_ref() {
+                if ('@'..='~').contains(&c) {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[test]
+fn text_has_file_headers_findings_and_the_summary_line() {
+    let (tmp, run) = scan_everything("text", &["--color", "never"]);
+    let text = &run.stdout;
+    let json = run_cmd(
+        intguard()
+            .arg("scan")
+            .arg(example())
+            .arg(tmp.path())
+            .args(["--format", "json"]),
+    )
+    .json();
+    let lines: HashSet<&str> = text.lines().collect();
+    for f in findings(&json) {
+        let path = f["path"].as_str().unwrap();
+        assert!(lines.contains(path), "a header line for {path}");
+        let at = format!("  {path}:{}:{}", f["line"], f["column"]);
+        assert!(lines.contains(at.as_str()), "{at}");
+        let head = format!(
+            "  {} {} {}",
+            f["severity"].as_str().unwrap().to_ascii_uppercase(),
+            f["rule"].as_str().unwrap(),
+            f["name"].as_str().unwrap()
+        );
+        assert!(lines.contains(head.as_str()), "{head}");
+    }
+    assert!(lines.contains("diagnostics"), "a diagnostics section");
+    let s = &json["summary"];
+    let summary = format!("{} findings (", s["total"]);
+    let summary_line = text
+        .lines()
+        .find(|l| l.starts_with(&summary))
+        .unwrap_or_else(|| panic!("summary line {summary:?}...: {text}"));
+    assert!(
+        summary_line.contains(&format!("in {} apps, {} files", s["apps"], s["files"])),
+        "{summary_line}"
+    );
+    assert!(
+        summary_line.contains(&format!("{} diagnostics", s["diagnostics"])),
+        "{summary_line}"
+    );
+    assert!(
+        summary_line.contains(&format!("{} critical", s["by_severity"]["critical"])),
+        "{summary_line}"
+    );
+    assert!(
+        text.ends_with("failing: findings at or above high\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let ex = example();
+    let never = run_cmd(intguard().arg("scan").arg(&ex).args(["--color", "never"]));
+    assert!(!has_ansi(&never.stdout), "--color never");
+    // Piped (not a terminal): auto means no colour, with or without NO_COLOR.
+    let auto = run_cmd(intguard().arg("scan").arg(&ex));
+    assert!(!has_ansi(&auto.stdout), "auto, piped");
+    let no_color = run_cmd(intguard().arg("scan").arg(&ex).env("NO_COLOR", "1"));
+    assert!(!has_ansi(&no_color.stdout), "NO_COLOR, piped");
+    assert_eq!(auto.stdout, never.stdout);
+
+    let always = run_cmd(intguard().arg("scan").arg(&ex).args(["--color", "always"]));
+    always.expect_code(1);
+    assert!(has_ansi(&always.stdout), "--color always");
+    assert_eq!(
+        strip_ansi(&always.stdout),
+        never.stdout,
+        "colour changes nothing but colour"
+    );
+    // The explicit flag beats the environment (no-color.org).
+    let forced = run_cmd(
+        intguard()
+            .arg("scan")
+            .arg(&ex)
+            .args(["--color", "always"])
+            .env("NO_COLOR", "1"),
+    );
+    assert!(has_ansi(&forced.stdout));
+    // Other formats never have colour.
+    for format in ["json", "sarif", "markdown"] {
+        let run = run_cmd(
+            intguard()
+                .arg("scan")
+                .arg(&ex)
+                .args(["--format", format, "--color", "always"]),
+        );
+        assert!(!has_ansi(&run.stdout), "{format}");
+    }
+}
+
+/// Runs the binary on a pseudo-terminal with `script` (util-linux), where
+/// available, to check the terminal side of `--color auto`.
+#[cfg(target_os = "linux")]
+#[test]
+fn colour_on_a_terminal_unless_no_color() {
+    let probe = std::process::Command::new("script")
+        .arg("--version")
+        .output();
+    if !probe.is_ok_and(|o| o.status.success()) {
+        eprintln!("skipped: `script` (util-linux) is not installed");
+        return;
+    }
+    let bin = assert_cmd::cargo::cargo_bin("intguard");
+    let command = format!(
+        "'{}' scan '{}'",
+        bin.display(),
+        example_app("legacy-sync").display()
+    );
+    let on_tty = |no_color: Option<&str>| {
+        let mut cmd = std::process::Command::new("script");
+        cmd.args(["-q", "-e", "-c", &command, "/dev/null"])
+            .env_remove("NO_COLOR")
+            .env("TERM", "xterm");
+        if let Some(v) = no_color {
+            cmd.env("NO_COLOR", v);
+        }
+        let out = cmd.output().unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let plain = on_tty(Some("1"));
+    assert!(plain.contains("findings"), "ran on the terminal: {plain}");
+    assert!(!has_ansi(&plain), "NO_COLOR on a terminal: {plain:?}");
+    let coloured = on_tty(None);
+    assert!(has_ansi(&coloured), "a terminal gets colour: {coloured:?}");
+    // An empty NO_COLOR does not count (no-color.org).
+    assert!(has_ansi(&on_tty(Some(""))));
+}
+
+// ---------------------------------------------------------------------------
+// --output
+
+#[test]
+fn output_writes_the_file_and_nothing_to_stdout() {
+    let tmp = tempfile::tempdir().unwrap();
+    for format in ["text", "json", "sarif", "markdown"] {
+        let path = tmp.path().join(format!("report.{format}"));
+        let to_file = run_cmd(
+            intguard()
+                .arg("scan")
+                .arg(example())
+                .args(["--format", format, "--output"])
+                .arg(&path),
+        );
+        to_file.expect_no_panic().expect_code(1);
+        assert!(
+            to_file.stdout.is_empty(),
+            "{format}: stdout {}",
+            to_file.stdout
+        );
+        let written = std::fs::read_to_string(&path).unwrap();
+        let to_stdout = run_cmd(
+            intguard()
+                .arg("scan")
+                .arg(example())
+                .args(["--format", format]),
+        );
+        assert_eq!(
+            written, to_stdout.stdout,
+            "{format}: the file holds the report"
+        );
+        assert!(!has_ansi(&written), "{format}: no colour in a file");
+    }
+    // Short options, an existing file is replaced.
+    let path = tmp.path().join("report.json");
+    let run = run_cmd(
+        intguard()
+            .arg("scan")
+            .arg(example_app("invoices-eapi"))
+            .args(["-f", "json", "-o"])
+            .arg(&path),
+    );
+    run.expect_code(0);
+    assert!(run.stdout.is_empty());
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(report["summary"]["total"], 0);
+}

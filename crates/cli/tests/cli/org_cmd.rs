@@ -1,0 +1,197 @@
+//! `intguard org audit` against the simulated org of `intguard-org`'s tests
+//! (loopback TLS, a test CA, the JWT bearer flow at its token endpoint), and
+//! the round trip `org audit --snapshot` -> `scan --org-snapshot`.
+
+use crate::sim;
+use crate::support;
+
+use std::path::PathBuf;
+
+use serde_json::Value;
+use sim::{FakeOrg, Running};
+use support::{intguard, run_cmd, Run};
+
+struct Setup {
+    sim: Running,
+    dir: tempfile::TempDir,
+    key: PathBuf,
+}
+
+fn setup() -> Setup {
+    let sim = FakeOrg::new(sim::seed(300, 20)).start();
+    let dir = tempfile::tempdir().unwrap();
+    let creds = salesforce_auth::generate_self_signed("intguard-audit", 30, 2048, None).unwrap();
+    let key = dir.path().join("audit.key");
+    salesforce_auth::keys::write_secret_file(&key, creds.private_key_pem().as_bytes(), false)
+        .unwrap();
+    Setup { sim, dir, key }
+}
+
+fn audit(s: &Setup, extra: &[&str]) -> Run {
+    let mut cmd = intguard();
+    cmd.current_dir(s.dir.path())
+        .args(["org", "audit", "--login-url", &s.sim.url()])
+        .args([
+            "--client-id",
+            "3MVG9_org_audit",
+            "--username",
+            "intguard.audit@acme.example",
+        ])
+        .arg("--key")
+        .arg(&s.key)
+        .arg("--ca-file")
+        .arg(s.sim.pki.ca_file())
+        .args(extra);
+    run_cmd(&mut cmd)
+}
+
+/// `intguard ARGS PATH --org-snapshot SNAPSHOT`: no credentials, no call.
+fn offline_run(args: &[&str], path: &std::path::Path, snapshot: &std::path::Path) -> Run {
+    let mut cmd = intguard();
+    cmd.args(args).arg(path).arg("--org-snapshot").arg(snapshot);
+    run_cmd(&mut cmd)
+}
+
+fn keys(report: &Value) -> Vec<(String, String, String)> {
+    let mut out: Vec<_> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["path"].as_str().unwrap().to_string(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn audits_an_org_and_the_snapshot_gives_the_same_findings_offline() {
+    let s = setup();
+    let snapshot = s.dir.path().join("org.json");
+    let run = audit(
+        &s,
+        &["--format", "json", "--snapshot", snapshot.to_str().unwrap()],
+    );
+    run.expect_no_panic().expect_code(1);
+    assert!(
+        run.stderr
+            .contains("intguard: 7 API calls; daily API requests: 14873 of 15000 left"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(s.sim.calls(), 7);
+    assert_eq!(s.sim.violations(), Vec::<String>::new());
+    let live = run.json();
+    let rules: Vec<String> = keys(&live).into_iter().map(|k| k.0).collect();
+    for rule in [
+        "IG101", "IG113", "IG202", "IG211", "IG301", "IG303", "IG306",
+    ] {
+        assert!(rules.iter().any(|r| r == rule), "no {rule}: {rules:?}");
+    }
+    // No token in the report or the snapshot.
+    let saved = std::fs::read_to_string(&snapshot).unwrap();
+    for text in [&run.stdout, &run.stderr, &saved] {
+        assert!(!text.contains("simulatedaccesstoken"));
+    }
+
+    let empty = s.dir.path().join("repo");
+    std::fs::create_dir(&empty).unwrap();
+    let offline = offline_run(&["scan", "--format", "json"], &empty, &snapshot);
+    offline.expect_no_panic().expect_code(1);
+    assert_eq!(keys(&offline.json()), keys(&live));
+    // The summary names the org (its host), not "0 files".
+    let org = live["summary"]["org"].as_str().expect("summary.org");
+    assert!(!org.is_empty() && !org.contains('/'), "{org}");
+    assert_eq!(offline.json()["summary"]["org"], live["summary"]["org"]);
+    let text = offline_run(&["scan", "--fail-on", "none"], &empty, &snapshot);
+    text.expect_no_panic().expect_code(0);
+    assert!(
+        text.stdout.contains(&format!("in the org {org}")) && !text.stdout.contains("0 files"),
+        "{}",
+        text.stdout
+    );
+
+    // The identities of the saved org, with their real assignments.
+    let ids = offline_run(&["identities", "--only", "int.legacy"], &empty, &snapshot);
+    ids.expect_no_panic().expect_code(0);
+    assert!(
+        ids.stdout.contains("int.legacy@acme.example"),
+        "{}",
+        ids.stdout
+    );
+    assert!(ids.stdout.contains("API_Only"), "{}", ids.stdout);
+    // Offline: no call was made.
+    assert_eq!(s.sim.calls(), 7);
+}
+
+#[test]
+fn stops_at_the_call_budget() {
+    let s = setup();
+    let run = audit(&s, &["--max-api-calls", "2"]);
+    run.expect_no_panic().expect_code(2);
+    assert!(run.stderr.contains("--max-api-calls 2"), "{}", run.stderr);
+    assert_eq!(s.sim.calls(), 2);
+}
+
+#[test]
+fn a_named_org_of_intguard_toml() {
+    let s = setup();
+    std::fs::write(
+        s.dir.path().join("intguard.toml"),
+        format!(
+            "[orgs.sim]\nlogin-url = \"{}\"\nclient-id = \"3MVG9_org_audit\"\nusername = \"intguard.audit@acme.example\"\nkey = \"audit.key\"\nca-file = \"{}\"\n",
+            s.sim.url(),
+            s.sim.pki.ca_file().display()
+        ),
+    )
+    .unwrap();
+    let mut cmd = intguard();
+    cmd.current_dir(s.dir.path())
+        .args(["org", "audit", "--org", "sim", "--fail-on", "none"]);
+    let run = run_cmd(&mut cmd);
+    run.expect_no_panic().expect_code(0);
+    assert!(run.stdout.contains("IG113"), "{}", run.stdout);
+}
+
+#[test]
+fn a_broken_snapshot_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "{\"format\": \"something else\"}").unwrap();
+    let run = offline_run(&["scan"], dir.path(), &bad);
+    run.expect_code(2);
+    assert!(
+        run.stderr.contains("not an intguard org snapshot"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn every_report_format() {
+    let s = setup();
+    for format in ["text", "sarif", "markdown"] {
+        let run = audit(&s, &["--format", format, "--color", "never"]);
+        run.expect_no_panic().expect_code(1);
+        assert!(run.stdout.contains("IG113"), "{format}: {}", run.stdout);
+        assert!(!run.stdout.contains("simulatedaccesstoken"));
+    }
+    let sarif = audit(&s, &["--format", "sarif"]).json();
+    let uris: Vec<&str> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str())
+        .collect();
+    assert!(
+        uris.iter()
+            .all(|u| u.starts_with("org://00DSIM000000001AAA/")),
+        "{uris:?}"
+    );
+    assert_eq!(s.sim.violations(), Vec::<String>::new());
+}

@@ -1,0 +1,697 @@
+//! No secret planted in the example or in the fixture below appears in any
+//! output: text (with and without colour), JSON, SARIF, Markdown, stderr, or a
+//! baseline file.
+//!
+//! The secrets are gathered from the files themselves (secret-named keys in
+//! property files, shell variables and XML attributes, committed keys,
+//! Salesforce tokens, PEM key bodies) and from the plaintexts and keys that
+//! `examples/tools/encrypt_mule.py` encrypted the example's `![...]` values
+//! with, so that a secret added to the example is checked without touching
+//! this test.
+
+use crate::support;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use support::*;
+
+/// Where a secret came from (for failure messages), by value.
+type Secrets = BTreeMap<String, String>;
+
+// ---------------------------------------------------------------------------
+// Gathering
+
+fn files_under(root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let entry = entry.unwrap();
+            let kind = entry.file_type().unwrap();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if kind.is_dir() && !matches!(name.as_str(), "target" | ".git" | "node_modules") {
+                stack.push(entry.path());
+            } else if kind.is_file() {
+                out.push(entry.path());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Splits a key into lowercase words: `sfdc.consumerSecret` -> sfdc,
+/// consumersecret; `SF_TOKEN` -> sf, token; `ns:keyPassword` -> keypassword.
+fn words(key: &str) -> Vec<String> {
+    key.rsplit(':')
+        .next()
+        .unwrap_or(key)
+        .split(['.', '_', '-'])
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect()
+}
+
+/// Whether a key (property, variable, attribute or element name) names a
+/// secret.
+fn is_secret_key(key: &str) -> bool {
+    let words = words(key);
+    let Some(leaf) = words.last() else {
+        return false;
+    };
+    let prev = words.len().checked_sub(2).map(|i| words[i].as_str());
+    ["password", "passwd", "secret", "passphrase"]
+        .iter()
+        .any(|w| leaf.contains(w))
+        || leaf.ends_with("token")
+        || ["consumerkey", "apikey", "privatekey", "encryptionkey"].contains(&leaf.as_str())
+        || (leaf == "key"
+            && prev.is_some_and(|p| {
+                ["api", "encryption", "private", "secret", "access", "client"].contains(&p)
+            }))
+}
+
+fn unquote(value: &str) -> &str {
+    let v = value.trim();
+    for q in ['"', '\''] {
+        if v.len() >= 2 && v.starts_with(q) && v.ends_with(q) {
+            return &v[1..v.len() - 1];
+        }
+    }
+    v
+}
+
+/// A literal value worth checking (not a reference, not encrypted, not tiny).
+fn literal(value: &str) -> Option<&str> {
+    let v = unquote(value);
+    let reference =
+        v.starts_with("${") || v.starts_with("#[") || v.starts_with("![") || v.starts_with("$(");
+    (!reference && v.chars().count() >= 6).then_some(v)
+}
+
+fn add(secrets: &mut Secrets, value: &str, origin: impl Into<String>) {
+    secrets
+        .entry(value.to_string())
+        .or_insert_with(|| origin.into());
+}
+
+/// Adds secrets not known yet (the first origin found is kept).
+fn merge(secrets: &mut Secrets, more: Secrets) {
+    for (value, origin) in more {
+        add(secrets, &value, origin);
+    }
+}
+
+/// YAML `key: value` pairs, flattened with dots by indentation.
+fn yaml_pairs(text: &str) -> Vec<(String, String)> {
+    let mut stack: Vec<(usize, String)> = Vec::new();
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with('-') {
+            continue;
+        }
+        let indent = line.len() - trimmed.len();
+        let Some((key, value)) = trimmed.split_once(':') else {
+            continue;
+        };
+        while stack.last().is_some_and(|(i, _)| *i >= indent) {
+            stack.pop();
+        }
+        let key = unquote(key).to_string();
+        let full = stack
+            .iter()
+            .map(|(_, k)| k.as_str())
+            .chain([key.as_str()])
+            .collect::<Vec<_>>()
+            .join(".");
+        let value = value.trim();
+        if value.is_empty() {
+            stack.push((indent, key));
+        } else {
+            out.push((full, value.to_string()));
+        }
+    }
+    out
+}
+
+/// `.properties` and shell/env `NAME=value` pairs (also `export NAME=value`).
+fn assignment_pairs(text: &str) -> Vec<(String, String)> {
+    text.lines()
+        .filter_map(|line| {
+            let line = line.trim();
+            let line = line.strip_prefix("export ").unwrap_or(line);
+            if line.starts_with('#') || line.starts_with('!') {
+                return None;
+            }
+            let at = line.find(['=', ':'])?;
+            let (key, value) = (&line[..at], &line[at + 1..]);
+            let key = key.trim();
+            (!key.is_empty() && !key.contains(' '))
+                .then(|| (key.to_string(), value.trim().to_string()))
+        })
+        .collect()
+}
+
+/// `name="value"` attributes of an XML line.
+fn xml_attributes(line: &str) -> Vec<(&str, &str)> {
+    let mut out = Vec::new();
+    let mut rest = line;
+    while let Some(eq) = rest.find("=\"") {
+        let name_start = rest[..eq]
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || ":_.-".contains(c)))
+            .map_or(0, |i| i + 1);
+        let name = &rest[name_start..eq];
+        let after = &rest[eq + 2..];
+        let Some(end) = after.find('"') else {
+            break;
+        };
+        out.push((name, &after[..end]));
+        rest = &after[end + 1..];
+    }
+    out
+}
+
+/// `<name>value</name>` on one line (pom properties).
+fn xml_elements(line: &str) -> Vec<(&str, &str)> {
+    let mut out = Vec::new();
+    let mut rest = line;
+    while let Some(open) = rest.find('<') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('>') else {
+            break;
+        };
+        let name = &after[..close];
+        let body = &after[close + 1..];
+        if !name.is_empty() && !name.contains([' ', '/', '!', '?']) {
+            if let Some(end) = body.find(&format!("</{name}>")) {
+                out.push((name, &body[..end]));
+            }
+        }
+        rest = after;
+    }
+    out
+}
+
+/// Salesforce session/access tokens: `00D` + 12 or 15 characters, `!`, body.
+fn tokens(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    let body_char = |b: u8| b.is_ascii_alphanumeric() || b == b'.' || b == b'_';
+    let mut from = 0;
+    while let Some(i) = text[from..].find("00D").map(|i| i + from) {
+        from = i + 3;
+        for org_len in [15, 18] {
+            let bang = i + org_len;
+            if bang < bytes.len()
+                && bytes[bang] == b'!'
+                && bytes[i..bang].iter().all(u8::is_ascii_alphanumeric)
+            {
+                let end = (bang + 1..bytes.len())
+                    .find(|&j| !body_char(bytes[j]))
+                    .unwrap_or(bytes.len());
+                if end - bang > 20 {
+                    out.push(&text[i..end]);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The body lines of PEM private keys.
+fn pem_private_key_lines(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut inside = false;
+    for line in text.lines().map(str::trim) {
+        if line.starts_with("-----BEGIN") && line.contains("PRIVATE KEY") {
+            inside = true;
+        } else if line.starts_with("-----END") {
+            inside = false;
+        } else if inside && line.len() >= 16 && !line.contains(':') {
+            out.push(line);
+        }
+    }
+    out
+}
+
+/// Every secret written in the files under `root`.
+fn secrets_in_files(root: &Path) -> Secrets {
+    let mut secrets = Secrets::new();
+    for path in files_under(root) {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let shown = path
+            .strip_prefix(root)
+            .unwrap_or(&path)
+            .display()
+            .to_string();
+        let name = path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .to_ascii_lowercase();
+        let ext = name.rsplit_once('.').map_or("", |(_, e)| e).to_string();
+        let pairs = match ext.as_str() {
+            "yaml" | "yml" => yaml_pairs(&text),
+            "properties" | "env" | "sh" | "bash" | "conf" | "config" => assignment_pairs(&text),
+            _ if name.starts_with(".env") => assignment_pairs(&text),
+            _ => Vec::new(),
+        };
+        for (key, value) in pairs {
+            if let Some(v) = literal(&value).filter(|_| is_secret_key(&key)) {
+                add(&mut secrets, v, format!("{shown}: {key}"));
+            }
+        }
+        if ext == "xml" {
+            for line in text.lines() {
+                let secure_config = line.contains("secure-propert");
+                let attributes = xml_attributes(line);
+                for (attr, value) in &attributes {
+                    let secret = is_secret_key(attr) || (secure_config && *attr == "key");
+                    if let Some(v) = literal(value).filter(|_| secret) {
+                        add(&mut secrets, v, format!("{shown}: {attr}=\"...\""));
+                    }
+                }
+                // <global-property name="encryption.key" value="..."/>
+                let named = attributes
+                    .iter()
+                    .find(|(a, _)| *a == "name")
+                    .map(|(_, v)| *v);
+                let value = attributes
+                    .iter()
+                    .find(|(a, _)| *a == "value")
+                    .map(|(_, v)| *v);
+                if let (Some(n), Some(v)) = (named, value.and_then(literal)) {
+                    if is_secret_key(n) {
+                        add(&mut secrets, v, format!("{shown}: {n}"));
+                    }
+                }
+                for (element, value) in xml_elements(line) {
+                    if let Some(v) = literal(value).filter(|_| is_secret_key(element)) {
+                        add(&mut secrets, v, format!("{shown}: <{element}>"));
+                    }
+                }
+            }
+        }
+        for token in tokens(&text) {
+            add(&mut secrets, token, format!("{shown}: Salesforce token"));
+            let body = &token[token.find('!').unwrap() + 1..];
+            add(
+                &mut secrets,
+                body,
+                format!("{shown}: Salesforce token body"),
+            );
+        }
+        for line in pem_private_key_lines(&text) {
+            add(&mut secrets, line, format!("{shown}: private key"));
+        }
+    }
+    secrets
+}
+
+/// The keys and plaintexts `encrypt_mule.py` made the example's `![...]`
+/// values with (its `*_KEY` constants and `"property": "plaintext"` rows;
+/// `%s` rows are per environment).
+fn encrypt_mule_py() -> (Secrets, Secrets) {
+    let path = workspace().join("examples/tools/encrypt_mule.py");
+    let source = std::fs::read_to_string(&path).unwrap();
+    let (mut keys, mut plaintexts) = (Secrets::new(), Secrets::new());
+    for line in source.lines() {
+        let t = line.trim();
+        if let Some((name, value)) = t.split_once(" = \"") {
+            if name.ends_with("_KEY") && name.chars().all(|c| c.is_ascii_uppercase() || c == '_') {
+                let value = &value[..value.find('"').unwrap()];
+                add(&mut keys, value, format!("encrypt_mule.py {name}"));
+            }
+            continue;
+        }
+        let Some(rest) = t.strip_prefix('"') else {
+            continue;
+        };
+        let Some((prop, value)) = rest.split_once("\": \"") else {
+            continue;
+        };
+        let Some(end) = value.find('"') else {
+            continue;
+        };
+        let (value, tail) = (&value[..end], &value[end + 1..]);
+        if tail.trim_start().starts_with("% env") {
+            for env in ["dev", "qa", "prod"] {
+                add(
+                    &mut plaintexts,
+                    &value.replace("%s", env),
+                    format!("encrypt_mule.py {prop} ({env})"),
+                );
+            }
+        } else {
+            add(&mut plaintexts, value, format!("encrypt_mule.py {prop}"));
+        }
+    }
+    (keys, plaintexts)
+}
+
+// ---------------------------------------------------------------------------
+// The fixture: one more app with every kind of secret, and loose files.
+
+const FX_KEY: &str = "FxK3yForT3sts!16";
+/// `python3 examples/tools/encrypt_mule.py encrypt AES CBC FxK3yForT3sts!16 <plaintext>`.
+const FX_ENCRYPTED: [(&str, &str); 2] = [
+    (
+        "FxDecrypted#Pw-9931",
+        "R3qlWl9asO3+QZep2MULHYK3OlpThU8FsEcnlF7sHyk=",
+    ),
+    (
+        "FxDecryptedTok3nZq8Lw2Mn5Rt7",
+        "OprPLbEMkSM0mpPdWWYkbqCpSjog2wpU9oCXCAu5lMg=",
+    ),
+];
+/// Secrets written in clear in the fixture.
+const FX_PLAIN: [&str; 11] = [
+    FX_KEY,
+    "FxXmlPassw0rd!",
+    "FxTok3nQwErTy12345",
+    "FxKeyPassLiteral55",
+    "FxStorePassLiteral66",
+    "FxBasicAuthPw-4410",
+    "FxYamlPassword#2231",
+    "FxClientSecretValue9876",
+    "FxPropsPassw0rd!77",
+    "00DFx0000000AbCdEF!AQ0AQFxFixtureTokenBodyOnly1234567890abcdefghijklmnop.qrstuv",
+    "FxConsumerSecret0123456789ABCDEF",
+];
+
+/// A PEM body: deterministic, random-looking base64 lines.
+fn pem_body() -> Vec<String> {
+    const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    (0..12)
+        .map(|_| {
+            (0..64)
+                .map(|_| {
+                    state = state
+                        .wrapping_mul(6_364_136_223_846_793_005)
+                        .wrapping_add(1_442_695_040_888_963_407);
+                    B64[(state >> 58) as usize] as char
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn fixture(root: &Path) {
+    let app = mule4_app(root, "fixture-api", &["sfdc.token"]);
+    write(
+        &app,
+        "src/main/mule/global.xml",
+        format!(
+            r#"{MULE_XML_HEAD}  <global-property name="mule.env" value="dev"/>
+  <global-property name="encryption.key" value="{FX_KEY}"/>
+  <configuration-properties file="properties/${{mule.env}}.yaml"/>
+  <secure-properties:config name="Secure_Props" file="properties/${{mule.env}}-secure.yaml" key="${{encryption.key}}">
+    <secure-properties:encrypt algorithm="AES" mode="CBC"/>
+  </secure-properties:config>
+  <salesforce:sfdc-config name="Salesforce_Config">
+    <salesforce:basic-connection username="fx.user@acme.example" password="FxXmlPassw0rd!" securityToken="FxTok3nQwErTy12345"/>
+  </salesforce:sfdc-config>
+  <salesforce:sfdc-config name="Salesforce_Yaml">
+    <salesforce:basic-connection username="fx.other@acme.example" password="${{sfdc.password}}" securityToken="${{secure::sfdc.token}}"/>
+  </salesforce:sfdc-config>
+  <tls:context name="Fx_TLS">
+    <tls:key-store type="pkcs12" path="keys/fx.p12" keyPassword="FxKeyPassLiteral55" password="FxStorePassLiteral66"/>
+  </tls:context>
+  <http:request-config name="Fx_Request">
+    <http:request-connection protocol="HTTP" host="auth.acme.example" port="80">
+      <http:authentication>
+        <http:basic-authentication username="fx-client" password="FxBasicAuthPw-4410"/>
+      </http:authentication>
+    </http:request-connection>
+  </http:request-config>
+</mule>
+"#
+        ),
+    );
+    write(
+        &app,
+        "src/main/resources/properties/dev.yaml",
+        "sfdc:\n  password: \"FxYamlPassword#2231\"\nclient:\n  secret: FxClientSecretValue9876\n",
+    );
+    write(
+        &app,
+        "src/main/resources/properties/dev-secure.yaml",
+        format!(
+            "sfdc:\n  token: \"![{}]\"\nerp:\n  api:\n    key: \"![{}]\"\n",
+            FX_ENCRYPTED[0].1, FX_ENCRYPTED[1].1
+        ),
+    );
+    write(
+        &app,
+        "src/main/resources/legacy.properties",
+        "db.user=fx\ndb.password=FxPropsPassw0rd!77\n",
+    );
+    let mut pem = String::from("-----BEGIN RSA PRIVATE KEY-----\n");
+    for line in pem_body() {
+        pem.push_str(&line);
+        pem.push('\n');
+    }
+    pem.push_str("-----END RSA PRIVATE KEY-----\n");
+    write(&app, "src/main/resources/keys/fx.key", pem);
+    write(
+        root,
+        "ops/.env",
+        "SF_ACCESS_TOKEN=00DFx0000000AbCdEF!AQ0AQFxFixtureTokenBodyOnly1234567890abcdefghijklmnop.qrstuv\n\
+         SF_CLIENT_ID=3MVG9FxFixtureConsumerKeyOnlyForTests\n\
+         SF_CLIENT_SECRET=FxConsumerSecret0123456789ABCDEF\n",
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Checking
+
+/// The forms a secret could take in an output: as is, JSON-escaped, and
+/// Markdown-escaped (the Markdown report backslash-escapes punctuation).
+fn forms(secret: &str) -> Vec<String> {
+    let json = serde_json::to_string(secret).unwrap();
+    let json = json[1..json.len() - 1].to_string();
+    let markdown: String = secret
+        .chars()
+        .flat_map(|c| {
+            let escape = "\\`*_[]<>|~&#!$".contains(c);
+            escape.then_some('\\').into_iter().chain([c])
+        })
+        .collect();
+    let mut forms = vec![secret.to_string(), json, markdown];
+    forms.dedup();
+    forms
+}
+
+/// Fails on the first secret found in `output`, naming where it came from
+/// and where it leaked. Long secrets are also checked by 16-character pieces,
+/// so a secret cut or wrapped by a reporter is caught as well.
+fn assert_no_secret(what: &str, output: &str, secrets: &Secrets) {
+    for (secret, origin) in secrets {
+        for form in forms(secret) {
+            if let Some(at) = output.find(&form) {
+                let from = output[..at].rfind('\n').map_or(0, |i| i + 1);
+                let to = output[at..].find('\n').map_or(output.len(), |i| at + i);
+                panic!(
+                    "{what} prints the secret {origin} ({} characters):\n{}",
+                    secret.chars().count(),
+                    &output[from..to]
+                );
+            }
+        }
+    }
+    let mut pieces: HashMap<&[u8], &str> = HashMap::new();
+    for (secret, origin) in secrets {
+        if secret.len() >= 24 && !secret.contains(' ') {
+            for piece in secret.as_bytes().windows(16) {
+                pieces.insert(piece, origin);
+            }
+        }
+    }
+    for window in output.as_bytes().windows(16) {
+        if let Some(origin) = pieces.get(window) {
+            panic!(
+                "{what} prints 16 characters of the secret {origin}: {}",
+                String::from_utf8_lossy(window)
+            );
+        }
+    }
+}
+
+#[test]
+fn no_secret_appears_in_any_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let fx_root = tmp.path().join("fixture");
+    fixture(&fx_root);
+
+    // Gather.
+    let mut secrets = secrets_in_files(&example());
+    let (keys, plaintexts) = encrypt_mule_py();
+    for (key, origin) in &keys {
+        assert!(
+            secrets.contains_key(key),
+            "{origin} is committed in the example but was not found in its files: {secrets:#?}"
+        );
+    }
+    assert!(keys.len() >= 3, "{keys:?}");
+    assert!(plaintexts.len() >= 40, "{plaintexts:?}");
+    merge(&mut secrets, plaintexts);
+    let example_count = secrets.len();
+
+    let fx = secrets_in_files(&fx_root);
+    for s in FX_PLAIN {
+        assert!(fx.contains_key(s), "the extractor misses {s}: {fx:#?}");
+    }
+    for line in pem_body() {
+        assert!(fx.contains_key(&line), "the extractor misses the PEM body");
+    }
+    merge(&mut secrets, fx);
+    for (plain, _) in FX_ENCRYPTED {
+        add(&mut secrets, plain, "fixture ![...] plaintext");
+    }
+
+    // Specific ones EXPECTED.md lists as planted: tokens in a README and a
+    // script, a PEM key body, passwords and tokens in clear, committed keys.
+    for (file, value_starts) in [
+        ("customers-papi/README.md", "00D"),
+        ("customers-papi/scripts/smoke-test.sh", "00D"),
+        ("customers-papi/src/main/resources/keys/server.key", ""),
+        ("orders-sapi/src/main/resources/properties/prod.yaml", ""),
+        ("legacy-sync/src/main/resources/mule.prod.properties", ""),
+        ("customers-papi/pom.xml", ""),
+        ("legacy-sync/src/main/app/global.xml", ""),
+        ("orders-sapi/src/main/mule/global.xml", ""),
+    ] {
+        assert!(
+            secrets
+                .iter()
+                .any(|(v, o)| o.starts_with(&format!("{file}:")) && v.starts_with(value_starts)),
+            "no secret from {file}: {secrets:#?}"
+        );
+    }
+    assert!(
+        example_count >= 80,
+        "only {example_count} secrets found in the example: {secrets:#?}"
+    );
+    eprintln!(
+        "checking {} secrets ({example_count} from the example)",
+        secrets.len()
+    );
+
+    // Scan the example and the fixture in every format.
+    let baseline = tmp.path().join("baseline.json");
+    let scans: Vec<(String, Vec<String>)> = vec![
+        (
+            "text".into(),
+            vec![
+                "--format".into(),
+                "text".into(),
+                "--color".into(),
+                "never".into(),
+            ],
+        ),
+        (
+            "coloured text".into(),
+            vec!["--color".into(), "always".into()],
+        ),
+        ("json".into(), vec!["--format".into(), "json".into()]),
+        ("sarif".into(), vec!["--format".into(), "sarif".into()]),
+        (
+            "markdown".into(),
+            vec!["--format".into(), "markdown".into()],
+        ),
+        (
+            "json with --write-baseline".into(),
+            vec![
+                "--format".into(),
+                "json".into(),
+                "--write-baseline".into(),
+                baseline.display().to_string(),
+            ],
+        ),
+    ];
+    let mut rules_seen = Vec::new();
+    for (what, args) in scans {
+        let run = run_cmd(
+            intguard()
+                .arg("scan")
+                .arg(example())
+                .arg(&fx_root)
+                .args(&args)
+                .env("RUST_LOG", "trace"),
+        );
+        run.expect_no_panic();
+        assert!(run.code == 0 || run.code == 1, "{what}: {}", run.stderr);
+        if !what.contains("baseline") {
+            assert!(run.stdout.len() > 1000, "{what}: a real report");
+        }
+        assert_no_secret(&format!("{what} (stdout)"), &run.stdout, &secrets);
+        assert_no_secret(&format!("{what} (stderr)"), &run.stderr, &secrets);
+        if what == "coloured text" {
+            assert!(has_ansi(&run.stdout));
+        }
+        if what == "json" {
+            rules_seen = rules_of(&run.json());
+        }
+    }
+    let written = std::fs::read_to_string(&baseline).unwrap();
+    assert_no_secret("the baseline file", &written, &secrets);
+
+    // The scan did see the secrets: they were reported, just not printed.
+    for rule in ["IG102", "IG103", "IG104", "IG105", "IG106"] {
+        assert!(
+            rules_seen.iter().any(|r| r == rule),
+            "{rule} reported: {rules_seen:?}"
+        );
+    }
+}
+
+/// A secret that only shows up in an odd place: a value of a secret-named
+/// key on a line that also holds other text, and a secret repeated in
+/// messages about another file.
+#[test]
+fn secrets_reused_across_files_are_masked_everywhere() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = mule4_app(tmp.path(), "reuse-api", &[]);
+    let secret = "Reused#Secret-55713";
+    write(
+        &app,
+        "src/main/resources/dev.properties",
+        format!("sfdc.username=reuse@acme.example\nsfdc.password={secret}\n"),
+    );
+    write(
+        &app,
+        "src/main/resources/prod.properties",
+        format!("sfdc.username=reuse@acme.example\nsfdc.password={secret}\n"),
+    );
+    write(
+        &app,
+        "src/main/mule/global.xml",
+        format!(
+            r#"{MULE_XML_HEAD}  <configuration-properties file="${{env}}.properties"/>
+  <salesforce:sfdc-config name="SF">
+    <salesforce:basic-connection username="${{sfdc.username}}" password="${{sfdc.password}}"/>
+  </salesforce:sfdc-config>
+  <logger message="connecting with {secret}"/>
+</mule>
+"#
+        ),
+    );
+    write(
+        &app,
+        "README.md",
+        format!("Password for the sandbox: password={secret}\n"),
+    );
+    let mut secrets = Secrets::new();
+    add(&mut secrets, secret, "reused password");
+    for format in ["text", "json", "sarif", "markdown"] {
+        let run = run_cmd(intguard().arg("scan").arg(&app).args(["--format", format]));
+        run.expect_no_panic().expect_code(1);
+        assert_no_secret(format, &run.stdout, &secrets);
+        assert_no_secret(format, &run.stderr, &secrets);
+    }
+}

@@ -1,0 +1,395 @@
+//! Bad input never panics: each case becomes a diagnostic with path and
+//! position, and the rest of the scan goes on. Trees are generated in temp
+//! directories.
+
+use crate::common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use common::pos_in;
+use intguard_model::{Diagnostic, Inventory};
+use intguard_readers::{read_paths, ReadOptions};
+
+const HEAD: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+      xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+"#;
+
+fn write(root: &Path, rel: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+    let p = root.join(rel);
+    fs::create_dir_all(p.parent().unwrap()).unwrap();
+    fs::write(&p, bytes).unwrap();
+    p
+}
+
+/// A Mule 4 app at `root/app`.
+fn app(root: &Path) {
+    write(
+        root,
+        "app/mule-artifact.json",
+        r#"{"minMuleVersion":"4.4.0"}"#,
+    );
+}
+
+fn read(root: &Path) -> Inventory {
+    read_paths(&[root.to_path_buf()], &ReadOptions::default())
+}
+
+fn diag<'a>(inv: &'a Inventory, code: &str, path_end: &str) -> &'a Diagnostic {
+    inv.diagnostics
+        .iter()
+        .find(|d| d.code == code && d.path.ends_with(path_end))
+        .unwrap_or_else(|| {
+            panic!(
+                "no {code} diagnostic for {path_end}: {:#?}",
+                inv.diagnostics
+            )
+        })
+}
+
+#[test]
+fn broken_xml_keeps_what_came_before() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    app(root);
+    let text = format!(
+        "{HEAD}  <salesforce:sfdc-config name=\"Before\">\n    <salesforce:basic-connection username=\"u\" password=\"p\"/>\n  </salesforce:sfdc-config>\n  <flow name=\"f\">\n    <logger>\n  </flow>\n  <salesforce:sfdc-config name=\"After\">\n    <salesforce:basic-connection username=\"u\" password=\"p\"/>\n  </salesforce:sfdc-config>\n</mule>\n"
+    );
+    write(root, "app/src/main/mule/broken.xml", &text);
+    let inv = read(root);
+    let d = diag(&inv, "xml-syntax", "app/src/main/mule/broken.xml");
+    assert_eq!(d.line, Some(pos_in(&text, "</flow>").0), "{d:?}");
+    assert!(d.column.is_some());
+    let app = &inv.apps[0];
+    let names: Vec<&str> = app
+        .salesforce_connections
+        .iter()
+        .map(|c| c.config_name.as_str())
+        .collect();
+    assert_eq!(names, vec!["Before"]);
+}
+
+#[test]
+fn truncated_xml() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    app(root);
+    // Ends after a complete connection inside an unclosed config.
+    let a = format!("{HEAD}  <salesforce:sfdc-config name=\"Open\">\n    <salesforce:basic-connection username=\"u\" password=\"p\"/>\n");
+    write(root, "app/src/main/mule/a.xml", &a);
+    // Ends inside a tag.
+    let b = format!("{HEAD}  <salesforce:sfdc-config name=\"Cut\">\n    <salesforce:basic-connection username=\"u\" passw");
+    write(root, "app/src/main/mule/b.xml", &b);
+    let inv = read(root);
+    let da = diag(&inv, "xml-syntax", "a.xml");
+    assert_eq!(da.line, Some(a.lines().count() as u32 + 1));
+    let db = diag(&inv, "xml-syntax", "b.xml");
+    assert_eq!((db.line, db.column), {
+        let (l, c) = pos_in(&b, "<salesforce:basic-connection");
+        (Some(l), Some(c))
+    });
+    let names: Vec<&str> = inv.apps[0]
+        .salesforce_connections
+        .iter()
+        .map(|c| c.config_name.as_str())
+        .collect();
+    assert_eq!(names, vec!["Open"]);
+}
+
+#[test]
+fn binary_xml_and_other_binaries() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    app(root);
+    write(
+        root,
+        "app/src/main/mule/blob.xml",
+        b"<mule\x00\x01\x02\xff binary",
+    );
+    write(
+        root,
+        "app/lib/thing.jar",
+        b"PK\x03\x04\x00\x00 00D5g000004XyZa!AQ0AQFixtureOnlyNotARealToken.abc",
+    );
+    let inv = read(root);
+    let d = diag(&inv, "binary", "blob.xml");
+    assert_eq!(d.line, None);
+    // Binary files other than configuration formats are skipped silently.
+    assert_eq!(inv.diagnostics.len(), 1, "{:#?}", inv.diagnostics);
+    assert!(inv.text_files.is_empty());
+    assert!(inv.apps[0].xml_files.is_empty());
+}
+
+#[test]
+fn not_utf8_yaml_and_properties_are_still_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    app(root);
+    write(
+        root,
+        "app/src/main/resources/dev.yaml",
+        b"sf:\n  user: caf\xe9@acme.example\n  password: Pw1\n",
+    );
+    write(
+        root,
+        "app/src/main/resources/legacy.properties",
+        b"a=\xff\xfe\nb.password=Pw2\n",
+    );
+    write(
+        root,
+        "app/README.md",
+        b"na\xefve text with SF_PASSWORD=NotReported\n",
+    );
+    let inv = read(root);
+    let y = diag(&inv, "not-utf8", "dev.yaml");
+    assert_eq!((y.line, y.column), (Some(2), Some(12)));
+    let p = diag(&inv, "not-utf8", "legacy.properties");
+    assert_eq!((p.line, p.column), (Some(1), Some(3)));
+    // Only configuration formats get the warning.
+    assert!(!inv
+        .diagnostics
+        .iter()
+        .any(|d| d.path.ends_with("README.md")));
+    let app = &inv.apps[0];
+    let yaml = app
+        .property_files
+        .iter()
+        .find(|f| f.path.ends_with("dev.yaml"))
+        .unwrap();
+    let keys: Vec<&str> = yaml.entries.iter().map(|e| e.key()).collect();
+    assert_eq!(keys, vec!["sf.user", "sf.password"]);
+    assert_eq!(yaml.entries[0].value(), "caf\u{fffd}@acme.example");
+    let props = app
+        .property_files
+        .iter()
+        .find(|f| f.path.ends_with("legacy.properties"))
+        .unwrap();
+    assert_eq!(props.entries.len(), 2);
+    assert_eq!(props.entries[1].value(), "Pw2");
+}
+
+#[test]
+fn malformed_yaml_keeps_earlier_keys() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    app(root);
+    write(
+        root,
+        "app/src/main/resources/bad.yaml",
+        "a: 1\nb:\n  c: 2\nd: [unclosed\ne: 3\n",
+    );
+    write(root, "app/src/main/resources/tabs.yaml", "x:\n\t- y\n");
+    let inv = read(root);
+    let d = diag(&inv, "yaml-syntax", "bad.yaml");
+    assert!(d.line.is_some_and(|l| l >= 4), "{d:?}");
+    assert!(d.column.is_some());
+    diag(&inv, "yaml-syntax", "tabs.yaml");
+    let f = inv.apps[0]
+        .property_files
+        .iter()
+        .find(|f| f.path.ends_with("bad.yaml"))
+        .unwrap();
+    let keys: Vec<&str> = f.entries.iter().map(|e| e.key()).collect();
+    assert_eq!(&keys[..2], &["a", "b.c"]);
+}
+
+#[test]
+fn broken_mule_artifact_json() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "app/mule-artifact.json",
+        "{\n  \"secureProperties\": [\"a\",\n",
+    );
+    let inv = read(root);
+    let d = diag(&inv, "json-syntax", "app/mule-artifact.json");
+    assert!(d.line.is_some());
+    assert_eq!(inv.apps.len(), 1, "still an app");
+    assert_eq!(inv.apps[0].declared_secure_properties, None);
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loop_and_dangling_link() {
+    use std::os::unix::fs::symlink;
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    app(root);
+    write(root, "app/src/main/mule/ok.xml", format!("{HEAD}</mule>\n"));
+    symlink(root.join("app"), root.join("app/src/loop")).unwrap();
+    symlink(root.join("nowhere.txt"), root.join("app/dangling.txt")).unwrap();
+
+    // Default: links are not followed; the dangling one is reported, and so
+    // is the one that would loop, as a loop.
+    let inv = read(root);
+    diag(&inv, "unreadable", "app/dangling.txt");
+    let d = diag(&inv, "symlink-loop", "app/src/loop");
+    assert!(d.message.contains("leads back to"), "{}", d.message);
+    assert_eq!(
+        inv.diagnostics
+            .iter()
+            .filter(|d| d.code == "symlink-loop")
+            .count(),
+        1
+    );
+    assert_eq!(inv.apps[0].xml_files.len(), 1);
+
+    // Following links: the loop is detected, not walked forever.
+    let opts = ReadOptions {
+        follow_symlinks: true,
+        ..ReadOptions::default()
+    };
+    let inv = read_paths(&[root.to_path_buf()], &opts);
+    diag(&inv, "symlink-loop", "app/src/loop");
+    diag(&inv, "unreadable", "app/dangling.txt");
+    assert_eq!(inv.apps[0].xml_files.len(), 1);
+}
+
+#[test]
+fn too_large_files_are_skipped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    app(root);
+    write(
+        root,
+        "app/src/main/resources/big.yaml",
+        "password: x\n".repeat(40),
+    );
+    write(root, "app/src/main/resources/small.yaml", "password: y\n");
+    let opts = ReadOptions {
+        max_file_size: 100,
+        ..ReadOptions::default()
+    };
+    let inv = read_paths(&[root.to_path_buf()], &opts);
+    let d = diag(&inv, "too-large", "big.yaml");
+    assert!(d.message.contains("480"), "{}", d.message);
+    let files: Vec<&str> = inv.apps[0]
+        .property_files
+        .iter()
+        .map(|f| f.path.as_str())
+        .collect();
+    assert_eq!(files.len(), 1);
+    assert!(files[0].ends_with("small.yaml"));
+}
+
+#[test]
+fn gitignore_hidden_files_and_skipped_dirs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    app(root);
+    write(root, ".gitignore", "ignored-dir/\n*.log\n");
+    write(root, "ignored-dir/notes.md", "SF_PASSWORD=IgnoredDirPw\n");
+    write(root, "build.log", "password: LogPw123\n");
+    write(root, "target/x.env", "SF_PASSWORD=TargetPw\n");
+    write(
+        root,
+        "app/target/classes/global.xml",
+        format!("{HEAD}</mule>\n"),
+    );
+    write(root, "node_modules/p/.env", "SF_PASSWORD=NodePw\n");
+    write(root, ".git/config", "SF_PASSWORD=GitPw\n");
+    write(root, ".mvn/jvm.config", "-Dmule.key=HiddenKey123\n");
+    write(root, ".env", "SF_PASSWORD=DotEnvPw\n");
+    write(
+        root,
+        "app/src/test/resources/test.env",
+        "SF_PASSWORD=TestPw\n",
+    );
+    let inv = read(root);
+    let mut paths: Vec<String> = inv
+        .text_files
+        .iter()
+        .map(|f| {
+            f.path
+                .strip_prefix(&root.to_string_lossy().to_string())
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    paths.sort();
+    assert_eq!(
+        paths,
+        vec![
+            "/.env",
+            "/.mvn/jvm.config",
+            "/app/src/test/resources/test.env"
+        ]
+    );
+    assert!(inv.apps[0].xml_files.is_empty());
+
+    // Config ignore globs, relative to the root.
+    let opts = ReadOptions {
+        ignore_globs: vec!["**/src/test/**".into(), ".mvn/".into()],
+        ..ReadOptions::default()
+    };
+    let inv = read_paths(&[root.to_path_buf()], &opts);
+    assert_eq!(inv.text_files.len(), 1);
+    assert!(inv.text_files[0].path.ends_with("/.env"));
+}
+
+#[test]
+fn odd_but_valid_inputs_do_not_panic() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    app(root);
+    write(root, "app/src/main/mule/empty.xml", "");
+    write(root, "app/src/main/mule/bom.xml", "\u{feff}<?xml version=\"1.0\"?>\n<mule xmlns=\"http://www.mulesoft.org/schema/mule/core\"/>");
+    write(
+        root,
+        "app/src/main/mule/notmule.xml",
+        "<beans><bean/></beans>",
+    );
+    write(root, "app/src/main/mule/garbage.xml", "<<<>>>&&&\"'");
+    write(root, "app/src/main/resources/empty.yaml", "");
+    write(
+        root,
+        "app/src/main/resources/scalar.yaml",
+        "just a scalar\n",
+    );
+    write(root, "app/src/main/resources/list.yaml", "- a\n- b: c\n");
+    write(root, "app/src/main/resources/empty.properties", "\\");
+    write(
+        root,
+        "app/foo.xml/inner.txt",
+        "a directory named like a file\n",
+    );
+    let inv = read(root);
+    // A file given directly as a path.
+    let single = read_paths(
+        &[root.join("app/src/main/resources/list.yaml")],
+        &ReadOptions::default(),
+    );
+    assert_eq!(single.stats.files, 1);
+    let app = &inv.apps[0];
+    let list = app
+        .property_files
+        .iter()
+        .find(|f| f.path.ends_with("list.yaml"))
+        .unwrap();
+    let keys: Vec<&str> = list.entries.iter().map(|e| e.key()).collect();
+    assert_eq!(keys, vec!["[0]", "[1].b"]);
+    assert!(app.xml_files.iter().any(|p| p.ends_with("bom.xml")));
+    assert!(!app.xml_files.iter().any(|p| p.ends_with("notmule.xml")));
+    diag(&inv, "xml-syntax", "garbage.xml");
+}
+
+#[test]
+fn missing_paths_and_single_thread() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    app(root);
+    write(root, "app/src/main/mule/ok.xml", format!("{HEAD}</mule>\n"));
+    let missing = root.join("does-not-exist");
+    let opts = ReadOptions {
+        threads: 1,
+        ..ReadOptions::default()
+    };
+    let inv = read_paths(&[missing, root.to_path_buf(), root.join("app/")], &opts);
+    diag(&inv, "unreadable", "does-not-exist");
+    // A root inside another one is not walked twice.
+    assert_eq!(inv.apps.len(), 1);
+    assert_eq!(inv.apps[0].xml_files.len(), 1);
+    assert_eq!(inv.roots.len(), 3);
+}

@@ -1,0 +1,458 @@
+//! Salesforce metadata: SFDX and Metadata API projects, URL-decoded names,
+//! decomposed permission sets, groups with muting, connected apps, the
+//! External Client App family, settings, policies, user definitions, bad
+//! files and a generated 2 MB profile.
+
+use crate::common;
+
+use std::fmt::Write as _;
+use std::fs;
+
+use common::{fixture, lc, pos, read, rel_to};
+use intguard_model::{Inventory, MetadataFormat, SalesforceMetadata};
+use intguard_readers::{read_paths, ReadOptions};
+
+const SFDX: &str = "salesforce/sfdx";
+const D: &str = "force-app/main/default";
+
+fn sfdx() -> Inventory {
+    read(SFDX)
+}
+
+fn md(inv: &Inventory) -> &SalesforceMetadata {
+    &inv.salesforce
+}
+
+fn f(rel: &str) -> String {
+    format!("{SFDX}/{D}/{rel}")
+}
+
+#[test]
+fn sfdx_project_and_package_directories() {
+    let inv = sfdx();
+    let p = &md(&inv).projects;
+    assert_eq!(p.len(), 1, "manifest/package.xml is not a project: {p:?}");
+    assert_eq!(p[0].format, MetadataFormat::Sfdx);
+    let dirs: Vec<_> = p[0]
+        .package_directories
+        .iter()
+        .map(|d| rel_to(SFDX, d))
+        .collect();
+    assert_eq!(dirs, ["force-app", "extra"]);
+}
+
+#[test]
+fn profiles_with_decoded_names_labels_and_positions() {
+    let inv = sfdx();
+    let m = md(&inv);
+    let names: Vec<_> = m.profiles.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "Truncated",
+            "Admin",
+            "Minimum Access - API Only Integrations",
+            "System Admin(Without Super Access)"
+        ]
+    );
+    let admin = m.profile("System Administrator").expect("label lookup");
+    assert_eq!(admin.name, "Admin");
+    assert_eq!(admin.label.as_deref(), Some("System Administrator"));
+    assert_eq!(admin.custom, Some(false));
+    assert_eq!(admin.user_license.as_ref().unwrap().value, "Salesforce");
+    // Only enabled permissions are kept.
+    let perms: Vec<_> = admin
+        .user_permissions
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect();
+    assert_eq!(perms, ["ApiEnabled", "ModifyAllData"]);
+    let rel = f("profiles/Admin.profile-meta.xml");
+    let mad = admin.permission("ModifyAllData").unwrap();
+    // The <userPermissions> element holding <name>ModifyAllData</name>.
+    let (name_line, _) = pos(&rel, "<name>ModifyAllData</name>");
+    assert_eq!(lc(&mad.location), (name_line - 2, 5));
+    assert!(mad
+        .location
+        .path
+        .ends_with("profiles/Admin.profile-meta.xml"));
+    let acc = &admin.object_permissions[0];
+    assert_eq!(acc.object, "Account");
+    assert!(acc.read && acc.create && acc.edit && acc.delete && acc.view_all && acc.modify_all);
+    assert_eq!(lc(&acc.location), pos(&rel, "<objectPermissions>"));
+
+    let encoded = m.profile("System Admin(Without Super Access)").unwrap();
+    assert_eq!(encoded.label, None);
+    assert_eq!(encoded.custom, Some(true));
+    assert_eq!(encoded.login_ip_ranges.len(), 1);
+    let r = &encoded.login_ip_ranges[0];
+    assert_eq!(
+        (r.start.as_str(), r.end.as_str(), r.description.as_deref()),
+        ("203.0.113.0", "203.0.113.255", Some("Office"))
+    );
+    assert_eq!(r.ipv4_size(), Some(256));
+
+    let int = m.profile("Minimum Access - API Only Integrations").unwrap();
+    assert!(int.is_integration_license());
+    assert!(int.has_permission("ApiUserOnly"));
+}
+
+#[test]
+fn permission_sets_plain_and_decomposed() {
+    let inv = sfdx();
+    let m = md(&inv);
+    let orders = m.permission_set("Orders API").expect("by label");
+    assert_eq!(orders.name, "Orders_API");
+    assert!(!orders.decomposed);
+    assert_eq!(
+        orders.license.as_ref().unwrap().value,
+        "Salesforce API Integration"
+    );
+    assert_eq!(orders.object_permissions[0].object, "Order");
+
+    let big = m.permission_set("Big_Decomposed").unwrap();
+    assert!(big.decomposed);
+    assert_eq!(big.files.len(), 3);
+    assert_eq!(big.label.as_deref(), Some("Big Decomposed"));
+    assert_eq!(big.description.as_deref(), Some("Decomposed"));
+    assert!(big
+        .location
+        .path
+        .ends_with("Big_Decomposed/Big_Decomposed.permissionset-meta.xml"));
+    let perms: Vec<_> = big
+        .user_permissions
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect();
+    assert_eq!(perms, ["ExportReport", "ViewAllData"]);
+    // objectSettings entries without <object> take the file's object.
+    let acc = &big.object_permissions[0];
+    assert_eq!(acc.object, "Account");
+    assert!(acc.read && acc.view_all && !acc.edit);
+    assert!(acc
+        .location
+        .path
+        .ends_with("objectSettings/Account.objectSettings-meta.xml"));
+}
+
+#[test]
+fn groups_and_muting() {
+    let inv = sfdx();
+    let m = md(&inv);
+    let g = m.permission_set_group("Integration Group").unwrap();
+    let sets: Vec<_> = g.permission_sets.iter().map(|s| s.value.as_str()).collect();
+    assert_eq!(sets, ["Orders_API", "Big_Decomposed"]);
+    assert_eq!(
+        g.muting_permission_sets[0].value,
+        "Integration_Group_Muting"
+    );
+    assert_eq!(g.status.as_deref(), Some("Updated"));
+    let rel = f("permissionsetgroups/Integration_Group.permissionsetgroup-meta.xml");
+    assert_eq!(
+        lc(&g.permission_sets[1].location),
+        pos(&rel, "<permissionSets>Big")
+    );
+    let muting = m.muting_permission_set("Integration_Group_Muting").unwrap();
+    assert_eq!(muting.user_permissions[0].name, "ExportReport");
+    assert!(muting.object_permissions[0].view_all);
+    assert!(!muting.object_permissions[0].read);
+}
+
+#[test]
+fn connected_app() {
+    let inv = sfdx();
+    let m = md(&inv);
+    let app = m.connected_app("Orders Integration").unwrap();
+    assert_eq!(app.name, "Orders_Integration");
+    assert_eq!(app.contact_email.as_deref(), Some("integration@acme.com"));
+    let o = app.oauth.as_ref().unwrap();
+    let scopes: Vec<_> = o.scopes.iter().map(|s| s.value.as_str()).collect();
+    assert_eq!(scopes, ["Api", "Full", "RefreshToken"]);
+    assert!(o.has_scope("full"));
+    let rel = f("connectedApps/Orders_Integration.connectedApp-meta.xml");
+    assert_eq!(lc(&o.scopes[1].location), pos(&rel, "<scopes>Full"));
+    assert!(app.is_admin_approved());
+    assert!(app.client_credentials_enabled());
+    assert!(!app.has_certificate());
+    assert_eq!(
+        o.client_credential_user.as_ref().unwrap().value,
+        "int.orders@acme.com"
+    );
+    assert_eq!(o.ip_relaxation.as_ref().unwrap().value, "BYPASS");
+    assert_eq!(
+        lc(&o.ip_relaxation.as_ref().unwrap().location),
+        pos(&rel, "<ipRelaxation>")
+    );
+    assert_eq!(o.refresh_token_policy.as_ref().unwrap().value, "infinite");
+    assert_eq!(
+        o.flag("isConsumerSecretOptional").map(|f| f.value),
+        Some(false)
+    );
+    assert_eq!(app.profile_names[0].value, "System Administrator");
+    assert_eq!(app.permission_set_names[0].value, "Orders_API");
+    assert_eq!(app.ip_ranges[0].ipv4_size(), Some(1 << 32));
+}
+
+#[test]
+fn external_client_app_family_is_merged() {
+    let inv = sfdx();
+    let m = md(&inv);
+    assert_eq!(m.external_client_apps.len(), 1);
+    let eca = &m.external_client_apps[0];
+    assert_eq!(eca.name, "Invoices");
+    assert_eq!(eca.files.len(), 5);
+    assert_eq!(eca.distribution_state.as_deref(), Some("Local"));
+    let s = eca.oauth_settings.as_ref().unwrap();
+    let scopes: Vec<_> = s.scopes.iter().map(|s| s.value.as_str()).collect();
+    assert_eq!(scopes, ["Api", "RefreshToken", "OpenID"]);
+    assert_eq!(s.trusted_ip_ranges[0].ipv4_size(), Some(11));
+    let g = eca.global_oauth.as_ref().unwrap();
+    assert!(eca.has_certificate());
+    assert!(g.has_consumer_secret());
+    let rel = f("extlClntAppGlobalOauthSets/Invoices_glbloauth.ecaGlblOauth-meta.xml");
+    assert_eq!(
+        lc(g.consumer_secret.as_ref().unwrap()),
+        pos(&rel, "<consumerSecret>")
+    );
+    // The secret value is kept nowhere in the metadata model, but the text
+    // scan knows it (so outputs mask it); metadata booleans named after
+    // secrets (`isConsumerSecretOptional`) are not secrets.
+    let json = serde_json_string(&inv);
+    assert!(!json.contains("FIXTURESECRETVALUE"));
+    let secrets = inv.known_secrets();
+    assert!(secrets.iter().any(|s| s == "FIXTURESECRETVALUE0123456789"));
+    assert!(!secrets.iter().any(|s| s == "false" || s == "true"));
+    assert_eq!(g.flag("isPkceRequired").map(|f| f.value), Some(true));
+    assert_eq!(
+        g.flag("shouldRotateConsumerKey").map(|f| f.value),
+        Some(false)
+    );
+    let p = eca.oauth_policies.as_ref().unwrap();
+    assert!(eca.is_admin_approved());
+    assert_eq!(
+        p.ip_relaxation_policy_type.as_ref().unwrap().value,
+        "Enforce"
+    );
+    let profiles: Vec<_> = p.profiles.iter().map(|s| s.value.as_str()).collect();
+    assert_eq!(profiles, ["Standard User", "Acme Integration"]);
+    assert_eq!(p.permission_sets[0].value, "Invoices_API");
+    assert_eq!(
+        p.refresh_token_policy_type.as_ref().unwrap().value,
+        "SpecificLifetime"
+    );
+    assert!(!eca.client_credentials_enabled());
+    assert_eq!(
+        eca.policies
+            .as_ref()
+            .unwrap()
+            .is_enabled
+            .as_ref()
+            .map(|v| v.value),
+        Some(true)
+    );
+}
+
+fn serde_json_string(inv: &Inventory) -> String {
+    // The model is Serialize; a debug dump is enough to look for a value.
+    format!("{:?}", inv.salesforce)
+}
+
+#[test]
+fn settings_and_profile_policies() {
+    let inv = sfdx();
+    let m = md(&inv);
+    assert_eq!(m.security_settings.len(), 1, "Account.settings is not read");
+    let sec = &m.security_settings[0];
+    let pw = sec.password_policies.as_ref().unwrap();
+    assert_eq!(pw.expiration.as_ref().unwrap().value, "OneYear");
+    assert_eq!(pw.complexity.as_ref().unwrap().value, "AlphaNumeric");
+    assert_eq!(pw.minimum_password_length.as_ref().unwrap().value, "8");
+    let rel = f("settings/Security.settings-meta.xml");
+    assert_eq!(
+        lc(&pw.expiration.as_ref().unwrap().location),
+        pos(&rel, "<expiration>")
+    );
+    let ss = sec.session_settings.as_ref().unwrap();
+    assert_eq!(
+        ss.lock_sessions_to_ip.as_ref().map(|v| v.value),
+        Some(false)
+    );
+    assert_eq!(
+        ss.enforce_ip_ranges_every_request.as_ref().map(|v| v.value),
+        Some(false)
+    );
+    assert_eq!(ss.session_timeout.as_ref().unwrap().value, "TwoHours");
+    assert_eq!(sec.network_access_ip_ranges[0].start, "192.0.2.0");
+
+    assert_eq!(
+        m.connected_app_settings[0]
+            .enable_admin_approved_apps_only
+            .as_ref()
+            .map(|v| v.value),
+        Some(true)
+    );
+    let oidc = &m.oauth_oidc_settings[0];
+    assert_eq!(
+        oidc.block_oauth_un_pw_flow.as_ref().map(|v| v.value),
+        Some(false)
+    );
+    // `maybe` is not a boolean: reported, not kept.
+    assert!(oidc.is_pkce_required.is_none());
+    assert!(inv
+        .diagnostics
+        .iter()
+        .any(|d| d.code == "metadata-value" && d.path.ends_with("OauthOidc.settings-meta.xml")));
+
+    let pp = m.profile_password_policy("Acme Integration").unwrap();
+    assert_eq!(pp.password_expiration.as_ref().map(|v| v.value), Some(0));
+    assert_eq!(pp.max_login_attempts.as_ref().map(|v| v.value), Some(0));
+    let ps = m.profile_session_setting("Acme Integration").unwrap();
+    assert_eq!(ps.session_timeout.as_ref().map(|v| v.value), Some(120));
+}
+
+#[test]
+fn user_definitions() {
+    let inv = sfdx();
+    let m = md(&inv);
+    assert_eq!(m.user_definitions.len(), 1, "{:?}", m.user_definitions);
+    let u = &m.user_definitions[0];
+    assert_eq!(u.username, "int.orders@acme.com");
+    assert_eq!(u.profile_name.as_deref(), Some("System Administrator"));
+    assert_eq!(u.permsets, ["Orders_API", "Integration_Group"]);
+    let rel = format!("{SFDX}/config/int-orders-user-def.json");
+    assert_eq!(lc(&u.location), pos(&rel, "\"Username\""));
+    assert_eq!(
+        lc(u.profile_location.as_ref().unwrap()),
+        pos(&rel, "\"profileName\"")
+    );
+}
+
+#[test]
+fn bad_files_become_diagnostics() {
+    let inv = sfdx();
+    let trunc = inv
+        .diagnostics
+        .iter()
+        .find(|d| d.path.ends_with("Truncated.profile-meta.xml"))
+        .expect("truncated profile diagnostic");
+    assert_eq!(trunc.code, "xml-syntax");
+    // What was read before the break is kept.
+    let t = md(&inv).profile("Truncated").unwrap();
+    assert!(t.has_permission("ManageUsers"));
+    let wrong = inv
+        .diagnostics
+        .iter()
+        .find(|d| d.path.ends_with("WrongRoot.profile-meta.xml"))
+        .expect("wrong root diagnostic");
+    assert_eq!(wrong.code, "metadata-root");
+    assert!(md(&inv).profile("WrongRoot").is_none());
+}
+
+#[test]
+fn metadata_api_format() {
+    let inv = read("salesforce/mdapi");
+    let m = md(&inv);
+    assert_eq!(m.projects.len(), 1);
+    assert_eq!(m.projects[0].format, MetadataFormat::MetadataApi);
+    let names: Vec<_> = m.profiles.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["E&C TANC", "Standard"]);
+    let std_profile = m.profile("Standard User").unwrap();
+    assert_eq!(std_profile.label.as_deref(), Some("Standard User"));
+    assert!(m.profile("E&C TANC").unwrap().is_integration_license());
+    let app = m.connected_app("Legacy_Sync").unwrap();
+    assert!(app.has_certificate());
+    let cert = &app
+        .oauth
+        .as_ref()
+        .unwrap()
+        .certificate
+        .as_ref()
+        .unwrap()
+        .value;
+    assert!(cert.starts_with("-----BEGIN CERTIFICATE-----\nMIIB"));
+    assert!(!app.is_admin_approved());
+    assert_eq!(
+        m.security_settings[0]
+            .password_policies
+            .as_ref()
+            .unwrap()
+            .expiration
+            .as_ref()
+            .unwrap()
+            .value,
+        "Never"
+    );
+    assert!(m.permission_sets[0].is_salesforce_managed());
+}
+
+#[test]
+fn metadata_api_files_need_a_package_xml() {
+    let inv = read("salesforce/loose");
+    assert!(inv.salesforce.profiles.is_empty());
+    assert!(inv.salesforce.is_empty());
+}
+
+#[test]
+fn both_formats_in_one_scan() {
+    let inv = read_paths(&[fixture("salesforce")], &ReadOptions::default());
+    let m = md(&inv);
+    assert_eq!(m.projects.len(), 2);
+    assert!(m.profile("E&C TANC").is_some());
+    assert!(m.profile("Admin").is_some());
+    assert_eq!(m.connected_apps.len(), 2);
+}
+
+/// A generated profile of about 2 MB (thousands of field permissions, a few
+/// hundred object permissions): read in one streaming pass, with exact
+/// positions at the end of the file.
+#[test]
+fn two_megabyte_profile() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::write(
+        root.join("sfdx-project.json"),
+        r#"{"packageDirectories":[{"path":"force-app"}]}"#,
+    )
+    .unwrap();
+    let profiles = root.join("force-app/main/default/profiles");
+    fs::create_dir_all(&profiles).unwrap();
+    let mut x = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Profile xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <custom>true</custom>\n",
+    );
+    let mut i: usize = 0;
+    while x.len() < 2 * 1024 * 1024 {
+        write!(
+            x,
+            "    <fieldPermissions>\n        <editable>true</editable>\n        <field>Obj{}__c.Field{}__c</field>\n        <readable>true</readable>\n    </fieldPermissions>\n",
+            i % 300,
+            i
+        )
+        .unwrap();
+        if i % 40 == 0 {
+            write!(
+                x,
+                "    <objectPermissions>\n        <allowCreate>false</allowCreate>\n        <allowDelete>false</allowDelete>\n        <allowEdit>true</allowEdit>\n        <allowRead>true</allowRead>\n        <modifyAllRecords>false</modifyAllRecords>\n        <object>Obj{i}__c</object>\n        <viewAllRecords>false</viewAllRecords>\n    </objectPermissions>\n"
+            )
+            .unwrap();
+        }
+        i += 1;
+    }
+    x.push_str("    <userLicense>Salesforce Integration</userLicense>\n");
+    let before_perm = x.lines().count() as u32;
+    x.push_str("    <userPermissions>\n        <enabled>true</enabled>\n        <name>ViewAllData</name>\n    </userPermissions>\n</Profile>\n");
+    fs::write(
+        profiles.join("Big%20Org%20Integration.profile-meta.xml"),
+        &x,
+    )
+    .unwrap();
+
+    let inv = read_paths(&[root.to_path_buf()], &ReadOptions::default());
+    assert!(inv.diagnostics.is_empty(), "{:?}", inv.diagnostics);
+    let p = inv.salesforce.profile("Big Org Integration").unwrap();
+    assert!(p.is_integration_license());
+    assert_eq!(p.object_permissions.len(), i.div_ceil(40));
+    assert_eq!(p.user_permissions.len(), 1);
+    assert_eq!(lc(&p.user_permissions[0].location), (before_perm + 1, 5));
+    assert!(x.len() >= 2 * 1024 * 1024);
+    // Speed is measured by bench/run.sh, not here.
+}

@@ -1,0 +1,226 @@
+//! YAML flattening with key positions, and property files matched to
+//! imports across environments.
+
+use std::fs;
+use std::path::Path;
+
+use intguard_model::{Inventory, PropertyFile};
+use intguard_readers::{read_paths, ReadOptions};
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let p = root.join(rel);
+    fs::create_dir_all(p.parent().unwrap()).unwrap();
+    fs::write(p, text).unwrap();
+}
+
+fn app_with(files: &[(&str, &str)]) -> (tempfile::TempDir, Inventory) {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "app/mule-artifact.json", "{}");
+    for (rel, text) in files {
+        write(tmp.path(), &format!("app/{rel}"), text);
+    }
+    let inv = read_paths(&[tmp.path().to_path_buf()], &ReadOptions::default());
+    (tmp, inv)
+}
+
+fn file<'a>(inv: &'a Inventory, end: &str) -> &'a PropertyFile {
+    inv.apps[0]
+        .property_files
+        .iter()
+        .find(|f| f.path.ends_with(end))
+        .unwrap_or_else(|| panic!("no property file {end}"))
+}
+
+const YAML: &str = r#"# comment
+sfdc:
+  username: "int@acme.example"
+  password: 'Pa:ss#1'
+  nested:
+    deeper:   plain value # trailing comment
+"quoted.key": 1
+empty:
+tilde: ~
+list:
+  - first
+  - name: second
+    secret: s2
+flow: {a: 1, b: [x, y]}
+block: |
+  line one
+  line two
+anchor: &A shared
+alias: *A
+? complex
+: skipped?
+---
+second.doc: yes
+"#;
+
+#[test]
+fn yaml_flattening_and_key_positions() {
+    let (_t, inv) = app_with(&[("src/main/resources/all.yaml", YAML)]);
+    assert!(inv.diagnostics.is_empty(), "{:#?}", inv.diagnostics);
+    let f = file(&inv, "all.yaml");
+    let got: Vec<(&str, &str, u32, u32)> = f
+        .entries
+        .iter()
+        .map(|e| (e.key(), e.value(), e.location.line, e.location.column))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("sfdc.username", "int@acme.example", 3, 3),
+            ("sfdc.password", "Pa:ss#1", 4, 3),
+            ("sfdc.nested.deeper", "plain value", 6, 5),
+            ("quoted.key", "1", 7, 1),
+            ("empty", "", 8, 1),
+            ("tilde", "~", 9, 1),
+            ("list[0]", "first", 11, 5),
+            ("list[1].name", "second", 12, 5),
+            ("list[1].secret", "s2", 13, 5),
+            ("flow.a", "1", 14, 8),
+            ("flow.b[0]", "x", 14, 18),
+            ("flow.b[1]", "y", 14, 21),
+            ("block", "line one\nline two\n", 15, 1),
+            ("anchor", "shared", 18, 1),
+            ("complex", "skipped?", 20, 3),
+            ("second.doc", "yes", 23, 1),
+        ]
+    );
+}
+
+#[test]
+fn environments_across_yaml_and_secure_files() {
+    let xml = r#"<mule xmlns="http://www.mulesoft.org/schema/mule/core" xmlns:secure-properties="http://www.mulesoft.org/schema/mule/secure-properties">
+  <configuration-properties file="config/${env}.yaml"/>
+  <configuration-properties file="config/common.yaml"/>
+  <secure-properties:config name="s" key="${key}" file="config/${env}-secure.yaml"/>
+  <global-property name="env" value="qa"/>
+</mule>"#;
+    let (_t, inv) = app_with(&[
+        ("src/main/mule/global.xml", xml),
+        (
+            "src/main/resources/config/common.yaml",
+            "db:\n  user: common-user\n  host: db.example\n",
+        ),
+        (
+            "src/main/resources/config/dev.yaml",
+            "db:\n  user: dev-user\n",
+        ),
+        (
+            "src/main/resources/config/qa.yaml",
+            "db:\n  user: qa-user\n",
+        ),
+        (
+            "src/main/resources/config/prod.yaml",
+            "db:\n  user: prod-user\n",
+        ),
+        (
+            "src/main/resources/config/dev-secure.yaml",
+            "db:\n  password: \"![devEnc]\"\n",
+        ),
+        (
+            "src/main/resources/config/prod-secure.yaml",
+            "db:\n  password: prod-plain\n",
+        ),
+        (
+            "src/main/resources/config/readme.txt",
+            "not a property file",
+        ),
+        ("src/main/resources/other/stray.yaml", "x: 1\n"),
+    ]);
+    let app = &inv.apps[0];
+    assert_eq!(app.environments, vec!["dev", "prod", "qa"]);
+    assert_eq!(app.default_environment.as_deref(), Some("qa"));
+    let f = |end| {
+        let f = file(&inv, end);
+        (f.environment.clone(), f.secure, f.loaded)
+    };
+    assert_eq!(f("config/common.yaml"), (None, false, true));
+    assert_eq!(f("config/dev.yaml"), (Some("dev".into()), false, true));
+    assert_eq!(
+        f("config/dev-secure.yaml"),
+        (Some("dev".into()), true, true)
+    );
+    assert_eq!(
+        f("config/prod-secure.yaml"),
+        (Some("prod".into()), true, true)
+    );
+    assert_eq!(f("other/stray.yaml"), (None, false, false));
+
+    let user =
+        intguard_model::Value::new("${db.user}@${db.host}", intguard_model::Location::file("x"));
+    let users: Vec<(Option<&str>, Option<String>)> = app
+        .resolve_all(&user)
+        .into_iter()
+        .map(|r| (r.environment, r.value))
+        .collect();
+    assert_eq!(
+        users,
+        vec![
+            (Some("dev"), Some("dev-user@db.example".into())),
+            (Some("prod"), Some("prod-user@db.example".into())),
+            (Some("qa"), Some("qa-user@db.example".into())),
+        ]
+    );
+    let pw = intguard_model::Value::new(
+        "${secure::db.password}",
+        intguard_model::Location::file("x"),
+    );
+    let all = app.resolve_all(&pw);
+    let pws: Vec<Option<String>> = all.iter().map(|r| r.value.clone()).collect();
+    assert_eq!(
+        pws,
+        vec![Some("![devEnc]".into()), Some("prod-plain".into()), None]
+    );
+    let origin = all[1].origin().unwrap().location();
+    assert!(origin.path.ends_with("config/prod-secure.yaml"));
+    assert_eq!((origin.line, origin.column), (2, 3));
+}
+
+#[test]
+fn suppressions_in_property_files() {
+    let (_t, inv) = app_with(&[
+        (
+            "src/main/resources/a.yaml",
+            "x: 1\n# intguard-ignore IG102: rotated, kept for the demo\npassword: demo1234\n",
+        ),
+        (
+            "src/main/resources/b.properties",
+            "! intguard-ignore plaintext-secret IG107: fixture\nb.password=x\n",
+        ),
+    ]);
+    // A `#` / `!` comment covers its own line and the next one.
+    for s in &inv.suppressions {
+        assert_eq!(s.covers_until_line, s.location.line + 1, "{s:?}");
+    }
+    let s: Vec<(String, u32, Vec<String>, Option<String>)> = inv
+        .suppressions
+        .iter()
+        .map(|s| {
+            (
+                s.location.path.rsplit('/').next().unwrap().to_string(),
+                s.location.line,
+                s.rules.clone(),
+                s.reason.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        s,
+        vec![
+            (
+                "a.yaml".to_string(),
+                2,
+                vec!["IG102".to_string()],
+                Some("rotated, kept for the demo".to_string())
+            ),
+            (
+                "b.properties".to_string(),
+                1,
+                vec!["plaintext-secret".to_string(), "IG107".to_string()],
+                Some("fixture".to_string())
+            ),
+        ]
+    );
+}

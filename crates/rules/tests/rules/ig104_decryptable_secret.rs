@@ -1,0 +1,240 @@
+//! IG104 decryptable-secret on fixture trees read by the real readers. The
+//! encrypted values come from `fixtures/IG104/make_values.py` (an independent
+//! Python implementation of Mule's cipher) and the reference vectors.
+
+use crate::common;
+
+/// Keys and plaintexts of the fixtures: none may appear in any output.
+const SECRETS: &[&str] = &[
+    "1234567890123456",
+    "12345678901234567890123456789012",
+    "Acc0untsM3Key!42",
+    "Pr0dT0kenValue77",
+    "DevPassw0rd!",
+    "some value to encrypt",
+    "Muleman is here",
+    "Billing-Pr0d-Pass",
+    "C0nsumerS3cretXYZ",
+    "AccountsM3Pass#1",
+    "M3SecTokenABCDEF",
+    "Unreachable-Pa55",
+];
+
+fn assert_no_secret(findings: &[intguard_model::Finding]) {
+    for f in findings {
+        let mut texts = vec![f.message.clone(), f.fix.clone()];
+        texts.extend(f.related.iter().map(|r| r.message.clone()));
+        texts.extend(f.identity.clone());
+        for t in &texts {
+            for s in SECRETS {
+                assert!(!t.contains(s), "secret {s:?} in {t:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn positive() {
+    // One finding per decrypted value, at the `![...]` value's key line.
+    common::assert_places(
+        "IG104",
+        "IG104/positive",
+        &[
+            // Mule 3: the key is a -D option in a script.
+            ("accounts-m3/src/main/resources/secure.prod.properties", 1),
+            ("accounts-m3/src/main/resources/secure.prod.properties", 2),
+            // billing-api's own values (random IVs).
+            (
+                "billing-api/src/main/resources/properties/prod-secure.yaml",
+                2,
+            ),
+            (
+                "billing-api/src/main/resources/properties/prod-secure.yaml",
+                4,
+            ),
+            // A literal Blowfish key.
+            ("legacy-sync/src/main/resources/secure.properties", 2),
+            ("legacy-sync/src/main/resources/secure.properties", 3),
+            (
+                "orders-api/src/main/resources/properties/dev-secure.yaml",
+                2,
+            ),
+            (
+                "orders-api/src/main/resources/properties/prod-secure.yaml",
+                3,
+            ),
+            (
+                "orders-api/src/main/resources/properties/prod-secure.yaml",
+                4,
+            ),
+            // orders-api's consumerSecret, encrypted with billing-api's key: a
+            // key committed in another app counts too.
+            (
+                "orders-api/src/main/resources/properties/prod-secure.yaml",
+                7,
+            ),
+        ],
+    );
+}
+
+#[test]
+fn positive_names_the_exposed_properties_and_never_their_values() {
+    let findings = common::run("IG104", "IG104/positive");
+    assert_no_secret(&findings);
+    let at = |file: &str, line: u32| {
+        let mut hits = findings
+            .iter()
+            .filter(|f| f.location.path.ends_with(file) && f.location.line == line);
+        let f = hits
+            .next()
+            .unwrap_or_else(|| panic!("no finding at {file}:{line}: {findings:#?}"));
+        assert!(hits.next().is_none(), "two findings at {file}:{line}");
+        f
+    };
+    // (file name, line) of each related entry.
+    let related = |f: &intguard_model::Finding| -> Vec<(String, u32)> {
+        f.related
+            .iter()
+            .map(|r| (r.path.rsplit('/').next().unwrap().to_string(), r.line))
+            .collect()
+    };
+    // One fingerprint key per (file, property).
+    let mut keys: Vec<(&str, &str)> = findings
+        .iter()
+        .map(|f| (f.location.path.as_str(), f.fingerprint_key.as_str()))
+        .collect();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys.len(), findings.len(), "{keys:#?}");
+
+    let password = at(
+        "orders-api/src/main/resources/properties/prod-secure.yaml",
+        3,
+    );
+    assert!(
+        password
+            .message
+            .starts_with("orders-api: `sfdc.password` in prod-secure.yaml (prod) decrypts"),
+        "{}",
+        password.message
+    );
+    assert!(
+        password
+            .message
+            .contains("`encryption.key` in dev.yaml (dev)"),
+        "{}",
+        password.message
+    );
+    assert_eq!(
+        password.fingerprint_key,
+        "decrypt|prod-secure.yaml|sfdc.password"
+    );
+    // The key's definition, then the config that decrypts the file.
+    assert_eq!(
+        related(password),
+        vec![("dev.yaml".to_string(), 6), ("global.xml".to_string(), 12)]
+    );
+    assert_eq!(password.identity.as_deref(), Some("int.orders@acme.com"));
+    assert_eq!(password.environments, vec!["prod".to_string()]);
+    let token = at(
+        "orders-api/src/main/resources/properties/prod-secure.yaml",
+        4,
+    );
+    assert!(token
+        .message
+        .contains("`sfdc.token` in prod-secure.yaml (prod)"));
+    let dev = at(
+        "orders-api/src/main/resources/properties/dev-secure.yaml",
+        2,
+    );
+    assert!(
+        dev.message
+            .contains("`sfdc.password` in dev-secure.yaml (dev)"),
+        "{}",
+        dev.message
+    );
+    assert_eq!(dev.identity.as_deref(), Some("int.orders.dev@acme.com"));
+    assert_eq!(dev.environments, vec!["dev".to_string()]);
+
+    let foreign = at(
+        "orders-api/src/main/resources/properties/prod-secure.yaml",
+        7,
+    );
+    assert!(
+        foreign
+            .message
+            .starts_with("orders-api: `sfdc.consumerSecret` in prod-secure.yaml (prod)")
+            && foreign.message.contains("of app billing-api"),
+        "{}",
+        foreign.message
+    );
+    assert_eq!(
+        related(foreign),
+        vec![
+            ("global.xml".to_string(), 11),
+            ("global.xml".to_string(), 12)
+        ]
+    );
+    assert!(foreign.related[0].path.contains("billing-api/"));
+    assert!(foreign.related[1].path.contains("orders-api/"));
+
+    for (line, name) in [(2, "legacy.ftp.password"), (3, "legacy.api.secret")] {
+        let legacy = at("legacy-sync/src/main/resources/secure.properties", line);
+        assert!(
+            legacy
+                .message
+                .contains(&format!("`{name}` in secure.properties decrypts")),
+            "{}",
+            legacy.message
+        );
+        assert!(legacy
+            .message
+            .contains("Blowfish/CBC/PKCS5Padding (fixed IV)"));
+        // The literal key attribute; the config starts a line above it.
+        assert_eq!(
+            related(legacy),
+            vec![("global.xml".to_string(), 9), ("global.xml".to_string(), 8)]
+        );
+        assert!(legacy.identity.is_none());
+    }
+
+    let erp = at(
+        "billing-api/src/main/resources/properties/prod-secure.yaml",
+        2,
+    );
+    assert!(
+        erp.message
+            .contains("`erp.password` in prod-secure.yaml (prod)")
+            && erp.message.contains("(random IV)"),
+        "{}",
+        erp.message
+    );
+    assert!(erp.identity.is_none(), "no Salesforce connection reads it");
+    assert!(at(
+        "billing-api/src/main/resources/properties/prod-secure.yaml",
+        4
+    )
+    .message
+    .contains("`sfdc.consumerSecret`"));
+
+    for (line, name) in [(1, "sfdc.password"), (2, "sfdc.securityToken")] {
+        let accounts = at(
+            "accounts-m3/src/main/resources/secure.prod.properties",
+            line,
+        );
+        assert!(
+            accounts
+                .message
+                .starts_with(&format!("accounts-m3: `{name}` in secure.prod.properties")),
+            "{}",
+            accounts.message
+        );
+        assert_eq!(accounts.identity.as_deref(), Some("int.accounts@acme.com"));
+        assert_eq!(related(accounts)[0], ("run-accounts.sh".to_string(), 5));
+    }
+}
+
+#[test]
+fn negative() {
+    common::assert_clean("IG104", "IG104/negative");
+}

@@ -1,0 +1,100 @@
+//! IG105 committed-private-key on real fixture trees (keystores made with
+//! keytool, PEM keys with openssl; throwaway keys made for these tests).
+
+use crate::common;
+
+use intguard_model::Severity;
+
+const KEYS: &str = "orders-sapi/src/main/resources/keys";
+
+#[test]
+fn positive() {
+    common::assert_places(
+        "IG105",
+        "IG105/positive",
+        &[
+            ("docs/ONBOARDING.md", 7),
+            ("orders-sapi/src/main/resources/keys/api-server.p12", 0),
+            ("orders-sapi/src/main/resources/keys/jwt-private.key", 1),
+            ("orders-sapi/src/main/resources/keys/sfdc-jwt.jks", 0),
+        ],
+    );
+}
+
+#[test]
+fn severity_follows_encryption_and_committed_passwords() {
+    let findings = common::run("IG105", "IG105/positive");
+    let at = |file: &str| {
+        findings
+            .iter()
+            .find(|f| f.location.path.ends_with(file))
+            .unwrap_or_else(|| panic!("no finding for {file}"))
+    };
+    // JKS loaded by the JWT connection, storePassword in clear in prod.yaml.
+    let jks = at(&format!("{KEYS}/sfdc-jwt.jks"));
+    assert_eq!(jks.severity, Severity::Critical, "{}", jks.message);
+    assert_eq!(jks.environments, vec!["prod".to_string()]);
+    assert_eq!(
+        jks.identity.as_deref(),
+        Some("int.orders@acme.com.uat (dev), int.orders@acme.com (prod)")
+    );
+    assert!(jks.message.contains("Salesforce_Config"), "{}", jks.message);
+    assert!(jks
+        .related
+        .iter()
+        .any(|r| r.path.ends_with("src/main/mule/global.xml") && r.line == 24));
+    assert!(jks
+        .related
+        .iter()
+        .any(|r| r.path.ends_with("properties/prod.yaml") && r.line == 9));
+    // PKCS#12 loaded by a TLS context whose password is an encrypted secure property.
+    let p12 = at(&format!("{KEYS}/api-server.p12"));
+    assert_eq!(p12.severity, Severity::High, "{}", p12.message);
+    assert!(p12.message.contains("Api_TLS_Context"), "{}", p12.message);
+    // Unencrypted PKCS#8 PEM key: critical, reported once.
+    let pem = at(&format!("{KEYS}/jwt-private.key"));
+    assert_eq!(pem.severity, Severity::Critical);
+    assert!(pem.message.contains("unencrypted"), "{}", pem.message);
+    // Passphrase-encrypted key pasted into a document outside any app: high.
+    let doc = at("docs/ONBOARDING.md");
+    assert_eq!(doc.severity, Severity::High);
+    assert!(doc.message.contains("ENCRYPTED PRIVATE KEY"));
+    for f in &findings {
+        assert!(f.fix.contains("git filter-repo"), "{}", f.fix);
+    }
+}
+
+#[test]
+fn no_fixture_secret_in_output() {
+    let pem = std::fs::read_to_string(common::fixture(&format!(
+        "IG105/positive/{KEYS}/jwt-private.key"
+    )))
+    .unwrap();
+    let body = pem.lines().nth(1).unwrap().to_string();
+    assert_no_secrets("IG105/positive", &["Jks!Fixture2024", &body]);
+}
+
+/// No finding's message, fix, identity or related entry holds a secret value
+/// the readers saw, nor the fixture's own secrets.
+fn assert_no_secrets(rel: &str, extra: &[&str]) {
+    let rule = rel.split('/').next().unwrap();
+    let findings = common::run(rule, rel);
+    let mut secrets: Vec<String> = common::inventory(rel)
+        .known_secrets()
+        .into_iter()
+        .filter(|s| s.len() >= 6 && !intguard_model::vocab::is_placeholder_value(s))
+        .collect();
+    secrets.extend(extra.iter().map(|s| s.to_string()));
+    assert!(!findings.is_empty());
+    for f in &findings {
+        let text = format!("{} {} {:?} {:?}", f.message, f.fix, f.related, f.identity);
+        for s in &secrets {
+            assert!(!text.contains(s.as_str()), "secret {s:?} leaked in {text}");
+        }
+    }
+}
+
+#[test]
+fn negative() {
+    common::assert_clean("IG105", "IG105/negative");
+}

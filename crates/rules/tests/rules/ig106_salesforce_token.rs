@@ -1,0 +1,105 @@
+//! IG106 salesforce-token on fixture trees holding fake tokens of the real
+//! shapes (access token `00D...!...`, refresh token `5Aep861...`, consumer
+//! key `3MVG9...` with its secret).
+
+use crate::common;
+
+use intguard_model::Severity;
+
+const ACCESS: &str = "00D5e000000DhU4!AQXAQmbYXUhDTm_y9IUfpD011RvlQCy2dsxWWHNCCI8VAhyDkjlmUoaYaLZVPvfCnABW1Z9gVPgZ36he38xhZ_hMH0qP.fels3ndi";
+const REFRESH: &str =
+    "5Aep861ALS.StkTZE5Zbj4u_jQiwihi7.Z7_mWtBrE3C4qQLAAIjd24DIL0OuHSny0DrNxNmJA4luSa8AIJoxOq";
+const KEY: &str =
+    "3MVG9IOKz_90IsT.upEhb5d8tHObYvJMr44nQh9PpuAaJtyE_2S_0LaX1tGTVDzhaD0kyxspHDn_Ka7_WxYmh";
+const SECRET: &str = "862FC6DABDF674A8EAC4F064709D27FB0BF333712ED7C3D12F3D450AA1A59F88";
+
+#[test]
+fn positive() {
+    common::assert_places(
+        "IG106",
+        "IG106/positive",
+        &[
+            ("README.md", 12),
+            ("orders-sapi/src/main/resources/properties/dev.yaml", 4),
+            ("scripts/refresh-token.sh", 5),
+            ("scripts/refresh-token.sh", 7),
+            ("scripts/smoke-test.sh", 9),
+        ],
+    );
+}
+
+#[test]
+fn kinds_masks_and_pairs() {
+    let findings = common::run("IG106", "IG106/positive");
+    assert!(findings.iter().all(|f| f.severity == Severity::Critical));
+    let readme = findings
+        .iter()
+        .find(|f| f.location.path.ends_with("README.md"))
+        .unwrap();
+    assert!(
+        readme.message.contains("access (session) token 00…("),
+        "{}",
+        readme.message
+    );
+    assert!(readme.message.contains("sha256:"));
+    assert!(readme.fix.contains("/services/oauth2/revoke"));
+    // The same token in README.md and smoke-test.sh has the same masked fingerprint.
+    let smoke = findings
+        .iter()
+        .find(|f| f.location.path.ends_with("smoke-test.sh"))
+        .unwrap();
+    let fp = |m: &str| m.split("sha256:").nth(1).unwrap()[..8].to_string();
+    assert_eq!(fp(&readme.message), fp(&smoke.message));
+    // Consumer key + secret in the same file: one finding pointing at the secret.
+    let pair = findings
+        .iter()
+        .find(|f| f.location.path.ends_with("properties/dev.yaml"))
+        .unwrap();
+    assert!(pair.message.contains("consumer secret"), "{}", pair.message);
+    assert!(pair
+        .related
+        .iter()
+        .any(|r| r.path.ends_with("properties/dev.yaml") && r.line == 5));
+    let script_pair = findings
+        .iter()
+        .find(|f| f.location.path.ends_with("refresh-token.sh") && f.location.line == 5)
+        .unwrap();
+    assert!(
+        script_pair.related.iter().any(|r| r.line == 6),
+        "{:?}",
+        script_pair.related
+    );
+}
+
+#[test]
+fn no_fixture_secret_in_output() {
+    assert_no_secrets(
+        "IG106/positive",
+        &[ACCESS, REFRESH, KEY, SECRET, "AQXAQmbYXUhDTm"],
+    );
+}
+
+/// No finding's message, fix, identity or related entry holds a secret value
+/// the readers saw, nor the fixture's own secrets.
+fn assert_no_secrets(rel: &str, extra: &[&str]) {
+    let rule = rel.split('/').next().unwrap();
+    let findings = common::run(rule, rel);
+    let mut secrets: Vec<String> = common::inventory(rel)
+        .known_secrets()
+        .into_iter()
+        .filter(|s| s.len() >= 6 && !intguard_model::vocab::is_placeholder_value(s))
+        .collect();
+    secrets.extend(extra.iter().map(|s| s.to_string()));
+    assert!(!findings.is_empty());
+    for f in &findings {
+        let text = format!("{} {} {:?} {:?}", f.message, f.fix, f.related, f.identity);
+        for s in &secrets {
+            assert!(!text.contains(s.as_str()), "secret {s:?} leaked in {text}");
+        }
+    }
+}
+
+#[test]
+fn negative() {
+    common::assert_clean("IG106", "IG106/negative");
+}

@@ -1,0 +1,99 @@
+//! IG108 weak-property-encryption on fixture trees read by the real readers.
+
+use crate::common;
+
+#[test]
+fn positive() {
+    common::assert_places(
+        "IG108",
+        "IG108/positive",
+        &[
+            // Blowfish in ECB mode: at the <secure-properties:encrypt> element.
+            ("orders-api/src/main/mule/global.xml", 10),
+            // No <secure-properties:encrypt>: Mule's default fixed IVs.
+            ("billing-api/src/main/mule/global.xml", 9),
+            // algorithm="${secure.algorithm}" resolving to DESede.
+            ("catalog-api/src/main/mule/global.xml", 10),
+            // Mule 3 encryptionAlgorithm="DES" (and fixed IVs): at the placeholder.
+            ("accounts-m3/src/main/app/accounts.xml", 7),
+        ],
+    );
+}
+
+#[test]
+fn positive_names_each_weakness_and_the_fix() {
+    let findings = common::run("IG108", "IG108/positive");
+    let of = |app: &str| {
+        findings
+            .iter()
+            .find(|f| f.message.starts_with(&format!("{app}:")))
+            .unwrap_or_else(|| panic!("no finding for {app}"))
+    };
+    let orders = of("orders-api");
+    assert!(
+        orders.message.contains("the Blowfish algorithm") && orders.message.contains("ECB mode"),
+        "{}",
+        orders.message
+    );
+    assert!(!orders.message.contains("fixed IVs"), "{}", orders.message);
+    assert!(orders.fix.contains(
+        r#"<secure-properties:encrypt algorithm="AES" mode="CBC" useRandomIVs="true"/>"#
+    ));
+    assert!(
+        orders
+            .fix
+            .contains("re-encrypt every ![...] value of prod-secure.yaml"),
+        "{}",
+        orders.fix
+    );
+    assert!(
+        orders.related.iter().any(|r| r.line == 8),
+        "{:#?}",
+        orders.related
+    );
+    let billing = of("billing-api");
+    assert!(
+        billing.message.contains("fixed IVs (useRandomIVs not set"),
+        "{}",
+        billing.message
+    );
+    assert!(
+        !billing.message.contains("algorithm ("),
+        "AES is fine: {}",
+        billing.message
+    );
+    let catalog = of("catalog-api");
+    assert!(
+        catalog.message.contains("the DESede algorithm"),
+        "{}",
+        catalog.message
+    );
+    assert!(
+        !catalog.message.contains("fixed IVs"),
+        "{}",
+        catalog.message
+    );
+    let m3 = of("accounts-m3");
+    assert!(
+        m3.message.contains("the DES algorithm (a 56-bit key"),
+        "{}",
+        m3.message
+    );
+    assert!(
+        m3.message
+            .contains("fixed IVs (Mule 3 has no random-IV option"),
+        "{}",
+        m3.message
+    );
+    assert!(
+        m3.fix
+            .contains(r#"encryptionAlgorithm="AES" encryptionMode="CBC""#),
+        "{}",
+        m3.fix
+    );
+}
+
+#[test]
+fn negative() {
+    common::assert_clean("IG108", "IG108/negative");
+}

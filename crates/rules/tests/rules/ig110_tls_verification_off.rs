@@ -1,0 +1,68 @@
+//! IG110 tls-verification-off on a Mule 4 fixture: global and nested TLS
+//! contexts, properties resolved per environment.
+
+use crate::common;
+
+use intguard_model::Severity;
+
+const G: &str = "orders-sapi/src/main/mule/global.xml";
+
+#[test]
+fn positive() {
+    common::assert_places(
+        "IG110",
+        "IG110/positive",
+        &[(G, 23), (G, 24), (G, 34), (G, 41)],
+    );
+}
+
+#[test]
+fn messages_name_users_and_environments() {
+    let findings = common::run("IG110", "IG110/positive");
+    assert!(findings.iter().all(|f| f.severity == Severity::High));
+    let at = |line: u32| findings.iter().find(|f| f.location.line == line).unwrap();
+    assert!(at(23).message.contains("TLSv1.1"), "{}", at(23).message);
+    assert!(
+        at(24).message.contains("ERP_Request_Config"),
+        "{}",
+        at(24).message
+    );
+    assert!(at(24).related.iter().any(|r| r.line == 28));
+    // insecure only where the property says so.
+    assert_eq!(at(34).environments, vec!["dev".to_string()]);
+    assert!(at(34).message.contains("Shop_Request_Config"));
+    // TLSv1 (exact token) in the Salesforce connection's own context.
+    assert!(at(41).message.contains("TLSv1 "), "{}", at(41).message);
+    assert!(!at(41).message.contains("TLSv1.2"), "{}", at(41).message);
+    assert!(at(41).message.contains("Salesforce connection"));
+}
+
+#[test]
+fn no_fixture_secret_in_output() {
+    assert_no_secrets("IG110/positive", &[]);
+}
+
+/// No finding's message, fix, identity or related entry holds a secret value
+/// the readers saw, nor the fixture's own secrets.
+fn assert_no_secrets(rel: &str, extra: &[&str]) {
+    let rule = rel.split('/').next().unwrap();
+    let findings = common::run(rule, rel);
+    let mut secrets: Vec<String> = common::inventory(rel)
+        .known_secrets()
+        .into_iter()
+        .filter(|s| s.len() >= 6 && !intguard_model::vocab::is_placeholder_value(s))
+        .collect();
+    secrets.extend(extra.iter().map(|s| s.to_string()));
+    assert!(!findings.is_empty());
+    for f in &findings {
+        let text = format!("{} {} {:?} {:?}", f.message, f.fix, f.related, f.identity);
+        for s in &secrets {
+            assert!(!text.contains(s.as_str()), "secret {s:?} leaked in {text}");
+        }
+    }
+}
+
+#[test]
+fn negative() {
+    common::assert_clean("IG110", "IG110/negative");
+}

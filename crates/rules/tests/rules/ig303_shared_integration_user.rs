@@ -1,0 +1,122 @@
+//! IG303 shared-integration-user on a monorepo of three Mule apps: two share
+//! the prod user (not the dev one), the third has its own.
+
+use crate::common;
+
+use intguard_model::Severity;
+
+#[test]
+fn positive() {
+    common::assert_places(
+        "IG303",
+        "IG303/positive",
+        &[("customers-papi/src/main/mule/global.xml", 27)],
+    );
+}
+
+#[test]
+fn one_finding_listing_every_app() {
+    let findings = common::run("IG303", "IG303/positive");
+    let f = &findings[0];
+    assert_eq!(f.severity, Severity::High);
+    assert_eq!(
+        f.message,
+        "Int.Mule@acme.com is used by 2 apps in prod: customers-papi (global.xml:27), orders-sapi (global.xml:23)"
+    );
+    assert_eq!(f.environments, vec!["prod".to_string()]);
+    assert_eq!(f.identity.as_deref(), Some("Int.Mule@acme.com"));
+    // Related: the other app's connection and both prod username lines.
+    for app in ["orders-sapi", "customers-papi"] {
+        assert!(
+            f.related
+                .iter()
+                .any(|r| r.path.contains(app) && r.message.contains(app)),
+            "{app} missing from {:#?}",
+            f.related
+        );
+    }
+    assert!(f
+        .related
+        .iter()
+        .any(|r| r.path.ends_with("orders-sapi/src/main/mule/global.xml") && r.line == 23));
+    assert!(f.related.iter().any(|r| r
+        .path
+        .ends_with("orders-sapi/src/main/resources/properties/prod.yaml")
+        && r.line == 4));
+    assert!(f.related.iter().any(|r| r
+        .path
+        .ends_with("customers-papi/src/main/resources/properties/prod.yaml")
+        && r.line == 3));
+    assert!(!f
+        .related
+        .iter()
+        .any(|r| r.path.contains("billing-sapi") || r.path.ends_with("dev.yaml")));
+}
+
+#[test]
+fn no_fixture_secret_in_output() {
+    assert_no_secrets("IG303/positive", &[]);
+}
+
+/// No finding's message, fix, identity or related entry holds a secret value
+/// the readers saw, nor the fixture's own secrets.
+fn assert_no_secrets(rel: &str, extra: &[&str]) {
+    let rule = rel.split('/').next().unwrap();
+    let findings = common::run(rule, rel);
+    let mut secrets: Vec<String> = common::inventory(rel)
+        .known_secrets()
+        .into_iter()
+        .filter(|s| s.len() >= 6 && !intguard_model::vocab::is_placeholder_value(s))
+        .collect();
+    secrets.extend(extra.iter().map(|s| s.to_string()));
+    assert!(!findings.is_empty());
+    for f in &findings {
+        let text = format!("{} {} {:?} {:?}", f.message, f.fix, f.related, f.identity);
+        for s in &secrets {
+            assert!(!text.contains(s.as_str()), "secret {s:?} leaked in {text}");
+        }
+    }
+}
+
+#[test]
+fn negative() {
+    common::assert_clean("IG303", "IG303/negative");
+}
+
+/// The org side: int.mule@acme.com is billing-sapi's user and the client
+/// credentials run-as user of connected app Legacy_Data_Loader.
+#[test]
+fn org_run_as_user_counts_in_both_formats() {
+    for rel in ["ORG/positive-sfdx", "ORG/positive-mdapi"] {
+        common::assert_places(
+            "IG303",
+            rel,
+            &[("billing-sapi/src/main/mule/global.xml", 23)],
+        );
+        let f = &common::run("IG303", rel)[0];
+        assert_eq!(
+            f.message,
+            "int.mule@acme.com is used by billing-sapi (global.xml:23), and by connected app Legacy Data Loader (client credentials run-as user, Legacy_Data_Loader.connectedApp:14)"
+                .replace(
+                    ".connectedApp:",
+                    if rel.ends_with("sfdx") { ".connectedApp-meta.xml:" } else { ".connectedApp:" }
+                ),
+        );
+        assert_eq!(f.fingerprint_key, "int.mule@acme.com");
+        assert!(f
+            .related
+            .iter()
+            .any(|r| r.path.contains("Legacy_Data_Loader") && r.line == 14));
+        assert!(f
+            .related
+            .iter()
+            .any(|r| r.path.ends_with("mule-integration-user-def.json")));
+        assert!(f.fix.contains("<oauthClientCredentialUser>"));
+    }
+}
+
+#[test]
+fn org_negative() {
+    common::assert_clean("IG303", "ORG/negative-sfdx");
+    common::assert_clean("IG303", "ORG/negative-mdapi");
+}
