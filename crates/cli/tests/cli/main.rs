@@ -2,6 +2,9 @@
 //! built as one test binary (a dozen binaries each linked the whole tree again).
 
 mod auth_server;
+/// salesforce-auth's test PKI and HTTPS server (the `token` tests' token endpoint runs on it).
+#[path = "../../../salesforce-auth/tests/common/mod.rs"]
+mod https;
 #[path = "../../../org/tests/sim/mod.rs"]
 mod sim;
 mod support;
