@@ -87,3 +87,23 @@ pub fn assert_clean(id: &str, rel: &str) {
             .collect::<Vec<_>>()
     );
 }
+
+/// No finding's message, fix, identity or related entry holds a secret value
+/// the readers saw, nor the fixture's own secrets.
+pub fn assert_no_secrets(rel: &str, extra: &[&str]) {
+    let rule = rel.split('/').next().unwrap();
+    let findings = run(rule, rel);
+    let mut secrets: Vec<String> = inventory(rel)
+        .known_secrets()
+        .into_iter()
+        .filter(|s| s.len() >= 6 && !intguard_model::vocab::is_placeholder_value(s))
+        .collect();
+    secrets.extend(extra.iter().map(|s| s.to_string()));
+    assert!(!findings.is_empty());
+    for f in &findings {
+        let text = format!("{} {} {:?} {:?}", f.message, f.fix, f.related, f.identity);
+        for s in &secrets {
+            assert!(!text.contains(s.as_str()), "secret {s:?} leaked in {text}");
+        }
+    }
+}
