@@ -9,12 +9,13 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use intguard_engine::{read_inventory, Config, ScanOptions};
+use intguard_engine::{read_inventory, ScanOptions};
 use intguard_model::{
     AccessFlags, AuthClass, IntegrationIdentity, Inventory, Location, ObjectOperation,
 };
 use serde_json::{json, Value};
 
+use super::inputs;
 use crate::exit;
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -50,30 +51,13 @@ pub struct IdentitiesArgs {
 }
 
 pub fn run(args: IdentitiesArgs) -> i32 {
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
-    };
-    for p in &paths {
-        if !p.exists() && p.symlink_metadata().is_err() {
-            return exit::usage_error(format!("{}: no such file or folder", p.display()));
-        }
-    }
-    let config = match &args.config {
-        Some(path) => Config::load(path),
-        None => Config::discover(&paths),
-    };
-    let config = match config {
-        Ok(c) => c,
+    let (paths, config) = match inputs::paths_and_config(&args.paths, args.config.as_deref()) {
+        Ok(x) => x,
         Err(e) => return exit::usage_error(e),
     };
-    let snapshot = match &args.org_snapshot {
-        Some(path) => match intguard_org::OrgSnapshot::load(path) {
-            Ok(s) => Some(s),
-            Err(e) => return exit::usage_error(e),
-        },
-        None => None,
+    let snapshot = match inputs::org_snapshot(args.org_snapshot.as_deref()) {
+        Ok(s) => s,
+        Err(e) => return exit::usage_error(e),
     };
     let options = ScanOptions {
         paths,

@@ -1,5 +1,6 @@
 pub mod fix;
 pub mod identities;
+mod inputs;
 pub mod keys;
 pub mod org;
 pub mod rule;

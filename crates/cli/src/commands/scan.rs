@@ -8,6 +8,7 @@ use intguard_engine::{
 use intguard_model::Severity;
 use intguard_report::{render, Format, Report, Summary, TextOptions};
 
+use super::inputs;
 use crate::exit;
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -77,22 +78,8 @@ pub struct ScanArgs {
 }
 
 pub fn run(args: ScanArgs) -> i32 {
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
-    };
-    for p in &paths {
-        if !p.exists() && p.symlink_metadata().is_err() {
-            return exit::usage_error(format!("{}: no such file or folder", p.display()));
-        }
-    }
-    let config = match &args.config {
-        Some(path) => Config::load(path),
-        None => Config::discover(&paths),
-    };
-    let config = match config {
-        Ok(c) => c,
+    let (paths, config) = match inputs::paths_and_config(&args.paths, args.config.as_deref()) {
+        Ok(x) => x,
         Err(e) => return exit::usage_error(e),
     };
     let baseline = match &args.baseline {
@@ -102,12 +89,9 @@ pub fn run(args: ScanArgs) -> i32 {
         },
         None => None,
     };
-    let snapshot = match &args.org_snapshot {
-        Some(path) => match intguard_org::OrgSnapshot::load(path) {
-            Ok(s) => Some(s),
-            Err(e) => return exit::usage_error(e),
-        },
-        None => None,
+    let snapshot = match inputs::org_snapshot(args.org_snapshot.as_deref()) {
+        Ok(s) => s,
+        Err(e) => return exit::usage_error(e),
     };
 
     let options = ScanOptions {
