@@ -90,6 +90,19 @@ struct Use<'a> {
     id: EnvIdentity,
 }
 
+/// `app (file:line, ...)`: an app and where its uses' connections are.
+fn app_with_locations(app: &str, uses: &[&Use<'_>]) -> String {
+    let mut locs: Vec<&Location> = uses
+        .iter()
+        .filter(|u| u.app.name == app)
+        .map(|u| &u.conn.location)
+        .collect();
+    locs.sort();
+    locs.dedup();
+    let locs: Vec<String> = locs.into_iter().map(short_location).collect();
+    format!("{app} ({})", locs.join(", "))
+}
+
 impl Rule for SharedIntegrationUser {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -398,17 +411,7 @@ fn org_consumers(
         }
         let mut parts: Vec<String> = mule_apps
             .iter()
-            .map(|a| {
-                let mut locs: Vec<&Location> = mule_uses
-                    .iter()
-                    .filter(|u| u.app.name == *a)
-                    .map(|u| &u.conn.location)
-                    .collect();
-                locs.sort();
-                locs.dedup();
-                let locs: Vec<String> = locs.into_iter().map(short_location).collect();
-                format!("{a} ({})", locs.join(", "))
-            })
+            .map(|a| app_with_locations(a, &mule_uses))
             .collect();
         parts.extend(org_parts);
         let first_mule = mule_uses
@@ -509,20 +512,7 @@ fn finding(
     let parts: Vec<String> = groups
         .iter()
         .map(|(apps, envs, _)| {
-            let listed: Vec<String> = apps
-                .iter()
-                .map(|a| {
-                    let mut locs: Vec<&Location> = uses
-                        .iter()
-                        .filter(|u| u.app.name == *a)
-                        .map(|u| &u.conn.location)
-                        .collect();
-                    locs.sort();
-                    locs.dedup();
-                    let locs: Vec<String> = locs.into_iter().map(short_location).collect();
-                    format!("{a} ({})", locs.join(", "))
-                })
-                .collect();
+            let listed: Vec<String> = apps.iter().map(|a| app_with_locations(a, &uses)).collect();
             format!(
                 "{} apps {}: {}",
                 apps.len(),
