@@ -69,9 +69,9 @@ fn main() {
 /// Makes mimalloc give freed memory back to the system after 10 ms instead
 /// of its default 1 s. A scan frees its parsers' temporaries window after
 /// window while it holds every app's facts; held for a second, those freed
-/// pages add up to a third of the peak. Measured on the bench corpus (same
-/// run, 6 rounds): peak memory 155 -> 114 MB (2,000 apps) and 83 -> 64 MB
-/// (1,000 apps), wall and CPU time unchanged within the noise.
+/// pages were a quarter of the peak. Measured on the bench corpus (same
+/// run, 6 rounds each): peak memory 156 -> 117 MB (2,000 apps) and 84 -> 66
+/// MB (1,000 apps), wall and CPU time unchanged within the noise.
 fn return_freed_memory_soon() {
     // SAFETY: mi_option_set stores an integer in mimalloc's option table; it
     // is meant to be called at any time from any thread.
@@ -119,8 +119,8 @@ mod tests {
                 libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY),
             )
         };
-        // 1000 ms is mimalloc 3's default purge delay; no neighbouring
-        // option defaults to it.
+        // 1000 ms is mimalloc 3's default purge delay; no other option
+        // defaults to it.
         assert_eq!(
             before, 1000,
             "option {MI_OPTION_PURGE_DELAY} is not purge_delay"

@@ -394,11 +394,13 @@ impl PropertyEntry {
     }
 }
 
+/// The value is masked: a debug print in a log or a failed assertion must
+/// not show a secret either.
 impl std::fmt::Debug for PropertyEntry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PropertyEntry")
             .field("key", &self.key())
-            .field("value", &self.value())
+            .field("value", &crate::secret::mask(self.value()))
             .field("location", &self.location)
             .finish()
     }
@@ -428,4 +430,22 @@ pub struct SalesforceOperation {
     /// Bulk `operation` attribute, when present.
     pub bulk_operation: Option<String>,
     pub location: Location,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn property_entry_debug_shows_the_key_and_masks_the_value() {
+        let e = PropertyEntry::new(
+            "sfdc.password",
+            "Sup3rS3cret!",
+            Location::new("p.yaml", 3, 1),
+        );
+        assert_eq!((e.key(), e.value()), ("sfdc.password", "Sup3rS3cret!"));
+        let debug = format!("{e:?}");
+        assert!(debug.contains("sfdc.password"), "{debug}");
+        assert!(!debug.contains("Sup3rS3cret!"), "{debug}");
+    }
 }
