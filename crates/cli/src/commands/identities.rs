@@ -139,6 +139,10 @@ struct ObjectRow {
     excess: Option<AccessFlags>,
 }
 
+/// The widest the text table's object column grows (API names of custom
+/// objects with a namespace are under 60 characters).
+const MAX_OBJECT_COLUMN: usize = 60;
+
 fn object_rows(id: &IntegrationIdentity) -> Vec<ObjectRow> {
     let judge = !id.apps.is_empty();
     let mut names: Vec<&str> = id
@@ -352,12 +356,15 @@ fn render_text(inv: &Inventory, ids: &[&IntegrationIdentity]) -> String {
         }
         let rows = object_rows(id);
         if !rows.is_empty() {
+            // Padded to the longest name, up to a bound: a longer name (a
+            // garbled query can yield one of any length) just shifts its row,
+            // and a width beyond u16::MAX would stop the formatter.
             let w = rows
                 .iter()
-                .map(|r| r.object.len())
+                .map(|r| r.object.chars().count())
                 .max()
                 .unwrap_or(6)
-                .max(6);
+                .clamp(6, MAX_OBJECT_COLUMN);
             let _ = writeln!(s, "  objects     {:<w$}  {:<26}  granted", "object", "used");
             for r in rows {
                 let mut used = ops_text(&r.used);

@@ -250,6 +250,58 @@ profile = "Billing Integration"
         .stdout(predicate::str::contains("profile     unknown"));
 }
 
+/// Found by mutating the fixtures: a garbled query names an object of 70,000
+/// characters; the text table pads to a bounded width instead of panicking.
+#[test]
+fn object_name_of_any_length() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let long = format!("Co{}", "x".repeat(70_000));
+    write(root, "app/mule-artifact.json", "{}");
+    write(
+        root,
+        "app/src/main/mule/global.xml",
+        &format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+      xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <salesforce:sfdc-config name="SF">
+    <salesforce:jwt-connection consumerKey="k" keyStore="k.jks" storePassword="${{secure::p}}" principal="int.app@acme.com"/>
+  </salesforce:sfdc-config>
+  <flow name="f">
+    <salesforce:query config-ref="SF">
+      <salesforce:salesforce-query>SELECT Id FROM {long}</salesforce:salesforce-query>
+    </salesforce:query>
+    <salesforce:query config-ref="SF">
+      <salesforce:salesforce-query>SELECT Id FROM Account</salesforce:salesforce-query>
+    </salesforce:query>
+  </flow>
+</mule>
+"#
+        ),
+    );
+    let out = intguard()
+        .args(["identities", root.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains(&format!("\n              {long}  read ")),
+        "the long name's row is missing"
+    );
+    let account = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("Account "))
+        .expect("an Account row");
+    // Padded to the bound (60), not to the long name.
+    assert_eq!(account.find("read"), Some(14 + 60 + 2), "{account}");
+}
+
 #[test]
 fn empty_folder_and_usage_errors() {
     let dir = tempfile::tempdir().unwrap();
