@@ -331,7 +331,14 @@ const VALUE_WORDS: &[&str] = &[
 struct Parser<'a> {
     toks: Vec<Tok<'a>>,
     i: usize,
+    /// Sub-queries open around the current one.
+    depth: usize,
 }
+
+/// Sub-queries nest at most this deep. Salesforce allows a child sub-query
+/// in a query and a semi-join in either (a few levels); the bound keeps a
+/// garbled query from recursing until the stack overflows.
+const MAX_QUERY_NESTING: usize = 16;
 
 impl<'a> Parser<'a> {
     fn peek(&self) -> Option<&Tok<'a>> {
@@ -368,6 +375,18 @@ impl<'a> Parser<'a> {
     /// A `SELECT ... FROM ...` query, up to its closing `)` (not consumed)
     /// or the end.
     fn query(&mut self) -> Result<SoqlQuery, SoqlError> {
+        if self.depth >= MAX_QUERY_NESTING {
+            return Err(err(format!(
+                "sub-queries nested more than {MAX_QUERY_NESTING} deep"
+            )));
+        }
+        self.depth += 1;
+        let q = self.query_here();
+        self.depth -= 1;
+        q
+    }
+
+    fn query_here(&mut self) -> Result<SoqlQuery, SoqlError> {
         if !is_kw(self.peek(), "SELECT") {
             return Err(err("expected SELECT"));
         }
@@ -612,7 +631,11 @@ pub fn parse(query: &str) -> Result<SoqlQuery, SoqlError> {
     if is_kw(toks.first(), "FIND") {
         return parse_sosl(toks);
     }
-    let mut p = Parser { toks, i: 0 };
+    let mut p = Parser {
+        toks,
+        i: 0,
+        depth: 0,
+    };
     // Parentheses around the whole query.
     while matches!(p.peek(), Some(Tok::LParen)) {
         p.next();
@@ -621,7 +644,11 @@ pub fn parse(query: &str) -> Result<SoqlQuery, SoqlError> {
 }
 
 fn parse_sosl(toks: Vec<Tok<'_>>) -> Result<SoqlQuery, SoqlError> {
-    let mut p = Parser { toks, i: 0 };
+    let mut p = Parser {
+        toks,
+        i: 0,
+        depth: 0,
+    };
     while let Some(t) = p.next() {
         if matches!(&t, Tok::Ident(w) if w.eq_ignore_ascii_case("RETURNING")) {
             let mut q = SoqlQuery::default();
@@ -852,6 +879,31 @@ mod tests {
         v.sort();
         v.dedup();
         v
+    }
+
+    /// Found by mutating the fixtures: sub-queries nested 20,000 deep
+    /// overflowed the stack. Up to the bound they parse; beyond it the query
+    /// is an error, like any other query intguard cannot read.
+    #[test]
+    fn nesting_is_bounded() {
+        let nested = |n: usize| {
+            format!(
+                "{}SELECT Id FROM Contacts{}",
+                "SELECT Id, (".repeat(n),
+                ") FROM Account".repeat(n)
+            )
+        };
+        let q = parse(&nested(MAX_QUERY_NESTING - 1)).unwrap();
+        assert_eq!(q.object, "Account");
+        assert_eq!(q.child_queries.len(), 1);
+        let e = parse(&nested(20_000)).unwrap_err();
+        assert!(e.to_string().contains("nested more than 16 deep"), "{e}");
+        let semi = format!(
+            "SELECT Id FROM Account WHERE {}Id = 1{}",
+            "Id IN (SELECT AccountId FROM Contact WHERE ".repeat(20_000),
+            ")".repeat(20_000)
+        );
+        assert!(parse(&semi).is_err());
     }
 
     #[test]

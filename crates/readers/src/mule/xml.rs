@@ -102,6 +102,12 @@ fn is_mule_core_uri(uri: &str) -> bool {
     uri.trim().trim_end_matches('/') == "http://www.mulesoft.org/schema/mule/core"
 }
 
+/// How deep a global configuration's subtree is captured. Real ones are a
+/// few levels deep (config > connection > tls:context > key-store); the bound
+/// keeps a garbled or hostile file from building a tree whose recursive walks
+/// and drop would overflow the stack.
+const MAX_CAPTURE_DEPTH: usize = 64;
+
 /// A captured element of a global configuration subtree.
 #[derive(Debug, Clone)]
 struct Node {
@@ -269,6 +275,8 @@ struct XmlReader<'t> {
     /// Reused buffer for the attributes of the current tag.
     attr_buf: Vec<RawAttr<'t>>,
     capture: Vec<Node>,
+    /// An `xml-depth` diagnostic was given (once per file).
+    too_deep_reported: bool,
     operation: Option<OpenOperation>,
     /// The file lies where Mule configuration lives.
     expect_mule: bool,
@@ -287,6 +295,7 @@ pub(crate) fn read_mule_xml(text: &str, path: &str, expect_mule: bool) -> MuleXm
         ns: Vec::new(),
         attr_buf: Vec::new(),
         capture: Vec::new(),
+        too_deep_reported: false,
         operation: None,
         expect_mule,
     };
@@ -517,7 +526,25 @@ impl<'t> XmlReader<'t> {
             }
         }
 
-        let role = if !self.capture.is_empty() || is_capture_root(family, local) {
+        let capturing = !self.capture.is_empty() || is_capture_root(family, local);
+        let role = if capturing && self.capture.len() >= MAX_CAPTURE_DEPTH {
+            if !self.too_deep_reported {
+                self.too_deep_reported = true;
+                let (line, column) = self.lines.locate(lt);
+                self.facts.diagnostics.push(
+                    Diagnostic::warning(
+                        "xml-depth",
+                        &self.path,
+                        format!(
+                            "elements nested more than {MAX_CAPTURE_DEPTH} deep in a global \
+                             configuration: `{qname}` and what it contains are not read"
+                        ),
+                    )
+                    .at(line, column),
+                );
+            }
+            Role::Plain
+        } else if capturing {
             let o = owner
                 .get_or_insert_with(|| self.owner(own_name.as_deref()))
                 .clone();

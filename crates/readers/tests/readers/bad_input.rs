@@ -329,6 +329,48 @@ fn gitignore_hidden_files_and_skipped_dirs() {
     assert!(inv.text_files[0].path.ends_with("/.env"));
 }
 
+/// Found by mutating the fixtures: a global configuration with elements
+/// nested hundreds of thousands deep overflowed the stack. Its subtree is read
+/// to a bounded depth, the rest is named in a diagnostic, and the connection
+/// above it is still read; unclosed nesting is a syntax error as well.
+#[test]
+fn deep_nesting_is_bounded() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    app(root);
+    let n = 200_000;
+    let deep_line = format!("    {}{}\n", "<x>".repeat(n), "</x>".repeat(n));
+    let a = format!(
+        "{HEAD}  <salesforce:sfdc-config name=\"Deep\">\n    <salesforce:basic-connection username=\"u\" password=\"p\"/>\n{deep_line}  </salesforce:sfdc-config>\n</mule>\n"
+    );
+    write(root, "app/src/main/mule/a.xml", &a);
+    let b = format!(
+        "{HEAD}  <salesforce:sfdc-config name=\"Open\">\n    <salesforce:basic-connection username=\"u\" password=\"p\"/>\n    {}",
+        "<x>".repeat(n)
+    );
+    write(root, "app/src/main/mule/b.xml", &b);
+    let inv = read(root);
+
+    let d = diag(&inv, "xml-depth", "a.xml");
+    // The config is the first captured level: the 64th <x> is the first not read.
+    let line = pos_in(&a, "    <x>").0;
+    assert_eq!((d.line, d.column), (Some(line), Some(5 + 63 * 3)), "{d:?}");
+    assert!(d.message.contains("more than 64 deep"), "{}", d.message);
+    assert!(!inv
+        .diagnostics
+        .iter()
+        .any(|d| d.code == "xml-syntax" && d.path.ends_with("a.xml")));
+    diag(&inv, "xml-depth", "b.xml");
+    diag(&inv, "xml-syntax", "b.xml");
+    let mut names: Vec<&str> = inv.apps[0]
+        .salesforce_connections
+        .iter()
+        .map(|c| c.config_name.as_str())
+        .collect();
+    names.sort();
+    assert_eq!(names, vec!["Deep", "Open"]);
+}
+
 #[test]
 fn odd_but_valid_inputs_do_not_panic() {
     let tmp = tempfile::tempdir().unwrap();
