@@ -1,0 +1,179 @@
+#!/usr/bin/env python3
+"""Mutation fuzzing of intguard's inputs (see fuzz/README.md).
+
+Copies a seed tree (the example or a test fixture), garbles one to six of its
+files (truncation, byte flips, inserted markup and placeholders, deep nesting,
+long lines, other encodings, splices of other files), runs intguard on the
+copy and keeps every case where intguard panicked, crashed, hung or exited
+with a code it documents for no such case. Python's standard library only.
+
+  python3 fuzz/mutate.py                       # scan + identities, 2,000 cases
+  python3 fuzz/mutate.py --mode fix -n 500     # fix secrets (dry run, write, rotate)
+  python3 fuzz/mutate.py --seed 7 --minutes 30 # longer; cases replay by seed
+"""
+
+import argparse
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# What the readers react to: markup, Mule placeholders, secure values,
+# encodings, keys, connections.
+TOKENS = [
+    b"${", b"}", b"${secure::", b"#[p('", b"')]", b"![", b"]", b"<", b">", b"</", b"/>",
+    b'"', b"'", b"&", b"&amp;", b"<![CDATA[", b"]]>", b"<!--", b"-->", b"\x00",
+    b"\xff\xfe", b"\xef\xbb\xbf", b"\r", b"\r\n", b"\n", b"\t", b":", b": ", b"- ", b"=",
+    b"\\", b"${mule.env}", b"${env}", b"http://", b"https://", b"00D", b"!", b"{{", b"*",
+    b"&a", b"*a", b"---", b"...", b"%", b"\xc3", b"\xe2\x82", b"\xf0\x9f\x98\x80",
+    b'<salesforce:basic-connection username="${u}" password="p"/>',
+    b'<tls:context><tls:trust-store insecure="true"/></tls:context>',
+    b"-----BEGIN PRIVATE KEY-----", b"-----END PRIVATE KEY-----", b"encryption.key=",
+    b'key: "![AAAA]"', b"SELECT Id, (SELECT Id FROM Contacts) FROM Account",
+]
+
+# Exit codes intguard documents: 0 clean, 1 findings at the threshold, 2 usage
+# error or an input it refuses (fix: wrong key, nothing it can do safely).
+ALLOWED = {"scan": {0, 1}, "fix": {0, 1, 2}}
+
+FIX_KEY = "MuleSecretKey16!"  # the key of crates/fix/tests/fixtures
+FIX_NEW_KEY = "N3w-Key-For-2026"
+
+
+def mutate(data: bytes, rnd: random.Random, others: list) -> bytes:
+    n = len(data)
+    p = rnd.randrange(n + 1) if n else 0
+    kind = rnd.randrange(12)
+    if kind == 0:  # truncate
+        return data[:p]
+    if kind == 1:  # flip bytes
+        b = bytearray(data)
+        for _ in range(rnd.randint(1, 8)):
+            if b:
+                b[rnd.randrange(len(b))] = rnd.randrange(256)
+        return bytes(b)
+    if kind in (2, 3, 4):  # insert a token, sometimes repeated
+        return data[:p] + rnd.choice(TOKENS) * rnd.choice([1, 1, 1, 2, 50]) + data[p:]
+    q = rnd.randrange(p, n + 1) if n else 0
+    if kind == 5:  # repeat a slice
+        return data[:p] + data[p:q] * rnd.choice([2, 3, 100]) + data[q:]
+    if kind == 6:  # delete a slice
+        return data[:p] + data[q:]
+    if kind == 7:  # splice in part of another file
+        o = rnd.choice(others)
+        a = rnd.randrange(len(o) + 1)
+        return data[:p] + o[a:rnd.randrange(a, len(o) + 1)] + data[p:]
+    if kind == 8:  # deep nesting
+        return data[:p] + b"<a>" * rnd.choice([100, 5000, 300000]) + data[p:]
+    if kind == 9:  # line endings
+        return data.replace(b"\n", rnd.choice([b"\r\n", b"\r", b"\n\n"]))
+    if kind == 10:  # BOM, or the whole file in UTF-16
+        if rnd.random() < 0.5:
+            return b"\xef\xbb\xbf" + data
+        return b"\xff\xfe" + data.decode("latin1").encode("utf-16-le")
+    return data[:p] + b"x" * rnd.choice([10_000, 200_000]) + data[p:]  # long line
+
+
+def default_seeds() -> list:
+    seeds = [os.path.join(ROOT, "examples", "acme-integrations")]
+    for base in ("crates/rules/tests/fixtures", "crates/readers/tests/fixtures",
+                 "crates/fix/tests/fixtures"):
+        for dirpath, dirnames, _ in os.walk(os.path.join(ROOT, base)):
+            # A seed is a fixture tree: a rule's positive/negative folder, or a
+            # readers/fix fixture.
+            if base.endswith("rules/tests/fixtures") and os.path.basename(dirpath).startswith("IG"):
+                seeds += [os.path.join(dirpath, d) for d in sorted(dirnames)]
+                dirnames.clear()
+            elif not base.endswith("rules/tests/fixtures") and os.path.dirname(dirpath) == os.path.join(ROOT, base):
+                seeds.append(dirpath)
+                dirnames.clear()
+    return sorted(seeds)  # os.walk's order is the file system's: sort, so a seed replays
+
+
+def commands(binary: str, tree: str, mode: str, rnd: random.Random) -> list:
+    if mode == "fix":
+        fix = [binary, "fix", "secrets", "--key-env", "FUZZ_KEY"]
+        return [fix + ["--dry-run", tree], fix + ["--force", tree],
+                fix + ["--rotate-key", "FUZZ_NEW_KEY", "--force", tree]]
+    fmt = rnd.choice(["text", "json", "sarif", "markdown"])
+    return [[binary, "scan", tree, "--format", fmt, "--fail-on", "none"],
+            [binary, "identities", tree, "--format", rnd.choice(["text", "json"])]]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--binary", default=os.path.join(ROOT, "target", "release", "intguard"))
+    ap.add_argument("--mode", choices=["scan", "fix"], default="scan")
+    ap.add_argument("-n", "--iterations", type=int, default=2000)
+    ap.add_argument("--minutes", type=float, help="stop after this long instead")
+    ap.add_argument("--seed", type=int, default=1, help="random seed: the same seed replays the same cases")
+    ap.add_argument("--timeout", type=float, default=60, help="seconds before a run counts as hung")
+    ap.add_argument("--out", default=os.path.join(ROOT, "target", "fuzz-cases"))
+    ap.add_argument("seeds", nargs="*", help="seed trees (default: the example and the fixtures)")
+    args = ap.parse_args()
+    if not os.access(args.binary, os.X_OK):
+        print(f"no intguard binary at {args.binary}: cargo build --release -p intguard-cli", file=sys.stderr)
+        return 2
+    seeds = args.seeds or default_seeds()
+    os.makedirs(args.out, exist_ok=True)
+    env = dict(os.environ, FUZZ_KEY=FIX_KEY, FUZZ_NEW_KEY=FIX_NEW_KEY, NO_COLOR="1")
+    rnd = random.Random(args.seed)
+    deadline = time.time() + args.minutes * 60 if args.minutes else None
+    bad = done = 0
+    work = tempfile.mkdtemp(prefix="intguard-fuzz-")
+    try:
+        while (deadline is None and done < args.iterations) or (deadline and time.time() < deadline):
+            case = f"{args.mode}-{args.seed}-{done}"
+            tree = os.path.join(work, case)
+            shutil.copytree(rnd.choice(seeds), tree, symlinks=True)
+            files = sorted(os.path.join(d, f) for d, _, fs in os.walk(tree) for f in fs
+                           if not os.path.islink(os.path.join(d, f)))
+            others = [open(f, "rb").read()[:20000] for f in rnd.sample(files, min(5, len(files)))]
+            changed = []
+            for _ in range(rnd.choice([1, 1, 2, 3, 6])):
+                f = rnd.choice(files)
+                data = open(f, "rb").read()
+                for _ in range(rnd.choice([1, 1, 2, 4])):
+                    data = mutate(data, rnd, others)
+                with open(f, "wb") as out:
+                    out.write(data)
+                changed.append(os.path.relpath(f, tree))
+            for cmd in commands(args.binary, tree, args.mode, rnd):
+                try:
+                    r = subprocess.run(cmd, capture_output=True, timeout=args.timeout, env=env,
+                                       stdin=subprocess.DEVNULL)
+                    why = None
+                    if r.returncode not in ALLOWED[args.mode]:
+                        why = f"exit code {r.returncode}"
+                    elif b"panicked" in r.stderr:
+                        why = "panic"
+                    stderr = r.stderr
+                except subprocess.TimeoutExpired:
+                    why, stderr = f"no result after {args.timeout:.0f} s", b""
+                if why:
+                    bad += 1
+                    kept = os.path.join(args.out, case)
+                    shutil.rmtree(kept, ignore_errors=True)
+                    shutil.copytree(tree, kept, symlinks=True)
+                    with open(kept + ".txt", "w") as note:
+                        note.write(f"{why}\ncommand: {' '.join(cmd)}\nchanged: {changed}\n\n")
+                        note.write(stderr.decode("utf-8", "replace")[-4000:])
+                    print(f"BAD {kept}: {why} ({' '.join(cmd[1:3])}; changed {changed})", flush=True)
+                    break
+            shutil.rmtree(tree, ignore_errors=True)
+            done += 1
+            if done % 500 == 0:
+                print(f"{done} cases, {bad} bad", flush=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"{done} cases ({args.mode}, seed {args.seed}), {bad} bad" + (f": kept in {args.out}" if bad else ""))
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
