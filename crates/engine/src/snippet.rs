@@ -60,20 +60,25 @@ fn mask_assignments(line: &str) -> String {
     while i < bytes.len() {
         let c = bytes[i];
         if c == b'=' || c == b':' {
-            // The name before the separator.
-            let mut s = i;
+            // The name before the separator, and any blanks between them
+            // (`sfdc.password = x` in .properties, `password = "x"` in XML).
+            let mut e = i;
+            while e > 0 && (bytes[e - 1] == b' ' || bytes[e - 1] == b'\t') {
+                e -= 1;
+            }
+            let mut s = e;
             while s > 0 && {
                 let b = bytes[s - 1];
                 b.is_ascii_alphanumeric() || b == b'.' || b == b'_' || b == b'-'
             } {
                 s -= 1;
             }
-            let name = &line[s..i];
+            let name = &line[s..e];
             if !name.is_empty()
                 && (vocab::is_secret_name(name) || vocab::is_encryption_key_name(name))
             {
                 let mut v = i + 1;
-                while v < bytes.len() && bytes[v] == b' ' {
+                while v < bytes.len() && (bytes[v] == b' ' || bytes[v] == b'\t') {
                     v += 1;
                 }
                 let (start, end) = if v < bytes.len() && (bytes[v] == b'"' || bytes[v] == b'\'') {
@@ -127,6 +132,15 @@ mod tests {
         assert!(!yaml.contains("Tiger2024!"), "{yaml}");
         let props = mask_line("sfdc.password=Tiger2024!", &r);
         assert_eq!(props, "sfdc.password=Ti…(10)");
+        // Blanks around the separator (found by fuzzing: the first line of a
+        // value continued with `\` was shown, as the redactor only knows the
+        // whole value).
+        let spaced = mask_line("sfdc.password = DevPlain\\", &r);
+        assert_eq!(spaced, "sfdc.password = De…(9)");
+        let tabbed = mask_line("sfdc.password\t:\tTiger2024!", &r);
+        assert_eq!(tabbed, "sfdc.password\t:\tTi…(10)");
+        let xml = mask_line(r#"<sfdc:config password = "Tiger2024!"/>"#, &r);
+        assert!(!xml.contains("Tiger2024!"), "{xml}");
         assert_eq!(
             mask_line("url: https://x.com:8443/a", &r),
             "url: https://x.com:8443/a"

@@ -695,3 +695,49 @@ fn secrets_reused_across_files_are_masked_everywhere() {
         assert_no_secret(format, &run.stderr, &secrets);
     }
 }
+
+/// Found by fuzzing: a `.properties` value continued on the next line with
+/// `\` is one secret to the readers (`FirstHalf7SecondHalf9`), so the
+/// redactor did not mask its first line in the finding's snippet; and a
+/// secret assignment with blanks around `=` escaped the snippet's own
+/// masking. Neither line's part may be printed.
+#[test]
+fn a_continued_properties_value_is_masked_on_every_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = mule4_app(tmp.path(), "continued-api", &[]);
+    write(
+        &app,
+        "src/main/resources/app.properties",
+        "sfdc.username = continued@acme.example\nsfdc.password = FirstHalf7\\\n    SecondHalf9\n",
+    );
+    write(
+        &app,
+        "src/main/mule/global.xml",
+        format!(
+            r#"{MULE_XML_HEAD}  <configuration-properties file="app.properties"/>
+  <salesforce:sfdc-config name="SF">
+    <salesforce:basic-connection username="${{sfdc.username}}" password="${{sfdc.password}}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#
+        ),
+    );
+    let mut secrets = Secrets::new();
+    for part in ["FirstHalf7", "SecondHalf9", "FirstHalf7SecondHalf9"] {
+        add(&mut secrets, part, "continued password");
+    }
+    for format in ["text", "json", "sarif", "markdown"] {
+        let run = run_cmd(intguard().arg("scan").arg(&app).args(["--format", format]));
+        run.expect_no_panic().expect_code(1);
+        if format == "json" {
+            let report = run.json();
+            let ig102 = findings(&report)
+                .iter()
+                .find(|f| f["rule"] == "IG102")
+                .expect("the clear password is reported");
+            assert_eq!(ig102["line"], 2, "{ig102}");
+        }
+        assert_no_secret(format, &run.stdout, &secrets);
+        assert_no_secret(format, &run.stderr, &secrets);
+    }
+}
