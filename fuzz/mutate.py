@@ -10,11 +10,14 @@ with a code it documents for no such case. Python's standard library only.
   python3 fuzz/mutate.py                       # scan + identities, 2,000 cases
   python3 fuzz/mutate.py --mode fix -n 500     # fix secrets (dry run, write, rotate)
   python3 fuzz/mutate.py --seed 7 --minutes 30 # longer; cases replay by seed
+  python3 fuzz/mutate.py --check-secrets       # and no clear secret of an intact file is shown
 """
 
 import argparse
+import json
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -79,6 +82,45 @@ def mutate(data: bytes, rnd: random.Random, others: list) -> bytes:
     return data[:p] + b"x" * rnd.choice([10_000, 200_000]) + data[p:]  # long line
 
 
+# `name: value` / `name = value` / `name="value"` where the name's last word is
+# a password, secret or token: the values no output may show.
+ASSIGNMENT = re.compile(rb"""(?im)^[ \t]*([\w.\-]+)[ \t]*[:=][ \t]*["']?([^"'\r\n#]{8,}?)["']?[ \t]*$""")
+ATTRIBUTE = re.compile(rb'([\w:\-]+)[ \t]*=[ \t]*"([^"$<>&]{8,})"')
+DUMMIES = {b"changeit", b"changeme", b"<password>", b"<secret>", b"password", b"xxxxxxxx"}
+
+
+def secrets_in(path: str) -> set:
+    """Clear secret values in one file (the oracle of --check-secrets)."""
+    try:
+        data = open(path, "rb").read()
+    except OSError:
+        return set()
+    found = set()
+    for name, value in ASSIGNMENT.findall(data) + ATTRIBUTE.findall(data):
+        leaf = re.split(rb"[.\-_:]", name)[-1].lower()
+        if not leaf.endswith((b"password", b"passwd", b"passphrase", b"secret", b"token")):
+            continue
+        value = value.strip()
+        if (b"${" in value or b"#[" in value or value.startswith(b"![") or b"://" in value
+                or value.lower() in DUMMIES or len(set(value)) < 4):
+            continue
+        found.add(value)
+    return found
+
+
+def leaked(output: bytes, fmt: str, secrets: set) -> list:
+    if fmt == "sarif":
+        # Rule help is documentation: its examples are not the scanned files'.
+        try:
+            sarif = json.loads(output)
+            for run in sarif.get("runs", []):
+                run.get("tool", {}).get("driver", {}).pop("rules", None)
+            output = json.dumps(sarif).encode()
+        except ValueError:
+            pass
+    return sorted(s for s in secrets if s in output or json.dumps(s.decode("latin1"))[1:-1].encode() in output)
+
+
 def default_seeds() -> list:
     seeds = [os.path.join(ROOT, "examples", "acme-integrations")]
     for base in ("crates/rules/tests/fixtures", "crates/readers/tests/fixtures",
@@ -114,6 +156,8 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=1, help="random seed: the same seed replays the same cases")
     ap.add_argument("--timeout", type=float, default=60, help="seconds before a run counts as hung")
     ap.add_argument("--out", default=os.path.join(ROOT, "target", "fuzz-cases"))
+    ap.add_argument("--check-secrets", action="store_true",
+                    help="scan mode: also fail a case whose output shows a clear secret of a file left intact")
     ap.add_argument("seeds", nargs="*", help="seed trees (default: the example and the fixtures)")
     args = ap.parse_args()
     if not os.access(args.binary, os.X_OK):
@@ -135,6 +179,7 @@ def main() -> int:
                            if not os.path.islink(os.path.join(d, f)))
             others = [open(f, "rb").read()[:20000] for f in rnd.sample(files, min(5, len(files)))]
             changed = []
+            intact = set(files)
             for _ in range(rnd.choice([1, 1, 2, 3, 6])):
                 f = rnd.choice(files)
                 data = open(f, "rb").read()
@@ -143,6 +188,11 @@ def main() -> int:
                 with open(f, "wb") as out:
                     out.write(data)
                 changed.append(os.path.relpath(f, tree))
+                intact.discard(f)
+            secrets = set()
+            if args.check_secrets and args.mode == "scan":
+                for f in intact:
+                    secrets |= secrets_in(f)
             for cmd in commands(args.binary, tree, args.mode, rnd):
                 try:
                     r = subprocess.run(cmd, capture_output=True, timeout=args.timeout, env=env,
@@ -152,6 +202,10 @@ def main() -> int:
                         why = f"exit code {r.returncode}"
                     elif b"panicked" in r.stderr:
                         why = "panic"
+                    elif secrets and cmd[1] == "scan":
+                        shown = leaked(r.stdout + r.stderr, cmd[cmd.index("--format") + 1], secrets)
+                        if shown:
+                            why = "secret in the output: " + ", ".join(v.decode("latin1") for v in shown)
                     stderr = r.stderr
                 except subprocess.TimeoutExpired:
                     why, stderr = f"no result after {args.timeout:.0f} s", b""
