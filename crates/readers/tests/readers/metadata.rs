@@ -456,3 +456,47 @@ fn two_megabyte_profile() {
     assert!(x.len() >= 2 * 1024 * 1024);
     // Speed is measured by bench/run.sh, not here.
 }
+
+/// The same kind of profile minified onto one line (as some tools write
+/// metadata): found by fuzzing, each position was counted from the start of
+/// the line, so a megabyte on one line took minutes. Every element is read,
+/// with its column on that line.
+#[test]
+fn minified_profile_on_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::write(
+        root.join("sfdx-project.json"),
+        r#"{"packageDirectories":[{"path":"force-app"}]}"#,
+    )
+    .unwrap();
+    let profiles = root.join("force-app/main/default/profiles");
+    fs::create_dir_all(&profiles).unwrap();
+    let mut x = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Profile xmlns=\"http://soap.sforce.com/2006/04/metadata\"><custom>true</custom>",
+    );
+    let mut objects = 0;
+    while x.len() < 1024 * 1024 {
+        write!(
+            x,
+            "<objectPermissions><allowEdit>true</allowEdit><allowRead>true</allowRead><object>Obj{objects}__c</object></objectPermissions>"
+        )
+        .unwrap();
+        objects += 1;
+    }
+    x.push_str("<userLicense>Salesforce Integration</userLicense>");
+    let line = x.lines().nth(1).unwrap();
+    let column = line.chars().count() as u32 + 1;
+    x.push_str("<userPermissions><enabled>true</enabled><name>ViewAllData</name></userPermissions></Profile>");
+    fs::write(
+        root.join("force-app/main/default/profiles/Min.profile-meta.xml"),
+        &x,
+    )
+    .unwrap();
+
+    let inv = read_paths(&[root.to_path_buf()], &ReadOptions::default());
+    assert!(inv.diagnostics.is_empty(), "{:?}", inv.diagnostics);
+    let p = inv.salesforce.profile("Min").unwrap();
+    assert_eq!(p.object_permissions.len(), objects);
+    assert_eq!(lc(&p.user_permissions[0].location), (2, column));
+}
