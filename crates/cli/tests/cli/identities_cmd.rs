@@ -28,6 +28,36 @@ fn write(root: &Path, rel: &str, text: &str) {
     fs::write(p, text).unwrap();
 }
 
+/// A Mule 4 app at `app` logging in as `user` with the JWT bearer flow and
+/// running `queries`.
+fn jwt_app(app: &Path, user: &str, queries: &[&str]) {
+    write(app, "mule-artifact.json", "{}");
+    let operations: String = queries
+        .iter()
+        .map(|q| {
+            format!(
+                "    <salesforce:query config-ref=\"SF\">\n      <salesforce:salesforce-query>{q}</salesforce:salesforce-query>\n    </salesforce:query>\n"
+            )
+        })
+        .collect();
+    write(
+        app,
+        "src/main/mule/global.xml",
+        &format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+      xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <salesforce:sfdc-config name="SF">
+    <salesforce:jwt-connection consumerKey="k" keyStore="k.jks" storePassword="${{secure::p}}" principal="{user}"/>
+  </salesforce:sfdc-config>
+  <flow name="f">
+{operations}  </flow>
+</mule>
+"#
+        ),
+    );
+}
+
 fn json_of(args: &[&str]) -> Value {
     let out = intguard().args(args).output().unwrap();
     assert!(
@@ -137,25 +167,10 @@ fn monorepo_with_config_mapping() {
         ("billing", "int.billing@acme.com"),
         ("crm", "int.crm@acme.com"),
     ] {
-        write(root, &format!("apps/{app}/mule-artifact.json"), "{}");
-        write(
-            root,
-            &format!("apps/{app}/src/main/mule/global.xml"),
-            &format!(
-                r#"<?xml version="1.0" encoding="UTF-8"?>
-<mule xmlns="http://www.mulesoft.org/schema/mule/core"
-      xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
-  <salesforce:sfdc-config name="SF">
-    <salesforce:jwt-connection consumerKey="k" keyStore="k.jks" storePassword="${{secure::p}}" principal="{user}"/>
-  </salesforce:sfdc-config>
-  <flow name="f">
-    <salesforce:query config-ref="SF">
-      <salesforce:salesforce-query>SELECT Id, (SELECT Id FROM Contacts) FROM Account</salesforce:salesforce-query>
-    </salesforce:query>
-  </flow>
-</mule>
-"#
-            ),
+        jwt_app(
+            &root.join("apps").join(app),
+            user,
+            &["SELECT Id, (SELECT Id FROM Contacts) FROM Account"],
         );
     }
     write(
@@ -257,28 +272,10 @@ fn object_name_of_any_length() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     let long = format!("Co{}", "x".repeat(70_000));
-    write(root, "app/mule-artifact.json", "{}");
-    write(
-        root,
-        "app/src/main/mule/global.xml",
-        &format!(
-            r#"<?xml version="1.0" encoding="UTF-8"?>
-<mule xmlns="http://www.mulesoft.org/schema/mule/core"
-      xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
-  <salesforce:sfdc-config name="SF">
-    <salesforce:jwt-connection consumerKey="k" keyStore="k.jks" storePassword="${{secure::p}}" principal="int.app@acme.com"/>
-  </salesforce:sfdc-config>
-  <flow name="f">
-    <salesforce:query config-ref="SF">
-      <salesforce:salesforce-query>SELECT Id FROM {long}</salesforce:salesforce-query>
-    </salesforce:query>
-    <salesforce:query config-ref="SF">
-      <salesforce:salesforce-query>SELECT Id FROM Account</salesforce:salesforce-query>
-    </salesforce:query>
-  </flow>
-</mule>
-"#
-        ),
+    jwt_app(
+        &root.join("app"),
+        "int.app@acme.com",
+        &[&format!("SELECT Id FROM {long}"), "SELECT Id FROM Account"],
     );
     let out = intguard()
         .args(["identities", root.to_str().unwrap()])

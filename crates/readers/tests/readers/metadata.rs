@@ -402,20 +402,26 @@ fn both_formats_in_one_scan() {
     assert_eq!(m.connected_apps.len(), 2);
 }
 
+/// An SFDX project with nothing in it yet, and its profiles folder.
+fn empty_sfdx_project() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("sfdx-project.json"),
+        r#"{"packageDirectories":[{"path":"force-app"}]}"#,
+    )
+    .unwrap();
+    let profiles = dir.path().join("force-app/main/default/profiles");
+    fs::create_dir_all(&profiles).unwrap();
+    (dir, profiles)
+}
+
 /// A generated profile of about 2 MB (thousands of field permissions, a few
 /// hundred object permissions): read in one streaming pass, with exact
 /// positions at the end of the file.
 #[test]
 fn two_megabyte_profile() {
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, profiles) = empty_sfdx_project();
     let root = dir.path();
-    fs::write(
-        root.join("sfdx-project.json"),
-        r#"{"packageDirectories":[{"path":"force-app"}]}"#,
-    )
-    .unwrap();
-    let profiles = root.join("force-app/main/default/profiles");
-    fs::create_dir_all(&profiles).unwrap();
     let mut x = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Profile xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <custom>true</custom>\n",
     );
@@ -463,15 +469,8 @@ fn two_megabyte_profile() {
 /// with its column on that line.
 #[test]
 fn minified_profile_on_one_line() {
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, profiles) = empty_sfdx_project();
     let root = dir.path();
-    fs::write(
-        root.join("sfdx-project.json"),
-        r#"{"packageDirectories":[{"path":"force-app"}]}"#,
-    )
-    .unwrap();
-    let profiles = root.join("force-app/main/default/profiles");
-    fs::create_dir_all(&profiles).unwrap();
     let mut x = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Profile xmlns=\"http://soap.sforce.com/2006/04/metadata\"><custom>true</custom>",
     );
@@ -488,11 +487,7 @@ fn minified_profile_on_one_line() {
     let line = x.lines().nth(1).unwrap();
     let column = line.chars().count() as u32 + 1;
     x.push_str("<userPermissions><enabled>true</enabled><name>ViewAllData</name></userPermissions></Profile>");
-    fs::write(
-        root.join("force-app/main/default/profiles/Min.profile-meta.xml"),
-        &x,
-    )
-    .unwrap();
+    fs::write(profiles.join("Min.profile-meta.xml"), &x).unwrap();
 
     let inv = read_paths(&[root.to_path_buf()], &ReadOptions::default());
     assert!(inv.diagnostics.is_empty(), "{:?}", inv.diagnostics);
