@@ -71,38 +71,35 @@ impl<'t> Cursor<'t> {
     pub fn locate(&mut self, offset: usize) -> (u32, u32) {
         let offset = offset.min(self.text.len());
         let bytes = self.text.as_bytes();
-        if offset < self.offset {
-            // Back (an element's start after its attributes): undo what lies
-            // between, rather than count again from the top of the file.
-            if offset >= self.line_start {
-                self.chars_in_line -= char_count(&bytes[offset..self.offset]);
-            } else {
-                let newlines = memchr::memchr_iter(b'\n', &bytes[offset..self.line_start]).count();
-                self.line = self
-                    .line
-                    .saturating_sub(u32::try_from(newlines).unwrap_or(u32::MAX));
-                self.line_start = memchr::memrchr(b'\n', &bytes[..offset]).map_or(0, |i| i + 1);
-                self.chars_in_line = char_count(&bytes[self.line_start..offset]);
+        if offset >= self.offset {
+            let passed = &bytes[self.offset..offset];
+            match memchr::memrchr(b'\n', passed) {
+                Some(last) => {
+                    let newlines = memchr::memchr_iter(b'\n', passed).count();
+                    self.line = self.line.saturating_add(to_u32(newlines));
+                    self.line_start = self.offset + last + 1;
+                    self.chars_in_line = char_count(&bytes[self.line_start..offset]);
+                }
+                None => self.chars_in_line += char_count(passed),
             }
-            self.offset = offset;
-            let column = u32::try_from(self.chars_in_line + 1).unwrap_or(u32::MAX);
-            return (self.line, column);
+        } else if offset >= self.line_start {
+            // Back on the same line (an element's start after its
+            // attributes): undo what lies between.
+            self.chars_in_line -= char_count(&bytes[offset..self.offset]);
+        } else {
+            // Back to an earlier line, without counting from the top again.
+            let newlines = memchr::memchr_iter(b'\n', &bytes[offset..self.line_start]).count();
+            self.line = self.line.saturating_sub(to_u32(newlines));
+            self.line_start = memchr::memrchr(b'\n', &bytes[..offset]).map_or(0, |i| i + 1);
+            self.chars_in_line = char_count(&bytes[self.line_start..offset]);
         }
-        let mut count_from = self.offset;
-        for nl in memchr::memchr_iter(b'\n', &bytes[self.offset..offset]) {
-            self.line = self.line.saturating_add(1);
-            self.line_start = self.offset + nl + 1;
-        }
-        if self.line_start > count_from {
-            // A new line: count from its start.
-            count_from = self.line_start;
-            self.chars_in_line = 0;
-        }
-        self.chars_in_line += char_count(&bytes[count_from..offset]);
         self.offset = offset;
-        let column = u32::try_from(self.chars_in_line + 1).unwrap_or(u32::MAX);
-        (self.line, column)
+        (self.line, to_u32(self.chars_in_line + 1))
     }
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// Characters in a byte range of UTF-8 text: its lead bytes (not the
@@ -116,7 +113,7 @@ fn column_of(text: &str, line_start: usize, offset: usize) -> u32 {
     let bytes = text.as_bytes();
     let end = offset.min(bytes.len());
     let start = line_start.min(end);
-    u32::try_from(char_count(&bytes[start..end]) + 1).unwrap_or(u32::MAX)
+    to_u32(char_count(&bytes[start..end]) + 1)
 }
 
 #[cfg(test)]
