@@ -158,25 +158,10 @@ fn object_rows(id: &IntegrationIdentity) -> Vec<ObjectRow> {
         .map(|name| {
             let granted = id.object_access(name).map(|o| o.access).unwrap_or_default();
             let used = id.object_used(name);
-            let excess = if !judge {
-                None
-            } else {
-                match used {
-                    None => Some(granted),
-                    Some(u) if u.inferred || u.operations.contains(&ObjectOperation::Other) => {
-                        Some(AccessFlags {
-                            view_all: granted.view_all,
-                            modify_all: granted.modify_all,
-                            ..AccessFlags::default()
-                        })
-                    }
-                    Some(u) => {
-                        let mut need = u.needs();
-                        need.read = true;
-                        Some(granted.minus(need))
-                    }
-                }
-            };
+            let excess = judge.then(|| match id.access_needed(name) {
+                None => granted,
+                Some(need) => granted.minus(need),
+            });
             ObjectRow {
                 object: used
                     .map(|u| u.object.clone())
@@ -393,6 +378,18 @@ fn render_text(inv: &Inventory, ids: &[&IntegrationIdentity]) -> String {
                     );
                 }
             }
+        }
+        for (i, u) in id.unknown_uses.iter().enumerate() {
+            let label = if i == 0 { "unknown" } else { "" };
+            let _ = writeln!(
+                s,
+                "  {label:<11} {} {} at {}: {}; it may {} any object",
+                u.app,
+                u.operation.as_str(),
+                short(&u.location),
+                u.reason.describe(),
+                u.needs().describe().to_lowercase()
+            );
         }
         for (i, p) in id.pre_authorized_by.iter().enumerate() {
             let label = if i == 0 { "apps" } else { "" };

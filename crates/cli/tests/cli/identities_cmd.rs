@@ -322,3 +322,112 @@ fn empty_folder_and_usage_errors() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn operations_whose_objects_cannot_be_told() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let app = root.join("app");
+    jwt_app(
+        &app,
+        "int.app@acme.com",
+        &[
+            "SELECT Id FROM Contact",
+            r##"#["SELECT Id, Name FROM " ++ vars.objectName ++ " LIMIT 10"]"##,
+            "SELECT Id FROM ${sfdc.object} FOR UPDATE",
+            "SELECT Id, FROM WHERE",
+        ],
+    );
+    // Object types: an expression, a quoted literal in an expression, and
+    // a property with one value per environment.
+    write(
+        &app,
+        "src/main/mule/writes.xml",
+        r##"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+      xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <configuration-properties file="properties/${mule.env}.yaml"/>
+  <flow name="w">
+    <salesforce:create config-ref="SF" type="#[vars.sObjectType]"/>
+    <salesforce:update config-ref="SF" type="#['Case']"/>
+    <salesforce:upsert config-ref="SF" type="${sfdc.target}" externalIdFieldName="Ext__c"/>
+  </flow>
+</mule>
+"##,
+    );
+    write(
+        &app,
+        "src/main/resources/properties/dev.yaml",
+        "sfdc:\n  target: \"Lead\"\n",
+    );
+    write(
+        &app,
+        "src/main/resources/properties/prod.yaml",
+        "sfdc:\n  target: \"Lead__c\"\n",
+    );
+    let v = json_of(&["identities", "--format", "json", root.to_str().unwrap()]);
+    let id = identity(&v, "int.app@acme.com");
+    let used: Vec<(&str, String)> = id["objects_used"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| (u["object"].as_str().unwrap(), u["operations"].to_string()))
+        .collect();
+    assert_eq!(
+        used,
+        vec![
+            ("Case", r#"["edit"]"#.to_string()),
+            ("Contact", r#"["read"]"#.to_string()),
+            ("Lead", r#"["upsert"]"#.to_string()),
+            ("Lead__c", r#"["upsert"]"#.to_string()),
+        ],
+        "{id:#}"
+    );
+    let unknown: Vec<(String, &str, &str, u64)> = id["unknown_uses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| {
+            (
+                u["location"]["path"]
+                    .as_str()
+                    .unwrap()
+                    .rsplit('/')
+                    .next()
+                    .unwrap()
+                    .to_string(),
+                u["operation"].as_str().unwrap(),
+                u["reason"].as_str().unwrap(),
+                u["location"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        unknown,
+        vec![
+            ("global.xml".to_string(), "read", "expression-query", 11),
+            ("global.xml".to_string(), "edit", "expression-query", 14),
+            ("global.xml".to_string(), "read", "unread-query", 17),
+            ("writes.xml".to_string(), "create", "expression-type", 6),
+        ],
+        "{id:#}"
+    );
+
+    let out = intguard()
+        .args(["identities", root.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains(
+            "  unknown     app read at global.xml:11: its query is built by an expression; it may read any object"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "              app create at writes.xml:6: its object type is an expression or an undefined property; it may read, create any object"
+        ),
+        "{text}"
+    );
+}

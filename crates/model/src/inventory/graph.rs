@@ -59,6 +59,10 @@ pub struct IntegrationIdentity {
     /// SOQL), sorted by object. Shared: the identities of one connection
     /// (one per environment) use the same objects.
     pub objects_used: std::sync::Arc<[ObjectUse]>,
+    /// Operations of those apps whose objects are not known (a query built by
+    /// an expression, one intguard cannot read, an expression as the object
+    /// type): whatever they touch may be granted for them.
+    pub unknown_uses: Vec<UnknownUse>,
     /// Connected apps and External Client Apps that pre-authorize it.
     pub pre_authorized_by: Vec<PreAuthorization>,
     /// Profiles, permission sets and groups named for it but not found in the
@@ -84,6 +88,7 @@ impl IntegrationIdentity {
             muted_permissions: Vec::new(),
             object_access: Vec::new(),
             objects_used: Default::default(),
+            unknown_uses: Vec::new(),
             pre_authorized_by: Vec::new(),
             unresolved: Vec::new(),
         }
@@ -144,6 +149,33 @@ impl IntegrationIdentity {
         self.objects_used
             .iter()
             .find(|o| o.object.eq_ignore_ascii_case(object))
+    }
+
+    /// The access its apps' use of an object needs (read is implied by any
+    /// use); `None` when no app uses it, not even possibly. A use known only
+    /// from a relationship name, or by an operation of unknown kind, may need
+    /// anything but view-all / modify-all; operations whose objects are
+    /// unknown ([`Self::unknown_uses`]) may need theirs on any object.
+    pub fn access_needed(&self, object: &str) -> Option<AccessFlags> {
+        let unknown = self
+            .unknown_uses
+            .iter()
+            .fold(AccessFlags::default(), |acc, u| acc.union(u.needs()));
+        let Some(used) = self.object_used(object) else {
+            return unknown.any().then_some(unknown);
+        };
+        if used.inferred || used.operations.contains(&ObjectOperation::Other) {
+            return Some(AccessFlags {
+                read: true,
+                create: true,
+                edit: true,
+                delete: true,
+                ..AccessFlags::default()
+            });
+        }
+        let mut need = used.needs().union(unknown);
+        need.read = true;
+        Some(need)
     }
 
     /// The profile is System Administrator.
@@ -366,6 +398,61 @@ impl ObjectUse {
         self.operations
             .iter()
             .fold(AccessFlags::default(), |acc, op| acc.union(op.needs()))
+    }
+}
+
+/// A Salesforce operation whose objects are not known.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnknownUse {
+    pub app: String,
+    /// What it does to the objects it uses.
+    pub operation: ObjectOperation,
+    pub reason: UnknownUseReason,
+    /// The operation (Mule element).
+    pub location: Location,
+}
+
+impl UnknownUse {
+    /// The access it may need on any object: what its operation needs, and
+    /// read, which any use implies.
+    pub fn needs(&self) -> AccessFlags {
+        let mut n = if self.operation == ObjectOperation::Other {
+            AccessFlags {
+                create: true,
+                edit: true,
+                delete: true,
+                ..AccessFlags::default()
+            }
+        } else {
+            self.operation.needs()
+        };
+        n.read = true;
+        n
+    }
+}
+
+/// Why an operation's objects are not known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum UnknownUseReason {
+    /// The query text is built by a DataWeave expression or a property.
+    ExpressionQuery,
+    /// The query text is literal but intguard's SOQL parser cannot read it.
+    UnreadQuery,
+    /// The object type is an expression, or a property not defined in the
+    /// repository.
+    ExpressionType,
+}
+
+impl UnknownUseReason {
+    pub fn describe(self) -> &'static str {
+        match self {
+            UnknownUseReason::ExpressionQuery => "its query is built by an expression",
+            UnknownUseReason::UnreadQuery => "intguard cannot read its query",
+            UnknownUseReason::ExpressionType => {
+                "its object type is an expression or an undefined property"
+            }
+        }
     }
 }
 

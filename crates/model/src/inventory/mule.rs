@@ -46,6 +46,10 @@ pub struct MuleApp {
     /// [`MuleApp::digest_operations`]).
     #[serde(skip)]
     pub object_uses: Vec<(String, crate::inventory::SharedUses)>,
+    /// Per connection config name, its operations whose objects are not
+    /// known (filled by [`MuleApp::digest_operations`]; rare).
+    #[serde(skip)]
+    pub unknown_uses: Vec<(String, crate::inventory::UnknownUse)>,
     /// Environments found in property file names (`dev`, `prod`, ...), sorted;
     /// empty when the app has no per-environment files.
     pub environments: Vec<String>,
@@ -74,6 +78,7 @@ impl MuleApp {
             property_files: Vec::new(),
             operations: Vec::new(),
             object_uses: Vec::new(),
+            unknown_uses: Vec::new(),
             environments: Vec::new(),
             default_environment: None,
         }

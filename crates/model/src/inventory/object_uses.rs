@@ -11,8 +11,9 @@ use rayon::prelude::*;
 use crate::location::Location;
 use crate::soql::{self, ObjectRefKind};
 
-use super::graph::{ObjectOperation, ObjectUse};
+use super::graph::{ObjectOperation, ObjectUse, UnknownUse, UnknownUseReason};
 use super::mule::{MuleApp, SalesforceOperation};
+use crate::expr::Value;
 
 /// One connection config's uses, sorted by object, shared by the identities
 /// that have only that (app, config) pair.
@@ -37,19 +38,32 @@ impl MuleApp {
                 configs.push(c.config_name.as_str());
             }
         }
+        let mut unknown = Vec::new();
         let digest: Vec<(String, SharedUses)> = configs
             .iter()
             .map(|config| {
+                let (uses, unknown_here) = pair_uses(self, config, &parsed);
+                unknown.extend(unknown_here.into_iter().map(|u| (config.to_string(), u)));
                 // Held until the rules are done: no spare capacity.
-                let uses: SharedUses = pair_uses(self, config, &parsed)
-                    .into_values()
-                    .map(ObjectUse::packed)
-                    .collect();
+                let uses: SharedUses = uses.into_values().map(ObjectUse::packed).collect();
                 (config.to_string(), uses)
             })
             .collect();
+        self.unknown_uses = unknown;
         self.object_uses = digest;
         self.operations = Vec::new();
+    }
+
+    /// The operations bound to connection config `config_name` whose objects
+    /// are not known (after [`MuleApp::digest_operations`]).
+    pub fn unknown_uses_of_config<'a>(
+        &'a self,
+        config_name: &'a str,
+    ) -> impl Iterator<Item = &'a UnknownUse> + 'a {
+        self.unknown_uses
+            .iter()
+            .filter(move |(c, _)| c == config_name)
+            .map(|(_, u)| u)
     }
 
     /// What the operations bound to connection config `config_name` use
@@ -114,18 +128,17 @@ pub(super) fn operation_kind(op: &SalesforceOperation) -> ObjectOperation {
 /// object name.
 pub(super) type PairUses = BTreeMap<String, ObjectUse>;
 
-/// The objects the operations bound to `config_name` in `app` use.
+/// The objects the operations bound to `config_name` in `app` use, and the
+/// operations whose objects cannot be told from the repository.
 fn pair_uses(
     app: &MuleApp,
     config_name: &str,
     parsed_soql: &[Option<soql::SoqlQuery>],
-) -> PairUses {
+) -> (PairUses, Vec<UnknownUse>) {
     let mut out = PairUses::new();
+    let mut unknown: Vec<UnknownUse> = Vec::new();
     let mut add =
         |object: &str, op: ObjectOperation, inferred: bool, rels: &[String], at: &Location| {
-            if object.trim().is_empty() || object.contains("${") || object.contains("#[") {
-                return;
-            }
             let e = out
                 .entry(object.to_lowercase())
                 .or_insert_with(|| ObjectUse {
@@ -138,6 +151,17 @@ fn pair_uses(
                 });
             merge_use_parts(e, inferred, &[op], rels, std::slice::from_ref(at), &[]);
         };
+    let mut not_known = |operation: ObjectOperation, reason: UnknownUseReason, at: &Location| {
+        let u = UnknownUse {
+            app: app.name.clone(),
+            operation,
+            reason,
+            location: at.clone(),
+        };
+        if !unknown.contains(&u) {
+            unknown.push(u);
+        }
+    };
     let single = app.salesforce_connections.len() == 1;
     for (op, parsed) in app.operations.iter().zip(parsed_soql) {
         if app.is_test_path(&op.location.path) {
@@ -151,17 +175,46 @@ fn pair_uses(
             continue;
         }
         let kind = operation_kind(op);
-        if let Some(t) = &op.object_type {
-            add(t.trim(), kind, false, &[], &op.location);
+        if let Some(t) = op.object_type.as_deref().map(str::trim) {
+            match object_type_names(app, t, &op.location) {
+                Some(names) => {
+                    for name in names {
+                        add(&name, kind, false, &[], &op.location);
+                    }
+                }
+                None => not_known(kind, UnknownUseReason::ExpressionType, &op.location),
+            }
         }
-        let Some(parsed) = parsed else { continue };
-        let read_kind = if parsed.for_update {
+        let Some(query) = op.soql.as_deref() else {
+            continue;
+        };
+        let Some(parsed) = parsed else {
+            let query_kind = if contains_ignore_case(query, "for update") {
+                ObjectOperation::Edit
+            } else {
+                ObjectOperation::Read
+            };
+            let reason = if is_expression(query) {
+                UnknownUseReason::ExpressionQuery
+            } else {
+                UnknownUseReason::UnreadQuery
+            };
+            not_known(query_kind, reason, &op.location);
+            continue;
+        };
+        let query_kind = if parsed.for_update {
             ObjectOperation::Edit
         } else {
             ObjectOperation::Read
         };
         for r in parsed.object_refs() {
             let Some(obj) = r.object() else { continue };
+            if !is_api_name(&obj) {
+                // `FROM ${object}`, or what the parser made of a query put
+                // together with `++`.
+                not_known(query_kind, UnknownUseReason::ExpressionQuery, &op.location);
+                continue;
+            }
             match r.kind {
                 ObjectRefKind::From => {
                     let rels = if r.name.eq_ignore_ascii_case(&parsed.object) {
@@ -171,7 +224,7 @@ fn pair_uses(
                     };
                     add(&obj, ObjectOperation::Read, false, &rels, &op.location);
                     if parsed.for_update && r.name.eq_ignore_ascii_case(&parsed.object) {
-                        add(&obj, read_kind, false, &[], &op.location);
+                        add(&obj, query_kind, false, &[], &op.location);
                     }
                 }
                 ObjectRefKind::Typeof => add(&obj, ObjectOperation::Read, false, &[], &op.location),
@@ -181,7 +234,60 @@ fn pair_uses(
             }
         }
     }
-    out
+    (out, unknown)
+}
+
+/// The objects an operation's `type` names: itself when literal, its value in
+/// every environment when it is a property defined in the repository, the
+/// string in `#['Account']`; `None` when it cannot be told.
+fn object_type_names(app: &MuleApp, raw: &str, at: &Location) -> Option<Vec<String>> {
+    if raw.is_empty() {
+        return Some(Vec::new());
+    }
+    if let Some(inner) = raw.strip_prefix("#[").and_then(|s| s.strip_suffix(']')) {
+        let inner = inner.trim();
+        let quoted = ['"', '\'']
+            .iter()
+            .find_map(|q| inner.strip_prefix(*q).and_then(|s| s.strip_suffix(*q)));
+        return quoted
+            .filter(|name| is_api_name(name))
+            .map(|name| vec![name.to_string()]);
+    }
+    if !raw.contains("${") {
+        return is_api_name(raw).then(|| vec![raw.to_string()]);
+    }
+    let mut names: Vec<String> = Vec::new();
+    for resolved in app.resolve_all(&Value::new(raw, at.clone())) {
+        let name = resolved.value?;
+        let name = name.trim();
+        if !is_api_name(name) {
+            return None;
+        }
+        if !names.iter().any(|n| n.eq_ignore_ascii_case(name)) {
+            names.push(name.to_string());
+        }
+    }
+    (!names.is_empty()).then_some(names)
+}
+
+/// An sObject API name (`Account`, `Invoice__c`, `ns__Event__e`).
+fn is_api_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Query text put together at run time rather than written out.
+fn is_expression(query: &str) -> bool {
+    let q = query.trim_start();
+    q.starts_with("#[") || query.contains("${") || query.contains("++")
+}
+
+fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// Adds to `e` what one more use brings, keeping first-seen order (and the

@@ -6,6 +6,7 @@ use intguard_model::{
 use crate::identities::{
     auditable, identity_finding, identity_key, identity_phrase, profile_related, with_related,
 };
+use crate::support::short_location;
 use crate::Rule;
 
 pub struct ExcessObjectAccess;
@@ -29,7 +30,11 @@ reports:
 - View All / Modify All records (`viewAllRecords`, `modifyAllRecords`) on any object,
   used or not: they ignore sharing.
 Unused access is judged only for identities that some app in the scan runs as, with at
-least one object used; view-all / modify-all always.
+least one object used; view-all / modify-all always. An operation whose objects cannot be
+told from the repository (a query built by a DataWeave expression or from a property, a
+query intguard cannot read, a `type` of `#[vars.objectType]`) may need its access on any
+object: what it does (read for a query, create for a create, ...) is not reported as
+excess on any object of that identity, and the finding names those operations.
 
 ## Why is this bad?
 Every object an integration user can reach is data a leaked credential or a compromised
@@ -75,26 +80,36 @@ with it through sharing rules instead of View All.
 "#,
 };
 
-/// The access the apps' use of an object needs; Read is implied by any use.
-fn needed(id: &IntegrationIdentity, object: &str) -> Option<AccessFlags> {
-    let u = id.object_used(object)?;
-    if u.inferred
-        || u.operations
-            .contains(&intguard_model::ObjectOperation::Other)
-    {
-        // Known from a relationship name only, or an operation of unknown
-        // kind: whatever is granted may be what it needs.
-        return Some(AccessFlags {
-            read: true,
-            create: true,
-            edit: true,
-            delete: true,
-            ..AccessFlags::default()
-        });
+/// "; 1 operation whose objects intguard cannot tell: orders customers.xml:63
+/// (its query is built by an expression)" for an identity with such
+/// operations, else nothing.
+fn unknown_note(id: &IntegrationIdentity) -> String {
+    const SHOWN: usize = 3;
+    if id.unknown_uses.is_empty() {
+        return String::new();
     }
-    let mut n = u.needs();
-    n.read = true;
-    Some(n)
+    let mut parts: Vec<String> = id
+        .unknown_uses
+        .iter()
+        .take(SHOWN)
+        .map(|u| {
+            format!(
+                "{} {} ({})",
+                u.app,
+                short_location(&u.location),
+                u.reason.describe()
+            )
+        })
+        .collect();
+    if id.unknown_uses.len() > SHOWN {
+        parts.push(format!("{} more", id.unknown_uses.len() - SHOWN));
+    }
+    let n = id.unknown_uses.len();
+    format!(
+        "; {n} operation{} whose objects intguard cannot tell: {}",
+        if n == 1 { "" } else { "s" },
+        parts.join(", ")
+    )
 }
 
 fn strip_all(a: AccessFlags) -> AccessFlags {
@@ -181,8 +196,15 @@ impl Rule for ExcessObjectAccess {
                 if !granted.any() {
                     continue;
                 }
-                let (excess, note) = match needed(id, &oa.object) {
+                let (excess, note) = match id.access_needed(&oa.object) {
                     None => (granted, "unused".to_string()),
+                    Some(n) if id.object_used(&oa.object).is_none() => {
+                        let e = granted.minus(n);
+                        if !e.any() {
+                            continue;
+                        }
+                        (e, "no known use".to_string())
+                    }
                     Some(n) => {
                         let e = granted.minus(n);
                         if !e.any() {
@@ -221,11 +243,12 @@ impl Rule for ExcessObjectAccess {
                     id,
                     e.first.clone(),
                     format!(
-                        "{} has object access no app running as it uses, via {}: {} (its apps use {})",
+                        "{} has object access no app running as it uses, via {}: {} (its apps use {}{})",
                         identity_phrase(id),
                         e.grant.describe(),
                         e.items.join(", "),
-                        used.join(", ")
+                        used.join(", "),
+                        unknown_note(id)
                     ),
                 )
                 .key(format!(

@@ -5,7 +5,7 @@ use intguard_model::{
     permission_category, AccessAssignment, AccessFlags, AssignmentSource, AuthClass,
     EffectivePermission, Grant, GrantKind, IdentityAppUse, IdentityReason, IntegrationIdentity,
     Inventory, Located, Location, NamedFlag, ObjectAccess, ObjectGrant, ObjectOperation, ObjectUse,
-    Profile, ReasonKind, Severity,
+    Profile, ReasonKind, Severity, UnknownUse, UnknownUseReason,
 };
 
 const PROFILE: &str =
@@ -256,6 +256,54 @@ fn ig304_unused_partial_and_view_all() {
     let f = run("IG304", &inventory(vec![id], vec![]));
     assert_eq!(f.len(), 1);
     assert_eq!(f[0].location.line, 16);
+}
+
+#[test]
+fn ig304_operations_of_unknown_objects_may_need_their_access_anywhere() {
+    let mut id = orders();
+    let psg = |l| grant(GrantKind::PermissionSet, "Orders_Integration", PS, l);
+    id.object_access = vec![
+        access("Account", psg(6), "RCED"),
+        access("Lead", psg(10), "RC"),
+    ];
+    id.objects_used = vec![used("Account", &[ObjectOperation::Create], false)].into();
+    let query_at = loc("orders-sapi/src/main/mule/orders.xml", 42);
+    id.unknown_uses = vec![UnknownUse {
+        app: "orders-sapi".into(),
+        operation: ObjectOperation::Read,
+        reason: UnknownUseReason::ExpressionQuery,
+        location: query_at.clone(),
+    }];
+    let f = run("IG304", &inventory(vec![id.clone()], vec![]));
+    assert_eq!(f.len(), 1, "{f:#?}");
+    let m = &f[0].message;
+    // The query may read Lead: only Create is beyond what is known.
+    assert!(m.contains("Lead (Create; no known use)"), "{m}");
+    assert!(
+        m.contains("Account (Edit, Delete; its apps only create)"),
+        "{m}"
+    );
+    assert!(
+        m.contains(
+            "1 operation whose objects intguard cannot tell: orders-sapi orders.xml:42 (its query is built by an expression)"
+        ),
+        "{m}"
+    );
+
+    // An unknown create: neither Read nor Create on Lead is excess any more.
+    id.unknown_uses[0].operation = ObjectOperation::Create;
+    let f = run("IG304", &inventory(vec![id.clone()], vec![]));
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert!(!f[0].message.contains("Lead"), "{}", f[0].message);
+
+    // Without it, Lead is unused.
+    id.unknown_uses.clear();
+    let f = run("IG304", &inventory(vec![id], vec![]));
+    assert!(
+        f[0].message.contains("Lead (Read, Create; unused)"),
+        "{}",
+        f[0].message
+    );
 }
 
 #[test]
