@@ -8,7 +8,10 @@ use intguard_model::vocab;
 
 const MAX_SNIPPET: usize = 200;
 
-/// Reads the wanted lines of each file once.
+/// Reads the wanted lines of each file once. In a `.properties` file, a
+/// line that continues (after a `\\` at the end of the line before) the value
+/// of a secret-named key comes back masked: the readers know the value only
+/// joined, so neither the redactor nor [`mask_line`] would recognise the part.
 pub fn read_lines(path: &str, lines: &[u32]) -> HashMap<u32, String> {
     let mut out = HashMap::new();
     let Ok(file) = std::fs::File::open(path) else {
@@ -17,6 +20,8 @@ pub fn read_lines(path: &str, lines: &[u32]) -> HashMap<u32, String> {
     let Some(&last) = lines.iter().max() else {
         return out;
     };
+    let properties = path.ends_with(".properties");
+    let mut continued = Continuation::default();
     let mut reader = BufReader::new(file);
     let mut buf = Vec::new();
     let mut n = 0u32;
@@ -27,12 +32,59 @@ pub fn read_lines(path: &str, lines: &[u32]) -> HashMap<u32, String> {
             Ok(_) => {}
         }
         n += 1;
-        if lines.contains(&n) {
-            let text = String::from_utf8_lossy(&buf);
-            out.insert(n, text.trim_end_matches(['\r', '\n']).to_string());
+        let wanted = lines.contains(&n);
+        if !wanted && !properties {
+            continue;
+        }
+        let text = String::from_utf8_lossy(&buf);
+        let text = text.trim_end_matches(['\r', '\n']);
+        let secret_part = properties && continued.continues && continued.secret_value;
+        if properties {
+            continued = continued.next(text);
+        }
+        if wanted {
+            let shown = if secret_part {
+                let body = text.trim_start();
+                format!("{}{}", &text[..text.len() - body.len()], mask(body))
+            } else {
+                text.to_string()
+            };
+            out.insert(n, shown);
         }
     }
     out
+}
+
+/// Where a `.properties` line leaves the next one: inside the value of a
+/// logical line continued with `\\`, and whether that value is a secret's.
+#[derive(Debug, Default, Clone, Copy)]
+struct Continuation {
+    continues: bool,
+    secret_value: bool,
+}
+
+impl Continuation {
+    fn next(self, line: &str) -> Continuation {
+        let body = line.trim_start();
+        let secret_value = if self.continues {
+            self.secret_value
+        } else {
+            if body.starts_with('#') || body.starts_with('!') {
+                // A comment never continues.
+                return Continuation::default();
+            }
+            let key_end = body
+                .find(|c: char| c == '=' || c == ':' || c.is_whitespace())
+                .unwrap_or(body.len());
+            let key = &body[..key_end];
+            vocab::is_secret_name(key) || vocab::is_encryption_key_name(key)
+        };
+        let backslashes = body.len() - body.trim_end_matches('\\').len();
+        Continuation {
+            continues: backslashes % 2 == 1,
+            secret_value,
+        }
+    }
 }
 
 /// Masks known secrets, then any value assigned to a secret-named key on the
@@ -145,6 +197,38 @@ mod tests {
             mask_line("url: https://x.com:8443/a", &r),
             "url: https://x.com:8443/a"
         );
+    }
+
+    #[test]
+    fn continued_properties_values_of_secrets_are_masked_line_by_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("mule.prod.properties");
+        std::fs::write(
+            &path,
+            "# a comment \\\n\
+             sfdc.password = FirstHalf7\\\n\
+             \x20   SecondHalf9\\\n\
+             \x20   ThirdPart11\n\
+             sfdc.url = https://login.salesforce.com/\\\n\
+             \x20   services/Soap/u/60.0\n\
+             note = ends with an escaped backslash \\\\\n\
+             plain.line = visible\n\
+             sfdc.password = NotContinued1\n\
+             sfdc.username = int@acme.com\n",
+        )
+        .unwrap();
+        let path = path.to_str().unwrap();
+        let got = read_lines(path, &[1, 3, 4, 6, 8, 10]);
+        assert_eq!(got[&1], "# a comment \\");
+        assert_eq!(got[&3], "    Se…(12)");
+        assert_eq!(got[&4], "    Th…(11)");
+        assert_eq!(got[&6], "    services/Soap/u/60.0");
+        assert_eq!(got[&8], "plain.line = visible");
+        assert_eq!(got[&10], "sfdc.username = int@acme.com");
+        // Other files are read as they are.
+        let yaml = dir.path().join("a.yaml");
+        std::fs::write(&yaml, "password: |\n  Kept1234\n").unwrap();
+        assert_eq!(read_lines(yaml.to_str().unwrap(), &[2])[&2], "  Kept1234");
     }
 
     #[test]

@@ -64,9 +64,26 @@ impl Redactor {
     /// time, so they stay out of it.
     const MAX_AUTOMATON_LEN: usize = 256;
 
+    /// A line of a multi-line secret is masked on its own when at least this
+    /// long: output shows one line at a time (snippets), and a short line
+    /// (`true`, `}`) would mask ordinary words.
+    const MIN_LINE_LEN: usize = 8;
+
     pub fn new(secrets: impl IntoIterator<Item = String>) -> Self {
         let mut secrets: Vec<String> = secrets
             .into_iter()
+            .flat_map(|s| {
+                let lines: Vec<String> = if s.contains('\n') {
+                    s.lines()
+                        .map(str::trim)
+                        .filter(|l| l.chars().count() >= Self::MIN_LINE_LEN)
+                        .map(str::to_string)
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                std::iter::once(s).chain(lines)
+            })
             .filter(|s| s.chars().count() >= Self::MIN_LEN)
             .collect();
         // Longest first, so a secret containing another is masked whole.
@@ -228,6 +245,20 @@ mod tests {
         ] {
             assert_eq!(could_complete_a_mask(secret), expected, "{secret}");
         }
+    }
+
+    #[test]
+    fn each_line_of_a_multi_line_secret_is_masked_alone() {
+        // A YAML block scalar (`password: |`) is one value to the readers but
+        // a snippet shows one line of it.
+        let r = Redactor::new(["FirstLine123\n  SecondLine456\nok\n".to_string()]);
+        assert_eq!(
+            r.redact("    SecondLine456"),
+            format!("    {}", mask("SecondLine456"))
+        );
+        assert_eq!(r.redact("FirstLine123"), mask("FirstLine123"));
+        // Too short to mask alone.
+        assert_eq!(r.redact("ok then"), "ok then");
     }
 
     #[test]
