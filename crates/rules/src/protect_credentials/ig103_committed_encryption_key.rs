@@ -2,8 +2,9 @@ use std::collections::HashMap;
 
 use intguard_model::secret::fingerprint;
 use intguard_model::{
-    vocab, Finding, Inventory, Location, MuleApp, Practice, PropertySource, Related, RuleMeta,
-    SecurePropertiesConfig, Severity, TextFileFacts,
+    vocab, Assignment, Finding, GlobalProperty, Inventory, Location, MuleApp, Practice,
+    PropertyEntry, PropertyFile, PropertySource, Related, RuleMeta, SecurePropertiesConfig,
+    Severity, TextFileFacts,
 };
 
 use crate::support::{file_name, is_dummy, short_location};
@@ -105,6 +106,41 @@ pub(super) struct KeySource<'a> {
     pub environment: Option<&'a str>,
     /// The app whose folder holds the definition, if any.
     pub app: Option<&'a MuleApp>,
+}
+
+impl<'a> KeySource<'a> {
+    fn property(app: &'a MuleApp, file: &'a PropertyFile, entry: &'a PropertyEntry) -> Self {
+        KeySource {
+            name: Some(entry.key()),
+            value: entry.value(),
+            location: &entry.location,
+            kind: KeySourceKind::PropertyFile,
+            environment: file.environment.as_deref(),
+            app: Some(app),
+        }
+    }
+
+    fn global(app: &'a MuleApp, g: &'a GlobalProperty) -> Self {
+        KeySource {
+            name: Some(&g.name),
+            value: &g.value.raw,
+            location: &g.location,
+            kind: KeySourceKind::GlobalProperty,
+            environment: None,
+            app: Some(app),
+        }
+    }
+
+    fn assignment(a: &'a Assignment, owner: Option<&'a MuleApp>) -> Self {
+        KeySource {
+            name: Some(&a.name),
+            value: &a.value,
+            location: &a.location,
+            kind: KeySourceKind::Assignment,
+            environment: None,
+            app: owner,
+        }
+    }
 }
 
 impl KeySource<'_> {
@@ -287,22 +323,8 @@ pub(super) fn config_key_sources<'a>(
                 continue;
             }
             out.push(match source {
-                PropertySource::File { file, entry } => KeySource {
-                    name: Some(entry.key()),
-                    value: entry.value(),
-                    location: &entry.location,
-                    kind: KeySourceKind::PropertyFile,
-                    environment: file.environment.as_deref(),
-                    app: Some(app),
-                },
-                PropertySource::Global(g) => KeySource {
-                    name: Some(&g.name),
-                    value: &g.value.raw,
-                    location: &g.location,
-                    kind: KeySourceKind::GlobalProperty,
-                    environment: None,
-                    app: Some(app),
-                },
+                PropertySource::File { file, entry } => KeySource::property(app, file, entry),
+                PropertySource::Global(g) => KeySource::global(app, g),
             });
         }
     }
@@ -311,27 +333,13 @@ pub(super) fn config_key_sources<'a>(
     for file in &app.property_files {
         for entry in file.entries.iter().filter(|e| named(e.key())) {
             if is_committed_value(entry.value()) {
-                out.push(KeySource {
-                    name: Some(entry.key()),
-                    value: entry.value(),
-                    location: &entry.location,
-                    kind: KeySourceKind::PropertyFile,
-                    environment: file.environment.as_deref(),
-                    app: Some(app),
-                });
+                out.push(KeySource::property(app, file, entry));
             }
         }
     }
     for g in app.global_properties.iter().filter(|g| named(&g.name)) {
         if is_committed_value(&g.value.raw) {
-            out.push(KeySource {
-                name: Some(&g.name),
-                value: &g.value.raw,
-                location: &g.location,
-                kind: KeySourceKind::GlobalProperty,
-                environment: None,
-                app: Some(app),
-            });
+            out.push(KeySource::global(app, g));
         }
     }
     let own = files
@@ -342,14 +350,7 @@ pub(super) fn config_key_sources<'a>(
     for &(file, owner) in own.iter().chain(&files.outside) {
         for a in file.assignments.iter().filter(|a| named(&a.name)) {
             if is_committed_value(&a.value) {
-                out.push(KeySource {
-                    name: Some(&a.name),
-                    value: &a.value,
-                    location: &a.location,
-                    kind: KeySourceKind::Assignment,
-                    environment: None,
-                    app: owner,
-                });
+                out.push(KeySource::assignment(a, owner));
             }
         }
     }
@@ -368,41 +369,20 @@ pub(super) fn named_key_sources<'a>(
         for file in &app.property_files {
             for entry in &file.entries {
                 if is_key_name(entry.key()) && is_committed_value(entry.value()) {
-                    out.push(KeySource {
-                        name: Some(entry.key()),
-                        value: entry.value(),
-                        location: &entry.location,
-                        kind: KeySourceKind::PropertyFile,
-                        environment: file.environment.as_deref(),
-                        app: Some(app),
-                    });
+                    out.push(KeySource::property(app, file, entry));
                 }
             }
         }
         for g in &app.global_properties {
             if is_key_name(&g.name) && is_committed_value(&g.value.raw) {
-                out.push(KeySource {
-                    name: Some(&g.name),
-                    value: &g.value.raw,
-                    location: &g.location,
-                    kind: KeySourceKind::GlobalProperty,
-                    environment: None,
-                    app: Some(app),
-                });
+                out.push(KeySource::global(app, g));
             }
         }
     }
     for &(file, owner) in files {
         for a in &file.assignments {
             if is_key_name(&a.name) && is_committed_value(&a.value) {
-                out.push(KeySource {
-                    name: Some(&a.name),
-                    value: &a.value,
-                    location: &a.location,
-                    kind: KeySourceKind::Assignment,
-                    environment: None,
-                    app: owner,
-                });
+                out.push(KeySource::assignment(a, owner));
             }
         }
     }
