@@ -2,11 +2,11 @@
 //! built as one test binary (a dozen binaries each linked the whole tree again).
 
 mod auth_server;
-/// salesforce-auth's test PKI and HTTPS server (the `token` tests' token endpoint runs on it).
-#[path = "../../../salesforce-auth/tests/common/mod.rs"]
-mod https;
+/// The org tests' simulated org, with salesforce-auth's test PKI and HTTPS
+/// server (`sim::https`, on which the `token` tests' token endpoint runs too).
 #[path = "../../../org/tests/sim/mod.rs"]
 mod sim;
+use sim::https;
 mod support;
 
 mod bad_input;

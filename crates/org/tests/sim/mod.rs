@@ -9,19 +9,10 @@
 #![allow(dead_code)]
 
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use rcgen::{
-    BasicConstraints, CertificateParams, CertifiedIssuer, DistinguishedName, DnType,
-    ExtendedKeyUsagePurpose, IsCa, KeyPair, KeyUsagePurpose,
-};
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
-use rustls::ServerConfig;
 use serde_json::{json, Value};
 
 pub const API_VERSION: &str = "62.0";
@@ -54,155 +45,13 @@ pub fn sf_date(unix: i64) -> String {
 }
 
 // ---------------------------------------------------------------------------
-// PKI and HTTPS server.
+// PKI and HTTPS server: salesforce-auth's test ones.
 
-pub struct Pki {
-    pub dir: tempfile::TempDir,
-    pub config: Arc<ServerConfig>,
-}
+/// salesforce-auth's test PKI and HTTPS server on 127.0.0.1.
+#[path = "../../../salesforce-auth/tests/common/mod.rs"]
+pub mod https;
 
-impl Pki {
-    pub fn new() -> Pki {
-        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-        let dir = tempfile::tempdir().unwrap();
-        let ca_key = KeyPair::generate().unwrap();
-        let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
-        let mut dn = DistinguishedName::new();
-        dn.push(DnType::CommonName, "intguard org test CA");
-        ca_params.distinguished_name = dn;
-        ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        ca_params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
-        let ca = CertifiedIssuer::self_signed(ca_params, ca_key).unwrap();
-        let key = KeyPair::generate().unwrap();
-        let mut params =
-            CertificateParams::new(vec!["localhost".to_string(), "127.0.0.1".to_string()]).unwrap();
-        params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
-        let cert = params.signed_by(&key, &ca).unwrap();
-        std::fs::write(dir.path().join("ca.pem"), ca.pem()).unwrap();
-        let config = Arc::new(
-            ServerConfig::builder_with_provider(provider)
-                .with_safe_default_protocol_versions()
-                .unwrap()
-                .with_no_client_auth()
-                .with_single_cert(
-                    vec![CertificateDer::from(cert.der().to_vec())],
-                    PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
-                )
-                .unwrap(),
-        );
-        Pki { dir, config }
-    }
-
-    pub fn ca_file(&self) -> PathBuf {
-        self.dir.path().join("ca.pem")
-    }
-}
-
-pub struct Request {
-    pub method: String,
-    pub path: String,
-    pub headers: HashMap<String, String>,
-    pub body: Vec<u8>,
-}
-
-pub struct Response {
-    pub status: u16,
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-}
-
-impl Response {
-    pub fn json(status: u16, body: &Value) -> Response {
-        Response {
-            status,
-            headers: vec![("Content-Type".into(), "application/json".into())],
-            body: serde_json::to_vec(body).unwrap(),
-        }
-    }
-}
-
-fn serve(listener: TcpListener, config: Arc<ServerConfig>, org: Arc<FakeOrg>) {
-    for stream in listener.incoming() {
-        let Ok(stream) = stream else { continue };
-        let (config, org) = (config.clone(), org.clone());
-        std::thread::spawn(move || {
-            let _ = serve_one(stream, config, &org);
-        });
-    }
-}
-
-fn serve_one(stream: TcpStream, config: Arc<ServerConfig>, org: &FakeOrg) -> std::io::Result<()> {
-    stream.set_read_timeout(Some(Duration::from_secs(20)))?;
-    stream.set_write_timeout(Some(Duration::from_secs(20)))?;
-    let conn = rustls::ServerConnection::new(config).map_err(std::io::Error::other)?;
-    let mut tls = rustls::StreamOwned::new(conn, stream);
-    let mut reader = BufReader::new(&mut tls);
-    let mut line = String::new();
-    reader.read_line(&mut line)?;
-    let mut parts = line.split_whitespace();
-    let method = parts.next().unwrap_or("").to_string();
-    let path = parts.next().unwrap_or("").to_string();
-    let mut headers = HashMap::new();
-    loop {
-        let mut h = String::new();
-        if reader.read_line(&mut h)? == 0 {
-            break;
-        }
-        let h = h.trim_end();
-        if h.is_empty() {
-            break;
-        }
-        if let Some((k, v)) = h.split_once(':') {
-            headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_string());
-        }
-    }
-    let len: usize = headers
-        .get("content-length")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
-    let mut body = vec![0u8; len];
-    reader.read_exact(&mut body)?;
-    drop(reader);
-    let response = org.handle(&Request {
-        method,
-        path,
-        headers,
-        body,
-    });
-    let mut out = format!("HTTP/1.1 {} X\r\n", response.status);
-    for (k, v) in &response.headers {
-        out.push_str(&format!("{k}: {v}\r\n"));
-    }
-    out.push_str(&format!(
-        "Content-Length: {}\r\nConnection: close\r\n\r\n",
-        response.body.len()
-    ));
-    tls.write_all(out.as_bytes())?;
-    tls.write_all(&response.body)?;
-    tls.flush()?;
-    tls.conn.send_close_notify();
-    let _ = tls.flush();
-    Ok(())
-}
-
-pub fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap();
-                out.push(u8::from_str_radix(hex, 16).unwrap());
-                i += 2;
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8(out).unwrap()
-}
+pub use https::{percent_decode, Request, Response, TestPki as Pki, TestServer};
 
 // ---------------------------------------------------------------------------
 // The org.
@@ -294,15 +143,13 @@ impl FakeOrg {
 
     pub fn start(self) -> Running {
         let pki = Pki::new();
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!(
-            "https://127.0.0.1:{}",
-            listener.local_addr().unwrap().port()
-        );
-        *self.url.lock().unwrap() = url;
         let org = Arc::new(self);
-        let (config, o) = (pki.config.clone(), org.clone());
-        std::thread::spawn(move || serve(listener, config, o));
+        let o = org.clone();
+        let server = TestServer::start(
+            pki.server_config(),
+            Arc::new(move |req: &Request| o.handle(req)),
+        );
+        *org.url.lock().unwrap() = server.url();
         Running { org, pki }
     }
 
