@@ -38,6 +38,8 @@ TOKENS = [
     b'<tls:context><tls:trust-store insecure="true"/></tls:context>',
     b"-----BEGIN PRIVATE KEY-----", b"-----END PRIVATE KEY-----", b"encryption.key=",
     b'key: "![AAAA]"', b"SELECT Id, (SELECT Id FROM Contacts) FROM Account",
+    b'#["SELECT Id FROM " ++ vars.o]', b' type="#[vars.t]"', b" FROM ${sfdc.object}",
+    b"password: |\n  BlockSecret1\n", b"sfdc.password = Part\\\n  Two\n",
 ]
 
 # Exit codes intguard documents: 0 clean, 1 findings at the threshold, 2 usage
