@@ -53,6 +53,12 @@ pub struct Redactor {
     always_tried: Vec<usize>,
 }
 
+/// A piece of a secret (a line of a multi-line value, a line of a continued
+/// `.properties` value) is masked on its own when at least this long: output
+/// shows one line at a time (snippets), and a short piece (`true`, `}`) would
+/// mask ordinary words.
+pub const MIN_FRAGMENT_LEN: usize = 8;
+
 impl Redactor {
     /// Shorter values are too likely to match ordinary text (`true`, `1234`)
     /// to be replaced blindly; rules never put them in messages anyway.
@@ -64,11 +70,6 @@ impl Redactor {
     /// time, so they stay out of it.
     const MAX_AUTOMATON_LEN: usize = 256;
 
-    /// A line of a multi-line secret is masked on its own when at least this
-    /// long: output shows one line at a time (snippets), and a short line
-    /// (`true`, `}`) would mask ordinary words.
-    const MIN_LINE_LEN: usize = 8;
-
     pub fn new(secrets: impl IntoIterator<Item = String>) -> Self {
         let mut secrets: Vec<String> = secrets
             .into_iter()
@@ -76,7 +77,7 @@ impl Redactor {
                 let lines: Vec<String> = if s.contains('\n') {
                     s.lines()
                         .map(str::trim)
-                        .filter(|l| l.chars().count() >= Self::MIN_LINE_LEN)
+                        .filter(|l| l.chars().count() >= MIN_FRAGMENT_LEN)
                         .map(str::to_string)
                         .collect()
                 } else {

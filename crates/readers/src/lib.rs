@@ -642,7 +642,7 @@ fn process_file(
             };
             let at_root = (rel == "mule-app.properties").then_some(rel.as_str());
             if let Some(res_rel) = in_resources.or(in_app_dir).or(at_root) {
-                let (format, entries) = if ext == "properties" {
+                let (format, (entries, split_values)) = if ext == "properties" {
                     (
                         PropertyFormat::Properties,
                         properties::java_properties::read_properties(
@@ -654,7 +654,10 @@ fn process_file(
                 } else {
                     (
                         PropertyFormat::Yaml,
-                        properties::yaml::read_yaml(text, display, &mut out.diagnostics),
+                        (
+                            properties::yaml::read_yaml(text, display, &mut out.diagnostics),
+                            Vec::new(),
+                        ),
                     )
                 };
                 assignments = AssignmentStyle::None;
@@ -668,6 +671,7 @@ fn process_file(
                         secure: false,
                         loaded: false,
                         entries,
+                        split_values,
                     },
                 }));
             }

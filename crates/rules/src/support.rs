@@ -460,6 +460,7 @@ pub(crate) mod testkit {
                 .enumerate()
                 .map(|(i, (k, v))| PropertyEntry::new(k, v, loc(path, i as u32 + 1)))
                 .collect(),
+            split_values: Vec::new(),
         }
     }
 

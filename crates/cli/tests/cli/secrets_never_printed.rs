@@ -715,13 +715,15 @@ fn a_continued_properties_value_is_masked_on_every_line() {
         "src/main/mule/global.xml",
         format!(
             r#"{MULE_XML_HEAD}  <configuration-properties file="app.properties"/>
-  <salesforce:sfdc-config name="SF">
+  <salesforce:sfdc-config name="SF_SecondHalf9">
     <salesforce:basic-connection username="${{sfdc.username}}" password="${{sfdc.password}}"/>
   </salesforce:sfdc-config>
 </mule>
 "#
         ),
     );
+    // The config is named with a piece of the password (found by fuzzing):
+    // the messages that name the config must not show it either.
     let mut secrets = Secrets::new();
     for part in ["FirstHalf7", "SecondHalf9", "FirstHalf7SecondHalf9"] {
         add(&mut secrets, part, "continued password");

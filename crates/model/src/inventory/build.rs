@@ -1540,6 +1540,7 @@ mod tests {
                 user,
                 loc(&format!("orders/src/main/resources/{env}.yaml"), 3),
             )],
+            split_values: Vec::new(),
         };
         app.property_files = vec![
             file("dev", "int.orders@acme.com.dev"),

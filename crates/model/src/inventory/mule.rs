@@ -112,15 +112,26 @@ impl MuleApp {
                 .filter(|a| a.value.is_literal())
                 .map(|a| a.value.raw.clone()),
         );
+        let is_secret = |e: &PropertyEntry| {
+            vocab::is_secret_name(e.key()) || vocab::is_encryption_key_name(e.key())
+        };
         for file in &self.property_files {
             out.extend(
                 file.entries
                     .iter()
-                    .filter(|e| {
-                        vocab::is_secret_name(e.key()) || vocab::is_encryption_key_name(e.key())
-                    })
+                    .filter(|e| is_secret(e))
                     .map(|e| e.value().to_string()),
             );
+            for (i, pieces) in &file.split_values {
+                if file.entries.get(*i as usize).is_some_and(is_secret) {
+                    out.extend(
+                        pieces
+                            .iter()
+                            .filter(|p| p.chars().count() >= crate::secret::MIN_FRAGMENT_LEN)
+                            .map(|p| p.to_string()),
+                    );
+                }
+            }
         }
         for gp in &self.global_properties {
             if vocab::is_secret_name(&gp.name) || vocab::is_encryption_key_name(&gp.name) {
@@ -357,6 +368,12 @@ pub struct PropertyFile {
     /// not take part in resolution.
     pub loaded: bool,
     pub entries: Vec<PropertyEntry>,
+    /// Values written over several lines (`.properties` continuations), as
+    /// (entry index, the value's pieces as written): what output must mask
+    /// wherever a piece appears, the joined value being all the readers
+    /// keep. Empty for most files.
+    #[serde(skip)]
+    pub split_values: Vec<(u32, Box<[Box<str>]>)>,
 }
 
 /// One key of a property file (YAML keys flattened with dots).

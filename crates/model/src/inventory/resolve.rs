@@ -214,6 +214,7 @@ mod tests {
             secure,
             loaded: true,
             entries,
+            split_values: Vec::new(),
         }
     }
 

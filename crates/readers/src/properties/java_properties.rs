@@ -83,18 +83,25 @@ fn unescape(s: &str, stop_at_separator: bool) -> (Unescaped, usize) {
     )
 }
 
-/// Reads a `.properties` file.
+/// A value's pieces as written on each line, by entry index.
+pub(crate) type SplitValues = Vec<(u32, Box<[Box<str>]>)>;
+
+/// Reads a `.properties` file: its entries, and the pieces of the values
+/// continued over several lines.
 pub(crate) fn read_properties(
     text: &str,
     path: &str,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<PropertyEntry> {
+) -> (Vec<PropertyEntry>, SplitValues) {
     // One shared path for every entry's location.
     let path = &FilePath::from(path);
     let lines = LineIndex::new(text);
     let mut entries = Vec::new();
+    let mut split = SplitValues::new();
     // The logical line being assembled and the offset of its key.
     let mut logical: Option<(String, usize)> = None;
+    // Where each line of the logical line ends in it.
+    let mut line_ends: Vec<usize> = Vec::new();
     let mut offset = 0usize;
     for raw in text.split_inclusive('\n') {
         let start = offset;
@@ -116,10 +123,11 @@ pub(crate) fn read_properties(
         };
         if continues(&current.0) {
             current.0.pop();
+            line_ends.push(current.0.len());
             logical = Some(current);
             continue;
         }
-        entry(
+        let value_at = entry(
             &current.0,
             current.1,
             text,
@@ -128,13 +136,47 @@ pub(crate) fn read_properties(
             &mut entries,
             diagnostics,
         );
+        note_pieces(&current.0, value_at, &mut line_ends, &entries, &mut split);
     }
     if let Some((acc, key_at)) = logical {
-        entry(&acc, key_at, text, &lines, path, &mut entries, diagnostics);
+        let value_at = entry(&acc, key_at, text, &lines, path, &mut entries, diagnostics);
+        note_pieces(&acc, value_at, &mut line_ends, &entries, &mut split);
     }
-    entries
+    (entries, split)
 }
 
+/// Records the pieces of the value just read when it spanned several lines
+/// (`line_ends` holds where each continued line ended in `logical`).
+fn note_pieces(
+    logical: &str,
+    value_at: Option<usize>,
+    line_ends: &mut Vec<usize>,
+    entries: &[PropertyEntry],
+    split: &mut SplitValues,
+) {
+    let ends = std::mem::take(line_ends);
+    let (Some(value_at), false) = (value_at, ends.is_empty()) else {
+        return;
+    };
+    let mut pieces = Vec::new();
+    let mut start = value_at;
+    for end in ends.into_iter().chain([logical.len()]) {
+        if end > start {
+            let piece = logical[start..end].trim_matches(is_ws);
+            if !piece.is_empty() {
+                pieces.push(Box::from(piece));
+            }
+        }
+        start = start.max(end);
+    }
+    if pieces.len() > 1 {
+        let index = u32::try_from(entries.len() - 1).unwrap_or(u32::MAX);
+        split.push((index, pieces.into_boxed_slice()));
+    }
+}
+
+/// Adds the entry of one logical line; returns where its value starts in the
+/// line, when an entry was added.
 fn entry(
     logical: &str,
     key_at: usize,
@@ -143,7 +185,7 @@ fn entry(
     path: &FilePath,
     entries: &mut Vec<PropertyEntry>,
     diagnostics: &mut Vec<Diagnostic>,
-) {
+) -> Option<usize> {
     let (key, used) = unescape(logical, true);
     let mut rest = logical[used..].trim_start_matches(is_ws);
     if let Some(r) = rest.strip_prefix(['=', ':']) {
@@ -162,13 +204,14 @@ fn entry(
         );
     }
     if key.text.is_empty() {
-        return;
+        return None;
     }
     entries.push(PropertyEntry::new(
         &key.text,
         &value.text,
         Location::new(path, line, column),
     ));
+    Some(logical.len() - rest.len())
 }
 
 #[cfg(test)]
@@ -179,7 +222,7 @@ mod tests {
 
     fn read(text: &str) -> (Vec<Row>, Vec<Diagnostic>) {
         let mut d = Vec::new();
-        let e = read_properties(text, "p.properties", &mut d);
+        let (e, _) = read_properties(text, "p.properties", &mut d);
         (
             e.into_iter()
                 .map(|e| {
@@ -211,6 +254,29 @@ mod tests {
                 ("A".into(), "été".into(), 10, 1),
                 ("g".into(), "a\\".into(), 11, 1),
                 ("h".into(), "zq".into(), 12, 1),
+            ]
+        );
+    }
+
+    #[test]
+    fn pieces_of_continued_values() {
+        let text = "a = one\nsfdc.password = FirstHalf7\\\n    SecondHalf9\\\n  \\\n\tThird\nb=x\\\n\nkey\\\n  = v1\\\n  v2\n";
+        let mut d = Vec::new();
+        let (entries, split) = read_properties(text, "p.properties", &mut d);
+        let keys: Vec<&str> = entries.iter().map(|e| e.key()).collect();
+        assert_eq!(keys, ["a", "sfdc.password", "b", "key"]);
+        assert_eq!(entries[1].value(), "FirstHalf7SecondHalf9Third");
+        let pieces: Vec<(u32, Vec<&str>)> = split
+            .iter()
+            .map(|(i, p)| (*i, p.iter().map(|s| &**s).collect()))
+            .collect();
+        // `b=x\` continues onto an empty line: one piece, not split. The
+        // key's own line holds no part of `key`'s value.
+        assert_eq!(
+            pieces,
+            vec![
+                (1, vec!["FirstHalf7", "SecondHalf9", "Third"]),
+                (3, vec!["v1", "v2"]),
             ]
         );
     }
