@@ -2,7 +2,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use intguard_model::secret::Redactor;
-use intguard_model::{Diagnostic, Finding, Inventory, Location, RuleMeta, Severity};
+use intguard_model::{
+    Diagnostic, Finding, Inventory, Location, RuleMeta, Severity, UnknownUseReason,
+};
 use intguard_readers::{read_paths_with, ReadOptions};
 use rayon::prelude::*;
 
@@ -99,10 +101,38 @@ fn read_inventory_here(options: &ScanOptions) -> Inventory {
         &intguard_model::MuleApp::digest_operations,
     );
     timer.lap("read");
+    let unread = unread_query_diagnostics(&inventory);
+    inventory.diagnostics.extend(unread);
     inventory.identity_hints = options.config.identity_hints();
     inventory.build_identities();
     timer.lap("identities");
     inventory
+}
+
+/// A warning at each literal SOQL query intguard could not read: what it
+/// uses is unknown, and the least-privilege checks assume it may read any
+/// object. (A query built by an expression is the app's choice, not a
+/// reading failure: `intguard identities` lists those.)
+fn unread_query_diagnostics(inventory: &Inventory) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = Vec::new();
+    for app in &inventory.apps {
+        for (_, u) in &app.unknown_uses {
+            if u.reason != UnknownUseReason::UnreadQuery {
+                continue;
+            }
+            let d = Diagnostic::warning(
+                "soql-unread",
+                u.location.path.as_str(),
+                "intguard cannot read this SOQL query: the objects it uses are unknown, so \
+                 excess object access (IG304) is not reported for what it does on any object",
+            )
+            .at(u.location.line, u.location.column);
+            if !out.contains(&d) {
+                out.push(d);
+            }
+        }
+    }
+    out
 }
 
 /// Prints how long each phase took to stderr when `INTGUARD_TIMING` is set

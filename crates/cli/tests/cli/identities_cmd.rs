@@ -430,4 +430,37 @@ fn operations_whose_objects_cannot_be_told() {
         ),
         "{text}"
     );
+
+    // `scan` warns at the query it cannot read, not at the expressions.
+    let out = intguard()
+        .args([
+            "scan",
+            root.to_str().unwrap(),
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let unread: Vec<(&str, u64, &str)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "soql-unread")
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().rsplit('/').next().unwrap(),
+                d["line"].as_u64().unwrap(),
+                d["level"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(unread, vec![("global.xml", 17, "warning")], "{report:#}");
 }
