@@ -432,23 +432,14 @@ fn operations_whose_objects_cannot_be_told() {
     );
 
     // `scan` warns at the query it cannot read, not at the expressions.
-    let out = intguard()
-        .args([
-            "scan",
-            root.to_str().unwrap(),
-            "--format",
-            "json",
-            "--fail-on",
-            "none",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let report = json_of(&[
+        "scan",
+        root.to_str().unwrap(),
+        "--format",
+        "json",
+        "--fail-on",
+        "none",
+    ]);
     let unread: Vec<(&str, u64, &str)> = report["diagnostics"]
         .as_array()
         .unwrap()
