@@ -77,7 +77,7 @@ impl Continuation {
                 .find(|c: char| c == '=' || c == ':' || c.is_whitespace())
                 .unwrap_or(body.len());
             let key = &body[..key_end];
-            vocab::is_secret_name(key) || vocab::is_encryption_key_name(key)
+            vocab::is_secret_or_key_name(key)
         };
         let backslashes = body.len() - body.trim_end_matches('\\').len();
         Continuation {
@@ -126,9 +126,7 @@ fn mask_assignments(line: &str) -> String {
                 s -= 1;
             }
             let name = &line[s..e];
-            if !name.is_empty()
-                && (vocab::is_secret_name(name) || vocab::is_encryption_key_name(name))
-            {
+            if !name.is_empty() && vocab::is_secret_or_key_name(name) {
                 let mut v = i + 1;
                 while v < bytes.len() && (bytes[v] == b' ' || bytes[v] == b'\t') {
                     v += 1;

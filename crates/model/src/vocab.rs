@@ -85,6 +85,13 @@ pub fn is_encryption_key_name(name: &str) -> bool {
         || ends_with("encryptionkey")
 }
 
+/// True when a property or attribute name holds a value no output may show:
+/// a secret ([`is_secret_name`]) or the secure-properties encryption key
+/// ([`is_encryption_key_name`]).
+pub fn is_secret_or_key_name(name: &str) -> bool {
+    is_secret_name(name) || is_encryption_key_name(name)
+}
+
 /// Default passwords everyone knows (the JDK's `changeit`, `password`, ...):
 /// as a template value they are dummies, but protecting a real key store they
 /// protect nothing.

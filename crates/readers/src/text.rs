@@ -112,7 +112,7 @@ static XML_ELEMENT_VALUE: LazyLock<Regex> = LazyLock::new(|| {
 /// True when a name holds a secret or an encryption key. Environment-variable
 /// spellings count too (`MULE_KEY`, `ENCRYPTION_KEY`).
 pub(crate) fn is_sensitive_name(name: &str) -> bool {
-    if vocab::is_secret_name(name) || vocab::is_encryption_key_name(name) {
+    if vocab::is_secret_or_key_name(name) {
         return true;
     }
     let dotted = name.replace(['_', '-'], ".").to_ascii_lowercase();

@@ -112,9 +112,7 @@ impl MuleApp {
                 .filter(|a| a.value.is_literal())
                 .map(|a| a.value.raw.clone()),
         );
-        let is_secret = |e: &PropertyEntry| {
-            vocab::is_secret_name(e.key()) || vocab::is_encryption_key_name(e.key())
-        };
+        let is_secret = |e: &PropertyEntry| vocab::is_secret_or_key_name(e.key());
         for file in &self.property_files {
             out.extend(
                 file.entries
@@ -134,7 +132,7 @@ impl MuleApp {
             }
         }
         for gp in &self.global_properties {
-            if vocab::is_secret_name(&gp.name) || vocab::is_encryption_key_name(&gp.name) {
+            if vocab::is_secret_or_key_name(&gp.name) {
                 out.push(gp.value.raw.clone());
             }
         }
