@@ -386,49 +386,45 @@ impl Inventory {
             .map(|id| objects_used(id, &pairs))
             .collect();
         drop(pairs);
-        let unknown = unknown_uses_by_identity(&self.apps, &b.ids);
-        b.ids
-            .par_iter_mut()
-            .zip(used)
-            .zip(unknown)
-            .for_each(|((id, used), unknown)| {
-                resolve_access(id, md);
-                intrinsic_reasons(id, md);
-                id.objects_used = used;
-                id.unknown_uses = unknown;
-                for pa in &pre_auths {
-                    if reaches(pa, id, md) {
-                        let mut pa = pa.clone();
-                        if pa.via == PreAuthVia::ClientCredentialsUser {
-                            pa.name = id.name.clone();
-                        }
-                        if !id.pre_authorized_by.contains(&pa) {
-                            id.pre_authorized_by.push(pa);
-                        }
+        let apps_with_unknown = apps_with_unknown_uses(&self.apps);
+        b.ids.par_iter_mut().zip(used).for_each(|(id, used)| {
+            resolve_access(id, md);
+            intrinsic_reasons(id, md);
+            id.objects_used = used;
+            id.unknown_uses = unknown_uses(id, &apps_with_unknown);
+            for pa in &pre_auths {
+                if reaches(pa, id, md) {
+                    let mut pa = pa.clone();
+                    if pa.via == PreAuthVia::ClientCredentialsUser {
+                        pa.name = id.name.clone();
+                    }
+                    if !id.pre_authorized_by.contains(&pa) {
+                        id.pre_authorized_by.push(pa);
                     }
                 }
-                if !id.pre_authorized_by.is_empty() && id.username.is_some() {
-                    let certified: Vec<&PreAuthorization> = id
-                        .pre_authorized_by
-                        .iter()
-                        .filter(|p| p.via != PreAuthVia::ClientCredentialsUser)
-                        .filter(|p| p.certificate || p.client_credentials)
-                        .collect();
-                    let extra: Vec<(String, Location)> = certified
-                        .iter()
-                        .map(|p| (p.describe(), p.location.clone()))
-                        .collect();
-                    for (d, at) in extra {
-                        add_reason(
-                            id,
-                            ReasonKind::PreAuthorizedByIntegrationApp,
-                            format!("{d} pre-authorizes it"),
-                            Some(at),
-                        );
-                    }
+            }
+            if !id.pre_authorized_by.is_empty() && id.username.is_some() {
+                let certified: Vec<&PreAuthorization> = id
+                    .pre_authorized_by
+                    .iter()
+                    .filter(|p| p.via != PreAuthVia::ClientCredentialsUser)
+                    .filter(|p| p.certificate || p.client_credentials)
+                    .collect();
+                let extra: Vec<(String, Location)> = certified
+                    .iter()
+                    .map(|p| (p.describe(), p.location.clone()))
+                    .collect();
+                for (d, at) in extra {
+                    add_reason(
+                        id,
+                        ReasonKind::PreAuthorizedByIntegrationApp,
+                        format!("{d} pre-authorizes it"),
+                        Some(at),
+                    );
                 }
-                id.reasons.sort_by_key(|r| r.kind);
-            });
+            }
+            id.reasons.sort_by_key(|r| r.kind);
+        });
 
         let mut ids = b.ids;
         ids.sort_by(|a, b| {
@@ -999,30 +995,29 @@ fn uses_by_pair<'a>(
     out
 }
 
-/// Per identity, the operations of its (app, config) pairs whose objects are
-/// not known.
-fn unknown_uses_by_identity(apps: &[MuleApp], ids: &[IntegrationIdentity]) -> Vec<Vec<UnknownUse>> {
-    let with_unknown: HashMap<&str, &MuleApp> = apps
-        .iter()
+/// The apps with operations whose objects are not known, by name (few).
+fn apps_with_unknown_uses(apps: &[MuleApp]) -> HashMap<&str, &MuleApp> {
+    apps.iter()
         .filter(|a| !a.unknown_uses.is_empty())
         .map(|a| (a.name.as_str(), a))
-        .collect();
-    ids.iter()
-        .map(|id| {
-            let mut out: Vec<UnknownUse> = Vec::new();
-            for u in &id.apps {
-                let Some(app) = with_unknown.get(u.app.as_str()) else {
-                    continue;
-                };
-                for unknown in app.unknown_uses_of_config(&u.config_name) {
-                    if !out.contains(unknown) {
-                        out.push(unknown.clone());
-                    }
-                }
-            }
-            out
-        })
         .collect()
+}
+
+/// The operations of the identity's (app, config) pairs whose objects are
+/// not known.
+fn unknown_uses(id: &IntegrationIdentity, apps: &HashMap<&str, &MuleApp>) -> Vec<UnknownUse> {
+    let mut out: Vec<UnknownUse> = Vec::new();
+    for u in &id.apps {
+        let Some(app) = apps.get(u.app.as_str()) else {
+            continue;
+        };
+        for unknown in app.unknown_uses_of_config(&u.config_name) {
+            if !out.contains(unknown) {
+                out.push(unknown.clone());
+            }
+        }
+    }
+    out
 }
 
 /// The objects the identity's Mule connections use: the union of its

@@ -165,13 +165,7 @@ impl IntegrationIdentity {
             return unknown.any().then_some(unknown);
         };
         if used.inferred || used.operations.contains(&ObjectOperation::Other) {
-            return Some(AccessFlags {
-                read: true,
-                create: true,
-                edit: true,
-                delete: true,
-                ..AccessFlags::default()
-            });
+            return Some(AccessFlags::crud());
         }
         let mut need = used.needs().union(unknown);
         need.read = true;
@@ -416,16 +410,10 @@ impl UnknownUse {
     /// The access it may need on any object: what its operation needs, and
     /// read, which any use implies.
     pub fn needs(&self) -> AccessFlags {
-        let mut n = if self.operation == ObjectOperation::Other {
-            AccessFlags {
-                create: true,
-                edit: true,
-                delete: true,
-                ..AccessFlags::default()
-            }
-        } else {
-            self.operation.needs()
-        };
+        if self.operation == ObjectOperation::Other {
+            return AccessFlags::crud();
+        }
+        let mut n = self.operation.needs();
         n.read = true;
         n
     }

@@ -852,6 +852,17 @@ pub struct AccessFlags {
 }
 
 impl AccessFlags {
+    /// Read, create, edit and delete: all but the record-wide flags.
+    pub fn crud() -> AccessFlags {
+        AccessFlags {
+            read: true,
+            create: true,
+            edit: true,
+            delete: true,
+            ..AccessFlags::default()
+        }
+    }
+
     pub fn any(&self) -> bool {
         self.read || self.create || self.edit || self.delete || self.view_all || self.modify_all
     }
