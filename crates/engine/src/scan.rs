@@ -216,16 +216,13 @@ fn run_rules_here(inventory: Inventory, options: &ScanOptions) -> ScanOutcome {
     // snippets and the report instead of before them.
     std::thread::spawn(move || drop(inventory));
     add_snippets(&mut findings, &redactor);
-    for f in findings
-        .iter_mut()
-        .chain(suppressed.iter_mut())
-        .chain(baselined.iter_mut())
-    {
-        redact_finding(f, &redactor);
+    for list in [&mut findings, &mut suppressed, &mut baselined] {
+        list.par_iter_mut()
+            .for_each(|f| redact_finding(f, &redactor));
     }
-    for d in &mut diagnostics {
-        d.message = redactor.redact(&d.message);
-    }
+    diagnostics
+        .par_iter_mut()
+        .for_each(|d| d.message = redactor.redact(&d.message));
 
     timer.lap("snippets and masking");
     sort(&mut findings);

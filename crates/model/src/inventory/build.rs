@@ -136,13 +136,26 @@ impl Inventory {
             by_access: HashMap::new(),
         };
 
-        // 1. Usernames of Mule connections.
-        for app in &self.apps {
-            for conn in &app.salesforce_connections {
-                if app.is_test_path(&conn.location.path) {
-                    continue;
-                }
-                for u in conn.users(app) {
+        // 1. Usernames of Mule connections. Resolving them in every
+        // environment is most of this step's work: all apps at once, over
+        // the cores, then joined in the apps' order.
+        let users: Vec<Vec<Vec<ConnectionUser>>> = self
+            .apps
+            .par_iter()
+            .map(|app| {
+                let of = |conn: &SalesforceConnection| {
+                    if app.is_test_path(&conn.location.path) {
+                        Vec::new()
+                    } else {
+                        conn.users(app)
+                    }
+                };
+                app.salesforce_connections.iter().map(of).collect()
+            })
+            .collect();
+        for (app, app_users) in self.apps.iter().zip(users) {
+            for (conn, conn_users) in app.salesforce_connections.iter().zip(app_users) {
+                for u in conn_users {
                     let id = b.user(&u.username);
                     let env = u
                         .environment
