@@ -48,6 +48,7 @@ mod text;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 use intguard_model::{
@@ -221,10 +222,13 @@ fn read_all(
     inventory.diagnostics.extend(md_projects.diagnostics);
     let mdapi_roots = md_projects.mdapi_roots;
 
-    let app_index: HashMap<&Path, usize> = apps
+    // Keyed by the paths' bytes: hashing a `Path` parses its components, and
+    // this is asked for every ancestor of every file. Both sides come from
+    // `parent()` of walked paths, so equal folders are spelt alike.
+    let app_index: HashMap<&OsStr, usize> = apps
         .iter()
         .enumerate()
-        .map(|(i, a)| (a.dir.as_path(), i))
+        .map(|(i, a)| (a.dir.as_os_str(), i))
         .collect();
 
     // Every file's app (its nearest app root), and the last file of each app:
@@ -238,7 +242,7 @@ fn read_all(
             f.path
                 .ancestors()
                 .skip(1)
-                .find_map(|a| app_index.get(a).copied())
+                .find_map(|a| app_index.get(a.as_os_str()).copied())
         })
         .collect();
     let mut last_file = vec![0usize; apps.len()];
