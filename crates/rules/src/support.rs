@@ -1,7 +1,9 @@
 //! Small helpers shared by rules: resolving who a connection runs as, and
 //! phrasing environments.
 
-use intguard_model::{MuleApp, Related, SalesforceConnection, Value};
+use intguard_model::{
+    MuleApp, MuleRuntime, Related, SalesforceConnection, SecurePropertiesConfig, Value,
+};
 
 /// The username a connection uses in one environment, with where it was defined.
 #[derive(Debug, Clone)]
@@ -69,6 +71,36 @@ pub fn identity_related(ids: &[EnvIdentity]) -> Vec<Related> {
             ))
         })
         .collect()
+}
+
+// ---------------------------------------------------------------------------
+// Commands in fixes (IG102, IG103, IG104, IG108): intguard's own, spelt as its
+// CLI takes them.
+
+/// Re-encrypts every `![...]` value of `app` from the old key to the new one,
+/// each file with the cipher of the configuration that reads it.
+pub fn rotate_key_command(app: &MuleApp) -> String {
+    format!(
+        "intguard fix secrets --key-env <VAR holding the old key> --rotate-key <VAR holding the new key> {}",
+        app.root
+    )
+}
+
+/// Prints a value as `![...]` the way `config` decrypts it (its algorithm,
+/// mode and IVs; Mule 3's placeholder has no random IVs), with the key in
+/// `key_var` (e.g. `<VAR holding the new key>`).
+pub fn encrypt_value_command(
+    config: &SecurePropertiesConfig,
+    runtime: MuleRuntime,
+    key_var: &str,
+) -> String {
+    let random_iv = runtime == MuleRuntime::Mule4 && config.random_ivs();
+    format!(
+        "intguard secure-props encrypt --key-env {key_var} --algorithm {} --mode {}{} --wrap",
+        config.algorithm_name(),
+        config.mode_name(),
+        if random_iv { " --random-iv" } else { "" }
+    )
 }
 
 /// Environment names of a set of identities.

@@ -14,6 +14,7 @@ mod control;
 mod example_expected;
 mod exit_codes;
 mod fix_cmd;
+mod fix_texts;
 mod formats;
 mod identities_cmd;
 mod keys_cmd;

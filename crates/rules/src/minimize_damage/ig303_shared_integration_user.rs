@@ -530,19 +530,25 @@ fn finding(
     let mut apps_all: Vec<&str> = shared.iter().flat_map(|(_, a)| a.iter().copied()).collect();
     apps_all.sort();
     apps_all.dedup();
-    let others: Vec<&str> = apps_all
-        .iter()
-        .copied()
-        .filter(|a| *a != first.app.name)
-        .collect();
+    let keep = match named_owner(&username, &apps_all) {
+        Some(owner) => {
+            let others: Vec<&str> = apps_all.iter().copied().filter(|a| *a != owner).collect();
+            format!(
+                "keep {username} for {owner} (its name matches) and set a new username (sfdc.username / principal) in the property files of {}",
+                others.join(", ")
+            )
+        }
+        None => format!(
+            "keep {username} for one of {} and set a new username (sfdc.username / principal) in the property files of the others",
+            apps_all.join(", ")
+        ),
+    };
     let mut finding = Finding::new(&META, first.conn.location.clone(), message)
         .identity(username.clone())
         .environments(environments)
         .key(user_key.to_string())
         .fix(format!(
-            "Give each app its own integration user (Salesforce Integration license, \"Minimum Access - API Only Integrations\" profile, a permission set with only what that app uses, pre-authorized on that app's connected app): keep {username} for {} and set a new username (sfdc.username / principal) in the property files of {}; if these apps are one system, declare them in intguard.toml: [[identities]] username = \"{username}\" apps = [{}].",
-            first.app.name,
-            others.join(", "),
+            "Give each app its own integration user (Salesforce Integration license, \"Minimum Access - API Only Integrations\" profile, a permission set with only what that app uses, pre-authorized on that app's connected app): {keep}; if these apps are one system, declare them in intguard.toml: [[identities]] username = \"{username}\" apps = [{}].",
             apps_all.iter().map(|a| format!("\"{a}\"")).collect::<Vec<_>>().join(", ")
         ));
 
@@ -582,8 +588,70 @@ fn finding(
     finding
 }
 
+/// The one app whose name shares a word with the username's local part
+/// (`int.orders@acme.com` and `orders-sapi`): the app the user was made for,
+/// and the one that keeps it. `None` when no app or several match as well.
+fn named_owner<'a>(username: &str, apps: &[&'a str]) -> Option<&'a str> {
+    // Words every integration name has, which say nothing about whose it is.
+    const GENERIC: &[&str] = &[
+        "int",
+        "integration",
+        "api",
+        "app",
+        "user",
+        "svc",
+        "service",
+        "mule",
+        "sapi",
+        "papi",
+        "eapi",
+        "sys",
+        "prc",
+        "exp",
+        "sfdc",
+        "salesforce",
+    ];
+    let words = |s: &str| -> Vec<String> {
+        s.split(|c: char| !c.is_ascii_alphanumeric())
+            .map(|w| w.to_ascii_lowercase())
+            .map(|w| w.strip_suffix('s').map(str::to_string).unwrap_or(w))
+            .filter(|w| w.len() > 2 && !GENERIC.contains(&w.as_str()))
+            .collect()
+    };
+    let local = username.split('@').next().unwrap_or(username);
+    let user_words = words(local);
+    let score = |app: &str| words(app).iter().filter(|w| user_words.contains(w)).count();
+    let best = apps.iter().map(|a| score(a)).max()?;
+    let mut top = apps.iter().filter(|a| score(a) == best);
+    match (best, top.next(), top.next()) {
+        (1.., Some(owner), None) => Some(owner),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_app_named_like_the_user_is_its_owner() {
+        let apps = ["customers-papi", "orders-sapi"];
+        assert_eq!(
+            named_owner("int.orders@acme.com", &apps),
+            Some("orders-sapi")
+        );
+        assert_eq!(
+            named_owner("svc_customer@acme.com.qa", &apps),
+            Some("customers-papi")
+        );
+        // No app, or two apps, named like it: none is chosen.
+        assert_eq!(named_owner("int.shared@acme.com", &apps), None);
+        assert_eq!(named_owner("integration@acme.com", &apps), None);
+        assert_eq!(
+            named_owner("int.orders@acme.com", &["orders-sapi", "orders-papi"]),
+            None
+        );
+    }
+
     use super::*;
     use crate::support::testkit::*;
     use intguard_model::{AuthClass, IdentityHint};

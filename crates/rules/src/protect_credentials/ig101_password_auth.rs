@@ -1,4 +1,6 @@
-use intguard_model::{AuthClass, Finding, Inventory, Practice, Related, RuleMeta, Severity};
+use intguard_model::{
+    AuthClass, Finding, Inventory, MuleRuntime, Practice, Related, RuleMeta, Severity,
+};
 
 use crate::identities::{active_org_users, identity_finding};
 
@@ -100,10 +102,18 @@ impl Rule for PasswordAuth {
                 .maybe_identity(who)
                 .environments(environments(&ids))
                 .key(format!("{}|{}", conn.config_name, conn.element))
-                .fix(format!(
-                    "Replace <{}> with <salesforce:jwt-connection> (consumerKey, keyStore, storePassword, principal) backed by a certificate uploaded to a connected app or External Client App; then remove the password and security token from the property files and reset the user's password.",
-                    conn.element
-                ));
+                .fix(if app.runtime == MuleRuntime::Mule3 {
+                    // <salesforce:jwt-connection> is Mule 4's connector.
+                    format!(
+                        "Migrate the integration to Mule 4 and replace <{}> with <salesforce:jwt-connection> (consumerKey, keyStore, storePassword, principal) backed by a certificate uploaded to a connected app or External Client App; then remove the password and security token from the property files and reset the user's password. Until then, keep the password out of the repository and rotate it.",
+                        conn.element
+                    )
+                } else {
+                    format!(
+                        "Replace <{}> with <salesforce:jwt-connection> (consumerKey, keyStore, storePassword, principal) backed by a certificate uploaded to a connected app or External Client App; then remove the password and security token from the property files and reset the user's password.",
+                        conn.element
+                    )
+                });
             for rel in identity_related(&ids) {
                 finding = finding.related(rel);
             }

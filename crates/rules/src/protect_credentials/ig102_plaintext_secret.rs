@@ -288,7 +288,41 @@ fn encrypted_line(format: PropertyFormat, key: &str) -> String {
 /// with plain `${name}` references.
 const MULE3_LOADER: &str = "a file loaded by <secure-property-placeholder:config key=\"${mule.key}\" location=\"secure.${env}.properties\"/>";
 
-const ENCRYPT_HOW: &str = "encrypt it with a key supplied at deploy time (intguard fix, or java -cp secure-properties-tool.jar com.mulesoft.tools.SecurePropertiesTool string encrypt AES CBC <key> \"<value>\" --use-random-iv true)";
+/// How to encrypt a value so that this app decrypts it: with the key, algorithm,
+/// mode and IVs of its own secure-properties configuration (a value encrypted
+/// otherwise does not decrypt and the app fails at start), or, when it has
+/// none, with the configuration `intguard fix secrets` adds.
+fn encrypt_how(app: &MuleApp) -> String {
+    let fix = format!(
+        "intguard fix secrets --key-env <VAR holding the key> {}",
+        app.root
+    );
+    let tool = |alg: &str, mode: &str, random_iv: bool| {
+        format!(
+            "java -cp secure-properties-tool.jar com.mulesoft.tools.SecurePropertiesTool string encrypt {alg} {mode} <key> \"<value>\"{}",
+            if random_iv { " --use-random-iv true" } else { "" }
+        )
+    };
+    match (app.secure_property_configs.first(), app.runtime) {
+        (Some(c), runtime) => {
+            // Mule 3's placeholder has no random-IV option.
+            let random_iv = runtime == MuleRuntime::Mule4 && c.random_ivs();
+            format!(
+                "encrypt it with the key of the app's <{}> ({fix}, which encrypts as that configuration decrypts; or {})",
+                c.element,
+                tool(c.algorithm_name(), c.mode_name(), random_iv)
+            )
+        }
+        (None, MuleRuntime::Mule3) => format!(
+            "encrypt it with a key supplied at deploy time ({fix}, which also adds the <secure-property-placeholder:config>; or {})",
+            tool("AES", "CBC", false)
+        ),
+        (None, MuleRuntime::Mule4) => format!(
+            "encrypt it with a key supplied at deploy time ({fix}, which also adds a <secure-properties:config> with useRandomIVs=\"true\"; or {})",
+            tool("AES", "CBC", true)
+        ),
+    }
+}
 
 /// A property name for a secret now written inline.
 fn suggested_property(attr: &XmlAttribute, salesforce: bool) -> String {
@@ -338,6 +372,7 @@ impl Rule for PlaintextSecret {
             .collect();
         let is_token_line = |loc: &Location| token_lines.contains(&(loc.path.as_str(), loc.line));
         for app in &inventory.apps {
+            let how = encrypt_how(app);
             // (a) literal secrets in the XML.
             for attr in &app.secret_attributes {
                 // A template dummy is no secret, but on a store holding a
@@ -374,12 +409,12 @@ impl Rule for PlaintextSecret {
                 let prop = suggested_property(attr, conn.is_some());
                 let fix = if app.runtime == MuleRuntime::Mule3 {
                     format!(
-                        "Replace {name}=\"…\" with {name}=\"${{{prop}}}\" and add `{prop}=![<encrypted value>]` to {MULE3_LOADER}; {ENCRYPT_HOW}. Then change the secret: the clear value stays in git history.",
+                        "Replace {name}=\"…\" with {name}=\"${{{prop}}}\" and add `{prop}=![<encrypted value>]` to {MULE3_LOADER}; {how}. Then change the secret: the clear value stays in git history.",
                         name = attr.name
                     )
                 } else {
                     format!(
-                        "Replace {name}=\"…\" with {name}=\"${{secure::{prop}}}\" and add `{prop}: \"![<encrypted value>]\"` to the app's secure properties file (e.g. properties/${{mule.env}}-secure.yaml loaded by <secure-properties:config>); {ENCRYPT_HOW}. Then change the secret: the clear value stays in git history.",
+                        "Replace {name}=\"…\" with {name}=\"${{secure::{prop}}}\" and add `{prop}: \"![<encrypted value>]\"` to the app's secure properties file (e.g. properties/${{mule.env}}-secure.yaml loaded by <secure-properties:config>); {how}. Then change the secret: the clear value stays in git history.",
                         name = attr.name
                     )
                 };
@@ -440,20 +475,20 @@ impl Rule for PlaintextSecret {
                     let line = encrypted_line(file.format, entry.key());
                     let fix = match (app.runtime, file.secure) {
                         (MuleRuntime::Mule3, true) => format!(
-                            "Write `{line}` in {} instead: {ENCRYPT_HOW}. Then change the secret: the clear value stays in git history.",
+                            "Write `{line}` in {} instead: {how}. Then change the secret: the clear value stays in git history.",
                             file_name(&file.path)
                         ),
                         (MuleRuntime::Mule3, false) => format!(
-                            "Move it to {MULE3_LOADER} as `{}=![<encrypted value>]` (the ${{{}}} references stay): {ENCRYPT_HOW}. Then change the secret: the clear value stays in git history.",
+                            "Move it to {MULE3_LOADER} as `{}=![<encrypted value>]` (the ${{{}}} references stay): {how}. Then change the secret: the clear value stays in git history.",
                             entry.key(), entry.key()
                         ),
                         (MuleRuntime::Mule4, true) => format!(
-                            "Write `{line}` in {} instead (read as ${{secure::{}}}): {ENCRYPT_HOW}. Then change the secret: the clear value stays in git history.",
+                            "Write `{line}` in {} instead (read as ${{secure::{}}}): {how}. Then change the secret: the clear value stays in git history.",
                             file_name(&file.path),
                             entry.key()
                         ),
                         (MuleRuntime::Mule4, false) => format!(
-                            "Move it to the environment's secure properties file (e.g. properties/${{mule.env}}-secure.yaml) as `{}: \"![<encrypted value>]\"` and read it as ${{secure::{}}}: {ENCRYPT_HOW}. Then change the secret: the clear value stays in git history.",
+                            "Move it to the environment's secure properties file (e.g. properties/${{mule.env}}-secure.yaml) as `{}: \"![<encrypted value>]\"` and read it as ${{secure::{}}}: {how}. Then change the secret: the clear value stays in git history.",
                             entry.key(), entry.key()
                         ),
                     };
@@ -501,12 +536,12 @@ impl Rule for PlaintextSecret {
                 );
                 let fix = if app.runtime == MuleRuntime::Mule3 {
                     format!(
-                        "Remove the <global-property name=\"{name}\"> and write `{name}=![<encrypted value>]` in {MULE3_LOADER}: {ENCRYPT_HOW}. Then change the secret: the clear value stays in git history.",
+                        "Remove the <global-property name=\"{name}\"> and write `{name}=![<encrypted value>]` in {MULE3_LOADER}: {how}. Then change the secret: the clear value stays in git history.",
                         name = g.name
                     )
                 } else {
                     format!(
-                        "Remove the <global-property name=\"{name}\"> and write `{name}: \"![<encrypted value>]\"` in the secure properties file, read as ${{secure::{name}}}: {ENCRYPT_HOW}. Then change the secret: the clear value stays in git history.",
+                        "Remove the <global-property name=\"{name}\"> and write `{name}: \"![<encrypted value>]\"` in the secure properties file, read as ${{secure::{name}}}: {how}. Then change the secret: the clear value stays in git history.",
                         name = g.name
                     )
                 };

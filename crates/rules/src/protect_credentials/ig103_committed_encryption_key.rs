@@ -70,7 +70,7 @@ Set `encryption.key` as a protected property in Runtime Manager (or
 `-M-Dencryption.key=...` from the deployment pipeline's secret store), delete every
 committed copy and purge it from git history. Because the old key decrypts every value
 ever committed with it, generate a new key, re-encrypt all `![...]` values with it
-(`intguard fix --rotate-key`, or MuleSoft's `secure-properties-tool.jar`), and change
+(`intguard fix secrets --key-env OLD_KEY_VAR --rotate-key NEW_KEY_VAR <app folder>`), and change
 the secrets themselves.
 
 ## References
@@ -482,16 +482,40 @@ fn fix_for(src: &KeySource<'_>, users: &[(&MuleApp, &SecurePropertiesConfig)]) -
     let supply = if mule3_only {
         format!("supply it at deploy time only (-M-D{prop}=... from the deployment's secret store, or a Runtime Manager property)")
     } else {
-        format!("supply it at deploy time only (a Runtime Manager protected property, or -M-D{prop}=... from the deployment's secret store) and list it in mule-artifact.json: \"secureProperties\": [\"{prop}\"]")
+        let listed = !users.is_empty()
+            && users.iter().all(|(a, _)| {
+                a.declared_secure_properties
+                    .as_ref()
+                    .is_some_and(|l| l.contains(&prop))
+            });
+        if listed {
+            // mule-artifact.json already hides it in Runtime Manager.
+            format!("supply it at deploy time only (a Runtime Manager protected property, or -M-D{prop}=... from the deployment's secret store)")
+        } else {
+            format!("supply it at deploy time only (a Runtime Manager protected property, or -M-D{prop}=... from the deployment's secret store) and list it in mule-artifact.json: \"secureProperties\": [\"{prop}\"]")
+        }
     };
-    let rotate = "The old key decrypts every value ever encrypted with it: generate a new key, re-encrypt every ![...] value with it (intguard fix --rotate-key, or secure-properties-tool.jar) and change the secrets it protected.";
+    let mut apps: Vec<&MuleApp> = users.iter().map(|(a, _)| *a).chain(src.app).collect();
+    apps.dedup_by(|a, b| a.root == b.root);
+    let commands: Vec<String> = apps
+        .iter()
+        .map(|a| crate::support::rotate_key_command(a))
+        .collect();
+    let rotate = format!(
+        "The old key decrypts every value ever encrypted with it: generate a new key, re-encrypt every ![...] value with it ({}) and change the secrets it protected.",
+        if commands.is_empty() {
+            "intguard fix secrets --key-env <VAR holding the old key> --rotate-key <VAR holding the new key> <app folder>".to_string()
+        } else {
+            commands.join("; ")
+        }
+    );
     let file = file_name(&src.location.path);
     match (src.kind, src.name) {
         (KeySourceKind::Literal, _) | (_, None) => {
             format!("Replace the literal with key=\"${{{prop}}}\", {supply}. {rotate}")
         }
         (KeySourceKind::Assignment, Some(name)) => format!(
-            "Delete the value of `{name}` from {file} and purge it from git history; take it from the CI or deployment secret store instead (e.g. a masked secret such as ${{{{ secrets.{} }}}}), {supply}. {rotate}",
+            "Delete the value of `{name}` from {file} and purge it from git history; take it from the CI or deployment secret store instead (a Jenkins credential, a GitHub Actions secret such as ${{{{ secrets.{} }}}}, ...), {supply}. {rotate}",
             name.to_ascii_uppercase().replace(['.', '-'], "_")
         ),
         (_, Some(name)) => format!(

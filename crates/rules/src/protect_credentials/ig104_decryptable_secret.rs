@@ -77,8 +77,10 @@ sfdc:
 ```json
 { "secureProperties": ["encryption.key"] }
 ```
-3. Re-encrypt the new secrets with the new key and random IVs
-   (`intguard fix --rotate-key`, or `secure-properties-tool.jar ... --use-random-iv true`):
+3. Re-encrypt the app's values under the new key
+   (`intguard fix secrets --key-env OLD_KEY_VAR --rotate-key NEW_KEY_VAR <app folder>`) and
+   encrypt the new secrets with it (`intguard secure-props encrypt --key-env NEW_KEY_VAR --wrap`,
+   with the configuration's `--algorithm`, `--mode` and `--random-iv`), with random IVs:
 ```xml
 <secure-properties:config name="Secure_Props" key="${encryption.key}"
     file="properties/${mule.env}-secure.yaml">
@@ -467,11 +469,11 @@ fn finding_for(app: &MuleApp, candidate: &Candidate<'_>, hit: &Hit<'_>) -> Findi
     } else {
         format!("supplied at deploy time only (a Runtime Manager protected property `{prop}`, listed in mule-artifact.json \"secureProperties\")")
     };
-    let reencrypt = if mule3 {
-        "re-encrypt the new secret with it (AES, CBC)"
-    } else {
-        "re-encrypt the new secret with it and useRandomIVs=\"true\" (intguard fix --rotate-key)"
-    };
+    let reencrypt = format!(
+        "re-encrypt the app's ![...] values under it ({}) and encrypt the new secret with it ({})",
+        crate::support::rotate_key_command(app),
+        crate::support::encrypt_value_command(config, app.runtime, "<VAR holding the new key>")
+    );
     let remove = match src.kind {
         KeySourceKind::Literal => format!(
             "replace the literal key attribute at {} with key=\"${{{prop}}}\"",

@@ -60,7 +60,7 @@ Use AES in CBC mode with random IVs:
 </secure-properties:config>
 ```
 and re-encrypt every `![...]` value of the files the config reads, with a new 32
-character key supplied at deploy time (`intguard fix --rotate-key`, or
+character key supplied at deploy time (`intguard secure-props decrypt ... | intguard secure-props encrypt --random-iv --wrap`, or
 `java -cp secure-properties-tool.jar com.mulesoft.tools.SecurePropertiesTool file encrypt AES CBC <key> in.yaml out.yaml --use-random-iv true`):
 values encrypted the old way no longer decrypt. For Mule 3
 (`<secure-property-placeholder:config>`, which has no random-IV option), set
@@ -163,6 +163,35 @@ fn and_list(items: &[String]) -> String {
     }
 }
 
+/// The remedy, in the runtime's terms. Each value has to be decrypted with
+/// the settings it was written with and encrypted with the new ones: once the
+/// settings change the old values no longer decrypt, so `fix secrets
+/// --rotate-key` (which keeps the settings) is not the tool here.
+fn fix_for(app: &MuleApp, config: &SecurePropertiesConfig, files: &str) -> String {
+    let algorithm = setting(app, config.algorithm.as_ref()).unwrap_or_else(|| "AES".into());
+    let mode = setting(app, config.mode.as_ref()).unwrap_or_else(|| "CBC".into());
+    if config.element.starts_with("secure-properties:") {
+        let random = setting(app, config.use_random_ivs.as_ref())
+            .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+        format!(
+            "Re-encrypt every ![...] value of {files} with a new key supplied at deploy time, one value per line: intguard secure-props decrypt --key-env <VAR holding the old key> --algorithm {algorithm} --mode {mode}{} | intguard secure-props encrypt --key-env <VAR holding the new key> --algorithm AES --mode CBC --random-iv --wrap. Then set <secure-properties:encrypt algorithm=\"AES\" mode=\"CBC\" useRandomIVs=\"true\"/> inside {} and the new key: values encrypted the old way no longer decrypt.",
+            if random { " --random-iv" } else { "" },
+            config_label(config)
+        )
+    } else {
+        let weak_cipher = weak_algorithm(&algorithm).is_some() || mode.eq_ignore_ascii_case("ECB");
+        let migrate = "Mule 3's <secure-property-placeholder:config> has no random-IV option (equal values encrypt to equal text under one key): migrate the app to Mule 4 and use <secure-properties:encrypt algorithm=\"AES\" mode=\"CBC\" useRandomIVs=\"true\"/>, re-encrypting every value with a new key supplied at deploy time";
+        if weak_cipher {
+            format!(
+                "Set encryptionAlgorithm=\"AES\" encryptionMode=\"CBC\" on {} and re-encrypt every ![...] value of {files} with a new key supplied at deploy time (intguard secure-props decrypt --key-env <VAR holding the old key> --algorithm {algorithm} --mode {mode} | intguard secure-props encrypt --key-env <VAR holding the new key> --algorithm AES --mode CBC --wrap, one value per line). {migrate}.",
+                config_label(config)
+            )
+        } else {
+            format!("{migrate}. Until then keep the key out of the repository and rotate it when it may have leaked.")
+        }
+    }
+}
+
 impl Rule for WeakPropertyEncryption {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -204,17 +233,7 @@ impl Rule for WeakPropertyEncryption {
                         .collect::<Vec<_>>()
                         .join(", ")
                 };
-                let fix = if config.element.starts_with("secure-properties:") {
-                    format!(
-                        "Set <secure-properties:encrypt algorithm=\"AES\" mode=\"CBC\" useRandomIVs=\"true\"/> inside {}, then re-encrypt every ![...] value of {files} with a new key supplied at deploy time (intguard fix --rotate-key, or secure-properties-tool.jar file encrypt AES CBC <key> in.yaml out.yaml --use-random-iv true): values encrypted the old way no longer decrypt.",
-                        config_label(config)
-                    )
-                } else {
-                    format!(
-                        "Set encryptionAlgorithm=\"AES\" encryptionMode=\"CBC\" on {}, then re-encrypt every ![...] value of {files} with a new key supplied at deploy time; better, migrate to Mule 4 <secure-properties:encrypt algorithm=\"AES\" mode=\"CBC\" useRandomIVs=\"true\"/>.",
-                        config_label(config)
-                    )
-                };
+                let fix = fix_for(app, config, &files);
                 let mut severity = META.default_severity;
                 if in_test_sources(&config.location.path) {
                     severity = severity.lowered();

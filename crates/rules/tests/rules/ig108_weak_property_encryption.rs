@@ -42,7 +42,16 @@ fn positive_names_each_weakness_and_the_fix() {
     assert!(
         orders
             .fix
-            .contains("re-encrypt every ![...] value of prod-secure.yaml"),
+            .contains("Re-encrypt every ![...] value of prod-secure.yaml"),
+        "{}",
+        orders.fix
+    );
+    // Decrypted with the settings the values were written with, encrypted
+    // with the new ones.
+    assert!(
+        orders.fix.contains(
+            "intguard secure-props decrypt --key-env <VAR holding the old key> --algorithm Blowfish --mode ECB | intguard secure-props encrypt --key-env <VAR holding the new key> --algorithm AES --mode CBC --random-iv --wrap"
+        ),
         "{}",
         orders.fix
     );
@@ -88,6 +97,14 @@ fn positive_names_each_weakness_and_the_fix() {
     assert!(
         m3.fix
             .contains(r#"encryptionAlgorithm="AES" encryptionMode="CBC""#),
+        "{}",
+        m3.fix
+    );
+    // AES does not give Mule 3 random IVs: only Mule 4 does.
+    assert!(m3.fix.contains("migrate the app to Mule 4"), "{}", m3.fix);
+    assert!(
+        m3.fix
+            .contains("intguard secure-props decrypt --key-env <VAR holding the old key> --algorithm DES --mode CBC |"),
         "{}",
         m3.fix
     );

@@ -1,0 +1,164 @@
+//! What the example's fixes tell the user to run and to change: every
+//! `intguard ...` command they quote is one the CLI takes, and the fixes that
+//! depend on the app (its runtime, its secure-properties configuration, whose
+//! user it is) say what fits that app.
+
+use crate::support;
+
+use serde_json::Value;
+use support::*;
+
+/// The `intguard ...` commands quoted in a fix text, in order. A command ends
+/// at `)`, `;`, `,`, `|` (the next command of a pipe starts again with
+/// `intguard `) or the end of a sentence.
+fn commands_in(fix: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = fix;
+    while let Some(i) = rest.find("intguard ") {
+        let tail = &rest[i..];
+        let end = [tail.find([')', ';', ',', '|']), tail.find(". ")]
+            .into_iter()
+            .flatten()
+            .min()
+            .unwrap_or(tail.len());
+        out.push(tail[..end].trim().trim_end_matches('.').to_string());
+        rest = &tail[end..];
+    }
+    out
+}
+
+fn fixes_of<'r>(report: &'r Value, rule: &str, path_end: &str) -> Vec<&'r str> {
+    findings(report)
+        .iter()
+        .filter(|f| f["rule"] == rule && f["path"].as_str().unwrap_or_default().ends_with(path_end))
+        .map(|f| f["fix"].as_str().unwrap_or_default())
+        .collect()
+}
+
+#[test]
+fn intguard_commands_in_fixes_are_accepted_by_the_cli() {
+    let (_, report) = scan_json(&example(), &[]);
+    let mut commands: Vec<String> = Vec::new();
+    for f in findings(&report) {
+        for c in commands_in(f["fix"].as_str().unwrap_or_default()) {
+            if !commands.contains(&c) {
+                commands.push(c);
+            }
+        }
+    }
+    for wanted in [
+        "intguard fix secrets --key-env",
+        "--rotate-key",
+        "intguard secure-props encrypt",
+        "intguard secure-props decrypt",
+    ] {
+        assert!(
+            commands.iter().any(|c| c.contains(wanted)),
+            "no fix quotes `{wanted}`: {commands:#?}"
+        );
+    }
+    for command in &commands {
+        let filled = command
+            .replace("<VAR holding the old key>", "IG_OLD_KEY")
+            .replace("<VAR holding the new key>", "IG_NEW_KEY")
+            .replace("<VAR holding the key>", "IG_KEY");
+        assert!(!filled.contains('<'), "a placeholder left in `{command}`");
+        let words: Vec<&str> = filled.split_whitespace().collect();
+        assert_eq!(words[0], "intguard", "{command}");
+        let mut args: Vec<&str> = words[1..].to_vec();
+        if args[0] == "fix" {
+            // Checked, not applied: the example stays as it is.
+            args.push("--dry-run");
+        }
+        // Commands that write (`keys new --out keys/`) write there.
+        let cwd = tempfile::tempdir().unwrap();
+        let run = run_cmd(
+            intguard()
+                .current_dir(cwd.path())
+                .args(&args)
+                .env("IG_OLD_KEY", "0123456789abcdef")
+                .env("IG_NEW_KEY", "fedcba9876543210")
+                .env("IG_KEY", "0123456789abcdef")
+                .write_stdin("x\n"),
+        );
+        run.expect_no_panic();
+        for usage_error in [
+            "unexpected argument",
+            "invalid value",
+            "required arguments were not provided",
+            "unrecognized subcommand",
+            "Usage:",
+        ] {
+            assert!(
+                !run.stderr.contains(usage_error),
+                "`{command}` is refused by the CLI: {}",
+                run.stderr
+            );
+        }
+    }
+}
+
+#[test]
+fn the_shared_user_stays_with_the_app_named_like_it() {
+    let (_, report) = scan_json(&example(), &[]);
+    let fixes = fixes_of(&report, "IG303", "customers-papi/src/main/mule/global.xml");
+    assert_eq!(fixes.len(), 1, "{fixes:?}");
+    assert!(
+        fixes[0].contains(
+            "keep int.orders@acme.com for orders-sapi (its name matches) and set a new username (sfdc.username / principal) in the property files of customers-papi"
+        ),
+        "{}",
+        fixes[0]
+    );
+}
+
+#[test]
+fn encryption_advice_matches_the_apps_configuration() {
+    let (_, report) = scan_json(&example(), &[]);
+    // orders-sapi's <secure-properties:config> uses fixed IVs, legacy-sync is
+    // Mule 3 (no random IVs at all): a value encrypted with random IVs would
+    // not decrypt in either.
+    for path in [
+        "orders-sapi/src/main/resources/properties/prod.yaml",
+        "legacy-sync/src/main/resources/mule.prod.properties",
+    ] {
+        let fixes = fixes_of(&report, "IG102", path);
+        assert!(!fixes.is_empty(), "no IG102 in {path}");
+        for fix in fixes {
+            assert!(
+                fix.contains("encrypt it with the key of the app's <"),
+                "{fix}"
+            );
+            assert!(!fix.contains("random-iv"), "{path}: {fix}");
+        }
+    }
+    // Mule 3: Mule 4 elements only after a migration, and no attribute to set
+    // that is already set.
+    for fix in fixes_of(&report, "IG101", "legacy-sync/src/main/app/global.xml") {
+        assert!(
+            fix.starts_with("Migrate the integration to Mule 4"),
+            "{fix}"
+        );
+    }
+    let ig108 = fixes_of(&report, "IG108", "legacy-sync/src/main/app/global.xml");
+    assert_eq!(ig108.len(), 1);
+    assert!(
+        !ig108[0].contains("Set encryptionAlgorithm"),
+        "{}",
+        ig108[0]
+    );
+    assert!(
+        ig108[0].contains("migrate the app to Mule 4"),
+        "{}",
+        ig108[0]
+    );
+    // Mule 4 with Blowfish: each value is decrypted as written, then
+    // encrypted the new way.
+    let ig108 = fixes_of(&report, "IG108", "customers-papi/src/main/mule/global.xml");
+    assert_eq!(ig108.len(), 1);
+    assert!(
+        ig108[0].contains("intguard secure-props decrypt --key-env <VAR holding the old key> --algorithm Blowfish --mode CBC | intguard secure-props encrypt --key-env <VAR holding the new key> --algorithm AES --mode CBC --random-iv --wrap"),
+        "{}",
+        ig108[0]
+    );
+}
