@@ -1,3 +1,4 @@
+use intguard_model::expr::placeholders;
 use intguard_model::{
     AuthClass, Finding, Inventory, MuleApp, MuleRuntime, Practice, Related, RuleMeta,
     SalesforceConnection, Severity,
@@ -90,6 +91,32 @@ const CONNECT_ATTRS: &[&str] = &[
     "serviceEndpoint",
     "accessTokenUrl",
 ];
+
+/// Where a certificate connection's URL goes to port 8443, in its own terms:
+/// the attribute it has (or the property that attribute reads), else
+/// `tokenEndpoint`.
+fn url_advice(conn: &SalesforceConnection) -> String {
+    let written = CONNECT_ATTRS
+        .iter()
+        .find_map(|name| conn.attr(name).map(|v| (*name, v)));
+    let (name, path) = match written {
+        Some((name, _)) if name == "url" => (name, "/services/Soap/u/<API version>"),
+        Some((name, _)) => (name, "/services/oauth2/token"),
+        None => ("tokenEndpoint", "/services/oauth2/token"),
+    };
+    let target = format!("https://<mydomain>.my.salesforce.com:8443{path}");
+    let property = written.and_then(|(_, v)| {
+        let ps = placeholders(&v.raw);
+        (ps.len() == 1 && v.raw.trim().starts_with("${") && v.raw.trim().ends_with('}'))
+            .then(|| ps[0].name.clone())
+    });
+    match property {
+        Some(p) => {
+            format!("set `{p}` to {target} in each environment's properties (read by its {name})")
+        }
+        None => format!("set {name}=\"{target}\""),
+    }
+}
 
 fn has_client_certificate(app: &MuleApp, conn: &SalesforceConnection) -> bool {
     if conn
@@ -228,9 +255,27 @@ impl Rule for NoMutualTls {
             let fix = if conn.runtime == MuleRuntime::Mule3 {
                 "Migrate the integration to Mule 4 with Salesforce connector 9.7.0+, then nest <tls:context><tls:key-store type=\"pkcs12\" path=\"${sfdc.mtls.keystore.path}\" password=\"${secure::sfdc.mtls.keystore.password}\" keyPassword=\"${secure::sfdc.mtls.key.password}\"/></tls:context> in the connection and use https://<mydomain>.my.salesforce.com:8443 URLs; in Salesforce upload the CA-signed client certificate under Certificate and Key Management > Mutual Authentication Certificates and give the user the \"Enforce SSL/TLS Mutual Authentication\" permission.".to_string()
             } else {
+                // A password connection is to be replaced first (IG101): the
+                // certificate goes into what replaces it.
+                let (into, url) = if conn.auth == AuthClass::Password {
+                    (
+                        format!(
+                            "Once <{}> of `{}` is replaced by <salesforce:jwt-connection> (IG101), nest the client certificate in it",
+                            conn.element, conn.config_name
+                        ),
+                        "set its tokenEndpoint=\"https://<mydomain>.my.salesforce.com:8443/services/oauth2/token\"".to_string(),
+                    )
+                } else {
+                    (
+                        format!(
+                            "Nest the client certificate in <{}> of `{}`",
+                            conn.element, conn.config_name
+                        ),
+                        url_advice(conn),
+                    )
+                };
                 format!(
-                    "Nest the client certificate in <{}> of `{}` (connector 9.7.0+): <tls:context><tls:key-store type=\"pkcs12\" path=\"${{sfdc.mtls.keystore.path}}\" password=\"${{secure::sfdc.mtls.keystore.password}}\" keyPassword=\"${{secure::sfdc.mtls.key.password}}\"/></tls:context>, and point its URLs at https://<mydomain>.my.salesforce.com:8443 (e.g. tokenEndpoint=\"https://<mydomain>.my.salesforce.com:8443/services/oauth2/token\"); in Salesforce upload the CA-signed client certificate under Certificate and Key Management > Mutual Authentication Certificates and give the integration user the \"Enforce SSL/TLS Mutual Authentication\" permission.",
-                    conn.element, conn.config_name
+                    "{into} (connector 9.7.0+): <tls:context><tls:key-store type=\"pkcs12\" path=\"${{sfdc.mtls.keystore.path}}\" password=\"${{secure::sfdc.mtls.keystore.password}}\" keyPassword=\"${{secure::sfdc.mtls.key.password}}\"/></tls:context>, and {url}; in Salesforce upload the CA-signed client certificate under Certificate and Key Management > Mutual Authentication Certificates and give the integration user the \"Enforce SSL/TLS Mutual Authentication\" permission."
                 )
             };
             let mut finding = Finding::new(&META, conn.location.clone(), message)
@@ -356,6 +401,51 @@ mod tests {
             .contains("default https://login.salesforce.com"));
         assert_eq!(f[0].identity.as_deref(), Some("int.orders@acme.com"));
         assert_eq!(f[0].severity, Severity::Medium);
+    }
+
+    #[test]
+    fn the_fix_names_the_url_the_connection_has() {
+        // A certificate connection whose token endpoint is a property: the
+        // property is what changes, per environment.
+        let mut a = app("orders", &["prod"]);
+        a.salesforce_connections.push(conn(
+            "SF",
+            "salesforce:jwt-connection",
+            AuthClass::Certificate,
+            G,
+            10,
+            &[
+                ("principal", "int.orders@acme.com"),
+                ("tokenEndpoint", "${sfdc.tokenEndpoint}"),
+            ],
+        ));
+        let f = run(a);
+        assert_eq!(f.len(), 1);
+        assert!(
+            f[0].fix.starts_with("Nest the client certificate in <salesforce:jwt-connection> of `SF`")
+                && f[0].fix.contains("set `sfdc.tokenEndpoint` to https://<mydomain>.my.salesforce.com:8443/services/oauth2/token in each environment's properties"),
+            "{}",
+            f[0].fix
+        );
+        // A SOAP login (no tokenEndpoint to set): the certificate goes into
+        // the JWT connection that replaces it (IG101).
+        let mut a = app("orders", &[]);
+        a.salesforce_connections.push(conn(
+            "SF",
+            "salesforce:basic-connection",
+            AuthClass::Password,
+            G,
+            10,
+            &[("username", "int.orders@acme.com"), ("url", "${sfdc.url}")],
+        ));
+        let f = run(a);
+        assert_eq!(f.len(), 1);
+        assert!(
+            f[0].fix.starts_with("Once <salesforce:basic-connection> of `SF` is replaced by <salesforce:jwt-connection> (IG101)")
+                && f[0].fix.contains("set its tokenEndpoint=\"https://<mydomain>.my.salesforce.com:8443/services/oauth2/token\""),
+            "{}",
+            f[0].fix
+        );
     }
 
     #[test]
