@@ -3,8 +3,9 @@
 //! metadata line) and deciding which OAuth apps serve integrations.
 
 use intguard_model::{
-    ConnectedApp, ExternalClientApp, Finding, Grant, IntegrationIdentity, Inventory, Location,
-    OAuthAppKind, PreAuthVia, ReasonKind, Related, STANDARD_INTEGRATION_PROFILE,
+    same_profile, ConnectedApp, ExternalClientApp, Finding, Grant, GrantKind, IntegrationIdentity,
+    Inventory, Location, OAuthAppKind, PreAuthVia, ReasonKind, Related,
+    STANDARD_INTEGRATION_PROFILE,
 };
 
 /// `int.orders@acme.com` or `profile Acme Integration`.
@@ -274,4 +275,14 @@ pub fn active_org_users(
         .filter_map(|id| org_user(inventory, id).map(|(o, u)| (id, o, u)))
         .filter(|(_, _, u)| u.is_active)
         .collect()
+}
+
+/// A standard profile (System Administrator, ...): its permissions cannot be
+/// edited, so a fix moves the user to a custom profile instead.
+pub fn is_standard_profile(inventory: &Inventory, g: &Grant) -> bool {
+    g.kind == GrantKind::Profile
+        && match inventory.salesforce.profile(&g.name).and_then(|p| p.custom) {
+            Some(custom) => !custom,
+            None => same_profile(&g.name, "Admin"),
+        }
 }

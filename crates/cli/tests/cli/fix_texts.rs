@@ -162,3 +162,122 @@ fn encryption_advice_matches_the_apps_configuration() {
         ig108[0]
     );
 }
+
+#[test]
+fn metadata_fixes_change_what_can_be_changed() {
+    let (_, report) = scan_json(&example(), &[]);
+    // A decomposed permission set: its object's own file, and only the flags
+    // the app does not need (it creates Cases).
+    let case = fixes_of(
+        &report,
+        "IG304",
+        "permissionsets/Invoices_API/objectSettings/Case.objectSettings-meta.xml",
+    );
+    assert_eq!(case.len(), 1);
+    assert!(
+        case[0].starts_with("Set allowEdit and allowDelete to false for Case in Setup > Permission Sets > Invoices_API > Object Settings (permissionsets/Invoices_API/objectSettings/Case.objectSettings-meta.xml)"),
+        "{}",
+        case[0]
+    );
+    // The standard System Administrator profile cannot be edited nor be
+    // given login IP ranges without locking people out: the user moves.
+    let admin = "profiles/Admin.profile-meta.xml";
+    for rule in ["IG302", "IG304"] {
+        let fixes = fixes_of(&report, rule, admin);
+        assert!(!fixes.is_empty(), "no {rule} on {admin}");
+        for fix in fixes {
+            assert!(
+                fix.starts_with("The standard System Administrator profile's")
+                    && fix.contains("move int.orders@acme.com"),
+                "{rule}: {fix}"
+            );
+        }
+    }
+    let ig202 = fixes_of(&report, "IG202", admin);
+    assert_eq!(ig202.len(), 1);
+    assert!(
+        ig202[0].starts_with("Do not restrict the standard System Administrator profile")
+            && ig202[0].contains("such as Acme Integration (API Only)"),
+        "{}",
+        ig202[0]
+    );
+    // mTLS for a password connection goes into the JWT connection that
+    // replaces it, whose token endpoint is set.
+    let ig206 = fixes_of(&report, "IG206", "orders-sapi/src/main/mule/global.xml");
+    assert_eq!(ig206.len(), 1);
+    assert!(
+        ig206[0].starts_with("Once <salesforce:basic-connection> of `Salesforce_Config` is replaced by <salesforce:jwt-connection> (IG101)"),
+        "{}",
+        ig206[0]
+    );
+}
+
+#[test]
+fn a_decrypted_secret_shows_the_fingerprint_its_clear_copy_shows() {
+    let (_, report) = scan_json(&example(), &[]);
+    let message = |rule: &str, path_end: &str| -> String {
+        findings(&report)
+            .iter()
+            .find(|f| {
+                f["rule"] == rule && f["path"].as_str().unwrap_or_default().ends_with(path_end)
+            })
+            .map(|f| f["message"].as_str().unwrap_or_default().to_string())
+            .unwrap_or_else(|| panic!("no {rule} in {path_end}"))
+    };
+    let sha = |m: &str| -> String {
+        let i = m
+            .find("sha256:")
+            .unwrap_or_else(|| panic!("no fingerprint: {m}"));
+        m[i..i + 15].to_string()
+    };
+    // customers-papi's prod password (encrypted under a committed key) is the
+    // password orders-sapi's prod.yaml holds in clear.
+    let clear = message(
+        "IG102",
+        "orders-sapi/src/main/resources/properties/prod.yaml",
+    );
+    let decrypted = findings(&report)
+        .iter()
+        .filter(|f| f["rule"] == "IG104")
+        .map(|f| f["message"].as_str().unwrap_or_default())
+        .find(|m| m.starts_with("customers-papi: `sfdc.password` in prod-secure.yaml"))
+        .expect("IG104 for customers-papi's prod password");
+    assert!(decrypted.contains("(the value: "), "{decrypted}");
+    assert_eq!(
+        sha(decrypted.rsplit("(the value: ").next().unwrap()),
+        sha(&clear)
+    );
+}
+
+#[test]
+fn a_secure_files_entry_is_named_as_the_app_reads_it() {
+    let (_, report) = scan_json(&example(), &[]);
+    let f = findings(&report)
+        .iter()
+        .find(|f| {
+            f["rule"] == "IG107"
+                && f["message"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .contains("`sfdc.password` (read as ${sfdc.password}")
+        })
+        .expect("IG107 for orders-sapi's sfdc.password");
+    let related: Vec<&str> = f["related"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["message"].as_str().unwrap_or_default())
+        .collect();
+    // dev.yaml defines ${sfdc.password} as ${secure::sfdc.password}, which
+    // dev-secure.yaml holds.
+    assert!(
+        related.contains(&"`sfdc.password` defined in dev.yaml (dev.yaml:7)"),
+        "{related:#?}"
+    );
+    assert!(
+        related.contains(
+            &"`sfdc.password` defined in dev-secure.yaml, read as ${secure::sfdc.password} (dev-secure.yaml:4)"
+        ),
+        "{related:#?}"
+    );
+}

@@ -93,7 +93,7 @@ fn example_text_joins_mule_apps_and_metadata() {
             "profile     Admin (System Administrator), license Salesforce, assigned in int-orders-user-def.json:6",
         ))
         .stdout(predicate::str::contains(
-            "critical ModifyAllData [super power] from profile Admin (Admin.profile-meta.xml:",
+            "critical ModifyAllData [super power] from profile System Administrator (Admin.profile-meta.xml:",
         ))
         .stdout(predicate::str::contains(
             "connected app Orders_SAPI via profile System Administrator [admin-approved]",
@@ -454,4 +454,44 @@ fn operations_whose_objects_cannot_be_told() {
         })
         .collect();
     assert_eq!(unread, vec![("global.xml", 17, "warning")], "{report:#}");
+}
+
+/// A custom relationship's name is its lookup field's (`Account__r` may lead
+/// to Account): the object it reads is not guessed as `Account__c` but kept
+/// as a read of an unknown object, so that IG304 neither names objects the
+/// app does not use nor calls the real target's Read unused.
+#[test]
+fn custom_relationships_lead_to_unknown_objects() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    jwt_app(
+        &root.join("app"),
+        "int.app@acme.com",
+        &[
+            "SELECT Id, Account__r.Name, Owner.Name, (SELECT Id FROM Invoice_Lines__r), (SELECT Id FROM Contacts) FROM Invoice__c",
+        ],
+    );
+    let v = json_of(&["identities", "--format", "json", root.to_str().unwrap()]);
+    let id = identity(&v, "int.app@acme.com");
+    let used: Vec<&str> = id["objects_used"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["object"].as_str().unwrap())
+        .collect();
+    // Standard relationships keep their objects (Owner -> User, Contacts ->
+    // Contact); Account__c and Invoice_Line__c are not claimed.
+    assert_eq!(used, ["Contact", "Invoice__c", "User"], "{id:#}");
+    let unknown: Vec<(&str, &str)> = id["unknown_uses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| {
+            (
+                u["operation"].as_str().unwrap(),
+                u["reason"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(unknown, [("read", "relationship-target")], "{id:#}");
 }

@@ -282,11 +282,16 @@ pub struct Grant {
 }
 
 impl Grant {
-    /// `profile Admin`, `permission set X (group G)`.
+    /// `profile System Administrator` (profiles by the label Setup shows),
+    /// `permission set X (group G)`.
     pub fn describe(&self) -> String {
+        let name = match self.kind {
+            GrantKind::Profile => super::salesforce::profile_label(&self.name),
+            _ => self.name.as_str(),
+        };
         match &self.via_group {
-            Some(g) => format!("{} {} (group {g})", self.kind.describe(), self.name),
-            None => format!("{} {}", self.kind.describe(), self.name),
+            Some(g) => format!("{} {name} (group {g})", self.kind.describe()),
+            None => format!("{} {name}", self.kind.describe()),
         }
     }
 }
@@ -430,6 +435,10 @@ pub enum UnknownUseReason {
     /// The object type is an expression, or a property not defined in the
     /// repository.
     ExpressionType,
+    /// The query reads through a custom relationship (`Account__r`): its
+    /// lookup field may point at any object (`Account`, `Partner__c`), and
+    /// the field's definition is not in what intguard reads.
+    RelationshipTarget,
 }
 
 impl UnknownUseReason {
@@ -439,6 +448,9 @@ impl UnknownUseReason {
             UnknownUseReason::UnreadQuery => "intguard cannot read its query",
             UnknownUseReason::ExpressionType => {
                 "its object type is an expression or an undefined property"
+            }
+            UnknownUseReason::RelationshipTarget => {
+                "its query reads through a custom relationship (__r) whose object is not known"
             }
         }
     }

@@ -208,6 +208,22 @@ fn pair_uses(
             ObjectOperation::Read
         };
         for r in parsed.object_refs() {
+            // A custom relationship's name is its lookup field's, not its
+            // object's (`Account__r` may lead to Account): guessing `X__c`
+            // would name an object the app may not use and miss the one it
+            // reads.
+            let relationship = matches!(
+                r.kind,
+                ObjectRefKind::ChildRelationship | ObjectRefKind::ParentRelationship
+            );
+            if relationship && r.name.to_ascii_lowercase().ends_with("__r") {
+                not_known(
+                    ObjectOperation::Read,
+                    UnknownUseReason::RelationshipTarget,
+                    &op.location,
+                );
+                continue;
+            }
             let Some(obj) = r.object() else { continue };
             if !is_api_name(&obj) {
                 // `FROM ${object}`, or what the parser made of a query put

@@ -1,9 +1,11 @@
 use intguard_model::{
-    Finding, GrantKind, Inventory, PermissionCategory, Practice, Related, RuleMeta, Severity,
+    profile_label, Finding, GrantKind, Inventory, PermissionCategory, Practice, Related, RuleMeta,
+    Severity,
 };
 
 use crate::identities::{
-    auditable, identity_finding, identity_key, identity_phrase, profile_related, with_related,
+    auditable, identity_finding, identity_key, identity_phrase, is_standard_profile,
+    profile_related, with_related,
 };
 use crate::Rule;
 
@@ -112,7 +114,10 @@ impl Rule for DangerousPermission {
                 };
                 let (setup, file) = match grant.kind {
                     GrantKind::Profile => (
-                        format!("Setup > Profiles > {} > System Permissions", grant.name),
+                        format!(
+                            "Setup > Profiles > {} > System Permissions",
+                            profile_label(&grant.name)
+                        ),
                         format!("profiles/{}.profile-meta.xml", grant.name),
                     ),
                     _ => (
@@ -141,15 +146,23 @@ impl Rule for DangerousPermission {
                     grant.name,
                     cat.describe()
                 ))
-                .fix(format!(
-                    "Remove {} from {} ({setup}; delete the <userPermissions> entries in {file}){}; give the integration a dedicated permission set with object access only.",
-                    names.join(", "),
-                    grant.describe(),
-                    match &grant.via_group {
-                        Some(g) => format!(", or mute them in group {g} with a muting permission set"),
-                        None => String::new(),
-                    }
-                ));
+                .fix(if is_standard_profile(inventory, grant) {
+                    format!(
+                        "The standard {} profile's system permissions cannot be changed: move {} to a custom integration profile, e.g. a copy of \"Minimum Access - API Only Integrations\", and give it a dedicated permission set with object access only (see IG301).",
+                        profile_label(&grant.name),
+                        identity_phrase(id)
+                    )
+                } else {
+                    format!(
+                        "Remove {} from {} ({setup}; in {file} set <enabled>false</enabled> in their <userPermissions> entries: deleting an entry does not revoke it on deploy){}; give the integration a dedicated permission set with object access only.",
+                        names.join(", "),
+                        grant.describe(),
+                        match &grant.via_group {
+                            Some(g) => format!(", or mute them in group {g} with a muting permission set"),
+                            None => String::new(),
+                        }
+                    )
+                });
                 if let Some(muted) = id
                     .muted_permissions
                     .iter()

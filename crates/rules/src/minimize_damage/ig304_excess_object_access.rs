@@ -1,10 +1,11 @@
 use intguard_model::{
-    AccessFlags, Finding, Grant, GrantKind, IntegrationIdentity, Inventory, Location, Practice,
-    RuleMeta, Severity,
+    profile_label, AccessFlags, Finding, Grant, GrantKind, IntegrationIdentity, Inventory,
+    Location, Practice, RuleMeta, Severity,
 };
 
 use crate::identities::{
-    auditable, identity_finding, identity_key, identity_phrase, profile_related, with_related,
+    auditable, identity_finding, identity_key, identity_phrase, is_standard_profile,
+    profile_related, with_related,
 };
 use crate::support::short_location;
 use crate::Rule;
@@ -32,9 +33,11 @@ reports:
 Unused access is judged only for identities that some app in the scan runs as, with at
 least one object used; view-all / modify-all always. An operation whose objects cannot be
 told from the repository (a query built by a DataWeave expression or from a property, a
-query intguard cannot read, a `type` of `#[vars.objectType]`) may need its access on any
-object: what it does (read for a query, create for a create, ...) is not reported as
-excess on any object of that identity, and the finding names those operations.
+query intguard cannot read, a `type` of `#[vars.objectType]`, a query reading through a
+custom relationship such as `Account__r`, whose lookup field may point at Account or any
+other object) may need its access on any object: what it does (read for a query, create
+for a create, ...) is not reported as excess on any object of that identity, and the
+finding names those operations.
 
 ## Why is this bad?
 Every object an integration user can reach is data a leaked credential or a compromised
@@ -60,7 +63,9 @@ Modify All bypass sharing rules, so the user sees every record regardless of own
 ## How to fix
 Remove the access from the profile or permission set the finding names (Setup >
 Permission Sets > the set > Object Settings > the object > Edit), or set the flags to
-false in metadata:
+false in metadata (deleting an `<objectPermissions>` entry does not revoke it on deploy).
+A standard profile such as System Administrator cannot be edited: move the user to a
+custom integration profile instead (IG301).
 ```xml
 <objectPermissions>
     <allowRead>true</allowRead>
@@ -112,6 +117,21 @@ fn unknown_note(id: &IntegrationIdentity) -> String {
     )
 }
 
+/// `only Case, Invoice__c` / `only what its apps use`; operations whose
+/// objects are unknown need theirs too.
+fn keep_phrase(id: &IntegrationIdentity, used: &[&str]) -> String {
+    let unknown = if id.unknown_uses.is_empty() {
+        ""
+    } else {
+        " and what its operations of unknown objects read"
+    };
+    if used.is_empty() {
+        "only what its apps use".to_string()
+    } else {
+        format!("only {}{unknown}", used.join(", "))
+    }
+}
+
 fn strip_all(a: AccessFlags) -> AccessFlags {
     AccessFlags {
         view_all: false,
@@ -124,9 +144,17 @@ struct Entry<'a> {
     grant: &'a Grant,
     first: Location,
     items: Vec<String>,
+    /// What to change, per item: `allowEdit and allowDelete to false for Case`.
+    changes: Vec<String>,
 }
 
-fn add<'a>(list: &mut Vec<Entry<'a>>, grant: &'a Grant, at: &Location, item: String) {
+fn add<'a>(
+    list: &mut Vec<Entry<'a>>,
+    grant: &'a Grant,
+    at: &Location,
+    item: String,
+    change: String,
+) {
     match list.iter_mut().find(|e| {
         e.grant.kind == grant.kind
             && e.grant.name == grant.name
@@ -137,25 +165,61 @@ fn add<'a>(list: &mut Vec<Entry<'a>>, grant: &'a Grant, at: &Location, item: Str
                 e.first = at.clone();
             }
             e.items.push(item);
+            e.changes.push(change);
         }
         None => list.push(Entry {
             grant,
             first: at.clone(),
             items: vec![item],
+            changes: vec![change],
         }),
     }
 }
 
+/// Where a grant is changed: its Setup page and the file it was read from
+/// (for a decomposed permission set, the object's own settings file).
 fn where_to_fix(g: &Grant) -> String {
+    let path = g.location.path.as_str();
+    let file = ["profiles/", "permissionsets/"]
+        .iter()
+        .find_map(|d| path.rfind(d).map(|i| &path[i..]))
+        .unwrap_or(path);
     match g.kind {
         GrantKind::Profile => format!(
-            "Setup > Profiles > {} > Object Settings (profiles/{}.profile-meta.xml)",
-            g.name, g.name
+            "Setup > Profiles > {} > Object Settings ({file})",
+            profile_label(&g.name)
         ),
         _ => format!(
-            "Setup > Permission Sets > {} > Object Settings (permissionsets/{}.permissionset-meta.xml)",
-            g.name, g.name
+            "Setup > Permission Sets > {} > Object Settings ({file})",
+            g.name
         ),
+    }
+}
+
+fn off_standard_profile(id_phrase: &str, g: &Grant, keep: &str) -> String {
+    format!(
+        "The standard {} profile's object permissions cannot be changed (and with Modify All Data, View All and Modify All cannot be cleared): move {id_phrase} to a custom integration profile, e.g. a copy of \"Minimum Access - API Only Integrations\", with a permission set granting {keep} (see IG301).",
+        profile_label(&g.name)
+    )
+}
+
+/// `allowEdit and allowDelete`.
+fn flag_names(f: AccessFlags) -> String {
+    let names: Vec<&str> = [
+        (f.read, "allowRead"),
+        (f.create, "allowCreate"),
+        (f.edit, "allowEdit"),
+        (f.delete, "allowDelete"),
+        (f.view_all, "viewAllRecords"),
+        (f.modify_all, "modifyAllRecords"),
+    ]
+    .into_iter()
+    .filter_map(|(on, name)| on.then_some(name))
+    .collect();
+    match names.as_slice() {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
 }
 
@@ -181,11 +245,17 @@ impl Rule for ExcessObjectAccess {
                             (true, false) => "View All",
                             _ => "Modify All",
                         };
+                        let flags = AccessFlags {
+                            view_all: va,
+                            modify_all: ma,
+                            ..AccessFlags::default()
+                        };
                         add(
                             &mut all_records,
                             &g.grant,
                             &g.grant.location,
                             format!("{} ({what})", oa.object),
+                            format!("{} to false for {}", flag_names(flags), oa.object),
                         );
                     }
                 }
@@ -232,6 +302,7 @@ impl Rule for ExcessObjectAccess {
                             &g.grant,
                             &g.grant.location,
                             format!("{} ({}; {note})", oa.object, part.describe()),
+                            format!("{} to false for {}", flag_names(part), oa.object),
                         );
                     }
                 }
@@ -257,12 +328,16 @@ impl Rule for ExcessObjectAccess {
                     e.grant.kind.describe(),
                     e.grant.name
                 ))
-                .fix(format!(
-                    "Remove the unused access ({}) in {}: clear allowRead / allowCreate / allowEdit / allowDelete in the <objectPermissions> entries, or move the integration to a permission set granting only {}.",
-                    e.items.join(", "),
-                    where_to_fix(e.grant),
-                    used.join(", ")
-                ));
+                .fix(if is_standard_profile(inventory, e.grant) {
+                    off_standard_profile(&identity_phrase(id), e.grant, &keep_phrase(id, &used))
+                } else {
+                    format!(
+                        "Set {} in {} (deleting an <objectPermissions> entry does not revoke it on deploy), or move the integration to a permission set granting {}.",
+                        e.changes.join("; "),
+                        where_to_fix(e.grant),
+                        keep_phrase(id, &used)
+                    )
+                });
                 out.push(with_related(f, profile_related(id)));
             }
             for e in all_records {
@@ -283,11 +358,15 @@ impl Rule for ExcessObjectAccess {
                     e.grant.kind.describe(),
                     e.grant.name
                 ))
-                .fix(format!(
-                    "Set <viewAllRecords>false</viewAllRecords> and <modifyAllRecords>false</modifyAllRecords> for {} in {}; share the records the integration needs through sharing rules instead.",
-                    e.items.join(", "),
-                    where_to_fix(e.grant)
-                ));
+                .fix(if is_standard_profile(inventory, e.grant) {
+                    off_standard_profile(&identity_phrase(id), e.grant, &keep_phrase(id, &used))
+                } else {
+                    format!(
+                        "Set {} in {}; share the records the integration needs through sharing rules instead.",
+                        e.changes.join("; "),
+                        where_to_fix(e.grant)
+                    )
+                });
                 out.push(with_related(f, profile_related(id)));
             }
         }

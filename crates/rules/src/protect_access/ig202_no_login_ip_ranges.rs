@@ -1,4 +1,6 @@
-use intguard_model::{Finding, Inventory, Practice, Profile, Related, RuleMeta, Severity};
+use intguard_model::{
+    same_profile, Finding, Inventory, Practice, Profile, Related, RuleMeta, Severity,
+};
 
 use crate::identities::{
     active_org_users, auditable, identity_finding, identity_label, identity_related,
@@ -131,12 +133,48 @@ impl Rule for NoLoginIpRanges {
             } else {
                 continue;
             };
-            let mut f = Finding::new(&META, at, message)
-                .key(key)
-                .fix(format!(
-                    "Setup > Profiles > {name} > Login IP Ranges: replace them with the integration runtime's egress addresses only (e.g. CloudHub static IPs), in profiles/{}.profile-meta.xml: <loginIpRanges><description>CloudHub static IPs</description><startAddress>203.0.113.0</startAddress><endAddress>203.0.113.31</endAddress></loginIpRanges>; keep the apps on \"Enforce IP restrictions\".",
+            let ranges = "<loginIpRanges><description>CloudHub static IPs</description><startAddress>203.0.113.0</startAddress><endAddress>203.0.113.31</endAddress></loginIpRanges>";
+            let enforce = "and set its connected apps to \"Enforce IP restrictions\" (IG201) so that the ranges apply to OAuth too";
+            let fix = if profile.custom == Some(false) || same_profile(&profile.name, "Admin") {
+                // People log in with a standard profile: ranges on it lock them out.
+                let instead = sf
+                    .profiles
+                    .iter()
+                    .filter(|p| p.custom == Some(true) && p.location != profile.location)
+                    .find(|p| {
+                        !p.login_ip_ranges.is_empty()
+                            && p.login_ip_ranges
+                                .iter()
+                                .all(|r| r.ipv4_size().is_some_and(|n| n <= TOO_WIDE))
+                    })
+                    .map(|p| {
+                        let shown: Vec<String> = p
+                            .login_ip_ranges
+                            .iter()
+                            .map(|r| format!("{}-{}", r.start.trim(), r.end.trim()))
+                            .collect();
+                        format!(
+                            " such as {} (it allows only {})",
+                            p.display_label(),
+                            shown.join(", ")
+                        )
+                    })
+                    .unwrap_or_default();
+                format!(
+                    "Do not restrict the standard {name} profile (people log in with it: ranges would lock them out): move {who} to a dedicated integration profile{instead} whose login IP ranges are the integration runtime's egress addresses only, e.g. {ranges}, {enforce}."
+                )
+            } else {
+                let verb = if profile.login_ip_ranges.is_empty() {
+                    "add"
+                } else {
+                    "replace them with"
+                };
+                format!(
+                    "Setup > Profiles > {name} > Login IP Ranges: {verb} the integration runtime's egress addresses only (e.g. CloudHub static IPs), in profiles/{}.profile-meta.xml: {ranges}; {enforce}.",
                     profile.name
-                ));
+                )
+            };
+            let mut f = Finding::new(&META, at, message).key(key).fix(fix);
             if ids.len() == 1 {
                 f = f.identity(identity_label(ids[0]));
             }

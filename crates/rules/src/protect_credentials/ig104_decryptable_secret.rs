@@ -135,6 +135,18 @@ fn decrypts(cipher: &Cipher, key: &str, payload: &str) -> bool {
     attempt(key) || (key.trim() != key && attempt(key.trim()))
 }
 
+/// The decrypted value's mask and fingerprint (`Te…(8) sha256:26a3bfee`), as
+/// plaintext secrets are shown (IG102), so that the same secret is recognised
+/// in other findings. Only for values known to decrypt; the value is not kept.
+fn plaintext_digest(cipher: &Cipher, key: &str, payload: &str) -> Option<String> {
+    [key, key.trim()].into_iter().find_map(|k| {
+        let plain = Zeroizing::new(cipher.decrypt(k.as_bytes(), payload).ok()?);
+        std::str::from_utf8(&plain)
+            .ok()
+            .map(intguard_model::secret::describe)
+    })
+}
+
 /// A committed key value and every place it is written, best first.
 struct Candidate<'a> {
     value: &'a str,
@@ -450,8 +462,13 @@ fn finding_for(app: &MuleApp, candidate: &Candidate<'_>, hit: &Hit<'_>) -> Findi
         Some(other) if other.name != app.name => format!(" of app {}", other.name),
         _ => String::new(),
     };
+    let value = entry
+        .encrypted_payload()
+        .and_then(|payload| plaintext_digest(&hit.cipher, candidate.value, payload))
+        .map(|d| format!(" (the value: {d})"))
+        .unwrap_or_default();
     let message = format!(
-        "{}: `{}` in {file_label}{in_env} decrypts with the committed secure-properties key ({}{elsewhere}, {}) of {} ({}): anyone with the repository can read it",
+        "{}: `{}` in {file_label}{in_env} decrypts with the committed secure-properties key ({}{elsewhere}, {}) of {} ({}): anyone with the repository can read it{value}",
         app.name,
         entry.key(),
         src.describe(),

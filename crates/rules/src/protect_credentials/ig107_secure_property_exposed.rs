@@ -218,7 +218,17 @@ fn secret_properties(app: &MuleApp) -> BTreeMap<String, Vec<Occurrence>> {
                     list.push(Occurrence {
                         why: Why::Definition,
                         location: entry.location.clone(),
-                        label: format!("defined in {}", file_name(&file.path)),
+                        // In Mule 4 a secure file's keys are another name
+                        // space: `${secure::x}`, reached from a plain definition.
+                        label: if file.secure && app.runtime == MuleRuntime::Mule4 {
+                            format!(
+                                "defined in {}, read as ${{secure::{}}}",
+                                file_name(&file.path),
+                                entry.key()
+                            )
+                        } else {
+                            format!("defined in {}", file_name(&file.path))
+                        },
                     });
                 }
             }
