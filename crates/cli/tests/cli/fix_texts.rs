@@ -213,6 +213,32 @@ fn metadata_fixes_change_what_can_be_changed() {
 }
 
 #[test]
+fn mutual_tls_permission_goes_where_the_user_gets_permissions() {
+    let (_, report) = scan_json(&example(), &[]);
+    let f = findings(&report)
+        .iter()
+        .find(|f| {
+            f["rule"] == "IG206"
+                && f["path"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .ends_with("int-invoices-user-def.json")
+        })
+        .expect("IG206 for int.invoices");
+    let (message, fix) = (f["message"].as_str().unwrap(), f["fix"].as_str().unwrap());
+    assert!(
+        message.contains("nor its permission set groups Invoices_Integration grant"),
+        "{message}"
+    );
+    assert!(
+        fix.contains("in a permission set of its group Invoices_Integration"),
+        "{fix}"
+    );
+    // invoices-eapi already calls port 8443 with a client certificate.
+    assert!(!fix.contains("port 8443"), "{fix}");
+}
+
+#[test]
 fn a_decrypted_secret_shows_the_fingerprint_its_clear_copy_shows() {
     let (_, report) = scan_json(&example(), &[]);
     let message = |rule: &str, path_end: &str| -> String {

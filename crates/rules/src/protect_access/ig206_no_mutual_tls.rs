@@ -332,14 +332,53 @@ fn org_side(inventory: &Inventory) -> Vec<Finding> {
             continue;
         };
         let sets: Vec<&str> = id.permission_sets.iter().map(|p| p.name.as_str()).collect();
-        let holders = if sets.is_empty() {
+        let groups: Vec<&str> = id
+            .permission_set_groups
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect();
+        let mut others: Vec<String> = Vec::new();
+        if !sets.is_empty() {
+            others.push(format!("its permission sets {}", sets.join(", ")));
+        }
+        if !groups.is_empty() {
+            others.push(format!("its permission set groups {}", groups.join(", ")));
+        }
+        let holders = if others.is_empty() {
             format!("its profile {} does not grant", profile.display_label())
         } else {
             format!(
-                "neither its profile {} nor its permission sets {} grant",
+                "neither its profile {} nor {} grant",
                 profile.display_label(),
-                sets.join(", ")
+                others.join(" nor ")
             )
+        };
+        // Where the permission goes: the set the user already has, else a
+        // set in its group, else a new one.
+        let grant_in = match (sets.first(), groups.first()) {
+            (Some(set), _) => format!("in its permission set {set} (Setup > Permission Sets > {set} > System Permissions)"),
+            (None, Some(group)) => format!("in a permission set of its group {group} (Setup > Permission Sets > the set > System Permissions)"),
+            (None, None) => "in a permission set assigned to it (Setup > Permission Sets > New > System Permissions)".to_string(),
+        };
+        // Its apps' connections that do not yet present a certificate on 8443.
+        let apps_not_ready: Vec<&str> = id
+            .apps
+            .iter()
+            .filter(|u| {
+                inventory.connections().any(|(app, conn)| {
+                    app.name == u.app
+                        && conn.config_name == u.config_name
+                        && (conn.runtime == MuleRuntime::Mule3
+                            || !has_client_certificate(app, conn)
+                            || !non_mtls_urls(app, conn).is_empty())
+                })
+            })
+            .map(|u| u.app.as_str())
+            .collect();
+        let calls = if id.apps.is_empty() || !apps_not_ready.is_empty() {
+            " and have its apps call Salesforce on port 8443 of the My Domain host with the client certificate (their Mule connections are reported too)"
+        } else {
+            ""
         };
         let f = ids::identity_finding(
             &META,
@@ -352,7 +391,7 @@ fn org_side(inventory: &Inventory) -> Vec<Finding> {
         )
         .key(format!("{}|mutual-tls-permission", ids::identity_key(id)))
         .fix(format!(
-            "Upload the CA-signed client certificate under Setup > Certificate and Key Management > Mutual Authentication Certificates, then grant {} the \"Enforce SSL/TLS Mutual Authentication\" user permission in its permission set (Setup > Permission Sets > System Permissions) and call Salesforce on port 8443 of the My Domain host.",
+            "Upload the CA-signed client certificate under Setup > Certificate and Key Management > Mutual Authentication Certificates, then grant {} the \"Enforce SSL/TLS Mutual Authentication\" user permission {grant_in}{calls}.",
             ids::identity_label(id)
         ));
         out.push(ids::with_related(f, ids::profile_related(id)));

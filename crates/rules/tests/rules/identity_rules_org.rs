@@ -177,10 +177,18 @@ fn ig206_no_mutual_tls() {
     let orders = at(&f, "orders-integration-user-def.json", 10);
     assert!(
         orders.message.contains(
-            "neither its profile Orders Integration (API) nor its permission sets Orders_Integration grant"
+            "neither its profile Orders Integration (API) nor its permission sets Orders_Integration nor its permission set groups Orders_Reporting_Group grant"
         ),
         "{}",
         orders.message
+    );
+    // The permission goes into the set the user already has.
+    assert!(
+        orders
+            .fix
+            .contains("user permission in its permission set Orders_Integration (Setup > Permission Sets > Orders_Integration > System Permissions)"),
+        "{}",
+        orders.fix
     );
     assert_both_ends(orders, "int.orders@acme.com", "orders-sapi");
     let mule = at(&f, "mule-integration-user-def.json", 10);
