@@ -83,6 +83,19 @@ fn present(bytes: &[u8]) -> u8 {
 static ACCESS_TOKEN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?-u:\b)00D[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?![A-Za-z0-9._]{20,}").expect("regex")
 });
+/// A Salesforce org's host, where its tokens are revoked: My Domain
+/// (production, sandbox, scratch), login / test, or a classic instance
+/// (`na123.salesforce.com`).
+static SALESFORCE_HOST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(?:[a-z0-9][a-z0-9-]*(?:\.(?:sandbox|scratch|develop))?\.my\.salesforce\.com|(?:login|test|[a-z]{2,4}[0-9]{1,3})\.salesforce\.com)\b",
+    )
+    .expect("regex")
+});
+
+/// How far (in lines) from a token a host still says which org issued it.
+const HOST_NEAR_LINES: u32 = 5;
+
 static REFRESH_TOKEN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?-u:\b)5Aep861[A-Za-z0-9._]{50,}").expect("regex"));
 static CONSUMER_KEY: LazyLock<Regex> =
@@ -218,6 +231,7 @@ pub(crate) fn scan(
                 kind: TokenKind::AccessToken,
                 value: token_value(&ACCESS_TOKEN, m.as_str()),
                 location: loc(m.start()),
+                host: None,
             });
         }
     }
@@ -227,6 +241,7 @@ pub(crate) fn scan(
                 kind: TokenKind::RefreshToken,
                 value: token_value(&REFRESH_TOKEN, m.as_str()),
                 location: loc(m.start()),
+                host: None,
             });
         }
     }
@@ -236,7 +251,21 @@ pub(crate) fn scan(
                 kind: TokenKind::ConsumerKey,
                 value: token_value(&CONSUMER_KEY, m.as_str()),
                 location: loc(m.start()),
+                host: None,
             });
+        }
+    }
+    if !facts.tokens.is_empty() {
+        let hosts: Vec<(u32, &str)> = SALESFORCE_HOST
+            .find_iter(text)
+            .map(|m| (loc(m.start()).line, m.as_str()))
+            .collect();
+        for t in &mut facts.tokens {
+            t.host = hosts
+                .iter()
+                .filter(|(line, _)| line.abs_diff(t.location.line) <= HOST_NEAR_LINES)
+                .min_by_key(|(line, _)| line.abs_diff(t.location.line))
+                .map(|(_, host)| host.to_ascii_lowercase());
         }
     }
     if seen & N_PEM != 0 {
@@ -541,6 +570,27 @@ mod tests {
         assignments: AssignmentStyle::None,
         xml: true,
     };
+
+    #[test]
+    fn a_token_records_the_org_host_written_nearest_to_it() {
+        let token = "00D7Q000004KqZb!ARkAQwnQrS7RPeMOkIUpkDyr7OSJoRu1XXdo0cZuzre";
+        let text = format!(
+            "# see https://help.salesforce.com/s/articleView\nQA=https://acme--qa.sandbox.my.salesforce.com\nPROD=https://acme.my.salesforce.com\n\n\nT1={token}\n\n\n\n\n\n\n\n\n\n\nT2={token}\n"
+        );
+        let (facts, _) = scan(&text, "f.sh", XML);
+        let hosts: Vec<(u32, Option<&str>)> = facts
+            .tokens
+            .iter()
+            .map(|t| (t.location.line, t.host.as_deref()))
+            .collect();
+        // The nearest host (help.salesforce.com is no org); none for the
+        // token more than five lines from any.
+        assert_eq!(
+            hosts,
+            [(6, Some("acme.my.salesforce.com")), (17, None)],
+            "{hosts:?}"
+        );
+    }
 
     /// (line, covers_until_line) of each suppression.
     fn extents(text: &str, kind: TextKind) -> Vec<(u32, u32)> {

@@ -34,6 +34,10 @@ pub struct TokenCandidate {
     #[serde(skip)]
     pub value: String,
     pub location: Location,
+    /// The Salesforce host written nearest to it in the same file, within a
+    /// few lines (`acme--qa.sandbox.my.salesforce.com`): most likely the org
+    /// it was issued by.
+    pub host: Option<String>,
 }
 
 /// `-----BEGIN ... PRIVATE KEY-----` in a text file.

@@ -937,6 +937,7 @@ mod tests {
                     kind: intguard_model::TokenKind::AccessToken,
                     value: token.into(),
                     location: loc("scripts/smoke.sh", 2),
+                    host: None,
                 }],
                 assignments: vec![
                     Assignment {

@@ -141,6 +141,24 @@ fn secrets_in_file(inventory: &Inventory, file: &TextFileFacts) -> Vec<SecretNea
     out
 }
 
+/// ` (sandbox qa)` for `acme--qa.sandbox.my.salesforce.com`, ` (production)`
+/// for a production My Domain, else nothing.
+fn org_kind(host: &str) -> String {
+    let first = host.split('.').next().unwrap_or(host);
+    if let Some((_, sandbox)) = first.split_once("--") {
+        format!(" (sandbox {sandbox})")
+    } else if host.ends_with(".sandbox.my.salesforce.com") {
+        format!(" (sandbox {first})")
+    } else if host.ends_with(".my.salesforce.com")
+        && !host.ends_with(".scratch.my.salesforce.com")
+        && !host.ends_with(".develop.my.salesforce.com")
+    {
+        " (production)".to_string()
+    } else {
+        String::new()
+    }
+}
+
 impl Rule for SalesforceToken {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -172,17 +190,26 @@ impl Rule for SalesforceToken {
                 let key = format!("{}|{fp}|{nth}", kind_key(token.kind));
                 match token.kind {
                     TokenKind::AccessToken | TokenKind::RefreshToken => {
+                        let org = token
+                            .host
+                            .as_deref()
+                            .map(|h| format!(", next to the org host {h}{}", org_kind(h)))
+                            .unwrap_or_default();
                         let message = format!(
-                            "{} {} is committed in {name}{app}",
+                            "{} {} is committed in {name}{app}{org}",
                             kind_phrase(token.kind),
                             describe(&token.value)
                         );
+                        let host = token
+                            .host
+                            .as_deref()
+                            .unwrap_or("<mydomain>.my.salesforce.com");
                         out.push(
                             Finding::new(&META, token.location.clone(), message)
                                 .severity(lower(Severity::Critical))
                                 .key(key)
                                 .fix(format!(
-                                    "Revoke it now (Setup > Apps > Connected Apps > Connected Apps OAuth Usage > the app > Revoke, or POST https://<mydomain>.my.salesforce.com/services/oauth2/revoke with token=<the token>); then delete it from {} and purge it from git history (git filter-repo --replace-text), and obtain tokens at run time with the JWT bearer flow instead.",
+                                    "Revoke it now (Setup > Apps > Connected Apps > Connected Apps OAuth Usage > the app > Revoke, or POST https://{host}/services/oauth2/revoke with token=<the token>); then delete it from {} and purge it from git history (git filter-repo --replace-text), and obtain tokens at run time with the JWT bearer flow instead.",
                                     file.path
                                 )),
                         );
@@ -248,7 +275,36 @@ mod tests {
             kind,
             value: value.into(),
             location: loc(path, line),
+            host: None,
         }
+    }
+
+    #[test]
+    fn the_org_host_next_to_a_token_is_where_it_is_revoked() {
+        let mut t = token(TokenKind::AccessToken, ACCESS, "scripts/smoke.sh", 4);
+        t.host = Some("acme--qa.sandbox.my.salesforce.com".into());
+        let inv = Inventory {
+            text_files: vec![TextFileFacts {
+                path: "scripts/smoke.sh".into(),
+                tokens: vec![t],
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let f = SalesforceToken.check(&inv);
+        assert_eq!(f.len(), 1);
+        assert!(
+            f[0].message
+                .ends_with("next to the org host acme--qa.sandbox.my.salesforce.com (sandbox qa)"),
+            "{}",
+            f[0].message
+        );
+        assert!(f[0]
+            .fix
+            .contains("POST https://acme--qa.sandbox.my.salesforce.com/services/oauth2/revoke"));
+        assert_eq!(org_kind("acme.my.salesforce.com"), " (production)");
+        assert_eq!(org_kind("acme--uat.my.salesforce.com"), " (sandbox uat)");
+        assert_eq!(org_kind("login.salesforce.com"), "");
     }
 
     #[test]
