@@ -27,6 +27,22 @@ fn commands_in(fix: &str) -> Vec<String> {
     out
 }
 
+/// The one finding of `rule` in the file whose path ends with `path_end`.
+fn the_finding<'r>(report: &'r Value, rule: &str, path_end: &str) -> &'r Value {
+    let all: Vec<&Value> = findings(report)
+        .iter()
+        .filter(|f| f["rule"] == rule && f["path"].as_str().unwrap_or_default().ends_with(path_end))
+        .collect();
+    assert_eq!(all.len(), 1, "{rule} in {path_end}: {all:#?}");
+    all[0]
+}
+
+fn the_fix<'r>(report: &'r Value, rule: &str, path_end: &str) -> &'r str {
+    the_finding(report, rule, path_end)["fix"]
+        .as_str()
+        .unwrap_or_default()
+}
+
 fn fixes_of<'r>(report: &'r Value, rule: &str, path_end: &str) -> Vec<&'r str> {
     findings(report)
         .iter()
@@ -101,14 +117,12 @@ fn intguard_commands_in_fixes_are_accepted_by_the_cli() {
 #[test]
 fn the_shared_user_stays_with_the_app_named_like_it() {
     let (_, report) = scan_json(&example(), &[]);
-    let fixes = fixes_of(&report, "IG303", "customers-papi/src/main/mule/global.xml");
-    assert_eq!(fixes.len(), 1, "{fixes:?}");
+    let fix = the_fix(&report, "IG303", "customers-papi/src/main/mule/global.xml");
     assert!(
-        fixes[0].contains(
+        fix.contains(
             "keep int.orders@acme.com for orders-sapi (its name matches) and set a new username (sfdc.username / principal) in the property files of customers-papi"
         ),
-        "{}",
-        fixes[0]
+        "{fix}"
     );
 }
 
@@ -140,26 +154,16 @@ fn encryption_advice_matches_the_apps_configuration() {
             "{fix}"
         );
     }
-    let ig108 = fixes_of(&report, "IG108", "legacy-sync/src/main/app/global.xml");
-    assert_eq!(ig108.len(), 1);
-    assert!(
-        !ig108[0].contains("Set encryptionAlgorithm"),
-        "{}",
-        ig108[0]
-    );
-    assert!(
-        ig108[0].contains("migrate the app to Mule 4"),
-        "{}",
-        ig108[0]
-    );
+    let ig108 = the_fix(&report, "IG108", "legacy-sync/src/main/app/global.xml");
+    assert!(!ig108.contains("Set encryptionAlgorithm"), "{}", ig108);
+    assert!(ig108.contains("migrate the app to Mule 4"), "{}", ig108);
     // Mule 4 with Blowfish: each value is decrypted as written, then
     // encrypted the new way.
-    let ig108 = fixes_of(&report, "IG108", "customers-papi/src/main/mule/global.xml");
-    assert_eq!(ig108.len(), 1);
+    let ig108 = the_fix(&report, "IG108", "customers-papi/src/main/mule/global.xml");
     assert!(
-        ig108[0].contains("intguard secure-props decrypt --key-env <VAR holding the old key> --algorithm Blowfish --mode CBC | intguard secure-props encrypt --key-env <VAR holding the new key> --algorithm AES --mode CBC --random-iv --wrap"),
+        ig108.contains("intguard secure-props decrypt --key-env <VAR holding the old key> --algorithm Blowfish --mode CBC | intguard secure-props encrypt --key-env <VAR holding the new key> --algorithm AES --mode CBC --random-iv --wrap"),
         "{}",
-        ig108[0]
+        ig108
     );
 }
 
@@ -168,16 +172,15 @@ fn metadata_fixes_change_what_can_be_changed() {
     let (_, report) = scan_json(&example(), &[]);
     // A decomposed permission set: its object's own file, and only the flags
     // the app does not need (it creates Cases).
-    let case = fixes_of(
+    let case = the_fix(
         &report,
         "IG304",
         "permissionsets/Invoices_API/objectSettings/Case.objectSettings-meta.xml",
     );
-    assert_eq!(case.len(), 1);
     assert!(
-        case[0].starts_with("Set allowEdit and allowDelete to false for Case in Setup > Permission Sets > Invoices_API > Object Settings (permissionsets/Invoices_API/objectSettings/Case.objectSettings-meta.xml)"),
+        case.starts_with("Set allowEdit and allowDelete to false for Case in Setup > Permission Sets > Invoices_API > Object Settings (permissionsets/Invoices_API/objectSettings/Case.objectSettings-meta.xml)"),
         "{}",
-        case[0]
+        case
     );
     // The standard System Administrator profile cannot be edited nor be
     // given login IP ranges without locking people out: the user moves.
@@ -193,38 +196,27 @@ fn metadata_fixes_change_what_can_be_changed() {
             );
         }
     }
-    let ig202 = fixes_of(&report, "IG202", admin);
-    assert_eq!(ig202.len(), 1);
+    let ig202 = the_fix(&report, "IG202", admin);
     assert!(
-        ig202[0].starts_with("Do not restrict the standard System Administrator profile")
-            && ig202[0].contains("such as Acme Integration (API Only)"),
+        ig202.starts_with("Do not restrict the standard System Administrator profile")
+            && ig202.contains("such as Acme Integration (API Only)"),
         "{}",
-        ig202[0]
+        ig202
     );
     // mTLS for a password connection goes into the JWT connection that
     // replaces it, whose token endpoint is set.
-    let ig206 = fixes_of(&report, "IG206", "orders-sapi/src/main/mule/global.xml");
-    assert_eq!(ig206.len(), 1);
+    let ig206 = the_fix(&report, "IG206", "orders-sapi/src/main/mule/global.xml");
     assert!(
-        ig206[0].starts_with("Once <salesforce:basic-connection> of `Salesforce_Config` is replaced by <salesforce:jwt-connection> (IG101)"),
+        ig206.starts_with("Once <salesforce:basic-connection> of `Salesforce_Config` is replaced by <salesforce:jwt-connection> (IG101)"),
         "{}",
-        ig206[0]
+        ig206
     );
 }
 
 #[test]
 fn mutual_tls_permission_goes_where_the_user_gets_permissions() {
     let (_, report) = scan_json(&example(), &[]);
-    let f = findings(&report)
-        .iter()
-        .find(|f| {
-            f["rule"] == "IG206"
-                && f["path"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .ends_with("int-invoices-user-def.json")
-        })
-        .expect("IG206 for int.invoices");
+    let f = the_finding(&report, "IG206", "int-invoices-user-def.json");
     let (message, fix) = (f["message"].as_str().unwrap(), f["fix"].as_str().unwrap());
     assert!(
         message.contains("nor its permission set groups Invoices_Integration grant"),
@@ -241,15 +233,6 @@ fn mutual_tls_permission_goes_where_the_user_gets_permissions() {
 #[test]
 fn a_decrypted_secret_shows_the_fingerprint_its_clear_copy_shows() {
     let (_, report) = scan_json(&example(), &[]);
-    let message = |rule: &str, path_end: &str| -> String {
-        findings(&report)
-            .iter()
-            .find(|f| {
-                f["rule"] == rule && f["path"].as_str().unwrap_or_default().ends_with(path_end)
-            })
-            .map(|f| f["message"].as_str().unwrap_or_default().to_string())
-            .unwrap_or_else(|| panic!("no {rule} in {path_end}"))
-    };
     let sha = |m: &str| -> String {
         let i = m
             .find("sha256:")
@@ -258,10 +241,13 @@ fn a_decrypted_secret_shows_the_fingerprint_its_clear_copy_shows() {
     };
     // customers-papi's prod password (encrypted under a committed key) is the
     // password orders-sapi's prod.yaml holds in clear.
-    let clear = message(
+    let clear = the_finding(
+        &report,
         "IG102",
         "orders-sapi/src/main/resources/properties/prod.yaml",
-    );
+    )["message"]
+        .as_str()
+        .unwrap_or_default();
     let decrypted = findings(&report)
         .iter()
         .filter(|f| f["rule"] == "IG104")
@@ -271,7 +257,7 @@ fn a_decrypted_secret_shows_the_fingerprint_its_clear_copy_shows() {
     assert!(decrypted.contains("(the value: "), "{decrypted}");
     assert_eq!(
         sha(decrypted.rsplit("(the value: ").next().unwrap()),
-        sha(&clear)
+        sha(clear)
     );
 }
 

@@ -414,20 +414,26 @@ mod tests {
         NoMutualTls.check(&inv)
     }
 
-    #[test]
-    fn jwt_without_certificate_and_default_urls() {
-        let mut a = app("orders", &[]);
-        a.salesforce_connections.push(conn(
+    /// `SF`, a JWT connection of int.orders@acme.com at line 10, with `extra`
+    /// attributes.
+    fn jwt(extra: &[(&str, &str)]) -> SalesforceConnection {
+        let mut attrs = vec![("principal", "int.orders@acme.com")];
+        attrs.extend_from_slice(extra);
+        conn(
             "SF",
             "salesforce:jwt-connection",
             AuthClass::Certificate,
             G,
             10,
-            &[
-                ("principal", "int.orders@acme.com"),
-                ("audienceUrl", "https://login.salesforce.com"),
-            ],
-        ));
+            &attrs,
+        )
+    }
+
+    #[test]
+    fn jwt_without_certificate_and_default_urls() {
+        let mut a = app("orders", &[]);
+        a.salesforce_connections
+            .push(jwt(&[("audienceUrl", "https://login.salesforce.com")]));
         let f = run(a);
         assert_eq!(f.len(), 1);
         assert!(
@@ -447,17 +453,8 @@ mod tests {
         // A certificate connection whose token endpoint is a property: the
         // property is what changes, per environment.
         let mut a = app("orders", &["prod"]);
-        a.salesforce_connections.push(conn(
-            "SF",
-            "salesforce:jwt-connection",
-            AuthClass::Certificate,
-            G,
-            10,
-            &[
-                ("principal", "int.orders@acme.com"),
-                ("tokenEndpoint", "${sfdc.tokenEndpoint}"),
-            ],
-        ));
+        a.salesforce_connections
+            .push(jwt(&[("tokenEndpoint", "${sfdc.tokenEndpoint}")]));
         let f = run(a);
         assert_eq!(f.len(), 1);
         assert!(
