@@ -286,3 +286,62 @@ pub fn is_standard_profile(inventory: &Inventory, g: &Grant) -> bool {
             None => same_profile(&g.name, "Admin"),
         }
 }
+
+/// What a fix that changes `username`'s credential must add when other apps
+/// log in as it too: ` int.orders@acme.com also logs in for customers-papi
+/// (prod): ...`. Empty when `app` is its only app (or the user is unknown).
+pub fn shared_user_note(inventory: &Inventory, username: &str, app: &str) -> String {
+    let Some(id) = inventory.identity(username) else {
+        return String::new();
+    };
+    let mut others: Vec<String> = id
+        .apps
+        .iter()
+        .filter(|u| u.app != app)
+        .map(|u| match &u.environment {
+            Some(env) => format!("{} ({env})", u.app),
+            None => u.app.clone(),
+        })
+        .collect();
+    others.sort();
+    others.dedup();
+    if others.is_empty() {
+        return String::new();
+    }
+    format!(
+        " {username} also logs in for {}: update the credential there too, or give each app its own user (IG303).",
+        others.join(", ")
+    )
+}
+
+/// A property holding a Salesforce user's own login secret (its password or
+/// security token: `sfdc.password`, `sfdc.token`), not a keystore's or an
+/// OAuth client's.
+pub fn is_login_secret(key: &str) -> bool {
+    let k = key.to_ascii_lowercase();
+    (k.ends_with("password") || k.ends_with("token") || k.ends_with("securitytoken"))
+        && !k.contains("store")
+        && !k.contains("key.")
+        && !k.contains("client")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn login_secrets_are_the_users_own() {
+        for key in ["sfdc.password", "sfdc.token", "salesforce.securityToken"] {
+            assert!(is_login_secret(key), "{key}");
+        }
+        for key in [
+            "tls.keystore.password",
+            "tls.key.password",
+            "sfdc.consumerKey",
+            "token.client.secret",
+            "oauth.client.token",
+        ] {
+            assert!(!is_login_secret(key), "{key}");
+        }
+    }
+}

@@ -293,3 +293,59 @@ fn a_secure_files_entry_is_named_as_the_app_reads_it() {
         "{related:#?}"
     );
 }
+
+#[test]
+fn changing_a_shared_users_password_names_the_other_apps() {
+    let (_, report) = scan_json(&example(), &[]);
+    // int.orders@acme.com logs in for orders-sapi and customers-papi (prod):
+    // a fix that resets its password or token must say the other app breaks.
+    let noted: Vec<(String, u64)> = findings(&report)
+        .iter()
+        .filter(|f| {
+            f["fix"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("also logs in for")
+        })
+        .map(|f| {
+            let path = f["path"].as_str().unwrap_or_default();
+            let short = path.split("acme-integrations/").last().unwrap_or(path);
+            (
+                format!("{} {short}", f["rule"].as_str().unwrap()),
+                f["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        noted,
+        [
+            (
+                "IG101 customers-papi/src/main/mule/global.xml".to_string(),
+                48
+            ),
+            (
+                "IG104 customers-papi/src/main/resources/properties/prod-secure.yaml".to_string(),
+                5
+            ),
+            ("IG101 orders-sapi/src/main/mule/global.xml".to_string(), 43),
+            (
+                "IG104 orders-sapi/src/main/resources/properties/prod-secure.yaml".to_string(),
+                4
+            ),
+            (
+                "IG102 orders-sapi/src/main/resources/properties/prod.yaml".to_string(),
+                9
+            ),
+        ],
+        "(the consumer key and keystore passwords of the same files are not the user's)"
+    );
+    let fix = the_fix(
+        &report,
+        "IG102",
+        "orders-sapi/src/main/resources/properties/prod.yaml",
+    );
+    assert!(
+        fix.ends_with("int.orders@acme.com also logs in for customers-papi (prod): update the credential there too, or give each app its own user (IG303)."),
+        "{fix}"
+    );
+}

@@ -2,7 +2,7 @@ use intguard_model::{
     AuthClass, Finding, Inventory, MuleRuntime, Practice, Related, RuleMeta, Severity,
 };
 
-use crate::identities::{active_org_users, identity_finding};
+use crate::identities::{active_org_users, identity_finding, shared_user_note};
 
 use crate::support::{connection_identities, describe_identities, environments, identity_related};
 use crate::Rule;
@@ -114,6 +114,16 @@ impl Rule for PasswordAuth {
                         conn.element
                     )
                 });
+            let mut users: Vec<&str> = ids.iter().map(|i| i.username.as_str()).collect();
+            users.sort_unstable();
+            users.dedup();
+            let notes: String = users
+                .iter()
+                .map(|u| shared_user_note(inventory, u, &app.name))
+                .collect();
+            if !notes.is_empty() {
+                finding.fix.push_str(&notes);
+            }
             for rel in identity_related(&ids) {
                 finding = finding.related(rel);
             }

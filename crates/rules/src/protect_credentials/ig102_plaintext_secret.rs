@@ -9,6 +9,7 @@ use intguard_model::{
 };
 
 use super::ig103_committed_encryption_key::{is_committed_value, is_key_name};
+use crate::identities::{is_login_secret, shared_user_note};
 use crate::support::{app_for_path, connection_identities, describe_identities, file_name};
 use crate::Rule;
 
@@ -491,6 +492,12 @@ impl Rule for PlaintextSecret {
                             "Move it to the environment's secure properties file (e.g. properties/${{mule.env}}-secure.yaml) as `{}: \"![<encrypted value>]\"` and read it as ${{secure::{}}}: {how}. Then change the secret: the clear value stays in git history.",
                             entry.key(), entry.key()
                         ),
+                    };
+                    let fix = match who.as_deref() {
+                        Some(user) if is_login_secret(entry.key()) => {
+                            fix + &shared_user_note(inventory, user, &app.name)
+                        }
+                        _ => fix,
                     };
                     let mut f = finding(&entry.location, message)
                         .maybe_identity(who)

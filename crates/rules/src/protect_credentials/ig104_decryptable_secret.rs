@@ -338,7 +338,7 @@ impl Rule for DecryptableSecret {
         let mut out: Vec<Finding> = per_app
             .par_iter()
             .map_init(Tried::new, |tried, (app, targets)| {
-                app_findings(app, targets, &keys, tried)
+                app_findings(inventory, app, targets, &keys, tried)
             })
             .flatten_iter()
             .collect();
@@ -364,6 +364,7 @@ struct Keys<'g, 'c, 'a> {
 
 /// One finding per value of `app` that a committed key decrypts.
 fn app_findings<'a>(
+    inventory: &Inventory,
     app: &'a MuleApp,
     targets: &[Target<'a>],
     keys: &Keys<'_, '_, 'a>,
@@ -445,14 +446,19 @@ fn app_findings<'a>(
     }
     for x in &exposures {
         for hit in &x.hits {
-            out.push(finding_for(app, &x.candidate, hit));
+            out.push(finding_for(inventory, app, &x.candidate, hit));
         }
     }
     out
 }
 
 /// One finding per decrypted value, at the value.
-fn finding_for(app: &MuleApp, candidate: &Candidate<'_>, hit: &Hit<'_>) -> Finding {
+fn finding_for(
+    inventory: &Inventory,
+    app: &MuleApp,
+    candidate: &Candidate<'_>,
+    hit: &Hit<'_>,
+) -> Finding {
     let src = &candidate.sources[0];
     let (file, entry, config) = (hit.file, hit.entry, hit.config);
     let file_label = file_name(&file.path);
@@ -498,8 +504,14 @@ fn finding_for(app: &MuleApp, candidate: &Candidate<'_>, hit: &Hit<'_>) -> Findi
         ),
         _ => format!("delete {} and purge it from git history", src.describe()),
     };
+    let who = value_identities(app, file, entry);
+    let shared = who
+        .as_deref()
+        .filter(|_| crate::identities::is_login_secret(entry.key()))
+        .map(|user| crate::identities::shared_user_note(inventory, user, &app.name))
+        .unwrap_or_default();
     let fix = format!(
-        "Treat `{}`{in_env} as leaked and change it where it is issued (reset the integration user's password or security token, regenerate the consumer secret or client secret, change the keystore password). Generate a new key, {keep}; {reencrypt}; and {remove}.",
+        "Treat `{}`{in_env} as leaked and change it where it is issued (reset the integration user's password or security token, regenerate the consumer secret or client secret, change the keystore password). Generate a new key, {keep}; {reencrypt}; and {remove}.{shared}",
         entry.key(),
     );
     let mut severity = META.default_severity;
@@ -508,7 +520,7 @@ fn finding_for(app: &MuleApp, candidate: &Candidate<'_>, hit: &Hit<'_>) -> Findi
     }
     let mut finding = Finding::new(&META, entry.location.clone(), message)
         .severity(severity)
-        .maybe_identity(value_identities(app, file, entry))
+        .maybe_identity(who)
         .environments(env)
         .key(format!("decrypt|{file_label}|{}", entry.key()))
         .fix(fix)
