@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use intguard_model::Inventory;
+use intguard_model::{Inventory, MuleApp};
 use mule_secure_props::{Cipher, Mode};
 
 use crate::secrets::{config_for_file, decrypt_plausible};
@@ -22,6 +22,7 @@ pub fn plan_rotation(
     let mut plan = Plan::default();
     let mut problems = Vec::new();
     for app in &inventory.apps {
+        let changes_before = plan.changes.len();
         for file in &app.property_files {
             let encrypted: Vec<_> = file
                 .entries
@@ -122,6 +123,9 @@ pub fn plan_rotation(
                 new,
             });
         }
+        if plan.changes.len() > changes_before {
+            plan.skipped.extend(old_key_left(app));
+        }
     }
     if !problems.is_empty() {
         return Err(FixError(format!(
@@ -130,4 +134,36 @@ pub fn plan_rotation(
         )));
     }
     Ok(plan)
+}
+
+/// Where the app still reads the old key after its values were re-encrypted:
+/// a literal `key` attribute, or a key property defined in the repository.
+/// Left to the user (the new key must come from outside), but said, since the
+/// app cannot decrypt the rotated values until it changes.
+fn old_key_left(app: &MuleApp) -> Vec<String> {
+    let mut out = Vec::new();
+    for config in &app.secure_property_configs {
+        let Some(key) = &config.key else { continue };
+        if key.is_literal() {
+            out.push(format!(
+                "{}: <{}> still holds the old key in its key attribute: set key=\"${{encryption.key}}\" and supply the new key at deploy time, or the app cannot decrypt the rotated values",
+                key.location, config.element
+            ));
+            continue;
+        }
+        for resolved in app.resolve_all(key) {
+            if let Some(origin) = resolved.origin() {
+                let line = format!(
+                    "{}: the old key is still defined here (read by <{}> as {}): delete it and supply the new key at deploy time, or the app cannot decrypt the rotated values",
+                    origin.location(),
+                    config.element,
+                    key.raw.trim()
+                );
+                if !out.contains(&line) {
+                    out.push(line);
+                }
+            }
+        }
+    }
+    out
 }

@@ -231,6 +231,16 @@ fn pattern_matches(pattern: &str, rel: &str) -> bool {
     go(pattern, rel)
 }
 
+/// `${secure::name}`: the definition already reads the value from a secure
+/// file (what this module writes).
+fn reads_itself_securely(value: &str, name: &str) -> bool {
+    value
+        .trim()
+        .strip_prefix("${secure::")
+        .and_then(|v| v.strip_suffix('}'))
+        .is_some_and(|v| v.trim() == name)
+}
+
 fn has_placeholder(s: &str) -> bool {
     s.contains("${")
 }
@@ -600,6 +610,21 @@ fn plan_app(
         }
     }
 
+    // The key must be the app's: it has to open the values already encrypted
+    // in every file its configurations read, or what this writes would not
+    // decrypt at run time (a target file without such values proves nothing).
+    if !(in_secure.is_empty() && to_move.is_empty() && literals.is_empty()) {
+        for file in app
+            .property_files
+            .iter()
+            .filter(|f| !in_test_sources(&f.path))
+        {
+            if let Some(Ok(cipher)) = config_for_file(app, file).map(config_cipher) {
+                check_key_against(file, &cipher, key)?;
+            }
+        }
+    }
+
     // (a) Clear values in secure files: encrypted in place.
     for (file, i) in in_secure {
         let entry = &file.entries[i];
@@ -724,7 +749,9 @@ fn plan_app(
                 f.entries
                     .iter()
                     .enumerate()
-                    .filter(|(_, e)| e.key() == name)
+                    // An environment that already reads it as
+                    // `${secure::name}` is done: the others still move.
+                    .filter(|(_, e)| e.key() == name && !reads_itself_securely(e.value(), name))
                     .map(move |(i, _)| (f, i))
             })
             .collect();

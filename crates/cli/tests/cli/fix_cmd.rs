@@ -335,3 +335,112 @@ fn usage_errors() {
         .code(2)
         .stderr(predicate::str::contains("invalid key length"));
 }
+
+/// The example's orders-sapi: dev and qa already read `sfdc.password` as
+/// `${secure::sfdc.password}`, prod holds it in clear. The fix moves prod's
+/// (it used to give up on the whole name), and the value decrypts back.
+#[test]
+fn moves_a_secret_that_other_environments_already_read_securely() {
+    const KEY: &str = "AcmeOrd3rsK3y!16"; // committed in the example's global.xml (IG103)
+    let (_tmp, app) = crate::support::copy_example("orders-sapi");
+    let prod = app.join("src/main/resources/properties/prod.yaml");
+    let clear = std::fs::read_to_string(&prod)
+        .unwrap()
+        .lines()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("password: \"")?
+                .strip_suffix('"')
+                .map(str::to_string)
+        })
+        .expect("prod.yaml's clear password");
+    assert!(ig102_count(&app) >= 1);
+    intguard()
+        .env("OS_KEY", KEY)
+        .args(["fix", "secrets", "--key-env", "OS_KEY"])
+        .arg(&app)
+        .assert()
+        .success();
+    assert!(!std::fs::read_to_string(&prod).unwrap().contains(&clear));
+    let secure =
+        std::fs::read_to_string(app.join("src/main/resources/properties/prod-secure.yaml"))
+            .unwrap();
+    let moved = secure
+        .lines()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("password: \"")?
+                .strip_suffix('"')
+                .map(str::to_string)
+        })
+        .expect("prod-secure.yaml's password");
+    let out = intguard()
+        .env("OS_KEY", KEY)
+        .args(["secure-props", "decrypt", "--key-env", "OS_KEY", &moved])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8(out.stdout).unwrap().trim_end(), clear);
+    // No IG102 is left for prod's password.
+    let out = intguard()
+        .args(["scan", "--format", "json", "--fail-on", "none"])
+        .arg(&app)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(!v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["rule"] == "IG102" && f["path"].as_str().unwrap().ends_with("prod.yaml")));
+}
+
+/// A key that does not open the app's existing `![...]` values (here in
+/// mule.dev.properties, not the file being fixed) is refused: values
+/// encrypted with it would not decrypt when the app starts.
+#[test]
+fn refuses_a_key_the_app_cannot_decrypt_with() {
+    let (_tmp, app) = crate::support::copy_example("legacy-sync");
+    let before = tree(&app);
+    let out = intguard()
+        .env("WRONG", "WrongKeyWrongKey")
+        .args(["fix", "secrets", "--key-env", "WRONG"])
+        .arg(&app)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("mule.dev.properties: the key does not decrypt the existing value"),
+        "{stderr}"
+    );
+    assert_eq!(tree(&app), before);
+}
+
+/// After re-encrypting, the app still reads the old key (a literal key
+/// attribute): the rotation says so.
+#[test]
+fn rotation_names_where_the_old_key_is_still_read() {
+    let (_tmp, app) = crate::support::copy_example("legacy-sync");
+    let out = intguard()
+        .env("OLD", "L3gacySyncK3y#01") // the example's literal key (IG103)
+        .env("NEW", "N3wLegacyKey#016")
+        .args([
+            "fix",
+            "secrets",
+            "--key-env",
+            "OLD",
+            "--rotate-key",
+            "NEW",
+            "--dry-run",
+        ])
+        .arg(&app)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    // 1: something is left for a person to do.
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("global.xml:12:76: <secure-property-placeholder:config> still holds the old key in its key attribute"),
+        "{stderr}"
+    );
+}
