@@ -9,14 +9,14 @@ use serde_json::Value;
 use support::*;
 
 /// The `intguard ...` commands quoted in a fix text, in order. A command ends
-/// at `)`, `;`, `,`, `|` (the next command of a pipe starts again with
+/// at `(`, `)`, `;`, `,`, `|` (the next command of a pipe starts again with
 /// `intguard `) or the end of a sentence.
 fn commands_in(fix: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = fix;
     while let Some(i) = rest.find("intguard ") {
         let tail = &rest[i..];
-        let end = [tail.find([')', ';', ',', '|']), tail.find(". ")]
+        let end = [tail.find(['(', ')', ';', ',', '|']), tail.find(". ")]
             .into_iter()
             .flatten()
             .min()
@@ -77,7 +77,9 @@ fn intguard_commands_in_fixes_are_accepted_by_the_cli() {
         let filled = command
             .replace("<VAR holding the old key>", "IG_OLD_KEY")
             .replace("<VAR holding the new key>", "IG_NEW_KEY")
-            .replace("<VAR holding the key>", "IG_KEY");
+            .replace("<VAR holding the key>", "IG_KEY")
+            // Relative to the temporary folder the command runs in.
+            .replace("<a folder outside the repository>", "keys-out");
         assert!(!filled.contains('<'), "a placeholder left in `{command}`");
         let words: Vec<&str> = filled.split_whitespace().collect();
         assert_eq!(words[0], "intguard", "{command}");
@@ -199,7 +201,8 @@ fn metadata_fixes_change_what_can_be_changed() {
     let ig202 = the_fix(&report, "IG202", admin);
     assert!(
         ig202.starts_with("Do not restrict the standard System Administrator profile")
-            && ig202.contains("such as Acme Integration (API Only)"),
+            && ig202
+                .contains("a copy of \"Minimum Access - API Only Integrations\", as IG301 says"),
         "{}",
         ig202
     );
@@ -348,4 +351,37 @@ fn changing_a_shared_users_password_names_the_other_apps() {
         fix.ends_with("int.orders@acme.com also logs in for customers-papi (prod): update the credential there too, or give each app its own user (IG303)."),
         "{fix}"
     );
+}
+
+#[test]
+fn fixes_say_what_to_do_first_and_for_which_secret() {
+    let (_, report) = scan_json(&example(), &[]);
+    // Requiring mutual TLS before the apps present a certificate on 8443
+    // locks them out.
+    let fix = the_fix(&report, "IG206", "int-orders-user-def.json");
+    assert!(
+        fix.contains("Grant it only after customers-papi, orders-sapi call(s) on port 8443 with the certificate"),
+        "{fix}"
+    );
+    // A shorter password expiry stops the apps that log in with passwords.
+    let fix = the_fix(&report, "IG111", "settings/Security.settings-meta.xml");
+    assert!(
+        fix.contains("First move the integrations that log in with a password (customers-papi, legacy-sync, orders-sapi) to the JWT bearer flow (IG101)"),
+        "{fix}"
+    );
+    // A leaked secret is changed where that kind of secret is issued.
+    let leaked = |key: &str| -> String {
+        findings(&report)
+            .iter()
+            .filter(|f| f["rule"] == "IG104")
+            .map(|f| f["fix"].as_str().unwrap_or_default())
+            .find(|fix| fix.starts_with(&format!("Treat `{key}` (prod) as leaked")))
+            .unwrap_or_else(|| panic!("no IG104 for {key}"))
+            .to_string()
+    };
+    assert!(leaked("sfdc.consumerKey")
+        .contains("and regenerate the connected app's consumer key and secret"));
+    assert!(leaked("tls.keystore.password").contains("and issue a new keystore"));
+    assert!(leaked("sfdc.password").contains("and reset the integration user's password."));
+    assert!(leaked("erp.api.key").contains("at the API's provider"));
 }

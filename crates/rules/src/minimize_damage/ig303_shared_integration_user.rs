@@ -210,7 +210,7 @@ fn org_activity(inventory: &Inventory, out: &mut Vec<Finding>) {
         )
         .key(user_key)
         .fix(format!(
-            "Give each app its own integration user (Salesforce Integration license, \"Minimum Access - API Only Integrations\" profile, a permission set with only what that app uses) and pre-authorize it on that app only; then revoke the other apps' tokens of {username}. If these apps are one system, declare it in intguard.toml: [[identities]] username = \"{username}\" apps = [{}].",
+            "Give each app its own integration user (Salesforce Integration license, \"Minimum Access - API Only Integrations\" profile, a permission set with only what that app uses) and pre-authorize it on that app only; then revoke the other apps' tokens of {username}. If these apps are one system, declare it in intguard.toml: a [[identities]] table with the lines username = \"{username}\" and apps = [{}].",
             names
                 .iter()
                 .map(|a| format!("\"{a}\""))
@@ -442,7 +442,7 @@ fn org_consumers(
         .environments(envs)
         .key(user_key.clone())
         .fix(format!(
-            "Give each app its own integration user (Salesforce Integration license, \"Minimum Access - API Only Integrations\" profile, a permission set with only what that app uses): set a different client credentials run-as user (Setup > App Manager > the app > Manage > Edit Policies > Client Credentials Flow > Run As; <oauthClientCredentialUser> / <clientCredentialsFlowUser>) or a different username in the Mule property files, and keep one user definition per user; if these are one system, declare it in intguard.toml: [[identities]] username = \"{username}\" apps = [{}].",
+            "Give each app its own integration user (Salesforce Integration license, \"Minimum Access - API Only Integrations\" profile, a permission set with only what that app uses): set a different client credentials run-as user (Setup > App Manager > the app > Manage > Edit Policies > Client Credentials Flow > Run As; <oauthClientCredentialUser> / <clientCredentialsFlowUser>) or a different username in the Mule property files, and keep one user definition per user; if these are one system, declare it in intguard.toml: a [[identities]] table with the lines username = \"{username}\" and apps = [{}].",
             names
                 .iter()
                 .map(|a| format!("\"{a}\""))
@@ -548,7 +548,7 @@ fn finding(
         .environments(environments)
         .key(user_key.to_string())
         .fix(format!(
-            "Give each app its own integration user (Salesforce Integration license, \"Minimum Access - API Only Integrations\" profile, a permission set with only what that app uses, pre-authorized on that app's connected app): {keep}; if these apps are one system, declare them in intguard.toml: [[identities]] username = \"{username}\" apps = [{}].",
+            "Give each app its own integration user (Salesforce Integration license, \"Minimum Access - API Only Integrations\" profile, a permission set with only what that app uses, pre-authorized on that app's connected app): {keep}; if these apps are one system, declare them in intguard.toml: a [[identities]] table with the lines username = \"{username}\" and apps = [{}].",
             apps_all.iter().map(|a| format!("\"{a}\"")).collect::<Vec<_>>().join(", ")
         ));
 

@@ -137,31 +137,8 @@ impl Rule for NoLoginIpRanges {
             let enforce = "and set its connected apps to \"Enforce IP restrictions\" (IG201) so that the ranges apply to OAuth too";
             let fix = if profile.custom == Some(false) || same_profile(&profile.name, "Admin") {
                 // People log in with a standard profile: ranges on it lock them out.
-                let instead = sf
-                    .profiles
-                    .iter()
-                    .filter(|p| p.custom == Some(true) && p.location != profile.location)
-                    .find(|p| {
-                        !p.login_ip_ranges.is_empty()
-                            && p.login_ip_ranges
-                                .iter()
-                                .all(|r| r.ipv4_size().is_some_and(|n| n <= TOO_WIDE))
-                    })
-                    .map(|p| {
-                        let shown: Vec<String> = p
-                            .login_ip_ranges
-                            .iter()
-                            .map(|r| format!("{}-{}", r.start.trim(), r.end.trim()))
-                            .collect();
-                        format!(
-                            " such as {} (it allows only {})",
-                            p.display_label(),
-                            shown.join(", ")
-                        )
-                    })
-                    .unwrap_or_default();
                 format!(
-                    "Do not restrict the standard {name} profile (people log in with it: ranges would lock them out): move {who} to a dedicated integration profile{instead} whose login IP ranges are the integration runtime's egress addresses only, e.g. {ranges}, {enforce}."
+                    "Do not restrict the standard {name} profile (people log in with it: ranges would lock them out): move {who} to a dedicated integration profile (e.g. a copy of \"Minimum Access - API Only Integrations\", as IG301 says) whose login IP ranges are the integration runtime's egress addresses only, e.g. {ranges}, {enforce}."
                 )
             } else {
                 let verb = if profile.login_ip_ranges.is_empty() {

@@ -263,7 +263,7 @@ impl Rule for NoMutualTls {
                             "Once <{}> of `{}` is replaced by <salesforce:jwt-connection> (IG101), nest the client certificate in it",
                             conn.element, conn.config_name
                         ),
-                        "set its tokenEndpoint=\"https://<mydomain>.my.salesforce.com:8443/services/oauth2/token\"".to_string(),
+                        "set its tokenEndpoint=\"${sfdc.tokenEndpoint}\" and audienceUrl=\"${sfdc.audienceUrl}\", with sfdc.tokenEndpoint: https://<mydomain>.my.salesforce.com:8443/services/oauth2/token (the sandbox's My Domain in sandbox environments) and sfdc.audienceUrl: https://login.salesforce.com (https://test.salesforce.com for sandboxes) in each environment's properties".to_string(),
                     )
                 } else {
                     (
@@ -375,6 +375,19 @@ fn org_side(inventory: &Inventory) -> Vec<Finding> {
             })
             .map(|u| u.app.as_str())
             .collect();
+        // Granted before the apps present the certificate on 8443, the
+        // permission locks them out.
+        let order = if apps_not_ready.is_empty() {
+            String::new()
+        } else {
+            let mut apps = apps_not_ready.clone();
+            apps.sort_unstable();
+            apps.dedup();
+            format!(
+                " Grant it only after {} call(s) on port 8443 with the certificate: from then on its logins without one fail.",
+                apps.join(", ")
+            )
+        };
         let calls = if id.apps.is_empty() || !apps_not_ready.is_empty() {
             " and have its apps call Salesforce on port 8443 of the My Domain host with the client certificate (their Mule connections are reported too)"
         } else {
@@ -391,7 +404,7 @@ fn org_side(inventory: &Inventory) -> Vec<Finding> {
         )
         .key(format!("{}|mutual-tls-permission", ids::identity_key(id)))
         .fix(format!(
-            "Upload the CA-signed client certificate under Setup > Certificate and Key Management > Mutual Authentication Certificates, then grant {} the \"Enforce SSL/TLS Mutual Authentication\" user permission {grant_in}{calls}.",
+            "Upload the CA-signed client certificate under Setup > Certificate and Key Management > Mutual Authentication Certificates, then grant {} the \"Enforce SSL/TLS Mutual Authentication\" user permission {grant_in}{calls}.{order}",
             ids::identity_label(id)
         ));
         out.push(ids::with_related(f, ids::profile_related(id)));
@@ -478,7 +491,7 @@ mod tests {
         assert_eq!(f.len(), 1);
         assert!(
             f[0].fix.starts_with("Once <salesforce:basic-connection> of `SF` is replaced by <salesforce:jwt-connection> (IG101)")
-                && f[0].fix.contains("set its tokenEndpoint=\"https://<mydomain>.my.salesforce.com:8443/services/oauth2/token\""),
+                && f[0].fix.contains("set its tokenEndpoint=\"${sfdc.tokenEndpoint}\" and audienceUrl=\"${sfdc.audienceUrl}\", with sfdc.tokenEndpoint: https://<mydomain>.my.salesforce.com:8443/services/oauth2/token"),
             "{}",
             f[0].fix
         );

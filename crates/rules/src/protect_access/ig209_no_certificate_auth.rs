@@ -41,7 +41,7 @@ is valid for three minutes.
 ```
 
 ## How to fix
-Create a key pair and certificate (`intguard keys new --out keys/`, or
+Create a key pair and certificate (`intguard keys new --out <a folder outside the repository>`, or
 `openssl req -x509 -newkey rsa:2048 -nodes -keyout sfdc.key -out sfdc.crt -days 365`),
 then Setup > App Manager > the app > Edit > "Use digital signatures": upload the
 certificate (External Client Apps: Settings > OAuth Settings > Enable JWT Bearer Flow).
@@ -98,7 +98,7 @@ impl Rule for NoCertificateAuth {
             )
             .key(format!("connectedApp|{}|certificate", app.name))
             .fix(format!(
-                "Create a key pair and certificate (intguard keys new --out keys/), upload it in Setup > App Manager > {} > Edit > \"Use digital signatures\" (<certificate> in connectedApps/{}.connectedApp-meta.xml), and switch the integration to the JWT bearer flow (salesforce:jwt-connection).",
+                "Create a key pair and certificate (intguard keys new --out <a folder outside the repository>), upload it in Setup > App Manager > {} > Edit > \"Use digital signatures\" (<certificate> in connectedApps/{}.connectedApp-meta.xml), and switch the integration to the JWT bearer flow (salesforce:jwt-connection).",
                 app.display_name(),
                 app.name
             ));
@@ -142,7 +142,7 @@ impl Rule for NoCertificateAuth {
             )
             .key(format!("eca|{}|certificate", app.name))
             .fix(format!(
-                "Create a key pair and certificate (intguard keys new --out keys/), then External Client App Manager > {} > Settings > OAuth Settings: Enable JWT Bearer Flow and upload the certificate (<certificate> in its .ecaGlblOauth file); switch the integration to the JWT bearer flow (salesforce:jwt-connection).",
+                "Create a key pair and certificate (intguard keys new --out <a folder outside the repository>), then External Client App Manager > {} > Settings > OAuth Settings: Enable JWT Bearer Flow and upload the certificate (<certificate> in its .ecaGlblOauth file); switch the integration to the JWT bearer flow (salesforce:jwt-connection).",
                 app.display_name()
             ));
             if let Some(u) = app

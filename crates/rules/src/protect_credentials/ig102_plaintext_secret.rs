@@ -308,11 +308,24 @@ fn encrypt_how(app: &MuleApp) -> String {
         (Some(c), runtime) => {
             // Mule 3's placeholder has no random-IV option.
             let random_iv = runtime == MuleRuntime::Mule4 && c.random_ivs();
-            format!(
-                "encrypt it with the key of the app's <{}> ({fix}, which encrypts as that configuration decrypts; or {})",
-                c.element,
-                tool(c.algorithm_name(), c.mode_name(), random_iv)
-            )
+            // A key the repository holds opens the new value too (IG104).
+            let committed = c
+                .key
+                .as_ref()
+                .is_some_and(|k| k.is_literal() || app.resolve_all(k).iter().any(|r| r.value.is_some()));
+            let tool = tool(c.algorithm_name(), c.mode_name(), random_iv);
+            if committed {
+                format!(
+                    "encrypt it with the key of the app's <{}> once that key, committed in the repository, is taken out and rotated (IG103: {}); then, with the new key: {fix} (it encrypts as that configuration decrypts), or {tool}",
+                    c.element,
+                    crate::support::rotate_key_command(app)
+                )
+            } else {
+                format!(
+                    "encrypt it with the key of the app's <{}> ({fix}, which encrypts as that configuration decrypts; or {tool})",
+                    c.element
+                )
+            }
         }
         (None, MuleRuntime::Mule3) => format!(
             "encrypt it with a key supplied at deploy time ({fix}, which also adds the <secure-property-placeholder:config>; or {})",

@@ -135,6 +135,31 @@ fn decrypts(cipher: &Cipher, key: &str, payload: &str) -> bool {
     attempt(key) || (key.trim() != key && attempt(key.trim()))
 }
 
+/// How a leaked secret is changed where it is issued, by what its property
+/// holds.
+fn change_where_issued(key: &str) -> &'static str {
+    let k = key.to_ascii_lowercase();
+    let has = |w: &str| k.contains(w);
+    if has("store") || has("key.password") || has("keypassword") {
+        "issue a new keystore (new key pair and certificate, new password) and replace the certificate wherever it is trusted"
+    } else if has("consumerkey")
+        || has("consumer.key")
+        || has("client_id")
+        || has("client.id")
+        || has("clientid")
+    {
+        "regenerate the connected app's consumer key and secret (Setup > App Manager > the app > View > Manage Consumer Details)"
+    } else if has("secret") {
+        "regenerate the secret at its issuer (for a connected app: Manage Consumer Details > Generate new secret)"
+    } else if k.ends_with("token") {
+        "reset the integration user's security token (or revoke the token at its issuer)"
+    } else if has("password") {
+        "reset the integration user's password"
+    } else {
+        "revoke it and issue a new one where it is issued (an API key: at the API's provider)"
+    }
+}
+
 /// The decrypted value's mask and fingerprint (`Te…(8) sha256:26a3bfee`), as
 /// plaintext secrets are shown (IG102), so that the same secret is recognised
 /// in other findings. Only for values known to decrypt; the value is not kept.
@@ -511,8 +536,9 @@ fn finding_for(
         .map(|user| crate::identities::shared_user_note(inventory, user, &app.name))
         .unwrap_or_default();
     let fix = format!(
-        "Treat `{}`{in_env} as leaked and change it where it is issued (reset the integration user's password or security token, regenerate the consumer secret or client secret, change the keystore password). Generate a new key, {keep}; {reencrypt}; and {remove}.{shared}",
+        "Treat `{}`{in_env} as leaked and {}. Generate a new key, {keep}; {reencrypt}; and {remove}.{shared}",
         entry.key(),
+        change_where_issued(entry.key()),
     );
     let mut severity = META.default_severity;
     if in_test_sources(&file.path) {

@@ -207,7 +207,7 @@ fn fix_text(path: &str, keystore: bool) -> String {
         "keep keys out of the repository: provide them at deploy time from a secret store or Runtime Manager, in a keystore whose password is a hidden secure property"
     };
     format!(
-        "Consider the key compromised: create a new key pair and certificate and replace the certificate in the connected app or External Client App (Use digital signatures) or wherever it is trusted; remove {path} from the repository and purge it from git history (git filter-repo --invert-paths --path {path}); {provide}."
+        "Consider the key compromised: create a new key pair and certificate and replace the certificate in the connected app or External Client App (Use digital signatures) or wherever it is trusted; remove {path} from the repository and purge it from git history (git filter-repo --invert-paths --path <its path from the repository root>, run at the root); {provide}."
     )
 }
 
@@ -421,7 +421,7 @@ fn block_finding(
         .severity(severity)
         .key(format!("pem-block|{}|{index}", block.label))
         .fix(format!(
-            "Consider the key compromised: create a new key pair and certificate and replace the certificate wherever it is trusted (connected app or External Client App, Mutual Authentication Certificates); delete the key block from {path} and purge it from git history (git filter-repo --replace-text); load keys at deploy time from a secret store or Runtime Manager instead."
+            "Consider the key compromised: create a new key pair and certificate and replace the certificate wherever it is trusted (connected app or External Client App, Mutual Authentication Certificates); delete the key block from {path} and purge it from git history (git filter-repo --replace-text <file>, where <file> holds the key block followed by ==>REMOVED); load keys at deploy time from a secret store or Runtime Manager instead."
         ))
 }
 

@@ -209,7 +209,7 @@ impl Rule for SalesforceToken {
                                 .severity(lower(Severity::Critical))
                                 .key(key)
                                 .fix(format!(
-                                    "Revoke it now (Setup > Apps > Connected Apps > Connected Apps OAuth Usage > the app > Revoke, or POST https://{host}/services/oauth2/revoke with token=<the token>); then delete it from {} and purge it from git history (git filter-repo --replace-text), and obtain tokens at run time with the JWT bearer flow instead.",
+                                    "Revoke it now (Setup > Apps > Connected Apps > Connected Apps OAuth Usage > the app > Revoke, or POST https://{host}/services/oauth2/revoke with token=<the token>); then delete it from {} and purge it from git history (git filter-repo --replace-text <file>, where <file> holds the value followed by ==>REMOVED), and obtain tokens at run time with the JWT bearer flow instead.",
                                     file.path
                                 )),
                         );
@@ -241,7 +241,7 @@ impl Rule for SalesforceToken {
                             .severity(lower(Severity::Critical))
                             .key(key)
                             .fix(format!(
-                                "Generate a new consumer secret for the connected app (Setup > App Manager > the app > View > Manage Consumer Details) and revoke its tokens (Connected Apps OAuth Usage > Revoke), or move the integration to the JWT bearer flow; delete the key and secret from {} and purge them from git history (git filter-repo --replace-text); keep them as encrypted secure properties (consumerKey=\"${{secure::sfdc.consumerKey}}\") set at deploy time.",
+                                "Generate a new consumer secret for the connected app (Setup > App Manager > the app > View > Manage Consumer Details) and revoke its tokens (Connected Apps OAuth Usage > Revoke), or move the integration to the JWT bearer flow; delete the key and secret from {} and purge them from git history (git filter-repo --replace-text <file>, where <file> holds the value followed by ==>REMOVED); keep them as encrypted secure properties (consumerKey=\"${{secure::sfdc.consumerKey}}\") set at deploy time.",
                                 file.path
                             ));
                         for s in secrets.iter() {

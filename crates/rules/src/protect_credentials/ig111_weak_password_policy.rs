@@ -1,6 +1,6 @@
 use intguard_model::{
-    Finding, IntegrationIdentity, Inventory, Location, Practice, ProfilePasswordPolicy, Related,
-    RuleMeta, Severity,
+    AuthClass, Finding, IntegrationIdentity, Inventory, Location, Practice, ProfilePasswordPolicy,
+    Related, RuleMeta, Severity,
 };
 
 use crate::identities::{
@@ -209,6 +209,23 @@ impl Rule for WeakPasswordPolicy {
     fn check(&self, inventory: &Inventory) -> Vec<Finding> {
         let sf = &inventory.salesforce;
         let mut out = Vec::new();
+        // Mule connections that log in with a password: a shorter expiry
+        // stops them when their password expires, unless they move first.
+        let mut password_apps: Vec<&str> = inventory
+            .connections()
+            .filter(|(_, c)| c.auth == AuthClass::Password)
+            .map(|(a, _)| a.name.as_str())
+            .collect();
+        password_apps.sort_unstable();
+        password_apps.dedup();
+        let expiry_note = if password_apps.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " First move the integrations that log in with a password ({}) to the JWT bearer flow (IG101), or rotate their passwords before each expiry: an expired password stops an app's logins.",
+                password_apps.join(", ")
+            )
+        };
         for s in &sf.security_settings {
             let Some(pp) = &s.password_policies else {
                 continue;
@@ -234,8 +251,9 @@ impl Rule for WeakPasswordPolicy {
                     )
                     .key(format!("SecuritySettings|passwordPolicies|{element}"))
                     .fix(format!(
-                        "Setup > Password Policies; in settings/Security.settings-meta.xml: <passwordPolicies><{element}>{}</{element}></passwordPolicies>.",
-                        fix_value(ORG_FIX, element)
+                        "Setup > Password Policies; in settings/Security.settings-meta.xml: <passwordPolicies><{element}>{}</{element}></passwordPolicies>.{}",
+                        fix_value(ORG_FIX, element),
+                        if element == "expiration" { expiry_note.as_str() } else { "" }
                     )),
                 );
             }
@@ -279,7 +297,7 @@ impl Rule for WeakPasswordPolicy {
             )
             .key(format!("{}|PasswordNeverExpires", identity_key(id)))
             .fix(format!(
-                "Remove \"Password Never Expires\" from {} (Setup > System Permissions; delete <userPermissions><enabled>true</enabled><name>PasswordNeverExpires</name></userPermissions>), and rotate the password or, better, switch to the JWT bearer flow.",
+                "Remove \"Password Never Expires\" from {} (Setup > System Permissions; set <enabled>false</enabled> in its <userPermissions> entry for PasswordNeverExpires: deleting the entry does not revoke it on deploy), and rotate the password or, better, switch to the JWT bearer flow.",
                 sources.join(", ")
             ));
             for g in p.granted_by.iter().skip(1) {

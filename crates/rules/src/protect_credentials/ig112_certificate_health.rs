@@ -62,7 +62,7 @@ integration user or impersonate the server.
 ## How to fix
 Make a new key pair and certificate (a certificate cannot be renewed to a bigger key):
 ```sh
-intguard keys new --out keys/ --cn orders-jwt --bits 3072 --days 365
+intguard keys new --out <a folder outside the repository> --cn orders-jwt --bits 3072 --days 365
 ```
 upload the new certificate where the old one is trusted (the connected app or External
 Client App's "Use digital signatures", Setup > Certificate and Key Management > Mutual
@@ -353,7 +353,7 @@ fn oauth_app_finding(
         _ => "",
     };
     let fix = format!(
-        "Make a new key and certificate (intguard keys new --out keys/ --days 365{bits}), upload the certificate ({}; in metadata, replace the <certificate> body in {file}), deploy the new private key to every integration that signs for the app (the keystore of its jwt-connection), check each login with intguard token, then remove the old key.",
+        "Make a new key and certificate (intguard keys new --out <a folder outside the repository> --days 365{bits}), upload the certificate ({}; in metadata, replace the <certificate> body in {file}), deploy the new private key to every integration that signs for the app (the keystore of its jwt-connection), check each login with intguard token, then remove the old key.",
         app.setup
     );
     let fp: String = cert.sha256_fingerprint.chars().take(23).collect();
@@ -398,7 +398,7 @@ fn finding(cert: &CertificateFacts, problem: Problem, now: i64, users: &[FileUse
             || (!users.is_empty() && users.iter().all(|u| u.what.starts_with("tls:trust-store"))));
     let fix = match (problem, !trusted_only) {
         (Problem::WeakKey, _) => format!(
-            "Make a new RSA key of 3072 bits (or at least {MIN_RSA_BITS}) and a certificate for it (intguard keys new --out keys/ --bits 3072), upload the certificate wherever {name}'s certificate is trusted (connected app or External Client App \"Use digital signatures\", Mutual Authentication Certificates, TLS peers), deploy the new keystore from a secret store, then remove the old key and certificate; a certificate cannot be renewed to a bigger key."
+            "Make a new RSA key of 3072 bits (or at least {MIN_RSA_BITS}) and a certificate for it (intguard keys new --out <a folder outside the repository> --bits 3072), upload the certificate wherever {name}'s certificate is trusted (connected app or External Client App \"Use digital signatures\", Mutual Authentication Certificates, TLS peers), deploy the new keystore from a secret store, then remove the old key and certificate; a certificate cannot be renewed to a bigger key."
         ),
         (_, true) => {
             let when = if problem == Problem::Expired {
@@ -407,7 +407,7 @@ fn finding(cert: &CertificateFacts, problem: Problem, now: i64, users: &[FileUse
                 format!("Rotate it before {}", date(cert.not_after))
             };
             format!(
-                "{when}: make a new key and certificate (intguard keys new --out keys/ --days 365), upload the certificate wherever the old one is trusted (connected app or External Client App \"Use digital signatures\", Mutual Authentication Certificates, TLS peers), deploy the new keystore in place of {name} from a secret store, check the login with intguard token, then delete the old certificate."
+                "{when}: make a new key and certificate (intguard keys new --out <a folder outside the repository> --days 365), upload the certificate wherever the old one is trusted (connected app or External Client App \"Use digital signatures\", Mutual Authentication Certificates, TLS peers), deploy the new keystore in place of {name} from a secret store, check the login with intguard token, then delete the old certificate."
             )
         }
         (_, false) => format!(
