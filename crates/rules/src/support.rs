@@ -103,6 +103,34 @@ pub fn encrypt_value_command(
     )
 }
 
+/// `fix` with a last sentence naming the properties its snippet reads
+/// (`${https.port}`, `${secure::tls.keystore.password}`) that `app` defines
+/// in none of its environments: without them the app fails at deploy.
+pub fn with_property_note(app: &MuleApp, fix: String) -> String {
+    let envs = app.resolution_environments();
+    let mut missing: Vec<String> = Vec::new();
+    for p in intguard_model::expr::placeholders(&fix) {
+        let shown = if p.secure {
+            format!("secure::{}", p.name)
+        } else {
+            p.name.clone()
+        };
+        let defined = envs
+            .iter()
+            .any(|env| app.lookup(&p.name, p.secure, *env).is_some());
+        if !defined && !missing.contains(&shown) {
+            missing.push(shown);
+        }
+    }
+    if missing.is_empty() {
+        return fix;
+    }
+    format!(
+        "{fix} The app defines none of {} yet: add them to each environment's properties (the secure:: ones encrypted, in its secure files).",
+        missing.join(", ")
+    )
+}
+
 /// Environment names of a set of identities.
 pub fn environments(ids: &[EnvIdentity]) -> Vec<String> {
     ids.iter().filter_map(|i| i.environment.clone()).collect()

@@ -385,3 +385,31 @@ fn fixes_say_what_to_do_first_and_for_which_secret() {
     assert!(leaked("sfdc.password").contains("and reset the integration user's password."));
     assert!(leaked("erp.api.key").contains("at the API's provider"));
 }
+
+#[test]
+fn snippets_name_the_properties_the_app_must_add() {
+    let (_, report) = scan_json(&example(), &[]);
+    // The HTTP listener (line 36), told to listen with HTTPS.
+    let fix = findings(&report)
+        .iter()
+        .find(|f| {
+            f["rule"] == "IG109"
+                && f["line"] == 36
+                && f["path"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .ends_with("orders-sapi/src/main/mule/global.xml")
+        })
+        .and_then(|f| f["fix"].as_str())
+        .expect("IG109 at orders-sapi global.xml:36");
+    assert!(
+        fix.ends_with("The app defines none of https.port, tls.keystore.path, tls.keystore.alias, secure::tls.keystore.password, secure::tls.key.password yet: add them to each environment's properties (the secure:: ones encrypted, in its secure files)."),
+        "{fix}"
+    );
+    // customers-papi already defines sfdc.tokenEndpoint per environment:
+    // only what it lacks is listed.
+    let fix = the_fix(&report, "IG206", "customers-papi/src/main/mule/global.xml");
+    let note = &fix[fix.find("The app defines none of").expect(fix)..];
+    assert!(note.contains("sfdc.audienceUrl"), "{note}");
+    assert!(!note.contains("sfdc.tokenEndpoint"), "{note}");
+}

@@ -282,7 +282,7 @@ impl Rule for NoMutualTls {
                 .maybe_identity(who)
                 .environments(envs)
                 .key(format!("{}|{}", conn.config_name, conn.element))
-                .fix(fix);
+                .fix(crate::support::with_property_note(app, fix));
             for rel in identity_related(&ids) {
                 finding = finding.related(rel);
             }

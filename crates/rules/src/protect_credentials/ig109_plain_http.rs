@@ -375,7 +375,10 @@ fn check_app(app: &MuleApp, out: &mut Vec<Finding>) {
             .severity(Severity::Medium)
             .environments(named)
             .key(format!("listener|{}", l.config_name))
-            .fix(listener_fix(app.runtime, &l.config_name));
+            .fix(crate::support::with_property_note(
+                app,
+                listener_fix(app.runtime, &l.config_name),
+            ));
         for o in origins {
             finding = finding.related(Related::new(&o, "protocol defined here"));
         }

@@ -143,7 +143,10 @@ impl Rule for TlsVerificationOff {
                             let mut f = Finding::new(&META, ts.location.clone(), message)
                                 .environments(envs)
                                 .key(format!("insecure|{}", context_key(&tls)))
-                                .fix("Remove insecure=\"true\" and give the tls:trust-store the server's CA certificate: <tls:trust-store type=\"pkcs12\" path=\"${tls.truststore.path}\" password=\"${secure::tls.truststore.password}\"/> (for a self-signed server, import that certificate into the trust store).");
+                                .fix(crate::support::with_property_note(
+                                    app,
+                                    "Remove insecure=\"true\" and give the tls:trust-store the server's CA certificate: <tls:trust-store type=\"pkcs12\" path=\"${tls.truststore.path}\" password=\"${secure::tls.truststore.password}\"/> (for a self-signed server, import that certificate into the trust store).".to_string(),
+                                ));
                             for (d, loc) in &used_by {
                                 f = f.related(Related::new(
                                     loc,
