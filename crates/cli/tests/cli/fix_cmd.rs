@@ -336,6 +336,16 @@ fn usage_errors() {
         .stderr(predicate::str::contains("invalid key length"));
 }
 
+/// The quoted value of the first `password: "..."` line of a YAML file.
+fn yaml_password(text: &str) -> Option<String> {
+    text.lines().find_map(|l| {
+        l.trim()
+            .strip_prefix("password: \"")?
+            .strip_suffix('"')
+            .map(str::to_string)
+    })
+}
+
 /// The example's orders-sapi: dev and qa already read `sfdc.password` as
 /// `${secure::sfdc.password}`, prod holds it in clear. The fix moves prod's
 /// (it used to give up on the whole name), and the value decrypts back.
@@ -344,15 +354,7 @@ fn moves_a_secret_that_other_environments_already_read_securely() {
     const KEY: &str = "AcmeOrd3rsK3y!16"; // committed in the example's global.xml (IG103)
     let (_tmp, app) = crate::support::copy_example("orders-sapi");
     let prod = app.join("src/main/resources/properties/prod.yaml");
-    let clear = std::fs::read_to_string(&prod)
-        .unwrap()
-        .lines()
-        .find_map(|l| {
-            l.trim()
-                .strip_prefix("password: \"")?
-                .strip_suffix('"')
-                .map(str::to_string)
-        })
+    let clear = yaml_password(&std::fs::read_to_string(&prod).unwrap())
         .expect("prod.yaml's clear password");
     assert!(ig102_count(&app) >= 1);
     intguard()
@@ -365,15 +367,7 @@ fn moves_a_secret_that_other_environments_already_read_securely() {
     let secure =
         std::fs::read_to_string(app.join("src/main/resources/properties/prod-secure.yaml"))
             .unwrap();
-    let moved = secure
-        .lines()
-        .find_map(|l| {
-            l.trim()
-                .strip_prefix("password: \"")?
-                .strip_suffix('"')
-                .map(str::to_string)
-        })
-        .expect("prod-secure.yaml's password");
+    let moved = yaml_password(&secure).expect("prod-secure.yaml's password");
     let out = intguard()
         .env("OS_KEY", KEY)
         .args(["secure-props", "decrypt", "--key-env", "OS_KEY", &moved])
