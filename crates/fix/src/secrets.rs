@@ -647,7 +647,6 @@ fn plan_app(
             }
         };
         check_key(&cipher, key)?;
-        check_key_against(file, &cipher, key)?;
         let Some(text) = ws.text(&file.path)? else {
             continue;
         };

@@ -4,7 +4,7 @@
 
 use intguard_model::{
     same_profile, ConnectedApp, ExternalClientApp, Finding, Grant, GrantKind, IntegrationIdentity,
-    Inventory, Location, OAuthAppKind, PreAuthVia, ReasonKind, Related,
+    Inventory, Location, OAuthAppKind, PreAuthVia, Profile, ReasonKind, Related,
     STANDARD_INTEGRATION_PROFILE,
 };
 
@@ -281,10 +281,10 @@ pub fn active_org_users(
 /// edited, so a fix moves the user to a custom profile instead.
 pub fn is_standard_profile(inventory: &Inventory, g: &Grant) -> bool {
     g.kind == GrantKind::Profile
-        && match inventory.salesforce.profile(&g.name).and_then(|p| p.custom) {
-            Some(custom) => !custom,
-            None => same_profile(&g.name, "Admin"),
-        }
+        && inventory
+            .salesforce
+            .profile(&g.name)
+            .map_or_else(|| same_profile(&g.name, "Admin"), Profile::is_standard)
 }
 
 /// What a fix that changes `username`'s credential must add when other apps

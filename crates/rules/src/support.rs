@@ -77,12 +77,11 @@ pub fn identity_related(ids: &[EnvIdentity]) -> Vec<Related> {
 // Commands in fixes (IG102, IG103, IG104, IG108): intguard's own, spelt as its
 // CLI takes them.
 
-/// Re-encrypts every `![...]` value of `app` from the old key to the new one,
-/// each file with the cipher of the configuration that reads it.
-pub fn rotate_key_command(app: &MuleApp) -> String {
+/// Re-encrypts every `![...]` value of the app(s) in `folder` from the old key
+/// to the new one, each file with the cipher of the configuration that reads it.
+pub fn rotate_key_command(folder: &str) -> String {
     format!(
-        "intguard fix secrets --key-env <VAR holding the old key> --rotate-key <VAR holding the new key> {}",
-        app.root
+        "intguard fix secrets --key-env <VAR holding the old key> --rotate-key <VAR holding the new key> {folder}"
     )
 }
 
@@ -129,6 +128,18 @@ pub fn with_property_note(app: &MuleApp, fix: String) -> String {
         "{fix} The app defines none of {} yet: add them to each environment's properties (the secure:: ones encrypted, in its secure files).",
         missing.join(", ")
     )
+}
+
+/// `a, b and c`.
+pub fn and_list<S: AsRef<str>>(items: &[S]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.as_ref().to_string(),
+        [init @ .., last] => {
+            let init: Vec<&str> = init.iter().map(AsRef::as_ref).collect();
+            format!("{} and {}", init.join(", "), last.as_ref())
+        }
+    }
 }
 
 /// Environment names of a set of identities.

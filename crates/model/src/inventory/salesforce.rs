@@ -167,6 +167,16 @@ impl Profile {
         self.label.as_deref().unwrap_or(&self.name)
     }
 
+    /// A standard profile (System Administrator, ...): Salesforce does not
+    /// let its permissions be edited, and people log in with it. Without
+    /// `<custom>`, only System Administrator is known to be one.
+    pub fn is_standard(&self) -> bool {
+        match self.custom {
+            Some(custom) => !custom,
+            None => same_profile(&self.name, "Admin"),
+        }
+    }
+
     /// True when `name` is this profile's file name or label (either form).
     pub fn matches(&self, name: &str) -> bool {
         same_profile(&self.name, name)
@@ -890,25 +900,35 @@ impl AccessFlags {
         }
     }
 
+    /// Each flag that is set, as (Setup's label, the `objectPermissions`
+    /// element): `("Read", "allowRead")`, ...
+    fn granted(&self) -> impl Iterator<Item = (&'static str, &'static str)> {
+        [
+            (self.read, "Read", "allowRead"),
+            (self.create, "Create", "allowCreate"),
+            (self.edit, "Edit", "allowEdit"),
+            (self.delete, "Delete", "allowDelete"),
+            (self.view_all, "View All", "viewAllRecords"),
+            (self.modify_all, "Modify All", "modifyAllRecords"),
+        ]
+        .into_iter()
+        .filter_map(|(on, label, element)| on.then_some((label, element)))
+    }
+
     /// `Read, Create, Edit` (the granted ones), or `none`.
     pub fn describe(&self) -> String {
-        let parts: Vec<&str> = [
-            (self.read, "Read"),
-            (self.create, "Create"),
-            (self.edit, "Edit"),
-            (self.delete, "Delete"),
-            (self.view_all, "View All"),
-            (self.modify_all, "Modify All"),
-        ]
-        .iter()
-        .filter(|(on, _)| *on)
-        .map(|(_, n)| *n)
-        .collect();
+        let parts: Vec<&str> = self.granted().map(|(label, _)| label).collect();
         if parts.is_empty() {
             "none".to_string()
         } else {
             parts.join(", ")
         }
+    }
+
+    /// The metadata elements of the flags that are set: `allowEdit`,
+    /// `viewAllRecords`, ...
+    pub fn element_names(&self) -> Vec<&'static str> {
+        self.granted().map(|(_, element)| element).collect()
     }
 }
 

@@ -7,7 +7,7 @@ use crate::identities::{
     auditable, identity_finding, identity_key, identity_phrase, is_standard_profile,
     profile_related, with_related,
 };
-use crate::support::short_location;
+use crate::support::{and_list, short_location};
 use crate::Rule;
 
 pub struct ExcessObjectAccess;
@@ -203,26 +203,6 @@ fn off_standard_profile(id_phrase: &str, g: &Grant, keep: &str) -> String {
     )
 }
 
-/// `allowEdit and allowDelete`.
-fn flag_names(f: AccessFlags) -> String {
-    let names: Vec<&str> = [
-        (f.read, "allowRead"),
-        (f.create, "allowCreate"),
-        (f.edit, "allowEdit"),
-        (f.delete, "allowDelete"),
-        (f.view_all, "viewAllRecords"),
-        (f.modify_all, "modifyAllRecords"),
-    ]
-    .into_iter()
-    .filter_map(|(on, name)| on.then_some(name))
-    .collect();
-    match names.as_slice() {
-        [] => String::new(),
-        [one] => one.to_string(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
-}
-
 impl Rule for ExcessObjectAccess {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -255,7 +235,11 @@ impl Rule for ExcessObjectAccess {
                             &g.grant,
                             &g.grant.location,
                             format!("{} ({what})", oa.object),
-                            format!("{} to false for {}", flag_names(flags), oa.object),
+                            format!(
+                                "{} to false for {}",
+                                and_list(&flags.element_names()),
+                                oa.object
+                            ),
                         );
                     }
                 }
@@ -302,7 +286,11 @@ impl Rule for ExcessObjectAccess {
                             &g.grant,
                             &g.grant.location,
                             format!("{} ({}; {note})", oa.object, part.describe()),
-                            format!("{} to false for {}", flag_names(part), oa.object),
+                            format!(
+                                "{} to false for {}",
+                                and_list(&part.element_names()),
+                                oa.object
+                            ),
                         );
                     }
                 }

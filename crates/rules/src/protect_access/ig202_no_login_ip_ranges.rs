@@ -1,6 +1,4 @@
-use intguard_model::{
-    same_profile, Finding, Inventory, Practice, Profile, Related, RuleMeta, Severity,
-};
+use intguard_model::{Finding, Inventory, Practice, Profile, Related, RuleMeta, Severity};
 
 use crate::identities::{
     active_org_users, auditable, identity_finding, identity_label, identity_related,
@@ -135,7 +133,7 @@ impl Rule for NoLoginIpRanges {
             };
             let ranges = "<loginIpRanges><description>CloudHub static IPs</description><startAddress>203.0.113.0</startAddress><endAddress>203.0.113.31</endAddress></loginIpRanges>";
             let enforce = "and set its connected apps to \"Enforce IP restrictions\" (IG201) so that the ranges apply to OAuth too";
-            let fix = if profile.custom == Some(false) || same_profile(&profile.name, "Admin") {
+            let fix = if profile.is_standard() {
                 // People log in with a standard profile: ranges on it lock them out.
                 format!(
                     "Do not restrict the standard {name} profile (people log in with it: ranges would lock them out): move {who} to a dedicated integration profile (e.g. a copy of \"Minimum Access - API Only Integrations\", as IG301 says) whose login IP ranges are the integration runtime's egress addresses only, e.g. {ranges}, {enforce}."

@@ -131,6 +131,14 @@ fn has_client_certificate(app: &MuleApp, conn: &SalesforceConnection) -> bool {
         .is_some_and(|t| t.key_store.is_some())
 }
 
+/// What the Mule side of mutual TLS needs: a Mule 4 connection with a client
+/// certificate, calling port 8443 of My Domain in every environment.
+fn presents_certificate_on_8443(app: &MuleApp, conn: &SalesforceConnection) -> bool {
+    conn.runtime != MuleRuntime::Mule3
+        && has_client_certificate(app, conn)
+        && non_mtls_urls(app, conn).is_empty()
+}
+
 /// URLs (per environment) that are not port 8443 of a My Domain host, as
 /// `(environment, display url)`. A connection with no URL attribute connects to
 /// the default login.salesforce.com:443.
@@ -360,32 +368,29 @@ fn org_side(inventory: &Inventory) -> Vec<Finding> {
             (None, Some(group)) => format!("in a permission set of its group {group} (Setup > Permission Sets > the set > System Permissions)"),
             (None, None) => "in a permission set assigned to it (Setup > Permission Sets > New > System Permissions)".to_string(),
         };
-        // Its apps' connections that do not yet present a certificate on 8443.
-        let apps_not_ready: Vec<&str> = id
+        // Its apps whose connection does not yet present a certificate on 8443.
+        let mut apps_not_ready: Vec<&str> = id
             .apps
             .iter()
             .filter(|u| {
-                inventory.connections().any(|(app, conn)| {
-                    app.name == u.app
-                        && conn.config_name == u.config_name
-                        && (conn.runtime == MuleRuntime::Mule3
-                            || !has_client_certificate(app, conn)
-                            || !non_mtls_urls(app, conn).is_empty())
+                inventory.app_by_name(&u.app).is_some_and(|app| {
+                    app.salesforce_connections.iter().any(|c| {
+                        c.config_name == u.config_name && !presents_certificate_on_8443(app, c)
+                    })
                 })
             })
             .map(|u| u.app.as_str())
             .collect();
+        apps_not_ready.sort_unstable();
+        apps_not_ready.dedup();
         // Granted before the apps present the certificate on 8443, the
         // permission locks them out.
         let order = if apps_not_ready.is_empty() {
             String::new()
         } else {
-            let mut apps = apps_not_ready.clone();
-            apps.sort_unstable();
-            apps.dedup();
             format!(
                 " Grant it only after {} call(s) on port 8443 with the certificate: from then on its logins without one fail.",
-                apps.join(", ")
+                apps_not_ready.join(", ")
             )
         };
         let calls = if id.apps.is_empty() || !apps_not_ready.is_empty() {

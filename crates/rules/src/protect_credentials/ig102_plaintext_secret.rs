@@ -318,7 +318,7 @@ fn encrypt_how(app: &MuleApp) -> String {
                 format!(
                     "encrypt it with the key of the app's <{}> once that key, committed in the repository, is taken out and rotated (IG103: {}); then, with the new key: {fix} (it encrypts as that configuration decrypts), or {tool}",
                     c.element,
-                    crate::support::rotate_key_command(app)
+                    crate::support::rotate_key_command(&app.root)
                 )
             } else {
                 format!(

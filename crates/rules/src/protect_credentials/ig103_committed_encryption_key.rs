@@ -495,19 +495,23 @@ fn fix_for(src: &KeySource<'_>, users: &[(&MuleApp, &SecurePropertiesConfig)]) -
             format!("supply it at deploy time only (a Runtime Manager protected property, or -M-D{prop}=... from the deployment's secret store) and list it in mule-artifact.json: \"secureProperties\": [\"{prop}\"]")
         }
     };
-    let mut apps: Vec<&MuleApp> = users.iter().map(|(a, _)| *a).chain(src.app).collect();
-    apps.dedup_by(|a, b| a.root == b.root);
-    let commands: Vec<String> = apps
+    let mut folders: Vec<&str> = users
         .iter()
-        .map(|a| crate::support::rotate_key_command(a))
+        .map(|(a, _)| a.root.as_str())
+        .chain(src.app.map(|a| a.root.as_str()))
+        .collect();
+    folders.sort_unstable();
+    folders.dedup();
+    if folders.is_empty() {
+        folders.push("<app folder>");
+    }
+    let commands: Vec<String> = folders
+        .iter()
+        .map(|f| crate::support::rotate_key_command(f))
         .collect();
     let rotate = format!(
         "The old key decrypts every value ever encrypted with it: generate a new key, re-encrypt every ![...] value with it ({}) and change the secrets it protected.",
-        if commands.is_empty() {
-            "intguard fix secrets --key-env <VAR holding the old key> --rotate-key <VAR holding the new key> <app folder>".to_string()
-        } else {
-            commands.join("; ")
-        }
+        commands.join("; ")
     );
     let file = file_name(&src.location.path);
     match (src.kind, src.name) {

@@ -519,7 +519,7 @@ fn finding_for(
     };
     let reencrypt = format!(
         "re-encrypt the app's ![...] values under it ({}) and encrypt the new secret with it ({})",
-        crate::support::rotate_key_command(app),
+        crate::support::rotate_key_command(&app.root),
         crate::support::encrypt_value_command(config, app.runtime, "<VAR holding the new key>")
     );
     let remove = match src.kind {

@@ -7,7 +7,7 @@ use intguard_model::{
 
 use super::ig103_committed_encryption_key::config_label;
 use super::ig104_decryptable_secret::setting;
-use crate::support::file_name;
+use crate::support::{and_list, file_name};
 use crate::Rule;
 
 pub struct WeakPropertyEncryption;
@@ -152,15 +152,6 @@ fn weaknesses<'a>(app: &MuleApp, config: &'a SecurePropertiesConfig) -> Vec<Weak
         });
     }
     out
-}
-
-/// `a, b and c`.
-fn and_list(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
 }
 
 /// The remedy, in the runtime's terms. Each value has to be decrypted with
