@@ -743,3 +743,70 @@ fn a_continued_properties_value_is_masked_on_every_line() {
         assert_no_secret(format, &run.stderr, &secrets);
     }
 }
+
+/// Found by review: a property is a secret because of where it is read
+/// (`password="${sf.foo}"`, `key="${enc.k}"`), not because of its name. Its
+/// value was printed in the snippets of the findings about it (IG102 and
+/// IG103 point at the very line), and a continued value's first line too.
+#[test]
+fn secrets_under_names_that_do_not_say_so_are_masked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = mule4_app(tmp.path(), "odd-names-api", &[]);
+    write(
+        &app,
+        "src/main/resources/app.properties",
+        "sf.user=odd@acme.example\nsf.foo=LeakCheckFooVal\nsf.bar=${sf.inner}\nsf.inner=NestedLeak9a\nsf.ks=KsPartOne1\\\n  KsPartTwo2\nenc.k=LeakCheckKey1234\n",
+    );
+    write(&app, "run.sh", "mule -Dscript.k=ScriptKeyLeak77 start\n");
+    write(
+        &app,
+        "src/main/mule/global.xml",
+        format!(
+            r#"{MULE_XML_HEAD}  <configuration-properties file="app.properties"/>
+  <salesforce:sfdc-config name="SF">
+    <salesforce:basic-connection username="${{sf.user}}" password="${{sf.foo}}" securityToken="${{sf.bar}}"/>
+  </salesforce:sfdc-config>
+  <salesforce:sfdc-config name="SF_JWT">
+    <salesforce:jwt-connection consumerKey="3MVG9oddnames" keyStore="k.jks" storePassword="${{sf.ks}}" principal="${{sf.user}}"/>
+  </salesforce:sfdc-config>
+  <secure-properties:config name="SP" key="${{enc.k}}" file="s.yaml">
+    <secure-properties:encrypt algorithm="AES" mode="CBC"/>
+  </secure-properties:config>
+  <secure-properties:config name="SP2" key="${{script.k}}" file="t.yaml">
+    <secure-properties:encrypt algorithm="AES" mode="CBC"/>
+  </secure-properties:config>
+</mule>
+"#
+        ),
+    );
+    let mut secrets = Secrets::new();
+    for value in [
+        "LeakCheckFooVal",
+        "NestedLeak9a",
+        "KsPartOne1",
+        "KsPartTwo2",
+        "LeakCheckKey1234",
+        "ScriptKeyLeak77",
+    ] {
+        add(&mut secrets, value, "read where a secret is expected");
+    }
+    for format in ["text", "json", "sarif", "markdown"] {
+        let run = run_cmd(intguard().arg("scan").arg(&app).args(["--format", format]));
+        run.expect_no_panic().expect_code(1);
+        if format == "json" {
+            // The findings are there: masked, not dropped.
+            let report = run.json();
+            let at = |rule: &str, line: u64| {
+                findings(&report).iter().any(|f| {
+                    f["rule"] == rule
+                        && f["line"] == line
+                        && f["path"].as_str().unwrap().ends_with("app.properties")
+                })
+            };
+            assert!(at("IG102", 2), "sf.foo in clear: {report}");
+            assert!(at("IG103", 7), "enc.k committed: {report}");
+        }
+        assert_no_secret(format, &run.stdout, &secrets);
+        assert_no_secret(format, &run.stderr, &secrets);
+    }
+}

@@ -82,12 +82,27 @@ impl Inventory {
                 v
             })
             .collect();
+        // `-Dname=value` anywhere is a secret when its name says so or when
+        // some app reads that name where a secret is expected
+        // (`key="${enc.k}"` with `-Denc.k=...` in a script).
+        let read_as_secret: std::collections::HashSet<String> = if self
+            .text_files
+            .iter()
+            .any(|f| f.assignments.iter().any(|a| !a.secret))
+        {
+            self.apps
+                .iter()
+                .flat_map(|app| app.secret_reference_names())
+                .collect()
+        } else {
+            Default::default()
+        };
         for file in &self.text_files {
             out.extend(file.tokens.iter().map(|t| t.value.clone()));
             out.extend(
                 file.assignments
                     .iter()
-                    .filter(|a| a.secret)
+                    .filter(|a| a.secret || read_as_secret.contains(&a.name))
                     .map(|a| a.value.clone()),
             );
         }

@@ -105,6 +105,53 @@ impl MuleApp {
         path.contains("/src/test/")
     }
 
+    /// The names of the properties the app reads where a secret is expected:
+    /// in a secret attribute (`password="${sf.pw}"`, whatever the property is
+    /// called), as a secure-properties key, and what those properties' own
+    /// values read in turn. Their values are secrets although their names do
+    /// not say so (`sf.foo`, `enc.k`).
+    pub fn secret_reference_names(&self) -> std::collections::HashSet<String> {
+        use std::collections::HashSet;
+        let mut names: HashSet<String> = HashSet::new();
+        let mut pending: Vec<String> = self
+            .secret_attributes
+            .iter()
+            .map(|a| &a.value)
+            .chain(
+                self.secure_property_configs
+                    .iter()
+                    .filter_map(|c| c.key.as_ref()),
+            )
+            .flat_map(|v| v.placeholders())
+            .map(|p| p.name)
+            .collect();
+        // Each round follows one more level of `a: ${b}`; definitions nest
+        // only a few levels deep.
+        for _ in 0..4 {
+            pending.retain(|n| !names.contains(n));
+            if pending.is_empty() {
+                break;
+            }
+            let wanted: HashSet<String> = pending.drain(..).collect();
+            let definitions = self
+                .property_files
+                .iter()
+                .flat_map(|f| f.entries.iter().map(|e| (e.key(), e.value())))
+                .chain(
+                    self.global_properties
+                        .iter()
+                        .map(|g| (g.name.as_str(), g.value.raw.as_str())),
+                );
+            for (key, value) in definitions {
+                if wanted.contains(key) {
+                    pending.extend(crate::expr::placeholders(value).into_iter().map(|p| p.name));
+                }
+            }
+            names.extend(wanted);
+        }
+        names
+    }
+
     pub(crate) fn collect_secrets(&self, out: &mut Vec<String>) {
         out.extend(
             self.secret_attributes
@@ -112,7 +159,10 @@ impl MuleApp {
                 .filter(|a| a.value.is_literal())
                 .map(|a| a.value.raw.clone()),
         );
-        let is_secret = |e: &PropertyEntry| vocab::is_secret_or_key_name(e.key());
+        let read_as_secret = self.secret_reference_names();
+        let is_secret = |e: &PropertyEntry| {
+            vocab::is_secret_or_key_name(e.key()) || read_as_secret.contains(e.key())
+        };
         for file in &self.property_files {
             out.extend(
                 file.entries
@@ -132,7 +182,7 @@ impl MuleApp {
             }
         }
         for gp in &self.global_properties {
-            if vocab::is_secret_or_key_name(&gp.name) {
+            if vocab::is_secret_or_key_name(&gp.name) || read_as_secret.contains(gp.name.as_str()) {
                 out.push(gp.value.raw.clone());
             }
         }
