@@ -9,7 +9,7 @@
 //! committed, whatever the ignore rules say.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use ignore::{WalkBuilder, WalkState};
@@ -128,7 +128,58 @@ fn tracked_but_ignored(root: &Path) -> Vec<PathBuf> {
 fn walk_root(root: &Path, options: &ReadOptions, out: &Mutex<Walk>) {
     let ignores = user_ignores(root, &options.ignore_globs);
     add_tracked(root, tracked_but_ignored(root), ignores.as_ref(), out);
-    walk_tree(root, options, ignores, out);
+    // The root's own ignore files and its parents' are read before any
+    // filter runs: one the walker cannot read safely turns them all off.
+    let unsafe_here = root
+        .ancestors()
+        .filter(|a| a.is_dir())
+        .find_map(unsafe_ignore_file);
+    let with_ignore_files = match unsafe_here {
+        Some(d) => {
+            lock(out).diagnostics.push(d);
+            false
+        }
+        None => true,
+    };
+    let mut pending = walk_tree(root, options, ignores.as_ref(), with_ignore_files, out);
+    // Folders skipped for an unsafe ignore file: walked again, whole.
+    while let Some(dir) = pending.pop() {
+        pending.extend(walk_tree(&dir, options, ignores.as_ref(), false, out));
+    }
+}
+
+/// Ignore files larger than this are not read: real ones hold a few hundred
+/// lines, and the `ignore` crate holds every pattern (4 MB of patterns took
+/// 1.9 GB).
+const MAX_IGNORE_FILE: u64 = 1 << 20;
+
+/// A diagnostic when `dir` holds a `.gitignore` or `.ignore` that the walker
+/// must not read: not a regular file (a FIFO would block the scan forever, a
+/// link to `/dev/zero` would fill memory) or too large. The folder is then
+/// scanned whole, without its ignore rules: more files read, none hidden.
+fn unsafe_ignore_file(dir: &Path) -> Option<Diagnostic> {
+    for name in [".gitignore", ".ignore"] {
+        let path = dir.join(name);
+        // Followed like the walker's own open follows links.
+        let Ok(meta) = std::fs::metadata(&path) else {
+            continue;
+        };
+        let why = if !meta.is_file() {
+            "is not a regular file (a FIFO, device or socket, or a link to one)"
+        } else if meta.len() > MAX_IGNORE_FILE {
+            "is larger than 1 MiB"
+        } else {
+            continue;
+        };
+        return Some(Diagnostic::warning(
+            "ignore-file",
+            display_path(&path),
+            format!(
+                "{name} {why}: not read, so no ignore rules apply in this folder; it is scanned whole"
+            ),
+        ));
+    }
+    None
 }
 
 /// Adds the files git tracks although `.gitignore` matches them, unless they
@@ -160,19 +211,31 @@ fn add_tracked(root: &Path, tracked: Vec<PathBuf>, ignores: Option<&Gitignore>, 
     }
 }
 
-/// The parallel walk of one root.
-fn walk_tree(root: &Path, options: &ReadOptions, ignores: Option<Gitignore>, out: &Mutex<Walk>) {
+/// The parallel walk of one root, with or without the ignore files it holds.
+/// Returns the folders skipped because an ignore file in them is unsafe to
+/// read (see [`unsafe_ignore_file`]), for the caller to walk without them.
+fn walk_tree(
+    root: &Path,
+    options: &ReadOptions,
+    ignores: Option<&Gitignore>,
+    with_ignore_files: bool,
+    out: &Mutex<Walk>,
+) -> Vec<PathBuf> {
+    // Folders skipped for an unsafe ignore file, with the diagnostic.
+    let skipped: Arc<Mutex<Vec<(PathBuf, Diagnostic)>>> = Arc::default();
     let mut builder = WalkBuilder::new(root);
     builder
         .hidden(false)
-        .git_ignore(true)
-        .git_exclude(true)
+        .git_ignore(with_ignore_files)
+        .git_exclude(with_ignore_files)
         .git_global(false)
-        .ignore(true)
-        .parents(true)
+        .ignore(with_ignore_files)
+        .parents(with_ignore_files)
         .require_git(false)
         .follow_links(options.follow_symlinks)
         .threads(options.threads);
+    let found = Arc::clone(&skipped);
+    let ignores = ignores.cloned();
     builder.filter_entry(move |entry| {
         if entry.depth() == 0 {
             return true;
@@ -185,10 +248,16 @@ fn walk_tree(root: &Path, options: &ReadOptions, ignores: Option<Gitignore>, out
                 }
             }
         }
-        match &ignores {
-            Some(gi) => !gi.matched(entry.path(), is_dir).is_ignore(),
-            None => true,
+        let user_ignored = ignores
+            .as_ref()
+            .is_some_and(|gi| gi.matched(entry.path(), is_dir).is_ignore());
+        if is_dir && !user_ignored && with_ignore_files {
+            if let Some(d) = unsafe_ignore_file(entry.path()) {
+                lock_vec(&found).push((entry.path().to_path_buf(), d));
+                return false;
+            }
         }
+        !user_ignored
     });
     let follow = options.follow_symlinks;
     builder.build_parallel().run(|| {
@@ -236,6 +305,19 @@ fn walk_tree(root: &Path, options: &ReadOptions, ignores: Option<Gitignore>, out
             WalkState::Continue
         })
     });
+    let skipped = std::mem::take(&mut *lock_vec(&skipped));
+    let mut walk = lock(out);
+    skipped
+        .into_iter()
+        .map(|(dir, d)| {
+            walk.diagnostics.push(d);
+            dir
+        })
+        .collect()
+}
+
+fn lock_vec<T>(v: &Mutex<Vec<T>>) -> std::sync::MutexGuard<'_, Vec<T>> {
+    v.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// For a symbolic link to one of its own ancestor folders (a loop, had it been

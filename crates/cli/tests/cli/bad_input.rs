@@ -416,3 +416,59 @@ fn unreadable_file_and_folder() {
         );
     }
 }
+
+/// Found by review: the walker reads every `.gitignore` and `.ignore` it
+/// meets, whole, before any filter runs. A FIFO there blocked the scan
+/// forever; a link to `/dev/zero` grew to gigabytes; a 4 MB one took 1.9 GB.
+/// Each is now left unread with an `ignore-file` diagnostic, and its folder
+/// is scanned whole: the password next to it is still found.
+#[cfg(unix)]
+#[test]
+fn ignore_files_that_cannot_be_read_safely_are_skipped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let fifo_app = mule4_app(tmp.path(), "fifo-app", &[]);
+    let zero_app = mule4_app(tmp.path(), "zero-app", &[]);
+    let big_app = mule4_app(tmp.path(), "big-app", &[]);
+    for app in [&fifo_app, &zero_app, &big_app] {
+        write(app, "src/main/resources/dev.yaml", PASSWORD_YAML);
+    }
+    let made = std::process::Command::new("mkfifo")
+        .arg(fifo_app.join(".gitignore"))
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    std::os::unix::fs::symlink("/dev/zero", zero_app.join(".ignore")).unwrap();
+    // Patterns that would hide the password file, were they read.
+    let big = "src/main/resources/*.yaml\n".repeat(50_000);
+    write(&big_app, ".gitignore", big);
+    // A hang is killed after support::TIMEOUT and fails here.
+    let run = run_cmd(
+        intguard()
+            .arg("scan")
+            .arg(tmp.path())
+            .args(["--format", "json"]),
+    );
+    run.expect_no_panic().expect_code(1);
+    let report = run.json();
+    for app in [
+        "fifo-app/.gitignore",
+        "zero-app/.ignore",
+        "big-app/.gitignore",
+    ] {
+        assert!(
+            diagnostics(&report)
+                .iter()
+                .any(|d| d["code"] == "ignore-file" && d["path"].as_str().unwrap().ends_with(app)),
+            "no ignore-file diagnostic for {app}: {report}"
+        );
+    }
+    for app in ["fifo-app", "zero-app", "big-app"] {
+        let path = format!("{app}/src/main/resources/dev.yaml");
+        assert!(
+            findings(&report)
+                .iter()
+                .any(|f| f["rule"] == "IG102" && f["path"].as_str().unwrap().ends_with(&path)),
+            "the password in {path} is not reported: {report}"
+        );
+    }
+}
