@@ -43,6 +43,10 @@ pub fn read_lines(path: &str, lines: &[u32]) -> HashMap<u32, String> {
             continued = continued.next(text);
         }
         if wanted {
+            // Only the start of the line is ever shown (MAX_SNIPPET), and a
+            // minified file's one line may be tens of megabytes, kept per
+            // finding until the report: keep what masking needs to see.
+            let text = cut_at_char_boundary(text, MAX_KEPT);
             let shown = if secret_part {
                 let body = text.trim_start();
                 format!("{}{}", &text[..text.len() - body.len()], mask(body))
@@ -53,6 +57,21 @@ pub fn read_lines(path: &str, lines: &[u32]) -> HashMap<u32, String> {
         }
     }
     out
+}
+
+/// How much of a snippet's line is kept for masking: far more than is shown,
+/// so that a secret starting within the shown part is seen whole.
+const MAX_KEPT: usize = 16 * 1024;
+
+fn cut_at_char_boundary(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
 }
 
 /// Where a `.properties` line leaves the next one: inside the value of a
@@ -91,7 +110,7 @@ impl Continuation {
 /// line (`password="..."`, `password: ...`, `password=...`), then shortens.
 pub fn mask_line(line: &str, redactor: &Redactor) -> String {
     let line = redactor.redact(line);
-    let masked = mask_assignments(&line);
+    let masked = mask_url_passwords(&mask_assignments(&line));
     let trimmed = masked.trim_end();
     if trimmed.chars().count() > MAX_SNIPPET {
         let cut: String = trimmed.chars().take(MAX_SNIPPET).collect();
@@ -126,18 +145,26 @@ fn mask_assignments(line: &str) -> String {
                 s -= 1;
             }
             let name = &line[s..e];
-            if !name.is_empty() && vocab::is_secret_or_key_name(name) {
+            // `<http:header key="client_secret" value="..."/>`: the name is
+            // the `key` attribute's value, the secret the `value`'s.
+            if name == "key" && c == b'=' && {
+                let element_rest = line[i + 1..].split('>').next().unwrap_or("");
+                secret_name_value(&line[i + 1..]) || element_rest.contains(" value=")
+            } {
+                // `key="client_secret" value="..."`: the key names a header
+                // or parameter, it is no secret (a secure-properties `key`
+                // has no `value` beside it).
+                i += 1;
+                continue;
+            }
+            let named_by_key = name == "value" && secret_named_by_key_before(&line[..s]);
+            if !name.is_empty() && (vocab::is_secret_or_key_name(name) || named_by_key) {
                 let mut v = i + 1;
                 while v < bytes.len() && (bytes[v] == b' ' || bytes[v] == b'\t') {
                     v += 1;
                 }
                 let (start, end) = if v < bytes.len() && (bytes[v] == b'"' || bytes[v] == b'\'') {
-                    let q = bytes[v];
-                    let end = line[v + 1..]
-                        .find(q as char)
-                        .map(|e| v + 1 + e)
-                        .unwrap_or(line.len());
-                    (v + 1, end)
+                    (v + 1, closing_quote(bytes, v))
                 } else {
                     let end = line[v..]
                         .find(|ch: char| ch.is_whitespace() || ch == '#')
@@ -158,6 +185,112 @@ fn mask_assignments(line: &str) -> String {
             }
         }
         i += 1;
+    }
+    out.push_str(&line[copied..]);
+    out
+}
+
+/// The end of a value quoted at `open` (the index of its quote): the next
+/// unescaped quote of the same kind, or the line's end. `\"` escapes in
+/// double quotes (YAML, JSON), `''` in single quotes (YAML).
+fn closing_quote(bytes: &[u8], open: usize) -> usize {
+    let q = bytes[open];
+    let mut j = open + 1;
+    while j < bytes.len() {
+        match bytes[j] {
+            b'\\' if q == b'"' => j += 2,
+            b if b == q && q == b'\'' && bytes.get(j + 1) == Some(&b'\'') => j += 2,
+            b if b == q => return j,
+            _ => j += 1,
+        }
+    }
+    bytes.len()
+}
+
+/// The quoted or bare value starting `rest` (after an `=`), unquoted.
+fn leading_value(rest: &str) -> &str {
+    let rest = rest.trim_start();
+    match rest.as_bytes().first() {
+        Some(b'"') | Some(b'\'') => &rest[1..closing_quote(rest.as_bytes(), 0).min(rest.len())],
+        _ => rest
+            .split(|c: char| c.is_whitespace() || c == '/' || c == '>')
+            .next()
+            .unwrap_or(""),
+    }
+}
+
+/// Names of headers and parameters that carry a credential.
+fn secret_name_value(rest: &str) -> bool {
+    let v = leading_value(rest);
+    vocab::is_secret_name(v)
+        || v.eq_ignore_ascii_case("authorization")
+        || v.eq_ignore_ascii_case("proxy-authorization")
+}
+
+/// True when the element being written before a `value=` has a `key=`
+/// attribute naming a secret (`key="client_secret"`, `key="Authorization"`).
+fn secret_named_by_key_before(before: &str) -> bool {
+    let element = before.rfind('<').map_or(before, |i| &before[i..]);
+    let mut rest = element;
+    while let Some(i) = rest.find("key") {
+        let after = &rest[i + 3..];
+        let standalone = rest[..i]
+            .chars()
+            .next_back()
+            .is_none_or(|c| c.is_whitespace());
+        let eq = after.trim_start();
+        if standalone && eq.starts_with('=') && secret_name_value(&eq[1..]) {
+            return true;
+        }
+        rest = after;
+    }
+    false
+}
+
+/// Masks the password of URLs written with credentials
+/// (`https://user:password@host`): whatever the attribute or key is called.
+fn mask_url_passwords(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut copied = 0;
+    let mut from = 0;
+    // After a scheme (`https://user:pw@host`), and at the start of a quoted
+    // value (`host="user:pw@host"`).
+    let next_authority = |from: usize| -> Option<usize> {
+        let rest = &line[from..];
+        let scheme = rest.find("://").map(|i| i + 3);
+        let quote = rest.find(['"', '\'']).map(|i| i + 1);
+        match (scheme, quote) {
+            (Some(a), Some(b)) => Some(from + a.min(b)),
+            (a, b) => a.or(b).map(|i| from + i),
+        }
+    };
+    while let Some(auth_start) = next_authority(from) {
+        from = auth_start;
+        let rest = &line[auth_start..];
+        let auth_end = rest
+            .find(|c: char| {
+                c.is_whitespace() || matches!(c, '/' | '"' | '\'' | '<' | '>' | '?' | '#')
+            })
+            .unwrap_or(rest.len());
+        let authority = &rest[..auth_end];
+        let Some(at) = authority.rfind('@') else {
+            continue;
+        };
+        let Some(colon) = authority[..at].find(':') else {
+            continue;
+        };
+        if authority[..colon].contains("${") {
+            continue;
+        }
+        let password = &authority[colon + 1..at];
+        if password.is_empty() || vocab::is_placeholder_value(password) || password.contains("…(")
+        {
+            continue;
+        }
+        let start = auth_start + colon + 1;
+        out.push_str(&line[copied..start]);
+        out.push_str(&mask(password));
+        copied = start + password.len();
     }
     out.push_str(&line[copied..]);
     out
@@ -227,6 +360,56 @@ mod tests {
         let yaml = dir.path().join("a.yaml");
         std::fs::write(&yaml, "password: |\n  Kept1234\n").unwrap();
         assert_eq!(read_lines(yaml.to_str().unwrap(), &[2])[&2], "  Kept1234");
+    }
+
+    /// Found by review: each of these printed the secret in the snippet.
+    #[test]
+    fn escaped_quotes_key_value_pairs_and_url_passwords_are_masked() {
+        let r = Redactor::default();
+        let dq = mask_line(r#"  password: "Zqx\"Quote45Secret"  # x"#, &r);
+        assert!(!dq.contains("Quote45Secret"), "{dq}");
+        assert!(dq.ends_with("  # x"), "{dq}");
+        let sq = mask_line("  password: 'ZqxSq03''LeakedTail'", &r);
+        assert!(!sq.contains("LeakedTail"), "{sq}");
+        let header = mask_line(
+            r#"<http:query-param key="client_secret" value="ZqxA05QueryParamSecret"/>"#,
+            &r,
+        );
+        assert!(!header.contains("QueryParamSecret"), "{header}");
+        assert!(header.contains(r#"key="client_secret""#), "{header}");
+        let basic = mask_line(
+            r#"<http:default-header key="Authorization" value="Basic dXNlcjpaenFTZWNyZXQ="/>"#,
+            &r,
+        );
+        assert!(!basic.contains("dXNlcjpaenFTZWNyZXQ"), "{basic}");
+        // An ordinary header stays readable.
+        let plain = r#"<http:header key="Accept" value="application/json"/>"#;
+        assert_eq!(mask_line(plain, &r), plain);
+        let url = mask_line(
+            r#"<http:request url="http://auth:ZqxReqUrl02Secret@login.salesforce.com/x"/>"#,
+            &r,
+        );
+        assert!(!url.contains("ZqxReqUrl02Secret"), "{url}");
+        assert!(url.contains("http://auth:"), "{url}");
+        assert!(url.contains("@login.salesforce.com/x"), "{url}");
+        let host = mask_line(r#"host="user:ZqxHostPw58Secret@api.acme.com""#, &r);
+        assert!(!host.contains("ZqxHostPw58Secret"), "{host}");
+        // References and ports are not passwords.
+        let refs = "url: https://${u}:${secure::p}@x.com:8443/a";
+        assert_eq!(mask_line(refs, &r), refs);
+    }
+
+    #[test]
+    fn a_huge_line_is_cut_before_it_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("min.xml");
+        let line = format!("<a password=\"Secret123456\"/>{}", "x".repeat(5_000_000));
+        std::fs::write(&path, &line).unwrap();
+        let got = read_lines(path.to_str().unwrap(), &[1]);
+        assert_eq!(got[&1].len(), MAX_KEPT);
+        let shown = mask_line(&got[&1], &Redactor::default());
+        assert!(!shown.contains("Secret123456"), "{shown}");
+        assert_eq!(shown, mask_line(&line, &Redactor::default()));
     }
 
     #[test]
