@@ -111,17 +111,78 @@ pub enum ConfigError {
     Invalid { path: PathBuf, message: String },
 }
 
+/// Larger config files are refused, not read.
+const MAX_CONFIG_SIZE: u64 = 1 << 20;
+
+/// A TOML error as `line L, column C: message`, without the source line the
+/// parser's own rendering quotes and with quoted values hidden: a misspelt
+/// key (`keystore-password = "..."` for `keystore-password-env`) may hold a
+/// secret.
+fn toml_error_message(text: &str, e: &toml::de::Error) -> String {
+    let message = hide_quoted(e.message().trim());
+    let at = e
+        .span()
+        .and_then(|span| text.get(..span.start))
+        .map(|before| {
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+            (line, column)
+        });
+    match at {
+        Some((line, column)) => format!("line {line}, column {column}: {message}"),
+        None => message,
+    }
+}
+
+/// `"..."` in a message becomes `"…"` (not within backticks).
+fn hide_quoted(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let (mut inside, mut ticked) = (false, false);
+    for c in message.chars() {
+        if c == '`' && !inside {
+            // `"` between backticks is the parser naming a character.
+            ticked = !ticked;
+            out.push(c);
+        } else if c == '"' && !ticked {
+            if inside {
+                out.push('…');
+            }
+            inside = !inside;
+            out.push(c);
+        } else if !inside {
+            out.push(c);
+        }
+    }
+    out
+}
+
 impl Config {
     /// Reads and validates a config file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let invalid = |message: String| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            message,
+        };
+        let meta = std::fs::metadata(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        // A FIFO would block, a device or a huge file fill memory.
+        if !meta.is_file() {
+            return Err(invalid("not a regular file".to_string()));
+        }
+        if meta.len() > MAX_CONFIG_SIZE {
+            return Err(invalid(format!(
+                "{} bytes; a config is at most {MAX_CONFIG_SIZE}",
+                meta.len()
+            )));
+        }
         let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
             path: path.to_path_buf(),
             source,
         })?;
-        let mut config: Config = toml::from_str(&text).map_err(|e| ConfigError::Invalid {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        })?;
+        let mut config: Config =
+            toml::from_str(&text).map_err(|e| invalid(toml_error_message(&text, &e)))?;
         config.source = Some(path.to_path_buf());
         config.validate()?;
         Ok(config)
@@ -273,6 +334,37 @@ apps = ["orders-sapi", "orders-batch"]
         );
         assert_eq!(c.fail_on(), Some(Some(Severity::Medium)));
         assert_eq!(c.identity_hints()[0].apps.len(), 2);
+    }
+
+    /// Found by review: the error echoed the offending line, and a misspelt
+    /// key may hold a secret; a huge or special file was read whole.
+    #[test]
+    fn errors_give_the_position_but_never_a_value() {
+        let secret = "ZqxToml01Secret";
+        for text in [
+            format!("[orgs.prod]\nlogin-url = \"https://x\"\nkeystore-password = \"{secret}\"\n"),
+            format!("fail-on = \"{secret}\n"),
+            format!("fail-on = 3\n[identities]\npassword = \"{secret}\"\n"),
+            format!("[[identities]]\nusername = [\"{secret}\", 1]\n"),
+        ] {
+            let e = parse(&text).unwrap_err().to_string();
+            assert!(!e.contains(secret), "{e}");
+            assert!(e.contains("line "), "{e}");
+        }
+        let e = parse("colour = true\n").unwrap_err().to_string();
+        assert!(
+            e.contains("line 1, column 1: unknown field `colour`"),
+            "{e}"
+        );
+        let e = parse("a = \"unterminated\n").unwrap_err().to_string();
+        assert!(e.contains("expected `\"`"), "{e}");
+        let dir = tempfile::tempdir().unwrap();
+        let big = dir.path().join(FILE_NAME);
+        std::fs::write(&big, "# x\n".repeat(300_000)).unwrap();
+        let e = Config::load(&big).unwrap_err().to_string();
+        assert!(e.contains("at most"), "{e}");
+        let e = Config::load(dir.path()).unwrap_err().to_string();
+        assert!(e.contains("not a regular file"), "{e}");
     }
 
     #[test]
