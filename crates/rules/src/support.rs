@@ -124,10 +124,32 @@ pub fn with_property_note(app: &MuleApp, fix: String) -> String {
     if missing.is_empty() {
         return fix;
     }
+    // As the snippet reads them: Mule 4's secure:: names (also in a Mule 3
+    // app's advice to migrate first), else Mule 3's placeholder, which has
+    // no secure:: prefix (see `in_runtime_syntax`).
+    let how = if missing.iter().any(|m| m.starts_with("secure::")) {
+        " (the secure:: ones encrypted, in its secure files)"
+    } else if app.runtime == MuleRuntime::Mule3 {
+        " (the passwords as encrypted ![...] values, in a file its <secure-property-placeholder:config> loads)"
+    } else {
+        ""
+    };
     format!(
-        "{fix} The app defines none of {} yet: add them to each environment's properties (the secure:: ones encrypted, in its secure files).",
+        "{fix} The app defines none of {} yet: add them to each environment's properties{how}.",
         missing.join(", ")
     )
+}
+
+/// A fix's Mule 4 snippet as `app` writes it: Mule 3's
+/// `<secure-property-placeholder:config>` decrypts `![...]` values read as
+/// plain `${name}`; the `${secure::name}` prefix is Mule 4's secure-properties
+/// module only.
+pub fn in_runtime_syntax(app: &MuleApp, fix: String) -> String {
+    if app.runtime == MuleRuntime::Mule3 {
+        fix.replace("${secure::", "${")
+    } else {
+        fix
+    }
 }
 
 /// `a, b and c`.

@@ -377,7 +377,7 @@ fn check_app(app: &MuleApp, out: &mut Vec<Finding>) {
             .key(format!("listener|{}", l.config_name))
             .fix(crate::support::with_property_note(
                 app,
-                listener_fix(app.runtime, &l.config_name),
+                crate::support::in_runtime_syntax(app, listener_fix(app.runtime, &l.config_name)),
             ));
         for o in origins {
             finding = finding.related(Related::new(&o, "protocol defined here"));

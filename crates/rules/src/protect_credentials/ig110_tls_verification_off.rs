@@ -145,7 +145,7 @@ impl Rule for TlsVerificationOff {
                                 .key(format!("insecure|{}", context_key(&tls)))
                                 .fix(crate::support::with_property_note(
                                     app,
-                                    "Remove insecure=\"true\" and give the tls:trust-store the server's CA certificate: <tls:trust-store type=\"pkcs12\" path=\"${tls.truststore.path}\" password=\"${secure::tls.truststore.password}\"/> (for a self-signed server, import that certificate into the trust store).".to_string(),
+                                    crate::support::in_runtime_syntax(app, "Remove insecure=\"true\" and give the tls:trust-store the server's CA certificate: <tls:trust-store type=\"pkcs12\" path=\"${tls.truststore.path}\" password=\"${secure::tls.truststore.password}\"/> (for a self-signed server, import that certificate into the trust store).".to_string()),
                                 ));
                             for (d, loc) in &used_by {
                                 f = f.related(Related::new(

@@ -97,3 +97,20 @@ fn no_fixture_secret_in_output() {
 fn negative() {
     common::assert_clean("IG109", "IG109/negative");
 }
+
+/// Found by review: the Mule 3 listener's fix read the key store's passwords
+/// as `${secure::...}` (Mule 4 only).
+#[test]
+fn mule3_fix_uses_mule3_property_syntax() {
+    let findings = common::run("IG109", "IG110/mule3");
+    let f = findings
+        .iter()
+        .find(|f| f.location.line == 14)
+        .expect("the plain HTTP listener");
+    assert!(!f.fix.contains("secure::"), "{}", f.fix);
+    assert!(
+        f.fix.contains("password=\"${tls.keystore.password}\""),
+        "{}",
+        f.fix
+    );
+}

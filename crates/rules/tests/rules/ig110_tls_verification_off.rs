@@ -46,3 +46,22 @@ fn no_fixture_secret_in_output() {
 fn negative() {
     common::assert_clean("IG110", "IG110/negative");
 }
+
+/// Found by review: on a Mule 3 app the fix read the trust store's password
+/// as `${secure::...}`, Mule 4's secure-properties syntax; Mule 3's
+/// secure-property-placeholder decrypts `![...]` values read as `${name}`.
+#[test]
+fn mule3_fix_uses_mule3_property_syntax() {
+    let findings = common::run("IG110", "IG110/mule3");
+    let f = findings
+        .iter()
+        .find(|f| f.location.line == 18)
+        .expect("the insecure trust store");
+    assert!(!f.fix.contains("secure::"), "{}", f.fix);
+    assert!(
+        f.fix.contains("password=\"${tls.truststore.password}\""),
+        "{}",
+        f.fix
+    );
+    assert!(f.fix.contains("secure-property-placeholder"), "{}", f.fix);
+}
