@@ -1,7 +1,7 @@
 //! Source snippets for findings: the finding's line, with every secret masked.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 
 use intguard_model::secret::{mask, Redactor};
 use intguard_model::vocab;
@@ -17,12 +17,29 @@ pub fn read_lines(path: &str, lines: &[u32]) -> HashMap<u32, String> {
     let Ok(file) = std::fs::File::open(path) else {
         return out;
     };
+    let file: Box<dyn Read> = Box::new(file);
     let Some(&last) = lines.iter().max() else {
         return out;
     };
     let properties = path.ends_with(".properties");
     let mut continued = Continuation::default();
     let mut reader = BufReader::new(file);
+    // A UTF-16 file's lines, read as bytes, would show a secret with a NUL
+    // between its letters, which no masking recognises: decode it first
+    // (the readers read it so).
+    if reader
+        .fill_buf()
+        .is_ok_and(|b| b.starts_with(&[0xFF, 0xFE]) || b.starts_with(&[0xFE, 0xFF]))
+    {
+        let mut bytes = Vec::new();
+        if reader.read_to_end(&mut bytes).is_err() {
+            return out;
+        }
+        let Some(text) = intguard_readers::decode_utf16_with_bom(&bytes) else {
+            return out;
+        };
+        reader = BufReader::new(Box::new(std::io::Cursor::new(text.into_bytes())));
+    }
     let mut buf = Vec::new();
     let mut n = 0u32;
     while n < last {

@@ -455,6 +455,28 @@ fn read_limited(path: &Path, max: u64) -> Option<Vec<u8>> {
     read_into(path, max, &mut buf).ok().map(|()| buf)
 }
 
+/// The text of a file that starts with a UTF-16 byte order mark (little or
+/// big endian); `None` for any other file. Unpaired surrogates become U+FFFD.
+pub fn decode_utf16_with_bom(bytes: &[u8]) -> Option<String> {
+    let (little_endian, body) = match bytes {
+        [0xFF, 0xFE, rest @ ..] => (true, rest),
+        [0xFE, 0xFF, rest @ ..] => (false, rest),
+        _ => return None,
+    };
+    let units = body.chunks_exact(2).map(|c| {
+        if little_endian {
+            u16::from_le_bytes([c[0], c[1]])
+        } else {
+            u16::from_be_bytes([c[0], c[1]])
+        }
+    });
+    Some(
+        char::decode_utf16(units)
+            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect(),
+    )
+}
+
 fn keystore_kind(ext: &str) -> Option<KeyMaterialKind> {
     match ext {
         "jks" => Some(KeyMaterialKind::Jks),
@@ -577,6 +599,10 @@ fn process_file(
         }
     }
 
+    // A file saved as UTF-16 (with its byte order mark) is text, every
+    // other byte of it NUL: read it as the UTF-8 it decodes to.
+    let decoded = decode_utf16_with_bom(bytes);
+    let bytes: &[u8] = decoded.as_deref().map_or(bytes, str::as_bytes);
     let head = &bytes[..bytes.len().min(8192)];
     if memchr::memchr(0, head).is_some() {
         if STRUCTURED.contains(&ext.as_str()) {

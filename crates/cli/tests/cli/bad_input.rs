@@ -472,3 +472,58 @@ fn ignore_files_that_cannot_be_read_safely_are_skipped() {
         );
     }
 }
+
+/// Found by review: a Mule XML file saved as UTF-16 (with its byte order
+/// mark, as some Windows editors do) was skipped as binary, and its clear
+/// password went unreported. It is read as the text it is, and its snippet
+/// is decoded too (read as bytes, the password's letters would have come out
+/// between NULs, past the masking).
+#[test]
+fn utf16_files_are_read_as_text() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = mule4_app(tmp.path(), "utf16-app", &[]);
+    let xml = format!(
+        "{MULE_XML_HEAD}  <salesforce:sfdc-config name=\"SF\">\n    <salesforce:basic-connection username=\"u16@acme.example\" password=\"Utf16Secret#2024\"/>\n  </salesforce:sfdc-config>\n</mule>\n"
+    );
+    let line = xml.lines().position(|l| l.contains("Utf16Secret")).unwrap() as u64 + 1;
+    for (name, bom, little) in [
+        ("le.xml", [0xFF, 0xFE], true),
+        ("be.xml", [0xFE, 0xFF], false),
+    ] {
+        let mut bytes = bom.to_vec();
+        for unit in xml.encode_utf16() {
+            let pair = if little {
+                unit.to_le_bytes()
+            } else {
+                unit.to_be_bytes()
+            };
+            bytes.extend(pair);
+        }
+        write(&app, &format!("src/main/mule/{name}"), bytes);
+    }
+    for format in ["text", "json", "sarif", "markdown"] {
+        let run = run_cmd(intguard().arg("scan").arg(&app).args(["--format", format]));
+        run.expect_no_panic().expect_code(1);
+        assert!(
+            !run.stdout.contains("Utf16Secret"),
+            "{format}: {}",
+            run.stdout
+        );
+        if format == "json" {
+            let report = run.json();
+            for name in ["le.xml", "be.xml"] {
+                assert!(
+                    findings(&report).iter().any(|f| f["rule"] == "IG102"
+                        && f["line"] == line
+                        && f["path"].as_str().unwrap().ends_with(name)
+                        && f["snippet"].as_str().unwrap().contains("basic-connection")),
+                    "{name}: {report}"
+                );
+            }
+            assert!(
+                diagnostics(&report).iter().all(|d| d["code"] != "binary"),
+                "{report}"
+            );
+        }
+    }
+}
