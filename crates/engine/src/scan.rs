@@ -1,5 +1,5 @@
 use std::collections::{BTreeMap, HashMap};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use intguard_model::secret::Redactor;
 use intguard_model::{
@@ -93,20 +93,88 @@ fn read_inventory_here(options: &ScanOptions) -> Inventory {
         ..ReadOptions::default()
     };
     let mut timer = PhaseTimer::start();
+    let (paths, notes) = widen_to_apps(&options.paths);
     // Each app's operations are digested as soon as it is read: their SOQL
     // text is most of an app's facts and nothing but the graph reads them.
     let mut inventory = read_paths_with(
-        &options.paths,
+        &paths,
         &read_options,
         &intguard_model::MuleApp::digest_operations,
     );
     timer.lap("read");
+    inventory.diagnostics.extend(notes);
     let unread = unread_query_diagnostics(&inventory);
     inventory.diagnostics.extend(unread);
     inventory.identity_hints = options.config.identity_hints();
     inventory.build_identities();
     timer.lap("identities");
     inventory
+}
+
+/// The paths to read: each given path that lies inside a Mule app (a file or
+/// folder of it, as a pre-commit hook passes them) is replaced by the app's
+/// folder, with a note, so that its connections, properties and keys are
+/// read with it; [`in_focus`] then keeps what is reported to the paths
+/// given.
+fn widen_to_apps(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+    let mut out = Vec::new();
+    let mut notes = Vec::new();
+    for p in paths {
+        match intguard_readers::enclosing_app_root(p) {
+            Some(app) => {
+                let shown = as_given(p, &app);
+                notes.push(Diagnostic::warning(
+                    "app-context",
+                    p.to_string_lossy().replace('\\', "/"),
+                    format!(
+                        "lies inside the Mule app {}: the whole app was read for its connections, properties and keys; findings are reported for the path given only",
+                        shown.to_string_lossy().replace('\\', "/")
+                    ),
+                ));
+                out.push(shown);
+            }
+            None => out.push(p.clone()),
+        }
+    }
+    (out, notes)
+}
+
+/// The app folder spelt from the path the user gave (`a/app/src/x.xml` ->
+/// `a/app`), so that reported paths keep the user's spelling; its absolute
+/// path when the given one is too short to climb (`.`).
+fn as_given(given: &Path, app: &Path) -> PathBuf {
+    let Ok(canonical) = std::fs::canonicalize(given) else {
+        return app.to_path_buf();
+    };
+    let up = canonical
+        .components()
+        .count()
+        .saturating_sub(app.components().count());
+    let mut spelt = given.to_path_buf();
+    for _ in 0..up {
+        let last_is_normal = matches!(
+            spelt.components().next_back(),
+            Some(std::path::Component::Normal(_))
+        );
+        if !last_is_normal || !spelt.pop() {
+            return app.to_path_buf();
+        }
+    }
+    if spelt.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        spelt
+    }
+}
+
+/// When a given path was widened to its app, whether `path` (as reported)
+/// lies under one of the paths given. `focus` holds them canonical; `None`:
+/// nothing was widened, everything is in focus.
+fn in_focus(focus: &Option<Vec<PathBuf>>, path: &str) -> bool {
+    let Some(focus) = focus else {
+        return true;
+    };
+    std::fs::canonicalize(path).is_ok_and(|p| focus.iter().any(|f| p.starts_with(f)))
 }
 
 /// A warning at each literal SOQL query intguard could not read: what it
@@ -196,6 +264,22 @@ fn run_rules_here(inventory: Inventory, options: &ScanOptions) -> ScanOutcome {
     diagnostics.extend(suppress::diagnostics(&inventory.suppressions, |r| {
         intguard_rules::find_rule(r).is_some()
     }));
+
+    // Paths given inside an app: the app was read whole, its other files'
+    // findings and diagnostics are not what was asked about.
+    let focus: Option<Vec<PathBuf>> = options
+        .paths
+        .iter()
+        .any(|p| intguard_readers::enclosing_app_root(p).is_some())
+        .then(|| {
+            options
+                .paths
+                .iter()
+                .filter_map(|p| std::fs::canonicalize(p).ok())
+                .collect()
+        });
+    findings.retain(|f| in_focus(&focus, &f.location.path));
+    diagnostics.retain(|d| d.code == "app-context" || in_focus(&focus, &d.path));
 
     let (mut suppressed, rest): (Vec<_>, Vec<_>) = findings.into_iter().partition(|f| {
         inventory

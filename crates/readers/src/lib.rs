@@ -455,6 +455,36 @@ fn read_limited(path: &Path, max: u64) -> Option<Vec<u8>> {
     read_into(path, max, &mut buf).ok().map(|()| buf)
 }
 
+/// The Mule app a path lies inside, when the path is not itself an app's
+/// folder: the nearest enclosing folder with `mule-artifact.json`,
+/// `mule-project.xml` or a pom with packaging `mule-application` (the same
+/// test as discovery's). A file or folder given alone is read without its
+/// app's connections and properties otherwise, and looks clean.
+pub fn enclosing_app_root(path: &Path) -> Option<PathBuf> {
+    let path = std::fs::canonicalize(path).ok()?;
+    let start = if path.is_dir() {
+        if is_app_root(&path) {
+            return None;
+        }
+        path.parent()?
+    } else {
+        path.parent()?
+    };
+    start
+        .ancestors()
+        .find(|dir| is_app_root(dir))
+        .map(Path::to_path_buf)
+}
+
+fn is_app_root(dir: &Path) -> bool {
+    if dir.join("mule-artifact.json").is_file() || dir.join("mule-project.xml").is_file() {
+        return true;
+    }
+    read_limited(&dir.join("pom.xml"), 1 << 20).is_some_and(|pom| {
+        mule::descriptor::pom_info(&String::from_utf8_lossy(&pom)).is_mule_application()
+    })
+}
+
 /// The text of a file that starts with a UTF-16 byte order mark (little or
 /// big endian); `None` for any other file. Unpaired surrogates become U+FFFD.
 pub fn decode_utf16_with_bom(bytes: &[u8]) -> Option<String> {

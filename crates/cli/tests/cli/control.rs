@@ -450,3 +450,52 @@ fn inline_ignore_only_covers_its_rules() {
         "{report:#}"
     );
 }
+
+/// Found by review: a file given alone (as a pre-commit hook passes the
+/// changed files) was read without its app, so its basic-connection's
+/// password went unreported: "No integration-credential problems found".
+/// A path inside an app is now read with the whole app, and only its own
+/// findings are reported, the same ones a scan of the app finds there.
+#[test]
+fn a_path_inside_an_app_is_read_with_its_app() {
+    let global = example().join("customers-papi/src/main/mule/global.xml");
+    let (run, alone) = scan_json(&global, &[]);
+    run.expect_no_panic().expect_code(1);
+    let (_, whole) = scan_json(&example().join("customers-papi"), &[]);
+    let places = |report: &Value| -> BTreeSet<(String, u64, u64)> {
+        findings(report)
+            .iter()
+            .filter(|f| {
+                f["path"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with("customers-papi/src/main/mule/global.xml")
+            })
+            .map(|f| {
+                (
+                    f["rule"].as_str().unwrap().to_string(),
+                    f["line"].as_u64().unwrap(),
+                    f["column"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let expected = places(&whole);
+    assert!(
+        expected.iter().any(|(rule, _, _)| rule == "IG101"),
+        "{expected:?}"
+    );
+    assert_eq!(places(&alone), expected);
+    assert_eq!(
+        findings(&alone).len(),
+        expected.len(),
+        "only the file's findings: {alone}"
+    );
+    assert!(
+        diagnostics(&alone)
+            .iter()
+            .any(|d| d["code"] == "app-context"
+                && d["message"].as_str().unwrap().contains("customers-papi")),
+        "{alone}"
+    );
+}
