@@ -18,20 +18,30 @@ enum Key {
     Skip,
 }
 
+/// What an anchored node (`&name`) flattened to: each entry's key relative
+/// to the node (empty for a scalar), value and where it was written.
+type Anchored = Vec<(String, String, Location)>;
+
 enum Container {
     Map {
         prefix: String,
         key: Key,
+        /// The node's anchor id (0: none) and the first entry it produced.
+        anchor: (usize, usize),
+        /// Entries brought in by merge keys (`<<: *defaults`): explicit keys
+        /// of this mapping override them, wherever they are written.
+        merged: Vec<usize>,
     },
     Seq {
         prefix: String,
         index: usize,
+        anchor: (usize, usize),
     },
+    /// `<<: [*a, *b]`: the aliases merged into the mapping `prefix`.
+    Merge { prefix: String, aliases: Vec<usize> },
     /// A mapping or sequence that is skipped: a complex key (`as_key`), or
     /// the value of one, or anything inside them.
-    Ignored {
-        as_key: bool,
-    },
+    Ignored { as_key: bool },
 }
 
 fn join(prefix: &str, key: &str) -> String {
@@ -49,6 +59,7 @@ struct Flattener<'a> {
     lines: LineIndex,
     stack: Vec<Container>,
     entries: Vec<PropertyEntry>,
+    anchors: std::collections::HashMap<usize, Anchored>,
 }
 
 impl Flattener<'_> {
@@ -65,16 +76,16 @@ impl Flattener<'_> {
     /// `None` when the value is not a property (top-level scalar, complex key).
     fn take_slot(&mut self, m: &Marker) -> Option<(String, Location)> {
         let slot = match self.stack.last_mut()? {
-            Container::Map { prefix, key } => match std::mem::replace(key, Key::Expected) {
+            Container::Map { prefix, key, .. } => match std::mem::replace(key, Key::Expected) {
                 Key::Read(k, km) => Some((join(prefix, &k), km)),
                 Key::Expected | Key::Skip => None,
             },
-            Container::Seq { prefix, index } => {
+            Container::Seq { prefix, index, .. } => {
                 let k = format!("{prefix}[{index}]");
                 *index += 1;
                 Some((k, *m))
             }
-            Container::Ignored { .. } => None,
+            Container::Merge { .. } | Container::Ignored { .. } => None,
         };
         slot.map(|(k, marker)| {
             let loc = self.location(&marker);
@@ -93,10 +104,75 @@ impl Flattener<'_> {
         )
     }
 
+    /// True when the next value is a merge key's (`<<: ...`).
+    fn merging(&self) -> Option<String> {
+        match self.stack.last() {
+            Some(Container::Map {
+                prefix,
+                key: Key::Read(k, _),
+                ..
+            }) if k == "<<" => Some(prefix.clone()),
+            _ => None,
+        }
+    }
+
+    /// Adds what anchor `id` flattened to under `prefix`; `merged` marks the
+    /// entries as brought in by a merge key of the current mapping.
+    fn expand(&mut self, id: usize, prefix: &str, merged: bool) {
+        let Some(anchored) = self.anchors.get(&id) else {
+            return;
+        };
+        let start = self.entries.len();
+        for (suffix, value, location) in anchored {
+            let key = if suffix.is_empty() {
+                prefix.to_string()
+            } else {
+                join(prefix, suffix)
+            };
+            if !key.is_empty() {
+                self.entries
+                    .push(PropertyEntry::new(&key, value, location.clone()));
+            }
+        }
+        if merged {
+            let end = self.entries.len();
+            if let Some(Container::Map { merged, .. }) = self.stack.last_mut() {
+                merged.extend(start..end);
+            }
+        }
+    }
+
+    /// Records what an anchored node flattened to: `entries[first..]`, keys
+    /// made relative to `prefix`.
+    fn record_anchor(&mut self, id: usize, prefix: &str, first: usize) {
+        if id == 0 {
+            return;
+        }
+        let anchored = self.entries[first.min(self.entries.len())..]
+            .iter()
+            .map(|e| {
+                let key = e.key();
+                let suffix = if prefix.is_empty() {
+                    key
+                } else {
+                    key.strip_prefix(prefix)
+                        .map(|k| k.strip_prefix('.').unwrap_or(k))
+                        .unwrap_or(key)
+                };
+                (
+                    suffix.to_string(),
+                    e.value().to_string(),
+                    e.location.clone(),
+                )
+            })
+            .collect();
+        self.anchors.insert(id, anchored);
+    }
+
     fn event(&mut self, ev: Event, m: Marker) {
         match ev {
             Event::DocumentStart => self.stack.clear(),
-            Event::Scalar(value, style, _, _) => {
+            Event::Scalar(value, style, anchor, _) => {
                 if self.expecting_key() {
                     if let Some(Container::Map { key, .. }) = self.stack.last_mut() {
                         *key = Key::Read(value, m);
@@ -110,12 +186,28 @@ impl Flattener<'_> {
                         value
                     };
                 if let Some((key, location)) = self.take_slot(&m) {
+                    if anchor != 0 {
+                        self.anchors.insert(
+                            anchor,
+                            vec![(String::new(), value.clone(), location.clone())],
+                        );
+                    }
                     self.entries
                         .push(PropertyEntry::new(&key, &value, location));
                 }
             }
-            Event::Alias(_) if !self.expecting_key() => {
-                let _ = self.take_slot(&m);
+            Event::Alias(id) if matches!(self.stack.last(), Some(Container::Merge { .. })) => {
+                if let Some(Container::Merge { aliases, .. }) = self.stack.last_mut() {
+                    aliases.push(id);
+                }
+            }
+            Event::Alias(id) if !self.expecting_key() => {
+                if let Some(prefix) = self.merging() {
+                    let _ = self.take_slot(&m);
+                    self.expand(id, &prefix, true);
+                } else if let Some((key, _)) = self.take_slot(&m) {
+                    self.expand(id, &key, false);
+                }
             }
             Event::Alias(_) => {
                 // An alias used as a key: skip its value.
@@ -123,8 +215,21 @@ impl Flattener<'_> {
                     *key = Key::Skip;
                 }
             }
+            Event::SequenceStart(..) if self.merging().is_some() => {
+                let prefix = self.merging().unwrap_or_default();
+                let _ = self.take_slot(&m);
+                self.stack.push(Container::Merge {
+                    prefix,
+                    aliases: Vec::new(),
+                });
+            }
             Event::MappingStart(..) | Event::SequenceStart(..) => {
-                let is_map = matches!(ev, Event::MappingStart(..));
+                let (is_map, anchor_id) = match ev {
+                    Event::MappingStart(a, _) => (true, a),
+                    Event::SequenceStart(a, _) => (false, a),
+                    _ => (false, 0),
+                };
+                let anchor = (anchor_id, self.entries.len());
                 let as_key = self.expecting_key();
                 let container = if self.stack.is_empty() {
                     Some(String::new())
@@ -137,13 +242,50 @@ impl Flattener<'_> {
                     (Some(prefix), true) => Container::Map {
                         prefix,
                         key: Key::Expected,
+                        anchor,
+                        merged: Vec::new(),
                     },
-                    (Some(prefix), false) => Container::Seq { prefix, index: 0 },
+                    (Some(prefix), false) => Container::Seq {
+                        prefix,
+                        index: 0,
+                        anchor,
+                    },
                     (None, _) => Container::Ignored { as_key },
                 });
             }
             Event::MappingEnd | Event::SequenceEnd => {
                 let closed = self.stack.pop();
+                match &closed {
+                    Some(Container::Merge { prefix, aliases }) => {
+                        // The first alias listed wins: added last (the last
+                        // definition of a key is the one resolution reads).
+                        let (prefix, aliases) = (prefix.clone(), aliases.clone());
+                        for id in aliases.into_iter().rev() {
+                            self.expand(id, &prefix, true);
+                        }
+                    }
+                    Some(Container::Map {
+                        prefix,
+                        anchor: (id, first),
+                        merged,
+                        ..
+                    }) => {
+                        if !merged.is_empty() {
+                            self.drop_overridden(*first, merged);
+                        }
+                        let (prefix, id, first) = (prefix.clone(), *id, *first);
+                        self.record_anchor(id, &prefix, first);
+                    }
+                    Some(Container::Seq {
+                        prefix,
+                        anchor: (id, first),
+                        ..
+                    }) => {
+                        let (prefix, id, first) = (prefix.clone(), *id, *first);
+                        self.record_anchor(id, &prefix, first);
+                    }
+                    _ => {}
+                }
                 // A complex key just ended: the value that follows has no
                 // usable name, so skip it.
                 if matches!(closed, Some(Container::Ignored { as_key: true })) {
@@ -155,6 +297,24 @@ impl Flattener<'_> {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// Drops the merged entries of a mapping (from `first` on) whose key the
+    /// mapping also writes explicitly: YAML merge keys never override.
+    fn drop_overridden(&mut self, first: usize, merged: &[usize]) {
+        let merged: std::collections::HashSet<usize> = merged.iter().copied().collect();
+        let explicit: std::collections::HashSet<String> = self.entries[first..]
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !merged.contains(&(first + i)))
+            .map(|(_, e)| e.key().to_string())
+            .collect();
+        let tail: Vec<PropertyEntry> = self.entries.drain(first..).collect();
+        for (index, e) in (first..).zip(tail) {
+            if !merged.contains(&index) || !explicit.contains(e.key()) {
+                self.entries.push(e);
+            }
         }
     }
 
@@ -194,6 +354,7 @@ pub(super) fn read_yaml_events(
         lines: LineIndex::new(text),
         stack: Vec::new(),
         entries: Vec::new(),
+        anchors: Default::default(),
     };
     let mut parser = Parser::new_from_str(text);
     loop {
@@ -216,4 +377,66 @@ pub(super) fn read_yaml_events(
         }
     }
     f.entries
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flat(text: &str) -> Vec<(String, String, u32)> {
+        let mut d = Vec::new();
+        let entries = read_yaml(text, "p.yaml", &mut d);
+        assert!(d.is_empty(), "{d:?}");
+        // In the readers' order: resolution reads a key's last definition.
+        entries
+            .iter()
+            .map(|e| (e.key().to_string(), e.value().to_string(), e.location.line))
+            .collect()
+    }
+
+    fn value_of(entries: &[(String, String, u32)], key: &str) -> Option<(String, u32)> {
+        // The last definition is the one resolution reads.
+        entries
+            .iter()
+            .rev()
+            .find(|(k, _, _)| k == key)
+            .map(|(_, v, l)| (v.clone(), *l))
+    }
+
+    /// Found by review: Mule reads YAML with SnakeYAML, which applies
+    /// anchors, aliases and merge keys; intguard dropped them, so a username
+    /// and password written once under `defaults` were unknown per
+    /// environment (IG101 named no user, IG303 missed sharing).
+    #[test]
+    fn anchors_aliases_and_merge_keys_are_applied() {
+        let e = flat(
+            "defaults: &defaults\n  username: \"int.a17@acme.com\"\n  password: \"AnchorPw\"\n  url: &url https://login.salesforce.com\nsf:\n  <<: *defaults\n  password: \"Override\"\nother:\n  login: *url\n  copy: *defaults\nboth:\n  <<: [*defaults, {}]\nlater:\n  username: first\n  <<: *defaults\n",
+        );
+        assert_eq!(
+            value_of(&e, "sf.username"),
+            Some(("int.a17@acme.com".into(), 2))
+        );
+        // An explicit key overrides a merged one.
+        assert_eq!(value_of(&e, "sf.password"), Some(("Override".into(), 7)));
+        assert_eq!(e.iter().filter(|(k, _, _)| k == "sf.password").count(), 1);
+        assert_eq!(
+            value_of(&e, "other.login"),
+            Some(("https://login.salesforce.com".into(), 4))
+        );
+        assert_eq!(
+            value_of(&e, "other.copy.password"),
+            Some(("AnchorPw".into(), 3))
+        );
+        assert_eq!(
+            value_of(&e, "both.username"),
+            Some(("int.a17@acme.com".into(), 2))
+        );
+        // Wherever the merge key is written, explicit keys win.
+        assert_eq!(value_of(&e, "later.username"), Some(("first".into(), 14)));
+        assert_eq!(value_of(&e, "later.password"), Some(("AnchorPw".into(), 3)));
+        // The first alias of a merge list wins.
+        let e = flat("a: &a\n  k: fromA\nb: &b\n  k: fromB\n  j: onlyB\nc:\n  <<: [*a, *b]\n");
+        assert_eq!(value_of(&e, "c.k"), Some(("fromA".into(), 2)));
+        assert_eq!(value_of(&e, "c.j"), Some(("onlyB".into(), 5)));
+    }
 }

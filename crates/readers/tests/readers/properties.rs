@@ -83,6 +83,8 @@ fn yaml_flattening_and_key_positions() {
             ("flow.b[1]", "y", 14, 21),
             ("block", "line one\nline two\n", 15, 1),
             ("anchor", "shared", 18, 1),
+            // An alias reads the anchored value (where it is written), as SnakeYAML does.
+            ("alias", "shared", 18, 1),
             ("complex", "skipped?", 20, 3),
             ("second.doc", "yes", 23, 1),
         ]
