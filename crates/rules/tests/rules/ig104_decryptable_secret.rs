@@ -238,3 +238,37 @@ fn positive_names_the_exposed_properties_and_never_their_values() {
 fn negative() {
     common::assert_clean("IG104", "IG104/negative");
 }
+
+/// Keys passed with the Mule wrapper's `-M-D` (launch configuration, start
+/// script) decrypt the app's values.
+#[test]
+fn mule_wrapper_keys_decrypt() {
+    common::assert_places(
+        "IG104",
+        "IG104/mule-wrapper",
+        &[
+            ("launch-api/src/main/resources/secure.yaml", 2),
+            ("script-api/src/main/resources/secure.yaml", 2),
+        ],
+    );
+    let findings = common::run("IG104", "IG104/mule-wrapper");
+    for f in &findings {
+        for s in [
+            "LaunchK3y-16byte",
+            "ScriptK3y-16byte",
+            "LaunchPassw0rd!",
+            "ScriptPassw0rd!",
+        ] {
+            assert!(!format!("{} {} {:?}", f.message, f.fix, f.related).contains(s));
+        }
+    }
+    let launch = &findings[0];
+    assert!(
+        launch
+            .related
+            .iter()
+            .any(|r| r.path.ends_with("launch-api.launch") && r.line == 4),
+        "{:#?}",
+        launch.related
+    );
+}
