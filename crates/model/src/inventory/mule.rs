@@ -94,6 +94,36 @@ impl MuleApp {
         }
     }
 
+    /// The secure-properties config that reads `file`: the one whose `file`
+    /// (Mule 4) or `location` (Mule 3) pattern matches the file's path under
+    /// `src/main/resources/` (or Mule 3's `src/main/app/`), every `${...}`
+    /// standing for a name without `/`. `None` when no pattern matches.
+    pub fn secure_config_for(&self, file: &PropertyFile) -> Option<&SecurePropertiesConfig> {
+        let root = self.root.trim_end_matches('/');
+        let under = |dir: &str| {
+            let prefix = if root.is_empty() || root == "." {
+                dir.to_string()
+            } else {
+                format!("{root}/{dir}")
+            };
+            file.path.strip_prefix(prefix.as_str()).map(str::to_string)
+        };
+        let rel = under("src/main/resources/").or_else(|| under("src/main/app/"))?;
+        self.secure_property_configs.iter().find(|c| {
+            c.file.as_ref().is_some_and(|f| {
+                f.raw.split(',').any(|p| {
+                    let p = p.trim();
+                    let p = p
+                        .strip_prefix("classpath*:")
+                        .or_else(|| p.strip_prefix("classpath:"))
+                        .unwrap_or(p)
+                        .trim_start_matches('/');
+                    file_pattern_matches(p, &rel)
+                })
+            })
+        })
+    }
+
     pub fn tls_context(&self, name: &str) -> Option<&TlsContext> {
         self.tls_contexts
             .iter()
@@ -467,5 +497,46 @@ mod tests {
         let debug = format!("{e:?}");
         assert!(debug.contains("sfdc.password"), "{debug}");
         assert!(!debug.contains("Sup3rS3cret!"), "{debug}");
+    }
+}
+
+/// Whether `rel` matches a property file pattern whose placeholders stand for
+/// any non-empty name without `/` (`properties/${mule.env}-secure.yaml`).
+fn file_pattern_matches(pattern: &str, rel: &str) -> bool {
+    match pattern.find("${") {
+        None => pattern == rel,
+        Some(start) => {
+            let Some(end) = pattern[start..].find('}') else {
+                return pattern == rel;
+            };
+            let Some(s) = rel.strip_prefix(&pattern[..start]) else {
+                return false;
+            };
+            let rest = &pattern[start + end + 1..];
+            let limit = s.find('/').unwrap_or(s.len());
+            (1..=limit)
+                .filter(|&i| s.is_char_boundary(i))
+                .any(|i| file_pattern_matches(rest, &s[i..]))
+        }
+    }
+}
+
+#[cfg(test)]
+mod secure_config_tests {
+    use super::file_pattern_matches;
+
+    #[test]
+    fn patterns() {
+        assert!(file_pattern_matches(
+            "properties/${mule.env}-secure.yaml",
+            "properties/dev-secure.yaml"
+        ));
+        assert!(!file_pattern_matches(
+            "properties/${mule.env}-secure.yaml",
+            "properties/a/dev-secure.yaml"
+        ));
+        assert!(file_pattern_matches("s2.yaml", "s2.yaml"));
+        assert!(!file_pattern_matches("s1.yaml", "s2.yaml"));
+        assert!(file_pattern_matches("${a}/${b}.yaml", "x/y.yaml"));
     }
 }

@@ -403,6 +403,14 @@ fn app_findings<'a>(
     // Values already opened by some key: a value does not decrypt
     // with two different keys, so they are not tried again.
     let mut opened: HashSet<&Location> = HashSet::new();
+    // The config that reads each value's file, when its `file` pattern says:
+    // a value is tried with that config's cipher only, so that a finding
+    // names the config that decrypts it (not another one whose cipher the
+    // same key happens to open it with).
+    let readers: Vec<Option<&SecurePropertiesConfig>> = targets
+        .iter()
+        .map(|(f, _, _)| app.secure_config_for(f))
+        .collect();
     for config in &app.secure_property_configs {
         let Some(cipher) = cipher_for(app, config) else {
             continue;
@@ -422,7 +430,10 @@ fn app_findings<'a>(
             // not open is not tried further.
             let mut file: Option<&PropertyFile> = None;
             let (mut misses, mut opened_in_file) = (0, false);
-            for (f, e, payload) in targets {
+            for ((f, e, payload), reader) in targets.iter().zip(&readers) {
+                if reader.is_some_and(|r| !std::ptr::eq(r, config)) {
+                    continue;
+                }
                 if !file.is_some_and(|cur| std::ptr::eq(cur, *f)) {
                     file = Some(*f);
                     (misses, opened_in_file) = (0, false);

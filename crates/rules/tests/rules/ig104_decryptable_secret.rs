@@ -272,3 +272,46 @@ fn mule_wrapper_keys_decrypt() {
         launch.related
     );
 }
+
+/// Two configs, each reading its own file with its own committed key: each
+/// finding names the config that reads the file (the other config's cipher is
+/// the same, so the key would open the value with it too).
+#[test]
+fn names_the_config_that_reads_the_file() {
+    common::assert_places(
+        "IG104",
+        "IG104/two-configs",
+        &[
+            ("billing-api/src/main/resources/s1.yaml", 2),
+            ("billing-api/src/main/resources/s2.yaml", 2),
+        ],
+    );
+    let findings = common::run("IG104", "IG104/two-configs");
+    let (s1, s2) = (&findings[0], &findings[1]);
+    assert!(
+        s1.message.contains("`encryption.key`")
+            && s1.message.contains("of <secure-properties:config> `SP1`"),
+        "{}",
+        s1.message
+    );
+    assert!(
+        s2.message.contains("`secure.key`")
+            && s2.message.contains("of <secure-properties:config> `SP2`"),
+        "{}",
+        s2.message
+    );
+    assert!(s2
+        .related
+        .iter()
+        .any(|r| r.message.contains("`SP2` decrypts s2.yaml") && r.line == 11));
+    for f in &findings {
+        for s in [
+            "PomK3y-16-bytes!",
+            "JvmK3y-16-bytes!",
+            "ErpPassw0rd-One",
+            "SfdcPassw0rd-Two",
+        ] {
+            assert!(!format!("{} {} {:?}", f.message, f.fix, f.related).contains(s));
+        }
+    }
+}
