@@ -13,9 +13,7 @@ use super::ig103_committed_encryption_key::{
     committed_keys, config_key_names, config_label, key_digest, CommittedKey, KeySource,
     KeySourceKind,
 };
-use crate::support::{
-    connection_identities, describe_identities, file_name, in_test_sources, short_location,
-};
+use crate::support::{connection_identities, describe_identities, file_name, short_location};
 use crate::Rule;
 
 pub struct DecryptableSecret;
@@ -551,12 +549,7 @@ fn finding_for(
         entry.key(),
         change_where_issued(entry.key()),
     );
-    let mut severity = META.default_severity;
-    if in_test_sources(&file.path) {
-        severity = severity.lowered();
-    }
     let mut finding = Finding::new(&META, entry.location.clone(), message)
-        .severity(severity)
         .maybe_identity(who)
         .environments(env)
         .key(format!("decrypt|{file_label}|{}", entry.key()))

@@ -27,4 +27,5 @@ mod ig210_session_ip_lock_off;
 mod ig301_admin_integration_user;
 mod ig303_shared_integration_user;
 mod ig305_broad_app_audience;
+mod munit;
 mod org_rules;
