@@ -33,6 +33,8 @@ pub struct MuleApp {
     pub tls_contexts: Vec<TlsContext>,
     pub http_listeners: Vec<HttpListener>,
     pub http_requests: Vec<HttpRequester>,
+    /// `<http:request>` operations in flows.
+    pub http_request_operations: Vec<HttpRequestOperation>,
     /// Every XML attribute whose name carries a secret (vocab), wherever it is.
     pub secret_attributes: Vec<XmlAttribute>,
     /// XML attributes holding URLs (`url`, `tokenEndpoint`, `address`, ... or any
@@ -73,6 +75,7 @@ impl MuleApp {
             tls_contexts: Vec::new(),
             http_listeners: Vec::new(),
             http_requests: Vec::new(),
+            http_request_operations: Vec::new(),
             secret_attributes: Vec::new(),
             url_attributes: Vec::new(),
             property_files: Vec::new(),
@@ -465,6 +468,24 @@ impl Serialize for PropertyEntry {
         s.serialize_field("location", &self.location)?;
         s.end()
     }
+}
+
+/// An `<http:request>` operation in a flow: where it goes and what it sends.
+#[derive(Debug, Clone, Serialize)]
+pub struct HttpRequestOperation {
+    pub location: Location,
+    /// The `http:request-config` it uses.
+    pub config_ref: Option<String>,
+    /// `url` (a full URL, instead of a config).
+    pub url: Option<Value>,
+    /// `path` (appended to the config's host and base path).
+    pub path: Option<Value>,
+    /// The text of its children (`http:body`, `http:query-params`,
+    /// `http:headers`, `http:uri-params`): DataWeave expressions, as written.
+    pub children_text: String,
+    /// The payload the flow last set before the request (`ee:set-payload`
+    /// text or `set-payload value`), the body a request sends by default.
+    pub payload: Option<String>,
 }
 
 /// A Salesforce operation or source: what an app does in Salesforce.

@@ -7,6 +7,7 @@ mod org;
 
 mod identity_rules;
 mod identity_rules_org;
+mod ig101_password_auth;
 mod ig102_plaintext_secret;
 mod ig103_committed_encryption_key;
 mod ig104_decryptable_secret;
