@@ -239,7 +239,7 @@ fn run_rules_here(inventory: Inventory, options: &ScanOptions) -> ScanOutcome {
 
     let mut findings: Vec<Finding> = rules
         .par_iter()
-        .flat_map_iter(|rule| rule.check(&inventory))
+        .flat_map_iter(|rule| rule.run(&inventory))
         .collect();
 
     let roots: Vec<String> = options

@@ -102,8 +102,11 @@ static CONSUMER_KEY: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?-u:\b)3MVG9[A-Za-z0-9._]{40,}").expect("regex"));
 static PEM_BEGIN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"-----BEGIN ([A-Z0-9 ]*PRIVATE KEY)-----").expect("regex"));
+/// A Java system property on a command line: `-Dname=value`, or the Mule
+/// wrapper's `-M-Dname=value` (`mule -M-Dmule.key=... start`, Studio's
+/// launch `vmArgs`), which passes the same `-D` to the runtime.
 static JAVA_DEFINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?:^|[\s"'=(\[,;>])(-D([A-Za-z_][A-Za-z0-9_.\-]*)=("[^"\n]*"|'[^'\n]*'|[^\s"'<>;,)\]]*))"#)
+    Regex::new(r#"(?:^|[\s"'=(\[,;>])((?:-M)?-D([A-Za-z_][A-Za-z0-9_.\-]*)=("[^"\n]*"|'[^'\n]*'|[^\s"'<>;,)\]]*))"#)
         .expect("regex")
 });
 static SHELL_ASSIGN: LazyLock<Regex> = LazyLock::new(|| {
@@ -729,6 +732,38 @@ mod tests {
         assert!(
             got.contains(&("MULE_KEY", "abcd1234", true, 2, 8)),
             "{got:?}"
+        );
+    }
+    #[test]
+    fn mule_wrapper_defines() {
+        let text = "$MULE_HOME/bin/mule -M-Dmule.env=prod -M-Dmule.key=k3y start\n<a value=\"-M-Dx.key=v\"/>\n";
+        let (f, _) = scan(
+            text,
+            "run.sh",
+            TextKind {
+                assignments: AssignmentStyle::Generic,
+                xml: false,
+            },
+        );
+        let got: Vec<_> = f
+            .assignments
+            .iter()
+            .map(|a| {
+                (
+                    a.name.as_str(),
+                    a.value.as_str(),
+                    a.location.line,
+                    a.location.column,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("mule.env", "prod", 1, 21),
+                ("mule.key", "k3y", 1, 39),
+                ("x.key", "v", 2, 11),
+            ]
         );
     }
 }

@@ -33,6 +33,8 @@ pub struct MuleApp {
     pub tls_contexts: Vec<TlsContext>,
     pub http_listeners: Vec<HttpListener>,
     pub http_requests: Vec<HttpRequester>,
+    /// `<http:request>` operations in flows.
+    pub http_request_operations: Vec<HttpRequestOperation>,
     /// Every XML attribute whose name carries a secret (vocab), wherever it is.
     pub secret_attributes: Vec<XmlAttribute>,
     /// XML attributes holding URLs (`url`, `tokenEndpoint`, `address`, ... or any
@@ -73,6 +75,7 @@ impl MuleApp {
             tls_contexts: Vec::new(),
             http_listeners: Vec::new(),
             http_requests: Vec::new(),
+            http_request_operations: Vec::new(),
             secret_attributes: Vec::new(),
             url_attributes: Vec::new(),
             property_files: Vec::new(),
@@ -92,6 +95,36 @@ impl MuleApp {
         } else {
             self.environments.iter().map(|e| Some(e.as_str())).collect()
         }
+    }
+
+    /// The secure-properties config that reads `file`: the one whose `file`
+    /// (Mule 4) or `location` (Mule 3) pattern matches the file's path under
+    /// `src/main/resources/` (or Mule 3's `src/main/app/`), every `${...}`
+    /// standing for a name without `/`. `None` when no pattern matches.
+    pub fn secure_config_for(&self, file: &PropertyFile) -> Option<&SecurePropertiesConfig> {
+        let root = self.root.trim_end_matches('/');
+        let under = |dir: &str| {
+            let prefix = if root.is_empty() || root == "." {
+                dir.to_string()
+            } else {
+                format!("{root}/{dir}")
+            };
+            file.path.strip_prefix(prefix.as_str()).map(str::to_string)
+        };
+        let rel = under("src/main/resources/").or_else(|| under("src/main/app/"))?;
+        self.secure_property_configs.iter().find(|c| {
+            c.file.as_ref().is_some_and(|f| {
+                f.raw.split(',').any(|p| {
+                    let p = p.trim();
+                    let p = p
+                        .strip_prefix("classpath*:")
+                        .or_else(|| p.strip_prefix("classpath:"))
+                        .unwrap_or(p)
+                        .trim_start_matches('/');
+                    file_pattern_matches(p, &rel)
+                })
+            })
+        })
     }
 
     pub fn tls_context(&self, name: &str) -> Option<&TlsContext> {
@@ -487,6 +520,24 @@ impl Serialize for PropertyEntry {
     }
 }
 
+/// An `<http:request>` operation in a flow: where it goes and what it sends.
+#[derive(Debug, Clone, Serialize)]
+pub struct HttpRequestOperation {
+    pub location: Location,
+    /// The `http:request-config` it uses.
+    pub config_ref: Option<String>,
+    /// `url` (a full URL, instead of a config).
+    pub url: Option<Value>,
+    /// `path` (appended to the config's host and base path).
+    pub path: Option<Value>,
+    /// The text of its children (`http:body`, `http:query-params`,
+    /// `http:headers`, `http:uri-params`): DataWeave expressions, as written.
+    pub children_text: String,
+    /// The payload the flow last set before the request (`ee:set-payload`
+    /// text or `set-payload value`), the body a request sends by default.
+    pub payload: Option<String>,
+}
+
 /// A Salesforce operation or source: what an app does in Salesforce.
 #[derive(Debug, Clone, Serialize)]
 pub struct SalesforceOperation {
@@ -517,5 +568,46 @@ mod tests {
         let debug = format!("{e:?}");
         assert!(debug.contains("sfdc.password"), "{debug}");
         assert!(!debug.contains("Sup3rS3cret!"), "{debug}");
+    }
+}
+
+/// Whether `rel` matches a property file pattern whose placeholders stand for
+/// any non-empty name without `/` (`properties/${mule.env}-secure.yaml`).
+fn file_pattern_matches(pattern: &str, rel: &str) -> bool {
+    match pattern.find("${") {
+        None => pattern == rel,
+        Some(start) => {
+            let Some(end) = pattern[start..].find('}') else {
+                return pattern == rel;
+            };
+            let Some(s) = rel.strip_prefix(&pattern[..start]) else {
+                return false;
+            };
+            let rest = &pattern[start + end + 1..];
+            let limit = s.find('/').unwrap_or(s.len());
+            (1..=limit)
+                .filter(|&i| s.is_char_boundary(i))
+                .any(|i| file_pattern_matches(rest, &s[i..]))
+        }
+    }
+}
+
+#[cfg(test)]
+mod secure_config_tests {
+    use super::file_pattern_matches;
+
+    #[test]
+    fn patterns() {
+        assert!(file_pattern_matches(
+            "properties/${mule.env}-secure.yaml",
+            "properties/dev-secure.yaml"
+        ));
+        assert!(!file_pattern_matches(
+            "properties/${mule.env}-secure.yaml",
+            "properties/a/dev-secure.yaml"
+        ));
+        assert!(file_pattern_matches("s2.yaml", "s2.yaml"));
+        assert!(!file_pattern_matches("s1.yaml", "s2.yaml"));
+        assert!(file_pattern_matches("${a}/${b}.yaml", "x/y.yaml"));
     }
 }

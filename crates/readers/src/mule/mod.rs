@@ -110,6 +110,8 @@ pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
         app.tls_contexts.extend(f.tls_contexts);
         app.http_listeners.extend(f.http_listeners);
         app.http_requests.extend(f.http_requests);
+        app.http_request_operations
+            .extend(f.http_request_operations);
         app.secret_attributes.extend(f.secret_attributes);
         app.url_attributes.extend(f.url_attributes);
         app.operations.extend(f.operations);

@@ -17,8 +17,9 @@
 
 use intguard_model::{
     vocab, AuthClass, Diagnostic, FilePath, GlobalProperty, HttpAuthentication, HttpListener,
-    HttpRequester, Location, MuleRuntime, PropertyImport, SalesforceConnection,
-    SalesforceOperation, SecurePropertiesConfig, Store, TlsContext, Value, XmlAttribute,
+    HttpRequestOperation, HttpRequester, Location, MuleRuntime, PropertyImport,
+    SalesforceConnection, SalesforceOperation, SecurePropertiesConfig, Store, TlsContext, Value,
+    XmlAttribute,
 };
 use std::borrow::Cow;
 
@@ -41,6 +42,7 @@ pub(crate) struct MuleXmlFacts {
     pub tls_contexts: Vec<TlsContext>,
     pub http_listeners: Vec<HttpListener>,
     pub http_requests: Vec<HttpRequester>,
+    pub http_request_operations: Vec<HttpRequestOperation>,
     pub secret_attributes: Vec<XmlAttribute>,
     pub url_attributes: Vec<XmlAttribute>,
     pub operations: Vec<SalesforceOperation>,
@@ -246,6 +248,11 @@ enum Role {
     Capture,
     Operation,
     OperationQuery,
+    /// An `<http:request>` in a flow, and what is inside it (text kept).
+    HttpRequest,
+    HttpRequestChild,
+    /// `ee:set-payload` (its text is the payload script).
+    SetPayload,
 }
 
 struct Frame<'t> {
@@ -278,6 +285,10 @@ struct XmlReader<'t> {
     /// An `xml-depth` diagnostic was given (once per file).
     too_deep_reported: bool,
     operation: Option<OpenOperation>,
+    /// The `<http:request>` being read.
+    http_request: Option<HttpRequestOperation>,
+    /// The payload last set in the current flow.
+    payload: Option<String>,
     /// The file lies where Mule configuration lives.
     expect_mule: bool,
 }
@@ -297,6 +308,8 @@ pub(crate) fn read_mule_xml(text: &str, path: &str, expect_mule: bool) -> MuleXm
         capture: Vec::new(),
         too_deep_reported: false,
         operation: None,
+        http_request: None,
+        payload: None,
         expect_mule,
     };
     r.run(expect_mule);
@@ -526,6 +539,9 @@ impl<'t> XmlReader<'t> {
             }
         }
 
+        if family == Fam::Core && matches!(local, "flow" | "sub-flow") {
+            self.payload = None;
+        }
         let capturing = !self.capture.is_empty() || is_capture_root(family, local);
         let role = if capturing && self.capture.len() >= MAX_CAPTURE_DEPTH {
             if !self.too_deep_reported {
@@ -567,6 +583,44 @@ impl<'t> XmlReader<'t> {
                 children: Vec::new(),
             });
             Role::Capture
+        } else if self.http_request.is_some() {
+            Role::HttpRequestChild
+        } else if family == Fam::Http && local == "request" {
+            let o = owner
+                .get_or_insert_with(|| self.owner(own_name.as_deref()))
+                .clone();
+            let mut get = |n: &str| {
+                raw_attrs
+                    .iter()
+                    .find(|a| a.name == n)
+                    .map(|a| self.attribute(qname, &o, a).value)
+            };
+            let (url, path) = (get("url"), get("path"));
+            let config_ref = raw_attrs
+                .iter()
+                .find(|a| a.name == "config-ref")
+                .map(|a| a.value.to_string());
+            let location = self.loc(lt);
+            self.http_request = Some(HttpRequestOperation {
+                location,
+                config_ref,
+                url,
+                path,
+                children_text: String::new(),
+                payload: self.payload.clone(),
+            });
+            Role::HttpRequest
+        } else if local == "set-payload" && self.operation.is_none() {
+            match raw_attrs.iter().find(|a| a.name == "value") {
+                Some(v) => {
+                    self.payload = Some(v.value.to_string());
+                    Role::Plain
+                }
+                None => {
+                    self.payload = Some(String::new());
+                    Role::SetPayload
+                }
+            }
         } else if let Some(op) = self.operation.as_mut() {
             if local == "salesforce-query" || local == "query" {
                 op.saw_query_child = true;
@@ -668,17 +722,33 @@ impl<'t> XmlReader<'t> {
     }
 
     fn wants_text(&self) -> bool {
-        self.stack
-            .last()
-            .is_some_and(|f| f.role == Role::OperationQuery)
+        self.stack.last().is_some_and(|f| {
+            matches!(
+                f.role,
+                Role::OperationQuery | Role::HttpRequestChild | Role::SetPayload
+            )
+        })
     }
 
     fn text(&mut self, s: &str) {
         if let Some(frame) = self.stack.last() {
-            if frame.role == Role::OperationQuery {
-                if let Some(op) = self.operation.as_mut() {
-                    op.query_text.push_str(s);
+            match frame.role {
+                Role::OperationQuery => {
+                    if let Some(op) = self.operation.as_mut() {
+                        op.query_text.push_str(s);
+                    }
                 }
+                Role::HttpRequestChild => {
+                    if let Some(r) = self.http_request.as_mut() {
+                        r.children_text.push_str(s);
+                    }
+                }
+                Role::SetPayload => {
+                    if let Some(p) = self.payload.as_mut() {
+                        p.push_str(s);
+                    }
+                }
+                _ => {}
             }
         }
     }
@@ -712,7 +782,17 @@ impl<'t> XmlReader<'t> {
                     self.facts.operations.push(op);
                 }
             }
-            Role::OperationQuery | Role::Plain => {}
+            Role::HttpRequest => {
+                if let Some(r) = self.http_request.take() {
+                    self.facts.http_request_operations.push(r);
+                }
+            }
+            Role::HttpRequestChild => {
+                if let Some(r) = self.http_request.as_mut() {
+                    r.children_text.push('\n');
+                }
+            }
+            Role::OperationQuery | Role::SetPayload | Role::Plain => {}
         }
     }
 

@@ -6,7 +6,9 @@ use intguard_model::{
 };
 
 use crate::identities::active_org_users;
-use crate::support::{connection_identities, env_phrase, short_location, EnvIdentity};
+use crate::support::{
+    connection_identities, env_phrase, in_test_sources, short_location, EnvIdentity,
+};
 use crate::Rule;
 
 pub struct SharedIntegrationUser;
@@ -23,7 +25,10 @@ environment and groups them: when the same user (case-insensitive) is used by mo
 than one app in the same environment, it reports one finding per username that lists
 every app and connection using it, and the property lines that set it. Apps that
 `intguard.toml` declares as one system sharing that user (`[[identities]]` with
-`apps = [...]`) are not reported.
+`apps = [...]`) are not reported. A username that applies to every environment (written
+in the XML, or set in an app without environment files) counts in each environment the
+other apps use it in. Connections in MUnit test sources (`src/test/`) do not count: a
+suite is the app's own test, not another system using the user.
 
 The Salesforce side counts too: a connected app (`<oauthClientCredentialUser>`) or
 External Client App (`<clientCredentialsFlowUser>`) whose client credentials flow runs
@@ -112,6 +117,11 @@ impl Rule for SharedIntegrationUser {
         // username (lowercase) -> environment -> uses
         let mut by_user: BTreeMap<String, BTreeMap<Option<String>, Vec<Use<'_>>>> = BTreeMap::new();
         for (app, conn) in inventory.connections() {
+            // An MUnit suite's connection is the app's own test, not another
+            // system using the user.
+            if in_test_sources(&conn.location.path) {
+                continue;
+            }
             for id in connection_identities(app, conn) {
                 by_user
                     .entry(id.username.to_lowercase())
@@ -119,6 +129,30 @@ impl Rule for SharedIntegrationUser {
                     .entry(id.environment.clone())
                     .or_default()
                     .push(Use { app, conn, id });
+            }
+        }
+        // A username that applies to every environment (an app without
+        // environment files, a literal username) is used in each environment
+        // other apps use it in too.
+        for per_env in by_user.values_mut() {
+            let Some(everywhere) = per_env.get(&None) else {
+                continue;
+            };
+            let copies: Vec<(&MuleApp, &SalesforceConnection, EnvIdentity)> = everywhere
+                .iter()
+                .map(|u| (u.app, u.conn, u.id.clone()))
+                .collect();
+            for (env, uses) in per_env.iter_mut() {
+                if env.is_none() {
+                    continue;
+                }
+                for (app, conn, id) in &copies {
+                    uses.push(Use {
+                        app,
+                        conn,
+                        id: id.clone(),
+                    });
+                }
             }
         }
 

@@ -200,13 +200,17 @@ impl Rule for NoMutualTls {
                 .unwrap_or_default();
             let mut reasons: Vec<String> = Vec::new();
             let mut envs: Vec<String> = Vec::new();
+            // No client certificate (or Mule 3): true in every environment the
+            // connection runs in, not only where a URL is wrong.
+            let everywhere =
+                conn.runtime == MuleRuntime::Mule3 || !has_client_certificate(app, conn);
             if conn.runtime == MuleRuntime::Mule3 {
                 reasons.push(
                     "the Mule 3 Salesforce connector cannot present a client certificate"
                         .to_string(),
                 );
             } else {
-                if !has_client_certificate(app, conn) {
+                if everywhere {
                     reasons.push(
                         "it has no client certificate (no nested <tls:context> with a <tls:key-store>)"
                             .to_string(),
@@ -250,8 +254,23 @@ impl Rule for NoMutualTls {
             if reasons.is_empty() {
                 continue;
             }
-            if envs.is_empty() {
-                envs = environments(&ids);
+            if everywhere || envs.is_empty() {
+                let mut all = environments(&ids);
+                let more = if everywhere {
+                    app.environments
+                        .iter()
+                        .chain(envs.iter())
+                        .cloned()
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                for e in more {
+                    if !all.contains(&e) {
+                        all.push(e);
+                    }
+                }
+                envs = all;
             }
             let message = format!(
                 "{} `{}` ({}) does not use mutual TLS for integration user{as_who}: {}",

@@ -1,10 +1,14 @@
 use intguard_model::{
-    AuthClass, Finding, Inventory, MuleRuntime, Practice, Related, RuleMeta, Severity,
+    AuthClass, Finding, HttpRequestOperation, Inventory, Location, MuleApp, MuleRuntime, Practice,
+    Related, RuleMeta, Severity, Value,
 };
 
 use crate::identities::{active_org_users, identity_finding, shared_user_note};
 
-use crate::support::{connection_identities, describe_identities, environments, identity_related};
+use crate::support::{
+    connection_identities, describe_identities, display_url, environments, identity_related,
+    is_salesforce_host, parse_url,
+};
 use crate::Rule;
 
 pub struct PasswordAuth;
@@ -20,6 +24,16 @@ Flags Salesforce connections that log in with a password: Mule 4
 `salesforce:basic-connection` (SOAP `login()`), `salesforce:oauth-user-pass-connection`
 (the OAuth username-password flow), Mule 3 `sfdc:config` with a `password`, and any
 connection whose login URL is the SOAP endpoint `/services/Soap/u/`.
+
+It also flags `<http:request>` operations that log in to Salesforce by hand: the OAuth
+username-password flow (`grant_type=password` in the `url`, in `<http:query-params>` or
+`<http:body>`, or in the payload the flow sets just before the request, e.g. an
+`ee:set-payload` DataWeave object) or a SOAP login URL (`/services/Soap/u/`), after
+resolving `${...}` and `p('...')` through every environment's properties. The request's
+host (its `url`, or its `http:request-config`'s host) must be Salesforce's
+(`*.salesforce.com`, `*.force.com`): the same grant sent to another identity provider
+is not a Salesforce login and is not reported. XML comments are not read. The user is
+named when the request's `username` resolves.
 
 In an org audit (`intguard org audit`, `intguard scan --org-snapshot`) it also reads the
 Login History of every integration user within the audit window: successful logins
@@ -129,6 +143,7 @@ impl Rule for PasswordAuth {
             }
             out.push(finding);
         }
+        out.extend(http_password_logins(inventory));
         out.extend(password_logins(inventory));
         out
     }
@@ -199,5 +214,271 @@ fn password_logins(inventory: &Inventory) -> Vec<Finding> {
         }
         out.push(f);
     }
+    out
+}
+
+/// `grant_type=password`, `grant_type: "password"`, `"grant_type": 'password'`.
+fn has_password_grant(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    let quote_or_space = |c: char| matches!(c, '"' | '\'' | ' ' | '\t');
+    let mut from = 0;
+    while let Some(i) = lower[from..].find("grant_type") {
+        let after = from + i + "grant_type".len();
+        let rest = lower[after..].trim_start_matches(quote_or_space);
+        if let Some(r) = rest.strip_prefix('=').or_else(|| rest.strip_prefix(':')) {
+            let r = r.trim_start_matches(quote_or_space);
+            if let Some(tail) = r.strip_prefix("password") {
+                if !tail.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_') {
+                    return true;
+                }
+            }
+        }
+        from = after;
+    }
+    false
+}
+
+/// The value after `username=` / `username: "..."` in a URL query or a
+/// DataWeave object (after property substitution).
+fn username_in(text: &str) -> Option<String> {
+    let lower = text.to_ascii_lowercase();
+    let quote_or_space = |c: char| matches!(c, '"' | '\'' | ' ' | '\t');
+    let mut from = 0;
+    while let Some(i) = lower[from..].find("username") {
+        let at = from + i;
+        let after = at + "username".len();
+        let word_start = at == 0
+            || !text[..at]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+        let rest = text[after..].trim_start_matches(quote_or_space);
+        if let (true, Some(r)) = (
+            word_start,
+            rest.strip_prefix('=').or_else(|| rest.strip_prefix(':')),
+        ) {
+            let r = r.trim_start_matches(quote_or_space);
+            let end = r
+                .find(|c: char| {
+                    matches!(c, '&' | '"' | '\'' | ',' | '}' | ')' | '(') || c.is_whitespace()
+                })
+                .unwrap_or(r.len());
+            let v = &r[..end];
+            if v.contains('@') && !v.contains("${") {
+                return Some(v.to_string());
+            }
+        }
+        from = after;
+    }
+    None
+}
+
+/// `text` with each property reference it holds replaced by its value in
+/// `env`, where the repository defines it (others are left as written).
+/// `script`: a DataWeave script, whose `p('...')` calls count too.
+fn substitute(app: &MuleApp, text: &str, env: Option<&str>, at: &Location, script: bool) -> String {
+    // A DataWeave script (a payload, query parameters) calls p('...') outside
+    // any `#[...]`: read it as one expression.
+    let wrapped;
+    let text = if !script || text.contains("#[") {
+        text
+    } else {
+        wrapped = format!("#[{text}]");
+        &wrapped
+    };
+    let mut out = String::new();
+    let mut last = 0;
+    for p in intguard_model::expr::placeholders(text) {
+        if p.start < last {
+            continue;
+        }
+        let name = if p.secure {
+            format!("${{secure::{}}}", p.name)
+        } else {
+            format!("${{{}}}", p.name)
+        };
+        if let Some(v) = app.resolve(&Value::new(name, at.clone()), env).value {
+            out.push_str(&text[last..p.start]);
+            out.push_str(&v);
+            last = p.end;
+        }
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+/// Where a request goes in each environment: its `url`, or its config's
+/// protocol, host, port and base path followed by its `path`.
+fn request_urls<'a>(app: &'a MuleApp, op: &HttpRequestOperation) -> Vec<(Option<&'a str>, String)> {
+    let mut out = Vec::new();
+    if let Some(url) = &op.url {
+        // A secret in the query (`${secure::sf.password}`) is set at deploy
+        // time: the rest of the URL still says where it goes.
+        for env in app.resolution_environments() {
+            let v = app
+                .resolve(url, env)
+                .value
+                .unwrap_or_else(|| substitute(app, &url.raw, env, &url.location, false));
+            out.push((env, v));
+        }
+        return out;
+    }
+    let Some(cfg) = op
+        .config_ref
+        .as_deref()
+        .and_then(|n| app.http_requests.iter().find(|r| r.config_name == n))
+    else {
+        return out;
+    };
+    for env in app.resolution_environments() {
+        let get = |v: &Option<Value>| {
+            v.as_ref()
+                .map(|v| app.resolve(v, env).value)
+                .unwrap_or(Some(String::new()))
+        };
+        let (Some(protocol), Some(host), Some(port), Some(base), Some(path)) = (
+            get(&cfg.protocol),
+            get(&cfg.host),
+            get(&cfg.port),
+            get(&cfg.base_path),
+            get(&op.path),
+        ) else {
+            continue;
+        };
+        if host.trim().is_empty() {
+            continue;
+        }
+        let scheme = if protocol.trim().is_empty() {
+            "http".to_string()
+        } else {
+            protocol.trim().to_ascii_lowercase()
+        };
+        let port = if port.trim().is_empty() {
+            String::new()
+        } else {
+            format!(":{}", port.trim())
+        };
+        let join = |a: &str, b: &str| {
+            let (a, b) = (
+                a.trim().trim_end_matches('/'),
+                b.trim().trim_start_matches('/'),
+            );
+            if b.is_empty() {
+                a.to_string()
+            } else {
+                format!("{a}/{b}")
+            }
+        };
+        let path = join(&join("", &base), &path);
+        out.push((env, format!("{scheme}://{}{port}{path}", host.trim())));
+    }
+    out
+}
+
+/// `<http:request>` operations that log in to Salesforce with a password: the
+/// OAuth username-password flow (`grant_type=password` in the URL, the query
+/// parameters, the body or the payload the flow set before the request) or a
+/// SOAP login URL. Only requests whose host is Salesforce's count; XML
+/// comments are not read.
+fn http_password_logins(inventory: &Inventory) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for app in &inventory.apps {
+        for op in &app.http_request_operations {
+            let mut envs: Vec<String> = Vec::new();
+            let mut users: Vec<(Option<&str>, String)> = Vec::new();
+            let mut how: Option<&str> = None;
+            let mut shown: Option<String> = None;
+            for (env, url) in request_urls(app, op) {
+                let Some(parts) = parse_url(&url) else {
+                    continue;
+                };
+                if !is_salesforce_host(&parts.host) {
+                    continue;
+                }
+                let texts: Vec<String> = [Some(op.children_text.as_str()), op.payload.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .map(|t| substitute(app, t, env, &op.location, true))
+                    .collect();
+                let this = if parts.path.contains("/services/Soap/u/") {
+                    "the SOAP login endpoint /services/Soap/u/"
+                } else if has_password_grant(&url) || texts.iter().any(|t| has_password_grant(t)) {
+                    "the OAuth username-password flow (grant_type=password)"
+                } else {
+                    continue;
+                };
+                how.get_or_insert(this);
+                shown.get_or_insert_with(|| display_url(&url));
+                if let Some(e) = env {
+                    if !envs.iter().any(|x| x == e) {
+                        envs.push(e.to_string());
+                    }
+                }
+                if let Some(u) = std::iter::once(&url)
+                    .chain(&texts)
+                    .find_map(|t| username_in(t))
+                {
+                    if !users.iter().any(|(e, x)| *e == env && *x == u) {
+                        users.push((env, u));
+                    }
+                }
+            }
+            let (Some(how), Some(shown)) = (how, shown) else {
+                continue;
+            };
+            let who = if users.is_empty() {
+                None
+            } else if users.iter().all(|(_, u)| *u == users[0].1) {
+                Some(users[0].1.clone())
+            } else {
+                Some(
+                    users
+                        .iter()
+                        .map(|(e, u)| match e {
+                            Some(e) => format!("{u} ({e})"),
+                            None => u.clone(),
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                )
+            };
+            let message = format!(
+                "{}: <http:request> to {shown} logs in to Salesforce with {how}{}",
+                app.name,
+                who.as_deref()
+                    .map(|w| format!(" as {w}"))
+                    .unwrap_or_default()
+            );
+            let principal = users
+                .first()
+                .map(|(_, u)| u.clone())
+                .unwrap_or_else(|| "${sfdc.username}".to_string());
+            let mut fix = format!(
+                "Stop logging in with a password: call Salesforce through the connector with the JWT bearer flow, <salesforce:sfdc-config name=\"Salesforce_Config\"><salesforce:jwt-connection consumerKey=\"${{secure::sfdc.consumerKey}}\" keyStore=\"keys/sfdc.p12\" storePassword=\"${{secure::sfdc.keystorePassword}}\" certificateAlias=\"sfdc\" principal=\"{principal}\" tokenEndpoint=\"https://<mydomain>.my.salesforce.com/services/oauth2/token\" audienceUrl=\"https://login.salesforce.com\"/></salesforce:sfdc-config>, backed by a certificate uploaded to a connected app or External Client App (if the call must stay an <http:request>, post grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer with an assertion signed by that certificate instead of a password); then remove the password from the property files and reset it to a random value nobody keeps."
+            );
+            let mut names: Vec<&str> = users.iter().map(|(_, u)| u.as_str()).collect();
+            names.sort_unstable();
+            names.dedup();
+            for u in names {
+                fix.push_str(&shared_user_note(inventory, u, &app.name));
+            }
+            let key = match (&op.url, &op.config_ref) {
+                (Some(u), _) => format!("http-request|{}", display_url(&u.raw)),
+                (None, c) => format!(
+                    "http-request|{}|{}",
+                    c.as_deref().unwrap_or_default(),
+                    op.path.as_ref().map(|p| p.raw.as_str()).unwrap_or_default()
+                ),
+            };
+            out.push(
+                Finding::new(&META, op.location.clone(), message)
+                    .maybe_identity(who)
+                    .environments(envs)
+                    .key(key)
+                    .fix(fix),
+            );
+        }
+    }
+    crate::support::disambiguate_keys(&mut out);
     out
 }

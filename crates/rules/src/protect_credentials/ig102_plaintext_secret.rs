@@ -98,10 +98,6 @@ remove the password altogether (JWT bearer flow, IG101).
 "#,
 };
 
-fn in_test_sources(path: &str) -> bool {
-    path.contains("/src/test/") || path.starts_with("src/test/")
-}
-
 /// `true`/`false`: a switch, not a secret (`sfdc.useToken: true`).
 fn is_switch(value: &str) -> bool {
     let v = value.trim();
@@ -615,11 +611,7 @@ impl Rule for PlaintextSecret {
 }
 
 fn finding(location: &Location, message: String) -> Finding {
-    let mut severity = META.default_severity;
-    if in_test_sources(&location.path) {
-        severity = severity.lowered();
-    }
-    Finding::new(&META, location.clone(), message).severity(severity)
+    Finding::new(&META, location.clone(), message)
 }
 
 #[cfg(test)]
@@ -994,7 +986,7 @@ mod tests {
             apps: vec![a],
             ..Default::default()
         };
-        let f = PlaintextSecret.check(&inv);
+        let f = PlaintextSecret.run(&inv);
         assert_eq!(f[0].severity, Severity::High);
     }
 }

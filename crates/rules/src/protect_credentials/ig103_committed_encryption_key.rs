@@ -451,10 +451,6 @@ pub(super) fn committed_keys(inventory: &Inventory) -> Vec<CommittedKey<'_>> {
     out
 }
 
-fn in_test_sources(path: &str) -> bool {
-    path.contains("/src/test/") || path.starts_with("src/test/")
-}
-
 /// `<secure-properties:config> `Secure_Props``.
 pub(super) fn config_label(config: &SecurePropertiesConfig) -> String {
     match &config.name {
@@ -579,12 +575,7 @@ impl Rule for CommittedEncryptionKey {
                 ),
                 (_, Some(name)) => format!("key-definition|{name}"),
             };
-            let mut severity = META.default_severity;
-            if in_test_sources(&src.location.path) {
-                severity = severity.lowered();
-            }
             let mut finding = Finding::new(&META, src.location.clone(), message)
-                .severity(severity)
                 .environments(src.environment.map(str::to_string))
                 .key(key)
                 .fix(fix);

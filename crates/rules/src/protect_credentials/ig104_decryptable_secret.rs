@@ -13,9 +13,7 @@ use super::ig103_committed_encryption_key::{
     committed_keys, config_key_names, config_label, key_digest, CommittedKey, KeySource,
     KeySourceKind,
 };
-use crate::support::{
-    connection_identities, describe_identities, file_name, in_test_sources, short_location,
-};
+use crate::support::{connection_identities, describe_identities, file_name, short_location};
 use crate::Rule;
 
 pub struct DecryptableSecret;
@@ -403,6 +401,14 @@ fn app_findings<'a>(
     // Values already opened by some key: a value does not decrypt
     // with two different keys, so they are not tried again.
     let mut opened: HashSet<&Location> = HashSet::new();
+    // The config that reads each value's file, when its `file` pattern says:
+    // a value is tried with that config's cipher only, so that a finding
+    // names the config that decrypts it (not another one whose cipher the
+    // same key happens to open it with).
+    let readers: Vec<Option<&SecurePropertiesConfig>> = targets
+        .iter()
+        .map(|(f, _, _)| app.secure_config_for(f))
+        .collect();
     for config in &app.secure_property_configs {
         let Some(cipher) = cipher_for(app, config) else {
             continue;
@@ -422,7 +428,10 @@ fn app_findings<'a>(
             // not open is not tried further.
             let mut file: Option<&PropertyFile> = None;
             let (mut misses, mut opened_in_file) = (0, false);
-            for (f, e, payload) in targets {
+            for ((f, e, payload), reader) in targets.iter().zip(&readers) {
+                if reader.is_some_and(|r| !std::ptr::eq(r, config)) {
+                    continue;
+                }
                 if !file.is_some_and(|cur| std::ptr::eq(cur, *f)) {
                     file = Some(*f);
                     (misses, opened_in_file) = (0, false);
@@ -540,12 +549,7 @@ fn finding_for(
         entry.key(),
         change_where_issued(entry.key()),
     );
-    let mut severity = META.default_severity;
-    if in_test_sources(&file.path) {
-        severity = severity.lowered();
-    }
     let mut finding = Finding::new(&META, entry.location.clone(), message)
-        .severity(severity)
         .maybe_identity(who)
         .environments(env)
         .key(format!("decrypt|{file_label}|{}", entry.key()))

@@ -7,7 +7,7 @@ use intguard_model::{
 
 use crate::support::{
     app_for_path, committed_in_clear_or_default, connection_identities, describe_identities,
-    file_name, in_test_sources, short_location, tls_contexts, ClearValue,
+    file_name, short_location, tls_contexts, ClearValue,
 };
 use crate::Rule;
 
@@ -270,7 +270,7 @@ fn material_finding(inventory: &Inventory, km: &KeyMaterial, refs: &[KeyRef<'_>]
         .collect();
 
     let is_keystore = km.kind != KeyMaterialKind::PemPrivateKey;
-    let mut severity = if !is_keystore {
+    let severity = if !is_keystore {
         if encrypted == Some(false) {
             Severity::Critical
         } else {
@@ -283,9 +283,6 @@ fn material_finding(inventory: &Inventory, km: &KeyMaterial, refs: &[KeyRef<'_>]
     } else {
         Severity::High
     };
-    if in_test_sources(path) {
-        severity = severity.lowered();
-    }
 
     let mut message = format!(
         "{} is committed: {}",
@@ -396,14 +393,11 @@ fn block_finding(
     index: usize,
     block: &PrivateKeyBlock,
 ) -> Finding {
-    let mut severity = if block.encrypted {
+    let severity = if block.encrypted {
         Severity::High
     } else {
         Severity::Critical
     };
-    if in_test_sources(path) {
-        severity = severity.lowered();
-    }
     let state = if block.encrypted {
         "a passphrase-encrypted"
     } else {
@@ -489,7 +483,7 @@ mod tests {
     }
 
     fn run(inv: &Inventory) -> Vec<Finding> {
-        CommittedPrivateKey.check(inv)
+        CommittedPrivateKey.run(inv)
     }
 
     #[test]

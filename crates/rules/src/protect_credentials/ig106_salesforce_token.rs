@@ -3,7 +3,7 @@ use intguard_model::{
     Finding, Inventory, Location, Practice, Related, RuleMeta, Severity, TextFileFacts, TokenKind,
 };
 
-use crate::support::{app_for_path, file_name, in_test_sources, is_dummy, short_location};
+use crate::support::{app_for_path, file_name, is_dummy, short_location};
 use crate::Rule;
 
 pub struct SalesforceToken;
@@ -174,13 +174,6 @@ impl Rule for SalesforceToken {
                 .map(|a| format!(" (app {})", a.name))
                 .unwrap_or_default();
             let name = file_name(&file.path);
-            let lower = |s: Severity| {
-                if in_test_sources(&file.path) {
-                    s.lowered()
-                } else {
-                    s
-                }
-            };
             let mut seen: Vec<String> = Vec::new();
             let mut secrets: Option<Vec<SecretNearby>> = None;
             for token in &file.tokens {
@@ -206,7 +199,7 @@ impl Rule for SalesforceToken {
                             .unwrap_or("<mydomain>.my.salesforce.com");
                         out.push(
                             Finding::new(&META, token.location.clone(), message)
-                                .severity(lower(Severity::Critical))
+                                .severity(Severity::Critical)
                                 .key(key)
                                 .fix(format!(
                                     "Revoke it now (Setup > Apps > Connected Apps > Connected Apps OAuth Usage > the app > Revoke, or POST https://{host}/services/oauth2/revoke with token=<the token>); then delete it from {} and purge it from git history (git filter-repo --replace-text <file>, where <file> holds the value followed by ==>REMOVED), and obtain tokens at run time with the JWT bearer flow instead.",
@@ -238,7 +231,7 @@ impl Rule for SalesforceToken {
                             names.join(", ")
                         );
                         let mut finding = Finding::new(&META, token.location.clone(), message)
-                            .severity(lower(Severity::Critical))
+                            .severity(Severity::Critical)
                             .key(key)
                             .fix(format!(
                                 "Generate a new consumer secret for the connected app (Setup > App Manager > the app > View > Manage Consumer Details) and revoke its tokens (Connected Apps OAuth Usage > Revoke), or move the integration to the JWT bearer flow; delete the key and secret from {} and purge them from git history (git filter-repo --replace-text <file>, where <file> holds the value followed by ==>REMOVED); keep them as encrypted secure properties (consumerKey=\"${{secure::sfdc.consumerKey}}\") set at deploy time.",

@@ -74,10 +74,6 @@ values encrypted the old way no longer decrypt. For Mule 3
 "#,
 };
 
-fn in_test_sources(path: &str) -> bool {
-    path.contains("/src/test/") || path.starts_with("src/test/")
-}
-
 /// Why an algorithm name is weak, or `None` when it is not (or unknown).
 fn weak_algorithm(name: &str) -> Option<&'static str> {
     match Algorithm::parse(name) {
@@ -225,10 +221,6 @@ impl Rule for WeakPropertyEncryption {
                         .join(", ")
                 };
                 let fix = fix_for(app, config, &files);
-                let mut severity = META.default_severity;
-                if in_test_sources(&config.location.path) {
-                    severity = severity.lowered();
-                }
                 // Mule 4: the `<secure-properties:encrypt>` line, where the fix goes
                 // (its first attribute); Mule 3 and defaults: the config itself.
                 let at = if config.element.starts_with("secure-properties:") {
@@ -242,7 +234,6 @@ impl Rule for WeakPropertyEncryption {
                     &config.location
                 };
                 let mut f = Finding::new(&META, at.clone(), message)
-                    .severity(severity)
                     .key(format!(
                         "weak-encryption|{}",
                         config.name.as_deref().unwrap_or(&config.element)

@@ -7,7 +7,7 @@ use intguard_model::{
 
 use crate::support::{
     connection_identities, describe_identities, disambiguate_keys, display_url, env_phrase,
-    in_test_sources, is_local_host, is_salesforce_host, parse_url, short_location,
+    is_local_host, is_salesforce_host, parse_url, short_location,
 };
 use crate::Rule;
 
@@ -231,12 +231,6 @@ impl Rule for PlainHttp {
         let mut out = Vec::new();
         for app in &inventory.apps {
             check_app(app, &mut out);
-        }
-        // MUnit suites often point at local mocks: one step lower there.
-        for f in &mut out {
-            if in_test_sources(&f.location.path) {
-                f.severity = f.severity.lowered();
-            }
         }
         disambiguate_keys(&mut out);
         out

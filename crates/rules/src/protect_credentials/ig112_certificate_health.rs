@@ -8,8 +8,7 @@ use intguard_model::{
 use crate::identities::identities_of_app;
 
 use crate::support::{
-    app_for_path, connection_identities, describe_identities, file_name, in_test_sources,
-    tls_contexts, TlsOwner,
+    app_for_path, connection_identities, describe_identities, file_name, tls_contexts, TlsOwner,
 };
 use crate::Rule;
 
@@ -388,10 +387,7 @@ fn finding(cert: &CertificateFacts, problem: Problem, now: i64, users: &[FileUse
             .collect();
         message.push_str(&format!("; loaded by {}", list.join(", ")));
     }
-    let mut severity = problem.severity();
-    if in_test_sources(path) {
-        severity = severity.lowered();
-    }
+    let severity = problem.severity();
     // A CA certificate, or one only loaded as trusted: its issuer renews it.
     let trusted_only = !cert.with_private_key
         && (cert.is_ca
@@ -464,7 +460,7 @@ mod tests {
     }
 
     fn run(inv: &Inventory) -> Vec<Finding> {
-        CertificateHealth.check(inv)
+        CertificateHealth.run(inv)
     }
 
     #[test]

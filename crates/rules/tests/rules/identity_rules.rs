@@ -142,7 +142,7 @@ fn inventory(ids: Vec<IntegrationIdentity>, profiles: Vec<Profile>) -> Inventory
 }
 
 fn run(id: &str, inv: &Inventory) -> Vec<intguard_model::Finding> {
-    let mut f = intguard_rules::find_rule(id).unwrap().check(inv);
+    let mut f = intguard_rules::find_rule(id).unwrap().run(inv);
     f.sort_by(|a, b| a.location.cmp(&b.location));
     f
 }

@@ -97,3 +97,29 @@ fn positive_points_at_the_config_and_never_shows_the_key() {
 fn negative() {
     common::assert_clean("IG103", "IG103/negative");
 }
+
+/// The Mule wrapper's `-M-D` options count like `-D`: a Studio launch
+/// configuration's `vmArgs` and a start script (`mule -M-D... start`).
+#[test]
+fn mule_wrapper_options() {
+    common::assert_places(
+        "IG103",
+        "IG104/mule-wrapper",
+        &[
+            ("launch-api/launch-api.launch", 4),
+            ("script-api/run.sh", 3),
+        ],
+    );
+    for f in common::run("IG103", "IG104/mule-wrapper") {
+        assert!(
+            f.message.contains("`mule.encryption.key`")
+                && f.message
+                    .contains("<secure-properties:config> `Secure_Props`"),
+            "{}",
+            f.message
+        );
+        for k in ["LaunchK3y-16byte", "ScriptK3y-16byte"] {
+            assert!(!f.message.contains(k) && !f.fix.contains(k), "{f:#?}");
+        }
+    }
+}

@@ -238,3 +238,80 @@ fn positive_names_the_exposed_properties_and_never_their_values() {
 fn negative() {
     common::assert_clean("IG104", "IG104/negative");
 }
+
+/// Keys passed with the Mule wrapper's `-M-D` (launch configuration, start
+/// script) decrypt the app's values.
+#[test]
+fn mule_wrapper_keys_decrypt() {
+    common::assert_places(
+        "IG104",
+        "IG104/mule-wrapper",
+        &[
+            ("launch-api/src/main/resources/secure.yaml", 2),
+            ("script-api/src/main/resources/secure.yaml", 2),
+        ],
+    );
+    let findings = common::run("IG104", "IG104/mule-wrapper");
+    for f in &findings {
+        for s in [
+            "LaunchK3y-16byte",
+            "ScriptK3y-16byte",
+            "LaunchPassw0rd!",
+            "ScriptPassw0rd!",
+        ] {
+            assert!(!format!("{} {} {:?}", f.message, f.fix, f.related).contains(s));
+        }
+    }
+    let launch = &findings[0];
+    assert!(
+        launch
+            .related
+            .iter()
+            .any(|r| r.path.ends_with("launch-api.launch") && r.line == 4),
+        "{:#?}",
+        launch.related
+    );
+}
+
+/// Two configs, each reading its own file with its own committed key: each
+/// finding names the config that reads the file (the other config's cipher is
+/// the same, so the key would open the value with it too).
+#[test]
+fn names_the_config_that_reads_the_file() {
+    common::assert_places(
+        "IG104",
+        "IG104/two-configs",
+        &[
+            ("billing-api/src/main/resources/s1.yaml", 2),
+            ("billing-api/src/main/resources/s2.yaml", 2),
+        ],
+    );
+    let findings = common::run("IG104", "IG104/two-configs");
+    let (s1, s2) = (&findings[0], &findings[1]);
+    assert!(
+        s1.message.contains("`encryption.key`")
+            && s1.message.contains("of <secure-properties:config> `SP1`"),
+        "{}",
+        s1.message
+    );
+    assert!(
+        s2.message.contains("`secure.key`")
+            && s2.message.contains("of <secure-properties:config> `SP2`"),
+        "{}",
+        s2.message
+    );
+    assert!(s2
+        .related
+        .iter()
+        .any(|r| r.message.contains("`SP2` decrypts s2.yaml") && r.line == 11));
+    for f in &findings {
+        for s in [
+            "PomK3y-16-bytes!",
+            "JvmK3y-16-bytes!",
+            "ErpPassw0rd-One",
+            "SfdcPassw0rd-Two",
+        ] {
+            assert!(!format!("{} {} {:?}", f.message, f.fix, f.related).contains(s));
+        }
+    }
+}

@@ -16,7 +16,7 @@ const RES: &str = "orders-sapi/src/main/resources";
 const DEC_20_2099: i64 = 4_101_408_000;
 
 fn run_at(inv: &Inventory) -> Vec<Finding> {
-    let mut f = find_rule("IG112").unwrap().check(inv);
+    let mut f = find_rule("IG112").unwrap().run(inv);
     f.sort_by(|a, b| a.location.cmp(&b.location));
     f
 }

@@ -66,3 +66,24 @@ fn no_fixture_secret_in_output() {
 fn negative() {
     common::assert_clean("IG206", "IG206/negative");
 }
+
+/// A connection without a client certificate lacks mutual TLS in every
+/// environment, also where its token endpoint is already My Domain:8443.
+#[test]
+fn missing_certificate_counts_in_every_environment() {
+    common::assert_places(
+        "IG206",
+        "IG206/per-env",
+        &[("accounts-sapi/src/main/mule/global.xml", 12)],
+    );
+    let f = &common::run("IG206", "IG206/per-env")[0];
+    assert!(f.message.contains("no client certificate"), "{}", f.message);
+    assert!(
+        f.message.contains("test.salesforce.com") && f.message.contains(" in dev"),
+        "{}",
+        f.message
+    );
+    let mut envs = f.environments.clone();
+    envs.sort();
+    assert_eq!(envs, vec!["dev".to_string(), "prod".to_string()]);
+}

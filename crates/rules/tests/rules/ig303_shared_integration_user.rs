@@ -100,3 +100,35 @@ fn org_negative() {
     common::assert_clean("IG303", "ORG/negative-sfdx");
     common::assert_clean("IG303", "ORG/negative-mdapi");
 }
+
+/// An app without environment files uses its username in every environment,
+/// so also in prod, where another app uses the same user.
+#[test]
+fn a_username_for_every_environment_is_shared_in_each() {
+    common::assert_places(
+        "IG303",
+        "IG303/every-environment",
+        &[("env-api/src/main/mule/global.xml", 15)],
+    );
+    let f = &common::run("IG303", "IG303/every-environment")[0];
+    assert_eq!(
+        f.message,
+        "INT.Lit@acme.com is used by 2 apps in prod: env-api (global.xml:15), lit-api (global.xml:14)"
+    );
+    assert_eq!(f.environments, vec!["prod".to_string()]);
+    assert!(
+        f.related.iter().any(|r| r.path.contains("lit-api")
+            && r.line == 14
+            && r.message
+                .ends_with("runs as int.lit@acme.com in every environment")),
+        "{:#?}",
+        f.related
+    );
+}
+
+/// An MUnit suite logging in as another app's user is the app's test, not a
+/// second system using the user.
+#[test]
+fn munit_suites_do_not_count() {
+    common::assert_clean("IG303", "MUNIT");
+}

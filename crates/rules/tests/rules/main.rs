@@ -7,6 +7,7 @@ mod org;
 
 mod identity_rules;
 mod identity_rules_org;
+mod ig101_password_auth;
 mod ig102_plaintext_secret;
 mod ig103_committed_encryption_key;
 mod ig104_decryptable_secret;
@@ -27,4 +28,5 @@ mod ig210_session_ip_lock_off;
 mod ig301_admin_integration_user;
 mod ig303_shared_integration_user;
 mod ig305_broad_app_audience;
+mod munit;
 mod org_rules;

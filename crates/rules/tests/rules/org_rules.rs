@@ -143,7 +143,7 @@ fn inventory() -> Inventory {
 fn messages(rule: &str, inv: &Inventory) -> Vec<String> {
     find_rule(rule)
         .unwrap()
-        .check(inv)
+        .run(inv)
         .into_iter()
         .map(|f| f.message)
         .collect()

@@ -33,7 +33,7 @@ pub fn inventory(rel: &str) -> Inventory {
 pub fn run(id: &str, rel: &str) -> Vec<Finding> {
     let rule = intguard_rules::find_rule(id).unwrap_or_else(|| panic!("no rule {id}"));
     let inv = inventory(rel);
-    let mut findings = rule.check(&inv);
+    let mut findings = rule.run(&inv);
     findings.sort_by(|a, b| a.location.cmp(&b.location));
     for f in &findings {
         assert_eq!(f.rule, id, "rule {id} emitted a finding for {}", f.rule);
