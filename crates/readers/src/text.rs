@@ -106,7 +106,7 @@ static PEM_BEGIN: LazyLock<Regex> =
 /// wrapper's `-M-Dname=value` (`mule -M-Dmule.key=... start`, Studio's
 /// launch `vmArgs`), which passes the same `-D` to the runtime.
 static JAVA_DEFINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?:^|[\s"'=(\[,;>])((?:-M)?-D([A-Za-z_][A-Za-z0-9_.\-]*)=("[^"\n]*"|'[^'\n]*'|[^\s"'<>;,)\]]*))"#)
+    Regex::new(r#"(?:^|[\s"'=(\[,;>`])((?:-M)?-D([A-Za-z_][A-Za-z0-9_.\-]*)=("[^"\n]*"|'[^'\n]*'|[^\s"'<>;,)\]`]*))"#)
         .expect("regex")
 });
 static SHELL_ASSIGN: LazyLock<Regex> = LazyLock::new(|| {
@@ -763,6 +763,36 @@ mod tests {
                 ("mule.env", "prod", 1, 21),
                 ("mule.key", "k3y", 1, 39),
                 ("x.key", "v", 2, 11),
+            ]
+        );
+    }
+
+    /// Found by review: in Markdown, a command in backticks ended its value
+    /// with the closing backtick (`Zq…(17)` for a 16-character key: wrong
+    /// fingerprint, and IG104 tried the wrong key).
+    #[test]
+    fn backticks_end_a_define() {
+        let text = "Run `mvn -Dsecure.key=AbcdEfgh12345678` then `mule -M-Dmule.key=B1234567` (`-Dx.key=v`)
+";
+        let (f, _) = scan(
+            text,
+            "README.md",
+            TextKind {
+                assignments: AssignmentStyle::Generic,
+                xml: false,
+            },
+        );
+        let got: Vec<_> = f
+            .assignments
+            .iter()
+            .map(|a| (a.name.as_str(), a.value.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("secure.key", "AbcdEfgh12345678"),
+                ("mule.key", "B1234567"),
+                ("x.key", "v"),
             ]
         );
     }

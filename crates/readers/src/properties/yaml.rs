@@ -60,7 +60,16 @@ struct Flattener<'a> {
     stack: Vec<Container>,
     entries: Vec<PropertyEntry>,
     anchors: std::collections::HashMap<usize, Anchored>,
+    /// Entries that aliases may still add: aliases of aliases multiply (a
+    /// "billion laughs" file of a few hundred bytes would expand to
+    /// hundreds of millions of entries).
+    alias_budget: usize,
+    /// Where the budget ran out, for the diagnostic.
+    alias_budget_spent_at: Option<Location>,
 }
+
+/// The entries aliases may add to one file.
+const MAX_ALIAS_ENTRIES: usize = 10_000;
 
 impl Flattener<'_> {
     fn location(&self, m: &Marker) -> Location {
@@ -122,6 +131,14 @@ impl Flattener<'_> {
         let Some(anchored) = self.anchors.get(&id) else {
             return;
         };
+        if anchored.len() > self.alias_budget {
+            self.alias_budget = 0;
+            if self.alias_budget_spent_at.is_none() {
+                self.alias_budget_spent_at = anchored.first().map(|a| a.2.clone());
+            }
+            return;
+        }
+        self.alias_budget -= anchored.len();
         let start = self.entries.len();
         for (suffix, value, location) in anchored {
             let key = if suffix.is_empty() {
@@ -355,6 +372,8 @@ pub(super) fn read_yaml_events(
         stack: Vec::new(),
         entries: Vec::new(),
         anchors: Default::default(),
+        alias_budget: MAX_ALIAS_ENTRIES,
+        alias_budget_spent_at: None,
     };
     let mut parser = Parser::new_from_str(text);
     loop {
@@ -375,6 +394,18 @@ pub(super) fn read_yaml_events(
                 break;
             }
         }
+    }
+    if let Some(at) = &f.alias_budget_spent_at {
+        diagnostics.push(
+            Diagnostic::warning(
+                "yaml-aliases",
+                path,
+                format!(
+                    "aliases expand to more than {MAX_ALIAS_ENTRIES} keys (nested aliases multiply): the rest were not expanded"
+                ),
+            )
+            .at(at.line, at.column),
+        );
     }
     f.entries
 }
