@@ -61,7 +61,7 @@ use discover::WalkedFile;
 use mule::xml::{read_mule_xml, MuleXmlFacts};
 use mule::{AppParts, AppRoot, DirDescriptors, PropertyCandidate};
 use position::LineIndex;
-use text::{AssignmentStyle, TextKind};
+use text::{AssignmentStyle, CommentSyntax, TextKind};
 
 /// How to read.
 #[derive(Debug, Clone)]
@@ -715,12 +715,21 @@ fn process_file(
             ext.as_str(),
             "xml" | "xsd" | "xsl" | "xslt" | "html" | "htm" | "xhtml" | "svg" | "wsdl"
         );
+    let comments = if xml_like {
+        CommentSyntax::Xml
+    } else if matches!(ext.as_str(), "yaml" | "yml") {
+        CommentSyntax::Hash
+    } else if ext == "properties" {
+        CommentSyntax::Properties
+    } else {
+        CommentSyntax::Any
+    };
     let (mut facts, suppressions) = text::scan(
         text,
         display,
         TextKind {
             assignments,
-            xml: xml_like,
+            comments,
         },
     );
     if is_metadata || is_user_definition {

@@ -375,6 +375,23 @@ fn inline_ignore_with_a_reason_suppresses_and_is_counted() {
     assert!(text.stdout.contains("2 suppressed"), "{}", text.stdout);
 }
 
+/// A `/*` in a quoted glob before a `#` comment does not open a comment that
+/// stretches to the `*/` of a cron expression further down, hiding the
+/// plaintext password in between (review D2).
+#[test]
+fn a_glob_before_an_inline_ignore_does_not_stretch_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = suppression_app(tmp.path(), "", "");
+    write(
+        &app,
+        "src/main/resources/local.yaml",
+        "db:\n  archive: \"/data/*\"  # intguard-ignore IG102: not a secret, a glob\n  username2: \"x\"\n  password: \"Local#Pw-8812\"\n  cron: \"*/5 * * * *\"\nother:\n  password: \"Other#Pw-8812\"\n",
+    );
+    let (_, report) = scan_json(&app, &[]);
+    assert_eq!(at(&report, "IG102", "local.yaml"), vec![4, 7], "{report:#}");
+    assert_eq!(report["summary"]["suppressed"], 0, "{report:#}");
+}
+
 #[test]
 fn inline_ignore_without_a_reason_is_not_applied() {
     let tmp = tempfile::tempdir().unwrap();
