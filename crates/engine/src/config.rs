@@ -169,6 +169,11 @@ impl Config {
                 )));
             }
         }
+        for glob in &self.paths.ignore {
+            if let Err(e) = intguard_readers::check_ignore_glob(glob) {
+                return Err(self.invalid(format!("paths.ignore: invalid glob {glob:?}: {e}")));
+            }
+        }
         for (rule, sev) in &self.rules.severity {
             if Severity::parse(sev).is_none() {
                 return Err(self.invalid(format!(
@@ -283,5 +288,15 @@ apps = ["orders-sapi", "orders-batch"]
         assert!(e.to_string().contains("colour"), "{e}");
         let e = parse("[rules]\nseverity = { IG101 = \"huge\" }\n").unwrap_err();
         assert!(e.to_string().contains("huge"), "{e}");
+    }
+
+    #[test]
+    fn an_invalid_ignore_glob_is_an_error_naming_it_and_the_file() {
+        let e =
+            parse("[paths]\nignore = [\"**/src/test/**\", \"legacy-sync/[abc\"]\n").unwrap_err();
+        let msg = e.to_string();
+        assert!(msg.contains("legacy-sync/[abc"), "{msg}");
+        assert!(msg.contains(FILE_NAME), "{msg}");
+        assert!(parse("[paths]\nignore = [\"**/src/test/**\", \"sandbox/**\"]\n").is_ok());
     }
 }

@@ -40,6 +40,7 @@
 
 mod certificates;
 mod discover;
+pub use discover::check_ignore_glob;
 mod metadata;
 mod mule;
 mod position;
