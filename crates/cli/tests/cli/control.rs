@@ -162,6 +162,48 @@ fn fingerprints_do_not_depend_on_where_the_repository_is() {
     assert_eq!(fingerprints(&run.json()), fingerprints(&absolute));
 }
 
+/// A redundant nested root (review D5) and a root typed with repeated
+/// slashes (review D8) change no path and no fingerprint.
+#[test]
+fn fingerprints_do_not_depend_on_how_the_roots_are_given() {
+    let (_tmp, repo) = copy_example("");
+    let parent = repo.parent().unwrap();
+    let scan_from_parent = |roots: &[&str]| {
+        let run = run_cmd(
+            intguard()
+                .current_dir(parent)
+                .arg("scan")
+                .args(roots)
+                .args(["--format", "json"]),
+        );
+        run.json()
+    };
+    let paths = |report: &Value| -> Vec<String> {
+        findings(report)
+            .iter()
+            .map(|f| f["path"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let plain = scan_from_parent(&["acme-integrations"]);
+    assert!(findings(&plain).len() >= 20);
+    let nested = scan_from_parent(&["acme-integrations", "acme-integrations/orders-sapi"]);
+    assert_eq!(fingerprints(&nested), fingerprints(&plain));
+    assert_eq!(paths(&nested), paths(&plain));
+    let nested_first = scan_from_parent(&["acme-integrations/orders-sapi", "acme-integrations"]);
+    assert_eq!(fingerprints(&nested_first), fingerprints(&plain));
+    for typed in [
+        "acme-integrations//",
+        "acme-integrations///",
+        "./acme-integrations",
+    ] {
+        let report = scan_from_parent(&[typed]);
+        assert_eq!(fingerprints(&report), fingerprints(&plain), "{typed}");
+        if !typed.starts_with("./") {
+            assert_eq!(paths(&report), paths(&plain), "{typed}");
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------
 // intguard.toml
 
