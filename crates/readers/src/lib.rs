@@ -43,6 +43,7 @@ mod discover;
 pub use discover::check_ignore_glob;
 mod metadata;
 mod mule;
+mod own_report;
 mod position;
 mod properties;
 mod text;
@@ -609,6 +610,15 @@ fn process_file(
         }
     };
     let text: &str = &text;
+
+    if let Some(what) = own_report::kind(text) {
+        out.diagnostics.push(Diagnostic::warning(
+            "intguard-report",
+            display,
+            format!("skipped: a {what} written by intguard, not audited"),
+        ));
+        return out;
+    }
 
     // The file's role in its app.
     let mut assignments = if name == "pom.xml" {

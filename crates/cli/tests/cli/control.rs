@@ -110,6 +110,92 @@ fn baseline_round_trip_reports_only_new_findings() {
     assert_eq!(report["summary"]["baselined"].as_u64(), Some(n as u64));
 }
 
+/// The README's CI recipe: a baseline, then reports written into the scanned
+/// checkout, then the gate. intguard does not audit its own reports and
+/// baselines (they quote masked secrets and rule help), so nothing is new
+/// (review D1).
+#[test]
+fn reports_written_into_the_scanned_folder_are_not_audited() {
+    let (_tmp, repo) = copy_example("");
+    let in_repo = |args: &[&str]| run_cmd(intguard().current_dir(&repo).args(args));
+    in_repo(&["scan", ".", "--write-baseline", "intguard-baseline.json"]).expect_code(0);
+    for (format, file) in [
+        ("sarif", "intguard.sarif"),
+        ("json", "report.json"),
+        ("markdown", "comment.md"),
+    ] {
+        in_repo(&[
+            "scan",
+            ".",
+            "--format",
+            format,
+            "--output",
+            file,
+            "--fail-on",
+            "none",
+        ])
+        .expect_code(0);
+    }
+    let gate = in_repo(&[
+        "scan",
+        ".",
+        "--baseline",
+        "intguard-baseline.json",
+        "--format",
+        "json",
+    ]);
+    let report = gate.json();
+    gate.expect_code(0);
+    assert!(findings(&report).is_empty(), "{report:#}");
+    let mut skipped: Vec<&str> = diagnostics(&report)
+        .iter()
+        .filter(|d| d["code"] == "intguard-report")
+        .map(|d| d["path"].as_str().unwrap())
+        .collect();
+    skipped.sort();
+    assert_eq!(
+        skipped,
+        [
+            "./comment.md",
+            "./intguard-baseline.json",
+            "./intguard.sarif",
+            "./report.json"
+        ],
+        "{report:#}"
+    );
+    // Without the baseline, the same findings as a checkout with no reports.
+    let (_, plain) = scan_json(&example(), &[]);
+    let all = in_repo(&["scan", ".", "--format", "json"]).json();
+    assert_eq!(fingerprints(&all), fingerprints(&plain));
+}
+
+/// A secret masked the way intguard masks it (`Ac…(14)`) is not a secret,
+/// nor a committed key, wherever it is written.
+#[test]
+fn masked_values_are_never_secrets_or_keys() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = mule4_app(tmp.path(), "notes-api", &[]);
+    write(
+        &app,
+        "NOTES.md",
+        "Pasted from a report:\n\n    <encryption.key>Ac…(14)</encryption.key>\n    password: \"Sp…(17)\"\n    client_secret: Xy…(40) sha256:26a3bfee\n",
+    );
+    write(
+        &app,
+        "run.sh",
+        "export MULE_KEY='Ac…(14)'\nexport SF_PASSWORD=\"Sp…(17) sha256:26a3bfee\"\n",
+    );
+    let (_, report) = scan_json(&app, &["--fail-on", "none"]);
+    let noted: Vec<&Value> = findings(&report)
+        .iter()
+        .filter(|f| {
+            let p = f["path"].as_str().unwrap();
+            p.ends_with("NOTES.md") || p.ends_with("run.sh")
+        })
+        .collect();
+    assert!(noted.is_empty(), "{noted:#?}");
+}
+
 #[test]
 fn fingerprints_survive_line_moves() {
     let (_tmp, repo) = copy_example("");
