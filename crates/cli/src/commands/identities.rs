@@ -34,7 +34,7 @@ pub struct IdentitiesArgs {
     /// Write to FILE instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
-    /// Config file [default: intguard.toml at the first root]; its
+    /// Config file [default: the intguard.toml of the first root that has one]; its
     /// `[[identities]]` map usernames to profiles and permission sets.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
