@@ -1,4 +1,5 @@
-//! `intguard.toml`: found at the scan root or given with `--config`.
+//! `intguard.toml`: found at the first scan root that has one, or given with
+//! `--config`.
 //!
 //! ```toml
 //! fail-on = "high"                 # default for --fail-on
@@ -230,6 +231,11 @@ impl Config {
                 )));
             }
         }
+        for glob in &self.paths.ignore {
+            if let Err(e) = intguard_readers::check_ignore_glob(glob) {
+                return Err(self.invalid(format!("paths.ignore: invalid glob {glob:?}: {e}")));
+            }
+        }
         for (rule, sev) in &self.rules.severity {
             if Severity::parse(sev).is_none() {
                 return Err(self.invalid(format!(
@@ -375,5 +381,42 @@ apps = ["orders-sapi", "orders-batch"]
         assert!(e.to_string().contains("colour"), "{e}");
         let e = parse("[rules]\nseverity = { IG101 = \"huge\" }\n").unwrap_err();
         assert!(e.to_string().contains("huge"), "{e}");
+    }
+
+    /// What README's `--config` default says: the first scan root, in the
+    /// order given, that has an `intguard.toml` (a file root: its folder).
+    #[test]
+    fn discovery_takes_the_first_root_that_has_a_config() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b, c) = (
+            dir.path().join("a"),
+            dir.path().join("b"),
+            dir.path().join("c"),
+        );
+        for d in [&a, &b, &c] {
+            std::fs::create_dir_all(d).unwrap();
+        }
+        std::fs::write(b.join(FILE_NAME), "fail-on = \"low\"\n").unwrap();
+        std::fs::write(c.join(FILE_NAME), "fail-on = \"medium\"\n").unwrap();
+        let file_in_c = c.join("x.yaml");
+        std::fs::write(&file_in_c, "a: 1\n").unwrap();
+        let found = |roots: &[&PathBuf]| {
+            let roots: Vec<PathBuf> = roots.iter().map(|p| (*p).clone()).collect();
+            Config::discover(&roots).unwrap().source
+        };
+        assert_eq!(found(&[&a, &b, &c]), Some(b.join(FILE_NAME)));
+        assert_eq!(found(&[&c, &b]), Some(c.join(FILE_NAME)));
+        assert_eq!(found(&[&a, &file_in_c]), Some(c.join(FILE_NAME)));
+        assert_eq!(found(&[&a]), None);
+    }
+
+    #[test]
+    fn an_invalid_ignore_glob_is_an_error_naming_it_and_the_file() {
+        let e =
+            parse("[paths]\nignore = [\"**/src/test/**\", \"legacy-sync/[abc\"]\n").unwrap_err();
+        let msg = e.to_string();
+        assert!(msg.contains("legacy-sync/[abc"), "{msg}");
+        assert!(msg.contains(FILE_NAME), "{msg}");
+        assert!(parse("[paths]\nignore = [\"**/src/test/**\", \"sandbox/**\"]\n").is_ok());
     }
 }

@@ -335,7 +335,9 @@ fn sort(findings: &mut [Finding]) {
 }
 
 /// The path relative to the root it was found under, so fingerprints do not
-/// depend on the working directory.
+/// depend on the working directory. When roots nest, the outermost one
+/// containing the path counts: the walk drops a root inside another, so
+/// adding a redundant nested root changes no fingerprint.
 fn relative_to_roots(path: &str, roots: &[String]) -> String {
     roots
         .iter()
@@ -349,7 +351,7 @@ fn relative_to_roots(path: &str, roots: &[String]) -> String {
                 .and_then(|rest| rest.strip_prefix('/'))
                 .map(str::to_string)
         })
-        .min_by_key(|s| s.len())
+        .max_by_key(|s| s.len())
         .unwrap_or_else(|| path.trim_start_matches("./").to_string())
 }
 
@@ -417,5 +419,20 @@ mod tests {
         );
         assert_eq!(relative_to_roots("./other/x.yaml", &roots), "x.yaml");
         assert_eq!(relative_to_roots("elsewhere/y", &roots), "elsewhere/y");
+    }
+
+    #[test]
+    fn the_outermost_root_containing_a_path_counts() {
+        let roots = vec![
+            "acme".to_string(),
+            "acme/orders-sapi".to_string(),
+            "acme/orders".to_string(),
+        ];
+        for order in [roots.clone(), roots.iter().rev().cloned().collect()] {
+            assert_eq!(
+                relative_to_roots("acme/orders-sapi/src/a.xml", &order),
+                "orders-sapi/src/a.xml"
+            );
+        }
     }
 }

@@ -101,10 +101,14 @@ pub fn is_well_known_password(value: &str) -> bool {
 }
 
 /// True for values that are obviously not real secrets: empty, placeholders,
-/// encrypted `![...]` values, and the dummies people leave in templates.
+/// encrypted `![...]` values, the dummies people leave in templates, and
+/// intguard's own masks of a secret (`Ac…(14)`, `…(5) sha256:1a2b3c4d`).
 pub fn is_placeholder_value(value: &str) -> bool {
     let v = value.trim();
     if v.is_empty() || v.starts_with("![") || v.contains("${") || v.contains("#[") {
+        return true;
+    }
+    if is_mask(v) {
         return true;
     }
     let lower = v.to_ascii_lowercase();
@@ -133,6 +137,27 @@ pub fn is_placeholder_value(value: &str) -> bool {
         "password",
     ];
     DUMMIES.contains(&lower.as_str()) || (lower.starts_with('<') && lower.ends_with('>'))
+}
+
+/// A secret as intguard masks it (`crate::secret::mask`): at most two
+/// characters, `…(LENGTH)`, and optionally ` sha256:` with 8 hex digits.
+/// Reports quote these; they are never a secret themselves.
+pub fn is_mask(value: &str) -> bool {
+    let v = value.trim();
+    let Some((head, rest)) = v.split_once("…(") else {
+        return false;
+    };
+    let Some((len, tail)) = rest.split_once(')') else {
+        return false;
+    };
+    let tail = tail.trim_start();
+    head.chars().count() <= 2
+        && !len.is_empty()
+        && len.bytes().all(|b| b.is_ascii_digit())
+        && (tail.is_empty()
+            || tail
+                .strip_prefix("sha256:")
+                .is_some_and(|h| h.len() == 8 && h.bytes().all(|b| b.is_ascii_hexdigit())))
 }
 
 #[cfg(test)]
@@ -290,5 +315,19 @@ mod tests {
         assert!(is_placeholder_value("![abc]"));
         assert!(is_placeholder_value("changeme"));
         assert!(!is_placeholder_value("Tiger2024!"));
+        // intguard's masks, as its reports quote them.
+        for masked in ["Ac…(14)", "…(5)", "Sp…(17) sha256:26a3bfee", " Te…(8) "] {
+            assert!(is_placeholder_value(masked), "{masked}");
+            assert!(is_mask(masked), "{masked}");
+        }
+        for not_masked in [
+            "Acme…(14)x",
+            "Ac…()",
+            "Ac…(14) sha256:xyz",
+            "Ac…(1a)",
+            "Ac(14)",
+        ] {
+            assert!(!is_mask(not_masked), "{not_masked}");
+        }
     }
 }

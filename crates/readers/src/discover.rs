@@ -46,13 +46,27 @@ pub(crate) fn display_path(path: &Path) -> String {
     }
 }
 
+/// Checks a gitignore-style glob of `[paths] ignore`: `Err` with the
+/// reason when it is invalid (`legacy-sync/[abc`). The config is checked
+/// with this when it is loaded, so a bad glob is a usage error, not a path
+/// silently read.
+pub fn check_ignore_glob(glob: &str) -> Result<(), String> {
+    let mut builder = GitignoreBuilder::new(".");
+    // The walk would take an unclosed `[` literally (as git does), matching
+    // a file named `[abc` and not what was meant: an error here.
+    builder.allow_unclosed_class(false);
+    builder.add_line(None, glob).map_err(|e| e.to_string())?;
+    builder.build().map(|_| ()).map_err(|e| e.to_string())
+}
+
 fn user_ignores(root: &Path, globs: &[String]) -> Option<Gitignore> {
     if globs.is_empty() {
         return None;
     }
     let mut builder = GitignoreBuilder::new(root);
     for glob in globs {
-        // A bad glob from the config is the CLI's to report; skip it here.
+        // Config globs are checked when the config is loaded
+        // (`check_ignore_glob`); a library caller's bad glob is skipped.
         let _ = builder.add_line(None, glob);
     }
     builder.build().ok()

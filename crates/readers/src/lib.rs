@@ -40,8 +40,10 @@
 
 mod certificates;
 mod discover;
+pub use discover::check_ignore_glob;
 mod metadata;
 mod mule;
+mod own_report;
 mod position;
 mod properties;
 mod text;
@@ -61,7 +63,7 @@ use discover::WalkedFile;
 use mule::xml::{read_mule_xml, MuleXmlFacts};
 use mule::{AppParts, AppRoot, DirDescriptors, PropertyCandidate};
 use position::LineIndex;
-use text::{AssignmentStyle, TextKind};
+use text::{AssignmentStyle, CommentSyntax, TextKind};
 
 /// How to read.
 #[derive(Debug, Clone)]
@@ -665,6 +667,15 @@ fn process_file(
     };
     let text: &str = &text;
 
+    if let Some(what) = own_report::kind(text) {
+        out.diagnostics.push(Diagnostic::warning(
+            "intguard-report",
+            display,
+            format!("skipped: a {what} written by intguard, not audited"),
+        ));
+        return out;
+    }
+
     // The file's role in its app.
     let mut assignments = if name == "pom.xml" {
         AssignmentStyle::Pom
@@ -771,12 +782,21 @@ fn process_file(
             ext.as_str(),
             "xml" | "xsd" | "xsl" | "xslt" | "html" | "htm" | "xhtml" | "svg" | "wsdl"
         );
+    let comments = if xml_like {
+        CommentSyntax::Xml
+    } else if matches!(ext.as_str(), "yaml" | "yml") {
+        CommentSyntax::Hash
+    } else if ext == "properties" {
+        CommentSyntax::Properties
+    } else {
+        CommentSyntax::Any
+    };
     let (mut facts, suppressions) = text::scan(
         text,
         display,
         TextKind {
             assignments,
-            xml: xml_like,
+            comments,
         },
     );
     if is_metadata || is_user_definition {

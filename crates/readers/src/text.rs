@@ -34,12 +34,28 @@ pub(crate) enum AssignmentStyle {
     Generic,
 }
 
+/// Which comments a file's format has, where `intguard-ignore` may be
+/// written. A comment opener the format does not have (`/*` in a quoted YAML
+/// glob, `//` in a URL) opens nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CommentSyntax {
+    /// XML-like: only `<!-- ... -->`, possibly multi-line.
+    Xml,
+    /// YAML: only `#`.
+    Hash,
+    /// Java `.properties`: lines starting with `#` or `!` (a `#` after a key
+    /// is part of its value).
+    Properties,
+    /// Any other text: `#`, `//`, `/* */`, `<!-- -->`, and lines starting
+    /// with `!`, `;`, `--`, `*` or `rem`.
+    Any,
+}
+
 /// What the text scanner needs to know about a file.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct TextKind {
     pub assignments: AssignmentStyle,
-    /// XML-like: suppression comments are `<!-- ... -->`, possibly multi-line.
-    pub xml: bool,
+    pub comments: CommentSyntax,
 }
 
 /// The literal prefilters, found in one pass over the file.
@@ -354,7 +370,7 @@ pub(crate) fn scan(
     }
 
     let suppressions = if seen & N_IGNORE != 0 {
-        suppressions(text, path, kind.xml, &mut loc)
+        suppressions(text, path, kind.comments, &mut loc)
     } else {
         Vec::new()
     };
@@ -412,41 +428,55 @@ fn generic_line(
 fn suppressions(
     text: &str,
     _path: &str,
-    xml: bool,
+    comments: CommentSyntax,
     loc: &mut impl FnMut(usize) -> Location,
 ) -> Vec<InlineSuppression> {
     const MARK: &str = "intguard-ignore";
+    let xml = comments == CommentSyntax::Xml;
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     for at in memmem::find_iter(bytes, MARK.as_bytes()) {
         let line_start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
         let before = &text[line_start..at];
-        // Where the comment starts, and where it ends.
-        let (comment_start, end_marker): (usize, Option<&str>) =
-            if let Some(i) = before.rfind("<!--") {
-                (line_start + i, Some("-->"))
-            } else if let Some(i) = before.rfind("/*") {
-                (line_start + i, Some("*/"))
-            } else if let Some(i) = before.rfind("//") {
-                (line_start + i, None)
-            } else if let Some(i) = before.rfind('#') {
-                (line_start + i, None)
-            } else if xml {
-                // A multi-line XML comment opened on an earlier line.
-                match text[..at].rfind("<!--") {
-                    Some(open) if !text[open..at].contains("-->") => (open, Some("-->")),
-                    _ => continue,
-                }
-            } else {
-                let t = before.trim_start();
-                let ok = ["!", ";", "--", "*", "rem ", "REM "]
-                    .iter()
-                    .any(|m| t.starts_with(m));
-                if !ok {
-                    continue;
-                }
-                (line_start + (before.len() - t.len()), None)
+        // Where the comment starts, and where it ends: the comment holding
+        // the marker is the one whose opener (of the format's syntax) comes
+        // nearest before it on its line.
+        let openers: &[(&str, Option<&str>)] = match comments {
+            CommentSyntax::Xml => &[("<!--", Some("-->"))],
+            CommentSyntax::Hash => &[("#", None)],
+            // Only whole lines are comments: a `#` after a key is its value's.
+            CommentSyntax::Properties => &[],
+            CommentSyntax::Any => &[
+                ("<!--", Some("-->")),
+                ("/*", Some("*/")),
+                ("//", None),
+                ("#", None),
+            ],
+        };
+        let nearest = openers
+            .iter()
+            .filter_map(|(open, close)| before.rfind(open).map(|i| (i, *close)))
+            .max_by_key(|(i, _)| *i);
+        let (comment_start, end_marker): (usize, Option<&str>) = if let Some((i, close)) = nearest {
+            (line_start + i, close)
+        } else if xml {
+            // A multi-line XML comment opened on an earlier line.
+            match text[..at].rfind("<!--") {
+                Some(open) if !text[open..at].contains("-->") => (open, Some("-->")),
+                _ => continue,
+            }
+        } else {
+            let t = before.trim_start();
+            let line_openers: &[&str] = match comments {
+                CommentSyntax::Properties => &["#", "!"],
+                CommentSyntax::Any => &["!", ";", "--", "*", "rem ", "REM "],
+                CommentSyntax::Xml | CommentSyntax::Hash => &[],
             };
+            if !line_openers.iter().any(|m| t.starts_with(m)) {
+                continue;
+            }
+            (line_start + (before.len() - t.len()), None)
+        };
         let mut rest = &text[at + MARK.len()..];
         let mut next_line_only = false;
         if let Some(r) = rest.strip_prefix("-next-line") {
@@ -544,34 +574,31 @@ mod tests {
 
     const GENERIC: TextKind = TextKind {
         assignments: AssignmentStyle::Generic,
-        xml: false,
+        comments: CommentSyntax::Any,
     };
 
     #[test]
     fn suppression_forms() {
-        let text = "a\n# intguard-ignore IG102, plaintext-secret: test fixture only\nb // intguard-ignore\n<!--\n  intguard-ignore IG106 : fake\n  token -->\n";
-        let (_, s) = scan(
-            text,
-            "f",
-            TextKind {
-                assignments: AssignmentStyle::None,
-                xml: true,
-            },
-        );
-        assert_eq!(s.len(), 3);
+        let text = "a\n# intguard-ignore IG102, plaintext-secret: test fixture only\nb // intguard-ignore\n";
+        let (_, s) = scan(text, "f", GENERIC);
+        assert_eq!(s.len(), 2);
         assert_eq!(s[0].rules, vec!["IG102", "plaintext-secret"]);
         assert_eq!(s[0].reason.as_deref(), Some("test fixture only"));
         assert_eq!((s[0].location.line, s[0].location.column), (2, 1));
         assert!(s[1].rules.is_empty());
         assert_eq!(s[1].location.column, 3);
-        assert_eq!(s[2].rules, vec!["IG106"]);
-        assert_eq!(s[2].reason.as_deref(), Some("fake token"));
-        assert_eq!(s[2].location.line, 4);
+        // A multi-line XML comment.
+        let text = "<a/>\n<!--\n  intguard-ignore IG106 : fake\n  token -->\n";
+        let (_, s) = scan(text, "f", XML);
+        assert_eq!(s.len(), 1);
+        assert_eq!(s[0].rules, vec!["IG106"]);
+        assert_eq!(s[0].reason.as_deref(), Some("fake token"));
+        assert_eq!(s[0].location.line, 2);
     }
 
     const XML: TextKind = TextKind {
         assignments: AssignmentStyle::None,
-        xml: true,
+        comments: CommentSyntax::Xml,
     };
 
     #[test]
@@ -668,9 +695,44 @@ mod tests {
         let text =
             "x\n// intguard-ignore IG106: fake\ny\n/* intguard-ignore IG106:\n   fake */\nz\n";
         assert_eq!(extents(text, GENERIC), vec![(2, 3), (4, 6)]);
-        // A `#` comment in an XML-like file is not an XML comment.
+        // XML has no `#` comments: a `#` line there suppresses nothing.
         let text = "<a>\n# intguard-ignore X: r\n<b>\n</b>\n</a>\n";
-        assert_eq!(extents(text, XML), vec![(2, 3)]);
+        assert_eq!(extents(text, XML), vec![]);
+    }
+
+    const YAML: TextKind = TextKind {
+        assignments: AssignmentStyle::None,
+        comments: CommentSyntax::Hash,
+    };
+
+    /// A comment opener inside a value (a quoted glob, a cron expression, a
+    /// URL) opens nothing: the comment holding the marker is the one whose
+    /// opener is nearest before it, of the file's own syntax.
+    #[test]
+    fn a_glob_before_a_hash_comment_does_not_stretch_it() {
+        let text = "a:\n  archive: \"/data/*\"  # intguard-ignore IG102: a glob\n  username2: \"x\"\n  password: \"Spr1ngOrders#2024\"\n  cron: \"*/5 * * * *\"\n";
+        // YAML: `#` only; the comment covers its line and the next.
+        assert_eq!(extents(text, YAML), vec![(2, 3)]);
+        // Any other text: the nearest opener (`#`) wins over the `/*` before it.
+        assert_eq!(extents(text, GENERIC), vec![(2, 3)]);
+        // A URL's `//` before a `#` comment does not matter either.
+        let text = "url: http://x/*  # intguard-ignore IG109: r\nb\nc */\n";
+        assert_eq!(extents(text, GENERIC), vec![(1, 2)]);
+        // YAML has no `//` or `/* */` comments at all.
+        let text = "a: 1\n/* intguard-ignore IG102: r */\nb: 2\n// intguard-ignore IG102: r\n";
+        assert_eq!(extents(text, YAML), vec![]);
+        // .properties: `#` and `!` first on a line; after a key, `#` is
+        // part of the value.
+        let props = TextKind {
+            assignments: AssignmentStyle::None,
+            comments: CommentSyntax::Properties,
+        };
+        let text =
+            "a=/data/*\n! intguard-ignore IG102: r\npassword=x\nb=1 # intguard-ignore IG102: r\n";
+        assert_eq!(extents(text, props), vec![(2, 3)]);
+        // XML: only `<!-- -->`; a `/*` in an attribute opens nothing.
+        let text = "<a x=\"/*\"> <!-- intguard-ignore IG102: r -->\n<b/>\n<c/>\n</a>\n";
+        assert_eq!(extents(text, XML), vec![(1, 2)]);
     }
 
     #[test]
@@ -708,7 +770,7 @@ mod tests {
             "run.sh",
             TextKind {
                 assignments: AssignmentStyle::Shell,
-                xml: false,
+                comments: CommentSyntax::Any,
             },
         );
         let got: Vec<_> = f

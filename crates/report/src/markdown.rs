@@ -3,14 +3,15 @@
 //! A title with the verdict, a severity table, the scan's counts, then the
 //! findings grouped by severity: severities that fail the build (at or above
 //! `--fail-on`, or high when there is none) are open, the rest folded in
-//! `<details>`. Table cells are escaped so that text from the scanned files
+//! `<details>`, then the diagnostics about the input (capped, folded). Table
+//! cells are escaped so that text from the scanned files
 //! cannot break the table or inject HTML, and the whole comment stays under
 //! GitHub's 65,536-character limit: rows that do not fit are left out with a
 //! note.
 
 use std::fmt::Write as _;
 
-use intguard_model::{Finding, Severity};
+use intguard_model::{Diagnostic, DiagnosticLevel, Finding, Severity};
 
 use crate::{plural, scope, severity_breakdown, Report, Summary};
 
@@ -25,6 +26,14 @@ const FIX_MAX: usize = 400;
 const IDENTITY_MAX: usize = 120;
 const PATH_MAX: usize = 200;
 
+/// Diagnostics listed (each with its path and position), and the bytes
+/// their block may take: the rest is left to the text and JSON reports.
+const DIAGNOSTICS_MAX: usize = 20;
+const DIAGNOSTICS_BUDGET: usize = 8_192;
+const DIAGNOSTIC_MESSAGE_MAX: usize = 300;
+
+const DIAGNOSTICS_HEAD: &str = "| Level | Code | Location | Message |\n|---|---|---|---|\n";
+
 const TABLE_HEAD: &str =
     "| Severity | Rule | Location | Identity | Message | Fix |\n|---|---|---|---|---|---|\n";
 
@@ -32,6 +41,9 @@ pub fn render(report: &Report) -> String {
     let s = report.summary;
     let mut out = String::new();
     write_head(&mut out, s);
+    // The diagnostics' block is made first, so the findings leave room for it.
+    let diagnostics = diagnostics_block(report.diagnostics);
+    let budget = BUDGET - diagnostics.len();
 
     let mut shown = 0;
     let mut truncated = false;
@@ -58,7 +70,7 @@ pub fn render(report: &Report) -> String {
         let mut rows = 0;
         for f in findings {
             let row = row(f);
-            if out.len() + section.len() + row.len() + foot.len() > BUDGET {
+            if out.len() + section.len() + row.len() + foot.len() > budget {
                 truncated = true;
                 break;
             }
@@ -80,6 +92,7 @@ pub fn render(report: &Report) -> String {
             plural(hidden as u64, "more finding is", "more findings are"),
         );
     }
+    out.push_str(&diagnostics);
     let _ = writeln!(
         out,
         "<sub>{} {}</sub>",
@@ -149,11 +162,69 @@ fn counts(s: &Summary) -> String {
     if s.diagnostics > 0 {
         let _ = write!(
             out,
-            " {} about the input (see the text or JSON report).",
+            " {} about the input (listed below).",
             plural(s.diagnostics as u64, "diagnostic", "diagnostics")
         );
     }
     out
+}
+
+/// The diagnostics, folded: level, code, `path:line:column` and message of
+/// up to [`DIAGNOSTICS_MAX`] of them within [`DIAGNOSTICS_BUDGET`] bytes, and
+/// how many more there are. Empty when there are none.
+fn diagnostics_block(diagnostics: &[Diagnostic]) -> String {
+    if diagnostics.is_empty() {
+        return String::new();
+    }
+    let mut out = format!(
+        "<details><summary>{} about the input</summary>\n\n{DIAGNOSTICS_HEAD}",
+        plural(diagnostics.len() as u64, "diagnostic", "diagnostics")
+    );
+    let foot = "\n</details>\n\n";
+    // Room for the note on those left out.
+    let room = DIAGNOSTICS_BUDGET - foot.len() - 200;
+    let mut shown = 0;
+    for d in diagnostics.iter().take(DIAGNOSTICS_MAX) {
+        let row = diagnostic_row(d);
+        if out.len() + row.len() > room {
+            break;
+        }
+        out.push_str(&row);
+        shown += 1;
+    }
+    if shown < diagnostics.len() {
+        let _ = write!(
+            out,
+            "\n{} not shown: the text and JSON reports list every diagnostic.\n",
+            plural(
+                (diagnostics.len() - shown) as u64,
+                "more diagnostic is",
+                "more diagnostics are"
+            )
+        );
+    }
+    out.push_str(foot);
+    out
+}
+
+fn diagnostic_row(d: &Diagnostic) -> String {
+    let mut location = d.path.to_string();
+    if let Some(line) = d.line {
+        let _ = write!(location, ":{line}");
+        if let Some(column) = d.column {
+            let _ = write!(location, ":{column}");
+        }
+    }
+    let level = match d.level {
+        DiagnosticLevel::Error => "error",
+        DiagnosticLevel::Warning => "warning",
+    };
+    format!(
+        "| {level} | {} | {} | {} |\n",
+        code(d.code),
+        code(&shorten(&location, PATH_MAX)),
+        text(&shorten(&d.message, DIAGNOSTIC_MESSAGE_MAX)),
+    )
 }
 
 fn row(f: &Finding) -> String {

@@ -1,7 +1,7 @@
 mod common;
 
 use common::Fixture;
-use intguard_model::{Finding, Location, Severity};
+use intguard_model::{Diagnostic, Finding, Location, Severity};
 use intguard_report::markdown;
 
 /// Cells of a GFM table row: splits on `|` not escaped with a backslash.
@@ -168,4 +168,95 @@ fn stays_under_the_comment_limit() {
         out.matches("<details>").count(),
         out.matches("</details>").count()
     );
+}
+
+/// Diagnostics are listed with their path and position (review D6), in a
+/// folded block, escaped like the findings.
+#[test]
+fn diagnostics_are_listed_with_path_and_position() {
+    let out = markdown::render(&Fixture::sample().report());
+    assert!(
+        out.contains("2 diagnostics about the input (listed below)."),
+        "{out}"
+    );
+    assert!(
+        out.contains("<details><summary>2 diagnostics about the input</summary>"),
+        "{out}"
+    );
+    let rows: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("| warning |") || l.starts_with("| error |"))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "| warning | `xml-syntax` | `apps/broken/src/main/mule/bad.xml:3:14` | unexpected end of file inside \\<flow\\> |",
+            "| error | `not-utf8` | `apps/broken/src/main/resources/legacy.properties` | not valid UTF-8; skipped |",
+        ],
+        "{out}"
+    );
+    // After the findings, before the footer.
+    let at = out.find("<summary>2 diagnostics").unwrap();
+    assert!(at > out.find("`IG105`").unwrap() && at < out.find("<sub>").unwrap());
+}
+
+#[test]
+fn many_or_hostile_diagnostics_stay_capped_and_escaped() {
+    let diagnostics: Vec<Diagnostic> = (0..500u32)
+        .map(|i| {
+            Diagnostic::warning(
+                "xml-syntax",
+                format!("apps/a{i}/x|y`<b>.xml"),
+                format!(
+                    "<script>alert(1)</script> | {} \n# h",
+                    "é".repeat(i as usize)
+                ),
+            )
+            .at(i + 1, 2)
+        })
+        .collect();
+    let template = common::findings().remove(1);
+    let findings: Vec<Finding> = (0..3_000)
+        .map(|i| {
+            let mut f = template.clone();
+            f.location = Location::new(format!("apps/app{i:04}/src/main/mule/global.xml"), 12, 9);
+            f.message = format!("{} {}", f.message, "x".repeat(i % 700));
+            f
+        })
+        .collect();
+    let fx = Fixture::new(findings, diagnostics);
+    let out = markdown::render(&fx.report());
+    assert!(
+        out.chars().count() < markdown::COMMENT_LIMIT,
+        "{} chars",
+        out.chars().count()
+    );
+    let rows: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("| warning |"))
+        .collect();
+    assert!(!rows.is_empty() && rows.len() <= 20, "{}", rows.len());
+    for r in &rows {
+        assert_eq!(cells(r).len(), 4, "{r}");
+        // Markup in the message is escaped; the path is a code span.
+        assert!(!r.contains("<script>"), "{r}");
+        assert!(
+            cells(r)[2].starts_with("``") && cells(r)[2].ends_with("``"),
+            "{r}"
+        );
+    }
+    assert!(rows[0].contains("x\\|y"), "{}", rows[0]);
+    assert!(rows[0].contains(":1:2`"), "{}", rows[0]);
+    assert!(
+        out.contains(&format!(
+            "{} more diagnostics are not shown",
+            500 - rows.len()
+        )),
+        "{out}"
+    );
+    assert_eq!(
+        out.matches("<details>").count(),
+        out.matches("</details>").count()
+    );
+    assert!(out.ends_with("</sub>\n"));
 }

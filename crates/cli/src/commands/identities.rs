@@ -34,7 +34,7 @@ pub struct IdentitiesArgs {
     /// Write to FILE instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
-    /// Config file [default: intguard.toml at the first root]; its
+    /// Config file [default: the intguard.toml of the first root that has one]; its
     /// `[[identities]]` map usernames to profiles and permission sets.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
@@ -42,12 +42,40 @@ pub struct IdentitiesArgs {
     /// assignments and the org's profiles and permission sets join the repositories'.
     #[arg(long, value_name = "FILE")]
     org_snapshot: Option<PathBuf>,
-    /// Only identities whose username or name contains TEXT (case-insensitive).
+    /// Only the identity whose username or name is TEXT (case-insensitive); when none is,
+    /// the identities whose username or name contains TEXT.
     #[arg(long, value_name = "TEXT")]
     only: Option<String>,
     /// Worker threads (default: all cores).
     #[arg(long, default_value_t = 0)]
     threads: usize,
+}
+
+/// The identities `--only TEXT` selects (case-insensitive): those whose
+/// username or name is TEXT when there are any (`int.orders@acme.com`, not
+/// also `int.orders@acme.com.dev`), else those whose username or name
+/// contains it. All without `--only`.
+fn select<'a>(
+    identities: &'a [IntegrationIdentity],
+    only: Option<&str>,
+) -> Vec<&'a IntegrationIdentity> {
+    let Some(only) = only.map(str::to_lowercase) else {
+        return identities.iter().collect();
+    };
+    let names = |id: &'a IntegrationIdentity| {
+        std::iter::once(id.name.to_lowercase()).chain(id.username.as_deref().map(str::to_lowercase))
+    };
+    let exact: Vec<&IntegrationIdentity> = identities
+        .iter()
+        .filter(|id| names(id).any(|n| n == only))
+        .collect();
+    if !exact.is_empty() {
+        return exact;
+    }
+    identities
+        .iter()
+        .filter(|id| names(id).any(|n| n.contains(&only)))
+        .collect()
 }
 
 pub fn run(args: IdentitiesArgs) -> i32 {
@@ -69,20 +97,7 @@ pub fn run(args: IdentitiesArgs) -> i32 {
     if let Some(snapshot) = &snapshot {
         intguard_org::join(snapshot, &mut inventory);
     }
-    let only = args.only.as_deref().map(str::to_lowercase);
-    let selected: Vec<&IntegrationIdentity> = inventory
-        .identities
-        .iter()
-        .filter(|id| {
-            only.as_deref().is_none_or(|o| {
-                id.name.to_lowercase().contains(o)
-                    || id
-                        .username
-                        .as_deref()
-                        .is_some_and(|u| u.to_lowercase().contains(o))
-            })
-        })
-        .collect();
+    let selected = select(&inventory.identities, args.only.as_deref());
     let rendered = match args.format {
         IdentitiesFormat::Text => render_text(&inventory, &selected),
         IdentitiesFormat::Json => {

@@ -16,7 +16,7 @@ pub fn paths_and_config(
     let paths = if paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
-        paths.to_vec()
+        paths.iter().map(|p| collapse_separators(p)).collect()
     };
     // A dangling symlink exists for the walker (it reports it), not for
     // `exists()`.
@@ -34,8 +34,47 @@ pub fn paths_and_config(
     Ok((paths, config))
 }
 
+/// The path with repeated separators collapsed (`a//b/` -> `a/b/`), so that
+/// report paths and fingerprints do not depend on how a root was typed. A
+/// leading `//` (a network path on Windows) is kept.
+fn collapse_separators(path: &Path) -> PathBuf {
+    let Some(s) = path.to_str() else {
+        return path.to_path_buf();
+    };
+    let is_sep = |c: char| c == '/' || std::path::is_separator(c);
+    let mut out = String::with_capacity(s.len());
+    let mut prev_sep = false;
+    for (i, c) in s.char_indices() {
+        let sep = is_sep(c);
+        if sep && prev_sep && i > 1 {
+            continue;
+        }
+        out.push(c);
+        prev_sep = sep;
+    }
+    PathBuf::from(out)
+}
+
 /// The org snapshot given with `--org-snapshot`, if any.
 pub fn org_snapshot(path: Option<&Path>) -> Result<Option<OrgSnapshot>, String> {
     path.map(|p| OrgSnapshot::load(p).map_err(|e| e.to_string()))
         .transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_separators_are_collapsed() {
+        for (given, want) in [
+            ("acme//", "acme/"),
+            ("acme//orders-sapi///src", "acme/orders-sapi/src"),
+            ("./acme", "./acme"),
+            ("/abs//x", "/abs/x"),
+            ("//server/share//x", "//server/share/x"),
+        ] {
+            assert_eq!(collapse_separators(Path::new(given)), PathBuf::from(want));
+        }
+    }
 }

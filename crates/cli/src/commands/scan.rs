@@ -59,7 +59,7 @@ pub struct ScanArgs {
     paths: Vec<PathBuf>,
     #[command(flatten)]
     report: ReportArgs,
-    /// Config file [default: intguard.toml at the first scan root].
+    /// Config file [default: the intguard.toml of the first scan root that has one].
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
     /// An org snapshot (`intguard org audit --snapshot FILE`) to audit with the paths, so the

@@ -254,7 +254,7 @@ fn bad_input_becomes_diagnostics_in_every_format() {
         run.stdout
     );
 
-    // Markdown: counts them and points to the full reports.
+    // Markdown: counts them and lists each with its path and position.
     let run = run_cmd(
         intguard()
             .arg("scan")
@@ -268,6 +268,25 @@ fn bad_input_becomes_diagnostics_in_every_format() {
         "{}",
         run.stdout
     );
+    for d in json_diags.iter().take(20) {
+        let mut at = d["path"].as_str().unwrap().to_string();
+        if let Some(line) = d["line"].as_u64() {
+            at.push_str(&format!(":{line}"));
+            if let Some(col) = d["column"].as_u64() {
+                at.push_str(&format!(":{col}"));
+            }
+        }
+        let row = format!(
+            "| {} | `{}` | `{at}` |",
+            d["level"].as_str().unwrap(),
+            d["code"].as_str().unwrap()
+        );
+        assert!(
+            run.stdout.lines().any(|l| l.starts_with(&row)),
+            "markdown lacks {row:?}:\n{}",
+            run.stdout
+        );
+    }
 }
 
 #[test]

@@ -110,6 +110,92 @@ fn baseline_round_trip_reports_only_new_findings() {
     assert_eq!(report["summary"]["baselined"].as_u64(), Some(n as u64));
 }
 
+/// The README's CI recipe: a baseline, then reports written into the scanned
+/// checkout, then the gate. intguard does not audit its own reports and
+/// baselines (they quote masked secrets and rule help), so nothing is new
+/// (review D1).
+#[test]
+fn reports_written_into_the_scanned_folder_are_not_audited() {
+    let (_tmp, repo) = copy_example("");
+    let in_repo = |args: &[&str]| run_cmd(intguard().current_dir(&repo).args(args));
+    in_repo(&["scan", ".", "--write-baseline", "intguard-baseline.json"]).expect_code(0);
+    for (format, file) in [
+        ("sarif", "intguard.sarif"),
+        ("json", "report.json"),
+        ("markdown", "comment.md"),
+    ] {
+        in_repo(&[
+            "scan",
+            ".",
+            "--format",
+            format,
+            "--output",
+            file,
+            "--fail-on",
+            "none",
+        ])
+        .expect_code(0);
+    }
+    let gate = in_repo(&[
+        "scan",
+        ".",
+        "--baseline",
+        "intguard-baseline.json",
+        "--format",
+        "json",
+    ]);
+    let report = gate.json();
+    gate.expect_code(0);
+    assert!(findings(&report).is_empty(), "{report:#}");
+    let mut skipped: Vec<&str> = diagnostics(&report)
+        .iter()
+        .filter(|d| d["code"] == "intguard-report")
+        .map(|d| d["path"].as_str().unwrap())
+        .collect();
+    skipped.sort();
+    assert_eq!(
+        skipped,
+        [
+            "./comment.md",
+            "./intguard-baseline.json",
+            "./intguard.sarif",
+            "./report.json"
+        ],
+        "{report:#}"
+    );
+    // Without the baseline, the same findings as a checkout with no reports.
+    let (_, plain) = scan_json(&example(), &[]);
+    let all = in_repo(&["scan", ".", "--format", "json"]).json();
+    assert_eq!(fingerprints(&all), fingerprints(&plain));
+}
+
+/// A secret masked the way intguard masks it (`Ac…(14)`) is not a secret,
+/// nor a committed key, wherever it is written.
+#[test]
+fn masked_values_are_never_secrets_or_keys() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = mule4_app(tmp.path(), "notes-api", &[]);
+    write(
+        &app,
+        "NOTES.md",
+        "Pasted from a report:\n\n    <encryption.key>Ac…(14)</encryption.key>\n    password: \"Sp…(17)\"\n    client_secret: Xy…(40) sha256:26a3bfee\n",
+    );
+    write(
+        &app,
+        "run.sh",
+        "export MULE_KEY='Ac…(14)'\nexport SF_PASSWORD=\"Sp…(17) sha256:26a3bfee\"\n",
+    );
+    let (_, report) = scan_json(&app, &["--fail-on", "none"]);
+    let noted: Vec<&Value> = findings(&report)
+        .iter()
+        .filter(|f| {
+            let p = f["path"].as_str().unwrap();
+            p.ends_with("NOTES.md") || p.ends_with("run.sh")
+        })
+        .collect();
+    assert!(noted.is_empty(), "{noted:#?}");
+}
+
 #[test]
 fn fingerprints_survive_line_moves() {
     let (_tmp, repo) = copy_example("");
@@ -160,6 +246,48 @@ fn fingerprints_do_not_depend_on_where_the_repository_is() {
             .args(["scan", "--format", "json"]),
     );
     assert_eq!(fingerprints(&run.json()), fingerprints(&absolute));
+}
+
+/// A redundant nested root (review D5) and a root typed with repeated
+/// slashes (review D8) change no path and no fingerprint.
+#[test]
+fn fingerprints_do_not_depend_on_how_the_roots_are_given() {
+    let (_tmp, repo) = copy_example("");
+    let parent = repo.parent().unwrap();
+    let scan_from_parent = |roots: &[&str]| {
+        let run = run_cmd(
+            intguard()
+                .current_dir(parent)
+                .arg("scan")
+                .args(roots)
+                .args(["--format", "json"]),
+        );
+        run.json()
+    };
+    let paths = |report: &Value| -> Vec<String> {
+        findings(report)
+            .iter()
+            .map(|f| f["path"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let plain = scan_from_parent(&["acme-integrations"]);
+    assert!(findings(&plain).len() >= 20);
+    let nested = scan_from_parent(&["acme-integrations", "acme-integrations/orders-sapi"]);
+    assert_eq!(fingerprints(&nested), fingerprints(&plain));
+    assert_eq!(paths(&nested), paths(&plain));
+    let nested_first = scan_from_parent(&["acme-integrations/orders-sapi", "acme-integrations"]);
+    assert_eq!(fingerprints(&nested_first), fingerprints(&plain));
+    for typed in [
+        "acme-integrations//",
+        "acme-integrations///",
+        "./acme-integrations",
+    ] {
+        let report = scan_from_parent(&[typed]);
+        assert_eq!(fingerprints(&report), fingerprints(&plain), "{typed}");
+        if !typed.starts_with("./") {
+            assert_eq!(paths(&report), paths(&plain), "{typed}");
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -373,6 +501,23 @@ fn inline_ignore_with_a_reason_suppresses_and_is_counted() {
     );
     let text = run_cmd(intguard().arg("scan").arg(&app).args(["--color", "never"]));
     assert!(text.stdout.contains("2 suppressed"), "{}", text.stdout);
+}
+
+/// A `/*` in a quoted glob before a `#` comment does not open a comment that
+/// stretches to the `*/` of a cron expression further down, hiding the
+/// plaintext password in between (review D2).
+#[test]
+fn a_glob_before_an_inline_ignore_does_not_stretch_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = suppression_app(tmp.path(), "", "");
+    write(
+        &app,
+        "src/main/resources/local.yaml",
+        "db:\n  archive: \"/data/*\"  # intguard-ignore IG102: not a secret, a glob\n  username2: \"x\"\n  password: \"Local#Pw-8812\"\n  cron: \"*/5 * * * *\"\nother:\n  password: \"Other#Pw-8812\"\n",
+    );
+    let (_, report) = scan_json(&app, &[]);
+    assert_eq!(at(&report, "IG102", "local.yaml"), vec![4, 7], "{report:#}");
+    assert_eq!(report["summary"]["suppressed"], 0, "{report:#}");
 }
 
 #[test]

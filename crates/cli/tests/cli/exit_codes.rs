@@ -235,6 +235,11 @@ fn invalid_config_at_the_scan_root_names_the_problem() {
         ("fail-on = \"sometimes\"\n", "sometimes"),
         ("colour = true\n", "colour"),
         ("[rules\ndisable = [\n", "intguard.toml"),
+        // An invalid glob is not silently dropped (review D3).
+        (
+            "[paths]\nignore = [\"sandbox/**\", \"legacy-sync/[abc\"]\n",
+            "legacy-sync/[abc",
+        ),
     ];
     for (toml, named) in cases {
         write(&app, "intguard.toml", toml);

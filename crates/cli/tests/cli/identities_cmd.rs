@@ -102,6 +102,40 @@ fn example_text_joins_mule_apps_and_metadata() {
         .stdout(predicate::str::contains("int.invoices@acme.com").not());
 }
 
+/// `--only USERNAME` selects that user, not every username containing it
+/// (`int.orders@acme.com.dev`, `.qa`); text that is no username still
+/// selects by substring (review D7).
+#[test]
+fn only_prefers_an_exact_username() {
+    let selected = |only: &str| -> Vec<String> {
+        let mut args = vec!["identities".to_string()];
+        args.extend(example_paths());
+        args.extend(["--format", "json", "--only", only].map(str::to_string));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let v = json_of(&args);
+        let mut names: Vec<String> = v["identities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["name"].as_str().unwrap().to_string())
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(selected("int.orders@acme.com"), ["int.orders@acme.com"]);
+    assert_eq!(selected("INT.Orders@Acme.com"), ["int.orders@acme.com"]);
+    assert_eq!(
+        selected("int.orders@acme.com.dev"),
+        ["int.orders@acme.com.dev"]
+    );
+    let partial = selected("int.orders");
+    assert!(partial.len() >= 3, "{partial:?}");
+    assert!(
+        partial.iter().all(|n| n.starts_with("int.orders@acme.com")),
+        "{partial:?}"
+    );
+}
+
 #[test]
 fn example_json() {
     let mut args = vec!["identities".to_string()];
