@@ -127,7 +127,7 @@ impl Continuation {
 /// line (`password="..."`, `password: ...`, `password=...`), then shortens.
 pub fn mask_line(line: &str, redactor: &Redactor) -> String {
     let line = redactor.redact(line);
-    let masked = mask_url_passwords(&mask_assignments(&line));
+    let masked = mask_element_texts(&mask_url_passwords(&mask_assignments(&line)));
     let trimmed = masked.trim_end();
     if trimmed.chars().count() > MAX_SNIPPET {
         let cut: String = trimmed.chars().take(MAX_SNIPPET).collect();
@@ -262,6 +262,43 @@ fn secret_named_by_key_before(before: &str) -> bool {
         rest = after;
     }
     false
+}
+
+/// Masks the text of elements named like a secret
+/// (`<password>...</password>` in a pom's deployment settings,
+/// `<encryption.key>...</encryption.key>` in its properties).
+fn mask_element_texts(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut copied = 0;
+    let mut from = 0;
+    while let Some(i) = line[from..].find('<') {
+        let open = from + i;
+        from = open + 1;
+        let rest = &line[open + 1..];
+        let name_len = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | ':')))
+            .unwrap_or(rest.len());
+        let name = &rest[..name_len];
+        if name.is_empty()
+            || !rest[name_len..].starts_with('>')
+            || !vocab::is_secret_or_key_name(name)
+        {
+            continue;
+        }
+        let start = open + 1 + name_len + 1;
+        let end = line[start..].find('<').map_or(line.len(), |e| start + e);
+        let text = &line[start..end];
+        if text.trim().is_empty() || vocab::is_placeholder_value(text.trim()) || text.contains("…(")
+        {
+            continue;
+        }
+        out.push_str(&line[copied..start]);
+        out.push_str(&mask(text));
+        copied = end;
+        from = end;
+    }
+    out.push_str(&line[copied..]);
+    out
 }
 
 /// Masks the password of URLs written with credentials
@@ -414,6 +451,20 @@ mod tests {
         // References and ports are not passwords.
         let refs = "url: https://${u}:${secure::p}@x.com:8443/a";
         assert_eq!(mask_line(refs, &r), refs);
+    }
+
+    /// Found by review: a pom on one line showed its deployment password in
+    /// the snippet of a finding about another element of that line.
+    #[test]
+    fn secret_named_elements_are_masked() {
+        let r = Redactor::default();
+        let pom = mask_line(
+            "<cloudHubDeployment><username>deployer</username><password>ZqxPomPw77</password></cloudHubDeployment><mule.key>${k}</mule.key>",
+            &r,
+        );
+        assert!(!pom.contains("ZqxPomPw77"), "{pom}");
+        assert!(pom.contains("<username>deployer</username>"), "{pom}");
+        assert!(pom.contains("<mule.key>${k}</mule.key>"), "{pom}");
     }
 
     #[test]

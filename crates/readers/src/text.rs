@@ -804,7 +804,7 @@ mod tests {
             "run.sh",
             TextKind {
                 assignments: AssignmentStyle::Generic,
-                xml: false,
+                comments: CommentSyntax::Any,
             },
         );
         let got: Vec<_> = f
@@ -841,7 +841,7 @@ mod tests {
             "README.md",
             TextKind {
                 assignments: AssignmentStyle::Generic,
-                xml: false,
+                comments: CommentSyntax::Any,
             },
         );
         let got: Vec<_> = f
