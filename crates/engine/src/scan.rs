@@ -99,7 +99,10 @@ fn read_inventory_here(options: &ScanOptions) -> Inventory {
     let mut inventory = read_paths_with(
         &paths,
         &read_options,
-        &intguard_model::MuleApp::digest_operations,
+        &|app: &mut intguard_model::MuleApp| {
+            app.digest_operations();
+            app.digest_http_requests();
+        },
     );
     timer.lap("read");
     inventory.diagnostics.extend(notes);

@@ -160,6 +160,16 @@ pub fn is_mask(value: &str) -> bool {
                 .is_some_and(|h| h.len() == 8 && h.bytes().all(|b| b.is_ascii_hexdigit())))
 }
 
+/// `*.salesforce.com`, `*.force.com` (including `*.my.salesforce.com` and
+/// `*.lightning.force.com`; `*.my.site.com` is not the Salesforce API).
+pub fn is_salesforce_host(host: &str) -> bool {
+    let h = host.trim_end_matches('.').to_ascii_lowercase();
+    h == "salesforce.com"
+        || h == "force.com"
+        || h.ends_with(".salesforce.com")
+        || h.ends_with(".force.com")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -254,11 +254,7 @@ pub fn display_url(url: &str) -> String {
 /// `*.salesforce.com`, `*.force.com` (including `*.my.salesforce.com`,
 /// `*.lightning.force.com`, `*.my.site.com` is not Salesforce API).
 pub fn is_salesforce_host(host: &str) -> bool {
-    let h = host.trim_end_matches('.').to_ascii_lowercase();
-    h == "salesforce.com"
-        || h == "force.com"
-        || h.ends_with(".salesforce.com")
-        || h.ends_with(".force.com")
+    intguard_model::vocab::is_salesforce_host(host)
 }
 
 /// A My Domain host: `acme.my.salesforce.com`, `acme--uat.sandbox.my.salesforce.com`.

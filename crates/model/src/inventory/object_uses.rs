@@ -20,6 +20,59 @@ use crate::expr::Value;
 pub type SharedUses = Arc<[ObjectUse]>;
 
 impl MuleApp {
+    /// Drops the `<http:request>` operations that reach no Salesforce host in
+    /// any environment: IG101 reads only those that may (a login by hand),
+    /// and a scan holds every app's until the rules run (the bench corpus's
+    /// 49,638 requests, ~14 MB). A host that does not resolve may be
+    /// Salesforce's: kept.
+    pub fn digest_http_requests(&mut self) {
+        if self.http_request_operations.is_empty() {
+            return;
+        }
+        let keep: Vec<bool> = self
+            .http_request_operations
+            .iter()
+            .map(|op| self.may_reach_salesforce(op))
+            .collect();
+        let mut keep = keep.into_iter();
+        self.http_request_operations
+            .retain(|_| keep.next().unwrap_or(true));
+        self.http_request_operations.shrink_to_fit();
+    }
+
+    fn may_reach_salesforce(&self, op: &super::mule::HttpRequestOperation) -> bool {
+        let host_of = |v: &str| -> Option<String> {
+            let (_, rest) = v.trim().split_once("://")?;
+            let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+            let host = authority.rsplit('@').next().unwrap_or("");
+            let host = host.split(':').next().unwrap_or("");
+            Some(host.to_string())
+        };
+        let hosts: Vec<Option<String>> = if let Some(url) = &op.url {
+            self.resolve_all(url)
+                .into_iter()
+                .map(|r| r.value.as_deref().and_then(host_of))
+                .collect()
+        } else {
+            let config = op
+                .config_ref
+                .as_deref()
+                .and_then(|n| self.http_requests.iter().find(|r| r.config_name == n));
+            let Some(host) = config.and_then(|c| c.host.as_ref()) else {
+                // No config or no host: where it goes is not known here.
+                return true;
+            };
+            self.resolve_all(host)
+                .into_iter()
+                .map(|r| r.value.map(|h| h.trim().to_string()))
+                .collect()
+        };
+        hosts.iter().any(|h| match h {
+            None => true,
+            Some(h) => h.is_empty() || crate::vocab::is_salesforce_host(h),
+        })
+    }
+
     /// Replaces [`MuleApp::operations`] by what the operations bound to each
     /// of the app's connection configs use ([`MuleApp::object_uses`]).
     /// Idempotent: an app without operations keeps its digest.
