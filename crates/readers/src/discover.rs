@@ -287,6 +287,14 @@ fn walk_tree(
                             path: entry.into_path(),
                         };
                         lock(out).files.push(file);
+                    } else if !file_type.is_dir() && !file_type.is_symlink() {
+                        // A FIFO would block a read, a device never end.
+                        let d = Diagnostic::warning(
+                            "unreadable",
+                            display_path(entry.path()),
+                            "not a regular file (a FIFO, socket or device): not read",
+                        );
+                        lock(out).diagnostics.push(d);
                     } else if file_type.is_symlink() && !follow {
                         // Not followed. A dangling link is worth a word; a link to
                         // a file inside the tree is read through its target.

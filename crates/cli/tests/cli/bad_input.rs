@@ -456,6 +456,14 @@ fn ignore_files_that_cannot_be_read_safely_are_skipped() {
         .status()
         .expect("mkfifo runs");
     assert!(made.success());
+    // And a FIFO named like a Mule file: not read (it would block), but said.
+    let fifo_xml = fifo_app.join("src/main/mule/pipe.xml");
+    fs::create_dir_all(fifo_xml.parent().unwrap()).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo_xml)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
     std::os::unix::fs::symlink("/dev/zero", zero_app.join(".ignore")).unwrap();
     // Patterns that would hide the password file, were they read.
     let big = "src/main/resources/*.yaml\n".repeat(50_000);
@@ -481,6 +489,20 @@ fn ignore_files_that_cannot_be_read_safely_are_skipped() {
             "no ignore-file diagnostic for {app}: {report}"
         );
     }
+    assert!(
+        diagnostics(&report)
+            .iter()
+            .any(|d| d["code"] == "unreadable"
+                && d["path"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with("fifo-app/src/main/mule/pipe.xml")
+                && d["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("not a regular file")),
+        "a FIFO named .xml is skipped without a word: {report}"
+    );
     for app in ["fifo-app", "zero-app", "big-app"] {
         let path = format!("{app}/src/main/resources/dev.yaml");
         assert!(
