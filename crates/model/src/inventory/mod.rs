@@ -73,30 +73,35 @@ impl Inventory {
     pub fn known_secrets(&self) -> Vec<String> {
         // Thousands of apps' property files: spread over the cores (this runs
         // between the rules and the report, when nothing else does).
-        let mut out: Vec<String> = self
-            .apps
-            .par_iter()
-            .flat_map_iter(|app| {
-                let mut v = Vec::new();
-                app.collect_secrets(&mut v);
-                v
-            })
-            .collect();
         // `-Dname=value` anywhere is a secret when its name says so or when
         // some app reads that name where a secret is expected
         // (`key="${enc.k}"` with `-Denc.k=...` in a script).
-        let read_as_secret: std::collections::HashSet<String> = if self
+        let unnamed: std::collections::HashSet<&str> = self
             .text_files
             .iter()
-            .any(|f| f.assignments.iter().any(|a| !a.secret))
-        {
-            self.apps
-                .iter()
-                .flat_map(|app| app.secret_reference_names())
-                .collect()
-        } else {
-            Default::default()
-        };
+            .flat_map(|f| &f.assignments)
+            .filter(|a| !a.secret)
+            .map(|a| a.name.as_str())
+            .collect();
+        let per_app: Vec<(Vec<String>, Vec<String>)> = self
+            .apps
+            .par_iter()
+            .map(|app| {
+                let mut v = Vec::new();
+                let names = app.collect_secrets(&mut v);
+                let read: Vec<String> = names
+                    .into_iter()
+                    .filter(|n| unnamed.contains(n.as_str()))
+                    .collect();
+                (v, read)
+            })
+            .collect();
+        let mut out: Vec<String> = Vec::new();
+        let mut read_as_secret: std::collections::HashSet<String> = Default::default();
+        for (secrets, read) in per_app {
+            out.extend(secrets);
+            read_as_secret.extend(read);
+        }
         for file in &self.text_files {
             out.extend(file.tokens.iter().map(|t| t.value.clone()));
             out.extend(

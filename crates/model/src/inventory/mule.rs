@@ -185,7 +185,12 @@ impl MuleApp {
         names
     }
 
-    pub(crate) fn collect_secrets(&self, out: &mut Vec<String>) {
+    /// Adds the app's secret values to `out`; returns the names it reads
+    /// where a secret is expected ([`Self::secret_reference_names`]).
+    pub(crate) fn collect_secrets(
+        &self,
+        out: &mut Vec<String>,
+    ) -> std::collections::HashSet<String> {
         out.extend(
             self.secret_attributes
                 .iter()
@@ -226,6 +231,7 @@ impl MuleApp {
                 }
             }
         }
+        read_as_secret
     }
 }
 

@@ -607,7 +607,12 @@ impl<'t> XmlReader<'t> {
                 url,
                 path,
                 children_text: String::new(),
-                payload: self.payload.clone(),
+                // Only a payload IG101 may read is copied into each request.
+                payload: self
+                    .payload
+                    .as_deref()
+                    .filter(|p| may_carry_a_login(p))
+                    .map(str::to_string),
             });
             Role::HttpRequest
         } else if local == "set-payload" && self.operation.is_none() {
@@ -790,9 +795,6 @@ impl<'t> XmlReader<'t> {
                     // come from (a property reference).
                     if !may_carry_a_login(&r.children_text) {
                         r.children_text = String::new();
-                    }
-                    if r.payload.as_deref().is_some_and(|p| !may_carry_a_login(p)) {
-                        r.payload = None;
                     }
                     r.children_text.shrink_to_fit();
                     self.facts.http_request_operations.push(r);
