@@ -299,11 +299,21 @@ fn walk_tree(
                         // Not followed. A dangling link is worth a word; a link to
                         // a file inside the tree is read through its target.
                         if std::fs::metadata(entry.path()).is_err() {
-                            let d = Diagnostic::warning(
-                                "unreadable",
-                                display_path(entry.path()),
-                                "broken symbolic link: its target does not exist",
-                            );
+                            // Links that lead to each other (`a -> b -> a`)
+                            // resolve to nothing: a loop, not a missing target.
+                            let d = if links_lead_to_each_other(entry.path()) {
+                                Diagnostic::warning(
+                                    "symlink-loop",
+                                    display_path(entry.path()),
+                                    "symbolic link loop: the links lead to each other; not followed",
+                                )
+                            } else {
+                                Diagnostic::warning(
+                                    "unreadable",
+                                    display_path(entry.path()),
+                                    "broken symbolic link: its target does not exist",
+                                )
+                            };
                             lock(out).diagnostics.push(d);
                         } else if let Some(ancestor) = loops_back_to(entry.path()) {
                             let d = Diagnostic::warning(
@@ -340,6 +350,28 @@ fn walk_tree(
 
 fn lock_vec<T>(v: &Mutex<Vec<T>>) -> std::sync::MutexGuard<'_, Vec<T>> {
     v.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// True when following `link` from link to link comes back to a link already
+/// met (`a -> b -> a`, `self -> self`): a loop, not a missing target.
+fn links_lead_to_each_other(link: &Path) -> bool {
+    let mut seen: Vec<PathBuf> = Vec::new();
+    let mut current = link.to_path_buf();
+    for _ in 0..64 {
+        let Ok(target) = std::fs::read_link(&current) else {
+            return false;
+        };
+        let next = match current.parent() {
+            Some(dir) if target.is_relative() => dir.join(&target),
+            _ => target,
+        };
+        if seen.contains(&next) || next == link {
+            return true;
+        }
+        seen.push(current);
+        current = next;
+    }
+    true
 }
 
 /// For a symbolic link to one of its own ancestor folders (a loop, had it been

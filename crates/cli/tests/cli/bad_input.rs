@@ -118,8 +118,14 @@ fn bad_tree(root: &Path) -> Vec<Expected> {
         symlink(app.join("nowhere.txt"), app.join("dangling.txt")).unwrap();
         // A link to a sibling folder is fine: no diagnostic.
         symlink(app.join("src/main/mule"), app.join("mule-link")).unwrap();
+        // Links that lead to each other (found by review: worded as a
+        // missing target before).
+        symlink("loop-b", app.join("loop-a")).unwrap();
+        symlink("loop-a", app.join("loop-b")).unwrap();
         expect.push(expected("symlink-loop", "app/src/loop", None));
         expect.push(expected("unreadable", "app/dangling.txt", None));
+        expect.push(expected("symlink-loop", "app/loop-a", None));
+        expect.push(expected("symlink-loop", "app/loop-b", None));
     }
     expect
 }
