@@ -574,3 +574,56 @@ fn utf16_files_are_read_as_text() {
         }
     }
 }
+
+/// Found by review: XML that Mule would refuse at deploy (a bare `&`, an
+/// unquoted value, an attribute written twice) was read without a word; the
+/// findings in it stand, and an `xml-malformed` warning says where the file
+/// breaks, once per file.
+#[test]
+fn xml_that_mule_would_refuse_is_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = mule4_app(tmp.path(), "sloppy-app", &[]);
+    let cases = [
+        (
+            "amp.xml",
+            r#"url="https://a.example/x?a=1&b=2""#,
+            "a bare `&`",
+        ),
+        ("unquoted.xml", "url=https://a.example/x", "without quotes"),
+        (
+            "twice.xml",
+            r#"username="a@acme.example" username="b@acme.example""#,
+            "written twice",
+        ),
+    ];
+    for (name, attr, _) in cases {
+        write(
+            &app,
+            &format!("src/main/mule/{name}"),
+            format!(
+                "{MULE_XML_HEAD}  <salesforce:sfdc-config name=\"SF\">\n    <salesforce:basic-connection {attr} password=\"Sloppy#Secret1\"/>\n  </salesforce:sfdc-config>\n</mule>\n"
+            ),
+        );
+    }
+    let (run, report) = scan_json(&app, &[]);
+    run.expect_no_panic().expect_code(1);
+    for (name, _, what) in cases {
+        let d = diagnostics(&report)
+            .iter()
+            .filter(|d| d["code"] == "xml-malformed" && d["path"].as_str().unwrap().ends_with(name))
+            .collect::<Vec<_>>();
+        assert_eq!(d.len(), 1, "{name}: {report}");
+        assert!(
+            d[0]["message"].as_str().unwrap().contains(what),
+            "{name}: {}",
+            d[0]
+        );
+        assert!(d[0]["line"].as_u64().unwrap() > 1, "{name}: {}", d[0]);
+        assert!(
+            findings(&report)
+                .iter()
+                .any(|f| f["rule"] == "IG102" && f["path"].as_str().unwrap().ends_with(name)),
+            "the password in {name} is still reported: {report}"
+        );
+    }
+}

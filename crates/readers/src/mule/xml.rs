@@ -164,9 +164,16 @@ struct RawAttr<'t> {
 }
 
 /// Tolerant attribute parser over the part of a start tag after its name.
-/// `base` is the byte offset of `s` in the file.
-fn parse_attrs<'t>(s: &'t str, base: usize, out: &mut Vec<RawAttr<'t>>) {
+/// `base` is the byte offset of `s` in the file. Returns the first thing
+/// that is not well-formed XML (its offset and what it is), which Mule would
+/// refuse although the values are read as well as possible.
+fn parse_attrs<'t>(
+    s: &'t str,
+    base: usize,
+    out: &mut Vec<RawAttr<'t>>,
+) -> Option<(usize, &'static str)> {
     out.clear();
+    let mut problem: Option<(usize, &'static str)> = None;
     let bytes = s.as_bytes();
     let mut i = 0;
     let n = bytes.len();
@@ -189,6 +196,8 @@ fn parse_attrs<'t>(s: &'t str, base: usize, out: &mut Vec<RawAttr<'t>>) {
             // Attribute without a value (not XML): skip the name.
             if name.is_empty() {
                 i += 1;
+            } else {
+                problem.get_or_insert((base + name_start, "an attribute without a value"));
             }
             continue;
         }
@@ -208,6 +217,7 @@ fn parse_attrs<'t>(s: &'t str, base: usize, out: &mut Vec<RawAttr<'t>>) {
             i = (end + 1).min(n);
             (start, end)
         } else {
+            problem.get_or_insert((base + name_start, "an attribute value without quotes"));
             let start = i;
             while i < n && !bytes[i].is_ascii_whitespace() {
                 i += 1;
@@ -216,11 +226,20 @@ fn parse_attrs<'t>(s: &'t str, base: usize, out: &mut Vec<RawAttr<'t>>) {
         };
         let raw = &s[value_start..value_end];
         let value = if raw.contains('&') {
-            quick_xml::escape::unescape(raw).unwrap_or(Cow::Borrowed(raw))
+            quick_xml::escape::unescape(raw).unwrap_or_else(|_| {
+                problem.get_or_insert((
+                    base + name_start,
+                    "a bare `&` or an unknown entity in an attribute value",
+                ));
+                Cow::Borrowed(raw)
+            })
         } else {
             Cow::Borrowed(raw)
         };
         if !name.is_empty() {
+            if out.iter().any(|a| a.name == name) {
+                problem.get_or_insert((base + name_start, "an attribute written twice"));
+            }
             out.push(RawAttr {
                 name,
                 value,
@@ -228,6 +247,7 @@ fn parse_attrs<'t>(s: &'t str, base: usize, out: &mut Vec<RawAttr<'t>>) {
             });
         }
     }
+    problem
 }
 
 /// Resolves a `&name;` reference met in text.
@@ -284,6 +304,8 @@ struct XmlReader<'t> {
     capture: Vec<Node>,
     /// An `xml-depth` diagnostic was given (once per file).
     too_deep_reported: bool,
+    /// An `xml-malformed` warning was given for this file.
+    malformed_reported: bool,
     operation: Option<OpenOperation>,
     /// The `<http:request>` being read.
     http_request: Option<HttpRequestOperation>,
@@ -307,6 +329,7 @@ pub(crate) fn read_mule_xml(text: &str, path: &str, expect_mule: bool) -> MuleXm
         attr_buf: Vec::new(),
         capture: Vec::new(),
         too_deep_reported: false,
+        malformed_reported: false,
         operation: None,
         http_request: None,
         payload: None,
@@ -458,9 +481,30 @@ impl<'t> XmlReader<'t> {
         };
         let attrs_end = (content_offset + content.len()).min(text.len());
         let mut raw_attrs = std::mem::take(&mut self.attr_buf);
-        match text.get(qname_end..attrs_end) {
+        let problem = match text.get(qname_end..attrs_end) {
             Some(s) => parse_attrs(s, qname_end, &mut raw_attrs),
-            None => raw_attrs.clear(),
+            None => {
+                raw_attrs.clear();
+                None
+            }
+        };
+        if let Some((offset, what)) = problem {
+            // Once per file: the first is enough to know Mule refuses it.
+            if !self.malformed_reported {
+                self.malformed_reported = true;
+                let (line, column) = self.lines.locate(offset);
+                self.facts.diagnostics.push(
+                    Diagnostic::warning(
+                        "xml-malformed",
+                        &self.path,
+                        format!(
+                            "not well-formed: {what} in <{qname}>; Mule would refuse this file \
+                             (read as well as possible)"
+                        ),
+                    )
+                    .at(line, column),
+                );
+            }
         }
 
         // Namespace declarations.
@@ -1105,7 +1149,14 @@ mod tests {
     fn attrs_with_positions() {
         let s = r#" name="a" password = 'p&amp;w' x=y/"#;
         let mut attrs = Vec::new();
-        parse_attrs(s, 10, &mut attrs);
+        let problem = parse_attrs(s, 10, &mut attrs);
+        assert_eq!(
+            problem,
+            Some((
+                10 + s.find("x=").unwrap(),
+                "an attribute value without quotes"
+            ))
+        );
         assert_eq!(attrs.len(), 3);
         assert_eq!(attrs[1].name, "password");
         assert_eq!(attrs[1].value, "p&w");
