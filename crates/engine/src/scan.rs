@@ -114,6 +114,10 @@ fn read_inventory_here(options: &ScanOptions) -> Inventory {
     inventory
 }
 
+/// The note that a given path was widened to its app: its presence is what
+/// tells the post-processing to keep only the paths given.
+const APP_CONTEXT: &str = "app-context";
+
 /// The paths to read: each given path that lies inside a Mule app (a file or
 /// folder of it, as a pre-commit hook passes them) is replaced by the app's
 /// folder, with a note, so that its connections, properties and keys are
@@ -127,7 +131,7 @@ fn widen_to_apps(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
             Some(app) => {
                 let shown = as_given(p, &app);
                 notes.push(Diagnostic::warning(
-                    "app-context",
+                    APP_CONTEXT,
                     p.to_string_lossy().replace('\\', "/"),
                     format!(
                         "lies inside the Mule app {}: the whole app was read for its connections, properties and keys; findings are reported for the path given only",
@@ -170,9 +174,9 @@ fn as_given(given: &Path, app: &Path) -> PathBuf {
     }
 }
 
-/// When a given path was widened to its app, whether `path` (as reported)
-/// lies under one of the paths given. `focus` holds them canonical; `None`:
-/// nothing was widened, everything is in focus.
+/// When a given path was widened to its app (an [`APP_CONTEXT`] note),
+/// whether `path` (as reported) lies under one of the paths given. `focus`
+/// holds them canonical; `None`: nothing was widened, everything is in focus.
 fn in_focus(focus: &Option<Vec<PathBuf>>, path: &str) -> bool {
     let Some(focus) = focus else {
         return true;
@@ -270,10 +274,10 @@ fn run_rules_here(inventory: Inventory, options: &ScanOptions) -> ScanOutcome {
 
     // Paths given inside an app: the app was read whole, its other files'
     // findings and diagnostics are not what was asked about.
-    let focus: Option<Vec<PathBuf>> = options
-        .paths
+    let focus: Option<Vec<PathBuf>> = inventory
+        .diagnostics
         .iter()
-        .any(|p| intguard_readers::enclosing_app_root(p).is_some())
+        .any(|d| d.code == APP_CONTEXT)
         .then(|| {
             options
                 .paths
@@ -282,7 +286,7 @@ fn run_rules_here(inventory: Inventory, options: &ScanOptions) -> ScanOutcome {
                 .collect()
         });
     findings.retain(|f| in_focus(&focus, &f.location.path));
-    diagnostics.retain(|d| d.code == "app-context" || in_focus(&focus, &d.path));
+    diagnostics.retain(|d| d.code == APP_CONTEXT || in_focus(&focus, &d.path));
 
     let (mut suppressed, rest): (Vec<_>, Vec<_>) = findings.into_iter().partition(|f| {
         inventory
