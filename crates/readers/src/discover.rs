@@ -267,7 +267,7 @@ fn walk_tree(
             .is_some_and(|gi| gi.matched(entry.path(), is_dir).is_ignore());
         if is_dir && !user_ignored && with_ignore_files {
             if let Some(d) = unsafe_ignore_file(entry.path()) {
-                lock_vec(&found).push((entry.path().to_path_buf(), d));
+                lock(&found).push((entry.path().to_path_buf(), d));
                 return false;
             }
         }
@@ -337,7 +337,7 @@ fn walk_tree(
             WalkState::Continue
         })
     });
-    let skipped = std::mem::take(&mut *lock_vec(&skipped));
+    let skipped = std::mem::take(&mut *lock(&skipped));
     let mut walk = lock(out);
     skipped
         .into_iter()
@@ -346,10 +346,6 @@ fn walk_tree(
             dir
         })
         .collect()
-}
-
-fn lock_vec<T>(v: &Mutex<Vec<T>>) -> std::sync::MutexGuard<'_, Vec<T>> {
-    v.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// True when following `link` from link to link comes back to a link already
@@ -391,8 +387,8 @@ fn loops_back_to(link: &Path) -> Option<PathBuf> {
     Some(walked.map_or(target.clone(), Path::to_path_buf))
 }
 
-fn lock(out: &Mutex<Walk>) -> std::sync::MutexGuard<'_, Walk> {
-    out.lock().unwrap_or_else(|e| e.into_inner())
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Turns a walk error into a diagnostic (None for errors in ignore files,

@@ -796,28 +796,37 @@ mod tests {
             "{got:?}"
         );
     }
-    #[test]
-    fn mule_wrapper_defines() {
-        let text = "$MULE_HOME/bin/mule -M-Dmule.env=prod -M-Dmule.key=k3y start\n<a value=\"-M-Dx.key=v\"/>\n";
+    /// The `-D` definitions read from `text` in a generic text file, as
+    /// (name, value, line, column).
+    fn generic_defines(text: &str, path: &str) -> Vec<(String, String, u32, u32)> {
         let (f, _) = scan(
             text,
-            "run.sh",
+            path,
             TextKind {
                 assignments: AssignmentStyle::Generic,
                 comments: CommentSyntax::Any,
             },
         );
-        let got: Vec<_> = f
-            .assignments
+        f.assignments
             .iter()
             .map(|a| {
                 (
-                    a.name.as_str(),
-                    a.value.as_str(),
+                    a.name.clone(),
+                    a.value.clone(),
                     a.location.line,
                     a.location.column,
                 )
             })
+            .collect()
+    }
+
+    #[test]
+    fn mule_wrapper_defines() {
+        let text = "$MULE_HOME/bin/mule -M-Dmule.env=prod -M-Dmule.key=k3y start\n<a value=\"-M-Dx.key=v\"/>\n";
+        let got = generic_defines(text, "run.sh");
+        let got: Vec<_> = got
+            .iter()
+            .map(|(n, v, l, c)| (n.as_str(), v.as_str(), *l, *c))
             .collect();
         assert_eq!(
             got,
@@ -834,20 +843,11 @@ mod tests {
     /// fingerprint, and IG104 tried the wrong key).
     #[test]
     fn backticks_end_a_define() {
-        let text = "Run `mvn -Dsecure.key=AbcdEfgh12345678` then `mule -M-Dmule.key=B1234567` (`-Dx.key=v`)
-";
-        let (f, _) = scan(
-            text,
-            "README.md",
-            TextKind {
-                assignments: AssignmentStyle::Generic,
-                comments: CommentSyntax::Any,
-            },
-        );
-        let got: Vec<_> = f
-            .assignments
+        let text = "Run `mvn -Dsecure.key=AbcdEfgh12345678` then `mule -M-Dmule.key=B1234567` (`-Dx.key=v`)\n";
+        let got = generic_defines(text, "README.md");
+        let got: Vec<_> = got
             .iter()
-            .map(|a| (a.name.as_str(), a.value.as_str()))
+            .map(|(n, v, _, _)| (n.as_str(), v.as_str()))
             .collect();
         assert_eq!(
             got,

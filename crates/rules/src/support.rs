@@ -251,11 +251,7 @@ pub fn display_url(url: &str) -> String {
     }
 }
 
-/// `*.salesforce.com`, `*.force.com` (including `*.my.salesforce.com`,
-/// `*.lightning.force.com`, `*.my.site.com` is not Salesforce API).
-pub fn is_salesforce_host(host: &str) -> bool {
-    intguard_model::vocab::is_salesforce_host(host)
-}
+pub use intguard_model::vocab::is_salesforce_host;
 
 /// A My Domain host: `acme.my.salesforce.com`, `acme--uat.sandbox.my.salesforce.com`.
 pub fn is_my_domain_host(host: &str) -> bool {
