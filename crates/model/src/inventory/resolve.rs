@@ -100,9 +100,10 @@ impl MuleApp {
             Box::new(|f: &PropertyFile| env.is_some() && f.environment.as_deref() == env),
             Box::new(|f: &PropertyFile| f.environment.is_none()),
         ];
+        let hash = PropertyEntry::hash_key(name);
         for pass in passes.iter() {
             for file in self.property_files.iter().filter(|f| wanted(f) && pass(f)) {
-                if let Some(entry) = file.entries.iter().rev().find(|e| e.key() == name) {
+                if let Some(entry) = file.entries.iter().rev().find(|e| e.has_key(name, hash)) {
                     return Some(PropertySource::File { file, entry });
                 }
             }
