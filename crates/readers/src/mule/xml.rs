@@ -368,8 +368,14 @@ impl<'t> XmlReader<'t> {
                     self.end();
                 }
                 Ok(Event::End(_)) => self.end(),
-                Ok(Event::Text(t)) if self.wants_text() => self.text(&String::from_utf8_lossy(&t)),
-                Ok(Event::CData(t)) if self.wants_text() => self.text(&String::from_utf8_lossy(&t)),
+                Ok(Event::Text(t)) if self.wants_text() => {
+                    let piece = self.piece(&t);
+                    self.text(&piece)
+                }
+                Ok(Event::CData(t)) if self.wants_text() => {
+                    let piece = self.piece(&t);
+                    self.text(&piece)
+                }
                 Ok(Event::GeneralRef(r)) if self.wants_text() => self.text(&resolve_ref(&r)),
                 Ok(Event::Eof) => {
                     if !seen_root
@@ -770,6 +776,23 @@ impl<'t> XmlReader<'t> {
         }
     }
 
+    /// `bytes`, which the tokenizer cut out of the file's text, as the `&str`
+    /// it is: the text is UTF-8 already and the tokenizer cuts at ASCII
+    /// delimiters, so validating each piece again (DataWeave bodies,
+    /// queries) is wasted work. Decoded as a copy should it not be a piece of
+    /// the text.
+    fn piece(&self, bytes: &[u8]) -> Cow<'t, str> {
+        let text: &'t str = self.text;
+        let start = (bytes.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+        match start
+            .checked_add(bytes.len())
+            .and_then(|end| text.get(start..end))
+        {
+            Some(piece) => Cow::Borrowed(piece),
+            None => Cow::Owned(String::from_utf8_lossy(bytes).into_owned()),
+        }
+    }
+
     fn wants_text(&self) -> bool {
         self.stack.last().is_some_and(|f| {
             matches!(
@@ -1162,6 +1185,27 @@ mod tests {
         assert_eq!(attrs[1].value, "p&w");
         assert_eq!(attrs[1].offset, 10 + s.find("password").unwrap());
         assert_eq!(attrs[2].value, "y/");
+    }
+
+    #[test]
+    fn query_text_is_kept_exactly_across_text_cdata_and_references() {
+        // Text pieces are taken from the file's text without re-validation:
+        // multi-byte characters on either side of a CDATA section and of an
+        // entity must come out whole.
+        let xml = "<mule xmlns=\"http://www.mulesoft.org/schema/mule/core\" \
+                   xmlns:salesforce=\"http://www.mulesoft.org/schema/mule/salesforce\">\
+                   <flow name=\"f\"><salesforce:query config-ref=\"sf\">\
+                   <salesforce:salesforce-query>SELECT Id FROM Account WHERE Name = 'Zürich' \
+                   <![CDATA[AND City <> 'Köln']]> AND Note = 'a&amp;b ✓'</salesforce:salesforce-query>\
+                   </salesforce:query></flow></mule>";
+        let facts = read_mule_xml(xml, "src/main/mule/f.xml", true);
+        assert_eq!(facts.operations.len(), 1);
+        assert_eq!(
+            facts.operations[0].soql.as_deref(),
+            Some(
+                "SELECT Id FROM Account WHERE Name = 'Zürich' AND City <> 'Köln' AND Note = 'a&b ✓'"
+            )
+        );
     }
 
     #[test]
