@@ -39,36 +39,49 @@ const ENCRYPTION_KEY_NAMES: &[&str] = &[
 /// `tokenEndpoint`, `tokenUrl` and `passwordPolicy` do not.
 pub fn is_secret_name(name: &str) -> bool {
     // Names are folded to their lower-case ASCII letters and digits. This runs
-    // for every property of every app, so without allocating: the last
-    // segment's first 16 folded bytes (and its folded length), the whole
-    // name's last 16 (reversed), enough for every list above.
-    let fold = |b: u8| b.is_ascii_alphanumeric().then(|| b.to_ascii_lowercase());
-    let last = name.rsplit(['.', ':']).next().unwrap_or(name);
-    let mut head = [0u8; 16];
-    let mut len = 0;
-    for b in last.bytes().filter_map(fold) {
-        if len < head.len() {
-            head[len] = b;
-        }
-        len += 1;
-    }
-    if len == 0 {
+    // for every attribute of every Mule element and every property of every
+    // app, so without allocating, and reading as little of the name as it
+    // can: the whole name's last 16 folded bytes (reversed) for the endings,
+    // the last segment's first 8 for `password...`; the whole last segment
+    // only for a name that looks like a secret, to rule out the exceptions.
+    let fold = |b: &u8| b.is_ascii_alphanumeric().then(|| b.to_ascii_lowercase());
+    let bytes = name.as_bytes();
+    let last = bytes
+        .iter()
+        .rposition(|b| matches!(b, b'.' | b':'))
+        .map_or(bytes, |i| &bytes[i + 1..]);
+    let mut head = last.iter().filter_map(fold);
+    let Some(first) = head.next() else {
         return false;
-    }
-    let norm = &head[..len.min(head.len())];
-    if len <= head.len() && NOT_SECRETS.iter().any(|n| n.as_bytes() == norm) {
-        return false;
-    }
-    // The whole name too, so that `api.key` and `private.key` count (the last
+    };
+    // The whole name, so that `api.key` and `private.key` count (the last
     // segment's folded form is a suffix of the whole name's).
     let mut tail = [0u8; 16];
     let mut n = 0;
-    for b in name.bytes().rev().filter_map(fold).take(tail.len()) {
+    for b in bytes.iter().rev().filter_map(fold).take(tail.len()) {
         tail[n] = b;
         n += 1;
     }
     let ends_with = |e: &str| e.len() <= n && e.bytes().rev().zip(&tail[..n]).all(|(a, b)| a == *b);
-    SECRET_ENDINGS.iter().any(|e| ends_with(e)) || norm.starts_with(b"password")
+    let looks_secret = SECRET_ENDINGS.iter().any(|e| ends_with(e))
+        || (first == b'p' && head.take(7).eq(b"assword".iter().copied()));
+    looks_secret && !is_listed_not_secret(last)
+}
+
+/// Whether the folded `segment` is one of [`NOT_SECRETS`].
+fn is_listed_not_secret(segment: &[u8]) -> bool {
+    let fold = |b: &u8| b.is_ascii_alphanumeric().then(|| b.to_ascii_lowercase());
+    let mut norm = [0u8; 16];
+    let mut len = 0;
+    for b in segment.iter().filter_map(fold) {
+        if len == norm.len() {
+            // Longer than every listed name.
+            return false;
+        }
+        norm[len] = b;
+        len += 1;
+    }
+    NOT_SECRETS.iter().any(|n| n.as_bytes() == &norm[..len])
 }
 
 /// True when a property name conventionally holds the secure-properties
