@@ -29,10 +29,23 @@ impl MuleApp {
         if self.http_request_operations.is_empty() {
             return;
         }
+        // Most requests name a config for their host: resolved once per
+        // config, not once per request.
+        let mut by_config: Vec<(&str, bool)> = Vec::new();
         let keep: Vec<bool> = self
             .http_request_operations
             .iter()
-            .map(|op| self.may_reach_salesforce(op))
+            .map(|op| match (&op.url, op.config_ref.as_deref()) {
+                (None, Some(config)) => {
+                    if let Some((_, known)) = by_config.iter().find(|(c, _)| *c == config) {
+                        return *known;
+                    }
+                    let reaches = self.may_reach_salesforce(op);
+                    by_config.push((config, reaches));
+                    reaches
+                }
+                _ => self.may_reach_salesforce(op),
+            })
             .collect();
         let mut keep = keep.into_iter();
         self.http_request_operations
