@@ -41,11 +41,24 @@ pub fn is_secret_name(name: &str) -> bool {
     // Names are folded to their lower-case ASCII letters and digits. This runs
     // for every attribute of every Mule element and every property of every
     // app, so without allocating, and reading as little of the name as it
-    // can: the whole name's last 16 folded bytes (reversed) for the endings,
-    // the last segment's first 8 for `password...`; the whole last segment
-    // only for a name that looks like a secret, to rule out the exceptions.
+    // can: its last 3 folded bytes rule out most names; then the whole
+    // name's last 16 (reversed) for the endings, the last segment's first 8
+    // for `password...`, and the whole last segment only for a name that
+    // looks like a secret, to rule out the exceptions.
     let fold = |b: &u8| b.is_ascii_alphanumeric().then(|| b.to_ascii_lowercase());
     let bytes = name.as_bytes();
+    // The whole name, so that `api.key` and `private.key` count (the last
+    // segment's folded form is a suffix of the whole name's).
+    let mut tail = [0u8; 16];
+    let mut n = 0;
+    let mut from_end = bytes.iter().rev().filter_map(fold);
+    for b in from_end.by_ref().take(3) {
+        tail[n] = b;
+        n += 1;
+    }
+    let ends_like_a_secret = SECRET_ENDINGS
+        .iter()
+        .any(|e| e.bytes().rev().zip(&tail[..n]).all(|(a, b)| a == *b));
     let last = bytes
         .iter()
         .rposition(|b| matches!(b, b'.' | b':'))
@@ -54,11 +67,10 @@ pub fn is_secret_name(name: &str) -> bool {
     let Some(first) = head.next() else {
         return false;
     };
-    // The whole name, so that `api.key` and `private.key` count (the last
-    // segment's folded form is a suffix of the whole name's).
-    let mut tail = [0u8; 16];
-    let mut n = 0;
-    for b in bytes.iter().rev().filter_map(fold).take(tail.len()) {
+    if !ends_like_a_secret && first != b'p' {
+        return false;
+    }
+    for b in from_end.take(tail.len() - n) {
         tail[n] = b;
         n += 1;
     }
