@@ -220,7 +220,7 @@ impl Config {
         if let Some(f) = &self.fail_on {
             if f != "none" && Severity::parse(f).is_none() {
                 return Err(self.invalid(format!(
-                    "fail-on = {f:?}: expected critical, high, medium, low or none"
+                    "fail-on = {f:?}: expected critical, high, medium, low, info or none"
                 )));
             }
         }

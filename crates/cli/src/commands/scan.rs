@@ -25,6 +25,8 @@ pub enum FailOn {
     High,
     Medium,
     Low,
+    /// Any finding at all, test sources' lowered ones included.
+    Info,
     None,
 }
 
@@ -197,6 +199,7 @@ fn to_severity(f: FailOn) -> Severity {
         FailOn::Critical => Severity::Critical,
         FailOn::High => Severity::High,
         FailOn::Medium => Severity::Medium,
-        FailOn::Low | FailOn::None => Severity::Low,
+        FailOn::Low => Severity::Low,
+        FailOn::Info | FailOn::None => Severity::Info,
     }
 }

@@ -88,6 +88,7 @@ fn each_threshold_against_a_medium_finding() {
         ("high", 0),
         ("medium", 1),
         ("low", 1),
+        ("info", 1),
         ("none", 0),
     ] {
         let (run, report) = scan_json(&app, &["--fail-on", fail_on]);
@@ -98,6 +99,38 @@ fn each_threshold_against_a_medium_finding() {
             "--fail-on {fail_on}: {report:#}"
         );
     }
+}
+
+/// `info` is a severity (DESIGN.md) and a finding can have it (a rule set
+/// to it, or a low one in test sources): `--fail-on info` and `fail-on =
+/// "info"` fail on it, `low` does not.
+#[test]
+fn fail_on_info_counts_info_findings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = medium_only_app(tmp.path());
+    write(
+        &app,
+        "intguard.toml",
+        "[rules]\nseverity = { IG109 = \"info\" }\n",
+    );
+    let (run, report) = scan_json(&app, &["--fail-on", "low"]);
+    run.expect_code(0);
+    let severities: Vec<&str> = findings(&report)
+        .iter()
+        .map(|f| f["severity"].as_str().unwrap())
+        .collect();
+    assert_eq!(severities, vec!["info"], "{report:#}");
+    let (run, report) = scan_json(&app, &["--fail-on", "info"]);
+    run.expect_code(1);
+    assert_eq!(report["summary"]["fail_on"], "info");
+    write(
+        &app,
+        "intguard.toml",
+        "fail-on = \"info\"\n[rules]\nseverity = { IG109 = \"info\" }\n",
+    );
+    let (run, report) = scan_json(&app, &[]);
+    run.expect_code(1);
+    assert_eq!(report["summary"]["failed"], true);
 }
 
 #[test]
