@@ -484,14 +484,28 @@ const _: () = assert!(std::mem::size_of::<PropertyEntry>() == 48);
 
 impl PropertyEntry {
     pub fn new(key: &str, value: &str, location: Location) -> Self {
-        let mut text = String::with_capacity(key.len() + value.len());
+        Self::nested("", key, value, location)
+    }
+
+    /// The entry of `key` under `prefix` (YAML nesting): the key is
+    /// `prefix.key`, or `key` when `prefix` is empty. One allocation for the
+    /// joined key and the value.
+    pub fn nested(prefix: &str, key: &str, value: &str, location: Location) -> Self {
+        let dot = usize::from(!prefix.is_empty());
+        let key_len = prefix.len() + dot + key.len();
+        let mut text = String::with_capacity(key_len + value.len());
+        text.push_str(prefix);
+        if dot == 1 {
+            text.push('.');
+        }
         text.push_str(key);
+        let key_hash = Self::hash_key(&text);
         text.push_str(value);
         PropertyEntry {
             text: text.into_boxed_str(),
             // A key of 4 GiB is beyond any file the readers accept.
-            key_len: u32::try_from(key.len()).unwrap_or(u32::MAX),
-            key_hash: Self::hash_key(key),
+            key_len: u32::try_from(key_len).unwrap_or(u32::MAX),
+            key_hash,
             location,
         }
     }

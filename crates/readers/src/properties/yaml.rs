@@ -44,11 +44,12 @@ enum Container {
     Ignored { as_key: bool },
 }
 
-fn join(prefix: &str, key: &str) -> String {
+/// `prefix.key`, or `key` at the top level: YAML keys flatten with dots.
+pub(super) fn join(prefix: &str, key: &str) -> String {
     if prefix.is_empty() {
         key.to_string()
     } else {
-        format!("{prefix}.{key}")
+        [prefix, ".", key].concat()
     }
 }
 

@@ -8,6 +8,8 @@
 
 use intguard_model::{FilePath, Location, PropertyEntry};
 
+use super::yaml::join;
+
 struct Level {
     /// Indentation of this mapping's keys.
     indent: usize,
@@ -20,14 +22,6 @@ struct Pending {
     indent: usize,
     key: String,
     line: u32,
-}
-
-fn join(prefix: &str, key: &str) -> String {
-    if prefix.is_empty() {
-        key.to_string()
-    } else {
-        format!("{prefix}.{key}")
-    }
 }
 
 /// A plain scalar may not start with these (YAML indicators).
@@ -136,8 +130,9 @@ fn entry(
     line: u32,
     indent: usize,
 ) -> Option<PropertyEntry> {
-    Some(PropertyEntry::new(
-        &join(prefix, key),
+    Some(PropertyEntry::nested(
+        prefix,
+        key,
         &value,
         Location::new(path, line, u32::try_from(indent + 1).ok()?),
     ))
