@@ -250,6 +250,40 @@ fn parse_attrs<'t>(
     problem
 }
 
+/// The attribute names that make up most of a Mule file (loggers, variables,
+/// transforms, operations' config references) and name no secret: answered
+/// without the name folding of [`vocab::is_secret_name`], which runs for
+/// every other attribute of every element.
+fn is_common_plain_attribute(name: &str) -> bool {
+    matches!(
+        name,
+        "config-ref"
+            | "message"
+            | "level"
+            | "category"
+            | "name"
+            | "value"
+            | "variableName"
+            | "path"
+            | "expression"
+            | "type"
+            | "method"
+            | "target"
+            | "targetValue"
+            | "logException"
+            | "enableNotifications"
+            | "collection"
+            | "batchSize"
+            | "objectType"
+            | "externalIdFieldName"
+            | "allowedMethods"
+            | "version"
+            | "encoding"
+            | "mimeType"
+            | "when"
+    )
+}
+
 /// Resolves a `&name;` reference met in text.
 pub(crate) fn resolve_ref(r: &BytesRef<'_>) -> String {
     if let Ok(Some(c)) = r.resolve_char_ref() {
@@ -571,7 +605,7 @@ impl<'t> XmlReader<'t> {
             {
                 continue;
             }
-            let secret = vocab::is_secret_name(a.name);
+            let secret = !is_common_plain_attribute(a.name) && vocab::is_secret_name(a.name);
             let url = is_url_attribute(a.name, &a.value);
             if secret || url {
                 let o = owner
@@ -1206,6 +1240,40 @@ mod tests {
                 "SELECT Id FROM Account WHERE Name = 'Zürich' AND City <> 'Köln' AND Note = 'a&b ✓'"
             )
         );
+    }
+
+    #[test]
+    fn common_plain_attributes_are_not_secret_names() {
+        for name in [
+            "config-ref",
+            "message",
+            "level",
+            "category",
+            "name",
+            "value",
+            "variableName",
+            "path",
+            "expression",
+            "type",
+            "method",
+            "target",
+            "targetValue",
+            "logException",
+            "enableNotifications",
+            "collection",
+            "batchSize",
+            "objectType",
+            "externalIdFieldName",
+            "allowedMethods",
+            "version",
+            "encoding",
+            "mimeType",
+            "when",
+        ] {
+            assert!(is_common_plain_attribute(name), "{name}");
+            assert!(!vocab::is_secret_name(name), "{name} is a secret name");
+        }
+        assert!(!is_common_plain_attribute("password"));
     }
 
     #[test]
