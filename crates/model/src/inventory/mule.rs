@@ -103,13 +103,14 @@ impl MuleApp {
     /// standing for a name without `/`. `None` when no pattern matches.
     pub fn secure_config_for(&self, file: &PropertyFile) -> Option<&SecurePropertiesConfig> {
         let root = self.root.trim_end_matches('/');
+        // The file's path below `root/dir` (IG104 asks for every value).
         let under = |dir: &str| {
-            let prefix = if root.is_empty() || root == "." {
-                dir.to_string()
+            let in_app = if root.is_empty() || root == "." {
+                Some(file.path.as_str())
             } else {
-                format!("{root}/{dir}")
+                file.path.strip_prefix(root)?.strip_prefix('/')
             };
-            file.path.strip_prefix(prefix.as_str()).map(str::to_string)
+            in_app?.strip_prefix(dir)
         };
         let rel = under("src/main/resources/").or_else(|| under("src/main/app/"))?;
         self.secure_property_configs.iter().find(|c| {
@@ -121,7 +122,7 @@ impl MuleApp {
                         .or_else(|| p.strip_prefix("classpath:"))
                         .unwrap_or(p)
                         .trim_start_matches('/');
-                    file_pattern_matches(p, &rel)
+                    file_pattern_matches(p, rel)
                 })
             })
         })
