@@ -556,6 +556,7 @@ mod tests {
                 location: loc(G, line + 2),
                 attributes: Vec::new(),
             }),
+            default_credentials: Vec::new(),
         }
     }
 
