@@ -774,7 +774,8 @@ fn no_secret_appears_in_any_output() {
         );
     }
     // Each credential the fixture's HTTP requests send is one IG102 finding
-    // (the scan keeps the requests that send them).
+    // (the scan keeps the requests that send them), and the plain-HTTP
+    // config sending one is a high IG109 naming it.
     for sent in [
         "sends the default header `Authorization` with a Basic credential",
         "sends the default query parameter `apikey`",
@@ -789,6 +790,15 @@ fn no_secret_appears_in_any_output() {
             .count();
         assert_eq!(n, 1, "{sent}: {http_credentials_seen:#?}");
     }
+    assert!(
+        http_credentials_seen
+            .iter()
+            .any(|(rule, severity, m)| rule == "IG109"
+                && severity == "high"
+                && m.contains("`Fx_Request` uses plain HTTP")
+                && m.contains("header `X-Auth-Token`")),
+        "{http_credentials_seen:#?}"
+    );
 }
 
 /// A secret that only shows up in an odd place: a value of a secret-named
