@@ -106,8 +106,11 @@ pub fn is_credential_param_name(name: &str) -> bool {
     if n.eq_ignore_ascii_case("authorization") || n.eq_ignore_ascii_case("proxy-authorization") {
         return true;
     }
-    let lower = n.to_ascii_lowercase();
-    !(lower.contains("csrf") || lower.contains("xsrf")) && is_secret_name(n)
+    let anti_forgery = n
+        .as_bytes()
+        .windows(4)
+        .any(|w| w.eq_ignore_ascii_case(b"csrf") || w.eq_ignore_ascii_case(b"xsrf"));
+    !anti_forgery && is_secret_name(n)
 }
 
 /// True when a property name conventionally holds the secure-properties

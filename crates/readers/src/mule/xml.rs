@@ -641,7 +641,9 @@ impl<'t> XmlReader<'t> {
             });
             Role::Capture
         } else if self.http_request.is_some() {
-            if family == Fam::Http {
+            if family == Fam::Http
+                && matches!(local, "headers" | "query-params" | "header" | "query-param")
+            {
                 let o = owner
                     .get_or_insert_with(|| self.owner(own_name.as_deref()))
                     .clone();
