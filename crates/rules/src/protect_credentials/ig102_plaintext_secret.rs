@@ -473,7 +473,13 @@ fn http_credential_finding(
         return None;
     }
     let (scheme, secret) = credential.scheme_and_credential();
-    if vocab::is_placeholder_value(&credential.value.raw)
+    // A scheme without its credential (`Authorization: Bearer`) is a template.
+    let scheme_alone = scheme.is_none()
+        && ["basic", "bearer", "digest", "negotiate", "token"]
+            .iter()
+            .any(|s| secret.eq_ignore_ascii_case(s));
+    if scheme_alone
+        || vocab::is_placeholder_value(&credential.value.raw)
         || vocab::is_placeholder_value(secret)
         || !is_clear_secret(secret)
     {
