@@ -813,7 +813,10 @@ impl<'t> XmlReader<'t> {
     /// parameter written as key and value (Mule 4 `<http:header key value>`
     /// children of `<http:headers>`; Mule 3 `<http:header headerName value>`
     /// and `<http:query-param paramName value>` in `<http:request-builder>`),
-    /// or the start of a DataWeave map of them.
+    /// or the start of a DataWeave map of them. UNVERIFIED against MuleSoft's
+    /// documentation: the Mule 4 key/value children form (its docs show the
+    /// DataWeave map) and the Mule 3 attribute names (seen in real apps);
+    /// both are read tolerantly.
     fn request_param(
         &mut self,
         local: &str,
@@ -1165,7 +1168,9 @@ struct ParamMap {
 
 /// The default headers and query parameters of an `http:request-config`
 /// that carry a credential: `<http:default-headers><http:default-header key
-/// value/>` and `<http:default-query-params><http:query-param key value/>`.
+/// value/>` (MuleSoft's HTTP connector docs) and `<http:default-query-params>
+/// <http:query-param key value/>` (UNVERIFIED child name: `default-query-param`
+/// is accepted too).
 fn default_credentials(config: &Node) -> Vec<HttpCredential> {
     fn walk(
         node: &Node,
