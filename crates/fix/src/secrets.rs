@@ -386,6 +386,23 @@ fn belongs(app: &MuleApp, f: &Finding) -> bool {
             .global_properties
             .iter()
             .any(|g| g.location == f.location)
+        || http_credential_at(app, &f.location).is_some()
+}
+
+/// The header or query parameter an HTTP request sends whose value is at `at`.
+fn http_credential_at<'a>(
+    app: &'a MuleApp,
+    at: &intguard_model::Location,
+) -> Option<&'a intguard_model::HttpCredential> {
+    app.http_requests
+        .iter()
+        .flat_map(|r| &r.default_credentials)
+        .chain(
+            app.http_request_operations
+                .iter()
+                .flat_map(|r| &r.credentials),
+        )
+        .find(|c| &c.value.location == at)
 }
 
 type NewConfigLines = (&'static str, &'static str, &'static str, Vec<String>);
@@ -602,6 +619,13 @@ fn plan_app(
             } else {
                 literals.push(a);
             }
+        } else if let Some(c) = http_credential_at(app, &f.location) {
+            plan.skipped.push(format!(
+                "{}: {} `{}` of an HTTP request: move it to a secure property by hand (the finding's fix says how)",
+                f.location,
+                c.kind.label(),
+                c.name
+            ));
         } else {
             plan.skipped.push(format!(
                 "{}: a <global-property> holding a secret: move it by hand",

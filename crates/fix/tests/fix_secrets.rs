@@ -443,3 +443,46 @@ fn wrong_key_for_existing_values_is_refused() {
     assert!(err.0.contains("does not decrypt"), "{err}");
     assert!(!err.0.contains("Another-Key"), "{err}");
 }
+
+/// A credential an HTTP request sends (IG102) is not moved: it is listed as
+/// skipped, naming what it is, and no file changes.
+#[test]
+fn http_credentials_are_skipped_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = dir.path().join("partner-api");
+    std::fs::create_dir_all(app.join("src/main/mule")).unwrap();
+    std::fs::write(
+        app.join("mule-artifact.json"),
+        "{\"minMuleVersion\": \"4.6.0\"}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        app.join("src/main/mule/partner.xml"),
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core" xmlns:http="http://www.mulesoft.org/schema/mule/http">
+  <http:request-config name="Partner_Request">
+    <http:request-connection protocol="HTTPS" host="partner.acme.com" port="443"/>
+    <http:default-headers>
+      <http:default-header key="Authorization" value="Bearer PartnerT0ken-55810"/>
+    </http:default-headers>
+  </http:request-config>
+</mule>
+"#,
+    )
+    .unwrap();
+    let before = snapshot(&app);
+    let (_, findings) = scan(&app);
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    let p = plan(&app);
+    assert!(p.is_empty());
+    assert_eq!(p.skipped.len(), 1, "{:?}", p.skipped);
+    assert!(
+        p.skipped[0].contains(
+            "header `Authorization` of an HTTP request: move it to a secure property by hand"
+        ),
+        "{:?}",
+        p.skipped
+    );
+    assert!(!p.skipped[0].contains("PartnerT0ken-55810"));
+    assert_eq!(before, snapshot(&app));
+}

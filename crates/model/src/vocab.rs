@@ -96,6 +96,23 @@ fn is_listed_not_secret(segment: &[u8]) -> bool {
     NOT_SECRETS.iter().any(|n| n.as_bytes() == &norm[..len])
 }
 
+/// True when an HTTP header or query parameter name says its value is a
+/// credential: `Authorization`, `Proxy-Authorization`, and secret names
+/// ([`is_secret_name`]: `client_secret`, `access_token`, `x-api-key`,
+/// `X-Auth-Token`, ...). Anti-CSRF tokens (`x-csrf-token: Fetch`) are not
+/// credentials.
+pub fn is_credential_param_name(name: &str) -> bool {
+    let n = name.trim();
+    if n.eq_ignore_ascii_case("authorization") || n.eq_ignore_ascii_case("proxy-authorization") {
+        return true;
+    }
+    let anti_forgery = n
+        .as_bytes()
+        .windows(4)
+        .any(|w| w.eq_ignore_ascii_case(b"csrf") || w.eq_ignore_ascii_case(b"xsrf"));
+    !anti_forgery && is_secret_name(n)
+}
+
 /// True when a property name conventionally holds the secure-properties
 /// encryption key (`encryption.key`, `secure.key`, `mule.key`, `runtime.key`).
 pub fn is_encryption_key_name(name: &str) -> bool {
@@ -341,6 +358,35 @@ mod tests {
             "passwordPolicy",
         ] {
             assert!(!is_secret_name(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn credential_param_names() {
+        for yes in [
+            "Authorization",
+            "authorization",
+            "Proxy-Authorization",
+            "client_secret",
+            "access_token",
+            "x-api-key",
+            "X-Auth-Token",
+            "apikey",
+            "password",
+        ] {
+            assert!(is_credential_param_name(yes), "{yes}");
+        }
+        for no in [
+            "Accept",
+            "Content-Type",
+            "client_id",
+            "grant_type",
+            "token_type",
+            "x-csrf-token",
+            "X-XSRF-TOKEN",
+            "Authorization-Mode",
+        ] {
+            assert!(!is_credential_param_name(no), "{no}");
         }
     }
 

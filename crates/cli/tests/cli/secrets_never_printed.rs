@@ -65,6 +65,7 @@ fn is_secret_key(key: &str) -> bool {
         .iter()
         .any(|w| leaf.contains(w))
         || leaf.ends_with("token")
+        || leaf == "authorization"
         || ["consumerkey", "apikey", "privatekey", "encryptionkey"].contains(&leaf.as_str())
         || (leaf == "key"
             && prev.is_some_and(|p| {
@@ -171,6 +172,70 @@ fn xml_attributes(line: &str) -> Vec<(&str, &str)> {
         rest = &after[end + 1..];
     }
     out
+}
+
+/// The value of a header or query parameter written as `key="..."` (Mule 3:
+/// `headerName`, `paramName`) and `value="..."` on one line, when the key
+/// names a secret; for `Authorization` also the credential after the scheme.
+fn xml_key_values(line: &str) -> Vec<(String, String)> {
+    let attributes = xml_attributes(line);
+    let key = attributes
+        .iter()
+        .find(|(a, _)| matches!(*a, "key" | "headerName" | "paramName"))
+        .map(|(_, v)| *v);
+    let value = attributes
+        .iter()
+        .find(|(a, _)| *a == "value")
+        .map(|(_, v)| *v);
+    match (key, value) {
+        (Some(k), Some(v)) if is_secret_key(k) => with_credential(k, v),
+        _ => Vec::new(),
+    }
+}
+
+/// `"name": "value"` / `name: 'value'` entries of a DataWeave map on one
+/// line, when the name names a secret (and the credential after an
+/// `Authorization` scheme).
+fn dataweave_pairs(line: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (i, _) in line.match_indices(':') {
+        let before = line[..i].trim_end();
+        let name = before
+            .trim_end_matches(['"', '\''])
+            .rsplit(|c: char| !(c.is_ascii_alphanumeric() || "_-".contains(c)))
+            .next()
+            .unwrap_or("");
+        let after = line[i + 1..].trim_start();
+        let Some(q) = after.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+            continue;
+        };
+        let Some(end) = after[1..].find(q) else {
+            continue;
+        };
+        // A constant, not the start of a concatenation (`"Bearer " ++ vars.t`).
+        let rest = after[1 + end + 1..].trim_start();
+        let whole = rest.is_empty() || rest.starts_with([',', '}']);
+        if whole && !name.is_empty() && is_secret_key(name) {
+            out.extend(with_credential(name, &after[1..1 + end]));
+        }
+    }
+    out
+}
+
+/// `(name, value)`, and `(name, credential)` for `Authorization: Basic ...`.
+fn with_credential(name: &str, value: &str) -> Vec<(String, String)> {
+    if !name.eq_ignore_ascii_case("authorization") {
+        return vec![(name.to_string(), value.to_string())];
+    }
+    match value.trim().split_once(' ') {
+        Some((_, credential)) if !credential.trim().is_empty() => vec![
+            (name.to_string(), value.to_string()),
+            (format!("{name} credential"), credential.trim().to_string()),
+        ],
+        // A scheme alone is no secret.
+        Some(_) => Vec::new(),
+        None => vec![(name.to_string(), value.to_string())],
+    }
 }
 
 /// `<name>value</name>` on one line (pom properties).
@@ -289,6 +354,14 @@ fn secrets_in_files(root: &Path) -> Secrets {
                         add(&mut secrets, v, format!("{shown}: {n}"));
                     }
                 }
+                for (key, value) in xml_key_values(line)
+                    .into_iter()
+                    .chain(dataweave_pairs(line))
+                {
+                    if let Some(v) = literal(&value) {
+                        add(&mut secrets, v, format!("{shown}: {key} (HTTP)"));
+                    }
+                }
                 for (element, value) in xml_elements(line) {
                     if let Some(v) = literal(value).filter(|_| is_secret_key(element)) {
                         add(&mut secrets, v, format!("{shown}: <{element}>"));
@@ -369,7 +442,7 @@ const FX_ENCRYPTED: [(&str, &str); 2] = [
     ),
 ];
 /// Secrets written in clear in the fixture.
-const FX_PLAIN: [&str; 11] = [
+const FX_PLAIN: [&str; 18] = [
     FX_KEY,
     "FxXmlPassw0rd!",
     "FxTok3nQwErTy12345",
@@ -381,6 +454,15 @@ const FX_PLAIN: [&str; 11] = [
     "FxPropsPassw0rd!77",
     "00DFx0000000AbCdEF!AQ0AQFxFixtureTokenBodyOnly1234567890abcdefghijklmnop.qrstuv",
     "FxConsumerSecret0123456789ABCDEF",
+    // Credentials HTTP requests send (IG102), over TLS and over plain HTTP
+    // (IG109 names them).
+    "Basic RnhQYXJ0bmVyOkZ4RGVmYXVsdEhkclB3LTMzMDE=",
+    "RnhQYXJ0bmVyOkZ4RGVmYXVsdEhkclB3LTMzMDE=",
+    "FxDefaultQueryKey-5190",
+    "FxDwBearerT0ken-77120",
+    "FxDwApiKey-41852",
+    "FxDwClientSecret-66013",
+    "FxInlineHeaderTok-28841",
 ];
 
 /// A PEM body: deterministic, random-looking base64 lines.
@@ -429,6 +511,31 @@ fn fixture(root: &Path) {
       </http:authentication>
     </http:request-connection>
   </http:request-config>
+  <http:request-config name="Fx_Partner">
+    <http:request-connection protocol="HTTPS" host="partner.acme.example" port="443"/>
+    <http:default-headers>
+      <http:default-header key="Authorization" value="Basic RnhQYXJ0bmVyOkZ4RGVmYXVsdEhkclB3LTMzMDE="/>
+    </http:default-headers>
+    <http:default-query-params>
+      <http:query-param key="apikey" value="FxDefaultQueryKey-5190"/>
+    </http:default-query-params>
+  </http:request-config>
+  <flow name="fx-partner-flow">
+    <http:request method="GET" config-ref="Fx_Partner" path="/orders">
+      <http:headers><![CDATA[#[output application/java
+---
+{{
+  "Authorization": "Bearer FxDwBearerT0ken-77120",
+  "x-api-key": 'FxDwApiKey-41852'
+}}]]]></http:headers>
+      <http:query-params>#[{{ client_secret: 'FxDwClientSecret-66013' }}]</http:query-params>
+    </http:request>
+    <http:request method="GET" config-ref="Fx_Request" path="/legacy">
+      <http:headers>
+        <http:header key="X-Auth-Token" value="FxInlineHeaderTok-28841"/>
+      </http:headers>
+    </http:request>
+  </flow>
 </mule>
 "#
         ),
@@ -615,6 +722,7 @@ fn no_secret_appears_in_any_output() {
         ),
     ];
     let mut rules_seen = Vec::new();
+    let mut http_credentials_seen = Vec::new();
     for (what, args) in scans {
         let run = run_cmd(
             intguard()
@@ -635,7 +743,24 @@ fn no_secret_appears_in_any_output() {
             assert!(has_ansi(&run.stdout));
         }
         if what == "json" {
-            rules_seen = rules_of(&run.json());
+            let report = run.json();
+            rules_seen = rules_of(&report);
+            http_credentials_seen = findings(&report)
+                .iter()
+                .filter(|f| {
+                    f["path"]
+                        .as_str()
+                        .unwrap()
+                        .ends_with("fixture-api/src/main/mule/global.xml")
+                })
+                .map(|f| {
+                    (
+                        f["rule"].as_str().unwrap().to_string(),
+                        f["severity"].as_str().unwrap().to_string(),
+                        f["message"].as_str().unwrap().to_string(),
+                    )
+                })
+                .collect::<Vec<_>>();
         }
     }
     let written = std::fs::read_to_string(&baseline).unwrap();
@@ -648,6 +773,32 @@ fn no_secret_appears_in_any_output() {
             "{rule} reported: {rules_seen:?}"
         );
     }
+    // Each credential the fixture's HTTP requests send is one IG102 finding
+    // (the scan keeps the requests that send them), and the plain-HTTP
+    // config sending one is a high IG109 naming it.
+    for sent in [
+        "sends the default header `Authorization` with a Basic credential",
+        "sends the default query parameter `apikey`",
+        "sends the header `Authorization` with a Bearer credential",
+        "sends the header `x-api-key`",
+        "sends the query parameter `client_secret`",
+        "sends the header `X-Auth-Token`",
+    ] {
+        let n = http_credentials_seen
+            .iter()
+            .filter(|(rule, _, m)| rule == "IG102" && m.contains(sent))
+            .count();
+        assert_eq!(n, 1, "{sent}: {http_credentials_seen:#?}");
+    }
+    assert!(
+        http_credentials_seen
+            .iter()
+            .any(|(rule, severity, m)| rule == "IG109"
+                && severity == "high"
+                && m.contains("`Fx_Request` uses plain HTTP")
+                && m.contains("header `X-Auth-Token`")),
+        "{http_credentials_seen:#?}"
+    );
 }
 
 /// A secret that only shows up in an odd place: a value of a secret-named

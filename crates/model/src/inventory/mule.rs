@@ -220,6 +220,24 @@ impl MuleApp {
                 }
             }
         }
+        // Credentials an HTTP request sends, written as constants: the whole
+        // value and, for `Authorization`, the credential after the scheme.
+        for c in self
+            .http_request_operations
+            .iter()
+            .flat_map(|r| &r.credentials)
+            .chain(
+                self.http_requests
+                    .iter()
+                    .flat_map(|r| &r.default_credentials),
+            )
+            .filter(|c| c.constant && !vocab::is_placeholder_value(&c.value.raw))
+        {
+            out.push(c.value.raw.clone());
+            if let (Some(_), credential) = c.scheme_and_credential() {
+                out.push(credential.to_string());
+            }
+        }
         for gp in &self.global_properties {
             if vocab::is_secret_or_key_name(&gp.name) || read_as_secret.contains(gp.name.as_str()) {
                 out.push(gp.value.raw.clone());
@@ -426,6 +444,10 @@ pub struct HttpRequester {
     /// An `http:authentication` child (basic, digest, ntlm, oauth client
     /// credentials ...): the request carries credentials.
     pub authentication: Option<HttpAuthentication>,
+    /// Default headers and query parameters (`<http:default-headers>`,
+    /// `<http:default-query-params>`) that carry a credential: every request
+    /// through this config sends them.
+    pub default_credentials: Vec<HttpCredential>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -579,6 +601,106 @@ pub struct HttpRequestOperation {
     /// The payload the flow last set before the request (`ee:set-payload`
     /// text or `set-payload value`), the body a request sends by default.
     pub payload: Option<String>,
+    /// Headers and query parameters it sends that carry a credential.
+    pub credentials: Vec<HttpCredential>,
+}
+
+/// Where an HTTP request puts a named value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HttpParamKind {
+    Header,
+    QueryParam,
+}
+
+impl HttpParamKind {
+    /// `header`, `query parameter`.
+    pub fn label(self) -> &'static str {
+        match self {
+            HttpParamKind::Header => "header",
+            HttpParamKind::QueryParam => "query parameter",
+        }
+    }
+}
+
+/// A header or query parameter an HTTP request sends whose name says it
+/// carries a credential ([`vocab::is_credential_param_name`]: `Authorization`,
+/// `client_secret`, `x-api-key`, ...), whatever its value: a key/value element
+/// (`<http:header key="..." value="..."/>`, Mule 3 `headerName`/`paramName`,
+/// `<http:default-header>`) or an entry of a DataWeave map
+/// (`<http:headers>#[{'Authorization': '...'}]</http:headers>`).
+#[derive(Clone)]
+pub struct HttpCredential {
+    pub kind: HttpParamKind,
+    /// The header or parameter name as written.
+    pub name: String,
+    /// The value as written. Its location is the `value` attribute's (key/value
+    /// elements) or the opening quote of the DataWeave string (maps). May be
+    /// a secret: never output.
+    pub value: Value,
+    /// The value is a constant written in the file: no `${...}` / `#[...]`
+    /// reference, no DataWeave expression or interpolation.
+    pub constant: bool,
+    /// The element it is written in: `http:header`, `http:default-header`,
+    /// `http:query-param`, `http:headers` (a DataWeave map) ...
+    pub element: String,
+    /// The `name` of the request config (default headers) or of the flow
+    /// holding the request.
+    pub owner: Option<String>,
+}
+
+impl HttpCredential {
+    /// The authentication scheme and the credential proper of an
+    /// `Authorization` value (`Basic dXNl...` -> (`Basic`, `dXNl...`)); no
+    /// scheme for other values or a single word.
+    pub fn scheme_and_credential(&self) -> (Option<&str>, &str) {
+        let v = self.value.raw.trim();
+        let is_auth = self.kind == HttpParamKind::Header
+            && (self.name.eq_ignore_ascii_case("authorization")
+                || self.name.eq_ignore_ascii_case("proxy-authorization"));
+        match v.split_once(char::is_whitespace) {
+            Some((scheme, rest))
+                if is_auth
+                    && !rest.trim().is_empty()
+                    && scheme
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-') =>
+            {
+                (Some(scheme), rest.trim())
+            }
+            _ => (None, v),
+        }
+    }
+}
+
+/// The value is masked: a debug print must not show a secret.
+impl std::fmt::Debug for HttpCredential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpCredential")
+            .field("kind", &self.kind)
+            .field("name", &self.name)
+            .field("value", &crate::secret::mask(&self.value.raw))
+            .field("location", &self.value.location)
+            .field("constant", &self.constant)
+            .field("element", &self.element)
+            .field("owner", &self.owner)
+            .finish()
+    }
+}
+
+/// Serialized without the value (it may be a secret).
+impl Serialize for HttpCredential {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("HttpCredential", 6)?;
+        s.serialize_field("kind", &self.kind)?;
+        s.serialize_field("name", &self.name)?;
+        s.serialize_field("location", &self.value.location)?;
+        s.serialize_field("constant", &self.constant)?;
+        s.serialize_field("element", &self.element)?;
+        s.serialize_field("owner", &self.owner)?;
+        s.end()
+    }
 }
 
 /// A Salesforce operation or source: what an app does in Salesforce.

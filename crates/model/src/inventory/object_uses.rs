@@ -24,7 +24,9 @@ impl MuleApp {
     /// any environment: IG101 reads only those that may (a login by hand),
     /// and a scan holds every app's until the rules run (the bench corpus's
     /// 49,638 requests, ~14 MB). A host that does not resolve may be
-    /// Salesforce's: kept.
+    /// Salesforce's: kept. Requests sending credentials in headers or query
+    /// parameters are kept too (IG102, IG109 read them), without the texts
+    /// only IG101 reads.
     pub fn digest_http_requests(&mut self) {
         if self.http_request_operations.is_empty() {
             return;
@@ -32,7 +34,7 @@ impl MuleApp {
         // Most requests name a config for their host: resolved once per
         // config, not once per request.
         let mut by_config: Vec<(&str, bool)> = Vec::new();
-        let keep: Vec<bool> = self
+        let reach: Vec<bool> = self
             .http_request_operations
             .iter()
             .map(|op| match (&op.url, op.config_ref.as_deref()) {
@@ -47,9 +49,18 @@ impl MuleApp {
                 _ => self.may_reach_salesforce(op),
             })
             .collect();
-        let mut keep = keep.into_iter();
-        self.http_request_operations
-            .retain(|_| keep.next().unwrap_or(true));
+        let mut reach = reach.into_iter();
+        self.http_request_operations.retain_mut(|op| {
+            if reach.next().unwrap_or(true) {
+                return true;
+            }
+            if op.credentials.is_empty() {
+                return false;
+            }
+            op.children_text = String::new();
+            op.payload = None;
+            true
+        });
         self.http_request_operations.shrink_to_fit();
     }
 

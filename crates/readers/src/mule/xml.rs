@@ -16,10 +16,10 @@
 //! finding on `password="..."` points exactly there.
 
 use intguard_model::{
-    vocab, AuthClass, Diagnostic, FilePath, GlobalProperty, HttpAuthentication, HttpListener,
-    HttpRequestOperation, HttpRequester, Location, MuleRuntime, PropertyImport,
-    SalesforceConnection, SalesforceOperation, SecurePropertiesConfig, Store, TlsContext, Value,
-    XmlAttribute,
+    vocab, AuthClass, Diagnostic, FilePath, GlobalProperty, HttpAuthentication, HttpCredential,
+    HttpListener, HttpParamKind, HttpRequestOperation, HttpRequester, Location, MuleRuntime,
+    PropertyImport, SalesforceConnection, SalesforceOperation, SecurePropertiesConfig, Store,
+    TlsContext, Value, XmlAttribute,
 };
 use std::borrow::Cow;
 
@@ -343,6 +343,9 @@ struct XmlReader<'t> {
     operation: Option<OpenOperation>,
     /// The `<http:request>` being read.
     http_request: Option<HttpRequestOperation>,
+    /// The `<http:headers>` / `<http:query-params>` map of that request
+    /// being read.
+    param_map: Option<ParamMap>,
     /// The payload last set in the current flow.
     payload: Option<String>,
     /// The file lies where Mule configuration lives.
@@ -366,6 +369,7 @@ pub(crate) fn read_mule_xml(text: &str, path: &str, expect_mule: bool) -> MuleXm
         malformed_reported: false,
         operation: None,
         http_request: None,
+        param_map: None,
         payload: None,
         expect_mule,
     };
@@ -404,13 +408,16 @@ impl<'t> XmlReader<'t> {
                 Ok(Event::End(_)) => self.end(),
                 Ok(Event::Text(t)) if self.wants_text() => {
                     let piece = self.piece(&t);
-                    self.text(&piece)
+                    self.text(&piece, before)
                 }
+                // The text follows `<![CDATA[`.
                 Ok(Event::CData(t)) if self.wants_text() => {
                     let piece = self.piece(&t);
-                    self.text(&piece)
+                    self.text(&piece, before + 9)
                 }
-                Ok(Event::GeneralRef(r)) if self.wants_text() => self.text(&resolve_ref(&r)),
+                Ok(Event::GeneralRef(r)) if self.wants_text() => {
+                    self.text(&resolve_ref(&r), before)
+                }
                 Ok(Event::Eof) => {
                     if !seen_root
                         && expect_mule
@@ -668,6 +675,14 @@ impl<'t> XmlReader<'t> {
             });
             Role::Capture
         } else if self.http_request.is_some() {
+            if family == Fam::Http
+                && matches!(local, "headers" | "query-params" | "header" | "query-param")
+            {
+                let o = owner
+                    .get_or_insert_with(|| self.owner(own_name.as_deref()))
+                    .clone();
+                self.request_param(local, qname, &o, &raw_attrs);
+            }
             Role::HttpRequestChild
         } else if family == Fam::Http && local == "request" {
             let o = owner
@@ -697,6 +712,7 @@ impl<'t> XmlReader<'t> {
                     .as_deref()
                     .filter(|p| may_carry_a_login(p))
                     .map(str::to_string),
+                credentials: Vec::new(),
             });
             Role::HttpRequest
         } else if local == "set-payload" && self.operation.is_none() {
@@ -827,6 +843,94 @@ impl<'t> XmlReader<'t> {
         }
     }
 
+    /// An HTTP element inside an `<http:request>`: a header or query
+    /// parameter written as key and value (Mule 4 `<http:header key value>`
+    /// children of `<http:headers>`; Mule 3 `<http:header headerName value>`
+    /// and `<http:query-param paramName value>` in `<http:request-builder>`),
+    /// or the start of a DataWeave map of them. UNVERIFIED against MuleSoft's
+    /// documentation: the Mule 4 key/value children form (its docs show the
+    /// DataWeave map) and the Mule 3 attribute names (seen in real apps);
+    /// both are read tolerantly.
+    fn request_param(
+        &mut self,
+        local: &str,
+        qname: &str,
+        owner: &Option<String>,
+        raw_attrs: &[RawAttr<'_>],
+    ) {
+        let kind = match local {
+            "headers" | "query-params" => {
+                self.param_map = Some(ParamMap {
+                    kind: if local == "headers" {
+                        HttpParamKind::Header
+                    } else {
+                        HttpParamKind::QueryParam
+                    },
+                    element: qname.to_string(),
+                    owner: owner.clone(),
+                    depth: self.stack.len(),
+                    text: String::new(),
+                    segments: Vec::new(),
+                });
+                return;
+            }
+            "header" => HttpParamKind::Header,
+            "query-param" => HttpParamKind::QueryParam,
+            _ => return,
+        };
+        let find = |names: &[&str]| raw_attrs.iter().find(|a| names.contains(&a.name));
+        let (Some(key), Some(value)) =
+            (find(&["key", "headerName", "paramName"]), find(&["value"]))
+        else {
+            return;
+        };
+        if !vocab::is_credential_param_name(&key.value) {
+            return;
+        }
+        let value = self.attribute(qname, owner, value).value;
+        let credential = HttpCredential {
+            kind,
+            name: key.value.to_string(),
+            constant: value.is_literal() && !value.raw.contains("#["),
+            value,
+            element: qname.to_string(),
+            owner: owner.clone(),
+        };
+        if let Some(r) = self.http_request.as_mut() {
+            r.credentials.push(credential);
+        }
+    }
+
+    /// A `<http:headers>` / `<http:query-params>` closed: the entries of its
+    /// DataWeave map that carry a credential.
+    fn param_map_closed(&mut self, map: ParamMap) {
+        let mut found = Vec::new();
+        for entry in dataweave_map_entries(&map.text) {
+            if !vocab::is_credential_param_name(&entry.key) {
+                continue;
+            }
+            let at = map
+                .segments
+                .iter()
+                .rev()
+                .find(|(start, _)| *start <= entry.value_at)
+                .map(|(start, file)| file + (entry.value_at - start))
+                .unwrap_or(0);
+            let location = self.loc(at);
+            found.push(HttpCredential {
+                kind: map.kind,
+                name: entry.key,
+                value: Value::new(entry.value, location),
+                constant: entry.constant,
+                element: map.element.clone(),
+                owner: map.owner.clone(),
+            });
+        }
+        if let Some(r) = self.http_request.as_mut() {
+            r.credentials.extend(found);
+        }
+    }
+
     fn wants_text(&self) -> bool {
         self.stack.last().is_some_and(|f| {
             matches!(
@@ -836,8 +940,15 @@ impl<'t> XmlReader<'t> {
         })
     }
 
-    fn text(&mut self, s: &str) {
+    /// Text of the current element; `offset`: where it starts in the file.
+    fn text(&mut self, s: &str, offset: usize) {
         if let Some(frame) = self.stack.last() {
+            if frame.role == Role::HttpRequestChild {
+                if let Some(map) = self.param_map.as_mut() {
+                    map.segments.push((map.text.len(), offset));
+                    map.text.push_str(s);
+                }
+            }
             match frame.role {
                 Role::OperationQuery => {
                     if let Some(op) = self.operation.as_mut() {
@@ -889,6 +1000,7 @@ impl<'t> XmlReader<'t> {
                 }
             }
             Role::HttpRequest => {
+                self.param_map = None;
                 if let Some(mut r) = self.http_request.take() {
                     // Held for every request of every app until the rules
                     // run (+37 MB on the bench corpus): keep the DataWeave
@@ -902,6 +1014,15 @@ impl<'t> XmlReader<'t> {
                 }
             }
             Role::HttpRequestChild => {
+                if self
+                    .param_map
+                    .as_ref()
+                    .is_some_and(|m| m.depth == self.stack.len())
+                {
+                    if let Some(map) = self.param_map.take() {
+                        self.param_map_closed(map);
+                    }
+                }
                 if let Some(r) = self.http_request.as_mut() {
                     r.children_text.push('\n');
                 }
@@ -1058,11 +1179,193 @@ impl<'t> XmlReader<'t> {
                         location: a.location.clone(),
                         attributes: a.attrs.clone(),
                     }),
+                    default_credentials: default_credentials(&node),
                 });
             }
             _ => {}
         }
     }
+}
+
+/// The DataWeave text of an `<http:headers>` / `<http:query-params>` being
+/// read, with where each piece of it lies in the file.
+struct ParamMap {
+    kind: HttpParamKind,
+    element: String,
+    owner: Option<String>,
+    /// Stack depth of the element (its frame's index).
+    depth: usize,
+    text: String,
+    /// (offset in `text`, offset in the file) of each piece of text.
+    segments: Vec<(usize, usize)>,
+}
+
+/// The default headers and query parameters of an `http:request-config`
+/// that carry a credential: `<http:default-headers><http:default-header key
+/// value/>` (MuleSoft's HTTP connector docs) and `<http:default-query-params>
+/// <http:query-param key value/>` (UNVERIFIED child name: `default-query-param`
+/// is accepted too).
+fn default_credentials(config: &Node) -> Vec<HttpCredential> {
+    fn walk(
+        node: &Node,
+        in_query_params: bool,
+        owner: &Option<String>,
+        out: &mut Vec<HttpCredential>,
+    ) {
+        for c in &node.children {
+            let kind = match c.local.as_str() {
+                "default-header" => Some(HttpParamKind::Header),
+                "query-param" | "default-query-param" if in_query_params => {
+                    Some(HttpParamKind::QueryParam)
+                }
+                _ => None,
+            };
+            if let Some(kind) = kind {
+                if let (Some(key), Some(value)) = (c.attr("key"), c.attr("value")) {
+                    if vocab::is_credential_param_name(&key.raw) {
+                        out.push(HttpCredential {
+                            kind,
+                            name: key.raw.clone(),
+                            constant: value.is_literal() && !value.raw.contains("#["),
+                            value: value.clone(),
+                            element: c.qname.clone(),
+                            owner: owner.clone(),
+                        });
+                    }
+                }
+            }
+            walk(
+                c,
+                in_query_params || c.local == "default-query-params",
+                owner,
+                out,
+            );
+        }
+    }
+    let mut out = Vec::new();
+    walk(config, false, &config.attr_str("name"), &mut out);
+    out
+}
+
+/// One `key: value` entry of a DataWeave object.
+#[derive(Debug, PartialEq)]
+struct MapEntry {
+    key: String,
+    /// The string's content when the value is one constant string, else the
+    /// expression as written.
+    value: String,
+    /// Byte offset in the script of the value (the string's opening quote).
+    value_at: usize,
+    /// The value is one string literal without interpolation.
+    constant: bool,
+}
+
+/// The end (index of the closing quote) of a DataWeave string opened at
+/// `open`; `\` escapes the next character.
+fn dw_string_end(bytes: &[u8], open: usize) -> usize {
+    let q = bytes[open];
+    let mut j = open + 1;
+    while j < bytes.len() {
+        match bytes[j] {
+            b'\\' => j += 2,
+            b if b == q => return j,
+            _ => j += 1,
+        }
+    }
+    bytes.len()
+}
+
+/// The `key: value` entries of the objects in a DataWeave script
+/// (`#[{'Authorization': 'Basic ...'}]`, `output application/java --- {
+/// "client_secret": p('secure::x') }`), in order. Tolerant: a key is a
+/// string or a name written right after `{` or `,`, its value runs to the
+/// next `,` `}` `]` or `)` at the same nesting level. Nested objects are
+/// read too.
+fn dataweave_map_entries(script: &str) -> Vec<MapEntry> {
+    let bytes = script.as_bytes();
+    // The body follows the header's `---`, when there is one.
+    let mut i = match (script.find("---"), script.find('{')) {
+        (Some(h), Some(brace)) if h < brace => h + 3,
+        (Some(h), None) => h + 3,
+        _ => 0,
+    };
+    let mut out = Vec::new();
+    // The last significant character before the current token.
+    let mut prev: u8 = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        let key_here = prev == b'{' || prev == b',';
+        let (key, after) = if b == b'"' || b == b'\'' {
+            let end = dw_string_end(bytes, i);
+            (script.get(i + 1..end), (end + 1).min(bytes.len()))
+        } else if b.is_ascii_alphabetic() || b == b'_' {
+            let end = (i..bytes.len())
+                .find(|&j| !(bytes[j].is_ascii_alphanumeric() || bytes[j] == b'_'))
+                .unwrap_or(bytes.len());
+            (script.get(i..end), end)
+        } else {
+            prev = b;
+            i += 1;
+            continue;
+        };
+        prev = b'a';
+        i = after;
+        let Some(key) = key.filter(|_| key_here) else {
+            continue;
+        };
+        let mut c = after;
+        while c < bytes.len() && bytes[c].is_ascii_whitespace() {
+            c += 1;
+        }
+        if bytes.get(c) != Some(&b':') || bytes.get(c + 1) == Some(&b':') {
+            continue;
+        }
+        let mut v = c + 1;
+        while v < bytes.len() && bytes[v].is_ascii_whitespace() {
+            v += 1;
+        }
+        // The value runs to the end of the entry.
+        let mut depth = 0usize;
+        let mut e = v;
+        while e < bytes.len() {
+            match bytes[e] {
+                b'"' | b'\'' | b'`' => e = dw_string_end(bytes, e),
+                b'(' | b'[' | b'{' => depth += 1,
+                b')' | b']' | b'}' if depth == 0 => break,
+                b')' | b']' | b'}' => depth -= 1,
+                b',' if depth == 0 => break,
+                _ => {}
+            }
+            e += 1;
+        }
+        let e = e.min(bytes.len());
+        let raw = script[v..e].trim_end();
+        let single_string = matches!(raw.as_bytes().first(), Some(b'"' | b'\''))
+            && dw_string_end(raw.as_bytes(), 0) == raw.len() - 1;
+        let (value, constant) = if single_string {
+            let content = &raw[1..raw.len() - 1];
+            // `$(expr)` / `$name` interpolate.
+            let interpolated = content.as_bytes().windows(2).any(|w| {
+                w[0] == b'$' && (w[1] == b'(' || w[1].is_ascii_alphabetic() || w[1] == b'_')
+            });
+            (content.to_string(), !interpolated)
+        } else {
+            (raw.to_string(), false)
+        };
+        out.push(MapEntry {
+            key: key.to_string(),
+            value,
+            value_at: v,
+            constant,
+        });
+        // A nested object's entries are read as the scan goes on.
+        i = if raw.starts_with('{') { v } else { e };
+    }
+    out
 }
 
 fn tls_context(node: &Node) -> TlsContext {
@@ -1281,6 +1584,125 @@ mod tests {
         let f = read_mule_xml("<project><a/></project>", "p.xml", false);
         assert!(!f.is_mule);
         assert!(f.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn dataweave_map_entries_find_keys_values_and_constants() {
+        let script = "output application/java\n---\n{\n\t\"Authorization\" : \"Basic dXNlcjpw\",\n  client_secret: p('secure::x'),\n  'x-api-key': \"k-$(vars.k)\", nested: {token: 'T0k3nValue'}, list: [1, 2]\n}";
+        let got = dataweave_map_entries(script);
+        let keys: Vec<(&str, &str, bool)> = got
+            .iter()
+            .map(|e| (e.key.as_str(), e.value.as_str(), e.constant))
+            .collect();
+        assert_eq!(
+            keys,
+            vec![
+                ("Authorization", "Basic dXNlcjpw", true),
+                ("client_secret", "p('secure::x')", false),
+                ("x-api-key", "k-$(vars.k)", false),
+                ("nested", "{token: 'T0k3nValue'}", false),
+                ("token", "T0k3nValue", true),
+                ("list", "[1, 2]", false),
+            ]
+        );
+        // The value's offset is its opening quote.
+        assert_eq!(&script[got[0].value_at..got[0].value_at + 7], "\"Basic ");
+        let concat = dataweave_map_entries("#[{'Authorization': 'Bearer ' ++ vars.token}]");
+        assert_eq!(concat.len(), 1);
+        assert!(!concat[0].constant);
+        // A `---` inside a value is no header separator.
+        let dashes = dataweave_map_entries("#[{'token': '---abc'}]");
+        assert_eq!(dashes[0].value, "---abc");
+        assert!(dataweave_map_entries("#[vars.headers]").is_empty());
+    }
+
+    #[test]
+    fn request_credentials_with_positions() {
+        let xml = r##"<mule xmlns="http://www.mulesoft.org/schema/mule/core" xmlns:http="http://www.mulesoft.org/schema/mule/http">
+  <http:request-config name="Stock_Config">
+    <http:request-connection host="stock.acme.com"/>
+    <http:default-headers>
+      <http:default-header key="Authorization" value="Basic c3RvY2s6c2VjcmV0"/>
+      <http:default-header key="Accept" value="application/json"/>
+    </http:default-headers>
+    <http:default-query-params>
+      <http:query-param key="apikey" value="${stock.apikey}"/>
+    </http:default-query-params>
+  </http:request-config>
+  <flow name="get-stock">
+    <http:request method="GET" config-ref="Stock_Config" path="/x">
+      <http:headers><![CDATA[#[{
+  'Authorization': 'Bearer abcDEF123',
+  'Accept': 'application/json'
+}]]]></http:headers>
+      <http:query-params>#[{client_secret: &quot;s3cr3tValue&quot;}]</http:query-params>
+    </http:request>
+    <http:request method="GET" url="http://m3.acme.com/x">
+      <http:request-builder>
+        <http:header headerName="Authorization" value="Bearer m3Literal"/>
+        <http:query-param paramName="access_token" value="#[flowVars.token]"/>
+      </http:request-builder>
+    </http:request>
+  </flow>
+</mule>
+"##;
+        let f = read_mule_xml(xml, "a.xml", true);
+        let config = &f.http_requests[0];
+        let d: Vec<(&str, u32, u32, bool)> = config
+            .default_credentials
+            .iter()
+            .map(|c| {
+                (
+                    c.name.as_str(),
+                    c.value.location.line,
+                    c.value.location.column,
+                    c.constant,
+                )
+            })
+            .collect();
+        assert_eq!(
+            d,
+            vec![("Authorization", 5, 48, true), ("apikey", 9, 38, false)]
+        );
+        assert_eq!(
+            config.default_credentials[0].owner.as_deref(),
+            Some("Stock_Config")
+        );
+        assert_eq!(
+            config.default_credentials[1].kind,
+            HttpParamKind::QueryParam
+        );
+        let ops = &f.http_request_operations;
+        let c: Vec<(&str, &str, u32, u32, bool)> = ops[0]
+            .credentials
+            .iter()
+            .map(|c| {
+                (
+                    c.name.as_str(),
+                    c.value.raw.as_str(),
+                    c.value.location.line,
+                    c.value.location.column,
+                    c.constant,
+                )
+            })
+            .collect();
+        assert_eq!(
+            c,
+            vec![
+                ("Authorization", "Bearer abcDEF123", 15, 20, true),
+                ("client_secret", "s3cr3tValue", 18, 44, true),
+            ]
+        );
+        assert_eq!(ops[0].credentials[0].owner.as_deref(), Some("get-stock"));
+        let m3: Vec<(&str, u32, bool)> = ops[1]
+            .credentials
+            .iter()
+            .map(|c| (c.name.as_str(), c.value.location.line, c.constant))
+            .collect();
+        assert_eq!(
+            m3,
+            vec![("Authorization", 22, true), ("access_token", 23, false)]
+        );
     }
 
     #[test]

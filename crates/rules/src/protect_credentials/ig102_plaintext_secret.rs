@@ -4,8 +4,9 @@ use intguard_model::expr::placeholders;
 use intguard_model::secret::describe;
 use intguard_model::vocab::is_secret_name;
 use intguard_model::{
-    vocab, Finding, Inventory, Location, MuleApp, MuleRuntime, Practice, PropertyFile,
-    PropertyFormat, Related, RuleMeta, SalesforceConnection, Severity, TokenKind, XmlAttribute,
+    vocab, Finding, HttpCredential, Inventory, Location, MuleApp, MuleRuntime, Practice,
+    PropertyFile, PropertyFormat, Related, RuleMeta, SalesforceConnection, Severity, TokenKind,
+    XmlAttribute,
 };
 
 use super::ig103_committed_encryption_key::{is_committed_value, is_key_name};
@@ -30,6 +31,14 @@ connection's keystore, is reported: it protects nothing):
   `consumerSecret`, `clientSecret`, `storePassword`, `keyPassword`, `token`, ...) with
   a literal value, on a Salesforce connection, a `tls:key-store`/`tls:trust-store`, an
   HTTP authentication or any other element;
+- a credential an HTTP request sends as a constant: a header or query parameter
+  named like one (`Authorization`, `Proxy-Authorization`, `client_secret`,
+  `access_token`, `x-api-key`, ...) whose value is written in the XML, in
+  `<http:headers>` / `<http:query-params>` (DataWeave maps or `<http:header
+  key value>` children), Mule 3 `<http:request-builder>` (`headerName`/`paramName`)
+  or a request config's `<http:default-headers>` / `<http:default-query-params>`;
+  the finding points at the value (a `Basic` header is only base64 of
+  `user:password`);
 - a property file entry with a secret name, in every environment's file and in files
   that no configuration loads, secure-properties files included (a clear value in a
   secure file is still clear); an entry that a secret attribute reads through
@@ -66,6 +75,17 @@ sfdc:
   username: "int.orders@acme.com"
   token: "aB3dE5fG7hJ9kL1mN3pQ5rS7"
 ```
+```xml
+<http:request-config name="ERP_Request">
+  <http:request-connection protocol="HTTPS" host="erp.acme.com" port="443"/>
+  <http:default-headers>
+    <http:default-header key="Authorization" value="Basic c3ZjLW9yZGVyczpUaWdlcjIwMjQh"/>
+  </http:default-headers>
+</http:request-config>
+<http:request config-ref="ERP_Request" path="/stock">
+  <http:query-params>#[{ client_secret: 'Zq8Lw2Mn5Rt7' }]</http:query-params>
+</http:request>
+```
 
 ## How to fix
 Encrypt the values with a key that is supplied at deploy time (never committed), read
@@ -85,6 +105,11 @@ them with `secure::`, and change the exposed secrets (they stay in git history):
 sfdc:
   keystorePassword: "![kX3y...Q==]"
 ```
+A header or query parameter reads the secure property the same way:
+`<http:default-header key="Authorization" value="${secure::erp.authorization}"/>`,
+or in DataWeave `#[{ client_secret: p('secure::erp.client_secret') }]`; for Basic
+credentials prefer `<http:authentication><http:basic-authentication username="..."
+password="${secure::erp.password}"/>`.
 Encrypt with `intguard fix` or
 `java -cp secure-properties-tool.jar com.mulesoft.tools.SecurePropertiesTool string encrypt AES CBC <key> "<value>" --use-random-iv true`,
 and list `encryption.key` in mule-artifact.json `secureProperties`. Better still,
@@ -95,6 +120,7 @@ remove the password altogether (JWT bearer flow, IG101).
 - MuleSoft Docs: Secure Properties Tool
 - OWASP: Secrets Management Cheat Sheet
 - CWE-798: Use of Hard-coded Credentials
+- MuleSoft Docs: HTTP Connector, Configure HTTP Request Operation (headers, default headers, query parameters)
 "#,
 };
 
@@ -355,6 +381,175 @@ fn suggested_property(attr: &XmlAttribute, salesforce: bool) -> String {
     format!("{prefix}.{}", attr.name)
 }
 
+/// A property-name piece: lower-case letters and digits, `_` for the rest
+/// (`Stock_Config` -> `stock_config`, `x-api-key` -> `x_api_key`).
+fn property_piece(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// Where an HTTP credential is sent from: a request config's defaults, or
+/// one `<http:request>`.
+enum HttpSender<'a> {
+    Config(&'a str),
+    Request {
+        config_ref: Option<&'a str>,
+        flow: Option<&'a str>,
+    },
+}
+
+impl HttpSender<'_> {
+    /// `<http:request-config> `ERP_Request` (default header)`, `<http:request>
+    /// in flow `get-stock` (config `ERP_Request`)`.
+    fn label(&self, credential: &HttpCredential) -> String {
+        let kind = credential.kind.label();
+        match self {
+            HttpSender::Config(name) => {
+                format!("<http:request-config> `{name}` sends the default {kind}")
+            }
+            HttpSender::Request { config_ref, flow } => format!(
+                "<http:request>{}{} sends the {kind}",
+                flow.map(|f| format!(" in flow `{f}`")).unwrap_or_default(),
+                config_ref
+                    .map(|c| format!(" (config `{c}`)"))
+                    .unwrap_or_default()
+            ),
+        }
+    }
+
+    /// The suggested secure property for the credential.
+    fn property(&self, credential: &HttpCredential) -> String {
+        let prefix = match self {
+            HttpSender::Config(name) => property_piece(name),
+            HttpSender::Request { config_ref, flow } => config_ref
+                .or(*flow)
+                .map(property_piece)
+                .unwrap_or_else(|| "http".to_string()),
+        };
+        format!("{prefix}.{}", property_piece(&credential.name))
+    }
+}
+
+/// Every header and query parameter carrying a credential that the app's
+/// HTTP requests send, with who sends it.
+fn http_credentials(app: &MuleApp) -> Vec<(&HttpCredential, HttpSender<'_>)> {
+    let mut out: Vec<(&HttpCredential, HttpSender<'_>)> = Vec::new();
+    for r in &app.http_requests {
+        for c in &r.default_credentials {
+            out.push((c, HttpSender::Config(&r.config_name)));
+        }
+    }
+    for op in &app.http_request_operations {
+        for c in &op.credentials {
+            out.push((
+                c,
+                HttpSender::Request {
+                    config_ref: op.config_ref.as_deref(),
+                    flow: c.owner.as_deref(),
+                },
+            ));
+        }
+    }
+    out
+}
+
+/// The finding for a credential an HTTP request sends written in clear, if
+/// it is one: a constant, not a template dummy, not a Salesforce token
+/// (IG106's).
+fn http_credential_finding(
+    app: &MuleApp,
+    credential: &HttpCredential,
+    sender: &HttpSender<'_>,
+    how: &str,
+) -> Option<Finding> {
+    if !credential.constant {
+        return None;
+    }
+    let (scheme, secret) = credential.scheme_and_credential();
+    // A scheme without its credential (`Authorization: Bearer`) is a template.
+    let scheme_alone = scheme.is_none()
+        && ["basic", "bearer", "digest", "negotiate", "token"]
+            .iter()
+            .any(|s| secret.eq_ignore_ascii_case(s));
+    if scheme_alone
+        || vocab::is_placeholder_value(&credential.value.raw)
+        || vocab::is_placeholder_value(secret)
+        || !is_clear_secret(secret)
+    {
+        return None;
+    }
+    let what = match scheme {
+        Some(s) => format!("a {s} credential"),
+        None => "a credential".to_string(),
+    };
+    let basic = scheme.is_some_and(|s| s.eq_ignore_ascii_case("basic"));
+    let message = format!(
+        "{}: {} `{}` with {what} written in clear in the XML ({}){}",
+        app.name,
+        sender.label(credential),
+        credential.name,
+        describe(secret),
+        if basic {
+            ": Basic is only base64 of user:password, anyone reading the file can decode it"
+        } else {
+            ""
+        }
+    );
+    let prop = sender.property(credential);
+    let dataweave =
+        !credential.element.ends_with("header") && !credential.element.ends_with("query-param");
+    let whole = match scheme {
+        Some(s) => format!(" (the whole value, `{s}` scheme included)"),
+        None => String::new(),
+    };
+    let replace = match (app.runtime, dataweave) {
+        (MuleRuntime::Mule3, _) => format!(
+            "Replace value=\"…\" with value=\"${{{prop}}}\" and add `{prop}=![<encrypted value>]`{whole} to {MULE3_LOADER}"
+        ),
+        (MuleRuntime::Mule4, false) => format!(
+            "Replace value=\"…\" with value=\"${{secure::{prop}}}\" and add `{prop}: \"![<encrypted value>]\"`{whole} to the app's secure properties file (e.g. properties/${{mule.env}}-secure.yaml loaded by <secure-properties:config>)"
+        ),
+        (MuleRuntime::Mule4, true) => format!(
+            "In the DataWeave of <{}>, replace the literal after `{}`: with p('secure::{prop}') (the expression form of ${{secure::{prop}}}) and add `{prop}: \"![<encrypted value>]\"`{whole} to the app's secure properties file (e.g. properties/${{mule.env}}-secure.yaml loaded by <secure-properties:config>)",
+            credential.element, credential.name
+        ),
+    };
+    let better = match (basic, app.runtime) {
+        (false, _) => "",
+        (true, MuleRuntime::Mule4) => " Better still, send it with <http:authentication><http:basic-authentication username=\"...\" password=\"${secure::...}\"/></http:authentication> on the request config.",
+        (true, MuleRuntime::Mule3) => " Better still, send it with <http:basic-authentication username=\"...\" password=\"${...}\"/> in the <http:request-config>.",
+    };
+    let fix = format!(
+        "{replace}; {how}. Then change the credential: the clear value stays in git history.{better}"
+    );
+    let owner = match sender {
+        HttpSender::Config(name) => (*name).to_string(),
+        HttpSender::Request { config_ref, flow } => {
+            format!(
+                "{}>{}",
+                flow.unwrap_or_default(),
+                config_ref.unwrap_or_default()
+            )
+        }
+    };
+    Some(
+        finding(&credential.value.location, message)
+            .key(format!(
+                "http|{owner}|{}|{}",
+                credential.kind.label(),
+                credential.name.to_ascii_lowercase()
+            ))
+            .fix(fix),
+    )
+}
+
 /// A password attribute of a store that holds a private key: a TLS key
 /// store, or the keystore of a Salesforce JWT connection.
 fn holds_private_key(attr: &XmlAttribute) -> bool {
@@ -439,6 +634,19 @@ impl Rule for PlaintextSecret {
                         ))
                         .fix(fix),
                 );
+            }
+
+            // (a') credentials HTTP requests send, written in clear.
+            for (credential, sender) in http_credentials(app) {
+                if is_token_line(&credential.value.location)
+                    || flagged.contains(&credential.value.location)
+                {
+                    continue;
+                }
+                if let Some(f) = http_credential_finding(app, credential, &sender, &how) {
+                    flagged.insert(&credential.value.location);
+                    out.push(f);
+                }
             }
 
             let uses = Uses::of(app);

@@ -1,8 +1,8 @@
 use std::collections::HashSet;
 
 use intguard_model::{
-    Finding, Inventory, Location, MuleApp, MuleRuntime, Practice, Related, RuleMeta, Severity,
-    Value,
+    Finding, HttpCredential, HttpParamKind, HttpRequestOperation, Inventory, Location, MuleApp,
+    MuleRuntime, Practice, Related, RuleMeta, Severity, Value,
 };
 
 use crate::support::{
@@ -28,8 +28,12 @@ TLS:
   Salesforce host (`*.salesforce.com`, `*.force.com`) or to an OAuth/token URL (high),
   or to any other non-local host (medium);
 - an `http:request-config` whose connection uses `protocol="HTTP"` (the default):
-  high when it sends credentials (`http:authentication`) or talks to Salesforce or a
-  token server, medium otherwise;
+  high when it sends credentials (`http:authentication`, or an `Authorization`
+  Basic/Bearer header, an API key, a token or a client secret in its default headers
+  and query parameters or in those of the requests using it) or talks to Salesforce
+  or a token server, medium otherwise;
+- an `<http:request url="http://...">` that sends such a header or query parameter
+  is high too, and the message names what it sends (never the value);
 - an `http:listener-config` that does not use `protocol="HTTPS"` (medium), unless it
   is bound to `localhost`;
 - a property value `http://...salesforce.com...` or an `http://` OAuth URL that no
@@ -59,6 +63,9 @@ dedicated load balancer that does.
 <http:listener-config name="api-httpListenerConfig">
   <http:listener-connection host="0.0.0.0" port="${http.port}"/>
 </http:listener-config>
+<http:request method="GET" url="http://erp.acme.com/stock">
+  <http:headers>#[{ 'Authorization': 'Bearer ' ++ vars.erpToken }]</http:headers>
+</http:request>
 ```
 
 ## How to fix
@@ -220,6 +227,48 @@ fn host_in(app: &MuleApp, host: Option<&Value>, env: Option<&str>) -> Option<Str
         .map(|v| v.trim().to_ascii_lowercase())
 }
 
+/// `header Authorization (Bearer)`, `query parameter client_secret`: what
+/// the credentials are, never their values.
+fn describe_credentials(credentials: &[&HttpCredential]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for c in credentials {
+        let scheme = if c.kind == HttpParamKind::Header {
+            let lower = c.value.raw.to_ascii_lowercase();
+            ["bearer", "basic", "digest", "negotiate"]
+                .into_iter()
+                .find(|s| lower.contains(s))
+                .map(|s| {
+                    let mut s = s.to_string();
+                    s[..1].make_ascii_uppercase();
+                    format!(" ({s})")
+                })
+                .unwrap_or_default()
+        } else {
+            String::new()
+        };
+        let part = format!("{} `{}`{scheme}", c.kind.label(), c.name);
+        if !parts.contains(&part) {
+            parts.push(part);
+        }
+    }
+    parts.join(", ")
+}
+
+/// The credentials a request sends: its own headers and query parameters
+/// and the default ones of its config.
+fn request_credentials<'a>(
+    app: &'a MuleApp,
+    op: &'a HttpRequestOperation,
+) -> Vec<&'a HttpCredential> {
+    let defaults = op
+        .config_ref
+        .as_deref()
+        .and_then(|name| app.http_requests.iter().find(|r| r.config_name == name))
+        .map(|r| r.default_credentials.as_slice())
+        .unwrap_or_default();
+    op.credentials.iter().chain(defaults).collect()
+}
+
 const HTTPS_FIX_URL: &str = "Change the URL to https:// (for Salesforce: https://<mydomain>.my.salesforce.com or https://login.salesforce.com) in the XML or in the property file of each environment listed";
 
 impl Rule for PlainHttp {
@@ -294,19 +343,35 @@ fn check_app(app: &MuleApp, out: &mut Vec<Finding>) {
         }
         reported_attrs.insert(attr.value.location.clone());
         let envs = envs_of(&hits);
-        let sensitive = hits.iter().any(|h| h.sensitive);
+        // The request whose `url` this is, and the credentials it sends.
+        let credentials: Vec<&HttpCredential> = app
+            .http_request_operations
+            .iter()
+            .filter(|op| {
+                op.url
+                    .as_ref()
+                    .is_some_and(|u| u.location == attr.value.location)
+            })
+            .flat_map(|op| request_credentials(app, op))
+            .collect();
+        let sensitive = hits.iter().any(|h| h.sensitive) || !credentials.is_empty();
         let owner = attr
             .owner
             .as_deref()
             .map(|o| format!(" of `{o}`"))
             .unwrap_or_default();
-        let why = if sensitive {
+        let why = if hits.iter().any(|h| h.sensitive) {
             " (Salesforce, OAuth/token or credential-bearing URL)"
         } else {
             ""
         };
+        let sends = if credentials.is_empty() {
+            String::new()
+        } else {
+            format!(", sending {} in clear", describe_credentials(&credentials))
+        };
         let message = format!(
-            "{} <{}>{owner} {}=\"{}\" is plain HTTP{why} {}",
+            "{} <{}>{owner} {}=\"{}\" is plain HTTP{why} {}{sends}",
             app.name,
             attr.element,
             attr.name,
@@ -335,6 +400,9 @@ fn check_app(app: &MuleApp, out: &mut Vec<Finding>) {
                 reported_entries.insert(o.clone());
                 finding = finding.related(origin_related(o, h));
             }
+        }
+        for c in &credentials {
+            finding = finding.related(credential_related(c));
         }
         out.push(finding);
     }
@@ -408,7 +476,22 @@ fn check_app(app: &MuleApp, out: &mut Vec<Finding>) {
             continue;
         }
         let named: Vec<String> = envs.iter().flatten().cloned().collect();
-        let credentials = r.authentication.is_some();
+        // Headers and query parameters carrying credentials: the config's
+        // defaults, and those of the requests through it (a request with
+        // its own `url` is judged by that URL).
+        let sent: Vec<&HttpCredential> = r
+            .default_credentials
+            .iter()
+            .chain(
+                app.http_request_operations
+                    .iter()
+                    .filter(|op| {
+                        op.url.is_none() && op.config_ref.as_deref() == Some(r.config_name.as_str())
+                    })
+                    .flat_map(|op| &op.credentials),
+            )
+            .collect();
+        let credentials = r.authentication.is_some() || !sent.is_empty();
         let severity = if credentials || sensitive_host {
             Severity::High
         } else {
@@ -420,7 +503,14 @@ fn check_app(app: &MuleApp, out: &mut Vec<Finding>) {
             .map(|h| format!(" to {}", h.raw))
             .unwrap_or_default();
         let what = if let Some(auth) = &r.authentication {
-            format!(", sending credentials (<{}>) in clear", auth.element)
+            let also = if sent.is_empty() {
+                String::new()
+            } else {
+                format!(" and {}", describe_credentials(&sent))
+            };
+            format!(", sending credentials (<{}>){also} in clear", auth.element)
+        } else if !sent.is_empty() {
+            format!(", sending {} in clear", describe_credentials(&sent))
         } else if sensitive_host {
             " to a Salesforce or token server".to_string()
         } else {
@@ -450,6 +540,9 @@ fn check_app(app: &MuleApp, out: &mut Vec<Finding>) {
                 &auth.location,
                 "credentials sent over this connection",
             ));
+        }
+        for c in &sent {
+            finding = finding.related(credential_related(c));
         }
         for o in origins {
             finding = finding.related(Related::new(&o, "protocol defined here"));
@@ -510,6 +603,13 @@ fn listener_fix(runtime: MuleRuntime, config: &str) -> String {
     )
 }
 
+fn credential_related(c: &HttpCredential) -> Related {
+    Related::new(
+        &c.value.location,
+        format!("{} `{}` sent in clear here", c.kind.label(), c.name),
+    )
+}
+
 fn origin_related(o: &Location, h: &HttpHit) -> Related {
     let env = h.environment.as_deref().unwrap_or("every environment");
     Related::new(o, format!("value for {env}: {}", h.url))
@@ -556,6 +656,7 @@ mod tests {
                 location: loc(G, line + 2),
                 attributes: Vec::new(),
             }),
+            default_credentials: Vec::new(),
         }
     }
 

@@ -266,6 +266,7 @@ mod tests {
             tls_context_ref: Some("ERP_TLS_Context".into()),
             tls_context: None,
             authentication: None,
+            default_credentials: Vec::new(),
         });
         let inv = Inventory {
             apps: vec![a],

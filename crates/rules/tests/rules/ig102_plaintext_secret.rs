@@ -12,7 +12,16 @@ const SECRETS: &[&str] = &[
     "Sh3ll-Secret!",
     "M3-Literal-Pass",
     "M3TokenInClear00",
+    // Credentials sent by HTTP requests.
+    "c3RvY2stc3ZjOlN0MGNrLVBhc3MtOTk=",
+    "StockApiKey-4471",
+    "St0ckBearerT0ken8812",
+    "StockClientSecret5530",
+    "PricesInlineKey2207",
+    "ZXJwLWFjY291bnRzOk0zLUVycC1QYXNzLTYx",
 ];
+
+const STOCK: &str = "stock-api/src/main/mule/stock.xml";
 
 #[test]
 fn positive() {
@@ -36,7 +45,116 @@ fn positive() {
             ("accounts-m3/src/main/resources/mule.prod.properties", 2),
             // A script outside the apps.
             ("scripts/smoke-test.sh", 4),
+            // Credentials HTTP requests send: a request config's default header and
+            // default query parameter, a request's DataWeave headers and query
+            // parameters, a Mule 4 <http:header> child, a Mule 3 request-builder header.
+            (STOCK, 13),
+            (STOCK, 17),
+            (STOCK, 26),
+            (STOCK, 29),
+            (STOCK, 36),
+            ("accounts-m3/src/main/app/accounts.xml", 20),
         ],
+    );
+}
+
+/// Literal credentials in HTTP headers and query parameters: one finding each,
+/// at the value, with a fix in the app's own property syntax.
+#[test]
+fn http_credentials_point_at_the_value_and_read_a_secure_property() {
+    let findings = common::run("IG102", "IG102/positive");
+    let at = |file: &str, line: u32| {
+        let here: Vec<_> = findings
+            .iter()
+            .filter(|f| f.location.path.ends_with(file) && f.location.line == line)
+            .collect();
+        assert_eq!(here.len(), 1, "one finding at {file}:{line}: {here:#?}");
+        here[0]
+    };
+    // <http:default-header key="Authorization" value="Basic ..."/>: the `value`
+    // attribute.
+    let basic = at(STOCK, 13);
+    assert_eq!(basic.location.column, 48);
+    assert_eq!(basic.rule, "IG102");
+    assert!(
+        basic.message.contains(
+            "<http:request-config> `Stock_Request` sends the default header `Authorization` with a Basic credential written in clear in the XML (c3…(32) sha256:"
+        ),
+        "{}",
+        basic.message
+    );
+    assert!(
+        basic
+            .fix
+            .contains("value=\"${secure::stock_request.authorization}\""),
+        "{}",
+        basic.fix
+    );
+    assert!(
+        basic.fix.contains("<http:basic-authentication"),
+        "{}",
+        basic.fix
+    );
+    let apikey = at(STOCK, 17);
+    assert_eq!(apikey.location.column, 38);
+    assert!(
+        apikey.message.contains("default query parameter `apikey`"),
+        "{}",
+        apikey.message
+    );
+    // DataWeave maps: the string's opening quote.
+    let bearer = at(STOCK, 26);
+    assert_eq!(bearer.location.column, 20);
+    assert!(
+        bearer.message.contains(
+            "<http:request> in flow `get-stock-flow` (config `Stock_Request`) sends the header `Authorization` with a Bearer credential"
+        ),
+        "{}",
+        bearer.message
+    );
+    assert!(
+        bearer
+            .fix
+            .contains("p('secure::stock_request.authorization') (the expression form of ${secure::stock_request.authorization})"),
+        "{}",
+        bearer.fix
+    );
+    let secret = at(STOCK, 29);
+    assert_eq!(secret.location.column, 56);
+    assert!(
+        secret.message.contains("query parameter `client_secret`"),
+        "{}",
+        secret.message
+    );
+    assert_eq!(at(STOCK, 36).location.column, 38);
+    // Mule 3: `${name}` read from the placeholder's files, no `secure::`.
+    let m3 = at("accounts-m3/src/main/app/accounts.xml", 20);
+    assert_eq!(m3.location.column, 57);
+    assert!(
+        m3.fix.contains("value=\"${erp_request.authorization}\""),
+        "{}",
+        m3.fix
+    );
+    assert!(!m3.fix.contains("secure::"), "{}", m3.fix);
+    // Fingerprint keys tell the credentials of a file apart.
+    let mut keys: Vec<(&str, &str)> = findings
+        .iter()
+        .map(|f| (f.location.path.as_str(), f.fingerprint_key.as_str()))
+        .collect();
+    let n = keys.len();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys.len(), n, "{keys:#?}");
+}
+
+/// A Salesforce access token in an Authorization header is reported once, by
+/// IG106 (which says how to revoke it), as everywhere else.
+#[test]
+fn salesforce_token_in_a_header_is_left_to_ig106() {
+    assert!(!common::places("IG102", "IG102/positive").contains(&(STOCK.to_string(), 45)));
+    assert!(
+        common::places("IG106", "IG102/positive").contains(&(STOCK.to_string(), 45)),
+        "IG106 reports the token"
     );
 }
 

@@ -17,8 +17,12 @@ fn positive() {
             ("orders-sapi/src/main/mule/global.xml", 28),
             ("orders-sapi/src/main/mule/global.xml", 33),
             ("orders-sapi/src/main/mule/global.xml", 41),
+            ("orders-sapi/src/main/mule/global.xml", 46),
+            ("orders-sapi/src/main/mule/global.xml", 53),
             ("orders-sapi/src/main/mule/orders.xml", 14),
             ("orders-sapi/src/main/mule/orders.xml", 15),
+            ("orders-sapi/src/main/mule/orders.xml", 28),
+            ("orders-sapi/src/main/mule/orders.xml", 34),
             ("orders-sapi/src/main/resources/properties/prod.yaml", 9),
             (LEGACY, 15),
             (LEGACY, 17),
@@ -70,6 +74,79 @@ fn severities_and_environments() {
     let legacy = at(LEGACY, 17);
     assert_eq!(legacy.severity, Severity::High);
     assert!(legacy.message.contains("legacy-sync"));
+}
+
+/// Plain-HTTP requests that send a credential in a header or query parameter
+/// (whatever its value: a property, an expression) are high, and say what
+/// they send; the same requests without credentials stay medium.
+#[test]
+fn credential_carrying_requests_are_high() {
+    let findings = common::run("IG109", "IG109/positive");
+    let at = |file: &str, line: u32| {
+        findings
+            .iter()
+            .find(|f| f.location.path.ends_with(file) && f.location.line == line)
+            .unwrap_or_else(|| panic!("no finding at {file}:{line}"))
+    };
+    let global = format!("{APP}/global.xml");
+    let orders = format!("{APP}/orders.xml");
+    // A request config whose default header carries an API key.
+    let pricing = at(&global, 46);
+    assert_eq!(pricing.severity, Severity::High);
+    assert!(
+        pricing
+            .message
+            .contains("`Pricing_Request_Config` uses plain HTTP to pricing.acme.internal"),
+        "{}",
+        pricing.message
+    );
+    assert!(
+        pricing
+            .message
+            .ends_with(", sending header `x-api-key` in clear"),
+        "{}",
+        pricing.message
+    );
+    assert!(
+        pricing
+            .related
+            .iter()
+            .any(|r| r.line == 48 && r.message == "header `x-api-key` sent in clear here"),
+        "{:#?}",
+        pricing.related
+    );
+    // A request config (protocol left to its HTTP default) whose request sends
+    // an Authorization Bearer header built by DataWeave.
+    let carrier = at(&global, 53);
+    assert_eq!(carrier.severity, Severity::High);
+    assert!(
+        carrier
+            .message
+            .contains("sending header `Authorization` (Bearer) in clear"),
+        "{}",
+        carrier.message
+    );
+    assert!(carrier
+        .related
+        .iter()
+        .any(|r| r.path.ends_with("orders.xml") && r.line == 25));
+    // A request with an http:// URL and a token in its query parameters.
+    let rates = at(&orders, 28);
+    assert_eq!(rates.severity, Severity::High);
+    assert!(
+        rates
+            .message
+            .contains("sending query parameter `access_token` in clear"),
+        "{}",
+        rates.message
+    );
+    // Without credentials (Accept, a correlation id, an anti-CSRF token):
+    // medium, and nothing said about credentials.
+    for (file, line) in [(&global, 41), (&orders, 34), (&orders, 15)] {
+        let f = at(file, line);
+        assert_eq!(f.severity, Severity::Medium, "{}", f.message);
+        assert!(!f.message.contains("sending"), "{}", f.message);
+    }
 }
 
 #[test]
