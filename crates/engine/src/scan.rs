@@ -21,6 +21,9 @@ pub struct ScanOptions {
     pub baseline: Option<Baseline>,
     /// 0 = all cores.
     pub threads: usize,
+    /// Follow symbolic links (`--follow`): a folder linked into an app is
+    /// then read as part of it.
+    pub follow_symlinks: bool,
 }
 
 /// The result of a scan, ready for a reporter.
@@ -90,6 +93,7 @@ fn read_inventory_here(options: &ScanOptions) -> Inventory {
     let read_options = ReadOptions {
         ignore_globs: options.config.paths.ignore.clone(),
         threads: options.threads,
+        follow_symlinks: options.follow_symlinks,
         ..ReadOptions::default()
     };
     let mut timer = PhaseTimer::start();

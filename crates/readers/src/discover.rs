@@ -76,8 +76,14 @@ fn user_ignores(root: &Path, globs: &[String]) -> Option<Gitignore> {
 /// display path.
 pub(crate) fn walk(roots: &[PathBuf], options: &ReadOptions) -> Walk {
     let out = Mutex::new(Walk::default());
-    for root in distinct_roots(roots) {
-        walk_root(root, options, &out);
+    let distinct = distinct_roots(roots);
+    // Where the scan reaches, to tell a link that leads out of it.
+    let scanned: Vec<PathBuf> = distinct
+        .iter()
+        .filter_map(|r| std::fs::canonicalize(r).ok())
+        .collect();
+    for root in distinct {
+        walk_root(root, options, &scanned, &out);
     }
     let mut walk = out.into_inner().unwrap_or_else(|e| e.into_inner());
     walk.files.sort_by(|a, b| a.display.cmp(&b.display));
@@ -139,7 +145,7 @@ fn tracked_but_ignored(root: &Path) -> Vec<PathBuf> {
     }
 }
 
-fn walk_root(root: &Path, options: &ReadOptions, out: &Mutex<Walk>) {
+fn walk_root(root: &Path, options: &ReadOptions, scanned: &[PathBuf], out: &Mutex<Walk>) {
     let ignores = user_ignores(root, &options.ignore_globs);
     add_tracked(root, tracked_but_ignored(root), ignores.as_ref(), out);
     // The root's own ignore files and its parents' are read before any
@@ -155,10 +161,16 @@ fn walk_root(root: &Path, options: &ReadOptions, out: &Mutex<Walk>) {
         }
         None => true,
     };
-    let mut pending = walk_tree(root, options, ignores.as_ref(), with_ignore_files, out);
+    let tree = Tree {
+        options,
+        ignores: ignores.as_ref(),
+        scanned,
+        out,
+    };
+    let mut pending = walk_tree(root, &tree, with_ignore_files);
     // Folders skipped for an unsafe ignore file: walked again, whole.
     while let Some(dir) = pending.pop() {
-        pending.extend(walk_tree(&dir, options, ignores.as_ref(), false, out));
+        pending.extend(walk_tree(&dir, &tree, false));
     }
 }
 
@@ -196,6 +208,28 @@ fn unsafe_ignore_file(dir: &Path) -> Option<Diagnostic> {
     None
 }
 
+/// A warning when the link at `link` (not followed) leads out of every
+/// folder scanned: its target is read by nobody.
+fn link_out_of(link: &Path, scanned: &[PathBuf]) -> Option<Diagnostic> {
+    let target = std::fs::canonicalize(link).ok()?;
+    if scanned.iter().any(|r| target.starts_with(r)) {
+        return None;
+    }
+    let what = if target.is_dir() {
+        "a folder"
+    } else {
+        "a file"
+    };
+    Some(Diagnostic::warning(
+        "symlink-outside",
+        display_path(link),
+        format!(
+            "symbolic link to {what} outside the folders scanned ({}): not read; scan with --follow to read it here",
+            display_path(&target)
+        ),
+    ))
+}
+
 /// Adds the files git tracks although `.gitignore` matches them, unless they
 /// are in a skipped folder or ignored by the config.
 fn add_tracked(root: &Path, tracked: Vec<PathBuf>, ignores: Option<&Gitignore>, out: &Mutex<Walk>) {
@@ -228,13 +262,23 @@ fn add_tracked(root: &Path, tracked: Vec<PathBuf>, ignores: Option<&Gitignore>, 
 /// The parallel walk of one root, with or without the ignore files it holds.
 /// Returns the folders skipped because an ignore file in them is unsafe to
 /// read (see [`unsafe_ignore_file`]), for the caller to walk without them.
-fn walk_tree(
-    root: &Path,
-    options: &ReadOptions,
-    ignores: Option<&Gitignore>,
-    with_ignore_files: bool,
-    out: &Mutex<Walk>,
-) -> Vec<PathBuf> {
+/// What every walk of a root shares.
+struct Tree<'a> {
+    options: &'a ReadOptions,
+    /// The config's ignore globs.
+    ignores: Option<&'a Gitignore>,
+    /// The distinct roots, canonical.
+    scanned: &'a [PathBuf],
+    out: &'a Mutex<Walk>,
+}
+
+fn walk_tree(root: &Path, tree: &Tree<'_>, with_ignore_files: bool) -> Vec<PathBuf> {
+    let Tree {
+        options,
+        ignores,
+        scanned,
+        out,
+    } = *tree;
     // Folders skipped for an unsafe ignore file, with the diagnostic.
     let skipped: Arc<Mutex<Vec<(PathBuf, Diagnostic)>>> = Arc::default();
     let mut builder = WalkBuilder::new(root);
@@ -297,7 +341,9 @@ fn walk_tree(
                         lock(out).diagnostics.push(d);
                     } else if file_type.is_symlink() && !follow {
                         // Not followed. A dangling link is worth a word; a link to
-                        // a file inside the tree is read through its target.
+                        // a file inside the tree is read through its target; one
+                        // that leads out of the folders scanned is not read at
+                        // all, which the user should know.
                         if std::fs::metadata(entry.path()).is_err() {
                             // Links that lead to each other (`a -> b -> a`)
                             // resolve to nothing: a loop, not a missing target.
@@ -324,6 +370,8 @@ fn walk_tree(
                                     display_path(&ancestor)
                                 ),
                             );
+                            lock(out).diagnostics.push(d);
+                        } else if let Some(d) = link_out_of(entry.path(), scanned) {
                             lock(out).diagnostics.push(d);
                         }
                     }

@@ -33,7 +33,7 @@
 //!   time for rules that judge validity.
 //! - Diagnostic codes: `unreadable`, `too-large`, `binary`, `not-utf8`,
 //!   `xml-syntax`, `yaml-syntax`, `properties-syntax`, `json-syntax`,
-//!   `symlink-loop`, and the metadata reader's `metadata-root`,
+//!   `symlink-loop`, `symlink-outside`, and the metadata reader's `metadata-root`,
 //!   `metadata-value`, `metadata-project`.
 //!
 //! Set `INTGUARD_READERS_TIMING=1` to print the walk and read times to stderr.

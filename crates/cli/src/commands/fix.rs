@@ -99,6 +99,8 @@ fn secrets(args: SecretsArgs) -> i32 {
         config,
         baseline: None,
         threads: 0,
+        // Files are rewritten: never through a link to somewhere else.
+        follow_symlinks: false,
     };
     let read = || {
         let read_options = intguard_readers::ReadOptions {

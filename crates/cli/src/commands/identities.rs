@@ -49,6 +49,10 @@ pub struct IdentitiesArgs {
     /// Worker threads (default: all cores).
     #[arg(long, default_value_t = 0)]
     threads: usize,
+    /// Follow symbolic links: a folder or file linked into an app (a shared
+    /// config folder) is read as part of it. Loops are reported, not followed.
+    #[arg(long, short = 'L')]
+    follow: bool,
 }
 
 /// The identities `--only TEXT` selects (case-insensitive): those whose
@@ -92,6 +96,7 @@ pub fn run(args: IdentitiesArgs) -> i32 {
         config,
         baseline: None,
         threads: args.threads,
+        follow_symlinks: args.follow,
     };
     let mut inventory = read_inventory(&options);
     if let Some(snapshot) = &snapshot {

@@ -77,6 +77,10 @@ pub struct ScanArgs {
     /// Worker threads (default: all cores).
     #[arg(long, default_value_t = 0)]
     threads: usize,
+    /// Follow symbolic links: a folder or file linked into an app (a shared
+    /// config folder) is read as part of it. Loops are reported, not followed.
+    #[arg(long, short = 'L')]
+    follow: bool,
 }
 
 pub fn run(args: ScanArgs) -> i32 {
@@ -101,6 +105,7 @@ pub fn run(args: ScanArgs) -> i32 {
         config,
         baseline,
         threads: args.threads,
+        follow_symlinks: args.follow,
     };
     let mut outcome = match &snapshot {
         Some(snapshot) => {

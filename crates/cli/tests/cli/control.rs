@@ -644,3 +644,74 @@ fn a_path_inside_an_app_is_read_with_its_app() {
         "{alone}"
     );
 }
+
+/// A shared config folder linked into an app from outside the folder
+/// scanned: without `--follow` it is not read, and a `symlink-outside`
+/// warning says so (before, nothing did); with `--follow` it is read as
+/// the app's own resources, so its clear password is reported at the
+/// link's path and the connection's username is known.
+#[cfg(unix)]
+#[test]
+fn follow_reads_a_config_folder_linked_into_an_app() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = mule4_app(&tmp.path().join("apps"), "ledger-sapi", &[]);
+    write(
+        &app,
+        "src/main/mule/global.xml",
+        format!(
+            r#"{MULE_XML_HEAD}  <configuration-properties file="shared/salesforce.yaml"/>
+  <salesforce:sfdc-config name="Salesforce_Config">
+    <salesforce:basic-connection username="${{sfdc.username}}" password="${{sfdc.password}}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#
+        ),
+    );
+    let shared = tmp.path().join("platform-config");
+    write(
+        &shared,
+        "salesforce.yaml",
+        "sfdc:\n  username: \"int.ledger@acme.com\"\n  password: \"Lq7vRt2pXw9sKm4z\"\n",
+    );
+    fs::create_dir_all(app.join("src/main/resources")).unwrap();
+    std::os::unix::fs::symlink(&shared, app.join("src/main/resources/shared")).unwrap();
+
+    let (run, report) = scan_json(&app, &["--fail-on", "none"]);
+    run.expect_code(0);
+    let outside: Vec<&Value> = diagnostics(&report)
+        .iter()
+        .filter(|d| d["code"] == "symlink-outside")
+        .collect();
+    assert_eq!(outside.len(), 1, "{report:#}");
+    assert!(outside[0]["path"]
+        .as_str()
+        .unwrap()
+        .ends_with("ledger-sapi/src/main/resources/shared"));
+    assert!(
+        !findings(&report)
+            .iter()
+            .any(|f| f["rule"] == "IG102" && f["path"].as_str().unwrap().ends_with(".yaml")),
+        "{report:#}"
+    );
+
+    let (run, report) = scan_json(&app, &["--follow", "--fail-on", "none"]);
+    run.expect_code(0);
+    assert!(
+        !diagnostics(&report)
+            .iter()
+            .any(|d| d["code"] == "symlink-outside"),
+        "{report:#}"
+    );
+    let clear: Vec<&Value> = findings(&report)
+        .iter()
+        .filter(|f| f["rule"] == "IG102")
+        .collect();
+    assert_eq!(clear.len(), 1, "{report:#}");
+    assert!(clear[0]["path"]
+        .as_str()
+        .unwrap()
+        .ends_with("ledger-sapi/src/main/resources/shared/salesforce.yaml"));
+    assert_eq!(clear[0]["line"], 3);
+    assert_eq!(clear[0]["identity"], "int.ledger@acme.com", "{report:#}");
+    assert!(!report.to_string().contains("Lq7vRt2pXw9sKm4z"));
+}
