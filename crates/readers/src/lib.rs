@@ -668,6 +668,9 @@ fn process_file(
     let text: &str = &text;
 
     if let Some(what) = own_report::kind(text) {
+        // Not audited, so not counted among the files scanned.
+        out.read = false;
+        out.bytes = 0;
         out.diagnostics.push(Diagnostic::warning(
             "intguard-report",
             display,

@@ -163,10 +163,13 @@ fn reports_written_into_the_scanned_folder_are_not_audited() {
         ],
         "{report:#}"
     );
-    // Without the baseline, the same findings as a checkout with no reports.
+    // Without the baseline, the same findings as a checkout with no reports,
+    // and the same count of files scanned: the reports are not among them.
     let (_, plain) = scan_json(&example(), &[]);
     let all = in_repo(&["scan", ".", "--format", "json"]).json();
     assert_eq!(fingerprints(&all), fingerprints(&plain));
+    assert_eq!(all["summary"]["files"], plain["summary"]["files"]);
+    assert_eq!(all["summary"]["bytes"], plain["summary"]["bytes"]);
 }
 
 /// A secret masked the way intguard masks it (`Ac…(14)`) is not a secret,
