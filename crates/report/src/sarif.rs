@@ -18,6 +18,8 @@ pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 pub const SARIF_VERSION: &str = "2.1.0";
 /// The key of our entry in `partialFingerprints`.
 pub const FINGERPRINT_KEY: &str = "intguardFingerprint/v1";
+/// The tool's home page for SARIF viewers: the package's `repository`, left
+/// out while it has none (a placeholder link would lead nowhere).
 const INFORMATION_URI: &str = env!("CARGO_PKG_REPOSITORY");
 
 #[derive(Serialize)]
@@ -46,6 +48,7 @@ struct Tool<'a> {
 struct Driver<'a> {
     name: &'a str,
     version: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
     information_uri: &'static str,
     rules: Vec<Rule>,
 }
