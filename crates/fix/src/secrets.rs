@@ -5,6 +5,7 @@ use std::ops::Range;
 use std::path::PathBuf;
 
 use intguard_model::secret::mask;
+use intguard_model::vocab;
 use intguard_model::{
     Finding, Inventory, MuleApp, MuleRuntime, PropertyFile, PropertyFormat, SecurePropertiesConfig,
     XmlAttribute,
@@ -322,18 +323,6 @@ fn value_span_of(text: &str, file: &PropertyFile, line: u32, col: u32) -> Option
         PropertyFormat::Yaml => yaml::value_span(text, line, col),
         PropertyFormat::Properties => props::value_span(text, line),
     }
-}
-
-fn sanitize(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
-            }
-        })
-        .collect()
 }
 
 /// Plans the fix of every IG102 finding (others are ignored) in the inventory's apps.
@@ -937,7 +926,7 @@ fn plan_app(
             .salesforce_connections
             .iter()
             .any(|c| a.owner.as_deref() == Some(c.config_name.as_str()));
-        let owner = sanitize(a.owner.as_deref().unwrap_or("app"));
+        let owner = vocab::property_name_piece(a.owner.as_deref().unwrap_or("app"));
         let mut candidates = Vec::new();
         if salesforce {
             candidates.push(format!("sfdc.{}", a.name));

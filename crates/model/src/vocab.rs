@@ -80,6 +80,22 @@ pub fn is_secret_name(name: &str) -> bool {
     looks_secret && !is_listed_not_secret(last)
 }
 
+/// A piece of a property name suggested for a value moved out of the XML:
+/// lower-case ASCII letters and digits, `_` for the rest (`Stock_Config` ->
+/// `stock_config`, `x-api-key` -> `x_api_key`). The rules' fixes and
+/// `intguard fix secrets` name properties alike.
+pub fn property_name_piece(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
 /// Whether the folded `segment` is one of [`NOT_SECRETS`].
 fn is_listed_not_secret(segment: &[u8]) -> bool {
     let fold = |b: &u8| b.is_ascii_alphanumeric().then(|| b.to_ascii_lowercase());

@@ -2,7 +2,7 @@ use std::collections::{HashMap, HashSet};
 
 use intguard_model::expr::placeholders;
 use intguard_model::secret::describe;
-use intguard_model::vocab::is_secret_name;
+use intguard_model::vocab::{is_secret_name, property_name_piece};
 use intguard_model::{
     vocab, Finding, HttpCredential, Inventory, Location, MuleApp, MuleRuntime, Practice,
     PropertyFile, PropertyFormat, Related, RuleMeta, SalesforceConnection, Severity, TokenKind,
@@ -365,34 +365,9 @@ fn suggested_property(attr: &XmlAttribute, salesforce: bool) -> String {
     let prefix = if salesforce {
         "sfdc".to_string()
     } else {
-        attr.owner
-            .as_deref()
-            .unwrap_or("app")
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() {
-                    c.to_ascii_lowercase()
-                } else {
-                    '_'
-                }
-            })
-            .collect()
+        property_name_piece(attr.owner.as_deref().unwrap_or("app"))
     };
     format!("{prefix}.{}", attr.name)
-}
-
-/// A property-name piece: lower-case letters and digits, `_` for the rest
-/// (`Stock_Config` -> `stock_config`, `x-api-key` -> `x_api_key`).
-fn property_piece(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
-            }
-        })
-        .collect()
 }
 
 /// Where an HTTP credential is sent from: a request config's defaults, or
@@ -427,13 +402,13 @@ impl HttpSender<'_> {
     /// The suggested secure property for the credential.
     fn property(&self, credential: &HttpCredential) -> String {
         let prefix = match self {
-            HttpSender::Config(name) => property_piece(name),
+            HttpSender::Config(name) => property_name_piece(name),
             HttpSender::Request { config_ref, flow } => config_ref
                 .or(*flow)
-                .map(property_piece)
+                .map(property_name_piece)
                 .unwrap_or_else(|| "http".to_string()),
         };
-        format!("{prefix}.{}", property_piece(&credential.name))
+        format!("{prefix}.{}", property_name_piece(&credential.name))
     }
 }
 
