@@ -891,7 +891,7 @@ impl<'t> XmlReader<'t> {
         let credential = HttpCredential {
             kind,
             name: key.value.to_string(),
-            constant: value.is_literal() && !value.raw.contains("#["),
+            constant: is_constant(&value),
             value,
             element: qname.to_string(),
             owner: owner.clone(),
@@ -1200,6 +1200,12 @@ struct ParamMap {
     segments: Vec<(usize, usize)>,
 }
 
+/// A key/value element's value is a constant: no `${...}` reference and no
+/// `#[...]` expression anywhere in it.
+fn is_constant(value: &Value) -> bool {
+    value.is_literal() && !value.raw.contains("#[")
+}
+
 /// The default headers and query parameters of an `http:request-config`
 /// that carry a credential: `<http:default-headers><http:default-header key
 /// value/>` (MuleSoft's HTTP connector docs) and `<http:default-query-params>
@@ -1226,7 +1232,7 @@ fn default_credentials(config: &Node) -> Vec<HttpCredential> {
                         out.push(HttpCredential {
                             kind,
                             name: key.raw.clone(),
-                            constant: value.is_literal() && !value.raw.contains("#["),
+                            constant: is_constant(value),
                             value: value.clone(),
                             element: c.qname.clone(),
                             owner: owner.clone(),
