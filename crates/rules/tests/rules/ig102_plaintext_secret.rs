@@ -170,12 +170,7 @@ fn positive_links_both_ends_names_the_user_and_hides_values() {
             }
         }
     }
-    let at = |file: &str, line: u32| {
-        findings
-            .iter()
-            .find(|f| f.location.path.ends_with(file) && f.location.line == line)
-            .unwrap_or_else(|| panic!("no finding at {file}:{line}"))
-    };
+    let at = |file: &str, line: u32| common::finding_at(&findings, file, line);
     let prod = at("properties/prod.yaml", 5);
     assert_eq!(prod.environments, vec!["prod".to_string()]);
     assert_eq!(prod.identity.as_deref(), Some("int.orders@acme.com"));

@@ -33,12 +33,7 @@ fn positive() {
 #[test]
 fn severities_and_environments() {
     let findings = common::run("IG109", "IG109/positive");
-    let at = |file: &str, line: u32| {
-        findings
-            .iter()
-            .find(|f| f.location.path.ends_with(file) && f.location.line == line)
-            .unwrap_or_else(|| panic!("no finding at {file}:{line}"))
-    };
+    let at = |file: &str, line: u32| common::finding_at(&findings, file, line);
     // Salesforce token endpoint over http in dev only.
     let sfdc = at(&format!("{APP}/global.xml"), 28);
     assert_eq!(sfdc.severity, Severity::High);
@@ -82,12 +77,7 @@ fn severities_and_environments() {
 #[test]
 fn credential_carrying_requests_are_high() {
     let findings = common::run("IG109", "IG109/positive");
-    let at = |file: &str, line: u32| {
-        findings
-            .iter()
-            .find(|f| f.location.path.ends_with(file) && f.location.line == line)
-            .unwrap_or_else(|| panic!("no finding at {file}:{line}"))
-    };
+    let at = |file: &str, line: u32| common::finding_at(&findings, file, line);
     let global = format!("{APP}/global.xml");
     let orders = format!("{APP}/orders.xml");
     // A request config whose default header carries an API key.

@@ -23,12 +23,7 @@ fn positive() {
 fn reasons_per_connection() {
     let findings = common::run("IG206", "IG206/positive");
     assert!(findings.iter().all(|f| f.severity == Severity::Medium));
-    let at = |path: &str, line: u32| {
-        findings
-            .iter()
-            .find(|f| f.location.path.ends_with(path) && f.location.line == line)
-            .unwrap()
-    };
+    let at = |file: &str, line: u32| common::finding_at(&findings, file, line);
     let jwt = at(G, 23);
     assert!(
         jwt.message.contains("no client certificate"),

@@ -47,6 +47,14 @@ pub fn run(id: &str, rel: &str) -> Vec<Finding> {
     findings
 }
 
+/// The first finding at `line` of the file whose path ends with `file`.
+pub fn finding_at<'a>(findings: &'a [Finding], file: &str, line: u32) -> &'a Finding {
+    findings
+        .iter()
+        .find(|f| f.location.path.ends_with(file) && f.location.line == line)
+        .unwrap_or_else(|| panic!("no finding at {file}:{line}"))
+}
+
 /// `(path relative to the fixture root, line)` of each finding, sorted.
 pub fn places(id: &str, rel: &str) -> Vec<(String, u32)> {
     let root = fixture(rel);
