@@ -96,6 +96,18 @@ pub fn property_name_piece(s: &str) -> String {
         .collect()
 }
 
+/// The secure property suggested for a credential an HTTP request sends:
+/// `<sender>.<name>` in [`property_name_piece`]s, where the sender is the
+/// request config (default headers, or the config a request uses) or else
+/// the flow (`ERP_Request` + `x-api-key` -> `erp_request.x_api_key`).
+/// IG102's fix and `intguard fix secrets` name it alike.
+pub fn http_credential_property(sender: Option<&str>, name: &str) -> String {
+    let prefix = sender
+        .map(property_name_piece)
+        .unwrap_or_else(|| "http".to_string());
+    format!("{prefix}.{}", property_name_piece(name))
+}
+
 /// Whether the folded `segment` is one of [`NOT_SECRETS`].
 fn is_listed_not_secret(segment: &[u8]) -> bool {
     let fold = |b: &u8| b.is_ascii_alphanumeric().then(|| b.to_ascii_lowercase());

@@ -401,14 +401,11 @@ impl HttpSender<'_> {
 
     /// The suggested secure property for the credential.
     fn property(&self, credential: &HttpCredential) -> String {
-        let prefix = match self {
-            HttpSender::Config(name) => property_name_piece(name),
-            HttpSender::Request { config_ref, flow } => config_ref
-                .or(*flow)
-                .map(property_name_piece)
-                .unwrap_or_else(|| "http".to_string()),
+        let sender = match self {
+            HttpSender::Config(name) => Some(*name),
+            HttpSender::Request { config_ref, flow } => config_ref.or(*flow),
         };
-        format!("{prefix}.{}", property_name_piece(&credential.name))
+        vocab::http_credential_property(sender, &credential.name)
     }
 }
 
