@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use intguard_model::secret::mask;
 use intguard_model::vocab;
 use intguard_model::{
-    Finding, Inventory, MuleApp, MuleRuntime, PropertyFile, PropertyFormat, SecurePropertiesConfig,
-    XmlAttribute,
+    Finding, HttpCredential, Inventory, MuleApp, MuleRuntime, PropertyFile, PropertyFormat,
+    SecurePropertiesConfig, XmlAttribute,
 };
 use mule_secure_props::{parse_encrypted_value, Algorithm, Cipher, Mode};
 use zeroize::Zeroizing;
@@ -378,20 +378,69 @@ fn belongs(app: &MuleApp, f: &Finding) -> bool {
         || http_credential_at(app, &f.location).is_some()
 }
 
-/// The header or query parameter an HTTP request sends whose value is at `at`.
+/// The header or query parameter an HTTP request sends whose value is at
+/// `at`, with its sender (the request config, else the flow) for naming the
+/// property as IG102's fix does.
 fn http_credential_at<'a>(
     app: &'a MuleApp,
     at: &intguard_model::Location,
-) -> Option<&'a intguard_model::HttpCredential> {
-    app.http_requests
-        .iter()
-        .flat_map(|r| &r.default_credentials)
-        .chain(
-            app.http_request_operations
-                .iter()
-                .flat_map(|r| &r.credentials),
-        )
-        .find(|c| &c.value.location == at)
+) -> Option<(&'a HttpCredential, Option<&'a str>)> {
+    let defaults = app.http_requests.iter().flat_map(|r| {
+        r.default_credentials
+            .iter()
+            .map(move |c| (c, Some(r.config_name.as_str())))
+    });
+    let sent = app.http_request_operations.iter().flat_map(|op| {
+        op.credentials
+            .iter()
+            .map(move |c| (c, op.config_ref.as_deref().or(c.owner.as_deref())))
+    });
+    defaults.chain(sent).find(|(c, _)| &c.value.location == at)
+}
+
+/// How a moved literal reads its new secure property.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Reference {
+    /// An attribute value: `${secure::prop}` (Mule 3: `${prop}`).
+    Placeholder(MuleRuntime),
+    /// A DataWeave string: `p('secure::prop')`, with the string's own quote
+    /// so that the XML around it stays well-formed.
+    DataWeave(char),
+}
+
+impl Reference {
+    fn to(self, prop: &str) -> String {
+        match self {
+            Reference::Placeholder(MuleRuntime::Mule4) => format!("${{secure::{prop}}}"),
+            Reference::Placeholder(MuleRuntime::Mule3) => format!("${{{prop}}}"),
+            Reference::DataWeave(q) => format!("p({q}secure::{prop}{q})"),
+        }
+    }
+}
+
+/// Where an HTTP credential written in clear is and how it will read its
+/// property: a key/value element's `value="…"`, or a DataWeave string.
+fn http_literal_span(
+    text: &str,
+    credential: &HttpCredential,
+    runtime: MuleRuntime,
+) -> Result<(ValueSpan, Reference), &'static str> {
+    let at = &credential.value.location;
+    let element = credential.element.as_str();
+    if element.ends_with("header") || element.ends_with("query-param") {
+        let span = xml::attr_value_span(text, at.line, at.column, "value")
+            .filter(|s| s.scalar == credential.value.raw)
+            .ok_or("cannot locate the value attribute")?;
+        return Ok((span, Reference::Placeholder(runtime)));
+    }
+    if runtime == MuleRuntime::Mule3 {
+        return Err("a Mule 3 expression");
+    }
+    let span = xml::dataweave_string_span(text, at.line, at.column)
+        .filter(|s| s.scalar == credential.value.raw)
+        .ok_or("not a plain one-line DataWeave string")?;
+    let quote = text[span.range.start..].chars().next().unwrap_or('\'');
+    Ok((span, Reference::DataWeave(quote)))
 }
 
 type NewConfigLines = (&'static str, &'static str, &'static str, Vec<String>);
@@ -559,6 +608,19 @@ struct Insert {
     value: Zeroizing<String>,
 }
 
+/// A secret written in the XML that moves to a new secure property.
+struct LiteralSite<'a> {
+    location: &'a intguard_model::Location,
+    value: &'a str,
+    span: ValueSpan,
+    /// Property names to try, best first (then the last one numbered).
+    candidates: Vec<String>,
+    /// How the edited text reads the property chosen.
+    reference: Reference,
+    /// What the action says is replaced.
+    what: String,
+}
+
 fn plan_app(
     app: &MuleApp,
     findings: &[&Finding],
@@ -571,6 +633,8 @@ fn plan_app(
     let mut in_secure: Vec<(&PropertyFile, usize)> = Vec::new();
     let mut to_move: Vec<(&PropertyFile, usize)> = Vec::new();
     let mut literals: Vec<&XmlAttribute> = Vec::new();
+    // Credentials HTTP requests send, with the property IG102 suggests.
+    let mut http_literals: Vec<(&HttpCredential, String)> = Vec::new();
     for f in findings {
         if let Some((file, i)) = app.property_files.iter().find_map(|p| {
             p.entries
@@ -608,13 +672,17 @@ fn plan_app(
             } else {
                 literals.push(a);
             }
-        } else if let Some(c) = http_credential_at(app, &f.location) {
-            plan.skipped.push(format!(
-                "{}: {} `{}` of an HTTP request: move it to a secure property by hand (the finding's fix says how)",
-                f.location,
-                c.kind.label(),
-                c.name
-            ));
+        } else if let Some((c, sender)) = http_credential_at(app, &f.location) {
+            if in_test_sources(&c.value.location.path) {
+                plan.skipped.push(format!(
+                    "{}: {} `{}` is in test sources; test credentials are left alone",
+                    f.location,
+                    c.kind.label(),
+                    c.name
+                ));
+            } else {
+                http_literals.push((c, vocab::http_credential_property(sender, &c.name)));
+            }
         } else {
             plan.skipped.push(format!(
                 "{}: a <global-property> holding a secret: move it by hand",
@@ -626,7 +694,11 @@ fn plan_app(
     // The key must be the app's: it has to open the values already encrypted
     // in every file its configurations read, or what this writes would not
     // decrypt at run time (a target file without such values proves nothing).
-    if !(in_secure.is_empty() && to_move.is_empty() && literals.is_empty()) {
+    if !(in_secure.is_empty()
+        && to_move.is_empty()
+        && literals.is_empty()
+        && http_literals.is_empty())
+    {
         for file in app
             .property_files
             .iter()
@@ -690,7 +762,7 @@ fn plan_app(
         });
     }
 
-    if to_move.is_empty() && literals.is_empty() {
+    if to_move.is_empty() && literals.is_empty() && http_literals.is_empty() {
         return Ok(());
     }
     let setup = match setup(app, options) {
@@ -707,6 +779,10 @@ fn plan_app(
                 plan.skipped
                     .push(format!("{}: `{}`: {why}", a.value.location, a.name));
             }
+            for (c, _) in &http_literals {
+                plan.skipped
+                    .push(format!("{}: `{}`: {why}", c.value.location, c.name));
+            }
             return Ok(());
         }
     };
@@ -720,6 +796,14 @@ fn plan_app(
                     file.entries[*i].location,
                     file.entries[*i].key()
                 ));
+            }
+            for a in &literals {
+                plan.skipped
+                    .push(format!("{}: `{}`: {why}", a.value.location, a.name));
+            }
+            for (c, _) in &http_literals {
+                plan.skipped
+                    .push(format!("{}: `{}`: {why}", c.value.location, c.name));
             }
             return Ok(());
         }
@@ -905,7 +989,7 @@ fn plan_app(
                 .chain(&app.url_attributes)
                 .any(|a| a.value.placeholders().iter().any(|p| p.name == n))
     };
-    let mut literal_names = Vec::new();
+    let mut sites: Vec<LiteralSite> = Vec::new();
     for a in literals {
         let path = &a.value.location.path;
         let Some(text) = ws.text(path)? else { continue };
@@ -932,27 +1016,66 @@ fn plan_app(
             candidates.push(format!("sfdc.{}", a.name));
         }
         candidates.push(format!("{owner}.{}", a.name));
-        let base = candidates.last().cloned().unwrap_or_default();
+        sites.push(LiteralSite {
+            location: &a.value.location,
+            value: &a.value.raw,
+            span,
+            candidates,
+            reference: Reference::Placeholder(app.runtime),
+            what: format!("the literal `{}` of <{}>", a.name, a.element),
+        });
+    }
+    for (c, prop) in http_literals {
+        let path = &c.value.location.path;
+        let Some(text) = ws.text(path)? else { continue };
+        let (span, reference) = match http_literal_span(&text, c, app.runtime) {
+            Ok(edit) => edit,
+            Err(why) => {
+                plan.skipped.push(format!(
+                    "{}: {} `{}` of an HTTP request: {why}; move it to a secure property by hand (the finding's fix says how)",
+                    c.value.location,
+                    c.kind.label(),
+                    c.name
+                ));
+                continue;
+            }
+        };
+        sites.push(LiteralSite {
+            location: &c.value.location,
+            value: &c.value.raw,
+            span,
+            candidates: vec![prop],
+            reference,
+            what: format!(
+                "the {} `{}` an HTTP request sends (in <{}>)",
+                c.kind.label(),
+                c.name,
+                c.element
+            ),
+        });
+    }
+    let mut literal_names = Vec::new();
+    for site in sites {
+        let path = site.location.path.as_str();
+        let base = site.candidates.last().cloned().unwrap_or_default();
+        let mut candidates = site.candidates.clone();
         candidates.extend((2..100).map(|i| format!("{base}{i}")));
         let Some(prop) = candidates.into_iter().find(|c| match taken.get(c) {
-            Some(v) => v.as_str() == a.value.raw,
+            Some(v) => v.as_str() == site.value,
             None => !defined(c),
         }) else {
             continue;
         };
-        let reference = match app.runtime {
-            MuleRuntime::Mule4 => format!("${{secure::{prop}}}"),
-            MuleRuntime::Mule3 => format!("${{{prop}}}"),
-        };
         let work = ws.file(path)?;
-        work.replacements.push((span.range.clone(), reference));
-        work.masks.push((span.inner.clone(), mask(&a.value.raw)));
+        work.replacements
+            .push((site.span.range.clone(), site.reference.to(&prop)));
+        work.masks.push((site.span.inner.clone(), mask(site.value)));
         plan.actions.push(format!(
-            "replace the literal `{}` of <{}> in {} with a reference to the new secure property `{prop}`",
-            a.name, a.element, path
+            "replace {} in {} with a reference to the new secure property `{prop}`",
+            site.what, path
         ));
         if taken
-            .insert(prop.clone(), Zeroizing::new(a.value.raw.clone()))
+            .insert(prop.clone(), Zeroizing::new(site.value.to_string()))
             .is_none()
         {
             let targets_set: BTreeSet<&String> = targets.values().collect();
@@ -965,7 +1088,7 @@ fn plan_app(
                     .push(format!("add `{prop}` to {path} ({})", setup.cipher));
                 inserts.entry(path.clone()).or_default().push(Insert {
                     name: prop.clone(),
-                    value: Zeroizing::new(a.value.raw.clone()),
+                    value: Zeroizing::new(site.value.to_string()),
                 });
             }
             literal_names.push(prop);

@@ -29,6 +29,35 @@ pub(crate) fn attr_value_span(text: &str, line: u32, col: u32, name: &str) -> Op
     })
 }
 
+/// The DataWeave string literal whose opening quote is at `line`:`col`
+/// (1-based), quotes included in `range`; `None` unless it is a plain
+/// `'...'` or `"..."` on one line without escapes (what an edit can replace
+/// without reading DataWeave). `scalar` is the text between the quotes.
+pub(crate) fn dataweave_string_span(text: &str, line: u32, col: u32) -> Option<ValueSpan> {
+    let lines = Lines::new(text);
+    let n = line as usize;
+    if n == 0 || n > lines.len() {
+        return None;
+    }
+    let content = lines.content(n);
+    let at = content.start + byte_col(&text[content.clone()], col);
+    let quote = text[at..]
+        .chars()
+        .next()
+        .filter(|c| *c == '"' || *c == '\'')?;
+    let start = at + 1;
+    let len = text[start..content.end].find(quote)?;
+    let inner = &text[start..start + len];
+    if inner.contains('\\') {
+        return None;
+    }
+    Some(ValueSpan {
+        range: at..start + len + 1,
+        inner: start..start + len,
+        scalar: inner.to_string(),
+    })
+}
+
 fn decode_entities(raw: &str) -> Option<String> {
     let mut out = String::with_capacity(raw.len());
     let mut rest = raw;
@@ -213,6 +242,21 @@ mod tests {
         assert_eq!(v.scalar, "p&w");
         assert_eq!(&t[v.range.clone()], "p&amp;w");
         assert!(attr_value_span(t, 3, 6, "user").is_none());
+    }
+
+    #[test]
+    fn dataweave_strings() {
+        let t = "<http:headers><![CDATA[#[{\n  'Authorization': 'Bearer abc',\n  \"x-api-key\": \"k1\", b: 'a\\'b'\n}]]]></http:headers>";
+        let v = dataweave_string_span(t, 2, 20).unwrap();
+        assert_eq!(v.scalar, "Bearer abc");
+        assert_eq!(&t[v.range.clone()], "'Bearer abc'");
+        assert_eq!(&t[v.inner.clone()], "Bearer abc");
+        let v = dataweave_string_span(t, 3, 16).unwrap();
+        assert_eq!(&t[v.range.clone()], "\"k1\"");
+        // An escaped quote, no quote at the column, a line past the end.
+        assert!(dataweave_string_span(t, 3, 25).is_none());
+        assert!(dataweave_string_span(t, 2, 4).is_none());
+        assert!(dataweave_string_span(t, 9, 1).is_none());
     }
 
     #[test]

@@ -444,10 +444,77 @@ fn wrong_key_for_existing_values_is_refused() {
     assert!(!err.0.contains("Another-Key"), "{err}");
 }
 
-/// A credential an HTTP request sends (IG102) is not moved: it is listed as
-/// skipped, naming what it is, and no file changes.
+/// Credentials HTTP requests send (IG102): a request config's default header
+/// (`value="…"` -> `${secure::…}`) and DataWeave header and query-parameter
+/// maps (`'…'` -> `p('secure::…')`, keeping the string's quote), named as
+/// IG102's fix names them; the same value sent twice becomes one property.
 #[test]
-fn http_credentials_are_skipped_by_name() {
+fn mule4_http_credentials() {
+    let secrets = vec![
+        "PartnerT0ken-55810",
+        "K3y-9981-partner",
+        "Cs-77aa-91bb-partner",
+    ];
+    let secure = |env: &str| format!("src/main/resources/properties/{env}-secure.yaml");
+    let mut moved = Vec::new();
+    for env in ["dev", "prod"] {
+        let file: &'static str = Box::leak(secure(env).into_boxed_str());
+        moved.push((
+            file,
+            "partner_request.authorization",
+            "Bearer PartnerT0ken-55810",
+        ));
+        moved.push((file, "partner_request.x_api_key", "K3y-9981-partner"));
+        moved.push((
+            file,
+            "partner_request.client_secret",
+            "Cs-77aa-91bb-partner",
+        ));
+    }
+    let case = Case {
+        fixture: "mule4-http",
+        cipher: Cipher::new(Algorithm::Aes, Mode::Cbc, true),
+        moved,
+        secrets: secrets.clone(),
+        changing: [secrets.as_slice(), &["xmlns:xsi", "mule-http.xsd", "{\n"]].concat(),
+    };
+    run_case(&case);
+}
+
+#[test]
+fn mule4_http_credentials_edits_in_detail() {
+    let (_tmp, app) = fixture("mule4-http");
+    let p = plan(&app);
+    assert_eq!(
+        p.actions
+            .iter()
+            .filter(|a| a.starts_with("replace "))
+            .count(),
+        4,
+        "{:#?}",
+        p.actions
+    );
+    p.apply().unwrap();
+    let xml = std::fs::read_to_string(app.join("src/main/mule/partner.xml")).unwrap();
+    for expected in [
+        "<http:default-header key=\"Authorization\" value=\"${secure::partner_request.authorization}\"/>",
+        "                'x-api-key': p('secure::partner_request.x_api_key'),\n                'Accept': 'application/json'",
+        "<http:query-params>#[{\"client_secret\": p(\"secure::partner_request.client_secret\")}]</http:query-params>",
+        "<http:headers><![CDATA[#[{'x-api-key': p('secure::partner_request.x_api_key')}]]]></http:headers>",
+        "<secure-properties:config name=\"Secure_Properties\" key=\"${encryption.key}\" file=\"properties/${mule.env}-secure.yaml\">",
+    ] {
+        assert!(xml.contains(expected), "{expected}\n---\n{xml}");
+    }
+    assert_eq!(
+        std::fs::read_to_string(app.join("mule-artifact.json")).unwrap(),
+        "{\n  \"secureProperties\": [\"partner_request.authorization\", \"partner_request.x_api_key\", \"partner_request.client_secret\", \"encryption.key\"],\n  \"minMuleVersion\": \"4.6.0\"\n}\n"
+    );
+}
+
+/// A credential the fix cannot rewrite safely (a DataWeave string with an
+/// escape) is listed as skipped, naming what it is, and no file changes.
+#[test]
+fn http_credentials_it_cannot_locate_are_skipped_by_name() {
     let dir = tempfile::tempdir().unwrap();
     let app = dir.path().join("partner-api");
     std::fs::create_dir_all(app.join("src/main/mule")).unwrap();
@@ -460,12 +527,11 @@ fn http_credentials_are_skipped_by_name() {
         app.join("src/main/mule/partner.xml"),
         r#"<?xml version="1.0" encoding="UTF-8"?>
 <mule xmlns="http://www.mulesoft.org/schema/mule/core" xmlns:http="http://www.mulesoft.org/schema/mule/http">
-  <http:request-config name="Partner_Request">
-    <http:request-connection protocol="HTTPS" host="partner.acme.com" port="443"/>
-    <http:default-headers>
-      <http:default-header key="Authorization" value="Bearer PartnerT0ken-55810"/>
-    </http:default-headers>
-  </http:request-config>
+  <flow name="get-stock">
+    <http:request method="GET" url="https://partner.acme.com/stock">
+      <http:headers><![CDATA[#[{'x-api-key': 'K3y\'9981-partner'}]]]></http:headers>
+    </http:request>
+  </flow>
 </mule>
 "#,
     )
@@ -474,15 +540,70 @@ fn http_credentials_are_skipped_by_name() {
     let (_, findings) = scan(&app);
     assert_eq!(findings.len(), 1, "{findings:#?}");
     let p = plan(&app);
-    assert!(p.is_empty());
+    assert!(p.is_empty(), "{:#?}", p.actions);
     assert_eq!(p.skipped.len(), 1, "{:?}", p.skipped);
     assert!(
         p.skipped[0].contains(
-            "header `Authorization` of an HTTP request: move it to a secure property by hand"
+            "header `x-api-key` of an HTTP request: not a plain one-line DataWeave string; move it to a secure property by hand"
         ),
         "{:?}",
         p.skipped
     );
-    assert!(!p.skipped[0].contains("PartnerT0ken-55810"));
+    assert!(!p.skipped[0].contains("9981-partner"));
     assert_eq!(before, snapshot(&app));
+}
+
+/// Mule 3: a request-builder header becomes `${…}` (Mule 3 has no
+/// `secure::` prefix), read from the secure-property-placeholder file the fix
+/// declares.
+#[test]
+fn mule3_http_header_becomes_a_placeholder() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = dir.path().join("legacy");
+    std::fs::create_dir_all(app.join("src/main/app")).unwrap();
+    std::fs::write(
+        app.join("mule-project.xml"),
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<mule-project xmlns=\"http://www.mulesoft.com/tooling/project\" runtimeId=\"org.mule.tooling.server.3.9.5.ee\" schemaVersion=\"5.3.0.0\">\n    <name>legacy</name>\n</mule-project>\n",
+    )
+    .unwrap();
+    std::fs::write(
+        app.join("src/main/app/legacy.xml"),
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core" xmlns:http="http://www.mulesoft.org/schema/mule/http">
+    <http:request-config name="Partner_Request" protocol="HTTPS" host="partner.acme.com" port="443"/>
+    <flow name="get-stock">
+        <http:request config-ref="Partner_Request" path="/stock" method="GET">
+            <http:request-builder>
+                <http:header headerName="Authorization" value="Basic c3ZjOkxlZ2FjeVBhc3MtOTk="/>
+            </http:request-builder>
+        </http:request>
+    </flow>
+</mule>
+"#,
+    )
+    .unwrap();
+    let p = plan(&app);
+    assert!(p.skipped.is_empty(), "{:?}", p.skipped);
+    assert!(!p.diff().contains("c3ZjOkxl"), "{}", p.diff());
+    p.apply().unwrap();
+    let xml = std::fs::read_to_string(app.join("src/main/app/legacy.xml")).unwrap();
+    assert!(
+        xml.contains(
+            "<http:header headerName=\"Authorization\" value=\"${partner_request.authorization}\"/>"
+        ),
+        "{xml}"
+    );
+    assert!(!xml.contains("c3ZjOkxl"), "{xml}");
+    assert_eq!(
+        decrypt(
+            &app,
+            "src/main/resources/properties/secure.properties",
+            "partner_request.authorization",
+            Cipher::new(Algorithm::Aes, Mode::Cbc, false),
+            KEY
+        ),
+        "Basic c3ZjOkxlZ2FjeVBhc3MtOTk="
+    );
+    let (_, findings) = scan(&app);
+    assert!(findings.is_empty(), "{findings:#?}");
 }
