@@ -18,4 +18,4 @@ mod suppress;
 
 pub use baseline::Baseline;
 pub use config::{Config, ConfigError, OrgConfig};
-pub use scan::{read_inventory, run_rules, scan, ScanOptions, ScanOutcome};
+pub use scan::{read_inventory, run_rules, scan, PhaseTimer, ScanOptions, ScanOutcome};

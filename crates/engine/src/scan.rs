@@ -214,22 +214,35 @@ fn unread_query_diagnostics(inventory: &Inventory) -> Vec<Diagnostic> {
     out
 }
 
-/// Prints how long each phase took to stderr when `INTGUARD_TIMING` is set
-/// (for the benchmark's questions; silent otherwise).
-struct PhaseTimer(Option<std::time::Instant>);
+/// Prints how long each phase took, and the peak memory so far, to stderr
+/// when `INTGUARD_TIMING` is set (for the benchmark's questions; silent
+/// otherwise).
+pub struct PhaseTimer(Option<std::time::Instant>);
 
 impl PhaseTimer {
-    fn start() -> Self {
+    pub fn start() -> Self {
         PhaseTimer(std::env::var_os("INTGUARD_TIMING").map(|_| std::time::Instant::now()))
     }
 
-    fn lap(&mut self, phase: &str) {
+    pub fn lap(&mut self, phase: &str) {
         if let Some(t) = &mut self.0 {
             let now = std::time::Instant::now();
-            eprintln!("intguard timing: {phase} {:?}", now - *t);
+            eprintln!(
+                "intguard timing: {phase} {:?}{}",
+                now - *t,
+                peak_memory().map_or(String::new(), |m| format!(", peak memory so far {m}"))
+            );
             *t = now;
         }
     }
+}
+
+/// The process's peak resident memory so far (`VmHWM`, Linux), for
+/// [`PhaseTimer`]: which phase sets the peak.
+fn peak_memory() -> Option<String> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    Some(line["VmHWM:".len()..].trim().to_string())
 }
 
 /// Everything after reading: rules and post-processing (separate so that an

@@ -85,6 +85,14 @@ struct BySeverity {
 }
 
 pub fn render(report: &Report) -> String {
+    let mut out = Vec::new();
+    write(report, &mut out).expect("writing to memory does not fail");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// [`render`] into `out` as it is serialized: a report of thousands of
+/// findings is not held in memory a second time as text.
+pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let doc = JsonReport {
         version: JSON_SCHEMA_VERSION,
         tool: Tool {
@@ -95,9 +103,8 @@ pub fn render(report: &Report) -> String {
         diagnostics: report.diagnostics.iter().map(diagnostic).collect(),
         summary: summary(report.summary),
     };
-    let mut out = serde_json::to_string_pretty(&doc).expect("the report is plain JSON data");
-    out.push('\n');
-    out
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    out.write_all(b"\n")
 }
 
 fn finding(f: &Finding) -> JsonFinding<'_> {

@@ -5,8 +5,10 @@
 //! ```
 //!
 //! A reporter is a pure function of the findings, the diagnostics, the scan
-//! [`Summary`] and the rule metadata to a string: it knows nothing about how the
-//! findings were made and does no I/O. Snippets and messages arrive already
+//! [`Summary`] and the rule metadata to text: a string, or bytes into a
+//! writer the caller opened ([`write`]: JSON and SARIF stream, so a large
+//! report is not held twice). It knows nothing about how the findings were
+//! made and opens nothing itself. Snippets and messages arrive already
 //! masked by the engine; reporters never see a secret.
 //!
 //! - [`text`]: for people at a terminal, grouped by file, optional colour.
@@ -176,6 +178,21 @@ pub fn render(format: Format, report: &Report, text: &TextOptions) -> String {
         Format::Json => json::render(report),
         Format::Sarif => sarif::render(report),
         Format::Markdown => markdown::render(report),
+    }
+}
+
+/// [`render`] into `out`: the same bytes, but JSON and SARIF are written as
+/// they are serialized instead of built as one string first.
+pub fn write(
+    format: Format,
+    report: &Report,
+    text: &TextOptions,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Json => json::write(report, out),
+        Format::Sarif => sarif::write(report, out),
+        Format::Text | Format::Markdown => out.write_all(render(format, report, text).as_bytes()),
     }
 }
 

@@ -199,6 +199,14 @@ pub fn security_severity(severity: Severity) -> &'static str {
 }
 
 pub fn render(report: &Report) -> String {
+    let mut out = Vec::new();
+    write(report, &mut out).expect("writing to memory does not fail");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// [`render`] into `out` as it is serialized: a log of thousands of results
+/// is not held in memory a second time as text.
+pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let mut rules: Vec<Rule> = report.rules.iter().map(|m| rule(m)).collect();
     let mut index: BTreeMap<String, usize> = report
         .rules
@@ -239,9 +247,8 @@ pub fn render(report: &Report) -> String {
             }],
         }],
     };
-    let mut out = serde_json::to_string_pretty(&log).expect("the SARIF log is plain JSON data");
-    out.push('\n');
-    out
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    out.write_all(b"\n")
 }
 
 fn rule(meta: &RuleMeta) -> Rule {

@@ -1,7 +1,7 @@
 mod common;
 
 use common::Fixture;
-use intguard_report::{json, markdown, render, sarif, text, Format, TextOptions};
+use intguard_report::{json, markdown, render, sarif, text, write, Format, TextOptions};
 
 #[test]
 fn names_round_trip() {
@@ -30,6 +30,37 @@ fn render_dispatches_and_ends_with_a_newline() {
         assert_eq!(render(Format::Markdown, &r, &plain), markdown::render(&r));
         for f in Format::ALL {
             assert!(render(f, &r, &plain).ends_with('\n'), "{f}");
+        }
+    }
+}
+
+/// `write` gives `render`'s bytes (JSON and SARIF stream them; the snapshot
+/// tests hold those formats to the output of the former one-string
+/// serializer) and hands a failing writer's error back instead of panicking.
+#[test]
+fn write_streams_the_same_bytes_and_reports_write_errors() {
+    struct Full;
+    impl std::io::Write for Full {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::other("disk full"))
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    for fx in [Fixture::sample(), Fixture::empty()] {
+        let r = fx.report();
+        let plain = TextOptions::default();
+        for f in Format::ALL {
+            let mut out = Vec::new();
+            write(f, &r, &plain, &mut out).unwrap();
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                render(f, &r, &plain),
+                "{f}"
+            );
+            let err = write(f, &r, &plain, &mut Full).unwrap_err();
+            assert_eq!(err.to_string(), "disk full", "{f}");
         }
     }
 }

@@ -6,7 +6,7 @@ use intguard_engine::{
     read_inventory, run_rules, scan, Baseline, Config, ScanOptions, ScanOutcome,
 };
 use intguard_model::Severity;
-use intguard_report::{render, Format, Report, Summary, TextOptions};
+use intguard_report::{write, Format, Report, Summary, TextOptions};
 
 use super::inputs;
 use crate::exit;
@@ -177,14 +177,19 @@ pub fn report(outcome: &ScanOutcome, args: &ReportArgs, config: &Config) -> i32 
             to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
-    let rendered = render(format, &report, &TextOptions { color });
-
+    let options = TextOptions { color };
+    let mut timer = intguard_engine::PhaseTimer::start();
     let written = match &args.output {
-        Some(path) => std::fs::write(path, rendered.as_bytes())
+        Some(path) => std::fs::File::create(path)
+            .and_then(|file| {
+                let mut out = std::io::BufWriter::new(file);
+                write(format, &report, &options, &mut out)?;
+                out.flush()
+            })
             .map_err(|e| format!("cannot write {}: {e}", path.display())),
         None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(rendered.as_bytes())
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            write(format, &report, &options, &mut out)
                 .and_then(|_| out.flush())
                 .map_err(|e| format!("cannot write the report: {e}"))
         }
@@ -192,6 +197,7 @@ pub fn report(outcome: &ScanOutcome, args: &ReportArgs, config: &Config) -> i32 
     if let Err(e) = written {
         return exit::usage_error(e);
     }
+    timer.lap("report");
     if failed {
         exit::FINDINGS
     } else {
