@@ -1,4 +1,4 @@
-//! intguard's own outputs (its JSON, SARIF and Markdown reports and its
+//! intguard's own outputs (its text, JSON, SARIF and Markdown reports and its
 //! baseline files) are not audited: they quote masked secrets, rule help
 //! and file paths, and a scan of a folder that holds one (the README's CI
 //! recipe writes `intguard.sarif` into the scanned checkout) would report
@@ -41,6 +41,43 @@ static MARKDOWN_TITLE: LazyLock<Regex> =
 static MARKDOWN_FOOTER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\n<sub>intguard [0-9A-Za-z.+\-]+</sub>\s*\z").expect("regex"));
 
+/// `--format text` (without colour): a file's path, then its first finding's
+/// `  SEVERITY IGnnn name` line; or a report with diagnostics only, or none.
+static TEXT_HEAD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\A(?:[^\n]+\n  (?:CRITICAL|HIGH|MEDIUM|LOW|INFO) IG[0-9]{3} [a-z][a-z-]*\n  [^\n]+\n|diagnostics\n  |No integration-credential problems found )",
+    )
+    .expect("regex")
+});
+/// The text report's summary line: `76 findings (40 critical, 12 high) in 4
+/// apps, 88 files; 1 suppressed`.
+static TEXT_SUMMARY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\A[0-9]+ findings? \([0-9]+ (?:critical|high|medium|low|info)(?:, [0-9]+ (?:critical|high|medium|low|info))*\) in [^\n]+\z",
+    )
+    .expect("regex")
+});
+const TEXT_NONE: &str = "No integration-credential problems found ";
+const TEXT_FAILING: &str = "failing: findings at or above ";
+
+/// Whether the text ends as a text report does (its summary line, then the
+/// `failing:` line when the threshold was reached) and starts as one.
+fn is_text_report(text: &str, head: &str) -> bool {
+    let mut lines = text.trim_end_matches('\n').rsplit('\n');
+    let Some(mut last) = lines.next() else {
+        return false;
+    };
+    if last.starts_with(TEXT_FAILING) {
+        let Some(before) = lines.next() else {
+            return false;
+        };
+        last = before;
+    }
+    let summary = last.starts_with(TEXT_NONE)
+        || (last.starts_with(|c: char| c.is_ascii_digit()) && TEXT_SUMMARY.is_match(last));
+    summary && TEXT_HEAD.is_match(head)
+}
+
 /// What kind of intguard output the text is, if it is one.
 pub(crate) fn kind(text: &str) -> Option<&'static str> {
     let start = text.trim_start();
@@ -63,6 +100,9 @@ pub(crate) fn kind(text: &str) -> Option<&'static str> {
         if MARKDOWN_FOOTER.is_match(tail) {
             return Some("Markdown report");
         }
+    }
+    if is_text_report(text, head) {
+        return Some("text report");
     }
     None
 }
@@ -118,5 +158,35 @@ mod tests {
             None
         );
         assert_eq!(kind(""), None);
+    }
+
+    #[test]
+    fn recognises_text_reports() {
+        let finding = "a/global.xml\n  HIGH IG101 password-auth\n  a/global.xml:48:3\n  orders `Salesforce_Config` authenticates with a password\n     48 | <salesforce:basic-connection password=\"${secure::p}\"/>\n        | ^\n\n";
+        let failing = format!("{finding}1 finding (1 high) in 1 app, 3 files; 1 suppressed\nfailing: findings at or above high\n");
+        assert_eq!(kind(&failing), Some("text report"));
+        let passing = format!("{finding}2 findings (1 high, 1 low) in 1 app, 3 files\n");
+        assert_eq!(kind(&passing), Some("text report"));
+        assert_eq!(
+            kind("diagnostics\n  warning a.yaml:3: not-utf8: ...\n\nNo integration-credential problems found in 1 app, 2 files; 1 diagnostic.\n"),
+            Some("text report")
+        );
+        assert_eq!(
+            kind("No integration-credential problems found in 1 app, 2 files.\n"),
+            Some("text report")
+        );
+
+        // A file quoting a report's summary, or a finding without the
+        // summary, or with more after it, is not one.
+        assert_eq!(
+            kind("Last run:\n76 findings (40 critical) in 4 apps, 88 files\n"),
+            None
+        );
+        assert_eq!(kind(finding), None);
+        assert_eq!(kind(&format!("{passing}password=hunter22\n")), None);
+        assert_eq!(
+            kind("notes\n  HIGH IG101 password-auth\n  see\n12 findings (anything) in x\n"),
+            None
+        );
     }
 }

@@ -123,6 +123,7 @@ fn reports_written_into_the_scanned_folder_are_not_audited() {
         ("sarif", "intguard.sarif"),
         ("json", "report.json"),
         ("markdown", "comment.md"),
+        ("text", "report.txt"),
     ] {
         in_repo(&[
             "scan",
@@ -159,7 +160,8 @@ fn reports_written_into_the_scanned_folder_are_not_audited() {
             "./comment.md",
             "./intguard-baseline.json",
             "./intguard.sarif",
-            "./report.json"
+            "./report.json",
+            "./report.txt"
         ],
         "{report:#}"
     );
