@@ -1,0 +1,369 @@
+//! The secure-properties configuration that reads what `fix secrets` moves:
+//! the app's own (its cipher, the file it loads per environment) or one to
+//! declare, and the key checks against what the files hold already.
+
+use std::collections::BTreeMap;
+
+use intguard_model::{MuleApp, MuleRuntime, PropertyFile, SecurePropertiesConfig};
+use mule_secure_props::{Cipher, Mode};
+use zeroize::Zeroizing;
+
+use super::SecretsOptions;
+use crate::{xml, FixError};
+
+pub(super) const M4_NS: &str = "http://www.mulesoft.org/schema/mule/secure-properties";
+pub(super) const M4_XSD: &str =
+    "http://www.mulesoft.org/schema/mule/secure-properties/current/mule-secure-properties.xsd";
+pub(super) const M3_NS: &str = "http://www.mulesoft.org/schema/mule/secure-property-placeholder";
+pub(super) const M3_XSD: &str = "http://www.mulesoft.org/schema/mule/secure-property-placeholder/current/mule-secure-property-placeholder.xsd";
+pub(super) const KEY_PROPERTY: &str = "encryption.key";
+
+/// The resources folder of an app, as a display path prefix ending in `/`.
+pub(super) fn resources(app: &MuleApp) -> String {
+    let root = app.root.trim_end_matches('/');
+    if root.is_empty() || root == "." {
+        "src/main/resources/".to_string()
+    } else {
+        format!("{root}/src/main/resources/")
+    }
+}
+
+/// A file pattern as written in a config (`classpath:` removed).
+pub(super) fn clean_pattern(raw: &str) -> String {
+    raw.trim()
+        .trim_start_matches("classpath:")
+        .trim_start_matches('/')
+        .to_string()
+}
+
+/// `pattern` with every `${...}` replaced by `env`.
+pub(super) fn resolve_pattern(pattern: &str, env: &str) -> String {
+    let mut out = String::new();
+    let mut rest = pattern;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        match rest[start..].find('}') {
+            Some(end) => {
+                out.push_str(env);
+                rest = &rest[start + end + 1..];
+            }
+            None => {
+                out.push_str(&rest[start..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether a file (path relative to the resources folder) matches a pattern whose
+/// placeholders stand for any name without `/`.
+pub(super) fn pattern_matches(pattern: &str, rel: &str) -> bool {
+    pub(super) fn go(p: &str, s: &str) -> bool {
+        match p.find("${") {
+            None => p == s,
+            Some(start) => {
+                let Some(end) = p[start..].find('}') else {
+                    return p == s;
+                };
+                if !s.starts_with(&p[..start]) {
+                    return false;
+                }
+                let rest_p = &p[start + end + 1..];
+                let s = &s[start..];
+                (1..=s.len())
+                    .filter(|&i| s.is_char_boundary(i) && !s[..i].contains('/'))
+                    .any(|i| go(rest_p, &s[i..]))
+            }
+        }
+    }
+    go(pattern, rel)
+}
+
+pub(super) fn has_placeholder(s: &str) -> bool {
+    s.contains("${")
+}
+
+/// The cipher a secure-properties config uses; `Err` with a reason when it cannot be known.
+pub(crate) fn config_cipher(c: &SecurePropertiesConfig) -> Result<Cipher, String> {
+    for v in [&c.algorithm, &c.mode, &c.use_random_ivs]
+        .into_iter()
+        .flatten()
+    {
+        if has_placeholder(&v.raw) {
+            return Err(format!(
+                "the encryption settings of <{}> are placeholders ({})",
+                c.element, v.raw
+            ));
+        }
+    }
+    let mut cipher = Cipher::from_mule_attributes(
+        Some(c.algorithm_name()),
+        Some(c.mode_name()),
+        c.random_ivs(),
+    )
+    .map_err(|e| e.to_string())?;
+    if c.element.starts_with("secure-property-placeholder") {
+        // Mule 3's placeholder has no random IVs.
+        cipher.random_iv = false;
+    }
+    Ok(cipher)
+}
+
+pub(super) fn check_key(cipher: &Cipher, key: &[u8]) -> Result<(), FixError> {
+    Cipher::new(cipher.algorithm, Mode::Ecb, false)
+        .encrypt(key, b"")
+        .map(|_| ())
+        .map_err(|e| FixError(e.to_string()))
+}
+
+pub(super) fn encrypt(cipher: &Cipher, key: &[u8], value: &str) -> Result<String, FixError> {
+    cipher
+        .encrypt(key, value.as_bytes())
+        .map_err(|e| FixError(e.to_string()))
+}
+
+/// Decrypts with the plausibility check IG104 uses: padding valid and the plaintext
+/// UTF-8 without control characters (other than tab).
+pub(crate) fn decrypt_plausible(
+    cipher: &Cipher,
+    key: &[u8],
+    b64: &str,
+) -> Option<Zeroizing<String>> {
+    let bytes = Zeroizing::new(cipher.decrypt(key, b64).ok()?);
+    let s = std::str::from_utf8(&bytes).ok()?;
+    if s.chars().any(|c| c.is_control() && c != '\t') {
+        return None;
+    }
+    Some(Zeroizing::new(s.to_string()))
+}
+
+/// Refuses a key that does not open the file's existing encrypted values.
+pub(super) fn check_key_against(
+    file: &PropertyFile,
+    cipher: &Cipher,
+    key: &[u8],
+) -> Result<(), FixError> {
+    if let Some(e) = file
+        .entries
+        .iter()
+        .find(|e| e.encrypted_payload().is_some())
+    {
+        let b64 = e.encrypted_payload().unwrap_or_default();
+        if decrypt_plausible(cipher, key, b64).is_none() {
+            return Err(FixError(format!(
+                "{}: the key does not decrypt the existing value of `{}` ({}): wrong key? Nothing was changed",
+                file.path, e.key(), cipher
+            )));
+        }
+    }
+    Ok(())
+}
+
+pub(super) type NewConfigLines = (&'static str, &'static str, &'static str, Vec<String>);
+
+/// Where moved values go: the configuration, its cipher and its file per environment.
+pub(super) struct Setup {
+    pub(super) cipher: Cipher,
+    /// A configuration to declare: the XML file and the element.
+    pub(super) new_config: Option<(String, NewConfigLines)>,
+    /// file pattern relative to the resources folder.
+    pub(super) pattern: String,
+    pub(super) key_property: Option<String>,
+}
+
+pub(super) fn setup(app: &MuleApp, options: &SecretsOptions) -> Result<Setup, String> {
+    let wanted = match app.runtime {
+        MuleRuntime::Mule4 => "secure-properties:config",
+        MuleRuntime::Mule3 => "secure-property-placeholder:config",
+    };
+    if let Some(c) = app
+        .secure_property_configs
+        .iter()
+        .find(|c| c.element == wanted)
+    {
+        let cipher = config_cipher(c)?;
+        let pattern = c
+            .file
+            .as_ref()
+            .map(|f| clean_pattern(&f.raw))
+            .ok_or_else(|| format!("<{}> has no file", c.element))?;
+        let key_property = c.key.as_ref().and_then(|k| {
+            let ps = k.placeholders();
+            (ps.len() == 1).then(|| ps[0].name.clone())
+        });
+        return Ok(Setup {
+            cipher,
+            new_config: None,
+            pattern,
+            key_property,
+        });
+    }
+    // A new configuration, next to the app's other property files.
+    let import = app
+        .property_imports
+        .iter()
+        .find(|i| !i.secure && !i.file.raw.contains(','));
+    let (dir, placeholder) = match import {
+        Some(i) => {
+            let p = clean_pattern(&i.file.raw);
+            let dir = p
+                .rfind('/')
+                .map(|s| p[..=s].to_string())
+                .unwrap_or_default();
+            let ph = i
+                .file
+                .placeholders()
+                .into_iter()
+                .next()
+                .map(|p| p.name)
+                .filter(|_| !app.environments.is_empty());
+            (dir, ph)
+        }
+        None => ("properties/".to_string(), None),
+    };
+    let (pattern, cipher) = match app.runtime {
+        MuleRuntime::Mule4 => (
+            match &placeholder {
+                Some(p) => format!("{dir}${{{p}}}-secure.yaml"),
+                None => format!("{dir}secure.yaml"),
+            },
+            Cipher::new(options.algorithm, options.mode, true),
+        ),
+        MuleRuntime::Mule3 => (
+            match &placeholder {
+                Some(p) => format!("{dir}secure.${{{p}}}.properties"),
+                None => format!("{dir}secure.properties"),
+            },
+            Cipher::new(options.algorithm, options.mode, false),
+        ),
+    };
+    // The XML file that loads the properties, else one named global, else the first.
+    let xml_path = import
+        .map(|i| i.file.location.path.to_string())
+        .or_else(|| {
+            app.xml_files
+                .iter()
+                .find(|p| p.rsplit('/').next().is_some_and(|n| n.contains("global")))
+                .cloned()
+        })
+        .or_else(|| app.xml_files.first().cloned())
+        .ok_or("the app has no XML configuration file to declare the secure-properties configuration in")?;
+    let attr = |s: &str| xml::escape_attr(s);
+    let (prefix, ns, xsd, lines) = match app.runtime {
+        MuleRuntime::Mule4 => (
+            "secure-properties",
+            M4_NS,
+            M4_XSD,
+            vec![
+                format!(
+                    "<secure-properties:config name=\"Secure_Properties\" key=\"${{{KEY_PROPERTY}}}\" file=\"{}\">",
+                    attr(&pattern)
+                ),
+                format!(
+                    "\t<secure-properties:encrypt algorithm=\"{}\" mode=\"{}\" useRandomIVs=\"true\"/>",
+                    cipher.algorithm.name(),
+                    cipher.mode.name()
+                ),
+                "</secure-properties:config>".to_string(),
+            ],
+        ),
+        MuleRuntime::Mule3 => (
+            "secure-property-placeholder",
+            M3_NS,
+            M3_XSD,
+            vec![format!(
+                "<secure-property-placeholder:config name=\"Secure_Property_Placeholder\" key=\"${{{KEY_PROPERTY}}}\" location=\"{}\" encryptionAlgorithm=\"{}\" encryptionMode=\"{}\"/>",
+                attr(&pattern),
+                cipher.algorithm.name(),
+                cipher.mode.name()
+            )],
+        ),
+    };
+    Ok(Setup {
+        cipher,
+        new_config: Some((xml_path, (prefix, ns, xsd, lines))),
+        pattern,
+        key_property: Some(KEY_PROPERTY.to_string()),
+    })
+}
+
+/// The secure file of each environment (display path), or a reason.
+pub(super) fn targets(
+    app: &MuleApp,
+    setup: &Setup,
+) -> Result<BTreeMap<Option<String>, String>, String> {
+    let res = resources(app);
+    let mut out = BTreeMap::new();
+    for env in app.resolution_environments() {
+        let rel = if has_placeholder(&setup.pattern) {
+            let e = env
+                .map(str::to_string)
+                .or_else(|| app.default_environment.clone())
+                .ok_or_else(|| {
+                    format!(
+                        "the secure file `{}` depends on an environment and the app names none",
+                        setup.pattern
+                    )
+                })?;
+            resolve_pattern(&setup.pattern, &e)
+        } else {
+            setup.pattern.clone()
+        };
+        // Prefer the file the reader found (same display path).
+        let path = app
+            .property_files
+            .iter()
+            .find(|f| f.path.ends_with(&format!("/{rel}")) && f.path.starts_with(&res))
+            .map(|f| f.path.clone())
+            .unwrap_or_else(|| format!("{res}{rel}"));
+        out.insert(env.map(str::to_string), path);
+    }
+    Ok(out)
+}
+
+/// The configuration that loads a secure file: the one whose pattern matches its path,
+/// else the app's only one.
+pub(crate) fn config_for_file<'a>(
+    app: &'a MuleApp,
+    file: &PropertyFile,
+) -> Option<&'a SecurePropertiesConfig> {
+    let res = resources(app);
+    let rel = file.path.strip_prefix(&res);
+    if let Some(rel) = rel {
+        if let Some(c) = app.secure_property_configs.iter().find(|c| {
+            c.file
+                .as_ref()
+                .is_some_and(|f| pattern_matches(&clean_pattern(&f.raw), rel))
+        }) {
+            return Some(c);
+        }
+    }
+    if app.secure_property_configs.len() == 1 {
+        return app.secure_property_configs.first();
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    pub(super) fn patterns() {
+        assert!(pattern_matches(
+            "properties/${mule.env}-secure.yaml",
+            "properties/dev-secure.yaml"
+        ));
+        assert!(!pattern_matches(
+            "properties/${mule.env}-secure.yaml",
+            "properties/a/dev-secure.yaml"
+        ));
+        assert!(pattern_matches("secure.yaml", "secure.yaml"));
+        assert_eq!(
+            resolve_pattern("p/${mule.env}-secure.yaml", "prod"),
+            "p/prod-secure.yaml"
+        );
+    }
+}

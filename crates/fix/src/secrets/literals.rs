@@ -1,0 +1,85 @@
+//! Secrets written in the XML that `fix secrets` turns into new secure
+//! properties: where each value is and how the edited text reads it.
+
+use intguard_model::{HttpCredential, MuleApp, MuleRuntime};
+
+use crate::text::ValueSpan;
+use crate::xml;
+
+/// The header or query parameter an HTTP request sends whose value is at
+/// `at`, with its sender (the request config, else the flow) for naming the
+/// property as IG102's fix does.
+pub(super) fn http_credential_at<'a>(
+    app: &'a MuleApp,
+    at: &intguard_model::Location,
+) -> Option<(&'a HttpCredential, Option<&'a str>)> {
+    let defaults = app.http_requests.iter().flat_map(|r| {
+        r.default_credentials
+            .iter()
+            .map(move |c| (c, Some(r.config_name.as_str())))
+    });
+    let sent = app.http_request_operations.iter().flat_map(|op| {
+        op.credentials
+            .iter()
+            .map(move |c| (c, op.config_ref.as_deref().or(c.owner.as_deref())))
+    });
+    defaults.chain(sent).find(|(c, _)| &c.value.location == at)
+}
+
+/// How a moved literal reads its new secure property.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Reference {
+    /// An attribute value: `${secure::prop}` (Mule 3: `${prop}`).
+    Placeholder(MuleRuntime),
+    /// A DataWeave string: `p('secure::prop')`, with the string's own quote
+    /// so that the XML around it stays well-formed.
+    DataWeave(char),
+}
+
+impl Reference {
+    pub(super) fn to(self, prop: &str) -> String {
+        match self {
+            Reference::Placeholder(MuleRuntime::Mule4) => format!("${{secure::{prop}}}"),
+            Reference::Placeholder(MuleRuntime::Mule3) => format!("${{{prop}}}"),
+            Reference::DataWeave(q) => format!("p({q}secure::{prop}{q})"),
+        }
+    }
+}
+
+/// Where an HTTP credential written in clear is and how it will read its
+/// property: a key/value element's `value="…"`, or a DataWeave string.
+pub(super) fn http_literal_span(
+    text: &str,
+    credential: &HttpCredential,
+    runtime: MuleRuntime,
+) -> Result<(ValueSpan, Reference), &'static str> {
+    let at = &credential.value.location;
+    let element = credential.element.as_str();
+    if element.ends_with("header") || element.ends_with("query-param") {
+        let span = xml::attr_value_span(text, at.line, at.column, "value")
+            .filter(|s| s.scalar == credential.value.raw)
+            .ok_or("cannot locate the value attribute")?;
+        return Ok((span, Reference::Placeholder(runtime)));
+    }
+    if runtime == MuleRuntime::Mule3 {
+        return Err("a Mule 3 expression");
+    }
+    let span = xml::dataweave_string_span(text, at.line, at.column)
+        .filter(|s| s.scalar == credential.value.raw)
+        .ok_or("not a plain one-line DataWeave string")?;
+    let quote = text[span.range.start..].chars().next().unwrap_or('\'');
+    Ok((span, Reference::DataWeave(quote)))
+}
+
+/// A secret written in the XML that moves to a new secure property.
+pub(super) struct LiteralSite<'a> {
+    pub(super) location: &'a intguard_model::Location,
+    pub(super) value: &'a str,
+    pub(super) span: ValueSpan,
+    /// Property names to try, best first (then the last one numbered).
+    pub(super) candidates: Vec<String>,
+    /// How the edited text reads the property chosen.
+    pub(super) reference: Reference,
+    /// What the action says is replaced.
+    pub(super) what: String,
+}

@@ -1,0 +1,782 @@
+//! Planning `fix secrets`: from IG102 findings to file edits.
+//!
+//! - this module: which findings become which edits ([`plan_secrets`]);
+//! - [`config`]: the secure-properties configuration that reads the moved
+//!   values, its cipher and its file per environment;
+//! - [`literals`]: secrets written in the XML (attributes, the credentials
+//!   HTTP requests send) and how the edited text reads their new property;
+//! - [`workspace`]: the edits gathered per file, applied at the end.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::PathBuf;
+
+use intguard_model::secret::mask;
+use intguard_model::vocab;
+use intguard_model::{
+    Finding, HttpCredential, Inventory, MuleApp, MuleRuntime, PropertyFile, PropertyFormat,
+    XmlAttribute,
+};
+use mule_secure_props::{parse_encrypted_value, Algorithm, Mode};
+use zeroize::Zeroizing;
+
+use crate::text::ValueSpan;
+use crate::{props, xml, yaml, FixError, Moved, Plan};
+
+mod config;
+mod literals;
+mod workspace;
+
+use config::{
+    check_key, check_key_against, encrypt, has_placeholder, setup, targets, Setup, KEY_PROPERTY,
+};
+pub(crate) use config::{config_cipher, config_for_file, decrypt_plausible};
+use literals::{http_credential_at, http_literal_span, LiteralSite, Reference};
+use workspace::Workspace;
+
+/// Settings for a secure-properties configuration the fix creates (existing ones keep
+/// theirs).
+#[derive(Debug, Clone, Copy)]
+pub struct SecretsOptions {
+    pub algorithm: Algorithm,
+    pub mode: Mode,
+}
+
+impl Default for SecretsOptions {
+    fn default() -> Self {
+        SecretsOptions {
+            algorithm: Algorithm::Aes,
+            mode: Mode::Cbc,
+        }
+    }
+}
+
+/// The encrypted value as written in a file of `format`.
+fn written(format: PropertyFormat, b64: &str) -> String {
+    match format {
+        PropertyFormat::Yaml => format!("\"![{b64}]\""),
+        PropertyFormat::Properties => format!("![{b64}]"),
+    }
+}
+
+fn format_of(path: &str) -> PropertyFormat {
+    if path.ends_with(".properties") {
+        PropertyFormat::Properties
+    } else {
+        PropertyFormat::Yaml
+    }
+}
+
+fn in_test_sources(path: &str) -> bool {
+    path.contains("/src/test/") || path.starts_with("src/test/")
+}
+
+/// `${secure::name}`: the definition already reads the value from a secure
+/// file (what this module writes).
+fn reads_itself_securely(value: &str, name: &str) -> bool {
+    value
+        .trim()
+        .strip_prefix("${secure::")
+        .and_then(|v| v.strip_suffix('}'))
+        .is_some_and(|v| v.trim() == name)
+}
+
+fn value_span_of(text: &str, file: &PropertyFile, line: u32, col: u32) -> Option<ValueSpan> {
+    match file.format {
+        PropertyFormat::Yaml => yaml::value_span(text, line, col),
+        PropertyFormat::Properties => props::value_span(text, line),
+    }
+}
+
+/// Plans the fix of every IG102 finding (others are ignored) in the inventory's apps.
+/// `key` encrypts the values (and must open a secure file's existing values).
+pub fn plan_secrets(
+    inventory: &Inventory,
+    findings: &[Finding],
+    key: &[u8],
+    options: &SecretsOptions,
+) -> Result<Plan, FixError> {
+    let mut plan = Plan::default();
+    let mut ws = Workspace::default();
+    let findings: Vec<&Finding> = findings.iter().filter(|f| f.rule == "IG102").collect();
+    let mut handled: BTreeSet<usize> = BTreeSet::new();
+    for app in &inventory.apps {
+        let mine: Vec<(usize, &Finding)> = findings
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| belongs(app, f))
+            .map(|(i, f)| (i, *f))
+            .collect();
+        if mine.is_empty() {
+            continue;
+        }
+        handled.extend(mine.iter().map(|(i, _)| *i));
+        let fs: Vec<&Finding> = mine.into_iter().map(|(_, f)| f).collect();
+        plan_app(app, &fs, key, options, &mut ws, &mut plan)?;
+    }
+    for (i, f) in findings.iter().enumerate() {
+        if !handled.contains(&i) {
+            plan.skipped.push(format!(
+                "{}: not in a Mule app's XML or property files; change it by hand",
+                f.location
+            ));
+        }
+    }
+    ws.build(&mut plan)?;
+    Ok(plan)
+}
+
+fn belongs(app: &MuleApp, f: &Finding) -> bool {
+    app.property_files
+        .iter()
+        .any(|p| p.entries.iter().any(|e| e.location == f.location))
+        || app
+            .secret_attributes
+            .iter()
+            .any(|a| a.value.location == f.location)
+        || app
+            .global_properties
+            .iter()
+            .any(|g| g.location == f.location)
+        || http_credential_at(app, &f.location).is_some()
+}
+
+/// One value to add to a secure file.
+struct Insert {
+    name: String,
+    value: Zeroizing<String>,
+}
+
+/// The IG102 findings of one app, by what the fix does with them.
+#[derive(Default)]
+struct Classified<'a> {
+    /// Clear values in secure files: encrypted in place.
+    in_secure: Vec<(&'a PropertyFile, usize)>,
+    /// Clear values in other property files: moved to the secure ones.
+    to_move: Vec<(&'a PropertyFile, usize)>,
+    /// Literal secrets in XML attributes: new secure properties.
+    literals: Vec<&'a XmlAttribute>,
+    /// Credentials HTTP requests send, with the property IG102 suggests.
+    http_literals: Vec<(&'a HttpCredential, String)>,
+}
+
+impl Classified<'_> {
+    fn moves_nothing(&self) -> bool {
+        self.to_move.is_empty() && self.literals.is_empty() && self.http_literals.is_empty()
+    }
+
+    /// Lists every value to move as skipped, for `why`.
+    fn skip_moves(&self, plan: &mut Plan, why: &str) {
+        for (file, i) in &self.to_move {
+            plan.skipped.push(format!(
+                "{}: `{}`: {why}",
+                file.entries[*i].location,
+                file.entries[*i].key()
+            ));
+        }
+        for a in &self.literals {
+            plan.skipped
+                .push(format!("{}: `{}`: {why}", a.value.location, a.name));
+        }
+        for (c, _) in &self.http_literals {
+            plan.skipped
+                .push(format!("{}: `{}`: {why}", c.value.location, c.name));
+        }
+    }
+}
+
+/// Sorts the app's findings by what the fix does with them; those it leaves
+/// alone (test sources, files nothing loads, global properties) are listed
+/// as skipped with the reason.
+fn classify<'a>(app: &'a MuleApp, findings: &[&Finding], plan: &mut Plan) -> Classified<'a> {
+    let mut out = Classified::default();
+    for f in findings {
+        if let Some((file, i)) = app.property_files.iter().find_map(|p| {
+            p.entries
+                .iter()
+                .position(|e| e.location == f.location)
+                .map(|i| (p, i))
+        }) {
+            if in_test_sources(&file.path) {
+                plan.skipped.push(format!(
+                    "{}: `{}` is in test sources; test credentials are left alone",
+                    f.location,
+                    file.entries[i].key()
+                ));
+            } else if file.secure {
+                out.in_secure.push((file, i));
+            } else if !file.loaded {
+                plan.skipped.push(format!(
+                    "{}: `{}` is in a file no configuration loads; delete it or the secret by hand",
+                    f.location,
+                    file.entries[i].key()
+                ));
+            } else {
+                out.to_move.push((file, i));
+            }
+        } else if let Some(a) = app
+            .secret_attributes
+            .iter()
+            .find(|a| a.value.location == f.location)
+        {
+            if in_test_sources(&a.value.location.path) {
+                plan.skipped.push(format!(
+                    "{}: `{}` is in test sources; test credentials are left alone",
+                    f.location, a.name
+                ));
+            } else {
+                out.literals.push(a);
+            }
+        } else if let Some((c, sender)) = http_credential_at(app, &f.location) {
+            if in_test_sources(&c.value.location.path) {
+                plan.skipped.push(format!(
+                    "{}: {} `{}` is in test sources; test credentials are left alone",
+                    f.location,
+                    c.kind.label(),
+                    c.name
+                ));
+            } else {
+                out.http_literals
+                    .push((c, vocab::http_credential_property(sender, &c.name)));
+            }
+        } else {
+            plan.skipped.push(format!(
+                "{}: a <global-property> holding a secret: move it by hand",
+                f.location
+            ));
+        }
+    }
+    out
+}
+
+fn plan_app(
+    app: &MuleApp,
+    findings: &[&Finding],
+    key: &[u8],
+    options: &SecretsOptions,
+    ws: &mut Workspace,
+    plan: &mut Plan,
+) -> Result<(), FixError> {
+    let work = classify(app, findings, plan);
+    // The key must be the app's: it has to open the values already encrypted
+    // in every file its configurations read, or what this writes would not
+    // decrypt at run time (a target file without such values proves nothing).
+    if !(work.in_secure.is_empty() && work.moves_nothing()) {
+        for file in app
+            .property_files
+            .iter()
+            .filter(|f| !in_test_sources(&f.path))
+        {
+            if let Some(Ok(cipher)) = config_for_file(app, file).map(config_cipher) {
+                check_key_against(file, &cipher, key)?;
+            }
+        }
+    }
+
+    encrypt_in_place(app, &work.in_secure, key, ws, plan)?;
+    if work.moves_nothing() {
+        return Ok(());
+    }
+    let setup = match setup(app, options) {
+        Ok(s) => s,
+        Err(why) => {
+            work.skip_moves(plan, &why);
+            return Ok(());
+        }
+    };
+    check_key(&setup.cipher, key)?;
+    let targets = match targets(app, &setup) {
+        Ok(t) => t,
+        Err(why) => {
+            work.skip_moves(plan, &why);
+            return Ok(());
+        }
+    };
+    // The key must open what the target files hold already.
+    for path in targets.values() {
+        if let Some(file) = app.property_files.iter().find(|f| &f.path == path) {
+            check_key_against(file, &setup.cipher, key)?;
+        }
+    }
+    let mut moving = Moving {
+        app,
+        setup,
+        targets,
+        key,
+        inserts: BTreeMap::new(),
+    };
+    let secure_names = moving.move_properties(&work.to_move, ws, plan)?;
+    let literal_names = moving.move_literals(&work, ws, plan)?;
+    moving.write_inserts(ws, plan)?;
+    if secure_names.is_empty() && literal_names.is_empty() {
+        return Ok(());
+    }
+    moving.declare(&secure_names, &literal_names, ws, plan)
+}
+
+/// Encrypts in place the clear values of secure files, with the cipher of
+/// the configuration that reads each file.
+fn encrypt_in_place(
+    app: &MuleApp,
+    in_secure: &[(&PropertyFile, usize)],
+    key: &[u8],
+    ws: &mut Workspace,
+    plan: &mut Plan,
+) -> Result<(), FixError> {
+    // (a) Clear values in secure files: encrypted in place.
+    for &(file, i) in in_secure {
+        let entry = &file.entries[i];
+        let config = config_for_file(app, file);
+        let cipher = match config.map(config_cipher) {
+            Some(Ok(c)) => c,
+            Some(Err(why)) => {
+                plan.skipped
+                    .push(format!("{}: `{}`: {why}", entry.location, entry.key()));
+                continue;
+            }
+            None => {
+                plan.skipped.push(format!(
+                    "{}: `{}`: cannot tell which secure-properties configuration reads {}",
+                    entry.location,
+                    entry.key(),
+                    file.path
+                ));
+                continue;
+            }
+        };
+        check_key(&cipher, key)?;
+        let Some(text) = ws.text(&file.path)? else {
+            continue;
+        };
+        let Some(span) = value_span_of(&text, file, entry.location.line, entry.location.column)
+            .filter(|s| s.scalar == entry.value())
+        else {
+            plan.skipped.push(format!(
+                "{}: `{}`: the value spans several lines or uses escapes; encrypt it by hand",
+                entry.location,
+                entry.key()
+            ));
+            continue;
+        };
+        let b64 = encrypt(&cipher, key, entry.value())?;
+        let work = ws.file(&file.path)?;
+        work.format = Some(file.format);
+        work.replacements
+            .push((span.range.clone(), written(file.format, &b64)));
+        work.masks.push((span.inner.clone(), mask(entry.value())));
+        plan.actions.push(format!(
+            "encrypt `{}` in place in {} ({cipher})",
+            entry.key(),
+            file.path
+        ));
+        plan.moved.push(Moved {
+            name: entry.key().to_string(),
+            target: PathBuf::from(&file.path),
+        });
+    }
+    Ok(())
+}
+
+/// Moving values to the secure properties files of each environment.
+struct Moving<'a> {
+    app: &'a MuleApp,
+    setup: Setup,
+    /// environment (`None`: every one) -> secure file.
+    targets: BTreeMap<Option<String>, String>,
+    key: &'a [u8],
+    /// What each target file gets.
+    inserts: BTreeMap<String, Vec<Insert>>,
+}
+
+impl Moving<'_> {
+    fn format_of_target(&self, path: &str) -> PropertyFormat {
+        self.app
+            .property_files
+            .iter()
+            .find(|f| f.path == path)
+            .map(|f| f.format)
+            .unwrap_or_else(|| format_of(path))
+    }
+
+    /// What a target already defines under `name`: the decrypted or clear
+    /// value (`Some(None)`: a value this key does not decrypt).
+    fn existing(&self, path: &str, name: &str) -> Option<Option<Zeroizing<String>>> {
+        let file = self.app.property_files.iter().find(|f| f.path == path)?;
+        let e = file.entries.iter().find(|e| e.key() == name)?;
+        Some(match parse_encrypted_value(e.value()) {
+            Some(b64) => decrypt_plausible(&self.setup.cipher, self.key, b64),
+            None => Some(Zeroizing::new(e.value().to_string())),
+        })
+    }
+
+    /// Moves each property to the secure files; returns the names moved
+    /// (their references become `secure::`).
+    fn move_properties(
+        &mut self,
+        to_move: &[(&PropertyFile, usize)],
+        ws: &mut Workspace,
+        plan: &mut Plan,
+    ) -> Result<Vec<String>, FixError> {
+        // (b) Properties in other files: every loaded, non-test definition of the name moves.
+        let mut secure_names: Vec<String> = Vec::new();
+        let names: BTreeSet<&str> = to_move.iter().map(|(f, i)| f.entries[*i].key()).collect();
+        'names: for name in names {
+            let defs: Vec<(&PropertyFile, usize)> = self
+                .app
+                .property_files
+                .iter()
+                .filter(|f| !f.secure && f.loaded && !in_test_sources(&f.path))
+                .flat_map(|f| {
+                    f.entries
+                        .iter()
+                        .enumerate()
+                        // An environment that already reads it as
+                        // `${secure::name}` is done: the others still move.
+                        .filter(|(_, e)| e.key() == name && !reads_itself_securely(e.value(), name))
+                        .map(move |(i, _)| (f, i))
+                })
+                .collect();
+            let first_loc = defs
+                .first()
+                .map(|(f, i)| f.entries[*i].location.to_string())
+                .unwrap_or_default();
+            let skip = |plan: &mut Plan, why: String| {
+                plan.skipped.push(format!("{first_loc}: `{name}`: {why}"));
+            };
+            // Every definition must be a plain value this module can locate.
+            let mut spans = Vec::new();
+            for (f, i) in &defs {
+                let e = &f.entries[*i];
+                if has_placeholder(e.value()) || e.encrypted_payload().is_some() {
+                    skip(
+                        plan,
+                        format!(
+                            "{} defines it as a reference or an encrypted value; move it by hand",
+                            e.location
+                        ),
+                    );
+                    continue 'names;
+                }
+                let Some(text) = ws.text(&f.path)? else {
+                    continue 'names;
+                };
+                match value_span_of(&text, f, e.location.line, e.location.column)
+                    .filter(|s| s.scalar == e.value())
+                {
+                    Some(s) => spans.push(s),
+                    None => {
+                        skip(
+                            plan,
+                            format!(
+                                "{}: the value spans several lines, uses escapes or shares its line; move it by hand",
+                                e.location
+                            ),
+                        );
+                        continue 'names;
+                    }
+                }
+            }
+            // The value per target file.
+            let mut per_target: BTreeMap<&str, Zeroizing<String>> = BTreeMap::new();
+            for (env, path) in &self.targets {
+                let specific: Vec<&str> = defs
+                    .iter()
+                    .filter(|(f, _)| f.environment.is_some() && f.environment == *env)
+                    .map(|(f, i)| f.entries[*i].value())
+                    .collect();
+                let general: Vec<&str> = defs
+                    .iter()
+                    .filter(|(f, _)| f.environment.is_none())
+                    .map(|(f, i)| f.entries[*i].value())
+                    .collect();
+                let candidates = if specific.is_empty() {
+                    general
+                } else {
+                    specific
+                };
+                let Some(first) = candidates.first() else {
+                    continue;
+                };
+                if candidates.iter().any(|v| v != first) {
+                    skip(
+                        plan,
+                        format!(
+                            "defined with different values for environment {}",
+                            env.as_deref().unwrap_or("(all)")
+                        ),
+                    );
+                    continue 'names;
+                }
+                if let Some(prev) = per_target.get(path.as_str()) {
+                    if prev.as_str() != *first {
+                        skip(
+                            plan,
+                            format!(
+                                "different values per environment, but one secure file ({path})"
+                            ),
+                        );
+                        continue 'names;
+                    }
+                }
+                per_target.insert(path.as_str(), Zeroizing::new((*first).to_string()));
+            }
+            // A definition already in a target must agree.
+            let mut new_inserts = Vec::new();
+            for (path, value) in &per_target {
+                match self.existing(path, name) {
+                    None => new_inserts.push((path.to_string(), value.clone())),
+                    Some(Some(v)) if v.as_str() == value.as_str() => {}
+                    Some(_) => {
+                        skip(
+                            plan,
+                            format!("{path} already defines it with another value (or one this key does not decrypt)"),
+                        );
+                        continue 'names;
+                    }
+                }
+            }
+            // Commit: remove every definition, add to targets.
+            for ((f, i), span) in defs.iter().zip(&spans) {
+                let e = &f.entries[*i];
+                let work = ws.file(&f.path)?;
+                work.format = Some(f.format);
+                work.delete_lines.push(e.location.line);
+                work.masks.push((span.inner.clone(), mask(e.value())));
+            }
+            for (path, value) in new_inserts {
+                plan.actions
+                    .push(format!("move `{name}` to {path} ({})", self.setup.cipher));
+                plan.moved.push(Moved {
+                    name: name.to_string(),
+                    target: PathBuf::from(&path),
+                });
+                self.inserts.entry(path).or_default().push(Insert {
+                    name: name.to_string(),
+                    value,
+                });
+            }
+            let from: BTreeSet<&str> = defs.iter().map(|(f, _)| f.path.as_str()).collect();
+            plan.actions.push(format!(
+                "remove `{name}` from {}",
+                from.into_iter().collect::<Vec<_>>().join(", ")
+            ));
+            secure_names.push(name.to_string());
+        }
+        Ok(secure_names)
+    }
+
+    /// Replaces each literal secret of the XML with a reference to a new
+    /// secure property; returns the new names.
+    fn move_literals(
+        &mut self,
+        work: &Classified<'_>,
+        ws: &mut Workspace,
+        plan: &mut Plan,
+    ) -> Result<Vec<String>, FixError> {
+        let app = self.app;
+        // (c) Literal secrets in XML attributes: new properties.
+        let mut taken: HashMap<String, Zeroizing<String>> = HashMap::new();
+        let defined = |n: &str| {
+            app.property_files
+                .iter()
+                .any(|f| f.entries.iter().any(|e| e.key() == n))
+                || app.global_properties.iter().any(|g| g.name == n)
+                || app
+                    .secret_attributes
+                    .iter()
+                    .chain(&app.url_attributes)
+                    .any(|a| a.value.placeholders().iter().any(|p| p.name == n))
+        };
+        let mut sites: Vec<LiteralSite> = Vec::new();
+        for &a in &work.literals {
+            let path = &a.value.location.path;
+            let Some(text) = ws.text(path)? else { continue };
+            let Some(span) = xml::attr_value_span(
+                &text,
+                a.value.location.line,
+                a.value.location.column,
+                &a.name,
+            )
+            .filter(|s| s.scalar == a.value.raw) else {
+                plan.skipped.push(format!(
+                    "{}: `{}`: cannot locate the attribute's value; move it by hand",
+                    a.value.location, a.name
+                ));
+                continue;
+            };
+            let salesforce = app
+                .salesforce_connections
+                .iter()
+                .any(|c| a.owner.as_deref() == Some(c.config_name.as_str()));
+            let owner = vocab::property_name_piece(a.owner.as_deref().unwrap_or("app"));
+            let mut candidates = Vec::new();
+            if salesforce {
+                candidates.push(format!("sfdc.{}", a.name));
+            }
+            candidates.push(format!("{owner}.{}", a.name));
+            sites.push(LiteralSite {
+                location: &a.value.location,
+                value: &a.value.raw,
+                span,
+                candidates,
+                reference: Reference::Placeholder(app.runtime),
+                what: format!("the literal `{}` of <{}>", a.name, a.element),
+            });
+        }
+        for (c, prop) in &work.http_literals {
+            let path = &c.value.location.path;
+            let Some(text) = ws.text(path)? else { continue };
+            let (span, reference) = match http_literal_span(&text, c, app.runtime) {
+                Ok(edit) => edit,
+                Err(why) => {
+                    plan.skipped.push(format!(
+                        "{}: {} `{}` of an HTTP request: {why}; move it to a secure property by hand (the finding's fix says how)",
+                        c.value.location,
+                        c.kind.label(),
+                        c.name
+                    ));
+                    continue;
+                }
+            };
+            sites.push(LiteralSite {
+                location: &c.value.location,
+                value: &c.value.raw,
+                span,
+                candidates: vec![prop.clone()],
+                reference,
+                what: format!(
+                    "the {} `{}` an HTTP request sends (in <{}>)",
+                    c.kind.label(),
+                    c.name,
+                    c.element
+                ),
+            });
+        }
+        let mut literal_names = Vec::new();
+        for site in sites {
+            let path = site.location.path.as_str();
+            let base = site.candidates.last().cloned().unwrap_or_default();
+            let mut candidates = site.candidates.clone();
+            candidates.extend((2..100).map(|i| format!("{base}{i}")));
+            let Some(prop) = candidates.into_iter().find(|c| match taken.get(c) {
+                Some(v) => v.as_str() == site.value,
+                None => !defined(c),
+            }) else {
+                continue;
+            };
+            let work = ws.file(path)?;
+            work.replacements
+                .push((site.span.range.clone(), site.reference.to(&prop)));
+            work.masks.push((site.span.inner.clone(), mask(site.value)));
+            plan.actions.push(format!(
+                "replace {} in {} with a reference to the new secure property `{prop}`",
+                site.what, path
+            ));
+            if taken
+                .insert(prop.clone(), Zeroizing::new(site.value.to_string()))
+                .is_none()
+            {
+                let targets_set: BTreeSet<&String> = self.targets.values().collect();
+                for path in targets_set {
+                    plan.moved.push(Moved {
+                        name: prop.clone(),
+                        target: PathBuf::from(path),
+                    });
+                    plan.actions
+                        .push(format!("add `{prop}` to {path} ({})", self.setup.cipher));
+                    self.inserts.entry(path.clone()).or_default().push(Insert {
+                        name: prop.clone(),
+                        value: Zeroizing::new(site.value.to_string()),
+                    });
+                }
+                literal_names.push(prop);
+            }
+        }
+        Ok(literal_names)
+    }
+
+    /// Writes what each target gets, encrypted.
+    fn write_inserts(&mut self, ws: &mut Workspace, plan: &mut Plan) -> Result<(), FixError> {
+        // Write the inserts, encrypted.
+        for (path, items) in std::mem::take(&mut self.inserts) {
+            let format = self.format_of_target(&path);
+            let work = ws.file(&path)?;
+            work.format = Some(format);
+            if work.original.is_none() {
+                plan.actions.push(format!("create {path}"));
+            }
+            for item in items {
+                let b64 = encrypt(&self.setup.cipher, self.key, &item.value)?;
+                work.inserts.push((item.name, written(format, &b64)));
+            }
+        }
+        Ok(())
+    }
+
+    /// Declares the new configuration, makes references read `secure::` and
+    /// lists the names in `mule-artifact.json`.
+    fn declare(
+        &self,
+        secure_names: &[String],
+        literal_names: &[String],
+        ws: &mut Workspace,
+        plan: &mut Plan,
+    ) -> Result<(), FixError> {
+        let app = self.app;
+        if let Some((xml_path, lines)) = &self.setup.new_config {
+            ws.file(xml_path)?.config = Some(lines.clone());
+            plan.actions.push(format!(
+                "declare <{}> for {} ({}) with key ${{{KEY_PROPERTY}}}",
+                match app.runtime {
+                    MuleRuntime::Mule4 => "secure-properties:config",
+                    MuleRuntime::Mule3 => "secure-property-placeholder:config",
+                },
+                self.setup.pattern,
+                self.setup.cipher
+            ));
+        }
+        // Mule 4: references become secure::, and the names are hidden in Runtime Manager.
+        if app.runtime == MuleRuntime::Mule4 {
+            if !secure_names.is_empty() {
+                for x in &app.xml_files {
+                    if in_test_sources(x) {
+                        continue;
+                    }
+                    let Some(text) = ws.text(x)? else { continue };
+                    if xml::rewrite_refs(&text, secure_names) != text {
+                        plan.actions
+                            .push(format!("read the moved properties with secure:: in {x}"));
+                        ws.file(x)?.secure_refs.extend(secure_names.iter().cloned());
+                    }
+                }
+            }
+            match app
+                .descriptor
+                .as_ref()
+                .filter(|d| d.path.ends_with("mule-artifact.json"))
+            {
+                Some(d) => {
+                    let mut names: Vec<String> = secure_names.to_vec();
+                    names.extend(literal_names.iter().cloned());
+                    if let Some(k) = &self.setup.key_property {
+                        names.push(k.clone());
+                    }
+                    let declared = app.declared_secure_properties.clone().unwrap_or_default();
+                    names.retain(|n| !declared.contains(n));
+                    if !names.is_empty() {
+                        plan.actions.push(format!(
+                            "list {} in {} secureProperties",
+                            names.join(", "),
+                            d.path
+                        ));
+                        ws.file(&d.path)?.artifact_names.extend(names);
+                    }
+                }
+                None => plan.skipped.push(format!(
+                    "{}: no mule-artifact.json: list the moved names and the key in secureProperties by hand",
+                    app.root
+                )),
+            }
+        }
+        Ok(())
+    }
+}

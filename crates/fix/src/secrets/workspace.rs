@@ -1,0 +1,121 @@
+//! The edits `fix secrets` gathers per file, turned into the plan's changes
+//! at the end (one pass per file, whatever number of secrets it holds).
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::PathBuf;
+
+use intguard_model::PropertyFormat;
+
+use super::config::NewConfigLines;
+use crate::text::apply_edits;
+use crate::{json, props, xml, yaml, FileChange, FixError, Plan};
+
+/// Edits collected for one file.
+#[derive(Default)]
+pub(super) struct FileWork {
+    /// `None`: a new file.
+    pub(super) original: Option<String>,
+    pub(super) format: Option<PropertyFormat>,
+    pub(super) replacements: Vec<(Range<usize>, String)>,
+    /// Lines (1-based) whose entries are removed.
+    pub(super) delete_lines: Vec<u32>,
+    /// Byte ranges of secrets in the original, with their masks.
+    pub(super) masks: Vec<(Range<usize>, String)>,
+    /// Entries to add: name and the value as written (`"![...]"` or `![...]`).
+    pub(super) inserts: Vec<(String, String)>,
+    /// XML: names whose references become `secure::`.
+    pub(super) secure_refs: Vec<String>,
+    /// XML: a configuration to add.
+    pub(super) config: Option<NewConfigLines>,
+    /// mule-artifact.json: names to list.
+    pub(super) artifact_names: Vec<String>,
+}
+
+#[derive(Default)]
+pub(super) struct Workspace {
+    pub(super) files: BTreeMap<String, FileWork>,
+}
+
+impl Workspace {
+    pub(super) fn file(&mut self, path: &str) -> Result<&mut FileWork, FixError> {
+        if !self.files.contains_key(path) {
+            let original = match std::fs::read_to_string(path) {
+                Ok(t) => Some(t),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                Err(e) => return Err(FixError(format!("{path}: {e}"))),
+            };
+            self.files.insert(
+                path.to_string(),
+                FileWork {
+                    original,
+                    ..FileWork::default()
+                },
+            );
+        }
+        Ok(self.files.get_mut(path).expect("inserted"))
+    }
+
+    pub(super) fn text(&mut self, path: &str) -> Result<Option<String>, FixError> {
+        Ok(self.file(path)?.original.clone())
+    }
+
+    pub(super) fn build(self, plan: &mut Plan) -> Result<(), FixError> {
+        for (path, work) in self.files {
+            let original = work.original.clone().unwrap_or_default();
+            let mut edits = work.replacements.clone();
+            let deletes = match work.format {
+                Some(PropertyFormat::Yaml) => yaml::delete_ranges(&original, &work.delete_lines),
+                Some(PropertyFormat::Properties) => {
+                    props::delete_ranges(&original, &work.delete_lines)
+                }
+                None => Vec::new(),
+            };
+            edits.extend(deletes.into_iter().map(|r| (r, String::new())));
+            let mut text = apply_edits(&original, edits)
+                .ok_or_else(|| FixError(format!("{path}: overlapping edits")))?;
+            if !work.secure_refs.is_empty() {
+                text = xml::rewrite_refs(&text, &work.secure_refs);
+            }
+            if let Some((prefix, ns, xsd, lines)) = &work.config {
+                let cfg = xml::NewConfig {
+                    prefix,
+                    namespace: ns,
+                    schema: xsd,
+                    lines: lines.clone(),
+                };
+                text = xml::add_config(&text, &cfg).ok_or_else(|| {
+                    FixError(format!(
+                        "{path}: cannot find where to add the secure-properties configuration (no <mule> root or </mule>)"
+                    ))
+                })?;
+            }
+            for (name, value) in &work.inserts {
+                text = match work.format {
+                    Some(PropertyFormat::Properties) => props::append(&text, name, value),
+                    _ => yaml::insert(&text, name, value),
+                };
+            }
+            if !work.artifact_names.is_empty() {
+                text = json::add_secure_properties(&text, &work.artifact_names)
+                    .map_err(|e| FixError(format!("{path}: {e}")))?;
+            }
+            if work.original.as_deref() == Some(text.as_str()) {
+                continue;
+            }
+            let masked = work.original.as_ref().map(|o| {
+                apply_edits(o, work.masks.clone()).unwrap_or_else(|| {
+                    // Overlapping masks cannot happen; mask whole lines if they do.
+                    "(masked)".to_string()
+                })
+            });
+            plan.changes.push(FileChange {
+                path: PathBuf::from(&path),
+                original: work.original,
+                masked_original: masked,
+                new: text,
+            });
+        }
+        Ok(())
+    }
+}
