@@ -657,6 +657,7 @@ mod tests {
                 attributes: Vec::new(),
             }),
             default_credentials: Vec::new(),
+            default_query_params: Vec::new(),
         }
     }
 
