@@ -28,10 +28,10 @@
 //! - Mule 4: the moved names and the key property are added to mule-artifact.json
 //!   `secureProperties`.
 //!
-//! Findings the fix cannot handle safely (global properties, credentials in HTTP headers and
-//! query parameters, scripts, test sources, files no configuration loads, multi-line values,
-//! conflicting definitions, a configuration whose settings are themselves placeholders ...)
-//! are left as they are and listed in [`Plan::skipped`].
+//! Findings the fix cannot handle safely (global properties, credentials in HTTP headers, query
+//! parameters and request bodies, scripts, test sources, files no configuration loads,
+//! multi-line values, conflicting definitions, a configuration whose settings are themselves
+//! placeholders ...) are left as they are and listed in [`Plan::skipped`].
 
 #![forbid(unsafe_code)]
 
