@@ -25,11 +25,16 @@
 //!   `<secure-properties:config key="${encryption.key}">` with AES/CBC and random IVs, or
 //!   the algorithm and mode asked for; Mule 3: `<secure-property-placeholder:config>`),
 //!   inserted in the XML file that loads the app's properties, with its namespace.
+//! - A credential an HTTP request sends, written in clear (a header, query parameter or body
+//!   field): becomes a new property named as IG102's fix names it (`<config or flow>.<name>`),
+//!   read as `${secure::...}` from a key/value element's `value` (Mule 3: `${...}`) or as
+//!   `p('secure::...')` from a DataWeave string.
 //! - Mule 4: the moved names and the key property are added to mule-artifact.json
 //!   `secureProperties`.
 //!
-//! Findings the fix cannot handle safely (global properties, credentials in HTTP headers and
-//! query parameters, scripts, test sources, files no configuration loads, multi-line values,
+//! Findings the fix cannot handle safely (global properties, `name=value` pairs inside a
+//! form-encoded string, bodies written as literal text, DataWeave strings with escapes, Mule 3
+//! expressions, scripts, test sources, files no configuration loads, multi-line values,
 //! conflicting definitions, a configuration whose settings are themselves placeholders ...)
 //! are left as they are and listed in [`Plan::skipped`].
 

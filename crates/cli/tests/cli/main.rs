@@ -16,6 +16,7 @@ mod exit_codes;
 mod fix_cmd;
 mod fix_texts;
 mod formats;
+mod http_bodies;
 mod identities_cmd;
 mod keys_cmd;
 mod org_cmd;

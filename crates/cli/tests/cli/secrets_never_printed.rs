@@ -222,6 +222,33 @@ fn dataweave_pairs(line: &str) -> Vec<(String, String)> {
     out
 }
 
+/// `name=value` pairs of form-encoded strings on one line (request bodies:
+/// `"grant_type=password&username=...&password=..."`, `&amp;` in XML), when
+/// the name names a secret.
+fn form_pairs(line: &str) -> Vec<(String, String)> {
+    let line = line.replace("&amp;", "&");
+    let mut out = Vec::new();
+    for (i, _) in line.match_indices('=') {
+        let name = line[..i]
+            .rsplit(|c: char| !(c.is_ascii_alphanumeric() || "_-.".contains(c)))
+            .next()
+            .unwrap_or("");
+        // A form pair starts a string or follows `&` / `?`.
+        let before = line[..i - name.len()].chars().next_back();
+        if name.is_empty() || !matches!(before, Some('&' | '?' | '"' | '\'')) {
+            continue;
+        }
+        let value: String = line[i + 1..]
+            .chars()
+            .take_while(|c| !matches!(c, '&' | '"' | '\'' | '<' | ']') && !c.is_whitespace())
+            .collect();
+        if is_secret_key(name) && !value.is_empty() {
+            out.push((name.to_string(), value));
+        }
+    }
+    out
+}
+
 /// `(name, value)`, and `(name, credential)` for `Authorization: Basic ...`.
 fn with_credential(name: &str, value: &str) -> Vec<(String, String)> {
     if !name.eq_ignore_ascii_case("authorization") {
@@ -357,6 +384,7 @@ fn secrets_in_files(root: &Path) -> Secrets {
                 for (key, value) in xml_key_values(line)
                     .into_iter()
                     .chain(dataweave_pairs(line))
+                    .chain(form_pairs(line))
                 {
                     if let Some(v) = literal(&value) {
                         add(&mut secrets, v, format!("{shown}: {key} (HTTP)"));
@@ -442,7 +470,7 @@ const FX_ENCRYPTED: [(&str, &str); 2] = [
     ),
 ];
 /// Secrets written in clear in the fixture.
-const FX_PLAIN: [&str; 18] = [
+const FX_PLAIN: [&str; 23] = [
     FX_KEY,
     "FxXmlPassw0rd!",
     "FxTok3nQwErTy12345",
@@ -463,6 +491,13 @@ const FX_PLAIN: [&str; 18] = [
     "FxDwApiKey-41852",
     "FxDwClientSecret-66013",
     "FxInlineHeaderTok-28841",
+    // Credentials sent in request bodies (IG102): a DataWeave object, a
+    // form-encoded string, the JSON payload set before a request.
+    "FxBodyClientSecret-40917",
+    "FxBodyFormPassw0rd-51123",
+    "FxPayloadPassw0rd-62245",
+    "FxPayloadApiKey-73361",
+    "FxPayloadRefreshTok-84402",
 ];
 
 /// A PEM body: deterministic, random-looking base64 lines.
@@ -535,6 +570,27 @@ fn fixture(root: &Path) {
         <http:header key="X-Auth-Token" value="FxInlineHeaderTok-28841"/>
       </http:headers>
     </http:request>
+  </flow>
+  <flow name="fx-partner-body-flow">
+    <http:request method="POST" config-ref="Fx_Partner" path="/oauth/token">
+      <http:body><![CDATA[#[output application/x-www-form-urlencoded --- {{ grant_type: "client_credentials", client_id: "fx-partner", client_secret: "FxBodyClientSecret-40917" }}]]]></http:body>
+    </http:request>
+    <http:request method="POST" config-ref="Fx_Partner" path="/oauth/token">
+      <http:body>#["grant_type=password&amp;username=fx.partner&amp;password=FxBodyFormPassw0rd-51123"]</http:body>
+    </http:request>
+    <ee:transform>
+      <ee:message>
+        <ee:set-payload><![CDATA[%dw 2.0
+output application/json
+---
+{{
+  "password": "FxPayloadPassw0rd-62245",
+  apiKey: 'FxPayloadApiKey-73361',
+  refresh_token: "FxPayloadRefreshTok-84402"
+}}]]></ee:set-payload>
+      </ee:message>
+    </ee:transform>
+    <http:request method="POST" config-ref="Fx_Partner" path="/login"/>
   </flow>
 </mule>
 "#
@@ -783,6 +839,12 @@ fn no_secret_appears_in_any_output() {
         "sends the header `x-api-key`",
         "sends the query parameter `client_secret`",
         "sends the header `X-Auth-Token`",
+        // Body fields, of requests to a host that is not Salesforce's.
+        "sends the body field `client_secret`",
+        "sends the body field `password` with",
+        "sends the body field `password` (in the payload <ee:set-payload> sets before the request)",
+        "sends the body field `apiKey`",
+        "sends the body field `refresh_token`",
     ] {
         let n = http_credentials_seen
             .iter()

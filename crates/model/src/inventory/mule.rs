@@ -448,6 +448,9 @@ pub struct HttpRequester {
     /// `<http:default-query-params>`) that carry a credential: every request
     /// through this config sends them.
     pub default_credentials: Vec<HttpCredential>,
+    /// The other default query parameters (`grant_type`, `username`,
+    /// `scope` ...): every request through this config sends them too.
+    pub default_query_params: Vec<HttpParam>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -601,8 +604,23 @@ pub struct HttpRequestOperation {
     /// The payload the flow last set before the request (`ee:set-payload`
     /// text or `set-payload value`), the body a request sends by default.
     pub payload: Option<String>,
-    /// Headers and query parameters it sends that carry a credential.
+    /// Headers, query parameters and body fields it sends that carry a
+    /// credential: its own, and the fields of the payload the flow set just
+    /// before it (a request sends the payload as its body by default).
     pub credentials: Vec<HttpCredential>,
+    /// Its query parameters written as key/value elements
+    /// (`<http:query-param key value>`) whose name is no credential's
+    /// (those are in `credentials`), kept when they may say how it logs in
+    /// (`grant_type`, `username`, a property reference).
+    pub query_params: Vec<HttpParam>,
+}
+
+/// A named value an HTTP request sends that is no credential (`grant_type`,
+/// `username`, `scope`): its name and its value as written.
+#[derive(Debug, Clone, Serialize)]
+pub struct HttpParam {
+    pub name: String,
+    pub value: Value,
 }
 
 /// Where an HTTP request puts a named value.
@@ -611,38 +629,66 @@ pub struct HttpRequestOperation {
 pub enum HttpParamKind {
     Header,
     QueryParam,
+    /// A field of the request body: an entry of a DataWeave or JSON object,
+    /// or a `name=value` pair of a form-encoded string.
+    BodyField,
 }
 
 impl HttpParamKind {
-    /// `header`, `query parameter`.
+    /// `header`, `query parameter`, `body field`.
     pub fn label(self) -> &'static str {
         match self {
             HttpParamKind::Header => "header",
             HttpParamKind::QueryParam => "query parameter",
+            HttpParamKind::BodyField => "body field",
         }
     }
 }
 
-/// A header or query parameter an HTTP request sends whose name says it
-/// carries a credential ([`vocab::is_credential_param_name`]: `Authorization`,
-/// `client_secret`, `x-api-key`, ...), whatever its value: a key/value element
-/// (`<http:header key="..." value="..."/>`, Mule 3 `headerName`/`paramName`,
-/// `<http:default-header>`) or an entry of a DataWeave map
-/// (`<http:headers>#[{'Authorization': '...'}]</http:headers>`).
+/// How a credential's value is written, which decides how to replace it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HttpValueSyntax {
+    /// The `value` attribute of a key/value element (`<http:header key
+    /// value>`, `<http:default-header>`, Mule 3 `headerName`/`paramName`).
+    Attribute,
+    /// An entry of a DataWeave object (`client_secret: '...'`).
+    DataWeaveField,
+    /// A `name=value` pair inside a DataWeave string literal
+    /// (`"grant_type=password&password=..."`).
+    DataWeaveFormPair,
+    /// Literal text, no expression (`set-payload value="a=b&password=..."`,
+    /// a JSON body written as is): a `${...}` placeholder replaces it.
+    Text,
+}
+
+/// A header, query parameter or body field an HTTP request sends whose name
+/// says it carries a credential ([`vocab::is_credential_param_name`]:
+/// `Authorization`, `client_secret`, `password`, `x-api-key`, ...), whatever
+/// its value: a key/value element (`<http:header key="..." value="..."/>`,
+/// Mule 3 `headerName`/`paramName`, `<http:default-header>`), an entry of a
+/// DataWeave map (`<http:headers>#[{'Authorization': '...'}]</http:headers>`),
+/// or a field of the body (`<http:body>`, or the payload set just before the
+/// request): an object entry or a form-encoded `name=value` pair.
 #[derive(Clone)]
 pub struct HttpCredential {
     pub kind: HttpParamKind,
-    /// The header or parameter name as written.
+    /// The header, parameter or field name as written.
     pub name: String,
     /// The value as written. Its location is the `value` attribute's (key/value
-    /// elements) or the opening quote of the DataWeave string (maps). May be
-    /// a secret: never output.
+    /// elements), the opening quote of the DataWeave string (maps and
+    /// objects), or the value's first character (form pairs, literal text).
+    /// May be a secret: never output.
     pub value: Value,
     /// The value is a constant written in the file: no `${...}` / `#[...]`
-    /// reference, no DataWeave expression or interpolation.
+    /// reference, no DataWeave expression, interpolation or concatenation.
     pub constant: bool,
+    /// How the value is written.
+    pub syntax: HttpValueSyntax,
     /// The element it is written in: `http:header`, `http:default-header`,
-    /// `http:query-param`, `http:headers` (a DataWeave map) ...
+    /// `http:query-param`, `http:headers` (a DataWeave map), `http:body`,
+    /// `ee:set-payload` / `set-payload` (the payload set before the
+    /// request) ...
     pub element: String,
     /// The `name` of the request config (default headers) or of the flow
     /// holding the request.
@@ -682,6 +728,7 @@ impl std::fmt::Debug for HttpCredential {
             .field("value", &crate::secret::mask(&self.value.raw))
             .field("location", &self.value.location)
             .field("constant", &self.constant)
+            .field("syntax", &self.syntax)
             .field("element", &self.element)
             .field("owner", &self.owner)
             .finish()
@@ -692,11 +739,12 @@ impl std::fmt::Debug for HttpCredential {
 impl Serialize for HttpCredential {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut s = serializer.serialize_struct("HttpCredential", 6)?;
+        let mut s = serializer.serialize_struct("HttpCredential", 7)?;
         s.serialize_field("kind", &self.kind)?;
         s.serialize_field("name", &self.name)?;
         s.serialize_field("location", &self.value.location)?;
         s.serialize_field("constant", &self.constant)?;
+        s.serialize_field("syntax", &self.syntax)?;
         s.serialize_field("element", &self.element)?;
         s.serialize_field("owner", &self.owner)?;
         s.end()

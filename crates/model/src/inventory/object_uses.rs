@@ -24,9 +24,10 @@ impl MuleApp {
     /// any environment: IG101 reads only those that may (a login by hand),
     /// and a scan holds every app's until the rules run (the bench corpus's
     /// 49,638 requests, ~14 MB). A host that does not resolve may be
-    /// Salesforce's: kept. Requests sending credentials in headers or query
-    /// parameters are kept too (IG102, IG109 read them), without the texts
-    /// only IG101 reads.
+    /// Salesforce's: kept. Requests sending credentials in headers, query
+    /// parameters or body fields (their own `<http:body>`, or the payload
+    /// set before them) are kept too (IG102, IG109 read them), without the
+    /// texts only IG101 reads.
     pub fn digest_http_requests(&mut self) {
         if self.http_request_operations.is_empty() {
             return;
@@ -59,6 +60,7 @@ impl MuleApp {
             }
             op.children_text = String::new();
             op.payload = None;
+            op.query_params = Vec::new();
             true
         });
         self.http_request_operations.shrink_to_fit();

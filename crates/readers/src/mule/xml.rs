@@ -17,9 +17,9 @@
 
 use intguard_model::{
     vocab, AuthClass, Diagnostic, FilePath, GlobalProperty, HttpAuthentication, HttpCredential,
-    HttpListener, HttpParamKind, HttpRequestOperation, HttpRequester, Location, MuleRuntime,
-    PropertyImport, SalesforceConnection, SalesforceOperation, SecurePropertiesConfig, Store,
-    TlsContext, Value, XmlAttribute,
+    HttpListener, HttpParam, HttpParamKind, HttpRequestOperation, HttpRequester, HttpValueSyntax,
+    Location, MuleRuntime, PropertyImport, SalesforceConnection, SalesforceOperation,
+    SecurePropertiesConfig, Store, TlsContext, Value, XmlAttribute,
 };
 use std::borrow::Cow;
 
@@ -155,12 +155,14 @@ impl Node {
     }
 }
 
-/// An attribute as parsed from the raw tag: name, unescaped value and the
-/// byte offset of its name in the file.
+/// An attribute as parsed from the raw tag: name, unescaped value, the
+/// byte offset of its name in the file and the byte range of its value as
+/// written (entities not resolved).
 struct RawAttr<'t> {
     name: &'t str,
     value: Cow<'t, str>,
     offset: usize,
+    value_span: (usize, usize),
 }
 
 /// Tolerant attribute parser over the part of a start tag after its name.
@@ -244,6 +246,7 @@ fn parse_attrs<'t>(
                 name,
                 value,
                 offset: base + name_start,
+                value_span: (base + value_start, base + value_end),
             });
         }
     }
@@ -348,6 +351,12 @@ struct XmlReader<'t> {
     param_map: Option<ParamMap>,
     /// The payload last set in the current flow.
     payload: Option<String>,
+    /// The `set-payload` / `ee:set-payload` being read (its text is the
+    /// payload), with where each piece of its text lies in the file.
+    payload_setter: Option<PayloadSetter>,
+    /// The credential-named fields of the payload last set, until the next
+    /// `<http:request>` (which sends it as its body) takes them.
+    payload_credentials: Vec<HttpCredential>,
     /// The file lies where Mule configuration lives.
     expect_mule: bool,
 }
@@ -371,6 +380,8 @@ pub(crate) fn read_mule_xml(text: &str, path: &str, expect_mule: bool) -> MuleXm
         http_request: None,
         param_map: None,
         payload: None,
+        payload_setter: None,
+        payload_credentials: Vec::new(),
         expect_mule,
     };
     r.run(expect_mule);
@@ -632,6 +643,7 @@ impl<'t> XmlReader<'t> {
 
         if family == Fam::Core && matches!(local, "flow" | "sub-flow") {
             self.payload = None;
+            self.payload_credentials.clear();
         }
         let capturing = !self.capture.is_empty() || is_capture_root(family, local);
         let role = if capturing && self.capture.len() >= MAX_CAPTURE_DEPTH {
@@ -676,7 +688,10 @@ impl<'t> XmlReader<'t> {
             Role::Capture
         } else if self.http_request.is_some() {
             if family == Fam::Http
-                && matches!(local, "headers" | "query-params" | "header" | "query-param")
+                && matches!(
+                    local,
+                    "headers" | "query-params" | "header" | "query-param" | "body"
+                )
             {
                 let o = owner
                     .get_or_insert_with(|| self.owner(own_name.as_deref()))
@@ -712,17 +727,39 @@ impl<'t> XmlReader<'t> {
                     .as_deref()
                     .filter(|p| may_carry_a_login(p))
                     .map(str::to_string),
-                credentials: Vec::new(),
+                // The request sends the payload set before it as its body.
+                credentials: std::mem::take(&mut self.payload_credentials),
+                query_params: Vec::new(),
             });
             Role::HttpRequest
         } else if local == "set-payload" && self.operation.is_none() {
+            let o = owner
+                .get_or_insert_with(|| self.owner(own_name.as_deref()))
+                .clone();
+            self.payload_credentials.clear();
             match raw_attrs.iter().find(|a| a.name == "value") {
                 Some(v) => {
                     self.payload = Some(v.value.to_string());
+                    let segments = attr_segments(text, v.value_span);
+                    let setter = PayloadSetter {
+                        element: qname.to_string(),
+                        owner: o,
+                        segments,
+                        script: false,
+                    };
+                    self.payload_credentials = self.body_credentials(&v.value, &setter);
                     Role::Plain
                 }
                 None => {
                     self.payload = Some(String::new());
+                    // `ee:set-payload` / Mule 3 `dw:set-payload`: a DataWeave
+                    // script.
+                    self.payload_setter = Some(PayloadSetter {
+                        element: qname.to_string(),
+                        owner: o,
+                        segments: Vec::new(),
+                        script: true,
+                    });
                     Role::SetPayload
                 }
             }
@@ -859,12 +896,12 @@ impl<'t> XmlReader<'t> {
         raw_attrs: &[RawAttr<'_>],
     ) {
         let kind = match local {
-            "headers" | "query-params" => {
+            "headers" | "query-params" | "body" => {
                 self.param_map = Some(ParamMap {
-                    kind: if local == "headers" {
-                        HttpParamKind::Header
-                    } else {
-                        HttpParamKind::QueryParam
+                    kind: match local {
+                        "headers" => HttpParamKind::Header,
+                        "query-params" => HttpParamKind::QueryParam,
+                        _ => HttpParamKind::BodyField,
                     },
                     element: qname.to_string(),
                     owner: owner.clone(),
@@ -885,6 +922,19 @@ impl<'t> XmlReader<'t> {
             return;
         };
         if !vocab::is_credential_param_name(&key.value) {
+            // A query parameter that may say how the request logs in
+            // (`grant_type`, `username`, a property reference).
+            if kind == HttpParamKind::QueryParam
+                && may_carry_a_login(&format!("{}={}", key.value, value.value))
+            {
+                let value = self.attribute(qname, owner, value).value;
+                if let Some(r) = self.http_request.as_mut() {
+                    r.query_params.push(HttpParam {
+                        name: key.value.to_string(),
+                        value,
+                    });
+                }
+            }
             return;
         }
         let value = self.attribute(qname, owner, value).value;
@@ -893,6 +943,7 @@ impl<'t> XmlReader<'t> {
             name: key.value.to_string(),
             constant: is_constant(&value),
             value,
+            syntax: HttpValueSyntax::Attribute,
             element: qname.to_string(),
             owner: owner.clone(),
         };
@@ -902,26 +953,34 @@ impl<'t> XmlReader<'t> {
     }
 
     /// A `<http:headers>` / `<http:query-params>` closed: the entries of its
-    /// DataWeave map that carry a credential.
+    /// DataWeave map that carry a credential. A `<http:body>` closed: the
+    /// credential-named fields of the body.
     fn param_map_closed(&mut self, map: ParamMap) {
+        if map.kind == HttpParamKind::BodyField {
+            let body = PayloadSetter {
+                element: map.element,
+                owner: map.owner,
+                segments: map.segments,
+                script: false,
+            };
+            let found = self.body_credentials(&map.text, &body);
+            if let Some(r) = self.http_request.as_mut() {
+                r.credentials.extend(found);
+            }
+            return;
+        }
         let mut found = Vec::new();
         for entry in dataweave_map_entries(&map.text) {
             if !vocab::is_credential_param_name(&entry.key) {
                 continue;
             }
-            let at = map
-                .segments
-                .iter()
-                .rev()
-                .find(|(start, _)| *start <= entry.value_at)
-                .map(|(start, file)| file + (entry.value_at - start))
-                .unwrap_or(0);
-            let location = self.loc(at);
+            let location = self.loc(file_offset(&map.segments, entry.value_at));
             found.push(HttpCredential {
                 kind: map.kind,
                 name: entry.key,
                 value: Value::new(entry.value, location),
                 constant: entry.constant,
+                syntax: HttpValueSyntax::DataWeaveField,
                 element: map.element.clone(),
                 owner: map.owner.clone(),
             });
@@ -929,6 +988,26 @@ impl<'t> XmlReader<'t> {
         if let Some(r) = self.http_request.as_mut() {
             r.credentials.extend(found);
         }
+    }
+
+    /// The credential-named fields of a request body or of a payload
+    /// (`text`, whose pieces lie in the file as `from.segments` says).
+    fn body_credentials(&mut self, text: &str, from: &PayloadSetter) -> Vec<HttpCredential> {
+        body_fields(text, from.script)
+            .into_iter()
+            .map(|f| {
+                let location = self.loc(file_offset(&from.segments, f.value_at));
+                HttpCredential {
+                    kind: HttpParamKind::BodyField,
+                    name: f.key,
+                    value: Value::new(f.value, location),
+                    constant: f.constant,
+                    syntax: f.syntax,
+                    element: from.element.clone(),
+                    owner: from.owner.clone(),
+                }
+            })
+            .collect()
     }
 
     fn wants_text(&self) -> bool {
@@ -962,6 +1041,9 @@ impl<'t> XmlReader<'t> {
                 }
                 Role::SetPayload => {
                     if let Some(p) = self.payload.as_mut() {
+                        if let Some(setter) = self.payload_setter.as_mut() {
+                            setter.segments.push((p.len(), offset));
+                        }
                         p.push_str(s);
                     }
                 }
@@ -1027,7 +1109,14 @@ impl<'t> XmlReader<'t> {
                     r.children_text.push('\n');
                 }
             }
-            Role::OperationQuery | Role::SetPayload | Role::Plain => {}
+            Role::SetPayload => {
+                if let Some(setter) = self.payload_setter.take() {
+                    let text = self.payload.take().unwrap_or_default();
+                    self.payload_credentials = self.body_credentials(&text, &setter);
+                    self.payload = Some(text);
+                }
+            }
+            Role::OperationQuery | Role::Plain => {}
         }
     }
 
@@ -1152,6 +1241,7 @@ impl<'t> XmlReader<'t> {
                 let conn = node.child(|c| c.local == "request-connection");
                 let src = conn.unwrap_or(&node);
                 let get = |n: &str| src.attr(n).or_else(|| node.attr(n)).cloned();
+                let (default_credentials, default_query_params) = default_params(&node);
                 let auth_node = match node.descendant(&|n: &Node| n.local == "authentication") {
                     Some(a) => a.children.first(),
                     None => node.descendant(&|n: &Node| {
@@ -1179,7 +1269,8 @@ impl<'t> XmlReader<'t> {
                         location: a.location.clone(),
                         attributes: a.attrs.clone(),
                     }),
-                    default_credentials: default_credentials(&node),
+                    default_credentials,
+                    default_query_params,
                 });
             }
             _ => {}
@@ -1200,23 +1291,250 @@ struct ParamMap {
     segments: Vec<(usize, usize)>,
 }
 
+/// Where a body's or a payload's text comes from: the element, the flow (or
+/// config) it is in, and where each piece of the text lies in the file.
+struct PayloadSetter {
+    element: String,
+    owner: Option<String>,
+    /// (offset in the text, offset in the file) of each piece of text.
+    segments: Vec<(usize, usize)>,
+    /// The whole text is a DataWeave script (`ee:set-payload`), not a value
+    /// that is an expression only when written `#[...]`.
+    script: bool,
+}
+
+/// The offset in the file of byte `at` of a text read in pieces.
+fn file_offset(segments: &[(usize, usize)], at: usize) -> usize {
+    segments
+        .iter()
+        .rev()
+        .find(|(start, _)| *start <= at)
+        .map(|(start, file)| file + (at - start))
+        .unwrap_or(0)
+}
+
+/// The pieces of an attribute value (the file's bytes `span`, as written)
+/// for [`file_offset`]: each entity (`&amp;`, `&#38;`) is one piece whose
+/// unescaped text starts where it does.
+fn attr_segments(text: &str, span: (usize, usize)) -> Vec<(usize, usize)> {
+    let Some(raw) = text.get(span.0..span.1) else {
+        return vec![(0, span.0)];
+    };
+    let mut out = vec![(0, span.0)];
+    let mut unescaped = 0;
+    let mut i = 0;
+    while let Some(amp) = raw[i..].find('&').map(|a| i + a) {
+        unescaped += amp - i;
+        let Some(semi) = raw[amp..].find(';').filter(|s| *s <= 12).map(|s| amp + s) else {
+            // A bare `&`: kept as written.
+            unescaped += 1;
+            i = amp + 1;
+            continue;
+        };
+        let entity = &raw[amp..=semi];
+        let len = quick_xml::escape::unescape(entity)
+            .map(|u| u.len())
+            .unwrap_or(entity.len());
+        out.push((unescaped, span.0 + amp));
+        unescaped += len;
+        i = semi + 1;
+        out.push((unescaped, span.0 + i));
+    }
+    out
+}
+
+/// One credential-named field of a request body.
+#[derive(Debug, PartialEq)]
+struct BodyField {
+    key: String,
+    /// The string's content (object entries), the pair's value (form
+    /// pairs), or the expression as written.
+    value: String,
+    /// Byte offset in the text of the value: a string's opening quote, or
+    /// a form value's first character.
+    value_at: usize,
+    /// A constant: no reference, expression, interpolation or concatenation.
+    constant: bool,
+    syntax: HttpValueSyntax,
+}
+
+/// `$(expr)` / `$name` interpolate in a DataWeave string.
+fn dw_interpolates(content: &str) -> bool {
+    content
+        .as_bytes()
+        .windows(2)
+        .any(|w| w[0] == b'$' && (w[1] == b'(' || w[1].is_ascii_alphabetic() || w[1] == b'_'))
+}
+
+/// A `${...}` placeholder or a `#[...]` expression in a value.
+fn has_reference(value: &str) -> bool {
+    value.contains("${") || value.contains("#[")
+}
+
+/// A `name=value` pair of a form-encoded string.
+struct FormPair<'a> {
+    key: &'a str,
+    value: &'a str,
+    /// Byte offset of the value in the string.
+    value_at: usize,
+    /// The value runs to the end of the string.
+    last: bool,
+}
+
+/// The pairs of a form-encoded string (`grant_type=password&password=...`,
+/// or the query of a URL), when the whole string is one: every
+/// `&`-separated piece a `name=value` pair with a plain name. Nothing for
+/// other strings (`WHERE password = 'x'`, prose).
+fn form_pairs(s: &str) -> Vec<FormPair<'_>> {
+    let base = match s.find('?') {
+        Some(q) if !s[..q].contains('=') => q + 1,
+        _ => 0,
+    };
+    let mut out = Vec::new();
+    let mut pos = base;
+    for piece in s[base..].split('&') {
+        let start = pos;
+        pos += piece.len() + 1;
+        if piece.is_empty() {
+            continue;
+        }
+        let Some(eq) = piece.find('=') else {
+            return Vec::new();
+        };
+        let key = &piece[..eq];
+        let plain = |b: u8| b.is_ascii_alphanumeric() || b"_-.[]%".contains(&b);
+        if key.is_empty() || !key.bytes().all(plain) {
+            return Vec::new();
+        }
+        out.push(FormPair {
+            key,
+            value: &piece[eq + 1..],
+            value_at: start + eq + 1,
+            last: start + piece.len() == s.len(),
+        });
+    }
+    out
+}
+
+/// The string literals (`"..."`, `'...'`) of a DataWeave script, as
+/// (opening quote, closing quote) offsets; comments are skipped.
+fn dw_string_literals(script: &str) -> Vec<(usize, usize)> {
+    let bytes = script.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' | b'\'' | b'`' => {
+                let end = dw_string_end(bytes, i);
+                if bytes[i] != b'`' && end < bytes.len() {
+                    out.push((i, end));
+                }
+                i = end + 1;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                i = memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |n| i + n);
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i = script[i + 2..]
+                    .find("*/")
+                    .map_or(bytes.len(), |e| i + 2 + e + 2);
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+/// The credential-named fields ([`vocab::is_credential_param_name`]) of a
+/// request body or payload: the entries of DataWeave or JSON objects, and
+/// the pairs of form-encoded strings (`"grant_type=password&password=..."`).
+/// `script`: the whole text is DataWeave (`ee:set-payload`); otherwise it
+/// is DataWeave only when written `#[...]`, literal text else (a JSON
+/// object or a form-encoded string written as is).
+fn body_fields(text: &str, script: bool) -> Vec<BodyField> {
+    let mut out: Vec<BodyField> = Vec::new();
+    let lead = text.len() - text.trim_start().len();
+    let t = text.trim();
+    if script || t.starts_with("#[") {
+        for e in dataweave_map_entries(text) {
+            if vocab::is_credential_param_name(&e.key) {
+                out.push(BodyField {
+                    constant: e.constant && !has_reference(&e.value),
+                    key: e.key,
+                    value: e.value,
+                    value_at: e.value_at,
+                    syntax: HttpValueSyntax::DataWeaveField,
+                });
+            }
+        }
+        for (open, close) in dw_string_literals(text) {
+            let content = &text[open + 1..close];
+            // `"...&password=" ++ vars.pw` (Mule 3 MEL: `+`): the value goes
+            // on after the string.
+            let concatenated = text[close + 1..].trim_start().starts_with('+');
+            for pair in form_pairs(content) {
+                if !vocab::is_credential_param_name(pair.key) {
+                    continue;
+                }
+                out.push(BodyField {
+                    key: pair.key.to_string(),
+                    value: pair.value.to_string(),
+                    value_at: open + 1 + pair.value_at,
+                    constant: !(dw_interpolates(pair.value)
+                        || has_reference(pair.value)
+                        || (pair.last && concatenated)),
+                    syntax: HttpValueSyntax::DataWeaveFormPair,
+                });
+            }
+        }
+    } else if t.starts_with('{') || t.starts_with('[') {
+        for e in dataweave_map_entries(text) {
+            if vocab::is_credential_param_name(&e.key) {
+                out.push(BodyField {
+                    constant: e.constant && !has_reference(&e.value),
+                    key: e.key,
+                    value: e.value,
+                    value_at: e.value_at,
+                    syntax: HttpValueSyntax::Text,
+                });
+            }
+        }
+    } else {
+        for pair in form_pairs(t) {
+            if vocab::is_credential_param_name(pair.key) {
+                out.push(BodyField {
+                    key: pair.key.to_string(),
+                    value: pair.value.to_string(),
+                    value_at: lead + pair.value_at,
+                    constant: !has_reference(pair.value),
+                    syntax: HttpValueSyntax::Text,
+                });
+            }
+        }
+    }
+    out.sort_by_key(|f| f.value_at);
+    out.dedup_by_key(|f| f.value_at);
+    out
+}
+
 /// A key/value element's value is a constant: no `${...}` reference and no
 /// `#[...]` expression anywhere in it.
 fn is_constant(value: &Value) -> bool {
     value.is_literal() && !value.raw.contains("#[")
 }
 
-/// The default headers and query parameters of an `http:request-config`
-/// that carry a credential: `<http:default-headers><http:default-header key
-/// value/>` (MuleSoft's HTTP connector docs) and `<http:default-query-params>
-/// <http:query-param key value/>` (UNVERIFIED child name: `default-query-param`
-/// is accepted too).
-fn default_credentials(config: &Node) -> Vec<HttpCredential> {
+/// The default headers and query parameters of an `http:request-config`:
+/// `<http:default-headers><http:default-header key value/>` (MuleSoft's HTTP
+/// connector docs) and `<http:default-query-params><http:query-param key
+/// value/>` (UNVERIFIED child name: `default-query-param` is accepted too).
+/// Those that carry a credential, and the other default query parameters
+/// (`grant_type`, `username` ...).
+fn default_params(config: &Node) -> (Vec<HttpCredential>, Vec<HttpParam>) {
     fn walk(
         node: &Node,
         in_query_params: bool,
         owner: &Option<String>,
-        out: &mut Vec<HttpCredential>,
+        out: &mut (Vec<HttpCredential>, Vec<HttpParam>),
     ) {
         for c in &node.children {
             let kind = match c.local.as_str() {
@@ -1229,13 +1547,19 @@ fn default_credentials(config: &Node) -> Vec<HttpCredential> {
             if let Some(kind) = kind {
                 if let (Some(key), Some(value)) = (c.attr("key"), c.attr("value")) {
                     if vocab::is_credential_param_name(&key.raw) {
-                        out.push(HttpCredential {
+                        out.0.push(HttpCredential {
                             kind,
                             name: key.raw.clone(),
                             constant: is_constant(value),
                             value: value.clone(),
+                            syntax: HttpValueSyntax::Attribute,
                             element: c.qname.clone(),
                             owner: owner.clone(),
+                        });
+                    } else if kind == HttpParamKind::QueryParam {
+                        out.1.push(HttpParam {
+                            name: key.raw.clone(),
+                            value: value.clone(),
                         });
                     }
                 }
@@ -1248,7 +1572,7 @@ fn default_credentials(config: &Node) -> Vec<HttpCredential> {
             );
         }
     }
-    let mut out = Vec::new();
+    let mut out = (Vec::new(), Vec::new());
     walk(config, false, &config.attr_str("name"), &mut out);
     out
 }
@@ -1708,6 +2032,210 @@ mod tests {
         assert_eq!(
             m3,
             vec![("Authorization", 22, true), ("access_token", 23, false)]
+        );
+    }
+
+    #[test]
+    fn body_fields_of_objects_form_strings_and_literal_text() {
+        let fields =
+            |text: &str, script: bool| -> Vec<(String, String, usize, bool, HttpValueSyntax)> {
+                body_fields(text, script)
+                    .into_iter()
+                    .map(|f| (f.key, f.value, f.value_at, f.constant, f.syntax))
+                    .collect()
+            };
+        use HttpValueSyntax::*;
+        // A DataWeave object: credential names only, the opening quote.
+        let dw = "#[output application/x-www-form-urlencoded --- { grant_type: \"client_credentials\", client_id: \"3MVG9x\", client_secret: \"8F2D\" }]";
+        assert_eq!(
+            fields(dw, false),
+            vec![(
+                "client_secret".into(),
+                "8F2D".into(),
+                dw.find("\"8F2D").unwrap(),
+                true,
+                DataWeaveField
+            )]
+        );
+        // A form-encoded string literal: the value's first character.
+        let form = "#[\"grant_type=password&username=int@acme.com&password=S3cret!\"]";
+        assert_eq!(
+            fields(form, false),
+            vec![(
+                "password".into(),
+                "S3cret!".into(),
+                form.find("S3cret").unwrap(),
+                true,
+                DataWeaveFormPair
+            )]
+        );
+        // Concatenated, interpolated or referenced values are no constants;
+        // an empty value is recorded (the rule decides).
+        let refs =
+            "#[\"a=b&password=\" ++ p('secure::pw') ++ \"&client_secret=$(vars.s)&token=${t}\"]";
+        let got = fields(refs, false);
+        assert_eq!(got.len(), 3, "{got:?}");
+        assert!(got.iter().all(|f| !f.3), "{got:?}");
+        // A script (ee:set-payload) is DataWeave without `#[`.
+        let script = "%dw 2.0\noutput application/json\n---\n{ \"username\": \"u\", password: vars.pw, apiKey: 'K3y' }";
+        let got = fields(script, true);
+        assert_eq!(
+            got.iter().map(|f| (f.0.as_str(), f.3)).collect::<Vec<_>>(),
+            vec![("password", false), ("apiKey", true)]
+        );
+        // Literal text: form-encoded or JSON, `${...}` is a reference.
+        let literal = "  grant_type=password&username=svc&password=Lit3ral&client_secret=${cs}";
+        assert_eq!(
+            fields(literal, false),
+            vec![
+                (
+                    "password".into(),
+                    "Lit3ral".into(),
+                    literal.find("Lit3ral").unwrap(),
+                    true,
+                    Text
+                ),
+                (
+                    "client_secret".into(),
+                    "${cs}".into(),
+                    literal.find("${cs}").unwrap(),
+                    false,
+                    Text
+                ),
+            ]
+        );
+        let json = r#"{"password": "J50n", "user": "u"}"#;
+        assert_eq!(fields(json, false)[0].4, Text);
+        // Not form-encoded: prose, SOQL; anti-CSRF tokens are no credentials.
+        assert!(fields("#[\"SELECT Id FROM U WHERE password = 'x'\"]", false).is_empty());
+        assert!(fields("#[{ q: \"login failed for password=x\" }]", false).is_empty());
+        assert!(fields(
+            "#[{ '_csrf_token': 'abc123', 'x-csrf-token': 'Fetch' }]",
+            false
+        )
+        .is_empty());
+        // The query of a URL is a form string.
+        let url = "#[\"https://h/x?grant_type=password&password=Ur1Pw\"]";
+        assert_eq!(fields(url, false)[0].1, "Ur1Pw");
+        // Commented-out code is not read for form strings.
+        assert!(fields("%dw 2.0\n---\n// \"password=old\"\n{ a: 1 }", true).is_empty());
+    }
+
+    #[test]
+    fn request_body_and_payload_credentials_with_positions() {
+        let xml = r##"<mule xmlns="http://www.mulesoft.org/schema/mule/core" xmlns:http="http://www.mulesoft.org/schema/mule/http" xmlns:ee="http://www.mulesoft.org/schema/mule/ee/core">
+  <http:request-config name="Token_Config">
+    <http:request-connection host="login.salesforce.com"/>
+    <http:default-query-params>
+      <http:query-param key="grant_type" value="password"/>
+      <http:query-param key="password" value="${secure::pw}"/>
+    </http:default-query-params>
+  </http:request-config>
+  <flow name="f">
+    <set-payload value="#[&quot;grant_type=password&amp;password=Attr1Pw&quot;]"/>
+    <http:request method="POST" config-ref="Token_Config" path="/t">
+      <http:body><![CDATA[#[{ client_secret: "B0dySecret" }]]]></http:body>
+      <http:query-params>
+        <http:query-param key="grant_type" value="password"/>
+        <http:query-param key="page" value="1"/>
+      </http:query-params>
+    </http:request>
+    <http:request method="POST" config-ref="Token_Config" path="/again"/>
+  </flow>
+  <flow name="g">
+    <ee:transform>
+      <ee:message>
+        <ee:set-payload><![CDATA[%dw 2.0
+output application/json
+---
+{ password: "Scr1ptPw" }]]></ee:set-payload>
+      </ee:message>
+    </ee:transform>
+  </flow>
+  <flow name="h">
+    <http:request method="POST" config-ref="Token_Config" path="/h">
+      <http:body>grant_type=password&amp;password=T3xtPw</http:body>
+    </http:request>
+  </flow>
+</mule>
+"##;
+        let f = read_mule_xml(xml, "a.xml", true);
+        let config = &f.http_requests[0];
+        assert_eq!(config.default_credentials.len(), 1);
+        let defaults: Vec<(&str, &str, u32)> = config
+            .default_query_params
+            .iter()
+            .map(|p| (p.name.as_str(), p.value.raw.as_str(), p.value.location.line))
+            .collect();
+        assert_eq!(defaults, vec![("grant_type", "password", 5)]);
+        let ops = &f.http_request_operations;
+        assert_eq!(ops.len(), 3);
+        let creds = |i: usize| -> Vec<(&str, &str, u32, u32, bool, &str, HttpValueSyntax)> {
+            ops[i]
+                .credentials
+                .iter()
+                .map(|c| {
+                    assert_eq!(c.kind, HttpParamKind::BodyField);
+                    (
+                        c.name.as_str(),
+                        c.value.raw.as_str(),
+                        c.value.location.line,
+                        c.value.location.column,
+                        c.constant,
+                        c.element.as_str(),
+                        c.syntax,
+                    )
+                })
+                .collect()
+        };
+        // The payload set before the first request is its body (the value of
+        // the attribute, through `&quot;` and `&amp;`); its own <http:body>.
+        assert_eq!(
+            creds(0),
+            vec![
+                (
+                    "password",
+                    "Attr1Pw",
+                    10,
+                    66,
+                    true,
+                    "set-payload",
+                    HttpValueSyntax::DataWeaveFormPair
+                ),
+                (
+                    "client_secret",
+                    "B0dySecret",
+                    12,
+                    46,
+                    true,
+                    "http:body",
+                    HttpValueSyntax::DataWeaveField
+                ),
+            ]
+        );
+        assert_eq!(ops[0].credentials[0].owner.as_deref(), Some("f"));
+        let params: Vec<(&str, &str)> = ops[0]
+            .query_params
+            .iter()
+            .map(|p| (p.name.as_str(), p.value.raw.as_str()))
+            .collect();
+        assert_eq!(params, vec![("grant_type", "password")]);
+        // The next request sends the first one's response: no payload
+        // credentials again.
+        assert!(creds(1).is_empty());
+        // A payload set in a flow without a request is nobody's body; literal
+        // body text.
+        assert_eq!(
+            creds(2),
+            vec![(
+                "password",
+                "T3xtPw",
+                32,
+                51,
+                true,
+                "http:body",
+                HttpValueSyntax::Text
+            )]
         );
     }
 

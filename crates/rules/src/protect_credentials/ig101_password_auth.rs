@@ -1,6 +1,6 @@
 use intguard_model::{
-    AuthClass, Finding, HttpRequestOperation, Inventory, Location, MuleApp, MuleRuntime, Practice,
-    Related, RuleMeta, Severity, Value,
+    AuthClass, Finding, HttpParam, HttpRequestOperation, Inventory, Location, MuleApp, MuleRuntime,
+    Practice, Related, RuleMeta, Severity, Value,
 };
 
 use crate::identities::{active_org_users, identity_finding, shared_user_note};
@@ -26,14 +26,19 @@ Flags Salesforce connections that log in with a password: Mule 4
 connection whose login URL is the SOAP endpoint `/services/Soap/u/`.
 
 It also flags `<http:request>` operations that log in to Salesforce by hand: the OAuth
-username-password flow (`grant_type=password` in the `url`, in `<http:query-params>` or
-`<http:body>`, or in the payload the flow sets just before the request, e.g. an
-`ee:set-payload` DataWeave object) or a SOAP login URL (`/services/Soap/u/`), after
-resolving `${...}` and `p('...')` through every environment's properties. The request's
-host (its `url`, or its `http:request-config`'s host) must be Salesforce's
-(`*.salesforce.com`, `*.force.com`): the same grant sent to another identity provider
-is not a Salesforce login and is not reported. XML comments are not read. The user is
-named when the request's `username` resolves.
+username-password flow (`grant_type=password` in the `url`, in `<http:query-params>`
+(a DataWeave map or `<http:query-param key value>` children), in `<http:body>`, in the
+payload the flow sets just before the request, e.g. an `ee:set-payload` DataWeave
+object, or in the default query parameters of its `<http:request-config>`,
+`<http:default-query-params>`) or a SOAP login URL (`/services/Soap/u/`), after
+resolving `${...}`, `p('...')` and `Mule::p('...')` through every environment's
+properties: `grant_type: p('sfdc.grantType')` counts in the environments whose
+property files set `sfdc.grantType` to `password`, and the finding names them when
+they are not all of the app's. The request's host (its `url`, or its
+`http:request-config`'s host) must be Salesforce's (`*.salesforce.com`, `*.force.com`):
+the same grant sent to another identity provider is not a Salesforce login and is not
+reported. XML comments are not read. The user is named when the request's `username`
+resolves.
 
 In an org audit (`intguard org audit`, `intguard scan --org-snapshot`) it also reads the
 Login History of every integration user within the audit window: successful logins
@@ -375,19 +380,39 @@ fn request_urls<'a>(app: &'a MuleApp, op: &HttpRequestOperation) -> Vec<(Option<
     out
 }
 
+/// `name=value` of a query parameter written as a key/value element, its
+/// value resolved in `env` where the repository defines it.
+fn param_text(app: &MuleApp, p: &HttpParam, env: Option<&str>) -> String {
+    let value = app
+        .resolve(&p.value, env)
+        .value
+        .unwrap_or_else(|| substitute(app, &p.value.raw, env, &p.value.location, false));
+    format!("{}={value}", p.name)
+}
+
 /// `<http:request>` operations that log in to Salesforce with a password: the
 /// OAuth username-password flow (`grant_type=password` in the URL, the query
-/// parameters, the body or the payload the flow set before the request) or a
-/// SOAP login URL. Only requests whose host is Salesforce's count; XML
-/// comments are not read.
+/// parameters, the body, the payload the flow set before the request or the
+/// default query parameters of the request config) or a SOAP login URL. Only
+/// requests whose host is Salesforce's count; XML comments are not read.
 fn http_password_logins(inventory: &Inventory) -> Vec<Finding> {
     let mut out = Vec::new();
     for app in &inventory.apps {
         for op in &app.http_request_operations {
+            let config = op
+                .config_ref
+                .as_deref()
+                .and_then(|n| app.http_requests.iter().find(|r| r.config_name == n));
+            let defaults: &[HttpParam] = config
+                .map(|c| c.default_query_params.as_slice())
+                .unwrap_or_default();
             let mut envs: Vec<String> = Vec::new();
             let mut users: Vec<(Option<&str>, String)> = Vec::new();
             let mut how: Option<&str> = None;
             let mut shown: Option<String> = None;
+            // Where a password grant came only from the config's defaults: the
+            // default `grant_type`.
+            let mut from_defaults: Option<&HttpParam> = None;
             for (env, url) in request_urls(app, op) {
                 let Some(parts) = parse_url(&url) else {
                     continue;
@@ -395,18 +420,33 @@ fn http_password_logins(inventory: &Inventory) -> Vec<Finding> {
                 if !is_salesforce_host(&parts.host) {
                     continue;
                 }
-                let texts: Vec<String> = [Some(op.children_text.as_str()), op.payload.as_deref()]
-                    .into_iter()
-                    .flatten()
-                    .map(|t| substitute(app, t, env, &op.location, true))
-                    .collect();
+                let mut texts: Vec<String> =
+                    [Some(op.children_text.as_str()), op.payload.as_deref()]
+                        .into_iter()
+                        .flatten()
+                        .map(|t| substitute(app, t, env, &op.location, true))
+                        .collect();
+                texts.extend(op.query_params.iter().map(|p| param_text(app, p, env)));
+                let default_texts: Vec<String> =
+                    defaults.iter().map(|p| param_text(app, p, env)).collect();
+                let own_grant =
+                    has_password_grant(&url) || texts.iter().any(|t| has_password_grant(t));
+                let default_grant = defaults
+                    .iter()
+                    .zip(&default_texts)
+                    .find(|(_, t)| has_password_grant(t))
+                    .map(|(p, _)| p);
                 let this = if parts.path.contains("/services/Soap/u/") {
                     "the SOAP login endpoint /services/Soap/u/"
-                } else if has_password_grant(&url) || texts.iter().any(|t| has_password_grant(t)) {
+                } else if own_grant || default_grant.is_some() {
                     "the OAuth username-password flow (grant_type=password)"
                 } else {
                     continue;
                 };
+                if !own_grant && from_defaults.is_none() {
+                    from_defaults = default_grant;
+                }
+                texts.extend(default_texts);
                 how.get_or_insert(this);
                 shown.get_or_insert_with(|| display_url(&url));
                 if let Some(e) = env {
@@ -442,8 +482,22 @@ fn http_password_logins(inventory: &Inventory) -> Vec<Finding> {
                         .join(", "),
                 )
             };
+            let source = match (from_defaults, config) {
+                (Some(_), Some(c)) => format!(
+                    ", from the default query parameters of <http:request-config> `{}`",
+                    c.config_name
+                ),
+                _ => String::new(),
+            };
+            // Named when the login happens in some of the app's environments
+            // only (a grant read from a property).
+            let where_ = if !envs.is_empty() && envs.len() < app.environments.len() {
+                format!(" in {}", envs.join(", "))
+            } else {
+                String::new()
+            };
             let message = format!(
-                "{}: <http:request> to {shown} logs in to Salesforce with {how}{}",
+                "{}: <http:request> to {shown} logs in to Salesforce with {how}{source}{where_}{}",
                 app.name,
                 who.as_deref()
                     .map(|w| format!(" as {w}"))
@@ -470,13 +524,21 @@ fn http_password_logins(inventory: &Inventory) -> Vec<Finding> {
                     op.path.as_ref().map(|p| p.raw.as_str()).unwrap_or_default()
                 ),
             };
-            out.push(
-                Finding::new(&META, op.location.clone(), message)
-                    .maybe_identity(who)
-                    .environments(envs)
-                    .key(key)
-                    .fix(fix),
-            );
+            let mut finding = Finding::new(&META, op.location.clone(), message)
+                .maybe_identity(who)
+                .environments(envs)
+                .key(key)
+                .fix(fix);
+            if let (Some(p), Some(c)) = (from_defaults, config) {
+                finding = finding.related(Related::new(
+                    &p.value.location,
+                    format!(
+                        "`{}` default query parameter of <http:request-config> `{}`",
+                        p.name, c.config_name
+                    ),
+                ));
+            }
+            out.push(finding);
         }
     }
     crate::support::disambiguate_keys(&mut out);

@@ -4,9 +4,9 @@ use intguard_model::expr::placeholders;
 use intguard_model::secret::describe;
 use intguard_model::vocab::{is_secret_name, property_name_piece};
 use intguard_model::{
-    vocab, Finding, HttpCredential, Inventory, Location, MuleApp, MuleRuntime, Practice,
-    PropertyFile, PropertyFormat, Related, RuleMeta, SalesforceConnection, Severity, TokenKind,
-    XmlAttribute,
+    vocab, Finding, HttpCredential, HttpParamKind, HttpValueSyntax, Inventory, Location, MuleApp,
+    MuleRuntime, Practice, PropertyFile, PropertyFormat, Related, RuleMeta, SalesforceConnection,
+    Severity, TokenKind, XmlAttribute,
 };
 
 use super::ig103_committed_encryption_key::{is_committed_value, is_key_name};
@@ -39,6 +39,17 @@ connection's keystore, is reported: it protects nothing):
   or a request config's `<http:default-headers>` / `<http:default-query-params>`;
   the finding points at the value (a `Basic` header is only base64 of
   `user:password`);
+- a credential an HTTP request sends as a constant in its body: a field named like
+  one (`password`, `client_secret`, `apiKey`, `refresh_token`, ...) of a DataWeave or
+  JSON object (`{ client_secret: "..." }`), or a `name=value` pair of a form-encoded
+  string (`#["grant_type=password&username=...&password=..."]`), in `<http:body>` or
+  in the payload the flow sets just before the request (`ee:set-payload`,
+  `set-payload value`, Mule 3's form-encoded `set-payload` literal); the finding
+  points at the value (a DataWeave string's opening quote, a form value's first
+  character). Fields read from properties (`p('...')`, `Mule::p(...)`, `${...}`),
+  variables or attributes, interpolated or concatenated strings, empty strings and
+  fields that carry no credential (`grant_type`, `client_id`, `username`, anti-CSRF
+  tokens) are not reported;
 - a property file entry with a secret name, in every environment's file and in files
   that no configuration loads, secure-properties files included (a clear value in a
   secure file is still clear); an entry that a secret attribute reads through
@@ -85,6 +96,10 @@ sfdc:
 <http:request config-ref="ERP_Request" path="/stock">
   <http:query-params>#[{ client_secret: 'Zq8Lw2Mn5Rt7' }]</http:query-params>
 </http:request>
+<http:request config-ref="Salesforce_Token" path="/services/oauth2/token">
+  <http:body>#[output application/x-www-form-urlencoded --- {
+    grant_type: "client_credentials", client_id: "3MVG9...", client_secret: "8F2D..." }]</http:body>
+</http:request>
 ```
 
 ## How to fix
@@ -107,7 +122,10 @@ sfdc:
 ```
 A header or query parameter reads the secure property the same way:
 `<http:default-header key="Authorization" value="${secure::erp.authorization}"/>`,
-or in DataWeave `#[{ client_secret: p('secure::erp.client_secret') }]`; for Basic
+or in DataWeave `#[{ client_secret: p('secure::erp.client_secret') }]` (query
+parameters and request bodies alike; in a form-encoded string,
+`"...&password=" ++ p('secure::erp.password')`, or better an object with
+`output application/x-www-form-urlencoded`, which also URL-encodes it); for Basic
 credentials prefer `<http:authentication><http:basic-authentication username="..."
 password="${secure::erp.password}"/>`.
 Encrypt with `intguard fix` or
@@ -120,7 +138,7 @@ remove the password altogether (JWT bearer flow, IG101).
 - MuleSoft Docs: Secure Properties Tool
 - OWASP: Secrets Management Cheat Sheet
 - CWE-798: Use of Hard-coded Credentials
-- MuleSoft Docs: HTTP Connector, Configure HTTP Request Operation (headers, default headers, query parameters)
+- MuleSoft Docs: HTTP Connector, Configure HTTP Request Operation (headers, default headers, query parameters, body)
 "#,
 };
 
@@ -462,11 +480,23 @@ fn http_credential_finding(
         None => "a credential".to_string(),
     };
     let basic = scheme.is_some_and(|s| s.eq_ignore_ascii_case("basic"));
+    // A body field of the payload set before the request, not of its own
+    // <http:body>.
+    let payload =
+        credential.kind == HttpParamKind::BodyField && credential.element.ends_with("set-payload");
     let message = format!(
-        "{}: {} `{}` with {what} written in clear in the XML ({}){}",
+        "{}: {} `{}`{} with {what} written in clear in the XML ({}){}",
         app.name,
         sender.label(credential),
         credential.name,
+        if payload {
+            format!(
+                " (in the payload <{}> sets before the request)",
+                credential.element
+            )
+        } else {
+            String::new()
+        },
         describe(secret),
         if basic {
             ": Basic is only base64 of user:password, anyone reading the file can decode it"
@@ -475,22 +505,39 @@ fn http_credential_finding(
         }
     );
     let prop = sender.property(credential);
-    let dataweave =
-        !credential.element.ends_with("header") && !credential.element.ends_with("query-param");
     let whole = match scheme {
         Some(s) => format!(" (the whole value, `{s}` scheme included)"),
         None => String::new(),
     };
-    let replace = match (app.runtime, dataweave) {
-        (MuleRuntime::Mule3, _) => format!(
-            "Replace value=\"…\" with value=\"${{{prop}}}\" and add `{prop}=![<encrypted value>]`{whole} to {MULE3_LOADER}"
+    let (element, name) = (&credential.element, &credential.name);
+    let secure_file = format!(
+        "add `{prop}: \"![<encrypted value>]\"`{whole} to the app's secure properties file (e.g. properties/${{mule.env}}-secure.yaml loaded by <secure-properties:config>)"
+    );
+    let mule3_file = format!("add `{prop}=![<encrypted value>]`{whole} to {MULE3_LOADER}");
+    let replace = match (app.runtime, credential.syntax) {
+        (MuleRuntime::Mule3, HttpValueSyntax::Attribute) => {
+            format!("Replace value=\"…\" with value=\"${{{prop}}}\" and {mule3_file}")
+        }
+        (MuleRuntime::Mule4, HttpValueSyntax::Attribute) => format!(
+            "Replace value=\"…\" with value=\"${{secure::{prop}}}\" and {secure_file}"
         ),
-        (MuleRuntime::Mule4, false) => format!(
-            "Replace value=\"…\" with value=\"${{secure::{prop}}}\" and add `{prop}: \"![<encrypted value>]\"`{whole} to the app's secure properties file (e.g. properties/${{mule.env}}-secure.yaml loaded by <secure-properties:config>)"
+        (MuleRuntime::Mule3, HttpValueSyntax::DataWeaveField) => format!(
+            "In the DataWeave of <{element}>, replace the literal after `{name}`: with \"${{{prop}}}\" (a placeholder, filled in when the app starts) and {mule3_file}"
         ),
-        (MuleRuntime::Mule4, true) => format!(
-            "In the DataWeave of <{}>, replace the literal after `{}`: with p('secure::{prop}') (the expression form of ${{secure::{prop}}}) and add `{prop}: \"![<encrypted value>]\"`{whole} to the app's secure properties file (e.g. properties/${{mule.env}}-secure.yaml loaded by <secure-properties:config>)",
-            credential.element, credential.name
+        (MuleRuntime::Mule4, HttpValueSyntax::DataWeaveField) => format!(
+            "In the DataWeave of <{element}>, replace the literal after `{name}`: with p('secure::{prop}') (the expression form of ${{secure::{prop}}}) and {secure_file}"
+        ),
+        (MuleRuntime::Mule3, HttpValueSyntax::DataWeaveFormPair) => format!(
+            "In the expression of <{element}>, replace the value after `{name}=` in the string with ${{{prop}}} (a placeholder, filled in when the app starts) and {mule3_file}"
+        ),
+        (MuleRuntime::Mule4, HttpValueSyntax::DataWeaveFormPair) => format!(
+            "In the DataWeave of <{element}>, end the string before the value and append the property, \"...{name}=\" ++ p('secure::{prop}'), or better write the body as an object, output application/x-www-form-urlencoded --- {{ ..., {name}: p('secure::{prop}') }}, which also URL-encodes it; {secure_file}"
+        ),
+        (MuleRuntime::Mule3, HttpValueSyntax::Text) => format!(
+            "In <{element}>, replace the value of `{name}` with ${{{prop}}} (a placeholder, filled in when the app starts) and {mule3_file}"
+        ),
+        (MuleRuntime::Mule4, HttpValueSyntax::Text) => format!(
+            "In <{element}>, replace the value of `{name}` with ${{secure::{prop}}} and {secure_file}"
         ),
     };
     let better = match (basic, app.runtime) {

@@ -30,10 +30,12 @@ TLS:
 - an `http:request-config` whose connection uses `protocol="HTTP"` (the default):
   high when it sends credentials (`http:authentication`, or an `Authorization`
   Basic/Bearer header, an API key, a token or a client secret in its default headers
-  and query parameters or in those of the requests using it) or talks to Salesforce
-  or a token server, medium otherwise;
-- an `<http:request url="http://...">` that sends such a header or query parameter
-  is high too, and the message names what it sends (never the value);
+  and query parameters or in those of the requests using it, or a password, client
+  secret, API key or token in the body of one of those requests: its `<http:body>` or
+  the payload set just before it) or talks to Salesforce or a token server, medium
+  otherwise;
+- an `<http:request url="http://...">` that sends such a header, query parameter or
+  body field is high too, and the message names what it sends (never the value);
 - an `http:listener-config` that does not use `protocol="HTTPS"` (medium), unless it
   is bound to `localhost`;
 - a property value `http://...salesforce.com...` or an `http://` OAuth URL that no
@@ -657,6 +659,7 @@ mod tests {
                 attributes: Vec::new(),
             }),
             default_credentials: Vec::new(),
+            default_query_params: Vec::new(),
         }
     }
 

@@ -267,6 +267,7 @@ mod tests {
             tls_context: None,
             authentication: None,
             default_credentials: Vec::new(),
+            default_query_params: Vec::new(),
         });
         let inv = Inventory {
             apps: vec![a],

@@ -62,3 +62,101 @@ fn names_the_user_and_the_flow() {
         assert!(!f.message.contains("3MVG9"), "{}", f.message);
     }
 }
+
+const G: &str = "grant-api/src/main/mule/grant.xml";
+
+/// `grant_type=password` in a request config's default query parameters
+/// (literal, or from a property in one environment), a grant_type read
+/// through `p('...')` inside DataWeave (`<http:body>`, the payload an
+/// `ee:set-payload` sets), and a `<http:query-param key value>` child of the
+/// request: one finding per request, at the `<http:request>`, naming the
+/// environments where the grant resolves to `password`.
+#[test]
+fn password_grant_in_config_defaults_and_through_properties() {
+    common::assert_places(
+        "IG101",
+        "IG101/grant-sources/positive",
+        &[(G, 34), (G, 38), (G, 43), (G, 60), (G, 65)],
+    );
+    let findings = common::run("IG101", "IG101/grant-sources/positive");
+    let envs = |line: u32| {
+        let f = common::finding_at(&findings, G, line);
+        assert_eq!(f.location.column, 5, "{G}:{line}: {:?}", f.location);
+        let mut e = f.environments.clone();
+        e.sort();
+        e
+    };
+    let all = vec!["dev".to_string(), "prod".to_string(), "qa".to_string()];
+    let qa_prod = vec!["prod".to_string(), "qa".to_string()];
+    assert_eq!(envs(34), all);
+    assert_eq!(envs(38), vec!["qa".to_string()]);
+    assert_eq!(envs(43), qa_prod);
+    assert_eq!(envs(60), qa_prod);
+    assert_eq!(envs(65), all);
+
+    let defaults = common::finding_at(&findings, G, 34);
+    assert!(
+        defaults.message.contains(
+            "logs in to Salesforce with the OAuth username-password flow (grant_type=password)"
+        ),
+        "{}",
+        defaults.message
+    );
+    assert!(
+        defaults.message.contains(
+            "default query parameters of <http:request-config> `Salesforce_Password_Token`"
+        ),
+        "{}",
+        defaults.message
+    );
+    assert_eq!(
+        defaults.identity.as_deref(),
+        Some("int.grant@acme.com.dev (dev), int.grant@acme.com (prod), int.grant@acme.com.qa (qa)")
+    );
+    // The config's default grant_type is a related location (its `value`).
+    assert!(
+        defaults
+            .related
+            .iter()
+            .any(|r| r.path.ends_with(G) && r.line == 20),
+        "{:#?}",
+        defaults.related
+    );
+    let property = common::finding_at(&findings, G, 38);
+    assert!(
+        property.message.contains("in qa"),
+        "the environment is named: {}",
+        property.message
+    );
+    let body = common::finding_at(&findings, G, 43);
+    assert!(
+        body.message.contains("in prod, qa"),
+        "the environments are named: {}",
+        body.message
+    );
+    assert_eq!(
+        body.identity.as_deref(),
+        Some("int.grant@acme.com (prod), int.grant@acme.com.qa (qa)")
+    );
+    assert!(common::finding_at(&findings, G, 60)
+        .message
+        .contains("in prod, qa"));
+    let child = common::finding_at(&findings, G, 65);
+    assert!(
+        !child.message.contains("default query parameters"),
+        "{}",
+        child.message
+    );
+    assert_eq!(
+        child.identity.as_deref(),
+        Some("int.grant@acme.com.dev (dev), int.grant@acme.com (prod), int.grant@acme.com.qa (qa)")
+    );
+}
+
+/// Client credentials and JWT bearer grants (literal defaults, or read
+/// through properties that never resolve to `password`), and a password
+/// grant sent to another identity provider: nothing.
+#[test]
+fn grants_that_are_not_the_password_flow_are_clean() {
+    common::assert_clean("IG101", "IG101/grant-sources/negative");
+}

@@ -220,3 +220,179 @@ fn positive_links_both_ends_names_the_user_and_hides_values() {
 fn negative() {
     common::assert_clean("IG102", "IG102/negative");
 }
+
+const BODY: &str = "token-client/src/main/mule/token.xml";
+const BODY_M3: &str = "legacy-token-m3/src/main/app/token.xml";
+
+/// The clear secrets of the request-body fixture.
+const BODY_SECRETS: &[&str] = &[
+    "8F2D4C6B0A9E7D5C3B1A",
+    "Sup3rS3cret!Form",
+    "ErpFormSecret-5521",
+    "ErpJs0nPassw0rd",
+    "ErpJsonClientSecret77",
+    "ErpJsonApiKey-9043",
+    "ErpPayloadApiKey-3318",
+    "M3FormPassw0rd-771",
+];
+
+/// Literal credentials in request bodies: a DataWeave object in
+/// `<http:body>`, form-encoded string literals (in CDATA, and with `&amp;`
+/// entities), the JSON object an `ee:set-payload` sets just before the
+/// request, a `set-payload value` DataWeave expression, and a Mule 3
+/// form-encoded `set-payload` literal. One finding per credential-named
+/// field, at the value (a DataWeave string's opening quote, a form value's
+/// first character); `grant_type`, `client_id` and `username` are not
+/// credentials.
+#[test]
+fn body_credentials_point_at_the_value() {
+    common::assert_places(
+        "IG102",
+        "IG102/body-positive",
+        &[
+            (BODY, 23),
+            (BODY, 30),
+            (BODY, 33),
+            (BODY, 46),
+            (BODY, 47),
+            (BODY, 48),
+            (BODY, 57),
+            (BODY_M3, 15),
+        ],
+    );
+    let findings = common::run("IG102", "IG102/body-positive");
+    let at = |file: &str, line: u32, column: u32| {
+        let here: Vec<_> = findings
+            .iter()
+            .filter(|f| f.location.path.ends_with(file) && f.location.line == line)
+            .collect();
+        assert_eq!(here.len(), 1, "one finding at {file}:{line}: {here:#?}");
+        assert_eq!(
+            here[0].location.column, column,
+            "{file}:{line}: {}",
+            here[0].message
+        );
+        here[0]
+    };
+    let dw = at(BODY, 23, 164);
+    assert!(
+        dw.message.contains(
+            "<http:request> in flow `client-credentials-flow` (config `Salesforce_Token`) sends the body field `client_secret` with a credential written in clear in the XML (8F…(20) sha256:"
+        ),
+        "{}",
+        dw.message
+    );
+    assert!(
+        dw.fix.contains(
+            "In the DataWeave of <http:body>, replace the literal after `client_secret`: with p('secure::salesforce_token.client_secret')"
+        ),
+        "{}",
+        dw.fix
+    );
+    assert!(
+        dw.fix
+            .contains("`salesforce_token.client_secret: \"![<encrypted value>]\"`"),
+        "{}",
+        dw.fix
+    );
+    let form = at(BODY, 30, 81);
+    assert!(
+        form.message.contains("sends the body field `password`"),
+        "{}",
+        form.message
+    );
+    assert!(
+        form.fix
+            .contains("\"...password=\" ++ p('secure::salesforce_token.password')"),
+        "{}",
+        form.fix
+    );
+    assert!(
+        form.fix
+            .contains("output application/x-www-form-urlencoded"),
+        "{}",
+        form.fix
+    );
+    let entity = at(BODY, 33, 69);
+    assert!(
+        entity
+            .message
+            .contains("(config `ERP_Token`) sends the body field `client_secret`"),
+        "{}",
+        entity.message
+    );
+    // The payload set before the request: the finding is in the
+    // ee:set-payload and says so.
+    let json = at(BODY, 46, 13);
+    assert!(
+        json.message.contains(
+            "<http:request> in flow `json-login-flow` (config `ERP_Token`) sends the body field `password`"
+        ),
+        "{}",
+        json.message
+    );
+    assert!(
+        json.message
+            .contains("in the payload <ee:set-payload> sets before the request"),
+        "{}",
+        json.message
+    );
+    assert!(
+        json.fix.contains(
+            "In the DataWeave of <ee:set-payload>, replace the literal after `password`: with p('secure::erp_token.password')"
+        ),
+        "{}",
+        json.fix
+    );
+    at(BODY, 47, 20);
+    assert!(at(BODY, 48, 11).message.contains("body field `apiKey`"));
+    let attr = at(BODY, 57, 68);
+    assert!(
+        attr.message.contains("body field `api_key`") && attr.message.contains("<set-payload>"),
+        "{}",
+        attr.message
+    );
+    // Mule 3: the payload is a literal: `${name}` from the placeholder's files.
+    let m3 = at(BODY_M3, 15, 83);
+    assert!(
+        m3.fix
+            .contains("replace the value of `password` with ${erp_token.password}"),
+        "{}",
+        m3.fix
+    );
+    assert!(
+        m3.fix.contains("erp_token.password=![<encrypted value>]"),
+        "{}",
+        m3.fix
+    );
+    assert!(!m3.fix.contains("secure::"), "{}", m3.fix);
+    for f in &findings {
+        let mut texts = vec![f.message.clone(), f.fix.clone()];
+        texts.extend(f.related.iter().map(|r| r.message.clone()));
+        for t in &texts {
+            for s in BODY_SECRETS {
+                assert!(!t.contains(s), "secret {s:?} in {t:?}");
+            }
+        }
+    }
+    common::assert_no_secrets("IG102/body-positive", BODY_SECRETS);
+    // Fingerprint keys tell the fields of a body apart.
+    let mut keys: Vec<&str> = findings
+        .iter()
+        .map(|f| f.fingerprint_key.as_str())
+        .collect();
+    let n = keys.len();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys.len(), n, "{keys:#?}");
+}
+
+/// Body fields read from properties (`p('...')`, `Mule::p(...)`, `${...}`),
+/// variables and attributes, interpolated or concatenated strings, empty
+/// strings and template dummies, and names that are no credentials
+/// (`grant_type`, `client_id`, `username`, anti-CSRF tokens, a SOQL string
+/// mentioning a password): nothing.
+#[test]
+fn body_references_and_plain_names_are_clean() {
+    common::assert_clean("IG102", "IG102/body-negative");
+}

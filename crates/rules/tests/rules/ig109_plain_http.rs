@@ -23,6 +23,7 @@ fn positive() {
             ("orders-sapi/src/main/mule/orders.xml", 15),
             ("orders-sapi/src/main/mule/orders.xml", 28),
             ("orders-sapi/src/main/mule/orders.xml", 34),
+            ("orders-sapi/src/main/mule/orders.xml", 40),
             ("orders-sapi/src/main/resources/properties/prod.yaml", 9),
             (LEGACY, 15),
             (LEGACY, 17),
@@ -71,9 +72,10 @@ fn severities_and_environments() {
     assert!(legacy.message.contains("legacy-sync"));
 }
 
-/// Plain-HTTP requests that send a credential in a header or query parameter
-/// (whatever its value: a property, an expression) are high, and say what
-/// they send; the same requests without credentials stay medium.
+/// Plain-HTTP requests that send a credential in a header, query parameter
+/// or body field (whatever its value: a property, an expression) are high,
+/// and say what they send; the same requests without credentials stay
+/// medium.
 #[test]
 fn credential_carrying_requests_are_high() {
     let findings = common::run("IG109", "IG109/positive");
@@ -129,6 +131,25 @@ fn credential_carrying_requests_are_high() {
             .contains("sending query parameter `access_token` in clear"),
         "{}",
         rates.message
+    );
+    // A request with an http:// URL whose body carries an API key (read from
+    // a secure property: it still crosses the network in clear).
+    let partner = at(&orders, 40);
+    assert_eq!(partner.severity, Severity::High);
+    assert!(
+        partner
+            .message
+            .contains("sending body field `apiKey` in clear"),
+        "{}",
+        partner.message
+    );
+    assert!(
+        partner
+            .related
+            .iter()
+            .any(|r| r.line == 41 && r.message == "body field `apiKey` sent in clear here"),
+        "{:#?}",
+        partner.related
     );
     // Without credentials (Accept, a correlation id, an anti-CSRF token):
     // medium, and nothing said about credentials.
