@@ -445,15 +445,18 @@ fn wrong_key_for_existing_values_is_refused() {
 }
 
 /// Credentials HTTP requests send (IG102): a request config's default header
-/// (`value="…"` -> `${secure::…}`) and DataWeave header and query-parameter
-/// maps (`'…'` -> `p('secure::…')`, keeping the string's quote), named as
-/// IG102's fix names them; the same value sent twice becomes one property.
+/// (`value="…"` -> `${secure::…}`), DataWeave header and query-parameter
+/// maps and a DataWeave body object (`'…'` -> `p('secure::…')`, keeping the
+/// string's quote), named as IG102's fix names them; the same value sent
+/// twice becomes one property, another value under a taken name a numbered
+/// one.
 #[test]
 fn mule4_http_credentials() {
     let secrets = vec![
         "PartnerT0ken-55810",
         "K3y-9981-partner",
         "Cs-77aa-91bb-partner",
+        "Pt-Cs-4471-secret",
     ];
     let secure = |env: &str| format!("src/main/resources/properties/{env}-secure.yaml");
     let mut moved = Vec::new();
@@ -470,6 +473,7 @@ fn mule4_http_credentials() {
             "partner_request.client_secret",
             "Cs-77aa-91bb-partner",
         ));
+        moved.push((file, "partner_request.client_secret2", "Pt-Cs-4471-secret"));
     }
     let case = Case {
         fixture: "mule4-http",
@@ -490,7 +494,7 @@ fn mule4_http_credentials_edits_in_detail() {
             .iter()
             .filter(|a| a.starts_with("replace "))
             .count(),
-        4,
+        5,
         "{:#?}",
         p.actions
     );
@@ -501,18 +505,20 @@ fn mule4_http_credentials_edits_in_detail() {
         "                'x-api-key': p('secure::partner_request.x_api_key'),\n                'Accept': 'application/json'",
         "<http:query-params>#[{\"client_secret\": p(\"secure::partner_request.client_secret\")}]</http:query-params>",
         "<http:headers><![CDATA[#[{'x-api-key': p('secure::partner_request.x_api_key')}]]]></http:headers>",
+        "client_id: \"partner-client\", client_secret: p(\"secure::partner_request.client_secret2\") }]]]></http:body>",
         "<secure-properties:config name=\"Secure_Properties\" key=\"${encryption.key}\" file=\"properties/${mule.env}-secure.yaml\">",
     ] {
         assert!(xml.contains(expected), "{expected}\n---\n{xml}");
     }
     assert_eq!(
         std::fs::read_to_string(app.join("mule-artifact.json")).unwrap(),
-        "{\n  \"secureProperties\": [\"partner_request.authorization\", \"partner_request.x_api_key\", \"partner_request.client_secret\", \"encryption.key\"],\n  \"minMuleVersion\": \"4.6.0\"\n}\n"
+        "{\n  \"secureProperties\": [\"partner_request.authorization\", \"partner_request.x_api_key\", \"partner_request.client_secret\", \"partner_request.client_secret2\", \"encryption.key\"],\n  \"minMuleVersion\": \"4.6.0\"\n}\n"
     );
 }
 
-/// A credential the fix cannot rewrite safely (a DataWeave string with an
-/// escape) is listed as skipped, naming what it is, and no file changes.
+/// Credentials the fix cannot rewrite safely (a DataWeave string with an
+/// escape, a pair inside a form-encoded string) are listed as skipped,
+/// naming what they are, and no file changes.
 #[test]
 fn http_credentials_it_cannot_locate_are_skipped_by_name() {
     let dir = tempfile::tempdir().unwrap();
@@ -531,6 +537,9 @@ fn http_credentials_it_cannot_locate_are_skipped_by_name() {
     <http:request method="GET" url="https://partner.acme.com/stock">
       <http:headers><![CDATA[#[{'x-api-key': 'K3y\'9981-partner'}]]]></http:headers>
     </http:request>
+    <http:request method="POST" url="https://partner.acme.com/oauth/token">
+      <http:body>#['grant_type=client_credentials&amp;client_secret=PartnerForm-5521']</http:body>
+    </http:request>
   </flow>
 </mule>
 "#,
@@ -538,10 +547,10 @@ fn http_credentials_it_cannot_locate_are_skipped_by_name() {
     .unwrap();
     let before = snapshot(&app);
     let (_, findings) = scan(&app);
-    assert_eq!(findings.len(), 1, "{findings:#?}");
+    assert_eq!(findings.len(), 2, "{findings:#?}");
     let p = plan(&app);
     assert!(p.is_empty(), "{:#?}", p.actions);
-    assert_eq!(p.skipped.len(), 1, "{:?}", p.skipped);
+    assert_eq!(p.skipped.len(), 2, "{:?}", p.skipped);
     assert!(
         p.skipped[0].contains(
             "header `x-api-key` of an HTTP request: not a plain one-line DataWeave string; move it to a secure property by hand"
@@ -549,7 +558,19 @@ fn http_credentials_it_cannot_locate_are_skipped_by_name() {
         "{:?}",
         p.skipped
     );
-    assert!(!p.skipped[0].contains("9981-partner"));
+    assert!(
+        p.skipped[1].contains(
+            "body field `client_secret` of an HTTP request: a pair inside a form-encoded string; move it to a secure property by hand"
+        ),
+        "{:?}",
+        p.skipped
+    );
+    for s in &p.skipped {
+        assert!(
+            !s.contains("9981-partner") && !s.contains("PartnerForm-5521"),
+            "{s}"
+        );
+    }
     assert_eq!(before, snapshot(&app));
 }
 

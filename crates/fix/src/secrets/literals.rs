@@ -1,7 +1,7 @@
 //! Secrets written in the XML that `fix secrets` turns into new secure
 //! properties: where each value is and how the edited text reads it.
 
-use intguard_model::{HttpCredential, MuleApp, MuleRuntime};
+use intguard_model::{HttpCredential, HttpValueSyntax, MuleApp, MuleRuntime};
 
 use crate::text::ValueSpan;
 use crate::xml;
@@ -47,28 +47,37 @@ impl Reference {
 }
 
 /// Where an HTTP credential written in clear is and how it will read its
-/// property: a key/value element's `value="…"`, or a DataWeave string.
+/// property: a key/value element's `value="…"`, or a DataWeave string (a
+/// header or query map entry, a body object field). A `name=value` pair
+/// inside a form-encoded string and a body written as literal text are
+/// left to the finding's fix: the string or text around them would have to
+/// be rewritten as an expression.
 pub(super) fn http_literal_span(
     text: &str,
     credential: &HttpCredential,
     runtime: MuleRuntime,
 ) -> Result<(ValueSpan, Reference), &'static str> {
     let at = &credential.value.location;
-    let element = credential.element.as_str();
-    if element.ends_with("header") || element.ends_with("query-param") {
-        let span = xml::attr_value_span(text, at.line, at.column, "value")
-            .filter(|s| s.scalar == credential.value.raw)
-            .ok_or("cannot locate the value attribute")?;
-        return Ok((span, Reference::Placeholder(runtime)));
+    match credential.syntax {
+        HttpValueSyntax::Attribute => {
+            let span = xml::attr_value_span(text, at.line, at.column, "value")
+                .filter(|s| s.scalar == credential.value.raw)
+                .ok_or("cannot locate the value attribute")?;
+            Ok((span, Reference::Placeholder(runtime)))
+        }
+        HttpValueSyntax::DataWeaveField if runtime == MuleRuntime::Mule3 => {
+            Err("a Mule 3 expression")
+        }
+        HttpValueSyntax::DataWeaveField => {
+            let span = xml::dataweave_string_span(text, at.line, at.column)
+                .filter(|s| s.scalar == credential.value.raw)
+                .ok_or("not a plain one-line DataWeave string")?;
+            let quote = text[span.range.start..].chars().next().unwrap_or('\'');
+            Ok((span, Reference::DataWeave(quote)))
+        }
+        HttpValueSyntax::DataWeaveFormPair => Err("a pair inside a form-encoded string"),
+        HttpValueSyntax::Text => Err("a body written as literal text"),
     }
-    if runtime == MuleRuntime::Mule3 {
-        return Err("a Mule 3 expression");
-    }
-    let span = xml::dataweave_string_span(text, at.line, at.column)
-        .filter(|s| s.scalar == credential.value.raw)
-        .ok_or("not a plain one-line DataWeave string")?;
-    let quote = text[span.range.start..].chars().next().unwrap_or('\'');
-    Ok((span, Reference::DataWeave(quote)))
 }
 
 /// A secret written in the XML that moves to a new secure property.
