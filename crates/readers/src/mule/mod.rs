@@ -1,6 +1,7 @@
 //! Mule applications: finding their roots and assembling what their files
 //! say into a [`MuleApp`].
 
+pub(crate) mod dataweave;
 pub(crate) mod descriptor;
 pub(crate) mod xml;
 
