@@ -16,10 +16,10 @@
 //! finding on `password="..."` points exactly there.
 
 use intguard_model::{
-    vocab, AuthClass, Diagnostic, FilePath, GlobalProperty, HttpAuthentication, HttpCredential,
-    HttpListener, HttpParam, HttpParamKind, HttpRequestOperation, HttpRequester, HttpValueSyntax,
-    Location, MuleRuntime, PropertyImport, SalesforceConnection, SalesforceOperation,
-    SecurePropertiesConfig, Store, TlsContext, Value, XmlAttribute,
+    vocab, Diagnostic, FilePath, GlobalProperty, HttpCredential, HttpListener, HttpParam,
+    HttpParamKind, HttpRequestOperation, HttpRequester, HttpValueSyntax, Location, PropertyImport,
+    SalesforceConnection, SalesforceOperation, SecurePropertiesConfig, TlsContext, Value,
+    XmlAttribute,
 };
 use std::borrow::Cow;
 
@@ -28,6 +28,8 @@ use quick_xml::Reader;
 
 use super::dataweave::{body_fields, dataweave_map_entries};
 use crate::position::Cursor;
+
+mod global_config;
 
 /// Everything one Mule XML file contributes to its app.
 #[derive(Debug, Default)]
@@ -1120,163 +1122,6 @@ impl<'t> XmlReader<'t> {
             Role::OperationQuery | Role::Plain => {}
         }
     }
-
-    /// A captured global configuration closed: turn it into model items.
-    fn global_config(&mut self, node: Node) {
-        match (node.family, node.local.as_str()) {
-            (Fam::Salesforce, "sfdc-config") => {
-                let Some(conn) =
-                    node.child(|c| c.family == Fam::Salesforce && c.local.ends_with("-connection"))
-                else {
-                    return;
-                };
-                let mut attributes = conn.attrs.clone();
-                // Client credentials (UNVERIFIED element names, community
-                // docs): the grant's own element holds clientId/clientSecret.
-                if let Some(cc) = conn.descendant(&|n: &Node| n.local == "oauth-client-credentials")
-                {
-                    attributes.extend(cc.attrs.iter().cloned());
-                }
-                let auth = classify_mule4(&conn.local, &attributes);
-                let tls_context = conn
-                    .descendant(&|n: &Node| n.is(Fam::Tls, "context"))
-                    .map(tls_context);
-                self.facts
-                    .salesforce_connections
-                    .push(SalesforceConnection {
-                        config_name: node.attr_str("name").unwrap_or_default(),
-                        element: conn.qname.clone(),
-                        runtime: MuleRuntime::Mule4,
-                        auth,
-                        location: conn.location.clone(),
-                        attributes,
-                        tls_context,
-                    });
-            }
-            (Fam::Sfdc, _) => {
-                // Mule 3: the config element is the connection. Names other than
-                // `config` and `config-with-oauth` are UNVERIFIED: classify by
-                // the attributes present.
-                let auth = classify_mule3(&node.local, &node.attrs);
-                let tls_context = node
-                    .descendant(&|n: &Node| n.is(Fam::Tls, "context"))
-                    .map(tls_context);
-                self.facts
-                    .salesforce_connections
-                    .push(SalesforceConnection {
-                        config_name: node.attr_str("name").unwrap_or_default(),
-                        element: node.qname.clone(),
-                        runtime: MuleRuntime::Mule3,
-                        auth,
-                        location: node.location.clone(),
-                        attributes: node.attrs.clone(),
-                        tls_context,
-                    });
-            }
-            (Fam::SecureProperties, "config") => {
-                let encrypt = node.descendant(&|n: &Node| n.local == "encrypt");
-                let from_encrypt = |name: &str| encrypt.and_then(|e| e.attr(name).cloned());
-                if let Some(file) = node.attr("file") {
-                    self.facts.property_imports.push(PropertyImport {
-                        element: node.qname.clone(),
-                        file: file.clone(),
-                        secure: true,
-                    });
-                }
-                self.facts
-                    .secure_property_configs
-                    .push(SecurePropertiesConfig {
-                        name: node.attr_str("name"),
-                        element: node.qname.clone(),
-                        location: node.location.clone(),
-                        key: node.attr("key").cloned(),
-                        file: node.attr("file").cloned(),
-                        algorithm: from_encrypt("algorithm"),
-                        mode: from_encrypt("mode"),
-                        use_random_ivs: from_encrypt("useRandomIVs"),
-                    });
-            }
-            (Fam::SecurePropertyPlaceholder, "config") => {
-                if let Some(file) = node.attr("location") {
-                    self.facts.property_imports.push(PropertyImport {
-                        element: node.qname.clone(),
-                        file: file.clone(),
-                        secure: true,
-                    });
-                }
-                self.facts
-                    .secure_property_configs
-                    .push(SecurePropertiesConfig {
-                        name: node.attr_str("name"),
-                        element: node.qname.clone(),
-                        location: node.location.clone(),
-                        key: node.attr("key").cloned(),
-                        file: node.attr("location").cloned(),
-                        algorithm: node.attr("encryptionAlgorithm").cloned(),
-                        mode: node.attr("encryptionMode").cloned(),
-                        use_random_ivs: node.attr("useRandomIVs").cloned(),
-                    });
-            }
-            (Fam::Tls, "context") => {
-                self.facts.tls_contexts.push(tls_context(&node));
-            }
-            (Fam::Http, "listener-config") => {
-                let conn = node.child(|c| c.local == "listener-connection");
-                let src = conn.unwrap_or(&node);
-                let get = |n: &str| src.attr(n).or_else(|| node.attr(n)).cloned();
-                self.facts.http_listeners.push(HttpListener {
-                    config_name: node.attr_str("name").unwrap_or_default(),
-                    location: src.location.clone(),
-                    protocol: get("protocol"),
-                    host: get("host"),
-                    port: get("port"),
-                    tls_context_ref: get("tlsContext")
-                        .or_else(|| get("tlsContext-ref"))
-                        .map(|v| v.raw),
-                    tls_context: node
-                        .descendant(&|n: &Node| n.is(Fam::Tls, "context"))
-                        .map(tls_context),
-                });
-            }
-            (Fam::Http, "request-config") => {
-                let conn = node.child(|c| c.local == "request-connection");
-                let src = conn.unwrap_or(&node);
-                let get = |n: &str| src.attr(n).or_else(|| node.attr(n)).cloned();
-                let (default_credentials, default_query_params) = default_params(&node);
-                let auth_node = match node.descendant(&|n: &Node| n.local == "authentication") {
-                    Some(a) => a.children.first(),
-                    None => node.descendant(&|n: &Node| {
-                        n.local.ends_with("-authentication") || n.local.ends_with("-grant-type")
-                    }),
-                };
-                self.facts.http_requests.push(HttpRequester {
-                    config_name: node.attr_str("name").unwrap_or_default(),
-                    location: src.location.clone(),
-                    protocol: get("protocol"),
-                    host: get("host"),
-                    port: get("port"),
-                    base_path: node
-                        .attr("basePath")
-                        .or_else(|| src.attr("basePath"))
-                        .cloned(),
-                    tls_context_ref: get("tlsContext")
-                        .or_else(|| get("tlsContext-ref"))
-                        .map(|v| v.raw),
-                    tls_context: node
-                        .descendant(&|n: &Node| n.is(Fam::Tls, "context"))
-                        .map(tls_context),
-                    authentication: auth_node.map(|a| HttpAuthentication {
-                        element: a.qname.clone(),
-                        location: a.location.clone(),
-                        attributes: a.attrs.clone(),
-                    }),
-                    default_credentials,
-                    default_query_params,
-                });
-            }
-            _ => {}
-        }
-    }
 }
 
 /// The DataWeave text of an `<http:headers>` / `<http:query-params>` being
@@ -1350,77 +1195,6 @@ fn is_constant(value: &Value) -> bool {
     value.is_literal() && !value.raw.contains("#[")
 }
 
-/// The default headers and query parameters of an `http:request-config`:
-/// `<http:default-headers><http:default-header key value/>` (MuleSoft's HTTP
-/// connector docs) and `<http:default-query-params><http:query-param key
-/// value/>` (UNVERIFIED child name: `default-query-param` is accepted too).
-/// Those that carry a credential, and the other default query parameters
-/// (`grant_type`, `username` ...).
-fn default_params(config: &Node) -> (Vec<HttpCredential>, Vec<HttpParam>) {
-    fn walk(
-        node: &Node,
-        in_query_params: bool,
-        owner: &Option<String>,
-        out: &mut (Vec<HttpCredential>, Vec<HttpParam>),
-    ) {
-        for c in &node.children {
-            let kind = match c.local.as_str() {
-                "default-header" => Some(HttpParamKind::Header),
-                "query-param" | "default-query-param" if in_query_params => {
-                    Some(HttpParamKind::QueryParam)
-                }
-                _ => None,
-            };
-            if let Some(kind) = kind {
-                if let (Some(key), Some(value)) = (c.attr("key"), c.attr("value")) {
-                    if vocab::is_credential_param_name(&key.raw) {
-                        out.0.push(HttpCredential {
-                            kind,
-                            name: key.raw.clone(),
-                            constant: is_constant(value),
-                            value: value.clone(),
-                            syntax: HttpValueSyntax::Attribute,
-                            element: c.qname.clone(),
-                            owner: owner.clone(),
-                        });
-                    } else if kind == HttpParamKind::QueryParam {
-                        out.1.push(HttpParam {
-                            name: key.raw.clone(),
-                            value: value.clone(),
-                        });
-                    }
-                }
-            }
-            walk(
-                c,
-                in_query_params || c.local == "default-query-params",
-                owner,
-                out,
-            );
-        }
-    }
-    let mut out = (Vec::new(), Vec::new());
-    walk(config, false, &config.attr_str("name"), &mut out);
-    out
-}
-
-fn tls_context(node: &Node) -> TlsContext {
-    let store = |local: &str| {
-        node.child(|c| c.local == local).map(|s| Store {
-            element: s.qname.clone(),
-            location: s.location.clone(),
-            attributes: s.attrs.clone(),
-        })
-    };
-    TlsContext {
-        name: node.attr_str("name"),
-        location: node.location.clone(),
-        enabled_protocols: node.attr("enabledProtocols").cloned(),
-        trust_store: store("trust-store"),
-        key_store: store("key-store"),
-    }
-}
-
 /// A plausible XML element name (letters, digits, `_ - . :`, not starting
 /// with a digit or punctuation other than `_`).
 fn is_xml_name(name: &str) -> bool {
@@ -1469,40 +1243,6 @@ fn is_operation(family: Fam, local: &str) -> bool {
         || local.ends_with("-connection")
         || (family == Fam::Sfdc && local.starts_with("config"))
         || HELPERS.contains(&local))
-}
-
-fn has(attrs: &[XmlAttribute], name: &str) -> bool {
-    attrs.iter().any(|a| a.name.eq_ignore_ascii_case(name))
-}
-
-fn classify_by_attributes(attrs: &[XmlAttribute]) -> AuthClass {
-    if has(attrs, "password") {
-        AuthClass::Password
-    } else if has(attrs, "keyStore") || has(attrs, "principal") {
-        AuthClass::Certificate
-    } else if has(attrs, "clientSecret") {
-        AuthClass::ClientSecret
-    } else {
-        AuthClass::Unknown
-    }
-}
-
-fn classify_mule4(kind: &str, attrs: &[XmlAttribute]) -> AuthClass {
-    match kind {
-        "basic-connection" | "oauth-user-pass-connection" => AuthClass::Password,
-        "jwt-connection" | "saml-connection" => AuthClass::Certificate,
-        "config-with-oauth-connection" => AuthClass::NamedUser,
-        "oauth-client-credentials-connection" => AuthClass::ClientSecret,
-        _ => classify_by_attributes(attrs),
-    }
-}
-
-fn classify_mule3(kind: &str, attrs: &[XmlAttribute]) -> AuthClass {
-    match classify_by_attributes(attrs) {
-        AuthClass::Unknown if kind == "config" => AuthClass::Password,
-        AuthClass::Unknown if kind.contains("oauth") => AuthClass::NamedUser,
-        other => other,
-    }
 }
 
 /// `url`, `tokenEndpoint`, `address` ... or any value with `://`.
