@@ -141,6 +141,71 @@ pub fn is_credential_param_name(name: &str) -> bool {
     !anti_forgery && is_secret_name(n)
 }
 
+/// Whether some name written in `text` may be a credential's
+/// ([`is_credential_param_name`]). A name is a run of the text, so its folded
+/// form (lower-case letters and digits) is a run of the text's folded form,
+/// and every credential name's folded form holds a secret ending (a name
+/// starting with `password` holds one too) or `authorization`: when the
+/// folded text holds none, no name in it is a credential's. Lets a reader
+/// skip, in one linear pass, the texts (most DataWeave payloads) that
+/// cannot name one, before reading their structure.
+pub fn may_name_a_credential(text: &str) -> bool {
+    // The last 16 folded bytes, the newest lowest: each stem is compared
+    // as one masked integer when its last letter arrives.
+    let mut last: u128 = 0;
+    for &b in text.as_bytes() {
+        let folded = b | 0x20;
+        if !(folded.is_ascii_lowercase() || b.is_ascii_digit()) {
+            continue;
+        }
+        last = (last << 8) | u128::from(folded);
+        let stems: &[(u128, u128)] = match folded {
+            b'd' => &STEMS_D,
+            b'e' => &STEMS_E,
+            b't' => &STEMS_T,
+            b'n' => &STEMS_N,
+            b'y' => &STEMS_Y,
+            b's' => &STEMS_S,
+            _ => continue,
+        };
+        if stems.iter().any(|&(mask, stem)| last & mask == stem) {
+            return true;
+        }
+    }
+    false
+}
+
+/// A folded stem as (mask, value) over the last 16 folded bytes.
+const fn stem(s: &str) -> (u128, u128) {
+    let bytes = s.as_bytes();
+    let mut value: u128 = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        value = (value << 8) | bytes[i] as u128;
+        i += 1;
+    }
+    let mask = if bytes.len() >= 16 {
+        u128::MAX
+    } else {
+        (1u128 << (8 * bytes.len())) - 1
+    };
+    (mask, value)
+}
+
+// The secret endings and `authorization`, by last letter
+// (`stems_cover_the_secret_endings` keeps them in step with SECRET_ENDINGS).
+const STEMS_D: [(u128, u128); 4] = [
+    stem("password"),
+    stem("passwd"),
+    stem("pwd"),
+    stem("sessionid"),
+];
+const STEMS_E: [(u128, u128); 1] = [stem("passphrase")];
+const STEMS_T: [(u128, u128); 1] = [stem("secret")];
+const STEMS_N: [(u128, u128); 2] = [stem("token"), stem("authorization")];
+const STEMS_Y: [(u128, u128); 2] = [stem("apikey"), stem("privatekey")];
+const STEMS_S: [(u128, u128); 1] = [stem("credentials")];
+
 /// True when a property name conventionally holds the secure-properties
 /// encryption key (`encryption.key`, `secure.key`, `mule.key`, `runtime.key`).
 pub fn is_encryption_key_name(name: &str) -> bool {
@@ -243,6 +308,91 @@ pub fn is_salesforce_host(host: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stems_cover_the_secret_endings() {
+        let all: Vec<(u128, u128)> = [
+            &STEMS_D[..],
+            &STEMS_E[..],
+            &STEMS_T[..],
+            &STEMS_N[..],
+            &STEMS_Y[..],
+            &STEMS_S[..],
+        ]
+        .concat();
+        for e in SECRET_ENDINGS.iter().chain(&["authorization"]) {
+            assert!(all.contains(&stem(e)), "{e}");
+        }
+        assert_eq!(all.len(), SECRET_ENDINGS.len() + 1);
+    }
+
+    /// Every name [`is_credential_param_name`] accepts, written inside a
+    /// text with any separators and case, is seen by
+    /// [`may_name_a_credential`]; texts without one are not.
+    #[test]
+    fn credential_names_are_never_missed_by_the_prefilter() {
+        let pieces = [
+            "",
+            "x",
+            "api",
+            "client",
+            "consumer",
+            "store",
+            "key",
+            "private",
+            "session",
+            "access",
+            "refresh",
+            "pass",
+            "word",
+            "pwd",
+            "secret",
+            "token",
+            "id",
+            "auth",
+            "authorization",
+            "proxy",
+            "credentials",
+            "phrase",
+            "csrf",
+            "endpoint",
+            "url",
+            "type",
+            "policy",
+            "sfdc",
+        ];
+        let seps = ["", "_", "-", ".", ":", " "];
+        let mut credential = 0;
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    for sep in seps {
+                        let name = [a, b, c]
+                            .iter()
+                            .filter(|p| !p.is_empty())
+                            .copied()
+                            .collect::<Vec<_>>()
+                            .join(sep);
+                        for n in [name.clone(), name.to_ascii_uppercase()] {
+                            if is_credential_param_name(&n) {
+                                credential += 1;
+                                let text = format!("%dw 2.0\n---\n{{ \"{n}\": vars.x, other: 1 }}");
+                                assert!(may_name_a_credential(&text), "{n:?}");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(credential > 10_000, "{credential}");
+        for text in [
+            "%dw 2.0\noutput application/json\n---\n{ id: payload.id, name: payload.name, items: payload.lines map { sku: $.sku } }",
+            "#[{'Accept': 'application/json', 'x-correlation-id': correlationId}]",
+            "",
+        ] {
+            assert!(!may_name_a_credential(text), "{text}");
+        }
+    }
 
     /// The definitions of the name tests, written plainly (with allocations).
     fn is_secret_name_reference(name: &str) -> bool {

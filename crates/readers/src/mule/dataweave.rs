@@ -115,6 +115,11 @@ pub(super) fn dw_string_literals(script: &str) -> Vec<(usize, usize)> {
 /// is DataWeave only when written `#[...]`, literal text else (a JSON
 /// object or a form-encoded string written as is).
 pub(super) fn body_fields(text: &str, script: bool) -> Vec<BodyField> {
+    // Most payloads name no credential: one linear pass rules them out
+    // before their objects and strings are read.
+    if !vocab::may_name_a_credential(text) {
+        return Vec::new();
+    }
     let mut out: Vec<BodyField> = Vec::new();
     let lead = text.len() - text.trim_start().len();
     let t = text.trim();

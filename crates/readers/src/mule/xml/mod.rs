@@ -357,9 +357,11 @@ struct XmlReader<'t> {
     /// The `set-payload` / `ee:set-payload` being read (its text is the
     /// payload), with where each piece of its text lies in the file.
     payload_setter: Option<PayloadSetter>,
-    /// The credential-named fields of the payload last set, until the next
-    /// `<http:request>` (which sends it as its body) takes them.
-    payload_credentials: Vec<HttpCredential>,
+    /// Where the payload last set in the current flow comes from, until the
+    /// next `<http:request>` (which sends it as its body) reads its
+    /// credential-named fields: only then, as most payloads go to no
+    /// request.
+    payload_source: Option<PayloadSetter>,
     /// The file lies where Mule configuration lives.
     expect_mule: bool,
 }
@@ -384,7 +386,7 @@ pub(crate) fn read_mule_xml(text: &str, path: &str, expect_mule: bool) -> MuleXm
         param_map: None,
         payload: None,
         payload_setter: None,
-        payload_credentials: Vec::new(),
+        payload_source: None,
         expect_mule,
     };
     r.run(expect_mule);
@@ -646,7 +648,7 @@ impl<'t> XmlReader<'t> {
 
         if family == Fam::Core && matches!(local, "flow" | "sub-flow") {
             self.payload = None;
-            self.payload_credentials.clear();
+            self.payload_source = None;
         }
         let capturing = !self.capture.is_empty() || is_capture_root(family, local);
         let role = if capturing && self.capture.len() >= MAX_CAPTURE_DEPTH {
@@ -718,6 +720,8 @@ impl<'t> XmlReader<'t> {
                 .find(|a| a.name == "config-ref")
                 .map(|a| a.value.to_string());
             let location = self.loc(lt);
+            // The request sends the payload set before it as its body.
+            let credentials = self.take_payload_credentials();
             self.http_request = Some(HttpRequestOperation {
                 location,
                 config_ref,
@@ -730,8 +734,7 @@ impl<'t> XmlReader<'t> {
                     .as_deref()
                     .filter(|p| may_carry_a_login(p))
                     .map(str::to_string),
-                // The request sends the payload set before it as its body.
-                credentials: std::mem::take(&mut self.payload_credentials),
+                credentials,
                 query_params: Vec::new(),
             });
             Role::HttpRequest
@@ -739,18 +742,17 @@ impl<'t> XmlReader<'t> {
             let o = owner
                 .get_or_insert_with(|| self.owner(own_name.as_deref()))
                 .clone();
-            self.payload_credentials.clear();
+            self.payload_source = None;
             match raw_attrs.iter().find(|a| a.name == "value") {
                 Some(v) => {
                     self.payload = Some(v.value.to_string());
                     let segments = attr_segments(text, v.value_span);
-                    let setter = PayloadSetter {
+                    self.payload_source = Some(PayloadSetter {
                         element: qname.to_string(),
                         owner: o,
                         segments,
                         script: false,
-                    };
-                    self.payload_credentials = self.body_credentials(&v.value, &setter);
+                    });
                     Role::Plain
                 }
                 None => {
@@ -995,6 +997,18 @@ impl<'t> XmlReader<'t> {
 
     /// The credential-named fields of a request body or of a payload
     /// (`text`, whose pieces lie in the file as `from.segments` says).
+    /// The credential-named fields of the payload last set, which the
+    /// `<http:request>` starting sends as its body.
+    fn take_payload_credentials(&mut self) -> Vec<HttpCredential> {
+        let Some(source) = self.payload_source.take() else {
+            return Vec::new();
+        };
+        let text = self.payload.take().unwrap_or_default();
+        let found = self.body_credentials(&text, &source);
+        self.payload = Some(text);
+        found
+    }
+
     fn body_credentials(&mut self, text: &str, from: &PayloadSetter) -> Vec<HttpCredential> {
         body_fields(text, from.script)
             .into_iter()
@@ -1113,11 +1127,7 @@ impl<'t> XmlReader<'t> {
                 }
             }
             Role::SetPayload => {
-                if let Some(setter) = self.payload_setter.take() {
-                    let text = self.payload.take().unwrap_or_default();
-                    self.payload_credentials = self.body_credentials(&text, &setter);
-                    self.payload = Some(text);
-                }
+                self.payload_source = self.payload_setter.take();
             }
             Role::OperationQuery | Role::Plain => {}
         }
