@@ -224,10 +224,11 @@ fn read_all(
     inventory.diagnostics.extend(md_projects.diagnostics);
     let mdapi_roots = md_projects.mdapi_roots;
 
-    // Keyed by the paths' bytes: hashing a `Path` parses its components, and
-    // this is asked for every ancestor of every file. Both sides come from
-    // `parent()` of walked paths, so equal folders are spelt alike.
-    let app_index: HashMap<&OsStr, usize> = apps
+    // Keyed by the paths' bytes, with a fast hasher: hashing a `Path` parses
+    // its components, and this is asked for every ancestor of every file.
+    // Both sides come from `parent()` of walked paths, so equal folders are
+    // spelt alike.
+    let app_index: foldhash::HashMap<&OsStr, usize> = apps
         .iter()
         .enumerate()
         .map(|(i, a)| (a.dir.as_os_str(), i))

@@ -1,4 +1,8 @@
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+// Keyed by locations and names, asked for every property entry: a fast
+// hasher (SipHash's flooding resistance buys nothing on one's own files).
+use foldhash::{HashMap, HashMapExt, HashSetExt};
 
 use intguard_model::expr::placeholders;
 use intguard_model::secret::describe;
@@ -584,7 +588,7 @@ impl Rule for PlaintextSecret {
 
     fn check(&self, inventory: &Inventory) -> Vec<Finding> {
         let mut out = Vec::new();
-        let mut flagged: HashSet<&Location> = HashSet::new();
+        let mut flagged: foldhash::HashSet<&Location> = foldhash::HashSet::new();
         // Lines holding a Salesforce access or refresh token are IG106's: it
         // says what the value is and how to revoke it.
         let token_lines: HashSet<(&str, u32)> = inventory
