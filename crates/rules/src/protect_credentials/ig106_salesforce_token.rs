@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use intguard_model::secret::{describe, fingerprint};
 use intguard_model::{
     Finding, Inventory, Location, Practice, Related, RuleMeta, Severity, TextFileFacts, TokenKind,
@@ -96,6 +98,36 @@ fn is_consumer_secret_name(name: &str) -> bool {
     name.to_ascii_lowercase().contains("secret")
 }
 
+/// How many of a file's consumer secrets a consumer key's finding names in
+/// its message and lists as related locations, nearest first: a file that
+/// repeats a key and a secret thousands of times (a generated or garbled
+/// file) must not make each finding list every other one.
+const SECRETS_NAMED: usize = 3;
+const SECRETS_RELATED: usize = 10;
+
+/// The [`SECRETS_RELATED`] secrets nearest to `line`, nearest first (the
+/// earlier one on a tie); `secrets` is sorted by line.
+fn nearest_secrets(secrets: &[SecretNearby], line: u32) -> Vec<&SecretNearby> {
+    let mut after = secrets.partition_point(|s| s.location.line < line);
+    let mut before = after;
+    let mut out = Vec::new();
+    while out.len() < SECRETS_RELATED && (before > 0 || after < secrets.len()) {
+        let take_before = match (before.checked_sub(1), secrets.get(after)) {
+            (Some(b), Some(a)) => line - secrets[b].location.line <= a.location.line - line,
+            (Some(_), None) => true,
+            (None, _) => false,
+        };
+        if take_before {
+            before -= 1;
+            out.push(&secrets[before]);
+        } else {
+            out.push(&secrets[after]);
+            after += 1;
+        }
+    }
+    out
+}
+
 fn secrets_in_file(inventory: &Inventory, file: &TextFileFacts) -> Vec<SecretNearby> {
     let mut out: Vec<SecretNearby> = Vec::new();
     for a in &file.assignments {
@@ -174,12 +206,14 @@ impl Rule for SalesforceToken {
                 .map(|a| format!(" (app {})", a.name))
                 .unwrap_or_default();
             let name = file_name(&file.path);
-            let mut seen: Vec<String> = Vec::new();
+            // How many times each value was seen before in this file.
+            let mut seen: HashMap<String, usize> = HashMap::new();
             let mut secrets: Option<Vec<SecretNearby>> = None;
             for token in &file.tokens {
                 let fp = fingerprint(&token.value);
-                let nth = seen.iter().filter(|s| **s == fp).count();
-                seen.push(fp.clone());
+                let count = seen.entry(fp.clone()).or_insert(0);
+                let nth = *count;
+                *count += 1;
                 let key = format!("{}|{fp}|{nth}", kind_key(token.kind));
                 match token.kind {
                     TokenKind::AccessToken | TokenKind::RefreshToken => {
@@ -208,13 +242,18 @@ impl Rule for SalesforceToken {
                         );
                     }
                     TokenKind::ConsumerKey => {
-                        let secrets =
-                            secrets.get_or_insert_with(|| secrets_in_file(inventory, file));
+                        let secrets = secrets.get_or_insert_with(|| {
+                            let mut all = secrets_in_file(inventory, file);
+                            all.sort_by_key(|s| (s.location.line, s.location.column));
+                            all
+                        });
                         if secrets.is_empty() {
                             continue;
                         }
-                        let names: Vec<String> = secrets
+                        let nearest = nearest_secrets(secrets, token.location.line);
+                        let mut names: Vec<String> = nearest
                             .iter()
+                            .take(SECRETS_NAMED)
                             .map(|s| {
                                 format!(
                                     "`{}` {} at {}",
@@ -224,6 +263,9 @@ impl Rule for SalesforceToken {
                                 )
                             })
                             .collect();
+                        if secrets.len() > names.len() {
+                            names.push(format!("{} more", secrets.len() - names.len()));
+                        }
                         let message = format!(
                             "{} {} is committed in {name}{app} together with its consumer secret ({})",
                             kind_phrase(token.kind),
@@ -237,7 +279,7 @@ impl Rule for SalesforceToken {
                                 "Generate a new consumer secret for the connected app (Setup > App Manager > the app > View > Manage Consumer Details) and revoke its tokens (Connected Apps OAuth Usage > Revoke), or move the integration to the JWT bearer flow; delete the key and secret from {} and purge them from git history (git filter-repo --replace-text <file>, where <file> holds the value followed by ==>REMOVED); keep them as encrypted secure properties (consumerKey=\"${{secure::sfdc.consumerKey}}\") set at deploy time.",
                                 file.path
                             ));
-                        for s in secrets.iter() {
+                        for s in nearest {
                             finding = finding.related(Related::new(
                                 &s.location,
                                 format!("consumer secret `{}` ({})", s.name, describe(&s.value)),
@@ -377,6 +419,52 @@ mod tests {
         let all = format!("{} {} {:?}", f[0].message, f[0].fix, f[0].related);
         assert!(!all.contains(SECRET) && !all.contains(KEY), "{all}");
         assert!(f[0].message.contains("`sfdc.consumerSecret`"));
+    }
+
+    /// A file repeating a key and its secret (generated, or garbled): each
+    /// key's finding names its nearest secrets, not every other one (2,000
+    /// repetitions made 4 million related locations and a 1 GB scan).
+    #[test]
+    fn repeated_keys_name_their_nearest_secrets_only() {
+        let n: u32 = 200;
+        let mut tokens = Vec::new();
+        let mut assignments = Vec::new();
+        for i in 0..n {
+            tokens.push(token(TokenKind::ConsumerKey, KEY, "gen.sh", 10 * i + 1));
+            assignments.push(Assignment {
+                name: "SF_CLIENT_SECRET".into(),
+                value: SECRET.into(),
+                secret: true,
+                location: loc("gen.sh", 10 * i + 2),
+            });
+        }
+        let inv = Inventory {
+            text_files: vec![TextFileFacts {
+                path: "gen.sh".into(),
+                tokens,
+                assignments,
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let f = SalesforceToken.check(&inv);
+        assert_eq!(f.len(), n as usize);
+        let mid = &f[100];
+        assert_eq!(mid.location.line, 1001);
+        let lines: Vec<u32> = mid.related.iter().map(|r| r.line).collect();
+        assert_eq!(
+            lines,
+            [1002, 992, 1012, 982, 1022, 972, 1032, 962, 1042, 952]
+        );
+        assert!(mid.message.contains("at gen.sh:1002, "), "{}", mid.message);
+        assert!(mid.message.ends_with(", 197 more)"), "{}", mid.message);
+        let first = &f[0];
+        assert_eq!(first.related.first().map(|r| r.line), Some(2));
+        assert_eq!(first.related.len(), 10);
+        // Keys stay distinct findings.
+        let keys: std::collections::HashSet<&str> =
+            f.iter().map(|x| x.fingerprint_key.as_str()).collect();
+        assert_eq!(keys.len(), n as usize);
     }
 
     #[test]
