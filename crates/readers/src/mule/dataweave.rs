@@ -219,6 +219,21 @@ pub(super) fn dw_string_end(bytes: &[u8], open: usize) -> usize {
 /// string or a name written right after `{` or `,`, its value runs to the
 /// next `,` `}` `]` or `)` at the same nesting level. Nested objects are
 /// read too.
+/// Where a DataWeave comment starting at `i` ends (`// ...` at the end of
+/// its line, `/* ... */` after its `*/`); `None` when none starts there.
+fn comment_end(bytes: &[u8], i: usize) -> Option<usize> {
+    if bytes.get(i) != Some(&b'/') {
+        return None;
+    }
+    match bytes.get(i + 1) {
+        Some(b'/') => Some(memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |n| i + n)),
+        Some(b'*') => Some(
+            memchr::memmem::find(&bytes[i + 2..], b"*/").map_or(bytes.len(), |n| i + 2 + n + 2),
+        ),
+        _ => None,
+    }
+}
+
 pub(super) fn dataweave_map_entries(script: &str) -> Vec<MapEntry> {
     let bytes = script.as_bytes();
     // The body follows the header's `---`, when there is one.
@@ -234,6 +249,11 @@ pub(super) fn dataweave_map_entries(script: &str) -> Vec<MapEntry> {
         let b = bytes[i];
         if b.is_ascii_whitespace() {
             i += 1;
+            continue;
+        }
+        // A commented-out entry is no entry; a comment is transparent.
+        if let Some(end) = comment_end(bytes, i) {
+            i = end;
             continue;
         }
         let key_here = prev == b'{' || prev == b',';
@@ -269,7 +289,14 @@ pub(super) fn dataweave_map_entries(script: &str) -> Vec<MapEntry> {
         // The value runs to the end of the entry.
         let mut depth = 0usize;
         let mut e = v;
+        // The end of the value's last code (a trailing comment is not part
+        // of the value).
+        let mut code_end = v;
         while e < bytes.len() {
+            if let Some(end) = comment_end(bytes, e) {
+                e = end;
+                continue;
+            }
             match bytes[e] {
                 b'"' | b'\'' | b'`' => e = dw_string_end(bytes, e),
                 b'(' | b'[' | b'{' => depth += 1,
@@ -278,10 +305,13 @@ pub(super) fn dataweave_map_entries(script: &str) -> Vec<MapEntry> {
                 b',' if depth == 0 => break,
                 _ => {}
             }
+            if bytes.get(e).is_some_and(|b| !b.is_ascii_whitespace()) {
+                code_end = e + 1;
+            }
             e += 1;
         }
         let e = e.min(bytes.len());
-        let raw = script[v..e].trim_end();
+        let raw = script[v..code_end.min(bytes.len())].trim_end();
         let single_string = matches!(raw.as_bytes().first(), Some(b'"' | b'\''))
             && dw_string_end(raw.as_bytes(), 0) == raw.len() - 1;
         let (value, constant) = if single_string {
@@ -309,6 +339,30 @@ pub(super) fn dataweave_map_entries(script: &str) -> Vec<MapEntry> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Commented-out entries are not entries, and a comment inside an
+    /// entry's value does not end it early or hide the next entry.
+    #[test]
+    fn dataweave_comments_hide_entries() {
+        let script = "%dw 2.0\noutput application/json\n---\n{\n  // password: \"OldPass-1\",\n  /* client_secret: \"OldSecret-2\", */\n  token: p('t') // was: \"T0k, en\"\n  , apiKey: \"Live-Key-3\",\n  pwd: \"Pw-Real-4\" /* rotated */\n}";
+        let got: Vec<(String, String, bool)> = dataweave_map_entries(script)
+            .into_iter()
+            .map(|e| (e.key, e.value, e.constant))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("token".to_string(), "p('t')".to_string(), false),
+                ("apiKey".to_string(), "Live-Key-3".to_string(), true),
+                ("pwd".to_string(), "Pw-Real-4".to_string(), true)
+            ]
+        );
+        let fields: Vec<String> = body_fields(script, true)
+            .into_iter()
+            .map(|f| f.key)
+            .collect();
+        assert_eq!(fields, ["token", "apiKey", "pwd"]);
+    }
 
     #[test]
     fn dataweave_map_entries_find_keys_values_and_constants() {
