@@ -22,7 +22,7 @@ pub(super) struct BodyField {
 }
 
 /// `$(expr)` / `$name` interpolate in a DataWeave string.
-pub(super) fn dw_interpolates(content: &str) -> bool {
+fn dw_interpolates(content: &str) -> bool {
     content
         .as_bytes()
         .windows(2)
@@ -30,25 +30,25 @@ pub(super) fn dw_interpolates(content: &str) -> bool {
 }
 
 /// A `${...}` placeholder or a `#[...]` expression in a value.
-pub(super) fn has_reference(value: &str) -> bool {
+fn has_reference(value: &str) -> bool {
     value.contains("${") || value.contains("#[")
 }
 
 /// A `name=value` pair of a form-encoded string.
-pub(super) struct FormPair<'a> {
-    pub(super) key: &'a str,
-    pub(super) value: &'a str,
+struct FormPair<'a> {
+    key: &'a str,
+    value: &'a str,
     /// Byte offset of the value in the string.
-    pub(super) value_at: usize,
+    value_at: usize,
     /// The value runs to the end of the string.
-    pub(super) last: bool,
+    last: bool,
 }
 
 /// The pairs of a form-encoded string (`grant_type=password&password=...`,
 /// or the query of a URL), when the whole string is one: every
 /// `&`-separated piece a `name=value` pair with a plain name. Nothing for
 /// other strings (`WHERE password = 'x'`, prose).
-pub(super) fn form_pairs(s: &str) -> Vec<FormPair<'_>> {
+fn form_pairs(s: &str) -> Vec<FormPair<'_>> {
     let base = match s.find('?') {
         Some(q) if !s[..q].contains('=') => q + 1,
         _ => 0,
@@ -81,7 +81,7 @@ pub(super) fn form_pairs(s: &str) -> Vec<FormPair<'_>> {
 
 /// The string literals (`"..."`, `'...'`) of a DataWeave script, as
 /// (opening quote, closing quote) offsets; comments are skipped.
-pub(super) fn dw_string_literals(script: &str) -> Vec<(usize, usize)> {
+fn dw_string_literals(script: &str) -> Vec<(usize, usize)> {
     let bytes = script.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
@@ -200,7 +200,7 @@ pub(super) struct MapEntry {
 
 /// The end (index of the closing quote) of a DataWeave string opened at
 /// `open`; `\` escapes the next character.
-pub(super) fn dw_string_end(bytes: &[u8], open: usize) -> usize {
+fn dw_string_end(bytes: &[u8], open: usize) -> usize {
     let q = bytes[open];
     let mut j = open + 1;
     while j < bytes.len() {
@@ -316,11 +316,7 @@ pub(super) fn dataweave_map_entries(script: &str) -> Vec<MapEntry> {
             && dw_string_end(raw.as_bytes(), 0) == raw.len() - 1;
         let (value, constant) = if single_string {
             let content = &raw[1..raw.len() - 1];
-            // `$(expr)` / `$name` interpolate.
-            let interpolated = content.as_bytes().windows(2).any(|w| {
-                w[0] == b'$' && (w[1] == b'(' || w[1].is_ascii_alphabetic() || w[1] == b'_')
-            });
-            (content.to_string(), !interpolated)
+            (content.to_string(), !dw_interpolates(content))
         } else {
             (raw.to_string(), false)
         };
