@@ -11,15 +11,15 @@ use zeroize::Zeroizing;
 use super::SecretsOptions;
 use crate::{xml, FixError};
 
-pub(super) const M4_NS: &str = "http://www.mulesoft.org/schema/mule/secure-properties";
-pub(super) const M4_XSD: &str =
+const M4_NS: &str = "http://www.mulesoft.org/schema/mule/secure-properties";
+const M4_XSD: &str =
     "http://www.mulesoft.org/schema/mule/secure-properties/current/mule-secure-properties.xsd";
-pub(super) const M3_NS: &str = "http://www.mulesoft.org/schema/mule/secure-property-placeholder";
-pub(super) const M3_XSD: &str = "http://www.mulesoft.org/schema/mule/secure-property-placeholder/current/mule-secure-property-placeholder.xsd";
+const M3_NS: &str = "http://www.mulesoft.org/schema/mule/secure-property-placeholder";
+const M3_XSD: &str = "http://www.mulesoft.org/schema/mule/secure-property-placeholder/current/mule-secure-property-placeholder.xsd";
 pub(super) const KEY_PROPERTY: &str = "encryption.key";
 
 /// The resources folder of an app, as a display path prefix ending in `/`.
-pub(super) fn resources(app: &MuleApp) -> String {
+fn resources(app: &MuleApp) -> String {
     let root = app.root.trim_end_matches('/');
     if root.is_empty() || root == "." {
         "src/main/resources/".to_string()
@@ -29,7 +29,7 @@ pub(super) fn resources(app: &MuleApp) -> String {
 }
 
 /// A file pattern as written in a config (`classpath:` removed).
-pub(super) fn clean_pattern(raw: &str) -> String {
+fn clean_pattern(raw: &str) -> String {
     raw.trim()
         .trim_start_matches("classpath:")
         .trim_start_matches('/')
@@ -37,7 +37,7 @@ pub(super) fn clean_pattern(raw: &str) -> String {
 }
 
 /// `pattern` with every `${...}` replaced by `env`.
-pub(super) fn resolve_pattern(pattern: &str, env: &str) -> String {
+fn resolve_pattern(pattern: &str, env: &str) -> String {
     let mut out = String::new();
     let mut rest = pattern;
     while let Some(start) = rest.find("${") {
@@ -59,8 +59,8 @@ pub(super) fn resolve_pattern(pattern: &str, env: &str) -> String {
 
 /// Whether a file (path relative to the resources folder) matches a pattern whose
 /// placeholders stand for any name without `/`.
-pub(super) fn pattern_matches(pattern: &str, rel: &str) -> bool {
-    pub(super) fn go(p: &str, s: &str) -> bool {
+fn pattern_matches(pattern: &str, rel: &str) -> bool {
+    fn go(p: &str, s: &str) -> bool {
         match p.find("${") {
             None => p == s,
             Some(start) => {
@@ -351,7 +351,7 @@ mod tests {
     use super::*;
 
     #[test]
-    pub(super) fn patterns() {
+    fn patterns() {
         assert!(pattern_matches(
             "properties/${mule.env}-secure.yaml",
             "properties/dev-secure.yaml"
