@@ -261,9 +261,17 @@ fn run_rules_here(inventory: Inventory, options: &ScanOptions) -> ScanOutcome {
         .filter(|r| !config.is_disabled(r.meta().id, r.meta().name))
         .collect();
 
+    let per_rule = std::env::var_os("INTGUARD_TIMING").is_some_and(|v| v == "rules");
     let mut findings: Vec<Finding> = rules
         .par_iter()
-        .flat_map_iter(|rule| rule.run(&inventory))
+        .flat_map_iter(|rule| {
+            let t = std::time::Instant::now();
+            let found = rule.run(&inventory);
+            if per_rule {
+                eprintln!("intguard timing: rule {} {:?}", rule.meta().id, t.elapsed());
+            }
+            found
+        })
         .collect();
 
     let roots: Vec<String> = options
