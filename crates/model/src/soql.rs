@@ -16,6 +16,8 @@
 //! reported as written, and [`relationship_target`] /
 //! [`child_relationship_target`] guess the object by convention.
 
+use std::borrow::Cow;
+
 /// A parsed query.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SoqlQuery {
@@ -286,11 +288,17 @@ const CLAUSE_WORDS: &[&str] = &[
     "ALL", "FROM",
 ];
 
+/// The longest of [`CLAUSE_WORDS`].
+const CLAUSE_WORD_MAX: usize = 6;
+
 fn is_clause_word(w: &str) -> bool {
-    CLAUSE_WORDS.iter().any(|k| k.eq_ignore_ascii_case(w))
+    // Most identifiers are field names longer than any keyword.
+    w.len() <= CLAUSE_WORD_MAX && CLAUSE_WORDS.iter().any(|k| k.eq_ignore_ascii_case(w))
 }
 
-/// Words in WHERE and other clauses that are not fields.
+/// Words in WHERE and other clauses that are not fields: what
+/// [`is_value_word`] matches (a test holds the two together).
+#[cfg(test)]
 const VALUE_WORDS: &[&str] = &[
     "AND",
     "OR",
@@ -327,6 +335,59 @@ const VALUE_WORDS: &[&str] = &[
     "ROWS",
     "SELECT",
 ];
+
+/// The longest value word (`SECURITY_ENFORCED`).
+const VALUE_WORD_MAX: usize = 17;
+
+/// Whether `w` is a word of a clause that is not a field (`AND`, `NULL`,
+/// `DESC`, `SECURITY_ENFORCED`, ...), in any case.
+fn is_value_word(w: &str) -> bool {
+    // Upper-cased on the stack, then one `match`: this runs for every
+    // identifier after FROM, and a scan of the list cost 280 instructions.
+    let mut upper = [0u8; VALUE_WORD_MAX];
+    let Some(buf) = upper.get_mut(..w.len()) else {
+        return false;
+    };
+    buf.copy_from_slice(w.as_bytes());
+    buf.make_ascii_uppercase();
+    matches!(
+        &*buf,
+        b"AND"
+            | b"OR"
+            | b"NOT"
+            | b"IN"
+            | b"LIKE"
+            | b"INCLUDES"
+            | b"EXCLUDES"
+            | b"NULL"
+            | b"TRUE"
+            | b"FALSE"
+            | b"ASC"
+            | b"DESC"
+            | b"NULLS"
+            | b"FIRST"
+            | b"LAST"
+            | b"BY"
+            | b"ROLLUP"
+            | b"CUBE"
+            | b"VIEW"
+            | b"REFERENCE"
+            | b"TRACKING"
+            | b"VIEWSTAT"
+            | b"SECURITY_ENFORCED"
+            | b"USER_MODE"
+            | b"SYSTEM_MODE"
+            | b"SCOPE"
+            | b"DATA"
+            | b"CATEGORY"
+            | b"AT"
+            | b"ABOVE"
+            | b"BELOW"
+            | b"ABOVE_OR_BELOW"
+            | b"ROWS"
+            | b"SELECT"
+    )
+}
 
 struct Parser<'a> {
     toks: Vec<Tok<'a>>,
@@ -392,7 +453,9 @@ impl<'a> Parser<'a> {
         }
         self.next();
         let mut q = SoqlQuery::default();
-        let mut raw_fields: Vec<String> = Vec::new();
+        // Borrowed from the query text (TYPEOF fields excepted): most are
+        // dropped as duplicates or kept once.
+        let mut raw_fields: Vec<Cow<'a, str>> = Vec::new();
         // SELECT list.
         loop {
             match self.peek() {
@@ -424,7 +487,7 @@ impl<'a> Parser<'a> {
                         // A function: its arguments are fields.
                         self.function_args(&mut raw_fields);
                     } else {
-                        raw_fields.push(w.to_string());
+                        raw_fields.push(Cow::Borrowed(w));
                     }
                     // An alias after an item: `COUNT(Id) total`, `Name n`.
                     if let Some(Tok::Ident(a)) = self.peek() {
@@ -489,7 +552,7 @@ impl<'a> Parser<'a> {
                 Tok::Ident(w) => {
                     let w = *w;
                     self.next();
-                    let value_word = VALUE_WORDS.iter().any(|k| k.eq_ignore_ascii_case(w));
+                    let value_word = is_value_word(w);
                     // Dotted paths are fields wherever they are; plain names
                     // when compared, grouped or ordered.
                     let field = !value_word
@@ -500,7 +563,7 @@ impl<'a> Parser<'a> {
                     if w.eq_ignore_ascii_case("FOR") && is_kw(self.peek(), "UPDATE") {
                         q.for_update = true;
                     } else if field {
-                        raw_fields.push(w.to_string());
+                        raw_fields.push(Cow::Borrowed(w));
                     }
                 }
                 _ => {
@@ -515,11 +578,9 @@ impl<'a> Parser<'a> {
             .map(String::as_str)
             .chain(std::iter::once(q.object.as_str()))
             .collect();
-        for f in raw_fields {
-            let f = match f.split_once('.') {
-                Some((head, rest)) if prefixes.iter().any(|p| p.eq_ignore_ascii_case(head)) => {
-                    rest.to_string()
-                }
+        for f in &raw_fields {
+            let f: &str = match f.split_once('.') {
+                Some((head, rest)) if prefixes.iter().any(|p| p.eq_ignore_ascii_case(head)) => rest,
                 _ => f,
             };
             if f.is_empty() {
@@ -528,7 +589,7 @@ impl<'a> Parser<'a> {
             if let Some((rel, _)) = f.rsplit_once('.') {
                 push_unique(&mut q.relationships, rel);
             }
-            push_unique(&mut q.fields, &f);
+            push_unique(&mut q.fields, f);
         }
         Ok(q)
     }
@@ -549,7 +610,7 @@ impl<'a> Parser<'a> {
     }
 
     /// After `name(`: the identifiers inside are fields (nested calls too).
-    fn function_args(&mut self, fields: &mut Vec<String>) {
+    fn function_args(&mut self, fields: &mut Vec<Cow<'a, str>>) {
         let mut depth = 0;
         while let Some(t) = self.next() {
             match t {
@@ -567,7 +628,7 @@ impl<'a> Parser<'a> {
                             .iter()
                             .any(|k| k.eq_ignore_ascii_case(w)) =>
                 {
-                    fields.push(w.to_string());
+                    fields.push(Cow::Borrowed(w));
                 }
                 _ => {}
             }
@@ -575,7 +636,7 @@ impl<'a> Parser<'a> {
     }
 
     /// After `TYPEOF`: `field WHEN Type THEN f1, f2 ... [ELSE f3] END`.
-    fn typeof_clause(&mut self, q: &mut SoqlQuery, fields: &mut Vec<String>) {
+    fn typeof_clause(&mut self, q: &mut SoqlQuery, fields: &mut Vec<Cow<'a, str>>) {
         let rel = match self.next() {
             Some(Tok::Ident(r)) => r,
             _ => return,
@@ -591,7 +652,7 @@ impl<'a> Parser<'a> {
                     push_unique(&mut q.typeof_objects, w);
                     expect_type = false;
                 }
-                Tok::Ident(w) => fields.push(format!("{rel}.{w}")),
+                Tok::Ident(w) => fields.push(Cow::Owned(format!("{rel}.{w}"))),
                 Tok::LParen => {
                     self.i -= 1;
                     self.skip_parens();
@@ -664,9 +725,7 @@ fn parse_sosl(toks: Vec<Tok<'_>>) -> Result<SoqlQuery, SoqlError> {
                     let end = p.i.saturating_sub(1);
                     for t in &p.toks[start.min(end)..end] {
                         if let Tok::Ident(f) = t {
-                            if !is_clause_word(f)
-                                && !VALUE_WORDS.iter().any(|k| k.eq_ignore_ascii_case(f))
-                            {
+                            if !is_clause_word(f) && !is_value_word(f) {
                                 push_unique(&mut q.fields, f);
                             }
                         }
@@ -904,6 +963,28 @@ mod tests {
             ")".repeat(20_000)
         );
         assert!(parse(&semi).is_err());
+    }
+
+    #[test]
+    fn keyword_length_bounds_hold() {
+        let longest = |words: &[&str]| words.iter().map(|w| w.len()).max().unwrap_or(0);
+        assert_eq!(longest(CLAUSE_WORDS), CLAUSE_WORD_MAX);
+        assert_eq!(longest(VALUE_WORDS), VALUE_WORD_MAX);
+        // The match in is_value_word is the list, in any case.
+        for w in VALUE_WORDS {
+            assert!(is_value_word(w), "{w}");
+            assert!(is_value_word(&w.to_ascii_lowercase()), "{w}");
+        }
+        for w in [
+            "Name",
+            "Status__c",
+            "ANDY",
+            "",
+            "SECURITY_ENFORCED_X",
+            "Ünïcode",
+        ] {
+            assert!(!is_value_word(w), "{w}");
+        }
     }
 
     #[test]

@@ -216,19 +216,29 @@ fn pair_uses(
 ) -> (PairUses, Vec<UnknownUse>) {
     let mut out = PairUses::new();
     let mut unknown: Vec<UnknownUse> = Vec::new();
+    // The key of the object being added, reused: most adds find their
+    // object already there and need no key of their own.
+    let mut key = String::new();
     let mut add =
         |object: &str, op: ObjectOperation, inferred: bool, rels: &[String], at: &Location| {
-            let e = out
-                .entry(object.to_lowercase())
-                .or_insert_with(|| ObjectUse {
+            // Objects are API names (checked by the callers): ASCII.
+            key.clear();
+            key.push_str(object);
+            key.make_ascii_lowercase();
+            if !out.contains_key(key.as_str()) {
+                let new = ObjectUse {
                     object: object.to_string(),
                     operations: Vec::new(),
                     relationships: Vec::new(),
                     inferred,
                     locations: Vec::new(),
                     apps: vec![app.name.clone()],
-                });
-            merge_use_parts(e, inferred, &[op], rels, std::slice::from_ref(at), &[]);
+                };
+                out.insert(key.clone(), new);
+            }
+            if let Some(e) = out.get_mut(key.as_str()) {
+                merge_use_parts(e, inferred, &[op], rels, std::slice::from_ref(at), &[]);
+            }
         };
     let mut not_known = |operation: ObjectOperation, reason: UnknownUseReason, at: &Location| {
         let u = UnknownUse {
@@ -295,7 +305,11 @@ fn pair_uses(
                 r.kind,
                 ObjectRefKind::ChildRelationship | ObjectRefKind::ParentRelationship
             );
-            if relationship && r.name.to_ascii_lowercase().ends_with("__r") {
+            let name = r.name.as_bytes();
+            if relationship
+                && name.len() >= 3
+                && name[name.len() - 3..].eq_ignore_ascii_case(b"__r")
+            {
                 not_known(
                     ObjectOperation::Read,
                     UnknownUseReason::RelationshipTarget,
@@ -312,12 +326,12 @@ fn pair_uses(
             }
             match r.kind {
                 ObjectRefKind::From => {
-                    let rels = if r.name.eq_ignore_ascii_case(&parsed.object) {
-                        parsed.relationships.clone()
+                    let rels: &[String] = if r.name.eq_ignore_ascii_case(&parsed.object) {
+                        &parsed.relationships
                     } else {
-                        Vec::new()
+                        &[]
                     };
-                    add(&obj, ObjectOperation::Read, false, &rels, &op.location);
+                    add(&obj, ObjectOperation::Read, false, rels, &op.location);
                     if parsed.for_update && r.name.eq_ignore_ascii_case(&parsed.object) {
                         add(&obj, query_kind, false, &[], &op.location);
                     }
