@@ -144,8 +144,9 @@ impl MuleApp {
     /// called), as a secure-properties key, and what those properties' own
     /// values read in turn. Their values are secrets although their names do
     /// not say so (`sf.foo`, `enc.k`).
-    pub fn secret_reference_names(&self) -> std::collections::HashSet<String> {
-        use std::collections::HashSet;
+    pub fn secret_reference_names(&self) -> foldhash::HashSet<String> {
+        use foldhash::{HashSet, HashSetExt};
+        // foldhash: every property key of the app is looked up here.
         let mut names: HashSet<String> = HashSet::new();
         let mut pending: Vec<String> = self
             .secret_attributes
@@ -191,7 +192,7 @@ impl MuleApp {
     pub(crate) fn collect_secrets(
         &self,
         out: &mut Vec<String>,
-    ) -> std::collections::HashSet<String> {
+    ) -> foldhash::HashSet<String> {
         out.extend(
             self.secret_attributes
                 .iter()
