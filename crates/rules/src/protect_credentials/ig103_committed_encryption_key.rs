@@ -433,14 +433,19 @@ pub(super) fn committed_keys(inventory: &Inventory) -> Vec<CommittedKey<'_>> {
     }
     // A generic name may still be some config's key in another way (an
     // assignment outside the app's folder): link by name.
+    // Only the key's own app can use it, when it has one: testing every
+    // app's configs for every such key was quadratic in a monorepo.
     for ck in out.iter_mut().filter(|c| c.users.is_empty()) {
         let Some(name) = ck.source.name else { continue };
-        for app in &inventory.apps {
+        let apps: &[MuleApp] = match ck.source.app {
+            Some(app) => std::slice::from_ref(app),
+            None => &inventory.apps,
+        };
+        for app in apps {
             for config in &app.secure_property_configs {
                 if config_key_names(config)
                     .iter()
                     .any(|n| names_match(n, name))
-                    && ck.source.app.is_none_or(|a| std::ptr::eq(a, app))
                 {
                     ck.users.push((app, config));
                 }
