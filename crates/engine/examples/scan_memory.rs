@@ -7,8 +7,10 @@ use std::time::Instant;
 
 fn main() {
     let paths: Vec<std::path::PathBuf> = std::env::args_os().skip(1).map(Into::into).collect();
+    // As `intguard scan` without an org snapshot.
     let options = intguard_engine::ScanOptions {
         paths,
+        paths_only: true,
         ..Default::default()
     };
     let t0 = Instant::now();

@@ -95,7 +95,19 @@ impl Default for ReadOptions {
 /// are) into one inventory. Paths that do not exist are the caller's to
 /// check; here they only yield diagnostics.
 pub fn read_paths(paths: &[PathBuf], options: &ReadOptions) -> Inventory {
-    read_paths_with(paths, options, &|_| {})
+    read_paths_with(paths, options, &|_, _| {})
+}
+
+/// What the walk found, known before any file is read and handed to
+/// `on_app` with every app ([`read_paths_with`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Discovered {
+    /// Some walked file may be Salesforce metadata that grants object
+    /// access: a profile or permission set (whole or decomposed) or a
+    /// permission set group, judged by its path alone (wider than what the
+    /// metadata reader then reads). `false`: the Inventory will hold no
+    /// object permissions.
+    pub object_access_metadata: bool,
 }
 
 /// [`read_paths`], handing each app to `on_app` as soon as its files are
@@ -105,7 +117,7 @@ pub fn read_paths(paths: &[PathBuf], options: &ReadOptions) -> Inventory {
 pub fn read_paths_with(
     paths: &[PathBuf],
     options: &ReadOptions,
-    on_app: &(dyn Fn(&mut MuleApp) + Sync),
+    on_app: &(dyn Fn(&mut MuleApp, &Discovered) + Sync),
 ) -> Inventory {
     let read = || read_all(paths, options, on_app, FILE_WINDOW);
     // 0, or the size of the pool the caller runs us in: that pool.
@@ -131,7 +143,7 @@ const DESCRIPTOR_NAMES: &[&str] = &["mule-artifact.json", "pom.xml", "mule-proje
 fn read_all(
     paths: &[PathBuf],
     options: &ReadOptions,
-    on_app: &(dyn Fn(&mut MuleApp) + Sync),
+    on_app: &(dyn Fn(&mut MuleApp, &Discovered) + Sync),
     window: usize,
 ) -> Inventory {
     let t0 = std::time::Instant::now();
@@ -223,6 +235,12 @@ fn read_all(
     );
     inventory.diagnostics.extend(md_projects.diagnostics);
     let mdapi_roots = md_projects.mdapi_roots;
+    let discovered = Discovered {
+        object_access_metadata: walk
+            .files
+            .iter()
+            .any(|f| metadata::may_grant_object_access(&f.path)),
+    };
 
     // Keyed by the paths' bytes, with a fast hasher: hashing a `Path` parses
     // its components, and this is asked for every ancestor of every file.
@@ -275,7 +293,7 @@ fn read_all(
             .into_par_iter()
             .map(|(a, p)| {
                 let mut app = mule::assemble(&apps[a], p);
-                on_app(&mut app);
+                on_app(&mut app, &discovered);
                 // The app is held until the rules are done, and its facts were
                 // allocated among the parsers' temporaries: a copy packs them
                 // into fresh pages and lets the next windows reuse the old
@@ -897,7 +915,7 @@ mod tests {
         let paths = vec![root.to_path_buf()];
         let options = ReadOptions::default();
         let seen: Mutex<Vec<(String, usize)>> = Mutex::new(Vec::new());
-        let record = |app: &mut MuleApp| {
+        let record = |app: &mut MuleApp, _: &Discovered| {
             let facts = app.xml_files.len() + app.property_files.len();
             seen.lock().unwrap().push((app.name.clone(), facts));
         };

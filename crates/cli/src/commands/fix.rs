@@ -101,6 +101,7 @@ fn secrets(args: SecretsArgs) -> i32 {
         threads: 0,
         // Files are rewritten: never through a link to somewhere else.
         follow_symlinks: false,
+        paths_only: true,
     };
     let read = || {
         let read_options = intguard_readers::ReadOptions {

@@ -97,6 +97,8 @@ pub fn run(args: IdentitiesArgs) -> i32 {
         baseline: None,
         threads: args.threads,
         follow_symlinks: args.follow,
+        // What each identity's apps use is shown, with or without metadata.
+        paths_only: false,
     };
     let mut inventory = read_inventory(&options);
     if let Some(snapshot) = &snapshot {

@@ -106,6 +106,7 @@ pub fn run(args: ScanArgs) -> i32 {
         baseline,
         threads: args.threads,
         follow_symlinks: args.follow,
+        paths_only: snapshot.is_none(),
     };
     let mut outcome = match &snapshot {
         Some(snapshot) => {

@@ -189,10 +189,7 @@ impl MuleApp {
 
     /// Adds the app's secret values to `out`; returns the names it reads
     /// where a secret is expected ([`Self::secret_reference_names`]).
-    pub(crate) fn collect_secrets(
-        &self,
-        out: &mut Vec<String>,
-    ) -> foldhash::HashSet<String> {
+    pub(crate) fn collect_secrets(&self, out: &mut Vec<String>) -> foldhash::HashSet<String> {
         out.extend(
             self.secret_attributes
                 .iter()

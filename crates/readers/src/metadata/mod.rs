@@ -164,6 +164,22 @@ fn name_of(p: &Path) -> Option<&str> {
     p.file_name().and_then(|n| n.to_str())
 }
 
+/// Whether the file at `path` may be metadata that grants object access
+/// (profiles, permission sets whole or decomposed, permission set groups),
+/// by its path alone: a name or folder that says `profile` or
+/// `permissionset`, in any case. Wider than [`classify`] and far cheaper: it
+/// is asked of every walked file before any is read.
+pub(crate) fn may_grant_object_access(path: &Path) -> bool {
+    fn says(name: &[u8], word: &[u8]) -> bool {
+        name.windows(word.len())
+            .any(|w| w.eq_ignore_ascii_case(word))
+    }
+    path.components().any(|c| {
+        let name = c.as_os_str().as_encoded_bytes();
+        says(name, b"profile") || says(name, b"permissionset")
+    })
+}
+
 /// Recognizes a metadata file. `mdapi_roots`: folders holding a Metadata API
 /// `package.xml`.
 pub(crate) fn classify(path: &Path, mdapi_roots: &[PathBuf]) -> Option<Classified> {
@@ -686,6 +702,28 @@ pub(crate) fn assemble(projects: Vec<MetadataProject>, items: Vec<Item>) -> Sale
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn object_access_metadata_is_told_by_its_path() {
+        for granting in [
+            "force-app/main/default/profiles/Integration.profile-meta.xml",
+            "src/profiles/Admin.profile",
+            "force-app/main/default/permissionsets/Orders.permissionset-meta.xml",
+            "force-app/main/default/permissionsets/Orders/objectSettings/Order.objectSettings-meta.xml",
+            "src/permissionsetgroups/Integration.permissionsetgroup",
+            "pkg/PROFILES/x.xml",
+        ] {
+            assert!(may_grant_object_access(Path::new(granting)), "{granting}");
+        }
+        for other in [
+            "apps/orders-sapi/src/main/mule/orders.xml",
+            "apps/orders-sapi/src/main/resources/config-prod.yaml",
+            "force-app/main/default/classes/Orders.cls",
+            "config/users/int-user.json",
+        ] {
+            assert!(!may_grant_object_access(Path::new(other)), "{other}");
+        }
+    }
 
     #[test]
     fn decodes_file_names() {
