@@ -233,6 +233,9 @@ const BODY_SECRETS: &[&str] = &[
     "ErpJsonClientSecret77",
     "ErpJsonApiKey-9043",
     "ErpPayloadApiKey-3318",
+    "ErpUnsentPassw0rd-62",
+    "ErpOwnBodyKey-4471",
+    "ErpSentPassw0rd-19",
     "M3FormPassw0rd-771",
 ];
 
@@ -243,7 +246,8 @@ const BODY_SECRETS: &[&str] = &[
 /// form-encoded `set-payload` literal. One finding per credential-named
 /// field, at the value (a DataWeave string's opening quote, a form value's
 /// first character); `grant_type`, `client_id` and `username` are not
-/// credentials.
+/// credentials. A request whose own `<http:body>` leaves the payload out
+/// does not send the payload's fields.
 #[test]
 fn body_credentials_point_at_the_value() {
     common::assert_places(
@@ -257,6 +261,10 @@ fn body_credentials_point_at_the_value() {
             (BODY, 47),
             (BODY, 48),
             (BODY, 57),
+            // A body of its own: its field, not the payload's (line 64).
+            (BODY, 66),
+            // A body that sends the payload: the payload's field.
+            (BODY, 70),
             (BODY_M3, 15),
         ],
     );

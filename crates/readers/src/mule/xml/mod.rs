@@ -351,6 +351,9 @@ struct XmlReader<'t> {
     operation: Option<OpenOperation>,
     /// The `<http:request>` being read.
     http_request: Option<HttpRequestOperation>,
+    /// How many of its first credentials are fields of the payload set
+    /// before it: not sent when its own `<http:body>` leaves the payload out.
+    request_payload_fields: usize,
     /// The `<http:headers>` / `<http:query-params>` map of that request
     /// being read.
     param_map: Option<ParamMap>,
@@ -385,6 +388,7 @@ pub(crate) fn read_mule_xml(text: &str, path: &str, expect_mule: bool) -> MuleXm
         malformed_reported: false,
         operation: None,
         http_request: None,
+        request_payload_fields: 0,
         param_map: None,
         payload: None,
         payload_setter: None,
@@ -727,6 +731,7 @@ impl<'t> XmlReader<'t> {
             let location = self.loc(lt);
             // The request sends the payload set before it as its body.
             let credentials = self.take_payload_credentials();
+            self.request_payload_fields = credentials.len();
             self.http_request = Some(HttpRequestOperation {
                 location,
                 config_ref,
@@ -974,7 +979,15 @@ impl<'t> XmlReader<'t> {
                 script: false,
             };
             let found = self.body_credentials(&map.text, &body);
+            let payload_fields = std::mem::take(&mut self.request_payload_fields);
             if let Some(r) = self.http_request.as_mut() {
+                // A body of its own that does not use the payload: the
+                // payload set before the request is not what it sends.
+                if !sends_the_payload(&map.text) {
+                    r.credentials
+                        .drain(..payload_fields.min(r.credentials.len()));
+                    r.payload = None;
+                }
                 r.credentials.extend(found);
             }
             return;
@@ -1105,6 +1118,7 @@ impl<'t> XmlReader<'t> {
             }
             Role::HttpRequest => {
                 self.param_map = None;
+                self.request_payload_fields = 0;
                 if let Some(mut r) = self.http_request.take() {
                     // Held for every request of every app until the rules
                     // run (+37 MB on the bench corpus): keep the DataWeave
@@ -1284,6 +1298,20 @@ fn strip_dsql(q: &str) -> String {
 /// What a request's body, parameters or payload must hold for IG101 to read
 /// a login in it (`grant_type`, `username`) or in what it reads
 /// (`${...}`, `p('...')`); case-insensitive.
+/// Whether an `<http:body>` (its text) sends the message payload: it is
+/// empty (the default body is `#[payload]`) or its expression names
+/// `payload` (`#[payload]`, `payload ++ {...}`, `payload.form`).
+fn sends_the_payload(body: &str) -> bool {
+    let bytes = body.as_bytes();
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    body.trim().is_empty()
+        || memchr::memmem::find_iter(bytes, b"payload").any(|i| {
+            let before = i.checked_sub(1).map(|j| bytes[j]);
+            let after = bytes.get(i + "payload".len()).copied();
+            !before.is_some_and(word) && !after.is_some_and(word)
+        })
+}
+
 fn may_carry_a_login(text: &str) -> bool {
     if text.contains("${") || text.contains("p(") {
         return true;
@@ -1295,6 +1323,28 @@ fn may_carry_a_login(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bodies_that_send_the_payload() {
+        for sends in [
+            "",
+            "  \n ",
+            "#[payload]",
+            "#[payload ++ { a: 1 }]",
+            "#[output json --- payload.form]",
+            "#[(payload)]",
+        ] {
+            assert!(sends_the_payload(sends), "{sends:?}");
+        }
+        for own in [
+            "#[{ api_key: p('k') }]",
+            "#[vars.payloadCopy]",
+            "#[payloads]",
+            "#[my_payload]",
+        ] {
+            assert!(!sends_the_payload(own), "{own:?}");
+        }
+    }
 
     #[test]
     fn attrs_with_positions() {
@@ -1479,7 +1529,7 @@ mod tests {
   <flow name="f">
     <set-payload value="#[&quot;grant_type=password&amp;password=Attr1Pw&quot;]"/>
     <http:request method="POST" config-ref="Token_Config" path="/t">
-      <http:body><![CDATA[#[{ client_secret: "B0dySecret" }]]]></http:body>
+      <http:body><![CDATA[#[payload ++ { client_secret: "B0dySecret" }]]]></http:body>
       <http:query-params>
         <http:query-param key="grant_type" value="password"/>
         <http:query-param key="page" value="1"/>
@@ -1533,8 +1583,9 @@ output application/json
                 })
                 .collect()
         };
-        // The payload set before the first request is its body (the value of
-        // the attribute, through `&quot;` and `&amp;`); its own <http:body>.
+        // The payload set before the first request is sent by its body (the
+        // value of the attribute, through `&quot;` and `&amp;`), with the
+        // body's own field.
         assert_eq!(
             creds(0),
             vec![
@@ -1551,7 +1602,7 @@ output application/json
                     "client_secret",
                     "B0dySecret",
                     12,
-                    46,
+                    57,
                     true,
                     "http:body",
                     HttpValueSyntax::DataWeaveField
