@@ -137,6 +137,18 @@ fn reports_written_into_the_scanned_folder_are_not_audited() {
         ])
         .expect_code(0);
     }
+    // A text report saved with its colours (a CI log).
+    in_repo(&[
+        "scan",
+        ".",
+        "--color",
+        "always",
+        "--output",
+        "report-colour.txt",
+        "--fail-on",
+        "none",
+    ])
+    .expect_code(0);
     let gate = in_repo(&[
         "scan",
         ".",
@@ -160,6 +172,7 @@ fn reports_written_into_the_scanned_folder_are_not_audited() {
             "./comment.md",
             "./intguard-baseline.json",
             "./intguard.sarif",
+            "./report-colour.txt",
             "./report.json",
             "./report.txt"
         ],
