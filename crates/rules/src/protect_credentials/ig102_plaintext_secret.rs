@@ -48,8 +48,9 @@ connection's keystore, is reported: it protects nothing):
   JSON object (`{ client_secret: "..." }`), or a `name=value` pair of a form-encoded
   string (`#["grant_type=password&username=...&password=..."]`), in `<http:body>` or
   in the payload the flow sets just before the request (`ee:set-payload`,
-  `set-payload value`, Mule 3's form-encoded `set-payload` literal); the finding
-  points at the value (a DataWeave string's opening quote, a form value's first
+  `set-payload value`, Mule 3's form-encoded `set-payload` literal) when the request
+  sends it (not a GET, HEAD or OPTIONS without `sendBodyMode="ALWAYS"`, not a
+  `<http:body>` of its own that leaves `payload` out); the finding points at the value (a DataWeave string's opening quote, a form value's first
   character). Fields read from properties (`p('...')`, `Mule::p(...)`, `${...}`),
   variables or attributes, interpolated or concatenated strings, empty strings and
   fields that carry no credential (`grant_type`, `client_id`, `username`, anti-CSRF

@@ -236,6 +236,8 @@ const BODY_SECRETS: &[&str] = &[
     "ErpUnsentPassw0rd-62",
     "ErpOwnBodyKey-4471",
     "ErpSentPassw0rd-19",
+    "ErpGetPassw0rd-28",
+    "ErpAlwaysPassw0rd-35",
     "M3FormPassw0rd-771",
 ];
 
@@ -247,7 +249,7 @@ const BODY_SECRETS: &[&str] = &[
 /// field, at the value (a DataWeave string's opening quote, a form value's
 /// first character); `grant_type`, `client_id` and `username` are not
 /// credentials. A request whose own `<http:body>` leaves the payload out
-/// does not send the payload's fields.
+/// does not send the payload's fields, nor does a GET.
 #[test]
 fn body_credentials_point_at_the_value() {
     common::assert_places(
@@ -265,6 +267,8 @@ fn body_credentials_point_at_the_value() {
             (BODY, 66),
             // A body that sends the payload: the payload's field.
             (BODY, 70),
+            // GET sends no body (line 77) unless sendBodyMode="ALWAYS".
+            (BODY, 79),
             (BODY_M3, 15),
         ],
     );

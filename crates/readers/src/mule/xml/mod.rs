@@ -729,7 +729,13 @@ impl<'t> XmlReader<'t> {
                 .find(|a| a.name == "config-ref")
                 .map(|a| a.value.to_string());
             let location = self.loc(lt);
-            // The request sends the payload set before it as its body.
+            // The request sends the payload set before it as its body,
+            // unless its method sends none.
+            let attr = |n: &str| raw_attrs.iter().find(|a| a.name == n).map(|a| &*a.value);
+            let sends_body = sends_a_body(attr("method"), attr("sendBodyMode"));
+            if !sends_body {
+                self.payload_source = None;
+            }
             let credentials = self.take_payload_credentials();
             self.request_payload_fields = credentials.len();
             self.http_request = Some(HttpRequestOperation {
@@ -742,7 +748,7 @@ impl<'t> XmlReader<'t> {
                 payload: self
                     .payload
                     .as_deref()
-                    .filter(|p| may_carry_a_login(p))
+                    .filter(|p| sends_body && may_carry_a_login(p))
                     .map(str::to_string),
                 credentials,
                 query_params: Vec::new(),
@@ -1298,6 +1304,25 @@ fn strip_dsql(q: &str) -> String {
 /// What a request's body, parameters or payload must hold for IG101 to read
 /// a login in it (`grant_type`, `username`) or in what it reads
 /// (`${...}`, `p('...')`); case-insensitive.
+/// Whether an `<http:request>` with these `method` and `sendBodyMode`
+/// attributes sends a body: the HTTP connector's default mode (AUTO) sends
+/// none for GET (the default method), HEAD and OPTIONS; ALWAYS and NEVER say
+/// so. A method given by an expression or a property may send one. (A
+/// `sendBodyMode` set on the request config alone is not seen here.)
+fn sends_a_body(method: Option<&str>, mode: Option<&str>) -> bool {
+    let mode = mode.map(str::trim).unwrap_or("AUTO");
+    if mode.eq_ignore_ascii_case("ALWAYS") {
+        return true;
+    }
+    if mode.eq_ignore_ascii_case("NEVER") {
+        return false;
+    }
+    let method = method.map(str::trim).unwrap_or("GET");
+    !["GET", "HEAD", "OPTIONS"]
+        .iter()
+        .any(|m| method.eq_ignore_ascii_case(m))
+}
+
 /// Whether an `<http:body>` (its text) sends the message payload: it is
 /// empty (the default body is `#[payload]`) or its expression names
 /// `payload` (`#[payload]`, `payload ++ {...}`, `payload.form`).
@@ -1323,6 +1348,27 @@ fn may_carry_a_login(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn methods_that_send_a_body() {
+        assert!(!sends_a_body(None, None));
+        for m in ["GET", "get", "HEAD", " OPTIONS "] {
+            assert!(!sends_a_body(Some(m), None), "{m}");
+            assert!(!sends_a_body(Some(m), Some("AUTO")), "{m}");
+            assert!(sends_a_body(Some(m), Some("ALWAYS")), "{m}");
+        }
+        for m in [
+            "POST",
+            "put",
+            "PATCH",
+            "DELETE",
+            "#[vars.method]",
+            "${api.method}",
+        ] {
+            assert!(sends_a_body(Some(m), None), "{m}");
+            assert!(!sends_a_body(Some(m), Some("NEVER")), "{m}");
+        }
+    }
 
     #[test]
     fn bodies_that_send_the_payload() {
