@@ -214,25 +214,31 @@ fn parse_attrs<'t>(
             break;
         }
         let quote = bytes[i];
-        let (value_start, value_end) = if quote == b'"' || quote == b'\'' {
+        // Whether the value holds an entity: found with its closing quote in
+        // one search, as this runs for every attribute of every element.
+        let (value_start, value_end, entity) = if quote == b'"' || quote == b'\'' {
             let start = i + 1;
-            let end = memchr::memchr(quote, &bytes[start..])
-                .map(|e| start + e)
-                .unwrap_or(n);
+            let (end, entity) = match memchr::memchr2(quote, b'&', &bytes[start..]) {
+                Some(e) if bytes[start + e] == quote => (start + e, false),
+                Some(e) => {
+                    let amp = start + e;
+                    let end = memchr::memchr(quote, &bytes[amp..]).map_or(n, |q| amp + q);
+                    (end, true)
+                }
+                None => (n, false),
+            };
             i = (end + 1).min(n);
-            (start, end)
+            (start, end, entity)
         } else {
             problem.get_or_insert((base + name_start, "an attribute value without quotes"));
             let start = i;
             while i < n && !bytes[i].is_ascii_whitespace() {
                 i += 1;
             }
-            (start, i)
+            (start, i, memchr::memchr(b'&', &bytes[start..i]).is_some())
         };
         let raw = &s[value_start..value_end];
-        // memchr: std's `contains(char)` is slow on these short strings, and
-        // this runs for every attribute of every element.
-        let value = if memchr::memchr(b'&', raw.as_bytes()).is_some() {
+        let value = if entity {
             quick_xml::escape::unescape(raw).unwrap_or_else(|_| {
                 problem.get_or_insert((
                     base + name_start,
@@ -1390,6 +1396,27 @@ mod tests {
         ] {
             assert!(!sends_the_payload(own), "{own:?}");
         }
+    }
+
+    #[test]
+    fn entities_are_told_per_value() {
+        let mut attrs = Vec::new();
+        let s = r#" a="plain" b='x&amp;y' c="t&lt;" d="open&amp;"#;
+        assert_eq!(parse_attrs(s, 0, &mut attrs), None);
+        let got: Vec<(&str, &str, bool)> = attrs
+            .iter()
+            .map(|a| (a.name, &*a.value, matches!(a.value, Cow::Borrowed(_))))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("a", "plain", true),
+                ("b", "x&y", false),
+                ("c", "t<", false),
+                // Unterminated: the value runs to the end, entity decoded.
+                ("d", "open&", false),
+            ]
+        );
     }
 
     #[test]
