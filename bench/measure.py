@@ -265,7 +265,9 @@ def main(argv=None):
     ap.add_argument("--detect-secrets")
     ap.add_argument("--out", required=True)
     ap.add_argument("--runs", type=int, default=3, help="interleaved rounds of the fast tools")
-    ap.add_argument("--slow-runs", type=int, default=1, help="runs of gitleaks and detect-secrets")
+    ap.add_argument("--slow-runs", type=int, default=1, help="runs of detect-secrets")
+    ap.add_argument("--gitleaks-runs", type=int, default=3,
+                    help="runs of gitleaks (its best is compared with intguard's best)")
     ap.add_argument("--extra-rounds", type=int, default=3,
                     help="extra rounds while the best samples were taken on a busy machine")
     ap.add_argument("--slow-timeout", type=float, default=3600,
@@ -320,7 +322,7 @@ def main(argv=None):
                                                    "--report-format", "json", "--no-banner",
                                                    "--exit-code", "0", "--log-level", "error"],
                                       timeout=a.slow_timeout)
-                            for _ in range(a.slow_runs)]
+                            for _ in range(a.gitleaks_runs)]
     if a.detect_secrets:
         ds_report = os.path.join(a.out, "detect-secrets.json")
         # detect-secrets skips, without a word, paths that are not under its working directory:
