@@ -147,7 +147,28 @@ fn tracked_but_ignored(root: &Path) -> Vec<PathBuf> {
 
 fn walk_root(root: &Path, options: &ReadOptions, scanned: &[PathBuf], out: &Mutex<Walk>) {
     let ignores = user_ignores(root, &options.ignore_globs);
-    add_tracked(root, tracked_but_ignored(root), ignores.as_ref(), out);
+    // git lists what it tracks while the folder is walked (the file list is
+    // sorted and deduplicated afterwards).
+    std::thread::scope(|scope| {
+        let tracked = scope.spawn(|| tracked_but_ignored(root));
+        walk_root_tree(root, options, scanned, out, ignores.as_ref());
+        add_tracked(
+            root,
+            tracked.join().unwrap_or_default(),
+            ignores.as_ref(),
+            out,
+        );
+    });
+}
+
+/// The walk of one root, with its ignore files when they are safe to read.
+fn walk_root_tree(
+    root: &Path,
+    options: &ReadOptions,
+    scanned: &[PathBuf],
+    out: &Mutex<Walk>,
+    ignores: Option<&Gitignore>,
+) {
     // The root's own ignore files and its parents' are read before any
     // filter runs: one the walker cannot read safely turns them all off.
     let unsafe_here = root
@@ -163,7 +184,7 @@ fn walk_root(root: &Path, options: &ReadOptions, scanned: &[PathBuf], out: &Mute
     };
     let tree = Tree {
         options,
-        ignores: ignores.as_ref(),
+        ignores,
         scanned,
         out,
     };
