@@ -1,7 +1,7 @@
 //! Property resolution: what a `${name}` in an app's XML becomes in each
 //! environment, and which file line it came from.
 
-use crate::expr::{placeholders, Value};
+use crate::expr::{placeholders, Placeholder, Value};
 use crate::location::Location;
 
 use super::mule::{GlobalProperty, MuleApp, MuleRuntime, PropertyEntry, PropertyFile};
@@ -119,22 +119,33 @@ impl MuleApp {
     /// Resolves a value for one environment (`None`: the app has no
     /// per-environment files).
     pub fn resolve<'a>(&'a self, value: &Value, env: Option<&'a str>) -> Resolved<'a> {
+        self.resolve_parsed(&value.raw, &placeholders(&value.raw), env)
+    }
+
+    /// Resolves a value in every environment of the app (its placeholders
+    /// read once for all of them).
+    pub fn resolve_all<'a>(&'a self, value: &Value) -> Vec<Resolved<'a>> {
+        let refs = placeholders(&value.raw);
+        self.resolution_environments()
+            .into_iter()
+            .map(|env| self.resolve_parsed(&value.raw, &refs, env))
+            .collect()
+    }
+
+    fn resolve_parsed<'a>(
+        &'a self,
+        raw: &str,
+        refs: &[Placeholder],
+        env: Option<&'a str>,
+    ) -> Resolved<'a> {
         let mut resolved = Resolved {
             environment: env,
             value: None,
             sources: Vec::new(),
             unresolved: Vec::new(),
         };
-        resolved.value = self.substitute(&value.raw, env, 0, &mut resolved);
+        resolved.value = self.substitute_parsed(raw, refs, env, 0, &mut resolved);
         resolved
-    }
-
-    /// Resolves a value in every environment of the app.
-    pub fn resolve_all<'a>(&'a self, value: &Value) -> Vec<Resolved<'a>> {
-        self.resolution_environments()
-            .into_iter()
-            .map(|env| self.resolve(value, env))
-            .collect()
     }
 
     fn substitute<'a>(
@@ -144,7 +155,18 @@ impl MuleApp {
         depth: usize,
         acc: &mut Resolved<'a>,
     ) -> Option<String> {
-        let refs = placeholders(raw);
+        self.substitute_parsed(raw, &placeholders(raw), env, depth, acc)
+    }
+
+    /// [`Self::substitute`] of `raw`, whose placeholders are `refs`.
+    fn substitute_parsed<'a>(
+        &'a self,
+        raw: &str,
+        refs: &[Placeholder],
+        env: Option<&'a str>,
+        depth: usize,
+        acc: &mut Resolved<'a>,
+    ) -> Option<String> {
         if refs.is_empty() {
             return Some(raw.to_string());
         }
