@@ -300,7 +300,12 @@ pub(crate) fn scan(
                 .find("-----END")
                 .map(|e| all.end() + e)
                 .unwrap_or(text.len());
-            let header = &text[all.end()..body_end.min(all.end() + 512)];
+            // The first 512 bytes, cut back to a character's start.
+            let mut header_end = body_end.min(all.end() + 512);
+            while !text.is_char_boundary(header_end) {
+                header_end -= 1;
+            }
+            let header = &text[all.end()..header_end];
             let encrypted =
                 label.as_str().contains("ENCRYPTED") || header.contains("Proc-Type: 4,ENCRYPTED");
             facts.private_keys.push(PrivateKeyBlock {
@@ -576,6 +581,22 @@ mod tests {
         assignments: AssignmentStyle::Generic,
         comments: CommentSyntax::Any,
     };
+
+    /// Found by the fuzzer: a PEM block with no END whose 512th byte after
+    /// the BEGIN line falls inside a multi-byte character panicked.
+    #[test]
+    fn pem_header_cut_inside_a_character() {
+        for pad in 0..4 {
+            let text = format!(
+                "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAz5m8X1m0\n{}{}\n",
+                "A".repeat(480 + pad),
+                "é€😀".repeat(20)
+            );
+            let (f, _) = scan(&text, "notes.md", GENERIC);
+            assert_eq!(f.private_keys.len(), 1, "pad {pad}");
+            assert!(!f.private_keys[0].encrypted);
+        }
+    }
 
     #[test]
     fn suppression_forms() {
