@@ -213,12 +213,6 @@ fn dw_string_end(bytes: &[u8], open: usize) -> usize {
     bytes.len()
 }
 
-/// The `key: value` entries of the objects in a DataWeave script
-/// (`#[{'Authorization': 'Basic ...'}]`, `output application/java --- {
-/// "client_secret": p('secure::x') }`), in order. Tolerant: a key is a
-/// string or a name written right after `{` or `,`, its value runs to the
-/// next `,` `}` `]` or `)` at the same nesting level. Nested objects are
-/// read too.
 /// Where a DataWeave comment starting at `i` ends (`// ...` at the end of
 /// its line, `/* ... */` after its `*/`); `None` when none starts there.
 fn comment_end(bytes: &[u8], i: usize) -> Option<usize> {
@@ -234,6 +228,12 @@ fn comment_end(bytes: &[u8], i: usize) -> Option<usize> {
     }
 }
 
+/// The `key: value` entries of the objects in a DataWeave script
+/// (`#[{'Authorization': 'Basic ...'}]`, `output application/java --- {
+/// "client_secret": p('secure::x') }`), in order. Tolerant: a key is a
+/// string or a name written right after `{` or `,`, its value runs to the
+/// next `,` `}` `]` or `)` at the same nesting level. Nested objects are
+/// read too.
 pub(super) fn dataweave_map_entries(script: &str) -> Vec<MapEntry> {
     let bytes = script.as_bytes();
     // The body follows the header's `---`, when there is one.

@@ -50,8 +50,8 @@ connection's keystore, is reported: it protects nothing):
   in the payload the flow sets just before the request (`ee:set-payload`,
   `set-payload value`, Mule 3's form-encoded `set-payload` literal) when the request
   sends it (not a GET, HEAD or OPTIONS without `sendBodyMode="ALWAYS"`, not a
-  `<http:body>` of its own that leaves `payload` out); the finding points at the value (a DataWeave string's opening quote, a form value's first
-  character). Fields read from properties (`p('...')`, `Mule::p(...)`, `${...}`),
+  `<http:body>` of its own that leaves `payload` out); the finding points at the
+  value (a DataWeave string's opening quote, a form value's first character). Fields read from properties (`p('...')`, `Mule::p(...)`, `${...}`),
   variables or attributes, interpolated or concatenated strings, empty strings and
   fields that carry no credential (`grant_type`, `client_id`, `username`, anti-CSRF
   tokens) are not reported;

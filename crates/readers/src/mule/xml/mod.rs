@@ -1025,8 +1025,6 @@ impl<'t> XmlReader<'t> {
         }
     }
 
-    /// The credential-named fields of a request body or of a payload
-    /// (`text`, whose pieces lie in the file as `from.segments` says).
     /// The credential-named fields of the payload last set, which the
     /// `<http:request>` starting sends as its body.
     fn take_payload_credentials(&mut self) -> Vec<HttpCredential> {
@@ -1039,6 +1037,8 @@ impl<'t> XmlReader<'t> {
         found
     }
 
+    /// The credential-named fields of a request body or of a payload
+    /// (`text`, whose pieces lie in the file as `from.segments` says).
     fn body_credentials(&mut self, text: &str, from: &PayloadSetter) -> Vec<HttpCredential> {
         body_fields(text, from.script)
             .into_iter()
@@ -1307,9 +1307,6 @@ fn strip_dsql(q: &str) -> String {
     }
 }
 
-/// What a request's body, parameters or payload must hold for IG101 to read
-/// a login in it (`grant_type`, `username`) or in what it reads
-/// (`${...}`, `p('...')`); case-insensitive.
 /// Whether an `<http:request>` with these `method` and `sendBodyMode`
 /// attributes sends a body: the HTTP connector's default mode (AUTO) sends
 /// none for GET (the default method), HEAD and OPTIONS; ALWAYS and NEVER say
@@ -1343,6 +1340,9 @@ fn sends_the_payload(body: &str) -> bool {
         })
 }
 
+/// What a request's body, parameters or payload must hold for IG101 to read
+/// a login in it (`grant_type`, `username`) or in what it reads
+/// (`${...}`, `p('...')`); case-insensitive.
 fn may_carry_a_login(text: &str) -> bool {
     if text.contains("${") || text.contains("p(") {
         return true;
