@@ -105,38 +105,15 @@ pub(crate) fn kind(text: &str) -> Option<&'static str> {
         return Some("text report");
     }
     // `--color always` (a CI log saved with its colours): the same report
-    // with SGR escapes around its words.
+    // with escape sequences around its words.
     if head.starts_with('\x1b') {
         let tail = &text[ceil_char_boundary(text, text.len().saturating_sub(1024))..];
-        if is_text_report(&without_sgr(tail), &without_sgr(head)) {
+        let plain = |s: &str| anstream::adapter::strip_str(s).to_string();
+        if is_text_report(&plain(tail), &plain(head)) {
             return Some("text report");
         }
     }
     None
-}
-
-/// `text` without its SGR escape sequences (`ESC [ 1 ; 91 m`): what a
-/// terminal shows of it.
-fn without_sgr(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(i) = rest.find("\x1b[") {
-        out.push_str(&rest[..i]);
-        let params = &rest[i + 2..];
-        let end = params
-            .find(|c: char| !(c.is_ascii_digit() || c == ';'))
-            .unwrap_or(params.len());
-        rest = match params[end..].strip_prefix('m') {
-            Some(after) => after,
-            // Not SGR: kept as it is.
-            None => {
-                out.push_str(&rest[i..i + 2]);
-                params
-            }
-        };
-    }
-    out.push_str(rest);
-    out
 }
 
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
@@ -225,7 +202,6 @@ mod tests {
         // writes it.
         let coloured = "\x1b[1m\x1b[4ma/global.xml\x1b[0m\n  \x1b[1m\x1b[93mHIGH\x1b[0m \x1b[1mIG101\x1b[0m password-auth\n  a/global.xml:48:3\n  orders `Salesforce_Config` authenticates with a password\n     48 \x1b[2m|\x1b[0m <salesforce:basic-connection password=\"${secure::p}\"/>\n\n\x1b[1m1 finding (1 high) in 1 app, 3 files\x1b[0m\n\x1b[1m\x1b[91mfailing: findings at or above high\x1b[0m\n";
         assert_eq!(kind(coloured), Some("text report"));
-        assert_eq!(without_sgr("\x1b[1;91mX\x1b[0m \x1b[2Jy"), "X \x1b[2Jy");
         assert_eq!(kind(&format!("{coloured}password=hunter22\n")), None);
     }
 }
