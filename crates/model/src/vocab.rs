@@ -124,6 +124,14 @@ fn is_listed_not_secret(segment: &[u8]) -> bool {
     NOT_SECRETS.iter().any(|n| n.as_bytes() == &norm[..len])
 }
 
+/// Whether `haystack` holds `needle`, ASCII letters compared in any case.
+pub fn contains_ignore_ascii_case(haystack: &[u8], needle: &[u8]) -> bool {
+    needle.is_empty()
+        || haystack
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
+}
+
 /// True when an HTTP header or query parameter name says its value is a
 /// credential: `Authorization`, `Proxy-Authorization`, and secret names
 /// ([`is_secret_name`]: `client_secret`, `access_token`, `x-api-key`,
@@ -134,10 +142,8 @@ pub fn is_credential_param_name(name: &str) -> bool {
     if n.eq_ignore_ascii_case("authorization") || n.eq_ignore_ascii_case("proxy-authorization") {
         return true;
     }
-    let anti_forgery = n
-        .as_bytes()
-        .windows(4)
-        .any(|w| w.eq_ignore_ascii_case(b"csrf") || w.eq_ignore_ascii_case(b"xsrf"));
+    let anti_forgery = contains_ignore_ascii_case(n.as_bytes(), b"csrf")
+        || contains_ignore_ascii_case(n.as_bytes(), b"xsrf");
     !anti_forgery && is_secret_name(n)
 }
 
@@ -308,6 +314,18 @@ pub fn is_salesforce_host(host: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn contains_in_any_case() {
+        assert!(contains_ignore_ascii_case(b"X-CSRF-Token", b"csrf"));
+        assert!(contains_ignore_ascii_case(
+            b"SELECT Id FROM A FOR  UPDATE",
+            b"from a"
+        ));
+        assert!(contains_ignore_ascii_case(b"abc", b""));
+        assert!(!contains_ignore_ascii_case(b"ab", b"abc"));
+        assert!(!contains_ignore_ascii_case(b"profiles", b"permissionset"));
+    }
 
     #[test]
     fn stems_cover_the_secret_endings() {

@@ -278,11 +278,12 @@ fn pair_uses(
             continue;
         };
         let Some(parsed) = parsed else {
-            let query_kind = if contains_ignore_case(query, "for update") {
-                ObjectOperation::Edit
-            } else {
-                ObjectOperation::Read
-            };
+            let query_kind =
+                if crate::vocab::contains_ignore_ascii_case(query.as_bytes(), b"for update") {
+                    ObjectOperation::Edit
+                } else {
+                    ObjectOperation::Read
+                };
             let reason = if is_expression(query) {
                 UnknownUseReason::ExpressionQuery
             } else {
@@ -390,13 +391,6 @@ fn is_api_name(s: &str) -> bool {
 fn is_expression(query: &str) -> bool {
     let q = query.trim_start();
     q.starts_with("#[") || query.contains("${") || query.contains("++")
-}
-
-fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
-    haystack
-        .as_bytes()
-        .windows(needle.len())
-        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// Adds to `e` what one more use brings, keeping first-seen order (and the

@@ -170,13 +170,11 @@ fn name_of(p: &Path) -> Option<&str> {
 /// `permissionset`, in any case. Wider than [`classify`] and far cheaper: it
 /// is asked of every walked file before any is read.
 pub(crate) fn may_grant_object_access(path: &Path) -> bool {
-    fn says(name: &[u8], word: &[u8]) -> bool {
-        name.windows(word.len())
-            .any(|w| w.eq_ignore_ascii_case(word))
-    }
+    use intguard_model::vocab::contains_ignore_ascii_case;
     path.components().any(|c| {
         let name = c.as_os_str().as_encoded_bytes();
-        says(name, b"profile") || says(name, b"permissionset")
+        contains_ignore_ascii_case(name, b"profile")
+            || contains_ignore_ascii_case(name, b"permissionset")
     })
 }
 
