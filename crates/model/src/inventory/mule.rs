@@ -449,6 +449,9 @@ pub struct HttpRequester {
     /// The other default query parameters (`grant_type`, `username`,
     /// `scope` ...): every request through this config sends them too.
     pub default_query_params: Vec<HttpParam>,
+    /// `sendBodyMode` (`AUTO`, `ALWAYS`, `NEVER`): whether its requests send
+    /// a body, for those that do not say so themselves.
+    pub send_body_mode: Option<Value>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -606,11 +609,43 @@ pub struct HttpRequestOperation {
     /// credential: its own, and the fields of the payload the flow set just
     /// before it (a request sends the payload as its body by default).
     pub credentials: Vec<HttpCredential>,
+    /// How many of the first `credentials` are fields of that payload.
+    pub payload_fields: usize,
+    /// Whether it sends a body (the payload, unless it has a body of its
+    /// own).
+    pub sends_body: SendsBody,
     /// Its query parameters written as key/value elements
     /// (`<http:query-param key value>`) whose name is no credential's
     /// (those are in `credentials`), kept when they may say how it logs in
     /// (`grant_type`, `username`, a property reference).
     pub query_params: Vec<HttpParam>,
+}
+
+impl HttpRequestOperation {
+    /// Forgets the payload set before the request: it does not send it (its
+    /// own body leaves it out, or it sends no body).
+    pub fn drop_payload(&mut self) {
+        let n = self.payload_fields.min(self.credentials.len());
+        self.credentials.drain(..n);
+        self.payload_fields = 0;
+        self.payload = None;
+    }
+}
+
+/// Whether an HTTP request sends a body: the HTTP connector's `sendBodyMode`
+/// (the request's own, else its config's) with its method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SendsBody {
+    Yes,
+    No,
+    /// The request does not set `sendBodyMode`: its config's decides, and
+    /// under the default mode (AUTO) it sends one when `auto` says so (its
+    /// method is not GET, HEAD or OPTIONS). Settled when the app is
+    /// assembled, its configs known.
+    ByConfig {
+        auto: bool,
+    },
 }
 
 /// A named value an HTTP request sends that is no credential (`grant_type`,

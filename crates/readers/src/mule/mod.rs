@@ -117,6 +117,7 @@ pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
         app.url_attributes.extend(f.url_attributes);
         app.operations.extend(f.operations);
     }
+    xml::settle_body_mode(&mut app.http_request_operations, &app.http_requests);
     let pats: Vec<ImportPattern> = app.property_imports.iter().flat_map(patterns).collect();
     let mut envs = BTreeSet::new();
     for cand in parts.properties {

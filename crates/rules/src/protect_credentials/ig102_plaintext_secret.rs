@@ -49,8 +49,10 @@ connection's keystore, is reported: it protects nothing):
   string (`#["grant_type=password&username=...&password=..."]`), in `<http:body>` or
   in the payload the flow sets just before the request (`ee:set-payload`,
   `set-payload value`, Mule 3's form-encoded `set-payload` literal) when the request
-  sends it (not a GET, HEAD or OPTIONS without `sendBodyMode="ALWAYS"`, not a
-  `<http:body>` of its own that leaves `payload` out); the finding points at the
+  sends it (not a GET, HEAD or OPTIONS unless `sendBodyMode="ALWAYS"`, on the
+  request or, when the request sets none, on its `http:request-config`; nothing
+  with `sendBodyMode="NEVER"`; not a `<http:body>` of its own that leaves
+  `payload` out); the finding points at the
   value (a DataWeave string's opening quote, a form value's first character). Fields read from properties (`p('...')`, `Mule::p(...)`, `${...}`),
   variables or attributes, interpolated or concatenated strings, empty strings and
   fields that carry no credential (`grant_type`, `client_id`, `username`, anti-CSRF

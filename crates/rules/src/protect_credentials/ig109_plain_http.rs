@@ -660,6 +660,7 @@ mod tests {
             }),
             default_credentials: Vec::new(),
             default_query_params: Vec::new(),
+            send_body_mode: None,
         }
     }
 

@@ -268,6 +268,7 @@ mod tests {
             authentication: None,
             default_credentials: Vec::new(),
             default_query_params: Vec::new(),
+            send_body_mode: None,
         });
         let inv = Inventory {
             apps: vec![a],

@@ -238,6 +238,8 @@ const BODY_SECRETS: &[&str] = &[
     "ErpSentPassw0rd-19",
     "ErpGetPassw0rd-28",
     "ErpAlwaysPassw0rd-35",
+    "ErpConfigAlways-51",
+    "ErpConfigNever-52",
     "M3FormPassw0rd-771",
 ];
 
@@ -249,7 +251,8 @@ const BODY_SECRETS: &[&str] = &[
 /// field, at the value (a DataWeave string's opening quote, a form value's
 /// first character); `grant_type`, `client_id` and `username` are not
 /// credentials. A request whose own `<http:body>` leaves the payload out
-/// does not send the payload's fields, nor does a GET.
+/// does not send the payload's fields, nor does a GET, nor a request whose
+/// config's `sendBodyMode` is NEVER.
 #[test]
 fn body_credentials_point_at_the_value() {
     common::assert_places(
@@ -269,6 +272,9 @@ fn body_credentials_point_at_the_value() {
             (BODY, 70),
             // GET sends no body (line 77) unless sendBodyMode="ALWAYS".
             (BODY, 79),
+            // Nor does a request through a config whose sendBodyMode says
+            // NEVER (line 86); one saying ALWAYS sends it, even with GET.
+            (BODY, 84),
             (BODY_M3, 15),
         ],
     );

@@ -162,6 +162,7 @@ impl XmlReader<'_> {
                     }),
                     default_credentials,
                     default_query_params,
+                    send_body_mode: node.attr("sendBodyMode").cloned(),
                 });
             }
             _ => {}

@@ -18,8 +18,8 @@
 use intguard_model::{
     vocab, Diagnostic, FilePath, GlobalProperty, HttpCredential, HttpListener, HttpParam,
     HttpParamKind, HttpRequestOperation, HttpRequester, HttpValueSyntax, Location, PropertyImport,
-    SalesforceConnection, SalesforceOperation, SecurePropertiesConfig, TlsContext, Value,
-    XmlAttribute,
+    SalesforceConnection, SalesforceOperation, SecurePropertiesConfig, SendsBody, TlsContext,
+    Value, XmlAttribute,
 };
 use std::borrow::Cow;
 
@@ -357,9 +357,6 @@ struct XmlReader<'t> {
     operation: Option<OpenOperation>,
     /// The `<http:request>` being read.
     http_request: Option<HttpRequestOperation>,
-    /// How many of its first credentials are fields of the payload set
-    /// before it: not sent when its own `<http:body>` leaves the payload out.
-    request_payload_fields: usize,
     /// The `<http:headers>` / `<http:query-params>` map of that request
     /// being read.
     param_map: Option<ParamMap>,
@@ -394,7 +391,6 @@ pub(crate) fn read_mule_xml(text: &str, path: &str, expect_mule: bool) -> MuleXm
         malformed_reported: false,
         operation: None,
         http_request: None,
-        request_payload_fields: 0,
         param_map: None,
         payload: None,
         payload_setter: None,
@@ -736,14 +732,14 @@ impl<'t> XmlReader<'t> {
                 .map(|a| a.value.to_string());
             let location = self.loc(lt);
             // The request sends the payload set before it as its body,
-            // unless its method sends none.
+            // unless its method or its config's mode sends none (settled
+            // when the app is assembled).
             let attr = |n: &str| raw_attrs.iter().find(|a| a.name == n).map(|a| &*a.value);
             let sends_body = sends_a_body(attr("method"), attr("sendBodyMode"));
-            if !sends_body {
+            if sends_body == SendsBody::No {
                 self.payload_source = None;
             }
             let credentials = self.take_payload_credentials();
-            self.request_payload_fields = credentials.len();
             self.http_request = Some(HttpRequestOperation {
                 location,
                 config_ref,
@@ -754,9 +750,11 @@ impl<'t> XmlReader<'t> {
                 payload: self
                     .payload
                     .as_deref()
-                    .filter(|p| sends_body && may_carry_a_login(p))
+                    .filter(|p| sends_body != SendsBody::No && may_carry_a_login(p))
                     .map(str::to_string),
+                payload_fields: credentials.len(),
                 credentials,
+                sends_body,
                 query_params: Vec::new(),
             });
             Role::HttpRequest
@@ -991,14 +989,11 @@ impl<'t> XmlReader<'t> {
                 script: false,
             };
             let found = self.body_credentials(&map.text, &body);
-            let payload_fields = std::mem::take(&mut self.request_payload_fields);
             if let Some(r) = self.http_request.as_mut() {
                 // A body of its own that does not use the payload: the
                 // payload set before the request is not what it sends.
                 if !sends_the_payload(&map.text) {
-                    r.credentials
-                        .drain(..payload_fields.min(r.credentials.len()));
-                    r.payload = None;
+                    r.drop_payload();
                 }
                 r.credentials.extend(found);
             }
@@ -1130,7 +1125,6 @@ impl<'t> XmlReader<'t> {
             }
             Role::HttpRequest => {
                 self.param_map = None;
-                self.request_payload_fields = 0;
                 if let Some(mut r) = self.http_request.take() {
                     // Held for every request of every app until the rules
                     // run (+37 MB on the bench corpus): keep the DataWeave
@@ -1308,22 +1302,76 @@ fn strip_dsql(q: &str) -> String {
 }
 
 /// Whether an `<http:request>` with these `method` and `sendBodyMode`
-/// attributes sends a body: the HTTP connector's default mode (AUTO) sends
-/// none for GET (the default method), HEAD and OPTIONS; ALWAYS and NEVER say
-/// so. A method given by an expression or a property may send one. (A
-/// `sendBodyMode` set on the request config alone is not seen here.)
-fn sends_a_body(method: Option<&str>, mode: Option<&str>) -> bool {
-    let mode = mode.map(str::trim).unwrap_or("AUTO");
-    if mode.eq_ignore_ascii_case("ALWAYS") {
-        return true;
-    }
-    if mode.eq_ignore_ascii_case("NEVER") {
-        return false;
-    }
+/// attributes sends a body. The HTTP connector's modes: ALWAYS and NEVER say
+/// so; AUTO sends none for GET (the default method), HEAD and OPTIONS. A
+/// request without a mode of its own takes its config's
+/// ([`SendsBody::ByConfig`], settled by [`settle_body_mode`]). A method or
+/// mode given by an expression or a property may send one.
+fn sends_a_body(method: Option<&str>, mode: Option<&str>) -> SendsBody {
     let method = method.map(str::trim).unwrap_or("GET");
-    !["GET", "HEAD", "OPTIONS"]
+    let auto = !["GET", "HEAD", "OPTIONS"]
         .iter()
-        .any(|m| method.eq_ignore_ascii_case(m))
+        .any(|m| method.eq_ignore_ascii_case(m));
+    match mode {
+        None => SendsBody::ByConfig { auto },
+        Some(mode) => match body_mode(mode) {
+            Some(BodyMode::Always) | None => SendsBody::Yes,
+            Some(BodyMode::Never) => SendsBody::No,
+            Some(BodyMode::Auto) if auto => SendsBody::Yes,
+            Some(BodyMode::Auto) => SendsBody::No,
+        },
+    }
+}
+
+/// The HTTP connector's `sendBodyMode` values.
+enum BodyMode {
+    Auto,
+    Always,
+    Never,
+}
+
+/// A `sendBodyMode` value; `None` for an expression or a property, whose
+/// value is not known here.
+fn body_mode(raw: &str) -> Option<BodyMode> {
+    let raw = raw.trim();
+    [
+        ("AUTO", BodyMode::Auto),
+        ("ALWAYS", BodyMode::Always),
+        ("NEVER", BodyMode::Never),
+    ]
+    .into_iter()
+    .find_map(|(name, mode)| raw.eq_ignore_ascii_case(name).then_some(mode))
+}
+
+/// Settles whether each request of an app that sets no `sendBodyMode` of
+/// its own sends a body, from its config's mode (the connector's
+/// `@ConfigOverride`: the request's mode defaults to its config's, AUTO when
+/// neither says); the payload of one that sends none is dropped.
+pub(crate) fn settle_body_mode(
+    requests: &mut [HttpRequestOperation],
+    configs: &[intguard_model::HttpRequester],
+) {
+    for op in requests {
+        let SendsBody::ByConfig { auto } = op.sends_body else {
+            continue;
+        };
+        let config_mode = op
+            .config_ref
+            .as_deref()
+            .and_then(|name| configs.iter().find(|c| c.config_name == name))
+            .and_then(|c| c.send_body_mode.as_ref());
+        let sends = match config_mode.map(|m| body_mode(&m.raw)) {
+            None | Some(Some(BodyMode::Auto)) => auto,
+            Some(Some(BodyMode::Always)) | Some(None) => true,
+            Some(Some(BodyMode::Never)) => false,
+        };
+        if sends {
+            op.sends_body = SendsBody::Yes;
+        } else {
+            op.sends_body = SendsBody::No;
+            op.drop_payload();
+        }
+    }
 }
 
 /// Whether an `<http:body>` (its text) sends the message payload: it is
@@ -1357,11 +1405,13 @@ mod tests {
 
     #[test]
     fn methods_that_send_a_body() {
-        assert!(!sends_a_body(None, None));
+        use SendsBody::{ByConfig, No, Yes};
+        assert_eq!(sends_a_body(None, None), ByConfig { auto: false });
         for m in ["GET", "get", "HEAD", " OPTIONS "] {
-            assert!(!sends_a_body(Some(m), None), "{m}");
-            assert!(!sends_a_body(Some(m), Some("AUTO")), "{m}");
-            assert!(sends_a_body(Some(m), Some("ALWAYS")), "{m}");
+            assert_eq!(sends_a_body(Some(m), None), ByConfig { auto: false }, "{m}");
+            assert_eq!(sends_a_body(Some(m), Some("AUTO")), No, "{m}");
+            assert_eq!(sends_a_body(Some(m), Some("always")), Yes, "{m}");
+            assert_eq!(sends_a_body(Some(m), Some("${http.mode}")), Yes, "{m}");
         }
         for m in [
             "POST",
@@ -1371,8 +1421,95 @@ mod tests {
             "#[vars.method]",
             "${api.method}",
         ] {
-            assert!(sends_a_body(Some(m), None), "{m}");
-            assert!(!sends_a_body(Some(m), Some("NEVER")), "{m}");
+            assert_eq!(sends_a_body(Some(m), None), ByConfig { auto: true }, "{m}");
+            assert_eq!(sends_a_body(Some(m), Some("AUTO")), Yes, "{m}");
+            assert_eq!(sends_a_body(Some(m), Some("NEVER")), No, "{m}");
+        }
+    }
+
+    /// A request without a mode of its own takes its config's: AUTO (the
+    /// default) by its method, ALWAYS and NEVER whatever it is, a property
+    /// as "may send"; one that sends nothing loses its payload fields.
+    #[test]
+    fn body_mode_is_settled_by_the_config() {
+        let at = Location::new("a/src/main/mule/f.xml", 1, 1);
+        let config = |name: &str, mode: Option<&str>| intguard_model::HttpRequester {
+            config_name: name.into(),
+            location: at.clone(),
+            protocol: None,
+            host: None,
+            port: None,
+            base_path: None,
+            tls_context_ref: None,
+            tls_context: None,
+            authentication: None,
+            default_credentials: Vec::new(),
+            default_query_params: Vec::new(),
+            send_body_mode: mode.map(|m| Value::new(m, at.clone())),
+        };
+        let configs = [
+            config("always", Some("ALWAYS")),
+            config("never", Some("never")),
+            config("auto", Some("AUTO")),
+            config("unset", None),
+            config("property", Some("${http.sendBodyMode}")),
+        ];
+        let field = |name: &str| HttpCredential {
+            kind: HttpParamKind::BodyField,
+            name: name.into(),
+            value: Value::new("s3cr3t", at.clone()),
+            constant: true,
+            syntax: HttpValueSyntax::DataWeaveField,
+            element: "ee:set-payload".into(),
+            owner: None,
+        };
+        let request = |config: Option<&str>, sends_body: SendsBody| HttpRequestOperation {
+            location: at.clone(),
+            config_ref: config.map(str::to_string),
+            url: None,
+            path: None,
+            children_text: String::new(),
+            payload: Some("{ password: 's3cr3t' }".into()),
+            credentials: vec![field("password"), field("client_secret")],
+            payload_fields: 1,
+            sends_body,
+            query_params: Vec::new(),
+        };
+        let get = SendsBody::ByConfig { auto: false };
+        let post = SendsBody::ByConfig { auto: true };
+        let cases = [
+            (Some("always"), get, true),
+            (Some("never"), post, false),
+            (Some("auto"), get, false),
+            (Some("auto"), post, true),
+            (Some("unset"), get, false),
+            (Some("unset"), post, true),
+            (Some("property"), get, true),
+            (Some("missing"), get, false),
+            (None, post, true),
+            (Some("never"), SendsBody::Yes, true),
+            (Some("always"), SendsBody::No, false),
+        ];
+        let mut ops: Vec<_> = cases.iter().map(|(c, m, _)| request(*c, *m)).collect();
+        // `No` was decided by the request itself: the reader already dropped
+        // its payload.
+        ops[10].drop_payload();
+        settle_body_mode(&mut ops, &configs);
+        for ((config, mode, sends), op) in cases.iter().zip(&ops) {
+            let want = if *sends {
+                SendsBody::Yes
+            } else {
+                SendsBody::No
+            };
+            assert_eq!(op.sends_body, want, "{config:?} {mode:?}");
+            let names: Vec<&str> = op.credentials.iter().map(|c| c.name.as_str()).collect();
+            if *sends {
+                assert_eq!(names, ["password", "client_secret"], "{config:?} {mode:?}");
+                assert!(op.payload.is_some());
+            } else {
+                assert_eq!(names, ["client_secret"], "{config:?} {mode:?}");
+                assert!(op.payload.is_none() && op.payload_fields == 0);
+            }
         }
     }
 
