@@ -175,3 +175,136 @@ output application/json
         }
     }
 }
+
+/// Credentials in payloads that no `<http:request>` after them in the flow
+/// sends (handed to a sub-flow, sent by nothing, or by a request whose
+/// config's `sendBodyMode` is NEVER) are still written in the XML: reported
+/// at the value, said to be unsent, masked everywhere, and moved to secure
+/// properties by `fix secrets`. A payload that reads its credential from a
+/// property is not reported.
+#[test]
+fn payload_credentials_no_request_sends_are_reported_where_they_are_set() {
+    const UNSENT: [&str; 3] = [
+        "PayloadToSubflowSecret-4410",
+        "PayloadForNobodyPassw0rd-8812",
+        "NeverSentApiKey-3301",
+    ];
+    let tmp = tempfile::tempdir().unwrap();
+    let app = mule4_app(tmp.path(), "partner-batch", &[]);
+    let xml = format!(
+        r##"{HEAD}  <http:request-config name="Partner_Api">
+    <http:request-connection protocol="HTTPS" host="partner.acme.example" port="443"/>
+  </http:request-config>
+  <http:request-config name="Partner_Ping" sendBodyMode="NEVER">
+    <http:request-connection protocol="HTTPS" host="partner.acme.example" port="443"/>
+  </http:request-config>
+  <flow name="token-flow">
+    <ee:transform>
+      <ee:message>
+        <ee:set-payload><![CDATA[%dw 2.0
+output application/json
+---
+{{ client_id: "partner-batch", client_secret: "{s0}" }}]]></ee:set-payload>
+      </ee:message>
+    </ee:transform>
+    <flow-ref name="call-partner"/>
+  </flow>
+  <sub-flow name="call-partner">
+    <http:request method="POST" config-ref="Partner_Api" path="/oauth/token"/>
+  </sub-flow>
+  <flow name="draft-flow">
+    <set-payload value='#[output application/json --- {{ "password": "{s1}" }}]'/>
+    <logger level="INFO" message="draft ready"/>
+  </flow>
+  <flow name="ping-flow">
+    <set-payload value='#[output application/json --- {{ api_key: "{s2}" }}]'/>
+    <http:request method="POST" config-ref="Partner_Ping" path="/ping"/>
+  </flow>
+  <flow name="clean-flow">
+    <set-payload value="#[output application/json --- {{ password: p('secure::partner.password') }}]"/>
+    <flow-ref name="call-partner"/>
+  </flow>
+</mule>
+"##,
+        s0 = UNSENT[0],
+        s1 = UNSENT[1],
+        s2 = UNSENT[2],
+    );
+    write(&app, "src/main/mule/batch.xml", &xml);
+
+    let (run, report) = scan_json(tmp.path(), &[]);
+    run.expect_code(1);
+    let ig102: Vec<&serde_json::Value> = findings(&report)
+        .iter()
+        .filter(|f| f["rule"] == "IG102")
+        .collect();
+    let mut got: Vec<(u64, u64)> = ig102
+        .iter()
+        .map(|f| (f["line"].as_u64().unwrap(), f["column"].as_u64().unwrap()))
+        .collect();
+    got.sort();
+    let mut want = vec![
+        pos_in(&xml, &format!("\"{}", UNSENT[0])),
+        pos_in(&xml, &format!("\"{}", UNSENT[1])),
+        pos_in(&xml, &format!("\"{}", UNSENT[2])),
+    ];
+    want.sort();
+    assert_eq!(got, want, "{report:#}");
+    for (flow, field) in [
+        ("token-flow", "client_secret"),
+        ("draft-flow", "password"),
+        ("ping-flow", "api_key"),
+    ] {
+        let said = format!(
+            "in flow `{flow}` sets the payload field `{field}` (no <http:request> after it in the flow sends it as its body)"
+        );
+        assert!(
+            ig102
+                .iter()
+                .any(|f| f["message"].as_str().unwrap().contains(&said)),
+            "{said} {report:#}"
+        );
+    }
+    for format in ["text", "json", "sarif", "markdown"] {
+        let run = run_cmd(
+            intguard()
+                .arg("scan")
+                .arg(tmp.path())
+                .args(["--format", format, "--color", "never"]),
+        );
+        run.expect_no_panic().expect_code(1);
+        for s in UNSENT {
+            assert!(!run.stdout.contains(s), "{format} prints {s}");
+            assert!(!run.stderr.contains(s), "{format} prints {s} on stderr");
+        }
+    }
+
+    // `fix secrets` moves each into a secure property named after its flow.
+    let fix = run_cmd(
+        intguard()
+            .args(["fix", "secrets", "--key-env", "PARTNER_KEY", "--force"])
+            .arg(&app)
+            .env("PARTNER_KEY", "0123456789abcdef"),
+    );
+    fix.expect_no_panic();
+    let fixed = std::fs::read_to_string(app.join("src/main/mule/batch.xml")).unwrap();
+    for s in UNSENT {
+        assert!(!fixed.contains(s), "{s} left in {fixed}");
+        assert!(!fix.stdout.contains(s) && !fix.stderr.contains(s));
+    }
+    for prop in [
+        "token_flow.client_secret",
+        "draft_flow.password",
+        "ping_flow.api_key",
+    ] {
+        assert!(
+            fixed.contains(&format!("p(\"secure::{prop}\")")),
+            "{prop} in {fixed}"
+        );
+    }
+    let (_, after) = scan_json(tmp.path(), &[]);
+    assert!(
+        findings(&after).iter().all(|f| f["rule"] != "IG102"),
+        "{after:#}"
+    );
+}

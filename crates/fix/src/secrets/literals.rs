@@ -6,9 +6,10 @@ use intguard_model::{HttpCredential, HttpValueSyntax, MuleApp, MuleRuntime};
 use crate::text::ValueSpan;
 use crate::xml;
 
-/// The header or query parameter an HTTP request sends whose value is at
-/// `at`, with its sender (the request config, else the flow) for naming the
-/// property as IG102's fix does.
+/// The header, query parameter or body field an HTTP request sends (or a
+/// field of a payload no request sends) whose value is at `at`, with its
+/// sender (the request config, else the flow) for naming the property as
+/// IG102's fix does.
 pub(super) fn http_credential_at<'a>(
     app: &'a MuleApp,
     at: &intguard_model::Location,
@@ -23,7 +24,15 @@ pub(super) fn http_credential_at<'a>(
             .iter()
             .map(move |c| (c, op.config_ref.as_deref().or(c.owner.as_deref())))
     });
-    defaults.chain(sent).find(|(c, _)| &c.value.location == at)
+    // A payload no request sends: named after its flow, as IG102 names it.
+    let unsent = app
+        .unsent_payload_credentials
+        .iter()
+        .map(|c| (c, c.owner.as_deref()));
+    defaults
+        .chain(sent)
+        .chain(unsent)
+        .find(|(c, _)| &c.value.location == at)
 }
 
 /// How a moved literal reads its new secure property.

@@ -623,16 +623,21 @@ impl Moving<'_> {
             });
         }
         for (c, prop) in &work.http_literals {
+            let sent = !app
+                .unsent_payload_credentials
+                .iter()
+                .any(|u| u.value.location == c.value.location);
             let path = &c.value.location.path;
             let Some(text) = ws.text(path)? else { continue };
             let (span, reference) = match http_literal_span(&text, c, app.runtime) {
                 Ok(edit) => edit,
                 Err(why) => {
                     plan.skipped.push(format!(
-                        "{}: {} `{}` of an HTTP request: {why}; move it to a secure property by hand (the finding's fix says how)",
+                        "{}: {} `{}` of {}: {why}; move it to a secure property by hand (the finding's fix says how)",
                         c.value.location,
                         c.kind.label(),
-                        c.name
+                        c.name,
+                        if sent { "an HTTP request" } else { "a payload" }
                     ));
                     continue;
                 }
@@ -643,12 +648,16 @@ impl Moving<'_> {
                 span,
                 candidates: vec![prop.clone()],
                 reference,
-                what: format!(
-                    "the {} `{}` an HTTP request sends (in <{}>)",
-                    c.kind.label(),
-                    c.name,
-                    c.element
-                ),
+                what: if sent {
+                    format!(
+                        "the {} `{}` an HTTP request sends (in <{}>)",
+                        c.kind.label(),
+                        c.name,
+                        c.element
+                    )
+                } else {
+                    format!("the payload field `{}` (in <{}>)", c.name, c.element)
+                },
             });
         }
         let mut literal_names = Vec::new();

@@ -35,6 +35,11 @@ pub struct MuleApp {
     pub http_requests: Vec<HttpRequester>,
     /// `<http:request>` operations in flows.
     pub http_request_operations: Vec<HttpRequestOperation>,
+    /// Credential-named fields of payloads set in flows that no
+    /// `<http:request>` after them in the flow sends (the payload goes to
+    /// another connector, through a `flow-ref`, or nowhere): written in the
+    /// XML all the same.
+    pub unsent_payload_credentials: Vec<HttpCredential>,
     /// Every XML attribute whose name carries a secret (vocab), wherever it is.
     pub secret_attributes: Vec<XmlAttribute>,
     /// XML attributes holding URLs (`url`, `tokenEndpoint`, `address`, ... or any
@@ -76,6 +81,7 @@ impl MuleApp {
             http_listeners: Vec::new(),
             http_requests: Vec::new(),
             http_request_operations: Vec::new(),
+            unsent_payload_credentials: Vec::new(),
             secret_attributes: Vec::new(),
             url_attributes: Vec::new(),
             property_files: Vec::new(),
@@ -229,6 +235,7 @@ impl MuleApp {
                     .iter()
                     .flat_map(|r| &r.default_credentials),
             )
+            .chain(&self.unsent_payload_credentials)
             .filter(|c| c.constant && !vocab::is_placeholder_value(&c.value.raw))
         {
             out.push(c.value.raw.clone());
@@ -623,12 +630,13 @@ pub struct HttpRequestOperation {
 
 impl HttpRequestOperation {
     /// Forgets the payload set before the request: it does not send it (its
-    /// own body leaves it out, or it sends no body).
-    pub fn drop_payload(&mut self) {
+    /// own body leaves it out, or it sends no body). Returns the payload's
+    /// credential-named fields.
+    pub fn drop_payload(&mut self) -> Vec<HttpCredential> {
         let n = self.payload_fields.min(self.credentials.len());
-        self.credentials.drain(..n);
         self.payload_fields = 0;
         self.payload = None;
+        self.credentials.drain(..n).collect()
     }
 }
 

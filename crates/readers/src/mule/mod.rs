@@ -113,11 +113,17 @@ pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
         app.http_requests.extend(f.http_requests);
         app.http_request_operations
             .extend(f.http_request_operations);
+        app.unsent_payload_credentials
+            .extend(f.unsent_payload_credentials);
         app.secret_attributes.extend(f.secret_attributes);
         app.url_attributes.extend(f.url_attributes);
         app.operations.extend(f.operations);
     }
-    xml::settle_body_mode(&mut app.http_request_operations, &app.http_requests);
+    xml::settle_body_mode(
+        &mut app.http_request_operations,
+        &app.http_requests,
+        &mut app.unsent_payload_credentials,
+    );
     let pats: Vec<ImportPattern> = app.property_imports.iter().flat_map(patterns).collect();
     let mut envs = BTreeSet::new();
     for cand in parts.properties {

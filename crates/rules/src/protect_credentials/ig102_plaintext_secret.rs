@@ -52,7 +52,9 @@ connection's keystore, is reported: it protects nothing):
   sends it (not a GET, HEAD or OPTIONS unless `sendBodyMode="ALWAYS"`, on the
   request or, when the request sets none, on its `http:request-config`; nothing
   with `sendBodyMode="NEVER"`; not a `<http:body>` of its own that leaves
-  `payload` out); the finding points at the
+  `payload` out). A payload that no request after it in the flow sends (it goes
+  through a `flow-ref`, to another connector, or nowhere) is reported as such: the
+  credential is written in the XML all the same. The finding points at the
   value (a DataWeave string's opening quote, a form value's first character). Fields read from properties (`p('...')`, `Mule::p(...)`, `${...}`),
   variables or attributes, interpolated or concatenated strings, empty strings and
   fields that carry no credential (`grant_type`, `client_id`, `username`, anti-CSRF
@@ -396,11 +398,14 @@ fn suggested_property(attr: &XmlAttribute, salesforce: bool) -> String {
 }
 
 /// Where an HTTP credential is sent from: a request config's defaults, or
-/// one `<http:request>`.
+/// one `<http:request>`; or the payload of a flow that no request sends.
 enum HttpSender<'a> {
     Config(&'a str),
     Request {
         config_ref: Option<&'a str>,
+        flow: Option<&'a str>,
+    },
+    Unsent {
         flow: Option<&'a str>,
     },
 }
@@ -421,6 +426,11 @@ impl HttpSender<'_> {
                     .map(|c| format!(" (config `{c}`)"))
                     .unwrap_or_default()
             ),
+            HttpSender::Unsent { flow } => format!(
+                "<{}>{} sets the payload field",
+                credential.element,
+                flow.map(|f| format!(" in flow `{f}`")).unwrap_or_default(),
+            ),
         }
     }
 
@@ -429,13 +439,15 @@ impl HttpSender<'_> {
         let sender = match self {
             HttpSender::Config(name) => Some(*name),
             HttpSender::Request { config_ref, flow } => config_ref.or(*flow),
+            HttpSender::Unsent { flow } => *flow,
         };
         vocab::http_credential_property(sender, &credential.name)
     }
 }
 
-/// Every header and query parameter carrying a credential that the app's
-/// HTTP requests send, with who sends it.
+/// Every header, query parameter and body field carrying a credential that
+/// the app's HTTP requests send, with who sends it; then the fields of the
+/// payloads no request sends.
 fn http_credentials(app: &MuleApp) -> Vec<(&HttpCredential, HttpSender<'_>)> {
     let mut out: Vec<(&HttpCredential, HttpSender<'_>)> = Vec::new();
     for r in &app.http_requests {
@@ -453,6 +465,14 @@ fn http_credentials(app: &MuleApp) -> Vec<(&HttpCredential, HttpSender<'_>)> {
                 },
             ));
         }
+    }
+    for c in &app.unsent_payload_credentials {
+        out.push((
+            c,
+            HttpSender::Unsent {
+                flow: c.owner.as_deref(),
+            },
+        ));
     }
     out
 }
@@ -496,13 +516,15 @@ fn http_credential_finding(
         app.name,
         sender.label(credential),
         credential.name,
-        if payload {
-            format!(
+        match sender {
+            HttpSender::Unsent { .. } => {
+                " (no <http:request> after it in the flow sends it as its body)".to_string()
+            }
+            _ if payload => format!(
                 " (in the payload <{}> sets before the request)",
                 credential.element
-            )
-        } else {
-            String::new()
+            ),
+            _ => String::new(),
         },
         describe(secret),
         if basic {
@@ -564,6 +586,7 @@ fn http_credential_finding(
                 config_ref.unwrap_or_default()
             )
         }
+        HttpSender::Unsent { flow } => format!("{}>payload", flow.unwrap_or_default()),
     };
     Some(
         finding(&credential.value.location, message)

@@ -240,6 +240,7 @@ const BODY_SECRETS: &[&str] = &[
     "ErpAlwaysPassw0rd-35",
     "ErpConfigAlways-51",
     "ErpConfigNever-52",
+    "ErpFlowRefSecret-93",
     "M3FormPassw0rd-771",
 ];
 
@@ -252,7 +253,8 @@ const BODY_SECRETS: &[&str] = &[
 /// first character); `grant_type`, `client_id` and `username` are not
 /// credentials. A request whose own `<http:body>` leaves the payload out
 /// does not send the payload's fields, nor does a GET, nor a request whose
-/// config's `sendBodyMode` is NEVER.
+/// config's `sendBodyMode` is NEVER: those fields, like those of a payload
+/// handed to a sub-flow, are reported as set in a payload no request sends.
 #[test]
 fn body_credentials_point_at_the_value() {
     common::assert_places(
@@ -266,15 +268,21 @@ fn body_credentials_point_at_the_value() {
             (BODY, 47),
             (BODY, 48),
             (BODY, 57),
-            // A body of its own: its field, not the payload's (line 64).
+            // A body of its own: its field is sent; the payload's (line 64)
+            // is not, and is reported as a payload no request sends.
+            (BODY, 64),
             (BODY, 66),
             // A body that sends the payload: the payload's field.
             (BODY, 70),
-            // GET sends no body (line 77) unless sendBodyMode="ALWAYS".
+            // GET sends no body (line 77, unsent) unless sendBodyMode="ALWAYS".
+            (BODY, 77),
             (BODY, 79),
-            // Nor does a request through a config whose sendBodyMode says
-            // NEVER (line 86); one saying ALWAYS sends it, even with GET.
+            // One saying ALWAYS on its config sends it, even with GET; one
+            // through a config saying NEVER does not (line 86, unsent).
             (BODY, 84),
+            (BODY, 86),
+            // A payload handed to a sub-flow: reported where it is set.
+            (BODY, 92),
             (BODY_M3, 15),
         ],
     );
@@ -370,6 +378,26 @@ fn body_credentials_point_at_the_value() {
         "{}",
         attr.message
     );
+    // A payload no request sends: said so, named after its flow, fixed
+    // where it is written.
+    let unsent = at(BODY, 92, 74);
+    assert!(
+        unsent.message.contains(
+            "<set-payload> in flow `flow-ref-flow` sets the payload field `client_secret` (no <http:request> after it in the flow sends it as its body) with a credential written in clear in the XML"
+        ),
+        "{}",
+        unsent.message
+    );
+    assert!(
+        unsent.fix.contains(
+            "In the DataWeave of <set-payload>, replace the literal after `client_secret`: with p('secure::flow_ref_flow.client_secret')"
+        ),
+        "{}",
+        unsent.fix
+    );
+    assert!(at(BODY, 86, 69).message.contains(
+        "in flow `config-mode-flow` sets the payload field `password` (no <http:request>"
+    ));
     // Mule 3: the payload is a literal: `${name}` from the placeholder's files.
     let m3 = at(BODY_M3, 15, 83);
     assert!(

@@ -46,6 +46,7 @@ pub(crate) struct MuleXmlFacts {
     pub http_listeners: Vec<HttpListener>,
     pub http_requests: Vec<HttpRequester>,
     pub http_request_operations: Vec<HttpRequestOperation>,
+    pub unsent_payload_credentials: Vec<HttpCredential>,
     pub secret_attributes: Vec<XmlAttribute>,
     pub url_attributes: Vec<XmlAttribute>,
     pub operations: Vec<SalesforceOperation>,
@@ -443,6 +444,7 @@ impl<'t> XmlReader<'t> {
                     self.text(&resolve_ref(&r), before)
                 }
                 Ok(Event::Eof) => {
+                    self.discard_payload();
                     if !seen_root
                         && expect_mule
                         && !self.text.trim_start_matches('\u{feff}').trim().is_empty()
@@ -658,8 +660,8 @@ impl<'t> XmlReader<'t> {
         }
 
         if family == Fam::Core && matches!(local, "flow" | "sub-flow") {
+            self.discard_payload();
             self.payload = None;
-            self.payload_source = None;
         }
         let capturing = !self.capture.is_empty() || is_capture_root(family, local);
         let role = if capturing && self.capture.len() >= MAX_CAPTURE_DEPTH {
@@ -737,7 +739,7 @@ impl<'t> XmlReader<'t> {
             let attr = |n: &str| raw_attrs.iter().find(|a| a.name == n).map(|a| &*a.value);
             let sends_body = sends_a_body(attr("method"), attr("sendBodyMode"));
             if sends_body == SendsBody::No {
-                self.payload_source = None;
+                self.discard_payload();
             }
             let credentials = self.take_payload_credentials();
             self.http_request = Some(HttpRequestOperation {
@@ -762,7 +764,7 @@ impl<'t> XmlReader<'t> {
             let o = owner
                 .get_or_insert_with(|| self.owner(own_name.as_deref()))
                 .clone();
-            self.payload_source = None;
+            self.discard_payload();
             match raw_attrs.iter().find(|a| a.name == "value") {
                 Some(v) => {
                     self.payload = Some(v.value.to_string());
@@ -993,7 +995,8 @@ impl<'t> XmlReader<'t> {
                 // A body of its own that does not use the payload: the
                 // payload set before the request is not what it sends.
                 if !sends_the_payload(&map.text) {
-                    r.drop_payload();
+                    let unsent = r.drop_payload();
+                    self.facts.unsent_payload_credentials.extend(unsent);
                 }
                 r.credentials.extend(found);
             }
@@ -1017,6 +1020,16 @@ impl<'t> XmlReader<'t> {
         }
         if let Some(r) = self.http_request.as_mut() {
             r.credentials.extend(found);
+        }
+    }
+
+    /// The payload last set is sent by no request: the flow ends, a new
+    /// payload is set, or the request after it sends no body. Its
+    /// credential-named fields are kept as written in the XML all the same.
+    fn discard_payload(&mut self) {
+        if self.payload_source.is_some() {
+            let unsent = self.take_payload_credentials();
+            self.facts.unsent_payload_credentials.extend(unsent);
         }
     }
 
@@ -1350,6 +1363,7 @@ fn body_mode(raw: &str) -> Option<BodyMode> {
 pub(crate) fn settle_body_mode(
     requests: &mut [HttpRequestOperation],
     configs: &[intguard_model::HttpRequester],
+    unsent: &mut Vec<HttpCredential>,
 ) {
     for op in requests {
         let SendsBody::ByConfig { auto } = op.sends_body else {
@@ -1369,7 +1383,7 @@ pub(crate) fn settle_body_mode(
             op.sends_body = SendsBody::Yes;
         } else {
             op.sends_body = SendsBody::No;
-            op.drop_payload();
+            unsent.extend(op.drop_payload());
         }
     }
 }
@@ -1494,7 +1508,12 @@ mod tests {
         // `No` was decided by the request itself: the reader already dropped
         // its payload.
         ops[10].drop_payload();
-        settle_body_mode(&mut ops, &configs);
+        let mut unsent = Vec::new();
+        settle_body_mode(&mut ops, &configs, &mut unsent);
+        // The payload field of each of the four the config keeps from
+        // sending a body (`[10]` gave its own up when it was read).
+        assert_eq!(unsent.len(), 4, "{unsent:?}");
+        assert!(unsent.iter().all(|c| c.name == "password"));
         for ((config, mode, sends), op) in cases.iter().zip(&ops) {
             let want = if *sends {
                 SendsBody::Yes
