@@ -37,8 +37,8 @@ pub struct MuleApp {
     pub http_request_operations: Vec<HttpRequestOperation>,
     /// Credential-named fields of payloads set in flows that no
     /// `<http:request>` after them in the flow sends (the payload goes to
-    /// another connector, through a `flow-ref`, or nowhere): written in the
-    /// XML all the same.
+    /// another connector, through a `flow-ref`, or nowhere), when written as
+    /// constants: in the XML all the same.
     pub unsent_payload_credentials: Vec<HttpCredential>,
     /// Every XML attribute whose name carries a secret (vocab), wherever it is.
     pub secret_attributes: Vec<XmlAttribute>,

@@ -996,7 +996,9 @@ impl<'t> XmlReader<'t> {
                 // payload set before the request is not what it sends.
                 if !sends_the_payload(&map.text) {
                     let unsent = r.drop_payload();
-                    self.facts.unsent_payload_credentials.extend(unsent);
+                    self.facts
+                        .unsent_payload_credentials
+                        .extend(unsent.into_iter().filter(|c| c.constant));
                 }
                 r.credentials.extend(found);
             }
@@ -1027,10 +1029,23 @@ impl<'t> XmlReader<'t> {
     /// payload is set, or the request after it sends no body. Its
     /// credential-named fields are kept as written in the XML all the same.
     fn discard_payload(&mut self) {
-        if self.payload_source.is_some() {
-            let unsent = self.take_payload_credentials();
-            self.facts.unsent_payload_credentials.extend(unsent);
+        let Some(source) = &self.payload_source else {
+            return;
+        };
+        // Only a constant is worth keeping (what IG102 reports), and in an
+        // expression a constant is a quoted string: most payloads (mappings
+        // of `payload`) hold none and are not read (their reading was a
+        // sixth of a scan's instructions).
+        let text = self.payload.as_deref().unwrap_or_default();
+        let expression = source.script || text.trim_start().starts_with("#[");
+        if expression && memchr::memchr2(b'"', b'\'', text.as_bytes()).is_none() {
+            self.payload_source = None;
+            return;
         }
+        let unsent = self.take_payload_credentials();
+        self.facts
+            .unsent_payload_credentials
+            .extend(unsent.into_iter().filter(|c| c.constant));
     }
 
     /// The credential-named fields of the payload last set, which the
@@ -1383,7 +1398,7 @@ pub(crate) fn settle_body_mode(
             op.sends_body = SendsBody::Yes;
         } else {
             op.sends_body = SendsBody::No;
-            unsent.extend(op.drop_payload());
+            unsent.extend(op.drop_payload().into_iter().filter(|c| c.constant));
         }
     }
 }
