@@ -28,13 +28,15 @@
 //! - A credential an HTTP request sends, written in clear (a header, query parameter or body
 //!   field): becomes a new property named as IG102's fix names it (`<config or flow>.<name>`),
 //!   read as `${secure::...}` from a key/value element's `value` (Mule 3: `${...}`) or as
-//!   `p('secure::...')` from a DataWeave string.
+//!   `p('secure::...')` from a DataWeave string; a `name=value` pair of a form-encoded string
+//!   is cut out of it (`"...&password=" ++ p('secure::...') ++ "&..."`; Mule 3: `${...}` inside
+//!   the string), and one of a literal `set-payload` value reads a placeholder.
 //! - Mule 4: the moved names and the key property are added to mule-artifact.json
 //!   `secureProperties`.
 //!
-//! Findings the fix cannot handle safely (global properties, `name=value` pairs inside a
-//! form-encoded string, bodies written as literal text, DataWeave strings with escapes, Mule 3
-//! expressions, scripts, test sources, files no configuration loads, multi-line values,
+//! Findings the fix cannot handle safely (global properties, form pairs in a string that
+//! spans lines, `<http:body>` text written literally, DataWeave strings with escapes, Mule 3
+//! DataWeave fields, scripts, test sources, files no configuration loads, multi-line values,
 //! conflicting definitions, a configuration whose settings are themselves placeholders ...)
 //! are left as they are and listed in [`Plan::skipped`].
 

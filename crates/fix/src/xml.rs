@@ -58,6 +58,55 @@ pub(crate) fn dataweave_string_span(text: &str, line: u32, col: u32) -> Option<V
     })
 }
 
+/// How a string's quote may be written in the XML around it: itself, or as
+/// an entity inside an attribute value.
+const QUOTE_TOKENS: [&str; 4] = ["&quot;", "&apos;", "\"", "'"];
+
+/// A value written as is at `line`:`col` (1-based) that is `raw`, with no
+/// quote in it: a form value (`password=VALUE`) in a string literal or in
+/// literal text. `None` when the text there is not `raw` as written.
+pub(crate) fn plain_value_span(text: &str, line: u32, col: u32, raw: &str) -> Option<ValueSpan> {
+    let lines = Lines::new(text);
+    let n = line as usize;
+    if n == 0 || n > lines.len() || raw.is_empty() {
+        return None;
+    }
+    let content = lines.content(n);
+    let at = content.start + byte_col(&text[content.clone()], col);
+    let end = at + raw.len();
+    if text.get(at..end)? != raw || raw.contains(['"', '\'', '&', '<']) {
+        return None;
+    }
+    Some(ValueSpan {
+        range: at..end,
+        inner: at..end,
+        scalar: raw.to_string(),
+    })
+}
+
+/// The quote of the string literal that a form value (`value`, from
+/// [`plain_value_span`]) lies in, as written (`"`, `'`, `&quot;` or
+/// `&apos;`), and whether the string closes right after the value: the
+/// first quote after the value on its line, which must also be the last one
+/// before it on that line (the string opens on the same line).
+pub(crate) fn enclosing_quote(text: &str, value: &ValueSpan) -> Option<(&'static str, bool)> {
+    let line_start = text[..value.range.start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[value.range.end..]
+        .find('\n')
+        .map_or(text.len(), |i| value.range.end + i);
+    let after = &text[value.range.end..line_end];
+    let (close_at, quote) = QUOTE_TOKENS
+        .iter()
+        .filter_map(|q| after.find(q).map(|i| (i, *q)))
+        .min_by_key(|(i, q)| (*i, std::cmp::Reverse(q.len())))?;
+    let before = &text[line_start..value.range.start];
+    let (_, opening) = QUOTE_TOKENS
+        .iter()
+        .filter_map(|q| before.rfind(q).map(|i| (i + q.len(), *q)))
+        .max_by_key(|(end, q)| (*end, q.len()))?;
+    (opening == quote).then_some((quote, close_at == 0))
+}
+
 fn decode_entities(raw: &str) -> Option<String> {
     let mut out = String::with_capacity(raw.len());
     let mut rest = raw;

@@ -517,8 +517,8 @@ fn mule4_http_credentials_edits_in_detail() {
 }
 
 /// Credentials the fix cannot rewrite safely (a DataWeave string with an
-/// escape, a pair inside a form-encoded string) are listed as skipped,
-/// naming what they are, and no file changes.
+/// escape, a form pair in a string that opens on an earlier line) are listed
+/// as skipped, naming what they are, and no file changes.
 #[test]
 fn http_credentials_it_cannot_locate_are_skipped_by_name() {
     let dir = tempfile::tempdir().unwrap();
@@ -538,7 +538,8 @@ fn http_credentials_it_cannot_locate_are_skipped_by_name() {
       <http:headers><![CDATA[#[{'x-api-key': 'K3y\'9981-partner'}]]]></http:headers>
     </http:request>
     <http:request method="POST" url="https://partner.acme.com/oauth/token">
-      <http:body>#['grant_type=client_credentials&amp;client_secret=PartnerForm-5521']</http:body>
+      <http:body>#['grant_type=client_credentials&amp;client_id=partner
+&amp;client_secret=PartnerForm-5521']</http:body>
     </http:request>
   </flow>
 </mule>
@@ -560,7 +561,7 @@ fn http_credentials_it_cannot_locate_are_skipped_by_name() {
     );
     assert!(
         p.skipped[1].contains(
-            "body field `client_secret` of an HTTP request: a pair inside a form-encoded string; move it to a secure property by hand"
+            "body field `client_secret` of an HTTP request: a pair in a string that spans lines; move it to a secure property by hand"
         ),
         "{:?}",
         p.skipped
@@ -574,9 +575,9 @@ fn http_credentials_it_cannot_locate_are_skipped_by_name() {
     assert_eq!(before, snapshot(&app));
 }
 
-/// Mule 3: a request-builder header becomes `${…}` (Mule 3 has no
-/// `secure::` prefix), read from the secure-property-placeholder file the fix
-/// declares.
+/// Mule 3: a request-builder header and a form pair of a literal payload
+/// become `${…}` (Mule 3 has no `secure::` prefix), read from the
+/// secure-property-placeholder file the fix declares.
 #[test]
 fn mule3_http_header_becomes_a_placeholder() {
     let dir = tempfile::tempdir().unwrap();
@@ -599,6 +600,10 @@ fn mule3_http_header_becomes_a_placeholder() {
             </http:request-builder>
         </http:request>
     </flow>
+    <flow name="token-m3">
+        <set-payload value="grant_type=password&amp;username=svc.legacy&amp;password=LegacyForm-3391"/>
+        <http:request config-ref="Partner_Request" path="/oauth/token" method="POST"/>
+    </flow>
 </mule>
 "#,
     )
@@ -615,6 +620,23 @@ fn mule3_http_header_becomes_a_placeholder() {
         "{xml}"
     );
     assert!(!xml.contains("c3ZjOkxl"), "{xml}");
+    // A form pair of a literal payload: a placeholder inside the text.
+    assert!(
+        xml.contains(
+            "<set-payload value=\"grant_type=password&amp;username=svc.legacy&amp;password=${partner_request.password}\"/>"
+        ),
+        "{xml}"
+    );
+    assert_eq!(
+        decrypt(
+            &app,
+            "src/main/resources/properties/secure.properties",
+            "partner_request.password",
+            Cipher::new(Algorithm::Aes, Mode::Cbc, false),
+            KEY
+        ),
+        "LegacyForm-3391"
+    );
     assert_eq!(
         decrypt(
             &app,
@@ -625,6 +647,83 @@ fn mule3_http_header_becomes_a_placeholder() {
         ),
         "Basic c3ZjOkxlZ2FjeVBhc3MtOTk="
     );
+    let (_, findings) = scan(&app);
+    assert!(findings.is_empty(), "{findings:#?}");
+}
+
+/// Form pairs (`name=value` in a form-encoded string): Mule 4 cuts the
+/// string around the value and appends the property, with the string's own
+/// quote as written (`"`, `'`, `&quot;`), closing it when the value ended
+/// it; Mule 3 and a literal `set-payload` value read it as a placeholder
+/// inside the text. The values move to the secure file and decrypt back; the
+/// rest of each string is kept; a re-scan finds nothing.
+#[test]
+fn form_pairs_are_cut_out_of_their_strings() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = dir.path().join("partner-api");
+    std::fs::create_dir_all(app.join("src/main/mule")).unwrap();
+    std::fs::write(
+        app.join("mule-artifact.json"),
+        "{\"minMuleVersion\": \"4.6.0\"}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        app.join("src/main/mule/partner.xml"),
+        r##"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core" xmlns:http="http://www.mulesoft.org/schema/mule/http">
+  <http:request-config name="Partner_Request">
+    <http:request-connection protocol="HTTPS" host="partner.acme.com" port="443"/>
+  </http:request-config>
+  <flow name="token-flow">
+    <http:request method="POST" config-ref="Partner_Request" path="/oauth/token">
+      <http:body><![CDATA[#["grant_type=password&username=svc.partner&password=PartnerEnd-4410"]]]></http:body>
+    </http:request>
+    <http:request method="POST" config-ref="Partner_Request" path="/oauth/token">
+      <http:body>#['grant_type=client_credentials&amp;client_secret=PartnerMid-7731&amp;scope=api']</http:body>
+    </http:request>
+  </flow>
+  <flow name="refresh-flow">
+    <set-payload value="#[&quot;grant_type=refresh_token&amp;refresh_token=PartnerQuot-1187&quot;]"/>
+    <http:request method="POST" config-ref="Partner_Request" path="/oauth/token"/>
+  </flow>
+</mule>
+"##,
+    )
+    .unwrap();
+    let (_, findings) = scan(&app);
+    assert_eq!(findings.len(), 3, "{findings:#?}");
+    let p = plan(&app);
+    assert!(p.skipped.is_empty(), "{:?}", p.skipped);
+    for s in ["PartnerEnd-4410", "PartnerMid-7731", "PartnerQuot-1187"] {
+        assert!(!p.diff().contains(s), "{s} in {}", p.diff());
+    }
+    p.apply().unwrap();
+    let xml = std::fs::read_to_string(app.join("src/main/mule/partner.xml")).unwrap();
+    for expected in [
+        r##"<http:body><![CDATA[#["grant_type=password&username=svc.partner&password=" ++ p("secure::partner_request.password")]]]></http:body>"##,
+        r##"<http:body>#['grant_type=client_credentials&amp;client_secret=' ++ p('secure::partner_request.client_secret') ++ '&amp;scope=api']</http:body>"##,
+        r##"<set-payload value="#[&quot;grant_type=refresh_token&amp;refresh_token=&quot; ++ p(&quot;secure::partner_request.refresh_token&quot;)]"/>"##,
+    ] {
+        assert!(xml.contains(expected), "{expected}\n---\n{xml}");
+    }
+    // No property file yet: the fix creates one, for every environment.
+    let file = "src/main/resources/properties/secure.yaml";
+    for (name, value) in [
+        ("partner_request.password", "PartnerEnd-4410"),
+        ("partner_request.client_secret", "PartnerMid-7731"),
+        ("partner_request.refresh_token", "PartnerQuot-1187"),
+    ] {
+        assert_eq!(
+            decrypt(
+                &app,
+                file,
+                name,
+                Cipher::new(Algorithm::Aes, Mode::Cbc, true),
+                KEY
+            ),
+            value
+        );
+    }
     let (_, findings) = scan(&app);
     assert!(findings.is_empty(), "{findings:#?}");
 }

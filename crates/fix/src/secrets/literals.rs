@@ -43,6 +43,11 @@ pub(super) enum Reference {
     /// A DataWeave string: `p('secure::prop')`, with the string's own quote
     /// so that the XML around it stays well-formed.
     DataWeave(char),
+    /// A value inside a DataWeave string (a form pair): the string ends
+    /// before it and goes on after it, `" ++ p("secure::prop") ++ "`, with
+    /// the string's own quote as written; `closes`: the string ended right
+    /// after the value (its closing quote is replaced too).
+    Concatenated { quote: &'static str, closes: bool },
 }
 
 impl Reference {
@@ -51,16 +56,26 @@ impl Reference {
             Reference::Placeholder(MuleRuntime::Mule4) => format!("${{secure::{prop}}}"),
             Reference::Placeholder(MuleRuntime::Mule3) => format!("${{{prop}}}"),
             Reference::DataWeave(q) => format!("p({q}secure::{prop}{q})"),
+            Reference::Concatenated { quote: q, closes } => {
+                let tail = if closes {
+                    String::new()
+                } else {
+                    format!(" ++ {q}")
+                };
+                format!("{q} ++ p({q}secure::{prop}{q}){tail}")
+            }
         }
     }
 }
 
 /// Where an HTTP credential written in clear is and how it will read its
-/// property: a key/value element's `value="…"`, or a DataWeave string (a
-/// header or query map entry, a body object field). A `name=value` pair
-/// inside a form-encoded string and a body written as literal text are
-/// left to the finding's fix: the string or text around them would have to
-/// be rewritten as an expression.
+/// property: a key/value element's `value="…"`, a DataWeave string (a
+/// header or query map entry, a body object field), the value of a
+/// `name=value` pair in a form-encoded string (Mule 4: the string is cut
+/// around it, `"...&password=" ++ p('secure::x') ++ "&..."`; Mule 3: a
+/// `${x}` placeholder inside the string), or in a `set-payload value` written
+/// as literal text (a placeholder). A pair whose string spans lines, and
+/// literal text elsewhere (an `<http:body>`), are left to the finding's fix.
 pub(super) fn http_literal_span(
     text: &str,
     credential: &HttpCredential,
@@ -84,7 +99,25 @@ pub(super) fn http_literal_span(
             let quote = text[span.range.start..].chars().next().unwrap_or('\'');
             Ok((span, Reference::DataWeave(quote)))
         }
-        HttpValueSyntax::DataWeaveFormPair => Err("a pair inside a form-encoded string"),
+        HttpValueSyntax::DataWeaveFormPair => {
+            let span = xml::plain_value_span(text, at.line, at.column, &credential.value.raw)
+                .ok_or("a form value written with entities or quotes")?;
+            if runtime == MuleRuntime::Mule3 {
+                return Ok((span, Reference::Placeholder(runtime)));
+            }
+            let (quote, closes) =
+                xml::enclosing_quote(text, &span).ok_or("a pair in a string that spans lines")?;
+            let mut span = span;
+            if closes {
+                span.range.end += quote.len();
+            }
+            Ok((span, Reference::Concatenated { quote, closes }))
+        }
+        HttpValueSyntax::Text if credential.element == "set-payload" => {
+            let span = xml::plain_value_span(text, at.line, at.column, &credential.value.raw)
+                .ok_or("a value written with entities or quotes")?;
+            Ok((span, Reference::Placeholder(runtime)))
+        }
         HttpValueSyntax::Text => Err("a body written as literal text"),
     }
 }
