@@ -256,7 +256,7 @@ output application/json
         ("ping-flow", "api_key"),
     ] {
         let said = format!(
-            "in flow `{flow}` sets the payload field `{field}` (no <http:request> after it in the flow sends it as its body)"
+            "in flow `{flow}` sets the payload field `{field}` (no <http:request> of this flow sends it as its body)"
         );
         assert!(
             ig102

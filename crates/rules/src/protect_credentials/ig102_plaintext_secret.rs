@@ -52,7 +52,8 @@ connection's keystore, is reported: it protects nothing):
   sends it (not a GET, HEAD or OPTIONS unless `sendBodyMode="ALWAYS"`, on the
   request or, when the request sets none, on its `http:request-config`; nothing
   with `sendBodyMode="NEVER"`; not a `<http:body>` of its own that leaves
-  `payload` out). A payload that no request after it in the flow sends (it goes
+  `payload` out; not a request after a `flow-ref` or a Salesforce operation, which
+  sends what that returned). A payload that no request of its flow sends (it goes
   through a `flow-ref`, to another connector, or nowhere) is reported as such: the
   credential is written in the XML all the same. The finding points at the
   value (a DataWeave string's opening quote, a form value's first character). Fields read from properties (`p('...')`, `Mule::p(...)`, `${...}`),
@@ -518,7 +519,7 @@ fn http_credential_finding(
         credential.name,
         match sender {
             HttpSender::Unsent { .. } => {
-                " (no <http:request> after it in the flow sends it as its body)".to_string()
+                " (no <http:request> of this flow sends it as its body)".to_string()
             }
             _ if payload => format!(
                 " (in the payload <{}> sets before the request)",

@@ -241,6 +241,7 @@ const BODY_SECRETS: &[&str] = &[
     "ErpConfigAlways-51",
     "ErpConfigNever-52",
     "ErpFlowRefSecret-93",
+    "ErpBeforeRef-17",
     "M3FormPassw0rd-771",
 ];
 
@@ -283,6 +284,8 @@ fn body_credentials_point_at_the_value() {
             (BODY, 86),
             // A payload handed to a sub-flow: reported where it is set.
             (BODY, 92),
+            // Nor does a request after the flow-ref send it.
+            (BODY, 101),
             (BODY_M3, 15),
         ],
     );
@@ -383,7 +386,7 @@ fn body_credentials_point_at_the_value() {
     let unsent = at(BODY, 92, 74);
     assert!(
         unsent.message.contains(
-            "<set-payload> in flow `flow-ref-flow` sets the payload field `client_secret` (no <http:request> after it in the flow sends it as its body) with a credential written in clear in the XML"
+            "<set-payload> in flow `flow-ref-flow` sets the payload field `client_secret` (no <http:request> of this flow sends it as its body) with a credential written in clear in the XML"
         ),
         "{}",
         unsent.message
@@ -395,6 +398,9 @@ fn body_credentials_point_at_the_value() {
         "{}",
         unsent.fix
     );
+    assert!(at(BODY, 101, 69)
+        .message
+        .contains("in flow `after-flow-ref-flow` sets the payload field `password` (no <http:request> of this flow sends it"));
     assert!(at(BODY, 86, 69).message.contains(
         "in flow `config-mode-flow` sets the payload field `password` (no <http:request>"
     ));

@@ -173,7 +173,9 @@ impl XmlReader<'_> {
 /// The default headers and query parameters of an `http:request-config`:
 /// `<http:default-headers><http:default-header key value/>` (MuleSoft's HTTP
 /// connector docs) and `<http:default-query-params><http:query-param key
-/// value/>` (UNVERIFIED child name: `default-query-param` is accepted too).
+/// value/>` (the connector's `RequestSettings.defaultQueryParams` is a list
+/// of its `QueryParam` type, whose parameters are `key` and `value`;
+/// `default-query-param` is accepted too).
 /// Those that carry a credential, and the other default query parameters
 /// (`grant_type`, `username` ...).
 fn default_params(config: &Node) -> (Vec<HttpCredential>, Vec<HttpParam>) {

@@ -659,7 +659,16 @@ impl<'t> XmlReader<'t> {
             }
         }
 
-        if family == Fam::Core && matches!(local, "flow" | "sub-flow") {
+        // A new flow starts with no known payload; after a `flow-ref` or a
+        // Salesforce operation the payload is what it returns: a request
+        // after it does not send the payload set before it.
+        let replaces_payload = (family == Fam::Core
+            && matches!(local, "flow" | "sub-flow" | "flow-ref"))
+            || ((family == Fam::Salesforce || family == Fam::Sfdc)
+                && self.operation.is_none()
+                && self.http_request.is_none()
+                && is_operation(family, local));
+        if replaces_payload {
             self.discard_payload();
             self.payload = None;
         }
@@ -1758,6 +1767,59 @@ mod tests {
             m3,
             vec![("Authorization", 22, true), ("access_token", 23, false)]
         );
+    }
+
+    /// After a `flow-ref` or a Salesforce operation the payload is what it
+    /// returns: the request after it does not send the payload set before
+    /// it, whose fields are kept as unsent; a logger changes nothing.
+    #[test]
+    fn flow_refs_and_salesforce_operations_replace_the_payload() {
+        let xml = r##"<mule xmlns="http://www.mulesoft.org/schema/mule/core" xmlns:http="http://www.mulesoft.org/schema/mule/http" xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <flow name="a">
+    <set-payload value='#[{ password: "BeforeRef1" }]'/>
+    <flow-ref name="b"/>
+    <http:request method="POST" url="https://partner.example/a"/>
+  </flow>
+  <flow name="c">
+    <set-payload value='#[{ password: "BeforeQuery2" }]'/>
+    <salesforce:query config-ref="SF"><salesforce:salesforce-query>SELECT Id FROM Account</salesforce:salesforce-query></salesforce:query>
+    <http:request method="POST" url="https://partner.example/c"/>
+  </flow>
+  <flow name="d">
+    <set-payload value='#[{ password: "Sent3" }]'/>
+    <logger message="sending"/>
+    <http:request method="POST" url="https://partner.example/d"/>
+  </flow>
+</mule>
+"##;
+        let f = read_mule_xml(xml, "a.xml", true);
+        let sent: Vec<Vec<&str>> = f
+            .http_request_operations
+            .iter()
+            .map(|op| {
+                op.credentials
+                    .iter()
+                    .map(|c| c.value.raw.as_str())
+                    .collect()
+            })
+            .collect();
+        assert_eq!(sent, [vec![], vec![], vec!["Sent3"]]);
+        let unsent: Vec<(&str, Option<&str>, u32)> = f
+            .unsent_payload_credentials
+            .iter()
+            .map(|c| {
+                (
+                    c.value.raw.as_str(),
+                    c.owner.as_deref(),
+                    c.value.location.line,
+                )
+            })
+            .collect();
+        assert_eq!(
+            unsent,
+            [("BeforeRef1", Some("a"), 3), ("BeforeQuery2", Some("c"), 8)]
+        );
+        assert_eq!(f.operations.len(), 1);
     }
 
     #[test]
