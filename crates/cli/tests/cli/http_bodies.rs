@@ -176,12 +176,13 @@ output application/json
     }
 }
 
-/// Credentials in payloads that no `<http:request>` after them in the flow
-/// sends (handed to a sub-flow, sent by nothing, or by a request whose
-/// config's `sendBodyMode` is NEVER) are still written in the XML: reported
-/// at the value, said to be unsent, masked everywhere, and moved to secure
-/// properties by `fix secrets`. A payload that reads its credential from a
-/// property is not reported.
+/// Credentials in payloads that no `<http:request>` of their flow sends
+/// (sent by nothing, or by a request whose config's `sendBodyMode` is NEVER)
+/// are still written in the XML: reported at the value, said to be unsent;
+/// one a flow-ref hands a sub-flow is sent by the sub-flow's first request.
+/// All are masked everywhere and moved to secure properties by `fix
+/// secrets`. A payload that reads its credential from a property is not
+/// reported.
 #[test]
 fn payload_credentials_no_request_sends_are_reported_where_they_are_set() {
     const UNSENT: [&str; 3] = [
@@ -250,11 +251,15 @@ output application/json
     ];
     want.sort();
     assert_eq!(got, want, "{report:#}");
-    for (flow, field) in [
-        ("token-flow", "client_secret"),
-        ("draft-flow", "password"),
-        ("ping-flow", "api_key"),
-    ] {
+    // Handed to `call-partner` by a flow-ref: sent by its request.
+    let handed = "<http:request> in flow `call-partner` (config `Partner_Api`) sends the body field `client_secret` (in the payload <ee:set-payload> in flow `token-flow` sets before its flow-ref to this flow)";
+    assert!(
+        ig102
+            .iter()
+            .any(|f| f["message"].as_str().unwrap().contains(handed)),
+        "{handed} {report:#}"
+    );
+    for (flow, field) in [("draft-flow", "password"), ("ping-flow", "api_key")] {
         let said = format!(
             "in flow `{flow}` sets the payload field `{field}` (no <http:request> of this flow sends it as its body)"
         );
@@ -293,7 +298,7 @@ output application/json
         assert!(!fix.stdout.contains(s) && !fix.stderr.contains(s));
     }
     for prop in [
-        "token_flow.client_secret",
+        "partner_api.client_secret",
         "draft_flow.password",
         "ping_flow.api_key",
     ] {

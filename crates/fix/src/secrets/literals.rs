@@ -20,9 +20,10 @@ pub(super) fn http_credential_at<'a>(
             .map(move |c| (c, Some(r.config_name.as_str())))
     });
     let sent = app.http_request_operations.iter().flat_map(|op| {
-        op.credentials
-            .iter()
-            .map(move |c| (c, op.config_ref.as_deref().or(c.owner.as_deref())))
+        op.credentials.iter().map(move |c| {
+            let flow = op.flow.as_deref().or(c.owner.as_deref());
+            (c, op.config_ref.as_deref().or(flow))
+        })
     });
     // A payload no request sends: named after its flow, as IG102 names it.
     let unsent = app

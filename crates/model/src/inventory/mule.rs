@@ -616,8 +616,15 @@ pub struct HttpRequestOperation {
     /// credential: its own, and the fields of the payload the flow set just
     /// before it (a request sends the payload as its body by default).
     pub credentials: Vec<HttpCredential>,
-    /// How many of the first `credentials` are fields of that payload.
+    /// How many of the first `credentials` are fields of that payload (or
+    /// of the payloads `flow-ref`s hand its flow, see `sends_caller_payload`).
     pub payload_fields: usize,
+    /// The flow or sub-flow holding it.
+    pub flow: Option<String>,
+    /// It is the first request of its flow, before anything there sets the
+    /// payload, and sends it: the payload a `flow-ref` hands the flow is its
+    /// body.
+    pub sends_caller_payload: bool,
     /// Whether it sends a body (the payload, unless it has a body of its
     /// own).
     pub sends_body: SendsBody,

@@ -101,6 +101,7 @@ pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
     let mut app = MuleApp::new(root.name.clone(), root.display.clone(), root.runtime);
     app.descriptor = parts.descriptor;
     app.declared_secure_properties = parts.declared_secure_properties;
+    let mut handoffs = Vec::new();
     for (path, f) in parts.xml {
         app.xml_files.push(path);
         app.salesforce_connections.extend(f.salesforce_connections);
@@ -115,6 +116,7 @@ pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
             .extend(f.http_request_operations);
         app.unsent_payload_credentials
             .extend(f.unsent_payload_credentials);
+        handoffs.extend(f.payload_handoffs);
         app.secret_attributes.extend(f.secret_attributes);
         app.url_attributes.extend(f.url_attributes);
         app.operations.extend(f.operations);
@@ -122,6 +124,11 @@ pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
     xml::settle_body_mode(
         &mut app.http_request_operations,
         &app.http_requests,
+        &mut app.unsent_payload_credentials,
+    );
+    xml::follow_flow_refs(
+        &mut app.http_request_operations,
+        handoffs,
         &mut app.unsent_payload_credentials,
     );
     let pats: Vec<ImportPattern> = app.property_imports.iter().flat_map(patterns).collect();

@@ -462,7 +462,7 @@ fn http_credentials(app: &MuleApp) -> Vec<(&HttpCredential, HttpSender<'_>)> {
                 c,
                 HttpSender::Request {
                     config_ref: op.config_ref.as_deref(),
-                    flow: c.owner.as_deref(),
+                    flow: op.flow.as_deref().or(c.owner.as_deref()),
                 },
             ));
         }
@@ -521,6 +521,13 @@ fn http_credential_finding(
             HttpSender::Unsent { .. } => {
                 " (no <http:request> of this flow sends it as its body)".to_string()
             }
+            HttpSender::Request {
+                flow: Some(flow), ..
+            } if payload && credential.owner.as_deref().is_some_and(|o| o != *flow) => format!(
+                " (in the payload <{}> in flow `{}` sets before its flow-ref to this flow)",
+                credential.element,
+                credential.owner.as_deref().unwrap_or_default()
+            ),
             _ if payload => format!(
                 " (in the payload <{}> sets before the request)",
                 credential.element

@@ -68,15 +68,16 @@ const G: &str = "grant-api/src/main/mule/grant.xml";
 /// `grant_type=password` in a request config's default query parameters
 /// (literal, or from a property in one environment), a grant_type read
 /// through `p('...')` inside DataWeave (`<http:body>`, the payload an
-/// `ee:set-payload` sets), and a `<http:query-param key value>` child of the
-/// request: one finding per request, at the `<http:request>`, naming the
+/// `ee:set-payload` sets), a `<http:query-param key value>` child of the
+/// request, and the payload a flow-ref hands a sub-flow whose first request
+/// sends it: one finding per request, at the `<http:request>`, naming the
 /// environments where the grant resolves to `password`.
 #[test]
 fn password_grant_in_config_defaults_and_through_properties() {
     common::assert_places(
         "IG101",
         "IG101/grant-sources/positive",
-        &[(G, 34), (G, 38), (G, 43), (G, 60), (G, 65)],
+        &[(G, 34), (G, 38), (G, 43), (G, 60), (G, 65), (G, 80)],
     );
     let findings = common::run("IG101", "IG101/grant-sources/positive");
     let envs = |line: u32| {
@@ -93,6 +94,8 @@ fn password_grant_in_config_defaults_and_through_properties() {
     assert_eq!(envs(43), qa_prod);
     assert_eq!(envs(60), qa_prod);
     assert_eq!(envs(65), all);
+    // The grant a flow-ref hands the sub-flow, sent by its first request.
+    assert_eq!(envs(80), all);
 
     let defaults = common::finding_at(&findings, G, 34);
     assert!(

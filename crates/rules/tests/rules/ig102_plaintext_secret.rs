@@ -254,8 +254,9 @@ const BODY_SECRETS: &[&str] = &[
 /// first character); `grant_type`, `client_id` and `username` are not
 /// credentials. A request whose own `<http:body>` leaves the payload out
 /// does not send the payload's fields, nor does a GET, nor a request whose
-/// config's `sendBodyMode` is NEVER: those fields, like those of a payload
-/// handed to a sub-flow, are reported as set in a payload no request sends.
+/// config's `sendBodyMode` is NEVER: those fields are reported as set in a
+/// payload no request sends. A payload a flow-ref hands a sub-flow is sent
+/// by the sub-flow's first request, not by the request after the flow-ref.
 #[test]
 fn body_credentials_point_at_the_value() {
     common::assert_places(
@@ -282,10 +283,10 @@ fn body_credentials_point_at_the_value() {
             // through a config saying NEVER does not (line 86, unsent).
             (BODY, 84),
             (BODY, 86),
-            // A payload handed to a sub-flow: reported where it is set.
+            // A payload handed to a sub-flow: sent by its first request
+            // (not by the request after the flow-ref, line 104).
             (BODY, 92),
-            // Nor does a request after the flow-ref send it.
-            (BODY, 101),
+            (BODY, 102),
             (BODY_M3, 15),
         ],
     );
@@ -383,24 +384,42 @@ fn body_credentials_point_at_the_value() {
     );
     // A payload no request sends: said so, named after its flow, fixed
     // where it is written.
-    let unsent = at(BODY, 92, 74);
+    let unsent = at(BODY, 77, 69);
     assert!(
         unsent.message.contains(
-            "<set-payload> in flow `flow-ref-flow` sets the payload field `client_secret` (no <http:request> of this flow sends it as its body) with a credential written in clear in the XML"
+            "<set-payload> in flow `get-flow` sets the payload field `password` (no <http:request> of this flow sends it as its body) with a credential written in clear in the XML"
         ),
         "{}",
         unsent.message
     );
     assert!(
         unsent.fix.contains(
-            "In the DataWeave of <set-payload>, replace the literal after `client_secret`: with p('secure::flow_ref_flow.client_secret')"
+            "In the DataWeave of <set-payload>, replace the literal after `password`: with p('secure::get_flow.password')"
         ),
         "{}",
         unsent.fix
     );
-    assert!(at(BODY, 101, 69)
-        .message
-        .contains("in flow `after-flow-ref-flow` sets the payload field `password` (no <http:request> of this flow sends it"));
+    // A payload handed to a sub-flow by a flow-ref: sent by the sub-flow's
+    // first request, named after that request's config.
+    let handed = at(BODY, 92, 74);
+    assert!(
+        handed.message.contains(
+            "<http:request> in flow `call-erp-subflow` (config `ERP_Token`) sends the body field `client_secret` (in the payload <set-payload> in flow `flow-ref-flow` sets before its flow-ref to this flow)"
+        ),
+        "{}",
+        handed.message
+    );
+    assert!(
+        handed.fix.contains("p('secure::erp_token.client_secret')"),
+        "{}",
+        handed.fix
+    );
+    // Not the request after the flow-ref: the sub-flow's.
+    assert!(
+        at(BODY, 102, 69).message.contains(
+            "<http:request> in flow `call-erp-subflow` (config `ERP_Token`) sends the body field `password` (in the payload <set-payload> in flow `after-flow-ref-flow`"
+        ),
+    );
     assert!(at(BODY, 86, 69).message.contains(
         "in flow `config-mode-flow` sets the payload field `password` (no <http:request>"
     ));

@@ -47,10 +47,21 @@ pub(crate) struct MuleXmlFacts {
     pub http_requests: Vec<HttpRequester>,
     pub http_request_operations: Vec<HttpRequestOperation>,
     pub unsent_payload_credentials: Vec<HttpCredential>,
+    /// Payloads set just before a `flow-ref`: the flow called may send them.
+    pub payload_handoffs: Vec<PayloadHandoff>,
     pub secret_attributes: Vec<XmlAttribute>,
     pub url_attributes: Vec<XmlAttribute>,
     pub operations: Vec<SalesforceOperation>,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The payload a `flow-ref` hands the flow it calls: its credential-named
+/// fields, and its text when IG101 may read a login in it.
+#[derive(Debug, Default)]
+pub(crate) struct PayloadHandoff {
+    pub target: String,
+    pub credentials: Vec<HttpCredential>,
+    pub payload: Option<String>,
 }
 
 const MULE_NS_PREFIX: &str = "http://www.mulesoft.org/schema/mule/";
@@ -371,6 +382,9 @@ struct XmlReader<'t> {
     /// credential-named fields: only then, as most payloads go to no
     /// request.
     payload_source: Option<PayloadSetter>,
+    /// Nothing in the current flow has set the payload yet: it is still the
+    /// one the flow was called with.
+    caller_payload: bool,
     /// The file lies where Mule configuration lives.
     expect_mule: bool,
 }
@@ -396,6 +410,7 @@ pub(crate) fn read_mule_xml(text: &str, path: &str, expect_mule: bool) -> MuleXm
         payload: None,
         payload_setter: None,
         payload_source: None,
+        caller_payload: false,
         expect_mule,
     };
     r.run(expect_mule);
@@ -669,8 +684,17 @@ impl<'t> XmlReader<'t> {
                 && self.http_request.is_none()
                 && is_operation(family, local));
         if replaces_payload {
+            if family == Fam::Core && local == "flow-ref" {
+                self.hand_payload(
+                    raw_attrs
+                        .iter()
+                        .find(|a| a.name == "name")
+                        .map(|a| &*a.value),
+                );
+            }
             self.discard_payload();
             self.payload = None;
+            self.caller_payload = matches!(local, "flow" | "sub-flow");
         }
         let capturing = !self.capture.is_empty() || is_capture_root(family, local);
         let role = if capturing && self.capture.len() >= MAX_CAPTURE_DEPTH {
@@ -751,11 +775,15 @@ impl<'t> XmlReader<'t> {
                 self.discard_payload();
             }
             let credentials = self.take_payload_credentials();
+            let sends_caller_payload =
+                std::mem::take(&mut self.caller_payload) && sends_body != SendsBody::No;
             self.http_request = Some(HttpRequestOperation {
                 location,
                 config_ref,
                 url,
                 path,
+                flow: o,
+                sends_caller_payload,
                 children_text: String::new(),
                 // Only a payload IG101 may read is copied into each request.
                 payload: self
@@ -774,6 +802,7 @@ impl<'t> XmlReader<'t> {
                 .get_or_insert_with(|| self.owner(own_name.as_deref()))
                 .clone();
             self.discard_payload();
+            self.caller_payload = false;
             match raw_attrs.iter().find(|a| a.name == "value") {
                 Some(v) => {
                     self.payload = Some(v.value.to_string());
@@ -1004,6 +1033,7 @@ impl<'t> XmlReader<'t> {
                 // A body of its own that does not use the payload: the
                 // payload set before the request is not what it sends.
                 if !sends_the_payload(&map.text) {
+                    r.sends_caller_payload = false;
                     let unsent = r.drop_payload();
                     self.facts
                         .unsent_payload_credentials
@@ -1032,6 +1062,32 @@ impl<'t> XmlReader<'t> {
         if let Some(r) = self.http_request.as_mut() {
             r.credentials.extend(found);
         }
+    }
+
+    /// A `flow-ref` to `target` (a flow's name, not an expression) hands the
+    /// flow called the payload set before it, if any: kept until the app is
+    /// assembled, when the request that sends it (if any) is known.
+    fn hand_payload(&mut self, target: Option<&str>) {
+        let Some(target) = target
+            .map(str::trim)
+            .filter(|t| !t.is_empty() && !t.contains("#["))
+        else {
+            return;
+        };
+        if self.payload_source.is_none() {
+            return;
+        }
+        let credentials = self.take_payload_credentials();
+        let payload = self
+            .payload
+            .as_deref()
+            .filter(|p| may_carry_a_login(p))
+            .map(str::to_string);
+        self.facts.payload_handoffs.push(PayloadHandoff {
+            target: target.to_string(),
+            credentials,
+            payload,
+        });
     }
 
     /// The payload last set is sent by no request: the flow ends, a new
@@ -1412,6 +1468,34 @@ pub(crate) fn settle_body_mode(
     }
 }
 
+/// Gives each payload a `flow-ref` hands a flow to the request that sends
+/// it there (the flow's first request, before anything sets the payload,
+/// sending a body); the constant fields of one that no request sends are
+/// kept as unsent. Runs after [`settle_body_mode`].
+pub(crate) fn follow_flow_refs(
+    requests: &mut [HttpRequestOperation],
+    handoffs: Vec<PayloadHandoff>,
+    unsent: &mut Vec<HttpCredential>,
+) {
+    for h in handoffs {
+        let receiver = requests.iter_mut().find(|op| {
+            op.sends_caller_payload
+                && op.sends_body == SendsBody::Yes
+                && op.flow.as_deref() == Some(h.target.as_str())
+        });
+        match receiver {
+            Some(op) => {
+                op.payload_fields += h.credentials.len();
+                op.credentials.splice(0..0, h.credentials);
+                if op.payload.is_none() {
+                    op.payload = h.payload;
+                }
+            }
+            None => unsent.extend(h.credentials.into_iter().filter(|c| c.constant)),
+        }
+    }
+}
+
 /// Whether an `<http:body>` (its text) sends the message payload: it is
 /// empty (the default body is `#[payload]`) or its expression names
 /// `payload` (`#[payload]`, `payload ++ {...}`, `payload.form`).
@@ -1510,6 +1594,8 @@ mod tests {
             payload: Some("{ password: 's3cr3t' }".into()),
             credentials: vec![field("password"), field("client_secret")],
             payload_fields: 1,
+            flow: None,
+            sends_caller_payload: false,
             sends_body,
             query_params: Vec::new(),
         };
@@ -1771,7 +1857,9 @@ mod tests {
 
     /// After a `flow-ref` or a Salesforce operation the payload is what it
     /// returns: the request after it does not send the payload set before
-    /// it, whose fields are kept as unsent; a logger changes nothing.
+    /// it; a logger changes nothing. The payload a `flow-ref` hands a flow is
+    /// sent by that flow's first request when nothing there set the payload
+    /// before it, else it is kept as unsent.
     #[test]
     fn flow_refs_and_salesforce_operations_replace_the_payload() {
         let xml = r##"<mule xmlns="http://www.mulesoft.org/schema/mule/core" xmlns:http="http://www.mulesoft.org/schema/mule/http" xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
@@ -1790,35 +1878,80 @@ mod tests {
     <logger message="sending"/>
     <http:request method="POST" url="https://partner.example/d"/>
   </flow>
+  <flow name="x">
+    <set-payload value='#[{ password: "ToE4" }]'/>
+    <flow-ref name="e"/>
+  </flow>
+  <sub-flow name="b">
+    <logger message="calling"/>
+    <http:request method="POST" url="https://partner.example/b"/>
+  </sub-flow>
+  <sub-flow name="e">
+    <set-payload value='#[{ id: 1 }]'/>
+    <http:request method="POST" url="https://partner.example/e"/>
+  </sub-flow>
 </mule>
 "##;
-        let f = read_mule_xml(xml, "a.xml", true);
-        let sent: Vec<Vec<&str>> = f
+        let mut f = read_mule_xml(xml, "a.xml", true);
+        let raw = |cs: &[HttpCredential]| -> Vec<String> {
+            cs.iter().map(|c| c.value.raw.clone()).collect()
+        };
+        let sent: Vec<Vec<String>> = f
             .http_request_operations
             .iter()
-            .map(|op| {
-                op.credentials
-                    .iter()
-                    .map(|c| c.value.raw.as_str())
-                    .collect()
-            })
-            .collect();
-        assert_eq!(sent, [vec![], vec![], vec!["Sent3"]]);
-        let unsent: Vec<(&str, Option<&str>, u32)> = f
-            .unsent_payload_credentials
-            .iter()
-            .map(|c| {
-                (
-                    c.value.raw.as_str(),
-                    c.owner.as_deref(),
-                    c.value.location.line,
-                )
-            })
+            .map(|op| raw(&op.credentials))
             .collect();
         assert_eq!(
-            unsent,
-            [("BeforeRef1", Some("a"), 3), ("BeforeQuery2", Some("c"), 8)]
+            sent,
+            [vec![], vec![], vec!["Sent3".to_string()], vec![], vec![]]
         );
+        let flows: Vec<(Option<&str>, bool)> = f
+            .http_request_operations
+            .iter()
+            .map(|op| (op.flow.as_deref(), op.sends_caller_payload))
+            .collect();
+        assert_eq!(
+            flows,
+            [
+                (Some("a"), false),
+                (Some("c"), false),
+                (Some("d"), false),
+                (Some("b"), true),
+                (Some("e"), false)
+            ]
+        );
+        assert_eq!(raw(&f.unsent_payload_credentials), ["BeforeQuery2"]);
+        let handed: Vec<(&str, Vec<String>)> = f
+            .payload_handoffs
+            .iter()
+            .map(|h| (h.target.as_str(), raw(&h.credentials)))
+            .collect();
+        assert_eq!(
+            handed,
+            [
+                ("b", vec!["BeforeRef1".to_string()]),
+                ("e", vec!["ToE4".to_string()])
+            ]
+        );
+        let handoffs = std::mem::take(&mut f.payload_handoffs);
+        settle_body_mode(
+            &mut f.http_request_operations,
+            &[],
+            &mut f.unsent_payload_credentials,
+        );
+        follow_flow_refs(
+            &mut f.http_request_operations,
+            handoffs,
+            &mut f.unsent_payload_credentials,
+        );
+        let b = &f.http_request_operations[3];
+        assert_eq!(
+            (raw(&b.credentials), b.payload_fields),
+            (vec!["BeforeRef1".to_string()], 1)
+        );
+        assert_eq!(b.credentials[0].owner.as_deref(), Some("a"));
+        assert_eq!(b.credentials[0].value.location.line, 3);
+        assert_eq!(raw(&f.unsent_payload_credentials), ["BeforeQuery2", "ToE4"]);
         assert_eq!(f.operations.len(), 1);
     }
 
