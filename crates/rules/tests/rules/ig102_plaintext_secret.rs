@@ -242,6 +242,7 @@ const BODY_SECRETS: &[&str] = &[
     "ErpConfigNever-52",
     "ErpFlowRefSecret-93",
     "ErpBeforeRef-17",
+    "ErpCrossFileKey-66",
     "M3FormPassw0rd-771",
 ];
 
@@ -287,6 +288,8 @@ fn body_credentials_point_at_the_value() {
             // (not by the request after the flow-ref, line 104).
             (BODY, 92),
             (BODY, 102),
+            // A sub-flow in another file of the app.
+            (BODY, 108),
             (BODY_M3, 15),
         ],
     );
@@ -413,6 +416,11 @@ fn body_credentials_point_at_the_value() {
         handed.fix.contains("p('secure::erp_token.client_secret')"),
         "{}",
         handed.fix
+    );
+    assert!(
+        at(BODY, 108, 68).message.contains(
+            "<http:request> in flow `notify-subflow` (config `ERP_Token`) sends the body field `api_key` (in the payload <set-payload> in flow `cross-file-flow` sets before its flow-ref to this flow)"
+        ),
     );
     // Not the request after the flow-ref: the sub-flow's.
     assert!(

@@ -385,6 +385,12 @@ struct XmlReader<'t> {
     /// Nothing in the current flow has set the payload yet: it is still the
     /// one the flow was called with.
     caller_payload: bool,
+    /// Payloads handed to a flow by a `flow-ref`, read when the file ends:
+    /// most go to a flow of the same file that sends no request, and need
+    /// no more than an unsent payload.
+    pending_handoffs: Vec<(String, String, PayloadSetter)>,
+    /// The flows and sub-flows of this file.
+    flows_here: Vec<String>,
     /// The file lies where Mule configuration lives.
     expect_mule: bool,
 }
@@ -411,6 +417,8 @@ pub(crate) fn read_mule_xml(text: &str, path: &str, expect_mule: bool) -> MuleXm
         payload_setter: None,
         payload_source: None,
         caller_payload: false,
+        pending_handoffs: Vec::new(),
+        flows_here: Vec::new(),
         expect_mule,
     };
     r.run(expect_mule);
@@ -459,7 +467,6 @@ impl<'t> XmlReader<'t> {
                     self.text(&resolve_ref(&r), before)
                 }
                 Ok(Event::Eof) => {
-                    self.discard_payload();
                     if !seen_root
                         && expect_mule
                         && !self.text.trim_start_matches('\u{feff}').trim().is_empty()
@@ -508,6 +515,8 @@ impl<'t> XmlReader<'t> {
         while !self.stack.is_empty() {
             self.end();
         }
+        self.discard_payload();
+        self.finish_handoffs();
     }
 
     fn family_of_prefix(&self, prefix: &str) -> Fam {
@@ -691,6 +700,8 @@ impl<'t> XmlReader<'t> {
                         .find(|a| a.name == "name")
                         .map(|a| &*a.value),
                 );
+            } else if let Some(name) = own_name.as_deref().filter(|_| family == Fam::Core) {
+                self.flows_here.push(name.to_string());
             }
             self.discard_payload();
             self.payload = None;
@@ -1065,8 +1076,8 @@ impl<'t> XmlReader<'t> {
     }
 
     /// A `flow-ref` to `target` (a flow's name, not an expression) hands the
-    /// flow called the payload set before it, if any: kept until the app is
-    /// assembled, when the request that sends it (if any) is known.
+    /// flow called the payload set before it, if any: read when the file
+    /// ends ([`Self::finish_handoffs`]).
     fn hand_payload(&mut self, target: Option<&str>) {
         let Some(target) = target
             .map(str::trim)
@@ -1074,20 +1085,42 @@ impl<'t> XmlReader<'t> {
         else {
             return;
         };
-        if self.payload_source.is_none() {
+        let Some(source) = self.payload_source.take() else {
             return;
+        };
+        let text = self.payload.clone().unwrap_or_default();
+        self.pending_handoffs
+            .push((target.to_string(), text, source));
+    }
+
+    /// The payloads handed by this file's `flow-ref`s: one whose flow is in
+    /// this file and has no request to send it is an unsent payload; the
+    /// others are kept with their fields until the app is assembled, when
+    /// the request that sends them (if any) is known.
+    fn finish_handoffs(&mut self) {
+        for (target, text, source) in std::mem::take(&mut self.pending_handoffs) {
+            let received_here =
+                self.facts.http_request_operations.iter().any(|op| {
+                    op.sends_caller_payload && op.flow.as_deref() == Some(target.as_str())
+                });
+            self.payload = Some(text);
+            self.payload_source = Some(source);
+            if self.flows_here.contains(&target) && !received_here {
+                self.discard_payload();
+                continue;
+            }
+            let credentials = self.take_payload_credentials();
+            let payload = self
+                .payload
+                .as_deref()
+                .filter(|p| may_carry_a_login(p))
+                .map(str::to_string);
+            self.facts.payload_handoffs.push(PayloadHandoff {
+                target,
+                credentials,
+                payload,
+            });
         }
-        let credentials = self.take_payload_credentials();
-        let payload = self
-            .payload
-            .as_deref()
-            .filter(|p| may_carry_a_login(p))
-            .map(str::to_string);
-        self.facts.payload_handoffs.push(PayloadHandoff {
-            target: target.to_string(),
-            credentials,
-            payload,
-        });
     }
 
     /// The payload last set is sent by no request: the flow ends, a new
@@ -1920,19 +1953,15 @@ mod tests {
                 (Some("e"), false)
             ]
         );
-        assert_eq!(raw(&f.unsent_payload_credentials), ["BeforeQuery2"]);
+        // `e` is in this file and sets its own payload before its request:
+        // what `x` hands it is unsent, read as such when the file ends.
+        assert_eq!(raw(&f.unsent_payload_credentials), ["BeforeQuery2", "ToE4"]);
         let handed: Vec<(&str, Vec<String>)> = f
             .payload_handoffs
             .iter()
             .map(|h| (h.target.as_str(), raw(&h.credentials)))
             .collect();
-        assert_eq!(
-            handed,
-            [
-                ("b", vec!["BeforeRef1".to_string()]),
-                ("e", vec!["ToE4".to_string()])
-            ]
-        );
+        assert_eq!(handed, [("b", vec!["BeforeRef1".to_string()])]);
         let handoffs = std::mem::take(&mut f.payload_handoffs);
         settle_body_mode(
             &mut f.http_request_operations,
