@@ -28,8 +28,11 @@ use quick_xml::Reader;
 
 use super::dataweave::{body_fields, dataweave_map_entries};
 use crate::position::Cursor;
+pub(crate) use request_body::{follow_flow_refs, settle_body_mode, PayloadHandoff};
+use request_body::{sends_a_body, sends_the_payload};
 
 mod global_config;
+mod request_body;
 
 /// Everything one Mule XML file contributes to its app.
 #[derive(Debug, Default)]
@@ -53,15 +56,6 @@ pub(crate) struct MuleXmlFacts {
     pub url_attributes: Vec<XmlAttribute>,
     pub operations: Vec<SalesforceOperation>,
     pub diagnostics: Vec<Diagnostic>,
-}
-
-/// The payload a `flow-ref` hands the flow it calls: its credential-named
-/// fields, and its text when IG101 may read a login in it.
-#[derive(Debug, Default)]
-pub(crate) struct PayloadHandoff {
-    pub target: String,
-    pub credentials: Vec<HttpCredential>,
-    pub payload: Option<String>,
 }
 
 const MULE_NS_PREFIX: &str = "http://www.mulesoft.org/schema/mule/";
@@ -388,7 +382,7 @@ struct XmlReader<'t> {
     /// Payloads handed to a flow by a `flow-ref`, read when the file ends:
     /// most go to a flow of the same file that sends no request, and need
     /// no more than an unsent payload.
-    pending_handoffs: Vec<(String, String, PayloadSetter)>,
+    pending_handoffs: Vec<PendingHandoff>,
     /// The flows and sub-flows of this file.
     flows_here: Vec<String>,
     /// The file lies where Mule configuration lives.
@@ -1089,8 +1083,11 @@ impl<'t> XmlReader<'t> {
             return;
         };
         let text = self.payload.clone().unwrap_or_default();
-        self.pending_handoffs
-            .push((target.to_string(), text, source));
+        self.pending_handoffs.push(PendingHandoff {
+            target: target.to_string(),
+            text,
+            source,
+        });
     }
 
     /// The payloads handed by this file's `flow-ref`s: one whose flow is in
@@ -1098,7 +1095,12 @@ impl<'t> XmlReader<'t> {
     /// others are kept with their fields until the app is assembled, when
     /// the request that sends them (if any) is known.
     fn finish_handoffs(&mut self) {
-        for (target, text, source) in std::mem::take(&mut self.pending_handoffs) {
+        for PendingHandoff {
+            target,
+            text,
+            source,
+        } in std::mem::take(&mut self.pending_handoffs)
+        {
             let received_here =
                 self.facts.http_request_operations.iter().any(|op| {
                     op.sends_caller_payload && op.flow.as_deref() == Some(target.as_str())
@@ -1310,6 +1312,15 @@ struct PayloadSetter {
     script: bool,
 }
 
+/// A payload a `flow-ref` of the file hands `target`, before its fields are
+/// read ([`XmlReader::finish_handoffs`]).
+struct PendingHandoff {
+    target: String,
+    /// The payload's text.
+    text: String,
+    source: PayloadSetter,
+}
+
 /// The offset in the file of byte `at` of a text read in pieces.
 fn file_offset(segments: &[(usize, usize)], at: usize) -> usize {
     segments
@@ -1427,122 +1438,6 @@ fn strip_dsql(q: &str) -> String {
     }
 }
 
-/// Whether an `<http:request>` with these `method` and `sendBodyMode`
-/// attributes sends a body. The HTTP connector's modes: ALWAYS and NEVER say
-/// so; AUTO sends none for GET (the default method), HEAD and OPTIONS. A
-/// request without a mode of its own takes its config's
-/// ([`SendsBody::ByConfig`], settled by [`settle_body_mode`]). A method or
-/// mode given by an expression or a property may send one.
-fn sends_a_body(method: Option<&str>, mode: Option<&str>) -> SendsBody {
-    let method = method.map(str::trim).unwrap_or("GET");
-    let auto = !["GET", "HEAD", "OPTIONS"]
-        .iter()
-        .any(|m| method.eq_ignore_ascii_case(m));
-    match mode {
-        None => SendsBody::ByConfig { auto },
-        Some(mode) => match body_mode(mode) {
-            Some(BodyMode::Always) | None => SendsBody::Yes,
-            Some(BodyMode::Never) => SendsBody::No,
-            Some(BodyMode::Auto) if auto => SendsBody::Yes,
-            Some(BodyMode::Auto) => SendsBody::No,
-        },
-    }
-}
-
-/// The HTTP connector's `sendBodyMode` values.
-enum BodyMode {
-    Auto,
-    Always,
-    Never,
-}
-
-/// A `sendBodyMode` value; `None` for an expression or a property, whose
-/// value is not known here.
-fn body_mode(raw: &str) -> Option<BodyMode> {
-    let raw = raw.trim();
-    [
-        ("AUTO", BodyMode::Auto),
-        ("ALWAYS", BodyMode::Always),
-        ("NEVER", BodyMode::Never),
-    ]
-    .into_iter()
-    .find_map(|(name, mode)| raw.eq_ignore_ascii_case(name).then_some(mode))
-}
-
-/// Settles whether each request of an app that sets no `sendBodyMode` of
-/// its own sends a body, from its config's mode (the connector's
-/// `@ConfigOverride`: the request's mode defaults to its config's, AUTO when
-/// neither says); the payload of one that sends none is dropped.
-pub(crate) fn settle_body_mode(
-    requests: &mut [HttpRequestOperation],
-    configs: &[intguard_model::HttpRequester],
-    unsent: &mut Vec<HttpCredential>,
-) {
-    for op in requests {
-        let SendsBody::ByConfig { auto } = op.sends_body else {
-            continue;
-        };
-        let config_mode = op
-            .config_ref
-            .as_deref()
-            .and_then(|name| configs.iter().find(|c| c.config_name == name))
-            .and_then(|c| c.send_body_mode.as_ref());
-        let sends = match config_mode.map(|m| body_mode(&m.raw)) {
-            None | Some(Some(BodyMode::Auto)) => auto,
-            Some(Some(BodyMode::Always)) | Some(None) => true,
-            Some(Some(BodyMode::Never)) => false,
-        };
-        if sends {
-            op.sends_body = SendsBody::Yes;
-        } else {
-            op.sends_body = SendsBody::No;
-            unsent.extend(op.drop_payload().into_iter().filter(|c| c.constant));
-        }
-    }
-}
-
-/// Gives each payload a `flow-ref` hands a flow to the request that sends
-/// it there (the flow's first request, before anything sets the payload,
-/// sending a body); the constant fields of one that no request sends are
-/// kept as unsent. Runs after [`settle_body_mode`].
-pub(crate) fn follow_flow_refs(
-    requests: &mut [HttpRequestOperation],
-    handoffs: Vec<PayloadHandoff>,
-    unsent: &mut Vec<HttpCredential>,
-) {
-    for h in handoffs {
-        let receiver = requests.iter_mut().find(|op| {
-            op.sends_caller_payload
-                && op.sends_body == SendsBody::Yes
-                && op.flow.as_deref() == Some(h.target.as_str())
-        });
-        match receiver {
-            Some(op) => {
-                op.payload_fields += h.credentials.len();
-                op.credentials.splice(0..0, h.credentials);
-                if op.payload.is_none() {
-                    op.payload = h.payload;
-                }
-            }
-            None => unsent.extend(h.credentials.into_iter().filter(|c| c.constant)),
-        }
-    }
-}
-
-/// Whether an `<http:body>` (its text) sends the message payload: it is
-/// empty (the default body is `#[payload]`) or its expression names
-/// `payload` (`#[payload]`, `payload ++ {...}`, `payload.form`).
-fn sends_the_payload(body: &str) -> bool {
-    let bytes = body.as_bytes();
-    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-    body.trim().is_empty()
-        || memchr::memmem::find_iter(bytes, b"payload").any(|i| {
-            let before = i.checked_sub(1).map(|j| bytes[j]);
-            let after = bytes.get(i + "payload".len()).copied();
-            !before.is_some_and(word) && !after.is_some_and(word)
-        })
-}
-
 /// What a request's body, parameters or payload must hold for IG101 to read
 /// a login in it (`grant_type`, `username`) or in what it reads
 /// (`${...}`, `p('...')`); case-insensitive.
@@ -1557,145 +1452,6 @@ fn may_carry_a_login(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn methods_that_send_a_body() {
-        use SendsBody::{ByConfig, No, Yes};
-        assert_eq!(sends_a_body(None, None), ByConfig { auto: false });
-        for m in ["GET", "get", "HEAD", " OPTIONS "] {
-            assert_eq!(sends_a_body(Some(m), None), ByConfig { auto: false }, "{m}");
-            assert_eq!(sends_a_body(Some(m), Some("AUTO")), No, "{m}");
-            assert_eq!(sends_a_body(Some(m), Some("always")), Yes, "{m}");
-            assert_eq!(sends_a_body(Some(m), Some("${http.mode}")), Yes, "{m}");
-        }
-        for m in [
-            "POST",
-            "put",
-            "PATCH",
-            "DELETE",
-            "#[vars.method]",
-            "${api.method}",
-        ] {
-            assert_eq!(sends_a_body(Some(m), None), ByConfig { auto: true }, "{m}");
-            assert_eq!(sends_a_body(Some(m), Some("AUTO")), Yes, "{m}");
-            assert_eq!(sends_a_body(Some(m), Some("NEVER")), No, "{m}");
-        }
-    }
-
-    /// A request without a mode of its own takes its config's: AUTO (the
-    /// default) by its method, ALWAYS and NEVER whatever it is, a property
-    /// as "may send"; one that sends nothing loses its payload fields.
-    #[test]
-    fn body_mode_is_settled_by_the_config() {
-        let at = Location::new("a/src/main/mule/f.xml", 1, 1);
-        let config = |name: &str, mode: Option<&str>| intguard_model::HttpRequester {
-            config_name: name.into(),
-            location: at.clone(),
-            protocol: None,
-            host: None,
-            port: None,
-            base_path: None,
-            tls_context_ref: None,
-            tls_context: None,
-            authentication: None,
-            default_credentials: Vec::new(),
-            default_query_params: Vec::new(),
-            send_body_mode: mode.map(|m| Value::new(m, at.clone())),
-        };
-        let configs = [
-            config("always", Some("ALWAYS")),
-            config("never", Some("never")),
-            config("auto", Some("AUTO")),
-            config("unset", None),
-            config("property", Some("${http.sendBodyMode}")),
-        ];
-        let field = |name: &str| HttpCredential {
-            kind: HttpParamKind::BodyField,
-            name: name.into(),
-            value: Value::new("s3cr3t", at.clone()),
-            constant: true,
-            syntax: HttpValueSyntax::DataWeaveField,
-            element: "ee:set-payload".into(),
-            owner: None,
-        };
-        let request = |config: Option<&str>, sends_body: SendsBody| HttpRequestOperation {
-            location: at.clone(),
-            config_ref: config.map(str::to_string),
-            url: None,
-            path: None,
-            children_text: String::new(),
-            payload: Some("{ password: 's3cr3t' }".into()),
-            credentials: vec![field("password"), field("client_secret")],
-            payload_fields: 1,
-            flow: None,
-            sends_caller_payload: false,
-            sends_body,
-            query_params: Vec::new(),
-        };
-        let get = SendsBody::ByConfig { auto: false };
-        let post = SendsBody::ByConfig { auto: true };
-        let cases = [
-            (Some("always"), get, true),
-            (Some("never"), post, false),
-            (Some("auto"), get, false),
-            (Some("auto"), post, true),
-            (Some("unset"), get, false),
-            (Some("unset"), post, true),
-            (Some("property"), get, true),
-            (Some("missing"), get, false),
-            (None, post, true),
-            (Some("never"), SendsBody::Yes, true),
-            (Some("always"), SendsBody::No, false),
-        ];
-        let mut ops: Vec<_> = cases.iter().map(|(c, m, _)| request(*c, *m)).collect();
-        // `No` was decided by the request itself: the reader already dropped
-        // its payload.
-        ops[10].drop_payload();
-        let mut unsent = Vec::new();
-        settle_body_mode(&mut ops, &configs, &mut unsent);
-        // The payload field of each of the four the config keeps from
-        // sending a body (`[10]` gave its own up when it was read).
-        assert_eq!(unsent.len(), 4, "{unsent:?}");
-        assert!(unsent.iter().all(|c| c.name == "password"));
-        for ((config, mode, sends), op) in cases.iter().zip(&ops) {
-            let want = if *sends {
-                SendsBody::Yes
-            } else {
-                SendsBody::No
-            };
-            assert_eq!(op.sends_body, want, "{config:?} {mode:?}");
-            let names: Vec<&str> = op.credentials.iter().map(|c| c.name.as_str()).collect();
-            if *sends {
-                assert_eq!(names, ["password", "client_secret"], "{config:?} {mode:?}");
-                assert!(op.payload.is_some());
-            } else {
-                assert_eq!(names, ["client_secret"], "{config:?} {mode:?}");
-                assert!(op.payload.is_none() && op.payload_fields == 0);
-            }
-        }
-    }
-
-    #[test]
-    fn bodies_that_send_the_payload() {
-        for sends in [
-            "",
-            "  \n ",
-            "#[payload]",
-            "#[payload ++ { a: 1 }]",
-            "#[output json --- payload.form]",
-            "#[(payload)]",
-        ] {
-            assert!(sends_the_payload(sends), "{sends:?}");
-        }
-        for own in [
-            "#[{ api_key: p('k') }]",
-            "#[vars.payloadCopy]",
-            "#[payloads]",
-            "#[my_payload]",
-        ] {
-            assert!(!sends_the_payload(own), "{own:?}");
-        }
-    }
 
     #[test]
     fn entities_are_told_per_value() {
