@@ -53,7 +53,8 @@ connection's keystore, is reported: it protects nothing):
   request or, when the request sets none, on its `http:request-config`; nothing
   with `sendBodyMode="NEVER"`; not a `<http:body>` of its own that leaves
   `payload` out; not a request after a `flow-ref` or a Salesforce operation, which
-  sends what that returned). A payload that no request of its flow sends (it goes
+  sends what that returned, unless the result went to a variable with `target="..."`;
+  a request with `target` leaves the payload to the requests after it). A payload that no request of its flow sends (it goes
   through a `flow-ref`, to another connector, or nowhere) is reported as such: the
   credential is written in the XML all the same. The finding points at the
   value (a DataWeave string's opening quote, a form value's first character). Fields read from properties (`p('...')`, `Mule::p(...)`, `${...}`),

@@ -679,22 +679,30 @@ impl<'t> XmlReader<'t> {
 
         // A new flow starts with no known payload; after a `flow-ref` or a
         // Salesforce operation the payload is what it returns: a request
-        // after it does not send the payload set before it.
-        let replaces_payload = (family == Fam::Core
-            && matches!(local, "flow" | "sub-flow" | "flow-ref"))
-            || ((family == Fam::Salesforce || family == Fam::Sfdc)
-                && self.operation.is_none()
-                && self.http_request.is_none()
-                && is_operation(family, local));
+        // after it does not send the payload set before it. Unless the
+        // result goes to a variable (Mule 4 `target="..."`): the payload
+        // stays.
+        let to_variable = raw_attrs.iter().any(|a| a.name == "target");
+        let is_flow_ref = family == Fam::Core && local == "flow-ref";
+        let replaces_payload = (family == Fam::Core && matches!(local, "flow" | "sub-flow"))
+            || ((is_flow_ref
+                || ((family == Fam::Salesforce || family == Fam::Sfdc)
+                    && self.operation.is_none()
+                    && self.http_request.is_none()
+                    && is_operation(family, local)))
+                && !to_variable);
+        if is_flow_ref {
+            let target = raw_attrs
+                .iter()
+                .find(|a| a.name == "name")
+                .map(|a| &*a.value);
+            self.hand_payload(target, !to_variable);
+        }
         if replaces_payload {
-            if family == Fam::Core && local == "flow-ref" {
-                self.hand_payload(
-                    raw_attrs
-                        .iter()
-                        .find(|a| a.name == "name")
-                        .map(|a| &*a.value),
-                );
-            } else if let Some(name) = own_name.as_deref().filter(|_| family == Fam::Core) {
+            if let Some(name) = own_name
+                .as_deref()
+                .filter(|_| !is_flow_ref && family == Fam::Core)
+            {
                 self.flows_here.push(name.to_string());
             }
             self.discard_payload();
@@ -776,10 +784,21 @@ impl<'t> XmlReader<'t> {
             // when the app is assembled).
             let attr = |n: &str| raw_attrs.iter().find(|a| a.name == n).map(|a| &*a.value);
             let sends_body = sends_a_body(attr("method"), attr("sendBodyMode"));
-            if sends_body == SendsBody::No {
+            // With `target="..."` its response goes to a variable and the
+            // payload stays, for the requests after it too.
+            let to_variable = raw_attrs.iter().any(|a| a.name == "target");
+            if sends_body == SendsBody::No && !to_variable {
                 self.discard_payload();
             }
-            let credentials = self.take_payload_credentials();
+            let kept = self.payload_source.clone().filter(|_| to_variable);
+            let credentials = if sends_body == SendsBody::No {
+                Vec::new()
+            } else {
+                self.take_payload_credentials()
+            };
+            if kept.is_some() {
+                self.payload_source = kept;
+            }
             let sends_caller_payload =
                 std::mem::take(&mut self.caller_payload) && sends_body != SendsBody::No;
             self.http_request = Some(HttpRequestOperation {
@@ -1071,15 +1090,22 @@ impl<'t> XmlReader<'t> {
 
     /// A `flow-ref` to `target` (a flow's name, not an expression) hands the
     /// flow called the payload set before it, if any: read when the file
-    /// ends ([`Self::finish_handoffs`]).
-    fn hand_payload(&mut self, target: Option<&str>) {
+    /// ends ([`Self::finish_handoffs`]). `replaced`: the flow's result
+    /// becomes the payload (no `target` variable), so the payload is the
+    /// called flow's alone.
+    fn hand_payload(&mut self, target: Option<&str>, replaced: bool) {
         let Some(target) = target
             .map(str::trim)
             .filter(|t| !t.is_empty() && !t.contains("#["))
         else {
             return;
         };
-        let Some(source) = self.payload_source.take() else {
+        let source = if replaced {
+            self.payload_source.take()
+        } else {
+            self.payload_source.clone()
+        };
+        let Some(source) = source else {
             return;
         };
         let text = self.payload.clone().unwrap_or_default();
@@ -1302,6 +1328,7 @@ struct ParamMap {
 
 /// Where a body's or a payload's text comes from: the element, the flow (or
 /// config) it is in, and where each piece of the text lies in the file.
+#[derive(Clone)]
 struct PayloadSetter {
     element: String,
     owner: Option<String>,
@@ -1738,6 +1765,71 @@ mod tests {
         assert_eq!(b.credentials[0].value.location.line, 3);
         assert_eq!(raw(&f.unsent_payload_credentials), ["BeforeQuery2", "ToE4"]);
         assert_eq!(f.operations.len(), 1);
+    }
+
+    /// A `flow-ref`, a Salesforce operation or a request whose result goes
+    /// to a variable (`target="..."`) leaves the payload: the request after
+    /// it sends it too, and the flow called still receives it.
+    #[test]
+    fn results_kept_in_variables_leave_the_payload() {
+        let xml = r##"<mule xmlns="http://www.mulesoft.org/schema/mule/core" xmlns:http="http://www.mulesoft.org/schema/mule/http" xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <flow name="t1">
+    <set-payload value='#[{ password: "KeptRef5" }]'/>
+    <flow-ref name="b" target="audit"/>
+    <http:request method="POST" url="https://partner.example/t1"/>
+  </flow>
+  <flow name="t2">
+    <set-payload value='#[{ password: "KeptQuery6" }]'/>
+    <salesforce:query config-ref="SF" target="rows"><salesforce:salesforce-query>SELECT Id FROM Account</salesforce:salesforce-query></salesforce:query>
+    <http:request method="POST" url="https://partner.example/t2"/>
+  </flow>
+  <flow name="t3">
+    <set-payload value='#[{ password: "Twice7" }]'/>
+    <http:request method="GET" url="https://partner.example/check" target="check"/>
+    <http:request method="POST" url="https://partner.example/first" target="first"/>
+    <http:request method="POST" url="https://partner.example/second"/>
+    <http:request method="POST" url="https://partner.example/third"/>
+  </flow>
+</mule>
+"##;
+        let mut f = read_mule_xml(xml, "a.xml", true);
+        // The GET sends no body (settled with the configs): what it read of
+        // the payload goes, and the payload stays for the next request.
+        let mut unsent = Vec::new();
+        settle_body_mode(&mut f.http_request_operations, &[], &mut unsent);
+        let sent: Vec<Vec<&str>> = f
+            .http_request_operations
+            .iter()
+            .map(|op| {
+                op.credentials
+                    .iter()
+                    .map(|c| c.value.raw.as_str())
+                    .collect()
+            })
+            .collect();
+        assert_eq!(
+            sent,
+            [
+                vec!["KeptRef5"],
+                vec!["KeptQuery6"],
+                vec![],
+                vec!["Twice7"],
+                vec!["Twice7"],
+                vec![]
+            ]
+        );
+        let handed: Vec<(&str, Vec<&str>)> = f
+            .payload_handoffs
+            .iter()
+            .map(|h| {
+                (
+                    h.target.as_str(),
+                    h.credentials.iter().map(|c| c.value.raw.as_str()).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(handed, [("b", vec!["KeptRef5"])]);
+        assert!(f.unsent_payload_credentials.is_empty());
     }
 
     #[test]
