@@ -790,7 +790,11 @@ impl<'t> XmlReader<'t> {
             if sends_body == SendsBody::No && !to_variable {
                 self.discard_payload();
             }
-            let kept = self.payload_source.clone().filter(|_| to_variable);
+            let kept = if to_variable {
+                self.payload_source.clone()
+            } else {
+                None
+            };
             let credentials = if sends_body == SendsBody::No {
                 Vec::new()
             } else {
