@@ -47,20 +47,25 @@ connection's keystore, is reported: it protects nothing):
   one (`password`, `client_secret`, `apiKey`, `refresh_token`, ...) of a DataWeave or
   JSON object (`{ client_secret: "..." }`), or a `name=value` pair of a form-encoded
   string (`#["grant_type=password&username=...&password=..."]`), in `<http:body>` or
-  in the payload the flow sets just before the request (`ee:set-payload`,
-  `set-payload value`, Mule 3's form-encoded `set-payload` literal) when the request
-  sends it (not a GET, HEAD or OPTIONS unless `sendBodyMode="ALWAYS"`, on the
-  request or, when the request sets none, on its `http:request-config`; nothing
-  with `sendBodyMode="NEVER"`; not a `<http:body>` of its own that leaves
-  `payload` out; not a request after a `flow-ref` or a Salesforce operation, which
-  sends what that returned, unless the result went to a variable with `target="..."`;
-  a request with `target` leaves the payload to the requests after it). A payload that no request of its flow sends (it goes
-  through a `flow-ref`, to another connector, or nowhere) is reported as such: the
-  credential is written in the XML all the same. The finding points at the
-  value (a DataWeave string's opening quote, a form value's first character). Fields read from properties (`p('...')`, `Mule::p(...)`, `${...}`),
-  variables or attributes, interpolated or concatenated strings, empty strings and
-  fields that carry no credential (`grant_type`, `client_id`, `username`, anti-CSRF
-  tokens) are not reported;
+  in the payload the flow sets before the request (`ee:set-payload`, `set-payload
+  value`, Mule 3's form-encoded `set-payload` literal). The finding points at the
+  value (a DataWeave string's opening quote, a form value's first character). Fields
+  read from properties (`p('...')`, `Mule::p(...)`, `${...}`), variables or
+  attributes, interpolated or concatenated strings, empty strings and fields that
+  carry no credential (`grant_type`, `client_id`, `username`, anti-CSRF tokens) are
+  not reported. Which request sends a payload follows the HTTP connector:
+  - a GET, HEAD or OPTIONS sends no body unless `sendBodyMode="ALWAYS"` (on the
+    request or, when the request sets none, on its `http:request-config`);
+    `sendBodyMode="NEVER"` sends none;
+  - a request whose own `<http:body>` leaves `payload` out does not send it;
+  - after a `flow-ref` or a Salesforce operation the payload is what that returned,
+    unless the result went to a variable (`target="..."`); a request with `target`
+    leaves the payload to the requests after it;
+  - the payload a `flow-ref` hands a flow is sent by that flow's first request, when
+    nothing there sets the payload first.
+
+  A payload that no request sends (it goes to another connector, or nowhere) is
+  reported as such: the credential is written in the XML all the same;
 - a property file entry with a secret name, in every environment's file and in files
   that no configuration loads, secure-properties files included (a clear value in a
   secure file is still clear); an entry that a secret attribute reads through
