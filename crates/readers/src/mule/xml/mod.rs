@@ -683,14 +683,17 @@ impl<'t> XmlReader<'t> {
         // result goes to a variable (Mule 4 `target="..."`): the payload
         // stays.
         let to_variable = raw_attrs.iter().any(|a| a.name == "target");
+        let is_flow = family == Fam::Core && matches!(local, "flow" | "sub-flow");
         let is_flow_ref = family == Fam::Core && local == "flow-ref";
-        let replaces_payload = (family == Fam::Core && matches!(local, "flow" | "sub-flow"))
-            || ((is_flow_ref
-                || ((family == Fam::Salesforce || family == Fam::Sfdc)
-                    && self.operation.is_none()
-                    && self.http_request.is_none()
-                    && is_operation(family, local)))
-                && !to_variable);
+        let is_salesforce_operation = (family == Fam::Salesforce || family == Fam::Sfdc)
+            && self.operation.is_none()
+            && self.http_request.is_none()
+            && is_operation(family, local);
+        if is_flow {
+            if let Some(name) = own_name.as_deref() {
+                self.flows_here.push(name.to_string());
+            }
+        }
         if is_flow_ref {
             let target = raw_attrs
                 .iter()
@@ -698,16 +701,10 @@ impl<'t> XmlReader<'t> {
                 .map(|a| &*a.value);
             self.hand_payload(target, !to_variable);
         }
-        if replaces_payload {
-            if let Some(name) = own_name
-                .as_deref()
-                .filter(|_| !is_flow_ref && family == Fam::Core)
-            {
-                self.flows_here.push(name.to_string());
-            }
+        if is_flow || ((is_flow_ref || is_salesforce_operation) && !to_variable) {
             self.discard_payload();
             self.payload = None;
-            self.caller_payload = matches!(local, "flow" | "sub-flow");
+            self.caller_payload = is_flow;
         }
         let capturing = !self.capture.is_empty() || is_capture_root(family, local);
         let role = if capturing && self.capture.len() >= MAX_CAPTURE_DEPTH {
@@ -787,22 +784,14 @@ impl<'t> XmlReader<'t> {
             // With `target="..."` its response goes to a variable and the
             // payload stays, for the requests after it too.
             let to_variable = raw_attrs.iter().any(|a| a.name == "target");
-            if sends_body == SendsBody::No && !to_variable {
-                self.discard_payload();
-            }
-            let kept = if to_variable {
-                self.payload_source.clone()
-            } else {
-                None
-            };
             let credentials = if sends_body == SendsBody::No {
+                if !to_variable {
+                    self.discard_payload();
+                }
                 Vec::new()
             } else {
-                self.take_payload_credentials()
+                self.payload_credentials(!to_variable)
             };
-            if kept.is_some() {
-                self.payload_source = kept;
-            }
             let sends_caller_payload =
                 std::mem::take(&mut self.caller_payload) && sends_body != SendsBody::No;
             self.http_request = Some(HttpRequestOperation {
@@ -1135,18 +1124,12 @@ impl<'t> XmlReader<'t> {
                 self.facts.http_request_operations.iter().any(|op| {
                     op.sends_caller_payload && op.flow.as_deref() == Some(target.as_str())
                 });
-            self.payload = Some(text);
-            self.payload_source = Some(source);
             if self.flows_here.contains(&target) && !received_here {
-                self.discard_payload();
+                self.keep_unsent(&text, &source);
                 continue;
             }
-            let credentials = self.take_payload_credentials();
-            let payload = self
-                .payload
-                .as_deref()
-                .filter(|p| may_carry_a_login(p))
-                .map(str::to_string);
+            let credentials = self.body_credentials(&text, &source);
+            let payload = may_carry_a_login(&text).then_some(text);
             self.facts.payload_handoffs.push(PayloadHandoff {
                 target,
                 credentials,
@@ -1156,37 +1139,46 @@ impl<'t> XmlReader<'t> {
     }
 
     /// The payload last set is sent by no request: the flow ends, a new
-    /// payload is set, or the request after it sends no body. Its
-    /// credential-named fields are kept as written in the XML all the same.
+    /// payload is set, or the request after it sends no body.
     fn discard_payload(&mut self) {
-        let Some(source) = &self.payload_source else {
+        let Some(source) = self.payload_source.take() else {
             return;
         };
-        // Only a constant is worth keeping (what IG102 reports), and in an
-        // expression a constant is a quoted string: most payloads (mappings
-        // of `payload`) hold none and are not read (their reading was a
-        // sixth of a scan's instructions).
-        let text = self.payload.as_deref().unwrap_or_default();
+        let text = self.payload.take().unwrap_or_default();
+        self.keep_unsent(&text, &source);
+        self.payload = Some(text);
+    }
+
+    /// Keeps the constant credential-named fields of a payload no request
+    /// sends: they are written in the XML all the same. Only a constant is
+    /// worth keeping (what IG102 reports), and in an expression a constant
+    /// is a quoted string: most payloads (mappings of `payload`) hold none
+    /// and are not read (their reading was a sixth of a scan's
+    /// instructions).
+    fn keep_unsent(&mut self, text: &str, source: &PayloadSetter) {
         let expression = source.script || text.trim_start().starts_with("#[");
         if expression && memchr::memchr2(b'"', b'\'', text.as_bytes()).is_none() {
-            self.payload_source = None;
             return;
         }
-        let unsent = self.take_payload_credentials();
+        let unsent = self.body_credentials(text, source);
         self.facts
             .unsent_payload_credentials
             .extend(unsent.into_iter().filter(|c| c.constant));
     }
 
     /// The credential-named fields of the payload last set, which the
-    /// `<http:request>` starting sends as its body.
-    fn take_payload_credentials(&mut self) -> Vec<HttpCredential> {
+    /// `<http:request>` starting sends as its body; `consume`: the payload
+    /// is the response's after it (no `target` variable).
+    fn payload_credentials(&mut self, consume: bool) -> Vec<HttpCredential> {
         let Some(source) = self.payload_source.take() else {
             return Vec::new();
         };
         let text = self.payload.take().unwrap_or_default();
         let found = self.body_credentials(&text, &source);
         self.payload = Some(text);
+        if !consume {
+            self.payload_source = Some(source);
+        }
         found
     }
 
