@@ -516,21 +516,28 @@ fn mule4_http_credentials_edits_in_detail() {
     );
 }
 
-/// Credentials the fix cannot rewrite safely (a DataWeave string with an
-/// escape, a form pair in a string that opens on an earlier line) are listed
-/// as skipped, naming what they are, and no file changes.
-#[test]
-fn http_credentials_it_cannot_locate_are_skipped_by_name() {
-    let dir = tempfile::tempdir().unwrap();
-    let app = dir.path().join("partner-api");
+/// A Mule 4 app `partner-api` under `dir` whose one configuration file,
+/// `src/main/mule/partner.xml`, is `xml`.
+fn partner_app(dir: &Path, xml: &str) -> PathBuf {
+    let app = dir.join("partner-api");
     std::fs::create_dir_all(app.join("src/main/mule")).unwrap();
     std::fs::write(
         app.join("mule-artifact.json"),
         "{\"minMuleVersion\": \"4.6.0\"}\n",
     )
     .unwrap();
-    std::fs::write(
-        app.join("src/main/mule/partner.xml"),
+    std::fs::write(app.join("src/main/mule/partner.xml"), xml).unwrap();
+    app
+}
+
+/// Credentials the fix cannot rewrite safely (a DataWeave string with an
+/// escape, a form pair in a string that opens on an earlier line) are listed
+/// as skipped, naming what they are, and no file changes.
+#[test]
+fn http_credentials_it_cannot_locate_are_skipped_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = partner_app(
+        dir.path(),
         r#"<?xml version="1.0" encoding="UTF-8"?>
 <mule xmlns="http://www.mulesoft.org/schema/mule/core" xmlns:http="http://www.mulesoft.org/schema/mule/http">
   <flow name="get-stock">
@@ -544,8 +551,7 @@ fn http_credentials_it_cannot_locate_are_skipped_by_name() {
   </flow>
 </mule>
 "#,
-    )
-    .unwrap();
+    );
     let before = snapshot(&app);
     let (_, findings) = scan(&app);
     assert_eq!(findings.len(), 2, "{findings:#?}");
@@ -660,15 +666,8 @@ fn mule3_http_header_becomes_a_placeholder() {
 #[test]
 fn form_pairs_are_cut_out_of_their_strings() {
     let dir = tempfile::tempdir().unwrap();
-    let app = dir.path().join("partner-api");
-    std::fs::create_dir_all(app.join("src/main/mule")).unwrap();
-    std::fs::write(
-        app.join("mule-artifact.json"),
-        "{\"minMuleVersion\": \"4.6.0\"}\n",
-    )
-    .unwrap();
-    std::fs::write(
-        app.join("src/main/mule/partner.xml"),
+    let app = partner_app(
+        dir.path(),
         r##"<?xml version="1.0" encoding="UTF-8"?>
 <mule xmlns="http://www.mulesoft.org/schema/mule/core" xmlns:http="http://www.mulesoft.org/schema/mule/http">
   <http:request-config name="Partner_Request">
@@ -688,8 +687,7 @@ fn form_pairs_are_cut_out_of_their_strings() {
   </flow>
 </mule>
 "##,
-    )
-    .unwrap();
+    );
     let (_, findings) = scan(&app);
     assert_eq!(findings.len(), 3, "{findings:#?}");
     let p = plan(&app);

@@ -160,20 +160,7 @@ output application/json
         )),
         "{messages:#?}"
     );
-    // Masked in every format.
-    for format in ["text", "json", "sarif", "markdown"] {
-        let run = run_cmd(
-            intguard()
-                .arg("scan")
-                .arg(tmp.path())
-                .args(["--format", format, "--color", "never"]),
-        );
-        run.expect_no_panic().expect_code(1);
-        for s in SECRETS {
-            assert!(!run.stdout.contains(s), "{format} prints {s}");
-            assert!(!run.stderr.contains(s), "{format} prints {s} on stderr");
-        }
-    }
+    assert_masked_in_every_format(tmp.path(), &SECRETS);
 }
 
 /// Credentials in payloads that no `<http:request>` of their flow sends
@@ -270,19 +257,7 @@ output application/json
             "{said} {report:#}"
         );
     }
-    for format in ["text", "json", "sarif", "markdown"] {
-        let run = run_cmd(
-            intguard()
-                .arg("scan")
-                .arg(tmp.path())
-                .args(["--format", format, "--color", "never"]),
-        );
-        run.expect_no_panic().expect_code(1);
-        for s in UNSENT {
-            assert!(!run.stdout.contains(s), "{format} prints {s}");
-            assert!(!run.stderr.contains(s), "{format} prints {s} on stderr");
-        }
-    }
+    assert_masked_in_every_format(tmp.path(), &UNSENT);
 
     // `fix secrets` moves each into a secure property named after its flow.
     let fix = run_cmd(

@@ -307,78 +307,37 @@ fn body_credentials_point_at_the_value() {
         );
         here[0]
     };
+    let says = |text: &str, want: &str| assert!(text.contains(want), "{want:?} not in {text:?}");
     let dw = at(BODY, 23, 164);
-    assert!(
-        dw.message.contains(
-            "<http:request> in flow `client-credentials-flow` (config `Salesforce_Token`) sends the body field `client_secret` with a credential written in clear in the XML (8F…(20) sha256:"
-        ),
-        "{}",
-        dw.message
-    );
-    assert!(
-        dw.fix.contains(
-            "In the DataWeave of <http:body>, replace the literal after `client_secret`: with p('secure::salesforce_token.client_secret')"
-        ),
-        "{}",
-        dw.fix
-    );
-    assert!(
-        dw.fix
-            .contains("`salesforce_token.client_secret: \"![<encrypted value>]\"`"),
-        "{}",
-        dw.fix
+    says(&dw.message, "<http:request> in flow `client-credentials-flow` (config `Salesforce_Token`) sends the body field `client_secret` with a credential written in clear in the XML (8F…(20) sha256:");
+    says(&dw.fix, "In the DataWeave of <http:body>, replace the literal after `client_secret`: with p('secure::salesforce_token.client_secret')");
+    says(
+        &dw.fix,
+        "`salesforce_token.client_secret: \"![<encrypted value>]\"`",
     );
     let form = at(BODY, 30, 81);
-    assert!(
-        form.message.contains("sends the body field `password`"),
-        "{}",
-        form.message
+    says(&form.message, "sends the body field `password`");
+    says(
+        &form.fix,
+        "\"...password=\" ++ p('secure::salesforce_token.password')",
     );
-    assert!(
-        form.fix
-            .contains("\"...password=\" ++ p('secure::salesforce_token.password')"),
-        "{}",
-        form.fix
-    );
-    assert!(
-        form.fix
-            .contains("output application/x-www-form-urlencoded"),
-        "{}",
-        form.fix
-    );
+    says(&form.fix, "output application/x-www-form-urlencoded");
     let entity = at(BODY, 33, 69);
-    assert!(
-        entity
-            .message
-            .contains("(config `ERP_Token`) sends the body field `client_secret`"),
-        "{}",
-        entity.message
+    says(
+        &entity.message,
+        "(config `ERP_Token`) sends the body field `client_secret`",
     );
     // The payload set before the request: the finding is in the
     // ee:set-payload and says so.
     let json = at(BODY, 46, 13);
-    assert!(
-        json.message.contains(
-            "<http:request> in flow `json-login-flow` (config `ERP_Token`) sends the body field `password`"
-        ),
-        "{}",
-        json.message
+    says(&json.message, "<http:request> in flow `json-login-flow` (config `ERP_Token`) sends the body field `password`");
+    says(
+        &json.message,
+        "in the payload <ee:set-payload> sets before the request",
     );
-    assert!(
-        json.message
-            .contains("in the payload <ee:set-payload> sets before the request"),
-        "{}",
-        json.message
-    );
-    assert!(
-        json.fix.contains(
-            "In the DataWeave of <ee:set-payload>, replace the literal after `password`: with p('secure::erp_token.password')"
-        ),
-        "{}",
-        json.fix
-    );
+    says(&json.fix, "In the DataWeave of <ee:set-payload>, replace the literal after `password`: with p('secure::erp_token.password')");
     at(BODY, 47, 20);
-    assert!(at(BODY, 48, 11).message.contains("body field `apiKey`"));
+    says(&at(BODY, 48, 11).message, "body field `apiKey`");
     let attr = at(BODY, 57, 68);
     assert!(
         attr.message.contains("body field `api_key`") && attr.message.contains("<set-payload>"),
@@ -388,62 +347,27 @@ fn body_credentials_point_at_the_value() {
     // A payload no request sends: said so, named after its flow, fixed
     // where it is written.
     let unsent = at(BODY, 77, 69);
-    assert!(
-        unsent.message.contains(
-            "<set-payload> in flow `get-flow` sets the payload field `password` (no <http:request> of this flow sends it as its body) with a credential written in clear in the XML"
-        ),
-        "{}",
-        unsent.message
-    );
-    assert!(
-        unsent.fix.contains(
-            "In the DataWeave of <set-payload>, replace the literal after `password`: with p('secure::get_flow.password')"
-        ),
-        "{}",
-        unsent.fix
-    );
+    says(&unsent.message, "<set-payload> in flow `get-flow` sets the payload field `password` (no <http:request> of this flow sends it as its body) with a credential written in clear in the XML");
+    says(&unsent.fix, "In the DataWeave of <set-payload>, replace the literal after `password`: with p('secure::get_flow.password')");
     // A payload handed to a sub-flow by a flow-ref: sent by the sub-flow's
     // first request, named after that request's config.
     let handed = at(BODY, 92, 74);
-    assert!(
-        handed.message.contains(
-            "<http:request> in flow `call-erp-subflow` (config `ERP_Token`) sends the body field `client_secret` (in the payload <set-payload> in flow `flow-ref-flow` sets before its flow-ref to this flow)"
-        ),
-        "{}",
-        handed.message
-    );
-    assert!(
-        handed.fix.contains("p('secure::erp_token.client_secret')"),
-        "{}",
-        handed.fix
-    );
-    assert!(
-        at(BODY, 108, 68).message.contains(
-            "<http:request> in flow `notify-subflow` (config `ERP_Token`) sends the body field `api_key` (in the payload <set-payload> in flow `cross-file-flow` sets before its flow-ref to this flow)"
-        ),
-    );
+    says(&handed.message, "<http:request> in flow `call-erp-subflow` (config `ERP_Token`) sends the body field `client_secret` (in the payload <set-payload> in flow `flow-ref-flow` sets before its flow-ref to this flow)");
+    says(&handed.fix, "p('secure::erp_token.client_secret')");
+    says(&at(BODY, 108, 68).message, "<http:request> in flow `notify-subflow` (config `ERP_Token`) sends the body field `api_key` (in the payload <set-payload> in flow `cross-file-flow` sets before its flow-ref to this flow)");
     // Not the request after the flow-ref: the sub-flow's.
-    assert!(
-        at(BODY, 102, 69).message.contains(
-            "<http:request> in flow `call-erp-subflow` (config `ERP_Token`) sends the body field `password` (in the payload <set-payload> in flow `after-flow-ref-flow`"
-        ),
+    says(&at(BODY, 102, 69).message, "<http:request> in flow `call-erp-subflow` (config `ERP_Token`) sends the body field `password` (in the payload <set-payload> in flow `after-flow-ref-flow`");
+    says(
+        &at(BODY, 86, 69).message,
+        "in flow `config-mode-flow` sets the payload field `password` (no <http:request>",
     );
-    assert!(at(BODY, 86, 69).message.contains(
-        "in flow `config-mode-flow` sets the payload field `password` (no <http:request>"
-    ));
     // Mule 3: the payload is a literal: `${name}` from the placeholder's files.
     let m3 = at(BODY_M3, 15, 83);
-    assert!(
-        m3.fix
-            .contains("replace the value of `password` with ${erp_token.password}"),
-        "{}",
-        m3.fix
+    says(
+        &m3.fix,
+        "replace the value of `password` with ${erp_token.password}",
     );
-    assert!(
-        m3.fix.contains("erp_token.password=![<encrypted value>]"),
-        "{}",
-        m3.fix
-    );
+    says(&m3.fix, "erp_token.password=![<encrypted value>]");
     assert!(!m3.fix.contains("secure::"), "{}", m3.fix);
     for f in &findings {
         let mut texts = vec![f.message.clone(), f.fix.clone()];

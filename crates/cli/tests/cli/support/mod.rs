@@ -127,6 +127,24 @@ pub fn scan_json(path: &Path, extra: &[&str]) -> (Run, Value) {
     (run, json)
 }
 
+/// Scans `path` in every format (no colour): each run exits 1 and prints
+/// none of `secrets`, on stdout or stderr.
+pub fn assert_masked_in_every_format(path: &Path, secrets: &[&str]) {
+    for format in ["text", "json", "sarif", "markdown"] {
+        let run = run_cmd(
+            intguard()
+                .arg("scan")
+                .arg(path)
+                .args(["--format", format, "--color", "never"]),
+        );
+        run.expect_no_panic().expect_code(1);
+        for s in secrets {
+            assert!(!run.stdout.contains(s), "{format} prints {s}");
+            assert!(!run.stderr.contains(s), "{format} prints {s} on stderr");
+        }
+    }
+}
+
 /// The report's findings.
 pub fn findings(report: &Value) -> &Vec<Value> {
     report["findings"].as_array().expect("findings is an array")
