@@ -423,13 +423,7 @@ fn operations_whose_objects_cannot_be_told() {
         .iter()
         .map(|u| {
             (
-                u["location"]["path"]
-                    .as_str()
-                    .unwrap()
-                    .rsplit('/')
-                    .next()
-                    .unwrap()
-                    .to_string(),
+                file_name(&u["location"]["path"]),
                 u["operation"].as_str().unwrap(),
                 u["reason"].as_str().unwrap(),
                 u["location"]["line"].as_u64().unwrap(),
@@ -484,13 +478,7 @@ fn operations_whose_objects_cannot_be_told() {
             .filter(|d| d["code"] == "soql-unread")
             .map(|d| {
                 (
-                    d["path"]
-                        .as_str()
-                        .unwrap()
-                        .rsplit('/')
-                        .next()
-                        .unwrap()
-                        .to_string(),
+                    file_name(&d["path"]),
                     d["line"].as_u64().unwrap(),
                     d["level"].as_str().unwrap().to_string(),
                 )
@@ -547,4 +535,10 @@ fn custom_relationships_lead_to_unknown_objects() {
         })
         .collect();
     assert_eq!(unknown, [("read", "relationship-target")], "{id:#}");
+}
+
+/// The last segment of a reported path (`a/b/global.xml` -> `global.xml`).
+fn file_name(path: &serde_json::Value) -> String {
+    let path = path.as_str().expect("a path");
+    path.rsplit('/').next().unwrap_or(path).to_string()
 }
