@@ -90,6 +90,10 @@ pub struct Report<'a> {
     /// Every rule, reported or not (SARIF lists them all).
     pub rules: &'a [&'static RuleMeta],
     pub summary: &'a Summary,
+    /// The folder relative paths are relative to (the scan's working
+    /// directory), absolute; SARIF names it as the base of its relative
+    /// URIs. `None`: unknown, the relative URIs keep an unnamed base.
+    pub working_directory: Option<&'a std::path::Path>,
 }
 
 /// Output format of `intguard scan --format`.

@@ -6,8 +6,17 @@
 //! `partialFingerprints` entry; diagnostics become tool execution
 //! notifications. The types below are the subset of the schema we emit, with
 //! the schema's property names; their field order is the output's key order.
+//!
+//! Paths: a relative path is a URI relative to `%SRCROOT%`, the scan's working
+//! directory, which `run.originalUriBaseIds` and the invocation's
+//! `workingDirectory` name when the caller knows it (GitHub reads relative
+//! URIs against the repository root, and converts absolute `file:` URIs with
+//! the working directory). An absolute path, or one that climbs out of the
+//! working directory, is an absolute `file:` URI with no base id: SARIF
+//! allows a base id only on a relative reference.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use intguard_model::{Diagnostic, DiagnosticLevel, Finding, RuleMeta, Severity};
 use serde::Serialize;
@@ -18,6 +27,8 @@ pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 pub const SARIF_VERSION: &str = "2.1.0";
 /// The key of our entry in `partialFingerprints`.
 pub const FINGERPRINT_KEY: &str = "intguardFingerprint/v1";
+/// The base id of every relative artifact URI: the scan's working directory.
+pub const SRCROOT: &str = "%SRCROOT%";
 /// The tool's home page for SARIF viewers: the package's `repository`, left
 /// out while it has none (a placeholder link would lead nowhere).
 const INFORMATION_URI: &str = env!("CARGO_PKG_REPOSITORY");
@@ -34,6 +45,8 @@ struct Log<'a> {
 #[serde(rename_all = "camelCase")]
 struct Run<'a> {
     tool: Tool<'a>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    original_uri_base_ids: BTreeMap<&'static str, BaseUri>,
     results: Vec<SarifResult>,
     invocations: Vec<Invocation>,
 }
@@ -101,6 +114,8 @@ struct RuleProperties {
 #[serde(rename_all = "camelCase")]
 struct Invocation {
     execution_successful: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    working_directory: Option<BaseUri>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     tool_execution_notifications: Vec<Notification>,
 }
@@ -163,7 +178,17 @@ struct PhysicalLocation {
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct ArtifactLocation {
+    uri: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
+}
+
+/// An absolute folder URI (`originalUriBaseIds`, `workingDirectory`): SARIF
+/// wants it to end with `/`.
+#[derive(Serialize)]
+struct BaseUri {
     uri: String,
 }
 
@@ -207,6 +232,7 @@ pub fn render(report: &Report) -> String {
 /// [`render`] into `out` as it is serialized: a log of thousands of results
 /// is not held in memory a second time as text.
 pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let artifacts = Artifacts::new(report.working_directory);
     let mut rules: Vec<Rule> = report.rules.iter().map(|m| rule(m)).collect();
     let mut index: BTreeMap<String, usize> = report
         .rules
@@ -224,9 +250,10 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
                 rules.push(rule_from_finding(f));
                 rules.len() - 1
             });
-            result(f, i)
+            result(f, i, &artifacts)
         })
         .collect();
+    let root = artifacts.root_uri();
 
     let log = Log {
         schema: SARIF_SCHEMA,
@@ -240,10 +267,20 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
                     rules,
                 },
             },
+            original_uri_base_ids: artifacts
+                .root_uri()
+                .map(|uri| (SRCROOT, uri))
+                .into_iter()
+                .collect(),
             results,
             invocations: vec![Invocation {
                 execution_successful: true,
-                tool_execution_notifications: report.diagnostics.iter().map(notification).collect(),
+                working_directory: root,
+                tool_execution_notifications: report
+                    .diagnostics
+                    .iter()
+                    .map(|d| notification(d, &artifacts))
+                    .collect(),
             }],
         }],
     };
@@ -295,7 +332,7 @@ fn rule_from_finding(f: &Finding) -> Rule {
     }
 }
 
-fn result(f: &Finding, rule_index: usize) -> SarifResult {
+fn result(f: &Finding, rule_index: usize, artifacts: &Artifacts) -> SarifResult {
     let mut text = f.message.clone();
     if let Some(identity) = &f.identity {
         text.push_str(&format!("\nIdentity: {identity}"));
@@ -318,7 +355,7 @@ fn result(f: &Finding, rule_index: usize) -> SarifResult {
         locations: vec![SarifLocation {
             id: None,
             physical_location: physical(
-                &f.location.path,
+                artifacts.location(&f.location.path),
                 f.location.line,
                 Some(f.location.column),
                 f.snippet.as_deref(),
@@ -331,7 +368,7 @@ fn result(f: &Finding, rule_index: usize) -> SarifResult {
             .enumerate()
             .map(|(i, r)| SarifLocation {
                 id: Some(i + 1),
-                physical_location: physical(&r.path, r.line, None, None),
+                physical_location: physical(artifacts.location(&r.path), r.line, None, None),
                 message: Some(Text::new(r.message.as_str())),
             })
             .collect(),
@@ -344,7 +381,7 @@ fn result(f: &Finding, rule_index: usize) -> SarifResult {
     }
 }
 
-fn notification(d: &Diagnostic) -> Notification {
+fn notification(d: &Diagnostic, artifacts: &Artifacts) -> Notification {
     Notification {
         level: match d.level {
             DiagnosticLevel::Error => "error",
@@ -357,7 +394,12 @@ fn notification(d: &Diagnostic) -> Notification {
         locations: (!d.path.is_empty())
             .then(|| SarifLocation {
                 id: None,
-                physical_location: physical(&d.path, d.line.unwrap_or(0), d.column, None),
+                physical_location: physical(
+                    artifacts.location(&d.path),
+                    d.line.unwrap_or(0),
+                    d.column,
+                    None,
+                ),
                 message: None,
             })
             .into_iter()
@@ -367,9 +409,14 @@ fn notification(d: &Diagnostic) -> Notification {
 
 /// A location; the region is left out for whole-file locations (line 0), the
 /// column when unknown.
-fn physical(path: &str, line: u32, column: Option<u32>, snippet: Option<&str>) -> PhysicalLocation {
+fn physical(
+    artifact_location: ArtifactLocation,
+    line: u32,
+    column: Option<u32>,
+    snippet: Option<&str>,
+) -> PhysicalLocation {
     PhysicalLocation {
-        artifact_location: ArtifactLocation { uri: uri(path) },
+        artifact_location,
         region: (line >= 1).then(|| Region {
             start_line: line,
             start_column: column.filter(|c| *c >= 1),
@@ -378,28 +425,112 @@ fn physical(path: &str, line: u32, column: Option<u32>, snippet: Option<&str>) -
     }
 }
 
-/// A path as a URI reference: relative paths stay relative (`/`-separated,
-/// percent-encoded), absolute ones become `file:` URIs, and org records
-/// (`org://<org id>/<Object>/<Id>`) stay org URIs.
-pub fn uri(path: &str) -> String {
-    if let Some(record) = path.strip_prefix("org://") {
-        return format!("org://{}", encode(record));
+/// The report's paths as artifact locations, against the working directory.
+struct Artifacts {
+    /// The working directory: absolute, `/`-separated, ending with `/`.
+    root: Option<String>,
+}
+
+impl Artifacts {
+    fn new(working_directory: Option<&Path>) -> Self {
+        let root = working_directory
+            .map(|d| {
+                let mut dir = d.to_string_lossy().replace('\\', "/");
+                if !dir.ends_with('/') {
+                    dir.push('/');
+                }
+                dir
+            })
+            .filter(|d| is_absolute(d));
+        Artifacts { root }
     }
-    let path = path.replace('\\', "/");
-    let bytes = path.as_bytes();
-    let drive =
-        bytes.len() >= 3 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':' && bytes[2] == b'/';
-    if drive {
-        format!("file:///{}:{}", &path[..1], encode(&path[2..]))
-    } else if path.starts_with('/') {
-        format!("file://{}", encode(&path))
-    } else {
+
+    /// The working directory's `file:` URI, for `originalUriBaseIds` and the
+    /// invocation.
+    fn root_uri(&self) -> Option<BaseUri> {
+        self.root.as_deref().map(|root| BaseUri {
+            uri: absolute_uri(root),
+        })
+    }
+
+    /// Relative paths stay relative (`/`-separated, percent-encoded) to
+    /// [`SRCROOT`]; absolute ones, and relative ones that climb out of the
+    /// working directory when it is known, become `file:` URIs; org records
+    /// (`org://<org id>/<Object>/<Id>`) stay org URIs.
+    fn location(&self, path: &str) -> ArtifactLocation {
+        if let Some(record) = path.strip_prefix("org://") {
+            return ArtifactLocation {
+                uri: format!("org://{}", encode(record)),
+                uri_base_id: None,
+            };
+        }
+        let path = path.replace('\\', "/");
+        if is_absolute(&path) {
+            return ArtifactLocation {
+                uri: absolute_uri(&path),
+                uri_base_id: None,
+            };
+        }
         let mut rel = path.as_str();
         while let Some(rest) = rel.strip_prefix("./") {
             rel = rest;
         }
-        encode(rel)
+        match &self.root {
+            Some(root) if rel.split('/').any(|segment| segment == "..") => ArtifactLocation {
+                uri: absolute_uri(&without_dot_segments(&format!("{root}{rel}"))),
+                uri_base_id: None,
+            },
+            _ => ArtifactLocation {
+                uri: encode(rel),
+                uri_base_id: Some(SRCROOT),
+            },
+        }
     }
+}
+
+/// `/x` or `C:/x` (separators already `/`).
+fn is_absolute(path: &str) -> bool {
+    let bytes = path.as_bytes();
+    path.starts_with('/')
+        || (bytes.len() >= 3
+            && bytes[0].is_ascii_alphabetic()
+            && bytes[1] == b':'
+            && bytes[2] == b'/')
+}
+
+/// The `file:` URI of an absolute path (`/x` or `C:/x`).
+fn absolute_uri(path: &str) -> String {
+    if path.starts_with('/') {
+        format!("file://{}", encode(path))
+    } else {
+        format!("file:///{}:{}", &path[..1], encode(&path[2..]))
+    }
+}
+
+/// An absolute path with its `.` and `..` segments resolved, as RFC 3986
+/// does for a URI (a `..` at the top stays at the top).
+fn without_dot_segments(path: &str) -> String {
+    let (prefix, rest) = match path.strip_prefix('/') {
+        Some(rest) => ("/", rest),
+        None => path.split_at(path.find('/').map_or(path.len(), |i| i + 1)),
+    };
+    let mut kept: Vec<&str> = Vec::new();
+    for segment in rest.split('/') {
+        match segment {
+            "." => {}
+            ".." => {
+                kept.pop();
+            }
+            s => kept.push(s),
+        }
+    }
+    format!("{prefix}{}", kept.join("/"))
+}
+
+/// The artifact URI of a path, with no working directory known: what a
+/// result's `artifactLocation.uri` holds.
+pub fn uri(path: &str) -> String {
+    Artifacts { root: None }.location(path).uri
 }
 
 fn encode(path: &str) -> String {
@@ -430,10 +561,69 @@ mod tests {
         assert_eq!(uri("C:\\repo\\x.xml"), "file:///C:/repo/x.xml");
         assert_eq!(uri("a:b.xml"), "a%3Ab.xml");
         assert_eq!(uri("é.xml"), "%C3%A9.xml");
+        // Salesforce writes `:` in metadata file names as `%3A`.
+        assert_eq!(
+            uri("profiles/Custom%3A Sales.profile-meta.xml"),
+            "profiles/Custom%253A%20Sales.profile-meta.xml"
+        );
         assert_eq!(
             uri("org://00D5g000004ABCD/User/005x"),
             "org://00D5g000004ABCD/User/005x"
         );
+    }
+
+    /// (uri, uriBaseId) of a path against a working directory.
+    fn against(root: Option<&str>, path: &str) -> (String, Option<&'static str>) {
+        let a = Artifacts::new(root.map(Path::new)).location(path);
+        (a.uri, a.uri_base_id)
+    }
+
+    #[test]
+    fn relative_uris_have_the_working_directory_as_base() {
+        let root = Some("/work/acme");
+        assert_eq!(
+            against(root, "./apps/x.xml"),
+            ("apps/x.xml".into(), Some(SRCROOT))
+        );
+        assert_eq!(
+            against(None, "apps/x.xml"),
+            ("apps/x.xml".into(), Some(SRCROOT))
+        );
+        // Absolute: no base id (SARIF allows one on relative references only).
+        assert_eq!(
+            against(root, "/srv/apps/x.xml"),
+            ("file:///srv/apps/x.xml".into(), None)
+        );
+        // Out of the working directory: absolute, `..` resolved.
+        assert_eq!(
+            against(root, "../other/./a b/../x.xml"),
+            ("file:///work/other/x.xml".into(), None)
+        );
+        assert_eq!(
+            against(Some("C:\\work\\acme\\"), "..\\x.xml"),
+            ("file:///C:/work/x.xml".into(), None)
+        );
+        // Unknown working directory: left relative, to the unnamed base.
+        assert_eq!(
+            against(None, "../x.xml"),
+            ("../x.xml".into(), Some(SRCROOT))
+        );
+        // A relative "working directory" names nothing.
+        assert_eq!(Artifacts::new(Some(Path::new("acme"))).root, None);
+        assert_eq!(
+            Artifacts::new(root.map(Path::new))
+                .root_uri()
+                .map(|b| b.uri),
+            Some("file:///work/acme/".to_string())
+        );
+    }
+
+    #[test]
+    fn dot_segments_are_resolved_like_rfc_3986() {
+        assert_eq!(without_dot_segments("/a/b/../c/./d"), "/a/c/d");
+        assert_eq!(without_dot_segments("/a/../../b"), "/b");
+        assert_eq!(without_dot_segments("C:/a/../b"), "C:/b");
+        assert_eq!(without_dot_segments("C:/../b"), "C:/b");
     }
 
     #[test]

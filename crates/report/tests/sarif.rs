@@ -23,6 +23,18 @@ fn check_location(loc: &Value) -> Option<u64> {
         !uri.is_empty() && !uri.contains('\\') && !uri.contains(' '),
         "{uri}"
     );
+    // SARIF 3.4.4: a base id only on a relative reference; without one, an
+    // absolute URI.
+    match phys["artifactLocation"]["uriBaseId"].as_str() {
+        Some(base) => {
+            assert_eq!(base, sarif::SRCROOT);
+            assert!(!uri.starts_with('/') && !uri.contains("://"), "{uri}");
+        }
+        None => assert!(
+            uri.starts_with("file:///") || uri.starts_with("org://"),
+            "{uri}"
+        ),
+    }
     let region = phys.get("region")?;
     let line = region["startLine"].as_u64().expect("startLine integer");
     assert!(line >= 1, "startLine {line}");
@@ -36,6 +48,29 @@ fn check_location(loc: &Value) -> Option<u64> {
 fn sample_log() {
     let fx = Fixture::sample();
     insta::assert_snapshot!(sarif::render(&fx.report()));
+}
+
+#[test]
+fn the_working_directory_is_the_base_of_relative_uris() {
+    let mut fx = Fixture::sample();
+    let v = log(&fx);
+    let run = &v["runs"][0];
+    assert_eq!(
+        run["originalUriBaseIds"][sarif::SRCROOT]["uri"],
+        "file:///work/acme/"
+    );
+    assert_eq!(
+        run["invocations"][0]["workingDirectory"]["uri"],
+        "file:///work/acme/"
+    );
+    // Unknown: nothing names it, relative URIs keep their base id.
+    fx.working_directory = None;
+    let v = log(&fx);
+    let run = &v["runs"][0];
+    assert!(run.get("originalUriBaseIds").is_none());
+    assert!(run["invocations"][0].get("workingDirectory").is_none());
+    let artifact = &run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+    assert_eq!(artifact["uriBaseId"], sarif::SRCROOT);
 }
 
 #[test]

@@ -156,6 +156,7 @@ pub fn report(outcome: &ScanOutcome, args: &ReportArgs, config: &Config) -> i32 
         fail_on,
         failed,
     };
+    let working_directory = std::env::current_dir().ok();
     let report = Report {
         tool_name: "intguard",
         tool_version: env!("CARGO_PKG_VERSION"),
@@ -163,6 +164,7 @@ pub fn report(outcome: &ScanOutcome, args: &ReportArgs, config: &Config) -> i32 
         diagnostics: &outcome.diagnostics,
         rules: &outcome.rules,
         summary: &summary,
+        working_directory: working_directory.as_deref(),
     };
     let format = match args.format {
         FormatArg::Text => Format::Text,

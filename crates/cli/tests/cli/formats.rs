@@ -474,6 +474,87 @@ fn sarif_has_the_shape_code_scanning_needs() {
     }
 }
 
+/// `%XX` escapes decoded (the inverse of a URI's percent-encoding).
+fn percent_decoded(uri: &str) -> String {
+    let bytes = uri.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap();
+            out.push(u8::from_str_radix(hex, 16).expect("two hex digits after %"));
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn sarif_uris_resolve_against_the_working_directory() {
+    // A token in a file whose name has a space and a `%3A` (as Salesforce
+    // writes a `:` in metadata file names), under the folder the scan runs
+    // in, and the same token in a folder beside it, given as `../elsewhere`.
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().canonicalize().unwrap();
+    let with_token = example_app("customers-papi").join("README.md");
+    let odd = root.join("repo/ops notes/prod%3A runbook.md");
+    let beside = root.join("elsewhere/notes.md");
+    for file in [&odd, &beside] {
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::copy(&with_token, file).unwrap();
+    }
+    let run = run_cmd(intguard().current_dir(root.join("repo")).args([
+        "scan",
+        ".",
+        "../elsewhere",
+        "--format",
+        "sarif",
+    ]));
+    let sarif = run.json();
+    let run0 = &sarif["runs"][0];
+    let base = run0["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .expect("originalUriBaseIds names %SRCROOT%");
+    assert_eq!(base, format!("file://{}/", root.join("repo").display()));
+    assert_eq!(run0["invocations"][0]["workingDirectory"]["uri"], base);
+
+    let mut resolved = Vec::new();
+    for result in run0["results"].as_array().unwrap() {
+        let artifact = &result["locations"][0]["physicalLocation"]["artifactLocation"];
+        let uri = artifact["uri"].as_str().unwrap();
+        // SARIF: a base id only on a relative reference; without one, an
+        // absolute URI.
+        let path = match artifact["uriBaseId"].as_str() {
+            Some(id) => {
+                assert_eq!(id, "%SRCROOT%");
+                assert!(!uri.starts_with('/') && !uri.contains(':'), "{uri}");
+                root.join("repo").join(percent_decoded(uri))
+            }
+            None => {
+                let path = uri.strip_prefix("file://").expect("an absolute file URI");
+                std::path::PathBuf::from(percent_decoded(path))
+            }
+        };
+        assert!(path.is_file(), "{uri} resolves to {}", path.display());
+        resolved.push((uri.to_string(), path));
+    }
+    let uri_of = |file: &Path| {
+        resolved
+            .iter()
+            .find(|(_, p)| p == file)
+            .map(|(uri, _)| uri.clone())
+            .unwrap_or_else(|| panic!("no result at {}", file.display()))
+    };
+    assert_eq!(uri_of(&odd), "ops%20notes/prod%253A%20runbook.md");
+    assert_eq!(
+        uri_of(&beside),
+        format!("file://{}", root.join("elsewhere/notes.md").display())
+    );
+}
+
 #[test]
 fn sarif_of_a_clean_app_still_lists_the_rules() {
     let run = run_cmd(

@@ -170,6 +170,8 @@ pub struct Fixture {
     pub diagnostics: Vec<Diagnostic>,
     pub rules: Vec<&'static RuleMeta>,
     pub summary: Summary,
+    /// The scan's working directory, as the CLI passes it.
+    pub working_directory: Option<std::path::PathBuf>,
 }
 
 impl Fixture {
@@ -180,6 +182,7 @@ impl Fixture {
             diagnostics,
             rules: rules(),
             summary,
+            working_directory: Some("/work/acme".into()),
         }
     }
 
@@ -204,6 +207,7 @@ impl Fixture {
             diagnostics: &self.diagnostics,
             rules: &self.rules,
             summary: &self.summary,
+            working_directory: self.working_directory.as_deref(),
         }
     }
 }
