@@ -741,6 +741,11 @@ pub struct HttpCredential {
     /// The `name` of the request config (default headers) or of the flow
     /// holding the request.
     pub owner: Option<String>,
+    /// A payload field handed on by flows between the flow that set it
+    /// (`owner`) and the request's: the flows its `flow-ref`s went through,
+    /// in order (`a` refs `b`, `b` refs `c` whose request sends it: `[b]`).
+    /// Empty for all else.
+    pub handed_via: Vec<String>,
 }
 
 impl HttpCredential {
@@ -779,6 +784,7 @@ impl std::fmt::Debug for HttpCredential {
             .field("syntax", &self.syntax)
             .field("element", &self.element)
             .field("owner", &self.owner)
+            .field("handed_via", &self.handed_via)
             .finish()
     }
 }
@@ -787,7 +793,7 @@ impl std::fmt::Debug for HttpCredential {
 impl Serialize for HttpCredential {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut s = serializer.serialize_struct("HttpCredential", 7)?;
+        let mut s = serializer.serialize_struct("HttpCredential", 8)?;
         s.serialize_field("kind", &self.kind)?;
         s.serialize_field("name", &self.name)?;
         s.serialize_field("location", &self.value.location)?;
@@ -795,6 +801,7 @@ impl Serialize for HttpCredential {
         s.serialize_field("syntax", &self.syntax)?;
         s.serialize_field("element", &self.element)?;
         s.serialize_field("owner", &self.owner)?;
+        s.serialize_field("handed_via", &self.handed_via)?;
         s.end()
     }
 }

@@ -102,6 +102,7 @@ pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
     app.descriptor = parts.descriptor;
     app.declared_secure_properties = parts.declared_secure_properties;
     let mut handoffs = Vec::new();
+    let mut forwards = Vec::new();
     for (path, f) in parts.xml {
         app.xml_files.push(path);
         app.salesforce_connections.extend(f.salesforce_connections);
@@ -117,6 +118,7 @@ pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
         app.unsent_payload_credentials
             .extend(f.unsent_payload_credentials);
         handoffs.extend(f.payload_handoffs);
+        forwards.extend(f.payload_forwards);
         app.secret_attributes.extend(f.secret_attributes);
         app.url_attributes.extend(f.url_attributes);
         app.operations.extend(f.operations);
@@ -129,6 +131,7 @@ pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
     xml::follow_flow_refs(
         &mut app.http_request_operations,
         handoffs,
+        &forwards,
         &mut app.unsent_payload_credentials,
     );
     let pats: Vec<ImportPattern> = app.property_imports.iter().flat_map(patterns).collect();

@@ -62,7 +62,8 @@ connection's keystore, is reported: it protects nothing):
     unless the result went to a variable (`target="..."`); a request with `target`
     leaves the payload to the requests after it;
   - the payload a `flow-ref` hands a flow is sent by that flow's first request, when
-    nothing there sets the payload first.
+    nothing there sets the payload first; a flow whose first step is a `flow-ref`
+    hands it on to the flow that one calls (up to 8 flows deep).
 
   A payload that no request sends (it goes to another connector, or nowhere) is
   reported as such: the credential is written in the XML all the same;
@@ -530,9 +531,10 @@ fn http_credential_finding(
             HttpSender::Request {
                 flow: Some(flow), ..
             } if payload && credential.owner.as_deref().is_some_and(|o| o != *flow) => format!(
-                " (in the payload <{}> in flow `{}` sets before its flow-ref to this flow)",
+                " (in the payload <{}> in flow `{}` sets before its flow-ref to {})",
                 credential.element,
-                credential.owner.as_deref().unwrap_or_default()
+                credential.owner.as_deref().unwrap_or_default(),
+                handed_on(&credential.handed_via)
             ),
             _ if payload => format!(
                 " (in the payload <{}> sets before the request)",
@@ -885,9 +887,38 @@ fn finding(location: &Location, message: String) -> Finding {
     Finding::new(&META, location.clone(), message)
 }
 
+/// Where a flow-ref's payload went: straight to the request's flow, or
+/// through the flows that handed it on.
+fn handed_on(via: &[String]) -> String {
+    match via {
+        [] => "this flow".to_string(),
+        [first] => format!("`{first}`, which hands it on to this flow"),
+        [first, rest @ ..] => {
+            let rest: Vec<String> = rest.iter().map(|f| format!("`{f}`")).collect();
+            format!(
+                "`{first}`, which hands it on through {} to this flow",
+                crate::support::and_list(&rest)
+            )
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chains_of_flows_are_named_in_order() {
+        assert_eq!(handed_on(&[]), "this flow");
+        assert_eq!(
+            handed_on(&["w".to_string()]),
+            "`w`, which hands it on to this flow"
+        );
+        assert_eq!(
+            handed_on(&["a".to_string(), "b".to_string(), "c".to_string()]),
+            "`a`, which hands it on through `b` and `c` to this flow"
+        );
+    }
     use crate::support::testkit::{app, attr, conn, loc, props, val};
     use intguard_model::{Assignment, AuthClass, GlobalProperty, TextFileFacts};
 

@@ -238,6 +238,7 @@ const BODY_SECRETS: &[&str] = &[
     "ErpSentPassw0rd-19",
     "ErpGetPassw0rd-28",
     "ErpAlwaysPassw0rd-35",
+    "ErpChainedPassw0rd-81",
     "ErpConfigAlways-51",
     "ErpConfigNever-52",
     "ErpFlowRefSecret-93",
@@ -257,7 +258,8 @@ const BODY_SECRETS: &[&str] = &[
 /// does not send the payload's fields, nor does a GET, nor a request whose
 /// config's `sendBodyMode` is NEVER: those fields are reported as set in a
 /// payload no request sends. A payload a flow-ref hands a sub-flow is sent
-/// by the sub-flow's first request, not by the request after the flow-ref.
+/// by the sub-flow's first request, not by the request after the flow-ref,
+/// also when a wrapper sub-flow hands it on.
 #[test]
 fn body_credentials_point_at_the_value() {
     common::assert_places(
@@ -290,6 +292,8 @@ fn body_credentials_point_at_the_value() {
             (BODY, 102),
             // A sub-flow in another file of the app.
             (BODY, 108),
+            // Handed on by a wrapper sub-flow to one in another file.
+            (BODY, 115),
             (BODY_M3, 15),
         ],
     );
@@ -355,6 +359,7 @@ fn body_credentials_point_at_the_value() {
     says(&handed.message, "<http:request> in flow `call-erp-subflow` (config `ERP_Token`) sends the body field `client_secret` (in the payload <set-payload> in flow `flow-ref-flow` sets before its flow-ref to this flow)");
     says(&handed.fix, "p('secure::erp_token.client_secret')");
     says(&at(BODY, 108, 68).message, "<http:request> in flow `notify-subflow` (config `ERP_Token`) sends the body field `api_key` (in the payload <set-payload> in flow `cross-file-flow` sets before its flow-ref to this flow)");
+    says(&at(BODY, 115, 69).message, "<http:request> in flow `notify-subflow` (config `ERP_Token`) sends the body field `password` (in the payload <set-payload> in flow `chained-flow` sets before its flow-ref to `token-wrapper`, which hands it on to this flow)");
     // Not the request after the flow-ref: the sub-flow's.
     says(&at(BODY, 102, 69).message, "<http:request> in flow `call-erp-subflow` (config `ERP_Token`) sends the body field `password` (in the payload <set-payload> in flow `after-flow-ref-flow`");
     says(

@@ -204,6 +204,7 @@ fn default_params(config: &Node) -> (Vec<HttpCredential>, Vec<HttpParam>) {
                             syntax: HttpValueSyntax::Attribute,
                             element: c.qname.clone(),
                             owner: owner.clone(),
+                            handed_via: Vec::new(),
                         });
                     } else if kind == HttpParamKind::QueryParam {
                         out.1.push(HttpParam {

@@ -28,7 +28,7 @@ use quick_xml::Reader;
 
 use super::dataweave::{body_fields, dataweave_map_entries};
 use crate::position::Cursor;
-pub(crate) use request_body::{follow_flow_refs, settle_body_mode, PayloadHandoff};
+pub(crate) use request_body::{follow_flow_refs, settle_body_mode, PayloadForward, PayloadHandoff};
 use request_body::{sends_a_body, sends_the_payload};
 
 mod global_config;
@@ -52,6 +52,8 @@ pub(crate) struct MuleXmlFacts {
     pub unsent_payload_credentials: Vec<HttpCredential>,
     /// Payloads set just before a `flow-ref`: the flow called may send them.
     pub payload_handoffs: Vec<PayloadHandoff>,
+    /// Flows that hand the payload they received on to another flow.
+    pub payload_forwards: Vec<PayloadForward>,
     pub secret_attributes: Vec<XmlAttribute>,
     pub url_attributes: Vec<XmlAttribute>,
     pub operations: Vec<SalesforceOperation>,
@@ -699,6 +701,16 @@ impl<'t> XmlReader<'t> {
                 .iter()
                 .find(|a| a.name == "name")
                 .map(|a| &*a.value);
+            // Nothing in this flow has set the payload yet: the flow called
+            // receives what this flow received.
+            if self.caller_payload {
+                if let (Some(from), Some(to)) = (self.owner(None), flow_name(target)) {
+                    self.facts.payload_forwards.push(PayloadForward {
+                        from,
+                        to: to.to_string(),
+                    });
+                }
+            }
             self.hand_payload(target, !to_variable);
         }
         if is_flow || ((is_flow_ref || is_salesforce_operation) && !to_variable) {
@@ -1028,6 +1040,7 @@ impl<'t> XmlReader<'t> {
             syntax: HttpValueSyntax::Attribute,
             element: qname.to_string(),
             owner: owner.clone(),
+            handed_via: Vec::new(),
         };
         if let Some(r) = self.http_request.as_mut() {
             r.credentials.push(credential);
@@ -1074,6 +1087,7 @@ impl<'t> XmlReader<'t> {
                 syntax: HttpValueSyntax::DataWeaveField,
                 element: map.element.clone(),
                 owner: map.owner.clone(),
+                handed_via: Vec::new(),
             });
         }
         if let Some(r) = self.http_request.as_mut() {
@@ -1087,10 +1101,7 @@ impl<'t> XmlReader<'t> {
     /// becomes the payload (no `target` variable), so the payload is the
     /// called flow's alone.
     fn hand_payload(&mut self, target: Option<&str>, replaced: bool) {
-        let Some(target) = target
-            .map(str::trim)
-            .filter(|t| !t.is_empty() && !t.contains("#["))
-        else {
+        let Some(target) = flow_name(target) else {
             return;
         };
         let source = if replaced {
@@ -1124,7 +1135,8 @@ impl<'t> XmlReader<'t> {
                 self.facts.http_request_operations.iter().any(|op| {
                     op.sends_caller_payload && op.flow.as_deref() == Some(target.as_str())
                 });
-            if self.flows_here.contains(&target) && !received_here {
+            let forwarded = self.facts.payload_forwards.iter().any(|f| f.from == target);
+            if self.flows_here.contains(&target) && !received_here && !forwarded {
                 self.keep_unsent(&text, &source);
                 continue;
             }
@@ -1197,6 +1209,7 @@ impl<'t> XmlReader<'t> {
                     syntax: f.syntax,
                     element: from.element.clone(),
                     owner: from.owner.clone(),
+                    handed_via: Vec::new(),
                 }
             })
             .collect()
@@ -1333,6 +1346,13 @@ struct PayloadSetter {
     /// The whole text is a DataWeave script (`ee:set-payload`), not a value
     /// that is an expression only when written `#[...]`.
     script: bool,
+}
+
+/// The flow a `flow-ref`'s `name` names: none when it is an expression
+/// (`#[vars.next]`), whose flow is not known here.
+fn flow_name(name: Option<&str>) -> Option<&str> {
+    name.map(str::trim)
+        .filter(|t| !t.is_empty() && !t.contains("#["))
 }
 
 /// A payload a `flow-ref` of the file hands `target`, before its fields are
@@ -1741,6 +1761,7 @@ mod tests {
             .map(|h| (h.target.as_str(), raw(&h.credentials)))
             .collect();
         assert_eq!(handed, [("b", vec!["BeforeRef1".to_string()])]);
+        assert!(f.payload_forwards.is_empty(), "{:?}", f.payload_forwards);
         let handoffs = std::mem::take(&mut f.payload_handoffs);
         settle_body_mode(
             &mut f.http_request_operations,
@@ -1750,6 +1771,7 @@ mod tests {
         follow_flow_refs(
             &mut f.http_request_operations,
             handoffs,
+            &[],
             &mut f.unsent_payload_credentials,
         );
         let b = &f.http_request_operations[3];
@@ -1761,6 +1783,107 @@ mod tests {
         assert_eq!(b.credentials[0].value.location.line, 3);
         assert_eq!(raw(&f.unsent_payload_credentials), ["BeforeQuery2", "ToE4"]);
         assert_eq!(f.operations.len(), 1);
+    }
+
+    /// A flow whose first payload step is a `flow-ref` hands the payload it
+    /// received on: the request at the end of the chain sends it, and says
+    /// which flows it went through. A loop, or a flow that sets its own
+    /// payload first, ends the chain: the payload is unsent.
+    #[test]
+    fn payloads_are_followed_through_flows_that_hand_them_on() {
+        let xml = r##"<mule xmlns="http://www.mulesoft.org/schema/mule/core" xmlns:http="http://www.mulesoft.org/schema/mule/http">
+  <flow name="caller">
+    <set-payload value='#[{ grant_type: "password", username: "int@acme.example", password: "Chain1" }]'/>
+    <flow-ref name="wrapper"/>
+  </flow>
+  <sub-flow name="wrapper">
+    <logger message="getting a token"/>
+    <flow-ref name="token"/>
+  </sub-flow>
+  <sub-flow name="token">
+    <http:request method="POST" url="https://login.example/token"/>
+  </sub-flow>
+  <flow name="loop-a">
+    <set-payload value='#[{ password: "Loop2" }]'/>
+    <flow-ref name="loop-b"/>
+  </flow>
+  <sub-flow name="loop-b">
+    <flow-ref name="loop-c"/>
+  </sub-flow>
+  <sub-flow name="loop-c">
+    <flow-ref name="loop-b"/>
+  </sub-flow>
+  <flow name="to-sets-first">
+    <set-payload value='#[{ password: "NotForwarded3" }]'/>
+    <flow-ref name="sets-first"/>
+  </flow>
+  <sub-flow name="sets-first">
+    <set-payload value='#[{ id: 1 }]'/>
+    <flow-ref name="token"/>
+  </sub-flow>
+</mule>
+"##;
+        let mut f = read_mule_xml(xml, "a.xml", true);
+        let forwards: Vec<(&str, &str)> = f
+            .payload_forwards
+            .iter()
+            .map(|p| (p.from.as_str(), p.to.as_str()))
+            .collect();
+        assert_eq!(
+            forwards,
+            [
+                ("wrapper", "token"),
+                ("loop-b", "loop-c"),
+                ("loop-c", "loop-b")
+            ]
+        );
+        let handoffs = std::mem::take(&mut f.payload_handoffs);
+        let forwards = std::mem::take(&mut f.payload_forwards);
+        settle_body_mode(
+            &mut f.http_request_operations,
+            &[],
+            &mut f.unsent_payload_credentials,
+        );
+        follow_flow_refs(
+            &mut f.http_request_operations,
+            handoffs,
+            &forwards,
+            &mut f.unsent_payload_credentials,
+        );
+        let token = &f.http_request_operations[0];
+        let sent: Vec<(&str, &str, Option<&str>, &[String])> = token
+            .credentials
+            .iter()
+            .map(|c| {
+                (
+                    c.name.as_str(),
+                    c.value.raw.as_str(),
+                    c.owner.as_deref(),
+                    c.handed_via.as_slice(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            sent,
+            [(
+                "password",
+                "Chain1",
+                Some("caller"),
+                &["wrapper".to_string()][..]
+            )]
+        );
+        assert_eq!(token.credentials[0].value.location.line, 3);
+        // IG101 reads the password grant at the end of the chain.
+        assert!(token
+            .payload
+            .as_deref()
+            .is_some_and(|p| p.contains("grant_type")));
+        let unsent: Vec<&str> = f
+            .unsent_payload_credentials
+            .iter()
+            .map(|c| c.value.raw.as_str())
+            .collect();
+        assert_eq!(unsent, ["NotForwarded3", "Loop2"]);
     }
 
     /// A `flow-ref`, a Salesforce operation or a request whose result goes

@@ -16,6 +16,18 @@ pub(crate) struct PayloadHandoff {
     pub payload: Option<String>,
 }
 
+/// A flow whose `flow-ref` to `to` comes before anything in it sets the
+/// payload: `to` receives the payload `from` was handed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PayloadForward {
+    pub from: String,
+    pub to: String,
+}
+
+/// How many flows a payload is followed through (`a` refs `b` refs `c` ...):
+/// deeper chains, and loops, end as unsent.
+const MAX_HANDOFF_HOPS: usize = 8;
+
 /// Whether an `<http:request>` with these `method` and `sendBodyMode`
 /// attributes sends a body. The HTTP connector's modes: ALWAYS and NEVER say
 /// so; AUTO sends none for GET (the default method), HEAD and OPTIONS. A
@@ -92,23 +104,44 @@ pub(crate) fn settle_body_mode(
 
 /// Gives each payload a `flow-ref` hands a flow to the request that sends
 /// it there (the flow's first request, before anything sets the payload,
-/// sending a body); the constant fields of one that no request sends are
-/// kept as unsent. Runs after [`settle_body_mode`].
+/// sending a body), following flows that hand it on with a `flow-ref` of
+/// their own first ([`PayloadForward`]); the constant fields of one that no
+/// request sends are kept as unsent. Runs after [`settle_body_mode`].
 pub(crate) fn follow_flow_refs(
     requests: &mut [HttpRequestOperation],
     handoffs: Vec<PayloadHandoff>,
+    forwards: &[PayloadForward],
     unsent: &mut Vec<HttpCredential>,
 ) {
     for h in handoffs {
-        let receiver = requests.iter_mut().find(|op| {
-            op.sends_caller_payload
-                && op.sends_body == SendsBody::Yes
-                && op.flow.as_deref() == Some(h.target.as_str())
-        });
+        let mut target = h.target.as_str();
+        let mut via: Vec<String> = Vec::new();
+        let receiver = loop {
+            let found = requests.iter().position(|op| {
+                op.sends_caller_payload
+                    && op.sends_body == SendsBody::Yes
+                    && op.flow.as_deref() == Some(target)
+            });
+            if found.is_some() || via.len() >= MAX_HANDOFF_HOPS {
+                break found;
+            }
+            match forwards.iter().find(|f| f.from == target) {
+                Some(f) if f.to != h.target && !via.contains(&f.to) => {
+                    via.push(target.to_string());
+                    target = &f.to;
+                }
+                _ => break None,
+            }
+        };
         match receiver {
-            Some(op) => {
+            Some(i) => {
+                let op = &mut requests[i];
                 op.payload_fields += h.credentials.len();
-                op.credentials.splice(0..0, h.credentials);
+                let credentials = h.credentials.into_iter().map(|mut c| {
+                    c.handed_via = via.clone();
+                    c
+                });
+                op.credentials.splice(0..0, credentials);
                 if op.payload.is_none() {
                     op.payload = h.payload;
                 }
@@ -196,6 +229,7 @@ mod tests {
             syntax: HttpValueSyntax::DataWeaveField,
             element: "ee:set-payload".into(),
             owner: None,
+            handed_via: Vec::new(),
         };
         let request = |config: Option<&str>, sends_body: SendsBody| HttpRequestOperation {
             location: at.clone(),
