@@ -137,6 +137,16 @@ pub fn mask_line(line: &str, redactor: &Redactor) -> String {
     }
 }
 
+/// A value that names a secret instead of holding one: a property
+/// reference, an expression, an encrypted value, a mask. Template values
+/// (`changeme`) and well-known defaults (`changeit`) are masked like any
+/// other: rules report a keystore's default password as a secret, and the
+/// snippet must not show what the message masks.
+fn is_reference(value: &str) -> bool {
+    let v = value.trim();
+    v.starts_with("![") || v.contains("${") || v.contains("#[") || vocab::is_mask(v)
+}
+
 /// Masks `name="value"`, `name: value` and `name=value` when `name` is a secret
 /// name and the value is not a reference. A belt to the redactor's braces: it
 /// catches secrets no reader recorded.
@@ -191,8 +201,7 @@ fn mask_assignments(line: &str) -> String {
                 };
                 let value = &line[start.min(line.len())..end];
                 // Skip references and values the redactor already masked.
-                if !value.is_empty() && !vocab::is_placeholder_value(value) && !value.contains("…(")
-                {
+                if !value.is_empty() && !is_reference(value) && !value.contains("…(") {
                     out.push_str(&line[copied..start]);
                     out.push_str(&mask(value));
                     copied = end;
@@ -288,8 +297,7 @@ fn mask_element_texts(line: &str) -> String {
         let start = open + 1 + name_len + 1;
         let end = line[start..].find('<').map_or(line.len(), |e| start + e);
         let text = &line[start..end];
-        if text.trim().is_empty() || vocab::is_placeholder_value(text.trim()) || text.contains("…(")
-        {
+        if text.trim().is_empty() || is_reference(text.trim()) || text.contains("…(") {
             continue;
         }
         out.push_str(&line[copied..start]);
@@ -337,8 +345,7 @@ fn mask_url_passwords(line: &str) -> String {
             continue;
         }
         let password = &authority[colon + 1..at];
-        if password.is_empty() || vocab::is_placeholder_value(password) || password.contains("…(")
-        {
+        if password.is_empty() || is_reference(password) || password.contains("…(") {
             continue;
         }
         let start = auth_start + colon + 1;
@@ -455,6 +462,29 @@ mod tests {
 
     /// Found by review: a pom on one line showed its deployment password in
     /// the snippet of a finding about another element of that line.
+    /// A keystore's default password is reported as a secret, masked in
+    /// the message: the snippet masks it too. References stay readable.
+    #[test]
+    fn defaults_are_masked_references_are_not() {
+        let r = Redactor::default();
+        let line = mask_line(
+            r#"<tls:key-store path="c.p12" password="changeit" keyPassword="password" alias="${tls.alias}"/>"#,
+            &r,
+        );
+        assert!(
+            !line.contains("changeit") && !line.contains(r#"keyPassword="password""#),
+            "{line}"
+        );
+        let line = mask_line(
+            r#"<tls:key-store password="${secure::tls.password}" keyPassword="![a2V5]"/>"#,
+            &r,
+        );
+        assert!(
+            line.contains("${secure::tls.password}") && line.contains("![a2V5]"),
+            "{line}"
+        );
+    }
+
     #[test]
     fn secret_named_elements_are_masked() {
         let r = Redactor::default();

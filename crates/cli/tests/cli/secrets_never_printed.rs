@@ -1023,3 +1023,78 @@ fn secrets_under_names_that_do_not_say_so_are_masked() {
         assert_no_secret(format, &run.stderr, &secrets);
     }
 }
+
+/// A `.properties` value written with escapes (`\=`, `\u0041`) is masked as
+/// written, not only as read: a `#` or a space in it is part of the value.
+/// A keystore's default password, reported as a secret, is masked in the
+/// snippet as in the message.
+#[test]
+fn escaped_values_and_default_passwords_are_masked_in_snippets() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = mule4_app(tmp.path(), "esc-api", &[]);
+    write(
+        &app,
+        "src/main/mule/global.xml",
+        format!(
+            r#"{MULE_XML_HEAD}  <configuration-properties file="config.properties"/>
+  <secure-properties:config name="Secure_Props" file="secure.yaml" key="${{secure.key}}">
+    <secure-properties:encrypt algorithm="AES" mode="CBC" useRandomIVs="false"/>
+  </secure-properties:config>
+  <salesforce:sfdc-config name="Salesforce_Config">
+    <salesforce:basic-connection username="esc@acme.example" password="${{sfdc.password}}" securityToken="${{secure::sfdc.token}}"/>
+  </salesforce:sfdc-config>
+  <tls:context name="Client_TLS">
+    <tls:key-store path="client.p12" type="pkcs12" password="changeit" keyPassword="password"/>
+  </tls:context>
+</mule>
+"#
+        ),
+    );
+    write(
+        &app,
+        "src/main/resources/config.properties",
+        "secure.key=Mule\\=24#Secret!!\nsfdc.password=Tiger\\=2024 Summer#Sale\nmule.key=\\u0041b:Cd=Ef#1234567\n",
+    );
+    write(
+        &app,
+        "src/main/resources/secure.yaml",
+        "sfdc:\n  token: \"![hw2IbpNI1Lc3NFibiXLGvA==]\"\n",
+    );
+    for format in ["text", "json", "sarif", "markdown"] {
+        let run = run_cmd(
+            intguard()
+                .arg("scan")
+                .arg(tmp.path())
+                .args(["--format", format, "--color", "never"]),
+        );
+        run.expect_no_panic().expect_code(1);
+        // The escaped value is reported (IG103 at the key, IG102 at the
+        // password), with a snippet in the formats that have one.
+        if format == "json" {
+            let report = run.json();
+            let snippets: Vec<&str> = findings(&report)
+                .iter()
+                .filter(|f| {
+                    f["path"]
+                        .as_str()
+                        .is_some_and(|p| p.ends_with(".properties"))
+                })
+                .filter_map(|f| f["snippet"].as_str())
+                .collect();
+            assert!(snippets.len() >= 2, "{snippets:?}");
+        }
+        let out = format!("{}{}", run.stdout, run.stderr);
+        for shown in [
+            "Secret!!",
+            "Summer#Sale",
+            "2024 Summer",
+            "Ef#1234567",
+            r#"password=\"changeit\""#,
+            r#"password="changeit""#,
+            r#"keyPassword=\"password\""#,
+            r#"keyPassword="password""#,
+        ] {
+            assert!(!out.contains(shown), "{format} prints {shown}");
+        }
+    }
+}

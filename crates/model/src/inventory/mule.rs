@@ -489,10 +489,11 @@ pub struct PropertyFile {
     /// not take part in resolution.
     pub loaded: bool,
     pub entries: Vec<PropertyEntry>,
-    /// Values written over several lines (`.properties` continuations), as
+    /// Values written otherwise than they read: over several lines
+    /// (`.properties` continuations) or with escapes (`Mule\=24#x`), as
     /// (entry index, the value's pieces as written): what output must mask
-    /// wherever a piece appears, the joined value being all the readers
-    /// keep. Empty for most files.
+    /// wherever a piece appears, the value read being all the readers keep.
+    /// Empty for most files.
     #[serde(skip)]
     pub split_values: Vec<(u32, Box<[Box<str>]>)>,
 }

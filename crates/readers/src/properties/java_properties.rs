@@ -145,8 +145,11 @@ pub(crate) fn read_properties(
     (entries, split)
 }
 
-/// Records the pieces of the value just read when it spanned several lines
-/// (`line_ends` holds where each continued line ended in `logical`).
+/// Records the pieces of the value just read, as written, when they differ
+/// from the value: it spanned several lines (`line_ends` holds where each
+/// continued line ended in `logical`), or it holds escapes (`Mule\=24#x`
+/// means `Mule=24#x`). Output must mask what is written, not only what it
+/// means.
 fn note_pieces(
     logical: &str,
     value_at: Option<usize>,
@@ -155,9 +158,13 @@ fn note_pieces(
     split: &mut SplitValues,
 ) {
     let ends = std::mem::take(line_ends);
-    let (Some(value_at), false) = (value_at, ends.is_empty()) else {
+    let Some(value_at) = value_at else {
         return;
     };
+    let escaped = logical[value_at.min(logical.len())..].contains('\\');
+    if ends.is_empty() && !escaped {
+        return;
+    }
     let mut pieces = Vec::new();
     let mut start = value_at;
     for end in ends.into_iter().chain([logical.len()]) {
@@ -169,7 +176,7 @@ fn note_pieces(
         }
         start = start.max(end);
     }
-    if pieces.len() > 1 {
+    if pieces.len() > 1 || (escaped && !pieces.is_empty()) {
         let index = u32::try_from(entries.len() - 1).unwrap_or(u32::MAX);
         split.push((index, pieces.into_boxed_slice()));
     }
@@ -277,6 +284,28 @@ mod tests {
             vec![
                 (1, vec!["FirstHalf7", "SecondHalf9", "Third"]),
                 (3, vec!["v1", "v2"]),
+            ]
+        );
+    }
+
+    /// A value written with escapes is masked as written: `Mule\=24#x` is
+    /// not the text of `Mule=24#x`.
+    #[test]
+    fn pieces_of_escaped_values() {
+        let text = "secure.key=Mule\\=24#Secret!!\nplain=abc\nmule.key=\\u0041b:Cd=Ef#1234567\n";
+        let mut d = Vec::new();
+        let (entries, split) = read_properties(text, "p.properties", &mut d);
+        assert_eq!(entries[0].value(), "Mule=24#Secret!!");
+        assert_eq!(entries[2].value(), "Ab:Cd=Ef#1234567");
+        let pieces: Vec<(u32, Vec<&str>)> = split
+            .iter()
+            .map(|(i, p)| (*i, p.iter().map(|s| &**s).collect()))
+            .collect();
+        assert_eq!(
+            pieces,
+            vec![
+                (0, vec!["Mule\\=24#Secret!!"]),
+                (2, vec!["\\u0041b:Cd=Ef#1234567"]),
             ]
         );
     }
