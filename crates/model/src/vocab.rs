@@ -18,6 +18,49 @@ const SECRET_ENDINGS: &[&str] = &[
 /// Folded last segments that end like a secret name but are not one.
 const NOT_SECRETS: &[&str] = &["tokenendpoint", "tokenurl", "tokentype", "passwordpolicy"];
 
+/// What follows `password` in a folded name that describes a password
+/// instead of holding one (`passwordType="DIGEST"`, `passwordMinLength`,
+/// `passwordRotationDays`, `passwordFile`): a name counts as a secret's
+/// when it starts with `password` unless the rest starts with one of these.
+const PASSWORD_SETTINGS: &[&str] = &[
+    "type",
+    "policy",
+    "mode",
+    "file",
+    "path",
+    "hint",
+    "hash",
+    "rule",
+    "field",
+    "env",
+    "var",
+    "min",
+    "max",
+    "age",
+    "less",
+    "length",
+    "rotation",
+    "expir",
+    "validat",
+    "complexity",
+    "history",
+    "pattern",
+    "regex",
+    "encoding",
+    "charset",
+    "algorithm",
+    "strength",
+    "format",
+    "prompt",
+    "reset",
+    "change",
+    "required",
+    "enabled",
+    "attribute",
+    "param",
+    "label",
+];
+
 /// Names that conventionally hold the secure-properties key (any case).
 const ENCRYPTION_KEY_NAMES: &[&str] = &[
     "encryption.key",
@@ -76,8 +119,24 @@ pub fn is_secret_name(name: &str) -> bool {
     }
     let ends_with = |e: &str| e.len() <= n && e.bytes().rev().zip(&tail[..n]).all(|(a, b)| a == *b);
     let looks_secret = SECRET_ENDINGS.iter().any(|e| ends_with(e))
-        || (first == b'p' && head.take(7).eq(b"assword".iter().copied()));
+        || (first == b'p'
+            && head.by_ref().take(7).eq(b"assword".iter().copied())
+            && !describes_a_password(head));
     looks_secret && !is_listed_not_secret(last)
+}
+
+/// Whether the folded rest of a name after `password` starts with one of
+/// [`PASSWORD_SETTINGS`].
+fn describes_a_password(rest: impl Iterator<Item = u8>) -> bool {
+    let mut start = [0u8; 12];
+    let mut len = 0;
+    for b in rest.take(start.len()) {
+        start[len] = b;
+        len += 1;
+    }
+    PASSWORD_SETTINGS
+        .iter()
+        .any(|w| start[..len].starts_with(w.as_bytes()))
 }
 
 /// A piece of a property name suggested for a value moved out of the XML:
@@ -473,7 +532,9 @@ mod tests {
         SECRET_ENDINGS
             .iter()
             .any(|e| norm.ends_with(e) || full.ends_with(e))
-            || norm.starts_with("password")
+            || norm
+                .strip_prefix("password")
+                .is_some_and(|rest| !PASSWORD_SETTINGS.iter().any(|w| rest.starts_with(w)))
     }
 
     fn is_encryption_key_name_reference(name: &str) -> bool {
@@ -523,6 +584,9 @@ mod tests {
             "mule",
             "runtime",
             "aVeryLongSegmentName",
+            "Type",
+            "MinLength",
+            "Encrypted",
             "x1",
             "passphrase9",
             "Passwd",
@@ -582,6 +646,10 @@ mod tests {
             "api.key",
             "apiKey",
             "secure::sfdc.password",
+            "password2",
+            "passwordProd",
+            "sfdc.passwordEncrypted",
+            "password_value",
         ] {
             assert!(is_secret_name(yes), "{yes}");
         }
@@ -594,6 +662,14 @@ mod tests {
             "principal",
             "keyStore",
             "passwordPolicy",
+            // Settings that describe a password.
+            "passwordType",
+            "security.passwordMinLength",
+            "passwordRotationDays",
+            "passwordHashAlgorithm",
+            "passwordEncoding",
+            "password_file",
+            "passwordless",
         ] {
             assert!(!is_secret_name(no), "{no}");
         }
