@@ -429,6 +429,37 @@ fn generic_line(
     }
 }
 
+/// Where a YAML comment starts on a line (`line` up to some point): the
+/// first `#` at the start or after a blank that is not inside a quoted
+/// scalar (`'...'`, where `''` is a quote, or `"..."`, where `\` escapes).
+/// `url: "http://x/a#b"` and `k: v#1` hold no comment.
+fn yaml_comment_start(line: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    let mut quote: Option<u8> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match quote {
+            Some(b'"') if b == b'\\' => i += 1,
+            Some(q) if b == q => {
+                if q == b'\'' && bytes.get(i + 1) == Some(&b'\'') {
+                    i += 1;
+                } else {
+                    quote = None;
+                }
+            }
+            Some(_) => {}
+            None => match b {
+                b'"' | b'\'' => quote = Some(b),
+                b'#' if i == 0 || matches!(bytes[i - 1], b' ' | b'\t') => return Some(i),
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    None
+}
+
 /// Finds `intguard-ignore RULES: reason` comments.
 fn suppressions(
     text: &str,
@@ -448,7 +479,8 @@ fn suppressions(
         // nearest before it on its line.
         let openers: &[(&str, Option<&str>)] = match comments {
             CommentSyntax::Xml => &[("<!--", Some("-->"))],
-            CommentSyntax::Hash => &[("#", None)],
+            // Found by `yaml_comment_start`.
+            CommentSyntax::Hash => &[],
             // Only whole lines are comments: a `#` after a key is its value's.
             CommentSyntax::Properties => &[],
             CommentSyntax::Any => &[
@@ -458,10 +490,14 @@ fn suppressions(
                 ("#", None),
             ],
         };
-        let nearest = openers
-            .iter()
-            .filter_map(|(open, close)| before.rfind(open).map(|i| (i, *close)))
-            .max_by_key(|(i, _)| *i);
+        let nearest = if comments == CommentSyntax::Hash {
+            yaml_comment_start(before).map(|i| (i, None))
+        } else {
+            openers
+                .iter()
+                .filter_map(|(open, close)| before.rfind(open).map(|i| (i, *close)))
+                .max_by_key(|(i, _)| *i)
+        };
         let (comment_start, end_marker): (usize, Option<&str>) = if let Some((i, close)) = nearest {
             (line_start + i, close)
         } else if xml {
@@ -730,6 +766,17 @@ mod tests {
     /// URL) opens nothing: the comment holding the marker is the one whose
     /// opener is nearest before it, of the file's own syntax.
     #[test]
+    fn yaml_comments_start_outside_quotes() {
+        assert_eq!(yaml_comment_start("# x"), Some(0));
+        assert_eq!(yaml_comment_start("a: 1 # x"), Some(5));
+        assert_eq!(yaml_comment_start("a: b#c"), None);
+        assert_eq!(yaml_comment_start("a: \"b # c\""), None);
+        assert_eq!(yaml_comment_start("a: 'b '' # c'"), None);
+        assert_eq!(yaml_comment_start("a: 'b' # c"), Some(7));
+        assert_eq!(yaml_comment_start("a: \"b\\\" # c\" # d"), Some(13));
+    }
+
+    #[test]
     fn a_glob_before_a_hash_comment_does_not_stretch_it() {
         let text = "a:\n  archive: \"/data/*\"  # intguard-ignore IG102: a glob\n  username2: \"x\"\n  password: \"Spr1ngOrders#2024\"\n  cron: \"*/5 * * * *\"\n";
         // YAML: `#` only; the comment covers its line and the next.
@@ -742,6 +789,13 @@ mod tests {
         // YAML has no `//` or `/* */` comments at all.
         let text = "a: 1\n/* intguard-ignore IG102: r */\nb: 2\n// intguard-ignore IG102: r\n";
         assert_eq!(extents(text, YAML), vec![]);
+        // A YAML `#` inside a quoted scalar, or right after a character, is
+        // text, not a comment: it suppresses nothing.
+        let text = "sfdc:\n  loginUrl: \"http://x/t # intguard-ignore IG109: not a comment\"\n  b: 'x#intguard-ignore IG109: r'\n  c: v#intguard-ignore IG109: r\n  d: 'it''s # intguard-ignore IG109: still text'\n  e: \"a\\\" # intguard-ignore IG109: still\"\n";
+        assert_eq!(extents(text, YAML), vec![]);
+        // After a closed quote, it is one.
+        let text = "a: \"x#y\" # intguard-ignore IG109: r\nb: 1\n";
+        assert_eq!(extents(text, YAML), vec![(1, 2)]);
         // .properties: `#` and `!` first on a line; after a key, `#` is
         // part of the value.
         let props = TextKind {

@@ -538,6 +538,22 @@ fn a_glob_before_an_inline_ignore_does_not_stretch_it() {
     assert_eq!(report["summary"]["suppressed"], 0, "{report:#}");
 }
 
+/// `# intguard-ignore` inside a quoted YAML value, or glued to the text
+/// before it, is part of the value, not a comment: it suppresses nothing.
+#[test]
+fn an_ignore_inside_a_yaml_value_is_no_comment() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = suppression_app(tmp.path(), "", "");
+    write(
+        &app,
+        "src/main/resources/local.yaml",
+        "db:\n  note: \"x # intguard-ignore IG102: not a comment\"\n  password: \"Local#Pw-8812\"\nother:\n  note: 'it''s # intguard-ignore IG102: nor this'\n  password: \"Other#Pw-8812\"\n",
+    );
+    let (_, report) = scan_json(&app, &[]);
+    assert_eq!(at(&report, "IG102", "local.yaml"), vec![3, 6], "{report:#}");
+    assert_eq!(report["summary"]["suppressed"], 0, "{report:#}");
+}
+
 #[test]
 fn inline_ignore_without_a_reason_is_not_applied() {
     let tmp = tempfile::tempdir().unwrap();
