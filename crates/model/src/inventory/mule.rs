@@ -106,7 +106,8 @@ impl MuleApp {
     /// The secure-properties config that reads `file`: the one whose `file`
     /// (Mule 4) or `location` (Mule 3) pattern matches the file's path under
     /// `src/main/resources/` (or Mule 3's `src/main/app/`), every `${...}`
-    /// standing for a name without `/`. `None` when no pattern matches.
+    /// standing for a name without `/`; a config naming the file as written
+    /// comes before one whose pattern matches it. `None` when none matches.
     pub fn secure_config_for(&self, file: &PropertyFile) -> Option<&SecurePropertiesConfig> {
         let root = self.root.trim_end_matches('/');
         // The file's path below `root/dir` (IG104 asks for every value).
@@ -119,7 +120,7 @@ impl MuleApp {
             in_app?.strip_prefix(dir)
         };
         let rel = under("src/main/resources/").or_else(|| under("src/main/app/"))?;
-        self.secure_property_configs.iter().find(|c| {
+        let reads = |c: &SecurePropertiesConfig, literal_only: bool| {
             c.file.as_ref().is_some_and(|f| {
                 f.raw.split(',').any(|p| {
                     let p = p.trim();
@@ -128,10 +129,21 @@ impl MuleApp {
                         .or_else(|| p.strip_prefix("classpath:"))
                         .unwrap_or(p)
                         .trim_start_matches('/');
-                    file_pattern_matches(p, rel)
+                    if literal_only {
+                        !p.contains("${") && p == rel
+                    } else {
+                        file_pattern_matches(p, rel)
+                    }
                 })
             })
-        })
+        };
+        // A config naming the file as written reads it whatever the
+        // environment; a pattern (`${mule.env}-secure.yaml`) only in one.
+        let configs = &self.secure_property_configs;
+        configs
+            .iter()
+            .find(|c| reads(c, true))
+            .or_else(|| configs.iter().find(|c| reads(c, false)))
     }
 
     pub fn tls_context(&self, name: &str) -> Option<&TlsContext> {

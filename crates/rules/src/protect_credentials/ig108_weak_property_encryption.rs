@@ -199,11 +199,18 @@ impl Rule for WeakPropertyEncryption {
                     config_label(config),
                     and_list(&texts)
                 );
-                // Secure files with `![...]` values: (path, first value, count).
+                // Secure files with `![...]` values that this config reads
+                // (a file no config's pattern matches: when it is the app's
+                // only config): (path, first value, count).
+                let alone = app.secure_property_configs.len() == 1;
                 let encrypted: Vec<(&str, &intguard_model::Location, usize)> = app
                     .property_files
                     .iter()
                     .filter(|f| f.secure)
+                    .filter(|f| match app.secure_config_for(f) {
+                        Some(reader) => std::ptr::eq(reader, config),
+                        None => alone,
+                    })
                     .filter_map(|f| {
                         let mut values =
                             f.entries.iter().filter(|e| e.encrypted_payload().is_some());

@@ -16,8 +16,36 @@ fn positive() {
             ("catalog-api/src/main/mule/global.xml", 10),
             // Mule 3 encryptionAlgorithm="DES" (and fixed IVs): at the placeholder.
             ("accounts-m3/src/main/app/accounts.xml", 7),
+            // Of two configs, the Blowfish one (the AES one is sound).
+            ("ledger-api/src/main/mule/global.xml", 14),
         ],
     );
+}
+
+/// A weak config names, and has re-encrypted, only the files it reads: not
+/// those of the app's other, sound config.
+#[test]
+fn positive_lists_only_the_files_the_config_reads() {
+    let findings = common::run("IG108", "IG108/positive");
+    let ledger = findings
+        .iter()
+        .find(|f| f.message.starts_with("ledger-api:"))
+        .expect("a finding for ledger-api");
+    assert!(
+        ledger.message.contains("Legacy_Props"),
+        "{}",
+        ledger.message
+    );
+    let files: Vec<&str> = ledger
+        .related
+        .iter()
+        .filter(|r| r.message.contains("value(s) of"))
+        .map(|r| r.path.as_str())
+        .collect();
+    assert_eq!(files.len(), 1, "{:#?}", ledger.related);
+    assert!(files[0].ends_with("legacy-secure.yaml"), "{files:?}");
+    assert!(ledger.fix.contains("legacy-secure.yaml"), "{}", ledger.fix);
+    assert!(!ledger.fix.contains("prod-secure.yaml"), "{}", ledger.fix);
 }
 
 #[test]
