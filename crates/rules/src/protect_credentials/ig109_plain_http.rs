@@ -345,8 +345,11 @@ fn check_app(app: &MuleApp, out: &mut Vec<Finding>) {
         }
         reported_attrs.insert(attr.value.location.clone());
         let envs = envs_of(&hits);
-        // The request whose `url` this is, and the credentials it sends.
-        let credentials: Vec<&HttpCredential> = app
+        // The request whose `url` this is, and the credentials it sends:
+        // its own, its config's default headers and parameters, and its
+        // config's `<http:authentication>` (the connector authenticates
+        // every request through the config, whatever its URL).
+        let requests: Vec<&HttpRequestOperation> = app
             .http_request_operations
             .iter()
             .filter(|op| {
@@ -354,9 +357,19 @@ fn check_app(app: &MuleApp, out: &mut Vec<Finding>) {
                     .as_ref()
                     .is_some_and(|u| u.location == attr.value.location)
             })
+            .collect();
+        let credentials: Vec<&HttpCredential> = requests
+            .iter()
             .flat_map(|op| request_credentials(app, op))
             .collect();
-        let sensitive = hits.iter().any(|h| h.sensitive) || !credentials.is_empty();
+        let authentication = requests.iter().find_map(|op| {
+            op.config_ref
+                .as_deref()
+                .and_then(|name| app.http_requests.iter().find(|r| r.config_name == name))
+                .and_then(|r| r.authentication.as_ref())
+        });
+        let sensitive =
+            hits.iter().any(|h| h.sensitive) || !credentials.is_empty() || authentication.is_some();
         let owner = attr
             .owner
             .as_deref()
@@ -367,10 +380,15 @@ fn check_app(app: &MuleApp, out: &mut Vec<Finding>) {
         } else {
             ""
         };
-        let sends = if credentials.is_empty() {
-            String::new()
-        } else {
-            format!(", sending {} in clear", describe_credentials(&credentials))
+        let sends = match (authentication, credentials.is_empty()) {
+            (None, true) => String::new(),
+            (None, false) => format!(", sending {} in clear", describe_credentials(&credentials)),
+            (Some(auth), true) => format!(", sending credentials (<{}>) in clear", auth.element),
+            (Some(auth), false) => format!(
+                ", sending credentials (<{}>) and {} in clear",
+                auth.element,
+                describe_credentials(&credentials)
+            ),
         };
         let message = format!(
             "{} <{}>{owner} {}=\"{}\" is plain HTTP{why} {}{sends}",
@@ -402,6 +420,12 @@ fn check_app(app: &MuleApp, out: &mut Vec<Finding>) {
                 reported_entries.insert(o.clone());
                 finding = finding.related(origin_related(o, h));
             }
+        }
+        if let Some(auth) = authentication {
+            finding = finding.related(Related::new(
+                &auth.location,
+                "credentials sent with this request (its config's authentication)",
+            ));
         }
         for c in &credentials {
             finding = finding.related(credential_related(c));
@@ -453,7 +477,19 @@ fn check_app(app: &MuleApp, out: &mut Vec<Finding>) {
     for r in &app.http_requests {
         let mut envs = Vec::new();
         let mut origins = Vec::new();
-        let mut sensitive_host = false;
+        // A request through the config to a token path (`/oauth2/token`)
+        // makes it a token server's, as its host or base path would.
+        let mut sensitive_host = app.http_request_operations.iter().any(|op| {
+            op.url.is_none()
+                && op.config_ref.as_deref() == Some(r.config_name.as_str())
+                && op.path.as_ref().is_some_and(|p| {
+                    is_token_path(&p.raw)
+                        || app
+                            .resolve_all(p)
+                            .iter()
+                            .any(|v| v.value.as_deref().is_some_and(is_token_path))
+                })
+        });
         for (env, srcs) in plain_protocol_envs(app, r.protocol.as_ref()) {
             let host = host_in(app, r.host.as_ref(), env.as_deref());
             if host.as_deref().is_some_and(is_local_host) {

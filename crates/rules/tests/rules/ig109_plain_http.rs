@@ -19,11 +19,13 @@ fn positive() {
             ("orders-sapi/src/main/mule/global.xml", 41),
             ("orders-sapi/src/main/mule/global.xml", 46),
             ("orders-sapi/src/main/mule/global.xml", 53),
+            ("orders-sapi/src/main/mule/global.xml", 57),
             ("orders-sapi/src/main/mule/orders.xml", 14),
             ("orders-sapi/src/main/mule/orders.xml", 15),
             ("orders-sapi/src/main/mule/orders.xml", 28),
             ("orders-sapi/src/main/mule/orders.xml", 34),
             ("orders-sapi/src/main/mule/orders.xml", 40),
+            ("orders-sapi/src/main/mule/orders.xml", 48),
             ("orders-sapi/src/main/resources/properties/prod.yaml", 9),
             (LEGACY, 15),
             (LEGACY, 17),
@@ -150,6 +152,31 @@ fn credential_carrying_requests_are_high() {
             .any(|r| r.line == 41 && r.message == "body field `apiKey` sent in clear here"),
         "{:#?}",
         partner.related
+    );
+    // A URL of its own through a config that authenticates: the config's
+    // <http:authentication> goes with it.
+    let legacy = at(&orders, 48);
+    assert_eq!(legacy.severity, Severity::High, "{}", legacy.message);
+    assert!(
+        legacy
+            .message
+            .ends_with(", sending credentials (<http:basic-authentication>) in clear"),
+        "{}",
+        legacy.message
+    );
+    assert!(
+        legacy.related.iter().any(|r| r.line == 35
+            && r.message == "credentials sent with this request (its config's authentication)"),
+        "{:#?}",
+        legacy.related
+    );
+    // A config whose request goes to a token path is a token server's.
+    let idp = at(&global, 57);
+    assert_eq!(idp.severity, Severity::High, "{}", idp.message);
+    assert!(
+        idp.message.ends_with("to a Salesforce or token server"),
+        "{}",
+        idp.message
     );
     // Without credentials (Accept, a correlation id, an anti-CSRF token):
     // medium, and nothing said about credentials.
