@@ -19,7 +19,8 @@ static META: RuleMeta = RuleMeta {
 Looks at every `tls:context` of an app (global ones, and those nested in Salesforce
 connections, HTTP listeners and HTTP request configs), resolving properties in every
 environment, and flags:
-- a `tls:trust-store` with `insecure="true"`: the server certificate is not validated;
+- a `tls:trust-store` with `insecure="true"`: the peer's certificate is not validated
+  (the server's for a requester or a connection, the client's for a listener);
 - `enabledProtocols` that include `TLSv1`, `TLSv1.1`, `SSLv3` or `SSLv2`
   (`TLSv1.2` and `TLSv1.3` are fine).
 It names the connections, listeners and requesters that use the context.
@@ -73,6 +74,45 @@ fn users(app: &MuleApp, tls: &TlsUse<'_>) -> Vec<(String, Location)> {
         TlsOwner::Salesforce(c) => vec![(TlsOwner::Salesforce(c).describe(), c.location.clone())],
         TlsOwner::Listener(l) => vec![(TlsOwner::Listener(l).describe(), l.location.clone())],
         TlsOwner::Requester(r) => vec![(TlsOwner::Requester(r).describe(), r.location.clone())],
+    }
+}
+
+/// The fix for an insecure trust store: the CA of the peers it must validate.
+fn trust_store_fix(peers: &str) -> String {
+    let (ca, self_signed) = match peers {
+        "client" => (
+            "the CA certificate that issues your clients' certificates",
+            "for self-signed clients, import each client's certificate",
+        ),
+        "server" => (
+            "the server's CA certificate",
+            "for a self-signed server, import that certificate",
+        ),
+        _ => (
+            "the CA certificates of the servers it calls and of the clients it accepts",
+            "for self-signed peers, import their certificates",
+        ),
+    };
+    format!("Remove insecure=\"true\" and give the tls:trust-store {ca}: <tls:trust-store type=\"pkcs12\" path=\"${{tls.truststore.path}}\" password=\"${{secure::tls.truststore.password}}\"/> ({self_signed} into the trust store).")
+}
+
+/// Whose certificates a context's trust store validates: the servers' a
+/// requester or connection calls, the clients' a listener accepts (mutual
+/// TLS), or both when a global context serves both kinds.
+fn peers(app: &MuleApp, tls: &TlsUse<'_>) -> &'static str {
+    let listener = |o: &TlsOwner<'_>| matches!(o, TlsOwner::Listener(_));
+    let owners: Vec<bool> = match (&tls.owner, tls.context.name.as_deref()) {
+        (TlsOwner::Global, Some(name)) => tls_context_users(app, name)
+            .iter()
+            .map(|(o, _)| listener(o))
+            .collect(),
+        (TlsOwner::Global, None) => Vec::new(),
+        (owner, _) => vec![listener(owner)],
+    };
+    match (owners.iter().any(|l| *l), owners.iter().any(|l| !l)) {
+        (true, false) => "client",
+        (true, true) => "server and client",
+        _ => "server",
     }
 }
 
@@ -136,16 +176,20 @@ impl Rule for TlsVerificationOff {
                         }
                         if hit {
                             let message = format!(
-                                "{}: {ctx} has a trust store with insecure=\"true\" {}: server certificates are not validated{used_phrase}",
+                                "{}: {ctx} has a trust store with insecure=\"true\" {}: {} certificates are not validated{used_phrase}",
                                 app.name,
-                                env_phrase(&envs)
+                                env_phrase(&envs),
+                                peers(app, &tls)
                             );
                             let mut f = Finding::new(&META, ts.location.clone(), message)
                                 .environments(envs)
                                 .key(format!("insecure|{}", context_key(&tls)))
                                 .fix(crate::support::with_property_note(
                                     app,
-                                    crate::support::in_runtime_syntax(app, "Remove insecure=\"true\" and give the tls:trust-store the server's CA certificate: <tls:trust-store type=\"pkcs12\" path=\"${tls.truststore.path}\" password=\"${secure::tls.truststore.password}\"/> (for a self-signed server, import that certificate into the trust store).".to_string()),
+                                    crate::support::in_runtime_syntax(
+                                        app,
+                                        trust_store_fix(peers(app, &tls)),
+                                    ),
                                 ));
                             for (d, loc) in &used_by {
                                 f = f.related(Related::new(

@@ -12,7 +12,7 @@ fn positive() {
     common::assert_places(
         "IG110",
         "IG110/positive",
-        &[(G, 23), (G, 24), (G, 34), (G, 41)],
+        &[(G, 23), (G, 24), (G, 34), (G, 41), (G, 49)],
     );
 }
 
@@ -35,6 +35,32 @@ fn messages_name_users_and_environments() {
     assert!(at(41).message.contains("TLSv1 "), "{}", at(41).message);
     assert!(!at(41).message.contains("TLSv1.2"), "{}", at(41).message);
     assert!(at(41).message.contains("Salesforce connection"));
+    // A requester's trust store validates servers; a listener's, clients.
+    assert!(
+        at(24)
+            .message
+            .contains(": server certificates are not validated"),
+        "{}",
+        at(24).message
+    );
+    assert!(
+        at(49)
+            .message
+            .contains(": client certificates are not validated")
+            && at(49).message.contains("Partner_Listener"),
+        "{}",
+        at(49).message
+    );
+    assert!(
+        at(49).fix.contains("issues your clients' certificates"),
+        "{}",
+        at(49).fix
+    );
+    assert!(
+        at(24).fix.contains("the server's CA certificate"),
+        "{}",
+        at(24).fix
+    );
 }
 
 #[test]
