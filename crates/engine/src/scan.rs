@@ -296,7 +296,11 @@ fn run_rules_here(inventory: Inventory, options: &ScanOptions) -> ScanOutcome {
         if let Some(sev) = config.severity_override(f.rule, f.name) {
             f.severity = sev;
         }
-        let rel = relative_to_roots(&f.location.path, &roots);
+        let rel = if f.fingerprint_by_path {
+            relative_to_roots(&f.location.path, &roots)
+        } else {
+            String::new()
+        };
         let key = if f.fingerprint_key.is_empty() {
             f.message.clone()
         } else {

@@ -45,6 +45,12 @@ pub struct Finding {
     /// it with the rule and path.
     #[serde(skip)]
     pub fingerprint_key: String,
+    /// The fingerprint hashes the path with the key. False for a finding
+    /// about the scan as a whole (a username several apps share), whose
+    /// location is only where it is first seen and moves as apps come and
+    /// go: its key alone names it.
+    #[serde(skip)]
+    pub fingerprint_by_path: bool,
     pub fingerprint: String,
     /// The source line, with secrets masked (added by the engine).
     pub snippet: Option<String>,
@@ -64,6 +70,7 @@ impl Finding {
             related: Vec::new(),
             fix: String::new(),
             fingerprint_key: String::new(),
+            fingerprint_by_path: true,
             fingerprint: String::new(),
             snippet: None,
         }
@@ -104,6 +111,14 @@ impl Finding {
     /// Sets the line-independent key the fingerprint is made from.
     pub fn key(mut self, key: impl Into<String>) -> Self {
         self.fingerprint_key = key.into();
+        self
+    }
+
+    /// Makes the fingerprint of the key alone, whatever file the finding is
+    /// shown in ([`Finding::fingerprint_by_path`]).
+    pub fn key_for_the_whole_scan(mut self, key: impl Into<String>) -> Self {
+        self.fingerprint_key = key.into();
+        self.fingerprint_by_path = false;
         self
     }
 }

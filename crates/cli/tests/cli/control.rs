@@ -749,3 +749,48 @@ fn follow_reads_a_config_folder_linked_into_an_app() {
     assert_eq!(clear[0]["identity"], "int.ledger@acme.com", "{report:#}");
     assert!(!report.to_string().contains("Lq7vRt2pXw9sKm4z"));
 }
+
+/// A shared user's finding is about the scan, not about the file it is shown
+/// in (the first app's): its fingerprint stays when an app that sorts first
+/// starts using the user, or when an app stops, so a baseline keeps it.
+#[test]
+fn a_shared_user_keeps_its_fingerprint_as_apps_come_and_go() {
+    let tmp = tempfile::tempdir().unwrap();
+    let add = |name: &str| {
+        let app = mule4_app(tmp.path(), name, &[]);
+        write(
+            &app,
+            "src/main/mule/global.xml",
+            format!(
+                r#"{MULE_XML_HEAD}  <salesforce:sfdc-config name="Salesforce_Config">
+    <salesforce:jwt-connection consumerKey="${{secure::sf.ck}}" keyStore="keys/sf.jks" storePassword="${{secure::sf.sp}}" principal="int.x@acme.com"/>
+  </salesforce:sfdc-config>
+</mule>
+"#
+            ),
+        );
+    };
+    let shared = |report: &Value| -> (String, String) {
+        let f = findings(report)
+            .iter()
+            .find(|f| f["rule"] == "IG303")
+            .unwrap_or_else(|| panic!("no IG303: {report:#}"));
+        (
+            f["fingerprint"].as_str().unwrap().to_string(),
+            f["path"].as_str().unwrap().to_string(),
+        )
+    };
+    add("b-api");
+    add("c-api");
+    let (_, report) = scan_json(tmp.path(), &[]);
+    let (first, at) = shared(&report);
+    assert!(at.contains("b-api"), "{at}");
+    add("a-api");
+    let (_, report) = scan_json(tmp.path(), &[]);
+    let (now, at) = shared(&report);
+    assert!(at.contains("a-api"), "shown in the first app's file: {at}");
+    assert_eq!(now, first, "same user shared: same fingerprint");
+    std::fs::remove_dir_all(tmp.path().join("b-api")).unwrap();
+    let (_, report) = scan_json(tmp.path(), &[]);
+    assert_eq!(shared(&report).0, first);
+}

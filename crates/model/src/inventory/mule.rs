@@ -328,11 +328,10 @@ impl SalesforceConnection {
     }
 
     /// The attribute that names the Salesforce user: `username`, or the JWT/SAML
-    /// `principal`, or the client-credentials run-as user if given.
+    /// `principal`. Not an authorization-code connection's `resourceOwnerId`:
+    /// that is the key Mule keeps a named user's token under, no username.
     pub fn username(&self) -> Option<&Value> {
-        self.attr("username")
-            .or_else(|| self.attr("principal"))
-            .or_else(|| self.attr("resourceOwnerId"))
+        self.attr("username").or_else(|| self.attr("principal"))
     }
 
     /// The URLs the connection talks to for login or API calls.

@@ -1,4 +1,4 @@
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use intguard_model::{
     Finding, Inventory, Location, MuleApp, Practice, Related, RuleMeta, SalesforceConnection,
@@ -91,15 +91,28 @@ apps = ["orders-sapi", "customers-papi"]
 
 struct Use<'a> {
     app: &'a MuleApp,
+    /// How the finding names the app ([`app_label`]).
+    label: &'a str,
     conn: &'a SalesforceConnection,
     id: EnvIdentity,
+}
+
+/// How the finding names an app: its name, or its folder when another app
+/// of the scan has the same name (copies of one template, `v1/orders-api`
+/// and `v2/orders-api`): those are two apps sharing the user all the same.
+fn app_label<'a>(app: &'a MuleApp, duplicated: &HashSet<&str>) -> &'a str {
+    if duplicated.contains(app.name.as_str()) {
+        &app.root
+    } else {
+        &app.name
+    }
 }
 
 /// `app (file:line, ...)`: an app and where its uses' connections are.
 fn app_with_locations(app: &str, uses: &[&Use<'_>]) -> String {
     let mut locs: Vec<&Location> = uses
         .iter()
-        .filter(|u| u.app.name == app)
+        .filter(|u| u.label == app)
         .map(|u| &u.conn.location)
         .collect();
     locs.sort();
@@ -116,6 +129,13 @@ impl Rule for SharedIntegrationUser {
     fn check(&self, inventory: &Inventory) -> Vec<Finding> {
         // username (lowercase) -> environment -> uses
         let mut by_user: BTreeMap<String, BTreeMap<Option<String>, Vec<Use<'_>>>> = BTreeMap::new();
+        let mut seen_names: HashSet<&str> = HashSet::new();
+        let duplicated: HashSet<&str> = inventory
+            .apps
+            .iter()
+            .map(|a| a.name.as_str())
+            .filter(|n| !seen_names.insert(n))
+            .collect();
         for (app, conn) in inventory.connections() {
             // An MUnit suite's connection is the app's own test, not another
             // system using the user.
@@ -128,7 +148,12 @@ impl Rule for SharedIntegrationUser {
                     .or_default()
                     .entry(id.environment.clone())
                     .or_default()
-                    .push(Use { app, conn, id });
+                    .push(Use {
+                        app,
+                        label: app_label(app, &duplicated),
+                        conn,
+                        id,
+                    });
             }
         }
         // A username that applies to every environment (an app without
@@ -138,17 +163,18 @@ impl Rule for SharedIntegrationUser {
             let Some(everywhere) = per_env.get(&None) else {
                 continue;
             };
-            let copies: Vec<(&MuleApp, &SalesforceConnection, EnvIdentity)> = everywhere
+            let copies: Vec<(&MuleApp, &str, &SalesforceConnection, EnvIdentity)> = everywhere
                 .iter()
-                .map(|u| (u.app, u.conn, u.id.clone()))
+                .map(|u| (u.app, u.label, u.conn, u.id.clone()))
                 .collect();
             for (env, uses) in per_env.iter_mut() {
                 if env.is_none() {
                     continue;
                 }
-                for (app, conn, id) in &copies {
+                for (app, label, conn, id) in &copies {
                     uses.push(Use {
                         app,
+                        label,
                         conn,
                         id: id.clone(),
                     });
@@ -162,7 +188,7 @@ impl Rule for SharedIntegrationUser {
             // environment -> sorted distinct app names, where shared
             let mut shared: Vec<(&Option<String>, Vec<&str>)> = Vec::new();
             for (env, uses) in per_env {
-                let mut apps: Vec<&str> = uses.iter().map(|u| u.app.name.as_str()).collect();
+                let mut apps: Vec<&str> = uses.iter().map(|u| u.label).collect();
                 apps.sort();
                 apps.dedup();
                 if apps.len() < 2 {
@@ -242,7 +268,7 @@ fn org_activity(inventory: &Inventory, out: &mut Vec<Finding>) {
             user.location.clone(),
             format!("{username} is shared: {seen}"),
         )
-        .key(user_key)
+        .key_for_the_whole_scan(user_key)
         .fix(format!(
             "Give each app its own integration user (Salesforce Integration license, \"Minimum Access - API Only Integrations\" profile, a permission set with only what that app uses) and pre-authorize it on that app only; then revoke the other apps' tokens of {username}. If these apps are one system, declare it in intguard.toml: a [[identities]] table with the lines username = \"{username}\" and apps = [{}].",
             names
@@ -333,7 +359,7 @@ fn org_consumers(
             .get(user_key)
             .map(|m| m.values().flatten().collect())
             .unwrap_or_default();
-        let mut mule_apps: Vec<&str> = mule_uses.iter().map(|u| u.app.name.as_str()).collect();
+        let mut mule_apps: Vec<&str> = mule_uses.iter().map(|u| u.label).collect();
         mule_apps.sort();
         mule_apps.dedup();
         // A run-as app whose consumer key a Mule app of this user uses is that
@@ -474,7 +500,7 @@ fn org_consumers(
         )
         .identity(username.clone())
         .environments(envs)
-        .key(user_key.clone())
+        .key_for_the_whole_scan(user_key.clone())
         .fix(format!(
             "Give each app its own integration user (Salesforce Integration license, \"Minimum Access - API Only Integrations\" profile, a permission set with only what that app uses): set a different client credentials run-as user (Setup > App Manager > the app > Manage > Edit Policies > Client Credentials Flow > Run As; <oauthClientCredentialUser> / <clientCredentialsFlowUser>) or a different username in the Mule property files, and keep one user definition per user; if these are one system, declare it in intguard.toml: a [[identities]] table with the lines username = \"{username}\" and apps = [{}].",
             names
@@ -488,14 +514,14 @@ fn org_consumers(
                 &u.conn.location,
                 format!(
                     "{} `{}` ({}) runs as {}",
-                    u.app.name, u.conn.config_name, u.conn.element, u.id.username
+                    u.label, u.conn.config_name, u.conn.element, u.id.username
                 ),
             ));
             if let Some(at) = &u.id.defined_at {
                 let env = u.id.environment.as_deref().unwrap_or("every environment");
                 finding = finding.related(Related::new(
                     at,
-                    format!("{}: username {} for {env}", u.app.name, u.id.username),
+                    format!("{}: username {} for {env}", u.label, u.id.username),
                 ));
             }
         }
@@ -580,7 +606,7 @@ fn finding(
     let mut finding = Finding::new(&META, first.conn.location.clone(), message)
         .identity(username.clone())
         .environments(environments)
-        .key(user_key.to_string())
+        .key_for_the_whole_scan(user_key.to_string())
         .fix(format!(
             "Give each app its own integration user (Salesforce Integration license, \"Minimum Access - API Only Integrations\" profile, a permission set with only what that app uses, pre-authorized on that app's connected app): {keep}; if these apps are one system, declare them in intguard.toml: a [[identities]] table with the lines username = \"{username}\" and apps = [{}].",
             apps_all.iter().map(|a| format!("\"{a}\"")).collect::<Vec<_>>().join(", ")
@@ -602,7 +628,7 @@ fn finding(
             &u.conn.location,
             format!(
                 "{} `{}` ({}) runs as {} {}",
-                u.app.name,
+                u.label,
                 u.conn.config_name,
                 u.conn.element,
                 u.id.username,
@@ -615,7 +641,7 @@ fn finding(
             let env = u.id.environment.as_deref().unwrap_or("every environment");
             finding = finding.related(Related::new(
                 at,
-                format!("{}: username {} for {env}", u.app.name, u.id.username),
+                format!("{}: username {} for {env}", u.label, u.id.username),
             ));
         }
     }

@@ -132,3 +132,30 @@ fn a_username_for_every_environment_is_shared_in_each() {
 fn munit_suites_do_not_count() {
     common::assert_clean("IG303", "MUNIT");
 }
+
+/// Two apps with one name (copies of a template in two teams' folders) are
+/// two apps sharing the user: reported, each named by its folder.
+#[test]
+fn apps_with_the_same_name_are_still_two_apps() {
+    common::assert_places(
+        "IG303",
+        "IG303/same-name",
+        &[("team1/orders-api/src/main/mule/global.xml", 10)],
+    );
+    let f = &common::run("IG303", "IG303/same-name")[0];
+    assert!(
+        f.message
+            .starts_with("int.orders@acme.com is used by 2 apps"),
+        "{}",
+        f.message
+    );
+    assert!(
+        f.message.contains("team1/orders-api (") && f.message.contains("team2/orders-api ("),
+        "{}",
+        f.message
+    );
+    assert!(f
+        .related
+        .iter()
+        .any(|r| r.path.contains("team2/orders-api") && r.line == 10));
+}
