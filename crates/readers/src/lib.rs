@@ -368,6 +368,9 @@ fn read_all(
             if out.declared_secure_properties.is_some() {
                 part.declared_secure_properties = out.declared_secure_properties;
             }
+            if let Some(script) = out.payload_script {
+                part.payload_scripts.push(*script);
+            }
         }
         while let Some(&a) = by_last.peek() {
             if last_file[a] >= end && end < walk.files.len() {
@@ -415,6 +418,10 @@ struct FileOutput {
     property: Option<Box<PropertyCandidate>>,
     descriptor: Option<Location>,
     declared_secure_properties: Option<Vec<String>>,
+    /// A DataWeave script of the app's resources that may build a login
+    /// (its path under `src/main/resources/`, its text): a payload an
+    /// `<ee:set-payload resource="...">` sets.
+    payload_script: Option<Box<(String, String)>>,
     metadata: Option<Box<metadata::Item>>,
     diagnostics: Vec<Diagnostic>,
 }
@@ -767,6 +774,12 @@ fn process_file(
                         split_values,
                     },
                 }));
+            }
+        } else if ext == "dwl" {
+            if let Some(res_rel) = rel.strip_prefix("src/main/resources/") {
+                if mule::xml::may_carry_a_login(text) {
+                    out.payload_script = Some(Box::new((res_rel.to_string(), text.to_string())));
+                }
             }
         } else if rel == "mule-artifact.json" {
             let a = mule::descriptor::artifact_json(text, display, &mut out.diagnostics);

@@ -624,6 +624,10 @@ pub struct HttpRequestOperation {
     /// The payload the flow last set before the request (`ee:set-payload`
     /// text or `set-payload value`), the body a request sends by default.
     pub payload: Option<String>,
+    /// That payload's script is a file of the app (`<ee:set-payload
+    /// resource="dwl/login.dwl"/>`, under `src/main/resources/`): its text
+    /// becomes `payload` when the app is assembled.
+    pub payload_resource: Option<String>,
     /// Headers, query parameters and body fields it sends that carry a
     /// credential: its own, and the fields of the payload the flow set just
     /// before it (a request sends the payload as its body by default).
@@ -655,6 +659,7 @@ impl HttpRequestOperation {
         let n = self.payload_fields.min(self.credentials.len());
         self.payload_fields = 0;
         self.payload = None;
+        self.payload_resource = None;
         self.credentials.drain(..n).collect()
     }
 }

@@ -8,7 +8,7 @@ pub(crate) mod xml;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-use intguard_model::{Location, MuleApp, MuleRuntime, PropertyFile};
+use intguard_model::{HttpRequestOperation, Location, MuleApp, MuleRuntime, PropertyFile};
 
 use crate::discover::display_path;
 use crate::properties::environments::{match_file, patterns, ImportPattern};
@@ -93,6 +93,27 @@ pub(crate) struct AppParts {
     pub properties: Vec<PropertyCandidate>,
     pub descriptor: Option<Location>,
     pub declared_secure_properties: Option<Vec<String>>,
+    /// DataWeave scripts of `src/main/resources/` that may build a login:
+    /// (path under it, text).
+    pub payload_scripts: Vec<(String, String)>,
+}
+
+/// Gives each request whose payload script is a resource file
+/// (`resource="dwl/login.dwl"`, or `classpath:dwl/login.dwl`) that script's
+/// text as its payload, for the rules that read how it logs in.
+fn payload_scripts(requests: &mut [HttpRequestOperation], scripts: &[(String, String)]) {
+    for op in requests {
+        let Some(resource) = op.payload_resource.as_deref() else {
+            continue;
+        };
+        let wanted = resource
+            .strip_prefix("classpath:")
+            .unwrap_or(resource)
+            .trim_start_matches('/');
+        if let Some((_, text)) = scripts.iter().find(|(rel, _)| rel == wanted) {
+            op.payload.get_or_insert_with(|| text.clone());
+        }
+    }
 }
 
 /// Builds the app from its parts: merges the XML facts, matches property files
@@ -134,6 +155,7 @@ pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
         &forwards,
         &mut app.unsent_payload_credentials,
     );
+    payload_scripts(&mut app.http_request_operations, &parts.payload_scripts);
     let pats: Vec<ImportPattern> = app.property_imports.iter().flat_map(patterns).collect();
     let mut envs = BTreeSet::new();
     for cand in parts.properties {

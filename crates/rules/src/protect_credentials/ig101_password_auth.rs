@@ -29,7 +29,8 @@ It also flags `<http:request>` operations that log in to Salesforce by hand: the
 username-password flow (`grant_type=password` in the `url`, in `<http:query-params>`
 (a DataWeave map or `<http:query-param key value>` children), in `<http:body>`, in the
 payload the flow sets just before the request, e.g. an `ee:set-payload` DataWeave
-object, or that a `flow-ref` hands the sub-flow whose first request it is, or in the
+object, written inline or in a `.dwl` file of the app (`resource="dwl/token.dwl"`),
+or that a `flow-ref` hands the sub-flow whose first request it is, or in the
 default query parameters of its `<http:request-config>`,
 `<http:default-query-params>`) or a SOAP login URL (`/services/Soap/u/`), after
 resolving `${...}`, `p('...')` and `Mule::p('...')` through every environment's

@@ -77,7 +77,15 @@ fn password_grant_in_config_defaults_and_through_properties() {
     common::assert_places(
         "IG101",
         "IG101/grant-sources/positive",
-        &[(G, 34), (G, 38), (G, 43), (G, 60), (G, 65), (G, 80)],
+        &[
+            (G, 34),
+            (G, 38),
+            (G, 43),
+            (G, 60),
+            (G, 65),
+            (G, 80),
+            (G, 90),
+        ],
     );
     let findings = common::run("IG101", "IG101/grant-sources/positive");
     let envs = |line: u32| {
@@ -96,6 +104,8 @@ fn password_grant_in_config_defaults_and_through_properties() {
     assert_eq!(envs(65), all);
     // The grant a flow-ref hands the sub-flow, sent by its first request.
     assert_eq!(envs(80), all);
+    // The grant in a DataWeave file (`<ee:set-payload resource="...">`).
+    assert_eq!(envs(90), all);
 
     let defaults = common::finding_at(&findings, G, 34);
     assert!(

@@ -796,6 +796,12 @@ impl<'t> XmlReader<'t> {
             // With `target="..."` its response goes to a variable and the
             // payload stays, for the requests after it too.
             let to_variable = raw_attrs.iter().any(|a| a.name == "target");
+            // A payload script kept in a file: the app's assembly reads it.
+            let payload_resource = self
+                .payload_source
+                .as_ref()
+                .and_then(|s| s.resource.clone())
+                .filter(|_| sends_body != SendsBody::No);
             let credentials = if sends_body == SendsBody::No {
                 if !to_variable {
                     self.discard_payload();
@@ -821,6 +827,7 @@ impl<'t> XmlReader<'t> {
                     .filter(|p| sends_body != SendsBody::No && may_carry_a_login(p))
                     .map(str::to_string),
                 payload_fields: credentials.len(),
+                payload_resource,
                 credentials,
                 sends_body,
                 query_params: Vec::new(),
@@ -841,6 +848,7 @@ impl<'t> XmlReader<'t> {
                         owner: o,
                         segments,
                         script: false,
+                        resource: None,
                     });
                     Role::Plain
                 }
@@ -848,11 +856,17 @@ impl<'t> XmlReader<'t> {
                     self.payload = Some(String::new());
                     // `ee:set-payload` / Mule 3 `dw:set-payload`: a DataWeave
                     // script.
+                    let resource = raw_attrs
+                        .iter()
+                        .find(|a| a.name == "resource")
+                        .map(|a| a.value.trim().to_string())
+                        .filter(|r| !r.is_empty() && !r.contains("${") && !r.contains("#["));
                     self.payload_setter = Some(PayloadSetter {
                         element: qname.to_string(),
                         owner: o,
                         segments: Vec::new(),
                         script: true,
+                        resource,
                     });
                     Role::SetPayload
                 }
@@ -1057,6 +1071,7 @@ impl<'t> XmlReader<'t> {
                 owner: map.owner,
                 segments: map.segments,
                 script: false,
+                resource: None,
             };
             let found = self.body_credentials(&map.text, &body);
             if let Some(r) = self.http_request.as_mut() {
@@ -1346,6 +1361,9 @@ struct PayloadSetter {
     /// The whole text is a DataWeave script (`ee:set-payload`), not a value
     /// that is an expression only when written `#[...]`.
     script: bool,
+    /// The script is in a file of the app (`<ee:set-payload
+    /// resource="dwl/login.dwl"/>`), read when the app is assembled.
+    resource: Option<String>,
 }
 
 /// The flow a `flow-ref`'s `name` names: none when it is an expression
@@ -1484,7 +1502,7 @@ fn strip_dsql(q: &str) -> String {
 /// What a request's body, parameters or payload must hold for IG101 to read
 /// a login in it (`grant_type`, `username`) or in what it reads
 /// (`${...}`, `p('...')`); case-insensitive.
-fn may_carry_a_login(text: &str) -> bool {
+pub(crate) fn may_carry_a_login(text: &str) -> bool {
     if text.contains("${") || text.contains("p(") {
         return true;
     }

@@ -238,6 +238,7 @@ mod tests {
             path: None,
             children_text: String::new(),
             payload: Some("{ password: 's3cr3t' }".into()),
+            payload_resource: None,
             credentials: vec![field("password"), field("client_secret")],
             payload_fields: 1,
             flow: None,
