@@ -26,12 +26,37 @@ impl MuleApp {
     /// 49,638 requests, ~14 MB). A host that does not resolve may be
     /// Salesforce's: kept. Requests sending credentials in headers, query
     /// parameters or body fields (their own `<http:body>`, or the payload
-    /// set before them) are kept too (IG102, IG109 read them), without the
-    /// texts only IG101 reads.
+    /// set before them), through a config that authenticates them, or to a
+    /// token path (`/oauth2/token`) are kept too (IG102, IG109 read them),
+    /// without the texts only IG101 reads.
     pub fn digest_http_requests(&mut self) {
         if self.http_request_operations.is_empty() {
             return;
         }
+        let authenticating: Vec<&str> = self
+            .http_requests
+            .iter()
+            .filter(|r| r.authentication.is_some())
+            .map(|r| r.config_name.as_str())
+            .collect();
+        let keep: Vec<bool> = self
+            .http_request_operations
+            .iter()
+            .map(|op| {
+                !op.credentials.is_empty()
+                    || op
+                        .config_ref
+                        .as_deref()
+                        .is_some_and(|c| authenticating.contains(&c))
+                    || op.path.as_ref().is_some_and(|p| {
+                        names_a_token_endpoint(&p.raw)
+                            || (p.raw.contains("${")
+                                && self.resolve_all(p).iter().any(|r| {
+                                    r.value.as_deref().is_some_and(names_a_token_endpoint)
+                                }))
+                    })
+            })
+            .collect();
         // Most requests name a config for their host: resolved once per
         // config, not once per request.
         let mut by_config: Vec<(&str, bool)> = Vec::new();
@@ -51,11 +76,13 @@ impl MuleApp {
             })
             .collect();
         let mut reach = reach.into_iter();
+        let mut keep = keep.into_iter();
         self.http_request_operations.retain_mut(|op| {
+            let kept = keep.next().unwrap_or(true);
             if reach.next().unwrap_or(true) {
                 return true;
             }
-            if op.credentials.is_empty() {
+            if !kept {
                 return false;
             }
             op.children_text = String::new();
@@ -425,4 +452,10 @@ pub(super) fn merge_use_parts(
             e.apps.push(a.clone());
         }
     }
+}
+
+/// A request path that may be a token endpoint's (`/oauth2/token`).
+fn names_a_token_endpoint(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    lower.contains("oauth") || lower.contains("token")
 }

@@ -535,11 +535,34 @@ fn check_app(app: &MuleApp, out: &mut Vec<Finding>) {
         } else {
             Severity::Medium
         };
-        let target = r
-            .host
-            .as_ref()
-            .map(|h| format!(" to {}", h.raw))
-            .unwrap_or_default();
+        // The host as each plain-HTTP environment resolves it (`${erp.host}`
+        // means erp-dev.acme.com in dev); as written when it resolves in none.
+        let mut hosts: Vec<(String, Vec<String>)> = Vec::new();
+        for env in &envs {
+            let Some(h) = host_in(app, r.host.as_ref(), env.as_deref()) else {
+                continue;
+            };
+            match hosts.iter_mut().find(|(x, _)| *x == h) {
+                Some((_, named)) => named.extend(env.clone()),
+                None => hosts.push((h, env.iter().cloned().collect())),
+            }
+        }
+        let target = match (hosts.as_slice(), r.host.as_ref()) {
+            ([(h, _)], _) => format!(" to {h}"),
+            ([], Some(h)) => format!(" to {}", h.raw),
+            ([], None) => String::new(),
+            (many, _) => format!(
+                " to {}",
+                many.iter()
+                    .map(|(h, named)| if named.is_empty() {
+                        h.clone()
+                    } else {
+                        format!("{h} ({})", named.join(", "))
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
         let what = if let Some(auth) = &r.authentication {
             let also = if sent.is_empty() {
                 String::new()
@@ -550,7 +573,7 @@ fn check_app(app: &MuleApp, out: &mut Vec<Finding>) {
         } else if !sent.is_empty() {
             format!(", sending {} in clear", describe_credentials(&sent))
         } else if sensitive_host {
-            " to a Salesforce or token server".to_string()
+            ", which serves Salesforce logins or tokens".to_string()
         } else {
             String::new()
         };

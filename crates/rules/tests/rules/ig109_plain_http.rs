@@ -170,11 +170,21 @@ fn credential_carrying_requests_are_high() {
         "{:#?}",
         legacy.related
     );
+    // The host as the environment resolves it, not `${token.host}`.
+    assert!(
+        at(&global, 33).message.contains(
+            "`Token_Request_Config` uses plain HTTP to auth-legacy.acme.internal in dev, prod"
+        ),
+        "{}",
+        at(&global, 33).message
+    );
     // A config whose request goes to a token path is a token server's.
     let idp = at(&global, 57);
     assert_eq!(idp.severity, Severity::High, "{}", idp.message);
     assert!(
-        idp.message.ends_with("to a Salesforce or token server"),
+        idp.message.ends_with(
+            "uses plain HTTP to idp.acme.internal in dev, prod, which serves Salesforce logins or tokens"
+        ),
         "{}",
         idp.message
     );

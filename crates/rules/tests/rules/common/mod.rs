@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use intguard_model::{Finding, Inventory};
-use intguard_readers::{read_paths, ReadOptions};
+use intguard_readers::{read_paths_with, ReadOptions};
 
 pub fn fixture(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -14,9 +14,10 @@ pub fn fixture(rel: &str) -> PathBuf {
 }
 
 /// Reads the fixture tree the way `intguard_engine::read_inventory` does:
-/// read, then build the identity graph (the fixtures carry no `intguard.toml`,
-/// so there are no config identity hints to apply; the rules crate must not
-/// depend on the engine).
+/// read, each app's operations and HTTP requests digested as it is read
+/// (what a scan drops, no rule sees), then build the identity graph (the
+/// fixtures carry no `intguard.toml`, so there are no config identity hints
+/// to apply; the rules crate must not depend on the engine).
 pub fn inventory(rel: &str) -> Inventory {
     let root = fixture(rel);
     assert!(root.exists(), "missing fixture {}", root.display());
@@ -24,7 +25,10 @@ pub fn inventory(rel: &str) -> Inventory {
         !root.join("intguard.toml").exists(),
         "fixture {rel} has an intguard.toml: the harness does not apply config identity hints"
     );
-    let mut inv = read_paths(&[root], &ReadOptions::default());
+    let mut inv = read_paths_with(&[root], &ReadOptions::default(), &|app, _| {
+        app.digest_operations();
+        app.digest_http_requests();
+    });
     inv.build_identities();
     inv
 }
