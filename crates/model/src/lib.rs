@@ -11,6 +11,7 @@ pub mod expr;
 pub mod finding;
 pub mod inventory;
 pub mod location;
+pub mod property_names;
 pub mod rule_meta;
 pub mod secret;
 pub mod soql;

@@ -128,8 +128,8 @@ pub(super) struct LiteralSite<'a> {
     pub(super) location: &'a intguard_model::Location,
     pub(super) value: &'a str,
     pub(super) span: ValueSpan,
-    /// Property names to try, best first (then the last one numbered).
-    pub(super) candidates: Vec<String>,
+    /// The new property ([`intguard_model::property_names`]).
+    pub(super) name: String,
     /// How the edited text reads the property chosen.
     pub(super) reference: Reference,
     /// What the action says is replaced.

@@ -7,9 +7,10 @@
 //!   HTTP requests send) and how the edited text reads their new property;
 //! - [`workspace`]: the edits gathered per file, applied at the end.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
+use intguard_model::property_names::{new_property_names, XmlSecret};
 use intguard_model::secret::mask;
 use intguard_model::vocab;
 use intguard_model::{
@@ -573,21 +574,26 @@ impl Moving<'_> {
         plan: &mut Plan,
     ) -> Result<Vec<String>, FixError> {
         let app = self.app;
-        // (c) Literal secrets in XML attributes: new properties.
-        let mut taken: HashMap<String, Zeroizing<String>> = HashMap::new();
-        let defined = |n: &str| {
-            app.property_files
-                .iter()
-                .any(|f| f.entries.iter().any(|e| e.key() == n))
-                || app.global_properties.iter().any(|g| g.name == n)
-                || app
-                    .secret_attributes
+        // (c) Literal secrets in XML attributes: new properties, named as
+        // IG102's fixes name them. Every literal gets its name first, those
+        // left to do by hand too: their findings told the user that name.
+        let secrets: Vec<XmlSecret> = work
+            .literals
+            .iter()
+            .map(|a| XmlSecret::Attribute(a))
+            .chain(
+                work.http_literals
                     .iter()
-                    .chain(&app.url_attributes)
-                    .any(|a| a.value.placeholders().iter().any(|p| p.name == n))
-        };
+                    .map(|(credential, property)| XmlSecret::Http {
+                        credential,
+                        property: property.clone(),
+                    }),
+            )
+            .collect();
+        let names = new_property_names(app, &secrets);
+        let (attribute_names, http_names) = names.split_at(work.literals.len());
         let mut sites: Vec<LiteralSite> = Vec::new();
-        for &a in &work.literals {
+        for (&a, name) in work.literals.iter().zip(attribute_names) {
             let path = &a.value.location.path;
             let Some(text) = ws.text(path)? else { continue };
             let Some(span) = xml::attr_value_span(
@@ -603,26 +609,16 @@ impl Moving<'_> {
                 ));
                 continue;
             };
-            let salesforce = app
-                .salesforce_connections
-                .iter()
-                .any(|c| a.owner.as_deref() == Some(c.config_name.as_str()));
-            let owner = vocab::property_name_piece(a.owner.as_deref().unwrap_or("app"));
-            let mut candidates = Vec::new();
-            if salesforce {
-                candidates.push(format!("sfdc.{}", a.name));
-            }
-            candidates.push(format!("{owner}.{}", a.name));
             sites.push(LiteralSite {
                 location: &a.value.location,
                 value: &a.value.raw,
                 span,
-                candidates,
+                name: name.clone(),
                 reference: Reference::Placeholder(app.runtime),
                 what: format!("the literal `{}` of <{}>", a.name, a.element),
             });
         }
-        for (c, prop) in &work.http_literals {
+        for ((c, _), name) in work.http_literals.iter().zip(http_names) {
             let sent = !app
                 .unsent_payload_credentials
                 .iter()
@@ -646,7 +642,7 @@ impl Moving<'_> {
                 location: &c.value.location,
                 value: &c.value.raw,
                 span,
-                candidates: vec![prop.clone()],
+                name: name.clone(),
                 reference,
                 what: if sent {
                     format!(
@@ -663,15 +659,7 @@ impl Moving<'_> {
         let mut literal_names = Vec::new();
         for site in sites {
             let path = site.location.path.as_str();
-            let base = site.candidates.last().cloned().unwrap_or_default();
-            let mut candidates = site.candidates.clone();
-            candidates.extend((2..100).map(|i| format!("{base}{i}")));
-            let Some(prop) = candidates.into_iter().find(|c| match taken.get(c) {
-                Some(v) => v.as_str() == site.value,
-                None => !defined(c),
-            }) else {
-                continue;
-            };
+            let prop = site.name;
             let work = ws.file(path)?;
             work.replacements
                 .push((site.span.range.clone(), site.reference.to(&prop)));
@@ -680,10 +668,7 @@ impl Moving<'_> {
                 "replace {} in {} with a reference to the new secure property `{prop}`",
                 site.what, path
             ));
-            if taken
-                .insert(prop.clone(), Zeroizing::new(site.value.to_string()))
-                .is_none()
-            {
+            if !literal_names.contains(&prop) {
                 let targets_set: BTreeSet<&String> = self.targets.values().collect();
                 for path in targets_set {
                     plan.moved.push(Moved {
