@@ -725,3 +725,65 @@ fn form_pairs_are_cut_out_of_their_strings() {
     let (_, findings) = scan(&app);
     assert!(findings.is_empty(), "{findings:#?}");
 }
+
+/// The secure property each IG102 finding on a literal in the XML proposes
+/// (`secure::name` in its fix), in location order.
+fn proposed_names(findings: &[Finding]) -> Vec<String> {
+    findings
+        .iter()
+        .filter(|f| f.location.path.ends_with(".xml"))
+        .filter_map(|f| {
+            let at = f.fix.find("secure::")? + "secure::".len();
+            let name: String = f.fix[at..]
+                .chars()
+                .take_while(|c| !matches!(c, '}' | '\'' | '"'))
+                .collect();
+            Some(name)
+        })
+        .collect()
+}
+
+/// The new secure properties a plan writes for literals in the XML, in the
+/// order it replaces them.
+fn written_names(plan: &Plan) -> Vec<String> {
+    plan.actions
+        .iter()
+        .filter_map(|a| {
+            a.split("with a reference to the new secure property `")
+                .nth(1)
+                .map(|rest| rest.trim_end_matches('`').to_string())
+        })
+        .collect()
+}
+
+/// What IG102's fixes propose for literals in the XML is what `fix secrets`
+/// writes: two connections' passwords under two names, a name the app
+/// already reads left alone, several credentials a request config sends
+/// numbered. The apps are IG102's own fixtures.
+#[test]
+fn ig102_fixes_propose_the_names_fix_secrets_writes() {
+    let rules_fixtures =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../rules/tests/fixtures/IG102");
+    for (rel, want) in [
+        (
+            "connection-names/orders-billing-api",
+            &["sfdc.password", "sf_billing.password"][..],
+        ),
+        (
+            "connection-names/defined-name-api",
+            &["sf_leads.password"][..],
+        ),
+        ("body-positive/token-client", &[][..]),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let app = dir.path().join("app");
+        copy_dir(&rules_fixtures.join(rel), &app);
+        let (_, findings) = scan(&app);
+        let proposed = proposed_names(&findings);
+        let p = plan(&app);
+        assert_eq!(proposed, written_names(&p), "{rel}: {:#?}", p.skipped);
+        if !want.is_empty() {
+            assert_eq!(proposed, want, "{rel}");
+        }
+    }
+}

@@ -5,8 +5,9 @@ use std::collections::HashSet;
 use foldhash::{HashMap, HashMapExt, HashSetExt};
 
 use intguard_model::expr::placeholders;
+use intguard_model::property_names::{new_property_names, XmlSecret};
 use intguard_model::secret::describe;
-use intguard_model::vocab::{is_secret_name, property_name_piece};
+use intguard_model::vocab::is_secret_name;
 use intguard_model::{
     vocab, Finding, HttpCredential, HttpParamKind, HttpValueSyntax, Inventory, Location, MuleApp,
     MuleRuntime, Practice, PropertyFile, PropertyFormat, Related, RuleMeta, SalesforceConnection,
@@ -395,16 +396,6 @@ fn encrypt_how(app: &MuleApp) -> String {
     }
 }
 
-/// A property name for a secret now written inline.
-fn suggested_property(attr: &XmlAttribute, salesforce: bool) -> String {
-    let prefix = if salesforce {
-        "sfdc".to_string()
-    } else {
-        property_name_piece(attr.owner.as_deref().unwrap_or("app"))
-    };
-    format!("{prefix}.{}", attr.name)
-}
-
 /// Where an HTTP credential is sent from: a request config's defaults, or
 /// one `<http:request>`; or the payload of a flow that no request sends.
 enum HttpSender<'a> {
@@ -485,17 +476,12 @@ fn http_credentials(app: &MuleApp) -> Vec<(&HttpCredential, HttpSender<'_>)> {
     out
 }
 
-/// The finding for a credential an HTTP request sends written in clear, if
-/// it is one: a constant, not a template dummy, not a Salesforce token
-/// (IG106's).
-fn http_credential_finding(
-    app: &MuleApp,
-    credential: &HttpCredential,
-    sender: &HttpSender<'_>,
-    how: &str,
-) -> Option<Finding> {
+/// Whether a credential an HTTP request sends is written in clear: a
+/// constant, not a template dummy. (Salesforce tokens are left to IG106 by
+/// the caller.)
+fn is_clear_credential(credential: &HttpCredential) -> bool {
     if !credential.constant {
-        return None;
+        return false;
     }
     let (scheme, secret) = credential.scheme_and_credential();
     // A scheme without its credential (`Authorization: Bearer`) is a template.
@@ -503,13 +489,22 @@ fn http_credential_finding(
         && ["basic", "bearer", "digest", "negotiate", "token"]
             .iter()
             .any(|s| secret.eq_ignore_ascii_case(s));
-    if scheme_alone
+    !(scheme_alone
         || vocab::is_placeholder_value(&credential.value.raw)
         || vocab::is_placeholder_value(secret)
-        || !is_clear_secret(secret)
-    {
-        return None;
-    }
+        || !is_clear_secret(secret))
+}
+
+/// The finding for a credential an HTTP request sends written in clear
+/// ([`is_clear_credential`]), to be read from the secure property `prop`.
+fn http_credential_finding(
+    app: &MuleApp,
+    credential: &HttpCredential,
+    sender: &HttpSender<'_>,
+    how: &str,
+    prop: &str,
+) -> Finding {
+    let (scheme, secret) = credential.scheme_and_credential();
     let what = match scheme {
         Some(s) => format!("a {s} credential"),
         None => "a credential".to_string(),
@@ -549,7 +544,6 @@ fn http_credential_finding(
             ""
         }
     );
-    let prop = sender.property(credential);
     let whole = match scheme {
         Some(s) => format!(" (the whole value, `{s}` scheme included)"),
         None => String::new(),
@@ -604,15 +598,13 @@ fn http_credential_finding(
         }
         HttpSender::Unsent { flow } => format!("{}>payload", flow.unwrap_or_default()),
     };
-    Some(
-        finding(&credential.value.location, message)
-            .key(format!(
-                "http|{owner}|{}|{}",
-                credential.kind.label(),
-                credential.name.to_ascii_lowercase()
-            ))
-            .fix(fix),
-    )
+    finding(&credential.value.location, message)
+        .key(format!(
+            "http|{owner}|{}|{}",
+            credential.kind.label(),
+            credential.name.to_ascii_lowercase()
+        ))
+        .fix(fix)
 }
 
 /// A password attribute of a store that holds a private key: a TLS key
@@ -644,6 +636,7 @@ impl Rule for PlaintextSecret {
         for app in &inventory.apps {
             let how = encrypt_how(app);
             // (a) literal secrets in the XML.
+            let mut literals: Vec<(&XmlAttribute, bool)> = Vec::new();
             for attr in &app.secret_attributes {
                 // A template dummy is no secret, but on a store holding a
                 // private key a well-known default is the key's only guard.
@@ -660,6 +653,34 @@ impl Rule for PlaintextSecret {
                 {
                     continue;
                 }
+                literals.push((attr, default_key_store_password));
+            }
+            // (a') credentials HTTP requests send, written in clear.
+            let mut sent = Vec::new();
+            for (credential, sender) in http_credentials(app) {
+                if is_token_line(&credential.value.location)
+                    || flagged.contains(&credential.value.location)
+                    || !is_clear_credential(credential)
+                {
+                    continue;
+                }
+                flagged.insert(&credential.value.location);
+                sent.push((credential, sender));
+            }
+            // The properties `fix secrets` would write, so that doing by hand
+            // what two findings say never puts two secrets under one name.
+            let secrets: Vec<XmlSecret> = literals
+                .iter()
+                .map(|(attr, _)| XmlSecret::Attribute(attr))
+                .chain(sent.iter().map(|(credential, sender)| XmlSecret::Http {
+                    credential,
+                    property: sender.property(credential),
+                }))
+                .collect();
+            let names = new_property_names(app, &secrets);
+            let (attribute_names, http_names) = names.split_at(literals.len());
+
+            for ((attr, default_key_store_password), prop) in literals.iter().zip(attribute_names) {
                 let conn = owning_connection(app, attr);
                 let who = conn.and_then(|c| identity_for(app, c, None));
                 let message = format!(
@@ -667,7 +688,7 @@ impl Rule for PlaintextSecret {
                     app.name,
                     attr_label(attr),
                     describe(&attr.value.raw),
-                    if default_key_store_password {
+                    if *default_key_store_password {
                         ", a well-known default password: the private key is as good as unprotected"
                     } else {
                         ""
@@ -676,7 +697,6 @@ impl Rule for PlaintextSecret {
                         .map(|w| format!(", Salesforce user {w}"))
                         .unwrap_or_default()
                 );
-                let prop = suggested_property(attr, conn.is_some());
                 let fix = if app.runtime == MuleRuntime::Mule3 {
                     format!(
                         "Replace {name}=\"…\" with {name}=\"${{{prop}}}\" and add `{prop}=![<encrypted value>]` to {MULE3_LOADER}; {how}. Then change the secret: the clear value stays in git history.",
@@ -700,18 +720,8 @@ impl Rule for PlaintextSecret {
                         .fix(fix),
                 );
             }
-
-            // (a') credentials HTTP requests send, written in clear.
-            for (credential, sender) in http_credentials(app) {
-                if is_token_line(&credential.value.location)
-                    || flagged.contains(&credential.value.location)
-                {
-                    continue;
-                }
-                if let Some(f) = http_credential_finding(app, credential, &sender, &how) {
-                    flagged.insert(&credential.value.location);
-                    out.push(f);
-                }
+            for ((credential, sender), prop) in sent.iter().zip(http_names) {
+                out.push(http_credential_finding(app, credential, sender, &how, prop));
             }
 
             let uses = Uses::of(app);

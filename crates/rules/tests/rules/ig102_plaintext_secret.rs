@@ -112,10 +112,12 @@ fn http_credentials_point_at_the_value_and_read_a_secure_property() {
         "{}",
         bearer.message
     );
+    // Stock_Request's default header took `stock_request.authorization`
+    // for another value: numbered, as `fix secrets` names it.
     assert!(
         bearer
             .fix
-            .contains("p('secure::stock_request.authorization') (the expression form of ${secure::stock_request.authorization})"),
+            .contains("p('secure::stock_request.authorization2') (the expression form of ${secure::stock_request.authorization2})"),
         "{}",
         bearer.fix
     );
@@ -357,7 +359,9 @@ fn body_credentials_point_at_the_value() {
     // first request, named after that request's config.
     let handed = at(BODY, 92, 74);
     says(&handed.message, "<http:request> in flow `call-erp-subflow` (config `ERP_Token`) sends the body field `client_secret` (in the payload <set-payload> in flow `flow-ref-flow` sets before its flow-ref to this flow)");
-    says(&handed.fix, "p('secure::erp_token.client_secret')");
+    // The third client_secret ERP_Token sends, each value under its own
+    // name, as `fix secrets` names them.
+    says(&handed.fix, "p('secure::erp_token.client_secret3')");
     says(&at(BODY, 108, 68).message, "<http:request> in flow `notify-subflow` (config `ERP_Token`) sends the body field `api_key` (in the payload <set-payload> in flow `cross-file-flow` sets before its flow-ref to this flow)");
     says(&at(BODY, 115, 69).message, "<http:request> in flow `notify-subflow` (config `ERP_Token`) sends the body field `password` (in the payload <set-payload> in flow `chained-flow` sets before its flow-ref to `token-wrapper`, which hands it on to this flow)");
     // Not the request after the flow-ref: the sub-flow's.
@@ -403,4 +407,47 @@ fn body_credentials_point_at_the_value() {
 #[test]
 fn body_references_and_plain_names_are_clean() {
     common::assert_clean("IG102", "IG102/body-negative");
+}
+
+const NAMES: &str = "IG102/connection-names";
+const NAMES_SECRETS: &[&str] = &[
+    "Orders-Pw-4417",
+    "Billing-Pw-8823",
+    "Leads-Pw-5196",
+    "Accounts-Dev-Pw-3308",
+    "Accounts-Prod-Pw-7741",
+];
+
+/// Each connection's literal password gets its own property, the one `fix
+/// secrets` writes: the first `sfdc.password`, the next one named after its
+/// config; a name the app already reads (`${sfdc.password}` from the
+/// environment's file) is left to that property.
+#[test]
+fn literal_passwords_of_two_connections_get_distinct_properties() {
+    let findings = common::run("IG102", NAMES);
+    let fix_at = |file: &str, line: u32| &common::finding_at(&findings, file, line).fix;
+    let orders = fix_at("orders-billing-api/src/main/mule/global.xml", 9);
+    let billing = fix_at("orders-billing-api/src/main/mule/global.xml", 13);
+    assert!(
+        orders.contains(r#"password="${secure::sfdc.password}""#),
+        "{orders}"
+    );
+    assert!(
+        billing.contains(r#"password="${secure::sf_billing.password}""#)
+            && billing.contains(r#"add `sf_billing.password: "![<encrypted value>]"`"#),
+        "{billing}"
+    );
+    let leads = fix_at("defined-name-api/src/main/mule/global.xml", 19);
+    assert!(
+        leads.contains(r#"password="${secure::sf_leads.password}""#),
+        "{leads}"
+    );
+    // The definitions of sfdc.password keep their name.
+    let dev = fix_at("defined-name-api/src/main/resources/properties/dev.yaml", 3);
+    assert!(dev.contains("${secure::sfdc.password}"), "{dev}");
+}
+
+#[test]
+fn no_connection_names_secret_in_output() {
+    common::assert_no_secrets(NAMES, NAMES_SECRETS);
 }
