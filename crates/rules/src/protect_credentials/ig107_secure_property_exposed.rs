@@ -1,9 +1,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
+use intguard_model::expr::placeholders;
 use intguard_model::vocab::is_secret_name;
 use intguard_model::{
-    Finding, Inventory, Location, MuleApp, MuleRuntime, Practice, Related, RuleMeta, Severity,
-    Value,
+    Finding, Inventory, Location, MuleApp, MuleRuntime, Placeholder, Practice, Related, RuleMeta,
+    Severity, Value,
 };
 
 use super::ig103_committed_encryption_key::config_label;
@@ -27,11 +28,16 @@ from the descriptor's `secureProperties` array:
   attribute (`password`, `storePassword`, `keyPassword`, `consumerSecret`,
   `clientSecret`, `securityToken`, ...) or under a secret name (`*.password`,
   `*.token`, `*.secret`, ...), anywhere in connections, TLS contexts, HTTP
-  authentication, global-properties and property values.
+  authentication, global-properties and property values (in files a
+  configuration loads); the value of a secret property counts as a secret
+  attribute: `sfdc.password: "${sfdc.deploy.password}"` is reported for
+  `sfdc.deploy.password`, and so is `sf.alias: "${sf.base}"` when a password
+  attribute reads `${sf.alias}`.
 
-One finding per name, at the XML that reads it (the `key` attribute, the connection
-attribute), with related locations on `mule-artifact.json`, the other references and
-the property's definitions. The fix gives the complete line to write. Properties read
+One finding per name, where it is read (the `key` attribute, the connection
+attribute, the global-property, the property file's key), with related locations on
+`mule-artifact.json`, the other references and the property's definitions. The
+message quotes the reference as written (`${name}`, `#[p('name')]`). The fix gives the complete line to write. Properties read
 only as `${secure::name}` come from the encrypted files through the Secure
 Configuration Properties module, not from Runtime Manager, so they are not reported.
 MUnit test sources are ignored.
@@ -107,17 +113,36 @@ struct Occurrence {
     label: String,
 }
 
-/// Every value of the app's model that may hold a property reference: the
-/// value, whether it is a secret slot (a password attribute, a secret-named
-/// global-property), and who holds it.
-fn app_values<'a>(app: &'a MuleApp) -> Vec<(&'a Value, bool, String)> {
-    let mut out: Vec<(&'a Value, bool, String)> = Vec::new();
+/// A value of the app's model that may hold a property reference.
+struct Held<'a> {
+    text: &'a str,
+    location: &'a Location,
+    /// A secret slot: a password attribute, the definition of a secret
+    /// property.
+    secret: bool,
+    /// Who holds it, for messages.
+    label: String,
+}
+
+/// Every value of the app's model that may hold a property reference, with
+/// whether it is a secret slot and who holds it.
+fn app_values<'a>(app: &'a MuleApp) -> Vec<Held<'a>> {
+    let mut out: Vec<Held<'a>> = Vec::new();
     // Labels are made for values with references only (apps have thousands of
     // attributes).
+    let mut push_text =
+        |text: &'a str, location: &'a Location, secret: bool, label: &dyn Fn() -> String| {
+            if text.contains("${") || text.contains("p(") {
+                out.push(Held {
+                    text,
+                    location,
+                    secret,
+                    label: label(),
+                });
+            }
+        };
     let mut push = |v: &'a Value, secret: bool, label: &dyn Fn() -> String| {
-        if v.raw.contains("${") || v.raw.contains("p(") {
-            out.push((v, secret, label()));
-        }
+        push_text(&v.raw, &v.location, secret, label)
     };
     let attr = |a: &intguard_model::XmlAttribute| match &a.owner {
         Some(owner) => format!("`{}` of <{}> `{owner}`", a.name, a.element),
@@ -161,12 +186,40 @@ fn app_values<'a>(app: &'a MuleApp) -> Vec<(&'a Value, bool, String)> {
             }
         }
     }
+    // Definitions: a secret property's value is a secret slot, whether its
+    // name says so or a secret attribute reads it (`password="${sf.alias}"`).
+    let read_as_secret = app.secret_reference_names();
+    let secret_definition = |name: &str| is_secret_name(name) || read_as_secret.contains(name);
     for g in &app.global_properties {
-        push(&g.value, is_secret_name(&g.name), &|| {
+        push(&g.value, secret_definition(&g.name), &|| {
             format!("<global-property name=\"{}\">", g.name)
         });
     }
+    // A file no configuration loads resolves nothing.
+    for file in app.property_files.iter().filter(|f| f.loaded) {
+        for e in &file.entries {
+            push_text(e.value(), &e.location, secret_definition(e.key()), &|| {
+                format!("`{}` in {}", e.key(), file_name(&file.path))
+            });
+        }
+    }
     out
+}
+
+/// The reference as written: `${name}`, or a DataWeave `p('name')` with
+/// its `#[...]` when the expression is nothing else.
+fn written_reference(text: &str, p: &Placeholder) -> String {
+    let reference = &text[p.start..p.end];
+    let trimmed = text.trim();
+    let whole_expression = trimmed
+        .strip_prefix("#[")
+        .and_then(|t| t.strip_suffix(']'))
+        .is_some_and(|inner| inner.trim() == reference);
+    if whole_expression {
+        trimmed.to_string()
+    } else {
+        reference.to_string()
+    }
 }
 
 /// The secret properties of an app that Runtime Manager supplies, each with
@@ -195,17 +248,21 @@ fn secret_properties(app: &MuleApp) -> BTreeMap<String, Vec<Occurrence>> {
             );
         }
     }
-    for (value, secret_slot, label) in app_values(app) {
-        for p in value.placeholders() {
-            if p.secure || !(secret_slot || is_secret_name(&p.name)) {
+    for held in app_values(app) {
+        for p in placeholders(held.text) {
+            if p.secure || !(held.secret || is_secret_name(&p.name)) {
                 continue;
             }
             add(
                 &p.name,
                 Occurrence {
                     why: Why::Reference,
-                    location: value.location.clone(),
-                    label: format!("read as ${{{}}} by {label}", p.name),
+                    location: held.location.clone(),
+                    label: format!(
+                        "read as {} by {}",
+                        written_reference(held.text, &p),
+                        held.label
+                    ),
                 },
             );
         }
@@ -432,25 +489,28 @@ mod tests {
             .map(|f| (f.location.line, f.fingerprint_key.as_str()))
             .collect();
         // `erp.pw` has no secret name, but a password attribute reads it;
-        // `secure::` reads (sfdc.token) and unread secure values are not reported.
+        // `secure::` reads (sfdc.token) and unread secure values are not
+        // reported; SFDC_PASSWORD, which sfdc.password's value reads, is (at
+        // its prod.yaml definition).
         assert_eq!(
             got,
             vec![
+                (1, "secure-property|SFDC_PASSWORD"),
                 (5, "secure-property|encryption.key"),
                 (20, "secure-property|erp.pw"),
                 (12, "secure-property|sfdc.password"),
             ]
         );
-        let line = "\"secureProperties\": [\"anypoint.platform.client_secret\", \"encryption.key\", \"erp.pw\", \"sfdc.password\"]";
+        let line = "\"secureProperties\": [\"anypoint.platform.client_secret\", \"SFDC_PASSWORD\", \"encryption.key\", \"erp.pw\", \"sfdc.password\"]";
         assert!(f.iter().all(|f| f.fix.contains(line)), "{}", f[0].fix);
-        assert_eq!(f[0].related[0].path, "orders/mule-artifact.json");
+        assert_eq!(f[1].related[0].path, "orders/mule-artifact.json");
         assert!(
-            f[0].message
+            f[1].message
                 .contains("it holds the key of <secure-properties:config> `Secure_Props`"),
             "{}",
-            f[0].message
+            f[1].message
         );
-        let pw = &f[2];
+        let pw = &f[3];
         assert_eq!(pw.identity.as_deref(), Some("int.orders@acme.com"));
         assert!(pw.message.contains("read as ${sfdc.password} by `password` of <salesforce:basic-connection> `Salesforce_Config`"), "{}", pw.message);
         assert!(
@@ -465,6 +525,7 @@ mod tests {
     #[test]
     fn fully_declared_mule3_and_descriptorless_apps_are_clean() {
         assert!(run(orders(Some(&[
+            "SFDC_PASSWORD",
             "encryption.key",
             "erp.pw",
             "secure::sfdc.password"
@@ -482,7 +543,7 @@ mod tests {
     #[test]
     fn no_secure_properties_field_means_nothing_listed() {
         let f = run(orders(None));
-        assert_eq!(f.len(), 3);
+        assert_eq!(f.len(), 4);
         assert!(f[0]
             .message
             .contains("mule-artifact.json has no secureProperties"));

@@ -13,6 +13,9 @@ fn positive() {
             ("billing-api/src/main/mule/global.xml", 10),
             // A password read as a plain ${erp.password}, set in Runtime Manager.
             ("billing-api/src/main/mule/global.xml", 17),
+            // What erp.password's value reads, `${ERP_PASSWORD}`: the value
+            // Runtime Manager supplies.
+            ("billing-api/src/main/resources/properties/prod.yaml", 3),
             ("orders-api/src/main/mule/global.xml", 10),
             ("orders-api/src/main/mule/global.xml", 29),
         ],
@@ -68,7 +71,7 @@ fn positive_fix_gives_the_json_line_and_points_at_the_descriptor() {
     );
     assert!(
         erp.fix
-            .contains(r#""secureProperties": ["erp.password", "secure.key"]"#),
+            .contains(r#""secureProperties": ["ERP_PASSWORD", "erp.password", "secure.key"]"#),
         "{}",
         erp.fix
     );
@@ -77,4 +80,80 @@ fn positive_fix_gives_the_json_line_and_points_at_the_descriptor() {
 #[test]
 fn negative() {
     common::assert_clean("IG107", "IG107/negative");
+}
+
+const VALUES: &str = "IG107/property-values";
+
+/// A secret property whose value reads another property: that one is set in
+/// Runtime Manager too, whether the definition is a property file entry or a
+/// `<global-property>`; reported at the definition. A definition read by a
+/// secret attribute counts even without a secret name (`sf.alias`); a plain
+/// value reading a plain name does not (`sf.region`).
+#[test]
+fn references_in_property_values() {
+    common::assert_places(
+        "IG107",
+        VALUES,
+        &[
+            ("alias-api/src/main/mule/global.xml", 11),
+            ("alias-api/src/main/resources/config.yaml", 2),
+            ("global-value-api/src/main/mule/global.xml", 7),
+            // sfdc.token, read as #[p('sfdc.token')].
+            ("yaml-value-api/src/main/mule/global.xml", 12),
+            ("yaml-value-api/src/main/resources/config.yaml", 2),
+        ],
+    );
+    let findings = common::run("IG107", VALUES);
+    let deploy: Vec<_> = findings
+        .iter()
+        .filter(|f| f.fingerprint_key == "secure-property|sfdc.deploy.password")
+        .collect();
+    assert_eq!(deploy.len(), 2, "{deploy:#?}");
+    let yaml = deploy
+        .iter()
+        .find(|f| f.location.path.ends_with("config.yaml"))
+        .unwrap();
+    assert_eq!((yaml.location.line, yaml.location.column), (2, 3));
+    assert!(
+        yaml.message.contains(
+            "secret property `sfdc.deploy.password` (read as ${sfdc.deploy.password} by `sfdc.password` in config.yaml) is not listed in mule-artifact.json secureProperties"
+        ),
+        "{}",
+        yaml.message
+    );
+    let global = deploy
+        .iter()
+        .find(|f| f.location.path.ends_with("global.xml"))
+        .unwrap();
+    assert!(
+        global.message.contains(
+            "(read as ${sfdc.deploy.password} by <global-property name=\"sfdc.password\">)"
+        ),
+        "{}",
+        global.message
+    );
+    let base = common::finding_at(&findings, "alias-api/src/main/resources/config.yaml", 2);
+    assert!(
+        base.message
+            .contains("`sf.base` (read as ${sf.base} by `sf.alias` in config.yaml)"),
+        "{}",
+        base.message
+    );
+}
+
+/// The message quotes the reference as the XML writes it.
+#[test]
+fn dataweave_references_are_quoted_as_written() {
+    let findings = common::run("IG107", VALUES);
+    let token = findings
+        .iter()
+        .find(|f| f.fingerprint_key == "secure-property|sfdc.token")
+        .expect("sfdc.token is reported");
+    assert!(
+        token.message.contains(
+            "(read as #[p('sfdc.token')] by `securityToken` of <salesforce:basic-connection> `Salesforce_Config`)"
+        ),
+        "{}",
+        token.message
+    );
 }
