@@ -100,11 +100,24 @@ impl Rule for PasswordAuth {
                 .flat_map(|a| app.resolve_all(&a.value))
                 .filter_map(|r| r.value)
                 .any(|url| url.contains("/services/Soap/u/"));
+            // The security token is optional (not needed from a trusted IP
+            // range): name it only where it is written.
+            let token = conn
+                .attr("securityToken")
+                .is_some_and(|v| !v.raw.trim().is_empty());
+            let secrets = if token {
+                "the password and security token"
+            } else {
+                "the password"
+            };
             let how = match conn.auth {
                 AuthClass::Password if conn.element.ends_with("oauth-user-pass-connection") => {
                     "the OAuth username-password flow"
                 }
-                AuthClass::Password => "a username, password and security token (SOAP login)",
+                AuthClass::Password if token => {
+                    "a username, password and security token (SOAP login)"
+                }
+                AuthClass::Password => "a username and password (SOAP login)",
                 _ if soap_login => "the SOAP login endpoint /services/Soap/u/",
                 _ => continue,
             };
@@ -126,12 +139,12 @@ impl Rule for PasswordAuth {
                 .fix(if app.runtime == MuleRuntime::Mule3 {
                     // <salesforce:jwt-connection> is Mule 4's connector.
                     format!(
-                        "Migrate the integration to Mule 4 and replace <{}> with <salesforce:jwt-connection> (consumerKey, keyStore, storePassword, principal) backed by a certificate uploaded to a connected app or External Client App; then remove the password and security token from the property files and reset the user's password. Until then, keep the password out of the repository and rotate it.",
+                        "Migrate the integration to Mule 4 and replace <{}> with <salesforce:jwt-connection> (consumerKey, keyStore, storePassword, principal) backed by a certificate uploaded to a connected app or External Client App; then remove {secrets} from the property files and reset the user's password. Until then, keep the password out of the repository and rotate it.",
                         conn.element
                     )
                 } else {
                     format!(
-                        "Replace <{}> with <salesforce:jwt-connection> (consumerKey, keyStore, storePassword, principal) backed by a certificate uploaded to a connected app or External Client App; then remove the password and security token from the property files and reset the user's password.",
+                        "Replace <{}> with <salesforce:jwt-connection> (consumerKey, keyStore, storePassword, principal) backed by a certificate uploaded to a connected app or External Client App; then remove {secrets} from the property files and reset the user's password.",
                         conn.element
                     )
                 });

@@ -173,3 +173,44 @@ fn password_grant_in_config_defaults_and_through_properties() {
 fn grants_that_are_not_the_password_flow_are_clean() {
     common::assert_clean("IG101", "IG101/grant-sources/negative");
 }
+
+const CONNECTIONS: &str = "IG101/connections";
+const ORDERS: &str = "orders-api/src/main/mule/global.xml";
+const LEGACY: &str = "legacy-m3/src/main/app/global.xml";
+
+/// The message and fix name the credentials the connection is written with:
+/// a security token only where a `securityToken` attribute is.
+#[test]
+fn password_connections_say_what_they_are_written_with() {
+    common::assert_places(
+        "IG101",
+        CONNECTIONS,
+        &[(ORDERS, 9), (ORDERS, 13), (LEGACY, 12)],
+    );
+    let findings = common::run("IG101", CONNECTIONS);
+    let at = |file: &str, line: u32| common::finding_at(&findings, file, line);
+    for f in [at(ORDERS, 9), at(LEGACY, 12)] {
+        assert!(
+            f.message
+                .contains("authenticates with a username and password (SOAP login)"),
+            "{}",
+            f.message
+        );
+        assert!(!f.fix.contains("security token"), "{}", f.fix);
+    }
+    let billing = at(ORDERS, 13);
+    assert!(
+        billing
+            .message
+            .contains("authenticates with a username, password and security token (SOAP login)"),
+        "{}",
+        billing.message
+    );
+    assert!(
+        billing
+            .fix
+            .contains("remove the password and security token from the property files"),
+        "{}",
+        billing.fix
+    );
+}
