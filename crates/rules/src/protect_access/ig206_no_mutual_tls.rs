@@ -194,10 +194,11 @@ impl Rule for NoMutualTls {
             }
             let ids = connection_identities(app, conn);
             let who = describe_identities(&ids);
-            let as_who = who
-                .as_deref()
-                .map(|w| format!(" ({w})"))
-                .unwrap_or_default();
+            let for_whom = match who.as_deref() {
+                Some(w) => format!("integration user ({w})"),
+                // The username is set at deploy time, or not resolved.
+                None => "its integration user".to_string(),
+            };
             let mut reasons: Vec<String> = Vec::new();
             let mut envs: Vec<String> = Vec::new();
             // No client certificate (or Mule 3): true in every environment the
@@ -273,7 +274,7 @@ impl Rule for NoMutualTls {
                 envs = all;
             }
             let message = format!(
-                "{} `{}` ({}) does not use mutual TLS for integration user{as_who}: {}",
+                "{} `{}` ({}) does not use mutual TLS for {for_whom}: {}",
                 app.name,
                 conn.config_name,
                 conn.element,

@@ -82,3 +82,20 @@ fn missing_certificate_counts_in_every_environment() {
     envs.sort();
     assert_eq!(envs, vec!["dev".to_string(), "prod".to_string()]);
 }
+
+/// A connection whose user is not known (its username is set at deploy
+/// time) still reads as a sentence.
+#[test]
+fn unknown_user_reads_properly() {
+    let file = "orders-api/src/main/mule/global.xml";
+    common::assert_places("IG206", "IG206/unknown-user", &[(file, 9)]);
+    let f = &common::run("IG206", "IG206/unknown-user")[0];
+    assert_eq!(f.identity, None);
+    assert!(
+        f.message.contains(
+            "`Salesforce_Config` (salesforce:basic-connection) does not use mutual TLS for its integration user: it has no client certificate"
+        ),
+        "{}",
+        f.message
+    );
+}
