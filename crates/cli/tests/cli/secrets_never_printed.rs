@@ -1098,3 +1098,21 @@ fn escaped_values_and_default_passwords_are_masked_in_snippets() {
         }
     }
 }
+
+/// IG102's fixture of two connections with literal passwords (and
+/// passwords in environment files): their fixes name new properties, never
+/// the values, in every format.
+#[test]
+fn connection_passwords_are_masked_in_every_format() {
+    let fixture = workspace().join("crates/rules/tests/fixtures/IG102/connection-names");
+    assert_masked_in_every_format(
+        &fixture,
+        &[
+            "Orders-Pw-4417",
+            "Billing-Pw-8823",
+            "Leads-Pw-5196",
+            "Accounts-Dev-Pw-3308",
+            "Accounts-Prod-Pw-7741",
+        ],
+    );
+}
