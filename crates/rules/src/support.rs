@@ -15,7 +15,7 @@ pub struct EnvIdentity {
 }
 
 /// Who `connection` runs as, per environment of `app` (only environments where
-/// the username resolves).
+/// the username resolves, and not to an encrypted value).
 pub fn connection_identities(app: &MuleApp, connection: &SalesforceConnection) -> Vec<EnvIdentity> {
     let Some(user) = connection.username() else {
         return Vec::new();
@@ -23,11 +23,16 @@ pub fn connection_identities(app: &MuleApp, connection: &SalesforceConnection) -
     resolved_per_env(app, user)
 }
 
-/// A value resolved in every environment, keeping those that resolve.
+/// A value resolved in every environment, keeping those that resolve to a
+/// name: an encrypted `![...]` value names nobody (with random IVs one user
+/// has many).
 pub fn resolved_per_env(app: &MuleApp, value: &Value) -> Vec<EnvIdentity> {
     app.resolve_all(value)
         .into_iter()
         .filter_map(|r| {
+            if r.is_encrypted() {
+                return None;
+            }
             let username = r.value.clone()?.trim().to_string();
             if username.is_empty() {
                 return None;
@@ -44,15 +49,68 @@ pub fn resolved_per_env(app: &MuleApp, value: &Value) -> Vec<EnvIdentity> {
 /// `int.orders@acme.com` when every environment agrees, else
 /// `int.orders@acme.com (prod), int.orders@acme.com.qa (qa)`.
 pub fn describe_identities(ids: &[EnvIdentity]) -> Option<String> {
-    let first = ids.first()?;
-    if ids.iter().all(|i| i.username == first.username) {
-        return Some(first.username.clone());
+    let who: Vec<(Option<&str>, &str)> = ids
+        .iter()
+        .map(|i| (i.environment.as_deref(), i.username.as_str()))
+        .collect();
+    describe_per_env(&who)
+}
+
+/// The environments where `connection`'s username is an encrypted `![...]`
+/// value ([`connection_identities`] leaves them out): someone, whom only the
+/// key tells.
+pub fn encrypted_username_environments(
+    app: &MuleApp,
+    connection: &SalesforceConnection,
+) -> Vec<Option<String>> {
+    let Some(user) = connection.username() else {
+        return Vec::new();
+    };
+    app.resolve_all(user)
+        .into_iter()
+        .filter(|r| r.value.is_some() && r.is_encrypted())
+        .map(|r| r.environment.map(str::to_string))
+        .collect()
+}
+
+/// [`describe_identities`] for a message, with `an encrypted username` in
+/// the environments `encrypted`: `int.legacy@acme.com.dev (dev), an
+/// encrypted username (prod)`.
+pub fn describe_users(ids: &[EnvIdentity], encrypted: &[Option<String>]) -> Option<String> {
+    let mut who: Vec<(Option<&str>, &str)> = ids
+        .iter()
+        .map(|i| (i.environment.as_deref(), i.username.as_str()))
+        .chain(
+            encrypted
+                .iter()
+                .map(|env| (env.as_deref(), "an encrypted username")),
+        )
+        .collect();
+    who.sort_by_key(|(env, _)| *env);
+    describe_per_env(&who)
+}
+
+/// The environments a connection runs in, where its username resolves or is
+/// encrypted.
+pub fn user_environments(ids: &[EnvIdentity], encrypted: &[Option<String>]) -> Vec<String> {
+    let mut envs = environments(ids);
+    envs.extend(encrypted.iter().flatten().cloned());
+    envs.sort();
+    envs.dedup();
+    envs
+}
+
+/// `who` when every environment agrees, else `who (env), ...`.
+fn describe_per_env(who: &[(Option<&str>, &str)]) -> Option<String> {
+    let (_, first) = who.first()?;
+    if who.iter().all(|(_, w)| w == first) {
+        return Some(first.to_string());
     }
     Some(
-        ids.iter()
-            .map(|i| match &i.environment {
-                Some(env) => format!("{} ({env})", i.username),
-                None => i.username.clone(),
+        who.iter()
+            .map(|(env, w)| match env {
+                Some(env) => format!("{w} ({env})"),
+                None => w.to_string(),
             })
             .collect::<Vec<_>>()
             .join(", "),

@@ -299,6 +299,137 @@ profile = "Billing Integration"
         .stdout(predicate::str::contains("profile     unknown"));
 }
 
+/// The apps (app, environment) of each identity, by name.
+fn identity_apps(v: &Value) -> Vec<(String, Vec<(String, String)>)> {
+    v["identities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            let apps = i["apps"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|a| {
+                    let env = a["environment"].as_str().unwrap_or_default();
+                    (a["app"].as_str().unwrap().to_string(), env.to_string())
+                })
+                .collect();
+            (i["name"].as_str().unwrap().to_string(), apps)
+        })
+        .collect()
+}
+
+/// A Mule 3 app at `app` logging in with `<sfdc:config>` as
+/// `${sfdc.username}`, its properties loaded by `<secure-property-placeholder>`
+/// from `location`, with the files `files` (relative to the app).
+fn mule3_app(app: &Path, location: &str, files: &[(&str, &str)]) {
+    write(
+        app,
+        "mule-project.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule-project xmlns="http://www.mulesoft.com/tooling/project" runtimeId="org.mule.tooling.server.3.9.4.ee" schemaVersion="4.0">
+    <name>legacy-sync</name>
+</mule-project>
+"#,
+    );
+    write(
+        app,
+        "src/main/app/global.xml",
+        &format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+      xmlns:sfdc="http://www.mulesoft.org/schema/mule/sfdc"
+      xmlns:secure-property-placeholder="http://www.mulesoft.org/schema/mule/secure-property-placeholder">
+    <secure-property-placeholder:config name="Secure_Property_Placeholder" key="${{mule.key}}" location="{location}" encryptionAlgorithm="AES" encryptionMode="CBC"/>
+    <sfdc:config name="Salesforce" username="${{sfdc.username}}" password="${{sfdc.password}}" securityToken="${{sfdc.token}}"/>
+</mule>
+"#
+        ),
+    );
+    for (rel, text) in files {
+        write(app, rel, text);
+    }
+}
+
+/// Usernames kept encrypted (`![...]`, the key set at deploy time) name
+/// nobody: not the Mule 4 app's, encrypted with random IVs (one user, a
+/// ciphertext per environment), nor the Mule 3 app's in prod.
+#[test]
+fn encrypted_usernames_are_no_identities() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let orders = root.join("orders-sapi");
+    write(&orders, "mule-artifact.json", "{}");
+    write(
+        &orders,
+        "src/main/mule/global.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+      xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce"
+      xmlns:secure-properties="http://www.mulesoft.org/schema/mule/secure-properties">
+  <configuration-properties file="config-${env}.yaml"/>
+  <secure-properties:config name="sp" file="secure-${env}.yaml" key="${mule.key}">
+    <secure-properties:encrypt algorithm="AES" mode="CBC" useRandomIVs="true"/>
+  </secure-properties:config>
+  <salesforce:sfdc-config name="sf">
+    <salesforce:basic-connection username="${secure::sfdc.username}" password="${secure::sfdc.password}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#,
+    );
+    for (env, user) in [
+        (
+            "dev",
+            "xdetprQ75NVez06c3TvWScPy7mmZ1YuCl9SIM/aDgRpE9v+aVcnJBpna7oQV3JdQ",
+        ),
+        (
+            "prod",
+            "o0ai1e10otYgfQS5zeobWTFwUzEKa+BWKTJD4I2R0VHWllQkpsUbZBL466Xm7jNd",
+        ),
+    ] {
+        write(
+            &orders,
+            &format!("src/main/resources/config-{env}.yaml"),
+            "http:\n  port: \"8081\"\n",
+        );
+        write(
+            &orders,
+            &format!("src/main/resources/secure-{env}.yaml"),
+            &format!("sfdc:\n  username: \"![{user}]\"\n  password: \"![pPF6tzFc3a3sbSnhag1jvK4/7XWzvUbBTzLvNT0PubA=]\"\n"),
+        );
+    }
+    mule3_app(
+        &root.join("legacy-sync"),
+        "mule.${env}.properties",
+        &[
+            (
+                "src/main/resources/mule.dev.properties",
+                "sfdc.username=int.legacy@acme.com.dev\nsfdc.password=![LgCGW62jBRBERlr1lB1r+w==]\n",
+            ),
+            (
+                "src/main/resources/mule.prod.properties",
+                "sfdc.username=![Q01q2+CgUpt2ulcsZ/B7bzPNeg25q+4/OIw3msOF2TM=]\nsfdc.password=![LgCGW62jBRBERlr1lB1r+w==]\n",
+            ),
+        ],
+    );
+    let v = json_of(&["identities", root.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(
+        identity_apps(&v),
+        [(
+            "int.legacy@acme.com.dev".to_string(),
+            vec![("legacy-sync".to_string(), "dev".to_string())]
+        )]
+    );
+    let out = intguard()
+        .args(["identities", root.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("1 integration identity"), "{text}");
+    assert!(!text.contains("!["), "{text}");
+}
+
 /// Found by mutating the fixtures: a garbled query names an object of 70,000
 /// characters; the text table pads to a bounded width instead of panicking.
 #[test]

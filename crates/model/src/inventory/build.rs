@@ -52,8 +52,9 @@ pub struct ConnectionUser {
 
 impl SalesforceConnection {
     /// Who the connection runs as, per environment of `app` (environments
-    /// where the username does not resolve, or resolves to a placeholder,
-    /// are left out).
+    /// where the username does not resolve, resolves to a placeholder or is
+    /// encrypted are left out: a ciphertext names nobody, and with random IVs
+    /// one user has many).
     pub fn users(&self, app: &MuleApp) -> Vec<ConnectionUser> {
         let Some(user) = self.username() else {
             return Vec::new();
@@ -61,6 +62,9 @@ impl SalesforceConnection {
         app.resolve_all(user)
             .into_iter()
             .filter_map(|r| {
+                if r.is_encrypted() {
+                    return None;
+                }
                 let username = r.value.clone()?.trim().to_string();
                 if username.is_empty() || username.contains("${") || username.contains("#[") {
                     return None;
@@ -1569,6 +1573,51 @@ mod tests {
         );
         assert!(prod.profile.is_none());
         assert!(prod.effective_permissions.is_empty());
+    }
+
+    /// An encrypted username (`![...]`, read whole or as part of the value)
+    /// names nobody: with random IVs one user has many ciphertexts.
+    #[test]
+    fn encrypted_usernames_are_no_identities() {
+        use crate::inventory::mule::{PropertyEntry, PropertyFile, PropertyFormat};
+        let mut app = MuleApp::new("orders", "orders", MuleRuntime::Mule4);
+        app.environments = vec!["dev".into(), "prod".into(), "qa".into()];
+        app.salesforce_connections = vec![
+            conn("SF", "${secure::sfdc.user}", "orders/src/main/mule/g.xml"),
+            conn(
+                "SF2",
+                "${secure::sfdc.prefix}.sandbox",
+                "orders/src/main/mule/g.xml",
+            ),
+        ];
+        let file = |env: &str, entries: &[(&str, &str)]| PropertyFile {
+            path: format!("orders/src/main/resources/{env}-secure.yaml"),
+            format: PropertyFormat::Yaml,
+            environment: Some(env.into()),
+            secure: true,
+            loaded: true,
+            entries: entries
+                .iter()
+                .map(|(k, v)| PropertyEntry::new(k, v, loc("s.yaml", 1)))
+                .collect(),
+            split_values: Vec::new(),
+        };
+        app.property_files = vec![
+            file("dev", &[("sfdc.user", "int.orders@acme.com.dev")]),
+            file("prod", &[("sfdc.user", "![geR4SnTya8cuj6EI86MJvj3Se=]")]),
+            file("qa", &[("sfdc.user", " ![QOZJZSad2t/MvqJ6SBiWTQ==] ")]),
+            file("dev", &[("sfdc.prefix", "![Glc8p+d+oEOvkchfXdtsrg==]")]),
+        ];
+        let mut inv = Inventory {
+            apps: vec![app],
+            ..Inventory::default()
+        };
+        inv.build_identities();
+        let names: Vec<_> = inv.identities.iter().map(|i| i.name.as_str()).collect();
+        assert_eq!(names, ["int.orders@acme.com.dev"]);
+        let users = inv.apps[0].salesforce_connections[0].users(&inv.apps[0]);
+        assert_eq!(users.len(), 1);
+        assert_eq!(users[0].environment.as_deref(), Some("dev"));
     }
 
     #[test]

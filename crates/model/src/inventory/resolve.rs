@@ -75,6 +75,16 @@ impl<'a> Resolved<'a> {
     pub fn origin(&self) -> Option<&PropertySource<'a>> {
         self.sources.last()
     }
+
+    /// The value is or holds an encrypted `![...]` value (a definition it
+    /// reads, or itself as written): what it stands for takes the key.
+    pub fn is_encrypted(&self) -> bool {
+        self.sources.iter().any(PropertySource::is_encrypted)
+            || self
+                .value
+                .as_deref()
+                .is_some_and(|v| v.trim_start().starts_with("!["))
+    }
 }
 
 const MAX_DEPTH: usize = 8;

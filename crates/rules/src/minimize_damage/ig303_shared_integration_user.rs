@@ -792,6 +792,21 @@ mod tests {
         assert!(!f.related.iter().any(|r| r.path.contains("billing")));
     }
 
+    /// An encrypted username is no username: equal ciphertexts are not a
+    /// shared user to report (and no ciphertext is named as one).
+    #[test]
+    fn encrypted_usernames_are_not_grouped() {
+        let enc = "![geR4SnTya8cuj6EI86MJvj3SeNsla0dWRzHHjVCo5GA=]";
+        let inv = Inventory {
+            apps: vec![
+                sf_app("orders-sapi", 12, &[("prod", enc)]),
+                sf_app("customers-papi", 9, &[("prod", enc)]),
+            ],
+            ..Default::default()
+        };
+        assert!(SharedIntegrationUser.check(&inv).is_empty());
+    }
+
     #[test]
     fn hint_allows_sharing_among_listed_apps_only() {
         let apps = vec![

@@ -5,8 +5,9 @@ use intguard_model::{
 };
 
 use crate::support::{
-    connection_identities, describe_identities, display_url, environments, identity_related,
-    is_my_domain_host, parse_url,
+    connection_identities, describe_identities, describe_users, display_url,
+    encrypted_username_environments, identity_related, is_my_domain_host, parse_url,
+    user_environments,
 };
 use crate::Rule;
 
@@ -193,8 +194,9 @@ impl Rule for NoMutualTls {
                 continue;
             }
             let ids = connection_identities(app, conn);
+            let encrypted = encrypted_username_environments(app, conn);
             let who = describe_identities(&ids);
-            let for_whom = match who.as_deref() {
+            let for_whom = match describe_users(&ids, &encrypted) {
                 Some(w) => format!("integration user ({w})"),
                 // The username is set at deploy time, or not resolved.
                 None => "its integration user".to_string(),
@@ -256,7 +258,7 @@ impl Rule for NoMutualTls {
                 continue;
             }
             if everywhere || envs.is_empty() {
-                let mut all = environments(&ids);
+                let mut all = user_environments(&ids, &encrypted);
                 let more = if everywhere {
                     app.environments
                         .iter()

@@ -6,8 +6,9 @@ use intguard_model::{
 use crate::identities::{active_org_users, identity_finding, shared_user_note};
 
 use crate::support::{
-    connection_identities, describe_identities, display_url, environments, identity_related,
-    is_salesforce_host, parse_url,
+    connection_identities, describe_identities, describe_users, display_url,
+    encrypted_username_environments, identity_related, is_salesforce_host, parse_url,
+    user_environments,
 };
 use crate::Rule;
 
@@ -122,19 +123,19 @@ impl Rule for PasswordAuth {
                 _ => continue,
             };
             let ids = connection_identities(app, conn);
-            let who = describe_identities(&ids);
+            let encrypted = encrypted_username_environments(app, conn);
             let message = format!(
                 "{} `{}` ({}) authenticates with {how}{}",
                 app.name,
                 conn.config_name,
                 conn.element,
-                who.as_deref()
+                describe_users(&ids, &encrypted)
                     .map(|w| format!(" as {w}"))
                     .unwrap_or_default()
             );
             let mut finding = Finding::new(&META, conn.location.clone(), message)
-                .maybe_identity(who)
-                .environments(environments(&ids))
+                .maybe_identity(describe_identities(&ids))
+                .environments(user_environments(&ids, &encrypted))
                 .key(format!("{}|{}", conn.config_name, conn.element))
                 .fix(if app.runtime == MuleRuntime::Mule3 {
                     // <salesforce:jwt-connection> is Mule 4's connector.

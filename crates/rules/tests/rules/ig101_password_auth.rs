@@ -214,3 +214,38 @@ fn password_connections_say_what_they_are_written_with() {
         billing.fix
     );
 }
+
+const ENC_M4: &str = "orders-sapi/src/main/mule/global.xml";
+const ENC_M3: &str = "legacy-sync/src/main/app/global.xml";
+
+/// A username kept encrypted (`![...]`) names nobody: the message says it is
+/// encrypted, and no ciphertext is shown as the user (message, identity or
+/// related line). Mule 4 with random IVs (a ciphertext per environment) and
+/// Mule 3 with a plain dev username.
+#[test]
+fn encrypted_usernames_are_not_named() {
+    let findings = common::run("IG101", "IG101/encrypted-username");
+    common::assert_places(
+        "IG101",
+        "IG101/encrypted-username",
+        &[(ENC_M4, 18), (ENC_M3, 12)],
+    );
+    let orders = common::finding_at(&findings, ENC_M4, 18);
+    assert_eq!(
+        orders.message,
+        "orders-sapi `Salesforce_Config` (salesforce:basic-connection) authenticates with a username, password and security token (SOAP login) as an encrypted username"
+    );
+    assert_eq!(orders.identity, None);
+    assert_eq!(orders.environments, ["dev", "prod"]);
+    let legacy = common::finding_at(&findings, ENC_M3, 12);
+    assert_eq!(
+        legacy.message,
+        "legacy-sync `Salesforce__Basic_Authentication` (sfdc:config) authenticates with a username, password and security token (SOAP login) as int.legacy@acme.com.dev (dev), an encrypted username (prod)"
+    );
+    assert_eq!(legacy.identity.as_deref(), Some("int.legacy@acme.com.dev"));
+    assert_eq!(legacy.environments, ["dev", "prod"]);
+    for f in &findings {
+        let text = format!("{} {} {:?} {:?}", f.message, f.fix, f.related, f.identity);
+        assert!(!text.contains("!["), "{text}");
+    }
+}

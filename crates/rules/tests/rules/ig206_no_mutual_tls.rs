@@ -99,3 +99,32 @@ fn unknown_user_reads_properly() {
         f.message
     );
 }
+
+/// A username kept encrypted (`![...]`) is said to be so, not shown as the
+/// user (see IG101's fixture).
+#[test]
+fn encrypted_usernames_are_not_named() {
+    let findings = common::run("IG206", "IG101/encrypted-username");
+    let at = |file: &str, line: u32| common::finding_at(&findings, file, line);
+    let orders = at("orders-sapi/src/main/mule/global.xml", 18);
+    assert!(
+        orders
+            .message
+            .starts_with("orders-sapi `Salesforce_Config` (salesforce:basic-connection) does not use mutual TLS for integration user (an encrypted username): "),
+        "{}",
+        orders.message
+    );
+    assert_eq!(orders.identity, None);
+    let legacy = at("legacy-sync/src/main/app/global.xml", 12);
+    assert!(
+        legacy.message.contains(
+            "for integration user (int.legacy@acme.com.dev (dev), an encrypted username (prod)): "
+        ),
+        "{}",
+        legacy.message
+    );
+    for f in &findings {
+        let text = format!("{} {} {:?} {:?}", f.message, f.fix, f.related, f.identity);
+        assert!(!text.contains("!["), "{text}");
+    }
+}
