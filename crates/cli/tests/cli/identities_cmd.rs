@@ -430,6 +430,80 @@ fn encrypted_usernames_are_no_identities() {
     assert!(!text.contains("!["), "{text}");
 }
 
+/// `${mule.env}` in a property value is the name of each environment its
+/// import found (`config-${mule.env}.yaml`), over the global-property
+/// default: a Salesforce sandbox username is user@domain.sandbox. Mule 3's
+/// `${env}` (default in mule-app.properties) likewise.
+#[test]
+fn environment_name_in_property_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let orders = root.join("orders-sapi");
+    write(&orders, "mule-artifact.json", "{}");
+    write(
+        &orders,
+        "src/main/mule/global.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+      xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <configuration-properties file="config-${mule.env}.yaml"/>
+  <global-property name="mule.env" value="qa"/>
+  <configuration-properties file="common.yaml"/>
+  <salesforce:sfdc-config name="sf">
+    <salesforce:jwt-connection consumerKey="k" keyStore="k.jks" storePassword="${secure::p}" principal="${sfdc.username}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#,
+    );
+    write(
+        &orders,
+        "src/main/resources/common.yaml",
+        "sfdc:\n  username: \"integration@acme.com.${mule.env}\"\n",
+    );
+    for env in ["qa", "uat"] {
+        write(
+            &orders,
+            &format!("src/main/resources/config-{env}.yaml"),
+            "a: 1\n",
+        );
+    }
+    mule3_app(
+        &root.join("legacy-sync"),
+        "mule.${env}.properties,common.properties",
+        &[
+            ("src/main/app/mule-app.properties", "env=dev\n"),
+            (
+                "src/main/resources/common.properties",
+                "sfdc.username=int.legacy@acme.com.${env}\n",
+            ),
+            ("src/main/resources/mule.dev.properties", "http.port=8081\n"),
+            ("src/main/resources/mule.uat.properties", "http.port=8081\n"),
+        ],
+    );
+    let v = json_of(&["identities", root.to_str().unwrap(), "--format", "json"]);
+    let owned = |name: &str, app: &str, env: &str| {
+        (name.to_string(), vec![(app.to_string(), env.to_string())])
+    };
+    assert_eq!(
+        identity_apps(&v),
+        [
+            owned("int.legacy@acme.com.dev", "legacy-sync", "dev"),
+            owned("int.legacy@acme.com.uat", "legacy-sync", "uat"),
+            owned("integration@acme.com.qa", "orders-sapi", "qa"),
+            owned("integration@acme.com.uat", "orders-sapi", "uat"),
+        ]
+    );
+    // The username's line is the one holding `${mule.env}`.
+    let uat = identity(&v, "integration@acme.com.uat");
+    let defined_at = &uat["apps"][0]["defined_at"];
+    assert_eq!(
+        file_name(&defined_at["path"]),
+        "common.yaml",
+        "{defined_at}"
+    );
+    assert_eq!(defined_at["line"], 2);
+}
+
 /// Found by mutating the fixtures: a garbled query names an object of 70,000
 /// characters; the text table pads to a bounded width instead of panicking.
 #[test]

@@ -60,6 +60,11 @@ pub struct MuleApp {
     /// Environments found in property file names (`dev`, `prod`, ...), sorted;
     /// empty when the app has no per-environment files.
     pub environments: Vec<String>,
+    /// (environment, placeholder) for each import placeholder that matched
+    /// an environment's file (`config-${mule.env}.yaml` found
+    /// `config-uat.yaml`: (`uat`, `mule.env`)), sorted. Resolving for that
+    /// environment, the placeholder is its name: the deploy sets it so.
+    pub environment_placeholders: Vec<(String, String)>,
     /// `mule.env` / `env` default given by a global-property, if any.
     pub default_environment: Option<String>,
 }
@@ -89,6 +94,7 @@ impl MuleApp {
             object_uses: Vec::new(),
             unknown_uses: Vec::new(),
             environments: Vec::new(),
+            environment_placeholders: Vec::new(),
             default_environment: None,
         }
     }

@@ -126,6 +126,14 @@ impl MuleApp {
         None
     }
 
+    /// Whether `${name}` is what named environment `env` (see
+    /// [`MuleApp::environment_placeholders`]).
+    fn names_environment(&self, name: &str, env: &str) -> bool {
+        self.environment_placeholders
+            .iter()
+            .any(|(e, n)| e == env && n == name)
+    }
+
     /// Resolves a value for one environment (`None`: the app has no
     /// per-environment files).
     pub fn resolve<'a>(&'a self, value: &Value, env: Option<&'a str>) -> Resolved<'a> {
@@ -194,6 +202,12 @@ impl MuleApp {
             }
             out.push_str(&raw[last..ph.start]);
             last = ph.end;
+            // The placeholder that named this environment's files is its
+            // name, whatever default a global-property or file gives it.
+            if let Some(env) = env.filter(|e| !ph.secure && self.names_environment(&ph.name, e)) {
+                out.push_str(env);
+                continue;
+            }
             match self.lookup(&ph.name, ph.secure, env) {
                 Some(src) => {
                     acc.sources.push(src);
@@ -337,6 +351,52 @@ mod tests {
         let r = app.resolve(&v, Some("dev"));
         assert_eq!(r.value.as_deref(), Some("8081"));
         assert!(matches!(r.origin(), Some(PropertySource::Global(_))));
+    }
+
+    /// Resolving for an environment found by an import's `${mule.env}`, that
+    /// placeholder is the environment's name, wherever it is read (here in a
+    /// value, `user@domain.sandbox`) and over its global-property default,
+    /// which a deploy overrides (`-Dmule.env=prod`).
+    #[test]
+    fn the_placeholder_that_names_an_environment_is_its_name() {
+        let mut app = app();
+        app.environment_placeholders = vec![
+            ("dev".into(), "mule.env".into()),
+            ("prod".into(), "mule.env".into()),
+        ];
+        app.global_properties.push(GlobalProperty {
+            name: "mule.env".into(),
+            value: Value::new("qa", Location::new("global.xml", 6, 3)),
+            location: Location::new("global.xml", 6, 3),
+        });
+        app.property_files[0].entries.push(entry(
+            "sfdc.sandbox.user",
+            "int@acme.com.${mule.env}",
+            "common.yaml",
+            3,
+        ));
+        let v = Value::new("${sfdc.sandbox.user}", Location::file("g.xml"));
+        let all = app.resolve_all(&v);
+        let values: Vec<_> = all.iter().map(|r| r.value.as_deref()).collect();
+        assert_eq!(
+            values,
+            [Some("int@acme.com.dev"), Some("int@acme.com.prod")]
+        );
+        // The line that gave the username is the one holding `${mule.env}`.
+        assert_eq!(
+            all[1].origin().unwrap().location(),
+            &Location::new("common.yaml", 3, 1)
+        );
+        let env = Value::new("#[p('mule.env')]", Location::file("g.xml"));
+        assert_eq!(
+            app.resolve(&env, Some("prod")).value.as_deref(),
+            Some("prod")
+        );
+        // Without an environment, the default.
+        assert_eq!(app.resolve(&env, None).value.as_deref(), Some("qa"));
+        // A placeholder no import named environments by reads its definition.
+        app.environment_placeholders = vec![("dev".into(), "env".into())];
+        assert_eq!(app.resolve(&env, Some("dev")).value.as_deref(), Some("qa"));
     }
 
     #[test]

@@ -158,6 +158,7 @@ pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
     payload_scripts(&mut app.http_request_operations, &parts.payload_scripts);
     let pats: Vec<ImportPattern> = app.property_imports.iter().flat_map(patterns).collect();
     let mut envs = BTreeSet::new();
+    let mut env_placeholders = BTreeSet::new();
     for cand in parts.properties {
         let mut file = cand.file;
         if cand.always_loaded {
@@ -165,6 +166,9 @@ pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
         } else if let Some(m) = match_file(&cand.rel, &pats) {
             file.loaded = true;
             file.secure = m.secure;
+            if let (Some(env), Some(name)) = (&m.environment, m.placeholder) {
+                env_placeholders.insert((env.clone(), name));
+            }
             file.environment = m.environment;
         }
         if let Some(env) = &file.environment {
@@ -173,6 +177,7 @@ pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
         app.property_files.push(file);
     }
     app.environments = envs.into_iter().collect();
+    app.environment_placeholders = env_placeholders.into_iter().collect();
     app.default_environment = ["mule.env", "env"].iter().find_map(|n| {
         app.global_properties
             .iter()

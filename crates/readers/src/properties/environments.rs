@@ -27,6 +27,9 @@ pub(crate) struct ImportPattern {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct FileMatch {
     pub environment: Option<String>,
+    /// The placeholder that captured `environment` (`mule.env`, `env`): in
+    /// that environment, it is the environment's name.
+    pub placeholder: Option<String>,
     pub secure: bool,
 }
 
@@ -116,13 +119,13 @@ impl ImportPattern {
     }
 }
 
-/// The environment named by captures: the one captured by an `env`-like
-/// placeholder (`mule.env`, `env`, `environment`, ...), else the first.
-fn environment(caps: &[(String, &str)]) -> Option<String> {
+/// The capture naming the environment, as (placeholder, environment): the
+/// one of an `env`-like placeholder (`mule.env`, `env`, `environment`, ...),
+/// else the first.
+fn environment<'c>(caps: &'c [(String, &str)]) -> Option<&'c (String, &'c str)> {
     caps.iter()
         .find(|(name, _)| name.to_ascii_lowercase().contains("env"))
         .or_else(|| caps.first())
-        .map(|(_, v)| v.to_string())
 }
 
 /// Best match of a file against every import pattern of its app.
@@ -132,8 +135,10 @@ pub(crate) fn match_file(rel: &str, patterns: &[ImportPattern]) -> Option<FileMa
         let Some(caps) = p.captures(rel) else {
             continue;
         };
+        let env = environment(&caps);
         let m = FileMatch {
-            environment: environment(&caps),
+            environment: env.map(|(_, v)| v.to_string()),
+            placeholder: env.map(|(name, _)| name.clone()),
             secure: p.secure,
         };
         let better = match &best {
@@ -181,6 +186,7 @@ mod tests {
             m("properties/prod.yaml"),
             Some(FileMatch {
                 environment: Some("prod".into()),
+                placeholder: Some("mule.env".into()),
                 secure: false
             })
         );
@@ -188,6 +194,7 @@ mod tests {
             m("properties/prod-secure.yaml"),
             Some(FileMatch {
                 environment: Some("prod".into()),
+                placeholder: Some("mule.env".into()),
                 secure: true
             })
         );
@@ -195,6 +202,7 @@ mod tests {
             m("properties/common.yaml"),
             Some(FileMatch {
                 environment: None,
+                placeholder: None,
                 secure: false
             })
         );
@@ -219,9 +227,13 @@ mod tests {
     #[test]
     fn several_placeholders() {
         let pats = patterns(&import("${app.name}/${env}.yaml", false));
-        assert_eq!(
-            match_file("orders/dev.yaml", &pats).and_then(|m| m.environment),
-            Some("dev".into())
-        );
+        let m = match_file("orders/dev.yaml", &pats).unwrap();
+        assert_eq!(m.environment.as_deref(), Some("dev"));
+        assert_eq!(m.placeholder.as_deref(), Some("env"));
+        // No env-like name: the first placeholder names the environment.
+        let pats = patterns(&import("props-${region}.yaml", false));
+        let m = match_file("props-emea.yaml", &pats).unwrap();
+        assert_eq!(m.environment.as_deref(), Some("emea"));
+        assert_eq!(m.placeholder.as_deref(), Some("region"));
     }
 }

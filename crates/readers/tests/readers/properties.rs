@@ -134,6 +134,13 @@ fn environments_across_yaml_and_secure_files() {
     let app = &inv.apps[0];
     assert_eq!(app.environments, vec!["dev", "prod", "qa"]);
     assert_eq!(app.default_environment.as_deref(), Some("qa"));
+    // `${env}` found every environment: resolving for one, it is its name.
+    let named: Vec<(&str, &str)> = app
+        .environment_placeholders
+        .iter()
+        .map(|(e, n)| (e.as_str(), n.as_str()))
+        .collect();
+    assert_eq!(named, [("dev", "env"), ("prod", "env"), ("qa", "env")]);
     let f = |end| {
         let f = file(&inv, end);
         (f.environment.clone(), f.secure, f.loaded)
