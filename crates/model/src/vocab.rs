@@ -369,6 +369,29 @@ pub fn is_placeholder_value(value: &str) -> bool {
     DUMMIES.contains(&lower.as_str()) || (lower.starts_with('<') && lower.ends_with('>'))
 }
 
+/// The password of a URL's user info (`https://svc:Pw@host/...` -> `Pw`),
+/// when one is written there: not empty, no reference (`${pw}`, `#[...]`),
+/// not a mask. Several URLs in one value (a list): the first with one.
+pub fn url_password(value: &str) -> Option<&str> {
+    let mut rest = value;
+    while let Some(at) = rest.find("://") {
+        let after = &rest[at + 3..];
+        let end = after
+            .find(|c: char| matches!(c, '/' | '?' | '#') || c.is_whitespace() || c == '"')
+            .unwrap_or(after.len());
+        let authority = &after[..end];
+        if let Some((userinfo, _)) = authority.rsplit_once('@') {
+            if let Some((_, password)) = userinfo.split_once(':') {
+                if !password.is_empty() && !is_placeholder_value(password) {
+                    return Some(password);
+                }
+            }
+        }
+        rest = &after[end..];
+    }
+    None
+}
+
 /// A secret as intguard masks it (`crate::secret::mask`): at most two
 /// characters, `…(LENGTH)`, and optionally ` sha256:` with 8 hex digits.
 /// Reports quote these; they are never a secret themselves.
@@ -630,6 +653,24 @@ mod tests {
                 "{long}"
             );
         }
+    }
+
+    #[test]
+    fn url_passwords() {
+        assert_eq!(
+            url_password("https://svc:Pw-123@login.example/x"),
+            Some("Pw-123")
+        );
+        assert_eq!(url_password("http://a:b:c@h"), Some("b:c"));
+        assert_eq!(url_password("https://svc@h/x"), None);
+        assert_eq!(url_password("https://h/x?u=a:b@c"), None);
+        assert_eq!(url_password("https://svc:${pw}@h"), None);
+        assert_eq!(url_password("https://svc:changeme@h"), None);
+        assert_eq!(url_password("no url: a:b@c"), None);
+        assert_eq!(
+            url_password("http://h1/x, https://u:Second-Pw@h2"),
+            Some("Second-Pw")
+        );
     }
 
     #[test]

@@ -220,6 +220,19 @@ impl MuleApp {
                 .filter(|a| a.value.is_literal())
                 .map(|a| a.value.raw.clone()),
         );
+        // Passwords in URLs' user info (`https://svc:Pw@host`).
+        out.extend(
+            self.url_attributes
+                .iter()
+                .filter_map(|a| vocab::url_password(&a.value.raw))
+                .chain(
+                    self.property_files
+                        .iter()
+                        .flat_map(|f| &f.entries)
+                        .filter_map(|e| vocab::url_password(e.value())),
+                )
+                .map(str::to_string),
+        );
         let read_as_secret = self.secret_reference_names();
         let is_secret = |e: &PropertyEntry| {
             vocab::is_secret_or_key_name(e.key()) || read_as_secret.contains(e.key())

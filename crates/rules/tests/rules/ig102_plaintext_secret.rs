@@ -19,6 +19,9 @@ const SECRETS: &[&str] = &[
     "StockClientSecret5530",
     "PricesInlineKey2207",
     "ZXJwLWFjY291bnRzOk0zLUVycC1QYXNzLTYx",
+    // Passwords in URLs' user info.
+    "FeedUrlPass-6620",
+    "MirrorUrlPass-7731",
 ];
 
 const STOCK: &str = "stock-api/src/main/mule/stock.xml";
@@ -54,8 +57,44 @@ fn positive() {
             (STOCK, 29),
             (STOCK, 36),
             ("accounts-m3/src/main/app/accounts.xml", 20),
+            // A password in a URL's user info: in the XML, in a property.
+            (STOCK, 52),
+            ("stock-api/src/main/resources/properties/prod.yaml", 3),
         ],
     );
+}
+
+/// `https://user:password@host`: the password is a credential written in
+/// clear, reported where the URL is, masked.
+#[test]
+fn url_passwords_are_reported_masked() {
+    let findings = common::run("IG102", "IG102/positive");
+    let xml = common::finding_at(&findings, STOCK, 52);
+    assert_eq!(xml.location.column, 32, "{:?}", xml.location);
+    assert!(
+        xml.message
+            .starts_with("stock-api: `url` of <http:request> `legacy-feed-flow` carries a password in its URL's user info, written in clear in the XML (Fe…(16) sha256:"),
+        "{}",
+        xml.message
+    );
+    assert!(
+        xml.fix.contains("Take `user:password@` out of the URL"),
+        "{}",
+        xml.fix
+    );
+    let property = common::finding_at(
+        &findings,
+        "stock-api/src/main/resources/properties/prod.yaml",
+        3,
+    );
+    assert!(
+        property.message.starts_with(
+            "stock-api: property `stock.mirrorUrl` in prod.yaml (prod) is a URL with a password in its user info, in clear (Mi…(18) sha256:"
+        ),
+        "{}",
+        property.message
+    );
+    assert_eq!(property.environments, ["prod"]);
 }
 
 /// Literal credentials in HTTP headers and query parameters: one finding each,
