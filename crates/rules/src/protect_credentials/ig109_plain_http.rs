@@ -295,7 +295,6 @@ fn check_app(app: &MuleApp, out: &mut Vec<Finding>) {
     // 1. Salesforce connection endpoints.
     for conn in &app.salesforce_connections {
         let ids = connection_identities(app, conn);
-        let who = describe_identities(&ids);
         for attr in conn.endpoint_attributes() {
             let hits = http_hits(app, &attr.value);
             if hits.is_empty() {
@@ -303,6 +302,16 @@ fn check_app(app: &MuleApp, out: &mut Vec<Finding>) {
             }
             reported_attrs.insert(attr.value.location.clone());
             let envs = envs_of(&hits);
+            // The users of the environments where the URL is plain HTTP
+            // (all of them when it is plain everywhere).
+            let plain_ids: Vec<_> = ids
+                .iter()
+                .filter(|id| {
+                    envs.is_empty() || id.environment.as_ref().is_none_or(|e| envs.contains(e))
+                })
+                .cloned()
+                .collect();
+            let who = describe_identities(&plain_ids);
             let message = format!(
                 "{} `{}` ({}) sends {} to {} over plain HTTP {}{}",
                 app.name,

@@ -239,3 +239,19 @@ fn mule3_fix_uses_mule3_property_syntax() {
         f.fix
     );
 }
+
+/// A login URL plain only in dev names dev's user, not prod's (whose URL is
+/// HTTPS).
+#[test]
+fn a_login_url_names_the_users_of_its_plain_environments() {
+    let file = "contacts-m3/src/main/app/global.xml";
+    common::assert_places("IG109", "IG109/per-env-login", &[(file, 11)]);
+    let f = &common::run("IG109", "IG109/per-env-login")[0];
+    assert_eq!(f.environments, ["dev"]);
+    assert!(
+        f.message
+            .ends_with("over plain HTTP in dev, logging in as int.contacts@acme.com.dev"),
+        "{}",
+        f.message
+    );
+}
