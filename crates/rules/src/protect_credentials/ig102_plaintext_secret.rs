@@ -761,7 +761,13 @@ impl Rule for PlaintextSecret {
                         file_name(&file.path),
                         describe(entry.value()),
                         used_by
-                            .map(|u| format!(", read by {u}"))
+                            .map(|u| if file.loaded {
+                                format!(", read by {u}")
+                            } else {
+                                // Nothing reads this file: its value reaches
+                                // no attribute, its name does.
+                                format!(", a name {u} reads from the files that are loaded")
+                            })
                             .unwrap_or_default(),
                         who.as_deref()
                             .map(|w| format!(", Salesforce user {w}"))

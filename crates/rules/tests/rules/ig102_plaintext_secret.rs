@@ -64,6 +64,27 @@ fn positive() {
     );
 }
 
+/// A file no configuration loads is read by nothing: its finding says the
+/// name is read (from the loaded files), not that its value is.
+#[test]
+fn a_file_nobody_loads_is_not_said_to_be_read() {
+    let findings = common::run("IG102", "IG102/positive");
+    let f = common::finding_at(
+        &findings,
+        "orders-api/src/main/resources/old-config.properties",
+        3,
+    );
+    assert!(
+        f.message.contains("(a file no configuration loads)")
+            && f.message.contains(
+                "a name `password` of <salesforce:basic-connection> `Salesforce_Config` reads from the files that are loaded"
+            )
+            && !f.message.contains("read by"),
+        "{}",
+        f.message
+    );
+}
+
 /// `https://user:password@host`: the password is a credential written in
 /// clear, reported where the URL is, masked.
 #[test]
