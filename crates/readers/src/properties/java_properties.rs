@@ -47,21 +47,38 @@ fn unescape(s: &str, stop_at_separator: bool) -> (Unescaped, usize) {
             Some((_, 'r')) => out.push('\r'),
             Some((_, 'f')) => out.push('\u{c}'),
             Some((_, 'u')) => {
-                let mut hex = String::new();
-                while hex.len() < 4 {
-                    match chars.peek() {
-                        Some((_, h)) if h.is_ascii_hexdigit() => {
-                            hex.push(*h);
-                            chars.next();
+                let read_hex = |chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>| {
+                    let mut hex = String::new();
+                    while hex.len() < 4 {
+                        match chars.peek() {
+                            Some((_, h)) if h.is_ascii_hexdigit() => {
+                                hex.push(*h);
+                                chars.next();
+                            }
+                            _ => break,
                         }
-                        _ => break,
                     }
-                }
-                match u32::from_str_radix(&hex, 16)
-                    .ok()
-                    .filter(|_| hex.len() == 4)
-                    .and_then(char::from_u32)
-                {
+                    let unit = u32::from_str_radix(&hex, 16)
+                        .ok()
+                        .filter(|_| hex.len() == 4);
+                    (hex, unit)
+                };
+                let (hex, unit) = read_hex(&mut chars);
+                // Java strings are UTF-16: a character beyond U+FFFF is
+                // written as two escapes, a high then a low surrogate.
+                let pair = unit
+                    .filter(|u| (0xD800..0xDC00).contains(u))
+                    .and_then(|high| {
+                        let mut ahead = chars.clone();
+                        let (Some((_, '\\')), Some((_, 'u'))) = (ahead.next(), ahead.next()) else {
+                            return None;
+                        };
+                        let (_, low) = read_hex(&mut ahead);
+                        let low = low.filter(|l| (0xDC00..0xE000).contains(l))?;
+                        chars = ahead;
+                        char::from_u32(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+                    });
+                match pair.or_else(|| unit.and_then(char::from_u32)) {
                     Some(ch) => out.push(ch),
                     None => {
                         bad_unicode = true;
@@ -308,6 +325,16 @@ mod tests {
                 (2, vec!["\\u0041b:Cd=Ef#1234567"]),
             ]
         );
+    }
+
+    /// A character beyond U+FFFF written as a surrogate pair of escapes,
+    /// as Java writes it; a lone surrogate is still malformed.
+    #[test]
+    fn surrogate_pairs() {
+        let (e, d) = read("a=x\\uD83D\\uDE00y\nb=\\uD83Dz\n");
+        assert_eq!(e[0].1, "x\u{1F600}y");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].line, Some(2));
     }
 
     #[test]
