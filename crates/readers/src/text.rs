@@ -561,8 +561,15 @@ fn suppressions(
             }
             _ => None,
         };
+        // A comment at the end of a line of text (`password: x  # ...`)
+        // covers that line only: stretching it to the next line would hide
+        // a finding there that nobody meant to accept.
+        let comment_line_start =
+            memchr::memrchr(b'\n', &bytes[..comment_start]).map_or(0, |i| i + 1);
+        let trailing = !xml && !text[comment_line_start..comment_start].trim().is_empty();
         let covers_until_line = match element_end {
             Some(e) => loc(e.saturating_sub(1)).line.max(last_line),
+            None if trailing && !next_line_only => last_line,
             None => last_line.saturating_add(1),
         };
         out.push(InlineSuppression {
@@ -779,13 +786,18 @@ mod tests {
     #[test]
     fn a_glob_before_a_hash_comment_does_not_stretch_it() {
         let text = "a:\n  archive: \"/data/*\"  # intguard-ignore IG102: a glob\n  username2: \"x\"\n  password: \"Spr1ngOrders#2024\"\n  cron: \"*/5 * * * *\"\n";
-        // YAML: `#` only; the comment covers its line and the next.
-        assert_eq!(extents(text, YAML), vec![(2, 3)]);
+        // YAML: `#` only; the comment ends a line of text, so it covers that
+        // line alone.
+        assert_eq!(extents(text, YAML), vec![(2, 2)]);
         // Any other text: the nearest opener (`#`) wins over the `/*` before it.
-        assert_eq!(extents(text, GENERIC), vec![(2, 3)]);
+        assert_eq!(extents(text, GENERIC), vec![(2, 2)]);
         // A URL's `//` before a `#` comment does not matter either.
         let text = "url: http://x/*  # intguard-ignore IG109: r\nb\nc */\n";
-        assert_eq!(extents(text, GENERIC), vec![(1, 2)]);
+        assert_eq!(extents(text, GENERIC), vec![(1, 1)]);
+        // On a line of its own, a comment covers the next line too; with
+        // `-next-line` at the end of a line, the next line.
+        let text = "a: 1\n  # intguard-ignore IG109: r\nb: 2\nc: 3 # intguard-ignore-next-line IG109: r\nd: 4\n";
+        assert_eq!(extents(text, YAML), vec![(2, 3), (4, 5)]);
         // YAML has no `//` or `/* */` comments at all.
         let text = "a: 1\n/* intguard-ignore IG102: r */\nb: 2\n// intguard-ignore IG102: r\n";
         assert_eq!(extents(text, YAML), vec![]);
@@ -795,7 +807,7 @@ mod tests {
         assert_eq!(extents(text, YAML), vec![]);
         // After a closed quote, it is one.
         let text = "a: \"x#y\" # intguard-ignore IG109: r\nb: 1\n";
-        assert_eq!(extents(text, YAML), vec![(1, 2)]);
+        assert_eq!(extents(text, YAML), vec![(1, 1)]);
         // .properties: `#` and `!` first on a line; after a key, `#` is
         // part of the value.
         let props = TextKind {

@@ -554,6 +554,22 @@ fn an_ignore_inside_a_yaml_value_is_no_comment() {
     assert_eq!(report["summary"]["suppressed"], 0, "{report:#}");
 }
 
+/// An ignore at the end of a line of text covers that line only: the
+/// password on the next line is still reported.
+#[test]
+fn a_trailing_ignore_covers_its_own_line_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = suppression_app(tmp.path(), "", "");
+    write(
+        &app,
+        "src/main/resources/local.yaml",
+        "db:\n  user: svc  # intguard-ignore IG102: a service name, no secret\n  password: \"Local#Pw-8812\"\nother:\n  password: \"Other#Pw-8812\"  # intguard-ignore IG102: local test database\n",
+    );
+    let (_, report) = scan_json(&app, &[]);
+    assert_eq!(at(&report, "IG102", "local.yaml"), vec![3], "{report:#}");
+    assert_eq!(report["summary"]["suppressed"], 1, "{report:#}");
+}
+
 #[test]
 fn inline_ignore_without_a_reason_is_not_applied() {
     let tmp = tempfile::tempdir().unwrap();

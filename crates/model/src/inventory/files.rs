@@ -97,6 +97,7 @@ pub struct InlineSuppression {
     /// comment covers the element that follows it and that element's whole
     /// subtree, so this is the line where that element ends. Elsewhere
     /// (`#`, `//` and other comments in YAML, properties and other text), and
-    /// for `intguard-ignore-next-line`, it is the line after the comment.
+    /// for `intguard-ignore-next-line`, it is the line after the comment; for
+    /// a comment that ends a line of text, that line.
     pub covers_until_line: u32,
 }
