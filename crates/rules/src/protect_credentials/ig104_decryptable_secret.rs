@@ -275,12 +275,6 @@ struct Hit<'a> {
     cipher: Cipher,
 }
 
-/// What one key exposes in one app.
-struct Exposure<'a> {
-    candidate: Candidate<'a>,
-    hits: Vec<Hit<'a>>,
-}
-
 /// The Salesforce users whose connections read the property, in the
 /// environment of its file when the file has one.
 fn value_identities(app: &MuleApp, file: &PropertyFile, entry: &PropertyEntry) -> Option<String> {
@@ -397,7 +391,6 @@ fn app_findings<'a>(
     if targets.is_empty() {
         return out;
     }
-    let mut exposures: Vec<Exposure<'_>> = Vec::new();
     // Values already opened by some key: a value does not decrypt
     // with two different keys, so they are not tried again.
     let mut opened: HashSet<&Location> = HashSet::new();
@@ -459,28 +452,11 @@ fn app_findings<'a>(
                 }
             }
             opened.extend(hits.iter().map(|h| &h.entry.location));
-            if hits.is_empty() {
-                continue;
+            // Named with this config's candidate: its own copy of the key
+            // first, even when another config holds the same value.
+            for hit in &hits {
+                out.push(finding_for(inventory, app, &candidate, hit));
             }
-            let exposure = match exposures
-                .iter_mut()
-                .position(|x| x.candidate.value == candidate.value)
-            {
-                Some(i) => &mut exposures[i],
-                None => {
-                    exposures.push(Exposure {
-                        candidate,
-                        hits: Vec::new(),
-                    });
-                    exposures.last_mut().expect("just pushed")
-                }
-            };
-            exposure.hits.extend(hits);
-        }
-    }
-    for x in &exposures {
-        for hit in &x.hits {
-            out.push(finding_for(inventory, app, &x.candidate, hit));
         }
     }
     out

@@ -315,3 +315,73 @@ fn names_the_config_that_reads_the_file() {
         }
     }
 }
+
+/// Keys, plaintexts and assembled-key pieces of the fixtures below (values
+/// made with `intguard secure-props encrypt`, checked with Python
+/// `cryptography` as in `make_values.py`): none may appear in any output.
+pub(crate) const MORE_SECRETS: &[&str] = &[
+    "Ledger-K3y-16byt",
+    "LedgerA-Passw0rd",
+    "LedgerB-Passw0rd",
+    "Vary-K3y-16bytes",
+    "DevVaryPassw0rd",
+    "ProdVaryPassw0rd",
+    "SharedVaryT0ken",
+    "Rnd-K3y-16-bytes",
+    "DevRndPassw0rd",
+    "ProdRndPassw0rd",
+    "Vault-K3y-123456",
+    "Vault-K3y-12",
+    "VaultPassw0rd!",
+    "Parts-K3y-16byte",
+    "Parts-K3y-",
+    "16byte",
+    "PartsPassw0rd!",
+];
+
+/// Two configs with the same literal key: a value is said to open with the
+/// key of the config that reads its file (its own attribute), not with the
+/// other config's copy of it.
+#[test]
+fn shared_literal_key_names_the_decrypting_configs_own_key() {
+    let rel = "IG104/shared-literal-key";
+    common::assert_places(
+        "IG104",
+        rel,
+        &[
+            ("ledger-api/src/main/resources/secure-a.yaml", 2),
+            ("ledger-api/src/main/resources/secure-b.yaml", 2),
+        ],
+    );
+    let findings = common::run("IG104", rel);
+    for (f, config, own, other) in [
+        (&findings[0], "`strong`", 4, 7),
+        (&findings[1], "`legacy`", 7, 4),
+    ] {
+        assert!(
+            f.message.contains(&format!(
+                "(the literal key attribute at global.xml:{own}, 16 characters"
+            )) && f
+                .message
+                .contains(&format!("of <secure-properties:config> {config}")),
+            "{}",
+            f.message
+        );
+        assert!(
+            f.fix.contains(&format!(
+                "replace the literal key attribute at global.xml:{own} with"
+            )),
+            "{}",
+            f.fix
+        );
+        assert_eq!(f.related[0].line, own, "{:#?}", f.related);
+        assert!(
+            f.related
+                .iter()
+                .any(|r| r.line == other && r.message.starts_with("the same key is also")),
+            "{:#?}",
+            f.related
+        );
+    }
+    common::assert_no_secrets(rel, MORE_SECRETS);
+}
