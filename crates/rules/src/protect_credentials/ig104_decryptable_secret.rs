@@ -97,26 +97,112 @@ sfdc:
 /// Keys committed in other apps tried on each config, at most.
 const MAX_FOREIGN_KEYS: usize = 64;
 
-/// An attribute's value, resolved when it is a reference (first environment
-/// where it resolves).
-pub(super) fn setting(app: &MuleApp, value: Option<&Value>) -> Option<String> {
-    let value = value?;
-    if value.is_literal() {
-        return Some(value.raw.trim().to_string());
-    }
-    app.resolve_all(value)
-        .into_iter()
-        .find_map(|r| r.value.map(|v| v.trim().to_string()))
+/// A config's `algorithm`, `mode` and `useRandomIVs` as one environment
+/// resolves them (`None`: not written, Mule's default).
+#[derive(Debug, Clone)]
+pub(super) struct EncryptSettings {
+    pub algorithm: Option<String>,
+    pub mode: Option<String>,
+    pub use_random_ivs: Option<String>,
 }
 
-/// The cipher a config decrypts with; `None` when its algorithm or mode is
-/// unknown or not implemented.
-fn cipher_for(app: &MuleApp, config: &SecurePropertiesConfig) -> Option<Cipher> {
-    let algorithm = setting(app, config.algorithm.as_ref());
-    let mode = setting(app, config.mode.as_ref());
-    let random = setting(app, config.use_random_ivs.as_ref())
-        .is_some_and(|v| v.eq_ignore_ascii_case("true"));
-    Cipher::from_mule_attributes(algorithm.as_deref(), mode.as_deref(), random).ok()
+impl EncryptSettings {
+    pub fn random_ivs(&self) -> bool {
+        self.use_random_ivs
+            .as_deref()
+            .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+    }
+
+    /// The same settings, whatever case they are written in.
+    fn same_as(&self, other: &Self) -> bool {
+        let eq = |a: &Option<String>, b: &Option<String>| match (a, b) {
+            (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+            (a, b) => a == b,
+        };
+        eq(&self.algorithm, &other.algorithm)
+            && eq(&self.mode, &other.mode)
+            && self.random_ivs() == other.random_ivs()
+    }
+
+    /// `None` when the algorithm or mode is unknown or not implemented.
+    fn cipher(&self) -> Option<Cipher> {
+        Cipher::from_mule_attributes(
+            self.algorithm.as_deref(),
+            self.mode.as_deref(),
+            self.random_ivs(),
+        )
+        .ok()
+    }
+}
+
+/// An attribute's value in each of `n` environments of the app (in
+/// [`MuleApp::resolution_environments`] order). Where a reference does not
+/// resolve (set at deploy time) it reads as in the first environment where
+/// it does.
+fn setting_per_environment(app: &MuleApp, value: Option<&Value>, n: usize) -> Vec<Option<String>> {
+    let Some(value) = value else {
+        return vec![None; n];
+    };
+    if value.is_literal() {
+        return vec![Some(value.raw.trim().to_string()); n];
+    }
+    let resolved: Vec<Option<String>> = app
+        .resolve_all(value)
+        .into_iter()
+        .map(|r| r.value.map(|v| v.trim().to_string()))
+        .collect();
+    let first = resolved.iter().flatten().next().cloned();
+    resolved
+        .into_iter()
+        .map(|v| v.or_else(|| first.clone()))
+        .collect()
+}
+
+/// A config's distinct settings, each with the environments that have them:
+/// properties used as settings can differ per environment. One entry, with
+/// every environment, when they agree.
+pub(super) fn encrypt_settings<'a>(
+    app: &'a MuleApp,
+    config: &SecurePropertiesConfig,
+) -> Vec<(EncryptSettings, Vec<Option<&'a str>>)> {
+    let envs = app.resolution_environments();
+    let n = envs.len();
+    let algorithms = setting_per_environment(app, config.algorithm.as_ref(), n);
+    let modes = setting_per_environment(app, config.mode.as_ref(), n);
+    let randoms = setting_per_environment(app, config.use_random_ivs.as_ref(), n);
+    let mut out: Vec<(EncryptSettings, Vec<Option<&str>>)> = Vec::new();
+    for (i, env) in envs.into_iter().enumerate() {
+        let settings = EncryptSettings {
+            algorithm: algorithms[i].clone(),
+            mode: modes[i].clone(),
+            use_random_ivs: randoms[i].clone(),
+        };
+        match out.iter_mut().find(|(s, _)| s.same_as(&settings)) {
+            Some((_, in_envs)) => in_envs.push(env),
+            None => out.push((settings, vec![env])),
+        }
+    }
+    out
+}
+
+/// Ciphers, each with the environments whose settings give it.
+type EnvCiphers<'a> = Vec<(Cipher, Vec<Option<&'a str>>)>;
+
+/// The ciphers a config decrypts with, each with its environments (one when
+/// they agree); none when its algorithm or mode is unknown or not
+/// implemented.
+fn ciphers_for<'a>(app: &'a MuleApp, config: &SecurePropertiesConfig) -> EnvCiphers<'a> {
+    let mut out: EnvCiphers<'a> = Vec::new();
+    for (settings, envs) in encrypt_settings(app, config) {
+        let Some(cipher) = settings.cipher() else {
+            continue;
+        };
+        match out.iter_mut().find(|(c, _)| *c == cipher) {
+            Some((_, in_envs)) => in_envs.extend(envs),
+            None => out.push((cipher, envs)),
+        }
+    }
+    out
 }
 
 /// Decrypts one value; `true` only for a plausible plaintext (valid padding,
@@ -205,8 +291,8 @@ fn value_groups<'c, 'a>(committed: &'c [CommittedKey<'a>]) -> Vec<ValueGroup<'c,
             algs.extend(
                 ck.users
                     .iter()
-                    .filter_map(|(a, c)| cipher_for(a, c))
-                    .map(|c| c.algorithm),
+                    .flat_map(|(a, c)| ciphers_for(a, c))
+                    .map(|(c, _)| c.algorithm),
             );
         }
     }
@@ -402,9 +488,26 @@ fn app_findings<'a>(
         .iter()
         .map(|(f, _, _)| app.secure_config_for(f))
         .collect();
-    for config in &app.secure_property_configs {
-        let Some(cipher) = cipher_for(app, config) else {
-            continue;
+    // Each config with each of its ciphers: one per distinct setting when
+    // properties make them differ per environment, one when they agree.
+    let per_config: Vec<(&SecurePropertiesConfig, EnvCiphers<'_>)> = app
+        .secure_property_configs
+        .iter()
+        .map(|config| (config, ciphers_for(app, config)))
+        .collect();
+    let each_cipher = per_config.iter().flat_map(|(config, ciphers)| {
+        ciphers
+            .iter()
+            .map(move |(cipher, envs)| (*config, *cipher, envs, ciphers))
+    });
+    for (config, cipher, envs, ciphers) in each_cipher {
+        // A file of an environment is read with that environment's settings
+        // (a file of none, or of an environment without valid ones, with each).
+        let read_otherwise = |f: &PropertyFile| {
+            ciphers.len() > 1
+                && f.environment.as_deref().is_some_and(|e| {
+                    !envs.contains(&Some(e)) && ciphers.iter().any(|(_, es)| es.contains(&Some(e)))
+                })
         };
         let lengths = cipher.algorithm.valid_key_lengths();
         for candidate in candidates(app, config, &cipher, keys.groups, keys.foreign_ok) {
@@ -422,7 +525,7 @@ fn app_findings<'a>(
             let mut file: Option<&PropertyFile> = None;
             let (mut misses, mut opened_in_file) = (0, false);
             for ((f, e, payload), reader) in targets.iter().zip(&readers) {
-                if reader.is_some_and(|r| !std::ptr::eq(r, config)) {
+                if reader.is_some_and(|r| !std::ptr::eq(r, config)) || read_otherwise(f) {
                     continue;
                 }
                 if !file.is_some_and(|cur| std::ptr::eq(cur, *f)) {

@@ -1,12 +1,11 @@
 use mule_secure_props::{Algorithm, Error as CipherError};
 
 use intguard_model::{
-    Finding, Inventory, MuleApp, Practice, Related, RuleMeta, SecurePropertiesConfig, Severity,
-    Value,
+    Finding, Inventory, Practice, Related, RuleMeta, SecurePropertiesConfig, Severity, Value,
 };
 
 use super::ig103_committed_encryption_key::config_label;
-use super::ig104_decryptable_secret::setting;
+use super::ig104_decryptable_secret::{encrypt_settings, EncryptSettings};
 use crate::support::{and_list, file_name};
 use crate::Rule;
 
@@ -104,10 +103,13 @@ struct Weakness<'a> {
     at: Option<&'a Value>,
 }
 
-fn weaknesses<'a>(app: &MuleApp, config: &'a SecurePropertiesConfig) -> Vec<Weakness<'a>> {
+fn weaknesses<'a>(
+    config: &'a SecurePropertiesConfig,
+    settings: &EncryptSettings,
+) -> Vec<Weakness<'a>> {
     let mut out = Vec::new();
-    let algorithm = setting(app, config.algorithm.as_ref()).unwrap_or_else(|| "AES".into());
-    if let Some(why) = weak_algorithm(&algorithm) {
+    let algorithm = settings.algorithm.as_deref().unwrap_or("AES");
+    if let Some(why) = weak_algorithm(algorithm) {
         let from = config
             .algorithm
             .as_ref()
@@ -119,7 +121,7 @@ fn weaknesses<'a>(app: &MuleApp, config: &'a SecurePropertiesConfig) -> Vec<Weak
             at: config.algorithm.as_ref(),
         });
     }
-    let mode = setting(app, config.mode.as_ref()).unwrap_or_else(|| "CBC".into());
+    let mode = settings.mode.as_deref().unwrap_or("CBC");
     let ecb = mode.eq_ignore_ascii_case("ECB");
     if ecb {
         out.push(Weakness {
@@ -129,9 +131,7 @@ fn weaknesses<'a>(app: &MuleApp, config: &'a SecurePropertiesConfig) -> Vec<Weak
     }
     // Mule 3's secure-property-placeholder has no random-IV option at all.
     let mule4 = config.element.starts_with("secure-properties:");
-    let random = mule4
-        && setting(app, config.use_random_ivs.as_ref())
-            .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    let random = mule4 && settings.random_ivs();
     if !ecb && !random {
         let how = if !mule4 {
             "Mule 3 has no random-IV option"
@@ -154,19 +154,18 @@ fn weaknesses<'a>(app: &MuleApp, config: &'a SecurePropertiesConfig) -> Vec<Weak
 /// the settings it was written with and encrypted with the new ones: once the
 /// settings change the old values no longer decrypt, so `fix secrets
 /// --rotate-key` (which keeps the settings) is not the tool here.
-fn fix_for(app: &MuleApp, config: &SecurePropertiesConfig, files: &str) -> String {
-    let algorithm = setting(app, config.algorithm.as_ref()).unwrap_or_else(|| "AES".into());
-    let mode = setting(app, config.mode.as_ref()).unwrap_or_else(|| "CBC".into());
+fn fix_for(config: &SecurePropertiesConfig, settings: &EncryptSettings, files: &str) -> String {
+    let algorithm = settings.algorithm.as_deref().unwrap_or("AES");
+    let mode = settings.mode.as_deref().unwrap_or("CBC");
     if config.element.starts_with("secure-properties:") {
-        let random = setting(app, config.use_random_ivs.as_ref())
-            .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+        let random = settings.random_ivs();
         format!(
             "Re-encrypt every ![...] value of {files} with a new key supplied at deploy time, one value per line: intguard secure-props decrypt --key-env <VAR holding the old key> --algorithm {algorithm} --mode {mode}{} | intguard secure-props encrypt --key-env <VAR holding the new key> --algorithm AES --mode CBC --random-iv --wrap. Then set <secure-properties:encrypt algorithm=\"AES\" mode=\"CBC\" useRandomIVs=\"true\"/> inside {} and the new key: values encrypted the old way no longer decrypt.",
             if random { " --random-iv" } else { "" },
             config_label(config)
         )
     } else {
-        let weak_cipher = weak_algorithm(&algorithm).is_some() || mode.eq_ignore_ascii_case("ECB");
+        let weak_cipher = weak_algorithm(algorithm).is_some() || mode.eq_ignore_ascii_case("ECB");
         let migrate = "Mule 3's <secure-property-placeholder:config> has no random-IV option (equal values encrypt to equal text under one key): migrate the app to Mule 4 and use <secure-properties:encrypt algorithm=\"AES\" mode=\"CBC\" useRandomIVs=\"true\"/>, re-encrypting every value with a new key supplied at deploy time";
         if weak_cipher {
             format!(
@@ -187,14 +186,33 @@ impl Rule for WeakPropertyEncryption {
     fn check(&self, inventory: &Inventory) -> Vec<Finding> {
         let mut out = Vec::new();
         for app in &inventory.apps {
-            for config in &app.secure_property_configs {
-                let weak = weaknesses(app, config);
+            // Each config with each of its distinct settings, and their
+            // environments when properties make them differ per environment.
+            let variants: Vec<(&SecurePropertiesConfig, EncryptSettings, Option<Vec<&str>>)> = app
+                .secure_property_configs
+                .iter()
+                .flat_map(|config| {
+                    let per_env = encrypt_settings(app, config);
+                    let varies = per_env.len() > 1;
+                    per_env.into_iter().map(move |(settings, envs)| {
+                        let envs = varies.then(|| envs.into_iter().flatten().collect());
+                        (config, settings, envs)
+                    })
+                })
+                .collect();
+            for (config, settings, envs) in &variants {
+                let (config, envs): (&SecurePropertiesConfig, Option<&[&str]>) =
+                    (config, envs.as_deref());
+                let weak = weaknesses(config, settings);
                 if weak.is_empty() {
                     continue;
                 }
                 let texts: Vec<String> = weak.iter().map(|w| w.text.clone()).collect();
+                let in_envs = envs
+                    .map(|e| format!(" in {}", e.join(", ")))
+                    .unwrap_or_default();
                 let message = format!(
-                    "{}: {} encrypts secure properties with {}",
+                    "{}: {} encrypts secure properties{in_envs} with {}",
                     app.name,
                     config_label(config),
                     and_list(&texts)
@@ -210,6 +228,10 @@ impl Rule for WeakPropertyEncryption {
                     .filter(|f| match app.secure_config_for(f) {
                         Some(reader) => std::ptr::eq(reader, config),
                         None => alone,
+                    })
+                    .filter(|f| match (envs, f.environment.as_deref()) {
+                        (Some(envs), Some(e)) => envs.contains(&e),
+                        _ => true,
                     })
                     .filter_map(|f| {
                         let mut values =
@@ -227,7 +249,7 @@ impl Rule for WeakPropertyEncryption {
                         .collect::<Vec<_>>()
                         .join(", ")
                 };
-                let fix = fix_for(app, config, &files);
+                let fix = fix_for(config, settings, &files);
                 // Mule 4: the `<secure-properties:encrypt>` line, where the fix goes
                 // (its first attribute); Mule 3 and defaults: the config itself.
                 let at = if config.element.starts_with("secure-properties:") {
@@ -240,11 +262,14 @@ impl Rule for WeakPropertyEncryption {
                 } else {
                     &config.location
                 };
+                let name = config.name.as_deref().unwrap_or(&config.element);
+                let key = match envs {
+                    Some(envs) => format!("weak-encryption|{name}|{}", envs.join(",")),
+                    None => format!("weak-encryption|{name}"),
+                };
                 let mut f = Finding::new(&META, at.clone(), message)
-                    .key(format!(
-                        "weak-encryption|{}",
-                        config.name.as_deref().unwrap_or(&config.element)
-                    ))
+                    .environments(envs.unwrap_or_default().iter().map(|e| e.to_string()))
+                    .key(key)
                     .fix(fix);
                 if at != &config.location {
                     f = f.related(Related::new(

@@ -385,3 +385,75 @@ fn shared_literal_key_names_the_decrypting_configs_own_key() {
     }
     common::assert_no_secrets(rel, MORE_SECRETS);
 }
+
+/// Property-valued settings can differ per environment: each environment's
+/// secure file is decrypted with that environment's algorithm and IV setting
+/// (vary-api: `algorithm="${enc.alg}"`, AES in dev and Blowfish in prod;
+/// rnd-api: `useRandomIVs="${rnd}"`, true in dev and false in prod), and a
+/// file of no environment with each of them.
+#[test]
+fn settings_are_resolved_per_environment() {
+    let rel = "IG104/per-env-settings";
+    common::assert_places(
+        "IG104",
+        rel,
+        &[
+            ("rnd-api/src/main/resources/secure-dev.yaml", 2),
+            ("rnd-api/src/main/resources/secure-prod.yaml", 2),
+            ("vary-api/src/main/resources/secure-dev.yaml", 2),
+            ("vary-api/src/main/resources/secure-prod.yaml", 2),
+            ("vary-api/src/main/resources/shared-secure.yaml", 2),
+        ],
+    );
+    let findings = common::run("IG104", rel);
+    let at = |file: &str| common::finding_at(&findings, file, 2);
+    for (file, env, cipher) in [
+        (
+            "vary-api/src/main/resources/secure-dev.yaml",
+            "dev",
+            "AES/CBC/PKCS5Padding (random IV)",
+        ),
+        (
+            "vary-api/src/main/resources/secure-prod.yaml",
+            "prod",
+            "Blowfish/CBC/PKCS5Padding (random IV)",
+        ),
+        (
+            "rnd-api/src/main/resources/secure-dev.yaml",
+            "dev",
+            "AES/CBC/PKCS5Padding (random IV)",
+        ),
+        (
+            "rnd-api/src/main/resources/secure-prod.yaml",
+            "prod",
+            "AES/CBC/PKCS5Padding (fixed IV)",
+        ),
+    ] {
+        let f = at(file);
+        let name = file.rsplit('/').next().unwrap();
+        assert!(
+            f.message
+                .contains(&format!("`sfdc.password` in {name} ({env}) decrypts"))
+                && f.message.contains(&format!("`sp` ({cipher})")),
+            "{}",
+            f.message
+        );
+        assert_eq!(f.environments, vec![env.to_string()]);
+        assert!(
+            f.related.iter().any(|r| r
+                .message
+                .contains(&format!("decrypts {name} with this key ({cipher})"))),
+            "{:#?}",
+            f.related
+        );
+    }
+    let shared = at("vary-api/src/main/resources/shared-secure.yaml");
+    assert!(
+        shared
+            .message
+            .contains("(Blowfish/CBC/PKCS5Padding (random IV))"),
+        "{}",
+        shared.message
+    );
+    common::assert_no_secrets(rel, MORE_SECRETS);
+}

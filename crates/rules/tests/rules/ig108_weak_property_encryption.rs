@@ -142,3 +142,60 @@ fn positive_names_each_weakness_and_the_fix() {
 fn negative() {
     common::assert_clean("IG108", "IG108/negative");
 }
+
+/// A property-valued setting is weak in some environments only: the finding
+/// names them, and its files and fix are theirs (vary-api: Blowfish in prod,
+/// AES in dev; rnd-api: fixed IVs in prod, random in dev).
+#[test]
+fn settings_weak_in_one_environment() {
+    let rel = "IG104/per-env-settings";
+    common::assert_places(
+        "IG108",
+        rel,
+        &[
+            ("rnd-api/src/main/mule/global.xml", 6),
+            ("vary-api/src/main/mule/global.xml", 6),
+        ],
+    );
+    let findings = common::run("IG108", rel);
+    let (rnd, vary) = (&findings[0], &findings[1]);
+    assert_eq!(
+        vary.message,
+        "vary-api: <secure-properties:config> `sp` encrypts secure properties in prod with the Blowfish algorithm (set by ${enc.alg}, a 64-bit block, open to Sweet32 birthday attacks)"
+    );
+    assert_eq!(vary.environments, vec!["prod".to_string()]);
+    assert_eq!(vary.fingerprint_key, "weak-encryption|sp|prod");
+    assert!(
+        vary.fix
+            .contains("intguard secure-props decrypt --key-env <VAR holding the old key> --algorithm Blowfish --mode CBC --random-iv |"),
+        "{}",
+        vary.fix
+    );
+    assert!(
+        vary.fix.contains("value of secure-prod.yaml") && !vary.fix.contains("secure-dev.yaml"),
+        "{}",
+        vary.fix
+    );
+    assert!(
+        !vary
+            .related
+            .iter()
+            .any(|r| r.path.ends_with("secure-dev.yaml")),
+        "{:#?}",
+        vary.related
+    );
+    assert!(
+        rnd.message.starts_with(
+            "rnd-api: <secure-properties:config> `sp` encrypts secure properties in prod with fixed IVs"
+        ),
+        "{}",
+        rnd.message
+    );
+    assert_eq!(rnd.environments, vec!["prod".to_string()]);
+    assert!(
+        rnd.fix
+            .contains("--algorithm AES --mode CBC | intguard secure-props encrypt"),
+        "{}",
+        rnd.fix
+    );
+}
