@@ -1,13 +1,14 @@
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 
 use intguard_model::secret::fingerprint;
 use intguard_model::{
     vocab, Assignment, Finding, GlobalProperty, Inventory, Location, MuleApp, Practice,
-    PropertyEntry, PropertyFile, PropertySource, Related, RuleMeta, SecurePropertiesConfig,
-    Severity, TextFileFacts,
+    PropertyEntry, PropertyFile, PropertySource, Related, Resolved, RuleMeta,
+    SecurePropertiesConfig, Severity, TextFileFacts,
 };
 
-use crate::support::{file_name, is_dummy, short_location};
+use crate::support::{and_list, file_name, is_dummy, short_location};
 use crate::Rule;
 
 pub struct CommittedEncryptionKey;
@@ -98,54 +99,85 @@ pub(super) enum KeySourceKind {
 pub(super) struct KeySource<'a> {
     /// The property or variable name; `None` for a literal `key="..."`.
     pub name: Option<&'a str>,
-    /// The key itself. Never output.
-    pub value: &'a str,
+    /// The key itself (assembled, when `pieces` are). Never output.
+    pub value: Cow<'a, str>,
     pub location: &'a Location,
     pub kind: KeySourceKind,
     /// The environment of the property file holding it.
     pub environment: Option<&'a str>,
     /// The app whose folder holds the definition, if any.
     pub app: Option<&'a MuleApp>,
+    /// The other definitions the key is assembled from (`${part}3456`),
+    /// when this one does not hold all of it.
+    pub pieces: Vec<KeySource<'a>>,
 }
 
 impl<'a> KeySource<'a> {
     fn property(app: &'a MuleApp, file: &'a PropertyFile, entry: &'a PropertyEntry) -> Self {
         KeySource {
             name: Some(entry.key()),
-            value: entry.value(),
+            value: Cow::Borrowed(entry.value()),
             location: &entry.location,
             kind: KeySourceKind::PropertyFile,
             environment: file.environment.as_deref(),
             app: Some(app),
+            pieces: Vec::new(),
         }
     }
 
     fn global(app: &'a MuleApp, g: &'a GlobalProperty) -> Self {
         KeySource {
             name: Some(&g.name),
-            value: &g.value.raw,
+            value: Cow::Borrowed(&g.value.raw),
             location: &g.location,
             kind: KeySourceKind::GlobalProperty,
             environment: None,
             app: Some(app),
+            pieces: Vec::new(),
+        }
+    }
+
+    fn resolved_from(app: &'a MuleApp, source: &PropertySource<'a>) -> Self {
+        match *source {
+            PropertySource::File { file, entry } => KeySource::property(app, file, entry),
+            PropertySource::Global(g) => KeySource::global(app, g),
         }
     }
 
     fn assignment(a: &'a Assignment, owner: Option<&'a MuleApp>) -> Self {
         KeySource {
             name: Some(&a.name),
-            value: &a.value,
+            value: Cow::Borrowed(&a.value),
             location: &a.location,
             kind: KeySourceKind::Assignment,
             environment: None,
             app: owner,
+            pieces: Vec::new(),
         }
     }
 }
 
 impl KeySource<'_> {
-    /// `encryption.key in dev.yaml`, `the literal key attribute`, ... (no value).
+    /// `encryption.key in dev.yaml`, `the literal key attribute`, `assembled
+    /// from ...` (no value).
     pub fn describe(&self) -> String {
+        if self.pieces.is_empty() {
+            self.describe_one()
+        } else {
+            format!("assembled from {}", self.definitions())
+        }
+    }
+
+    /// Every definition the key is written in: this one and its pieces.
+    pub fn definitions(&self) -> String {
+        let all: Vec<String> = std::iter::once(self)
+            .chain(&self.pieces)
+            .map(KeySource::describe_one)
+            .collect();
+        and_list(&all)
+    }
+
+    fn describe_one(&self) -> String {
         let file = file_name(&self.location.path);
         match (self.kind, self.name) {
             (KeySourceKind::Literal, _) | (_, None) => {
@@ -210,6 +242,39 @@ pub(super) fn is_committed_value(value: &str) -> bool {
         || v.contains("{{")
         || v.starts_with("#{")
         || (v.starts_with('@') && v.ends_with('@')))
+}
+
+/// `${name}` alone: a definition that passes another's value on, holding
+/// none of it.
+fn is_bare_reference(raw: &str) -> bool {
+    let raw = raw.trim();
+    matches!(&intguard_model::expr::placeholders(raw)[..], [p] if p.start == 0 && p.end == raw.len())
+}
+
+/// The key a resolution gives, as a source: the first definition holding
+/// some of its text, with the other definitions it is assembled from as its
+/// pieces (`app.crypt: "${vault.k}3456"` and `vault.k`). `None` when the
+/// resolved value is not a committed one.
+fn resolved_key<'a>(app: &'a MuleApp, resolved: &Resolved<'a>) -> Option<KeySource<'a>> {
+    let value = resolved.value.as_deref()?;
+    if !is_committed_value(value) {
+        return None;
+    }
+    let mut holders = resolved
+        .sources
+        .iter()
+        .filter(|s| !is_bare_reference(s.raw_value()))
+        .map(|s| KeySource::resolved_from(app, s));
+    let mut key = holders.next()?;
+    key.pieces = holders.collect();
+    if key.value != value {
+        key.value = Cow::Owned(value.to_string());
+    }
+    // Pieces from an environment's file make the key that environment's.
+    key.environment = key
+        .environment
+        .or_else(|| key.pieces.iter().find_map(|p| p.environment));
+    Some(key)
 }
 
 /// The property names a config's `key` refers to (`${encryption.key}`).
@@ -308,16 +373,23 @@ pub(super) fn config_key_sources<'a>(
         if is_committed_value(&key.raw) {
             out.push(KeySource {
                 name: None,
-                value: &key.raw,
+                value: Cow::Borrowed(&key.raw),
                 location: &key.location,
                 kind: KeySourceKind::Literal,
                 environment: None,
                 app: Some(app),
+                pieces: Vec::new(),
             });
         }
         return out;
     }
     for resolved in app.resolve_all(key) {
+        // Resolved in full, the key is what the definitions assemble.
+        if resolved.value.is_some() {
+            out.extend(resolved_key(app, &resolved));
+            continue;
+        }
+        // Some piece is set at deploy time: the committed ones are reported.
         for source in &resolved.sources {
             if !is_committed_value(source.raw_value()) {
                 continue;
@@ -390,9 +462,11 @@ pub(super) fn named_key_sources<'a>(
     out
 }
 
+/// One source per definition and key: a definition whose pieces differ per
+/// environment assembles one key per environment.
 fn dedup_by_location(sources: &mut Vec<KeySource<'_>>) {
-    let mut seen = std::collections::HashSet::new();
-    sources.retain(|s| seen.insert(s.location.clone()));
+    let mut seen = HashSet::new();
+    sources.retain(|s| seen.insert((s.location.clone(), s.value.to_string())));
 }
 
 /// A committed key with the configs that use it.
@@ -405,13 +479,18 @@ pub(super) struct CommittedKey<'a> {
 /// order, with the configs known to use it.
 pub(super) fn committed_keys(inventory: &Inventory) -> Vec<CommittedKey<'_>> {
     let mut out: Vec<CommittedKey<'_>> = Vec::new();
-    let mut index: HashMap<Location, usize> = HashMap::new();
+    let mut index: HashMap<(Location, String), usize> = HashMap::new();
+    // Definitions of some config's key or of a piece of it.
+    let mut used: HashSet<&Location> = HashSet::new();
     let files = assignment_files(inventory);
     let grouped = FilesByOwner::new(&files);
     for app in &inventory.apps {
         for config in &app.secure_property_configs {
             for source in config_key_sources(&grouped, app, config) {
-                let i = *index.entry(source.location.clone()).or_insert_with(|| {
+                used.insert(source.location);
+                used.extend(source.pieces.iter().map(|p| p.location));
+                let at = (source.location.clone(), source.value.to_string());
+                let i = *index.entry(at).or_insert_with(|| {
                     out.push(CommittedKey {
                         source,
                         users: Vec::new(),
@@ -423,8 +502,7 @@ pub(super) fn committed_keys(inventory: &Inventory) -> Vec<CommittedKey<'_>> {
         }
     }
     for source in named_key_sources(inventory, &files) {
-        if !index.contains_key(source.location) {
-            index.insert(source.location.clone(), out.len());
+        if used.insert(source.location) {
             out.push(CommittedKey {
                 source,
                 users: Vec::new(),
@@ -515,6 +593,22 @@ fn fix_for(src: &KeySource<'_>, users: &[(&MuleApp, &SecurePropertiesConfig)]) -
         commands.join("; ")
     );
     let file = file_name(&src.location.path);
+    if !src.pieces.is_empty() {
+        let each: Vec<String> = std::iter::once(src)
+            .chain(&src.pieces)
+            .map(|s| {
+                format!(
+                    "`{}` from {}",
+                    s.name.unwrap_or_default(),
+                    file_name(&s.location.path)
+                )
+            })
+            .collect();
+        return format!(
+            "Delete {} (the key is assembled from them) and purge them from git history; {supply}. {rotate}",
+            and_list(&each)
+        );
+    }
     match (src.kind, src.name) {
         (KeySourceKind::Literal, _) | (_, None) => {
             format!("Replace the literal with key=\"${{{prop}}}\", {supply}. {rotate}")
@@ -538,7 +632,7 @@ impl Rule for CommittedEncryptionKey {
         let mut out = Vec::new();
         for ck in committed_keys(inventory) {
             let src = &ck.source;
-            let digest = key_digest(src.value);
+            let digest = key_digest(&src.value);
             let owner = src
                 .app
                 .map(|a| format!("{}: ", a.name))
@@ -561,6 +655,10 @@ impl Rule for CommittedEncryptionKey {
                 format!("the key of {}", used_by.join(", "))
             };
             let message = match src.kind {
+                _ if !src.pieces.is_empty() => format!(
+                    "{owner}{} are committed, assembled into {use_phrase} ({digest})",
+                    src.definitions()
+                ),
                 KeySourceKind::Literal => format!(
                     "{owner}{use_phrase} is written in the XML as a literal key attribute ({digest})"
                 ),
@@ -584,6 +682,12 @@ impl Rule for CommittedEncryptionKey {
                 .environments(src.environment.map(str::to_string))
                 .key(key)
                 .fix(fix);
+            for piece in &src.pieces {
+                finding = finding.related(Related::new(
+                    piece.location,
+                    format!("part of the key: {}", piece.describe()),
+                ));
+            }
             for (app, config) in &ck.users {
                 if src.kind != KeySourceKind::Literal && config.location != *src.location {
                     finding = finding.related(Related::new(

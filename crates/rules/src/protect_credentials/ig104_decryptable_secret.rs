@@ -271,13 +271,13 @@ struct ValueGroup<'c, 'a> {
     algorithms: Option<BTreeSet<Algorithm>>,
 }
 
-fn value_groups<'c, 'a>(committed: &'c [CommittedKey<'a>]) -> Vec<ValueGroup<'c, 'a>> {
+fn value_groups<'a>(committed: &'a [CommittedKey<'a>]) -> Vec<ValueGroup<'a, 'a>> {
     let mut index: HashMap<&'a str, usize> = HashMap::new();
-    let mut groups: Vec<ValueGroup<'c, 'a>> = Vec::new();
+    let mut groups: Vec<ValueGroup<'a, 'a>> = Vec::new();
     for ck in committed {
-        let i = *index.entry(ck.source.value).or_insert_with(|| {
+        let i = *index.entry(&ck.source.value).or_insert_with(|| {
             groups.push(ValueGroup {
-                value: ck.source.value,
+                value: &ck.source.value,
                 places: Vec::new(),
                 algorithms: Some(BTreeSet::new()),
             });
@@ -401,7 +401,7 @@ impl Rule for DecryptableSecret {
         let foreign_values: HashSet<&str> = committed
             .iter()
             .filter(|c| c.source.app.is_some())
-            .map(|c| c.source.value)
+            .map(|c| c.source.value.as_ref())
             .collect();
         let foreign_ok = foreign_values.len() <= MAX_FOREIGN_KEYS;
         let groups = value_groups(&committed);
@@ -591,7 +591,7 @@ fn finding_for(
         app.name,
         entry.key(),
         src.describe(),
-        key_digest(src.value),
+        key_digest(&src.value),
         config_label(config),
         hit.cipher,
     );
@@ -615,6 +615,10 @@ fn finding_for(
             "replace the literal key attribute at {} with key=\"${{{prop}}}\"",
             short_location(src.location)
         ),
+        _ if !src.pieces.is_empty() => format!(
+            "delete {} (the key is assembled from them) and purge them from git history",
+            src.definitions()
+        ),
         _ => format!("delete {} and purge it from git history", src.describe()),
     };
     let who = value_identities(app, file, entry);
@@ -637,6 +641,12 @@ fn finding_for(
             src.location,
             format!("the committed key that decrypts it: {}", src.describe()),
         ));
+    for piece in &src.pieces {
+        finding = finding.related(Related::new(
+            piece.location,
+            format!("part of the committed key: {}", piece.describe()),
+        ));
+    }
     // The config, unless the key is its own literal attribute on the same line.
     if (&config.location.path, config.location.line) != (&src.location.path, src.location.line) {
         finding = finding.related(Related::new(

@@ -123,3 +123,70 @@ fn mule_wrapper_options() {
         }
     }
 }
+
+/// A key assembled from several definitions is one finding, on the
+/// definition the config names, describing the whole key (not one finding
+/// per piece, each called the key).
+#[test]
+fn assembled_key_is_one_key() {
+    let rel = "IG104/assembled-key";
+    common::assert_places(
+        "IG103",
+        rel,
+        &[
+            ("parts-api/src/main/resources/config.yaml", 2),
+            ("vault-api/src/main/resources/config.yaml", 2),
+        ],
+    );
+    let findings = common::run("IG103", rel);
+    let (parts, vault) = (&findings[0], &findings[1]);
+    assert!(
+        vault.message.starts_with(
+            "vault-api: `app.crypt` in config.yaml and `vault.k` in config.yaml are committed, assembled into the key of <secure-properties:config> `sp` (16 characters, sha256:"
+        ),
+        "{}",
+        vault.message
+    );
+    assert!(
+        vault
+            .related
+            .iter()
+            .any(|r| r.line == 4 && r.message == "part of the key: `vault.k` in config.yaml"),
+        "{:#?}",
+        vault.related
+    );
+    assert!(
+        vault
+            .fix
+            .starts_with("Delete `app.crypt` from config.yaml and `vault.k` from config.yaml"),
+        "{}",
+        vault.fix
+    );
+    assert!(
+        parts
+            .message
+            .contains("<global-property name=\"enc.part\"> in global.xml")
+            && parts.message.contains("(16 characters, sha256:"),
+        "{}",
+        parts.message
+    );
+    let pieces: Vec<(String, u32)> = parts
+        .related
+        .iter()
+        .filter(|r| r.message.starts_with("part of the key"))
+        .map(|r| (r.path.rsplit('/').next().unwrap().to_string(), r.line))
+        .collect();
+    assert_eq!(
+        pieces,
+        vec![
+            ("global.xml".to_string(), 4),
+            ("config.yaml".to_string(), 3)
+        ]
+    );
+    for f in &findings {
+        let text = format!("{} {} {:?}", f.message, f.fix, f.related);
+        for k in ["Vault-K3y-123456", "Vault-K3y-12", "Parts-K3y-", "16byte"] {
+            assert!(!text.contains(k), "key {k:?} in {text}");
+        }
+    }
+}

@@ -457,3 +457,67 @@ fn settings_are_resolved_per_environment() {
     );
     common::assert_no_secrets(rel, MORE_SECRETS);
 }
+
+/// A key assembled from several definitions (`app.crypt: "${vault.k}3456"`;
+/// `"${enc.part}${tail}"` with a global-property) is tried whole, and named
+/// by every definition it is written in.
+#[test]
+fn assembled_keys_decrypt() {
+    let rel = "IG104/assembled-key";
+    common::assert_places(
+        "IG104",
+        rel,
+        &[
+            ("parts-api/src/main/resources/secure.yaml", 2),
+            ("vault-api/src/main/resources/secure.yaml", 2),
+        ],
+    );
+    let findings = common::run("IG104", rel);
+    let related = |f: &intguard_model::Finding| -> Vec<(String, u32)> {
+        f.related
+            .iter()
+            .map(|r| (r.path.rsplit('/').next().unwrap().to_string(), r.line))
+            .collect()
+    };
+    let vault = common::finding_at(&findings, "vault-api/src/main/resources/secure.yaml", 2);
+    assert!(
+        vault.message.contains(
+            "(assembled from `app.crypt` in config.yaml and `vault.k` in config.yaml, 16 characters, sha256:"
+        ),
+        "{}",
+        vault.message
+    );
+    assert_eq!(
+        related(vault),
+        vec![
+            ("config.yaml".to_string(), 2),
+            ("config.yaml".to_string(), 4),
+            ("global.xml".to_string(), 5)
+        ]
+    );
+    assert!(
+        vault.fix.contains(
+            "delete `app.crypt` in config.yaml and `vault.k` in config.yaml (the key is assembled from them)"
+        ),
+        "{}",
+        vault.fix
+    );
+    let parts = common::finding_at(&findings, "parts-api/src/main/resources/secure.yaml", 2);
+    assert!(
+        parts.message.contains(
+            "(assembled from `app.crypt` in config.yaml, <global-property name=\"enc.part\"> in global.xml and `tail` in config.yaml, 16 characters"
+        ),
+        "{}",
+        parts.message
+    );
+    assert_eq!(
+        related(parts),
+        vec![
+            ("config.yaml".to_string(), 2),
+            ("global.xml".to_string(), 4),
+            ("config.yaml".to_string(), 3),
+            ("global.xml".to_string(), 6)
+        ]
+    );
+    common::assert_no_secrets(rel, MORE_SECRETS);
+}
