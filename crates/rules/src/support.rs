@@ -1,9 +1,7 @@
 //! Small helpers shared by rules: resolving who a connection runs as, and
 //! phrasing environments.
 
-use intguard_model::{
-    MuleApp, MuleRuntime, Related, SalesforceConnection, SecurePropertiesConfig, Value,
-};
+use intguard_model::{MuleApp, MuleRuntime, Related, SalesforceConnection, Value};
 
 /// The username a connection uses in one environment, with where it was defined.
 #[derive(Debug, Clone)]
@@ -140,23 +138,6 @@ pub fn identity_related(ids: &[EnvIdentity]) -> Vec<Related> {
 pub fn rotate_key_command(folder: &str) -> String {
     format!(
         "intguard fix secrets --key-env <VAR holding the old key> --rotate-key <VAR holding the new key> {folder}"
-    )
-}
-
-/// Prints a value as `![...]` the way `config` decrypts it (its algorithm,
-/// mode and IVs; Mule 3's placeholder has no random IVs), with the key in
-/// `key_var` (e.g. `<VAR holding the new key>`).
-pub fn encrypt_value_command(
-    config: &SecurePropertiesConfig,
-    runtime: MuleRuntime,
-    key_var: &str,
-) -> String {
-    let random_iv = runtime == MuleRuntime::Mule4 && config.random_ivs();
-    format!(
-        "intguard secure-props encrypt --key-env {key_var} --algorithm {} --mode {}{} --wrap",
-        config.algorithm_name(),
-        config.mode_name(),
-        if random_iv { " --random-iv" } else { "" }
     )
 }
 

@@ -608,7 +608,7 @@ fn finding_for(
     let reencrypt = format!(
         "re-encrypt the app's ![...] values under it ({}) and encrypt the new secret with it ({})",
         crate::support::rotate_key_command(&app.root),
-        crate::support::encrypt_value_command(config, app.runtime, "<VAR holding the new key>")
+        encrypt_command(&hit.cipher, "<VAR holding the new key>")
     );
     let remove = match src.kind {
         KeySourceKind::Literal => format!(
@@ -665,6 +665,18 @@ fn finding_for(
         ));
     }
     finding
+}
+
+/// Prints a value as `![...]` with the cipher the config decrypts it with
+/// in the finding's environment (its algorithm and mode resolved, not
+/// `${enc.alg}` as written), the key in `key_var`.
+fn encrypt_command(cipher: &Cipher, key_var: &str) -> String {
+    format!(
+        "intguard secure-props encrypt --key-env {key_var} --algorithm {} --mode {}{} --wrap",
+        cipher.algorithm.name(),
+        cipher.mode.name(),
+        if cipher.random_iv { " --random-iv" } else { "" }
+    )
 }
 
 #[cfg(test)]

@@ -447,6 +447,23 @@ fn settings_are_resolved_per_environment() {
             f.related
         );
     }
+    // The fix encrypts the new secret the way the value's environment
+    // decrypts it: prod's Blowfish, not `${enc.alg}` as written.
+    let prod = at("vary-api/src/main/resources/secure-prod.yaml");
+    assert!(
+        prod.fix
+            .contains("--algorithm Blowfish --mode CBC --random-iv --wrap")
+            && !prod.fix.contains("${enc.alg}"),
+        "{}",
+        prod.fix
+    );
+    assert!(
+        at("rnd-api/src/main/resources/secure-prod.yaml")
+            .fix
+            .contains("--algorithm AES --mode CBC --wrap"),
+        "{}",
+        at("rnd-api/src/main/resources/secure-prod.yaml").fix
+    );
     let shared = at("vary-api/src/main/resources/shared-secure.yaml");
     assert!(
         shared
