@@ -127,7 +127,9 @@ impl Continuation {
 /// line (`password="..."`, `password: ...`, `password=...`), then shortens.
 pub fn mask_line(line: &str, redactor: &Redactor) -> String {
     let line = redactor.redact(line);
-    let masked = mask_element_texts(&mask_url_passwords(&mask_assignments(&line)));
+    let masked = mask_private_key_bodies(&mask_element_texts(&mask_url_passwords(
+        &mask_assignments(&line),
+    )));
     let trimmed = masked.trim_end();
     if trimmed.chars().count() > MAX_SNIPPET {
         let cut: String = trimmed.chars().take(MAX_SNIPPET).collect();
@@ -135,6 +137,62 @@ pub fn mask_line(line: &str, redactor: &Redactor) -> String {
     } else {
         trimmed.to_string()
     }
+}
+
+/// A YAML block scalar's indicator (`|`, `>-`, `|2+` ...): the value is on
+/// the lines below.
+fn is_block_indicator(value: &str) -> bool {
+    let v = value.trim();
+    v.starts_with(['|', '>'])
+        && v.len() <= 3
+        && v[1..]
+            .chars()
+            .all(|c| matches!(c, '-' | '+') || c.is_ascii_digit())
+}
+
+/// Masks the body of a private key written on the line after its BEGIN
+/// label (a key in a JSON string or a `.properties` value, `\n`-escaped):
+/// the line of an IG105 finding is the key itself, whatever its field's name.
+fn mask_private_key_bodies(line: &str) -> String {
+    const BEGIN: &str = "-----BEGIN ";
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(at) = rest.find(BEGIN) {
+        let after_begin = &rest[at + BEGIN.len()..];
+        let Some(label_len) = after_begin.find("-----") else {
+            break;
+        };
+        let label = &after_begin[..label_len];
+        let body_at = at + BEGIN.len() + label_len + "-----".len();
+        out.push_str(&rest[..body_at]);
+        rest = &rest[body_at..];
+        if !label.contains("PRIVATE KEY") {
+            continue;
+        }
+        let end = rest.find("-----END").unwrap_or(rest.len());
+        let body = &rest[..end];
+        // A key's body starts with a long base64 run (`MIIEv...`) after the
+        // label's line break (`\n` escaped, or a space); prose does not.
+        let mut start = body.trim_start();
+        while let Some(r) = start
+            .strip_prefix("\\n")
+            .or_else(|| start.strip_prefix("\\r"))
+        {
+            start = r.trim_start();
+        }
+        let base64_run = start
+            .bytes()
+            .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+            .count();
+        if base64_run >= 16 {
+            out.push_str(&mask(body));
+        } else {
+            out.push_str(body);
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A value that names a secret instead of holding one: a property
@@ -200,8 +258,13 @@ fn mask_assignments(line: &str) -> String {
                     (v, end)
                 };
                 let value = &line[start.min(line.len())..end];
-                // Skip references and values the redactor already masked.
-                if !value.is_empty() && !is_reference(value) && !value.contains("…(") {
+                // Skip references, values the redactor already masked, and a
+                // YAML block scalar's indicator (`key: |`, the value below).
+                if !value.is_empty()
+                    && !is_reference(value)
+                    && !value.contains("…(")
+                    && !is_block_indicator(value)
+                {
                     out.push_str(&line[copied..start]);
                     out.push_str(&mask(value));
                     copied = end;
@@ -483,6 +546,38 @@ mod tests {
             line.contains("${secure::tls.password}") && line.contains("![a2V5]"),
             "{line}"
         );
+    }
+
+    /// A private key on one line (a JSON string, a `.properties` value)
+    /// shows its label, never its body, whatever its field is called.
+    #[test]
+    fn private_key_bodies_on_one_line_are_masked() {
+        let r = Redactor::default();
+        let json = mask_line(
+            r#"{"name": "sfdc-int", "pem": "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEINAPSyUOXEUB1lNnqfsgXaDzc0eLHjK8gUpq9JIz9bAUoAoGCCqGSM49\n-----END EC PRIVATE KEY-----\n"}"#,
+            &r,
+        );
+        assert!(json.contains("-----BEGIN EC PRIVATE KEY-----"), "{json}");
+        assert!(!json.contains("EINAPSyUOXEUB1lNnqfsg"), "{json}");
+        assert!(json.contains("-----END EC PRIVATE KEY-----"), "{json}");
+        let props = mask_line(
+            "sfdc.key=-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSj",
+            &r,
+        );
+        assert!(!props.contains("BADANBgkqhkiG9w0"), "{props}");
+        // A certificate is public; a bare label (documentation) masks nothing.
+        let cert = mask_line(
+            "-----BEGIN CERTIFICATE-----\\nMIIDdzCCAl+gAwIBAgIEAgAAuTANBgkq",
+            &r,
+        );
+        assert!(cert.contains("MIIDdzCCAl"), "{cert}");
+        let doc = mask_line("a key starts with -----BEGIN PRIVATE KEY----- and ends", &r);
+        assert_eq!(
+            doc,
+            "a key starts with -----BEGIN PRIVATE KEY----- and ends"
+        );
+        // `privateKey: |`: the block indicator is no one-character secret.
+        assert_eq!(mask_line("  privateKey: |", &r), "  privateKey: |");
     }
 
     #[test]

@@ -46,11 +46,12 @@ pub struct Redactor {
     /// Matches the entries of `secrets` short enough for it; pattern id `p`
     /// is `secrets[ids[p]]`.
     finder: Option<(AhoCorasick, Vec<usize>)>,
-    /// Secrets that are always tried with a plain substring search: those a
-    /// mask written by an earlier replacement could complete (see
-    /// [`could_complete_a_mask`]), which may be absent from the original text,
-    /// and those too long for the automaton (see [`Self::MAX_AUTOMATON_LEN`]).
-    always_tried: Vec<usize>,
+    /// Secrets too long for the automaton (see [`Self::MAX_AUTOMATON_LEN`]):
+    /// tried first (they are the longest), with a plain substring search.
+    too_long: Vec<usize>,
+    /// Secrets a mask written by an earlier replacement could complete (see
+    /// [`could_complete_a_mask`]): tried again on the masked text.
+    mask_completable: Vec<usize>,
 }
 
 /// A piece of a secret (a line of a multi-line value, a line of a continued
@@ -58,6 +59,16 @@ pub struct Redactor {
 /// shows one line at a time (snippets), and a short piece (`true`, `}`) would
 /// mask ordinary words.
 pub const MIN_FRAGMENT_LEN: usize = 8;
+
+/// A PEM armor line (`-----BEGIN PRIVATE KEY-----`): the same in every key,
+/// no secret. A multi-line secret's lines are masked one by one; masking
+/// these would turn every key's label, in every finding, into a mask.
+fn is_pem_armor(line: &str) -> bool {
+    let line = line.trim();
+    line.starts_with("-----")
+        && line.ends_with("-----")
+        && (line.contains("BEGIN ") || line.contains("END "))
+}
 
 impl Redactor {
     /// Shorter values are too likely to match ordinary text (`true`, `1234`)
@@ -77,7 +88,7 @@ impl Redactor {
                 let lines: Vec<String> = if s.contains('\n') {
                     s.lines()
                         .map(str::trim)
-                        .filter(|l| l.chars().count() >= MIN_FRAGMENT_LEN)
+                        .filter(|l| l.chars().count() >= MIN_FRAGMENT_LEN && !is_pem_armor(l))
                         .map(str::to_string)
                         .collect()
                 } else {
@@ -90,11 +101,11 @@ impl Redactor {
         // Longest first, so a secret containing another is masked whole.
         secrets.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
         secrets.dedup();
-        let always_tried: Vec<usize> = secrets
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| s.len() > Self::MAX_AUTOMATON_LEN || could_complete_a_mask(s))
-            .map(|(i, _)| i)
+        let too_long: Vec<usize> = (0..secrets.len())
+            .filter(|&i| secrets[i].len() > Self::MAX_AUTOMATON_LEN)
+            .collect();
+        let mask_completable: Vec<usize> = (0..secrets.len())
+            .filter(|&i| could_complete_a_mask(&secrets[i]))
             .collect();
         // Too-long secrets are searched for directly, not by the automaton.
         let in_automaton: Vec<usize> = (0..secrets.len())
@@ -112,7 +123,8 @@ impl Redactor {
         Redactor {
             secrets,
             finder,
-            always_tried,
+            too_long,
+            mask_completable,
         }
     }
 
@@ -121,29 +133,74 @@ impl Redactor {
     }
 
     pub fn redact(&self, text: &str) -> String {
-        let candidates: Vec<usize> = match &self.finder {
-            Some((finder, ids)) => {
-                let mut c: Vec<usize> = finder
-                    .find_overlapping_iter(text)
-                    .map(|m| ids[m.pattern().as_usize()])
-                    .chain(self.always_tried.iter().copied())
-                    .collect();
-                // Index order is the replacement order (longest first).
-                c.sort_unstable();
-                c.dedup();
-                c
-            }
-            // No automaton (none short enough, or too large to build): try them all.
-            None => (0..self.secrets.len()).collect(),
+        let Some((finder, ids)) = &self.finder else {
+            // No automaton (none short enough, or too large to build): try
+            // them all, longest first.
+            return replace_each(text.to_string(), &self.secrets, 0..self.secrets.len());
         };
-        let mut out = text.to_string();
-        for secret in candidates.into_iter().map(|i| &self.secrets[i]) {
-            if out.contains(secret.as_str()) {
-                out = out.replace(secret.as_str(), &mask(secret));
-            }
+        // The longest secrets first, as a secret containing another is
+        // masked whole.
+        let out = replace_each(
+            text.to_string(),
+            &self.secrets,
+            self.too_long.iter().copied(),
+        );
+        // The others, replaced one by one (longest first, each everywhere),
+        // but only where the automaton found them: each stretch of
+        // overlapping occurrences on its own (what one secret's mask does to
+        // another's text happens within it), with the secrets found there
+        // and those a mask could complete. A line holding thousands of
+        // tokens was searched once per token found in it, which took minutes.
+        let mut found: Vec<(usize, usize, usize)> = finder
+            .find_overlapping_iter(&out)
+            .map(|m| (m.start(), m.end(), ids[m.pattern().as_usize()]))
+            .collect();
+        if found.is_empty() {
+            return replace_each(out, &self.secrets, self.mask_completable.iter().copied());
         }
-        out
+        found.sort_unstable();
+        let mut masked = String::with_capacity(out.len());
+        let mut copied = 0;
+        let mut next = 0;
+        while next < found.len() {
+            let (mut end, mut candidates) = (found[next].1, vec![found[next].2]);
+            let start = found[next].0;
+            next += 1;
+            while next < found.len() && found[next].0 < end {
+                end = end.max(found[next].1);
+                candidates.push(found[next].2);
+                next += 1;
+            }
+            let (from, to) = (start, end);
+            candidates.extend(self.mask_completable.iter().copied());
+            candidates.sort_unstable();
+            candidates.dedup();
+            masked.push_str(&out[copied..from]);
+            masked.push_str(&replace_each(
+                out[from..to].to_string(),
+                &self.secrets,
+                candidates,
+            ));
+            copied = to;
+        }
+        masked.push_str(&out[copied..]);
+        // A mask-completable secret across a stretch's edge.
+        replace_each(masked, &self.secrets, self.mask_completable.iter().copied())
     }
+}
+
+/// Masks every occurrence of each of `secrets[which]`, in that order.
+fn replace_each(
+    mut out: String,
+    secrets: &[String],
+    which: impl IntoIterator<Item = usize>,
+) -> String {
+    for secret in which.into_iter().map(|i| &secrets[i]) {
+        if out.contains(secret.as_str()) {
+            out = out.replace(secret.as_str(), &mask(secret));
+        }
+    }
+    out
 }
 
 /// Whether `secret` could occur in a text only after a mask was written into
@@ -176,6 +233,18 @@ mod tests {
     fn fingerprint_is_stable_and_short() {
         assert_eq!(fingerprint("abc"), "ba7816bf");
         assert_ne!(fingerprint("abc"), fingerprint("abd"));
+    }
+
+    /// A key held in a multi-line value is masked line by line, but its
+    /// armor lines, the same in every key, stay readable everywhere.
+    #[test]
+    fn pem_armor_lines_are_no_secret() {
+        let key = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----\n";
+        let r = Redactor::new([key.to_string()]);
+        let out = r.redact("other.pem: -----BEGIN PRIVATE KEY----- (another key)");
+        assert!(out.contains("-----BEGIN PRIVATE KEY-----"), "{out}");
+        let out = r.redact("  MIIEvQIBADANBgkqhkiG9w0BAQEFAASC");
+        assert!(!out.contains("MIIEvQIBADANBgkqhkiG9w0BAQEFAASC"), "{out}");
     }
 
     #[test]
@@ -231,6 +300,40 @@ mod tests {
         ] {
             let r = Redactor::new(secrets.iter().map(|s| s.to_string()));
             assert_eq!(r.redact(text), redact_naive(&secrets, text), "{text}");
+        }
+        // Long texts: occurrences near each other, far apart, and at the
+        // margins of a stretch, built from the secrets and filler.
+        let pieces = [
+            "Secret123",
+            "xySe",
+            "cret",
+            "(9)ab",
+            "abcdefgh",
+            "xabc",
+            "9)abc",
+            " ",
+            "ab",
+            "Ti",
+        ];
+        let mut state = 7u64;
+        for round in 0..200 {
+            let mut text = String::new();
+            for _ in 0..40 {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let pick = (state >> 33) as usize;
+                text.push_str(pieces[pick % pieces.len()]);
+                if pick % 7 == 0 {
+                    text.push_str(&"-".repeat(pick % 150));
+                }
+            }
+            let r = Redactor::new(secrets.iter().map(|s| s.to_string()));
+            assert_eq!(
+                r.redact(&text),
+                redact_naive(&secrets, &text),
+                "round {round}: {text}"
+            );
         }
         assert_eq!(Redactor::default().redact("a Secret1"), "a Secret1");
         for (secret, expected) in [

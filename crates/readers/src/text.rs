@@ -296,16 +296,16 @@ pub(crate) fn scan(
                 // `-----BEGIN PRIVATE KEY-----` named in prose, not a key.
                 continue;
             }
-            let body_end = text[all.end()..]
-                .find("-----END")
-                .map(|e| all.end() + e)
-                .unwrap_or(text.len());
-            // The first 512 bytes, cut back to a character's start.
-            let mut header_end = body_end.min(all.end() + 512);
-            while !text.is_char_boundary(header_end) {
-                header_end -= 1;
+            // The header: the first 512 bytes of the body, cut back to a
+            // character's start, or less when the block ends sooner. The END
+            // is looked for there only: searching the rest of the file for
+            // every BEGIN made a file of blocks without END quadratic.
+            let mut window_end = (all.end() + 512).min(text.len());
+            while !text.is_char_boundary(window_end) {
+                window_end -= 1;
             }
-            let header = &text[all.end()..header_end];
+            let window = &text[all.end()..window_end];
+            let header = &window[..window.find("-----END").unwrap_or(window.len())];
             let encrypted =
                 label.as_str().contains("ENCRYPTED") || header.contains("Proc-Type: 4,ENCRYPTED");
             facts.private_keys.push(PrivateKeyBlock {
