@@ -1116,3 +1116,36 @@ fn connection_passwords_are_masked_in_every_format() {
         ],
     );
 }
+
+/// A private key on one line (a JSON string with `\n` escapes), in a field
+/// whose name says nothing: its finding's snippet shows the label, never
+/// the key.
+#[test]
+fn a_one_line_private_key_is_masked_in_snippets() {
+    let tmp = tempfile::tempdir().unwrap();
+    let body = "MHcCAQEEIFxFixtureOnlyNotAKeyAtAll0123456789abcdefoAoGCCqGSM49AwEHoUQDQgAE";
+    write(
+        tmp.path(),
+        "deploy/config.json",
+        format!(
+            "{{\"name\": \"sfdc-int\", \"pem\": \"-----BEGIN EC PRIVATE KEY-----\\n{body}\\nAwEHoUQDQgAEOHZEN3bze+iiLx+ewmGQuGmviECVbUKVcXW1iNkX+jt4QXPbUqvu\\n-----END EC PRIVATE KEY-----\\n\"}}\n"
+        ),
+    );
+    for format in ["text", "json", "sarif", "markdown"] {
+        let run = run_cmd(
+            intguard()
+                .arg("scan")
+                .arg(tmp.path())
+                .args(["--format", format, "--color", "never"]),
+        );
+        run.expect_no_panic();
+        assert!(
+            run.stdout.contains("EC PRIVATE KEY"),
+            "{format}: the key is reported\n{}",
+            run.stdout
+        );
+        for shown in [&body[4..20], "OHZEN3bze+iiLx+ewmGQ"] {
+            assert!(!run.stdout.contains(shown), "{format} prints {shown}");
+        }
+    }
+}
