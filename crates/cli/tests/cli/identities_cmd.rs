@@ -504,6 +504,77 @@ fn environment_name_in_property_values() {
     assert_eq!(defined_at["line"], 2);
 }
 
+/// An import with two placeholders, `${app.name}-${mule.env}.yaml`: the
+/// app's name is what a global-property (orders-api) or a file every
+/// environment loads (billing-api) says, so `orders-api-dev.yaml` is dev,
+/// not `api-dev`. Set at deploy time (shipping-api), the name is the longer
+/// part: environments are plain words.
+#[test]
+fn app_name_and_environment_in_one_file_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    for (app, definition) in [
+        (
+            "orders-api",
+            r#"<global-property name="app.name" value="orders-api"/>"#,
+        ),
+        (
+            "billing-api",
+            r#"<configuration-properties file="app.yaml"/>"#,
+        ),
+        ("shipping-api", ""),
+    ] {
+        let dir = root.join(app);
+        write(&dir, "mule-artifact.json", "{}");
+        write(
+            &dir,
+            "src/main/mule/global.xml",
+            &format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+      xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  {definition}
+  <configuration-properties file="${{app.name}}-${{mule.env}}.yaml"/>
+  <salesforce:sfdc-config name="sf">
+    <salesforce:jwt-connection consumerKey="${{ck}}" keyStore="k.jks" storePassword="${{secure::sp}}" principal="${{sfdc.user}}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#
+            ),
+        );
+        write(
+            &dir,
+            "src/main/resources/app.yaml",
+            "app:\n  name: \"billing-api\"\n",
+        );
+        for env in ["dev", "prod"] {
+            write(
+                &dir,
+                &format!("src/main/resources/{app}-{env}.yaml"),
+                &format!("sfdc:\n  user: \"{app}.{env}@acme.com\"\n"),
+            );
+        }
+    }
+    let v = json_of(&["identities", root.to_str().unwrap(), "--format", "json"]);
+    let owned = |app: &str, env: &str| {
+        (
+            format!("{app}.{env}@acme.com"),
+            vec![(app.to_string(), env.to_string())],
+        )
+    };
+    assert_eq!(
+        identity_apps(&v),
+        [
+            owned("billing-api", "dev"),
+            owned("billing-api", "prod"),
+            owned("orders-api", "dev"),
+            owned("orders-api", "prod"),
+            owned("shipping-api", "dev"),
+            owned("shipping-api", "prod"),
+        ]
+    );
+}
+
 /// Found by mutating the fixtures: a garbled query names an object of 70,000
 /// characters; the text table pads to a bounded width instead of panicking.
 #[test]

@@ -236,4 +236,19 @@ mod tests {
         assert_eq!(m.environment.as_deref(), Some("emea"));
         assert_eq!(m.placeholder.as_deref(), Some("region"));
     }
+
+    /// `${app.name}` unknown (set at deploy time): `orders-api-dev.yaml`
+    /// splits two ways, and the environment is the plain word, `dev`.
+    #[test]
+    fn unknown_placeholder_beside_the_environment() {
+        for (pattern, file) in [
+            ("${app.name}-${mule.env}.yaml", "orders-api-dev.yaml"),
+            ("${mule.env}-${app.name}.yaml", "dev-orders-api.yaml"),
+        ] {
+            let pats = patterns(&import(pattern, false));
+            let m = match_file(file, &pats).unwrap();
+            assert_eq!(m.environment.as_deref(), Some("dev"), "{pattern}");
+            assert_eq!(m.placeholder.as_deref(), Some("mule.env"), "{pattern}");
+        }
+    }
 }
