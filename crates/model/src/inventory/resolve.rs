@@ -1,6 +1,8 @@
 //! Property resolution: what a `${name}` in an app's XML becomes in each
 //! environment, and which file line it came from.
 
+use std::borrow::Cow;
+
 use crate::expr::{placeholders, Placeholder, Value};
 use crate::location::Location;
 
@@ -89,6 +91,12 @@ impl<'a> Resolved<'a> {
 
 const MAX_DEPTH: usize = 8;
 
+/// Whether a placeholder of a property file pattern selects the environment
+/// by its name (`mule.env`, `env`, `environment`, ...).
+pub fn is_environment_placeholder(name: &str) -> bool {
+    name.to_ascii_lowercase().contains("env")
+}
+
 impl MuleApp {
     /// Finds the definition of a property for an environment, in Mule's order:
     /// the environment's own files, then files for every environment, then
@@ -132,6 +140,66 @@ impl MuleApp {
         self.environment_placeholders
             .iter()
             .any(|(e, n)| e == env && n == name)
+    }
+
+    /// A property file pattern as Mule reads it at startup: its placeholders
+    /// other than the environment's take their values from the files loaded
+    /// in every environment and the global-properties
+    /// (`${app.name}-${mule.env}.yaml`, app.name orders-api:
+    /// `orders-api-${mule.env}.yaml`). The environment's is the first
+    /// env-like one, else the first with no value; the deploy sets it, so it
+    /// stays whatever its default. A pattern with one placeholder, or whose
+    /// placeholders all have values and none is env-like (nothing tells which
+    /// one the deploy changes), is left as written.
+    pub fn file_pattern_at_startup<'p>(&self, pattern: &'p str) -> Cow<'p, str> {
+        let refs: Vec<Placeholder> = placeholders(pattern)
+            .into_iter()
+            .filter(|p| pattern[p.start..].starts_with("${"))
+            .collect();
+        if refs.len() < 2 {
+            return Cow::Borrowed(pattern);
+        }
+        let env_like = refs
+            .iter()
+            .position(|p| is_environment_placeholder(&p.name));
+        let values: Vec<Option<String>> = refs
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                (Some(i) != env_like)
+                    .then(|| self.startup_value(p))
+                    .flatten()
+            })
+            .collect();
+        // The environment's placeholder has no value here: an env-like one
+        // is not looked up.
+        if env_like.is_none() && values.iter().all(Option::is_some) {
+            return Cow::Borrowed(pattern);
+        }
+        let mut out = String::with_capacity(pattern.len());
+        let mut last = 0;
+        for (p, value) in refs.iter().zip(&values) {
+            if let Some(value) = value {
+                out.push_str(&pattern[last..p.start]);
+                out.push_str(value);
+                last = p.end;
+            }
+        }
+        out.push_str(&pattern[last..]);
+        Cow::Owned(out)
+    }
+
+    /// The value of a placeholder before any environment is chosen; `None`
+    /// when something in it is not defined.
+    fn startup_value(&self, p: &Placeholder) -> Option<String> {
+        let source = self.lookup(&p.name, p.secure, None)?;
+        let mut acc = Resolved {
+            environment: None,
+            value: None,
+            sources: Vec::new(),
+            unresolved: Vec::new(),
+        };
+        self.substitute(source.raw_value(), None, 1, &mut acc)
     }
 
     /// Resolves a value for one environment (`None`: the app has no

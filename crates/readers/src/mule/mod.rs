@@ -156,14 +156,38 @@ pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
         &mut app.unsent_payload_credentials,
     );
     payload_scripts(&mut app.http_request_operations, &parts.payload_scripts);
-    let pats: Vec<ImportPattern> = app.property_imports.iter().flat_map(patterns).collect();
-    let mut envs = BTreeSet::new();
-    let mut env_placeholders = BTreeSet::new();
+    // First the files every environment loads (Mule 3's mule-app.properties,
+    // imports without placeholders): with the global-properties they give
+    // the other placeholders of an import their values
+    // (`${app.name}-${mule.env}.yaml`) before it is matched.
+    let literal: Vec<ImportPattern> = app
+        .property_imports
+        .iter()
+        .flat_map(|i| patterns(i, &app))
+        .filter(ImportPattern::is_literal)
+        .collect();
+    // Paths to match, `None` for Mule 3's mule-app.properties (always loaded).
+    let mut rels = Vec::new();
     for cand in parts.properties {
         let mut file = cand.file;
-        if cand.always_loaded {
+        file.loaded = cand.always_loaded;
+        let rel = (!cand.always_loaded).then_some(cand.rel);
+        if let Some(m) = rel.as_deref().and_then(|r| match_file(r, &literal)) {
             file.loaded = true;
-        } else if let Some(m) = match_file(&cand.rel, &pats) {
+            file.secure = m.secure;
+        }
+        rels.push(rel);
+        app.property_files.push(file);
+    }
+    let pats: Vec<ImportPattern> = app
+        .property_imports
+        .iter()
+        .flat_map(|i| patterns(i, &app))
+        .collect();
+    let mut envs = BTreeSet::new();
+    let mut env_placeholders = BTreeSet::new();
+    for (file, rel) in app.property_files.iter_mut().zip(rels) {
+        if let Some(m) = rel.and_then(|r| match_file(&r, &pats)) {
             file.loaded = true;
             file.secure = m.secure;
             if let (Some(env), Some(name)) = (&m.environment, m.placeholder) {
@@ -174,7 +198,6 @@ pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
         if let Some(env) = &file.environment {
             envs.insert(env.clone());
         }
-        app.property_files.push(file);
     }
     app.environments = envs.into_iter().collect();
     app.environment_placeholders = env_placeholders.into_iter().collect();

@@ -6,19 +6,31 @@
 //! for every environment. When several imports match one file, the most
 //! specific (most literal characters) wins, so `${env}-secure.yaml` takes
 //! `prod-secure.yaml` from `${env}.yaml`.
+//!
+//! With several placeholders, those that are not the environment's take the
+//! values Mule knows at startup first ([`MuleApp::file_pattern_at_startup`]):
+//! `${app.name}-${mule.env}.yaml` is `orders-api-${mule.env}.yaml`. When one
+//! has no value and a file name splits several ways, the environment takes
+//! the shortest capture and the others the longest: environments are plain
+//! words (dev, qa, prod), app and folder names often hold `-` (orders-api).
 
-use intguard_model::PropertyImport;
+use intguard_model::{is_environment_placeholder, MuleApp, PropertyImport};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Part {
     Lit(String),
-    Var(String),
+    /// The placeholder naming the environment: the shortest capture.
+    Env,
+    /// Another placeholder with no value at startup: the longest capture.
+    Var,
 }
 
 /// One file pattern of an import.
 #[derive(Debug, Clone)]
 pub(crate) struct ImportPattern {
     parts: Vec<Part>,
+    /// The name of the [`Part::Env`] placeholder.
+    environment: Option<String>,
     pub secure: bool,
     literal_len: usize,
 }
@@ -33,9 +45,10 @@ pub(crate) struct FileMatch {
     pub secure: bool,
 }
 
-/// Patterns of an import: Mule 3 locations are comma-separated and may start
-/// with `classpath:`/`file:`; leading `/` are dropped.
-pub(crate) fn patterns(import: &PropertyImport) -> Vec<ImportPattern> {
+/// Patterns of an import, as `app` reads them at startup: Mule 3 locations
+/// are comma-separated and may start with `classpath:`/`file:`; leading `/`
+/// are dropped.
+pub(crate) fn patterns(import: &PropertyImport, app: &MuleApp) -> Vec<ImportPattern> {
     import
         .file
         .raw
@@ -48,13 +61,14 @@ pub(crate) fn patterns(import: &PropertyImport) -> Vec<ImportPattern> {
                 .or_else(|| s.strip_prefix("classpath:"))
                 .unwrap_or(s)
                 .trim_start_matches('/');
-            compile(s, import.secure)
+            compile(&app.file_pattern_at_startup(s), import.secure)
         })
         .collect()
 }
 
 fn compile(pattern: &str, secure: bool) -> ImportPattern {
     let mut parts = Vec::new();
+    let mut names = Vec::new();
     let mut rest = pattern;
     while let Some(open) = rest.find("${") {
         let Some(close) = rest[open..].find('}') else {
@@ -67,78 +81,90 @@ fn compile(pattern: &str, secure: bool) -> ImportPattern {
         let name = name.strip_prefix("secure::").unwrap_or(name);
         // `${env:dev}`: the default does not matter for matching.
         let name = name.split(':').next().unwrap_or(name);
-        parts.push(Part::Var(name.to_string()));
+        names.push((parts.len(), name.to_string()));
+        parts.push(Part::Var);
         rest = &rest[open + close + 1..];
     }
     if !rest.is_empty() {
         parts.push(Part::Lit(rest.to_string()));
     }
+    // The env-like placeholder (`mule.env`, `env`, `environment`, ...), else
+    // the first.
+    let environment = names
+        .iter()
+        .find(|(_, name)| is_environment_placeholder(name))
+        .or_else(|| names.first())
+        .map(|(at, name)| {
+            parts[*at] = Part::Env;
+            name.clone()
+        });
     let literal_len = parts
         .iter()
         .map(|p| match p {
             Part::Lit(l) => l.len(),
-            Part::Var(_) => 0,
+            Part::Env | Part::Var => 0,
         })
         .sum();
     ImportPattern {
         parts,
+        environment,
         secure,
         literal_len,
     }
 }
 
-/// Matches `parts` against `s`; captures are non-empty and hold no `/`.
-fn match_parts<'s>(parts: &[Part], s: &'s str, caps: &mut Vec<(String, &'s str)>) -> bool {
+/// Matches `parts` against `s`, setting `env` to the environment's capture;
+/// captures are non-empty and hold no `/`.
+fn match_parts<'s>(parts: &[Part], s: &'s str, env: &mut Option<&'s str>) -> bool {
     match parts.split_first() {
         None => s.is_empty(),
         Some((Part::Lit(l), rest)) => match s.strip_prefix(l.as_str()) {
-            Some(tail) => match_parts(rest, tail, caps),
+            Some(tail) => match_parts(rest, tail, env),
             None => false,
         },
-        Some((Part::Var(name), rest)) => {
+        Some((capture, rest)) => {
             let limit = s.find('/').unwrap_or(s.len());
-            // Shortest capture first.
-            for end in s[..limit].char_indices().map(|(i, c)| i + c.len_utf8()) {
-                caps.push((name.clone(), &s[..end]));
-                if match_parts(rest, &s[end..], caps) {
-                    return true;
+            let mut ends = s[..limit].char_indices().map(|(i, c)| i + c.len_utf8());
+            let mut try_end = |end: usize| {
+                let matched = match_parts(rest, &s[end..], env);
+                if matched && *capture == Part::Env {
+                    *env = Some(&s[..end]);
                 }
-                caps.pop();
+                matched
+            };
+            if *capture == Part::Env {
+                ends.any(&mut try_end)
+            } else {
+                ends.rev().any(try_end)
             }
-            false
         }
     }
 }
 
 impl ImportPattern {
-    /// The captures when `rel` (a path relative to the resources folder)
-    /// matches.
-    fn captures<'s>(&self, rel: &'s str) -> Option<Vec<(String, &'s str)>> {
-        let mut caps = Vec::new();
-        match_parts(&self.parts, rel, &mut caps).then_some(caps)
+    /// The environment's capture (`None` without placeholders) when `rel` (a
+    /// path relative to the resources folder) matches.
+    fn matches<'s>(&self, rel: &'s str) -> Option<Option<&'s str>> {
+        let mut env = None;
+        match_parts(&self.parts, rel, &mut env).then_some(env)
     }
-}
 
-/// The capture naming the environment, as (placeholder, environment): the
-/// one of an `env`-like placeholder (`mule.env`, `env`, `environment`, ...),
-/// else the first.
-fn environment<'c>(caps: &'c [(String, &str)]) -> Option<&'c (String, &'c str)> {
-    caps.iter()
-        .find(|(name, _)| name.to_ascii_lowercase().contains("env"))
-        .or_else(|| caps.first())
+    /// Loads the same file in every environment.
+    pub fn is_literal(&self) -> bool {
+        self.environment.is_none()
+    }
 }
 
 /// Best match of a file against every import pattern of its app.
 pub(crate) fn match_file(rel: &str, patterns: &[ImportPattern]) -> Option<FileMatch> {
     let mut best: Option<(usize, FileMatch)> = None;
     for p in patterns {
-        let Some(caps) = p.captures(rel) else {
+        let Some(env) = p.matches(rel) else {
             continue;
         };
-        let env = environment(&caps);
         let m = FileMatch {
-            environment: env.map(|(_, v)| v.to_string()),
-            placeholder: env.map(|(name, _)| name.clone()),
+            environment: env.map(str::to_string),
+            placeholder: p.environment.clone(),
             secure: p.secure,
         };
         let better = match &best {
@@ -161,7 +187,7 @@ pub(crate) fn match_file(rel: &str, patterns: &[ImportPattern]) -> Option<FileMa
 #[cfg(test)]
 mod tests {
     use super::*;
-    use intguard_model::{Location, Value};
+    use intguard_model::{GlobalProperty, Location, MuleRuntime, PropertyEntry, Value};
 
     fn import(file: &str, secure: bool) -> PropertyImport {
         PropertyImport {
@@ -169,6 +195,11 @@ mod tests {
             file: Value::new(file, Location::file("x.xml")),
             secure,
         }
+    }
+
+    /// An app that defines no property.
+    fn no_values() -> MuleApp {
+        MuleApp::new("orders-api", "orders-api", MuleRuntime::Mule4)
     }
 
     #[test]
@@ -179,7 +210,7 @@ mod tests {
             import("properties/common.yaml", false),
         ]
         .iter()
-        .flat_map(patterns)
+        .flat_map(|i| patterns(i, &no_values()))
         .collect();
         let m = |rel| match_file(rel, &pats);
         assert_eq!(
@@ -212,10 +243,13 @@ mod tests {
 
     #[test]
     fn mule3_locations() {
-        let pats = patterns(&import(
-            "classpath:mule.${env}.properties, classpath:/common.properties",
-            true,
-        ));
+        let pats = patterns(
+            &import(
+                "classpath:mule.${env}.properties, classpath:/common.properties",
+                true,
+            ),
+            &no_values(),
+        );
         assert_eq!(pats.len(), 2);
         assert_eq!(
             match_file("mule.qa.properties", &pats).and_then(|m| m.environment),
@@ -226,12 +260,12 @@ mod tests {
 
     #[test]
     fn several_placeholders() {
-        let pats = patterns(&import("${app.name}/${env}.yaml", false));
+        let pats = patterns(&import("${app.name}/${env}.yaml", false), &no_values());
         let m = match_file("orders/dev.yaml", &pats).unwrap();
         assert_eq!(m.environment.as_deref(), Some("dev"));
         assert_eq!(m.placeholder.as_deref(), Some("env"));
         // No env-like name: the first placeholder names the environment.
-        let pats = patterns(&import("props-${region}.yaml", false));
+        let pats = patterns(&import("props-${region}.yaml", false), &no_values());
         let m = match_file("props-emea.yaml", &pats).unwrap();
         assert_eq!(m.environment.as_deref(), Some("emea"));
         assert_eq!(m.placeholder.as_deref(), Some("region"));
@@ -245,10 +279,66 @@ mod tests {
             ("${app.name}-${mule.env}.yaml", "orders-api-dev.yaml"),
             ("${mule.env}-${app.name}.yaml", "dev-orders-api.yaml"),
         ] {
-            let pats = patterns(&import(pattern, false));
+            let pats = patterns(&import(pattern, false), &no_values());
             let m = match_file(file, &pats).unwrap();
             assert_eq!(m.environment.as_deref(), Some("dev"), "{pattern}");
             assert_eq!(m.placeholder.as_deref(), Some("mule.env"), "{pattern}");
         }
+    }
+
+    /// `${app.name}` takes the value a global-property or a file loaded in
+    /// every environment gives it, so the environment is `dev`, not `api-dev`;
+    /// `${mule.env}` keeps its capture over its default.
+    #[test]
+    fn placeholders_known_at_startup() {
+        let location = Location::file("global.xml");
+        let global = |name: &str, value: &str| GlobalProperty {
+            name: name.into(),
+            value: Value::new(value, location.clone()),
+            location: location.clone(),
+        };
+        let mut app = no_values();
+        app.global_properties = vec![global("app.name", "orders-api"), global("mule.env", "qa")];
+        let pats = patterns(&import("${app.name}-${mule.env}.yaml", false), &app);
+        let m = match_file("orders-api-dev.yaml", &pats).unwrap();
+        assert_eq!(m.environment.as_deref(), Some("dev"));
+        assert_eq!(m.placeholder.as_deref(), Some("mule.env"));
+        assert_eq!(match_file("billing-api-dev.yaml", &pats), None);
+        // No env-like name: the placeholder with no value names it.
+        app.global_properties = vec![global("app.name", "orders-api")];
+        let pats = patterns(&import("${app.name}-${region}.yaml", false), &app);
+        let m = match_file("orders-api-emea.yaml", &pats).unwrap();
+        assert_eq!(m.environment.as_deref(), Some("emea"));
+        assert_eq!(m.placeholder.as_deref(), Some("region"));
+        // From a file every environment loads, over the global-property.
+        let mut common = intguard_model::PropertyFile {
+            path: "src/main/resources/app.yaml".into(),
+            format: intguard_model::PropertyFormat::Yaml,
+            environment: None,
+            secure: false,
+            loaded: true,
+            entries: vec![PropertyEntry::new(
+                "app.name",
+                "billing-api",
+                Location::new("app.yaml", 2, 3),
+            )],
+            split_values: Vec::new(),
+        };
+        app.property_files.push(common.clone());
+        let pats = patterns(&import("${app.name}-${mule.env}.yaml", false), &app);
+        let m = match_file("billing-api-prod.yaml", &pats).unwrap();
+        assert_eq!(m.environment.as_deref(), Some("prod"));
+        // A file loaded in one environment only gives no value at startup.
+        common.environment = Some("dev".into());
+        common.entries = vec![PropertyEntry::new(
+            "app.name",
+            "billing",
+            Location::new("app.yaml", 2, 3),
+        )];
+        app.property_files = vec![common];
+        app.global_properties.clear();
+        let pats = patterns(&import("${app.name}-${mule.env}.yaml", false), &app);
+        let m = match_file("billing-api-prod.yaml", &pats).unwrap();
+        assert_eq!(m.environment.as_deref(), Some("prod"));
     }
 }
