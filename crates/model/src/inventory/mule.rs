@@ -111,9 +111,11 @@ impl MuleApp {
 
     /// The secure-properties config that reads `file`: the one whose `file`
     /// (Mule 4) or `location` (Mule 3) pattern matches the file's path under
-    /// `src/main/resources/` (or Mule 3's `src/main/app/`), every `${...}`
-    /// standing for a name without `/`; a config naming the file as written
-    /// comes before one whose pattern matches it. `None` when none matches.
+    /// `src/main/resources/` (or Mule 3's `src/main/app/`), as the app reads
+    /// it at startup ([`MuleApp::file_pattern_at_startup`]: the readers
+    /// match files to imports so), every other `${...}` standing for a name
+    /// without `/`; a config naming the file as written comes before one
+    /// whose pattern matches it. `None` when none matches.
     pub fn secure_config_for(&self, file: &PropertyFile) -> Option<&SecurePropertiesConfig> {
         let root = self.root.trim_end_matches('/');
         // The file's path below `root/dir` (IG104 asks for every value).
@@ -138,7 +140,7 @@ impl MuleApp {
                     if literal_only {
                         !p.contains("${") && p == rel
                     } else {
-                        file_pattern_matches(p, rel)
+                        file_pattern_matches(&self.file_pattern_at_startup(p), rel)
                     }
                 })
             })
@@ -898,7 +900,7 @@ fn file_pattern_matches(pattern: &str, rel: &str) -> bool {
 
 #[cfg(test)]
 mod secure_config_tests {
-    use super::file_pattern_matches;
+    use super::*;
 
     #[test]
     fn patterns() {
@@ -913,5 +915,51 @@ mod secure_config_tests {
         assert!(file_pattern_matches("s2.yaml", "s2.yaml"));
         assert!(!file_pattern_matches("s1.yaml", "s2.yaml"));
         assert!(file_pattern_matches("${a}/${b}.yaml", "x/y.yaml"));
+    }
+
+    /// A pattern's placeholders other than the environment's read what the
+    /// app gives them at startup, as when the readers matched the file:
+    /// `${app.name}-secure-${mule.env}.yaml` (app.name orders-api) does not
+    /// read `other-secure-dev.yaml`.
+    #[test]
+    fn placeholders_known_at_startup() {
+        let location = Location::file("orders-api/src/main/mule/global.xml");
+        let value = |v: &str| Value::new(v, location.clone());
+        let config = |name: &str, file: &str| SecurePropertiesConfig {
+            name: Some(name.into()),
+            element: "secure-properties:config".into(),
+            location: location.clone(),
+            key: Some(value("${key}")),
+            file: Some(value(file)),
+            algorithm: None,
+            mode: None,
+            use_random_ivs: None,
+        };
+        let mut app = MuleApp::new("orders-api", "orders-api", MuleRuntime::Mule4);
+        app.global_properties.push(GlobalProperty {
+            name: "app.name".into(),
+            value: value("orders-api"),
+            location: location.clone(),
+        });
+        app.secure_property_configs = vec![
+            config("app", "${app.name}-secure-${mule.env}.yaml"),
+            config("other", "other-secure-${mule.env}.yaml"),
+        ];
+        let file = |name: &str| PropertyFile {
+            path: format!("orders-api/src/main/resources/{name}"),
+            format: PropertyFormat::Yaml,
+            environment: Some("dev".into()),
+            secure: true,
+            loaded: true,
+            entries: Vec::new(),
+            split_values: Vec::new(),
+        };
+        let reader = |name: &str| {
+            app.secure_config_for(&file(name))
+                .and_then(|c| c.name.as_deref())
+        };
+        assert_eq!(reader("other-secure-dev.yaml"), Some("other"));
+        assert_eq!(reader("orders-api-secure-dev.yaml"), Some("app"));
+        assert_eq!(reader("billing-api-secure-dev.yaml"), None);
     }
 }
