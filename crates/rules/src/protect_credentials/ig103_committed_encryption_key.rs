@@ -238,10 +238,27 @@ pub(super) fn is_committed_value(value: &str) -> bool {
         // `...`, `***`, `xxxx`, `-`: an ellipsis in a comment or a template.
         || v.chars().all(|c| !c.is_alphanumeric() || c == 'x' || c == 'X')
         || v.starts_with('$')
+        // `cat /run/secrets/key` in backticks: a shell command's output.
+        || (v.starts_with('`') && v.ends_with('`'))
+        || is_template_word(v)
         || (v.starts_with('%') && v.ends_with('%'))
         || v.contains("{{")
         || v.starts_with("#{")
         || (v.starts_with('@') && v.ends_with('@')))
+}
+
+/// A word that asks for a value instead of being one: `REPLACE_ME`,
+/// `your-encryption-key`, `<set-me>`, `TO_BE_SET`, `CHANGE_THIS`.
+fn is_template_word(value: &str) -> bool {
+    let folded: String = value
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    ["replaceme", "changethis", "setme", "tobeset", "fillme"]
+        .iter()
+        .any(|w| folded.starts_with(w))
+        || (folded.starts_with("your") && (folded.ends_with("key") || folded.ends_with("here")))
 }
 
 /// `${name}` alone: a definition that passes another's value on, holding
@@ -710,6 +727,23 @@ impl Rule for CommittedEncryptionKey {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn commands_and_template_words_are_not_committed_keys() {
+        for not_a_key in [
+            "`cat /run/secrets/mule_key`",
+            "REPLACE_ME",
+            "your-encryption-key",
+            "<set-me>",
+            "TO_BE_SET",
+            "$(cat key)",
+        ] {
+            assert!(!is_committed_value(not_a_key), "{not_a_key}");
+        }
+        for key in ["Abcdef0123456789", "mulesoft12345678", "Replace9Key!2024x"] {
+            assert!(is_committed_value(key), "{key}");
+        }
+    }
     use crate::support::testkit::{loc, props, val};
     use intguard_model::{Assignment, GlobalProperty, TextFileFacts};
 

@@ -191,6 +191,34 @@ fn org_kind(host: &str) -> String {
     }
 }
 
+/// A token written as a placeholder in documentation
+/// (`00DXXXXXXXXXXXX!XXXX...`, `5Aep861XXXX...`, all zeros): what follows
+/// its fixed prefixes (an org id's `00D`, the secret's `AQ`, a refresh
+/// token's `5Aep861`) is one character repeated, or two (an org id of
+/// zeros, then X's).
+fn is_placeholder_token(value: &str) -> bool {
+    let (org, secret) = value.split_once('!').unwrap_or(("", value));
+    let org = org.strip_prefix("00D").unwrap_or(org);
+    let secret = secret
+        .strip_prefix("5Aep861")
+        .or_else(|| secret.strip_prefix("AQ"))
+        .unwrap_or(secret);
+    let mut distinct: Vec<char> = Vec::new();
+    for c in org
+        .chars()
+        .chain(secret.chars())
+        .filter(|c| c.is_ascii_alphanumeric())
+    {
+        if !distinct.contains(&c) {
+            distinct.push(c);
+            if distinct.len() > 2 {
+                return false;
+            }
+        }
+    }
+    true
+}
+
 impl Rule for SalesforceToken {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -210,6 +238,9 @@ impl Rule for SalesforceToken {
             let mut seen: HashMap<String, usize> = HashMap::new();
             let mut secrets: Option<Vec<SecretNearby>> = None;
             for token in &file.tokens {
+                if is_placeholder_token(&token.value) {
+                    continue;
+                }
                 let fp = fingerprint(&token.value);
                 let count = seen.entry(fp.clone()).or_insert(0);
                 let nth = *count;
@@ -297,6 +328,23 @@ impl Rule for SalesforceToken {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholder_tokens_are_no_tokens() {
+        for placeholder in [
+            "00DXXXXXXXXXXXX!XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",
+            "00D000000000000!AQ0000000000000000000000000000000000000",
+            "5Aep861XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",
+        ] {
+            assert!(is_placeholder_token(placeholder), "{placeholder}");
+        }
+        for token in [
+            "00D5e000000AbCdEFG!AQ8AQPz1x2y3z4w5v6u7t8s9r0qStockFixture",
+            "5Aep861TSESvWeug_xvFHRBTTbf_YrTWgEyjBJrwHH1bhBaLo9NLrZgNAqyTLKMRA",
+        ] {
+            assert!(!is_placeholder_token(token), "{token}");
+        }
+    }
     use crate::support::testkit::*;
     use intguard_model::{Assignment, TokenCandidate};
 
