@@ -44,6 +44,13 @@ successful logins within the audit window. Two or more distinct apps using one u
 are reported (merged into the finding for that username when there is one), unless
 `intguard.toml` lists them all as one system.
 
+Two apps with the same name in different folders (copies of one template) are two
+apps, named by their folders. A named user's authorization-code connection
+(`config-with-oauth-connection`: its `resourceOwnerId` is no username) and a username
+kept encrypted (`![...]`) name no shared user. The finding is about the whole scan:
+its fingerprint is the username's, so a baseline keeps it as apps start or stop
+using that user.
+
 ## Why is this bad?
 A shared integration user must hold the union of every app's permissions, so each app
 can do far more than it needs; one leaked credential or compromised app exposes all of

@@ -24,6 +24,8 @@ files) for Salesforce credentials written out: access or session tokens
 a connected app consumer key (`3MVG9...`) that sits in the same file as a consumer
 secret (a `*secret*` property, `-D...secret=` / `export ...SECRET=` definition or
 attribute). The finding shows a mask and a short fingerprint, never the value.
+Placeholders written in documentation (`00DXXXXXXXXXXXX!XXXX...`, `5Aep861XXXX...`, all
+zeros) are not tokens.
 
 ## Why is this bad?
 An access token is a live session: anyone who reads it can call the API as the
