@@ -373,6 +373,10 @@ pub fn is_placeholder_value(value: &str) -> bool {
 /// when one is written there: not empty, no reference (`${pw}`, `#[...]`),
 /// not a mask. Several URLs in one value (a list): the first with one.
 pub fn url_password(value: &str) -> Option<&str> {
+    // Asked of every property value and URL attribute: most have no `@`.
+    if !value.as_bytes().contains(&b'@') {
+        return None;
+    }
     let mut rest = value;
     while let Some(at) = rest.find("://") {
         let after = &rest[at + 3..];

@@ -51,6 +51,7 @@ impl MuleApp {
                     || op.path.as_ref().is_some_and(|p| {
                         names_a_token_endpoint(&p.raw)
                             || (p.raw.contains("${")
+                                && !self.config_is_https(op)
                                 && self.resolve_all(p).iter().any(|r| {
                                     r.value.as_deref().is_some_and(names_a_token_endpoint)
                                 }))
@@ -91,6 +92,16 @@ impl MuleApp {
             true
         });
         self.http_request_operations.shrink_to_fit();
+    }
+
+    /// The request's config says `protocol="HTTPS"` as written: no plain
+    /// HTTP to judge, whatever its path.
+    fn config_is_https(&self, op: &super::mule::HttpRequestOperation) -> bool {
+        op.config_ref
+            .as_deref()
+            .and_then(|n| self.http_requests.iter().find(|r| r.config_name == n))
+            .and_then(|r| r.protocol.as_ref())
+            .is_some_and(|p| p.raw.trim().eq_ignore_ascii_case("https"))
     }
 
     fn may_reach_salesforce(&self, op: &super::mule::HttpRequestOperation) -> bool {
@@ -456,6 +467,7 @@ pub(super) fn merge_use_parts(
 
 /// A request path that may be a token endpoint's (`/oauth2/token`).
 fn names_a_token_endpoint(path: &str) -> bool {
-    let lower = path.to_ascii_lowercase();
-    lower.contains("oauth") || lower.contains("token")
+    let path = path.as_bytes();
+    crate::vocab::contains_ignore_ascii_case(path, b"oauth")
+        || crate::vocab::contains_ignore_ascii_case(path, b"token")
 }

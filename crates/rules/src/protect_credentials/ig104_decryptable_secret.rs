@@ -486,7 +486,18 @@ fn app_findings<'a>(
     // same key happens to open it with).
     let readers: Vec<Option<&SecurePropertiesConfig>> = targets
         .iter()
-        .map(|(f, _, _)| app.secure_config_for(f))
+        .scan(
+            None,
+            |last: &mut Option<(&PropertyFile, Option<&SecurePropertiesConfig>)>, (f, _, _)| {
+                // Targets come file by file: the file's config once per file.
+                let reader = match *last {
+                    Some((file, reader)) if std::ptr::eq(file, *f) => reader,
+                    _ => app.secure_config_for(f),
+                };
+                *last = Some((f, reader));
+                Some(reader)
+            },
+        )
         .collect();
     // Each config with each of its ciphers: one per distinct setting when
     // properties make them differ per environment, one when they agree.
