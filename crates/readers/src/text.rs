@@ -177,27 +177,23 @@ fn token_value(re: &Regex, found: &str) -> String {
     }
 }
 
-/// After a BEGIN line: a line break (real, or `\n` inside a JSON string) and
-/// then a header or base64 body.
+/// How a PEM block's lines may be broken: a real line break; `\n` in a JSON
+/// string or a `.properties` value, and the `\` that continues such a value on
+/// the next line.
+const PEM_LINE_BREAKS: &[&str] = &["\r\n", "\n", "\\r\\n", "\\n", "\\\r\n", "\\\n"];
+
+fn is_base64_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'='
+}
+
+/// After a BEGIN line: line breaks (see [`PEM_LINE_BREAKS`]) and then a
+/// header or base64 body.
 fn looks_like_pem_body(after: &str) -> bool {
     let mut rest = after.trim_start_matches([' ', '\t']);
     let mut breaks = 0;
-    loop {
-        if let Some(r) = rest
-            .strip_prefix("\r\n")
-            .or_else(|| rest.strip_prefix('\n'))
-        {
-            rest = r;
-        } else if let Some(r) = rest
-            .strip_prefix("\\r\\n")
-            .or_else(|| rest.strip_prefix("\\n"))
-        {
-            rest = r;
-        } else {
-            break;
-        }
+    while let Some(r) = PEM_LINE_BREAKS.iter().find_map(|b| rest.strip_prefix(b)) {
+        rest = r.trim_start_matches([' ', '\t', '"', '\'', '+', ',']);
         breaks += 1;
-        rest = rest.trim_start_matches([' ', '\t', '"', '\'', '+', ',']);
     }
     if breaks == 0 {
         return false;
@@ -205,11 +201,7 @@ fn looks_like_pem_body(after: &str) -> bool {
     if rest.starts_with("Proc-Type:") {
         return true;
     }
-    rest.bytes()
-        .take(16)
-        .filter(|b| b.is_ascii_alphanumeric() || *b == b'+' || *b == b'/' || *b == b'=')
-        .count()
-        >= 16
+    rest.bytes().take(16).filter(|b| is_base64_char(*b)).count() >= 16
 }
 
 /// A value in a generic file worth recording: one token (quoted values may
@@ -639,6 +631,26 @@ mod tests {
             assert_eq!(f.private_keys.len(), 1, "pad {pad}");
             assert!(!f.private_keys[0].encrypted);
         }
+    }
+
+    /// Found by review: a key written as a `.properties` value, its lines
+    /// joined by `\n` escapes and `\` continuations, or by continuations
+    /// alone.
+    #[test]
+    fn pem_blocks_in_continued_properties_values() {
+        let body = "MIIEowIBAAKCAQEAz5m8X1m0AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+        let forms = [
+            format!("k=-----BEGIN RSA PRIVATE KEY-----\\n\\\n  {body}\\n\\\n  -----END RSA PRIVATE KEY-----\n"),
+            format!("k=-----BEGIN RSA PRIVATE KEY-----\\\r\n    {body}\\\r\n    -----END RSA PRIVATE KEY-----\n"),
+        ];
+        for text in &forms {
+            let (f, _) = scan(text, "f.properties", GENERIC);
+            assert_eq!(f.private_keys.len(), 1, "{text}");
+            assert!(!f.private_keys[0].encrypted);
+        }
+        // Named in prose: not a key.
+        let text = "Paste it after -----BEGIN PRIVATE KEY-----\\\nand a line break.\n";
+        assert!(scan(text, "f", GENERIC).0.private_keys.is_empty());
     }
 
     #[test]

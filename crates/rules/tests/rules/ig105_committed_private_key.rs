@@ -78,3 +78,45 @@ fn no_fixture_secret_in_output() {
 fn negative() {
     common::assert_clean("IG105", "IG105/negative");
 }
+
+/// Found by review: a key written as a multi-line `.properties` value was
+/// missed: lines ending in `\n\` (an escaped line break, then a
+/// continuation), or in `\` alone.
+#[test]
+fn key_blocks_in_continued_properties_values() {
+    let rel = "IG105/pem-in-values";
+    common::assert_places(
+        "IG105",
+        rel,
+        &[
+            ("jwt-app/src/main/resources/jwt.properties", 2),
+            ("jwt-app/src/main/resources/mtls.properties", 1),
+        ],
+    );
+    let findings = common::run("IG105", rel);
+    for f in &findings {
+        assert_eq!(f.severity, Severity::Critical, "{}", f.message);
+        assert!(f.message.contains("unencrypted"), "{}", f.message);
+    }
+    let jwt = common::finding_at(&findings, "jwt.properties", 2);
+    assert_eq!(jwt.location.column, 14, "at the BEGIN");
+    assert!(
+        jwt.message.contains("(-----BEGIN RSA PRIVATE KEY-----)"),
+        "{}",
+        jwt.message
+    );
+    let mut body = Vec::new();
+    for file in ["jwt.properties", "mtls.properties"] {
+        let text = std::fs::read_to_string(common::fixture(&format!(
+            "{rel}/jwt-app/src/main/resources/{file}"
+        )))
+        .unwrap();
+        body.extend(
+            text.split(|c: char| c.is_whitespace() || c == '\\')
+                .filter(|w| w.len() >= 40)
+                .map(str::to_string),
+        );
+    }
+    let body: Vec<&str> = body.iter().map(String::as_str).collect();
+    common::assert_no_secrets(rel, &body);
+}
