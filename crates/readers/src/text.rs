@@ -8,6 +8,8 @@
 use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, MatchKind};
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine as _;
 use intguard_model::{
     vocab, Assignment, FilePath, InlineSuppression, Location, PrivateKeyBlock, TextFileFacts,
     TokenCandidate, TokenKind,
@@ -204,6 +206,40 @@ fn looks_like_pem_body(after: &str) -> bool {
     rest.bytes().take(16).filter(|b| is_base64_char(*b)).count() >= 16
 }
 
+/// True when an OpenSSH key names a cipher other than `none`: its body is the
+/// base64 of `openssh-key-v1\0`, then the cipher name (a 4-byte big-endian
+/// length and the name). `false` when the body cannot be read.
+fn openssh_key_encrypted(body: &str) -> bool {
+    const MAGIC: &[u8] = b"openssh-key-v1\0";
+    // Enough base64 for the magic, the length and a cipher name.
+    const NEEDED: usize = 72;
+    let mut b64 = Vec::with_capacity(NEEDED);
+    let mut bytes = body.bytes();
+    while b64.len() < NEEDED {
+        match bytes.next() {
+            None => break,
+            // `\n` in a JSON string or a `.properties` value.
+            Some(b'\\') => {
+                bytes.next();
+            }
+            Some(b) if is_base64_char(b) => b64.push(b),
+            Some(_) => {}
+        }
+    }
+    b64.truncate(b64.len() / 4 * 4);
+    let Ok(raw) = BASE64.decode(&b64) else {
+        return false;
+    };
+    let Some((len, rest)) = raw
+        .strip_prefix(MAGIC)
+        .and_then(|r| r.split_first_chunk::<4>())
+    else {
+        return false;
+    };
+    let len = u32::from_be_bytes(*len) as usize;
+    rest.get(..len).is_some_and(|cipher| cipher != b"none")
+}
+
 /// A value in a generic file worth recording: one token (quoted values may
 /// hold spaces), not prose or markup.
 fn plausible_generic_value(raw: &str, cleaned: &str) -> bool {
@@ -298,8 +334,9 @@ pub(crate) fn scan(
             }
             let window = &text[all.end()..window_end];
             let header = &window[..window.find("-----END").unwrap_or(window.len())];
-            let encrypted =
-                label.as_str().contains("ENCRYPTED") || header.contains("Proc-Type: 4,ENCRYPTED");
+            let encrypted = label.as_str().contains("ENCRYPTED")
+                || header.contains("Proc-Type: 4,ENCRYPTED")
+                || (label.as_str() == "OPENSSH PRIVATE KEY" && openssh_key_encrypted(header));
             facts.private_keys.push(PrivateKeyBlock {
                 label: label.as_str().to_string(),
                 encrypted,
@@ -651,6 +688,30 @@ mod tests {
         // Named in prose: not a key.
         let text = "Paste it after -----BEGIN PRIVATE KEY-----\\\nand a line break.\n";
         assert!(scan(text, "f", GENERIC).0.private_keys.is_empty());
+    }
+
+    /// Found by review: a passphrase-protected OpenSSH key was called
+    /// unencrypted. Bodies of `ssh-keygen -t ed25519` keys, cut short.
+    #[test]
+    fn openssh_keys_read_their_cipher() {
+        let plain = "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\nQyNTUxOQAAACDMlpDAMcOUerJdINnIvD9TxjDhRzV";
+        let enc = "b3BlbnNzaC1rZXktdjEAAAAACmFlczI1Ni1jdHIAAAAGYmNyeXB0AAAAGAAAABAjA2gHmN\n9OOhFxJSfS7VHKAAAAEAAAAAEAAAAzAAAAC3NzaC1lZDI1NTE5";
+        let key = |body: &str, sep: &str| {
+            let body = body.replace('\n', sep);
+            let text = format!("-----BEGIN OPENSSH PRIVATE KEY-----{sep}{body}{sep}-----END OPENSSH PRIVATE KEY-----\n");
+            let (f, _) = scan(&text, "id", GENERIC);
+            assert_eq!(f.private_keys.len(), 1, "{text}");
+            f.private_keys[0].encrypted
+        };
+        for sep in ["\n", "\r\n", "\\n", "\\n\\\n  "] {
+            assert!(!key(plain, sep), "{sep:?}");
+            assert!(key(enc, sep), "{sep:?}");
+        }
+        // A body too short or not OpenSSH's: as before, unencrypted.
+        assert!(!openssh_key_encrypted("b3BlbnNzaC1r"));
+        assert!(!openssh_key_encrypted(
+            "MIIEowIBAAKCAQEAz5m8X1m0AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+        ));
     }
 
     #[test]

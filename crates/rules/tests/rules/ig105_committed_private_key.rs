@@ -120,3 +120,36 @@ fn key_blocks_in_continued_properties_values() {
     let body: Vec<&str> = body.iter().map(String::as_str).collect();
     common::assert_no_secrets(rel, &body);
 }
+
+/// Found by review: a passphrase-protected OpenSSH key was called
+/// unencrypted; its cipher name is inside the base64 body.
+#[test]
+fn openssh_keys_say_whether_they_are_encrypted() {
+    let rel = "IG105/openssh";
+    let findings = common::run("IG105", rel);
+    let enc = common::finding_at(&findings, "deploy/id_ed25519_enc", 1);
+    assert_eq!(enc.severity, Severity::High, "{}", enc.message);
+    assert!(
+        enc.message
+            .contains("a passphrase-encrypted PEM private key (OPENSSH PRIVATE KEY)"),
+        "{}",
+        enc.message
+    );
+    let plain = common::finding_at(&findings, "deploy/id_ed25519", 1);
+    assert_eq!(plain.severity, Severity::Critical, "{}", plain.message);
+    assert!(plain.message.contains("unencrypted"), "{}", plain.message);
+    assert_eq!(findings.len(), 2, "{findings:#?}");
+    let lines: Vec<String> = ["id_ed25519", "id_ed25519_enc"]
+        .iter()
+        .flat_map(|f| {
+            std::fs::read_to_string(common::fixture(&format!("{rel}/deploy/{f}")))
+                .unwrap()
+                .lines()
+                .filter(|l| !l.starts_with("-----"))
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    common::assert_no_secrets(rel, &lines);
+}
