@@ -544,6 +544,21 @@ fn keystore_kind(ext: &str) -> Option<KeyMaterialKind> {
     }
 }
 
+/// Extensions of binary (DER) private key files.
+const DER_KEY_EXTENSIONS: &[&str] = &["der", "p8", "pk8", "pkcs8", "key"];
+
+/// Whether a binary file is a PKCS#8 private key, and an encrypted one
+/// (`EncryptedPrivateKeyInfo`); `None` when it is neither.
+fn der_private_key_encrypted(bytes: &[u8]) -> Option<bool> {
+    if pkcs8::PrivateKeyInfoRef::try_from(bytes).is_ok() {
+        Some(false)
+    } else if pkcs8::EncryptedPrivateKeyInfoRef::try_from(bytes).is_ok() {
+        Some(true)
+    } else {
+        None
+    }
+}
+
 /// Extensions of files that hold keys or certificates in PEM form.
 const PEM_EXTENSIONS: &[&str] = &[
     "pem", "key", "p8", "pk8", "pkcs8", "crt", "cer", "der", "ppk",
@@ -653,6 +668,17 @@ fn process_file(
     if certificates::DER_EXTENSIONS.contains(&ext.as_str()) && bytes.first() == Some(&0x30) {
         out.certificates = certificates::from_der(bytes, display);
         if !out.certificates.is_empty() {
+            return out;
+        }
+    }
+    if DER_KEY_EXTENSIONS.contains(&ext.as_str()) && bytes.first() == Some(&0x30) {
+        if let Some(encrypted) = der_private_key_encrypted(bytes) {
+            out.key_material = Some(KeyMaterial {
+                kind: KeyMaterialKind::DerPrivateKey,
+                location: Location::file(display),
+                encrypted: Some(encrypted),
+                size: bytes.len() as u64,
+            });
             return out;
         }
     }
@@ -869,6 +895,35 @@ fn process_file(
 mod tests {
     use super::*;
     use std::sync::Mutex;
+
+    /// Binary PKCS#8 keys, plain and encrypted, are told by their
+    /// structure; a certificate or a cut key is not one.
+    #[test]
+    fn der_private_keys_by_structure() {
+        use base64::Engine as _;
+        let der_of = |pem: &str| {
+            let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+            base64::engine::general_purpose::STANDARD
+                .decode(body)
+                .unwrap()
+        };
+        let generated =
+            salesforce_auth::certs::generate_self_signed("fixture", 1, 2048, None).unwrap();
+        let plain = generated.private_key().pkcs8_der();
+        assert_eq!(der_private_key_encrypted(plain), Some(false));
+        let encrypted = der_of(
+            &generated
+                .private_key()
+                .to_encrypted_pkcs8_pem("fixture-pass")
+                .unwrap(),
+        );
+        assert_eq!(der_private_key_encrypted(&encrypted), Some(true));
+        assert_eq!(der_private_key_encrypted(&plain[..plain.len() - 1]), None);
+        assert_eq!(
+            der_private_key_encrypted(&der_of(&generated.certificate_pem)),
+            None
+        );
+    }
 
     #[test]
     fn read_buffer_is_kept_per_thread_unless_large() {

@@ -65,6 +65,8 @@ pub struct Assignment {
 pub enum KeyMaterialKind {
     /// A PEM file holding a private key.
     PemPrivateKey,
+    /// A binary (DER) PKCS#8 private key file.
+    DerPrivateKey,
     Jks,
     Pkcs12,
     /// `.keystore` and other binary keystores of unknown type.
@@ -76,8 +78,8 @@ pub enum KeyMaterialKind {
 pub struct KeyMaterial {
     pub kind: KeyMaterialKind,
     pub location: Location,
-    /// For PEM keys: whether the key is encrypted. Keystores are always
-    /// password-protected, so `None`.
+    /// For PEM and DER keys: whether the key is encrypted. Keystores are
+    /// always password-protected, so `None`.
     pub encrypted: Option<bool>,
     pub size: u64,
 }

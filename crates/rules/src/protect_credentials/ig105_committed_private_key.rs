@@ -22,8 +22,9 @@ static META: RuleMeta = RuleMeta {
     doc: r#"## What it does
 Flags private keys and keystores committed to the repository: PEM files holding a
 private key (`BEGIN RSA PRIVATE KEY`, `BEGIN PRIVATE KEY`, `BEGIN ENCRYPTED PRIVATE
-KEY`, ...), Java keystores (`.jks`, `.keystore`) and PKCS#12 files (`.p12`, `.pfx`), and
-private key blocks pasted into any other text file. It links each keystore to the
+KEY`, ...), binary (DER) PKCS#8 keys (`.der`, `.p8`, `.pk8`), Java keystores (`.jks`,
+`.keystore`) and PKCS#12 files (`.p12`, `.pfx`), and private key blocks pasted into any
+other text file. It links each keystore to the
 configurations that load it (`tls:key-store path=`, the JWT connection's `keyStore=`)
 and raises the finding to critical when the key is an unencrypted PEM key, or when a
 keystore's password (`storePassword`, `password`, `keyPassword`) is committed in clear
@@ -185,6 +186,11 @@ fn kind_phrase(kind: KeyMaterialKind, encrypted: Option<bool>, label: Option<&st
                 None => format!("a PEM private key{label}"),
             }
         }
+        KeyMaterialKind::DerPrivateKey => match encrypted {
+            Some(false) => "an unencrypted DER private key (PKCS#8)".to_string(),
+            Some(true) => "a passphrase-encrypted DER private key (PKCS#8)".to_string(),
+            None => "a DER private key (PKCS#8)".to_string(),
+        },
         KeyMaterialKind::Jks => "a Java keystore (JKS)".to_string(),
         KeyMaterialKind::Pkcs12 => "a PKCS#12 keystore".to_string(),
         KeyMaterialKind::Keystore => "a keystore".to_string(),
@@ -194,6 +200,7 @@ fn kind_phrase(kind: KeyMaterialKind, encrypted: Option<bool>, label: Option<&st
 fn kind_key(kind: KeyMaterialKind) -> &'static str {
     match kind {
         KeyMaterialKind::PemPrivateKey => "pem",
+        KeyMaterialKind::DerPrivateKey => "der",
         KeyMaterialKind::Jks => "jks",
         KeyMaterialKind::Pkcs12 => "pkcs12",
         KeyMaterialKind::Keystore => "keystore",
@@ -269,7 +276,10 @@ fn material_finding(inventory: &Inventory, km: &KeyMaterial, refs: &[KeyRef<'_>]
         .flat_map(|r| r.clear_passwords.iter().map(move |c| (**r, c)))
         .collect();
 
-    let is_keystore = km.kind != KeyMaterialKind::PemPrivateKey;
+    let is_keystore = !matches!(
+        km.kind,
+        KeyMaterialKind::PemPrivateKey | KeyMaterialKind::DerPrivateKey
+    );
     let severity = if !is_keystore {
         if encrypted == Some(false) {
             Severity::Critical

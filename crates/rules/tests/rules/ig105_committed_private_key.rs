@@ -153,3 +153,45 @@ fn openssh_keys_say_whether_they_are_encrypted() {
     let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
     common::assert_no_secrets(rel, &lines);
 }
+
+/// Found by review: binary (DER) PKCS#8 keys were skipped as binary files.
+#[test]
+fn der_pkcs8_keys() {
+    let rel = "IG105/der-keys";
+    common::assert_places(
+        "IG105",
+        rel,
+        &[
+            ("keys/jwt-enc.pk8", 0),
+            ("keys/jwt.der", 0),
+            ("keys/mtls.p8", 0),
+        ],
+    );
+    let findings = common::run("IG105", rel);
+    for (file, severity, what) in [
+        (
+            "jwt.der",
+            Severity::Critical,
+            "an unencrypted DER private key (PKCS#8)",
+        ),
+        (
+            "mtls.p8",
+            Severity::Critical,
+            "an unencrypted DER private key (PKCS#8)",
+        ),
+        (
+            "jwt-enc.pk8",
+            Severity::High,
+            "a passphrase-encrypted DER private key (PKCS#8)",
+        ),
+    ] {
+        let f = common::finding_at(&findings, file, 0);
+        assert_eq!(f.severity, severity, "{}", f.message);
+        assert!(
+            f.message.contains(&format!("{file} is committed: {what}")),
+            "{}",
+            f.message
+        );
+    }
+    common::assert_no_secrets(rel, &["fixture-pass-2"]);
+}
