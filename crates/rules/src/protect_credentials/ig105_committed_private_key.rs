@@ -29,7 +29,8 @@ configurations that load it (`tls:key-store path=`, the JWT connection's `keySto
 and raises the finding to critical when the key is an unencrypted PEM key, or when a
 keystore's password (`storePassword`, `password`, `keyPassword`) is committed in clear
 too (in the XML or in a property file of any environment). A keystore that is only
-used as a trust store (public certificates) is reported at low severity.
+used as a trust store (public certificates) is reported at low severity, unless it is
+seen to hold a private key.
 
 ## Why is this bad?
 The private key behind a JWT bearer connection *is* the integration user's
@@ -271,6 +272,15 @@ fn material_finding(inventory: &Inventory, km: &KeyMaterial, refs: &[KeyRef<'_>]
         .collect();
     let as_key: Vec<&&KeyRef<'_>> = matching.iter().filter(|r| r.holds_key).collect();
     let trust_only = !matching.is_empty() && as_key.is_empty();
+    // The aliases of the keystore's private key entries, as far as its
+    // certificates were read (a JKS lists them without a password).
+    let mut key_aliases: Vec<&str> = inventory
+        .certificates
+        .iter()
+        .filter(|c| c.location.path == path && c.with_private_key)
+        .map(|c| c.alias.as_deref().unwrap_or("no alias"))
+        .collect();
+    key_aliases.dedup();
     let clear: Vec<(&KeyRef<'_>, &(String, ClearValue))> = as_key
         .iter()
         .flat_map(|r| r.clear_passwords.iter().map(move |c| (**r, c)))
@@ -288,7 +298,7 @@ fn material_finding(inventory: &Inventory, km: &KeyMaterial, refs: &[KeyRef<'_>]
         }
     } else if !clear.is_empty() {
         Severity::Critical
-    } else if trust_only {
+    } else if trust_only && key_aliases.is_empty() {
         Severity::Low
     } else {
         Severity::High
@@ -338,6 +348,11 @@ fn material_finding(inventory: &Inventory, km: &KeyMaterial, refs: &[KeyRef<'_>]
         message.push_str(&format!(
             "; its password is committed in clear too ({})",
             where_.join(", ")
+        ));
+    } else if is_keystore && trust_only && !key_aliases.is_empty() {
+        message.push_str(&format!(
+            "; it is used as a trust store, yet it holds a private key (alias {})",
+            key_aliases.join(", ")
         ));
     } else if is_keystore && trust_only {
         message.push_str(

@@ -195,3 +195,27 @@ fn der_pkcs8_keys() {
     }
     common::assert_no_secrets(rel, &["fixture-pass-2"]);
 }
+
+/// Found by review: a trust store that holds a private key was reported low,
+/// as if it held public certificates only; a JKS lists its entries' types
+/// without a password.
+#[test]
+fn trust_store_holding_a_private_key_is_high() {
+    let rel = "IG105/trust-store-with-key";
+    let findings = common::run("IG105", rel);
+    assert_eq!(findings.len(), 2, "{findings:#?}");
+    let with_key = common::finding_at(&findings, "certs/erp-truststore.jks", 0);
+    assert_eq!(with_key.severity, Severity::High, "{}", with_key.message);
+    assert!(
+        with_key
+            .message
+            .contains("it is used as a trust store, yet it holds a private key (alias erp)"),
+        "{}",
+        with_key.message
+    );
+    assert!(!with_key.message.contains("informational"));
+    let certs_only = common::finding_at(&findings, "certs/partner-truststore.jks", 0);
+    assert_eq!(certs_only.severity, Severity::Low, "{}", certs_only.message);
+    assert!(certs_only.message.contains("informational"));
+    common::assert_no_secrets(rel, &["fixture-pass-3"]);
+}
