@@ -98,8 +98,11 @@ fn present(bytes: &[u8]) -> u8 {
     seen
 }
 
+/// An access (session) token: org id, `!` (`%21` in a URL's query string,
+/// as in a `frontdoor.jsp?sid=` link), then the session key.
 static ACCESS_TOKEN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?-u:\b)00D[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?![A-Za-z0-9._]{20,}").expect("regex")
+    Regex::new(r"(?-u:\b)00D[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?(?:!|%21)[A-Za-z0-9._]{20,}")
+        .expect("regex")
 });
 /// A Salesforce org's host, where its tokens are revoked: My Domain
 /// (production, sandbox, scratch), login / test, or a classic instance
@@ -272,7 +275,9 @@ pub(crate) fn scan(
     };
 
     let seen = present(bytes);
-    if seen & N_ACCESS != 0 && memchr::memchr(b'!', bytes).is_some() {
+    if seen & N_ACCESS != 0
+        && (memchr::memchr(b'!', bytes).is_some() || memmem::find(bytes, b"%21").is_some())
+    {
         for m in ACCESS_TOKEN.find_iter(text) {
             facts.tokens.push(TokenCandidate {
                 kind: TokenKind::AccessToken,
@@ -757,6 +762,22 @@ mod tests {
             [(6, Some("acme.my.salesforce.com")), (17, None)],
             "{hosts:?}"
         );
+    }
+
+    /// Found by review: a URL-encoded session id (`%21` for `!`). The value
+    /// is kept as written, so that the redactor masks it where it is.
+    #[test]
+    fn url_encoded_access_token() {
+        let text = "GET /secur/frontdoor.jsp?sid=00D5e000000AbCd%21AQ8AQHx7cK2mP9vRtL3sWqE8uYbN4dF&retURL=%2F\n";
+        let (f, _) = scan(text, "frontdoor.log", GENERIC);
+        assert_eq!(f.tokens.len(), 1);
+        assert_eq!(
+            f.tokens[0].value,
+            "00D5e000000AbCd%21AQ8AQHx7cK2mP9vRtL3sWqE8uYbN4dF"
+        );
+        // Another `%2x` after an org id is no token.
+        let text = "a=00D5e000000AbCd%2FAQ8AQHx7cK2mP9vRtL3sWqE8uYbN4dF\n";
+        assert!(scan(text, "f.log", GENERIC).0.tokens.is_empty());
     }
 
     /// (line, covers_until_line) of each suppression.

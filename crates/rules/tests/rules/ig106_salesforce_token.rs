@@ -83,3 +83,32 @@ fn no_fixture_secret_in_output() {
 fn negative() {
     common::assert_clean("IG106", "IG106/negative");
 }
+
+/// Found by review: a session id URL-encoded in a query string (`%21` for
+/// `!`, as in a frontdoor.jsp link) was missed.
+#[test]
+fn url_encoded_session_id() {
+    let rel = "IG106/url-encoded";
+    common::assert_places("IG106", rel, &[("logs/frontdoor.log", 2)]);
+    let findings = common::run("IG106", rel);
+    let f = &findings[0];
+    assert_eq!(f.severity, Severity::Critical);
+    assert_eq!(f.location.column, 86, "at the token");
+    assert!(
+        f.message.contains("access (session) token 00…("),
+        "{}",
+        f.message
+    );
+    assert!(
+        f.message.contains("acme.my.salesforce.com"),
+        "{}",
+        f.message
+    );
+    common::assert_no_secrets(
+        rel,
+        &[
+            "00DFx000000PqRs%21AQ0AQUrlEncodedFixtureTokenBody1234567890abcdefghij.klmn",
+            "AQ0AQUrlEncodedFixtureTokenBody",
+        ],
+    );
+}
