@@ -7,7 +7,7 @@ use intguard_model::{
 
 use crate::support::{
     app_for_path, committed_in_clear_or_default, connection_identities, describe_identities,
-    file_name, short_location, tls_contexts, ClearValue,
+    file_name, short_location, tls_contexts, ClearValue, EnvIdentity,
 };
 use crate::Rule;
 
@@ -84,21 +84,23 @@ struct KeyRef<'a> {
     what: String,
     /// False for `tls:trust-store`: public certificates only.
     holds_key: bool,
-    /// The resolved path values, per environment (only those that resolve).
-    paths: Vec<String>,
+    /// The resolved path values and their environments (only those that
+    /// resolve).
+    paths: Vec<(Option<String>, String)>,
     /// Password attributes committed in clear.
     clear_passwords: Vec<(String, ClearValue)>,
-    identity: Option<String>,
+    /// Who the owning Salesforce connection runs as, per environment.
+    identities: Vec<EnvIdentity>,
 }
 
 fn references(inventory: &Inventory) -> Vec<KeyRef<'_>> {
     let mut out = Vec::new();
     for app in &inventory.apps {
-        let resolved_paths = |v: &Value| -> Vec<String> {
+        let resolved_paths = |v: &Value| -> Vec<(Option<String>, String)> {
             app.resolve_all(v)
                 .into_iter()
-                .filter_map(|r| r.value)
-                .filter(|p| !p.trim().is_empty())
+                .filter_map(|r| Some((r.environment.map(str::to_string), r.value?)))
+                .filter(|(_, p)| !p.trim().is_empty())
                 .collect()
         };
         for conn in &app.salesforce_connections {
@@ -113,7 +115,6 @@ fn references(inventory: &Inventory) -> Vec<KeyRef<'_>> {
                     }
                 }
             }
-            let ids = connection_identities(app, conn);
             out.push(KeyRef {
                 app,
                 at: ks.location.clone(),
@@ -124,15 +125,13 @@ fn references(inventory: &Inventory) -> Vec<KeyRef<'_>> {
                 holds_key: true,
                 paths: resolved_paths(ks),
                 clear_passwords,
-                identity: describe_identities(&ids),
+                identities: connection_identities(app, conn),
             });
         }
         for tls in tls_contexts(app) {
-            let identity = match tls.owner {
-                crate::support::TlsOwner::Salesforce(conn) => {
-                    describe_identities(&connection_identities(app, conn))
-                }
-                _ => None,
+            let identities = match tls.owner {
+                crate::support::TlsOwner::Salesforce(conn) => connection_identities(app, conn),
+                _ => Vec::new(),
             };
             let ctx_name = tls
                 .context
@@ -169,7 +168,7 @@ fn references(inventory: &Inventory) -> Vec<KeyRef<'_>> {
                     holds_key,
                     paths: resolved_paths(path),
                     clear_passwords,
-                    identity: identity.clone(),
+                    identities: identities.clone(),
                 });
             }
         }
@@ -247,6 +246,49 @@ impl Rule for CommittedPrivateKey {
     }
 }
 
+/// A reference that loads a given file, with what applies where its path
+/// names that file: a path set per environment (`keyStore="${sf.keystore}"`)
+/// loads another file in each, as another user, with another password.
+struct Loader<'r, 'a> {
+    r: &'r KeyRef<'a>,
+    identity: Option<String>,
+    clear_passwords: Vec<&'r (String, ClearValue)>,
+}
+
+impl<'r, 'a> Loader<'r, 'a> {
+    /// `None` when `r` names the file `name` in no environment.
+    fn of(r: &'r KeyRef<'a>, name: &str) -> Option<Self> {
+        let envs: Vec<Option<&str>> = r
+            .paths
+            .iter()
+            .filter(|(_, p)| file_name(p.trim()) == name)
+            .map(|(env, _)| env.as_deref())
+            .collect();
+        if envs.is_empty() {
+            return None;
+        }
+        // A value of no environment (inline, or a file read in every one)
+        // applies wherever the file is loaded.
+        let loaded_in =
+            |env: Option<&str>| env.is_none() || envs.contains(&None) || envs.contains(&env);
+        let identities: Vec<EnvIdentity> = r
+            .identities
+            .iter()
+            .filter(|i| loaded_in(i.environment.as_deref()))
+            .cloned()
+            .collect();
+        Some(Loader {
+            r,
+            identity: describe_identities(&identities),
+            clear_passwords: r
+                .clear_passwords
+                .iter()
+                .filter(|(_, c)| loaded_in(c.environment.as_deref()))
+                .collect(),
+        })
+    }
+}
+
 fn material_finding(inventory: &Inventory, km: &KeyMaterial, refs: &[KeyRef<'_>]) -> Finding {
     let path = km.location.path.as_str();
     let name = file_name(path);
@@ -265,12 +307,12 @@ fn material_finding(inventory: &Inventory, km: &KeyMaterial, refs: &[KeyRef<'_>]
 
     // References to this file: by file name, from the app that holds it (or
     // from any app when the file lies outside every app).
-    let matching: Vec<&KeyRef<'_>> = refs
+    let matching: Vec<Loader<'_, '_>> = refs
         .iter()
         .filter(|r| owner.is_none_or(|o| std::ptr::eq(o, r.app)))
-        .filter(|r| r.paths.iter().any(|p| file_name(p.trim()) == name))
+        .filter_map(|r| Loader::of(r, name))
         .collect();
-    let as_key: Vec<&&KeyRef<'_>> = matching.iter().filter(|r| r.holds_key).collect();
+    let as_key: Vec<&Loader<'_, '_>> = matching.iter().filter(|l| l.r.holds_key).collect();
     let trust_only = !matching.is_empty() && as_key.is_empty();
     // The aliases of the keystore's private key entries, as far as its
     // certificates were read (a JKS lists them without a password).
@@ -283,7 +325,7 @@ fn material_finding(inventory: &Inventory, km: &KeyMaterial, refs: &[KeyRef<'_>]
     key_aliases.dedup();
     let clear: Vec<(&KeyRef<'_>, &(String, ClearValue))> = as_key
         .iter()
-        .flat_map(|r| r.clear_passwords.iter().map(move |c| (**r, c)))
+        .flat_map(|l| l.clear_passwords.iter().map(move |c| (l.r, *c)))
         .collect();
 
     let is_keystore = !matches!(
@@ -314,8 +356,9 @@ fn material_finding(inventory: &Inventory, km: &KeyMaterial, refs: &[KeyRef<'_>]
     }
     let users: Vec<String> = matching
         .iter()
-        .map(|r| {
-            let who = r
+        .map(|l| {
+            let r = l.r;
+            let who = l
                 .identity
                 .as_deref()
                 .map(|w| format!(" as {w}"))
@@ -362,7 +405,7 @@ fn material_finding(inventory: &Inventory, km: &KeyMaterial, refs: &[KeyRef<'_>]
         message.push_str("; anyone with the repository can use it");
     }
 
-    let identity = matching.iter().find_map(|r| r.identity.clone());
+    let identity = matching.iter().find_map(|l| l.identity.clone());
     let mut environments: Vec<String> = clear
         .iter()
         .filter_map(|(_, (_, c))| c.environment.clone())
@@ -382,7 +425,7 @@ fn material_finding(inventory: &Inventory, km: &KeyMaterial, refs: &[KeyRef<'_>]
         .environments(environments)
         .key(format!("{}|{}", kind_key(km.kind), name))
         .fix(fix_text(path, is_keystore));
-    for r in &matching {
+    for Loader { r, .. } in &matching {
         finding = finding.related(Related::new(
             &r.at,
             format!(

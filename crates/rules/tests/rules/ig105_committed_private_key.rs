@@ -219,3 +219,30 @@ fn trust_store_holding_a_private_key_is_high() {
     assert!(certs_only.message.contains("informational"));
     common::assert_no_secrets(rel, &["fixture-pass-3"]);
 }
+
+/// Found by review: with `keyStore="${sf.keystore}"` naming a keystore per
+/// environment, each keystore's finding named the users (and committed
+/// passwords) of every environment. Each names only the environments whose
+/// path resolves to it.
+#[test]
+fn keystore_per_environment_names_its_own_users() {
+    let rel = "IG105/keystore-per-env";
+    let findings = common::run("IG105", rel);
+    assert_eq!(findings.len(), 2, "{findings:#?}");
+    let dev = common::finding_at(&findings, "keys/sfdc-dev.jks", 0);
+    assert_eq!(dev.severity, Severity::Critical, "{}", dev.message);
+    assert_eq!(dev.identity.as_deref(), Some("int.sync@acme.com.dev"));
+    assert!(
+        dev.message.contains("as int.sync@acme.com.dev ("),
+        "{}",
+        dev.message
+    );
+    assert!(!dev.message.contains("(prod)"), "{}", dev.message);
+    assert_eq!(dev.environments, vec!["dev".to_string()]);
+    let prod = common::finding_at(&findings, "keys/sfdc-prod.jks", 0);
+    assert_eq!(prod.severity, Severity::High, "{}", prod.message);
+    assert_eq!(prod.identity.as_deref(), Some("int.sync@acme.com"));
+    assert!(!prod.message.contains("dev"), "{}", prod.message);
+    assert!(prod.environments.is_empty(), "{:?}", prod.environments);
+    common::assert_no_secrets(rel, &["fixture-pass-dev", "fixture-pass-prod"]);
+}
