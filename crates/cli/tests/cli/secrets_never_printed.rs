@@ -1149,3 +1149,53 @@ fn a_one_line_private_key_is_masked_in_snippets() {
         }
     }
 }
+
+/// The key and token fixtures of IG105 and IG106: key bodies written as
+/// `.properties`, `.env` and XML attribute values, OpenSSH and DER keys,
+/// keystore passwords, a URL-encoded session id. None appears in any
+/// format, snippets included.
+#[test]
+fn key_and_token_fixtures_are_masked_in_every_format() {
+    let fixtures = workspace().join("crates/rules/tests/fixtures");
+    for (rel, passwords) in [
+        ("IG105/pem-in-values", &[][..]),
+        ("IG105/openssh", &[][..]),
+        ("IG105/der-keys", &["fixture-pass-2"][..]),
+        ("IG105/trust-store-with-key", &["fixture-pass-3"][..]),
+        (
+            "IG105/keystore-per-env",
+            &["fixture-pass-dev", "fixture-pass-prod"][..],
+        ),
+        ("IG106/url-encoded", &[][..]),
+    ] {
+        let root = fixtures.join(rel);
+        // Runs of base64 (key body lines, whatever separates them in the
+        // file) and of token characters, as written.
+        let mut secrets: Vec<String> = passwords.iter().map(|p| p.to_string()).collect();
+        for path in files_under(&root) {
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            for run_char in [
+                |c: char| c.is_ascii_alphanumeric() || c == '+' || c == '/',
+                |c: char| c.is_ascii_alphanumeric() || c == '%' || c == '.' || c == '_',
+            ] {
+                secrets.extend(
+                    text.split(|c: char| !run_char(c))
+                        .filter(|w| w.len() >= 40)
+                        .map(str::to_string),
+                );
+            }
+        }
+        // Binary keys and keystores have no text to gather.
+        let text_secrets = !rel.contains("der-keys") && !rel.contains("store");
+        assert_eq!(
+            secrets.len() > passwords.len(),
+            text_secrets,
+            "{rel}: {} gathered",
+            secrets.len()
+        );
+        let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
+        assert_masked_in_every_format(&root, &secrets);
+    }
+}
