@@ -174,9 +174,9 @@ fn mask_private_key_bodies(line: &str) -> String {
         // A key's body starts with a long base64 run (`MIIEv...`) after the
         // label's line break (`\n` escaped, or a space); prose does not.
         let mut start = body.trim_start();
-        while let Some(r) = start
-            .strip_prefix("\\n")
-            .or_else(|| start.strip_prefix("\\r"))
+        while let Some(r) = ["\\n", "\\r", "&#10;", "&#13;", "&#xA;", "&#xa;"]
+            .iter()
+            .find_map(|b| start.strip_prefix(b))
         {
             start = r.trim_start();
         }

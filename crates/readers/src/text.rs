@@ -185,7 +185,18 @@ fn token_value(re: &Regex, found: &str) -> String {
 /// How a PEM block's lines may be broken: a real line break; `\n` in a JSON
 /// string or a `.properties` value, and the `\` that continues such a value on
 /// the next line.
-const PEM_LINE_BREAKS: &[&str] = &["\r\n", "\n", "\\r\\n", "\\n", "\\\r\n", "\\\n"];
+const PEM_LINE_BREAKS: &[&str] = &[
+    "\r\n",
+    "\n",
+    "\\r\\n",
+    "\\n",
+    "\\\r\n",
+    "\\\n",
+    "&#13;&#10;",
+    "&#10;",
+    "&#xA;",
+    "&#xa;",
+];
 
 fn is_base64_char(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'='
@@ -201,7 +212,9 @@ fn looks_like_pem_body(after: &str) -> bool {
         breaks += 1;
     }
     if breaks == 0 {
-        return false;
+        // The whole key on the label's line (`-----BEGIN ...----- MIIEv...`
+        // in a `.env` value): a long base64 run, which prose never is.
+        return rest.bytes().take_while(|b| is_base64_char(*b)).count() >= 40;
     }
     if rest.starts_with("Proc-Type:") {
         return true;
@@ -692,6 +705,24 @@ mod tests {
         }
         // Named in prose: not a key.
         let text = "Paste it after -----BEGIN PRIVATE KEY-----\\\nand a line break.\n";
+        assert!(scan(text, "f", GENERIC).0.private_keys.is_empty());
+    }
+
+    /// The whole key on one line, separated by spaces or by nothing (a
+    /// `.env` value), and an XML attribute with `&#10;` line breaks.
+    #[test]
+    fn pem_blocks_on_one_line_and_in_xml_attributes() {
+        let body = "MIIEowIBAAKCAQEAz5m8X1m0AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+        for text in [
+            format!("SF_KEY=\"-----BEGIN RSA PRIVATE KEY----- {body} {body} -----END RSA PRIVATE KEY-----\"\n"),
+            format!("SF_KEY=-----BEGIN RSA PRIVATE KEY-----{body}{body}-----END RSA PRIVATE KEY-----\n"),
+            format!("<k v=\"-----BEGIN RSA PRIVATE KEY-----&#10;{body}&#10;-----END RSA PRIVATE KEY-----\"/>\n"),
+        ] {
+            let (f, _) = scan(&text, "f", GENERIC);
+            assert_eq!(f.private_keys.len(), 1, "{text}");
+        }
+        // Prose after a label on its line: not a key.
+        let text = "Keys start with -----BEGIN PRIVATE KEY----- followed by base64.\n";
         assert!(scan(text, "f", GENERIC).0.private_keys.is_empty());
     }
 

@@ -1199,3 +1199,46 @@ fn key_and_token_fixtures_are_masked_in_every_format() {
         assert_masked_in_every_format(&root, &secrets);
     }
 }
+
+/// A key on one line of a `.env` file (spaces for line breaks) and in an
+/// XML attribute with `&#10;` line breaks: both reported, neither body shown.
+#[test]
+fn one_line_and_xml_attribute_keys_are_reported_and_masked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let line1 = "MIIEowIBAAKCAQEAzFixtureOnlyNotAKeyAtAll0123456789abcdefghijklmnopqrs";
+    let line2 = "tuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789FixtureOnlyNotAKey012345";
+    write(
+        tmp.path(),
+        "ops/.env",
+        format!("SF_JWT_KEY=\"-----BEGIN RSA PRIVATE KEY----- {line1} {line2} -----END RSA PRIVATE KEY-----\"\n"),
+    );
+    write(
+        tmp.path(),
+        "ops/keys.xml",
+        format!("<keys>\n  <key name=\"sfdc\" pem=\"-----BEGIN RSA PRIVATE KEY-----&#10;{line1}&#10;{line2}&#10;-----END RSA PRIVATE KEY-----\"/>\n</keys>\n"),
+    );
+    let (_, report) = scan_json(tmp.path(), &["--fail-on", "none"]);
+    let ig105: Vec<&str> = findings(&report)
+        .iter()
+        .filter(|f| f["rule"] == "IG105")
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert!(
+        ig105.iter().any(|p| p.ends_with(".env")) && ig105.iter().any(|p| p.ends_with("keys.xml")),
+        "{report:#}"
+    );
+    for format in ["text", "json", "sarif", "markdown"] {
+        let run = run_cmd(intguard().arg("scan").arg(tmp.path()).args([
+            "--format",
+            format,
+            "--color",
+            "never",
+            "--fail-on",
+            "none",
+        ]));
+        run.expect_no_panic();
+        for shown in [&line1[6..26], &line2[..20]] {
+            assert!(!run.stdout.contains(shown), "{format} prints {shown}");
+        }
+    }
+}
