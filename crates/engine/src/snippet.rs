@@ -171,20 +171,7 @@ fn mask_private_key_bodies(line: &str) -> String {
         }
         let end = rest.find("-----END").unwrap_or(rest.len());
         let body = &rest[..end];
-        // A key's body starts with a long base64 run (`MIIEv...`) after the
-        // label's line break (`\n` escaped, or a space); prose does not.
-        let mut start = body.trim_start();
-        while let Some(r) = ["\\n", "\\r", "&#10;", "&#13;", "&#xA;", "&#xa;"]
-            .iter()
-            .find_map(|b| start.strip_prefix(b))
-        {
-            start = r.trim_start();
-        }
-        let base64_run = start
-            .bytes()
-            .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
-            .count();
-        if base64_run >= 16 {
+        if intguard_readers::looks_like_pem_body(body) {
             out.push_str(&mask(body));
         } else {
             out.push_str(body);
@@ -201,8 +188,7 @@ fn mask_private_key_bodies(line: &str) -> String {
 /// other: rules report a keystore's default password as a secret, and the
 /// snippet must not show what the message masks.
 fn is_reference(value: &str) -> bool {
-    let v = value.trim();
-    v.starts_with("![") || v.contains("${") || v.contains("#[") || vocab::is_mask(v)
+    vocab::is_reference_value(value) || vocab::is_mask(value)
 }
 
 /// Masks `name="value"`, `name: value` and `name=value` when `name` is a secret

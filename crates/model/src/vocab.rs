@@ -183,6 +183,13 @@ fn is_listed_not_secret(segment: &[u8]) -> bool {
     NOT_SECRETS.iter().any(|n| n.as_bytes() == &norm[..len])
 }
 
+/// A URL path or host that may be an OAuth token endpoint's
+/// (`/services/oauth2/token`, `auth.example/token`): it names OAuth or a token.
+pub fn names_a_token_endpoint(text: &str) -> bool {
+    let text = text.as_bytes();
+    contains_ignore_ascii_case(text, b"oauth") || contains_ignore_ascii_case(text, b"token")
+}
+
 /// Whether `haystack` holds `needle`, ASCII letters compared in any case.
 pub fn contains_ignore_ascii_case(haystack: &[u8], needle: &[u8]) -> bool {
     needle.is_empty()
@@ -330,12 +337,19 @@ pub fn is_well_known_password(value: &str) -> bool {
     KNOWN.contains(&value.trim().to_ascii_lowercase().as_str())
 }
 
+/// A value that names a secret instead of holding one: an encrypted
+/// `![...]` value, a `${...}` property reference or a `#[...]` expression.
+pub fn is_reference_value(value: &str) -> bool {
+    let v = value.trim();
+    v.starts_with("![") || v.contains("${") || v.contains("#[")
+}
+
 /// True for values that are obviously not real secrets: empty, placeholders,
 /// encrypted `![...]` values, the dummies people leave in templates, and
 /// intguard's own masks of a secret (`Ac…(14)`, `…(5) sha256:1a2b3c4d`).
 pub fn is_placeholder_value(value: &str) -> bool {
     let v = value.trim();
-    if v.is_empty() || v.starts_with("![") || v.contains("${") || v.contains("#[") {
+    if v.is_empty() || is_reference_value(v) {
         return true;
     }
     if is_mask(v) {

@@ -47,6 +47,7 @@ mod own_report;
 mod position;
 mod properties;
 mod text;
+pub use text::looks_like_pem_body;
 
 use std::borrow::Cow;
 use std::collections::HashMap;

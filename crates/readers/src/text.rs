@@ -202,9 +202,11 @@ fn is_base64_char(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'='
 }
 
-/// After a BEGIN line: line breaks (see [`PEM_LINE_BREAKS`]) and then a
-/// header or base64 body.
-fn looks_like_pem_body(after: &str) -> bool {
+/// Whether `after`, the text following a `-----BEGIN ...-----` label, is a
+/// key's body: line breaks (see [`PEM_LINE_BREAKS`]) and then a header or
+/// base64, or a long base64 run on the label's line; not prose naming the
+/// label. The output's snippets mask what this calls a body.
+pub fn looks_like_pem_body(after: &str) -> bool {
     let mut rest = after.trim_start_matches([' ', '\t']);
     let mut breaks = 0;
     while let Some(r) = PEM_LINE_BREAKS.iter().find_map(|b| rest.strip_prefix(b)) {

@@ -457,8 +457,7 @@ pub fn committed_in_clear(app: &MuleApp, value: &Value) -> Vec<ClearValue> {
 /// `password`) count too: for a keystore they are as good as no password.
 pub fn committed_in_clear_or_default(app: &MuleApp, value: &Value) -> Vec<ClearValue> {
     clear_definitions(app, value, |v| {
-        let v = v.trim();
-        v.is_empty() || v.starts_with("![") || v.contains("${") || v.contains("#[")
+        v.trim().is_empty() || intguard_model::vocab::is_reference_value(v)
     })
 }
 

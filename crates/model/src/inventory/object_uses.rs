@@ -49,11 +49,13 @@ impl MuleApp {
                         .as_deref()
                         .is_some_and(|c| authenticating.contains(&c))
                     || op.path.as_ref().is_some_and(|p| {
-                        names_a_token_endpoint(&p.raw)
+                        crate::vocab::names_a_token_endpoint(&p.raw)
                             || (p.raw.contains("${")
                                 && !self.config_is_https(op)
                                 && self.resolve_all(p).iter().any(|r| {
-                                    r.value.as_deref().is_some_and(names_a_token_endpoint)
+                                    r.value
+                                        .as_deref()
+                                        .is_some_and(crate::vocab::names_a_token_endpoint)
                                 }))
                     })
             })
@@ -463,11 +465,4 @@ pub(super) fn merge_use_parts(
             e.apps.push(a.clone());
         }
     }
-}
-
-/// A request path that may be a token endpoint's (`/oauth2/token`).
-fn names_a_token_endpoint(path: &str) -> bool {
-    let path = path.as_bytes();
-    crate::vocab::contains_ignore_ascii_case(path, b"oauth")
-        || crate::vocab::contains_ignore_ascii_case(path, b"token")
 }

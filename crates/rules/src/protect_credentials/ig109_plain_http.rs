@@ -1,5 +1,6 @@
 use std::collections::HashSet;
 
+use intguard_model::vocab::names_a_token_endpoint;
 use intguard_model::{
     Finding, HttpCredential, HttpParamKind, HttpRequestOperation, Inventory, Location, MuleApp,
     MuleRuntime, Practice, Related, RuleMeta, Severity, Value,
@@ -135,11 +136,6 @@ fn is_skipped_attribute(name: &str) -> bool {
         || lower.starts_with("doc:")
 }
 
-fn is_token_path(path: &str) -> bool {
-    let lower = path.to_ascii_lowercase();
-    lower.contains("oauth") || lower.contains("token")
-}
-
 /// True when `url` is a plain-HTTP URL worth reporting, with its sensitivity.
 fn classify(url: &str) -> Option<bool> {
     let trimmed = url.trim();
@@ -154,8 +150,9 @@ fn classify(url: &str) -> Option<bool> {
         return None;
     }
     // A host made of unresolved placeholders is unknown: still plain HTTP.
-    let sensitive =
-        is_salesforce_host(&parts.host) || is_token_path(&parts.path) || parts.has_userinfo;
+    let sensitive = is_salesforce_host(&parts.host)
+        || names_a_token_endpoint(&parts.path)
+        || parts.has_userinfo;
     Some(sensitive)
 }
 
@@ -492,11 +489,11 @@ fn check_app(app: &MuleApp, out: &mut Vec<Finding>) {
             op.url.is_none()
                 && op.config_ref.as_deref() == Some(r.config_name.as_str())
                 && op.path.as_ref().is_some_and(|p| {
-                    is_token_path(&p.raw)
+                    names_a_token_endpoint(&p.raw)
                         || app
                             .resolve_all(p)
                             .iter()
-                            .any(|v| v.value.as_deref().is_some_and(is_token_path))
+                            .any(|v| v.value.as_deref().is_some_and(names_a_token_endpoint))
                 })
         });
         for (env, srcs) in plain_protocol_envs(app, r.protocol.as_ref()) {
@@ -511,8 +508,8 @@ fn check_app(app: &MuleApp, out: &mut Vec<Finding>) {
                 .unwrap_or_default();
             if host
                 .as_deref()
-                .is_some_and(|h| is_salesforce_host(h) || is_token_path(h))
-                || is_token_path(&base)
+                .is_some_and(|h| is_salesforce_host(h) || names_a_token_endpoint(h))
+                || names_a_token_endpoint(&base)
             {
                 sensitive_host = true;
             }
@@ -631,7 +628,7 @@ fn check_app(app: &MuleApp, out: &mut Vec<Finding>) {
                 continue;
             }
             let Some(parts) = parse_url(v) else { continue };
-            if !(is_salesforce_host(&parts.host) || is_token_path(&parts.path)) {
+            if !(is_salesforce_host(&parts.host) || names_a_token_endpoint(&parts.path)) {
                 continue;
             }
             let envs: Vec<String> = pf.environment.iter().cloned().collect();
