@@ -941,9 +941,8 @@ fn a_continued_properties_value_is_masked_on_every_line() {
     for part in ["FirstHalf7", "SecondHalf9", "FirstHalf7SecondHalf9"] {
         add(&mut secrets, part, "continued password");
     }
-    for format in ["text", "json", "sarif", "markdown"] {
-        let run = run_cmd(intguard().arg("scan").arg(&app).args(["--format", format]));
-        run.expect_no_panic().expect_code(1);
+    for (format, run) in scan_every_format(&app, &[]) {
+        run.expect_code(1);
         if format == "json" {
             let report = run.json();
             let ig102 = findings(&report)
@@ -1003,9 +1002,8 @@ fn secrets_under_names_that_do_not_say_so_are_masked() {
     ] {
         add(&mut secrets, value, "read where a secret is expected");
     }
-    for format in ["text", "json", "sarif", "markdown"] {
-        let run = run_cmd(intguard().arg("scan").arg(&app).args(["--format", format]));
-        run.expect_no_panic().expect_code(1);
+    for (format, run) in scan_every_format(&app, &[]) {
+        run.expect_code(1);
         if format == "json" {
             // The findings are there: masked, not dropped.
             let report = run.json();
@@ -1060,14 +1058,8 @@ fn escaped_values_and_default_passwords_are_masked_in_snippets() {
         "src/main/resources/secure.yaml",
         "sfdc:\n  token: \"![hw2IbpNI1Lc3NFibiXLGvA==]\"\n",
     );
-    for format in ["text", "json", "sarif", "markdown"] {
-        let run = run_cmd(
-            intguard()
-                .arg("scan")
-                .arg(tmp.path())
-                .args(["--format", format, "--color", "never"]),
-        );
-        run.expect_no_panic().expect_code(1);
+    for (format, run) in scan_every_format(tmp.path(), &[]) {
+        run.expect_code(1);
         // The escaped value is reported (IG103 at the key, IG102 at the
         // password), with a snippet in the formats that have one.
         if format == "json" {
@@ -1131,14 +1123,7 @@ fn a_one_line_private_key_is_masked_in_snippets() {
             "{{\"name\": \"sfdc-int\", \"pem\": \"-----BEGIN EC PRIVATE KEY-----\\n{body}\\nAwEHoUQDQgAEOHZEN3bze+iiLx+ewmGQuGmviECVbUKVcXW1iNkX+jt4QXPbUqvu\\n-----END EC PRIVATE KEY-----\\n\"}}\n"
         ),
     );
-    for format in ["text", "json", "sarif", "markdown"] {
-        let run = run_cmd(
-            intguard()
-                .arg("scan")
-                .arg(tmp.path())
-                .args(["--format", format, "--color", "never"]),
-        );
-        run.expect_no_panic();
+    for (format, run) in scan_every_format(tmp.path(), &[]) {
         assert!(
             run.stdout.contains("EC PRIVATE KEY"),
             "{format}: the key is reported\n{}",
@@ -1227,16 +1212,7 @@ fn one_line_and_xml_attribute_keys_are_reported_and_masked() {
         ig105.iter().any(|p| p.ends_with(".env")) && ig105.iter().any(|p| p.ends_with("keys.xml")),
         "{report:#}"
     );
-    for format in ["text", "json", "sarif", "markdown"] {
-        let run = run_cmd(intguard().arg("scan").arg(tmp.path()).args([
-            "--format",
-            format,
-            "--color",
-            "never",
-            "--fail-on",
-            "none",
-        ]));
-        run.expect_no_panic();
+    for (format, run) in scan_every_format(tmp.path(), &["--fail-on", "none"]) {
         for shown in [&line1[6..26], &line2[..20]] {
             assert!(!run.stdout.contains(shown), "{format} prints {shown}");
         }

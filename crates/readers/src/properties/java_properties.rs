@@ -282,6 +282,14 @@ mod tests {
         );
     }
 
+    /// (entry index, pieces) of each value written otherwise than it reads.
+    fn pieces_of(split: &SplitValues) -> Vec<(u32, Vec<&str>)> {
+        split
+            .iter()
+            .map(|(i, p)| (*i, p.iter().map(|s| &**s).collect()))
+            .collect()
+    }
+
     #[test]
     fn pieces_of_continued_values() {
         let text = "a = one\nsfdc.password = FirstHalf7\\\n    SecondHalf9\\\n  \\\n\tThird\nb=x\\\n\nkey\\\n  = v1\\\n  v2\n";
@@ -290,10 +298,7 @@ mod tests {
         let keys: Vec<&str> = entries.iter().map(|e| e.key()).collect();
         assert_eq!(keys, ["a", "sfdc.password", "b", "key"]);
         assert_eq!(entries[1].value(), "FirstHalf7SecondHalf9Third");
-        let pieces: Vec<(u32, Vec<&str>)> = split
-            .iter()
-            .map(|(i, p)| (*i, p.iter().map(|s| &**s).collect()))
-            .collect();
+        let pieces = pieces_of(&split);
         // `b=x\` continues onto an empty line: one piece, not split. The
         // key's own line holds no part of `key`'s value.
         assert_eq!(
@@ -314,10 +319,7 @@ mod tests {
         let (entries, split) = read_properties(text, "p.properties", &mut d);
         assert_eq!(entries[0].value(), "Mule=24#Secret!!");
         assert_eq!(entries[2].value(), "Ab:Cd=Ef#1234567");
-        let pieces: Vec<(u32, Vec<&str>)> = split
-            .iter()
-            .map(|(i, p)| (*i, p.iter().map(|s| &**s).collect()))
-            .collect();
+        let pieces = pieces_of(&split);
         assert_eq!(
             pieces,
             vec![

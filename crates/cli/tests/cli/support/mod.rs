@@ -127,17 +127,30 @@ pub fn scan_json(path: &Path, extra: &[&str]) -> (Run, Value) {
     (run, json)
 }
 
+/// `intguard scan path` in every output format (no colour), with `extra`
+/// arguments: (format, run), each run checked not to have panicked.
+pub fn scan_every_format(path: &Path, extra: &[&str]) -> Vec<(&'static str, Run)> {
+    ["text", "json", "sarif", "markdown"]
+        .into_iter()
+        .map(|format| {
+            let run = run_cmd(
+                intguard()
+                    .arg("scan")
+                    .arg(path)
+                    .args(["--format", format, "--color", "never"])
+                    .args(extra),
+            );
+            run.expect_no_panic();
+            (format, run)
+        })
+        .collect()
+}
+
 /// Scans `path` in every format (no colour): each run exits 1 and prints
 /// none of `secrets`, on stdout or stderr.
 pub fn assert_masked_in_every_format(path: &Path, secrets: &[&str]) {
-    for format in ["text", "json", "sarif", "markdown"] {
-        let run = run_cmd(
-            intguard()
-                .arg("scan")
-                .arg(path)
-                .args(["--format", format, "--color", "never"]),
-        );
-        run.expect_no_panic().expect_code(1);
+    for (format, run) in scan_every_format(path, &[]) {
+        run.expect_code(1);
         for s in secrets {
             assert!(!run.stdout.contains(s), "{format} prints {s}");
             assert!(!run.stderr.contains(s), "{format} prints {s} on stderr");
