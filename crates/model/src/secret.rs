@@ -155,9 +155,6 @@ impl Redactor {
             .find_overlapping_iter(&out)
             .map(|m| (m.start(), m.end(), ids[m.pattern().as_usize()]))
             .collect();
-        if found.is_empty() {
-            return replace_each(out, &self.secrets, self.mask_completable.iter().copied());
-        }
         found.sort_unstable();
         let mut masked = String::with_capacity(out.len());
         let mut copied = 0;
@@ -171,17 +168,16 @@ impl Redactor {
                 candidates.push(found[next].2);
                 next += 1;
             }
-            let (from, to) = (start, end);
             candidates.extend(self.mask_completable.iter().copied());
             candidates.sort_unstable();
             candidates.dedup();
-            masked.push_str(&out[copied..from]);
+            masked.push_str(&out[copied..start]);
             masked.push_str(&replace_each(
-                out[from..to].to_string(),
+                out[start..end].to_string(),
                 &self.secrets,
                 candidates,
             ));
-            copied = to;
+            copied = end;
         }
         masked.push_str(&out[copied..]);
         // A mask-completable secret across a stretch's edge.
