@@ -1,11 +1,16 @@
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+
+use std::sync::Mutex;
 
 use intguard_model::secret::Redactor;
 use intguard_model::{
-    Diagnostic, Finding, Inventory, Location, RuleMeta, Severity, UnknownUseReason,
+    AppSecrets, Diagnostic, Finding, Inventory, Location, MuleApp, RuleMeta, Severity,
+    TextFileFacts, UnknownUseReason,
 };
 use intguard_readers::{read_paths_with, Discovered, ReadOptions};
+use intguard_rules::scan_scope::keep_what_scan_rules_read;
+use intguard_rules::{Rule, Scope};
 use rayon::prelude::*;
 
 use crate::baseline::Baseline;
@@ -71,10 +76,106 @@ impl ScanOutcome {
 }
 
 /// Reads the paths, runs every enabled rule and post-processes the findings.
+/// The same outcome as [`run_rules`] on [`read_inventory`], but each app's
+/// [`Scope::App`] rules run as soon as the app is read, after which only
+/// what the [`Scope::Scan`] rules read of it is kept
+/// ([`intguard_rules::scan_scope`]): the apps' facts are not all held until
+/// the end.
 pub fn scan(options: &ScanOptions) -> ScanOutcome {
-    with_threads(options.threads, || {
-        run_rules(read_inventory(options), options)
-    })
+    with_threads(options.threads, || scan_here(options))
+}
+
+/// What the app pass of [`scan`] keeps of the apps read.
+#[derive(Default)]
+struct AppPass {
+    findings: Vec<Finding>,
+    secrets: Vec<AppSecrets>,
+}
+
+fn scan_here(options: &ScanOptions) -> ScanOutcome {
+    let app_rules = enabled_rules(&options.config, Scope::App);
+    let pass = Mutex::new(AppPass::default());
+    let inventory = read_inventory_with(options, &|app, text_files| {
+        // The app alone, with its files' text facts: what an App rule reads.
+        let placeholder = MuleApp::new(String::new(), String::new(), app.runtime);
+        let mut one = Inventory {
+            apps: vec![std::mem::replace(app, placeholder)],
+            text_files: std::mem::take(text_files),
+            ..Inventory::default()
+        };
+        let findings: Vec<Finding> = app_rules.iter().flat_map(|r| r.run_part(&one)).collect();
+        let secrets = one.apps[0].secrets();
+        if let Some(read) = one.apps.pop() {
+            *app = read;
+        }
+        *text_files = one.text_files;
+        keep_what_scan_rules_read(app);
+        let mut pass = pass.lock().unwrap_or_else(|e| e.into_inner());
+        pass.findings.extend(findings);
+        pass.secrets.push(secrets);
+    });
+    let AppPass {
+        mut findings,
+        secrets,
+    } = pass.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut timer = PhaseTimer::start();
+    // The files outside any app, with no app: the rest of what App rules read.
+    // (As `support::app_for_path` sees it, without trying every app.)
+    let roots: HashSet<&str> = inventory
+        .apps
+        .iter()
+        .map(|a| a.root.trim_end_matches('/'))
+        .collect();
+    let in_an_app = |path: &str| {
+        roots.contains("")
+            || roots.contains(path)
+            || path
+                .match_indices('/')
+                .any(|(i, _)| roots.contains(&path[..i]))
+    };
+    let loose = Inventory {
+        text_files: inventory
+            .text_files
+            .iter()
+            .filter(|f| !in_an_app(&f.path))
+            .cloned()
+            .collect(),
+        ..Inventory::default()
+    };
+    findings.extend(run_part(&app_rules, &loose));
+    findings.extend(run_part(
+        &enabled_rules(&options.config, Scope::Scan),
+        &inventory,
+    ));
+    intguard_rules::complete(&inventory, &mut findings);
+    timer.lap("rules");
+    let secrets = inventory.known_secrets_with(secrets);
+    finish(findings, inventory, secrets, options)
+}
+
+/// The enabled rules of a scope.
+fn enabled_rules(config: &Config, scope: Scope) -> Vec<&'static dyn Rule> {
+    intguard_rules::all_rules()
+        .into_iter()
+        .filter(|r| r.scope() == scope && !config.is_disabled(r.meta().id, r.meta().name))
+        .collect()
+}
+
+/// Each rule's [`Rule::run_part`] on the Inventory, in parallel (timed per
+/// rule when `INTGUARD_TIMING=rules`).
+fn run_part(rules: &[&'static dyn Rule], inventory: &Inventory) -> Vec<Finding> {
+    let per_rule = std::env::var_os("INTGUARD_TIMING").is_some_and(|v| v == "rules");
+    rules
+        .par_iter()
+        .flat_map_iter(|rule| {
+            let t = std::time::Instant::now();
+            let found = rule.run_part(inventory);
+            if per_rule {
+                eprintln!("intguard timing: rule {} {:?}", rule.meta().id, t.elapsed());
+            }
+            found
+        })
+        .collect()
 }
 
 /// Runs `f` on a pool of `threads` workers (0: the current pool, all cores
@@ -97,6 +198,15 @@ pub fn read_inventory(options: &ScanOptions) -> Inventory {
 }
 
 fn read_inventory_here(options: &ScanOptions) -> Inventory {
+    read_inventory_with(options, &|_, _| {})
+}
+
+/// [`read_inventory`], in the current pool, handing each app (its operations
+/// digested) and its files' text facts to `after_app` as soon as it is read.
+fn read_inventory_with(
+    options: &ScanOptions,
+    after_app: &(dyn Fn(&mut MuleApp, &mut Vec<TextFileFacts>) + Sync),
+) -> Inventory {
     let read_options = ReadOptions {
         ignore_globs: options.config.paths.ignore.clone(),
         threads: options.threads,
@@ -112,13 +222,14 @@ fn read_inventory_here(options: &ScanOptions) -> Inventory {
     let mut inventory = read_paths_with(
         &paths,
         &read_options,
-        &|app: &mut intguard_model::MuleApp, found: &Discovered| {
+        &|app: &mut MuleApp, text_files: &mut Vec<TextFileFacts>, found: &Discovered| {
             if options.paths_only && !found.object_access_metadata {
                 app.operations = Vec::new();
             } else {
                 app.digest_operations();
             }
             app.digest_http_requests();
+            after_app(app, text_files);
         },
     );
     timer.lap("read");
@@ -266,27 +377,28 @@ pub fn run_rules(inventory: Inventory, options: &ScanOptions) -> ScanOutcome {
 
 fn run_rules_here(inventory: Inventory, options: &ScanOptions) -> ScanOutcome {
     let mut timer = PhaseTimer::start();
+    let rules: Vec<&'static dyn Rule> = intguard_rules::all_rules()
+        .into_iter()
+        .filter(|r| !options.config.is_disabled(r.meta().id, r.meta().name))
+        .collect();
+    let mut findings = run_part(&rules, &inventory);
+    intguard_rules::complete(&inventory, &mut findings);
+    timer.lap("rules");
+    let secrets = inventory.known_secrets();
+    finish(findings, inventory, secrets, options)
+}
+
+/// Post-processing of every rule's findings: severity overrides,
+/// fingerprints, focus, inline suppressions, baseline, masked snippets and
+/// messages, order. `secrets`: the Inventory's known secrets.
+fn finish(
+    mut findings: Vec<Finding>,
+    inventory: Inventory,
+    secrets: Vec<String>,
+    options: &ScanOptions,
+) -> ScanOutcome {
+    let mut timer = PhaseTimer::start();
     let config = &options.config;
-    let all = intguard_rules::all_rules();
-    let rules: Vec<_> = all
-        .iter()
-        .copied()
-        .filter(|r| !config.is_disabled(r.meta().id, r.meta().name))
-        .collect();
-
-    let per_rule = std::env::var_os("INTGUARD_TIMING").is_some_and(|v| v == "rules");
-    let mut findings: Vec<Finding> = rules
-        .par_iter()
-        .flat_map_iter(|rule| {
-            let t = std::time::Instant::now();
-            let found = rule.run(&inventory);
-            if per_rule {
-                eprintln!("intguard timing: rule {} {:?}", rule.meta().id, t.elapsed());
-            }
-            found
-        })
-        .collect();
-
     let roots: Vec<String> = options
         .paths
         .iter()
@@ -341,8 +453,8 @@ fn run_rules_here(inventory: Inventory, options: &ScanOptions) -> ScanOutcome {
         None => (Vec::new(), rest),
     };
 
-    timer.lap("rules");
-    let redactor = Redactor::new(inventory.known_secrets());
+    timer.lap("suppressions and baseline");
+    let redactor = Redactor::new(secrets);
     let (apps, stats) = (inventory.apps.len(), inventory.stats);
     let org = inventory.org.as_ref().map(|o| o.label());
     // Freeing a large monorepo's Inventory takes a while: do it beside the
@@ -369,7 +481,10 @@ fn run_rules_here(inventory: Inventory, options: &ScanOptions) -> ScanOutcome {
         suppressed,
         baselined,
         diagnostics,
-        rules: all.iter().map(|r| r.meta()).collect(),
+        rules: intguard_rules::all_rules()
+            .iter()
+            .map(|r| r.meta())
+            .collect(),
         apps,
         org,
         files: stats.files,

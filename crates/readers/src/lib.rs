@@ -96,7 +96,7 @@ impl Default for ReadOptions {
 /// are) into one inventory. Paths that do not exist are the caller's to
 /// check; here they only yield diagnostics.
 pub fn read_paths(paths: &[PathBuf], options: &ReadOptions) -> Inventory {
-    read_paths_with(paths, options, &|_, _| {})
+    read_paths_with(paths, options, &|_, _, _| {})
 }
 
 /// What the walk found, known before any file is read and handed to
@@ -111,15 +111,17 @@ pub struct Discovered {
     pub object_access_metadata: bool,
 }
 
+/// What [`read_paths_with`] hands its caller for each app: the app, the
+/// any-text facts of its files (tokens, key blocks, definitions; what the
+/// caller leaves there joins [`Inventory::text_files`] afterwards, in the
+/// walk's order) and what the walk found.
+pub type OnApp<'a> = dyn Fn(&mut MuleApp, &mut Vec<TextFileFacts>, &Discovered) + Sync + 'a;
+
 /// [`read_paths`], handing each app to `on_app` as soon as its files are
 /// read, before the next files are: what the caller does there (e.g.
 /// [`MuleApp::digest_operations`]) happens while the rest of the repository is
 /// read, and what it frees is not held meanwhile.
-pub fn read_paths_with(
-    paths: &[PathBuf],
-    options: &ReadOptions,
-    on_app: &(dyn Fn(&mut MuleApp, &Discovered) + Sync),
-) -> Inventory {
+pub fn read_paths_with(paths: &[PathBuf], options: &ReadOptions, on_app: &OnApp<'_>) -> Inventory {
     let read = || read_all(paths, options, on_app, FILE_WINDOW);
     // 0, or the size of the pool the caller runs us in: that pool.
     if options.threads == 0 || options.threads == rayon::current_num_threads() {
@@ -144,7 +146,7 @@ const DESCRIPTOR_NAMES: &[&str] = &["mule-artifact.json", "pom.xml", "mule-proje
 fn read_all(
     paths: &[PathBuf],
     options: &ReadOptions,
-    on_app: &(dyn Fn(&mut MuleApp, &Discovered) + Sync),
+    on_app: &OnApp<'_>,
     window: usize,
 ) -> Inventory {
     let t0 = std::time::Instant::now();
@@ -289,17 +291,18 @@ fn read_all(
     let mut locked_pkcs12: Vec<(String, PathBuf)> = Vec::new();
     // The apps completed by the previous window are assembled while the next
     // window is read.
-    let assemble = |complete: Vec<(usize, AppParts)>| -> Vec<(usize, MuleApp)> {
+    let assemble = |complete: Vec<(usize, AppParts)>| -> Vec<(usize, MuleApp, WalkedText)> {
         complete
             .into_par_iter()
-            .map(|(a, p)| {
+            .map(|(a, mut p)| {
+                let mut text_files = std::mem::take(&mut p.text_files);
                 let mut app = mule::assemble(&apps[a], p);
-                on_app(&mut app, &discovered);
+                on_app(&mut app, &mut text_files.facts, &discovered);
                 // The app is held until the rules are done, and its facts were
                 // allocated among the parsers' temporaries: a copy packs them
                 // into fresh pages and lets the next windows reuse the old
                 // ones (peak memory of the bench corpus -15%).
-                (a, app.clone())
+                (a, app.clone(), text_files)
             })
             .collect()
     };
@@ -321,6 +324,7 @@ fn read_all(
             .collect()
     };
     let mut complete: Vec<(usize, AppParts)> = Vec::new();
+    let mut text_files = WalkedText::default();
     let mut start: usize = 0;
     loop {
         let end = start.saturating_add(window.max(1)).min(walk.files.len());
@@ -331,10 +335,11 @@ fn read_all(
             || read_window(start..end),
             || assemble(std::mem::take(&mut complete)),
         );
-        for (a, app) in done {
+        for (a, app, text) in done {
             assembled[a] = Some(app);
+            text_files.append(text);
         }
-        for out in outputs {
+        for (i, out) in outputs.into_iter().enumerate() {
             inventory.certificates.extend(out.certificates);
             if let Some(path) = out.locked_pkcs12 {
                 locked_pkcs12.push((out.display.clone(), path));
@@ -345,16 +350,20 @@ fn read_all(
             }
             inventory.diagnostics.extend(out.diagnostics);
             inventory.suppressions.extend(out.suppressions);
-            if let Some(t) = out.text {
-                inventory.text_files.push(*t);
-            }
             if let Some(k) = out.key_material {
                 inventory.key_material.push(k);
             }
             if let Some(m) = out.metadata {
                 md_items.push(*m);
             }
-            let Some(part) = out.app.and_then(|i| parts[i].as_mut()) else {
+            let mut part = out.app.and_then(|a| parts[a].as_mut());
+            if let Some(t) = out.text {
+                match &mut part {
+                    Some(p) => p.text_files.push(start + i, *t),
+                    None => text_files.push(start + i, *t),
+                }
+            }
+            let Some(part) = part else {
                 continue;
             };
             if let Some(x) = out.mule {
@@ -388,6 +397,7 @@ fn read_all(
     let t_files = t0.elapsed();
 
     inventory.apps = assembled.into_iter().flatten().collect();
+    inventory.text_files = text_files.in_walk_order();
     inventory.salesforce = metadata::assemble(md_projects.projects, md_items);
     certificates::unlock_pkcs12(&mut inventory, &locked_pkcs12);
     certificates::from_oauth_apps(&mut inventory);
@@ -399,6 +409,32 @@ fn read_all(
         eprintln!("walk {t_walk:?} files {t_files:?} total {:?}", t0.elapsed());
     }
     inventory
+}
+
+/// Text facts with their files' places in the walk: those handed out with
+/// their app and those of files outside any app join in the walk's order.
+#[derive(Debug, Default)]
+pub(crate) struct WalkedText {
+    order: Vec<usize>,
+    pub facts: Vec<TextFileFacts>,
+}
+
+impl WalkedText {
+    pub fn push(&mut self, index: usize, facts: TextFileFacts) {
+        self.order.push(index);
+        self.facts.push(facts);
+    }
+
+    fn append(&mut self, mut other: WalkedText) {
+        self.order.append(&mut other.order);
+        self.facts.append(&mut other.facts);
+    }
+
+    fn in_walk_order(self) -> Vec<TextFileFacts> {
+        let mut all: Vec<(usize, TextFileFacts)> = self.order.into_iter().zip(self.facts).collect();
+        all.sort_by_key(|(i, _)| *i);
+        all.into_iter().map(|(_, t)| t).collect()
+    }
 }
 
 /// What one file contributed. The large parts are boxed: a file has one or
@@ -980,13 +1016,21 @@ mod tests {
         copy_tree(&fixtures.join("mule3-app"), &root.join("other"));
         copy_tree(&fixtures.join("monorepo"), &root.join("repo"));
         std::fs::write(root.join("readme.txt"), "nothing here\n").unwrap();
+        std::fs::write(root.join("loose.sh"), "export SF_PASSWORD=L00seS3cret!\n").unwrap();
 
         let paths = vec![root.to_path_buf()];
         let options = ReadOptions::default();
         let seen: Mutex<Vec<(String, usize)>> = Mutex::new(Vec::new());
-        let record = |app: &mut MuleApp, _: &Discovered| {
+        let handed: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
+        let record = |app: &mut MuleApp, text: &mut Vec<TextFileFacts>, _: &Discovered| {
             let facts = app.xml_files.len() + app.property_files.len();
             seen.lock().unwrap().push((app.name.clone(), facts));
+            for t in text.iter() {
+                handed
+                    .lock()
+                    .unwrap()
+                    .push((app.root.clone(), t.path.to_string()));
+            }
         };
         let whole = read_all(&paths, &options, &record, usize::MAX);
         let whole_seen = std::mem::take(&mut *seen.lock().unwrap());
@@ -1008,5 +1052,31 @@ mod tests {
         };
         assert_eq!(whole_seen.len(), whole.apps.len());
         assert_eq!(sorted(whole_seen), sorted(windowed_seen));
+
+        // Each app's text facts were handed with it, and only its own (not
+        // its nested app's); files outside any app were not. Every one is in
+        // the Inventory afterwards, in the same order whatever the windows.
+        let handed = std::mem::take(&mut *handed.lock().unwrap());
+        for (root, path) in &handed {
+            assert!(
+                path.starts_with(&format!("{root}/")),
+                "{path} handed with {root}"
+            );
+            let nested = whole
+                .apps
+                .iter()
+                .any(|a| a.root.len() > root.len() && path.starts_with(&format!("{}/", a.root)));
+            assert!(!nested, "{path} belongs to an app nested in {root}");
+        }
+        assert!(handed
+            .iter()
+            .any(|(root, path)| root.ends_with("/outer") && path.ends_with("outer/zz-notes.sh")));
+        let in_inventory: Vec<&str> = whole.text_files.iter().map(|t| t.path.as_str()).collect();
+        for (_, path) in &handed {
+            assert!(in_inventory.contains(&path.as_str()), "{path} lost");
+        }
+        let loose = root.join("loose.sh").to_string_lossy().replace('\\', "/");
+        assert!(in_inventory.contains(&loose.as_str()), "{in_inventory:?}");
+        assert!(!handed.iter().any(|(_, path)| *path == loose));
     }
 }

@@ -8,11 +8,28 @@ pub mod minimize_damage;
 pub mod protect_access;
 pub mod protect_credentials;
 mod registry;
+pub mod scan_scope;
 pub mod support;
 
 use intguard_model::{Finding, Inventory, RuleMeta};
 
 pub use registry::{all_rules, find_rule};
+
+/// What a rule's findings depend on, which decides when the engine may run
+/// it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// One Mule app's facts and the text facts of its files; nothing of other
+    /// apps, the Salesforce metadata, the org or the config's identity
+    /// mapping. The engine runs such a rule on each app as soon as the app is
+    /// read (with that app alone in the Inventory) and on the files outside
+    /// any app (with no app at all), so that it need not hold every app's
+    /// facts until the end. What only the whole scan knows (who else logs in
+    /// as a user) is left to [`complete`].
+    App,
+    /// Anything in the Inventory: run once, when everything is read.
+    Scan,
+}
 
 /// A rule: metadata plus a check over the whole Inventory.
 pub trait Rule: Sync + Send {
@@ -20,12 +37,17 @@ pub trait Rule: Sync + Send {
     /// The rule's findings at the rule's own severities.
     fn check(&self, inventory: &Inventory) -> Vec<Finding>;
 
-    /// What the engine runs: [`Rule::check`], with every finding located in a
-    /// Mule app's test sources (`src/test/`: MUnit suites and their resources)
-    /// reported one severity lower, for every rule alike. MUnit suites often
-    /// hold fake credentials and local mocks; a real secret there is still
-    /// reported.
-    fn run(&self, inventory: &Inventory) -> Vec<Finding> {
+    /// What the rule reads: [`Scope::Scan`] unless the rule says otherwise.
+    fn scope(&self) -> Scope {
+        Scope::Scan
+    }
+
+    /// [`Rule::check`], with every finding located in a Mule app's test
+    /// sources (`src/test/`: MUnit suites and their resources) reported one
+    /// severity lower, for every rule alike. MUnit suites often hold fake
+    /// credentials and local mocks; a real secret there is still reported.
+    /// What needs the whole scan is not added yet: see [`complete`].
+    fn run_part(&self, inventory: &Inventory) -> Vec<Finding> {
         let mut findings = self.check(inventory);
         for f in &mut findings {
             if support::in_test_sources(&f.location.path) {
@@ -33,5 +55,25 @@ pub trait Rule: Sync + Send {
             }
         }
         findings
+    }
+
+    /// What the engine runs on a whole Inventory: [`Rule::run_part`], then
+    /// [`complete`].
+    fn run(&self, inventory: &Inventory) -> Vec<Finding> {
+        let mut findings = self.run_part(inventory);
+        complete(inventory, &mut findings);
+        findings
+    }
+}
+
+/// Adds to findings made by [`Rule::run_part`] what only the whole scan
+/// knows: in the fix, the other apps that log in as the finding's user.
+/// `inventory` is the whole scan's, identities built.
+pub fn complete(inventory: &Inventory, findings: &mut [Finding]) {
+    for f in findings {
+        if let Some((user, app)) = f.shared_user_note.take() {
+            f.fix
+                .push_str(&identities::shared_user_note(inventory, &user, &app));
+        }
     }
 }

@@ -73,6 +73,14 @@ impl Inventory {
     pub fn known_secrets(&self) -> Vec<String> {
         // Thousands of apps' property files: spread over the cores (this runs
         // between the rules and the report, when nothing else does).
+        let per_app: Vec<AppSecrets> = self.apps.par_iter().map(MuleApp::secrets).collect();
+        self.known_secrets_with(per_app)
+    }
+
+    /// [`Inventory::known_secrets`], with the apps' part collected before
+    /// (by [`MuleApp::secrets`], as each app was read: the apps held now may
+    /// lack the facts they came from).
+    pub fn known_secrets_with(&self, per_app: Vec<AppSecrets>) -> Vec<String> {
         // `-Dname=value` anywhere is a secret when its name says so or when
         // some app reads that name where a secret is expected
         // (`key="${enc.k}"` with `-Denc.k=...` in a script).
@@ -83,24 +91,15 @@ impl Inventory {
             .filter(|a| !a.secret)
             .map(|a| a.name.as_str())
             .collect();
-        let per_app: Vec<(Vec<String>, Vec<String>)> = self
-            .apps
-            .par_iter()
-            .map(|app| {
-                let mut v = Vec::new();
-                let names = app.collect_secrets(&mut v);
-                let read: Vec<String> = names
-                    .into_iter()
-                    .filter(|n| unnamed.contains(n.as_str()))
-                    .collect();
-                (v, read)
-            })
-            .collect();
         let mut out: Vec<String> = Vec::new();
         let mut read_as_secret: std::collections::HashSet<String> = Default::default();
-        for (secrets, read) in per_app {
-            out.extend(secrets);
-            read_as_secret.extend(read);
+        for app in per_app {
+            out.extend(app.values);
+            read_as_secret.extend(
+                app.names_read
+                    .into_iter()
+                    .filter(|n| unnamed.contains(n.as_str())),
+            );
         }
         for file in &self.text_files {
             out.extend(file.tokens.iter().map(|t| t.value.clone()));

@@ -12,6 +12,14 @@ pub enum MuleRuntime {
     Mule4,
 }
 
+/// An app's secret values, and the names it reads where a secret is
+/// expected: what the output's redactor needs of it.
+#[derive(Debug, Clone, Default)]
+pub struct AppSecrets {
+    pub values: Vec<String>,
+    pub names_read: Vec<String>,
+}
+
 /// One Mule application (Mule 4: `mule-artifact.json` / pom packaging
 /// `mule-application`; Mule 3: `mule-project.xml`).
 #[derive(Debug, Clone, Serialize)]
@@ -213,9 +221,16 @@ impl MuleApp {
         names
     }
 
+    /// The app's part of [`Inventory::known_secrets`](crate::Inventory::known_secrets).
+    pub fn secrets(&self) -> AppSecrets {
+        let mut values = Vec::new();
+        let names_read = self.collect_secrets(&mut values).into_iter().collect();
+        AppSecrets { values, names_read }
+    }
+
     /// Adds the app's secret values to `out`; returns the names it reads
     /// where a secret is expected ([`Self::secret_reference_names`]).
-    pub(crate) fn collect_secrets(&self, out: &mut Vec<String>) -> foldhash::HashSet<String> {
+    fn collect_secrets(&self, out: &mut Vec<String>) -> foldhash::HashSet<String> {
         out.extend(
             self.secret_attributes
                 .iter()

@@ -96,6 +96,9 @@ pub(crate) struct AppParts {
     /// DataWeave scripts of `src/main/resources/` that may build a login:
     /// (path under it, text).
     pub payload_scripts: Vec<(String, String)>,
+    /// The any-text facts of the app's files, handed to the caller with the
+    /// app.
+    pub text_files: crate::WalkedText,
 }
 
 /// Gives each request whose payload script is a resource file

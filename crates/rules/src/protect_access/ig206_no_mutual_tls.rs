@@ -439,8 +439,52 @@ fn org_side(inventory: &Inventory) -> Vec<Finding> {
     out
 }
 
+/// Every property IG206's fixes write (`${sfdc.mtls.keystore.path}`, ...).
+/// A fix ends by naming those the app defines in none of its environments
+/// (`with_property_note`), so the engine keeps their definitions when it
+/// lets the rest of an app's properties go (`scan_scope`).
+pub(crate) const FIX_PROPERTIES: &[&str] = &[
+    "sfdc.audienceUrl",
+    "sfdc.consumerKey",
+    "sfdc.keystore.password",
+    "sfdc.keystore.path",
+    "sfdc.mtls.alias",
+    "sfdc.mtls.key.password",
+    "sfdc.mtls.keystore.password",
+    "sfdc.mtls.keystore.path",
+    "sfdc.tokenEndpoint",
+    "sfdc.username",
+];
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn every_property_a_fix_writes_is_listed() {
+        let source = include_str!("ig206_no_mutual_tls.rs");
+        let code = &source[..source.find("#[cfg(test)]").unwrap()];
+        let mut named = Vec::new();
+        for (i, _) in code.match_indices("${") {
+            let rest = code[i + 2..].trim_start_matches('{');
+            let end = rest.find('}').unwrap();
+            let name = rest[..end].trim_start_matches("secure::");
+            // A property name, not code that looks for `${` itself.
+            let is_name = !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+            if is_name {
+                named.push(name.to_string());
+            }
+        }
+        assert!(named.len() >= 10, "{named:?}");
+        for name in named {
+            assert!(
+                FIX_PROPERTIES.contains(&name.as_str()),
+                "{name} is not in FIX_PROPERTIES"
+            );
+        }
+    }
     use super::*;
     use crate::support::testkit::*;
 

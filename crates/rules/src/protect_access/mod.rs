@@ -12,6 +12,8 @@ mod ig209_no_certificate_auth;
 mod ig210_session_ip_lock_off;
 mod ig211_health_check_risk;
 
+pub(crate) use ig206_no_mutual_tls::FIX_PROPERTIES as IG206_FIX_PROPERTIES;
+
 use crate::Rule;
 
 pub(crate) static RULES: &[&dyn Rule] = &[

@@ -15,9 +15,9 @@ use intguard_model::{
 };
 
 use super::ig103_committed_encryption_key::{is_committed_value, is_key_name};
-use crate::identities::{is_login_secret, shared_user_note};
+use crate::identities::is_login_secret;
 use crate::support::{app_for_path, connection_identities, describe_identities, file_name};
-use crate::Rule;
+use crate::{Rule, Scope};
 
 pub struct PlaintextSecret;
 
@@ -618,6 +618,11 @@ fn holds_private_key(attr: &XmlAttribute) -> bool {
 }
 
 impl Rule for PlaintextSecret {
+    /// Reads an app's XML and property files, and the token lines of its own files.
+    fn scope(&self) -> Scope {
+        Scope::App
+    }
+
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
@@ -793,17 +798,16 @@ impl Rule for PlaintextSecret {
                             entry.key(), entry.key()
                         ),
                     };
-                    let fix = match who.as_deref() {
-                        Some(user) if is_login_secret(entry.key()) => {
-                            fix + &shared_user_note(inventory, user, &app.name)
-                        }
-                        _ => fix,
-                    };
+                    let shared_user = who
+                        .as_deref()
+                        .filter(|_| is_login_secret(entry.key()))
+                        .map(|user| (user.to_string(), app.name.clone()));
                     let mut f = finding(&entry.location, message)
                         .maybe_identity(who)
                         .environments(env.map(str::to_string))
                         .key(format!("property|{}", entry.key()))
                         .fix(fix);
+                    f.shared_user_note = shared_user;
                     for r in related {
                         f = f.related(r);
                     }

@@ -220,7 +220,7 @@ fn norm_name(name: &str) -> String {
 
 /// A name conventionally holding the secure-properties key. A bare `key` is too
 /// common to count unless a config names it.
-pub(super) fn is_key_name(name: &str) -> bool {
+pub(crate) fn is_key_name(name: &str) -> bool {
     // Every such name ends in `key` (`encryption.key`, `ENCRYPTION_KEY`, `mule.key`).
     let t = name.trim().as_bytes();
     if t.len() < 4 || !t[t.len() - 3..].eq_ignore_ascii_case(b"key") {

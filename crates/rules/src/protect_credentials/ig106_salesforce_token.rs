@@ -6,7 +6,7 @@ use intguard_model::{
 };
 
 use crate::support::{app_for_path, file_name, is_dummy, short_location};
-use crate::Rule;
+use crate::{Rule, Scope};
 
 pub struct SalesforceToken;
 
@@ -222,6 +222,11 @@ fn is_placeholder_token(value: &str) -> bool {
 }
 
 impl Rule for SalesforceToken {
+    /// Reads each file's tokens, and the secrets its own app defines in that file.
+    fn scope(&self) -> Scope {
+        Scope::App
+    }
+
     fn meta(&self) -> &'static RuleMeta {
         &META
     }

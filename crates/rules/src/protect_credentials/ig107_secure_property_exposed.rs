@@ -9,7 +9,7 @@ use intguard_model::{
 
 use super::ig103_committed_encryption_key::config_label;
 use crate::support::{connection_identities, describe_identities, file_name, short_location};
-use crate::Rule;
+use crate::{Rule, Scope};
 
 pub struct SecurePropertyExposed;
 
@@ -332,6 +332,11 @@ fn json_list(names: &[String]) -> String {
 }
 
 impl Rule for SecurePropertyExposed {
+    /// Reads one app's references, property files and descriptor.
+    fn scope(&self) -> Scope {
+        Scope::App
+    }
+
     fn meta(&self) -> &'static RuleMeta {
         &META
     }

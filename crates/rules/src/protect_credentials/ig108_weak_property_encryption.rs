@@ -7,7 +7,7 @@ use intguard_model::{
 use super::ig103_committed_encryption_key::config_label;
 use super::ig104_decryptable_secret::{encrypt_settings, EncryptSettings};
 use crate::support::{and_list, file_name};
-use crate::Rule;
+use crate::{Rule, Scope};
 
 pub struct WeakPropertyEncryption;
 
@@ -179,6 +179,11 @@ fn fix_for(config: &SecurePropertiesConfig, settings: &EncryptSettings, files: &
 }
 
 impl Rule for WeakPropertyEncryption {
+    /// Reads one app's secure-properties configs and their files.
+    fn scope(&self) -> Scope {
+        Scope::App
+    }
+
     fn meta(&self) -> &'static RuleMeta {
         &META
     }

@@ -10,7 +10,7 @@ use crate::support::{
     connection_identities, describe_identities, disambiguate_keys, display_url, env_phrase,
     is_local_host, is_salesforce_host, parse_url, short_location,
 };
-use crate::Rule;
+use crate::{Rule, Scope};
 
 pub struct PlainHttp;
 
@@ -271,6 +271,11 @@ fn request_credentials<'a>(
 const HTTPS_FIX_URL: &str = "Change the URL to https:// (for Salesforce: https://<mydomain>.my.salesforce.com or https://login.salesforce.com) in the XML or in the property file of each environment listed";
 
 impl Rule for PlainHttp {
+    /// Reads one app's URLs, HTTP configs and requests.
+    fn scope(&self) -> Scope {
+        Scope::App
+    }
+
     fn meta(&self) -> &'static RuleMeta {
         &META
     }

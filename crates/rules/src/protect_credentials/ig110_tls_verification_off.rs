@@ -5,7 +5,7 @@ use intguard_model::{
 use crate::support::{
     disambiguate_keys, env_phrase, tls_context_users, tls_contexts, TlsOwner, TlsUse,
 };
-use crate::Rule;
+use crate::{Rule, Scope};
 
 pub struct TlsVerificationOff;
 
@@ -135,6 +135,11 @@ fn context_key(tls: &TlsUse<'_>) -> String {
 }
 
 impl Rule for TlsVerificationOff {
+    /// Reads one app's TLS contexts and their users.
+    fn scope(&self) -> Scope {
+        Scope::App
+    }
+
     fn meta(&self) -> &'static RuleMeta {
         &META
     }

@@ -14,6 +14,8 @@ mod ig111_weak_password_policy;
 mod ig112_certificate_health;
 mod ig113_stale_password;
 
+pub(crate) use ig103_committed_encryption_key::is_key_name;
+
 use crate::Rule;
 
 pub(crate) static RULES: &[&dyn Rule] = &[

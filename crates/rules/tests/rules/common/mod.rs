@@ -25,7 +25,7 @@ pub fn inventory(rel: &str) -> Inventory {
         !root.join("intguard.toml").exists(),
         "fixture {rel} has an intguard.toml: the harness does not apply config identity hints"
     );
-    let mut inv = read_paths_with(&[root], &ReadOptions::default(), &|app, _| {
+    let mut inv = read_paths_with(&[root], &ReadOptions::default(), &|app, _, _| {
         app.digest_operations();
         app.digest_http_requests();
     });

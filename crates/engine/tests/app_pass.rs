@@ -1,0 +1,118 @@
+//! `scan` runs each app's App-scope rules as the app is read and keeps only
+//! what the Scan-scope rules read of it (`intguard_rules::scan_scope`); it
+//! must report exactly what running every rule on the whole Inventory does
+//! (`run_rules` on `read_inventory`, the path an org snapshot takes). Checked
+//! on every rule fixture tree, the readers' fixtures and the example, read
+//! from several spellings of their paths.
+
+use std::path::{Path, PathBuf};
+
+use intguard_engine::{read_inventory, run_rules, scan, ScanOptions, ScanOutcome};
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Every fixture tree: each folder two levels under the rules' fixtures
+/// (`IG102/positive`), the readers' fixtures, and the example monorepo.
+fn trees() -> Vec<PathBuf> {
+    let root = workspace();
+    let mut out = Vec::new();
+    let rules = root.join("crates/rules/tests/fixtures");
+    for rule in std::fs::read_dir(&rules).unwrap() {
+        let rule = rule.unwrap().path();
+        if !rule.is_dir() {
+            continue;
+        }
+        for tree in std::fs::read_dir(&rule).unwrap() {
+            let tree = tree.unwrap().path();
+            if tree.is_dir() {
+                out.push(tree);
+            }
+        }
+    }
+    out.push(root.join("crates/readers/tests/fixtures"));
+    out.push(root.join("examples/acme-integrations"));
+    out.sort();
+    out
+}
+
+fn options(paths: Vec<PathBuf>) -> ScanOptions {
+    ScanOptions {
+        paths,
+        threads: 2,
+        paths_only: true,
+        ..ScanOptions::default()
+    }
+}
+
+/// Everything a reporter shows, as JSON.
+fn shown(outcome: &ScanOutcome) -> String {
+    serde_json::to_string_pretty(&serde_json::json!({
+        "findings": outcome.findings,
+        "suppressed": outcome.suppressed,
+        "baselined": outcome.baselined,
+        "diagnostics": outcome.diagnostics,
+        "apps": outcome.apps,
+        "files": outcome.files,
+        "bytes": outcome.bytes,
+    }))
+    .unwrap()
+}
+
+fn assert_same(paths: Vec<PathBuf>) -> usize {
+    let streamed = scan(&options(paths.clone()));
+    let whole = {
+        let options = options(paths.clone());
+        run_rules(read_inventory(&options), &options)
+    };
+    let (a, b) = (shown(&streamed), shown(&whole));
+    if a != b {
+        let first = a
+            .lines()
+            .zip(b.lines())
+            .position(|(x, y)| x != y)
+            .unwrap_or(0);
+        panic!(
+            "{paths:?}: the app pass reports otherwise than the whole Inventory, from line {first}:\n{}\n---\n{}",
+            a.lines().skip(first).take(12).collect::<Vec<_>>().join("\n"),
+            b.lines().skip(first).take(12).collect::<Vec<_>>().join("\n"),
+        );
+    }
+    streamed.findings.len() + streamed.suppressed.len()
+}
+
+#[test]
+fn every_fixture_tree_reports_the_same() {
+    let mut total = 0;
+    let trees = trees();
+    assert!(trees.len() >= 40, "{} trees", trees.len());
+    for tree in &trees {
+        total += assert_same(vec![tree.clone()]);
+    }
+    // The comparison means something only if the trees have findings.
+    assert!(total > 300, "{total} findings in all");
+}
+
+#[test]
+fn all_trees_at_once_report_the_same() {
+    // Apps of different trees share usernames and keys: what the Scan rules
+    // compare across apps.
+    assert!(assert_same(trees()) > 300);
+}
+
+#[test]
+fn other_spellings_of_the_paths_report_the_same() {
+    let example = workspace().join("examples/acme-integrations");
+    let app = example.join("orders-sapi");
+    // An app given as its own folder, a file inside an app (widened to the
+    // app), and a path given relative, with a trailing slash.
+    assert!(assert_same(vec![app.clone()]) > 0);
+    assert_same(vec![app.join("src/main/resources/properties/prod.yaml")]);
+    let here = std::env::current_dir().unwrap();
+    std::env::set_current_dir(&app).unwrap();
+    let dot = assert_same(vec![PathBuf::from(".")]);
+    let dot_slash = assert_same(vec![PathBuf::from("./")]);
+    std::env::set_current_dir(here).unwrap();
+    assert!(dot > 0 && dot == dot_slash);
+}
