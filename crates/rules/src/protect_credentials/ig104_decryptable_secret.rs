@@ -37,8 +37,8 @@ padding checks out and the plaintext is valid UTF-8 without control characters.
 
 One finding per decrypted value: at the `![...]` value's line in its property file,
 naming the exposed property, its file and environment (never the value), with related
-locations on the key's definition (and every other place the same key is committed)
-and on the config that decrypts the file with it. Keys committed in other apps are tried as well (with the algorithm they are used with there),
+locations on the key's definition (and up to three other places the same key is committed,
+with the number of the others: IG103 reports each) and on the config that decrypts the file with it. Keys committed in other apps are tried as well (with the algorithm they are used with there),
 up to 64 distinct keys from elsewhere in the repository (a monorepo holding more than
 that gets its own-app keys tried only). As
 all values of one file share one key, a file whose first two values do not open with a
@@ -669,14 +669,34 @@ fn finding_for(
             ),
         ));
     }
-    for other in &candidate.sources[1..] {
+    let others = &candidate.sources[1..];
+    let unlisted = others.len().saturating_sub(COPIES_LISTED);
+    for (i, other) in others.iter().take(COPIES_LISTED).enumerate() {
+        let more = if unlisted > 0 && i + 1 == COPIES_LISTED {
+            format!(
+                "; {unlisted} more place{} commit{} it, each an IG103 finding",
+                if unlisted == 1 { "" } else { "s" },
+                if unlisted == 1 { "s" } else { "" }
+            )
+        } else {
+            String::new()
+        };
         finding = finding.related(Related::new(
             other.location,
-            format!("the same key is also committed here ({})", other.describe()),
+            format!(
+                "the same key is also committed here ({}){more}",
+                other.describe()
+            ),
         ));
     }
     finding
 }
+
+/// How many other places committing the same key a finding lists: in a
+/// monorepo whose apps share one key, listing them all on every value it
+/// opens made the report grow with the square of the apps. IG103 reports
+/// every place.
+const COPIES_LISTED: usize = 3;
 
 /// Prints a value as `![...]` with the cipher the config decrypts it with
 /// in the finding's environment (its algorithm and mode resolved, not
@@ -967,6 +987,63 @@ mod tests {
             "{}",
             f[0].message
         );
+    }
+
+    /// The same key committed in many places: a finding lists three of
+    /// them and counts the rest (IG103 reports each).
+    #[test]
+    fn copies_of_the_key_are_listed_up_to_three() {
+        for (scripts, listed, unlisted) in [(2, 2, None), (3, 3, None), (7, 3, Some(4))] {
+            let a = orders(
+                config("${encryption.key}", None, None),
+                vec![secured(
+                    "prod",
+                    &[("sfdc.password", "![w9oKTqKTtvBuRUVbhQP/qw==]")],
+                )],
+            );
+            let text_files = (0..scripts)
+                .map(|i| {
+                    let path = format!("ci/deploy-{i}.sh");
+                    TextFileFacts {
+                        path: path.clone(),
+                        assignments: vec![Assignment {
+                            name: "MULE_ENCRYPTION_KEY".into(),
+                            value: AES_KEY.into(),
+                            secret: true,
+                            location: loc(&path, 4),
+                        }],
+                        ..Default::default()
+                    }
+                })
+                .collect();
+            let inv = Inventory {
+                apps: vec![a],
+                text_files,
+                ..Default::default()
+            };
+            let f = DecryptableSecret.check(&inv);
+            assert_eq!(f.len(), 1);
+            let copies: Vec<&str> = f[0]
+                .related
+                .iter()
+                .map(|r| r.message.as_str())
+                .filter(|m| m.starts_with("the same key is also committed here"))
+                .collect();
+            assert_eq!(copies.len(), listed, "{copies:#?}");
+            let counted: Vec<&&str> = copies.iter().filter(|m| m.contains("more place")).collect();
+            match unlisted {
+                None => assert!(counted.is_empty(), "{copies:#?}"),
+                Some(n) => {
+                    assert_eq!(counted.len(), 1, "{copies:#?}");
+                    assert!(
+                        copies[listed - 1].ends_with(&format!(
+                            "; {n} more places commit it, each an IG103 finding"
+                        )),
+                        "{copies:#?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
