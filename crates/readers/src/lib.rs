@@ -611,6 +611,15 @@ fn is_shell_like(name: &str, ext: &str) -> bool {
         || matches!(ext, "env" | "sh" | "bash" | "zsh" | "ksh" | "bat" | "cmd")
 }
 
+/// `Dockerfile`, `Dockerfile.prod`, `api.dockerfile`, `Containerfile`.
+fn is_dockerfile(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower == "dockerfile"
+        || lower.starts_with("dockerfile.")
+        || lower.ends_with(".dockerfile")
+        || lower == "containerfile"
+}
+
 fn under_any(rel: &str, dirs: &[&str]) -> bool {
     dirs.iter().any(|d| rel.starts_with(d))
 }
@@ -773,6 +782,8 @@ fn process_file(
         AssignmentStyle::Pom
     } else if is_shell_like(&name, &ext) {
         AssignmentStyle::Shell
+    } else if is_dockerfile(&name) {
+        AssignmentStyle::Dockerfile
     } else {
         AssignmentStyle::Generic
     };

@@ -11,8 +11,8 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
 use intguard_model::{
-    vocab, Assignment, FilePath, InlineSuppression, Location, PrivateKeyBlock, TextFileFacts,
-    TokenCandidate, TokenKind,
+    vocab, Assignment, DefinitionForm, FilePath, InlineSuppression, Location, PrivateKeyBlock,
+    TextFileFacts, TokenCandidate, TokenKind,
 };
 use memchr::memmem;
 use regex::Regex;
@@ -30,9 +30,15 @@ pub(crate) enum AssignmentStyle {
     Shell,
     /// `pom.xml`: the `<properties>` children.
     Pom,
+    /// A Dockerfile (`Dockerfile`, `Dockerfile.*`, `*.dockerfile`,
+    /// `Containerfile`): its `ENV` and `ARG` instructions, every variable
+    /// (`ENV A=1 B="2 3"`, the older `ENV NAME value`, lines continued with
+    /// `\`).
+    Dockerfile,
     /// Anything else (README, CI files, scripts, configs): `key: value`,
     /// `key=value` and `<key>value</key>` lines whose key names a secret or an
-    /// encryption key.
+    /// encryption key, and the `- name: KEY` / `value: ...` pairs of a
+    /// Kubernetes container's `env` list.
     Generic,
 }
 
@@ -140,6 +146,12 @@ static SECRET_WORDS: LazyLock<Regex> = LazyLock::new(|| {
 });
 static KEY_VALUE_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"^[ \t]*(?:[-*][ \t]+)?(?:export[ \t]+)?["']?([A-Za-z_][A-Za-z0-9_.\-]*)["']?[ \t]*[:=][ \t]*(.*?)[ \t]*$"#)
+        .expect("regex")
+});
+/// `- name: MULE_KEY` opening an item of a list of name / value maps; group 1
+/// is the indentation before the `-`.
+static ENV_LIST_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"^([ \t]*)-[ \t]+name:[ \t]*["']?([A-Za-z_][A-Za-z0-9_.\-]*)["']?[ \t]*$"#)
         .expect("regex")
 });
 static XML_ELEMENT_VALUE: LazyLock<Regex> = LazyLock::new(|| {
@@ -375,6 +387,7 @@ pub(crate) fn scan(
                 value: clean_value(value.as_str()),
                 secret: is_sensitive_name(name.as_str()),
                 location: loc(all.start()),
+                form: DefinitionForm::JavaOption,
             });
         }
     }
@@ -390,6 +403,7 @@ pub(crate) fn scan(
                     value: clean_value(value.as_str()),
                     secret: is_sensitive_name(name.as_str()),
                     location: loc(name.start()),
+                    form: DefinitionForm::ShellVariable,
                 });
             }
         }
@@ -403,8 +417,20 @@ pub(crate) fn scan(
                         secret,
                         // Point at the name, after the `<`.
                         location: loc(p.offset + 1),
+                        form: DefinitionForm::PomProperty,
                     });
                 }
+            }
+        }
+        AssignmentStyle::Dockerfile => {
+            for (name, value, offset) in dockerfile_variables(text) {
+                facts.assignments.push(Assignment {
+                    secret: is_sensitive_name(name),
+                    name: name.to_string(),
+                    value,
+                    location: loc(offset),
+                    form: DefinitionForm::DockerfileVariable,
+                });
             }
         }
         AssignmentStyle::Generic => {
@@ -418,6 +444,16 @@ pub(crate) fn scan(
                 let line_end = memchr::memchr(b'\n', &bytes[m.start()..])
                     .map_or(text.len(), |i| m.start() + i);
                 let line = text[line_start..line_end].trim_end_matches('\r');
+                if let Some(a) = env_list_entry(text, line, line_end) {
+                    facts.assignments.push(Assignment {
+                        name: a.name.to_string(),
+                        value: a.value,
+                        secret: true,
+                        location: loc(a.offset),
+                        form: DefinitionForm::ContainerEnv,
+                    });
+                    continue;
+                }
                 generic_line(line, line_start, &mut facts, &mut loc);
             }
         }
@@ -450,6 +486,7 @@ fn generic_line(
                     value: v,
                     secret: true,
                     location: loc(line_start + name.start()),
+                    form: DefinitionForm::Line,
                 });
                 return;
             }
@@ -473,9 +510,169 @@ fn generic_line(
                 value: v.to_string(),
                 secret: true,
                 location: loc(line_start + open.start()),
+                form: DefinitionForm::Line,
             });
         }
     }
+}
+
+/// The variables a Dockerfile's `ENV` and `ARG` instructions set, as (name,
+/// value, offset of the name). `ENV A=1 B="x y"` sets each pair; the older
+/// `ENV NAME the rest` sets NAME to the rest of the line; `ARG NAME` without
+/// a default sets nothing. A line ending in `\` continues the instruction.
+fn dockerfile_variables(text: &str) -> Vec<(&str, String, usize)> {
+    let mut out = Vec::new();
+    let mut continued = false;
+    let mut offset = 0;
+    for raw in text.split_inclusive('\n') {
+        let line_start = offset;
+        offset += raw.len();
+        let line = raw.trim_end_matches(['\n', '\r']);
+        let was_continued = continued;
+        continued = line.trim_end().ends_with('\\');
+        let body = line.trim_end().trim_end_matches('\\');
+        let indent = body.len() - body.trim_start().len();
+        let rest_start;
+        if was_continued {
+            rest_start = indent;
+        } else {
+            let word_end = body[indent..]
+                .find(char::is_whitespace)
+                .map_or(body.len(), |i| indent + i);
+            let word = &body[indent..word_end];
+            if !(word.eq_ignore_ascii_case("ENV") || word.eq_ignore_ascii_case("ARG")) {
+                continued = false;
+                continue;
+            }
+            rest_start = word_end;
+        }
+        let rest = &body[rest_start..];
+        let first = rest.trim_start();
+        let first_at = line_start + rest_start + (rest.len() - first.len());
+        if first.is_empty() {
+            continue;
+        }
+        let first_token_end = first.find(char::is_whitespace).unwrap_or(first.len());
+        if !was_continued && !first[..first_token_end].contains('=') {
+            // `ENV NAME value`: the value is the rest of the line.
+            let value = first[first_token_end..].trim();
+            if !value.is_empty() && is_env_name(&first[..first_token_end]) {
+                out.push((&first[..first_token_end], clean_value(value), first_at));
+            }
+            continue;
+        }
+        for (name, value, at) in env_pairs(first) {
+            out.push((name, value, first_at + at));
+        }
+    }
+    out
+}
+
+/// `A=1 B="x y" C='z'`: each pair with its name's offset in `text`.
+fn env_pairs(text: &str) -> Vec<(&str, String, usize)> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let start = i;
+        while i < bytes.len() && bytes[i] != b'=' && !bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let name = &text[start..i];
+        if i >= bytes.len() || bytes[i] != b'=' {
+            continue;
+        }
+        i += 1;
+        let mut value = String::new();
+        while i < bytes.len() && !bytes[i].is_ascii_whitespace() {
+            match bytes[i] {
+                q @ (b'"' | b'\'') => {
+                    let close =
+                        memchr::memchr(q, &bytes[i + 1..]).map_or(bytes.len(), |j| i + 1 + j);
+                    value.push_str(&text[i + 1..close]);
+                    i = (close + 1).min(bytes.len());
+                }
+                b'\\' if i + 1 < bytes.len() => {
+                    value.push(char::from(bytes[i + 1]));
+                    i += 2;
+                }
+                _ => {
+                    let ch = text[i..].chars().next().unwrap_or(' ');
+                    value.push(ch);
+                    i += ch.len_utf8();
+                }
+            }
+        }
+        if is_env_name(name) {
+            out.push((name, value, start));
+        }
+    }
+    out
+}
+
+fn is_env_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+}
+
+/// A variable set in a Kubernetes container's `env` list (or any YAML list
+/// of `name` / `value` maps):
+///
+/// ```yaml
+/// - name: MULE_ENCRYPTION_KEY
+///   value: "..."
+/// ```
+struct EnvListEntry<'t> {
+    name: &'t str,
+    value: String,
+    /// Where the value is: its line is the one a reader is shown.
+    offset: usize,
+}
+
+/// When `line` (ending at `line_end` in `text`) is `- name: X` with X naming
+/// a secret or a key, and the same list item sets `value:` on a later line
+/// (`valueFrom:` takes it from a Secret: nothing is committed), that pair.
+fn env_list_entry<'t>(text: &'t str, line: &'t str, line_end: usize) -> Option<EnvListEntry<'t>> {
+    let c = ENV_LIST_NAME.captures(line)?;
+    let name = c.get(2)?.as_str();
+    if !is_sensitive_name(name) {
+        return None;
+    }
+    // The item's keys are indented past its `-`.
+    let item_indent = c.get(1)?.as_str().len();
+    let mut offset = line_end + 1;
+    for next in text.get(offset..)?.split_inclusive('\n').take(8) {
+        let here = offset;
+        offset += next.len();
+        let l = next.trim_end_matches(['\n', '\r']);
+        let body = l.trim_start();
+        let indent = l.len() - body.len();
+        if body.is_empty() || body.starts_with('#') {
+            continue;
+        }
+        if indent <= item_indent {
+            return None;
+        }
+        if let Some(v) = body.strip_prefix("value:") {
+            let raw = v.trim();
+            let value = clean_value(raw);
+            if !plausible_generic_value(raw, &value) {
+                return None;
+            }
+            return Some(EnvListEntry {
+                name,
+                value,
+                offset: here + indent,
+            });
+        }
+    }
+    None
 }
 
 /// Where a YAML comment starts on a line (`line` up to some point): the
@@ -1032,6 +1229,109 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    fn defined(text: &str, style: AssignmentStyle) -> Vec<(String, String, bool, u32, u32)> {
+        let (f, _) = scan(
+            text,
+            "x",
+            TextKind {
+                assignments: style,
+                comments: CommentSyntax::Any,
+            },
+        );
+        f.assignments
+            .iter()
+            .map(|a| {
+                (
+                    a.name.clone(),
+                    a.value.clone(),
+                    a.secret,
+                    a.location.line,
+                    a.location.column,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn dockerfile_env_and_arg() {
+        let text = [
+            "FROM eclipse-temurin:17-jre",
+            "ENV MULE_ENCRYPTION_KEY=Zx9Q2mB7Lk4Vt8Rw",
+            "arg SFDC_PASSWORD=\"Hunter2 Hunter2\"",
+            "ENV sfdc.password Hunter3Hunter3!",
+            "ENV MULE_ENV=prod \\",
+            "    MULE_KEY='k3y=with=equals' \\",
+            "    HTTP_PORT=8081",
+            "ARG BUILD_NUMBER",
+            "RUN echo ENV NOT_THIS=1 && curl -u x:y https://example.com",
+            "COPY app.jar /opt/mule/apps/",
+        ]
+        .join("\n");
+        let text = text.as_str();
+        let got = defined(text, AssignmentStyle::Dockerfile);
+        let want: Vec<(String, String, bool, u32, u32)> = [
+            ("MULE_ENCRYPTION_KEY", "Zx9Q2mB7Lk4Vt8Rw", true, 2, 5),
+            ("SFDC_PASSWORD", "Hunter2 Hunter2", true, 3, 5),
+            ("sfdc.password", "Hunter3Hunter3!", true, 4, 5),
+            ("MULE_ENV", "prod", false, 5, 5),
+            ("MULE_KEY", "k3y=with=equals", true, 6, 5),
+            ("HTTP_PORT", "8081", false, 7, 5),
+        ]
+        .iter()
+        .map(|(n, v, s, l, c)| (n.to_string(), v.to_string(), *s, *l, *c))
+        .collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn kubernetes_env_lists() {
+        let text = [
+            "spec:",
+            "  containers:",
+            "    - name: orders-sapi",
+            "      env:",
+            "        - name: MULE_ENV",
+            "          value: prod",
+            "        - name: MULE_ENCRYPTION_KEY",
+            "          # the key, for now",
+            "          value: \"Pq7Wm2Xk9Lr4Tz6N\"",
+            "        - name: SFDC_TOKEN",
+            "          valueFrom:",
+            "            secretKeyRef:",
+            "              name: sfdc",
+            "              key: token",
+            "        - name: SFDC_PASSWORD",
+            "        - name: NEXT",
+            "          value: S3cr3tPassw0rd!",
+            "        - name: \"SFDC_CLIENT_SECRET\"",
+            "          value: 'Cl13ntS3cr3t'",
+        ]
+        .join("\n");
+        let text = text.as_str();
+        let got = defined(text, AssignmentStyle::Generic);
+        // At the value's line; a value taken from a Secret, or one that
+        // belongs to the next item, is none.
+        assert_eq!(
+            got,
+            [
+                (
+                    "MULE_ENCRYPTION_KEY".to_string(),
+                    "Pq7Wm2Xk9Lr4Tz6N".to_string(),
+                    true,
+                    9,
+                    11
+                ),
+                (
+                    "SFDC_CLIENT_SECRET".to_string(),
+                    "Cl13ntS3cr3t".to_string(),
+                    true,
+                    19,
+                    11
+                ),
+            ]
+        );
     }
 
     #[test]

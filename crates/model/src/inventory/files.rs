@@ -58,6 +58,31 @@ pub struct Assignment {
     /// The name holds a secret or an encryption key (vocabulary of `vocab`).
     pub secret: bool,
     pub location: Location,
+    /// How it is written, which says where the value should come from
+    /// instead.
+    pub form: DefinitionForm,
+}
+
+/// How a definition outside property files is written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DefinitionForm {
+    /// `-Dname=value` (or the Mule wrapper's `-M-Dname=value`) on a
+    /// command line.
+    JavaOption,
+    /// `NAME=value` / `export NAME=value` in a shell script or `.env` file.
+    ShellVariable,
+    /// A `<properties>` child of a `pom.xml`.
+    PomProperty,
+    /// A Dockerfile's `ENV` or `ARG`: kept in the image's layers and
+    /// history, readable by anyone who can pull it.
+    DockerfileVariable,
+    /// The `name` / `value` pair of a container's `env` list (Kubernetes).
+    ContainerEnv,
+    /// A `key: value`, `key=value` or `<key>value</key>` line of any other
+    /// file.
+    #[default]
+    Line,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

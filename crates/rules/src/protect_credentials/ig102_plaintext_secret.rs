@@ -9,9 +9,9 @@ use intguard_model::property_names::{new_property_names, XmlSecret};
 use intguard_model::secret::describe;
 use intguard_model::vocab::is_secret_name;
 use intguard_model::{
-    vocab, Finding, HttpCredential, HttpParamKind, HttpValueSyntax, Inventory, Location, MuleApp,
-    MuleRuntime, Practice, PropertyFile, PropertyFormat, Related, RuleMeta, SalesforceConnection,
-    Severity, TokenKind, XmlAttribute,
+    vocab, Assignment, DefinitionForm, Finding, HttpCredential, HttpParamKind, HttpValueSyntax,
+    Inventory, Location, MuleApp, MuleRuntime, Practice, PropertyFile, PropertyFormat, Related,
+    RuleMeta, SalesforceConnection, Severity, TokenKind, XmlAttribute,
 };
 
 use super::ig103_committed_encryption_key::{is_committed_value, is_key_name};
@@ -76,7 +76,9 @@ connection's keystore, is reported: it protects nothing):
 - a password in a URL's user info (`https://svc:password@host/...`), in an XML
   attribute or a property value;
 - `-Dsfdc.password=...`, `export SFDC_PASSWORD=...` or a pom property with a secret
-  name in scripts, launch and CI files.
+  name in scripts, launch and CI files; a Dockerfile's `ENV` or `ARG` (kept in the
+  image's layers); a container's `env` entry (`- name: SFDC_PASSWORD` with a literal
+  `value:`, in a Kubernetes manifest), where the fix reads it from a Secret instead.
 
 Salesforce access and refresh tokens (`00D...!...`, `5Aep861...`) are left to IG106,
 which reports them with revocation steps. A property finding points at the key's line
@@ -617,6 +619,23 @@ fn holds_private_key(attr: &XmlAttribute) -> bool {
             && matches!(attr.name.as_str(), "storePassword" | "keyStorePassword"))
 }
 
+/// Where a secret set in a script, launch file or CI file should come from,
+/// for the way it is written.
+fn assignment_fix(a: &Assignment, file: &str) -> String {
+    let name = &a.name;
+    match a.form {
+        DefinitionForm::DockerfileVariable => format!(
+            "Remove `{name}` from {file} and purge it from git history: an image keeps every ENV and ARG value in its layers and `docker history`, for anyone who can pull it. Give it to the container when it starts instead (`docker run -e {name}` from the host's secret store, or the orchestrator's secret, such as a Kubernetes Secret read with valueFrom.secretKeyRef). Then change the secret."
+        ),
+        DefinitionForm::ContainerEnv => format!(
+            "Replace the `value:` of `{name}` in {file} with `valueFrom: {{secretKeyRef: {{name: <secret>, key: <key>}}}}`, reading a Kubernetes Secret created outside the repository (kubectl create secret generic, or an external secrets operator), and purge the value from git history. Then change the secret."
+        ),
+        _ => format!(
+            "Remove the value from {file} and purge it from git history; inject `{name}` at deploy time from the pipeline's secret store (a masked CI secret, or a Runtime Manager protected property listed in mule-artifact.json secureProperties). Then change the secret."
+        ),
+    }
+}
+
 impl Rule for PlaintextSecret {
     /// Reads an app's XML and property files, and the token lines of its own files.
     fn scope(&self) -> Scope {
@@ -943,11 +962,7 @@ impl Rule for PlaintextSecret {
                     file_name(&file.path),
                     describe(&a.value)
                 );
-                let fix = format!(
-                    "Remove the value from {} and purge it from git history; inject `{}` at deploy time from the pipeline's secret store (a masked CI secret, or a Runtime Manager protected property listed in mule-artifact.json secureProperties). Then change the secret.",
-                    file_name(&file.path),
-                    a.name
-                );
+                let fix = assignment_fix(a, file_name(&file.path));
                 out.push(
                     finding(&a.location, message)
                         .key(format!("assignment|{}", a.name))
@@ -1238,18 +1253,21 @@ mod tests {
                 path: "scripts/run.sh".into(),
                 assignments: vec![
                     Assignment {
+                        form: Default::default(),
                         name: "SFDC_PASSWORD".into(),
                         value: "Tiger2024!".into(),
                         secret: true,
                         location: loc("scripts/run.sh", 3),
                     },
                     Assignment {
+                        form: Default::default(),
                         name: "SFDC_TOKEN".into(),
                         value: "$SFDC_TOKEN".into(),
                         secret: true,
                         location: loc("scripts/run.sh", 4),
                     },
                     Assignment {
+                        form: Default::default(),
                         name: "encryption.key".into(),
                         value: "Abcdef0123456789".into(),
                         secret: true,
@@ -1332,12 +1350,14 @@ mod tests {
                 }],
                 assignments: vec![
                     Assignment {
+                        form: Default::default(),
                         name: "SF_TOKEN".into(),
                         value: token.into(),
                         secret: true,
                         location: loc("scripts/smoke.sh", 2),
                     },
                     Assignment {
+                        form: Default::default(),
                         name: "SF_PASSWORD".into(),
                         value: "Tiger2024!".into(),
                         secret: true,

@@ -3,8 +3,8 @@ use std::collections::{HashMap, HashSet};
 
 use intguard_model::secret::fingerprint;
 use intguard_model::{
-    vocab, Assignment, Finding, GlobalProperty, Inventory, Location, MuleApp, Practice,
-    PropertyEntry, PropertyFile, PropertySource, Related, Resolved, RuleMeta,
+    vocab, Assignment, DefinitionForm, Finding, GlobalProperty, Inventory, Location, MuleApp,
+    Practice, PropertyEntry, PropertyFile, PropertySource, Related, Resolved, RuleMeta,
     SecurePropertiesConfig, Severity, TextFileFacts,
 };
 
@@ -28,7 +28,9 @@ Finds the key of a `<secure-properties:config>` (Mule 4) or
 - a definition of that name, or of a name conventionally holding the key
   (`encryption.key`, `secure.key`, `mule.key`, `runtime.key`, `ENCRYPTION_KEY`, ...),
   anywhere else: a pom `<properties>` entry, `-Dencryption.key=...` (or `-M-D...`) in
-  `.mvn/jvm.config`, a Studio launch file, a script, a CI file, a `.env` file.
+  `.mvn/jvm.config`, a Studio launch file, a script, a CI file, a `.env` file, a
+  Dockerfile's `ENV` or `ARG`, a container's `env` entry in a Kubernetes manifest
+  (`- name: MULE_ENCRYPTION_KEY` with a literal `value:`).
 
 The finding sits on the definition and points at the config that uses it. The key is
 never shown: only its length and a short SHA-256 fingerprint, so the same key can be
@@ -90,8 +92,9 @@ pub(super) enum KeySourceKind {
     PropertyFile,
     /// `<global-property name value/>`.
     GlobalProperty,
-    /// `-Dname=value`, a pom property, `export NAME=value` ...
-    Assignment,
+    /// `-Dname=value`, a pom property, `export NAME=value`, a Dockerfile's
+    /// `ENV`, a container's `env` entry ...: how it is written.
+    Assignment(DefinitionForm),
 }
 
 /// A secure-properties key value found in the repository.
@@ -149,7 +152,7 @@ impl<'a> KeySource<'a> {
             name: Some(&a.name),
             value: Cow::Borrowed(&a.value),
             location: &a.location,
-            kind: KeySourceKind::Assignment,
+            kind: KeySourceKind::Assignment(a.form),
             environment: None,
             app: owner,
             pieces: Vec::new(),
@@ -195,7 +198,7 @@ impl KeySource<'_> {
             (KeySourceKind::GlobalProperty, Some(name)) => {
                 format!("<global-property name=\"{name}\"> in {file}")
             }
-            (KeySourceKind::Assignment, Some(name)) => format!("`{name}` in {file}"),
+            (KeySourceKind::Assignment(_), Some(name)) => format!("`{name}` in {file}"),
         }
     }
 }
@@ -630,7 +633,13 @@ fn fix_for(src: &KeySource<'_>, users: &[(&MuleApp, &SecurePropertiesConfig)]) -
         (KeySourceKind::Literal, _) | (_, None) => {
             format!("Replace the literal with key=\"${{{prop}}}\", {supply}. {rotate}")
         }
-        (KeySourceKind::Assignment, Some(name)) => format!(
+        (KeySourceKind::Assignment(DefinitionForm::DockerfileVariable), Some(name)) => format!(
+            "Delete `{name}` from {file} and purge it from git history: an image keeps every ENV and ARG value in its layers and `docker history`, for anyone who can pull it. Give it to the container when it starts instead (`docker run -e {name}` from the host's secret store, or the orchestrator's secret, such as a Kubernetes Secret read with valueFrom.secretKeyRef), {supply}. {rotate}"
+        ),
+        (KeySourceKind::Assignment(DefinitionForm::ContainerEnv), Some(name)) => format!(
+            "Replace the `value:` of `{name}` in {file} with `valueFrom: {{secretKeyRef: {{name: <secret>, key: <key>}}}}`, reading a Kubernetes Secret created outside the repository (kubectl create secret generic, or an external secrets operator), and purge the value from git history; {supply}. {rotate}"
+        ),
+        (KeySourceKind::Assignment(_), Some(name)) => format!(
             "Delete the value of `{name}` from {file} and purge it from git history; take it from the CI or deployment secret store instead (a Jenkins credential, a GitHub Actions secret such as ${{{{ secrets.{} }}}}, ...), {supply}. {rotate}",
             name.to_ascii_uppercase().replace(['.', '-'], "_")
         ),
@@ -856,6 +865,7 @@ mod tests {
                 TextFileFacts {
                     path: "orders/.mvn/jvm.config".into(),
                     assignments: vec![Assignment {
+                        form: Default::default(),
                         name: "encryption.key".into(),
                         value: "Abcdef0123456789".into(),
                         secret: true,
@@ -867,18 +877,21 @@ mod tests {
                     path: ".github/workflows/deploy.yml".into(),
                     assignments: vec![
                         Assignment {
+                            form: Default::default(),
                             name: "ENCRYPTION_KEY".into(),
                             value: "${{ secrets.ENCRYPTION_KEY }}".into(),
                             secret: true,
                             location: loc(".github/workflows/deploy.yml", 9),
                         },
                         Assignment {
+                            form: Default::default(),
                             name: "MULE_KEY".into(),
                             value: "Qwertyuiop123456".into(),
                             secret: true,
                             location: loc(".github/workflows/deploy.yml", 10),
                         },
                         Assignment {
+                            form: Default::default(),
                             name: "key".into(),
                             value: "not-a-mule-key".into(),
                             secret: false,

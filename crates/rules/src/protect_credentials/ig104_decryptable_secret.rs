@@ -966,6 +966,7 @@ mod tests {
             text_files: vec![TextFileFacts {
                 path: "ci/deploy.sh".into(),
                 assignments: vec![Assignment {
+                    form: Default::default(),
                     name: "MULE_ENCRYPTION_KEY".into(),
                     value: AES_KEY.into(),
                     secret: true,
@@ -1007,6 +1008,7 @@ mod tests {
                     TextFileFacts {
                         path: path.clone(),
                         assignments: vec![Assignment {
+                            form: Default::default(),
                             name: "MULE_ENCRYPTION_KEY".into(),
                             value: AES_KEY.into(),
                             secret: true,

@@ -451,12 +451,14 @@ mod tests {
                 tokens: vec![token(TokenKind::ConsumerKey, KEY, "deploy.sh", 3)],
                 assignments: vec![
                     Assignment {
+                        form: Default::default(),
                         name: "sfdc.consumerSecret".into(),
                         value: SECRET.into(),
                         secret: true,
                         location: loc("deploy.sh", 4),
                     },
                     Assignment {
+                        form: Default::default(),
                         name: "other.secret".into(),
                         value: "${secure::x}".into(),
                         secret: true,
@@ -487,6 +489,7 @@ mod tests {
         for i in 0..n {
             tokens.push(token(TokenKind::ConsumerKey, KEY, "gen.sh", 10 * i + 1));
             assignments.push(Assignment {
+                form: Default::default(),
                 name: "SF_CLIENT_SECRET".into(),
                 value: SECRET.into(),
                 secret: true,

@@ -511,3 +511,52 @@ fn literal_passwords_of_two_connections_get_distinct_properties() {
 fn no_connection_names_secret_in_output() {
     common::assert_no_secrets(NAMES, NAMES_SECRETS);
 }
+
+/// A Mule app shipped as a container: a Dockerfile's `ENV` and a Kubernetes
+/// Deployment's `env` list with literal secrets, each fixed the way its
+/// format supplies secrets (an image keeps ENV in its layers; a Deployment
+/// reads a Secret).
+#[test]
+fn dockerfile_and_kubernetes_env() {
+    let rel = "IG102/containers";
+    common::assert_places(
+        "IG102",
+        rel,
+        &[
+            ("shipments-api/Dockerfile", 6),
+            ("shipments-api/deploy/k8s/deployment.yaml", 28),
+        ],
+    );
+    let findings = common::run("IG102", rel);
+    let docker = common::finding_at(&findings, "shipments-api/Dockerfile", 6);
+    assert!(
+        docker
+            .message
+            .contains("secret `SFDC_PASSWORD` is set in clear in Dockerfile"),
+        "{}",
+        docker.message
+    );
+    assert!(
+        docker.fix.contains("`docker history`")
+            && docker.fix.contains("docker run -e SFDC_PASSWORD"),
+        "{}",
+        docker.fix
+    );
+    let k8s = common::finding_at(&findings, "deploy/k8s/deployment.yaml", 28);
+    assert!(
+        k8s.fix.starts_with(
+            "Replace the `value:` of `SFDC_PASSWORD` in deployment.yaml with `valueFrom: {secretKeyRef: {name: <secret>, key: <key>}}`"
+        ),
+        "{}",
+        k8s.fix
+    );
+    common::assert_no_secrets(rel, &["Sh1pP4ssw0rd!", "Sh1pm3ntsK3y2024"]);
+}
+
+/// The same app with its secrets supplied at run time: an `ARG` without a
+/// default, `${VAR}` and `$(VAR)` references, an empty value, Secrets read
+/// with `valueFrom`.
+#[test]
+fn dockerfile_and_kubernetes_env_negative() {
+    common::assert_clean("IG102", "IG102/containers-negative");
+}

@@ -190,3 +190,42 @@ fn assembled_key_is_one_key() {
         }
     }
 }
+
+/// The secure-properties key given to a container: a Dockerfile's `ENV`
+/// continued over lines, and a Kubernetes Deployment's `env` entry.
+#[test]
+fn dockerfile_and_kubernetes_env() {
+    let rel = "IG102/containers";
+    common::assert_places(
+        "IG103",
+        rel,
+        &[
+            ("shipments-api/Dockerfile", 5),
+            ("shipments-api/deploy/k8s/deployment.yaml", 26),
+        ],
+    );
+    let findings = common::run("IG103", rel);
+    for f in &findings {
+        assert!(
+            f.message
+                .contains("the key of <secure-properties:config> `Secure_Props`"),
+            "{}",
+            f.message
+        );
+    }
+    let docker = common::finding_at(&findings, "shipments-api/Dockerfile", 5);
+    assert!(
+        docker.fix.starts_with("Delete `MULE_KEY` from Dockerfile")
+            && docker.fix.contains("docker run -e MULE_KEY"),
+        "{}",
+        docker.fix
+    );
+    let k8s = common::finding_at(&findings, "deploy/k8s/deployment.yaml", 26);
+    assert!(
+        k8s.fix
+            .starts_with("Replace the `value:` of `MULE_KEY` in deployment.yaml with `valueFrom:"),
+        "{}",
+        k8s.fix
+    );
+    common::assert_clean("IG103", "IG102/containers-negative");
+}
