@@ -175,6 +175,17 @@ fn secrets_in_file(inventory: &Inventory, file: &TextFileFacts) -> Vec<SecretNea
     out
 }
 
+/// A token as Salesforce issues it: a session id URL-encoded in a query
+/// string (`sid=00D...%21AQ...`) is the same token as `00D...!AQ...`.
+fn canonical_token(value: &str) -> std::borrow::Cow<'_, str> {
+    match value.find("%21") {
+        Some(i) if !value[..i].contains('!') => {
+            std::borrow::Cow::Owned(format!("{}!{}", &value[..i], &value[i + 3..]))
+        }
+        _ => std::borrow::Cow::Borrowed(value),
+    }
+}
+
 /// ` (sandbox qa)` for `acme--qa.sandbox.my.salesforce.com`, ` (production)`
 /// for a production My Domain, else nothing.
 fn org_kind(host: &str) -> String {
@@ -248,7 +259,9 @@ impl Rule for SalesforceToken {
                 if is_placeholder_token(&token.value) {
                     continue;
                 }
-                let fp = fingerprint(&token.value);
+                // One token, one fingerprint, however it is written.
+                let canonical = canonical_token(&token.value);
+                let fp = fingerprint(&canonical);
                 let count = seen.entry(fp.clone()).or_insert(0);
                 let nth = *count;
                 *count += 1;
@@ -263,7 +276,7 @@ impl Rule for SalesforceToken {
                         let message = format!(
                             "{} {} is committed in {name}{app}{org}",
                             kind_phrase(token.kind),
-                            describe(&token.value)
+                            describe(&canonical)
                         );
                         let host = token
                             .host
@@ -307,7 +320,7 @@ impl Rule for SalesforceToken {
                         let message = format!(
                             "{} {} is committed in {name}{app} together with its consumer secret ({})",
                             kind_phrase(token.kind),
-                            describe(&token.value),
+                            describe(&canonical),
                             names.join(", ")
                         );
                         let mut finding = Finding::new(&META, token.location.clone(), message)
@@ -427,6 +440,48 @@ mod tests {
         for x in &f {
             assert!(!x.message.contains(ACCESS) && !x.fix.contains(ACCESS));
             assert!(x.fix.contains("/services/oauth2/revoke"));
+        }
+    }
+
+    /// Found by review: the same session id written once with `!` and
+    /// once URL-encoded had two fingerprints.
+    #[test]
+    fn a_url_encoded_token_is_the_same_token() {
+        let encoded = ACCESS.replacen('!', "%21", 1);
+        let inv = Inventory {
+            text_files: vec![TextFileFacts {
+                path: "scripts/smoke.sh".into(),
+                tokens: vec![
+                    token(TokenKind::AccessToken, ACCESS, "scripts/smoke.sh", 4),
+                    token(TokenKind::AccessToken, &encoded, "scripts/smoke.sh", 7),
+                ],
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let f = SalesforceToken.check(&inv);
+        assert_eq!(f.len(), 2);
+        let shown = |m: &str| {
+            m[m.find("00…(").unwrap()..]
+                .split(')')
+                .take(2)
+                .collect::<Vec<_>>()
+                .join(")")
+        };
+        assert_eq!(
+            shown(&f[0].message),
+            shown(&f[1].message),
+            "{} / {}",
+            f[0].message,
+            f[1].message
+        );
+        // Two places, two keys: the second is the token's second sighting.
+        assert_eq!(
+            f[1].fingerprint_key,
+            f[0].fingerprint_key.replace("|0", "|1")
+        );
+        for x in &f {
+            assert!(!x.message.contains(ACCESS) && !x.message.contains(&encoded));
         }
     }
 
