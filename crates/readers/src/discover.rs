@@ -24,10 +24,30 @@ const SKIPPED_DIRS: &[&str] = &[".git", "target", "node_modules"];
 #[derive(Debug, Clone)]
 pub(crate) struct WalkedFile {
     pub path: PathBuf,
-    /// `/`-separated path as walked from the root the user gave. (No size:
-    /// the reader checks it on the open file; a `stat` here would cost a
-    /// second lookup of every path.)
-    pub display: String,
+    /// The display path when it is not `path` itself (a path that is not
+    /// UTF-8, or `\`-separated): a walk holds every file's path until the
+    /// files are read, and most need no second copy. (No size: the reader
+    /// checks it on the open file; a `stat` here would cost a second lookup
+    /// of every path.)
+    display: Option<Box<str>>,
+}
+
+impl WalkedFile {
+    pub fn new(mut path: PathBuf) -> Self {
+        path.shrink_to_fit();
+        let display = display_path(&path);
+        let display = (path.to_str() != Some(display.as_str())).then(|| display.into_boxed_str());
+        WalkedFile { path, display }
+    }
+
+    /// `/`-separated path as walked from the root the user gave.
+    pub fn display(&self) -> &str {
+        match &self.display {
+            Some(d) => d,
+            // `display` is set whenever the path is not valid UTF-8.
+            None => self.path.to_str().unwrap_or_default(),
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -86,7 +106,7 @@ pub(crate) fn walk(roots: &[PathBuf], options: &ReadOptions) -> Walk {
         walk_root(root, options, &scanned, &out);
     }
     let mut walk = out.into_inner().unwrap_or_else(|e| e.into_inner());
-    walk.files.sort_by(|a, b| a.display.cmp(&b.display));
+    walk.files.sort_by(|a, b| a.display().cmp(b.display()));
     walk.files.dedup_by(|a, b| a.path == b.path);
     walk
 }
@@ -273,10 +293,7 @@ fn add_tracked(root: &Path, tracked: Vec<PathBuf>, ignores: Option<&Gitignore>, 
         if skipped_dir || user_ignored || !meta.is_file() {
             continue;
         }
-        lock(out).files.push(WalkedFile {
-            display: display_path(&path),
-            path,
-        });
+        lock(out).files.push(WalkedFile::new(path));
     }
 }
 
@@ -347,10 +364,7 @@ fn walk_tree(root: &Path, tree: &Tree<'_>, with_ignore_files: bool) -> Vec<PathB
                         return WalkState::Continue;
                     };
                     if file_type.is_file() {
-                        let file = WalkedFile {
-                            display: display_path(entry.path()),
-                            path: entry.into_path(),
-                        };
+                        let file = WalkedFile::new(entry.into_path());
                         lock(out).files.push(file);
                     } else if !file_type.is_dir() && !file_type.is_symlink() {
                         // A FIFO would block a read, a device never end.

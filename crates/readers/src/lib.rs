@@ -226,7 +226,7 @@ fn read_all(
                 let bytes = read_limited(&f.path, options.max_file_size)?;
                 Some((
                     f.path.clone(),
-                    f.display.clone(),
+                    f.display().to_string(),
                     String::from_utf8_lossy(&bytes).into_owned(),
                 ))
             })
@@ -646,10 +646,10 @@ fn process_file(
     } = input;
     let mut out = FileOutput {
         app: app.map(|(i, _)| i),
-        display: f.display.clone(),
+        display: f.display().to_string(),
         ..FileOutput::default()
     };
-    let display = f.display.as_str();
+    let display = f.display();
     let too_large = |size: u64| {
         Diagnostic::warning(
             "too-large",
