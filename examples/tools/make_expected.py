@@ -133,6 +133,8 @@ add("IG108", "medium", LG, "xml:<secure-property-placeholder:config", None, "all
     "Mule 3 secure-property-placeholder AES/CBC: fixed IV (Mule 3 has no random-IV option)")
 add("IG206", "medium", LG, "xml:<sfdc:config ", LEG_ALL, "all",
     "Salesforce connection without client certificate and not on port 8443")
+add("IG102", "critical", L + "/docker/Dockerfile", "text:LEGACY_SHARE_PASSWORD=", None, "all",
+    "the CRM share's password set in clear by the runtime image's ENV (kept in the image's layers)")
 
 # --------------------------------------------------- salesforce (SFDX project)
 # The Salesforce side of the same integrations, joined to the Mule apps through the user
