@@ -596,8 +596,10 @@ fn env_pairs(text: &str) -> Vec<(&str, String, usize)> {
                     i = (close + 1).min(bytes.len());
                 }
                 b'\\' if i + 1 < bytes.len() => {
-                    value.push(char::from(bytes[i + 1]));
-                    i += 2;
+                    // The escaped character, whatever its length.
+                    let ch = text[i + 1..].chars().next().unwrap_or('\\');
+                    value.push(ch);
+                    i += 1 + ch.len_utf8();
                 }
                 _ => {
                     let ch = text[i..].chars().next().unwrap_or(' ');
@@ -1283,6 +1285,24 @@ mod tests {
         .map(|(n, v, s, l, c)| (n.to_string(), v.to_string(), *s, *l, *c))
         .collect();
         assert_eq!(got, want);
+    }
+
+    /// Escapes and quotes around characters of any length, at the end of
+    /// a line, in odd places: read, never a panic.
+    #[test]
+    fn dockerfile_odd_values_do_not_panic() {
+        for text in [
+            "ENV A=\\é B=ü\\ C=\"ß\nENV D='x",
+            "ENV K=\\",
+            "ENV \\\n",
+            "ARG =\nENV ==\nENV é=1 ß\n",
+            "ENV P=a\\ b\\\"c SECRET_KEY=v\u{2003}w",
+        ] {
+            let _ = dockerfile_variables(text);
+        }
+        let got = dockerfile_variables("ENV MULE_KEY=k\\é1 X=y");
+        assert_eq!(got[0].1, "ké1");
+        assert_eq!(got[1].1, "y");
     }
 
     #[test]
