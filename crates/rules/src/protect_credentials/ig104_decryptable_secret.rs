@@ -1,6 +1,6 @@
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
-use mule_secure_props::{Algorithm, Cipher};
+use mule_secure_props::Cipher;
 use rayon::prelude::*;
 use zeroize::Zeroizing;
 
@@ -38,7 +38,8 @@ padding checks out and the plaintext is valid UTF-8 without control characters.
 One finding per decrypted value: at the `![...]` value's line in its property file,
 naming the exposed property, its file and environment (never the value), with related
 locations on the key's definition (and up to three other places the same key is committed,
-with the number of the others: IG103 reports each) and on the config that decrypts the file with it. Keys committed in other apps are tried as well (with the algorithm they are used with there),
+with the number of the others: IG103 reports each) and on the config that decrypts the file with it. Keys committed in other apps are tried as well (with this config's own cipher, whatever their
+app uses them with),
 up to 64 distinct keys from elsewhere in the repository (a monorepo holding more than
 that gets its own-app keys tried only). As
 all values of one file share one key, a file whose first two values do not open with a
@@ -266,9 +267,6 @@ struct Candidate<'a> {
 struct ValueGroup<'c, 'a> {
     value: &'a str,
     places: Vec<&'c CommittedKey<'a>>,
-    /// The algorithms of the configs known to use the key; `None` when some
-    /// place has no known user (a bare `ENCRYPTION_KEY=...`).
-    algorithms: Option<BTreeSet<Algorithm>>,
 }
 
 fn value_groups<'a>(committed: &'a [CommittedKey<'a>]) -> Vec<ValueGroup<'a, 'a>> {
@@ -279,22 +277,10 @@ fn value_groups<'a>(committed: &'a [CommittedKey<'a>]) -> Vec<ValueGroup<'a, 'a>
             groups.push(ValueGroup {
                 value: &ck.source.value,
                 places: Vec::new(),
-                algorithms: Some(BTreeSet::new()),
             });
             groups.len() - 1
         });
-        let g = &mut groups[i];
-        g.places.push(ck);
-        if ck.users.is_empty() {
-            g.algorithms = None;
-        } else if let Some(algs) = &mut g.algorithms {
-            algs.extend(
-                ck.users
-                    .iter()
-                    .flat_map(|(a, c)| ciphers_for(a, c))
-                    .map(|(c, _)| c.algorithm),
-            );
-        }
+        groups[i].places.push(ck);
     }
     groups
 }
@@ -305,7 +291,6 @@ fn value_groups<'a>(committed: &'a [CommittedKey<'a>]) -> Vec<ValueGroup<'a, 'a>
 fn candidates<'a>(
     app: &'a MuleApp,
     config: &'a SecurePropertiesConfig,
-    cipher: &Cipher,
     groups: &[ValueGroup<'_, 'a>],
     foreign_ok: bool,
 ) -> Vec<Candidate<'a>> {
@@ -332,13 +317,10 @@ fn candidates<'a>(
             g.places.iter().map(|ck| (class(ck), *ck)).collect();
         classed.sort_by_key(|(c, _)| *c);
         let rank = classed[0].0;
-        // Another app's key travels with its config: it is tried with the
-        // algorithm that app uses it with (or any, when its use is unknown).
-        let same_algorithm = g
-            .algorithms
-            .as_ref()
-            .is_none_or(|algs| algs.contains(&cipher.algorithm));
-        if rank == 3 && !(foreign_ok && same_algorithm) {
+        // Another app's key is tried with this config's cipher whatever its
+        // own app uses it with: one key string reused by a Blowfish app and
+        // an AES app opens both (a reviewer's case).
+        if rank == 3 && !foreign_ok {
             continue;
         }
         ranked.push((
@@ -521,7 +503,7 @@ fn app_findings<'a>(
                 })
         };
         let lengths = cipher.algorithm.valid_key_lengths();
-        for candidate in candidates(app, config, &cipher, keys.groups, keys.foreign_ok) {
+        for candidate in candidates(app, config, keys.groups, keys.foreign_ok) {
             if opened.len() == targets.len() {
                 break;
             }
@@ -1046,6 +1028,56 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A reviewer's case: one key string committed by an AES app and used
+    /// (from the deploy) by a Blowfish app opens the Blowfish app's values
+    /// too: another app's key is tried with this config's own cipher.
+    #[test]
+    fn another_apps_key_is_tried_with_this_configs_cipher() {
+        // orders: AES, its key committed in dev.yaml.
+        let orders_app = orders(config("${encryption.key}", None, None), Vec::new());
+        // billing: Blowfish, key supplied at deploy time, a value encrypted
+        // with the same string.
+        let blowfish = Cipher::new(Algorithm::Blowfish, Mode::Cbc, false);
+        let value = blowfish
+            .encrypt(AES_KEY.as_bytes(), b"B1llingS3cret")
+            .unwrap();
+        let mut billing = app("billing", &["prod"]);
+        billing.root = "billing".into();
+        let mut bf = config("${billing.key}", Some("Blowfish"), None);
+        bf.location = loc("billing/src/main/mule/global.xml", 7);
+        bf.file = Some(val(
+            "properties/${mule.env}-secure.yaml",
+            "billing/src/main/mule/global.xml",
+            7,
+        ));
+        billing.secure_property_configs = vec![bf];
+        billing.property_files = vec![props(
+            "billing/src/main/resources/properties/prod-secure.yaml",
+            Some("prod"),
+            true,
+            &[("erp.password", &format!("![{value}]"))],
+        )];
+        let inv = Inventory {
+            apps: vec![orders_app, billing],
+            ..Default::default()
+        };
+        let f = DecryptableSecret.check(&inv);
+        let billing_findings: Vec<_> = f
+            .iter()
+            .filter(|f| f.location.path.starts_with("billing/"))
+            .collect();
+        assert_eq!(billing_findings.len(), 1, "{f:#?}");
+        assert!(
+            billing_findings[0]
+                .message
+                .contains("`erp.password` in prod-secure.yaml (prod)")
+                && billing_findings[0].message.contains("Blowfish/CBC"),
+            "{}",
+            billing_findings[0].message
+        );
+        assert!(billing_findings[0].related[0].path.starts_with("orders/"));
     }
 
     #[test]
