@@ -4,7 +4,7 @@
 //! committed in clear for them.
 //!
 //! Parsing is `salesforce-auth`'s certificate code. It runs only on files that
-//! can hold certificates: keystores (`.jks`, `.p12`, `.pfx`, `.keystore`),
+//! can hold certificates: keystores (`.jks`, `.jceks`, `.p12`, `.pfx`, `.keystore`, ...),
 //! DER certificates (`.der`, `.cer`, `.crt`), and PEM text with a
 //! `CERTIFICATE-----` line in a key/certificate file or a file that starts with
 //! `-----BEGIN`. Files that fail to parse give no certificate and no

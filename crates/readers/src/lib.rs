@@ -576,7 +576,9 @@ fn keystore_kind(ext: &str) -> Option<KeyMaterialKind> {
     match ext {
         "jks" => Some(KeyMaterialKind::Jks),
         "p12" | "pfx" => Some(KeyMaterialKind::Pkcs12),
-        "keystore" | "bcfks" => Some(KeyMaterialKind::Keystore),
+        // JCEKS (Java's other keystore type) and BouncyCastle's BKS / BCFKS,
+        // which Mule loads with `type="jceks"` / `type="bks"`.
+        "keystore" | "jceks" | "bks" | "bcfks" => Some(KeyMaterialKind::Keystore),
         _ => None,
     }
 }

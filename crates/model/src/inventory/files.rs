@@ -94,7 +94,8 @@ pub enum KeyMaterialKind {
     DerPrivateKey,
     Jks,
     Pkcs12,
-    /// `.keystore` and other binary keystores of unknown type.
+    /// `.keystore`, and keystores of other types: JCEKS (`.jceks`),
+    /// BouncyCastle (`.bks`, `.bcfks`).
     Keystore,
 }
 

@@ -104,6 +104,8 @@ fn pem_keys_and_keystores() {
     write(root, "ks/c.pfx", b"0\x82");
     write(root, "ks/d.keystore", b"x");
     write(root, "ks/e.bcfks", b"y");
+    write(root, "ks/f.jceks", b"\xce\xce\xce\xce\x00\x00\x00\x02");
+    write(root, "ks/g.bks", b"\x00\x00\x00\x02");
     let inv = read_paths(&[root.to_path_buf()], &ReadOptions::default());
     let km: Vec<(String, KeyMaterialKind, Option<bool>, u64)> = inv
         .key_material
@@ -155,6 +157,13 @@ fn pem_keys_and_keystores() {
                 None,
                 1
             ),
+            (
+                "/ks/f.jceks".to_string(),
+                KeyMaterialKind::Keystore,
+                None,
+                8
+            ),
+            ("/ks/g.bks".to_string(), KeyMaterialKind::Keystore, None, 4),
         ]
     );
     let legacy = facts(&inv, "keys/legacy.pem");

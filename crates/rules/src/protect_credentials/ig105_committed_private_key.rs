@@ -23,10 +23,10 @@ static META: RuleMeta = RuleMeta {
 Flags private keys and keystores committed to the repository: PEM files holding a
 private key (`BEGIN RSA PRIVATE KEY`, `BEGIN PRIVATE KEY`, `BEGIN ENCRYPTED PRIVATE
 KEY`, ...), binary (DER) PKCS#8 keys (`.der`, `.p8`, `.pk8`), Java keystores (`.jks`,
-`.keystore`) and PKCS#12 files (`.p12`, `.pfx`), and private key blocks pasted into any
-other text file. It links each keystore to the
-configurations that load it (`tls:key-store path=`, the JWT connection's `keyStore=`)
-and raises the finding to critical when the key is an unencrypted PEM key, or when a
+`.jceks`, `.keystore`), BouncyCastle keystores (`.bks`, `.bcfks`) and PKCS#12 files
+(`.p12`, `.pfx`), and private key blocks pasted into any other text file. It links each
+keystore to the configurations that load it (`tls:key-store path=`, the JWT
+connection's `keyStore=`) and raises the finding to critical when the key is an unencrypted PEM key, or when a
 keystore's password (`storePassword`, `password`, `keyPassword`) is committed in clear
 too (in the XML or in a property file of any environment). A keystore that is only
 used as a trust store (public certificates) is reported at low severity, unless it is

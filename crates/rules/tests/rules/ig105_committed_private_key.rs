@@ -246,3 +246,55 @@ fn keystore_per_environment_names_its_own_users() {
     assert!(prod.environments.is_empty(), "{:?}", prod.environments);
     common::assert_no_secrets(rel, &["fixture-pass-dev", "fixture-pass-prod"]);
 }
+
+/// Found by review: JCEKS (`.jceks`) and BouncyCastle (`.bks`) keystores,
+/// which Mule loads with `type="jceks"` / `type="bks"`, were skipped as
+/// binary files. JCEKS stores made with keytool; the BKS file is an empty
+/// BKS v2 store written by hand (only its name is read).
+#[test]
+fn jceks_and_bks_keystores() {
+    let rel = "IG105/jceks-bks";
+    const KEYS: &str = "vault-api/src/main/resources/keys";
+    common::assert_places(
+        "IG105",
+        rel,
+        &[
+            (&format!("{KEYS}/api-server.jceks"), 0),
+            (&format!("{KEYS}/partner.bks"), 0),
+            (&format!("{KEYS}/sfdc-jwt.jceks"), 0),
+        ],
+    );
+    let findings = common::run("IG105", rel);
+    // Loaded by a TLS key store whose password is a plain property.
+    let api = common::finding_at(&findings, "keys/api-server.jceks", 0);
+    assert_eq!(api.severity, Severity::Critical, "{}", api.message);
+    assert!(
+        api.message
+            .contains("api-server.jceks is committed: a keystore")
+            && api
+                .message
+                .contains("tls:key-store of TLS context `Api_TLS`")
+            && api
+                .message
+                .contains("its password is committed in clear too"),
+        "{}",
+        api.message
+    );
+    // Loaded by the JWT connection, its password a secure property.
+    let jwt = common::finding_at(&findings, "keys/sfdc-jwt.jceks", 0);
+    assert_eq!(jwt.severity, Severity::High, "{}", jwt.message);
+    assert!(
+        jwt.message
+            .contains("keyStore of Salesforce connection `Salesforce_Config`"),
+        "{}",
+        jwt.message
+    );
+    let bks = common::finding_at(&findings, "keys/partner.bks", 0);
+    assert_eq!(bks.severity, Severity::High, "{}", bks.message);
+    assert!(
+        bks.message.contains("partner.bks is committed: a keystore"),
+        "{}",
+        bks.message
+    );
+    common::assert_no_secrets(rel, &["fixture-pass-api", "fixture-pass-jceks"]);
+}
