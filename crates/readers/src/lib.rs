@@ -586,13 +586,18 @@ fn keystore_kind(ext: &str) -> Option<KeyMaterialKind> {
 /// Extensions of binary (DER) private key files.
 const DER_KEY_EXTENSIONS: &[&str] = &["der", "p8", "pk8", "pkcs8", "key"];
 
-/// Whether a binary file is a PKCS#8 private key, and an encrypted one
-/// (`EncryptedPrivateKeyInfo`); `None` when it is neither.
-fn der_private_key_encrypted(bytes: &[u8]) -> Option<bool> {
+/// Whether a binary file is a private key, which kind, and whether it is
+/// encrypted: PKCS#8 (`PrivateKeyInfo`, or `EncryptedPrivateKeyInfo`) or
+/// PKCS#1 (`RSAPrivateKey`); `None` when it is neither.
+fn der_private_key(bytes: &[u8]) -> Option<(KeyMaterialKind, bool)> {
     if pkcs8::PrivateKeyInfoRef::try_from(bytes).is_ok() {
-        Some(false)
+        Some((KeyMaterialKind::DerPrivateKey, false))
     } else if pkcs8::EncryptedPrivateKeyInfoRef::try_from(bytes).is_ok() {
-        Some(true)
+        Some((KeyMaterialKind::DerPrivateKey, true))
+    } else if pkcs1::RsaPrivateKeyRef::try_from(bytes).is_ok() {
+        // PKCS#1 has no encrypted DER form: only PEM's `Proc-Type` headers
+        // encrypt it.
+        Some((KeyMaterialKind::DerPkcs1PrivateKey, false))
     } else {
         None
     }
@@ -720,9 +725,9 @@ fn process_file(
         }
     }
     if DER_KEY_EXTENSIONS.contains(&ext.as_str()) && bytes.first() == Some(&0x30) {
-        if let Some(encrypted) = der_private_key_encrypted(bytes) {
+        if let Some((kind, encrypted)) = der_private_key(bytes) {
             out.key_material = Some(KeyMaterial {
-                kind: KeyMaterialKind::DerPrivateKey,
+                kind,
                 location: Location::file(display),
                 encrypted: Some(encrypted),
                 size: bytes.len() as u64,
@@ -946,7 +951,7 @@ mod tests {
     use super::*;
     use std::sync::Mutex;
 
-    /// Binary PKCS#8 keys, plain and encrypted, are told by their
+    /// Binary PKCS#8 and PKCS#1 keys, plain and encrypted, are told by their
     /// structure; a certificate or a cut key is not one.
     #[test]
     fn der_private_keys_by_structure() {
@@ -960,19 +965,29 @@ mod tests {
         let generated =
             salesforce_auth::certs::generate_self_signed("fixture", 1, 2048, None).unwrap();
         let plain = generated.private_key().pkcs8_der();
-        assert_eq!(der_private_key_encrypted(plain), Some(false));
+        let pkcs8 = Some((KeyMaterialKind::DerPrivateKey, false));
+        assert_eq!(der_private_key(plain), pkcs8);
         let encrypted = der_of(
             &generated
                 .private_key()
                 .to_encrypted_pkcs8_pem("fixture-pass")
                 .unwrap(),
         );
-        assert_eq!(der_private_key_encrypted(&encrypted), Some(true));
-        assert_eq!(der_private_key_encrypted(&plain[..plain.len() - 1]), None);
         assert_eq!(
-            der_private_key_encrypted(&der_of(&generated.certificate_pem)),
-            None
+            der_private_key(&encrypted),
+            Some((KeyMaterialKind::DerPrivateKey, true))
         );
+        assert_eq!(der_private_key(&plain[..plain.len() - 1]), None);
+        assert_eq!(der_private_key(&der_of(&generated.certificate_pem)), None);
+
+        // An RSA key's PKCS#8 wrapping holds its PKCS#1 `RSAPrivateKey`.
+        let info = pkcs8::PrivateKeyInfoRef::try_from(plain).unwrap();
+        let pkcs1 = info.private_key.as_bytes();
+        assert_eq!(
+            der_private_key(pkcs1),
+            Some((KeyMaterialKind::DerPkcs1PrivateKey, false))
+        );
+        assert_eq!(der_private_key(&pkcs1[..pkcs1.len() - 1]), None);
     }
 
     #[test]

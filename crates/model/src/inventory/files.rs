@@ -92,6 +92,9 @@ pub enum KeyMaterialKind {
     PemPrivateKey,
     /// A binary (DER) PKCS#8 private key file.
     DerPrivateKey,
+    /// A binary (DER) PKCS#1 `RSAPrivateKey` file: that form is never
+    /// encrypted.
+    DerPkcs1PrivateKey,
     Jks,
     Pkcs12,
     /// `.keystore`, and keystores of other types: JCEKS (`.jceks`),

@@ -22,15 +22,17 @@ static META: RuleMeta = RuleMeta {
     doc: r#"## What it does
 Flags private keys and keystores committed to the repository: PEM files holding a
 private key (`BEGIN RSA PRIVATE KEY`, `BEGIN PRIVATE KEY`, `BEGIN ENCRYPTED PRIVATE
-KEY`, ...), binary (DER) PKCS#8 keys (`.der`, `.p8`, `.pk8`), Java keystores (`.jks`,
-`.jceks`, `.keystore`), BouncyCastle keystores (`.bks`, `.bcfks`) and PKCS#12 files
-(`.p12`, `.pfx`), and private key blocks pasted into any other text file. It links each
-keystore to the configurations that load it (`tls:key-store path=`, the JWT
-connection's `keyStore=`) and raises the finding to critical when the key is an unencrypted PEM key, or when a
-keystore's password (`storePassword`, `password`, `keyPassword`) is committed in clear
-too (in the XML or in a property file of any environment). A keystore that is only
-used as a trust store (public certificates) is reported at low severity, unless it is
-seen to hold a private key.
+KEY`, ...), binary (DER) PKCS#8 and PKCS#1 keys (`.der`, `.key`, `.p8`, `.pk8`), Java
+keystores (`.jks`, `.jceks`, `.keystore`), BouncyCastle keystores (`.bks`, `.bcfks`)
+and PKCS#12 files (`.p12`, `.pfx`), and private key blocks pasted into any other text
+file. It links each keystore to the configurations that load it (`tls:key-store
+path=`, the JWT connection's `keyStore=`) and raises the finding to critical when the
+key is not encrypted (a PEM key without a passphrase, a binary PKCS#8 key that is not
+an `EncryptedPrivateKeyInfo`, any binary PKCS#1 key), or when a keystore's password
+(`storePassword`, `password`, `keyPassword`) is committed in clear too (in the XML or
+in a property file of any environment). A keystore that is only used as a trust store
+(public certificates) is reported at low severity, unless it is seen to hold a private
+key.
 
 ## Why is this bad?
 The private key behind a JWT bearer connection *is* the integration user's
@@ -191,6 +193,9 @@ fn kind_phrase(kind: KeyMaterialKind, encrypted: Option<bool>, label: Option<&st
             Some(true) => "a passphrase-encrypted DER private key (PKCS#8)".to_string(),
             None => "a DER private key (PKCS#8)".to_string(),
         },
+        KeyMaterialKind::DerPkcs1PrivateKey => {
+            "an unencrypted DER RSA private key (PKCS#1)".to_string()
+        }
         KeyMaterialKind::Jks => "a Java keystore (JKS)".to_string(),
         KeyMaterialKind::Pkcs12 => "a PKCS#12 keystore".to_string(),
         KeyMaterialKind::Keystore => "a keystore".to_string(),
@@ -200,7 +205,8 @@ fn kind_phrase(kind: KeyMaterialKind, encrypted: Option<bool>, label: Option<&st
 fn kind_key(kind: KeyMaterialKind) -> &'static str {
     match kind {
         KeyMaterialKind::PemPrivateKey => "pem",
-        KeyMaterialKind::DerPrivateKey => "der",
+        // One key file by name, whichever DER structure it holds.
+        KeyMaterialKind::DerPrivateKey | KeyMaterialKind::DerPkcs1PrivateKey => "der",
         KeyMaterialKind::Jks => "jks",
         KeyMaterialKind::Pkcs12 => "pkcs12",
         KeyMaterialKind::Keystore => "keystore",
@@ -330,7 +336,9 @@ fn material_finding(inventory: &Inventory, km: &KeyMaterial, refs: &[KeyRef<'_>]
 
     let is_keystore = !matches!(
         km.kind,
-        KeyMaterialKind::PemPrivateKey | KeyMaterialKind::DerPrivateKey
+        KeyMaterialKind::PemPrivateKey
+            | KeyMaterialKind::DerPrivateKey
+            | KeyMaterialKind::DerPkcs1PrivateKey
     );
     let severity = if !is_keystore {
         if encrypted == Some(false) {

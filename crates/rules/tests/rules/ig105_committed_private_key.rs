@@ -298,3 +298,30 @@ fn jceks_and_bks_keystores() {
     );
     common::assert_no_secrets(rel, &["fixture-pass-api", "fixture-pass-jceks"]);
 }
+
+/// Found by review: binary (DER) PKCS#1 RSA keys (`openssl rsa -outform DER
+/// -traditional`) were skipped as binary files. Keys made with openssl; the
+/// PKCS#1 public key beside them (`-RSAPublicKey_out`) is no finding.
+#[test]
+fn der_pkcs1_keys() {
+    let rel = "IG105/der-pkcs1";
+    common::assert_places(
+        "IG105",
+        rel,
+        &[("keys/jwt-rsa.key", 0), ("keys/mtls-rsa.der", 0)],
+    );
+    let findings = common::run("IG105", rel);
+    for file in ["jwt-rsa.key", "mtls-rsa.der"] {
+        let f = common::finding_at(&findings, file, 0);
+        assert_eq!(f.severity, Severity::Critical, "{}", f.message);
+        assert!(
+            f.message.contains(&format!(
+                "{file} is committed: an unencrypted DER RSA private key (PKCS#1)"
+            )),
+            "{}",
+            f.message
+        );
+        assert!(f.message.contains("anyone with the repository can use it"));
+    }
+    common::assert_no_secrets(rel, &[]);
+}
