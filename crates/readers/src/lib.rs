@@ -603,6 +603,31 @@ fn der_private_key(bytes: &[u8]) -> Option<(KeyMaterialKind, bool)> {
     }
 }
 
+/// Whether a text is a PuTTY private key file (`.ppk`, whatever its name):
+/// `Some` when its first line is `PuTTY-User-Key-File-<version>: <algorithm>`,
+/// holding whether the `Encryption:` header that follows names a cipher
+/// (`aes256-cbc`) rather than `none` (`None` without that header).
+fn putty_key_encrypted(text: &str) -> Option<Option<bool>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut lines = text.lines();
+    let (version, algorithm) = lines
+        .next()?
+        .strip_prefix("PuTTY-User-Key-File-")?
+        .split_once(':')?;
+    if version.is_empty()
+        || !version.bytes().all(|b| b.is_ascii_digit())
+        || algorithm.trim().is_empty()
+    {
+        return None;
+    }
+    // `Encryption:` is the second line in every version of the format.
+    let encryption = lines
+        .next()
+        .and_then(|l| l.strip_prefix("Encryption:"))
+        .map(str::trim);
+    Some(encryption.map(|e| !e.eq_ignore_ascii_case("none")))
+}
+
 /// Extensions of files that hold keys or certificates in PEM form.
 const PEM_EXTENSIONS: &[&str] = &[
     "pem", "key", "p8", "pk8", "pkcs8", "crt", "cer", "der", "ppk",
@@ -771,6 +796,18 @@ fn process_file(
         }
     };
     let text: &str = &text;
+
+    // Its `Private-Lines` are the key (in clear with `Encryption: none`): the
+    // file is key material, not text to search.
+    if let Some(encrypted) = putty_key_encrypted(text) {
+        out.key_material = Some(KeyMaterial {
+            kind: KeyMaterialKind::PuttyPrivateKey,
+            location: Location::file(display),
+            encrypted,
+            size: out.bytes,
+        });
+        return out;
+    }
 
     if let Some(what) = own_report::kind(text) {
         // Not audited, so not counted among the files scanned.
@@ -988,6 +1025,54 @@ mod tests {
             Some((KeyMaterialKind::DerPkcs1PrivateKey, false))
         );
         assert_eq!(der_private_key(&pkcs1[..pkcs1.len() - 1]), None);
+    }
+
+    /// PuTTY keys are told by their first line, encrypted or not by their
+    /// `Encryption:` header; the header elsewhere, or a look-alike, is not one.
+    #[test]
+    fn putty_keys_by_their_header() {
+        let key = |version: &str, encryption: &str, eol: &str| {
+            [
+                &format!("PuTTY-User-Key-File-{version}: ssh-ed25519"),
+                &format!("Encryption: {encryption}"),
+                "Comment: fixture",
+                "Public-Lines: 1",
+                "AAAAC3NzaC1lZDI1NTE5AAAAIHn1",
+                "Private-Lines: 1",
+                "AAAAIH5GnUrVb0L3vOiVxKG2r1",
+                "Private-MAC: 0123456789abcdef",
+            ]
+            .join(eol)
+        };
+        for eol in ["\n", "\r\n"] {
+            for version in ["2", "3"] {
+                assert_eq!(
+                    putty_key_encrypted(&key(version, "none", eol)),
+                    Some(Some(false))
+                );
+                assert_eq!(
+                    putty_key_encrypted(&key(version, "aes256-cbc", eol)),
+                    Some(Some(true))
+                );
+            }
+        }
+        assert_eq!(
+            putty_key_encrypted(&format!("\u{feff}{}", key("3", "none", "\n"))),
+            Some(Some(false))
+        );
+        assert_eq!(
+            putty_key_encrypted("PuTTY-User-Key-File-3: ssh-rsa\nComment: x\n"),
+            Some(None)
+        );
+        for not_one in [
+            "Keys start with\nPuTTY-User-Key-File-3: ssh-rsa\nEncryption: none\n",
+            "PuTTY-User-Key-File-: ssh-rsa\nEncryption: none\n",
+            "PuTTY-User-Key-File-3 ssh-rsa\nEncryption: none\n",
+            "PuTTY-User-Key-File-3:\nEncryption: none\n",
+            "",
+        ] {
+            assert_eq!(putty_key_encrypted(not_one), None, "{not_one:?}");
+        }
     }
 
     #[test]

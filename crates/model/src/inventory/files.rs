@@ -95,6 +95,8 @@ pub enum KeyMaterialKind {
     /// A binary (DER) PKCS#1 `RSAPrivateKey` file: that form is never
     /// encrypted.
     DerPkcs1PrivateKey,
+    /// A PuTTY private key file (`.ppk`, told by its first line).
+    PuttyPrivateKey,
     Jks,
     Pkcs12,
     /// `.keystore`, and keystores of other types: JCEKS (`.jceks`),
@@ -107,8 +109,9 @@ pub enum KeyMaterialKind {
 pub struct KeyMaterial {
     pub kind: KeyMaterialKind,
     pub location: Location,
-    /// For PEM and DER keys: whether the key is encrypted. Keystores are
-    /// always password-protected, so `None`.
+    /// For PEM, DER and PuTTY keys: whether the key is encrypted (`None` when
+    /// that cannot be told). Keystores are always password-protected, so
+    /// `None`.
     pub encrypted: Option<bool>,
     pub size: u64,
 }

@@ -24,15 +24,16 @@ Flags private keys and keystores committed to the repository: PEM files holding 
 private key (`BEGIN RSA PRIVATE KEY`, `BEGIN PRIVATE KEY`, `BEGIN ENCRYPTED PRIVATE
 KEY`, ...), binary (DER) PKCS#8 and PKCS#1 keys (`.der`, `.key`, `.p8`, `.pk8`), Java
 keystores (`.jks`, `.jceks`, `.keystore`), BouncyCastle keystores (`.bks`, `.bcfks`)
-and PKCS#12 files (`.p12`, `.pfx`), and private key blocks pasted into any other text
-file. It links each keystore to the configurations that load it (`tls:key-store
-path=`, the JWT connection's `keyStore=`) and raises the finding to critical when the
-key is not encrypted (a PEM key without a passphrase, a binary PKCS#8 key that is not
-an `EncryptedPrivateKeyInfo`, any binary PKCS#1 key), or when a keystore's password
-(`storePassword`, `password`, `keyPassword`) is committed in clear too (in the XML or
-in a property file of any environment). A keystore that is only used as a trust store
-(public certificates) is reported at low severity, unless it is seen to hold a private
-key.
+and PKCS#12 files (`.p12`, `.pfx`), PuTTY private keys (`.ppk`, told by their
+`PuTTY-User-Key-File-` first line whatever the file's name), and private key blocks
+pasted into any other text file. It links each keystore to the configurations that
+load it (`tls:key-store path=`, the JWT connection's `keyStore=`) and raises the
+finding to critical when the key is not encrypted (a PEM key without a passphrase, a
+binary PKCS#8 key that is not an `EncryptedPrivateKeyInfo`, any binary PKCS#1 key, a
+PuTTY key with `Encryption: none`), or when a keystore's password (`storePassword`,
+`password`, `keyPassword`) is committed in clear too (in the XML or in a property file
+of any environment). A keystore that is only used as a trust store (public
+certificates) is reported at low severity, unless it is seen to hold a private key.
 
 ## Why is this bad?
 The private key behind a JWT bearer connection *is* the integration user's
@@ -196,6 +197,11 @@ fn kind_phrase(kind: KeyMaterialKind, encrypted: Option<bool>, label: Option<&st
         KeyMaterialKind::DerPkcs1PrivateKey => {
             "an unencrypted DER RSA private key (PKCS#1)".to_string()
         }
+        KeyMaterialKind::PuttyPrivateKey => match encrypted {
+            Some(false) => "an unencrypted PuTTY private key (Encryption: none)".to_string(),
+            Some(true) => "a passphrase-encrypted PuTTY private key".to_string(),
+            None => "a PuTTY private key".to_string(),
+        },
         KeyMaterialKind::Jks => "a Java keystore (JKS)".to_string(),
         KeyMaterialKind::Pkcs12 => "a PKCS#12 keystore".to_string(),
         KeyMaterialKind::Keystore => "a keystore".to_string(),
@@ -207,20 +213,31 @@ fn kind_key(kind: KeyMaterialKind) -> &'static str {
         KeyMaterialKind::PemPrivateKey => "pem",
         // One key file by name, whichever DER structure it holds.
         KeyMaterialKind::DerPrivateKey | KeyMaterialKind::DerPkcs1PrivateKey => "der",
+        KeyMaterialKind::PuttyPrivateKey => "ppk",
         KeyMaterialKind::Jks => "jks",
         KeyMaterialKind::Pkcs12 => "pkcs12",
         KeyMaterialKind::Keystore => "keystore",
     }
 }
 
-fn fix_text(path: &str, keystore: bool) -> String {
+/// How to replace a compromised key: where its public half is trusted.
+fn rotate(kind: KeyMaterialKind) -> &'static str {
+    match kind {
+        // An SSH key: PuTTY logs in to SSH and SFTP servers with it.
+        KeyMaterialKind::PuttyPrivateKey => "create a new key pair and replace the public key wherever it is trusted (the authorized keys of the SSH or SFTP servers it logs in to)",
+        _ => "create a new key pair and certificate and replace the certificate in the connected app or External Client App (Use digital signatures) or wherever it is trusted",
+    }
+}
+
+fn fix_text(path: &str, kind: KeyMaterialKind, keystore: bool) -> String {
+    let rotate = rotate(kind);
     let provide = if keystore {
         "have Mule load the keystore at deploy time from a secret store or Runtime Manager (keyStore=\"${sfdc.keystore.path}\" / <tls:key-store path=\"${tls.keystore.path}\" .../>) with its password in a hidden secure property (storePassword=\"${secure::sfdc.keystore.password}\")"
     } else {
         "keep keys out of the repository: provide them at deploy time from a secret store or Runtime Manager, in a keystore whose password is a hidden secure property"
     };
     format!(
-        "Consider the key compromised: create a new key pair and certificate and replace the certificate in the connected app or External Client App (Use digital signatures) or wherever it is trusted; remove {path} from the repository and purge it from git history (git filter-repo --invert-paths --path <its path from the repository root>, run at the root); {provide}."
+        "Consider the key compromised: {rotate}; remove {path} from the repository and purge it from git history (git filter-repo --invert-paths --path <its path from the repository root>, run at the root); {provide}."
     )
 }
 
@@ -339,6 +356,7 @@ fn material_finding(inventory: &Inventory, km: &KeyMaterial, refs: &[KeyRef<'_>]
         KeyMaterialKind::PemPrivateKey
             | KeyMaterialKind::DerPrivateKey
             | KeyMaterialKind::DerPkcs1PrivateKey
+            | KeyMaterialKind::PuttyPrivateKey
     );
     let severity = if !is_keystore {
         if encrypted == Some(false) {
@@ -432,7 +450,7 @@ fn material_finding(inventory: &Inventory, km: &KeyMaterial, refs: &[KeyRef<'_>]
         .maybe_identity(identity)
         .environments(environments)
         .key(format!("{}|{}", kind_key(km.kind), name))
-        .fix(fix_text(path, is_keystore));
+        .fix(fix_text(path, km.kind, is_keystore));
     for Loader { r, .. } in &matching {
         finding = finding.related(Related::new(
             &r.at,

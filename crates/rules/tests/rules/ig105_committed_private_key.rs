@@ -325,3 +325,76 @@ fn der_pkcs1_keys() {
     }
     common::assert_no_secrets(rel, &[]);
 }
+
+/// Found by review: PuTTY private keys were not reported. They are told by
+/// their first line (`PuTTY-User-Key-File-3: ssh-ed25519`), whatever the
+/// file's name, and are encrypted or not per their `Encryption:` header; a
+/// `.ppk` file without that line, or the header quoted in a document, is no
+/// key. The keys were written with Python's `cryptography` package following
+/// PuTTY's documented PPK format (v3 with Argon2id, v2), puttygen not being
+/// at hand: throwaway ed25519 keys.
+#[test]
+fn putty_keys() {
+    let rel = "IG105/putty";
+    const KEYS: &str = "sftp-api/src/main/resources/keys";
+    common::assert_places(
+        "IG105",
+        rel,
+        &[
+            (&format!("{KEYS}/legacy_putty_key"), 0),
+            (&format!("{KEYS}/partner-sftp-enc.ppk"), 0),
+            (&format!("{KEYS}/partner-sftp.ppk"), 0),
+        ],
+    );
+    let findings = common::run("IG105", rel);
+    for (file, severity, what) in [
+        (
+            "partner-sftp.ppk",
+            Severity::Critical,
+            "an unencrypted PuTTY private key (Encryption: none) in app sftp-api; anyone with the repository can use it",
+        ),
+        (
+            "partner-sftp-enc.ppk",
+            Severity::High,
+            "a passphrase-encrypted PuTTY private key in app sftp-api",
+        ),
+        (
+            "legacy_putty_key",
+            Severity::High,
+            "a passphrase-encrypted PuTTY private key in app sftp-api",
+        ),
+    ] {
+        let f = common::finding_at(&findings, file, 0);
+        assert_eq!(f.severity, severity, "{}", f.message);
+        assert!(
+            f.message.contains(&format!("{file} is committed: {what}")),
+            "{}",
+            f.message
+        );
+        assert!(f.fix.contains("authorized keys"), "{}", f.fix);
+    }
+    // Neither the private lines nor the MAC of any key is printed.
+    let mut key_lines = Vec::new();
+    for file in [
+        "partner-sftp.ppk",
+        "partner-sftp-enc.ppk",
+        "legacy_putty_key",
+    ] {
+        let text =
+            std::fs::read_to_string(common::fixture(&format!("{rel}/{KEYS}/{file}"))).unwrap();
+        let mut private = 0;
+        for line in text.lines() {
+            if let Some(n) = line.strip_prefix("Private-Lines: ") {
+                private = n.parse().unwrap();
+            } else if let Some(mac) = line.strip_prefix("Private-MAC: ") {
+                key_lines.push(mac.to_string());
+            } else if private > 0 {
+                key_lines.push(line.to_string());
+                private -= 1;
+            }
+        }
+    }
+    assert_eq!(key_lines.len(), 6, "{key_lines:?}");
+    let key_lines: Vec<&str> = key_lines.iter().map(String::as_str).collect();
+    common::assert_no_secrets(rel, &key_lines);
+}
