@@ -564,6 +564,17 @@ mod tests {
         );
         // `privateKey: |`: the block indicator is no one-character secret.
         assert_eq!(mask_line("  privateKey: |", &r), "  privateKey: |");
+        // An OpenPGP key, its armor headers first (as BouncyCastle writes
+        // them), in a value whose name says nothing.
+        let pgp = mask_line(
+            "batch.armor=-----BEGIN PGP PRIVATE KEY BLOCK-----\\nVersion: BCPG v1.58\\n\\nlQOYBGX4bWQBCADQz5m8X1m0Ab3kLp9wQe2\\n=ab12\\n-----END PGP PRIVATE KEY BLOCK-----",
+            &r,
+        );
+        assert!(
+            pgp.contains("-----BEGIN PGP PRIVATE KEY BLOCK-----"),
+            "{pgp}"
+        );
+        assert!(!pgp.contains("lQOYBGX4bWQBCADQz5m8X1m0"), "{pgp}");
     }
 
     #[test]

@@ -17,8 +17,9 @@
 //!   its nearest app.
 //! - Every file is read once, in parallel, in windows of the (sorted) walk:
 //!   Mule XML (`mule::xml`), property files (`properties`), descriptors
-//!   (`mule::descriptor`), keystores and PEM keys, and the any-text scan
-//!   (`text`: tokens, PEM blocks, `-D` and other definitions,
+//!   (`mule::descriptor`), keystores and private keys (PEM, DER, PuTTY,
+//!   OpenPGP: `pgp`), and the any-text scan (`text`: tokens, PEM and
+//!   OpenPGP blocks, `-D` and other definitions,
 //!   `intguard-ignore` comments). An app is assembled as soon as the window
 //!   holding its last file is read, and handed to the caller's `on_app`
 //!   ([`read_paths_with`]) before the next window, so a caller can shrink it
@@ -44,6 +45,7 @@ pub use discover::check_ignore_glob;
 mod metadata;
 mod mule;
 mod own_report;
+mod pgp;
 mod position;
 mod properties;
 mod text;
@@ -55,8 +57,8 @@ use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 use intguard_model::{
-    CertificateFacts, Diagnostic, InlineSuppression, Inventory, KeyMaterial, KeyMaterialKind,
-    Location, MuleApp, PropertyFile, PropertyFormat, TextFileFacts,
+    keys_encrypted, CertificateFacts, Diagnostic, InlineSuppression, Inventory, KeyMaterial,
+    KeyMaterialKind, Location, MuleApp, PropertyFile, PropertyFormat, TextFileFacts,
 };
 use rayon::prelude::*;
 
@@ -965,10 +967,15 @@ fn process_file(
     if !facts.private_keys.is_empty()
         && (PEM_EXTENSIONS.contains(&ext.as_str()) || text.trim_start().starts_with("-----BEGIN"))
     {
+        let kind = if facts.private_keys[0].label.starts_with("PGP ") {
+            KeyMaterialKind::PgpPrivateKey
+        } else {
+            KeyMaterialKind::PemPrivateKey
+        };
         out.key_material = Some(KeyMaterial {
-            kind: KeyMaterialKind::PemPrivateKey,
+            kind,
             location: Location::file(display),
-            encrypted: Some(facts.private_keys.iter().all(|k| k.encrypted)),
+            encrypted: keys_encrypted(facts.private_keys.iter().map(|k| k.encrypted)),
             size: bytes.len() as u64,
         });
     }

@@ -1,6 +1,6 @@
-//! Facts found in any text file: Salesforce tokens, PEM private key blocks,
-//! `name=value` definitions outside property files, and `intguard-ignore`
-//! comments.
+//! Facts found in any text file: Salesforce tokens, PEM and OpenPGP private
+//! key blocks, `name=value` definitions outside property files, and
+//! `intguard-ignore` comments.
 //!
 //! Every pattern has a cheap literal prefilter (memchr's memmem) so that the
 //! usual file costs a few fast passes and no regex at all.
@@ -74,6 +74,7 @@ const NEEDLES: &[&str] = &[
     "PRIVATE KEY-----",
     "-D",
     "intguard-ignore",
+    "PGP PRIVATE KEY BLOCK-----",
 ];
 const N_ACCESS: u8 = 1 << 0;
 const N_REFRESH: u8 = 1 << 1;
@@ -81,7 +82,8 @@ const N_CONSUMER: u8 = 1 << 2;
 const N_PEM: u8 = 1 << 3;
 const N_DEFINE: u8 = 1 << 4;
 const N_IGNORE: u8 = 1 << 5;
-const N_ALL: u8 = (1 << 6) - 1;
+const N_PGP: u8 = 1 << 6;
+const N_ALL: u8 = (1 << 7) - 1;
 
 static PREFILTER: LazyLock<AhoCorasick> = LazyLock::new(|| {
     AhoCorasick::builder()
@@ -127,8 +129,10 @@ static REFRESH_TOKEN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?-u:\b)5Aep861[A-Za-z0-9._]{50,}").expect("regex"));
 static CONSUMER_KEY: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?-u:\b)3MVG9[A-Za-z0-9._]{40,}").expect("regex"));
-static PEM_BEGIN: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"-----BEGIN ([A-Z0-9 ]*PRIVATE KEY)-----").expect("regex"));
+/// A PEM private key's label, or OpenPGP's `PGP PRIVATE KEY BLOCK`.
+static PEM_BEGIN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"-----BEGIN ([A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?)-----").expect("regex")
+});
 /// A Java system property on a command line: `-Dname=value`, or the Mule
 /// wrapper's `-M-Dname=value` (`mule -M-Dmule.key=... start`, Studio's
 /// launch `vmArgs`), which passes the same `-D` to the runtime.
@@ -214,6 +218,18 @@ fn is_base64_char(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'='
 }
 
+/// Headers that may open a block's body: PEM's `Proc-Type:` (an encrypted
+/// legacy key), OpenPGP armor's (`Version: BCPG v1.58` in keys made with
+/// BouncyCastle, as Mule's Crypto module uses).
+const ARMOR_HEADERS: &[&str] = &[
+    "Proc-Type:",
+    "Version:",
+    "Comment:",
+    "Hash:",
+    "Charset:",
+    "MessageID:",
+];
+
 /// Whether `after`, the text following a `-----BEGIN ...-----` label, is a
 /// key's body: line breaks (see [`PEM_LINE_BREAKS`]) and then a header or
 /// base64, or a long base64 run on the label's line; not prose naming the
@@ -230,7 +246,7 @@ pub fn looks_like_pem_body(after: &str) -> bool {
         // in a `.env` value): a long base64 run, which prose never is.
         return rest.bytes().take_while(|b| is_base64_char(*b)).count() >= 40;
     }
-    if rest.starts_with("Proc-Type:") {
+    if ARMOR_HEADERS.iter().any(|h| rest.starts_with(h)) {
         return true;
     }
     rest.bytes().take(16).filter(|b| is_base64_char(*b)).count() >= 16
@@ -347,7 +363,7 @@ pub(crate) fn scan(
                 .map(|(_, host)| host.to_ascii_lowercase());
         }
     }
-    if seen & N_PEM != 0 {
+    if seen & (N_PEM | N_PGP) != 0 {
         for c in PEM_BEGIN.captures_iter(text) {
             let (Some(all), Some(label)) = (c.get(0), c.get(1)) else {
                 continue;
@@ -366,9 +382,19 @@ pub(crate) fn scan(
             }
             let window = &text[all.end()..window_end];
             let header = &window[..window.find("-----END").unwrap_or(window.len())];
-            let encrypted = label.as_str().contains("ENCRYPTED")
-                || header.contains("Proc-Type: 4,ENCRYPTED")
-                || (label.as_str() == "OPENSSH PRIVATE KEY" && openssh_key_encrypted(header));
+            let encrypted = if label.as_str() == "PGP PRIVATE KEY BLOCK" {
+                // Told by the packets only: the whole body is read, up to
+                // its END (where the next block's reading starts at the
+                // latest, so a file of blocks is read once).
+                crate::pgp::secret_key_encrypted(&crate::pgp::armor_data(&text[all.end()..]))
+            } else {
+                Some(
+                    label.as_str().contains("ENCRYPTED")
+                        || header.contains("Proc-Type: 4,ENCRYPTED")
+                        || (label.as_str() == "OPENSSH PRIVATE KEY"
+                            && openssh_key_encrypted(header)),
+                )
+            };
             facts.private_keys.push(PrivateKeyBlock {
                 label: label.as_str().to_string(),
                 encrypted,
@@ -885,7 +911,7 @@ mod tests {
             );
             let (f, _) = scan(&text, "notes.md", GENERIC);
             assert_eq!(f.private_keys.len(), 1, "pad {pad}");
-            assert!(!f.private_keys[0].encrypted);
+            assert_eq!(f.private_keys[0].encrypted, Some(false));
         }
     }
 
@@ -902,7 +928,7 @@ mod tests {
         for text in &forms {
             let (f, _) = scan(text, "f.properties", GENERIC);
             assert_eq!(f.private_keys.len(), 1, "{text}");
-            assert!(!f.private_keys[0].encrypted);
+            assert_eq!(f.private_keys[0].encrypted, Some(false));
         }
         // Named in prose: not a key.
         let text = "Paste it after -----BEGIN PRIVATE KEY-----\\\nand a line break.\n";
@@ -938,7 +964,7 @@ mod tests {
             let text = format!("-----BEGIN OPENSSH PRIVATE KEY-----{sep}{body}{sep}-----END OPENSSH PRIVATE KEY-----\n");
             let (f, _) = scan(&text, "id", GENERIC);
             assert_eq!(f.private_keys.len(), 1, "{text}");
-            f.private_keys[0].encrypted
+            f.private_keys[0].encrypted.unwrap()
         };
         for sep in ["\n", "\r\n", "\\n", "\\n\\\n  "] {
             assert!(!key(plain, sep), "{sep:?}");
@@ -949,6 +975,66 @@ mod tests {
         assert!(!openssh_key_encrypted(
             "MIIEowIBAAKCAQEAz5m8X1m0AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
         ));
+    }
+
+    /// The armor of a v4 EdDSA secret key packet (legacy packet format, as
+    /// GnuPG writes it) whose S2K usage octet is `usage`.
+    fn pgp_armor(usage: u8, headers: &str, eol: &str) -> String {
+        let mut body = vec![4, 0x6b, 0x0d, 0x7d, 0x75, 22, 9];
+        body.extend_from_slice(&[0x2b, 0x06, 0x01, 0x04, 0x01, 0xda, 0x47, 0x0f, 0x01]);
+        body.extend_from_slice(&[0x01, 0x07, 0x40]);
+        body.extend_from_slice(&[0x5a; 32]);
+        body.push(usage);
+        body.extend_from_slice(&[0x01, 0x00]);
+        body.extend_from_slice(&[0x6c; 32]);
+        let mut packet = vec![0x94, body.len() as u8];
+        packet.extend_from_slice(&body);
+        let b64 = BASE64.encode(&packet);
+        let lines: Vec<&str> = b64
+            .as_bytes()
+            .chunks(64)
+            .map(|c| std::str::from_utf8(c).unwrap())
+            .collect();
+        format!(
+            "-----BEGIN PGP PRIVATE KEY BLOCK-----{eol}{headers}{eol}{}{eol}=Xy1z{eol}-----END PGP PRIVATE KEY BLOCK-----{eol}",
+            lines.join(eol)
+        )
+    }
+
+    /// OpenPGP private key blocks, with or without armor headers, in a file
+    /// or a `\n`-escaped value: in clear or protected per the packet's S2K
+    /// usage octet. A public key block, or the label in prose, is none.
+    #[test]
+    fn pgp_private_key_blocks() {
+        for (headers, eol) in [
+            ("", "\n"),
+            ("Version: BCPG v1.58\nComment: batch key\n", "\n"),
+            ("", "\r\n"),
+            ("Comment: batch key\\n", "\\n"),
+        ] {
+            for (usage, encrypted) in [(0, false), (254, true), (3, true)] {
+                let armor = pgp_armor(usage, headers, eol);
+                let text = format!("pgp.private.key={armor}\n");
+                let (f, _) = scan(&text, "f.properties", GENERIC);
+                assert_eq!(f.private_keys.len(), 1, "{text}");
+                let k = &f.private_keys[0];
+                assert_eq!(k.label, "PGP PRIVATE KEY BLOCK");
+                assert_eq!(k.encrypted, Some(encrypted), "{text}");
+                assert_eq!((k.location.line, k.location.column), (1, 17));
+            }
+        }
+        // Its packets cut before the usage octet: not known.
+        let cut = "-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nlIYEaw19dRYJKwYBBAHaRw8BAQdAM2pEAs9wzK7TbvigX50mu6ZvvKt4qc5VcLJQ\n";
+        let (f, _) = scan(cut, "notes.md", GENERIC);
+        assert_eq!(f.private_keys.len(), 1);
+        assert_eq!(f.private_keys[0].encrypted, None);
+        for not_one in [
+            "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmDMEaw19dRYJKwYBBAHaRw8BAQdAp+XDe6Tvs/yn8oW5fZTE9obOT9/ZGA5sdyvN\n",
+            "Never paste a -----BEGIN PGP PRIVATE KEY BLOCK----- anywhere.\n",
+            "Never paste a\n-----BEGIN PGP PRIVATE KEY BLOCK-----\nanywhere.\n",
+        ] {
+            assert!(scan(not_one, "f", GENERIC).0.private_keys.is_empty(), "{not_one}");
+        }
     }
 
     #[test]

@@ -40,13 +40,32 @@ pub struct TokenCandidate {
     pub host: Option<String>,
 }
 
-/// `-----BEGIN ... PRIVATE KEY-----` in a text file.
+/// `-----BEGIN ... PRIVATE KEY-----` (or OpenPGP's `-----BEGIN PGP PRIVATE
+/// KEY BLOCK-----`) in a text file.
 #[derive(Debug, Clone, Serialize)]
 pub struct PrivateKeyBlock {
-    /// The PEM label, e.g. `RSA PRIVATE KEY`, `ENCRYPTED PRIVATE KEY`.
+    /// The PEM label, e.g. `RSA PRIVATE KEY`, `ENCRYPTED PRIVATE KEY`, `PGP
+    /// PRIVATE KEY BLOCK`.
     pub label: String,
-    pub encrypted: bool,
+    /// Whether the key is passphrase-protected; `None` when that could not
+    /// be told (an OpenPGP key whose packets could not be read).
+    pub encrypted: Option<bool>,
     pub location: Location,
+}
+
+/// Whether keys are encrypted, taken together: `Some(false)` when any one is
+/// in clear, `Some(true)` when there are some and every one is encrypted,
+/// `None` otherwise.
+pub fn keys_encrypted(each: impl IntoIterator<Item = Option<bool>>) -> Option<bool> {
+    let (mut encrypted, mut unknown) = (false, false);
+    for e in each {
+        match e {
+            Some(false) => return Some(false),
+            Some(true) => encrypted = true,
+            None => unknown = true,
+        }
+    }
+    (encrypted && !unknown).then_some(true)
 }
 
 /// A `name=value` definition outside property files.
@@ -97,6 +116,9 @@ pub enum KeyMaterialKind {
     DerPkcs1PrivateKey,
     /// A PuTTY private key file (`.ppk`, told by its first line).
     PuttyPrivateKey,
+    /// A file of OpenPGP private key blocks (`-----BEGIN PGP PRIVATE KEY
+    /// BLOCK-----`).
+    PgpPrivateKey,
     Jks,
     Pkcs12,
     /// `.keystore`, and keystores of other types: JCEKS (`.jceks`),
@@ -109,7 +131,7 @@ pub enum KeyMaterialKind {
 pub struct KeyMaterial {
     pub kind: KeyMaterialKind,
     pub location: Location,
-    /// For PEM, DER and PuTTY keys: whether the key is encrypted (`None` when
+    /// For PEM, DER, PuTTY and OpenPGP keys: whether the key is encrypted (`None` when
     /// that cannot be told). Keystores are always password-protected, so
     /// `None`.
     pub encrypted: Option<bool>,

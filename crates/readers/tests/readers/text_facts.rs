@@ -168,10 +168,10 @@ fn pem_keys_and_keystores() {
     );
     let legacy = facts(&inv, "keys/legacy.pem");
     assert_eq!(legacy.private_keys[0].label, "RSA PRIVATE KEY");
-    assert!(legacy.private_keys[0].encrypted);
+    assert_eq!(legacy.private_keys[0].encrypted, Some(true));
     let json = facts(&inv, "config/service.json");
     assert_eq!(json.private_keys.len(), 1);
-    assert!(!json.private_keys[0].encrypted);
+    assert_eq!(json.private_keys[0].encrypted, Some(false));
     assert_eq!(
         (
             json.private_keys[0].location.line,

@@ -1,8 +1,8 @@
 use std::collections::HashSet;
 
 use intguard_model::{
-    Finding, Inventory, KeyMaterial, KeyMaterialKind, Location, MuleApp, Practice, PrivateKeyBlock,
-    Related, RuleMeta, Severity, Value,
+    keys_encrypted, Finding, Inventory, KeyMaterial, KeyMaterialKind, Location, MuleApp, Practice,
+    PrivateKeyBlock, Related, RuleMeta, Severity, Value,
 };
 
 use crate::support::{
@@ -25,15 +25,20 @@ private key (`BEGIN RSA PRIVATE KEY`, `BEGIN PRIVATE KEY`, `BEGIN ENCRYPTED PRIV
 KEY`, ...), binary (DER) PKCS#8 and PKCS#1 keys (`.der`, `.key`, `.p8`, `.pk8`), Java
 keystores (`.jks`, `.jceks`, `.keystore`), BouncyCastle keystores (`.bks`, `.bcfks`)
 and PKCS#12 files (`.p12`, `.pfx`), PuTTY private keys (`.ppk`, told by their
-`PuTTY-User-Key-File-` first line whatever the file's name), and private key blocks
-pasted into any other text file. It links each keystore to the configurations that
-load it (`tls:key-store path=`, the JWT connection's `keyStore=`) and raises the
-finding to critical when the key is not encrypted (a PEM key without a passphrase, a
-binary PKCS#8 key that is not an `EncryptedPrivateKeyInfo`, any binary PKCS#1 key, a
-PuTTY key with `Encryption: none`), or when a keystore's password (`storePassword`,
-`password`, `keyPassword`) is committed in clear too (in the XML or in a property file
-of any environment). A keystore that is only used as a trust store (public
-certificates) is reported at low severity, unless it is seen to hold a private key.
+`PuTTY-User-Key-File-` first line whatever the file's name), OpenPGP private keys
+(`BEGIN PGP PRIVATE KEY BLOCK`, which Mule's Crypto module `crypto:pgp-config` loads),
+and private key blocks pasted into any other text file. It links each keystore to the
+configurations that load it (`tls:key-store path=`, the JWT connection's `keyStore=`)
+and raises the finding to critical when the key is not encrypted (a PEM key without a
+passphrase, a binary PKCS#8 key that is not an `EncryptedPrivateKeyInfo`, any binary
+PKCS#1 key, a PuTTY key with `Encryption: none`, an OpenPGP key whose secret-key
+packets say their secret follows in clear), or when a keystore's password
+(`storePassword`, `password`, `keyPassword`) is committed in clear too (in the XML or
+in a property file of any environment). A keystore that is only used as a trust store
+(public certificates) is reported at low severity, unless it is seen to hold a private
+key. An OpenPGP key's armor does not say whether a passphrase protects it: when its
+packets cannot be read (a block cut short, an algorithm not known), the finding says
+so and stays high.
 
 ## Why is this bad?
 The private key behind a JWT bearer connection *is* the integration user's
@@ -202,6 +207,13 @@ fn kind_phrase(kind: KeyMaterialKind, encrypted: Option<bool>, label: Option<&st
             Some(true) => "a passphrase-encrypted PuTTY private key".to_string(),
             None => "a PuTTY private key".to_string(),
         },
+        KeyMaterialKind::PgpPrivateKey => match encrypted {
+            Some(false) => "an unencrypted OpenPGP private key (PGP PRIVATE KEY BLOCK)".to_string(),
+            Some(true) => {
+                "a passphrase-protected OpenPGP private key (PGP PRIVATE KEY BLOCK)".to_string()
+            }
+            None => format!("an OpenPGP private key (PGP PRIVATE KEY BLOCK; {PGP_UNKNOWN})"),
+        },
         KeyMaterialKind::Jks => "a Java keystore (JKS)".to_string(),
         KeyMaterialKind::Pkcs12 => "a PKCS#12 keystore".to_string(),
         KeyMaterialKind::Keystore => "a keystore".to_string(),
@@ -214,25 +226,38 @@ fn kind_key(kind: KeyMaterialKind) -> &'static str {
         // One key file by name, whichever DER structure it holds.
         KeyMaterialKind::DerPrivateKey | KeyMaterialKind::DerPkcs1PrivateKey => "der",
         KeyMaterialKind::PuttyPrivateKey => "ppk",
+        KeyMaterialKind::PgpPrivateKey => "pgp",
         KeyMaterialKind::Jks => "jks",
         KeyMaterialKind::Pkcs12 => "pkcs12",
         KeyMaterialKind::Keystore => "keystore",
     }
 }
 
+/// What an OpenPGP key whose packets could not be read is said to be: its
+/// armor does not tell whether a passphrase protects it.
+const PGP_UNKNOWN: &str = "whether a passphrase protects it could not be read from its packets";
+
+const ROTATE_PGP: &str = "revoke it (publish its revocation certificate), create a new key pair and give its public key to the partners who encrypt to it or verify its signatures";
+
 /// How to replace a compromised key: where its public half is trusted.
 fn rotate(kind: KeyMaterialKind) -> &'static str {
     match kind {
         // An SSH key: PuTTY logs in to SSH and SFTP servers with it.
         KeyMaterialKind::PuttyPrivateKey => "create a new key pair and replace the public key wherever it is trusted (the authorized keys of the SSH or SFTP servers it logs in to)",
+        KeyMaterialKind::PgpPrivateKey => ROTATE_PGP,
         _ => "create a new key pair and certificate and replace the certificate in the connected app or External Client App (Use digital signatures) or wherever it is trusted",
     }
 }
+
+/// Where Mule's Crypto module finds a key instead.
+const PROVIDE_PGP: &str = "provide the private keyring at deploy time from a secret store or Runtime Manager (<crypto:pgp-config privateKeyring=\"${pgp.keyring.path}\" ...>) with its passphrase in a hidden secure property (passphrase=\"${secure::pgp.passphrase}\")";
 
 fn fix_text(path: &str, kind: KeyMaterialKind, keystore: bool) -> String {
     let rotate = rotate(kind);
     let provide = if keystore {
         "have Mule load the keystore at deploy time from a secret store or Runtime Manager (keyStore=\"${sfdc.keystore.path}\" / <tls:key-store path=\"${tls.keystore.path}\" .../>) with its password in a hidden secure property (storePassword=\"${secure::sfdc.keystore.password}\")"
+    } else if kind == KeyMaterialKind::PgpPrivateKey {
+        PROVIDE_PGP
     } else {
         "keep keys out of the repository: provide them at deploy time from a secret store or Runtime Manager, in a keystore whose password is a hidden secure property"
     };
@@ -326,7 +351,7 @@ fn material_finding(inventory: &Inventory, km: &KeyMaterial, refs: &[KeyRef<'_>]
     let label = blocks.first().map(|b| b.label.as_str());
     let encrypted = km
         .encrypted
-        .or_else(|| (!blocks.is_empty()).then(|| blocks.iter().all(|b| b.encrypted)));
+        .or_else(|| keys_encrypted(blocks.iter().map(|b| b.encrypted)));
 
     // References to this file: by file name, from the app that holds it (or
     // from any app when the file lies outside every app).
@@ -357,6 +382,7 @@ fn material_finding(inventory: &Inventory, km: &KeyMaterial, refs: &[KeyRef<'_>]
             | KeyMaterialKind::DerPrivateKey
             | KeyMaterialKind::DerPkcs1PrivateKey
             | KeyMaterialKind::PuttyPrivateKey
+            | KeyMaterialKind::PgpPrivateKey
     );
     let severity = if !is_keystore {
         if encrypted == Some(false) {
@@ -487,15 +513,15 @@ fn block_finding(
     index: usize,
     block: &PrivateKeyBlock,
 ) -> Finding {
-    let severity = if block.encrypted {
-        Severity::High
-    } else {
+    let severity = if block.encrypted == Some(false) {
         Severity::Critical
-    };
-    let state = if block.encrypted {
-        "a passphrase-encrypted"
     } else {
-        "an unencrypted"
+        Severity::High
+    };
+    let state = match block.encrypted {
+        Some(true) => "a passphrase-encrypted",
+        Some(false) => "an unencrypted",
+        None => "a",
     };
     let mut message = format!(
         "{} contains {state} private key block (-----BEGIN {}-----)",
@@ -505,11 +531,23 @@ fn block_finding(
     if let Some(app) = app_for_path(inventory, path) {
         message.push_str(&format!(" in app {}", app.name));
     }
+    let pgp = block.label.starts_with("PGP ");
+    if block.encrypted.is_none() && pgp {
+        message.push_str(&format!("; {PGP_UNKNOWN}"));
+    }
+    let (rotate, provide) = if pgp {
+        (ROTATE_PGP, PROVIDE_PGP)
+    } else {
+        (
+            "create a new key pair and certificate and replace the certificate wherever it is trusted (connected app or External Client App, Mutual Authentication Certificates)",
+            "load keys at deploy time from a secret store or Runtime Manager instead",
+        )
+    };
     Finding::new(&META, block.location.clone(), message)
         .severity(severity)
         .key(format!("pem-block|{}|{index}", block.label))
         .fix(format!(
-            "Consider the key compromised: create a new key pair and certificate and replace the certificate wherever it is trusted (connected app or External Client App, Mutual Authentication Certificates); delete the key block from {path} and purge it from git history (git filter-repo --replace-text <file>, where <file> holds the key block followed by ==>REMOVED); load keys at deploy time from a secret store or Runtime Manager instead."
+            "Consider the key compromised: {rotate}; delete the key block from {path} and purge it from git history (git filter-repo --replace-text <file>, where <file> holds the key block followed by ==>REMOVED); {provide}."
         ))
 }
 
@@ -528,7 +566,7 @@ mod tests {
         }
     }
 
-    fn block(path: &str, line: u32, label: &str, encrypted: bool) -> TextFileFacts {
+    fn block(path: &str, line: u32, label: &str, encrypted: Option<bool>) -> TextFileFacts {
         TextFileFacts {
             path: path.into(),
             private_keys: vec![PrivateKeyBlock {
@@ -586,7 +624,7 @@ mod tests {
         let inv = Inventory {
             apps: vec![app("orders", &[])],
             key_material: vec![material(KeyMaterialKind::PemPrivateKey, path, Some(false))],
-            text_files: vec![block(path, 1, "RSA PRIVATE KEY", false)],
+            text_files: vec![block(path, 1, "RSA PRIVATE KEY", Some(false))],
             ..Default::default()
         };
         let f = run(&inv);
@@ -744,13 +782,13 @@ mod tests {
     fn key_blocks_in_other_files() {
         let inv = Inventory {
             text_files: vec![
-                block("docs/setup.md", 12, "PRIVATE KEY", false),
-                block("scripts/key.txt", 1, "ENCRYPTED PRIVATE KEY", true),
+                block("docs/setup.md", 12, "PRIVATE KEY", Some(false)),
+                block("scripts/key.txt", 1, "ENCRYPTED PRIVATE KEY", Some(true)),
                 block(
                     "orders/src/test/resources/test.pem.txt",
                     1,
                     "PRIVATE KEY",
-                    false,
+                    Some(false),
                 ),
             ],
             apps: vec![app("orders", &[])],
@@ -763,5 +801,39 @@ mod tests {
         assert_eq!(f[0].severity, Severity::Critical);
         assert_eq!(f[1].severity, Severity::High, "test sources are lowered");
         assert_eq!(f[2].severity, Severity::High, "encrypted");
+    }
+
+    /// An OpenPGP block in clear is critical; one whose packets could not be
+    /// read is high and says so, claiming neither state.
+    #[test]
+    fn pgp_blocks() {
+        let label = "PGP PRIVATE KEY BLOCK";
+        let inv = Inventory {
+            text_files: vec![
+                block("docs/a.md", 3, label, Some(false)),
+                block("docs/b.md", 3, label, None),
+            ],
+            ..Default::default()
+        };
+        let mut f = run(&inv);
+        f.sort_by(|a, b| a.location.cmp(&b.location));
+        assert_eq!(f[0].severity, Severity::Critical);
+        assert!(
+            f[0].message.contains(
+                "contains an unencrypted private key block (-----BEGIN PGP PRIVATE KEY BLOCK-----)"
+            ),
+            "{}",
+            f[0].message
+        );
+        assert!(f[0].fix.contains("revocation certificate"), "{}", f[0].fix);
+        assert_eq!(f[1].severity, Severity::High);
+        assert!(
+            f[1].message.ends_with(
+                "contains a private key block (-----BEGIN PGP PRIVATE KEY BLOCK-----); whether a passphrase protects it could not be read from its packets"
+            ),
+            "{}",
+            f[1].message
+        );
+        assert!(!f[1].message.contains("encrypted"), "{}", f[1].message);
     }
 }

@@ -398,3 +398,101 @@ fn putty_keys() {
     let key_lines: Vec<&str> = key_lines.iter().map(String::as_str).collect();
     common::assert_no_secrets(rel, &key_lines);
 }
+
+/// Found by review: OpenPGP private keys (`-----BEGIN PGP PRIVATE KEY
+/// BLOCK-----`, as Mule's Crypto module `crypto:pgp-config` loads) were not
+/// reported. Whether a passphrase protects one is read from its secret-key
+/// packets (the S2K usage octet); a block cut before it says it could not be
+/// told. Keys made with GnuPG 2.2 (ed25519 + cv25519, RSA, DSA + Elgamal,
+/// NIST P-256, subkeys exported without their primary key); the RSA one was
+/// given the armor headers BouncyCastle writes. A public key block and a
+/// mention of the label in prose are no finding.
+#[test]
+fn pgp_private_key_blocks() {
+    let rel = "IG105/pgp";
+    const PGP: &str = "payments-api/src/main/resources/pgp";
+    common::assert_places(
+        "IG105",
+        rel,
+        &[
+            ("docs/KEYS.md", 6),
+            ("docs/TRUNCATED.md", 3),
+            ("docs/laptop-subkeys.txt", 2),
+            ("payments-api/src/main/resources/pgp.properties", 2),
+            (&format!("{PGP}/legacy-rsa.asc"), 1),
+            (&format!("{PGP}/partner-private.asc"), 1),
+            (&format!("{PGP}/signing-private.asc"), 1),
+        ],
+    );
+    let findings = common::run("IG105", rel);
+    let file = |name: &str| {
+        findings
+            .iter()
+            .find(|f| f.location.path.ends_with(name))
+            .unwrap_or_else(|| panic!("no finding for {name}"))
+    };
+    for (name, severity, what) in [
+        (
+            "partner-private.asc",
+            Severity::Critical,
+            "partner-private.asc is committed: an unencrypted OpenPGP private key (PGP PRIVATE KEY BLOCK) in app payments-api; anyone with the repository can use it",
+        ),
+        (
+            "legacy-rsa.asc",
+            Severity::Critical,
+            "legacy-rsa.asc is committed: an unencrypted OpenPGP private key",
+        ),
+        (
+            "signing-private.asc",
+            Severity::High,
+            "signing-private.asc is committed: a passphrase-protected OpenPGP private key (PGP PRIVATE KEY BLOCK) in app payments-api",
+        ),
+        (
+            "KEYS.md",
+            Severity::Critical,
+            "KEYS.md contains an unencrypted private key block (-----BEGIN PGP PRIVATE KEY BLOCK-----)",
+        ),
+        // The primary key is a GnuPG stub; the subkeys are in clear.
+        (
+            "laptop-subkeys.txt",
+            Severity::Critical,
+            "laptop-subkeys.txt contains an unencrypted private key block",
+        ),
+        (
+            "pgp.properties",
+            Severity::Critical,
+            "pgp.properties contains an unencrypted private key block (-----BEGIN PGP PRIVATE KEY BLOCK-----) in app payments-api",
+        ),
+        (
+            "TRUNCATED.md",
+            Severity::High,
+            "TRUNCATED.md contains a private key block (-----BEGIN PGP PRIVATE KEY BLOCK-----); whether a passphrase protects it could not be read from its packets",
+        ),
+    ] {
+        let f = file(name);
+        assert_eq!(f.severity, severity, "{}", f.message);
+        assert!(f.message.contains(what), "{}", f.message);
+        assert!(f.fix.contains("revocation certificate"), "{}", f.fix);
+    }
+    assert!(!file("TRUNCATED.md").message.contains("encrypted"));
+
+    let mut body = Vec::new();
+    for name in [
+        "docs/KEYS.md",
+        "docs/laptop-subkeys.txt",
+        "docs/TRUNCATED.md",
+        &format!("{PGP}/partner-private.asc"),
+        &format!("{PGP}/legacy-rsa.asc"),
+        &format!("{PGP}/signing-private.asc"),
+        "payments-api/src/main/resources/pgp.properties",
+    ] {
+        let text = std::fs::read_to_string(common::fixture(&format!("{rel}/{name}"))).unwrap();
+        body.extend(
+            text.split(|c: char| c.is_whitespace() || c == '\\')
+                .filter(|w| w.len() >= 40)
+                .map(str::to_string),
+        );
+    }
+    let body: Vec<&str> = body.iter().map(String::as_str).collect();
+    common::assert_no_secrets(rel, &body);
+}
