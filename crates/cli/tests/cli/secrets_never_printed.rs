@@ -312,17 +312,43 @@ fn tokens(text: &str) -> Vec<&str> {
     out
 }
 
-/// The body lines of PEM private keys.
+/// The body lines of PEM and OpenPGP private keys, also of a key written on
+/// one line with `\n` escapes (`pgp.armor=-----BEGIN ...\nlQOY...`).
 fn pem_private_key_lines(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut inside = false;
-    for line in text.lines().map(str::trim) {
-        if line.starts_with("-----BEGIN") && line.contains("PRIVATE KEY") {
+    for line in text.lines().flat_map(|l| l.split("\\n")).map(str::trim) {
+        // A label opening a line, or ending a value's first piece
+        // (`pgp.armor=-----BEGIN PGP PRIVATE KEY BLOCK-----\n...`).
+        let label = line.starts_with("-----BEGIN")
+            || (line.contains("-----BEGIN") && line.ends_with("-----"));
+        if label && line.contains("PRIVATE KEY") {
             inside = true;
         } else if line.starts_with("-----END") {
             inside = false;
         } else if inside && line.len() >= 16 && !line.contains(':') {
             out.push(line);
+        }
+    }
+    out
+}
+
+/// A PuTTY key file's private lines and MAC (`Private-Lines: 2`, then the
+/// lines; `Private-MAC: ...`).
+fn putty_private_lines(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    if !text.starts_with("PuTTY-User-Key-File-") {
+        return out;
+    }
+    let mut private = 0;
+    for line in text.lines().map(str::trim) {
+        if let Some(n) = line.strip_prefix("Private-Lines: ") {
+            private = n.parse().unwrap_or(0);
+        } else if let Some(mac) = line.strip_prefix("Private-MAC: ") {
+            out.push(mac);
+        } else if private > 0 {
+            out.push(line);
+            private -= 1;
         }
     }
     out
@@ -408,6 +434,9 @@ fn secrets_in_files(root: &Path) -> Secrets {
         }
         for line in pem_private_key_lines(&text) {
             add(&mut secrets, line, format!("{shown}: private key"));
+        }
+        for line in putty_private_lines(&text) {
+            add(&mut secrets, line, format!("{shown}: PuTTY private key"));
         }
     }
     secrets
@@ -502,9 +531,24 @@ const FX_PLAIN: [&str; 23] = [
 
 /// A PEM body: deterministic, random-looking base64 lines.
 fn pem_body() -> Vec<String> {
+    base64_lines(0x9e37_79b9_7f4a_7c15, 12)
+}
+
+/// The body of the fixture's OpenPGP key.
+fn pgp_body() -> Vec<String> {
+    base64_lines(0x2545_f491_4f6c_dd1d, 6)
+}
+
+/// The private lines of the fixture's PuTTY key.
+fn putty_body() -> Vec<String> {
+    base64_lines(0x6a09_e667_f3bc_c909, 2)
+}
+
+/// `n` deterministic, random-looking base64 lines of 64 characters.
+fn base64_lines(seed: u64, n: usize) -> Vec<String> {
     const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
-    (0..12)
+    let mut state: u64 = seed;
+    (0..n)
         .map(|_| {
             (0..64)
                 .map(|_| {
@@ -621,6 +665,26 @@ output application/json
     }
     pem.push_str("-----END RSA PRIVATE KEY-----\n");
     write(&app, "src/main/resources/keys/fx.key", pem);
+    // An OpenPGP key on one line, its armor headers first, under a name that
+    // says nothing: the snippet shows that line.
+    write(
+        &app,
+        "src/main/resources/pgp.properties",
+        format!(
+            "pgp.armor=-----BEGIN PGP PRIVATE KEY BLOCK-----\\nVersion: BCPG v1.58\\n\\n{}\\n=Fx12\\n-----END PGP PRIVATE KEY BLOCK-----\n",
+            pgp_body().join("\\n")
+        ),
+    );
+    // A PuTTY key in clear.
+    write(
+        &app,
+        "src/main/resources/keys/fx-sftp.ppk",
+        format!(
+            "PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: fx-sftp\nPublic-Lines: 1\nAAAAC3NzaC1lZDI1NTE5AAAAIFx1\nPrivate-Lines: 2\n{}\nPrivate-MAC: {}\n",
+            putty_body().join("\n"),
+            "5f".repeat(32)
+        ),
+    );
     write(
         root,
         "ops/.env",
@@ -712,6 +776,12 @@ fn no_secret_appears_in_any_output() {
     for line in pem_body() {
         assert!(fx.contains_key(&line), "the extractor misses the PEM body");
     }
+    for line in pgp_body() {
+        assert!(fx.contains_key(&line), "the extractor misses the PGP body");
+    }
+    for line in putty_body() {
+        assert!(fx.contains_key(&line), "the extractor misses the PuTTY key");
+    }
     merge(&mut secrets, fx);
     for (plain, _) in FX_ENCRYPTED {
         add(&mut secrets, plain, "fixture ![...] plaintext");
@@ -778,6 +848,7 @@ fn no_secret_appears_in_any_output() {
         ),
     ];
     let mut rules_seen = Vec::new();
+    let mut keys_seen = Vec::new();
     let mut http_credentials_seen = Vec::new();
     for (what, args) in scans {
         let run = run_cmd(
@@ -801,6 +872,11 @@ fn no_secret_appears_in_any_output() {
         if what == "json" {
             let report = run.json();
             rules_seen = rules_of(&report);
+            keys_seen = findings(&report)
+                .iter()
+                .filter(|f| f["rule"] == "IG105")
+                .map(|f| f["path"].as_str().unwrap().to_string())
+                .collect::<Vec<_>>();
             http_credentials_seen = findings(&report)
                 .iter()
                 .filter(|f| {
@@ -827,6 +903,13 @@ fn no_secret_appears_in_any_output() {
         assert!(
             rules_seen.iter().any(|r| r == rule),
             "{rule} reported: {rules_seen:?}"
+        );
+    }
+    // The keys whose lines the scan could have shown were reported.
+    for key in ["pgp.properties", "fx-sftp.ppk", "fx.key"] {
+        assert!(
+            keys_seen.iter().any(|p| p.ends_with(key)),
+            "{key}: {keys_seen:#?}"
         );
     }
     // Each credential the fixture's HTTP requests send is one IG102 finding
