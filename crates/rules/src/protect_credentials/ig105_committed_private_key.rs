@@ -62,8 +62,8 @@ whose password sits next to it protects nothing.
    certificate in the connected app or External Client App ("Use digital signatures"),
    then delete the old one.
 2. Remove the file and purge it from history (`git filter-repo --invert-paths --path
-   src/main/resources/keys/sfdc.jks`), and add `*.jks`, `*.p12`, `*.pfx`, `*.key` to
-   `.gitignore`.
+   src/main/resources/keys/sfdc.jks`), and add `*.jks`, `*.jceks`, `*.p12`, `*.pfx`,
+   `*.key`, `*.ppk` to `.gitignore`.
 3. Provide the keystore at deploy time from a secret store or Runtime Manager, and
    its password as a hidden secure property:
 ```xml
