@@ -1219,9 +1219,9 @@ fn a_one_line_private_key_is_masked_in_snippets() {
 }
 
 /// The key and token fixtures of IG105 and IG106: key bodies written as
-/// `.properties`, `.env` and XML attribute values, OpenSSH and DER keys,
-/// keystore passwords, a URL-encoded session id. None appears in any
-/// format, snippets included.
+/// `.properties`, `.env` and XML attribute values, OpenSSH, DER, PuTTY and
+/// OpenPGP keys, keystore passwords, a URL-encoded session id. None appears
+/// in any format, snippets included.
 #[test]
 fn key_and_token_fixtures_are_masked_in_every_format() {
     let fixtures = workspace().join("crates/rules/tests/fixtures");
@@ -1229,6 +1229,13 @@ fn key_and_token_fixtures_are_masked_in_every_format() {
         ("IG105/pem-in-values", &[][..]),
         ("IG105/openssh", &[][..]),
         ("IG105/der-keys", &["fixture-pass-2"][..]),
+        ("IG105/der-pkcs1", &[][..]),
+        ("IG105/putty", &[][..]),
+        ("IG105/pgp", &[][..]),
+        (
+            "IG105/jceks-bks",
+            &["fixture-pass-api", "fixture-pass-jceks"][..],
+        ),
         ("IG105/trust-store-with-key", &["fixture-pass-3"][..]),
         (
             "IG105/keystore-per-env",
@@ -1256,7 +1263,7 @@ fn key_and_token_fixtures_are_masked_in_every_format() {
             }
         }
         // Binary keys and keystores have no text to gather.
-        let text_secrets = !rel.contains("der-keys") && !rel.contains("store");
+        let text_secrets = !["der-", "store", "jceks"].iter().any(|b| rel.contains(b));
         assert_eq!(
             secrets.len() > passwords.len(),
             text_secrets,
