@@ -48,6 +48,16 @@ impl WalkedFile {
             None => self.path.to_str().unwrap_or_default(),
         }
     }
+
+    /// The bytes of [`WalkedFile::display`], without checking again that
+    /// they are UTF-8: what sorting the walk compares (UTF-8 bytes order
+    /// as their text does).
+    fn display_bytes(&self) -> &[u8] {
+        match &self.display {
+            Some(d) => d.as_bytes(),
+            None => self.path.as_os_str().as_encoded_bytes(),
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -106,7 +116,8 @@ pub(crate) fn walk(roots: &[PathBuf], options: &ReadOptions) -> Walk {
         walk_root(root, options, &scanned, &out);
     }
     let mut walk = out.into_inner().unwrap_or_else(|e| e.into_inner());
-    walk.files.sort_by(|a, b| a.display().cmp(b.display()));
+    walk.files
+        .sort_by(|a, b| a.display_bytes().cmp(b.display_bytes()));
     walk.files.dedup_by(|a, b| a.path == b.path);
     walk
 }

@@ -647,11 +647,13 @@ fn is_shell_like(name: &str, ext: &str) -> bool {
 
 /// `Dockerfile`, `Dockerfile.prod`, `api.dockerfile`, `Containerfile`.
 fn is_dockerfile(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    lower == "dockerfile"
-        || lower.starts_with("dockerfile.")
-        || lower.ends_with(".dockerfile")
-        || lower == "containerfile"
+    let n = name.as_bytes();
+    let starts = |p: &[u8]| n.len() >= p.len() && n[..p.len()].eq_ignore_ascii_case(p);
+    let ends = |p: &[u8]| n.len() >= p.len() && n[n.len() - p.len()..].eq_ignore_ascii_case(p);
+    name.eq_ignore_ascii_case("dockerfile")
+        || name.eq_ignore_ascii_case("containerfile")
+        || starts(b"dockerfile.")
+        || ends(b".dockerfile")
 }
 
 fn under_any(rel: &str, dirs: &[&str]) -> bool {
@@ -1115,6 +1117,28 @@ mod tests {
             } else {
                 std::fs::copy(entry.path(), &target).unwrap();
             }
+        }
+    }
+
+    #[test]
+    fn dockerfiles_by_name() {
+        for name in [
+            "Dockerfile",
+            "dockerfile",
+            "Dockerfile.prod",
+            "api.Dockerfile",
+            "Containerfile",
+        ] {
+            assert!(is_dockerfile(name), "{name}");
+        }
+        for name in [
+            "Dockerfile-notes.md",
+            "docker-compose.yml",
+            "my.dockerfiles",
+            "Dockerfil",
+            "",
+        ] {
+            assert!(!is_dockerfile(name), "{name}");
         }
     }
 
