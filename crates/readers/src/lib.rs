@@ -645,6 +645,26 @@ fn is_shell_like(name: &str, ext: &str) -> bool {
         || matches!(ext, "env" | "sh" | "bash" | "zsh" | "ksh" | "bat" | "cmd")
 }
 
+/// `path` relative to `dir`, `/`-separated. Both come from the walk, so
+/// `dir` is spelt as `path` begins: a byte comparison says it on Unix
+/// (`Path::strip_prefix` parses every component, 2,000 instructions a file);
+/// anything else goes the component way.
+fn relative_to(path: &Path, dir: &Path) -> Option<String> {
+    if cfg!(unix) {
+        let rest = path
+            .as_os_str()
+            .as_encoded_bytes()
+            .strip_prefix(dir.as_os_str().as_encoded_bytes())
+            .and_then(|r| r.strip_prefix(b"/"))
+            .filter(|r| !r.is_empty() && !r.starts_with(b"/"))
+            .and_then(|r| std::str::from_utf8(r).ok());
+        if let Some(rest) = rest.filter(|r| !r.starts_with("./") && !r.contains("/./")) {
+            return Some(rest.to_string());
+        }
+    }
+    path.strip_prefix(dir).ok().map(discover::display_path)
+}
+
 /// `Dockerfile`, `Dockerfile.prod`, `api.dockerfile`, `Containerfile`.
 fn is_dockerfile(name: &str) -> bool {
     let n = name.as_bytes();
@@ -836,11 +856,7 @@ fn process_file(
         AssignmentStyle::Generic
     };
     if let Some((_, root)) = app {
-        let rel = f
-            .path
-            .strip_prefix(&root.dir)
-            .map(discover::display_path)
-            .unwrap_or_default();
+        let rel = relative_to(&f.path, &root.dir).unwrap_or_default();
         let mule3 = root.runtime == intguard_model::MuleRuntime::Mule3;
         if ext == "xml" && rel != "pom.xml" && rel != "mule-project.xml" {
             let expect = under_any(
@@ -1117,6 +1133,24 @@ mod tests {
             } else {
                 std::fs::copy(entry.path(), &target).unwrap();
             }
+        }
+    }
+
+    #[test]
+    fn relative_paths_agree_with_strip_prefix() {
+        for (path, dir) in [
+            ("a/app/src/main/x.xml", "a/app"),
+            ("./app/pom.xml", "./app"),
+            ("./pom.xml", "."),
+            ("/abs/app/src/é.yaml", "/abs/app"),
+            ("a/app2/x", "a/app"),
+            ("a/app//x", "a/app"),
+            ("a/app/./x", "a/app"),
+            ("a/app", "a/app"),
+        ] {
+            let (path, dir) = (Path::new(path), Path::new(dir));
+            let slow = path.strip_prefix(dir).ok().map(discover::display_path);
+            assert_eq!(relative_to(path, dir), slow, "{path:?} in {dir:?}");
         }
     }
 
