@@ -586,6 +586,8 @@ fn keystore_kind(ext: &str) -> Option<KeyMaterialKind> {
 }
 
 /// Extensions of binary (DER) private key files.
+/// Binary OpenPGP files: keyrings (`secring.gpg`, `.skr`) and key exports.
+const PGP_BINARY_EXTENSIONS: &[&str] = &["gpg", "pgp", "skr"];
 const DER_KEY_EXTENSIONS: &[&str] = &["der", "p8", "pk8", "pkcs8", "key"];
 
 /// Whether a binary file is a private key, which kind, and whether it is
@@ -770,6 +772,22 @@ fn process_file(
     if certificates::DER_EXTENSIONS.contains(&ext.as_str()) && bytes.first() == Some(&0x30) {
         out.certificates = certificates::from_der(bytes, display);
         if !out.certificates.is_empty() {
+            return out;
+        }
+    }
+    // A binary OpenPGP keyring or key export (`secring.gpg`, `gpg
+    // --export-secret-keys`): its packets say whether it holds a secret key
+    // and whether a passphrase protects it. A public keyring, an encrypted
+    // message or anything unreadable is no key.
+    if PGP_BINARY_EXTENSIONS.contains(&ext.as_str()) && bytes.first().is_some_and(|b| b & 0x80 != 0)
+    {
+        if let Some(encrypted) = pgp::secret_key_encrypted(bytes) {
+            out.key_material = Some(KeyMaterial {
+                kind: KeyMaterialKind::PgpKeyring,
+                location: Location::file(display),
+                encrypted: Some(encrypted),
+                size: bytes.len() as u64,
+            });
             return out;
         }
     }

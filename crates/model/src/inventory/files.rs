@@ -119,6 +119,9 @@ pub enum KeyMaterialKind {
     /// A file of OpenPGP private key blocks (`-----BEGIN PGP PRIVATE KEY
     /// BLOCK-----`).
     PgpPrivateKey,
+    /// A binary OpenPGP keyring or key export holding a private key
+    /// (`secring.gpg`, `gpg --export-secret-keys`).
+    PgpKeyring,
     Jks,
     Pkcs12,
     /// `.keystore`, and keystores of other types: JCEKS (`.jceks`),

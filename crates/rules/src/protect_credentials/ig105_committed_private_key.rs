@@ -26,7 +26,8 @@ KEY`, ...), binary (DER) PKCS#8 and PKCS#1 keys (`.der`, `.key`, `.p8`, `.pk8`),
 keystores (`.jks`, `.jceks`, `.keystore`), BouncyCastle keystores (`.bks`, `.bcfks`)
 and PKCS#12 files (`.p12`, `.pfx`), PuTTY private keys (`.ppk`, told by their
 `PuTTY-User-Key-File-` first line whatever the file's name), OpenPGP private keys
-(`BEGIN PGP PRIVATE KEY BLOCK`, which Mule's Crypto module `crypto:pgp-config` loads),
+(`BEGIN PGP PRIVATE KEY BLOCK`, which Mule's Crypto module `crypto:pgp-config` loads,
+and binary keyrings and exports holding a secret key: `secring.gpg`, `.pgp`, `.skr`),
 and private key blocks pasted into any other text file. It links each keystore to the
 configurations that load it (`tls:key-store path=`, the JWT connection's `keyStore=`)
 and raises the finding to critical when the key is not encrypted (a PEM key without a
@@ -214,6 +215,10 @@ fn kind_phrase(kind: KeyMaterialKind, encrypted: Option<bool>, label: Option<&st
             }
             None => format!("an OpenPGP private key (PGP PRIVATE KEY BLOCK; {PGP_UNKNOWN})"),
         },
+        KeyMaterialKind::PgpKeyring => match encrypted {
+            Some(false) => "an unencrypted OpenPGP private key (a binary keyring)".to_string(),
+            _ => "a passphrase-protected OpenPGP private key (a binary keyring)".to_string(),
+        },
         KeyMaterialKind::Jks => "a Java keystore (JKS)".to_string(),
         KeyMaterialKind::Pkcs12 => "a PKCS#12 keystore".to_string(),
         KeyMaterialKind::Keystore => "a keystore".to_string(),
@@ -226,7 +231,7 @@ fn kind_key(kind: KeyMaterialKind) -> &'static str {
         // One key file by name, whichever DER structure it holds.
         KeyMaterialKind::DerPrivateKey | KeyMaterialKind::DerPkcs1PrivateKey => "der",
         KeyMaterialKind::PuttyPrivateKey => "ppk",
-        KeyMaterialKind::PgpPrivateKey => "pgp",
+        KeyMaterialKind::PgpPrivateKey | KeyMaterialKind::PgpKeyring => "pgp",
         KeyMaterialKind::Jks => "jks",
         KeyMaterialKind::Pkcs12 => "pkcs12",
         KeyMaterialKind::Keystore => "keystore",
@@ -244,7 +249,7 @@ fn rotate(kind: KeyMaterialKind) -> &'static str {
     match kind {
         // An SSH key: PuTTY logs in to SSH and SFTP servers with it.
         KeyMaterialKind::PuttyPrivateKey => "create a new key pair and replace the public key wherever it is trusted (the authorized keys of the SSH or SFTP servers it logs in to)",
-        KeyMaterialKind::PgpPrivateKey => ROTATE_PGP,
+        KeyMaterialKind::PgpPrivateKey | KeyMaterialKind::PgpKeyring => ROTATE_PGP,
         _ => "create a new key pair and certificate and replace the certificate in the connected app or External Client App (Use digital signatures) or wherever it is trusted",
     }
 }
@@ -256,7 +261,10 @@ fn fix_text(path: &str, kind: KeyMaterialKind, keystore: bool) -> String {
     let rotate = rotate(kind);
     let provide = if keystore {
         "have Mule load the keystore at deploy time from a secret store or Runtime Manager (keyStore=\"${sfdc.keystore.path}\" / <tls:key-store path=\"${tls.keystore.path}\" .../>) with its password in a hidden secure property (storePassword=\"${secure::sfdc.keystore.password}\")"
-    } else if kind == KeyMaterialKind::PgpPrivateKey {
+    } else if matches!(
+        kind,
+        KeyMaterialKind::PgpPrivateKey | KeyMaterialKind::PgpKeyring
+    ) {
         PROVIDE_PGP
     } else {
         "keep keys out of the repository: provide them at deploy time from a secret store or Runtime Manager, in a keystore whose password is a hidden secure property"
@@ -383,6 +391,7 @@ fn material_finding(inventory: &Inventory, km: &KeyMaterial, refs: &[KeyRef<'_>]
             | KeyMaterialKind::DerPkcs1PrivateKey
             | KeyMaterialKind::PuttyPrivateKey
             | KeyMaterialKind::PgpPrivateKey
+            | KeyMaterialKind::PgpKeyring
     );
     let severity = if !is_keystore {
         if encrypted == Some(false) {

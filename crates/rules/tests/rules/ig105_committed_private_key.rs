@@ -496,3 +496,46 @@ fn pgp_private_key_blocks() {
     let body: Vec<&str> = body.iter().map(String::as_str).collect();
     common::assert_no_secrets(rel, &body);
 }
+
+/// Binary OpenPGP files (GnuPG 2.2 exports): a secret keyring in clear is
+/// critical, a passphrase-protected export high; a public keyring and an
+/// encrypted message hold no private key.
+#[test]
+fn binary_pgp_keyrings() {
+    let rel = "IG105/pgp-keyring";
+    const KEYS: &str = "payments-batch/src/main/resources/keys";
+    common::assert_places(
+        "IG105",
+        rel,
+        &[
+            (&format!("{KEYS}/partner-locked.pgp"), 0),
+            (&format!("{KEYS}/secring.gpg"), 0),
+        ],
+    );
+    let findings = common::run("IG105", rel);
+    let secring = findings
+        .iter()
+        .find(|f| f.location.path.ends_with("secring.gpg"))
+        .unwrap();
+    assert_eq!(secring.severity, Severity::Critical);
+    assert!(
+        secring.message.starts_with(
+            "secring.gpg is committed: an unencrypted OpenPGP private key (a binary keyring)"
+        ),
+        "{}",
+        secring.message
+    );
+    assert!(secring.fix.contains("revoke it"), "{}", secring.fix);
+    let locked = findings
+        .iter()
+        .find(|f| f.location.path.ends_with("partner-locked.pgp"))
+        .unwrap();
+    assert_eq!(locked.severity, Severity::High);
+    assert!(
+        locked
+            .message
+            .contains("a passphrase-protected OpenPGP private key (a binary keyring)"),
+        "{}",
+        locked.message
+    );
+}
