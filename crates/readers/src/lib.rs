@@ -591,8 +591,9 @@ const PGP_BINARY_EXTENSIONS: &[&str] = &["gpg", "pgp", "skr"];
 const DER_KEY_EXTENSIONS: &[&str] = &["der", "p8", "pk8", "pkcs8", "key"];
 
 /// Whether a binary file is a private key, which kind, and whether it is
-/// encrypted: PKCS#8 (`PrivateKeyInfo`, or `EncryptedPrivateKeyInfo`) or
-/// PKCS#1 (`RSAPrivateKey`); `None` when it is neither.
+/// encrypted: PKCS#8 (`PrivateKeyInfo`, or `EncryptedPrivateKeyInfo`),
+/// PKCS#1 (`RSAPrivateKey`) or SEC1 (`ECPrivateKey`); `None` when it is none
+/// of them.
 fn der_private_key(bytes: &[u8]) -> Option<(KeyMaterialKind, bool)> {
     if pkcs8::PrivateKeyInfoRef::try_from(bytes).is_ok() {
         Some((KeyMaterialKind::DerPrivateKey, false))
@@ -602,6 +603,10 @@ fn der_private_key(bytes: &[u8]) -> Option<(KeyMaterialKind, bool)> {
         // PKCS#1 has no encrypted DER form: only PEM's `Proc-Type` headers
         // encrypt it.
         Some((KeyMaterialKind::DerPkcs1PrivateKey, false))
+    } else if sec1::EcPrivateKey::try_from(bytes).is_ok() {
+        // SEC1 (`openssl ec -outform DER`), which has no encrypted DER form
+        // either.
+        Some((KeyMaterialKind::DerSec1PrivateKey, false))
     } else {
         None
     }

@@ -114,6 +114,8 @@ pub enum KeyMaterialKind {
     /// A binary (DER) PKCS#1 `RSAPrivateKey` file: that form is never
     /// encrypted.
     DerPkcs1PrivateKey,
+    /// A binary (DER) SEC1 `ECPrivateKey` file: never encrypted either.
+    DerSec1PrivateKey,
     /// A PuTTY private key file (`.ppk`, told by its first line).
     PuttyPrivateKey,
     /// A file of OpenPGP private key blocks (`-----BEGIN PGP PRIVATE KEY

@@ -22,7 +22,7 @@ static META: RuleMeta = RuleMeta {
     doc: r#"## What it does
 Flags private keys and keystores committed to the repository: PEM files holding a
 private key (`BEGIN RSA PRIVATE KEY`, `BEGIN PRIVATE KEY`, `BEGIN ENCRYPTED PRIVATE
-KEY`, ...), binary (DER) PKCS#8 and PKCS#1 keys (`.der`, `.key`, `.p8`, `.pk8`), Java
+KEY`, ...), binary (DER) PKCS#8, PKCS#1 and SEC1 (EC) keys (`.der`, `.key`, `.p8`, `.pk8`), Java
 keystores (`.jks`, `.jceks`, `.keystore`), BouncyCastle keystores (`.bks`, `.bcfks`)
 and PKCS#12 files (`.p12`, `.pfx`), PuTTY private keys (`.ppk`, told by their
 `PuTTY-User-Key-File-` first line whatever the file's name), OpenPGP private keys
@@ -32,7 +32,7 @@ and private key blocks pasted into any other text file. It links each keystore t
 configurations that load it (`tls:key-store path=`, the JWT connection's `keyStore=`)
 and raises the finding to critical when the key is not encrypted (a PEM key without a
 passphrase, a binary PKCS#8 key that is not an `EncryptedPrivateKeyInfo`, any binary
-PKCS#1 key, a PuTTY key with `Encryption: none`, an OpenPGP key whose secret-key
+PKCS#1 or SEC1 key, a PuTTY key with `Encryption: none`, an OpenPGP key whose secret-key
 packets say their secret follows in clear), or when a keystore's password
 (`storePassword`, `password`, `keyPassword`) is committed in clear too (in the XML or
 in a property file of any environment). A keystore that is only used as a trust store
@@ -203,6 +203,9 @@ fn kind_phrase(kind: KeyMaterialKind, encrypted: Option<bool>, label: Option<&st
         KeyMaterialKind::DerPkcs1PrivateKey => {
             "an unencrypted DER RSA private key (PKCS#1)".to_string()
         }
+        KeyMaterialKind::DerSec1PrivateKey => {
+            "an unencrypted DER EC private key (SEC1)".to_string()
+        }
         KeyMaterialKind::PuttyPrivateKey => match encrypted {
             Some(false) => "an unencrypted PuTTY private key (Encryption: none)".to_string(),
             Some(true) => "a passphrase-encrypted PuTTY private key".to_string(),
@@ -229,7 +232,9 @@ fn kind_key(kind: KeyMaterialKind) -> &'static str {
     match kind {
         KeyMaterialKind::PemPrivateKey => "pem",
         // One key file by name, whichever DER structure it holds.
-        KeyMaterialKind::DerPrivateKey | KeyMaterialKind::DerPkcs1PrivateKey => "der",
+        KeyMaterialKind::DerPrivateKey
+        | KeyMaterialKind::DerPkcs1PrivateKey
+        | KeyMaterialKind::DerSec1PrivateKey => "der",
         KeyMaterialKind::PuttyPrivateKey => "ppk",
         KeyMaterialKind::PgpPrivateKey | KeyMaterialKind::PgpKeyring => "pgp",
         KeyMaterialKind::Jks => "jks",
@@ -389,6 +394,7 @@ fn material_finding(inventory: &Inventory, km: &KeyMaterial, refs: &[KeyRef<'_>]
         KeyMaterialKind::PemPrivateKey
             | KeyMaterialKind::DerPrivateKey
             | KeyMaterialKind::DerPkcs1PrivateKey
+            | KeyMaterialKind::DerSec1PrivateKey
             | KeyMaterialKind::PuttyPrivateKey
             | KeyMaterialKind::PgpPrivateKey
             | KeyMaterialKind::PgpKeyring

@@ -539,3 +539,28 @@ fn binary_pgp_keyrings() {
         locked.message
     );
 }
+
+/// Binary SEC1 EC private keys (`openssl ecparam -genkey -noout -outform
+/// DER`), P-256 and P-384: critical (that form is never encrypted); the EC
+/// public key beside them is no key.
+#[test]
+fn der_sec1_keys() {
+    let rel = "IG105/der-sec1";
+    common::assert_places(
+        "IG105",
+        rel,
+        &[("keys/mtls-ec.der", 0), ("keys/partner-ec.key", 0)],
+    );
+    let findings = common::run("IG105", rel);
+    for file in ["mtls-ec.der", "partner-ec.key"] {
+        let f = common::finding_at(&findings, file, 0);
+        assert_eq!(f.severity, Severity::Critical, "{}", f.message);
+        assert!(
+            f.message.contains(&format!(
+                "{file} is committed: an unencrypted DER EC private key (SEC1)"
+            )),
+            "{}",
+            f.message
+        );
+    }
+}
