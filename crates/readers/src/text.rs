@@ -1298,31 +1298,26 @@ mod tests {
     /// The `-D` definitions read from `text` in a generic text file, as
     /// (name, value, line, column).
     fn generic_defines(text: &str, path: &str) -> Vec<(String, String, u32, u32)> {
-        let (f, _) = scan(
-            text,
-            path,
-            TextKind {
-                assignments: AssignmentStyle::Generic,
-                comments: CommentSyntax::Any,
-            },
-        );
-        f.assignments
-            .iter()
-            .map(|a| {
-                (
-                    a.name.clone(),
-                    a.value.clone(),
-                    a.location.line,
-                    a.location.column,
-                )
-            })
+        defined_in(text, path, AssignmentStyle::Generic)
+            .into_iter()
+            .map(|(name, value, _, line, column)| (name, value, line, column))
             .collect()
     }
 
     fn defined(text: &str, style: AssignmentStyle) -> Vec<(String, String, bool, u32, u32)> {
+        defined_in(text, "x", style)
+    }
+
+    /// The definitions read from `text` at `path` as (name, value, secret,
+    /// line, column).
+    fn defined_in(
+        text: &str,
+        path: &str,
+        style: AssignmentStyle,
+    ) -> Vec<(String, String, bool, u32, u32)> {
         let (f, _) = scan(
             text,
-            "x",
+            path,
             TextKind {
                 assignments: style,
                 comments: CommentSyntax::Any,

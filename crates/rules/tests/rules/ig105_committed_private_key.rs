@@ -305,25 +305,31 @@ fn jceks_and_bks_keystores() {
 #[test]
 fn der_pkcs1_keys() {
     let rel = "IG105/der-pkcs1";
-    common::assert_places(
-        "IG105",
+    assert_unencrypted_der_keys(
         rel,
-        &[("keys/jwt-rsa.key", 0), ("keys/mtls-rsa.der", 0)],
+        &["keys/jwt-rsa.key", "keys/mtls-rsa.der"],
+        "an unencrypted DER RSA private key (PKCS#1)",
     );
+    common::assert_no_secrets(rel, &[]);
+}
+
+/// Every one of `files` (and nothing else in `rel`) is a critical finding
+/// saying it is `what`, which anyone with the repository can use.
+fn assert_unencrypted_der_keys(rel: &str, files: &[&str], what: &str) {
+    let places: Vec<(&str, u32)> = files.iter().map(|f| (*f, 0)).collect();
+    common::assert_places("IG105", rel, &places);
     let findings = common::run("IG105", rel);
-    for file in ["jwt-rsa.key", "mtls-rsa.der"] {
+    for file in files {
+        let name = file.rsplit('/').next().unwrap();
         let f = common::finding_at(&findings, file, 0);
         assert_eq!(f.severity, Severity::Critical, "{}", f.message);
         assert!(
-            f.message.contains(&format!(
-                "{file} is committed: an unencrypted DER RSA private key (PKCS#1)"
-            )),
+            f.message.contains(&format!("{name} is committed: {what}")),
             "{}",
             f.message
         );
         assert!(f.message.contains("anyone with the repository can use it"));
     }
-    common::assert_no_secrets(rel, &[]);
 }
 
 /// Found by review: PuTTY private keys were not reported. They are told by
@@ -513,10 +519,7 @@ fn binary_pgp_keyrings() {
         ],
     );
     let findings = common::run("IG105", rel);
-    let secring = findings
-        .iter()
-        .find(|f| f.location.path.ends_with("secring.gpg"))
-        .unwrap();
+    let secring = common::finding_at(&findings, "secring.gpg", 0);
     assert_eq!(secring.severity, Severity::Critical);
     assert!(
         secring.message.starts_with(
@@ -526,10 +529,7 @@ fn binary_pgp_keyrings() {
         secring.message
     );
     assert!(secring.fix.contains("revoke it"), "{}", secring.fix);
-    let locked = findings
-        .iter()
-        .find(|f| f.location.path.ends_with("partner-locked.pgp"))
-        .unwrap();
+    let locked = common::finding_at(&findings, "partner-locked.pgp", 0);
     assert_eq!(locked.severity, Severity::High);
     assert!(
         locked
@@ -545,22 +545,9 @@ fn binary_pgp_keyrings() {
 /// public key beside them is no key.
 #[test]
 fn der_sec1_keys() {
-    let rel = "IG105/der-sec1";
-    common::assert_places(
-        "IG105",
-        rel,
-        &[("keys/mtls-ec.der", 0), ("keys/partner-ec.key", 0)],
+    assert_unencrypted_der_keys(
+        "IG105/der-sec1",
+        &["keys/mtls-ec.der", "keys/partner-ec.key"],
+        "an unencrypted DER EC private key (SEC1)",
     );
-    let findings = common::run("IG105", rel);
-    for file in ["mtls-ec.der", "partner-ec.key"] {
-        let f = common::finding_at(&findings, file, 0);
-        assert_eq!(f.severity, Severity::Critical, "{}", f.message);
-        assert!(
-            f.message.contains(&format!(
-                "{file} is committed: an unencrypted DER EC private key (SEC1)"
-            )),
-            "{}",
-            f.message
-        );
-    }
 }
