@@ -1,7 +1,7 @@
 //! Small helpers shared by rules: resolving who a connection runs as, and
 //! phrasing environments.
 
-use intguard_model::{MuleApp, MuleRuntime, Related, SalesforceConnection, Value};
+use intguard_model::{DefinitionForm, MuleApp, MuleRuntime, Related, SalesforceConnection, Value};
 
 /// The username a connection uses in one environment, with where it was defined.
 #[derive(Debug, Clone)]
@@ -188,6 +188,22 @@ pub fn in_runtime_syntax(app: &MuleApp, fix: String) -> String {
         fix.replace("${secure::", "${")
     } else {
         fix
+    }
+}
+
+/// How to take a value given to a container out of the repository, in its
+/// format's terms (the start of a fix, without a final stop): a Dockerfile's
+/// `ENV`/`ARG` stays in the image, a Kubernetes `env` entry reads a Secret
+/// instead. `None` for definitions written otherwise.
+pub fn container_value_removal(form: DefinitionForm, name: &str, file: &str) -> Option<String> {
+    match form {
+        DefinitionForm::DockerfileVariable => Some(format!(
+            "Delete `{name}` from {file} and purge it from git history: an image keeps every ENV and ARG value in its layers and `docker history`, for anyone who can pull it. Give it to the container when it starts instead (`docker run -e {name}` from the host's secret store, or the orchestrator's secret, such as a Kubernetes Secret read with valueFrom.secretKeyRef)"
+        )),
+        DefinitionForm::ContainerEnv => Some(format!(
+            "Replace the `value:` of `{name}` in {file} with `valueFrom: {{secretKeyRef: {{name: <secret>, key: <key>}}}}`, reading a Kubernetes Secret created outside the repository (kubectl create secret generic, or an external secrets operator), and purge the value from git history"
+        )),
+        _ => None,
     }
 }
 

@@ -9,9 +9,9 @@ use intguard_model::property_names::{new_property_names, XmlSecret};
 use intguard_model::secret::describe;
 use intguard_model::vocab::is_secret_name;
 use intguard_model::{
-    vocab, Assignment, DefinitionForm, Finding, HttpCredential, HttpParamKind, HttpValueSyntax,
-    Inventory, Location, MuleApp, MuleRuntime, Practice, PropertyFile, PropertyFormat, Related,
-    RuleMeta, SalesforceConnection, Severity, TokenKind, XmlAttribute,
+    vocab, Assignment, Finding, HttpCredential, HttpParamKind, HttpValueSyntax, Inventory,
+    Location, MuleApp, MuleRuntime, Practice, PropertyFile, PropertyFormat, Related, RuleMeta,
+    SalesforceConnection, Severity, TokenKind, XmlAttribute,
 };
 
 use super::ig103_committed_encryption_key::{is_committed_value, is_key_name};
@@ -622,16 +622,11 @@ fn holds_private_key(attr: &XmlAttribute) -> bool {
 /// Where a secret set in a script, launch file or CI file should come from,
 /// for the way it is written.
 fn assignment_fix(a: &Assignment, file: &str) -> String {
-    let name = &a.name;
-    match a.form {
-        DefinitionForm::DockerfileVariable => format!(
-            "Remove `{name}` from {file} and purge it from git history: an image keeps every ENV and ARG value in its layers and `docker history`, for anyone who can pull it. Give it to the container when it starts instead (`docker run -e {name}` from the host's secret store, or the orchestrator's secret, such as a Kubernetes Secret read with valueFrom.secretKeyRef). Then change the secret."
-        ),
-        DefinitionForm::ContainerEnv => format!(
-            "Replace the `value:` of `{name}` in {file} with `valueFrom: {{secretKeyRef: {{name: <secret>, key: <key>}}}}`, reading a Kubernetes Secret created outside the repository (kubectl create secret generic, or an external secrets operator), and purge the value from git history. Then change the secret."
-        ),
-        _ => format!(
-            "Remove the value from {file} and purge it from git history; inject `{name}` at deploy time from the pipeline's secret store (a masked CI secret, or a Runtime Manager protected property listed in mule-artifact.json secureProperties). Then change the secret."
+    match crate::support::container_value_removal(a.form, &a.name, file) {
+        Some(how) => format!("{how}. Then change the secret."),
+        None => format!(
+            "Remove the value from {file} and purge it from git history; inject `{}` at deploy time from the pipeline's secret store (a masked CI secret, or a Runtime Manager protected property listed in mule-artifact.json secureProperties). Then change the secret.",
+            a.name
         ),
     }
 }

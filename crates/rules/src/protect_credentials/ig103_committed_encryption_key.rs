@@ -629,16 +629,15 @@ fn fix_for(src: &KeySource<'_>, users: &[(&MuleApp, &SecurePropertiesConfig)]) -
             and_list(&each)
         );
     }
+    if let (KeySourceKind::Assignment(form), Some(name)) = (src.kind, src.name) {
+        if let Some(how) = crate::support::container_value_removal(form, name, file) {
+            return format!("{how}; {supply}. {rotate}");
+        }
+    }
     match (src.kind, src.name) {
         (KeySourceKind::Literal, _) | (_, None) => {
             format!("Replace the literal with key=\"${{{prop}}}\", {supply}. {rotate}")
         }
-        (KeySourceKind::Assignment(DefinitionForm::DockerfileVariable), Some(name)) => format!(
-            "Delete `{name}` from {file} and purge it from git history: an image keeps every ENV and ARG value in its layers and `docker history`, for anyone who can pull it. Give it to the container when it starts instead (`docker run -e {name}` from the host's secret store, or the orchestrator's secret, such as a Kubernetes Secret read with valueFrom.secretKeyRef), {supply}. {rotate}"
-        ),
-        (KeySourceKind::Assignment(DefinitionForm::ContainerEnv), Some(name)) => format!(
-            "Replace the `value:` of `{name}` in {file} with `valueFrom: {{secretKeyRef: {{name: <secret>, key: <key>}}}}`, reading a Kubernetes Secret created outside the repository (kubectl create secret generic, or an external secrets operator), and purge the value from git history; {supply}. {rotate}"
-        ),
         (KeySourceKind::Assignment(_), Some(name)) => format!(
             "Delete the value of `{name}` from {file} and purge it from git history; take it from the CI or deployment secret store instead (a Jenkins credential, a GitHub Actions secret such as ${{{{ secrets.{} }}}}, ...), {supply}. {rotate}",
             name.to_ascii_uppercase().replace(['.', '-'], "_")
