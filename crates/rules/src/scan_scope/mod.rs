@@ -74,19 +74,21 @@ fn referenced_names(app: &mut MuleApp) -> HashSet<String> {
 }
 
 /// The property names `text` may read: its `${...}` and `#[p('...')]`
-/// references, and `p('...')` calls outside `#[...]` (a DataWeave script).
+/// references, and `p('...')` calls outside `#[...]`, which IG101 reads in a
+/// payload script as one expression (it wraps such text the same way).
 fn names_in(text: &str, out: &mut Vec<String>) {
-    if !text.contains("${") && !text.contains("p(") {
+    let script = text.contains("p(");
+    if !script && !text.contains("${") {
         return;
     }
+    let wrapped;
+    let text = if script && !text.contains("#[") {
+        wrapped = format!("#[{text}]");
+        &wrapped
+    } else {
+        text
+    };
     out.extend(placeholders(text).into_iter().map(|p| p.name));
-    if text.contains("p(") {
-        out.extend(
-            placeholders(&format!("#[{text}]"))
-                .into_iter()
-                .map(|p| p.name),
-        );
-    }
 }
 
 #[cfg(test)]
