@@ -30,59 +30,67 @@ pub(crate) fn run(
     data: &mut [u8],
     dir: Direction,
 ) -> Result<(), Error> {
-    debug_assert_eq!(data.len() % algorithm.block_size(), 0);
+    keyed(algorithm, key)?.run(mode, iv, data, dir)
+}
+
+/// A block cipher with its key schedule computed, ready to run in any mode, any number of
+/// times. Blowfish's schedule alone costs as much as encrypting about 500 blocks, and a
+/// search for the key of a value tries one key on many short values.
+pub(crate) struct Keyed {
+    run: KeyedRun,
+}
+
+type KeyedRun = Box<dyn Fn(Mode, &[u8], &mut [u8], Direction) -> Result<(), Error> + Send + Sync>;
+
+impl Keyed {
+    /// Encrypts or decrypts `data` (a whole number of blocks) in place; `iv` is one block
+    /// long, or empty for ECB.
+    pub(crate) fn run(
+        &self,
+        mode: Mode,
+        iv: &[u8],
+        data: &mut [u8],
+        dir: Direction,
+    ) -> Result<(), Error> {
+        (self.run)(mode, iv, data, dir)
+    }
+}
+
+/// Sets up `algorithm` with `key` (checked against [`Algorithm::valid_key_lengths`]).
+pub(crate) fn keyed(algorithm: Algorithm, key: &[u8]) -> Result<Keyed, Error> {
     let wrong_key = || Error::InvalidKeyLength {
         algorithm: algorithm.name(),
         got: key.len(),
         expected: algorithm.valid_key_lengths().to_string(),
     };
-    let job = Job {
-        algorithm,
-        key,
-        mode,
-        iv,
-        dir,
-    };
     match algorithm {
         Algorithm::Aes => match key.len() {
-            16 => job.run::<aes::Aes128>(data),
-            24 => job.run::<aes::Aes192>(data),
-            32 => job.run::<aes::Aes256>(data),
+            16 => keyed_with::<aes::Aes128>(algorithm, key),
+            24 => keyed_with::<aes::Aes192>(algorithm, key),
+            32 => keyed_with::<aes::Aes256>(algorithm, key),
             _ => Err(wrong_key()),
         },
-        Algorithm::Blowfish => {
-            let key = blowfish_key(key);
-            Job { key: &key, ..job }.run::<blowfish::Blowfish>(data)
-        }
-        Algorithm::Des => job.run::<des::Des>(data),
+        Algorithm::Blowfish => keyed_with::<blowfish::Blowfish>(algorithm, &blowfish_key(key)),
+        Algorithm::Des => keyed_with::<des::Des>(algorithm, key),
         Algorithm::DesEde => match key.len() {
-            16 => job.run::<des::TdesEde2>(data),
-            24 => job.run::<des::TdesEde3>(data),
+            16 => keyed_with::<des::TdesEde2>(algorithm, key),
+            24 => keyed_with::<des::TdesEde3>(algorithm, key),
             _ => Err(wrong_key()),
         },
         Algorithm::Camellia => match key.len() {
-            16 => job.run::<camellia::Camellia128>(data),
-            24 => job.run::<camellia::Camellia192>(data),
-            32 => job.run::<camellia::Camellia256>(data),
+            16 => keyed_with::<camellia::Camellia128>(algorithm, key),
+            24 => keyed_with::<camellia::Camellia192>(algorithm, key),
+            32 => keyed_with::<camellia::Camellia256>(algorithm, key),
             _ => Err(wrong_key()),
         },
-        Algorithm::Cast5 => {
-            let key = zero_padded(key, 5);
-            Job { key: &key, ..job }.run::<cast5::Cast5>(data)
-        }
-        Algorithm::Cast6 => {
-            let key = zero_padded(key, 32);
-            Job { key: &key, ..job }.run::<cast6::Cast6>(data)
-        }
-        Algorithm::Twofish => job.run::<twofish::Twofish>(data),
-        Algorithm::Serpent => {
-            let key = serpent_key(key);
-            Job { key: &key, ..job }.run::<serpent::Serpent>(data)
-        }
-        Algorithm::Rc2 => job.run::<rc2::Rc2>(data),
-        Algorithm::Rc5 => run_rc5(&job, data).unwrap_or_else(|| Err(wrong_key())),
-        Algorithm::Rc6 => run_rc6(&job, data).unwrap_or_else(|| Err(wrong_key())),
-        Algorithm::Xtea => run_xtea_big_endian(&job, data),
+        Algorithm::Cast5 => keyed_with::<cast5::Cast5>(algorithm, &zero_padded(key, 5)),
+        Algorithm::Cast6 => keyed_with::<cast6::Cast6>(algorithm, &zero_padded(key, 32)),
+        Algorithm::Twofish => keyed_with::<twofish::Twofish>(algorithm, key),
+        Algorithm::Serpent => keyed_with::<serpent::Serpent>(algorithm, &serpent_key(key)),
+        Algorithm::Rc2 => keyed_with::<rc2::Rc2>(algorithm, key),
+        Algorithm::Rc5 => keyed_rc5(algorithm, key).unwrap_or_else(|| Err(wrong_key())),
+        Algorithm::Rc6 => keyed_rc6(algorithm, key).unwrap_or_else(|| Err(wrong_key())),
+        Algorithm::Xtea => keyed_xtea_big_endian(algorithm, key),
     }
 }
 
@@ -132,37 +140,36 @@ fn word_padded(key: &[u8]) -> Zeroizing<Vec<u8>> {
 }
 
 /// RC5-32/12 (Bouncy Castle's `RC5`). `None` for a key longer than 32 bytes.
-fn run_rc5(job: &Job<'_>, data: &mut [u8]) -> Option<Result<(), Error>> {
+fn keyed_rc5(algorithm: Algorithm, key: &[u8]) -> Option<Result<Keyed, Error>> {
     use rc5::RC5;
-    let key = word_padded(job.key);
-    let job = Job { key: &key, ..*job };
+    let key = word_padded(key);
     Some(match key.len() {
-        4 => job.run::<RC5<u32, U12, U4>>(data),
-        8 => job.run::<RC5<u32, U12, U8>>(data),
-        12 => job.run::<RC5<u32, U12, U12>>(data),
-        16 => job.run::<RC5<u32, U12, U16>>(data),
-        20 => job.run::<RC5<u32, U12, U20>>(data),
-        24 => job.run::<RC5<u32, U12, U24>>(data),
-        28 => job.run::<RC5<u32, U12, U28>>(data),
-        32 => job.run::<RC5<u32, U12, U32>>(data),
+        4 => keyed_with::<RC5<u32, U12, U4>>(algorithm, &key),
+        8 => keyed_with::<RC5<u32, U12, U8>>(algorithm, &key),
+        12 => keyed_with::<RC5<u32, U12, U12>>(algorithm, &key),
+        16 => keyed_with::<RC5<u32, U12, U16>>(algorithm, &key),
+        20 => keyed_with::<RC5<u32, U12, U20>>(algorithm, &key),
+        24 => keyed_with::<RC5<u32, U12, U24>>(algorithm, &key),
+        28 => keyed_with::<RC5<u32, U12, U28>>(algorithm, &key),
+        32 => keyed_with::<RC5<u32, U12, U32>>(algorithm, &key),
         _ => return None,
     })
 }
 
-/// RC6-32/20 (Bouncy Castle's `RC6`). `None` for a key longer than 32 bytes.
-fn run_rc6(job: &Job<'_>, data: &mut [u8]) -> Option<Result<(), Error>> {
+/// RC6-32/20 (Bouncy Castle's `RC6`). `None` for a key longer than 32 bytes. The crate's
+/// cipher cannot be copied: its schedule is computed for each run.
+fn keyed_rc6(algorithm: Algorithm, key: &[u8]) -> Option<Result<Keyed, Error>> {
     use rc6::RC6;
-    let key = word_padded(job.key);
-    let job = Job { key: &key, ..*job };
+    let key = word_padded(key);
     Some(match key.len() {
-        4 => job.run::<RC6<u32, U20, U4>>(data),
-        8 => job.run::<RC6<u32, U20, U8>>(data),
-        12 => job.run::<RC6<u32, U20, U12>>(data),
-        16 => job.run::<RC6<u32, U20, U16>>(data),
-        20 => job.run::<RC6<u32, U20, U20>>(data),
-        24 => job.run::<RC6<u32, U20, U24>>(data),
-        28 => job.run::<RC6<u32, U20, U28>>(data),
-        32 => job.run::<RC6<u32, U20, U32>>(data),
+        4 => keyed_each_run::<RC6<u32, U20, U4>>(algorithm, key),
+        8 => keyed_each_run::<RC6<u32, U20, U8>>(algorithm, key),
+        12 => keyed_each_run::<RC6<u32, U20, U12>>(algorithm, key),
+        16 => keyed_each_run::<RC6<u32, U20, U16>>(algorithm, key),
+        20 => keyed_each_run::<RC6<u32, U20, U20>>(algorithm, key),
+        24 => keyed_each_run::<RC6<u32, U20, U24>>(algorithm, key),
+        28 => keyed_each_run::<RC6<u32, U20, U28>>(algorithm, key),
+        32 => keyed_each_run::<RC6<u32, U20, U32>>(algorithm, key),
         _ => return None,
     })
 }
@@ -180,82 +187,107 @@ fn swap_words(bytes: &mut [u8]) {
 /// Reversing each 4-byte word is a fixed byte permutation `P` that commutes with XOR, so
 /// `BC_K(x) = P(Rust_P(K)(P(x)))` carries over to every mode: run the crate on `P(key)`,
 /// `P(iv)` and `P(data)`, then apply `P` to the result.
-fn run_xtea_big_endian(job: &Job<'_>, data: &mut [u8]) -> Result<(), Error> {
-    let mut key = Zeroizing::new(job.key.to_vec());
+fn keyed_xtea_big_endian(algorithm: Algorithm, key: &[u8]) -> Result<Keyed, Error> {
+    let mut key = Zeroizing::new(key.to_vec());
     swap_words(&mut key);
-    let mut iv = Zeroizing::new(job.iv.to_vec());
-    swap_words(&mut iv);
-    swap_words(data);
-    let result = Job {
-        key: &key,
-        iv: &iv,
-        ..*job
-    }
-    .run::<xtea::Xtea>(data);
-    swap_words(data);
-    result
+    // The crate's cipher cannot be copied (its schedule is cheap).
+    let inner = keyed_each_run::<xtea::Xtea>(algorithm, key)?;
+    Ok(Keyed {
+        run: Box::new(move |mode, iv, data, dir| {
+            let mut iv = Zeroizing::new(iv.to_vec());
+            swap_words(&mut iv);
+            swap_words(data);
+            let result = inner.run(mode, &iv, data, dir);
+            swap_words(data);
+            result
+        }),
+    })
 }
 
-/// Everything but the algorithm type.
-#[derive(Clone, Copy)]
-struct Job<'a> {
+/// `C` set up with `key`, run by [`apply`] on a copy of its schedule each time (a mode
+/// takes the cipher by value).
+fn keyed_with<C>(algorithm: Algorithm, key: &[u8]) -> Result<Keyed, Error>
+where
+    C: KeyInit + BlockCipherEncrypt + BlockCipherDecrypt + Clone + Send + Sync + 'static,
+{
+    // Lengths were validated by the caller; this is the last line of defence.
+    let cipher = C::new_from_slice(key).map_err(|_| Error::InvalidKeyLength {
+        algorithm: algorithm.name(),
+        got: key.len(),
+        expected: algorithm.valid_key_lengths().to_string(),
+    })?;
+    Ok(Keyed {
+        run: Box::new(move |mode, iv, data, dir| {
+            apply(cipher.clone(), algorithm, mode, iv, data, dir)
+        }),
+    })
+}
+
+/// `C` set up with `key` anew on each run, for a cipher that cannot be copied.
+fn keyed_each_run<C>(algorithm: Algorithm, key: Zeroizing<Vec<u8>>) -> Result<Keyed, Error>
+where
+    C: KeyInit + BlockCipherEncrypt + BlockCipherDecrypt + 'static,
+{
+    let wrong_key = move |got: usize| Error::InvalidKeyLength {
+        algorithm: algorithm.name(),
+        got,
+        expected: algorithm.valid_key_lengths().to_string(),
+    };
+    C::new_from_slice(&key).map_err(|_| wrong_key(key.len()))?;
+    Ok(Keyed {
+        run: Box::new(move |mode, iv, data, dir| {
+            let cipher = C::new_from_slice(&key).map_err(|_| wrong_key(key.len()))?;
+            apply(cipher, algorithm, mode, iv, data, dir)
+        }),
+    })
+}
+
+/// Runs `cipher` in `mode` over `data` in place.
+fn apply<C>(
+    cipher: C,
     algorithm: Algorithm,
-    key: &'a [u8],
     mode: Mode,
-    iv: &'a [u8],
+    iv: &[u8],
+    data: &mut [u8],
     dir: Direction,
-}
-
-impl Job<'_> {
-    fn run<C>(&self, data: &mut [u8]) -> Result<(), Error>
-    where
-        C: KeyInit + BlockCipherEncrypt + BlockCipherDecrypt,
-    {
-        // Lengths were validated by the caller; this is the last line of defence.
-        let cipher = C::new_from_slice(self.key).map_err(|_| Error::InvalidKeyLength {
-            algorithm: self.algorithm.name(),
-            got: self.key.len(),
-            expected: self.algorithm.valid_key_lengths().to_string(),
-        })?;
-        let bad_iv = |_| Error::InvalidIvLength {
-            algorithm: self.algorithm.name(),
-            got: self.iv.len(),
-            expected: self.algorithm.block_size(),
-        };
-        let (blocks, rest) = Array::<u8, C::BlockSize>::slice_as_chunks_mut(data);
-        debug_assert!(rest.is_empty());
-        match (self.mode, self.dir) {
-            (Mode::Ecb, Direction::Encrypt) => {
-                ecb::Encryptor::<C>::inner_init(cipher).encrypt_blocks(blocks)
-            }
-            (Mode::Ecb, Direction::Decrypt) => {
-                ecb::Decryptor::<C>::inner_init(cipher).decrypt_blocks(blocks)
-            }
-            (Mode::Cbc, Direction::Encrypt) => {
-                cbc::Encryptor::<C>::inner_iv_slice_init(cipher, self.iv)
-                    .map_err(bad_iv)?
-                    .encrypt_blocks(blocks)
-            }
-            (Mode::Cbc, Direction::Decrypt) => {
-                cbc::Decryptor::<C>::inner_iv_slice_init(cipher, self.iv)
-                    .map_err(bad_iv)?
-                    .decrypt_blocks(blocks)
-            }
-            (Mode::Cfb, Direction::Encrypt) => {
-                cfb_mode::Encryptor::<C>::inner_iv_slice_init(cipher, self.iv)
-                    .map_err(bad_iv)?
-                    .encrypt_blocks(blocks)
-            }
-            (Mode::Cfb, Direction::Decrypt) => {
-                cfb_mode::Decryptor::<C>::inner_iv_slice_init(cipher, self.iv)
-                    .map_err(bad_iv)?
-                    .decrypt_blocks(blocks)
-            }
-            // OFB XORs the same keystream both ways.
-            (Mode::Ofb, _) => ofb::OfbCore::<C>::inner_iv_slice_init(cipher, self.iv)
-                .map_err(bad_iv)?
-                .encrypt_blocks(blocks),
+) -> Result<(), Error>
+where
+    C: BlockCipherEncrypt + BlockCipherDecrypt,
+{
+    let bad_iv = |_| Error::InvalidIvLength {
+        algorithm: algorithm.name(),
+        got: iv.len(),
+        expected: algorithm.block_size(),
+    };
+    let (blocks, rest) = Array::<u8, C::BlockSize>::slice_as_chunks_mut(data);
+    debug_assert!(rest.is_empty());
+    match (mode, dir) {
+        (Mode::Ecb, Direction::Encrypt) => {
+            ecb::Encryptor::<C>::inner_init(cipher).encrypt_blocks(blocks)
         }
-        Ok(())
+        (Mode::Ecb, Direction::Decrypt) => {
+            ecb::Decryptor::<C>::inner_init(cipher).decrypt_blocks(blocks)
+        }
+        (Mode::Cbc, Direction::Encrypt) => cbc::Encryptor::<C>::inner_iv_slice_init(cipher, iv)
+            .map_err(bad_iv)?
+            .encrypt_blocks(blocks),
+        (Mode::Cbc, Direction::Decrypt) => cbc::Decryptor::<C>::inner_iv_slice_init(cipher, iv)
+            .map_err(bad_iv)?
+            .decrypt_blocks(blocks),
+        (Mode::Cfb, Direction::Encrypt) => {
+            cfb_mode::Encryptor::<C>::inner_iv_slice_init(cipher, iv)
+                .map_err(bad_iv)?
+                .encrypt_blocks(blocks)
+        }
+        (Mode::Cfb, Direction::Decrypt) => {
+            cfb_mode::Decryptor::<C>::inner_iv_slice_init(cipher, iv)
+                .map_err(bad_iv)?
+                .decrypt_blocks(blocks)
+        }
+        // OFB XORs the same keystream both ways.
+        (Mode::Ofb, _) => ofb::OfbCore::<C>::inner_iv_slice_init(cipher, iv)
+            .map_err(bad_iv)?
+            .encrypt_blocks(blocks),
     }
+    Ok(())
 }

@@ -1,6 +1,6 @@
 use std::collections::{HashMap, HashSet};
 
-use mule_secure_props::Cipher;
+use mule_secure_props::{Cipher, KeyedCipher};
 use rayon::prelude::*;
 use zeroize::Zeroizing;
 
@@ -206,18 +206,57 @@ fn ciphers_for<'a>(app: &'a MuleApp, config: &SecurePropertiesConfig) -> EnvCiph
     out
 }
 
-/// Decrypts one value; `true` only for a plausible plaintext (valid padding,
-/// UTF-8, no control characters other than whitespace).
-fn decrypts(cipher: &Cipher, key: &str, payload: &str) -> bool {
-    let attempt = |k: &str| -> bool {
-        let Ok(plain) = cipher.decrypt(k.as_bytes(), payload) else {
-            return false;
+/// One committed key set up with one cipher: as written and, when spaces
+/// surround it, trimmed (either may be what the runtime is given). The key
+/// schedule is computed once for every value the key is tried on: for
+/// Blowfish it costs as much as decrypting some 500 blocks, and was most of
+/// the rule's time on a large monorepo.
+struct KeyAttempt {
+    as_written: Option<KeyedCipher>,
+    trimmed: Option<KeyedCipher>,
+}
+
+impl KeyAttempt {
+    /// `None` for each form whose length the cipher refuses.
+    fn new(cipher: &Cipher, key: &str) -> Self {
+        let trimmed = key.trim();
+        KeyAttempt {
+            as_written: cipher.with_key(key.as_bytes()).ok(),
+            trimmed: (trimmed != key)
+                .then(|| cipher.with_key(trimmed.as_bytes()).ok())
+                .flatten(),
+        }
+    }
+
+    /// Whether the key decrypts `payload` to a plausible plaintext (valid
+    /// padding, UTF-8, no control characters other than whitespace).
+    fn decrypts(&self, payload: &str) -> bool {
+        let attempt = |keyed: &KeyedCipher| -> bool {
+            let Ok(plain) = keyed.decrypt(payload) else {
+                return false;
+            };
+            let plain = Zeroizing::new(plain);
+            std::str::from_utf8(&plain)
+                .is_ok_and(|s| !s.chars().any(|c| c.is_control() && !c.is_whitespace()))
         };
-        let plain = Zeroizing::new(plain);
-        std::str::from_utf8(&plain)
-            .is_ok_and(|s| !s.chars().any(|c| c.is_control() && !c.is_whitespace()))
-    };
-    attempt(key) || (key.trim() != key && attempt(key.trim()))
+        self.as_written.as_ref().is_some_and(attempt) || self.trimmed.as_ref().is_some_and(attempt)
+    }
+
+    /// The decrypted value's mask and fingerprint (`Te…(8) sha256:26a3bfee`),
+    /// as plaintext secrets are shown (IG102), so that the same secret is
+    /// recognised in other findings. Only for values known to decrypt; the
+    /// value is not kept.
+    fn plaintext_digest(&self, payload: &str) -> Option<String> {
+        [&self.as_written, &self.trimmed]
+            .into_iter()
+            .flatten()
+            .find_map(|keyed| {
+                let plain = Zeroizing::new(keyed.decrypt(payload).ok()?);
+                std::str::from_utf8(&plain)
+                    .ok()
+                    .map(intguard_model::secret::describe)
+            })
+    }
 }
 
 /// How a leaked secret is changed where it is issued, by what its property
@@ -243,18 +282,6 @@ fn change_where_issued(key: &str) -> &'static str {
     } else {
         "revoke it and issue a new one where it is issued (an API key: at the API's provider)"
     }
-}
-
-/// The decrypted value's mask and fingerprint (`Te…(8) sha256:26a3bfee`), as
-/// plaintext secrets are shown (IG102), so that the same secret is recognised
-/// in other findings. Only for values known to decrypt; the value is not kept.
-fn plaintext_digest(cipher: &Cipher, key: &str, payload: &str) -> Option<String> {
-    [key, key.trim()].into_iter().find_map(|k| {
-        let plain = Zeroizing::new(cipher.decrypt(k.as_bytes(), payload).ok()?);
-        std::str::from_utf8(&plain)
-            .ok()
-            .map(intguard_model::secret::describe)
-    })
 }
 
 /// A committed key value and every place it is written, best first.
@@ -341,6 +368,8 @@ struct Hit<'a> {
     entry: &'a PropertyEntry,
     config: &'a SecurePropertiesConfig,
     cipher: Cipher,
+    /// [`KeyAttempt::plaintext_digest`] of the value.
+    digest: Option<String>,
 }
 
 /// The Salesforce users whose connections read the property, in the
@@ -407,8 +436,8 @@ impl Rule for DecryptableSecret {
             .collect();
         // Monorepos copy secure files between apps: a value written more than
         // once is tried once per (cipher, key).
-        let mut seen_payloads: HashSet<&str> = HashSet::new();
-        let repeated: HashSet<&str> = per_app
+        let mut seen_payloads: foldhash::HashSet<&str> = foldhash::HashSet::default();
+        let repeated: foldhash::HashSet<&str> = per_app
             .iter()
             .flat_map(|(_, targets)| targets.iter().map(|t| t.2))
             .filter(|p| !seen_payloads.insert(p))
@@ -422,7 +451,7 @@ impl Rule for DecryptableSecret {
         // large monorepo: spread over the cores, a cache per worker.
         let mut out: Vec<Finding> = per_app
             .par_iter()
-            .map_init(Tried::new, |tried, (app, targets)| {
+            .map_init(Tried::default, |tried, (app, targets)| {
                 app_findings(inventory, app, targets, &keys, tried)
             })
             .flatten_iter()
@@ -436,7 +465,7 @@ impl Rule for DecryptableSecret {
 type Target<'a> = (&'a PropertyFile, &'a PropertyEntry, &'a str);
 
 /// Decryption results already known, per (cipher, key, payload).
-type Tried<'a> = HashMap<(Cipher, &'a str, &'a str), bool>;
+type Tried<'a> = foldhash::HashMap<(Cipher, &'a str, &'a str), bool>;
 
 /// What the decryption of every app shares.
 struct Keys<'g, 'c, 'a> {
@@ -444,7 +473,7 @@ struct Keys<'g, 'c, 'a> {
     /// Keys committed in other apps are tried too (few enough of them).
     foreign_ok: bool,
     /// Payloads written more than once in the repository (worth caching).
-    repeated: &'g HashSet<&'a str>,
+    repeated: &'g foldhash::HashSet<&'a str>,
 }
 
 /// One finding per value of `app` that a committed key decrypts.
@@ -461,7 +490,7 @@ fn app_findings<'a>(
     }
     // Values already opened by some key: a value does not decrypt
     // with two different keys, so they are not tried again.
-    let mut opened: HashSet<&Location> = HashSet::new();
+    let mut opened: foldhash::HashSet<&Location> = foldhash::HashSet::default();
     // The config that reads each value's file, when its `file` pattern says:
     // a value is tried with that config's cipher only, so that a finding
     // names the config that decrypts it (not another one whose cipher the
@@ -511,6 +540,8 @@ fn app_findings<'a>(
             if !lengths.contains(key.len()) && !lengths.contains(key.trim().len()) {
                 continue;
             }
+            // Set up on the first value it is tried on.
+            let mut attempt: Option<KeyAttempt> = None;
             let mut hits: Vec<Hit<'_>> = Vec::new();
             // The values of one file share one key (Mule decrypts the whole
             // file with its config's key): a file whose first two values do
@@ -528,20 +559,27 @@ fn app_findings<'a>(
                 if opened.contains(&e.location) || (misses >= 2 && !opened_in_file) {
                     continue;
                 }
+                let mut decrypts = || {
+                    attempt
+                        .get_or_insert_with(|| KeyAttempt::new(&cipher, key))
+                        .decrypts(payload)
+                };
                 let ok = if keys.repeated.contains(payload) {
                     *tried
                         .entry((cipher, key, *payload))
-                        .or_insert_with(|| decrypts(&cipher, key, payload))
+                        .or_insert_with(decrypts)
                 } else {
-                    decrypts(&cipher, key, payload)
+                    decrypts()
                 };
                 if ok {
                     opened_in_file = true;
+                    let attempt = attempt.get_or_insert_with(|| KeyAttempt::new(&cipher, key));
                     hits.push(Hit {
                         file: f,
                         entry: e,
                         config,
                         cipher,
+                        digest: attempt.plaintext_digest(payload),
                     });
                 } else {
                     misses += 1;
@@ -574,9 +612,9 @@ fn finding_for(
         Some(other) if other.name != app.name => format!(" of app {}", other.name),
         _ => String::new(),
     };
-    let value = entry
-        .encrypted_payload()
-        .and_then(|payload| plaintext_digest(&hit.cipher, candidate.value, payload))
+    let value = hit
+        .digest
+        .as_ref()
         .map(|d| format!(" (the value: {d})"))
         .unwrap_or_default();
     let message = format!(
@@ -1115,9 +1153,12 @@ mod tests {
         let c = Cipher::default();
         let k = AES_KEY;
         let enc = |p: &[u8]| c.encrypt(k.as_bytes(), p).unwrap();
-        assert!(decrypts(&c, k, &enc(b"multi\nline\tok")));
-        assert!(!decrypts(&c, k, &enc(b"\x07bell")));
-        assert!(!decrypts(&c, k, &enc(&[0xc3, 0x28])));
-        assert!(!decrypts(&c, "short", &enc(b"x")));
+        let key = KeyAttempt::new(&c, k);
+        assert!(key.decrypts(&enc(b"multi\nline\tok")));
+        assert!(!key.decrypts(&enc(b"\x07bell")));
+        assert!(!key.decrypts(&enc(&[0xc3, 0x28])));
+        assert!(!KeyAttempt::new(&c, "short").decrypts(&enc(b"x")));
+        // Spaces around a committed key: tried trimmed too.
+        assert!(KeyAttempt::new(&c, &format!(" {k}\t")).decrypts(&enc(b"ok")));
     }
 }
