@@ -37,6 +37,9 @@ const MAX_LINE: usize = 4096;
 /// (and `\` continuations), `&#10;` in XML, quotes and `+` of concatenated
 /// string literals.
 pub(crate) fn armor_data(after: &str) -> Vec<u8> {
+    if let Some(data) = one_line_data(split_line(after).0) {
+        return data;
+    }
     let mut b64: Vec<u8> = Vec::new();
     let mut rest = after;
     let mut before_data = 0;
@@ -78,6 +81,35 @@ pub(crate) fn armor_data(after: &str) -> Vec<u8> {
     let end = b64.iter().position(|&b| b == b'=').unwrap_or(b64.len());
     let end = if end % 4 == 1 { end - 1 } else { end };
     LENIENT.decode(&b64[..end]).unwrap_or_default()
+}
+
+/// The data of a whole block written on one line, its line breaks turned
+/// into spaces (`echo $KEY`, a value pasted into one field): `line` runs from
+/// the BEGIN label to the END label. Armor headers come first (`Version:
+/// BCPG v1.58`), then the base64 lines, the checksum (`=XXXX`) and the END
+/// label. The data starts at the first long run of base64 that is not a
+/// header's value, and holds every run up to the checksum or the END.
+/// `None` when `line` is not such a block.
+fn one_line_data(line: &str) -> Option<Vec<u8>> {
+    let end = line.find("-----END")?;
+    let words: Vec<&str> = line[..end].split_ascii_whitespace().collect();
+    let is_data = |w: &str| w.len() >= 32 && w.bytes().all(is_base64_char) && !w.starts_with('=');
+    let start = (0..words.len())
+        .take(MAX_LINES_BEFORE_DATA)
+        .find(|&i| is_data(words[i]) && (i == 0 || !words[i - 1].ends_with(':')))?;
+    let mut b64: Vec<u8> = Vec::new();
+    for word in &words[start..] {
+        if word.starts_with('=') || !word.bytes().all(is_base64_char) || b64.len() >= MAX_BASE64 {
+            break;
+        }
+        b64.extend_from_slice(word.as_bytes());
+        if word.contains('=') {
+            break;
+        }
+    }
+    let end = b64.iter().position(|&b| b == b'=').unwrap_or(b64.len());
+    let end = if end % 4 == 1 { end - 1 } else { end };
+    LENIENT.decode(&b64[..end]).ok()
 }
 
 fn is_base64_char(b: u8) -> bool {
@@ -464,5 +496,15 @@ mod tests {
         );
         // Prose after the label: nothing.
         assert!(armor_data(" is how a key block starts.\n").is_empty());
+
+        // The whole block on one line, its breaks turned into spaces (`echo
+        // $KEY`), with headers whose values look like data.
+        let c64 = base64::engine::general_purpose::STANDARD.encode(&data[..48]);
+        let one_line = format!(
+            " Version: BCPG v1.58 Comment: {c64} {a} {b} {c} =ab12 -----END PGP PRIVATE KEY BLOCK----- tail"
+        );
+        assert_eq!(armor_data(&one_line), data);
+        // No END on the line: the block is read line by line as before.
+        assert!(armor_data(&format!(" {a} {b}")).is_empty());
     }
 }

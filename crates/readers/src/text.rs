@@ -243,8 +243,20 @@ pub fn looks_like_pem_body(after: &str) -> bool {
     }
     if breaks == 0 {
         // The whole key on the label's line (`-----BEGIN ...----- MIIEv...`
-        // in a `.env` value): a long base64 run, which prose never is.
-        return rest.bytes().take_while(|b| is_base64_char(*b)).count() >= 40;
+        // in a `.env` value): a long base64 run, which prose never is. Its
+        // armor headers may come first (`echo $KEY` turns every line break
+        // into a space): a long base64 word then follows on the line.
+        // A bounded look: a file of labels is read in linear time.
+        let mut limit = rest.len().min(1 << 16);
+        while !rest.is_char_boundary(limit) {
+            limit -= 1;
+        }
+        let line = &rest[..rest[..limit].find('\n').unwrap_or(limit)];
+        return rest.bytes().take_while(|b| is_base64_char(*b)).count() >= 40
+            || (ARMOR_HEADERS.iter().any(|h| rest.starts_with(h))
+                && line
+                    .split_ascii_whitespace()
+                    .any(|w| w.len() >= 40 && w.bytes().all(is_base64_char)));
     }
     if ARMOR_HEADERS.iter().any(|h| rest.starts_with(h)) {
         return true;

@@ -412,7 +412,8 @@ fn putty_keys() {
 /// told. Keys made with GnuPG 2.2 (ed25519 + cv25519, RSA, DSA + Elgamal,
 /// NIST P-256, subkeys exported without their primary key); the RSA one was
 /// given the armor headers BouncyCastle writes. A public key block and a
-/// mention of the label in prose are no finding.
+/// mention of the label in prose are no finding. A block printed on one line
+/// with its headers (`echo $KEY`) was not found at all (review).
 #[test]
 fn pgp_private_key_blocks() {
     let rel = "IG105/pgp";
@@ -421,6 +422,7 @@ fn pgp_private_key_blocks() {
         "IG105",
         rel,
         &[
+            ("docs/JOB-LOG.md", 6),
             ("docs/KEYS.md", 6),
             ("docs/TRUNCATED.md", 3),
             ("docs/laptop-subkeys.txt", 2),
@@ -458,6 +460,12 @@ fn pgp_private_key_blocks() {
             Severity::Critical,
             "KEYS.md contains an unencrypted private key block (-----BEGIN PGP PRIVATE KEY BLOCK-----)",
         ),
+        // The whole block on one line, headers first (`echo $KEY`).
+        (
+            "JOB-LOG.md",
+            Severity::Critical,
+            "JOB-LOG.md contains an unencrypted private key block (-----BEGIN PGP PRIVATE KEY BLOCK-----)",
+        ),
         // The primary key is a GnuPG stub; the subkeys are in clear.
         (
             "laptop-subkeys.txt",
@@ -484,6 +492,7 @@ fn pgp_private_key_blocks() {
 
     let mut body = Vec::new();
     for name in [
+        "docs/JOB-LOG.md",
         "docs/KEYS.md",
         "docs/laptop-subkeys.txt",
         "docs/TRUNCATED.md",
