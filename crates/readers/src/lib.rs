@@ -194,7 +194,9 @@ fn read_all(
         })
         .collect();
     let mut dirs: HashMap<PathBuf, DirDescriptors> = HashMap::new();
-    let mut cache: HashMap<PathBuf, Vec<u8>> = HashMap::new();
+    // Each descriptor's bytes until the file pass reaches it, which takes
+    // them: a monorepo's pom files are not all held through the pass.
+    let mut cache: HashMap<PathBuf, std::sync::Mutex<Option<Vec<u8>>>> = HashMap::new();
     for (path, name, bytes) in read_descriptors {
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let entry = dirs.entry(dir).or_default();
@@ -214,7 +216,7 @@ fn read_all(
             }
         }
         if let Some(b) = bytes {
-            cache.insert(path, b);
+            cache.insert(path, std::sync::Mutex::new(Some(b)));
         }
     }
     let apps = mule::app_roots(dirs);
@@ -313,10 +315,12 @@ fn read_all(
             .par_iter()
             .zip(&file_app[range])
             .map(|(f, app)| {
-                let cached = cache.get(&f.path).map(Vec::as_slice);
+                let cached = cache
+                    .get(&f.path)
+                    .and_then(|c| c.lock().unwrap_or_else(|e| e.into_inner()).take());
                 with_read_buffer(|buf| {
                     let input = FileInput {
-                        cached,
+                        cached: cached.as_deref(),
                         buf,
                         mdapi_roots: &mdapi_roots,
                     };
