@@ -27,6 +27,9 @@ const MAX_BASE64: usize = 1 << 20;
 /// labels) is read in linear time.
 const MAX_LINES_BEFORE_DATA: usize = 32;
 const MAX_LINE: usize = 4096;
+/// A block on one line (see [`one_line_data`]): an armored RSA-4096 secret
+/// key is ~7 KB.
+const MAX_ONE_LINE: usize = 1 << 16;
 
 /// The data of an ASCII-armored block, decoded as far as it goes: `after` is
 /// the text following its `-----BEGIN ...-----` label. Armor headers
@@ -37,7 +40,7 @@ const MAX_LINE: usize = 4096;
 /// (and `\` continuations), `&#10;` in XML, quotes and `+` of concatenated
 /// string literals.
 pub(crate) fn armor_data(after: &str) -> Vec<u8> {
-    if let Some(data) = one_line_data(split_line(after).0) {
+    if let Some(data) = one_line_data(after) {
         return data;
     }
     let mut b64: Vec<u8> = Vec::new();
@@ -84,22 +87,34 @@ pub(crate) fn armor_data(after: &str) -> Vec<u8> {
 }
 
 /// The data of a whole block written on one line, its line breaks turned
-/// into spaces (`echo $KEY`, a value pasted into one field): `line` runs from
-/// the BEGIN label to the END label. Armor headers come first (`Version:
-/// BCPG v1.58`), then the base64 lines, the checksum (`=XXXX`) and the END
-/// label. The data starts at the first long run of base64 that is not a
-/// header's value, and holds every run up to the checksum or the END.
-/// `None` when `line` is not such a block.
-fn one_line_data(line: &str) -> Option<Vec<u8>> {
-    let end = line.find("-----END")?;
-    let words: Vec<&str> = line[..end].split_ascii_whitespace().collect();
+/// into spaces (`echo $KEY`, a value pasted into one field): `after` is the
+/// text after the BEGIN label, whose line runs to the END label. Armor
+/// headers come first (`Version: BCPG v1.58`), then the base64 lines, the
+/// checksum (`=XXXX`) and the END label. The data starts at the first long
+/// run of base64 that is not a header's value, and holds every run up to the
+/// checksum or the END. `None` when the label's line is not such a block.
+///
+/// The line is read up to the next `-----` (a label), and at most
+/// [`MAX_ONE_LINE`] bytes: a file of labels is read in linear time.
+fn one_line_data(after: &str) -> Option<Vec<u8>> {
+    let mut limit = after.len().min(MAX_ONE_LINE);
+    while !after.is_char_boundary(limit) {
+        limit -= 1;
+    }
+    let region = &after[..limit];
+    let label = region.find("-----")?;
+    let line = &region[..label];
+    if line.contains(['\n', '\r']) || !region[label..].starts_with("-----END") {
+        return None;
+    }
+    let words: Vec<&str> = line.split_ascii_whitespace().collect();
     let is_data = |w: &str| w.len() >= 32 && w.bytes().all(is_base64_char) && !w.starts_with('=');
     let start = (0..words.len())
         .take(MAX_LINES_BEFORE_DATA)
         .find(|&i| is_data(words[i]) && (i == 0 || !words[i - 1].ends_with(':')))?;
     let mut b64: Vec<u8> = Vec::new();
     for word in &words[start..] {
-        if word.starts_with('=') || !word.bytes().all(is_base64_char) || b64.len() >= MAX_BASE64 {
+        if word.starts_with('=') || !word.bytes().all(is_base64_char) {
             break;
         }
         b64.extend_from_slice(word.as_bytes());
@@ -506,5 +521,16 @@ mod tests {
         assert_eq!(armor_data(&one_line), data);
         // No END on the line: the block is read line by line as before.
         assert!(armor_data(&format!(" {a} {b}")).is_empty());
+        // Longer than a line is read (an RSA-4096 key is ~7 KB armored).
+        let long: Vec<u8> = (0..5000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let long_b64 = base64::engine::general_purpose::STANDARD.encode(&long);
+        let words: Vec<&str> = long_b64
+            .as_bytes()
+            .chunks(64)
+            .map(|c| std::str::from_utf8(c).unwrap())
+            .collect();
+        let one_line = format!(" Version: GnuPG v2 {} =ab12 -----END PGP", words.join(" "));
+        assert!(one_line.len() > MAX_LINE);
+        assert_eq!(armor_data(&one_line), long);
     }
 }

@@ -246,12 +246,15 @@ pub fn looks_like_pem_body(after: &str) -> bool {
         // in a `.env` value): a long base64 run, which prose never is. Its
         // armor headers may come first (`echo $KEY` turns every line break
         // into a space): a long base64 word then follows on the line.
-        // A bounded look: a file of labels is read in linear time.
+        // The line up to its next label (the END), within a bound: cut at
+        // the label first, so that a file of labels is read in linear time.
         let mut limit = rest.len().min(1 << 16);
         while !rest.is_char_boundary(limit) {
             limit -= 1;
         }
-        let line = &rest[..rest[..limit].find('\n').unwrap_or(limit)];
+        let line = &rest[..limit];
+        let line = &line[..line.find("-----").unwrap_or(line.len())];
+        let line = &line[..line.find(['\n', '\r']).unwrap_or(line.len())];
         return rest.bytes().take_while(|b| is_base64_char(*b)).count() >= 40
             || (ARMOR_HEADERS.iter().any(|h| rest.starts_with(h))
                 && line
