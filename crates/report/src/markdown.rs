@@ -45,7 +45,7 @@ pub fn render(report: &Report) -> String {
     let diagnostics = diagnostics_block(report.diagnostics);
     let budget = BUDGET - diagnostics.len();
 
-    let mut shown = 0;
+    let mut shown: Vec<&Finding> = Vec::new();
     let mut truncated = false;
     for severity in Severity::ALL {
         let findings: Vec<&Finding> = report
@@ -67,7 +67,7 @@ pub fn render(report: &Report) -> String {
             )
         };
         let mut section = head;
-        let mut rows = 0;
+        let mut rows: Vec<&Finding> = Vec::new();
         for f in findings {
             let row = row(f);
             if out.len() + section.len() + row.len() + foot.len() > budget {
@@ -75,21 +75,22 @@ pub fn render(report: &Report) -> String {
                 break;
             }
             section.push_str(&row);
-            rows += 1;
+            rows.push(f);
         }
-        if rows > 0 {
+        if !rows.is_empty() {
             out.push_str(&section);
             out.push_str(&foot);
-            shown += rows;
+            shown.extend(rows);
         }
     }
 
     if truncated {
-        let hidden = report.findings.len() - shown;
+        let hidden = report.findings.len() - shown.len();
         let _ = writeln!(
             out,
-            "> **Note**: {} not shown: this comment would exceed GitHub's {COMMENT_LIMIT}-character limit. The JSON and SARIF reports list every finding.\n",
+            "> **Note**: {} not shown ({}): this comment would exceed GitHub's {COMMENT_LIMIT}-character limit. The JSON and SARIF reports list every finding.\n",
             plural(hidden as u64, "more finding is", "more findings are"),
+            hidden_rules(report.findings, &shown),
         );
     }
     out.push_str(&diagnostics);
@@ -100,6 +101,30 @@ pub fn render(report: &Report) -> String {
         text(report.tool_version)
     );
     out
+}
+
+/// The rules of the findings not shown, each with its count, in the
+/// report's order (`` `IG210` x2, `IG113` ``): a cut comment still names
+/// every rule that found something.
+fn hidden_rules(findings: &[Finding], shown: &[&Finding]) -> String {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for f in findings
+        .iter()
+        .filter(|f| !shown.iter().any(|s| std::ptr::eq(*s, *f)))
+    {
+        match counts.iter_mut().find(|(rule, _)| *rule == f.rule) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((f.rule, 1)),
+        }
+    }
+    counts
+        .iter()
+        .map(|(rule, n)| match n {
+            1 => format!("`{rule}`"),
+            n => format!("`{rule}` x{n}"),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn write_head(out: &mut String, s: &Summary) {

@@ -142,9 +142,15 @@ fn stays_under_the_comment_limit() {
             let mut f = template.clone();
             f.location = Location::new(format!("apps/app{i:04}/src/main/mule/global.xml"), 12, 9);
             f.message = format!("{} {}", f.message, "x".repeat(i % 700));
+            if i >= 2_990 {
+                // A rule whose every finding is cut: the note still names it.
+                f.rule = "IG210";
+                f.severity = Severity::Low;
+            }
             f
         })
         .collect();
+    let template_rule = template.rule;
     let fx = Fixture::new(findings, Vec::new());
     let out = markdown::render(&fx.report());
     assert!(
@@ -156,12 +162,14 @@ fn stays_under_the_comment_limit() {
     assert!(shown > 50 && shown < 3_000, "{shown}");
     assert!(
         out.contains(&format!(
-            "> **Note**: {} more findings are not shown",
-            3_000 - shown
+            "> **Note**: {} more findings are not shown (`{template_rule}` x{}, `IG210` x10)",
+            3_000 - shown,
+            2_990 - shown
         )),
         "{}",
         &out[out.len() - 500..]
     );
+    assert!(!finding_rows(&out).iter().any(|r| r.contains("IG210")));
     // Long cells are cut.
     assert!(finding_rows(&out).iter().all(|r| r.chars().count() < 1_500));
     assert_eq!(
