@@ -102,18 +102,32 @@ struct KeyRef<'a> {
     identities: Vec<EnvIdentity>,
 }
 
-fn references(inventory: &Inventory) -> Vec<KeyRef<'_>> {
+/// Only references whose path names one of `files` (file names of the key
+/// material found) in some environment: a finding is about a file, and a
+/// monorepo's thousands of TLS stores mostly load files kept elsewhere.
+fn references<'a>(inventory: &'a Inventory, files: &HashSet<&str>) -> Vec<KeyRef<'a>> {
     let mut out = Vec::new();
+    if files.is_empty() {
+        return out;
+    }
     for app in &inventory.apps {
-        let resolved_paths = |v: &Value| -> Vec<(Option<String>, String)> {
-            app.resolve_all(v)
+        let resolved_paths = |v: &Value| -> Option<Vec<(Option<String>, String)>> {
+            let paths: Vec<(Option<String>, String)> = app
+                .resolve_all(v)
                 .into_iter()
                 .filter_map(|r| Some((r.environment.map(str::to_string), r.value?)))
                 .filter(|(_, p)| !p.trim().is_empty())
-                .collect()
+                .collect();
+            paths
+                .iter()
+                .any(|(_, p)| files.contains(file_name(p.trim())))
+                .then_some(paths)
         };
         for conn in &app.salesforce_connections {
             let Some(ks) = conn.attr("keyStore") else {
+                continue;
+            };
+            let Some(paths) = resolved_paths(ks) else {
                 continue;
             };
             let mut clear_passwords = Vec::new();
@@ -132,16 +146,14 @@ fn references(inventory: &Inventory) -> Vec<KeyRef<'_>> {
                     conn.config_name, conn.element
                 ),
                 holds_key: true,
-                paths: resolved_paths(ks),
+                paths,
                 clear_passwords,
                 identities: connection_identities(app, conn),
             });
         }
         for tls in tls_contexts(app) {
-            let identities = match tls.owner {
-                crate::support::TlsOwner::Salesforce(conn) => connection_identities(app, conn),
-                _ => Vec::new(),
-            };
+            // Resolved only for a store that names a key file.
+            let mut identities: Option<Vec<EnvIdentity>> = None;
             let ctx_name = tls
                 .context
                 .name
@@ -154,6 +166,9 @@ fn references(inventory: &Inventory) -> Vec<KeyRef<'_>> {
             ] {
                 let Some(store) = store else { continue };
                 let Some(path) = store.attr("path") else {
+                    continue;
+                };
+                let Some(paths) = resolved_paths(path) else {
                     continue;
                 };
                 let mut clear_passwords = Vec::new();
@@ -175,9 +190,16 @@ fn references(inventory: &Inventory) -> Vec<KeyRef<'_>> {
                     at: store.location.clone(),
                     what,
                     holds_key,
-                    paths: resolved_paths(path),
+                    paths,
                     clear_passwords,
-                    identities: identities.clone(),
+                    identities: identities
+                        .get_or_insert_with(|| match tls.owner {
+                            crate::support::TlsOwner::Salesforce(conn) => {
+                                connection_identities(app, conn)
+                            }
+                            _ => Vec::new(),
+                        })
+                        .clone(),
                 });
             }
         }
@@ -285,7 +307,12 @@ impl Rule for CommittedPrivateKey {
     }
 
     fn check(&self, inventory: &Inventory) -> Vec<Finding> {
-        let refs = references(inventory);
+        let files: HashSet<&str> = inventory
+            .key_material
+            .iter()
+            .map(|k| file_name(&k.location.path))
+            .collect();
+        let refs = references(inventory, &files);
         let mut out = Vec::new();
         let material_paths: HashSet<&str> = inventory
             .key_material
