@@ -1387,6 +1387,17 @@ mod tests {
             "MUnit connections are not identities; Standard User is an audience, not an identity"
         );
         let id = inv.identity("INT.ORDERS@ACME.COM").unwrap();
+        // The index finds what `identity` finds, whatever the case.
+        let index = inv.identity_index();
+        for name in [
+            "INT.ORDERS@ACME.COM",
+            "int.orders@acme.com",
+            "int.billing@acme.com",
+        ] {
+            let (a, b) = (index.get(name).unwrap(), inv.identity(name).unwrap());
+            assert!(std::ptr::eq(a, b), "{name}");
+        }
+        assert!(index.get("nobody@acme.com").is_none());
         assert_eq!(id.app_names(), ["billing-papi", "orders-sapi"]);
         assert!(id.has_reason(ReasonKind::MuleConnection));
         assert!(id.has_reason(ReasonKind::UserDefinition));

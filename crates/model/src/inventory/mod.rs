@@ -24,6 +24,8 @@ pub use org::*;
 pub use resolve::*;
 pub use salesforce::*;
 
+use std::collections::HashMap;
+
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -136,10 +138,37 @@ impl Inventory {
         })
     }
 
+    /// [`Inventory::identity`] for many usernames: an index built once (a
+    /// rule that looks up each connection's users would otherwise scan every
+    /// identity for each, which grows with the square of the apps).
+    pub fn identity_index(&self) -> IdentityIndex<'_> {
+        let mut by_username = HashMap::new();
+        for id in &self.identities {
+            if let Some(u) = &id.username {
+                by_username.entry(u.to_ascii_lowercase()).or_insert(id);
+            }
+        }
+        IdentityIndex { by_username }
+    }
+
     /// The identity hint for a username, if the config named it.
     pub fn identity_hint(&self, username: &str) -> Option<&IdentityHint> {
         self.identity_hints
             .iter()
             .find(|h| h.username.eq_ignore_ascii_case(username))
+    }
+}
+
+/// Identities by username, ASCII case ignored ([`Inventory::identity_index`]).
+pub struct IdentityIndex<'a> {
+    by_username: HashMap<String, &'a IntegrationIdentity>,
+}
+
+impl<'a> IdentityIndex<'a> {
+    /// What [`Inventory::identity`] finds for `username`.
+    pub fn get(&self, username: &str) -> Option<&'a IntegrationIdentity> {
+        self.by_username
+            .get(&username.to_ascii_lowercase())
+            .copied()
     }
 }

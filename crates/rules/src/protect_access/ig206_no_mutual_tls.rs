@@ -186,6 +186,7 @@ impl Rule for NoMutualTls {
 
     fn check(&self, inventory: &Inventory) -> Vec<Finding> {
         let mut out = Vec::new();
+        let identities = inventory.identity_index();
         for (app, conn) in inventory.connections() {
             if !matches!(
                 conn.auth,
@@ -318,7 +319,7 @@ impl Rule for NoMutualTls {
             }
             // The other end: where the user's profile is assigned, and the profile.
             for who in &ids {
-                if let Some(id) = inventory.identity(&who.username) {
+                if let Some(id) = identities.get(&who.username) {
                     finding = crate::identities::with_related(
                         finding,
                         crate::identities::profile_related(id),
