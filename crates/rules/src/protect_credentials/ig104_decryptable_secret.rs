@@ -318,9 +318,9 @@ fn value_groups<'a>(committed: &'a [CommittedKey<'a>]) -> Vec<ValueGroup<'a, 'a>
 fn candidates<'a>(
     app: &'a MuleApp,
     config: &'a SecurePropertiesConfig,
-    groups: &[ValueGroup<'_, 'a>],
-    foreign_ok: bool,
+    keys: &Keys<'_, '_, 'a>,
 ) -> Vec<Candidate<'a>> {
+    let (groups, foreign_ok) = (keys.groups, keys.foreign_ok);
     // 0: this config's key, 1: committed in this app, 2: outside every app,
     // 3: in another app.
     let class = |ck: &CommittedKey<'_>| -> u8 {
@@ -339,7 +339,14 @@ fn candidates<'a>(
         }
     };
     let mut ranked: Vec<(u8, Candidate<'a>)> = Vec::new();
-    for g in groups {
+    // Without other apps' keys, only the groups this app or no app holds
+    // can rank: looked up, not searched for among every app's keys.
+    let indices: Vec<usize> = if foreign_ok {
+        (0..groups.len()).collect()
+    } else {
+        keys.groups_of(app)
+    };
+    for g in indices.iter().map(|&i| &groups[i]) {
         let mut classed: Vec<(u8, &CommittedKey<'a>)> =
             g.places.iter().map(|ck| (class(ck), *ck)).collect();
         classed.sort_by_key(|(c, _)| *c);
@@ -444,6 +451,7 @@ impl Rule for DecryptableSecret {
             .collect();
         let keys = Keys {
             groups: &groups,
+            by_app: groups_by_app(&groups),
             foreign_ok,
             repeated: &repeated,
         };
@@ -470,10 +478,54 @@ type Tried<'a> = foldhash::HashMap<(Cipher, &'a str, &'a str), bool>;
 /// What the decryption of every app shares.
 struct Keys<'g, 'c, 'a> {
     groups: &'g [ValueGroup<'c, 'a>],
+    /// [`groups_by_app`] of `groups`.
+    by_app: GroupsByApp,
     /// Keys committed in other apps are tried too (few enough of them).
     foreign_ok: bool,
     /// Payloads written more than once in the repository (worth caching).
     repeated: &'g foldhash::HashSet<&'a str>,
+}
+
+impl Keys<'_, '_, '_> {
+    /// The groups with a place in `app` (written there, or used by one of
+    /// its configs) or outside every app, in the groups' order.
+    fn groups_of(&self, app: &MuleApp) -> Vec<usize> {
+        let mut out = self.by_app.loose.clone();
+        if let Some(own) = self.by_app.apps.get(&app_key(app)) {
+            out.extend(own);
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+/// Indexes of the value groups per app (by the app's address) and of those
+/// written outside every app.
+#[derive(Default)]
+struct GroupsByApp {
+    apps: foldhash::HashMap<usize, Vec<usize>>,
+    loose: Vec<usize>,
+}
+
+fn app_key(app: &MuleApp) -> usize {
+    std::ptr::from_ref(app) as usize
+}
+
+fn groups_by_app(groups: &[ValueGroup<'_, '_>]) -> GroupsByApp {
+    let mut index = GroupsByApp::default();
+    for (i, g) in groups.iter().enumerate() {
+        for ck in &g.places {
+            match ck.source.app {
+                Some(a) => index.apps.entry(app_key(a)).or_default().push(i),
+                None => index.loose.push(i),
+            }
+            for (a, _) in &ck.users {
+                index.apps.entry(app_key(a)).or_default().push(i);
+            }
+        }
+    }
+    index
 }
 
 /// One finding per value of `app` that a committed key decrypts.
@@ -532,7 +584,7 @@ fn app_findings<'a>(
                 })
         };
         let lengths = cipher.algorithm.valid_key_lengths();
-        for candidate in candidates(app, config, keys.groups, keys.foreign_ok) {
+        for candidate in candidates(app, config, keys) {
             if opened.len() == targets.len() {
                 break;
             }
