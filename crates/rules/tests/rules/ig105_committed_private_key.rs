@@ -433,62 +433,66 @@ fn pgp_private_key_blocks() {
         ],
     );
     let findings = common::run("IG105", rel);
-    let file = |name: &str| {
-        findings
-            .iter()
-            .find(|f| f.location.path.ends_with(name))
-            .unwrap_or_else(|| panic!("no finding for {name}"))
-    };
-    for (name, severity, what) in [
+    for (name, line, severity, what) in [
         (
             "partner-private.asc",
+            1,
             Severity::Critical,
             "partner-private.asc is committed: an unencrypted OpenPGP private key (PGP PRIVATE KEY BLOCK) in app payments-api; anyone with the repository can use it",
         ),
         (
             "legacy-rsa.asc",
+            1,
             Severity::Critical,
             "legacy-rsa.asc is committed: an unencrypted OpenPGP private key",
         ),
         (
             "signing-private.asc",
+            1,
             Severity::High,
             "signing-private.asc is committed: a passphrase-protected OpenPGP private key (PGP PRIVATE KEY BLOCK) in app payments-api",
         ),
         (
             "KEYS.md",
+            6,
             Severity::Critical,
             "KEYS.md contains an unencrypted private key block (-----BEGIN PGP PRIVATE KEY BLOCK-----)",
         ),
         // The whole block on one line, headers first (`echo $KEY`).
         (
             "JOB-LOG.md",
+            6,
             Severity::Critical,
             "JOB-LOG.md contains an unencrypted private key block (-----BEGIN PGP PRIVATE KEY BLOCK-----)",
         ),
         // The primary key is a GnuPG stub; the subkeys are in clear.
         (
             "laptop-subkeys.txt",
+            2,
             Severity::Critical,
             "laptop-subkeys.txt contains an unencrypted private key block",
         ),
         (
             "pgp.properties",
+            2,
             Severity::Critical,
             "pgp.properties contains an unencrypted private key block (-----BEGIN PGP PRIVATE KEY BLOCK-----) in app payments-api",
         ),
         (
             "TRUNCATED.md",
+            3,
             Severity::High,
             "TRUNCATED.md contains a private key block (-----BEGIN PGP PRIVATE KEY BLOCK-----); whether a passphrase protects it could not be read from its packets",
         ),
     ] {
-        let f = file(name);
+        let f = common::finding_at(&findings, name, line);
         assert_eq!(f.severity, severity, "{}", f.message);
         assert!(f.message.contains(what), "{}", f.message);
         assert!(f.fix.contains("revocation certificate"), "{}", f.fix);
     }
-    assert!(!file("TRUNCATED.md").message.contains("encrypted"));
+    assert!(!common::finding_at(&findings, "TRUNCATED.md", 3)
+        .message
+        .contains("encrypted"));
 
     let mut body = Vec::new();
     for name in [
