@@ -40,6 +40,7 @@
 //! Set `INTGUARD_READERS_TIMING=1` to print the walk and read times to stderr.
 
 mod certificates;
+mod cut;
 mod discover;
 pub use discover::check_ignore_glob;
 mod metadata;

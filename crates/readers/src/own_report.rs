@@ -81,7 +81,7 @@ fn is_text_report(text: &str, head: &str) -> bool {
 /// What kind of intguard output the text is, if it is one.
 pub(crate) fn kind(text: &str) -> Option<&'static str> {
     let start = text.trim_start();
-    let head = &start[..floor_char_boundary(start, HEAD)];
+    let head = crate::cut::head(start, HEAD);
     if head.starts_with('{') {
         if JSON_REPORT.is_match(head) {
             return Some("JSON report");
@@ -114,16 +114,6 @@ pub(crate) fn kind(text: &str) -> Option<&'static str> {
         }
     }
     None
-}
-
-fn floor_char_boundary(s: &str, mut i: usize) -> usize {
-    if i >= s.len() {
-        return s.len();
-    }
-    while !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }
 
 fn ceil_char_boundary(s: &str, mut i: usize) -> usize {

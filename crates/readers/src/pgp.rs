@@ -79,11 +79,15 @@ pub(crate) fn armor_data(after: &str) -> Vec<u8> {
             break;
         }
     }
-    // Up to the padding; a single character over a group of four holds no
-    // whole octet.
+    decode(&b64).unwrap_or_default()
+}
+
+/// The octets of base64 `b64` up to its padding; a single character over a
+/// group of four holds no whole octet.
+fn decode(b64: &[u8]) -> Option<Vec<u8>> {
     let end = b64.iter().position(|&b| b == b'=').unwrap_or(b64.len());
     let end = if end % 4 == 1 { end - 1 } else { end };
-    LENIENT.decode(&b64[..end]).unwrap_or_default()
+    LENIENT.decode(&b64[..end]).ok()
 }
 
 /// The data of a whole block written on one line, its line breaks turned
@@ -97,11 +101,7 @@ pub(crate) fn armor_data(after: &str) -> Vec<u8> {
 /// The line is read up to the next `-----` (a label), and at most
 /// [`MAX_ONE_LINE`] bytes: a file of labels is read in linear time.
 fn one_line_data(after: &str) -> Option<Vec<u8>> {
-    let mut limit = after.len().min(MAX_ONE_LINE);
-    while !after.is_char_boundary(limit) {
-        limit -= 1;
-    }
-    let region = &after[..limit];
+    let region = crate::cut::head(after, MAX_ONE_LINE);
     let label = region.find("-----")?;
     let line = &region[..label];
     if line.contains(['\n', '\r']) || !region[label..].starts_with("-----END") {
@@ -122,9 +122,7 @@ fn one_line_data(after: &str) -> Option<Vec<u8>> {
             break;
         }
     }
-    let end = b64.iter().position(|&b| b == b'=').unwrap_or(b64.len());
-    let end = if end % 4 == 1 { end - 1 } else { end };
-    LENIENT.decode(&b64[..end]).ok()
+    decode(&b64)
 }
 
 fn is_base64_char(b: u8) -> bool {
@@ -147,10 +145,7 @@ fn split_line(text: &str) -> (&str, &str) {
         "&#xA;",
         "&#xa;",
     ];
-    let mut limit = text.len().min(MAX_LINE);
-    while !text.is_char_boundary(limit) {
-        limit -= 1;
-    }
+    let limit = crate::cut::head(text, MAX_LINE).len();
     for (i, b) in text.as_bytes()[..limit].iter().enumerate() {
         // ASCII, so `i` is a character's start.
         if matches!(b, b'\\' | b'\r' | b'\n' | b'&') {

@@ -248,11 +248,7 @@ pub fn looks_like_pem_body(after: &str) -> bool {
         // into a space): a long base64 word then follows on the line.
         // The line up to its next label (the END), within a bound: cut at
         // the label first, so that a file of labels is read in linear time.
-        let mut limit = rest.len().min(1 << 16);
-        while !rest.is_char_boundary(limit) {
-            limit -= 1;
-        }
-        let line = &rest[..limit];
+        let line = crate::cut::head(rest, 1 << 16);
         let line = &line[..line.find("-----").unwrap_or(line.len())];
         let line = &line[..line.find(['\n', '\r']).unwrap_or(line.len())];
         return rest.bytes().take_while(|b| is_base64_char(*b)).count() >= 40
@@ -391,11 +387,7 @@ pub(crate) fn scan(
             // character's start, or less when the block ends sooner. The END
             // is looked for there only: searching the rest of the file for
             // every BEGIN made a file of blocks without END quadratic.
-            let mut window_end = (all.end() + 512).min(text.len());
-            while !text.is_char_boundary(window_end) {
-                window_end -= 1;
-            }
-            let window = &text[all.end()..window_end];
+            let window = crate::cut::head(&text[all.end()..], 512);
             let header = &window[..window.find("-----END").unwrap_or(window.len())];
             let encrypted = if label.as_str() == "PGP PRIVATE KEY BLOCK" {
                 // Told by the packets only: the whole body is read, up to
