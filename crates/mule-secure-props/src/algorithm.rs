@@ -262,15 +262,19 @@ impl Algorithm {
 
     /// Checks a key's length, with an error naming the algorithm and the accepted lengths.
     pub(crate) fn check_key(&self, key: &[u8]) -> Result<(), Error> {
-        let lengths = self.valid_key_lengths();
-        if lengths.contains(key.len()) {
+        if self.valid_key_lengths().contains(key.len()) {
             Ok(())
         } else {
-            Err(Error::InvalidKeyLength {
-                algorithm: self.name(),
-                got: key.len(),
-                expected: lengths.to_string(),
-            })
+            Err(self.wrong_key_length(key.len()))
+        }
+    }
+
+    /// The error for a key of `got` bytes, naming the algorithm and the accepted lengths.
+    pub(crate) fn wrong_key_length(&self, got: usize) -> Error {
+        Error::InvalidKeyLength {
+            algorithm: self.name(),
+            got,
+            expected: self.valid_key_lengths().to_string(),
         }
     }
 }

@@ -58,11 +58,7 @@ impl Keyed {
 
 /// Sets up `algorithm` with `key` (checked against [`Algorithm::valid_key_lengths`]).
 pub(crate) fn keyed(algorithm: Algorithm, key: &[u8]) -> Result<Keyed, Error> {
-    let wrong_key = || Error::InvalidKeyLength {
-        algorithm: algorithm.name(),
-        got: key.len(),
-        expected: algorithm.valid_key_lengths().to_string(),
-    };
+    let wrong_key = || algorithm.wrong_key_length(key.len());
     match algorithm {
         Algorithm::Aes => match key.len() {
             16 => keyed_with::<aes::Aes128>(algorithm, key),
@@ -211,11 +207,7 @@ where
     C: KeyInit + BlockCipherEncrypt + BlockCipherDecrypt + Clone + Send + Sync + 'static,
 {
     // Lengths were validated by the caller; this is the last line of defence.
-    let cipher = C::new_from_slice(key).map_err(|_| Error::InvalidKeyLength {
-        algorithm: algorithm.name(),
-        got: key.len(),
-        expected: algorithm.valid_key_lengths().to_string(),
-    })?;
+    let cipher = C::new_from_slice(key).map_err(|_| algorithm.wrong_key_length(key.len()))?;
     Ok(Keyed {
         run: Box::new(move |mode, iv, data, dir| {
             apply(cipher.clone(), algorithm, mode, iv, data, dir)
@@ -228,11 +220,7 @@ fn keyed_each_run<C>(algorithm: Algorithm, key: Zeroizing<Vec<u8>>) -> Result<Ke
 where
     C: KeyInit + BlockCipherEncrypt + BlockCipherDecrypt + 'static,
 {
-    let wrong_key = move |got: usize| Error::InvalidKeyLength {
-        algorithm: algorithm.name(),
-        got,
-        expected: algorithm.valid_key_lengths().to_string(),
-    };
+    let wrong_key = move |got: usize| algorithm.wrong_key_length(got);
     C::new_from_slice(&key).map_err(|_| wrong_key(key.len()))?;
     Ok(Keyed {
         run: Box::new(move |mode, iv, data, dir| {
