@@ -241,26 +241,31 @@ pub fn looks_like_pem_body(after: &str) -> bool {
         rest = r.trim_start_matches([' ', '\t', '"', '\'', '+', ',']);
         breaks += 1;
     }
+    let opens_with_header = ARMOR_HEADERS.iter().any(|h| rest.starts_with(h));
     if breaks == 0 {
         // The whole key on the label's line (`-----BEGIN ...----- MIIEv...`
         // in a `.env` value): a long base64 run, which prose never is. Its
         // armor headers may come first (`echo $KEY` turns every line break
         // into a space): a long base64 word then follows on the line.
-        // The line up to its next label (the END), within a bound: cut at
-        // the label first, so that a file of labels is read in linear time.
-        let line = crate::cut::head(rest, 1 << 16);
-        let line = &line[..line.find("-----").unwrap_or(line.len())];
-        let line = &line[..line.find(['\n', '\r']).unwrap_or(line.len())];
         return rest.bytes().take_while(|b| is_base64_char(*b)).count() >= 40
-            || (ARMOR_HEADERS.iter().any(|h| rest.starts_with(h))
-                && line
+            || (opens_with_header
+                && label_line(rest)
                     .split_ascii_whitespace()
                     .any(|w| w.len() >= 40 && w.bytes().all(is_base64_char)));
     }
-    if ARMOR_HEADERS.iter().any(|h| rest.starts_with(h)) {
+    if opens_with_header {
         return true;
     }
     rest.bytes().take(16).filter(|b| is_base64_char(*b)).count() >= 16
+}
+
+/// The rest of a label's line up to its next label (the END), within a
+/// bound: cut at the label first, so that a file of labels is read in linear
+/// time.
+fn label_line(rest: &str) -> &str {
+    let line = crate::cut::head(rest, 1 << 16);
+    let line = &line[..line.find("-----").unwrap_or(line.len())];
+    &line[..line.find(['\n', '\r']).unwrap_or(line.len())]
 }
 
 /// True when an OpenSSH key names a cipher other than `none`: its body is the
