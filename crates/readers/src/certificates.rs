@@ -12,7 +12,8 @@
 //!
 //! A PKCS#12 password is searched for in the app that holds the file: a Mule
 //! Salesforce connection's `keyStore` or a `tls:key-store`/`tls:trust-store`
-//! `path` that names the file, whose `storePassword`/`keyPassword`/`password`
+//! `path`, or a `crypto:jce-config` `keystore`, that names the file, whose
+//! `storePassword`/`keyPassword`/`password` (or a JCE key info's `password`)
 //! resolves (inline or through the app's property files, any environment) to
 //! a value written in clear. The password only opens the file here: it is not
 //! kept.
@@ -261,6 +262,18 @@ fn committed_passwords(app: &MuleApp, name: &str, out: &mut Vec<String>) {
         );
     for ctx in contexts {
         store_passwords(app, ctx, name, out);
+    }
+    // `<crypto:jce-config keystore password>` and its key infos' passwords.
+    for cfg in app.crypto_configs.iter().filter(|c| !c.is_pgp()) {
+        if cfg
+            .attr("keystore")
+            .is_some_and(|v| names_file(app, v, name))
+        {
+            let infos = cfg.key_infos.iter().filter_map(|k| k.attr("password"));
+            for v in cfg.attr("password").into_iter().chain(infos) {
+                clear_values(app, v, out);
+            }
+        }
     }
 }
 

@@ -39,6 +39,9 @@ pub struct MuleApp {
     pub property_imports: Vec<PropertyImport>,
     pub global_properties: Vec<GlobalProperty>,
     pub tls_contexts: Vec<TlsContext>,
+    /// Cryptography module configurations (`crypto:jce-config`,
+    /// `crypto:pgp-config`): the keystores and keyrings they load.
+    pub crypto_configs: Vec<CryptoConfig>,
     pub http_listeners: Vec<HttpListener>,
     pub http_requests: Vec<HttpRequester>,
     /// `<http:request>` operations in flows.
@@ -91,6 +94,7 @@ impl MuleApp {
             property_imports: Vec::new(),
             global_properties: Vec::new(),
             tls_contexts: Vec::new(),
+            crypto_configs: Vec::new(),
             http_listeners: Vec::new(),
             http_requests: Vec::new(),
             http_request_operations: Vec::new(),
@@ -442,9 +446,11 @@ pub struct GlobalProperty {
     pub location: Location,
 }
 
+/// An element that names key material and the passwords that open it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Store {
-    /// `tls:key-store` or `tls:trust-store`.
+    /// `tls:key-store` or `tls:trust-store`; a Crypto config's key info
+    /// (`crypto:pgp-asymmetric-key-info`, ...).
     pub element: String,
     pub location: Location,
     pub attributes: Vec<XmlAttribute>,
@@ -467,6 +473,38 @@ pub struct TlsContext {
     pub enabled_protocols: Option<Value>,
     pub trust_store: Option<Store>,
     pub key_store: Option<Store>,
+}
+
+/// A Cryptography module (Mule 4) configuration that loads key material by
+/// path: `<crypto:jce-config keystore password type>` with its
+/// `<crypto:jce-key-infos>` (`jce-symmetric-key-info` /
+/// `jce-asymmetric-key-info`: `keyId alias password`), or
+/// `<crypto:pgp-config publicKeyring privateKeyring>` with its
+/// `<crypto:pgp-key-infos>` (`pgp-asymmetric-key-info`: `keyId fingerprint
+/// passphrase`).
+#[derive(Debug, Clone, Serialize)]
+pub struct CryptoConfig {
+    /// `crypto:jce-config` or `crypto:pgp-config`, as written.
+    pub element: String,
+    pub name: Option<String>,
+    pub location: Location,
+    pub attributes: Vec<XmlAttribute>,
+    /// The key info elements under the config, each with its attributes.
+    pub key_infos: Vec<Store>,
+}
+
+impl CryptoConfig {
+    /// A PGP configuration (else a JCE one).
+    pub fn is_pgp(&self) -> bool {
+        self.element.ends_with("pgp-config")
+    }
+
+    pub fn attr(&self, name: &str) -> Option<&Value> {
+        self.attributes
+            .iter()
+            .find(|a| a.name.eq_ignore_ascii_case(name))
+            .map(|a| &a.value)
+    }
 }
 
 /// `http:listener-config` with its `http:listener-connection`.

@@ -474,3 +474,59 @@ fn key_material_and_text_facts() {
     );
     assert_eq!(s.covers_until_line, s.location.line + 4);
 }
+
+/// Cryptography module configs (any prefix bound to the crypto namespace):
+/// the files they load and their key infos, with positions.
+#[test]
+fn crypto_configs() {
+    const APP: &str = "crypto-app";
+    const XML: &str = "crypto-app/src/main/mule/crypto.xml";
+    let inv = read(APP);
+    let app = &inv.apps[0];
+    assert_eq!(app.crypto_configs.len(), 2);
+    let jce = &app.crypto_configs[0];
+    assert_eq!(jce.element, "cr:jce-config");
+    assert_eq!(jce.name.as_deref(), Some("Jce"));
+    assert!(!jce.is_pgp());
+    assert_eq!(lc(&jce.location), pos(XML, "<cr:jce-config"));
+    assert_eq!(jce.attr("keystore").unwrap().raw, "jce/keys.jceks");
+    assert_eq!(
+        lc(&jce.attr("keystore").unwrap().location),
+        pos(XML, "keystore=")
+    );
+    let infos: Vec<(&str, String, (u32, u32))> = jce
+        .key_infos
+        .iter()
+        .map(|k| {
+            (
+                k.element.as_str(),
+                k.attr("password").unwrap().raw.clone(),
+                lc(&k.location),
+            )
+        })
+        .collect();
+    assert_eq!(
+        infos,
+        vec![
+            (
+                "cr:jce-symmetric-key-info",
+                "${secure::jce.aes.password}".to_string(),
+                pos(XML, "<cr:jce-symmetric-key-info")
+            ),
+            (
+                "cr:jce-asymmetric-key-info",
+                "${secure::jce.rsa.password}".to_string(),
+                pos(XML, "<cr:jce-asymmetric-key-info")
+            ),
+        ]
+    );
+    let pgp = &app.crypto_configs[1];
+    assert!(pgp.is_pgp());
+    assert_eq!(pgp.attr("privateKeyring").unwrap().raw, "pgp/secring.gpg");
+    assert_eq!(pgp.attr("publicKeyring").unwrap().raw, "pgp/pubring.gpg");
+    assert_eq!(pgp.key_infos.len(), 1);
+    assert_eq!(
+        lc(&pgp.key_infos[0].attr("passphrase").unwrap().location),
+        pos(XML, "passphrase=")
+    );
+}

@@ -1,8 +1,8 @@
 use std::collections::HashSet;
 
 use intguard_model::{
-    keys_encrypted, Finding, Inventory, KeyMaterial, KeyMaterialKind, Location, MuleApp, Practice,
-    PrivateKeyBlock, Related, RuleMeta, Severity, Value,
+    keys_encrypted, CryptoConfig, Finding, Inventory, KeyMaterial, KeyMaterialKind, Location,
+    MuleApp, Practice, PrivateKeyBlock, Related, RuleMeta, Severity, Value,
 };
 
 use crate::support::{
@@ -29,13 +29,16 @@ and PKCS#12 files (`.p12`, `.pfx`), PuTTY private keys (`.ppk`, told by their
 (`BEGIN PGP PRIVATE KEY BLOCK`, which Mule's Crypto module `crypto:pgp-config` loads,
 and binary keyrings and exports holding a secret key: `secring.gpg`, `.pgp`, `.skr`),
 and private key blocks pasted into any other text file. It links each keystore to the
-configurations that load it (`tls:key-store path=`, the JWT connection's `keyStore=`)
-and raises the finding to critical when the key is not encrypted (a PEM key without a
-passphrase, a binary PKCS#8 key that is not an `EncryptedPrivateKeyInfo`, any binary
-PKCS#1 or SEC1 key, a PuTTY key with `Encryption: none`, an OpenPGP key whose secret-key
-packets say their secret follows in clear), or when a keystore's password
-(`storePassword`, `password`, `keyPassword`) is committed in clear too (in the XML or
-in a property file of any environment). A keystore that is only used as a trust store
+configurations that load it (`tls:key-store path=`, the JWT connection's `keyStore=`,
+the Crypto module's `<crypto:jce-config keystore=>` and `<crypto:pgp-config
+privateKeyring= publicKeyring=>`) and raises the finding to critical when the key is
+not encrypted (a PEM key without a passphrase, a binary PKCS#8 key that is not an
+`EncryptedPrivateKeyInfo`, any binary PKCS#1 or SEC1 key, a PuTTY key with `Encryption:
+none`, an OpenPGP key whose secret-key packets say their secret follows in clear), or
+when the password that opens it is committed in clear too, in the XML or in a property
+file of any environment (a keystore's `storePassword`, `password`, `keyPassword`; a
+Crypto key info's `password`, or the `passphrase` of a `crypto:pgp-asymmetric-key-info`
+under the `crypto:pgp-config` that loads the keyring). A keystore that is only used as a trust store
 (public certificates) is reported at low severity, unless it is seen to hold a private
 key. An OpenPGP key's armor does not say whether a passphrase protects it: when its
 packets cannot be read (a block cut short, an algorithm not known), the finding says
@@ -84,6 +87,9 @@ with `sfdc.keystore.password` listed in `mule-artifact.json` `secureProperties`.
 "#,
 };
 
+/// A path value and the environment it is resolved for (`None`: every one).
+type EnvPath = (Option<String>, String);
+
 /// A configuration that loads a keystore or key file by path.
 struct KeyRef<'a> {
     app: &'a MuleApp,
@@ -91,11 +97,17 @@ struct KeyRef<'a> {
     at: Location,
     /// `keyStore of Salesforce connection `X``, `tls:key-store of HTTP listener `Y``.
     what: String,
-    /// False for `tls:trust-store`: public certificates only.
+    /// False for `tls:trust-store` and a PGP public keyring: public
+    /// certificates or keys only.
     holds_key: bool,
+    /// How the configuration uses the file (`as its key`).
+    loads_as: &'static str,
+    /// How to provide the file at deploy time in this configuration's own
+    /// syntax, when the key's kind does not say it already.
+    provide: Option<&'static str>,
     /// The resolved path values and their environments (only those that
     /// resolve).
-    paths: Vec<(Option<String>, String)>,
+    paths: Vec<EnvPath>,
     /// Password attributes committed in clear.
     clear_passwords: Vec<(String, ClearValue)>,
     /// Who the owning Salesforce connection runs as, per environment.
@@ -111,8 +123,8 @@ fn references<'a>(inventory: &'a Inventory, files: &HashSet<&str>) -> Vec<KeyRef
         return out;
     }
     for app in &inventory.apps {
-        let resolved_paths = |v: &Value| -> Option<Vec<(Option<String>, String)>> {
-            let paths: Vec<(Option<String>, String)> = app
+        let resolved_paths = |v: &Value| -> Option<Vec<EnvPath>> {
+            let paths: Vec<EnvPath> = app
                 .resolve_all(v)
                 .into_iter()
                 .filter_map(|r| Some((r.environment.map(str::to_string), r.value?)))
@@ -146,6 +158,8 @@ fn references<'a>(inventory: &'a Inventory, files: &HashSet<&str>) -> Vec<KeyRef
                     conn.config_name, conn.element
                 ),
                 holds_key: true,
+                loads_as: "as its key",
+                provide: None,
                 paths,
                 clear_passwords,
                 identities: connection_identities(app, conn),
@@ -190,6 +204,12 @@ fn references<'a>(inventory: &'a Inventory, files: &HashSet<&str>) -> Vec<KeyRef
                     at: store.location.clone(),
                     what,
                     holds_key,
+                    loads_as: if holds_key {
+                        "as its key"
+                    } else {
+                        "as trusted certificates"
+                    },
+                    provide: None,
                     paths,
                     clear_passwords,
                     identities: identities
@@ -203,8 +223,76 @@ fn references<'a>(inventory: &'a Inventory, files: &HashSet<&str>) -> Vec<KeyRef
                 });
             }
         }
+        for cfg in &app.crypto_configs {
+            crypto_references(app, cfg, &resolved_paths, &mut out);
+        }
     }
     out
+}
+
+/// The files a Cryptography module config loads: a JCE config's `keystore`
+/// (opened by its `password` and each key's), a PGP config's
+/// `privateKeyring` (each key's `passphrase`) and `publicKeyring`. Crypto
+/// configs belong to no Salesforce connection: no identity.
+fn crypto_references<'a>(
+    app: &'a MuleApp,
+    cfg: &CryptoConfig,
+    resolved_paths: &dyn Fn(&Value) -> Option<Vec<EnvPath>>,
+    out: &mut Vec<KeyRef<'a>>,
+) {
+    let label = cfg
+        .name
+        .as_deref()
+        .map(|n| format!(" `{n}`"))
+        .unwrap_or_default();
+    let files: &[(&str, bool, &'static str)] = if cfg.is_pgp() {
+        &[
+            ("privateKeyring", true, "as its private keyring"),
+            ("publicKeyring", false, "as its public keyring"),
+        ]
+    } else {
+        &[("keystore", true, "as its keystore")]
+    };
+    for &(attr, holds_key, loads_as) in files {
+        let Some(path) = cfg.attr(attr) else {
+            continue;
+        };
+        let Some(paths) = resolved_paths(path) else {
+            continue;
+        };
+        let mut clear_passwords = Vec::new();
+        if holds_key {
+            if let Some(pw) = cfg.attr("password") {
+                for c in committed_in_clear_or_default(app, pw) {
+                    clear_passwords.push(("password".to_string(), c));
+                }
+            }
+            for info in &cfg.key_infos {
+                let key = info
+                    .attr("keyId")
+                    .map(|k| format!(" of key `{}`", k.raw))
+                    .unwrap_or_default();
+                for name in ["password", "passphrase"] {
+                    if let Some(pw) = info.attr(name) {
+                        for c in committed_in_clear_or_default(app, pw) {
+                            clear_passwords.push((format!("{name}{key}"), c));
+                        }
+                    }
+                }
+            }
+        }
+        out.push(KeyRef {
+            app,
+            at: path.location.clone(),
+            what: format!("{attr} of Crypto config{label} ({})", cfg.element),
+            holds_key,
+            loads_as,
+            provide: (!cfg.is_pgp()).then_some(PROVIDE_JCE),
+            paths,
+            clear_passwords,
+            identities: Vec::new(),
+        });
+    }
 }
 
 fn kind_phrase(kind: KeyMaterialKind, encrypted: Option<bool>, label: Option<&str>) -> String {
@@ -284,9 +372,20 @@ fn rotate(kind: KeyMaterialKind) -> &'static str {
 /// Where Mule's Crypto module finds a key instead.
 const PROVIDE_PGP: &str = "provide the private keyring at deploy time from a secret store or Runtime Manager (<crypto:pgp-config privateKeyring=\"${pgp.keyring.path}\" ...>) with its passphrase in a hidden secure property (passphrase=\"${secure::pgp.passphrase}\")";
 
-fn fix_text(path: &str, kind: KeyMaterialKind, keystore: bool) -> String {
+const PROVIDE_JCE: &str = "have Mule load the keystore at deploy time from a secret store or Runtime Manager (<crypto:jce-config keystore=\"${crypto.keystore.path}\" password=\"${secure::crypto.keystore.password}\" ...>), with each key info's password a hidden secure property too";
+
+/// `provide`: what every configuration that loads the file as its key says
+/// (in its own syntax), when they agree.
+fn fix_text(
+    path: &str,
+    kind: KeyMaterialKind,
+    keystore: bool,
+    provide: Option<&'static str>,
+) -> String {
     let rotate = rotate(kind);
-    let provide = if keystore {
+    let provide = if let Some(own) = provide {
+        own
+    } else if keystore {
         "have Mule load the keystore at deploy time from a secret store or Runtime Manager (keyStore=\"${sfdc.keystore.path}\" / <tls:key-store path=\"${tls.keystore.path}\" .../>) with its password in a hidden secure property (storePassword=\"${secure::sfdc.keystore.password}\")"
     } else if matches!(
         kind,
@@ -427,7 +526,8 @@ fn material_finding(inventory: &Inventory, km: &KeyMaterial, refs: &[KeyRef<'_>]
             | KeyMaterialKind::PgpKeyring
     );
     let severity = if !is_keystore {
-        if encrypted == Some(false) {
+        // A passphrase committed beside the key opens it as surely as none.
+        if encrypted == Some(false) || !clear.is_empty() {
             Severity::Critical
         } else {
             Severity::High
@@ -482,8 +582,13 @@ fn material_finding(inventory: &Inventory, km: &KeyMaterial, refs: &[KeyRef<'_>]
             })
             .collect();
         where_.dedup();
+        let secret = if is_keystore {
+            "password"
+        } else {
+            "passphrase"
+        };
         message.push_str(&format!(
-            "; its password is committed in clear too ({})",
+            "; its {secret} is committed in clear too ({})",
             where_.join(", ")
         ));
     } else if is_keystore && trust_only && !key_aliases.is_empty() {
@@ -518,20 +623,16 @@ fn material_finding(inventory: &Inventory, km: &KeyMaterial, refs: &[KeyRef<'_>]
         .maybe_identity(identity)
         .environments(environments)
         .key(format!("{}|{}", kind_key(km.kind), name))
-        .fix(fix_text(path, km.kind, is_keystore));
+        .fix(fix_text(
+            path,
+            km.kind,
+            is_keystore,
+            loaders_provide(&as_key),
+        ));
     for Loader { r, .. } in &matching {
         finding = finding.related(Related::new(
             &r.at,
-            format!(
-                "{} loads {name} ({} {})",
-                r.app.name,
-                r.what,
-                if r.holds_key {
-                    "as its key"
-                } else {
-                    "as trusted certificates"
-                }
-            ),
+            format!("{} loads {name} ({} {})", r.app.name, r.what, r.loads_as),
         ));
     }
     for (r, (attr, c)) in &clear {
@@ -547,6 +648,16 @@ fn material_finding(inventory: &Inventory, km: &KeyMaterial, refs: &[KeyRef<'_>]
         ));
     }
     finding
+}
+
+/// The deploy-time advice of the configurations that load a file as its
+/// key, when there are some and they all give the same.
+fn loaders_provide(as_key: &[&Loader<'_, '_>]) -> Option<&'static str> {
+    let first = as_key.first()?.r.provide?;
+    as_key
+        .iter()
+        .all(|l| l.r.provide == Some(first))
+        .then_some(first)
 }
 
 fn block_finding(

@@ -25,8 +25,8 @@ Reads the X.509 certificates committed to the repository: PEM certificates (`.pe
 `.crt`, `.cer` and any file starting with `-----BEGIN`), DER certificates, Java
 keystores (`.jks`, `.keystore`: their certificates are readable without the password)
 and PKCS#12 keystores (`.p12`, `.pfx`) whose password is empty or committed in clear
-(the `storePassword`/`password` of the configuration that loads the file, in the XML or a
-plain property value), and the certificates uploaded to connected apps
+(the `storePassword`/`password` of the configuration that loads the file, or of a JCE key
+info under it, in the XML or a plain property value), and the certificates uploaded to connected apps
 (`oauthConfig/certificate`) and External Client Apps (`.ecaGlblOauth` `certificate`) in
 Salesforce metadata, which Salesforce checks JWT bearer assertions against. It flags a
 certificate that
@@ -35,7 +35,8 @@ certificate that
 - carries an RSA key shorter than 2048 bits (high).
 Each finding names the file, the keystore alias, the certificate's subject and the
 configurations that load the file (a Salesforce JWT connection's `keyStore`, a
-`tls:key-store` or `tls:trust-store`), with the integration user they run as; for an
+`tls:key-store` or `tls:trust-store`, a `crypto:jce-config` `keystore`), with the
+integration user they run as; for an
 app's certificate, the app and the integration users it serves.
 
 ## Why is this bad?
@@ -151,6 +152,23 @@ fn users(inventory: &Inventory, path: &str) -> Vec<FileUser> {
                         identity: identity.clone(),
                     });
                 }
+            }
+        }
+        // A Crypto module JCE keystore (PGP keyrings hold no X.509
+        // certificates).
+        for cfg in app.crypto_configs.iter().filter(|c| !c.is_pgp()) {
+            if let Some(p) = cfg.attr("keystore").filter(|v| names_file(v)) {
+                let label = cfg
+                    .name
+                    .as_deref()
+                    .map(|n| format!(" `{n}`"))
+                    .unwrap_or_default();
+                out.push(FileUser {
+                    app: app.name.clone(),
+                    what: format!("keystore of Crypto config{label} ({})", cfg.element),
+                    at: p.location.clone(),
+                    identity: None,
+                });
             }
         }
     }

@@ -564,3 +564,63 @@ fn der_sec1_keys() {
         "an unencrypted DER EC private key (SEC1)",
     );
 }
+
+/// Keys loaded by the Cryptography module: a PGP private keyring whose
+/// passphrase (a `crypto:pgp-asymmetric-key-info` of the config) is a plain
+/// property value for dev is as good as unprotected (critical, dev); a JCE
+/// keystore whose passwords are secure properties stays high, with the fix
+/// in `crypto:jce-config` syntax. The public keyring holds no private key.
+#[test]
+fn crypto_module_configs() {
+    let rel = "IG105/crypto-configs";
+    const KEYS: &str = "partner-files/src/main/resources/keys";
+    common::assert_places(
+        "IG105",
+        rel,
+        &[
+            (&format!("{KEYS}/partner-locked.pgp"), 0),
+            (&format!("{KEYS}/signing.p12"), 0),
+        ],
+    );
+    let findings = common::run("IG105", rel);
+    let pgp = common::finding_at(&findings, "partner-locked.pgp", 0);
+    assert_eq!(pgp.severity, Severity::Critical, "{}", pgp.message);
+    assert_eq!(
+        pgp.message,
+        "partner-locked.pgp is committed: a passphrase-protected OpenPGP private key (a binary keyring) \
+         in app partner-files; loaded by partner-files privateKeyring of Crypto config `Partner_Decrypt` \
+         (crypto:pgp-config) (crypto.xml:12); its passphrase is committed in clear too \
+         (passphrase of key `partner` at dev.yaml:2 for dev)"
+    );
+    assert_eq!(pgp.environments, vec!["dev".to_string()]);
+    let related: Vec<(String, u32)> = pgp
+        .related
+        .iter()
+        .map(|r| (r.path.rsplit('/').next().unwrap_or("").to_string(), r.line))
+        .collect();
+    assert_eq!(
+        related,
+        vec![("crypto.xml".to_string(), 12), ("dev.yaml".to_string(), 2)]
+    );
+    assert!(
+        pgp.fix.contains("<crypto:pgp-config privateKeyring="),
+        "{}",
+        pgp.fix
+    );
+
+    let jce = common::finding_at(&findings, "signing.p12", 0);
+    assert_eq!(jce.severity, Severity::High, "{}", jce.message);
+    assert!(
+        jce.message
+            .ends_with("loaded by partner-files keystore of Crypto config `Signing_Jce` (crypto:jce-config) (crypto.xml:18)"),
+        "{}",
+        jce.message
+    );
+    assert!(
+        jce.fix.contains("<crypto:jce-config keystore="),
+        "{}",
+        jce.fix
+    );
+    assert!(!jce.fix.contains("storePassword"), "{}", jce.fix);
+    common::assert_no_secrets(rel, &[]);
+}

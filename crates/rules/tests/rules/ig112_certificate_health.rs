@@ -281,3 +281,36 @@ fn expiring_within_30_days_with_a_fixed_clock() {
     neg.now_unix = DEC_20_2099;
     assert!(run_at(&neg).is_empty());
 }
+
+/// A PKCS#12 keystore loaded by a Crypto module `crypto:jce-config`, opened
+/// with its key info's password (a plain property value): its 1024-bit key
+/// is reported, naming the config; the password appears nowhere.
+#[test]
+fn keystore_of_a_crypto_jce_config() {
+    let rel = "IG112/crypto-jce";
+    common::assert_places(
+        "IG112",
+        rel,
+        &[("signing-app/src/main/resources/keys/signing.p12", 0)],
+    );
+    let findings = common::run("IG112", rel);
+    let p12 = &findings[0];
+    assert_eq!(p12.severity, Severity::High);
+    assert!(
+        p12.message.contains("1024-bit RSA key")
+            && p12.message.contains("opened with its committed password")
+            && p12
+                .message
+                .contains("keystore of Crypto config `Signing_Jce` (crypto:jce-config)"),
+        "{}",
+        p12.message
+    );
+    assert!(
+        p12.related
+            .iter()
+            .any(|r| r.path.ends_with("src/main/mule/crypto.xml") && r.line == 10),
+        "{:?}",
+        p12.related
+    );
+    common::assert_no_secrets(rel, &["P12!Fixture2024"]);
+}

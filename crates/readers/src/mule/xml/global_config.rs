@@ -1,11 +1,12 @@
 //! The global configurations the XML reader captures (Salesforce
 //! connections, secure-properties configs, TLS contexts, HTTP listener and
-//! request configs), turned into model items when they close.
+//! request configs, Cryptography module configs), turned into model items
+//! when they close.
 
 use intguard_model::{
-    vocab, AuthClass, HttpAuthentication, HttpCredential, HttpListener, HttpParam, HttpParamKind,
-    HttpRequester, HttpValueSyntax, MuleRuntime, PropertyImport, SalesforceConnection,
-    SecurePropertiesConfig, Store, TlsContext, XmlAttribute,
+    vocab, AuthClass, CryptoConfig, HttpAuthentication, HttpCredential, HttpListener, HttpParam,
+    HttpParamKind, HttpRequester, HttpValueSyntax, MuleRuntime, PropertyImport,
+    SalesforceConnection, SecurePropertiesConfig, Store, TlsContext, XmlAttribute,
 };
 
 use super::{is_constant, Fam, Node, XmlReader};
@@ -109,6 +110,17 @@ impl XmlReader<'_> {
             }
             (Fam::Tls, "context") => {
                 self.facts.tls_contexts.push(tls_context(&node));
+            }
+            (Fam::Crypto, "jce-config" | "pgp-config") => {
+                let mut key_infos = Vec::new();
+                key_infos_of(&node, &mut key_infos);
+                self.facts.crypto_configs.push(CryptoConfig {
+                    element: node.qname.clone(),
+                    name: node.attr_str("name"),
+                    location: node.location.clone(),
+                    attributes: node.attrs.clone(),
+                    key_infos,
+                });
             }
             (Fam::Http, "listener-config") => {
                 let conn = node.child(|c| c.local == "listener-connection");
@@ -225,6 +237,22 @@ fn default_params(config: &Node) -> (Vec<HttpCredential>, Vec<HttpParam>) {
     let mut out = (Vec::new(), Vec::new());
     walk(config, false, &config.attr_str("name"), &mut out);
     out
+}
+
+/// The key info elements under a Crypto config (`jce-symmetric-key-info`,
+/// `jce-asymmetric-key-info`, `pgp-asymmetric-key-info`, inside their
+/// `*-key-infos` list), in document order.
+fn key_infos_of(node: &Node, out: &mut Vec<Store>) {
+    for c in &node.children {
+        if c.local.ends_with("-key-info") {
+            out.push(Store {
+                element: c.qname.clone(),
+                location: c.location.clone(),
+                attributes: c.attrs.clone(),
+            });
+        }
+        key_infos_of(c, out);
+    }
 }
 
 fn tls_context(node: &Node) -> TlsContext {

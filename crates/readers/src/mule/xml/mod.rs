@@ -16,10 +16,10 @@
 //! finding on `password="..."` points exactly there.
 
 use intguard_model::{
-    vocab, Diagnostic, FilePath, GlobalProperty, HttpCredential, HttpListener, HttpParam,
-    HttpParamKind, HttpRequestOperation, HttpRequester, HttpValueSyntax, Location, PropertyImport,
-    SalesforceConnection, SalesforceOperation, SecurePropertiesConfig, SendsBody, TlsContext,
-    Value, XmlAttribute,
+    vocab, CryptoConfig, Diagnostic, FilePath, GlobalProperty, HttpCredential, HttpListener,
+    HttpParam, HttpParamKind, HttpRequestOperation, HttpRequester, HttpValueSyntax, Location,
+    PropertyImport, SalesforceConnection, SalesforceOperation, SecurePropertiesConfig, SendsBody,
+    TlsContext, Value, XmlAttribute,
 };
 use std::borrow::Cow;
 
@@ -46,6 +46,7 @@ pub(crate) struct MuleXmlFacts {
     pub property_imports: Vec<PropertyImport>,
     pub global_properties: Vec<GlobalProperty>,
     pub tls_contexts: Vec<TlsContext>,
+    pub crypto_configs: Vec<CryptoConfig>,
     pub http_listeners: Vec<HttpListener>,
     pub http_requests: Vec<HttpRequester>,
     pub http_request_operations: Vec<HttpRequestOperation>,
@@ -74,6 +75,7 @@ enum Fam {
     SecureProperties,
     SecurePropertyPlaceholder,
     Context,
+    Crypto,
     Other,
 }
 
@@ -89,6 +91,7 @@ fn fam_of_name(name: &str) -> Fam {
         "secure-properties" => Fam::SecureProperties,
         "secure-property-placeholder" => Fam::SecurePropertyPlaceholder,
         "context" => Fam::Context,
+        "crypto" => Fam::Crypto,
         _ => Fam::Other,
     }
 }
@@ -1445,6 +1448,8 @@ fn is_capture_root(family: Fam, local: &str) -> bool {
             | (Fam::Tls, "context")
             | (Fam::Http, "listener-config")
             | (Fam::Http, "request-config")
+            | (Fam::Crypto, "jce-config")
+            | (Fam::Crypto, "pgp-config")
     ) || (family == Fam::Sfdc && (local == "config" || local.starts_with("config-")))
 }
 
