@@ -398,11 +398,28 @@ fn mule3_app() {
                 "sfdc.securityToken",
                 "Tok3nLiteralValue99",
             ),
+            // A Spring bean property: its `value` attribute.
+            (
+                "src/main/resources/secure.dev.properties",
+                "ordersdatasource.password",
+                "Orders-Db-Pass-3",
+            ),
+            (
+                "src/main/resources/secure.prod.properties",
+                "ordersdatasource.password",
+                "Orders-Db-Pass-3",
+            ),
         ],
-        secrets: vec!["Legacy-Dev-1", "Legacy-Prod-2", "Tok3nLiteralValue99"],
+        secrets: vec![
+            "Legacy-Dev-1",
+            "Legacy-Prod-2",
+            "Tok3nLiteralValue99",
+            "Orders-Db-Pass-3",
+        ],
         changing: vec![
             "Legacy-",
             "Tok3nLiteralValue99",
+            "Orders-Db-Pass-3",
             "xmlns:xsi",
             "mule-sfdc.xsd",
         ],
@@ -419,6 +436,10 @@ fn mule3_edits_in_detail() {
     // Mule 3: plain references stay.
     assert!(
         xml.contains("password=\"${sfdc.password}\" securityToken=\"${sfdc.securityToken}\""),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("<spring:property name=\"password\" value=\"${ordersdatasource.password}\"/>"),
         "{xml}"
     );
     assert!(xml.contains("  <secure-property-placeholder:config name=\"Secure_Property_Placeholder\" key=\"${encryption.key}\" location=\"secure.${env}.properties\" encryptionAlgorithm=\"AES\" encryptionMode=\"CBC\"/>\n\n  <flow name=\"orders\">"), "{xml}");

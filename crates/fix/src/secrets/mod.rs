@@ -600,7 +600,7 @@ impl Moving<'_> {
                 &text,
                 a.value.location.line,
                 a.value.location.column,
-                &a.name,
+                a.written_name(),
             )
             .filter(|s| s.scalar == a.value.raw) else {
                 plan.skipped.push(format!(

@@ -323,6 +323,20 @@ pub struct XmlAttribute {
     pub value: Value,
 }
 
+impl XmlAttribute {
+    /// The XML attribute that holds the value as written: `value` for a
+    /// Spring bean `<property name="password" value="...">`, which the
+    /// reader records under the bean property's name; else `name`.
+    pub fn written_name(&self) -> &str {
+        let local = self.element.rsplit(':').next().unwrap_or(&self.element);
+        if local == "property" && self.name != "value" {
+            "value"
+        } else {
+            &self.name
+        }
+    }
+}
+
 /// How a Salesforce connection authenticates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]

@@ -35,7 +35,8 @@ connection's keystore, is reported: it protects nothing):
 - an XML attribute whose name carries a secret (`password`, `securityToken`,
   `consumerSecret`, `clientSecret`, `storePassword`, `keyPassword`, `token`, ...) with
   a literal value, on a Salesforce connection, a `tls:key-store`/`tls:trust-store`, an
-  HTTP authentication or any other element;
+  HTTP authentication or any other element, and a Spring bean property named so
+  (Mule 3 `<spring:property name="password" value="..."/>`, reported at its `value`);
 - a credential an HTTP request sends as a constant: a header or query parameter
   named like one (`Authorization`, `Proxy-Authorization`, `client_secret`,
   `access_token`, `x-api-key`, ...) whose value is written in the XML, in
@@ -721,12 +722,12 @@ impl Rule for PlaintextSecret {
                 let fix = if app.runtime == MuleRuntime::Mule3 {
                     format!(
                         "Replace {name}=\"…\" with {name}=\"${{{prop}}}\" and add `{prop}=![<encrypted value>]` to {MULE3_LOADER}; {how}. Then change the secret: the clear value stays in git history.",
-                        name = attr.name
+                        name = attr.written_name()
                     )
                 } else {
                     format!(
                         "Replace {name}=\"…\" with {name}=\"${{secure::{prop}}}\" and add `{prop}: \"![<encrypted value>]\"` to the app's secure properties file (e.g. properties/${{mule.env}}-secure.yaml loaded by <secure-properties:config>); {how}. Then change the secret: the clear value stays in git history.",
-                        name = attr.name
+                        name = attr.written_name()
                     )
                 };
                 out.push(

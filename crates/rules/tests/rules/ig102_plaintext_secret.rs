@@ -560,3 +560,52 @@ fn dockerfile_and_kubernetes_env() {
 fn dockerfile_and_kubernetes_env_negative() {
     common::assert_clean("IG102", "IG102/containers-negative");
 }
+
+/// Mule 3 Spring beans: `<spring:property name="password" value="...">` is
+/// a secret written in clear at its `value`, named by the bean property and
+/// owned by the bean's id; a passphrase property read from a plain property
+/// file is reported there. A property resolved at deploy time, and the
+/// bean properties that hold no secret (user, url, key ring file names,
+/// alias id), are not.
+#[test]
+fn spring_bean_properties() {
+    let rel = "IG102/spring-beans";
+    const XML: &str = "ledger-m3/src/main/app/ledger.xml";
+    const PROPS: &str = "ledger-m3/src/main/resources/mule.prod.properties";
+    common::assert_places("IG102", rel, &[(XML, 16), (PROPS, 2)]);
+    let findings = common::run("IG102", rel);
+    let literal = common::finding_at(&findings, XML, 16);
+    assert_eq!(literal.severity, intguard_model::Severity::Critical);
+    assert_eq!(literal.location.column, 46, "at the value attribute");
+    assert!(
+        literal
+            .message
+            .starts_with("ledger-m3: `password` of <spring:property> `ledgerDataSource` is written in clear in the XML"),
+        "{}",
+        literal.message
+    );
+    assert!(
+        literal.fix.starts_with(
+            "Replace value=\"…\" with value=\"${ledgerdatasource.password}\" and add `ledgerdatasource.password=![<encrypted value>]`"
+        ),
+        "{}",
+        literal.fix
+    );
+    let passphrase = common::finding_at(&findings, PROPS, 2);
+    assert!(
+        passphrase
+            .message
+            .ends_with("read by `secretPassphrase` of <spring:property> `pgpKeyManager`"),
+        "{}",
+        passphrase.message
+    );
+    assert_eq!(
+        passphrase
+            .related
+            .iter()
+            .map(|r| (r.path.ends_with(XML), r.line))
+            .collect::<Vec<_>>(),
+        vec![(true, 26)]
+    );
+    common::assert_no_secrets(rel, &["Ledg3r-Db-2019", "Ledger-PGP-Phrase-77"]);
+}

@@ -75,6 +75,8 @@ enum Fam {
     SecureProperties,
     SecurePropertyPlaceholder,
     Context,
+    /// Spring's beans namespace (Mule 3 configs declare beans inline).
+    SpringBeans,
     Crypto,
     Other,
 }
@@ -110,6 +112,9 @@ fn fam_of_uri(uri: &str) -> Option<Fam> {
     }
     if uri == "http://www.springframework.org/schema/context" {
         return Some(Fam::Context);
+    }
+    if uri == "http://www.springframework.org/schema/beans" {
+        return Some(Fam::SpringBeans);
     }
     None
 }
@@ -532,6 +537,24 @@ impl<'t> XmlReader<'t> {
             .map(str::to_string)
     }
 
+    /// A Spring bean `property` whose `name` says it holds a secret: its
+    /// `value` (located at that attribute) joins the secret attributes under
+    /// the property's name, owned by the bean.
+    fn spring_secret_property(&mut self, qname: &str, attrs: &[RawAttr<'_>]) {
+        let find = |n: &str| attrs.iter().find(|a| a.name == n);
+        let (Some(name), Some(value)) = (find("name"), find("value")) else {
+            return;
+        };
+        let property = name.value.as_ref();
+        if is_common_plain_attribute(property) || !vocab::is_secret_name(property) {
+            return;
+        }
+        let owner = self.owner(None);
+        let mut attr = self.attribute(qname, &owner, value);
+        attr.name = property.to_string();
+        self.facts.secret_attributes.push(attr);
+    }
+
     fn attribute(
         &mut self,
         element: &str,
@@ -650,10 +673,23 @@ impl<'t> XmlReader<'t> {
             self.facts.is_mule = true;
         }
 
-        let own_name: Option<Cow<'t, str>> = raw_attrs
-            .iter()
-            .find(|a| a.name == "name")
-            .map(|a| a.value.clone());
+        // A Spring bean is named by its `id` (or `name`); a Spring
+        // `property`'s `name` is the bean property it sets, not a name.
+        let spring_property = family == Fam::SpringBeans && local == "property";
+        let own_name: Option<Cow<'t, str>> = if spring_property {
+            None
+        } else if family == Fam::SpringBeans && local == "bean" {
+            raw_attrs
+                .iter()
+                .find(|a| a.name == "id")
+                .or_else(|| raw_attrs.iter().find(|a| a.name == "name"))
+                .map(|a| a.value.clone())
+        } else {
+            raw_attrs
+                .iter()
+                .find(|a| a.name == "name")
+                .map(|a| a.value.clone())
+        };
 
         // Secret and URL attributes, wherever they are.
         let mut owner: Option<Option<String>> = None;
@@ -680,6 +716,12 @@ impl<'t> XmlReader<'t> {
                     self.facts.url_attributes.push(attr);
                 }
             }
+        }
+
+        // `<spring:property name="password" value="..."/>`: the value of a
+        // secret-named bean property, as if it were that attribute.
+        if spring_property {
+            self.spring_secret_property(qname, &raw_attrs);
         }
 
         // A new flow starts with no known payload; after a `flow-ref` or a
