@@ -489,28 +489,47 @@ pub struct TlsContext {
     pub key_store: Option<Store>,
 }
 
-/// A Cryptography module (Mule 4) configuration that loads key material by
-/// path: `<crypto:jce-config keystore password type>` with its
-/// `<crypto:jce-key-infos>` (`jce-symmetric-key-info` /
-/// `jce-asymmetric-key-info`: `keyId alias password`), or
-/// `<crypto:pgp-config publicKeyring privateKeyring>` with its
-/// `<crypto:pgp-key-infos>` (`pgp-asymmetric-key-info`: `keyId fingerprint
-/// passphrase`).
+/// What kind of configuration loads key material for encryption and
+/// signing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CryptoKind {
+    /// Mule 4 Cryptography module `<crypto:jce-config keystore password
+    /// type>` with its `<crypto:jce-key-infos>` (`jce-symmetric-key-info` /
+    /// `jce-asymmetric-key-info`: `keyId alias password`).
+    Jce,
+    /// Mule 4 Cryptography module `<crypto:pgp-config publicKeyring
+    /// privateKeyring>` with its `<crypto:pgp-key-infos>`
+    /// (`pgp-asymmetric-key-info`: `keyId fingerprint passphrase`).
+    Pgp,
+    /// Mule 3 PGP module key manager: a Spring bean of class
+    /// `org.mule.module.pgp.PGPKeyRingImpl` whose properties
+    /// (`publicKeyRingFileName`, `secretKeyRingFileName`, `secretAliasId`,
+    /// `secretPassphrase`) are recorded as its attributes.
+    PgpKeyRingBean,
+}
+
+/// A configuration that loads key material by path: a Cryptography module
+/// config, or a Mule 3 PGP key ring bean.
 #[derive(Debug, Clone, Serialize)]
 pub struct CryptoConfig {
-    /// `crypto:jce-config` or `crypto:pgp-config`, as written.
+    pub kind: CryptoKind,
+    /// `crypto:jce-config`, `crypto:pgp-config`, `spring:bean`, as written.
     pub element: String,
+    /// The config's `name`; the bean's `id` (or `name`).
     pub name: Option<String>,
     pub location: Location,
+    /// The element's attributes; a bean's properties, by property name,
+    /// each located at its `value`.
     pub attributes: Vec<XmlAttribute>,
     /// The key info elements under the config, each with its attributes.
     pub key_infos: Vec<Store>,
 }
 
 impl CryptoConfig {
-    /// A PGP configuration (else a JCE one).
+    /// Loads OpenPGP keys (else a JCE keystore).
     pub fn is_pgp(&self) -> bool {
-        self.element.ends_with("pgp-config")
+        self.kind != CryptoKind::Jce
     }
 
     pub fn attr(&self, name: &str) -> Option<&Value> {
@@ -518,6 +537,55 @@ impl CryptoConfig {
             .iter()
             .find(|a| a.name.eq_ignore_ascii_case(name))
             .map(|a| &a.value)
+    }
+
+    /// The attributes that name key files, each with whether the file holds
+    /// the private key (else public keys only).
+    pub fn key_file_attributes(&self) -> &'static [(&'static str, bool)] {
+        match self.kind {
+            CryptoKind::Jce => &[("keystore", true)],
+            CryptoKind::Pgp => &[("privateKeyring", true), ("publicKeyring", false)],
+            CryptoKind::PgpKeyRingBean => &[
+                ("secretKeyRingFileName", true),
+                ("publicKeyRingFileName", false),
+            ],
+        }
+    }
+
+    /// The values that open the private key, with what they are called:
+    /// the config's `password` or the bean's `secretPassphrase`, then each
+    /// key info's `password` or `passphrase` (`passphrase of key `k``).
+    pub fn key_passwords(&self) -> Vec<(String, &Value)> {
+        let mut out: Vec<(String, &Value)> = ["password", "secretPassphrase"]
+            .into_iter()
+            .filter_map(|n| Some((n.to_string(), self.attr(n)?)))
+            .collect();
+        for info in &self.key_infos {
+            let key = info
+                .attr("keyId")
+                .map(|k| format!(" of key `{}`", k.raw))
+                .unwrap_or_default();
+            for n in ["password", "passphrase"] {
+                if let Some(v) = info.attr(n) {
+                    out.push((format!("{n}{key}"), v));
+                }
+            }
+        }
+        out
+    }
+
+    /// `Crypto config `Signing` (crypto:jce-config)`, `Spring bean
+    /// `pgpKeyManager` (PGPKeyRingImpl)`.
+    pub fn describe(&self) -> String {
+        let label = self
+            .name
+            .as_deref()
+            .map(|n| format!(" `{n}`"))
+            .unwrap_or_default();
+        match self.kind {
+            CryptoKind::PgpKeyRingBean => format!("Spring bean{label} (PGPKeyRingImpl)"),
+            _ => format!("Crypto config{label} ({})", self.element),
+        }
     }
 }
 

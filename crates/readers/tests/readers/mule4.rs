@@ -483,11 +483,10 @@ fn crypto_configs() {
     const XML: &str = "crypto-app/src/main/mule/crypto.xml";
     let inv = read(APP);
     let app = &inv.apps[0];
-    assert_eq!(app.crypto_configs.len(), 2);
     let jce = &app.crypto_configs[0];
     assert_eq!(jce.element, "cr:jce-config");
     assert_eq!(jce.name.as_deref(), Some("Jce"));
-    assert!(!jce.is_pgp());
+    assert_eq!(jce.kind, intguard_model::CryptoKind::Jce);
     assert_eq!(lc(&jce.location), pos(XML, "<cr:jce-config"));
     assert_eq!(jce.attr("keystore").unwrap().raw, "jce/keys.jceks");
     assert_eq!(
@@ -521,10 +520,47 @@ fn crypto_configs() {
         ]
     );
     let pgp = &app.crypto_configs[1];
-    assert!(pgp.is_pgp());
+    assert_eq!(pgp.kind, intguard_model::CryptoKind::Pgp);
     assert_eq!(pgp.attr("privateKeyring").unwrap().raw, "pgp/secring.gpg");
     assert_eq!(pgp.attr("publicKeyring").unwrap().raw, "pgp/pubring.gpg");
     assert_eq!(pgp.key_infos.len(), 1);
+    // Mule 3's PGP key ring bean (any prefix bound to Spring's beans
+    // namespace), named by its id, its properties located at their values;
+    // other beans are not configs, but a secret-named property of any bean
+    // is a secret attribute.
+    assert_eq!(app.crypto_configs.len(), 3);
+    let bean = &app.crypto_configs[2];
+    assert_eq!(bean.kind, intguard_model::CryptoKind::PgpKeyRingBean);
+    assert_eq!(bean.name.as_deref(), Some("keys"));
+    assert_eq!(
+        bean.attr("secretKeyRingFileName").unwrap().raw,
+        "secring.gpg"
+    );
+    assert_eq!(
+        lc(&bean.attr("secretKeyRingFileName").unwrap().location),
+        pos(XML, "value=\"secring.gpg\"")
+    );
+    let secrets: Vec<(&str, Option<&str>, (u32, u32))> = app
+        .secret_attributes
+        .iter()
+        .filter(|a| a.element == "beans:property")
+        .map(|a| (a.name.as_str(), a.owner.as_deref(), lc(&a.value.location)))
+        .collect();
+    assert_eq!(
+        secrets,
+        vec![
+            (
+                "secretPassphrase",
+                Some("keys"),
+                pos(XML, "value=\"${pgp.passphrase}\"")
+            ),
+            (
+                "password",
+                Some("other"),
+                pos(XML, "value=\"${other.password}\"")
+            ),
+        ]
+    );
     assert_eq!(
         lc(&pgp.key_infos[0].attr("passphrase").unwrap().location),
         pos(XML, "passphrase=")

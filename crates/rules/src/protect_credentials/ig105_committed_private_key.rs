@@ -1,8 +1,8 @@
 use std::collections::HashSet;
 
 use intguard_model::{
-    keys_encrypted, CryptoConfig, Finding, Inventory, KeyMaterial, KeyMaterialKind, Location,
-    MuleApp, Practice, PrivateKeyBlock, Related, RuleMeta, Severity, Value,
+    keys_encrypted, CryptoConfig, CryptoKind, Finding, Inventory, KeyMaterial, KeyMaterialKind,
+    Location, MuleApp, Practice, PrivateKeyBlock, Related, RuleMeta, Severity, Value,
 };
 
 use crate::support::{
@@ -31,14 +31,17 @@ and binary keyrings and exports holding a secret key: `secring.gpg`, `.pgp`, `.s
 and private key blocks pasted into any other text file. It links each keystore to the
 configurations that load it (`tls:key-store path=`, the JWT connection's `keyStore=`,
 the Crypto module's `<crypto:jce-config keystore=>` and `<crypto:pgp-config
-privateKeyring= publicKeyring=>`) and raises the finding to critical when the key is
+privateKeyring= publicKeyring=>`, and Mule 3's PGP key manager bean
+`org.mule.module.pgp.PGPKeyRingImpl` with its `secretKeyRingFileName` and
+`publicKeyRingFileName` properties) and raises the finding to critical when the key is
 not encrypted (a PEM key without a passphrase, a binary PKCS#8 key that is not an
 `EncryptedPrivateKeyInfo`, any binary PKCS#1 or SEC1 key, a PuTTY key with `Encryption:
 none`, an OpenPGP key whose secret-key packets say their secret follows in clear), or
 when the password that opens it is committed in clear too, in the XML or in a property
 file of any environment (a keystore's `storePassword`, `password`, `keyPassword`; a
-Crypto key info's `password`, or the `passphrase` of a `crypto:pgp-asymmetric-key-info`
-under the `crypto:pgp-config` that loads the keyring). A keystore that is only used as a trust store
+Crypto key info's `password`, the `passphrase` of a `crypto:pgp-asymmetric-key-info`
+under the `crypto:pgp-config` that loads the keyring, the key ring bean's
+`secretPassphrase`). A keystore that is only used as a trust store
 (public certificates) is reported at low severity, unless it is seen to hold a private
 key. An OpenPGP key's armor does not say whether a passphrase protects it: when its
 packets cannot be read (a block cut short, an algorithm not known), the finding says
@@ -230,30 +233,17 @@ fn references<'a>(inventory: &'a Inventory, files: &HashSet<&str>) -> Vec<KeyRef
     out
 }
 
-/// The files a Cryptography module config loads: a JCE config's `keystore`
-/// (opened by its `password` and each key's), a PGP config's
-/// `privateKeyring` (each key's `passphrase`) and `publicKeyring`. Crypto
-/// configs belong to no Salesforce connection: no identity.
+/// The files a Cryptography module config or a Mule 3 PGP key ring bean
+/// loads ([`CryptoConfig::key_file_attributes`]), opened by its
+/// [`CryptoConfig::key_passwords`]. They belong to no Salesforce
+/// connection: no identity.
 fn crypto_references<'a>(
     app: &'a MuleApp,
     cfg: &CryptoConfig,
     resolved_paths: &dyn Fn(&Value) -> Option<Vec<EnvPath>>,
     out: &mut Vec<KeyRef<'a>>,
 ) {
-    let label = cfg
-        .name
-        .as_deref()
-        .map(|n| format!(" `{n}`"))
-        .unwrap_or_default();
-    let files: &[(&str, bool, &'static str)] = if cfg.is_pgp() {
-        &[
-            ("privateKeyring", true, "as its private keyring"),
-            ("publicKeyring", false, "as its public keyring"),
-        ]
-    } else {
-        &[("keystore", true, "as its keystore")]
-    };
-    for &(attr, holds_key, loads_as) in files {
+    for &(attr, holds_key) in cfg.key_file_attributes() {
         let Some(path) = cfg.attr(attr) else {
             continue;
         };
@@ -262,32 +252,27 @@ fn crypto_references<'a>(
         };
         let mut clear_passwords = Vec::new();
         if holds_key {
-            if let Some(pw) = cfg.attr("password") {
+            for (name, pw) in cfg.key_passwords() {
                 for c in committed_in_clear_or_default(app, pw) {
-                    clear_passwords.push(("password".to_string(), c));
-                }
-            }
-            for info in &cfg.key_infos {
-                let key = info
-                    .attr("keyId")
-                    .map(|k| format!(" of key `{}`", k.raw))
-                    .unwrap_or_default();
-                for name in ["password", "passphrase"] {
-                    if let Some(pw) = info.attr(name) {
-                        for c in committed_in_clear_or_default(app, pw) {
-                            clear_passwords.push((format!("{name}{key}"), c));
-                        }
-                    }
+                    clear_passwords.push((name.clone(), c));
                 }
             }
         }
         out.push(KeyRef {
             app,
             at: path.location.clone(),
-            what: format!("{attr} of Crypto config{label} ({})", cfg.element),
+            what: format!("{attr} of {}", cfg.describe()),
             holds_key,
-            loads_as,
-            provide: (!cfg.is_pgp()).then_some(PROVIDE_JCE),
+            loads_as: match (cfg.kind, holds_key) {
+                (CryptoKind::Jce, _) => "as its keystore",
+                (_, true) => "as its private keyring",
+                (_, false) => "as its public keyring",
+            },
+            provide: match cfg.kind {
+                CryptoKind::Jce => Some(PROVIDE_JCE),
+                CryptoKind::Pgp => None,
+                CryptoKind::PgpKeyRingBean => Some(PROVIDE_PGP_MULE3),
+            },
             paths,
             clear_passwords,
             identities: Vec::new(),
@@ -371,6 +356,8 @@ fn rotate(kind: KeyMaterialKind) -> &'static str {
 
 /// Where Mule's Crypto module finds a key instead.
 const PROVIDE_PGP: &str = "provide the private keyring at deploy time from a secret store or Runtime Manager (<crypto:pgp-config privateKeyring=\"${pgp.keyring.path}\" ...>) with its passphrase in a hidden secure property (passphrase=\"${secure::pgp.passphrase}\")";
+
+const PROVIDE_PGP_MULE3: &str = "provide the secret keyring at deploy time from a secret store (<spring:property name=\"secretKeyRingFileName\" value=\"${pgp.secring.path}\"/>), with its passphrase encrypted in a file loaded by <secure-property-placeholder:config> (<spring:property name=\"secretPassphrase\" value=\"${pgp.passphrase}\"/>)";
 
 const PROVIDE_JCE: &str = "have Mule load the keystore at deploy time from a secret store or Runtime Manager (<crypto:jce-config keystore=\"${crypto.keystore.path}\" password=\"${secure::crypto.keystore.password}\" ...>), with each key info's password a hidden secure property too";
 

@@ -624,3 +624,49 @@ fn crypto_module_configs() {
     assert!(!jce.fix.contains("storePassword"), "{}", jce.fix);
     common::assert_no_secrets(rel, &[]);
 }
+
+/// Mule 3: the PGP module's key manager is a Spring bean
+/// (`org.mule.module.pgp.PGPKeyRingImpl`) whose `secretKeyRingFileName`
+/// loads the committed keyring and whose `secretPassphrase` reads a property
+/// that is in clear for prod: critical for prod, linked to the bean, with
+/// the fix in Spring property syntax.
+#[test]
+fn mule3_pgp_key_ring_bean() {
+    let rel = "IG105/mule3-pgp";
+    common::assert_places(
+        "IG105",
+        rel,
+        &[("ledger-m3/src/main/resources/secring.gpg", 0)],
+    );
+    let findings = common::run("IG105", rel);
+    let f = &findings[0];
+    assert_eq!(f.severity, Severity::Critical, "{}", f.message);
+    assert_eq!(
+        f.message,
+        "secring.gpg is committed: a passphrase-protected OpenPGP private key (a binary keyring) \
+         in app ledger-m3; loaded by ledger-m3 secretKeyRingFileName of Spring bean `pgpKeyManager` \
+         (PGPKeyRingImpl) (pgp.xml:14); its passphrase is committed in clear too \
+         (secretPassphrase at mule.prod.properties:2 for prod)"
+    );
+    assert_eq!(f.environments, vec!["prod".to_string()]);
+    let related: Vec<(String, u32)> = f
+        .related
+        .iter()
+        .map(|r| (r.path.rsplit('/').next().unwrap_or("").to_string(), r.line))
+        .collect();
+    assert_eq!(
+        related,
+        vec![
+            ("pgp.xml".to_string(), 14),
+            ("mule.prod.properties".to_string(), 2)
+        ]
+    );
+    assert!(
+        f.fix.contains(
+            "<spring:property name=\"secretKeyRingFileName\" value=\"${pgp.secring.path}\"/>"
+        ),
+        "{}",
+        f.fix
+    );
+    common::assert_no_secrets(rel, &["Bank-Export-Phrase-2020"]);
+}

@@ -1,11 +1,11 @@
 //! The global configurations the XML reader captures (Salesforce
 //! connections, secure-properties configs, TLS contexts, HTTP listener and
-//! request configs, Cryptography module configs), turned into model items
-//! when they close.
+//! request configs, Cryptography module configs, the Mule 3 PGP key ring
+//! bean), turned into model items when they close.
 
 use intguard_model::{
-    vocab, AuthClass, CryptoConfig, HttpAuthentication, HttpCredential, HttpListener, HttpParam,
-    HttpParamKind, HttpRequester, HttpValueSyntax, MuleRuntime, PropertyImport,
+    vocab, AuthClass, CryptoConfig, CryptoKind, HttpAuthentication, HttpCredential, HttpListener,
+    HttpParam, HttpParamKind, HttpRequester, HttpValueSyntax, MuleRuntime, PropertyImport,
     SalesforceConnection, SecurePropertiesConfig, Store, TlsContext, XmlAttribute,
 };
 
@@ -108,6 +108,35 @@ impl XmlReader<'_> {
                         use_random_ivs: node.attr("useRandomIVs").cloned(),
                     });
             }
+            (Fam::SpringBeans, "bean") => {
+                // Mule 3 PGP key manager (MuleSoft's Mule 3.9 PGP security
+                // page); other beans are not read.
+                if node.attr_str("class").as_deref() != Some(PGP_KEY_RING_CLASS) {
+                    return;
+                }
+                let name = node.attr_str("id").or_else(|| node.attr_str("name"));
+                let attributes = node
+                    .children
+                    .iter()
+                    .filter(|c| c.family == Fam::SpringBeans && c.local == "property")
+                    .filter_map(|c| {
+                        Some(XmlAttribute {
+                            element: c.qname.clone(),
+                            owner: name.clone(),
+                            name: c.attr_str("name")?,
+                            value: c.attr("value")?.clone(),
+                        })
+                    })
+                    .collect();
+                self.facts.crypto_configs.push(CryptoConfig {
+                    kind: CryptoKind::PgpKeyRingBean,
+                    element: node.qname.clone(),
+                    name,
+                    location: node.location.clone(),
+                    attributes,
+                    key_infos: Vec::new(),
+                });
+            }
             (Fam::Tls, "context") => {
                 self.facts.tls_contexts.push(tls_context(&node));
             }
@@ -115,6 +144,11 @@ impl XmlReader<'_> {
                 let mut key_infos = Vec::new();
                 key_infos_of(&node, &mut key_infos);
                 self.facts.crypto_configs.push(CryptoConfig {
+                    kind: if node.local == "pgp-config" {
+                        CryptoKind::Pgp
+                    } else {
+                        CryptoKind::Jce
+                    },
                     element: node.qname.clone(),
                     name: node.attr_str("name"),
                     location: node.location.clone(),
@@ -238,6 +272,9 @@ fn default_params(config: &Node) -> (Vec<HttpCredential>, Vec<HttpParam>) {
     walk(config, false, &config.attr_str("name"), &mut out);
     out
 }
+
+/// The class of the Mule 3 PGP module's key manager bean.
+const PGP_KEY_RING_CLASS: &str = "org.mule.module.pgp.PGPKeyRingImpl";
 
 /// The key info elements under a Crypto config (`jce-symmetric-key-info`,
 /// `jce-asymmetric-key-info`, `pgp-asymmetric-key-info`, inside their

@@ -1492,6 +1492,7 @@ fn is_capture_root(family: Fam, local: &str) -> bool {
             | (Fam::Http, "request-config")
             | (Fam::Crypto, "jce-config")
             | (Fam::Crypto, "pgp-config")
+            | (Fam::SpringBeans, "bean")
     ) || (family == Fam::Sfdc && (local == "config" || local.starts_with("config-")))
 }
 
