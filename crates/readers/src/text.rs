@@ -17,7 +17,7 @@ use intguard_model::{
 use memchr::memmem;
 use regex::Regex;
 
-use crate::mule::descriptor::pom_properties;
+use crate::mule::descriptor::pom_definitions;
 use crate::position::LineIndex;
 
 /// How a file's `name=value` lines are read.
@@ -446,16 +446,23 @@ pub(crate) fn scan(
             }
         }
         AssignmentStyle::Pom => {
-            if memmem::find(bytes, b"<properties").is_some() {
-                for p in pom_properties(text) {
-                    let secret = is_sensitive_name(&p.name);
+            if memmem::find(bytes, b"<properties").is_some()
+                || memmem::find(bytes, b"<configuration").is_some()
+            {
+                for p in pom_definitions(text, is_sensitive_name) {
+                    let secret = p.plugin_setting || is_sensitive_name(&p.name);
+                    // Point at the name, after the `<`.
+                    let location = loc(p.offset + 1);
                     facts.assignments.push(Assignment {
                         name: p.name,
                         value: p.value,
                         secret,
-                        // Point at the name, after the `<`.
-                        location: loc(p.offset + 1),
-                        form: DefinitionForm::PomProperty,
+                        location,
+                        form: if p.plugin_setting {
+                            DefinitionForm::PomPluginSetting
+                        } else {
+                            DefinitionForm::PomProperty
+                        },
                     });
                 }
             }

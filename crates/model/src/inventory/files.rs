@@ -91,8 +91,12 @@ pub enum DefinitionForm {
     JavaOption,
     /// `NAME=value` / `export NAME=value` in a shell script or `.env` file.
     ShellVariable,
-    /// A `<properties>` child of a `pom.xml`.
+    /// A `<properties>` child of a `pom.xml` (or of a Mule Maven plugin
+    /// deployment's `<properties>` / `<secureProperties>`).
     PomProperty,
+    /// A setting of a plugin's `<configuration>` in a `pom.xml`, named
+    /// `parent/setting` (`cloudhub2Deployment/password`).
+    PomPluginSetting,
     /// A Dockerfile's `ENV` or `ARG`: kept in the image's layers and
     /// history, readable by anyone who can pull it.
     DockerfileVariable,

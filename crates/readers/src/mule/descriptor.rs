@@ -91,46 +91,71 @@ pub(crate) fn mule_project_name(text: &str) -> Option<String> {
     }
 }
 
-/// One `<name>value</name>` of a pom's `<properties>`, with the byte offset
-/// of its `<`.
+/// A value a pom sets: a `<name>value</name>` of its `<properties>` (or of a
+/// Mule Maven plugin deployment's `<properties>` / `<secureProperties>`),
+/// or a plugin setting whose name says it holds a secret, with the byte
+/// offset of its `<`.
 #[derive(Debug, Clone)]
 pub(crate) struct PomProperty {
+    /// The property's name; for a plugin setting, its parent element and
+    /// its own (`cloudhub2Deployment/password`).
     pub name: String,
     pub value: String,
     pub offset: usize,
+    /// A plugin `<configuration>` setting (not a property).
+    pub plugin_setting: bool,
 }
 
-/// The children of `<project><properties>` (and of profiles' `<properties>`).
-pub(crate) fn pom_properties(text: &str) -> Vec<PomProperty> {
+/// Elements whose children are property definitions: the project's (and
+/// profiles') `<properties>`, and a Mule Maven plugin deployment's
+/// `<properties>` and `<secureProperties>` (what Runtime Manager sets on the
+/// app when the plugin deploys it).
+fn holds_properties(element: &str) -> bool {
+    matches!(element, "properties" | "secureProperties")
+}
+
+/// Every [`PomProperty`] of a pom: the property definitions, and the leaf
+/// elements of a plugin's `<configuration>` named like a secret
+/// (`<cloudhub2Deployment><password>`, a database plugin's `<password>`),
+/// which `is_secret` tells.
+pub(crate) fn pom_definitions(text: &str, is_secret: impl Fn(&str) -> bool) -> Vec<PomProperty> {
     let mut reader = Reader::from_str(text);
     let mut out = Vec::new();
     let mut stack: Vec<String> = Vec::new();
     let mut current: Option<PomProperty> = None;
+    let in_configuration = |stack: &[String]| stack.iter().any(|e| e == "configuration");
     loop {
         let before = usize::try_from(reader.buffer_position()).unwrap_or(0);
         match reader.read_event() {
             Ok(Event::Start(e)) => {
                 let name = utf8(e.local_name().as_ref());
-                if stack.last().is_some_and(|p| p == "properties") {
-                    current = Some(PomProperty {
+                let parent = stack.last().map(String::as_str);
+                current = if parent.is_some_and(holds_properties) {
+                    Some(PomProperty {
                         name: utf8(e.name().as_ref()),
                         value: String::new(),
                         offset: before,
-                    });
+                        plugin_setting: false,
+                    })
+                } else if in_configuration(&stack) && is_secret(&name) {
+                    Some(PomProperty {
+                        name: format!("{}/{name}", parent.unwrap_or_default()),
+                        value: String::new(),
+                        offset: before,
+                        plugin_setting: true,
+                    })
                 } else {
-                    current = None;
-                }
+                    None
+                };
                 stack.push(name);
             }
             Ok(Event::End(_)) => {
                 stack.pop();
-                if stack.last().is_some_and(|p| p == "properties") {
-                    if let Some(mut p) = current.take() {
-                        p.value = p.value.trim().to_string();
-                        out.push(p);
-                    }
+                // Only a leaf: an element with children is a container.
+                if let Some(mut p) = current.take() {
+                    p.value = p.value.trim().to_string();
+                    out.push(p);
                 }
-                current = None;
             }
             Ok(Event::Text(t)) => {
                 if let Some(p) = current.as_mut() {
@@ -214,11 +239,57 @@ mod tests {
         let info = pom_info(text);
         assert_eq!(info.artifact_id.as_deref(), Some("orders-sapi"));
         assert!(info.is_mule_application());
-        let props = pom_properties(text);
+        let props = pom_definitions(text, |_| false);
         assert_eq!(props.len(), 2);
         assert_eq!(props[1].name, "encryption.key");
         assert_eq!(props[1].value, "abc&def");
         assert_eq!(LineIndex::new(text).line(props[1].offset), 8);
+    }
+
+    /// A Mule Maven plugin deployment: its `<properties>` and
+    /// `<secureProperties>` are property definitions; its `<password>`, a
+    /// plugin setting named `parent/setting`; containers and settings not
+    /// named like secrets are not definitions.
+    #[test]
+    fn deployment_settings_and_properties() {
+        let text = r#"<project>
+  <build><plugins><plugin>
+    <artifactId>mule-maven-plugin</artifactId>
+    <configuration>
+      <cloudhub2Deployment>
+        <username>deployer@acme.com</username>
+        <password>Dep&amp;loy</password>
+        <properties><mule.env>prod</mule.env></properties>
+        <secureProperties>
+          <encryption.key>k1</encryption.key>
+        </secureProperties>
+        <deploymentSettings><http><inbound><publicUrl>x</publicUrl></inbound></http></deploymentSettings>
+      </cloudhub2Deployment>
+    </configuration>
+  </plugin>
+  <plugin>
+    <artifactId>flyway-maven-plugin</artifactId>
+    <configuration><url>jdbc:h2:mem:x</url><user>u</user><password>${db.pw}</password></configuration>
+  </plugin></plugins></build>
+</project>"#;
+        let defs: Vec<(String, String, bool, u32)> =
+            pom_definitions(text, crate::text::is_sensitive_name)
+                .into_iter()
+                .map(|p| {
+                    let line = LineIndex::new(text).line(p.offset);
+                    (p.name, p.value, p.plugin_setting, line)
+                })
+                .collect();
+        let owned = |n: &str, v: &str, s: bool, l: u32| (n.to_string(), v.to_string(), s, l);
+        assert_eq!(
+            defs,
+            vec![
+                owned("cloudhub2Deployment/password", "Dep&loy", true, 7),
+                owned("mule.env", "prod", false, 8),
+                owned("encryption.key", "k1", false, 10),
+                owned("configuration/password", "${db.pw}", true, 18),
+            ]
+        );
     }
 
     #[test]

@@ -9,9 +9,9 @@ use intguard_model::property_names::{new_property_names, XmlSecret};
 use intguard_model::secret::describe;
 use intguard_model::vocab::is_secret_name;
 use intguard_model::{
-    vocab, Assignment, Finding, HttpCredential, HttpParamKind, HttpValueSyntax, Inventory,
-    Location, MuleApp, MuleRuntime, Practice, PropertyFile, PropertyFormat, Related, RuleMeta,
-    SalesforceConnection, Severity, TokenKind, XmlAttribute,
+    vocab, Assignment, DefinitionForm, Finding, HttpCredential, HttpParamKind, HttpValueSyntax,
+    Inventory, Location, MuleApp, MuleRuntime, Practice, PropertyFile, PropertyFormat, Related,
+    RuleMeta, SalesforceConnection, Severity, TokenKind, XmlAttribute,
 };
 
 use super::ig103_committed_encryption_key::{is_committed_value, is_key_name};
@@ -77,7 +77,10 @@ connection's keystore, is reported: it protects nothing):
 - a password in a URL's user info (`https://svc:password@host/...`), in an XML
   attribute or a property value;
 - `-Dsfdc.password=...`, `export SFDC_PASSWORD=...` or a pom property with a secret
-  name in scripts, launch and CI files; a Dockerfile's `ENV` or `ARG` (kept in the
+  name in scripts, launch and CI files; in a pom, also the Mule Maven plugin
+  deployment's `<properties>` and `<secureProperties>` (set on the app at deploy time)
+  and a plugin setting named like a secret (the deployment's Anypoint `<password>`, a
+  database plugin's `<password>`); a Dockerfile's `ENV` or `ARG` (kept in the
   image's layers); a container's `env` entry (`- name: SFDC_PASSWORD` with a literal
   `value:`, in a Kubernetes manifest), where the fix reads it from a Secret instead.
 
@@ -623,6 +626,12 @@ fn holds_private_key(attr: &XmlAttribute) -> bool {
 /// Where a secret set in a script, launch file or CI file should come from,
 /// for the way it is written.
 fn assignment_fix(a: &Assignment, file: &str) -> String {
+    if a.form == DefinitionForm::PomPluginSetting {
+        let setting = a.name.rsplit('/').next().unwrap_or(&a.name);
+        return format!(
+            "Replace the value in {file} with a property the build is given from the pipeline's secret store (<{setting}>${{deploy.{setting}}}</{setting}> with mvn deploy -Ddeploy.{setting}=... from a masked CI secret), and purge it from git history. Then change the secret."
+        );
+    }
     match crate::support::container_value_removal(a.form, &a.name, file) {
         Some(how) => format!("{how}. Then change the secret."),
         None => format!(

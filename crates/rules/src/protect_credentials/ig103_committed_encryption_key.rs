@@ -27,7 +27,8 @@ Finds the key of a `<secure-properties:config>` (Mule 4) or
   (including files no configuration loads) or by a `<global-property>`;
 - a definition of that name, or of a name conventionally holding the key
   (`encryption.key`, `secure.key`, `mule.key`, `runtime.key`, `ENCRYPTION_KEY`, ...),
-  anywhere else: a pom `<properties>` entry, `-Dencryption.key=...` (or `-M-D...`) in
+  anywhere else: a pom `<properties>` entry (the project's, or a Mule Maven plugin
+  deployment's `<properties>` / `<secureProperties>`), `-Dencryption.key=...` (or `-M-D...`) in
   `.mvn/jvm.config`, a Studio launch file, a script, a CI file, a `.env` file, a
   Dockerfile's `ENV` or `ARG`, a container's `env` entry in a Kubernetes manifest
   (`- name: MULE_ENCRYPTION_KEY` with a literal `value:`).

@@ -609,3 +609,44 @@ fn spring_bean_properties() {
     );
     common::assert_no_secrets(rel, &["Ledg3r-Db-2019", "Ledger-PGP-Phrase-77"]);
 }
+
+/// A Mule Maven plugin deployment in the pom: the Anypoint password of
+/// `<cloudhub2Deployment>` and the literal values of its `<properties>` and
+/// `<secureProperties>` are secrets in clear; a reference is not. (Its
+/// `encryption.key` is IG103's: see `ig103_...::pom_deployment_secure_properties`.)
+#[test]
+fn pom_deployment_settings() {
+    let rel = "IG102/pom-deployment";
+    const POM: &str = "orders-api/pom.xml";
+    common::assert_places("IG102", rel, &[(POM, 23), (POM, 27), (POM, 31)]);
+    let findings = common::run("IG102", rel);
+    let deploy = common::finding_at(&findings, POM, 23);
+    assert!(
+        deploy.message.starts_with(
+            "orders-api: secret `cloudhub2Deployment/password` is set in clear in pom.xml"
+        ),
+        "{}",
+        deploy.message
+    );
+    assert!(
+        deploy
+            .fix
+            .contains("<password>${deploy.password}</password> with mvn deploy -Ddeploy.password="),
+        "{}",
+        deploy.fix
+    );
+    let token = common::finding_at(&findings, POM, 31);
+    assert!(
+        token.message.contains("secret `sfdc.token`"),
+        "{}",
+        token.message
+    );
+    common::assert_no_secrets(
+        rel,
+        &[
+            "Anyp0int-Deploy-Pass-42",
+            "Sfdc-Prod-Pass-1",
+            "tok-Literal-998877",
+        ],
+    );
+}

@@ -229,3 +229,23 @@ fn dockerfile_and_kubernetes_env() {
     );
     common::assert_clean("IG103", "IG102/containers-negative");
 }
+
+/// The key among a Mule Maven plugin deployment's `<secureProperties>` in
+/// the pom (fixture shared with IG102's `pom_deployment_settings`).
+#[test]
+fn pom_deployment_secure_properties() {
+    let rel = "IG102/pom-deployment";
+    common::assert_places("IG103", rel, &[("orders-api/pom.xml", 30)]);
+    let findings = common::run("IG103", rel);
+    assert!(
+        findings[0]
+            .message
+            .starts_with("orders-api: `encryption.key` in pom.xml is committed"),
+        "{}",
+        findings[0].message
+    );
+    for f in &findings {
+        let all = format!("{} {} {:?}", f.message, f.fix, f.related);
+        assert!(!all.contains("Pom-Deploy-Key-16"), "{all}");
+    }
+}
