@@ -876,6 +876,8 @@ fn process_file(
     // The file's role in its app.
     let mut assignments = if name == "pom.xml" {
         AssignmentStyle::Pom
+    } else if name == "settings.xml" {
+        AssignmentStyle::MavenSettings
     } else if is_shell_like(&name, &ext) {
         AssignmentStyle::Shell
     } else if is_dockerfile(&name) {

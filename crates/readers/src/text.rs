@@ -35,6 +35,10 @@ pub(crate) enum AssignmentStyle {
     /// (`ENV A=1 B="2 3"`, the older `ENV NAME value`, lines continued with
     /// `\`).
     Dockerfile,
+    /// A Maven `settings.xml`: read like [`AssignmentStyle::Generic`], its
+    /// `<server>` credentials marked as such
+    /// ([`DefinitionForm::MavenServer`]).
+    MavenSettings,
     /// Anything else (README, CI files, scripts, configs): `key: value`,
     /// `key=value` and `<key>value</key>` lines whose key names a secret or an
     /// encryption key, and the `- name: KEY` / `value: ...` pairs of a
@@ -478,7 +482,7 @@ pub(crate) fn scan(
                 });
             }
         }
-        AssignmentStyle::Generic => {
+        AssignmentStyle::Generic | AssignmentStyle::MavenSettings => {
             let mut last_line_start = usize::MAX;
             for m in SECRET_WORDS.find_iter(text) {
                 let line_start = memchr::memrchr(b'\n', &bytes[..m.start()]).map_or(0, |i| i + 1);
@@ -501,6 +505,9 @@ pub(crate) fn scan(
                 }
                 generic_line(line, line_start, &mut facts, &mut loc);
             }
+            if kind.assignments == AssignmentStyle::MavenSettings {
+                name_server_credentials(text, &mut facts.assignments);
+            }
         }
     }
 
@@ -510,6 +517,42 @@ pub(crate) fn scan(
         Vec::new()
     };
     (facts, suppressions)
+}
+
+/// The credentials inside a Maven `settings.xml` `<server>`: named after
+/// the server's `<id>` (`exchange/password`), marked
+/// [`DefinitionForm::MavenServer`].
+fn name_server_credentials(text: &str, assignments: &mut [Assignment]) {
+    let line_of = |offset: usize| text[..offset].matches('\n').count() as u32 + 1;
+    // (first line, last line, id) of each server block.
+    let mut servers: Vec<(u32, u32, String)> = Vec::new();
+    let mut from = 0;
+    while let Some(open) = memmem::find(&text.as_bytes()[from..], b"<server>") {
+        let start = from + open;
+        let Some(len) = memmem::find(&text.as_bytes()[start..], b"</server>") else {
+            break;
+        };
+        let block = &text[start..start + len];
+        let id = block
+            .split_once("<id>")
+            .and_then(|(_, rest)| rest.split_once("</id>"))
+            .map(|(id, _)| id.trim().to_string())
+            .unwrap_or_default();
+        servers.push((line_of(start), line_of(start + len), id));
+        from = start + len;
+    }
+    for a in assignments.iter_mut() {
+        if a.form != DefinitionForm::Line {
+            continue;
+        }
+        let line = a.location.line;
+        if let Some((_, _, id)) = servers.iter().find(|(s, e, _)| (*s..=*e).contains(&line)) {
+            a.form = DefinitionForm::MavenServer;
+            if !id.is_empty() {
+                a.name = format!("{id}/{}", a.name);
+            }
+        }
+    }
 }
 
 fn generic_line(

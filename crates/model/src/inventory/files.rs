@@ -97,6 +97,9 @@ pub enum DefinitionForm {
     /// A setting of a plugin's `<configuration>` in a `pom.xml`, named
     /// `parent/setting` (`cloudhub2Deployment/password`).
     PomPluginSetting,
+    /// A `<server>` credential of a Maven `settings.xml` (`<password>`,
+    /// `<passphrase>`): Maven reads `${env.NAME}` there.
+    MavenServer,
     /// A Dockerfile's `ENV` or `ARG`: kept in the image's layers and
     /// history, readable by anyone who can pull it.
     DockerfileVariable,

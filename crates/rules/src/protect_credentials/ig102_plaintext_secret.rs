@@ -80,7 +80,9 @@ connection's keystore, is reported: it protects nothing):
   name in scripts, launch and CI files; in a pom, also the Mule Maven plugin
   deployment's `<properties>` and `<secureProperties>` (set on the app at deploy time)
   and a plugin setting named like a secret (the deployment's Anypoint `<password>`, a
-  database plugin's `<password>`); a Dockerfile's `ENV` or `ARG` (kept in the
+  database plugin's `<password>`); a `<server>` password of a Maven `settings.xml`
+  (named after the server's id; the fix reads `${env.*}` there, and for an Anypoint
+  Exchange connected-app login, `clientId~?~clientSecret`, both parts); a Dockerfile's `ENV` or `ARG` (kept in the
   image's layers); a container's `env` entry (`- name: SFDC_PASSWORD` with a literal
   `value:`, in a Kubernetes manifest), where the fix reads it from a Secret instead.
 
@@ -630,6 +632,31 @@ fn assignment_fix(a: &Assignment, file: &str) -> String {
         let setting = a.name.rsplit('/').next().unwrap_or(&a.name);
         return format!(
             "Replace the value in {file} with a property the build is given from the pipeline's secret store (<{setting}>${{deploy.{setting}}}</{setting}> with mvn deploy -Ddeploy.{setting}=... from a masked CI secret), and purge it from git history. Then change the secret."
+        );
+    }
+    if a.form == DefinitionForm::MavenServer {
+        // `exchange/password`: the server's id, then the element.
+        let element = a.name.rsplit('/').next().unwrap_or(&a.name);
+        let var: String = a
+            .name
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_uppercase()
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        // Anypoint Exchange's connected-app login: `clientId~?~clientSecret`
+        // under the username `~~~Client~~~` (MuleSoft's Exchange Maven docs).
+        if a.value.contains("~?~") {
+            return format!(
+                "Replace the value in {file} with environment variables Maven reads there (<{element}>${{env.ANYPOINT_CLIENT_ID}}~?~${{env.ANYPOINT_CLIENT_SECRET}}</{element}>) set from masked CI secrets, and purge it from git history. Then regenerate the connected app's client secret in Access Management: the committed one stays in git history."
+            );
+        }
+        return format!(
+            "Replace the value in {file} with an environment variable Maven reads there (<{element}>${{env.{var}}}</{element}>) set from a masked CI secret, and purge it from git history. Then change the secret: the committed one stays in git history."
         );
     }
     match crate::support::container_value_removal(a.form, &a.name, file) {

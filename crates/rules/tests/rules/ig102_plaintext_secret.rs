@@ -650,3 +650,49 @@ fn pom_deployment_settings() {
         ],
     );
 }
+
+/// A Maven `settings.xml` committed for CI: each `<server>` password in
+/// clear is named after the server's id, and the fix uses `${env.*}` there;
+/// an Anypoint Exchange connected-app login (`clientId~?~clientSecret`) is
+/// fixed with both variables and a secret to regenerate. A password built
+/// from environment variables is not reported.
+#[test]
+fn maven_settings_servers() {
+    let rel = "IG102/maven-settings";
+    const SETTINGS: &str = ".maven/settings.xml";
+    common::assert_places("IG102", rel, &[(SETTINGS, 7), (SETTINGS, 12)]);
+    let findings = common::run("IG102", rel);
+    let exchange = common::finding_at(&findings, SETTINGS, 7);
+    assert!(
+        exchange
+            .message
+            .starts_with("secret `anypoint-exchange-v3/password` is set in clear in settings.xml"),
+        "{}",
+        exchange.message
+    );
+    assert!(
+        exchange.fix.contains(
+            "<password>${env.ANYPOINT_CLIENT_ID}~?~${env.ANYPOINT_CLIENT_SECRET}</password>"
+        ) && exchange
+            .fix
+            .contains("regenerate the connected app's client secret"),
+        "{}",
+        exchange.fix
+    );
+    let nexus = common::finding_at(&findings, SETTINGS, 12);
+    assert!(
+        nexus
+            .fix
+            .contains("<password>${env.MULEREPOSITORY_PASSWORD}</password>"),
+        "{}",
+        nexus.fix
+    );
+    common::assert_no_secrets(
+        rel,
+        &[
+            "5e1f0c2a9b8d4c3e8f7a6b5c4d3e2f1a~?~7C6b5A4f3E2d1C0b9A8f7E6d5C4b3A2f",
+            "7C6b5A4f3E2d1C0b9A8f7E6d5C4b3A2f",
+            "Nexus-Ee-Pass-2024",
+        ],
+    );
+}
