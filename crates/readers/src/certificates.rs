@@ -23,7 +23,8 @@ use std::path::PathBuf;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
 use intguard_model::{
-    CertificateFacts, CertificateSource, Inventory, Location, MuleApp, TlsContext, Value,
+    CertificateFacts, CertificateSource, Inventory, KeyLoaderKind, Location, MuleApp, TlsContext,
+    Value,
 };
 use salesforce_auth::certs::{self, CertFileFormat, CertificateInfo};
 
@@ -264,7 +265,11 @@ fn committed_passwords(app: &MuleApp, name: &str, out: &mut Vec<String>) {
         store_passwords(app, ctx, name, out);
     }
     // `<crypto:jce-config keystore password>` and its key infos' passwords.
-    for cfg in app.crypto_configs.iter().filter(|c| !c.is_pgp()) {
+    for cfg in app
+        .key_loaders
+        .iter()
+        .filter(|c| c.kind == KeyLoaderKind::Jce)
+    {
         if cfg
             .attr("keystore")
             .is_some_and(|v| names_file(app, v, name))

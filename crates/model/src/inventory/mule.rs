@@ -39,9 +39,10 @@ pub struct MuleApp {
     pub property_imports: Vec<PropertyImport>,
     pub global_properties: Vec<GlobalProperty>,
     pub tls_contexts: Vec<TlsContext>,
-    /// Cryptography module configurations (`crypto:jce-config`,
-    /// `crypto:pgp-config`): the keystores and keyrings they load.
-    pub crypto_configs: Vec<CryptoConfig>,
+    /// Configurations other than Salesforce connections and TLS stores that
+    /// load a key file by path: Cryptography module configs, the Mule 3 PGP
+    /// key ring bean, SFTP key authentication.
+    pub key_loaders: Vec<KeyLoader>,
     pub http_listeners: Vec<HttpListener>,
     pub http_requests: Vec<HttpRequester>,
     /// `<http:request>` operations in flows.
@@ -94,7 +95,7 @@ impl MuleApp {
             property_imports: Vec::new(),
             global_properties: Vec::new(),
             tls_contexts: Vec::new(),
-            crypto_configs: Vec::new(),
+            key_loaders: Vec::new(),
             http_listeners: Vec::new(),
             http_requests: Vec::new(),
             http_request_operations: Vec::new(),
@@ -489,11 +490,10 @@ pub struct TlsContext {
     pub key_store: Option<Store>,
 }
 
-/// What kind of configuration loads key material for encryption and
-/// signing.
+/// What kind of configuration loads a key file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum CryptoKind {
+pub enum KeyLoaderKind {
     /// Mule 4 Cryptography module `<crypto:jce-config keystore password
     /// type>` with its `<crypto:jce-key-infos>` (`jce-symmetric-key-info` /
     /// `jce-asymmetric-key-info`: `keyId alias password`).
@@ -507,16 +507,21 @@ pub enum CryptoKind {
     /// (`publicKeyRingFileName`, `secretKeyRingFileName`, `secretAliasId`,
     /// `secretPassphrase`) are recorded as its attributes.
     PgpKeyRingBean,
+    /// SSH key authentication of an SFTP connection: Mule 4
+    /// `<sftp:connection identityFile passphrase>`, Mule 3 `<sftp:connector>`
+    /// or endpoint with the same attributes.
+    SftpIdentity,
 }
 
-/// A configuration that loads key material by path: a Cryptography module
-/// config, or a Mule 3 PGP key ring bean.
+/// A configuration that loads a key file by path (see [`KeyLoaderKind`]).
 #[derive(Debug, Clone, Serialize)]
-pub struct CryptoConfig {
-    pub kind: CryptoKind,
-    /// `crypto:jce-config`, `crypto:pgp-config`, `spring:bean`, as written.
+pub struct KeyLoader {
+    pub kind: KeyLoaderKind,
+    /// `crypto:jce-config`, `crypto:pgp-config`, `spring:bean`,
+    /// `sftp:connection`, as written.
     pub element: String,
-    /// The config's `name`; the bean's `id` (or `name`).
+    /// The config's `name`; the bean's `id` (or `name`); for an SFTP
+    /// connection, its config's.
     pub name: Option<String>,
     pub location: Location,
     /// The element's attributes; a bean's properties, by property name,
@@ -526,10 +531,13 @@ pub struct CryptoConfig {
     pub key_infos: Vec<Store>,
 }
 
-impl CryptoConfig {
-    /// Loads OpenPGP keys (else a JCE keystore).
+impl KeyLoader {
+    /// Loads OpenPGP keys.
     pub fn is_pgp(&self) -> bool {
-        self.kind != CryptoKind::Jce
+        matches!(
+            self.kind,
+            KeyLoaderKind::Pgp | KeyLoaderKind::PgpKeyRingBean
+        )
     }
 
     pub fn attr(&self, name: &str) -> Option<&Value> {
@@ -543,21 +551,27 @@ impl CryptoConfig {
     /// the private key (else public keys only).
     pub fn key_file_attributes(&self) -> &'static [(&'static str, bool)] {
         match self.kind {
-            CryptoKind::Jce => &[("keystore", true)],
-            CryptoKind::Pgp => &[("privateKeyring", true), ("publicKeyring", false)],
-            CryptoKind::PgpKeyRingBean => &[
+            KeyLoaderKind::Jce => &[("keystore", true)],
+            KeyLoaderKind::Pgp => &[("privateKeyring", true), ("publicKeyring", false)],
+            KeyLoaderKind::PgpKeyRingBean => &[
                 ("secretKeyRingFileName", true),
                 ("publicKeyRingFileName", false),
             ],
+            KeyLoaderKind::SftpIdentity => &[("identityFile", true)],
         }
     }
 
     /// The values that open the private key, with what they are called:
-    /// the config's `password` or the bean's `secretPassphrase`, then each
+    /// the config's `password`, the bean's `secretPassphrase` or the SFTP
+    /// connection's `passphrase`, then each
     /// key info's `password` or `passphrase` (`passphrase of key `k``).
     pub fn key_passwords(&self) -> Vec<(String, &Value)> {
-        let mut out: Vec<(String, &Value)> = ["password", "secretPassphrase"]
-            .into_iter()
+        let own: &[&str] = match self.kind {
+            KeyLoaderKind::SftpIdentity => &["passphrase"],
+            _ => &["password", "secretPassphrase"],
+        };
+        let mut out: Vec<(String, &Value)> = own
+            .iter()
             .filter_map(|n| Some((n.to_string(), self.attr(n)?)))
             .collect();
         for info in &self.key_infos {
@@ -583,7 +597,11 @@ impl CryptoConfig {
             .map(|n| format!(" `{n}`"))
             .unwrap_or_default();
         match self.kind {
-            CryptoKind::PgpKeyRingBean => format!("Spring bean{label} (PGPKeyRingImpl)"),
+            KeyLoaderKind::PgpKeyRingBean => format!("Spring bean{label} (PGPKeyRingImpl)"),
+            KeyLoaderKind::SftpIdentity if self.element.contains("sftp") => {
+                format!("SFTP connection{label} ({})", self.element)
+            }
+            KeyLoaderKind::SftpIdentity => format!("connection{label} ({})", self.element),
             _ => format!("Crypto config{label} ({})", self.element),
         }
     }

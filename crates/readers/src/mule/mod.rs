@@ -135,7 +135,7 @@ pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
         app.property_imports.extend(f.property_imports);
         app.global_properties.extend(f.global_properties);
         app.tls_contexts.extend(f.tls_contexts);
-        app.crypto_configs.extend(f.crypto_configs);
+        app.key_loaders.extend(f.key_loaders);
         app.http_listeners.extend(f.http_listeners);
         app.http_requests.extend(f.http_requests);
         app.http_request_operations

@@ -475,18 +475,20 @@ fn key_material_and_text_facts() {
     assert_eq!(s.covers_until_line, s.location.line + 4);
 }
 
-/// Cryptography module configs (any prefix bound to the crypto namespace):
-/// the files they load and their key infos, with positions.
+/// What loads key files besides connections and TLS stores: Cryptography
+/// module configs (any prefix bound to the crypto namespace) with their key
+/// infos, the Mule 3 PGP key ring bean, SFTP key authentication; with
+/// positions.
 #[test]
-fn crypto_configs() {
+fn key_loaders() {
     const APP: &str = "crypto-app";
     const XML: &str = "crypto-app/src/main/mule/crypto.xml";
     let inv = read(APP);
     let app = &inv.apps[0];
-    let jce = &app.crypto_configs[0];
+    let jce = &app.key_loaders[0];
     assert_eq!(jce.element, "cr:jce-config");
     assert_eq!(jce.name.as_deref(), Some("Jce"));
-    assert_eq!(jce.kind, intguard_model::CryptoKind::Jce);
+    assert_eq!(jce.kind, intguard_model::KeyLoaderKind::Jce);
     assert_eq!(lc(&jce.location), pos(XML, "<cr:jce-config"));
     assert_eq!(jce.attr("keystore").unwrap().raw, "jce/keys.jceks");
     assert_eq!(
@@ -519,8 +521,8 @@ fn crypto_configs() {
             ),
         ]
     );
-    let pgp = &app.crypto_configs[1];
-    assert_eq!(pgp.kind, intguard_model::CryptoKind::Pgp);
+    let pgp = &app.key_loaders[1];
+    assert_eq!(pgp.kind, intguard_model::KeyLoaderKind::Pgp);
     assert_eq!(pgp.attr("privateKeyring").unwrap().raw, "pgp/secring.gpg");
     assert_eq!(pgp.attr("publicKeyring").unwrap().raw, "pgp/pubring.gpg");
     assert_eq!(pgp.key_infos.len(), 1);
@@ -528,9 +530,9 @@ fn crypto_configs() {
     // namespace), named by its id, its properties located at their values;
     // other beans are not configs, but a secret-named property of any bean
     // is a secret attribute.
-    assert_eq!(app.crypto_configs.len(), 3);
-    let bean = &app.crypto_configs[2];
-    assert_eq!(bean.kind, intguard_model::CryptoKind::PgpKeyRingBean);
+    assert_eq!(app.key_loaders.len(), 4);
+    let bean = &app.key_loaders[2];
+    assert_eq!(bean.kind, intguard_model::KeyLoaderKind::PgpKeyRingBean);
     assert_eq!(bean.name.as_deref(), Some("keys"));
     assert_eq!(
         bean.attr("secretKeyRingFileName").unwrap().raw,
@@ -539,6 +541,17 @@ fn crypto_configs() {
     assert_eq!(
         lc(&bean.attr("secretKeyRingFileName").unwrap().location),
         pos(XML, "value=\"secring.gpg\"")
+    );
+    // SSH key authentication: the key file and passphrase of the
+    // connection, named after its config.
+    let sftp = &app.key_loaders[3];
+    assert_eq!(sftp.kind, intguard_model::KeyLoaderKind::SftpIdentity);
+    assert_eq!(sftp.name.as_deref(), Some("Drop"));
+    assert_eq!(lc(&sftp.location), pos(XML, "<sftp:connection"));
+    assert_eq!(sftp.attr("identityFile").unwrap().raw, "keys/id_ed25519");
+    assert_eq!(
+        lc(&sftp.attr("passphrase").unwrap().location),
+        pos(XML, "passphrase=\"${sftp")
     );
     let secrets: Vec<(&str, Option<&str>, (u32, u32))> = app
         .secret_attributes

@@ -1,7 +1,7 @@
 use std::collections::HashSet;
 
 use intguard_model::{
-    keys_encrypted, CryptoConfig, CryptoKind, Finding, Inventory, KeyMaterial, KeyMaterialKind,
+    keys_encrypted, Finding, Inventory, KeyLoader, KeyLoaderKind, KeyMaterial, KeyMaterialKind,
     Location, MuleApp, Practice, PrivateKeyBlock, Related, RuleMeta, Severity, Value,
 };
 
@@ -33,7 +33,7 @@ configurations that load it (`tls:key-store path=`, the JWT connection's `keySto
 the Crypto module's `<crypto:jce-config keystore=>` and `<crypto:pgp-config
 privateKeyring= publicKeyring=>`, and Mule 3's PGP key manager bean
 `org.mule.module.pgp.PGPKeyRingImpl` with its `secretKeyRingFileName` and
-`publicKeyRingFileName` properties) and raises the finding to critical when the key is
+`publicKeyRingFileName` properties, an SFTP connection's `identityFile`) and raises the finding to critical when the key is
 not encrypted (a PEM key without a passphrase, a binary PKCS#8 key that is not an
 `EncryptedPrivateKeyInfo`, any binary PKCS#1 or SEC1 key, a PuTTY key with `Encryption:
 none`, an OpenPGP key whose secret-key packets say their secret follows in clear), or
@@ -41,7 +41,7 @@ when the password that opens it is committed in clear too, in the XML or in a pr
 file of any environment (a keystore's `storePassword`, `password`, `keyPassword`; a
 Crypto key info's `password`, the `passphrase` of a `crypto:pgp-asymmetric-key-info`
 under the `crypto:pgp-config` that loads the keyring, the key ring bean's
-`secretPassphrase`). A keystore that is only used as a trust store
+`secretPassphrase`, an SFTP connection's `passphrase`). A keystore that is only used as a trust store
 (public certificates) is reported at low severity, unless it is seen to hold a private
 key. An OpenPGP key's armor does not say whether a passphrase protects it: when its
 packets cannot be read (a block cut short, an algorithm not known), the finding says
@@ -105,9 +105,9 @@ struct KeyRef<'a> {
     holds_key: bool,
     /// How the configuration uses the file (`as its key`).
     loads_as: &'static str,
-    /// How to provide the file at deploy time in this configuration's own
-    /// syntax, when the key's kind does not say it already.
-    provide: Option<&'static str>,
+    /// What to do about the key in this configuration's own terms, when
+    /// the key's kind does not say it already.
+    advice: Option<Advice>,
     /// The resolved path values and their environments (only those that
     /// resolve).
     paths: Vec<EnvPath>,
@@ -162,7 +162,7 @@ fn references<'a>(inventory: &'a Inventory, files: &HashSet<&str>) -> Vec<KeyRef
                 ),
                 holds_key: true,
                 loads_as: "as its key",
-                provide: None,
+                advice: None,
                 paths,
                 clear_passwords,
                 identities: connection_identities(app, conn),
@@ -212,7 +212,7 @@ fn references<'a>(inventory: &'a Inventory, files: &HashSet<&str>) -> Vec<KeyRef
                     } else {
                         "as trusted certificates"
                     },
-                    provide: None,
+                    advice: None,
                     paths,
                     clear_passwords,
                     identities: identities
@@ -226,20 +226,20 @@ fn references<'a>(inventory: &'a Inventory, files: &HashSet<&str>) -> Vec<KeyRef
                 });
             }
         }
-        for cfg in &app.crypto_configs {
-            crypto_references(app, cfg, &resolved_paths, &mut out);
+        for cfg in &app.key_loaders {
+            key_loader_references(app, cfg, &resolved_paths, &mut out);
         }
     }
     out
 }
 
 /// The files a Cryptography module config or a Mule 3 PGP key ring bean
-/// loads ([`CryptoConfig::key_file_attributes`]), opened by its
-/// [`CryptoConfig::key_passwords`]. They belong to no Salesforce
+/// loads ([`KeyLoader::key_file_attributes`]), opened by its
+/// [`KeyLoader::key_passwords`]. They belong to no Salesforce
 /// connection: no identity.
-fn crypto_references<'a>(
+fn key_loader_references<'a>(
     app: &'a MuleApp,
-    cfg: &CryptoConfig,
+    cfg: &KeyLoader,
     resolved_paths: &dyn Fn(&Value) -> Option<Vec<EnvPath>>,
     out: &mut Vec<KeyRef<'a>>,
 ) {
@@ -264,14 +264,19 @@ fn crypto_references<'a>(
             what: format!("{attr} of {}", cfg.describe()),
             holds_key,
             loads_as: match (cfg.kind, holds_key) {
-                (CryptoKind::Jce, _) => "as its keystore",
+                (KeyLoaderKind::Jce, _) => "as its keystore",
+                (KeyLoaderKind::SftpIdentity, _) => "as its SSH identity",
                 (_, true) => "as its private keyring",
                 (_, false) => "as its public keyring",
             },
-            provide: match cfg.kind {
-                CryptoKind::Jce => Some(PROVIDE_JCE),
-                CryptoKind::Pgp => None,
-                CryptoKind::PgpKeyRingBean => Some(PROVIDE_PGP_MULE3),
+            advice: match cfg.kind {
+                KeyLoaderKind::Jce => Some(Advice::provide(PROVIDE_JCE)),
+                KeyLoaderKind::Pgp => None,
+                KeyLoaderKind::PgpKeyRingBean => Some(Advice::provide(PROVIDE_PGP_MULE3)),
+                KeyLoaderKind::SftpIdentity => Some(Advice {
+                    rotate: Some(ROTATE_SSH),
+                    provide: PROVIDE_SFTP,
+                }),
             },
             paths,
             clear_passwords,
@@ -359,19 +364,35 @@ const PROVIDE_PGP: &str = "provide the private keyring at deploy time from a sec
 
 const PROVIDE_PGP_MULE3: &str = "provide the secret keyring at deploy time from a secret store (<spring:property name=\"secretKeyRingFileName\" value=\"${pgp.secring.path}\"/>), with its passphrase encrypted in a file loaded by <secure-property-placeholder:config> (<spring:property name=\"secretPassphrase\" value=\"${pgp.passphrase}\"/>)";
 
+const PROVIDE_SFTP: &str = "provide the SSH key at deploy time from a secret store (<sftp:connection identityFile=\"${sftp.identity.path}\" ...>), with its passphrase in a hidden secure property (passphrase=\"${secure::sftp.identity.passphrase}\")";
+
 const PROVIDE_JCE: &str = "have Mule load the keystore at deploy time from a secret store or Runtime Manager (<crypto:jce-config keystore=\"${crypto.keystore.path}\" password=\"${secure::crypto.keystore.password}\" ...>), with each key info's password a hidden secure property too";
 
-/// `provide`: what every configuration that loads the file as its key says
+/// A configuration's own advice on a key it loads: how to replace the key
+/// (else as its kind says) and how to provide it at deploy time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Advice {
+    rotate: Option<&'static str>,
+    provide: &'static str,
+}
+
+impl Advice {
+    fn provide(provide: &'static str) -> Self {
+        Advice {
+            rotate: None,
+            provide,
+        }
+    }
+}
+
+const ROTATE_SSH: &str = "create a new SSH key pair and replace the old public key with the new one in the SFTP server's authorized keys";
+
+/// `advice`: what every configuration that loads the file as its key says
 /// (in its own syntax), when they agree.
-fn fix_text(
-    path: &str,
-    kind: KeyMaterialKind,
-    keystore: bool,
-    provide: Option<&'static str>,
-) -> String {
-    let rotate = rotate(kind);
-    let provide = if let Some(own) = provide {
-        own
+fn fix_text(path: &str, kind: KeyMaterialKind, keystore: bool, advice: Option<Advice>) -> String {
+    let rotate = advice.and_then(|a| a.rotate).unwrap_or(rotate(kind));
+    let provide = if let Some(own) = advice {
+        own.provide
     } else if keystore {
         "have Mule load the keystore at deploy time from a secret store or Runtime Manager (keyStore=\"${sfdc.keystore.path}\" / <tls:key-store path=\"${tls.keystore.path}\" .../>) with its password in a hidden secure property (storePassword=\"${secure::sfdc.keystore.password}\")"
     } else if matches!(
@@ -614,7 +635,7 @@ fn material_finding(inventory: &Inventory, km: &KeyMaterial, refs: &[KeyRef<'_>]
             path,
             km.kind,
             is_keystore,
-            loaders_provide(&as_key),
+            loaders_advice(&as_key),
         ));
     for Loader { r, .. } in &matching {
         finding = finding.related(Related::new(
@@ -637,13 +658,13 @@ fn material_finding(inventory: &Inventory, km: &KeyMaterial, refs: &[KeyRef<'_>]
     finding
 }
 
-/// The deploy-time advice of the configurations that load a file as its
-/// key, when there are some and they all give the same.
-fn loaders_provide(as_key: &[&Loader<'_, '_>]) -> Option<&'static str> {
-    let first = as_key.first()?.r.provide?;
+/// The advice of the configurations that load a file as its key, when
+/// there are some and they all give the same.
+fn loaders_advice(as_key: &[&Loader<'_, '_>]) -> Option<Advice> {
+    let first = as_key.first()?.r.advice?;
     as_key
         .iter()
-        .all(|l| l.r.provide == Some(first))
+        .all(|l| l.r.advice == Some(first))
         .then_some(first)
 }
 

@@ -1,8 +1,8 @@
 use std::collections::HashSet;
 
 use intguard_model::{
-    CertificateFacts, CertificateSource, Finding, Inventory, Location, OAuthAppKind, Practice,
-    Related, RuleMeta, Severity,
+    CertificateFacts, CertificateSource, Finding, Inventory, KeyLoaderKind, Location, OAuthAppKind,
+    Practice, Related, RuleMeta, Severity,
 };
 
 use crate::identities::identities_of_app;
@@ -156,7 +156,11 @@ fn users(inventory: &Inventory, path: &str) -> Vec<FileUser> {
         }
         // A Crypto module JCE keystore (PGP keyrings hold no X.509
         // certificates).
-        for cfg in app.crypto_configs.iter().filter(|c| !c.is_pgp()) {
+        for cfg in app
+            .key_loaders
+            .iter()
+            .filter(|c| c.kind == KeyLoaderKind::Jce)
+        {
             if let Some(p) = cfg.attr("keystore").filter(|v| names_file(v)) {
                 let label = cfg
                     .name

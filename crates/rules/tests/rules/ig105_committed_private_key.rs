@@ -670,3 +670,33 @@ fn mule3_pgp_key_ring_bean() {
     );
     common::assert_no_secrets(rel, &["Bank-Export-Phrase-2020"]);
 }
+
+/// SSH key authentication of an SFTP connection: the committed OpenSSH key
+/// its `identityFile` names, whose `passphrase` reads a property in clear,
+/// is critical and linked to the connection; the fix replaces an SSH key
+/// pair, not a certificate.
+#[test]
+fn sftp_identity_file() {
+    let rel = "IG105/sftp-identity";
+    const KEY: &str = "partner-sftp/src/main/resources/keys/partner_ed25519";
+    common::assert_places("IG105", rel, &[(KEY, 1)]);
+    let findings = common::run("IG105", rel);
+    let f = &findings[0];
+    assert_eq!(f.severity, Severity::Critical, "{}", f.message);
+    assert_eq!(
+        f.message,
+        "partner_ed25519 is committed: a passphrase-encrypted PEM private key (OPENSSH PRIVATE KEY) \
+         in app partner-sftp; loaded by partner-sftp identityFile of SFTP connection `Partner_SFTP` \
+         (sftp:connection) (sftp.xml:13); its passphrase is committed in clear too \
+         (passphrase at config.yaml:2)"
+    );
+    assert!(
+        f.fix
+            .starts_with("Consider the key compromised: create a new SSH key pair")
+            && f.fix
+                .contains("<sftp:connection identityFile=\"${sftp.identity.path}\""),
+        "{}",
+        f.fix
+    );
+    common::assert_no_secrets(rel, &["Sftp-Key-Phrase-88"]);
+}

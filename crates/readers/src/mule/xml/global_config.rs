@@ -4,8 +4,8 @@
 //! bean), turned into model items when they close.
 
 use intguard_model::{
-    vocab, AuthClass, CryptoConfig, CryptoKind, HttpAuthentication, HttpCredential, HttpListener,
-    HttpParam, HttpParamKind, HttpRequester, HttpValueSyntax, MuleRuntime, PropertyImport,
+    vocab, AuthClass, HttpAuthentication, HttpCredential, HttpListener, HttpParam, HttpParamKind,
+    HttpRequester, HttpValueSyntax, KeyLoader, KeyLoaderKind, MuleRuntime, PropertyImport,
     SalesforceConnection, SecurePropertiesConfig, Store, TlsContext, XmlAttribute,
 };
 
@@ -128,8 +128,8 @@ impl XmlReader<'_> {
                         })
                     })
                     .collect();
-                self.facts.crypto_configs.push(CryptoConfig {
-                    kind: CryptoKind::PgpKeyRingBean,
+                self.facts.key_loaders.push(KeyLoader {
+                    kind: KeyLoaderKind::PgpKeyRingBean,
                     element: node.qname.clone(),
                     name,
                     location: node.location.clone(),
@@ -143,11 +143,11 @@ impl XmlReader<'_> {
             (Fam::Crypto, "jce-config" | "pgp-config") => {
                 let mut key_infos = Vec::new();
                 key_infos_of(&node, &mut key_infos);
-                self.facts.crypto_configs.push(CryptoConfig {
+                self.facts.key_loaders.push(KeyLoader {
                     kind: if node.local == "pgp-config" {
-                        CryptoKind::Pgp
+                        KeyLoaderKind::Pgp
                     } else {
-                        CryptoKind::Jce
+                        KeyLoaderKind::Jce
                     },
                     element: node.qname.clone(),
                     name: node.attr_str("name"),

@@ -16,10 +16,10 @@
 //! finding on `password="..."` points exactly there.
 
 use intguard_model::{
-    vocab, CryptoConfig, Diagnostic, FilePath, GlobalProperty, HttpCredential, HttpListener,
-    HttpParam, HttpParamKind, HttpRequestOperation, HttpRequester, HttpValueSyntax, Location,
-    PropertyImport, SalesforceConnection, SalesforceOperation, SecurePropertiesConfig, SendsBody,
-    TlsContext, Value, XmlAttribute,
+    vocab, Diagnostic, FilePath, GlobalProperty, HttpCredential, HttpListener, HttpParam,
+    HttpParamKind, HttpRequestOperation, HttpRequester, HttpValueSyntax, KeyLoader, KeyLoaderKind,
+    Location, PropertyImport, SalesforceConnection, SalesforceOperation, SecurePropertiesConfig,
+    SendsBody, TlsContext, Value, XmlAttribute,
 };
 use std::borrow::Cow;
 
@@ -46,7 +46,7 @@ pub(crate) struct MuleXmlFacts {
     pub property_imports: Vec<PropertyImport>,
     pub global_properties: Vec<GlobalProperty>,
     pub tls_contexts: Vec<TlsContext>,
-    pub crypto_configs: Vec<CryptoConfig>,
+    pub key_loaders: Vec<KeyLoader>,
     pub http_listeners: Vec<HttpListener>,
     pub http_requests: Vec<HttpRequester>,
     pub http_request_operations: Vec<HttpRequestOperation>,
@@ -722,6 +722,26 @@ impl<'t> XmlReader<'t> {
         // secret-named bean property, as if it were that attribute.
         if spring_property {
             self.spring_secret_property(qname, &raw_attrs);
+        }
+        // SSH key authentication (SFTP): the key file and its passphrase.
+        if raw_attrs.iter().any(|a| a.name == "identityFile") {
+            let o = owner
+                .get_or_insert_with(|| self.owner(own_name.as_deref()))
+                .clone();
+            let attributes = raw_attrs
+                .iter()
+                .filter(|a| matches!(a.name, "identityFile" | "passphrase"))
+                .map(|a| self.attribute(qname, &o, a))
+                .collect();
+            let location = self.loc(lt);
+            self.facts.key_loaders.push(KeyLoader {
+                kind: KeyLoaderKind::SftpIdentity,
+                element: qname.to_string(),
+                name: o,
+                location,
+                attributes,
+                key_infos: Vec::new(),
+            });
         }
 
         // A new flow starts with no known payload; after a `flow-ref` or a
