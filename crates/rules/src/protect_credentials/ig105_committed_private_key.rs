@@ -31,21 +31,21 @@ and binary keyrings and exports holding a secret key: `secring.gpg`, `.pgp`, `.s
 and private key blocks pasted into any other text file. It links each keystore to the
 configurations that load it (`tls:key-store path=`, the JWT connection's `keyStore=`,
 the Crypto module's `<crypto:jce-config keystore=>` and `<crypto:pgp-config
-privateKeyring= publicKeyring=>`, and Mule 3's PGP key manager bean
+privateKeyring= publicKeyring=>`, Mule 3's PGP key manager bean
 `org.mule.module.pgp.PGPKeyRingImpl` with its `secretKeyRingFileName` and
-`publicKeyRingFileName` properties, an SFTP connection's `identityFile`) and raises the finding to critical when the key is
-not encrypted (a PEM key without a passphrase, a binary PKCS#8 key that is not an
-`EncryptedPrivateKeyInfo`, any binary PKCS#1 or SEC1 key, a PuTTY key with `Encryption:
-none`, an OpenPGP key whose secret-key packets say their secret follows in clear), or
-when the password that opens it is committed in clear too, in the XML or in a property
-file of any environment (a keystore's `storePassword`, `password`, `keyPassword`; a
-Crypto key info's `password`, the `passphrase` of a `crypto:pgp-asymmetric-key-info`
-under the `crypto:pgp-config` that loads the keyring, the key ring bean's
-`secretPassphrase`, an SFTP connection's `passphrase`). A keystore that is only used as a trust store
-(public certificates) is reported at low severity, unless it is seen to hold a private
-key. An OpenPGP key's armor does not say whether a passphrase protects it: when its
-packets cannot be read (a block cut short, an algorithm not known), the finding says
-so and stays high.
+`publicKeyRingFileName` properties, an SFTP connection's `identityFile`) and raises
+the finding to critical when the key is not encrypted (a PEM key without a passphrase,
+a binary PKCS#8 key that is not an `EncryptedPrivateKeyInfo`, any binary PKCS#1 or
+SEC1 key, a PuTTY key with `Encryption: none`, an OpenPGP key whose secret-key packets
+say their secret follows in clear), or when the password that opens it is committed in
+clear too, in the XML or in a property file of any environment (a keystore's
+`storePassword`, `password`, `keyPassword`; a Crypto key info's `password`, the
+`passphrase` of a `crypto:pgp-asymmetric-key-info` under the `crypto:pgp-config` that
+loads the keyring, the key ring bean's `secretPassphrase`, an SFTP connection's
+`passphrase`). A keystore that is only used as a trust store (public certificates) is
+reported at low severity, unless it is seen to hold a private key. An OpenPGP key's
+armor does not say whether a passphrase protects it: when its packets cannot be read
+(a block cut short, an algorithm not known), the finding says so and stays high.
 
 ## Why is this bad?
 The private key behind a JWT bearer connection *is* the integration user's
@@ -233,10 +233,11 @@ fn references<'a>(inventory: &'a Inventory, files: &HashSet<&str>) -> Vec<KeyRef
     out
 }
 
-/// The files a Cryptography module config or a Mule 3 PGP key ring bean
-/// loads ([`KeyLoader::key_file_attributes`]), opened by its
-/// [`KeyLoader::key_passwords`]. They belong to no Salesforce
-/// connection: no identity.
+/// The files a [`KeyLoader`] (a Crypto module config, the Mule 3 PGP key
+/// ring bean, an SFTP connection) loads
+/// ([`KeyLoader::key_file_attributes`]), opened by its
+/// [`KeyLoader::key_passwords`]. They belong to no Salesforce connection: no
+/// identity.
 fn key_loader_references<'a>(
     app: &'a MuleApp,
     cfg: &KeyLoader,

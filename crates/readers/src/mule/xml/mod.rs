@@ -555,6 +555,31 @@ impl<'t> XmlReader<'t> {
         self.facts.secret_attributes.push(attr);
     }
 
+    /// SSH key authentication (an SFTP connection's `identityFile` and
+    /// `passphrase`): a key loader named after `owner`, located at `lt`.
+    fn ssh_identity(
+        &mut self,
+        qname: &str,
+        owner: Option<String>,
+        attrs: &[RawAttr<'_>],
+        lt: usize,
+    ) {
+        let attributes = attrs
+            .iter()
+            .filter(|a| matches!(a.name, "identityFile" | "passphrase"))
+            .map(|a| self.attribute(qname, &owner, a))
+            .collect();
+        let location = self.loc(lt);
+        self.facts.key_loaders.push(KeyLoader {
+            kind: KeyLoaderKind::SftpIdentity,
+            element: qname.to_string(),
+            name: owner,
+            location,
+            attributes,
+            key_infos: Vec::new(),
+        });
+    }
+
     fn attribute(
         &mut self,
         element: &str,
@@ -723,25 +748,11 @@ impl<'t> XmlReader<'t> {
         if spring_property {
             self.spring_secret_property(qname, &raw_attrs);
         }
-        // SSH key authentication (SFTP): the key file and its passphrase.
         if raw_attrs.iter().any(|a| a.name == "identityFile") {
             let o = owner
                 .get_or_insert_with(|| self.owner(own_name.as_deref()))
                 .clone();
-            let attributes = raw_attrs
-                .iter()
-                .filter(|a| matches!(a.name, "identityFile" | "passphrase"))
-                .map(|a| self.attribute(qname, &o, a))
-                .collect();
-            let location = self.loc(lt);
-            self.facts.key_loaders.push(KeyLoader {
-                kind: KeyLoaderKind::SftpIdentity,
-                element: qname.to_string(),
-                name: o,
-                location,
-                attributes,
-                key_infos: Vec::new(),
-            });
+            self.ssh_identity(qname, o, &raw_attrs, lt);
         }
 
         // A new flow starts with no known payload; after a `flow-ref` or a
