@@ -878,6 +878,8 @@ fn process_file(
         AssignmentStyle::Pom
     } else if name == "settings.xml" {
         AssignmentStyle::MavenSettings
+    } else if ext == "json" {
+        AssignmentStyle::Json
     } else if is_shell_like(&name, &ext) {
         AssignmentStyle::Shell
     } else if is_dockerfile(&name) {

@@ -39,6 +39,11 @@ pub(crate) enum AssignmentStyle {
     /// `<server>` credentials marked as such
     /// ([`DefinitionForm::MavenServer`]).
     MavenSettings,
+    /// A JSON file: read like [`AssignmentStyle::Generic`], and its
+    /// `{"key": NAME, "value": VALUE}` pairs (Postman environments and
+    /// collections write variables and auth settings so) are definitions of
+    /// NAME ([`DefinitionForm::JsonKeyValue`]).
+    Json,
     /// Anything else (README, CI files, scripts, configs): `key: value`,
     /// `key=value` and `<key>value</key>` lines whose key names a secret or an
     /// encryption key, and the `- name: KEY` / `value: ...` pairs of a
@@ -482,7 +487,7 @@ pub(crate) fn scan(
                 });
             }
         }
-        AssignmentStyle::Generic | AssignmentStyle::MavenSettings => {
+        AssignmentStyle::Generic | AssignmentStyle::MavenSettings | AssignmentStyle::Json => {
             let mut last_line_start = usize::MAX;
             for m in SECRET_WORDS.find_iter(text) {
                 let line_start = memchr::memrchr(b'\n', &bytes[..m.start()]).map_or(0, |i| i + 1);
@@ -508,6 +513,11 @@ pub(crate) fn scan(
             if kind.assignments == AssignmentStyle::MavenSettings {
                 name_server_credentials(text, &mut facts.assignments);
             }
+            if kind.assignments == AssignmentStyle::Json
+                && memmem::find(bytes, b"\"key\"").is_some()
+            {
+                json_key_value_pairs(text, &mut facts, &mut loc);
+            }
         }
     }
 
@@ -517,6 +527,47 @@ pub(crate) fn scan(
         Vec::new()
     };
     (facts, suppressions)
+}
+
+/// `{"key": NAME, "value": VALUE}`, pretty-printed or not: the name and the
+/// value (a JSON string, escapes undone) of each pair whose key comes first.
+static JSON_KEY_VALUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#""key"\s*:\s*"([^"\\\n]{1,200})"\s*,\s*"value"\s*:\s*"((?:[^"\\\n]|\\.){0,4096})""#,
+    )
+    .expect("regex")
+});
+
+/// The `{"key": NAME, "value": VALUE}` pairs of a JSON file whose NAME
+/// names a secret: Postman environments (`values`), collection variables
+/// and auth settings (`"basic": [{"key": "password", ...}]`). A value that
+/// is a Postman variable (`{{sf_password}}`) or empty is no definition.
+fn json_key_value_pairs(
+    text: &str,
+    facts: &mut TextFileFacts,
+    loc: &mut impl FnMut(usize) -> Location,
+) {
+    for c in JSON_KEY_VALUE.captures_iter(text) {
+        let (Some(name), Some(raw)) = (c.get(1), c.get(2)) else {
+            continue;
+        };
+        if !is_sensitive_name(name.as_str()) {
+            continue;
+        }
+        let value: String = serde_json::from_str(&format!("\"{}\"", raw.as_str()))
+            .unwrap_or_else(|_| raw.as_str().to_string());
+        let v = value.trim();
+        if v.is_empty() || (v.starts_with("{{") && v.ends_with("}}")) {
+            continue;
+        }
+        facts.assignments.push(Assignment {
+            name: name.as_str().to_string(),
+            value: v.to_string(),
+            secret: true,
+            location: loc(name.start()),
+            form: DefinitionForm::JsonKeyValue,
+        });
+    }
 }
 
 /// The credentials inside a Maven `settings.xml` `<server>`: named after
@@ -960,6 +1011,34 @@ mod tests {
         assignments: AssignmentStyle::Generic,
         comments: CommentSyntax::Any,
     };
+
+    /// JSON `{"key", "value"}` pairs: escapes undone, `{{variables}}` and
+    /// empty values skipped, names that hold no secret ignored, a pair with
+    /// the value first not read (Postman writes the key first).
+    #[test]
+    fn json_key_value_pairs_of_secret_names() {
+        let json = TextKind {
+            assignments: AssignmentStyle::Json,
+            comments: CommentSyntax::Any,
+        };
+        let text = r#"{"values": [
+  {"key": "db_password", "value": "a\"b\\c\u0041"},
+  {"key": "api_token", "value": "{{token}}"},
+  {"key": "client_secret", "value": ""},
+  {"key": "username", "value": "svc"},
+  {"value": "Reversed-Secret-1", "key": "other_password"}
+]}"#;
+        let (f, _) = scan(text, "env.postman_environment.json", json);
+        let got: Vec<(&str, &str, u32, DefinitionForm)> = f
+            .assignments
+            .iter()
+            .map(|a| (a.name.as_str(), a.value.as_str(), a.location.line, a.form))
+            .collect();
+        assert_eq!(
+            got,
+            vec![("db_password", "a\"b\\cA", 2, DefinitionForm::JsonKeyValue)]
+        );
+    }
 
     /// Found by the fuzzer: a PEM block with no END whose 512th byte after
     /// the BEGIN line falls inside a multi-byte character panicked.

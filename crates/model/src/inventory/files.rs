@@ -100,6 +100,9 @@ pub enum DefinitionForm {
     /// A `<server>` credential of a Maven `settings.xml` (`<password>`,
     /// `<passphrase>`): Maven reads `${env.NAME}` there.
     MavenServer,
+    /// A `{"key": NAME, "value": VALUE}` pair of a JSON file (Postman
+    /// environments and collections).
+    JsonKeyValue,
     /// A Dockerfile's `ENV` or `ARG`: kept in the image's layers and
     /// history, readable by anyone who can pull it.
     DockerfileVariable,

@@ -82,9 +82,12 @@ connection's keystore, is reported: it protects nothing):
   and a plugin setting named like a secret (the deployment's Anypoint `<password>`, a
   database plugin's `<password>`); a `<server>` password of a Maven `settings.xml`
   (named after the server's id; the fix reads `${env.*}` there, and for an Anypoint
-  Exchange connected-app login, `clientId~?~clientSecret`, both parts); a Dockerfile's `ENV` or `ARG` (kept in the
-  image's layers); a container's `env` entry (`- name: SFDC_PASSWORD` with a literal
-  `value:`, in a Kubernetes manifest), where the fix reads it from a Secret instead.
+  Exchange connected-app login, `clientId~?~clientSecret`, both parts); a `{"key":
+  "sf_password", "value": "..."}` pair of a JSON file (Postman environments,
+  collection variables and auth settings; a `{{variable}}` value is not one); a
+  Dockerfile's `ENV` or `ARG` (kept in the image's layers); a container's `env` entry
+  (`- name: SFDC_PASSWORD` with a literal `value:`, in a Kubernetes manifest), where
+  the fix reads it from a Secret instead.
 
 Salesforce access and refresh tokens (`00D...!...`, `5Aep861...`) are left to IG106,
 which reports them with revocation steps. A property finding points at the key's line
@@ -632,6 +635,12 @@ fn assignment_fix(a: &Assignment, file: &str) -> String {
         let setting = a.name.rsplit('/').next().unwrap_or(&a.name);
         return format!(
             "Replace the value in {file} with a property the build is given from the pipeline's secret store (<{setting}>${{deploy.{setting}}}</{setting}> with mvn deploy -Ddeploy.{setting}=... from a masked CI secret), and purge it from git history. Then change the secret."
+        );
+    }
+    if a.form == DefinitionForm::JsonKeyValue {
+        return format!(
+            "Empty the value of `{}` in {file} and purge it from git history: an exported Postman environment or collection carries every value it holds. Keep credentials out of committed exports (Postman Vault, or a value each person sets locally and does not export), then change the secret.",
+            a.name
         );
     }
     if a.form == DefinitionForm::MavenServer {

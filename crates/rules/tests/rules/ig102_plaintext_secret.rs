@@ -696,3 +696,41 @@ fn maven_settings_servers() {
         ],
     );
 }
+
+/// Postman exports committed beside the apps: an environment's variables
+/// and a collection's basic-auth settings are `{"key": ..., "value": ...}`
+/// pairs, pretty-printed or on one line; those named like secrets with a
+/// literal value are reported at their key, with a fix in Postman's terms.
+/// A `{{variable}}` value and a username are not.
+#[test]
+fn postman_key_value_pairs() {
+    let rel = "IG102/postman";
+    const ENV: &str = "postman/sfdc-prod.postman_environment.json";
+    const COLL: &str = "postman/orders-api.postman_collection.json";
+    common::assert_places("IG102", rel, &[(COLL, 13), (ENV, 18), (ENV, 24)]);
+    let findings = common::run("IG102", rel);
+    let pw = common::finding_at(&findings, ENV, 18);
+    assert!(
+        pw.message.starts_with(
+            "secret `sf_password` is set in clear in sfdc-prod.postman_environment.json"
+        ),
+        "{}",
+        pw.message
+    );
+    assert!(
+        pw.fix
+            .starts_with("Empty the value of `sf_password` in sfdc-prod.postman_environment.json")
+            && pw.fix.contains("Postman Vault"),
+        "{}",
+        pw.fix
+    );
+    assert_eq!(common::finding_at(&findings, COLL, 13).location.column, 25);
+    common::assert_no_secrets(
+        rel,
+        &[
+            "Orders-Int-Pass-2024",
+            "A1B2C3D4E5F60718293A4B5C6D7E8F90A1B2C3D4E5F60718293A4B5C6D7E8F90",
+            "Basic-Coll-Pass-77",
+        ],
+    );
+}
