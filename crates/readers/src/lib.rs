@@ -1034,7 +1034,7 @@ fn process_file(
     {
         out.certificates = certificates::from_pem(text, display);
     }
-    if !(facts.tokens.is_empty() && facts.private_keys.is_empty() && facts.assignments.is_empty()) {
+    if !facts.is_empty() {
         out.text = Some(Box::new(facts));
     }
     out

@@ -11,8 +11,8 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
 use intguard_model::{
-    vocab, Assignment, DefinitionForm, FilePath, InlineSuppression, Location, PrivateKeyBlock,
-    TextFileFacts, TokenCandidate, TokenKind,
+    vocab, Assignment, CliJwtLogin, DefinitionForm, FilePath, InlineSuppression, Location,
+    PrivateKeyBlock, TextFileFacts, TokenCandidate, TokenKind,
 };
 use memchr::memmem;
 use regex::Regex;
@@ -84,15 +84,20 @@ const NEEDLES: &[&str] = &[
     "-D",
     "intguard-ignore",
     "PGP PRIVATE KEY BLOCK-----",
+    // Salesforce CLI JWT logins: `sf org login jwt`, `sfdx auth:jwt:grant`.
+    "login jwt",
+    "jwt:grant",
 ];
-const N_ACCESS: u8 = 1 << 0;
-const N_REFRESH: u8 = 1 << 1;
-const N_CONSUMER: u8 = 1 << 2;
-const N_PEM: u8 = 1 << 3;
-const N_DEFINE: u8 = 1 << 4;
-const N_IGNORE: u8 = 1 << 5;
-const N_PGP: u8 = 1 << 6;
-const N_ALL: u8 = (1 << 7) - 1;
+const N_ACCESS: u16 = 1 << 0;
+const N_REFRESH: u16 = 1 << 1;
+const N_CONSUMER: u16 = 1 << 2;
+const N_PEM: u16 = 1 << 3;
+const N_DEFINE: u16 = 1 << 4;
+const N_IGNORE: u16 = 1 << 5;
+const N_PGP: u16 = 1 << 6;
+const N_SF_LOGIN: u16 = 1 << 7;
+const N_SFDX_GRANT: u16 = 1 << 8;
+const N_ALL: u16 = (1 << 9) - 1;
 
 static PREFILTER: LazyLock<AhoCorasick> = LazyLock::new(|| {
     AhoCorasick::builder()
@@ -102,8 +107,8 @@ static PREFILTER: LazyLock<AhoCorasick> = LazyLock::new(|| {
 });
 
 /// Which needles occur in the text (a bit per needle).
-fn present(bytes: &[u8]) -> u8 {
-    let mut seen = 0u8;
+fn present(bytes: &[u8]) -> u16 {
+    let mut seen = 0u16;
     // No needle overlaps another, so leftmost (non-overlapping) matches see
     // every needle present; they are much faster than overlapping ones.
     for m in PREFILTER.find_iter(bytes) {
@@ -424,6 +429,10 @@ pub(crate) fn scan(
         }
     }
 
+    if seen & (N_SF_LOGIN | N_SFDX_GRANT) != 0 {
+        cli_jwt_logins(text, &mut facts, &mut loc);
+    }
+
     if seen & N_DEFINE != 0 {
         for c in JAVA_DEFINE.captures_iter(text) {
             let (Some(all), Some(name), Some(value)) = (c.get(1), c.get(2), c.get(3)) else {
@@ -527,6 +536,68 @@ pub(crate) fn scan(
         Vec::new()
     };
     (facts, suppressions)
+}
+
+/// A Salesforce CLI JWT login command: `sf org login jwt`, or the
+/// deprecated `sfdx auth:jwt:grant` / `sfdx force:auth:jwt:grant`.
+static CLI_JWT_COMMAND: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\bsf[ \t]+org[ \t]+login[ \t]+jwt\b|\bsfdx[ \t]+(?:force:)?auth:jwt:grant\b")
+        .expect("regex")
+});
+
+/// The JWT logins of a script or CI file, with the key file each signs with
+/// (`--jwt-key-file`, `--jwtkeyfile`, `-f`) and the user it logs in as
+/// (`--username`, `-o`, `-u`); the command's arguments run on over lines
+/// continued with `\`, `^` or a backtick, and stop at `&&`, `||`, `;` or
+/// `|`. A command without a key file is left out.
+fn cli_jwt_logins(text: &str, facts: &mut TextFileFacts, loc: &mut impl FnMut(usize) -> Location) {
+    for m in CLI_JWT_COMMAND.find_iter(text) {
+        let mut args = String::new();
+        let mut rest = &text[m.end()..];
+        loop {
+            let line_end = rest.find('\n').unwrap_or(rest.len());
+            let line = rest[..line_end].trim_end_matches('\r').trim_end();
+            match line.strip_suffix(['\\', '^', '`']) {
+                Some(continued) if line_end < rest.len() => {
+                    args.push_str(continued);
+                    args.push(' ');
+                    rest = &rest[line_end + 1..];
+                }
+                _ => {
+                    args.push_str(line);
+                    break;
+                }
+            }
+        }
+        let unquote = |w: &str| w.trim_matches(['"', '\'']).to_string();
+        let (mut key_file, mut username) = (None, None);
+        let mut words = args.split_whitespace();
+        while let Some(w) = words.next() {
+            if matches!(w, "&&" | "||" | ";" | "|") {
+                break;
+            }
+            let (flag, inline) = match w.split_once('=') {
+                Some((f, v)) if f.starts_with('-') => (f, Some(v)),
+                _ => (w, None),
+            };
+            let slot = match flag {
+                "--jwt-key-file" | "--jwtkeyfile" | "-f" => &mut key_file,
+                "--username" | "-o" | "-u" => &mut username,
+                _ => continue,
+            };
+            if let Some(v) = inline.or_else(|| words.next()) {
+                *slot = Some(unquote(v.trim_end_matches(';')));
+            }
+        }
+        if let Some(key_file) = key_file.filter(|k| !k.is_empty()) {
+            facts.cli_jwt_logins.push(CliJwtLogin {
+                command: m.as_str().split_whitespace().collect::<Vec<_>>().join(" "),
+                key_file,
+                username: username.filter(|u| !u.is_empty()),
+                location: loc(m.start()),
+            });
+        }
+    }
 }
 
 /// `{"key": NAME, "value": VALUE}`, pretty-printed or not: the name and the
@@ -1011,6 +1082,48 @@ mod tests {
         assignments: AssignmentStyle::Generic,
         comments: CommentSyntax::Any,
     };
+
+    /// Salesforce CLI JWT logins: long, short and `=` flags, quotes, lines
+    /// continued with `\`, the arguments of the next command (after `&&`)
+    /// not read, and a login without a key file left out.
+    #[test]
+    fn cli_jwt_logins_with_their_key_file_and_user() {
+        let text = "run: |\n  sf org login jwt --username ci@acme.com \\\n    --jwt-key-file assets/server.key --client-id X\n\
+                    sfdx force:auth:jwt:grant -i X -f 'keys/a.key' -u \"$SF_USER\" && sfdx force:source:deploy -f other.key\n\
+                    sfdx auth:jwt:grant --jwtkeyfile=keys/b.key --username=b@acme.com\n\
+                    sf org login jwt -o nokey@acme.com -i X\n";
+        let (f, _) = scan(text, "deploy.yml", GENERIC);
+        let got: Vec<(&str, &str, Option<&str>, u32)> = f
+            .cli_jwt_logins
+            .iter()
+            .map(|l| {
+                (
+                    l.command.as_str(),
+                    l.key_file.as_str(),
+                    l.username.as_deref(),
+                    l.location.line,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "sf org login jwt",
+                    "assets/server.key",
+                    Some("ci@acme.com"),
+                    2
+                ),
+                (
+                    "sfdx force:auth:jwt:grant",
+                    "keys/a.key",
+                    Some("$SF_USER"),
+                    4
+                ),
+                ("sfdx auth:jwt:grant", "keys/b.key", Some("b@acme.com"), 5),
+            ]
+        );
+    }
 
     /// JSON `{"key", "value"}` pairs: escapes undone, `{{variables}}` and
     /// empty values skipped, names that hold no secret ignored, a pair with

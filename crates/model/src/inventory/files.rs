@@ -12,6 +12,35 @@ pub struct TextFileFacts {
     /// scripts, launch files and `.mvn/*.config`, `<name>value</name>` in a
     /// pom's `<properties>`, `export NAME=value`.
     pub assignments: Vec<Assignment>,
+    /// Salesforce CLI JWT bearer logins (`sf org login jwt`, `sfdx
+    /// auth:jwt:grant`) in scripts and CI files: the key file they sign with
+    /// and the user they log in as.
+    pub cli_jwt_logins: Vec<CliJwtLogin>,
+}
+
+impl TextFileFacts {
+    /// Nothing was found in the file.
+    pub fn is_empty(&self) -> bool {
+        self.tokens.is_empty()
+            && self.private_keys.is_empty()
+            && self.assignments.is_empty()
+            && self.cli_jwt_logins.is_empty()
+    }
+}
+
+/// `sf org login jwt --username U --jwt-key-file F --client-id C` (or the
+/// deprecated `sfdx auth:jwt:grant --username U --jwtkeyfile F --clientid C`,
+/// and the short flags `-o`/`-u`, `-f`, `-i`), as written.
+#[derive(Debug, Clone, Serialize)]
+pub struct CliJwtLogin {
+    /// The command (`sf org login jwt`, `sfdx auth:jwt:grant`).
+    pub command: String,
+    /// The key file's path as written (may be a variable: `$JWT_KEY_FILE`).
+    pub key_file: String,
+    /// The username as written, when given (may be a variable).
+    pub username: Option<String>,
+    /// Where the command is written.
+    pub location: Location,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

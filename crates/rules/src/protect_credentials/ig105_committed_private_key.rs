@@ -1,8 +1,9 @@
 use std::collections::HashSet;
 
 use intguard_model::{
-    keys_encrypted, Finding, Inventory, KeyLoader, KeyLoaderKind, KeyMaterial, KeyMaterialKind,
-    Location, MuleApp, Practice, PrivateKeyBlock, Related, RuleMeta, Severity, Value,
+    keys_encrypted, CliJwtLogin, Finding, Inventory, KeyLoader, KeyLoaderKind, KeyMaterial,
+    KeyMaterialKind, Location, MuleApp, Practice, PrivateKeyBlock, Related, RuleMeta, Severity,
+    Value,
 };
 
 use crate::support::{
@@ -33,12 +34,14 @@ configurations that load it (`tls:key-store path=`, the JWT connection's `keySto
 the Crypto module's `<crypto:jce-config keystore=>` and `<crypto:pgp-config
 privateKeyring= publicKeyring=>`, Mule 3's PGP key manager bean
 `org.mule.module.pgp.PGPKeyRingImpl` with its `secretKeyRingFileName` and
-`publicKeyRingFileName` properties, an SFTP connection's `identityFile`) and raises
-the finding to critical when the key is not encrypted (a PEM key without a passphrase,
-a binary PKCS#8 key that is not an `EncryptedPrivateKeyInfo`, any binary PKCS#1 or
-SEC1 key, a PuTTY key with `Encryption: none`, an OpenPGP key whose secret-key packets
-say their secret follows in clear), or when the password that opens it is committed in
-clear too, in the XML or in a property file of any environment (a keystore's
+`publicKeyRingFileName` properties, an SFTP connection's `identityFile`, a Salesforce
+CLI JWT login in a script or CI file: `sf org login jwt --jwt-key-file`, `sfdx
+auth:jwt:grant --jwtkeyfile`, with the user it logs in as) and raises the finding to
+critical when the key is not encrypted (a PEM key without a passphrase, a binary
+PKCS#8 key that is not an `EncryptedPrivateKeyInfo`, any binary PKCS#1 or SEC1 key, a
+PuTTY key with `Encryption: none`, an OpenPGP key whose secret-key packets say their
+secret follows in clear), or when the password that opens it is committed in clear
+too, in the XML or in a property file of any environment (a keystore's
 `storePassword`, `password`, `keyPassword`; a Crypto key info's `password`, the
 `passphrase` of a `crypto:pgp-asymmetric-key-info` under the `crypto:pgp-config` that
 loads the keyring, the key ring bean's `secretPassphrase`, an SFTP connection's
@@ -95,7 +98,9 @@ type EnvPath = (Option<String>, String);
 
 /// A configuration that loads a keystore or key file by path.
 struct KeyRef<'a> {
-    app: &'a MuleApp,
+    /// The app the configuration belongs to; `None` for a script or CI file
+    /// outside every app.
+    app: Option<&'a MuleApp>,
     /// Where the path is written.
     at: Location,
     /// `keyStore of Salesforce connection `X``, `tls:key-store of HTTP listener `Y``.
@@ -154,7 +159,7 @@ fn references<'a>(inventory: &'a Inventory, files: &HashSet<&str>) -> Vec<KeyRef
                 }
             }
             out.push(KeyRef {
-                app,
+                app: Some(app),
                 at: ks.location.clone(),
                 what: format!(
                     "keyStore of Salesforce connection `{}` ({})",
@@ -203,7 +208,7 @@ fn references<'a>(inventory: &'a Inventory, files: &HashSet<&str>) -> Vec<KeyRef
                     owner => format!("{} of {}", store.element, owner.describe()),
                 };
                 out.push(KeyRef {
-                    app,
+                    app: Some(app),
                     at: store.location.clone(),
                     what,
                     holds_key,
@@ -230,7 +235,46 @@ fn references<'a>(inventory: &'a Inventory, files: &HashSet<&str>) -> Vec<KeyRef
             key_loader_references(app, cfg, &resolved_paths, &mut out);
         }
     }
+    for file in &inventory.text_files {
+        for login in &file.cli_jwt_logins {
+            if files.contains(file_name(login.key_file.trim())) {
+                out.push(cli_jwt_reference(inventory, &file.path, login));
+            }
+        }
+    }
     out
+}
+
+/// A Salesforce CLI JWT login in a script or CI file: the key it signs with,
+/// for the user it names (when written out, not a variable).
+fn cli_jwt_reference<'a>(inventory: &'a Inventory, path: &str, login: &CliJwtLogin) -> KeyRef<'a> {
+    let identities = login
+        .username
+        .iter()
+        .filter(|u| u.contains('@') && !u.contains(['$', '{', '%']))
+        .map(|u| EnvIdentity {
+            environment: None,
+            username: u.clone(),
+            defined_at: None,
+        })
+        .collect();
+    KeyRef {
+        app: app_for_path(inventory, path),
+        at: login.location.clone(),
+        what: format!("`{}` in {}", login.command, file_name(path)),
+        holds_key: true,
+        loads_as: "as its JWT signing key",
+        advice: Some(Advice::provide(PROVIDE_CLI_JWT)),
+        paths: vec![(None, login.key_file.clone())],
+        clear_passwords: Vec::new(),
+        identities,
+    }
+}
+
+/// `orders-api ` before what an app's configuration does; nothing for a
+/// script or CI file outside every app.
+fn app_prefix(r: &KeyRef<'_>) -> String {
+    r.app.map(|a| format!("{} ", a.name)).unwrap_or_default()
 }
 
 /// The files a [`KeyLoader`] (a Crypto module config, the Mule 3 PGP key
@@ -260,7 +304,7 @@ fn key_loader_references<'a>(
             }
         }
         out.push(KeyRef {
-            app,
+            app: Some(app),
             at: path.location.clone(),
             what: format!("{attr} of {}", cfg.describe()),
             holds_key,
@@ -366,6 +410,8 @@ const PROVIDE_PGP: &str = "provide the private keyring at deploy time from a sec
 const PROVIDE_PGP_MULE3: &str = "provide the secret keyring at deploy time from a secret store (<spring:property name=\"secretKeyRingFileName\" value=\"${pgp.secring.path}\"/>), with its passphrase encrypted in a file loaded by <secure-property-placeholder:config> (<spring:property name=\"secretPassphrase\" value=\"${pgp.passphrase}\"/>)";
 
 const PROVIDE_SFTP: &str = "provide the SSH key at deploy time from a secret store (<sftp:connection identityFile=\"${sftp.identity.path}\" ...>), with its passphrase in a hidden secure property (passphrase=\"${secure::sftp.identity.passphrase}\")";
+
+const PROVIDE_CLI_JWT: &str = "keep the key in the CI system's secret store and write it to a temporary file only for the login (sf org login jwt --jwt-key-file \"$RUNNER_TEMP/server.key\" ...), deleting it afterwards";
 
 const PROVIDE_JCE: &str = "have Mule load the keystore at deploy time from a secret store or Runtime Manager (<crypto:jce-config keystore=\"${crypto.keystore.path}\" password=\"${secure::crypto.keystore.password}\" ...>), with each key info's password a hidden secure property too";
 
@@ -505,7 +551,10 @@ fn material_finding(inventory: &Inventory, km: &KeyMaterial, refs: &[KeyRef<'_>]
     // from any app when the file lies outside every app).
     let matching: Vec<Loader<'_, '_>> = refs
         .iter()
-        .filter(|r| owner.is_none_or(|o| std::ptr::eq(o, r.app)))
+        .filter(|r| match (owner, r.app) {
+            (Some(o), Some(a)) => std::ptr::eq(o, a),
+            _ => true,
+        })
         .filter_map(|r| Loader::of(r, name))
         .collect();
     let as_key: Vec<&Loader<'_, '_>> = matching.iter().filter(|l| l.r.holds_key).collect();
@@ -567,8 +616,8 @@ fn material_finding(inventory: &Inventory, km: &KeyMaterial, refs: &[KeyRef<'_>]
                 .map(|w| format!(" as {w}"))
                 .unwrap_or_default();
             format!(
-                "{} {}{} ({})",
-                r.app.name,
+                "{}{}{} ({})",
+                app_prefix(r),
                 r.what,
                 who,
                 short_location(&r.at)
@@ -641,7 +690,10 @@ fn material_finding(inventory: &Inventory, km: &KeyMaterial, refs: &[KeyRef<'_>]
     for Loader { r, .. } in &matching {
         finding = finding.related(Related::new(
             &r.at,
-            format!("{} loads {name} ({} {})", r.app.name, r.what, r.loads_as),
+            match r.app {
+                Some(app) => format!("{} loads {name} ({} {})", app.name, r.what, r.loads_as),
+                None => format!("{} loads {name} ({})", r.what, r.loads_as),
+            },
         ));
     }
     for (r, (attr, c)) in &clear {

@@ -700,3 +700,61 @@ fn sftp_identity_file() {
     );
     common::assert_no_secrets(rel, &["Sftp-Key-Phrase-88"]);
 }
+
+/// The JWT key a CI pipeline logs in to Salesforce with: `sf org login jwt`
+/// in a GitHub workflow (continued over two lines) and the deprecated `sfdx
+/// force:auth:jwt:grant` in a script both load the committed `server.key`;
+/// the finding names both, the user written out (not the one in a
+/// variable), and a fix for CI secrets. A login with another key file is
+/// not linked.
+#[test]
+fn salesforce_cli_jwt_logins() {
+    let rel = "IG105/sf-cli-jwt";
+    common::assert_places("IG105", rel, &[("assets/server.key", 1)]);
+    let findings = common::run("IG105", rel);
+    let f = &findings[0];
+    assert_eq!(f.severity, Severity::Critical);
+    assert_eq!(
+        f.message,
+        "server.key is committed: an unencrypted PEM private key (PRIVATE KEY); loaded by \
+         `sf org login jwt` in deploy.yml as ci.deploy@acme.com (deploy.yml:14), \
+         `sfdx force:auth:jwt:grant` in legacy-login.sh (legacy-login.sh:4); anyone with the \
+         repository can use it"
+    );
+    assert_eq!(f.identity.as_deref(), Some("ci.deploy@acme.com"));
+    let related: Vec<(String, u32, &str)> = f
+        .related
+        .iter()
+        .map(|r| {
+            (
+                r.path.rsplit('/').next().unwrap_or("").to_string(),
+                r.line,
+                r.message.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        related,
+        vec![
+            (
+                "deploy.yml".to_string(),
+                14,
+                "`sf org login jwt` in deploy.yml loads server.key (as its JWT signing key)"
+            ),
+            (
+                "legacy-login.sh".to_string(),
+                4,
+                "`sfdx force:auth:jwt:grant` in legacy-login.sh loads server.key (as its JWT signing key)"
+            ),
+        ]
+    );
+    assert!(
+        f.fix.contains("--jwt-key-file \"$RUNNER_TEMP/server.key\""),
+        "{}",
+        f.fix
+    );
+    let key =
+        std::fs::read_to_string(common::fixture(&format!("{rel}/assets/server.key"))).unwrap();
+    let body: Vec<&str> = key.lines().filter(|l| !l.starts_with("-----")).collect();
+    common::assert_no_secrets(rel, &body);
+}
