@@ -467,7 +467,9 @@ pub(crate) fn scan(
             if memmem::find(bytes, b"<properties").is_some()
                 || memmem::find(bytes, b"<configuration").is_some()
             {
-                for p in pom_definitions(text, is_sensitive_name) {
+                // A plugin's `<privateKey>` is the path of a key file.
+                let plugin_secret = |n: &str| n != "privateKey" && is_sensitive_name(n);
+                for p in pom_definitions(text, plugin_secret) {
                     let secret = p.plugin_setting || is_sensitive_name(&p.name);
                     // Point at the name, after the `<`.
                     let location = loc(p.offset + 1);
@@ -644,7 +646,7 @@ fn json_key_value_pairs(
 /// The credentials inside a Maven `settings.xml` `<server>`: named after
 /// the server's `<id>` (`exchange/password`), marked
 /// [`DefinitionForm::MavenServer`].
-fn name_server_credentials(text: &str, assignments: &mut [Assignment]) {
+fn name_server_credentials(text: &str, assignments: &mut Vec<Assignment>) {
     let line_of = |offset: usize| text[..offset].matches('\n').count() as u32 + 1;
     // (first line, last line, id) of each server block.
     let mut servers: Vec<(u32, u32, String)> = Vec::new();
@@ -675,6 +677,10 @@ fn name_server_credentials(text: &str, assignments: &mut [Assignment]) {
             }
         }
     }
+    // A server's `<privateKey>` is the path of a key file, not a key.
+    assignments.retain(|a| {
+        a.form != DefinitionForm::MavenServer || a.name.rsplit('/').next() != Some("privateKey")
+    });
 }
 
 fn generic_line(

@@ -612,7 +612,8 @@ fn spring_bean_properties() {
 
 /// A Mule Maven plugin deployment in the pom: the Anypoint password of
 /// `<cloudhub2Deployment>` and the literal values of its `<properties>` and
-/// `<secureProperties>` are secrets in clear; a reference is not. (Its
+/// `<secureProperties>` are secrets in clear; a reference is not, nor a
+/// plugin's `<privateKey>` (the path of a key file). (Its
 /// `encryption.key` is IG103's: see `ig103_...::pom_deployment_secure_properties`.)
 #[test]
 fn pom_deployment_settings() {
@@ -655,7 +656,8 @@ fn pom_deployment_settings() {
 /// clear is named after the server's id, and the fix uses `${env.*}` there;
 /// an Anypoint Exchange connected-app login (`clientId~?~clientSecret`) is
 /// fixed with both variables and a secret to regenerate. A password built
-/// from environment variables is not reported.
+/// from environment variables, and a server's `<privateKey>` (the path of a
+/// key file), are not reported.
 #[test]
 fn maven_settings_servers() {
     let rel = "IG102/maven-settings";
