@@ -78,6 +78,7 @@ enum Fam {
     /// Spring's beans namespace (Mule 3 configs declare beans inline).
     SpringBeans,
     Crypto,
+    Sftp,
     Other,
 }
 
@@ -94,6 +95,7 @@ fn fam_of_name(name: &str) -> Fam {
         "secure-property-placeholder" => Fam::SecurePropertyPlaceholder,
         "context" => Fam::Context,
         "crypto" => Fam::Crypto,
+        "sftp" => Fam::Sftp,
         _ => Fam::Other,
     }
 }
@@ -537,6 +539,43 @@ impl<'t> XmlReader<'t> {
             .map(str::to_string)
     }
 
+    /// The facts of a Spring beans or SFTP element, and the element's own
+    /// name: a Spring bean is named by its `id` (or `name`), and a Spring
+    /// `property`'s `name` is the bean property it sets, not a name.
+    #[inline(never)]
+    fn spring_or_sftp<'n>(
+        &mut self,
+        family: Fam,
+        local: &str,
+        qname: &str,
+        own_name: Option<Cow<'n, str>>,
+        attrs: &[RawAttr<'n>],
+        lt: usize,
+    ) -> Option<Cow<'n, str>> {
+        match (family, local) {
+            (Fam::SpringBeans, "property") => {
+                // `<spring:property name="password" value="..."/>`: the
+                // value of a secret-named bean property, as if it were that
+                // attribute.
+                self.spring_secret_property(qname, attrs);
+                None
+            }
+            (Fam::SpringBeans, "bean") => attrs
+                .iter()
+                .find(|a| a.name == "id")
+                .map(|a| a.value.clone())
+                .or(own_name),
+            (Fam::Sftp, _) => {
+                if attrs.iter().any(|a| a.name == "identityFile") {
+                    let owner = self.owner(own_name.as_deref());
+                    self.ssh_identity(qname, owner, attrs, lt);
+                }
+                own_name
+            }
+            _ => own_name,
+        }
+    }
+
     /// A Spring bean `property` whose `name` says it holds a secret: its
     /// `value` (located at that attribute) joins the secret attributes under
     /// the property's name, owned by the bean.
@@ -698,23 +737,14 @@ impl<'t> XmlReader<'t> {
             self.facts.is_mule = true;
         }
 
-        // A Spring bean is named by its `id` (or `name`); a Spring
-        // `property`'s `name` is the bean property it sets, not a name.
-        let spring_property = family == Fam::SpringBeans && local == "property";
-        let own_name: Option<Cow<'t, str>> = if spring_property {
-            None
-        } else if family == Fam::SpringBeans && local == "bean" {
-            raw_attrs
-                .iter()
-                .find(|a| a.name == "id")
-                .or_else(|| raw_attrs.iter().find(|a| a.name == "name"))
-                .map(|a| a.value.clone())
-        } else {
-            raw_attrs
-                .iter()
-                .find(|a| a.name == "name")
-                .map(|a| a.value.clone())
-        };
+        let mut own_name: Option<Cow<'t, str>> = raw_attrs
+            .iter()
+            .find(|a| a.name == "name")
+            .map(|a| a.value.clone());
+        // Spring beans and the SFTP connector: rare, read apart.
+        if matches!(family, Fam::SpringBeans | Fam::Sftp) {
+            own_name = self.spring_or_sftp(family, local, qname, own_name, &raw_attrs, lt);
+        }
 
         // Secret and URL attributes, wherever they are.
         let mut owner: Option<Option<String>> = None;
@@ -741,18 +771,6 @@ impl<'t> XmlReader<'t> {
                     self.facts.url_attributes.push(attr);
                 }
             }
-        }
-
-        // `<spring:property name="password" value="..."/>`: the value of a
-        // secret-named bean property, as if it were that attribute.
-        if spring_property {
-            self.spring_secret_property(qname, &raw_attrs);
-        }
-        if raw_attrs.iter().any(|a| a.name == "identityFile") {
-            let o = owner
-                .get_or_insert_with(|| self.owner(own_name.as_deref()))
-                .clone();
-            self.ssh_identity(qname, o, &raw_attrs, lt);
         }
 
         // A new flow starts with no known payload; after a `flow-ref` or a
