@@ -507,9 +507,10 @@ pub enum KeyLoaderKind {
     /// (`publicKeyRingFileName`, `secretKeyRingFileName`, `secretAliasId`,
     /// `secretPassphrase`) are recorded as its attributes.
     PgpKeyRingBean,
-    /// SSH key authentication of an SFTP connection: Mule 4
+    /// SSH key authentication of an SFTP connection: an element of the SFTP
+    /// connector's namespace with an `identityFile` (Mule 4
     /// `<sftp:connection identityFile passphrase>`, Mule 3 `<sftp:connector>`
-    /// or endpoint with the same attributes.
+    /// or endpoint with the same attributes).
     SftpIdentity,
 }
 
@@ -598,10 +599,7 @@ impl KeyLoader {
             .unwrap_or_default();
         match self.kind {
             KeyLoaderKind::PgpKeyRingBean => format!("Spring bean{label} (PGPKeyRingImpl)"),
-            KeyLoaderKind::SftpIdentity if self.element.contains("sftp") => {
-                format!("SFTP connection{label} ({})", self.element)
-            }
-            KeyLoaderKind::SftpIdentity => format!("connection{label} ({})", self.element),
+            KeyLoaderKind::SftpIdentity => format!("SFTP connection{label} ({})", self.element),
             _ => format!("Crypto config{label} ({})", self.element),
         }
     }
