@@ -365,14 +365,23 @@ fn mask_url_passwords(line: &str) -> String {
     let mut copied = 0;
     let mut from = 0;
     // After a scheme (`https://user:pw@host`), and at the start of a quoted
-    // value (`host="user:pw@host"`).
-    let next_authority = |from: usize| -> Option<usize> {
-        let rest = &line[from..];
-        let scheme = rest.find("://").map(|i| i + 3);
-        let quote = rest.find(['"', '\'']).map(|i| i + 1);
+    // value (`host="user:pw@host"`). The next `://` is searched for again
+    // only once passed: a line of many quotes and no URL is read once, not
+    // once per quote.
+    // Where the next `://` starts, as found by the last search; `None`: none
+    // after where that search began.
+    let mut next_scheme: Option<usize> = None;
+    let mut searched = false;
+    let mut next_authority = |from: usize| -> Option<usize> {
+        if !searched || next_scheme.is_some_and(|at| at < from) {
+            next_scheme = line[from..].find("://").map(|i| from + i);
+            searched = true;
+        }
+        let scheme = next_scheme.map(|at| at + 3);
+        let quote = line[from..].find(['"', '\'']).map(|i| from + i + 1);
         match (scheme, quote) {
-            (Some(a), Some(b)) => Some(from + a.min(b)),
-            (a, b) => a.or(b).map(|i| from + i),
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
         }
     };
     while let Some(auth_start) = next_authority(from) {

@@ -18,7 +18,7 @@ use memchr::memmem;
 use regex::Regex;
 
 use crate::mule::descriptor::pom_definitions;
-use crate::position::LineIndex;
+use crate::position::Cursor;
 
 /// How a file's `name=value` lines are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -329,12 +329,17 @@ pub(crate) fn scan(
     kind: TextKind,
 ) -> (TextFileFacts, Vec<InlineSuppression>) {
     let bytes = text.as_bytes();
-    let mut lines: Option<LineIndex> = None;
+    // Each kind of fact is located in one forward pass: a cursor counts
+    // lines and characters only between the offsets asked for, so a file on
+    // one long line (minified JSON with thousands of pairs) is not counted
+    // from its line's start for every fact.
+    let mut cursor: Option<Cursor> = None;
     // One shared path for every fact's location.
     let file = FilePath::from(path);
     let mut loc = |offset: usize| -> Location {
-        let idx = lines.get_or_insert_with(|| LineIndex::new(text));
-        let (l, c) = idx.locate(text, offset);
+        let (l, c) = cursor
+            .get_or_insert_with(|| Cursor::new(text))
+            .locate(offset);
         Location::new(&file, l, c)
     };
     let mut facts = TextFileFacts {
@@ -497,15 +502,18 @@ pub(crate) fn scan(
             }
         }
         AssignmentStyle::Generic | AssignmentStyle::MavenSettings | AssignmentStyle::Json => {
-            let mut last_line_start = usize::MAX;
+            // Each line once, however many words it holds: a match before
+            // the end of the line read last is on that line (a minified
+            // file's one long line is not searched again for every word).
+            let mut read_to: Option<usize> = None;
             for m in SECRET_WORDS.find_iter(text) {
-                let line_start = memchr::memrchr(b'\n', &bytes[..m.start()]).map_or(0, |i| i + 1);
-                if line_start == last_line_start {
+                if read_to.is_some_and(|end| m.start() <= end) {
                     continue;
                 }
-                last_line_start = line_start;
+                let line_start = memchr::memrchr(b'\n', &bytes[..m.start()]).map_or(0, |i| i + 1);
                 let line_end = memchr::memchr(b'\n', &bytes[m.start()..])
                     .map_or(text.len(), |i| m.start() + i);
+                read_to = Some(line_end);
                 let line = text[line_start..line_end].trim_end_matches('\r');
                 if let Some(a) = env_list_entry(text, line, line_end) {
                     facts.assignments.push(Assignment {
@@ -545,6 +553,9 @@ static CLI_JWT_COMMAND: LazyLock<Regex> = LazyLock::new(|| {
         .expect("regex")
 });
 
+/// How many lines a Salesforce CLI command's arguments are read over.
+const MAX_CONTINUED_LINES: usize = 32;
+
 /// The JWT logins of a script or CI file, with the key file each signs with
 /// (`--jwt-key-file`, `--jwtkeyfile`, `-f`) and the user it logs in as
 /// (`--username`, `-o`, `-u`); the command's arguments run on over lines
@@ -554,11 +565,13 @@ fn cli_jwt_logins(text: &str, facts: &mut TextFileFacts, loc: &mut impl FnMut(us
     for m in CLI_JWT_COMMAND.find_iter(text) {
         let mut args = String::new();
         let mut rest = &text[m.end()..];
-        loop {
+        // A command's arguments take a few lines; a garbled file of
+        // continued lines is not followed to its end for every command.
+        for lines_left in (0..MAX_CONTINUED_LINES).rev() {
             let line_end = rest.find('\n').unwrap_or(rest.len());
             let line = rest[..line_end].trim_end_matches('\r').trim_end();
             match line.strip_suffix(['\\', '^', '`']) {
-                Some(continued) if line_end < rest.len() => {
+                Some(continued) if line_end < rest.len() && lines_left > 0 => {
                     args.push_str(continued);
                     args.push(' ');
                     rest = &rest[line_end + 1..];
@@ -603,10 +616,8 @@ fn cli_jwt_logins(text: &str, facts: &mut TextFileFacts, loc: &mut impl FnMut(us
 /// `{"key": NAME, "value": VALUE}`, pretty-printed or not: the name and the
 /// value (a JSON string, escapes undone) of each pair whose key comes first.
 static JSON_KEY_VALUE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r#""key"\s*:\s*"([^"\\\n]{1,200})"\s*,\s*"value"\s*:\s*"((?:[^"\\\n]|\\.){0,4096})""#,
-    )
-    .expect("regex")
+    Regex::new(r#""key"\s*:\s*"([^"\\\n]{1,200})"\s*,\s*"value"\s*:\s*"((?:[^"\\\n]|\\.)*)""#)
+        .expect("regex")
 });
 
 /// The `{"key": NAME, "value": VALUE}` pairs of a JSON file whose NAME
@@ -645,8 +656,15 @@ fn json_key_value_pairs(
 /// the server's `<id>` (`exchange/password`), marked
 /// [`DefinitionForm::MavenServer`].
 fn name_server_credentials(text: &str, assignments: &mut Vec<Assignment>) {
-    let line_of = |offset: usize| text[..offset].matches('\n').count() as u32 + 1;
-    // (first line, last line, id) of each server block.
+    // Lines counted as the blocks come, in order: a file of many servers is
+    // still read once.
+    let (mut line, mut counted) = (1u32, 0usize);
+    let mut line_of = |offset: usize| {
+        line += memchr::memchr_iter(b'\n', &text.as_bytes()[counted..offset]).count() as u32;
+        counted = offset;
+        line
+    };
+    // (first line, last line, id) of each server block, in order.
     let mut servers: Vec<(u32, u32, String)> = Vec::new();
     let mut from = 0;
     while let Some(open) = memmem::find(&text.as_bytes()[from..], b"<server>") {
@@ -660,7 +678,8 @@ fn name_server_credentials(text: &str, assignments: &mut Vec<Assignment>) {
             .and_then(|(_, rest)| rest.split_once("</id>"))
             .map(|(id, _)| id.trim().to_string())
             .unwrap_or_default();
-        servers.push((line_of(start), line_of(start + len), id));
+        let first = line_of(start);
+        servers.push((first, line_of(start + len), id));
         from = start + len;
     }
     for a in assignments.iter_mut() {
@@ -668,7 +687,10 @@ fn name_server_credentials(text: &str, assignments: &mut Vec<Assignment>) {
             continue;
         }
         let line = a.location.line;
-        if let Some((_, _, id)) = servers.iter().find(|(s, e, _)| (*s..=*e).contains(&line)) {
+        // The last block starting at or before the line, if it holds it.
+        let i = servers.partition_point(|(first, _, _)| *first <= line);
+        let holder = i.checked_sub(1).map(|i| &servers[i]);
+        if let Some((_, _, id)) = holder.filter(|(_, last, _)| line <= *last) {
             a.form = DefinitionForm::MavenServer;
             if !id.is_empty() {
                 a.name = format!("{id}/{}", a.name);

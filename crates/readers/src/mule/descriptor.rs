@@ -123,7 +123,10 @@ pub(crate) fn pom_definitions(text: &str, is_secret: impl Fn(&str) -> bool) -> V
     let mut out = Vec::new();
     let mut stack: Vec<String> = Vec::new();
     let mut current: Option<PomProperty> = None;
-    let in_configuration = |stack: &[String]| stack.iter().any(|e| e == "configuration");
+    // How many `<configuration>` elements are open: counted, not searched
+    // for in the stack, which a garbled pom nests 100,000s deep (found by
+    // the fuzzer: quadratic time).
+    let mut configurations = 0usize;
     loop {
         let before = usize::try_from(reader.buffer_position()).unwrap_or(0);
         match reader.read_event() {
@@ -137,7 +140,7 @@ pub(crate) fn pom_definitions(text: &str, is_secret: impl Fn(&str) -> bool) -> V
                         offset: before,
                         plugin_setting: false,
                     })
-                } else if in_configuration(&stack) && is_secret(&name) {
+                } else if configurations > 0 && is_secret(&name) {
                     Some(PomProperty {
                         name: format!("{}/{name}", parent.unwrap_or_default()),
                         value: String::new(),
@@ -147,10 +150,13 @@ pub(crate) fn pom_definitions(text: &str, is_secret: impl Fn(&str) -> bool) -> V
                 } else {
                     None
                 };
+                configurations += usize::from(name == "configuration");
                 stack.push(name);
             }
             Ok(Event::End(_)) => {
-                stack.pop();
+                if stack.pop().is_some_and(|e| e == "configuration") {
+                    configurations -= 1;
+                }
                 // Only a leaf: an element with children is a container.
                 if let Some(mut p) = current.take() {
                     p.value = p.value.trim().to_string();

@@ -631,50 +631,53 @@ fn holds_private_key(attr: &XmlAttribute) -> bool {
 /// Where a secret set in a script, launch file or CI file should come from,
 /// for the way it is written.
 fn assignment_fix(a: &Assignment, file: &str) -> String {
-    if a.form == DefinitionForm::PomPluginSetting {
-        let setting = a.name.rsplit('/').next().unwrap_or(&a.name);
-        return format!(
-            "Replace the value in {file} with a property the build is given from the pipeline's secret store (<{setting}>${{deploy.{setting}}}</{setting}> with mvn deploy -Ddeploy.{setting}=... from a masked CI secret), and purge it from git history. Then change the secret."
-        );
-    }
-    if a.form == DefinitionForm::JsonKeyValue {
-        return format!(
+    match a.form {
+        DefinitionForm::PomPluginSetting => {
+            let setting = a.name.rsplit('/').next().unwrap_or(&a.name);
+            format!(
+                "Replace the value in {file} with a property the build is given from the pipeline's secret store (<{setting}>${{deploy.{setting}}}</{setting}> with mvn deploy -Ddeploy.{setting}=... from a masked CI secret), and purge it from git history. Then change the secret."
+            )
+        }
+        DefinitionForm::JsonKeyValue => format!(
             "Empty the value of `{}` in {file} and purge it from git history: an exported Postman environment or collection carries every value it holds. Keep credentials out of committed exports (Postman Vault, or a value each person sets locally and does not export), then change the secret.",
             a.name
-        );
-    }
-    if a.form == DefinitionForm::MavenServer {
-        // `exchange/password`: the server's id, then the element.
-        let element = a.name.rsplit('/').next().unwrap_or(&a.name);
-        let var: String = a
-            .name
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() {
-                    c.to_ascii_uppercase()
-                } else {
-                    '_'
-                }
-            })
-            .collect();
-        // Anypoint Exchange's connected-app login: `clientId~?~clientSecret`
-        // under the username `~~~Client~~~` (MuleSoft's Exchange Maven docs).
-        if a.value.contains("~?~") {
-            return format!(
-                "Replace the value in {file} with environment variables Maven reads there (<{element}>${{env.ANYPOINT_CLIENT_ID}}~?~${{env.ANYPOINT_CLIENT_SECRET}}</{element}>) set from masked CI secrets, and purge it from git history. Then regenerate the connected app's client secret in Access Management: the committed one stays in git history."
-            );
-        }
-        return format!(
-            "Replace the value in {file} with an environment variable Maven reads there (<{element}>${{env.{var}}}</{element}>) set from a masked CI secret, and purge it from git history. Then change the secret: the committed one stays in git history."
-        );
-    }
-    match crate::support::container_value_removal(a.form, &a.name, file) {
-        Some(how) => format!("{how}. Then change the secret."),
-        None => format!(
-            "Remove the value from {file} and purge it from git history; inject `{}` at deploy time from the pipeline's secret store (a masked CI secret, or a Runtime Manager protected property listed in mule-artifact.json secureProperties). Then change the secret.",
-            a.name
         ),
+        DefinitionForm::MavenServer => maven_server_fix(a, file),
+        form => match crate::support::container_value_removal(form, &a.name, file) {
+            Some(how) => format!("{how}. Then change the secret."),
+            None => format!(
+                "Remove the value from {file} and purge it from git history; inject `{}` at deploy time from the pipeline's secret store (a masked CI secret, or a Runtime Manager protected property listed in mule-artifact.json secureProperties). Then change the secret.",
+                a.name
+            ),
+        },
     }
+}
+
+/// A Maven `settings.xml` server credential (`exchange/password`: the
+/// server's id, then the element) read from an environment variable.
+fn maven_server_fix(a: &Assignment, file: &str) -> String {
+    let element = a.name.rsplit('/').next().unwrap_or(&a.name);
+    // Anypoint Exchange's connected-app login: `clientId~?~clientSecret`
+    // under the username `~~~Client~~~` (MuleSoft's Exchange Maven docs).
+    if a.value.contains("~?~") {
+        return format!(
+            "Replace the value in {file} with environment variables Maven reads there (<{element}>${{env.ANYPOINT_CLIENT_ID}}~?~${{env.ANYPOINT_CLIENT_SECRET}}</{element}>) set from masked CI secrets, and purge it from git history. Then regenerate the connected app's client secret in Access Management: the committed one stays in git history."
+        );
+    }
+    let var: String = a
+        .name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!(
+        "Replace the value in {file} with an environment variable Maven reads there (<{element}>${{env.{var}}}</{element}>) set from a masked CI secret, and purge it from git history. Then change the secret: the committed one stays in git history."
+    )
 }
 
 impl Rule for PlaintextSecret {
