@@ -264,7 +264,8 @@ fn committed_passwords(app: &MuleApp, name: &str, out: &mut Vec<String>) {
     for ctx in contexts {
         store_passwords(app, ctx, name, out);
     }
-    // `<crypto:jce-config keystore password>` and its key infos' passwords.
+    // `<crypto:jce-config keystore password>` and its key infos' passwords
+    // (`KeyLoader::key_passwords`).
     for cfg in app
         .key_loaders
         .iter()
@@ -274,8 +275,7 @@ fn committed_passwords(app: &MuleApp, name: &str, out: &mut Vec<String>) {
             .attr("keystore")
             .is_some_and(|v| names_file(app, v, name))
         {
-            let infos = cfg.key_infos.iter().filter_map(|k| k.attr("password"));
-            for v in cfg.attr("password").into_iter().chain(infos) {
+            for (_, v) in cfg.key_passwords() {
                 clear_values(app, v, out);
             }
         }

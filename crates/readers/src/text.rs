@@ -470,8 +470,7 @@ pub(crate) fn scan(
             if memmem::find(bytes, b"<properties").is_some()
                 || memmem::find(bytes, b"<configuration").is_some()
             {
-                // A plugin's `<privateKey>` is the path of a key file.
-                let plugin_secret = |n: &str| n != "privateKey" && is_sensitive_name(n);
+                let plugin_secret = |n: &str| !is_key_path_setting(n) && is_sensitive_name(n);
                 for p in pom_definitions(text, plugin_secret) {
                     let secret = p.plugin_setting || is_sensitive_name(&p.name);
                     // Point at the name, after the `<`.
@@ -652,6 +651,12 @@ fn json_key_value_pairs(
     }
 }
 
+/// A Maven setting (a `settings.xml` server's, a pom plugin's) that holds the
+/// path of a key file, not a key: `<privateKey>`.
+fn is_key_path_setting(element: &str) -> bool {
+    element == "privateKey"
+}
+
 /// The credentials inside a Maven `settings.xml` `<server>`: named after
 /// the server's `<id>` (`exchange/password`), marked
 /// [`DefinitionForm::MavenServer`].
@@ -697,9 +702,9 @@ fn name_server_credentials(text: &str, assignments: &mut Vec<Assignment>) {
             }
         }
     }
-    // A server's `<privateKey>` is the path of a key file, not a key.
     assignments.retain(|a| {
-        a.form != DefinitionForm::MavenServer || a.name.rsplit('/').next() != Some("privateKey")
+        a.form != DefinitionForm::MavenServer
+            || !a.name.rsplit('/').next().is_some_and(is_key_path_setting)
     });
 }
 

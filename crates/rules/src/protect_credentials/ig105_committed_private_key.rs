@@ -150,14 +150,12 @@ fn references<'a>(inventory: &'a Inventory, files: &HashSet<&str>) -> Vec<KeyRef
             let Some(paths) = resolved_paths(ks) else {
                 continue;
             };
-            let mut clear_passwords = Vec::new();
-            for name in ["storePassword", "keyPassword", "password"] {
-                if let Some(pw) = conn.attr(name) {
-                    for c in committed_in_clear_or_default(app, pw) {
-                        clear_passwords.push((name.to_string(), c));
-                    }
-                }
-            }
+            let clear_passwords = clear_passwords(
+                app,
+                ["storePassword", "keyPassword", "password"]
+                    .into_iter()
+                    .filter_map(|n| Some((n.to_string(), conn.attr(n)?))),
+            );
             out.push(KeyRef {
                 app: Some(app),
                 at: ks.location.clone(),
@@ -193,14 +191,12 @@ fn references<'a>(inventory: &'a Inventory, files: &HashSet<&str>) -> Vec<KeyRef
                 let Some(paths) = resolved_paths(path) else {
                     continue;
                 };
-                let mut clear_passwords = Vec::new();
-                for name in ["password", "keyPassword"] {
-                    if let Some(pw) = store.attr(name) {
-                        for c in committed_in_clear_or_default(app, pw) {
-                            clear_passwords.push((name.to_string(), c));
-                        }
-                    }
-                }
+                let clear_passwords = clear_passwords(
+                    app,
+                    ["password", "keyPassword"]
+                        .into_iter()
+                        .filter_map(|n| Some((n.to_string(), store.attr(n)?))),
+                );
                 let what = match tls.owner {
                     crate::support::TlsOwner::Global => {
                         format!("{} of TLS context{ctx_name}", store.element)
@@ -277,6 +273,22 @@ fn app_prefix(r: &KeyRef<'_>) -> String {
     r.app.map(|a| format!("{} ", a.name)).unwrap_or_default()
 }
 
+/// The values of the named password attributes that are committed in clear
+/// (or left at a well-known default), each with its attribute's name.
+fn clear_passwords<'v>(
+    app: &MuleApp,
+    named: impl IntoIterator<Item = (String, &'v Value)>,
+) -> Vec<(String, ClearValue)> {
+    named
+        .into_iter()
+        .flat_map(|(name, pw)| {
+            committed_in_clear_or_default(app, pw)
+                .into_iter()
+                .map(move |c| (name.clone(), c))
+        })
+        .collect()
+}
+
 /// The files a [`KeyLoader`] (a Crypto module config, the Mule 3 PGP key
 /// ring bean, an SFTP connection) loads
 /// ([`KeyLoader::key_file_attributes`]), opened by its
@@ -295,14 +307,11 @@ fn key_loader_references<'a>(
         let Some(paths) = resolved_paths(path) else {
             continue;
         };
-        let mut clear_passwords = Vec::new();
-        if holds_key {
-            for (name, pw) in cfg.key_passwords() {
-                for c in committed_in_clear_or_default(app, pw) {
-                    clear_passwords.push((name.clone(), c));
-                }
-            }
-        }
+        let clear_passwords = if holds_key {
+            clear_passwords(app, cfg.key_passwords())
+        } else {
+            Vec::new()
+        };
         out.push(KeyRef {
             app: Some(app),
             at: path.location.clone(),

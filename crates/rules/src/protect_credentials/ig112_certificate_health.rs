@@ -162,14 +162,9 @@ fn users(inventory: &Inventory, path: &str) -> Vec<FileUser> {
             .filter(|c| c.kind == KeyLoaderKind::Jce)
         {
             if let Some(p) = cfg.attr("keystore").filter(|v| names_file(v)) {
-                let label = cfg
-                    .name
-                    .as_deref()
-                    .map(|n| format!(" `{n}`"))
-                    .unwrap_or_default();
                 out.push(FileUser {
                     app: app.name.clone(),
-                    what: format!("keystore of Crypto config{label} ({})", cfg.element),
+                    what: format!("keystore of {}", cfg.describe()),
                     at: p.location.clone(),
                     identity: None,
                 });

@@ -593,13 +593,8 @@ fn crypto_module_configs() {
          (passphrase of key `partner` at dev.yaml:2 for dev)"
     );
     assert_eq!(pgp.environments, vec!["dev".to_string()]);
-    let related: Vec<(String, u32)> = pgp
-        .related
-        .iter()
-        .map(|r| (r.path.rsplit('/').next().unwrap_or("").to_string(), r.line))
-        .collect();
     assert_eq!(
-        related,
+        common::related_places(pgp),
         vec![("crypto.xml".to_string(), 12), ("dev.yaml".to_string(), 2)]
     );
     assert!(
@@ -649,13 +644,8 @@ fn mule3_pgp_key_ring_bean() {
          (secretPassphrase at mule.prod.properties:2 for prod)"
     );
     assert_eq!(f.environments, vec!["prod".to_string()]);
-    let related: Vec<(String, u32)> = f
-        .related
-        .iter()
-        .map(|r| (r.path.rsplit('/').next().unwrap_or("").to_string(), r.line))
-        .collect();
     assert_eq!(
-        related,
+        common::related_places(f),
         vec![
             ("pgp.xml".to_string(), 14),
             ("mule.prod.properties".to_string(), 2)

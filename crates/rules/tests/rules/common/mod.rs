@@ -59,6 +59,14 @@ pub fn finding_at<'a>(findings: &'a [Finding], file: &str, line: u32) -> &'a Fin
         .unwrap_or_else(|| panic!("no finding at {file}:{line}"))
 }
 
+/// `(file name, line)` of each related location of a finding, in order.
+pub fn related_places(f: &Finding) -> Vec<(String, u32)> {
+    f.related
+        .iter()
+        .map(|r| (r.path.rsplit('/').next().unwrap_or("").to_string(), r.line))
+        .collect()
+}
+
 /// `(path relative to the fixture root, line)` of each finding, sorted.
 pub fn places(id: &str, rel: &str) -> Vec<(String, u32)> {
     let root = fixture(rel);
