@@ -45,11 +45,13 @@ impl<'a> XmlSecret<'a> {
         match self {
             XmlSecret::Attribute(a) => {
                 let owner = property_name_piece(a.owner.as_deref().unwrap_or("app"));
+                // A Spring `p:password` names the bean property `password`.
+                let name = a.name.rsplit(':').next().unwrap_or(&a.name);
                 let mut names = Vec::new();
                 if is_salesforce_attribute(app, a) {
-                    names.push(format!("sfdc.{}", a.name));
+                    names.push(format!("sfdc.{name}"));
                 }
-                names.push(format!("{owner}.{}", a.name));
+                names.push(format!("{owner}.{name}"));
                 names
             }
             XmlSecret::Http { property, .. } => vec![property.clone()],

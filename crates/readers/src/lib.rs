@@ -444,6 +444,10 @@ impl WalkedText {
     }
 }
 
+/// The Spring beans namespace, which a Spring beans file of an app declares
+/// (`<beans xmlns="http://www.springframework.org/schema/beans">`).
+const SPRING_BEANS_NS: &[u8] = b"springframework.org/schema/beans";
+
 /// What one file contributed. The large parts are boxed: a file has one or
 /// two of them, and the outputs of every file are held until assembly.
 #[derive(Debug, Default)]
@@ -895,10 +899,13 @@ fn process_file(
                 &rel,
                 &["src/main/mule/", "src/main/app/", "src/test/munit/"],
             );
-            if expect || memchr::memmem::find(bytes, b"<mule").is_some() {
+            if expect
+                || memchr::memmem::find(bytes, b"<mule").is_some()
+                || memchr::memmem::find(bytes, SPRING_BEANS_NS).is_some()
+            {
                 let mut facts = read_mule_xml(text, display, expect);
                 out.diagnostics.append(&mut facts.diagnostics);
-                if facts.is_mule {
+                if facts.is_mule || facts.spring_beans {
                     assignments = AssignmentStyle::None;
                     out.mule = Some(Box::new(facts));
                 }

@@ -224,6 +224,12 @@ fn classify<'a>(app: &'a MuleApp, findings: &[&Finding], plan: &mut Plan) -> Cla
                     "{}: `{}` is in test sources; test credentials are left alone",
                     f.location, a.name
                 ));
+            } else if app.runtime == MuleRuntime::Mule4 && app.in_spring_beans_file(a) {
+                // `secure::` is not documented to resolve in Spring beans.
+                plan.skipped.push(format!(
+                    "{}: `{}` is in a Spring beans file: replace it with a placeholder supplied at deploy time by hand (the finding's fix says how)",
+                    f.location, a.name
+                ));
             } else {
                 out.literals.push(a);
             }

@@ -34,6 +34,11 @@ pub struct MuleApp {
     /// field is absent.
     pub declared_secure_properties: Option<Vec<String>>,
     pub xml_files: Vec<String>,
+    /// Spring beans files (root `<beans>`) the app's Spring configuration
+    /// may load: Mule 4 `<spring:config files="beans.xml"/>`, Mule 3
+    /// `<spring:import>`. Their secret bean properties are among
+    /// `secret_attributes`; they are not among `xml_files`.
+    pub spring_bean_files: Vec<String>,
     pub salesforce_connections: Vec<SalesforceConnection>,
     pub secure_property_configs: Vec<SecurePropertiesConfig>,
     pub property_imports: Vec<PropertyImport>,
@@ -82,6 +87,12 @@ pub struct MuleApp {
 }
 
 impl MuleApp {
+    /// The attribute is written in one of the app's Spring beans files.
+    pub fn in_spring_beans_file(&self, attr: &XmlAttribute) -> bool {
+        let path = attr.value.location.path.as_str();
+        self.spring_bean_files.iter().any(|f| f == path)
+    }
+
     pub fn new(name: impl Into<String>, root: impl Into<String>, runtime: MuleRuntime) -> Self {
         MuleApp {
             name: name.into(),
@@ -90,6 +101,7 @@ impl MuleApp {
             descriptor: None,
             declared_secure_properties: None,
             xml_files: Vec::new(),
+            spring_bean_files: Vec::new(),
             salesforce_connections: Vec::new(),
             secure_property_configs: Vec::new(),
             property_imports: Vec::new(),
@@ -326,15 +338,24 @@ pub struct XmlAttribute {
 
 impl XmlAttribute {
     /// The XML attribute that holds the value as written: `value` for a
-    /// Spring bean `<property name="password" value="...">`, which the
-    /// reader records under the bean property's name; else `name`.
+    /// Spring bean `<property name="password" value="...">` (or
+    /// `constructor-arg`), which the reader records under the bean
+    /// property's name; else `name`.
     pub fn written_name(&self) -> &str {
-        let local = self.element.rsplit(':').next().unwrap_or(&self.element);
-        if local == "property" && self.name != "value" {
+        if self.is_spring_bean_property() {
             "value"
         } else {
             &self.name
         }
+    }
+
+    /// A Spring bean property's value, recorded under the property's name:
+    /// `<property name="password" value="..."/>`, a `constructor-arg`, or
+    /// the text of `<property name="password"><value>...</value></property>`
+    /// (located at the text).
+    pub fn is_spring_bean_property(&self) -> bool {
+        let local = self.element.rsplit(':').next().unwrap_or(&self.element);
+        matches!(local, "property" | "constructor-arg") && self.name != "value"
     }
 }
 

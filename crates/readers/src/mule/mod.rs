@@ -128,7 +128,11 @@ pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
     let mut handoffs = Vec::new();
     let mut forwards = Vec::new();
     for (path, f) in parts.xml {
-        app.xml_files.push(path);
+        if f.spring_beans {
+            app.spring_bean_files.push(path);
+        } else {
+            app.xml_files.push(path);
+        }
         app.salesforce_connections.extend(f.salesforce_connections);
         app.secure_property_configs
             .extend(f.secure_property_configs);

@@ -36,7 +36,11 @@ connection's keystore, is reported: it protects nothing):
   `consumerSecret`, `clientSecret`, `storePassword`, `keyPassword`, `token`, ...) with
   a literal value, on a Salesforce connection, a `tls:key-store`/`tls:trust-store`, an
   HTTP authentication or any other element, and a Spring bean property named so
-  (Mule 3 `<spring:property name="password" value="..."/>`, reported at its `value`);
+  (Mule 3 `<spring:property name="password" value="..."/>`, reported at its `value`),
+  also in a Spring beans file of the app (root `<beans>`, such as the `beans.xml` a
+  Mule 4 `<spring:config files="beans.xml"/>` loads): a `<property>` or
+  `<constructor-arg>` with a literal `value`, the text of its `<value>` child, or a
+  `p:password="..."` attribute;
 - a credential an HTTP request sends as a constant: a header or query parameter
   named like one (`Authorization`, `Proxy-Authorization`, `client_secret`,
   `access_token`, `x-api-key`, ...) whose value is written in the XML, in
@@ -164,12 +168,20 @@ Encrypt with `intguard fix` or
 and list `encryption.key` in mule-artifact.json `secureProperties`. Better still,
 remove the password altogether (JWT bearer flow, IG101).
 
+A Spring bean property in a Mule 4 Spring beans file reads placeholders from the app's
+configuration properties, which MuleSoft documents for `.properties` files only (not
+YAML, and `secure::` is not documented there): write `value="${billing.db.password}"`
+and supply `billing.db.password` at deploy time as a protected Runtime Manager
+property listed in `secureProperties`. `intguard fix secrets` leaves these to you and
+says so. In a Mule 3 app, the secure property placeholder serves every Spring bean.
+
 ## References
 - MuleSoft Docs: Secure Configuration Properties (Mule 4)
 - MuleSoft Docs: Secure Properties Tool
 - OWASP: Secrets Management Cheat Sheet
 - CWE-798: Use of Hard-coded Credentials
 - MuleSoft Docs: HTTP Connector, Configure HTTP Request Operation (headers, default headers, query parameters, body)
+- MuleSoft Docs: Spring Module; Create Placeholders for Spring Configurations
 "#,
 };
 
@@ -359,6 +371,34 @@ fn encrypted_line(format: PropertyFormat, key: &str) -> String {
 /// Mule 3: `<secure-property-placeholder:config>` decrypts `![...]` values read
 /// with plain `${name}` references.
 const MULE3_LOADER: &str = "a file loaded by <secure-property-placeholder:config key=\"${mule.key}\" location=\"secure.${env}.properties\"/>";
+
+/// The fix of a Spring bean property's literal secret
+/// (`<property name="password" value="..."/>`, its `<value>` text, or a
+/// `constructor-arg`). A Mule 3 app's secure-property placeholder serves
+/// every Spring bean. A Mule 4 Spring beans file reads `${...}` from the
+/// app's configuration properties, which MuleSoft documents for `.properties`
+/// files only (not YAML, and not `secure::`): the value comes at deploy time.
+fn spring_property_fix(app: &MuleApp, attr: &XmlAttribute, prop: &str, how: &str) -> String {
+    let set = if attr.is_spring_bean_property() {
+        format!(
+            "Set the bean's `{}` to `${{{prop}}}` instead of the literal (value=\"${{{prop}}}\", or <value>${{{prop}}}</value>)",
+            attr.name
+        )
+    } else {
+        format!(
+            "Replace {name}=\"…\" with {name}=\"${{{prop}}}\"",
+            name = attr.written_name()
+        )
+    };
+    match app.runtime {
+        MuleRuntime::Mule3 => format!(
+            "{set} and add `{prop}=![<encrypted value>]` to {MULE3_LOADER}; {how}. Then change the secret: the clear value stays in git history."
+        ),
+        MuleRuntime::Mule4 => format!(
+            "{set}, and supply `{prop}` at deploy time only, as a protected Runtime Manager property listed in mule-artifact.json \"secureProperties\": a Spring beans file reads placeholders from the app's configuration properties (a `.properties` file, not YAML), so a value kept in the repository would be in clear again. Then change the secret: the clear value stays in git history."
+        ),
+    }
+}
 
 /// How to encrypt a value so that this app decrypts it: with the key, algorithm,
 /// mode and IVs of its own secure-properties configuration (a value encrypted
@@ -767,7 +807,9 @@ impl Rule for PlaintextSecret {
                         .map(|w| format!(", Salesforce user {w}"))
                         .unwrap_or_default()
                 );
-                let fix = if app.runtime == MuleRuntime::Mule3 {
+                let fix = if attr.is_spring_bean_property() || app.in_spring_beans_file(attr) {
+                    spring_property_fix(app, attr, prop, &how)
+                } else if app.runtime == MuleRuntime::Mule3 {
                     format!(
                         "Replace {name}=\"…\" with {name}=\"${{{prop}}}\" and add `{prop}=![<encrypted value>]` to {MULE3_LOADER}; {how}. Then change the secret: the clear value stays in git history.",
                         name = attr.written_name()

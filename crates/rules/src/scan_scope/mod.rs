@@ -35,6 +35,7 @@ pub fn keep_what_scan_rules_read(app: &mut MuleApp) {
     app.url_attributes = Vec::new();
     app.unsent_payload_credentials = Vec::new();
     app.xml_files = Vec::new();
+    app.spring_bean_files = Vec::new();
     app.property_imports = Vec::new();
     let wanted = referenced_names(app);
     for file in &mut app.property_files {

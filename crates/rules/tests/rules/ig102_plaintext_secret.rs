@@ -572,7 +572,7 @@ fn spring_bean_properties() {
     let rel = "IG102/spring-beans";
     const XML: &str = "ledger-m3/src/main/app/ledger.xml";
     const PROPS: &str = "ledger-m3/src/main/resources/mule.prod.properties";
-    common::assert_places("IG102", rel, &[(XML, 16), (PROPS, 2)]);
+    common::assert_places("IG102", rel, &[(XML, 16), (XML, 31), (PROPS, 2)]);
     let findings = common::run("IG102", rel);
     let literal = common::finding_at(&findings, XML, 16);
     assert_eq!(literal.severity, intguard_model::Severity::Critical);
@@ -586,10 +586,20 @@ fn spring_bean_properties() {
     );
     assert!(
         literal.fix.starts_with(
-            "Replace value=\"…\" with value=\"${ledgerdatasource.password}\" and add `ledgerdatasource.password=![<encrypted value>]`"
+            "Set the bean's `password` to `${ledgerdatasource.password}` instead of the literal (value=\"${ledgerdatasource.password}\", or <value>${ledgerdatasource.password}</value>) and add `ledgerdatasource.password=![<encrypted value>]`"
         ),
         "{}",
         literal.fix
+    );
+    // A `<spring:value>` child's text, located at the text.
+    let text = common::finding_at(&findings, XML, 31);
+    assert_eq!(text.location.column, 31, "at the text");
+    assert!(
+        text.message.starts_with(
+            "ledger-m3: `password` of <spring:property> `auditDataSource` is written in clear"
+        ),
+        "{}",
+        text.message
     );
     let passphrase = common::finding_at(&findings, PROPS, 2);
     assert!(
@@ -607,7 +617,74 @@ fn spring_bean_properties() {
             .collect::<Vec<_>>(),
         vec![(true, 26)]
     );
-    common::assert_no_secrets(rel, &["Ledg3r-Db-2019", "Ledger-PGP-Phrase-77"]);
+    common::assert_no_secrets(
+        rel,
+        &["Ledg3r-Db-2019", "Ledger-PGP-Phrase-77", "Aud1t-Db-2020"],
+    );
+}
+
+/// A Mule 4 app's Spring beans file (`<spring:config files="beans.xml"/>`,
+/// root `<beans>`): a bean property's literal secret is reported where it is
+/// written, as an attribute, a `constructor-arg`, a `<value>` child's text or
+/// a `p:` attribute. Placeholders and `ref`s are not secrets, and a beans
+/// file written with placeholders only (clean-api) gives nothing. The fix
+/// supplies the value at deploy time: `secure::` is not documented to
+/// resolve in Spring beans.
+#[test]
+fn mule4_spring_beans_file() {
+    let rel = "IG102/spring-beans-file";
+    const BEANS: &str = "billing-api/src/main/resources/beans.xml";
+    common::assert_places(
+        "IG102",
+        rel,
+        &[(BEANS, 11), (BEANS, 15), (BEANS, 17), (BEANS, 23)],
+    );
+    let findings = common::run("IG102", rel);
+    let columns: Vec<(u32, u32)> = [11, 15, 17, 23]
+        .iter()
+        .map(|&l| (l, common::finding_at(&findings, BEANS, l).location.column))
+        .collect();
+    assert_eq!(columns, vec![(11, 35), (15, 40), (17, 20), (23, 57)]);
+    let password = common::finding_at(&findings, BEANS, 11);
+    assert!(
+        password.message.starts_with(
+            "billing-api: `password` of <property> `billingDataSource` is written in clear"
+        ),
+        "{}",
+        password.message
+    );
+    assert!(
+        password.fix.starts_with(
+            "Set the bean's `password` to `${billingdatasource.password}` instead of the literal (value=\"${billingdatasource.password}\", or <value>${billingdatasource.password}</value>), and supply `billingdatasource.password` at deploy time only, as a protected Runtime Manager property"
+        ),
+        "{}",
+        password.fix
+    );
+    assert!(!password.fix.contains("secure::"), "{}", password.fix);
+    let text = common::finding_at(&findings, BEANS, 17);
+    assert!(
+        text.message
+            .starts_with("billing-api: `clientSecret` of <property> `taxClient`"),
+        "{}",
+        text.message
+    );
+    let p_attribute = common::finding_at(&findings, BEANS, 23);
+    assert!(
+        p_attribute
+            .fix
+            .starts_with("Replace p:password=\"…\" with p:password=\"${ledgerclient.password}\""),
+        "{}",
+        p_attribute.fix
+    );
+    common::assert_no_secrets(
+        rel,
+        &[
+            "B1ll1ng-Db-2024",
+            "tx_live_4Jf8Qw2Lm9Zr",
+            "Ta9x-Cl1ent-S3cret",
+            "L3dger-Pa55",
+        ],
+    );
 }
 
 /// A Mule Maven plugin deployment in the pom: the Anypoint password of

@@ -39,6 +39,11 @@ mod request_body;
 pub(crate) struct MuleXmlFacts {
     /// The root element is `<mule>` (in the Mule core namespace).
     pub is_mule: bool,
+    /// The root element is a Spring `<beans>` (in the Spring beans
+    /// namespace): a beans file the app's Spring configuration loads (Mule 4
+    /// `<spring:config files="beans.xml"/>`, a Mule 3 `<spring:import>`).
+    /// Only its beans are read.
+    pub spring_beans: bool,
     /// Mule 3 markers seen (`sfdc:`, `secure-property-placeholder:`,
     /// `context:property-placeholder`, Spring beans).
     pub salesforce_connections: Vec<SalesforceConnection>,
@@ -399,6 +404,26 @@ struct XmlReader<'t> {
     flows_here: Vec<String>,
     /// The file lies where Mule configuration lives.
     expect_mule: bool,
+    /// A secret-named Spring bean `property` (or `constructor-arg`) whose
+    /// value is the text of its `<value>` child.
+    spring_value: Option<SpringValue>,
+}
+
+/// A Spring bean property whose value is written as element text:
+/// `<property name="password"><value>...</value></property>`.
+struct SpringValue {
+    /// The bean property's name.
+    property: String,
+    /// The qualified name of its element (`property`, `constructor-arg`).
+    element: String,
+    owner: Option<String>,
+    /// Depth of the property's frame in the element stack.
+    property_depth: usize,
+    /// Depth of its `<value>` frame, once started.
+    value: Option<usize>,
+    /// The text read so far and where its first non-blank character is.
+    text: String,
+    start: Option<usize>,
 }
 
 /// Reads one Mule configuration file. `expect_mule`: the file lies where Mule
@@ -426,6 +451,7 @@ pub(crate) fn read_mule_xml(text: &str, path: &str, expect_mule: bool) -> MuleXm
         pending_handoffs: Vec::new(),
         flows_here: Vec::new(),
         expect_mule,
+        spring_value: None,
     };
     r.run(expect_mule);
     r.facts
@@ -553,12 +579,21 @@ impl<'t> XmlReader<'t> {
         lt: usize,
     ) -> Option<Cow<'n, str>> {
         match (family, local) {
-            (Fam::SpringBeans, "property") => {
+            (Fam::SpringBeans, "property" | "constructor-arg") => {
                 // `<spring:property name="password" value="..."/>`: the
                 // value of a secret-named bean property, as if it were that
                 // attribute.
                 self.spring_secret_property(qname, attrs);
                 None
+            }
+            (Fam::SpringBeans, "value") => {
+                let depth = self.stack.len();
+                if let Some(v) = self.spring_value.as_mut() {
+                    if v.value.is_none() && depth == v.property_depth + 1 {
+                        v.value = Some(depth);
+                    }
+                }
+                own_name
             }
             (Fam::SpringBeans, "bean") => attrs
                 .iter()
@@ -581,7 +616,7 @@ impl<'t> XmlReader<'t> {
     /// the property's name, owned by the bean.
     fn spring_secret_property(&mut self, qname: &str, attrs: &[RawAttr<'_>]) {
         let find = |n: &str| attrs.iter().find(|a| a.name == n);
-        let (Some(name), Some(value)) = (find("name"), find("value")) else {
+        let Some(name) = find("name") else {
             return;
         };
         let property = name.value.as_ref();
@@ -589,6 +624,21 @@ impl<'t> XmlReader<'t> {
             return;
         }
         let owner = self.owner(None);
+        let Some(value) = find("value") else {
+            // The value may be the text of a `<value>` child.
+            if find("ref").is_none() {
+                self.spring_value = Some(SpringValue {
+                    property: property.to_string(),
+                    element: qname.to_string(),
+                    owner,
+                    property_depth: self.stack.len(),
+                    value: None,
+                    text: String::new(),
+                    start: None,
+                });
+            }
+            return;
+        };
         let mut attr = self.attribute(qname, &owner, value);
         attr.name = property.to_string();
         self.facts.secret_attributes.push(attr);
@@ -729,12 +779,15 @@ impl<'t> XmlReader<'t> {
             }
             let binding = self.ns.iter().rev().find(|(p, _, _)| *p == prefix);
             let core = binding.is_none_or(|(_, _, core)| *core);
-            if local != "mule" || !core {
+            if local == "beans" && family == Fam::SpringBeans {
+                self.facts.spring_beans = true;
+            } else if local != "mule" || !core {
                 self.facts.is_mule = false;
                 self.attr_buf = raw_attrs;
                 return false;
+            } else {
+                self.facts.is_mule = true;
             }
-            self.facts.is_mule = true;
         }
 
         let mut own_name: Option<Cow<'t, str>> = raw_attrs
@@ -1330,11 +1383,62 @@ impl<'t> XmlReader<'t> {
                 f.role,
                 Role::OperationQuery | Role::HttpRequestChild | Role::SetPayload
             )
-        })
+        }) || self.in_spring_value()
+    }
+
+    /// The current element is the `<value>` of a secret-named Spring bean
+    /// property.
+    fn in_spring_value(&self) -> bool {
+        self.spring_value
+            .as_ref()
+            .is_some_and(|v| v.value.is_some_and(|d| d + 1 == self.stack.len()))
+    }
+
+    /// The end of an element that may close a Spring bean property's
+    /// `<value>` (its text becomes a secret attribute of the property's
+    /// element, located at the text) or the property.
+    fn end_spring_value(&mut self) {
+        let depth = self.stack.len();
+        let Some(v) = self.spring_value.take() else {
+            return;
+        };
+        match v.value {
+            Some(d) if d == depth => {
+                let raw = v.text.trim_end();
+                if let (Some(start), false) = (v.start, raw.is_empty()) {
+                    let value = Value::new(raw, self.loc(start));
+                    self.facts.secret_attributes.push(XmlAttribute {
+                        element: v.element,
+                        owner: v.owner,
+                        name: v.property,
+                        value,
+                    });
+                }
+            }
+            // The property itself ends.
+            _ if depth <= v.property_depth => {}
+            value => {
+                self.spring_value = Some(SpringValue { value, ..v });
+            }
+        }
     }
 
     /// Text of the current element; `offset`: where it starts in the file.
     fn text(&mut self, s: &str, offset: usize) {
+        if self.in_spring_value() {
+            if let Some(v) = self.spring_value.as_mut() {
+                if v.start.is_none() {
+                    let blank = s.len() - s.trim_start().len();
+                    if blank < s.len() {
+                        v.start = Some(offset + blank);
+                        v.text.push_str(s.trim_start());
+                    }
+                } else {
+                    v.text.push_str(s);
+                }
+            }
+            return;
+        }
         if let Some(frame) = self.stack.last() {
             if frame.role == Role::HttpRequestChild {
                 if let Some(map) = self.param_map.as_mut() {
@@ -1370,6 +1474,9 @@ impl<'t> XmlReader<'t> {
         let Some(frame) = self.stack.pop() else {
             return;
         };
+        if self.spring_value.is_some() {
+            self.end_spring_value();
+        }
         for _ in 0..frame.ns_bindings {
             self.ns.pop();
         }
@@ -1610,6 +1717,83 @@ pub(crate) fn may_carry_a_login(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A Spring beans file (root `<beans>` in the Spring beans namespace) is
+    /// read for its beans wherever it lies: secret-named properties and
+    /// constructor arguments, written as `value` or as a `<value>` child's
+    /// text (located at the text), owned by the bean's `id`; a `ref`, a
+    /// plain name and a `<value>` of another property are not secrets. A
+    /// PGP key ring bean is a key loader there too. A `<beans>` root in no
+    /// namespace is not Spring's.
+    #[test]
+    fn spring_beans_file() {
+        let xml = r#"<?xml version="1.0"?>
+<beans xmlns="http://www.springframework.org/schema/beans">
+  <bean id="ds" class="org.apache.commons.dbcp2.BasicDataSource">
+    <property name="username"><value>svc</value></property>
+    <property name="password" value="pw-1"/>
+    <property name="secret" ref="vault"/>
+  </bean>
+  <bean id="client" class="com.acme.Client">
+    <constructor-arg name="clientSecret" value="cs-2"/>
+    <property name="apiKey">
+      <value>
+        key-3
+      </value>
+    </property>
+    <property name="token"><value>${api.token}</value></property>
+  </bean>
+  <bean id="keys" class="org.mule.module.pgp.PGPKeyRingImpl">
+    <property name="secretKeyRingFileName" value="secring.gpg"/>
+  </bean>
+</beans>"#;
+        let f = read_mule_xml(xml, "app/src/main/resources/beans.xml", false);
+        assert!(f.spring_beans && !f.is_mule);
+        type Seen<'a> = (&'a str, Option<&'a str>, &'a str, &'a str, u32, u32);
+        let got: Vec<Seen<'_>> = f
+            .secret_attributes
+            .iter()
+            .map(|a| {
+                (
+                    a.element.as_str(),
+                    a.owner.as_deref(),
+                    a.name.as_str(),
+                    a.value.raw.as_str(),
+                    a.value.location.line,
+                    a.value.location.column,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("property", Some("ds"), "password", "pw-1", 5, 31),
+                (
+                    "constructor-arg",
+                    Some("client"),
+                    "clientSecret",
+                    "cs-2",
+                    9,
+                    42
+                ),
+                ("property", Some("client"), "apiKey", "key-3", 12, 9),
+                ("property", Some("client"), "token", "${api.token}", 15, 35),
+            ]
+        );
+        assert!(f
+            .secret_attributes
+            .iter()
+            .all(|a| a.written_name() == "value"));
+        assert_eq!(f.key_loaders.len(), 1);
+        assert_eq!(f.key_loaders[0].kind, KeyLoaderKind::PgpKeyRingBean);
+
+        let plain = read_mule_xml(
+            r#"<beans><bean id="x"><property name="password" value="pw"/></bean></beans>"#,
+            "app/src/main/resources/other.xml",
+            false,
+        );
+        assert!(!plain.spring_beans && plain.secret_attributes.is_empty());
+    }
 
     #[test]
     fn entities_are_told_per_value() {
