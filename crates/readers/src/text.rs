@@ -436,6 +436,19 @@ pub(crate) fn scan(
         cli_jwt_logins(text, &mut facts, &mut loc);
     }
 
+    // Options of commands in scripts and CI files (`--client_secret ...`,
+    // `curl -d "...&password=..."`).
+    if matches!(
+        kind.assignments,
+        AssignmentStyle::Shell
+            | AssignmentStyle::Generic
+            | AssignmentStyle::Dockerfile
+            | AssignmentStyle::Json
+    ) && memmem::find(bytes, b" -").is_some()
+    {
+        command_line_secrets(text, &mut facts, &mut loc);
+    }
+
     if seen & N_DEFINE != 0 {
         for c in JAVA_DEFINE.captures_iter(text) {
             let (Some(all), Some(name), Some(value)) = (c.get(1), c.get(2), c.get(3)) else {
@@ -543,6 +556,166 @@ pub(crate) fn scan(
         Vec::new()
     };
     (facts, suppressions)
+}
+
+/// A long option of a command with its value, at the option's start:
+/// `--name value` or `--name=value`, the value quoted or a bare word.
+static LONG_OPTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"^--([A-Za-z][A-Za-z0-9_.\-]*)(?:=|[ \t]+)("[^"\n]*"|'[^'\n]*'|[^\s"'\\;|&()<>`]+)"#,
+    )
+    .expect("regex")
+});
+
+/// An option whose argument is a form-encoded body, at the option's start
+/// (curl's `-d`, `--data`, `--data-raw`, `--data-binary`, `--data-urlencode`,
+/// `-F`, `--form`).
+static FORM_OPTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"^(?:-d|-F|--data|--data-raw|--data-binary|--data-urlencode|--form)(?:=|[ \t]+)("[^"\n]*"|'[^'\n]*'|[^\s"'\\;|&()<>`]+)"#,
+    )
+    .expect("regex")
+});
+
+/// Option names that say their value is where a secret is, not the secret
+/// (`--password-stdin`, `--token-file`, `--client-secret-env`), or that turn
+/// one off (`--no-password`).
+fn names_a_source(option: &str) -> bool {
+    let lower = option.to_ascii_lowercase();
+    if [
+        "no-", "no_", "skip-", "skip_", "without-", "disable-", "ask-", "prompt-",
+    ]
+    .iter()
+    .any(|p| lower.starts_with(p))
+    {
+        return true;
+    }
+    let folded: String = option
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    [
+        "stdin", "file", "path", "env", "var", "prompt", "command", "cmd", "helper", "id", "name",
+    ]
+    .iter()
+    .any(|w| folded.ends_with(w))
+}
+
+/// An argument after a space that is the option's value, not the next
+/// operand of a command whose option is a bare flag (`mysql --password
+/// orders`, which prompts): quoted, or a word of 8 characters or more with
+/// a digit that is no path, URL or file name.
+fn secret_like_argument(raw: &str) -> bool {
+    if raw.starts_with(['"', '\'']) {
+        return true;
+    }
+    let file_name = raw.rsplit_once('.').is_some_and(|(_, ext)| {
+        (1..=4).contains(&ext.len()) && ext.chars().all(|c| c.is_ascii_alphabetic())
+    });
+    raw.len() >= 8
+        && raw.bytes().any(|b| b.is_ascii_digit())
+        && !raw.contains('/')
+        && !raw.starts_with(['.', '~'])
+        && !file_name
+}
+
+/// Secrets passed to commands in clear: a long option named like a secret
+/// (`anypoint-cli --client_secret ...`, `--password=...`), and the secret
+/// fields of a form-encoded body (`curl -d
+/// "grant_type=password&...&password=..."`). Each is an assignment located at
+/// its option or field name; the value is the option's argument or the
+/// field's value. A value that reads a variable is not one (IG102 checks).
+fn command_line_secrets(
+    text: &str,
+    facts: &mut TextFileFacts,
+    loc: &mut impl FnMut(usize) -> Location,
+) {
+    let bytes = text.as_bytes();
+    // Where options start: `--`, `-d` or `-F` after a space (or at the
+    // file's start), found in one memchr pass: a regex over every byte of
+    // every script and generic file cost 1% of a scan.
+    let starts = (bytes.starts_with(b"-").then_some(0))
+        .into_iter()
+        .chain(memmem::find_iter(bytes, b" -").map(|i| i + 1))
+        .filter(|&i| matches!(bytes.get(i + 1), Some(b'-' | b'd' | b'F')));
+    let mut found: Vec<(usize, Assignment)> = Vec::new();
+    for start in starts {
+        let at = &text[start..];
+        if let Some(arg) = FORM_OPTION.captures(at).and_then(|c| c.get(1)) {
+            form_fields(arg.as_str(), start + arg.start(), &mut found);
+            continue;
+        }
+        let Some(c) = LONG_OPTION.captures(at) else {
+            continue;
+        };
+        let (Some(name), Some(value)) = (c.get(1), c.get(2)) else {
+            continue;
+        };
+        let n = name.as_str();
+        if names_a_source(n) || !vocab::is_secret_name(n) {
+            continue;
+        }
+        let v = clean_value(value.as_str());
+        let joined = at[name.end()..].starts_with('=');
+        if v.is_empty() || v.starts_with('-') || !(joined || secret_like_argument(value.as_str())) {
+            continue;
+        }
+        found.push((
+            start,
+            Assignment {
+                name: format!("--{n}"),
+                value: v,
+                secret: true,
+                location: Location::default(),
+                form: DefinitionForm::CommandOption,
+            },
+        ));
+    }
+    // Located in the file's order (the cursor moves forward).
+    found.sort_by_key(|(offset, _)| *offset);
+    for (offset, mut a) in found {
+        a.location = loc(offset);
+        facts.assignments.push(a);
+    }
+}
+
+/// The secret fields of the form-encoded body `arg` (quoted or not, starting
+/// at `arg_start`), located at their names. In an OAuth username-password
+/// login (`grant_type=password`) they say so.
+fn form_fields(arg: &str, arg_start: usize, found: &mut Vec<(usize, Assignment)>) {
+    let quoted = arg.starts_with(['"', '\'']);
+    let body = if quoted { &arg[1..arg.len() - 1] } else { arg };
+    let body_start = arg_start + usize::from(quoted);
+    let password_grant = body
+        .split('&')
+        .any(|pair| pair.trim() == "grant_type=password");
+    let mut at = 0;
+    for pair in body.split('&') {
+        let start = body_start + at;
+        at += pair.len() + 1;
+        let Some((name, value)) = pair.split_once('=') else {
+            continue;
+        };
+        let trimmed = name.trim_start();
+        if value.is_empty() || !vocab::is_secret_name(trimmed) {
+            continue;
+        }
+        found.push((
+            start + (name.len() - trimmed.len()),
+            Assignment {
+                name: trimmed.to_string(),
+                value: value.to_string(),
+                secret: true,
+                location: Location::default(),
+                form: if password_grant {
+                    DefinitionForm::PasswordGrantField
+                } else {
+                    DefinitionForm::FormField
+                },
+            },
+        ));
+    }
 }
 
 /// A Salesforce CLI JWT login command: `sf org login jwt`, or the
@@ -1620,6 +1793,59 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    /// Long options named like a secret and the secret fields of a
+    /// form-encoded body, in a script or a CI file; a value after a space
+    /// only when it is quoted or looks like a secret (a bare flag such as
+    /// `mysql --password` prompts, and the next word is an operand); options
+    /// that name where the secret is, or turn it off, are not secrets.
+    #[test]
+    fn command_line_options_and_form_fields() {
+        let text = "\
+anypoint-cli-v4 deploy --client_id c1 --client_secret 9D8c7B6a5F4e3D2c orders.jar
+anypoint-cli --username=deployer --password='Depl0y-Pa55!' list
+curl -d \"grant_type=password&client_id=c&client_secret=A1B2&password=Pw-1\" https://login.salesforce.com/services/oauth2/token
+curl --data-urlencode 'api_key=K-77' https://erp.acme.internal
+mysql -u root --password orders
+docker login -u ci --password-stdin registry.acme.com
+tool --password $PW --client_secret ${{ secrets.CS }} --token-file ./t --no-password orders-2024
+tool --password release-2024.jar --password=\"$(vault read x)\"
+";
+        let (f, _) = scan(
+            text,
+            ".github/deploy.sh",
+            TextKind {
+                assignments: AssignmentStyle::Shell,
+                comments: CommentSyntax::Any,
+            },
+        );
+        let got: Vec<_> = f
+            .assignments
+            .iter()
+            .map(|a| {
+                (
+                    a.name.as_str(),
+                    a.value.as_str(),
+                    a.form,
+                    a.location.line,
+                    a.location.column,
+                )
+            })
+            .collect();
+        use DefinitionForm::{CommandOption, FormField, PasswordGrantField};
+        assert_eq!(
+            got,
+            vec![
+                ("--client_secret", "9D8c7B6a5F4e3D2c", CommandOption, 1, 39),
+                ("--password", "Depl0y-Pa55!", CommandOption, 2, 34),
+                ("client_secret", "A1B2", PasswordGrantField, 3, 42),
+                ("password", "Pw-1", PasswordGrantField, 3, 61),
+                ("api_key", "K-77", FormField, 4, 24),
+                // Read from a command: recorded, and IG102 passes it by.
+                ("--password", "$(vault read x)", CommandOption, 8, 34),
+            ]
+        );
     }
 
     #[test]

@@ -249,6 +249,27 @@ fn form_pairs(line: &str) -> Vec<(String, String)> {
     out
 }
 
+/// `--name value` and `--name=value` options of a command line, values
+/// unquoted.
+fn option_pairs(line: &str) -> Vec<(String, String)> {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let mut out = Vec::new();
+    for (i, w) in words.iter().enumerate() {
+        let Some(option) = w.strip_prefix("--") else {
+            continue;
+        };
+        let (name, value) = match option.split_once('=') {
+            Some((n, v)) => (n, v),
+            None => (option, words.get(i + 1).copied().unwrap_or("")),
+        };
+        let value = value.trim_matches(|c| c == '"' || c == '\'');
+        if !value.is_empty() {
+            out.push((name.to_string(), value.to_string()));
+        }
+    }
+    out
+}
+
 /// `(name, value)`, and `(name, credential)` for `Authorization: Basic ...`.
 fn with_credential(name: &str, value: &str) -> Vec<(String, String)> {
     if !name.eq_ignore_ascii_case("authorization") {
@@ -383,6 +404,15 @@ fn secrets_in_files(root: &Path) -> Secrets {
                 add(&mut secrets, v, format!("{shown}: {key}"));
             }
         }
+        if ext == "sh" {
+            for line in text.lines() {
+                for (key, value) in option_pairs(line).into_iter().chain(form_pairs(line)) {
+                    if let Some(v) = literal(&value).filter(|_| is_secret_key(&key)) {
+                        add(&mut secrets, v, format!("{shown}: {key} (command)"));
+                    }
+                }
+            }
+        }
         if ext == "xml" {
             for line in text.lines() {
                 let secure_config = line.contains("secure-propert");
@@ -499,7 +529,7 @@ const FX_ENCRYPTED: [(&str, &str); 2] = [
     ),
 ];
 /// Secrets written in clear in the fixture.
-const FX_PLAIN: [&str; 23] = [
+const FX_PLAIN: [&str; 26] = [
     FX_KEY,
     "FxXmlPassw0rd!",
     "FxTok3nQwErTy12345",
@@ -527,6 +557,10 @@ const FX_PLAIN: [&str; 23] = [
     "FxPayloadPassw0rd-62245",
     "FxPayloadApiKey-73361",
     "FxPayloadRefreshTok-84402",
+    // Passed to commands in a script (IG102): options and a form field.
+    "FxCliClientSecret-90210",
+    "FxCliPassw0rd-4242",
+    "FxCurlFormPassw0rd-31337",
 ];
 
 /// A PEM body: deterministic, random-looking base64 lines.
@@ -691,6 +725,14 @@ output application/json
         "SF_ACCESS_TOKEN=00DFx0000000AbCdEF!AQ0AQFxFixtureTokenBodyOnly1234567890abcdefghijklmnop.qrstuv\n\
          SF_CLIENT_ID=3MVG9FxFixtureConsumerKeyOnlyForTests\n\
          SF_CLIENT_SECRET=FxConsumerSecret0123456789ABCDEF\n",
+    );
+    // Secrets passed to commands: long options and a form-encoded login.
+    write(
+        root,
+        "ci/deploy.sh",
+        "anypoint-cli-v4 runtime-mgr application deploy --client_secret FxCliClientSecret-90210 fixture-api\n\
+         anypoint-cli-v4 exchange asset upload --password='FxCliPassw0rd-4242' fixture-api/1.0.0\n\
+         curl -d \"grant_type=password&client_id=fx&password=FxCurlFormPassw0rd-31337\" https://login.salesforce.com/services/oauth2/token\n",
     );
 }
 

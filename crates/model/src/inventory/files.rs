@@ -137,6 +137,16 @@ pub enum DefinitionForm {
     DockerfileVariable,
     /// The `name` / `value` pair of a container's `env` list (Kubernetes).
     ContainerEnv,
+    /// A long option of a command (`--client_secret VALUE`,
+    /// `--password=VALUE`), named with its dashes.
+    CommandOption,
+    /// A `name=value` field of a form-encoded body a command sends
+    /// (`curl -d "...&client_secret=..."`, `--data-urlencode "password=..."`).
+    FormField,
+    /// A form field of an OAuth username-password login
+    /// (`grant_type=password&...&password=...`): the password flow, in a
+    /// script.
+    PasswordGrantField,
     /// A `key: value`, `key=value` or `<key>value</key>` line of any other
     /// file.
     #[default]

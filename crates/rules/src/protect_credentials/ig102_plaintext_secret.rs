@@ -81,8 +81,13 @@ connection's keystore, is reported: it protects nothing):
 - a password in a URL's user info (`https://svc:password@host/...`), in an XML
   attribute or a property value;
 - `-Dsfdc.password=...`, `export SFDC_PASSWORD=...` or a pom property with a secret
-  name in scripts, launch and CI files; in a pom, also the Mule Maven plugin
-  deployment's `<properties>` and `<secureProperties>` (set on the app at deploy time)
+  name in scripts, launch and CI files; a command's long option named like a secret
+  (`anypoint-cli-v4 ... --client_secret <value>`, `--password=<value>`; after a space,
+  a value that is quoted or looks like a secret, since a bare `--password` flag
+  prompts), and the secret fields of a form-encoded body a command sends (`curl -d
+  "grant_type=password&...&password=..."`: its fix also replaces the password flow);
+  options that say where the secret is (`--password-stdin`, `--token-file`) are not;
+  in a pom, also the Mule Maven plugin deployment's `<properties>` and `<secureProperties>` (set on the app at deploy time)
   and a plugin setting named like a secret (the deployment's Anypoint `<password>`, a
   database plugin's `<password>`); a `<server>` password of a Maven `settings.xml`
   (named after the server's id; the fix reads `${env.*}` there, and for an Anypoint
@@ -683,6 +688,25 @@ fn assignment_fix(a: &Assignment, file: &str) -> String {
             a.name
         ),
         DefinitionForm::MavenServer => maven_server_fix(a, file),
+        DefinitionForm::CommandOption => format!(
+            "Pass it from the pipeline's secret store instead ({} \"${}\", from a masked CI secret), and purge the value from {file}'s git history. Then change the secret.",
+            a.name,
+            environment_variable(&a.name)
+        ),
+        DefinitionForm::FormField | DefinitionForm::PasswordGrantField => {
+            let field = format!(
+                "Send the field from the pipeline's secret store instead (--data-urlencode \"{}=${}\", from a masked CI secret), and purge the value from {file}'s git history. Then change the secret.",
+                a.name,
+                environment_variable(&a.name)
+            );
+            if a.form == DefinitionForm::PasswordGrantField {
+                format!(
+                    "{field} This logs in with the OAuth username-password flow: use the JWT bearer flow instead (sf org login jwt --username <user> --jwt-key-file \"$KEY_FILE\" --client-id <consumer key>, or grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer with a signed assertion), with no password to keep."
+                )
+            } else {
+                field
+            }
+        }
         form => match crate::support::container_value_removal(form, &a.name, file) {
             Some(how) => format!("{how}. Then change the secret."),
             None => format!(
@@ -691,6 +715,21 @@ fn assignment_fix(a: &Assignment, file: &str) -> String {
             ),
         },
     }
+}
+
+/// The environment variable a CI file would hold a value in: the name in
+/// upper case, `--client_secret` -> `CLIENT_SECRET`.
+fn environment_variable(name: &str) -> String {
+    name.trim_start_matches('-')
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 /// A Maven `settings.xml` server credential (`exchange/password`: the

@@ -813,3 +813,74 @@ fn postman_key_value_pairs() {
         ],
     );
 }
+
+/// Secrets passed to commands in scripts and CI files: a long option named
+/// like a secret (Anypoint CLI `--client_secret`, `--password=`), and the
+/// secret fields of a form-encoded OAuth login (`curl -d
+/// "grant_type=password&...&password=..."`), whose fix also replaces the
+/// password flow. Values read from the secret store, `--password-stdin`, a
+/// bare `--password` flag and `--client-secret-file` give nothing (safe.sh).
+#[test]
+fn command_line_secrets() {
+    let rel = "IG102/command-line";
+    const SCRIPT: &str = "ci/deploy.sh";
+    const WORKFLOW: &str = ".github/workflows/release.yml";
+    common::assert_places(
+        "IG102",
+        rel,
+        &[(WORKFLOW, 11), (SCRIPT, 7), (SCRIPT, 12), (SCRIPT, 12)],
+    );
+    let findings = common::run("IG102", rel);
+    let option = common::finding_at(&findings, SCRIPT, 7);
+    assert_eq!(option.location.column, 3, "at the option");
+    assert!(
+        option
+            .message
+            .starts_with("secret `--client_secret` is set in clear in deploy.sh"),
+        "{}",
+        option.message
+    );
+    assert!(
+        option.fix.starts_with(
+            "Pass it from the pipeline's secret store instead (--client_secret \"$CLIENT_SECRET\""
+        ),
+        "{}",
+        option.fix
+    );
+    let fields: Vec<(u32, &str)> = findings
+        .iter()
+        .filter(|f| f.location.path.ends_with(SCRIPT) && f.location.line == 12)
+        .map(|f| (f.location.column, f.message.as_str()))
+        .collect();
+    assert_eq!(fields.len(), 2, "{fields:?}");
+    assert!(fields[0]
+        .1
+        .starts_with("secret `client_secret` is set in clear"));
+    assert!(fields[1].1.starts_with("secret `password` is set in clear"));
+    assert_eq!((fields[0].0, fields[1].0), (50, 113));
+    for f in findings.iter().filter(|f| f.location.line == 12) {
+        assert!(
+            f.fix.contains("--data-urlencode")
+                && f.fix.contains("This logs in with the OAuth username-password flow: use the JWT bearer flow instead"),
+            "{}",
+            f.fix
+        );
+    }
+    let workflow = common::finding_at(&findings, WORKFLOW, 11);
+    assert!(
+        workflow
+            .message
+            .starts_with("secret `--password` is set in clear in release.yml"),
+        "{}",
+        workflow.message
+    );
+    common::assert_no_secrets(
+        rel,
+        &[
+            "9D8c7B6a5F4e3D2c1B0a9F8e7D6c5B4a",
+            "Sm0ke-Cl1ent-Secret",
+            "Sm0ke-Pa55word-77",
+            "R3lease-B0t-Pa55",
+        ],
+    );
+}
