@@ -514,6 +514,7 @@ pub(crate) fn scan(
             }
         }
         AssignmentStyle::Generic | AssignmentStyle::MavenSettings | AssignmentStyle::Json => {
+            let dataweave = path.ends_with(".dwl");
             // Each line once, however many words it holds: a match before
             // the end of the line read last is on that line (a minified
             // file's one long line is not searched again for every word).
@@ -537,7 +538,7 @@ pub(crate) fn scan(
                     });
                     continue;
                 }
-                generic_line(line, line_start, &mut facts, &mut loc);
+                generic_line(line, line_start, dataweave, &mut facts, &mut loc);
             }
             if kind.assignments == AssignmentStyle::MavenSettings {
                 name_server_credentials(text, &mut facts.assignments);
@@ -881,12 +882,47 @@ fn name_server_credentials(text: &str, assignments: &mut Vec<Assignment>) {
     });
 }
 
+/// A variable declared with a string literal: DataWeave's `var apiKey =
+/// "..."` (with an optional type, `var apiKey: String = "..."`; Mule 3's
+/// DataWeave 1.0 writes `%var`), or the same in JavaScript.
+static VAR_DECLARATION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"^[ \t]*%?(?:var|let|const)[ \t]+([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?::[ \t]*[A-Za-z]+[ \t]*)?=[ \t]*("[^"\n]*"|'[^'\n]*')[ \t;]*(?://.*)?$"#,
+    )
+    .expect("regex")
+});
+
+/// A line of a generic file (`dataweave`: of a `.dwl` script) that may set
+/// a secret.
 fn generic_line(
     line: &str,
     line_start: usize,
+    dataweave: bool,
     facts: &mut TextFileFacts,
     loc: &mut impl FnMut(usize) -> Location,
 ) {
+    if line.trim_start().starts_with(['v', 'l', 'c', '%']) {
+        if let Some(c) = VAR_DECLARATION.captures(line) {
+            if let (Some(name), Some(value)) = (c.get(1), c.get(2)) {
+                let n = name.as_str();
+                let v = clean_value(value.as_str());
+                if !v.is_empty() && vocab::is_secret_name(n) {
+                    facts.assignments.push(Assignment {
+                        name: n.to_string(),
+                        value: v,
+                        secret: true,
+                        location: loc(line_start + name.start()),
+                        form: if dataweave {
+                            DefinitionForm::DataWeaveVariable
+                        } else {
+                            DefinitionForm::Line
+                        },
+                    });
+                }
+            }
+            return;
+        }
+    }
     if let Some(c) = KEY_VALUE_LINE.captures(line) {
         if let (Some(name), Some(value)) = (c.get(1), c.get(2)) {
             let n = name.as_str();
@@ -894,7 +930,14 @@ fn generic_line(
             // an encryption key.
             let bare = n.eq_ignore_ascii_case("key");
             let v = clean_value(value.as_str());
-            if !bare && plausible_generic_value(value.as_str(), &v) && is_sensitive_name(n) {
+            // In DataWeave, an unquoted value is an expression (`api_key:
+            // partnerApiKey` reads a variable), not a literal.
+            let expression = dataweave && !value.as_str().trim_start().starts_with(['"', '\'']);
+            if !bare
+                && !expression
+                && plausible_generic_value(value.as_str(), &v)
+                && is_sensitive_name(n)
+            {
                 facts.assignments.push(Assignment {
                     name: n.to_string(),
                     value: v,

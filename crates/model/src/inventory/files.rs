@@ -147,6 +147,8 @@ pub enum DefinitionForm {
     /// (`grant_type=password&...&password=...`): the password flow, in a
     /// script.
     PasswordGrantField,
+    /// A DataWeave script's `var apiKey = "..."` (a `.dwl` file).
+    DataWeaveVariable,
     /// A `key: value`, `key=value` or `<key>value</key>` line of any other
     /// file.
     #[default]

@@ -78,6 +78,9 @@ connection's keystore, is reported: it protects nothing):
   secure file is still clear); an entry that a secret attribute reads through
   `${name}` counts even when its name does not say "password";
 - a `<global-property>` holding a secret;
+- a DataWeave script (`.dwl`) that declares a secret as a string literal (`var
+  clientSecret = "..."`, `var apiKey: String = "..."`, DataWeave 1.0 `%var`); the fix
+  reads it with `p('secure::...')`;
 - a password in a URL's user info (`https://svc:password@host/...`), in an XML
   attribute or a property value;
 - `-Dsfdc.password=...`, `export SFDC_PASSWORD=...` or a pom property with a secret
@@ -688,6 +691,11 @@ fn assignment_fix(a: &Assignment, file: &str) -> String {
             a.name
         ),
         DefinitionForm::MavenServer => maven_server_fix(a, file),
+        DefinitionForm::DataWeaveVariable => format!(
+            "Read it from a secure property instead (var {name} = p('secure::{property}'), with `{property}` encrypted in the app's secure properties file, or supplied at deploy time as a protected Runtime Manager property), and purge the literal from {file}'s git history. Then change the secret.",
+            name = a.name,
+            property = dataweave_property(&a.name)
+        ),
         DefinitionForm::CommandOption => format!(
             "Pass it from the pipeline's secret store instead ({} \"${}\", from a masked CI secret), and purge the value from {file}'s git history. Then change the secret.",
             a.name,
@@ -715,6 +723,23 @@ fn assignment_fix(a: &Assignment, file: &str) -> String {
             ),
         },
     }
+}
+
+/// The property a DataWeave variable's secret moves to: its name, split at
+/// case changes and joined with dots (`clientSecret` -> `client.secret`).
+fn dataweave_property(var: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in var.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            out.push('.');
+        }
+        out.push(if c == '_' {
+            '.'
+        } else {
+            c.to_ascii_lowercase()
+        });
+    }
+    out
 }
 
 /// The environment variable a CI file would hold a value in: the name in

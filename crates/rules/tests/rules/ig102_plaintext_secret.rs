@@ -884,3 +884,48 @@ fn command_line_secrets() {
         ],
     );
 }
+
+/// A DataWeave script of an app's resources declares a secret as a string
+/// literal (`var clientSecret = "..."`, typed `var apiKey: String = "..."`,
+/// DataWeave 1.0 `%var`): reported at the variable, with a fix that reads a
+/// secure property. A variable read from `p('secure::...')` or `vars`, a
+/// plain `clientId`, and an object field whose value is a variable
+/// (`api_key: partnerApiKey`) give nothing.
+#[test]
+fn dataweave_script_variables() {
+    let rel = "IG102/dataweave-script";
+    const SCRIPT: &str = "claims-api/src/main/resources/dwl/claim-request.dwl";
+    const LEGACY: &str = "claims-api/src/main/resources/dwl/legacy.dwl";
+    common::assert_places("IG102", rel, &[(SCRIPT, 4), (SCRIPT, 5), (LEGACY, 3)]);
+    let findings = common::run("IG102", rel);
+    let secret = common::finding_at(&findings, SCRIPT, 5);
+    assert_eq!(secret.location.column, 5, "at the variable");
+    assert!(
+        secret
+            .message
+            .starts_with("claims-api: secret `clientSecret` is set in clear in claim-request.dwl"),
+        "{}",
+        secret.message
+    );
+    assert!(
+        secret.fix.starts_with(
+            "Read it from a secure property instead (var clientSecret = p('secure::client.secret')"
+        ),
+        "{}",
+        secret.fix
+    );
+    let typed = common::finding_at(&findings, SCRIPT, 4);
+    assert!(
+        typed.message.contains("`partnerApiKey`"),
+        "{}",
+        typed.message
+    );
+    common::assert_no_secrets(
+        rel,
+        &[
+            "pk_live_51Hc0ffee9Zq",
+            "Cl41ms-Partner-S3cret",
+            "L3gacy-Shared-S3cret",
+        ],
+    );
+}
