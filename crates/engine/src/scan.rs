@@ -531,14 +531,24 @@ fn add_snippets(findings: &mut [Finding], redactor: &Redactor) {
                 .push(f.location.line);
         }
     }
-    let lines: HashMap<String, HashMap<u32, String>> = wanted
+    // Each line read and masked once, however many findings it holds (a
+    // minified file's one line can hold 50,000), files in parallel.
+    let masked: HashMap<String, HashMap<u32, String>> = wanted
         .into_par_iter()
-        .map(|(path, lines)| (path.to_string(), snippet::read_lines(path, &lines)))
+        .map(|(path, mut lines)| {
+            lines.sort_unstable();
+            lines.dedup();
+            let masked = snippet::read_lines(path, &lines)
+                .into_iter()
+                .map(|(line, text)| (line, snippet::mask_line(&text, redactor)))
+                .collect();
+            (path.to_string(), masked)
+        })
         .collect();
     for f in findings.iter_mut() {
         let Location { path, line, .. } = &f.location;
-        if let Some(text) = lines.get(path.as_str()).and_then(|m| m.get(line)) {
-            f.snippet = Some(snippet::mask_line(text, redactor));
+        if let Some(snippet) = masked.get(path.as_str()).and_then(|m| m.get(line)) {
+            f.snippet = Some(snippet.clone());
         }
     }
 }

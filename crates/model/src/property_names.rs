@@ -79,17 +79,18 @@ fn is_salesforce_attribute(app: &MuleApp, attr: &XmlAttribute) -> bool {
 /// with fewer secrets (the fix leaves test sources alone) names the others
 /// alike.
 pub fn new_property_names(app: &MuleApp, secrets: &[XmlSecret<'_>]) -> Vec<String> {
-    let defined = |n: &str| {
-        app.property_files
-            .iter()
-            .any(|f| f.entries.iter().any(|e| e.key() == n))
-            || app.global_properties.iter().any(|g| g.name == n)
-            || app
-                .secret_attributes
-                .iter()
-                .chain(&app.url_attributes)
-                .any(|a| a.value.placeholders().iter().any(|p| p.name == n))
-    };
+    // Every name the app uses, gathered once: looked up for every candidate
+    // of every secret (a file of 50,000 secret attributes was quadratic).
+    let mut used: std::collections::HashSet<String> = app
+        .property_files
+        .iter()
+        .flat_map(|f| f.entries.iter().map(|e| e.key().to_string()))
+        .chain(app.global_properties.iter().map(|g| g.name.clone()))
+        .collect();
+    for a in app.secret_attributes.iter().chain(&app.url_attributes) {
+        used.extend(a.value.placeholders().into_iter().map(|p| p.name));
+    }
+    let defined = |n: &str| used.contains(n);
     let mut order: Vec<usize> = (0..secrets.len()).collect();
     order.sort_by_key(|&i| secrets[i].order());
     let mut taken: HashMap<String, &str> = HashMap::new();
