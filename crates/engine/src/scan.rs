@@ -457,6 +457,7 @@ fn finish(
 
     timer.lap("suppressions and baseline");
     let redactor = Redactor::new(secrets);
+    timer.lap("redactor");
     let (apps, stats) = (inventory.apps.len(), inventory.stats);
     let org = inventory.org.as_ref().map(|o| o.label());
     // Freeing a large monorepo's Inventory takes a while: do it beside the
