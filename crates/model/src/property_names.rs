@@ -79,17 +79,24 @@ fn is_salesforce_attribute(app: &MuleApp, attr: &XmlAttribute) -> bool {
 /// with fewer secrets (the fix leaves test sources alone) names the others
 /// alike.
 pub fn new_property_names(app: &MuleApp, secrets: &[XmlSecret<'_>]) -> Vec<String> {
+    if secrets.is_empty() {
+        return Vec::new();
+    }
     // Every name the app uses, gathered once: looked up for every candidate
     // of every secret (a file of 50,000 secret attributes was quadratic).
-    let mut used: std::collections::HashSet<String> = app
+    let referenced: Vec<String> = app
+        .secret_attributes
+        .iter()
+        .chain(&app.url_attributes)
+        .flat_map(|a| a.value.placeholders().into_iter().map(|p| p.name))
+        .collect();
+    let used: std::collections::HashSet<&str> = app
         .property_files
         .iter()
-        .flat_map(|f| f.entries.iter().map(|e| e.key().to_string()))
-        .chain(app.global_properties.iter().map(|g| g.name.clone()))
+        .flat_map(|f| f.entries.iter().map(|e| e.key()))
+        .chain(app.global_properties.iter().map(|g| g.name.as_str()))
+        .chain(referenced.iter().map(String::as_str))
         .collect();
-    for a in app.secret_attributes.iter().chain(&app.url_attributes) {
-        used.extend(a.value.placeholders().into_iter().map(|p| p.name));
-    }
     let defined = |n: &str| used.contains(n);
     let mut order: Vec<usize> = (0..secrets.len()).collect();
     order.sort_by_key(|&i| secrets[i].order());

@@ -58,8 +58,9 @@ use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 use intguard_model::{
-    keys_encrypted, CertificateFacts, Diagnostic, InlineSuppression, Inventory, KeyMaterial,
-    KeyMaterialKind, Location, MuleApp, PropertyFile, PropertyFormat, TextFileFacts,
+    keys_encrypted, Assignment, CertificateFacts, DefinitionForm, Diagnostic, InlineSuppression,
+    Inventory, KeyMaterial, KeyMaterialKind, Location, MuleApp, PropertyFile, PropertyFormat,
+    TextFileFacts,
 };
 use rayon::prelude::*;
 
@@ -877,6 +878,8 @@ fn process_file(
         return out;
     }
 
+    // Secret variables of DataWeave scripts in a Mule XML file's CDATA.
+    let mut script_variables: Vec<(String, String, Location)> = Vec::new();
     // The file's role in its app.
     let mut assignments = if name == "pom.xml" {
         AssignmentStyle::Pom
@@ -905,6 +908,7 @@ fn process_file(
             {
                 let mut facts = read_mule_xml(text, display, expect);
                 out.diagnostics.append(&mut facts.diagnostics);
+                script_variables = std::mem::take(&mut facts.script_variables);
                 if facts.is_mule || facts.spring_beans {
                     assignments = AssignmentStyle::None;
                     out.mule = Some(Box::new(facts));
@@ -1021,6 +1025,19 @@ fn process_file(
         });
     }
     out.suppressions = suppressions;
+    facts
+        .assignments
+        .extend(
+            script_variables
+                .into_iter()
+                .map(|(name, value, location)| Assignment {
+                    name,
+                    value,
+                    secret: true,
+                    location,
+                    form: DefinitionForm::DataWeaveVariable,
+                }),
+        );
     if !facts.private_keys.is_empty()
         && (PEM_EXTENSIONS.contains(&ext.as_str()) || text.trim_start().starts_with("-----BEGIN"))
     {

@@ -892,6 +892,42 @@ static VAR_DECLARATION: LazyLock<Regex> = LazyLock::new(|| {
     .expect("regex")
 });
 
+/// The secret variables a DataWeave script (`script`, a CDATA section of a
+/// Mule XML file) declares with a string literal in its header, the lines
+/// before `---`, one per line that starts with `var` (or `%var`): (name,
+/// value, offset of the name in `script`). A script without a header
+/// declares none.
+pub(crate) fn dataweave_variables(script: &str) -> Vec<(&str, String, usize)> {
+    let bytes = script.as_bytes();
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start <= bytes.len() {
+        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |n| start + n);
+        let indent = bytes[start..end]
+            .iter()
+            .take_while(|b| matches!(b, b' ' | b'\t'))
+            .count();
+        let rest = &bytes[start + indent..end];
+        if rest.starts_with(b"---") {
+            return out;
+        }
+        if rest.starts_with(b"var ") || rest.starts_with(b"%var ") {
+            let line = script[start..end].trim_end_matches('\r');
+            if let Some((Some(name), Some(value))) =
+                VAR_DECLARATION.captures(line).map(|c| (c.get(1), c.get(2)))
+            {
+                let v = clean_value(value.as_str());
+                if !v.is_empty() && vocab::is_secret_name(name.as_str()) {
+                    out.push((name.as_str(), v, start + name.start()));
+                }
+            }
+        }
+        start = end + 1;
+    }
+    // No `---`: no header, so no declarations (the lines read were a body).
+    Vec::new()
+}
+
 /// A line of a generic file (`dataweave`: of a `.dwl` script) that may set
 /// a secret.
 fn generic_line(
@@ -1889,6 +1925,23 @@ tool --password release-2024.jar --password=\"$(vault read x)\"
                 ("--password", "$(vault read x)", CommandOption, 8, 34),
             ]
         );
+    }
+
+    /// Only a script's header declares: `var` lines before `---`, with a
+    /// string literal and a secret name; a script without `---` has no
+    /// header.
+    #[test]
+    fn dataweave_header_variables() {
+        let script = "%dw 2.0\n  var apiKey = \"k-1\"\nvar region = \"emea\"\n%var token: String = 'tk-2'\nvar secret = p('secure::s')\n---\nvar password = \"body\"\n";
+        let got: Vec<(&str, String, usize)> = dataweave_variables(script);
+        assert_eq!(
+            got,
+            vec![
+                ("apiKey", "k-1".to_string(), script.find("apiKey").unwrap()),
+                ("token", "tk-2".to_string(), script.find("token").unwrap()),
+            ]
+        );
+        assert!(dataweave_variables("%dw 2.0\nvar apiKey = \"k-1\"\n").is_empty());
     }
 
     #[test]

@@ -147,7 +147,8 @@ pub enum DefinitionForm {
     /// (`grant_type=password&...&password=...`): the password flow, in a
     /// script.
     PasswordGrantField,
-    /// A DataWeave script's `var apiKey = "..."` (a `.dwl` file).
+    /// A DataWeave script's `var apiKey = "..."` (a `.dwl` file, or a script
+    /// written in Mule XML).
     DataWeaveVariable,
     /// A `key: value`, `key=value` or `<key>value</key>` line of any other
     /// file.

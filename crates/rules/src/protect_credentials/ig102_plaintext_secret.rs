@@ -78,7 +78,8 @@ connection's keystore, is reported: it protects nothing):
   secure file is still clear); an entry that a secret attribute reads through
   `${name}` counts even when its name does not say "password";
 - a `<global-property>` holding a secret;
-- a DataWeave script (`.dwl`) that declares a secret as a string literal (`var
+- a DataWeave script (a `.dwl` file, or the header of one written in the XML, such as
+  an `ee:set-variable`'s CDATA) that declares a secret as a string literal (`var
   clientSecret = "..."`, `var apiKey: String = "..."`, DataWeave 1.0 `%var`); the fix
   reads it with `p('secure::...')`;
 - a password in a URL's user info (`https://svc:password@host/...`), in an XML

@@ -885,10 +885,10 @@ fn command_line_secrets() {
     );
 }
 
-/// A DataWeave script of an app's resources declares a secret as a string
-/// literal (`var clientSecret = "..."`, typed `var apiKey: String = "..."`,
-/// DataWeave 1.0 `%var`): reported at the variable, with a fix that reads a
-/// secure property. A variable read from `p('secure::...')` or `vars`, a
+/// A DataWeave script of an app's resources, or one written in its Mule
+/// XML, declares a secret as a string literal (`var clientSecret = "..."`,
+/// typed `var apiKey: String = "..."`, DataWeave 1.0 `%var`): reported at
+/// the variable, with a fix that reads a secure property. A variable read from `p('secure::...')` or `vars`, a
 /// plain `clientId`, and an object field whose value is a variable
 /// (`api_key: partnerApiKey`) give nothing.
 #[test]
@@ -896,7 +896,12 @@ fn dataweave_script_variables() {
     let rel = "IG102/dataweave-script";
     const SCRIPT: &str = "claims-api/src/main/resources/dwl/claim-request.dwl";
     const LEGACY: &str = "claims-api/src/main/resources/dwl/legacy.dwl";
-    common::assert_places("IG102", rel, &[(SCRIPT, 4), (SCRIPT, 5), (LEGACY, 3)]);
+    const XML: &str = "claims-api/src/main/mule/partner.xml";
+    common::assert_places(
+        "IG102",
+        rel,
+        &[(SCRIPT, 4), (SCRIPT, 5), (LEGACY, 3), (XML, 11)],
+    );
     let findings = common::run("IG102", rel);
     let secret = common::finding_at(&findings, SCRIPT, 5);
     assert_eq!(secret.location.column, 5, "at the variable");
@@ -920,12 +925,27 @@ fn dataweave_script_variables() {
         "{}",
         typed.message
     );
+    // A script written in the XML (an `ee:set-variable`'s CDATA).
+    let inline = common::finding_at(&findings, XML, 11);
+    assert!(
+        inline
+            .message
+            .starts_with("claims-api: secret `partnerToken` is set in clear in partner.xml"),
+        "{}",
+        inline.message
+    );
+    assert!(
+        inline.fix.contains("p('secure::partner.token')"),
+        "{}",
+        inline.fix
+    );
     common::assert_no_secrets(
         rel,
         &[
             "pk_live_51Hc0ffee9Zq",
             "Cl41ms-Partner-S3cret",
             "L3gacy-Shared-S3cret",
+            "ptk_9f8e7d6c5b4a3921",
         ],
     );
 }

@@ -63,6 +63,10 @@ pub(crate) struct MuleXmlFacts {
     pub secret_attributes: Vec<XmlAttribute>,
     pub url_attributes: Vec<XmlAttribute>,
     pub operations: Vec<SalesforceOperation>,
+    /// Secret variables DataWeave scripts in CDATA sections declare with a
+    /// string literal (`var apiKey = "..."`): (name, value, location of the
+    /// name).
+    pub script_variables: Vec<(String, String, Location)>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -490,10 +494,17 @@ impl<'t> XmlReader<'t> {
                     let piece = self.piece(&t);
                     self.text(&piece, before)
                 }
-                // The text follows `<![CDATA[`.
-                Ok(Event::CData(t)) if self.wants_text() => {
-                    let piece = self.piece(&t);
-                    self.text(&piece, before + 9)
+                // The text follows `<![CDATA[`. A DataWeave script's secret
+                // variables are looked for in the header of every CDATA
+                // section that opens with `%dw` (Studio writes scripts so).
+                Ok(Event::CData(t)) => {
+                    if t.trim_ascii_start().starts_with(b"%dw") {
+                        self.script_variables(&t, before + 9);
+                    }
+                    if self.wants_text() {
+                        let piece = self.piece(&t);
+                        self.text(&piece, before + 9)
+                    }
                 }
                 Ok(Event::GeneralRef(r)) if self.wants_text() => {
                     self.text(&resolve_ref(&r), before)
@@ -549,6 +560,18 @@ impl<'t> XmlReader<'t> {
         }
         self.discard_payload();
         self.finish_handoffs();
+    }
+
+    /// The secret variables a CDATA section (at `offset`) declares.
+    fn script_variables(&mut self, bytes: &[u8], offset: usize) {
+        let script = self.piece(bytes);
+        let found = crate::text::dataweave_variables(&script);
+        for (name, value, at) in found {
+            let location = self.loc(offset + at);
+            self.facts
+                .script_variables
+                .push((name.to_string(), value, location));
+        }
     }
 
     fn family_of_prefix(&self, prefix: &str) -> Fam {
