@@ -578,6 +578,24 @@ static FORM_OPTION: LazyLock<Regex> = LazyLock::new(|| {
     .expect("regex")
 });
 
+/// A command-line value that reads a variable or a command (`$PW`,
+/// `"$(vault read ...)"`, `${{ secrets.X }}`, `%PW%`): not a secret, and not
+/// to be masked in what intguard prints.
+fn reads_a_variable(value: &str) -> bool {
+    let v = value.trim();
+    v.starts_with(['$', '`'])
+        || v.contains("${")
+        || v.contains("{{")
+        || (v.len() > 1 && v.starts_with('%') && v.ends_with('%'))
+}
+
+/// A `user:password` pair of a command's Basic authentication option, at the
+/// option's start (curl's and wget's `-u`, `--user`).
+static USER_OPTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"^(-u|--user)(?:=|[ \t]+)("[^"\n]*"|'[^'\n]*'|[^\s"'\\;|&()<>`]+)"#)
+        .expect("regex")
+});
+
 /// Option names that say their value is where a secret is, not the secret
 /// (`--password-stdin`, `--token-file`, `--client-secret-env`), or that turn
 /// one off (`--no-password`).
@@ -639,12 +657,33 @@ fn command_line_secrets(
     let starts = (bytes.starts_with(b"-").then_some(0))
         .into_iter()
         .chain(memmem::find_iter(bytes, b" -").map(|i| i + 1))
-        .filter(|&i| matches!(bytes.get(i + 1), Some(b'-' | b'd' | b'F')));
+        .filter(|&i| matches!(bytes.get(i + 1), Some(b'-' | b'd' | b'F' | b'u')));
     let mut found: Vec<(usize, Assignment)> = Vec::new();
     for start in starts {
         let at = &text[start..];
         if let Some(arg) = FORM_OPTION.captures(at).and_then(|c| c.get(1)) {
             form_fields(arg.as_str(), start + arg.start(), &mut found);
+            continue;
+        }
+        if let Some(c) = USER_OPTION.captures(at) {
+            if let (Some(option), Some(arg)) = (c.get(1), c.get(2)) {
+                let credentials = clean_value(arg.as_str());
+                if let Some((_, password)) = credentials.split_once(':') {
+                    // `-u x:y` in an example is no credential.
+                    if password.chars().count() >= 4 && !reads_a_variable(password) {
+                        found.push((
+                            start,
+                            Assignment {
+                                name: format!("{} password", option.as_str()),
+                                value: password.to_string(),
+                                secret: true,
+                                location: Location::default(),
+                                form: DefinitionForm::BasicAuthOption,
+                            },
+                        ));
+                    }
+                }
+            }
             continue;
         }
         let Some(c) = LONG_OPTION.captures(at) else {
@@ -659,7 +698,11 @@ fn command_line_secrets(
         }
         let v = clean_value(value.as_str());
         let joined = at[name.end()..].starts_with('=');
-        if v.is_empty() || v.starts_with('-') || !(joined || secret_like_argument(value.as_str())) {
+        if v.is_empty()
+            || v.starts_with('-')
+            || reads_a_variable(&v)
+            || !(joined || secret_like_argument(value.as_str()))
+        {
             continue;
         }
         found.push((
@@ -699,7 +742,7 @@ fn form_fields(arg: &str, arg_start: usize, found: &mut Vec<(usize, Assignment)>
             continue;
         };
         let trimmed = name.trim_start();
-        if value.is_empty() || !vocab::is_secret_name(trimmed) {
+        if value.is_empty() || reads_a_variable(value) || !vocab::is_secret_name(trimmed) {
             continue;
         }
         found.push((
@@ -1890,6 +1933,8 @@ mysql -u root --password orders
 docker login -u ci --password-stdin registry.acme.com
 tool --password $PW --client_secret ${{ secrets.CS }} --token-file ./t --no-password orders-2024
 tool --password release-2024.jar --password=\"$(vault read x)\"
+curl -u svc:Basic-Pa55-77 https://erp --user \"deploy:$NEXUS_PW\"
+docker login -u ci registry.acme.com
 ";
         let (f, _) = scan(
             text,
@@ -1912,7 +1957,7 @@ tool --password release-2024.jar --password=\"$(vault read x)\"
                 )
             })
             .collect();
-        use DefinitionForm::{CommandOption, FormField, PasswordGrantField};
+        use DefinitionForm::{BasicAuthOption, CommandOption, FormField, PasswordGrantField};
         assert_eq!(
             got,
             vec![
@@ -1921,8 +1966,7 @@ tool --password release-2024.jar --password=\"$(vault read x)\"
                 ("client_secret", "A1B2", PasswordGrantField, 3, 42),
                 ("password", "Pw-1", PasswordGrantField, 3, 61),
                 ("api_key", "K-77", FormField, 4, 24),
-                // Read from a command: recorded, and IG102 passes it by.
-                ("--password", "$(vault read x)", CommandOption, 8, 34),
+                ("-u password", "Basic-Pa55-77", BasicAuthOption, 9, 6),
             ]
         );
     }

@@ -140,6 +140,9 @@ pub enum DefinitionForm {
     /// A long option of a command (`--client_secret VALUE`,
     /// `--password=VALUE`), named with its dashes.
     CommandOption,
+    /// The password of a command's Basic authentication option (`curl -u
+    /// user:password`, `--user`), named `-u password`.
+    BasicAuthOption,
     /// A `name=value` field of a form-encoded body a command sends
     /// (`curl -d "...&client_secret=..."`, `--data-urlencode "password=..."`).
     FormField,

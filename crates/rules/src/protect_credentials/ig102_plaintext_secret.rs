@@ -89,7 +89,9 @@ connection's keystore, is reported: it protects nothing):
   (`anypoint-cli-v4 ... --client_secret <value>`, `--password=<value>`; after a space,
   a value that is quoted or looks like a secret, since a bare `--password` flag
   prompts), and the secret fields of a form-encoded body a command sends (`curl -d
-  "grant_type=password&...&password=..."`: its fix also replaces the password flow);
+  "grant_type=password&...&password=..."`: its fix also replaces the password flow),
+  and the password of a Basic authentication option (`curl -u user:password`,
+  `--user`);
   options that say where the secret is (`--password-stdin`, `--token-file`) are not;
   in a pom, also the Mule Maven plugin deployment's `<properties>` and `<secureProperties>` (set on the app at deploy time)
   and a plugin setting named like a secret (the deployment's Anypoint `<password>`, a
@@ -702,6 +704,12 @@ fn assignment_fix(a: &Assignment, file: &str) -> String {
             a.name,
             environment_variable(&a.name)
         ),
+        DefinitionForm::BasicAuthOption => {
+            let option = a.name.split(' ').next().unwrap_or("-u");
+            format!(
+                "Pass the credentials from the pipeline's secret store instead ({option} \"$API_USER:$API_PASSWORD\" from masked CI secrets, or a .netrc file the pipeline writes), and purge the value from {file}'s git history. Then change the password."
+            )
+        }
         DefinitionForm::FormField | DefinitionForm::PasswordGrantField => {
             let field = format!(
                 "Send the field from the pipeline's secret store instead (--data-urlencode \"{}=${}\", from a masked CI secret), and purge the value from {file}'s git history. Then change the secret.",
@@ -1095,7 +1103,8 @@ impl Rule for PlaintextSecret {
         // Scripts, launch files, poms, CI files.
         for file in &inventory.text_files {
             for a in &file.assignments {
-                if !is_secret_name(&a.name) || is_key_name(&a.name) {
+                let basic = a.form == DefinitionForm::BasicAuthOption;
+                if !basic && (!is_secret_name(&a.name) || is_key_name(&a.name)) {
                     continue;
                 }
                 if !is_clear_secret(&a.value)

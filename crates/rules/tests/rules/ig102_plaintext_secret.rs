@@ -818,8 +818,9 @@ fn postman_key_value_pairs() {
 /// like a secret (Anypoint CLI `--client_secret`, `--password=`), and the
 /// secret fields of a form-encoded OAuth login (`curl -d
 /// "grant_type=password&...&password=..."`), whose fix also replaces the
-/// password flow. Values read from the secret store, `--password-stdin`, a
-/// bare `--password` flag and `--client-secret-file` give nothing (safe.sh).
+/// password flow, and the password of `curl -u user:password`. Values read
+/// from the secret store, `--password-stdin`, a bare `--password` flag,
+/// `--client-secret-file` and `docker login -u ci` give nothing (safe.sh).
 #[test]
 fn command_line_secrets() {
     let rel = "IG102/command-line";
@@ -828,7 +829,13 @@ fn command_line_secrets() {
     common::assert_places(
         "IG102",
         rel,
-        &[(WORKFLOW, 11), (SCRIPT, 7), (SCRIPT, 12), (SCRIPT, 12)],
+        &[
+            (WORKFLOW, 11),
+            (SCRIPT, 7),
+            (SCRIPT, 12),
+            (SCRIPT, 12),
+            (SCRIPT, 15),
+        ],
     );
     let findings = common::run("IG102", rel);
     let option = common::finding_at(&findings, SCRIPT, 7);
@@ -866,6 +873,22 @@ fn command_line_secrets() {
             f.fix
         );
     }
+    // Basic credentials of `curl -u user:password`: the password.
+    let basic = common::finding_at(&findings, SCRIPT, 15);
+    assert!(
+        basic
+            .message
+            .starts_with("secret `-u password` is set in clear in deploy.sh"),
+        "{}",
+        basic.message
+    );
+    assert!(
+        basic.fix.starts_with(
+            "Pass the credentials from the pipeline's secret store instead (-u \"$API_USER:$API_PASSWORD\""
+        ),
+        "{}",
+        basic.fix
+    );
     let workflow = common::finding_at(&findings, WORKFLOW, 11);
     assert!(
         workflow
@@ -881,6 +904,7 @@ fn command_line_secrets() {
             "Sm0ke-Cl1ent-Secret",
             "Sm0ke-Pa55word-77",
             "R3lease-B0t-Pa55",
+            "Nexus-Upl0ad-2024",
         ],
     );
 }
