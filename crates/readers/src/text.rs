@@ -956,19 +956,29 @@ pub(crate) fn dataweave_variables(script: &str) -> Vec<(&str, String, usize)> {
         }
         if rest.starts_with(b"var ") || rest.starts_with(b"%var ") {
             let line = script[start..end].trim_end_matches('\r');
-            if let Some((Some(name), Some(value))) =
-                VAR_DECLARATION.captures(line).map(|c| (c.get(1), c.get(2)))
+            if let Some((name, value, at)) =
+                variable_declaration(line).filter(is_secret_declaration)
             {
-                let v = clean_value(value.as_str());
-                if !v.is_empty() && vocab::is_secret_name(name.as_str()) {
-                    out.push((name.as_str(), v, start + name.start()));
-                }
+                out.push((name, value, start + at));
             }
         }
         start = end + 1;
     }
     // No `---`: no header, so no declarations (the lines read were a body).
     Vec::new()
+}
+
+/// A variable declared on `line` with a string literal ([`VAR_DECLARATION`]):
+/// its name, its value unquoted and the name's offset in `line`.
+fn variable_declaration(line: &str) -> Option<(&str, String, usize)> {
+    let c = VAR_DECLARATION.captures(line)?;
+    let (name, value) = (c.get(1)?, c.get(2)?);
+    Some((name.as_str(), clean_value(value.as_str()), name.start()))
+}
+
+/// A [`variable_declaration`] of a secret: a name that says so, a value.
+fn is_secret_declaration((name, value, _): &(&str, String, usize)) -> bool {
+    !value.is_empty() && vocab::is_secret_name(name)
 }
 
 /// A line of a generic file (`dataweave`: of a `.dwl` script) that may set
@@ -981,23 +991,20 @@ fn generic_line(
     loc: &mut impl FnMut(usize) -> Location,
 ) {
     if line.trim_start().starts_with(['v', 'l', 'c', '%']) {
-        if let Some(c) = VAR_DECLARATION.captures(line) {
-            if let (Some(name), Some(value)) = (c.get(1), c.get(2)) {
-                let n = name.as_str();
-                let v = clean_value(value.as_str());
-                if !v.is_empty() && vocab::is_secret_name(n) {
-                    facts.assignments.push(Assignment {
-                        name: n.to_string(),
-                        value: v,
-                        secret: true,
-                        location: loc(line_start + name.start()),
-                        form: if dataweave {
-                            DefinitionForm::DataWeaveVariable
-                        } else {
-                            DefinitionForm::Line
-                        },
-                    });
-                }
+        if let Some(declared) = variable_declaration(line) {
+            if is_secret_declaration(&declared) {
+                let (name, value, at) = declared;
+                facts.assignments.push(Assignment {
+                    name: name.to_string(),
+                    value,
+                    secret: true,
+                    location: loc(line_start + at),
+                    form: if dataweave {
+                        DefinitionForm::DataWeaveVariable
+                    } else {
+                        DefinitionForm::Line
+                    },
+                });
             }
             return;
         }

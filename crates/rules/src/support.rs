@@ -207,6 +207,22 @@ pub fn container_value_removal(form: DefinitionForm, name: &str, file: &str) -> 
     }
 }
 
+/// The environment variable a CI file or a container would hold a value
+/// named `name` in: upper case, `_` for the rest, without leading dashes
+/// (`--client_secret` -> `CLIENT_SECRET`, `mule.key` -> `MULE_KEY`).
+pub fn environment_variable(name: &str) -> String {
+    name.trim_start_matches('-')
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
 /// `a, b and c`.
 pub fn and_list<S: AsRef<str>>(items: &[S]) -> String {
     match items {

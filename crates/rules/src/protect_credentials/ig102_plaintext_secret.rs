@@ -16,7 +16,9 @@ use intguard_model::{
 
 use super::ig103_committed_encryption_key::{is_committed_value, is_key_name};
 use crate::identities::is_login_secret;
-use crate::support::{app_for_path, connection_identities, describe_identities, file_name};
+use crate::support::{
+    app_for_path, connection_identities, describe_identities, environment_variable, file_name,
+};
 use crate::{Rule, Scope};
 
 pub struct PlaintextSecret;
@@ -751,21 +753,6 @@ fn dataweave_property(var: &str) -> String {
     out
 }
 
-/// The environment variable a CI file would hold a value in: the name in
-/// upper case, `--client_secret` -> `CLIENT_SECRET`.
-fn environment_variable(name: &str) -> String {
-    name.trim_start_matches('-')
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_uppercase()
-            } else {
-                '_'
-            }
-        })
-        .collect()
-}
-
 /// A Maven `settings.xml` server credential (`exchange/password`: the
 /// server's id, then the element) read from an environment variable.
 fn maven_server_fix(a: &Assignment, file: &str) -> String {
@@ -777,17 +764,7 @@ fn maven_server_fix(a: &Assignment, file: &str) -> String {
             "Replace the value in {file} with environment variables Maven reads there (<{element}>${{env.ANYPOINT_CLIENT_ID}}~?~${{env.ANYPOINT_CLIENT_SECRET}}</{element}>) set from masked CI secrets, and purge it from git history. Then regenerate the connected app's client secret in Access Management: the committed one stays in git history."
         );
     }
-    let var: String = a
-        .name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_uppercase()
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let var = environment_variable(&a.name);
     format!(
         "Replace the value in {file} with an environment variable Maven reads there (<{element}>${{env.{var}}}</{element}>) set from a masked CI secret, and purge it from git history. Then change the secret: the committed one stays in git history."
     )

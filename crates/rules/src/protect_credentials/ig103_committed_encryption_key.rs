@@ -641,7 +641,7 @@ fn fix_for(src: &KeySource<'_>, users: &[(&MuleApp, &SecurePropertiesConfig)]) -
         }
         (KeySourceKind::Assignment(_), Some(name)) => format!(
             "Delete the value of `{name}` from {file} and purge it from git history; take it from the CI or deployment secret store instead (a Jenkins credential, a GitHub Actions secret such as ${{{{ secrets.{} }}}}, ...), {supply}. {rotate}",
-            name.to_ascii_uppercase().replace(['.', '-'], "_")
+            crate::support::environment_variable(name)
         ),
         (_, Some(name)) => format!(
             "Delete `{name}` from {file} and purge it from git history; {supply}. {rotate}"
