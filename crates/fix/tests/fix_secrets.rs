@@ -644,6 +644,64 @@ fn mule4_spring_beans_file_is_left_by_name() {
     assert_eq!(before, snapshot(&app));
 }
 
+/// Mule 4: a clear `.properties` value that a Spring beans file reads as
+/// `${db.password}` is not moved to a secure file (the bean would not read
+/// `secure::`): it is listed by name. Another clear secret of the same file,
+/// read by a Mule connector, still moves.
+#[test]
+fn mule4_property_read_by_spring_beans_is_left_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = partner_app(
+        dir.path(),
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core" xmlns:spring="http://www.mulesoft.org/schema/mule/spring" xmlns:http="http://www.mulesoft.org/schema/mule/http">
+  <configuration-properties file="spring.properties"/>
+  <spring:config name="springConfig" files="beans.xml"/>
+  <http:request-config name="Partner_Request">
+    <http:request-connection host="partner.acme.com" protocol="HTTPS" port="443">
+      <http:authentication>
+        <http:basic-authentication username="partner" password="${partner.password}"/>
+      </http:authentication>
+    </http:request-connection>
+  </http:request-config>
+</mule>
+"#,
+    );
+    std::fs::create_dir_all(app.join("src/main/resources")).unwrap();
+    std::fs::write(
+        app.join("src/main/resources/beans.xml"),
+        r#"<beans xmlns="http://www.springframework.org/schema/beans">
+  <bean id="partnerDs" class="org.apache.commons.dbcp2.BasicDataSource">
+    <property name="password" value="${db.password}"/>
+  </bean>
+</beans>
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        app.join("src/main/resources/spring.properties"),
+        "db.password=Partn3r-Db-88\npartner.password=Partn3r-Http-41\n",
+    )
+    .unwrap();
+    let (_, findings) = scan(&app);
+    assert_eq!(findings.len(), 2, "{findings:#?}");
+    let p = plan(&app);
+    assert_eq!(p.skipped.len(), 1, "{:?}", p.skipped);
+    assert!(
+        p.skipped[0].ends_with(
+            "spring.properties:1:1: `db.password` is read by a Spring beans file: supply it at deploy time by hand (the finding's fix says how)"
+        ),
+        "{:?}",
+        p.skipped
+    );
+    let moved: Vec<&str> = p.moved.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(moved, ["partner.password"], "{:#?}", p.actions);
+    let shown = format!("{:?} {:?}", p.skipped, p.actions);
+    for secret in ["Partn3r-Db-88", "Partn3r-Http-41"] {
+        assert!(!shown.contains(secret), "{shown}");
+    }
+}
+
 /// Mule 3: a request-builder header and a form pair of a literal payload
 /// become `${…}` (Mule 3 has no `secure::` prefix), read from the
 /// secure-property-placeholder file the fix declares.

@@ -190,6 +190,7 @@ impl Classified<'_> {
 /// as skipped with the reason.
 fn classify<'a>(app: &'a MuleApp, findings: &[&Finding], plan: &mut Plan) -> Classified<'a> {
     let mut out = Classified::default();
+    let spring_reads = app.read_by_spring_beans();
     for f in findings {
         if let Some((file, i)) = app.property_files.iter().find_map(|p| {
             p.entries
@@ -200,6 +201,13 @@ fn classify<'a>(app: &'a MuleApp, findings: &[&Finding], plan: &mut Plan) -> Cla
             if in_test_sources(&file.path) {
                 plan.skipped.push(format!(
                     "{}: `{}` is in test sources; test credentials are left alone",
+                    f.location,
+                    file.entries[i].key()
+                ));
+            } else if spring_reads.contains(&f.location) {
+                // The bean's `${name}` would not read a `secure::` value.
+                plan.skipped.push(format!(
+                    "{}: `{}` is read by a Spring beans file: supply it at deploy time by hand (the finding's fix says how)",
                     f.location,
                     file.entries[i].key()
                 ));

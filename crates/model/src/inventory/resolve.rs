@@ -218,6 +218,29 @@ impl MuleApp {
             .collect()
     }
 
+    /// The definitions (property entries, global properties) that a Mule 4
+    /// app's Spring beans files read through `${...}`, directly or through
+    /// other definitions. Such a value cannot move to a secure-properties
+    /// file read as `${secure::...}`: MuleSoft documents Spring placeholders
+    /// for configuration properties only, so it is supplied at deploy time.
+    /// Empty for Mule 3, whose secure-property placeholder serves Spring too.
+    pub fn read_by_spring_beans(&self) -> std::collections::HashSet<&Location> {
+        let mut out = std::collections::HashSet::new();
+        if self.runtime != MuleRuntime::Mule4 {
+            return out;
+        }
+        for attr in self
+            .secret_attributes
+            .iter()
+            .filter(|a| !a.value.is_literal() && self.in_spring_beans_file(a))
+        {
+            for r in self.resolve_all(&attr.value) {
+                out.extend(r.sources.iter().map(|s| s.location()));
+            }
+        }
+        out
+    }
+
     fn resolve_parsed<'a>(
         &'a self,
         raw: &str,

@@ -185,8 +185,12 @@ A Spring bean property in a Mule 4 Spring beans file reads placeholders from the
 configuration properties, which MuleSoft documents for `.properties` files only (not
 YAML, and `secure::` is not documented there): write `value="${billing.db.password}"`
 and supply `billing.db.password` at deploy time as a protected Runtime Manager
-property listed in `secureProperties`. `intguard fix secrets` leaves these to you and
-says so. In a Mule 3 app, the secure property placeholder serves every Spring bean.
+property listed in `secureProperties`. The same holds for a clear property-file entry
+or `<global-property>` that such a bean reads (`db.password=...` read by
+`value="${db.password}"`): delete it and supply it at deploy time, the bean's
+`${db.password}` unchanged; moving it to a secure file would leave the bean without it.
+`intguard fix secrets` leaves these to you and says so. In a Mule 3 app, the secure
+property placeholder serves every Spring bean.
 
 ## References
 - MuleSoft Docs: Secure Configuration Properties (Mule 4)
@@ -411,6 +415,29 @@ fn spring_property_fix(app: &MuleApp, attr: &XmlAttribute, prop: &str, how: &str
             "{set}, and supply `{prop}` at deploy time only, as a protected Runtime Manager property listed in mule-artifact.json \"secureProperties\": a Spring beans file reads placeholders from the app's configuration properties (a `.properties` file, not YAML), so a value kept in the repository would be in clear again. Then change the secret: the clear value stays in git history."
         ),
     }
+}
+
+/// A Mule 4 Spring beans file's attribute among the readers of a property
+/// definition: the value cannot become a `${secure::...}` property (see
+/// [`MuleApp::read_by_spring_beans`]).
+fn spring_reader<'a>(app: &MuleApp, uses: &[Use<'a>]) -> Option<&'a XmlAttribute> {
+    if app.runtime != MuleRuntime::Mule4 {
+        return None;
+    }
+    uses.iter()
+        .map(|u| u.attr)
+        .find(|a| app.in_spring_beans_file(a))
+}
+
+/// The fix of a clear definition that a Mule 4 Spring beans file reads:
+/// supplied at deploy time, the bean's `${name}` unchanged. `delete`: the
+/// definition's removal (`Delete `db.password` from spring.properties`).
+fn spring_read_fix(name: &str, delete: &str, reader: &XmlAttribute) -> String {
+    format!(
+        "{delete} and supply `{name}` at deploy time only, as a protected Runtime Manager property listed in mule-artifact.json \"secureProperties\" (the ${{{name}}} references stay as they are): {} in {} reads it, and a Spring beans file reads placeholders from the app's configuration properties (a `.properties` file, not YAML, and not `secure::`), so an encrypted secure property would not reach the bean. Then change the secret: the clear value stays in git history.",
+        attr_label(reader),
+        file_name(&reader.value.location.path)
+    )
 }
 
 /// How to encrypt a value so that this app decrypts it: with the key, algorithm,
@@ -934,21 +961,30 @@ impl Rule for PlaintextSecret {
                             .unwrap_or_default(),
                     );
                     let line = encrypted_line(file.format, entry.key());
-                    let fix = match (app.runtime, file.secure) {
-                        (MuleRuntime::Mule3, true) => format!(
+                    let spring = spring_reader(app, &entry_uses);
+                    let fix = match (app.runtime, file.secure, spring) {
+                        (_, _, Some(reader)) => {
+                            let delete = format!(
+                                "Delete `{}` from {}",
+                                entry.key(),
+                                file_name(&file.path)
+                            );
+                            spring_read_fix(entry.key(), &delete, reader)
+                        }
+                        (MuleRuntime::Mule3, true, None) => format!(
                             "Write `{line}` in {} instead: {how}. Then change the secret: the clear value stays in git history.",
                             file_name(&file.path)
                         ),
-                        (MuleRuntime::Mule3, false) => format!(
+                        (MuleRuntime::Mule3, false, None) => format!(
                             "Move it to {MULE3_LOADER} as `{}=![<encrypted value>]` (the ${{{}}} references stay): {how}. Then change the secret: the clear value stays in git history.",
                             entry.key(), entry.key()
                         ),
-                        (MuleRuntime::Mule4, true) => format!(
+                        (MuleRuntime::Mule4, true, None) => format!(
                             "Write `{line}` in {} instead (read as ${{secure::{}}}): {how}. Then change the secret: the clear value stays in git history.",
                             file_name(&file.path),
                             entry.key()
                         ),
-                        (MuleRuntime::Mule4, false) => format!(
+                        (MuleRuntime::Mule4, false, None) => format!(
                             "Move it to the environment's secure properties file (e.g. properties/${{mule.env}}-secure.yaml) as `{}: \"![<encrypted value>]\"` and read it as ${{secure::{}}}: {how}. Then change the secret: the clear value stays in git history.",
                             entry.key(), entry.key()
                         ),
@@ -1000,7 +1036,14 @@ impl Rule for PlaintextSecret {
                         .map(|w| format!(", Salesforce user {w}"))
                         .unwrap_or_default(),
                 );
-                let fix = if app.runtime == MuleRuntime::Mule3 {
+                let fix = if let Some(reader) = spring_reader(app, &g_uses) {
+                    let delete = format!(
+                        "Delete the <global-property name=\"{}\"> from {}",
+                        g.name,
+                        file_name(&g.location.path)
+                    );
+                    spring_read_fix(&g.name, &delete, reader)
+                } else if app.runtime == MuleRuntime::Mule3 {
                     format!(
                         "Remove the <global-property name=\"{name}\"> and write `{name}=![<encrypted value>]` in {MULE3_LOADER}: {how}. Then change the secret: the clear value stays in git history.",
                         name = g.name

@@ -634,10 +634,19 @@ fn spring_bean_properties() {
 fn mule4_spring_beans_file() {
     let rel = "IG102/spring-beans-file";
     const BEANS: &str = "billing-api/src/main/resources/beans.xml";
+    const PROPERTIES: &str = "billing-api/src/main/resources/spring.properties";
+    const GLOBAL: &str = "billing-api/src/main/mule/global.xml";
     common::assert_places(
         "IG102",
         rel,
-        &[(BEANS, 11), (BEANS, 15), (BEANS, 17), (BEANS, 23)],
+        &[
+            (GLOBAL, 13),
+            (BEANS, 11),
+            (BEANS, 15),
+            (BEANS, 17),
+            (BEANS, 23),
+            (PROPERTIES, 3),
+        ],
     );
     let findings = common::run("IG102", rel);
     let columns: Vec<(u32, u32)> = [11, 15, 17, 23]
@@ -676,6 +685,31 @@ fn mule4_spring_beans_file() {
         "{}",
         p_attribute.fix
     );
+    // Clear definitions the beans read as `${...}`: supplied at deploy
+    // time, not moved to `secure::`, which the bean would not read.
+    let property = common::finding_at(&findings, PROPERTIES, 3);
+    assert!(
+        property.fix.starts_with(
+            "Delete `db.password` from spring.properties and supply `db.password` at deploy time only, as a protected Runtime Manager property listed in mule-artifact.json \"secureProperties\" (the ${db.password} references stay as they are): `password` of <property> `archiveDataSource` in beans.xml reads it"
+        ),
+        "{}",
+        property.fix
+    );
+    let global = common::finding_at(&findings, GLOBAL, 13);
+    assert!(
+        global.fix.starts_with(
+            "Delete the <global-property name=\"audit.apiToken\"> from global.xml and supply `audit.apiToken` at deploy time only"
+        ),
+        "{}",
+        global.fix
+    );
+    for f in [property, global] {
+        assert!(
+            !f.fix.contains("secure::audit") && !f.fix.contains("secure::db"),
+            "{}",
+            f.fix
+        );
+    }
     common::assert_no_secrets(
         rel,
         &[
@@ -683,6 +717,8 @@ fn mule4_spring_beans_file() {
             "tx_live_4Jf8Qw2Lm9Zr",
             "Ta9x-Cl1ent-S3cret",
             "L3dger-Pa55",
+            "Arch1ve-Db-2024",
+            "Aud1t-T0ken-77kQ",
         ],
     );
 }
