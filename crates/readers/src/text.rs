@@ -936,14 +936,19 @@ static VAR_DECLARATION: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// The secret variables a DataWeave script (`script`, a CDATA section of a
-/// Mule XML file) declares with a string literal in its header, the lines
-/// before `---`, one per line that starts with `var` (or `%var`): (name,
-/// value, offset of the name in `script`). A script without a header
-/// declares none.
+/// Mule XML file) declares with a string literal, one per line that starts
+/// with `var` (or `%var`): (name, value, offset of the name in `script`).
+/// Declarations are made in the script's header (the lines before its
+/// `---`) and in the header of each `do { ... --- ... }` block (after a line
+/// that ends with `do {`, up to the block's own `---`), in the script's
+/// header (a function's) or in its body. A script without a header declares
+/// none.
 pub(crate) fn dataweave_variables(script: &str) -> Vec<(&str, String, usize)> {
     let bytes = script.as_bytes();
     let mut out = Vec::new();
     let mut start = 0;
+    // Past the script's header; `do` blocks whose `---` is still to come.
+    let (mut body, mut do_headers) = (false, 0usize);
     while start <= bytes.len() {
         let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |n| start + n);
         let indent = bytes[start..end]
@@ -952,9 +957,20 @@ pub(crate) fn dataweave_variables(script: &str) -> Vec<(&str, String, usize)> {
             .count();
         let rest = &bytes[start + indent..end];
         if rest.starts_with(b"---") {
-            return out;
-        }
-        if rest.starts_with(b"var ") || rest.starts_with(b"%var ") {
+            if do_headers > 0 {
+                do_headers -= 1;
+            } else {
+                body = true;
+                // Most bodies open no `do` block: not read line by line.
+                if !may_open_do_block(&bytes[end..]) {
+                    return out;
+                }
+            }
+        } else if opens_do_block(rest) {
+            do_headers += 1;
+        } else if (!body || do_headers > 0)
+            && (rest.starts_with(b"var ") || rest.starts_with(b"%var "))
+        {
             let line = script[start..end].trim_end_matches('\r');
             if let Some((name, value, at)) =
                 variable_declaration(line).filter(is_secret_declaration)
@@ -965,7 +981,36 @@ pub(crate) fn dataweave_variables(script: &str) -> Vec<(&str, String, usize)> {
         start = end + 1;
     }
     // No `---`: no header, so no declarations (the lines read were a body).
-    Vec::new()
+    if body {
+        out
+    } else {
+        Vec::new()
+    }
+}
+
+/// Whether `text` holds `do {` (or `do{`) anywhere: one search, before a
+/// script's body is read line by line for its `do` blocks.
+fn may_open_do_block(text: &[u8]) -> bool {
+    // Each `{`, looked at backwards: `{` is rarer in a body than `d` or `o`.
+    memchr::memchr_iter(b'{', text).any(|i| {
+        let before = text[..i].trim_ascii_end();
+        before.ends_with(b"do")
+    })
+}
+
+/// A line of a DataWeave body that ends by opening a `do` block
+/// (`fun token() = do {`, `do{`): the declarations of its header follow.
+fn opens_do_block(line: &[u8]) -> bool {
+    let line = line.trim_ascii_end();
+    let Some(before) = line.strip_suffix(b"{") else {
+        return false;
+    };
+    let before = before.trim_ascii_end();
+    before.ends_with(b"do")
+        && before
+            .len()
+            .checked_sub(3)
+            .is_none_or(|i| !(before[i].is_ascii_alphanumeric() || before[i] == b'_'))
 }
 
 /// A variable declared on `line` with a string literal ([`VAR_DECLARATION`]):
@@ -1978,8 +2023,9 @@ docker login -u ci registry.acme.com
         );
     }
 
-    /// Only a script's header declares: `var` lines before `---`, with a
-    /// string literal and a secret name; a script without `---` has no
+    /// A script's header declares (`var` lines before `---`, with a string
+    /// literal and a secret name), and so does the header of a `do` block
+    /// in its body; other body lines do not. A script without `---` has no
     /// header.
     #[test]
     fn dataweave_header_variables() {
@@ -1993,6 +2039,24 @@ docker login -u ci registry.acme.com
             ]
         );
         assert!(dataweave_variables("%dw 2.0\nvar apiKey = \"k-1\"\n").is_empty());
+        let with_do = "%dw 2.0\nfun login() = do {\n  var clientSecret = \"in-a-function\"\n  ---\n  1\n}\nvar apiKey = \"after-a-function\"\n---\n{\n  auth: do {\n    var clientSecret = \"cs-3\"\n    var tenant = \"acme\"\n    ---\n    { secret: clientSecret, note: \"var password = 'x'\" }\n  },\n  undo: redo {\n    var password = \"not-a-block\"\n  }\n}\n";
+        let at = with_do.find("clientSecret = \"cs-3").unwrap();
+        assert_eq!(
+            dataweave_variables(with_do),
+            vec![
+                (
+                    "clientSecret",
+                    "in-a-function".to_string(),
+                    with_do.find("clientSecret").unwrap()
+                ),
+                (
+                    "apiKey",
+                    "after-a-function".to_string(),
+                    with_do.find("apiKey").unwrap()
+                ),
+                ("clientSecret", "cs-3".to_string(), at),
+            ]
+        );
     }
 
     #[test]

@@ -80,10 +80,11 @@ connection's keystore, is reported: it protects nothing):
   secure file is still clear); an entry that a secret attribute reads through
   `${name}` counts even when its name does not say "password";
 - a `<global-property>` holding a secret;
-- a DataWeave script (a `.dwl` file, or the header of one written in the XML, such as
-  an `ee:set-variable`'s CDATA) that declares a secret as a string literal (`var
-  clientSecret = "..."`, `var apiKey: String = "..."`, DataWeave 1.0 `%var`); the fix
-  reads it with `p('secure::...')`;
+- a DataWeave script (a `.dwl` file, or one written in the XML, such as an
+  `ee:set-variable`'s CDATA opening with `%dw 2.0` or, without it, with a directive
+  such as `output`) that declares a secret as a string literal (`var clientSecret =
+  "..."`, `var apiKey: String = "..."`, DataWeave 1.0 `%var`) in its header or in the
+  header of a `do { ... --- ... }` block; the fix reads it with `p('secure::...')`;
 - a password in a URL's user info (`https://svc:password@host/...`), in an XML
   attribute or a property value;
 - `-Dsfdc.password=...`, `export SFDC_PASSWORD=...` or a pom property with a secret

@@ -960,7 +960,14 @@ fn dataweave_script_variables() {
     common::assert_places(
         "IG102",
         rel,
-        &[(SCRIPT, 4), (SCRIPT, 5), (LEGACY, 3), (XML, 11)],
+        &[
+            (SCRIPT, 4),
+            (SCRIPT, 5),
+            (LEGACY, 3),
+            (XML, 11),
+            (XML, 24),
+            (XML, 34),
+        ],
     );
     let findings = common::run("IG102", rel);
     let secret = common::finding_at(&findings, SCRIPT, 5);
@@ -999,6 +1006,25 @@ fn dataweave_script_variables() {
         "{}",
         inline.fix
     );
+    // A script without its `%dw 2.0` line (DataWeave 2 allows it) is read
+    // from its first directive; a CDATA section that is no script (SQL) is
+    // not, whatever its lines say (line 42).
+    let no_version = common::finding_at(&findings, XML, 34);
+    assert!(
+        no_version.message.contains("`auditApiKey`"),
+        "{}",
+        no_version.message
+    );
+    // Declared in the header of a `do` block of a script's body.
+    let in_do = common::finding_at(&findings, XML, 24);
+    assert_eq!(in_do.location.column, 9, "at the variable");
+    assert!(
+        in_do
+            .fix
+            .contains("var clientSecret = p('secure::client.secret')"),
+        "{}",
+        in_do.fix
+    );
     common::assert_no_secrets(
         rel,
         &[
@@ -1006,6 +1032,8 @@ fn dataweave_script_variables() {
             "Cl41ms-Partner-S3cret",
             "L3gacy-Shared-S3cret",
             "ptk_9f8e7d6c5b4a3921",
+            "Pa55-Partner-Sign-04",
+            "aud_4c2b9e7f1d8a6035",
         ],
     );
 }

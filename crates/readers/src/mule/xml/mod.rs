@@ -495,10 +495,11 @@ impl<'t> XmlReader<'t> {
                     self.text(&piece, before)
                 }
                 // The text follows `<![CDATA[`. A DataWeave script's secret
-                // variables are looked for in the header of every CDATA
-                // section that opens with `%dw` (Studio writes scripts so).
+                // variables are looked for in every CDATA section that opens
+                // with a header directive (`%dw 2.0`, as Studio writes
+                // scripts, or `output`, `var`, ... when `%dw` is left out).
                 Ok(Event::CData(t)) => {
-                    if t.trim_ascii_start().starts_with(b"%dw") {
+                    if opens_dataweave_header(&t) {
                         self.script_variables(&t, before + 9);
                     }
                     if self.wants_text() {
@@ -563,6 +564,7 @@ impl<'t> XmlReader<'t> {
     }
 
     /// The secret variables a CDATA section (at `offset`) declares.
+    #[inline(never)]
     fn script_variables(&mut self, bytes: &[u8], offset: usize) {
         let script = self.piece(bytes);
         let found = crate::text::dataweave_variables(&script);
@@ -1735,6 +1737,18 @@ pub(crate) fn may_carry_a_login(text: &str) -> bool {
     }
     let lower = text.to_ascii_lowercase();
     lower.contains("grant_type") || lower.contains("username")
+}
+
+/// A CDATA section that opens like a DataWeave script's header: `%dw 2.0`,
+/// or a directive (`output`, `input`, `var`, `fun`, `import`, `ns`, `type`)
+/// when the version line is left out, which DataWeave 2 allows.
+#[inline(never)]
+fn opens_dataweave_header(cdata: &[u8]) -> bool {
+    const DIRECTIVES: &[&[u8]] = &[
+        b"%dw", b"output ", b"input ", b"var ", b"fun ", b"import ", b"ns ", b"type ",
+    ];
+    let text = cdata.trim_ascii_start();
+    DIRECTIVES.iter().any(|d| text.starts_with(d))
 }
 
 #[cfg(test)]
