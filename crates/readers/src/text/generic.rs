@@ -1,0 +1,199 @@
+//! `key: value`, `key=value` and `<key>value</key>` lines of any text file
+//! whose key names a secret, a JSON file's `{"key": ..., "value": ...}`
+//! pairs, and a Maven `settings.xml` server's credentials.
+
+use std::sync::LazyLock;
+
+use intguard_model::{Assignment, DefinitionForm, Location, TextFileFacts};
+use memchr::memmem;
+use regex::Regex;
+
+use super::dataweave::{is_secret_declaration, variable_declaration};
+use super::{clean_value, is_sensitive_name, plausible_generic_value};
+
+/// `key: value` or `key=value` (a list item's `- key: value`, `export
+/// KEY=value`, the key quoted or not): group 1 the key, group 2 the value.
+static KEY_VALUE_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"^[ \t]*(?:[-*][ \t]+)?(?:export[ \t]+)?["']?([A-Za-z_][A-Za-z0-9_.\-]*)["']?[ \t]*[:=][ \t]*(.*?)[ \t]*$"#)
+        .expect("regex")
+});
+
+/// `<name>value</name>` on one line: the opening name, the value, the
+/// closing name (the two must agree).
+static XML_ELEMENT_VALUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"<([A-Za-z_][\w.\-:]*)>([^<\n]+)</([A-Za-z_][\w.\-:]*)>").expect("regex")
+});
+
+/// A line of a generic file (`dataweave`: of a `.dwl` script) that may set
+/// a secret.
+pub(super) fn generic_line(
+    line: &str,
+    line_start: usize,
+    dataweave: bool,
+    facts: &mut TextFileFacts,
+    loc: &mut impl FnMut(usize) -> Location,
+) {
+    if line.trim_start().starts_with(['v', 'l', 'c', '%']) {
+        if let Some(declared) = variable_declaration(line) {
+            if is_secret_declaration(&declared) {
+                let (name, value, at) = declared;
+                facts.assignments.push(Assignment {
+                    name: name.to_string(),
+                    value,
+                    secret: true,
+                    location: loc(line_start + at),
+                    form: if dataweave {
+                        DefinitionForm::DataWeaveVariable
+                    } else {
+                        DefinitionForm::Line
+                    },
+                });
+            }
+            return;
+        }
+    }
+    if let Some(c) = KEY_VALUE_LINE.captures(line) {
+        if let (Some(name), Some(value)) = (c.get(1), c.get(2)) {
+            let n = name.as_str();
+            // A bare `key:` / `token:` is too common (CI cache keys) to mean
+            // an encryption key.
+            let bare = n.eq_ignore_ascii_case("key");
+            let v = clean_value(value.as_str());
+            // In DataWeave, an unquoted value is an expression (`api_key:
+            // partnerApiKey` reads a variable), not a literal.
+            let expression = dataweave && !value.as_str().trim_start().starts_with(['"', '\'']);
+            if !bare
+                && !expression
+                && plausible_generic_value(value.as_str(), &v)
+                && is_sensitive_name(n)
+            {
+                facts.assignments.push(Assignment {
+                    name: n.to_string(),
+                    value: v,
+                    secret: true,
+                    location: loc(line_start + name.start()),
+                    form: DefinitionForm::Line,
+                });
+                return;
+            }
+        }
+    }
+    if line.contains('<') {
+        for c in XML_ELEMENT_VALUE.captures_iter(line) {
+            let (Some(open), Some(value), Some(close)) = (c.get(1), c.get(2), c.get(3)) else {
+                continue;
+            };
+            let n = open.as_str();
+            if n != close.as_str() || n.eq_ignore_ascii_case("key") || !is_sensitive_name(n) {
+                continue;
+            }
+            let v = value.as_str().trim();
+            if v.is_empty() {
+                continue;
+            }
+            facts.assignments.push(Assignment {
+                name: n.to_string(),
+                value: v.to_string(),
+                secret: true,
+                location: loc(line_start + open.start()),
+                form: DefinitionForm::Line,
+            });
+        }
+    }
+}
+
+/// `{"key": NAME, "value": VALUE}`, pretty-printed or not: the name and the
+/// value (a JSON string, escapes undone) of each pair whose key comes first.
+static JSON_KEY_VALUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#""key"\s*:\s*"([^"\\\n]{1,200})"\s*,\s*"value"\s*:\s*"((?:[^"\\\n]|\\.)*)""#)
+        .expect("regex")
+});
+
+/// The `{"key": NAME, "value": VALUE}` pairs of a JSON file whose NAME
+/// names a secret: Postman environments (`values`), collection variables
+/// and auth settings (`"basic": [{"key": "password", ...}]`). A value that
+/// is a Postman variable (`{{sf_password}}`) or empty is no definition.
+pub(super) fn json_key_value_pairs(
+    text: &str,
+    facts: &mut TextFileFacts,
+    loc: &mut impl FnMut(usize) -> Location,
+) {
+    for c in JSON_KEY_VALUE.captures_iter(text) {
+        let (Some(name), Some(raw)) = (c.get(1), c.get(2)) else {
+            continue;
+        };
+        if !is_sensitive_name(name.as_str()) {
+            continue;
+        }
+        let value: String = serde_json::from_str(&format!("\"{}\"", raw.as_str()))
+            .unwrap_or_else(|_| raw.as_str().to_string());
+        let v = value.trim();
+        if v.is_empty() || (v.starts_with("{{") && v.ends_with("}}")) {
+            continue;
+        }
+        facts.assignments.push(Assignment {
+            name: name.as_str().to_string(),
+            value: v.to_string(),
+            secret: true,
+            location: loc(name.start()),
+            form: DefinitionForm::JsonKeyValue,
+        });
+    }
+}
+
+/// A Maven setting (a `settings.xml` server's, a pom plugin's) that holds the
+/// path of a key file, not a key: `<privateKey>`.
+pub(super) fn is_key_path_setting(element: &str) -> bool {
+    element == "privateKey"
+}
+
+/// The credentials inside a Maven `settings.xml` `<server>`: named after
+/// the server's `<id>` (`exchange/password`), marked
+/// [`DefinitionForm::MavenServer`].
+pub(super) fn name_server_credentials(text: &str, assignments: &mut Vec<Assignment>) {
+    // Lines counted as the blocks come, in order: a file of many servers is
+    // still read once.
+    let (mut line, mut counted) = (1u32, 0usize);
+    let mut line_of = |offset: usize| {
+        line += memchr::memchr_iter(b'\n', &text.as_bytes()[counted..offset]).count() as u32;
+        counted = offset;
+        line
+    };
+    // (first line, last line, id) of each server block, in order.
+    let mut servers: Vec<(u32, u32, String)> = Vec::new();
+    let mut from = 0;
+    while let Some(open) = memmem::find(&text.as_bytes()[from..], b"<server>") {
+        let start = from + open;
+        let Some(len) = memmem::find(&text.as_bytes()[start..], b"</server>") else {
+            break;
+        };
+        let block = &text[start..start + len];
+        let id = block
+            .split_once("<id>")
+            .and_then(|(_, rest)| rest.split_once("</id>"))
+            .map(|(id, _)| id.trim().to_string())
+            .unwrap_or_default();
+        let first = line_of(start);
+        servers.push((first, line_of(start + len), id));
+        from = start + len;
+    }
+    for a in assignments.iter_mut() {
+        if a.form != DefinitionForm::Line {
+            continue;
+        }
+        let line = a.location.line;
+        // The last block starting at or before the line, if it holds it.
+        let i = servers.partition_point(|(first, _, _)| *first <= line);
+        let holder = i.checked_sub(1).map(|i| &servers[i]);
+        if let Some((_, _, id)) = holder.filter(|(_, last, _)| line <= *last) {
+            a.form = DefinitionForm::MavenServer;
+            if !id.is_empty() {
+                a.name = format!("{id}/{}", a.name);
+            }
+        }
+    }
+    assignments.retain(|a| {
+        a.form != DefinitionForm::MavenServer
+            || !a.name.rsplit('/').next().is_some_and(is_key_path_setting)
+    });
+}
