@@ -13,7 +13,7 @@
 //!   Maven `settings.xml` servers;
 //! - [`dataweave`]: a DataWeave script's variables;
 //! - [`containers`]: Dockerfile `ENV`/`ARG`, Kubernetes `env` lists;
-//! - [`suppressions`]: `intguard-ignore` comments.
+//! - [`suppressions`](mod@suppressions): `intguard-ignore` comments.
 
 mod command_line;
 mod containers;

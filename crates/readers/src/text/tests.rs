@@ -16,9 +16,9 @@ const GENERIC: TextKind = TextKind {
 #[test]
 fn cli_jwt_logins_with_their_key_file_and_user() {
     let text = "run: |\n  sf org login jwt --username ci@acme.com \\\n    --jwt-key-file assets/server.key --client-id X\n\
-                sfdx force:auth:jwt:grant -i X -f 'keys/a.key' -u \"$SF_USER\" && sfdx force:source:deploy -f other.key\n\
-                sfdx auth:jwt:grant --jwtkeyfile=keys/b.key --username=b@acme.com\n\
-                sf org login jwt -o nokey@acme.com -i X\n";
+                    sfdx force:auth:jwt:grant -i X -f 'keys/a.key' -u \"$SF_USER\" && sfdx force:source:deploy -f other.key\n\
+                    sfdx auth:jwt:grant --jwtkeyfile=keys/b.key --username=b@acme.com\n\
+                    sf org login jwt -o nokey@acme.com -i X\n";
     let (f, _) = scan(text, "deploy.yml", GENERIC);
     let got: Vec<(&str, &str, Option<&str>, u32)> = f
         .cli_jwt_logins
@@ -103,9 +103,9 @@ fn pem_header_cut_inside_a_character() {
 fn pem_blocks_in_continued_properties_values() {
     let body = "MIIEowIBAAKCAQEAz5m8X1m0AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
     let forms = [
-        format!("k=-----BEGIN RSA PRIVATE KEY-----\\n\\\n  {body}\\n\\\n  -----END RSA PRIVATE KEY-----\n"),
-        format!("k=-----BEGIN RSA PRIVATE KEY-----\\\r\n    {body}\\\r\n    -----END RSA PRIVATE KEY-----\n"),
-    ];
+            format!("k=-----BEGIN RSA PRIVATE KEY-----\\n\\\n  {body}\\n\\\n  -----END RSA PRIVATE KEY-----\n"),
+            format!("k=-----BEGIN RSA PRIVATE KEY-----\\\r\n    {body}\\\r\n    -----END RSA PRIVATE KEY-----\n"),
+        ];
     for text in &forms {
         let (f, _) = scan(text, "f.properties", GENERIC);
         assert_eq!(f.private_keys.len(), 1, "{text}");
@@ -122,13 +122,13 @@ fn pem_blocks_in_continued_properties_values() {
 fn pem_blocks_on_one_line_and_in_xml_attributes() {
     let body = "MIIEowIBAAKCAQEAz5m8X1m0AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
     for text in [
-        format!("SF_KEY=\"-----BEGIN RSA PRIVATE KEY----- {body} {body} -----END RSA PRIVATE KEY-----\"\n"),
-        format!("SF_KEY=-----BEGIN RSA PRIVATE KEY-----{body}{body}-----END RSA PRIVATE KEY-----\n"),
-        format!("<k v=\"-----BEGIN RSA PRIVATE KEY-----&#10;{body}&#10;-----END RSA PRIVATE KEY-----\"/>\n"),
-    ] {
-        let (f, _) = scan(&text, "f", GENERIC);
-        assert_eq!(f.private_keys.len(), 1, "{text}");
-    }
+            format!("SF_KEY=\"-----BEGIN RSA PRIVATE KEY----- {body} {body} -----END RSA PRIVATE KEY-----\"\n"),
+            format!("SF_KEY=-----BEGIN RSA PRIVATE KEY-----{body}{body}-----END RSA PRIVATE KEY-----\n"),
+            format!("<k v=\"-----BEGIN RSA PRIVATE KEY-----&#10;{body}&#10;-----END RSA PRIVATE KEY-----\"/>\n"),
+        ] {
+            let (f, _) = scan(&text, "f", GENERIC);
+            assert_eq!(f.private_keys.len(), 1, "{text}");
+        }
     // Prose after a label on its line: not a key.
     let text = "Keys start with -----BEGIN PRIVATE KEY----- followed by base64.\n";
     assert!(scan(text, "f", GENERIC).0.private_keys.is_empty());
@@ -177,9 +177,9 @@ fn pgp_armor(usage: u8, headers: &str, eol: &str) -> String {
         .map(|c| std::str::from_utf8(c).unwrap())
         .collect();
     format!(
-        "-----BEGIN PGP PRIVATE KEY BLOCK-----{eol}{headers}{eol}{}{eol}=Xy1z{eol}-----END PGP PRIVATE KEY BLOCK-----{eol}",
-        lines.join(eol)
-    )
+            "-----BEGIN PGP PRIVATE KEY BLOCK-----{eol}{headers}{eol}{}{eol}=Xy1z{eol}-----END PGP PRIVATE KEY BLOCK-----{eol}",
+            lines.join(eol)
+        )
 }
 
 /// OpenPGP private key blocks, with or without armor headers, in a file
@@ -210,12 +210,12 @@ fn pgp_private_key_blocks() {
     assert_eq!(f.private_keys.len(), 1);
     assert_eq!(f.private_keys[0].encrypted, None);
     for not_one in [
-        "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmDMEaw19dRYJKwYBBAHaRw8BAQdAp+XDe6Tvs/yn8oW5fZTE9obOT9/ZGA5sdyvN\n",
-        "Never paste a -----BEGIN PGP PRIVATE KEY BLOCK----- anywhere.\n",
-        "Never paste a\n-----BEGIN PGP PRIVATE KEY BLOCK-----\nanywhere.\n",
-    ] {
-        assert!(scan(not_one, "f", GENERIC).0.private_keys.is_empty(), "{not_one}");
-    }
+            "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmDMEaw19dRYJKwYBBAHaRw8BAQdAp+XDe6Tvs/yn8oW5fZTE9obOT9/ZGA5sdyvN\n",
+            "Never paste a -----BEGIN PGP PRIVATE KEY BLOCK----- anywhere.\n",
+            "Never paste a\n-----BEGIN PGP PRIVATE KEY BLOCK-----\nanywhere.\n",
+        ] {
+            assert!(scan(not_one, "f", GENERIC).0.private_keys.is_empty(), "{not_one}");
+        }
 }
 
 #[test]
@@ -247,8 +247,8 @@ const XML: TextKind = TextKind {
 fn a_token_records_the_org_host_written_nearest_to_it() {
     let token = "00D7Q000004KqZb!ARkAQwnQrS7RPeMOkIUpkDyr7OSJoRu1XXdo0cZuzre";
     let text = format!(
-        "# see https://help.salesforce.com/s/articleView\nQA=https://acme--qa.sandbox.my.salesforce.com\nPROD=https://acme.my.salesforce.com\n\n\nT1={token}\n\n\n\n\n\n\n\n\n\n\nT2={token}\n"
-    );
+            "# see https://help.salesforce.com/s/articleView\nQA=https://acme--qa.sandbox.my.salesforce.com\nPROD=https://acme.my.salesforce.com\n\n\nT1={token}\n\n\n\n\n\n\n\n\n\n\nT2={token}\n"
+        );
     let (facts, _) = scan(&text, "f.sh", XML);
     let hosts: Vec<(u32, Option<&str>)> = facts
         .tokens
@@ -294,10 +294,10 @@ fn xml_suppression_covers_the_next_element_and_its_subtree() {
     let text = r#"<mule>
   <!-- intguard-ignore IG109: health check -->
   <http:listener-config name="Health">
-<http:listener-connection host="0.0.0.0" port="8081" />
+    <http:listener-connection host="0.0.0.0" port="8081" />
   </http:listener-config>
   <http:listener-config name="Api">
-<http:listener-connection host="0.0.0.0" port="8082" />
+    <http:listener-connection host="0.0.0.0" port="8082" />
   </http:listener-config>
 </mule>
 "#;
