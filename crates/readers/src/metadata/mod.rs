@@ -184,7 +184,7 @@ pub(crate) fn classify(path: &Path, mdapi_roots: &[PathBuf]) -> Option<Classifie
     let file = name_of(path)?;
     if path
         .components()
-        .any(|c| matches!(c.as_os_str().to_str(), Some(".sfdx" | ".sf")))
+        .any(|c| matches!(c.as_os_str().as_encoded_bytes(), b".sfdx" | b".sf"))
     {
         return None;
     }

@@ -11,7 +11,7 @@ mod strings;
 
 use std::collections::HashSet;
 
-use intguard_model::expr::placeholders;
+use intguard_model::expr::{contains_pair, placeholders};
 use intguard_model::MuleApp;
 
 use crate::protect_access::IG206_FIX_PROPERTIES;
@@ -78,12 +78,12 @@ fn referenced_names(app: &mut MuleApp) -> HashSet<String> {
 /// references, and `p('...')` calls outside `#[...]`, which IG101 reads in a
 /// payload script as one expression (it wraps such text the same way).
 fn names_in(text: &str, out: &mut Vec<String>) {
-    let script = text.contains("p(");
-    if !script && !text.contains("${") {
+    let script = contains_pair(text, b"p(");
+    if !script && !contains_pair(text, b"${") {
         return;
     }
     let wrapped;
-    let text = if script && !text.contains("#[") {
+    let text = if script && !contains_pair(text, b"#[") {
         wrapped = format!("#[{text}]");
         &wrapped
     } else {

@@ -37,6 +37,7 @@ use quick_xml::Reader;
 
 use super::dataweave::{body_fields, dataweave_map_entries};
 use crate::position::Cursor;
+use intguard_model::expr::contains_pair;
 pub(crate) use request_body::{follow_flow_refs, settle_body_mode, PayloadForward, PayloadHandoff};
 use request_body::{sends_a_body, sends_the_payload};
 
@@ -1109,7 +1110,7 @@ fn strip_dsql(q: &str) -> String {
 /// a login in it (`grant_type`, `username`) or in what it reads
 /// (`${...}`, `p('...')`); case-insensitive.
 pub(crate) fn may_carry_a_login(text: &str) -> bool {
-    if text.contains("${") || text.contains("p(") {
+    if contains_pair(text, b"${") || contains_pair(text, b"p(") {
         return true;
     }
     let lower = text.to_ascii_lowercase();
