@@ -35,8 +35,12 @@ pub(crate) struct WalkedFile {
 impl WalkedFile {
     pub fn new(mut path: PathBuf) -> Self {
         path.shrink_to_fit();
-        let display = display_path(&path);
-        let display = (path.to_str() != Some(display.as_str())).then(|| display.into_boxed_str());
+        // Kept only when it differs from the path (not UTF-8, or `\`
+        // separators): most paths are shown as they are.
+        let display = match path.to_str() {
+            Some(s) if std::path::MAIN_SEPARATOR != '\\' || !s.contains('\\') => None,
+            _ => Some(display_path(&path).into_boxed_str()),
+        };
         WalkedFile { path, display }
     }
 

@@ -206,14 +206,13 @@ fn read_all(
             "mule-artifact.json" => entry.mule_artifact_json = true,
             "pom.xml" => {
                 if let Some(b) = &bytes {
-                    entry.pom = Some(mule::descriptor::pom_info(&String::from_utf8_lossy(b)));
+                    entry.pom = Some(mule::descriptor::pom_info(&lossy_text(b)));
                 }
             }
             _ => {
                 if let Some(b) = &bytes {
-                    entry.mule_project_name = Some(mule::descriptor::mule_project_name(
-                        &String::from_utf8_lossy(b),
-                    ));
+                    entry.mule_project_name =
+                        Some(mule::descriptor::mule_project_name(&lossy_text(b)));
                 }
             }
         }
@@ -233,7 +232,7 @@ fn read_all(
                 Some((
                     f.path.clone(),
                     f.display().to_string(),
-                    String::from_utf8_lossy(&bytes).into_owned(),
+                    lossy_text(&bytes).into_owned(),
                 ))
             })
             .collect()
@@ -527,6 +526,16 @@ fn read_into(path: &Path, max: u64, buf: &mut Vec<u8>) -> Result<(), ReadError> 
 }
 
 /// The file's bytes, or None when it cannot be read or is over `max` bytes.
+/// `bytes` as text: borrowed when they are UTF-8 (checked with SIMD, as
+/// std's check of a large pom file is slow), else with the invalid bytes
+/// replaced.
+fn lossy_text(bytes: &[u8]) -> Cow<'_, str> {
+    match simdutf8::basic::from_utf8(bytes) {
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
+}
+
 fn read_limited(path: &Path, max: u64) -> Option<Vec<u8>> {
     let mut buf = Vec::new();
     read_into(path, max, &mut buf).ok().map(|()| buf)
@@ -557,9 +566,8 @@ fn is_app_root(dir: &Path) -> bool {
     if dir.join("mule-artifact.json").is_file() || dir.join("mule-project.xml").is_file() {
         return true;
     }
-    read_limited(&dir.join("pom.xml"), 1 << 20).is_some_and(|pom| {
-        mule::descriptor::pom_info(&String::from_utf8_lossy(&pom)).is_mule_application()
-    })
+    read_limited(&dir.join("pom.xml"), 1 << 20)
+        .is_some_and(|pom| mule::descriptor::pom_info(&lossy_text(&pom)).is_mule_application())
 }
 
 /// The text of a file that starts with a UTF-16 byte order mark (little or

@@ -182,18 +182,26 @@ pub(crate) fn may_grant_object_access(path: &Path) -> bool {
 /// `package.xml`.
 pub(crate) fn classify(path: &Path, mdapi_roots: &[PathBuf]) -> Option<Classified> {
     let file = name_of(path)?;
-    if path
-        .components()
-        .any(|c| matches!(c.as_os_str().as_encoded_bytes(), b".sfdx" | b".sf"))
-    {
-        return None;
-    }
     let (base, meta) = match file.strip_suffix("-meta.xml") {
         Some(b) => (b, true),
         None => (file, false),
     };
     let (stem, suffix) = base.rsplit_once('.')?;
     if stem.is_empty() {
+        return None;
+    }
+    let typed = TYPES
+        .iter()
+        .find(|(s, _, _)| s.eq_ignore_ascii_case(suffix));
+    // Most files asked about (a Mule app's XML) are told apart by their name
+    // alone, before their folders are looked at.
+    if !meta && typed.is_none() {
+        return None;
+    }
+    if path
+        .components()
+        .any(|c| matches!(c.as_os_str().as_encoded_bytes(), b".sfdx" | b".sf"))
+    {
         return None;
     }
     let parent = path.parent()?;
@@ -236,9 +244,7 @@ pub(crate) fn classify(path: &Path, mdapi_roots: &[PathBuf]) -> Option<Classifie
             return None;
         }
     }
-    let (_, folder, tag) = TYPES
-        .iter()
-        .find(|(s, _, _)| s.eq_ignore_ascii_case(suffix))?;
+    let (_, folder, tag) = typed?;
     if !meta {
         // Metadata API: the type's folder right under a package.xml folder.
         if !parent_name.eq_ignore_ascii_case(folder) {
