@@ -69,8 +69,13 @@ pub fn placeholders(raw: &str) -> Vec<Placeholder> {
     let mut out = Vec::new();
     let bytes = raw.as_bytes();
     let mut i = 0;
-    while i + 1 < bytes.len() {
-        if bytes[i] == b'$' && bytes[i + 1] == b'{' {
+    // From `$` to `$`: most values hold none.
+    while let Some(dollar) = memchr::memchr(b'$', &bytes[i..]) {
+        i += dollar;
+        if i + 1 >= bytes.len() {
+            break;
+        }
+        if bytes[i + 1] == b'{' {
             if let Some(close) = memchr::memchr(b'}', &bytes[i + 2..]) {
                 let inner = &raw[i + 2..i + 2 + close];
                 let (name, secure) = split_secure(inner);

@@ -197,8 +197,11 @@ fn read_all(
         .collect();
     let mut dirs: HashMap<PathBuf, DirDescriptors> = HashMap::new();
     // Each descriptor's bytes until the file pass reaches it, which takes
-    // them: a monorepo's pom files are not all held through the pass.
-    let mut cache: HashMap<PathBuf, std::sync::Mutex<Option<Vec<u8>>>> = HashMap::new();
+    // them: a monorepo's pom files are not all held through the pass. Keyed
+    // by the path's bytes with a fast hasher: every file of the walk is
+    // looked up, and hashing a `Path` parses its components.
+    let mut cache: foldhash::HashMap<Vec<u8>, std::sync::Mutex<Option<Vec<u8>>>> =
+        foldhash::HashMap::default();
     for (path, name, bytes) in read_descriptors {
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let entry = dirs.entry(dir).or_default();
@@ -217,7 +220,10 @@ fn read_all(
             }
         }
         if let Some(b) = bytes {
-            cache.insert(path, std::sync::Mutex::new(Some(b)));
+            cache.insert(
+                path.into_os_string().into_encoded_bytes(),
+                std::sync::Mutex::new(Some(b)),
+            );
         }
     }
     let apps = mule::app_roots(dirs);
@@ -317,7 +323,7 @@ fn read_all(
             .zip(&file_app[range])
             .map(|(f, app)| {
                 let cached = cache
-                    .get(&f.path)
+                    .get(f.path.as_os_str().as_encoded_bytes())
                     .and_then(|c| c.lock().unwrap_or_else(|e| e.into_inner()).take());
                 with_read_buffer(|buf| {
                     let input = FileInput {
