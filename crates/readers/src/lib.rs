@@ -531,7 +531,6 @@ fn read_into(path: &Path, max: u64, buf: &mut Vec<u8>) -> Result<(), ReadError> 
     Ok(())
 }
 
-/// The file's bytes, or None when it cannot be read or is over `max` bytes.
 /// `bytes` as text: borrowed when they are UTF-8 (checked with SIMD, as
 /// std's check of a large pom file is slow), else with the invalid bytes
 /// replaced.
@@ -542,6 +541,7 @@ fn lossy_text(bytes: &[u8]) -> Cow<'_, str> {
     }
 }
 
+/// The file's bytes, or None when it cannot be read or is over `max` bytes.
 fn read_limited(path: &Path, max: u64) -> Option<Vec<u8>> {
     let mut buf = Vec::new();
     read_into(path, max, &mut buf).ok().map(|()| buf)
