@@ -1,0 +1,318 @@
+//! IG102 in property files and `<global-property>` elements: clear secret
+//! values, with the attributes that read them.
+
+use super::*;
+
+/// A secret attribute that reads a property definition.
+#[derive(Clone, Copy)]
+pub(super) struct Use<'a> {
+    attr: &'a XmlAttribute,
+    env: Option<&'a str>,
+    /// The definition gives the attribute's whole value.
+    whole: bool,
+}
+
+/// For every property definition (by location), the secret attributes that
+/// read it, per environment; and, for files nobody loads, the attributes
+/// whose references name it.
+pub(super) struct Uses<'a> {
+    by_location: HashMap<&'a Location, Vec<Use<'a>>>,
+    by_name: HashMap<String, Vec<&'a XmlAttribute>>,
+}
+
+impl<'a> Uses<'a> {
+    pub(super) fn of(app: &'a MuleApp) -> Self {
+        let mut by_location: HashMap<&'a Location, Vec<Use<'a>>> = HashMap::new();
+        let mut by_name: HashMap<String, Vec<&'a XmlAttribute>> = HashMap::new();
+        for attr in app
+            .secret_attributes
+            .iter()
+            .filter(|a| !a.value.is_literal())
+        {
+            let whole = is_whole_reference(&attr.value.raw);
+            for r in app.resolve_all(&attr.value) {
+                let chain_whole = whole
+                    && r.sources.len() > 1
+                    && r.sources[..r.sources.len() - 1]
+                        .iter()
+                        .all(|s| is_whole_reference(s.raw_value()));
+                let last = r.sources.len().saturating_sub(1);
+                for (i, s) in r.sources.iter().enumerate() {
+                    by_location.entry(s.location()).or_default().push(Use {
+                        attr,
+                        env: r.environment,
+                        whole: i == last && ((r.sources.len() == 1 && whole) || chain_whole),
+                    });
+                }
+            }
+        }
+        for attr in &app.secret_attributes {
+            for p in placeholders(&attr.value.raw) {
+                by_name.entry(p.name).or_default().push(attr);
+            }
+        }
+        Uses {
+            by_location,
+            by_name,
+        }
+    }
+
+    /// The attributes reading `entry` of `file`: by resolution, or by name
+    /// when the file takes no part in resolution.
+    pub(super) fn for_entry(
+        &self,
+        file: &PropertyFile,
+        location: &Location,
+        key: &str,
+    ) -> Vec<Use<'a>> {
+        if let Some(uses) = self.by_location.get(location) {
+            return uses.clone();
+        }
+        if file.loaded {
+            return Vec::new();
+        }
+        self.by_name
+            .get(key)
+            .map(|attrs| {
+                attrs
+                    .iter()
+                    .map(|attr| Use {
+                        attr,
+                        env: None,
+                        whole: is_whole_reference(&attr.value.raw),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// Related entries for the attributes reading a definition, and the identity
+/// of the Salesforce connections among them.
+pub(super) fn describe_uses(
+    app: &MuleApp,
+    uses: &[Use<'_>],
+    file_env: Option<&str>,
+) -> (Vec<Related>, Option<String>, Option<String>) {
+    let mut related = Vec::new();
+    let mut seen = HashSet::new();
+    let mut first = None;
+    let mut identities: Vec<String> = Vec::new();
+    for u in uses {
+        if !seen.insert((&u.attr.value.location, u.attr.name.as_str())) {
+            continue;
+        }
+        let label = attr_label(u.attr);
+        first.get_or_insert_with(|| label.clone());
+        related.push(Related::new(
+            &u.attr.value.location,
+            format!("{label} reads it"),
+        ));
+        if let Some(conn) = owning_connection(app, u.attr) {
+            if let Some(who) = identity_for(app, conn, file_env.or(u.env)) {
+                if !identities.contains(&who) {
+                    identities.push(who);
+                }
+            }
+        }
+    }
+    let first = first.map(|f| {
+        if related.len() > 1 {
+            format!("{f} and {} more", related.len() - 1)
+        } else {
+            f
+        }
+    });
+    let identity = (!identities.is_empty()).then(|| identities.join(", "));
+    (related, first, identity)
+}
+
+pub(super) fn encrypted_line(format: PropertyFormat, key: &str) -> String {
+    match format {
+        PropertyFormat::Yaml => format!("{key}: \"![<encrypted value>]\""),
+        PropertyFormat::Properties => format!("{key}=![<encrypted value>]"),
+    }
+}
+
+/// A Mule 4 Spring beans file's attribute among the readers of a property
+/// definition: the value cannot become a `${secure::...}` property (see
+/// [`MuleApp::read_by_spring_beans`]).
+pub(super) fn spring_reader<'a>(app: &MuleApp, uses: &[Use<'a>]) -> Option<&'a XmlAttribute> {
+    if app.runtime != MuleRuntime::Mule4 {
+        return None;
+    }
+    uses.iter()
+        .map(|u| u.attr)
+        .find(|a| app.in_spring_beans_file(a))
+}
+
+/// The fix of a clear definition that a Mule 4 Spring beans file reads:
+/// supplied at deploy time, the bean's `${name}` unchanged. `delete`: the
+/// definition's removal (`Delete `db.password` from spring.properties`).
+pub(super) fn spring_read_fix(name: &str, delete: &str, reader: &XmlAttribute) -> String {
+    format!(
+        "{delete} and supply `{name}` at deploy time only, as a protected Runtime Manager property listed in mule-artifact.json \"secureProperties\" (the ${{{name}}} references stay as they are): {} in {} reads it, and a Spring beans file reads placeholders from the app's configuration properties (a `.properties` file, not YAML, and not `secure::`), so an encrypted secure property would not reach the bean. Then change the secret: the clear value stays in git history.",
+        attr_label(reader),
+        file_name(&reader.value.location.path)
+    )
+}
+
+/// The clear secrets of `app`'s property files (every environment's,
+/// loaded or not) and of its global properties.
+pub(super) fn property_findings<'a>(
+    app: &'a MuleApp,
+    how: &str,
+    seen: &mut Seen<'a>,
+    out: &mut Vec<Finding>,
+) {
+    let uses = Uses::of(app);
+
+    // (b) property files of every environment, loaded or not.
+    for file in &app.property_files {
+        for entry in &file.entries {
+            let entry_uses = uses.for_entry(file, &entry.location, entry.key());
+            let named_secret = is_secret_name(entry.key()) && !is_key_name(entry.key());
+            if !(named_secret || entry_uses.iter().any(|u| u.whole)) {
+                continue;
+            }
+            if !is_clear_secret(entry.value())
+                || seen.is_token_line(&entry.location)
+                || !seen.flagged.insert(&entry.location)
+            {
+                continue;
+            }
+            let env = file.environment.as_deref();
+            let (related, used_by, who) = describe_uses(app, &entry_uses, env);
+            let scope = match (env, file.loaded) {
+                (_, false) => " (a file no configuration loads)".to_string(),
+                (Some(e), true) => format!(" ({e})"),
+                (None, true) => " (every environment)".to_string(),
+            };
+            let kind = if file.secure {
+                "is not encrypted, although the file is a secure-properties file"
+            } else {
+                "is in clear"
+            };
+            let message = format!(
+                "{}: secret property `{}` in {}{scope} {kind} ({}){}{}",
+                app.name,
+                entry.key(),
+                file_name(&file.path),
+                describe(entry.value()),
+                used_by
+                    .map(|u| if file.loaded {
+                        format!(", read by {u}")
+                    } else {
+                        // Nothing reads this file: its value reaches
+                        // no attribute, its name does.
+                        format!(", a name {u} reads from the files that are loaded")
+                    })
+                    .unwrap_or_default(),
+                who.as_deref()
+                    .map(|w| format!(", Salesforce user {w}"))
+                    .unwrap_or_default(),
+            );
+            let line = encrypted_line(file.format, entry.key());
+            let spring = spring_reader(app, &entry_uses);
+            let fix = match (app.runtime, file.secure, spring) {
+                (_, _, Some(reader)) => {
+                    let delete = format!(
+                        "Delete `{}` from {}",
+                        entry.key(),
+                        file_name(&file.path)
+                    );
+                    spring_read_fix(entry.key(), &delete, reader)
+                }
+                (MuleRuntime::Mule3, true, None) => format!(
+                    "Write `{line}` in {} instead: {how}. Then change the secret: the clear value stays in git history.",
+                    file_name(&file.path)
+                ),
+                (MuleRuntime::Mule3, false, None) => format!(
+                    "Move it to {MULE3_LOADER} as `{}=![<encrypted value>]` (the ${{{}}} references stay): {how}. Then change the secret: the clear value stays in git history.",
+                    entry.key(), entry.key()
+                ),
+                (MuleRuntime::Mule4, true, None) => format!(
+                    "Write `{line}` in {} instead (read as ${{secure::{}}}): {how}. Then change the secret: the clear value stays in git history.",
+                    file_name(&file.path),
+                    entry.key()
+                ),
+                (MuleRuntime::Mule4, false, None) => format!(
+                    "Move it to the environment's secure properties file (e.g. properties/${{mule.env}}-secure.yaml) as `{}: \"![<encrypted value>]\"` and read it as ${{secure::{}}}: {how}. Then change the secret: the clear value stays in git history.",
+                    entry.key(), entry.key()
+                ),
+            };
+            let shared_user = who
+                .as_deref()
+                .filter(|_| is_login_secret(entry.key()))
+                .map(|user| (user.to_string(), app.name.clone()));
+            let mut f = finding(&entry.location, message)
+                .maybe_identity(who)
+                .environments(env.map(str::to_string))
+                .key(format!("property|{}", entry.key()))
+                .fix(fix);
+            f.shared_user_note = shared_user;
+            for r in related {
+                f = f.related(r);
+            }
+            out.push(f);
+        }
+    }
+
+    // Global properties holding a secret.
+    for g in &app.global_properties {
+        let g_uses = uses
+            .by_location
+            .get(&g.location)
+            .cloned()
+            .unwrap_or_default();
+        let named_secret = is_secret_name(&g.name) && !is_key_name(&g.name);
+        if !(named_secret || g_uses.iter().any(|u| u.whole)) {
+            continue;
+        }
+        if !is_clear_secret(&g.value.raw)
+            || seen.is_token_line(&g.location)
+            || !seen.flagged.insert(&g.location)
+        {
+            continue;
+        }
+        let (related, used_by, who) = describe_uses(app, &g_uses, None);
+        let message = format!(
+            "{}: <global-property name=\"{}\"> holds a secret in clear ({}){}{}",
+            app.name,
+            g.name,
+            describe(&g.value.raw),
+            used_by
+                .map(|u| format!(", read by {u}"))
+                .unwrap_or_default(),
+            who.as_deref()
+                .map(|w| format!(", Salesforce user {w}"))
+                .unwrap_or_default(),
+        );
+        let fix = if let Some(reader) = spring_reader(app, &g_uses) {
+            let delete = format!(
+                "Delete the <global-property name=\"{}\"> from {}",
+                g.name,
+                file_name(&g.location.path)
+            );
+            spring_read_fix(&g.name, &delete, reader)
+        } else if app.runtime == MuleRuntime::Mule3 {
+            format!(
+                "Remove the <global-property name=\"{name}\"> and write `{name}=![<encrypted value>]` in {MULE3_LOADER}: {how}. Then change the secret: the clear value stays in git history.",
+                name = g.name
+            )
+        } else {
+            format!(
+                "Remove the <global-property name=\"{name}\"> and write `{name}: \"![<encrypted value>]\"` in the secure properties file, read as ${{secure::{name}}}: {how}. Then change the secret: the clear value stays in git history.",
+                name = g.name
+            )
+        };
+        let mut f = finding(&g.location, message)
+            .maybe_identity(who)
+            .key(format!("global-property|{}", g.name))
+            .fix(fix);
+        for r in related {
+            f = f.related(r);
+        }
+        out.push(f);
+    }
+}

@@ -1,0 +1,392 @@
+use super::http::handed_on;
+use super::*;
+
+#[test]
+fn chains_of_flows_are_named_in_order() {
+    assert_eq!(handed_on(&[]), "this flow");
+    assert_eq!(
+        handed_on(&["w".to_string()]),
+        "`w`, which hands it on to this flow"
+    );
+    assert_eq!(
+        handed_on(&["a".to_string(), "b".to_string(), "c".to_string()]),
+        "`a`, which hands it on through `b` and `c` to this flow"
+    );
+}
+use crate::support::testkit::{app, attr, conn, loc, props, val};
+use intguard_model::{Assignment, AuthClass, GlobalProperty, TextFileFacts};
+
+const XML: &str = "orders/src/main/mule/global.xml";
+const SECRETS: &[&str] = &[
+    "Tiger2024!",
+    "aB3dE5fG7hJ9kL1m",
+    "Kst0reP4ss",
+    "Sup3rS3cret!",
+];
+
+fn orders() -> MuleApp {
+    let mut a = app("orders", &["dev", "prod"]);
+    a.salesforce_connections = vec![conn(
+        "Salesforce_Config",
+        "salesforce:basic-connection",
+        AuthClass::Password,
+        XML,
+        10,
+        &[
+            ("username", "${sfdc.username}"),
+            ("password", "${sfdc.password}"),
+            ("securityToken", "${secure::sfdc.token}"),
+        ],
+    )];
+    a.secret_attributes = vec![
+        attr(
+            "salesforce:basic-connection",
+            Some("Salesforce_Config"),
+            "password",
+            "${sfdc.password}",
+            XML,
+            10,
+        ),
+        attr(
+            "salesforce:basic-connection",
+            Some("Salesforce_Config"),
+            "securityToken",
+            "${secure::sfdc.token}",
+            XML,
+            10,
+        ),
+        attr(
+            "tls:key-store",
+            Some("TLS_Context"),
+            "keyPassword",
+            "Kst0reP4ss",
+            XML,
+            20,
+        ),
+        attr(
+            "tls:key-store",
+            Some("TLS_Context"),
+            "password",
+            "changeit",
+            XML,
+            21,
+        ),
+    ];
+    let mut unused = props(
+        "orders/src/main/resources/properties/old.properties",
+        None,
+        false,
+        &[("sfdc.password", "Sup3rS3cret!"), ("sfdc.user", "x")],
+    );
+    unused.loaded = false;
+    unused.format = PropertyFormat::Properties;
+    a.property_files = vec![
+        props(
+            "orders/src/main/resources/properties/dev.yaml",
+            Some("dev"),
+            false,
+            &[
+                ("sfdc.username", "int.dev@acme.com"),
+                ("sfdc.password", "${SFDC_PW}"),
+            ],
+        ),
+        props(
+            "orders/src/main/resources/properties/prod.yaml",
+            Some("prod"),
+            false,
+            &[
+                ("sfdc.username", "int.orders@acme.com"),
+                ("sfdc.password", "Tiger2024!"),
+                ("feature.token.enabled", "true"),
+            ],
+        ),
+        props(
+            "orders/src/main/resources/properties/prod-secure.yaml",
+            Some("prod"),
+            true,
+            &[
+                ("sfdc.token", "aB3dE5fG7hJ9kL1m"),
+                ("sfdc.consumerSecret", "![w9oKTqKTtvBuRUVbhQP/qw==]"),
+            ],
+        ),
+        unused,
+    ];
+    a
+}
+
+fn places(f: &[Finding]) -> Vec<(String, u32)> {
+    let mut v: Vec<_> = f
+        .iter()
+        .map(|f| (f.location.path.to_string(), f.location.line))
+        .collect();
+    v.sort();
+    v
+}
+
+fn assert_no_secret(f: &[Finding]) {
+    for f in f {
+        let mut texts = vec![f.message.clone(), f.fix.clone()];
+        texts.extend(f.related.iter().map(|r| r.message.clone()));
+        for t in texts {
+            for s in SECRETS {
+                assert!(!t.contains(s), "secret in {t}");
+            }
+        }
+    }
+}
+
+#[test]
+fn flags_xml_and_every_property_file() {
+    let inv = Inventory {
+        apps: vec![orders()],
+        ..Default::default()
+    };
+    let f = PlaintextSecret.check(&inv);
+    assert_eq!(
+        places(&f),
+        vec![
+            (XML.to_string(), 20),
+            (XML.to_string(), 21),
+            (
+                "orders/src/main/resources/properties/old.properties".to_string(),
+                1
+            ),
+            (
+                "orders/src/main/resources/properties/prod-secure.yaml".to_string(),
+                1
+            ),
+            (
+                "orders/src/main/resources/properties/prod.yaml".to_string(),
+                2
+            ),
+        ]
+    );
+    assert_no_secret(&f);
+    let prod = f
+        .iter()
+        .find(|f| f.location.path.ends_with("prod.yaml"))
+        .unwrap();
+    assert_eq!(prod.environments, vec!["prod".to_string()]);
+    assert_eq!(prod.identity.as_deref(), Some("int.orders@acme.com"));
+    assert_eq!(prod.related.len(), 1);
+    assert_eq!(
+        (prod.related[0].path.as_str(), prod.related[0].line),
+        (XML, 10)
+    );
+    assert!(
+        prod.message
+            .contains("`sfdc.password` in prod.yaml (prod) is in clear (Ti…(10) sha256:"),
+        "{}",
+        prod.message
+    );
+    assert!(prod
+        .message
+        .contains("read by `password` of <salesforce:basic-connection> `Salesforce_Config`"));
+    let secure = f
+        .iter()
+        .find(|f| f.location.path.ends_with("prod-secure.yaml"))
+        .unwrap();
+    assert!(
+        secure
+            .message
+            .contains("is not encrypted, although the file is a secure-properties file"),
+        "{}",
+        secure.message
+    );
+    assert_eq!(secure.identity.as_deref(), Some("int.orders@acme.com"));
+    let old = f
+        .iter()
+        .find(|f| f.location.path.ends_with("old.properties"))
+        .unwrap();
+    assert!(old.message.contains("no configuration loads"));
+    assert!(
+        old.fix.contains("sfdc.password: \"![<encrypted value>]\""),
+        "{}",
+        old.fix
+    );
+    assert_eq!(old.related.len(), 1, "linked by name");
+    // The key store's default password counts; it is said to be one.
+    let default = f
+        .iter()
+        .find(|f| f.fingerprint_key == "xml|TLS_Context|tls:key-store|password")
+        .unwrap();
+    assert!(
+        default.message.contains("a well-known default password"),
+        "{}",
+        default.message
+    );
+    let ks = f.iter().find(|f| f.location.line == 20).unwrap();
+    assert_eq!(
+        ks.fingerprint_key,
+        "xml|TLS_Context|tls:key-store|keyPassword"
+    );
+    assert!(
+        ks.fix.contains("${secure::tls_context.keyPassword}"),
+        "{}",
+        ks.fix
+    );
+}
+
+#[test]
+fn property_read_by_a_password_attribute_counts_whatever_its_name() {
+    let mut a = app("billing", &[]);
+    a.secret_attributes = vec![attr(
+        "http:basic-authentication",
+        Some("ERP"),
+        "password",
+        "${erp.pw}",
+        "billing/x.xml",
+        4,
+    )];
+    a.property_files = vec![props(
+        "billing/config.yaml",
+        None,
+        false,
+        &[("erp.pw", "Tiger2024!"), ("erp.host", "erp")],
+    )];
+    a.global_properties = vec![GlobalProperty {
+        name: "erp.password".into(),
+        value: val("Tiger2024!", "billing/x.xml", 2),
+        location: loc("billing/x.xml", 2),
+    }];
+    let inv = Inventory {
+        apps: vec![a],
+        text_files: vec![TextFileFacts {
+            path: "scripts/run.sh".into(),
+            assignments: vec![
+                Assignment {
+                    form: Default::default(),
+                    name: "SFDC_PASSWORD".into(),
+                    value: "Tiger2024!".into(),
+                    secret: true,
+                    location: loc("scripts/run.sh", 3),
+                },
+                Assignment {
+                    form: Default::default(),
+                    name: "SFDC_TOKEN".into(),
+                    value: "$SFDC_TOKEN".into(),
+                    secret: true,
+                    location: loc("scripts/run.sh", 4),
+                },
+                Assignment {
+                    form: Default::default(),
+                    name: "encryption.key".into(),
+                    value: "Abcdef0123456789".into(),
+                    secret: true,
+                    location: loc("scripts/run.sh", 5),
+                },
+            ],
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    let f = PlaintextSecret.check(&inv);
+    assert_eq!(
+        places(&f),
+        vec![
+            ("billing/config.yaml".to_string(), 1),
+            ("billing/x.xml".to_string(), 2),
+            ("scripts/run.sh".to_string(), 3),
+        ]
+    );
+    assert_no_secret(&f);
+    assert_eq!(
+        f.iter()
+            .find(|f| f.location.line == 1)
+            .unwrap()
+            .environments,
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn references_encrypted_values_and_dummies_are_clean() {
+    let mut a = app("clean", &["dev"]);
+    a.secret_attributes = vec![
+        attr(
+            "salesforce:jwt-connection",
+            Some("SF"),
+            "storePassword",
+            "${secure::sf.storePassword}",
+            "clean/g.xml",
+            3,
+        ),
+        attr(
+            "tls:trust-store",
+            Some("TLS"),
+            "password",
+            "changeit",
+            "clean/g.xml",
+            9,
+        ),
+    ];
+    a.property_files = vec![props(
+        "clean/dev-secure.yaml",
+        Some("dev"),
+        true,
+        &[
+            ("sf.storePassword", "![w9oKTqKTtvBuRUVbhQP/qw==]"),
+            ("sf.password", "<password>"),
+            ("sf.tokenEndpoint", "https://x"),
+        ],
+    )];
+    let inv = Inventory {
+        apps: vec![a],
+        ..Default::default()
+    };
+    assert!(PlaintextSecret.check(&inv).is_empty());
+}
+
+#[test]
+fn salesforce_tokens_are_left_to_ig106() {
+    use intguard_model::TokenCandidate;
+    let token = "00D5e000000AbCdEFG!AQ8AQPz1x2y3z4w5v6u7t8s9r0q";
+    let inv = Inventory {
+        text_files: vec![TextFileFacts {
+            path: "scripts/smoke.sh".into(),
+            tokens: vec![TokenCandidate {
+                kind: intguard_model::TokenKind::AccessToken,
+                value: token.into(),
+                location: loc("scripts/smoke.sh", 2),
+                host: None,
+            }],
+            assignments: vec![
+                Assignment {
+                    form: Default::default(),
+                    name: "SF_TOKEN".into(),
+                    value: token.into(),
+                    secret: true,
+                    location: loc("scripts/smoke.sh", 2),
+                },
+                Assignment {
+                    form: Default::default(),
+                    name: "SF_PASSWORD".into(),
+                    value: "Tiger2024!".into(),
+                    secret: true,
+                    location: loc("scripts/smoke.sh", 3),
+                },
+            ],
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    let f = PlaintextSecret.check(&inv);
+    assert_eq!(places(&f), vec![("scripts/smoke.sh".to_string(), 3)]);
+}
+
+#[test]
+fn test_sources_are_lowered() {
+    let mut a = app("t", &[]);
+    a.property_files = vec![props(
+        "t/src/test/resources/test.yaml",
+        None,
+        false,
+        &[("sfdc.password", "Tiger2024!")],
+    )];
+    let inv = Inventory {
+        apps: vec![a],
+        ..Default::default()
+    };
+    let f = PlaintextSecret.run(&inv);
+    assert_eq!(f[0].severity, Severity::High);
+}

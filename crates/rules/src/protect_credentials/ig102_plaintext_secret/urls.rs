@@ -1,0 +1,67 @@
+//! IG102 for passwords written in a URL's user info.
+
+use super::*;
+
+/// Passwords in the user info of `app`'s URLs, in the XML or in a property
+/// value.
+pub(super) fn url_findings<'a>(
+    app: &'a MuleApp,
+    how: &str,
+    seen: &mut Seen<'a>,
+    out: &mut Vec<Finding>,
+) {
+    // (c) a password in a URL's user info (`https://svc:Pw@host`),
+    // in the XML or in a property file.
+    let url_fix = crate::support::in_runtime_syntax(app, format!(
+        "Take `user:password@` out of the URL and give the credential to the connector instead, read from an encrypted secure property (an HTTP request: <http:authentication><http:basic-authentication username=\"...\" password=\"${{secure::<name>.password}}\"/></http:authentication> on its config); {how}. Then change the password: the clear value stays in git history."
+    ));
+    for attr in &app.url_attributes {
+        let Some(password) = vocab::url_password(&attr.value.raw) else {
+            continue;
+        };
+        if seen.is_token_line(&attr.value.location) || !seen.flagged.insert(&attr.value.location) {
+            continue;
+        }
+        let message = format!(
+            "{}: {} carries a password in its URL's user info, written in clear in the XML ({})",
+            app.name,
+            attr_label(attr),
+            describe(password)
+        );
+        out.push(
+            finding(&attr.value.location, message)
+                .key(format!(
+                    "url-password|{}|{}|{}",
+                    attr.owner.as_deref().unwrap_or_default(),
+                    attr.element,
+                    attr.name
+                ))
+                .fix(url_fix.clone()),
+        );
+    }
+    for file in &app.property_files {
+        for entry in &file.entries {
+            let Some(password) = vocab::url_password(entry.value()) else {
+                continue;
+            };
+            if seen.is_token_line(&entry.location) || !seen.flagged.insert(&entry.location) {
+                continue;
+            }
+            let env = file.environment.as_deref();
+            let message = format!(
+                "{}: property `{}` in {}{} is a URL with a password in its user info, in clear ({})",
+                app.name,
+                entry.key(),
+                file_name(&file.path),
+                env.map(|e| format!(" ({e})")).unwrap_or_default(),
+                describe(password)
+            );
+            out.push(
+                finding(&entry.location, message)
+                    .environments(env.map(str::to_string))
+                    .key(format!("url-password-property|{}", entry.key()))
+                    .fix(url_fix.clone()),
+            );
+        }
+    }
+}
