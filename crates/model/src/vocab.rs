@@ -344,6 +344,18 @@ pub fn is_reference_value(value: &str) -> bool {
     v.starts_with("![") || v.contains("${") || v.contains("#[")
 }
 
+/// A value in a script, CI file or command line that reads a variable or a
+/// command (`$PW`, `"$(vault read ...)"`, `${{ secrets.X }}`, `%PW%`, a
+/// backtick command): no secret of its own, and not to be masked in what
+/// intguard prints.
+pub fn reads_a_variable(value: &str) -> bool {
+    let v = value.trim();
+    v.starts_with(['$', '`'])
+        || v.contains("${")
+        || v.contains("{{")
+        || (v.len() > 1 && v.starts_with('%') && v.ends_with('%'))
+}
+
 /// True for values that are obviously not real secrets: empty, placeholders,
 /// encrypted `![...]` values, the dummies people leave in templates, and
 /// intguard's own masks of a secret (`Ac…(14)`, `…(5) sha256:1a2b3c4d`).

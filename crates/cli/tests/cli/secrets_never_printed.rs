@@ -1034,6 +1034,40 @@ fn secrets_reused_across_files_are_masked_everywhere() {
     }
 }
 
+/// A script's `SF_PASSWORD=$SF_PW_FROM_VAULT` sets no secret: the variable's
+/// name is shown as written in the snippet of a finding on a line that
+/// reads it, while the secret on that line is masked.
+#[test]
+fn variables_a_script_reads_are_not_masked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let secret = "Cl1ent-S3cret-42x";
+    write(
+        tmp.path(),
+        "scripts/deploy.sh",
+        format!(
+            "#!/bin/sh\nexport SF_PASSWORD=$SF_PW_FROM_VAULT\ncurl -u \"deploy:$SF_PW_FROM_VAULT\" --client_secret \"{secret}\" https://auth.acme.example\n"
+        ),
+    );
+    let run = run_cmd(
+        intguard()
+            .arg("scan")
+            .arg(tmp.path())
+            .args(["--format", "json"]),
+    );
+    run.expect_no_panic().expect_code(1);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let snippet = report["findings"][0]["snippet"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        snippet.starts_with("curl -u \"deploy:$SF_PW_FROM_VAULT\" --client_secret \"Cl…(17)\""),
+        "{snippet}"
+    );
+    let mut secrets = Secrets::new();
+    add(&mut secrets, secret, "client secret");
+    assert_no_secret("json", &run.stdout, &secrets);
+}
+
 /// Found by fuzzing: a `.properties` value continued on the next line with
 /// `\` is one secret to the readers (`FirstHalf7SecondHalf9`), so the
 /// redactor did not mask its first line in the finding's snippet; and a

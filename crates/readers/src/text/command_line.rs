@@ -28,17 +28,6 @@ static FORM_OPTION: LazyLock<Regex> = LazyLock::new(|| {
     .expect("regex")
 });
 
-/// A command-line value that reads a variable or a command (`$PW`,
-/// `"$(vault read ...)"`, `${{ secrets.X }}`, `%PW%`): not a secret, and not
-/// to be masked in what intguard prints.
-fn reads_a_variable(value: &str) -> bool {
-    let v = value.trim();
-    v.starts_with(['$', '`'])
-        || v.contains("${")
-        || v.contains("{{")
-        || (v.len() > 1 && v.starts_with('%') && v.ends_with('%'))
-}
-
 /// A `user:password` pair of a command's Basic authentication option, at the
 /// option's start (curl's and wget's `-u`, `--user`).
 static USER_OPTION: LazyLock<Regex> = LazyLock::new(|| {
@@ -120,7 +109,7 @@ pub(super) fn command_line_secrets(
                 let credentials = clean_value(arg.as_str());
                 if let Some((_, password)) = credentials.split_once(':') {
                     // `-u x:y` in an example is no credential.
-                    if password.chars().count() >= 4 && !reads_a_variable(password) {
+                    if password.chars().count() >= 4 && !vocab::reads_a_variable(password) {
                         found.push((
                             start,
                             Assignment {
@@ -150,7 +139,7 @@ pub(super) fn command_line_secrets(
         let joined = at[name.end()..].starts_with('=');
         if v.is_empty()
             || v.starts_with('-')
-            || reads_a_variable(&v)
+            || vocab::reads_a_variable(&v)
             || !(joined || secret_like_argument(value.as_str()))
         {
             continue;
@@ -192,7 +181,7 @@ fn form_fields(arg: &str, arg_start: usize, found: &mut Vec<(usize, Assignment)>
             continue;
         };
         let trimmed = name.trim_start();
-        if value.is_empty() || reads_a_variable(value) || !vocab::is_secret_name(trimmed) {
+        if value.is_empty() || vocab::reads_a_variable(value) || !vocab::is_secret_name(trimmed) {
             continue;
         }
         found.push((

@@ -9,7 +9,7 @@ use memchr::memmem;
 use regex::Regex;
 
 use super::dataweave::{is_secret_declaration, variable_declaration};
-use super::{clean_value, is_sensitive_name, plausible_generic_value};
+use super::{clean_value, is_sensitive_name, plausible_generic_value, reads_a_variable};
 
 /// `key: value` or `key=value` (a list item's `- key: value`, `export
 /// KEY=value`, the key quoted or not): group 1 the key, group 2 the value.
@@ -64,6 +64,7 @@ pub(super) fn generic_line(
             let expression = dataweave && !value.as_str().trim_start().starts_with(['"', '\'']);
             if !bare
                 && !expression
+                && !reads_a_variable(value.as_str())
                 && plausible_generic_value(value.as_str(), &v)
                 && is_sensitive_name(n)
             {

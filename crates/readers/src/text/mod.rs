@@ -215,6 +215,14 @@ fn token_value(re: &Regex, found: &str) -> String {
     }
 }
 
+/// A value as written (`raw`) that reads a variable or a command (`$SF_PW`,
+/// `"$(vault read ...)"`, `%PW%`): it sets no secret of its own, and
+/// recording it would have the output mask the variable's name. In single
+/// quotes `$` is a literal (a shell's, YAML's): such a value is kept.
+fn reads_a_variable(raw: &str) -> bool {
+    !raw.trim_start().starts_with('\'') && vocab::reads_a_variable(&clean_value(raw))
+}
+
 /// A value in a generic file worth recording: one token (quoted values may
 /// hold spaces), not prose or markup.
 fn plausible_generic_value(raw: &str, cleaned: &str) -> bool {
@@ -342,6 +350,9 @@ pub(crate) fn scan(
                 let (Some(name), Some(value)) = (c.get(1), c.get(2)) else {
                     continue;
                 };
+                if reads_a_variable(value.as_str()) {
+                    continue;
+                }
                 facts.assignments.push(Assignment {
                     name: name.as_str().to_string(),
                     value: clean_value(value.as_str()),

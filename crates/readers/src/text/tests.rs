@@ -442,6 +442,36 @@ fn generic_secret_lines() {
     );
 }
 
+/// A script's or CI file's value that reads a variable or a command sets no
+/// secret of its own, and is not recorded (the output would mask the
+/// variable's name); in single quotes `$` is a literal, and the value is.
+#[test]
+fn values_that_read_a_variable_are_no_definitions() {
+    let shell = TextKind {
+        assignments: AssignmentStyle::Shell,
+        comments: CommentSyntax::Any,
+    };
+    let text = "export SF_PASSWORD=$SF_PW\nAPI_TOKEN=\"$(vault read -field=token secret/api)\"\nCLIENT_SECRET=%CLIENT_SECRET%\nDB_PASSWORD='$ecret-Pa55'\nMULE_KEY=k3y-2024\n";
+    let (f, _) = scan(text, "deploy.sh", shell);
+    let got: Vec<(&str, &str)> = f
+        .assignments
+        .iter()
+        .map(|a| (a.name.as_str(), a.value.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [("DB_PASSWORD", "$ecret-Pa55"), ("MULE_KEY", "k3y-2024")]
+    );
+    let ci = "deploy:\n  variables:\n    password: $CI_DEPLOY_PASSWORD\n    api_token: \"${{ secrets.API_TOKEN }}\"\n    client_secret: 'S3cret-4-real'\n";
+    let (f, _) = scan(ci, ".gitlab-ci.yml", GENERIC);
+    let got: Vec<(&str, &str)> = f
+        .assignments
+        .iter()
+        .map(|a| (a.name.as_str(), a.value.as_str()))
+        .collect();
+    assert_eq!(got, [("client_secret", "S3cret-4-real")]);
+}
+
 #[test]
 fn java_defines_and_shell() {
     let text = "#!/bin/sh\nexport MULE_KEY=abcd1234\nJAVA_OPTS=\"-Dmule.env=prod -Dencryption.key='k3y!'\"\n";
