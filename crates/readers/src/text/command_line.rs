@@ -7,7 +7,7 @@ use intguard_model::{vocab, Assignment, CliJwtLogin, DefinitionForm, Location, T
 use memchr::memmem;
 use regex::Regex;
 
-use super::clean_value;
+use super::{clean_value, reads_a_variable};
 
 /// A long option of a command with its value, at the option's start:
 /// `--name value` or `--name=value`, the value quoted or a bare word.
@@ -109,7 +109,7 @@ pub(super) fn command_line_secrets(
                 let credentials = clean_value(arg.as_str());
                 if let Some((_, password)) = credentials.split_once(':') {
                     // `-u x:y` in an example is no credential.
-                    if password.chars().count() >= 4 && !vocab::reads_a_variable(password) {
+                    if password.chars().count() >= 4 && !reads_a_variable(arg.as_str(), password) {
                         found.push((
                             start,
                             Assignment {
@@ -139,7 +139,7 @@ pub(super) fn command_line_secrets(
         let joined = at[name.end()..].starts_with('=');
         if v.is_empty()
             || v.starts_with('-')
-            || vocab::reads_a_variable(&v)
+            || reads_a_variable(value.as_str(), &v)
             || !(joined || secret_like_argument(value.as_str()))
         {
             continue;
@@ -168,6 +168,8 @@ pub(super) fn command_line_secrets(
 /// login (`grant_type=password`) they say so.
 fn form_fields(arg: &str, arg_start: usize, found: &mut Vec<(usize, Assignment)>) {
     let quoted = arg.starts_with(['"', '\'']);
+    // In single quotes a `$` is a literal: `'password=$ecret'` sets one.
+    let literal = arg.starts_with('\'');
     let body = if quoted { &arg[1..arg.len() - 1] } else { arg };
     let body_start = arg_start + usize::from(quoted);
     let password_grant = body
@@ -181,7 +183,10 @@ fn form_fields(arg: &str, arg_start: usize, found: &mut Vec<(usize, Assignment)>
             continue;
         };
         let trimmed = name.trim_start();
-        if value.is_empty() || vocab::reads_a_variable(value) || !vocab::is_secret_name(trimmed) {
+        if value.is_empty()
+            || (!literal && vocab::reads_a_variable(value))
+            || !vocab::is_secret_name(trimmed)
+        {
             continue;
         }
         found.push((

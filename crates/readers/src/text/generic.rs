@@ -64,7 +64,7 @@ pub(super) fn generic_line(
             let expression = dataweave && !value.as_str().trim_start().starts_with(['"', '\'']);
             if !bare
                 && !expression
-                && !reads_a_variable(value.as_str())
+                && !reads_a_variable(value.as_str(), &v)
                 && plausible_generic_value(value.as_str(), &v)
                 && is_sensitive_name(n)
             {

@@ -215,12 +215,13 @@ fn token_value(re: &Regex, found: &str) -> String {
     }
 }
 
-/// A value as written (`raw`) that reads a variable or a command (`$SF_PW`,
-/// `"$(vault read ...)"`, `%PW%`): it sets no secret of its own, and
-/// recording it would have the output mask the variable's name. In single
-/// quotes `$` is a literal (a shell's, YAML's): such a value is kept.
-fn reads_a_variable(raw: &str) -> bool {
-    !raw.trim_start().starts_with('\'') && vocab::reads_a_variable(&clean_value(raw))
+/// A value that reads a variable or a command (`$SF_PW`, `"$(vault read
+/// ...)"`, `%PW%`): it sets no secret of its own, and recording it would
+/// have the output mask the variable's name. `raw` is the value as written,
+/// `cleaned` its text ([`clean_value`]): in single quotes `$` is a literal
+/// (a shell's, YAML's), and such a value is kept.
+pub(super) fn reads_a_variable(raw: &str, cleaned: &str) -> bool {
+    !raw.trim_start().starts_with('\'') && vocab::reads_a_variable(cleaned)
 }
 
 /// A value in a generic file worth recording: one token (quoted values may
@@ -350,12 +351,13 @@ pub(crate) fn scan(
                 let (Some(name), Some(value)) = (c.get(1), c.get(2)) else {
                     continue;
                 };
-                if reads_a_variable(value.as_str()) {
+                let cleaned = clean_value(value.as_str());
+                if reads_a_variable(value.as_str(), &cleaned) {
                     continue;
                 }
                 facts.assignments.push(Assignment {
                     name: name.as_str().to_string(),
-                    value: clean_value(value.as_str()),
+                    value: cleaned,
                     secret: is_sensitive_name(name.as_str()),
                     location: loc(name.start()),
                     form: DefinitionForm::ShellVariable,

@@ -472,6 +472,31 @@ fn values_that_read_a_variable_are_no_definitions() {
     assert_eq!(got, [("client_secret", "S3cret-4-real")]);
 }
 
+/// On a command line too: a single-quoted `$` is a literal, so these
+/// options set secrets; the double-quoted ones read variables.
+#[test]
+fn single_quoted_command_line_values_are_literals() {
+    let shell = TextKind {
+        assignments: AssignmentStyle::Shell,
+        comments: CommentSyntax::Any,
+    };
+    let text = "curl -u 'deploy:$ecret-Pa55' -d 'password=$ecretPw1' https://a.example\ncurl -u \"deploy:$PW\" -d \"password=$PW\" https://a.example\nanypoint-cli --client_secret '$3cret-99x'\nanypoint-cli --client_secret \"$CLIENT_SECRET\"\n";
+    let (f, _) = scan(text, "deploy.sh", shell);
+    let got: Vec<(&str, &str)> = f
+        .assignments
+        .iter()
+        .map(|a| (a.name.as_str(), a.value.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("-u password", "$ecret-Pa55"),
+            ("password", "$ecretPw1"),
+            ("--client_secret", "$3cret-99x"),
+        ]
+    );
+}
+
 #[test]
 fn java_defines_and_shell() {
     let text = "#!/bin/sh\nexport MULE_KEY=abcd1234\nJAVA_OPTS=\"-Dmule.env=prod -Dencryption.key='k3y!'\"\n";
