@@ -850,11 +850,13 @@ fn process_file(
 
     // Validated with SIMD (std's check was 1.2% of a scan's instructions);
     // std's again only for the position of the first invalid byte.
-    let valid = simdutf8::basic::from_utf8(bytes).map_err(|_| std::str::from_utf8(bytes));
+    let valid = match simdutf8::basic::from_utf8(bytes) {
+        Ok(s) => Ok(s),
+        Err(_) => std::str::from_utf8(bytes),
+    };
     let text: Cow<'_, str> = match valid {
         Ok(s) => Cow::Borrowed(s),
-        Err(Ok(s)) => Cow::Borrowed(s),
-        Err(Err(e)) => {
+        Err(e) => {
             let lossy = String::from_utf8_lossy(bytes);
             if STRUCTURED.contains(&ext.as_str()) {
                 let (line, col) = LineIndex::new(&lossy).locate(&lossy, e.valid_up_to());
