@@ -702,6 +702,71 @@ fn mule4_property_read_by_spring_beans_is_left_by_name() {
     }
 }
 
+/// A name defined both for every environment and for one: the secure file
+/// of each environment gets the definition Mule reads there. Mule 4 keeps a
+/// property's first definition, and common.properties is imported first.
+#[test]
+fn each_environment_gets_the_definition_mule_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = partner_app(
+        dir.path(),
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core" xmlns:http="http://www.mulesoft.org/schema/mule/http">
+  <configuration-properties file="common.properties"/>
+  <configuration-properties file="${env}.properties"/>
+  <http:request-config name="Partner_Request">
+    <http:request-connection host="${partner.host}" protocol="HTTPS" port="443">
+      <http:authentication>
+        <http:basic-authentication username="partner" password="${partner.password}"/>
+      </http:authentication>
+    </http:request-connection>
+  </http:request-config>
+</mule>
+"#,
+    );
+    let resources = app.join("src/main/resources");
+    std::fs::create_dir_all(&resources).unwrap();
+    for (file, text) in [
+        ("common.properties", "partner.password=Common-Pw-71\n"),
+        (
+            "dev.properties",
+            "partner.host=dev.partner.example\npartner.password=Dev-Pw-72\n",
+        ),
+        ("prod.properties", "partner.host=partner.example\n"),
+    ] {
+        std::fs::write(resources.join(file), text).unwrap();
+    }
+    let p = plan(&app);
+    assert!(p.skipped.is_empty(), "{:?}", p.skipped);
+    let moved: Vec<&str> = p.moved.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(moved, ["partner.password"], "{:#?}", p.actions);
+    p.apply().unwrap();
+    // Both environments read common.properties' value: one secure file
+    // serves them (with dev's own value it would be two values for one
+    // file, and the move refused).
+    let cipher = Cipher::new(Algorithm::Aes, Mode::Cbc, true);
+    assert_eq!(
+        decrypt(
+            &app,
+            "src/main/resources/secure.yaml",
+            "partner.password",
+            cipher,
+            KEY
+        ),
+        "Common-Pw-71"
+    );
+    for (path, bytes) in snapshot(&app) {
+        let text = String::from_utf8_lossy(&bytes);
+        for secret in ["Common-Pw-71", "Dev-Pw-72"] {
+            assert!(
+                !text.contains(secret),
+                "{} still holds {secret}",
+                path.display()
+            );
+        }
+    }
+}
+
 /// Mule 3: a request-builder header and a form pair of a literal payload
 /// become `${…}` (Mule 3 has no `secure::` prefix), read from the
 /// secure-property-placeholder file the fix declares.

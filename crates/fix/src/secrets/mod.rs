@@ -493,36 +493,22 @@ impl Moving<'_> {
             // The value per target file.
             let mut per_target: BTreeMap<&str, Zeroizing<String>> = BTreeMap::new();
             for (env, path) in &self.targets {
-                let specific: Vec<&str> = defs
-                    .iter()
-                    .filter(|(f, _)| f.environment.is_some() && f.environment == *env)
-                    .map(|(f, i)| f.entries[*i].value())
-                    .collect();
-                let general: Vec<&str> = defs
-                    .iter()
-                    .filter(|(f, _)| f.environment.is_none())
-                    .map(|(f, i)| f.entries[*i].value())
-                    .collect();
-                let candidates = if specific.is_empty() {
-                    general
-                } else {
-                    specific
-                };
-                let Some(first) = candidates.first() else {
+                // The definition Mule reads in that environment: the first
+                // in its lookup order (the others go too, unread).
+                let Some(first) = self
+                    .app
+                    .files_in_lookup_order(env.as_deref())
+                    .find_map(|file| {
+                        defs.iter()
+                            .filter(|(f, _)| std::ptr::eq(*f, file))
+                            .map(|(f, i)| f.entries[*i].value())
+                            .next_back()
+                    })
+                else {
                     continue;
                 };
-                if candidates.iter().any(|v| v != first) {
-                    skip(
-                        plan,
-                        format!(
-                            "defined with different values for environment {}",
-                            env.as_deref().unwrap_or("(all)")
-                        ),
-                    );
-                    continue 'names;
-                }
                 if let Some(prev) = per_target.get(path.as_str()) {
-                    if prev.as_str() != *first {
+                    if prev.as_str() != first {
                         skip(
                             plan,
                             format!(
@@ -532,7 +518,7 @@ impl Moving<'_> {
                         continue 'names;
                     }
                 }
-                per_target.insert(path.as_str(), Zeroizing::new((*first).to_string()));
+                per_target.insert(path.as_str(), Zeroizing::new(first.to_string()));
             }
             // A definition already in a target must agree.
             let mut new_inserts = Vec::new();

@@ -63,6 +63,13 @@ pub struct MuleApp {
     /// value with `://`).
     pub url_attributes: Vec<XmlAttribute>,
     pub property_files: Vec<PropertyFile>,
+    /// Indexes into `property_files` of the files Mule loads, in the order
+    /// it looks a property up in them ([`MuleApp::lookup`]): the imports' files
+    /// in declaration order, since Mule 4 keeps a property's first
+    /// definition and a Mule 3 placeholder the last of its `location` list.
+    /// Empty (an app built by hand): each environment's own files, then the
+    /// others, as listed.
+    pub property_order: Vec<u32>,
     /// Salesforce operations and sources, until
     /// [`MuleApp::digest_operations`] turns them into `object_uses`.
     pub operations: Vec<SalesforceOperation>,
@@ -115,6 +122,7 @@ impl MuleApp {
             secret_attributes: Vec::new(),
             url_attributes: Vec::new(),
             property_files: Vec::new(),
+            property_order: Vec::new(),
             operations: Vec::new(),
             object_uses: Vec::new(),
             unknown_uses: Vec::new(),

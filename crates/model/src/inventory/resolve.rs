@@ -98,40 +98,58 @@ pub fn is_environment_placeholder(name: &str) -> bool {
 }
 
 impl MuleApp {
+    /// The files Mule loads in environment `env` (`None`: those for every
+    /// environment), in the order it looks a property up in them:
+    /// [`MuleApp::property_order`]'s, else the environment's own files, then
+    /// the others.
+    pub fn files_in_lookup_order<'a>(
+        &'a self,
+        env: Option<&'a str>,
+    ) -> impl Iterator<Item = &'a PropertyFile> + 'a {
+        let own = move |f: &&PropertyFile| env.is_some() && f.environment.as_deref() == env;
+        let every = |f: &&PropertyFile| f.environment.is_none();
+        // Without an order (an app built by hand), the files as listed.
+        let listed: &[PropertyFile] = if self.property_order.is_empty() {
+            &self.property_files
+        } else {
+            &[]
+        };
+        self.property_order
+            .iter()
+            .filter_map(|&i| self.property_files.get(i as usize))
+            .filter(move |f| own(f) || every(f))
+            .chain(listed.iter().filter(own))
+            .chain(listed.iter().filter(every))
+            .filter(|f| f.loaded)
+    }
+
     /// Finds the definition of a property for an environment, in Mule's order:
-    /// the environment's own files, then files for every environment, then
+    /// the files it loads there ([`MuleApp::files_in_lookup_order`]), then
     /// `global-property` defaults. `secure::` names read secure files only;
     /// Mule 3 placeholders read both.
     pub fn lookup<'a>(
         &'a self,
         name: &str,
         secure: bool,
-        env: Option<&str>,
+        env: Option<&'a str>,
     ) -> Option<PropertySource<'a>> {
         let search_secure = secure || self.runtime == MuleRuntime::Mule3;
         let search_plain = !secure;
-        let wanted = |file: &PropertyFile| {
-            file.loaded && ((file.secure && search_secure) || (!file.secure && search_plain))
-        };
-        #[allow(clippy::type_complexity)]
-        let passes: [Box<dyn Fn(&PropertyFile) -> bool>; 2] = [
-            Box::new(|f: &PropertyFile| env.is_some() && f.environment.as_deref() == env),
-            Box::new(|f: &PropertyFile| f.environment.is_none()),
-        ];
         let hash = PropertyEntry::hash_key(name);
-        for pass in passes.iter() {
-            for file in self.property_files.iter().filter(|f| wanted(f) && pass(f)) {
-                if let Some(entry) = file.entries.iter().rev().find(|e| e.has_key(name, hash)) {
-                    return Some(PropertySource::File { file, entry });
-                }
-            }
+        let found = self
+            .files_in_lookup_order(env)
+            .filter(|f| (f.secure && search_secure) || (!f.secure && search_plain))
+            .find_map(|file| {
+                let entry = file.entries.iter().rev().find(|e| e.has_key(name, hash))?;
+                Some(PropertySource::File { file, entry })
+            });
+        if found.is_some() || secure {
+            return found;
         }
-        if !secure {
-            if let Some(g) = self.global_properties.iter().find(|g| g.name == name) {
-                return Some(PropertySource::Global(g));
-            }
-        }
-        None
+        self.global_properties
+            .iter()
+            .find(|g| g.name == name)
+            .map(PropertySource::Global)
     }
 
     /// Whether `${name}` is what named environment `env` (see

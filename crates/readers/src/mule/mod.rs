@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use intguard_model::{HttpRequestOperation, Location, MuleApp, MuleRuntime, PropertyFile};
 
 use crate::discover::display_path;
-use crate::properties::environments::{match_file, patterns, ImportPattern};
+use crate::properties::environments::{declared_patterns, match_file, ImportPattern};
 use xml::MuleXmlFacts;
 
 /// An app root found on disk, before its files are read.
@@ -119,6 +119,26 @@ fn payload_scripts(requests: &mut [HttpRequestOperation], scripts: &[(String, St
     }
 }
 
+/// The loaded files' indexes in the order Mule looks a property up in them:
+/// Mule 3's `mule-app.properties` (always loaded, matched by no import)
+/// first, as the application's own properties, then each import's files in
+/// the order of the pattern that matched them (`orders`, see
+/// [`declared_patterns`]), in walk order where that is the same.
+fn lookup_order(files: &[PropertyFile], orders: &[Option<u32>]) -> Vec<u32> {
+    let mut loaded: Vec<(u32, u32)> = files
+        .iter()
+        .zip(orders)
+        .enumerate()
+        .filter(|(_, (f, _))| f.loaded)
+        .map(|(i, (_, order))| {
+            let rank = order.map_or(0, |o| o.saturating_add(1));
+            (rank, u32::try_from(i).unwrap_or(u32::MAX))
+        })
+        .collect();
+    loaded.sort_unstable();
+    loaded.into_iter().map(|(_, i)| i).collect()
+}
+
 /// Builds the app from its parts: merges the XML facts, matches property files
 /// to imports, and finds the environments.
 pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
@@ -168,36 +188,37 @@ pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
     // imports without placeholders): with the global-properties they give
     // the other placeholders of an import their values
     // (`${app.name}-${mule.env}.yaml`) before it is matched.
-    let literal: Vec<ImportPattern> = app
-        .property_imports
-        .iter()
-        .flat_map(|i| patterns(i, &app))
+    let literal: Vec<ImportPattern> = declared_patterns(&app)
+        .into_iter()
         .filter(ImportPattern::is_literal)
         .collect();
     // Paths to match, `None` for Mule 3's mule-app.properties (always loaded).
     let mut rels = Vec::new();
+    // Each loaded file's lookup order (see `lookup_order`).
+    let mut orders = Vec::new();
     for cand in parts.properties {
         let mut file = cand.file;
         file.loaded = cand.always_loaded;
         let rel = (!cand.always_loaded).then_some(cand.rel);
+        let mut order = None;
         if let Some(m) = rel.as_deref().and_then(|r| match_file(r, &literal)) {
             file.loaded = true;
             file.secure = m.secure;
+            order = Some(m.order);
         }
         rels.push(rel);
+        orders.push(order);
         app.property_files.push(file);
     }
-    let pats: Vec<ImportPattern> = app
-        .property_imports
-        .iter()
-        .flat_map(|i| patterns(i, &app))
-        .collect();
+    app.property_order = lookup_order(&app.property_files, &orders);
+    let pats = declared_patterns(&app);
     let mut envs = BTreeSet::new();
     let mut env_placeholders = BTreeSet::new();
-    for (file, rel) in app.property_files.iter_mut().zip(rels) {
+    for ((file, rel), order) in app.property_files.iter_mut().zip(rels).zip(&mut orders) {
         if let Some(m) = rel.and_then(|r| match_file(&r, &pats)) {
             file.loaded = true;
             file.secure = m.secure;
+            *order = Some(m.order);
             if let (Some(env), Some(name)) = (&m.environment, m.placeholder) {
                 env_placeholders.insert((env.clone(), name));
             }
@@ -207,6 +228,7 @@ pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
             envs.insert(env.clone());
         }
     }
+    app.property_order = lookup_order(&app.property_files, &orders);
     app.environments = envs.into_iter().collect();
     app.environment_placeholders = env_placeholders.into_iter().collect();
     app.default_environment = ["mule.env", "env"].iter().find_map(|n| {

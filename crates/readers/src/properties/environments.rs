@@ -14,7 +14,7 @@
 //! the shortest capture and the others the longest: environments are plain
 //! words (dev, qa, prod), app and folder names often hold `-` (orders-api).
 
-use intguard_model::{is_environment_placeholder, MuleApp, PropertyImport};
+use intguard_model::{is_environment_placeholder, MuleApp, MuleRuntime, PropertyImport};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Part {
@@ -33,6 +33,9 @@ pub(crate) struct ImportPattern {
     environment: Option<String>,
     pub secure: bool,
     literal_len: usize,
+    /// Where Mule looks a property up in this pattern's files among the
+    /// app's (see [`declared_patterns`]): lower first.
+    order: u32,
 }
 
 /// What a file matched.
@@ -43,6 +46,8 @@ pub(crate) struct FileMatch {
     /// that environment, it is the environment's name.
     pub placeholder: Option<String>,
     pub secure: bool,
+    /// The matching pattern's lookup order ([`declared_patterns`]).
+    pub order: u32,
 }
 
 /// Patterns of an import, as `app` reads them at startup: Mule 3 locations
@@ -64,6 +69,29 @@ pub(crate) fn patterns(import: &PropertyImport, app: &MuleApp) -> Vec<ImportPatt
             compile(&app.file_pattern_at_startup(s), import.secure)
         })
         .collect()
+}
+
+/// The patterns of every import of `app`, each with the order in which Mule
+/// looks a property up in its files: the imports' declaration order (files,
+/// then elements within a file), since Mule 4 keeps a property's first
+/// definition across `<configuration-properties>` and
+/// `<secure-properties:config>` elements; within a Mule 3 `location` list
+/// the last file comes first, since Spring keeps a property's last
+/// definition there (MuleSoft, "Migrating the Secure Properties
+/// Placeholder").
+pub(crate) fn declared_patterns(app: &MuleApp) -> Vec<ImportPattern> {
+    let mut out = Vec::new();
+    for import in &app.property_imports {
+        let mut list = patterns(import, app);
+        if app.runtime == MuleRuntime::Mule3 {
+            list.reverse();
+        }
+        for mut p in list {
+            p.order = u32::try_from(out.len()).unwrap_or(u32::MAX);
+            out.push(p);
+        }
+    }
+    out
 }
 
 fn compile(pattern: &str, secure: bool) -> ImportPattern {
@@ -110,6 +138,7 @@ fn compile(pattern: &str, secure: bool) -> ImportPattern {
         environment,
         secure,
         literal_len,
+        order: 0,
     }
 }
 
@@ -166,6 +195,7 @@ pub(crate) fn match_file(rel: &str, patterns: &[ImportPattern]) -> Option<FileMa
             environment: env.map(str::to_string),
             placeholder: p.environment.clone(),
             secure: p.secure,
+            order: p.order,
         };
         let better = match &best {
             None => true,
@@ -204,21 +234,22 @@ mod tests {
 
     #[test]
     fn environments_and_specificity() {
-        let pats: Vec<ImportPattern> = [
+        let mut app = no_values();
+        app.property_imports = vec![
             import("properties/${mule.env}.yaml", false),
             import("properties/${mule.env}-secure.yaml", true),
             import("properties/common.yaml", false),
-        ]
-        .iter()
-        .flat_map(|i| patterns(i, &no_values()))
-        .collect();
+        ];
+        // Mule 4 keeps a property's first definition: declaration order.
+        let pats = declared_patterns(&app);
         let m = |rel| match_file(rel, &pats);
         assert_eq!(
             m("properties/prod.yaml"),
             Some(FileMatch {
                 environment: Some("prod".into()),
                 placeholder: Some("mule.env".into()),
-                secure: false
+                secure: false,
+                order: 0,
             })
         );
         assert_eq!(
@@ -226,7 +257,8 @@ mod tests {
             Some(FileMatch {
                 environment: Some("prod".into()),
                 placeholder: Some("mule.env".into()),
-                secure: true
+                secure: true,
+                order: 1,
             })
         );
         assert_eq!(
@@ -234,7 +266,8 @@ mod tests {
             Some(FileMatch {
                 environment: None,
                 placeholder: None,
-                secure: false
+                secure: false,
+                order: 2,
             })
         );
         assert_eq!(m("other/prod.yaml"), None);
@@ -243,19 +276,23 @@ mod tests {
 
     #[test]
     fn mule3_locations() {
-        let pats = patterns(
-            &import(
+        let mut app = MuleApp::new("orders", "orders", MuleRuntime::Mule3);
+        app.property_imports = vec![
+            import(
                 "classpath:mule.${env}.properties, classpath:/common.properties",
                 true,
             ),
-            &no_values(),
-        );
-        assert_eq!(pats.len(), 2);
-        assert_eq!(
-            match_file("mule.qa.properties", &pats).and_then(|m| m.environment),
-            Some("qa".into())
-        );
-        assert!(match_file("common.properties", &pats).is_some());
+            import("shared.properties", false),
+        ];
+        let pats = declared_patterns(&app);
+        assert_eq!(pats.len(), 3);
+        let m = |rel| match_file(rel, &pats).unwrap();
+        assert_eq!(m("mule.qa.properties").environment.as_deref(), Some("qa"));
+        // Spring keeps the last definition of a `location` list: its last
+        // file is looked in first; a later element's files come after.
+        assert_eq!(m("common.properties").order, 0);
+        assert_eq!(m("mule.qa.properties").order, 1);
+        assert_eq!(m("shared.properties").order, 2);
     }
 
     #[test]

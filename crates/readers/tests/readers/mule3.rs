@@ -215,11 +215,14 @@ fn mule3_properties_per_environment() {
         .into_iter()
         .map(|r| (r.environment, r.value))
         .collect();
+    // `location="classpath:mule.${env}.properties, classpath:common.properties"`:
+    // Spring keeps a property's last definition in a location list, so
+    // common.properties' username wins over each environment's own.
     assert_eq!(
         users,
         vec![
-            (Some("dev"), Some("int.dev@legacy.example".to_string())),
-            (Some("prod"), Some("int.prod@legacy.example".to_string())),
+            (Some("dev"), Some("int.common@legacy.example".to_string())),
+            (Some("prod"), Some("int.common@legacy.example".to_string())),
         ]
     );
     // Mule 3 placeholders read secure files too.

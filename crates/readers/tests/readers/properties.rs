@@ -187,6 +187,69 @@ fn environments_across_yaml_and_secure_files() {
     assert_eq!((origin.line, origin.column), (2, 3));
 }
 
+/// Mule 4 keeps a property's first definition across its imports, whatever
+/// the environment: a file for every environment declared before the
+/// environment's own wins where both define a key.
+#[test]
+fn mule4_keeps_the_first_declared_definition() {
+    let xml = r#"<mule xmlns="http://www.mulesoft.org/schema/mule/core">
+  <configuration-properties file="config/common.yaml"/>
+  <configuration-properties file="config/${mule.env}.yaml"/>
+</mule>"#;
+    let (_t, inv) = app_with(&[
+        ("src/main/mule/global.xml", xml),
+        (
+            "src/main/resources/config/common.yaml",
+            "sfdc:\n  username: int.shared@acme.example\n",
+        ),
+        (
+            "src/main/resources/config/dev.yaml",
+            "sfdc:\n  username: int.dev@acme.example\n  url: https://dev.example\n",
+        ),
+        (
+            "src/main/resources/config/prod.yaml",
+            "sfdc:\n  username: int.prod@acme.example\n  url: https://prod.example\n",
+        ),
+    ]);
+    let app = &inv.apps[0];
+    // (environment, value, defining file and line) of `${name}`.
+    let resolved = |name: &str| -> Vec<(Option<&str>, Option<String>, String)> {
+        let v = intguard_model::Value::new(name, intguard_model::Location::file("x"));
+        app.resolve_all(&v)
+            .into_iter()
+            .map(|r| {
+                let at = r.origin().unwrap().location();
+                let file = at.path.rsplit('/').next().unwrap_or_default();
+                (r.environment, r.value, format!("{file}:{}", at.line))
+            })
+            .collect()
+    };
+    let shared = Some("int.shared@acme.example".to_string());
+    assert_eq!(
+        resolved("${sfdc.username}"),
+        vec![
+            (Some("dev"), shared.clone(), "common.yaml:2".to_string()),
+            (Some("prod"), shared, "common.yaml:2".to_string()),
+        ]
+    );
+    // A key only the environment's file defines is still its own.
+    assert_eq!(
+        resolved("${sfdc.url}"),
+        vec![
+            (
+                Some("dev"),
+                Some("https://dev.example".to_string()),
+                "dev.yaml:3".to_string()
+            ),
+            (
+                Some("prod"),
+                Some("https://prod.example".to_string()),
+                "prod.yaml:3".to_string()
+            ),
+        ]
+    );
+}
+
 #[test]
 fn suppressions_in_property_files() {
     let (_t, inv) = app_with(&[
