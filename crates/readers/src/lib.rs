@@ -955,10 +955,7 @@ fn process_file(
                 } else {
                     (
                         PropertyFormat::Yaml,
-                        (
-                            properties::yaml::read_yaml(text, display, &mut out.diagnostics),
-                            Vec::new(),
-                        ),
+                        properties::yaml::read_yaml(text, display, &mut out.diagnostics),
                     )
                 };
                 assignments = AssignmentStyle::None;

@@ -1034,6 +1034,62 @@ fn secrets_reused_across_files_are_masked_everywhere() {
     }
 }
 
+/// A YAML list of values is one property, its items joined with commas (as
+/// Mule reads it): a secret list is reported at its key, and each item is
+/// masked wherever it appears, written apart as the items are.
+#[test]
+fn secrets_in_a_yaml_list_are_masked_everywhere() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = mule4_app(tmp.path(), "list-api", &[]);
+    let (old, new) = ("Old-L1st-Secret-81", "New-L1st-Secret-82");
+    write(
+        &app,
+        "src/main/resources/dev.yaml",
+        format!(
+            "sfdc:\n  username: \"list@acme.example\"\n  passwords:\n    - \"{old}\"\n    - \"{new}\"\n  hosts: [a.acme.example, b.acme.example]\n"
+        ),
+    );
+    write(
+        &app,
+        "src/main/mule/global.xml",
+        format!(
+            r#"{MULE_XML_HEAD}  <configuration-properties file="${{env}}.yaml"/>
+  <salesforce:sfdc-config name="SF">
+    <salesforce:basic-connection username="${{sfdc.username}}" password="${{sfdc.passwords}}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#
+        ),
+    );
+    // Another finding's line that names the items: only the list's own
+    // items tell the output to mask them there.
+    write(
+        &app,
+        "scripts/deploy.sh",
+        format!("export SF_PASSWORD=\"Sh3ll-Secret-99x\" # rotated from {old} to {new}\n"),
+    );
+    let mut secrets = Secrets::new();
+    add(&mut secrets, old, "list item");
+    add(&mut secrets, new, "list item");
+    for format in ["text", "json", "sarif", "markdown"] {
+        let run = run_cmd(intguard().arg("scan").arg(&app).args(["--format", format]));
+        run.expect_no_panic().expect_code(1);
+        assert_no_secret(format, &run.stdout, &secrets);
+        assert_no_secret(format, &run.stderr, &secrets);
+    }
+    let run = run_cmd(intguard().arg("scan").arg(&app).args(["--format", "json"]));
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let at = |rule: &str, line: u64| {
+        report["findings"].as_array().unwrap().iter().any(|f| {
+            f["rule"] == rule
+                && f["line"] == line
+                && f["path"].as_str().unwrap().ends_with("dev.yaml")
+        })
+    };
+    // The list's key, where the property is.
+    assert!(at("IG102", 3), "{report:#}");
+}
+
 /// A script's `SF_PASSWORD=$SF_PW_FROM_VAULT` sets no secret: the variable's
 /// name is shown as written in the snippet of a finding on a line that
 /// reads it, while the secret on that line is masked.

@@ -1,13 +1,17 @@
 //! YAML property files, read with yaml-rust2's event parser so every key keeps
 //! its line and column. Nested mappings flatten with dots
-//! (`sfdc: {password: x}` -> `sfdc.password`), sequence items get `[i]`.
-//! A syntax error keeps the entries read before it and becomes a
-//! `yaml-syntax` diagnostic.
+//! (`sfdc: {password: x}` -> `sfdc.password`). A list of values is one
+//! property, its items joined with commas (`hosts: [a, b]` -> `hosts` =
+//! `a,b`), as Mule's configuration properties read it; Mule refuses a list
+//! of mappings, whose items are kept as `key[i].name` all the same (what
+//! they hold is committed either way). A syntax error keeps the entries read
+//! before it and becomes a `yaml-syntax` diagnostic.
 
 use intguard_model::{Diagnostic, FilePath, Location, PropertyEntry};
 use yaml_rust2::parser::{Event, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
+use super::java_properties::SplitValues;
 use crate::position::LineIndex;
 
 enum Key {
@@ -36,6 +40,11 @@ enum Container {
         prefix: String,
         index: usize,
         anchor: (usize, usize),
+        /// Where the list's key is written.
+        at: Location,
+        /// `Some` when the first item is a value: the list is one property,
+        /// the values joined ([`Flattener::close_list`]).
+        values: Option<Vec<String>>,
     },
     /// `<<: [*a, *b]`: the aliases merged into the mapping `prefix`.
     Merge { prefix: String, aliases: Vec<usize> },
@@ -67,6 +76,9 @@ struct Flattener<'a> {
     alias_budget: usize,
     /// Where the budget ran out, for the diagnostic.
     alias_budget_spent_at: Option<Location>,
+    /// Lists read as one property, as (key, where, items): their items are
+    /// written apart, and each is masked in output on its own.
+    joined: Vec<(String, Location, Vec<String>)>,
 }
 
 /// The entries aliases may add to one file.
@@ -203,6 +215,16 @@ impl Flattener<'_> {
                     } else {
                         value
                     };
+                if let Some(Container::Seq { index, values, .. }) = self.stack.last_mut() {
+                    if *index == 0 {
+                        *values = Some(Vec::new());
+                    }
+                    if let Some(values) = values {
+                        *index += 1;
+                        values.push(value);
+                        return;
+                    }
+                }
                 if let Some((key, location)) = self.take_slot(&m) {
                     if anchor != 0 {
                         self.anchors.insert(
@@ -250,23 +272,25 @@ impl Flattener<'_> {
                 let anchor = (anchor_id, self.entries.len());
                 let as_key = self.expecting_key();
                 let container = if self.stack.is_empty() {
-                    Some(String::new())
+                    Some((String::new(), self.location(&m)))
                 } else if as_key {
                     None
                 } else {
-                    self.take_slot(&m).map(|(k, _)| k)
+                    self.take_slot(&m)
                 };
                 self.stack.push(match (container, is_map) {
-                    (Some(prefix), true) => Container::Map {
+                    (Some((prefix, _)), true) => Container::Map {
                         prefix,
                         key: Key::Expected,
                         anchor,
                         merged: Vec::new(),
                     },
-                    (Some(prefix), false) => Container::Seq {
+                    (Some((prefix, at)), false) => Container::Seq {
                         prefix,
                         index: 0,
                         anchor,
+                        at,
+                        values: None,
                     },
                     (None, _) => Container::Ignored { as_key },
                 });
@@ -297,9 +321,14 @@ impl Flattener<'_> {
                     Some(Container::Seq {
                         prefix,
                         anchor: (id, first),
+                        at,
+                        values,
                         ..
                     }) => {
                         let (prefix, id, first) = (prefix.clone(), *id, *first);
+                        if let Some(values) = values {
+                            self.close_list(&prefix, at, values);
+                        }
                         self.record_anchor(id, &prefix, first);
                     }
                     _ => {}
@@ -315,6 +344,22 @@ impl Flattener<'_> {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// A list whose first item is a value: one property, the values joined
+    /// with commas, at the list's key, as Mule reads it (its configuration
+    /// properties provider joins the items of such a list). A list at the top
+    /// level names no property.
+    fn close_list(&mut self, prefix: &str, at: &Location, values: &[String]) {
+        if prefix.is_empty() {
+            return;
+        }
+        self.entries
+            .push(PropertyEntry::new(prefix, &values.join(","), at.clone()));
+        if values.len() > 1 {
+            self.joined
+                .push((prefix.to_string(), at.clone(), values.to_vec()));
         }
     }
 
@@ -348,14 +393,15 @@ impl Flattener<'_> {
     }
 }
 
-/// Reads a YAML property file into flattened entries.
+/// Reads a YAML property file into flattened entries, with the values
+/// written apart (a list's items) for masking.
 pub(crate) fn read_yaml(
     text: &str,
     path: &str,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<PropertyEntry> {
+) -> (Vec<PropertyEntry>, SplitValues) {
     if let Some(entries) = super::yaml_fast::flatten(text, path) {
-        return entries;
+        return (entries, SplitValues::new());
     }
     read_yaml_events(text, path, diagnostics)
 }
@@ -365,7 +411,7 @@ pub(super) fn read_yaml_events(
     text: &str,
     path: &str,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<PropertyEntry> {
+) -> (Vec<PropertyEntry>, SplitValues) {
     let mut f = Flattener {
         text,
         path: FilePath::from(path),
@@ -375,6 +421,7 @@ pub(super) fn read_yaml_events(
         anchors: Default::default(),
         alias_budget: MAX_ALIAS_ENTRIES,
         alias_budget_spent_at: None,
+        joined: Vec::new(),
     };
     let mut parser = Parser::new_from_str(text);
     loop {
@@ -408,7 +455,21 @@ pub(super) fn read_yaml_events(
             .at(at.line, at.column),
         );
     }
-    f.entries
+    // Each joined list's entry, found again by key and place: merge keys
+    // may have moved entries since.
+    let split = f
+        .joined
+        .iter()
+        .filter_map(|(key, at, items)| {
+            let i = f
+                .entries
+                .iter()
+                .rposition(|e| e.key() == key && e.location == *at)?;
+            let pieces: Box<[Box<str>]> = items.iter().map(|v| v.as_str().into()).collect();
+            Some((u32::try_from(i).ok()?, pieces))
+        })
+        .collect();
+    (f.entries, split)
 }
 
 #[cfg(test)]
@@ -417,7 +478,7 @@ mod tests {
 
     fn flat(text: &str) -> Vec<(String, String, u32)> {
         let mut d = Vec::new();
-        let entries = read_yaml(text, "p.yaml", &mut d);
+        let (entries, _) = read_yaml(text, "p.yaml", &mut d);
         assert!(d.is_empty(), "{d:?}");
         // In the readers' order: resolution reads a key's last definition.
         entries

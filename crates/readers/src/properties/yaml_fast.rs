@@ -257,7 +257,7 @@ mod tests {
 
     fn both(text: &str) -> (Option<Vec<Row>>, Vec<Row>, usize) {
         let mut d = Vec::new();
-        let slow = rows(super::super::yaml::read_yaml_events(text, "f", &mut d));
+        let slow = rows(super::super::yaml::read_yaml_events(text, "f", &mut d).0);
         (flatten(text, "f").map(rows), slow, d.len())
     }
 
@@ -331,7 +331,7 @@ mod corpus {
             };
             total += 1;
             let mut d = Vec::new();
-            let slow = super::super::yaml::read_yaml_events(&text, "f", &mut d);
+            let slow = super::super::yaml::read_yaml_events(&text, "f", &mut d).0;
             if let Some(f) = super::flatten(&text, "f") {
                 fast += 1;
                 let a: Vec<_> = f

@@ -75,12 +75,14 @@ fn yaml_flattening_and_key_positions() {
             ("quoted.key", "1", 7, 1),
             ("empty", "", 8, 1),
             ("tilde", "~", 9, 1),
-            ("list[0]", "first", 11, 5),
+            // A list whose first item is a value is one property, at its
+            // key, holding its values joined with commas (as Mule reads
+            // it); a mapping item is kept by its place.
             ("list[1].name", "second", 12, 5),
             ("list[1].secret", "s2", 13, 5),
+            ("list", "first", 10, 1),
             ("flow.a", "1", 14, 8),
-            ("flow.b[0]", "x", 14, 18),
-            ("flow.b[1]", "y", 14, 21),
+            ("flow.b", "x,y", 14, 14),
             ("block", "line one\nline two\n", 15, 1),
             ("anchor", "shared", 18, 1),
             // An alias reads the anchored value (where it is written), as SnakeYAML does.

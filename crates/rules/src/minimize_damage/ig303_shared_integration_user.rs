@@ -318,11 +318,7 @@ struct RunAs<'a> {
 /// credentials flow runs as a username, and user definition files that create
 /// it with different access. Counted with the Mule apps using the username (in
 /// any environment); merged into the Mule finding when there is one.
-fn org_consumers(
-    inventory: &Inventory,
-    by_user: &ByUser<'_, '_>,
-    out: &mut Vec<Finding>,
-) {
+fn org_consumers(inventory: &Inventory, by_user: &ByUser<'_, '_>, out: &mut Vec<Finding>) {
     let sf = &inventory.salesforce;
     let mut run_as: BTreeMap<String, Vec<RunAs<'_>>> = BTreeMap::new();
     for app in &sf.connected_apps {
