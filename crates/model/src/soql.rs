@@ -132,7 +132,11 @@ enum Tok<'a> {
 /// Removes a Mule 3 `dsql:` prefix and a DataWeave `#[" ... "]` wrapper.
 fn unwrap_query(q: &str) -> &str {
     let mut t = q.trim();
-    if t.len() >= 5 && t[..5].eq_ignore_ascii_case("dsql:") {
+    // By bytes: the fifth byte may fall inside a character (`SEL😀...`).
+    if t.as_bytes()
+        .get(..5)
+        .is_some_and(|p| p.eq_ignore_ascii_case(b"dsql:"))
+    {
         t = t[5..].trim_start();
     }
     if let Some(inner) = t.strip_prefix("#[").and_then(|s| s.strip_suffix(']')) {
@@ -904,6 +908,15 @@ mod tests {
         v.sort();
         v.dedup();
         v
+    }
+
+    /// Found by mutating the fixtures: a query whose fifth byte falls
+    /// inside a character panicked where the `dsql:` prefix is looked for.
+    #[test]
+    fn a_character_across_the_prefix_is_no_panic() {
+        assert!(parse("SEL\u{1F600}ECT Id FROM Lead").is_err());
+        assert!(parse("dsql\u{FFFD}SELECT Id, Name FROM Account").is_err());
+        assert_eq!(parse("DSQL: SELECT Id FROM Lead").unwrap().object, "Lead");
     }
 
     /// Found by mutating the fixtures: sub-queries nested 20,000 deep
