@@ -250,6 +250,11 @@ impl MuleApp {
     pub fn secrets(&self) -> AppSecrets {
         let mut values = Vec::new();
         let names_read = self.collect_secrets(&mut values).into_iter().collect();
+        // What the whole scan's list drops anyway (`![...]` values,
+        // references, dummies) is not held until then: a monorepo's
+        // encrypted values were most of it.
+        values.retain(|s| !crate::vocab::is_placeholder_value(s));
+        values.shrink_to_fit();
         AppSecrets { values, names_read }
     }
 

@@ -423,32 +423,27 @@ impl Rule for DecryptableSecret {
             .collect();
         let foreign_ok = foreign_values.len() <= MAX_FOREIGN_KEYS;
         let groups = value_groups(&committed);
-        // Every `![...]` value, per app (apps with a secure-properties config).
-        let per_app: Vec<(&MuleApp, Vec<Target<'_>>)> = inventory
+        // Apps with a secure-properties config: their `![...]` values are
+        // tried.
+        let apps: Vec<&MuleApp> = inventory
             .apps
             .iter()
             .filter(|app| !app.secure_property_configs.is_empty())
-            .map(|app| {
-                let targets = app
-                    .property_files
-                    .iter()
-                    .flat_map(|f| {
-                        f.entries
-                            .iter()
-                            .filter_map(move |e| Some((f, e, e.encrypted_payload()?)))
-                    })
-                    .collect();
-                (app, targets)
-            })
             .collect();
         // Monorepos copy secure files between apps: a value written more than
-        // once is tried once per (cipher, key).
-        let mut seen_payloads: foldhash::HashSet<&str> = foldhash::HashSet::default();
-        let repeated: foldhash::HashSet<&str> = per_app
+        // once is tried once per (cipher, key). Found by sorting the
+        // payloads, which holds less than a set of them all.
+        let mut payloads: Vec<&str> = apps
             .iter()
-            .flat_map(|(_, targets)| targets.iter().map(|t| t.2))
-            .filter(|p| !seen_payloads.insert(p))
+            .flat_map(|app| targets_of(app).map(|t| t.2))
             .collect();
+        payloads.sort_unstable();
+        let repeated: foldhash::HashSet<&str> = payloads
+            .chunk_by(|a, b| a == b)
+            .filter(|same| same.len() > 1)
+            .map(|same| same[0])
+            .collect();
+        drop(payloads);
         let keys = Keys {
             groups: &groups,
             by_app: groups_by_app(&groups),
@@ -456,11 +451,13 @@ impl Rule for DecryptableSecret {
             repeated: &repeated,
         };
         // Apps are independent, and decryption is the bulk of the rule on a
-        // large monorepo: spread over the cores, a cache per worker.
-        let mut out: Vec<Finding> = per_app
+        // large monorepo: spread over the cores, a cache per worker. Each
+        // app's values are gathered as it is tried, not all apps' at once.
+        let mut out: Vec<Finding> = apps
             .par_iter()
-            .map_init(Tried::default, |tried, (app, targets)| {
-                app_findings(inventory, app, targets, &keys, tried)
+            .map_init(Tried::default, |tried, app| {
+                let targets: Vec<Target<'_>> = targets_of(app).collect();
+                app_findings(inventory, app, &targets, &keys, tried)
             })
             .flatten_iter()
             .collect();
@@ -471,6 +468,15 @@ impl Rule for DecryptableSecret {
 
 /// A `![...]` value: its file, its entry and the payload inside the brackets.
 type Target<'a> = (&'a PropertyFile, &'a PropertyEntry, &'a str);
+
+/// Every `![...]` value of `app`, file by file.
+fn targets_of(app: &MuleApp) -> impl Iterator<Item = Target<'_>> {
+    app.property_files.iter().flat_map(|f| {
+        f.entries
+            .iter()
+            .filter_map(move |e| Some((f, e, e.encrypted_payload()?)))
+    })
+}
 
 /// Decryption results already known, per (cipher, key, payload).
 type Tried<'a> = foldhash::HashMap<(Cipher, &'a str, &'a str), bool>;
