@@ -444,10 +444,11 @@ impl Inventory {
         });
 
         let mut ids = b.ids;
-        ids.sort_by(|a, b| {
-            (a.username.is_none(), a.name.to_lowercase())
-                .cmp(&(b.username.is_none(), b.name.to_lowercase()))
-        });
+        // Each key once: lowercasing in the comparison allocated twice per
+        // comparison (150,000 times for a monorepo's 6,000 identities).
+        ids.sort_by_cached_key(|id| (id.username.is_none(), id.name.to_lowercase()));
+        // The graph is held until the report: not the vector's growth room.
+        ids.shrink_to_fit();
         self.identities = ids;
     }
 }
