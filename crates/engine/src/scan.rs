@@ -383,6 +383,17 @@ fn cpu_ms() -> Option<u64> {
     Some((utime + stime) * 10)
 }
 
+/// Removes the findings `which` picks from `findings` and returns them, both
+/// lists in their order. The picked ones are copied: they are few (inline
+/// suppressions), and the others stay where they are.
+fn take_out(findings: &mut Vec<Finding>, which: impl Fn(&Finding) -> bool) -> Vec<Finding> {
+    let out: Vec<Finding> = findings.iter().filter(|f| which(f)).cloned().collect();
+    if !out.is_empty() {
+        findings.retain(|f| !which(f));
+    }
+    out
+}
+
 /// The process's peak resident memory so far (`VmHWM`, Linux), for
 /// [`PhaseTimer`]: which phase sets the peak.
 fn peak_memory() -> Option<String> {
@@ -415,11 +426,20 @@ fn run_rules_here(inventory: Inventory, options: &ScanOptions) -> ScanOutcome {
 /// messages, order. `secrets`: the Inventory's known secrets.
 fn finish(
     mut findings: Vec<Finding>,
-    inventory: Inventory,
+    mut inventory: Inventory,
     secrets: Vec<String>,
     options: &ScanOptions,
 ) -> ScanOutcome {
     let mut timer = PhaseTimer::start();
+    // What is left to do needs only this of the Inventory. The rest (every
+    // app's kept facts, the identity graph) is freed beside the work that
+    // follows, not held through the redactor and the snippets: that held
+    // the peak memory of a large monorepo's scan.
+    let inventory_diagnostics = std::mem::take(&mut inventory.diagnostics);
+    let suppressions = std::mem::take(&mut inventory.suppressions);
+    let (apps, stats) = (inventory.apps.len(), inventory.stats);
+    let org = inventory.org.as_ref().map(|o| o.label());
+    std::thread::spawn(move || drop(inventory));
     let config = &options.config;
     let roots: Vec<String> = options
         .paths
@@ -443,18 +463,15 @@ fn finish(
         f.fingerprint = fingerprint(f.rule, &rel, &key);
     }
 
-    let mut diagnostics = inventory.diagnostics.clone();
-    diagnostics.extend(suppress::diagnostics(&inventory.suppressions, |r| {
+    let mut diagnostics = inventory_diagnostics;
+    diagnostics.extend(suppress::diagnostics(&suppressions, |r| {
         intguard_rules::find_rule(r).is_some()
     }));
 
     // Paths given inside an app: the app was read whole, its other files'
     // findings and diagnostics are not what was asked about.
-    let focus: Option<Vec<PathBuf>> = inventory
-        .diagnostics
-        .iter()
-        .any(|d| d.code == APP_CONTEXT)
-        .then(|| {
+    let focus: Option<Vec<PathBuf>> =
+        diagnostics.iter().any(|d| d.code == APP_CONTEXT).then(|| {
             options
                 .paths
                 .iter()
@@ -464,25 +481,19 @@ fn finish(
     findings.retain(|f| in_focus(&focus, &f.location.path));
     diagnostics.retain(|d| d.code == APP_CONTEXT || in_focus(&focus, &d.path));
 
-    let (mut suppressed, rest): (Vec<_>, Vec<_>) = findings.into_iter().partition(|f| {
-        inventory
-            .suppressions
-            .iter()
-            .any(|s| suppress::covers(s, f))
+    // Taken out in place: a partition into two new vectors held a second
+    // copy of every finding for a moment.
+    let mut suppressed = take_out(&mut findings, |f| {
+        suppressions.iter().any(|s| suppress::covers(s, f))
     });
-    let (mut baselined, mut findings): (Vec<_>, Vec<_>) = match &options.baseline {
-        Some(b) => rest.into_iter().partition(|f| b.contains(&f.fingerprint)),
-        None => (Vec::new(), rest),
+    let mut baselined = match &options.baseline {
+        Some(b) => take_out(&mut findings, |f| b.contains(&f.fingerprint)),
+        None => Vec::new(),
     };
 
     timer.lap("suppressions and baseline");
     let redactor = Redactor::new(secrets);
     timer.lap("redactor");
-    let (apps, stats) = (inventory.apps.len(), inventory.stats);
-    let org = inventory.org.as_ref().map(|o| o.label());
-    // Freeing a large monorepo's Inventory takes a while: do it beside the
-    // snippets and the report instead of before them.
-    std::thread::spawn(move || drop(inventory));
     add_snippets(&mut findings, &redactor);
     for list in [&mut findings, &mut suppressed, &mut baselined] {
         list.par_iter_mut()
