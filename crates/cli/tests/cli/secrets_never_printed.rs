@@ -1061,6 +1061,16 @@ fn secrets_in_a_yaml_list_are_masked_everywhere() {
 "#
         ),
     );
+    // A secret list that is an alias of a list under another name: the
+    // items are written where the anchored list is.
+    let (first, second) = ("Al1as-L1st-Secret-1", "Al1as-L1st-Secret-2");
+    write(
+        &app,
+        "src/main/resources/prod.yaml",
+        format!(
+            "defaults: &d [\"{first}\", \"{second}\"]\nsfdc:\n  username: \"list@acme.example\"\n  passwords: *d\n"
+        ),
+    );
     // Another finding's line that names the items: only the list's own
     // items tell the output to mask them there.
     write(
@@ -1070,6 +1080,8 @@ fn secrets_in_a_yaml_list_are_masked_everywhere() {
     );
     let mut secrets = Secrets::new();
     add(&mut secrets, old, "list item");
+    add(&mut secrets, first, "aliased list item");
+    add(&mut secrets, second, "aliased list item");
     add(&mut secrets, new, "list item");
     for format in ["text", "json", "sarif", "markdown"] {
         let run = run_cmd(intguard().arg("scan").arg(&app).args(["--format", format]));

@@ -76,9 +76,9 @@ struct Flattener<'a> {
     alias_budget: usize,
     /// Where the budget ran out, for the diagnostic.
     alias_budget_spent_at: Option<Location>,
-    /// Lists read as one property, as (key, where, items): their items are
+    /// Lists read as one property, as (where, items): their items are
     /// written apart, and each is masked in output on its own.
-    joined: Vec<(String, Location, Vec<String>)>,
+    joined: Vec<(Location, Vec<String>)>,
 }
 
 /// The entries aliases may add to one file.
@@ -358,8 +358,7 @@ impl Flattener<'_> {
         self.entries
             .push(PropertyEntry::new(prefix, &values.join(","), at.clone()));
         if values.len() > 1 {
-            self.joined
-                .push((prefix.to_string(), at.clone(), values.to_vec()));
+            self.joined.push((at.clone(), values.to_vec()));
         }
     }
 
@@ -455,20 +454,33 @@ pub(super) fn read_yaml_events(
             .at(at.line, at.column),
         );
     }
-    // Each joined list's entry, found again by key and place: merge keys
-    // may have moved entries since.
-    let split = f
-        .joined
-        .iter()
-        .filter_map(|(key, at, items)| {
-            let i = f
-                .entries
-                .iter()
-                .rposition(|e| e.key() == key && e.location == *at)?;
+    // Each joined list's entries, found again by place and value: merge keys
+    // may have moved them since, and an alias of the list (`copy: *list`)
+    // is an entry of its own, at the list's place, whose items are written
+    // apart all the same.
+    let mut split = SplitValues::new();
+    if !f.joined.is_empty() {
+        let mut at_place: std::collections::HashMap<(u32, u32), Vec<usize>> = Default::default();
+        for (i, e) in f.entries.iter().enumerate() {
+            at_place
+                .entry((e.location.line, e.location.column))
+                .or_default()
+                .push(i);
+        }
+        for (at, items) in &f.joined {
+            let joined = items.join(",");
             let pieces: Box<[Box<str>]> = items.iter().map(|v| v.as_str().into()).collect();
-            Some((u32::try_from(i).ok()?, pieces))
-        })
-        .collect();
+            for &i in at_place.get(&(at.line, at.column)).into_iter().flatten() {
+                if f.entries[i].value() == joined {
+                    if let Ok(i) = u32::try_from(i) {
+                        split.push((i, pieces.clone()));
+                    }
+                }
+            }
+        }
+    }
+    split.sort_by_key(|(i, _)| *i);
+    split.dedup_by_key(|(i, _)| *i);
     (f.entries, split)
 }
 
