@@ -508,6 +508,27 @@ mod tests {
             .map(|(_, v, l)| (v.clone(), *l))
     }
 
+    /// A list of values is one property, its items joined with commas, as
+    /// Mule reads it; also through an alias, in a merge, and in the fast
+    /// path's kind of file (plain keys and values around it).
+    #[test]
+    fn lists_of_values_are_one_property() {
+        let e = flat("a:\n  b: [x, y]\n  c: plain\n");
+        assert_eq!(value_of(&e, "a.b"), Some(("x,y".into(), 2)));
+        assert_eq!(value_of(&e, "a.c"), Some(("plain".into(), 3)));
+        let e = flat("hosts:\n  - one\n  - \"two\"\n  - ~\nbase: &b\n  list: [p, q]\nx:\n  <<: *b\ncopy: *b\nempty: []\n");
+        assert_eq!(value_of(&e, "hosts"), Some(("one,two,~".into(), 1)));
+        assert_eq!(value_of(&e, "x.list"), Some(("p,q".into(), 6)));
+        assert_eq!(value_of(&e, "copy.list"), Some(("p,q".into(), 6)));
+        assert_eq!(value_of(&e, "empty"), None);
+        assert!(!e.iter().any(|(k, _, _)| k.contains('[')), "{e:?}");
+        let mut d = Vec::new();
+        let (entries, split) = read_yaml("l: [sec-1, sec-2]\nm: *missing\n", "p.yaml", &mut d);
+        assert_eq!(entries[0].value(), "sec-1,sec-2");
+        let pieces: Vec<&str> = split[0].1.iter().map(|p| &**p).collect();
+        assert_eq!((split[0].0, pieces), (0, vec!["sec-1", "sec-2"]));
+    }
+
     /// Found by review: Mule reads YAML with SnakeYAML, which applies
     /// anchors, aliases and merge keys; intguard dropped them, so a username
     /// and password written once under `defaults` were unknown per
