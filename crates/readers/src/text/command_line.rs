@@ -168,8 +168,6 @@ pub(super) fn command_line_secrets(
 /// login (`grant_type=password`) they say so.
 fn form_fields(arg: &str, arg_start: usize, found: &mut Vec<(usize, Assignment)>) {
     let quoted = arg.starts_with(['"', '\'']);
-    // In single quotes a `$` is a literal: `'password=$ecret'` sets one.
-    let literal = arg.starts_with('\'');
     let body = if quoted { &arg[1..arg.len() - 1] } else { arg };
     let body_start = arg_start + usize::from(quoted);
     let password_grant = body
@@ -183,10 +181,8 @@ fn form_fields(arg: &str, arg_start: usize, found: &mut Vec<(usize, Assignment)>
             continue;
         };
         let trimmed = name.trim_start();
-        if value.is_empty()
-            || (!literal && vocab::reads_a_variable(value))
-            || !vocab::is_secret_name(trimmed)
-        {
+        // `arg` as written: in single quotes `'password=$ecret'` sets one.
+        if value.is_empty() || reads_a_variable(arg, value) || !vocab::is_secret_name(trimmed) {
             continue;
         }
         found.push((

@@ -442,6 +442,14 @@ fn generic_secret_lines() {
     );
 }
 
+/// (name, value) of each assignment found.
+fn name_value_pairs(f: &TextFileFacts) -> Vec<(&str, &str)> {
+    f.assignments
+        .iter()
+        .map(|a| (a.name.as_str(), a.value.as_str()))
+        .collect()
+}
+
 /// A script's or CI file's value that reads a variable or a command sets no
 /// secret of its own, and is not recorded (the output would mask the
 /// variable's name); in single quotes `$` is a literal, and the value is.
@@ -453,22 +461,14 @@ fn values_that_read_a_variable_are_no_definitions() {
     };
     let text = "export SF_PASSWORD=$SF_PW\nAPI_TOKEN=\"$(vault read -field=token secret/api)\"\nCLIENT_SECRET=%CLIENT_SECRET%\nDB_PASSWORD='$ecret-Pa55'\nMULE_KEY=k3y-2024\n";
     let (f, _) = scan(text, "deploy.sh", shell);
-    let got: Vec<(&str, &str)> = f
-        .assignments
-        .iter()
-        .map(|a| (a.name.as_str(), a.value.as_str()))
-        .collect();
+    let got = name_value_pairs(&f);
     assert_eq!(
         got,
         [("DB_PASSWORD", "$ecret-Pa55"), ("MULE_KEY", "k3y-2024")]
     );
     let ci = "deploy:\n  variables:\n    password: $CI_DEPLOY_PASSWORD\n    api_token: \"${{ secrets.API_TOKEN }}\"\n    client_secret: 'S3cret-4-real'\n";
     let (f, _) = scan(ci, ".gitlab-ci.yml", GENERIC);
-    let got: Vec<(&str, &str)> = f
-        .assignments
-        .iter()
-        .map(|a| (a.name.as_str(), a.value.as_str()))
-        .collect();
+    let got = name_value_pairs(&f);
     assert_eq!(got, [("client_secret", "S3cret-4-real")]);
 }
 
@@ -482,11 +482,7 @@ fn single_quoted_command_line_values_are_literals() {
     };
     let text = "curl -u 'deploy:$ecret-Pa55' -d 'password=$ecretPw1' https://a.example\ncurl -u \"deploy:$PW\" -d \"password=$PW\" https://a.example\nanypoint-cli --client_secret '$3cret-99x'\nanypoint-cli --client_secret \"$CLIENT_SECRET\"\n";
     let (f, _) = scan(text, "deploy.sh", shell);
-    let got: Vec<(&str, &str)> = f
-        .assignments
-        .iter()
-        .map(|a| (a.name.as_str(), a.value.as_str()))
-        .collect();
+    let got = name_value_pairs(&f);
     assert_eq!(
         got,
         [
