@@ -387,9 +387,16 @@ fn cpu_ms() -> Option<u64> {
 /// lists in their order. The picked ones are copied: they are few (inline
 /// suppressions), and the others stay where they are.
 fn take_out(findings: &mut Vec<Finding>, which: impl Fn(&Finding) -> bool) -> Vec<Finding> {
-    let out: Vec<Finding> = findings.iter().filter(|f| which(f)).cloned().collect();
+    let picked: Vec<bool> = findings.iter().map(which).collect();
+    let out: Vec<Finding> = findings
+        .iter()
+        .zip(&picked)
+        .filter(|(_, &p)| p)
+        .map(|(f, _)| f.clone())
+        .collect();
     if !out.is_empty() {
-        findings.retain(|f| !which(f));
+        let mut picked = picked.into_iter();
+        findings.retain(|_| !picked.next().unwrap_or(false));
     }
     out
 }
