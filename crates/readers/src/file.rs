@@ -1,0 +1,614 @@
+//! One file read: its bytes, what kind of file it is, and the facts each
+//! reader takes from it, gathered in a [`FileOutput`].
+
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+
+use intguard_model::{
+    keys_encrypted, Assignment, CertificateFacts, DefinitionForm, Diagnostic, InlineSuppression,
+    KeyMaterial, KeyMaterialKind, Location, PropertyFile, PropertyFormat, TextFileFacts,
+};
+
+use crate::discover::{self, WalkedFile};
+use crate::io::{decode_utf16_with_bom, read_into, ReadError};
+use crate::key_files::{
+    der_private_key, keystore_kind, putty_key_encrypted, DER_KEY_EXTENSIONS, PEM_EXTENSIONS,
+    PGP_BINARY_EXTENSIONS,
+};
+use crate::mule::xml::{read_mule_xml, MuleXmlFacts};
+use crate::mule::{self, AppRoot, PropertyCandidate};
+use crate::position::LineIndex;
+use crate::text::{self, AssignmentStyle, CommentSyntax, TextKind};
+use crate::{certificates, metadata, own_report, pgp, properties, ReadOptions};
+
+/// The Spring beans namespace, which a Spring beans file of an app declares
+/// (`<beans xmlns="http://www.springframework.org/schema/beans">`).
+const SPRING_BEANS_NS: &[u8] = b"springframework.org/schema/beans";
+
+/// What one file contributed. The large parts are boxed: a file has one or
+/// two of them, and the outputs of every file are held until assembly.
+#[derive(Debug, Default)]
+pub(crate) struct FileOutput {
+    pub(crate) app: Option<usize>,
+    pub(crate) display: String,
+    pub(crate) read: bool,
+    pub(crate) bytes: u64,
+    pub(crate) text: Option<Box<TextFileFacts>>,
+    pub(crate) suppressions: Vec<InlineSuppression>,
+    pub(crate) key_material: Option<KeyMaterial>,
+    pub(crate) certificates: Vec<CertificateFacts>,
+    /// A PKCS#12 file whose certificates need a password.
+    pub(crate) locked_pkcs12: Option<PathBuf>,
+    pub(crate) mule: Option<Box<MuleXmlFacts>>,
+    pub(crate) property: Option<Box<PropertyCandidate>>,
+    pub(crate) descriptor: Option<Location>,
+    pub(crate) declared_secure_properties: Option<Vec<String>>,
+    /// A DataWeave script of the app's resources that may build a login
+    /// (its path under `src/main/resources/`, its text): a payload an
+    /// `<ee:set-payload resource="...">` sets.
+    pub(crate) payload_script: Option<Box<(String, String)>>,
+    pub(crate) metadata: Option<Box<metadata::Item>>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+}
+
+/// Extensions of structured files whose decoding problems are reported.
+const STRUCTURED: &[&str] = &["xml", "yaml", "yml", "properties", "json"];
+
+fn is_shell_like(name: &str, ext: &str) -> bool {
+    name == ".env"
+        || name.starts_with(".env.")
+        || name == ".envrc"
+        || matches!(ext, "env" | "sh" | "bash" | "zsh" | "ksh" | "bat" | "cmd")
+}
+
+/// `path` relative to `dir`, `/`-separated. Both come from the walk, so
+/// `dir` is spelt as `path` begins: a byte comparison says it on Unix
+/// (`Path::strip_prefix` parses every component, 2,000 instructions a file);
+/// anything else goes the component way.
+fn relative_to(path: &Path, dir: &Path) -> Option<String> {
+    if cfg!(unix) {
+        let rest = path
+            .as_os_str()
+            .as_encoded_bytes()
+            .strip_prefix(dir.as_os_str().as_encoded_bytes())
+            .and_then(|r| r.strip_prefix(b"/"))
+            .filter(|r| !r.is_empty() && !r.starts_with(b"/"))
+            .and_then(|r| std::str::from_utf8(r).ok());
+        if let Some(rest) = rest.filter(|r| !r.starts_with("./") && !r.contains("/./")) {
+            return Some(rest.to_string());
+        }
+    }
+    path.strip_prefix(dir).ok().map(discover::display_path)
+}
+
+/// `Dockerfile`, `Dockerfile.prod`, `api.dockerfile`, `Containerfile`.
+fn is_dockerfile(name: &str) -> bool {
+    let n = name.as_bytes();
+    let starts = |p: &[u8]| n.len() >= p.len() && n[..p.len()].eq_ignore_ascii_case(p);
+    let ends = |p: &[u8]| n.len() >= p.len() && n[n.len() - p.len()..].eq_ignore_ascii_case(p);
+    name.eq_ignore_ascii_case("dockerfile")
+        || name.eq_ignore_ascii_case("containerfile")
+        || starts(b"dockerfile.")
+        || ends(b".dockerfile")
+}
+
+fn under_any(rel: &str, dirs: &[&str]) -> bool {
+    dirs.iter().any(|d| rel.starts_with(d))
+}
+
+/// How `process_file` gets a file's bytes, and the metadata roots.
+pub(crate) struct FileInput<'a> {
+    /// The bytes, when a descriptor pass already read them.
+    pub(crate) cached: Option<&'a [u8]>,
+    /// The worker's reusable read buffer.
+    pub(crate) buf: &'a mut Vec<u8>,
+    pub(crate) mdapi_roots: &'a [PathBuf],
+}
+
+/// Reads one file and takes from it what every reader finds there, in
+/// stages: its bytes; binary key files; its text; key files and intguard's
+/// own reports told by their text; its role in its app (Mule XML, property
+/// file, DataWeave script, descriptor); Salesforce metadata; and the scan any
+/// text gets (tokens, definitions, key blocks, suppressions).
+pub(crate) fn process_file(
+    f: &WalkedFile,
+    app: Option<(usize, &AppRoot)>,
+    input: FileInput<'_>,
+    options: &ReadOptions,
+) -> FileOutput {
+    let FileInput {
+        cached,
+        buf,
+        mdapi_roots,
+    } = input;
+    let mut out = FileOutput {
+        app: app.map(|(i, _)| i),
+        display: f.display().to_string(),
+        ..FileOutput::default()
+    };
+    let Some(bytes) = file_bytes(f, cached, buf, options, &mut out.diagnostics) else {
+        return out;
+    };
+    out.read = true;
+    out.bytes = bytes.len() as u64;
+
+    let name = f
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_string())
+        .unwrap_or_default();
+    if read_binary_key_file(f, &ext, bytes, &mut out) {
+        return out;
+    }
+
+    // A file saved as UTF-16 (with its byte order mark) is text, every
+    // other byte of it NUL: read it as the UTF-8 it decodes to.
+    let decoded = decode_utf16_with_bom(bytes);
+    let bytes: &[u8] = decoded.as_deref().map_or(bytes, str::as_bytes);
+    let Some(text) = file_text(bytes, &ext, f.display(), &mut out.diagnostics) else {
+        return out;
+    };
+    let text: &str = &text;
+    if read_text_key_or_report(text, f.display(), &mut out) {
+        return out;
+    }
+
+    let mut role = TextRole {
+        assignments: AssignmentStyle::of_file(&name, &ext),
+        script_variables: Vec::new(),
+    };
+    if let Some((_, root)) = app {
+        read_app_file(f, root, (&name, &ext), (text, bytes), &mut role, &mut out);
+    }
+    let metadata = read_metadata_file(f, (&name, &ext), (text, bytes), mdapi_roots, &mut out);
+    read_text_facts(text, bytes, &ext, role, metadata, &mut out);
+    out
+}
+
+/// The file's bytes (`cached` when a descriptor pass read them, else read
+/// into `buf`), or `None` with a diagnostic when it is too large or
+/// unreadable.
+fn file_bytes<'b>(
+    f: &WalkedFile,
+    cached: Option<&'b [u8]>,
+    buf: &'b mut Vec<u8>,
+    options: &ReadOptions,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<&'b [u8]> {
+    let display = f.display();
+    let too_large = |size: u64| {
+        Diagnostic::warning(
+            "too-large",
+            display,
+            format!(
+                "skipped: {size} bytes is more than the limit of {} bytes",
+                options.max_file_size
+            ),
+        )
+    };
+    let bytes: &[u8] = match cached {
+        Some(b) => b,
+        None => match read_into(&f.path, options.max_file_size, buf) {
+            Ok(()) => buf.as_slice(),
+            Err(ReadError::TooLarge(size)) => {
+                diagnostics.push(too_large(size));
+                return None;
+            }
+            Err(ReadError::Io(e)) => {
+                diagnostics.push(Diagnostic::warning(
+                    "unreadable",
+                    display,
+                    format!("cannot read: {e}"),
+                ));
+                return None;
+            }
+        },
+    };
+    if bytes.len() as u64 > options.max_file_size {
+        // It grew between the size check and the read.
+        diagnostics.push(too_large(bytes.len() as u64));
+        return None;
+    }
+    Some(bytes)
+}
+
+/// Keystores, DER certificates, binary OpenPGP keyrings and DER private
+/// keys, told by extension and content: their facts go to `out`, and `true`
+/// says the file is nothing else (no text to read).
+fn read_binary_key_file(f: &WalkedFile, ext: &str, bytes: &[u8], out: &mut FileOutput) -> bool {
+    let display = f.display();
+    let key_material = |kind, encrypted| KeyMaterial {
+        kind,
+        location: Location::file(display),
+        encrypted,
+        size: bytes.len() as u64,
+    };
+    if let Some(kind) = keystore_kind(ext) {
+        out.key_material = Some(key_material(kind, None));
+        let (certs, locked) = certificates::from_keystore(bytes, display);
+        out.certificates = certs;
+        if locked {
+            out.locked_pkcs12 = Some(f.path.clone());
+        }
+        return true;
+    }
+    if certificates::DER_EXTENSIONS.contains(&ext) && bytes.first() == Some(&0x30) {
+        out.certificates = certificates::from_der(bytes, display);
+        if !out.certificates.is_empty() {
+            return true;
+        }
+    }
+    // A binary OpenPGP keyring or key export (`secring.gpg`, `gpg
+    // --export-secret-keys`): its packets say whether it holds a secret key
+    // and whether a passphrase protects it. A public keyring, an encrypted
+    // message or anything unreadable is no key.
+    if PGP_BINARY_EXTENSIONS.contains(&ext) && bytes.first().is_some_and(|b| b & 0x80 != 0) {
+        if let Some(encrypted) = pgp::secret_key_encrypted(bytes) {
+            out.key_material = Some(key_material(KeyMaterialKind::PgpKeyring, Some(encrypted)));
+            return true;
+        }
+    }
+    if DER_KEY_EXTENSIONS.contains(&ext) && bytes.first() == Some(&0x30) {
+        if let Some((kind, encrypted)) = der_private_key(bytes) {
+            out.key_material = Some(key_material(kind, Some(encrypted)));
+            return true;
+        }
+    }
+    false
+}
+
+/// The file as text: `None` for a binary file (a NUL byte in its first
+/// 8 KiB); invalid UTF-8 replaced. Both are reported for a structured file
+/// (XML, YAML, properties, JSON), whose reader would be misled.
+fn file_text<'b>(
+    bytes: &'b [u8],
+    ext: &str,
+    display: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Cow<'b, str>> {
+    let head = &bytes[..bytes.len().min(8192)];
+    if memchr::memchr(0, head).is_some() {
+        if STRUCTURED.contains(&ext) {
+            diagnostics.push(Diagnostic::warning(
+                "binary",
+                display,
+                format!("binary content in a .{ext} file (NUL byte): skipped"),
+            ));
+        }
+        return None;
+    }
+    // Validated with SIMD (std's check was 1.2% of a scan's instructions);
+    // std's again only for the position of the first invalid byte.
+    let valid = match simdutf8::basic::from_utf8(bytes) {
+        Ok(s) => Ok(s),
+        Err(_) => std::str::from_utf8(bytes),
+    };
+    Some(match valid {
+        Ok(s) => Cow::Borrowed(s),
+        Err(e) => {
+            let lossy = String::from_utf8_lossy(bytes);
+            if STRUCTURED.contains(&ext) {
+                let (line, col) = LineIndex::new(&lossy).locate(&lossy, e.valid_up_to());
+                diagnostics.push(
+                    Diagnostic::warning(
+                        "not-utf8",
+                        display,
+                        "not valid UTF-8: invalid bytes were replaced and the file read as well as possible",
+                    )
+                    .at(line, col),
+                );
+            }
+            lossy
+        }
+    })
+}
+
+/// A PuTTY key file (key material, not text to search) or a report intguard
+/// wrote (not audited): `true` when the file is one of them, its facts in
+/// `out`.
+fn read_text_key_or_report(text: &str, display: &str, out: &mut FileOutput) -> bool {
+    // Its `Private-Lines` are the key (in clear with `Encryption: none`).
+    if let Some(encrypted) = putty_key_encrypted(text) {
+        out.key_material = Some(KeyMaterial {
+            kind: KeyMaterialKind::PuttyPrivateKey,
+            location: Location::file(display),
+            encrypted,
+            size: out.bytes,
+        });
+        return true;
+    }
+    if let Some(what) = own_report::kind(text) {
+        // Not audited, so not counted among the files scanned.
+        out.read = false;
+        out.bytes = 0;
+        out.diagnostics.push(Diagnostic::warning(
+            "intguard-report",
+            display,
+            format!("skipped: a {what} written by intguard, not audited"),
+        ));
+        return true;
+    }
+    false
+}
+
+/// How the any-text scan reads a file, as its role in its app leaves it.
+struct TextRole {
+    /// Which `name = value` forms are definitions; `None` for a file whose
+    /// reader already took them (Mule XML, property files).
+    assignments: AssignmentStyle,
+    /// Secret variables of DataWeave scripts in a Mule XML file's CDATA.
+    script_variables: Vec<(String, String, Location)>,
+}
+
+impl AssignmentStyle {
+    /// The definitions a file holds, by its name.
+    fn of_file(name: &str, ext: &str) -> Self {
+        if name == "pom.xml" {
+            AssignmentStyle::Pom
+        } else if name == "settings.xml" {
+            AssignmentStyle::MavenSettings
+        } else if ext == "json" {
+            AssignmentStyle::Json
+        } else if is_shell_like(name, ext) {
+            AssignmentStyle::Shell
+        } else if is_dockerfile(name) {
+            AssignmentStyle::Dockerfile
+        } else {
+            AssignmentStyle::Generic
+        }
+    }
+}
+
+/// A file of an app, read for its role there: Mule XML (or a Spring beans
+/// file), a property file where Mule loads them from, a DataWeave script a
+/// payload may set, the app's descriptor.
+fn read_app_file(
+    f: &WalkedFile,
+    root: &AppRoot,
+    (name, ext): (&str, &str),
+    (text, bytes): (&str, &[u8]),
+    role: &mut TextRole,
+    out: &mut FileOutput,
+) {
+    let display = f.display();
+    let rel = relative_to(&f.path, &root.dir).unwrap_or_default();
+    let mule3 = root.runtime == intguard_model::MuleRuntime::Mule3;
+    if ext == "xml" && rel != "pom.xml" && rel != "mule-project.xml" {
+        let expect = under_any(
+            &rel,
+            &["src/main/mule/", "src/main/app/", "src/test/munit/"],
+        );
+        if expect
+            || memchr::memmem::find(bytes, b"<mule").is_some()
+            || memchr::memmem::find(bytes, SPRING_BEANS_NS).is_some()
+        {
+            let mut facts = read_mule_xml(text, display, expect);
+            out.diagnostics.append(&mut facts.diagnostics);
+            role.script_variables = std::mem::take(&mut facts.script_variables);
+            if facts.is_mule || facts.spring_beans {
+                role.assignments = AssignmentStyle::None;
+                out.mule = Some(Box::new(facts));
+            }
+        }
+    } else if matches!(ext, "yaml" | "yml" | "properties") {
+        let in_resources = rel.strip_prefix("src/main/resources/");
+        let in_app_dir = if mule3 {
+            rel.strip_prefix("src/main/app/")
+        } else {
+            None
+        };
+        let at_root = (rel == "mule-app.properties").then_some(rel.as_str());
+        if let Some(res_rel) = in_resources.or(in_app_dir).or(at_root) {
+            let (format, (entries, split_values)) = if ext == "properties" {
+                (
+                    PropertyFormat::Properties,
+                    properties::java_properties::read_properties(
+                        text,
+                        display,
+                        &mut out.diagnostics,
+                    ),
+                )
+            } else {
+                (
+                    PropertyFormat::Yaml,
+                    properties::yaml::read_yaml(text, display, &mut out.diagnostics),
+                )
+            };
+            role.assignments = AssignmentStyle::None;
+            out.property = Some(Box::new(PropertyCandidate {
+                rel: res_rel.to_string(),
+                always_loaded: mule3 && name == "mule-app.properties",
+                file: PropertyFile {
+                    path: display.to_string(),
+                    format,
+                    environment: None,
+                    secure: false,
+                    loaded: false,
+                    entries,
+                    split_values,
+                },
+            }));
+        }
+    } else if ext == "dwl" {
+        if let Some(res_rel) = rel.strip_prefix("src/main/resources/") {
+            if mule::xml::may_carry_a_login(text) {
+                out.payload_script = Some(Box::new((res_rel.to_string(), text.to_string())));
+            }
+        }
+    } else if rel == "mule-artifact.json" {
+        let a = mule::descriptor::artifact_json(text, display, &mut out.diagnostics);
+        out.declared_secure_properties = a.secure_properties;
+        out.descriptor = Some(Location::file(display));
+    } else if rel == "mule-project.xml" && mule3 {
+        out.descriptor = Some(Location::file(display));
+    }
+}
+
+/// What [`read_metadata_file`] found the file to be.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum MetadataRole {
+    None,
+    /// Salesforce metadata (a profile, a connected app, ...).
+    Metadata,
+    /// An `sf org create user` definition file.
+    UserDefinition,
+}
+
+/// Salesforce metadata and user definition files, read into `out.metadata`.
+fn read_metadata_file(
+    f: &WalkedFile,
+    (name, ext): (&str, &str),
+    (text, bytes): (&str, &[u8]),
+    mdapi_roots: &[PathBuf],
+    out: &mut FileOutput,
+) -> MetadataRole {
+    let display = f.display();
+    if let Some(c) = metadata::classify(&f.path, mdapi_roots) {
+        out.metadata = metadata::read_file(&c, text, display, &mut out.diagnostics).map(Box::new);
+        return MetadataRole::Metadata;
+    }
+    if ext == "json"
+        && name != "sfdx-project.json"
+        && name != "mule-artifact.json"
+        && metadata::may_be_user_definition(bytes)
+    {
+        let in_config = f
+            .path
+            .parent()
+            .and_then(|p| p.file_name())
+            .is_some_and(|n| n == "config");
+        out.metadata =
+            metadata::read_user_definition(text, display, in_config, &mut out.diagnostics)
+                .map(|d| Box::new(metadata::Item::UserDefinition(d)));
+        if out.metadata.is_some() {
+            return MetadataRole::UserDefinition;
+        }
+    }
+    MetadataRole::None
+}
+
+/// The scan any text gets (tokens, definitions, PEM and OpenPGP key blocks,
+/// `intguard-ignore` comments), with the script variables the Mule XML
+/// reader found, and the key material and certificates of a PEM file.
+fn read_text_facts(
+    text: &str,
+    bytes: &[u8],
+    ext: &str,
+    role: TextRole,
+    metadata: MetadataRole,
+    out: &mut FileOutput,
+) {
+    let display = out.display.as_str();
+    let xml_like = metadata == MetadataRole::Metadata
+        || matches!(
+            ext,
+            "xml" | "xsd" | "xsl" | "xslt" | "html" | "htm" | "xhtml" | "svg" | "wsdl"
+        );
+    let comments = if xml_like {
+        CommentSyntax::Xml
+    } else if matches!(ext, "yaml" | "yml") {
+        CommentSyntax::Hash
+    } else if ext == "properties" {
+        CommentSyntax::Properties
+    } else {
+        CommentSyntax::Any
+    };
+    let (mut facts, suppressions) = text::scan(
+        text,
+        display,
+        TextKind {
+            assignments: role.assignments,
+            comments,
+        },
+    );
+    if metadata != MetadataRole::None {
+        // `<isConsumerSecretOptional>false</...>`, `"generatePassword": true`
+        // and other flags name secrets but hold booleans: not secrets (and
+        // "false" must not be masked in every message).
+        facts.assignments.retain(|a| {
+            let v = a.value.trim();
+            !(v.eq_ignore_ascii_case("true") || v.eq_ignore_ascii_case("false"))
+        });
+    }
+    out.suppressions = suppressions;
+    facts.assignments.extend(
+        role.script_variables
+            .into_iter()
+            .map(|(name, value, location)| Assignment {
+                name,
+                value,
+                secret: true,
+                location,
+                form: DefinitionForm::DataWeaveVariable,
+            }),
+    );
+    let pem_like = PEM_EXTENSIONS.contains(&ext) || text.trim_start().starts_with("-----BEGIN");
+    if !facts.private_keys.is_empty() && pem_like {
+        let kind = if facts.private_keys[0].label.starts_with("PGP ") {
+            KeyMaterialKind::PgpPrivateKey
+        } else {
+            KeyMaterialKind::PemPrivateKey
+        };
+        out.key_material = Some(KeyMaterial {
+            kind,
+            location: Location::file(display),
+            encrypted: keys_encrypted(facts.private_keys.iter().map(|k| k.encrypted)),
+            size: bytes.len() as u64,
+        });
+    }
+    if pem_like && memchr::memmem::find(bytes, b"CERTIFICATE-----").is_some() {
+        out.certificates = certificates::from_pem(text, display);
+    }
+    if !facts.is_empty() {
+        out.text = Some(Box::new(facts));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_agree_with_strip_prefix() {
+        for (path, dir) in [
+            ("a/app/src/main/x.xml", "a/app"),
+            ("./app/pom.xml", "./app"),
+            ("./pom.xml", "."),
+            ("/abs/app/src/é.yaml", "/abs/app"),
+            ("a/app2/x", "a/app"),
+            ("a/app//x", "a/app"),
+            ("a/app/./x", "a/app"),
+            ("a/app", "a/app"),
+        ] {
+            let (path, dir) = (Path::new(path), Path::new(dir));
+            let slow = path.strip_prefix(dir).ok().map(discover::display_path);
+            assert_eq!(relative_to(path, dir), slow, "{path:?} in {dir:?}");
+        }
+    }
+
+    #[test]
+    fn dockerfiles_by_name() {
+        for name in [
+            "Dockerfile",
+            "dockerfile",
+            "Dockerfile.prod",
+            "api.Dockerfile",
+            "Containerfile",
+        ] {
+            assert!(is_dockerfile(name), "{name}");
+        }
+        for name in [
+            "Dockerfile-notes.md",
+            "docker-compose.yml",
+            "my.dockerfiles",
+            "Dockerfil",
+            "",
+        ] {
+            assert!(!is_dockerfile(name), "{name}");
+        }
+    }
+}

@@ -1,0 +1,122 @@
+//! Reading a file's bytes: each worker's reused buffer, the size limit,
+//! and decoding to text.
+
+use std::borrow::Cow;
+use std::path::Path;
+
+pub(crate) enum ReadError {
+    /// The file's size, over the limit.
+    TooLarge(u64),
+    Io(std::io::Error),
+}
+
+impl From<std::io::Error> for ReadError {
+    fn from(e: std::io::Error) -> Self {
+        ReadError::Io(e)
+    }
+}
+
+thread_local! {
+    /// Each worker thread's read buffer, kept from file to file and window to
+    /// window (rayon's `map_init` would make one per job split, and every
+    /// fresh buffer grows through newly faulted, zeroed pages).
+    static READ_BUFFER: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// A buffer kept beyond this size (after an unusually large file) is let go
+/// rather than held by the thread for the rest of the scan.
+const READ_BUFFER_KEEP: usize = 1 << 20;
+
+/// Runs `f` with this thread's read buffer. The buffer is taken out while `f`
+/// runs, so a nested call (rayon may run another file's job on this thread
+/// while `f` waits) gets a fresh one instead of a borrow error.
+pub(crate) fn with_read_buffer<T>(f: impl FnOnce(&mut Vec<u8>) -> T) -> T {
+    let mut buf = READ_BUFFER.take();
+    let out = f(&mut buf);
+    if buf.capacity() <= READ_BUFFER_KEEP {
+        READ_BUFFER.set(buf);
+    }
+    out
+}
+
+/// Reads the whole file into `buf` (cleared first; its capacity is kept),
+/// unless the open file is larger than `max` bytes. At most `max + 1` bytes
+/// are read, should the file grow meanwhile.
+pub(crate) fn read_into(path: &Path, max: u64, buf: &mut Vec<u8>) -> Result<(), ReadError> {
+    use std::io::Read;
+    buf.clear();
+    let file = std::fs::File::open(path)?;
+    let size = file.metadata()?.len();
+    if size > max {
+        return Err(ReadError::TooLarge(size));
+    }
+    buf.reserve(usize::try_from(size).unwrap_or(0));
+    file.take(max.saturating_add(1)).read_to_end(buf)?;
+    Ok(())
+}
+
+/// `bytes` as text: borrowed when they are UTF-8 (checked with SIMD, as
+/// std's check of a large pom file is slow), else with the invalid bytes
+/// replaced.
+pub(crate) fn lossy_text(bytes: &[u8]) -> Cow<'_, str> {
+    match simdutf8::basic::from_utf8(bytes) {
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
+}
+
+/// The file's bytes, or None when it cannot be read or is over `max` bytes.
+pub(crate) fn read_limited(path: &Path, max: u64) -> Option<Vec<u8>> {
+    let mut buf = Vec::new();
+    read_into(path, max, &mut buf).ok().map(|()| buf)
+}
+
+/// The text of a file that starts with a UTF-16 byte order mark (little or
+/// big endian); `None` for any other file. Unpaired surrogates become U+FFFD.
+pub fn decode_utf16_with_bom(bytes: &[u8]) -> Option<String> {
+    let (little_endian, body) = match bytes {
+        [0xFF, 0xFE, rest @ ..] => (true, rest),
+        [0xFE, 0xFF, rest @ ..] => (false, rest),
+        _ => return None,
+    };
+    let units = body.chunks_exact(2).map(|c| {
+        if little_endian {
+            u16::from_le_bytes([c[0], c[1]])
+        } else {
+            u16::from_be_bytes([c[0], c[1]])
+        }
+    });
+    Some(
+        char::decode_utf16(units)
+            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn read_buffer_is_kept_per_thread_unless_large() {
+        std::thread::spawn(|| {
+            let ptr = with_read_buffer(|b| {
+                b.extend_from_slice(&[1; 1000]);
+                b.as_ptr()
+            });
+            // The next file reuses the same allocation...
+            assert_eq!(with_read_buffer(|b| b.as_ptr()), ptr);
+            // ...but a nested call (rayon running another job while this one
+            // waits) gets its own buffer, not a borrow error.
+            with_read_buffer(|outer| {
+                assert_eq!(outer.as_ptr(), ptr);
+                with_read_buffer(|inner| assert_eq!(inner.capacity(), 0));
+            });
+            // A buffer grown past the limit is not kept.
+            with_read_buffer(|b| b.reserve(READ_BUFFER_KEEP + 1));
+            with_read_buffer(|b| assert_eq!(b.capacity(), 0));
+        })
+        .join()
+        .unwrap();
+    }
+}

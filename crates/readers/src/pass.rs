@@ -1,0 +1,427 @@
+//! The file pass: the walk's files read in windows, in parallel, each app
+//! assembled (and handed to the caller's `on_app`) as soon as its last file
+//! is read, then the Inventory put together.
+
+use std::collections::HashMap;
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+
+use intguard_model::{Inventory, MuleApp, TextFileFacts};
+use rayon::prelude::*;
+
+use crate::discover::{self, WalkedFile};
+use crate::file::{process_file, FileInput, FileOutput};
+use crate::io::{lossy_text, read_limited, with_read_buffer};
+use crate::mule::{self, AppParts, DirDescriptors};
+use crate::{certificates, metadata, Discovered, OnApp, ReadOptions};
+
+/// How many files are read between two assemblies of the apps completed:
+/// enough to keep every core busy, few enough that the raw facts of the apps
+/// being read stay small.
+pub(crate) const FILE_WINDOW: usize = 1024;
+
+const DESCRIPTOR_NAMES: &[&str] = &["mule-artifact.json", "pom.xml", "mule-project.xml"];
+
+pub(crate) fn read_all(
+    paths: &[PathBuf],
+    options: &ReadOptions,
+    on_app: &OnApp<'_>,
+    window: usize,
+) -> Inventory {
+    let t0 = std::time::Instant::now();
+    let now_unix = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let walk = discover::walk(paths, options);
+    let t_walk = t0.elapsed();
+    let mut inventory = Inventory {
+        roots: paths.iter().map(|p| discover::display_path(p)).collect(),
+        now_unix,
+        ..Inventory::default()
+    };
+    inventory.diagnostics = walk.diagnostics;
+
+    // App roots, from the descriptors. pom.xml and mule-project.xml are read
+    // here once and their bytes kept for the file pass.
+    let descriptor_files: Vec<&WalkedFile> = walk
+        .files
+        .iter()
+        .filter(|f| {
+            f.path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| DESCRIPTOR_NAMES.contains(&n))
+        })
+        .collect();
+    let read_descriptors: Vec<(PathBuf, String, Option<Vec<u8>>)> = descriptor_files
+        .par_iter()
+        .map(|f| {
+            let name = f
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let bytes = if name == "mule-artifact.json" {
+                None
+            } else {
+                read_limited(&f.path, options.max_file_size)
+            };
+            (f.path.clone(), name, bytes)
+        })
+        .collect();
+    let mut dirs: HashMap<PathBuf, DirDescriptors> = HashMap::new();
+    // Each descriptor's bytes until the file pass reaches it, which takes
+    // them: a monorepo's pom files are not all held through the pass. Keyed
+    // by the path's bytes with a fast hasher: every file of the walk is
+    // looked up, and hashing a `Path` parses its components.
+    let mut cache: foldhash::HashMap<Vec<u8>, std::sync::Mutex<Option<Vec<u8>>>> =
+        foldhash::HashMap::default();
+    for (path, name, bytes) in read_descriptors {
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let entry = dirs.entry(dir).or_default();
+        match name.as_str() {
+            "mule-artifact.json" => entry.mule_artifact_json = true,
+            "pom.xml" => {
+                if let Some(b) = &bytes {
+                    entry.pom = Some(mule::descriptor::pom_info(&lossy_text(b)));
+                }
+            }
+            _ => {
+                if let Some(b) = &bytes {
+                    entry.mule_project_name =
+                        Some(mule::descriptor::mule_project_name(&lossy_text(b)));
+                }
+            }
+        }
+        if let Some(b) = bytes {
+            cache.insert(
+                path.into_os_string().into_encoded_bytes(),
+                std::sync::Mutex::new(Some(b)),
+            );
+        }
+    }
+    let apps = mule::app_roots(dirs);
+
+    // Salesforce metadata projects (SFDX and Metadata API).
+    let project_files = |wanted: &str| -> Vec<(PathBuf, String, String)> {
+        walk.files
+            .iter()
+            .filter(|f| f.path.file_name().and_then(|n| n.to_str()) == Some(wanted))
+            .filter_map(|f| {
+                let bytes = read_limited(&f.path, options.max_file_size)?;
+                Some((
+                    f.path.clone(),
+                    f.display().to_string(),
+                    lossy_text(&bytes).into_owned(),
+                ))
+            })
+            .collect()
+    };
+    let md_projects = metadata::projects(
+        &project_files("sfdx-project.json"),
+        &project_files("package.xml"),
+    );
+    inventory.diagnostics.extend(md_projects.diagnostics);
+    let mdapi_roots = md_projects.mdapi_roots;
+    let discovered = Discovered {
+        object_access_metadata: walk
+            .files
+            .iter()
+            .any(|f| metadata::may_grant_object_access(&f.path)),
+    };
+
+    // Keyed by the paths' bytes, with a fast hasher: hashing a `Path` parses
+    // its components, and this is asked for every ancestor of every file.
+    // Both sides come from `parent()` of walked paths, so equal folders are
+    // spelt alike.
+    let app_index: foldhash::HashMap<&OsStr, usize> = apps
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.dir.as_os_str(), i))
+        .collect();
+
+    // Every file's app (its nearest app root), and the last file of each app:
+    // the walk is sorted by path, so an app's files are one run of it (but
+    // for the apps nested in it), and an app is complete once the file pass
+    // is past its last file.
+    let file_app: Vec<Option<usize>> = walk
+        .files
+        .par_iter()
+        .map(|f| {
+            f.path
+                .ancestors()
+                .skip(1)
+                .find_map(|a| app_index.get(a.as_os_str()).copied())
+        })
+        .collect();
+    let mut last_file = vec![0usize; apps.len()];
+    for (i, app) in file_app.iter().enumerate() {
+        if let Some(a) = app {
+            last_file[*a] = i;
+        }
+    }
+    let mut by_last: Vec<usize> = (0..apps.len()).collect();
+    by_last.sort_by_key(|&a| last_file[a]);
+    let mut by_last = by_last.into_iter().peekable();
+
+    // The files in windows, each window's files in parallel and its results
+    // consumed in the walk's order; each app is assembled (and handed to
+    // `on_app`) as soon as its last file is read, so that only the apps being
+    // read are held in their raw form. Each worker thread reads into one
+    // reused buffer (`with_read_buffer`): a fresh allocation per file costs
+    // page faults that rival the reading itself.
+    let mut parts: Vec<Option<AppParts>> = apps.iter().map(|_| Some(AppParts::default())).collect();
+    let mut assembled: Vec<Option<MuleApp>> = apps.iter().map(|_| None).collect();
+    let mut md_items = Vec::new();
+    let mut locked_pkcs12: Vec<(String, PathBuf)> = Vec::new();
+    // The apps completed by the previous window are assembled while the next
+    // window is read.
+    let assemble = |complete: Vec<(usize, AppParts)>| -> Vec<(usize, MuleApp, WalkedText)> {
+        complete
+            .into_par_iter()
+            .map(|(a, mut p)| {
+                let mut text_files = std::mem::take(&mut p.text_files);
+                let mut app = mule::assemble(&apps[a], p);
+                on_app(&mut app, &mut text_files.facts, &discovered);
+                // The app is held until the rules are done, and its facts were
+                // allocated among the parsers' temporaries: a copy packs them
+                // into fresh pages and lets the next windows reuse the old
+                // ones (peak memory of the bench corpus -15%).
+                (a, app.clone(), text_files)
+            })
+            .collect()
+    };
+    let read_window = |range: std::ops::Range<usize>| -> Vec<FileOutput> {
+        walk.files[range.clone()]
+            .par_iter()
+            .zip(&file_app[range])
+            .map(|(f, app)| {
+                let cached = cache
+                    .get(f.path.as_os_str().as_encoded_bytes())
+                    .and_then(|c| c.lock().unwrap_or_else(|e| e.into_inner()).take());
+                with_read_buffer(|buf| {
+                    let input = FileInput {
+                        cached: cached.as_deref(),
+                        buf,
+                        mdapi_roots: &mdapi_roots,
+                    };
+                    process_file(f, app.map(|i| (i, &apps[i])), input, options)
+                })
+            })
+            .collect()
+    };
+    let mut complete: Vec<(usize, AppParts)> = Vec::new();
+    let mut text_files = WalkedText::default();
+    let mut start: usize = 0;
+    loop {
+        let end = start.saturating_add(window.max(1)).min(walk.files.len());
+        if start == end && complete.is_empty() && by_last.peek().is_none() {
+            break;
+        }
+        let (outputs, done) = rayon::join(
+            || read_window(start..end),
+            || assemble(std::mem::take(&mut complete)),
+        );
+        for (a, app, text) in done {
+            assembled[a] = Some(app);
+            text_files.append(text);
+        }
+        for (i, out) in outputs.into_iter().enumerate() {
+            inventory.certificates.extend(out.certificates);
+            if let Some(path) = out.locked_pkcs12 {
+                locked_pkcs12.push((out.display.clone(), path));
+            }
+            if out.read {
+                inventory.stats.files += 1;
+                inventory.stats.bytes += out.bytes;
+            }
+            inventory.diagnostics.extend(out.diagnostics);
+            inventory.suppressions.extend(out.suppressions);
+            if let Some(k) = out.key_material {
+                inventory.key_material.push(k);
+            }
+            if let Some(m) = out.metadata {
+                md_items.push(*m);
+            }
+            let mut part = out.app.and_then(|a| parts[a].as_mut());
+            if let Some(t) = out.text {
+                match &mut part {
+                    Some(p) => p.text_files.push(start + i, *t),
+                    None => text_files.push(start + i, *t),
+                }
+            }
+            let Some(part) = part else {
+                continue;
+            };
+            if let Some(x) = out.mule {
+                part.xml.push((out.display.clone(), *x));
+            }
+            if let Some(p) = out.property {
+                part.properties.push(*p);
+            }
+            if let Some(d) = out.descriptor {
+                part.descriptor = Some(d);
+            }
+            if out.declared_secure_properties.is_some() {
+                part.declared_secure_properties = out.declared_secure_properties;
+            }
+            if let Some(script) = out.payload_script {
+                part.payload_scripts.push(*script);
+            }
+        }
+        while let Some(&a) = by_last.peek() {
+            if last_file[a] >= end && end < walk.files.len() {
+                break;
+            }
+            by_last.next();
+            if let Some(p) = parts[a].take() {
+                complete.push((a, p));
+            }
+        }
+        start = end;
+    }
+    drop(cache);
+    let t_files = t0.elapsed();
+
+    inventory.apps = assembled.into_iter().flatten().collect();
+    inventory.text_files = text_files.in_walk_order();
+    inventory.salesforce = metadata::assemble(md_projects.projects, md_items);
+    certificates::unlock_pkcs12(&mut inventory, &locked_pkcs12);
+    certificates::from_oauth_apps(&mut inventory);
+    inventory.diagnostics.sort_by(|a, b| {
+        (&a.path, a.line, a.column, a.code).cmp(&(&b.path, b.line, b.column, b.code))
+    });
+    inventory.diagnostics.dedup();
+    if std::env::var_os("INTGUARD_READERS_TIMING").is_some() {
+        eprintln!("walk {t_walk:?} files {t_files:?} total {:?}", t0.elapsed());
+    }
+    inventory
+}
+
+/// Text facts with their files' places in the walk: those handed out with
+/// their app and those of files outside any app join in the walk's order.
+#[derive(Debug, Default)]
+pub(crate) struct WalkedText {
+    order: Vec<usize>,
+    pub facts: Vec<TextFileFacts>,
+}
+
+impl WalkedText {
+    pub fn push(&mut self, index: usize, facts: TextFileFacts) {
+        self.order.push(index);
+        self.facts.push(facts);
+    }
+
+    pub fn append(&mut self, mut other: WalkedText) {
+        self.order.append(&mut other.order);
+        self.facts.append(&mut other.facts);
+    }
+
+    pub fn in_walk_order(self) -> Vec<TextFileFacts> {
+        let mut all: Vec<(usize, TextFileFacts)> = self.order.into_iter().zip(self.facts).collect();
+        all.sort_by_key(|(i, _)| *i);
+        all.into_iter().map(|(_, t)| t).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    fn copy_tree(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                copy_tree(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), &target).unwrap();
+            }
+        }
+    }
+
+    /// Reading in windows of one file gives what reading in one window does,
+    /// with an app nested in another (the outer app's files on both sides of
+    /// the inner one's), and hands every app to `on_app` once, complete.
+    #[test]
+    fn windows_do_not_change_what_is_read() {
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        copy_tree(&fixtures.join("mule4-app"), &root.join("outer"));
+        copy_tree(&fixtures.join("mule4-app"), &root.join("outer/nested"));
+        std::fs::write(
+            root.join("outer/zz-notes.sh"),
+            "export SF_PASSWORD=Sup3rS3cret!\n",
+        )
+        .unwrap();
+        copy_tree(&fixtures.join("mule3-app"), &root.join("other"));
+        copy_tree(&fixtures.join("monorepo"), &root.join("repo"));
+        std::fs::write(root.join("readme.txt"), "nothing here\n").unwrap();
+        std::fs::write(root.join("loose.sh"), "export SF_PASSWORD=L00seS3cret!\n").unwrap();
+
+        let paths = vec![root.to_path_buf()];
+        let options = ReadOptions::default();
+        let seen: Mutex<Vec<(String, usize)>> = Mutex::new(Vec::new());
+        let handed: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
+        let record = |app: &mut MuleApp, text: &mut Vec<TextFileFacts>, _: &Discovered| {
+            let facts = app.xml_files.len() + app.property_files.len();
+            seen.lock().unwrap().push((app.name.clone(), facts));
+            for t in text.iter() {
+                handed
+                    .lock()
+                    .unwrap()
+                    .push((app.root.clone(), t.path.to_string()));
+            }
+        };
+        let whole = read_all(&paths, &options, &record, usize::MAX);
+        let whole_seen = std::mem::take(&mut *seen.lock().unwrap());
+        let mut windowed = read_all(&paths, &options, &record, 1);
+        let windowed_seen = std::mem::take(&mut *seen.lock().unwrap());
+        // The two reads may fall in different seconds: the clock is not what
+        // was read (this comparison failed once across a second boundary).
+        windowed.now_unix = whole.now_unix;
+
+        assert!(whole.apps.len() >= 5, "{:?}", whole_seen);
+        assert!(whole.apps.iter().any(|a| a.root.ends_with("outer/nested")));
+        assert_eq!(
+            serde_json::to_string(&whole).unwrap(),
+            serde_json::to_string(&windowed).unwrap()
+        );
+        let sorted = |mut v: Vec<(String, usize)>| {
+            v.sort();
+            v
+        };
+        assert_eq!(whole_seen.len(), whole.apps.len());
+        assert_eq!(sorted(whole_seen), sorted(windowed_seen));
+
+        // Each app's text facts were handed with it, and only its own (not
+        // its nested app's); files outside any app were not. Every one is in
+        // the Inventory afterwards, in the same order whatever the windows.
+        let handed = std::mem::take(&mut *handed.lock().unwrap());
+        for (root, path) in &handed {
+            assert!(
+                path.starts_with(&format!("{root}/")),
+                "{path} handed with {root}"
+            );
+            let nested = whole
+                .apps
+                .iter()
+                .any(|a| a.root.len() > root.len() && path.starts_with(&format!("{}/", a.root)));
+            assert!(!nested, "{path} belongs to an app nested in {root}");
+        }
+        assert!(handed
+            .iter()
+            .any(|(root, path)| root.ends_with("/outer") && path.ends_with("outer/zz-notes.sh")));
+        let in_inventory: Vec<&str> = whole.text_files.iter().map(|t| t.path.as_str()).collect();
+        for (_, path) in &handed {
+            assert!(in_inventory.contains(&path.as_str()), "{path} lost");
+        }
+        let loose = root.join("loose.sh").to_string_lossy().replace('\\', "/");
+        assert!(in_inventory.contains(&loose.as_str()), "{in_inventory:?}");
+        assert!(!handed.iter().any(|(_, path)| *path == loose));
+    }
+}
