@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use crate::discover::{self, WalkedFile};
 use crate::file::{process_file, FileInput, FileOutput};
 use crate::io::{lossy_text, read_limited, with_read_buffer};
-use crate::mule::{self, AppParts, DirDescriptors};
+use crate::mule::{self, AppParts, AppRoot, DirDescriptors};
 use crate::{certificates, metadata, Discovered, OnApp, ReadOptions};
 
 /// How many files are read between two assemblies of the apps completed:
@@ -22,6 +22,14 @@ pub(crate) const FILE_WINDOW: usize = 1024;
 
 const DESCRIPTOR_NAMES: &[&str] = &["mule-artifact.json", "pom.xml", "mule-project.xml"];
 
+/// The descriptors' bytes until the file pass reaches them, keyed by the
+/// path's bytes with a fast hasher: every file of the walk is looked up, and
+/// hashing a `Path` parses its components.
+type DescriptorCache = foldhash::HashMap<Vec<u8>, std::sync::Mutex<Option<Vec<u8>>>>;
+
+/// Walks `paths` and reads every file once into an Inventory, handing each
+/// app to `on_app` as soon as its last file is read. `window`: how many
+/// files are read between two assemblies ([`FILE_WINDOW`]).
 pub(crate) fn read_all(
     paths: &[PathBuf],
     options: &ReadOptions,
@@ -42,10 +50,59 @@ pub(crate) fn read_all(
     };
     inventory.diagnostics = walk.diagnostics;
 
-    // App roots, from the descriptors. pom.xml and mule-project.xml are read
-    // here once and their bytes kept for the file pass.
-    let descriptor_files: Vec<&WalkedFile> = walk
-        .files
+    let (apps, cache) = app_roots(&walk.files, options);
+    let md_projects = metadata::projects(
+        &project_files(&walk.files, "sfdx-project.json", options),
+        &project_files(&walk.files, "package.xml", options),
+    );
+    inventory.diagnostics.extend(md_projects.diagnostics);
+    let discovered = Discovered {
+        object_access_metadata: walk
+            .files
+            .iter()
+            .any(|f| metadata::may_grant_object_access(&f.path)),
+    };
+    let file_app = apps_of_files(&walk.files, &apps);
+    let sources = Sources {
+        files: &walk.files,
+        file_app: &file_app,
+        apps: &apps,
+        cache,
+        mdapi_roots: md_projects.mdapi_roots,
+        options,
+    };
+    let mut collected = Collected::default();
+    read_files(
+        &sources,
+        window,
+        &|app, text| on_app(app, text, &discovered),
+        &mut collected,
+        &mut inventory,
+    );
+    drop(sources);
+    let t_files = t0.elapsed();
+
+    inventory.apps = collected.assembled.into_iter().flatten().collect();
+    inventory.text_files = collected.text_files.in_walk_order();
+    inventory.salesforce = metadata::assemble(md_projects.projects, collected.md_items);
+    certificates::unlock_pkcs12(&mut inventory, &collected.locked_pkcs12);
+    certificates::from_oauth_apps(&mut inventory);
+    inventory.diagnostics.sort_by(|a, b| {
+        (&a.path, a.line, a.column, a.code).cmp(&(&b.path, b.line, b.column, b.code))
+    });
+    inventory.diagnostics.dedup();
+    if std::env::var_os("INTGUARD_READERS_TIMING").is_some() {
+        eprintln!("walk {t_walk:?} files {t_files:?} total {:?}", t0.elapsed());
+    }
+    inventory
+}
+
+/// The app roots, from the descriptors (`mule-artifact.json`, `pom.xml`,
+/// `mule-project.xml`). pom.xml and mule-project.xml are read here once and
+/// their bytes kept for the file pass, which takes each as it reaches the
+/// file: a monorepo's pom files are not all held through the pass.
+fn app_roots(files: &[WalkedFile], options: &ReadOptions) -> (Vec<AppRoot>, DescriptorCache) {
+    let descriptor_files: Vec<&WalkedFile> = files
         .iter()
         .filter(|f| {
             f.path
@@ -71,12 +128,7 @@ pub(crate) fn read_all(
         })
         .collect();
     let mut dirs: HashMap<PathBuf, DirDescriptors> = HashMap::new();
-    // Each descriptor's bytes until the file pass reaches it, which takes
-    // them: a monorepo's pom files are not all held through the pass. Keyed
-    // by the path's bytes with a fast hasher: every file of the walk is
-    // looked up, and hashing a `Path` parses its components.
-    let mut cache: foldhash::HashMap<Vec<u8>, std::sync::Mutex<Option<Vec<u8>>>> =
-        foldhash::HashMap::default();
+    let mut cache = DescriptorCache::default();
     for (path, name, bytes) in read_descriptors {
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let entry = dirs.entry(dir).or_default();
@@ -101,36 +153,32 @@ pub(crate) fn read_all(
             );
         }
     }
-    let apps = mule::app_roots(dirs);
+    (mule::app_roots(dirs), cache)
+}
 
-    // Salesforce metadata projects (SFDX and Metadata API).
-    let project_files = |wanted: &str| -> Vec<(PathBuf, String, String)> {
-        walk.files
-            .iter()
-            .filter(|f| f.path.file_name().and_then(|n| n.to_str()) == Some(wanted))
-            .filter_map(|f| {
-                let bytes = read_limited(&f.path, options.max_file_size)?;
-                Some((
-                    f.path.clone(),
-                    f.display().to_string(),
-                    lossy_text(&bytes).into_owned(),
-                ))
-            })
-            .collect()
-    };
-    let md_projects = metadata::projects(
-        &project_files("sfdx-project.json"),
-        &project_files("package.xml"),
-    );
-    inventory.diagnostics.extend(md_projects.diagnostics);
-    let mdapi_roots = md_projects.mdapi_roots;
-    let discovered = Discovered {
-        object_access_metadata: walk
-            .files
-            .iter()
-            .any(|f| metadata::may_grant_object_access(&f.path)),
-    };
+/// Every walked file named `wanted` (a Salesforce metadata project file):
+/// its path, display path and text.
+fn project_files(
+    files: &[WalkedFile],
+    wanted: &str,
+    options: &ReadOptions,
+) -> Vec<(PathBuf, String, String)> {
+    files
+        .iter()
+        .filter(|f| f.path.file_name().and_then(|n| n.to_str()) == Some(wanted))
+        .filter_map(|f| {
+            let bytes = read_limited(&f.path, options.max_file_size)?;
+            Some((
+                f.path.clone(),
+                f.display().to_string(),
+                lossy_text(&bytes).into_owned(),
+            ))
+        })
+        .collect()
+}
 
+/// Every file's app: its nearest app root.
+fn apps_of_files(files: &[WalkedFile], apps: &[AppRoot]) -> Vec<Option<usize>> {
     // Keyed by the paths' bytes, with a fast hasher: hashing a `Path` parses
     // its components, and this is asked for every ancestor of every file.
     // Both sides come from `parent()` of walked paths, so equal folders are
@@ -140,13 +188,7 @@ pub(crate) fn read_all(
         .enumerate()
         .map(|(i, a)| (a.dir.as_os_str(), i))
         .collect();
-
-    // Every file's app (its nearest app root), and the last file of each app:
-    // the walk is sorted by path, so an app's files are one run of it (but
-    // for the apps nested in it), and an app is complete once the file pass
-    // is past its last file.
-    let file_app: Vec<Option<usize>> = walk
-        .files
+    files
         .par_iter()
         .map(|f| {
             f.path
@@ -154,7 +196,54 @@ pub(crate) fn read_all(
                 .skip(1)
                 .find_map(|a| app_index.get(a.as_os_str()).copied())
         })
-        .collect();
+        .collect()
+}
+
+/// What the file pass reads from.
+struct Sources<'a> {
+    /// The walk, sorted by path.
+    files: &'a [WalkedFile],
+    /// Each file's app ([`apps_of_files`]).
+    file_app: &'a [Option<usize>],
+    apps: &'a [AppRoot],
+    cache: DescriptorCache,
+    mdapi_roots: Vec<PathBuf>,
+    options: &'a ReadOptions,
+}
+
+/// What the file pass gathers beside the Inventory's own lists.
+#[derive(Default)]
+struct Collected {
+    /// Each app once assembled, by its index in the app roots.
+    assembled: Vec<Option<MuleApp>>,
+    /// The any-text facts of every file, with their places in the walk.
+    text_files: WalkedText,
+    md_items: Vec<metadata::Item>,
+    /// PKCS#12 files whose certificates need a password: (display, path).
+    locked_pkcs12: Vec<(String, PathBuf)>,
+}
+
+/// The files in windows, each window's files in parallel and its results
+/// consumed in the walk's order; each app is assembled (and handed to
+/// `on_app`) as soon as its last file is read, so that only the apps being
+/// read are held in their raw form. The walk is sorted by path, so an app's
+/// files are one run of it (but for the apps nested in it), and an app is
+/// complete once the pass is past its last file. Each worker thread reads
+/// into one reused buffer (`with_read_buffer`): a fresh allocation per file
+/// costs page faults that rival the reading itself.
+fn read_files(
+    sources: &Sources<'_>,
+    window: usize,
+    on_app: &(dyn Fn(&mut MuleApp, &mut Vec<TextFileFacts>) + Sync),
+    collected: &mut Collected,
+    inventory: &mut Inventory,
+) {
+    let Sources {
+        files,
+        file_app,
+        apps,
+        ..
+    } = *sources;
     let mut last_file = vec![0usize; apps.len()];
     for (i, app) in file_app.iter().enumerate() {
         if let Some(a) = app {
@@ -165,16 +254,8 @@ pub(crate) fn read_all(
     by_last.sort_by_key(|&a| last_file[a]);
     let mut by_last = by_last.into_iter().peekable();
 
-    // The files in windows, each window's files in parallel and its results
-    // consumed in the walk's order; each app is assembled (and handed to
-    // `on_app`) as soon as its last file is read, so that only the apps being
-    // read are held in their raw form. Each worker thread reads into one
-    // reused buffer (`with_read_buffer`): a fresh allocation per file costs
-    // page faults that rival the reading itself.
     let mut parts: Vec<Option<AppParts>> = apps.iter().map(|_| Some(AppParts::default())).collect();
-    let mut assembled: Vec<Option<MuleApp>> = apps.iter().map(|_| None).collect();
-    let mut md_items = Vec::new();
-    let mut locked_pkcs12: Vec<(String, PathBuf)> = Vec::new();
+    collected.assembled = apps.iter().map(|_| None).collect();
     // The apps completed by the previous window are assembled while the next
     // window is read.
     let assemble = |complete: Vec<(usize, AppParts)>| -> Vec<(usize, MuleApp, WalkedText)> {
@@ -183,7 +264,7 @@ pub(crate) fn read_all(
             .map(|(a, mut p)| {
                 let mut text_files = std::mem::take(&mut p.text_files);
                 let mut app = mule::assemble(&apps[a], p);
-                on_app(&mut app, &mut text_files.facts, &discovered);
+                on_app(&mut app, &mut text_files.facts);
                 // The app is held until the rules are done, and its facts were
                 // allocated among the parsers' temporaries: a copy packs them
                 // into fresh pages and lets the next windows reuse the old
@@ -193,29 +274,29 @@ pub(crate) fn read_all(
             .collect()
     };
     let read_window = |range: std::ops::Range<usize>| -> Vec<FileOutput> {
-        walk.files[range.clone()]
+        files[range.clone()]
             .par_iter()
             .zip(&file_app[range])
             .map(|(f, app)| {
-                let cached = cache
+                let cached = sources
+                    .cache
                     .get(f.path.as_os_str().as_encoded_bytes())
                     .and_then(|c| c.lock().unwrap_or_else(|e| e.into_inner()).take());
                 with_read_buffer(|buf| {
                     let input = FileInput {
                         cached: cached.as_deref(),
                         buf,
-                        mdapi_roots: &mdapi_roots,
+                        mdapi_roots: &sources.mdapi_roots,
                     };
-                    process_file(f, app.map(|i| (i, &apps[i])), input, options)
+                    process_file(f, app.map(|i| (i, &apps[i])), input, sources.options)
                 })
             })
             .collect()
     };
     let mut complete: Vec<(usize, AppParts)> = Vec::new();
-    let mut text_files = WalkedText::default();
     let mut start: usize = 0;
     loop {
-        let end = start.saturating_add(window.max(1)).min(walk.files.len());
+        let end = start.saturating_add(window.max(1)).min(files.len());
         if start == end && complete.is_empty() && by_last.peek().is_none() {
             break;
         }
@@ -224,54 +305,15 @@ pub(crate) fn read_all(
             || assemble(std::mem::take(&mut complete)),
         );
         for (a, app, text) in done {
-            assembled[a] = Some(app);
-            text_files.append(text);
+            collected.assembled[a] = Some(app);
+            collected.text_files.append(text);
         }
         for (i, out) in outputs.into_iter().enumerate() {
-            inventory.certificates.extend(out.certificates);
-            if let Some(path) = out.locked_pkcs12 {
-                locked_pkcs12.push((out.display.clone(), path));
-            }
-            if out.read {
-                inventory.stats.files += 1;
-                inventory.stats.bytes += out.bytes;
-            }
-            inventory.diagnostics.extend(out.diagnostics);
-            inventory.suppressions.extend(out.suppressions);
-            if let Some(k) = out.key_material {
-                inventory.key_material.push(k);
-            }
-            if let Some(m) = out.metadata {
-                md_items.push(*m);
-            }
-            let mut part = out.app.and_then(|a| parts[a].as_mut());
-            if let Some(t) = out.text {
-                match &mut part {
-                    Some(p) => p.text_files.push(start + i, *t),
-                    None => text_files.push(start + i, *t),
-                }
-            }
-            let Some(part) = part else {
-                continue;
-            };
-            if let Some(x) = out.mule {
-                part.xml.push((out.display.clone(), *x));
-            }
-            if let Some(p) = out.property {
-                part.properties.push(*p);
-            }
-            if let Some(d) = out.descriptor {
-                part.descriptor = Some(d);
-            }
-            if out.declared_secure_properties.is_some() {
-                part.declared_secure_properties = out.declared_secure_properties;
-            }
-            if let Some(script) = out.payload_script {
-                part.payload_scripts.push(*script);
-            }
+            let part = out.app.and_then(|a| parts[a].as_mut());
+            take_output(start + i, out, part, collected, inventory);
         }
         while let Some(&a) = by_last.peek() {
-            if last_file[a] >= end && end < walk.files.len() {
+            if last_file[a] >= end && end < files.len() {
                 break;
             }
             by_last.next();
@@ -281,22 +323,58 @@ pub(crate) fn read_all(
         }
         start = end;
     }
-    drop(cache);
-    let t_files = t0.elapsed();
+}
 
-    inventory.apps = assembled.into_iter().flatten().collect();
-    inventory.text_files = text_files.in_walk_order();
-    inventory.salesforce = metadata::assemble(md_projects.projects, md_items);
-    certificates::unlock_pkcs12(&mut inventory, &locked_pkcs12);
-    certificates::from_oauth_apps(&mut inventory);
-    inventory.diagnostics.sort_by(|a, b| {
-        (&a.path, a.line, a.column, a.code).cmp(&(&b.path, b.line, b.column, b.code))
-    });
-    inventory.diagnostics.dedup();
-    if std::env::var_os("INTGUARD_READERS_TIMING").is_some() {
-        eprintln!("walk {t_walk:?} files {t_files:?} total {:?}", t0.elapsed());
+/// One file's output, the `index`-th of the walk: what belongs to the
+/// Inventory goes there, what belongs to its app (`part`, when it is in one
+/// still being read) goes to the app's parts.
+fn take_output(
+    index: usize,
+    out: FileOutput,
+    mut part: Option<&mut AppParts>,
+    collected: &mut Collected,
+    inventory: &mut Inventory,
+) {
+    inventory.certificates.extend(out.certificates);
+    if let Some(path) = out.locked_pkcs12 {
+        collected.locked_pkcs12.push((out.display.clone(), path));
     }
-    inventory
+    if out.read {
+        inventory.stats.files += 1;
+        inventory.stats.bytes += out.bytes;
+    }
+    inventory.diagnostics.extend(out.diagnostics);
+    inventory.suppressions.extend(out.suppressions);
+    if let Some(k) = out.key_material {
+        inventory.key_material.push(k);
+    }
+    if let Some(m) = out.metadata {
+        collected.md_items.push(*m);
+    }
+    if let Some(t) = out.text {
+        match &mut part {
+            Some(p) => p.text_files.push(index, *t),
+            None => collected.text_files.push(index, *t),
+        }
+    }
+    let Some(part) = part else {
+        return;
+    };
+    if let Some(x) = out.mule {
+        part.xml.push((out.display, *x));
+    }
+    if let Some(p) = out.property {
+        part.properties.push(*p);
+    }
+    if let Some(d) = out.descriptor {
+        part.descriptor = Some(d);
+    }
+    if out.declared_secure_properties.is_some() {
+        part.declared_secure_properties = out.declared_secure_properties;
+    }
+    if let Some(script) = out.payload_script {
+        part.payload_scripts.push(*script);
+    }
 }
 
 /// Text facts with their files' places in the walk: those handed out with
