@@ -1,0 +1,283 @@
+//! Who the integration users are: the usernames of Mule connections, user
+//! definition files, the config's `[[identities]]`, client credentials
+//! run-as users, and the org's users.
+
+use std::collections::HashSet;
+
+use rayon::prelude::*;
+
+use super::pre_auth::integration_app_grants;
+use super::{add_reason, push_assignment, Builder, ConnectionUser};
+use crate::inventory::graph::{
+    AccessAssignment, AssignmentSource, IdentityAppUse, PreAuthVia, ReasonKind,
+};
+use crate::inventory::mule::{MuleApp, SalesforceConnection};
+use crate::inventory::org::{OrgFacts, OrgUser};
+use crate::inventory::salesforce::{self, is_broad_profile, SalesforceMetadata};
+use crate::inventory::IdentityHint;
+
+/// Usernames of Mule connections, each with a reason and the app's use.
+/// Resolving them in every environment is most of this step's work: all apps
+/// at once, over the cores, then joined in the apps' order.
+pub(super) fn mule_users(b: &mut Builder, apps: &[MuleApp]) {
+    let users: Vec<Vec<Vec<ConnectionUser>>> = apps
+        .par_iter()
+        .map(|app| {
+            let of = |conn: &SalesforceConnection| {
+                if app.is_test_path(&conn.location.path) {
+                    Vec::new()
+                } else {
+                    conn.users(app)
+                }
+            };
+            app.salesforce_connections.iter().map(of).collect()
+        })
+        .collect();
+    for (app, app_users) in apps.iter().zip(users) {
+        for (conn, conn_users) in app.salesforce_connections.iter().zip(app_users) {
+            for u in conn_users {
+                let id = b.user(&u.username);
+                let env = u
+                    .environment
+                    .as_deref()
+                    .map(|e| format!(" ({e})"))
+                    .unwrap_or_default();
+                add_reason(
+                    id,
+                    ReasonKind::MuleConnection,
+                    format!(
+                        "Mule app {}{env} logs in as it (`{}`)",
+                        app.name, conn.config_name
+                    ),
+                    Some(conn.location.clone()),
+                );
+                let use_ = IdentityAppUse {
+                    app: app.name.clone(),
+                    environment: u.environment,
+                    config_name: conn.config_name.clone(),
+                    auth: conn.auth,
+                    location: conn.location.clone(),
+                    defined_at: u.defined_at,
+                };
+                if !id.apps.contains(&use_) {
+                    id.apps.push(use_);
+                }
+            }
+        }
+    }
+}
+
+/// User definition files (`sf org create user`): the user, its profile and
+/// permission sets.
+pub(super) fn user_definitions(b: &mut Builder, md: &SalesforceMetadata) {
+    for d in &md.user_definitions {
+        let id = b.user(&d.username);
+        add_reason(
+            id,
+            ReasonKind::UserDefinition,
+            "a user definition file creates it".to_string(),
+            Some(d.location.clone()),
+        );
+        if !id.user_definitions.contains(&d.location) {
+            id.user_definitions.push(d.location.clone());
+        }
+        if let Some(p) = &d.profile_name {
+            if id.profile.is_none() {
+                id.profile = Some(AccessAssignment {
+                    name: p.clone(),
+                    source: AssignmentSource::UserDefinition,
+                    assigned_at: d.profile_location.clone().or(Some(d.location.clone())),
+                    metadata: None,
+                });
+            }
+        }
+        for ps in &d.permsets {
+            push_assignment(
+                &mut id.permission_sets,
+                AccessAssignment {
+                    name: ps.clone(),
+                    source: AssignmentSource::UserDefinition,
+                    assigned_at: Some(d.location.clone()),
+                    metadata: None,
+                },
+            );
+        }
+    }
+}
+
+/// The config's mapping (`[[identities]]`): the user, its system, the apps
+/// allowed to share it, its access when the metadata does not say.
+pub(super) fn config_hints(b: &mut Builder, hints: &[IdentityHint]) {
+    for h in hints {
+        if h.username.trim().is_empty() {
+            continue;
+        }
+        let id = b.user(&h.username);
+        add_reason(
+            id,
+            ReasonKind::Config,
+            "named in intguard.toml [[identities]]".to_string(),
+            None,
+        );
+        if id.system.is_none() {
+            id.system = h.system.clone();
+        }
+        for a in &h.apps {
+            if !id.allowed_apps.iter().any(|x| x.eq_ignore_ascii_case(a)) {
+                id.allowed_apps.push(a.clone());
+            }
+        }
+        if let (None, Some(p)) = (&id.profile, &h.profile) {
+            id.profile = Some(AccessAssignment {
+                name: p.clone(),
+                source: AssignmentSource::Config,
+                assigned_at: None,
+                metadata: None,
+            });
+        }
+        for ps in &h.permission_sets {
+            push_assignment(
+                &mut id.permission_sets,
+                AccessAssignment {
+                    name: ps.clone(),
+                    source: AssignmentSource::Config,
+                    assigned_at: None,
+                    metadata: None,
+                },
+            );
+        }
+    }
+}
+
+/// The users connected apps and External Client Apps run their client
+/// credentials flow as.
+pub(super) fn client_credentials_users(b: &mut Builder, md: &SalesforceMetadata) {
+    for app in &md.connected_apps {
+        let Some(o) = &app.oauth else { continue };
+        let Some(u) = &o.client_credential_user else {
+            continue;
+        };
+        if !app.client_credentials_enabled() || u.value.trim().is_empty() {
+            continue;
+        }
+        let id = b.user(&u.value);
+        add_reason(
+            id,
+            ReasonKind::ClientCredentialsUser,
+            format!(
+                "connected app {} runs its client credentials flow as it",
+                app.name
+            ),
+            Some(u.location.clone()),
+        );
+    }
+    for app in &md.external_client_apps {
+        let Some(u) = app
+            .oauth_policies
+            .as_ref()
+            .and_then(|p| p.client_credentials_flow_user.as_ref())
+        else {
+            continue;
+        };
+        if !app.client_credentials_enabled() || u.value.trim().is_empty() {
+            continue;
+        }
+        let id = b.user(&u.value);
+        add_reason(
+            id,
+            ReasonKind::ClientCredentialsUser,
+            format!(
+                "external client app {} runs its client credentials flow as it",
+                app.name
+            ),
+            Some(u.location.clone()),
+        );
+    }
+}
+
+/// Org users: every user already an identity takes the org's assignments
+/// (the truth, over user definitions and the config); an active user whose
+/// profile, permission sets or groups' sets are on an integration license,
+/// grant API Only or are pre-authorized by an integration app becomes one.
+pub(super) fn org_users(b: &mut Builder, org: &OrgFacts, md: &SalesforceMetadata) {
+    let mut profiles: HashSet<String> = HashSet::new();
+    let mut sets: HashSet<String> = HashSet::new();
+    for p in &md.profiles {
+        if p.is_integration_license() || p.has_permission("ApiUserOnly") {
+            profiles.insert(p.name.to_lowercase());
+        }
+    }
+    for ps in &md.permission_sets {
+        let license = ps
+            .license
+            .as_ref()
+            .is_some_and(|l| salesforce::is_integration_license(&l.value));
+        if license || ps.has_permission("ApiUserOnly") {
+            sets.insert(ps.name.to_lowercase());
+        }
+    }
+    for pa in integration_app_grants(md) {
+        match pa.via {
+            PreAuthVia::Profile if !is_broad_profile(&pa.name) => {
+                profiles.insert(salesforce::profile_file_name(&pa.name).to_lowercase());
+            }
+            PreAuthVia::PermissionSet => {
+                sets.insert(pa.name.to_lowercase());
+            }
+            _ => {}
+        }
+    }
+    // Groups holding such a permission set qualify their assignees too.
+    let groups: HashSet<String> = md
+        .permission_set_groups
+        .iter()
+        .filter(|g| {
+            g.permission_sets
+                .iter()
+                .any(|s| sets.contains(&s.value.to_lowercase()))
+        })
+        .map(|g| g.name.to_lowercase())
+        .collect();
+    let qualifies = |u: &OrgUser| {
+        u.is_active
+            && (u.profile.as_deref().is_some_and(|p| {
+                profiles.contains(&salesforce::profile_file_name(p).to_lowercase())
+            }) || u
+                .license
+                .as_deref()
+                .is_some_and(salesforce::is_integration_license)
+                || u.permission_sets
+                    .iter()
+                    .any(|s| sets.contains(&s.to_lowercase()))
+                || u.permission_set_groups
+                    .iter()
+                    .any(|g| groups.contains(&g.to_lowercase())))
+    };
+    for u in &org.users {
+        let known = b.by_user.contains_key(&u.username.trim().to_lowercase());
+        if !known && !qualifies(u) {
+            continue;
+        }
+        let id = b.user(&u.username);
+        let assigned = |name: &str| AccessAssignment {
+            name: name.to_string(),
+            source: AssignmentSource::Org,
+            assigned_at: Some(u.location.clone()),
+            metadata: None,
+        };
+        if let Some(p) = &u.profile {
+            id.profile = Some(assigned(p));
+        }
+        id.permission_sets.retain(|a| {
+            u.permission_sets
+                .iter()
+                .any(|s| s.eq_ignore_ascii_case(&a.name))
+        });
+        for s in &u.permission_sets {
+            push_assignment(&mut id.permission_sets, assigned(s));
+        }
+        for g in &u.permission_set_groups {
+            push_assignment(&mut id.permission_set_groups, assigned(g));
+        }
+    }
+}
