@@ -259,6 +259,9 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", required=True)
     ap.add_argument("--half-corpus", required=True)
+    ap.add_argument("--fat-corpus",
+                    help="a corpus of as many apps as the half one and as many bytes as the full one "
+                         "(gen_corpus.py --flow-scale): what memory does when the bytes grow, not the apps")
     ap.add_argument("--floor", required=True)
     ap.add_argument("--intguard", required=True)
     ap.add_argument("--gitleaks")
@@ -284,6 +287,7 @@ def main(argv=None):
     print("corpus %s: %d files, %.1f MB; half %s: %d files, %.1f MB; %d cores; %s"
           % (a.corpus, files, size / 1e6, a.half_corpus, hfiles, hsize / 1e6, NCPU, uptime_before),
           file=sys.stderr)
+    ffiles, fsize = corpus_size(a.fat_corpus) if a.fat_corpus else (0, 0)
 
     ig_report = os.path.join(a.out, "intguard.json")
     ig_half_report = os.path.join(a.out, "intguard-half.json")
@@ -295,12 +299,18 @@ def main(argv=None):
                            ig_half_report, "--fail-on", "none"], None),
         ("floor_half", [a.floor, a.half_corpus], None),
     ]
+    ig_fat_report = os.path.join(a.out, "intguard-fat.json")
+    if a.fat_corpus:
+        fast.append(("intguard_fat", [a.intguard, "scan", a.fat_corpus, "--format", "json", "--output",
+                                      ig_fat_report, "--fail-on", "none"], None))
     samples = {name: [] for name, _, _ in fast}
 
     # Warm the page cache (every tool then reads from memory, as in CI on a repeat run).
     print("warm-up", file=sys.stderr)
     run_timed("floor(warm-up)", [a.floor, a.corpus])
     run_timed("floor(warm-up)", [a.floor, a.half_corpus])
+    if a.fat_corpus:
+        run_timed("floor(warm-up)", [a.floor, a.fat_corpus])
 
     def round_(i):
         print("round %d" % i, file=sys.stderr)
@@ -346,6 +356,7 @@ def main(argv=None):
         "detect_secrets": summarize(slow.get("detect_secrets", []), size),
         "intguard_half": summarize(samples["intguard_half"], hsize),
         "floor_half": summarize(samples["floor_half"], hsize),
+        "intguard_fat": summarize(samples.get("intguard_fat", []), fsize),
     }
     if tools["gitleaks"]:
         tools["gitleaks"]["findings"] = count_gitleaks(os.path.join(a.out, "gitleaks.json"))
@@ -364,11 +375,16 @@ def main(argv=None):
         "intguard_rss_growth_per_input_mb": (
             round((ig["max_rss_mb"] - tools["intguard_half"]["max_rss_mb"]) / ((size - hsize) / 1e6), 3)
             if ig and tools["intguard_half"] and size > hsize else None),
+        # Same apps, about twice the bytes (fat / half), and same bytes, twice the apps (full / fat):
+        # which of the two the peak follows.
+        "intguard_rss_fat_over_half": ratio(tools["intguard_fat"], tools["intguard_half"], "max_rss_mb"),
+        "intguard_rss_full_over_fat": ratio(ig, tools["intguard_fat"], "max_rss_mb"),
         "intguard_cpu_per_wall": ig["cpu_per_wall"] if ig else None,
         "floor_cpu_per_wall": fl["cpu_per_wall"] if fl else None,
     }
     rec = recall(ig_report, a.corpus)
     rec_half = recall(ig_half_report, a.half_corpus)
+    rec_fat = recall(ig_fat_report, a.fat_corpus) if a.fat_corpus else None
     targets = {
         "within_2x_of_floor": ratios["intguard_over_floor_wall"] is not None and ratios["intguard_over_floor_wall"] <= 2.0,
         "at_least_10x_faster_than_gitleaks": ratios["gitleaks_over_intguard_wall"] is not None and ratios["gitleaks_over_intguard_wall"] >= 10.0,
@@ -388,12 +404,14 @@ def main(argv=None):
             "note": "others_cpu_share: share of all cores used by other processes while a sample ran",
         },
         "corpus": {"path": a.corpus, "files": files, "bytes": size,
-                   "half_path": a.half_corpus, "half_files": hfiles, "half_bytes": hsize},
+                   "half_path": a.half_corpus, "half_files": hfiles, "half_bytes": hsize,
+                   "fat_path": a.fat_corpus, "fat_files": ffiles, "fat_bytes": fsize},
         "tools": tools,
         "ratios": ratios,
         "targets": targets,
         "recall": rec,
         "recall_half": {k: rec_half[k] for k in ("planted", "found", "recall", "per_rule")},
+        "recall_fat": rec_fat and {k: rec_fat[k] for k in ("planted", "found", "recall", "per_rule")},
         "samples": all_samples,
     }
     with open(os.path.join(a.out, "results.json"), "w") as f:
@@ -418,15 +436,17 @@ def render_md(r):
     lines.append("## Benchmark results (%s)" % r["started"])
     lines.append("")
     c = r["corpus"]
-    lines.append("Corpus: %d files, %.1f MB (half: %d files, %.1f MB). Machine: %d cores; before: `%s`; after: `%s`; "
+    fat = (", fat: %d files, %.1f MB in as many apps as the half" % (c["fat_files"], c["fat_bytes"] / 1e6)
+           if c.get("fat_path") else "")
+    lines.append("Corpus: %d files, %.1f MB (half: %d files, %.1f MB%s). Machine: %d cores; before: `%s`; after: `%s`; "
                  "other processes used up to %.0f%% of the cores during a sample."
-                 % (c["files"], c["bytes"] / 1e6, c["half_files"], c["half_bytes"] / 1e6, r["machine"]["cores"],
+                 % (c["files"], c["bytes"] / 1e6, c["half_files"], c["half_bytes"] / 1e6, fat, r["machine"]["cores"],
                     r["machine"]["uptime_before"], r["machine"]["uptime_after"],
                     100 * r["machine"]["max_others_cpu_share"]))
     lines.append("")
     lines.append("| tool | runs | best wall s | median wall s | CPU s (user+sys) | CPU/wall | peak RSS MB | MB/s | others' CPU share |")
     lines.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for name in ("floor", "intguard", "gitleaks", "detect_secrets", "floor_half", "intguard_half"):
+    for name in ("floor", "intguard", "gitleaks", "detect_secrets", "floor_half", "intguard_half", "intguard_fat"):
         s = t.get(name)
         if not s:
             continue
@@ -444,12 +464,18 @@ def render_md(r):
     lines.append("| detect-secrets / intguard (wall) | %s | |" % fmt(ra["detect_secrets_over_intguard_wall"]))
     lines.append("| intguard peak RSS, 2000 / 1000 apps | %s | < 1.25 (%s) |" % (fmt(ra["intguard_rss_full_over_half"]), "met" if tg["memory_flat"] else "NOT met"))
     lines.append("| intguard peak RSS added per MB of input added (half -> full) | %s | |" % fmt(ra.get("intguard_rss_growth_per_input_mb")))
+    if ra.get("intguard_rss_fat_over_half") is not None:
+        lines.append("| intguard peak RSS, same apps, twice the bytes (fat / half) | %s | |" % fmt(ra["intguard_rss_fat_over_half"]))
+        lines.append("| intguard peak RSS, same bytes, twice the apps (full / fat) | %s | |" % fmt(ra["intguard_rss_full_over_fat"]))
     lines.append("| intguard CPU / wall | %s | >= 1.5 on 2 cores (%s) |" % (fmt(ra["intguard_cpu_per_wall"]), "met" if tg["both_cores_used"] else "NOT met"))
     lines.append("")
     lines.append("Recall: %d of %d planted problems found (%.1f%%); %d findings in all; "
                  "%d of %d planted suppressions still reported as findings."
                  % (rec["found"], rec["planted"], 100 * (rec["recall"] or 0), rec["findings"],
                     rec["suppressed_still_reported"], rec["suppressed_planted"]))
+    for label, other in (("half", r.get("recall_half")), ("fat", r.get("recall_fat"))):
+        if other:
+            lines.append("Recall on the %s corpus: %d of %d." % (label, other["found"], other["planted"]))
     lines.append("")
     lines.append("| rule | planted | found | via related | missed | findings at no planted place |")
     lines.append("| --- | ---: | ---: | ---: | ---: | ---: |")

