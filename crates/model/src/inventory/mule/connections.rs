@@ -1,0 +1,91 @@
+//! Salesforce connections and the operations flows run through them.
+
+use serde::Serialize;
+
+use crate::expr::Value;
+use crate::location::Location;
+
+use super::{MuleRuntime, TlsContext, XmlAttribute};
+
+/// How a Salesforce connection authenticates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AuthClass {
+    /// Username + password (+ security token): SOAP login or the OAuth
+    /// username-password flow.
+    Password,
+    /// JWT or SAML bearer with a certificate.
+    Certificate,
+    /// OAuth client credentials (a client secret; runs as a configured user).
+    ClientSecret,
+    /// Authorization-code flow for a named human user, not an integration user.
+    NamedUser,
+    Unknown,
+}
+
+/// A Salesforce connector configuration (Mule 4 `salesforce:sfdc-config` with
+/// its `salesforce:*-connection` child; Mule 3 `sfdc:config*`).
+#[derive(Debug, Clone, Serialize)]
+pub struct SalesforceConnection {
+    /// The config's `name`.
+    pub config_name: String,
+    /// The connection element as written: `salesforce:basic-connection`,
+    /// `sfdc:config`, ...
+    pub element: String,
+    pub runtime: MuleRuntime,
+    pub auth: AuthClass,
+    /// Location of the connection element.
+    pub location: Location,
+    /// All attributes of the connection element.
+    pub attributes: Vec<XmlAttribute>,
+    /// A nested `tls:context` (connector 9.7+): a key-store in it is the client
+    /// certificate for mutual TLS.
+    pub tls_context: Option<TlsContext>,
+}
+
+impl SalesforceConnection {
+    pub fn attr(&self, name: &str) -> Option<&Value> {
+        self.attributes
+            .iter()
+            .find(|a| a.name.eq_ignore_ascii_case(name))
+            .map(|a| &a.value)
+    }
+
+    /// The attribute that names the Salesforce user: `username`, or the JWT/SAML
+    /// `principal`. Not an authorization-code connection's `resourceOwnerId`:
+    /// that is the key Mule keeps a named user's token under, no username.
+    pub fn username(&self) -> Option<&Value> {
+        self.attr("username").or_else(|| self.attr("principal"))
+    }
+
+    /// The URLs the connection talks to for login or API calls.
+    pub fn endpoint_attributes(&self) -> impl Iterator<Item = &XmlAttribute> {
+        const URL_ATTRS: &[&str] = &[
+            "url",
+            "tokenEndpoint",
+            "tokenUrl",
+            "audienceUrl",
+            "serviceEndpoint",
+            "authorizationUrl",
+            "accessTokenUrl",
+        ];
+        self.attributes
+            .iter()
+            .filter(|a| URL_ATTRS.iter().any(|u| u.eq_ignore_ascii_case(&a.name)))
+    }
+}
+
+/// A Salesforce operation or source: what an app does in Salesforce.
+#[derive(Debug, Clone, Serialize)]
+pub struct SalesforceOperation {
+    /// Element as written, e.g. `salesforce:query`, `sfdc:upsert`.
+    pub element: String,
+    pub config_ref: Option<String>,
+    /// `type` / `objectType` / `sObjectType`.
+    pub object_type: Option<String>,
+    /// SOQL text (query child, `query` attribute; `dsql:` prefix removed).
+    pub soql: Option<String>,
+    /// Bulk `operation` attribute, when present.
+    pub bulk_operation: Option<String>,
+    pub location: Location,
+}

@@ -1,0 +1,387 @@
+//! A Mule application as the readers saw it: its connections, property files
+//! and the configurations that load them, TLS contexts and key stores, HTTP
+//! configs and requests, and Salesforce operations.
+
+mod connections;
+mod http;
+mod properties;
+mod tls;
+
+pub use connections::*;
+pub use http::*;
+pub use properties::*;
+pub use tls::*;
+
+use serde::Serialize;
+
+use crate::expr::Value;
+use crate::location::Location;
+use crate::vocab;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum MuleRuntime {
+    #[serde(rename = "mule3")]
+    Mule3,
+    #[serde(rename = "mule4")]
+    Mule4,
+}
+
+/// An app's secret values, and the names it reads where a secret is
+/// expected: what the output's redactor needs of it.
+#[derive(Debug, Clone, Default)]
+pub struct AppSecrets {
+    pub values: Vec<String>,
+    pub names_read: Vec<String>,
+}
+
+/// One Mule application (Mule 4: `mule-artifact.json` / pom packaging
+/// `mule-application`; Mule 3: `mule-project.xml`).
+#[derive(Debug, Clone, Serialize)]
+pub struct MuleApp {
+    pub name: String,
+    /// The app's folder, as a display path.
+    pub root: String,
+    pub runtime: MuleRuntime,
+    /// `mule-artifact.json` or `mule-project.xml`.
+    pub descriptor: Option<Location>,
+    /// `secureProperties` of mule-artifact.json; `None` when the file or the
+    /// field is absent.
+    pub declared_secure_properties: Option<Vec<String>>,
+    pub xml_files: Vec<String>,
+    /// Spring beans files (root `<beans>`) the app's Spring configuration
+    /// may load: Mule 4 `<spring:config files="beans.xml"/>`, Mule 3
+    /// `<spring:import>`. Their secret bean properties are among
+    /// `secret_attributes`; they are not among `xml_files`.
+    pub spring_bean_files: Vec<String>,
+    pub salesforce_connections: Vec<SalesforceConnection>,
+    pub secure_property_configs: Vec<SecurePropertiesConfig>,
+    pub property_imports: Vec<PropertyImport>,
+    pub global_properties: Vec<GlobalProperty>,
+    pub tls_contexts: Vec<TlsContext>,
+    /// Configurations other than Salesforce connections and TLS stores that
+    /// load a key file by path: Cryptography module configs, the Mule 3 PGP
+    /// key ring bean, SFTP key authentication.
+    pub key_loaders: Vec<KeyLoader>,
+    pub http_listeners: Vec<HttpListener>,
+    pub http_requests: Vec<HttpRequester>,
+    /// `<http:request>` operations in flows.
+    pub http_request_operations: Vec<HttpRequestOperation>,
+    /// Credential-named fields of payloads set in flows that no
+    /// `<http:request>` after them in the flow sends (the payload goes to
+    /// another connector, through a `flow-ref`, or nowhere), when written as
+    /// constants: in the XML all the same.
+    pub unsent_payload_credentials: Vec<HttpCredential>,
+    /// Every XML attribute whose name carries a secret (vocab), wherever it is.
+    pub secret_attributes: Vec<XmlAttribute>,
+    /// XML attributes holding URLs (`url`, `tokenEndpoint`, `address`, ... or any
+    /// value with `://`).
+    pub url_attributes: Vec<XmlAttribute>,
+    pub property_files: Vec<PropertyFile>,
+    /// Indexes into `property_files` of the files Mule loads, in the order
+    /// it looks a property up in them ([`MuleApp::lookup`]): the imports' files
+    /// in declaration order, since Mule 4 keeps a property's first
+    /// definition and a Mule 3 placeholder the last of its `location` list.
+    /// Empty (an app built by hand): each environment's own files, then the
+    /// others, as listed.
+    pub property_order: Vec<u32>,
+    /// Salesforce operations and sources, until
+    /// [`MuleApp::digest_operations`] turns them into `object_uses`.
+    pub operations: Vec<SalesforceOperation>,
+    /// Per connection config name, what its operations use (filled by
+    /// [`MuleApp::digest_operations`]).
+    #[serde(skip)]
+    pub object_uses: Vec<(String, crate::inventory::SharedUses)>,
+    /// Per connection config name, its operations whose objects are not
+    /// known (filled by [`MuleApp::digest_operations`]; rare).
+    #[serde(skip)]
+    pub unknown_uses: Vec<(String, crate::inventory::UnknownUse)>,
+    /// Environments found in property file names (`dev`, `prod`, ...), sorted;
+    /// empty when the app has no per-environment files.
+    pub environments: Vec<String>,
+    /// (environment, placeholder) for each import placeholder that matched
+    /// an environment's file (`config-${mule.env}.yaml` found
+    /// `config-uat.yaml`: (`uat`, `mule.env`)), sorted. Resolving for that
+    /// environment, the placeholder is its name: the deploy sets it so.
+    pub environment_placeholders: Vec<(String, String)>,
+    /// `mule.env` / `env` default given by a global-property, if any.
+    pub default_environment: Option<String>,
+}
+
+impl MuleApp {
+    /// The attribute is written in one of the app's Spring beans files.
+    pub fn in_spring_beans_file(&self, attr: &XmlAttribute) -> bool {
+        let path = attr.value.location.path.as_str();
+        self.spring_bean_files.iter().any(|f| f == path)
+    }
+
+    pub fn new(name: impl Into<String>, root: impl Into<String>, runtime: MuleRuntime) -> Self {
+        MuleApp {
+            name: name.into(),
+            root: root.into(),
+            runtime,
+            descriptor: None,
+            declared_secure_properties: None,
+            xml_files: Vec::new(),
+            spring_bean_files: Vec::new(),
+            salesforce_connections: Vec::new(),
+            secure_property_configs: Vec::new(),
+            property_imports: Vec::new(),
+            global_properties: Vec::new(),
+            tls_contexts: Vec::new(),
+            key_loaders: Vec::new(),
+            http_listeners: Vec::new(),
+            http_requests: Vec::new(),
+            http_request_operations: Vec::new(),
+            unsent_payload_credentials: Vec::new(),
+            secret_attributes: Vec::new(),
+            url_attributes: Vec::new(),
+            property_files: Vec::new(),
+            property_order: Vec::new(),
+            operations: Vec::new(),
+            object_uses: Vec::new(),
+            unknown_uses: Vec::new(),
+            environments: Vec::new(),
+            environment_placeholders: Vec::new(),
+            default_environment: None,
+        }
+    }
+
+    /// The environments to resolve properties for: those found in file names,
+    /// or a single unnamed one.
+    pub fn resolution_environments(&self) -> Vec<Option<&str>> {
+        if self.environments.is_empty() {
+            vec![None]
+        } else {
+            self.environments.iter().map(|e| Some(e.as_str())).collect()
+        }
+    }
+
+    /// The secure-properties config that reads `file`: the one whose `file`
+    /// (Mule 4) or `location` (Mule 3) pattern matches the file's path under
+    /// `src/main/resources/` (or Mule 3's `src/main/app/`), as the app reads
+    /// it at startup ([`MuleApp::file_pattern_at_startup`]: the readers
+    /// match files to imports so), every other `${...}` standing for a name
+    /// without `/`; a config naming the file as written comes before one
+    /// whose pattern matches it. `None` when none matches.
+    pub fn secure_config_for(&self, file: &PropertyFile) -> Option<&SecurePropertiesConfig> {
+        let root = self.root.trim_end_matches('/');
+        // The file's path below `root/dir` (IG104 asks for every value).
+        let under = |dir: &str| {
+            let in_app = if root.is_empty() || root == "." {
+                Some(file.path.as_str())
+            } else {
+                file.path.strip_prefix(root)?.strip_prefix('/')
+            };
+            in_app?.strip_prefix(dir)
+        };
+        let rel = under("src/main/resources/").or_else(|| under("src/main/app/"))?;
+        let reads = |c: &SecurePropertiesConfig, literal_only: bool| {
+            c.file.as_ref().is_some_and(|f| {
+                f.raw.split(',').any(|p| {
+                    let p = p.trim();
+                    let p = p
+                        .strip_prefix("classpath*:")
+                        .or_else(|| p.strip_prefix("classpath:"))
+                        .unwrap_or(p)
+                        .trim_start_matches('/');
+                    if literal_only {
+                        !p.contains("${") && p == rel
+                    } else {
+                        file_pattern_matches(&self.file_pattern_at_startup(p), rel)
+                    }
+                })
+            })
+        };
+        // A config naming the file as written reads it whatever the
+        // environment; a pattern (`${mule.env}-secure.yaml`) only in one.
+        let configs = &self.secure_property_configs;
+        configs
+            .iter()
+            .find(|c| reads(c, true))
+            .or_else(|| configs.iter().find(|c| reads(c, false)))
+    }
+
+    pub fn tls_context(&self, name: &str) -> Option<&TlsContext> {
+        self.tls_contexts
+            .iter()
+            .find(|t| t.name.as_deref() == Some(name))
+    }
+
+    /// True when the path lies in the app's test sources (MUnit).
+    pub fn is_test_path(&self, path: &str) -> bool {
+        path.contains("/src/test/")
+    }
+
+    /// The names of the properties the app reads where a secret is expected:
+    /// in a secret attribute (`password="${sf.pw}"`, whatever the property is
+    /// called), as a secure-properties key, and what those properties' own
+    /// values read in turn. Their values are secrets although their names do
+    /// not say so (`sf.foo`, `enc.k`).
+    pub fn secret_reference_names(&self) -> foldhash::HashSet<String> {
+        use foldhash::{HashSet, HashSetExt};
+        // foldhash: every property key of the app is looked up here.
+        let mut names: HashSet<String> = HashSet::new();
+        let mut pending: Vec<String> = self
+            .secret_attributes
+            .iter()
+            .map(|a| &a.value)
+            .chain(
+                self.secure_property_configs
+                    .iter()
+                    .filter_map(|c| c.key.as_ref()),
+            )
+            .flat_map(|v| v.placeholders())
+            .map(|p| p.name)
+            .collect();
+        // Each round follows one more level of `a: ${b}`; definitions nest
+        // only a few levels deep.
+        for _ in 0..4 {
+            pending.retain(|n| !names.contains(n));
+            if pending.is_empty() {
+                break;
+            }
+            let wanted: HashSet<String> = pending.drain(..).collect();
+            let definitions = self
+                .property_files
+                .iter()
+                .flat_map(|f| f.entries.iter().map(|e| (e.key(), e.value())))
+                .chain(
+                    self.global_properties
+                        .iter()
+                        .map(|g| (g.name.as_str(), g.value.raw.as_str())),
+                );
+            for (key, value) in definitions {
+                if wanted.contains(key) {
+                    pending.extend(crate::expr::placeholders(value).into_iter().map(|p| p.name));
+                }
+            }
+            names.extend(wanted);
+        }
+        names
+    }
+
+    /// The app's part of [`Inventory::known_secrets`](crate::Inventory::known_secrets).
+    pub fn secrets(&self) -> AppSecrets {
+        let mut values = Vec::new();
+        let names_read = self.collect_secrets(&mut values).into_iter().collect();
+        // What the whole scan's list drops anyway (`![...]` values,
+        // references, dummies) is not held until then: a monorepo's
+        // encrypted values were most of it.
+        values.retain(|s| !crate::vocab::is_placeholder_value(s));
+        values.shrink_to_fit();
+        AppSecrets { values, names_read }
+    }
+
+    /// Adds the app's secret values to `out`; returns the names it reads
+    /// where a secret is expected ([`Self::secret_reference_names`]).
+    fn collect_secrets(&self, out: &mut Vec<String>) -> foldhash::HashSet<String> {
+        out.extend(
+            self.secret_attributes
+                .iter()
+                .filter(|a| a.value.is_literal())
+                .map(|a| a.value.raw.clone()),
+        );
+        // Passwords in URLs' user info (`https://svc:Pw@host`).
+        out.extend(
+            self.url_attributes
+                .iter()
+                .filter_map(|a| vocab::url_password(&a.value.raw))
+                .chain(
+                    self.property_files
+                        .iter()
+                        .flat_map(|f| &f.entries)
+                        .filter_map(|e| vocab::url_password(e.value())),
+                )
+                .map(str::to_string),
+        );
+        let read_as_secret = self.secret_reference_names();
+        let is_secret = |e: &PropertyEntry| {
+            vocab::is_secret_or_key_name(e.key()) || read_as_secret.contains(e.key())
+        };
+        for file in &self.property_files {
+            out.extend(
+                file.entries
+                    .iter()
+                    .filter(|e| is_secret(e))
+                    .map(|e| e.value().to_string()),
+            );
+            for (i, pieces) in &file.split_values {
+                if file.entries.get(*i as usize).is_some_and(is_secret) {
+                    out.extend(
+                        pieces
+                            .iter()
+                            .filter(|p| p.chars().count() >= crate::secret::MIN_FRAGMENT_LEN)
+                            .map(|p| p.to_string()),
+                    );
+                }
+            }
+        }
+        // Credentials an HTTP request sends, written as constants: the whole
+        // value and, for `Authorization`, the credential after the scheme.
+        for c in self
+            .http_request_operations
+            .iter()
+            .flat_map(|r| &r.credentials)
+            .chain(
+                self.http_requests
+                    .iter()
+                    .flat_map(|r| &r.default_credentials),
+            )
+            .chain(&self.unsent_payload_credentials)
+            .filter(|c| c.constant && !vocab::is_placeholder_value(&c.value.raw))
+        {
+            out.push(c.value.raw.clone());
+            if let (Some(_), credential) = c.scheme_and_credential() {
+                out.push(credential.to_string());
+            }
+        }
+        for gp in &self.global_properties {
+            if vocab::is_secret_or_key_name(&gp.name) || read_as_secret.contains(gp.name.as_str()) {
+                out.push(gp.value.raw.clone());
+            }
+        }
+        for config in &self.secure_property_configs {
+            if let Some(key) = &config.key {
+                if key.is_literal() {
+                    out.push(key.raw.clone());
+                }
+            }
+        }
+        read_as_secret
+    }
+}
+
+/// An XML attribute: element, name and value (with the attribute's own position).
+#[derive(Debug, Clone, Serialize)]
+pub struct XmlAttribute {
+    /// Qualified element name as written, e.g. `salesforce:basic-connection`.
+    pub element: String,
+    /// `name` attribute of the element or of its nearest named ancestor, to
+    /// tell the reader which global config this is.
+    pub owner: Option<String>,
+    pub name: String,
+    pub value: Value,
+}
+
+impl XmlAttribute {
+    /// The XML attribute that holds the value as written: `value` for a
+    /// Spring bean `<property name="password" value="...">` (or
+    /// `constructor-arg`), which the reader records under the bean
+    /// property's name; else `name`.
+    pub fn written_name(&self) -> &str {
+        if self.is_spring_bean_property() {
+            "value"
+        } else {
+            &self.name
+        }
+    }
+
+    /// A Spring bean property's value, recorded under the property's name:
+    /// `<property name="password" value="..."/>`, a `constructor-arg`, or
+    /// the text of `<property name="password"><value>...</value></property>`
+    /// (located at the text).
+    pub fn is_spring_bean_property(&self) -> bool {
+        let local = self.element.rsplit(':').next().unwrap_or(&self.element);
+        matches!(local, "property" | "constructor-arg") && self.name != "value"
+    }
+}

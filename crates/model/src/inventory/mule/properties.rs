@@ -1,0 +1,298 @@
+//! Property files, the entries they hold, and the elements that load them
+//! (`configuration-properties`, `secure-properties:config`, Mule 3
+//! placeholders, `global-property`).
+
+use serde::Serialize;
+
+use crate::expr::Value;
+use crate::location::Location;
+
+/// `secure-properties:config` (Mule 4) or `secure-property-placeholder:config`
+/// (Mule 3).
+#[derive(Debug, Clone, Serialize)]
+pub struct SecurePropertiesConfig {
+    pub name: Option<String>,
+    pub element: String,
+    pub location: Location,
+    pub key: Option<Value>,
+    /// `file` (Mule 4) or `location` (Mule 3).
+    pub file: Option<Value>,
+    /// `algorithm` / `encryptionAlgorithm`; default AES.
+    pub algorithm: Option<Value>,
+    /// `mode` / `encryptionMode`; default CBC.
+    pub mode: Option<Value>,
+    /// `useRandomIVs`; default false.
+    pub use_random_ivs: Option<Value>,
+}
+
+impl SecurePropertiesConfig {
+    pub fn algorithm_name(&self) -> &str {
+        self.algorithm
+            .as_ref()
+            .map(|v| v.raw.trim())
+            .unwrap_or("AES")
+    }
+
+    pub fn mode_name(&self) -> &str {
+        self.mode.as_ref().map(|v| v.raw.trim()).unwrap_or("CBC")
+    }
+
+    pub fn random_ivs(&self) -> bool {
+        self.use_random_ivs
+            .as_ref()
+            .is_some_and(|v| v.raw.trim().eq_ignore_ascii_case("true"))
+    }
+}
+
+/// An element that loads property files: `configuration-properties`,
+/// `secure-properties:config`, Mule 3 `context:property-placeholder`.
+#[derive(Debug, Clone, Serialize)]
+pub struct PropertyImport {
+    pub element: String,
+    /// The file (or comma-separated locations) attribute as written.
+    pub file: Value,
+    pub secure: bool,
+}
+
+/// `<global-property name value/>`.
+#[derive(Debug, Clone, Serialize)]
+pub struct GlobalProperty {
+    pub name: String,
+    pub value: Value,
+    pub location: Location,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PropertyFormat {
+    Yaml,
+    Properties,
+}
+
+/// A property file of the app, with what the reader learnt of how Mule loads it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PropertyFile {
+    pub path: String,
+    pub format: PropertyFormat,
+    /// The environment this file is for, when its name was matched by an
+    /// import with `${mule.env}` / `${env}` in it. `None`: every environment.
+    pub environment: Option<String>,
+    /// Loaded by a secure-properties config (`${secure::...}` reads it).
+    pub secure: bool,
+    /// Matched by some import. Files nobody imports are still audited, but do
+    /// not take part in resolution.
+    pub loaded: bool,
+    pub entries: Vec<PropertyEntry>,
+    /// Values written otherwise than they read: over several lines
+    /// (`.properties` continuations) or with escapes (`Mule\=24#x`), as
+    /// (entry index, the value's pieces as written): what output must mask
+    /// wherever a piece appears, the value read being all the readers keep.
+    /// Empty for most files.
+    #[serde(skip)]
+    pub split_values: Vec<(u32, Box<[Box<str>]>)>,
+}
+
+/// One key of a property file (YAML keys flattened with dots).
+#[derive(Clone)]
+pub struct PropertyEntry {
+    /// The key and then the value, in one allocation: a scan holds every
+    /// entry of every app (about 120 per app) until the rules have run.
+    text: Box<str>,
+    key_len: u32,
+    /// [`PropertyEntry::hash_key`] of the key: resolution compares this
+    /// before the key (thousands of lookups per app); it fits in the
+    /// struct's padding.
+    key_hash: u32,
+    /// Location of the key.
+    pub location: Location,
+}
+
+// The key hash costs no memory: it fills what was padding.
+#[cfg(target_pointer_width = "64")]
+const _: () = assert!(std::mem::size_of::<PropertyEntry>() == 48);
+
+impl PropertyEntry {
+    pub fn new(key: &str, value: &str, location: Location) -> Self {
+        Self::nested("", key, value, location)
+    }
+
+    /// The entry of `key` under `prefix` (YAML nesting): the key is
+    /// `prefix.key`, or `key` when `prefix` is empty. One allocation for the
+    /// joined key and the value.
+    pub fn nested(prefix: &str, key: &str, value: &str, location: Location) -> Self {
+        let dot = usize::from(!prefix.is_empty());
+        let key_len = prefix.len() + dot + key.len();
+        let mut text = String::with_capacity(key_len + value.len());
+        text.push_str(prefix);
+        if dot == 1 {
+            text.push('.');
+        }
+        text.push_str(key);
+        let key_hash = Self::hash_key(&text);
+        text.push_str(value);
+        PropertyEntry {
+            text: text.into_boxed_str(),
+            // A key of 4 GiB is beyond any file the readers accept.
+            key_len: u32::try_from(key_len).unwrap_or(u32::MAX),
+            key_hash,
+            location,
+        }
+    }
+
+    /// A cheap hash of a key (FNV-1a), for [`PropertyEntry::has_key`].
+    pub fn hash_key(key: &str) -> u32 {
+        key.bytes().fold(0x811c_9dc5_u32, |h, b| {
+            (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+        })
+    }
+
+    /// Whether this entry's key is `key`, whose [`PropertyEntry::hash_key`]
+    /// is `hash`.
+    pub fn has_key(&self, key: &str, hash: u32) -> bool {
+        self.key_hash == hash && self.key() == key
+    }
+
+    pub fn key(&self) -> &str {
+        &self.text[..self.key_len as usize]
+    }
+
+    /// The value as written (quotes removed). May be a secret: never output.
+    pub fn value(&self) -> &str {
+        &self.text[self.key_len as usize..]
+    }
+
+    /// `![base64]` value: encrypted with the secure-properties key.
+    pub fn encrypted_payload(&self) -> Option<&str> {
+        let v = self.value().trim();
+        v.strip_prefix("![")?.strip_suffix(']')
+    }
+}
+
+/// The value is masked: a debug print in a log or a failed assertion must
+/// not show a secret either.
+impl std::fmt::Debug for PropertyEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PropertyEntry")
+            .field("key", &self.key())
+            .field("value", &crate::secret::mask(self.value()))
+            .field("location", &self.location)
+            .finish()
+    }
+}
+
+/// Serialized as `{key, location}`: the value may be a secret.
+impl Serialize for PropertyEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("PropertyEntry", 2)?;
+        s.serialize_field("key", self.key())?;
+        s.serialize_field("location", &self.location)?;
+        s.end()
+    }
+}
+
+/// Whether `rel` matches a property file pattern whose placeholders stand for
+/// any non-empty name without `/` (`properties/${mule.env}-secure.yaml`).
+pub(super) fn file_pattern_matches(pattern: &str, rel: &str) -> bool {
+    match pattern.find("${") {
+        None => pattern == rel,
+        Some(start) => {
+            let Some(end) = pattern[start..].find('}') else {
+                return pattern == rel;
+            };
+            let Some(s) = rel.strip_prefix(&pattern[..start]) else {
+                return false;
+            };
+            let rest = &pattern[start + end + 1..];
+            let limit = s.find('/').unwrap_or(s.len());
+            (1..=limit)
+                .filter(|&i| s.is_char_boundary(i))
+                .any(|i| file_pattern_matches(rest, &s[i..]))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn property_entry_debug_shows_the_key_and_masks_the_value() {
+        let e = PropertyEntry::new(
+            "sfdc.password",
+            "Sup3rS3cret!",
+            Location::new("p.yaml", 3, 1),
+        );
+        assert_eq!((e.key(), e.value()), ("sfdc.password", "Sup3rS3cret!"));
+        let debug = format!("{e:?}");
+        assert!(debug.contains("sfdc.password"), "{debug}");
+        assert!(!debug.contains("Sup3rS3cret!"), "{debug}");
+    }
+}
+
+#[cfg(test)]
+mod secure_config_tests {
+    use super::super::{MuleApp, MuleRuntime};
+    use super::*;
+
+    #[test]
+    fn patterns() {
+        assert!(file_pattern_matches(
+            "properties/${mule.env}-secure.yaml",
+            "properties/dev-secure.yaml"
+        ));
+        assert!(!file_pattern_matches(
+            "properties/${mule.env}-secure.yaml",
+            "properties/a/dev-secure.yaml"
+        ));
+        assert!(file_pattern_matches("s2.yaml", "s2.yaml"));
+        assert!(!file_pattern_matches("s1.yaml", "s2.yaml"));
+        assert!(file_pattern_matches("${a}/${b}.yaml", "x/y.yaml"));
+    }
+
+    /// A pattern's placeholders other than the environment's read what the
+    /// app gives them at startup, as when the readers matched the file:
+    /// `${app.name}-secure-${mule.env}.yaml` (app.name orders-api) does not
+    /// read `other-secure-dev.yaml`.
+    #[test]
+    fn placeholders_known_at_startup() {
+        let location = Location::file("orders-api/src/main/mule/global.xml");
+        let value = |v: &str| Value::new(v, location.clone());
+        let config = |name: &str, file: &str| SecurePropertiesConfig {
+            name: Some(name.into()),
+            element: "secure-properties:config".into(),
+            location: location.clone(),
+            key: Some(value("${key}")),
+            file: Some(value(file)),
+            algorithm: None,
+            mode: None,
+            use_random_ivs: None,
+        };
+        let mut app = MuleApp::new("orders-api", "orders-api", MuleRuntime::Mule4);
+        app.global_properties.push(GlobalProperty {
+            name: "app.name".into(),
+            value: value("orders-api"),
+            location: location.clone(),
+        });
+        app.secure_property_configs = vec![
+            config("app", "${app.name}-secure-${mule.env}.yaml"),
+            config("other", "other-secure-${mule.env}.yaml"),
+        ];
+        let file = |name: &str| PropertyFile {
+            path: format!("orders-api/src/main/resources/{name}"),
+            format: PropertyFormat::Yaml,
+            environment: Some("dev".into()),
+            secure: true,
+            loaded: true,
+            entries: Vec::new(),
+            split_values: Vec::new(),
+        };
+        let reader = |name: &str| {
+            app.secure_config_for(&file(name))
+                .and_then(|c| c.name.as_deref())
+        };
+        assert_eq!(reader("other-secure-dev.yaml"), Some("other"));
+        assert_eq!(reader("orders-api-secure-dev.yaml"), Some("app"));
+        assert_eq!(reader("billing-api-secure-dev.yaml"), None);
+    }
+}
