@@ -15,7 +15,9 @@
 //!   globs. App roots: Mule 4 (`mule-artifact.json` or pom packaging
 //!   `mule-application`), Mule 3 (`mule-project.xml`); each file belongs to
 //!   its nearest app.
-//! - Every file is read once, in parallel, in windows of the (sorted) walk:
+//! - Every file is read once, in parallel, in windows of the (sorted) walk
+//!   (`pass`; one file's stages in `file`, its bytes in `io`, key files told
+//!   by content in `key_files`):
 //!   Mule XML (`mule::xml`), property files (`properties`), descriptors
 //!   (`mule::descriptor`), keystores and private keys (PEM, DER, PuTTY,
 //!   OpenPGP: `pgp`), and the any-text scan (`text`: tokens, PEM and
