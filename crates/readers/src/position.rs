@@ -3,6 +3,17 @@
 //! Columns count characters (not bytes) from the start of the line, so a
 //! finding points at the same place an editor shows.
 
+/// The offset of the `<` that opens the tag quick-xml reported after
+/// buffer position `before` (which may sit on whitespace or text before it),
+/// or `before` when none follows.
+#[inline]
+pub fn tag_start(bytes: &[u8], before: usize) -> usize {
+    if bytes.get(before) == Some(&b'<') {
+        return before;
+    }
+    memchr::memchr(b'<', bytes.get(before..).unwrap_or_default()).map_or(before, |i| before + i)
+}
+
 /// Start offsets of every line of a text, built once per file.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
@@ -119,6 +130,15 @@ fn column_of(text: &str, line_start: usize, offset: usize) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tag_start_finds_the_next_lt() {
+        let b = b"<a>\n  <b/>";
+        assert_eq!(tag_start(b, 0), 0);
+        assert_eq!(tag_start(b, 3), 6);
+        assert_eq!(tag_start(b, 7), 7);
+        assert_eq!(tag_start(b, 99), 99);
+    }
 
     #[test]
     fn lines_and_columns() {

@@ -86,13 +86,7 @@ pub(crate) fn walk<'t, H: Handler<'t>>(text: &'t str, path: &str, handler: &mut 
                 handler: &mut H,
                 lines: &mut Cursor<'t>,
                 before: usize| {
-        let lt = if bytes.get(before) == Some(&b'<') {
-            before
-        } else {
-            memchr::memchr(b'<', bytes.get(before..).unwrap_or_default())
-                .map(|i| before + i)
-                .unwrap_or(before)
-        };
+        let lt = crate::position::tag_start(bytes, before);
         let name = element_name(text, lt);
         let pos = lines.locate(lt);
         let collect = match frames.last_mut() {

@@ -82,14 +82,7 @@ impl<'t> XmlReader<'t> {
     ) -> Option<(usize, &'t str, Vec<RawAttr<'t>>)> {
         let text: &'t str = self.text;
         let bytes = text.as_bytes();
-        // The `<` of this element.
-        let lt = if bytes.get(before) == Some(&b'<') {
-            before
-        } else {
-            memchr::memchr(b'<', bytes.get(before..).unwrap_or_default())
-                .map(|i| before + i)
-                .unwrap_or(before)
-        };
+        let lt = crate::position::tag_start(bytes, before);
         // The tag content (name and attributes) as a slice of the text.
         let content: &[u8] = e;
         let content_offset = {
