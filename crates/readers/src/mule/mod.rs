@@ -210,6 +210,8 @@ pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
         orders.push(order);
         app.property_files.push(file);
     }
+    // The literal imports' files in order: `declared_patterns` resolves the
+    // other imports' placeholders through them, as Mule does at startup.
     app.property_order = lookup_order(&app.property_files, &orders);
     let pats = declared_patterns(&app);
     let mut envs = BTreeSet::new();
@@ -228,6 +230,7 @@ pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
             envs.insert(env.clone());
         }
     }
+    // Every loaded file in order, now that all imports are matched.
     app.property_order = lookup_order(&app.property_files, &orders);
     app.environments = envs.into_iter().collect();
     app.environment_placeholders = env_placeholders.into_iter().collect();
