@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use rayon::prelude::*;
 
-use super::pre_auth::integration_app_grants;
+use super::pre_auth::{all_pre_authorizations, integration_app_grants};
 use super::{add_reason, push_assignment, Builder, ConnectionUser};
 use crate::inventory::graph::{
     AccessAssignment, AssignmentSource, IdentityAppUse, PreAuthVia, ReasonKind,
@@ -150,47 +150,22 @@ pub(super) fn config_hints(b: &mut Builder, hints: &[IdentityHint]) {
 }
 
 /// The users connected apps and External Client Apps run their client
-/// credentials flow as.
+/// credentials flow as: their run-as pre-authorizations.
 pub(super) fn client_credentials_users(b: &mut Builder, md: &SalesforceMetadata) {
-    for app in &md.connected_apps {
-        let Some(o) = &app.oauth else { continue };
-        let Some(u) = &o.client_credential_user else {
-            continue;
-        };
-        if !app.client_credentials_enabled() || u.value.trim().is_empty() {
+    for pa in all_pre_authorizations(md) {
+        if pa.via != PreAuthVia::ClientCredentialsUser || pa.name.trim().is_empty() {
             continue;
         }
-        let id = b.user(&u.value);
+        let id = b.user(&pa.name);
         add_reason(
             id,
             ReasonKind::ClientCredentialsUser,
             format!(
-                "connected app {} runs its client credentials flow as it",
-                app.name
+                "{} {} runs its client credentials flow as it",
+                pa.kind.describe(),
+                pa.app
             ),
-            Some(u.location.clone()),
-        );
-    }
-    for app in &md.external_client_apps {
-        let Some(u) = app
-            .oauth_policies
-            .as_ref()
-            .and_then(|p| p.client_credentials_flow_user.as_ref())
-        else {
-            continue;
-        };
-        if !app.client_credentials_enabled() || u.value.trim().is_empty() {
-            continue;
-        }
-        let id = b.user(&u.value);
-        add_reason(
-            id,
-            ReasonKind::ClientCredentialsUser,
-            format!(
-                "external client app {} runs its client credentials flow as it",
-                app.name
-            ),
-            Some(u.location.clone()),
+            Some(pa.location),
         );
     }
 }
