@@ -2,70 +2,83 @@
 //! connected apps and External Client Apps admit, and whom they reach.
 
 use crate::inventory::graph::{IntegrationIdentity, OAuthAppKind, PreAuthVia, PreAuthorization};
-use crate::inventory::salesforce::{same_profile, SalesforceMetadata};
-use crate::location::Location;
+use crate::inventory::salesforce::{same_profile, Located, SalesforceMetadata};
 
 /// Every pre-authorization an org's apps make (not yet tied to identities).
 pub(super) fn all_pre_authorizations(md: &SalesforceMetadata) -> Vec<PreAuthorization> {
     let mut out = Vec::new();
     for app in &md.connected_apps {
         let Some(o) = &app.oauth else { continue };
-        let base = |via, name: &str, at: &Location| PreAuthorization {
-            app: app.name.clone(),
+        let grants = AppGrants {
+            app: &app.name,
             kind: OAuthAppKind::ConnectedApp,
-            via,
-            name: name.to_string(),
-            location: at.clone(),
             admin_approved: app.is_admin_approved(),
             certificate: app.has_certificate(),
             client_credentials: app.client_credentials_enabled(),
         };
-        for p in &app.profile_names {
-            out.push(base(PreAuthVia::Profile, &p.value, &p.location));
-        }
-        for p in &app.permission_set_names {
-            out.push(base(PreAuthVia::PermissionSet, &p.value, &p.location));
-        }
-        if let Some(u) = &o.client_credential_user {
-            if app.client_credentials_enabled() {
-                out.push(base(
-                    PreAuthVia::ClientCredentialsUser,
-                    &u.value,
-                    &u.location,
-                ));
-            }
-        }
+        grants.push(
+            &mut out,
+            &app.profile_names,
+            &app.permission_set_names,
+            o.client_credential_user.as_ref(),
+        );
     }
     for app in &md.external_client_apps {
-        let base = |via, name: &str, at: &Location| PreAuthorization {
-            app: app.name.clone(),
+        let Some(p) = &app.oauth_policies else { continue };
+        let grants = AppGrants {
+            app: &app.name,
             kind: OAuthAppKind::ExternalClientApp,
-            via,
-            name: name.to_string(),
-            location: at.clone(),
             admin_approved: app.is_admin_approved(),
             certificate: app.has_certificate(),
             client_credentials: app.client_credentials_enabled(),
         };
-        if let Some(p) = &app.oauth_policies {
-            for x in &p.profiles {
-                out.push(base(PreAuthVia::Profile, &x.value, &x.location));
-            }
-            for x in &p.permission_sets {
-                out.push(base(PreAuthVia::PermissionSet, &x.value, &x.location));
-            }
-            if let Some(u) = &p.client_credentials_flow_user {
-                if app.client_credentials_enabled() {
-                    out.push(base(
-                        PreAuthVia::ClientCredentialsUser,
-                        &u.value,
-                        &u.location,
-                    ));
-                }
-            }
-        }
+        grants.push(
+            &mut out,
+            &p.profiles,
+            &p.permission_sets,
+            p.client_credentials_flow_user.as_ref(),
+        );
     }
     out
+}
+
+/// What every pre-authorization by one connected app or External Client App
+/// shares.
+struct AppGrants<'a> {
+    app: &'a str,
+    kind: OAuthAppKind,
+    admin_approved: bool,
+    certificate: bool,
+    client_credentials: bool,
+}
+
+impl AppGrants<'_> {
+    /// The app's pre-authorizations: its profiles, its permission sets, and
+    /// its client credentials run-as user while that flow is enabled.
+    fn push(
+        &self,
+        out: &mut Vec<PreAuthorization>,
+        profiles: &[Located<String>],
+        permission_sets: &[Located<String>],
+        run_as: Option<&Located<String>>,
+    ) {
+        let run_as = run_as.filter(|_| self.client_credentials);
+        let named = profiles
+            .iter()
+            .map(|p| (PreAuthVia::Profile, p))
+            .chain(permission_sets.iter().map(|p| (PreAuthVia::PermissionSet, p)))
+            .chain(run_as.map(|u| (PreAuthVia::ClientCredentialsUser, u)));
+        out.extend(named.map(|(via, x)| PreAuthorization {
+            app: self.app.to_string(),
+            kind: self.kind,
+            via,
+            name: x.value.clone(),
+            location: x.location.clone(),
+            admin_approved: self.admin_approved,
+            certificate: self.certificate,
+            client_credentials: self.client_credentials,
+        }));
+    }
 }
 
 /// Profile and permission set pre-authorizations by apps that machines use
