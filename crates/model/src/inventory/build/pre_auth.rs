@@ -24,7 +24,9 @@ pub(super) fn all_pre_authorizations(md: &SalesforceMetadata) -> Vec<PreAuthoriz
         );
     }
     for app in &md.external_client_apps {
-        let Some(p) = &app.oauth_policies else { continue };
+        let Some(p) = &app.oauth_policies else {
+            continue;
+        };
         let grants = AppGrants {
             app: &app.name,
             kind: OAuthAppKind::ExternalClientApp,
@@ -66,7 +68,11 @@ impl AppGrants<'_> {
         let named = profiles
             .iter()
             .map(|p| (PreAuthVia::Profile, p))
-            .chain(permission_sets.iter().map(|p| (PreAuthVia::PermissionSet, p)))
+            .chain(
+                permission_sets
+                    .iter()
+                    .map(|p| (PreAuthVia::PermissionSet, p)),
+            )
             .chain(run_as.map(|u| (PreAuthVia::ClientCredentialsUser, u)));
         out.extend(named.map(|(via, x)| PreAuthorization {
             app: self.app.to_string(),

@@ -6,7 +6,7 @@
 use intguard_model::{
     vocab, AuthClass, HttpAuthentication, HttpCredential, HttpListener, HttpParam, HttpParamKind,
     HttpRequester, HttpValueSyntax, KeyLoader, KeyLoaderKind, MuleRuntime, PropertyImport,
-    SalesforceConnection, SecurePropertiesConfig, Store, TlsContext, XmlAttribute,
+    SalesforceConnection, SecurePropertiesConfig, Store, TlsContext, Value, XmlAttribute,
 };
 
 use super::{is_constant, Fam, Node, XmlReader};
@@ -67,46 +67,20 @@ impl XmlReader<'_> {
             (Fam::SecureProperties, "config") => {
                 let encrypt = node.descendant(&|n: &Node| n.local == "encrypt");
                 let from_encrypt = |name: &str| encrypt.and_then(|e| e.attr(name).cloned());
-                if let Some(file) = node.attr("file") {
-                    self.facts.property_imports.push(PropertyImport {
-                        element: node.qname.clone(),
-                        file: file.clone(),
-                        secure: true,
-                    });
-                }
-                self.facts
-                    .secure_property_configs
-                    .push(SecurePropertiesConfig {
-                        name: node.attr_str("name"),
-                        element: node.qname.clone(),
-                        location: node.location.clone(),
-                        key: node.attr("key").cloned(),
-                        file: node.attr("file").cloned(),
-                        algorithm: from_encrypt("algorithm"),
-                        mode: from_encrypt("mode"),
-                        use_random_ivs: from_encrypt("useRandomIVs"),
-                    });
+                let cipher = [
+                    from_encrypt("algorithm"),
+                    from_encrypt("mode"),
+                    from_encrypt("useRandomIVs"),
+                ];
+                self.secure_properties_config(&node, "file", cipher);
             }
             (Fam::SecurePropertyPlaceholder, "config") => {
-                if let Some(file) = node.attr("location") {
-                    self.facts.property_imports.push(PropertyImport {
-                        element: node.qname.clone(),
-                        file: file.clone(),
-                        secure: true,
-                    });
-                }
-                self.facts
-                    .secure_property_configs
-                    .push(SecurePropertiesConfig {
-                        name: node.attr_str("name"),
-                        element: node.qname.clone(),
-                        location: node.location.clone(),
-                        key: node.attr("key").cloned(),
-                        file: node.attr("location").cloned(),
-                        algorithm: node.attr("encryptionAlgorithm").cloned(),
-                        mode: node.attr("encryptionMode").cloned(),
-                        use_random_ivs: node.attr("useRandomIVs").cloned(),
-                    });
+                let cipher = [
+                    node.attr("encryptionAlgorithm").cloned(),
+                    node.attr("encryptionMode").cloned(),
+                    node.attr("useRandomIVs").cloned(),
+                ];
+                self.secure_properties_config(&node, "location", cipher);
             }
             (Fam::SpringBeans, "bean") => {
                 // Mule 3 PGP key manager (MuleSoft's Mule 3.9 PGP security
@@ -213,6 +187,39 @@ impl XmlReader<'_> {
             }
             _ => {}
         }
+    }
+
+    /// A secure-properties config (Mule 4 `secure-properties:config`, Mule 3
+    /// `secure-property-placeholder:config`): the file it imports, named by
+    /// `file_attribute`, and its key; `cipher` is its algorithm, mode and
+    /// random-IV setting as the element spells them.
+    fn secure_properties_config(
+        &mut self,
+        node: &Node,
+        file_attribute: &str,
+        cipher: [Option<Value>; 3],
+    ) {
+        let file = node.attr(file_attribute).cloned();
+        if let Some(file) = &file {
+            self.facts.property_imports.push(PropertyImport {
+                element: node.qname.clone(),
+                file: file.clone(),
+                secure: true,
+            });
+        }
+        let [algorithm, mode, use_random_ivs] = cipher;
+        self.facts
+            .secure_property_configs
+            .push(SecurePropertiesConfig {
+                name: node.attr_str("name"),
+                element: node.qname.clone(),
+                location: node.location.clone(),
+                key: node.attr("key").cloned(),
+                file,
+                algorithm,
+                mode,
+                use_random_ivs,
+            });
     }
 }
 
