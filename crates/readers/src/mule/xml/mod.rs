@@ -68,8 +68,6 @@ pub(crate) struct MuleXmlFacts {
     /// `<spring:config files="beans.xml"/>`, a Mule 3 `<spring:import>`).
     /// Only its beans are read.
     pub spring_beans: bool,
-    /// Mule 3 markers seen (`sfdc:`, `secure-property-placeholder:`,
-    /// `context:property-placeholder`, Spring beans).
     pub salesforce_connections: Vec<SalesforceConnection>,
     pub secure_property_configs: Vec<SecurePropertiesConfig>,
     pub property_imports: Vec<PropertyImport>,
