@@ -1,0 +1,447 @@
+//! Who may do what: profiles, permission sets, muting permission sets and
+//! permission set groups, with the object access and IP ranges they carry,
+//! and how profiles are named (labels versus file names).
+
+use serde::Serialize;
+
+use crate::location::Location;
+
+use super::Located;
+
+/// An enabled permission (`userPermissions` with `enabled` true).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NamedFlag {
+    /// API name, e.g. `ModifyAllData`.
+    pub name: String,
+    /// The `userPermissions` element.
+    pub location: Location,
+}
+
+/// `objectPermissions`: what a profile or permission set allows on an object.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ObjectPermission {
+    /// API name, e.g. `Account`, `Invoice__c`.
+    pub object: String,
+    pub read: bool,
+    pub create: bool,
+    pub edit: bool,
+    pub delete: bool,
+    /// `viewAllRecords`.
+    pub view_all: bool,
+    /// `modifyAllRecords`.
+    pub modify_all: bool,
+    pub view_all_fields: bool,
+    pub location: Location,
+}
+
+impl ObjectPermission {
+    /// True when the entry grants anything.
+    pub fn grants_any(&self) -> bool {
+        self.read || self.create || self.edit || self.delete || self.view_all || self.modify_all
+    }
+
+    /// `Read, Create, Edit, Delete, View All, Modify All` (the granted ones).
+    pub fn describe(&self) -> String {
+        AccessFlags::from(self).describe()
+    }
+}
+
+/// A range of IP addresses (`loginIpRanges`, connected app `ipRanges`,
+/// ECA `trustedIpRanges`, network access `ipRanges`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IpRange {
+    pub start: String,
+    pub end: String,
+    pub description: Option<String>,
+    pub location: Location,
+}
+
+impl IpRange {
+    /// Number of IPv4 addresses in the range, when both ends are IPv4.
+    pub fn ipv4_size(&self) -> Option<u64> {
+        let s: std::net::Ipv4Addr = self.start.trim().parse().ok()?;
+        let e: std::net::Ipv4Addr = self.end.trim().parse().ok()?;
+        let (s, e) = (u32::from(s) as u64, u32::from(e) as u64);
+        (e >= s).then(|| e - s + 1)
+    }
+}
+
+/// A profile (`profiles/<Name>.profile[-meta.xml]`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Profile {
+    /// The decoded file name (the profile's API name), e.g. `Admin`,
+    /// `Acme Integration`.
+    pub name: String,
+    /// The label people and connected apps use (`System Administrator` for
+    /// `Admin`); `None` when it is the name itself.
+    pub label: Option<String>,
+    /// `userLicense`.
+    pub user_license: Option<Located<String>>,
+    pub custom: Option<bool>,
+    pub user_permissions: Vec<NamedFlag>,
+    pub object_permissions: Vec<ObjectPermission>,
+    pub login_ip_ranges: Vec<IpRange>,
+    /// The file.
+    pub location: Location,
+}
+
+impl Profile {
+    /// The label (standard profiles) or the name.
+    pub fn display_label(&self) -> &str {
+        self.label.as_deref().unwrap_or(&self.name)
+    }
+
+    /// A standard profile (System Administrator, ...): Salesforce does not
+    /// let its permissions be edited, and people log in with it. Without
+    /// `<custom>`, only System Administrator is known to be one.
+    pub fn is_standard(&self) -> bool {
+        match self.custom {
+            Some(custom) => !custom,
+            None => same_profile(&self.name, "Admin"),
+        }
+    }
+
+    /// True when `name` is this profile's file name or label (either form).
+    pub fn matches(&self, name: &str) -> bool {
+        same_profile(&self.name, name)
+            || self.label.as_deref().is_some_and(|l| same_profile(l, name))
+    }
+
+    pub fn has_permission(&self, name: &str) -> bool {
+        self.user_permissions
+            .iter()
+            .any(|p| p.name.eq_ignore_ascii_case(name))
+    }
+
+    pub fn permission(&self, name: &str) -> Option<&NamedFlag> {
+        self.user_permissions
+            .iter()
+            .find(|p| p.name.eq_ignore_ascii_case(name))
+    }
+
+    /// `userLicense` is `Salesforce Integration` (or another integration
+    /// license).
+    pub fn is_integration_license(&self) -> bool {
+        self.user_license
+            .as_ref()
+            .is_some_and(|l| is_integration_license(&l.value))
+    }
+
+    /// The System Administrator profile.
+    pub fn is_admin(&self) -> bool {
+        self.name.eq_ignore_ascii_case("Admin")
+    }
+}
+
+/// A permission set (`permissionsets/<Name>.permissionset[-meta.xml]`, or
+/// decomposed into `permissionsets/<Name>/...`).
+#[derive(Debug, Clone, Serialize)]
+pub struct PermissionSet {
+    /// Decoded API name (file or folder name).
+    pub name: String,
+    pub label: Option<String>,
+    /// `license`.
+    pub license: Option<Located<String>>,
+    pub description: Option<String>,
+    pub user_permissions: Vec<NamedFlag>,
+    pub object_permissions: Vec<ObjectPermission>,
+    /// The main file (`X.permissionset-meta.xml`), or the folder's first file
+    /// when decomposed without one.
+    pub location: Location,
+    /// True when read from a decomposed folder.
+    pub decomposed: bool,
+    /// Every file it was read from (one unless decomposed).
+    pub files: Vec<String>,
+}
+
+impl PermissionSet {
+    pub fn matches(&self, name: &str) -> bool {
+        let name = name.trim();
+        self.name.eq_ignore_ascii_case(name)
+            || self
+                .label
+                .as_deref()
+                .is_some_and(|l| l.trim().eq_ignore_ascii_case(name))
+    }
+
+    /// A Salesforce-managed integration permission set (`sfdcInternalInt__*`):
+    /// Salesforce's own, never flagged for existing.
+    pub fn is_salesforce_managed(&self) -> bool {
+        is_salesforce_managed_permission_set(&self.name)
+    }
+
+    pub fn has_permission(&self, name: &str) -> bool {
+        self.user_permissions
+            .iter()
+            .any(|p| p.name.eq_ignore_ascii_case(name))
+    }
+}
+
+/// A muting permission set (`mutingpermissionsets/<Name>.mutingpermissionset[-meta.xml]`):
+/// the permissions and object access it lists are removed from its group.
+#[derive(Debug, Clone, Serialize)]
+pub struct MutingPermissionSet {
+    pub name: String,
+    pub label: Option<String>,
+    /// Permissions muted (listed with `enabled` true).
+    pub user_permissions: Vec<NamedFlag>,
+    /// Object access muted (flags true are removed).
+    pub object_permissions: Vec<ObjectPermission>,
+    pub location: Location,
+}
+
+/// A permission set group (`permissionsetgroups/<Name>.permissionsetgroup[-meta.xml]`).
+#[derive(Debug, Clone, Serialize)]
+pub struct PermissionSetGroup {
+    pub name: String,
+    pub label: Option<String>,
+    /// `permissionSets` (API names).
+    pub permission_sets: Vec<Located<String>>,
+    /// `mutingPermissionSets` (API names).
+    pub muting_permission_sets: Vec<Located<String>>,
+    pub status: Option<String>,
+    pub location: Location,
+}
+
+impl PermissionSetGroup {
+    pub fn matches(&self, name: &str) -> bool {
+        let name = name.trim();
+        self.name.eq_ignore_ascii_case(name)
+            || self
+                .label
+                .as_deref()
+                .is_some_and(|l| l.trim().eq_ignore_ascii_case(name))
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Profile labels and file names.
+
+/// Standard profiles whose file name differs from their label:
+/// `(label, file name)`.
+pub const STANDARD_PROFILE_LABELS: &[(&str, &str)] = &[
+    ("System Administrator", "Admin"),
+    ("Standard User", "Standard"),
+    ("Standard Platform User", "StandardAul"),
+    ("Read Only", "ReadOnly"),
+    ("Contract Manager", "ContractManager"),
+    ("Marketing User", "MarketingProfile"),
+    ("Solution Manager", "SolutionManager"),
+    (
+        "Minimum Access - API Only Integrations",
+        "Minimum Access - API Only Integrations",
+    ),
+];
+
+/// The label of the standard integration profile.
+pub const STANDARD_INTEGRATION_PROFILE: &str = "Minimum Access - API Only Integrations";
+
+/// The file name (API name) of a profile given its label: `System
+/// Administrator` -> `Admin`; other labels are their own file names.
+pub fn profile_file_name(label: &str) -> &str {
+    let label = label.trim();
+    STANDARD_PROFILE_LABELS
+        .iter()
+        .find(|(l, _)| l.eq_ignore_ascii_case(label))
+        .map(|(_, f)| *f)
+        .unwrap_or(label)
+}
+
+/// The label of a profile given its file name: `Admin` -> `System
+/// Administrator`; other names are their own labels.
+pub fn profile_label(file_name: &str) -> &str {
+    let name = file_name.trim();
+    STANDARD_PROFILE_LABELS
+        .iter()
+        .find(|(_, f)| f.eq_ignore_ascii_case(name))
+        .map(|(l, _)| *l)
+        .unwrap_or(name)
+}
+
+/// True when two profile references (labels or file names) name the same
+/// profile.
+pub fn same_profile(a: &str, b: &str) -> bool {
+    profile_file_name(a).eq_ignore_ascii_case(profile_file_name(b))
+}
+
+/// Profiles that are broad audiences (everyone of a kind holds them): an
+/// app pre-authorized for them reaches many users.
+pub fn is_broad_profile(name: &str) -> bool {
+    const BROAD: &[&str] = &[
+        "Admin",
+        "Standard",
+        "StandardAul",
+        "ReadOnly",
+        "ContractManager",
+        "MarketingProfile",
+        "SolutionManager",
+    ];
+    let file = profile_file_name(name);
+    BROAD.iter().any(|b| b.eq_ignore_ascii_case(file))
+}
+
+/// User licenses meant for integration users.
+pub fn is_integration_license(license: &str) -> bool {
+    let l = license.trim();
+    l.eq_ignore_ascii_case("Salesforce Integration")
+        || l.eq_ignore_ascii_case("Cloud Integration User")
+        || l.to_ascii_lowercase().ends_with("integration user")
+}
+
+/// `sfdcInternalInt__*`: Salesforce-managed integration permission sets.
+pub fn is_salesforce_managed_permission_set(name: &str) -> bool {
+    name.trim()
+        .get(..17)
+        .is_some_and(|p| p.eq_ignore_ascii_case("sfdcInternalInt__"))
+}
+
+// ---------------------------------------------------------------------------
+// Object access flags (shared by the identity graph).
+
+/// The six object access flags.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct AccessFlags {
+    pub read: bool,
+    pub create: bool,
+    pub edit: bool,
+    pub delete: bool,
+    pub view_all: bool,
+    pub modify_all: bool,
+}
+
+impl AccessFlags {
+    /// Read, create, edit and delete: all but the record-wide flags.
+    pub fn crud() -> AccessFlags {
+        AccessFlags {
+            read: true,
+            create: true,
+            edit: true,
+            delete: true,
+            ..AccessFlags::default()
+        }
+    }
+
+    pub fn any(&self) -> bool {
+        self.read || self.create || self.edit || self.delete || self.view_all || self.modify_all
+    }
+
+    pub fn union(self, o: AccessFlags) -> AccessFlags {
+        AccessFlags {
+            read: self.read || o.read,
+            create: self.create || o.create,
+            edit: self.edit || o.edit,
+            delete: self.delete || o.delete,
+            view_all: self.view_all || o.view_all,
+            modify_all: self.modify_all || o.modify_all,
+        }
+    }
+
+    /// `self` without what `o` grants (muting).
+    pub fn minus(self, o: AccessFlags) -> AccessFlags {
+        AccessFlags {
+            read: self.read && !o.read,
+            create: self.create && !o.create,
+            edit: self.edit && !o.edit,
+            delete: self.delete && !o.delete,
+            view_all: self.view_all && !o.view_all,
+            modify_all: self.modify_all && !o.modify_all,
+        }
+    }
+
+    /// Each flag that is set, as (Setup's label, the `objectPermissions`
+    /// element): `("Read", "allowRead")`, ...
+    fn granted(&self) -> impl Iterator<Item = (&'static str, &'static str)> {
+        [
+            (self.read, "Read", "allowRead"),
+            (self.create, "Create", "allowCreate"),
+            (self.edit, "Edit", "allowEdit"),
+            (self.delete, "Delete", "allowDelete"),
+            (self.view_all, "View All", "viewAllRecords"),
+            (self.modify_all, "Modify All", "modifyAllRecords"),
+        ]
+        .into_iter()
+        .filter_map(|(on, label, element)| on.then_some((label, element)))
+    }
+
+    /// `Read, Create, Edit` (the granted ones), or `none`.
+    pub fn describe(&self) -> String {
+        let parts: Vec<&str> = self.granted().map(|(label, _)| label).collect();
+        if parts.is_empty() {
+            "none".to_string()
+        } else {
+            parts.join(", ")
+        }
+    }
+
+    /// The metadata elements of the flags that are set: `allowEdit`,
+    /// `viewAllRecords`, ...
+    pub fn element_names(&self) -> Vec<&'static str> {
+        self.granted().map(|(_, element)| element).collect()
+    }
+}
+
+impl From<&ObjectPermission> for AccessFlags {
+    fn from(p: &ObjectPermission) -> Self {
+        AccessFlags {
+            read: p.read,
+            create: p.create,
+            edit: p.edit,
+            delete: p.delete,
+            view_all: p.view_all,
+            modify_all: p.modify_all,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn label_and_file_name_mapping() {
+        assert_eq!(profile_file_name("System Administrator"), "Admin");
+        assert_eq!(profile_file_name("system administrator"), "Admin");
+        assert_eq!(profile_file_name("Standard User"), "Standard");
+        assert_eq!(profile_file_name("Standard Platform User"), "StandardAul");
+        assert_eq!(profile_file_name("Read Only"), "ReadOnly");
+        assert_eq!(profile_file_name("Contract Manager"), "ContractManager");
+        assert_eq!(profile_file_name("Marketing User"), "MarketingProfile");
+        assert_eq!(profile_file_name("Solution Manager"), "SolutionManager");
+        assert_eq!(
+            profile_file_name(STANDARD_INTEGRATION_PROFILE),
+            STANDARD_INTEGRATION_PROFILE
+        );
+        assert_eq!(profile_file_name("Acme Integration"), "Acme Integration");
+        assert_eq!(profile_label("Admin"), "System Administrator");
+        assert_eq!(profile_label("StandardAul"), "Standard Platform User");
+        assert_eq!(profile_label("Acme Integration"), "Acme Integration");
+        assert!(same_profile("Admin", "System Administrator"));
+        assert!(same_profile("System Administrator", "admin"));
+        assert!(!same_profile("Standard", "System Administrator"));
+        assert!(is_broad_profile("System Administrator"));
+        assert!(!is_broad_profile(STANDARD_INTEGRATION_PROFILE));
+    }
+
+    #[test]
+    fn access_flags() {
+        let a = AccessFlags {
+            read: true,
+            edit: true,
+            modify_all: true,
+            ..AccessFlags::default()
+        };
+        let m = AccessFlags {
+            modify_all: true,
+            ..AccessFlags::default()
+        };
+        assert_eq!(a.minus(m).describe(), "Read, Edit");
+        assert_eq!(AccessFlags::default().describe(), "none");
+        let r = IpRange {
+            start: "0.0.0.0".into(),
+            end: "255.255.255.255".into(),
+            description: None,
+            location: Location::file("x"),
+        };
+        assert_eq!(r.ipv4_size(), Some(1 << 32));
+    }
+}
