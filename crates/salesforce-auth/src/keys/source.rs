@@ -9,10 +9,6 @@ use secrecy::{ExposeSecret, SecretString};
 use super::secret_files::read_secret_file;
 use super::{KeyError, PrivateKey};
 
-// Only for the intra-doc link in `PrivateKeySource::path`'s doc.
-#[cfg(doc)]
-use super::check_key_file_mode;
-
 /// Where to read the JWT signing key from.
 ///
 /// `Debug` never shows passwords or PEM text.
@@ -52,7 +48,7 @@ impl PrivateKeySource {
         }
     }
 
-    /// The file this source reads, if any (for [`check_key_file_mode`]).
+    /// The file this source reads, if any (for [`check_key_file_mode`](super::check_key_file_mode)).
     pub fn path(&self) -> Option<&Path> {
         match self {
             PrivateKeySource::KeyFile { path, .. } | PrivateKeySource::Keystore { path, .. } => {
