@@ -12,10 +12,15 @@
 pub mod baseline;
 pub mod config;
 mod fingerprint;
+mod finish;
+mod read;
 mod scan;
 mod snippet;
 mod suppress;
+mod timing;
 
 pub use baseline::Baseline;
 pub use config::{Config, ConfigError, OrgConfig};
-pub use scan::{read_inventory, run_rules, scan, PhaseTimer, ScanOptions, ScanOutcome};
+pub use read::read_inventory;
+pub use scan::{run_rules, scan, ScanOptions, ScanOutcome};
+pub use timing::PhaseTimer;

@@ -1,0 +1,243 @@
+//! Finishing a scan's findings for a reporter: severity overrides,
+//! fingerprints, focus on the paths given, inline suppressions, baseline,
+//! masked snippets and messages, order.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use intguard_model::secret::Redactor;
+use intguard_model::{Finding, Inventory, Location};
+use rayon::prelude::*;
+
+use crate::fingerprint::fingerprint;
+use crate::read::{in_focus, APP_CONTEXT};
+use crate::scan::{ScanOptions, ScanOutcome};
+use crate::timing::PhaseTimer;
+use crate::{snippet, suppress};
+
+/// Post-processing of every rule's findings: severity overrides,
+/// fingerprints, focus, inline suppressions, baseline, masked snippets and
+/// messages, order. `secrets`: the Inventory's known secrets.
+pub(crate) fn finish(
+    mut findings: Vec<Finding>,
+    mut inventory: Inventory,
+    secrets: Vec<String>,
+    options: &ScanOptions,
+) -> ScanOutcome {
+    let mut timer = PhaseTimer::start();
+    // What is left to do needs only this of the Inventory. The rest (every
+    // app's kept facts, the identity graph) is freed beside the work that
+    // follows, not held through the redactor and the snippets: that held
+    // the peak memory of a large monorepo's scan.
+    let inventory_diagnostics = std::mem::take(&mut inventory.diagnostics);
+    let suppressions = std::mem::take(&mut inventory.suppressions);
+    let (apps, stats) = (inventory.apps.len(), inventory.stats);
+    let org = inventory.org.as_ref().map(|o| o.label());
+    std::thread::spawn(move || drop(inventory));
+    let config = &options.config;
+    let roots: Vec<String> = options
+        .paths
+        .iter()
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .collect();
+    for f in &mut findings {
+        if let Some(sev) = config.severity_override(f.rule, f.name) {
+            f.severity = sev;
+        }
+        let rel = if f.fingerprint_by_path {
+            relative_to_roots(&f.location.path, &roots)
+        } else {
+            String::new()
+        };
+        let key = if f.fingerprint_key.is_empty() {
+            f.message.clone()
+        } else {
+            f.fingerprint_key.clone()
+        };
+        f.fingerprint = fingerprint(f.rule, &rel, &key);
+    }
+
+    let mut diagnostics = inventory_diagnostics;
+    diagnostics.extend(suppress::diagnostics(&suppressions, |r| {
+        intguard_rules::find_rule(r).is_some()
+    }));
+
+    // Paths given inside an app: the app was read whole, its other files'
+    // findings and diagnostics are not what was asked about.
+    let focus: Option<Vec<PathBuf>> =
+        diagnostics.iter().any(|d| d.code == APP_CONTEXT).then(|| {
+            options
+                .paths
+                .iter()
+                .filter_map(|p| std::fs::canonicalize(p).ok())
+                .collect()
+        });
+    findings.retain(|f| in_focus(&focus, &f.location.path));
+    diagnostics.retain(|d| d.code == APP_CONTEXT || in_focus(&focus, &d.path));
+
+    // Taken out in place: a partition into two new vectors held a second
+    // copy of every finding for a moment.
+    let mut suppressed = take_out(&mut findings, |f| {
+        suppressions.iter().any(|s| suppress::covers(s, f))
+    });
+    let mut baselined = match &options.baseline {
+        Some(b) => take_out(&mut findings, |f| b.contains(&f.fingerprint)),
+        None => Vec::new(),
+    };
+
+    timer.lap("suppressions and baseline");
+    let redactor = Redactor::new(secrets);
+    timer.lap("redactor");
+    add_snippets(&mut findings, &redactor);
+    for list in [&mut findings, &mut suppressed, &mut baselined] {
+        list.par_iter_mut()
+            .for_each(|f| redact_finding(f, &redactor));
+    }
+    diagnostics
+        .par_iter_mut()
+        .for_each(|d| d.message = redactor.redact(&d.message));
+
+    timer.lap("snippets and masking");
+    sort(&mut findings);
+    sort(&mut suppressed);
+    sort(&mut baselined);
+    diagnostics.sort_by(|a, b| (&a.path, a.line, a.code).cmp(&(&b.path, b.line, b.code)));
+    diagnostics.dedup();
+
+    ScanOutcome {
+        findings,
+        suppressed,
+        baselined,
+        diagnostics,
+        rules: intguard_rules::all_rules()
+            .iter()
+            .map(|r| r.meta())
+            .collect(),
+        apps,
+        org,
+        files: stats.files,
+        bytes: stats.bytes,
+    }
+}
+
+/// Removes the findings `which` picks from `findings` and returns them, both
+/// lists in their order. The picked ones are copied: they are few (inline
+/// suppressions), and the others stay where they are.
+fn take_out(findings: &mut Vec<Finding>, which: impl Fn(&Finding) -> bool) -> Vec<Finding> {
+    let picked: Vec<bool> = findings.iter().map(which).collect();
+    let out: Vec<Finding> = findings
+        .iter()
+        .zip(&picked)
+        .filter(|(_, &p)| p)
+        .map(|(f, _)| f.clone())
+        .collect();
+    if !out.is_empty() {
+        let mut picked = picked.into_iter();
+        findings.retain(|_| !picked.next().unwrap_or(false));
+    }
+    out
+}
+
+fn sort(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        (&a.location, a.rule, &a.fingerprint).cmp(&(&b.location, b.rule, &b.fingerprint))
+    });
+}
+
+/// The path relative to the root it was found under, so fingerprints do not
+/// depend on the working directory. When roots nest, the outermost one
+/// containing the path counts: the walk drops a root inside another, so
+/// adding a redundant nested root changes no fingerprint.
+fn relative_to_roots(path: &str, roots: &[String]) -> String {
+    roots
+        .iter()
+        .filter_map(|r| {
+            let r = r.trim_end_matches('/');
+            if path == r {
+                // A file given directly: keep its name.
+                return Some(path.rsplit('/').next().unwrap_or(path).to_string());
+            }
+            path.strip_prefix(r)
+                .and_then(|rest| rest.strip_prefix('/'))
+                .map(str::to_string)
+        })
+        .max_by_key(|s| s.len())
+        .unwrap_or_else(|| path.trim_start_matches("./").to_string())
+}
+
+fn add_snippets(findings: &mut [Finding], redactor: &Redactor) {
+    let mut wanted: HashMap<&str, Vec<u32>> = HashMap::new();
+    for f in findings.iter() {
+        if f.location.line > 0 {
+            wanted
+                .entry(f.location.path.as_str())
+                .or_default()
+                .push(f.location.line);
+        }
+    }
+    // Each line read and masked once, however many findings it holds (a
+    // minified file's one line can hold 50,000), files in parallel.
+    let masked: HashMap<String, HashMap<u32, String>> = wanted
+        .into_par_iter()
+        .map(|(path, mut lines)| {
+            lines.sort_unstable();
+            lines.dedup();
+            let masked = snippet::read_lines(path, &lines)
+                .into_iter()
+                .map(|(line, text)| (line, snippet::mask_line(&text, redactor)))
+                .collect();
+            (path.to_string(), masked)
+        })
+        .collect();
+    for f in findings.iter_mut() {
+        let Location { path, line, .. } = &f.location;
+        if let Some(snippet) = masked.get(path.as_str()).and_then(|m| m.get(line)) {
+            f.snippet = Some(snippet.clone());
+        }
+    }
+}
+
+fn redact_finding(f: &mut Finding, redactor: &Redactor) {
+    if redactor.is_empty() {
+        return;
+    }
+    f.message = redactor.redact(&f.message);
+    f.fix = redactor.redact(&f.fix);
+    if let Some(id) = &f.identity {
+        f.identity = Some(redactor.redact(id));
+    }
+    for r in &mut f.related {
+        r.message = redactor.redact(&r.message);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_made_relative_to_their_root() {
+        let roots = vec!["examples/acme".to_string(), "./other/".to_string()];
+        assert_eq!(
+            relative_to_roots("examples/acme/a/b.xml", &roots),
+            "a/b.xml"
+        );
+        assert_eq!(relative_to_roots("./other/x.yaml", &roots), "x.yaml");
+        assert_eq!(relative_to_roots("elsewhere/y", &roots), "elsewhere/y");
+    }
+
+    #[test]
+    fn the_outermost_root_containing_a_path_counts() {
+        let roots = vec![
+            "acme".to_string(),
+            "acme/orders-sapi".to_string(),
+            "acme/orders".to_string(),
+        ];
+        for order in [roots.clone(), roots.iter().rev().cloned().collect()] {
+            assert_eq!(
+                relative_to_roots("acme/orders-sapi/src/a.xml", &order),
+                "orders-sapi/src/a.xml"
+            );
+        }
+    }
+}

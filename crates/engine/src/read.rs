@@ -1,0 +1,243 @@
+//! Reading the Inventory for a scan: the paths given (each widened to its
+//! Mule app when it lies inside one), each app's operations digested as it
+//! is read, the unread queries noted and the identity graph built.
+
+use std::path::{Path, PathBuf};
+
+use intguard_model::{Diagnostic, Inventory, MuleApp, TextFileFacts, UnknownUseReason};
+use intguard_readers::{read_paths_with, Discovered, ReadOptions};
+
+use crate::scan::{with_threads, ScanOptions};
+use crate::timing::PhaseTimer;
+
+/// Reads the paths into an Inventory with the config's identity mapping and
+/// the identity graph built: what rules (and `intguard identities`) read.
+pub fn read_inventory(options: &ScanOptions) -> Inventory {
+    with_threads(options.threads, || read_inventory_here(options))
+}
+
+fn read_inventory_here(options: &ScanOptions) -> Inventory {
+    read_inventory_with(options, &|_, _| {})
+}
+
+/// [`read_inventory`], in the current pool, handing each app (its operations
+/// digested) and its files' text facts to `after_app` as soon as it is read.
+pub(crate) fn read_inventory_with(
+    options: &ScanOptions,
+    after_app: &(dyn Fn(&mut MuleApp, &mut Vec<TextFileFacts>) + Sync),
+) -> Inventory {
+    let read_options = ReadOptions {
+        ignore_globs: options.config.paths.ignore.clone(),
+        threads: options.threads,
+        follow_symlinks: options.follow_symlinks,
+        ..ReadOptions::default()
+    };
+    let mut timer = PhaseTimer::start();
+    let (paths, notes) = widen_to_apps(&options.paths);
+    // Each app's operations are digested as soon as it is read: their SOQL
+    // text is most of an app's facts and nothing but the graph reads them.
+    // Without object permissions to compare them with, they are dropped: on
+    // a Mule-only monorepo the digest was a tenth of the scan.
+    let mut inventory = read_paths_with(
+        &paths,
+        &read_options,
+        &|app: &mut MuleApp, text_files: &mut Vec<TextFileFacts>, found: &Discovered| {
+            if options.paths_only && !found.object_access_metadata {
+                app.operations = Vec::new();
+            } else {
+                app.digest_operations();
+            }
+            app.digest_http_requests();
+            after_app(app, text_files);
+        },
+    );
+    timer.lap("read");
+    inventory.diagnostics.extend(notes);
+    let unread = unread_query_diagnostics(&inventory);
+    inventory.diagnostics.extend(unread);
+    inventory.identity_hints = options.config.identity_hints();
+    inventory.build_identities();
+    timer.lap("identities");
+    inventory
+}
+
+/// The note that a given path was widened to its app: its presence is what
+/// tells the post-processing to keep only the paths given.
+pub(crate) const APP_CONTEXT: &str = "app-context";
+
+/// The paths to read: each given path that lies inside a Mule app (a file or
+/// folder of it, as a pre-commit hook passes them) is replaced by the app's
+/// folder, with a note, so that its connections, properties and keys are
+/// read with it; [`in_focus`] then keeps what is reported to the paths
+/// given.
+fn widen_to_apps(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+    let mut out = Vec::new();
+    let mut notes = Vec::new();
+    for p in paths {
+        match intguard_readers::enclosing_app_root(p) {
+            Some(app) => {
+                let shown = as_given(p, &app);
+                notes.push(Diagnostic::warning(
+                    APP_CONTEXT,
+                    p.to_string_lossy().replace('\\', "/"),
+                    format!(
+                        "lies inside the Mule app {}: the whole app was read for its connections, properties and keys; findings are reported for the path given only",
+                        shown.to_string_lossy().replace('\\', "/")
+                    ),
+                ));
+                out.push(shown);
+            }
+            None => out.push(p.clone()),
+        }
+    }
+    (out, notes)
+}
+
+/// The app folder spelt from the path the user gave (`a/app/src/x.xml` ->
+/// `a/app`), so that reported paths keep the user's spelling; its absolute
+/// path when the given one is too short to climb (`.`).
+fn as_given(given: &Path, app: &Path) -> PathBuf {
+    let Ok(canonical) = std::fs::canonicalize(given) else {
+        return app.to_path_buf();
+    };
+    let up = canonical
+        .components()
+        .count()
+        .saturating_sub(app.components().count());
+    let mut spelt = given.to_path_buf();
+    for _ in 0..up {
+        let last_is_normal = matches!(
+            spelt.components().next_back(),
+            Some(std::path::Component::Normal(_))
+        );
+        if !last_is_normal || !spelt.pop() {
+            return app.to_path_buf();
+        }
+    }
+    if spelt.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        spelt
+    }
+}
+
+/// When a given path was widened to its app (an [`APP_CONTEXT`] note),
+/// whether `path` (as reported) lies under one of the paths given. `focus`
+/// holds them canonical; `None`: nothing was widened, everything is in focus.
+pub(crate) fn in_focus(focus: &Option<Vec<PathBuf>>, path: &str) -> bool {
+    let Some(focus) = focus else {
+        return true;
+    };
+    std::fs::canonicalize(path).is_ok_and(|p| focus.iter().any(|f| p.starts_with(f)))
+}
+
+/// A warning at each literal SOQL query intguard could not read: what it
+/// uses is unknown, and the least-privilege checks assume it may read any
+/// object. (A query built by an expression is the app's choice, not a
+/// reading failure: `intguard identities` lists those.)
+fn unread_query_diagnostics(inventory: &Inventory) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = Vec::new();
+    for app in &inventory.apps {
+        for (_, u) in &app.unknown_uses {
+            if u.reason != UnknownUseReason::UnreadQuery {
+                continue;
+            }
+            let d = Diagnostic::warning(
+                "soql-unread",
+                u.location.path.as_str(),
+                "intguard cannot read this SOQL query: the objects it uses are unknown, so \
+                 excess object access (IG304) is not reported for what it does on any object",
+            )
+            .at(u.location.line, u.location.column);
+            if !out.contains(&d) {
+                out.push(d);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A Mule 4 app with one connection and one query, and, when asked, a
+    /// profile beside it.
+    fn app_with_a_query(profile: bool) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let app = dir.path().join("orders-sapi");
+        std::fs::create_dir_all(app.join("src/main/mule")).unwrap();
+        std::fs::write(app.join("mule-artifact.json"), "{}").unwrap();
+        std::fs::write(
+            app.join("src/main/mule/orders.xml"),
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+      xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <salesforce:sfdc-config name="SF">
+    <salesforce:jwt-connection consumerKey="${sf.key}" keyStorePath="${sf.keystore}" principal="int.orders@acme.example"/>
+  </salesforce:sfdc-config>
+  <flow name="orders">
+    <salesforce:query config-ref="SF">
+      <salesforce:salesforce-query>SELECT Id, Account.Name FROM Order</salesforce:salesforce-query>
+    </salesforce:query>
+  </flow>
+</mule>
+"#,
+        )
+        .unwrap();
+        if profile {
+            let profiles = dir.path().join("force-app/main/default/profiles");
+            std::fs::create_dir_all(&profiles).unwrap();
+            std::fs::write(
+                profiles.join("Orders Integration.profile-meta.xml"),
+                r#"<?xml version="1.0" encoding="UTF-8"?>
+<Profile xmlns="http://soap.sforce.com/2006/04/metadata">
+  <objectPermissions>
+    <allowRead>true</allowRead>
+    <object>Order</object>
+  </objectPermissions>
+</Profile>
+"#,
+            )
+            .unwrap();
+        }
+        dir
+    }
+
+    fn objects_used(dir: &Path, paths_only: bool) -> Vec<String> {
+        let inventory = read_inventory(&ScanOptions {
+            paths: vec![dir.to_path_buf()],
+            threads: 1,
+            paths_only,
+            ..Default::default()
+        });
+        let app = &inventory.apps[0];
+        assert!(
+            app.operations.is_empty(),
+            "operations are digested or dropped"
+        );
+        let mut objects: Vec<String> = app
+            .object_uses
+            .iter()
+            .flat_map(|(_, uses)| uses.iter().map(|u| u.object.clone()))
+            .collect();
+        objects.sort();
+        objects
+    }
+
+    #[test]
+    fn operations_are_digested_unless_nothing_could_use_them() {
+        let mule_only = app_with_a_query(false);
+        // A scan of the paths alone, with no object permissions among them:
+        // nothing reported compares object uses, the SOQL is dropped.
+        assert!(objects_used(mule_only.path(), true).is_empty());
+        // Identities, or an org joined later: digested.
+        assert_eq!(objects_used(mule_only.path(), false), ["Account", "Order"]);
+        // A profile beside the app: digested for IG304.
+        let with_profile = app_with_a_query(true);
+        assert_eq!(
+            objects_used(with_profile.path(), true),
+            ["Account", "Order"]
+        );
+    }
+}
