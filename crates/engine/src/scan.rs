@@ -1,3 +1,7 @@
+//! A scan's options and outcome, and its order of work: each app's
+//! [`Scope::App`] rules as soon as the app is read, the [`Scope::Scan`]
+//! rules once everything is read, then [`finish`] for the reporters.
+
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 
