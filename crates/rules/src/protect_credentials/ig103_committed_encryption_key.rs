@@ -582,12 +582,8 @@ fn fix_for(src: &KeySource<'_>, users: &[(&MuleApp, &SecurePropertiesConfig)]) -
     let supply = if mule3_only {
         format!("supply it at deploy time only (-M-D{prop}=... from the deployment's secret store, or a Runtime Manager property)")
     } else {
-        let listed = !users.is_empty()
-            && users.iter().all(|(a, _)| {
-                a.declared_secure_properties
-                    .as_ref()
-                    .is_some_and(|l| l.contains(&prop))
-            });
+        let listed =
+            !users.is_empty() && users.iter().all(|(a, _)| a.declares_secure_property(&prop));
         if listed {
             // mule-artifact.json already hides it in Runtime Manager.
             format!("supply it at deploy time only (a Runtime Manager protected property, or -M-D{prop}=... from the deployment's secret store)")
@@ -796,6 +792,47 @@ mod tests {
         assert!(f[0].message.contains("16 characters"));
         for text in [&f[0].message, &f[0].fix] {
             assert!(!text.contains("Abcdef0123456789"));
+        }
+    }
+
+    /// The fix asks to list the key's property in `secureProperties` unless
+    /// mule-artifact.json lists it already, written as IG107 reads the list
+    /// (an entry may carry spaces or `secure::`).
+    #[test]
+    fn fix_lists_the_key_property_unless_secure_properties_does() {
+        let with_listing = |listed: Option<Vec<&str>>| {
+            let mut app = app_with("${encryption.key}");
+            let mut dev = props(
+                "orders/src/main/resources/properties/dev.yaml",
+                Some("dev"),
+                false,
+                &[("encryption.key", "Abcdef0123456789")],
+            );
+            dev.loaded = true;
+            app.property_files = vec![dev];
+            app.declared_secure_properties =
+                listed.map(|l| l.into_iter().map(String::from).collect());
+            let f = run(&Inventory {
+                apps: vec![app],
+                ..Default::default()
+            });
+            assert_eq!(f.len(), 1, "{f:#?}");
+            f[0].fix.clone()
+        };
+        let ask = "and list it in mule-artifact.json: \"secureProperties\": [\"encryption.key\"]";
+        assert!(with_listing(None).contains(ask));
+        assert!(with_listing(Some(vec!["sfdc.password"])).contains(ask));
+        for listed in [
+            "encryption.key",
+            " encryption.key ",
+            "secure::encryption.key",
+        ] {
+            let fix = with_listing(Some(vec!["sfdc.password", listed]));
+            assert!(!fix.contains(ask), "{listed}: {fix}");
+            assert!(
+                fix.contains("a Runtime Manager protected property"),
+                "{fix}"
+            );
         }
     }
 

@@ -354,12 +354,7 @@ impl Rule for SecurePropertyExposed {
             else {
                 continue;
             };
-            let declared: Vec<String> = app
-                .declared_secure_properties
-                .iter()
-                .flatten()
-                .map(|n| n.trim().trim_start_matches("secure::").to_string())
-                .collect();
+            let declared = app.declared_secure_property_names();
             let missing: Vec<(String, Vec<Occurrence>)> = secret_properties(app)
                 .into_iter()
                 .filter(|(name, _)| !declared.iter().any(|d| d == name))
