@@ -19,6 +19,7 @@ mod formats;
 mod http_bodies;
 mod identities_cmd;
 mod keys_cmd;
+mod line_ends;
 mod org_cmd;
 mod rule_cmd;
 mod secrets_never_printed;

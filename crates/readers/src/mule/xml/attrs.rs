@@ -83,16 +83,26 @@ pub(super) fn parse_attrs<'t>(
             (start, i, memchr::memchr(b'&', &bytes[start..i]).is_some())
         };
         let raw = &s[value_start..value_end];
+        // Line ends as an XML parser reads them (see `normalize_line_ends`),
+        // then the references resolved.
+        let spaced = match memchr::memchr(b'\r', raw.as_bytes()) {
+            Some(_) => Cow::Owned(normalize_line_ends(raw)),
+            None => Cow::Borrowed(raw),
+        };
         let value = if entity {
-            quick_xml::escape::unescape(raw).unwrap_or_else(|_| {
-                problem.get_or_insert((
-                    base + name_start,
-                    "a bare `&` or an unknown entity in an attribute value",
-                ));
-                Cow::Borrowed(raw)
-            })
+            match quick_xml::escape::unescape(&spaced) {
+                Ok(Cow::Owned(v)) => Cow::Owned(v),
+                Ok(Cow::Borrowed(_)) => spaced,
+                Err(_) => {
+                    problem.get_or_insert((
+                        base + name_start,
+                        "a bare `&` or an unknown entity in an attribute value",
+                    ));
+                    spaced
+                }
+            }
         } else {
-            Cow::Borrowed(raw)
+            spaced
         };
         if !name.is_empty() {
             if out.iter().any(|a| a.name == name) {
@@ -107,6 +117,27 @@ pub(super) fn parse_attrs<'t>(
         }
     }
     problem
+}
+
+/// XML's line-end normalization of a value as written: a CRLF or a lone CR
+/// is one LF, as an XML parser reads it before anything else. So a value
+/// has the same length and fingerprint in a CRLF checkout (Windows,
+/// `core.autocrlf`) as in an LF one. The parser then reads each line break
+/// of an attribute value as a space; that step is not taken, so that a
+/// secret written across lines keeps its lines, which the output's
+/// redactor masks one by one where a snippet shows them.
+fn normalize_line_ends(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' {
+            chars.next_if_eq(&'\n');
+            out.push('\n');
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The attribute names that make up most of a Mule file (loggers, variables,
@@ -167,7 +198,8 @@ pub(super) fn file_offset(segments: &[(usize, usize)], at: usize) -> usize {
 
 /// The pieces of an attribute value (the file's bytes `span`, as written)
 /// for [`file_offset`]: each entity (`&amp;`, `&#38;`) is one piece whose
-/// unescaped text starts where it does.
+/// unescaped text starts where it does, and so is each CRLF (read as one
+/// LF).
 pub(super) fn attr_segments(text: &str, span: (usize, usize)) -> Vec<(usize, usize)> {
     let Some(raw) = text.get(span.0..span.1) else {
         return vec![(0, span.0)];
@@ -175,8 +207,19 @@ pub(super) fn attr_segments(text: &str, span: (usize, usize)) -> Vec<(usize, usi
     let mut out = vec![(0, span.0)];
     let mut unescaped = 0;
     let mut i = 0;
-    while let Some(amp) = raw[i..].find('&').map(|a| i + a) {
-        unescaped += amp - i;
+    while let Some(at) = memchr::memchr2(b'&', b'\r', &raw.as_bytes()[i..]).map(|a| i + a) {
+        unescaped += at - i;
+        if raw.as_bytes()[at] == b'\r' {
+            // A CRLF is read as one LF: one piece of two bytes.
+            let len = if raw[at..].starts_with("\r\n") { 2 } else { 1 };
+            i = at + len;
+            unescaped += 1;
+            if len == 2 {
+                out.push((unescaped, span.0 + i));
+            }
+            continue;
+        }
+        let amp = at;
         let Some(semi) = raw[amp..].find(';').filter(|s| *s <= 12).map(|s| amp + s) else {
             // A bare `&`: kept as written.
             unescaped += 1;

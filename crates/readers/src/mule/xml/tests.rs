@@ -656,3 +656,63 @@ fn dsql() {
     );
     assert_eq!(strip_dsql("SELECT Id"), "SELECT Id");
 }
+
+/// Line ends in attribute values are read as an XML parser reads them: a
+/// CRLF or a lone CR is one LF (a `&#13;` reference stays a CR); other
+/// whitespace is kept as written.
+#[test]
+fn line_ends_in_attribute_values_are_lf() {
+    let mut attrs = Vec::new();
+    let s = " a=\"x\r\ny\" b='x\ny\tz' c=\"x\ry\" d=\"x&#13;y\r\n&amp;z\" e=\"plain\"";
+    assert_eq!(parse_attrs(s, 0, &mut attrs), None);
+    let got: Vec<(&str, &str, bool)> = attrs
+        .iter()
+        .map(|a| (a.name, &*a.value, matches!(a.value, Cow::Borrowed(_))))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("a", "x\ny", false),
+            ("b", "x\ny\tz", true),
+            ("c", "x\ny", false),
+            ("d", "x\ry\n&z", false),
+            ("e", "plain", true),
+        ]
+    );
+}
+
+/// A payload script written across CRLF lines: its credentials are found
+/// where they are written, at the same line and column as with LF lines
+/// (each CRLF inside the value is one LF, two bytes of the file).
+#[test]
+fn credentials_after_crlf_in_a_payload_script_keep_their_place() {
+    let lf = r#"<mule xmlns="http://www.mulesoft.org/schema/mule/core" xmlns:http="http://www.mulesoft.org/schema/mule/http">
+  <flow name="f">
+    <set-payload value='#[{
+      user: "int",
+      password: "Sent9", token: "Tok3n" }]'/>
+    <http:request method="POST" url="https://partner.example/f"/>
+  </flow>
+</mule>
+"#;
+    let crlf = lf.replace('\n', "\r\n");
+    let placed = |xml: &str| -> Vec<(String, u32, u32)> {
+        let f = read_mule_xml(xml, "a.xml", true);
+        f.http_request_operations[0]
+            .credentials
+            .iter()
+            .map(|c| {
+                let at = &c.value.location;
+                (c.value.raw.clone(), at.line, at.column)
+            })
+            .collect()
+    };
+    let line = lf.lines().nth(4).unwrap();
+    let col = |s: &str| line.find(s).unwrap() as u32 + 1;
+    let want = vec![
+        ("Sent9".to_string(), 5, col("\"Sent9\"")),
+        ("Tok3n".to_string(), 5, col("\"Tok3n\"")),
+    ];
+    assert_eq!(placed(lf), want);
+    assert_eq!(placed(&crlf), want);
+}
