@@ -13,13 +13,17 @@ pub(super) struct RawAttr<'t> {
     pub(super) value_span: (usize, usize),
 }
 
+const BAD_ENTITY: &str = "a bare `&` or an unknown entity in an attribute value";
+
 /// Tolerant attribute parser over the part of a start tag after its name.
-/// `base` is the byte offset of `s` in the file. Returns the first thing
-/// that is not well-formed XML (its offset and what it is), which Mule would
-/// refuse although the values are read as well as possible.
+/// `base` is the byte offset of `s` in the file; `has_cr`: the file holds a
+/// CR (else no value needs its line ends normalized). Returns the first
+/// thing that is not well-formed XML (its offset and what it is), which Mule
+/// would refuse although the values are read as well as possible.
 pub(super) fn parse_attrs<'t>(
     s: &'t str,
     base: usize,
+    has_cr: bool,
     out: &mut Vec<RawAttr<'t>>,
 ) -> Option<(usize, &'static str)> {
     out.clear();
@@ -83,26 +87,21 @@ pub(super) fn parse_attrs<'t>(
             (start, i, memchr::memchr(b'&', &bytes[start..i]).is_some())
         };
         let raw = &s[value_start..value_end];
-        // Line ends as an XML parser reads them (see `normalize_line_ends`),
-        // then the references resolved.
-        let spaced = match memchr::memchr(b'\r', raw.as_bytes()) {
-            Some(_) => Cow::Owned(normalize_line_ends(raw)),
-            None => Cow::Borrowed(raw),
-        };
-        let value = if entity {
-            match quick_xml::escape::unescape(&spaced) {
-                Ok(Cow::Owned(v)) => Cow::Owned(v),
-                Ok(Cow::Borrowed(_)) => spaced,
-                Err(_) => {
-                    problem.get_or_insert((
-                        base + name_start,
-                        "a bare `&` or an unknown entity in an attribute value",
-                    ));
-                    spaced
-                }
+        let value = if has_cr && memchr::memchr(b'\r', raw.as_bytes()).is_some() {
+            // Line ends as an XML parser reads them (see
+            // `normalize_line_ends`), then the references resolved.
+            let (value, ok) = line_ends_normalized(raw, entity);
+            if !ok {
+                problem.get_or_insert((base + name_start, BAD_ENTITY));
             }
+            value
+        } else if entity {
+            quick_xml::escape::unescape(raw).unwrap_or_else(|_| {
+                problem.get_or_insert((base + name_start, BAD_ENTITY));
+                Cow::Borrowed(raw)
+            })
         } else {
-            spaced
+            Cow::Borrowed(raw)
         };
         if !name.is_empty() {
             if out.iter().any(|a| a.name == name) {
@@ -117,6 +116,22 @@ pub(super) fn parse_attrs<'t>(
         }
     }
     problem
+}
+
+/// A value holding a CR as read: [`normalize_line_ends`], then its
+/// references resolved when it has any (`entity`); false when one does not
+/// resolve (the value is then kept with its references as written). Rare,
+/// so kept out of the attribute loop.
+#[cold]
+fn line_ends_normalized(raw: &str, entity: bool) -> (Cow<'_, str>, bool) {
+    let lf = normalize_line_ends(raw);
+    if !entity {
+        return (Cow::Owned(lf), true);
+    }
+    match quick_xml::escape::unescape(&lf) {
+        Ok(v) => (Cow::Owned(v.into_owned()), true),
+        Err(_) => (Cow::Owned(lf), false),
+    }
 }
 
 /// XML's line-end normalization of a value as written: a CRLF or a lone CR

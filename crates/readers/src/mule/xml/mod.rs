@@ -251,6 +251,9 @@ struct XmlReader<'t> {
     too_deep_reported: bool,
     /// An `xml-malformed` warning was given for this file.
     malformed_reported: bool,
+    /// The file holds a CR: only then may an attribute value need its line
+    /// ends normalized (one search of the file instead of one per value).
+    has_cr: bool,
     operation: Option<OpenOperation>,
     /// The `<http:request>` being read.
     http_request: Option<HttpRequestOperation>,
@@ -298,6 +301,7 @@ pub(crate) fn read_mule_xml(text: &str, path: &str, expect_mule: bool) -> MuleXm
         capture: Vec::new(),
         too_deep_reported: false,
         malformed_reported: false,
+        has_cr: memchr::memchr(b'\r', text.as_bytes()).is_some(),
         operation: None,
         http_request: None,
         param_map: None,

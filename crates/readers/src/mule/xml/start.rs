@@ -100,7 +100,7 @@ impl<'t> XmlReader<'t> {
         let attrs_end = (content_offset + content.len()).min(text.len());
         let mut raw_attrs = std::mem::take(&mut self.attr_buf);
         let problem = match text.get(qname_end..attrs_end) {
-            Some(s) => parse_attrs(s, qname_end, &mut raw_attrs),
+            Some(s) => parse_attrs(s, qname_end, self.has_cr, &mut raw_attrs),
             None => {
                 raw_attrs.clear();
                 None

@@ -81,7 +81,7 @@ fn spring_beans_file() {
 fn entities_are_told_per_value() {
     let mut attrs = Vec::new();
     let s = r#" a="plain" b='x&amp;y' c="t&lt;" d="open&amp;"#;
-    assert_eq!(parse_attrs(s, 0, &mut attrs), None);
+    assert_eq!(parse_attrs(s, 0, true, &mut attrs), None);
     let got: Vec<(&str, &str, bool)> = attrs
         .iter()
         .map(|a| (a.name, &*a.value, matches!(a.value, Cow::Borrowed(_))))
@@ -102,7 +102,7 @@ fn entities_are_told_per_value() {
 fn attrs_with_positions() {
     let s = r#" name="a" password = 'p&amp;w' x=y/"#;
     let mut attrs = Vec::new();
-    let problem = parse_attrs(s, 10, &mut attrs);
+    let problem = parse_attrs(s, 10, false, &mut attrs);
     assert_eq!(
         problem,
         Some((
@@ -664,7 +664,7 @@ fn dsql() {
 fn line_ends_in_attribute_values_are_lf() {
     let mut attrs = Vec::new();
     let s = " a=\"x\r\ny\" b='x\ny\tz' c=\"x\ry\" d=\"x&#13;y\r\n&amp;z\" e=\"plain\"";
-    assert_eq!(parse_attrs(s, 0, &mut attrs), None);
+    assert_eq!(parse_attrs(s, 0, true, &mut attrs), None);
     let got: Vec<(&str, &str, bool)> = attrs
         .iter()
         .map(|a| (a.name, &*a.value, matches!(a.value, Cow::Borrowed(_))))
