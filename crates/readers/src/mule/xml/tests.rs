@@ -77,15 +77,28 @@ fn spring_beans_file() {
     assert!(!plain.spring_beans && plain.secret_attributes.is_empty());
 }
 
+/// Each attribute of well-formed `s` (in a file holding a CR): its name,
+/// its value as read, and whether that value borrows the text as written.
+fn values_read(s: &str) -> Vec<(&str, String, bool)> {
+    let mut attrs = Vec::new();
+    assert_eq!(parse_attrs(s, 0, true, &mut attrs), None);
+    attrs
+        .iter()
+        .map(|a| {
+            (
+                a.name,
+                a.value.to_string(),
+                matches!(a.value, Cow::Borrowed(_)),
+            )
+        })
+        .collect()
+}
+
 #[test]
 fn entities_are_told_per_value() {
-    let mut attrs = Vec::new();
     let s = r#" a="plain" b='x&amp;y' c="t&lt;" d="open&amp;"#;
-    assert_eq!(parse_attrs(s, 0, true, &mut attrs), None);
-    let got: Vec<(&str, &str, bool)> = attrs
-        .iter()
-        .map(|a| (a.name, &*a.value, matches!(a.value, Cow::Borrowed(_))))
-        .collect();
+    let got = values_read(s);
+    let got: Vec<(&str, &str, bool)> = got.iter().map(|(n, v, b)| (*n, v.as_str(), *b)).collect();
     assert_eq!(
         got,
         vec![
@@ -662,13 +675,9 @@ fn dsql() {
 /// whitespace is kept as written.
 #[test]
 fn line_ends_in_attribute_values_are_lf() {
-    let mut attrs = Vec::new();
     let s = " a=\"x\r\ny\" b='x\ny\tz' c=\"x\ry\" d=\"x&#13;y\r\n&amp;z\" e=\"plain\"";
-    assert_eq!(parse_attrs(s, 0, true, &mut attrs), None);
-    let got: Vec<(&str, &str, bool)> = attrs
-        .iter()
-        .map(|a| (a.name, &*a.value, matches!(a.value, Cow::Borrowed(_))))
-        .collect();
+    let got = values_read(s);
+    let got: Vec<(&str, &str, bool)> = got.iter().map(|(n, v, b)| (*n, v.as_str(), *b)).collect();
     assert_eq!(
         got,
         vec![
