@@ -8,7 +8,7 @@ use super::pre_auth::integration_app_grants;
 use super::{add_reason, push_assignment, Builder};
 use crate::inventory::graph::{
     AccessAssignment, AssignmentSource, EffectivePermission, Grant, GrantKind, IntegrationIdentity,
-    ObjectAccess, ObjectGrant, PreAuthVia, ReasonKind,
+    ObjectAccess, ObjectGrant, PreAuthVia, PreAuthorization, ReasonKind,
 };
 use crate::inventory::salesforce::{
     self, is_broad_profile, permission_category, same_profile, AccessFlags, NamedFlag,
@@ -19,7 +19,11 @@ use crate::location::Location;
 /// Access-only identities: integration profiles (on an integration license,
 /// or granting API Only) and what integration apps pre-authorize, when no
 /// username holds them.
-pub(super) fn access_only_identities(b: &mut Builder, md: &SalesforceMetadata) {
+pub(super) fn access_only_identities(
+    b: &mut Builder,
+    md: &SalesforceMetadata,
+    pre_auths: &[PreAuthorization],
+) {
     for p in &md.profiles {
         let mut reasons = Vec::new();
         if p.is_integration_license() {
@@ -46,7 +50,7 @@ pub(super) fn access_only_identities(b: &mut Builder, md: &SalesforceMetadata) {
             access_identity(b, md, AccessKey::Profile(&p.name), kind, detail, at);
         }
     }
-    for pa in integration_app_grants(md) {
+    for pa in integration_app_grants(pre_auths) {
         let (key, what) = match pa.via {
             PreAuthVia::Profile => {
                 if is_broad_profile(&pa.name) {

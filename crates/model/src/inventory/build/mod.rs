@@ -138,6 +138,8 @@ impl Inventory {
     pub fn build_identities(&mut self) {
         object_uses::digest_all(&mut self.apps);
         let md = &self.salesforce;
+        // Derived once: who, access and completion all read them.
+        let pre_auths = all_pre_authorizations(md);
         let mut b = Builder {
             ids: Vec::new(),
             by_user: HashMap::new(),
@@ -147,20 +149,20 @@ impl Inventory {
         who::mule_users(&mut b, &self.apps);
         who::user_definitions(&mut b, md);
         who::config_hints(&mut b, &self.identity_hints);
-        who::client_credentials_users(&mut b, md);
+        who::client_credentials_users(&mut b, &pre_auths);
         // The org's users: those already named above get their real
         // assignments; the others join when their access makes them
         // integration users.
         if let Some(org) = &self.org {
-            who::org_users(&mut b, org, md);
+            who::org_users(&mut b, org, md, &pre_auths);
         }
         // Assigned names resolved against the metadata (groups assigned as
         // permission sets become groups; canonical names).
         for id in &mut b.ids {
             access::normalize_assignments(id, md);
         }
-        access::access_only_identities(&mut b, md);
-        complete(&mut b.ids, &self.apps, md);
+        access::access_only_identities(&mut b, md, &pre_auths);
+        complete(&mut b.ids, &self.apps, md, &pre_auths);
 
         let mut ids = b.ids;
         // Each key once: lowercasing in the comparison allocated twice per
@@ -177,8 +179,12 @@ impl Inventory {
 /// apps that pre-authorize it. Independent per identity, and the SOQL parsing
 /// in it is the bulk of building the graph of a large monorepo: spread over
 /// the cores.
-fn complete(ids: &mut [IntegrationIdentity], apps: &[MuleApp], md: &SalesforceMetadata) {
-    let pre_auths = all_pre_authorizations(md);
+fn complete(
+    ids: &mut [IntegrationIdentity],
+    apps: &[MuleApp],
+    md: &SalesforceMetadata,
+    pre_auths: &[PreAuthorization],
+) {
     let pairs = uses_by_pair(apps, ids);
     let used: Vec<SharedUses> = ids.par_iter().map(|id| objects_used(id, &pairs)).collect();
     drop(pairs);
@@ -188,7 +194,7 @@ fn complete(ids: &mut [IntegrationIdentity], apps: &[MuleApp], md: &SalesforceMe
         intrinsic_reasons(id, md);
         id.objects_used = used;
         id.unknown_uses = unknown_uses(id, &apps_with_unknown);
-        for pa in &pre_auths {
+        for pa in pre_auths {
             if reaches(pa, id, md) {
                 let mut pa = pa.clone();
                 if pa.via == PreAuthVia::ClientCredentialsUser {

@@ -87,13 +87,12 @@ impl AppGrants<'_> {
     }
 }
 
-/// Profile and permission set pre-authorizations by apps that machines use
-/// (certificate or client credentials).
-pub(super) fn integration_app_grants(md: &SalesforceMetadata) -> Vec<PreAuthorization> {
-    all_pre_authorizations(md)
-        .into_iter()
-        .filter(|p| p.certificate || p.client_credentials)
-        .collect()
+/// The pre-authorizations (of `all`, [`all_pre_authorizations`]) by apps
+/// that machines use (certificate or client credentials).
+pub(super) fn integration_app_grants(
+    all: &[PreAuthorization],
+) -> impl Iterator<Item = &PreAuthorization> {
+    all.iter().filter(|p| p.certificate || p.client_credentials)
 }
 
 /// True when the pre-authorization applies to the identity.

@@ -6,10 +6,10 @@ use std::collections::HashSet;
 
 use rayon::prelude::*;
 
-use super::pre_auth::{all_pre_authorizations, integration_app_grants};
+use super::pre_auth::integration_app_grants;
 use super::{add_reason, push_assignment, Builder, ConnectionUser};
 use crate::inventory::graph::{
-    AccessAssignment, AssignmentSource, IdentityAppUse, PreAuthVia, ReasonKind,
+    AccessAssignment, AssignmentSource, IdentityAppUse, PreAuthVia, PreAuthorization, ReasonKind,
 };
 use crate::inventory::mule::{MuleApp, SalesforceConnection};
 use crate::inventory::org::{OrgFacts, OrgUser};
@@ -151,8 +151,8 @@ pub(super) fn config_hints(b: &mut Builder, hints: &[IdentityHint]) {
 
 /// The users connected apps and External Client Apps run their client
 /// credentials flow as: their run-as pre-authorizations.
-pub(super) fn client_credentials_users(b: &mut Builder, md: &SalesforceMetadata) {
-    for pa in all_pre_authorizations(md) {
+pub(super) fn client_credentials_users(b: &mut Builder, pre_auths: &[PreAuthorization]) {
+    for pa in pre_auths {
         if pa.via != PreAuthVia::ClientCredentialsUser || pa.name.trim().is_empty() {
             continue;
         }
@@ -165,7 +165,7 @@ pub(super) fn client_credentials_users(b: &mut Builder, md: &SalesforceMetadata)
                 pa.kind.describe(),
                 pa.app
             ),
-            Some(pa.location),
+            Some(pa.location.clone()),
         );
     }
 }
@@ -174,7 +174,12 @@ pub(super) fn client_credentials_users(b: &mut Builder, md: &SalesforceMetadata)
 /// (the truth, over user definitions and the config); an active user whose
 /// profile, permission sets or groups' sets are on an integration license,
 /// grant API Only or are pre-authorized by an integration app becomes one.
-pub(super) fn org_users(b: &mut Builder, org: &OrgFacts, md: &SalesforceMetadata) {
+pub(super) fn org_users(
+    b: &mut Builder,
+    org: &OrgFacts,
+    md: &SalesforceMetadata,
+    pre_auths: &[PreAuthorization],
+) {
     let mut profiles: HashSet<String> = HashSet::new();
     let mut sets: HashSet<String> = HashSet::new();
     for p in &md.profiles {
@@ -191,7 +196,7 @@ pub(super) fn org_users(b: &mut Builder, org: &OrgFacts, md: &SalesforceMetadata
             sets.insert(ps.name.to_lowercase());
         }
     }
-    for pa in integration_app_grants(md) {
+    for pa in integration_app_grants(pre_auths) {
         match pa.via {
             PreAuthVia::Profile if !is_broad_profile(&pa.name) => {
                 profiles.insert(salesforce::profile_file_name(&pa.name).to_lowercase());
