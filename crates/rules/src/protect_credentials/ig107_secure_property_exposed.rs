@@ -354,15 +354,17 @@ impl Rule for SecurePropertyExposed {
             else {
                 continue;
             };
-            let declared = app.declared_secure_property_names();
             let missing: Vec<(String, Vec<Occurrence>)> = secret_properties(app)
                 .into_iter()
-                .filter(|(name, _)| !declared.iter().any(|d| d == name))
+                .filter(|(name, _)| !app.declares_secure_property(name))
                 .collect();
             if missing.is_empty() {
                 continue;
             }
-            let mut wanted: Vec<String> = declared.clone();
+            let mut wanted: Vec<String> = app
+                .declared_secure_property_names()
+                .map(str::to_string)
+                .collect();
             let mut extra: BTreeSet<String> = BTreeSet::new();
             extra.extend(missing.iter().map(|(n, _)| n.clone()));
             wanted.extend(extra);

@@ -211,20 +211,17 @@ impl MuleApp {
     /// trimmed and without a `secure::` prefix: how Runtime Manager matches
     /// an entry written either way is not documented, and either way the
     /// author meant to protect that property. Empty when the field is absent.
-    pub fn declared_secure_property_names(&self) -> Vec<String> {
+    pub fn declared_secure_property_names(&self) -> impl Iterator<Item = &str> {
         self.declared_secure_properties
             .iter()
             .flatten()
-            .map(|n| n.trim().trim_start_matches("secure::").to_string())
-            .collect()
+            .map(|n| n.trim().trim_start_matches("secure::"))
     }
 
     /// Whether `secureProperties` lists the property `name` (compared as
     /// [`MuleApp::declared_secure_property_names`] says).
     pub fn declares_secure_property(&self, name: &str) -> bool {
-        self.declared_secure_property_names()
-            .iter()
-            .any(|d| d == name)
+        self.declared_secure_property_names().any(|d| d == name)
     }
 
     /// True when the path lies in the app's test sources (MUnit).
