@@ -106,7 +106,10 @@ impl MuleApp {
             .is_some_and(|p| p.raw.trim().eq_ignore_ascii_case("https"))
     }
 
-    fn may_reach_salesforce(&self, op: &super::mule::HttpRequestOperation) -> bool {
+    /// Whether `op` may call a Salesforce host in some environment: its URL's
+    /// (or its config's) host is Salesforce's, empty or not resolved. What
+    /// IG101 asks of a request before it reads any more of it.
+    pub fn may_reach_salesforce(&self, op: &super::mule::HttpRequestOperation) -> bool {
         let host_of = |v: &str| -> Option<String> {
             let (_, rest) = v.trim().split_once("://")?;
             let authority = rest.split(['/', '?', '#']).next().unwrap_or("");

@@ -19,8 +19,9 @@ use crate::protect_credentials::is_key_name;
 
 /// Drops from `app` what no [`Scope::Scan`](crate::Scope::Scan) rule reads:
 /// the literal secret and URL attributes of its XML, the payload
-/// credentials no request sends, the lists of its files and imports, and
-/// every property entry but those that
+/// credentials no request sends, the lists of its files and imports, the
+/// HTTP requests and configs only App rules read ([`keep_http_scan_rules_read`]),
+/// and every property entry but those that
 /// - some fact kept may resolve, directly or through other entries (a
 ///   connection's `${sfdc.username}`, a `p('x')` in a request's payload);
 /// - hold an encrypted `![...]` value (IG104 decrypts them);
@@ -37,6 +38,8 @@ pub fn keep_what_scan_rules_read(app: &mut MuleApp) {
     app.xml_files = Vec::new();
     app.spring_bean_files = Vec::new();
     app.property_imports = Vec::new();
+    keep_http_scan_rules_read(app);
+    // After the drops above: what only dropped facts referred to goes too.
     let wanted = referenced_names(app);
     for file in &mut app.property_files {
         file.entries.retain(|e| {
@@ -47,6 +50,43 @@ pub fn keep_what_scan_rules_read(app: &mut MuleApp) {
         // whose secrets are collected before.
         file.split_values = Vec::new();
     }
+}
+
+/// Of an app's HTTP side, what the Scan rules read once its App rules (IG102,
+/// IG107, IG109, IG110) have run:
+/// - the `<http:request>` operations that may reach a Salesforce host
+///   ([`MuleApp::may_reach_salesforce`]): IG101 looks for password logins
+///   among them, and skips every other request;
+/// - the request configs those operations use (IG101 reads their host and
+///   default query parameters);
+/// - the listeners and request configs with a nested `<tls:context>`: IG105
+///   and IG112 read every TLS context of an app with its holder
+///   ([`crate::support::tls_contexts`]).
+fn keep_http_scan_rules_read(app: &mut MuleApp) {
+    let reach: Vec<bool> = app
+        .http_request_operations
+        .iter()
+        .map(|op| app.may_reach_salesforce(op))
+        .collect();
+    let mut reach = reach.into_iter();
+    app.http_request_operations
+        .retain(|_| reach.next().unwrap_or(true));
+    let used: HashSet<&str> = app
+        .http_request_operations
+        .iter()
+        .filter_map(|op| op.config_ref.as_deref())
+        .collect();
+    let keep: Vec<bool> = app
+        .http_requests
+        .iter()
+        .map(|r| r.tls_context.is_some() || used.contains(r.config_name.as_str()))
+        .collect();
+    let mut keep = keep.into_iter();
+    app.http_requests.retain(|_| keep.next().unwrap_or(true));
+    app.http_listeners.retain(|l| l.tls_context.is_some());
+    app.http_request_operations.shrink_to_fit();
+    app.http_requests.shrink_to_fit();
+    app.http_listeners.shrink_to_fit();
 }
 
 /// Every property name some fact of `app` other than its property files
@@ -96,7 +136,9 @@ fn names_in(text: &str, out: &mut Vec<String>) {
 mod tests {
     use super::*;
     use crate::support::testkit::{app, attr, conn, props, val};
-    use intguard_model::{AuthClass, GlobalProperty};
+    use intguard_model::{
+        AuthClass, GlobalProperty, HttpListener, HttpRequestOperation, HttpRequester, SendsBody,
+    };
 
     const XML: &str = "orders/src/main/mule/global.xml";
 
@@ -193,6 +235,119 @@ mod tests {
         );
         // What only App rules read is gone, with the entries only it read.
         assert!(a.secret_attributes.is_empty());
+    }
+
+    fn requester(name: &str, host: &str, line: u32, tls: bool) -> HttpRequester {
+        HttpRequester {
+            config_name: name.into(),
+            location: crate::support::testkit::loc(XML, line),
+            protocol: Some(val("HTTPS", XML, line)),
+            host: Some(val(host, XML, line)),
+            port: None,
+            base_path: None,
+            tls_context_ref: None,
+            tls_context: tls.then(|| crate::support::testkit::tls(None, XML, line + 1)),
+            authentication: None,
+            default_credentials: Vec::new(),
+            default_query_params: Vec::new(),
+            send_body_mode: None,
+        }
+    }
+
+    fn listener(name: &str, line: u32, tls: bool) -> HttpListener {
+        HttpListener {
+            config_name: name.into(),
+            location: crate::support::testkit::loc(XML, line),
+            protocol: None,
+            host: Some(val("0.0.0.0", XML, line)),
+            port: Some(val(if tls { "8443" } else { "${http.port}" }, XML, line)),
+            tls_context_ref: None,
+            tls_context: tls.then(|| crate::support::testkit::tls(None, XML, line + 1)),
+        }
+    }
+
+    fn request(config: Option<&str>, url: Option<&str>, line: u32) -> HttpRequestOperation {
+        HttpRequestOperation {
+            location: crate::support::testkit::loc(XML, line),
+            config_ref: config.map(str::to_string),
+            url: url.map(|u| val(u, XML, line)),
+            path: Some(val("/v1/orders", XML, line)),
+            children_text: String::new(),
+            payload: None,
+            payload_resource: None,
+            credentials: Vec::new(),
+            payload_fields: 0,
+            flow: Some("main".into()),
+            sends_caller_payload: false,
+            sends_body: SendsBody::No,
+            query_params: Vec::new(),
+        }
+    }
+
+    /// What IG101 reads of HTTP requests (those that may reach Salesforce,
+    /// with their configs) and what IG105/IG112 read (nested TLS contexts)
+    /// stay; requests, configs and listeners only App rules read go, and so
+    /// do the property entries only they referred to.
+    #[test]
+    fn keeps_the_http_facts_scan_rules_read() {
+        let mut a = orders();
+        a.http_requests = vec![
+            requester("ERP", "${erp.host}", 30, false),
+            requester("SFDC_Login", "${sf.login.host}", 32, false),
+            requester("Partner", "partner.example.com", 34, true),
+            requester("Unset", "${nowhere.host}", 36, false),
+        ];
+        a.http_request_operations = vec![
+            request(Some("ERP"), None, 40),
+            request(Some("SFDC_Login"), None, 41),
+            request(None, Some("https://${erp.host}/v2/stock"), 42),
+            request(
+                None,
+                Some("https://login.salesforce.com/services/oauth2/token"),
+                43,
+            ),
+            request(Some("Unset"), None, 44),
+        ];
+        a.http_listeners = vec![listener("Plain", 50, false), listener("Secure", 52, true)];
+        for file in &mut a.property_files {
+            for (k, v) in [
+                ("erp.host", "erp.acme.internal"),
+                ("sf.login.host", "acme.my.salesforce.com"),
+                ("http.port", "8081"),
+            ] {
+                file.entries.push(intguard_model::PropertyEntry::new(
+                    k,
+                    v,
+                    crate::support::testkit::loc(&file.path, 40),
+                ));
+            }
+        }
+        keep_what_scan_rules_read(&mut a);
+        let lines: Vec<u32> = a
+            .http_request_operations
+            .iter()
+            .map(|op| op.location.line)
+            .collect();
+        // The ERP requests go; the Salesforce login (by config and by URL)
+        // and the request whose host is not defined anywhere stay.
+        assert_eq!(lines, [41, 43, 44]);
+        let configs: Vec<&str> = a
+            .http_requests
+            .iter()
+            .map(|r| r.config_name.as_str())
+            .collect();
+        assert_eq!(configs, ["SFDC_Login", "Partner", "Unset"]);
+        let listeners: Vec<&str> = a
+            .http_listeners
+            .iter()
+            .map(|l| l.config_name.as_str())
+            .collect();
+        assert_eq!(listeners, ["Secure"]);
+        for file in keys(&a) {
+            assert!(file.contains(&"sf.login.host"), "{file:?}");
+            assert!(!file.contains(&"erp.host"), "{file:?}");
+            assert!(!file.contains(&"http.port"), "{file:?}");
+        }
     }
 
     #[test]
