@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 
 use intguard_model::{AppSecrets, Diagnostic, Finding, Inventory, MuleApp, RuleMeta, Severity};
-use intguard_rules::scan_scope::keep_what_scan_rules_read;
+use intguard_rules::scan_scope::{keep_text_facts_scan_rules_read, keep_what_scan_rules_read};
 use intguard_rules::{Rule, Scope};
 use rayon::prelude::*;
 
@@ -111,6 +111,7 @@ fn scan_here(options: &ScanOptions) -> ScanOutcome {
         }
         *text_files = one.text_files;
         keep_what_scan_rules_read(app);
+        keep_text_facts_scan_rules_read(text_files);
         let mut pass = pass.lock().unwrap_or_else(|e| e.into_inner());
         pass.findings.extend(findings);
         pass.secrets.push(secrets);

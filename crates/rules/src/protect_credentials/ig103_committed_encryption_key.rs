@@ -236,7 +236,7 @@ pub(crate) fn is_key_name(name: &str) -> bool {
 
 /// A value written out, not a reference resolved elsewhere (`${x}`, `$X`,
 /// `%X%`, `${{ secrets.X }}`, `#{x}`) nor a template dummy.
-pub(super) fn is_committed_value(value: &str) -> bool {
+pub(crate) fn is_committed_value(value: &str) -> bool {
     let v = value.trim();
     !(is_dummy(v)
         // `...`, `***`, `xxxx`, `-`: an ellipsis in a comment or a template.

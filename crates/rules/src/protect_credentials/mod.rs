@@ -14,7 +14,7 @@ mod ig111_weak_password_policy;
 mod ig112_certificate_health;
 mod ig113_stale_password;
 
-pub(crate) use ig103_committed_encryption_key::is_key_name;
+pub(crate) use ig103_committed_encryption_key::{is_committed_value, is_key_name};
 
 use crate::Rule;
 

@@ -14,8 +14,11 @@ use std::collections::HashSet;
 use intguard_model::expr::{contains_pair, placeholders};
 use intguard_model::MuleApp;
 
+use intguard_model::vocab::is_placeholder_value;
+use intguard_model::TextFileFacts;
+
 use crate::protect_access::IG206_FIX_PROPERTIES;
-use crate::protect_credentials::is_key_name;
+use crate::protect_credentials::{is_committed_value, is_key_name};
 
 /// Drops from `app` what no [`Scope::Scan`](crate::Scope::Scan) rule reads:
 /// the literal secret and URL attributes of its XML, the payload
@@ -49,6 +52,23 @@ pub fn keep_what_scan_rules_read(app: &mut MuleApp) {
         // Indexes into the entries, read only for the output's redactor,
         // whose secrets are collected before.
         file.split_values = Vec::new();
+    }
+}
+
+/// Drops from the text facts of an app's files (once the app's App rules
+/// have read them) the `name=value` assignments no Scan rule can use: those
+/// whose value is a reference to something else (`${encryption.key}`,
+/// `${ENV^^}`, `acme-${mule.env}`) by both IG103's test of a committed key
+/// ([`is_committed_value`]) and the redactor's ([`is_placeholder_value`]):
+/// IG103 and IG104 take only committed values as keys, and the redactor
+/// masks no placeholder. The pom's and deploy commands' references were
+/// half of an app's assignments. Files outside every app keep theirs (the
+/// App rules read them at the end).
+pub fn keep_text_facts_scan_rules_read(files: &mut [TextFileFacts]) {
+    for file in files {
+        file.assignments
+            .retain(|a| is_committed_value(&a.value) || !is_placeholder_value(&a.value));
+        file.assignments.shrink_to_fit();
     }
 }
 
@@ -348,6 +368,57 @@ mod tests {
             assert!(!file.contains(&"erp.host"), "{file:?}");
             assert!(!file.contains(&"http.port"), "{file:?}");
         }
+    }
+
+    /// Assignments whose value only refers to something else go; committed
+    /// values stay, whatever their name, for IG103/IG104 and the redactor.
+    #[test]
+    fn keeps_the_assignments_with_a_value_of_their_own() {
+        let written = [
+            ("encryption.key", "${encryption.key}"),
+            ("mule.env", "$ENV"),
+            ("deploy.environment", "${ENV^^}"),
+            ("anypoint.client.secret", "${anypoint.client.secret}"),
+            ("app.name", "acme-orders-${mule.env}"),
+            ("app.runtime", "4.6.8"),
+            ("encryption.key", "MuleSoftKey12345"),
+            ("db.pw", "Tr0ub4dor&3"),
+        ];
+        let mut files = vec![TextFileFacts {
+            path: "orders/scripts/deploy.sh".into(),
+            assignments: written
+                .iter()
+                .enumerate()
+                .map(|(i, (name, value))| intguard_model::Assignment {
+                    form: Default::default(),
+                    name: name.to_string(),
+                    value: value.to_string(),
+                    secret: is_key_name(name),
+                    location: crate::support::testkit::loc(
+                        "orders/scripts/deploy.sh",
+                        i as u32 + 1,
+                    ),
+                })
+                .collect(),
+            ..Default::default()
+        }];
+        keep_text_facts_scan_rules_read(&mut files);
+        let kept: Vec<(&str, &str)> = files[0]
+            .assignments
+            .iter()
+            .map(|a| (a.name.as_str(), a.value.as_str()))
+            .collect();
+        assert_eq!(
+            kept,
+            [
+                // Not a reference to the redactor, which would mask it if an
+                // app read `mule.env` as a secret.
+                ("mule.env", "$ENV"),
+                ("app.runtime", "4.6.8"),
+                ("encryption.key", "MuleSoftKey12345"),
+                ("db.pw", "Tr0ub4dor&3"),
+            ]
+        );
     }
 
     #[test]
