@@ -23,7 +23,7 @@ use crate::protect_credentials::{is_committed_value, is_key_name};
 /// Drops from `app` what no [`Scope::Scan`](crate::Scope::Scan) rule reads:
 /// the literal secret and URL attributes of its XML, the payload
 /// credentials no request sends, the lists of its files and imports, the
-/// HTTP requests and configs only App rules read ([`keep_http_scan_rules_read`]),
+/// HTTP requests and configs only App rules read (`keep_http_scan_rules_read`),
 /// and every property entry but those that
 /// - some fact kept may resolve, directly or through other entries (a
 ///   connection's `${sfdc.username}`, a `p('x')` in a request's payload);
@@ -59,7 +59,7 @@ pub fn keep_what_scan_rules_read(app: &mut MuleApp) {
 /// have read them) the `name=value` assignments no Scan rule can use: those
 /// whose value is a reference to something else (`${encryption.key}`,
 /// `${ENV^^}`, `acme-${mule.env}`) by both IG103's test of a committed key
-/// ([`is_committed_value`]) and the redactor's ([`is_placeholder_value`]):
+/// (`is_committed_value`) and the redactor's ([`is_placeholder_value`]):
 /// IG103 and IG104 take only committed values as keys, and the redactor
 /// masks no placeholder. The pom's and deploy commands' references were
 /// half of an app's assignments. Files outside every app keep theirs (the
