@@ -14,6 +14,7 @@ pub mod location;
 pub mod property_names;
 pub mod rule_meta;
 pub mod secret;
+pub mod shared_str;
 pub mod soql;
 pub mod vocab;
 
@@ -22,3 +23,4 @@ pub use finding::{Diagnostic, DiagnosticLevel, Finding, Related};
 pub use inventory::*;
 pub use location::{FilePath, Location};
 pub use rule_meta::{Practice, RuleMeta, Severity};
+pub use shared_str::SharedStr;

@@ -559,7 +559,7 @@ pub(crate) mod testkit {
     ) -> XmlAttribute {
         XmlAttribute {
             element: element.into(),
-            owner: owner.map(str::to_string),
+            owner: owner.map(Into::into),
             name: name.into(),
             value: val(raw, path, line),
         }

@@ -16,6 +16,7 @@ use serde::Serialize;
 
 use crate::expr::Value;
 use crate::location::Location;
+use crate::shared_str::SharedStr;
 use crate::vocab;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -371,11 +372,12 @@ impl MuleApp {
 /// An XML attribute: element, name and value (with the attribute's own position).
 #[derive(Debug, Clone, Serialize)]
 pub struct XmlAttribute {
-    /// Qualified element name as written, e.g. `salesforce:basic-connection`.
-    pub element: String,
+    /// Qualified element name as written, e.g. `salesforce:basic-connection`
+    /// (shared by the element's attributes).
+    pub element: SharedStr,
     /// `name` attribute of the element or of its nearest named ancestor, to
-    /// tell the reader which global config this is.
-    pub owner: Option<String>,
+    /// tell the reader which global config this is (shared likewise).
+    pub owner: Option<SharedStr>,
     pub name: String,
     pub value: Value,
 }

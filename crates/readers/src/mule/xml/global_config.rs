@@ -6,7 +6,8 @@
 use intguard_model::{
     vocab, AuthClass, HttpAuthentication, HttpCredential, HttpListener, HttpParam, HttpParamKind,
     HttpRequester, HttpValueSyntax, KeyLoader, KeyLoaderKind, MuleRuntime, PropertyImport,
-    SalesforceConnection, SecurePropertiesConfig, Store, TlsContext, Value, XmlAttribute,
+    SalesforceConnection, SecurePropertiesConfig, SharedStr, Store, TlsContext, Value,
+    XmlAttribute,
 };
 
 use super::{is_constant, Fam, Node, XmlReader};
@@ -95,8 +96,8 @@ impl XmlReader<'_> {
                     .filter(|c| c.family == Fam::SpringBeans && c.local == "property")
                     .filter_map(|c| {
                         Some(XmlAttribute {
-                            element: c.qname.clone(),
-                            owner: name.clone(),
+                            element: c.qname.as_str().into(),
+                            owner: name.as_deref().map(SharedStr::from),
                             name: c.attr_str("name")?,
                             value: c.attr("value")?.clone(),
                         })

@@ -31,7 +31,7 @@ use intguard_model::{
     vocab, Diagnostic, FilePath, GlobalProperty, HttpCredential, HttpListener, HttpParam,
     HttpParamKind, HttpRequestOperation, HttpRequester, HttpValueSyntax, KeyLoader, KeyLoaderKind,
     Location, PropertyImport, SalesforceConnection, SalesforceOperation, SecurePropertiesConfig,
-    SendsBody, TlsContext, Value, XmlAttribute,
+    SendsBody, SharedStr, TlsContext, Value, XmlAttribute,
 };
 use std::borrow::Cow;
 
@@ -246,6 +246,9 @@ struct XmlReader<'t> {
     ns: Vec<(&'t str, Option<Fam>, bool)>,
     /// Reused buffer for the attributes of the current tag.
     attr_buf: Vec<RawAttr<'t>>,
+    /// The element and owner names of the attributes recorded last: an
+    /// element's attributes are recorded one after another, and share them.
+    shared_names: Option<(SharedStr, Option<SharedStr>)>,
     capture: Vec<Node>,
     /// An `xml-depth` diagnostic was given (once per file).
     too_deep_reported: bool,
@@ -298,6 +301,7 @@ pub(crate) fn read_mule_xml(text: &str, path: &str, expect_mule: bool) -> MuleXm
         stack: Vec::new(),
         ns: Vec::new(),
         attr_buf: Vec::new(),
+        shared_names: None,
         capture: Vec::new(),
         too_deep_reported: false,
         malformed_reported: false,
@@ -454,9 +458,19 @@ impl<'t> XmlReader<'t> {
         owner: &Option<String>,
         a: &RawAttr<'_>,
     ) -> XmlAttribute {
+        let same = |(e, o): &(SharedStr, Option<SharedStr>)| {
+            *e == element && o.as_deref() == owner.as_deref()
+        };
+        if !self.shared_names.as_ref().is_some_and(same) {
+            self.shared_names = Some((
+                SharedStr::from(element),
+                owner.as_deref().map(SharedStr::from),
+            ));
+        }
+        let (element, owner) = self.shared_names.clone().unwrap_or_default();
         XmlAttribute {
-            element: element.to_string(),
-            owner: owner.clone(),
+            element,
+            owner,
             name: a.name.to_string(),
             value: Value::new(a.value.as_ref(), self.loc(a.offset)),
         }

@@ -147,8 +147,8 @@ impl XmlReader<'_> {
                 if let (Some(start), false) = (v.start, raw.is_empty()) {
                     let value = Value::new(raw, self.loc(start));
                     self.facts.secret_attributes.push(XmlAttribute {
-                        element: v.element,
-                        owner: v.owner,
+                        element: v.element.into(),
+                        owner: v.owner.map(SharedStr::from),
                         name: v.property,
                         value,
                     });

@@ -1,0 +1,98 @@
+//! [`SharedStr`]: one string shared by many items.
+
+use std::fmt;
+use std::ops::Deref;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+/// A string many items repeat, held once: the qualified name of an element
+/// and the name of its owning config are the same on every attribute
+/// recorded of it, and a scan holds every app's configs' attributes until
+/// the rules have run. Reads like a `&str` (`Deref`, comparisons with `str`,
+/// `&str` and `String`) and serializes as a string.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct SharedStr(Arc<str>);
+
+impl SharedStr {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Deref for SharedStr {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for SharedStr {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for SharedStr {
+    fn from(s: &str) -> Self {
+        SharedStr(Arc::from(s))
+    }
+}
+
+impl From<String> for SharedStr {
+    fn from(s: String) -> Self {
+        SharedStr(Arc::from(s))
+    }
+}
+
+impl From<&SharedStr> for String {
+    fn from(s: &SharedStr) -> Self {
+        s.0.to_string()
+    }
+}
+
+impl PartialEq<str> for SharedStr {
+    fn eq(&self, other: &str) -> bool {
+        &*self.0 == other
+    }
+}
+
+impl PartialEq<&str> for SharedStr {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.0 == *other
+    }
+}
+
+impl PartialEq<String> for SharedStr {
+    fn eq(&self, other: &String) -> bool {
+        &*self.0 == other.as_str()
+    }
+}
+
+impl fmt::Display for SharedStr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_and_compares_like_a_str() {
+        let a = SharedStr::from("salesforce:basic-connection");
+        let b = a.clone();
+        assert!(std::ptr::eq(a.as_str(), b.as_str()), "one allocation");
+        assert_eq!(a, "salesforce:basic-connection");
+        assert_eq!(a, *"salesforce:basic-connection");
+        assert_eq!(a, "salesforce:basic-connection".to_string());
+        assert!(a.ends_with("-connection"));
+        assert_eq!(format!("<{a}>"), "<salesforce:basic-connection>");
+        assert_eq!(
+            serde_json::to_string(&a).unwrap(),
+            "\"salesforce:basic-connection\""
+        );
+    }
+}
