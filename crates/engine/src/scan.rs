@@ -151,6 +151,9 @@ fn scan_here(options: &ScanOptions) -> ScanOutcome {
         || run_part(&enabled_rules(&options.config, Scope::Scan), &inventory),
         || inventory.known_secrets_with(secrets),
     );
+    // Room for exactly these: the findings are held to the end, and the
+    // doubling growth of the vector is a fifth of their memory.
+    findings.reserve_exact(scan_findings.len());
     findings.extend(scan_findings);
     intguard_rules::complete(&inventory, &mut findings);
     timer.lap("rules and known secrets");

@@ -1,6 +1,6 @@
 use serde::Serialize;
 
-use crate::location::Location;
+use crate::location::{FilePath, Location};
 use crate::rule_meta::{Practice, RuleMeta, Severity};
 
 /// Another location that explains a finding: the property file line that
@@ -8,7 +8,8 @@ use crate::rule_meta::{Practice, RuleMeta, Severity};
 /// a permission.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Related {
-    pub path: String,
+    /// Shared with the location it was made from.
+    pub path: FilePath,
     pub line: u32,
     pub message: String,
 }
@@ -16,7 +17,7 @@ pub struct Related {
 impl Related {
     pub fn new(loc: &Location, message: impl Into<String>) -> Self {
         Related {
-            path: loc.path.to_string(),
+            path: loc.path.clone(),
             line: loc.line,
             message: message.into(),
         }
