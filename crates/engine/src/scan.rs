@@ -144,17 +144,14 @@ fn scan_here(options: &ScanOptions) -> ScanOutcome {
             .collect(),
         ..Inventory::default()
     };
-    findings.extend(run_part(&app_rules, &loose));
+    append(&mut findings, run_part(&app_rules, &loose));
     // The redactor's secrets are gathered beside the Scan rules (both only
     // read the Inventory): a serial pass that fills the rules' idle cores.
     let (scan_findings, secrets) = rayon::join(
         || run_part(&enabled_rules(&options.config, Scope::Scan), &inventory),
         || inventory.known_secrets_with(secrets),
     );
-    // Room for exactly these: the findings are held to the end, and the
-    // doubling growth of the vector is a fifth of their memory.
-    findings.reserve_exact(scan_findings.len());
-    findings.extend(scan_findings);
+    append(&mut findings, scan_findings);
     intguard_rules::complete(&inventory, &mut findings);
     timer.lap("rules and known secrets");
     finish(findings, inventory, secrets, options)
@@ -169,20 +166,31 @@ fn enabled_rules(config: &Config, scope: Scope) -> Vec<&'static dyn Rule> {
 }
 
 /// Each rule's [`Rule::run_part`] on the Inventory, in parallel (timed per
-/// rule when `INTGUARD_TIMING=rules`).
-fn run_part(rules: &[&'static dyn Rule], inventory: &Inventory) -> Vec<Finding> {
-    let per_rule = std::env::var_os("INTGUARD_TIMING").is_some_and(|v| v == "rules");
+/// rule when `INTGUARD_TIMING=rules`): one vector per rule, for [`append`].
+fn run_part(rules: &[&'static dyn Rule], inventory: &Inventory) -> Vec<Vec<Finding>> {
+    let timed = std::env::var_os("INTGUARD_TIMING").is_some_and(|v| v == "rules");
     rules
         .par_iter()
-        .flat_map_iter(|rule| {
+        .map(|rule| {
             let t = std::time::Instant::now();
             let found = rule.run_part(inventory);
-            if per_rule {
+            if timed {
                 eprintln!("intguard timing: rule {} {:?}", rule.meta().id, t.elapsed());
             }
             found
         })
         .collect()
+}
+
+/// Moves every rule's findings into `findings`, with room made for exactly
+/// them. The findings are held to the end: collected in one parallel pass,
+/// the workers' vectors and their concatenation, each with room to grow,
+/// were held at once, at the peak memory of a large scan.
+fn append(findings: &mut Vec<Finding>, per_rule: Vec<Vec<Finding>>) {
+    findings.reserve_exact(per_rule.iter().map(Vec::len).sum());
+    for found in per_rule {
+        findings.extend(found);
+    }
 }
 
 /// Runs `f` on a pool of `threads` workers (0: the current pool, all cores
@@ -210,7 +218,8 @@ fn run_rules_here(inventory: Inventory, options: &ScanOptions) -> ScanOutcome {
         .into_iter()
         .filter(|r| !options.config.is_disabled(r.meta().id, r.meta().name))
         .collect();
-    let mut findings = run_part(&rules, &inventory);
+    let mut findings = Vec::new();
+    append(&mut findings, run_part(&rules, &inventory));
     intguard_rules::complete(&inventory, &mut findings);
     timer.lap("rules");
     let secrets = inventory.known_secrets();
