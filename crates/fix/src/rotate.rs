@@ -51,7 +51,7 @@ pub fn plan_rotation(
                     return Err(FixError(format!("{}: {e}", file.path)));
                 }
             }
-            let text = std::fs::read_to_string(&file.path)
+            let text = std::fs::read_to_string(file.path.as_str())
                 .map_err(|e| FixError(format!("{}: {e}", file.path)))?;
             let lines = Lines::new(&text);
             let mut edits = Vec::new();
@@ -102,7 +102,7 @@ pub fn plan_rotation(
                 edits.push((start..start + b64.len(), fresh));
                 plan.moved.push(Moved {
                     name: e.key().to_string(),
-                    target: PathBuf::from(&file.path),
+                    target: PathBuf::from(file.path.as_str()),
                 });
             }
             if edits.is_empty() {
@@ -116,7 +116,7 @@ pub fn plan_rotation(
                 file.path
             ));
             plan.changes.push(FileChange {
-                path: PathBuf::from(&file.path),
+                path: PathBuf::from(file.path.as_str()),
                 // Only encrypted values change: nothing to mask.
                 masked_original: Some(text.clone()),
                 original: Some(text),

@@ -419,11 +419,16 @@ fn read_app_file(
                 )
             };
             role.assignments = AssignmentStyle::None;
+            // The path its entries' locations hold, shared.
+            let path = entries
+                .first()
+                .map(|e| e.location.path.clone())
+                .unwrap_or_else(|| display.into());
             out.property = Some(Box::new(PropertyCandidate {
                 rel: res_rel.to_string(),
                 always_loaded: mule3 && name == "mule-app.properties",
                 file: PropertyFile {
-                    path: display.to_string(),
+                    path,
                     format,
                     environment: None,
                     secure: false,

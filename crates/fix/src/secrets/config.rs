@@ -316,7 +316,7 @@ pub(super) fn targets(
             .property_files
             .iter()
             .find(|f| f.path.ends_with(&format!("/{rel}")) && f.path.starts_with(&res))
-            .map(|f| f.path.clone())
+            .map(|f| f.path.to_string())
             .unwrap_or_else(|| format!("{res}{rel}"));
         out.insert(env.map(str::to_string), path);
     }

@@ -385,7 +385,7 @@ fn encrypt_in_place(
         ));
         plan.moved.push(Moved {
             name: entry.key().to_string(),
-            target: PathBuf::from(&file.path),
+            target: PathBuf::from(file.path.as_str()),
         });
     }
     Ok(())

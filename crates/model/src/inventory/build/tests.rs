@@ -487,7 +487,7 @@ fn per_environment_usernames() {
     app.environments = vec!["dev".into(), "prod".into()];
     app.salesforce_connections = vec![conn("SF", "${sfdc.user}", "orders/src/main/mule/g.xml")];
     let file = |env: &str, user: &str| PropertyFile {
-        path: format!("orders/src/main/resources/{env}.yaml"),
+        path: format!("orders/src/main/resources/{env}.yaml").into(),
         format: PropertyFormat::Yaml,
         environment: Some(env.into()),
         secure: false,
@@ -536,7 +536,7 @@ fn encrypted_usernames_are_no_identities() {
         ),
     ];
     let file = |env: &str, entries: &[(&str, &str)]| PropertyFile {
-        path: format!("orders/src/main/resources/{env}-secure.yaml"),
+        path: format!("orders/src/main/resources/{env}-secure.yaml").into(),
         format: PropertyFormat::Yaml,
         environment: Some(env.into()),
         secure: true,

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::expr::Value;
-use crate::location::Location;
+use crate::location::{FilePath, Location};
 
 /// `secure-properties:config` (Mule 4) or `secure-property-placeholder:config`
 /// (Mule 3).
@@ -72,7 +72,7 @@ pub enum PropertyFormat {
 /// A property file of the app, with what the reader learnt of how Mule loads it.
 #[derive(Debug, Clone, Serialize)]
 pub struct PropertyFile {
-    pub path: String,
+    pub path: FilePath,
     pub format: PropertyFormat,
     /// The environment this file is for, when its name was matched by an
     /// import with `${mule.env}` / `${env}` in it. `None`: every environment.
@@ -279,7 +279,7 @@ mod secure_config_tests {
             config("other", "other-secure-${mule.env}.yaml"),
         ];
         let file = |name: &str| PropertyFile {
-            path: format!("orders-api/src/main/resources/{name}"),
+            path: format!("orders-api/src/main/resources/{name}").into(),
             format: PropertyFormat::Yaml,
             environment: Some("dev".into()),
             secure: true,
