@@ -94,8 +94,7 @@ pub(crate) fn finish(
     };
 
     timer.lap("suppressions and baseline");
-    // A panic while dropping is not possible for these types; if the
-    // thread could not run, the Inventory is freed all the same.
+    // Only waits: dropping these types does not panic.
     for thread in freeing {
         let _ = thread.join();
     }

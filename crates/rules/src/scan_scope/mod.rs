@@ -12,10 +12,8 @@ mod strings;
 use std::collections::HashSet;
 
 use intguard_model::expr::{contains_pair, placeholders};
-use intguard_model::MuleApp;
-
 use intguard_model::vocab::is_placeholder_value;
-use intguard_model::TextFileFacts;
+use intguard_model::{MuleApp, TextFileFacts};
 
 use crate::protect_access::IG206_FIX_PROPERTIES;
 use crate::protect_credentials::{is_committed_value, is_key_name};
