@@ -220,6 +220,36 @@ fn trust_store_holding_a_private_key_is_high() {
     common::assert_no_secrets(rel, &["fixture-pass-3"]);
 }
 
+/// TLS contexts nested in a listener's and a request config's connection
+/// (not global ones) load committed stores too, and the finding names the
+/// config that holds each. The scan keeps such configs until the Scan rules
+/// run (`scan_scope`); the engine's `app_pass` test compares that with the
+/// whole Inventory on this tree.
+#[test]
+fn stores_of_tls_contexts_nested_in_http_configs() {
+    let rel = "IG105/nested-tls";
+    let findings = common::run("IG105", rel);
+    assert_eq!(findings.len(), 2, "{findings:#?}");
+    let listener = common::finding_at(&findings, "certs/erp-truststore.jks", 0);
+    assert_eq!(listener.severity, Severity::High, "{}", listener.message);
+    assert!(
+        listener
+            .message
+            .contains("tls:trust-store of HTTP listener `Api_Listener` (http.xml:9)"),
+        "{}",
+        listener.message
+    );
+    let requester = common::finding_at(&findings, "certs/partner-truststore.jks", 0);
+    assert_eq!(requester.severity, Severity::Low, "{}", requester.message);
+    assert!(
+        requester
+            .message
+            .contains("tls:trust-store of HTTP request config `Partner_Request` (http.xml:16)"),
+        "{}",
+        requester.message
+    );
+}
+
 /// Found by review: with `keyStore="${sf.keystore}"` naming a keystore per
 /// environment, each keystore's finding named the users (and committed
 /// passwords) of every environment. Each names only the environments whose
