@@ -1249,6 +1249,27 @@ fn secrets_under_names_that_do_not_say_so_are_masked() {
     }
 }
 
+/// A deploy script's `-D` values under names that say nothing: one the
+/// secure-properties config names as its key (`crypt.material`, IG103's
+/// finding is on that line), one a connection reads as its password
+/// (`sf.login`). Both are masked in the snippet of that line, in every
+/// format.
+#[test]
+fn script_values_read_as_a_key_or_a_password_are_masked() {
+    let tree = workspace().join("crates/rules/tests/fixtures/IG103/named-by-config");
+    let (_, report) = scan_json(&tree, &[]);
+    let on_script = findings(&report)
+        .iter()
+        .find(|f| f["rule"] == "IG103" && f["line"] == 4)
+        .unwrap_or_else(|| panic!("no IG103 finding on the script: {report}"));
+    let snippet = on_script["snippet"].as_str().unwrap();
+    assert!(
+        snippet.contains("-Dcrypt.material=") && snippet.contains("-Dsf.login="),
+        "{snippet}"
+    );
+    assert_masked_in_every_format(&tree, &["Material-0123456789", "Hunter2-Pass-77"]);
+}
+
 /// A `.properties` value written with escapes (`\=`, `\u0041`) is masked as
 /// written, not only as read: a `#` or a space in it is part of the value.
 /// A keystore's default password, reported as a secret, is masked in the

@@ -124,6 +124,35 @@ fn mule_wrapper_options() {
     }
 }
 
+/// A deploy script's `-D` option whose name says nothing of a key
+/// (`crypt.material`) is the committed key of the config that names it. The
+/// tree also holds a password under a name that says nothing
+/// (`-Dsf.login=...`, read by a connection): the engine's `app_pass` test
+/// holds the scan's reduced text facts to the whole Inventory on it, and the
+/// CLI's masking test checks that neither value is printed.
+#[test]
+fn a_script_option_the_config_names_is_the_key() {
+    common::assert_places(
+        "IG103",
+        "IG103/named-by-config",
+        &[("crm-api/scripts/deploy.sh", 4)],
+    );
+    let findings = common::run("IG103", "IG103/named-by-config");
+    let f = &findings[0];
+    assert!(
+        f.message
+            .contains("`crypt.material` in deploy.sh is committed")
+            && f.message
+                .contains("the key of <secure-properties:config> `Crm_Secure_Props`"),
+        "{}",
+        f.message
+    );
+    common::assert_no_secrets(
+        "IG103/named-by-config",
+        &["Material-0123456789", "Hunter2-Pass-77"],
+    );
+}
+
 /// A key assembled from several definitions is one finding, on the
 /// definition the config names, describing the whole key (not one finding
 /// per piece, each called the key).
