@@ -66,6 +66,27 @@ fn positive() {
 
 /// A file no configuration loads is read by nothing: its finding says the
 /// name is read (from the loaded files), not that its value is.
+/// A deploy script's `-Dsf.login=...`: the name says nothing, but the app's
+/// connection reads `${sf.login}` as its password, so the option sets that
+/// password in clear. The option beside it, `crypt.material`, is the key a
+/// secure-properties config names: IG103's, not reported here.
+#[test]
+fn a_script_option_the_app_reads_as_a_password() {
+    let rel = "IG103/named-by-config";
+    common::assert_places("IG102", rel, &[("crm-api/scripts/deploy.sh", 4)]);
+    let findings = common::run("IG102", rel);
+    let f = &findings[0];
+    assert!(
+        f.message.contains(
+            "secret `sf.login` (read as `password` of <salesforce:basic-connection> `Crm_Salesforce`) is set in clear in deploy.sh"
+        ),
+        "{}",
+        f.message
+    );
+    assert!(!f.message.contains("crypt.material"), "{}", f.message);
+    common::assert_no_secrets(rel, &["Material-0123456789", "Hunter2-Pass-77"]);
+}
+
 #[test]
 fn a_file_nobody_loads_is_not_said_to_be_read() {
     let findings = common::run("IG102", "IG102/positive");

@@ -127,9 +127,9 @@ fn mule_wrapper_options() {
 /// A deploy script's `-D` option whose name says nothing of a key
 /// (`crypt.material`) is the committed key of the config that names it. The
 /// tree also holds a password under a name that says nothing
-/// (`-Dsf.login=...`, read by a connection): the engine's `app_pass` test
-/// holds the scan's reduced text facts to the whole Inventory on it, and the
-/// CLI's masking test checks that neither value is printed.
+/// (`-Dsf.login=...`, read by a connection: IG102's): the engine's `app_pass`
+/// test holds the scan's reduced text facts to the whole Inventory on it,
+/// and the CLI's masking test checks that neither value is printed.
 #[test]
 fn a_script_option_the_config_names_is_the_key() {
     common::assert_places(

@@ -104,7 +104,9 @@ connection's keystore, is reported: it protects nothing):
 - a password in a URL's user info (`https://svc:password@host/...`), in an XML
   attribute or a property value;
 - `-Dsfdc.password=...`, `export SFDC_PASSWORD=...` or a pom property with a secret
-  name in scripts, launch and CI files; a command's long option named like a secret
+  name in scripts, launch and CI files, and a `-D` option of the app's own scripts and
+  launch files that sets a property the app reads where a secret goes, whatever its name
+  (`-Dsf.login=...` for `password="${sf.login}"`); a command's long option named like a secret
   (`anypoint-cli-v4 ... --client_secret <value>`, `--password=<value>`; after a space,
   a value that is quoted or looks like a secret, since a bare `--password` flag
   prompts), and the secret fields of a form-encoded body a command sends (`curl -d

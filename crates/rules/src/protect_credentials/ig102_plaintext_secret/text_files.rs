@@ -11,9 +11,15 @@ pub(super) fn text_file_findings<'a>(
 ) {
     // Scripts, launch files, poms, CI files.
     for file in &inventory.text_files {
+        let app = app_for_path(inventory, &file.path);
         for a in &file.assignments {
             let basic = a.form == DefinitionForm::BasicAuthOption;
-            if !basic && (!is_secret_name(&a.name) || is_key_name(&a.name)) {
+            let named = is_secret_name(&a.name) && !is_key_name(&a.name);
+            let read_as = match app {
+                Some(app) if !basic && !named => read_as_a_secret(app, a),
+                _ => None,
+            };
+            if !basic && !named && read_as.is_none() {
                 continue;
             }
             if !is_clear_secret(&a.value)
@@ -22,11 +28,12 @@ pub(super) fn text_file_findings<'a>(
             {
                 continue;
             }
-            let owner = app_for_path(inventory, &file.path)
-                .map(|app| format!("{}: ", app.name))
+            let owner = app.map(|app| format!("{}: ", app.name)).unwrap_or_default();
+            let read_as = read_as
+                .map(|attr| format!(" (read as {})", attr_label(attr)))
                 .unwrap_or_default();
             let message = format!(
-                "{owner}secret `{}` is set in clear in {} ({})",
+                "{owner}secret `{}`{read_as} is set in clear in {} ({})",
                 a.name,
                 file_name(&file.path),
                 describe(&a.value)
@@ -39,6 +46,22 @@ pub(super) fn text_file_findings<'a>(
             );
         }
     }
+}
+
+/// The secret attribute of `app` that reads the property a `-D` option sets
+/// (`password="${sf.login}"` for `-Dsf.login=...`): the option sets that
+/// secret, whatever its name says. A property read as a secure-properties
+/// key is IG103's.
+fn read_as_a_secret<'a>(app: &'a MuleApp, a: &Assignment) -> Option<&'a XmlAttribute> {
+    if a.form != DefinitionForm::JavaOption || is_key_name(&a.name) {
+        return None;
+    }
+    app.secret_attributes.iter().find(|attr| {
+        attr.value
+            .placeholders()
+            .iter()
+            .any(|p| p.name.strip_prefix("secure::").unwrap_or(&p.name) == a.name)
+    })
 }
 
 /// Where a secret set in a script, launch file or CI file should come from,
