@@ -6,11 +6,12 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-/// A string many items repeat, held once: the qualified name of an element
-/// and the name of its owning config are the same on every attribute
-/// recorded of it, and a scan holds every app's configs' attributes until
-/// the rules have run. Reads like a `&str` (`Deref`, comparisons with `str`,
-/// `&str` and `String`) and serializes as a string.
+/// A string many items repeat, held once: a file's path in the location of
+/// every item found in it ([`FilePath`](crate::FilePath)), the qualified
+/// name of an element and of its owning config on every attribute recorded
+/// of it; a scan holds these until the rules have run. Reads like a `&str`
+/// (`Deref`, comparisons with `str`, `&str` and `String`) and serializes as
+/// a string.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
 pub struct SharedStr(Arc<str>);
@@ -46,8 +47,20 @@ impl From<String> for SharedStr {
     }
 }
 
+impl From<&SharedStr> for SharedStr {
+    fn from(s: &SharedStr) -> Self {
+        s.clone()
+    }
+}
+
 impl From<&SharedStr> for String {
     fn from(s: &SharedStr) -> Self {
+        s.0.to_string()
+    }
+}
+
+impl From<SharedStr> for String {
+    fn from(s: SharedStr) -> Self {
         s.0.to_string()
     }
 }
