@@ -94,13 +94,8 @@ fn keep_http_scan_rules_read(app: &mut MuleApp) {
         .iter()
         .filter_map(|op| op.config_ref.as_deref())
         .collect();
-    let keep: Vec<bool> = app
-        .http_requests
-        .iter()
-        .map(|r| r.tls_context.is_some() || used.contains(r.config_name.as_str()))
-        .collect();
-    let mut keep = keep.into_iter();
-    app.http_requests.retain(|_| keep.next().unwrap_or(true));
+    app.http_requests
+        .retain(|r| r.tls_context.is_some() || used.contains(r.config_name.as_str()));
     app.http_listeners.retain(|l| l.tls_context.is_some());
     app.http_request_operations.shrink_to_fit();
     app.http_requests.shrink_to_fit();

@@ -56,12 +56,10 @@ fn read_as_a_secret<'a>(app: &'a MuleApp, a: &Assignment) -> Option<&'a XmlAttri
     if a.form != DefinitionForm::JavaOption || is_key_name(&a.name) {
         return None;
     }
-    app.secret_attributes.iter().find(|attr| {
-        attr.value
-            .placeholders()
-            .iter()
-            .any(|p| p.name.strip_prefix("secure::").unwrap_or(&p.name) == a.name)
-    })
+    // Placeholder names come without their `secure::` prefix.
+    app.secret_attributes
+        .iter()
+        .find(|attr| attr.value.placeholders().iter().any(|p| p.name == a.name))
 }
 
 /// Where a secret set in a script, launch file or CI file should come from,
