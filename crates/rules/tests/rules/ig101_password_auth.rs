@@ -206,12 +206,73 @@ fn password_connections_say_what_they_are_written_with() {
         "{}",
         billing.message
     );
+    // Nothing in the repository sets them: the deployment does.
     assert!(
-        billing
-            .fix
-            .contains("remove the password and security token from the property files"),
+        billing.fix.contains(
+            "then stop supplying the password and security token at deploy time (`sfdc.billing.password`, `sfdc.billing.token`) and reset"
+        ),
         "{}",
         billing.fix
+    );
+    // The committed `sfdc.password=${sfdc.password.prod}` only passes the
+    // value on: the deployment sets it.
+    let legacy = at(LEGACY, 12);
+    assert!(
+        legacy.fix.contains(
+            "then stop supplying the password at deploy time (`sfdc.password.prod`) and reset"
+        ),
+        "{}",
+        legacy.fix
+    );
+}
+
+const PLACES: &str = "sales-sync/src/main/mule/global.xml";
+
+/// The fix says where each connection's password is set, so that it can be
+/// deleted once the connection logs in with a certificate: property file
+/// entries (grouped by key, each file once), a `global-property`, the
+/// attribute itself, a `-D` option of the app's deploy script, and what the
+/// deployment supplies, alone or beside committed values.
+#[test]
+fn the_fix_names_where_each_password_is_set() {
+    common::assert_places(
+        "IG101",
+        "IG101/secret-places",
+        &[(PLACES, 12), (PLACES, 16), (PLACES, 20), (PLACES, 25)],
+    );
+    let findings = common::run("IG101", "IG101/secret-places");
+    let fix = |line: u32| &common::finding_at(&findings, PLACES, line).fix;
+    let expected = [
+        (
+            12,
+            "then delete the password and security token where the repository sets them (`sfdc.password` in dev.yaml and prod.yaml; `sfdc.token` in prod.yaml), stop supplying them at deploy time (`sfdc.token`), and reset the user's password.",
+        ),
+        (
+            16,
+            "then delete the password where the repository sets it (<global-property name=\"sfdc.legacy.password\"> in global.xml) and reset the user's password.",
+        ),
+        (
+            20,
+            "then delete the password where the repository sets it (the password attribute in global.xml) and reset the user's password.",
+        ),
+        (
+            25,
+            "then delete the password where the repository sets it (-Dops.login in deploy.sh) and reset the user's password.",
+        ),
+    ];
+    for (line, tail) in expected {
+        assert!(fix(line).ends_with(tail), "line {line}: {}", fix(line));
+    }
+    common::assert_no_secrets(
+        "IG101/secret-places",
+        &[
+            "Dev-Pass-1234",
+            "Prod-Pass-5678",
+            "ProdToken0123456789abcd",
+            "Legacy-Pass-2024",
+            "Inline-Pass-77",
+            "Ops-Pass-4321",
+        ],
     );
 }
 

@@ -12,6 +12,10 @@ use crate::support::{
 };
 use crate::Rule;
 
+mod secret_places;
+
+use secret_places::SecretPlaces;
+
 pub struct PasswordAuth;
 
 static META: RuleMeta = RuleMeta {
@@ -78,8 +82,10 @@ user's permission set (admin-approved users only), and switch the connection to 
       audienceUrl="https://login.salesforce.com"/>
 </salesforce:sfdc-config>
 ```
-Then remove the password and security token from every property file and reset the
-user's password to a long random value nobody knows.
+Then delete the password and security token where they are set (the finding names each
+property file entry, `global-property`, `-D` option of the app's scripts, or the attribute
+itself; or the properties left to the deployment) and reset the user's password to a long
+random value nobody knows.
 
 ## References
 - Salesforce Help: OAuth 2.0 JWT Bearer Flow for Server-to-Server Integration
@@ -122,6 +128,13 @@ impl Rule for PasswordAuth {
                 _ if soap_login => "the SOAP login endpoint /services/Soap/u/",
                 _ => continue,
             };
+            let secret_attributes: &[&str] = if token {
+                &["password", "securityToken"]
+            } else {
+                &["password"]
+            };
+            let removal =
+                SecretPlaces::of(inventory, app, conn, secret_attributes).removal(secrets);
             let ids = connection_identities(app, conn);
             let encrypted = encrypted_username_environments(app, conn);
             let message = format!(
@@ -140,12 +153,12 @@ impl Rule for PasswordAuth {
                 .fix(if app.runtime == MuleRuntime::Mule3 {
                     // <salesforce:jwt-connection> is Mule 4's connector.
                     format!(
-                        "Migrate the integration to Mule 4 and replace <{}> with <salesforce:jwt-connection> (consumerKey, keyStore, storePassword, principal) backed by a certificate uploaded to a connected app or External Client App; then remove {secrets} from the property files and reset the user's password. Until then, keep the password out of the repository and rotate it.",
+                        "Migrate the integration to Mule 4 and replace <{}> with <salesforce:jwt-connection> (consumerKey, keyStore, storePassword, principal) backed by a certificate uploaded to a connected app or External Client App; then {removal} and reset the user's password. Until then, keep the password out of the repository and rotate it.",
                         conn.element
                     )
                 } else {
                     format!(
-                        "Replace <{}> with <salesforce:jwt-connection> (consumerKey, keyStore, storePassword, principal) backed by a certificate uploaded to a connected app or External Client App; then remove {secrets} from the property files and reset the user's password.",
+                        "Replace <{}> with <salesforce:jwt-connection> (consumerKey, keyStore, storePassword, principal) backed by a certificate uploaded to a connected app or External Client App; then {removal} and reset the user's password.",
                         conn.element
                     )
                 });
