@@ -18,6 +18,31 @@ fn http_requests_with_a_password_grant_or_soap_login() {
     );
 }
 
+/// Nothing in the repository sets the password these requests send (the
+/// URL's pair, the payload's field, the query parameters' field): the fix
+/// says the deployment supplies it. The SOAP login's is not located.
+#[test]
+fn the_fix_names_the_deploy_time_password_of_a_request() {
+    let findings = common::run("IG101", "IG101/http-requests");
+    for line in [20, 32, 36] {
+        let f = common::finding_at(&findings, T, line);
+        assert!(
+            f.fix.contains(
+                "then stop supplying the password at deploy time (`sf.password`) and reset it"
+            ),
+            "line {line}: {}",
+            f.fix
+        );
+    }
+    let soap = common::finding_at(&findings, T, 42);
+    assert!(
+        soap.fix
+            .contains("then delete the password wherever it is kept"),
+        "{}",
+        soap.fix
+    );
+}
+
 #[test]
 fn names_the_user_and_the_flow() {
     let findings = common::run("IG101", "IG101/http-requests");
@@ -227,6 +252,7 @@ fn password_connections_say_what_they_are_written_with() {
 }
 
 const PLACES: &str = "sales-sync/src/main/mule/global.xml";
+const TOKEN: &str = "sales-sync/src/main/mule/token.xml";
 
 /// The fix says where each connection's password is set, so that it can be
 /// deleted once the connection logs in with a certificate: property file
@@ -238,7 +264,14 @@ fn the_fix_names_where_each_password_is_set() {
     common::assert_places(
         "IG101",
         "IG101/secret-places",
-        &[(PLACES, 12), (PLACES, 16), (PLACES, 20), (PLACES, 25)],
+        &[
+            (PLACES, 12),
+            (PLACES, 16),
+            (PLACES, 20),
+            (PLACES, 25),
+            (TOKEN, 13),
+            (TOKEN, 20),
+        ],
     );
     let findings = common::run("IG101", "IG101/secret-places");
     let fix = |line: u32| &common::finding_at(&findings, PLACES, line).fix;
@@ -263,6 +296,19 @@ fn the_fix_names_where_each_password_is_set() {
     for (line, tail) in expected {
         assert!(fix(line).ends_with(tail), "line {line}: {}", fix(line));
     }
+    // The password an <http:request> sends: a field of its body read from
+    // the property files, a pair of its URL written in clear.
+    let request = |line: u32| &common::finding_at(&findings, TOKEN, line).fix;
+    assert!(
+        request(13).ends_with("then delete the password where the repository sets it (`sfdc.password` in dev.yaml and prod.yaml) and reset it to a random value nobody keeps."),
+        "{}",
+        request(13)
+    );
+    assert!(
+        request(20).ends_with("then delete the password where the repository sets it (the password in the url in token.xml) and reset it to a random value nobody keeps."),
+        "{}",
+        request(20)
+    );
     common::assert_no_secrets(
         "IG101/secret-places",
         &[
@@ -272,6 +318,7 @@ fn the_fix_names_where_each_password_is_set() {
             "Legacy-Pass-2024",
             "Inline-Pass-77",
             "Ops-Pass-4321",
+            "Url-Pass-9876",
         ],
     );
 }

@@ -133,8 +133,9 @@ impl Rule for PasswordAuth {
             } else {
                 &["password"]
             };
-            let removal =
-                SecretPlaces::of(inventory, app, conn, secret_attributes).removal(secrets);
+            let removal = SecretPlaces::of(inventory, app, conn, secret_attributes)
+                .removal(secrets)
+                .unwrap_or_else(|| format!("remove {secrets} from the app's configuration"));
             let ids = connection_identities(app, conn);
             let encrypted = encrypted_username_environments(app, conn);
             let message = format!(
@@ -536,8 +537,13 @@ fn http_password_logins(inventory: &Inventory) -> Vec<Finding> {
                 .first()
                 .map(|(_, u)| u.clone())
                 .unwrap_or_else(|| "${sfdc.username}".to_string());
+            let removal = SecretPlaces::of_request(inventory, app, op)
+                .removal("the password")
+                .unwrap_or_else(|| {
+                    "delete the password wherever it is kept (property files, deploy-time properties, the request itself)".to_string()
+                });
             let mut fix = format!(
-                "Stop logging in with a password: call Salesforce through the connector with the JWT bearer flow, <salesforce:sfdc-config name=\"Salesforce_Config\"><salesforce:jwt-connection consumerKey=\"${{secure::sfdc.consumerKey}}\" keyStore=\"keys/sfdc.p12\" storePassword=\"${{secure::sfdc.keystorePassword}}\" certificateAlias=\"sfdc\" principal=\"{principal}\" tokenEndpoint=\"https://<mydomain>.my.salesforce.com/services/oauth2/token\" audienceUrl=\"https://login.salesforce.com\"/></salesforce:sfdc-config>, backed by a certificate uploaded to a connected app or External Client App (if the call must stay an <http:request>, post grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer with an assertion signed by that certificate instead of a password); then delete the password wherever it is kept (property files, deploy-time properties, the request itself) and reset it to a random value nobody keeps."
+                "Stop logging in with a password: call Salesforce through the connector with the JWT bearer flow, <salesforce:sfdc-config name=\"Salesforce_Config\"><salesforce:jwt-connection consumerKey=\"${{secure::sfdc.consumerKey}}\" keyStore=\"keys/sfdc.p12\" storePassword=\"${{secure::sfdc.keystorePassword}}\" certificateAlias=\"sfdc\" principal=\"{principal}\" tokenEndpoint=\"https://<mydomain>.my.salesforce.com/services/oauth2/token\" audienceUrl=\"https://login.salesforce.com\"/></salesforce:sfdc-config>, backed by a certificate uploaded to a connected app or External Client App (if the call must stay an <http:request>, post grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer with an assertion signed by that certificate instead of a password); then {removal} and reset it to a random value nobody keeps."
             );
             let mut names: Vec<&str> = users.iter().map(|(_, u)| u.as_str()).collect();
             names.sort_unstable();

@@ -1,13 +1,16 @@
-//! Where a password connection's secrets are set: what IG101's fix tells the
-//! user to delete once the connection logs in with a certificate.
+//! Where the secrets of a password login are set (a connection's password
+//! and token, the password an `<http:request>` sends): what IG101's fix tells
+//! the user to delete once the login uses a certificate.
 
-use intguard_model::{DefinitionForm, Inventory, MuleApp, PropertySource, SalesforceConnection};
+use intguard_model::{
+    DefinitionForm, HttpRequestOperation, HttpValueSyntax, Inventory, Location, MuleApp,
+    PropertySource, SalesforceConnection, Value,
+};
 
 use crate::support::{app_for_path, file_name};
 
-/// The places the repository sets a connection's password (and security
-/// token) in some environment, and the properties nothing in it sets (the
-/// deployment does).
+/// The places the repository sets a login's secrets in some environment,
+/// and the properties nothing in it sets (the deployment does).
 #[derive(Debug, Default, PartialEq)]
 pub(super) struct SecretPlaces {
     /// What sets them and the files it is in, in the order found:
@@ -30,40 +33,82 @@ impl SecretPlaces {
     ) -> Self {
         let mut places = SecretPlaces::default();
         for &name in attributes {
-            let Some(value) = conn.attr(name) else {
-                continue;
+            if let Some(value) = conn.attr(name) {
+                places.add_value(inventory, app, value, format!("the {name} attribute"));
+            }
+        }
+        places
+    }
+
+    /// The places of the password an `<http:request>` sends: the fields
+    /// named `password` of its body, of the payload set before it and of its
+    /// query parameters, and a `password=` pair of its URL.
+    pub(super) fn of_request(
+        inventory: &Inventory,
+        app: &MuleApp,
+        op: &HttpRequestOperation,
+    ) -> Self {
+        let mut places = SecretPlaces::default();
+        let is_password = |name: &str| name.eq_ignore_ascii_case("password");
+        for c in op.credentials.iter().filter(|c| is_password(&c.name)) {
+            let what = format!("the password field of <{}>", c.element);
+            let value = match c.syntax {
+                // A DataWeave field's value is an expression (`p('...')`).
+                HttpValueSyntax::DataWeaveField if !c.value.raw.contains("#[") => {
+                    Value::new(format!("#[{}]", c.value.raw), c.value.location.clone())
+                }
+                _ => c.value.clone(),
             };
-            for r in app.resolve_all(value) {
-                if r.value.as_deref().is_some_and(|v| v.trim().is_empty()) {
-                    continue;
+            places.add_value(inventory, app, &value, what);
+        }
+        for p in op.query_params.iter().filter(|p| is_password(&p.name)) {
+            let what = "the password query parameter".to_string();
+            places.add_value(inventory, app, &p.value, what);
+        }
+        if let Some(url) = &op.url {
+            if let Some(value) = url_password(&url.raw, &url.location) {
+                places.add_value(
+                    inventory,
+                    app,
+                    &value,
+                    "the password in the url".to_string(),
+                );
+            }
+        }
+        places
+    }
+
+    /// Where `value` is set in each environment: `inline` (what holds it)
+    /// when it is written where it is read.
+    fn add_value(&mut self, inventory: &Inventory, app: &MuleApp, value: &Value, inline: String) {
+        for r in app.resolve_all(value) {
+            if r.value.as_deref().is_some_and(|v| v.trim().is_empty()) {
+                continue;
+            }
+            if r.is_inline() {
+                self.add(inline.clone(), file_name(&value.location.path));
+                continue;
+            }
+            // A reference left to the deployment is its value's origin,
+            // even when a definition on the way to it is committed.
+            if r.unresolved.is_empty() {
+                if let Some(origin) = r.origin() {
+                    let (what, file) = describe(origin);
+                    self.add(what, file);
                 }
-                if r.is_inline() {
-                    let file = file_name(&value.location.path);
-                    places.add(format!("the {name} attribute"), file);
-                    continue;
-                }
-                // A reference left to the deployment is its value's origin,
-                // even when a definition on the way to it is committed.
-                if r.unresolved.is_empty() {
-                    if let Some(origin) = r.origin() {
-                        let (what, file) = describe(origin);
-                        places.add(what, file);
-                    }
-                }
-                for property in &r.unresolved {
-                    match script_option(inventory, app, property) {
-                        Some(file) => places.add(format!("-D{property}"), file),
-                        None => {
-                            let name = format!("`{property}`");
-                            if !places.at_deploy.contains(&name) {
-                                places.at_deploy.push(name);
-                            }
+            }
+            for property in &r.unresolved {
+                match script_option(inventory, app, property) {
+                    Some(file) => self.add(format!("-D{property}"), file),
+                    None => {
+                        let name = format!("`{property}`");
+                        if !self.at_deploy.contains(&name) {
+                            self.at_deploy.push(name);
                         }
                     }
                 }
             }
         }
-        places
     }
 
     fn add(&mut self, what: String, file: &str) {
@@ -80,9 +125,9 @@ impl SecretPlaces {
     }
 
     /// What to do with `secrets` ("the password", "the password and
-    /// security token") once the connection no longer reads them, before
-    /// "and reset the user's password".
-    pub(super) fn removal(&self, secrets: &str) -> String {
+    /// security token") once nothing reads them, before "and reset ...".
+    /// `None` when no place is known.
+    pub(super) fn removal(&self, secrets: &str) -> Option<String> {
         let it = if secrets.contains(" and ") {
             "them"
         } else {
@@ -107,9 +152,9 @@ impl SecretPlaces {
             )
         });
         match (repository, deploy) {
-            (Some(r), Some(d)) => format!("{r}, {d},"),
-            (Some(one), None) | (None, Some(one)) => one,
-            (None, None) => format!("remove {secrets} from the app's configuration"),
+            (Some(r), Some(d)) => Some(format!("{r}, {d},")),
+            (Some(one), None) | (None, Some(one)) => Some(one),
+            (None, None) => None,
         }
     }
 }
@@ -149,4 +194,15 @@ fn script_option<'a>(inventory: &'a Inventory, app: &MuleApp, property: &str) ->
                 .any(|a| a.form == DefinitionForm::JavaOption && a.name == property)
         })
         .map(|f| file_name(&f.path))
+}
+
+/// The value of the `password=` pair in the query of a URL
+/// (`...?grant_type=password&password=${secure::sf.password}`).
+fn url_password(url: &str, at: &Location) -> Option<Value> {
+    let query = &url[url.find('?')? + 1..];
+    query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("password="))
+        .filter(|v| !v.is_empty())
+        .map(|v| Value::new(v, at.clone()))
 }
