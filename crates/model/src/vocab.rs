@@ -422,6 +422,31 @@ pub fn url_password(value: &str) -> Option<&str> {
     None
 }
 
+/// The `name=value` pairs of a URL's query (`...?grant_type=password&password=...`)
+/// whose name says they carry a credential ([`is_credential_param_name`]) and
+/// whose value is written in the text: not empty, not a `${...}` or `#[...]`
+/// reference. Values are as written (percent-encoding kept).
+pub fn url_query_credentials(value: &str) -> Vec<(&str, &str)> {
+    // Asked of every URL attribute and property value: most have no query.
+    let Some(q) = value.find('?') else {
+        return Vec::new();
+    };
+    let query = &value[q + 1..];
+    let end = query
+        .find(|c: char| c == '#' || c.is_whitespace() || c == '"')
+        .unwrap_or(query.len());
+    query[..end]
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .filter(|(name, v)| {
+            !v.is_empty()
+                && !v.contains("${")
+                && !v.contains("#[")
+                && is_credential_param_name(name)
+        })
+        .collect()
+}
+
 /// A secret as intguard masks it (`crate::secret::mask`): at most two
 /// characters, `…(LENGTH)`, and optionally ` sha256:` with 8 hex digits.
 /// Reports quote these; they are never a secret themselves.
@@ -683,6 +708,21 @@ mod tests {
                 "{long}"
             );
         }
+    }
+
+    #[test]
+    fn url_query_credentials_are_the_credential_pairs_written_in_the_query() {
+        assert_eq!(
+            url_query_credentials(
+                "https://h/token?grant_type=password&username=u&password=Pw-1&client_secret=S3c#frag"
+            ),
+            [("password", "Pw-1"), ("client_secret", "S3c")]
+        );
+        // References, empty values, names that carry no credential, no query.
+        assert!(url_query_credentials("https://h/t?password=${secure::p}&api_key=").is_empty());
+        assert!(url_query_credentials("https://h/t?client_secret=#[p('s')]").is_empty());
+        assert!(url_query_credentials("https://h/t?grant_type=password&client_id=x").is_empty());
+        assert!(url_query_credentials("https://h/password=x").is_empty());
     }
 
     #[test]

@@ -22,6 +22,10 @@ const SECRETS: &[&str] = &[
     // Passwords in URLs' user info.
     "FeedUrlPass-6620",
     "MirrorUrlPass-7731",
+    // Credentials in URLs' queries.
+    "PartnerSecret-8842",
+    "PartnerPass-3319",
+    "PricesUrlKey-5106",
 ];
 
 const STOCK: &str = "stock-api/src/main/mule/stock.xml";
@@ -60,6 +64,9 @@ fn positive() {
             // A password in a URL's user info: in the XML, in a property.
             (STOCK, 52),
             ("stock-api/src/main/resources/properties/prod.yaml", 3),
+            // Credentials in a URL's query: in the XML, in a property.
+            (STOCK, 58),
+            ("stock-api/src/main/resources/properties/prod.yaml", 4),
         ],
     );
 }
@@ -132,6 +139,42 @@ fn url_passwords_are_reported_masked() {
     assert!(
         property.message.starts_with(
             "stock-api: property `stock.mirrorUrl` in prod.yaml (prod) is a URL with a password in its user info, in clear (Mi…(18) sha256:"
+        ),
+        "{}",
+        property.message
+    );
+    assert_eq!(property.environments, ["prod"]);
+}
+
+/// `...?client_secret=...&password=...`: credentials written in a URL's
+/// query, one finding per URL naming each, masked, with a fix that moves them
+/// out of the URL; a property holding such a URL too. References, empty
+/// values and names that carry no credential are not reported (negative
+/// fixture).
+#[test]
+fn url_query_credentials_are_reported_masked() {
+    let findings = common::run("IG102", "IG102/positive");
+    let xml = common::finding_at(&findings, STOCK, 58);
+    assert!(
+        xml.message.starts_with(
+            "stock-api: `url` of <http:request> `partner-token-flow` sends `client_secret` and `password` in its URL's query, written in clear in the XML (Pa…(18) sha256:"
+        ),
+        "{}",
+        xml.message
+    );
+    assert!(
+        xml.fix.starts_with("Take the credential out of the URL"),
+        "{}",
+        xml.fix
+    );
+    let property = common::finding_at(
+        &findings,
+        "stock-api/src/main/resources/properties/prod.yaml",
+        4,
+    );
+    assert!(
+        property.message.starts_with(
+            "stock-api: property `stock.pricesUrl` in prod.yaml (prod) is a URL that sends `api_key` in its query, in clear (Pr…(17) sha256:"
         ),
         "{}",
         property.message

@@ -3,7 +3,7 @@
 //! - [`xml`]: literal secrets in XML attributes, and the credentials HTTP
 //!   requests send ([`http`] says who sends each one);
 //! - [`property_files`]: property files and `<global-property>` elements;
-//! - [`urls`]: passwords in a URL's user info;
+//! - [`urls`]: passwords in a URL's user info, credentials in its query;
 //! - [`text_files`]: scripts, launch files, poms and CI files.
 //!
 //! A place is reported once, by the first part that finds it ([`Seen`]).
@@ -103,6 +103,11 @@ connection's keystore, is reported: it protects nothing):
   header of a `do { ... --- ... }` block; the fix reads it with `p('secure::...')`;
 - a password in a URL's user info (`https://svc:password@host/...`), in an XML
   attribute or a property value;
+- a credential written in a URL's query (`...?grant_type=password&password=...`,
+  `client_secret=`, `api_key=`: the names of the HTTP credentials above), in an XML
+  attribute or a property value: a query string is written to the logs of every
+  proxy and server on its way; the fix moves it to the body or a header, read from a
+  secure property;
 - `-Dsfdc.password=...`, `export SFDC_PASSWORD=...` or a pom property with a secret
   name in scripts, launch and CI files, and a `-D` option of the app's own scripts and
   launch files that sets a property the app reads where a secret goes, whatever its name

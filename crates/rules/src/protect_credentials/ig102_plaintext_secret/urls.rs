@@ -1,4 +1,5 @@
-//! IG102 for passwords written in a URL's user info.
+//! IG102 for passwords written in a URL's user info, and credentials written
+//! in a URL's query.
 
 use super::*;
 
@@ -39,6 +40,37 @@ pub(super) fn url_findings<'a>(
                 .fix(url_fix.clone()),
         );
     }
+    // (d) a credential in a URL's query (`...?grant_type=password&password=Pw`),
+    // in the XML: sent in clear to every proxy and server log on the way.
+    let query_fix = crate::support::in_runtime_syntax(app, format!(
+        "Take the credential out of the URL: a query string is written to the logs of every proxy and server it passes. Send it in the request body instead, read from an encrypted secure property (<http:body>#[output application/x-www-form-urlencoded --- {{ ..., <name>: p('secure::<property>') }}]</http:body>, or a header for an API key); {how}. Then change the secret: the clear value stays in git history."
+    ));
+    for attr in &app.url_attributes {
+        let clear = clear_query_credentials(&attr.value.raw);
+        let Some(first) = clear.first() else {
+            continue;
+        };
+        if seen.is_token_line(&attr.value.location) || !seen.flagged.insert(&attr.value.location) {
+            continue;
+        }
+        let message = format!(
+            "{}: {} sends {} in its URL's query, written in clear in the XML ({})",
+            app.name,
+            attr_label(attr),
+            names(&clear),
+            describe(first.1)
+        );
+        out.push(
+            finding(&attr.value.location, message)
+                .key(format!(
+                    "url-query-credential|{}|{}|{}",
+                    attr.owner.as_deref().unwrap_or_default(),
+                    attr.element,
+                    attr.name
+                ))
+                .fix(query_fix.clone()),
+        );
+    }
     for file in &app.property_files {
         for entry in &file.entries {
             let Some(password) = vocab::url_password(entry.value()) else {
@@ -63,5 +95,46 @@ pub(super) fn url_findings<'a>(
                     .fix(url_fix.clone()),
             );
         }
+        for entry in &file.entries {
+            let clear = clear_query_credentials(entry.value());
+            let Some(first) = clear.first() else {
+                continue;
+            };
+            if seen.is_token_line(&entry.location) || !seen.flagged.insert(&entry.location) {
+                continue;
+            }
+            let env = file.environment.as_deref();
+            let message = format!(
+                "{}: property `{}` in {}{} is a URL that sends {} in its query, in clear ({})",
+                app.name,
+                entry.key(),
+                file_name(&file.path),
+                env.map(|e| format!(" ({e})")).unwrap_or_default(),
+                names(&clear),
+                describe(first.1)
+            );
+            out.push(
+                finding(&entry.location, message)
+                    .environments(env.map(str::to_string))
+                    .key(format!("url-query-credential-property|{}", entry.key()))
+                    .fix(query_fix.clone()),
+            );
+        }
+    }
+}
+
+/// The credentials of a URL's query written in clear (not a template dummy).
+fn clear_query_credentials(url: &str) -> Vec<(&str, &str)> {
+    let mut found = vocab::url_query_credentials(url);
+    found.retain(|(_, value)| is_clear_secret(value));
+    found
+}
+
+/// `` `password` ``, `` `client_secret` and `password` ``.
+fn names(credentials: &[(&str, &str)]) -> String {
+    let names: Vec<String> = credentials.iter().map(|(n, _)| format!("`{n}`")).collect();
+    match names.as_slice() {
+        [rest @ .., last] if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => names.concat(),
     }
 }
