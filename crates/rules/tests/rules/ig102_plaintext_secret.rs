@@ -26,6 +26,10 @@ const SECRETS: &[&str] = &[
     "PartnerSecret-8842",
     "PartnerPass-3319",
     "PricesUrlKey-5106",
+    // Variables set in clear.
+    "PartnerVarKey-6043",
+    "M3-Session-Pass-88",
+    "YWNjb3VudHM6TTMtVmFyLVBhc3MtNDI=",
 ];
 
 const STOCK: &str = "stock-api/src/main/mule/stock.xml";
@@ -67,6 +71,11 @@ fn positive() {
             // Credentials in a URL's query: in the XML, in a property.
             (STOCK, 58),
             ("stock-api/src/main/resources/properties/prod.yaml", 4),
+            // Variables named like secrets set in clear: Mule 4 set-variable, Mule 3
+            // set-session-variable and set-property.
+            (STOCK, 64),
+            ("accounts-m3/src/main/app/accounts.xml", 28),
+            ("accounts-m3/src/main/app/accounts.xml", 29),
         ],
     );
 }
@@ -180,6 +189,46 @@ fn url_query_credentials_are_reported_masked() {
         property.message
     );
     assert_eq!(property.environments, ["prod"]);
+}
+
+/// A variable whose name says it holds a secret (`<set-variable
+/// variableName="partnerApiKey" value="..."/>`, Mule 3's `set-session-variable`
+/// and `set-property propertyName="Authorization"`) set to a literal: its value
+/// is reported, named by the variable, with the fix of any secret attribute.
+/// An expression and a variable with a plain name are not (positive fixture,
+/// beside them), nor a secure property (negative fixture).
+#[test]
+fn secret_variables_set_in_clear_are_reported() {
+    let findings = common::run("IG102", "IG102/positive");
+    let accounts = "accounts-m3/src/main/app/accounts.xml";
+    let expected = [
+        (
+            STOCK,
+            64,
+            "stock-api: `value` of <set-variable> `partnerApiKey` is written in clear in the XML (Pa…(18) sha256:",
+        ),
+        (
+            accounts,
+            28,
+            "accounts-m3: `value` of <set-session-variable> `accountsPassword` is written in clear in the XML (M3…(18) sha256:",
+        ),
+        (
+            accounts,
+            29,
+            "accounts-m3: `value` of <set-property> `Authorization` is written in clear in the XML (Ba…(38) sha256:",
+        ),
+    ];
+    for (file, line, start) in expected {
+        let f = common::finding_at(&findings, file, line);
+        assert!(f.message.starts_with(start), "{}", f.message);
+    }
+    let key = common::finding_at(&findings, STOCK, 64);
+    assert!(
+        key.fix
+            .starts_with("Replace value=\"…\" with value=\"${secure::partnerapikey.value}\""),
+        "{}",
+        key.fix
+    );
 }
 
 /// Literal credentials in HTTP headers and query parameters: one finding each,

@@ -19,6 +19,10 @@ struct Tag<'t> {
     /// The `name` of the element or of its nearest named ancestor, worked
     /// out when an attribute first needs it.
     owner: Option<Option<String>>,
+    /// A variable (or Mule 3 message property) named like a secret: its
+    /// `value` attribute holds one (`<set-variable variableName="apiPassword"
+    /// value="..."/>`).
+    secret_variable: bool,
 }
 
 // The steps of `start` run for every element of every file: the five that
@@ -50,6 +54,15 @@ impl<'t> XmlReader<'t> {
         if matches!(family, Fam::SpringBeans | Fam::Sftp) {
             own_name = self.spring_or_sftp(family, local, qname, own_name, &raw_attrs, lt);
         }
+        // A variable is named by its `variableName` (Mule 3's message
+        // properties by `propertyName`): what its value's finding names.
+        let mut secret_variable = false;
+        if family == Fam::Core {
+            if let Some(name) = secret_variable_name(local, &raw_attrs) {
+                own_name = Some(name);
+                secret_variable = true;
+            }
+        }
         let mut tag = Tag {
             lt,
             qname,
@@ -57,6 +70,7 @@ impl<'t> XmlReader<'t> {
             family,
             own_name,
             owner: None,
+            secret_variable,
         };
         self.secret_and_url_attributes(&mut tag, &raw_attrs);
         self.track_payload(&tag, &raw_attrs);
@@ -202,7 +216,8 @@ impl<'t> XmlReader<'t> {
             {
                 continue;
             }
-            let secret = !is_common_plain_attribute(a.name) && vocab::is_secret_name(a.name);
+            let secret = (!is_common_plain_attribute(a.name) && vocab::is_secret_name(a.name))
+                || (tag.secret_variable && a.name == "value");
             let url = is_url_attribute(a.name, &a.value);
             if secret || url {
                 let o = self.tag_owner(tag);
@@ -491,4 +506,19 @@ impl<'t> XmlReader<'t> {
         };
         self.operation = Some(op);
     }
+}
+
+/// The name of a variable set to a secret: `<set-variable variableName="apiPassword"
+/// value="..."/>` (Mule 4 and 3), Mule 3 `<set-session-variable>` and
+/// `<set-property propertyName="Authorization" value="..."/>` (an outbound
+/// property, sent as a header; UNVERIFIED against MuleSoft's Mule 3
+/// reference, read tolerantly). `None` when the name says no secret.
+fn secret_variable_name<'t>(local: &str, raw_attrs: &[RawAttr<'t>]) -> Option<Cow<'t, str>> {
+    let name_attribute = match local {
+        "set-variable" | "set-session-variable" => "variableName",
+        "set-property" => "propertyName",
+        _ => return None,
+    };
+    let name = &raw_attrs.iter().find(|a| a.name == name_attribute)?.value;
+    (vocab::is_secret_name(name) || vocab::is_credential_param_name(name)).then(|| name.clone())
 }

@@ -96,6 +96,10 @@ connection's keystore, is reported: it protects nothing):
   secure file is still clear); an entry that a secret attribute reads through
   `${name}` counts even when its name does not say "password";
 - a `<global-property>` holding a secret;
+- a variable whose name carries a secret set to a literal (`<set-variable
+  variableName="apiPassword" value="..."/>`; Mule 3 `<set-session-variable>` and
+  `<set-property propertyName="Authorization" value="..."/>`, an outbound property
+  sent as a header), reported at its `value`;
 - a DataWeave script (a `.dwl` file, or one written in the XML, such as an
   `ee:set-variable`'s CDATA opening with `%dw 2.0` or, without it, with a directive
   such as `output`) that declares a secret as a string literal (`var clientSecret =
