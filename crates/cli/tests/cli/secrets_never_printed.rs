@@ -1270,6 +1270,28 @@ fn script_values_read_as_a_key_or_a_password_are_masked() {
     assert_masked_in_every_format(&tree, &["Material-0123456789", "Hunter2-Pass-77"]);
 }
 
+/// Secrets found through something else than their own name, each on a line
+/// a finding shows: a variable's `value` (named by its `variableName`, Mule 4
+/// and 3), the credentials of a URL's query (in the XML and in a property),
+/// and the password written in the URL of a request that logs in to
+/// Salesforce. Masked in every format.
+#[test]
+fn secret_variables_and_url_query_credentials_are_masked() {
+    let fixtures = workspace().join("crates/rules/tests/fixtures");
+    assert_masked_in_every_format(
+        &fixtures.join("IG102/positive"),
+        &[
+            "PartnerVarKey-6043",
+            "M3-Session-Pass-88",
+            "YWNjb3VudHM6TTMtVmFyLVBhc3MtNDI=",
+            "PartnerSecret-8842",
+            "PartnerPass-3319",
+            "PricesUrlKey-5106",
+        ],
+    );
+    assert_masked_in_every_format(&fixtures.join("IG101/secret-places"), &["Url-Pass-9876"]);
+}
+
 /// A `.properties` value written with escapes (`\=`, `\u0041`) is masked as
 /// written, not only as read: a `#` or a space in it is part of the value.
 /// A keystore's default password, reported as a secret, is masked in the
