@@ -160,6 +160,7 @@ pub(crate) fn process_file(
     let mut role = TextRole {
         assignments: AssignmentStyle::of_file(&name, &ext),
         script_variables: Vec::new(),
+        literal_script_variables: Vec::new(),
     };
     if let Some((_, root)) = app {
         read_app_file(f, root, (&name, &ext), (text, bytes), &mut role, &mut out);
@@ -342,6 +343,8 @@ struct TextRole {
     assignments: AssignmentStyle,
     /// Secret variables of DataWeave scripts in a Mule XML file's CDATA.
     script_variables: Vec<(String, String, Location)>,
+    /// Secret-named `ee:set-variable`s set to one string literal.
+    literal_script_variables: Vec<(String, String, Location)>,
 }
 
 impl AssignmentStyle {
@@ -389,6 +392,7 @@ fn read_app_file(
             let mut facts = read_mule_xml(text, display, expect);
             out.diagnostics.append(&mut facts.diagnostics);
             role.script_variables = std::mem::take(&mut facts.script_variables);
+            role.literal_script_variables = std::mem::take(&mut facts.literal_script_variables);
             if facts.is_mule || facts.spring_beans {
                 role.assignments = AssignmentStyle::None;
                 out.mule = Some(Box::new(facts));
@@ -551,6 +555,19 @@ fn read_text_facts(
                 form: DefinitionForm::DataWeaveVariable,
             }),
     );
+    facts
+        .assignments
+        .extend(
+            role.literal_script_variables
+                .into_iter()
+                .map(|(name, value, location)| Assignment {
+                    name,
+                    value,
+                    secret: true,
+                    location,
+                    form: DefinitionForm::SetVariableScript,
+                }),
+        );
     let pem_like = PEM_EXTENSIONS.contains(&ext) || text.trim_start().starts_with("-----BEGIN");
     if !facts.private_keys.is_empty() && pem_like {
         let kind = if facts.private_keys[0].label.starts_with("PGP ") {

@@ -153,6 +153,9 @@ pub enum DefinitionForm {
     /// A DataWeave script's `var apiKey = "..."` (a `.dwl` file, or a script
     /// written in Mule XML).
     DataWeaveVariable,
+    /// An `ee:set-variable` (Mule 3 `dw:set-variable`) named like a secret
+    /// whose DataWeave script is one string literal.
+    SetVariableScript,
     /// A `key: value`, `key=value` or `<key>value</key>` line of any other
     /// file.
     #[default]

@@ -70,6 +70,46 @@ pub(crate) fn dataweave_variables(script: &str) -> Vec<(&str, String, usize)> {
     }
 }
 
+/// The string a DataWeave script evaluates to when its body is one string
+/// literal (`"..."` or `'...'`, after the header's `---` when it has one):
+/// the value and the offset of its opening quote. `None` for anything else:
+/// an expression, an interpolation (`$(...)`), a concatenation, an empty
+/// string.
+pub(crate) fn literal_script(script: &str) -> Option<(String, usize)> {
+    let body_start = header_end(script).unwrap_or(0);
+    let body = &script[body_start..];
+    let lead = body.len() - body.trim_start().len();
+    let t = body.trim();
+    let quote = *t.as_bytes().first()?;
+    if !(quote == b'"' || quote == b'\'') || t.len() < 3 || t.as_bytes()[t.len() - 1] != quote {
+        return None;
+    }
+    let inner = &t[1..t.len() - 1];
+    let plain = !inner
+        .bytes()
+        .any(|b| b == quote || b == b'\\' || b == b'\n')
+        && !inner.contains("$(");
+    plain.then(|| (inner.to_string(), body_start + lead))
+}
+
+/// Where a DataWeave script's body starts: right after the `---` that ends
+/// its header. `None` when it has none.
+fn header_end(script: &str) -> Option<usize> {
+    let mut start = 0;
+    for line in script.split_inclusive('\n') {
+        if let Some(dashes) = line
+            .trim_start()
+            .starts_with("---")
+            .then(|| line.find("---"))
+            .flatten()
+        {
+            return Some(start + dashes + 3);
+        }
+        start += line.len();
+    }
+    None
+}
+
 /// Whether `text` holds `do {` (or `do{`) anywhere: one search, before a
 /// script's body is read line by line for its `do` blocks.
 fn may_open_do_block(text: &[u8]) -> bool {

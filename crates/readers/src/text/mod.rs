@@ -39,7 +39,7 @@ use crate::position::Cursor;
 
 use command_line::{cli_jwt_logins, command_line_secrets};
 use containers::{dockerfile_variables, env_list_entry};
-pub(crate) use dataweave::dataweave_variables;
+pub(crate) use dataweave::{dataweave_variables, literal_script};
 use generic::{generic_line, is_key_path_setting, json_key_value_pairs, name_server_credentials};
 pub use private_keys::looks_like_pem_body;
 use private_keys::private_key_blocks;

@@ -796,3 +796,23 @@ fn backticks_end_a_define() {
         ]
     );
 }
+
+/// The string a script evaluates to when its body is one literal: after the
+/// header's `---`, or the whole script; at the opening quote.
+#[test]
+fn literal_scripts_are_one_string_after_the_header() {
+    use super::literal_script;
+    let with_header = "%dw 2.0\noutput application/java\n---\n\"Pw-1\"";
+    assert_eq!(literal_script(with_header), Some(("Pw-1".to_string(), 36)));
+    assert_eq!(literal_script("  'Key-2' "), Some(("Key-2".to_string(), 2)));
+    for not_literal in [
+        "p('secure::x')",
+        "\"Bearer \" ++ vars.token",
+        "\"a $(vars.b)\"",
+        "\"\"",
+        "%dw 2.0\n---\nvars.x",
+        "\"multi\nline\"",
+    ] {
+        assert_eq!(literal_script(not_literal), None, "{not_literal}");
+    }
+}

@@ -1058,6 +1058,43 @@ fn command_line_secrets() {
     );
 }
 
+/// An `ee:set-variable` named like a secret whose script is one string
+/// literal (after a header, or alone) sets the secret in clear: reported at
+/// the literal, with a fix that makes the script `p('secure::...')`. Not an
+/// expression, a concatenation, or a variable with a plain name.
+#[test]
+fn ee_set_variables_whose_script_is_a_literal() {
+    const XML: &str = "claims-api/src/main/mule/partner.xml";
+    let findings = common::run("IG102", "IG102/dataweave-script");
+    let with_header = common::finding_at(&findings, XML, 52);
+    assert_eq!(with_header.location.column, 1, "at the literal");
+    assert!(
+        with_header.message.starts_with(
+            "claims-api: secret `partnerSecret` is set in clear in partner.xml (Pa…(21) sha256:"
+        ),
+        "{}",
+        with_header.message
+    );
+    assert!(
+        with_header.fix.starts_with(
+            "Read it from a secure property instead: make the script of <ee:set-variable variableName=\"partnerSecret\"> p('secure::partner.secret')"
+        ),
+        "{}",
+        with_header.fix
+    );
+    let alone = common::finding_at(&findings, XML, 53);
+    assert_eq!(alone.location.column, 72, "at the literal");
+    assert!(
+        alone.message.contains("`partnerApiKey`"),
+        "{}",
+        alone.message
+    );
+    common::assert_no_secrets(
+        "IG102/dataweave-script",
+        &["PartnerVarSecret-2291", "PartnerVarKey-3307"],
+    );
+}
+
 /// A DataWeave script of an app's resources, or one written in its Mule
 /// XML, declares a secret as a string literal (`var clientSecret = "..."`,
 /// typed `var apiKey: String = "..."`, DataWeave 1.0 `%var`): reported at
@@ -1080,6 +1117,8 @@ fn dataweave_script_variables() {
             (XML, 11),
             (XML, 24),
             (XML, 34),
+            (XML, 52),
+            (XML, 53),
         ],
     );
     let findings = common::run("IG102", rel);

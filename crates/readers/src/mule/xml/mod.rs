@@ -89,6 +89,9 @@ pub(crate) struct MuleXmlFacts {
     /// string literal (`var apiKey = "..."`): (name, value, location of the
     /// name).
     pub script_variables: Vec<(String, String, Location)>,
+    /// Secret-named `ee:set-variable`s whose script is one string literal:
+    /// (variable, value, location of the literal).
+    pub literal_script_variables: Vec<(String, String, Location)>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -287,6 +290,10 @@ struct XmlReader<'t> {
     /// A secret-named Spring bean `property` (or `constructor-arg`) whose
     /// value is the text of its `<value>` child.
     spring_value: Option<SpringValue>,
+    /// An `ee:set-variable` (Mule 3 `dw:set-variable`) named like a secret,
+    /// being read: its name and its frame's index. Its script may be one
+    /// string literal, the secret in clear.
+    secret_script_variable: Option<(String, usize)>,
 }
 
 /// Reads one Mule configuration file. `expect_mule`: the file lies where Mule
@@ -317,6 +324,7 @@ pub(crate) fn read_mule_xml(text: &str, path: &str, expect_mule: bool) -> MuleXm
         flows_here: Vec::new(),
         expect_mule,
         spring_value: None,
+        secret_script_variable: None,
     };
     r.run(expect_mule);
     r.facts
@@ -362,6 +370,9 @@ impl<'t> XmlReader<'t> {
                 Ok(Event::CData(t)) => {
                     if opens_dataweave_header(&t) {
                         self.script_variables(&t, before + 9);
+                    }
+                    if self.secret_script_variable.is_some() {
+                        self.secret_variable_script(&t, before + 9);
                     }
                     if self.wants_text() {
                         let piece = self.piece(&t);
@@ -422,6 +433,27 @@ impl<'t> XmlReader<'t> {
         }
         self.discard_payload();
         self.finish_handoffs();
+    }
+
+    /// The script of a secret-named `ee:set-variable` (a CDATA section at
+    /// `offset`, its direct content) when it is one string literal: the
+    /// variable is set to a secret in clear.
+    #[inline(never)]
+    fn secret_variable_script(&mut self, bytes: &[u8], offset: usize) {
+        let Some((name, depth)) = &self.secret_script_variable else {
+            return;
+        };
+        if self.stack.len() != depth + 1 {
+            return;
+        }
+        let name = name.clone();
+        let script = self.piece(bytes);
+        if let Some((value, at)) = crate::text::literal_script(&script) {
+            let location = self.loc(offset + at);
+            self.facts
+                .literal_script_variables
+                .push((name, value, location));
+        }
     }
 
     /// The secret variables a CDATA section (at `offset`) declares.
@@ -595,6 +627,13 @@ impl<'t> XmlReader<'t> {
         let Some(frame) = self.stack.pop() else {
             return;
         };
+        if self
+            .secret_script_variable
+            .as_ref()
+            .is_some_and(|(_, depth)| *depth == self.stack.len())
+        {
+            self.secret_script_variable = None;
+        }
         if self.spring_value.is_some() {
             self.end_spring_value();
         }

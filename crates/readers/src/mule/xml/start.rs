@@ -62,6 +62,12 @@ impl<'t> XmlReader<'t> {
                 own_name = Some(name);
                 secret_variable = true;
             }
+        } else if family == Fam::Other && local == "set-variable" {
+            // `ee:set-variable` (Mule 3 `dw:set-variable`): its value is
+            // its script, read when its text comes.
+            if let Some(name) = secret_variable_name(local, &raw_attrs) {
+                self.secret_script_variable = Some((name.into_owned(), self.stack.len()));
+            }
         }
         let mut tag = Tag {
             lt,

@@ -99,7 +99,9 @@ connection's keystore, is reported: it protects nothing):
 - a variable whose name carries a secret set to a literal (`<set-variable
   variableName="apiPassword" value="..."/>`; Mule 3 `<set-session-variable>` and
   `<set-property propertyName="Authorization" value="..."/>`, an outbound property
-  sent as a header), reported at its `value`;
+  sent as a header), reported at its `value`, and an `ee:set-variable` (Mule 3
+  `dw:set-variable`) named so whose DataWeave script is one string literal, reported
+  at the literal;
 - a DataWeave script (a `.dwl` file, or one written in the XML, such as an
   `ee:set-variable`'s CDATA opening with `%dw 2.0` or, without it, with a directive
   such as `output`) that declares a secret as a string literal (`var clientSecret =

@@ -82,6 +82,11 @@ pub(super) fn assignment_fix(a: &Assignment, file: &str) -> String {
             name = a.name,
             property = dataweave_property(&a.name)
         ),
+        DefinitionForm::SetVariableScript => format!(
+            "Read it from a secure property instead: make the script of <ee:set-variable variableName=\"{name}\"> p('secure::{property}'), with `{property}` encrypted in the app's secure properties file or supplied at deploy time as a protected Runtime Manager property; and purge the literal from {file}'s git history. Then change the secret.",
+            name = a.name,
+            property = dataweave_property(&a.name)
+        ),
         DefinitionForm::CommandOption => format!(
             "Pass it from the pipeline's secret store instead ({} \"${}\", from a masked CI secret), and purge the value from {file}'s git history. Then change the secret.",
             a.name,
