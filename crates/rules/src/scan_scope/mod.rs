@@ -13,7 +13,7 @@ use std::collections::HashSet;
 
 use intguard_model::expr::{contains_pair, placeholders};
 use intguard_model::vocab::is_placeholder_value;
-use intguard_model::{MuleApp, TextFileFacts};
+use intguard_model::{Assignment, MuleApp, TextFileFacts};
 
 use crate::protect_access::IG206_FIX_PROPERTIES;
 use crate::protect_credentials::{is_committed_value, is_key_name};
@@ -64,10 +64,16 @@ pub fn keep_what_scan_rules_read(app: &mut MuleApp) {
 /// App rules read them at the end).
 pub fn keep_text_facts_scan_rules_read(files: &mut [TextFileFacts]) {
     for file in files {
-        file.assignments
-            .retain(|a| is_committed_value(&a.value) || !is_placeholder_value(&a.value));
+        file.assignments.retain(has_a_value_of_its_own);
         file.assignments.shrink_to_fit();
     }
+}
+
+/// The assignment sets a value of its own, not a reference to something
+/// else (see [`keep_text_facts_scan_rules_read`]): what a Scan rule may
+/// take as set in the repository.
+pub(crate) fn has_a_value_of_its_own(a: &Assignment) -> bool {
+    is_committed_value(&a.value) || !is_placeholder_value(&a.value)
 }
 
 /// Of an app's HTTP side, what the Scan rules read once its App rules (IG102,

@@ -257,8 +257,9 @@ const TOKEN: &str = "sales-sync/src/main/mule/token.xml";
 /// The fix says where each connection's password is set, so that it can be
 /// deleted once the connection logs in with a certificate: property file
 /// entries (grouped by key, each file once), a `global-property`, the
-/// attribute itself, a `-D` option of the app's deploy script, and what the
-/// deployment supplies, alone or beside committed values.
+/// attribute itself, a `-D` option of the app's deploy script, a deployment
+/// property of its pom, and what the deployment supplies, alone or beside
+/// committed values (a `-D` option passing a CI variable is the deployment's).
 #[test]
 fn the_fix_names_where_each_password_is_set() {
     common::assert_places(
@@ -269,6 +270,8 @@ fn the_fix_names_where_each_password_is_set() {
             (PLACES, 16),
             (PLACES, 20),
             (PLACES, 25),
+            (PLACES, 30),
+            (PLACES, 35),
             (TOKEN, 13),
             (TOKEN, 20),
         ],
@@ -291,6 +294,15 @@ fn the_fix_names_where_each_password_is_set() {
         (
             25,
             "then delete the password where the repository sets it (-Dops.login in deploy.sh) and reset the user's password.",
+        ),
+        (
+            30,
+            "then delete the password where the repository sets it (`billing.password` in pom.xml) and reset the user's password.",
+        ),
+        // `-Dreports.login="${REPORTS_LOGIN}"`: a CI variable, set at deploy.
+        (
+            35,
+            "then stop supplying the password at deploy time (`reports.login`) and reset the user's password.",
         ),
     ];
     for (line, tail) in expected {
@@ -319,6 +331,7 @@ fn the_fix_names_where_each_password_is_set() {
             "Inline-Pass-77",
             "Ops-Pass-4321",
             "Url-Pass-9876",
+            "PomBillingPass-4455",
         ],
     );
 }

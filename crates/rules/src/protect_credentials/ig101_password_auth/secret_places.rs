@@ -7,6 +7,7 @@ use intguard_model::{
     PropertySource, SalesforceConnection, Value,
 };
 
+use crate::scan_scope::has_a_value_of_its_own;
 use crate::support::{app_for_path, file_name};
 
 /// The places the repository sets a login's secrets in some environment,
@@ -98,8 +99,8 @@ impl SecretPlaces {
                 }
             }
             for property in &r.unresolved {
-                match script_option(inventory, app, property) {
-                    Some(file) => self.add(format!("-D{property}"), file),
+                match committed_option(inventory, app, property) {
+                    Some((what, file)) => self.add(what, file),
                     None => {
                         let name = format!("`{property}`");
                         if !self.at_deploy.contains(&name) {
@@ -181,19 +182,35 @@ fn describe<'a>(source: &PropertySource<'a>) -> (String, &'a str) {
     }
 }
 
-/// The script or launch file of `app` with a `-D` option that sets
-/// `property`: the app runs with it (`-Dsf.login=...` for `${sf.login}`).
-fn script_option<'a>(inventory: &'a Inventory, app: &MuleApp, property: &str) -> Option<&'a str> {
+/// Where a file of `app` sets `property` to a value of its own: a `-D`
+/// option of a script or launch file (`-Dsf.login=...` for `${sf.login}`),
+/// or a property of its pom (the Mule Maven plugin's deployment
+/// `<properties>`): what it is and the file. A reference
+/// (`-Dsf.login=${SF_LOGIN}`) leaves the value to the deployment.
+fn committed_option<'a>(
+    inventory: &'a Inventory,
+    app: &MuleApp,
+    property: &str,
+) -> Option<(String, &'a str)> {
     inventory
         .text_files
         .iter()
         .filter(|f| app_for_path(inventory, &f.path).is_some_and(|a| std::ptr::eq(a, app)))
-        .find(|f| {
-            f.assignments
-                .iter()
-                .any(|a| a.form == DefinitionForm::JavaOption && a.name == property)
+        .find_map(|f| {
+            let a = f.assignments.iter().find(|a| {
+                a.name == property
+                    && matches!(
+                        a.form,
+                        DefinitionForm::JavaOption | DefinitionForm::PomProperty
+                    )
+                    && has_a_value_of_its_own(a)
+            })?;
+            let what = match a.form {
+                DefinitionForm::JavaOption => format!("-D{property}"),
+                _ => format!("`{property}`"),
+            };
+            Some((what, file_name(&f.path)))
         })
-        .map(|f| file_name(&f.path))
 }
 
 /// The value of the `password=` pair in the query of a URL
