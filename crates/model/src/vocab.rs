@@ -428,7 +428,7 @@ pub fn url_password(value: &str) -> Option<&str> {
 /// reference. Values are as written (percent-encoding kept).
 pub fn url_query_credentials(value: &str) -> Vec<(&str, &str)> {
     // Asked of every URL attribute and property value: most have no query.
-    let Some(q) = value.find('?') else {
+    let Some(q) = memchr::memchr(b'?', value.as_bytes()) else {
         return Vec::new();
     };
     let query = &value[q + 1..];

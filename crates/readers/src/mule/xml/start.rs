@@ -57,12 +57,15 @@ impl<'t> XmlReader<'t> {
         // A variable is named by its `variableName` (Mule 3's message
         // properties by `propertyName`): what its value's finding names.
         let mut secret_variable = false;
-        if family == Fam::Core {
+        // `set-variable`, `set-session-variable`, `set-property`: one test
+        // of the name first, as this runs for every element.
+        let sets = local.starts_with("set-");
+        if sets && family == Fam::Core {
             if let Some(name) = secret_variable_name(local, &raw_attrs) {
                 own_name = Some(name);
                 secret_variable = true;
             }
-        } else if family == Fam::Other && local == "set-variable" {
+        } else if sets && family == Fam::Other && local == "set-variable" {
             // `ee:set-variable` (Mule 3 `dw:set-variable`): its value is
             // its script, read when its text comes.
             if let Some(name) = secret_variable_name(local, &raw_attrs) {
@@ -520,11 +523,22 @@ impl<'t> XmlReader<'t> {
 /// property, sent as a header; UNVERIFIED against MuleSoft's Mule 3
 /// reference, read tolerantly). `None` when the name says no secret.
 fn secret_variable_name<'t>(local: &str, raw_attrs: &[RawAttr<'t>]) -> Option<Cow<'t, str>> {
-    let name_attribute = match local {
-        "set-variable" | "set-session-variable" => "variableName",
-        "set-property" => "propertyName",
+    let (name_attribute, header) = match local {
+        "set-variable" | "set-session-variable" => ("variableName", false),
+        "set-property" => ("propertyName", true),
         _ => return None,
     };
+    // Set by an expression (`#[payload.access_token]`, as most are): no
+    // secret written, whatever the name.
+    if raw_attrs
+        .iter()
+        .find(|a| a.name == "value")
+        .is_some_and(|v| v.value.trim_start().starts_with("#["))
+    {
+        return None;
+    }
     let name = &raw_attrs.iter().find(|a| a.name == name_attribute)?.value;
-    (vocab::is_secret_name(name) || vocab::is_credential_param_name(name)).then(|| name.clone())
+    // An outbound property is sent as a header: `Authorization` too.
+    let secret = vocab::is_secret_name(name) || (header && vocab::is_credential_param_name(name));
+    secret.then(|| name.clone())
 }
