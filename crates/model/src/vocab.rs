@@ -422,22 +422,28 @@ pub fn url_password(value: &str) -> Option<&str> {
     None
 }
 
-/// The `name=value` pairs of a URL's query (`...?grant_type=password&password=...`)
-/// whose name says they carry a credential ([`is_credential_param_name`]) and
-/// whose value is written in the text: not empty, not a `${...}` or `#[...]`
-/// reference. Values are as written (percent-encoding kept).
-pub fn url_query_credentials(value: &str) -> Vec<(&str, &str)> {
+/// The `name=value` pairs of a URL's query (`...?grant_type=password&password=...`),
+/// up to a fragment or the end of the URL, values as written.
+pub fn url_query_pairs(value: &str) -> impl Iterator<Item = (&str, &str)> {
     // Asked of every URL attribute and property value: most have no query.
-    let Some(q) = memchr::memchr(b'?', value.as_bytes()) else {
-        return Vec::new();
+    let query = match memchr::memchr(b'?', value.as_bytes()) {
+        Some(q) => &value[q + 1..],
+        None => "",
     };
-    let query = &value[q + 1..];
     let end = query
         .find(|c: char| c == '#' || c.is_whitespace() || c == '"')
         .unwrap_or(query.len());
     query[..end]
         .split('&')
         .filter_map(|pair| pair.split_once('='))
+}
+
+/// The pairs of a URL's query ([`url_query_pairs`]) whose name says they
+/// carry a credential ([`is_credential_param_name`]) and whose value is
+/// written in the text: not empty, not a `${...}` or `#[...]` reference.
+/// Values are as written (percent-encoding kept).
+pub fn url_query_credentials(value: &str) -> Vec<(&str, &str)> {
+    url_query_pairs(value)
         .filter(|(name, v)| {
             !v.is_empty()
                 && !v.contains("${")

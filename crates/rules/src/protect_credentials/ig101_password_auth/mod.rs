@@ -14,7 +14,7 @@ use crate::Rule;
 
 mod secret_places;
 
-use secret_places::SecretPlaces;
+use secret_places::{CommittedOptions, SecretPlaces};
 
 pub struct PasswordAuth;
 
@@ -101,6 +101,7 @@ impl Rule for PasswordAuth {
 
     fn check(&self, inventory: &Inventory) -> Vec<Finding> {
         let mut out = Vec::new();
+        let options = CommittedOptions::new(inventory);
         for (app, conn) in inventory.connections() {
             let soap_login = conn
                 .endpoint_attributes()
@@ -133,7 +134,7 @@ impl Rule for PasswordAuth {
             } else {
                 &["password"]
             };
-            let removal = SecretPlaces::of(inventory, app, conn, secret_attributes)
+            let removal = SecretPlaces::of(&options, app, conn, secret_attributes)
                 .removal(secrets)
                 .unwrap_or_else(|| format!("remove {secrets} from the app's configuration"));
             let ids = connection_identities(app, conn);
@@ -178,7 +179,7 @@ impl Rule for PasswordAuth {
             }
             out.push(finding);
         }
-        out.extend(http_password_logins(inventory));
+        out.extend(http_password_logins(inventory, &options));
         out.extend(password_logins(inventory));
         out
     }
@@ -425,7 +426,7 @@ fn param_text(app: &MuleApp, p: &HttpParam, env: Option<&str>) -> String {
 /// parameters, the body, the payload the flow set before the request or the
 /// default query parameters of the request config) or a SOAP login URL. Only
 /// requests whose host is Salesforce's count; XML comments are not read.
-fn http_password_logins(inventory: &Inventory) -> Vec<Finding> {
+fn http_password_logins(inventory: &Inventory, options: &CommittedOptions<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
     for app in &inventory.apps {
         for op in &app.http_request_operations {
@@ -537,7 +538,7 @@ fn http_password_logins(inventory: &Inventory) -> Vec<Finding> {
                 .first()
                 .map(|(_, u)| u.clone())
                 .unwrap_or_else(|| "${sfdc.username}".to_string());
-            let removal = SecretPlaces::of_request(inventory, app, op)
+            let removal = SecretPlaces::of_request(options, app, op)
                 .removal("the password")
                 .unwrap_or_else(|| {
                     "delete the password wherever it is kept (property files, deploy-time properties, the request itself)".to_string()

@@ -2,6 +2,10 @@
 //! and token, the password an `<http:request>` sends): what IG101's fix tells
 //! the user to delete once the login uses a certificate.
 
+use std::cell::OnceCell;
+use std::collections::HashMap;
+
+use intguard_model::vocab::url_query_pairs;
 use intguard_model::{
     DefinitionForm, HttpRequestOperation, HttpValueSyntax, Inventory, Location, MuleApp,
     PropertySource, SalesforceConnection, Value,
@@ -12,7 +16,7 @@ use crate::support::{app_for_path, file_name};
 
 /// The places the repository sets a login's secrets in some environment,
 /// and the properties nothing in it sets (the deployment does).
-#[derive(Debug, Default, PartialEq)]
+#[derive(Debug, Default)]
 pub(super) struct SecretPlaces {
     /// What sets them and the files it is in, in the order found:
     /// (`` `sfdc.password` ``, [dev.yaml, prod.yaml]), (`-Dsf.login`,
@@ -27,7 +31,7 @@ impl SecretPlaces {
     /// The places of the `attributes` of `conn` (`password`,
     /// `securityToken`), in every environment of `app`.
     pub(super) fn of(
-        inventory: &Inventory,
+        options: &CommittedOptions<'_>,
         app: &MuleApp,
         conn: &SalesforceConnection,
         attributes: &[&str],
@@ -35,7 +39,7 @@ impl SecretPlaces {
         let mut places = SecretPlaces::default();
         for &name in attributes {
             if let Some(value) = conn.attr(name) {
-                places.add_value(inventory, app, value, format!("the {name} attribute"));
+                places.add_value(options, app, value, format!("the {name} attribute"));
             }
         }
         places
@@ -45,7 +49,7 @@ impl SecretPlaces {
     /// named `password` of its body, of the payload set before it and of its
     /// query parameters, and a `password=` pair of its URL.
     pub(super) fn of_request(
-        inventory: &Inventory,
+        options: &CommittedOptions<'_>,
         app: &MuleApp,
         op: &HttpRequestOperation,
     ) -> Self {
@@ -60,20 +64,15 @@ impl SecretPlaces {
                 }
                 _ => c.value.clone(),
             };
-            places.add_value(inventory, app, &value, what);
+            places.add_value(options, app, &value, what);
         }
         for p in op.query_params.iter().filter(|p| is_password(&p.name)) {
             let what = "the password query parameter".to_string();
-            places.add_value(inventory, app, &p.value, what);
+            places.add_value(options, app, &p.value, what);
         }
         if let Some(url) = &op.url {
             if let Some(value) = url_password(&url.raw, &url.location) {
-                places.add_value(
-                    inventory,
-                    app,
-                    &value,
-                    "the password in the url".to_string(),
-                );
+                places.add_value(options, app, &value, "the password in the url".to_string());
             }
         }
         places
@@ -81,7 +80,13 @@ impl SecretPlaces {
 
     /// Where `value` is set in each environment: `inline` (what holds it)
     /// when it is written where it is read.
-    fn add_value(&mut self, inventory: &Inventory, app: &MuleApp, value: &Value, inline: String) {
+    fn add_value(
+        &mut self,
+        options: &CommittedOptions<'_>,
+        app: &MuleApp,
+        value: &Value,
+        inline: String,
+    ) {
         for r in app.resolve_all(value) {
             if r.value.as_deref().is_some_and(|v| v.trim().is_empty()) {
                 continue;
@@ -99,8 +104,8 @@ impl SecretPlaces {
                 }
             }
             for property in &r.unresolved {
-                match committed_option(inventory, app, property) {
-                    Some((what, file)) => self.add(what, file),
+                match options.find(app, property) {
+                    Some((what, file)) => self.add(what.to_string(), file),
                     None => {
                         let name = format!("`{property}`");
                         if !self.at_deploy.contains(&name) {
@@ -182,44 +187,86 @@ fn describe<'a>(source: &PropertySource<'a>) -> (String, &'a str) {
     }
 }
 
-/// Where a file of `app` sets `property` to a value of its own: a `-D`
-/// option of a script or launch file (`-Dsf.login=...` for `${sf.login}`),
-/// or a property of its pom (the Mule Maven plugin's deployment
-/// `<properties>`): what it is and the file. A reference
-/// (`-Dsf.login=${SF_LOGIN}`) leaves the value to the deployment.
-fn committed_option<'a>(
+/// The `-D` options of the apps' scripts and launch files
+/// (`-Dsf.login=...` for `${sf.login}`) and the properties of their poms
+/// (the Mule Maven plugin's deployment `<properties>`) that set a value of
+/// their own; a reference (`-Dsf.login=${SF_LOGIN}`) leaves the value to the
+/// deployment. Gathered once, on the first reference no file defines, and
+/// kept by app: looking through every text file for each reference was
+/// quadratic in the apps.
+pub(super) struct CommittedOptions<'a> {
     inventory: &'a Inventory,
-    app: &MuleApp,
-    property: &str,
-) -> Option<(String, &'a str)> {
-    inventory
-        .text_files
-        .iter()
-        .filter(|f| app_for_path(inventory, &f.path).is_some_and(|a| std::ptr::eq(a, app)))
-        .find_map(|f| {
-            let a = f.assignments.iter().find(|a| {
-                a.name == property
-                    && matches!(
-                        a.form,
-                        DefinitionForm::JavaOption | DefinitionForm::PomProperty
-                    )
-                    && has_a_value_of_its_own(a)
-            })?;
+    /// By app root: (property, what sets it, file), in walk order.
+    by_app: OnceCell<HashMap<&'a str, Vec<CommittedOption<'a>>>>,
+}
+
+struct CommittedOption<'a> {
+    property: &'a str,
+    /// `-Dsf.login` or `` `billing.password` ``.
+    what: String,
+    file: &'a str,
+}
+
+impl<'a> CommittedOptions<'a> {
+    pub(super) fn new(inventory: &'a Inventory) -> Self {
+        CommittedOptions {
+            inventory,
+            by_app: OnceCell::new(),
+        }
+    }
+
+    /// What in a file of `app` sets `property`, and the file: the first
+    /// such option in walk order.
+    fn find(&self, app: &MuleApp, property: &str) -> Option<(&str, &'a str)> {
+        let by_app = self.by_app.get_or_init(|| gather(self.inventory));
+        by_app
+            .get(app.root.as_str())?
+            .iter()
+            .find(|o| o.property == property)
+            .map(|o| (o.what.as_str(), o.file))
+    }
+}
+
+fn gather(inventory: &Inventory) -> HashMap<&str, Vec<CommittedOption<'_>>> {
+    let mut by_app: HashMap<&str, Vec<CommittedOption<'_>>> = HashMap::new();
+    for f in &inventory.text_files {
+        let mut options = f
+            .assignments
+            .iter()
+            .filter(|a| {
+                matches!(
+                    a.form,
+                    DefinitionForm::JavaOption | DefinitionForm::PomProperty
+                ) && has_a_value_of_its_own(a)
+            })
+            .peekable();
+        // Most files set none: the app is looked for only for those that do.
+        if options.peek().is_none() {
+            continue;
+        }
+        let Some(app) = app_for_path(inventory, &f.path) else {
+            continue;
+        };
+        let list = by_app.entry(app.root.as_str()).or_default();
+        for a in options {
             let what = match a.form {
-                DefinitionForm::JavaOption => format!("-D{property}"),
-                _ => format!("`{property}`"),
+                DefinitionForm::JavaOption => format!("-D{}", a.name),
+                _ => format!("`{}`", a.name),
             };
-            Some((what, file_name(&f.path)))
-        })
+            list.push(CommittedOption {
+                property: &a.name,
+                what,
+                file: file_name(&f.path),
+            });
+        }
+    }
+    by_app
 }
 
 /// The value of the `password=` pair in the query of a URL
 /// (`...?grant_type=password&password=${secure::sf.password}`).
 fn url_password(url: &str, at: &Location) -> Option<Value> {
-    let query = &url[url.find('?')? + 1..];
-    query
-        .split('&')
-        .find_map(|pair| pair.strip_prefix("password="))
-        .filter(|v| !v.is_empty())
-        .map(|v| Value::new(v, at.clone()))
+    url_query_pairs(url)
+        .find(|(name, value)| *name == "password" && !value.is_empty())
+        .map(|(_, value)| Value::new(value, at.clone()))
 }
