@@ -12,7 +12,7 @@ use intguard_model::{
 };
 
 use crate::scan_scope::has_a_value_of_its_own;
-use crate::support::{app_for_path, file_name};
+use crate::support::file_name;
 
 /// The places the repository sets a login's secrets in some environment,
 /// and the properties nothing in it sets (the deployment does).
@@ -228,6 +228,21 @@ impl<'a> CommittedOptions<'a> {
 }
 
 fn gather(inventory: &Inventory) -> HashMap<&str, Vec<CommittedOption<'_>>> {
+    // A file's app: the deepest app root among its folders, found by
+    // walking up its path (`support::app_for_path` tries every app, for
+    // every file that sets options: every pom).
+    let roots: HashMap<&str, &str> = inventory
+        .apps
+        .iter()
+        .map(|a| (a.root.trim_end_matches('/'), a.root.as_str()))
+        .collect();
+    let app_root = |path: &str| {
+        path.match_indices('/')
+            .rev()
+            .find_map(|(i, _)| roots.get(&path[..i]))
+            .or_else(|| roots.get(""))
+            .copied()
+    };
     let mut by_app: HashMap<&str, Vec<CommittedOption<'_>>> = HashMap::new();
     for f in &inventory.text_files {
         let mut options = f
@@ -244,10 +259,10 @@ fn gather(inventory: &Inventory) -> HashMap<&str, Vec<CommittedOption<'_>>> {
         if options.peek().is_none() {
             continue;
         }
-        let Some(app) = app_for_path(inventory, &f.path) else {
+        let Some(root) = app_root(&f.path) else {
             continue;
         };
-        let list = by_app.entry(app.root.as_str()).or_default();
+        let list = by_app.entry(root).or_default();
         for a in options {
             let what = match a.form {
                 DefinitionForm::JavaOption => format!("-D{}", a.name),
