@@ -12,7 +12,7 @@ use intguard_model::{
 };
 
 use crate::scan_scope::has_a_value_of_its_own;
-use crate::support::file_name;
+use crate::support::{and_list, file_name};
 
 /// The places the repository sets a login's secrets in some environment,
 /// and the properties nothing in it sets (the deployment does).
@@ -162,15 +162,6 @@ impl SecretPlaces {
             (Some(one), None) | (None, Some(one)) => Some(one),
             (None, None) => None,
         }
-    }
-}
-
-/// `a`, `a and b`, `a, b and c`.
-fn and_list(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
 }
 

@@ -133,8 +133,5 @@ fn clear_query_credentials(url: &str) -> Vec<(&str, &str)> {
 /// `` `password` ``, `` `client_secret` and `password` ``.
 fn names(credentials: &[(&str, &str)]) -> String {
     let names: Vec<String> = credentials.iter().map(|(n, _)| format!("`{n}`")).collect();
-    match names.as_slice() {
-        [rest @ .., last] if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
-        _ => names.concat(),
-    }
+    crate::support::and_list(&names)
 }
