@@ -5,8 +5,8 @@ use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use intguard_model::{
-    keys_encrypted, Assignment, CertificateFacts, DefinitionForm, Diagnostic, InlineSuppression,
-    KeyMaterial, KeyMaterialKind, Location, PropertyFile, PropertyFormat, TextFileFacts,
+    keys_encrypted, Assignment, CertificateFacts, Diagnostic, InlineSuppression, KeyMaterial,
+    KeyMaterialKind, Location, PropertyFile, PropertyFormat, TextFileFacts,
 };
 
 use crate::discover::{self, WalkedFile};
@@ -160,7 +160,6 @@ pub(crate) fn process_file(
     let mut role = TextRole {
         assignments: AssignmentStyle::of_file(&name, &ext),
         script_variables: Vec::new(),
-        literal_script_variables: Vec::new(),
     };
     if let Some((_, root)) = app {
         read_app_file(f, root, (&name, &ext), (text, bytes), &mut role, &mut out);
@@ -341,10 +340,8 @@ struct TextRole {
     /// Which `name = value` forms are definitions; `None` for a file whose
     /// reader already took them (Mule XML, property files).
     assignments: AssignmentStyle,
-    /// Secret variables of DataWeave scripts in a Mule XML file's CDATA.
-    script_variables: Vec<(String, String, Location)>,
-    /// Secret-named `ee:set-variable`s set to one string literal.
-    literal_script_variables: Vec<(String, String, Location)>,
+    /// Secrets the DataWeave scripts in a Mule XML file's CDATA set in clear.
+    script_variables: Vec<Assignment>,
 }
 
 impl AssignmentStyle {
@@ -392,7 +389,6 @@ fn read_app_file(
             let mut facts = read_mule_xml(text, display, expect);
             out.diagnostics.append(&mut facts.diagnostics);
             role.script_variables = std::mem::take(&mut facts.script_variables);
-            role.literal_script_variables = std::mem::take(&mut facts.literal_script_variables);
             if facts.is_mule || facts.spring_beans {
                 role.assignments = AssignmentStyle::None;
                 out.mule = Some(Box::new(facts));
@@ -544,30 +540,7 @@ fn read_text_facts(
         });
     }
     out.suppressions = suppressions;
-    facts.assignments.extend(
-        role.script_variables
-            .into_iter()
-            .map(|(name, value, location)| Assignment {
-                name,
-                value,
-                secret: true,
-                location,
-                form: DefinitionForm::DataWeaveVariable,
-            }),
-    );
-    facts
-        .assignments
-        .extend(
-            role.literal_script_variables
-                .into_iter()
-                .map(|(name, value, location)| Assignment {
-                    name,
-                    value,
-                    secret: true,
-                    location,
-                    form: DefinitionForm::SetVariableScript,
-                }),
-        );
+    facts.assignments.extend(role.script_variables);
     let pem_like = PEM_EXTENSIONS.contains(&ext) || text.trim_start().starts_with("-----BEGIN");
     if !facts.private_keys.is_empty() && pem_like {
         let kind = if facts.private_keys[0].label.starts_with("PGP ") {

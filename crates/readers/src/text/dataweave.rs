@@ -97,13 +97,9 @@ pub(crate) fn literal_script(script: &str) -> Option<(String, usize)> {
 fn header_end(script: &str) -> Option<usize> {
     let mut start = 0;
     for line in script.split_inclusive('\n') {
-        if let Some(dashes) = line
-            .trim_start()
-            .starts_with("---")
-            .then(|| line.find("---"))
-            .flatten()
-        {
-            return Some(start + dashes + 3);
+        let indent = line.len() - line.trim_start().len();
+        if line[indent..].starts_with("---") {
+            return Some(start + indent + 3);
         }
         start += line.len();
     }

@@ -28,10 +28,10 @@
 //! - [`spring`]: Spring beans and SFTP key authentication.
 
 use intguard_model::{
-    vocab, Diagnostic, FilePath, GlobalProperty, HttpCredential, HttpListener, HttpParam,
-    HttpParamKind, HttpRequestOperation, HttpRequester, HttpValueSyntax, KeyLoader, KeyLoaderKind,
-    Location, PropertyImport, SalesforceConnection, SalesforceOperation, SecurePropertiesConfig,
-    SendsBody, SharedStr, TlsContext, Value, XmlAttribute,
+    vocab, Assignment, DefinitionForm, Diagnostic, FilePath, GlobalProperty, HttpCredential,
+    HttpListener, HttpParam, HttpParamKind, HttpRequestOperation, HttpRequester, HttpValueSyntax,
+    KeyLoader, KeyLoaderKind, Location, PropertyImport, SalesforceConnection, SalesforceOperation,
+    SecurePropertiesConfig, SendsBody, SharedStr, TlsContext, Value, XmlAttribute,
 };
 use std::borrow::Cow;
 
@@ -85,13 +85,11 @@ pub(crate) struct MuleXmlFacts {
     pub secret_attributes: Vec<XmlAttribute>,
     pub url_attributes: Vec<XmlAttribute>,
     pub operations: Vec<SalesforceOperation>,
-    /// Secret variables DataWeave scripts in CDATA sections declare with a
-    /// string literal (`var apiKey = "..."`): (name, value, location of the
-    /// name).
-    pub script_variables: Vec<(String, String, Location)>,
-    /// Secret-named `ee:set-variable`s whose script is one string literal:
-    /// (variable, value, location of the literal).
-    pub literal_script_variables: Vec<(String, String, Location)>,
+    /// Secrets the DataWeave scripts of CDATA sections set with a string
+    /// literal: variables they declare (`var apiKey = "..."`, at the name)
+    /// and secret-named `ee:set-variable`s whose script is one literal (at
+    /// the literal).
+    pub script_variables: Vec<Assignment>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -450,9 +448,13 @@ impl<'t> XmlReader<'t> {
         let script = self.piece(bytes);
         if let Some((value, at)) = crate::text::literal_script(&script) {
             let location = self.loc(offset + at);
-            self.facts
-                .literal_script_variables
-                .push((name, value, location));
+            self.facts.script_variables.push(Assignment {
+                name,
+                value,
+                secret: true,
+                location,
+                form: DefinitionForm::SetVariableScript,
+            });
         }
     }
 
@@ -464,9 +466,13 @@ impl<'t> XmlReader<'t> {
         let found = crate::text::dataweave_variables(&script);
         for (name, value, at) in found {
             let location = self.loc(offset + at);
-            self.facts
-                .script_variables
-                .push((name.to_string(), value, location));
+            self.facts.script_variables.push(Assignment {
+                name: name.to_string(),
+                value,
+                secret: true,
+                location,
+                form: DefinitionForm::DataWeaveVariable,
+            });
         }
     }
 
