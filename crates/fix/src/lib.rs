@@ -42,6 +42,7 @@
 
 #![forbid(unsafe_code)]
 
+mod cipher_settings;
 mod git;
 mod json;
 mod props;

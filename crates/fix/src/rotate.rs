@@ -1,28 +1,76 @@
-//! Planning `fix secrets --rotate-key`: every `![...]` value of the apps re-encrypted from
-//! the old key to the new one, in place (only the base64 between `![` and `]` changes).
+//! Planning `fix secrets --rotate-key` and `--upgrade-encryption`: every `![...]` value of
+//! the apps re-encrypted from the old key to the new one, and with `--upgrade-encryption`
+//! from the configuration's settings to AES/CBC with random IVs (Mule 3: AES/CBC), in place
+//! (only the base64 between `![` and `]` changes), the configurations' settings changed to
+//! match.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use intguard_model::{Inventory, MuleApp};
 use mule_secure_props::{Cipher, Mode};
 
-use crate::secrets::{config_for_file, decrypt_plausible};
+use crate::cipher_settings::{settings_written, strong_cipher, strong_settings_edits};
+use crate::secrets::{config_cipher, config_for_file, decrypt_plausible};
 use crate::text::{apply_edits, Lines};
 use crate::{FileChange, FixError, Moved, Plan};
 
-/// Plans the rotation. Values that open with neither key, or whose file's configuration
-/// cannot be told, are an error listing them all (nothing is written). Values that already
-/// open with the new key (and not with the old one) are left as they are, so a second run
-/// has nothing to do.
+/// Re-encrypts every value from `old_key` to `new_key` (the same key when only the
+/// settings change). With `upgrade_encryption`, every configuration whose settings are not
+/// AES/CBC with random IVs (Mule 3: AES/CBC) gets them, and its files' values are
+/// re-encrypted with them: decrypting with the old settings and encrypting with the new
+/// ones is the only way to change them, since Mule reads every value of a file with its
+/// configuration's settings. Values that open with neither key, or whose file's
+/// configuration cannot be told, are an error listing them all (nothing is written).
+/// Values that already open with the new key and settings (and not with the old ones) are
+/// left as they are, so a second run has nothing to do.
 pub fn plan_rotation(
     inventory: &Inventory,
     old_key: &[u8],
     new_key: &[u8],
+    upgrade_encryption: bool,
 ) -> Result<Plan, FixError> {
     let mut plan = Plan::default();
     let mut problems = Vec::new();
+    // Settings edits, by XML file: one file may hold several configurations.
+    let mut settings_edits: BTreeMap<String, Vec<(std::ops::Range<usize>, String)>> =
+        BTreeMap::new();
     for app in &inventory.apps {
         let changes_before = plan.changes.len();
+        if upgrade_encryption {
+            for config in &app.secure_property_configs {
+                match config_cipher(config) {
+                    Ok(c) if c == strong_cipher(config) => continue,
+                    Ok(_) => {}
+                    Err(why) => {
+                        problems.push(format!("{}: {why}", config.location));
+                        continue;
+                    }
+                }
+                let path = config.location.path.as_str();
+                let text =
+                    std::fs::read_to_string(path).map_err(|e| FixError(format!("{path}: {e}")))?;
+                match strong_settings_edits(&text, config) {
+                    Ok(edits) => {
+                        plan.actions.push(format!(
+                            "set {} on <{}> {}in {path}",
+                            settings_written(config),
+                            config.element,
+                            config
+                                .name
+                                .as_deref()
+                                .map(|n| format!("`{n}` "))
+                                .unwrap_or_default()
+                        ));
+                        settings_edits
+                            .entry(path.to_string())
+                            .or_default()
+                            .extend(edits);
+                    }
+                    Err(why) => problems.push(why),
+                }
+            }
+        }
         for file in &app.property_files {
             let encrypted: Vec<_> = file
                 .entries
@@ -32,7 +80,8 @@ pub fn plan_rotation(
             if encrypted.is_empty() {
                 continue;
             }
-            let cipher = match config_for_file(app, file).map(crate::secrets::config_cipher) {
+            let config = config_for_file(app, file);
+            let cipher = match config.map(config_cipher) {
                 Some(Ok(c)) => c,
                 Some(Err(why)) => {
                     problems.push(format!("{}: {why}", file.path));
@@ -46,8 +95,15 @@ pub fn plan_rotation(
                     continue;
                 }
             };
-            for k in [old_key, new_key] {
-                if let Err(e) = Cipher::new(cipher.algorithm, Mode::Ecb, false).encrypt(k, b"") {
+            let target = match config {
+                Some(c) if upgrade_encryption => strong_cipher(c),
+                _ => cipher,
+            };
+            if target == cipher && old_key == new_key {
+                continue;
+            }
+            for (k, c) in [(old_key, cipher), (new_key, target)] {
+                if let Err(e) = Cipher::new(c.algorithm, Mode::Ecb, false).encrypt(k, b"") {
                     return Err(FixError(format!("{}: {e}", file.path)));
                 }
             }
@@ -57,13 +113,20 @@ pub fn plan_rotation(
             let mut edits = Vec::new();
             for (e, b64) in encrypted {
                 let old = decrypt_plausible(&cipher, old_key, b64);
-                let new = decrypt_plausible(&cipher, new_key, b64);
+                // Same key, new settings: the values are as the configuration (not yet
+                // changed) reads them. Trying the new settings would tell nothing: a value
+                // of fixed-IV CBC read as random-IV CBC opens too, as its tail.
+                let new = if old_key == new_key {
+                    None
+                } else {
+                    decrypt_plausible(&target, new_key, b64)
+                };
                 let plain = match (old, new) {
                     (Some(p), None) => p,
                     (None, Some(_)) => continue, // rotated already
                     (Some(_), Some(_)) => {
                         problems.push(format!(
-                            "{}: `{}` opens with both keys; rotate it by hand",
+                            "{}: `{}` opens both as it was and as it would be; rotate it by hand",
                             e.location,
                             e.key()
                         ));
@@ -96,7 +159,7 @@ pub fn plan_rotation(
                     continue;
                 };
                 let start = content.start + at + 2;
-                let fresh = cipher
+                let fresh = target
                     .encrypt(new_key, plain.as_bytes())
                     .map_err(|err| FixError(err.to_string()))?;
                 edits.push((start..start + b64.len(), fresh));
@@ -111,8 +174,13 @@ pub fn plan_rotation(
             let count = edits.len();
             let new = apply_edits(&text, edits)
                 .ok_or_else(|| FixError(format!("{}: overlapping edits", file.path)))?;
+            let how = match (old_key == new_key, target == cipher) {
+                (_, true) => format!("the new key ({cipher})"),
+                (true, false) => format!("{target} instead of {cipher}"),
+                (false, false) => format!("the new key and {target} instead of {cipher}"),
+            };
             plan.actions.push(format!(
-                "re-encrypt {count} value(s) of {} with the new key ({cipher})",
+                "re-encrypt {count} value(s) of {} with {how}",
                 file.path
             ));
             plan.changes.push(FileChange {
@@ -123,9 +191,24 @@ pub fn plan_rotation(
                 new,
             });
         }
-        if plan.changes.len() > changes_before {
+        if plan.changes.len() > changes_before && old_key != new_key {
             plan.skipped.extend(old_key_left(app));
         }
+    }
+    for (path, edits) in settings_edits {
+        if edits.is_empty() {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).map_err(|e| FixError(format!("{path}: {e}")))?;
+        let new = apply_edits(&text, edits)
+            .ok_or_else(|| FixError(format!("{path}: overlapping edits")))?;
+        plan.changes.push(FileChange {
+            path: PathBuf::from(&path),
+            // Settings only: nothing to mask.
+            masked_original: Some(text.clone()),
+            original: Some(text),
+            new,
+        });
     }
     if !problems.is_empty() {
         return Err(FixError(format!(

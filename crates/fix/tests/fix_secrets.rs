@@ -187,7 +187,7 @@ fn run_case(case: &Case) {
 
     // Rotation: every value opens with the new key; a second rotation does nothing.
     let (inventory, _) = scan(&app);
-    let r = plan_rotation(&inventory, KEY, NEW_KEY).unwrap();
+    let r = plan_rotation(&inventory, KEY, NEW_KEY, false).unwrap();
     assert!(!r.is_empty());
     r.apply().unwrap();
     for (file, name, value) in &case.moved {
@@ -198,10 +198,59 @@ fn run_case(case: &Case) {
         );
     }
     let (inventory, _) = scan(&app);
-    assert!(plan_rotation(&inventory, KEY, NEW_KEY).unwrap().is_empty());
+    assert!(plan_rotation(&inventory, KEY, NEW_KEY, false)
+        .unwrap()
+        .is_empty());
     // A wrong old key: error listing the values, nothing planned.
-    let err = plan_rotation(&inventory, b"Wrong-Key-16byte", KEY).unwrap_err();
+    let err = plan_rotation(&inventory, b"Wrong-Key-16byte", KEY, false).unwrap_err();
     assert!(err.0.contains("does not decrypt"), "{err}");
+
+    // --upgrade-encryption with a rotation back to the first key: every value opens with
+    // AES/CBC (with random IVs but in Mule 3) and that key, the configuration says so, and
+    // IG108 has nothing left to report in Mule 4 (Mule 3 has no random IVs at all).
+    let mule4 = case.fixture != "mule3-app";
+    let strong = Cipher::new(Algorithm::Aes, Mode::Cbc, mule4);
+    let before = snapshot(&app);
+    let u = plan_rotation(&inventory, NEW_KEY, KEY, true).unwrap();
+    u.apply().unwrap();
+    for (file, name, value) in &case.moved {
+        assert_eq!(
+            decrypt(&app, file, name, strong, KEY),
+            *value,
+            "{file} {name}"
+        );
+    }
+    let settings_changed = case.cipher != strong;
+    let xml_changed = u
+        .changes
+        .iter()
+        .any(|c| c.path.extension().is_some_and(|e| e == "xml"));
+    assert_eq!(xml_changed, settings_changed, "{:?}", u.actions);
+    untouched_lines_kept(
+        &before,
+        &snapshot(&app),
+        &["![", "<secure-properties:encrypt"],
+    );
+    let (inventory, _) = scan(&app);
+    assert!(verify(&inventory, &u.moved, KEY).is_empty());
+    assert!(plan_rotation(&inventory, KEY, KEY, true)
+        .unwrap()
+        .is_empty());
+    assert!(plan_rotation(&inventory, NEW_KEY, KEY, true)
+        .unwrap()
+        .is_empty());
+    let weak: Vec<Finding> = run_rules(
+        inventory,
+        &ScanOptions {
+            paths: vec![app.clone()],
+            ..Default::default()
+        },
+    )
+    .findings
+    .into_iter()
+    .filter(|f| f.rule == "IG108")
+    .collect();
+    assert_eq!(weak.is_empty(), mule4, "{weak:#?}");
 }
 
 #[test]

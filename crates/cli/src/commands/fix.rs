@@ -1,5 +1,6 @@
 //! `intguard fix secrets`: move plaintext secrets (IG102) into encrypted secure properties,
-//! or re-encrypt secure properties under a new key (`--rotate-key`). The logic is in the
+//! or re-encrypt secure properties under a new key (`--rotate-key`) or with strong settings
+//! (`--upgrade-encryption`). The logic is in the
 //! `intguard-fix` crate; this is argument handling, the git guard and output.
 
 use std::path::PathBuf;
@@ -21,7 +22,8 @@ pub struct FixArgs {
 #[derive(Subcommand)]
 enum FixCommand {
     /// Move plaintext secrets (IG102) of Mule apps into encrypted secure properties, or
-    /// re-encrypt every `![...]` value under a new key (--rotate-key).
+    /// re-encrypt every `![...]` value under a new key (--rotate-key) or with AES and random
+    /// IVs (--upgrade-encryption).
     Secrets(SecretsArgs),
 }
 
@@ -60,6 +62,11 @@ struct SecretsArgs {
     /// this environment variable.
     #[arg(long, value_name = "NEW_KEY_ENV")]
     rotate_key: Option<String>,
+    /// Re-encrypt every `![...]` value with AES/CBC and random IVs (Mule 3: AES/CBC, it has
+    /// no random IVs) and set each secure-properties configuration to match (IG108); with
+    /// --rotate-key, under the new key at the same time.
+    #[arg(long)]
+    upgrade_encryption: bool,
 }
 
 pub fn run(args: FixArgs) -> i32 {
@@ -112,33 +119,34 @@ fn secrets(args: SecretsArgs) -> i32 {
     };
     let inventory = read();
 
-    let (plan, final_key) = match &args.rotate_key {
-        Some(var) => {
-            let new_key = match load_key(Some(var), None, None) {
+    let reencrypt = args.rotate_key.is_some() || args.upgrade_encryption;
+    let (plan, final_key) = if reencrypt {
+        let new_key = match &args.rotate_key {
+            Some(var) => match load_key(Some(var), None, None) {
                 Ok(k) => k,
                 Err(e) => return exit::usage_error(e),
-            };
-            match plan_rotation(&inventory, &key, &new_key) {
-                Ok(p) => (p, new_key),
-                Err(e) => return exit::usage_error(e),
-            }
+            },
+            None => key.clone(),
+        };
+        match plan_rotation(&inventory, &key, &new_key, args.upgrade_encryption) {
+            Ok(p) => (p, new_key),
+            Err(e) => return exit::usage_error(e),
         }
-        None => {
-            let outcome = run_rules(inventory.clone(), &options);
-            let findings: Vec<_> = outcome
-                .findings
-                .into_iter()
-                .filter(|f| f.rule == "IG102")
-                .collect();
-            match plan_secrets(
-                &inventory,
-                &findings,
-                &key,
-                &SecretsOptions { algorithm, mode },
-            ) {
-                Ok(p) => (p, key),
-                Err(e) => return exit::usage_error(e),
-            }
+    } else {
+        let outcome = run_rules(inventory.clone(), &options);
+        let findings: Vec<_> = outcome
+            .findings
+            .into_iter()
+            .filter(|f| f.rule == "IG102")
+            .collect();
+        match plan_secrets(
+            &inventory,
+            &findings,
+            &key,
+            &SecretsOptions { algorithm, mode },
+        ) {
+            Ok(p) => (p, key),
+            Err(e) => return exit::usage_error(e),
         }
     };
 
