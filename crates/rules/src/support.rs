@@ -141,6 +141,14 @@ pub fn rotate_key_command(folder: &str) -> String {
     )
 }
 
+/// [`rotate_key_command`] that also moves every configuration of the app to
+/// AES/CBC with random IVs (Mule 3: AES/CBC) and re-encrypts its values so.
+pub fn upgrade_encryption_command(folder: &str) -> String {
+    format!(
+        "intguard fix secrets --key-env <VAR holding the old key> --rotate-key <VAR holding the new key> --upgrade-encryption {folder}"
+    )
+}
+
 /// `fix` with a last sentence naming the properties its snippet reads
 /// (`${https.port}`, `${secure::tls.keystore.password}`) that `app` defines
 /// in none of its environments: without them the app fails at deploy.

@@ -438,3 +438,121 @@ fn rotation_names_where_the_old_key_is_still_read() {
         "{stderr}"
     );
 }
+
+/// The findings of `rule` in a JSON scan of `app`.
+fn findings_of(app: &Path, rule: &str) -> Vec<serde_json::Value> {
+    let out = intguard()
+        .args(["scan", "--format", "json", "--fail-on", "none"])
+        .arg(app)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == rule)
+        .cloned()
+        .collect()
+}
+
+/// The example's customers-papi encrypts with Blowfish and fixed IVs under a
+/// key committed in its pom: IG104 and IG108 name one command for both, and
+/// that command, run as named, leaves neither to report.
+#[test]
+fn upgrade_encryption_fixes_ig104_and_ig108_in_one_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = dir.path().join("customers-papi");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../examples/acme-integrations/customers-papi"),
+        &app,
+    );
+    let pom = std::fs::read_to_string(app.join("pom.xml")).unwrap();
+    let committed = pom
+        .split("<encryption.key>")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .unwrap()
+        .to_string();
+    let command = "--rotate-key <VAR holding the new key> --upgrade-encryption";
+    let weak = findings_of(&app, "IG108");
+    assert_eq!(weak.len(), 1, "{weak:#?}");
+    let decrypted = findings_of(&app, "IG104");
+    assert_eq!(decrypted.len(), 15);
+    for f in weak.iter().chain(&decrypted) {
+        assert!(f["fix"].as_str().unwrap().contains(command), "{}", f["fix"]);
+    }
+
+    let out = intguard()
+        .args([
+            "fix",
+            "secrets",
+            "--key-env",
+            "IG_OLD_KEY",
+            "--rotate-key",
+            "IG_NEW_KEY",
+            "--upgrade-encryption",
+        ])
+        .env("IG_OLD_KEY", &committed)
+        .arg(&app)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "15 value(s) encrypted and checked",
+        ))
+        .get_output()
+        .clone();
+    let shown = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!shown.contains(&committed) && !shown.contains(NEW_KEY));
+    let global = std::fs::read_to_string(app.join("src/main/mule/global.xml")).unwrap();
+    assert!(global.contains(
+        r#"<secure-properties:encrypt algorithm="AES" mode="CBC" useRandomIVs="true" />"#
+    ));
+    assert!(findings_of(&app, "IG108").is_empty());
+    assert!(findings_of(&app, "IG104").is_empty());
+    assert_eq!(findings_of(&app, "IG103").len(), 1);
+    // A value reads back with the new key and settings.
+    let dev =
+        std::fs::read_to_string(app.join("src/main/resources/properties/dev-secure.yaml")).unwrap();
+    let value = dev
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("password: \"!["))
+        .and_then(|v| v.strip_suffix("]\""))
+        .unwrap();
+    let plain = intguard()
+        .args([
+            "secure-props",
+            "decrypt",
+            "--random-iv",
+            "--key-env",
+            "IG_NEW_KEY",
+            value,
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(!plain.is_empty());
+
+    // Run again: nothing left to do.
+    let after = tree(&app);
+    intguard()
+        .args([
+            "fix",
+            "secrets",
+            "--key-env",
+            "IG_NEW_KEY",
+            "--upgrade-encryption",
+        ])
+        .arg(&app)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("nothing to change"));
+    assert_eq!(tree(&app), after);
+}

@@ -601,9 +601,21 @@ fn fix_for(src: &KeySource<'_>, users: &[(&MuleApp, &SecurePropertiesConfig)]) -
     if folders.is_empty() {
         folders.push("<app folder>");
     }
+    // A folder whose configurations IG108 finds weak changes them in the same
+    // pass: rotating under weak settings would leave every value to
+    // re-encrypt once more.
     let commands: Vec<String> = folders
         .iter()
-        .map(|f| crate::support::rotate_key_command(f))
+        .map(|f| {
+            let weak = users.iter().any(|(a, cfg)| {
+                a.root == *f && super::ig104_decryptable_secret::upgrade_applies(cfg)
+            });
+            if weak {
+                crate::support::upgrade_encryption_command(f)
+            } else {
+                crate::support::rotate_key_command(f)
+            }
+        })
         .collect();
     let rotate = format!(
         "The old key decrypts every value ever encrypted with it: generate a new key, re-encrypt every ![...] value with it ({}) and change the secrets it protected.",

@@ -77,7 +77,9 @@ sfdc:
 { "secureProperties": ["encryption.key"] }
 ```
 3. Re-encrypt the app's values under the new key
-   (`intguard fix secrets --key-env OLD_KEY_VAR --rotate-key NEW_KEY_VAR <app folder>`) and
+   (`intguard fix secrets --key-env OLD_KEY_VAR --rotate-key NEW_KEY_VAR <app folder>`; add
+   `--upgrade-encryption` when IG108 reports the configuration, to move it to AES with random
+   IVs in the same pass, as the finding's fix then says) and
    encrypt the new secrets with it (`intguard secure-props encrypt --key-env NEW_KEY_VAR --wrap`,
    with the configuration's `--algorithm`, `--mode` and `--random-iv`), with random IVs:
 ```xml
@@ -694,11 +696,22 @@ fn finding_for(
     } else {
         format!("supplied at deploy time only (a Runtime Manager protected property `{prop}`, listed in mule-artifact.json \"secureProperties\")")
     };
-    let reencrypt = format!(
-        "re-encrypt the app's ![...] values under it ({}) and encrypt the new secret with it ({})",
-        crate::support::rotate_key_command(&app.root),
-        encrypt_command(&hit.cipher, "<VAR holding the new key>")
-    );
+    // Settings IG108 reports as weak change with the key, in the same pass:
+    // rotating under them would leave the values to re-encrypt once more.
+    let upgrade = upgrade_applies(config);
+    let reencrypt = if upgrade {
+        format!(
+            "re-encrypt the app's ![...] values under it with AES/CBC and random IVs, setting its secure-properties configurations to match (IG108), in one step ({}), and encrypt the new secret with it ({})",
+            crate::support::upgrade_encryption_command(&app.root),
+            encrypt_command(&strong_cipher(config), "<VAR holding the new key>")
+        )
+    } else {
+        format!(
+            "re-encrypt the app's ![...] values under it ({}) and encrypt the new secret with it ({})",
+            crate::support::rotate_key_command(&app.root),
+            encrypt_command(&hit.cipher, "<VAR holding the new key>")
+        )
+    };
     let remove = match src.kind {
         KeySourceKind::Literal => format!(
             "replace the literal key attribute at {} with key=\"${{{prop}}}\"",
@@ -775,6 +788,33 @@ fn finding_for(
 /// opens made the report grow with the square of the apps. IG103 reports
 /// every place.
 const COPIES_LISTED: usize = 3;
+
+/// The settings `fix secrets --upgrade-encryption` gives a configuration: AES
+/// in CBC mode, with random IVs where the runtime has them (not Mule 3).
+fn strong_cipher(config: &SecurePropertiesConfig) -> Cipher {
+    Cipher {
+        random_iv: !config.element.starts_with("secure-property-placeholder"),
+        ..Cipher::default()
+    }
+}
+
+/// Whether `fix secrets --upgrade-encryption` changes `config`: its settings
+/// are written in the XML (the command reads them from nowhere else) and are
+/// not already AES/CBC with random IVs (Mule 3: AES/CBC), what IG108 accepts.
+pub(super) fn upgrade_applies(config: &SecurePropertiesConfig) -> bool {
+    let written = [&config.algorithm, &config.mode, &config.use_random_ivs]
+        .into_iter()
+        .flatten()
+        .all(|v| v.is_literal());
+    let strong = strong_cipher(config);
+    written
+        && Cipher::from_mule_attributes(
+            Some(config.algorithm_name()),
+            Some(config.mode_name()),
+            config.random_ivs() && strong.random_iv,
+        )
+        .is_ok_and(|c| c != strong)
+}
 
 /// Prints a value as `![...]` with the cipher the config decrypts it with
 /// in the finding's environment (its algorithm and mode resolved, not

@@ -1,7 +1,8 @@
 use mule_secure_props::{Algorithm, Error as CipherError};
 
 use intguard_model::{
-    Finding, Inventory, Practice, Related, RuleMeta, SecurePropertiesConfig, Severity, Value,
+    Finding, Inventory, MuleApp, Practice, Related, RuleMeta, SecurePropertiesConfig, Severity,
+    Value,
 };
 
 use super::ig103_committed_encryption_key::config_label;
@@ -59,11 +60,18 @@ Use AES in CBC mode with random IVs:
 </secure-properties:config>
 ```
 and re-encrypt every `![...]` value of the files the config reads, with a new 32
-character key supplied at deploy time (`intguard secure-props decrypt ... | intguard secure-props encrypt --random-iv --wrap`, or
-`java -cp secure-properties-tool.jar com.mulesoft.tools.SecurePropertiesTool file encrypt AES CBC <key> in.yaml out.yaml --use-random-iv true`):
-values encrypted the old way no longer decrypt. For Mule 3
-(`<secure-property-placeholder:config>`, which has no random-IV option), set
-`encryptionAlgorithm="AES" encryptionMode="CBC"`, or better migrate to Mule 4.
+character key supplied at deploy time: values encrypted the old way no longer decrypt,
+so the values and the settings change together. One command does both, for every
+configuration of the app:
+```bash
+intguard fix secrets --key-env OLD_KEY_VAR --rotate-key NEW_KEY_VAR --upgrade-encryption <app folder>
+```
+(without `--rotate-key` it keeps the key; by hand: `intguard secure-props decrypt ... |
+intguard secure-props encrypt --random-iv --wrap`, or `java -cp secure-properties-tool.jar
+com.mulesoft.tools.SecurePropertiesTool file encrypt AES CBC <key> in.yaml out.yaml
+--use-random-iv true`). For Mule 3 (`<secure-property-placeholder:config>`, which has no
+random-IV option), the same command sets `encryptionAlgorithm="AES" encryptionMode="CBC"`;
+better, migrate to Mule 4.
 
 ## References
 - MuleSoft Docs: Secure Configuration Properties, Supported Algorithms and Modes
@@ -152,22 +160,48 @@ fn weaknesses<'a>(
 
 /// The remedy, in the runtime's terms. Each value has to be decrypted with
 /// the settings it was written with and encrypted with the new ones: once the
-/// settings change the old values no longer decrypt, so `fix secrets
-/// --rotate-key` (which keeps the settings) is not the tool here.
-fn fix_for(config: &SecurePropertiesConfig, settings: &EncryptSettings, files: &str) -> String {
+/// settings change the old values no longer decrypt, so both change at once:
+/// `fix secrets --upgrade-encryption` does it for settings written in the XML;
+/// settings read from properties are changed by hand.
+fn fix_for(
+    app: &MuleApp,
+    config: &SecurePropertiesConfig,
+    settings: &EncryptSettings,
+    files: &str,
+) -> String {
     let algorithm = settings.algorithm.as_deref().unwrap_or("AES");
     let mode = settings.mode.as_deref().unwrap_or("CBC");
+    let written = [&config.algorithm, &config.mode, &config.use_random_ivs]
+        .into_iter()
+        .flatten()
+        .all(|v| v.is_literal());
+    let command = crate::support::upgrade_encryption_command(&app.root);
     if config.element.starts_with("secure-properties:") {
         let random = settings.random_ivs();
-        format!(
-            "Re-encrypt every ![...] value of {files} with a new key supplied at deploy time, one value per line: intguard secure-props decrypt --key-env <VAR holding the old key> --algorithm {algorithm} --mode {mode}{} | intguard secure-props encrypt --key-env <VAR holding the new key> --algorithm AES --mode CBC --random-iv --wrap. Then set <secure-properties:encrypt algorithm=\"AES\" mode=\"CBC\" useRandomIVs=\"true\"/> inside {} and the new key: values encrypted the old way no longer decrypt.",
+        let by_hand = format!(
+            "intguard secure-props decrypt --key-env <VAR holding the old key> --algorithm {algorithm} --mode {mode}{} | intguard secure-props encrypt --key-env <VAR holding the new key> --algorithm AES --mode CBC --random-iv --wrap",
             if random { " --random-iv" } else { "" },
-            config_label(config)
-        )
+        );
+        if written {
+            format!(
+                "Re-encrypt every ![...] value of {files} with AES/CBC and random IVs under a new key supplied at deploy time, and set <secure-properties:encrypt algorithm=\"AES\" mode=\"CBC\" useRandomIVs=\"true\"/> inside {}, in one step: {command} (without --rotate-key it keeps the key; by hand, one value per line: {by_hand}). Values encrypted the old way no longer decrypt once the settings change.",
+                config_label(config)
+            )
+        } else {
+            format!(
+                "Re-encrypt every ![...] value of {files} with a new key supplied at deploy time, one value per line: {by_hand}. Then set <secure-properties:encrypt algorithm=\"AES\" mode=\"CBC\" useRandomIVs=\"true\"/> inside {} and the new key: values encrypted the old way no longer decrypt.",
+                config_label(config)
+            )
+        }
     } else {
         let weak_cipher = weak_algorithm(algorithm).is_some() || mode.eq_ignore_ascii_case("ECB");
         let migrate = "Mule 3's <secure-property-placeholder:config> has no random-IV option (equal values encrypt to equal text under one key): migrate the app to Mule 4 and use <secure-properties:encrypt algorithm=\"AES\" mode=\"CBC\" useRandomIVs=\"true\"/>, re-encrypting every value with a new key supplied at deploy time";
-        if weak_cipher {
+        if weak_cipher && written {
+            format!(
+                "Set encryptionAlgorithm=\"AES\" encryptionMode=\"CBC\" on {} and re-encrypt every ![...] value of {files} accordingly, with a new key supplied at deploy time, in one step: {command}. {migrate}.",
+                config_label(config)
+            )
+        } else if weak_cipher {
             format!(
                 "Set encryptionAlgorithm=\"AES\" encryptionMode=\"CBC\" on {} and re-encrypt every ![...] value of {files} with a new key supplied at deploy time (intguard secure-props decrypt --key-env <VAR holding the old key> --algorithm {algorithm} --mode {mode} | intguard secure-props encrypt --key-env <VAR holding the new key> --algorithm AES --mode CBC --wrap, one value per line). {migrate}.",
                 config_label(config)
@@ -254,7 +288,7 @@ impl Rule for WeakPropertyEncryption {
                         .collect::<Vec<_>>()
                         .join(", ")
                 };
-                let fix = fix_for(config, settings, &files);
+                let fix = fix_for(app, config, settings, &files);
                 // Mule 4: the `<secure-properties:encrypt>` line, where the fix goes
                 // (its first attribute); Mule 3 and defaults: the config itself.
                 let at = if config.element.starts_with("secure-properties:") {

@@ -83,6 +83,14 @@ fn positive_names_each_weakness_and_the_fix() {
         "{}",
         orders.fix
     );
+    // Settings written in the XML: one command changes them and the values.
+    assert!(
+        orders.fix.contains(
+            "in one step: intguard fix secrets --key-env <VAR holding the old key> --rotate-key <VAR holding the new key> --upgrade-encryption "
+        ),
+        "{}",
+        orders.fix
+    );
     assert!(
         orders.related.iter().any(|r| r.line == 8),
         "{:#?}",
@@ -131,8 +139,7 @@ fn positive_names_each_weakness_and_the_fix() {
     // AES does not give Mule 3 random IVs: only Mule 4 does.
     assert!(m3.fix.contains("migrate the app to Mule 4"), "{}", m3.fix);
     assert!(
-        m3.fix
-            .contains("intguard secure-props decrypt --key-env <VAR holding the old key> --algorithm DES --mode CBC |"),
+        m3.fix.contains("--upgrade-encryption ") && m3.fix.contains("accounts-m3"),
         "{}",
         m3.fix
     );
@@ -165,12 +172,14 @@ fn settings_weak_in_one_environment() {
     );
     assert_eq!(vary.environments, vec!["prod".to_string()]);
     assert_eq!(vary.fingerprint_key, "weak-encryption|sp|prod");
+    // Settings read from properties: changed by hand, not by `fix secrets`.
     assert!(
         vary.fix
             .contains("intguard secure-props decrypt --key-env <VAR holding the old key> --algorithm Blowfish --mode CBC --random-iv |"),
         "{}",
         vary.fix
     );
+    assert!(!vary.fix.contains("--upgrade-encryption"), "{}", vary.fix);
     assert!(
         vary.fix.contains("value of secure-prod.yaml") && !vary.fix.contains("secure-dev.yaml"),
         "{}",
