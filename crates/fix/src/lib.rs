@@ -1,5 +1,6 @@
 //! `intguard fix`: moves plaintext secrets of Mule apps into encrypted secure properties,
-//! and re-encrypts secure properties under a new key.
+//! and re-encrypts secure properties under a new key, with strong settings when asked
+//! (`--upgrade-encryption`: [`plan_rotation`]).
 //!
 //! Planning reads nothing but the [`Inventory`], the IG102 findings and the files they
 //! name; it returns a [`Plan`]: the new text of every file to change, built by minimal
