@@ -8,19 +8,22 @@ const T: &str = "token-api/src/main/mule/token.xml";
 #[test]
 fn http_requests_with_a_password_grant_or_soap_login() {
     // grant_type=password in the URL, in the DataWeave payload set before the
-    // request, in http:query-params, and a SOAP login URL from a property.
+    // request, in http:query-params, and a SOAP login URL from a property
+    // (alone, after an envelope written as XML, after one built by DataWeave).
     // Not: a JWT bearer grant (with the old grant in a comment), a password
     // grant to a non-Salesforce identity provider, a non-Salesforce REST call.
     common::assert_places(
         "IG101",
         "IG101/http-requests",
-        &[(T, 20), (T, 32), (T, 36), (T, 42)],
+        &[(T, 20), (T, 32), (T, 36), (T, 42), (T, 66), (T, 80)],
     );
 }
 
 /// Nothing in the repository sets the password these requests send (the
 /// URL's pair, the payload's field, the query parameters' field): the fix
-/// says the deployment supplies it. The SOAP login's is not located.
+/// says the deployment supplies it. A SOAP login's is the envelope's
+/// `<password>`: located when the flow sets the envelope before the request
+/// (as XML, or with DataWeave), not when nothing in the flow does.
 #[test]
 fn the_fix_names_the_deploy_time_password_of_a_request() {
     let findings = common::run("IG101", "IG101/http-requests");
@@ -41,6 +44,31 @@ fn the_fix_names_the_deploy_time_password_of_a_request() {
         "{}",
         soap.fix
     );
+    let envelope = common::finding_at(&findings, T, 66);
+    assert!(
+        envelope.fix.contains(
+            "then delete the password where the repository sets it (`sf.soapPassword` in dev.properties), stop supplying it at deploy time (`sf.soapPassword`), and reset it"
+        ),
+        "{}",
+        envelope.fix
+    );
+    let dataweave = common::finding_at(&findings, T, 80);
+    assert!(
+        dataweave
+            .fix
+            .contains("then stop supplying the password at deploy time (`sf.password`, `sf.token`) and reset it"),
+        "{}",
+        dataweave.fix
+    );
+    // The envelope's <username> names the user, in each environment.
+    for f in [envelope, dataweave] {
+        assert!(
+            f.message
+                .ends_with("as int.token@acme.com.dev (dev), int.token@acme.com (prod)"),
+            "{}",
+            f.message
+        );
+    }
 }
 
 #[test]

@@ -45,7 +45,7 @@ they are not all of the app's. The request's host (its `url`, or its
 `http:request-config`'s host) must be Salesforce's (`*.salesforce.com`, `*.force.com`):
 the same grant sent to another identity provider is not a Salesforce login and is not
 reported. XML comments are not read. The user is named when the request's `username`
-resolves.
+(or a SOAP envelope's `<username>`) resolves.
 
 In an org audit (`intguard org audit`, `intguard scan --org-snapshot`) it also reads the
 Login History of every integration user within the audit window: successful logins
@@ -84,7 +84,9 @@ user's permission set (admin-approved users only), and switch the connection to 
 ```
 Then delete the password and security token where they are set (the finding names each
 property file entry, `global-property`, `-D` option of the app's scripts, or the attribute
-itself; or the properties left to the deployment) and reset the user's password to a long
+itself; or the properties left to the deployment; for a SOAP login, what the envelope's
+`<password>` reads, when the flow sets the envelope before the request, as XML or with
+DataWeave `urn#password: ...`) and reset the user's password to a long
 random value nobody knows.
 
 ## References
@@ -289,14 +291,16 @@ fn username_in(text: &str) -> Option<String> {
                 .next_back()
                 .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
         let rest = text[after..].trim_start_matches(quote_or_space);
-        if let (true, Some(r)) = (
-            word_start,
-            rest.strip_prefix('=').or_else(|| rest.strip_prefix(':')),
-        ) {
+        // `username=`, `username:`, or a SOAP envelope's `<urn:username>`.
+        let value = rest
+            .strip_prefix('=')
+            .or_else(|| rest.strip_prefix(':'))
+            .or_else(|| text[after..].strip_prefix('>'));
+        if let (true, Some(r)) = (word_start, value) {
             let r = r.trim_start_matches(quote_or_space);
             let end = r
                 .find(|c: char| {
-                    matches!(c, '&' | '"' | '\'' | ',' | '}' | ')' | '(') || c.is_whitespace()
+                    matches!(c, '&' | '"' | '\'' | ',' | '}' | ')' | '(' | '<') || c.is_whitespace()
                 })
                 .unwrap_or(r.len());
             let v = &r[..end];

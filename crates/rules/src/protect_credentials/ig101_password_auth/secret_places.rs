@@ -47,7 +47,8 @@ impl SecretPlaces {
 
     /// The places of the password an `<http:request>` sends: the fields
     /// named `password` of its body, of the payload set before it and of its
-    /// query parameters, and a `password=` pair of its URL.
+    /// query parameters, a `password=` pair of its URL, and the password of
+    /// a SOAP login envelope in its body or payload.
     pub(super) fn of_request(
         options: &CommittedOptions<'_>,
         app: &MuleApp,
@@ -73,6 +74,23 @@ impl SecretPlaces {
         if let Some(url) = &op.url {
             if let Some(value) = url_password(&url.raw, &url.location) {
                 places.add_value(options, app, &value, "the password in the url".to_string());
+            }
+        }
+        // A SOAP login() sends its password in the envelope's <password>
+        // element: written as XML (a set-payload value) or built by DataWeave
+        // (`urn#password: p('...')`).
+        for text in [op.payload.as_deref(), Some(op.children_text.as_str())]
+            .into_iter()
+            .flatten()
+        {
+            for written in soap_passwords(text) {
+                let value = if written.contains("p(") && !written.contains("#[") {
+                    Value::new(format!("#[{written}]"), op.location.clone())
+                } else {
+                    Value::new(written, op.location.clone())
+                };
+                let what = "the password of the SOAP login envelope".to_string();
+                places.add_value(options, app, &value, what);
             }
         }
         places
@@ -271,8 +289,78 @@ fn gather(inventory: &Inventory) -> HashMap<&str, Vec<CommittedOption<'_>>> {
 
 /// The value of the `password=` pair in the query of a URL
 /// (`...?grant_type=password&password=${secure::sf.password}`).
+/// The contents of a SOAP envelope's password: `<urn:password>...</urn:password>`
+/// (any prefix, or none) and the DataWeave field of a namespaced key
+/// (`urn#password: p('sf.password') ++ p('sf.token')`, up to the next `,`,
+/// `}` or line end). A plain `password:` field is a credential the reader
+/// already gives ([`HttpRequestOperation::credentials`]).
+fn soap_passwords(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = text[from..].find("password") {
+        let at = from + i;
+        let after = at + "password".len();
+        from = after;
+        let before = &text[..at];
+        // `<password>` or `<prefix:password>`.
+        let element = before.ends_with('<')
+            || before.strip_suffix(':').is_some_and(|b| {
+                let prefix = b.trim_end_matches(|c: char| {
+                    c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')
+                });
+                prefix.len() < b.len() && prefix.ends_with('<')
+            });
+        if element && text[after..].starts_with('>') {
+            let content = &text[after + 1..];
+            if let Some(end) = content.find("</") {
+                out.push(content[..end].trim());
+            }
+            continue;
+        }
+        if before.ends_with('#') {
+            let rest = text[after..].trim_start_matches([' ', '\t', '"', '\'']);
+            if let Some(rest) = rest.strip_prefix(':') {
+                let end = rest.find([',', '}', '\n']).unwrap_or(rest.len());
+                out.push(rest[..end].trim());
+            }
+        }
+    }
+    out.retain(|v| !v.is_empty());
+    out
+}
+
 fn url_password(url: &str, at: &Location) -> Option<Value> {
     url_query_pairs(url)
         .find(|(name, value)| *name == "password" && !value.is_empty())
         .map(|(_, value)| Value::new(value, at.clone()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::soap_passwords;
+
+    #[test]
+    fn soap_passwords_are_the_envelopes_password_contents() {
+        let xml = "<env:Body><urn:login><urn:username>${sf.user}</urn:username><urn:password>${sf.password}${sf.token}</urn:password></urn:login></env:Body>";
+        assert_eq!(soap_passwords(xml), ["${sf.password}${sf.token}"]);
+        assert_eq!(
+            soap_passwords("<login><password> Lit3ral </password>"),
+            ["Lit3ral"]
+        );
+        let dw = "{ urn#login: { urn#username: p('sf.user'), urn#password: p('secure::sf.password') ++ p('secure::sf.token') } }";
+        assert_eq!(
+            soap_passwords(dw),
+            ["p('secure::sf.password') ++ p('secure::sf.token')"]
+        );
+        // Not an envelope's password: a plain field (a credential the reader
+        // gives), an element merely named like it, an empty element.
+        for text in [
+            "{ password: p('sf.password') }",
+            "<urn:passwordHint>x</urn:passwordHint>",
+            "<oldpassword>x</oldpassword>",
+            "<urn:password></urn:password>",
+        ] {
+            assert!(soap_passwords(text).is_empty(), "{text}");
+        }
+    }
 }
