@@ -192,7 +192,7 @@ pub fn plan_rotation(
             });
         }
         if plan.changes.len() > changes_before && old_key != new_key {
-            plan.skipped.extend(old_key_left(app));
+            plan.skipped.extend(old_key_left(inventory, app, old_key));
         }
     }
     for (path, edits) in settings_edits {
@@ -220,11 +220,20 @@ pub fn plan_rotation(
 }
 
 /// Where the app still reads the old key after its values were re-encrypted:
-/// a literal `key` attribute, or a key property defined in the repository.
-/// Left to the user (the new key must come from outside), but said, since the
-/// app cannot decrypt the rotated values until it changes.
-fn old_key_left(app: &MuleApp) -> Vec<String> {
+/// a literal `key` attribute, a key property defined in the repository, or
+/// one its pom or scripts set to the old key (`<encryption.key>` in the pom's
+/// properties, `-Dencryption.key=...`). Left to the user (the new key must
+/// come from outside), but said, since the app cannot decrypt the rotated
+/// values until it changes.
+fn old_key_left(inventory: &Inventory, app: &MuleApp, old_key: &[u8]) -> Vec<String> {
     let mut out = Vec::new();
+    let root = app.root.trim_end_matches('/');
+    let in_app = |path: &str| {
+        root.is_empty()
+            || path
+                .strip_prefix(root)
+                .is_some_and(|rest| rest.starts_with('/'))
+    };
     for config in &app.secure_property_configs {
         let Some(key) = &config.key else { continue };
         if key.is_literal() {
@@ -235,6 +244,25 @@ fn old_key_left(app: &MuleApp) -> Vec<String> {
             continue;
         }
         for resolved in app.resolve_all(key) {
+            for name in &resolved.unresolved {
+                let set_to_old_key = inventory
+                    .text_files
+                    .iter()
+                    .filter(|f| in_app(&f.path))
+                    .flat_map(|f| &f.assignments)
+                    .filter(|a| a.name == *name && a.value.trim().as_bytes() == old_key);
+                for a in set_to_old_key {
+                    let line = format!(
+                        "{}: the old key is still set here (`{name}`, read by <{}> as {}): delete it and supply the new key at deploy time, or the app cannot decrypt the rotated values",
+                        a.location,
+                        config.element,
+                        key.raw.trim()
+                    );
+                    if !out.contains(&line) {
+                        out.push(line);
+                    }
+                }
+            }
             if let Some(origin) = resolved.origin() {
                 let line = format!(
                     "{}: the old key is still defined here (read by <{}> as {}): delete it and supply the new key at deploy time, or the app cannot decrypt the rotated values",

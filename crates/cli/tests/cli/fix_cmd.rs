@@ -497,9 +497,13 @@ fn upgrade_encryption_fixes_ig104_and_ig108_in_one_pass() {
         .env("IG_OLD_KEY", &committed)
         .arg(&app)
         .assert()
-        .success()
+        // Left to do by hand: the old key is still set in the pom.
+        .code(1)
         .stderr(predicate::str::contains(
             "15 value(s) encrypted and checked",
+        ))
+        .stderr(predicate::str::contains(
+            "pom.xml:50:9: the old key is still set here (`encryption.key`, read by <secure-properties:config> as ${encryption.key})",
         ))
         .get_output()
         .clone();
