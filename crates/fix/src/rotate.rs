@@ -38,38 +38,7 @@ pub fn plan_rotation(
     for app in &inventory.apps {
         let changes_before = plan.changes.len();
         if upgrade_encryption {
-            for config in &app.secure_property_configs {
-                match config_cipher(config) {
-                    Ok(c) if c == strong_cipher(config) => continue,
-                    Ok(_) => {}
-                    Err(why) => {
-                        problems.push(format!("{}: {why}", config.location));
-                        continue;
-                    }
-                }
-                let path = config.location.path.as_str();
-                let text =
-                    std::fs::read_to_string(path).map_err(|e| FixError(format!("{path}: {e}")))?;
-                match strong_settings_edits(&text, config) {
-                    Ok(edits) => {
-                        plan.actions.push(format!(
-                            "set {} on <{}> {}in {path}",
-                            settings_written(config),
-                            config.element,
-                            config
-                                .name
-                                .as_deref()
-                                .map(|n| format!("`{n}` "))
-                                .unwrap_or_default()
-                        ));
-                        settings_edits
-                            .entry(path.to_string())
-                            .or_default()
-                            .extend(edits);
-                    }
-                    Err(why) => problems.push(why),
-                }
-            }
+            plan_strong_settings(app, &mut plan, &mut settings_edits, &mut problems)?;
         }
         for file in &app.property_files {
             let encrypted: Vec<_> = file
@@ -217,6 +186,47 @@ pub fn plan_rotation(
         )));
     }
     Ok(plan)
+}
+
+/// The settings edits of `app`'s configurations that are not yet AES/CBC with random IVs
+/// (Mule 3: AES/CBC), added to `edits` by XML file with an action each; a configuration
+/// whose settings are placeholders, or whose element is not where it was read, is a
+/// problem.
+fn plan_strong_settings(
+    app: &MuleApp,
+    plan: &mut Plan,
+    edits: &mut BTreeMap<String, Vec<(std::ops::Range<usize>, String)>>,
+    problems: &mut Vec<String>,
+) -> Result<(), FixError> {
+    for config in &app.secure_property_configs {
+        match config_cipher(config) {
+            Ok(c) if c == strong_cipher(config) => continue,
+            Ok(_) => {}
+            Err(why) => {
+                problems.push(format!("{}: {why}", config.location));
+                continue;
+            }
+        }
+        let path = config.location.path.as_str();
+        let text = std::fs::read_to_string(path).map_err(|e| FixError(format!("{path}: {e}")))?;
+        match strong_settings_edits(&text, config) {
+            Ok(found) => {
+                plan.actions.push(format!(
+                    "set {} on <{}> {}in {path}",
+                    settings_written(config),
+                    config.element,
+                    config
+                        .name
+                        .as_deref()
+                        .map(|n| format!("`{n}` "))
+                        .unwrap_or_default()
+                ));
+                edits.entry(path.to_string()).or_default().extend(found);
+            }
+            Err(why) => problems.push(why),
+        }
+    }
+    Ok(())
 }
 
 /// Where the app still reads the old key after its values were re-encrypted:
