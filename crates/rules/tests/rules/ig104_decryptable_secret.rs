@@ -538,3 +538,44 @@ fn assembled_keys_decrypt() {
     );
     common::assert_no_secrets(rel, MORE_SECRETS);
 }
+
+/// The new key's rotation moves weak settings to AES with random IVs in the
+/// same pass (`--upgrade-encryption`, as IG108 asks) and encrypts new secrets
+/// so; strong settings are kept as they are.
+#[test]
+fn the_fix_upgrades_weak_settings_with_the_key() {
+    let findings = common::run("IG104", "IG104/positive");
+    let of_app = |app: &str| -> Vec<&intguard_model::Finding> {
+        findings
+            .iter()
+            .filter(|f| f.location.path.contains(&format!("/{app}/")))
+            .collect()
+    };
+    // Blowfish, fixed IVs.
+    let legacy = of_app("legacy-sync");
+    assert!(!legacy.is_empty());
+    for f in legacy {
+        assert!(
+            f.fix
+                .contains("--rotate-key <VAR holding the new key> --upgrade-encryption ")
+                && f.fix
+                    .contains("--algorithm AES --mode CBC --random-iv --wrap")
+                && !f.fix.contains("--algorithm Blowfish"),
+            "{}",
+            f.fix
+        );
+    }
+    // AES/CBC with random IVs already.
+    let billing = of_app("billing-api");
+    assert!(!billing.is_empty());
+    for f in billing {
+        assert!(
+            !f.fix.contains("--upgrade-encryption")
+                && f.fix.contains("--rotate-key <VAR holding the new key> ")
+                && f.fix
+                    .contains("--algorithm AES --mode CBC --random-iv --wrap"),
+            "{}",
+            f.fix
+        );
+    }
+}
