@@ -73,7 +73,14 @@ pub fn plan_rotation(
             }
             for (k, c) in [(old_key, cipher), (new_key, target)] {
                 if let Err(e) = Cipher::new(c.algorithm, Mode::Ecb, false).encrypt(k, b"") {
-                    return Err(FixError(format!("{}: {e}", file.path)));
+                    // A key that fits the old algorithm but not AES: the upgrade
+                    // needs a new key anyway.
+                    let hint = if c.algorithm != cipher.algorithm && old_key == new_key {
+                        " (--upgrade-encryption moves it to AES: add --rotate-key with a new key of 16, 24 or 32 bytes)"
+                    } else {
+                        ""
+                    };
+                    return Err(FixError(format!("{}: {e}{hint}", file.path)));
                 }
             }
             let text = std::fs::read_to_string(file.path.as_str())

@@ -487,6 +487,25 @@ fn upgrade_encryption_fixes_ig104_and_ig108_in_one_pass() {
         assert!(f["fix"].as_str().unwrap().contains(command), "{}", f["fix"]);
     }
 
+    // Its 14-character Blowfish key cannot be an AES key: keeping it is
+    // refused, with the way out, and nothing is written.
+    let before = tree(&app);
+    intguard()
+        .args([
+            "fix",
+            "secrets",
+            "--key-env",
+            "IG_OLD_KEY",
+            "--upgrade-encryption",
+        ])
+        .env("IG_OLD_KEY", &committed)
+        .arg(&app)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("AES needs 16, 24 or 32 bytes"))
+        .stderr(predicate::str::contains("add --rotate-key with a new key"));
+    assert_eq!(tree(&app), before);
+
     let out = intguard()
         .args([
             "fix",
