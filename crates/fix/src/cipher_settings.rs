@@ -7,32 +7,48 @@
 use std::ops::Range;
 
 use intguard_model::SecurePropertiesConfig;
-use mule_secure_props::{Algorithm, Cipher, Mode};
+use mule_secure_props::Cipher;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
 use crate::text::{byte_col, eol, indent_of, Lines};
 
-/// The settings `--upgrade-encryption` gives `config`.
+/// [`Cipher::recommended`] as Mule 4's `<secure-properties:encrypt>` spells it.
+const MULE4_SETTINGS: [(&str, &str); 3] = [
+    ("algorithm", "AES"),
+    ("mode", "CBC"),
+    ("useRandomIVs", "true"),
+];
+
+/// [`Cipher::recommended`] as Mule 3's `<secure-property-placeholder:config>` spells it.
+const MULE3_SETTINGS: [(&str, &str); 2] =
+    [("encryptionAlgorithm", "AES"), ("encryptionMode", "CBC")];
+
+/// The settings `--upgrade-encryption` gives `config`, when [`needs_upgrade`].
 pub(crate) fn strong_cipher(config: &SecurePropertiesConfig) -> Cipher {
-    Cipher {
-        algorithm: Algorithm::Aes,
-        mode: Mode::Cbc,
-        random_iv: !is_mule3(config),
+    Cipher::recommended(config.has_random_iv_option())
+}
+
+/// Whether `cipher`, `config`'s settings, are weaker than [`strong_cipher`].
+pub(crate) fn needs_upgrade(config: &SecurePropertiesConfig, cipher: &Cipher) -> bool {
+    cipher.is_weaker_than_recommended(config.has_random_iv_option())
+}
+
+fn settings(config: &SecurePropertiesConfig) -> &'static [(&'static str, &'static str)] {
+    if config.has_random_iv_option() {
+        &MULE4_SETTINGS
+    } else {
+        &MULE3_SETTINGS
     }
 }
 
 /// The settings as [`strong_settings_edits`] writes them, for the plan's actions.
-pub(crate) fn settings_written(config: &SecurePropertiesConfig) -> &'static str {
-    if is_mule3(config) {
-        "encryptionAlgorithm=\"AES\" encryptionMode=\"CBC\""
-    } else {
-        "algorithm=\"AES\" mode=\"CBC\" useRandomIVs=\"true\""
-    }
-}
-
-fn is_mule3(config: &SecurePropertiesConfig) -> bool {
-    config.element.starts_with("secure-property-placeholder")
+pub(crate) fn settings_written(config: &SecurePropertiesConfig) -> String {
+    settings(config)
+        .iter()
+        .map(|(name, value)| format!("{name}=\"{value}\""))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The edits of `text` (the XML file holding `config`) that set its settings to
@@ -61,18 +77,9 @@ pub(crate) fn strong_settings_edits(
         }
         _ => return Err(format!("{}: the element is not where it was read", here())),
     };
-    if is_mule3(config) {
-        return Ok(set_attributes(
-            text,
-            config_tag,
-            &[("encryptionAlgorithm", "AES"), ("encryptionMode", "CBC")],
-        ));
+    if !config.has_random_iv_option() {
+        return Ok(set_attributes(text, config_tag, settings(config)));
     }
-    let settings = [
-        ("algorithm", "AES"),
-        ("mode", "CBC"),
-        ("useRandomIVs", "true"),
-    ];
     let prefix = config
         .element
         .split_once(':')
@@ -103,7 +110,7 @@ pub(crate) fn strong_settings_edits(
         let after = at + reader.buffer_position() as usize;
         match event {
             Event::Start(e) | Event::Empty(e) if depth == 1 && is_encrypt(&e) => {
-                return Ok(set_attributes(text, before..after, &settings));
+                return Ok(set_attributes(text, before..after, &MULE4_SETTINGS));
             }
             Event::Start(_) => depth += 1,
             Event::End(_) => {

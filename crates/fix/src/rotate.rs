@@ -10,7 +10,9 @@ use std::path::PathBuf;
 use intguard_model::{Inventory, MuleApp};
 use mule_secure_props::{Cipher, Mode};
 
-use crate::cipher_settings::{settings_written, strong_cipher, strong_settings_edits};
+use crate::cipher_settings::{
+    needs_upgrade, settings_written, strong_cipher, strong_settings_edits,
+};
 use crate::secrets::{config_cipher, config_for_file, decrypt_plausible};
 use crate::text::{apply_edits, Lines};
 use crate::{FileChange, FixError, Moved, Plan};
@@ -33,8 +35,7 @@ pub fn plan_rotation(
     let mut plan = Plan::default();
     let mut problems = Vec::new();
     // Settings edits, by XML file: one file may hold several configurations.
-    let mut settings_edits: BTreeMap<String, Vec<(std::ops::Range<usize>, String)>> =
-        BTreeMap::new();
+    let mut settings_edits: BTreeMap<String, XmlEdits> = BTreeMap::new();
     for app in &inventory.apps {
         let changes_before = plan.changes.len();
         if upgrade_encryption {
@@ -65,7 +66,7 @@ pub fn plan_rotation(
                 }
             };
             let target = match config {
-                Some(c) if upgrade_encryption => strong_cipher(c),
+                Some(c) if upgrade_encryption && needs_upgrade(c, &cipher) => strong_cipher(c),
                 _ => cipher,
             };
             if target == cipher && old_key == new_key {
@@ -171,11 +172,10 @@ pub fn plan_rotation(
             plan.skipped.extend(old_key_left(inventory, app, old_key));
         }
     }
-    for (path, edits) in settings_edits {
+    for (path, XmlEdits { text, edits }) in settings_edits {
         if edits.is_empty() {
             continue;
         }
-        let text = std::fs::read_to_string(&path).map_err(|e| FixError(format!("{path}: {e}")))?;
         let new = apply_edits(&text, edits)
             .ok_or_else(|| FixError(format!("{path}: overlapping edits")))?;
         plan.changes.push(FileChange {
@@ -195,19 +195,25 @@ pub fn plan_rotation(
     Ok(plan)
 }
 
-/// The settings edits of `app`'s configurations that are not yet AES/CBC with random IVs
-/// (Mule 3: AES/CBC), added to `edits` by XML file with an action each; a configuration
-/// whose settings are placeholders, or whose element is not where it was read, is a
-/// problem.
+/// An XML file's text, read once, and the edits planned on it.
+struct XmlEdits {
+    text: String,
+    edits: Vec<(std::ops::Range<usize>, String)>,
+}
+
+/// The settings edits of `app`'s configurations whose settings are weaker than AES/CBC
+/// with random IVs (Mule 3: AES/CBC), added to `files` by XML file with an action each; a
+/// configuration whose settings are placeholders, or whose element is not where it was
+/// read, is a problem.
 fn plan_strong_settings(
     app: &MuleApp,
     plan: &mut Plan,
-    edits: &mut BTreeMap<String, Vec<(std::ops::Range<usize>, String)>>,
+    files: &mut BTreeMap<String, XmlEdits>,
     problems: &mut Vec<String>,
 ) -> Result<(), FixError> {
     for config in &app.secure_property_configs {
         match config_cipher(config) {
-            Ok(c) if c == strong_cipher(config) => continue,
+            Ok(c) if !needs_upgrade(config, &c) => continue,
             Ok(_) => {}
             Err(why) => {
                 problems.push(format!("{}: {why}", config.location));
@@ -215,8 +221,16 @@ fn plan_strong_settings(
             }
         }
         let path = config.location.path.as_str();
-        let text = std::fs::read_to_string(path).map_err(|e| FixError(format!("{path}: {e}")))?;
-        match strong_settings_edits(&text, config) {
+        if !files.contains_key(path) {
+            let text =
+                std::fs::read_to_string(path).map_err(|e| FixError(format!("{path}: {e}")))?;
+            let edits = Vec::new();
+            files.insert(path.to_string(), XmlEdits { text, edits });
+        }
+        let Some(file) = files.get_mut(path) else {
+            continue;
+        };
+        match strong_settings_edits(&file.text, config) {
             Ok(found) => {
                 plan.actions.push(format!(
                     "set {} on <{}> {}in {path}",
@@ -228,7 +242,7 @@ fn plan_strong_settings(
                         .map(|n| format!("`{n}` "))
                         .unwrap_or_default()
                 ));
-                edits.entry(path.to_string()).or_default().extend(found);
+                file.edits.extend(found);
             }
             Err(why) => problems.push(why),
         }

@@ -151,6 +151,21 @@ impl Cipher {
         }
     }
 
+    /// AES in CBC mode, with random IVs when the runtime offers them (Mule 3's
+    /// `secure-property-placeholder` does not): the settings to move weak ones to.
+    pub fn recommended(random_ivs_available: bool) -> Cipher {
+        Cipher::new(Algorithm::Aes, Mode::Cbc, random_ivs_available)
+    }
+
+    /// Whether [`Cipher::recommended`] is stronger than these settings: a weak algorithm,
+    /// ECB, or fixed IVs where random ones are available. A strong algorithm in another
+    /// mode with random IVs is not.
+    pub fn is_weaker_than_recommended(&self, random_ivs_available: bool) -> bool {
+        self.algorithm.is_weak()
+            || !self.mode.uses_iv()
+            || (random_ivs_available && !self.random_iv)
+    }
+
     /// A cipher from the attribute values of `<secure-properties:encrypt>`; `None` means the
     /// attribute is absent and takes Mule's default (AES, CBC, no random IVs).
     pub fn from_mule_attributes(
@@ -376,7 +391,35 @@ pub fn parse_encrypted_value(s: &str) -> Option<&str> {
 
 #[cfg(test)]
 mod tests {
-    use super::{pad, unpad};
+    /// What `--upgrade-encryption` changes: weak algorithms, ECB, fixed IVs
+    /// where random ones exist; not a strong algorithm in another mode.
+    #[test]
+    fn weaker_than_recommended() {
+        let c = Cipher::new;
+        assert_eq!(
+            Cipher::recommended(true),
+            c(Algorithm::Aes, Mode::Cbc, true)
+        );
+        assert!(!Cipher::recommended(false).is_weaker_than_recommended(false));
+        assert!(!Cipher::recommended(true).is_weaker_than_recommended(true));
+        for (cipher, mule4, weaker) in [
+            (c(Algorithm::Blowfish, Mode::Cbc, true), true, true),
+            (c(Algorithm::Aes, Mode::Ecb, false), true, true),
+            (c(Algorithm::Aes, Mode::Cbc, false), true, true),
+            // Mule 3 has no random IVs: fixed ones are all it can do.
+            (c(Algorithm::Aes, Mode::Cbc, false), false, false),
+            (c(Algorithm::DesEde, Mode::Cbc, false), false, true),
+            (c(Algorithm::Camellia, Mode::Cfb, true), true, false),
+        ] {
+            assert_eq!(
+                cipher.is_weaker_than_recommended(mule4),
+                weaker,
+                "{cipher} {mule4}"
+            );
+        }
+    }
+
+    use super::{pad, unpad, Algorithm, Cipher, Mode};
 
     #[test]
     fn pkcs5_pads_one_to_a_whole_block() {

@@ -104,10 +104,8 @@ pub(crate) fn config_cipher(c: &SecurePropertiesConfig) -> Result<Cipher, String
         c.random_ivs(),
     )
     .map_err(|e| e.to_string())?;
-    if c.element.starts_with("secure-property-placeholder") {
-        // Mule 3's placeholder has no random IVs.
-        cipher.random_iv = false;
-    }
+    // Mule 3's placeholder has no random IVs.
+    cipher.random_iv &= c.has_random_iv_option();
     Ok(cipher)
 }
 

@@ -703,7 +703,10 @@ fn finding_for(
         format!(
             "re-encrypt the app's ![...] values under it with AES/CBC and random IVs, setting its secure-properties configurations to match (IG108), in one step ({}), and encrypt the new secret with it ({})",
             crate::support::upgrade_encryption_command(&app.root),
-            encrypt_command(&strong_cipher(config), "<VAR holding the new key>")
+            encrypt_command(
+                &Cipher::recommended(config.has_random_iv_option()),
+                "<VAR holding the new key>"
+            )
         )
     } else {
         format!(
@@ -789,31 +792,23 @@ fn finding_for(
 /// every place.
 const COPIES_LISTED: usize = 3;
 
-/// The settings `fix secrets --upgrade-encryption` gives a configuration: AES
-/// in CBC mode, with random IVs where the runtime has them (not Mule 3).
-fn strong_cipher(config: &SecurePropertiesConfig) -> Cipher {
-    Cipher {
-        random_iv: !config.element.starts_with("secure-property-placeholder"),
-        ..Cipher::default()
-    }
-}
-
 /// Whether `fix secrets --upgrade-encryption` changes `config`: its settings
 /// are written in the XML (the command reads them from nowhere else) and are
-/// not already AES/CBC with random IVs (Mule 3: AES/CBC), what IG108 accepts.
+/// weaker than [`Cipher::recommended`] (a weak algorithm, ECB, or fixed IVs
+/// where the runtime has random ones), what IG108 reports.
 pub(super) fn upgrade_applies(config: &SecurePropertiesConfig) -> bool {
     let written = [&config.algorithm, &config.mode, &config.use_random_ivs]
         .into_iter()
         .flatten()
         .all(|v| v.is_literal());
-    let strong = strong_cipher(config);
+    let random = config.has_random_iv_option();
     written
         && Cipher::from_mule_attributes(
             Some(config.algorithm_name()),
             Some(config.mode_name()),
-            config.random_ivs() && strong.random_iv,
+            config.random_ivs() && random,
         )
-        .is_ok_and(|c| c != strong)
+        .is_ok_and(|c| c.is_weaker_than_recommended(random))
 }
 
 /// Prints a value as `![...]` with the cipher the config decrypts it with

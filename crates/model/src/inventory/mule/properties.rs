@@ -42,6 +42,12 @@ impl SecurePropertiesConfig {
             .as_ref()
             .is_some_and(|v| v.raw.trim().eq_ignore_ascii_case("true"))
     }
+
+    /// Whether the runtime offers random IVs: Mule 4's `secure-properties` does, Mule 3's
+    /// `secure-property-placeholder` does not.
+    pub fn has_random_iv_option(&self) -> bool {
+        !self.element.starts_with("secure-property-placeholder")
+    }
 }
 
 /// An element that loads property files: `configuration-properties`,
