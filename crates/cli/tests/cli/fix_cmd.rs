@@ -441,12 +441,7 @@ fn rotation_names_where_the_old_key_is_still_read() {
 
 /// The findings of `rule` in a JSON scan of `app`.
 fn findings_of(app: &Path, rule: &str) -> Vec<serde_json::Value> {
-    let out = intguard()
-        .args(["scan", "--format", "json", "--fail-on", "none"])
-        .arg(app)
-        .output()
-        .unwrap();
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (_, report) = crate::support::scan_json(app, &["--fail-on", "none"]);
     report["findings"]
         .as_array()
         .unwrap()
