@@ -6,7 +6,7 @@ use intguard_model::{
 };
 
 use super::ig103_committed_encryption_key::config_label;
-use super::ig104_decryptable_secret::{encrypt_settings, EncryptSettings};
+use super::ig104_decryptable_secret::{encrypt_settings, upgrade_applies, EncryptSettings};
 use crate::support::{and_list, file_name};
 use crate::{Rule, Scope};
 
@@ -171,10 +171,8 @@ fn fix_for(
 ) -> String {
     let algorithm = settings.algorithm.as_deref().unwrap_or("AES");
     let mode = settings.mode.as_deref().unwrap_or("CBC");
-    let written = [&config.algorithm, &config.mode, &config.use_random_ivs]
-        .into_iter()
-        .flatten()
-        .all(|v| v.is_literal());
+    // The command reads settings written in the XML, in algorithms it knows.
+    let upgradable = upgrade_applies(config);
     let command = crate::support::upgrade_encryption_command(&app.root);
     if config.element.starts_with("secure-properties:") {
         let random = settings.random_ivs();
@@ -182,7 +180,7 @@ fn fix_for(
             "intguard secure-props decrypt --key-env <VAR holding the old key> --algorithm {algorithm} --mode {mode}{} | intguard secure-props encrypt --key-env <VAR holding the new key> --algorithm AES --mode CBC --random-iv --wrap",
             if random { " --random-iv" } else { "" },
         );
-        if written {
+        if upgradable {
             format!(
                 "Re-encrypt every ![...] value of {files} with AES/CBC and random IVs under a new key supplied at deploy time, and set <secure-properties:encrypt algorithm=\"AES\" mode=\"CBC\" useRandomIVs=\"true\"/> inside {}, in one step: {command} (without --rotate-key it keeps the key; by hand, one value per line: {by_hand}). Values encrypted the old way no longer decrypt once the settings change.",
                 config_label(config)
@@ -196,7 +194,7 @@ fn fix_for(
     } else {
         let weak_cipher = weak_algorithm(algorithm).is_some() || mode.eq_ignore_ascii_case("ECB");
         let migrate = "Mule 3's <secure-property-placeholder:config> has no random-IV option (equal values encrypt to equal text under one key): migrate the app to Mule 4 and use <secure-properties:encrypt algorithm=\"AES\" mode=\"CBC\" useRandomIVs=\"true\"/>, re-encrypting every value with a new key supplied at deploy time";
-        if weak_cipher && written {
+        if upgradable {
             format!(
                 "Set encryptionAlgorithm=\"AES\" encryptionMode=\"CBC\" on {} and re-encrypt every ![...] value of {files} accordingly, with a new key supplied at deploy time, in one step: {command}. {migrate}.",
                 config_label(config)
