@@ -1,6 +1,7 @@
 //! A scan's options and outcome, and its order of work: each app's
 //! [`Scope::App`] rules as soon as the app is read, the [`Scope::Scan`]
-//! rules once everything is read, then [`finish`] for the reporters.
+//! rules and the App rules' whole-scan parts ([`Rule::check_scan`]) once
+//! everything is read, then [`finish`] for the reporters.
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
@@ -147,8 +148,13 @@ fn scan_here(options: &ScanOptions) -> ScanOutcome {
     append(&mut findings, run_part(&app_rules, &loose));
     // The redactor's secrets are gathered beside the Scan rules (both only
     // read the Inventory): a serial pass that fills the rules' idle cores.
+    // The App rules' whole-scan parts run beside the Scan rules.
     let (scan_findings, secrets) = rayon::join(
-        || run_part(&enabled_rules(&options.config, Scope::Scan), &inventory),
+        || {
+            let mut found = run_part(&enabled_rules(&options.config, Scope::Scan), &inventory);
+            found.extend(run_scan_part(&app_rules, &inventory));
+            found
+        },
         || inventory.known_secrets_with(secrets),
     );
     append(&mut findings, scan_findings);
@@ -179,6 +185,15 @@ fn run_part(rules: &[&'static dyn Rule], inventory: &Inventory) -> Vec<Vec<Findi
             }
             found
         })
+        .collect()
+}
+
+/// Each App rule's [`Rule::run_scan_part`] on the whole Inventory, in
+/// parallel: one vector per rule, for [`append`].
+fn run_scan_part(rules: &[&'static dyn Rule], inventory: &Inventory) -> Vec<Vec<Finding>> {
+    rules
+        .par_iter()
+        .map(|rule| rule.run_scan_part(inventory))
         .collect()
 }
 
@@ -220,6 +235,7 @@ fn run_rules_here(inventory: Inventory, options: &ScanOptions) -> ScanOutcome {
         .collect();
     let mut findings = Vec::new();
     append(&mut findings, run_part(&rules, &inventory));
+    append(&mut findings, run_scan_part(&rules, &inventory));
     intguard_rules::complete(&inventory, &mut findings);
     timer.lap("rules");
     let secrets = inventory.known_secrets();

@@ -55,12 +55,12 @@ pub struct Finding {
     pub fingerprint: String,
     /// The source line, with secrets masked (added by the engine).
     pub snippet: Option<String>,
-    /// A Salesforce user whose other apps the fix should name (username, the
-    /// app found): who else logs in as a user is known only once every app
-    /// is read, and a rule may run one app at a time. Filled in by
-    /// `intguard_rules::complete`.
+    /// The Salesforce users whose other apps the fix should name, in the
+    /// order their notes end the fix (username, the app found): who else logs
+    /// in as a user is known only once every app is read, and a rule may run
+    /// one app at a time. Filled in by `intguard_rules::complete`.
     #[serde(skip)]
-    pub shared_user_note: Option<(String, String)>,
+    pub shared_user_notes: Vec<(String, String)>,
 }
 
 impl Finding {
@@ -80,7 +80,7 @@ impl Finding {
             fingerprint_by_path: true,
             fingerprint: String::new(),
             snippet: None,
-            shared_user_note: None,
+            shared_user_notes: Vec::new(),
         }
     }
 

@@ -25,7 +25,8 @@ pub enum Scope {
     /// read (with that app alone in the Inventory) and on the files outside
     /// any app (with no app at all), so that it need not hold every app's
     /// facts until the end. What only the whole scan knows (who else logs in
-    /// as a user) is left to [`complete`].
+    /// as a user) is left to [`complete`]; what it finds in the org or the
+    /// metadata, to [`Rule::check_scan`], run once at the end.
     App,
     /// Anything in the Inventory: run once, when everything is read.
     Scan,
@@ -42,28 +43,48 @@ pub trait Rule: Sync + Send {
         Scope::Scan
     }
 
+    /// For a [`Scope::App`] rule, the findings that need more than one app
+    /// (the org's login history): run once, on the whole Inventory, beside
+    /// the [`Scope::Scan`] rules. [`Rule::check`] then finds the rest, one
+    /// app at a time. None by default; a Scan rule finds everything in
+    /// [`Rule::check`].
+    fn check_scan(&self, _inventory: &Inventory) -> Vec<Finding> {
+        Vec::new()
+    }
+
     /// [`Rule::check`], with every finding located in a Mule app's test
     /// sources (`src/test/`: MUnit suites and their resources) reported one
     /// severity lower, for every rule alike. MUnit suites often hold fake
     /// credentials and local mocks; a real secret there is still reported.
     /// What needs the whole scan is not added yet: see [`complete`].
     fn run_part(&self, inventory: &Inventory) -> Vec<Finding> {
-        let mut findings = self.check(inventory);
-        for f in &mut findings {
-            if support::in_test_sources(&f.location.path) {
-                f.severity = f.severity.lowered();
-            }
-        }
-        findings
+        lowered_in_test_sources(self.check(inventory))
     }
 
-    /// What the engine runs on a whole Inventory: [`Rule::run_part`], then
-    /// [`complete`].
+    /// [`Rule::check_scan`], with the severities of [`Rule::run_part`].
+    fn run_scan_part(&self, inventory: &Inventory) -> Vec<Finding> {
+        lowered_in_test_sources(self.check_scan(inventory))
+    }
+
+    /// What the engine runs on a whole Inventory: [`Rule::run_part`] and
+    /// [`Rule::run_scan_part`], then [`complete`].
     fn run(&self, inventory: &Inventory) -> Vec<Finding> {
         let mut findings = self.run_part(inventory);
+        findings.extend(self.run_scan_part(inventory));
         complete(inventory, &mut findings);
         findings
     }
+}
+
+/// Findings in a Mule app's test sources one severity lower (see
+/// [`Rule::run_part`]).
+fn lowered_in_test_sources(mut findings: Vec<Finding>) -> Vec<Finding> {
+    for f in &mut findings {
+        if support::in_test_sources(&f.location.path) {
+            f.severity = f.severity.lowered();
+        }
+    }
+    findings
 }
 
 /// Adds to findings made by [`Rule::run_part`] what only the whole scan
@@ -71,7 +92,7 @@ pub trait Rule: Sync + Send {
 /// `inventory` is the whole scan's, identities built.
 pub fn complete(inventory: &Inventory, findings: &mut [Finding]) {
     for f in findings {
-        if let Some((user, app)) = f.shared_user_note.take() {
+        for (user, app) in std::mem::take(&mut f.shared_user_notes) {
             f.fix
                 .push_str(&identities::shared_user_note(inventory, &user, &app));
         }

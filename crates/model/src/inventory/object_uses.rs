@@ -21,10 +21,10 @@ pub type SharedUses = Arc<[ObjectUse]>;
 
 impl MuleApp {
     /// Drops the `<http:request>` operations that reach no Salesforce host in
-    /// any environment: IG101 reads only those that may (a login by hand),
-    /// and a scan holds every app's until the rules run (the bench corpus's
-    /// 49,638 requests, ~14 MB). A host that does not resolve may be
-    /// Salesforce's: kept. Requests sending credentials in headers, query
+    /// any environment, before the app's rules read them: IG101 reads only
+    /// those that may (a login by hand), each one's texts resolved in every
+    /// environment (the bench corpus has 49,638 requests). A host that does
+    /// not resolve may be Salesforce's: kept. Requests sending credentials in headers, query
     /// parameters or body fields (their own `<http:body>`, or the payload
     /// set before them), through a config that authenticates them, or to a
     /// token path (`/oauth2/token`) are kept too (IG102, IG109 read them),

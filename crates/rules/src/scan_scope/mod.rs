@@ -24,7 +24,7 @@ use crate::protect_credentials::{is_committed_value, is_key_name};
 /// HTTP requests and configs only App rules read (`keep_http_scan_rules_read`),
 /// and every property entry but those that
 /// - some fact kept may resolve, directly or through other entries (a
-///   connection's `${sfdc.username}`, a `p('x')` in a request's payload);
+///   connection's `${sfdc.username}`, a global property's `#[p('x')]`);
 /// - hold an encrypted `![...]` value (IG104 decrypts them);
 /// - are named like a secure-properties key (IG103 looks for them by name);
 /// - a fix may name, to say whether the app defines it (IG206's mutual TLS
@@ -76,34 +76,15 @@ pub(crate) fn has_a_value_of_its_own(a: &Assignment) -> bool {
     is_committed_value(&a.value) || !is_placeholder_value(&a.value)
 }
 
-/// Of an app's HTTP side, what the Scan rules read once its App rules (IG102,
-/// IG107, IG109, IG110) have run:
-/// - the `<http:request>` operations that may reach a Salesforce host
-///   ([`MuleApp::may_reach_salesforce`]): IG101 looks for password logins
-///   among them, and skips every other request;
-/// - the request configs those operations use (IG101 reads their host and
-///   default query parameters);
-/// - the listeners and request configs with a nested `<tls:context>`: IG105
-///   and IG112 read every TLS context of an app with its holder
-///   ([`crate::support::tls_contexts`]).
+/// Of an app's HTTP side, what the Scan rules read once its App rules
+/// (IG101, IG102, IG107, IG109, IG110) have run: the listeners and request
+/// configs with a nested `<tls:context>`, which IG105 and IG112 read with
+/// every TLS context of an app and its holder
+/// ([`crate::support::tls_contexts`]). No Scan rule reads a request.
 fn keep_http_scan_rules_read(app: &mut MuleApp) {
-    let reach: Vec<bool> = app
-        .http_request_operations
-        .iter()
-        .map(|op| app.may_reach_salesforce(op))
-        .collect();
-    let mut reach = reach.into_iter();
-    app.http_request_operations
-        .retain(|_| reach.next().unwrap_or(true));
-    let used: HashSet<&str> = app
-        .http_request_operations
-        .iter()
-        .filter_map(|op| op.config_ref.as_deref())
-        .collect();
-    app.http_requests
-        .retain(|r| r.tls_context.is_some() || used.contains(r.config_name.as_str()));
+    app.http_request_operations = Vec::new();
+    app.http_requests.retain(|r| r.tls_context.is_some());
     app.http_listeners.retain(|l| l.tls_context.is_some());
-    app.http_request_operations.shrink_to_fit();
     app.http_requests.shrink_to_fit();
     app.http_listeners.shrink_to_fit();
 }
@@ -134,8 +115,9 @@ fn referenced_names(app: &mut MuleApp) -> HashSet<String> {
 }
 
 /// The property names `text` may read: its `${...}` and `#[p('...')]`
-/// references, and `p('...')` calls outside `#[...]`, which IG101 reads in a
-/// payload script as one expression (it wraps such text the same way).
+/// references, and `p('...')` calls outside `#[...]` (a script's text, read
+/// as one expression): more entries kept than needed rather than one
+/// missing.
 fn names_in(text: &str, out: &mut Vec<String>) {
     let script = contains_pair(text, b"p(");
     if !script && !contains_pair(text, b"${") {
@@ -303,10 +285,10 @@ mod tests {
         }
     }
 
-    /// What IG101 reads of HTTP requests (those that may reach Salesforce,
-    /// with their configs) and what IG105/IG112 read (nested TLS contexts)
-    /// stay; requests, configs and listeners only App rules read go, and so
-    /// do the property entries only they referred to.
+    /// What IG105/IG112 read (nested TLS contexts) stays; requests, configs
+    /// and listeners only App rules read (IG101 among them: it runs on each
+    /// app as it is read) go, and so do the property entries only they
+    /// referred to.
     #[test]
     fn keeps_the_http_facts_scan_rules_read() {
         let mut a = orders();
@@ -347,15 +329,14 @@ mod tests {
             .iter()
             .map(|op| op.location.line)
             .collect();
-        // The ERP requests go; the Salesforce login (by config and by URL)
-        // and the request whose host is not defined anywhere stay.
-        assert_eq!(lines, [41, 43, 44]);
+        // Every request goes: no Scan rule reads one.
+        assert!(lines.is_empty(), "{lines:?}");
         let configs: Vec<&str> = a
             .http_requests
             .iter()
             .map(|r| r.config_name.as_str())
             .collect();
-        assert_eq!(configs, ["SFDC_Login", "Partner", "Unset"]);
+        assert_eq!(configs, ["Partner"]);
         let listeners: Vec<&str> = a
             .http_listeners
             .iter()
@@ -363,7 +344,7 @@ mod tests {
             .collect();
         assert_eq!(listeners, ["Secure"]);
         for file in keys(&a) {
-            assert!(file.contains(&"sf.login.host"), "{file:?}");
+            assert!(!file.contains(&"sf.login.host"), "{file:?}");
             assert!(!file.contains(&"erp.host"), "{file:?}");
             assert!(!file.contains(&"http.port"), "{file:?}");
         }

@@ -3,14 +3,14 @@ use intguard_model::{
     Practice, Related, RuleMeta, Severity, Value,
 };
 
-use crate::identities::{active_org_users, identity_finding, shared_user_note};
+use crate::identities::{active_org_users, identity_finding};
 
 use crate::support::{
     connection_identities, describe_identities, describe_users, display_url,
     encrypted_username_environments, identity_related, is_salesforce_host, parse_url,
     user_environments,
 };
-use crate::Rule;
+use crate::{Rule, Scope};
 
 mod secret_places;
 
@@ -101,6 +101,13 @@ impl Rule for PasswordAuth {
         &META
     }
 
+    /// The connections and requests of each app on their own; the other
+    /// apps that log in as the same user are named by `complete`, and the
+    /// org's password logins by [`Rule::check_scan`].
+    fn scope(&self) -> Scope {
+        Scope::App
+    }
+
     fn check(&self, inventory: &Inventory) -> Vec<Finding> {
         let mut out = Vec::new();
         let options = CommittedOptions::new(inventory);
@@ -169,21 +176,21 @@ impl Rule for PasswordAuth {
             let mut users: Vec<&str> = ids.iter().map(|i| i.username.as_str()).collect();
             users.sort_unstable();
             users.dedup();
-            let notes: String = users
+            finding.shared_user_notes = users
                 .iter()
-                .map(|u| shared_user_note(inventory, u, &app.name))
+                .map(|u| (u.to_string(), app.name.clone()))
                 .collect();
-            if !notes.is_empty() {
-                finding.fix.push_str(&notes);
-            }
             for rel in identity_related(&ids) {
                 finding = finding.related(rel);
             }
             out.push(finding);
         }
         out.extend(http_password_logins(inventory, &options));
-        out.extend(password_logins(inventory));
         out
+    }
+
+    fn check_scan(&self, inventory: &Inventory) -> Vec<Finding> {
+        password_logins(inventory)
     }
 }
 
@@ -547,15 +554,16 @@ fn http_password_logins(inventory: &Inventory, options: &CommittedOptions<'_>) -
                 .unwrap_or_else(|| {
                     "delete the password wherever it is kept (property files, deploy-time properties, the request itself)".to_string()
                 });
-            let mut fix = format!(
+            let fix = format!(
                 "Stop logging in with a password: call Salesforce through the connector with the JWT bearer flow, <salesforce:sfdc-config name=\"Salesforce_Config\"><salesforce:jwt-connection consumerKey=\"${{secure::sfdc.consumerKey}}\" keyStore=\"keys/sfdc.p12\" storePassword=\"${{secure::sfdc.keystorePassword}}\" certificateAlias=\"sfdc\" principal=\"{principal}\" tokenEndpoint=\"https://<mydomain>.my.salesforce.com/services/oauth2/token\" audienceUrl=\"https://login.salesforce.com\"/></salesforce:sfdc-config>, backed by a certificate uploaded to a connected app or External Client App (if the call must stay an <http:request>, post grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer with an assertion signed by that certificate instead of a password); then {removal} and reset it to a random value nobody keeps."
             );
             let mut names: Vec<&str> = users.iter().map(|(_, u)| u.as_str()).collect();
             names.sort_unstable();
             names.dedup();
-            for u in names {
-                fix.push_str(&shared_user_note(inventory, u, &app.name));
-            }
+            let notes: Vec<(String, String)> = names
+                .iter()
+                .map(|u| (u.to_string(), app.name.clone()))
+                .collect();
             let key = match (&op.url, &op.config_ref) {
                 (Some(u), _) => format!("http-request|{}", display_url(&u.raw)),
                 (None, c) => format!(
@@ -569,6 +577,7 @@ fn http_password_logins(inventory: &Inventory, options: &CommittedOptions<'_>) -
                 .environments(envs)
                 .key(key)
                 .fix(fix);
+            finding.shared_user_notes = notes;
             if let (Some(p), Some(c)) = (from_defaults, config) {
                 finding = finding.related(Related::new(
                     &p.value.location,

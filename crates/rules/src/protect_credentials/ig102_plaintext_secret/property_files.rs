@@ -250,7 +250,7 @@ pub(super) fn property_findings<'a>(
                 .environments(env.map(str::to_string))
                 .key(format!("property|{}", entry.key()))
                 .fix(fix);
-            f.shared_user_note = shared_user;
+            f.shared_user_notes.extend(shared_user);
             for r in related {
                 f = f.related(r);
             }
