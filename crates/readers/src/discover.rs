@@ -6,7 +6,9 @@
 //! hide in `.env` and `.mvn/jvm.config`) but never descends into `.git/`,
 //! `target/` or `node_modules/`. Files that git tracks although `.gitignore`
 //! matches them (force-added keystores, typically) are read too: they are
-//! committed, whatever the ignore rules say.
+//! committed, whatever the ignore rules say. For the same reason the search
+//! tools' `.ignore` files are not honoured: what they hide from a search is
+//! still in the repository (the config's `[paths] ignore` is for that).
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -235,33 +237,30 @@ fn walk_root_tree(
 /// 1.9 GB).
 const MAX_IGNORE_FILE: u64 = 1 << 20;
 
-/// A diagnostic when `dir` holds a `.gitignore` or `.ignore` that the walker
-/// must not read: not a regular file (a FIFO would block the scan forever, a
-/// link to `/dev/zero` would fill memory) or too large. The folder is then
-/// scanned whole, without its ignore rules: more files read, none hidden.
+/// A diagnostic when `dir` holds a `.gitignore` that the walker must not
+/// read: not a regular file (a FIFO would block the scan forever, a link to
+/// `/dev/zero` would fill memory) or too large. The folder is then scanned
+/// whole, without its ignore rules: more files read, none hidden. (One
+/// `stat` per folder: the walker opens the file from the folder's listing
+/// with no hook to refuse it first.)
 fn unsafe_ignore_file(dir: &Path) -> Option<Diagnostic> {
-    for name in [".gitignore", ".ignore"] {
-        let path = dir.join(name);
-        // Followed like the walker's own open follows links.
-        let Ok(meta) = std::fs::metadata(&path) else {
-            continue;
-        };
-        let why = if !meta.is_file() {
-            "is not a regular file (a FIFO, device or socket, or a link to one)"
-        } else if meta.len() > MAX_IGNORE_FILE {
-            "is larger than 1 MiB"
-        } else {
-            continue;
-        };
-        return Some(Diagnostic::warning(
-            "ignore-file",
-            display_path(&path),
-            format!(
-                "{name} {why}: not read, so no ignore rules apply in this folder; it is scanned whole"
-            ),
-        ));
-    }
-    None
+    let path = dir.join(".gitignore");
+    // Followed like the walker's own open follows links.
+    let meta = std::fs::metadata(&path).ok()?;
+    let why = if !meta.is_file() {
+        "is not a regular file (a FIFO, device or socket, or a link to one)"
+    } else if meta.len() > MAX_IGNORE_FILE {
+        "is larger than 1 MiB"
+    } else {
+        return None;
+    };
+    Some(Diagnostic::warning(
+        "ignore-file",
+        display_path(&path),
+        format!(
+            ".gitignore {why}: not read, so no ignore rules apply in this folder; it is scanned whole"
+        ),
+    ))
 }
 
 /// A warning when the link at `link` (not followed) leads out of every
@@ -340,7 +339,7 @@ fn walk_tree(root: &Path, tree: &Tree<'_>, with_ignore_files: bool) -> Vec<PathB
         .git_ignore(with_ignore_files)
         .git_exclude(with_ignore_files)
         .git_global(false)
-        .ignore(with_ignore_files)
+        .ignore(false)
         .parents(with_ignore_files)
         .require_git(false)
         .follow_links(options.follow_symlinks)

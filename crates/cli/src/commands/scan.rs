@@ -185,13 +185,14 @@ pub fn report(outcome: &ScanOutcome, args: &ReportArgs, config: &Config) -> i32 
     let written = match &args.output {
         Some(path) => std::fs::File::create(path)
             .and_then(|file| {
-                let mut out = std::io::BufWriter::new(file);
+                let mut out = std::io::BufWriter::with_capacity(REPORT_BUFFER, file);
                 write(format, &report, &options, &mut out)?;
                 out.flush()
             })
             .map_err(|e| format!("cannot write {}: {e}", path.display())),
         None => {
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let mut out =
+                std::io::BufWriter::with_capacity(REPORT_BUFFER, std::io::stdout().lock());
             write(format, &report, &options, &mut out)
                 .and_then(|_| out.flush())
                 .map_err(|e| format!("cannot write the report: {e}"))
@@ -207,6 +208,10 @@ pub fn report(outcome: &ScanOutcome, args: &ReportArgs, config: &Config) -> i32 
         exit::OK
     }
 }
+
+/// The report's write buffer: a large monorepo's JSON report is megabytes,
+/// written in 8 KiB pieces by default (one system call each).
+const REPORT_BUFFER: usize = 1 << 18;
 
 fn to_severity(f: FailOn) -> Severity {
     match f {

@@ -442,11 +442,12 @@ fn unreadable_file_and_folder() {
     }
 }
 
-/// Found by review: the walker reads every `.gitignore` and `.ignore` it
-/// meets, whole, before any filter runs. A FIFO there blocked the scan
-/// forever; a link to `/dev/zero` grew to gigabytes; a 4 MB one took 1.9 GB.
-/// Each is now left unread with an `ignore-file` diagnostic, and its folder
-/// is scanned whole: the password next to it is still found.
+/// Found by review: the walker reads every `.gitignore` it meets, whole,
+/// before any filter runs. A FIFO there blocked the scan forever; a link to
+/// `/dev/zero` grew to gigabytes; a 4 MB one took 1.9 GB. Each is now left
+/// unread with an `ignore-file` diagnostic, and its folder is scanned whole:
+/// the password next to it is still found. A search tool's `.ignore` is not
+/// read at all, whatever it is: what it hides is still committed.
 #[cfg(unix)]
 #[test]
 fn ignore_files_that_cannot_be_read_safely_are_skipped() {
@@ -454,7 +455,8 @@ fn ignore_files_that_cannot_be_read_safely_are_skipped() {
     let fifo_app = mule4_app(tmp.path(), "fifo-app", &[]);
     let zero_app = mule4_app(tmp.path(), "zero-app", &[]);
     let big_app = mule4_app(tmp.path(), "big-app", &[]);
-    for app in [&fifo_app, &zero_app, &big_app] {
+    let dot_ignore_app = mule4_app(tmp.path(), "dot-ignore-app", &[]);
+    for app in [&fifo_app, &zero_app, &big_app, &dot_ignore_app] {
         write(app, "src/main/resources/dev.yaml", PASSWORD_YAML);
     }
     let made = std::process::Command::new("mkfifo")
@@ -470,7 +472,15 @@ fn ignore_files_that_cannot_be_read_safely_are_skipped() {
         .status()
         .expect("mkfifo runs");
     assert!(made.success());
-    std::os::unix::fs::symlink("/dev/zero", zero_app.join(".ignore")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", zero_app.join(".gitignore")).unwrap();
+    // A FIFO `.ignore` would block the walk too, were it read; in another
+    // app, a `.ignore` that would hide the password file.
+    let made = std::process::Command::new("mkfifo")
+        .arg(zero_app.join(".ignore"))
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    write(&dot_ignore_app, ".ignore", "src/main/resources/*.yaml\n");
     // Patterns that would hide the password file, were they read.
     let big = "src/main/resources/*.yaml\n".repeat(50_000);
     write(&big_app, ".gitignore", big);
@@ -485,7 +495,7 @@ fn ignore_files_that_cannot_be_read_safely_are_skipped() {
     let report = run.json();
     for app in [
         "fifo-app/.gitignore",
-        "zero-app/.ignore",
+        "zero-app/.gitignore",
         "big-app/.gitignore",
     ] {
         assert!(
@@ -509,7 +519,7 @@ fn ignore_files_that_cannot_be_read_safely_are_skipped() {
                     .contains("not a regular file")),
         "a FIFO named .xml is skipped without a word: {report}"
     );
-    for app in ["fifo-app", "zero-app", "big-app"] {
+    for app in ["fifo-app", "zero-app", "big-app", "dot-ignore-app"] {
         let path = format!("{app}/src/main/resources/dev.yaml");
         assert!(
             findings(&report)
