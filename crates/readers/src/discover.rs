@@ -12,6 +12,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use ignore::{WalkBuilder, WalkState};
@@ -150,14 +151,29 @@ fn distinct_roots(roots: &[PathBuf]) -> Vec<&PathBuf> {
     kept.into_iter().map(|i| &roots[i]).collect()
 }
 
+/// How long `git ls-files` may take before the scan goes on without it:
+/// `INTGUARD_GIT_TIMEOUT` seconds, 30 by default. git waits forever on a
+/// FIFO among the files it reads (`.git/info/exclude`), and a stuck git
+/// must not stop a scan.
+fn git_timeout() -> Duration {
+    std::env::var("INTGUARD_GIT_TIMEOUT")
+        .ok()
+        .and_then(|s| s.trim().parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        .map(Duration::from_secs_f64)
+        .unwrap_or(Duration::from_secs(30))
+}
+
 /// Files under `root` that git tracks although its ignore rules match them
 /// (`git add -f`), as paths under `root`. Empty when `root` is not in a git
 /// work tree or git is not installed: then nothing is known to be tracked.
-fn tracked_but_ignored(root: &Path) -> Vec<PathBuf> {
+/// Empty too, with a warning, when git does not answer within
+/// [`git_timeout`].
+fn tracked_but_ignored(root: &Path) -> (Vec<PathBuf>, Option<Diagnostic>) {
     if !root.is_dir() {
-        return Vec::new();
+        return (Vec::new(), None);
     }
-    let output = std::process::Command::new("git")
+    let child = std::process::Command::new("git")
         .arg("-C")
         .arg(root)
         .args([
@@ -168,33 +184,80 @@ fn tracked_but_ignored(root: &Path) -> Vec<PathBuf> {
             "--exclude-standard",
         ])
         .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
-        .output();
-    match output {
-        Ok(o) if o.status.success() => o
-            .stdout
-            .split(|b| *b == 0)
-            .filter(|p| !p.is_empty())
-            .filter_map(|p| std::str::from_utf8(p).ok())
-            .map(|p| root.join(p))
-            .collect(),
-        _ => Vec::new(),
+        .spawn();
+    let Ok(mut child) = child else {
+        return (Vec::new(), None);
+    };
+    // Read beside the wait, so that a long list never fills the pipe.
+    let reader = child.stdout.take().map(|mut stdout| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = std::io::Read::read_to_end(&mut stdout, &mut bytes);
+            bytes
+        })
+    });
+    let timeout = git_timeout();
+    let deadline = Instant::now() + timeout;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break Some(status),
+            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(2)),
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+        }
+    };
+    let Some(status) = status else {
+        // The reader ends when the killed git's pipe closes: not waited for.
+        let d = Diagnostic::warning(
+            "git-timeout",
+            display_path(root),
+            format!(
+                "`git ls-files` did not answer within {} s: files git tracks although .gitignore matches them are not read (INTGUARD_GIT_TIMEOUT sets the wait, in seconds)",
+                timeout.as_secs_f64()
+            ),
+        );
+        return (Vec::new(), Some(d));
+    };
+    let stdout = reader.and_then(|r| r.join().ok()).unwrap_or_default();
+    if !status.success() {
+        return (Vec::new(), None);
     }
+    let files = stdout
+        .split(|b| *b == 0)
+        .filter(|p| !p.is_empty())
+        .filter_map(|p| std::str::from_utf8(p).ok())
+        .map(|p| root.join(p))
+        .collect();
+    (files, None)
 }
 
 fn walk_root(root: &Path, options: &ReadOptions, scanned: &[PathBuf], out: &Mutex<Walk>) {
     let ignores = user_ignores(root, &options.ignore_globs);
     // git lists what it tracks while the folder is walked (the file list is
     // sorted and deduplicated afterwards).
+    // The root's own ignore files, its parents' and its repository's
+    // `.git/info/exclude` are read before any filter runs: one the walker
+    // cannot read safely turns them all off, and git, which would read it
+    // too, is not asked.
+    let unsafe_here = root
+        .ancestors()
+        .filter(|a| a.is_dir())
+        .find_map(|a| unsafe_ignore_file(a).or_else(|| unsafe_git_exclude(a)));
     std::thread::scope(|scope| {
-        let tracked = scope.spawn(|| tracked_but_ignored(root));
-        walk_root_tree(root, options, scanned, out, ignores.as_ref());
-        add_tracked(
-            root,
-            tracked.join().unwrap_or_default(),
-            ignores.as_ref(),
-            out,
-        );
+        let tracked = unsafe_here
+            .is_none()
+            .then(|| scope.spawn(|| tracked_but_ignored(root)));
+        walk_root_tree(root, options, scanned, out, ignores.as_ref(), unsafe_here);
+        if let Some(tracked) = tracked {
+            let (files, late) = tracked.join().unwrap_or_default();
+            lock(out).diagnostics.extend(late);
+            add_tracked(root, files, ignores.as_ref(), out);
+        }
     });
 }
 
@@ -205,13 +268,8 @@ fn walk_root_tree(
     scanned: &[PathBuf],
     out: &Mutex<Walk>,
     ignores: Option<&Gitignore>,
+    unsafe_here: Option<Diagnostic>,
 ) {
-    // The root's own ignore files and its parents' are read before any
-    // filter runs: one the walker cannot read safely turns them all off.
-    let unsafe_here = root
-        .ancestors()
-        .filter(|a| a.is_dir())
-        .find_map(unsafe_ignore_file);
     let with_ignore_files = match unsafe_here {
         Some(d) => {
             lock(out).diagnostics.push(d);
@@ -259,6 +317,33 @@ fn unsafe_ignore_file(dir: &Path) -> Option<Diagnostic> {
         display_path(&path),
         format!(
             ".gitignore {why}: not read, so no ignore rules apply in this folder; it is scanned whole"
+        ),
+    ))
+}
+
+/// A diagnostic when `dir` is a git work tree whose `.git/info/exclude`
+/// the walker and git must not read (see [`unsafe_ignore_file`]). Checked
+/// for the scan's root and its parents only: a repository nested inside the
+/// folders scanned has its own read when the walker reaches it.
+fn unsafe_git_exclude(dir: &Path) -> Option<Diagnostic> {
+    let git = dir.join(".git");
+    if !std::fs::symlink_metadata(&git).is_ok_and(|m| m.is_dir()) {
+        return None;
+    }
+    let path = git.join("info").join("exclude");
+    let meta = std::fs::metadata(&path).ok()?;
+    let why = if !meta.is_file() {
+        "is not a regular file (a FIFO, device or socket, or a link to one)"
+    } else if meta.len() > MAX_IGNORE_FILE {
+        "is larger than 1 MiB"
+    } else {
+        return None;
+    };
+    Some(Diagnostic::warning(
+        "ignore-file",
+        display_path(&path),
+        format!(
+            ".git/info/exclude {why}: not read, nor any ignore file, and git is not asked what it tracks; the folders are scanned whole"
         ),
     ))
 }

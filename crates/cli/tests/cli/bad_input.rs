@@ -442,6 +442,89 @@ fn unreadable_file_and_folder() {
     }
 }
 
+/// Found by review: in a git work tree, `git ls-files` (asked which ignored
+/// files git tracks) blocked forever on a FIFO among the ignore files it
+/// reads, and so did the scan. Now the repository's `.git/info/exclude` is
+/// checked before git is asked (a FIFO there: an `ignore-file` warning, and
+/// git is not asked), and git gets `INTGUARD_GIT_TIMEOUT` seconds (a FIFO
+/// `.gitignore` deeper in the tree: a `git-timeout` warning). Either way the
+/// password beside it is still found.
+#[cfg(unix)]
+#[test]
+fn a_fifo_git_reads_does_not_stop_the_scan() {
+    let git = |dir: &Path, args: &[&str]| {
+        let ok = std::process::Command::new("git")
+            .arg("-C")
+            .arg(dir)
+            .args(args)
+            .status()
+            .expect("git is installed")
+            .success();
+        assert!(ok, "git {args:?}");
+    };
+    let mkfifo = |path: &Path| {
+        let made = std::process::Command::new("mkfifo")
+            .arg(path)
+            .status()
+            .expect("mkfifo runs");
+        assert!(made.success());
+    };
+    let scan = |root: &Path| {
+        let run = run_cmd(
+            intguard()
+                .env("INTGUARD_GIT_TIMEOUT", "1")
+                .arg("scan")
+                .arg(root)
+                .args(["--format", "json"]),
+        );
+        run.expect_no_panic().expect_code(1);
+        run.json()
+    };
+    let password_found = |report: &Value| {
+        findings(report).iter().any(|f| {
+            f["rule"] == "IG102"
+                && f["path"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with("app/src/main/resources/dev.yaml")
+        })
+    };
+
+    let tmp = tempfile::tempdir().unwrap();
+    let excluded = tmp.path().join("excluded");
+    let app = mule4_app(&excluded, "app", &[]);
+    write(&app, "src/main/resources/dev.yaml", PASSWORD_YAML);
+    git(&excluded, &["init", "-q"]);
+    let exclude = excluded.join(".git/info/exclude");
+    let _ = fs::remove_file(&exclude);
+    fs::create_dir_all(exclude.parent().unwrap()).unwrap();
+    mkfifo(&exclude);
+    let report = scan(&excluded);
+    assert!(
+        diagnostics(&report)
+            .iter()
+            .any(|d| d["code"] == "ignore-file"
+                && d["path"].as_str().unwrap().ends_with(".git/info/exclude")),
+        "{report}"
+    );
+    assert!(password_found(&report), "{report}");
+
+    let nested = tmp.path().join("nested");
+    let app = mule4_app(&nested, "app", &[]);
+    write(&app, "src/main/resources/dev.yaml", PASSWORD_YAML);
+    git(&nested, &["init", "-q"]);
+    git(&nested, &["add", "-A"]);
+    mkfifo(&app.join("src/.gitignore"));
+    let report = scan(&nested);
+    assert!(
+        diagnostics(&report)
+            .iter()
+            .any(|d| d["code"] == "git-timeout"),
+        "{report}"
+    );
+    assert!(password_found(&report), "{report}");
+}
+
 /// Found by review: the walker reads every `.gitignore` it meets, whole,
 /// before any filter runs. A FIFO there blocked the scan forever; a link to
 /// `/dev/zero` grew to gigabytes; a 4 MB one took 1.9 GB. Each is now left
