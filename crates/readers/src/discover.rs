@@ -323,8 +323,10 @@ fn unsafe_ignore_file(dir: &Path) -> Option<Diagnostic> {
 
 /// A diagnostic when `dir` is a git work tree whose `.git/info/exclude`
 /// the walker and git must not read (see [`unsafe_ignore_file`]). Checked
-/// for the scan's root and its parents only: a repository nested inside the
-/// folders scanned has its own read when the walker reaches it.
+/// for the scan's root and its parents only: the walker reads a nested
+/// repository's from its folder's listing, with no hook, and checking every
+/// folder for one would cost a `stat` each. Only a change made by hand can
+/// put a FIFO there: git never checks out a `.git` folder.
 fn unsafe_git_exclude(dir: &Path) -> Option<Diagnostic> {
     let git = dir.join(".git");
     if !std::fs::symlink_metadata(&git).is_ok_and(|m| m.is_dir()) {
