@@ -146,9 +146,9 @@ fn scan_here(options: &ScanOptions) -> ScanOutcome {
         ..Inventory::default()
     };
     append(&mut findings, run_part(&app_rules, &loose));
-    // The redactor's secrets are gathered beside the Scan rules (both only
-    // read the Inventory): a serial pass that fills the rules' idle cores.
-    // The App rules' whole-scan parts run beside the Scan rules.
+    // The redactor's secrets are gathered beside the Scan rules and the App
+    // rules' whole-scan parts (all only read the Inventory): a serial pass
+    // that fills the rules' idle cores.
     let (scan_findings, secrets) = rayon::join(
         || {
             let mut found = run_part(&enabled_rules(&options.config, Scope::Scan), &inventory);
