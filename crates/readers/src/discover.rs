@@ -295,6 +295,20 @@ fn walk_root_tree(
 /// 1.9 GB).
 const MAX_IGNORE_FILE: u64 = 1 << 20;
 
+/// Why the ignore file at `path` must not be read whole (`None`: it is
+/// absent, or a regular file of at most [`MAX_IGNORE_FILE`]). Links are
+/// followed, as the walker's and git's own opens follow them.
+fn unsafe_to_read(path: &Path) -> Option<&'static str> {
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() {
+        Some("is not a regular file (a FIFO, device or socket, or a link to one)")
+    } else if meta.len() > MAX_IGNORE_FILE {
+        Some("is larger than 1 MiB")
+    } else {
+        None
+    }
+}
+
 /// A diagnostic when `dir` holds a `.gitignore` that the walker must not
 /// read: not a regular file (a FIFO would block the scan forever, a link to
 /// `/dev/zero` would fill memory) or too large. The folder is then scanned
@@ -303,15 +317,7 @@ const MAX_IGNORE_FILE: u64 = 1 << 20;
 /// with no hook to refuse it first.)
 fn unsafe_ignore_file(dir: &Path) -> Option<Diagnostic> {
     let path = dir.join(".gitignore");
-    // Followed like the walker's own open follows links.
-    let meta = std::fs::metadata(&path).ok()?;
-    let why = if !meta.is_file() {
-        "is not a regular file (a FIFO, device or socket, or a link to one)"
-    } else if meta.len() > MAX_IGNORE_FILE {
-        "is larger than 1 MiB"
-    } else {
-        return None;
-    };
+    let why = unsafe_to_read(&path)?;
     Some(Diagnostic::warning(
         "ignore-file",
         display_path(&path),
@@ -333,14 +339,7 @@ fn unsafe_git_exclude(dir: &Path) -> Option<Diagnostic> {
         return None;
     }
     let path = git.join("info").join("exclude");
-    let meta = std::fs::metadata(&path).ok()?;
-    let why = if !meta.is_file() {
-        "is not a regular file (a FIFO, device or socket, or a link to one)"
-    } else if meta.len() > MAX_IGNORE_FILE {
-        "is larger than 1 MiB"
-    } else {
-        return None;
-    };
+    let why = unsafe_to_read(&path)?;
     Some(Diagnostic::warning(
         "ignore-file",
         display_path(&path),
