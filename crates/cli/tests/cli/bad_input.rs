@@ -452,23 +452,6 @@ fn unreadable_file_and_folder() {
 #[cfg(unix)]
 #[test]
 fn a_fifo_git_reads_does_not_stop_the_scan() {
-    let git = |dir: &Path, args: &[&str]| {
-        let ok = std::process::Command::new("git")
-            .arg("-C")
-            .arg(dir)
-            .args(args)
-            .status()
-            .expect("git is installed")
-            .success();
-        assert!(ok, "git {args:?}");
-    };
-    let mkfifo = |path: &Path| {
-        let made = std::process::Command::new("mkfifo")
-            .arg(path)
-            .status()
-            .expect("mkfifo runs");
-        assert!(made.success());
-    };
     let scan = |root: &Path| {
         let run = run_cmd(
             intguard()
@@ -542,27 +525,15 @@ fn ignore_files_that_cannot_be_read_safely_are_skipped() {
     for app in [&fifo_app, &zero_app, &big_app, &dot_ignore_app] {
         write(app, "src/main/resources/dev.yaml", PASSWORD_YAML);
     }
-    let made = std::process::Command::new("mkfifo")
-        .arg(fifo_app.join(".gitignore"))
-        .status()
-        .expect("mkfifo runs");
-    assert!(made.success());
+    mkfifo(&fifo_app.join(".gitignore"));
     // And a FIFO named like a Mule file: not read (it would block), but said.
     let fifo_xml = fifo_app.join("src/main/mule/pipe.xml");
     fs::create_dir_all(fifo_xml.parent().unwrap()).unwrap();
-    let made = std::process::Command::new("mkfifo")
-        .arg(&fifo_xml)
-        .status()
-        .expect("mkfifo runs");
-    assert!(made.success());
+    mkfifo(&fifo_xml);
     std::os::unix::fs::symlink("/dev/zero", zero_app.join(".gitignore")).unwrap();
     // A FIFO `.ignore` would block the walk too, were it read; in another
     // app, a `.ignore` that would hide the password file.
-    let made = std::process::Command::new("mkfifo")
-        .arg(zero_app.join(".ignore"))
-        .status()
-        .expect("mkfifo runs");
-    assert!(made.success());
+    mkfifo(&zero_app.join(".ignore"));
     write(&dot_ignore_app, ".ignore", "src/main/resources/*.yaml\n");
     // Patterns that would hide the password file, were they read.
     let big = "src/main/resources/*.yaml\n".repeat(50_000);

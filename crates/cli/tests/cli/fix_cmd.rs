@@ -1,9 +1,9 @@
 //! `intguard fix secrets` through the CLI: dry run, real run, re-scan, idempotence, the git
 //! guard, key rotation. Fixture apps are the fix crate's, copied to temporary folders.
 
+use crate::support::git;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command as Process;
 
 use assert_cmd::Command;
 use predicates::prelude::*;
@@ -75,19 +75,6 @@ fn ig102_count(app: &Path) -> usize {
         .iter()
         .filter(|f| f["rule"] == "IG102")
         .count()
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let ok = Process::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-        .args(args)
-        .output()
-        .unwrap()
-        .status
-        .success();
-    assert!(ok, "git {args:?}");
 }
 
 const SECRETS: &[&str] = &[

@@ -303,3 +303,28 @@ pub fn pos_in(text: &str, needle: &str) -> (u64, u64) {
 pub fn has_ansi(text: &str) -> bool {
     text.contains('\u{1b}')
 }
+
+/// Runs git in `dir` (with a committer identity, for commits), which every
+/// clone of this repository has.
+pub fn git(dir: &Path, args: &[&str]) {
+    let ok = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args(args)
+        .output()
+        .expect("git is installed")
+        .status
+        .success();
+    assert!(ok, "git {args:?}");
+}
+
+/// Makes a FIFO at `path`: a file whose reading blocks until a writer comes.
+#[cfg(unix)]
+pub fn mkfifo(path: &Path) {
+    let made = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success(), "mkfifo {}", path.display());
+}
