@@ -12,11 +12,12 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use ignore::{WalkBuilder, WalkState};
 use intguard_model::Diagnostic;
+use wait_timeout::ChildExt;
 
 use crate::ReadOptions;
 
@@ -199,16 +200,12 @@ fn tracked_but_ignored(root: &Path) -> (Vec<PathBuf>, Option<Diagnostic>) {
         })
     });
     let timeout = git_timeout();
-    let deadline = Instant::now() + timeout;
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break Some(status),
-            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(2)),
-            _ => {
-                let _ = child.kill();
-                let _ = child.wait();
-                break None;
-            }
+    let status = match child.wait_timeout(timeout) {
+        Ok(Some(status)) => Some(status),
+        _ => {
+            let _ = child.kill();
+            let _ = child.wait();
+            None
         }
     };
     let Some(status) = status else {
