@@ -88,14 +88,19 @@ pub fn verify(inventory: &Inventory, moved: &[Moved], key: &[u8]) -> Vec<String>
             problems.push(format!("{target}: `{}` is not encrypted", m.name));
             continue;
         };
-        let cipher = match secrets::config_for_file(app, file).map(secrets::config_cipher) {
+        let ciphers = match secrets::config_for_file(app, file)
+            .map(|c| secrets::file_ciphers(app, c, Some(file)))
+        {
             Some(Ok(c)) => c,
             _ => {
                 problems.push(format!("{target}: no configuration reads it"));
                 continue;
             }
         };
-        if secrets::decrypt_plausible(&cipher, key, b64).is_none() {
+        if !ciphers
+            .iter()
+            .any(|(_, c)| secrets::decrypt_plausible(c, key, b64).is_some())
+        {
             problems.push(format!("{target}: `{}` does not decrypt", m.name));
         }
     }

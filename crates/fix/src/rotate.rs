@@ -13,7 +13,7 @@ use mule_secure_props::{Cipher, Mode};
 use crate::cipher_settings::{
     needs_upgrade, settings_written, strong_cipher, strong_settings_edits,
 };
-use crate::secrets::{config_cipher, config_for_file, decrypt_plausible};
+use crate::secrets::{config_ciphers, config_for_file, decrypt_plausible, file_ciphers};
 use crate::text::{apply_edits, Lines};
 use crate::{FileChange, FixError, Moved, Plan};
 
@@ -51,8 +51,11 @@ pub fn plan_rotation(
                 continue;
             }
             let config = config_for_file(app, file);
-            let cipher = match config.map(config_cipher) {
-                Some(Ok(c)) => c,
+            // One cipher for a file of one environment; for a file every
+            // environment reads, one per distinct setting, each value read
+            // with the one that opens it.
+            let ciphers = match config.map(|c| file_ciphers(app, c, Some(file))) {
+                Some(Ok(c)) => c.into_iter().map(|(_, c)| c).collect::<Vec<_>>(),
                 Some(Err(why)) => {
                     problems.push(format!("{}: {why}", file.path));
                     continue;
@@ -65,41 +68,51 @@ pub fn plan_rotation(
                     continue;
                 }
             };
-            let target = match config {
+            let target = |cipher: Cipher| match config {
                 Some(c) if upgrade_encryption && needs_upgrade(c, &cipher) => strong_cipher(c),
                 _ => cipher,
             };
-            if target == cipher && old_key == new_key {
+            if ciphers.iter().all(|c| target(*c) == *c) && old_key == new_key {
                 continue;
             }
-            for (k, c) in [(old_key, cipher), (new_key, target)] {
-                if let Err(e) = Cipher::new(c.algorithm, Mode::Ecb, false).encrypt(k, b"") {
-                    // A key that fits the old algorithm but not AES: the upgrade
-                    // needs a new key anyway.
-                    let hint = if c.algorithm != cipher.algorithm && old_key == new_key {
-                        " (--upgrade-encryption moves it to AES: add --rotate-key with a new key of 16, 24 or 32 bytes)"
-                    } else {
-                        ""
-                    };
-                    return Err(FixError(format!("{}: {e}{hint}", file.path)));
+            for &cipher in &ciphers {
+                // With several ciphers, the old key fits the one that opens a value
+                // (tried below), not necessarily every one.
+                let old = (ciphers.len() == 1).then_some((old_key, cipher));
+                for (k, c) in old.into_iter().chain([(new_key, target(cipher))]) {
+                    if let Err(e) = Cipher::new(c.algorithm, Mode::Ecb, false).encrypt(k, b"") {
+                        // A key that fits the old algorithm but not AES: the upgrade
+                        // needs a new key anyway.
+                        let hint = if c.algorithm != cipher.algorithm && old_key == new_key {
+                            " (--upgrade-encryption moves it to AES: add --rotate-key with a new key of 16, 24 or 32 bytes)"
+                        } else {
+                            ""
+                        };
+                        return Err(FixError(format!("{}: {e}{hint}", file.path)));
+                    }
                 }
             }
             let text = std::fs::read_to_string(file.path.as_str())
                 .map_err(|e| FixError(format!("{}: {e}", file.path)))?;
             let lines = Lines::new(&text);
             let mut edits = Vec::new();
+            let mut how: Vec<String> = Vec::new();
             for (e, b64) in encrypted {
-                let old = decrypt_plausible(&cipher, old_key, b64);
+                let old = ciphers
+                    .iter()
+                    .find_map(|c| decrypt_plausible(c, old_key, b64).map(|p| (*c, p)));
                 // Same key, new settings: the values are as the configuration (not yet
                 // changed) reads them. Trying the new settings would tell nothing: a value
                 // of fixed-IV CBC read as random-IV CBC opens too, as its tail.
                 let new = if old_key == new_key {
                     None
                 } else {
-                    decrypt_plausible(&target, new_key, b64)
+                    ciphers
+                        .iter()
+                        .find_map(|c| decrypt_plausible(&target(*c), new_key, b64))
                 };
-                let plain = match (old, new) {
-                    (Some(p), None) => p,
+                let (cipher, plain) = match (old, new) {
+                    (Some(opened), None) => opened,
                     (None, Some(_)) => continue, // rotated already
                     (Some(_), Some(_)) => {
                         problems.push(format!(
@@ -110,14 +123,17 @@ pub fn plan_rotation(
                         continue;
                     }
                     (None, None) => {
+                        let tried: Vec<String> = ciphers.iter().map(Cipher::to_string).collect();
                         problems.push(format!(
-                            "{}: `{}` does not decrypt with the old key ({cipher})",
+                            "{}: `{}` does not decrypt with the old key ({})",
                             e.location,
-                            e.key()
+                            e.key(),
+                            tried.join(" or ")
                         ));
                         continue;
                     }
                 };
+                let target = target(cipher);
                 // The base64 on the entry's line (after the key).
                 let n = e.location.line as usize;
                 if n == 0 || n > lines.len() {
@@ -144,6 +160,14 @@ pub fn plan_rotation(
                     name: e.key().to_string(),
                     target: PathBuf::from(file.path.as_str()),
                 });
+                let with = match (old_key == new_key, target == cipher) {
+                    (_, true) => format!("the new key ({cipher})"),
+                    (true, false) => format!("{target} instead of {cipher}"),
+                    (false, false) => format!("the new key and {target} instead of {cipher}"),
+                };
+                if !how.contains(&with) {
+                    how.push(with);
+                }
             }
             if edits.is_empty() {
                 continue;
@@ -151,14 +175,10 @@ pub fn plan_rotation(
             let count = edits.len();
             let new = apply_edits(&text, edits)
                 .ok_or_else(|| FixError(format!("{}: overlapping edits", file.path)))?;
-            let how = match (old_key == new_key, target == cipher) {
-                (_, true) => format!("the new key ({cipher})"),
-                (true, false) => format!("{target} instead of {cipher}"),
-                (false, false) => format!("the new key and {target} instead of {cipher}"),
-            };
             plan.actions.push(format!(
-                "re-encrypt {count} value(s) of {} with {how}",
-                file.path
+                "re-encrypt {count} value(s) of {} with {}",
+                file.path,
+                how.join("; ")
             ));
             plan.changes.push(FileChange {
                 path: PathBuf::from(file.path.as_str()),
@@ -202,9 +222,12 @@ struct XmlEdits {
 }
 
 /// The settings edits of `app`'s configurations whose settings are weaker than AES/CBC
-/// with random IVs (Mule 3: AES/CBC), added to `files` by XML file with an action each; a
-/// configuration whose settings are placeholders, or whose element is not where it was
-/// read, is a problem.
+/// with random IVs (Mule 3: AES/CBC) in some environment, added to `files` by XML file with
+/// an action each. Settings read from properties (`algorithm="${enc.alg}"`) are written
+/// in the XML instead, the same in every environment, and the action names the
+/// definitions they no longer read. A configuration whose settings cannot be known (a
+/// property the repository does not define), or whose element is not where it was read,
+/// is a problem.
 fn plan_strong_settings(
     app: &MuleApp,
     plan: &mut Plan,
@@ -212,8 +235,8 @@ fn plan_strong_settings(
     problems: &mut Vec<String>,
 ) -> Result<(), FixError> {
     for config in &app.secure_property_configs {
-        match config_cipher(config) {
-            Ok(c) if !needs_upgrade(config, &c) => continue,
+        match config_ciphers(app, config) {
+            Ok(ciphers) if ciphers.iter().all(|(_, c)| !needs_upgrade(config, c)) => continue,
             Ok(_) => {}
             Err(why) => {
                 problems.push(format!("{}: {why}", config.location));
@@ -233,14 +256,15 @@ fn plan_strong_settings(
         match strong_settings_edits(&file.text, config) {
             Ok(found) => {
                 plan.actions.push(format!(
-                    "set {} on <{}> {}in {path}",
+                    "set {} on <{}> {}in {path}{}",
                     settings_written(config),
                     config.element,
                     config
                         .name
                         .as_deref()
                         .map(|n| format!("`{n}` "))
-                        .unwrap_or_default()
+                        .unwrap_or_default(),
+                    definitions_no_longer_read(app, config)
                 ));
                 file.edits.extend(found);
             }
@@ -248,6 +272,38 @@ fn plan_strong_settings(
         }
     }
     Ok(())
+}
+
+/// The definitions of the properties `config`'s settings read (`algorithm="${enc.alg}"`),
+/// which it no longer reads once they are written in the XML, as a note for the action:
+/// they may be deleted, unless something else reads them. Empty when the settings are
+/// written in the XML already.
+fn definitions_no_longer_read(
+    app: &MuleApp,
+    config: &intguard_model::SecurePropertiesConfig,
+) -> String {
+    let mut defined: Vec<String> = Vec::new();
+    for value in [&config.algorithm, &config.mode, &config.use_random_ivs]
+        .into_iter()
+        .flatten()
+        .filter(|v| !v.is_literal())
+    {
+        for resolved in app.resolve_all(value) {
+            for source in &resolved.sources {
+                let place = format!("`{}` ({})", source.name(), source.location());
+                if !defined.contains(&place) {
+                    defined.push(place);
+                }
+            }
+        }
+    }
+    if defined.is_empty() {
+        return String::new();
+    }
+    format!(
+        " (instead of reading {}: delete them unless something else reads them)",
+        defined.join(", ")
+    )
 }
 
 /// Where the app still reads the old key after its values were re-encrypted:

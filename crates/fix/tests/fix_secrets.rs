@@ -1022,3 +1022,179 @@ fn ig102_fixes_propose_the_names_fix_secrets_writes() {
         }
     }
 }
+
+/// The IG108 findings of the app at `app`.
+fn weak_settings(app: &Path) -> Vec<Finding> {
+    let (inventory, _) = scan(app);
+    run_rules(
+        inventory,
+        &ScanOptions {
+            paths: vec![app.to_path_buf()],
+            ..Default::default()
+        },
+    )
+    .findings
+    .into_iter()
+    .filter(|f| f.rule == "IG108")
+    .collect()
+}
+
+/// Settings read from properties (`algorithm="${secure.algorithm}"`, Blowfish in dev and
+/// AES in prod, fixed IVs in both): each file's values are rotated with the cipher of its
+/// environment, and `--upgrade-encryption` writes AES/CBC with random IVs in the XML,
+/// re-encrypts each environment's values from its own cipher, and names the definitions
+/// the settings no longer read.
+#[test]
+fn settings_read_from_properties_are_resolved_per_environment() {
+    let blowfish = Cipher::new(Algorithm::Blowfish, Mode::Cbc, false);
+    let aes_fixed = Cipher::new(Algorithm::Aes, Mode::Cbc, false);
+    let strong = Cipher::new(Algorithm::Aes, Mode::Cbc, true);
+    let values = [
+        (
+            "src/main/resources/properties/dev-secure.yaml",
+            "sfdc.password",
+            "Dev-Sfdc-Pass-01",
+            blowfish,
+        ),
+        (
+            "src/main/resources/properties/dev-secure.yaml",
+            "erp.token",
+            "dev-erp-token-7731",
+            blowfish,
+        ),
+        (
+            "src/main/resources/properties/prod-secure.yaml",
+            "sfdc.password",
+            "Prod-Sfdc-Pass-99",
+            aes_fixed,
+        ),
+    ];
+    let (_tmp, app) = fixture("mule4-setting-props");
+    for (file, name, value, cipher) in values {
+        assert_eq!(
+            decrypt(&app, file, name, cipher, KEY),
+            value,
+            "{file} {name}"
+        );
+    }
+    let weak = weak_settings(&app);
+    assert_eq!(weak.len(), 2, "{weak:#?}");
+    assert!(
+        weak.iter().all(|f| f.fix.contains("--upgrade-encryption")),
+        "{weak:#?}"
+    );
+
+    // Rotation alone: each environment keeps its cipher.
+    let (inventory, _) = scan(&app);
+    let r = plan_rotation(&inventory, KEY, NEW_KEY, false).unwrap();
+    assert!(r.skipped.is_empty(), "{:?}", r.skipped);
+    assert!(
+        r.actions.iter().any(|a| a.contains("dev-secure.yaml")
+            && a.contains("the new key (Blowfish/CBC/PKCS5Padding (fixed IV))")),
+        "{:?}",
+        r.actions
+    );
+    r.apply().unwrap();
+    for (file, name, value, cipher) in values {
+        assert_eq!(
+            decrypt(&app, file, name, cipher, NEW_KEY),
+            value,
+            "{file} {name}"
+        );
+    }
+
+    // The upgrade, keeping the key: every value opens with AES/CBC and random IVs.
+    let xml_path = app.join("src/main/mule/global.xml");
+    let xml_before = std::fs::read_to_string(&xml_path).unwrap();
+    let (inventory, _) = scan(&app);
+    let u = plan_rotation(&inventory, NEW_KEY, NEW_KEY, true).unwrap();
+    let settings = u
+        .actions
+        .iter()
+        .find(|a| a.starts_with("set "))
+        .unwrap_or_else(|| panic!("{:?}", u.actions));
+    assert!(
+        settings.starts_with(
+            "set algorithm=\"AES\" mode=\"CBC\" useRandomIVs=\"true\" on <secure-properties:config> `Secure_Props` in "
+        ) && settings.contains("instead of reading `secure.algorithm` (")
+            && settings.contains("dev.yaml:4:3")
+            && settings.contains("prod.yaml:4:3")
+            && settings.contains("`secure.mode` (")
+            && settings.ends_with("delete them unless something else reads them)"),
+        "{settings}"
+    );
+    u.apply().unwrap();
+    for (file, name, value, _) in values {
+        assert_eq!(
+            decrypt(&app, file, name, strong, NEW_KEY),
+            value,
+            "{file} {name}"
+        );
+    }
+    let xml_after = std::fs::read_to_string(&xml_path).unwrap();
+    assert_eq!(
+        xml_after,
+        xml_before.replace(
+            r#"<secure-properties:encrypt algorithm="${secure.algorithm}" mode="${secure.mode}"/>"#,
+            r#"<secure-properties:encrypt algorithm="AES" mode="CBC" useRandomIVs="true"/>"#
+        )
+    );
+    assert!(weak_settings(&app).is_empty());
+    let (inventory, _) = scan(&app);
+    assert!(plan_rotation(&inventory, NEW_KEY, NEW_KEY, true)
+        .unwrap()
+        .is_empty());
+}
+
+/// A setting read from a property the repository does not define (set at deploy time):
+/// the values' cipher cannot be known, and rotating or upgrading is refused, naming it;
+/// nothing is written.
+#[test]
+fn settings_from_properties_set_at_deploy_time_are_refused() {
+    let (_tmp, app) = fixture("mule4-setting-props");
+    let prod = app.join("src/main/resources/properties/prod.yaml");
+    let text = std::fs::read_to_string(&prod).unwrap();
+    std::fs::write(&prod, text.replace("  algorithm: \"AES\"\n", "")).unwrap();
+    let before = snapshot(&app);
+    let (inventory, _) = scan(&app);
+    for upgrade in [false, true] {
+        let err = plan_rotation(&inventory, KEY, NEW_KEY, upgrade).unwrap_err();
+        assert!(
+            err.0.contains(
+                "prod-secure.yaml: the encryption settings of <secure-properties:config> read ${secure.algorithm}, which the repository does not define for prod: the cipher cannot be known"
+            ),
+            "{err}"
+        );
+    }
+    assert_eq!(snapshot(&app), before);
+    // IG108's fix does not name the command it would refuse.
+    let weak = weak_settings(&app);
+    assert!(!weak.is_empty());
+    assert!(
+        weak.iter().all(|f| !f.fix.contains("--upgrade-encryption")),
+        "{weak:#?}"
+    );
+}
+
+/// Moving a clear secret into a configuration whose settings differ per environment:
+/// one new value cannot suit both ciphers' files as one move, so the move is skipped,
+/// saying why, and nothing is written.
+#[test]
+fn moving_into_settings_that_differ_per_environment_is_skipped() {
+    let (_tmp, app) = fixture("mule4-setting-props");
+    let dev = app.join("src/main/resources/properties/dev.yaml");
+    let text = std::fs::read_to_string(&dev).unwrap();
+    std::fs::write(
+        &dev,
+        format!("{text}erp:\n  password: \"Clear-Erp-Pass-5\"\n"),
+    )
+    .unwrap();
+    let p = plan(&app);
+    assert!(p.changes.is_empty(), "{:?}", p.actions);
+    assert!(
+        p.skipped.iter().any(|s| s.contains("`erp.password`")
+            && s.contains("the encryption settings of <secure-properties:config> differ per environment (Blowfish/CBC/PKCS5Padding (fixed IV) in dev; AES/CBC/PKCS5Padding (fixed IV) in prod)")),
+        "{:?}",
+        p.skipped
+    );
+}

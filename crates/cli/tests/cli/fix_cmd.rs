@@ -564,3 +564,57 @@ fn upgrade_encryption_fixes_ig104_and_ig108_in_one_pass() {
         .stderr(predicate::str::contains("nothing to change"));
     assert_eq!(tree(&app), after);
 }
+
+/// `--upgrade-encryption` on an app whose cipher is read from properties
+/// (Blowfish in dev, AES in prod, fixed IVs): the command IG108 names works
+/// as named, writes the strong settings in the XML, says which definitions
+/// they no longer read, and leaves IG108 nothing to report.
+#[test]
+fn upgrade_encryption_resolves_settings_read_from_properties() {
+    let (_tmp, app) = fixture("mule4-setting-props");
+    let weak = findings_of(&app, "IG108");
+    assert_eq!(weak.len(), 2, "{weak:#?}");
+    for f in &weak {
+        assert!(
+            f["fix"]
+                .as_str()
+                .unwrap()
+                .contains("--rotate-key <VAR holding the new key> --upgrade-encryption "),
+            "{}",
+            f["fix"]
+        );
+    }
+    intguard()
+        .args([
+            "fix",
+            "secrets",
+            "--key-env",
+            "IG_OLD_KEY",
+            "--rotate-key",
+            "IG_NEW_KEY",
+            "--upgrade-encryption",
+        ])
+        .env("IG_OLD_KEY", "MuleSecretKey16!")
+        .env("IG_NEW_KEY", "N3w-Key-For-2026")
+        .arg(&app)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "set algorithm=\"AES\" mode=\"CBC\" useRandomIVs=\"true\" on <secure-properties:config> `Secure_Props`",
+        ))
+        .stderr(predicate::str::contains("instead of reading `secure.algorithm` ("))
+        .stderr(predicate::str::contains(
+            "re-encrypt 2 value(s) of ",
+        ))
+        .stderr(predicate::str::contains(
+            "with the new key and AES/CBC/PKCS5Padding (random IV) instead of Blowfish/CBC/PKCS5Padding (fixed IV)",
+        ))
+        .stderr(predicate::str::contains("3 value(s) encrypted and checked"))
+        .stderr(predicate::str::contains("MuleSecretKey16!").not())
+        .stderr(predicate::str::contains("Dev-Sfdc-Pass-01").not());
+    assert!(findings_of(&app, "IG108").is_empty());
+    let global = std::fs::read_to_string(app.join("src/main/mule/global.xml")).unwrap();
+    assert!(global.contains(
+        r#"<secure-properties:encrypt algorithm="AES" mode="CBC" useRandomIVs="true"/>"#
+    ));
+}

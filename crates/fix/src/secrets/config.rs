@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use intguard_model::{MuleApp, MuleRuntime, PropertyFile, SecurePropertiesConfig};
+use intguard_model::{MuleApp, MuleRuntime, PropertyFile, SecurePropertiesConfig, Value};
 use mule_secure_props::{Cipher, Mode};
 use zeroize::Zeroizing;
 
@@ -85,28 +85,114 @@ pub(super) fn has_placeholder(s: &str) -> bool {
     s.contains("${")
 }
 
-/// The cipher a secure-properties config uses; `Err` with a reason when it cannot be known.
-pub(crate) fn config_cipher(c: &SecurePropertiesConfig) -> Result<Cipher, String> {
-    for v in [&c.algorithm, &c.mode, &c.use_random_ivs]
-        .into_iter()
-        .flatten()
-    {
-        if has_placeholder(&v.raw) {
-            return Err(format!(
-                "the encryption settings of <{}> are placeholders ({})",
-                c.element, v.raw
-            ));
+/// The cipher a secure-properties config reads the values of `file` with
+/// (`None`: every file it loads); `Err` with a reason when it cannot be
+/// known. Settings read from properties (`algorithm="${enc.alg}"`) are
+/// resolved in the environment the file is for, or in every environment of
+/// the app, which must then agree: a value is written with one cipher.
+pub(crate) fn config_cipher(
+    app: &MuleApp,
+    c: &SecurePropertiesConfig,
+    file: Option<&PropertyFile>,
+) -> Result<Cipher, String> {
+    let ciphers = file_ciphers(app, c, file)?;
+    match &ciphers[..] {
+        [(_, one)] => Ok(*one),
+        _ => Err(format!(
+            "the encryption settings of <{}> differ per environment ({}){}",
+            c.element,
+            ciphers
+                .iter()
+                .map(|(envs, cipher)| format!("{cipher} in {}", envs.join(", ")))
+                .collect::<Vec<_>>()
+                .join("; "),
+            match file {
+                Some(f) => format!(" and {} is read in all of them", f.path),
+                None => ": intguard encrypts with one cipher per move; move it by hand".to_string(),
+            }
+        )),
+    }
+}
+
+/// The ciphers a secure-properties config may read the values of `file`
+/// with (`None`: every file it loads), each with the environments whose
+/// settings give it: one for a file of one environment, one per distinct
+/// setting for a file every environment reads. What an existing value was
+/// written with is then the one that opens it.
+pub(crate) fn file_ciphers<'a>(
+    app: &'a MuleApp,
+    c: &SecurePropertiesConfig,
+    file: Option<&PropertyFile>,
+) -> Result<Vec<(Vec<&'a str>, Cipher)>, String> {
+    let all = app.resolution_environments();
+    let wanted = file.and_then(|f| f.environment.as_deref());
+    // A file for an environment the app does not resolve in: as a file
+    // every environment reads.
+    let envs: Vec<Option<&'a str>> = match all.iter().find(|e| wanted.is_some() && **e == wanted) {
+        Some(own) => vec![*own],
+        None => all,
+    };
+    let read_with = ciphers_in(app, c, envs)?;
+    let mut out: Vec<(Vec<&str>, Cipher)> = Vec::new();
+    for (env, cipher) in &read_with {
+        let env = env.unwrap_or("every environment");
+        match out.iter_mut().find(|(_, c)| c == cipher) {
+            Some((envs, _)) => envs.push(env),
+            None => out.push((vec![env], *cipher)),
         }
     }
-    let mut cipher = Cipher::from_mule_attributes(
-        Some(c.algorithm_name()),
-        Some(c.mode_name()),
-        c.random_ivs(),
-    )
-    .map_err(|e| e.to_string())?;
-    // Mule 3's placeholder has no random IVs.
-    cipher.random_iv &= c.has_random_iv_option();
-    Ok(cipher)
+    Ok(out)
+}
+
+/// The cipher of a config in each environment of the app
+/// ([`MuleApp::resolution_environments`]), its settings resolved there;
+/// `Err` when a setting reads a property the repository does not define
+/// there (set at deploy time: the cipher cannot be known) or names no
+/// cipher intguard has.
+pub(crate) fn config_ciphers<'a>(
+    app: &'a MuleApp,
+    c: &SecurePropertiesConfig,
+) -> Result<Vec<(Option<&'a str>, Cipher)>, String> {
+    ciphers_in(app, c, app.resolution_environments())
+}
+
+/// [`config_ciphers`] in the environments `envs` only.
+fn ciphers_in<'a>(
+    app: &'a MuleApp,
+    c: &SecurePropertiesConfig,
+    envs: Vec<Option<&'a str>>,
+) -> Result<Vec<(Option<&'a str>, Cipher)>, String> {
+    let mut out = Vec::new();
+    for env in envs {
+        let setting = |v: &Option<Value>, default: &str| -> Result<String, String> {
+            let Some(v) = v else {
+                return Ok(default.to_string());
+            };
+            if !has_placeholder(&v.raw) {
+                return Ok(v.raw.trim().to_string());
+            }
+            app.resolve(v, env)
+                .value
+                .map(|r| r.trim().to_string())
+                .ok_or_else(|| {
+                    format!(
+                        "the encryption settings of <{}> read {}, which the repository does not define{}: the cipher cannot be known",
+                        c.element,
+                        v.raw.trim(),
+                        env.map(|e| format!(" for {e}")).unwrap_or_default()
+                    )
+                })
+        };
+        let algorithm = setting(&c.algorithm, "AES")?;
+        let mode = setting(&c.mode, "CBC")?;
+        let random = setting(&c.use_random_ivs, "false")?.eq_ignore_ascii_case("true");
+        let mut cipher = Cipher::from_mule_attributes(Some(&algorithm), Some(&mode), random)
+            .map_err(|e| e.to_string())?;
+        // Mule 3's placeholder has no random IVs.
+        cipher.random_iv &= c.has_random_iv_option();
+        out.push((env, cipher));
+    }
+    Ok(out)
 }
 
 pub(super) fn check_key(cipher: &Cipher, key: &[u8]) -> Result<(), FixError> {
@@ -181,7 +267,7 @@ pub(super) fn setup(app: &MuleApp, options: &SecretsOptions) -> Result<Setup, St
         .iter()
         .find(|c| c.element == wanted)
     {
-        let cipher = config_cipher(c)?;
+        let cipher = config_cipher(app, c, None)?;
         let pattern = c
             .file
             .as_ref()

@@ -30,7 +30,9 @@ mod workspace;
 use config::{
     check_key, check_key_against, encrypt, has_placeholder, setup, targets, Setup, KEY_PROPERTY,
 };
-pub(crate) use config::{config_cipher, config_for_file, decrypt_plausible};
+pub(crate) use config::{
+    config_cipher, config_ciphers, config_for_file, decrypt_plausible, file_ciphers,
+};
 use literals::{http_credential_at, http_literal_span, LiteralSite, Reference};
 use workspace::Workspace;
 
@@ -281,7 +283,9 @@ fn plan_app(
             .iter()
             .filter(|f| !in_test_sources(&f.path))
         {
-            if let Some(Ok(cipher)) = config_for_file(app, file).map(config_cipher) {
+            if let Some(Ok(cipher)) =
+                config_for_file(app, file).map(|c| config_cipher(app, c, Some(file)))
+            {
                 check_key_against(file, &cipher, key)?;
             }
         }
@@ -341,7 +345,7 @@ fn encrypt_in_place(
     for &(file, i) in in_secure {
         let entry = &file.entries[i];
         let config = config_for_file(app, file);
-        let cipher = match config.map(config_cipher) {
+        let cipher = match config.map(|c| config_cipher(app, c, Some(file))) {
             Some(Ok(c)) => c,
             Some(Err(why)) => {
                 plan.skipped

@@ -608,7 +608,7 @@ fn fix_for(src: &KeySource<'_>, users: &[(&MuleApp, &SecurePropertiesConfig)]) -
         .iter()
         .map(|f| {
             let weak = users.iter().any(|(a, cfg)| {
-                a.root == *f && super::ig104_decryptable_secret::upgrade_applies(cfg)
+                a.root == *f && super::ig104_decryptable_secret::upgrade_applies(a, cfg)
             });
             if weak {
                 crate::support::upgrade_encryption_command(f)

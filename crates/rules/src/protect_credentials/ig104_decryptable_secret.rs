@@ -663,10 +663,10 @@ fn finding_for(
     candidate: &Candidate<'_>,
     hit: &Hit<'_>,
 ) -> Finding {
-    let src = &candidate.sources[0];
     let (file, entry, config) = (hit.file, hit.entry, hit.config);
     let file_label = file_name(&file.path);
     let env = file.environment.as_deref();
+    let src = &candidate.sources[0];
     let in_env = env.map(|e| format!(" ({e})")).unwrap_or_default();
     let elsewhere = match src.app {
         Some(other) if other.name != app.name => format!(" of app {}", other.name),
@@ -698,7 +698,7 @@ fn finding_for(
     };
     // Settings IG108 reports as weak change with the key, in the same pass:
     // rotating under them would leave the values to re-encrypt once more.
-    let upgrade = upgrade_applies(config);
+    let upgrade = upgrade_applies(app, config);
     let reencrypt = if upgrade {
         format!(
             "re-encrypt the app's ![...] values under it with AES/CBC and random IVs, setting its secure-properties configurations to match (IG108), in one step ({}), and encrypt the new secret with it ({})",
@@ -793,22 +793,28 @@ fn finding_for(
 const COPIES_LISTED: usize = 3;
 
 /// Whether `fix secrets --upgrade-encryption` changes `config`: its settings
-/// are written in the XML (the command reads them from nowhere else) and are
-/// weaker than [`Cipher::recommended`] (a weak algorithm, ECB, or fixed IVs
-/// where the runtime has random ones), what IG108 reports.
-pub(super) fn upgrade_applies(config: &SecurePropertiesConfig) -> bool {
-    let written = [&config.algorithm, &config.mode, &config.use_random_ivs]
+/// are known in every environment of the app (written in the XML, or read
+/// from properties the repository defines: the command resolves them as
+/// this rule does) and weaker than [`Cipher::recommended`] in one (a weak
+/// algorithm, ECB, or fixed IVs where the runtime has random ones), what
+/// IG108 reports. A setting supplied at deploy time leaves the values'
+/// cipher unknown, and the command refuses the config.
+pub(super) fn upgrade_applies(app: &MuleApp, config: &SecurePropertiesConfig) -> bool {
+    let random = config.has_random_iv_option();
+    let settings = [&config.algorithm, &config.mode, &config.use_random_ivs];
+    let known = settings
         .into_iter()
         .flatten()
-        .all(|v| v.is_literal());
-    let random = config.has_random_iv_option();
-    written
-        && Cipher::from_mule_attributes(
-            Some(config.algorithm_name()),
-            Some(config.mode_name()),
-            config.random_ivs() && random,
-        )
-        .is_ok_and(|c| c.is_weaker_than_recommended(random))
+        .all(|v| v.is_literal() || app.resolve_all(v).iter().all(|r| r.value.is_some()));
+    known
+        && encrypt_settings(app, config).iter().any(|(s, _)| {
+            Cipher::from_mule_attributes(
+                Some(s.algorithm.as_deref().unwrap_or("AES")),
+                Some(s.mode.as_deref().unwrap_or("CBC")),
+                s.random_ivs() && random,
+            )
+            .is_ok_and(|c| c.is_weaker_than_recommended(random))
+        })
 }
 
 /// Prints a value as `![...]` with the cipher the config decrypts it with

@@ -71,7 +71,10 @@ intguard secure-props encrypt --random-iv --wrap`, or `java -cp secure-propertie
 com.mulesoft.tools.SecurePropertiesTool file encrypt AES CBC <key> in.yaml out.yaml
 --use-random-iv true`). For Mule 3 (`<secure-property-placeholder:config>`, which has no
 random-IV option), the same command sets `encryptionAlgorithm="AES" encryptionMode="CBC"`;
-better, migrate to Mule 4.
+better, migrate to Mule 4. Settings read from properties (`algorithm="${secure.algorithm}"`)
+are resolved per environment, each file's values decrypted with its environment's settings,
+and the strong settings are then written in the XML; a setting supplied only at deploy time
+leaves the values' cipher unknown: change it by hand.
 
 ## References
 - MuleSoft Docs: Secure Configuration Properties, Supported Algorithms and Modes
@@ -161,8 +164,9 @@ fn weaknesses<'a>(
 /// The remedy, in the runtime's terms. Each value has to be decrypted with
 /// the settings it was written with and encrypted with the new ones: once the
 /// settings change the old values no longer decrypt, so both change at once:
-/// `fix secrets --upgrade-encryption` does it for settings written in the XML;
-/// settings read from properties are changed by hand.
+/// `fix secrets --upgrade-encryption` does it when the settings are known in
+/// every environment (written in the XML, or read from properties the
+/// repository defines); a setting supplied at deploy time is changed by hand.
 fn fix_for(
     app: &MuleApp,
     config: &SecurePropertiesConfig,
@@ -171,8 +175,8 @@ fn fix_for(
 ) -> String {
     let algorithm = settings.algorithm.as_deref().unwrap_or("AES");
     let mode = settings.mode.as_deref().unwrap_or("CBC");
-    // The command reads settings written in the XML, in algorithms it knows.
-    let upgradable = upgrade_applies(config);
+    // The command needs each environment's settings, in algorithms it knows.
+    let upgradable = upgrade_applies(app, config);
     let command = crate::support::upgrade_encryption_command(&app.root);
     if config.element.starts_with("secure-properties:") {
         let random = settings.random_ivs();

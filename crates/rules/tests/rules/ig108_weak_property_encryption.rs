@@ -18,7 +18,53 @@ fn positive() {
             ("accounts-m3/src/main/app/accounts.xml", 7),
             // Of two configs, the Blowfish one (the AES one is sound).
             ("ledger-api/src/main/mule/global.xml", 14),
+            // algorithm="${secure.algorithm}": Blowfish in dev, set at deploy
+            // time in prod.
+            ("pricing-api/src/main/mule/global.xml", 11),
         ],
+    );
+}
+
+/// A setting read from a property the repository does not define in some
+/// environment (supplied at deploy time): the cipher of that environment's
+/// values cannot be known, `fix secrets --upgrade-encryption` refuses the
+/// config, and the fix does not name it: it says how by hand.
+#[test]
+fn positive_setting_set_at_deploy_time_is_changed_by_hand() {
+    let findings = common::run("IG108", "IG108/positive");
+    let pricing = findings
+        .iter()
+        .find(|f| f.message.starts_with("pricing-api:"))
+        .expect("a finding for pricing-api");
+    assert!(
+        pricing
+            .message
+            .contains("the Blowfish algorithm (set by ${secure.algorithm}"),
+        "{}",
+        pricing.message
+    );
+    assert!(
+        !pricing.fix.contains("--upgrade-encryption"),
+        "{}",
+        pricing.fix
+    );
+    assert!(
+        pricing.fix.contains(
+            "intguard secure-props decrypt --key-env <VAR holding the old key> --algorithm Blowfish --mode CBC --random-iv | intguard secure-props encrypt --key-env <VAR holding the new key> --algorithm AES --mode CBC --random-iv --wrap. Then set <secure-properties:encrypt algorithm=\"AES\" mode=\"CBC\" useRandomIVs=\"true\"/> inside <secure-properties:config> `Pricing_Secure_Props`"
+        ),
+        "{}",
+        pricing.fix
+    );
+    // The catalog's algorithm is read from a property every environment
+    // defines: the command resolves it and applies.
+    let catalog = findings
+        .iter()
+        .find(|f| f.message.starts_with("catalog-api:"))
+        .expect("a finding for catalog-api");
+    assert!(
+        catalog.fix.contains("--upgrade-encryption "),
+        "{}",
+        catalog.fix
     );
 }
 
@@ -172,14 +218,22 @@ fn settings_weak_in_one_environment() {
     );
     assert_eq!(vary.environments, vec!["prod".to_string()]);
     assert_eq!(vary.fingerprint_key, "weak-encryption|sp|prod");
-    // Settings read from properties: changed by hand, not by `fix secrets`.
+    // Settings read from properties the repository defines: `fix secrets`
+    // resolves them per environment, so it changes them (written in the XML
+    // from then on) and the values; by hand, prod's values are decrypted with
+    // prod's settings.
     assert!(
         vary.fix
             .contains("intguard secure-props decrypt --key-env <VAR holding the old key> --algorithm Blowfish --mode CBC --random-iv |"),
         "{}",
         vary.fix
     );
-    assert!(!vary.fix.contains("--upgrade-encryption"), "{}", vary.fix);
+    assert!(
+        vary.fix
+            .contains("in one step: intguard fix secrets --key-env <VAR holding the old key> --rotate-key <VAR holding the new key> --upgrade-encryption "),
+        "{}",
+        vary.fix
+    );
     assert!(
         vary.fix.contains("value of secure-prod.yaml") && !vary.fix.contains("secure-dev.yaml"),
         "{}",
