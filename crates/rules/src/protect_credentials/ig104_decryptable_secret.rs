@@ -666,7 +666,21 @@ fn finding_for(
     let (file, entry, config) = (hit.file, hit.entry, hit.config);
     let file_label = file_name(&file.path);
     let env = file.environment.as_deref();
-    let src = &candidate.sources[0];
+    // The copy the value's environment reads, when the best place is one of
+    // several environments' copies of one property (`encryption.key` in
+    // config-dev.yaml and config-prod.yaml): a prod value names prod's.
+    let first = &candidate.sources[0];
+    let own = candidate
+        .sources
+        .iter()
+        .position(|s| {
+            env.is_some()
+                && s.environment == env
+                && s.name == first.name
+                && s.app.map(std::ptr::from_ref) == first.app.map(std::ptr::from_ref)
+        })
+        .unwrap_or(0);
+    let src = &candidate.sources[own];
     let in_env = env.map(|e| format!(" ({e})")).unwrap_or_default();
     let elsewhere = match src.app {
         Some(other) if other.name != app.name => format!(" of app {}", other.name),
@@ -763,7 +777,13 @@ fn finding_for(
             ),
         ));
     }
-    let others = &candidate.sources[1..];
+    let others: Vec<&KeySource<'_>> = candidate
+        .sources
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != own)
+        .map(|(_, s)| s)
+        .collect();
     let unlisted = others.len().saturating_sub(COPIES_LISTED);
     for (i, other) in others.iter().take(COPIES_LISTED).enumerate() {
         let more = if unlisted > 0 && i + 1 == COPIES_LISTED {

@@ -447,6 +447,29 @@ fn settings_are_resolved_per_environment() {
             f.related
         );
     }
+    // Each environment's copy of the key is the one its values name: prod's
+    // fix deletes prod's copy, the other is listed as a copy.
+    for (app, env, other) in [("vary-api", "prod", "dev"), ("vary-api", "dev", "prod")] {
+        let f = at(&format!("{app}/src/main/resources/secure-{env}.yaml"));
+        assert!(
+            f.message.contains(&format!(
+                "key (`encryption.key` in config-{env}.yaml ({env}), 16 characters"
+            )) && f.fix.contains(&format!(
+                "delete `encryption.key` in config-{env}.yaml ({env})"
+            )),
+            "{}\n{}",
+            f.message,
+            f.fix
+        );
+        assert!(
+            f.related
+                .iter()
+                .any(|r| r.path.ends_with(&format!("config-{other}.yaml"))
+                    && r.message.starts_with("the same key is also committed here")),
+            "{:#?}",
+            f.related
+        );
+    }
     // Prod's settings (Blowfish; fixed IVs in rnd-api), read from properties
     // the repository defines, are weak (IG108): the fix re-encrypts under the
     // new key with strong settings in the same pass, which `fix secrets
