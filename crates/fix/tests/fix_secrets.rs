@@ -1176,25 +1176,38 @@ fn settings_from_properties_set_at_deploy_time_are_refused() {
     );
 }
 
-/// Moving a clear secret into a configuration whose settings differ per environment:
-/// one new value cannot suit both ciphers' files as one move, so the move is skipped,
-/// saying why, and nothing is written.
+/// Moving clear secrets into a configuration whose settings differ per environment: each
+/// environment's value goes to its secure file, encrypted with that environment's cipher
+/// (dev's Blowfish, prod's AES), and reads back so.
 #[test]
-fn moving_into_settings_that_differ_per_environment_is_skipped() {
+fn moving_into_settings_that_differ_per_environment_uses_each_ones_cipher() {
     let (_tmp, app) = fixture("mule4-setting-props");
-    let dev = app.join("src/main/resources/properties/dev.yaml");
-    let text = std::fs::read_to_string(&dev).unwrap();
-    std::fs::write(
-        &dev,
-        format!("{text}erp:\n  password: \"Clear-Erp-Pass-5\"\n"),
-    )
-    .unwrap();
+    for (env, value) in [("dev", "Clear-Erp-Pass-5"), ("prod", "Clear-Erp-Prod-6")] {
+        let path = app.join(format!("src/main/resources/properties/{env}.yaml"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, format!("{text}erp:\n  password: \"{value}\"\n")).unwrap();
+    }
     let p = plan(&app);
-    assert!(p.changes.is_empty(), "{:?}", p.actions);
+    assert!(p.skipped.is_empty(), "{:?}", p.skipped);
     assert!(
-        p.skipped.iter().any(|s| s.contains("`erp.password`")
-            && s.contains("the encryption settings of <secure-properties:config> differ per environment (Blowfish/CBC/PKCS5Padding (fixed IV) in dev; AES/CBC/PKCS5Padding (fixed IV) in prod)")),
+        p.actions
+            .iter()
+            .any(|a| a.starts_with("move `erp.password` to ")
+                && a.ends_with("dev-secure.yaml (Blowfish/CBC/PKCS5Padding (fixed IV))")),
         "{:?}",
-        p.skipped
+        p.actions
     );
+    p.apply().unwrap();
+    let blowfish = Cipher::new(Algorithm::Blowfish, Mode::Cbc, false);
+    let aes = Cipher::new(Algorithm::Aes, Mode::Cbc, false);
+    for (file, value, cipher) in [
+        ("dev-secure.yaml", "Clear-Erp-Pass-5", blowfish),
+        ("prod-secure.yaml", "Clear-Erp-Prod-6", aes),
+    ] {
+        let file = format!("src/main/resources/properties/{file}");
+        assert_eq!(decrypt(&app, &file, "erp.password", cipher, KEY), value);
+    }
+    let (inventory, findings) = scan(&app);
+    assert!(findings.is_empty(), "{findings:#?}");
+    assert!(verify(&inventory, &p.moved, KEY).is_empty());
 }

@@ -249,7 +249,9 @@ pub(super) type NewConfigLines = (&'static str, &'static str, &'static str, Vec<
 
 /// Where moved values go: the configuration, its cipher and its file per environment.
 pub(super) struct Setup {
-    pub(super) cipher: Cipher,
+    /// The cipher of each environment ([`MuleApp::resolution_environments`]):
+    /// settings read from properties may differ per environment.
+    pub(super) ciphers: Vec<(Option<String>, Cipher)>,
     /// A configuration to declare: the XML file and the element.
     pub(super) new_config: Option<(String, NewConfigLines)>,
     /// file pattern relative to the resources folder.
@@ -267,7 +269,10 @@ pub(super) fn setup(app: &MuleApp, options: &SecretsOptions) -> Result<Setup, St
         .iter()
         .find(|c| c.element == wanted)
     {
-        let cipher = config_cipher(app, c, None)?;
+        let ciphers = config_ciphers(app, c)?
+            .into_iter()
+            .map(|(env, cipher)| (env.map(str::to_string), cipher))
+            .collect();
         let pattern = c
             .file
             .as_ref()
@@ -278,7 +283,7 @@ pub(super) fn setup(app: &MuleApp, options: &SecretsOptions) -> Result<Setup, St
             (ps.len() == 1).then(|| ps[0].name.clone())
         });
         return Ok(Setup {
-            cipher,
+            ciphers,
             new_config: None,
             pattern,
             key_property,
@@ -366,7 +371,11 @@ pub(super) fn setup(app: &MuleApp, options: &SecretsOptions) -> Result<Setup, St
         ),
     };
     Ok(Setup {
-        cipher,
+        ciphers: app
+            .resolution_environments()
+            .into_iter()
+            .map(|env| (env.map(str::to_string), cipher))
+            .collect(),
         new_config: Some((xml_path, (prefix, ns, xsd, lines))),
         pattern,
         key_property: Some(KEY_PROPERTY.to_string()),
@@ -403,6 +412,32 @@ pub(super) fn targets(
             .map(|f| f.path.to_string())
             .unwrap_or_else(|| format!("{res}{rel}"));
         out.insert(env.map(str::to_string), path);
+    }
+    Ok(out)
+}
+
+/// The cipher of each target file (display path): its environment's. A file
+/// several environments write to (a pattern without `${...}`) takes one cipher
+/// only: settings that differ between them are a reason to skip.
+pub(super) fn target_ciphers(
+    setup: &Setup,
+    targets: &BTreeMap<Option<String>, String>,
+) -> Result<BTreeMap<String, Cipher>, String> {
+    let mut out: BTreeMap<String, Cipher> = BTreeMap::new();
+    for (env, path) in targets {
+        let Some((_, cipher)) = setup.ciphers.iter().find(|(e, _)| e == env) else {
+            continue;
+        };
+        match out.get(path) {
+            Some(other) if other != cipher => {
+                return Err(format!(
+                    "{path} is read in several environments whose encryption settings differ ({other}, {cipher}): move it by hand"
+                ))
+            }
+            _ => {
+                out.insert(path.clone(), *cipher);
+            }
+        }
     }
     Ok(out)
 }

@@ -17,7 +17,7 @@ use intguard_model::{
     Finding, HttpCredential, Inventory, MuleApp, MuleRuntime, PropertyFile, PropertyFormat,
     XmlAttribute,
 };
-use mule_secure_props::{parse_encrypted_value, Algorithm, Mode};
+use mule_secure_props::{parse_encrypted_value, Algorithm, Cipher, Mode};
 use zeroize::Zeroizing;
 
 use crate::text::ValueSpan;
@@ -28,7 +28,8 @@ mod literals;
 mod workspace;
 
 use config::{
-    check_key, check_key_against, encrypt, has_placeholder, setup, targets, Setup, KEY_PROPERTY,
+    check_key, check_key_against, encrypt, has_placeholder, setup, target_ciphers, targets, Setup,
+    KEY_PROPERTY,
 };
 pub(crate) use config::{
     config_cipher, config_ciphers, config_for_file, decrypt_plausible, file_ciphers,
@@ -302,7 +303,6 @@ fn plan_app(
             return Ok(());
         }
     };
-    check_key(&setup.cipher, key)?;
     let targets = match targets(app, &setup) {
         Ok(t) => t,
         Err(why) => {
@@ -310,16 +310,25 @@ fn plan_app(
             return Ok(());
         }
     };
-    // The key must open what the target files hold already.
-    for path in targets.values() {
+    let ciphers = match target_ciphers(&setup, &targets) {
+        Ok(c) => c,
+        Err(why) => {
+            work.skip_moves(plan, &why);
+            return Ok(());
+        }
+    };
+    // The key must fit each cipher and open what the target files hold already.
+    for (path, cipher) in &ciphers {
+        check_key(cipher, key)?;
         if let Some(file) = app.property_files.iter().find(|f| &f.path == path) {
-            check_key_against(file, &setup.cipher, key)?;
+            check_key_against(file, cipher, key)?;
         }
     }
     let mut moving = Moving {
         app,
         setup,
         targets,
+        ciphers,
         key,
         inserts: BTreeMap::new(),
     };
@@ -401,12 +410,22 @@ struct Moving<'a> {
     setup: Setup,
     /// environment (`None`: every one) -> secure file.
     targets: BTreeMap<Option<String>, String>,
+    /// secure file -> the cipher its environment reads it with.
+    ciphers: BTreeMap<String, Cipher>,
     key: &'a [u8],
     /// What each target file gets.
     inserts: BTreeMap<String, Vec<Insert>>,
 }
 
 impl Moving<'_> {
+    /// The cipher a target file is read with ([`target_ciphers`]).
+    fn cipher(&self, path: &str) -> Result<Cipher, FixError> {
+        self.ciphers
+            .get(path)
+            .copied()
+            .ok_or_else(|| FixError(format!("{path}: no cipher for this secure file")))
+    }
+
     fn format_of_target(&self, path: &str) -> PropertyFormat {
         self.app
             .property_files
@@ -422,7 +441,7 @@ impl Moving<'_> {
         let file = self.app.property_files.iter().find(|f| f.path == path)?;
         let e = file.entries.iter().find(|e| e.key() == name)?;
         Some(match parse_encrypted_value(e.value()) {
-            Some(b64) => decrypt_plausible(&self.setup.cipher, self.key, b64),
+            Some(b64) => decrypt_plausible(&self.cipher(path).ok()?, self.key, b64),
             None => Some(Zeroizing::new(e.value().to_string())),
         })
     }
@@ -549,7 +568,7 @@ impl Moving<'_> {
             }
             for (path, value) in new_inserts {
                 plan.actions
-                    .push(format!("move `{name}` to {path} ({})", self.setup.cipher));
+                    .push(format!("move `{name}` to {path} ({})", self.cipher(&path)?));
                 plan.moved.push(Moved {
                     name: name.to_string(),
                     target: PathBuf::from(&path),
@@ -680,7 +699,7 @@ impl Moving<'_> {
                         target: PathBuf::from(path),
                     });
                     plan.actions
-                        .push(format!("add `{prop}` to {path} ({})", self.setup.cipher));
+                        .push(format!("add `{prop}` to {path} ({})", self.cipher(path)?));
                     self.inserts.entry(path.clone()).or_default().push(Insert {
                         name: prop.clone(),
                         value: Zeroizing::new(site.value.to_string()),
@@ -703,7 +722,7 @@ impl Moving<'_> {
                 plan.actions.push(format!("create {path}"));
             }
             for item in items {
-                let b64 = encrypt(&self.setup.cipher, self.key, &item.value)?;
+                let b64 = encrypt(&self.cipher(&path)?, self.key, &item.value)?;
                 work.inserts.push((item.name, written(format, &b64)));
             }
         }
@@ -729,7 +748,11 @@ impl Moving<'_> {
                     MuleRuntime::Mule3 => "secure-property-placeholder:config",
                 },
                 self.setup.pattern,
-                self.setup.cipher
+                self.setup
+                    .ciphers
+                    .first()
+                    .map(|(_, c)| c.to_string())
+                    .unwrap_or_default()
             ));
         }
         // Mule 4: references become secure::, and the names are hidden in Runtime Manager.
