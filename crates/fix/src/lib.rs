@@ -89,7 +89,7 @@ pub fn verify(inventory: &Inventory, moved: &[Moved], key: &[u8]) -> Vec<String>
             continue;
         };
         let ciphers = match secrets::config_for_file(app, file)
-            .map(|c| secrets::file_ciphers(app, c, Some(file)))
+            .map(|c| secrets::file_ciphers(app, c, file))
         {
             Some(Ok(c)) => c,
             _ => {

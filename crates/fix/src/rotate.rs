@@ -54,7 +54,7 @@ pub fn plan_rotation(
             // One cipher for a file of one environment; for a file every
             // environment reads, one per distinct setting, each value read
             // with the one that opens it.
-            let ciphers = match config.map(|c| file_ciphers(app, c, Some(file))) {
+            let ciphers = match config.map(|c| file_ciphers(app, c, file)) {
                 Some(Ok(c)) => c.into_iter().map(|(_, c)| c).collect::<Vec<_>>(),
                 Some(Err(why)) => {
                     problems.push(format!("{}: {why}", file.path));

@@ -1068,8 +1068,22 @@ fn settings_read_from_properties_are_resolved_per_environment() {
             "Prod-Sfdc-Pass-99",
             aes_fixed,
         ),
+        // A file of no environment: each of its values is read with whichever
+        // environment's cipher opens it.
+        (
+            "src/main/resources/legacy/secure.yaml",
+            "erp.token",
+            "Shared-Token-42",
+            blowfish,
+        ),
     ];
     let (_tmp, app) = fixture("mule4-setting-props");
+    std::fs::create_dir_all(app.join("src/main/resources/legacy")).unwrap();
+    std::fs::write(
+        app.join("src/main/resources/legacy/secure.yaml"),
+        "erp:\n  token: \"![EcczToMIeC+F4AjSKeh1Zg==]\"\n",
+    )
+    .unwrap();
     for (file, name, value, cipher) in values {
         assert_eq!(
             decrypt(&app, file, name, cipher, KEY),

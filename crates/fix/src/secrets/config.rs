@@ -85,47 +85,44 @@ pub(super) fn has_placeholder(s: &str) -> bool {
     s.contains("${")
 }
 
-/// The cipher a secure-properties config reads the values of `file` with
-/// (`None`: every file it loads); `Err` with a reason when it cannot be
-/// known. Settings read from properties (`algorithm="${enc.alg}"`) are
-/// resolved in the environment the file is for, or in every environment of
-/// the app, which must then agree: a value is written with one cipher.
+/// The cipher a secure-properties config reads the values of `file` with;
+/// `Err` with a reason when it cannot be known. Settings read from
+/// properties (`algorithm="${enc.alg}"`) are resolved in the environment the
+/// file is for, or in every environment of the app, which must then agree:
+/// a value is written with one cipher.
 pub(crate) fn config_cipher(
     app: &MuleApp,
     c: &SecurePropertiesConfig,
-    file: Option<&PropertyFile>,
+    file: &PropertyFile,
 ) -> Result<Cipher, String> {
     let ciphers = file_ciphers(app, c, file)?;
     match &ciphers[..] {
         [(_, one)] => Ok(*one),
         _ => Err(format!(
-            "the encryption settings of <{}> differ per environment ({}){}",
+            "the encryption settings of <{}> differ per environment ({}) and {} is read in all of them",
             c.element,
             ciphers
                 .iter()
                 .map(|(envs, cipher)| format!("{cipher} in {}", envs.join(", ")))
                 .collect::<Vec<_>>()
                 .join("; "),
-            match file {
-                Some(f) => format!(" and {} is read in all of them", f.path),
-                None => ": intguard encrypts with one cipher per move; move it by hand".to_string(),
-            }
+            file.path
         )),
     }
 }
 
 /// The ciphers a secure-properties config may read the values of `file`
-/// with (`None`: every file it loads), each with the environments whose
-/// settings give it: one for a file of one environment, one per distinct
-/// setting for a file every environment reads. What an existing value was
-/// written with is then the one that opens it.
+/// with, each with the environments whose settings give it: one for a file
+/// of one environment, one per distinct setting for a file every
+/// environment reads. What an existing value was written with is then the
+/// one that opens it.
 pub(crate) fn file_ciphers<'a>(
     app: &'a MuleApp,
     c: &SecurePropertiesConfig,
-    file: Option<&PropertyFile>,
+    file: &PropertyFile,
 ) -> Result<Vec<(Vec<&'a str>, Cipher)>, String> {
     let all = app.resolution_environments();
-    let wanted = file.and_then(|f| f.environment.as_deref());
+    let wanted = file.environment.as_deref();
     // A file for an environment the app does not resolve in: as a file
     // every environment reads.
     let envs: Vec<Option<&'a str>> = match all.iter().find(|e| wanted.is_some() && **e == wanted) {

@@ -285,7 +285,7 @@ fn plan_app(
             .filter(|f| !in_test_sources(&f.path))
         {
             if let Some(Ok(cipher)) =
-                config_for_file(app, file).map(|c| config_cipher(app, c, Some(file)))
+                config_for_file(app, file).map(|c| config_cipher(app, c, file))
             {
                 check_key_against(file, &cipher, key)?;
             }
@@ -354,7 +354,7 @@ fn encrypt_in_place(
     for &(file, i) in in_secure {
         let entry = &file.entries[i];
         let config = config_for_file(app, file);
-        let cipher = match config.map(|c| config_cipher(app, c, Some(file))) {
+        let cipher = match config.map(|c| config_cipher(app, c, file)) {
             Some(Ok(c)) => c,
             Some(Err(why)) => {
                 plan.skipped
