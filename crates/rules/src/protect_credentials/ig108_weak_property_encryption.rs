@@ -214,6 +214,45 @@ fn fix_for(
     }
 }
 
+/// A note on the settings read from properties that some of `envs` (all
+/// the app's when `None`) do not define in the repository: supplied at deploy
+/// time, they are read as in the environments that define them, which the
+/// message must not pass off as known. Empty when every one is defined.
+fn set_at_deploy_time(
+    app: &MuleApp,
+    config: &SecurePropertiesConfig,
+    envs: Option<&[&str]>,
+) -> String {
+    let mut notes: Vec<String> = Vec::new();
+    for value in [&config.algorithm, &config.mode, &config.use_random_ivs]
+        .into_iter()
+        .flatten()
+        .filter(|v| !v.is_literal())
+    {
+        let unknown: Vec<&str> = app
+            .resolve_all(value)
+            .iter()
+            .filter(|r| r.value.is_none())
+            .map(|r| r.environment.unwrap_or("every environment"))
+            .filter(|e| envs.is_none_or(|envs| envs.contains(e)))
+            .collect();
+        if !unknown.is_empty() {
+            notes.push(format!(
+                "{} is not defined in the repository for {}",
+                value.raw.trim(),
+                unknown.join(", ")
+            ));
+        }
+    }
+    if notes.is_empty() {
+        return String::new();
+    }
+    format!(
+        "; {} (supplied at deploy time: taken as where it is defined)",
+        notes.join("; ")
+    )
+}
+
 impl Rule for WeakPropertyEncryption {
     /// Reads one app's secure-properties configs and their files.
     fn scope(&self) -> Scope {
@@ -253,10 +292,11 @@ impl Rule for WeakPropertyEncryption {
                     .map(|e| format!(" in {}", e.join(", ")))
                     .unwrap_or_default();
                 let message = format!(
-                    "{}: {} encrypts secure properties{in_envs} with {}",
+                    "{}: {} encrypts secure properties{in_envs} with {}{}",
                     app.name,
                     config_label(config),
-                    and_list(&texts)
+                    and_list(&texts),
+                    set_at_deploy_time(app, config, envs)
                 );
                 // Secure files with `![...]` values that this config reads
                 // (a file no config's pattern matches: when it is the app's
