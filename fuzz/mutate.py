@@ -50,7 +50,17 @@ FIX_KEY = "MuleSecretKey16!"  # the key of crates/fix/tests/fixtures
 FIX_NEW_KEY = "N3w-Key-For-2026"
 
 
+# A mutant is cut at this size: above the readers' 32 MiB limit (that path is
+# still exercised), below what repeated growth would make of it (a slice
+# repeated 100 times over, case after case, exhausted the fuzzer's memory).
+MAX_MUTANT = 40 * 1024 * 1024
+
+
 def mutate(data: bytes, rnd: random.Random, others: list) -> bytes:
+    return mutate_once(data, rnd, others)[:MAX_MUTANT]
+
+
+def mutate_once(data: bytes, rnd: random.Random, others: list) -> bytes:
     n = len(data)
     p = rnd.randrange(n + 1) if n else 0
     kind = rnd.randrange(12)
@@ -65,8 +75,9 @@ def mutate(data: bytes, rnd: random.Random, others: list) -> bytes:
     if kind in (2, 3, 4):  # insert a token, sometimes repeated
         return data[:p] + rnd.choice(TOKENS) * rnd.choice([1, 1, 1, 2, 50]) + data[p:]
     q = rnd.randrange(p, n + 1) if n else 0
-    if kind == 5:  # repeat a slice
-        return data[:p] + data[p:q] * rnd.choice([2, 3, 100]) + data[q:]
+    if kind == 5:  # repeat a slice (no more than the cap needs)
+        times = min(rnd.choice([2, 3, 100]), MAX_MUTANT // max(1, q - p) + 1)
+        return data[:p] + data[p:q] * times + data[q:]
     if kind == 6:  # delete a slice
         return data[:p] + data[q:]
     if kind == 7:  # splice in part of another file
