@@ -64,7 +64,8 @@ struct SecretsArgs {
     rotate_key: Option<String>,
     /// Re-encrypt every `![...]` value with AES/CBC and random IVs (Mule 3: AES/CBC, it has
     /// no random IVs) and set each secure-properties configuration to match (IG108); with
-    /// --rotate-key, under the new key at the same time.
+    /// --rotate-key, under the new key at the same time. Settings read from properties are
+    /// resolved per environment and then written in the XML.
     #[arg(long)]
     upgrade_encryption: bool,
 }
