@@ -1225,3 +1225,84 @@ fn moving_into_settings_that_differ_per_environment_uses_each_ones_cipher() {
     assert!(findings.is_empty(), "{findings:#?}");
     assert!(verify(&inventory, &p.moved, KEY).is_empty());
 }
+
+/// Mule 3: `<secure-property-placeholder:config encryptionAlgorithm="${enc.alg}">` with
+/// Blowfish in dev and AES in prod. `--upgrade-encryption` writes AES/CBC in the element
+/// (Mule 3 has no random IVs) and re-encrypts each environment's values from its cipher.
+#[test]
+fn mule3_settings_read_from_properties_are_upgraded() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = dir.path().join("legacy-billing");
+    let res = app.join("src/main/resources");
+    std::fs::create_dir_all(app.join("src/main/app")).unwrap();
+    std::fs::create_dir_all(&res).unwrap();
+    std::fs::write(
+        app.join("mule-project.xml"),
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<mule-project xmlns=\"http://www.mulesoft.com/tooling/project\" runtimeId=\"org.mule.tooling.server.3.9.0.ee\" schemaVersion=\"4.0\">\n    <name>legacy-billing</name>\n</mule-project>\n",
+    )
+    .unwrap();
+    let element = r#"<secure-property-placeholder:config name="Secure_Props" key="${encryption.key}" location="secure.${env}.properties" encryptionAlgorithm="${enc.alg}" encryptionMode="CBC"/>"#;
+    std::fs::write(
+        app.join("src/main/app/billing.xml"),
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+      xmlns:sfdc="http://www.mulesoft.org/schema/mule/sfdc"
+      xmlns:context="http://www.springframework.org/schema/context"
+      xmlns:secure-property-placeholder="http://www.mulesoft.org/schema/mule/secure-property-placeholder">
+  <context:property-placeholder location="mule.${{env}}.properties"/>
+  {element}
+  <global-property name="env" value="dev"/>
+  <sfdc:config name="Salesforce" username="${{sfdc.username}}" password="${{sfdc.password}}"/>
+</mule>
+"#
+        ),
+    )
+    .unwrap();
+    for (env, alg, user, value) in [
+        (
+            "dev",
+            "Blowfish",
+            "billing@acme.dev",
+            "14J0c3T/xvEj7SU1KbwlvA==",
+        ),
+        (
+            "prod",
+            "AES",
+            "billing@acme.com",
+            "hE6GX8fQMToXf25gr5JPow==",
+        ),
+    ] {
+        std::fs::write(
+            res.join(format!("mule.{env}.properties")),
+            format!("sfdc.username={user}\nenc.alg={alg}\n"),
+        )
+        .unwrap();
+        std::fs::write(
+            res.join(format!("secure.{env}.properties")),
+            format!("sfdc.password=![{value}]\n"),
+        )
+        .unwrap();
+    }
+    let (inventory, _) = scan(&app);
+    let u = plan_rotation(&inventory, KEY, NEW_KEY, true).unwrap();
+    assert!(
+        u.actions.iter().any(|a| a.starts_with(
+            "set encryptionAlgorithm=\"AES\" encryptionMode=\"CBC\" on <secure-property-placeholder:config> `Secure_Props`"
+        ) && a.contains("instead of reading `enc.alg` (")),
+        "{:?}",
+        u.actions
+    );
+    u.apply().unwrap();
+    let aes = Cipher::new(Algorithm::Aes, Mode::Cbc, false);
+    for (env, value) in [("dev", "Legacy-Dev-1"), ("prod", "Legacy-Prod-2")] {
+        let file = format!("src/main/resources/secure.{env}.properties");
+        assert_eq!(decrypt(&app, &file, "sfdc.password", aes, NEW_KEY), value);
+    }
+    let xml = std::fs::read_to_string(app.join("src/main/app/billing.xml")).unwrap();
+    assert!(xml.contains(&element.replace("${enc.alg}", "AES")), "{xml}");
+    let (inventory, _) = scan(&app);
+    assert!(plan_rotation(&inventory, NEW_KEY, NEW_KEY, true)
+        .unwrap()
+        .is_empty());
+}
