@@ -283,11 +283,7 @@ fn definitions_no_longer_read(
     config: &intguard_model::SecurePropertiesConfig,
 ) -> String {
     let mut defined: Vec<String> = Vec::new();
-    for value in [&config.algorithm, &config.mode, &config.use_random_ivs]
-        .into_iter()
-        .flatten()
-        .filter(|v| !v.is_literal())
-    {
+    for value in config.settings().filter(|v| !v.is_literal()) {
         for resolved in app.resolve_all(value) {
             for source in &resolved.sources {
                 let place = format!("`{}` ({})", source.name(), source.location());

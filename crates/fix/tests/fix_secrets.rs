@@ -72,6 +72,22 @@ fn plan(app: &Path) -> Plan {
     plan_secrets(&inventory, &findings, KEY, &SecretsOptions::default()).unwrap()
 }
 
+/// The IG108 findings of the app at `app`.
+fn weak_settings(app: &Path) -> Vec<Finding> {
+    let (inventory, _) = scan(app);
+    run_rules(
+        inventory,
+        &ScanOptions {
+            paths: vec![app.to_path_buf()],
+            ..Default::default()
+        },
+    )
+    .findings
+    .into_iter()
+    .filter(|f| f.rule == "IG108")
+    .collect()
+}
+
 /// The decrypted value of `name` in `file` (relative to the app).
 fn decrypt(app: &Path, file: &str, name: &str, cipher: Cipher, key: &[u8]) -> String {
     let (inventory, _) = scan(app);
@@ -239,17 +255,7 @@ fn run_case(case: &Case) {
     assert!(plan_rotation(&inventory, NEW_KEY, KEY, true)
         .unwrap()
         .is_empty());
-    let weak: Vec<Finding> = run_rules(
-        inventory,
-        &ScanOptions {
-            paths: vec![app.clone()],
-            ..Default::default()
-        },
-    )
-    .findings
-    .into_iter()
-    .filter(|f| f.rule == "IG108")
-    .collect();
+    let weak = weak_settings(&app);
     assert_eq!(weak.is_empty(), mule4, "{weak:#?}");
 }
 
@@ -1021,22 +1027,6 @@ fn ig102_fixes_propose_the_names_fix_secrets_writes() {
             assert_eq!(proposed, want, "{rel}");
         }
     }
-}
-
-/// The IG108 findings of the app at `app`.
-fn weak_settings(app: &Path) -> Vec<Finding> {
-    let (inventory, _) = scan(app);
-    run_rules(
-        inventory,
-        &ScanOptions {
-            paths: vec![app.to_path_buf()],
-            ..Default::default()
-        },
-    )
-    .findings
-    .into_iter()
-    .filter(|f| f.rule == "IG108")
-    .collect()
 }
 
 /// Settings read from properties (`algorithm="${secure.algorithm}"`, Blowfish in dev and

@@ -821,12 +821,7 @@ const COPIES_LISTED: usize = 3;
 /// cipher unknown, and the command refuses the config.
 pub(super) fn upgrade_applies(app: &MuleApp, config: &SecurePropertiesConfig) -> bool {
     let random = config.has_random_iv_option();
-    let settings = [&config.algorithm, &config.mode, &config.use_random_ivs];
-    let known = settings
-        .into_iter()
-        .flatten()
-        .all(|v| v.is_literal() || app.resolve_all(v).iter().all(|r| r.value.is_some()));
-    known
+    settings_not_defined(app, config).is_empty()
         && encrypt_settings(app, config).iter().any(|(s, _)| {
             Cipher::from_mule_attributes(
                 Some(s.algorithm.as_deref().unwrap_or("AES")),
@@ -835,6 +830,29 @@ pub(super) fn upgrade_applies(app: &MuleApp, config: &SecurePropertiesConfig) ->
             )
             .is_ok_and(|c| c.is_weaker_than_recommended(random))
         })
+}
+
+/// Each setting of `config` read from a property that some environments of
+/// the app do not define in the repository (supplied at deploy time), with
+/// those environments ("every environment" when the app has none):
+/// [`encrypt_settings`] reads it there as where it is defined.
+pub(super) fn settings_not_defined<'a>(
+    app: &'a MuleApp,
+    config: &'a SecurePropertiesConfig,
+) -> Vec<(&'a Value, Vec<&'a str>)> {
+    config
+        .settings()
+        .filter(|v| !v.is_literal())
+        .filter_map(|v| {
+            let envs: Vec<&str> = app
+                .resolve_all(v)
+                .iter()
+                .filter(|r| r.value.is_none())
+                .map(|r| r.environment.unwrap_or("every environment"))
+                .collect();
+            (!envs.is_empty()).then_some((v, envs))
+        })
+        .collect()
 }
 
 /// Prints a value as `![...]` with the cipher the config decrypts it with

@@ -6,7 +6,9 @@ use intguard_model::{
 };
 
 use super::ig103_committed_encryption_key::config_label;
-use super::ig104_decryptable_secret::{encrypt_settings, upgrade_applies, EncryptSettings};
+use super::ig104_decryptable_secret::{
+    encrypt_settings, settings_not_defined, upgrade_applies, EncryptSettings,
+};
 use crate::support::{and_list, file_name};
 use crate::{Rule, Scope};
 
@@ -223,27 +225,22 @@ fn set_at_deploy_time(
     config: &SecurePropertiesConfig,
     envs: Option<&[&str]>,
 ) -> String {
-    let mut notes: Vec<String> = Vec::new();
-    for value in [&config.algorithm, &config.mode, &config.use_random_ivs]
+    let notes: Vec<String> = settings_not_defined(app, config)
         .into_iter()
-        .flatten()
-        .filter(|v| !v.is_literal())
-    {
-        let unknown: Vec<&str> = app
-            .resolve_all(value)
-            .iter()
-            .filter(|r| r.value.is_none())
-            .map(|r| r.environment.unwrap_or("every environment"))
-            .filter(|e| envs.is_none_or(|envs| envs.contains(e)))
-            .collect();
-        if !unknown.is_empty() {
-            notes.push(format!(
-                "{} is not defined in the repository for {}",
-                value.raw.trim(),
-                unknown.join(", ")
-            ));
-        }
-    }
+        .filter_map(|(value, unknown)| {
+            let unknown: Vec<&str> = unknown
+                .into_iter()
+                .filter(|e| envs.is_none_or(|envs| envs.contains(e)))
+                .collect();
+            (!unknown.is_empty()).then(|| {
+                format!(
+                    "{} is not defined in the repository for {}",
+                    value.raw.trim(),
+                    unknown.join(", ")
+                )
+            })
+        })
+        .collect();
     if notes.is_empty() {
         return String::new();
     }
@@ -334,9 +331,8 @@ impl Rule for WeakPropertyEncryption {
                 // Mule 4: the `<secure-properties:encrypt>` line, where the fix goes
                 // (its first attribute); Mule 3 and defaults: the config itself.
                 let at = if config.element.starts_with("secure-properties:") {
-                    [&config.algorithm, &config.mode, &config.use_random_ivs]
-                        .into_iter()
-                        .flatten()
+                    config
+                        .settings()
                         .map(|v| &v.location)
                         .min()
                         .unwrap_or(&config.location)

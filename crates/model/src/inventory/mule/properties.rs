@@ -26,6 +26,14 @@ pub struct SecurePropertiesConfig {
 }
 
 impl SecurePropertiesConfig {
+    /// The encryption settings written (`algorithm`, `mode`, `useRandomIVs`
+    /// or their Mule 3 names), those present.
+    pub fn settings(&self) -> impl Iterator<Item = &Value> {
+        [&self.algorithm, &self.mode, &self.use_random_ivs]
+            .into_iter()
+            .flatten()
+    }
+
     pub fn algorithm_name(&self) -> &str {
         self.algorithm
             .as_ref()
