@@ -8,7 +8,8 @@
 //! matches them (force-added keystores, typically) are read too: they are
 //! committed, whatever the ignore rules say. For the same reason the search
 //! tools' `.ignore` files are not honoured: what they hide from a search is
-//! still in the repository (the config's `[paths] ignore` is for that).
+//! still in the repository (the config's `[paths] ignore` is for that). The
+//! repository's `.git/info/exclude` is read apart ([`crate::repository_exclude`]).
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -19,6 +20,7 @@ use ignore::{WalkBuilder, WalkState};
 use intguard_model::Diagnostic;
 use wait_timeout::ChildExt;
 
+use crate::repository_exclude::{repository_exclude, RepositoryExclude};
 use crate::ReadOptions;
 
 /// Directories never walked into.
@@ -237,19 +239,27 @@ fn walk_root(root: &Path, options: &ReadOptions, scanned: &[PathBuf], out: &Mute
     let ignores = user_ignores(root, &options.ignore_globs);
     // git lists what it tracks while the folder is walked (the file list is
     // sorted and deduplicated afterwards).
-    // The root's own ignore files, its parents' and its repository's
-    // `.git/info/exclude` are read before any filter runs: one the walker
-    // cannot read safely turns them all off, and git, which would read it
-    // too, is not asked.
+    // The root's own `.gitignore` and its parents' are read before any
+    // filter runs: one the walker cannot read safely turns them all off. The
+    // repository's `.git/info/exclude` is read here, not by the walker. git,
+    // which would read both, is not asked when either is unsafe.
     let unsafe_here = root
         .ancestors()
         .filter(|a| a.is_dir())
-        .find_map(|a| unsafe_ignore_file(a).or_else(|| unsafe_git_exclude(a)));
+        .find_map(unsafe_ignore_file);
+    let (exclude, unsafe_exclude) = repository_exclude(root);
+    let ask_git = unsafe_here.is_none() && unsafe_exclude.is_none();
+    lock(out).diagnostics.extend(unsafe_exclude);
     std::thread::scope(|scope| {
-        let tracked = unsafe_here
-            .is_none()
-            .then(|| scope.spawn(|| tracked_but_ignored(root)));
-        walk_root_tree(root, options, scanned, out, ignores.as_ref(), unsafe_here);
+        let tracked = ask_git.then(|| scope.spawn(|| tracked_but_ignored(root)));
+        let tree = Tree {
+            options,
+            ignores: ignores.as_ref(),
+            exclude: exclude.as_ref(),
+            scanned,
+            out,
+        };
+        walk_root_tree(root, &tree, unsafe_here);
         if let Some(tracked) = tracked {
             let (files, late) = tracked.join().unwrap_or_default();
             lock(out).diagnostics.extend(late);
@@ -259,31 +269,18 @@ fn walk_root(root: &Path, options: &ReadOptions, scanned: &[PathBuf], out: &Mute
 }
 
 /// The walk of one root, with its ignore files when they are safe to read.
-fn walk_root_tree(
-    root: &Path,
-    options: &ReadOptions,
-    scanned: &[PathBuf],
-    out: &Mutex<Walk>,
-    ignores: Option<&Gitignore>,
-    unsafe_here: Option<Diagnostic>,
-) {
+fn walk_root_tree(root: &Path, tree: &Tree<'_>, unsafe_here: Option<Diagnostic>) {
     let with_ignore_files = match unsafe_here {
         Some(d) => {
-            lock(out).diagnostics.push(d);
+            lock(tree.out).diagnostics.push(d);
             false
         }
         None => true,
     };
-    let tree = Tree {
-        options,
-        ignores,
-        scanned,
-        out,
-    };
-    let mut pending = walk_tree(root, &tree, with_ignore_files);
+    let mut pending = walk_tree(root, tree, with_ignore_files);
     // Folders skipped for an unsafe ignore file: walked again, whole.
     while let Some(dir) = pending.pop() {
-        pending.extend(walk_tree(&dir, &tree, false));
+        pending.extend(walk_tree(&dir, tree, false));
     }
 }
 
@@ -295,7 +292,7 @@ const MAX_IGNORE_FILE: u64 = 1 << 20;
 /// Why the ignore file at `path` must not be read whole (`None`: it is
 /// absent, or a regular file of at most [`MAX_IGNORE_FILE`]). Links are
 /// followed, as the walker's and git's own opens follow them.
-fn unsafe_to_read(path: &Path) -> Option<&'static str> {
+pub(crate) fn unsafe_to_read(path: &Path) -> Option<&'static str> {
     let meta = std::fs::metadata(path).ok()?;
     if !meta.is_file() {
         Some("is not a regular file (a FIFO, device or socket, or a link to one)")
@@ -320,28 +317,6 @@ fn unsafe_ignore_file(dir: &Path) -> Option<Diagnostic> {
         display_path(&path),
         format!(
             ".gitignore {why}: not read, so no ignore rules apply in this folder; it is scanned whole"
-        ),
-    ))
-}
-
-/// A diagnostic when `dir` is a git work tree whose `.git/info/exclude`
-/// the walker and git must not read (see [`unsafe_ignore_file`]). Checked
-/// for the scan's root and its parents only: the walker reads a nested
-/// repository's from its folder's listing, with no hook, and checking every
-/// folder for one would cost a `stat` each. Only a change made by hand can
-/// put a FIFO there: git never checks out a `.git` folder.
-fn unsafe_git_exclude(dir: &Path) -> Option<Diagnostic> {
-    let git = dir.join(".git");
-    if !std::fs::symlink_metadata(&git).is_ok_and(|m| m.is_dir()) {
-        return None;
-    }
-    let path = git.join("info").join("exclude");
-    let why = unsafe_to_read(&path)?;
-    Some(Diagnostic::warning(
-        "ignore-file",
-        display_path(&path),
-        format!(
-            ".git/info/exclude {why}: not read, nor any ignore file, and git is not asked what it tracks; the folders are scanned whole"
         ),
     ))
 }
@@ -402,6 +377,8 @@ struct Tree<'a> {
     options: &'a ReadOptions,
     /// The config's ignore globs.
     ignores: Option<&'a Gitignore>,
+    /// The repository's `.git/info/exclude`, which the walker does not read.
+    exclude: Option<&'a RepositoryExclude>,
     /// The distinct roots, canonical.
     scanned: &'a [PathBuf],
     out: &'a Mutex<Walk>,
@@ -411,6 +388,7 @@ fn walk_tree(root: &Path, tree: &Tree<'_>, with_ignore_files: bool) -> Vec<PathB
     let Tree {
         options,
         ignores,
+        exclude,
         scanned,
         out,
     } = *tree;
@@ -420,7 +398,7 @@ fn walk_tree(root: &Path, tree: &Tree<'_>, with_ignore_files: bool) -> Vec<PathB
     builder
         .hidden(false)
         .git_ignore(with_ignore_files)
-        .git_exclude(with_ignore_files)
+        .git_exclude(false)
         .git_global(false)
         .ignore(false)
         .parents(with_ignore_files)
@@ -429,6 +407,7 @@ fn walk_tree(root: &Path, tree: &Tree<'_>, with_ignore_files: bool) -> Vec<PathB
         .threads(options.threads);
     let found = Arc::clone(&skipped);
     let ignores = ignores.cloned();
+    let exclude = exclude.cloned();
     builder.filter_entry(move |entry| {
         if entry.depth() == 0 {
             return true;
@@ -441,16 +420,19 @@ fn walk_tree(root: &Path, tree: &Tree<'_>, with_ignore_files: bool) -> Vec<PathB
                 }
             }
         }
-        let user_ignored = ignores
+        let ignored = ignores
             .as_ref()
-            .is_some_and(|gi| gi.matched(entry.path(), is_dir).is_ignore());
-        if is_dir && !user_ignored && with_ignore_files {
+            .is_some_and(|gi| gi.matched(entry.path(), is_dir).is_ignore())
+            || exclude
+                .as_ref()
+                .is_some_and(|x| with_ignore_files && x.excludes(entry.path(), is_dir));
+        if is_dir && !ignored && with_ignore_files {
             if let Some(d) = unsafe_ignore_file(entry.path()) {
                 lock(&found).push((entry.path().to_path_buf(), d));
                 return false;
             }
         }
-        !user_ignored
+        !ignored
     });
     let follow = options.follow_symlinks;
     builder.build_parallel().run(|| {

@@ -56,6 +56,7 @@ mod pass;
 mod pgp;
 mod position;
 mod properties;
+mod repository_exclude;
 mod text;
 pub use text::looks_like_pem_body;
 

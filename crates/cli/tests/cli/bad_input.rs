@@ -448,7 +448,10 @@ fn unreadable_file_and_folder() {
 /// checked before git is asked (a FIFO there: an `ignore-file` warning, and
 /// git is not asked), and git gets `INTGUARD_GIT_TIMEOUT` seconds (a FIFO
 /// `.gitignore` deeper in the tree: a `git-timeout` warning). Either way the
-/// password beside it is still found.
+/// password beside it is still found. The walker read a nested
+/// repository's `.git/info/exclude` as it met it, and blocked on a FIFO
+/// there; it reads none now (the scanned repository's is read, checked,
+/// before the walk), and the nested repository's password is found.
 #[cfg(unix)]
 #[test]
 fn a_fifo_git_reads_does_not_stop_the_scan() {
@@ -506,6 +509,21 @@ fn a_fifo_git_reads_does_not_stop_the_scan() {
         "{report}"
     );
     assert!(password_found(&report), "{report}");
+
+    let outer = tmp.path().join("outer");
+    fs::create_dir_all(&outer).unwrap();
+    git(&outer, &["init", "-q"]);
+    let inner = outer.join("vendored");
+    let app = mule4_app(&inner, "app", &[]);
+    write(&app, "src/main/resources/dev.yaml", PASSWORD_YAML);
+    git(&inner, &["init", "-q"]);
+    let exclude = inner.join(".git/info/exclude");
+    let _ = fs::remove_file(&exclude);
+    fs::create_dir_all(exclude.parent().unwrap()).unwrap();
+    mkfifo(&exclude);
+    let report = scan(&outer);
+    assert!(password_found(&report), "{report}");
+    assert!(diagnostics(&report).is_empty(), "{report}");
 }
 
 /// Found by review: the walker reads every `.gitignore` it meets, whole,

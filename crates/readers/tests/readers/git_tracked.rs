@@ -64,3 +64,58 @@ fn outside_git_the_ignore_rules_hold() {
     let inv = read_paths(&[dir.to_path_buf()], &ReadOptions::default());
     assert!(inv.key_material.is_empty(), "{:?}", inv.key_material);
 }
+
+/// The files of `inv`'s key material, as paths under `repo`, sorted.
+fn key_paths(inv: &intguard_model::Inventory, repo: &Path) -> Vec<String> {
+    let repo = fs::canonicalize(repo).unwrap();
+    let mut keys: Vec<String> = inv
+        .key_material
+        .iter()
+        .map(|k| {
+            let path = fs::canonicalize(&*k.location.path).unwrap();
+            path.strip_prefix(&repo).unwrap().display().to_string()
+        })
+        .collect();
+    keys.sort();
+    keys
+}
+
+/// The repository's `.git/info/exclude` hides what it names, whether the
+/// scan starts at the work tree or in a folder of it (its patterns are
+/// relative to the work tree). A nested repository's is not read: the
+/// walker reads none (a FIFO there blocked the scan), and what only it
+/// hides is scanned.
+#[test]
+fn the_repository_exclude_file_is_honoured_and_a_nested_ones_is_not() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path();
+    git(repo, &["init", "-q"]);
+    write(
+        repo,
+        ".git/info/exclude",
+        b"# local only\nscratch/\n/apps/orders/*.local.pem\n",
+    );
+    write(repo, "apps/orders/keys/committed.pem", KEY.as_bytes());
+    write(repo, "apps/orders/dev.local.pem", KEY.as_bytes());
+    write(repo, "apps/orders/scratch/notes.pem", KEY.as_bytes());
+    // The anchored pattern names apps/orders only.
+    write(repo, "apps/billing/dev.local.pem", KEY.as_bytes());
+    let nested = repo.join("vendor/lib");
+    fs::create_dir_all(&nested).unwrap();
+    git(&nested, &["init", "-q"]);
+    write(&nested, ".git/info/exclude", b"*.pem\n");
+    write(&nested, "keys/vendor.pem", KEY.as_bytes());
+
+    let want = [
+        "apps/billing/dev.local.pem",
+        "apps/orders/keys/committed.pem",
+        "vendor/lib/keys/vendor.pem",
+    ];
+    let inv = read_paths(&[repo.to_path_buf()], &ReadOptions::default());
+    assert_eq!(key_paths(&inv, repo), want, "{:?}", inv.diagnostics);
+    // From a folder of the work tree, the same patterns hold.
+    let inv = read_paths(&[repo.join("apps")], &ReadOptions::default());
+    assert_eq!(key_paths(&inv, repo), want[..2], "{:?}", inv.diagnostics);
+    let inv = read_paths(&[repo.join("apps/orders")], &ReadOptions::default());
+    assert_eq!(key_paths(&inv, repo), want[1..2], "{:?}", inv.diagnostics);
+}
