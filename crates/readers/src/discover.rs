@@ -243,10 +243,10 @@ fn walk_root(root: &Path, options: &ReadOptions, scanned: &[PathBuf], out: &Mute
     // filter runs: one the walker cannot read safely turns them all off. The
     // repository's `.git/info/exclude` is read here, not by the walker. git,
     // which would read both, is not asked when either is unsafe.
-    let unsafe_here = root
-        .ancestors()
+    let unsafe_here = folders_up(root)
+        .iter()
         .filter(|a| a.is_dir())
-        .find_map(unsafe_ignore_file);
+        .find_map(|a| unsafe_ignore_file(a));
     let (exclude, unsafe_exclude) = repository_exclude(root);
     let ask_git = unsafe_here.is_none() && unsafe_exclude.is_none();
     lock(out).diagnostics.extend(unsafe_exclude);
@@ -266,6 +266,17 @@ fn walk_root(root: &Path, options: &ReadOptions, scanned: &[PathBuf], out: &Mute
             add_tracked(root, files, ignores.as_ref(), out);
         }
     });
+}
+
+/// `root` and the folders above it, up to the file system's root: first as
+/// given (`apps/orders`, `apps`), for the paths diagnostics show, then
+/// resolved. The walker reads the `.gitignore` of every folder above a
+/// relative root too, and the chain as given stops at the working folder.
+pub(crate) fn folders_up(root: &Path) -> Vec<PathBuf> {
+    let as_given = root.ancestors().filter(|a| !a.as_os_str().is_empty());
+    let resolved = std::fs::canonicalize(root).ok();
+    let resolved = resolved.iter().flat_map(|r| r.ancestors());
+    as_given.chain(resolved).map(Path::to_path_buf).collect()
 }
 
 /// The walk of one root, with its ignore files when they are safe to read.

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use intguard_model::Diagnostic;
 
-use crate::discover::{display_path, unsafe_to_read};
+use crate::discover::{display_path, folders_up, unsafe_to_read};
 
 /// The patterns of a repository's `.git/info/exclude`, for the paths of one
 /// walk.
@@ -49,7 +49,7 @@ pub(crate) fn repository_exclude(root: &Path) -> (Option<RepositoryExclude>, Opt
     let Ok(canonical) = std::fs::canonicalize(root) else {
         return (None, None);
     };
-    let Some((work_tree, exclude)) = exclude_file(root, &canonical) else {
+    let Some((work_tree, exclude)) = exclude_file(root) else {
         return (None, None);
     };
     if let Some(why) = unsafe_to_read(&exclude) {
@@ -81,19 +81,13 @@ pub(crate) fn repository_exclude(root: &Path) -> (Option<RepositoryExclude>, Opt
 }
 
 /// The work tree holding `root` and its exclude file, when some folder from
-/// `root` up is a git work tree: `.git` a folder, or a file naming the git
-/// folder elsewhere (`gitdir: ...`, a linked work tree or a submodule, whose
-/// exclude file is in the common git folder). Shown as `root` was given
-/// while the work tree is one of its folders as written.
-fn exclude_file(root: &Path, canonical: &Path) -> Option<(PathBuf, PathBuf)> {
-    // The folders as given first (for the warning's path), then all of them
-    // resolved: a relative root's chain stops at the working folder.
-    let as_given = root.ancestors().filter(|a| !a.as_os_str().is_empty());
-    as_given.chain(canonical.ancestors()).find_map(|dir| {
-        Some((
-            dir.to_path_buf(),
-            git_dir(dir)?.join("info").join("exclude"),
-        ))
+/// `root` up ([`folders_up`]) is a git work tree: `.git` a folder, or a file
+/// naming the git folder elsewhere (`gitdir: ...`, a linked work tree or a
+/// submodule, whose exclude file is in the common git folder).
+fn exclude_file(root: &Path) -> Option<(PathBuf, PathBuf)> {
+    folders_up(root).into_iter().find_map(|dir| {
+        let exclude = git_dir(&dir)?.join("info").join("exclude");
+        Some((dir, exclude))
     })
 }
 

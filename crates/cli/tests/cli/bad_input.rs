@@ -526,6 +526,39 @@ fn a_fifo_git_reads_does_not_stop_the_scan() {
     assert!(diagnostics(&report).is_empty(), "{report}");
 }
 
+/// Found by review: for a relative root (`intguard scan .`), the folders
+/// checked for an unsafe `.gitignore` stopped at the working folder, while
+/// the walker reads the `.gitignore` of every folder above it too: a FIFO
+/// there blocked the scan. The folders above are checked resolved now.
+#[cfg(unix)]
+#[test]
+fn an_unsafe_ignore_file_above_a_relative_root_is_skipped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let work = tmp.path().join("work");
+    let app = mule4_app(&work, "app", &[]);
+    write(&app, "src/main/resources/dev.yaml", PASSWORD_YAML);
+    mkfifo(&tmp.path().join(".gitignore"));
+    let run = run_cmd(
+        intguard()
+            .current_dir(&work)
+            .env("INTGUARD_GIT_TIMEOUT", "1")
+            .args(["scan", ".", "--format", "json"]),
+    );
+    run.expect_no_panic().expect_code(1);
+    let report = run.json();
+    let above = fs::canonicalize(tmp.path()).unwrap().join(".gitignore");
+    assert!(
+        diagnostics(&report).iter().any(|d| d["code"] == "ignore-file"
+            && d["path"].as_str() == above.to_str()),
+        "{report}"
+    );
+    assert!(
+        findings(&report).iter().any(|f| f["rule"] == "IG102"
+            && f["path"] == "./app/src/main/resources/dev.yaml"),
+        "{report}"
+    );
+}
+
 /// Found by review: the walker reads every `.gitignore` it meets, whole,
 /// before any filter runs. A FIFO there blocked the scan forever; a link to
 /// `/dev/zero` grew to gigabytes; a 4 MB one took 1.9 GB. Each is now left
