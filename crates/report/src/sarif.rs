@@ -223,6 +223,16 @@ pub fn security_severity(severity: Severity) -> &'static str {
     }
 }
 
+/// GitHub code scanning's hard limits on an upload ("SARIF results exceed
+/// one or more limits", docs.github.com): a run of more results, or a result
+/// with more locations, gets the whole file rejected, and no finding shows.
+/// A log stays within them: the most severe results are kept, and a result
+/// keeps its first related locations; a notification, or the result's
+/// message, says what was left out (the JSON report lists everything).
+pub const MAX_RESULTS: usize = 25_000;
+/// See [`MAX_RESULTS`]: the result's own location and its related ones.
+pub const MAX_LOCATIONS_PER_RESULT: usize = 1_000;
+
 pub fn render(report: &Report) -> String {
     let mut out = Vec::new();
     write(report, &mut out).expect("writing to memory does not fail");
@@ -240,9 +250,9 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
         .enumerate()
         .map(|(i, m)| (m.id.to_string(), i))
         .collect();
-    let results = report
-        .findings
-        .iter()
+    let (kept, left_out) = within_result_limit(report.findings);
+    let results = kept
+        .into_iter()
         .map(|f| {
             // A finding whose rule was not passed in still gets a descriptor,
             // so that every ruleId resolves in the driver.
@@ -280,12 +290,57 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
                     .diagnostics
                     .iter()
                     .map(|d| notification(d, &artifacts))
+                    .chain(left_out)
                     .collect(),
             }],
         }],
     };
     serde_json::to_writer_pretty(&mut *out, &log)?;
     out.write_all(b"\n")
+}
+
+/// The findings a log holds, in their order: all of them, or the
+/// [`MAX_RESULTS`] most severe (the earlier first among equals), with a
+/// notification of what is left out.
+fn within_result_limit(findings: &[Finding]) -> (Vec<&Finding>, Option<Notification>) {
+    if findings.len() <= MAX_RESULTS {
+        return (findings.iter().collect(), None);
+    }
+    let mut order: Vec<usize> = (0..findings.len()).collect();
+    // Severity sorts most severe first; a stable sort keeps the report's order.
+    order.sort_by_key(|&i| findings[i].severity);
+    let mut keep = vec![false; findings.len()];
+    for &i in &order[..MAX_RESULTS] {
+        keep[i] = true;
+    }
+    let mut left: BTreeMap<Severity, usize> = BTreeMap::new();
+    for &i in &order[MAX_RESULTS..] {
+        *left.entry(findings[i].severity).or_default() += 1;
+    }
+    let counts: Vec<String> = left
+        .iter()
+        .map(|(sev, n)| format!("{n} {}", sev.as_str()))
+        .collect();
+    let message = format!(
+        "{} of {} findings are left out of this log ({}): GitHub code scanning rejects a run of more than {MAX_RESULTS} results, so the {MAX_RESULTS} most severe are kept. `--format json` lists every finding.",
+        findings.len() - MAX_RESULTS,
+        findings.len(),
+        counts.join(", "),
+    );
+    let notification = Notification {
+        level: "warning",
+        message: Text::new(message),
+        descriptor: DescriptorReference {
+            id: "sarif-results-left-out".to_string(),
+        },
+        locations: Vec::new(),
+    };
+    let kept = findings
+        .iter()
+        .zip(keep)
+        .filter_map(|(f, k)| k.then_some(f))
+        .collect();
+    (kept, Some(notification))
 }
 
 fn rule(meta: &RuleMeta) -> Rule {
@@ -343,6 +398,15 @@ fn result(f: &Finding, rule_index: usize, artifacts: &Artifacts) -> SarifResult 
     if !f.fix.trim().is_empty() {
         text.push_str(&format!("\nFix: {}", f.fix.trim()));
     }
+    // The result's own location counts toward GitHub's limit.
+    let max_related = MAX_LOCATIONS_PER_RESULT - 1;
+    if f.related.len() > max_related {
+        text.push_str(&format!(
+            "\n{} of the {} related locations are left out of this log (GitHub code scanning rejects a result with more than {MAX_LOCATIONS_PER_RESULT} locations): `--format json` lists them all.",
+            f.related.len() - max_related,
+            f.related.len(),
+        ));
+    }
     let mut partial_fingerprints = BTreeMap::new();
     if !f.fingerprint.is_empty() {
         partial_fingerprints.insert(FINGERPRINT_KEY, f.fingerprint.clone());
@@ -365,6 +429,7 @@ fn result(f: &Finding, rule_index: usize, artifacts: &Artifacts) -> SarifResult 
         related_locations: f
             .related
             .iter()
+            .take(max_related)
             .enumerate()
             .map(|(i, r)| SarifLocation {
                 id: Some(i + 1),

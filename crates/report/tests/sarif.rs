@@ -5,7 +5,7 @@ mod common;
 use std::collections::HashSet;
 
 use common::Fixture;
-use intguard_model::{Diagnostic, Location, Related};
+use intguard_model::{Diagnostic, Location, Related, Severity};
 use intguard_report::sarif;
 use serde_json::Value;
 
@@ -281,4 +281,97 @@ fn empty_log_is_still_valid() {
         fx.rules.len()
     );
     assert_eq!(v["runs"][0]["invocations"][0]["executionSuccessful"], true);
+}
+
+/// GitHub code scanning rejects a whole upload with more than 25,000
+/// results: the log keeps the most severe, in the report's order, and a
+/// notification says what is left out and by severity.
+#[test]
+fn a_log_keeps_the_most_severe_results_within_githubs_limit() {
+    let sample = common::findings();
+    let (high, low) = (&sample[1], &sample[4]);
+    assert_eq!(
+        (high.severity, low.severity),
+        (Severity::High, Severity::Low)
+    );
+    // Low findings first in the report: the limit is by severity, not order.
+    let mut findings = vec![low.clone(); 3];
+    for i in 0..sarif::MAX_RESULTS {
+        let mut f = high.clone();
+        f.location.line = i as u32 + 1;
+        findings.push(f);
+    }
+    let mut fx = Fixture::new(findings, Vec::new());
+    let v = log(&fx);
+    let results = v["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), sarif::MAX_RESULTS);
+    assert!(results.iter().all(|r| r["ruleId"] == "IG101"));
+    let lines: Vec<u64> = results
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["region"]["startLine"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect();
+    assert!(lines.windows(2).all(|w| w[0] < w[1]), "the report's order");
+    let notes = v["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0]["descriptor"]["id"], "sarif-results-left-out");
+    assert_eq!(notes[0]["level"], "warning");
+    let text = notes[0]["message"]["text"].as_str().unwrap();
+    assert!(
+        text.starts_with("3 of 25003 findings are left out of this log (3 low)"),
+        "{text}"
+    );
+
+    // At the limit, nothing is left out.
+    fx.findings.truncate(sarif::MAX_RESULTS);
+    let v = log(&fx);
+    assert_eq!(
+        v["runs"][0]["results"].as_array().unwrap().len(),
+        sarif::MAX_RESULTS
+    );
+    assert!(v["runs"][0]["invocations"][0]
+        .get("toolExecutionNotifications")
+        .is_none());
+}
+
+/// GitHub rejects a result with more than 1,000 locations (IG303 lists
+/// every app using a user: 700 apps gave 1,399): the first 999 related ones
+/// are kept beside the result's own, and its message says how many are not.
+#[test]
+fn a_result_keeps_its_related_locations_within_githubs_limit() {
+    let mut f = common::findings().remove(0);
+    f.related = (1..=1500)
+        .map(|i| {
+            Related::new(
+                &Location::new(format!("apps/app-{i}/global.xml"), 3, 1),
+                "uses it",
+            )
+        })
+        .collect();
+    let mut fx = Fixture::new(vec![f], Vec::new());
+    let v = log(&fx);
+    let r = &v["runs"][0]["results"][0];
+    let related = r["relatedLocations"].as_array().unwrap();
+    assert_eq!(related.len() + 1, sarif::MAX_LOCATIONS_PER_RESULT);
+    assert_eq!(
+        related[998]["physicalLocation"]["artifactLocation"]["uri"],
+        "apps/app-999/global.xml"
+    );
+    let text = r["message"]["text"].as_str().unwrap();
+    assert!(
+        text.ends_with("501 of the 1500 related locations are left out of this log (GitHub code scanning rejects a result with more than 1000 locations): `--format json` lists them all."),
+        "{text}"
+    );
+
+    // 999 related locations: all kept, nothing said.
+    fx.findings[0].related.truncate(999);
+    let v = log(&fx);
+    let r = &v["runs"][0]["results"][0];
+    assert_eq!(r["relatedLocations"].as_array().unwrap().len(), 999);
+    assert!(!r["message"]["text"].as_str().unwrap().contains("left out"));
 }
