@@ -548,13 +548,15 @@ fn an_unsafe_ignore_file_above_a_relative_root_is_skipped() {
     let report = run.json();
     let above = fs::canonicalize(tmp.path()).unwrap().join(".gitignore");
     assert!(
-        diagnostics(&report).iter().any(|d| d["code"] == "ignore-file"
-            && d["path"].as_str() == above.to_str()),
+        diagnostics(&report)
+            .iter()
+            .any(|d| d["code"] == "ignore-file" && d["path"].as_str() == above.to_str()),
         "{report}"
     );
     assert!(
-        findings(&report).iter().any(|f| f["rule"] == "IG102"
-            && f["path"] == "./app/src/main/resources/dev.yaml"),
+        findings(&report)
+            .iter()
+            .any(|f| f["rule"] == "IG102" && f["path"] == "./app/src/main/resources/dev.yaml"),
         "{report}"
     );
 }
