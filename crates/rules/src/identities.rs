@@ -308,11 +308,25 @@ pub fn shared_user_note(inventory: &Inventory, username: &str, app: &str) -> Str
     if others.is_empty() {
         return String::new();
     }
-    format!(
-        " {username} also logs in for {}: update the credential there too, or give each app its own user (IG303).",
+    // Every finding about each app of a user shared by hundreds would name
+    // all the others: output growing with the square of the apps. IG303's
+    // finding lists them all.
+    let named = if others.len() > MAX_APPS_NAMED {
+        format!(
+            "{} and {} more (IG303 lists them all)",
+            others[..MAX_APPS_NAMED].join(", "),
+            others.len() - MAX_APPS_NAMED
+        )
+    } else {
         others.join(", ")
+    };
+    format!(
+        " {username} also logs in for {named}: update the credential there too, or give each app its own user (IG303)."
     )
 }
+
+/// How many other apps [`shared_user_note`] names.
+const MAX_APPS_NAMED: usize = 10;
 
 /// A property holding a Salesforce user's own login secret (its password or
 /// security token: `sfdc.password`, `sfdc.token`), not a keystore's or an
@@ -328,6 +342,46 @@ pub fn is_login_secret(key: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use intguard_model::{AuthClass, IdentityAppUse};
+
+    /// An Inventory where `username` logs in for `apps` apps, in prod.
+    fn shared_by(username: &str, apps: usize) -> Inventory {
+        let mut id = IntegrationIdentity::new(Some(username.into()), username.into());
+        id.apps = (0..apps)
+            .map(|i| IdentityAppUse {
+                app: format!("app-{i:04}"),
+                environment: Some("prod".into()),
+                config_name: "SF".into(),
+                auth: AuthClass::Password,
+                location: Location::new(format!("app-{i:04}/src/main/mule/global.xml"), 5, 3),
+                defined_at: None,
+            })
+            .collect();
+        Inventory {
+            identities: vec![id],
+            ..Inventory::default()
+        }
+    }
+
+    /// Up to ten other apps are named; past that the note says how many
+    /// more (IG303 lists them all): a note per finding naming every other
+    /// app made the output grow with the square of the apps.
+    #[test]
+    fn a_shared_user_note_names_ten_other_apps_at_most() {
+        let user = "int.shared@acme.com";
+        let note = shared_user_note(&shared_by(user, 11), user, "app-0000");
+        let all: Vec<String> = (1..11).map(|i| format!("app-{i:04} (prod)")).collect();
+        assert_eq!(
+            note,
+            format!(" {user} also logs in for {}: update the credential there too, or give each app its own user (IG303).", all.join(", "))
+        );
+        let note = shared_user_note(&shared_by(user, 700), user, "app-0000");
+        assert_eq!(
+            note,
+            format!(" {user} also logs in for {} and 689 more (IG303 lists them all): update the credential there too, or give each app its own user (IG303).", all.join(", "))
+        );
+        assert_eq!(shared_user_note(&shared_by(user, 1), user, "app-0000"), "");
+    }
 
     #[test]
     fn login_secrets_are_the_users_own() {
