@@ -9,7 +9,7 @@
 
 mod strings;
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 use intguard_model::expr::{contains_pair, placeholders};
 use intguard_model::vocab::is_placeholder_value;
@@ -99,17 +99,25 @@ fn referenced_names(app: &mut MuleApp) -> HashSet<String> {
     let mut pending: Vec<String> = Vec::new();
     strings::visit_strings(&*app, &mut |s| names_in(s, &mut pending));
     app.property_files = files;
-    while !pending.is_empty() {
-        let new: HashSet<String> = pending.drain(..).filter(|n| !wanted.contains(n)).collect();
-        if new.is_empty() {
-            break;
+    // The definitions, sorted by name once: following a chain of
+    // references (`a: ${b}`, `b: ${c}`, ...) by scanning every entry at each
+    // step took time in the square of the chain's length.
+    let mut definitions: Vec<(&str, &str)> = app
+        .property_files
+        .iter()
+        .flat_map(|f| &f.entries)
+        .map(|e| (e.key(), e.value()))
+        .collect();
+    definitions.sort_unstable_by_key(|d| d.0);
+    while let Some(name) = pending.pop() {
+        if wanted.contains(&name) {
+            continue;
         }
-        for file in &app.property_files {
-            for e in file.entries.iter().filter(|e| new.contains(e.key())) {
-                names_in(e.value(), &mut pending);
-            }
+        let first = definitions.partition_point(|d| d.0 < name.as_str());
+        for (_, value) in definitions[first..].iter().take_while(|d| d.0 == name) {
+            names_in(value, &mut pending);
         }
-        wanted.extend(new);
+        wanted.insert(name);
     }
     wanted
 }
@@ -399,6 +407,38 @@ mod tests {
                 ("db.pw", "Tr0ub4dor&3"),
             ]
         );
+    }
+
+    /// A chain of references is followed to its end, and only it is kept.
+    #[test]
+    fn a_long_chain_of_references_is_followed_to_its_end() {
+        let mut a = orders();
+        let file = &mut a.property_files[0];
+        file.entries.clear();
+        let n = 2000;
+        for i in 0..n {
+            let value = if i + 1 < n {
+                format!("x-${{chain.k{}}}", i + 1)
+            } else {
+                "end".to_string()
+            };
+            let key = format!("chain.k{i}");
+            file.entries.push(intguard_model::PropertyEntry::new(
+                &key,
+                &value,
+                crate::support::testkit::loc(&file.path, i + 1),
+            ));
+        }
+        file.entries.push(intguard_model::PropertyEntry::new(
+            "unread",
+            "${chain.k0}",
+            crate::support::testkit::loc(&file.path, n + 1),
+        ));
+        a.salesforce_connections[0].attributes[0].value = val("${chain.k0}", XML, 10);
+        keep_what_scan_rules_read(&mut a);
+        let kept = &keys(&a)[0];
+        assert_eq!(kept.len(), n as usize, "{:?}", &kept[..5]);
+        assert!(kept.contains(&"chain.k1999") && !kept.contains(&"unread"));
     }
 
     #[test]
