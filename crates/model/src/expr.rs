@@ -131,7 +131,16 @@ fn dataweave_p_calls(raw: &str) -> Vec<Placeholder> {
         } else {
             at
         };
-        let end = raw[at..].find(')').map(|e| at + e + 1).unwrap_or(raw.len());
+        // Up to the `)` that closes the call, when it follows the quote: the
+        // first `)` anywhere after it could be the end of a long text (in
+        // `#[p('#[p('...x')]')]` every call's reference ran to the far end,
+        // and the references of a value grew with the square of its length).
+        let after_quote = raw.len() - body.len() + close + 1;
+        let tail = raw[after_quote..].trim_start();
+        let end = match tail.strip_prefix(')') {
+            Some(rest) => raw.len() - rest.len(),
+            None => after_quote,
+        };
         out.push(Placeholder {
             name,
             secure,
@@ -145,6 +154,24 @@ fn dataweave_p_calls(raw: &str) -> Vec<Placeholder> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each `p(...)` call's reference is the call itself, up to its own
+    /// `)`, not to the first `)` after it.
+    #[test]
+    fn a_p_call_ends_at_its_own_parenthesis() {
+        let refs = |raw: &str| -> Vec<String> {
+            placeholders(raw)
+                .iter()
+                .map(|p| raw[p.start..p.end].to_string())
+                .collect()
+        };
+        assert_eq!(
+            refs("#[p('a') ++ Mule::p( \"secure::b\" ) ++ p('c'"),
+            ["p('a')", "Mule::p( \"secure::b\" )", "p('c'"]
+        );
+        let nested = format!("#[{}x{}]", "p('#[".repeat(3), "')]".repeat(3));
+        assert_eq!(refs(&nested), ["p('#[p('", "p('#[p('", "p('#[x')"]);
+    }
 
     fn names(raw: &str) -> Vec<(String, bool)> {
         placeholders(raw)
