@@ -1,6 +1,8 @@
 //! Attributes as written in a start tag: parsed tolerantly with their
 //! positions, and the pieces of a value whose entities were resolved.
 
+use std::collections::HashSet;
+
 use super::*;
 
 /// An attribute as parsed from the raw tag: name, unescaped value, the
@@ -12,6 +14,10 @@ pub(super) struct RawAttr<'t> {
     pub(super) offset: usize,
     pub(super) value_span: (usize, usize),
 }
+
+/// Past this many attributes on one tag, repeated names are found with a
+/// set (real tags have a few dozen at most).
+const MANY_ATTRIBUTES: usize = 32;
 
 const BAD_ENTITY: &str = "a bare `&` or an unknown entity in an attribute value";
 
@@ -28,6 +34,10 @@ pub(super) fn parse_attrs<'t>(
 ) -> Option<(usize, &'static str)> {
     out.clear();
     let mut problem: Option<(usize, &'static str)> = None;
+    // The names seen, once a tag has many attributes: comparing each with
+    // all before it took time in the square of their number (100,000
+    // attributes on one element took 12 s).
+    let mut names: Option<HashSet<&'t str>> = None;
     let bytes = s.as_bytes();
     let mut i = 0;
     let n = bytes.len();
@@ -104,7 +114,15 @@ pub(super) fn parse_attrs<'t>(
             Cow::Borrowed(raw)
         };
         if !name.is_empty() {
-            if out.iter().any(|a| a.name == name) {
+            let repeated = match &mut names {
+                Some(seen) => !seen.insert(name),
+                None if out.len() < MANY_ATTRIBUTES => out.iter().any(|a| a.name == name),
+                None => {
+                    let seen = names.insert(out.iter().map(|a| a.name).collect());
+                    !seen.insert(name)
+                }
+            };
+            if repeated {
                 problem.get_or_insert((base + name_start, "an attribute written twice"));
             }
             out.push(RawAttr {

@@ -725,3 +725,24 @@ fn credentials_after_crlf_in_a_payload_script_keep_their_place() {
     assert_eq!(placed(lf), want);
     assert_eq!(placed(&crlf), want);
 }
+
+/// A name written twice is found among few attributes and among many (past
+/// `MANY_ATTRIBUTES` a set finds it), at the second one.
+#[test]
+fn an_attribute_written_twice_is_found_among_many() {
+    for count in [3, 40, 2000] {
+        let names: Vec<String> = (0..count).map(|i| format!("a{i}")).collect();
+        let unique: String = names.iter().map(|n| format!(" {n}=\"v\"")).collect();
+        let mut out = Vec::new();
+        assert_eq!(attrs::parse_attrs(&unique, 0, false, &mut out), None);
+        assert_eq!(out.len(), count);
+        let repeated = format!("{unique} a1=\"w\" a2=\"x\"");
+        let at = unique.len() + 1;
+        assert_eq!(
+            attrs::parse_attrs(&repeated, 100, false, &mut out),
+            Some((100 + at, "an attribute written twice")),
+            "{count} attributes"
+        );
+        assert_eq!(out.len(), count + 2);
+    }
+}
