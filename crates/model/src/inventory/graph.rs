@@ -401,7 +401,7 @@ impl ObjectUse {
 }
 
 /// A Salesforce operation whose objects are not known.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct UnknownUse {
     pub app: String,
     /// What it does to the objects it uses.

@@ -3,7 +3,7 @@
 //! operations so that a streaming reader can drop them (their SOQL text is
 //! most of an app's facts) as soon as the app is read.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -283,15 +283,17 @@ fn pair_uses(
                 merge_use_parts(e, inferred, &[op], rels, std::slice::from_ref(at), &[]);
             }
         };
+    // Each unknown use once (the app is the same for all): a list search per
+    // use took time in the square of the app's operations.
+    let mut unknown_seen: HashSet<(ObjectOperation, UnknownUseReason, Location)> = HashSet::new();
     let mut not_known = |operation: ObjectOperation, reason: UnknownUseReason, at: &Location| {
-        let u = UnknownUse {
-            app: app.name.clone(),
-            operation,
-            reason,
-            location: at.clone(),
-        };
-        if !unknown.contains(&u) {
-            unknown.push(u);
+        if unknown_seen.insert((operation, reason, at.clone())) {
+            unknown.push(UnknownUse {
+                app: app.name.clone(),
+                operation,
+                reason,
+                location: at.clone(),
+            });
         }
     };
     let single = app.salesforce_connections.len() == 1;
@@ -467,5 +469,54 @@ pub(super) fn merge_use_parts(
         if !e.apps.contains(a) {
             e.apps.push(a.clone());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inventory::mule::{
+        AuthClass, MuleRuntime, SalesforceConnection, SalesforceOperation,
+    };
+
+    fn query(soql: &str, line: u32) -> SalesforceOperation {
+        SalesforceOperation {
+            element: "salesforce:query".into(),
+            config_ref: Some("SF".into()),
+            object_type: None,
+            soql: Some(soql.into()),
+            bulk_operation: None,
+            location: Location::new("orders/src/main/mule/flows.xml", line, 5),
+        }
+    }
+
+    /// An operation whose objects are not known is listed once per
+    /// operation and reason, in the operations' order, however many times
+    /// it says so (two custom relationships, whose targets are not known).
+    #[test]
+    fn unknown_uses_are_listed_once_each_in_order() {
+        let mut app = MuleApp::new("orders", "orders", MuleRuntime::Mule4);
+        app.salesforce_connections.push(SalesforceConnection {
+            config_name: "SF".into(),
+            element: "salesforce:jwt-connection".into(),
+            runtime: MuleRuntime::Mule4,
+            auth: AuthClass::Certificate,
+            location: Location::new("orders/src/main/mule/global.xml", 3, 5),
+            attributes: Vec::new(),
+            tls_context: None,
+        });
+        let twice = "SELECT Id, Parent__r.Name, Other__r.Name FROM Invoice__c";
+        app.operations = (0..300).map(|i| query(twice, 100 + i)).collect();
+        app.operations.push(query("SELECT Id FROM ${object}", 50));
+        app.digest_operations();
+        let unknown: Vec<(u32, UnknownUseReason)> = app
+            .unknown_uses_of_config("SF")
+            .map(|u| (u.location.line, u.reason))
+            .collect();
+        let mut want: Vec<(u32, UnknownUseReason)> = (0..300)
+            .map(|i| (100 + i, UnknownUseReason::RelationshipTarget))
+            .collect();
+        want.push((50, UnknownUseReason::ExpressionQuery));
+        assert_eq!(unknown, want);
     }
 }

@@ -1,7 +1,7 @@
 //! What integration users do: the objects their Mule connections' operations
 //! use, and the operations whose objects are not known.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::inventory::graph::{IntegrationIdentity, UnknownUse};
 use crate::inventory::mule::MuleApp;
@@ -43,12 +43,15 @@ pub(super) fn unknown_uses(
     apps: &HashMap<&str, &MuleApp>,
 ) -> Vec<UnknownUse> {
     let mut out: Vec<UnknownUse> = Vec::new();
+    // Each once, in order: a list search per use took time in the square of
+    // their number.
+    let mut seen: HashSet<&UnknownUse> = HashSet::new();
     for u in &id.apps {
         let Some(app) = apps.get(u.app.as_str()) else {
             continue;
         };
         for unknown in app.unknown_uses_of_config(&u.config_name) {
-            if !out.contains(unknown) {
+            if seen.insert(unknown) {
                 out.push(unknown.clone());
             }
         }
