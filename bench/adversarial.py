@@ -1,0 +1,264 @@
+#!/usr/bin/env python3
+"""Times intguard on inputs shaped to find work that grows faster than the input.
+
+Each case is one small tree (a Mule app, sometimes with Salesforce metadata) that pushes one
+dimension far past real projects: 100,000 attributes on one element, a 3 MB SOQL query, 30,000
+Salesforce operations, a 30 MB profile, ... A case whose time is out of line with its size (more
+than --budget seconds; a few MB take well under a second) points at a loop over everything
+before it, the kind of bug stop 36 fixed five times. Run it after changing a reader or a rule:
+
+    cargo build --release -p intguard-cli
+    python3 bench/adversarial.py target/release/intguard            # every case
+    python3 bench/adversarial.py target/release/intguard long-soql  # some cases
+
+Prints size, wall time and peak RSS per case and command (`scan`, and `identities` for the
+cases with metadata), and exits 1 when a case exceeds the budget. Timings are for reading, not
+for CI: the trees are generated in a temporary folder and deleted.
+"""
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+MULE = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<mule xmlns="http://www.mulesoft.org/schema/mule/core"'
+    ' xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce"'
+    ' xmlns:http="http://www.mulesoft.org/schema/mule/http"'
+    ' xmlns:ee="http://www.mulesoft.org/schema/mule/ee/core">\n'
+)
+SF_CONFIG = (
+    '<salesforce:sfdc-config name="SF"><salesforce:jwt-connection principal="int@acme.com"'
+    ' consumerKey="k" keyStoreConfig="x"/></salesforce:sfdc-config>'
+)
+PROFILE_PATH = "sf/force-app/main/default/profiles/Int.profile-meta.xml"
+
+
+def profile(objects, fields):
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<Profile xmlns="http://soap.sforce.com/2006/04/metadata">'
+        + "".join(
+            f"<fieldPermissions><editable>true</editable><field>Obj{i % objects}__c.F{i}__c</field>"
+            "<readable>true</readable></fieldPermissions>"
+            for i in range(fields)
+        )
+        + "".join(
+            "<objectPermissions><allowCreate>true</allowCreate><allowDelete>true</allowDelete>"
+            "<allowEdit>true</allowEdit><allowRead>true</allowRead><modifyAllRecords>true"
+            f"</modifyAllRecords><object>Obj{i}__c</object><viewAllRecords>true</viewAllRecords>"
+            "</objectPermissions>"
+            for i in range(objects)
+        )
+        + "<userLicense>Salesforce Integration</userLicense></Profile>\n"
+    )
+
+
+def permission_set(i, objects):
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<PermissionSet xmlns="http://soap.sforce.com/2006/04/metadata"><label>PS{i}</label>'
+        + "".join(
+            "<objectPermissions><allowCreate>true</allowCreate><allowDelete>false</allowDelete>"
+            "<allowEdit>true</allowEdit><allowRead>true</allowRead><modifyAllRecords>false"
+            f"</modifyAllRecords><object>Obj{(i * 7 + j) % 5000}__c</object><viewAllRecords>false"
+            "</viewAllRecords></objectPermissions>"
+            for j in range(objects)
+        )
+        + "<userPermissions><enabled>true</enabled><name>ApiEnabled</name></userPermissions>"
+        "</PermissionSet>\n"
+    )
+
+
+def flow(body):
+    return {"src/main/mule/a.xml": MULE + body + "</mule>\n"}
+
+
+def cases():
+    """name -> (files under the app folder, whether `identities` is timed too)."""
+    n = 100_000
+    deep = "${" * 50_000 + "x" + "}" * 50_000
+    calls = "#[p('" * 20_000 + "x" + "')]" * 20_000
+    yield "many-attrs", flow(
+        '<flow name="f"><logger ' + " ".join(f'a{i}="${{p{i}}}"' for i in range(n)) + "/></flow>"
+    ), False
+    yield "many-ns", flow(
+        '<flow name="f">'
+        + "".join(f'<logger xmlns:n{i}="urn:x{i}" message="m"/>' for i in range(20_000))
+        + "<sub " + " ".join(f'xmlns:q{i}="urn:q{i}"' for i in range(20_000)) + ">"
+        + '<logger message="x"/>' * 20_000 + "</sub></flow>"
+    ), False
+    yield "deep-flow", flow(
+        '<flow name="f">' + '<choice><when expression="#[true]">' * 5_000 + '<logger message="x"/>'
+        + "</when></choice>" * 5_000 + "</flow>"
+    ), False
+    yield "many-secrets", flow(
+        '<flow name="f">' + '<set-variable variableName="apiPassword" value="hunter2x"/>' * n + "</flow>"
+    ), False
+    yield "many-requests", flow(
+        "".join(
+            f'<http:request-config name="R{i}"><http:request-connection host="h{i}.example.com"'
+            ' port="80" protocol="HTTP"/></http:request-config>'
+            for i in range(20_000)
+        )
+        + '<flow name="f">'
+        + "".join(f'<http:request config-ref="R{i}" method="GET" path="/x"/>' for i in range(20_000))
+        + "</flow>"
+    ), False
+    yield "nested-refs", {
+        **flow(
+            '<configuration-properties file="dev.yaml"/>'
+            f'<global-property name="a" value="{deep}"/><global-property name="b" value="{calls}"/>'
+            f'<salesforce:sfdc-config name="S"><salesforce:basic-connection username="{deep}"'
+            f' password="{calls}"/></salesforce:sfdc-config>'
+        ),
+        "src/main/resources/dev.yaml": f'x: "{deep}"\npassword: "{calls}"\n',
+    }, False
+    chain = 200_000
+    yield "chained-keys", {
+        **flow(
+            '<configuration-properties file="dev.yaml"/>'
+            + "".join(f'<global-property name="g{i}" value="${{key{i * 1000}.sub}}"/>' for i in range(200))
+        ),
+        "src/main/resources/dev.yaml": "".join(
+            f'key{i}:\n  sub: "v-${{key{(i + 1) % chain}.sub}}"\n' for i in range(chain)
+        ),
+    }, False
+    yield "wide-yaml", {
+        **flow(
+            '<configuration-properties file="dev.yaml"/>'
+            + "".join(f'<global-property name="g{i}" value="${{k{i}}}"/>' for i in range(20_000))
+        ),
+        "src/main/resources/dev.yaml": "".join(f'k{i}: "v{i}"\n' for i in range(300_000)),
+    }, False
+    envs = {f"src/main/resources/e{i}.yaml": f'sfdc:\n  username: "u{i}@a.com"\n' for i in range(400)}
+    envs.update(flow(
+        '<configuration-properties file="e${env}.yaml"/><salesforce:sfdc-config name="SF">'
+        '<salesforce:basic-connection username="${sfdc.username}" password="${sfdc.password}"/>'
+        "</salesforce:sfdc-config>"
+    ))
+    yield "many-envs", envs, False
+    yield "many-tokens", {
+        "scripts/a.sh": "".join(
+            f'export SF_TOKEN{i}="00D5g000004ABCD!AQ{"x" * 80}{i}"\n' for i in range(50_000)
+        )
+    }, False
+    yield "many-options", {
+        "scripts/a.sh": "java " + " ".join(f"-Dkey{i}=value{i}" for i in range(200_000)) + " -jar x.jar\n"
+    }, False
+    yield "one-line", {"docs/a.md": "x" * 8_000_000 + " password=hunter22 " + "y" * 8_000_000}, False
+    yield "many-pem", {
+        "keys/a.pem": "-----BEGIN PRIVATE KEY-----\nMIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEA"
+        "u1SU1LfVLPHCozMx\n-----END PRIVATE KEY-----\n" * 50_000
+    }, False
+    yield "big-dataweave", {
+        "src/main/resources/dwl/a.dwl": "%dw 2.0\noutput application/json\n---\n{"
+        + ",".join(f'k{i}: p("prop{i}")' for i in range(200_000)) + "}\n",
+        **flow(
+            '<flow name="f"><ee:transform><ee:message><ee:set-payload resource="dwl/a.dwl"/>'
+            "</ee:message></ee:transform></flow>"
+        ),
+    }, False
+    yield "long-soql", {
+        **flow(
+            SF_CONFIG + '<flow name="f"><salesforce:query config-ref="SF"><salesforce:salesforce-query>SELECT '
+            + ", ".join(f"F{i}__c" for i in range(200_000)) + " FROM Account WHERE "
+            + " AND ".join(f"F{i}__c = 1" for i in range(50_000))
+            + "</salesforce:salesforce-query></salesforce:query></flow>"
+        ),
+        PROFILE_PATH: profile(10, 10),
+    }, True
+    yield "many-operations", {
+        **flow(
+            SF_CONFIG + '<flow name="f">'
+            + "".join(
+                '<salesforce:query config-ref="SF"><salesforce:salesforce-query>SELECT Id, '
+                f"F{i}__c, Parent__r.Name, Other__r.Name FROM Obj{i % 5000}__c WHERE Id = :x"
+                "</salesforce:salesforce-query></salesforce:query>"
+                for i in range(30_000)
+            )
+            + "</flow>"
+        ),
+        PROFILE_PATH: profile(5_000, 20_000),
+    }, True
+    yield "big-profile", {PROFILE_PATH: profile(20_000, 200_000)}, True
+    sets = {
+        f"sf/force-app/main/default/permissionsets/PS{i}.permissionset-meta.xml": permission_set(i, 50)
+        for i in range(2_000)
+    }
+    sets["sf/config/int-user-def.json"] = (
+        '{"Username":"int@acme.com","profileName":"Minimum Access - API Only Integrations",'
+        '"permsets":[' + ",".join(f'"PS{i}"' for i in range(2_000)) + "]}"
+    )
+    yield "many-permission-sets", sets, True
+
+
+def write_tree(root, files):
+    app = os.path.join(root, "app")
+    os.makedirs(app)
+    with open(os.path.join(app, "mule-artifact.json"), "w") as f:
+        f.write('{"minMuleVersion":"4.4.0"}')
+    for rel, text in files.items():
+        path = os.path.join(app, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            f.write(text)
+    return sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(root) for f in fs)
+
+
+def timed(cmd, out_dir):
+    """(wall seconds, peak RSS MB or None, exit code) of one run."""
+    rss_file = os.path.join(out_dir, "rss")
+    start = time.monotonic()
+    with open(os.devnull, "w") as null:
+        code = subprocess.call(["/usr/bin/time", "-o", rss_file, "-f", "%M"] + cmd, stdout=null, stderr=null)
+    wall = time.monotonic() - start
+    try:
+        with open(rss_file) as f:
+            rss = int(f.read().split()[-1]) / 1024
+    except (OSError, ValueError, IndexError):
+        rss = None
+    return wall, rss, code
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("binary", help="the intguard binary (a release build)")
+    ap.add_argument("cases", nargs="*", help="case names (default: all)")
+    ap.add_argument("--budget", type=float, default=5.0, help="seconds a case may take (default 5)")
+    a = ap.parse_args()
+    if not os.path.exists("/usr/bin/time"):
+        sys.exit("adversarial.py needs GNU time at /usr/bin/time (apt-get install time)")
+    over = []
+    work = tempfile.mkdtemp(prefix="intguard-adversarial-")
+    try:
+        for name, files, with_identities in cases():
+            if a.cases and name not in a.cases:
+                continue
+            root = os.path.join(work, name)
+            size = write_tree(root, files)
+            commands = [["scan", root, "--format", "json", "--output", os.path.join(work, "report.json"),
+                         "--fail-on", "none"]]
+            if with_identities:
+                commands.append(["identities", root, "--format", "json"])
+            for cmd in commands:
+                wall, rss, code = timed([a.binary] + cmd, work)
+                flag = "" if wall <= a.budget and code == 0 else "  <-- over budget" if code == 0 else f"  <-- exit {code}"
+                rss_text = f"{rss:6.0f} MB" if rss is not None else "     ?"
+                print(f"{name:22s} {cmd[0]:10s} {size / 1e6:7.2f} MB  {wall:6.2f} s  peak {rss_text}{flag}", flush=True)
+                if flag:
+                    over.append(f"{name} ({cmd[0]})")
+            shutil.rmtree(root)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    if over:
+        print("over budget or failed: " + ", ".join(over))
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
