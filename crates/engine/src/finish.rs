@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use intguard_model::secret::Redactor;
-use intguard_model::{Finding, Inventory, Location};
+use intguard_model::{Finding, InlineSuppression, Inventory, Location};
 use rayon::prelude::*;
 
 use crate::fingerprint::fingerprint;
@@ -85,11 +85,21 @@ pub(crate) fn finish(
 
     // Taken out in place: a partition into two new vectors held a second
     // copy of every finding for a moment.
+    // By file: each finding is tested against its own file's suppressions.
+    let mut by_file: HashMap<&str, Vec<&InlineSuppression>> = HashMap::new();
+    for s in &suppressions {
+        by_file.entry(s.location.path.as_str()).or_default().push(s);
+    }
     let mut suppressed = take_out(&mut findings, |f| {
-        suppressions.iter().any(|s| suppress::covers(s, f))
+        by_file
+            .get(f.location.path.as_str())
+            .is_some_and(|here| here.iter().any(|s| suppress::covers(s, f)))
     });
     let mut baselined = match &options.baseline {
-        Some(b) => take_out(&mut findings, |f| b.contains(&f.fingerprint)),
+        Some(b) => {
+            let known = b.fingerprints();
+            take_out(&mut findings, |f| known.contains(f.fingerprint.as_str()))
+        }
         None => Vec::new(),
     };
 
