@@ -185,6 +185,18 @@ def cases():
         ),
         PROFILE_PATH: profile(5_000, 20_000),
     }, True
+    yield "unread-queries", {
+        **flow(
+            SF_CONFIG + '<flow name="f">'
+            + "".join(
+                '<salesforce:query config-ref="SF"><salesforce:salesforce-query>SELECT (((( FROM'
+                f" WHERE {i}</salesforce:salesforce-query></salesforce:query>"
+                for i in range(30_000)
+            )
+            + "</flow>"
+        ),
+        PROFILE_PATH: profile(10, 10),
+    }, True
     yield "big-profile", {PROFILE_PATH: profile(20_000, 200_000)}, True
     sets = {
         f"sf/force-app/main/default/permissionsets/PS{i}.permissionset-meta.xml": permission_set(i, 50)

@@ -2,9 +2,10 @@
 //! Mule app when it lies inside one), each app's operations digested as it
 //! is read, the unread queries noted and the identity graph built.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use intguard_model::{Diagnostic, Inventory, MuleApp, TextFileFacts, UnknownUseReason};
+use intguard_model::{Diagnostic, Inventory, Location, MuleApp, TextFileFacts, UnknownUseReason};
 use intguard_readers::{read_paths_with, Discovered, ReadOptions};
 
 use crate::scan::{with_threads, ScanOptions};
@@ -137,9 +138,12 @@ pub(crate) fn in_focus(focus: &Option<Vec<PathBuf>>, path: &str) -> bool {
 /// reading failure: `intguard identities` lists those.)
 fn unread_query_diagnostics(inventory: &Inventory) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = Vec::new();
+    // One per query, however many configs list it: a list search per query
+    // took time in the square of the unread queries.
+    let mut seen: HashSet<&Location> = HashSet::new();
     for app in &inventory.apps {
         for (_, u) in &app.unknown_uses {
-            if u.reason != UnknownUseReason::UnreadQuery {
+            if u.reason != UnknownUseReason::UnreadQuery || !seen.insert(&u.location) {
                 continue;
             }
             let d = Diagnostic::warning(
@@ -149,9 +153,7 @@ fn unread_query_diagnostics(inventory: &Inventory) -> Vec<Diagnostic> {
                  excess object access (IG304) is not reported for what it does on any object",
             )
             .at(u.location.line, u.location.column);
-            if !out.contains(&d) {
-                out.push(d);
-            }
+            out.push(d);
         }
     }
     out
