@@ -1,4 +1,4 @@
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use intguard_model::{
     Finding, Inventory, Location, MuleApp, Practice, Related, RuleMeta, SalesforceConnection,
@@ -154,16 +154,29 @@ fn app_label<'a>(app: &'a MuleApp, duplicated: &HashSet<&str>) -> &'a str {
     }
 }
 
+/// Where each app's uses' connections are, sorted, once each: for
+/// [`app_with_locations`], gathered in one pass (a pass over every use per
+/// app took time in the square of the apps sharing a user).
+fn locations_by_app<'u>(uses: &[&'u Use<'_>]) -> HashMap<&'u str, Vec<&'u Location>> {
+    let mut by_app: HashMap<&str, Vec<&Location>> = HashMap::new();
+    for u in uses {
+        by_app.entry(u.label).or_default().push(&u.conn.location);
+    }
+    for locs in by_app.values_mut() {
+        locs.sort();
+        locs.dedup();
+    }
+    by_app
+}
+
 /// `app (file:line, ...)`: an app and where its uses' connections are.
-fn app_with_locations(app: &str, uses: &[&Use<'_>]) -> String {
-    let mut locs: Vec<&Location> = uses
-        .iter()
-        .filter(|u| u.label == app)
-        .map(|u| &u.conn.location)
+fn app_with_locations(app: &str, by_app: &HashMap<&str, Vec<&Location>>) -> String {
+    let locs: Vec<String> = by_app
+        .get(app)
+        .into_iter()
+        .flatten()
+        .map(|l| short_location(l))
         .collect();
-    locs.sort();
-    locs.dedup();
-    let locs: Vec<String> = locs.into_iter().map(short_location).collect();
     format!("{app} ({})", locs.join(", "))
 }
 
@@ -279,11 +292,7 @@ fn org_activity(inventory: &Inventory, out: &mut Vec<Finding>) {
             .collect();
         if let Some(f) = out.iter_mut().find(|f| f.fingerprint_key == user_key) {
             f.message = format!("{}; {seen}", f.message);
-            for r in related {
-                if !f.related.contains(&r) {
-                    f.related.push(r);
-                }
-            }
+            f.add_related(related);
             continue;
         }
         let f = crate::identities::identity_finding(
@@ -480,16 +489,13 @@ fn org_consumers(inventory: &Inventory, by_user: &ByUser<'_, '_>, out: &mut Vec<
         // Merge into the Mule finding for this user when there is one.
         if let Some(f) = out.iter_mut().find(|f| f.fingerprint_key == *user_key) {
             f.message = format!("{}; and by {}", f.message, org_parts.join(", "));
-            for r in related {
-                if !f.related.contains(&r) {
-                    f.related.push(r);
-                }
-            }
+            f.add_related(related);
             continue;
         }
+        let by_app = locations_by_app(&mule_uses);
         let mut parts: Vec<String> = mule_apps
             .iter()
-            .map(|a| app_with_locations(a, &mule_uses))
+            .map(|a| app_with_locations(a, &by_app))
             .collect();
         parts.extend(org_parts);
         let first_mule = mule_uses
@@ -511,7 +517,7 @@ fn org_consumers(inventory: &Inventory, by_user: &ByUser<'_, '_>, out: &mut Vec<
             .map(|a| a.to_string())
             .chain(apps.iter().map(|r| r.app.to_string()))
             .collect();
-        let mut finding = Finding::new(
+        let finding = Finding::new(
             &META,
             at,
             format!("{username} is used by {}", parts.join(", and by ")),
@@ -527,8 +533,9 @@ fn org_consumers(inventory: &Inventory, by_user: &ByUser<'_, '_>, out: &mut Vec<
                 .collect::<Vec<_>>()
                 .join(", ")
         ));
+        let mut places: Vec<Related> = Vec::new();
         for u in &mule_uses {
-            finding = finding.related(Related::new(
+            places.push(Related::new(
                 &u.conn.location,
                 format!(
                     "{} `{}` ({}) runs as {}",
@@ -537,16 +544,14 @@ fn org_consumers(inventory: &Inventory, by_user: &ByUser<'_, '_>, out: &mut Vec<
             ));
             if let Some(at) = &u.id.defined_at {
                 let env = u.id.environment.as_deref().unwrap_or("every environment");
-                finding = finding.related(Related::new(
+                places.push(Related::new(
                     at,
                     format!("{}: username {} for {env}", u.label, u.id.username),
                 ));
             }
         }
-        for r in related {
-            finding = finding.related(r);
-        }
-        out.push(finding);
+        places.extend(related);
+        out.push(finding.related_all(places));
     }
 }
 
@@ -587,10 +592,14 @@ fn finding(
             }
         }
     }
+    let by_app = locations_by_app(&uses);
     let parts: Vec<String> = groups
         .iter()
         .map(|(apps, envs, _)| {
-            let listed: Vec<String> = apps.iter().map(|a| app_with_locations(a, &uses)).collect();
+            let listed: Vec<String> = apps
+                .iter()
+                .map(|a| app_with_locations(a, &by_app))
+                .collect();
             format!(
                 "{} apps {}: {}",
                 apps.len(),
@@ -621,7 +630,7 @@ fn finding(
             apps_all.join(", ")
         ),
     };
-    let mut finding = Finding::new(&META, first.conn.location.clone(), message)
+    let finding = Finding::new(&META, first.conn.location.clone(), message)
         .identity(username.clone())
         .environments(environments)
         .key_for_the_whole_scan(user_key.to_string())
@@ -630,19 +639,21 @@ fn finding(
             apps_all.iter().map(|a| format!("\"{a}\"")).collect::<Vec<_>>().join(", ")
         ));
 
-    // Related: every other connection, then the property lines.
-    let mut seen_conn: Vec<&Location> = vec![&first.conn.location];
+    // Related: every other connection, then the property lines. Each
+    // connection's environments gathered in one pass over the uses.
+    let mut envs_at: HashMap<&Location, Vec<String>> = HashMap::new();
     for u in &uses {
-        if seen_conn.contains(&&u.conn.location) {
+        let envs = envs_at.entry(&u.conn.location).or_default();
+        envs.extend(u.id.environment.clone());
+    }
+    let mut seen_conn: HashSet<&Location> = HashSet::from([&first.conn.location]);
+    let mut related: Vec<Related> = Vec::new();
+    for u in &uses {
+        if !seen_conn.insert(&u.conn.location) {
             continue;
         }
-        seen_conn.push(&u.conn.location);
-        let envs: Vec<String> = uses
-            .iter()
-            .filter(|x| x.conn.location == u.conn.location)
-            .filter_map(|x| x.id.environment.clone())
-            .collect();
-        finding = finding.related(Related::new(
+        let envs = envs_at.get(&u.conn.location).map_or(&[][..], Vec::as_slice);
+        related.push(Related::new(
             &u.conn.location,
             format!(
                 "{} `{}` ({}) runs as {} {}",
@@ -650,20 +661,20 @@ fn finding(
                 u.conn.config_name,
                 u.conn.element,
                 u.id.username,
-                env_phrase(&envs)
+                env_phrase(envs)
             ),
         ));
     }
     for u in &uses {
         if let Some(at) = &u.id.defined_at {
             let env = u.id.environment.as_deref().unwrap_or("every environment");
-            finding = finding.related(Related::new(
+            related.push(Related::new(
                 at,
                 format!("{}: username {} for {env}", u.label, u.id.username),
             ));
         }
     }
-    finding
+    finding.related_all(related)
 }
 
 /// The one app whose name shares a word with the username's local part
