@@ -201,7 +201,7 @@ pub enum ReasonKind {
     PreAuthorizedByIntegrationApp,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct IdentityReason {
     pub kind: ReasonKind,
     /// For people: `used by orders-sapi (prod) in global.xml`.
@@ -210,7 +210,7 @@ pub struct IdentityReason {
 }
 
 /// A Mule connection that runs as the identity in one environment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct IdentityAppUse {
     pub app: String,
     /// `None`: the app has no per-environment files.

@@ -59,11 +59,12 @@ pub(super) fn mule_users(b: &mut Builder, apps: &[MuleApp]) {
                     location: conn.location.clone(),
                     defined_at: u.defined_at,
                 };
-                if !id.apps.contains(&use_) {
-                    id.apps.push(use_);
-                }
+                id.apps.push(use_);
             }
         }
+    }
+    for id in &mut b.ids {
+        super::keep_first(&mut id.apps);
     }
 }
 

@@ -8,7 +8,7 @@ use crate::location::Location;
 use super::{MuleRuntime, TlsContext, XmlAttribute};
 
 /// How a Salesforce connection authenticates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum AuthClass {
     /// Username + password (+ security token): SOAP login or the OAuth
