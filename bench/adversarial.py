@@ -197,6 +197,7 @@ def cases():
         ),
         PROFILE_PATH: profile(10, 10),
     }, True
+    yield "shared-user", shared_user_apps, False
     yield "big-profile", {PROFILE_PATH: profile(20_000, 200_000)}, True
     sets = {
         f"sf/force-app/main/default/permissionsets/PS{i}.permissionset-meta.xml": permission_set(i, 50)
@@ -209,7 +210,28 @@ def cases():
     yield "many-permission-sets", sets, True
 
 
+def shared_user_apps(root, apps=3_000):
+    """3,000 apps that log in as one user in three environments (IG303's finding lists them
+    all, and every other finding about each app names the user's other apps)."""
+    for i in range(apps):
+        app = os.path.join(root, f"app-{i:04d}")
+        os.makedirs(os.path.join(app, "src/main/mule"))
+        os.makedirs(os.path.join(app, "src/main/resources"))
+        with open(os.path.join(app, "mule-artifact.json"), "w") as f:
+            f.write('{"minMuleVersion":"4.4.0"}')
+        with open(os.path.join(app, "src/main/mule/global.xml"), "w") as f:
+            f.write(MULE + '<configuration-properties file="${mule.env}.yaml"/><salesforce:sfdc-config'
+                    ' name="SF"><salesforce:basic-connection username="${sfdc.username}"'
+                    ' password="${sfdc.password}"/></salesforce:sfdc-config></mule>\n')
+        for env in ("dev", "qa", "prod"):
+            with open(os.path.join(app, f"src/main/resources/{env}.yaml"), "w") as f:
+                f.write(f'sfdc:\n  username: "int.shared@acme.com.{env}"\n  password: "${{SFDC_PASSWORD}}"\n')
+
+
 def write_tree(root, files):
+    if callable(files):
+        files(root)
+        return sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(root) for f in fs)
     app = os.path.join(root, "app")
     os.makedirs(app)
     with open(os.path.join(app, "mule-artifact.json"), "w") as f:

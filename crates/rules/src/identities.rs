@@ -2,6 +2,8 @@
 //! naming an identity, citing both ends of it (the Mule connection and the
 //! metadata line) and deciding which OAuth apps serve integrations.
 
+use std::collections::HashMap;
+
 use intguard_model::{
     same_profile, ConnectedApp, ExternalClientApp, Finding, Grant, GrantKind, IntegrationIdentity,
     Inventory, Location, OAuthAppKind, PreAuthVia, Profile, ReasonKind, Related,
@@ -290,39 +292,93 @@ pub fn is_standard_profile(inventory: &Inventory, g: &Grant) -> bool {
 /// What a fix that changes `username`'s credential must add when other apps
 /// log in as it too: ` int.orders@acme.com also logs in for customers-papi
 /// (prod): ...`. Empty when `app` is its only app (or the user is unknown).
+/// For many findings, [`SharedUserNotes`] lists each user's apps once.
 pub fn shared_user_note(inventory: &Inventory, username: &str, app: &str) -> String {
-    let Some(id) = inventory.identity(username) else {
-        return String::new();
-    };
-    let mut others: Vec<String> = id
-        .apps
-        .iter()
-        .filter(|u| u.app != app)
-        .map(|u| match &u.environment {
-            Some(env) => format!("{} ({env})", u.app),
-            None => u.app.clone(),
-        })
-        .collect();
-    others.sort();
-    others.dedup();
-    if others.is_empty() {
-        return String::new();
+    SharedUserNotes::new(inventory).note(username, app)
+}
+
+/// [`shared_user_note`] for many findings. Each user's uses are listed,
+/// sorted and counted per app once: listing them again for each finding
+/// took time in the square of the apps that share a user.
+pub struct SharedUserNotes<'a> {
+    inventory: &'a Inventory,
+    /// By username, lowercase.
+    users: HashMap<String, UserUses<'a>>,
+}
+
+/// One user's uses, as the note shows them.
+#[derive(Default)]
+struct UserUses<'a> {
+    /// `app (env)` with its app, sorted by the text, each text once.
+    labels: Vec<(&'a str, String)>,
+    /// How many of `labels` each app has.
+    per_app: HashMap<&'a str, usize>,
+}
+
+impl<'a> SharedUserNotes<'a> {
+    pub fn new(inventory: &'a Inventory) -> Self {
+        SharedUserNotes {
+            inventory,
+            users: HashMap::new(),
+        }
     }
-    // Every finding about each app of a user shared by hundreds would name
-    // all the others: output growing with the square of the apps. IG303's
-    // finding lists them all.
-    let named = if others.len() > MAX_APPS_NAMED {
+
+    /// [`shared_user_note`].
+    pub fn note(&mut self, username: &str, app: &str) -> String {
+        let inventory = self.inventory;
+        let uses = self
+            .users
+            .entry(username.to_ascii_lowercase())
+            .or_insert_with(|| {
+                let Some(id) = inventory.identity(username) else {
+                    return UserUses::default();
+                };
+                let mut labels: Vec<(&str, String)> = id
+                    .apps
+                    .iter()
+                    .map(|u| {
+                        let label = match &u.environment {
+                            Some(env) => format!("{} ({env})", u.app),
+                            None => u.app.clone(),
+                        };
+                        (u.app.as_str(), label)
+                    })
+                    .collect();
+                labels.sort_by(|a, b| a.1.cmp(&b.1));
+                labels.dedup_by(|a, b| a.1 == b.1);
+                let mut per_app: HashMap<&str, usize> = HashMap::new();
+                for (a, _) in &labels {
+                    *per_app.entry(a).or_default() += 1;
+                }
+                UserUses { labels, per_app }
+            });
+        let others = uses.labels.len() - uses.per_app.get(app).copied().unwrap_or(0);
+        if others == 0 {
+            return String::new();
+        }
+        // Every finding about each app of a user shared by hundreds would name
+        // all the others: output growing with the square of the apps. IG303's
+        // finding lists them all.
+        let shown: Vec<&str> = uses
+            .labels
+            .iter()
+            .filter(|(a, _)| *a != app)
+            .take(MAX_APPS_NAMED)
+            .map(|(_, label)| label.as_str())
+            .collect();
+        let named = if others > MAX_APPS_NAMED {
+            format!(
+                "{} and {} more (IG303 lists them all)",
+                shown.join(", "),
+                others - MAX_APPS_NAMED
+            )
+        } else {
+            shown.join(", ")
+        };
         format!(
-            "{} and {} more (IG303 lists them all)",
-            others[..MAX_APPS_NAMED].join(", "),
-            others.len() - MAX_APPS_NAMED
+            " {username} also logs in for {named}: update the credential there too, or give each app its own user (IG303)."
         )
-    } else {
-        others.join(", ")
-    };
-    format!(
-        " {username} also logs in for {named}: update the credential there too, or give each app its own user (IG303)."
-    )
+    }
 }
 
 /// How many other apps [`shared_user_note`] names.

@@ -91,10 +91,10 @@ fn lowered_in_test_sources(mut findings: Vec<Finding>) -> Vec<Finding> {
 /// knows: in the fix, the other apps that log in as the finding's user.
 /// `inventory` is the whole scan's, identities built.
 pub fn complete(inventory: &Inventory, findings: &mut [Finding]) {
+    let mut notes = identities::SharedUserNotes::new(inventory);
     for f in findings {
         for (user, app) in std::mem::take(&mut f.shared_user_notes) {
-            f.fix
-                .push_str(&identities::shared_user_note(inventory, &user, &app));
+            f.fix.push_str(&notes.note(&user, &app));
         }
     }
 }

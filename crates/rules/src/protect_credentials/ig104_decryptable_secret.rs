@@ -459,7 +459,7 @@ impl Rule for DecryptableSecret {
             .par_iter()
             .map_init(Tried::default, |tried, app| {
                 let targets: Vec<Target<'_>> = targets_of(app).collect();
-                app_findings(inventory, app, &targets, &keys, tried)
+                app_findings(app, &targets, &keys, tried)
             })
             .flatten_iter()
             .collect();
@@ -538,7 +538,6 @@ fn groups_by_app(groups: &[ValueGroup<'_, '_>]) -> GroupsByApp {
 
 /// One finding per value of `app` that a committed key decrypts.
 fn app_findings<'a>(
-    inventory: &Inventory,
     app: &'a MuleApp,
     targets: &[Target<'a>],
     keys: &Keys<'_, '_, 'a>,
@@ -649,7 +648,7 @@ fn app_findings<'a>(
             // Named with this config's candidate: its own copy of the key
             // first, even when another config holds the same value.
             for hit in &hits {
-                out.push(finding_for(inventory, app, &candidate, hit));
+                out.push(finding_for(app, &candidate, hit));
             }
         }
     }
@@ -657,12 +656,7 @@ fn app_findings<'a>(
 }
 
 /// One finding per decrypted value, at the value.
-fn finding_for(
-    inventory: &Inventory,
-    app: &MuleApp,
-    candidate: &Candidate<'_>,
-    hit: &Hit<'_>,
-) -> Finding {
+fn finding_for(app: &MuleApp, candidate: &Candidate<'_>, hit: &Hit<'_>) -> Finding {
     let (file, entry, config) = (hit.file, hit.entry, hit.config);
     let file_label = file_name(&file.path);
     let env = file.environment.as_deref();
@@ -741,13 +735,13 @@ fn finding_for(
         _ => format!("delete {} and purge it from git history", src.describe()),
     };
     let who = value_identities(app, file, entry);
-    let shared = who
-        .as_deref()
-        .filter(|_| crate::identities::is_login_secret(entry.key()))
-        .map(|user| crate::identities::shared_user_note(inventory, user, &app.name))
-        .unwrap_or_default();
+    // The other apps that log in as the user, added to the fix by
+    // `crate::complete` (listed once per user for all findings).
+    let shared_user = who
+        .clone()
+        .filter(|_| crate::identities::is_login_secret(entry.key()));
     let fix = format!(
-        "Treat `{}`{in_env} as leaked and {}. Generate a new key, {keep}; {reencrypt}; and {remove}.{shared}",
+        "Treat `{}`{in_env} as leaked and {}. Generate a new key, {keep}; {reencrypt}; and {remove}.",
         entry.key(),
         change_where_issued(entry.key()),
     );
@@ -802,6 +796,9 @@ fn finding_for(
                 other.describe()
             ),
         ));
+    }
+    if let Some(user) = shared_user {
+        finding.shared_user_notes.push((user, app.name.clone()));
     }
     finding
 }
