@@ -5,7 +5,7 @@ Each case is one small tree (a Mule app, sometimes with Salesforce metadata) tha
 dimension far past real projects: 100,000 attributes on one element, a 3 MB SOQL query, 30,000
 Salesforce operations, a 30 MB profile, ... A case whose time is out of line with its size (more
 than --budget seconds; a few MB take well under a second) points at a loop over everything
-before it, the kind of bug stop 36 fixed five times. Run it after changing a reader or a rule:
+before it, the kind of bug stop 36 fixed nine times. Run it after changing a reader or a rule:
 
     cargo build --release -p intguard-cli
     python3 bench/adversarial.py target/release/intguard            # every case
