@@ -7,6 +7,7 @@
 //! Readers fill an [`Inventory`]; rules read it and emit [`Finding`]s; reporters
 //! render findings. Nothing here does I/O.
 
+mod dedup;
 pub mod expr;
 pub mod finding;
 pub mod inventory;

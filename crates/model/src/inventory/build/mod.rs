@@ -28,9 +28,11 @@ mod tests;
 mod uses;
 mod who;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use rayon::prelude::*;
+
+use crate::dedup::keep_first;
 
 use crate::location::Location;
 
@@ -120,21 +122,6 @@ fn add_reason(
         detail,
         location: at,
     });
-}
-
-/// Keeps the first of equal items, in order, in one pass: a list search per
-/// item as it was added took time in the square of their number (3,000
-/// apps logging in as one user).
-fn keep_first<T: Eq + std::hash::Hash>(items: &mut Vec<T>) {
-    if items.len() < 2 {
-        return;
-    }
-    let keep: Vec<bool> = {
-        let mut seen: HashSet<&T> = HashSet::with_capacity(items.len());
-        items.iter().map(|x| seen.insert(x)).collect()
-    };
-    let mut keep = keep.into_iter();
-    items.retain(|_| keep.next().unwrap_or(true));
 }
 
 fn push_assignment(list: &mut Vec<AccessAssignment>, a: AccessAssignment) {

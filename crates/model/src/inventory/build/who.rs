@@ -64,7 +64,7 @@ pub(super) fn mule_users(b: &mut Builder, apps: &[MuleApp]) {
         }
     }
     for id in &mut b.ids {
-        super::keep_first(&mut id.apps);
+        crate::dedup::keep_first(&mut id.apps);
     }
 }
 
