@@ -62,14 +62,10 @@ impl Baseline {
             .map_err(|e| format!("cannot write baseline {}: {e}", path.display()))
     }
 
-    pub fn contains(&self, fingerprint: &str) -> bool {
-        self.findings.iter().any(|e| e.fingerprint == fingerprint)
-    }
-
-    /// Every fingerprint, to test many findings: [`Baseline::contains`]
+    /// Every fingerprint, to test findings against: a search of the entries
     /// for each finding took time in the product of the findings and the
-    /// baseline's entries (a monorepo that adopts intguard baselines all it
-    /// finds: 25,000 entries, 625 million comparisons per scan).
+    /// entries (a monorepo that adopts intguard baselines all it finds:
+    /// 25,000 entries, 625 million comparisons per scan).
     pub fn fingerprints(&self) -> HashSet<&str> {
         self.findings
             .iter()
@@ -83,7 +79,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn fingerprints_are_those_contains_finds() {
+    fn fingerprints_are_the_entries_fingerprints() {
         let entry = |fp: &str| BaselineEntry {
             fingerprint: fp.to_string(),
             rule: "IG102".to_string(),
@@ -95,8 +91,8 @@ mod tests {
         };
         let set = b.fingerprints();
         assert_eq!(set.len(), 2);
-        for fp in ["00aa", "11bb", "22cc"] {
-            assert_eq!(set.contains(fp), b.contains(fp), "{fp}");
+        for (fp, known) in [("00aa", true), ("11bb", true), ("22cc", false)] {
+            assert_eq!(set.contains(fp), known, "{fp}");
         }
     }
 }

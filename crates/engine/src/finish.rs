@@ -83,13 +83,13 @@ pub(crate) fn finish(
     findings.retain(|f| in_focus(&focus, &f.location.path));
     diagnostics.retain(|d| d.code == APP_CONTEXT || in_focus(&focus, &d.path));
 
-    // Taken out in place: a partition into two new vectors held a second
-    // copy of every finding for a moment.
     // By file: each finding is tested against its own file's suppressions.
     let mut by_file: HashMap<&str, Vec<&InlineSuppression>> = HashMap::new();
     for s in &suppressions {
         by_file.entry(s.location.path.as_str()).or_default().push(s);
     }
+    // Taken out in place: a partition into two new vectors held a second
+    // copy of every finding for a moment.
     let mut suppressed = take_out(&mut findings, |f| {
         by_file
             .get(f.location.path.as_str())
