@@ -418,7 +418,8 @@ fn walk_tree(root: &Path, tree: &Tree<'_>, with_ignore_files: bool) -> Vec<PathB
         .threads(options.threads);
     let found = Arc::clone(&skipped);
     let ignores = ignores.cloned();
-    let exclude = exclude.cloned();
+    // Like the ignore files, applied only where they are read.
+    let exclude = exclude.filter(|_| with_ignore_files).cloned();
     builder.filter_entry(move |entry| {
         if entry.depth() == 0 {
             return true;
@@ -436,7 +437,7 @@ fn walk_tree(root: &Path, tree: &Tree<'_>, with_ignore_files: bool) -> Vec<PathB
             .is_some_and(|gi| gi.matched(entry.path(), is_dir).is_ignore())
             || exclude
                 .as_ref()
-                .is_some_and(|x| with_ignore_files && x.excludes(entry.path(), is_dir));
+                .is_some_and(|x| x.excludes(entry.path(), is_dir));
         if is_dir && !ignored && with_ignore_files {
             if let Some(d) = unsafe_ignore_file(entry.path()) {
                 lock(&found).push((entry.path().to_path_buf(), d));
