@@ -476,15 +476,21 @@ fn a_fifo_git_reads_does_not_stop_the_scan() {
         })
     };
 
+    // A git repository at `dir` holding an app with a password, its
+    // `.git/info/exclude` a FIFO.
+    let repo_with_fifo_exclude = |dir: &Path| {
+        let app = mule4_app(dir, "app", &[]);
+        write(&app, "src/main/resources/dev.yaml", PASSWORD_YAML);
+        git(dir, &["init", "-q"]);
+        let exclude = dir.join(".git/info/exclude");
+        let _ = fs::remove_file(&exclude);
+        fs::create_dir_all(exclude.parent().unwrap()).unwrap();
+        mkfifo(&exclude);
+    };
+
     let tmp = tempfile::tempdir().unwrap();
     let excluded = tmp.path().join("excluded");
-    let app = mule4_app(&excluded, "app", &[]);
-    write(&app, "src/main/resources/dev.yaml", PASSWORD_YAML);
-    git(&excluded, &["init", "-q"]);
-    let exclude = excluded.join(".git/info/exclude");
-    let _ = fs::remove_file(&exclude);
-    fs::create_dir_all(exclude.parent().unwrap()).unwrap();
-    mkfifo(&exclude);
+    repo_with_fifo_exclude(&excluded);
     let report = scan(&excluded);
     assert!(
         diagnostics(&report)
@@ -513,14 +519,7 @@ fn a_fifo_git_reads_does_not_stop_the_scan() {
     let outer = tmp.path().join("outer");
     fs::create_dir_all(&outer).unwrap();
     git(&outer, &["init", "-q"]);
-    let inner = outer.join("vendored");
-    let app = mule4_app(&inner, "app", &[]);
-    write(&app, "src/main/resources/dev.yaml", PASSWORD_YAML);
-    git(&inner, &["init", "-q"]);
-    let exclude = inner.join(".git/info/exclude");
-    let _ = fs::remove_file(&exclude);
-    fs::create_dir_all(exclude.parent().unwrap()).unwrap();
-    mkfifo(&exclude);
+    repo_with_fifo_exclude(&outer.join("vendored"));
     let report = scan(&outer);
     assert!(password_found(&report), "{report}");
     assert!(diagnostics(&report).is_empty(), "{report}");
