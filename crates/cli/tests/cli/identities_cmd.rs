@@ -818,3 +818,43 @@ fn file_name(path: &serde_json::Value) -> String {
     let path = path.as_str().expect("a path");
     path.rsplit('/').next().unwrap_or(path).to_string()
 }
+
+/// `--output FILE` gets what standard output would, in both formats (the
+/// JSON document is written as it is serialized: it must still be whole and
+/// end with a newline); a file that cannot be created is a usage error.
+#[test]
+fn output_file_holds_what_stdout_gets() {
+    let dir = tempfile::tempdir().unwrap();
+    for format in ["text", "json"] {
+        let mut args = vec!["identities".to_string()];
+        args.extend(example_paths());
+        args.extend(["--format".to_string(), format.to_string()]);
+        let stdout = intguard().args(&args).output().unwrap();
+        assert!(stdout.status.success());
+        let file = dir.path().join(format!("ids.{format}"));
+        intguard()
+            .args(&args)
+            .arg("--output")
+            .arg(&file)
+            .assert()
+            .success()
+            .stdout("");
+        let written = fs::read(&file).unwrap();
+        assert_eq!(written, stdout.stdout, "{format}");
+        assert!(written.ends_with(b"\n"), "{format}");
+        if format == "json" {
+            let v: Value = serde_json::from_slice(&written).unwrap();
+            assert_eq!(v["summary"]["identities"], 10);
+            assert_eq!(v["identities"].as_array().unwrap().len(), 10);
+        }
+    }
+    let mut args = vec!["identities".to_string()];
+    args.extend(example_paths());
+    intguard()
+        .args(&args)
+        .args(["--format", "json", "--output"])
+        .arg(dir.path().join("missing/ids.json"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot write"));
+}

@@ -8,12 +8,14 @@ use std::fmt::Write as _;
 use std::io::Write;
 use std::path::PathBuf;
 
+mod json;
+
 use clap::{Args, ValueEnum};
 use intguard_engine::{read_inventory, ScanOptions};
 use intguard_model::{
     AccessFlags, AuthClass, IntegrationIdentity, Inventory, Location, ObjectOperation,
 };
-use serde_json::{json, Value};
+use serde::Serialize;
 
 use super::inputs;
 use crate::exit;
@@ -105,21 +107,21 @@ pub fn run(args: IdentitiesArgs) -> i32 {
         intguard_org::join(snapshot, &mut inventory);
     }
     let selected = select(&inventory.identities, args.only.as_deref());
-    let rendered = match args.format {
-        IdentitiesFormat::Text => render_text(&inventory, &selected),
-        IdentitiesFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&render_json(&inventory, &selected))
-                .unwrap_or_else(|_| "{}".to_string());
-            s.push('\n');
-            s
-        }
+    let write = |out: &mut dyn Write| match args.format {
+        IdentitiesFormat::Text => out.write_all(render_text(&inventory, &selected).as_bytes()),
+        IdentitiesFormat::Json => json::write(out, &inventory, &selected),
     };
     let written = match &args.output {
-        Some(path) => std::fs::write(path, rendered.as_bytes())
+        Some(path) => std::fs::File::create(path)
+            .and_then(|file| {
+                let mut out = std::io::BufWriter::new(file);
+                write(&mut out)?;
+                out.flush()
+            })
             .map_err(|e| format!("cannot write {}: {e}", path.display())),
         None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(rendered.as_bytes())
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            write(&mut out)
                 .and_then(|_| out.flush())
                 .map_err(|e| format!("cannot write the identities: {e}"))
         }
@@ -150,7 +152,9 @@ fn short(loc: &Location) -> String {
     }
 }
 
-/// One row of the used-vs-granted comparison.
+/// One row of the used-vs-granted comparison (in the JSON, an identity's
+/// `objects`).
+#[derive(Serialize)]
 struct ObjectRow {
     object: String,
     used: Vec<ObjectOperation>,
@@ -444,54 +448,4 @@ fn render_text(inv: &Inventory, ids: &[&IntegrationIdentity]) -> String {
         }
     }
     s
-}
-
-fn render_json(inv: &Inventory, ids: &[&IntegrationIdentity]) -> Value {
-    let identities: Vec<Value> = ids
-        .iter()
-        .map(|id| {
-            let mut v = serde_json::to_value(id).unwrap_or(Value::Null);
-            let dangerous: Vec<Value> = id
-                .dangerous_permissions()
-                .iter()
-                .map(|p| {
-                    json!({
-                        "name": p.name,
-                        "category": p.category,
-                        "severity": p.category.map(|c| c.severity()),
-                        "granted_by": p.granted_by,
-                    })
-                })
-                .collect();
-            let objects: Vec<Value> = object_rows(id)
-                .into_iter()
-                .map(|r| {
-                    json!({
-                        "object": r.object,
-                        "used": r.used,
-                        "inferred": r.inferred,
-                        "relationships": r.relationships,
-                        "granted": r.granted,
-                        "excess": r.excess,
-                    })
-                })
-                .collect();
-            if let Value::Object(m) = &mut v {
-                m.insert("dangerous".into(), Value::Array(dangerous));
-                m.insert("objects".into(), Value::Array(objects));
-            }
-            v
-        })
-        .collect();
-    json!({
-        "tool": { "name": "intguard", "version": env!("CARGO_PKG_VERSION") },
-        "summary": {
-            "identities": ids.len(),
-            "apps": inv.apps.len(),
-            "metadata_projects": inv.salesforce.projects.len(),
-            "files": inv.stats.files,
-            "diagnostics": inv.diagnostics.len(),
-        },
-        "identities": identities,
-    })
 }

@@ -1,0 +1,108 @@
+//! `intguard identities --format json`: the document is serialized straight
+//! to the output, one identity at a time. Built as a `serde_json::Value`
+//! first, it took ten times its own size: 650 MB for the 69 MB document of
+//! one user holding 2,000 permission sets.
+
+use std::io::{self, Write};
+
+use intguard_model::{
+    EffectivePermission, Grant, IntegrationIdentity, Inventory, PermissionCategory, Severity,
+};
+use serde::{Serialize, Serializer};
+
+use super::{object_rows, ObjectRow};
+
+/// Writes the document for `ids`, then a newline.
+pub(super) fn write(
+    out: &mut dyn Write,
+    inv: &Inventory,
+    ids: &[&IntegrationIdentity],
+) -> io::Result<()> {
+    let document = Document {
+        tool: Tool {
+            name: "intguard",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        summary: Summary {
+            identities: ids.len(),
+            apps: inv.apps.len(),
+            metadata_projects: inv.salesforce.projects.len(),
+            files: inv.stats.files,
+            diagnostics: inv.diagnostics.len(),
+        },
+        identities: Identities(ids),
+    };
+    serde_json::to_writer_pretty(&mut *out, &document)?;
+    out.write_all(b"\n")
+}
+
+#[derive(Serialize)]
+struct Document<'a> {
+    tool: Tool,
+    summary: Summary,
+    identities: Identities<'a>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    identities: usize,
+    apps: usize,
+    metadata_projects: usize,
+    files: u64,
+    diagnostics: usize,
+}
+
+/// The identities, each with its dangerous permissions and object rows
+/// worked out only when it is written.
+struct Identities<'a>(&'a [&'a IntegrationIdentity]);
+
+impl Serialize for Identities<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|id| {
+            IdentityEntry {
+                identity: id,
+                dangerous: id
+                    .dangerous_permissions()
+                    .into_iter()
+                    .map(Dangerous::of)
+                    .collect(),
+                objects: object_rows(id),
+            }
+        }))
+    }
+}
+
+/// One identity: the graph's fields, then `dangerous` and `objects`.
+#[derive(Serialize)]
+struct IdentityEntry<'a> {
+    #[serde(flatten)]
+    identity: &'a IntegrationIdentity,
+    dangerous: Vec<Dangerous<'a>>,
+    objects: Vec<ObjectRow>,
+}
+
+/// A dangerous permission with its tier's severity.
+#[derive(Serialize)]
+struct Dangerous<'a> {
+    name: &'a str,
+    category: Option<PermissionCategory>,
+    severity: Option<Severity>,
+    granted_by: &'a [Grant],
+}
+
+impl<'a> Dangerous<'a> {
+    fn of(p: &'a EffectivePermission) -> Self {
+        Dangerous {
+            name: &p.name,
+            category: p.category,
+            severity: p.category.map(|c| c.severity()),
+            granted_by: &p.granted_by,
+        }
+    }
+}
