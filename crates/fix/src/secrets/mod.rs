@@ -786,7 +786,7 @@ impl Moving<'_> {
                     if !names.is_empty() {
                         plan.actions.push(format!(
                             "list {} in {} secureProperties",
-                            names.join(", "),
+                            first_names(&names),
                             d.path
                         ));
                         ws.file(&d.path)?.artifact_names.extend(names);
@@ -799,5 +799,35 @@ impl Moving<'_> {
             }
         }
         Ok(())
+    }
+}
+
+/// The names a plan line lists: ten at most, then how many more (an app
+/// with thousands of moved properties got one line of 50,000 characters).
+fn first_names(names: &[String]) -> String {
+    const SHOWN: usize = 10;
+    if names.len() <= SHOWN {
+        return names.join(", ");
+    }
+    format!(
+        "{} and {} more",
+        names[..SHOWN].join(", "),
+        names.len() - SHOWN
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_names;
+
+    #[test]
+    fn a_plan_line_lists_ten_names_at_most() {
+        let names = |n: usize| -> Vec<String> { (0..n).map(|i| format!("p{i}")).collect() };
+        assert_eq!(first_names(&names(2)), "p0, p1");
+        assert_eq!(first_names(&names(10)), names(10).join(", "));
+        assert_eq!(
+            first_names(&names(3_001)),
+            format!("{} and 2991 more", names(10).join(", "))
+        );
     }
 }
