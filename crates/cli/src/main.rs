@@ -5,6 +5,7 @@
 mod allocator;
 mod commands;
 mod exit;
+mod output;
 mod secret_input;
 
 use clap::{Parser, Subcommand};

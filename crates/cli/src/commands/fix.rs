@@ -11,7 +11,7 @@ use intguard_fix::{dirty_files, plan_rotation, plan_secrets, verify, Plan, Secre
 use mule_secure_props::{Algorithm, Mode};
 
 use super::secure_props::load_key;
-use crate::exit;
+use crate::{exit, output};
 
 #[derive(Args)]
 pub struct FixArgs {
@@ -157,7 +157,9 @@ fn secrets(args: SecretsArgs) -> i32 {
         return left_code(&plan);
     }
     if args.dry_run {
-        print!("{}", plan.diff());
+        if let Err(e) = output::print(&plan.diff()) {
+            return exit::usage_error(format!("cannot write the diff: {e}"));
+        }
         eprintln!(
             "intguard: dry run: {} file(s) would change; nothing was written",
             plan.changes.len()

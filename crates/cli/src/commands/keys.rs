@@ -4,6 +4,7 @@
 //! certificate code is the `salesforce-auth` crate. Key material is never
 //! printed.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use clap::builder::TypedValueParser;
@@ -14,7 +15,7 @@ use salesforce_auth::{
     check_key_file_mode, generate_self_signed, ExposeSecret, KeyError, PrivateKey, SecretString,
 };
 
-use crate::{exit, secret_input};
+use crate::{exit, output, secret_input};
 
 #[derive(Args)]
 pub struct KeysArgs {
@@ -186,22 +187,25 @@ fn new(args: &NewArgs) -> Result<(), String> {
     } else {
         "unencrypted"
     };
-    println!("Wrote");
-    println!(
+    let mut s = String::new();
+    let _ = writeln!(s, "Wrote");
+    let _ = writeln!(
+                s,
         "  private key  {}  (PKCS#8 PEM, RSA {} bits, {state}, mode 0600): keep it secret, never commit it",
         key_path.display(),
         args.bits
     );
-    println!(
+    let _ = writeln!(
+        s,
         "  certificate  {}  ({}, valid until {}, SHA-256 {})",
         cert_path.display(),
         cert.subject,
         format_utc(cert.not_after),
         cert.sha256_fingerprint
     );
-    println!();
-    print!("{}", upload_steps(args, &key_path, &cert_path, cert));
-    Ok(())
+    let _ = writeln!(s);
+    s.push_str(&upload_steps(args, &key_path, &cert_path, cert));
+    output::print(&s).map_err(|e| format!("cannot write the summary: {e}"))
 }
 
 fn create_out_dir(dir: &Path) -> Result<(), String> {
@@ -332,6 +336,7 @@ fn inspect(args: &InspectArgs) -> Result<(), String> {
         }
     }
     let now = now_unix();
+    let mut s = String::new();
     match args.format {
         KeysFormat::Json => {
             let certs: Vec<serde_json::Value> = certificates
@@ -356,38 +361,39 @@ fn inspect(args: &InspectArgs) -> Result<(), String> {
                     "encrypted": k.encrypted,
                 })),
             });
-            println!(
+            let _ = writeln!(
+                s,
                 "{}",
                 serde_json::to_string_pretty(&value).unwrap_or_default()
             );
         }
         KeysFormat::Text => {
-            println!("{}", path.display());
+            let _ = writeln!(s, "{}", path.display());
             if let Some(k) = &key {
-                println!("  private key: {}", k.description);
+                let _ = writeln!(s, "  private key: {}", k.description);
             }
             for (i, c) in certificates.iter().enumerate() {
-                println!();
-                println!("  certificate {}", i + 1);
-                print_certificate(c, now);
+                let _ = writeln!(s);
+                let _ = writeln!(s, "  certificate {}", i + 1);
+                describe_certificate(&mut s, c, now);
             }
         }
     }
-    Ok(())
+    output::print(&s).map_err(|e| format!("cannot write the description: {e}"))
 }
 
-fn print_certificate(c: &CertificateInfo, now: i64) {
+fn describe_certificate(s: &mut String, c: &CertificateInfo, now: i64) {
     if let Some(alias) = &c.alias {
-        println!("    alias        {alias}");
+        let _ = writeln!(s, "    alias        {alias}");
     }
-    println!("    subject      {}", c.subject);
-    println!("    issuer       {}", c.issuer);
-    match c.key_bits {
-        Some(bits) => println!("    key          {} {bits} bits", c.key_type),
-        None => println!("    key          {}", c.key_type),
-    }
-    println!("    signature    {}", c.signature_algorithm);
-    println!("    valid from   {}", c.not_before_utc());
+    let _ = writeln!(s, "    subject      {}", c.subject);
+    let _ = writeln!(s, "    issuer       {}", c.issuer);
+    let _ = match c.key_bits {
+        Some(bits) => writeln!(s, "    key          {} {bits} bits", c.key_type),
+        None => writeln!(s, "    key          {}", c.key_type),
+    };
+    let _ = writeln!(s, "    signature    {}", c.signature_algorithm);
+    let _ = writeln!(s, "    valid from   {}", c.not_before_utc());
     let days = c.days_left_at(now);
     let left = if c.not_after < now {
         format!("EXPIRED {} days ago", (now - c.not_after) / 86_400)
@@ -396,19 +402,21 @@ fn print_certificate(c: &CertificateInfo, now: i64) {
     } else {
         format!("{days} days left")
     };
-    println!("    valid to     {} ({left})", c.not_after_utc());
-    println!(
+    let _ = writeln!(s, "    valid to     {} ({left})", c.not_after_utc());
+    let _ = writeln!(
+        s,
         "    self-signed  {}{}",
         if c.self_signed { "yes" } else { "no" },
         if c.is_ca { " (CA)" } else { "" }
     );
-    println!("    serial       {}", c.serial);
-    println!("    SHA-256      {}", c.sha256_fingerprint);
+    let _ = writeln!(s, "    serial       {}", c.serial);
+    let _ = writeln!(s, "    SHA-256      {}", c.sha256_fingerprint);
     if c.with_private_key {
-        println!("    with its private key");
+        let _ = writeln!(s, "    with its private key");
     }
     if c.key_type == certs::KeyType::Rsa && c.key_bits.is_some_and(|b| b < 2048) {
-        println!(
+        let _ = writeln!(
+            s,
             "    warning: RSA keys under 2048 bits are too weak; make a new key and certificate"
         );
     }

@@ -9,7 +9,7 @@ use intguard_model::Severity;
 use intguard_report::{write, Format, Report, Summary, TextOptions};
 
 use super::inputs;
-use crate::exit;
+use crate::{exit, output};
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum FormatArg {
@@ -185,18 +185,13 @@ pub fn report(outcome: &ScanOutcome, args: &ReportArgs, config: &Config) -> i32 
     let written = match &args.output {
         Some(path) => std::fs::File::create(path)
             .and_then(|file| {
-                let mut out = std::io::BufWriter::with_capacity(REPORT_BUFFER, file);
+                let mut out = std::io::BufWriter::with_capacity(output::BUFFER, file);
                 write(format, &report, &options, &mut out)?;
                 out.flush()
             })
             .map_err(|e| format!("cannot write {}: {e}", path.display())),
-        None => {
-            let mut out =
-                std::io::BufWriter::with_capacity(REPORT_BUFFER, std::io::stdout().lock());
-            write(format, &report, &options, &mut out)
-                .and_then(|_| out.flush())
-                .map_err(|e| format!("cannot write the report: {e}"))
-        }
+        None => output::to_stdout(|out| write(format, &report, &options, out))
+            .map_err(|e| format!("cannot write the report: {e}")),
     };
     if let Err(e) = written {
         return exit::usage_error(e);
@@ -208,10 +203,6 @@ pub fn report(outcome: &ScanOutcome, args: &ReportArgs, config: &Config) -> i32 
         exit::OK
     }
 }
-
-/// The report's write buffer: a large monorepo's JSON report is megabytes,
-/// written in 8 KiB pieces by default (one system call each).
-const REPORT_BUFFER: usize = 1 << 18;
 
 fn to_severity(f: FailOn) -> Severity {
     match f {

@@ -2,6 +2,7 @@
 //! (certificate, no password), the way intguard tells integrations to, and show
 //! what came back. Wiring only: the client is the `salesforce-auth` crate.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -13,7 +14,7 @@ use salesforce_auth::{
     PrivateKey, PrivateKeySource, SecretString, TlsOptions, TokenRequest, TokenResponse,
 };
 
-use crate::{exit, secret_input};
+use crate::{exit, output, secret_input};
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum TokenFormat {
@@ -137,10 +138,10 @@ impl From<intguard_engine::OrgConfig> for AuthArgs {
 
 pub fn run(args: TokenArgs) -> i32 {
     match login(&args.auth) {
-        Ok(token) => {
-            print_token(&args, &token);
-            exit::OK
-        }
+        Ok(token) => match print_token(&args, &token) {
+            Ok(()) => exit::OK,
+            Err(e) => exit::usage_error(format!("cannot write the token: {e}")),
+        },
         Err(message) => {
             eprintln!("error: {message}");
             exit::USAGE
@@ -349,11 +350,12 @@ fn client_identity(args: &AuthArgs) -> Result<Option<ClientIdentitySource>, Stri
     Ok(None)
 }
 
-fn print_token(args: &TokenArgs, token: &TokenResponse) {
+fn print_token(args: &TokenArgs, token: &TokenResponse) -> std::io::Result<()> {
     if args.print_token {
-        println!("{}", token.access_token());
-        return;
+        // Straight to the output: no copy of the token is left behind.
+        return output::to_stdout(|out| writeln!(out, "{}", token.access_token()));
     }
+    let mut s = String::new();
     let summary = token.summary();
     let login_url = args.auth.login_url.as_deref().unwrap_or_default().trim();
     let audience = salesforce_auth::resolve_audience(login_url, args.auth.audience.as_deref());
@@ -365,7 +367,8 @@ fn print_token(args: &TokenArgs, token: &TokenResponse) {
                 map.insert("audience".into(), audience.into());
                 map.insert("mutual_tls".into(), has_client_identity(&args.auth).into());
             }
-            println!(
+            let _ = writeln!(
+                s,
                 "{}",
                 serde_json::to_string_pretty(&value).unwrap_or_default()
             );
@@ -376,21 +379,24 @@ fn print_token(args: &TokenArgs, token: &TokenResponse) {
             } else {
                 summary.scopes.join(" ")
             };
-            println!("instance URL  {}", summary.instance_url);
-            println!("identity URL  {}", summary.id);
+            let _ = writeln!(s, "instance URL  {}", summary.instance_url);
+            let _ = writeln!(s, "identity URL  {}", summary.id);
             if let (Some(org), Some(user)) = (&summary.org_id, &summary.user_id) {
-                println!("org / user    {org} / {user}");
+                let _ = writeln!(s, "org / user    {org} / {user}");
             }
-            println!("scopes        {scopes}");
-            println!(
+            let _ = writeln!(s, "scopes        {scopes}");
+            let _ = writeln!(
+                s,
                 "token type    {}",
                 summary.token_type.as_deref().unwrap_or("(not given)")
             );
-            println!(
+            let _ = writeln!(
+                s,
                 "access token  {} (masked; --print-token prints it)",
                 summary.access_token
             );
-            println!(
+            let _ = writeln!(
+                s,
                 "logged in     at {} with audience {}{}",
                 login_url,
                 audience,
@@ -402,6 +408,7 @@ fn print_token(args: &TokenArgs, token: &TokenResponse) {
             );
         }
     }
+    output::print(&s)
 }
 
 fn has_client_identity(args: &AuthArgs) -> bool {

@@ -18,7 +18,7 @@ use intguard_model::{
 use serde::Serialize;
 
 use super::inputs;
-use crate::exit;
+use crate::{exit, output};
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum IdentitiesFormat {
@@ -119,12 +119,7 @@ pub fn run(args: IdentitiesArgs) -> i32 {
                 out.flush()
             })
             .map_err(|e| format!("cannot write {}: {e}", path.display())),
-        None => {
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            write(&mut out)
-                .and_then(|_| out.flush())
-                .map_err(|e| format!("cannot write the identities: {e}"))
-        }
+        None => output::to_stdout(write).map_err(|e| format!("cannot write the identities: {e}")),
     };
     match written {
         Ok(()) => exit::OK,
