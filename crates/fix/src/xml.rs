@@ -191,7 +191,7 @@ pub(crate) fn add_config(text: &str, cfg: &NewConfig<'_>) -> Option<String> {
     });
     let close_line = (root_end_line + 1..=lines.len())
         .rev()
-        .find(|&n| lines.get(n).trim_start().starts_with("</mule"))?;
+        .find(|&n| lines.get(n).trim_start().starts_with("</mule"));
     let first_child = (root_end_line + 1..=lines.len()).find(|&n| {
         let t = lines.get(n).trim_start();
         t.starts_with('<') && !t.starts_with("</mule")
@@ -208,10 +208,6 @@ pub(crate) fn add_config(text: &str, cfg: &NewConfig<'_>) -> Option<String> {
     } else {
         child_indent.clone()
     };
-    let (insert_line, blank_after) = match flow_line {
-        Some(n) => (n, true),
-        None => (close_line, false),
-    };
     let mut block = String::new();
     for l in &cfg.lines {
         let depth = l.len() - l.trim_start_matches('\t').len();
@@ -220,10 +216,20 @@ pub(crate) fn add_config(text: &str, cfg: &NewConfig<'_>) -> Option<String> {
         block.push_str(l.trim_start_matches('\t'));
         block.push_str(nl);
     }
-    if blank_after {
-        block.push_str(nl);
-    }
-    let at = lines.full(insert_line).start;
+    let at = match (flow_line, close_line) {
+        (Some(n), _) => {
+            block.push_str(nl);
+            lines.full(n).start
+        }
+        (None, Some(n)) => lines.full(n).start,
+        // `</mule>` after other content on its line (a file written on one
+        // line, or by a tool): the block goes on lines of its own before it.
+        (None, None) => {
+            let at = text.rfind("</mule").filter(|&at| at > root_end)?;
+            block.insert_str(0, nl);
+            at
+        }
+    };
 
     // Namespace edits inside the root start tag.
     let mut edits: Vec<(std::ops::Range<usize>, String)> = vec![(at..at, block)];
@@ -330,5 +336,38 @@ mod tests {
         assert!(out.contains("\txmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"\n\txmlns:secure-properties=\"http://www.mulesoft.org/schema/mule/secure-properties\""), "{out}");
         assert!(out.contains("mule.xsd http://www.mulesoft.org/schema/mule/secure-properties http://www.mulesoft.org/schema/mule/secure-properties/current/mule-secure-properties.xsd\">"), "{out}");
         assert!(out.contains("\t<configuration-properties file=\"a.yaml\"/>\n\t<a>\n\t\t<b/>\n\t</a>\n\n\t<flow name=\"f\">"), "{out}");
+    }
+
+    /// A file whose `</mule>` follows other content on its line (written on
+    /// one line, or by a tool) gets the config on lines of its own before
+    /// it; a root that closes itself has nowhere to take one.
+    #[test]
+    fn config_inserted_before_a_close_tag_that_ends_a_line() {
+        let cfg = NewConfig {
+            prefix: "secure-properties",
+            namespace: "http://www.mulesoft.org/schema/mule/secure-properties",
+            schema: "http://www.mulesoft.org/schema/mule/secure-properties/current/mule-secure-properties.xsd",
+            lines: vec!["<a>".into(), "\t<b/>".into(), "</a>".into()],
+        };
+        let t = "<?xml version=\"1.0\"?>\n<mule xmlns=\"http://www.mulesoft.org/schema/mule/core\">\n<configuration-properties file=\"a.yaml\"/><sfdc:config name=\"SF\"/></mule>\n";
+        let out = add_config(t, &cfg).unwrap();
+        assert!(
+            out.ends_with("<sfdc:config name=\"SF\"/>\n<a>\n    <b/>\n</a>\n</mule>\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                "xmlns:secure-properties=\"http://www.mulesoft.org/schema/mule/secure-properties\""
+            ),
+            "{out}"
+        );
+        let one_line =
+            "<mule xmlns=\"http://www.mulesoft.org/schema/mule/core\"><flow name=\"f\"/></mule>";
+        let out = add_config(one_line, &cfg).unwrap();
+        assert!(
+            out.ends_with("<flow name=\"f\"/>\n    <a>\n        <b/>\n    </a>\n</mule>"),
+            "{out}"
+        );
+        assert_eq!(add_config("<mule xmlns=\"urn:x\"/>\n", &cfg), None);
     }
 }
