@@ -11,8 +11,8 @@ before it, the kind of bug stop 36 fixed nine times. Run it after changing a rea
     python3 bench/adversarial.py target/release/intguard            # every case
     python3 bench/adversarial.py target/release/intguard long-soql  # some cases
 
-Prints size, wall time and peak RSS per case and command (`scan`, and `identities` for the
-cases with metadata), and exits 1 when a case exceeds the budget. Timings are for reading, not
+Prints size, wall time and peak RSS per case and command (`scan`, `identities` for the cases
+with metadata, `fix secrets --dry-run` for one with many plaintext secrets), and exits 1 when a case exceeds the budget. Timings are for reading, not
 for CI: the trees are generated in a temporary folder and deleted.
 """
 
@@ -79,26 +79,27 @@ def flow(body):
 
 
 def cases():
-    """name -> (files under the app folder, whether `identities` is timed too)."""
+    """name -> (files under the app folder, the command timed besides `scan`: None, "identities"
+    or "fix" (`fix secrets --dry-run`))."""
     n = 100_000
     deep = "${" * 50_000 + "x" + "}" * 50_000
     calls = "#[p('" * 20_000 + "x" + "')]" * 20_000
     yield "many-attrs", flow(
         '<flow name="f"><logger ' + " ".join(f'a{i}="${{p{i}}}"' for i in range(n)) + "/></flow>"
-    ), False
+    ), None
     yield "many-ns", flow(
         '<flow name="f">'
         + "".join(f'<logger xmlns:n{i}="urn:x{i}" message="m"/>' for i in range(20_000))
         + "<sub " + " ".join(f'xmlns:q{i}="urn:q{i}"' for i in range(20_000)) + ">"
         + '<logger message="x"/>' * 20_000 + "</sub></flow>"
-    ), False
+    ), None
     yield "deep-flow", flow(
         '<flow name="f">' + '<choice><when expression="#[true]">' * 5_000 + '<logger message="x"/>'
         + "</when></choice>" * 5_000 + "</flow>"
-    ), False
+    ), None
     yield "many-secrets", flow(
         '<flow name="f">' + '<set-variable variableName="apiPassword" value="hunter2x"/>' * n + "</flow>"
-    ), False
+    ), None
     yield "many-requests", flow(
         "".join(
             f'<http:request-config name="R{i}"><http:request-connection host="h{i}.example.com"'
@@ -108,7 +109,7 @@ def cases():
         + '<flow name="f">'
         + "".join(f'<http:request config-ref="R{i}" method="GET" path="/x"/>' for i in range(20_000))
         + "</flow>"
-    ), False
+    ), None
     yield "nested-refs", {
         **flow(
             '<configuration-properties file="dev.yaml"/>'
@@ -117,7 +118,7 @@ def cases():
             f' password="{calls}"/></salesforce:sfdc-config>'
         ),
         "src/main/resources/dev.yaml": f'x: "{deep}"\npassword: "{calls}"\n',
-    }, False
+    }, None
     chain = 200_000
     yield "chained-keys", {
         **flow(
@@ -127,34 +128,34 @@ def cases():
         "src/main/resources/dev.yaml": "".join(
             f'key{i}:\n  sub: "v-${{key{(i + 1) % chain}.sub}}"\n' for i in range(chain)
         ),
-    }, False
+    }, None
     yield "wide-yaml", {
         **flow(
             '<configuration-properties file="dev.yaml"/>'
             + "".join(f'<global-property name="g{i}" value="${{k{i}}}"/>' for i in range(20_000))
         ),
         "src/main/resources/dev.yaml": "".join(f'k{i}: "v{i}"\n' for i in range(300_000)),
-    }, False
+    }, None
     envs = {f"src/main/resources/e{i}.yaml": f'sfdc:\n  username: "u{i}@a.com"\n' for i in range(400)}
     envs.update(flow(
         '<configuration-properties file="e${env}.yaml"/><salesforce:sfdc-config name="SF">'
         '<salesforce:basic-connection username="${sfdc.username}" password="${sfdc.password}"/>'
         "</salesforce:sfdc-config>"
     ))
-    yield "many-envs", envs, False
+    yield "many-envs", envs, None
     yield "many-tokens", {
         "scripts/a.sh": "".join(
             f'export SF_TOKEN{i}="00D5g000004ABCD!AQ{"x" * 80}{i}"\n' for i in range(50_000)
         )
-    }, False
+    }, None
     yield "many-options", {
         "scripts/a.sh": "java " + " ".join(f"-Dkey{i}=value{i}" for i in range(200_000)) + " -jar x.jar\n"
-    }, False
-    yield "one-line", {"docs/a.md": "x" * 8_000_000 + " password=hunter22 " + "y" * 8_000_000}, False
+    }, None
+    yield "one-line", {"docs/a.md": "x" * 8_000_000 + " password=hunter22 " + "y" * 8_000_000}, None
     yield "many-pem", {
         "keys/a.pem": "-----BEGIN PRIVATE KEY-----\nMIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEA"
         "u1SU1LfVLPHCozMx\n-----END PRIVATE KEY-----\n" * 50_000
-    }, False
+    }, None
     yield "big-dataweave", {
         "src/main/resources/dwl/a.dwl": "%dw 2.0\noutput application/json\n---\n{"
         + ",".join(f'k{i}: p("prop{i}")' for i in range(200_000)) + "}\n",
@@ -162,7 +163,7 @@ def cases():
             '<flow name="f"><ee:transform><ee:message><ee:set-payload resource="dwl/a.dwl"/>'
             "</ee:message></ee:transform></flow>"
         ),
-    }, False
+    }, None
     yield "long-soql", {
         **flow(
             SF_CONFIG + '<flow name="f"><salesforce:query config-ref="SF"><salesforce:salesforce-query>SELECT '
@@ -171,7 +172,7 @@ def cases():
             + "</salesforce:salesforce-query></salesforce:query></flow>"
         ),
         PROFILE_PATH: profile(10, 10),
-    }, True
+    }, "identities"
     yield "many-operations", {
         **flow(
             SF_CONFIG + '<flow name="f">'
@@ -184,7 +185,7 @@ def cases():
             + "</flow>"
         ),
         PROFILE_PATH: profile(5_000, 20_000),
-    }, True
+    }, "identities"
     yield "unread-queries", {
         **flow(
             SF_CONFIG + '<flow name="f">'
@@ -196,9 +197,9 @@ def cases():
             + "</flow>"
         ),
         PROFILE_PATH: profile(10, 10),
-    }, True
-    yield "shared-user", shared_user_apps, False
-    yield "big-profile", {PROFILE_PATH: profile(20_000, 200_000)}, True
+    }, "identities"
+    yield "shared-user", shared_user_apps, None
+    yield "big-profile", {PROFILE_PATH: profile(20_000, 200_000)}, "identities"
     sets = {
         f"sf/force-app/main/default/permissionsets/PS{i}.permissionset-meta.xml": permission_set(i, 50)
         for i in range(2_000)
@@ -207,7 +208,15 @@ def cases():
         '{"Username":"int@acme.com","profileName":"Minimum Access - API Only Integrations",'
         '"permsets":[' + ",".join(f'"PS{i}"' for i in range(2_000)) + "]}"
     )
-    yield "many-permission-sets", sets, True
+    yield "many-permission-sets", sets, "identities"
+    yield "many-plain-secrets", {
+        "src/main/resources/config.properties": "".join(f"svc{i}.password=Plain{i}Secret\n" for i in range(3_000)),
+        "src/main/mule/global.xml": MULE.replace("</mule>", "")
+        + '<configuration-properties file="config.properties"/>'
+        + '<salesforce:sfdc-config name="SF"><salesforce:basic-connection username="int@acme.com"'
+        + ' password="${svc0.password}" securityToken="${svc1.password}"/></salesforce:sfdc-config>'
+        + "</mule>\n",
+    }, "fix"
 
 
 def shared_user_apps(root, apps=3_000):
@@ -244,12 +253,17 @@ def write_tree(root, files):
     return sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(root) for f in fs)
 
 
+# The key `fix secrets` encrypts with (a test key, for a tree that is deleted).
+KEY_VARIABLE = "IG_ADVERSARIAL_KEY"
+
+
 def timed(cmd, out_dir):
     """(wall seconds, peak RSS MB or None, exit code) of one run."""
     rss_file = os.path.join(out_dir, "rss")
     start = time.monotonic()
     with open(os.devnull, "w") as null:
-        code = subprocess.call(["/usr/bin/time", "-o", rss_file, "-f", "%M"] + cmd, stdout=null, stderr=null)
+        env = dict(os.environ, **{KEY_VARIABLE: "0123456789abcdef"})
+        code = subprocess.call(["/usr/bin/time", "-o", rss_file, "-f", "%M"] + cmd, stdout=null, stderr=null, env=env)
     wall = time.monotonic() - start
     try:
         with open(rss_file) as f:
@@ -270,15 +284,17 @@ def main():
     over = []
     work = tempfile.mkdtemp(prefix="intguard-adversarial-")
     try:
-        for name, files, with_identities in cases():
+        for name, files, also in cases():
             if a.cases and name not in a.cases:
                 continue
             root = os.path.join(work, name)
             size = write_tree(root, files)
             commands = [["scan", root, "--format", "json", "--output", os.path.join(work, "report.json"),
                          "--fail-on", "none"]]
-            if with_identities:
+            if also == "identities":
                 commands.append(["identities", root, "--format", "json"])
+            elif also == "fix":
+                commands.append(["fix", "secrets", root, "--key-env", KEY_VARIABLE, "--dry-run"])
             for cmd in commands:
                 wall, rss, code = timed([a.binary] + cmd, work)
                 flag = "" if wall <= a.budget and code == 0 else "  <-- over budget" if code == 0 else f"  <-- exit {code}"
