@@ -212,6 +212,7 @@ impl Rule for ExcessObjectAccess {
         let mut out = Vec::new();
         for id in auditable(inventory) {
             let judge_use = !id.apps.is_empty() && !id.objects_used.is_empty();
+            let objects = id.object_lookup();
             let mut unused: Vec<Entry<'_>> = Vec::new();
             let mut all_records: Vec<Entry<'_>> = Vec::new();
             for oa in &id.object_access {
@@ -250,9 +251,10 @@ impl Rule for ExcessObjectAccess {
                 if !granted.any() {
                     continue;
                 }
-                let (excess, note) = match id.access_needed(&oa.object) {
+                let used = objects.used(&oa.object);
+                let (excess, note) = match objects.needed(&oa.object) {
                     None => (granted, "unused".to_string()),
-                    Some(n) if id.object_used(&oa.object).is_none() => {
+                    Some(n) if used.is_none() => {
                         let e = granted.minus(n);
                         if !e.any() {
                             continue;
@@ -264,8 +266,7 @@ impl Rule for ExcessObjectAccess {
                         if !e.any() {
                             continue;
                         }
-                        let ops: Vec<&str> = id
-                            .object_used(&oa.object)
+                        let ops: Vec<&str> = used
                             .map(|u| u.operations.iter().map(|o| o.as_str()).collect())
                             .unwrap_or_default();
                         (e, format!("its apps only {}", ops.join(", ")))

@@ -166,27 +166,28 @@ const MAX_OBJECT_COLUMN: usize = 60;
 
 fn object_rows(id: &IntegrationIdentity) -> Vec<ObjectRow> {
     let judge = !id.apps.is_empty();
+    let lookup = id.object_lookup();
     let mut names: Vec<&str> = id
         .object_access
         .iter()
         .map(|o| o.object.as_str())
         .chain(id.objects_used.iter().map(|u| u.object.as_str()))
         .collect();
-    names.sort_by_key(|n| n.to_lowercase());
+    names.sort_by_cached_key(|n| n.to_lowercase());
     names.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
     names
         .into_iter()
         .map(|name| {
-            let granted = id.object_access(name).map(|o| o.access).unwrap_or_default();
-            let used = id.object_used(name);
-            let excess = judge.then(|| match id.access_needed(name) {
+            let granted = lookup.access(name).map(|o| o.access).unwrap_or_default();
+            let used = lookup.used(name);
+            let excess = judge.then(|| match lookup.needed(name) {
                 None => granted,
                 Some(need) => granted.minus(need),
             });
             ObjectRow {
                 object: used
                     .map(|u| u.object.clone())
-                    .or_else(|| id.object_access(name).map(|o| o.object.clone()))
+                    .or_else(|| lookup.access(name).map(|o| o.object.clone()))
                     .unwrap_or_else(|| name.to_string()),
                 used: used.map(|u| u.operations.clone()).unwrap_or_default(),
                 inferred: used.is_some_and(|u| u.inferred),
