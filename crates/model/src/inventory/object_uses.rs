@@ -12,7 +12,7 @@ use crate::location::Location;
 use crate::soql::{self, ObjectRefKind};
 
 use super::graph::{ObjectOperation, ObjectUse, UnknownUse, UnknownUseReason};
-use super::mule::{MuleApp, SalesforceOperation};
+use super::mule::{HttpRequester, MuleApp, RequestConfigs, SalesforceOperation};
 use crate::expr::Value;
 
 /// One connection config's uses, sorted by object, shared by the identities
@@ -33,7 +33,8 @@ impl MuleApp {
         if self.http_request_operations.is_empty() {
             return;
         }
-        let authenticating: Vec<&str> = self
+        let configs = RequestConfigs::new(&self.http_requests);
+        let authenticating: foldhash::HashSet<&str> = self
             .http_requests
             .iter()
             .filter(|r| r.authentication.is_some())
@@ -47,11 +48,11 @@ impl MuleApp {
                     || op
                         .config_ref
                         .as_deref()
-                        .is_some_and(|c| authenticating.contains(&c))
+                        .is_some_and(|c| authenticating.contains(c))
                     || op.path.as_ref().is_some_and(|p| {
                         crate::vocab::names_a_token_endpoint(&p.raw)
                             || (p.raw.contains("${")
-                                && !self.config_is_https(op)
+                                && !config_is_https(configs.of(op))
                                 && self.resolve_all(p).iter().any(|r| {
                                     r.value
                                         .as_deref()
@@ -62,20 +63,15 @@ impl MuleApp {
             .collect();
         // Most requests name a config for their host: resolved once per
         // config, not once per request.
-        let mut by_config: Vec<(&str, bool)> = Vec::new();
+        let mut by_config: foldhash::HashMap<&str, bool> = foldhash::HashMap::default();
         let reach: Vec<bool> = self
             .http_request_operations
             .iter()
             .map(|op| match (&op.url, op.config_ref.as_deref()) {
-                (None, Some(config)) => {
-                    if let Some((_, known)) = by_config.iter().find(|(c, _)| *c == config) {
-                        return *known;
-                    }
-                    let reaches = self.may_reach_salesforce(op);
-                    by_config.push((config, reaches));
-                    reaches
-                }
-                _ => self.may_reach_salesforce(op),
+                (None, Some(config)) => *by_config
+                    .entry(config)
+                    .or_insert_with(|| self.may_reach_salesforce(op, configs.of(op))),
+                _ => self.may_reach_salesforce(op, configs.of(op)),
             })
             .collect();
         let mut reach = reach.into_iter();
@@ -96,20 +92,15 @@ impl MuleApp {
         self.http_request_operations.shrink_to_fit();
     }
 
-    /// The request's config says `protocol="HTTPS"` as written: no plain
-    /// HTTP to judge, whatever its path.
-    fn config_is_https(&self, op: &super::mule::HttpRequestOperation) -> bool {
-        op.config_ref
-            .as_deref()
-            .and_then(|n| self.http_requests.iter().find(|r| r.config_name == n))
-            .and_then(|r| r.protocol.as_ref())
-            .is_some_and(|p| p.raw.trim().eq_ignore_ascii_case("https"))
-    }
-
     /// Whether `op` may call a Salesforce host in some environment: its URL's
-    /// (or its config's) host is Salesforce's, empty or not resolved. What
-    /// IG101 asks of a request before it reads any more of it.
-    pub fn may_reach_salesforce(&self, op: &super::mule::HttpRequestOperation) -> bool {
+    /// (or its config's, `config` being the one it names) host is
+    /// Salesforce's, empty or not resolved. What IG101 asks of a request
+    /// before it reads any more of it.
+    pub fn may_reach_salesforce(
+        &self,
+        op: &super::mule::HttpRequestOperation,
+        config: Option<&HttpRequester>,
+    ) -> bool {
         let host_of = |v: &str| -> Option<String> {
             let (_, rest) = v.trim().split_once("://")?;
             let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
@@ -123,10 +114,6 @@ impl MuleApp {
                 .map(|r| r.value.as_deref().and_then(host_of))
                 .collect()
         } else {
-            let config = op
-                .config_ref
-                .as_deref()
-                .and_then(|n| self.http_requests.iter().find(|r| r.config_name == n));
             let Some(host) = config.and_then(|c| c.host.as_ref()) else {
                 // No config or no host: where it goes is not known here.
                 return true;
@@ -470,6 +457,14 @@ pub(super) fn merge_use_parts(
             e.apps.push(a.clone());
         }
     }
+}
+
+/// The request's config says `protocol="HTTPS"` as written: no plain HTTP
+/// to judge, whatever its path.
+fn config_is_https(config: Option<&HttpRequester>) -> bool {
+    config
+        .and_then(|r| r.protocol.as_ref())
+        .is_some_and(|p| p.raw.trim().eq_ignore_ascii_case("https"))
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@ use std::collections::HashSet;
 use intguard_model::vocab::names_a_token_endpoint;
 use intguard_model::{
     Finding, HttpCredential, HttpParamKind, HttpRequestOperation, Inventory, Location, MuleApp,
-    MuleRuntime, Practice, Related, RuleMeta, Severity, Value,
+    MuleRuntime, Practice, Related, RequestConfigs, RuleMeta, Severity, Value,
 };
 
 use crate::support::{
@@ -256,13 +256,11 @@ fn describe_credentials(credentials: &[&HttpCredential]) -> String {
 /// The credentials a request sends: its own headers and query parameters
 /// and the default ones of its config.
 fn request_credentials<'a>(
-    app: &'a MuleApp,
+    configs: &RequestConfigs<'a>,
     op: &'a HttpRequestOperation,
 ) -> Vec<&'a HttpCredential> {
-    let defaults = op
-        .config_ref
-        .as_deref()
-        .and_then(|name| app.http_requests.iter().find(|r| r.config_name == name))
+    let defaults = configs
+        .of(op)
         .map(|r| r.default_credentials.as_slice())
         .unwrap_or_default();
     op.credentials.iter().chain(defaults).collect()
@@ -291,6 +289,7 @@ impl Rule for PlainHttp {
 }
 
 fn check_app(app: &MuleApp, out: &mut Vec<Finding>) {
+    let configs = RequestConfigs::new(&app.http_requests);
     let mut reported_attrs: HashSet<Location> = HashSet::new();
     let mut reported_entries: HashSet<Location> = HashSet::new();
 
@@ -371,14 +370,11 @@ fn check_app(app: &MuleApp, out: &mut Vec<Finding>) {
             .collect();
         let credentials: Vec<&HttpCredential> = requests
             .iter()
-            .flat_map(|op| request_credentials(app, op))
+            .flat_map(|op| request_credentials(&configs, op))
             .collect();
-        let authentication = requests.iter().find_map(|op| {
-            op.config_ref
-                .as_deref()
-                .and_then(|name| app.http_requests.iter().find(|r| r.config_name == name))
-                .and_then(|r| r.authentication.as_ref())
-        });
+        let authentication = requests
+            .iter()
+            .find_map(|op| configs.of(op).and_then(|r| r.authentication.as_ref()));
         let sensitive =
             hits.iter().any(|h| h.sensitive) || !credentials.is_empty() || authentication.is_some();
         let owner = attr

@@ -79,15 +79,12 @@ pub(crate) fn settle_body_mode(
     configs: &[intguard_model::HttpRequester],
     unsent: &mut Vec<HttpCredential>,
 ) {
+    let configs = intguard_model::RequestConfigs::new(configs);
     for op in requests {
         let SendsBody::ByConfig { auto } = op.sends_body else {
             continue;
         };
-        let config_mode = op
-            .config_ref
-            .as_deref()
-            .and_then(|name| configs.iter().find(|c| c.config_name == name))
-            .and_then(|c| c.send_body_mode.as_ref());
+        let config_mode = configs.of(op).and_then(|c| c.send_body_mode.as_ref());
         let sends = match config_mode.map(|m| body_mode(&m.raw)) {
             None | Some(Some(BodyMode::Auto)) => auto,
             Some(Some(BodyMode::Always)) | Some(None) => true,

@@ -1,6 +1,6 @@
 use intguard_model::{
-    AuthClass, Finding, HttpParam, HttpRequestOperation, Inventory, Location, MuleApp, MuleRuntime,
-    Practice, Related, RuleMeta, Severity, Value,
+    AuthClass, Finding, HttpParam, HttpRequestOperation, HttpRequester, Inventory, Location,
+    MuleApp, MuleRuntime, Practice, Related, RequestConfigs, RuleMeta, Severity, Value,
 };
 
 use crate::identities::{active_org_users, identity_finding};
@@ -356,7 +356,11 @@ fn substitute(app: &MuleApp, text: &str, env: Option<&str>, at: &Location, scrip
 
 /// Where a request goes in each environment: its `url`, or its config's
 /// protocol, host, port and base path followed by its `path`.
-fn request_urls<'a>(app: &'a MuleApp, op: &HttpRequestOperation) -> Vec<(Option<&'a str>, String)> {
+fn request_urls<'a>(
+    app: &'a MuleApp,
+    op: &HttpRequestOperation,
+    config: Option<&HttpRequester>,
+) -> Vec<(Option<&'a str>, String)> {
     let mut out = Vec::new();
     if let Some(url) = &op.url {
         // A secret in the query (`${secure::sf.password}`) is set at deploy
@@ -370,11 +374,7 @@ fn request_urls<'a>(app: &'a MuleApp, op: &HttpRequestOperation) -> Vec<(Option<
         }
         return out;
     }
-    let Some(cfg) = op
-        .config_ref
-        .as_deref()
-        .and_then(|n| app.http_requests.iter().find(|r| r.config_name == n))
-    else {
+    let Some(cfg) = config else {
         return out;
     };
     for env in app.resolution_environments() {
@@ -440,11 +440,9 @@ fn param_text(app: &MuleApp, p: &HttpParam, env: Option<&str>) -> String {
 fn http_password_logins(inventory: &Inventory, options: &CommittedOptions<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
     for app in &inventory.apps {
+        let configs = RequestConfigs::new(&app.http_requests);
         for op in &app.http_request_operations {
-            let config = op
-                .config_ref
-                .as_deref()
-                .and_then(|n| app.http_requests.iter().find(|r| r.config_name == n));
+            let config = configs.of(op);
             let defaults: &[HttpParam] = config
                 .map(|c| c.default_query_params.as_slice())
                 .unwrap_or_default();
@@ -455,7 +453,7 @@ fn http_password_logins(inventory: &Inventory, options: &CommittedOptions<'_>) -
             // Where a password grant came only from the config's defaults: the
             // default `grant_type`.
             let mut from_defaults: Option<&HttpParam> = None;
-            for (env, url) in request_urls(app, op) {
+            for (env, url) in request_urls(app, op, config) {
                 let Some(parts) = parse_url(&url) else {
                     continue;
                 };
