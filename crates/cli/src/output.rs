@@ -3,6 +3,7 @@
 //! written, so that is neither an error nor a panic (which `println!` is).
 
 use std::io::{self, Write};
+use std::path::Path;
 
 /// The reader of standard output has gone away.
 pub fn reader_gone(e: &io::Error) -> bool {
@@ -19,11 +20,21 @@ pub fn to_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Re
     }
 }
 
+/// Runs `write` on a new buffered file at `path` and flushes it.
+pub fn to_file(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut out = io::BufWriter::with_capacity(BUFFER, std::fs::File::create(path)?);
+    write(&mut out)?;
+    out.flush()
+}
+
 /// Writes `text` to standard output (see [`to_stdout`]).
 pub fn print(text: &str) -> io::Result<()> {
     to_stdout(|out| out.write_all(text.as_bytes()))
 }
 
-/// Standard output's write buffer: a large monorepo's report is megabytes,
+/// The write buffer: a large monorepo's report is megabytes,
 /// written in 8 KiB pieces by default (one system call each).
-pub const BUFFER: usize = 1 << 18;
+const BUFFER: usize = 1 << 18;

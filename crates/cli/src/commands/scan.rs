@@ -1,4 +1,4 @@
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
@@ -183,12 +183,7 @@ pub fn report(outcome: &ScanOutcome, args: &ReportArgs, config: &Config) -> i32 
     let options = TextOptions { color };
     let mut timer = intguard_engine::PhaseTimer::start();
     let written = match &args.output {
-        Some(path) => std::fs::File::create(path)
-            .and_then(|file| {
-                let mut out = std::io::BufWriter::with_capacity(output::BUFFER, file);
-                write(format, &report, &options, &mut out)?;
-                out.flush()
-            })
+        Some(path) => output::to_file(path, |out| write(format, &report, &options, out))
             .map_err(|e| format!("cannot write {}: {e}", path.display())),
         None => output::to_stdout(|out| write(format, &report, &options, out))
             .map_err(|e| format!("cannot write the report: {e}")),

@@ -4,11 +4,11 @@
 //! sets and groups, its dangerous permissions (tiered), the object access it
 //! is granted against what its apps use, and the apps pre-authorizing it.
 
+mod json;
+
 use std::fmt::Write as _;
 use std::io::Write;
 use std::path::PathBuf;
-
-mod json;
 
 use clap::{Args, ValueEnum};
 use intguard_engine::{read_inventory, ScanOptions};
@@ -112,12 +112,7 @@ pub fn run(args: IdentitiesArgs) -> i32 {
         IdentitiesFormat::Json => json::write(out, &inventory, &selected),
     };
     let written = match &args.output {
-        Some(path) => std::fs::File::create(path)
-            .and_then(|file| {
-                let mut out = std::io::BufWriter::new(file);
-                write(&mut out)?;
-                out.flush()
-            })
+        Some(path) => output::to_file(path, write)
             .map_err(|e| format!("cannot write {}: {e}", path.display())),
         None => output::to_stdout(write).map_err(|e| format!("cannot write the identities: {e}")),
     };
