@@ -352,7 +352,8 @@ fn client_identity(args: &AuthArgs) -> Result<Option<ClientIdentitySource>, Stri
 
 fn print_token(args: &TokenArgs, token: &TokenResponse) -> std::io::Result<()> {
     if args.print_token {
-        // Straight to the output: no copy of the token is left behind.
+        // Written as it is, not copied into a string first (the summary below
+        // shows it masked).
         return output::to_stdout(|out| writeln!(out, "{}", token.access_token()));
     }
     let mut s = String::new();
