@@ -858,3 +858,28 @@ fn output_file_holds_what_stdout_gets() {
         .code(2)
         .stderr(predicate::str::contains("cannot write"));
 }
+
+/// `--only` that selects none of the identities found says so, not that
+/// the repository has none.
+#[test]
+fn only_that_selects_nothing_says_what_was_found() {
+    let mut args = example_paths();
+    args.extend(["--only".to_string(), "nobody".to_string()]);
+    intguard()
+        .arg("identities")
+        .args(&args)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "No integration identity's username or name is or contains \"nobody\"; 10 found",
+        ))
+        .stdout(predicate::str::contains("No integration identity found").not());
+    let empty = tempfile::tempdir().unwrap();
+    intguard()
+        .arg("identities")
+        .arg(empty.path())
+        .args(["--only", "nobody"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("No integration identity found"));
+}

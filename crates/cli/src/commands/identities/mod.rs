@@ -108,7 +108,10 @@ pub fn run(args: IdentitiesArgs) -> i32 {
     }
     let selected = select(&inventory.identities, args.only.as_deref());
     let write = |out: &mut dyn Write| match args.format {
-        IdentitiesFormat::Text => out.write_all(render_text(&inventory, &selected).as_bytes()),
+        IdentitiesFormat::Text => {
+            let text = render_text(&inventory, &selected, args.only.as_deref());
+            out.write_all(text.as_bytes())
+        }
         IdentitiesFormat::Json => json::write(out, &inventory, &selected),
     };
     let written = match &args.output {
@@ -205,7 +208,9 @@ fn ops_text(ops: &[ObjectOperation]) -> String {
     }
 }
 
-fn render_text(inv: &Inventory, ids: &[&IntegrationIdentity]) -> String {
+/// The text output; `only` is `--only`'s text, for the note when it selects
+/// nothing.
+fn render_text(inv: &Inventory, ids: &[&IntegrationIdentity], only: Option<&str>) -> String {
     let mut s = String::new();
     let md = &inv.salesforce;
     let _ = writeln!(
@@ -219,7 +224,15 @@ fn render_text(inv: &Inventory, ids: &[&IntegrationIdentity]) -> String {
         if md.projects.len() == 1 { "" } else { "s" },
         inv.stats.files
     );
-    if ids.is_empty() {
+    if ids.is_empty() && !inv.identities.is_empty() {
+        // `--only` selected none of those found.
+        let _ = writeln!(
+            s,
+            "\nNo integration identity's username or name is or contains {:?}; {} found (without --only, all are listed).",
+            only.unwrap_or_default(),
+            inv.identities.len()
+        );
+    } else if ids.is_empty() {
         let _ = writeln!(
             s,
             "\nNo integration identity found: no Salesforce connection with a username, no user definition file, no [[identities]] in intguard.toml and no integration profile in the metadata."
