@@ -1,10 +1,9 @@
 use std::fmt::Write as _;
-use std::io::Write as _;
 
 use clap::Args;
 use intguard_rules::{all_rules, find_rule};
 
-use crate::exit;
+use crate::{exit, output};
 
 #[derive(Args)]
 pub struct RuleArgs {
@@ -12,8 +11,8 @@ pub struct RuleArgs {
     rule: Option<String>,
 }
 
-/// `writeln!` into a String (infallible), so the whole text is written at once
-/// and a closed pipe (`intguard rule | head`) is not a panic.
+/// `writeln!` into a String (infallible), so the whole text is written at
+/// once ([`output::print`]: a closed pipe, `intguard rule | head`, is no error).
 macro_rules! outln {
     ($out:ident) => {{
         $out.push('\n');
@@ -26,9 +25,10 @@ macro_rules! outln {
 pub fn run(args: RuleArgs) -> i32 {
     let mut out = String::new();
     let code = render(args, &mut out);
-    // A reader that went away (broken pipe) is not an error worth reporting.
-    let _ = std::io::stdout().lock().write_all(out.as_bytes());
-    code
+    match output::print(&out) {
+        Ok(()) => code,
+        Err(e) => exit::usage_error(format!("cannot write the rules: {e}")),
+    }
 }
 
 fn render(args: RuleArgs, out: &mut String) -> i32 {
@@ -78,9 +78,34 @@ fn render(args: RuleArgs, out: &mut String) -> i32 {
                 outln!(out, "{}", m.doc.trim_end());
                 exit::OK
             }
-            None => exit::usage_error(format!(
-                "no rule {wanted:?}; `intguard rule` lists them all"
-            )),
+            None => {
+                let near = similar_rules(&wanted);
+                let hint = if near.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (did you mean {}?)", near.join(", "))
+                };
+                exit::usage_error(format!(
+                    "no rule {wanted:?}{hint}; `intguard rule` lists them all"
+                ))
+            }
         },
     }
+}
+
+/// The rules whose id or name contains `text` (ignoring case): what someone
+/// who typed part of a name (`password`, `tls`) may have meant.
+fn similar_rules(text: &str) -> Vec<String> {
+    let text = text.trim().to_ascii_lowercase();
+    if text.is_empty() {
+        return Vec::new();
+    }
+    all_rules()
+        .into_iter()
+        .map(|r| r.meta())
+        .filter(|m| {
+            m.id.to_ascii_lowercase().contains(&text) || m.name.to_ascii_lowercase().contains(&text)
+        })
+        .map(|m| format!("{} {}", m.id, m.name))
+        .collect()
 }

@@ -126,6 +126,29 @@ fn unknown_rule_is_a_usage_error() {
     run(["rule", "IG101", "IG102"]).expect_code(2);
 }
 
+/// Part of a rule's name or id gets the rules it may mean; text that is in
+/// none gets no guess.
+#[test]
+fn unknown_rule_suggests_those_it_may_mean() {
+    let run = run(["rule", "password"]);
+    run.expect_code(2);
+    assert!(
+        run.stderr
+            .contains("(did you mean IG101 password-auth, IG111 weak-password-policy, IG113 stale-password, IG207 password-flows-allowed?)"),
+        "{}",
+        run.stderr
+    );
+    let run = support::run(["rule", "ig30"]);
+    assert!(
+        run.stderr.contains("IG301 admin-integration-user"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("IG306"), "{}", run.stderr);
+    let run = support::run(["rule", "no-such-rule"]);
+    assert!(!run.stderr.contains("did you mean"), "{}", run.stderr);
+}
+
 #[test]
 fn sarif_rules_carry_the_same_documentation() {
     let run = run_cmd(
