@@ -34,21 +34,12 @@ impl MuleApp {
             return;
         }
         let configs = RequestConfigs::new(&self.http_requests);
-        let authenticating: foldhash::HashSet<&str> = self
-            .http_requests
-            .iter()
-            .filter(|r| r.authentication.is_some())
-            .map(|r| r.config_name.as_str())
-            .collect();
         let keep: Vec<bool> = self
             .http_request_operations
             .iter()
             .map(|op| {
                 !op.credentials.is_empty()
-                    || op
-                        .config_ref
-                        .as_deref()
-                        .is_some_and(|c| authenticating.contains(c))
+                    || configs.of(op).is_some_and(|c| c.authentication.is_some())
                     || op.path.as_ref().is_some_and(|p| {
                         crate::vocab::names_a_token_endpoint(&p.raw)
                             || (p.raw.contains("${")
@@ -70,8 +61,8 @@ impl MuleApp {
             .map(|op| match (&op.url, op.config_ref.as_deref()) {
                 (None, Some(config)) => *by_config
                     .entry(config)
-                    .or_insert_with(|| self.may_reach_salesforce(op, configs.of(op))),
-                _ => self.may_reach_salesforce(op, configs.of(op)),
+                    .or_insert_with(|| self.may_reach_salesforce(op, &configs)),
+                _ => self.may_reach_salesforce(op, &configs),
             })
             .collect();
         let mut reach = reach.into_iter();
@@ -93,13 +84,13 @@ impl MuleApp {
     }
 
     /// Whether `op` may call a Salesforce host in some environment: its URL's
-    /// (or its config's, `config` being the one it names) host is
-    /// Salesforce's, empty or not resolved. What IG101 asks of a request
-    /// before it reads any more of it.
+    /// (or its config's, among the app's `configs`) host is Salesforce's,
+    /// empty or not resolved. What IG101 asks of a request before it reads
+    /// any more of it.
     pub fn may_reach_salesforce(
         &self,
         op: &super::mule::HttpRequestOperation,
-        config: Option<&HttpRequester>,
+        configs: &RequestConfigs<'_>,
     ) -> bool {
         let host_of = |v: &str| -> Option<String> {
             let (_, rest) = v.trim().split_once("://")?;
@@ -114,7 +105,7 @@ impl MuleApp {
                 .map(|r| r.value.as_deref().and_then(host_of))
                 .collect()
         } else {
-            let Some(host) = config.and_then(|c| c.host.as_ref()) else {
+            let Some(host) = configs.of(op).and_then(|c| c.host.as_ref()) else {
                 // No config or no host: where it goes is not known here.
                 return true;
             };

@@ -211,8 +211,9 @@ impl Rule for ExcessObjectAccess {
     fn check(&self, inventory: &Inventory) -> Vec<Finding> {
         let mut out = Vec::new();
         for id in auditable(inventory) {
-            let judge_use = !id.apps.is_empty() && !id.objects_used.is_empty();
-            let objects = id.object_lookup();
+            // Use is judged when apps run as it and use objects.
+            let objects =
+                (!id.apps.is_empty() && !id.objects_used.is_empty()).then(|| id.object_lookup());
             let mut unused: Vec<Entry<'_>> = Vec::new();
             let mut all_records: Vec<Entry<'_>> = Vec::new();
             for oa in &id.object_access {
@@ -244,9 +245,9 @@ impl Rule for ExcessObjectAccess {
                         );
                     }
                 }
-                if !judge_use {
+                let Some(objects) = &objects else {
                     continue;
-                }
+                };
                 let granted = strip_all(oa.access);
                 if !granted.any() {
                     continue;
