@@ -209,6 +209,7 @@ def cases():
         '"permsets":[' + ",".join(f'"PS{i}"' for i in range(2_000)) + "]}"
     )
     yield "many-permission-sets", sets, "identities"
+    yield "committed-binaries", committed_binaries, None
     yield "many-plain-secrets", {
         "src/main/resources/config.properties": "".join(f"svc{i}.password=Plain{i}Secret\n" for i in range(3_000)),
         "src/main/mule/global.xml": MULE.replace("</mule>", "")
@@ -235,6 +236,22 @@ def shared_user_apps(root, apps=3_000):
         for env in ("dev", "qa", "prod"):
             with open(os.path.join(app, f"src/main/resources/{env}.yaml"), "w") as f:
                 f.write(f'sfdc:\n  username: "int.shared@acme.com.{env}"\n  password: "${{SFDC_PASSWORD}}"\n')
+
+
+def committed_binaries(root, files=12, size=30 << 20):
+    """An app that commits its dependencies and build output: a dozen 30 MiB jars and
+    archives (random bytes, just under the 32 MiB size limit), of which only the start says
+    they are binary."""
+    app = os.path.join(root, "app")
+    os.makedirs(os.path.join(app, "lib"))
+    os.makedirs(os.path.join(app, "src/main/mule"))
+    with open(os.path.join(app, "mule-artifact.json"), "w") as f:
+        f.write('{"minMuleVersion":"4.4.0"}')
+    with open(os.path.join(app, "src/main/mule/global.xml"), "w") as f:
+        f.write(MULE + "</mule>\n")
+    for i in range(files):
+        with open(os.path.join(app, "lib", f"dependency-{i}.{'jar' if i % 3 else 'zip'}"), "wb") as f:
+            f.write(b"PK\x03\x04\x00" + os.urandom(size - 5))
 
 
 def write_tree(root, files):

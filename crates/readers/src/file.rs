@@ -10,7 +10,7 @@ use intguard_model::{
 };
 
 use crate::discover::{self, WalkedFile};
-use crate::io::{decode_utf16_with_bom, read_into, ReadError};
+use crate::io::{decode_utf16_with_bom, read_text_or_whole, ReadError, BINARY_SNIFF};
 use crate::key_files::{
     der_private_key, keystore_kind, putty_key_encrypted, DER_KEY_EXTENSIONS, PEM_EXTENSIONS,
     PGP_BINARY_EXTENSIONS,
@@ -126,12 +126,6 @@ pub(crate) fn process_file(
         display: f.display().to_string(),
         ..FileOutput::default()
     };
-    let Some(bytes) = file_bytes(f, cached, buf, options, &mut out.diagnostics) else {
-        return out;
-    };
-    out.read = true;
-    out.bytes = bytes.len() as u64;
-
     let name = f
         .path
         .file_name()
@@ -141,6 +135,15 @@ pub(crate) fn process_file(
         .rsplit_once('.')
         .map(|(_, e)| e.to_string())
         .unwrap_or_default();
+    let whole_binary = is_binary_key_extension(&ext);
+    let Some((bytes, size)) =
+        file_bytes(f, cached, buf, options, whole_binary, &mut out.diagnostics)
+    else {
+        return out;
+    };
+    out.read = true;
+    out.bytes = size;
+
     if read_binary_key_file(f, &ext, bytes, &mut out) {
         return out;
     }
@@ -170,15 +173,17 @@ pub(crate) fn process_file(
 }
 
 /// The file's bytes (`cached` when a descriptor pass read them, else read
-/// into `buf`), or `None` with a diagnostic when it is too large or
+/// into `buf`; only the start of a binary file unless `whole_binary`) and
+/// its size, or `None` with a diagnostic when it is too large or
 /// unreadable.
 fn file_bytes<'b>(
     f: &WalkedFile,
     cached: Option<&'b [u8]>,
     buf: &'b mut Vec<u8>,
     options: &ReadOptions,
+    whole_binary: bool,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Option<&'b [u8]> {
+) -> Option<(&'b [u8], u64)> {
     let display = f.display();
     let too_large = |size: u64| {
         Diagnostic::warning(
@@ -190,10 +195,10 @@ fn file_bytes<'b>(
             ),
         )
     };
-    let bytes: &[u8] = match cached {
-        Some(b) => b,
-        None => match read_into(&f.path, options.max_file_size, buf) {
-            Ok(()) => buf.as_slice(),
+    let (bytes, size): (&[u8], u64) = match cached {
+        Some(b) => (b, b.len() as u64),
+        None => match read_text_or_whole(&f.path, options.max_file_size, buf, whole_binary) {
+            Ok(size) => (buf.as_slice(), size),
             Err(ReadError::TooLarge(size)) => {
                 diagnostics.push(too_large(size));
                 return None;
@@ -208,12 +213,22 @@ fn file_bytes<'b>(
             }
         },
     };
-    if bytes.len() as u64 > options.max_file_size {
+    if size > options.max_file_size {
         // It grew between the size check and the read.
-        diagnostics.push(too_large(bytes.len() as u64));
+        diagnostics.push(too_large(size));
         return None;
     }
-    Some(bytes)
+    Some((bytes, size))
+}
+
+/// Binary files whose every byte is read: keystores, DER certificates and
+/// keys, OpenPGP keyrings ([`read_binary_key_file`]). Of any other binary
+/// file only the start is read, which says it has no text.
+fn is_binary_key_extension(ext: &str) -> bool {
+    keystore_kind(ext).is_some()
+        || certificates::DER_EXTENSIONS.contains(&ext)
+        || PGP_BINARY_EXTENSIONS.contains(&ext)
+        || DER_KEY_EXTENSIONS.contains(&ext)
 }
 
 /// Keystores, DER certificates, binary OpenPGP keyrings and DER private
@@ -270,7 +285,7 @@ fn file_text<'b>(
     display: &str,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Cow<'b, str>> {
-    let head = &bytes[..bytes.len().min(8192)];
+    let head = &bytes[..bytes.len().min(BINARY_SNIFF)];
     if memchr::memchr(0, head).is_some() {
         if STRUCTURED.contains(&ext) {
             diagnostics.push(Diagnostic::warning(

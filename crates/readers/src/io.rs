@@ -39,10 +39,29 @@ pub(crate) fn with_read_buffer<T>(f: impl FnOnce(&mut Vec<u8>) -> T) -> T {
     out
 }
 
+/// How much of a file's start tells text from binary: a NUL byte in it
+/// makes the file binary (no text to read), unless it starts with a UTF-16
+/// byte order mark.
+pub(crate) const BINARY_SNIFF: usize = 8192;
+
 /// Reads the whole file into `buf` (cleared first; its capacity is kept),
 /// unless the open file is larger than `max` bytes. At most `max + 1` bytes
 /// are read, should the file grow meanwhile.
 pub(crate) fn read_into(path: &Path, max: u64, buf: &mut Vec<u8>) -> Result<(), ReadError> {
+    read_text_or_whole(path, max, buf, true).map(|_| ())
+}
+
+/// [`read_into`], but a binary file's reading stops at its first
+/// [`BINARY_SNIFF`] bytes unless `whole_binary` (a keystore or a DER key is
+/// read whole): nothing past them is read from a jar, an archive or an
+/// image, which a monorepo may hold by the gigabyte. Returns the file's
+/// size.
+pub(crate) fn read_text_or_whole(
+    path: &Path,
+    max: u64,
+    buf: &mut Vec<u8>,
+    whole_binary: bool,
+) -> Result<u64, ReadError> {
     use std::io::Read;
     buf.clear();
     let file = std::fs::File::open(path)?;
@@ -50,9 +69,25 @@ pub(crate) fn read_into(path: &Path, max: u64, buf: &mut Vec<u8>) -> Result<(), 
     if size > max {
         return Err(ReadError::TooLarge(size));
     }
-    buf.reserve(usize::try_from(size).unwrap_or(0));
-    file.take(max.saturating_add(1)).read_to_end(buf)?;
-    Ok(())
+    let mut file = file.take(max.saturating_add(1));
+    if !whole_binary {
+        buf.reserve(usize::try_from(size).unwrap_or(0).min(BINARY_SNIFF));
+        (&mut file).take(BINARY_SNIFF as u64).read_to_end(buf)?;
+        if buf.len() == BINARY_SNIFF && is_binary(buf) {
+            return Ok(size);
+        }
+    }
+    buf.reserve(usize::try_from(size).unwrap_or(0).saturating_sub(buf.len()));
+    file.read_to_end(buf)?;
+    Ok(buf.len() as u64)
+}
+
+/// Whether bytes starting a file say it is binary: a NUL in the first
+/// [`BINARY_SNIFF`] of them, and no UTF-16 byte order mark (a UTF-16 file
+/// is text, every other byte of it NUL).
+pub(crate) fn is_binary(bytes: &[u8]) -> bool {
+    !matches!(bytes, [0xFF, 0xFE, ..] | [0xFE, 0xFF, ..])
+        && memchr::memchr(0, &bytes[..bytes.len().min(BINARY_SNIFF)]).is_some()
 }
 
 /// `bytes` as text: borrowed when they are UTF-8 (checked with SIMD, as
@@ -96,6 +131,55 @@ pub fn decode_utf16_with_bom(bytes: &[u8]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A binary file's reading stops after its first bytes, unless it is
+    /// to be read whole; a text file, a short binary file and a UTF-16 file
+    /// (NUL bytes, but text) are read whole.
+    #[test]
+    fn binary_files_are_read_only_as_far_as_they_tell() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, bytes: &[u8]| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, bytes).unwrap();
+            path
+        };
+        let mut jar = vec![0x50, 0x4B, 0x03, 0x04, 0x00];
+        jar.resize(3 * BINARY_SNIFF + 17, 0xAB);
+        let mut utf16 = vec![0xFF, 0xFE];
+        for c in "a: b\n".repeat(4 * BINARY_SNIFF).encode_utf16() {
+            utf16.extend_from_slice(&c.to_le_bytes());
+        }
+        let text = "x".repeat(3 * BINARY_SNIFF).into_bytes();
+        let short_binary = vec![0u8; 100];
+        let mut buf = Vec::new();
+
+        let jar_path = write("lib.jar", &jar);
+        assert!(
+            matches!(read_text_or_whole(&jar_path, u64::MAX, &mut buf, false), Ok(n) if n == jar.len() as u64)
+        );
+        assert_eq!(buf, jar[..BINARY_SNIFF]);
+        assert!(matches!(
+            read_text_or_whole(&jar_path, u64::MAX, &mut buf, true),
+            Ok(n) if n == jar.len() as u64
+        ));
+        assert_eq!(buf, jar);
+        for (name, bytes) in [
+            ("u16.yaml", &utf16),
+            ("big.txt", &text),
+            ("small.bin", &short_binary),
+        ] {
+            let path = write(name, bytes);
+            assert!(
+                matches!(read_text_or_whole(&path, u64::MAX, &mut buf, false), Ok(n) if n == bytes.len() as u64)
+            );
+            assert_eq!(&buf, bytes, "{name}");
+        }
+        // The size limit comes first, as for any file.
+        assert!(matches!(
+            read_text_or_whole(&jar_path, 100, &mut buf, false),
+            Err(ReadError::TooLarge(n)) if n == jar.len() as u64
+        ));
+    }
 
     #[test]
     fn read_buffer_is_kept_per_thread_unless_large() {
