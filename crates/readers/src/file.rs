@@ -135,7 +135,10 @@ pub(crate) fn process_file(
         .rsplit_once('.')
         .map(|(_, e)| e.to_string())
         .unwrap_or_default();
-    let whole_binary = is_binary_key_extension(&ext);
+    // Of other binary files only the start is read (it says they are binary).
+    // A structured file is read whole: binary content in it, or a size over
+    // the limit, is reported.
+    let whole_binary = is_binary_key_extension(&ext) || STRUCTURED.contains(&ext.as_str());
     let Some((bytes, size)) =
         file_bytes(f, cached, buf, options, whole_binary, &mut out.diagnostics)
     else {
@@ -195,10 +198,10 @@ fn file_bytes<'b>(
             ),
         )
     };
-    let (bytes, size): (&[u8], u64) = match cached {
-        Some(b) => (b, b.len() as u64),
+    let (bytes, size, complete): (&[u8], u64, bool) = match cached {
+        Some(b) => (b, b.len() as u64, true),
         None => match read_text_or_whole(&f.path, options.max_file_size, buf, whole_binary) {
-            Ok(size) => (buf.as_slice(), size),
+            Ok((size, complete)) => (buf.as_slice(), size, complete),
             Err(ReadError::TooLarge(size)) => {
                 diagnostics.push(too_large(size));
                 return None;
@@ -213,7 +216,7 @@ fn file_bytes<'b>(
             }
         },
     };
-    if size > options.max_file_size {
+    if complete && size > options.max_file_size {
         // It grew between the size check and the read.
         diagnostics.push(too_large(size));
         return None;

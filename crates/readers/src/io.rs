@@ -54,32 +54,38 @@ pub(crate) fn read_into(path: &Path, max: u64, buf: &mut Vec<u8>) -> Result<(), 
 /// [`read_into`], but a binary file's reading stops at its first
 /// [`BINARY_SNIFF`] bytes unless `whole_binary` (a keystore or a DER key is
 /// read whole): nothing past them is read from a jar, an archive or an
-/// image, which a monorepo may hold by the gigabyte. Returns the file's
-/// size.
+/// image, which a monorepo may hold by the gigabyte. Such a file is no
+/// [`ReadError::TooLarge`] either, whatever its size: nothing of it would be
+/// read anyway. Returns the file's size, and whether `buf` holds all of it.
 pub(crate) fn read_text_or_whole(
     path: &Path,
     max: u64,
     buf: &mut Vec<u8>,
     whole_binary: bool,
-) -> Result<u64, ReadError> {
+) -> Result<(u64, bool), ReadError> {
     use std::io::Read;
     buf.clear();
-    let file = std::fs::File::open(path)?;
+    let mut file = std::fs::File::open(path)?;
     let size = file.metadata()?.len();
-    if size > max {
+    if size > max && whole_binary {
         return Err(ReadError::TooLarge(size));
     }
-    let mut file = file.take(max.saturating_add(1));
     if !whole_binary {
         buf.reserve(usize::try_from(size).unwrap_or(0).min(BINARY_SNIFF));
         (&mut file).take(BINARY_SNIFF as u64).read_to_end(buf)?;
         if buf.len() == BINARY_SNIFF && is_binary(buf) {
-            return Ok(size);
+            return Ok((size, false));
+        }
+        if size > max {
+            buf.clear();
+            return Err(ReadError::TooLarge(size));
         }
     }
     buf.reserve(usize::try_from(size).unwrap_or(0).saturating_sub(buf.len()));
-    file.read_to_end(buf)?;
-    Ok(buf.len() as u64)
+    // At most `max + 1` bytes in all, should the file grow meanwhile.
+    let rest = max.saturating_add(1).saturating_sub(buf.len() as u64);
+    file.take(rest).read_to_end(buf)?;
+    Ok((buf.len() as u64, true))
 }
 
 /// Whether bytes starting a file say it is binary: a NUL in the first
@@ -155,12 +161,12 @@ mod tests {
 
         let jar_path = write("lib.jar", &jar);
         assert!(
-            matches!(read_text_or_whole(&jar_path, u64::MAX, &mut buf, false), Ok(n) if n == jar.len() as u64)
+            matches!(read_text_or_whole(&jar_path, u64::MAX, &mut buf, false), Ok((n, false)) if n == jar.len() as u64)
         );
         assert_eq!(buf, jar[..BINARY_SNIFF]);
         assert!(matches!(
             read_text_or_whole(&jar_path, u64::MAX, &mut buf, true),
-            Ok(n) if n == jar.len() as u64
+            Ok((n, true)) if n == jar.len() as u64
         ));
         assert_eq!(buf, jar);
         for (name, bytes) in [
@@ -170,15 +176,24 @@ mod tests {
         ] {
             let path = write(name, bytes);
             assert!(
-                matches!(read_text_or_whole(&path, u64::MAX, &mut buf, false), Ok(n) if n == bytes.len() as u64)
+                matches!(read_text_or_whole(&path, u64::MAX, &mut buf, false), Ok((n, true)) if n == bytes.len() as u64)
             );
             assert_eq!(&buf, bytes, "{name}");
         }
-        // The size limit comes first, as for any file.
-        assert!(matches!(
-            read_text_or_whole(&jar_path, 100, &mut buf, false),
-            Err(ReadError::TooLarge(n)) if n == jar.len() as u64
-        ));
+        // Over the size limit, a binary file is still told by its start
+        // (nothing of it is read either way); a text file, or a binary
+        // file to be read whole, is too large.
+        assert!(
+            matches!(read_text_or_whole(&jar_path, 100, &mut buf, false), Ok((n, false)) if n == jar.len() as u64)
+        );
+        assert_eq!(buf, jar[..BINARY_SNIFF]);
+        let text_path = dir.path().join("big.txt");
+        for (path, whole) in [(&jar_path, true), (&text_path, false)] {
+            assert!(matches!(
+                read_text_or_whole(path, 100, &mut buf, whole),
+                Err(ReadError::TooLarge(n)) if n > 100
+            ));
+        }
     }
 
     #[test]

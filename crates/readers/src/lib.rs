@@ -70,7 +70,9 @@ pub(crate) use pass::WalkedText;
 /// How to read.
 #[derive(Debug, Clone)]
 pub struct ReadOptions {
-    /// Files larger than this are skipped with a `too-large` diagnostic.
+    /// Files larger than this are skipped with a `too-large` diagnostic,
+    /// but for binary files (a NUL in their first 8 KiB) other than keys and
+    /// structured files: only their start is ever read.
     pub max_file_size: u64,
     /// Gitignore-style globs relative to each root (from the config file),
     /// e.g. `**/src/test/**`.

@@ -258,6 +258,12 @@ fn too_large_files_are_skipped() {
         "password: x\n".repeat(40),
     );
     write(root, "app/src/main/resources/small.yaml", "password: y\n");
+    // A binary file has no text to skip, whatever its size: only its start
+    // is read, and it gets no warning.
+    let mut jar = b"PK\x03\x04\x00".to_vec();
+    jar.resize(9_000, 0x7f);
+    std::fs::create_dir_all(root.join("app/lib")).unwrap();
+    std::fs::write(root.join("app/lib/driver.jar"), &jar).unwrap();
     let opts = ReadOptions {
         max_file_size: 100,
         ..ReadOptions::default()
@@ -265,6 +271,13 @@ fn too_large_files_are_skipped() {
     let inv = read_paths(&[root.to_path_buf()], &opts);
     let d = diag(&inv, "too-large", "big.yaml");
     assert!(d.message.contains("480"), "{}", d.message);
+    assert!(
+        !inv.diagnostics
+            .iter()
+            .any(|d| d.path.ends_with("driver.jar")),
+        "{:?}",
+        inv.diagnostics
+    );
     let files: Vec<&str> = inv.apps[0]
         .property_files
         .iter()
