@@ -18,6 +18,14 @@ impl PomInfo {
             .as_deref()
             .is_some_and(|p| p.trim() == "mule-application")
     }
+
+    /// A domain project (packaging `mule-domain`): the resources its apps
+    /// share, in `mule-domain-config.xml`.
+    pub fn is_mule_domain(&self) -> bool {
+        self.packaging
+            .as_deref()
+            .is_some_and(|p| p.trim() == "mule-domain")
+    }
 }
 
 fn utf8(bytes: &[u8]) -> String {

@@ -21,6 +21,8 @@ pub(crate) struct AppRoot {
     pub display: String,
     pub name: String,
     pub runtime: MuleRuntime,
+    /// A domain project ([`MuleApp::domain`]).
+    pub domain: bool,
 }
 
 /// The descriptor files seen in one directory.
@@ -32,12 +34,16 @@ pub(crate) struct DirDescriptors {
 }
 
 /// Decides which directories are app roots. Mule 4: `mule-artifact.json` or a
-/// pom with packaging `mule-application`; Mule 3: `mule-project.xml`.
+/// pom with packaging `mule-application`; Mule 3: `mule-project.xml`. A
+/// domain project (pom packaging `mule-domain`) is read as an app too: its
+/// shared configurations hold credentials like an app's. It is Mule 4's
+/// when it has a `mule-artifact.json`, else Mule 3's.
 pub(crate) fn app_roots(dirs: HashMap<PathBuf, DirDescriptors>) -> Vec<AppRoot> {
     let mut apps = Vec::new();
     for (dir, d) in dirs {
         let mule4 = d.mule_artifact_json || d.pom.as_ref().is_some_and(|p| p.is_mule_application());
-        let mule3 = d.mule_project_name.is_some();
+        let domain = d.pom.as_ref().is_some_and(|p| p.is_mule_domain());
+        let mule3 = d.mule_project_name.is_some() || domain;
         let runtime = if mule4 {
             MuleRuntime::Mule4
         } else if mule3 {
@@ -56,6 +62,7 @@ pub(crate) fn app_roots(dirs: HashMap<PathBuf, DirDescriptors>) -> Vec<AppRoot> 
             dir,
             name,
             runtime,
+            domain,
         });
     }
     apps.sort_by(|a, b| a.display.cmp(&b.display));
@@ -143,6 +150,7 @@ fn lookup_order(files: &[PropertyFile], orders: &[Option<u32>]) -> Vec<u32> {
 /// to imports, and finds the environments.
 pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
     let mut app = MuleApp::new(root.name.clone(), root.display.clone(), root.runtime);
+    app.domain = root.domain;
     app.descriptor = parts.descriptor;
     app.declared_secure_properties = parts.declared_secure_properties;
     let mut handoffs = Vec::new();

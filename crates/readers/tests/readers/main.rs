@@ -4,6 +4,7 @@
 mod common;
 
 mod bad_input;
+mod domains;
 mod git_tracked;
 mod metadata;
 mod monorepo;

@@ -40,7 +40,9 @@ attribute, the global-property, the property file's key), with related locations
 message quotes the reference as written (`${name}`, `#[p('name')]`). The fix gives the complete line to write. Properties read
 only as `${secure::name}` come from the encrypted files through the Secure
 Configuration Properties module, not from Runtime Manager, so they are not reported.
-MUnit test sources are ignored.
+MUnit test sources are ignored, and so are domain projects (pom packaging `mule-domain`):
+a domain is installed in the runtime's `domains` folder, never deployed through Runtime
+Manager.
 
 ## Why is this bad?
 Runtime Manager (CloudHub, CloudHub 2.0, Runtime Fabric, hybrid) supplies the
@@ -344,7 +346,9 @@ impl Rule for SecurePropertyExposed {
     fn check(&self, inventory: &Inventory) -> Vec<Finding> {
         let mut out = Vec::new();
         for app in &inventory.apps {
-            if app.runtime != MuleRuntime::Mule4 {
+            // A domain is installed in the runtime's `domains` folder, never
+            // through Runtime Manager: no property of it is shown there.
+            if app.runtime != MuleRuntime::Mule4 || app.domain {
                 continue;
             }
             let Some(descriptor) = app
@@ -550,6 +554,11 @@ mod tests {
         mule3.runtime = MuleRuntime::Mule3;
         mule3.descriptor = Some(Location::file("orders/mule-project.xml"));
         assert!(run(mule3).is_empty());
+        // A domain project is not deployed through Runtime Manager: the
+        // same app as a domain, which finds 4 as an app (below), finds none.
+        let mut domain = orders(None);
+        domain.domain = true;
+        assert!(run(domain).is_empty());
     }
 
     #[test]

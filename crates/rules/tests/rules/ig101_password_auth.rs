@@ -398,3 +398,18 @@ fn encrypted_usernames_are_not_named() {
         assert!(!text.contains("!["), "{text}");
     }
 }
+
+/// A connection a domain project shares with its apps logs in as its user
+/// like an app's own.
+#[test]
+fn a_domain_projects_shared_connection() {
+    const D: &str = "acme-domain/src/main/mule/mule-domain-config.xml";
+    common::assert_places("IG101", "IG101/domain", &[(D, 28)]);
+    let findings = common::run("IG101", "IG101/domain");
+    let f = common::finding_at(&findings, D, 28);
+    assert!(
+        f.message.contains("`Shared_Salesforce`") && f.message.contains("int.domain@acme.com"),
+        "{}",
+        f.message
+    );
+}

@@ -91,3 +91,16 @@ fn mule3_fix_uses_mule3_property_syntax() {
     );
     assert!(f.fix.contains("secure-property-placeholder"), "{}", f.fix);
 }
+
+/// A domain project's shared TLS context is used by every app of the
+/// domain: found in Mule 4's `<domain:mule-domain>` and in Mule 3's
+/// `<mule-domain>` alike (the domain itself was not read before).
+#[test]
+fn shared_tls_contexts_of_domain_projects() {
+    const ACME: &str = "acme-domain/src/main/mule/mule-domain-config.xml";
+    const LEGACY: &str = "legacy-domain/src/main/domain/mule-domain-config.xml";
+    common::assert_places("IG110", "IG110/domain", &[(ACME, 24), (LEGACY, 14)]);
+    let findings = common::run("IG110", "IG110/domain");
+    let acme = common::finding_at(&findings, ACME, 24);
+    assert!(acme.message.contains("Shared_TLS"), "{}", acme.message);
+}

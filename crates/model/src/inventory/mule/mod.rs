@@ -43,6 +43,10 @@ pub struct MuleApp {
     /// The app's folder, as a display path.
     pub root: String,
     pub runtime: MuleRuntime,
+    /// A domain project (pom packaging `mule-domain`): the configurations
+    /// its apps share, installed in the runtime's `domains` folder (never
+    /// deployed through Runtime Manager).
+    pub domain: bool,
     /// `mule-artifact.json` or `mule-project.xml`.
     pub descriptor: Option<Location>,
     /// `secureProperties` of mule-artifact.json; `None` when the file or the
@@ -120,6 +124,7 @@ impl MuleApp {
             name: name.into(),
             root: root.into(),
             runtime,
+            domain: false,
             descriptor: None,
             declared_secure_properties: None,
             xml_files: Vec::new(),

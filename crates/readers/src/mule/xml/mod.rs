@@ -111,6 +111,10 @@ enum Fam {
     SpringBeans,
     Crypto,
     Sftp,
+    /// The domain namespace (`http://www.mulesoft.org/schema/mule/ee/domain`,
+    /// Mule 3's community `.../mule/domain`): the root of a domain
+    /// project's `mule-domain-config.xml`.
+    Domain,
     Other,
 }
 
@@ -128,6 +132,7 @@ fn fam_of_name(name: &str) -> Fam {
         "context" => Fam::Context,
         "crypto" => Fam::Crypto,
         "sftp" => Fam::Sftp,
+        "domain" => Fam::Domain,
         _ => Fam::Other,
     }
 }

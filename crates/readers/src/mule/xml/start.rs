@@ -199,6 +199,11 @@ impl<'t> XmlReader<'t> {
         let core = binding.is_none_or(|(_, _, core)| *core);
         if local == "beans" && family == Fam::SpringBeans {
             self.facts.spring_beans = true;
+        } else if local == "mule-domain" && family == Fam::Domain {
+            // A domain project's shared resources (`<domain:mule-domain>`):
+            // global configurations like an app's, which every app of the
+            // domain uses.
+            self.facts.is_mule = true;
         } else if local != "mule" || !core {
             self.facts.is_mule = false;
             return false;
