@@ -19,6 +19,14 @@ impl PomInfo {
             .is_some_and(|p| p.trim() == "mule-application")
     }
 
+    /// A Mule 3 app built with Maven (`mule-app-maven-plugin`, packaging
+    /// `mule`), which may have no `mule-project.xml`.
+    pub fn is_mule3_application(&self) -> bool {
+        self.packaging
+            .as_deref()
+            .is_some_and(|p| p.trim() == "mule")
+    }
+
     /// A domain project (packaging `mule-domain`): the resources its apps
     /// share, in `mule-domain-config.xml`.
     pub fn is_mule_domain(&self) -> bool {

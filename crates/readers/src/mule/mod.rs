@@ -34,7 +34,8 @@ pub(crate) struct DirDescriptors {
 }
 
 /// Decides which directories are app roots. Mule 4: `mule-artifact.json` or a
-/// pom with packaging `mule-application`; Mule 3: `mule-project.xml`. A
+/// pom with packaging `mule-application`; Mule 3: `mule-project.xml` or a
+/// pom with packaging `mule` (a Maven build needs no Studio project file). A
 /// domain project (pom packaging `mule-domain`) is read as an app too: its
 /// shared configurations hold credentials like an app's. It is Mule 4's
 /// when it has a `mule-artifact.json`, else Mule 3's.
@@ -43,7 +44,9 @@ pub(crate) fn app_roots(dirs: HashMap<PathBuf, DirDescriptors>) -> Vec<AppRoot> 
     for (dir, d) in dirs {
         let mule4 = d.mule_artifact_json || d.pom.as_ref().is_some_and(|p| p.is_mule_application());
         let domain = d.pom.as_ref().is_some_and(|p| p.is_mule_domain());
-        let mule3 = d.mule_project_name.is_some() || domain;
+        let mule3 = d.mule_project_name.is_some()
+            || domain
+            || d.pom.as_ref().is_some_and(|p| p.is_mule3_application());
         let runtime = if mule4 {
             MuleRuntime::Mule4
         } else if mule3 {

@@ -257,3 +257,31 @@ fn mule3_pom_defines() {
     assert_eq!(key.value, "Mule3KeyFixture1");
     assert_eq!(lc(&key.location), pos("mule3-app/pom.xml", "-Dmule.key"));
 }
+
+/// A Mule 3 app built with Maven (pom packaging `mule`) and no Studio
+/// `mule-project.xml` is an app all the same: its connection is read, and
+/// resolves its user through the app's properties.
+#[test]
+fn a_maven_built_app_needs_no_studio_project_file() {
+    const MVN: &str = "mule3-maven-app";
+    const SYNC: &str = "mule3-maven-app/src/main/app/legacy-sync.xml";
+    let inv = read(MVN);
+    assert!(inv.diagnostics.is_empty(), "{:#?}", inv.diagnostics);
+    assert_eq!(inv.apps.len(), 1);
+    let app = &inv.apps[0];
+    assert_eq!(app.name, "legacy-sync");
+    assert_eq!(app.runtime, MuleRuntime::Mule3);
+    assert!(!app.domain);
+    assert_eq!(app.salesforce_connections.len(), 1);
+    let conn = &app.salesforce_connections[0];
+    assert_eq!(conn.config_name, "Salesforce_Sync");
+    assert_eq!(conn.auth, AuthClass::Password);
+    assert_eq!(lc(&conn.location), pos(SYNC, "<sfdc:config"));
+    let user = app.resolve_all(conn.attr("username").unwrap());
+    assert!(
+        user.iter()
+            .any(|r| r.environment == Some("prod")
+                && r.value.as_deref() == Some("legacy.sync@acme.com")),
+        "{user:?}"
+    );
+}
