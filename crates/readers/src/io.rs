@@ -67,13 +67,15 @@ pub(crate) fn read_text_or_whole(
     buf.clear();
     let mut file = std::fs::File::open(path)?;
     let size = file.metadata()?.len();
-    if size > max && whole_binary {
+    // A file no longer than the sniff is read whole as any other: a
+    // separate sniff would cost it a second read at its end.
+    let sniff = !whole_binary && size > BINARY_SNIFF as u64;
+    if size > max && !sniff {
         return Err(ReadError::TooLarge(size));
     }
-    if !whole_binary {
-        buf.reserve(usize::try_from(size).unwrap_or(0).min(BINARY_SNIFF));
-        (&mut file).take(BINARY_SNIFF as u64).read_to_end(buf)?;
-        if buf.len() == BINARY_SNIFF && is_binary(buf) {
+    if sniff {
+        read_start(&mut file, buf)?;
+        if is_binary(buf) {
             return Ok((size, false));
         }
         if size > max {
@@ -86,6 +88,24 @@ pub(crate) fn read_text_or_whole(
     let rest = max.saturating_add(1).saturating_sub(buf.len() as u64);
     file.take(rest).read_to_end(buf)?;
     Ok((buf.len() as u64, true))
+}
+
+/// The first [`BINARY_SNIFF`] bytes of `file` into `buf` (fewer if it
+/// ends first), without the read at its end that `read_to_end` makes.
+fn read_start(file: &mut std::fs::File, buf: &mut Vec<u8>) -> std::io::Result<()> {
+    use std::io::Read;
+    buf.resize(BINARY_SNIFF, 0);
+    let mut filled = 0;
+    while filled < BINARY_SNIFF {
+        match file.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    buf.truncate(filled);
+    Ok(())
 }
 
 /// Whether bytes starting a file say it is binary: a NUL in the first
