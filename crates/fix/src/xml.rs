@@ -175,7 +175,8 @@ pub(crate) struct NewConfig<'a> {
 /// first flow (or before `</mule>`), with the indentation of the root's children.
 pub(crate) fn add_config(text: &str, cfg: &NewConfig<'_>) -> Option<String> {
     let nl = eol(text);
-    let root_start = text.find("<mule")?;
+    let (root_start, qname) = configuration_root(text)?;
+    let close_tag = format!("</{qname}");
     let root_end = root_start + text[root_start..].find('>')?;
     let root = &text[root_start..root_end];
 
@@ -191,10 +192,10 @@ pub(crate) fn add_config(text: &str, cfg: &NewConfig<'_>) -> Option<String> {
     });
     let close_line = (root_end_line + 1..=lines.len())
         .rev()
-        .find(|&n| lines.get(n).trim_start().starts_with("</mule"));
+        .find(|&n| lines.get(n).trim_start().starts_with(close_tag.as_str()));
     let first_child = (root_end_line + 1..=lines.len()).find(|&n| {
         let t = lines.get(n).trim_start();
-        t.starts_with('<') && !t.starts_with("</mule")
+        t.starts_with('<') && !t.starts_with(close_tag.as_str())
     });
     let child_indent: String = match first_child {
         Some(n) => {
@@ -225,7 +226,7 @@ pub(crate) fn add_config(text: &str, cfg: &NewConfig<'_>) -> Option<String> {
         // `</mule>` after other content on its line (a file written on one
         // line, or by a tool): the block goes on lines of its own before it.
         (None, None) => {
-            let at = text.rfind("</mule").filter(|&at| at > root_end)?;
+            let at = text.rfind(close_tag.as_str()).filter(|&at| at > root_end)?;
             block.insert_str(0, nl);
             at
         }
@@ -284,6 +285,34 @@ pub(crate) fn add_config(text: &str, cfg: &NewConfig<'_>) -> Option<String> {
         }
     }
     crate::text::apply_edits(text, edits)
+}
+
+/// The root element of a Mule configuration: where its start tag begins
+/// and its qualified name, `mule` or a domain project's `mule-domain`
+/// (`domain:mule-domain` in Mule 4). The XML declaration, comments and a
+/// doctype before it are skipped.
+fn configuration_root(text: &str) -> Option<(usize, &str)> {
+    let mut at = 0;
+    loop {
+        at += text[at..].find('<')?;
+        let rest = &text[at..];
+        let skip_to = if rest.starts_with("<!--") {
+            "-->"
+        } else if rest.starts_with("<?") {
+            "?>"
+        } else if rest.starts_with("<!") {
+            ">"
+        } else {
+            break;
+        };
+        at += rest.find(skip_to)? + skip_to.len();
+    }
+    let name_len = text[at + 1..]
+        .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
+        .unwrap_or(text.len() - at - 1);
+    let qname = &text[at + 1..at + 1 + name_len];
+    let local = qname.rsplit(':').next().unwrap_or(qname);
+    matches!(local, "mule" | "mule-domain").then_some((at, qname))
 }
 
 #[cfg(test)]
@@ -369,5 +398,40 @@ mod tests {
             "{out}"
         );
         assert_eq!(add_config("<mule xmlns=\"urn:x\"/>\n", &cfg), None);
+    }
+
+    /// A domain project's configuration takes the config inside its root,
+    /// `<domain:mule-domain>` (Mule 4) or `<mule-domain>` (Mule 3), before
+    /// the root's own close tag; a comment before the root is skipped, and
+    /// a file whose root is neither a Mule nor a domain configuration gets
+    /// none.
+    #[test]
+    fn config_added_to_a_domain_projects_configuration() {
+        let cfg = NewConfig {
+            prefix: "secure-properties",
+            namespace: "http://www.mulesoft.org/schema/mule/secure-properties",
+            schema: "http://www.mulesoft.org/schema/mule/secure-properties/current/mule-secure-properties.xsd",
+            lines: vec!["<a/>".into()],
+        };
+        let mule4 = "<?xml version=\"1.0\"?>\n<!-- <mule> shared resources -->\n<domain:mule-domain xmlns=\"http://www.mulesoft.org/schema/mule/core\"\n    xmlns:domain=\"http://www.mulesoft.org/schema/mule/ee/domain\">\n    <http:listener-config name=\"L\"/>\n</domain:mule-domain>\n";
+        let out = add_config(mule4, &cfg).unwrap();
+        assert!(
+            out.ends_with("<http:listener-config name=\"L\"/>\n    <a/>\n</domain:mule-domain>\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("xmlns:domain=\"http://www.mulesoft.org/schema/mule/ee/domain\"\n    xmlns:secure-properties=\"http://www.mulesoft.org/schema/mule/secure-properties\""),
+            "{out}"
+        );
+        let mule3 = "<mule-domain xmlns=\"http://www.mulesoft.org/schema/mule/ee/domain\">\n  <tls:context name=\"T\"/>\n</mule-domain>\n";
+        let out = add_config(mule3, &cfg).unwrap();
+        assert!(
+            out.ends_with("<tls:context name=\"T\"/>\n  <a/>\n</mule-domain>\n"),
+            "{out}"
+        );
+        assert_eq!(
+            add_config("<beans xmlns=\"urn:x\">\n</beans>\n", &cfg),
+            None
+        );
     }
 }

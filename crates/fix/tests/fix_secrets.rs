@@ -1296,3 +1296,62 @@ fn mule3_settings_read_from_properties_are_upgraded() {
         .unwrap()
         .is_empty());
 }
+
+/// A domain project's literal Salesforce password is moved like an app's:
+/// the secure-properties configuration goes inside its
+/// `<domain:mule-domain>` root (the fix looked for `</mule>` and gave up on
+/// the whole plan), a new scan finds no plaintext secret left in it, and
+/// its `mule-artifact.json` is left alone.
+#[test]
+fn a_domain_projects_literal_credentials_are_moved() {
+    let dir = tempfile::tempdir().unwrap();
+    let domain = dir.path().join("acme-domain");
+    std::fs::create_dir_all(domain.join("src/main/mule")).unwrap();
+    std::fs::write(
+        domain.join("mule-artifact.json"),
+        "{\"minMuleVersion\": \"4.6.0\"}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        domain.join("pom.xml"),
+        "<project><modelVersion>4.0.0</modelVersion><artifactId>acme-domain</artifactId>\
+         <packaging>mule-domain</packaging></project>\n",
+    )
+    .unwrap();
+    let config = domain.join("src/main/mule/mule-domain-config.xml");
+    std::fs::write(
+        &config,
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<domain:mule-domain xmlns="http://www.mulesoft.org/schema/mule/core"
+        xmlns:domain="http://www.mulesoft.org/schema/mule/ee/domain"
+        xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+    <salesforce:sfdc-config name="Shared_Salesforce">
+        <salesforce:basic-connection username="int.domain@acme.com" password="Sh4red-Domain-Pw"/>
+    </salesforce:sfdc-config>
+</domain:mule-domain>
+"#,
+    )
+    .unwrap();
+    let (_, findings) = scan(&domain);
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    let p = plan(&domain);
+    assert!(p.skipped.is_empty(), "{:?}", p.skipped);
+    p.apply().unwrap();
+    let xml = std::fs::read_to_string(&config).unwrap();
+    assert!(!xml.contains("Sh4red-Domain-Pw"), "{xml}");
+    assert!(xml.contains("password=\"${secure::"), "{xml}");
+    let at_config = xml.find("<secure-properties:config").expect(&xml);
+    assert!(
+        at_config < xml.find("</domain:mule-domain>").unwrap(),
+        "{xml}"
+    );
+    assert!(xml.trim_end().ends_with("</domain:mule-domain>"), "{xml}");
+    let (_, after) = scan(&domain);
+    assert!(after.is_empty(), "{after:#?}");
+    // A domain is not deployed through Runtime Manager: its descriptor
+    // lists nothing.
+    assert_eq!(
+        std::fs::read_to_string(domain.join("mule-artifact.json")).unwrap(),
+        "{\"minMuleVersion\": \"4.6.0\"}\n"
+    );
+}
