@@ -10,7 +10,7 @@ use intguard_model::{
 };
 
 use crate::discover::{self, WalkedFile};
-use crate::io::{decode_utf16_with_bom, read_text_or_whole, ReadError, BINARY_SNIFF};
+use crate::io::{decode_utf16_with_bom, is_binary, read_text_or_whole, ReadError};
 use crate::key_files::{
     der_private_key, keystore_kind, putty_key_encrypted, DER_KEY_EXTENSIONS, PEM_EXTENSIONS,
     PGP_BINARY_EXTENSIONS,
@@ -288,8 +288,7 @@ fn file_text<'b>(
     display: &str,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Cow<'b, str>> {
-    let head = &bytes[..bytes.len().min(BINARY_SNIFF)];
-    if memchr::memchr(0, head).is_some() {
+    if is_binary(bytes) {
         if STRUCTURED.contains(&ext) {
             diagnostics.push(Diagnostic::warning(
                 "binary",
