@@ -171,8 +171,9 @@ pub(crate) struct NewConfig<'a> {
     pub lines: Vec<String>,
 }
 
-/// Adds the namespace to the root `<mule>` element and inserts the element before the
-/// first flow (or before `</mule>`), with the indentation of the root's children.
+/// Adds the namespace to the root element (`<mule>`, or a domain's `<mule-domain>`) and
+/// inserts the element before the first flow (or before the root's close tag), with the
+/// indentation of the root's children.
 pub(crate) fn add_config(text: &str, cfg: &NewConfig<'_>) -> Option<String> {
     let nl = eol(text);
     let (root_start, qname) = configuration_root(text)?;
@@ -319,6 +320,16 @@ fn configuration_root(text: &str) -> Option<(usize, &str)> {
 mod tests {
     use super::*;
 
+    /// A secure-properties element of `lines` to add.
+    fn secure_properties_config(lines: &[&str]) -> NewConfig<'static> {
+        NewConfig {
+            prefix: "secure-properties",
+            namespace: "http://www.mulesoft.org/schema/mule/secure-properties",
+            schema: "http://www.mulesoft.org/schema/mule/secure-properties/current/mule-secure-properties.xsd",
+            lines: lines.iter().map(|l| l.to_string()).collect(),
+        }
+    }
+
     #[test]
     fn attr_span() {
         let t = "<mule>\n  <x:c name=\"a\"\n     password = 'p&amp;w' user=\"u\"/>\n</mule>\n";
@@ -355,12 +366,7 @@ mod tests {
     #[test]
     fn config_inserted_with_namespace() {
         let t = "<?xml version=\"1.0\"?>\n<mule xmlns=\"http://www.mulesoft.org/schema/mule/core\"\n\txmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"\n\txsi:schemaLocation=\"http://www.mulesoft.org/schema/mule/core http://www.mulesoft.org/schema/mule/core/current/mule.xsd\">\n\t<configuration-properties file=\"a.yaml\"/>\n\t<flow name=\"f\">\n\t</flow>\n</mule>\n";
-        let cfg = NewConfig {
-            prefix: "secure-properties",
-            namespace: "http://www.mulesoft.org/schema/mule/secure-properties",
-            schema: "http://www.mulesoft.org/schema/mule/secure-properties/current/mule-secure-properties.xsd",
-            lines: vec!["<a>".into(), "\t<b/>".into(), "</a>".into()],
-        };
+        let cfg = secure_properties_config(&["<a>", "\t<b/>", "</a>"]);
         let out = add_config(t, &cfg).unwrap();
         assert!(out.contains("\txmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"\n\txmlns:secure-properties=\"http://www.mulesoft.org/schema/mule/secure-properties\""), "{out}");
         assert!(out.contains("mule.xsd http://www.mulesoft.org/schema/mule/secure-properties http://www.mulesoft.org/schema/mule/secure-properties/current/mule-secure-properties.xsd\">"), "{out}");
@@ -372,12 +378,7 @@ mod tests {
     /// it; a root that closes itself has nowhere to take one.
     #[test]
     fn config_inserted_before_a_close_tag_that_ends_a_line() {
-        let cfg = NewConfig {
-            prefix: "secure-properties",
-            namespace: "http://www.mulesoft.org/schema/mule/secure-properties",
-            schema: "http://www.mulesoft.org/schema/mule/secure-properties/current/mule-secure-properties.xsd",
-            lines: vec!["<a>".into(), "\t<b/>".into(), "</a>".into()],
-        };
+        let cfg = secure_properties_config(&["<a>", "\t<b/>", "</a>"]);
         let t = "<?xml version=\"1.0\"?>\n<mule xmlns=\"http://www.mulesoft.org/schema/mule/core\">\n<configuration-properties file=\"a.yaml\"/><sfdc:config name=\"SF\"/></mule>\n";
         let out = add_config(t, &cfg).unwrap();
         assert!(
@@ -407,12 +408,7 @@ mod tests {
     /// none.
     #[test]
     fn config_added_to_a_domain_projects_configuration() {
-        let cfg = NewConfig {
-            prefix: "secure-properties",
-            namespace: "http://www.mulesoft.org/schema/mule/secure-properties",
-            schema: "http://www.mulesoft.org/schema/mule/secure-properties/current/mule-secure-properties.xsd",
-            lines: vec!["<a/>".into()],
-        };
+        let cfg = secure_properties_config(&["<a/>"]);
         let mule4 = "<?xml version=\"1.0\"?>\n<!-- <mule> shared resources -->\n<domain:mule-domain xmlns=\"http://www.mulesoft.org/schema/mule/core\"\n    xmlns:domain=\"http://www.mulesoft.org/schema/mule/ee/domain\">\n    <http:listener-config name=\"L\"/>\n</domain:mule-domain>\n";
         let out = add_config(mule4, &cfg).unwrap();
         assert!(

@@ -1304,34 +1304,8 @@ fn mule3_settings_read_from_properties_are_upgraded() {
 /// its `mule-artifact.json` is left alone.
 #[test]
 fn a_domain_projects_literal_credentials_are_moved() {
-    let dir = tempfile::tempdir().unwrap();
-    let domain = dir.path().join("acme-domain");
-    std::fs::create_dir_all(domain.join("src/main/mule")).unwrap();
-    std::fs::write(
-        domain.join("mule-artifact.json"),
-        "{\"minMuleVersion\": \"4.6.0\"}\n",
-    )
-    .unwrap();
-    std::fs::write(
-        domain.join("pom.xml"),
-        "<project><modelVersion>4.0.0</modelVersion><artifactId>acme-domain</artifactId>\
-         <packaging>mule-domain</packaging></project>\n",
-    )
-    .unwrap();
+    let (_dir, domain) = fixture("mule4-domain");
     let config = domain.join("src/main/mule/mule-domain-config.xml");
-    std::fs::write(
-        &config,
-        r#"<?xml version="1.0" encoding="UTF-8"?>
-<domain:mule-domain xmlns="http://www.mulesoft.org/schema/mule/core"
-        xmlns:domain="http://www.mulesoft.org/schema/mule/ee/domain"
-        xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
-    <salesforce:sfdc-config name="Shared_Salesforce">
-        <salesforce:basic-connection username="int.domain@acme.com" password="Sh4red-Domain-Pw"/>
-    </salesforce:sfdc-config>
-</domain:mule-domain>
-"#,
-    )
-    .unwrap();
     let (_, findings) = scan(&domain);
     assert_eq!(findings.len(), 1, "{findings:#?}");
     let p = plan(&domain);

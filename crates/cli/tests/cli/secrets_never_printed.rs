@@ -1495,3 +1495,11 @@ fn one_line_and_xml_attribute_keys_are_reported_and_masked() {
         }
     }
 }
+
+/// A domain project's shared connection is read like an app's: its literal
+/// password is masked in every format.
+#[test]
+fn a_domain_projects_literal_password_is_masked() {
+    let fixture = workspace().join("crates/fix/tests/fixtures/mule4-domain");
+    assert_masked_in_every_format(&fixture, &["Sh4red-Domain-Pw"]);
+}

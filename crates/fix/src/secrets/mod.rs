@@ -770,10 +770,14 @@ impl Moving<'_> {
                     }
                 }
             }
-            // A domain is installed in the runtime's `domains` folder, never
-            // deployed through Runtime Manager: nothing for it to hide.
-            let descriptor = app.descriptor.as_ref().filter(|_| !app.domain);
-            match descriptor.filter(|d| d.path.ends_with("mule-artifact.json")) {
+            match app
+                .descriptor
+                .as_ref()
+                .filter(|d| d.path.ends_with("mule-artifact.json"))
+            {
+                // A domain is installed in the runtime's `domains` folder, never
+                // deployed through Runtime Manager: nothing for it to hide.
+                _ if app.domain => {}
                 Some(d) => {
                     let mut names: Vec<String> = secure_names.to_vec();
                     names.extend(literal_names.iter().cloned());
@@ -791,7 +795,6 @@ impl Moving<'_> {
                         ws.file(&d.path)?.artifact_names.extend(names);
                     }
                 }
-                None if app.domain => {}
                 None => plan.skipped.push(format!(
                     "{}: no mule-artifact.json: list the moved names and the key in secureProperties by hand",
                     app.root

@@ -86,7 +86,7 @@ impl Workspace {
                 };
                 text = xml::add_config(&text, &cfg).ok_or_else(|| {
                     FixError(format!(
-                        "{path}: cannot find where to add the secure-properties configuration (no <mule> root or </mule>)"
+                        "{path}: cannot find where to add the secure-properties configuration (no <mule> or <mule-domain> root, or no close tag for it)"
                     ))
                 })?;
             }
