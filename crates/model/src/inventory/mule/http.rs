@@ -20,8 +20,9 @@ pub struct HttpListener {
     pub tls_context: Option<TlsContext>,
 }
 
-/// `http:request-config` with its `http:request-connection`.
-#[derive(Debug, Clone, Serialize)]
+/// `http:request-config` with its `http:request-connection`. `Default` is
+/// a config of no name with nothing set, for tests to build on.
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct HttpRequester {
     pub config_name: String,
     pub location: Location,
@@ -303,16 +304,7 @@ mod tests {
         HttpRequester {
             config_name: name.into(),
             location: Location::new("global.xml", line, 3),
-            protocol: None,
-            host: None,
-            port: None,
-            base_path: None,
-            tls_context_ref: None,
-            tls_context: None,
-            authentication: None,
-            default_credentials: Vec::new(),
-            default_query_params: Vec::new(),
-            send_body_mode: None,
+            ..HttpRequester::default()
         }
     }
 

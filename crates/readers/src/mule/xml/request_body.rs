@@ -200,16 +200,8 @@ mod tests {
         let config = |name: &str, mode: Option<&str>| intguard_model::HttpRequester {
             config_name: name.into(),
             location: at.clone(),
-            protocol: None,
-            host: None,
-            port: None,
-            base_path: None,
-            tls_context_ref: None,
-            tls_context: None,
-            authentication: None,
-            default_credentials: Vec::new(),
-            default_query_params: Vec::new(),
             send_body_mode: mode.map(|m| Value::new(m, at.clone())),
+            ..Default::default()
         };
         let configs = [
             config("always", Some("ALWAYS")),
