@@ -5,8 +5,9 @@ use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use intguard_model::{
-    keys_encrypted, Assignment, CertificateFacts, Diagnostic, InlineSuppression, KeyMaterial,
-    KeyMaterialKind, Location, PropertyFile, PropertyFormat, TextFileFacts,
+    keys_encrypted, Assignment, CertificateFacts, Diagnostic, DomainLink, InlineSuppression,
+    KeyMaterial, KeyMaterialKind, Location, PropertyEntry, PropertyFile, PropertyFormat,
+    TextFileFacts,
 };
 
 use crate::discover::{self, WalkedFile};
@@ -43,6 +44,8 @@ pub(crate) struct FileOutput {
     pub(crate) property: Option<Box<PropertyCandidate>>,
     pub(crate) descriptor: Option<Location>,
     pub(crate) declared_secure_properties: Option<Vec<String>>,
+    /// The domain the app names in its pom or deploy descriptor.
+    pub(crate) domain_link: Option<DomainLink>,
     /// A DataWeave script of the app's resources that may build a login
     /// (its path under `src/main/resources/`, its text): a payload an
     /// `<ee:set-payload resource="...">` sets.
@@ -380,6 +383,20 @@ impl AssignmentStyle {
     }
 }
 
+/// The domain a Mule 3 app's `mule-deploy.properties` names (`domain=`),
+/// unless it is the runtime's `default` one or a placeholder.
+fn deploy_descriptor_domain(entries: &[PropertyEntry]) -> Option<DomainLink> {
+    let e = entries.iter().rev().find(|e| e.key() == "domain")?;
+    let name = e.value().trim();
+    if name.is_empty() || name == "default" || name.contains("${") {
+        return None;
+    }
+    Some(DomainLink {
+        name: name.to_string(),
+        location: e.location.clone(),
+    })
+}
+
 /// A file of an app, read for its role there: Mule XML (or a Spring beans
 /// file), a property file where Mule loads them from, a DataWeave script a
 /// payload may set, the app's descriptor.
@@ -411,6 +428,11 @@ fn read_app_file(
                 out.mule = Some(Box::new(facts));
             }
         }
+    } else if mule3 && rel == "mule-deploy.properties" {
+        // The deployed layout's descriptor (Studio keeps it in src/main/app/).
+        let (entries, _) =
+            properties::java_properties::read_properties(text, display, &mut out.diagnostics);
+        out.domain_link = deploy_descriptor_domain(&entries);
     } else if matches!(ext, "yaml" | "yml" | "properties") {
         let in_resources = rel.strip_prefix("src/main/resources/");
         let in_app_dir = if mule3 {
@@ -436,6 +458,9 @@ fn read_app_file(
                 )
             };
             role.assignments = AssignmentStyle::None;
+            if mule3 && name == "mule-deploy.properties" {
+                out.domain_link = deploy_descriptor_domain(&entries);
+            }
             // The path its entries' locations hold, shared.
             let path = entries
                 .first()
@@ -454,6 +479,18 @@ fn read_app_file(
                     split_values,
                 },
             }));
+        }
+    } else if rel == "pom.xml" {
+        // Most poms name no domain: only those that say `mule-domain` are parsed.
+        if memchr::memmem::find(bytes, b"mule-domain").is_some() {
+            out.domain_link = mule::descriptor::domain_dependency(text).map(|(name, at)| {
+                let (line, column) =
+                    LineIndex::new(text).locate(text, crate::position::tag_start(bytes, at));
+                DomainLink {
+                    name,
+                    location: Location::new(display, line, column),
+                }
+            });
         }
     } else if ext == "dwl" {
         if let Some(res_rel) = rel.strip_prefix("src/main/resources/") {

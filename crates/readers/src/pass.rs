@@ -372,6 +372,9 @@ fn take_output(
     if out.declared_secure_properties.is_some() {
         part.declared_secure_properties = out.declared_secure_properties;
     }
+    if out.domain_link.is_some() {
+        part.domain_link = out.domain_link;
+    }
     if let Some(script) = out.payload_script {
         part.payload_scripts.push(*script);
     }

@@ -270,7 +270,8 @@ pub struct IdentityAppUse {
     pub environment: Option<String>,
     pub config_name: String,
     pub auth: AuthClass,
-    /// The connection element.
+    /// The connection element; for an app on its domain's connection, the
+    /// app's first operation on it.
     pub location: Location,
     /// The property line that defined the username, if it came from one.
     pub defined_at: Option<Location>,

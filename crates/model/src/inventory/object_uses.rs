@@ -121,8 +121,8 @@ impl MuleApp {
     }
 
     /// Replaces [`MuleApp::operations`] by what the operations bound to each
-    /// of the app's connection configs use ([`MuleApp::object_uses`]).
-    /// Idempotent: an app without operations keeps its digest.
+    /// of the app's connection configs (and of its domain's that it names)
+    /// use ([`MuleApp::object_uses`]). Idempotent: an app without operations keeps its digest.
     pub fn digest_operations(&mut self) {
         if self.operations.is_empty() {
             return;
@@ -137,6 +137,10 @@ impl MuleApp {
             if !configs.contains(&c.config_name.as_str()) {
                 configs.push(c.config_name.as_str());
             }
+        }
+        // Its domain's connections, which it runs on too.
+        if self.domain_link.is_some() {
+            configs.extend(self.foreign_connection_refs.iter().map(|(n, _)| n.as_str()));
         }
         let mut unknown = Vec::new();
         let digest: Vec<(String, SharedUses)> = configs

@@ -1,5 +1,6 @@
-//! App descriptors: `pom.xml` (artifactId, packaging, `<properties>`),
-//! `mule-project.xml` (`<name>`), `mule-artifact.json` (`secureProperties`).
+//! App descriptors: `pom.xml` (artifactId, packaging, `<properties>`, the
+//! domain dependency), `mule-project.xml` (`<name>`), `mule-artifact.json`
+//! (`secureProperties`).
 
 use intguard_model::Diagnostic;
 use quick_xml::events::Event;
@@ -79,6 +80,60 @@ pub(crate) fn pom_info(text: &str) -> PomInfo {
     }
     info.artifact_id = info.artifact_id.filter(|a| !a.is_empty());
     info
+}
+
+/// The domain a Mule 4 app is deployed in: the `artifactId` of its pom's
+/// `<dependency>` with `<classifier>mule-domain</classifier>` (a child of
+/// `<project><dependencies>`), with the byte offset of that `<artifactId>`.
+/// Tolerant: stops at the first syntax error.
+pub(crate) fn domain_dependency(text: &str) -> Option<(String, usize)> {
+    let mut reader = Reader::from_str(text);
+    let mut path: Vec<String> = Vec::new();
+    let mut current = String::new();
+    // The open dependency's artifactId (value, offset) and classifier.
+    let mut artifact: Option<(String, usize)> = None;
+    let mut classifier = String::new();
+    loop {
+        let before = usize::try_from(reader.buffer_position()).unwrap_or(0);
+        match reader.read_event() {
+            Ok(Event::Start(e)) => {
+                path.push(utf8(e.local_name().as_ref()));
+                current.clear();
+                if in_dependency(&path) && path.len() == 4 && path[3] == "artifactId" {
+                    artifact = Some((String::new(), before));
+                }
+            }
+            Ok(Event::End(_)) => {
+                match (in_dependency(&path), path.len()) {
+                    (true, 4) if path[3] == "artifactId" => {
+                        if let Some(a) = artifact.as_mut() {
+                            a.0 = current.trim().to_string();
+                        }
+                    }
+                    (true, 4) if path[3] == "classifier" => classifier = current.trim().to_string(),
+                    (true, 3) => {
+                        let found = artifact.take();
+                        if classifier == "mule-domain" {
+                            return found.filter(|(a, _)| !a.is_empty());
+                        }
+                        classifier.clear();
+                    }
+                    _ => {}
+                }
+                path.pop();
+                current.clear();
+            }
+            Ok(Event::Text(t)) => current.push_str(&String::from_utf8_lossy(&t)),
+            Ok(Event::CData(t)) => current.push_str(&String::from_utf8_lossy(&t)),
+            Ok(Event::Eof) | Err(_) => return None,
+            Ok(_) => {}
+        }
+    }
+}
+
+/// The path is in a `<project><dependencies><dependency>`.
+fn in_dependency(path: &[String]) -> bool {
+    path.len() >= 3 && path[0] == "project" && path[1] == "dependencies" && path[2] == "dependency"
 }
 
 /// `<name>` of a Mule 3 `mule-project.xml`.

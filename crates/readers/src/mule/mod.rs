@@ -103,6 +103,8 @@ pub(crate) struct AppParts {
     pub properties: Vec<PropertyCandidate>,
     pub descriptor: Option<Location>,
     pub declared_secure_properties: Option<Vec<String>>,
+    /// The domain the app names ([`MuleApp::domain_link`]).
+    pub domain_link: Option<intguard_model::DomainLink>,
     /// DataWeave scripts of `src/main/resources/` that may build a login:
     /// (path under it, text).
     pub payload_scripts: Vec<(String, String)>,
@@ -156,6 +158,8 @@ pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
     app.domain = root.domain;
     app.descriptor = parts.descriptor;
     app.declared_secure_properties = parts.declared_secure_properties;
+    // A domain is deployed in no other domain.
+    app.domain_link = parts.domain_link.filter(|_| !root.domain);
     let mut handoffs = Vec::new();
     let mut forwards = Vec::new();
     for (path, f) in parts.xml {
@@ -195,6 +199,7 @@ pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
         &mut app.unsent_payload_credentials,
     );
     payload_scripts(&mut app.http_request_operations, &parts.payload_scripts);
+    app.note_foreign_connection_refs();
     // First the files every environment loads (Mule 3's mule-app.properties,
     // imports without placeholders): with the global-properties they give
     // the other placeholders of an import their values

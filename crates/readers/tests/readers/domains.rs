@@ -90,3 +90,75 @@ fn a_mule3_domain_in_the_domain_namespace() {
         "true"
     );
 }
+
+const MEMBERS: &str = "domain-members";
+
+/// The app of `MEMBERS` with this name.
+fn member<'a>(inv: &'a intguard_model::Inventory, name: &str) -> &'a intguard_model::MuleApp {
+    inv.apps
+        .iter()
+        .find(|a| a.name == name)
+        .unwrap_or_else(|| panic!("no app {name}"))
+}
+
+#[test]
+fn apps_name_the_domain_they_are_deployed_in() {
+    let inv = read(MEMBERS);
+    assert!(inv.diagnostics.is_empty(), "{:#?}", inv.diagnostics);
+    // Mule 4: the pom's dependency with classifier mule-domain (not one of
+    // <dependencyManagement>), at its <artifactId>.
+    let link = member(&inv, "orders-app")
+        .domain_link
+        .as_ref()
+        .expect("link");
+    assert_eq!(link.name, "acme-domain");
+    assert_eq!(
+        link.location.path,
+        shown("domain-members/orders-app/pom.xml")
+    );
+    assert_eq!(
+        lc(&link.location),
+        pos(
+            "domain-members/orders-app/pom.xml",
+            "<artifactId>acme-domain"
+        )
+    );
+    // Mule 3: domain= of src/main/app/mule-deploy.properties.
+    const DEPLOY: &str = "domain-members/legacy-app/src/main/app/mule-deploy.properties";
+    let link = member(&inv, "legacy-app")
+        .domain_link
+        .as_ref()
+        .expect("link");
+    assert_eq!(link.name, "legacy-domain");
+    assert_eq!(link.location.path, shown(DEPLOY));
+    assert_eq!(lc(&link.location), pos(DEPLOY, "domain=legacy-domain"));
+    // The runtime's default domain, and no domain at all.
+    assert_eq!(member(&inv, "deployed-app").domain_link, None);
+    assert_eq!(member(&inv, "plain-app").domain_link, None);
+}
+
+#[test]
+fn operations_on_configs_the_app_does_not_define_are_noted() {
+    let inv = read(MEMBERS);
+    const XML: &str = "domain-members/orders-app/src/main/mule/orders.xml";
+    let refs: Vec<(&str, (u32, u32))> = member(&inv, "orders-app")
+        .foreign_connection_refs
+        .iter()
+        .map(|(n, at)| (n.as_str(), lc(at)))
+        .collect();
+    // The first operation on the domain's config only; not the app's own
+    // config, not an MUnit suite's.
+    assert_eq!(
+        refs,
+        vec![(
+            "Shared_Salesforce",
+            pos(XML, "<salesforce:query config-ref=\"Shared_Salesforce\"")
+        )]
+    );
+    let legacy: Vec<&str> = member(&inv, "legacy-app")
+        .foreign_connection_refs
+        .iter()
+        .map(|(n, _)| n.as_str())
+        .collect();
+    assert_eq!(legacy, vec!["Legacy_Salesforce"]);
+}

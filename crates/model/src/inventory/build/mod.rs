@@ -146,7 +146,7 @@ impl Inventory {
             by_access: HashMap::new(),
         };
         // Who: usernames, then the org's users.
-        who::mule_users(&mut b, &self.apps);
+        who::mule_users(&mut b, &self.connection_uses());
         who::user_definitions(&mut b, md);
         who::config_hints(&mut b, &self.identity_hints);
         who::client_credentials_users(&mut b, &pre_auths);

@@ -3,7 +3,9 @@
 use super::*;
 use crate::expr::Value;
 use crate::inventory::graph::{AssignmentSource, GrantKind, ObjectOperation};
-use crate::inventory::mule::{AuthClass, MuleRuntime, SalesforceOperation, XmlAttribute};
+use crate::inventory::mule::{
+    AuthClass, DomainLink, MuleRuntime, SalesforceOperation, XmlAttribute,
+};
 use crate::inventory::object_uses::operation_kind;
 use crate::inventory::salesforce::*;
 use crate::inventory::IdentityHint;
@@ -616,4 +618,72 @@ fn operation_kinds() {
     );
     bulk.bulk_operation = Some("hardDelete".into());
     assert_eq!(operation_kind(&bulk), ObjectOperation::Delete);
+}
+
+/// Apps deployed in a domain use the connection it shares: the identity's
+/// uses are theirs (at their operations), and the objects their operations
+/// use on it are its objects. An app that names the domain's config but is
+/// deployed elsewhere does not use it; a domain none of whose apps the scan
+/// holds keeps its connection's use.
+#[test]
+fn apps_on_a_domains_connection_use_its_user() {
+    let d = "acme-domain/src/main/mule/mule-domain-config.xml";
+    let mut domain = MuleApp::new("acme-domain", "acme-domain", MuleRuntime::Mule4);
+    domain.domain = true;
+    domain
+        .salesforce_connections
+        .push(conn("Shared_SF", "int.shared@acme.com", d));
+    let mut lonely = MuleApp::new("lonely-domain", "lonely-domain", MuleRuntime::Mule4);
+    lonely.domain = true;
+    lonely.salesforce_connections.push(conn(
+        "Lonely_SF",
+        "int.lonely@acme.com",
+        "lonely-domain/src/main/mule/mule-domain-config.xml",
+    ));
+    let member = |name: &str, domain_name: &str, object: &str| {
+        let path = format!("{name}/src/main/mule/{name}.xml");
+        let mut app = MuleApp::new(name, name, MuleRuntime::Mule4);
+        app.domain_link = Some(DomainLink {
+            name: domain_name.into(),
+            location: loc(&format!("{name}/pom.xml"), 30),
+        });
+        app.operations.push(op(
+            "salesforce:create",
+            "Shared_SF",
+            Some(object),
+            None,
+            &path,
+        ));
+        app.note_foreign_connection_refs();
+        app
+    };
+    let mut inv = Inventory {
+        apps: vec![
+            domain,
+            lonely,
+            member("orders", "acme-domain", "Order"),
+            member("customers", "acme-domain", "Account"),
+            member("elsewhere", "other-domain", "Lead"),
+        ],
+        ..Inventory::default()
+    };
+    inv.build_identities();
+    let id = inv.identity("int.shared@acme.com").expect("shared user");
+    assert_eq!(id.app_names(), ["customers", "orders"]);
+    let at: Vec<(&str, u32)> = id
+        .apps
+        .iter()
+        .map(|u| (u.location.path.as_str(), u.location.line))
+        .collect();
+    assert_eq!(
+        at,
+        [
+            ("orders/src/main/mule/orders.xml", 20),
+            ("customers/src/main/mule/customers.xml", 20)
+        ]
+    );
+    let objects: Vec<&str> = id.objects_used.iter().map(|u| u.object.as_str()).collect();
+    assert_eq!(objects, ["Account", "Order"]);
+    let lonely = inv.identity("int.lonely@acme.com").expect("lonely user");
+    assert_eq!(lonely.app_names(), ["lonely-domain"]);
 }

@@ -11,56 +11,62 @@ use super::{add_reason, push_assignment, Builder, ConnectionUser};
 use crate::inventory::graph::{
     AccessAssignment, AssignmentSource, IdentityAppUse, PreAuthVia, PreAuthorization, ReasonKind,
 };
-use crate::inventory::mule::{MuleApp, SalesforceConnection};
+use crate::inventory::mule::ConnectionUse;
 use crate::inventory::org::{OrgFacts, OrgUser};
 use crate::inventory::salesforce::{self, is_broad_profile, SalesforceMetadata};
 use crate::inventory::IdentityHint;
 
-/// Usernames of Mule connections, each with a reason and the app's use.
-/// Resolving them in every environment is most of this step's work: all apps
-/// at once, over the cores, then joined in the apps' order.
-pub(super) fn mule_users(b: &mut Builder, apps: &[MuleApp]) {
-    let users: Vec<Vec<Vec<ConnectionUser>>> = apps
+/// Usernames of Mule connections, each with a reason and the app's use: an
+/// app's own connections, and a domain's shared connections for each app
+/// deployed in it that uses them ([`Inventory::connection_uses`]).
+/// Resolving them in every environment (in the properties of the app or
+/// domain that defines the connection) is most of this step's work: all
+/// uses at once, over the cores, then joined in order.
+pub(super) fn mule_users(b: &mut Builder, uses: &[ConnectionUse<'_>]) {
+    let users: Vec<Vec<ConnectionUser>> = uses
         .par_iter()
-        .map(|app| {
-            let of = |conn: &SalesforceConnection| {
-                if app.is_test_path(&conn.location.path) {
-                    Vec::new()
-                } else {
-                    conn.users(app)
-                }
-            };
-            app.salesforce_connections.iter().map(of).collect()
+        .map(|u| {
+            if u.owner.is_test_path(&u.connection.location.path) {
+                Vec::new()
+            } else {
+                u.connection.users(u.owner)
+            }
         })
         .collect();
-    for (app, app_users) in apps.iter().zip(users) {
-        for (conn, conn_users) in app.salesforce_connections.iter().zip(app_users) {
-            for u in conn_users {
-                let id = b.user(&u.username);
-                let env = u
-                    .environment
-                    .as_deref()
-                    .map(|e| format!(" ({e})"))
-                    .unwrap_or_default();
-                add_reason(
-                    id,
-                    ReasonKind::MuleConnection,
-                    format!(
-                        "Mule app {}{env} logs in as it (`{}`)",
-                        app.name, conn.config_name
-                    ),
-                    Some(conn.location.clone()),
-                );
-                let use_ = IdentityAppUse {
-                    app: app.name.clone(),
-                    environment: u.environment,
-                    config_name: conn.config_name.clone(),
-                    auth: conn.auth,
-                    location: conn.location.clone(),
-                    defined_at: u.defined_at,
-                };
-                id.apps.push(use_);
-            }
+    for (u, conn_users) in uses.iter().zip(users) {
+        let (app, conn) = (u.app, u.connection);
+        for user in conn_users {
+            let id = b.user(&user.username);
+            let env = user
+                .environment
+                .as_deref()
+                .map(|e| format!(" ({e})"))
+                .unwrap_or_default();
+            let through = if u.through_domain.is_some() {
+                format!(" through domain {}", u.owner.name)
+            } else {
+                String::new()
+            };
+            add_reason(
+                id,
+                ReasonKind::MuleConnection,
+                format!(
+                    "Mule {} {}{env} logs in as it{through} (`{}`)",
+                    if app.domain { "domain" } else { "app" },
+                    app.name,
+                    conn.config_name
+                ),
+                Some(u.location().clone()),
+            );
+            let use_ = IdentityAppUse {
+                app: app.name.clone(),
+                environment: user.environment,
+                config_name: conn.config_name.clone(),
+                auth: conn.auth,
+                location: u.location().clone(),
+                defined_at: user.defined_at,
+            };
+            id.apps.push(use_);
         }
     }
     for id in &mut b.ids {

@@ -3,11 +3,13 @@
 //! configs and requests, and Salesforce operations.
 
 mod connections;
+mod domain;
 mod http;
 mod properties;
 mod tls;
 
 pub use connections::*;
+pub use domain::*;
 pub use http::*;
 pub use properties::*;
 pub use tls::*;
@@ -47,6 +49,12 @@ pub struct MuleApp {
     /// its apps share, installed in the runtime's `domains` folder (never
     /// deployed through Runtime Manager).
     pub domain: bool,
+    /// The domain the app is deployed in, as it names it ([`DomainLink`]).
+    pub domain_link: Option<DomainLink>,
+    /// Connection configs the app's Salesforce operations use (`config-ref`)
+    /// that no connection of the app defines: its domain's shared ones, each
+    /// with its first operation outside the MUnit sources.
+    pub foreign_connection_refs: Vec<(String, Location)>,
     /// `mule-artifact.json` or `mule-project.xml`.
     pub descriptor: Option<Location>,
     /// `secureProperties` of mule-artifact.json; `None` when the file or the
@@ -125,6 +133,8 @@ impl MuleApp {
             root: root.into(),
             runtime,
             domain: false,
+            domain_link: None,
+            foreign_connection_refs: Vec::new(),
             descriptor: None,
             declared_secure_properties: None,
             xml_files: Vec::new(),

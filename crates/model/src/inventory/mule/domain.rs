@@ -1,0 +1,123 @@
+//! Mule domains: which app is deployed in which domain, and so which apps
+//! run on a Salesforce connection a domain shares.
+
+use serde::Serialize;
+
+use super::{MuleApp, SalesforceConnection};
+use crate::inventory::Inventory;
+use crate::location::Location;
+
+/// An app's link to the domain it is deployed in: the artifactId of its
+/// pom's dependency with classifier `mule-domain` (Mule 4), or `domain=` of
+/// its `mule-deploy.properties` (Mule 3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DomainLink {
+    pub name: String,
+    pub location: Location,
+}
+
+/// One app running on one Salesforce connection: the app's own connection,
+/// or its domain's shared one.
+#[derive(Debug, Clone, Copy)]
+pub struct ConnectionUse<'a> {
+    /// The app that runs as the connection's user.
+    pub app: &'a MuleApp,
+    /// The app or domain that defines the connection: its properties
+    /// resolve the username.
+    pub owner: &'a MuleApp,
+    pub connection: &'a SalesforceConnection,
+    /// Through a domain: the app's first operation on the connection.
+    pub through_domain: Option<&'a Location>,
+}
+
+impl<'a> ConnectionUse<'a> {
+    /// Where the app runs as the user: its operation on a domain's
+    /// connection, else the connection.
+    pub fn location(&self) -> &'a Location {
+        self.through_domain.unwrap_or(&self.connection.location)
+    }
+}
+
+impl MuleApp {
+    /// Records the config names its Salesforce operations use that no
+    /// connection of the app defines ([`MuleApp::foreign_connection_refs`]).
+    /// Call once the operations and connections are read.
+    pub fn note_foreign_connection_refs(&mut self) {
+        let mut refs: Vec<(String, Location)> = Vec::new();
+        for op in &self.operations {
+            let Some(name) = op.config_ref.as_deref() else {
+                continue;
+            };
+            if self.is_test_path(&op.location.path)
+                || self
+                    .salesforce_connections
+                    .iter()
+                    .any(|c| c.config_name == name)
+                || refs.iter().any(|(n, _)| n == name)
+            {
+                continue;
+            }
+            refs.push((name.to_string(), op.location.clone()));
+        }
+        self.foreign_connection_refs = refs;
+    }
+
+    /// The domain is the one `link` names: by its pom's artifactId (the app
+    /// name), else by its folder (the name a Mule 3 domain is deployed by).
+    pub fn is_domain_named(&self, link: &DomainLink) -> bool {
+        self.domain
+            && (self.name == link.name
+                || self.root.trim_end_matches('/').rsplit('/').next() == Some(link.name.as_str()))
+    }
+}
+
+impl Inventory {
+    /// Every app running on every Salesforce connection: each app's own
+    /// connections, and each domain connection used by the apps deployed in
+    /// that domain whose operations name it (the domain itself when no app
+    /// of the scan does: its user is still someone's).
+    pub fn connection_uses(&self) -> Vec<ConnectionUse<'_>> {
+        let mut out = Vec::new();
+        for owner in &self.apps {
+            let members: Vec<&MuleApp> = if owner.domain {
+                self.apps
+                    .iter()
+                    .filter(|a| {
+                        !a.domain
+                            && a.domain_link
+                                .as_ref()
+                                .is_some_and(|l| owner.is_domain_named(l))
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            for connection in &owner.salesforce_connections {
+                let before = out.len();
+                for app in &members {
+                    let at = app
+                        .foreign_connection_refs
+                        .iter()
+                        .find(|(n, _)| *n == connection.config_name);
+                    if let Some((_, at)) = at {
+                        out.push(ConnectionUse {
+                            app,
+                            owner,
+                            connection,
+                            through_domain: Some(at),
+                        });
+                    }
+                }
+                if out.len() == before {
+                    out.push(ConnectionUse {
+                        app: owner,
+                        owner,
+                        connection,
+                        through_domain: None,
+                    });
+                }
+            }
+        }
+        out
+    }
+}
