@@ -883,3 +883,45 @@ fn only_that_selects_nothing_says_what_was_found() {
         .success()
         .stdout(predicate::str::contains("No integration identity found"));
 }
+
+/// Apps deployed in a Mule domain and using its shared Salesforce
+/// connection are listed as its user's apps, at their operations, with the
+/// objects they use; the header counts domains apart from apps.
+#[test]
+fn apps_on_a_domains_connection_are_its_users_apps() {
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../rules/tests/fixtures/IG303/domain");
+    let out = intguard()
+        .arg("identities")
+        .arg(&fixture)
+        .args(["--only", "int.runtime@acme.com.dev"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.starts_with(
+            "intguard identities: 1 integration identity (4 Mule apps, 2 Mule domains, 0 metadata projects,"
+        ),
+        "{text}"
+    );
+    for line in [
+        "Mule app orders-sapi (dev) logs in as it through domain acme-domain (`Shared_Salesforce`)",
+        "orders-sapi `Shared_Salesforce` in dev: certificate (JWT/SAML bearer) (orders.xml:13)",
+        "customers-sapi `Shared_Salesforce` in dev: certificate (JWT/SAML bearer) (customers.xml:13)",
+    ] {
+        assert!(text.contains(line), "{line:?} not in\n{text}");
+    }
+    // The objects of both apps' operations on the domain's connection.
+    let objects = text.split("objects").nth(1).unwrap_or_default();
+    assert!(
+        objects.contains("Account") && objects.contains("Order"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("acme-domain `Shared_Salesforce` in dev"),
+        "{text}"
+    );
+}

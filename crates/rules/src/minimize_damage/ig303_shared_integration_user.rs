@@ -44,6 +44,13 @@ successful logins within the audit window. Two or more distinct apps using one u
 are reported (merged into the finding for that username when there is one), unless
 `intguard.toml` lists them all as one system.
 
+Apps deployed in a Mule domain (a pom dependency with classifier `mule-domain`, or
+`domain=` in Mule 3's `mule-deploy.properties`) whose operations use one of the
+domain's Salesforce connections (`config-ref`) run as its user, resolved in the
+domain's properties: each counts as an app using it, at its first operation on the
+connection, and the domain's connection is listed once. A domain connection that no
+app of the scan uses counts as the domain's own.
+
 Two apps with the same name in different folders (copies of one template) are two
 apps, named by their folders. A named user's authorization-code connection
 (`config-with-oauth-connection`: its `resourceOwnerId` is no username) and a username
@@ -97,10 +104,17 @@ apps = ["orders-sapi", "customers-papi"]
 };
 
 struct Use<'a> {
-    app: &'a MuleApp,
-    /// How the finding names the app ([`app_label`]).
+    /// How the finding names the app running as the user ([`app_label`]).
     label: &'a str,
+    /// The app, or the domain, that defines the connection: its properties
+    /// resolve the username.
+    owner: &'a MuleApp,
     conn: &'a SalesforceConnection,
+    /// Where the app runs as the user: the connection, or the app's
+    /// operation on its domain's shared connection.
+    at: &'a Location,
+    /// The domain whose connection it is, when the app runs on a domain's.
+    domain: Option<&'a str>,
     id: EnvIdentity,
 }
 
@@ -160,7 +174,7 @@ fn app_label<'a>(app: &'a MuleApp, duplicated: &HashSet<&str>) -> &'a str {
 fn locations_by_app<'u>(uses: &[&'u Use<'_>]) -> HashMap<&'u str, Vec<&'u Location>> {
     let mut by_app: HashMap<&str, Vec<&Location>> = HashMap::new();
     for u in uses {
-        by_app.entry(u.label).or_default().push(&u.conn.location);
+        by_app.entry(u.label).or_default().push(u.at);
     }
     for locs in by_app.values_mut() {
         locs.sort();
@@ -198,17 +212,21 @@ impl Rule for SharedIntegrationUser {
             .filter(|n| !seen_names.insert(n))
             .collect();
         let mut uses: Vec<(String, Use<'_>)> = Vec::new();
-        for (app, conn) in inventory.connections() {
+        // Each app on its own connections and on its domain's shared ones.
+        for cu in inventory.connection_uses() {
+            let conn = cu.connection;
             // An MUnit suite's connection is the app's own test, not another
             // system using the user.
             if in_test_sources(&conn.location.path) {
                 continue;
             }
-            for id in connection_identities(app, conn) {
+            for id in connection_identities(cu.owner, conn) {
                 let use_ = Use {
-                    app,
-                    label: app_label(app, &duplicated),
+                    label: app_label(cu.app, &duplicated),
+                    owner: cu.owner,
                     conn,
+                    at: cu.location(),
+                    domain: cu.through_domain.map(|_| cu.owner.name.as_str()),
                     id,
                 };
                 uses.push((use_.id.username.to_lowercase(), use_));
@@ -403,7 +421,7 @@ fn org_consumers(inventory: &Inventory, by_user: &ByUser<'_, '_>, out: &mut Vec<
                 };
                 !mule_uses.iter().any(|u| {
                     u.conn.attr("consumerKey").is_some_and(|v| {
-                        u.app
+                        u.owner
                             .resolve_all(v)
                             .into_iter()
                             .any(|x| x.value.is_some_and(|x| x.trim() == key))
@@ -535,13 +553,7 @@ fn org_consumers(inventory: &Inventory, by_user: &ByUser<'_, '_>, out: &mut Vec<
         ));
         let mut places: Vec<Related> = Vec::new();
         for u in &mule_uses {
-            places.push(Related::new(
-                &u.conn.location,
-                format!(
-                    "{} `{}` ({}) runs as {}",
-                    u.label, u.conn.config_name, u.conn.element, u.id.username
-                ),
-            ));
+            places.push(Related::new(u.at, runs_as(u, &u.id.username)));
             if let Some(at) = &u.id.defined_at {
                 let env = u.id.environment.as_deref().unwrap_or("every environment");
                 places.push(Related::new(
@@ -630,7 +642,31 @@ fn finding(
             apps_all.join(", ")
         ),
     };
-    let finding = Finding::new(&META, first.conn.location.clone(), message)
+    // Apps on a domain's connection share one config: a new username in
+    // their property files is not enough.
+    let mut on_domains: Vec<(&str, &str)> = uses
+        .iter()
+        .filter_map(|u| u.domain.map(|d| (d, u.label)))
+        .collect();
+    on_domains.sort();
+    on_domains.dedup();
+    let keep = if on_domains.is_empty() {
+        keep
+    } else {
+        let per_domain: Vec<String> = on_domains
+            .chunk_by(|a, b| a.0 == b.0)
+            .map(|g| {
+                let apps: Vec<&str> = g.iter().map(|(_, a)| *a).collect();
+                let s = if apps.len() == 1 { "s" } else { "" };
+                format!("{} run{s} on domain {}'s", apps.join(", "), g[0].0)
+            })
+            .collect();
+        format!(
+            "{keep}; {} shared Salesforce connection: give each app that needs another user a connection config of its own (in the app, with that user's properties) and point its operations' config-ref at it",
+            per_domain.join(", and ")
+        )
+    };
+    let finding = Finding::new(&META, first.at.clone(), message)
         .identity(username.clone())
         .environments(environments)
         .key_for_the_whole_scan(user_key.to_string())
@@ -643,38 +679,62 @@ fn finding(
     // connection's environments gathered in one pass over the uses.
     let mut envs_at: HashMap<&Location, Vec<String>> = HashMap::new();
     for u in &uses {
-        let envs = envs_at.entry(&u.conn.location).or_default();
+        let envs = envs_at.entry(u.at).or_default();
         envs.extend(u.id.environment.clone());
     }
-    let mut seen_conn: HashSet<&Location> = HashSet::from([&first.conn.location]);
+    let mut seen_at: HashSet<&Location> = HashSet::from([first.at]);
     let mut related: Vec<Related> = Vec::new();
     for u in &uses {
-        if !seen_conn.insert(&u.conn.location) {
+        if !seen_at.insert(u.at) {
             continue;
         }
-        let envs = envs_at.get(&u.conn.location).map_or(&[][..], Vec::as_slice);
+        let envs = envs_at.get(u.at).map_or(&[][..], Vec::as_slice);
         related.push(Related::new(
-            &u.conn.location,
-            format!(
-                "{} `{}` ({}) runs as {} {}",
-                u.label,
-                u.conn.config_name,
-                u.conn.element,
-                u.id.username,
-                env_phrase(envs)
-            ),
+            u.at,
+            format!("{} {}", runs_as(u, &u.id.username), env_phrase(envs)),
         ));
+    }
+    // The domain connections the apps share, once each.
+    for u in &uses {
+        if let Some(domain) = u.domain.filter(|_| seen_at.insert(&u.conn.location)) {
+            related.push(Related::new(
+                &u.conn.location,
+                format!(
+                    "domain {domain} `{}` ({}) runs as {}: every app deployed in the domain may use it",
+                    u.conn.config_name, u.conn.element, u.id.username
+                ),
+            ));
+        }
     }
     for u in &uses {
         if let Some(at) = &u.id.defined_at {
             let env = u.id.environment.as_deref().unwrap_or("every environment");
+            // A domain's property line sets the user of all its apps.
+            let whose = match u.domain {
+                Some(domain) => format!("domain {domain}"),
+                None => u.label.to_string(),
+            };
             related.push(Related::new(
                 at,
-                format!("{}: username {} for {env}", u.label, u.id.username),
+                format!("{whose}: username {} for {env}", u.id.username),
             ));
         }
     }
     finding.related_all(related)
+}
+
+/// `orders `SF_Config` (salesforce:sfdc-config) runs as int@acme.com`, or
+/// for an app on its domain's connection `orders runs as int@acme.com
+/// through domain acme-domain's `SF_Config` (salesforce:sfdc-config)`.
+fn runs_as(u: &Use<'_>, username: &str) -> String {
+    let (config, element) = (&u.conn.config_name, &u.conn.element);
+    match u.domain {
+        Some(domain) => format!(
+            "{} runs as {username} through domain {domain}'s `{config}` ({element})",
+            u.label
+        ),
+        None => format!("{} `{config}` ({element}) runs as {username}", u.label),
+    }
 }
 
 /// The one app whose name shares a word with the username's local part

@@ -159,3 +159,69 @@ fn apps_with_the_same_name_are_still_two_apps() {
         .iter()
         .any(|r| r.path.contains("team2/orders-api") && r.line == 10));
 }
+
+/// Apps deployed in a domain run on the Salesforce connection it shares:
+/// each such app uses the domain's user (resolved in the domain's
+/// properties), at its operation on the connection.
+#[test]
+fn apps_on_a_domains_shared_connection() {
+    const CUSTOMERS: &str = "customers-sapi/src/main/mule/customers.xml";
+    common::assert_places("IG303", "IG303/domain", &[(CUSTOMERS, 13), (CUSTOMERS, 13)]);
+    let findings = common::run("IG303", "IG303/domain");
+    let dev = findings
+        .iter()
+        .find(|f| f.identity.as_deref() == Some("int.runtime@acme.com.dev"))
+        .expect("dev user");
+    assert_eq!(
+        dev.message,
+        "int.runtime@acme.com.dev is used by 2 apps in dev: customers-sapi (customers.xml:13), orders-sapi (orders.xml:13)"
+    );
+    for (file, line) in [
+        ("orders-sapi/src/main/mule/orders.xml", 13),
+        ("acme-domain/src/main/mule/mule-domain-config.xml", 15),
+        ("acme-domain/src/main/resources/domain-dev.yaml", 3),
+    ] {
+        assert!(
+            dev.related
+                .iter()
+                .any(|r| r.path.ends_with(file) && r.line == line),
+            "{file}:{line} not in {:#?}",
+            dev.related
+        );
+    }
+    // billing-sapi is in the domain with a connection and user of its own.
+    assert!(!dev.related.iter().any(|r| r.path.contains("billing-sapi")));
+    assert!(dev
+        .fix
+        .contains("run on domain acme-domain's shared Salesforce connection"));
+    assert!(dev.fix.contains("a connection config of its own"));
+
+    // Mule 3: mule-deploy.properties names legacy-domain, whose literal
+    // principal is acme-domain's prod user.
+    let prod = findings
+        .iter()
+        .find(|f| f.identity.as_deref() == Some("int.runtime@acme.com"))
+        .expect("prod user");
+    assert_eq!(
+        prod.message,
+        "int.runtime@acme.com is used by 3 apps in prod: customers-sapi (customers.xml:13), legacy-app (legacy-app.xml:9), orders-sapi (orders.xml:13)"
+    );
+    assert!(prod.related.iter().any(|r| r
+        .path
+        .ends_with("legacy-app/src/main/app/legacy-app.xml")
+        && r.line == 9
+        && r.message
+            .contains("through domain legacy-domain's `Legacy_Salesforce`")));
+    assert!(prod
+        .fix
+        .contains("legacy-app runs on domain legacy-domain's"));
+}
+
+/// One app on a domain's connection shares it with nobody: the domain does
+/// not count as another app, an app in the domain with its own connection
+/// does not use the domain's, and an app that is not deployed in the domain
+/// does not either, whatever its config-ref says.
+#[test]
+fn one_app_on_a_domains_connection() {
+    common::assert_clean("IG303", "IG303/domain-one-app");
+}

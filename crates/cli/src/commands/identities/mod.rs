@@ -213,13 +213,20 @@ fn ops_text(ops: &[ObjectOperation]) -> String {
 fn render_text(inv: &Inventory, ids: &[&IntegrationIdentity], only: Option<&str>) -> String {
     let mut s = String::new();
     let md = &inv.salesforce;
+    let domains = inv.apps.iter().filter(|a| a.domain).count();
+    let apps = inv.apps.len() - domains;
     let _ = writeln!(
         s,
-        "intguard identities: {} integration identit{} ({} Mule app{}, {} metadata project{}, {} files read)",
+        "intguard identities: {} integration identit{} ({} Mule app{}{}, {} metadata project{}, {} files read)",
         ids.len(),
         if ids.len() == 1 { "y" } else { "ies" },
-        inv.apps.len(),
-        if inv.apps.len() == 1 { "" } else { "s" },
+        apps,
+        if apps == 1 { "" } else { "s" },
+        match domains {
+            0 => String::new(),
+            1 => ", 1 Mule domain".to_string(),
+            n => format!(", {n} Mule domains"),
+        },
         md.projects.len(),
         if md.projects.len() == 1 { "" } else { "s" },
         inv.stats.files
