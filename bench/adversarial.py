@@ -199,6 +199,7 @@ def cases():
         PROFILE_PATH: profile(10, 10),
     }, "identities"
     yield "shared-user", shared_user_apps, None
+    yield "shared-domain", domain_apps, "identities"
     yield "big-profile", {PROFILE_PATH: profile(20_000, 200_000)}, "identities"
     sets = {
         f"sf/force-app/main/default/permissionsets/PS{i}.permissionset-meta.xml": permission_set(i, 50)
@@ -236,6 +237,40 @@ def shared_user_apps(root, apps=3_000):
         for env in ("dev", "qa", "prod"):
             with open(os.path.join(app, f"src/main/resources/{env}.yaml"), "w") as f:
                 f.write(f'sfdc:\n  username: "int.shared@acme.com.{env}"\n  password: "${{SFDC_PASSWORD}}"\n')
+
+
+def domain_apps(root, apps=3_000):
+    """A Mule domain whose Salesforce connection 3,000 apps deployed in it use (each app's pom
+    names the domain; each runs a query on the domain's config): one user in three
+    environments, shared by every app through the domain."""
+    domain = os.path.join(root, "shared-domain")
+    os.makedirs(os.path.join(domain, "src/main/mule"))
+    os.makedirs(os.path.join(domain, "src/main/resources"))
+    with open(os.path.join(domain, "pom.xml"), "w") as f:
+        f.write("<project><artifactId>shared-domain</artifactId><packaging>mule-domain</packaging></project>\n")
+    with open(os.path.join(domain, "mule-artifact.json"), "w") as f:
+        f.write('{"minMuleVersion":"4.4.0"}')
+    with open(os.path.join(domain, "src/main/mule/mule-domain-config.xml"), "w") as f:
+        f.write('<domain:mule-domain xmlns="http://www.mulesoft.org/schema/mule/core"'
+                ' xmlns:domain="http://www.mulesoft.org/schema/mule/ee/domain"'
+                ' xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">'
+                '<configuration-properties file="${mule.env}.yaml"/><salesforce:sfdc-config name="SF">'
+                '<salesforce:basic-connection username="${sfdc.username}" password="${sfdc.password}"/>'
+                '</salesforce:sfdc-config></domain:mule-domain>\n')
+    for env in ("dev", "qa", "prod"):
+        with open(os.path.join(domain, f"src/main/resources/{env}.yaml"), "w") as f:
+            f.write(f'sfdc:\n  username: "int.domain@acme.com.{env}"\n  password: "${{SFDC_PASSWORD}}"\n')
+    for i in range(apps):
+        app = os.path.join(root, f"app-{i:04d}")
+        os.makedirs(os.path.join(app, "src/main/mule"))
+        with open(os.path.join(app, "pom.xml"), "w") as f:
+            f.write(f"<project><artifactId>app-{i:04d}</artifactId><packaging>mule-application</packaging>"
+                    "<dependencies><dependency><artifactId>shared-domain</artifactId>"
+                    "<classifier>mule-domain</classifier><scope>provided</scope></dependency>"
+                    "</dependencies></project>\n")
+        with open(os.path.join(app, "src/main/mule/flows.xml"), "w") as f:
+            f.write(MULE + '<flow name="f"><salesforce:query config-ref="SF"><salesforce:salesforce-query>'
+                    f"SELECT Id FROM Obj{i}__c</salesforce:salesforce-query></salesforce:query></flow></mule>\n")
 
 
 def committed_binaries(root, files=12, size=30 << 20):
