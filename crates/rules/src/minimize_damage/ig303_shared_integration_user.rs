@@ -88,6 +88,20 @@ sfdc:
 sfdc:
   username: "int.customers@acme.com"
 ```
+When the apps run on a Mule domain's shared connection, a new username needs a
+connection of the app's own: define one in the app and point its operations at it.
+```xml
+<!-- orders-sapi/src/main/mule/global.xml -->
+<salesforce:sfdc-config name="Orders_Salesforce">
+  <salesforce:jwt-connection consumerKey="${secure::sfdc.consumerKey}" keyStore="keys/orders-jwt.jks"
+      storePassword="${secure::sfdc.keystore.password}" certificateAlias="orders"
+      principal="${sfdc.username}"/>
+</salesforce:sfdc-config>
+<!-- orders-sapi/src/main/mule/orders.xml: was config-ref="Shared_Salesforce" (the domain's) -->
+<salesforce:query config-ref="Orders_Salesforce">
+  <salesforce:salesforce-query>SELECT Id, Status FROM Order</salesforce:salesforce-query>
+</salesforce:query>
+```
 If the apps really are one system, say so in `intguard.toml`:
 ```toml
 [[identities]]
