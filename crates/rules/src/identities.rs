@@ -411,6 +411,7 @@ mod tests {
                 auth: AuthClass::Password,
                 location: Location::new(format!("app-{i:04}/src/main/mule/global.xml"), 5, 3),
                 defined_at: None,
+                domain: None,
             })
             .collect();
         Inventory {

@@ -909,8 +909,8 @@ fn apps_on_a_domains_connection_are_its_users_apps() {
     );
     for line in [
         "Mule app orders-sapi (dev) logs in as it through domain acme-domain (`Shared_Salesforce`)",
-        "orders-sapi `Shared_Salesforce` in dev: certificate (JWT/SAML bearer) (orders.xml:13)",
-        "customers-sapi `Shared_Salesforce` in dev: certificate (JWT/SAML bearer) (customers.xml:13)",
+        "orders-sapi `Shared_Salesforce` of domain acme-domain in dev: certificate (JWT/SAML bearer) (orders.xml:13)",
+        "customers-sapi `Shared_Salesforce` of domain acme-domain in dev: certificate (JWT/SAML bearer) (customers.xml:13)",
     ] {
         assert!(text.contains(line), "{line:?} not in\n{text}");
     }
@@ -923,5 +923,32 @@ fn apps_on_a_domains_connection_are_its_users_apps() {
     assert!(
         !text.contains("acme-domain `Shared_Salesforce` in dev"),
         "{text}"
+    );
+
+    // JSON: each use names the domain; the summary counts domains apart.
+    let out = intguard()
+        .arg("identities")
+        .arg(&fixture)
+        .args(["--only", "int.runtime@acme.com.dev", "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["summary"]["apps"], 4);
+    assert_eq!(v["summary"]["domains"], 2);
+    let uses: Vec<(&str, &str)> = v["identities"][0]["apps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| (u["app"].as_str().unwrap(), u["domain"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        uses,
+        [
+            ("customers-sapi", "acme-domain"),
+            ("orders-sapi", "acme-domain")
+        ]
     );
 }

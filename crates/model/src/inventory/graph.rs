@@ -275,6 +275,10 @@ pub struct IdentityAppUse {
     pub location: Location,
     /// The property line that defined the username, if it came from one.
     pub defined_at: Option<Location>,
+    /// The domain whose shared connection it is, when the app runs on its
+    /// domain's (`config_name` is the domain's config).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
 }
 
 /// What grants access.

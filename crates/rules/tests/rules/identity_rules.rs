@@ -115,6 +115,7 @@ fn orders() -> IntegrationIdentity {
             "orders-sapi/src/main/resources/properties/prod.yaml",
             5,
         )),
+        domain: None,
     });
     id.profile = Some(AccessAssignment {
         name: "Orders Integration".into(),

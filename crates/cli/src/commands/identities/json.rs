@@ -25,7 +25,8 @@ pub(super) fn write(
         },
         summary: Summary {
             identities: ids.len(),
-            apps: inv.apps.len(),
+            apps: inv.apps.iter().filter(|a| !a.domain).count(),
+            domains: inv.apps.iter().filter(|a| a.domain).count(),
             metadata_projects: inv.salesforce.projects.len(),
             files: inv.stats.files,
             diagnostics: inv.diagnostics.len(),
@@ -52,7 +53,9 @@ struct Tool {
 #[derive(Serialize)]
 struct Summary {
     identities: usize,
+    /// Mule apps, and apart from them the Mule domains read.
     apps: usize,
+    domains: usize,
     metadata_projects: usize,
     files: u64,
     diagnostics: usize,

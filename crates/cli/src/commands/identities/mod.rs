@@ -262,10 +262,12 @@ fn render_text(inv: &Inventory, ids: &[&IntegrationIdentity], only: Option<&str>
         // Apps: one line per app and connection, with its environments.
         let mut lines: Vec<(String, String, AuthClass, Location, Vec<String>)> = Vec::new();
         for u in &id.apps {
-            match lines
-                .iter_mut()
-                .find(|l| l.0 == u.app && l.1 == u.config_name)
-            {
+            // A domain's connection is named with its domain.
+            let config = match &u.domain {
+                Some(d) => format!("`{}` of domain {d}", u.config_name),
+                None => format!("`{}`", u.config_name),
+            };
+            match lines.iter_mut().find(|l| l.0 == u.app && l.1 == config) {
                 Some(l) => {
                     if let Some(e) = &u.environment {
                         l.4.push(e.clone());
@@ -273,7 +275,7 @@ fn render_text(inv: &Inventory, ids: &[&IntegrationIdentity], only: Option<&str>
                 }
                 None => lines.push((
                     u.app.clone(),
-                    u.config_name.clone(),
+                    config,
                     u.auth,
                     u.location.clone(),
                     u.environment.iter().cloned().collect(),
@@ -289,7 +291,7 @@ fn render_text(inv: &Inventory, ids: &[&IntegrationIdentity], only: Option<&str>
             };
             let _ = writeln!(
                 s,
-                "  {label:<11} {app} `{config}` in {envs}: {} ({})",
+                "  {label:<11} {app} {config} in {envs}: {} ({})",
                 auth_name(*auth),
                 short(at)
             );

@@ -65,6 +65,7 @@ pub(super) fn mule_users(b: &mut Builder, uses: &[ConnectionUse<'_>]) {
                 auth: conn.auth,
                 location: u.location().clone(),
                 defined_at: user.defined_at,
+                domain: u.through_domain.map(|_| u.owner.name.clone()),
             };
             id.apps.push(use_);
         }
