@@ -151,7 +151,8 @@ pub fn upgrade_encryption_command(folder: &str) -> String {
 
 /// `fix` with a last sentence naming the properties its snippet reads
 /// (`${https.port}`, `${secure::tls.keystore.password}`) that `app` defines
-/// in none of its environments: without them the app fails at deploy.
+/// in none of its environments: without them the app (or domain) fails at
+/// deploy.
 pub fn with_property_note(app: &MuleApp, fix: String) -> String {
     let envs = app.resolution_environments();
     let mut missing: Vec<String> = Vec::new();
@@ -182,7 +183,8 @@ pub fn with_property_note(app: &MuleApp, fix: String) -> String {
         ""
     };
     format!(
-        "{fix} The app defines none of {} yet: add them to each environment's properties{how}.",
+        "{fix} The {} defines none of {} yet: add them to each environment's properties{how}.",
+        if app.domain { "domain" } else { "app" },
         missing.join(", ")
     )
 }

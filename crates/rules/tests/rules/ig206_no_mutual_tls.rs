@@ -128,3 +128,20 @@ fn encrypted_usernames_are_not_named() {
         assert!(!text.contains("!["), "{text}");
     }
 }
+
+/// On a Mule domain's shared connection the fix's note on the properties
+/// it reads names the domain, whose properties files must define them.
+#[test]
+fn a_domains_connection_fix_names_the_domain() {
+    const D: &str = "acme-domain/src/main/mule/mule-domain-config.xml";
+    let findings = common::run("IG206", "IG303/domain");
+    let f = common::finding_at(&findings, D, 15);
+    assert!(
+        f.fix
+            .contains("The domain defines none of sfdc.mtls.keystore.path"),
+        "{}",
+        f.fix
+    );
+    let app = common::finding_at(&findings, "billing-sapi/src/main/mule/billing.xml", 12);
+    assert!(app.fix.contains("The app defines none of"), "{}", app.fix);
+}
