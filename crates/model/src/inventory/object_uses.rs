@@ -122,7 +122,8 @@ impl MuleApp {
 
     /// Replaces [`MuleApp::operations`] by what the operations bound to each
     /// of the app's connection configs (and of its domain's that it names)
-    /// use ([`MuleApp::object_uses`]). Idempotent: an app without operations keeps its digest.
+    /// use ([`MuleApp::object_uses`]). Idempotent: an app without operations
+    /// keeps its digest.
     pub fn digest_operations(&mut self) {
         if self.operations.is_empty() {
             return;
