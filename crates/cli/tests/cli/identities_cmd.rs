@@ -952,3 +952,70 @@ fn apps_on_a_domains_connection_are_its_users_apps() {
         ]
     );
 }
+
+/// Apps on a connection of a domain that is not among the paths read are
+/// listed as running as an unknown user, in text and in JSON; an app that
+/// names no domain is not, whatever its config-refs.
+#[test]
+fn apps_on_a_domain_not_read_have_unknown_users() {
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../readers/tests/fixtures/domain-members");
+    let out = intguard()
+        .arg("identities")
+        .arg(&fixture)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    let unknown = text
+        .split("\nUnknown users: ")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no unknown users in\n{text}"));
+    assert_eq!(
+        unknown.lines().skip(1).collect::<Vec<_>>(),
+        [
+            "  legacy-app `Legacy_Salesforce` of domain legacy-domain (legacy-app.xml:8)",
+            "  orders-app `Shared_Salesforce` of domain acme-domain (orders.xml:14)",
+        ]
+    );
+    let out = intguard()
+        .arg("identities")
+        .arg(&fixture)
+        .args(["--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: Value = serde_json::from_slice(&out).unwrap();
+    let unread: Vec<(&str, &str, &str, u64)> = v["unread_domain_uses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| {
+            (
+                u["app"].as_str().unwrap(),
+                u["domain"].as_str().unwrap(),
+                u["config_name"].as_str().unwrap(),
+                u["location"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        unread,
+        [
+            ("legacy-app", "legacy-domain", "Legacy_Salesforce", 8),
+            ("orders-app", "acme-domain", "Shared_Salesforce", 14)
+        ]
+    );
+    // With the domain read, nothing is unknown.
+    let domain = Path::new(env!("CARGO_MANIFEST_DIR")).join("../rules/tests/fixtures/IG303/domain");
+    intguard()
+        .arg("identities")
+        .arg(&domain)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Unknown users").not());
+}

@@ -32,6 +32,16 @@ pub(super) fn write(
             diagnostics: inv.diagnostics.len(),
         },
         identities: Identities(ids),
+        unread_domain_uses: inv
+            .unread_domain_uses()
+            .into_iter()
+            .map(|u| UnreadDomainUse {
+                app: &u.app.name,
+                domain: &u.link.name,
+                config_name: u.config_name,
+                location: u.location,
+            })
+            .collect(),
     };
     serde_json::to_writer_pretty(&mut *out, &document)?;
     out.write_all(b"\n")
@@ -42,6 +52,18 @@ struct Document<'a> {
     tool: Tool,
     summary: Summary,
     identities: Identities<'a>,
+    /// Apps on a connection of a Mule domain the scan did not read: who
+    /// they run as is not known.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    unread_domain_uses: Vec<UnreadDomainUse<'a>>,
+}
+
+#[derive(Serialize)]
+struct UnreadDomainUse<'a> {
+    app: &'a str,
+    domain: &'a str,
+    config_name: &'a str,
+    location: &'a intguard_model::Location,
 }
 
 #[derive(Serialize)]

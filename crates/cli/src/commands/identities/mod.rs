@@ -460,5 +460,22 @@ fn render_text(inv: &Inventory, ids: &[&IntegrationIdentity], only: Option<&str>
             );
         }
     }
+    let unread = inv.unread_domain_uses();
+    if only.is_none() && !unread.is_empty() {
+        let _ = writeln!(
+            s,
+            "\nUnknown users: these apps run on a Salesforce connection of a Mule domain that is not among the paths read (read the domain project too):"
+        );
+        for u in unread {
+            let _ = writeln!(
+                s,
+                "  {} `{}` of domain {} ({})",
+                u.app.name,
+                u.config_name,
+                u.link.name,
+                short(u.location)
+            );
+        }
+    }
     s
 }

@@ -686,4 +686,11 @@ fn apps_on_a_domains_connection_use_its_user() {
     assert_eq!(objects, ["Account", "Order"]);
     let lonely = inv.identity("int.lonely@acme.com").expect("lonely user");
     assert_eq!(lonely.app_names(), ["lonely-domain"]);
+    // The app of a domain the scan did not read: its user is not known.
+    let unread: Vec<(&str, &str, &str)> = inv
+        .unread_domain_uses()
+        .iter()
+        .map(|u| (u.app.name.as_str(), u.link.name.as_str(), u.config_name))
+        .collect();
+    assert_eq!(unread, [("elsewhere", "other-domain", "Shared_SF")]);
 }

@@ -71,7 +71,42 @@ impl MuleApp {
     }
 }
 
+/// An app's operations on a connection of a domain the scan did not read:
+/// who they run as is not known.
+#[derive(Debug, Clone, Copy)]
+pub struct UnreadDomainUse<'a> {
+    pub app: &'a MuleApp,
+    pub link: &'a DomainLink,
+    pub config_name: &'a str,
+    /// The app's first operation on it.
+    pub location: &'a Location,
+}
+
 impl Inventory {
+    /// The config-refs of apps deployed in a domain that no domain of the
+    /// scan matches (its project lives elsewhere): their Salesforce user is
+    /// the domain's, unknown here.
+    pub fn unread_domain_uses(&self) -> Vec<UnreadDomainUse<'_>> {
+        let mut out = Vec::new();
+        for app in &self.apps {
+            let Some(link) = &app.domain_link else {
+                continue;
+            };
+            if self.apps.iter().any(|d| d.is_domain_named(link)) {
+                continue;
+            }
+            for (config_name, location) in &app.foreign_connection_refs {
+                out.push(UnreadDomainUse {
+                    app,
+                    link,
+                    config_name,
+                    location,
+                });
+            }
+        }
+        out
+    }
+
     /// Every app running on every Salesforce connection: each app's own
     /// connections, and each domain connection used by the apps deployed in
     /// that domain whose operations name it (the domain itself when no app
