@@ -226,24 +226,28 @@ impl Rule for SharedIntegrationUser {
             .filter(|n| !seen_names.insert(n))
             .collect();
         let mut uses: Vec<(String, Use<'_>)> = Vec::new();
-        // Each app on its own connections and on its domain's shared ones.
-        for cu in inventory.connection_uses() {
-            let conn = cu.connection;
+        // Each app on its own connections and on its domain's shared ones:
+        // a connection's usernames resolved once, however many apps use it.
+        for group in inventory.connection_uses() {
+            let (owner, conn) = (group[0].owner, group[0].connection);
             // An MUnit suite's connection is the app's own test, not another
             // system using the user.
             if in_test_sources(&conn.location.path) {
                 continue;
             }
-            for id in connection_identities(cu.owner, conn) {
-                let use_ = Use {
-                    label: app_label(cu.app, &duplicated),
-                    owner: cu.owner,
-                    conn,
-                    at: cu.location(),
-                    domain: cu.through_domain.map(|_| cu.owner.name.as_str()),
-                    id,
-                };
-                uses.push((use_.id.username.to_lowercase(), use_));
+            let ids = connection_identities(owner, conn);
+            for cu in &group {
+                for id in &ids {
+                    let use_ = Use {
+                        label: app_label(cu.app, &duplicated),
+                        owner,
+                        conn,
+                        at: cu.location(),
+                        domain: cu.through_domain.map(|_| owner.name.as_str()),
+                        id: id.clone(),
+                    };
+                    uses.push((use_.id.username.to_lowercase(), use_));
+                }
             }
         }
         // Stable: each username's uses stay in the order of the connections.

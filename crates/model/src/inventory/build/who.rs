@@ -18,61 +18,69 @@ use crate::inventory::IdentityHint;
 
 /// Usernames of Mule connections, each with a reason and the app's use: an
 /// app's own connections, and a domain's shared connections for each app
-/// deployed in it that uses them ([`Inventory::connection_uses`]).
-/// Resolving them in every environment (in the properties of the app or
-/// domain that defines the connection) is most of this step's work: all
-/// uses at once, over the cores, then joined in order.
-pub(super) fn mule_users(b: &mut Builder, uses: &[ConnectionUse<'_>]) {
-    let users: Vec<Vec<ConnectionUser>> = uses
+/// deployed in it that uses them ([`Inventory::connection_uses`], one group
+/// per connection). Resolving them in every environment (in the properties
+/// of the app or domain that defines the connection, once per connection)
+/// is most of this step's work: all connections at once, over the cores,
+/// then joined in order.
+pub(super) fn mule_users(b: &mut Builder, groups: &[Vec<ConnectionUse<'_>>]) {
+    let users: Vec<Vec<ConnectionUser>> = groups
         .par_iter()
-        .map(|u| {
-            if u.owner.is_test_path(&u.connection.location.path) {
+        .map(|group| {
+            let (owner, conn) = (group[0].owner, group[0].connection);
+            if owner.is_test_path(&conn.location.path) {
                 Vec::new()
             } else {
-                u.connection.users(u.owner)
+                conn.users(owner)
             }
         })
         .collect();
-    for (u, conn_users) in uses.iter().zip(users) {
-        let (app, conn) = (u.app, u.connection);
-        for user in conn_users {
-            let id = b.user(&user.username);
-            let env = user
-                .environment
-                .as_deref()
-                .map(|e| format!(" ({e})"))
-                .unwrap_or_default();
-            let through = if u.through_domain.is_some() {
-                format!(" through domain {}", u.owner.name)
-            } else {
-                String::new()
-            };
-            add_reason(
-                id,
-                ReasonKind::MuleConnection,
-                format!(
-                    "Mule {} {}{env} logs in as it{through} (`{}`)",
-                    if app.domain { "domain" } else { "app" },
-                    app.name,
-                    conn.config_name
-                ),
-                Some(u.location().clone()),
-            );
-            let use_ = IdentityAppUse {
-                app: app.name.clone(),
-                environment: user.environment,
-                config_name: conn.config_name.clone(),
-                auth: conn.auth,
-                location: u.location().clone(),
-                defined_at: user.defined_at,
-                domain: u.through_domain.map(|_| u.owner.name.clone()),
-            };
-            id.apps.push(use_);
+    for (group, conn_users) in groups.iter().zip(users) {
+        for u in group {
+            for user in &conn_users {
+                add_use(b, u, user);
+            }
         }
     }
     for id in &mut b.ids {
         crate::dedup::keep_first(&mut id.apps);
     }
+}
+
+/// The app of `u` logs in as `user`: a reason and a use of its identity.
+fn add_use(b: &mut Builder, u: &ConnectionUse<'_>, user: &ConnectionUser) {
+    let (app, conn) = (u.app, u.connection);
+    let id = b.user(&user.username);
+    let env = user
+        .environment
+        .as_deref()
+        .map(|e| format!(" ({e})"))
+        .unwrap_or_default();
+    let through = if u.through_domain.is_some() {
+        format!(" through domain {}", u.owner.name)
+    } else {
+        String::new()
+    };
+    add_reason(
+        id,
+        ReasonKind::MuleConnection,
+        format!(
+            "Mule {} {}{env} logs in as it{through} (`{}`)",
+            if app.domain { "domain" } else { "app" },
+            app.name,
+            conn.config_name
+        ),
+        Some(u.location().clone()),
+    );
+    id.apps.push(IdentityAppUse {
+        app: app.name.clone(),
+        environment: user.environment.clone(),
+        config_name: conn.config_name.clone(),
+        auth: conn.auth,
+        location: u.location().clone(),
+        defined_at: user.defined_at.clone(),
+        domain: u.through_domain.map(|_| u.owner.name.clone()),
+    });
 }
 
 /// User definition files (`sf org create user`): the user, its profile and

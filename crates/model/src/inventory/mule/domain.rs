@@ -107,11 +107,13 @@ impl Inventory {
         out
     }
 
-    /// Every app running on every Salesforce connection: each app's own
-    /// connections, and each domain connection used by the apps deployed in
-    /// that domain whose operations name it (the domain itself when no app
-    /// of the scan does: its user is still someone's).
-    pub fn connection_uses(&self) -> Vec<ConnectionUse<'_>> {
+    /// Every app running on every Salesforce connection, one non-empty group
+    /// per connection (so that its username is resolved once, however many
+    /// apps share it): each app's own connections, and each domain
+    /// connection used by the apps deployed in that domain whose operations
+    /// name it (the domain itself when no app of the scan does: its user is
+    /// still someone's).
+    pub fn connection_uses(&self) -> Vec<Vec<ConnectionUse<'_>>> {
         let mut out = Vec::new();
         for owner in &self.apps {
             let members: Vec<&MuleApp> = if owner.domain {
@@ -128,29 +130,30 @@ impl Inventory {
                 Vec::new()
             };
             for connection in &owner.salesforce_connections {
-                let before = out.len();
-                for app in &members {
-                    let at = app
-                        .foreign_connection_refs
-                        .iter()
-                        .find(|(n, _)| *n == connection.config_name);
-                    if let Some((_, at)) = at {
-                        out.push(ConnectionUse {
+                let mut group: Vec<ConnectionUse<'_>> = members
+                    .iter()
+                    .filter_map(|app| {
+                        let (_, at) = app
+                            .foreign_connection_refs
+                            .iter()
+                            .find(|(n, _)| *n == connection.config_name)?;
+                        Some(ConnectionUse {
                             app,
                             owner,
                             connection,
                             through_domain: Some(at),
-                        });
-                    }
-                }
-                if out.len() == before {
-                    out.push(ConnectionUse {
+                        })
+                    })
+                    .collect();
+                if group.is_empty() {
+                    group.push(ConnectionUse {
                         app: owner,
                         owner,
                         connection,
                         through_domain: None,
                     });
                 }
+                out.push(group);
             }
         }
         out
