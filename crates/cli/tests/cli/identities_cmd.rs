@@ -59,13 +59,27 @@ fn jwt_app(app: &Path, user: &str, queries: &[&str]) {
 }
 
 fn json_of(args: &[&str]) -> Value {
+    serde_json::from_str(&text_of(args)).unwrap()
+}
+
+/// The standard output of a successful run.
+fn text_of(args: &[&str]) -> String {
     let out = intguard().args(args).output().unwrap();
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    serde_json::from_slice(&out.stdout).unwrap()
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// A test fixture tree of another crate, as an argument.
+fn fixture(rel: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(rel)
+        .to_string_lossy()
+        .into_owned()
 }
 
 fn identity<'a>(v: &'a Value, name: &str) -> &'a Value {
@@ -889,18 +903,9 @@ fn only_that_selects_nothing_says_what_was_found() {
 /// objects they use; the header counts domains apart from apps.
 #[test]
 fn apps_on_a_domains_connection_are_its_users_apps() {
-    let fixture =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../rules/tests/fixtures/IG303/domain");
-    let out = intguard()
-        .arg("identities")
-        .arg(&fixture)
-        .args(["--only", "int.runtime@acme.com.dev"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(out).unwrap();
+    let tree = fixture("rules/tests/fixtures/IG303/domain");
+    const DEV_USER: &str = "int.runtime@acme.com.dev";
+    let text = text_of(&["identities", &tree, "--only", DEV_USER]);
     assert!(
         text.starts_with(
             "intguard identities: 1 integration identity (4 Mule apps, 2 Mule domains, 0 metadata projects,"
@@ -926,16 +931,7 @@ fn apps_on_a_domains_connection_are_its_users_apps() {
     );
 
     // JSON: each use names the domain; the summary counts domains apart.
-    let out = intguard()
-        .arg("identities")
-        .arg(&fixture)
-        .args(["--only", "int.runtime@acme.com.dev", "--format", "json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let v: Value = serde_json::from_slice(&out).unwrap();
+    let v = json_of(&["identities", &tree, "--only", DEV_USER, "--format", "json"]);
     assert_eq!(v["summary"]["apps"], 4);
     assert_eq!(v["summary"]["domains"], 2);
     let uses: Vec<(&str, &str)> = v["identities"][0]["apps"]
@@ -958,17 +954,8 @@ fn apps_on_a_domains_connection_are_its_users_apps() {
 /// names no domain is not, whatever its config-refs.
 #[test]
 fn apps_on_a_domain_not_read_have_unknown_users() {
-    let fixture =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../readers/tests/fixtures/domain-members");
-    let out = intguard()
-        .arg("identities")
-        .arg(&fixture)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(out).unwrap();
+    let members = fixture("readers/tests/fixtures/domain-members");
+    let text = text_of(&["identities", &members]);
     let unknown = text
         .split("\nUnknown users: ")
         .nth(1)
@@ -980,16 +967,7 @@ fn apps_on_a_domain_not_read_have_unknown_users() {
             "  orders-app `Shared_Salesforce` of domain acme-domain (orders.xml:14)",
         ]
     );
-    let out = intguard()
-        .arg("identities")
-        .arg(&fixture)
-        .args(["--format", "json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let v: Value = serde_json::from_slice(&out).unwrap();
+    let v = json_of(&["identities", &members, "--format", "json"]);
     let unread: Vec<(&str, &str, &str, u64)> = v["unread_domain_uses"]
         .as_array()
         .unwrap()
@@ -1011,11 +989,7 @@ fn apps_on_a_domain_not_read_have_unknown_users() {
         ]
     );
     // With the domain read, nothing is unknown.
-    let domain = Path::new(env!("CARGO_MANIFEST_DIR")).join("../rules/tests/fixtures/IG303/domain");
-    intguard()
-        .arg("identities")
-        .arg(&domain)
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("Unknown users").not());
+    let domain = fixture("rules/tests/fixtures/IG303/domain");
+    let text = text_of(&["identities", &domain]);
+    assert!(!text.contains("Unknown users"), "{text}");
 }
