@@ -59,6 +59,11 @@ const PASSWORD_SETTINGS: &[&str] = &[
     "attribute",
     "param",
     "label",
+    // Salesforce password policies (ProfilePasswordPolicy, Security
+    // settings): `passwordQuestion`, `passwordAssistanceMessage`,
+    // `passwordAssistanceURL`.
+    "question",
+    "assistance",
 ];
 
 /// Names that conventionally hold the secure-properties key (any case).
@@ -787,6 +792,10 @@ mod tests {
             "passwordEncoding",
             "password_file",
             "passwordless",
+            // Salesforce password policies.
+            "passwordQuestion",
+            "passwordAssistanceMessage",
+            "passwordAssistanceURL",
         ] {
             assert!(!is_secret_name(no), "{no}");
         }
