@@ -708,8 +708,14 @@ fn finding_for(app: &MuleApp, candidate: &Candidate<'_>, hit: &Hit<'_>) -> Findi
     // rotating under them would leave the values to re-encrypt once more.
     let upgrade = upgrade_applies(app, config);
     let reencrypt = if upgrade {
+        // Mule 3's secure-property-placeholder has no random IVs.
+        let target = if config.has_random_iv_option() {
+            "AES/CBC and random IVs"
+        } else {
+            "AES/CBC"
+        };
         format!(
-            "re-encrypt the app's ![...] values under it with AES/CBC and random IVs, setting its secure-properties configurations to match (IG108), in one step ({}), and encrypt the new secret with it ({})",
+            "re-encrypt the app's ![...] values under it with {target}, setting its secure-properties configurations to match (IG108), in one step ({}), and encrypt the new secret with it ({})",
             crate::support::upgrade_encryption_command(&app.root),
             encrypt_command(
                 &Cipher::recommended(config.has_random_iv_option()),
@@ -1096,6 +1102,33 @@ mod tests {
             assert_eq!(f.related[0].line, 20, "the literal key");
             assert!(f.environments.is_empty());
         }
+    }
+
+    /// Mule 3's secure-property-placeholder has no random IVs: the fix
+    /// moves a Blowfish config to AES/CBC and asks for no random IVs.
+    #[test]
+    fn mule3_fix_asks_for_no_random_ivs() {
+        let mut bf = config("mulesoft", Some("Blowfish"), None);
+        bf.element = "secure-property-placeholder:config".into();
+        let a = orders(
+            bf,
+            vec![secured(
+                "prod",
+                &[("sfdc.password", "![qCReIPK3jcqD7WR84ISSIQ==]")],
+            )],
+        );
+        let inv = Inventory {
+            apps: vec![a],
+            ..Default::default()
+        };
+        let f = DecryptableSecret.check(&inv);
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert!(
+            f[0].fix.contains("values under it with AES/CBC, setting"),
+            "{}",
+            f[0].fix
+        );
+        assert!(!f[0].fix.contains("random"), "{}", f[0].fix);
     }
 
     #[test]
