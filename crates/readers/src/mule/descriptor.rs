@@ -178,11 +178,16 @@ pub(crate) struct PomProperty {
 }
 
 /// Elements whose children are property definitions: the project's (and
-/// profiles') `<properties>`, and a Mule Maven plugin deployment's
+/// profiles') `<properties>`, a Mule Maven plugin deployment's
 /// `<properties>` and `<secureProperties>` (what Runtime Manager sets on the
-/// app when the plugin deploys it).
+/// app when the plugin deploys it), and the system properties and
+/// environment variables a test plugin (MUnit's, Surefire's) runs the app
+/// with (`<systemPropertyVariables><mule.key>...`).
 fn holds_properties(element: &str) -> bool {
-    matches!(element, "properties" | "secureProperties")
+    matches!(
+        element,
+        "properties" | "secureProperties" | "systemPropertyVariables" | "environmentVariables"
+    )
 }
 
 /// Every [`PomProperty`] of a pom: the property definitions, and the leaf
@@ -365,6 +370,40 @@ mod tests {
                 owned("mule.env", "prod", false, 8),
                 owned("encryption.key", "k1", false, 10),
                 owned("configuration/password", "${db.pw}", true, 18),
+            ]
+        );
+    }
+
+    /// The system properties and environment variables a test plugin runs
+    /// the app with are definitions too (a key committed for MUnit is
+    /// committed); the plugin's other settings are not.
+    #[test]
+    fn test_plugin_system_properties() {
+        let text = r#"<project>
+  <build><plugins><plugin>
+    <groupId>com.mulesoft.munit.tools</groupId>
+    <artifactId>munit-maven-plugin</artifactId>
+    <configuration>
+      <runtimeVersion>4.6.0</runtimeVersion>
+      <systemPropertyVariables>
+        <mule.env>test</mule.env>
+        <mule.key>MunitKey-16bytes</mule.key>
+      </systemPropertyVariables>
+      <environmentVariables><SFDC_TOKEN>tok</SFDC_TOKEN></environmentVariables>
+    </configuration>
+  </plugin></plugins></build>
+</project>"#;
+        let defs: Vec<(String, String, u32)> = pom_definitions(text, |_| false)
+            .into_iter()
+            .map(|p| (p.name, p.value, LineIndex::new(text).line(p.offset)))
+            .collect();
+        let owned = |n: &str, v: &str, l: u32| (n.to_string(), v.to_string(), l);
+        assert_eq!(
+            defs,
+            vec![
+                owned("mule.env", "test", 8),
+                owned("mule.key", "MunitKey-16bytes", 9),
+                owned("SFDC_TOKEN", "tok", 11),
             ]
         );
     }

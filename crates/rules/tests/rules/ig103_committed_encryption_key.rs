@@ -278,3 +278,16 @@ fn pom_deployment_secure_properties() {
         assert!(!all.contains("Pom-Deploy-Key-16"), "{all}");
     }
 }
+
+/// The key among the system properties the MUnit plugin runs the app with
+/// (`<systemPropertyVariables><mule.key>`) is committed like any other in
+/// the pom.
+#[test]
+fn key_in_the_munit_plugins_system_properties() {
+    let rel = "IG103/munit-plugin";
+    common::assert_places("IG103", rel, &[("payments-api/pom.xml", 18)]);
+    for f in common::run("IG103", rel) {
+        let all = format!("{} {} {:?}", f.message, f.fix, f.related);
+        assert!(!all.contains("PaymentsMunitK3y"), "{all}");
+    }
+}
