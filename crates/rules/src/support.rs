@@ -351,6 +351,52 @@ pub fn file_name(path: &str) -> &str {
     path.rsplit(['/', '\\']).next().unwrap_or(path)
 }
 
+/// The OAuth app a Salesforce metadata file defines, told by its name
+/// (SFDX `-meta.xml` or Metadata API): a connected app, or the global OAuth
+/// settings of an external client app, the files that may hold a consumer
+/// key and secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OauthAppFile {
+    ConnectedApp,
+    ExternalClientApp,
+}
+
+impl OauthAppFile {
+    pub fn of(path: &str) -> Option<Self> {
+        let name = file_name(path);
+        let name = name.strip_suffix("-meta.xml").unwrap_or(name);
+        if name.ends_with(".connectedApp") {
+            Some(OauthAppFile::ConnectedApp)
+        } else if name.ends_with(".ecaGlblOauth") {
+            Some(OauthAppFile::ExternalClientApp)
+        } else {
+            None
+        }
+    }
+
+    /// `connected app` / `external client app`.
+    pub fn label(self) -> &'static str {
+        match self {
+            OauthAppFile::ConnectedApp => "connected app",
+            OauthAppFile::ExternalClientApp => "external client app",
+        }
+    }
+
+    /// How to replace a consumer secret committed in such a file, `file`
+    /// its path: a new secret from Salesforce, the file committed without
+    /// one (Salesforce does not retrieve a connected app's secret; an
+    /// external client app's global OAuth settings deploy without it).
+    pub fn secret_fix(self, file: &str) -> String {
+        let rotate = match self {
+            OauthAppFile::ConnectedApp => "Generate a new consumer secret for the connected app (Setup > App Manager > the app > View > Manage Consumer Details)",
+            OauthAppFile::ExternalClientApp => "Generate a new consumer secret for the external client app (Setup > External Client App Manager > the app, or deploy its global OAuth settings once with <shouldRotateConsumerSecret>true</shouldRotateConsumerSecret>)",
+        };
+        format!(
+            "{rotate} and revoke its tokens (Connected Apps OAuth Usage > Revoke); delete the <consumerSecret> element from {file}, commit the file without it, and purge the value from git history (git filter-repo --replace-text <file>, where <file> holds the value followed by ==>REMOVED)."
+        )
+    }
+}
+
 /// `global.xml:12` (file name and line), for messages listing many places.
 pub fn short_location(loc: &intguard_model::Location) -> String {
     if loc.line == 0 {

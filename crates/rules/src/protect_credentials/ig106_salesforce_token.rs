@@ -5,7 +5,7 @@ use intguard_model::{
     Finding, Inventory, Location, Practice, Related, RuleMeta, Severity, TextFileFacts, TokenKind,
 };
 
-use crate::support::{app_for_path, file_name, is_dummy, short_location};
+use crate::support::{app_for_path, file_name, is_dummy, short_location, OauthAppFile};
 use crate::{Rule, Scope};
 
 pub struct SalesforceToken;
@@ -23,7 +23,11 @@ files) for Salesforce credentials written out: access or session tokens
 (`00D...!...`, an org id, `!` and the token), OAuth refresh tokens (`5Aep861...`), and
 a connected app consumer key (`3MVG9...`) that sits in the same file as a consumer
 secret (a `*secret*` property, `-D...secret=` / `export ...SECRET=` definition or
-attribute). The finding shows a mask and a short fingerprint, never the value.
+attribute). A key that a Mule Salesforce connection reads goes with that connection's
+own `consumerSecret` only, wherever it is defined; a JWT or SAML connection's key has
+none, and another system's secret beside it is not its pair. In a connected app's or
+external client app's metadata, the fix is Salesforce's: a new secret, and the file
+committed without one. The finding shows a mask and a short fingerprint, never the value.
 Placeholders written in documentation (`00DXXXXXXXXXXXX!XXXX...`, `5Aep861XXXX...`, all
 zeros) are not tokens.
 
@@ -77,7 +81,9 @@ fn kind_phrase(kind: TokenKind) -> &'static str {
     match kind {
         TokenKind::AccessToken => "Salesforce access (session) token",
         TokenKind::RefreshToken => "Salesforce OAuth refresh token",
-        TokenKind::ConsumerKey => "connected app consumer key",
+        // Named by the file it is in (connected app or external client
+        // app): see the consumer key's finding.
+        TokenKind::ConsumerKey => "consumer key",
     }
 }
 
@@ -173,6 +179,65 @@ fn secrets_in_file(inventory: &Inventory, file: &TextFileFacts) -> Vec<SecretNea
     out.sort_by(|a, b| a.location.cmp(&b.location));
     out.dedup_by(|a, b| a.location == b.location);
     out
+}
+
+/// When a Salesforce connection reads the consumer key at `key` (its
+/// `consumerKey` resolves through the property defined there, in some
+/// environment): the clear consumer secrets those connections read, sorted
+/// by place (none for a JWT or SAML connection, which has no secret, or for
+/// an encrypted one). `None` when no connection reads it: the file's
+/// secret-named values nearest to it are then its likely secret.
+fn connection_secrets(inventory: &Inventory, key: &Location) -> Option<Vec<SecretNearby>> {
+    let at_key = |l: &Location| l.path == key.path && l.line == key.line;
+    let mut read = false;
+    let mut out: Vec<SecretNearby> = Vec::new();
+    for app in &inventory.apps {
+        for conn in &app.salesforce_connections {
+            let Some(value) = conn.attr("consumerKey") else {
+                continue;
+            };
+            let reads_it = at_key(&value.location)
+                || app
+                    .resolve_all(value)
+                    .iter()
+                    .any(|r| r.sources.iter().any(|s| at_key(s.location())));
+            if !reads_it {
+                continue;
+            }
+            read = true;
+            let Some(secret) = conn.attr("consumerSecret") else {
+                continue;
+            };
+            if secret.is_literal() {
+                if !is_dummy(&secret.raw) {
+                    out.push(SecretNearby {
+                        name: "consumerSecret".to_string(),
+                        value: secret.raw.clone(),
+                        location: secret.location.clone(),
+                    });
+                }
+                continue;
+            }
+            for r in app.resolve_all(secret) {
+                let (Some(value), Some(origin)) = (r.value.as_deref(), r.origin()) else {
+                    continue;
+                };
+                if r.is_encrypted() || is_dummy(value) {
+                    continue;
+                }
+                out.push(SecretNearby {
+                    name: origin.name().to_string(),
+                    value: value.to_string(),
+                    location: origin.location().clone(),
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| a.location.cmp(&b.location));
+    out.dedup_by(|a, b| a.location == b.location);
+    // By line, as `nearest_secrets` reads them.
+    out.sort_by_key(|s| (s.location.line, s.location.column));
+    read.then_some(out)
 }
 
 /// A token as Salesforce issues it: a session id URL-encoded in a query
@@ -293,11 +358,21 @@ impl Rule for SalesforceToken {
                         );
                     }
                     TokenKind::ConsumerKey => {
-                        let secrets = secrets.get_or_insert_with(|| {
-                            let mut all = secrets_in_file(inventory, file);
-                            all.sort_by_key(|s| (s.location.line, s.location.column));
-                            all
-                        });
+                        // A key a Salesforce connection reads goes with that
+                        // connection's own secret, or with none (JWT, SAML).
+                        let own;
+                        let secrets: &[SecretNearby] =
+                            match connection_secrets(inventory, &token.location) {
+                                Some(found) => {
+                                    own = found;
+                                    &own
+                                }
+                                None => secrets.get_or_insert_with(|| {
+                                    let mut all = secrets_in_file(inventory, file);
+                                    all.sort_by_key(|s| (s.location.line, s.location.column));
+                                    all
+                                }),
+                            };
                         if secrets.is_empty() {
                             continue;
                         }
@@ -317,19 +392,24 @@ impl Rule for SalesforceToken {
                         if secrets.len() > names.len() {
                             names.push(format!("{} more", secrets.len() - names.len()));
                         }
+                        let metadata = OauthAppFile::of(&file.path);
                         let message = format!(
-                            "{} {} is committed in {name}{app} together with its consumer secret ({})",
-                            kind_phrase(token.kind),
+                            "{} consumer key {} is committed in {name}{app} together with its consumer secret ({})",
+                            metadata.map_or("connected app", OauthAppFile::label),
                             describe(&canonical),
                             names.join(", ")
                         );
+                        let fix = match metadata {
+                            Some(m) => m.secret_fix(&file.path),
+                            None => format!(
+                                "Generate a new consumer secret for the connected app (Setup > App Manager > the app > View > Manage Consumer Details) and revoke its tokens (Connected Apps OAuth Usage > Revoke), or move the integration to the JWT bearer flow; delete the key and secret from {} and purge them from git history (git filter-repo --replace-text <file>, where <file> holds the value followed by ==>REMOVED); keep them as encrypted secure properties (consumerKey=\"${{secure::sfdc.consumerKey}}\") set at deploy time.",
+                                file.path
+                            ),
+                        };
                         let mut finding = Finding::new(&META, token.location.clone(), message)
                             .severity(Severity::Critical)
                             .key(key)
-                            .fix(format!(
-                                "Generate a new consumer secret for the connected app (Setup > App Manager > the app > View > Manage Consumer Details) and revoke its tokens (Connected Apps OAuth Usage > Revoke), or move the integration to the JWT bearer flow; delete the key and secret from {} and purge them from git history (git filter-repo --replace-text <file>, where <file> holds the value followed by ==>REMOVED); keep them as encrypted secure properties (consumerKey=\"${{secure::sfdc.consumerKey}}\") set at deploy time.",
-                                file.path
-                            ));
+                            .fix(fix);
                         for s in nearest {
                             finding = finding.related(Related::new(
                                 &s.location,
@@ -531,6 +611,52 @@ mod tests {
         let all = format!("{} {} {:?}", f[0].message, f[0].fix, f[0].related);
         assert!(!all.contains(SECRET) && !all.contains(KEY), "{all}");
         assert!(f[0].message.contains("`sfdc.consumerSecret`"));
+    }
+
+    /// In an external client app's global OAuth settings (or a connected
+    /// app's metadata) the pair is named by the app kind, and the fix is
+    /// Salesforce's: a new secret, the file committed without one, not a
+    /// secure property of a Mule app.
+    #[test]
+    fn a_pair_in_oauth_app_metadata_is_fixed_in_salesforce() {
+        for (path, kind, setup) in [
+            (
+                "sf/force-app/main/default/extlClntAppGlobalOauthSets/Billing_glbloauth.ecaGlblOauth-meta.xml",
+                "external client app consumer key",
+                "External Client App Manager",
+            ),
+            (
+                "md/src/connectedApps/Billing.connectedApp",
+                "connected app consumer key",
+                "App Manager > the app > View > Manage Consumer Details",
+            ),
+        ] {
+            let inv = Inventory {
+                text_files: vec![TextFileFacts {
+                    path: path.into(),
+                    tokens: vec![token(TokenKind::ConsumerKey, KEY, path, 4)],
+                    assignments: vec![Assignment {
+                        form: Default::default(),
+                        name: "consumerSecret".into(),
+                        value: SECRET.into(),
+                        secret: true,
+                        location: loc(path, 5),
+                    }],
+                    ..Default::default()
+                }],
+                ..Default::default()
+            };
+            let f = SalesforceToken.check(&inv);
+            assert_eq!(f.len(), 1);
+            assert!(f[0].message.starts_with(kind), "{}", f[0].message);
+            assert!(
+                f[0].fix.contains(setup)
+                    && f[0].fix.contains("delete the <consumerSecret> element")
+                    && !f[0].fix.contains("secure::"),
+                "{}",
+                f[0].fix
+            );
+        }
     }
 
     /// A file repeating a key and its secret (generated, or garbled): each

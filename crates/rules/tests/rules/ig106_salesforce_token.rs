@@ -112,3 +112,29 @@ fn url_encoded_session_id() {
         ],
     );
 }
+
+/// A consumer key a Salesforce connection reads goes with that connection's
+/// own consumer secret: the JWT connection's key (which has no secret) is not
+/// reported, although another system's client secret sits in the same file,
+/// and the password flow's key names its own secret, not that one.
+#[test]
+fn keys_of_connections_pair_with_their_own_secret() {
+    let rel = "IG106/connection-pairs";
+    common::assert_places(
+        "IG106",
+        rel,
+        &[("partner-sync/src/main/resources/config.yaml", 6)],
+    );
+    let findings = common::run("IG106", rel);
+    let pair = &findings[0];
+    assert!(
+        pair.message.contains("`sf.pw.consumerSecret`") && !pair.message.contains("client_secret"),
+        "{}",
+        pair.message
+    );
+    assert_eq!(
+        common::related_places(pair),
+        [("config.yaml".to_string(), 7)]
+    );
+    common::assert_no_secrets(rel, &[]);
+}

@@ -2,6 +2,7 @@
 //! clear, with a fix in each format's own way of supplying them.
 
 use super::*;
+use crate::support::OauthAppFile;
 
 /// The clear secrets set in the text files of `inventory`.
 pub(super) fn text_file_findings<'a>(
@@ -38,7 +39,13 @@ pub(super) fn text_file_findings<'a>(
                 file_name(&file.path),
                 describe(&a.value)
             );
-            let fix = assignment_fix(a, file_name(&file.path));
+            // A connected app's or external client app's own metadata: the
+            // secret is Salesforce's to replace, and the file deploys
+            // without it.
+            let fix = match OauthAppFile::of(&file.path) {
+                Some(m) => m.secret_fix(&file.path),
+                None => assignment_fix(a, file_name(&file.path)),
+            };
             out.push(
                 finding(&a.location, message)
                     .key(format!("assignment|{}", a.name))
