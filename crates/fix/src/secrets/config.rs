@@ -4,7 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use intguard_model::{MuleApp, MuleRuntime, PropertyFile, SecurePropertiesConfig, Value};
+use intguard_model::{
+    resource_pattern, MuleApp, MuleRuntime, PropertyFile, SecurePropertiesConfig, Value,
+};
 use mule_secure_props::{Cipher, Mode};
 use zeroize::Zeroizing;
 
@@ -26,14 +28,6 @@ fn resources(app: &MuleApp) -> String {
     } else {
         format!("{root}/src/main/resources/")
     }
-}
-
-/// A file pattern as written in a config (`classpath:` removed).
-fn clean_pattern(raw: &str) -> String {
-    raw.trim()
-        .trim_start_matches("classpath:")
-        .trim_start_matches('/')
-        .to_string()
 }
 
 /// `pattern` with every `${...}` replaced by `env`.
@@ -257,15 +251,7 @@ pub(super) struct Setup {
 }
 
 pub(super) fn setup(app: &MuleApp, options: &SecretsOptions) -> Result<Setup, String> {
-    let wanted = match app.runtime {
-        MuleRuntime::Mule4 => "secure-properties:config",
-        MuleRuntime::Mule3 => "secure-property-placeholder:config",
-    };
-    if let Some(c) = app
-        .secure_property_configs
-        .iter()
-        .find(|c| c.element == wanted)
-    {
+    if let Some(c) = app.runtime_secure_config() {
         let ciphers = config_ciphers(app, c)?
             .into_iter()
             .map(|(env, cipher)| (env.map(str::to_string), cipher))
@@ -273,7 +259,7 @@ pub(super) fn setup(app: &MuleApp, options: &SecretsOptions) -> Result<Setup, St
         let pattern = c
             .file
             .as_ref()
-            .map(|f| clean_pattern(&f.raw))
+            .map(|f| resource_pattern(&f.raw))
             .ok_or_else(|| format!("<{}> has no file", c.element))?;
         let key_property = c.key.as_ref().and_then(|k| {
             let ps = k.placeholders();
@@ -291,40 +277,12 @@ pub(super) fn setup(app: &MuleApp, options: &SecretsOptions) -> Result<Setup, St
         .property_imports
         .iter()
         .find(|i| !i.secure && !i.file.raw.contains(','));
-    let (dir, placeholder) = match import {
-        Some(i) => {
-            let p = clean_pattern(&i.file.raw);
-            let dir = p
-                .rfind('/')
-                .map(|s| p[..=s].to_string())
-                .unwrap_or_default();
-            let ph = i
-                .file
-                .placeholders()
-                .into_iter()
-                .next()
-                .map(|p| p.name)
-                .filter(|_| !app.environments.is_empty());
-            (dir, ph)
-        }
-        None => ("properties/".to_string(), None),
-    };
-    let (pattern, cipher) = match app.runtime {
-        MuleRuntime::Mule4 => (
-            match &placeholder {
-                Some(p) => format!("{dir}${{{p}}}-secure.yaml"),
-                None => format!("{dir}secure.yaml"),
-            },
-            Cipher::new(options.algorithm, options.mode, true),
-        ),
-        MuleRuntime::Mule3 => (
-            match &placeholder {
-                Some(p) => format!("{dir}secure.${{{p}}}.properties"),
-                None => format!("{dir}secure.properties"),
-            },
-            Cipher::new(options.algorithm, options.mode, false),
-        ),
-    };
+    let pattern = app.new_secure_file_pattern();
+    let cipher = Cipher::new(
+        options.algorithm,
+        options.mode,
+        app.runtime == MuleRuntime::Mule4,
+    );
     // The XML file that loads the properties, else one named global, else the first.
     let xml_path = import
         .map(|i| i.file.location.path.to_string())
@@ -451,7 +409,7 @@ pub(crate) fn config_for_file<'a>(
         if let Some(c) = app.secure_property_configs.iter().find(|c| {
             c.file
                 .as_ref()
-                .is_some_and(|f| pattern_matches(&clean_pattern(&f.raw), rel))
+                .is_some_and(|f| pattern_matches(&resource_pattern(&f.raw), rel))
         }) {
             return Some(c);
         }

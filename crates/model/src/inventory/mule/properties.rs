@@ -310,3 +310,98 @@ mod secure_config_tests {
         assert_eq!(reader("billing-api-secure-dev.yaml"), None);
     }
 }
+
+/// A property file pattern as written in an import's `file` (or Mule 3's
+/// `location`), relative to the resources folder: `classpath:` and a
+/// leading `/` removed.
+pub fn resource_pattern(raw: &str) -> String {
+    raw.trim()
+        .trim_start_matches("classpath:")
+        .trim_start_matches('/')
+        .to_string()
+}
+
+impl super::MuleApp {
+    /// The secure-properties configuration of the app's runtime
+    /// (`secure-properties:config`, Mule 3's
+    /// `secure-property-placeholder:config`): the one secrets are moved to.
+    pub fn runtime_secure_config(&self) -> Option<&SecurePropertiesConfig> {
+        let wanted = self.secure_config_element();
+        self.secure_property_configs
+            .iter()
+            .find(|c| c.element == wanted)
+    }
+
+    /// The element of a secure-properties configuration in the app's
+    /// runtime.
+    pub fn secure_config_element(&self) -> &'static str {
+        match self.runtime {
+            super::MuleRuntime::Mule4 => "secure-properties:config",
+            super::MuleRuntime::Mule3 => "secure-property-placeholder:config",
+        }
+    }
+
+    /// The file a new secure-properties configuration of the app would read
+    /// (relative to the resources folder), next to the app's other property
+    /// files: `<dir>/${mule.env}-secure.yaml` after the placeholder of its
+    /// first import (Mule 3: `<dir>/secure.${env}.properties`), or one file
+    /// for every environment (`secure.yaml`, `secure.properties`) when the
+    /// app has no environments. `fix secrets` creates it; the rules' fixes
+    /// name it.
+    pub fn new_secure_file_pattern(&self) -> String {
+        let import = self
+            .property_imports
+            .iter()
+            .find(|i| !i.secure && !i.file.raw.contains(','));
+        let (dir, placeholder) = match import {
+            Some(i) => {
+                let p = resource_pattern(&i.file.raw);
+                let dir = p
+                    .rfind('/')
+                    .map(|s| p[..=s].to_string())
+                    .unwrap_or_default();
+                let ph = i
+                    .file
+                    .placeholders()
+                    .into_iter()
+                    .next()
+                    .map(|p| p.name)
+                    .filter(|_| !self.environments.is_empty());
+                (dir, ph)
+            }
+            None => ("properties/".to_string(), None),
+        };
+        match (self.runtime, placeholder) {
+            (super::MuleRuntime::Mule4, Some(p)) => format!("{dir}${{{p}}}-secure.yaml"),
+            (super::MuleRuntime::Mule4, None) => format!("{dir}secure.yaml"),
+            (super::MuleRuntime::Mule3, Some(p)) => format!("{dir}secure.${{{p}}}.properties"),
+            (super::MuleRuntime::Mule3, None) => format!("{dir}secure.properties"),
+        }
+    }
+
+    /// Where the app's secure properties are written, for a fix to name:
+    /// the file its secure-properties configuration reads (`config/${env}-secure.yaml,
+    /// read by <secure-properties:config> `Secure_Props``), else the one a
+    /// new configuration would read ([`MuleApp::new_secure_file_pattern`]).
+    pub fn secure_file_hint(&self) -> String {
+        match self.runtime_secure_config() {
+            Some(c) if c.file.is_some() => {
+                let file = c.file.as_ref().map(|f| resource_pattern(&f.raw));
+                format!(
+                    "{}, read by <{}>{}",
+                    file.unwrap_or_default(),
+                    c.element,
+                    c.name
+                        .as_deref()
+                        .map(|n| format!(" `{n}`"))
+                        .unwrap_or_default()
+                )
+            }
+            _ => format!(
+                "{}, read by a new <{}>",
+                self.new_secure_file_pattern(),
+                self.secure_config_element()
+            ),
+        }
+    }
+}

@@ -175,7 +175,14 @@ pub(super) fn property_findings<'a>(
             if !(named_secret || entry_uses.iter().any(|u| u.whole)) {
                 continue;
             }
-            if !is_clear_secret(entry.value())
+            // As in the XML: a template dummy is no secret, but a
+            // well-known default that a store holding a private key reads is
+            // the key's only guard.
+            let default_key_store_password = vocab::is_well_known_password(entry.value())
+                && entry_uses
+                    .iter()
+                    .any(|u| u.whole && super::xml::holds_private_key(u.attr));
+            if !(is_clear_secret(entry.value()) || default_key_store_password)
                 || seen.is_token_line(&entry.location)
                 || !seen.flagged.insert(&entry.location)
             {
@@ -194,11 +201,16 @@ pub(super) fn property_findings<'a>(
                 "is in clear"
             };
             let message = format!(
-                "{}: secret property `{}` in {}{scope} {kind} ({}){}{}",
+                "{}: secret property `{}` in {}{scope} {kind} ({}{}){}{}",
                 app.name,
                 entry.key(),
                 file_name(&file.path),
                 describe(entry.value()),
+                if default_key_store_password {
+                    ", a well-known default password: the private key is as good as unprotected"
+                } else {
+                    ""
+                },
                 used_by
                     .map(|u| if file.loaded {
                         format!(", read by {u}")
@@ -237,8 +249,10 @@ pub(super) fn property_findings<'a>(
                     entry.key()
                 ),
                 (MuleRuntime::Mule4, false, None) => format!(
-                    "Move it to the environment's secure properties file (e.g. properties/${{mule.env}}-secure.yaml) as `{}: \"![<encrypted value>]\"` and read it as ${{secure::{}}}: {how}. Then change the secret: the clear value stays in git history.",
-                    entry.key(), entry.key()
+                    "Move it to the environment's secure properties file ({}) as `{}: \"![<encrypted value>]\"` and read it as ${{secure::{}}}: {how}. Then change the secret: the clear value stays in git history.",
+                    app.secure_file_hint(),
+                    entry.key(),
+                    entry.key()
                 ),
             };
             let shared_user = who

@@ -390,3 +390,53 @@ fn test_sources_are_lowered() {
     let f = PlaintextSecret.run(&inv);
     assert_eq!(f[0].severity, Severity::High);
 }
+
+/// A well-known default password read through a property counts as it does
+/// written in the XML, where a store holding a private key reads it (the key
+/// store's `keyPassword`), and not for a trust store, whose `changeit` guards
+/// nothing secret.
+#[test]
+fn default_key_store_password_read_through_a_property() {
+    let mut a = app("orders", &["dev"]);
+    a.secret_attributes = vec![
+        attr(
+            "tls:key-store",
+            Some("Listener_TLS"),
+            "keyPassword",
+            "${tls.keyPassword}",
+            XML,
+            18,
+        ),
+        attr(
+            "tls:trust-store",
+            Some("Listener_TLS"),
+            "password",
+            "${tls.trustPassword}",
+            XML,
+            19,
+        ),
+    ];
+    a.property_files = vec![props(
+        "orders/src/main/resources/config/dev.yaml",
+        Some("dev"),
+        false,
+        &[
+            ("tls.keyPassword", "changeit"),
+            ("tls.trustPassword", "changeit"),
+        ],
+    )];
+    let inv = Inventory {
+        apps: vec![a],
+        ..Default::default()
+    };
+    let f = PlaintextSecret.check(&inv);
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0].location.line, 1, "the key store's keyPassword entry");
+    assert!(
+        f[0].message
+            .contains("`tls.keyPassword` in dev.yaml (dev) is in clear (ch…(8) sha256:")
+            && f[0].message.contains("a well-known default password"),
+        "{}",
+        f[0].message
+    );
+}
