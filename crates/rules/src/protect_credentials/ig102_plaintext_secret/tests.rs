@@ -440,3 +440,56 @@ fn default_key_store_password_read_through_a_property() {
         f[0].message
     );
 }
+
+/// The fix names the file the app's secure-properties configuration reads;
+/// with none, the file a new one would read beside the app's other
+/// property files (what `fix secrets` creates).
+#[test]
+fn fixes_name_the_apps_own_secure_file() {
+    let with_config = |config: Option<&str>| {
+        let mut a = app("orders", &["dev"]);
+        a.property_imports = vec![intguard_model::PropertyImport {
+            element: "configuration-properties".into(),
+            file: val("config/config-${env}.properties", XML, 3),
+            secure: false,
+        }];
+        if let Some(file) = config {
+            a.secure_property_configs = vec![intguard_model::SecurePropertiesConfig {
+                name: Some("Secure_Props".into()),
+                element: "secure-properties:config".into(),
+                location: loc(XML, 5),
+                key: Some(val("${mule.key}", XML, 5)),
+                file: Some(val(file, XML, 5)),
+                algorithm: None,
+                mode: None,
+                use_random_ivs: None,
+            }];
+        }
+        a.property_files = vec![props(
+            "orders/src/main/resources/config/config-dev.properties",
+            Some("dev"),
+            false,
+            &[("sfdc.password", "Tiger2024!")],
+        )];
+        let f = PlaintextSecret.check(&Inventory {
+            apps: vec![a],
+            ..Default::default()
+        });
+        assert_eq!(f.len(), 1, "{f:#?}");
+        f[0].fix.clone()
+    };
+    let own = with_config(Some("classpath:/secure/${env}.yaml"));
+    assert!(
+        own.contains(
+            "secure properties file (secure/${env}.yaml, read by <secure-properties:config> `Secure_Props`)"
+        ),
+        "{own}"
+    );
+    let new = with_config(None);
+    assert!(
+        new.contains(
+            "secure properties file (config/${env}-secure.yaml, read by a new <secure-properties:config>)"
+        ),
+        "{new}"
+    );
+}
