@@ -5,9 +5,9 @@ use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use intguard_model::{
-    keys_encrypted, Assignment, CertificateFacts, Diagnostic, DomainLink, InlineSuppression,
-    KeyMaterial, KeyMaterialKind, Location, PropertyEntry, PropertyFile, PropertyFormat,
-    TextFileFacts,
+    keys_encrypted, Assignment, CertificateFacts, DeploymentProperty, Diagnostic, DomainLink,
+    InlineSuppression, KeyMaterial, KeyMaterialKind, Location, PropertyEntry, PropertyFile,
+    PropertyFormat, TextFileFacts,
 };
 
 use crate::discover::{self, WalkedFile};
@@ -46,6 +46,8 @@ pub(crate) struct FileOutput {
     pub(crate) declared_secure_properties: Option<Vec<String>>,
     /// The domain the app names in its pom or deploy descriptor.
     pub(crate) domain_link: Option<DomainLink>,
+    /// What the pom's Mule Maven plugin deployments set on the app.
+    pub(crate) deployment_properties: Vec<DeploymentProperty>,
     /// A DataWeave script of the app's resources that may build a login
     /// (its path under `src/main/resources/`, its text): a payload an
     /// `<ee:set-payload resource="...">` sets.
@@ -481,6 +483,25 @@ fn read_app_file(
             }));
         }
     } else if rel == "pom.xml" {
+        // Only a pom with a deployment (`</cloudhub2Deployment>`) sets
+        // properties on the deployed app.
+        if memchr::memmem::find(bytes, b"Deployment>").is_some() {
+            let lines = LineIndex::new(text);
+            out.deployment_properties = mule::descriptor::pom_definitions(text, |_| false)
+                .into_iter()
+                .filter_map(|p| {
+                    let deployment = p.deployment?;
+                    // Point at the name, after the `<`.
+                    let (line, column) = lines.locate(text, p.offset + 1);
+                    Some(DeploymentProperty {
+                        deployment,
+                        name: p.name,
+                        value: p.value,
+                        location: Location::new(display, line, column),
+                    })
+                })
+                .collect();
+        }
         // Most poms name no domain: only those that say `mule-domain` are parsed.
         if memchr::memmem::find(bytes, b"mule-domain").is_some() {
             out.domain_link = mule::descriptor::domain_dependency(text).map(|(name, at)| {

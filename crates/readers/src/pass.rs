@@ -375,6 +375,7 @@ fn take_output(
     if out.domain_link.is_some() {
         part.domain_link = out.domain_link;
     }
+    part.deployment_properties.extend(out.deployment_properties);
     if let Some(script) = out.payload_script {
         part.payload_scripts.push(*script);
     }

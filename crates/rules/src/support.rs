@@ -3,14 +3,9 @@
 
 use intguard_model::{DefinitionForm, MuleApp, MuleRuntime, Related, SalesforceConnection, Value};
 
-/// The username a connection uses in one environment, with where it was defined.
-#[derive(Debug, Clone)]
-pub struct EnvIdentity {
-    pub environment: Option<String>,
-    pub username: String,
-    /// The property definition (file line) when it came from a property.
-    pub defined_at: Option<intguard_model::Location>,
-}
+/// The username a connection uses in one environment, with where it was
+/// defined (the model's [`intguard_model::ConnectionUser`]).
+pub use intguard_model::ConnectionUser as EnvIdentity;
 
 /// Who `connection` runs as, per environment of `app` (only environments where
 /// the username resolves, and not to an encrypted value).
@@ -18,7 +13,9 @@ pub fn connection_identities(app: &MuleApp, connection: &SalesforceConnection) -
     let Some(user) = connection.username() else {
         return Vec::new();
     };
-    resolved_per_env(app, user)
+    let mut ids = resolved_per_env(app, user);
+    app.with_deployed_values(user, &mut ids);
+    ids
 }
 
 /// A value resolved in every environment, keeping those that resolve to a

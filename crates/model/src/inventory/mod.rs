@@ -14,6 +14,7 @@ mod org;
 mod resolve;
 mod salesforce;
 
+pub use build::ConnectionUser;
 pub use certificates::*;
 pub use files::*;
 pub use graph::*;

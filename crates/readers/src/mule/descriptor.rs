@@ -175,6 +175,10 @@ pub(crate) struct PomProperty {
     pub offset: usize,
     /// A plugin `<configuration>` setting (not a property).
     pub plugin_setting: bool,
+    /// The Mule Maven plugin deployment whose `<properties>` or
+    /// `<secureProperties>` set it (`cloudhub2Deployment`): a property
+    /// Runtime Manager sets on the deployed app.
+    pub deployment: Option<String>,
 }
 
 /// Elements whose children are property definitions: the project's (and
@@ -190,6 +194,13 @@ fn holds_properties(element: &str) -> bool {
     )
 }
 
+/// A Mule Maven plugin deployment's element (`cloudHubDeployment`,
+/// `cloudhub2Deployment`, `runtimeFabricDeployment`, `armDeployment`,
+/// `standaloneDeployment`).
+fn is_deployment(element: &str) -> bool {
+    element.ends_with("Deployment")
+}
+
 /// Every [`PomProperty`] of a pom: the property definitions, and the leaf
 /// elements of a plugin's `<configuration>` named like a secret
 /// (`<cloudhub2Deployment><password>`, a database plugin's `<password>`),
@@ -203,18 +214,26 @@ pub(crate) fn pom_definitions(text: &str, is_secret: impl Fn(&str) -> bool) -> V
     // for in the stack, which a garbled pom nests 100,000s deep (found by
     // the fuzzer: quadratic time).
     let mut configurations = 0usize;
+    // The deployment element open, with its depth: none nests in another.
+    let mut deployment: Option<(String, usize)> = None;
     loop {
         let before = usize::try_from(reader.buffer_position()).unwrap_or(0);
         match reader.read_event() {
             Ok(Event::Start(e)) => {
                 let name = utf8(e.local_name().as_ref());
                 let parent = stack.last().map(String::as_str);
+                let deployed = parent
+                    .filter(|p| matches!(*p, "properties" | "secureProperties"))
+                    .and(deployment.as_ref())
+                    .filter(|(_, depth)| *depth + 2 == stack.len())
+                    .map(|(d, _)| d.clone());
                 current = if parent.is_some_and(holds_properties) {
                     Some(PomProperty {
                         name: utf8(e.name().as_ref()),
                         value: String::new(),
                         offset: before,
                         plugin_setting: false,
+                        deployment: deployed,
                     })
                 } else if configurations > 0 && is_secret(&name) {
                     Some(PomProperty {
@@ -222,16 +241,23 @@ pub(crate) fn pom_definitions(text: &str, is_secret: impl Fn(&str) -> bool) -> V
                         value: String::new(),
                         offset: before,
                         plugin_setting: true,
+                        deployment: None,
                     })
                 } else {
                     None
                 };
                 configurations += usize::from(name == "configuration");
+                if configurations > 0 && deployment.is_none() && is_deployment(&name) {
+                    deployment = Some((name.clone(), stack.len()));
+                }
                 stack.push(name);
             }
             Ok(Event::End(_)) => {
                 if stack.pop().is_some_and(|e| e == "configuration") {
                     configurations -= 1;
+                }
+                if deployment.as_ref().is_some_and(|(_, d)| *d == stack.len()) {
+                    deployment = None;
                 }
                 // Only a leaf: an element with children is a container.
                 if let Some(mut p) = current.take() {
@@ -362,6 +388,22 @@ mod tests {
                     (p.name, p.value, p.plugin_setting, line)
                 })
                 .collect();
+        let deployed: Vec<(String, Option<String>)> =
+            pom_definitions(text, crate::text::is_sensitive_name)
+                .into_iter()
+                .map(|p| (p.name, p.deployment))
+                .collect();
+        let by = |n: &str, d: Option<&str>| (n.to_string(), d.map(str::to_string));
+        assert_eq!(
+            deployed,
+            vec![
+                by("cloudhub2Deployment/password", None),
+                by("mule.env", Some("cloudhub2Deployment")),
+                by("encryption.key", Some("cloudhub2Deployment")),
+                by("configuration/password", None),
+            ],
+            "the deployment's properties say which deployment sets them"
+        );
         let owned = |n: &str, v: &str, s: bool, l: u32| (n.to_string(), v.to_string(), s, l);
         assert_eq!(
             defs,

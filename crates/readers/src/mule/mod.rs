@@ -105,6 +105,8 @@ pub(crate) struct AppParts {
     pub declared_secure_properties: Option<Vec<String>>,
     /// The domain the app names ([`MuleApp::domain_link`]).
     pub domain_link: Option<intguard_model::DomainLink>,
+    /// [`MuleApp::deployment_properties`].
+    pub deployment_properties: Vec<intguard_model::DeploymentProperty>,
     /// DataWeave scripts of `src/main/resources/` that may build a login:
     /// (path under it, text).
     pub payload_scripts: Vec<(String, String)>,
@@ -160,6 +162,7 @@ pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
     app.declared_secure_properties = parts.declared_secure_properties;
     // A domain is deployed in no other domain.
     app.domain_link = parts.domain_link.filter(|_| !root.domain);
+    app.deployment_properties = parts.deployment_properties;
     let mut handoffs = Vec::new();
     let mut forwards = Vec::new();
     for (path, f) in parts.xml {

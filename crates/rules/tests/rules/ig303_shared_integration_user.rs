@@ -225,3 +225,27 @@ fn apps_on_a_domains_shared_connection() {
 fn one_app_on_a_domains_connection() {
     common::assert_clean("IG303", "IG303/domain-one-app");
 }
+
+/// A username a Mule Maven plugin deployment sets on the app (its
+/// `<properties>` in the pom, with `mule.env` naming the environment) is the
+/// app's user there: payments-sapi shares orders-sapi's prod user. The
+/// pom's own `<properties>` are Maven's, not the deployed app's.
+#[test]
+fn a_username_set_by_the_poms_deployment() {
+    let rel = "IG303/pom-deployment";
+    common::assert_places("IG303", rel, &[("orders-sapi/src/main/mule/global.xml", 9)]);
+    let findings = common::run("IG303", rel);
+    let f = &findings[0];
+    assert_eq!(
+        f.message,
+        "int.sync@acme.example is used by 2 apps in prod: orders-sapi (global.xml:9), payments-sapi (global.xml:8)"
+    );
+    assert!(
+        f.related
+            .iter()
+            .any(|r| r.path.ends_with("payments-sapi/pom.xml") && r.line == 30),
+        "{:#?}",
+        f.related
+    );
+    assert!(!format!("{findings:?}").contains("int.build@acme.example"));
+}

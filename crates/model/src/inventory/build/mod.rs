@@ -65,7 +65,8 @@ impl SalesforceConnection {
         let Some(user) = self.username() else {
             return Vec::new();
         };
-        app.resolve_all(user)
+        let mut users: Vec<ConnectionUser> = app
+            .resolve_all(user)
             .into_iter()
             .filter_map(|r| {
                 if r.is_encrypted() {
@@ -81,7 +82,9 @@ impl SalesforceConnection {
                     defined_at: r.origin().map(|o| o.location().clone()),
                 })
             })
-            .collect()
+            .collect();
+        app.with_deployed_values(user, &mut users);
+        users
     }
 }
 

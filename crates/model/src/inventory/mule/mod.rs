@@ -3,12 +3,14 @@
 //! configs and requests, and Salesforce operations.
 
 mod connections;
+mod deployment;
 mod domain;
 mod http;
 mod properties;
 mod tls;
 
 pub use connections::*;
+pub use deployment::*;
 pub use domain::*;
 pub use http::*;
 pub use properties::*;
@@ -51,6 +53,9 @@ pub struct MuleApp {
     pub domain: bool,
     /// The domain the app is deployed in, as it names it ([`DomainLink`]).
     pub domain_link: Option<DomainLink>,
+    /// What the Mule Maven plugin deployments of its pom set on it
+    /// ([`DeploymentProperty`]).
+    pub deployment_properties: Vec<DeploymentProperty>,
     /// Connection configs the app's Salesforce operations use (`config-ref`)
     /// that no connection of the app defines: its domain's shared ones, each
     /// with its first operation outside the MUnit sources.
@@ -134,6 +139,7 @@ impl MuleApp {
             runtime,
             domain: false,
             domain_link: None,
+            deployment_properties: Vec::new(),
             foreign_connection_refs: Vec::new(),
             descriptor: None,
             declared_secure_properties: None,
