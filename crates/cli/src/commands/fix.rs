@@ -199,10 +199,10 @@ fn secrets(args: SecretsArgs) -> i32 {
 fn report(plan: &Plan, dry_run: bool) {
     let verb = if dry_run { "would" } else { "will" };
     for a in &plan.actions {
-        eprintln!("intguard: {verb} {a}");
+        eprintln!("intguard: {verb} {}", plan.redact(a));
     }
     for s in &plan.skipped {
-        eprintln!("intguard: left as is: {s}");
+        eprintln!("intguard: left as is: {}", plan.redact(s));
     }
 }
 

@@ -21,7 +21,7 @@ use mule_secure_props::{parse_encrypted_value, Algorithm, Cipher, Mode};
 use zeroize::Zeroizing;
 
 use crate::text::ValueSpan;
-use crate::{props, xml, yaml, FixError, Moved, Plan};
+use crate::{props, xml, yaml, FixError, Masking, Moved, Plan};
 
 mod config;
 mod literals;
@@ -99,7 +99,10 @@ pub fn plan_secrets(
     key: &[u8],
     options: &SecretsOptions,
 ) -> Result<Plan, FixError> {
-    let mut plan = Plan::default();
+    let mut plan = Plan {
+        masking: Masking::new(inventory, &[key]),
+        ..Plan::default()
+    };
     let mut ws = Workspace::default();
     let findings: Vec<&Finding> = findings.iter().filter(|f| f.rule == "IG102").collect();
     let mut handled: BTreeSet<usize> = BTreeSet::new();
