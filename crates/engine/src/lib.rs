@@ -23,4 +23,5 @@ pub use baseline::Baseline;
 pub use config::{Config, ConfigError, OrgConfig};
 pub use read::read_inventory;
 pub use scan::{run_rules, scan, ScanOptions, ScanOutcome};
+pub use snippet::mask_lines;
 pub use timing::PhaseTimer;

@@ -101,6 +101,12 @@ struct Continuation {
 
 impl Continuation {
     fn next(self, line: &str) -> Continuation {
+        self.next_with(line, &|_| false)
+    }
+
+    /// [`Continuation::next`], where a key is a secret's also when
+    /// `secret_key` says so.
+    fn next_with(self, line: &str, secret_key: &dyn Fn(&str) -> bool) -> Continuation {
         let body = line.trim_start();
         let secret_value = if self.continues {
             self.secret_value
@@ -113,7 +119,7 @@ impl Continuation {
                 .find(|c: char| c == '=' || c == ':' || c.is_whitespace())
                 .unwrap_or(body.len());
             let key = &body[..key_end];
-            vocab::is_secret_or_key_name(key)
+            vocab::is_secret_or_key_name(key) || secret_key(key)
         };
         let backslashes = body.len() - body.trim_end_matches('\\').len();
         Continuation {
@@ -126,10 +132,7 @@ impl Continuation {
 /// Masks known secrets, then any value assigned to a secret-named key on the
 /// line (`password="..."`, `password: ...`, `password=...`), then shortens.
 pub fn mask_line(line: &str, redactor: &Redactor) -> String {
-    let line = redactor.redact(line);
-    let masked = mask_private_key_bodies(&mask_element_texts(&mask_url_passwords(
-        &mask_assignments(&line),
-    )));
+    let masked = mask_whole_line(line, redactor);
     let trimmed = masked.trim_end();
     if trimmed.chars().count() > MAX_SNIPPET {
         let cut: String = trimmed.chars().take(MAX_SNIPPET).collect();
@@ -137,6 +140,49 @@ pub fn mask_line(line: &str, redactor: &Redactor) -> String {
     } else {
         trimmed.to_string()
     }
+}
+
+/// [`mask_line`] without shortening: the whole line, every secret masked.
+fn mask_whole_line(line: &str, redactor: &Redactor) -> String {
+    let line = redactor.redact(line);
+    mask_private_key_bodies(&mask_element_texts(&mask_url_passwords(&mask_assignments(
+        &line,
+    ))))
+}
+
+/// Every line of a file's text, masked as a finding's snippet line is but
+/// whole (never shortened), each with its line ending: what a diff of the
+/// file may show. `lines` are the file's lines in order, endings included.
+/// In a `.properties` file (by `path`), a line that continues the value of
+/// a secret-named key is masked whole, as [`read_lines`] does, and so is one
+/// that continues the value of a key `secret_key` names (a property read
+/// where a secret goes, whatever its name).
+pub fn mask_lines<'a>(
+    path: &str,
+    lines: impl IntoIterator<Item = &'a str>,
+    redactor: &Redactor,
+    secret_key: &dyn Fn(&str) -> bool,
+) -> Vec<String> {
+    let properties = path.ends_with(".properties");
+    let mut continued = Continuation::default();
+    lines
+        .into_iter()
+        .map(|line| {
+            let text = line.trim_end_matches(['\r', '\n']);
+            let ending = &line[text.len()..];
+            let secret_part = properties && continued.continues && continued.secret_value;
+            if properties {
+                continued = continued.next_with(text, secret_key);
+            }
+            let body = text.trim_start();
+            let shown = if secret_part && !body.is_empty() {
+                format!("{}{}", &text[..text.len() - body.len()], mask(body))
+            } else {
+                mask_whole_line(text, redactor)
+            };
+            format!("{shown}{ending}")
+        })
+        .collect()
 }
 
 /// A YAML block scalar's indicator (`|`, `>-`, `|2+` ...): the value is on
@@ -619,5 +665,29 @@ mod tests {
             &r,
         );
         assert!(!out.contains("AQ4AQabcdefghij"), "{out}");
+    }
+
+    #[test]
+    fn a_file_s_lines_are_masked_whole_with_their_endings() {
+        let r = Redactor::new(["Kn0wnSecret!".to_string()]);
+        let text = "a=Kn0wnSecret!\r\nsfdc.password=First\\\n  Tail1\nerp.pass=Ab\\\n  Tail2\nhosts=a,\\\n  b\nx=1";
+        let lines: Vec<&str> = text.split_inclusive('\n').collect();
+        let got = mask_lines("app.properties", lines, &r, &|k| k == "erp.pass");
+        assert_eq!(
+            got,
+            [
+                "a=Kn…(12)\r\n",
+                "sfdc.password=…(6)\n",
+                "  …(5)\n",
+                "erp.pass=Ab\\\n",
+                "  …(5)\n",
+                "hosts=a,\\\n",
+                "  b\n",
+                "x=1",
+            ]
+        );
+        // Continued lines are masked in `.properties` files only.
+        let got = mask_lines("app.yaml", ["k: |\n", "  Tail1\n"], &r, &|_| true);
+        assert_eq!(got, ["k: |\n", "  Tail1\n"]);
     }
 }

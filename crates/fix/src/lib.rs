@@ -53,6 +53,7 @@ mod text;
 mod xml;
 mod yaml;
 
+use std::collections::HashSet;
 use std::fmt;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -61,6 +62,7 @@ pub use git::dirty_files;
 pub use rotate::plan_rotation;
 pub use secrets::{plan_secrets, SecretsOptions};
 
+use intguard_model::secret::Redactor;
 use intguard_model::Inventory;
 
 /// Checks a written fix as Mule will read it: every moved value is, in a re-read
@@ -152,6 +154,56 @@ pub struct Moved {
     pub target: PathBuf,
 }
 
+/// What a plan's output is masked with: every secret the scan masks (the
+/// inventory's known secrets) and the keys the command was given. Its
+/// `Debug` shows none of them.
+#[derive(Clone, Default)]
+pub struct Masking {
+    redactor: Redactor,
+    /// Property keys whose value is one of the secrets (whatever their
+    /// name): the continued lines of their values are masked whole.
+    secret_keys: HashSet<String>,
+}
+
+impl Masking {
+    /// The inventory's secrets, as the scan's redactor masks them, and `keys`.
+    pub fn new(inventory: &Inventory, keys: &[&[u8]]) -> Self {
+        let mut secrets = inventory.known_secrets();
+        let known: HashSet<&str> = secrets.iter().map(String::as_str).collect();
+        let secret_keys = inventory
+            .apps
+            .iter()
+            .flat_map(|app| &app.property_files)
+            .flat_map(|f| &f.entries)
+            .filter(|e| known.contains(e.value()))
+            .map(|e| e.key().to_string())
+            .collect();
+        secrets.extend(keys.iter().map(|k| String::from_utf8_lossy(k).into_owned()));
+        Masking {
+            redactor: Redactor::new(secrets),
+            secret_keys,
+        }
+    }
+
+    /// `text` with every secret masked.
+    pub fn text(&self, text: &str) -> String {
+        self.redactor.redact(text)
+    }
+
+    /// The lines of a file (endings included) as a diff shows them.
+    fn lines<'a>(&self, path: &str, lines: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+        intguard_engine::mask_lines(path, lines, &self.redactor, &|key| {
+            self.secret_keys.contains(key)
+        })
+    }
+}
+
+impl fmt::Debug for Masking {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Masking(..)")
+    }
+}
+
 /// Everything a fix would do.
 #[derive(Debug, Default)]
 pub struct Plan {
@@ -163,6 +215,8 @@ pub struct Plan {
     pub skipped: Vec<String>,
     /// Every value written encrypted.
     pub moved: Vec<Moved>,
+    /// What every line [`Plan::diff`] and [`Plan::redact`] show is masked with.
+    pub masking: Masking,
 }
 
 impl Plan {
@@ -176,8 +230,12 @@ impl Plan {
         self.changes.iter().map(|c| c.path.as_path()).collect()
     }
 
-    /// A unified diff of every change; removed lines show secrets masked (`Ti…(10)`).
+    /// A unified diff of every change. Every line it shows (removed, added and
+    /// context) has its secrets masked (`Ti…(10)`) with [`Plan::masking`], as a
+    /// scan's snippets are: the known secrets, the keys, values assigned to
+    /// secret names and the continued lines of a `.properties` secret.
     pub fn diff(&self) -> String {
+        use similar::ChangeTag;
         let mut out = String::new();
         for c in &self.changes {
             let old = c.masked_original.as_deref().unwrap_or("");
@@ -188,15 +246,41 @@ impl Plan {
                 "/dev/null".to_string()
             };
             let diff = similar::TextDiff::from_lines(old, c.new.as_str());
-            out.push_str(
-                &diff
-                    .unified_diff()
-                    .context_radius(3)
-                    .header(&old_header, &format!("b/{path}"))
-                    .to_string(),
-            );
+            let old_lines = self.masking.lines(&path, diff.old_slices().iter().copied());
+            let new_lines = self.masking.lines(&path, diff.new_slices().iter().copied());
+            let mut header = Some((old_header, format!("b/{path}")));
+            for hunk in diff.unified_diff().context_radius(3).iter_hunks() {
+                if let Some((a, b)) = header.take() {
+                    out.push_str(&format!("--- {a}\n+++ {b}\n"));
+                }
+                out.push_str(&format!("{}\n", hunk.header()));
+                for change in hunk.iter_changes() {
+                    let line = match change.tag() {
+                        ChangeTag::Insert => change.new_index().and_then(|i| new_lines.get(i)),
+                        ChangeTag::Delete | ChangeTag::Equal => {
+                            change.old_index().and_then(|i| old_lines.get(i))
+                        }
+                    };
+                    out.push_str(&format!(
+                        "{}{}",
+                        change.tag(),
+                        line.map_or("", String::as_str)
+                    ));
+                    if !diff.newline_terminated() {
+                        out.push('\n');
+                    } else if change.missing_newline() {
+                        out.push_str("\n\\ No newline at end of file\n");
+                    }
+                }
+            }
         }
         out
+    }
+
+    /// A line to print about the plan (an action, a value left as is) with
+    /// every secret of [`Plan::masking`] masked.
+    pub fn redact(&self, line: &str) -> String {
+        self.masking.text(line)
     }
 
     /// Writes every change atomically (per file): a temporary file in the same folder,

@@ -15,7 +15,7 @@ use crate::cipher_settings::{
 };
 use crate::secrets::{config_ciphers, config_for_file, decrypt_plausible, file_ciphers};
 use crate::text::{apply_edits, Lines};
-use crate::{FileChange, FixError, Moved, Plan};
+use crate::{FileChange, FixError, Masking, Moved, Plan};
 
 /// Re-encrypts every value from `old_key` to `new_key` (the same key when only the
 /// settings change). With `upgrade_encryption`, every configuration whose settings are not
@@ -32,7 +32,10 @@ pub fn plan_rotation(
     new_key: &[u8],
     upgrade_encryption: bool,
 ) -> Result<Plan, FixError> {
-    let mut plan = Plan::default();
+    let mut plan = Plan {
+        masking: Masking::new(inventory, &[old_key, new_key]),
+        ..Plan::default()
+    };
     let mut problems = Vec::new();
     // Settings edits, by XML file: one file may hold several configurations.
     let mut settings_edits: BTreeMap<String, XmlEdits> = BTreeMap::new();

@@ -1329,3 +1329,85 @@ fn a_domain_projects_literal_credentials_are_moved() {
         "{\"minMuleVersion\": \"4.6.0\"}\n"
     );
 }
+
+/// Found by exploratory testing: a property whose value could not move in
+/// one environment (an escape in prod.properties) was listed for that
+/// environment only, and its plain values in the others were neither moved
+/// nor listed. The name moves whole or not at all (its references read it
+/// with `secure::` in every environment), so every definition left is
+/// listed, each with why; the other properties still move.
+#[test]
+fn a_property_left_in_one_environment_is_listed_in_every_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = partner_app(
+        dir.path(),
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core" xmlns:http="http://www.mulesoft.org/schema/mule/http">
+  <configuration-properties file="config/${mule.env}.properties"/>
+  <http:request-config name="Partner_Request">
+    <http:request-connection host="partner.example" protocol="HTTPS" port="443">
+      <http:authentication>
+        <http:basic-authentication username="${partner.user}" password="${partner.password}"/>
+      </http:authentication>
+    </http:request-connection>
+  </http:request-config>
+  <http:request-config name="Erp_Request">
+    <http:request-connection host="erp.example" protocol="HTTPS" port="443">
+      <http:authentication>
+        <http:basic-authentication username="svc" password="${erp.password}"/>
+      </http:authentication>
+    </http:request-connection>
+  </http:request-config>
+</mule>
+"#,
+    );
+    let config = app.join("src/main/resources/config");
+    std::fs::create_dir_all(&config).unwrap();
+    for (file, text) in [
+        (
+            "dev.properties",
+            "partner.user=svc\npartner.password=DevPlain-Pw-11\nerp.password=Erp-Dev-Pw-21\n",
+        ),
+        (
+            "qa.properties",
+            "partner.user=svc\npartner.password=QaPlain-Pw-12\nerp.password=Erp-Qa-Pw-22\n",
+        ),
+        (
+            "prod.properties",
+            "partner.user=svc\npartner.password=Summer\\u00212024Leak\nerp.password=Erp-Prod-Pw-23\n",
+        ),
+    ] {
+        std::fs::write(config.join(file), text).unwrap();
+    }
+    let (_, findings) = scan(&app);
+    assert_eq!(findings.len(), 6, "{findings:#?}");
+    let p = plan(&app);
+    let left = |file: &str| -> Vec<&String> {
+        p.skipped
+            .iter()
+            .filter(|s| s.contains(&format!("config/{file}:2:1: `partner.password`: ")))
+            .collect()
+    };
+    assert_eq!(p.skipped.len(), 3, "{:#?}", p.skipped);
+    let prod = left("prod.properties");
+    assert_eq!(prod.len(), 1, "{:#?}", p.skipped);
+    assert!(prod[0].contains("uses escapes"), "{}", prod[0]);
+    for env in ["dev.properties", "qa.properties"] {
+        let here = left(env);
+        assert_eq!(here.len(), 1, "{env}: {:#?}", p.skipped);
+        assert!(
+            here[0].contains("not moved either, as ")
+                && here[0].contains("config/prod.properties:2:1 cannot be"),
+            "{}",
+            here[0]
+        );
+    }
+    // The other property moves in every environment.
+    let mut moved: Vec<&str> = p.moved.iter().map(|m| m.name.as_str()).collect();
+    moved.sort();
+    assert_eq!(moved, ["erp.password"; 3], "{:#?}", p.actions);
+    let shown = format!("{:?} {:?} {}", p.skipped, p.actions, p.diff());
+    for secret in ["DevPlain-Pw-11", "QaPlain-Pw-12", "Summer\\u00212024Leak"] {
+        assert!(!shown.contains(secret), "{secret}: {shown}");
+    }
+}

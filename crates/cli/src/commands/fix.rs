@@ -3,11 +3,14 @@
 //! (`--upgrade-encryption`). The logic is in the
 //! `intguard-fix` crate; this is argument handling, the git guard and output.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 use intguard_engine::{run_rules, Config, ScanOptions};
 use intguard_fix::{dirty_files, plan_rotation, plan_secrets, verify, Plan, SecretsOptions};
+use intguard_model::secret::fingerprint;
+use intguard_model::Inventory;
+use intguard_rules::protect_credentials::where_key_is_committed;
 use mule_secure_props::{Algorithm, Mode};
 
 use super::secure_props::load_key;
@@ -97,7 +100,7 @@ fn secrets(args: SecretsArgs) -> i32 {
         Ok(m) => m,
         Err(e) => return exit::usage_error(e),
     };
-    let paths = vec![path];
+    let paths = vec![path.clone()];
     let config = match Config::discover(&paths) {
         Ok(c) => c,
         Err(e) => return exit::usage_error(e),
@@ -151,6 +154,13 @@ fn secrets(args: SecretsArgs) -> i32 {
         }
     };
 
+    // Values encrypted with a key the repository holds are as readable as
+    // in clear: refused (rotating away from a committed old key is fine).
+    if !plan.is_empty() {
+        if let Some(refusal) = committed_key_refusal(&inventory, &final_key, &args, &path) {
+            return exit::usage_error(refusal);
+        }
+    }
     report(&plan, args.dry_run);
     if plan.is_empty() {
         eprintln!("intguard: nothing to change");
@@ -196,13 +206,72 @@ fn secrets(args: SecretsArgs) -> i32 {
     left_code(&plan)
 }
 
+/// The error refusing to encrypt with `key` when the repository commits it
+/// (where IG103 finds secure-properties keys): where, the key masked, and the
+/// way out (`--rotate-key`). `None` when it is not committed.
+fn committed_key_refusal(
+    inventory: &Inventory,
+    key: &[u8],
+    args: &SecretsArgs,
+    path: &Path,
+) -> Option<String> {
+    const SHOWN: usize = 3;
+    let places = where_key_is_committed(inventory, key);
+    if places.is_empty() {
+        return None;
+    }
+    let mut at: Vec<String> = places
+        .iter()
+        .take(SHOWN)
+        .map(|l| format!("{}:{}", l.path, l.line))
+        .collect();
+    if places.len() > SHOWN {
+        at.push(format!("{} more", places.len() - SHOWN));
+    }
+    let text = String::from_utf8_lossy(key);
+    let digest = format!(
+        "{} characters, sha256:{}",
+        text.chars().count(),
+        fingerprint(&text)
+    );
+    let (which, way_out) = match &args.rotate_key {
+        Some(var) => (
+            format!("the new key of --rotate-key {var}"),
+            "rotate to a new key kept out of the repository (supplied at deploy time)".to_string(),
+        ),
+        None => {
+            let old = match (&args.key.key_env, &args.key.key_file) {
+                (Some(var), _) => format!("--key-env {var}"),
+                (None, Some(file)) => format!("--key-file {}", file.display()),
+                (None, None) => "--key-env <VAR holding this key>".to_string(),
+            };
+            let upgrade = if args.upgrade_encryption {
+                " --upgrade-encryption"
+            } else {
+                ""
+            };
+            (
+                format!("the key of {old}"),
+                format!(
+                    "rotate it first, to a new key kept out of the repository: intguard fix secrets {old} --rotate-key <VAR holding the new key>{upgrade} {}; then fix with the new key",
+                    path.display()
+                ),
+            )
+        }
+    };
+    Some(format!(
+        "refusing to encrypt with {which} ({digest}): it is committed in the repository at {} (IG103), so the encrypted values would be as readable as in clear; {way_out}. Nothing was written",
+        at.join(", ")
+    ))
+}
+
 fn report(plan: &Plan, dry_run: bool) {
     let verb = if dry_run { "would" } else { "will" };
     for a in &plan.actions {
-        eprintln!("intguard: {verb} {a}");
+        eprintln!("intguard: {verb} {}", plan.redact(a));
     }
     for s in &plan.skipped {
-        eprintln!("intguard: left as is: {s}");
+        eprintln!("intguard: left as is: {}", plan.redact(s));
     }
 }
 

@@ -340,6 +340,17 @@ fn yaml_password(text: &str) -> Option<String> {
 fn moves_a_secret_that_other_environments_already_read_securely() {
     const KEY: &str = "AcmeOrd3rsK3y!16"; // committed in the example's global.xml (IG103)
     let (_tmp, app) = crate::support::copy_example("orders-sapi");
+    // The key taken out of the repository (supplied at deploy time): the fix
+    // refuses to encrypt with a committed key.
+    let global = app.join("src/main/mule/global.xml");
+    let xml = std::fs::read_to_string(&global).unwrap();
+    let committed = format!("name=\"encryption.key\" value=\"{KEY}\"");
+    assert!(xml.contains(&committed));
+    let xml: String = xml
+        .split_inclusive('\n')
+        .filter(|l| !l.contains(&committed))
+        .collect();
+    std::fs::write(&global, xml).unwrap();
     let prod = app.join("src/main/resources/properties/prod.yaml");
     let clear = yaml_password(&std::fs::read_to_string(&prod).unwrap())
         .expect("prod.yaml's clear password");
@@ -617,4 +628,99 @@ fn upgrade_encryption_resolves_settings_read_from_properties() {
     assert!(global.contains(
         r#"<secure-properties:encrypt algorithm="AES" mode="CBC" useRandomIVs="true"/>"#
     ));
+}
+
+/// Found by exploratory testing: `fix secrets` encrypted with a key the
+/// repository commits (IG103) and exited 0, the new values as readable as
+/// before. The key that would encrypt is refused (exit 2, where it is
+/// committed, the key masked, `--rotate-key` as the way out); decrypting
+/// with a committed old key while rotating to a new one is not.
+#[test]
+fn refuses_to_encrypt_with_a_committed_key() {
+    let (_tmp, app) = fixture("mule4-props");
+    // The app's own key, committed as a -D option of a script.
+    std::fs::write(
+        app.join("deploy.sh"),
+        format!("#!/bin/sh\nmvn deploy -DmuleDeploy -Dencryption.key={KEY}\n"),
+    )
+    .unwrap();
+    assert_eq!(findings_of(&app, "IG103").len(), 1);
+    let before = tree(&app);
+    for dry_run in [false, true] {
+        let mut cmd = intguard();
+        cmd.args(["fix", "secrets", "--key-env", "IG_FIX_KEY"]);
+        if dry_run {
+            cmd.arg("--dry-run");
+        }
+        let out = cmd.arg(&app).assert().code(2).get_output().clone();
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(stdout.is_empty(), "{stdout}");
+        assert!(
+            stderr.contains(
+                "refusing to encrypt with the key of --key-env IG_FIX_KEY (16 characters, sha256:"
+            ) && stderr.contains("it is committed in the repository at ")
+                && stderr.contains("deploy.sh:2 (IG103)")
+                && stderr.contains("--rotate-key <VAR holding the new key>"),
+            "{stderr}"
+        );
+        assert!(!stderr.contains(KEY), "{stderr}");
+        assert_eq!(tree(&app), before);
+    }
+
+    // Rotating away from the committed key: allowed. Exit 1: the old key is
+    // still in deploy.sh, to delete by hand.
+    let out = intguard()
+        .args([
+            "fix",
+            "secrets",
+            "--key-env",
+            "IG_FIX_KEY",
+            "--rotate-key",
+            "IG_NEW_KEY",
+        ])
+        .arg(&app)
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("encrypted and checked"), "{stderr}");
+    assert!(stderr.contains("deploy.sh:2"), "{stderr}");
+    assert_ne!(tree(&app), before);
+
+    // Rotating to a key the repository commits: refused.
+    let third = "Th1rd-Key-2026!!";
+    std::fs::write(
+        app.join("deploy.sh"),
+        format!("#!/bin/sh\nmvn deploy -DmuleDeploy -Dencryption.key={third}\n"),
+    )
+    .unwrap();
+    let before = tree(&app);
+    let out = intguard()
+        .env("IG_THIRD_KEY", third)
+        .args([
+            "fix",
+            "secrets",
+            "--key-env",
+            "IG_NEW_KEY",
+            "--rotate-key",
+            "IG_THIRD_KEY",
+        ])
+        .arg(&app)
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("refusing to encrypt with the new key of --rotate-key IG_THIRD_KEY")
+            && stderr.contains("deploy.sh:2 (IG103)"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains(third) && !stderr.contains(NEW_KEY),
+        "{stderr}"
+    );
+    assert_eq!(tree(&app), before);
 }

@@ -1503,3 +1503,96 @@ fn a_domain_projects_literal_password_is_masked() {
     let fixture = workspace().join("crates/fix/tests/fixtures/mule4-domain");
     assert_masked_in_every_format(&fixture, &["Sh4red-Domain-Pw"]);
 }
+
+/// Found by exploratory testing: `fix secrets --dry-run` masked the values
+/// it moved, but printed the diff's context lines as they are: the secrets
+/// it left (a value with an escape, a continued value), the other
+/// environments' values of a property it could not move, and a committed
+/// key beside them. Every line of the plan is masked now.
+#[test]
+fn a_fix_dry_run_prints_no_secret() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = mule4_app(tmp.path(), "leak-api", &[]);
+    write(
+        &app,
+        "src/main/mule/global.xml",
+        format!(
+            r#"{MULE_XML_HEAD}  <configuration-properties file="config/${{mule.env}}.properties"/>
+  <salesforce:sfdc-config name="SF">
+    <salesforce:basic-connection username="${{sfdc.username}}" password="${{sfdc.password}}" securityToken="${{sfdc.token}}"/>
+  </salesforce:sfdc-config>
+  <http:request-config name="ERP">
+    <http:request-connection host="erp.acme.example" port="443" protocol="HTTPS">
+      <http:authentication>
+        <http:basic-authentication username="svc_mule" password="${{erp.pass}}"/>
+      </http:authentication>
+    </http:request-connection>
+  </http:request-config>
+</mule>
+"#
+        ),
+    );
+    write(
+        &app,
+        "src/main/resources/config/dev.properties",
+        "sfdc.username=int.leak@acme.com.dev\n\
+         sfdc.password=DevPlainPassw0rd\n\
+         sfdc.token=DevTok3nAbCdEfGhIjKlMn\n\
+         erp.pass=ErpDevPa55word\n\
+         encryption.key=C0mmittedKey1234\n",
+    );
+    write(
+        &app,
+        "src/main/resources/config/qa.properties",
+        "sfdc.username=int.leak@acme.com.qa\n\
+         sfdc.password=QaPlainPassw0rd\n\
+         sfdc.token=QaTok3nAbCdEfGhIjKlMnOp\n\
+         erp.pass=Erp\\u0050assQa2024x\n",
+    );
+    write(
+        &app,
+        "src/main/resources/config/prod.properties",
+        "sfdc.username=int.leak@acme.com\n\
+         sfdc.password=Summer\\u00212024Leak\n\
+         sfdc.token=ProdTok3nAbCdEfGhIjKlMn\n\
+         erp.pass=ErpCont1nued\\\n    Tail42\n",
+    );
+    let key = "FixDryRunKey1234";
+    let mut secrets = Secrets::new();
+    for (value, origin) in [
+        ("DevPlainPassw0rd", "dev password"),
+        ("QaPlainPassw0rd", "qa password"),
+        ("Summer\\u00212024Leak", "prod password as written (escape)"),
+        ("Summer!2024Leak", "prod password as read"),
+        ("DevTok3nAbCdEfGhIjKlMn", "dev token"),
+        ("QaTok3nAbCdEfGhIjKlMnOp", "qa token"),
+        ("ProdTok3nAbCdEfGhIjKlMn", "prod token"),
+        ("ErpDevPa55word", "dev erp password"),
+        (
+            "Erp\\u0050assQa2024x",
+            "qa erp password as written (escape)",
+        ),
+        ("ErpPassQa2024x", "qa erp password as read"),
+        ("ErpCont1nued", "prod erp password, first line"),
+        ("Tail42", "prod erp password, continued line"),
+        ("ErpCont1nuedTail42", "prod erp password as read"),
+        ("C0mmittedKey1234", "committed key"),
+        (key, "the key of --key-env"),
+    ] {
+        add(&mut secrets, value, origin);
+    }
+    let run = run_cmd(
+        intguard()
+            .env("IG_DRY_RUN_KEY", key)
+            .args(["fix", "secrets", "--key-env", "IG_DRY_RUN_KEY", "--dry-run"])
+            .arg(&app),
+    );
+    // Values are left as is (exit 1), and the rest would change.
+    run.expect_code(1);
+    assert!(run.stdout.contains("+++ b/"), "{}", run.stdout);
+    assert!(run.stdout.contains("dev.properties"), "{}", run.stdout);
+    assert!(run.stdout.contains("prod.properties"), "{}", run.stdout);
+    assert!(run.stderr.contains("left as is"), "{}", run.stderr);
+    assert_no_secret("fix secrets --dry-run (stdout)", &run.stdout, &secrets);
+    assert_no_secret("fix secrets --dry-run (stderr)", &run.stderr, &secrets);
+}

@@ -21,7 +21,7 @@ use mule_secure_props::{parse_encrypted_value, Algorithm, Cipher, Mode};
 use zeroize::Zeroizing;
 
 use crate::text::ValueSpan;
-use crate::{props, xml, yaml, FixError, Moved, Plan};
+use crate::{props, xml, yaml, FixError, Masking, Moved, Plan};
 
 mod config;
 mod literals;
@@ -99,7 +99,10 @@ pub fn plan_secrets(
     key: &[u8],
     options: &SecretsOptions,
 ) -> Result<Plan, FixError> {
-    let mut plan = Plan::default();
+    let mut plan = Plan {
+        masking: Masking::new(inventory, &[key]),
+        ..Plan::default()
+    };
     let mut ws = Workspace::default();
     let findings: Vec<&Finding> = findings.iter().filter(|f| f.rule == "IG102").collect();
     let mut handled: BTreeSet<usize> = BTreeSet::new();
@@ -473,28 +476,50 @@ impl Moving<'_> {
                         .map(move |(i, _)| (f, i))
                 })
                 .collect();
-            let first_loc = defs
-                .first()
-                .map(|(f, i)| f.entries[*i].location.to_string())
-                .unwrap_or_default();
+            // The name moves whole or not at all (the references read it
+            // with `secure::` in every environment, or in none), so a name
+            // left lists every definition it leaves in clear (an empty one
+            // holds no secret).
+            let in_clear =
+                |(f, i): &(&PropertyFile, usize)| !f.entries[*i].value().trim().is_empty();
             let skip = |plan: &mut Plan, why: String| {
-                plan.skipped.push(format!("{first_loc}: `{name}`: {why}"));
+                for (f, i) in defs.iter().filter(|d| in_clear(d)) {
+                    plan.skipped
+                        .push(format!("{}: `{name}`: {why}", f.entries[*i].location));
+                }
+            };
+            // One definition that cannot move: it is listed with why, and
+            // the others with it.
+            let blocked = |plan: &mut Plan, at: usize, why: &str| {
+                let blocker = &defs[at].0.entries[defs[at].1].location;
+                for (k, (f, i)) in defs.iter().enumerate() {
+                    if k != at && !in_clear(&(f, *i)) {
+                        continue;
+                    }
+                    let here = &f.entries[*i].location;
+                    plan.skipped.push(if k == at {
+                        format!("{here}: `{name}`: {why}")
+                    } else {
+                        format!(
+                            "{here}: `{name}`: not moved either, as {blocker} cannot be (the app reads `{name}` from the secure files in every environment or in none); move it by hand with that one"
+                        )
+                    });
+                }
             };
             // Every definition must be a plain value this module can locate.
             let mut spans = Vec::new();
-            for (f, i) in &defs {
+            for (at, (f, i)) in defs.iter().enumerate() {
                 let e = &f.entries[*i];
                 if has_placeholder(e.value()) || e.encrypted_payload().is_some() {
-                    skip(
+                    blocked(
                         plan,
-                        format!(
-                            "{} defines it as a reference or an encrypted value; move it by hand",
-                            e.location
-                        ),
+                        at,
+                        "defined as a reference or an encrypted value; move it by hand",
                     );
                     continue 'names;
                 }
                 let Some(text) = ws.text(&f.path)? else {
+                    blocked(plan, at, "the file is gone; move it by hand");
                     continue 'names;
                 };
                 match value_span_of(&text, f, e.location.line, e.location.column)
@@ -502,12 +527,10 @@ impl Moving<'_> {
                 {
                     Some(s) => spans.push(s),
                     None => {
-                        skip(
+                        blocked(
                             plan,
-                            format!(
-                                "{}: the value spans several lines, uses escapes or shares its line; move it by hand",
-                                e.location
-                            ),
+                            at,
+                            "the value spans several lines, uses escapes or shares its line; move it by hand",
                         );
                         continue 'names;
                     }

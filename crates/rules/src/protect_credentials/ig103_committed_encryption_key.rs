@@ -555,6 +555,24 @@ pub(super) fn committed_keys(inventory: &Inventory) -> Vec<CommittedKey<'_>> {
     out
 }
 
+/// Where the repository commits `key` as a secure-properties key: the
+/// definitions this rule reports (and IG104 tries) whose value is `key`,
+/// each place once, in order. Values are compared in memory; none is
+/// returned.
+pub fn where_key_is_committed(inventory: &Inventory, key: &[u8]) -> Vec<Location> {
+    let mut out: Vec<Location> = committed_keys(inventory)
+        .into_iter()
+        .filter(|ck| {
+            let value = ck.source.value.as_bytes();
+            value == key || ck.source.value.trim().as_bytes() == key
+        })
+        .map(|ck| ck.source.location.clone())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// `<secure-properties:config> `Secure_Props``.
 pub(super) fn config_label(config: &SecurePropertiesConfig) -> String {
     match &config.name {
