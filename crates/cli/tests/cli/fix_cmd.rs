@@ -201,6 +201,32 @@ fn clean_git_tree_is_fixed() {
     assert_eq!(ig102_count(&app), 0);
 }
 
+/// Run from inside the app as `fix secrets .` (the default path): a secure
+/// file the fix creates is found again when the result is read back, as
+/// `./src/main/resources/...` (it was reported as not found, exit 2, after
+/// a correct fix).
+#[test]
+fn fixing_the_current_folder_reads_back_the_new_secure_file() {
+    let (tmp, app) = fixture("mule4-yaml");
+    git(tmp.path(), &["init", "-q"]);
+    git(tmp.path(), &["add", "."]);
+    git(tmp.path(), &["commit", "-q", "-m", "app"]);
+    let out = intguard()
+        .current_dir(&app)
+        .args(["fix", "secrets", "--key-env", "IG_FIX_KEY", "."])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("will create ./src/main/resources/"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("encrypted and checked"), "{stderr}");
+    assert_eq!(ig102_count(&app), 0);
+}
+
 #[test]
 fn rotate_key_round_trip() {
     let (_tmp, app) = fixture("mule4-props");

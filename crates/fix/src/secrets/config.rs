@@ -20,10 +20,13 @@ const M3_NS: &str = "http://www.mulesoft.org/schema/mule/secure-property-placeho
 const M3_XSD: &str = "http://www.mulesoft.org/schema/mule/secure-property-placeholder/current/mule-secure-property-placeholder.xsd";
 pub(super) const KEY_PROPERTY: &str = "encryption.key";
 
-/// The resources folder of an app, as a display path prefix ending in `/`.
+/// The resources folder of an app, as a display path prefix ending in `/`,
+/// spelt as the readers spell the app's files (`./src/...` for an app read
+/// as `.`), so that a file the fix creates is found again when the result
+/// is read back.
 fn resources(app: &MuleApp) -> String {
     let root = app.root.trim_end_matches('/');
-    if root.is_empty() || root == "." {
+    if root.is_empty() {
         "src/main/resources/".to_string()
     } else {
         format!("{root}/src/main/resources/")
