@@ -827,6 +827,58 @@ fn custom_relationships_lead_to_unknown_objects() {
     assert_eq!(unknown, [("read", "relationship-target")], "{id:#}");
 }
 
+/// `<salesforce:delete>` takes record ids: the objects it deletes are known
+/// only at run time. It is listed as an unknown use (not dropped), so the
+/// Delete access it may need is not called excess; an operation touching
+/// no records (the server's time) is not listed.
+#[test]
+fn a_delete_by_id_is_an_unknown_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let app = root.join("app");
+    jwt_app(&app, "int.app@acme.com", &["SELECT Id FROM Invoice__c"]);
+    write(
+        &app,
+        "src/main/mule/purge.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+      xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <flow name="purge">
+    <salesforce:get-server-timestamp config-ref="SF"/>
+    <salesforce:delete config-ref="SF"/>
+  </flow>
+</mule>
+"#,
+    );
+    let v = json_of(&["identities", "--format", "json", root.to_str().unwrap()]);
+    let id = identity(&v, "int.app@acme.com");
+    let unknown: Vec<(String, &str, &str, u64)> = id["unknown_uses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| {
+            (
+                file_name(&u["location"]["path"]),
+                u["operation"].as_str().unwrap(),
+                u["reason"].as_str().unwrap(),
+                u["location"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        unknown,
+        [("purge.xml".to_string(), "delete", "no-object", 6)],
+        "{id:#}"
+    );
+    let text = text_of(&["identities", root.to_str().unwrap()]);
+    assert!(
+        text.contains(
+            "  unknown     app delete at purge.xml:6: it names no object; it may read, delete any object"
+        ),
+        "{text}"
+    );
+}
+
 /// The last segment of a reported path (`a/b/global.xml` -> `global.xml`).
 fn file_name(path: &serde_json::Value) -> String {
     let path = path.as_str().expect("a path");

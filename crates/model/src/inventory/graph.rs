@@ -497,6 +497,10 @@ pub enum UnknownUseReason {
     /// lookup field may point at any object (`Account`, `Partner__c`), and
     /// the field's definition is not in what intguard reads.
     RelationshipTarget,
+    /// The operation names no object: `<salesforce:delete>` takes record
+    /// ids, whose objects are known only at run time; the same for any
+    /// other operation on records given neither a `type` nor a query.
+    NoObject,
 }
 
 impl UnknownUseReason {
@@ -510,6 +514,7 @@ impl UnknownUseReason {
             UnknownUseReason::RelationshipTarget => {
                 "its query reads through a custom relationship (__r) whose object is not known"
             }
+            UnknownUseReason::NoObject => "it names no object",
         }
     }
 }
