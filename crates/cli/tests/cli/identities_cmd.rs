@@ -107,6 +107,9 @@ fn example_text_joins_mule_apps_and_metadata() {
             "profile     Admin (System Administrator), license Salesforce, assigned in int-orders-user-def.json:6",
         ))
         .stdout(predicate::str::contains(
+            "perm sets   Orders_Integration, assigned in int-orders-user-def.json:7\n",
+        ))
+        .stdout(predicate::str::contains(
             "critical ModifyAllData [super power] from profile System Administrator (Admin.profile-meta.xml:",
         ))
         .stdout(predicate::str::contains(
@@ -256,6 +259,7 @@ username = "int.billing@acme.com"
 system = "Billing"
 apps = ["billing"]
 profile = "Billing Integration"
+permission-sets = ["Billing_Extra"]
 "#,
     );
     let v = json_of(&["identities", root.to_str().unwrap(), "--format", "json"]);
@@ -270,6 +274,17 @@ profile = "Billing Integration"
     assert_eq!(billing["system"], "Billing");
     assert_eq!(billing["profile"]["source"], "config");
     assert_eq!(billing["profile"]["name"], "Billing Integration");
+    // Where the config assigns them: its lines.
+    let at = |a: &Value| (file_name(&a["path"]), a["line"].as_u64().unwrap());
+    assert_eq!(
+        at(&billing["profile"]["assigned_at"]),
+        ("intguard.toml".to_string(), 6)
+    );
+    assert_eq!(billing["permission_sets"][0]["name"], "Billing_Extra");
+    assert_eq!(
+        at(&billing["permission_sets"][0]["assigned_at"]),
+        ("intguard.toml".to_string(), 7)
+    );
     let reasons: Vec<&str> = billing["reasons"]
         .as_array()
         .unwrap()
@@ -304,6 +319,18 @@ profile = "Billing Integration"
 
     let crm = identity(&v, "int.crm@acme.com");
     assert!(crm["profile"].is_null());
+
+    let text = text_of(&[
+        "identities",
+        root.to_str().unwrap(),
+        "--only",
+        "int.billing",
+    ]);
+    assert!(text.contains("assigned in intguard.toml:6\n"), "{text}");
+    assert!(
+        text.contains("  perm sets   Billing_Extra, assigned in intguard.toml:7\n"),
+        "{text}"
+    );
 
     intguard()
         .args(["identities", root.to_str().unwrap(), "--only", "CRM"])

@@ -321,7 +321,8 @@ pub struct AccessAssignment {
     /// written.
     pub name: String,
     pub source: AssignmentSource,
-    /// Where it was assigned (user definition key); `None` from the config.
+    /// Where it was assigned (the user definition's key, the config's
+    /// value); `None` when not known (an org's assignment).
     pub assigned_at: Option<Location>,
     /// The metadata file, when it was read.
     pub metadata: Option<Location>,

@@ -28,6 +28,10 @@ fn a_delete_by_id_keeps_delete_access_needed() {
         "{}",
         f.message
     );
-    assert!(f.fix.contains("Set allowEdit to false for Invoice__c"), "{}", f.fix);
+    assert!(
+        f.fix.contains("Set allowEdit to false for Invoice__c"),
+        "{}",
+        f.fix
+    );
     assert!(!f.fix.contains("allowDelete"), "{}", f.fix);
 }
