@@ -233,6 +233,21 @@ pub fn serves_phrase(inventory: &Inventory, kind: OAuthAppKind, name: &str) -> S
     }
 }
 
+/// The connected app's file as the project has it, from `connectedApps/` on
+/// (see [`crate::support::metadata_file`]).
+pub fn connected_app_file(app: &ConnectedApp) -> String {
+    crate::support::metadata_file(&app.location.path, "connectedApps", || {
+        format!("connectedApps/{}.connectedApp-meta.xml", app.name)
+    })
+}
+
+/// The profile's file as the project has it, from `profiles/` on.
+pub fn profile_file(profile: &Profile) -> String {
+    crate::support::metadata_file(&profile.location.path, "profiles", || {
+        format!("profiles/{}.profile-meta.xml", profile.name)
+    })
+}
+
 /// `connected app Orders Integration` / `external client app Billing Sync`.
 pub fn connected_app_phrase(app: &ConnectedApp) -> String {
     if app.display_name() == app.name {

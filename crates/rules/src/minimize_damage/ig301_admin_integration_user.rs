@@ -4,9 +4,9 @@ use intguard_model::{
 };
 
 use crate::identities::{
-    auditable, connected_app_phrase, eca_phrase, identity_finding, identity_key, identity_label,
-    identity_location, identity_phrase, is_integration_connected_app, is_integration_eca,
-    profile_related, with_related,
+    auditable, connected_app_file, connected_app_phrase, eca_phrase, identity_finding,
+    identity_key, identity_label, identity_location, identity_phrase, is_integration_connected_app,
+    is_integration_eca, profile_related, with_related,
 };
 use crate::Rule;
 
@@ -239,9 +239,9 @@ impl Rule for AdminIntegrationUser {
                     (
                     format!("connectedApp|{}|profile|Admin", app.name),
                     format!(
-                        "Setup > App Manager > {} > Manage > Manage Profiles: remove System Administrator, and under Manage Permission Sets add the integration's own permission set; in connectedApps/{}.connectedApp-meta.xml replace <profileName>{}</profileName> with <permissionSetName>...</permissionSetName>.",
+                        "Setup > App Manager > {} > Manage > Manage Profiles: remove System Administrator, and under Manage Permission Sets add the integration's own permission set; in {} replace <profileName>{}</profileName> with <permissionSetName>...</permissionSetName>.",
                         app.display_name(),
-                        app.name,
+                        connected_app_file(app),
                         p.value.trim()
                     ),
                     ),

@@ -5,6 +5,7 @@
 mod common;
 mod org;
 
+mod fix_paths;
 mod identity_rules;
 mod identity_rules_org;
 mod ig101_password_auth;
