@@ -340,6 +340,50 @@ permission-sets = ["Billing_Extra"]
         .stdout(predicate::str::contains("profile     unknown"));
 }
 
+/// A profile intguard.toml assigns: a scan keeps its findings where they
+/// were (at the Mule connection here: fingerprints hash the path, so
+/// baselines keep them) and cites the config's line as related.
+#[test]
+fn a_config_assignment_is_cited_not_the_finding_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    jwt_app(
+        &root.join("sync"),
+        "int.sync@acme.com",
+        &["SELECT Id FROM Contact"],
+    );
+    write(
+        root,
+        "intguard.toml",
+        "[[identities]]\nusername = \"int.sync@acme.com\"\nprofile = \"System Administrator\"\n",
+    );
+    let report = json_of(&[
+        "scan",
+        root.to_str().unwrap(),
+        "--format",
+        "json",
+        "--fail-on",
+        "none",
+    ]);
+    let admin = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "IG301")
+        .unwrap_or_else(|| panic!("no IG301: {report:#}"));
+    assert_eq!(file_name(&admin["path"]), "global.xml", "{admin:#}");
+    let related: Vec<(String, u64)> = admin["related"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (file_name(&r["path"]), r["line"].as_u64().unwrap()))
+        .collect();
+    assert!(
+        related.contains(&("intguard.toml".to_string(), 3)),
+        "{admin:#}"
+    );
+}
+
 /// The apps (app, environment) of each identity, by name.
 fn identity_apps(v: &Value) -> Vec<(String, Vec<(String, String)>)> {
     v["identities"]
