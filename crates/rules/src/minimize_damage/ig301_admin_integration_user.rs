@@ -134,9 +134,9 @@ fn consequence(flows: &Flows<'_>, holders: &[String]) -> String {
     }
     if !holders.is_empty() {
         let who = if holders.len() == 1 {
-            "its integration user logs in as an administrator"
+            "the integration user it serves is itself an administrator"
         } else {
-            "its integration users log in as administrators"
+            "the integration users it serves are themselves administrators"
         };
         if !(flows.client_credentials
             && holders.len() == 1

@@ -33,7 +33,7 @@ fn an_app_serving_an_integration_user_is_flagged_for_pre_authorizing_admins() {
     assert_eq!(app.identity.as_deref(), Some("int.sync@acme.com"));
     assert_eq!(
         app.message,
-        "connected app Sync pre-authorizes the System Administrator profile (held by int.sync@acme.com): every administrator may obtain API tokens through this integration app; its integration user logs in as an administrator"
+        "connected app Sync pre-authorizes the System Administrator profile (held by int.sync@acme.com): every administrator may obtain API tokens through this integration app; the integration user it serves is itself an administrator"
     );
     assert!(app.fix.contains("<permissionSetName>"), "{}", app.fix);
 }
@@ -64,5 +64,18 @@ fn client_credentials_run_as_their_one_user() {
     assert_eq!(
         f.message,
         "external client app Billing ECA (Billing_ECA) pre-authorizes the System Administrator profile (no integration user intguard knows of holds it): every administrator may obtain API tokens through this integration app; its client credentials flow runs as int.billing@acme.com alone, whatever profiles the app pre-authorizes"
+    );
+}
+
+/// A client credentials flow whose run-as user holds System Administrator
+/// runs as that administrator, named once.
+#[test]
+fn client_credentials_running_as_an_administrator_name_it() {
+    let findings = common::run("IG301", "IG301/client-credentials-admin");
+    let f = common::finding_at(&findings, "Nightly_Export.connectedApp-meta.xml", 17);
+    assert_eq!(f.identity.as_deref(), Some("int.cc@acme.com"));
+    assert_eq!(
+        f.message,
+        "connected app Nightly Export (Nightly_Export) pre-authorizes the System Administrator profile (held by int.cc@acme.com): every administrator may obtain API tokens through this integration app; its client credentials flow runs as the administrator int.cc@acme.com"
     );
 }
