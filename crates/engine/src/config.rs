@@ -26,7 +26,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use intguard_model::{IdentityHint, Severity};
+use intguard_model::{IdentityHint, Location, Severity};
 use serde::Deserialize;
 
 pub const FILE_NAME: &str = "intguard.toml";
@@ -47,6 +47,9 @@ pub struct Config {
     /// Where the config was read from (not a TOML key).
     #[serde(skip)]
     pub source: Option<PathBuf>,
+    /// The text read, to locate its values.
+    #[serde(skip)]
+    text: String,
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -72,9 +75,11 @@ pub struct IdentityConfig {
     pub system: Option<String>,
     #[serde(default)]
     pub apps: Vec<String>,
-    pub profile: Option<String>,
+    /// With its byte span in the file: `intguard identities` says where it
+    /// is assigned.
+    pub profile: Option<toml::Spanned<String>>,
     #[serde(default)]
-    pub permission_sets: Vec<String>,
+    pub permission_sets: Vec<toml::Spanned<String>>,
 }
 
 /// How to log in to an org (the options of `intguard token`). Passwords are
@@ -185,6 +190,7 @@ impl Config {
         let mut config: Config =
             toml::from_str(&text).map_err(|e| invalid(toml_error_message(&text, &e)))?;
         config.source = Some(path.to_path_buf());
+        config.text = text;
         config.validate()?;
         Ok(config)
     }
@@ -297,10 +303,34 @@ impl Config {
                 username: i.username.clone(),
                 system: i.system.clone(),
                 apps: i.apps.clone(),
-                profile: i.profile.clone(),
-                permission_sets: i.permission_sets.clone(),
+                profile: i.profile.as_ref().map(|p| p.get_ref().clone()),
+                permission_sets: i
+                    .permission_sets
+                    .iter()
+                    .map(|p| p.get_ref().clone())
+                    .collect(),
+                profile_at: i.profile.as_ref().and_then(|p| self.locate(p.span().start)),
+                permission_sets_at: i
+                    .permission_sets
+                    .iter()
+                    .map_while(|p| self.locate(p.span().start))
+                    .collect(),
             })
             .collect()
+    }
+
+    /// Where byte `offset` of the file is (line and column, 1-based);
+    /// `None` for a config not read from a file.
+    fn locate(&self, offset: usize) -> Option<Location> {
+        let path = self.source.as_ref()?;
+        let before = self.text.get(..offset)?;
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+        Some(Location::new(
+            path.to_string_lossy().as_ref(),
+            u32::try_from(line).ok()?,
+            u32::try_from(column).ok()?,
+        ))
     }
 }
 
@@ -340,6 +370,23 @@ apps = ["orders-sapi", "orders-batch"]
         );
         assert_eq!(c.fail_on(), Some(Some(Severity::Medium)));
         assert_eq!(c.identity_hints()[0].apps.len(), 2);
+    }
+
+    /// An identity's profile and permission sets are located at their
+    /// values, so `intguard identities` can say where each is assigned.
+    #[test]
+    fn identity_assignments_are_located() {
+        let c = parse(
+            "[[identities]]\nusername = \"int.orders@acme.com\"\nprofile = \"Orders Integration\"\npermission-sets = [\n  \"Orders_API\",\n  \"Exports\",\n]\n",
+        )
+        .unwrap();
+        let h = &c.identity_hints()[0];
+        let at = |l: &Location| (l.path.ends_with(FILE_NAME), l.line, l.column);
+        assert_eq!(h.profile.as_deref(), Some("Orders Integration"));
+        assert_eq!(h.profile_at.as_ref().map(at), Some((true, 3, 11)));
+        assert_eq!(h.permission_sets, ["Orders_API", "Exports"]);
+        let sets: Vec<_> = h.permission_sets_at.iter().map(at).collect();
+        assert_eq!(sets, [(true, 5, 3), (true, 6, 3)]);
     }
 
     /// Found by review: the error echoed the offending line, and a misspelt

@@ -5,9 +5,9 @@
 use std::collections::HashMap;
 
 use intguard_model::{
-    same_profile, ConnectedApp, ExternalClientApp, Finding, Grant, GrantKind, IntegrationIdentity,
-    Inventory, Location, OAuthAppKind, PreAuthVia, Profile, ReasonKind, Related,
-    STANDARD_INTEGRATION_PROFILE,
+    same_profile, AssignmentSource, ConnectedApp, ExternalClientApp, Finding, Grant, GrantKind,
+    IntegrationIdentity, Inventory, Location, OAuthAppKind, PreAuthVia, Profile, ReasonKind,
+    Related, STANDARD_INTEGRATION_PROFILE,
 };
 
 /// `int.orders@acme.com` or `profile Acme Integration`.
@@ -168,10 +168,18 @@ pub fn identity_finding(
 
 /// The best place to cite an identity as a whole: its profile assignment,
 /// else its first Mule connection, else its first reason with a location.
+/// An assignment intguard.toml declares is cited as related only: the
+/// finding stays at the profile file, where it was before the config's
+/// lines were known (its fingerprint hashes the path, so baselines keep it).
 pub fn identity_location(id: &IntegrationIdentity) -> Option<Location> {
     id.profile
         .as_ref()
-        .and_then(|p| p.assigned_at.clone().or_else(|| p.metadata.clone()))
+        .and_then(|p| {
+            p.assigned_at
+                .clone()
+                .filter(|_| p.source != AssignmentSource::Config)
+                .or_else(|| p.metadata.clone())
+        })
         .or_else(|| id.apps.first().map(|a| a.location.clone()))
         .or_else(|| id.user_definitions.first().cloned())
         .or_else(|| id.reasons.iter().find_map(|r| r.location.clone()))
@@ -231,6 +239,21 @@ pub fn serves_phrase(inventory: &Inventory, kind: OAuthAppKind, name: &str) -> S
     } else {
         format!(" (used by {})", ids.join(", "))
     }
+}
+
+/// The connected app's file as the project has it, from `connectedApps/` on
+/// (see [`crate::support::metadata_file`]).
+pub fn connected_app_file(app: &ConnectedApp) -> String {
+    crate::support::metadata_file(&app.location.path, "connectedApps", || {
+        format!("connectedApps/{}.connectedApp-meta.xml", app.name)
+    })
+}
+
+/// The profile's file as the project has it, from `profiles/` on.
+pub fn profile_file(profile: &Profile) -> String {
+    crate::support::metadata_file(&profile.location.path, "profiles", || {
+        format!("profiles/{}.profile-meta.xml", profile.name)
+    })
 }
 
 /// `connected app Orders Integration` / `external client app Billing Sync`.

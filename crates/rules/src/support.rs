@@ -744,3 +744,49 @@ pub fn disambiguate_keys(findings: &mut [intguard_model::Finding]) {
         }
     }
 }
+
+/// The file a metadata item was read from, from its type `folder` on, as the
+/// project has it: `profiles/Admin.profile` (Metadata API format),
+/// `permissionsets/Billing_Int/Billing_Int.userPermissions-meta.xml`
+/// (decomposed), `profiles/Acme Integration %28API Only%29.profile-meta.xml`
+/// (URL-encoded), not a name rebuilt from the item's. `conventional` (its
+/// SFDX source name) when `path` lies in no such folder (read from an org).
+pub fn metadata_file(path: &str, folder: &str, conventional: impl FnOnce() -> String) -> String {
+    let mut end = path.len();
+    while let Some(i) = path[..end].rfind(folder) {
+        let starts = i == 0 || matches!(path.as_bytes()[i - 1], b'/' | b'\\');
+        if starts && path[i + folder.len()..].starts_with(['/', '\\']) {
+            return path[i..].replace('\\', "/");
+        }
+        end = i;
+    }
+    conventional()
+}
+
+#[cfg(test)]
+mod metadata_file_tests {
+    use super::metadata_file;
+
+    #[test]
+    fn the_real_file_from_its_folder_on() {
+        let sfdx = || "profiles/X.profile-meta.xml".to_string();
+        for (path, folder, want) in [
+            ("md/src/permissionsets/Sync_Extra.permissionset", "permissionsets", "permissionsets/Sync_Extra.permissionset"),
+            (
+                "sf/force-app/main/default/permissionsets/Billing_Int/Billing_Int.userPermissions-meta.xml",
+                "permissionsets",
+                "permissionsets/Billing_Int/Billing_Int.userPermissions-meta.xml",
+            ),
+            (
+                "sf/force-app/main/default/profiles/Acme Integration %28API Only%29.profile-meta.xml",
+                "profiles",
+                "profiles/Acme Integration %28API Only%29.profile-meta.xml",
+            ),
+            // Not the type folder: a folder whose name ends with it.
+            ("x/mutingpermissionsets/M.mutingpermissionset-meta.xml", "permissionsets", "profiles/X.profile-meta.xml"),
+            ("org://acme/Profile/00e000000000001", "profiles", "profiles/X.profile-meta.xml"),
+        ] {
+            assert_eq!(metadata_file(path, folder, sfdx), want, "{path}");
+        }
+    }
+}

@@ -107,6 +107,9 @@ fn example_text_joins_mule_apps_and_metadata() {
             "profile     Admin (System Administrator), license Salesforce, assigned in int-orders-user-def.json:6",
         ))
         .stdout(predicate::str::contains(
+            "perm sets   Orders_Integration, assigned in int-orders-user-def.json:7\n",
+        ))
+        .stdout(predicate::str::contains(
             "critical ModifyAllData [super power] from profile System Administrator (Admin.profile-meta.xml:",
         ))
         .stdout(predicate::str::contains(
@@ -256,6 +259,7 @@ username = "int.billing@acme.com"
 system = "Billing"
 apps = ["billing"]
 profile = "Billing Integration"
+permission-sets = ["Billing_Extra"]
 "#,
     );
     let v = json_of(&["identities", root.to_str().unwrap(), "--format", "json"]);
@@ -270,6 +274,17 @@ profile = "Billing Integration"
     assert_eq!(billing["system"], "Billing");
     assert_eq!(billing["profile"]["source"], "config");
     assert_eq!(billing["profile"]["name"], "Billing Integration");
+    // Where the config assigns them: its lines.
+    let at = |a: &Value| (file_name(&a["path"]), a["line"].as_u64().unwrap());
+    assert_eq!(
+        at(&billing["profile"]["assigned_at"]),
+        ("intguard.toml".to_string(), 6)
+    );
+    assert_eq!(billing["permission_sets"][0]["name"], "Billing_Extra");
+    assert_eq!(
+        at(&billing["permission_sets"][0]["assigned_at"]),
+        ("intguard.toml".to_string(), 7)
+    );
     let reasons: Vec<&str> = billing["reasons"]
         .as_array()
         .unwrap()
@@ -305,12 +320,68 @@ profile = "Billing Integration"
     let crm = identity(&v, "int.crm@acme.com");
     assert!(crm["profile"].is_null());
 
+    let text = text_of(&[
+        "identities",
+        root.to_str().unwrap(),
+        "--only",
+        "int.billing",
+    ]);
+    assert!(text.contains("assigned in intguard.toml:6\n"), "{text}");
+    assert!(
+        text.contains("  perm sets   Billing_Extra, assigned in intguard.toml:7\n"),
+        "{text}"
+    );
+
     intguard()
         .args(["identities", root.to_str().unwrap(), "--only", "CRM"])
         .assert()
         .success()
         .stdout(predicate::str::contains("1 integration identity"))
         .stdout(predicate::str::contains("profile     unknown"));
+}
+
+/// A profile intguard.toml assigns: a scan keeps its findings where they
+/// were (at the Mule connection here: fingerprints hash the path, so
+/// baselines keep them) and cites the config's line as related.
+#[test]
+fn a_config_assignment_is_cited_not_the_finding_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    jwt_app(
+        &root.join("sync"),
+        "int.sync@acme.com",
+        &["SELECT Id FROM Contact"],
+    );
+    write(
+        root,
+        "intguard.toml",
+        "[[identities]]\nusername = \"int.sync@acme.com\"\nprofile = \"System Administrator\"\n",
+    );
+    let report = json_of(&[
+        "scan",
+        root.to_str().unwrap(),
+        "--format",
+        "json",
+        "--fail-on",
+        "none",
+    ]);
+    let admin = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "IG301")
+        .unwrap_or_else(|| panic!("no IG301: {report:#}"));
+    assert_eq!(file_name(&admin["path"]), "global.xml", "{admin:#}");
+    let related: Vec<(String, u64)> = admin["related"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (file_name(&r["path"]), r["line"].as_u64().unwrap()))
+        .collect();
+    assert!(
+        related.contains(&("intguard.toml".to_string(), 3)),
+        "{admin:#}"
+    );
 }
 
 /// The apps (app, environment) of each identity, by name.
@@ -825,6 +896,58 @@ fn custom_relationships_lead_to_unknown_objects() {
         })
         .collect();
     assert_eq!(unknown, [("read", "relationship-target")], "{id:#}");
+}
+
+/// `<salesforce:delete>` takes record ids: the objects it deletes are known
+/// only at run time. It is listed as an unknown use (not dropped), so the
+/// Delete access it may need is not called excess; an operation touching
+/// no records (the server's time) is not listed.
+#[test]
+fn a_delete_by_id_is_an_unknown_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let app = root.join("app");
+    jwt_app(&app, "int.app@acme.com", &["SELECT Id FROM Invoice__c"]);
+    write(
+        &app,
+        "src/main/mule/purge.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+      xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <flow name="purge">
+    <salesforce:get-server-timestamp config-ref="SF"/>
+    <salesforce:delete config-ref="SF"/>
+  </flow>
+</mule>
+"#,
+    );
+    let v = json_of(&["identities", "--format", "json", root.to_str().unwrap()]);
+    let id = identity(&v, "int.app@acme.com");
+    let unknown: Vec<(String, &str, &str, u64)> = id["unknown_uses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| {
+            (
+                file_name(&u["location"]["path"]),
+                u["operation"].as_str().unwrap(),
+                u["reason"].as_str().unwrap(),
+                u["location"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        unknown,
+        [("purge.xml".to_string(), "delete", "no-object", 6)],
+        "{id:#}"
+    );
+    let text = text_of(&["identities", root.to_str().unwrap()]);
+    assert!(
+        text.contains(
+            "  unknown     app delete at purge.xml:6: it names no object; it may read, delete any object"
+        ),
+        "{text}"
+    );
 }
 
 /// The last segment of a reported path (`a/b/global.xml` -> `global.xml`).

@@ -321,7 +321,8 @@ pub struct AccessAssignment {
     /// written.
     pub name: String,
     pub source: AssignmentSource,
-    /// Where it was assigned (user definition key); `None` from the config.
+    /// Where it was assigned (the user definition's key, the config's
+    /// value); `None` when not known (an org's assignment).
     pub assigned_at: Option<Location>,
     /// The metadata file, when it was read.
     pub metadata: Option<Location>,
@@ -497,6 +498,10 @@ pub enum UnknownUseReason {
     /// lookup field may point at any object (`Account`, `Partner__c`), and
     /// the field's definition is not in what intguard reads.
     RelationshipTarget,
+    /// The operation names no object: `<salesforce:delete>` takes record
+    /// ids, whose objects are known only at run time; the same for any
+    /// other operation on records given neither a `type` nor a query.
+    NoObject,
 }
 
 impl UnknownUseReason {
@@ -510,6 +515,7 @@ impl UnknownUseReason {
             UnknownUseReason::RelationshipTarget => {
                 "its query reads through a custom relationship (__r) whose object is not known"
             }
+            UnknownUseReason::NoObject => "it names no object",
         }
     }
 }

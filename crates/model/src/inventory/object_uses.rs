@@ -229,6 +229,29 @@ pub(super) fn operation_kind(op: &SalesforceOperation) -> ObjectOperation {
     }
 }
 
+/// False for the operations that read or change no object's records: the
+/// server's time, the caller's own user info, the list of objects, a user's
+/// password, and the bulk jobs, batches and their results (the operation
+/// creating a job names its object or query, and is counted there).
+fn acts_on_records(op: &SalesforceOperation) -> bool {
+    const NO_RECORDS: &[&str] = &[
+        "describe-global",
+        "get-server-timestamp",
+        "get-user-info",
+        "set-password",
+        "reset-password",
+    ];
+    let local = op
+        .element
+        .rsplit_once(':')
+        .map_or(op.element.as_str(), |(_, l)| l)
+        .to_ascii_lowercase();
+    !(NO_RECORDS.contains(&local.as_str())
+        || local.contains("job")
+        || local.contains("batch")
+        || local.contains("result"))
+}
+
 /// The objects one connection config of one app uses, keyed by lower-case
 /// object name.
 pub(super) type PairUses = BTreeMap<String, ObjectUse>;
@@ -292,17 +315,29 @@ fn pair_uses(
             continue;
         }
         let kind = operation_kind(op);
+        // Whether its `type` says (or may say) which objects it uses.
+        let mut typed = false;
         if let Some(t) = op.object_type.as_deref().map(str::trim) {
             match object_type_names(app, t, &op.location) {
                 Some(names) => {
+                    typed = !names.is_empty();
                     for name in names {
                         add(&name, kind, false, &[], &op.location);
                     }
                 }
-                None => not_known(kind, UnknownUseReason::ExpressionType, &op.location),
+                None => {
+                    typed = true;
+                    not_known(kind, UnknownUseReason::ExpressionType, &op.location);
+                }
             }
         }
         let Some(query) = op.soql.as_deref() else {
+            // Neither a type nor a query: `<salesforce:delete>` takes record
+            // ids, of objects known only at run time. Dropping it would call
+            // the access it needs unused.
+            if !typed && acts_on_records(op) {
+                not_known(kind, UnknownUseReason::NoObject, &op.location);
+            }
             continue;
         };
         let Some(parsed) = parsed else {
@@ -509,5 +544,58 @@ mod tests {
             .collect();
         want.push((50, UnknownUseReason::ExpressionQuery));
         assert_eq!(unknown, want);
+    }
+
+    /// An operation naming no object (`<salesforce:delete>`: record ids) is
+    /// an unknown use of what it does; one that touches no records (a bulk
+    /// job's state, the server's time) is none.
+    #[test]
+    fn operations_naming_no_object_are_unknown_uses() {
+        let mut app = MuleApp::new("orders", "orders", MuleRuntime::Mule4);
+        app.salesforce_connections.push(SalesforceConnection {
+            config_name: "SF".into(),
+            element: "salesforce:jwt-connection".into(),
+            runtime: MuleRuntime::Mule4,
+            auth: AuthClass::Certificate,
+            location: Location::new("orders/src/main/mule/global.xml", 3, 5),
+            attributes: Vec::new(),
+            tls_context: None,
+        });
+        let op = |element: &str, object_type: Option<&str>, line: u32| SalesforceOperation {
+            element: element.into(),
+            config_ref: Some("SF".into()),
+            object_type: object_type.map(str::to_string),
+            soql: None,
+            bulk_operation: None,
+            location: Location::new("orders/src/main/mule/flows.xml", line, 5),
+        };
+        app.operations = vec![
+            op("salesforce:delete", None, 10),
+            op("salesforce:create", Some("Invoice__c"), 11),
+            op("salesforce:get-server-timestamp", None, 12),
+            op("salesforce:get-job-state-bulk-api-v2", None, 13),
+            op("salesforce:update", Some(""), 14),
+            op("salesforce:invoke-apex-rest-method", None, 15),
+        ];
+        app.digest_operations();
+        let unknown: Vec<(u32, ObjectOperation, UnknownUseReason)> = app
+            .unknown_uses_of_config("SF")
+            .map(|u| (u.location.line, u.operation, u.reason))
+            .collect();
+        assert_eq!(
+            unknown,
+            [
+                (10, ObjectOperation::Delete, UnknownUseReason::NoObject),
+                (14, ObjectOperation::Edit, UnknownUseReason::NoObject),
+                (15, ObjectOperation::Other, UnknownUseReason::NoObject),
+            ]
+        );
+        let used: Vec<&str> = app
+            .uses_of_config("SF")
+            .unwrap()
+            .iter()
+            .map(|u| u.object.as_str())
+            .collect();
+        assert_eq!(used, ["Invoice__c"]);
     }
 }

@@ -56,6 +56,7 @@ pub(crate) fn read_user_definition(
             None => Location::file(display),
         }
     };
+    let permsets_location = permsets.map(|(k, _)| locate(k));
     let permsets = match permsets.map(|(_, v)| v) {
         Some(serde_json::Value::Array(a)) => a
             .iter()
@@ -79,5 +80,6 @@ pub(crate) fn read_user_definition(
         permsets,
         location: locate(user_key),
         profile_location: profile.map(|(k, _)| locate(k)),
+        permsets_location,
     })
 }

@@ -325,6 +325,10 @@ fn user_definitions() {
         lc(u.profile_location.as_ref().unwrap()),
         pos(&rel, "\"profileName\"")
     );
+    assert_eq!(
+        lc(u.permsets_location.as_ref().unwrap()),
+        pos(&rel, "\"permsets\"")
+    );
 }
 
 #[test]

@@ -4,9 +4,9 @@ use intguard_model::{
 };
 
 use crate::identities::{
-    auditable, connected_app_phrase, eca_phrase, identities_of_app, identity_finding, identity_key,
-    identity_location, identity_phrase, is_integration_connected_app, is_integration_eca,
-    profile_related, with_related,
+    auditable, connected_app_file, connected_app_phrase, eca_phrase, identity_finding,
+    identity_key, identity_label, identity_location, identity_phrase, is_integration_connected_app,
+    is_integration_eca, profile_related, with_related,
 };
 use crate::Rule;
 
@@ -26,7 +26,10 @@ static META: RuleMeta = RuleMeta {
 - Flags integration apps (a certificate for the JWT bearer flow, the client
   credentials flow, or an integration user that logs in through it) that pre-authorize the System Administrator profile: connected app
   `<profileName>System Administrator</profileName>`, External Client App
-  `commaSeparatedProfile`.
+  `commaSeparatedProfile`. The message names the integration users that hold
+  that profile themselves, and what the app's flows allow: with a certificate
+  (JWT bearer) a token can be minted for any administrator; the client
+  credentials flow runs as its one run-as user.
 
 ## Why is this bad?
 A System Administrator can read, change and delete every record, change metadata and
@@ -71,32 +74,104 @@ fn is_admin_profile(name: &str) -> bool {
     same_profile(name, "Admin")
 }
 
+/// The OAuth flows an app's metadata enables, as IG301's message needs them.
+struct Flows<'a> {
+    /// A certificate is uploaded: the JWT bearer flow, which mints a token
+    /// for any pre-authorized user.
+    certificate: bool,
+    /// Read from an org, whose API does not say whether a certificate is
+    /// uploaded.
+    certificate_unknown: bool,
+    /// The client credentials flow, which runs as its one run-as user.
+    client_credentials: bool,
+    run_as: Option<&'a str>,
+}
+
+/// The integration users pre-authorized by the app that hold the System
+/// Administrator profile themselves (not those it serves through a
+/// permission set or as its run-as user alone).
+fn admin_holders(inventory: &Inventory, kind: OAuthAppKind, name: &str) -> Vec<String> {
+    let mut out: Vec<String> = auditable(inventory)
+        .filter(|id| {
+            id.is_admin()
+                && id
+                    .pre_authorized_by
+                    .iter()
+                    .any(|p| p.kind == kind && p.app.eq_ignore_ascii_case(name))
+        })
+        .map(identity_label)
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// What pre-authorizing System Administrator lets happen through the app,
+/// for the flows its metadata enables.
+fn consequence(flows: &Flows<'_>, holders: &[String]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if flows.certificate {
+        parts.push(
+            "whoever holds its certificate's private key can obtain a token as any administrator (JWT bearer flow)"
+                .to_string(),
+        );
+    } else {
+        parts.push(
+            "every administrator may obtain API tokens through this integration app".to_string(),
+        );
+    }
+    if flows.client_credentials {
+        let run_as = flows.run_as.map(str::trim).filter(|u| !u.is_empty());
+        parts.push(match run_as {
+            Some(u) if holders.iter().any(|h| h.eq_ignore_ascii_case(u)) => {
+                format!("its client credentials flow runs as the administrator {u}")
+            }
+            Some(u) => format!(
+                "its client credentials flow runs as {u} alone, whatever profiles the app pre-authorizes"
+            ),
+            None => "its client credentials flow runs as its one run-as user, whatever profiles the app pre-authorizes".to_string(),
+        });
+    }
+    if !holders.is_empty() {
+        let who = if holders.len() == 1 {
+            "the integration user it serves is itself an administrator"
+        } else {
+            "the integration users it serves are themselves administrators"
+        };
+        if !(flows.client_credentials
+            && holders.len() == 1
+            && flows
+                .run_as
+                .is_some_and(|u| u.trim().eq_ignore_ascii_case(&holders[0])))
+        {
+            parts.push(who.to_string());
+        }
+    }
+    if !flows.certificate && flows.certificate_unknown {
+        parts.push("if a certificate is uploaded (the org's API does not say), whoever holds its private key can obtain a token as any administrator (JWT bearer flow)".to_string());
+    }
+    parts.join("; ")
+}
+
 fn app_finding(
     what: String,
-    cert: bool,
-    cc: bool,
+    flows: &Flows<'_>,
     at: &Located<String>,
-    served: Vec<String>,
+    holders: Vec<String>,
     (key, fix): (String, String),
     related: Option<&Location>,
 ) -> Finding {
-    let consequence = match (cert, cc) {
-        (true, true) => "whoever holds its certificate (JWT bearer) and client credentials can act as any administrator",
-        (true, false) => "whoever holds its certificate (JWT bearer) can act as any administrator",
-        (false, true) => "whoever holds its client credentials can act as any administrator",
-        // Pre-authorized through an integration user it serves.
-        (false, false) => "every administrator may obtain API tokens through this integration app, and the integration itself runs as an administrator",
-    };
-    let identity = (served.len() == 1).then(|| served[0].clone());
-    let served = if served.is_empty() {
-        String::new()
+    let consequence = consequence(flows, &holders);
+    let identity = (holders.len() == 1).then(|| holders[0].clone());
+    let held = if holders.is_empty() {
+        " (no integration user intguard knows of holds it)".to_string()
     } else {
-        format!(" (holders include {})", served.join(", "))
+        format!(" (held by {})", holders.join(", "))
     };
     let mut f = Finding::new(
         &META,
         at.location.clone(),
-        format!("{what} pre-authorizes the System Administrator profile{served}: {consequence}"),
+        format!("{what} pre-authorizes the System Administrator profile{held}: {consequence}"),
     )
     .maybe_identity(identity)
     .key(key)
@@ -139,11 +214,18 @@ impl Rule for AdminIntegrationUser {
         }
         let sf = &inventory.salesforce;
         for app in &sf.connected_apps {
-            let cert = app.has_certificate();
-            let cc = app.client_credentials_enabled();
             if !is_integration_connected_app(inventory, app) {
                 continue;
             }
+            let oauth = app.oauth.as_ref();
+            let flows = Flows {
+                certificate: app.has_certificate(),
+                certificate_unknown: oauth.is_some_and(|o| o.certificate_unknown),
+                client_credentials: app.client_credentials_enabled(),
+                run_as: oauth
+                    .and_then(|o| o.client_credential_user.as_ref())
+                    .map(|u| u.value.as_str()),
+            };
             for p in app
                 .profile_names
                 .iter()
@@ -151,16 +233,15 @@ impl Rule for AdminIntegrationUser {
             {
                 out.push(app_finding(
                     connected_app_phrase(app),
-                    cert,
-                    cc,
+                    &flows,
                     p,
-                    identities_of_app(inventory, OAuthAppKind::ConnectedApp, &app.name),
+                    admin_holders(inventory, OAuthAppKind::ConnectedApp, &app.name),
                     (
                     format!("connectedApp|{}|profile|Admin", app.name),
                     format!(
-                        "Setup > App Manager > {} > Manage > Manage Profiles: remove System Administrator, and under Manage Permission Sets add the integration's own permission set; in connectedApps/{}.connectedApp-meta.xml replace <profileName>{}</profileName> with <permissionSetName>...</permissionSetName>.",
+                        "Setup > App Manager > {} > Manage > Manage Profiles: remove System Administrator, and under Manage Permission Sets add the integration's own permission set; in {} replace <profileName>{}</profileName> with <permissionSetName>...</permissionSetName>.",
                         app.display_name(),
-                        app.name,
+                        connected_app_file(app),
                         p.value.trim()
                     ),
                     ),
@@ -169,21 +250,27 @@ impl Rule for AdminIntegrationUser {
             }
         }
         for app in &sf.external_client_apps {
-            let cert = app.has_certificate();
-            let cc = app.client_credentials_enabled();
             if !is_integration_eca(inventory, app) {
                 continue;
             }
             let Some(pol) = &app.oauth_policies else {
                 continue;
             };
+            let flows = Flows {
+                certificate: app.has_certificate(),
+                certificate_unknown: app.certificate_unknown,
+                client_credentials: app.client_credentials_enabled(),
+                run_as: pol
+                    .client_credentials_flow_user
+                    .as_ref()
+                    .map(|u| u.value.as_str()),
+            };
             for p in pol.profiles.iter().filter(|p| is_admin_profile(&p.value)) {
                 out.push(app_finding(
                     eca_phrase(app),
-                    cert,
-                    cc,
+                    &flows,
                     p,
-                    identities_of_app(inventory, OAuthAppKind::ExternalClientApp, &app.name),
+                    admin_holders(inventory, OAuthAppKind::ExternalClientApp, &app.name),
                     (
                     format!("eca|{}|profile|Admin", app.name),
                     format!(

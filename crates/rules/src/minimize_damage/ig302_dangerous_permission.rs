@@ -7,6 +7,7 @@ use crate::identities::{
     auditable, identity_finding, identity_key, identity_phrase, is_standard_profile,
     profile_related, with_related,
 };
+use crate::support::metadata_file;
 use crate::Rule;
 
 pub struct DangerousPermission;
@@ -118,14 +119,18 @@ impl Rule for DangerousPermission {
                             "Setup > Profiles > {} > System Permissions",
                             profile_label(&grant.name)
                         ),
-                        format!("profiles/{}.profile-meta.xml", grant.name),
+                        metadata_file(&grant.location.path, "profiles", || {
+                            format!("profiles/{}.profile-meta.xml", grant.name)
+                        }),
                     ),
                     _ => (
                         format!(
                             "Setup > Permission Sets > {} > System Permissions",
                             grant.name
                         ),
-                        format!("permissionsets/{}.permissionset-meta.xml", grant.name),
+                        metadata_file(&grant.location.path, "permissionsets", || {
+                            format!("permissionsets/{}.permissionset-meta.xml", grant.name)
+                        }),
                     ),
                 };
                 let mut f = identity_finding(

@@ -123,7 +123,7 @@ fn keep_phrase(id: &IntegrationIdentity, used: &[&str]) -> String {
     let unknown = if id.unknown_uses.is_empty() {
         ""
     } else {
-        " and what its operations of unknown objects read"
+        " and what its operations on unknown objects need"
     };
     if used.is_empty() {
         "only what its apps use".to_string()

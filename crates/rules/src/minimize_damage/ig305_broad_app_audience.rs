@@ -4,8 +4,8 @@ use intguard_model::{
 };
 
 use crate::identities::{
-    connected_app_phrase, eca_phrase, is_integration_connected_app, is_integration_eca,
-    serves_phrase,
+    connected_app_file, connected_app_phrase, eca_phrase, is_integration_connected_app,
+    is_integration_eca, serves_phrase,
 };
 use crate::Rule;
 
@@ -87,9 +87,9 @@ impl Rule for BroadAppAudience {
                     )
                     .key(format!("connectedApp|{}|profile|{}", app.name, label.to_lowercase()))
                     .fix(format!(
-                        "Setup > App Manager > {} > Manage > Manage Profiles: remove {label}; Manage Permission Sets: add a permission set held only by the integration user. In connectedApps/{}.connectedApp-meta.xml replace <profileName>{}</profileName> with <permissionSetName>...</permissionSetName>.",
+                        "Setup > App Manager > {} > Manage > Manage Profiles: remove {label}; Manage Permission Sets: add a permission set held only by the integration user. In {} replace <profileName>{}</profileName> with <permissionSetName>...</permissionSetName>.",
                         app.display_name(),
-                        app.name,
+                        connected_app_file(app),
                         p.value.trim()
                     )),
                 );

@@ -1,6 +1,6 @@
 use intguard_model::{Finding, Inventory, OAuthAppKind, Practice, RuleMeta, Severity};
 
-use crate::identities::{connected_app_phrase, eca_phrase, serves_phrase};
+use crate::identities::{connected_app_file, connected_app_phrase, eca_phrase, serves_phrase};
 use crate::Rule;
 
 pub struct IpRestrictionsRelaxed;
@@ -110,9 +110,9 @@ impl Rule for IpRestrictionsRelaxed {
                 .severity(severity)
                 .key(format!("connectedApp|{}|ipRelaxation", app.name))
                 .fix(format!(
-                    "Setup > App Manager > {} > Manage > Edit Policies > IP Relaxation: \"Enforce IP restrictions\"; in connectedApps/{}.connectedApp-meta.xml set <oauthPolicy><ipRelaxation>ENFORCE</ipRelaxation></oauthPolicy>, and give the integration users' profiles login IP ranges.",
+                    "Setup > App Manager > {} > Manage > Edit Policies > IP Relaxation: \"Enforce IP restrictions\"; in {} set <oauthPolicy><ipRelaxation>ENFORCE</ipRelaxation></oauthPolicy>, and give the integration users' profiles login IP ranges.",
                     app.display_name(),
-                    app.name
+                    connected_app_file(app)
                 )),
             );
         }

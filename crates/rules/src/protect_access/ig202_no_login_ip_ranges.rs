@@ -2,7 +2,7 @@ use intguard_model::{Finding, Inventory, Practice, Profile, Related, RuleMeta, S
 
 use crate::identities::{
     active_org_users, auditable, identity_finding, identity_label, identity_related,
-    identity_users, with_related,
+    identity_users, profile_file, with_related,
 };
 use crate::Rule;
 
@@ -145,8 +145,8 @@ impl Rule for NoLoginIpRanges {
                     "replace them with"
                 };
                 format!(
-                    "Setup > Profiles > {name} > Login IP Ranges: {verb} the integration runtime's egress addresses only (e.g. CloudHub static IPs), in profiles/{}.profile-meta.xml: {ranges}; {enforce}.",
-                    profile.name
+                    "Setup > Profiles > {name} > Login IP Ranges: {verb} the integration runtime's egress addresses only (e.g. CloudHub static IPs), in {}: {ranges}; {enforce}.",
+                    profile_file(profile)
                 )
             };
             let mut f = Finding::new(&META, at, message).key(key).fix(fix);

@@ -1,6 +1,6 @@
 use intguard_model::{Finding, Inventory, OAuthAppKind, Practice, Related, RuleMeta, Severity};
 
-use crate::identities::{connected_app_phrase, eca_phrase, serves_phrase};
+use crate::identities::{connected_app_file, connected_app_phrase, eca_phrase, serves_phrase};
 use crate::Rule;
 
 pub struct NotAdminApproved;
@@ -94,9 +94,9 @@ impl Rule for NotAdminApproved {
                 )
                 .key(format!("connectedApp|{}|isAdminApproved", app.name))
                 .fix(format!(
-                    "Setup > App Manager > {} > Manage > Edit Policies > Permitted Users: \"Admin approved users are pre-authorized\", then Manage Permission Sets: add the integration's own permission set; in connectedApps/{}.connectedApp-meta.xml set <isAdminApproved>true</isAdminApproved> in <oauthConfig> and list <permissionSetName>.",
+                    "Setup > App Manager > {} > Manage > Edit Policies > Permitted Users: \"Admin approved users are pre-authorized\", then Manage Permission Sets: add the integration's own permission set; in {} set <isAdminApproved>true</isAdminApproved> in <oauthConfig> and list <permissionSetName>.",
                     app.display_name(),
-                    app.name
+                    connected_app_file(app)
                 )),
             );
         }

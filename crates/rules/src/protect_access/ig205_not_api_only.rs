@@ -1,7 +1,8 @@
 use intguard_model::{is_integration_license, Finding, Inventory, Practice, RuleMeta, Severity};
 
 use crate::identities::{
-    auditable, identity_finding, identity_key, identity_phrase, profile_related, with_related,
+    auditable, identity_finding, identity_key, identity_phrase, profile_file, profile_related,
+    with_related,
 };
 use crate::Rule;
 
@@ -115,10 +116,10 @@ impl Rule for NotApiOnly {
             .key(format!("{}|api-only", identity_key(id)))
             .fix(if license_ok {
                 format!(
-                    "Enable \"API Only User\" on profile {} (Setup > Profiles > {} > System Permissions), in profiles/{}.profile-meta.xml: <userPermissions><enabled>true</enabled><name>ApiUserOnly</name></userPermissions>.",
+                    "Enable \"API Only User\" on profile {} (Setup > Profiles > {} > System Permissions), in {}: <userPermissions><enabled>true</enabled><name>ApiUserOnly</name></userPermissions>.",
                     profile.display_label(),
                     profile.display_label(),
-                    profile.name
+                    profile_file(profile)
                 )
             } else {
                 format!(

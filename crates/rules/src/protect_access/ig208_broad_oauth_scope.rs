@@ -3,8 +3,8 @@ use intguard_model::{
 };
 
 use crate::identities::{
-    connected_app_phrase, eca_phrase, is_integration_connected_app, is_integration_eca,
-    serves_phrase,
+    connected_app_file, connected_app_phrase, eca_phrase, is_integration_connected_app,
+    is_integration_eca, serves_phrase,
 };
 use crate::Rule;
 
@@ -148,9 +148,9 @@ impl Rule for BroadOauthScope {
                 what: what.clone(),
                 key: format!("connectedApp|{}", app.name),
                 fix_where: format!(
-                    "Setup > App Manager > {} > Edit > Selected OAuth Scopes; delete its <scopes> element in connectedApps/{}.connectedApp-meta.xml",
+                    "Setup > App Manager > {} > Edit > Selected OAuth Scopes; delete its <scopes> element in {}",
                     app.display_name(),
-                    app.name
+                    connected_app_file(app)
                 ),
                 scopes: &oauth.scopes,
                 related: None,
@@ -175,9 +175,9 @@ impl Rule for BroadOauthScope {
                     )
                     .key(format!("connectedApp|{}|refreshTokenPolicy", app.name))
                     .fix(format!(
-                        "Setup > App Manager > {} > Manage > Edit Policies > Refresh Token Policy: \"Immediately expire refresh token\"; in connectedApps/{}.connectedApp-meta.xml: <oauthPolicy><refreshTokenPolicy>zero</refreshTokenPolicy></oauthPolicy>.",
+                        "Setup > App Manager > {} > Manage > Edit Policies > Refresh Token Policy: \"Immediately expire refresh token\"; in {}: <oauthPolicy><refreshTokenPolicy>zero</refreshTokenPolicy></oauthPolicy>.",
                         app.display_name(),
-                        app.name
+                        connected_app_file(app)
                     )),
                 );
             }

@@ -1,6 +1,6 @@
 use intguard_model::{Finding, Inventory, OAuthAppKind, Practice, Related, RuleMeta, Severity};
 
-use crate::identities::{connected_app_phrase, eca_phrase, identities_of_app};
+use crate::identities::{connected_app_file, connected_app_phrase, eca_phrase, identities_of_app};
 use crate::Rule;
 
 pub struct NoCertificateAuth;
@@ -98,9 +98,9 @@ impl Rule for NoCertificateAuth {
             )
             .key(format!("connectedApp|{}|certificate", app.name))
             .fix(format!(
-                "Create a key pair and certificate (intguard keys new --out <a folder outside the repository>), upload it in Setup > App Manager > {} > Edit > \"Use digital signatures\" (<certificate> in connectedApps/{}.connectedApp-meta.xml), and switch the integration to the JWT bearer flow (salesforce:jwt-connection).",
+                "Create a key pair and certificate (intguard keys new --out <a folder outside the repository>), upload it in Setup > App Manager > {} > Edit > \"Use digital signatures\" (<certificate> in {}), and switch the integration to the JWT bearer flow (salesforce:jwt-connection).",
                 app.display_name(),
-                app.name
+                connected_app_file(app)
             ));
             if let Some(u) = oauth.client_credential_user.as_ref() {
                 f = f.related(Related::new(

@@ -5,6 +5,7 @@
 mod common;
 mod org;
 
+mod fix_paths;
 mod identity_rules;
 mod identity_rules_org;
 mod ig101_password_auth;
@@ -27,6 +28,7 @@ mod ig209_no_certificate_auth;
 mod ig210_session_ip_lock_off;
 mod ig301_admin_integration_user;
 mod ig303_shared_integration_user;
+mod ig304_excess_object_access;
 mod ig305_broad_app_audience;
 mod munit;
 mod org_rules;

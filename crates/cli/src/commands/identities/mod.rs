@@ -13,7 +13,8 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use intguard_engine::{read_inventory, ScanOptions};
 use intguard_model::{
-    AccessFlags, AuthClass, IntegrationIdentity, Inventory, Location, ObjectOperation,
+    AccessAssignment, AccessFlags, AuthClass, IntegrationIdentity, Inventory, Location,
+    ObjectOperation,
 };
 use serde::Serialize;
 
@@ -143,6 +144,25 @@ fn short(loc: &Location) -> String {
     } else {
         format!("{file}:{}", loc.line)
     }
+}
+
+/// `A, B, assigned in u.json:6` when every one is assigned at one place,
+/// else `A (assigned in u.json:6), B (assigned in intguard.toml:5)`; a name
+/// whose assignment is not located (an org's) stands alone.
+fn assignments(list: &[AccessAssignment]) -> String {
+    let first = list.first().and_then(|a| a.assigned_at.as_ref());
+    if let Some(at) = first.filter(|at| list.iter().all(|a| a.assigned_at.as_ref() == Some(*at))) {
+        let names: Vec<&str> = list.iter().map(|a| a.name.as_str()).collect();
+        return format!("{}, assigned in {}", names.join(", "), short(at));
+    }
+    let items: Vec<String> = list
+        .iter()
+        .map(|a| match &a.assigned_at {
+            Some(at) => format!("{} (assigned in {})", a.name, short(at)),
+            None => a.name.clone(),
+        })
+        .collect();
+    items.join(", ")
 }
 
 /// One row of the used-vs-granted comparison (in the JSON, an identity's
@@ -321,8 +341,7 @@ fn render_text(inv: &Inventory, ids: &[&IntegrationIdentity], only: Option<&str>
             }
         }
         if !id.permission_sets.is_empty() {
-            let names: Vec<&str> = id.permission_sets.iter().map(|a| a.name.as_str()).collect();
-            let _ = writeln!(s, "  perm sets   {}", names.join(", "));
+            let _ = writeln!(s, "  perm sets   {}", assignments(&id.permission_sets));
         }
         for g in &id.permission_set_groups {
             let group = md.permission_set_group(&g.name);
@@ -342,7 +361,17 @@ fn render_text(inv: &Inventory, ids: &[&IntegrationIdentity], only: Option<&str>
             } else {
                 format!("; muting {}", muting.join(", "))
             };
-            let _ = writeln!(s, "  group       {}: {}{muting}", g.name, sets.join(", "));
+            let at = g
+                .assigned_at
+                .as_ref()
+                .map(|l| format!(", assigned in {}", short(l)))
+                .unwrap_or_default();
+            let _ = writeln!(
+                s,
+                "  group       {}: {}{muting}{at}",
+                g.name,
+                sets.join(", ")
+            );
         }
         let dangerous = id.dangerous_permissions();
         for (i, p) in dangerous.iter().enumerate() {

@@ -291,6 +291,7 @@ fn monorepo() -> Inventory {
         permsets: vec!["Orders_API".into(), "Group G".into(), "Missing_PS".into()],
         location: loc("sf/config/u.json", 2),
         profile_location: Some(loc("sf/config/u.json", 5)),
+        permsets_location: Some(loc("sf/config/u.json", 6)),
     }];
     Inventory {
         apps: vec![orders, billing],
@@ -301,6 +302,7 @@ fn monorepo() -> Inventory {
             apps: vec!["billing-papi".into()],
             profile: Some("Acme Integration".into()),
             permission_sets: vec![],
+            ..IdentityHint::default()
         }],
         ..Inventory::default()
     }
@@ -352,6 +354,11 @@ fn joins_mule_user_definition_and_metadata() {
     assert_eq!(id.permission_set_groups[0].name, "G");
     let sets: Vec<_> = id.permission_sets.iter().map(|a| a.name.as_str()).collect();
     assert_eq!(sets, ["Orders_API", "Missing_PS"]);
+    // Assigned at the `permsets` key, not the username's.
+    assert_eq!(
+        id.permission_sets[0].assigned_at,
+        Some(loc("sf/config/u.json", 6))
+    );
     assert_eq!(id.unresolved, ["permission set Missing_PS"]);
 
     // Effective permissions: union minus muting (DataExport muted in G;

@@ -113,7 +113,7 @@ pub(super) fn user_definitions(b: &mut Builder, md: &SalesforceMetadata) {
                 AccessAssignment {
                     name: ps.clone(),
                     source: AssignmentSource::UserDefinition,
-                    assigned_at: Some(d.location.clone()),
+                    assigned_at: d.permsets_location.clone().or(Some(d.location.clone())),
                     metadata: None,
                 },
             );
@@ -147,17 +147,17 @@ pub(super) fn config_hints(b: &mut Builder, hints: &[IdentityHint]) {
             id.profile = Some(AccessAssignment {
                 name: p.clone(),
                 source: AssignmentSource::Config,
-                assigned_at: None,
+                assigned_at: h.profile_at.clone(),
                 metadata: None,
             });
         }
-        for ps in &h.permission_sets {
+        for (i, ps) in h.permission_sets.iter().enumerate() {
             push_assignment(
                 &mut id.permission_sets,
                 AccessAssignment {
                     name: ps.clone(),
                     source: AssignmentSource::Config,
-                    assigned_at: None,
+                    assigned_at: h.permission_sets_at.get(i).cloned(),
                     metadata: None,
                 },
             );

@@ -16,4 +16,6 @@ pub struct UserDefinition {
     pub location: Location,
     /// The `profileName` key.
     pub profile_location: Option<Location>,
+    /// The `permsets` key.
+    pub permsets_location: Option<Location>,
 }
