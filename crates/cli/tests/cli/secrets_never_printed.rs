@@ -79,6 +79,10 @@ fn unquote(value: &str) -> &str {
         if v.len() >= 2 && v.starts_with(q) && v.ends_with(q) {
             return &v[1..v.len() - 1];
         }
+        // One line of a quoted value written over several.
+        if v.starts_with(q) != v.ends_with(q) {
+            return v.trim_matches(q);
+        }
     }
     v
 }
@@ -104,10 +108,12 @@ fn merge(secrets: &mut Secrets, more: Secrets) {
     }
 }
 
-/// YAML `key: value` pairs, flattened with dots by indentation.
+/// YAML `key: value` pairs, flattened with dots by indentation; each line
+/// of a value written over several is a pair of its own.
 fn yaml_pairs(text: &str) -> Vec<(String, String)> {
     let mut stack: Vec<(usize, String)> = Vec::new();
-    let mut out = Vec::new();
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut last_indent = usize::MAX;
     for line in text.lines() {
         let trimmed = line.trim_start();
         if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with('-') {
@@ -115,8 +121,14 @@ fn yaml_pairs(text: &str) -> Vec<(String, String)> {
         }
         let indent = line.len() - trimmed.len();
         let Some((key, value)) = trimmed.split_once(':') else {
+            if indent > last_indent {
+                if let Some((key, _)) = out.last().cloned() {
+                    out.push((key, trimmed.to_string()));
+                }
+            }
             continue;
         };
+        last_indent = indent;
         while stack.last().is_some_and(|(i, _)| *i >= indent) {
             stack.pop();
         }
@@ -562,6 +574,10 @@ const FX_PLAIN: [&str; 26] = [
     "FxCliPassw0rd-4242",
     "FxCurlFormPassw0rd-31337",
 ];
+/// The two lines of a YAML value written over both, whose name says nothing
+/// (a password attribute reads it): not for the extractor, which goes by
+/// names.
+const FX_FOLDED: [&str; 2] = ["FxFoldedFirst-7781", "FxFoldedSecond-7782"];
 
 /// A PEM body: deterministic, random-looking base64 lines.
 fn pem_body() -> Vec<String> {
@@ -624,6 +640,13 @@ fn fixture(root: &Path) {
       </http:authentication>
     </http:request-connection>
   </http:request-config>
+  <http:request-config name="Fx_Folded">
+    <http:request-connection protocol="HTTPS" host="folded.acme.example" port="443">
+      <http:authentication>
+        <http:basic-authentication username="fx-folded" password="${{partner.login}}"/>
+      </http:authentication>
+    </http:request-connection>
+  </http:request-config>
   <http:request-config name="Fx_Partner">
     <http:request-connection protocol="HTTPS" host="partner.acme.example" port="443"/>
     <http:default-headers>
@@ -677,7 +700,9 @@ output application/json
     write(
         &app,
         "src/main/resources/properties/dev.yaml",
-        "sfdc:\n  password: \"FxYamlPassword#2231\"\nclient:\n  secret: FxClientSecretValue9876\n",
+        // A value written over two lines, whose name says nothing (a
+        // password attribute reads it): a snippet shows one of its lines.
+        "sfdc:\n  password: \"FxYamlPassword#2231\"\nclient:\n  secret: FxClientSecretValue9876\npartner:\n  login: 'FxFoldedFirst-7781\n    FxFoldedSecond-7782'\n",
     );
     write(
         &app,
@@ -825,6 +850,9 @@ fn no_secret_appears_in_any_output() {
         assert!(fx.contains_key(&line), "the extractor misses the PuTTY key");
     }
     merge(&mut secrets, fx);
+    for piece in FX_FOLDED {
+        add(&mut secrets, piece, "fixture value over two lines");
+    }
     for (plain, _) in FX_ENCRYPTED {
         add(&mut secrets, plain, "fixture ![...] plaintext");
     }

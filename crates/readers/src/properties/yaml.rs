@@ -479,9 +479,84 @@ pub(super) fn read_yaml_events(
             }
         }
     }
+    multi_line_pieces(text, &f.lines, &f.entries, &mut split);
     split.sort_by_key(|(i, _)| *i);
     split.dedup_by_key(|(i, _)| *i);
     (f.entries, split)
+}
+
+/// Records the pieces of each value written over several lines (a folded
+/// plain or quoted scalar, a block scalar): each line's part as written. A
+/// snippet shows one line of such a value, which the whole value (what the
+/// redactor knows) does not match. Each piece is a non-empty part of the
+/// value, read from the key's line on while the lines go on with it.
+fn multi_line_pieces(
+    text: &str,
+    lines: &LineIndex,
+    entries: &[PropertyEntry],
+    split: &mut SplitValues,
+) {
+    for (i, e) in entries.iter().enumerate() {
+        let value = e.value().trim();
+        // Folding makes a line break a space; a block scalar keeps it.
+        if !value.contains([' ', '\n']) {
+            continue;
+        }
+        let Some(start) = lines.line_start(e.location.line) else {
+            continue;
+        };
+        let mut rows = text[start..].lines();
+        let Some(first) = rows.next() else {
+            continue;
+        };
+        let indent = first.len() - first.trim_start().len();
+        // The value's part of the key's line: after the `:` that ends the key.
+        let from = (e.location.column as usize)
+            .saturating_sub(1)
+            .min(first.len());
+        let Some(colon) = first.get(from..).and_then(|r| {
+            r.find(": ")
+                .or_else(|| r.ends_with(':').then(|| r.len() - 1))
+        }) else {
+            continue;
+        };
+        let head = first[from + colon + 1..].trim();
+        let head = head.trim_start_matches(['"', '\'']);
+        if head.trim_end_matches(['"', '\'']) == value {
+            continue;
+        }
+        let mut pieces: Vec<Box<str>> = Vec::new();
+        let mut covered = 0usize;
+        let block = head.starts_with(['|', '>']);
+        if !head.is_empty() && !block {
+            if !value.contains(head) {
+                continue;
+            }
+            covered += head.len();
+            pieces.push(head.into());
+        }
+        for row in rows {
+            let piece = row.trim();
+            if piece.is_empty() {
+                continue;
+            }
+            let deeper = row.len() - row.trim_start().len() > indent;
+            let piece = piece.trim_end_matches(['"', '\'']);
+            if !deeper || piece.is_empty() || !value.contains(piece) {
+                break;
+            }
+            covered += piece.len();
+            pieces.push(piece.into());
+            if covered >= value.len() {
+                break;
+            }
+        }
+        if pieces.len() > 1 {
+            if let Ok(i) = u32::try_from(i) {
+                split.push((i, pieces.into_boxed_slice()));
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -506,6 +581,30 @@ mod tests {
             .rev()
             .find(|(k, _, _)| k == key)
             .map(|(_, v, l)| (v.clone(), *l))
+    }
+
+    /// A value written over several lines (folded plain and quoted
+    /// scalars, a block scalar) keeps its pieces as written, one per line,
+    /// for output to mask: a snippet shows one line of it.
+    #[test]
+    fn values_over_several_lines_keep_their_pieces() {
+        let text = "p2: 'SingleFirstA1\n  SingleSecondB2'\np3: \"DoubleFirstR5\n  DoubleSecondT6\"\np4: PlainFirstC3\n  PlainSecondD4\np5: |\n  BlockFirst\n  BlockSecond\nsame: 'one line value'\n";
+        let mut d = Vec::new();
+        let (entries, split) = read_yaml(text, "p.yaml", &mut d);
+        assert!(d.is_empty(), "{d:?}");
+        let pieces: Vec<(&str, Vec<&str>)> = split
+            .iter()
+            .map(|(i, p)| (entries[*i as usize].key(), p.iter().map(|x| &**x).collect()))
+            .collect();
+        assert_eq!(
+            pieces,
+            vec![
+                ("p2", vec!["SingleFirstA1", "SingleSecondB2"]),
+                ("p3", vec!["DoubleFirstR5", "DoubleSecondT6"]),
+                ("p4", vec!["PlainFirstC3", "PlainSecondD4"]),
+                ("p5", vec!["BlockFirst", "BlockSecond"]),
+            ]
+        );
     }
 
     /// A list of values is one property, its items joined with commas, as
