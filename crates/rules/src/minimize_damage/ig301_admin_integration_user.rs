@@ -26,7 +26,8 @@ static META: RuleMeta = RuleMeta {
 - Flags integration apps (a certificate for the JWT bearer flow, the client
   credentials flow, or an integration user that logs in through it) that pre-authorize the System Administrator profile: connected app
   `<profileName>System Administrator</profileName>`, External Client App
-  `commaSeparatedProfile`. The message names the integration users that hold
+  `commaSeparatedProfile`, when admin approved (a self-authorized app ignores its
+  profile lists: IG203 reports it). The message names the integration users that hold
   that profile themselves, and what the app's flows allow: with a certificate
   (JWT bearer) a token can be minted for any administrator; the client
   credentials flow runs as its one run-as user.
@@ -226,10 +227,11 @@ impl Rule for AdminIntegrationUser {
                     .and_then(|o| o.client_credential_user.as_ref())
                     .map(|u| u.value.as_str()),
             };
+            // Self-authorized: its lists pre-authorize nobody (IG203).
             for p in app
                 .profile_names
                 .iter()
-                .filter(|p| is_admin_profile(&p.value))
+                .filter(|p| app.lists_pre_authorize() && is_admin_profile(&p.value))
             {
                 out.push(app_finding(
                     connected_app_phrase(app),
@@ -265,7 +267,11 @@ impl Rule for AdminIntegrationUser {
                     .as_ref()
                     .map(|u| u.value.as_str()),
             };
-            for p in pol.profiles.iter().filter(|p| is_admin_profile(&p.value)) {
+            for p in pol
+                .profiles
+                .iter()
+                .filter(|p| app.lists_pre_authorize() && is_admin_profile(&p.value))
+            {
                 out.push(app_finding(
                     eca_phrase(app),
                     &flows,

@@ -24,7 +24,10 @@ that a whole population of people holds: Standard User (`Standard`), Standard Pl
 User (`StandardAul`), Read Only, Contract Manager, Marketing User, Solution Manager
 (connected app `<profileName>`, External Client App `commaSeparatedProfile`). System
 Administrator is reported by IG301 (critical) instead. Pre-authorizing a permission set,
-or the integration's own profile, is fine.
+or the integration's own profile, is fine. Only an admin-approved app pre-authorizes:
+one that all users may self-authorize (connected app `isAdminApproved` false or not
+set, External Client App `permittedUsersPolicyType` `AllSelfAuthorized`) ignores its
+profile lists, and IG203 reports it.
 
 ## Why is this bad?
 Pre-authorization decides who may obtain tokens through the app. With a certificate
@@ -70,7 +73,8 @@ impl Rule for BroadAppAudience {
         let sf = &inventory.salesforce;
         let mut out = Vec::new();
         for app in &sf.connected_apps {
-            if !is_integration_connected_app(inventory, app) {
+            // Self-authorized: its lists pre-authorize nobody (IG203).
+            if !is_integration_connected_app(inventory, app) || !app.lists_pre_authorize() {
                 continue;
             }
             for p in app.profile_names.iter().filter(|p| broad(p)) {
@@ -96,7 +100,7 @@ impl Rule for BroadAppAudience {
             }
         }
         for app in &sf.external_client_apps {
-            if !is_integration_eca(inventory, app) {
+            if !is_integration_eca(inventory, app) || !app.lists_pre_authorize() {
                 continue;
             }
             let Some(pol) = &app.oauth_policies else {

@@ -6,6 +6,8 @@
 use crate::common;
 
 const APP: &str = "connectedApps/Legacy_Loader.connectedApp";
+/// Admin approved: its profiles pre-authorize (Legacy_Loader's are ignored).
+const APPROVED_APP: &str = "connectedApps/Loader_Approved.connectedApp";
 const PROFILE: &str = "profiles/Acme Integration %28API Only%29.profile";
 
 /// Each rule, and the files its fixes must name (each by some fix).
@@ -16,7 +18,7 @@ const CASES: &[(&str, &[&str])] = &[
     ("IG205", &[PROFILE]),
     ("IG208", &[APP]),
     ("IG209", &[APP]),
-    ("IG301", &[APP]),
+    ("IG301", &[APPROVED_APP]),
     (
         "IG302",
         &[
@@ -24,7 +26,7 @@ const CASES: &[(&str, &[&str])] = &[
             "permissionsets/Loader_Int/Loader_Int.userPermissions-meta.xml",
         ],
     ),
-    ("IG305", &[APP]),
+    ("IG305", &[APPROVED_APP]),
 ];
 
 #[test]

@@ -42,6 +42,13 @@ impl ConnectedApp {
             .is_some_and(|v| v.value)
     }
 
+    /// Its profiles and permission sets pre-authorize anyone: only when
+    /// admin approved; an app all users may self-authorize ignores them
+    /// (IG203 reports it).
+    pub fn lists_pre_authorize(&self) -> bool {
+        self.is_admin_approved()
+    }
+
     /// The app has a certificate (JWT bearer possible).
     pub fn has_certificate(&self) -> bool {
         self.oauth.as_ref().is_some_and(|o| o.certificate.is_some())
@@ -171,6 +178,18 @@ impl ExternalClientApp {
             .and_then(|p| p.is_client_credentials_flow_enabled.as_ref())
             .is_some_and(|v| v.value);
         g || p
+    }
+
+    /// Its selected profiles and permission sets pre-authorize anyone:
+    /// unless its policy says all users may self-authorize
+    /// (`permittedUsersPolicyType` `AllSelfAuthorized`, which IG203
+    /// reports), when they are ignored.
+    pub fn lists_pre_authorize(&self) -> bool {
+        !self
+            .oauth_policies
+            .as_ref()
+            .and_then(|p| p.permitted_users_policy_type.as_ref())
+            .is_some_and(|v| v.is("AllSelfAuthorized"))
     }
 
     /// `permittedUsersPolicyType` is `AdminApprovedPreAuthorized`.
