@@ -382,7 +382,11 @@ fn fixes_say_what_to_do_first_and_for_which_secret() {
     assert!(leaked("sfdc.consumerKey")
         .contains("and regenerate the connected app's consumer key and secret"));
     assert!(leaked("tls.keystore.password").contains("and issue a new keystore"));
-    assert!(leaked("sfdc.password").contains("and reset the integration user's password."));
+    assert!(
+        leaked("sfdc.password").contains("and reset the password of int.orders@acme.com."),
+        "{}",
+        leaked("sfdc.password")
+    );
     assert!(leaked("erp.api.key").contains("at the API's provider"));
 }
 

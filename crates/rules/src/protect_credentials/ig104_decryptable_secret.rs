@@ -68,8 +68,9 @@ sfdc:
 ```
 
 ## How to fix
-1. Treat every listed secret as leaked and change it (reset the integration user's
-   password and security token, regenerate consumer secrets and keystore passwords).
+1. Treat every listed secret as leaked and change it where it is issued (the password
+   and security token of the Salesforce user a connection logs in as, another system's
+   password in that system; regenerate consumer secrets and keystore passwords).
 2. Generate a new key and keep it out of the repository: a protected property in
    Runtime Manager (or `-M-Dencryption.key=...` from the pipeline's secret store),
    listed in mule-artifact.json:
@@ -262,8 +263,32 @@ impl KeyAttempt {
 }
 
 /// How a leaked secret is changed where it is issued, by what its property
-/// holds.
-fn change_where_issued(key: &str) -> &'static str {
+/// holds; a password or token that no Salesforce connection reads
+/// (`salesforce_user` `None`) is another system's, not the integration
+/// user's.
+fn change_where_issued(key: &str, salesforce_user: Option<&str>) -> String {
+    let k = key.to_ascii_lowercase();
+    match salesforce_user {
+        Some(user) if k.ends_with("token") => {
+            format!("reset the security token of {user}")
+        }
+        Some(user) if k.contains("password") => format!("reset the password of {user}"),
+        None if k.ends_with("token") && !k.contains("secret") => {
+            "revoke the token at its issuer and issue a new one".to_string()
+        }
+        None if k.contains("password")
+            && !k.contains("store")
+            && !k.contains("keypassword")
+            && !k.contains("key.password") =>
+        {
+            "change the password in the system it logs in to".to_string()
+        }
+        _ => issued_secret_change(key).to_string(),
+    }
+}
+
+/// [`change_where_issued`] for what is not a login's password or token.
+fn issued_secret_change(key: &str) -> &'static str {
     let k = key.to_ascii_lowercase();
     let has = |w: &str| k.contains(w);
     if has("store") || has("key.password") || has("keypassword") {
@@ -277,10 +302,6 @@ fn change_where_issued(key: &str) -> &'static str {
         "regenerate the connected app's consumer key and secret (Setup > App Manager > the app > View > Manage Consumer Details)"
     } else if has("secret") {
         "regenerate the secret at its issuer (for a connected app: Manage Consumer Details > Generate new secret)"
-    } else if k.ends_with("token") {
-        "reset the integration user's security token (or revoke the token at its issuer)"
-    } else if has("password") {
-        "reset the integration user's password"
     } else {
         "revoke it and issue a new one where it is issued (an API key: at the API's provider)"
     }
@@ -749,7 +770,7 @@ fn finding_for(app: &MuleApp, candidate: &Candidate<'_>, hit: &Hit<'_>) -> Findi
     let fix = format!(
         "Treat `{}`{in_env} as leaked and {}. Generate a new key, {keep}; {reencrypt}; and {remove}.",
         entry.key(),
-        change_where_issued(entry.key()),
+        change_where_issued(entry.key(), who.as_deref()),
     );
     let mut finding = Finding::new(&META, entry.location.clone(), message)
         .maybe_identity(who)
@@ -1102,6 +1123,35 @@ mod tests {
             assert_eq!(f.related[0].line, 20, "the literal key");
             assert!(f.environments.is_empty());
         }
+    }
+
+    /// A leaked password or token is the Salesforce user's to reset only
+    /// when a Salesforce connection reads it; another system's is changed
+    /// there.
+    #[test]
+    fn a_leaked_password_is_changed_where_it_logs_in() {
+        assert_eq!(
+            change_where_issued("sfdc.password", Some("int.orders@acme.com")),
+            "reset the password of int.orders@acme.com"
+        );
+        assert_eq!(
+            change_where_issued("sfdc.securityToken", Some("int.orders@acme.com")),
+            "reset the security token of int.orders@acme.com"
+        );
+        assert_eq!(
+            change_where_issued("erp.password", None),
+            "change the password in the system it logs in to"
+        );
+        assert_eq!(
+            change_where_issued("erp.token", None),
+            "revoke the token at its issuer and issue a new one"
+        );
+        assert!(
+            change_where_issued("tls.keystore.password", None).starts_with("issue a new keystore")
+        );
+        assert!(
+            change_where_issued("sfdc.consumerSecret", None).starts_with("regenerate the secret")
+        );
     }
 
     /// Mule 3's secure-property-placeholder has no random IVs: the fix
