@@ -75,21 +75,35 @@ fn widen_to_apps(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     let mut out = Vec::new();
     let mut notes = Vec::new();
     for p in paths {
-        match intguard_readers::enclosing_app_root(p) {
-            Some(app) => {
-                let shown = as_given(p, &app);
-                notes.push(Diagnostic::warning(
-                    APP_CONTEXT,
-                    p.to_string_lossy().replace('\\', "/"),
-                    format!(
-                        "lies inside the Mule app {}: the whole app was read for its connections, properties and keys; findings are reported for the path given only",
-                        shown.to_string_lossy().replace('\\', "/")
+        let (root, what) = match intguard_readers::enclosing_app_root(p) {
+            Some(app) => (app, ("Mule app", "its connections, properties and keys")),
+            None => match intguard_readers::enclosing_metadata_project(p) {
+                Some(project) => (
+                    project,
+                    (
+                        "Salesforce project",
+                        "its users, profiles, permission sets and OAuth apps",
                     ),
-                ));
-                out.push(shown);
-            }
-            None => out.push(p.clone()),
-        }
+                ),
+                None => {
+                    out.push(p.clone());
+                    continue;
+                }
+            },
+        };
+        let shown = as_given(p, &root);
+        notes.push(Diagnostic::warning(
+            APP_CONTEXT,
+            p.to_string_lossy().replace('\\', "/"),
+            format!(
+                "lies inside the {} {}: the whole {} was read for {}; findings are reported for the path given only",
+                what.0,
+                shown.to_string_lossy().replace('\\', "/"),
+                if what.0 == "Mule app" { "app" } else { "project" },
+                what.1
+            ),
+        ));
+        out.push(shown);
     }
     (out, notes)
 }

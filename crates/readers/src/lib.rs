@@ -160,6 +160,33 @@ pub fn enclosing_app_root(path: &Path) -> Option<PathBuf> {
         .map(Path::to_path_buf)
 }
 
+/// The Salesforce metadata project a path lies inside, when it is not the
+/// project's folder itself: the nearest enclosing folder with an SFDX
+/// `sfdx-project.json`, or a Metadata API `package.xml`. A profile or
+/// permission set given alone is read without the user definitions that
+/// say who holds it, and looks clean.
+pub fn enclosing_metadata_project(path: &Path) -> Option<PathBuf> {
+    let path = std::fs::canonicalize(path).ok()?;
+    let start = if path.is_dir() {
+        if is_metadata_project_root(&path) {
+            return None;
+        }
+        path.parent()?
+    } else {
+        path.parent()?
+    };
+    start
+        .ancestors()
+        .find(|dir| is_metadata_project_root(dir))
+        .map(Path::to_path_buf)
+}
+
+fn is_metadata_project_root(dir: &Path) -> bool {
+    dir.join("sfdx-project.json").is_file()
+        || read_limited(&dir.join("package.xml"), 1 << 20)
+            .is_some_and(|x| memchr::memmem::find(&x, b"<Package").is_some())
+}
+
 fn is_app_root(dir: &Path) -> bool {
     if dir.join("mule-artifact.json").is_file() || dir.join("mule-project.xml").is_file() {
         return true;

@@ -695,6 +695,46 @@ fn a_path_inside_an_app_is_read_with_its_app() {
     );
 }
 
+/// Found by exploratory testing: a profile given alone (a pre-commit hook
+/// on a metadata change) was read without the user definitions that say
+/// who holds it: "No integration-credential problems found". A path inside
+/// a Salesforce project is now read with the whole project, and its own
+/// findings are reported (what needs the Mule apps, IG304's unused access,
+/// is not judged).
+#[test]
+fn a_path_inside_a_salesforce_project_is_read_with_its_project() {
+    let profile =
+        example().join("salesforce/force-app/main/default/profiles/Admin.profile-meta.xml");
+    let (run, alone) = scan_json(&profile, &[]);
+    run.expect_no_panic().expect_code(1);
+    let rules: BTreeSet<&str> = findings(&alone)
+        .iter()
+        .map(|f| {
+            assert!(
+                f["path"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with("profiles/Admin.profile-meta.xml"),
+                "{f}"
+            );
+            f["rule"].as_str().unwrap()
+        })
+        .collect();
+    for rule in ["IG202", "IG205", "IG302"] {
+        assert!(rules.contains(rule), "{rule} missing: {alone}");
+    }
+    assert!(
+        diagnostics(&alone)
+            .iter()
+            .any(|d| d["code"] == "app-context"
+                && d["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("lies inside the Salesforce project")),
+        "{alone}"
+    );
+}
+
 /// A shared config folder linked into an app from outside the folder
 /// scanned: without `--follow` it is not read, and a `symlink-outside`
 /// warning says so (before, nothing did); with `--follow` it is read as
