@@ -1,4 +1,7 @@
-use intguard_model::{Finding, Inventory, Practice, Profile, Related, RuleMeta, Severity};
+use intguard_model::{
+    same_profile, Finding, Inventory, Practice, Profile, Related, RuleMeta, Severity,
+    STANDARD_INTEGRATION_PROFILE,
+};
 
 use crate::identities::{
     active_org_users, auditable, identity_finding, identity_label, identity_related,
@@ -134,9 +137,17 @@ impl Rule for NoLoginIpRanges {
             let ranges = "<loginIpRanges><description>CloudHub static IPs</description><startAddress>203.0.113.0</startAddress><endAddress>203.0.113.31</endAddress></loginIpRanges>";
             let enforce = "and set its connected apps to \"Enforce IP restrictions\" (IG201) so that the ranges apply to OAuth too";
             let fix = if profile.is_standard() {
-                // People log in with a standard profile: ranges on it lock them out.
+                // People log in with a standard profile: ranges on it lock
+                // them out. The standard integration profile is every
+                // integration's: one integration's addresses lock out the
+                // others.
+                let why = if same_profile(&profile.name, STANDARD_INTEGRATION_PROFILE) {
+                    "every integration user on it shares its ranges, and each integration's runtime has its own egress addresses"
+                } else {
+                    "people log in with it: ranges would lock them out"
+                };
                 format!(
-                    "Do not restrict the standard {name} profile (people log in with it: ranges would lock them out): move {who} to a dedicated integration profile (e.g. a copy of \"Minimum Access - API Only Integrations\", as IG301 says) whose login IP ranges are the integration runtime's egress addresses only, e.g. {ranges}, {enforce}."
+                    "Do not restrict the standard {name} profile ({why}): move {who} to a dedicated integration profile (e.g. a copy of \"Minimum Access - API Only Integrations\", as IG301 says) whose login IP ranges are the integration runtime's egress addresses only, e.g. {ranges}, {enforce}."
                 )
             } else {
                 let verb = if profile.login_ip_ranges.is_empty() {

@@ -353,6 +353,26 @@ fn ig205_and_ig202_read_the_profile() {
     assert!(f[0].message.contains("has no login IP ranges"));
 }
 
+/// The standard integration profile is not told apart by people logging in
+/// with it (nobody does) but by every integration sharing its ranges.
+#[test]
+fn ig202_on_the_standard_integration_profile_says_why_not_there() {
+    const STANDARD: &str = "Minimum Access - API Only Integrations";
+    let mut id = orders();
+    id.profile.as_mut().unwrap().name = STANDARD.into();
+    let mut p = profile(STANDARD, "Salesforce Integration", false);
+    p.custom = Some(false);
+    let f = run("IG202", &inventory(vec![id], vec![p]));
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert!(
+        f[0].fix
+            .contains("every integration user on it shares its ranges")
+            && !f[0].fix.contains("people log in with it"),
+        "{}",
+        f[0].fix
+    );
+}
+
 #[test]
 fn ig301_admin_user_at_the_assignment() {
     let mut id = orders();
