@@ -377,11 +377,25 @@ fn config_overrides_severities() {
                 .args(["--format", "sarif", "--fail-on", "none"]),
         );
     let sarif = run.json();
+    // GitHub ranks an alert by its rule's security-severity: the overridden
+    // findings point at an `IG102/low` descriptor scored as low.
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    let mut overridden = 0;
     for res in sarif["runs"][0]["results"].as_array().unwrap() {
-        if res["ruleId"] == "IG102" {
+        let id = res["ruleId"].as_str().unwrap();
+        assert_ne!(id, "IG102", "{res}");
+        if id == "IG102/low" {
+            overridden += 1;
             assert_eq!(res["level"], "note", "{res}");
+            let rule = &rules[res["ruleIndex"].as_u64().unwrap() as usize];
+            assert_eq!(rule["id"], "IG102/low");
+            assert_eq!(rule["properties"]["security-severity"], "3.0");
+            assert_eq!(rule["defaultConfiguration"]["level"], "note");
         }
     }
+    assert!(overridden > 0, "{sarif:#}");
     let legacy = repo.join("legacy-sync");
     write(
         &legacy,

@@ -406,6 +406,18 @@ fn sarif_has_the_shape_code_scanning_needs() {
             _ => "note",
         };
         assert_eq!(level, expected_level, "results[{i}] level follows severity");
+        // GitHub takes the alert's severity from the rule's score.
+        let expected_score = match res["properties"]["severity"].as_str().unwrap() {
+            "critical" => "9.0",
+            "high" => "7.0",
+            "medium" => "5.0",
+            "low" => "3.0",
+            _ => "1.0",
+        };
+        assert_eq!(
+            rules[index]["properties"]["security-severity"], expected_score,
+            "results[{i}] is ranked by its own severity in GitHub"
+        );
         assert!(!text_of(&res["message"]).is_empty(), "results[{i}].message");
         let locations = res["locations"].as_array().unwrap();
         assert!(!locations.is_empty(), "results[{i}] has a location");
