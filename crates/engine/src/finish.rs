@@ -266,32 +266,33 @@ fn relative_to_roots(path: &str, roots: &[FingerprintRoot]) -> String {
 }
 
 /// Reported paths under an app read at its absolute path only because the
-/// path given could not be climbed to it (`scan prod.yaml` in the app's
-/// `properties` folder), made relative to the working directory again when
-/// they lie under it: `prod.yaml`, as given.
+/// relative path given could not be climbed to it (`scan prod.yaml` in the
+/// app's `properties` folder), made relative to the working directory
+/// again, as the path was given: `prod.yaml`, `../../mule/global.xml`.
 struct Relative {
-    /// (the app's absolute path + `/`, the working directory + `/`).
-    apps: Vec<(String, String)>,
+    /// The working directory, canonical, `/`-separated.
+    cwd: Vec<String>,
+    /// Each such app's absolute path + `/`.
+    apps: Vec<String>,
 }
 
 impl Relative {
     fn new(widened: &[Option<Widened>]) -> Self {
         let cwd = std::env::current_dir()
             .and_then(std::fs::canonicalize)
-            .ok()
-            .map(|d| format!("{}/", slashed(&d).trim_end_matches('/')));
-        let apps = widened
-            .iter()
-            .flatten()
-            .filter(|w| w.shown_absolute)
-            .filter_map(|w| {
-                let app = format!("{}/", slashed(&w.shown).trim_end_matches('/'));
-                let cwd = cwd.clone()?;
-                // Only a working directory inside the app can shorten them.
-                cwd.starts_with(&app).then_some((app, cwd))
-            })
-            .collect();
-        Relative { apps }
+            .map(|d| components(&slashed(&d)))
+            .unwrap_or_default();
+        let apps = if cwd.is_empty() {
+            Vec::new()
+        } else {
+            widened
+                .iter()
+                .flatten()
+                .filter(|w| w.shown_absolute)
+                .map(|w| format!("{}/", slashed(&w.shown).trim_end_matches('/')))
+                .collect()
+        };
+        Relative { cwd, apps }
     }
 
     fn is_empty(&self) -> bool {
@@ -299,15 +300,30 @@ impl Relative {
     }
 
     fn rewrite(&self, path: &mut FilePath) {
-        for (app, cwd) in &self.apps {
-            if !path.starts_with(app.as_str()) {
-                continue;
-            }
-            if let Some(rest) = path.strip_prefix(cwd.as_str()) {
-                *path = FilePath::from(rest);
-            }
-            return;
+        if self.apps.iter().any(|app| path.starts_with(app.as_str())) {
+            *path = FilePath::from(relative_path(&self.cwd, path));
         }
+    }
+}
+
+fn components(path: &str) -> Vec<String> {
+    path.split('/')
+        .filter(|c| !c.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// `path` (absolute, `/`-separated) relative to the folder `from` (its
+/// components), climbing with `..` where it must.
+fn relative_path(from: &[String], path: &str) -> String {
+    let to = components(path);
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<&str> = vec![".."; from.len() - common];
+    parts.extend(to[common..].iter().map(String::as_str));
+    if parts.is_empty() {
+        ".".to_string()
+    } else {
+        parts.join("/")
     }
 }
 
@@ -401,6 +417,21 @@ mod tests {
             relative_to_roots("apps/orders-sapi/src/a.yaml", &roots),
             "orders-sapi/src/a.yaml"
         );
+    }
+
+    #[test]
+    fn paths_are_made_relative_to_the_working_directory() {
+        let cwd = components("/r/app/src/main/resources");
+        assert_eq!(
+            relative_path(&cwd, "/r/app/src/main/resources/prod.yaml"),
+            "prod.yaml"
+        );
+        assert_eq!(
+            relative_path(&cwd, "/r/app/src/main/mule/global.xml"),
+            "../mule/global.xml"
+        );
+        assert_eq!(relative_path(&cwd, "/r/app/pom.xml"), "../../../pom.xml");
+        assert_eq!(relative_path(&cwd, "/r/app/src/main/resources"), ".");
     }
 
     #[test]

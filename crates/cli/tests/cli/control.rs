@@ -788,6 +788,19 @@ fn a_path_inside_an_app_has_the_fingerprint_of_scan_dot_from_any_working_directo
             "{path}: {with:#}"
         );
     }
+    // Climbing out of the working directory, inside the app: as given too.
+    let global = "orders-sapi/src/main/mule/global.xml";
+    let expected = fingerprints_at(&whole, global);
+    assert!(!expected.is_empty());
+    let report = scan_in(&folder, &["../../mule/global.xml"]);
+    assert_eq!(
+        fingerprints_at(&report, "global.xml"),
+        expected,
+        "{report:#}"
+    );
+    for f in findings(&report) {
+        assert_eq!(f["path"], "../../mule/global.xml", "{report:#}");
+    }
     let run = run_cmd(intguard().current_dir(&folder).args([
         "scan",
         "prod.yaml",
