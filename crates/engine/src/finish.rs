@@ -3,14 +3,14 @@
 //! masked snippets and messages, order.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use intguard_model::secret::Redactor;
-use intguard_model::{Finding, InlineSuppression, Inventory, Location};
+use intguard_model::{FilePath, Finding, InlineSuppression, Inventory, Location};
 use rayon::prelude::*;
 
 use crate::fingerprint::fingerprint;
-use crate::read::{in_focus, APP_CONTEXT};
+use crate::read::{in_focus, widen, Widened, APP_CONTEXT};
 use crate::scan::{ScanOptions, ScanOutcome};
 use crate::timing::PhaseTimer;
 use crate::{snippet, suppress};
@@ -43,11 +43,15 @@ pub(crate) fn finish(
         std::thread::spawn(move || drop((second_apps, inventory))),
     ];
     let config = &options.config;
-    let roots: Vec<String> = options
-        .paths
-        .iter()
-        .map(|p| p.to_string_lossy().replace('\\', "/"))
-        .collect();
+    // Paths given inside an app were read as the app's folder: widened
+    // again here, only when one was (its note says so).
+    let widened: Vec<Option<Widened>> =
+        if inventory_diagnostics.iter().any(|d| d.code == APP_CONTEXT) {
+            widen(&options.paths)
+        } else {
+            Vec::new()
+        };
+    let roots = fingerprint_roots(&options.paths, &widened);
     for f in &mut findings {
         if let Some(sev) = config.severity_override(f.rule, f.name) {
             f.severity = sev;
@@ -121,6 +125,24 @@ pub(crate) fn finish(
         .for_each(|d| d.message = redactor.redact(&d.message));
 
     timer.lap("snippets and masking");
+    let relative = Relative::new(&widened);
+    if !relative.is_empty() {
+        for f in findings
+            .iter_mut()
+            .chain(&mut suppressed)
+            .chain(&mut baselined)
+        {
+            relative.rewrite(&mut f.location.path);
+            for r in &mut f.related {
+                relative.rewrite(&mut r.path);
+            }
+        }
+        for d in &mut diagnostics {
+            let mut path = FilePath::from(d.path.as_str());
+            relative.rewrite(&mut path);
+            d.path = path.into();
+        }
+    }
     sort(&mut findings);
     sort(&mut suppressed);
     sort(&mut baselined);
@@ -167,25 +189,142 @@ fn sort(findings: &mut [Finding]) {
     });
 }
 
+/// A root a finding's path is made relative to for its fingerprint: the
+/// reported paths under it start with `prefix`; `base` goes in front of
+/// the rest.
+struct FingerprintRoot {
+    prefix: String,
+    base: String,
+}
+
+impl FingerprintRoot {
+    fn plain(prefix: impl Into<String>) -> Self {
+        FingerprintRoot {
+            prefix: prefix.into(),
+            base: String::new(),
+        }
+    }
+}
+
+/// The roots of the paths given. A path given inside an app (a pre-commit
+/// hook's changed file) was read as its app's folder: its findings' paths
+/// are made relative to the top of the git work tree holding the app (the
+/// app's folder outside one), so that they get the fingerprints `scan .` run
+/// there gives, whatever the working directory and however the path was
+/// spelt. The other roots are the paths as given.
+fn fingerprint_roots(paths: &[PathBuf], widened: &[Option<Widened>]) -> Vec<FingerprintRoot> {
+    paths
+        .iter()
+        .enumerate()
+        .map(|(i, p)| match widened.get(i).and_then(Option::as_ref) {
+            Some(w) => FingerprintRoot {
+                prefix: slashed(&w.shown),
+                base: git_work_tree(&w.app)
+                    .and_then(|top| w.app.strip_prefix(top).ok())
+                    .map(slashed)
+                    .unwrap_or_default(),
+            },
+            None => FingerprintRoot::plain(slashed(p)),
+        })
+        .collect()
+}
+
+fn slashed(p: &Path) -> String {
+    p.to_string_lossy().replace('\\', "/")
+}
+
+/// The top of the git work tree holding `dir` (canonical): the nearest
+/// folder, `dir` or above, with a `.git` (a folder, or a file in a linked
+/// work tree or submodule).
+fn git_work_tree(dir: &Path) -> Option<&Path> {
+    dir.ancestors().find(|d| d.join(".git").exists())
+}
+
 /// The path relative to the root it was found under, so fingerprints do not
 /// depend on the working directory. When roots nest, the outermost one
 /// containing the path counts: the walk drops a root inside another, so
 /// adding a redundant nested root changes no fingerprint.
-fn relative_to_roots(path: &str, roots: &[String]) -> String {
+fn relative_to_roots(path: &str, roots: &[FingerprintRoot]) -> String {
     roots
         .iter()
-        .filter_map(|r| {
-            let r = r.trim_end_matches('/');
-            if path == r {
+        .filter_map(|root| {
+            let r = root.prefix.trim_end_matches('/');
+            let rest = if path == r {
                 // A file given directly: keep its name.
-                return Some(path.rsplit('/').next().unwrap_or(path).to_string());
-            }
-            path.strip_prefix(r)
-                .and_then(|rest| rest.strip_prefix('/'))
-                .map(str::to_string)
+                path.rsplit('/').next().unwrap_or(path)
+            } else {
+                path.strip_prefix(r)?.strip_prefix('/')?
+            };
+            Some((rest, &root.base))
         })
-        .max_by_key(|s| s.len())
+        .max_by_key(|(rest, _)| rest.len())
+        .map(|(rest, base)| match base.as_str() {
+            "" => rest.to_string(),
+            base => format!("{base}/{rest}"),
+        })
         .unwrap_or_else(|| path.trim_start_matches("./").to_string())
+}
+
+/// Reported paths under an app read at its absolute path only because the
+/// relative path given could not be climbed to it (`scan prod.yaml` in the
+/// app's `properties` folder), made relative to the working directory
+/// again, as the path was given: `prod.yaml`, `../../mule/global.xml`.
+struct Relative {
+    /// The working directory, canonical, `/`-separated.
+    cwd: Vec<String>,
+    /// Each such app's absolute path + `/`.
+    apps: Vec<String>,
+}
+
+impl Relative {
+    fn new(widened: &[Option<Widened>]) -> Self {
+        let cwd = std::env::current_dir()
+            .and_then(std::fs::canonicalize)
+            .map(|d| components(&slashed(&d)))
+            .unwrap_or_default();
+        let apps = if cwd.is_empty() {
+            Vec::new()
+        } else {
+            widened
+                .iter()
+                .flatten()
+                .filter(|w| w.shown_absolute)
+                .map(|w| format!("{}/", slashed(&w.shown).trim_end_matches('/')))
+                .collect()
+        };
+        Relative { cwd, apps }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.apps.is_empty()
+    }
+
+    fn rewrite(&self, path: &mut FilePath) {
+        if self.apps.iter().any(|app| path.starts_with(app.as_str())) {
+            *path = FilePath::from(relative_path(&self.cwd, path));
+        }
+    }
+}
+
+fn components(path: &str) -> Vec<String> {
+    path.split('/')
+        .filter(|c| !c.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// `path` (absolute, `/`-separated) relative to the folder `from` (its
+/// components), climbing with `..` where it must.
+fn relative_path(from: &[String], path: &str) -> String {
+    let to = components(path);
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<&str> = vec![".."; from.len() - common];
+    parts.extend(to[common..].iter().map(String::as_str));
+    if parts.is_empty() {
+        ".".to_string()
+    } else {
+        parts.join("/")
+    }
 }
 
 fn add_snippets(findings: &mut [Finding], redactor: &Redactor) {
@@ -238,9 +377,13 @@ fn redact_finding(f: &mut Finding, redactor: &Redactor) {
 mod tests {
     use super::*;
 
+    fn plain(roots: &[&str]) -> Vec<FingerprintRoot> {
+        roots.iter().map(|r| FingerprintRoot::plain(*r)).collect()
+    }
+
     #[test]
     fn paths_are_made_relative_to_their_root() {
-        let roots = vec!["examples/acme".to_string(), "./other/".to_string()];
+        let roots = plain(&["examples/acme", "./other/"]);
         assert_eq!(
             relative_to_roots("examples/acme/a/b.xml", &roots),
             "a/b.xml"
@@ -249,14 +392,53 @@ mod tests {
         assert_eq!(relative_to_roots("elsewhere/y", &roots), "elsewhere/y");
     }
 
+    /// A path given inside an app was read as the app's folder, spelt as
+    /// given (`.`, `../..`, its absolute path): its findings get the path
+    /// from the top of the git work tree, as `scan .` run there gives.
+    #[test]
+    fn a_widened_root_counts_from_its_base() {
+        let app = |prefix: &str| FingerprintRoot {
+            prefix: prefix.to_string(),
+            base: "apps/orders-sapi".to_string(),
+        };
+        for (prefix, path) in [
+            (".", "./src/a.yaml"),
+            ("../..", "../../src/a.yaml"),
+            ("/r/apps/orders-sapi", "/r/apps/orders-sapi/src/a.yaml"),
+        ] {
+            assert_eq!(
+                relative_to_roots(path, &[app(prefix)]),
+                "apps/orders-sapi/src/a.yaml"
+            );
+        }
+        // Another root holding it still counts first.
+        let roots = [FingerprintRoot::plain("apps"), app("apps/orders-sapi")];
+        assert_eq!(
+            relative_to_roots("apps/orders-sapi/src/a.yaml", &roots),
+            "orders-sapi/src/a.yaml"
+        );
+    }
+
+    #[test]
+    fn paths_are_made_relative_to_the_working_directory() {
+        let cwd = components("/r/app/src/main/resources");
+        assert_eq!(
+            relative_path(&cwd, "/r/app/src/main/resources/prod.yaml"),
+            "prod.yaml"
+        );
+        assert_eq!(
+            relative_path(&cwd, "/r/app/src/main/mule/global.xml"),
+            "../mule/global.xml"
+        );
+        assert_eq!(relative_path(&cwd, "/r/app/pom.xml"), "../../../pom.xml");
+        assert_eq!(relative_path(&cwd, "/r/app/src/main/resources"), ".");
+    }
+
     #[test]
     fn the_outermost_root_containing_a_path_counts() {
-        let roots = vec![
-            "acme".to_string(),
-            "acme/orders-sapi".to_string(),
-            "acme/orders".to_string(),
-        ];
-        for order in [roots.clone(), roots.iter().rev().cloned().collect()] {
+        let roots = ["acme", "acme/orders-sapi", "acme/orders"];
+        let reversed: Vec<&str> = roots.iter().rev().copied().collect();
+        for order in [plain(&roots), plain(&reversed)] {
             assert_eq!(
                 relative_to_roots("acme/orders-sapi/src/a.xml", &order),
                 "orders-sapi/src/a.xml"

@@ -66,44 +66,123 @@ pub(crate) fn read_inventory_with(
 /// tells the post-processing to keep only the paths given.
 pub(crate) const APP_CONTEXT: &str = "app-context";
 
+/// A given path that lies inside a Mule app (a file or folder of it, as a
+/// pre-commit hook passes them), widened to the app's folder.
+pub(crate) struct Widened {
+    /// The app's folder spelt from the path given ([`as_given`]); absolute
+    /// when the given path is too short to climb.
+    pub shown: PathBuf,
+    /// True when `shown` is the absolute path only because the given
+    /// relative path could not be climbed (`prod.yaml` from its own folder):
+    /// reported paths under the working directory are then made relative
+    /// again.
+    pub shown_absolute: bool,
+    /// The app's folder, canonical.
+    pub app: PathBuf,
+    /// A Mule app, or a Salesforce metadata project.
+    pub kind: Enclosing,
+    /// True when another path given (not itself inside the app) already
+    /// holds the whole app: the widening changes nothing, no note is due and
+    /// nothing is left out of the report.
+    pub covered: bool,
+}
+
+/// What a given path was widened to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Enclosing {
+    MuleApp,
+    /// An SFDX project or a Metadata API folder: a profile given alone is
+    /// read with the user definitions that say who holds it.
+    SalesforceProject,
+}
+
+impl Enclosing {
+    fn label(self) -> &'static str {
+        match self {
+            Enclosing::MuleApp => "Mule app",
+            Enclosing::SalesforceProject => "Salesforce project",
+        }
+    }
+
+    fn whole(self) -> &'static str {
+        match self {
+            Enclosing::MuleApp => "app",
+            Enclosing::SalesforceProject => "project",
+        }
+    }
+
+    fn read_for(self) -> &'static str {
+        match self {
+            Enclosing::MuleApp => "its connections, properties and keys",
+            Enclosing::SalesforceProject => "its users, profiles, permission sets and OAuth apps",
+        }
+    }
+}
+
+/// Each given path's widening to its app (or Salesforce project), `None`
+/// for a path not inside one.
+pub(crate) fn widen(paths: &[PathBuf]) -> Vec<Option<Widened>> {
+    let canonical: Vec<Option<PathBuf>> = paths
+        .iter()
+        .map(|p| std::fs::canonicalize(p).ok())
+        .collect();
+    paths
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let (app, kind) = match intguard_readers::enclosing_app_root(p) {
+                Some(app) => (app, Enclosing::MuleApp),
+                None => (
+                    intguard_readers::enclosing_metadata_project(p)?,
+                    Enclosing::SalesforceProject,
+                ),
+            };
+            let shown = as_given(p, &app);
+            let shown_absolute = shown.is_absolute() && !p.is_absolute();
+            let covered = canonical
+                .iter()
+                .enumerate()
+                .any(|(j, other)| j != i && other.as_ref().is_some_and(|o| app.starts_with(o)));
+            Some(Widened {
+                shown,
+                shown_absolute,
+                app,
+                kind,
+                covered,
+            })
+        })
+        .collect()
+}
+
 /// The paths to read: each given path that lies inside a Mule app (a file or
 /// folder of it, as a pre-commit hook passes them) is replaced by the app's
 /// folder, with a note, so that its connections, properties and keys are
 /// read with it; [`in_focus`] then keeps what is reported to the paths
-/// given.
+/// given. A path whose app another given path already holds whole (`scan .
+/// orders-sapi/src`) gets no note: every finding of the app is reported.
 fn widen_to_apps(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     let mut out = Vec::new();
     let mut notes = Vec::new();
-    for p in paths {
-        let (root, what) = match intguard_readers::enclosing_app_root(p) {
-            Some(app) => (app, ("Mule app", "its connections, properties and keys")),
-            None => match intguard_readers::enclosing_metadata_project(p) {
-                Some(project) => (
-                    project,
-                    (
-                        "Salesforce project",
-                        "its users, profiles, permission sets and OAuth apps",
-                    ),
-                ),
-                None => {
-                    out.push(p.clone());
-                    continue;
+    for (p, widened) in paths.iter().zip(widen(paths)) {
+        match widened {
+            Some(w) => {
+                if !w.covered {
+                    notes.push(Diagnostic::warning(
+                        APP_CONTEXT,
+                        p.to_string_lossy().replace('\\', "/"),
+                        format!(
+                            "lies inside the {} {}: the whole {} was read for {}; findings are reported for the path given only",
+                            w.kind.label(),
+                            w.shown.to_string_lossy().replace('\\', "/"),
+                            w.kind.whole(),
+                            w.kind.read_for()
+                        ),
+                    ));
                 }
-            },
-        };
-        let shown = as_given(p, &root);
-        notes.push(Diagnostic::warning(
-            APP_CONTEXT,
-            p.to_string_lossy().replace('\\', "/"),
-            format!(
-                "lies inside the {} {}: the whole {} was read for {}; findings are reported for the path given only",
-                what.0,
-                shown.to_string_lossy().replace('\\', "/"),
-                if what.0 == "Mule app" { "app" } else { "project" },
-                what.1
-            ),
-        ));
-        out.push(shown);
+                out.push(w.shown);
+            }
+            None => out.push(p.clone()),
+        }
     }
     (out, notes)
 }

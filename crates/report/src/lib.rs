@@ -38,7 +38,8 @@ pub struct Summary {
     pub files: u64,
     /// Bytes read.
     pub bytes: u64,
-    /// Applications (Mule apps, metadata projects) recognised.
+    /// Mule apps (domain projects included) recognised; Salesforce
+    /// metadata projects are not counted.
     pub apps: usize,
     /// The Salesforce org read (its instance host), when the scan included
     /// one (`org audit`, `scan --org-snapshot`).

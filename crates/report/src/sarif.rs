@@ -3,7 +3,11 @@
 //! One run; `tool.driver.rules` holds every rule with its documentation, a
 //! default level and the `security-severity` GitHub uses to rank alerts;
 //! results point at their rule by id and index and carry a stable
-//! `partialFingerprints` entry; diagnostics become tool execution
+//! `partialFingerprints` entry. GitHub takes an alert's severity from its
+//! rule's `security-severity`, never from the result, so a finding whose
+//! severity is not its rule's default (a tiered rule, an `intguard.toml`
+//! override) points at a descriptor of its own for that severity,
+//! `<rule>/<severity>` (`IG302/high`), listed after the rules; diagnostics become tool execution
 //! notifications. The types below are the subset of the schema we emit, with
 //! the schema's property names; their field order is the output's key order.
 //!
@@ -66,7 +70,7 @@ struct Driver<'a> {
     rules: Vec<Rule>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 #[serde(rename_all = "camelCase")]
 struct Rule {
     id: String,
@@ -80,7 +84,7 @@ struct Rule {
     properties: RuleProperties,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 struct Text {
     text: String,
 }
@@ -91,18 +95,18 @@ impl Text {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 struct Help {
     text: String,
     markdown: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 struct Configuration {
     level: &'static str,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 struct RuleProperties {
     tags: Vec<&'static str>,
     #[serde(rename = "security-severity")]
@@ -243,26 +247,16 @@ pub fn render(report: &Report) -> String {
 /// is not held in memory a second time as text.
 pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let artifacts = Artifacts::new(report.working_directory);
-    let mut rules: Vec<Rule> = report.rules.iter().map(|m| rule(m)).collect();
-    let mut index: BTreeMap<String, usize> = report
-        .rules
-        .iter()
-        .enumerate()
-        .map(|(i, m)| (m.id.to_string(), i))
-        .collect();
+    let mut rules = Rules::new(report.rules);
     let (kept, left_out) = within_result_limit(report.findings);
     let results = kept
         .into_iter()
         .map(|f| {
-            // A finding whose rule was not passed in still gets a descriptor,
-            // so that every ruleId resolves in the driver.
-            let i = *index.entry(f.rule.to_string()).or_insert_with(|| {
-                rules.push(rule_from_finding(f));
-                rules.len() - 1
-            });
-            result(f, i, &artifacts)
+            let (id, i) = rules.descriptor(f);
+            result(f, id, i, &artifacts)
         })
         .collect();
+    let rules = rules.list;
     let root = artifacts.root_uri();
 
     let log = Log {
@@ -343,6 +337,67 @@ fn within_result_limit(findings: &[Finding]) -> (Vec<&Finding>, Option<Notificat
     (kept, Some(notification))
 }
 
+/// The run's reporting descriptors: every rule passed in, in their order,
+/// then the ones results need besides.
+struct Rules {
+    list: Vec<Rule>,
+    /// Descriptor id -> (index in `list`, its severity).
+    index: BTreeMap<String, (usize, Severity)>,
+}
+
+impl Rules {
+    fn new(metas: &[&'static RuleMeta]) -> Self {
+        let list: Vec<Rule> = metas.iter().map(|m| rule(m)).collect();
+        let index = metas
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.id.to_string(), (i, m.default_severity)))
+            .collect();
+        Rules { list, index }
+    }
+
+    /// The id and index of the descriptor a finding points at: its rule's,
+    /// when the finding has the rule's default severity; otherwise
+    /// `<rule>/<severity>`, a copy of the rule's with that severity's
+    /// `security-severity` and level (GitHub ranks an alert by its rule's
+    /// `security-severity`, whatever the result's level says). A finding
+    /// whose rule was not passed in still gets a descriptor, so that every
+    /// ruleId resolves in the driver.
+    fn descriptor(&mut self, f: &Finding) -> (String, usize) {
+        let base = f.rule.to_string();
+        let (base_index, default) = match self.index.get(&base) {
+            Some(&entry) => entry,
+            None => {
+                self.list.push(rule_from_finding(f));
+                let entry = (self.list.len() - 1, f.severity);
+                self.index.insert(base.clone(), entry);
+                entry
+            }
+        };
+        if f.severity == default {
+            return (base, base_index);
+        }
+        let id = severity_rule_id(f.rule, f.severity);
+        if let Some(&(i, _)) = self.index.get(&id) {
+            return (id, i);
+        }
+        let mut variant = self.list[base_index].clone();
+        variant.id = id.clone();
+        variant.default_configuration.level = level(f.severity);
+        variant.properties.security_severity = security_severity(f.severity);
+        self.list.push(variant);
+        let i = self.list.len() - 1;
+        self.index.insert(id.clone(), (i, f.severity));
+        (id, i)
+    }
+}
+
+/// The id of the descriptor for a rule's findings of a severity other than
+/// its default: `IG302/high`.
+pub fn severity_rule_id(rule: &str, severity: Severity) -> String {
+    format!("{rule}/{}", severity.as_str())
+}
+
 fn rule(meta: &RuleMeta) -> Rule {
     let full = meta
         .section("What it does")
@@ -387,7 +442,7 @@ fn rule_from_finding(f: &Finding) -> Rule {
     }
 }
 
-fn result(f: &Finding, rule_index: usize, artifacts: &Artifacts) -> SarifResult {
+fn result(f: &Finding, rule_id: String, rule_index: usize, artifacts: &Artifacts) -> SarifResult {
     let mut text = f.message.clone();
     if let Some(identity) = &f.identity {
         text.push_str(&format!("\nIdentity: {identity}"));
@@ -412,7 +467,7 @@ fn result(f: &Finding, rule_index: usize, artifacts: &Artifacts) -> SarifResult 
         partial_fingerprints.insert(FINGERPRINT_KEY, f.fingerprint.clone());
     }
     SarifResult {
-        rule_id: f.rule.to_string(),
+        rule_id,
         rule_index: Some(rule_index),
         level: level(f.severity),
         message: Text::new(text),

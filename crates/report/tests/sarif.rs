@@ -96,12 +96,25 @@ fn has_the_required_shape() {
     }
     assert!(!v.to_string().contains(".invalid"));
 
-    // Every rule, each fully described.
+    // Every rule, each fully described, then a descriptor per other
+    // severity a rule's results have (`IG109/medium`), described as its rule.
     let rules = driver["rules"].as_array().expect("rules");
-    assert_eq!(rules.len(), fx.rules.len());
+    assert!(rules.len() >= fx.rules.len());
     let mut ids = Vec::new();
-    for (rule, meta) in rules.iter().zip(&fx.rules) {
-        assert_eq!(rule["id"], meta.id);
+    for (i, rule) in rules.iter().enumerate() {
+        let id = rule["id"].as_str().unwrap();
+        let meta = match fx.rules.get(i) {
+            Some(meta) => {
+                assert_eq!(id, meta.id);
+                meta
+            }
+            None => {
+                let (base, severity) = id.split_once('/').expect("<rule>/<severity>");
+                let meta = fx.rules.iter().find(|m| m.id == base).expect("its rule");
+                assert_ne!(severity, meta.default_severity.as_str());
+                meta
+            }
+        };
         assert_eq!(rule["name"], meta.name);
         assert_eq!(rule["shortDescription"]["text"], meta.summary);
         assert_eq!(
@@ -138,9 +151,21 @@ fn has_the_required_shape() {
     assert_eq!(results.len(), fx.findings.len());
     for (r, f) in results.iter().zip(&fx.findings) {
         let rule_id = r["ruleId"].as_str().expect("ruleId");
-        assert_eq!(rule_id, f.rule);
+        let meta = fx.rules.iter().find(|m| m.id == f.rule).unwrap();
+        if f.severity == meta.default_severity {
+            assert_eq!(rule_id, f.rule, "the rule's own id keeps its alerts");
+        } else {
+            assert_eq!(rule_id, format!("{}/{}", f.rule, f.severity.as_str()));
+        }
         let index = r["ruleIndex"].as_u64().expect("ruleIndex") as usize;
         assert_eq!(ids[index], rule_id, "ruleIndex points at ruleId");
+        // GitHub ranks an alert by its rule's security-severity: the
+        // finding's own severity, as in JSON and text.
+        assert_eq!(
+            rules[index]["properties"]["security-severity"],
+            sarif::security_severity(f.severity)
+        );
+        assert_eq!(r["level"], sarif::level(f.severity));
         assert!(LEVELS.contains(&r["level"].as_str().unwrap()));
         let text = r["message"]["text"].as_str().expect("message.text");
         assert!(text.starts_with(&f.message));
@@ -194,7 +219,10 @@ fn levels_and_security_severity_follow_severity() {
     let v = log(&fx);
     let results = v["runs"][0]["results"].as_array().unwrap();
     let level_of = |rule: &str| {
-        results.iter().find(|r| r["ruleId"] == rule).unwrap()["level"]
+        results
+            .iter()
+            .find(|r| r["ruleId"].as_str().unwrap().split('/').next() == Some(rule))
+            .unwrap()["level"]
             .as_str()
             .unwrap()
             .to_string()
@@ -209,6 +237,76 @@ fn levels_and_security_severity_follow_severity() {
     assert_eq!(ig102["defaultConfiguration"]["level"], "error");
     let ig109 = rules.iter().find(|r| r["id"] == "IG109").unwrap();
     assert_eq!(ig109["properties"]["security-severity"], "7.0");
+    let ig109_medium = rules.iter().find(|r| r["id"] == "IG109/medium").unwrap();
+    assert_eq!(ig109_medium["properties"]["security-severity"], "5.0");
+    assert_eq!(ig109_medium["defaultConfiguration"]["level"], "warning");
+}
+
+/// GitHub code scanning shows an alert at its rule's `security-severity`
+/// (the result's `level` does not count): findings of one rule at several
+/// severities (a tiered rule, an `intguard.toml` override) each point at a
+/// descriptor with their own score, one per severity used; findings at the
+/// rule's default keep the rule's id, so their alerts keep their identity.
+#[test]
+fn each_result_is_ranked_by_its_own_severity_in_github() {
+    let base = common::findings().remove(1); // IG101, high = its default
+    let mut findings = Vec::new();
+    for (i, severity) in [
+        Severity::High,
+        Severity::Critical,
+        Severity::Medium,
+        Severity::Critical,
+        Severity::Low,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut f = base.clone().severity(severity);
+        f.fingerprint = format!("fp{i}");
+        findings.push(f);
+    }
+    let fx = Fixture::new(findings.clone(), Vec::new());
+    let v = log(&fx);
+    let run = &v["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    let extra = &ids[fx.rules.len()..];
+    assert_eq!(extra, ["IG101/critical", "IG101/medium", "IG101/low"]);
+    let results = run["results"].as_array().unwrap();
+    let got: Vec<(&str, &str, &str)> = results
+        .iter()
+        .map(|r| {
+            let rule = &rules[r["ruleIndex"].as_u64().unwrap() as usize];
+            assert_eq!(rule["id"], r["ruleId"]);
+            (
+                r["ruleId"].as_str().unwrap(),
+                rule["properties"]["security-severity"].as_str().unwrap(),
+                rule["defaultConfiguration"]["level"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("IG101", "7.0", "error"),
+            ("IG101/critical", "9.0", "error"),
+            ("IG101/medium", "5.0", "warning"),
+            ("IG101/critical", "9.0", "error"),
+            ("IG101/low", "3.0", "note"),
+        ]
+    );
+    // A variant is its rule's documentation with another score.
+    let ig101 = &rules[ids.iter().position(|i| *i == "IG101").unwrap()];
+    let low = rules.last().unwrap();
+    assert_eq!(low["name"], ig101["name"]);
+    assert_eq!(low["help"], ig101["help"]);
+    // Fingerprints are the findings' own, whatever the descriptor.
+    for (r, f) in results.iter().zip(&findings) {
+        assert_eq!(
+            r["partialFingerprints"][sarif::FINGERPRINT_KEY],
+            f.fingerprint.as_str()
+        );
+    }
 }
 
 #[test]
@@ -219,7 +317,7 @@ fn whole_file_locations_have_no_region() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|r| r["ruleId"] == "IG105")
+        .find(|r| r["ruleId"] == "IG105/low")
         .unwrap();
     let phys = &r["locations"][0]["physicalLocation"];
     assert_eq!(phys["artifactLocation"]["uri"], "keys/sfdc.jks");

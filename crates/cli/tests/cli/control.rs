@@ -377,11 +377,25 @@ fn config_overrides_severities() {
                 .args(["--format", "sarif", "--fail-on", "none"]),
         );
     let sarif = run.json();
+    // GitHub ranks an alert by its rule's security-severity: the overridden
+    // findings point at an `IG102/low` descriptor scored as low.
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    let mut overridden = 0;
     for res in sarif["runs"][0]["results"].as_array().unwrap() {
-        if res["ruleId"] == "IG102" {
+        let id = res["ruleId"].as_str().unwrap();
+        assert_ne!(id, "IG102", "{res}");
+        if id == "IG102/low" {
+            overridden += 1;
             assert_eq!(res["level"], "note", "{res}");
+            let rule = &rules[res["ruleIndex"].as_u64().unwrap() as usize];
+            assert_eq!(rule["id"], "IG102/low");
+            assert_eq!(rule["properties"]["security-severity"], "3.0");
+            assert_eq!(rule["defaultConfiguration"]["level"], "note");
         }
     }
+    assert!(overridden > 0, "{sarif:#}");
     let legacy = repo.join("legacy-sync");
     write(
         &legacy,
@@ -733,6 +747,163 @@ fn a_path_inside_a_salesforce_project_is_read_with_its_project() {
                     .contains("lies inside the Salesforce project")),
         "{alone}"
     );
+}
+
+/// `intguard scan ARGS --format json` run in `dir`, its report parsed.
+fn scan_in(dir: &Path, args: &[&str]) -> Value {
+    let run = run_cmd(intguard().current_dir(dir).arg("scan").args(args).args([
+        "--format",
+        "json",
+        "--fail-on",
+        "none",
+    ]));
+    run.expect_no_panic().expect_code(0);
+    run.json()
+}
+
+/// (rule, fingerprint) of the findings in a file whose path ends with `end`.
+fn fingerprints_at(report: &Value, end: &str) -> BTreeSet<(String, String)> {
+    findings(report)
+        .iter()
+        .filter(|f| f["path"].as_str().unwrap().ends_with(end))
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["fingerprint"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+const PROD_YAML: &str = "orders-sapi/src/main/resources/properties/prod.yaml";
+
+/// Found by review: a file given inside an app, as a pre-commit hook passes
+/// it, got a fingerprint that depended on the working directory and on how
+/// the path was spelt (four runs, four fingerprints), so a baseline written
+/// by `scan .` did not cover the hook's scan. In a git work tree, the path
+/// is now fingerprinted relative to its top, as `scan .` there does; and
+/// `prod.yaml` given in its own folder is reported as `prod.yaml`, not at
+/// its absolute path (nor a `file:///` URI in SARIF).
+#[test]
+fn a_path_inside_an_app_has_the_fingerprint_of_scan_dot_from_any_working_directory() {
+    let (_tmp, repo) = copy_example("");
+    git(&repo, &["init", "-q"]);
+    let baseline = repo.join("intguard-baseline.json");
+    scan_in(
+        &repo,
+        &[".", "--write-baseline", baseline.to_str().unwrap()],
+    );
+    let whole = scan_in(&repo, &["."]);
+    let expected = fingerprints_at(&whole, PROD_YAML);
+    assert!(
+        expected.iter().any(|(rule, _)| rule == "IG102"),
+        "{expected:?}"
+    );
+    let app = repo.join("orders-sapi");
+    let folder = app.join("src/main/resources/properties");
+    for (dir, path) in [
+        (&repo, PROD_YAML),
+        (&app, "src/main/resources/properties/prod.yaml"),
+        (&folder, "prod.yaml"),
+    ] {
+        let report = scan_in(dir, &[path]);
+        assert_eq!(
+            fingerprints_at(&report, "prod.yaml"),
+            expected,
+            "{path} in {dir:?}: {report:#}"
+        );
+        for f in findings(&report) {
+            let shown = f["path"].as_str().unwrap();
+            assert!(
+                shown.trim_start_matches("./") == path,
+                "{path}: reported as given, not {shown}"
+            );
+        }
+        // The baseline `scan .` wrote covers the hook's scan.
+        let with = scan_in(dir, &[path, "--baseline", baseline.to_str().unwrap()]);
+        assert_eq!(with["summary"]["total"], 0, "{path}: {with:#}");
+        assert_eq!(
+            with["summary"]["baselined"],
+            expected.len(),
+            "{path}: {with:#}"
+        );
+    }
+    // Climbing out of the working directory, inside the app: as given too.
+    let global = "orders-sapi/src/main/mule/global.xml";
+    let expected = fingerprints_at(&whole, global);
+    assert!(!expected.is_empty());
+    let report = scan_in(&folder, &["../../mule/global.xml"]);
+    assert_eq!(
+        fingerprints_at(&report, "global.xml"),
+        expected,
+        "{report:#}"
+    );
+    for f in findings(&report) {
+        assert_eq!(f["path"], "../../mule/global.xml", "{report:#}");
+    }
+    let run = run_cmd(intguard().current_dir(&folder).args([
+        "scan",
+        "prod.yaml",
+        "--format",
+        "sarif",
+        "--fail-on",
+        "none",
+    ]));
+    let sarif = run.json();
+    for r in sarif["runs"][0]["results"].as_array().unwrap() {
+        let artifact = &r["locations"][0]["physicalLocation"]["artifactLocation"];
+        assert_eq!(artifact["uri"], "prod.yaml", "{r:#}");
+        assert_eq!(artifact["uriBaseId"], "%SRCROOT%", "{r:#}");
+    }
+}
+
+/// Outside a git work tree there is no repository root to go by: a path
+/// inside an app is fingerprinted relative to the app's folder, the same
+/// from every working directory, as a scan of the app gives.
+#[test]
+fn outside_git_a_path_inside_an_app_has_the_fingerprint_of_its_app() {
+    let (_tmp, repo) = copy_example("");
+    let app = repo.join("orders-sapi");
+    let expected = fingerprints_at(&scan_in(&repo, &["orders-sapi"]), PROD_YAML);
+    assert!(!expected.is_empty());
+    let folder = app.join("src/main/resources/properties");
+    for (dir, path) in [
+        (&repo, PROD_YAML),
+        (&app, "src/main/resources/properties/prod.yaml"),
+        (&folder, "prod.yaml"),
+    ] {
+        let report = scan_in(dir, &[path]);
+        assert_eq!(
+            fingerprints_at(&report, "prod.yaml"),
+            expected,
+            "{path}: {report:#}"
+        );
+    }
+}
+
+/// Found by review: `scan . orders-sapi/src` added an `app-context` warning
+/// that "findings are reported for the path given only", though `.` holds
+/// the whole app and every finding of `.` was reported. A redundant nested
+/// root changes nothing, the report included.
+#[test]
+fn a_path_inside_an_app_another_root_holds_adds_no_note() {
+    let (_tmp, repo) = copy_example("");
+    let alone = scan_in(&repo, &["."]);
+    for extra in ["orders-sapi/src", PROD_YAML] {
+        let both = scan_in(&repo, &[".", extra]);
+        assert!(
+            !diagnostics(&both)
+                .iter()
+                .any(|d| d["code"] == "app-context"),
+            "{extra}: {both:#}"
+        );
+        assert_eq!(findings(&both), findings(&alone), "{extra}");
+        assert_eq!(diagnostics(&both), diagnostics(&alone), "{extra}");
+        // Given first, too.
+        let first = scan_in(&repo, &[extra, "."]);
+        assert_eq!(findings(&first), findings(&alone), "{extra} first");
+        assert_eq!(diagnostics(&first), diagnostics(&alone), "{extra} first");
+    }
 }
 
 /// A shared config folder linked into an app from outside the folder

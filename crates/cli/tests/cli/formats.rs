@@ -286,6 +286,30 @@ fn json_follows_the_documented_contract() {
     assert_eq!(s["baselined"], 0);
 }
 
+/// Found by review: JSON.md said `summary.apps` counts "applications
+/// recognised (Mule apps, metadata projects)", but it counts the Mule apps
+/// (as the text report's "in 4 apps" does): the example's four apps and its
+/// SFDX project make 4. The contract now says what the number is.
+#[test]
+fn summary_apps_counts_the_mule_apps_as_documented() {
+    let (_, report) = scan_json(&example(), &["--fail-on", "none"]);
+    assert_eq!(report["summary"]["apps"], 4, "{:#}", report["summary"]);
+    let run = run_cmd(
+        intguard()
+            .arg("scan")
+            .arg(example())
+            .args(["--color", "never"]),
+    );
+    assert!(run.stdout.contains(" in 4 apps, "), "{}", run.stdout);
+    let doc = std::fs::read_to_string(workspace().join("crates/report/JSON.md")).unwrap();
+    let row = doc
+        .lines()
+        .find(|l| l.starts_with("| `apps` |"))
+        .expect("JSON.md documents summary.apps");
+    assert!(row.contains("Mule apps"), "{row}");
+    assert!(!row.contains("metadata projects)"), "{row}");
+}
+
 #[test]
 fn json_is_deterministic() {
     let a = run_cmd(
@@ -406,6 +430,18 @@ fn sarif_has_the_shape_code_scanning_needs() {
             _ => "note",
         };
         assert_eq!(level, expected_level, "results[{i}] level follows severity");
+        // GitHub takes the alert's severity from the rule's score.
+        let expected_score = match res["properties"]["severity"].as_str().unwrap() {
+            "critical" => "9.0",
+            "high" => "7.0",
+            "medium" => "5.0",
+            "low" => "3.0",
+            _ => "1.0",
+        };
+        assert_eq!(
+            rules[index]["properties"]["security-severity"], expected_score,
+            "results[{i}] is ranked by its own severity in GitHub"
+        );
         assert!(!text_of(&res["message"]).is_empty(), "results[{i}].message");
         let locations = res["locations"].as_array().unwrap();
         assert!(!locations.is_empty(), "results[{i}] has a location");
