@@ -1478,5 +1478,8 @@ fn multi_line_secrets_open_with_the_right_key() {
         .unwrap()
         .apply()
         .unwrap();
-    assert_eq!(decrypt(&app, file, "partner.signing.key", cipher, NEW_KEY), pem);
+    assert_eq!(
+        decrypt(&app, file, "partner.signing.key", cipher, NEW_KEY),
+        pem
+    );
 }

@@ -399,8 +399,7 @@ pub fn parse_encrypted_value(s: &str) -> Option<&str> {
 /// test, so that they never disagree.
 pub fn plausible_plaintext(bytes: &[u8]) -> Option<&str> {
     let s = std::str::from_utf8(bytes).ok()?;
-    (!s
-        .chars()
+    (!s.chars()
         .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')))
     .then_some(s)
 }

@@ -629,10 +629,8 @@ fn pkcs12_has_plain_key_bag(bytes: &[u8]) -> bool {
         return false;
     };
     safes.iter().filter_map(data).any(|contents| {
-        SafeContents::from_der(&contents).is_ok_and(|bags| {
-            bags.iter()
-                .any(|b| b.bag_id == pkcs12::PKCS_12_KEY_BAG_OID)
-        })
+        SafeContents::from_der(&contents)
+            .is_ok_and(|bags| bags.iter().any(|b| b.bag_id == pkcs12::PKCS_12_KEY_BAG_OID))
     })
 }
 

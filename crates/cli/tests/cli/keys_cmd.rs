@@ -323,8 +323,9 @@ fn inspect_wrong_password_is_an_error_for_keys_as_for_keystores() {
         .env("PW", "not-the-pass"));
     assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
     assert!(
-        out.stderr
-            .contains("wrong password for this encrypted PKCS#8 private key (or the file is corrupt)"),
+        out.stderr.contains(
+            "wrong password for this encrypted PKCS#8 private key (or the file is corrupt)"
+        ),
         "{}",
         out.stderr
     );

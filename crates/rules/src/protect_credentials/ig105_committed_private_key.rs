@@ -2,8 +2,8 @@ use std::collections::HashSet;
 
 use intguard_model::{
     keys_encrypted, CliJwtLogin, Finding, Inventory, KeyLoader, KeyLoaderKind, KeyMaterial,
-    KeyMaterialKind, KeystoreProtection, Location, MuleApp, Practice, PrivateKeyBlock, Related, RuleMeta, Severity,
-    Value,
+    KeyMaterialKind, KeystoreProtection, Location, MuleApp, Practice, PrivateKeyBlock, Related,
+    RuleMeta, Severity, Value,
 };
 
 use crate::support::{

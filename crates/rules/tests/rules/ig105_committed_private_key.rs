@@ -799,7 +799,11 @@ fn pkcs12_without_a_password_is_critical() {
         "{}",
         clear.message
     );
-    assert!(clear.message.contains("No_Password_TLS"), "{}", clear.message);
+    assert!(
+        clear.message.contains("No_Password_TLS"),
+        "{}",
+        clear.message
+    );
     let empty = at("keys/empty-pw.p12");
     assert_eq!(empty.severity, Severity::Critical, "{}", empty.message);
     assert!(
@@ -813,5 +817,9 @@ fn pkcs12_without_a_password_is_critical() {
         .find(|f| f.location.path.ends_with("api-server.p12"))
         .unwrap();
     assert_eq!(p12.severity, Severity::High, "{}", p12.message);
-    assert!(!p12.message.contains("password is empty"), "{}", p12.message);
+    assert!(
+        !p12.message.contains("password is empty"),
+        "{}",
+        p12.message
+    );
 }
