@@ -650,6 +650,9 @@ fn material_finding(inventory: &Inventory, km: &KeyMaterial, refs: &[KeyRef<'_>]
     }
     if let Some(why) = opens_without_password {
         message.push_str(why);
+        if trust_only {
+            message.push_str(" (it is used as a trust store, yet it holds a private key)");
+        }
     } else if !clear.is_empty() {
         let mut where_: Vec<String> = clear
             .iter()

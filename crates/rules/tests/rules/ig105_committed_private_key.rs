@@ -811,6 +811,23 @@ fn pkcs12_without_a_password_is_critical() {
         "{}",
         empty.message
     );
+    // Used as a trust store only, it is still critical, and said to hold a key.
+    let store = common::run("IG105", "IG105/no-password-p12/trust-only");
+    assert_eq!(store.len(), 1, "{store:#?}");
+    assert_eq!(
+        store[0].severity,
+        Severity::Critical,
+        "{}",
+        store[0].message
+    );
+    assert!(
+        store[0].message.contains("its password is empty")
+            && store[0]
+                .message
+                .contains("used as a trust store, yet it holds a private key"),
+        "{}",
+        store[0].message
+    );
     // A keystore whose password is not committed stays high.
     let p12 = common::run("IG105", "IG105/positive")
         .into_iter()
