@@ -1411,3 +1411,75 @@ fn a_property_left_in_one_environment_is_listed_in_every_environment() {
         assert!(!shown.contains(secret), "{secret}: {shown}");
     }
 }
+
+/// A secret that is several lines of text (a PEM key, CRLF or LF) encrypted with the right
+/// key is opened by `fix secrets` and `--rotate-key`, as IG104 opens it: line breaks are
+/// plausible plaintext, not a sign of a wrong key.
+#[test]
+fn multi_line_secrets_open_with_the_right_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = dir.path().join("partner-api");
+    let res = app.join("src/main/resources/properties");
+    std::fs::create_dir_all(app.join("src/main/mule")).unwrap();
+    std::fs::create_dir_all(&res).unwrap();
+    std::fs::write(
+        app.join("pom.xml"),
+        "<project><modelVersion>4.0.0</modelVersion><groupId>com.acme</groupId><artifactId>partner-api</artifactId><version>1.0.0</version><packaging>mule-application</packaging></project>\n",
+    )
+    .unwrap();
+    std::fs::write(
+        app.join("mule-artifact.json"),
+        "{\n  \"minMuleVersion\": \"4.6.0\",\n  \"secureProperties\": [\"encryption.key\"]\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        app.join("src/main/mule/global.xml"),
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+  xmlns:secure-properties="http://www.mulesoft.org/schema/mule/secure-properties"
+  xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <global-property name="mule.env" value="dev"/>
+  <configuration-properties file="properties/${mule.env}.yaml"/>
+  <secure-properties:config name="Secure_Props" key="${encryption.key}" file="properties/${mule.env}-secure.yaml">
+    <secure-properties:encrypt algorithm="AES" mode="CBC" useRandomIVs="true"/>
+  </secure-properties:config>
+  <salesforce:sfdc-config name="Salesforce_Config">
+    <salesforce:basic-connection username="${sfdc.username}" password="${sfdc.password}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        res.join("dev.yaml"),
+        "sfdc.username: \"int@acme.com\"\nsfdc.password: \"Tr0ub4dor-Horse-42\"\n",
+    )
+    .unwrap();
+    let cipher = Cipher::new(Algorithm::Aes, Mode::Cbc, true);
+    let pem = "-----BEGIN PRIVATE KEY-----\r\nMIIBVQIBADANBgkqhkiG9w0BAQEFAASC\r\n-----END PRIVATE KEY-----\n";
+    let enc = cipher.encrypt(KEY, pem.as_bytes()).unwrap();
+    std::fs::write(
+        res.join("dev-secure.yaml"),
+        format!("partner.signing.key: \"![{enc}]\"\n"),
+    )
+    .unwrap();
+    let (inventory, findings) = scan(&app);
+    assert!(!findings.is_empty(), "the clear password is found");
+    let p = plan_secrets(&inventory, &findings, KEY, &SecretsOptions::default()).unwrap();
+    assert!(p.skipped.is_empty(), "{:?}", p.skipped);
+    p.apply().unwrap();
+    let file = "src/main/resources/properties/dev-secure.yaml";
+    assert_eq!(
+        decrypt(&app, file, "sfdc.password", cipher, KEY),
+        "Tr0ub4dor-Horse-42"
+    );
+    let (inventory, _) = scan(&app);
+    plan_rotation(&inventory, KEY, NEW_KEY, false)
+        .unwrap()
+        .apply()
+        .unwrap();
+    assert_eq!(
+        decrypt(&app, file, "partner.signing.key", cipher, NEW_KEY),
+        pem
+    );
+}

@@ -389,6 +389,21 @@ pub fn parse_encrypted_value(s: &str) -> Option<&str> {
     v.strip_prefix("![")?.strip_suffix(']')
 }
 
+/// The decrypted bytes as text, if they are plausible as a property value: UTF-8 with no
+/// control character other than tab, line feed and carriage return (a PEM key or a
+/// certificate is a multi-line secret).
+///
+/// A wrong key passes the padding check about once in 256 tries ([`Cipher::decrypt`]); the
+/// garbage it then gives is almost never such text. IG104 (does a committed key decrypt a
+/// value?) and `intguard fix` (does the key given open the existing values?) use this same
+/// test, so that they never disagree.
+pub fn plausible_plaintext(bytes: &[u8]) -> Option<&str> {
+    let s = std::str::from_utf8(bytes).ok()?;
+    (!s.chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')))
+    .then_some(s)
+}
+
 #[cfg(test)]
 mod tests {
     /// What `--upgrade-encryption` changes: weak algorithms, ECB, fixed IVs
@@ -419,7 +434,19 @@ mod tests {
         }
     }
 
-    use super::{pad, unpad, Algorithm, Cipher, Mode};
+    use super::{pad, plausible_plaintext, unpad, Algorithm, Cipher, Mode};
+
+    #[test]
+    fn plausible_plaintext_allows_line_breaks_not_other_controls() {
+        let pem = "-----BEGIN PRIVATE KEY-----\r\nMIIB\nabc\tdef\n-----END PRIVATE KEY-----\n";
+        assert_eq!(plausible_plaintext(pem.as_bytes()), Some(pem));
+        assert_eq!(plausible_plaintext(b""), Some(""));
+        assert_eq!(plausible_plaintext(b"\x07bell"), None);
+        assert_eq!(plausible_plaintext(b"nul\x00"), None);
+        assert_eq!(plausible_plaintext(b"esc\x1b[0m"), None);
+        assert_eq!(plausible_plaintext(b"ff\x0c"), None);
+        assert_eq!(plausible_plaintext(&[0xc3, 0x28]), None);
+    }
 
     #[test]
     fn pkcs5_pads_one_to_a_whole_block() {

@@ -1,7 +1,7 @@
 //! X.509 certificates committed to the repository, for the certificate-health
 //! rule: PEM blocks, DER files, JKS keystores (certificates need no password),
-//! and PKCS#12 keystores that open with the empty password or with a password
-//! committed in clear for them.
+//! and PKCS#12 keystores that open without a password (or with the empty one) or with a
+//! password committed in clear for them.
 //!
 //! Parsing is `salesforce-auth`'s certificate code. It runs only on files that
 //! can hold certificates: keystores (`.jks`, `.jceks`, `.p12`, `.pfx`, `.keystore`, ...),
@@ -23,10 +23,10 @@ use std::path::PathBuf;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
 use intguard_model::{
-    CertificateFacts, CertificateSource, Inventory, KeyLoaderKind, Location, MuleApp, TlsContext,
-    Value,
+    CertificateFacts, CertificateSource, Inventory, KeyLoaderKind, KeystoreProtection, Location,
+    MuleApp, TlsContext, Value,
 };
-use salesforce_auth::certs::{self, CertFileFormat, CertificateInfo};
+use salesforce_auth::certs::{self, CertFileFormat, CertificateInfo, Pkcs12KeyProtection};
 
 /// Extensions of binary (DER) certificate files.
 pub(crate) const DER_EXTENSIONS: &[&str] = &["der", "cer", "crt"];
@@ -50,12 +50,26 @@ fn facts(info: CertificateInfo, source: CertificateSource, location: Location) -
     }
 }
 
+/// How a PKCS#12 keystore protects its private key (`None` for other keystores, and when
+/// it cannot be told).
+pub(crate) fn keystore_protection(bytes: &[u8]) -> Option<KeystoreProtection> {
+    if certs::detect_format(bytes) != Some(CertFileFormat::Pkcs12) {
+        return None;
+    }
+    Some(match certs::pkcs12_key_protection(bytes)? {
+        Pkcs12KeyProtection::KeyInClear => KeystoreProtection::KeyInClear,
+        Pkcs12KeyProtection::EmptyPassword => KeystoreProtection::EmptyPassword,
+        Pkcs12KeyProtection::Password => KeystoreProtection::Password,
+    })
+}
+
 /// The certificates of a keystore file, and whether it is a PKCS#12 file that
 /// needs a password to be read.
 pub(crate) fn from_keystore(bytes: &[u8], display: &str) -> (Vec<CertificateFacts>, bool) {
     let source = match certs::detect_format(bytes) {
         Some(CertFileFormat::Jks | CertFileFormat::Jceks) => CertificateSource::Jks,
-        Some(CertFileFormat::Pkcs12) => CertificateSource::Pkcs12,
+        // Read without a password: it has none (or the empty one).
+        Some(CertFileFormat::Pkcs12) => CertificateSource::Pkcs12NoPassword,
         Some(CertFileFormat::Der) => CertificateSource::Der,
         _ => return (Vec::new(), false),
     };

@@ -248,10 +248,14 @@ fn read_binary_key_file(f: &WalkedFile, ext: &str, bytes: &[u8], out: &mut FileO
         kind,
         location: Location::file(display),
         encrypted,
+        keystore_protection: None,
         size: bytes.len() as u64,
     };
     if let Some(kind) = keystore_kind(ext) {
-        out.key_material = Some(key_material(kind, None));
+        out.key_material = Some(KeyMaterial {
+            keystore_protection: certificates::keystore_protection(bytes),
+            ..key_material(kind, None)
+        });
         let (certs, locked) = certificates::from_keystore(bytes, display);
         out.certificates = certs;
         if locked {
@@ -339,6 +343,7 @@ fn read_text_key_or_report(text: &str, display: &str, out: &mut FileOutput) -> b
             kind: KeyMaterialKind::PuttyPrivateKey,
             location: Location::file(display),
             encrypted,
+            keystore_protection: None,
             size: out.bytes,
         });
         return true;
@@ -627,6 +632,7 @@ fn read_text_facts(
             kind,
             location: Location::file(display),
             encrypted: keys_encrypted(facts.private_keys.iter().map(|k| k.encrypted)),
+            keystore_protection: None,
             size: bytes.len() as u64,
         });
     }

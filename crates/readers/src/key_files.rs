@@ -23,7 +23,7 @@ pub(crate) const DER_KEY_EXTENSIONS: &[&str] = &["der", "p8", "pk8", "pkcs8", "k
 /// encrypted: PKCS#8 (`PrivateKeyInfo`, or `EncryptedPrivateKeyInfo`),
 /// PKCS#1 (`RSAPrivateKey`) or SEC1 (`ECPrivateKey`); `None` when it is none
 /// of them.
-pub(crate) fn der_private_key(bytes: &[u8]) -> Option<(KeyMaterialKind, bool)> {
+pub fn der_private_key(bytes: &[u8]) -> Option<(KeyMaterialKind, bool)> {
     if pkcs8::PrivateKeyInfoRef::try_from(bytes).is_ok() {
         Some((KeyMaterialKind::DerPrivateKey, false))
     } else if pkcs8::EncryptedPrivateKeyInfoRef::try_from(bytes).is_ok() {

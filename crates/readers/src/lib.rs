@@ -58,6 +58,7 @@ mod position;
 mod properties;
 mod repository_exclude;
 mod text;
+pub use key_files::der_private_key;
 pub use text::looks_like_pem_body;
 
 use std::path::{Path, PathBuf};

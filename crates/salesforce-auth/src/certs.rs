@@ -579,6 +579,61 @@ pub(crate) fn generate_self_signed_with(
     })
 }
 
+/// How a PKCS#12 file protects its private keys, as told without its password.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pkcs12KeyProtection {
+    /// A private key sits in a plain key bag (`openssl pkcs12 -export -keypbe NONE`): no
+    /// password protects it, whatever password the file's integrity MAC uses.
+    KeyInClear,
+    /// The private keys open with the empty password (`-passout pass:`).
+    EmptyPassword,
+    /// A password other than the empty one is needed.
+    Password,
+}
+
+/// How the PKCS#12 file `bytes` protects its private keys: `None` when it is not a readable
+/// PKCS#12 file or holds no private key.
+pub fn pkcs12_key_protection(bytes: &[u8]) -> Option<Pkcs12KeyProtection> {
+    let in_clear = pkcs12_has_plain_key_bag(bytes);
+    match p12_keystore::Pkcs12Archive::from_pkcs12(bytes, "") {
+        Ok(archive) if archive.keys.is_empty() => None,
+        Ok(_) if in_clear => Some(Pkcs12KeyProtection::KeyInClear),
+        Ok(_) => Some(Pkcs12KeyProtection::EmptyPassword),
+        Err(_) if in_clear => Some(Pkcs12KeyProtection::KeyInClear),
+        Err(e) if keys::pkcs12_error_is_password(&e) => Some(Pkcs12KeyProtection::Password),
+        Err(_) => None,
+    }
+}
+
+/// Whether a PKCS#12 file holds a `keyBag` (an unencrypted PKCS#8 key) in one of its
+/// unencrypted (`id-data`) safes, read without a password (RFC 7292 sections 4 and 4.2.1).
+fn pkcs12_has_plain_key_bag(bytes: &[u8]) -> bool {
+    use pkcs12::cms::content_info::ContentInfo;
+    use pkcs12::safe_bag::SafeContents;
+    use pkcs8::der::asn1::{ObjectIdentifier, OctetString};
+    use pkcs8::der::Decode;
+    const ID_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.1");
+    let data = |ci: &ContentInfo| -> Option<Box<[u8]>> {
+        (ci.content_type == ID_DATA)
+            .then(|| ci.content.decode_as::<OctetString>().ok())
+            .flatten()
+            .map(OctetString::into_bytes)
+    };
+    let Ok(pfx) = pkcs12::Pfx::from_der(bytes) else {
+        return false;
+    };
+    let Some(safes) = data(&pfx.auth_safe) else {
+        return false;
+    };
+    let Ok(safes) = Vec::<ContentInfo>::from_der(&safes) else {
+        return false;
+    };
+    safes.iter().filter_map(data).any(|contents| {
+        SafeContents::from_der(&contents)
+            .is_ok_and(|bags| bags.iter().any(|b| b.bag_id == pkcs12::PKCS_12_KEY_BAG_OID))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -477,3 +477,27 @@ fn inspect_every_container() {
         Err(CertError::Io { .. })
     ));
 }
+
+/// How a PKCS#12 file protects its key, told without its password: a key bag in clear
+/// (whatever password the MAC uses), the empty password, or a real password.
+#[test]
+fn pkcs12_key_protection_without_the_password() {
+    use certs::Pkcs12KeyProtection as P;
+    for (file, expected) in [
+        ("key-in-clear.p12", Some(P::KeyInClear)),
+        ("empty-password.p12", Some(P::EmptyPassword)),
+        ("keytool.p12", Some(P::Password)),
+        ("openssl-legacy.p12", Some(P::Password)),
+        ("pkcs8.der", None),
+        ("mule-jwt.jks", None),
+    ] {
+        assert_eq!(
+            certs::pkcs12_key_protection(&read(file)),
+            expected,
+            "{file}"
+        );
+    }
+    // The key in clear is the one the MAC password opens.
+    let key = PrivateKey::from_keystore(&read("key-in-clear.p12"), None, "macpass1", None).unwrap();
+    assert_eq!(key.pkcs8_der(), reference_pkcs8().as_slice());
+}

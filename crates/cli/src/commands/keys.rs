@@ -77,12 +77,17 @@ pub struct NewArgs {
 const INSPECT_AFTER_HELP: &str = "\
 Certificates in a JKS keystore are read without its password. A PKCS#12 file needs its password
 (--password-env VAR, or the prompt when standard input is a terminal; the empty password is tried
-first). Exit codes: 0 read; 2 usage error or unreadable file.";
+first). An encrypted private key given no password is described as encrypted; with
+--password-env its type and size are shown.
+
+Exit codes: 0 read; 2 usage error, or a file that cannot be read: not a certificate or key
+file, a private key in a form not read (such as a SEC1 `EC PRIVATE KEY`), or a PKCS#12 file
+or encrypted key that the password given does not open.";
 
 #[derive(Args)]
 #[command(after_help = INSPECT_AFTER_HELP)]
 pub struct InspectArgs {
-    /// PEM, DER, PKCS#12 (.p12, .pfx) or JKS file.
+    /// PEM, DER (certificate, PKCS#8 or PKCS#1 private key), PKCS#12 (.p12, .pfx) or JKS file.
     file: PathBuf,
     /// Environment variable holding the keystore (or encrypted key) password.
     #[arg(long, value_name = "VAR")]
@@ -319,10 +324,12 @@ fn inspect(args: &InspectArgs) -> Result<(), String> {
                     }
                 }
             }
+            // Not a certificate file: it may be a binary (DER) private key, PKCS#8 or PKCS#1.
+            Err(CertError::Unrecognized) if is_der_private_key(path) => break Vec::new(),
             Err(e) => return Err(format!("{}: {e}", path.display())),
         }
     };
-    let key = pem_key_facts(path, password.as_ref());
+    let key = key_facts(path, password.as_ref())?;
     if certificates.is_empty() && key.is_none() {
         return Err(format!(
             "{}: no certificate or private key found in this PEM file",
@@ -422,51 +429,66 @@ fn describe_certificate(s: &mut String, c: &CertificateInfo, now: i64) {
     }
 }
 
+/// Whether the file is a binary (DER) private key: PKCS#8 (`PrivateKeyInfo` or
+/// `EncryptedPrivateKeyInfo`), PKCS#1 `RSAPrivateKey` or SEC1 `ECPrivateKey`, told by
+/// its structure as the IG105 reader tells it.
+fn is_der_private_key(path: &Path) -> bool {
+    std::fs::read(path).is_ok_and(|bytes| {
+        let bytes = zeroize::Zeroizing::new(bytes);
+        intguard_readers::der_private_key(&bytes).is_some()
+    })
+}
+
 /// The private key of a PEM or DER key file, described without its material:
-/// `RSA 2048 bits, PKCS#8 PEM`, or `encrypted PKCS#8 PEM` when it cannot be
-/// decrypted without a password. `None` when the file holds no private key.
-fn pem_key_facts(path: &Path, password: Option<&SecretString>) -> Option<KeyFacts> {
-    let bytes = std::fs::read(path).ok()?;
+/// `RSA 2048 bits, PKCS#8 PEM`, or `encrypted PKCS#8 PEM` when no password was
+/// given to decrypt it. `None` when the file holds no private key. A key that
+/// the password given does not open, or that cannot be read, is an error.
+fn key_facts(path: &Path, password: Option<&SecretString>) -> Result<Option<KeyFacts>, String> {
+    let Ok(bytes) = std::fs::read(path) else {
+        return Ok(None);
+    };
     let text = std::str::from_utf8(&bytes).ok();
     let is_pem = text.is_some_and(|t| t.contains("-----BEGIN "));
     let label_encrypted = text.is_some_and(|t| t.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
     if is_pem && !text.is_some_and(|t| t.contains("PRIVATE KEY-----")) {
-        return None;
+        return Ok(None);
     }
+    let is_der_key = !is_pem && is_der_private_key(path);
     let result = PrivateKey::from_key_bytes(&bytes, password.map(|p| p.expose_secret()));
     // The bytes hold key material: clear them before they are freed.
     let mut bytes = bytes;
     bytes.iter_mut().for_each(|b| *b = 0);
     std::hint::black_box(&bytes);
     match result {
-        Ok(key) => Some(KeyFacts {
+        Ok(key) => Ok(Some(KeyFacts {
             description: format!("{}, {}", key.algorithm(), key.format()),
             encrypted: label_encrypted
                 || matches!(
                     key.format(),
                     salesforce_auth::keys::KeyFormat::EncryptedPkcs8Der
                 ),
-        }),
-        Err(KeyError::PasswordRequired { .. }) => Some(KeyFacts {
+        })),
+        Err(KeyError::PasswordRequired { .. }) => Ok(Some(KeyFacts {
             description: "encrypted PKCS#8 (give --password-env VAR to see its type and size)"
                 .into(),
             encrypted: true,
-        }),
-        Err(KeyError::WrongPassword { .. }) => Some(KeyFacts {
-            description: "encrypted PKCS#8 (the password given does not open it)".into(),
-            encrypted: true,
-        }),
-        Err(KeyError::LegacyEncryptedPem { .. }) => Some(KeyFacts {
+        })),
+        // Worded as a PKCS#12 keystore's wrong password is.
+        Err(KeyError::WrongPassword { .. }) => Err(format!(
+            "{}: wrong password for this encrypted PKCS#8 private key (or the file is corrupt)",
+            path.display()
+        )),
+        Err(KeyError::LegacyEncryptedPem { .. }) => Ok(Some(KeyFacts {
             description:
                 "PKCS#1 PEM with traditional OpenSSL encryption (convert it to encrypted PKCS#8)"
                     .into(),
             encrypted: true,
-        }),
-        Err(e) if is_pem => Some(KeyFacts {
-            description: format!("unreadable private key ({e})"),
-            encrypted: label_encrypted,
-        }),
-        Err(_) => None,
+        })),
+        Err(e) if is_pem || is_der_key => Err(format!(
+            "{}: cannot read its private key: {e}",
+            path.display()
+        )),
+        Err(_) => Ok(None),
     }
 }
 

@@ -311,3 +311,93 @@ fn inspect_pkcs12_asks_for_its_password() {
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("wrong password"), "{}", out.stderr);
 }
+
+/// A file the password given does not open is an error (exit 2), worded alike for an
+/// encrypted PKCS#8 key and a PKCS#12 keystore; without a password the key is described.
+#[test]
+fn inspect_wrong_password_is_an_error_for_keys_as_for_keystores() {
+    let key = fixture("encrypted-aes256.pem");
+    let out = run(intguard()
+        .args(["keys", "inspect", "--password-env", "PW"])
+        .arg(&key)
+        .env("PW", "not-the-pass"));
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains(
+            "wrong password for this encrypted PKCS#8 private key (or the file is corrupt)"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("not-the-pass"), "{}", out.stderr);
+    let p12 = run(intguard()
+        .args(["keys", "inspect", "--password-env", "PW"])
+        .arg(fixture("keytool.p12"))
+        .env("PW", "not-the-pass"));
+    assert_eq!(p12.code, 2);
+    assert!(
+        p12.stderr
+            .contains("wrong password for this PKCS#12 keystore (or the file is corrupt)"),
+        "{}",
+        p12.stderr
+    );
+    let right = run(intguard()
+        .args(["keys", "inspect", "--password-env", "PW"])
+        .arg(&key)
+        .env("PW", "pem-pass"));
+    assert_eq!(right.code, 0, "{}", right.stderr);
+    assert!(right.stdout.contains("RSA 2048 bits"), "{}", right.stdout);
+    let none = run(intguard().args(["keys", "inspect"]).arg(&key));
+    assert_eq!(none.code, 0, "{}", none.stderr);
+    assert!(none.stdout.contains("encrypted PKCS#8"), "{}", none.stdout);
+}
+
+/// A private key in a form that is not read (SEC1 `EC PRIVATE KEY`) is an unreadable
+/// file: exit 2, saying how to convert it.
+#[test]
+fn inspect_unreadable_key_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("ec.key");
+    // A throwaway P-256 key (`openssl ecparam -name prime256v1 -genkey -noout`).
+    std::fs::write(
+        &key,
+        "-----BEGIN EC PRIVATE KEY-----\n\
+         MHcCAQEEID/FgrXcg2jn9XOdKCwjTj22OnPxtYjvrifUtSvaRgvfoAoGCCqGSM49\n\
+         AwEHoUQDQgAEgls9UKdj7A38wG35m5qxEpXgs8ufcls/MTt51hOiGCAjcsiI1tv6\n\
+         0frG7ba5f7t2GJTbcS7a5ymiHxwFtH4tOg==\n\
+         -----END EC PRIVATE KEY-----\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = run(intguard().args(["keys", "inspect"]).arg(&key));
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("cannot read its private key")
+            && out.stderr.contains("openssl pkcs8 -topk8"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("MHcCAQEEID"), "{}", out.stderr);
+}
+
+/// Binary (DER) PKCS#8 and PKCS#1 private keys are read, as the help promises.
+#[test]
+fn inspect_reads_der_private_keys() {
+    for (file, format) in [("pkcs8.der", "PKCS#8 DER"), ("pkcs1.der", "PKCS#1 DER")] {
+        let out = run(intguard().args(["keys", "inspect"]).arg(fixture(file)));
+        assert_eq!(out.code, 0, "{file}: {}", out.stderr);
+        assert!(
+            out.stdout
+                .contains(&format!("private key: RSA 2048 bits, {format}")),
+            "{file}: {}",
+            out.stdout
+        );
+        let json = run(intguard()
+            .args(["keys", "inspect", "--format", "json"])
+            .arg(fixture(file)));
+        assert_eq!(json.code, 0, "{file}: {}", json.stderr);
+        let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+        assert_eq!(v["private_key"]["encrypted"], false, "{}", json.stdout);
+        assert_eq!(v["certificates"].as_array().map(Vec::len), Some(0));
+    }
+}

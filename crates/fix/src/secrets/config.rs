@@ -203,17 +203,15 @@ pub(super) fn encrypt(cipher: &Cipher, key: &[u8], value: &str) -> Result<String
 }
 
 /// Decrypts with the plausibility check IG104 uses: padding valid and the plaintext
-/// UTF-8 without control characters (other than tab).
+/// plausible text ([`mule_secure_props::plausible_plaintext`]: UTF-8, no control
+/// characters other than tab, line feed and carriage return).
 pub(crate) fn decrypt_plausible(
     cipher: &Cipher,
     key: &[u8],
     b64: &str,
 ) -> Option<Zeroizing<String>> {
     let bytes = Zeroizing::new(cipher.decrypt(key, b64).ok()?);
-    let s = std::str::from_utf8(&bytes).ok()?;
-    if s.chars().any(|c| c.is_control() && c != '\t') {
-        return None;
-    }
+    let s = mule_secure_props::plausible_plaintext(&bytes)?;
     Some(Zeroizing::new(s.to_string()))
 }
 

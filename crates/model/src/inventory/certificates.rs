@@ -14,8 +14,10 @@ pub enum CertificateSource {
     /// password.
     Jks,
     /// A PKCS#12 keystore (`.p12`, `.pfx`), readable because its password is
-    /// empty or committed in clear next to it.
+    /// committed in clear next to it.
     Pkcs12,
+    /// A PKCS#12 keystore readable without a password (none, or the empty one).
+    Pkcs12NoPassword,
     /// The `<certificate>` of a connected app or External Client App
     /// (`alias` holds the app's API name): the certificate Salesforce checks
     /// JWT bearer assertions against.

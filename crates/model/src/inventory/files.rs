@@ -195,10 +195,25 @@ pub struct KeyMaterial {
     pub kind: KeyMaterialKind,
     pub location: Location,
     /// For PEM, DER, PuTTY and OpenPGP keys: whether the key is encrypted (`None` when
-    /// that cannot be told). Keystores are always password-protected, so
-    /// `None`.
+    /// that cannot be told). For keystores `None`: see [`Self::keystore_protection`].
     pub encrypted: Option<bool>,
+    /// For a PKCS#12 keystore holding a private key: how that key is protected, as told
+    /// without its password. `None` for other files, and when it cannot be told.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keystore_protection: Option<KeystoreProtection>,
     pub size: u64,
+}
+
+/// How a keystore's private key is protected (PKCS#12, read without its password).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum KeystoreProtection {
+    /// The key is stored unencrypted (a PKCS#12 key bag in clear): no password protects it.
+    KeyInClear,
+    /// The key opens with the empty password.
+    EmptyPassword,
+    /// A non-empty password is needed.
+    Password,
 }
 
 /// An `intguard-ignore IG102: reason` comment.

@@ -232,15 +232,15 @@ impl KeyAttempt {
     }
 
     /// Whether the key decrypts `payload` to a plausible plaintext (valid
-    /// padding, UTF-8, no control characters other than whitespace).
+    /// padding, then [`mule_secure_props::plausible_plaintext`], the test
+    /// `intguard fix` uses too).
     fn decrypts(&self, payload: &str) -> bool {
         let attempt = |keyed: &KeyedCipher| -> bool {
             let Ok(plain) = keyed.decrypt(payload) else {
                 return false;
             };
             let plain = Zeroizing::new(plain);
-            std::str::from_utf8(&plain)
-                .is_ok_and(|s| !s.chars().any(|c| c.is_control() && !c.is_whitespace()))
+            mule_secure_props::plausible_plaintext(&plain).is_some()
         };
         self.as_written.as_ref().is_some_and(attempt) || self.trimmed.as_ref().is_some_and(attempt)
     }

@@ -2,8 +2,8 @@ use std::collections::HashSet;
 
 use intguard_model::{
     keys_encrypted, CliJwtLogin, Finding, Inventory, KeyLoader, KeyLoaderKind, KeyMaterial,
-    KeyMaterialKind, Location, MuleApp, Practice, PrivateKeyBlock, Related, RuleMeta, Severity,
-    Value,
+    KeyMaterialKind, KeystoreProtection, Location, MuleApp, Practice, PrivateKeyBlock, Related,
+    RuleMeta, Severity, Value,
 };
 
 use crate::support::{
@@ -39,7 +39,8 @@ CLI JWT login in a script or CI file: `sf org login jwt --jwt-key-file`, `sfdx
 auth:jwt:grant --jwtkeyfile`, with the user it logs in as) and raises the finding to
 critical when the key is not encrypted (a PEM key without a passphrase, a binary
 PKCS#8 key that is not an `EncryptedPrivateKeyInfo`, any binary PKCS#1 or SEC1 key, a
-PuTTY key with `Encryption: none`, an OpenPGP key whose secret-key packets say their
+PKCS#12 keystore with no password (its key in a plain key bag) or with the empty
+password, a PuTTY key with `Encryption: none`, an OpenPGP key whose secret-key packets say their
 secret follows in clear), or when the password that opens it is committed in clear
 too, in the XML or in a property file of any environment (a keystore's
 `storePassword`, `password`, `keyPassword`; a Crypto key info's `password`, the
@@ -592,6 +593,17 @@ fn material_finding(inventory: &Inventory, km: &KeyMaterial, refs: &[KeyRef<'_>]
             | KeyMaterialKind::PgpPrivateKey
             | KeyMaterialKind::PgpKeyring
     );
+    // A PKCS#12 key that no password protects, or the empty one: as good as
+    // unencrypted, whatever loads it.
+    let opens_without_password = match km.keystore_protection {
+        Some(KeystoreProtection::KeyInClear) => Some(
+            "; it has no password: its private key is stored unencrypted (a PKCS#12 key bag in clear), so anyone with the repository can use it",
+        ),
+        Some(KeystoreProtection::EmptyPassword) => Some(
+            "; its password is empty: its private key opens with the empty password, so anyone with the repository can use it",
+        ),
+        Some(KeystoreProtection::Password) | None => None,
+    };
     let severity = if !is_keystore {
         // A passphrase committed beside the key opens it as surely as none.
         if encrypted == Some(false) || !clear.is_empty() {
@@ -599,7 +611,7 @@ fn material_finding(inventory: &Inventory, km: &KeyMaterial, refs: &[KeyRef<'_>]
         } else {
             Severity::High
         }
-    } else if !clear.is_empty() {
+    } else if !clear.is_empty() || opens_without_password.is_some() {
         Severity::Critical
     } else if trust_only && key_aliases.is_empty() {
         Severity::Low
@@ -636,7 +648,12 @@ fn material_finding(inventory: &Inventory, km: &KeyMaterial, refs: &[KeyRef<'_>]
     if !users.is_empty() {
         message.push_str(&format!("; loaded by {}", users.join(", ")));
     }
-    if !clear.is_empty() {
+    if let Some(why) = opens_without_password {
+        message.push_str(why);
+        if trust_only {
+            message.push_str(" (it is used as a trust store, yet it holds a private key)");
+        }
+    } else if !clear.is_empty() {
         let mut where_: Vec<String> = clear
             .iter()
             .map(|(_, (attr, c))| {
@@ -785,6 +802,7 @@ mod tests {
             kind,
             location: Location::file(path),
             encrypted,
+            keystore_protection: None,
             size: 1700,
         }
     }

@@ -249,6 +249,9 @@ fn source_phrase(cert: &CertificateFacts) -> String {
         CertificateSource::Pkcs12 => {
             format!(" (PKCS#12 keystore{alias}, opened with its committed password)")
         }
+        CertificateSource::Pkcs12NoPassword => {
+            format!(" (PKCS#12 keystore{alias}, which has no password)")
+        }
         CertificateSource::OauthApp => String::new(),
     }
 }

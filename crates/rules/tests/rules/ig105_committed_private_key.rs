@@ -778,3 +778,65 @@ fn salesforce_cli_jwt_logins() {
     let body: Vec<&str> = key.lines().filter(|l| !l.starts_with("-----")).collect();
     common::assert_no_secrets(rel, &body);
 }
+
+/// A PKCS#12 keystore whose key no password protects (`-keypbe NONE`: a key
+/// bag in clear) or whose password is empty (`-passout pass:`, loaded with
+/// `password=""`) is as open as an unencrypted key: critical, saying why.
+#[test]
+fn pkcs12_without_a_password_is_critical() {
+    let findings = common::run("IG105", "IG105/no-password-p12");
+    let at = |file: &str| {
+        findings
+            .iter()
+            .find(|f| f.location.path.ends_with(file))
+            .unwrap_or_else(|| panic!("no finding for {file}: {findings:#?}"))
+    };
+    let clear = at("keys/no-enc.p12");
+    assert_eq!(clear.severity, Severity::Critical, "{}", clear.message);
+    assert!(
+        clear.message.contains("it has no password")
+            && clear.message.contains("stored unencrypted"),
+        "{}",
+        clear.message
+    );
+    assert!(
+        clear.message.contains("No_Password_TLS"),
+        "{}",
+        clear.message
+    );
+    let empty = at("keys/empty-pw.p12");
+    assert_eq!(empty.severity, Severity::Critical, "{}", empty.message);
+    assert!(
+        empty.message.contains("its password is empty"),
+        "{}",
+        empty.message
+    );
+    // Used as a trust store only, it is still critical, and said to hold a key.
+    let store = common::run("IG105", "IG105/no-password-p12/trust-only");
+    assert_eq!(store.len(), 1, "{store:#?}");
+    assert_eq!(
+        store[0].severity,
+        Severity::Critical,
+        "{}",
+        store[0].message
+    );
+    assert!(
+        store[0].message.contains("its password is empty")
+            && store[0]
+                .message
+                .contains("used as a trust store, yet it holds a private key"),
+        "{}",
+        store[0].message
+    );
+    // A keystore whose password is not committed stays high.
+    let p12 = common::run("IG105", "IG105/positive")
+        .into_iter()
+        .find(|f| f.location.path.ends_with("api-server.p12"))
+        .unwrap();
+    assert_eq!(p12.severity, Severity::High, "{}", p12.message);
+    assert!(
+        !p12.message.contains("password is empty"),
+        "{}",
+        p12.message
+    );
+}

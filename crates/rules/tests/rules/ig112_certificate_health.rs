@@ -314,3 +314,24 @@ fn keystore_of_a_crypto_jce_config() {
     );
     common::assert_no_secrets(rel, &["P12!Fixture2024"]);
 }
+
+/// A PKCS#12 keystore read without a password is said to have none, not to
+/// have been opened with a committed password.
+#[test]
+fn pkcs12_without_a_password_says_so() {
+    let findings = common::run("IG112", "IG105/no-password-p12");
+    let weak: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.location.path.ends_with("no-enc.p12"))
+        .collect();
+    assert_eq!(weak.len(), 1, "{findings:#?}");
+    assert!(
+        weak[0].message.contains("1024-bit RSA key")
+            && weak[0]
+                .message
+                .contains("(PKCS#12 keystore alias `edge`, which has no password)")
+            && !weak[0].message.contains("committed password"),
+        "{}",
+        weak[0].message
+    );
+}
