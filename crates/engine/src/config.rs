@@ -47,6 +47,12 @@ pub struct Config {
     /// Where the config was read from (not a TOML key).
     #[serde(skip)]
     pub source: Option<PathBuf>,
+    /// Found in a folder above the scan roots (a pre-commit hook's paths
+    /// inside the repository whose top holds it): its folder, canonical,
+    /// which its `[paths] ignore` globs are relative to, as for a scan
+    /// from there.
+    #[serde(skip)]
+    pub found_above: Option<PathBuf>,
     /// The text read, to locate its values.
     #[serde(skip)]
     text: String,
@@ -198,15 +204,44 @@ impl Config {
     /// The config at the first scan root that has one (a root that is a file
     /// looks in its folder), or the default.
     pub fn discover(roots: &[PathBuf]) -> Result<Config, ConfigError> {
-        for root in roots {
-            let dir = if root.is_dir() {
-                root.as_path()
-            } else {
-                root.parent().unwrap_or(Path::new("."))
-            };
+        let dirs: Vec<&Path> = roots
+            .iter()
+            .map(|root| {
+                if root.is_dir() {
+                    root.as_path()
+                } else {
+                    root.parent()
+                        .filter(|p| !p.as_os_str().is_empty())
+                        .unwrap_or(Path::new("."))
+                }
+            })
+            .collect();
+        for dir in &dirs {
             let candidate = dir.join(FILE_NAME);
             if candidate.is_file() {
                 return Config::load(&candidate);
+            }
+        }
+        // A path inside a git repository (a pre-commit hook's): the config
+        // of the nearest folder above it, up to the repository's top.
+        for dir in &dirs {
+            let Ok(dir) = std::fs::canonicalize(dir) else {
+                continue;
+            };
+            // Outside a repository nothing says where the project ends.
+            let Some(top) = dir.ancestors().find(|a| a.join(".git").exists()) else {
+                continue;
+            };
+            for above in dir.ancestors().skip(1) {
+                if !above.starts_with(top) {
+                    break;
+                }
+                let candidate = above.join(FILE_NAME);
+                if candidate.is_file() {
+                    let mut config = Config::load(&candidate)?;
+                    config.found_above = Some(above.to_path_buf());
+                    return Ok(config);
+                }
             }
         }
         Ok(Config::default())
@@ -455,6 +490,35 @@ apps = ["orders-sapi", "orders-batch"]
         assert_eq!(found(&[&c, &b]), Some(c.join(FILE_NAME)));
         assert_eq!(found(&[&a, &file_in_c]), Some(c.join(FILE_NAME)));
         assert_eq!(found(&[&a]), None);
+    }
+
+    /// With no config at the roots, a root inside a git repository takes the
+    /// config of the nearest folder above it, up to the repository's top;
+    /// outside a repository nothing above is looked at.
+    #[test]
+    fn discovery_climbs_to_the_repository_top() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = dir.path().join("repo");
+        let app = repo.join("apps/orders-sapi/src/main/mule");
+        std::fs::create_dir_all(&app).unwrap();
+        std::fs::write(dir.path().join(FILE_NAME), "fail-on = \"low\"\n").unwrap();
+        std::fs::write(repo.join(FILE_NAME), "fail-on = \"medium\"\n").unwrap();
+        let file = app.join("global.xml");
+        std::fs::write(&file, "<mule/>").unwrap();
+        let found = || Config::discover(std::slice::from_ref(&file)).unwrap();
+        // Not a repository: only the roots' own folders.
+        assert_eq!(found().source, None);
+        std::fs::create_dir(repo.join(".git")).unwrap();
+        let config = found();
+        assert_eq!(config.source, Some(repo.join(FILE_NAME)));
+        assert_eq!(config.fail_on.as_deref(), Some("medium"));
+        assert_eq!(
+            config.found_above,
+            Some(std::fs::canonicalize(&repo).unwrap())
+        );
+        // Not above the repository's top.
+        std::fs::remove_file(repo.join(FILE_NAME)).unwrap();
+        assert_eq!(found().source, None);
     }
 
     #[test]

@@ -29,6 +29,7 @@ pub(crate) fn read_inventory_with(
 ) -> Inventory {
     let read_options = ReadOptions {
         ignore_globs: options.config.paths.ignore.clone(),
+        ignore_base: options.config.found_above.clone(),
         threads: options.threads,
         follow_symlinks: options.follow_symlinks,
         ..ReadOptions::default()

@@ -112,6 +112,46 @@ fn user_ignores(root: &Path, globs: &[String]) -> Option<Gitignore> {
     builder.build().ok()
 }
 
+/// A gitignore-style glob relative to some folder, as it applies to its
+/// subfolder `below` (its path segments): a glob that names no folder
+/// (`*.bak`, `sandbox/`) or starts with `**/` applies as it is; one anchored
+/// to a path (`orders-sapi/sandbox/**`) applies from where `below` ends
+/// (`/sandbox/**`) when its leading segments match `below`'s, else not at
+/// all (`None`).
+pub(crate) fn glob_below(glob: &str, below: &[String]) -> Option<String> {
+    let (negated, pattern) = match glob.strip_prefix('!') {
+        Some(rest) => ("!", rest),
+        None => ("", glob),
+    };
+    let body = pattern.trim_end_matches('/');
+    let anchored = pattern.starts_with('/') || body.contains('/');
+    if !anchored || pattern.starts_with("**/") {
+        return Some(glob.to_string());
+    }
+    let dir_only = if pattern.ends_with('/') { "/" } else { "" };
+    let segments: Vec<&str> = body.trim_start_matches('/').split('/').collect();
+    for (i, folder) in below.iter().enumerate() {
+        let Some(segment) = segments.get(i) else {
+            // The glob names a folder above or at the root: all of it.
+            return Some(format!("{negated}/**"));
+        };
+        if *segment == "**" {
+            return Some(format!("{negated}/{}{dir_only}", segments[i..].join("/")));
+        }
+        let matches = globset::Glob::new(segment)
+            .map(|g| g.compile_matcher().is_match(folder))
+            .unwrap_or(false);
+        if !matches {
+            return None;
+        }
+    }
+    let rest = &segments[below.len()..];
+    if rest.is_empty() {
+        return Some(format!("{negated}/**"));
+    }
+    Some(format!("{negated}/{}{dir_only}", rest.join("/")))
+}
+
 /// Walks every root in parallel and returns the regular files found, sorted by
 /// display path.
 pub(crate) fn walk(roots: &[PathBuf], options: &ReadOptions) -> Walk {
@@ -236,7 +276,26 @@ fn tracked_but_ignored(root: &Path) -> (Vec<PathBuf>, Option<Diagnostic>) {
 }
 
 fn walk_root(root: &Path, options: &ReadOptions, scanned: &[PathBuf], out: &Mutex<Walk>) {
-    let ignores = user_ignores(root, &options.ignore_globs);
+    let below = options.ignore_base.as_deref().and_then(|base| {
+        let canonical = std::fs::canonicalize(root).ok()?;
+        Some(
+            canonical
+                .strip_prefix(base)
+                .ok()?
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<String>>(),
+        )
+    });
+    let globs: Vec<String> = match below {
+        Some(below) if !below.is_empty() => options
+            .ignore_globs
+            .iter()
+            .filter_map(|g| glob_below(g, &below))
+            .collect(),
+        _ => options.ignore_globs.clone(),
+    };
+    let ignores = user_ignores(root, &globs);
     // git lists what it tracks while the folder is walked (the file list is
     // sorted and deduplicated afterwards).
     // The root's own `.gitignore` and its parents' are read before any
@@ -613,5 +672,37 @@ fn walk_error(err: &ignore::Error) -> Option<Diagnostic> {
                 return None;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod glob_below_tests {
+    use super::glob_below;
+
+    #[test]
+    fn globs_of_a_folder_above_apply_from_the_root_down() {
+        let below = ["apps".to_string(), "orders-sapi".to_string()];
+        let at = |g: &str| glob_below(g, &below);
+        // Naming no folder, or any depth: as they are.
+        assert_eq!(at("*.bak").as_deref(), Some("*.bak"));
+        assert_eq!(at("sandbox/").as_deref(), Some("sandbox/"));
+        assert_eq!(at("**/src/test/**").as_deref(), Some("**/src/test/**"));
+        // Anchored through the root: from it on.
+        assert_eq!(
+            at("apps/orders-sapi/src/main/resources/prod.yaml").as_deref(),
+            Some("/src/main/resources/prod.yaml")
+        );
+        assert_eq!(at("/apps/*/sandbox/").as_deref(), Some("/sandbox/"));
+        assert_eq!(
+            at("!apps/orders-sapi/keep.yaml").as_deref(),
+            Some("!/keep.yaml")
+        );
+        assert_eq!(at("apps/**/tmp").as_deref(), Some("/**/tmp"));
+        // The root itself, or a folder above it: all of it.
+        assert_eq!(at("apps/orders-sapi").as_deref(), Some("/**"));
+        assert_eq!(at("apps/orders-sapi/").as_deref(), Some("/**"));
+        // Another folder's: nothing here.
+        assert_eq!(at("apps/billing-sapi/prod.yaml"), None);
+        assert_eq!(at("legacy/**"), None);
     }
 }

@@ -78,6 +78,11 @@ pub struct ReadOptions {
     /// Gitignore-style globs relative to each root (from the config file),
     /// e.g. `**/src/test/**`.
     pub ignore_globs: Vec<String>,
+    /// The folder the globs are relative to instead, canonical, when the
+    /// config was found above the roots: each root under it takes the
+    /// globs as they apply below it (`orders-sapi/sandbox/**` is
+    /// `/sandbox/**` for the root `orders-sapi`).
+    pub ignore_base: Option<std::path::PathBuf>,
     /// Worker threads for walking and reading; 0 = the rayon pool the caller
     /// runs in (all cores unless it installed another).
     pub threads: usize,
@@ -90,6 +95,7 @@ impl Default for ReadOptions {
         ReadOptions {
             max_file_size: 32 * 1024 * 1024,
             ignore_globs: Vec::new(),
+            ignore_base: None,
             threads: 0,
             follow_symlinks: false,
         }

@@ -117,6 +117,7 @@ fn secrets(args: SecretsArgs) -> i32 {
     let read = || {
         let read_options = intguard_readers::ReadOptions {
             ignore_globs: options.config.paths.ignore.clone(),
+            ignore_base: options.config.found_above.clone(),
             ..Default::default()
         };
         intguard_readers::read_paths(&options.paths, &read_options)

@@ -413,6 +413,89 @@ fn config_overrides_severities() {
     run.expect_code(1);
 }
 
+/// Found by exploratory testing: a pre-commit hook's path inside an app was
+/// scanned without the repository's `intguard.toml` at its top (a disabled
+/// rule reported, an ignored file read and failing the hook). In a git
+/// repository the config of the nearest folder above is found, and its
+/// `[paths] ignore` globs apply as they do for a scan from there.
+#[test]
+fn a_path_inside_the_repository_finds_the_config_at_its_top() {
+    let (_tmp, repo) = copy_example("");
+    git(&repo, &["init", "-q"]);
+    let prod = "orders-sapi/src/main/resources/properties/prod.yaml";
+    let global = "orders-sapi/src/main/mule/global.xml";
+    let rules_at = |args: &[&str]| -> BTreeSet<String> {
+        let report: Value = serde_json::from_slice(
+            &intguard()
+                .current_dir(&repo)
+                .arg("scan")
+                .args(args)
+                .args(["--format", "json", "--fail-on", "none"])
+                .output()
+                .unwrap()
+                .stdout,
+        )
+        .unwrap();
+        findings(&report)
+            .iter()
+            .map(|f| {
+                format!(
+                    "{}:{}",
+                    f["rule"].as_str().unwrap(),
+                    f["path"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    let before_prod = rules_at(&[prod]);
+    let before_global = rules_at(&[global]);
+    assert!(
+        before_prod.iter().any(|r| r.starts_with("IG102:")),
+        "{before_prod:?}"
+    );
+    assert!(
+        before_global.iter().any(|r| r.starts_with("IG206:")),
+        "{before_global:?}"
+    );
+    write(
+        &repo,
+        "intguard.toml",
+        format!("[rules]\ndisable = [\"IG206\"]\n\n[paths]\nignore = [\"{prod}\"]\n"),
+    );
+    let after_prod = rules_at(&[prod]);
+    let after_global = rules_at(&[global]);
+    assert!(
+        after_prod.is_empty(),
+        "the ignored file is not read: {after_prod:?}"
+    );
+    assert!(
+        !after_global.iter().any(|r| r.starts_with("IG206:")),
+        "{after_global:?}"
+    );
+    assert!(!after_global.is_empty(), "{after_global:?}");
+    // From inside the app, too.
+    let inside: Value = serde_json::from_slice(
+        &intguard()
+            .current_dir(repo.join("orders-sapi"))
+            .args([
+                "scan",
+                "src/main/mule/global.xml",
+                "--format",
+                "json",
+                "--fail-on",
+                "none",
+            ])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert!(
+        !findings(&inside).iter().any(|f| f["rule"] == "IG206"),
+        "{inside}"
+    );
+}
+
 #[test]
 fn config_ignores_paths() {
     let (_t, _repo, report) =
