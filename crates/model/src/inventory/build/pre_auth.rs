@@ -16,17 +16,10 @@ pub(super) fn all_pre_authorizations(md: &SalesforceMetadata) -> Vec<PreAuthoriz
             certificate: app.has_certificate(),
             client_credentials: app.client_credentials_enabled(),
         };
-        // An app all users may self-authorize ignores its lists; its
-        // client credentials still run as their user.
-        let listed = app.lists_pre_authorize();
         grants.push(
             &mut out,
-            if listed { &app.profile_names } else { &[] },
-            if listed {
-                &app.permission_set_names
-            } else {
-                &[]
-            },
+            &app.profile_names,
+            &app.permission_set_names,
             o.client_credential_user.as_ref(),
         );
     }
@@ -41,11 +34,10 @@ pub(super) fn all_pre_authorizations(md: &SalesforceMetadata) -> Vec<PreAuthoriz
             certificate: app.has_certificate(),
             client_credentials: app.client_credentials_enabled(),
         };
-        let listed = app.lists_pre_authorize();
         grants.push(
             &mut out,
-            if listed { &p.profiles } else { &[] },
-            if listed { &p.permission_sets } else { &[] },
+            &p.profiles,
+            &p.permission_sets,
             p.client_credentials_flow_user.as_ref(),
         );
     }
