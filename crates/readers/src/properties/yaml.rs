@@ -526,13 +526,22 @@ fn multi_line_pieces(
             continue;
         }
         let mut pieces: Vec<Box<str>> = Vec::new();
-        let mut covered = 0usize;
+        // The pieces follow each other in the value: each is looked for
+        // after the last (a search of the whole value for each line took
+        // time in the square of a long block scalar).
+        let mut at = 0usize;
+        let next = |piece: &str, at: &mut usize| match value[*at..].find(piece) {
+            Some(i) => {
+                *at += i + piece.len();
+                true
+            }
+            None => false,
+        };
         let block = head.starts_with(['|', '>']);
         if !head.is_empty() && !block {
-            if !value.contains(head) {
+            if !next(head, &mut at) {
                 continue;
             }
-            covered += head.len();
             pieces.push(head.into());
         }
         for row in rows {
@@ -542,12 +551,11 @@ fn multi_line_pieces(
             }
             let deeper = row.len() - row.trim_start().len() > indent;
             let piece = piece.trim_end_matches(['"', '\'']);
-            if !deeper || piece.is_empty() || !value.contains(piece) {
+            if !deeper || piece.is_empty() || !next(piece, &mut at) {
                 break;
             }
-            covered += piece.len();
             pieces.push(piece.into());
-            if covered >= value.len() {
+            if at >= value.len() {
                 break;
             }
         }
