@@ -49,6 +49,10 @@ struct Log<'a> {
 #[serde(rename_all = "camelCase")]
 struct Run<'a> {
     tool: Tool<'a>,
+    /// intguard counts columns in characters; SARIF's default is UTF-16
+    /// code units, which differ after a character outside the BMP (an
+    /// emoji in a comment).
+    column_kind: &'static str,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     original_uri_base_ids: BTreeMap<&'static str, BaseUri>,
     results: Vec<SarifResult>,
@@ -263,6 +267,7 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
         schema: SARIF_SCHEMA,
         version: SARIF_VERSION,
         runs: vec![Run {
+            column_kind: "unicodeCodePoints",
             tool: Tool {
                 driver: Driver {
                     name: report.tool_name,

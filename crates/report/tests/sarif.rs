@@ -85,6 +85,8 @@ fn has_the_required_shape() {
     let runs = v["runs"].as_array().expect("runs");
     assert_eq!(runs.len(), 1);
     let run = &runs[0];
+    // Columns are counted in characters, not SARIF's default UTF-16 units.
+    assert_eq!(run["columnKind"], "unicodeCodePoints");
 
     let driver = &run["tool"]["driver"];
     assert_eq!(driver["name"], "intguard");
