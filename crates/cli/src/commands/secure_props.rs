@@ -166,7 +166,16 @@ pub fn run(args: SecurePropsArgs) -> i32 {
             })
         } else {
             let b64 = parse_encrypted_value(value).unwrap_or(value);
-            cipher.decrypt(&key, b64).map_err(|e| e.to_string())
+            let plain = cipher.decrypt(&key, b64).map_err(|e| e.to_string())?;
+            // A wrong random-IV setting still unpads (CBC garbles only the
+            // first block), and a wrong key may: the bytes are printed as
+            // they are (a secret may be binary), with a warning.
+            if mule_secure_props::plausible_plaintext(&plain).is_none() {
+                eprintln!(
+                    "intguard: warning: the decrypted value is not text: check the key, --algorithm, --mode and --random-iv (a value encrypted with random IVs starts with its IV)"
+                );
+            }
+            Ok(plain)
         }
     };
 

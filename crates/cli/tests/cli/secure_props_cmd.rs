@@ -257,3 +257,55 @@ fn errors_exit_2_without_secrets() {
         .stdout("1234\n")
         .stderr(predicate::str::contains("line 2"));
 }
+
+/// A value encrypted with random IVs decrypted without `--random-iv`
+/// unpads (only its first block is garbled): the bytes are printed as they
+/// are, with a warning that they are not text. A good decryption warns of
+/// nothing.
+#[test]
+fn decrypting_with_the_wrong_random_iv_setting_warns() {
+    let key = "AcmeKey-16bytes!";
+    let value = "this-is-a-long-secret-value-0123456789";
+    let encrypted = intguard()
+        .args([
+            "secure-props",
+            "encrypt",
+            "--random-iv",
+            "--key-env",
+            "IG_TEST_KEY",
+            value,
+        ])
+        .env("IG_TEST_KEY", key)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let encrypted = String::from_utf8(encrypted).unwrap().trim().to_string();
+    intguard()
+        .args([
+            "secure-props",
+            "decrypt",
+            "--key-env",
+            "IG_TEST_KEY",
+            &encrypted,
+        ])
+        .env("IG_TEST_KEY", key)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("the decrypted value is not text"));
+    intguard()
+        .args([
+            "secure-props",
+            "decrypt",
+            "--random-iv",
+            "--key-env",
+            "IG_TEST_KEY",
+            &encrypted,
+        ])
+        .env("IG_TEST_KEY", key)
+        .assert()
+        .success()
+        .stdout(format!("{value}\n"))
+        .stderr(predicate::str::contains("not text").not());
+}
