@@ -268,13 +268,17 @@ impl Config {
         for rule in self.rules.disable.iter().chain(self.rules.severity.keys()) {
             if intguard_rules::find_rule(rule).is_none() {
                 return Err(self.invalid(format!(
-                    "unknown rule {rule:?} (see `intguard rule` for the list)"
+                    "{}unknown rule {rule:?} (see `intguard rule` for the list)",
+                    self.line_of(rule)
                 )));
             }
         }
         for glob in &self.paths.ignore {
             if let Err(e) = intguard_readers::check_ignore_glob(glob) {
-                return Err(self.invalid(format!("paths.ignore: invalid glob {glob:?}: {e}")));
+                return Err(self.invalid(format!(
+                    "{}paths.ignore: invalid glob {glob:?}: {e}",
+                    self.line_of(glob)
+                )));
             }
         }
         for (rule, sev) in &self.rules.severity {
@@ -352,6 +356,24 @@ impl Config {
                     .collect(),
             })
             .collect()
+    }
+
+    /// `line N: ` for the first place the file writes `value` (quoted, or
+    /// as a bare key), for an error about it; empty when not found.
+    fn line_of(&self, value: &str) -> String {
+        let quoted = [format!("\"{value}\""), format!("'{value}'")];
+        let at = quoted
+            .iter()
+            .find_map(|q| self.text.find(q.as_str()))
+            .or_else(|| {
+                self.text
+                    .match_indices(value)
+                    .find(|(i, _)| self.text[i + value.len()..].trim_start().starts_with('='))
+                    .map(|(i, _)| i)
+            });
+        at.and_then(|i| self.locate(i))
+            .map(|l| format!("line {}: ", l.line))
+            .unwrap_or_default()
     }
 
     /// Where byte `offset` of the file is (line and column, 1-based);
@@ -459,6 +481,12 @@ apps = ["orders-sapi", "orders-batch"]
     fn unknown_rule_and_key_are_errors() {
         let e = parse("[rules]\ndisable = [\"IG999\"]\n").unwrap_err();
         assert!(e.to_string().contains("IG999"), "{e}");
+        assert!(e.to_string().contains("line 2: unknown rule"), "{e}");
+        let e = parse("fail-on = \"high\"\n[rules.severity]\nIG998 = \"low\"\n").unwrap_err();
+        assert!(
+            e.to_string().contains("line 3: unknown rule \"IG998\""),
+            "{e}"
+        );
         let e = parse("colour = true\n").unwrap_err();
         assert!(e.to_string().contains("colour"), "{e}");
         let e = parse("[rules]\nseverity = { IG101 = \"huge\" }\n").unwrap_err();
