@@ -495,6 +495,11 @@ fn read_app_file(
             out.deployment_properties = mule::descriptor::pom_definitions(text, |_| false)
                 .into_iter()
                 .filter_map(|p| {
+                    // A value the build fills in (`${encryption.key}`) says
+                    // nothing of the deployed app: not kept.
+                    if p.value.trim().is_empty() || p.value.contains("${") {
+                        return None;
+                    }
                     let deployment = p.deployment?;
                     // Point at the name, after the `<`.
                     let (line, column) = lines.locate(text, p.offset + 1);
