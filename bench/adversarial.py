@@ -136,6 +136,17 @@ def cases():
         ),
         "src/main/resources/dev.yaml": "".join(f'k{i}: "v{i}"\n' for i in range(300_000)),
     }, None
+    # A secret written over 200,000 lines (a block scalar and a folded one):
+    # each line is a piece the output masks (stop 40), found one after the
+    # other, not each in the whole value.
+    yield "long-yaml-value", {
+        **flow('<configuration-properties file="dev.yaml"/>'),
+        "src/main/resources/dev.yaml": "sfdc:\n  password: |\n"
+        + "".join(f"    line{i:06d} x\n" for i in range(100_000))
+        + "  token: 'first\n"
+        + "".join(f"    fold{i:06d}\n" for i in range(100_000))
+        + "    last'\n",
+    }, None
     envs = {f"src/main/resources/e{i}.yaml": f'sfdc:\n  username: "u{i}@a.com"\n' for i in range(400)}
     envs.update(flow(
         '<configuration-properties file="e${env}.yaml"/><salesforce:sfdc-config name="SF">'
