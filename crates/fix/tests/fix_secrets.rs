@@ -355,6 +355,36 @@ fn mule4_yaml_edits_in_detail() {
     );
 }
 
+/// An app that already lists a key property in mule-artifact.json
+/// (`mule.key`) gets a new configuration reading that one, not a second key
+/// (`encryption.key`) for Runtime Manager to be given.
+#[test]
+fn a_new_configuration_reads_the_key_the_app_declares() {
+    let (_tmp, app) = fixture("mule4-yaml");
+    std::fs::write(
+        app.join("mule-artifact.json"),
+        "{\n  \"minMuleVersion\": \"4.4.0\",\n  \"secureProperties\": [\"mule.key\"]\n}\n",
+    )
+    .unwrap();
+    let plan = plan(&app);
+    assert!(
+        plan.actions
+            .iter()
+            .any(|a| a.ends_with("with key ${mule.key}")),
+        "{:?}",
+        plan.actions
+    );
+    plan.apply().unwrap();
+    let read = |f: &str| std::fs::read_to_string(app.join(f)).unwrap();
+    let xml = read("src/main/mule/global.xml");
+    assert!(
+        xml.contains("<secure-properties:config name=\"Secure_Properties\" key=\"${mule.key}\""),
+        "{xml}"
+    );
+    let artifact = read("mule-artifact.json");
+    assert!(!artifact.contains("encryption.key"), "{artifact}");
+}
+
 #[test]
 fn mule4_properties_app_with_existing_config() {
     let cipher = Cipher::new(Algorithm::Blowfish, Mode::Cfb, false);

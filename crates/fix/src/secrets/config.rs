@@ -296,6 +296,7 @@ pub(super) fn setup(app: &MuleApp, options: &SecretsOptions) -> Result<Setup, St
         .or_else(|| app.xml_files.first().cloned())
         .ok_or("the app has no XML configuration file to declare the secure-properties configuration in")?;
     let attr = |s: &str| xml::escape_attr(s);
+    let key_property = new_key_property(app);
     let (prefix, ns, xsd, lines) = match app.runtime {
         MuleRuntime::Mule4 => (
             "secure-properties",
@@ -303,7 +304,7 @@ pub(super) fn setup(app: &MuleApp, options: &SecretsOptions) -> Result<Setup, St
             M4_XSD,
             vec![
                 format!(
-                    "<secure-properties:config name=\"Secure_Properties\" key=\"${{{KEY_PROPERTY}}}\" file=\"{}\">",
+                    "<secure-properties:config name=\"Secure_Properties\" key=\"${{{key_property}}}\" file=\"{}\">",
                     attr(&pattern)
                 ),
                 format!(
@@ -319,7 +320,7 @@ pub(super) fn setup(app: &MuleApp, options: &SecretsOptions) -> Result<Setup, St
             M3_NS,
             M3_XSD,
             vec![format!(
-                "<secure-property-placeholder:config name=\"Secure_Property_Placeholder\" key=\"${{{KEY_PROPERTY}}}\" location=\"{}\" encryptionAlgorithm=\"{}\" encryptionMode=\"{}\"/>",
+                "<secure-property-placeholder:config name=\"Secure_Property_Placeholder\" key=\"${{{key_property}}}\" location=\"{}\" encryptionAlgorithm=\"{}\" encryptionMode=\"{}\"/>",
                 attr(&pattern),
                 cipher.algorithm.name(),
                 cipher.mode.name()
@@ -334,8 +335,24 @@ pub(super) fn setup(app: &MuleApp, options: &SecretsOptions) -> Result<Setup, St
             .collect(),
         new_config: Some((xml_path, (prefix, ns, xsd, lines))),
         pattern,
-        key_property: Some(KEY_PROPERTY.to_string()),
+        key_property: Some(key_property),
     })
+}
+
+/// The property a new configuration reads its key from: the key name the
+/// app already lists in mule-artifact.json `secureProperties` (`mule.key`),
+/// so that Runtime Manager is given one key, not two; else
+/// [`KEY_PROPERTY`].
+fn new_key_property(app: &MuleApp) -> String {
+    app.declared_secure_properties
+        .iter()
+        .flatten()
+        .find(|name| {
+            let n = name.trim().to_ascii_lowercase();
+            n != "key" && intguard_model::vocab::is_encryption_key_name(&n)
+        })
+        .map(|name| name.trim().to_string())
+        .unwrap_or_else(|| KEY_PROPERTY.to_string())
 }
 
 /// The secure file of each environment (display path), or a reason.

@@ -765,17 +765,15 @@ impl Moving<'_> {
         if let Some((xml_path, lines)) = &self.setup.new_config {
             ws.file(xml_path)?.config = Some(lines.clone());
             plan.actions.push(format!(
-                "declare <{}> for {} ({}) with key ${{{KEY_PROPERTY}}}",
-                match app.runtime {
-                    MuleRuntime::Mule4 => "secure-properties:config",
-                    MuleRuntime::Mule3 => "secure-property-placeholder:config",
-                },
+                "declare <{}> for {} ({}) with key ${{{}}}",
+                app.secure_config_element(),
                 self.setup.pattern,
                 self.setup
                     .ciphers
                     .first()
                     .map(|(_, c)| c.to_string())
-                    .unwrap_or_default()
+                    .unwrap_or_default(),
+                self.setup.key_property.as_deref().unwrap_or(KEY_PROPERTY)
             ));
         }
         // Mule 4: references become secure::, and the names are hidden in Runtime Manager.
