@@ -97,8 +97,23 @@ pub(super) fn describe_uses(
     let mut related = Vec::new();
     let mut seen = HashSet::new();
     let mut first = None;
-    let mut identities: Vec<String> = Vec::new();
+    let mut identities: Vec<crate::support::EnvIdentity> = Vec::new();
     for u in uses {
+        // Who reads it in each environment a use is for: a file read in
+        // every environment is each environment's user's.
+        if let Some(conn) = owning_connection(app, u.attr) {
+            let env = file_env.or(u.env);
+            for id in connection_identities(app, conn) {
+                let here = env.is_none() || id.environment.as_deref() == env;
+                if here
+                    && !identities
+                        .iter()
+                        .any(|i| i.environment == id.environment && i.username == id.username)
+                {
+                    identities.push(id);
+                }
+            }
+        }
         if !seen.insert((&u.attr.value.location, u.attr.name.as_str())) {
             continue;
         }
@@ -108,13 +123,6 @@ pub(super) fn describe_uses(
             &u.attr.value.location,
             format!("{label} reads it"),
         ));
-        if let Some(conn) = owning_connection(app, u.attr) {
-            if let Some(who) = identity_for(app, conn, file_env.or(u.env)) {
-                if !identities.contains(&who) {
-                    identities.push(who);
-                }
-            }
-        }
     }
     let first = first.map(|f| {
         if related.len() > 1 {
@@ -123,7 +131,7 @@ pub(super) fn describe_uses(
             f
         }
     });
-    let identity = (!identities.is_empty()).then(|| identities.join(", "));
+    let identity = describe_identities(&identities);
     (related, first, identity)
 }
 

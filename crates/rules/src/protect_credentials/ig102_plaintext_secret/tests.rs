@@ -493,3 +493,58 @@ fn fixes_name_the_apps_own_secure_file() {
         "{new}"
     );
 }
+
+/// A secret in a file read in every environment is each environment's
+/// user's: the finding names them all, not the first environment's only.
+#[test]
+fn a_secret_read_in_every_environment_names_every_user() {
+    let mut a = app("orders", &["dev", "prod"]);
+    a.salesforce_connections = vec![conn(
+        "Salesforce_Config",
+        "salesforce:basic-connection",
+        AuthClass::Password,
+        XML,
+        10,
+        &[
+            ("username", "${sfdc.user}"),
+            ("securityToken", "${sfdc.token}"),
+        ],
+    )];
+    a.secret_attributes = vec![attr(
+        "salesforce:basic-connection",
+        Some("Salesforce_Config"),
+        "securityToken",
+        "${sfdc.token}",
+        XML,
+        10,
+    )];
+    a.property_files = vec![
+        props(
+            "orders/src/main/resources/config/common.yaml",
+            None,
+            false,
+            &[("sfdc.token", "Tok3nForEveryEnv-77")],
+        ),
+        props(
+            "orders/src/main/resources/config/dev.yaml",
+            Some("dev"),
+            false,
+            &[("sfdc.user", "int.orders@acme.com.dev")],
+        ),
+        props(
+            "orders/src/main/resources/config/prod.yaml",
+            Some("prod"),
+            false,
+            &[("sfdc.user", "int.orders@acme.com")],
+        ),
+    ];
+    let f = PlaintextSecret.check(&Inventory {
+        apps: vec![a],
+        ..Default::default()
+    });
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(
+        f[0].identity.as_deref(),
+        Some("int.orders@acme.com.dev (dev), int.orders@acme.com (prod)")
+    );
+}
