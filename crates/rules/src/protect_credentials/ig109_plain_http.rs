@@ -458,7 +458,7 @@ fn check_app(app: &MuleApp, out: &mut Vec<Finding>) {
         let port = l
             .port
             .as_ref()
-            .map(|p| format!(" on port {}", p.raw))
+            .map(|p| format!(" on port {}", resolved_port(app, p, &envs)))
             .unwrap_or_default();
         let message = format!(
             "{} HTTP listener `{}` accepts plain HTTP{port} {}: callers' credentials, tokens and data arrive unencrypted",
@@ -683,10 +683,75 @@ fn origin_related(o: &Location, h: &HttpHit) -> Related {
     Related::new(o, format!("value for {env}: {}", h.url))
 }
 
+/// A listener's port as written, with what it resolves to in the
+/// environments reported (`${http.port} (8081)`, `${http.port} (8081 in
+/// dev, 80 in prod)`); as written when it is a literal or resolves nowhere.
+fn resolved_port(app: &MuleApp, port: &intguard_model::Value, envs: &[Option<String>]) -> String {
+    if port.is_literal() {
+        return port.raw.clone();
+    }
+    let values: Vec<(Option<&str>, String)> = envs
+        .iter()
+        .filter_map(|env| {
+            let v = app.resolve(port, env.as_deref()).value?;
+            Some((env.as_deref(), v.trim().to_string()))
+        })
+        .filter(|(_, v)| !v.is_empty() && !v.contains("${"))
+        .collect();
+    let Some((_, first)) = values.first() else {
+        return port.raw.clone();
+    };
+    if values.iter().all(|(_, v)| v == first) {
+        return format!("{} ({first})", port.raw);
+    }
+    let each: Vec<String> = values
+        .iter()
+        .map(|(env, v)| match env {
+            Some(e) => format!("{v} in {e}"),
+            None => v.clone(),
+        })
+        .collect();
+    format!("{} ({})", port.raw, each.join(", "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::support::testkit::*;
+
+    /// A listener's port read from a property is shown with its values.
+    #[test]
+    fn ports_are_shown_resolved() {
+        let xml = "orders/src/main/mule/global.xml";
+        let mut a = app("orders", &["dev", "prod"]);
+        for (env, port) in [("dev", "8081"), ("prod", "80")] {
+            a.property_files.push(props(
+                &format!("orders/src/main/resources/{env}.yaml"),
+                Some(env),
+                false,
+                &[("http.port", port)],
+            ));
+        }
+        let envs =
+            |e: &[&str]| -> Vec<Option<String>> { e.iter().map(|e| Some(e.to_string())).collect() };
+        let port = val("${http.port}", xml, 3);
+        assert_eq!(
+            resolved_port(&a, &port, &envs(&["dev", "prod"])),
+            "${http.port} (8081 in dev, 80 in prod)"
+        );
+        assert_eq!(
+            resolved_port(&a, &port, &envs(&["dev"])),
+            "${http.port} (8081)"
+        );
+        assert_eq!(
+            resolved_port(&a, &val("${other}", xml, 3), &envs(&["dev"])),
+            "${other}"
+        );
+        assert_eq!(
+            resolved_port(&a, &val("8082", xml, 3), &envs(&["dev"])),
+            "8082"
+        );
+    }
     use intguard_model::{AuthClass, HttpAuthentication, HttpListener, HttpRequester};
 
     const G: &str = "orders/src/main/mule/global.xml";
