@@ -944,7 +944,7 @@ fn a_delete_by_id_is_an_unknown_use() {
     let text = text_of(&["identities", root.to_str().unwrap()]);
     assert!(
         text.contains(
-            "  unknown     app delete at purge.xml:6: it names no object; it may read, delete any object"
+            "  unknown     app delete at purge.xml:6: it names no object; it may read, edit, delete any object"
         ),
         "{text}"
     );
