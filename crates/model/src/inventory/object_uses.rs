@@ -209,9 +209,13 @@ pub(super) fn operation_kind(op: &SalesforceOperation) -> ObjectOperation {
         ObjectOperation::Upsert
     } else if l.contains("delete") && !l.contains("listener") && !l.contains("deleted") {
         ObjectOperation::Delete
-    } else if l.starts_with("create") || l.contains("insert") {
+    } else if l == "merge" {
+        // Merging deletes the merged records (and edits the master one).
+        ObjectOperation::Delete
+    } else if l.starts_with("create") || l.contains("insert") || l.starts_with("publish") {
+        // Publishing a platform event inserts a record of its event object.
         ObjectOperation::Create
-    } else if l.starts_with("update") || l == "merge" || l.starts_with("undelete") {
+    } else if l.starts_with("update") || l.starts_with("undelete") {
         ObjectOperation::Edit
     } else if l.starts_with("query")
         || l.starts_with("retrieve")
@@ -544,6 +548,58 @@ mod tests {
             .collect();
         want.push((50, UnknownUseReason::ExpressionQuery));
         assert_eq!(unknown, want);
+    }
+
+    fn app_with_connection() -> MuleApp {
+        let mut app = MuleApp::new("orders", "orders", MuleRuntime::Mule4);
+        app.salesforce_connections.push(SalesforceConnection {
+            config_name: "SF".into(),
+            element: "salesforce:jwt-connection".into(),
+            runtime: MuleRuntime::Mule4,
+            auth: AuthClass::Certificate,
+            location: Location::new("orders/src/main/mule/global.xml", 3, 5),
+            attributes: Vec::new(),
+            tls_context: None,
+        });
+        app
+    }
+
+    /// A merge deletes the merged records; publishing a platform event
+    /// inserts a record of its event object.
+    #[test]
+    fn merge_deletes_and_publishing_creates() {
+        let mut app = app_with_connection();
+        let op = |element: &str, object_type: &str, line: u32| SalesforceOperation {
+            element: element.into(),
+            config_ref: Some("SF".into()),
+            object_type: Some(object_type.into()),
+            soql: None,
+            bulk_operation: None,
+            location: Location::new("orders/src/main/mule/flows.xml", line, 5),
+        };
+        app.operations = vec![
+            op("salesforce:merge", "Account", 10),
+            op(
+                "salesforce:publish-platform-event-message",
+                "Order_Event__e",
+                11,
+            ),
+        ];
+        app.digest_operations();
+        assert_eq!(app.unknown_uses_of_config("SF").count(), 0);
+        let used: Vec<(&str, &[ObjectOperation])> = app
+            .uses_of_config("SF")
+            .unwrap()
+            .iter()
+            .map(|u| (u.object.as_str(), u.operations.as_slice()))
+            .collect();
+        assert_eq!(
+            used,
+            [
+                ("Account", &[ObjectOperation::Delete][..]),
+                ("Order_Event__e", &[ObjectOperation::Create][..]),
+            ]
+        );
     }
 
     /// An operation naming no object (`<salesforce:delete>`: record ids) is
