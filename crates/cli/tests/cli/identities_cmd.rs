@@ -1244,3 +1244,66 @@ fn used_versus_granted_follows_what_salesforce_requires() {
     .collect();
     assert_eq!(excess, want);
 }
+
+/// Standard relationship names lead to their objects (`BillToContact` to
+/// Contact, `OriginalOrder` to Order, `ParentAsset` to Asset), never to an
+/// object named like the relationship; polymorphic `Who` and `What` lead to
+/// unknown objects, so Read on Account or Lead is not called unused.
+#[test]
+fn standard_relationship_names_are_no_objects() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let user = "int.app@acme.com";
+    jwt_app(
+        &root.join("app"),
+        user,
+        &[
+            "SELECT Id, BillToContact.Email, OriginalOrder.OrderNumber FROM Order",
+            "SELECT Id, CustomerSigned.Email, CompanySigned.Name, ActivatedBy.Name FROM Contract",
+            "SELECT Id, ParentAsset.Name, RootAsset.Name FROM Asset",
+        ],
+    );
+    int_profile_project(
+        root,
+        user,
+        &[
+            ("Asset", "R"),
+            ("Contact", "R"),
+            ("Contract", "R"),
+            ("Order", "R"),
+            ("User", "R"),
+        ],
+    );
+    let excess = excess_of(root, user);
+    let objects: Vec<&str> = excess.iter().map(|(o, _)| o.as_str()).collect();
+    assert_eq!(objects, ["Asset", "Contact", "Contract", "Order", "User"]);
+    assert!(excess.iter().all(|(_, e)| e.is_empty()), "{excess:?}");
+
+    // Who and What: any object.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    jwt_app(
+        &root.join("app"),
+        user,
+        &["SELECT Id, Who.Name, What.Name FROM Task"],
+    );
+    int_profile_project(
+        root,
+        user,
+        &[("Account", "RC"), ("Lead", "R"), ("Task", "R")],
+    );
+    let excess = excess_of(root, user);
+    let want: Vec<(String, String)> = [("Account", "Create"), ("Lead", ""), ("Task", "")]
+        .iter()
+        .map(|(o, e)| (o.to_string(), e.to_string()))
+        .collect();
+    assert_eq!(excess, want);
+    let v = json_of(&["identities", "--format", "json", root.to_str().unwrap()]);
+    let reasons: Vec<&str> = identity(&v, user)["unknown_uses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["reason"].as_str().unwrap())
+        .collect();
+    assert_eq!(reasons, ["relationship-target"]);
+}

@@ -497,9 +497,11 @@ pub enum UnknownUseReason {
     /// The object type is an expression, or a property not defined in the
     /// repository.
     ExpressionType,
-    /// The query reads through a custom relationship (`Account__r`): its
-    /// lookup field may point at any object (`Account`, `Partner__c`), and
-    /// the field's definition is not in what intguard reads.
+    /// The query reads through a relationship whose object is not known: a
+    /// custom one (`Account__r`: its lookup field may point at any object,
+    /// `Account`, `Partner__c`, and the field's definition is not in what
+    /// intguard reads), a polymorphic one without `TYPEOF` (`What`, `Who`),
+    /// or a standard name intguard does not know.
     RelationshipTarget,
     /// The operation names no object: `<salesforce:delete>` takes record
     /// ids, whose objects are known only at run time; the same for any
@@ -516,7 +518,7 @@ impl UnknownUseReason {
                 "its object type is an expression or an undefined property"
             }
             UnknownUseReason::RelationshipTarget => {
-                "its query reads through a custom relationship (__r) whose object is not known"
+                "its query reads through a relationship (custom __r, polymorphic What / Who, or a name intguard does not know) whose object is not known"
             }
             UnknownUseReason::NoObject => "it names no object",
         }

@@ -385,7 +385,19 @@ fn pair_uses(
                 );
                 continue;
             }
-            let Some(obj) = r.object() else { continue };
+            let Some(obj) = r.object() else {
+                // A polymorphic relationship (`What`, `Who`) or a name
+                // intguard does not know (`BillToContact` once was taken for
+                // an object of that name): it may lead to any object.
+                if relationship {
+                    not_known(
+                        ObjectOperation::Read,
+                        UnknownUseReason::RelationshipTarget,
+                        &op.location,
+                    );
+                }
+                continue;
+            };
             if !is_api_name(&obj) {
                 // `FROM ${object}`, or what the parser made of a query put
                 // together with `++`.
@@ -598,6 +610,58 @@ mod tests {
             [
                 ("Account", &[ObjectOperation::Delete][..]),
                 ("Order_Event__e", &[ObjectOperation::Create][..]),
+            ]
+        );
+    }
+
+    /// A standard relationship leads to its object (`BillToContact` to
+    /// Contact, read only); a polymorphic one (`Who`, `What`) or a name
+    /// intguard does not know is a relationship-target unknown use, not an
+    /// object of its name.
+    #[test]
+    fn relationships_lead_to_their_objects_or_to_unknown_ones() {
+        let mut app = app_with_connection();
+        app.operations = vec![
+            query(
+                "SELECT Id, BillToContact.Email, OriginalOrder.OrderNumber FROM Order",
+                10,
+            ),
+            query("SELECT Id, Who.Name, What.Name FROM Task", 11),
+            query("SELECT Id, Widget.Name FROM Case", 12),
+        ];
+        app.digest_operations();
+        let used: Vec<(&str, bool)> = app
+            .uses_of_config("SF")
+            .unwrap()
+            .iter()
+            .map(|u| (u.object.as_str(), u.inferred))
+            .collect();
+        assert_eq!(
+            used,
+            [
+                ("Case", false),
+                ("Contact", true),
+                ("Order", false),
+                ("Task", false)
+            ]
+        );
+        let unknown: Vec<(u32, ObjectOperation, UnknownUseReason)> = app
+            .unknown_uses_of_config("SF")
+            .map(|u| (u.location.line, u.operation, u.reason))
+            .collect();
+        assert_eq!(
+            unknown,
+            [
+                (
+                    11,
+                    ObjectOperation::Read,
+                    UnknownUseReason::RelationshipTarget
+                ),
+                (
+                    12,
+                    ObjectOperation::Read,
+                    UnknownUseReason::RelationshipTarget
+                ),
             ]
         );
     }
