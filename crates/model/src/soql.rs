@@ -53,6 +53,10 @@ pub struct SoqlQuery {
     /// A SOSL search: `FIND ... RETURNING A, B(...)`; `object` is the first
     /// returned object and `sosl_objects` all of them.
     pub sosl_objects: Vec<String>,
+    /// The SELECT list holds a value put in at run time (`#["SELECT Id, " ++
+    /// fields ++ " FROM Contact"]`, `${fields}`): its fields, which may
+    /// follow any relationship, are not known.
+    pub built_fields: bool,
 }
 
 /// How a query refers to an object.
@@ -476,6 +480,11 @@ impl<'a> Parser<'a> {
                     }
                 }
                 Some(Tok::RParen) => return Err(err("unbalanced ')' in SELECT list")),
+                Some(Tok::Str) => {
+                    // No literal belongs in a SELECT list: text put in.
+                    q.built_fields = true;
+                    self.next();
+                }
                 _ => {
                     self.next();
                 }
@@ -741,6 +750,16 @@ fn parse_sosl(toks: Vec<Tok<'_>>) -> Result<SoqlQuery, SoqlError> {
 }
 
 impl SoqlQuery {
+    /// [`Self::built_fields`] of the query or of a sub-query.
+    pub fn any_built_fields(&self) -> bool {
+        self.built_fields
+            || self
+                .child_queries
+                .iter()
+                .chain(&self.semi_joins)
+                .any(SoqlQuery::any_built_fields)
+    }
+
     /// Every object reference of the query and its sub-queries.
     pub fn object_refs(&self) -> Vec<ObjectRef> {
         let mut out = Vec::new();
@@ -1420,6 +1439,25 @@ mod tests {
             .map(|r| r.name.as_str())
             .collect();
         assert_eq!(unknown, ["What", "Who"]);
+    }
+
+    /// Fields put in at run time are told from a query written out, where
+    /// an interpolated value is a value.
+    #[test]
+    fn built_field_lists() {
+        let q =
+            parse("#[\"SELECT Id, \" ++ (vars.fields joinBy \",\") ++ \" FROM Contact\"]").unwrap();
+        assert_eq!(q.object, "Contact");
+        assert!(q.any_built_fields());
+        assert!(
+            parse("SELECT Id, ${fields} FROM Contact")
+                .unwrap()
+                .built_fields
+        );
+        let q = parse("SELECT Id, (SELECT $(vars.f) FROM Contacts) FROM Account").unwrap();
+        assert!(!q.built_fields && q.any_built_fields());
+        let q = parse("#[\"SELECT Id FROM Contact WHERE Name = '$(vars.name)'\"]").unwrap();
+        assert!(!q.any_built_fields());
     }
 
     /// A `TYPEOF` without `ELSE` reads only the types it names through its

@@ -364,6 +364,15 @@ fn pair_uses(
         } else {
             ObjectOperation::Read
         };
+        // Fields put in at run time may follow any relationship: its FROM
+        // objects are known, what it reads through them is not.
+        if parsed.any_built_fields() {
+            not_known(
+                ObjectOperation::Read,
+                UnknownUseReason::ExpressionQuery,
+                &op.location,
+            );
+        }
         for r in parsed.object_refs() {
             // A custom relationship's name is its lookup field's, not its
             // object's (`Account__r` may lead to Account): guessing `X__c`
@@ -664,6 +673,30 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    /// A field list built by DataWeave may follow any relationship: the
+    /// query's FROM object is used, and it is an unknown read as well.
+    #[test]
+    fn a_built_field_list_reads_unknown_objects() {
+        let mut app = app_with_connection();
+        app.operations = vec![query(
+            "#[\"SELECT Id, \" ++ (vars.fields joinBy \",\") ++ \" FROM Contact\"]",
+            10,
+        )];
+        app.digest_operations();
+        let used: Vec<&str> = app
+            .uses_of_config("SF")
+            .unwrap()
+            .iter()
+            .map(|u| u.object.as_str())
+            .collect();
+        assert_eq!(used, ["Contact"]);
+        let unknown: Vec<(u32, UnknownUseReason)> = app
+            .unknown_uses_of_config("SF")
+            .map(|u| (u.location.line, u.reason))
+            .collect();
+        assert_eq!(unknown, [(10, UnknownUseReason::ExpressionQuery)]);
     }
 
     /// An operation naming no object (`<salesforce:delete>`: record ids) is
