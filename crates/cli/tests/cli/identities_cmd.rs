@@ -1307,3 +1307,34 @@ fn standard_relationship_names_are_no_objects() {
         .collect();
     assert_eq!(reasons, ["relationship-target"]);
 }
+
+/// Excess is marked as IG304 judges it: not for a user whose apps use no
+/// known object (an app with a connection and no operations intguard sees
+/// may work through what it does not read), where `scan` reports none.
+#[test]
+fn no_excess_is_marked_without_a_known_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let user = "int.app@acme.com";
+    jwt_app(&root.join("app"), user, &[]);
+    int_profile_project(root, user, &[("Account", "RCED")]);
+    let v = json_of(&["identities", "--format", "json", root.to_str().unwrap()]);
+    let objects = identity(&v, user)["objects"].as_array().unwrap().clone();
+    assert_eq!(objects.len(), 1);
+    assert!(objects[0]["excess"].is_null(), "{objects:#?}");
+    let text = text_of(&["identities", root.to_str().unwrap()]);
+    assert!(!text.contains("<- excess"), "{text}");
+    let out = intguard()
+        .args(["scan", "--format", "json", root.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let scan: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        !scan["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "IG304"),
+        "{scan:#}"
+    );
+}
