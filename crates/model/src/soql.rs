@@ -35,6 +35,9 @@ pub struct SoqlQuery {
     pub relationships: Vec<String>,
     /// `TYPEOF x WHEN Account THEN ...`: the object types named.
     pub typeof_objects: Vec<String>,
+    /// The polymorphic relationships of a `TYPEOF` without `ELSE` (`What`):
+    /// only the types it names are read through them.
+    pub typeof_closed: Vec<String>,
     /// Child sub-queries in the SELECT list (`object` is the child
     /// relationship name, e.g. `Contacts`).
     pub child_queries: Vec<SoqlQuery>,
@@ -50,6 +53,10 @@ pub struct SoqlQuery {
     /// A SOSL search: `FIND ... RETURNING A, B(...)`; `object` is the first
     /// returned object and `sosl_objects` all of them.
     pub sosl_objects: Vec<String>,
+    /// The SELECT list holds a value put in at run time (`#["SELECT Id, " ++
+    /// fields ++ " FROM Contact"]`, `${fields}`): its fields, which may
+    /// follow any relationship, are not known.
+    pub built_fields: bool,
 }
 
 /// How a query refers to an object.
@@ -74,7 +81,9 @@ pub struct ObjectRef {
     /// name otherwise.
     pub name: String,
     pub kind: ObjectRefKind,
-    /// The object it was reached from (for relationships).
+    /// The object it was reached from (for relationships): for a hop of a
+    /// path, the object the hop before leads to (`None` when that is not
+    /// known).
     pub parent: Option<String>,
     /// For relationships: the full path from the parent (`Account.Owner`).
     pub path: Option<String>,
@@ -87,7 +96,9 @@ impl ObjectRef {
         match self.kind {
             ObjectRefKind::From | ObjectRefKind::Typeof => Some(self.name.clone()),
             ObjectRefKind::ChildRelationship => child_relationship_target(&self.name),
-            ObjectRefKind::ParentRelationship => relationship_target(&self.name),
+            ObjectRefKind::ParentRelationship => {
+                parent_relationship_target(self.parent.as_deref(), &self.name)
+            }
         }
     }
 }
@@ -469,6 +480,11 @@ impl<'a> Parser<'a> {
                     }
                 }
                 Some(Tok::RParen) => return Err(err("unbalanced ')' in SELECT list")),
+                Some(Tok::Str) => {
+                    // No literal belongs in a SELECT list: text put in.
+                    q.built_fields = true;
+                    self.next();
+                }
                 _ => {
                     self.next();
                 }
@@ -615,12 +631,13 @@ impl<'a> Parser<'a> {
             _ => return,
         };
         let mut expect_type = false;
+        let mut closed = true;
         while let Some(t) = self.next() {
             match t {
                 Tok::Ident(w) if w.eq_ignore_ascii_case("END") => break,
                 Tok::Ident(w) if w.eq_ignore_ascii_case("WHEN") => expect_type = true,
-                Tok::Ident(w)
-                    if w.eq_ignore_ascii_case("THEN") || w.eq_ignore_ascii_case("ELSE") => {}
+                Tok::Ident(w) if w.eq_ignore_ascii_case("ELSE") => closed = false,
+                Tok::Ident(w) if w.eq_ignore_ascii_case("THEN") => {}
                 Tok::Ident(w) if expect_type => {
                     q.typeof_objects.push(w.to_string());
                     expect_type = false;
@@ -634,6 +651,9 @@ impl<'a> Parser<'a> {
             }
         }
         q.relationships.push(rel.to_string());
+        if closed {
+            q.typeof_closed.push(rel.to_string());
+        }
     }
 }
 
@@ -730,6 +750,16 @@ fn parse_sosl(toks: Vec<Tok<'_>>) -> Result<SoqlQuery, SoqlError> {
 }
 
 impl SoqlQuery {
+    /// [`Self::built_fields`] of the query or of a sub-query.
+    pub fn any_built_fields(&self) -> bool {
+        self.built_fields
+            || self
+                .child_queries
+                .iter()
+                .chain(&self.semi_joins)
+                .any(SoqlQuery::any_built_fields)
+    }
+
     /// Every object reference of the query and its sub-queries.
     pub fn object_refs(&self) -> Vec<ObjectRef> {
         let mut out = Vec::new();
@@ -742,13 +772,21 @@ impl SoqlQuery {
     fn collect_refs(&self, child_of: Option<&str>, out: &mut Vec<ObjectRef>) {
         let here = match child_of {
             Some(parent) => {
-                out.push(ObjectRef {
-                    name: self.object.clone(),
-                    kind: ObjectRefKind::ChildRelationship,
-                    parent: Some(parent.to_string()),
-                    path: Some(self.object.clone()),
-                });
-                child_relationship_target(&self.object).unwrap_or_else(|| self.object.clone())
+                // Histories, shares and feeds are read with their parent
+                // record: no object of their own.
+                if !PARENT_OWNED_CHILDREN
+                    .iter()
+                    .any(|c| c.eq_ignore_ascii_case(&self.object))
+                {
+                    out.push(ObjectRef {
+                        name: self.object.clone(),
+                        kind: ObjectRefKind::ChildRelationship,
+                        parent: Some(parent.to_string()),
+                        path: Some(self.object.clone()),
+                    });
+                }
+                // Empty when not known: no hop is resolved from it.
+                child_relationship_target(&self.object).unwrap_or_default()
             }
             None => {
                 if self.sosl_objects.is_empty() {
@@ -770,20 +808,40 @@ impl SoqlQuery {
                 self.object.clone()
             }
         };
+        let alias = self.alias.as_deref();
         for rel in self.relationships.iter().chain(&self.from_relationships) {
-            // Each hop of `Account.Owner` from the query's object.
+            // Each hop of `Account.Owner` from the query's object, each read
+            // on the object the one before leads to (`None`: not known).
             let mut path = String::new();
-            for hop in rel.split('.') {
+            let mut source = Some(here.clone());
+            for (i, hop) in rel.split('.').enumerate() {
+                // `FROM Contact c, c.Account a`: the alias is the object.
+                if i == 0 && alias.is_some_and(|a| a.eq_ignore_ascii_case(hop)) {
+                    continue;
+                }
                 if !path.is_empty() {
                     path.push('.');
                 }
                 path.push_str(hop);
-                out.push(ObjectRef {
+                // A `TYPEOF What` without ELSE reads only the types it names
+                // (their refs are the `Typeof` ones).
+                if path == hop
+                    && self
+                        .typeof_closed
+                        .iter()
+                        .any(|t| t.eq_ignore_ascii_case(hop))
+                {
+                    source = None;
+                    continue;
+                }
+                let r = ObjectRef {
                     name: hop.to_string(),
                     kind: ObjectRefKind::ParentRelationship,
-                    parent: Some(here.clone()),
+                    parent: source.take(),
                     path: Some(path.clone()),
-                });
+                };
+                source = r.object();
+                out.push(r);
             }
         }
         for t in &self.typeof_objects {
@@ -809,7 +867,9 @@ pub fn objects(query: &str) -> Result<Vec<ObjectRef>, SoqlError> {
     Ok(parse(query)?.object_refs())
 }
 
-/// Standard parent relationships whose target is not their own name.
+/// Standard parent relationships whose target is not their own name; `""`
+/// for polymorphic ones (`What`, `Who`: any of several objects), `"="` for
+/// those that lead back to the object they are read on (`MasterRecord`).
 const PARENT_RELATIONSHIPS: &[(&str, &str)] = &[
     ("Owner", "User"),
     ("CreatedBy", "User"),
@@ -817,37 +877,166 @@ const PARENT_RELATIONSHIPS: &[(&str, &str)] = &[
     ("Manager", "User"),
     ("DelegatedApprover", "User"),
     ("ReportsTo", "Contact"),
-    ("MasterRecord", ""),
-    ("Parent", ""),
+    ("MasterRecord", "="),
     ("What", ""),
     ("Who", ""),
     ("ConvertedAccount", "Account"),
     ("ConvertedContact", "Contact"),
     ("ConvertedOpportunity", "Opportunity"),
-    ("Pricebook2", "Pricebook2"),
-    ("PricebookEntry", "PricebookEntry"),
-    ("RecordType", "RecordType"),
+    // Order
+    ("BillToContact", "Contact"),
+    ("ShipToContact", "Contact"),
+    ("CustomerAuthorizedBy", "Contact"),
+    ("CompanyAuthorizedBy", "User"),
+    ("OriginalOrder", "Order"),
+    // Order, Contract
+    ("ActivatedBy", "User"),
+    // Contract
+    ("CustomerSigned", "Contact"),
+    ("CompanySigned", "User"),
+    // Asset
+    ("ParentAsset", "Asset"),
+    ("RootAsset", "Asset"),
 ];
+
+/// Objects whose `Parent` relationship leads to the same object (on other
+/// objects, such as Attachment or Note, it is polymorphic).
+const SELF_PARENT: &[&str] = &["Account", "Asset", "Campaign", "Case", "WorkOrder"];
+
+/// Standard objects, for the relationships named like their object
+/// (`Account` on Contact, `Product2` on OrderItem): a standard relationship
+/// name that is none of these nor in [`PARENT_RELATIONSHIPS`] leads to an
+/// object intguard does not know, never to an object of its own name.
+const STANDARD_OBJECTS: &[&str] = &[
+    "Account",
+    "AccountContactRelation",
+    "AccountContactRole",
+    "AccountTeamMember",
+    "Address",
+    "Asset",
+    "AssetRelationship",
+    "Attachment",
+    "BusinessHours",
+    "CallCenter",
+    "Campaign",
+    "CampaignMember",
+    "Case",
+    "CaseComment",
+    "CaseContactRole",
+    "CollaborationGroup",
+    "Contact",
+    "ContactPointAddress",
+    "ContactPointEmail",
+    "ContactPointPhone",
+    "ContentDocument",
+    "ContentVersion",
+    "Contract",
+    "ContractContactRole",
+    "ContractLineItem",
+    "CreditMemo",
+    "Dashboard",
+    "Document",
+    "EmailMessage",
+    "EmailTemplate",
+    "Entitlement",
+    "Event",
+    "FeedComment",
+    "FeedItem",
+    "Folder",
+    "Group",
+    "Idea",
+    "Individual",
+    "Invoice",
+    "Lead",
+    "LiveChatTranscript",
+    "Location",
+    "MessagingEndUser",
+    "MessagingSession",
+    "Network",
+    "Note",
+    "OperatingHours",
+    "Opportunity",
+    "OpportunityContactRole",
+    "OpportunityLineItem",
+    "OpportunityTeamMember",
+    "Order",
+    "OrderItem",
+    "Organization",
+    "Payment",
+    "PaymentMethod",
+    "Period",
+    "PermissionSet",
+    "PermissionSetGroup",
+    "Pricebook2",
+    "PricebookEntry",
+    "ProcessInstance",
+    "Product2",
+    "ProductItem",
+    "ProductRequest",
+    "Profile",
+    "Quote",
+    "QuoteLineItem",
+    "RecordType",
+    "Report",
+    "ReturnOrder",
+    "ServiceAppointment",
+    "ServiceContract",
+    "ServiceResource",
+    "ServiceTerritory",
+    "Shipment",
+    "Site",
+    "Skill",
+    "Solution",
+    "Task",
+    "Territory",
+    "Territory2",
+    "Topic",
+    "User",
+    "UserLicense",
+    "UserRole",
+    "WorkOrder",
+    "WorkOrderLineItem",
+    "WorkType",
+];
+
+fn is_standard_object(name: &str) -> bool {
+    STANDARD_OBJECTS
+        .iter()
+        .any(|o| o.eq_ignore_ascii_case(name))
+}
 
 /// The object a parent relationship name leads to, by convention:
 /// `Owner` -> `User`, `Invoice__r` -> `Invoice__c`, `Account` -> `Account`.
-/// `None` for polymorphic ones (`What`, `Who`, `Parent`).
+/// `None` when not known: polymorphic ones (`What`, `Who`), and standard
+/// names that are no object intguard knows (`Foo`).
 pub fn relationship_target(name: &str) -> Option<String> {
+    parent_relationship_target(None, name)
+}
+
+/// [`relationship_target`] read on object `source` (when known): `Parent`
+/// on Account leads to Account, `MasterRecord` to the object itself.
+pub fn parent_relationship_target(source: Option<&str>, name: &str) -> Option<String> {
     let name = name.trim();
+    let source = source.map(str::trim).filter(|s| !s.is_empty());
+    if name.eq_ignore_ascii_case("Parent") {
+        return source
+            .filter(|s| SELF_PARENT.iter().any(|o| o.eq_ignore_ascii_case(s)))
+            .map(str::to_string);
+    }
     if let Some((_, t)) = PARENT_RELATIONSHIPS
         .iter()
         .find(|(r, _)| r.eq_ignore_ascii_case(name))
     {
-        return (!t.is_empty()).then(|| t.to_string());
+        return match *t {
+            "" => None,
+            "=" => source.map(str::to_string),
+            t => Some(t.to_string()),
+        };
     }
     if let Some(base) = strip_suffix_ci(name, "__r") {
         return Some(format!("{base}__c"));
     }
-    if name.is_empty() {
-        None
-    } else {
-        Some(name.to_string())
-    }
+    is_standard_object(name).then(|| name.to_string())
 }
 
 /// Standard child relationships that plural rules get wrong.
@@ -856,20 +1045,23 @@ const CHILD_RELATIONSHIPS: &[(&str, &str)] = &[
     ("OpportunityLineItems", "OpportunityLineItem"),
     ("ActivityHistories", "ActivityHistory"),
     ("OpenActivities", "OpenActivity"),
-    ("Histories", ""),
     ("ChildAccounts", "Account"),
     ("CombinedAttachments", "CombinedAttachment"),
     ("ContentDocumentLinks", "ContentDocumentLink"),
     ("AttachedContentDocuments", "AttachedContentDocument"),
     ("OrderItems", "OrderItem"),
     ("QuoteLineItems", "QuoteLineItem"),
-    ("Shares", ""),
-    ("Feeds", ""),
 ];
+
+/// Child relationships to records read with their parent's access (field
+/// history, sharing, Chatter feed): a sub-query on them reads no object of
+/// its own.
+const PARENT_OWNED_CHILDREN: &[&str] = &["Histories", "Shares", "Feeds"];
 
 /// The object a child relationship name leads to, by convention:
 /// `Contacts` -> `Contact`, `Opportunities` -> `Opportunity`,
-/// `Invoice_Lines__r` -> `Invoice_Line__c`.
+/// `Invoice_Lines__r` -> `Invoice_Line__c`; `None` when not known (a
+/// standard name whose singular is no object intguard knows).
 pub fn child_relationship_target(name: &str) -> Option<String> {
     let name = name.trim();
     if let Some((_, t)) = CHILD_RELATIONSHIPS
@@ -881,10 +1073,8 @@ pub fn child_relationship_target(name: &str) -> Option<String> {
     if let Some(base) = strip_suffix_ci(name, "__r") {
         return Some(format!("{}__c", singular(base)));
     }
-    if name.is_empty() {
-        return None;
-    }
-    Some(singular(name))
+    let object = singular(name);
+    is_standard_object(&object).then_some(object)
 }
 
 fn strip_suffix_ci<'a>(s: &'a str, suffix: &str) -> Option<&'a str> {
@@ -995,10 +1185,11 @@ mod tests {
         assert_eq!(q.object, "Contact");
         assert_eq!(q.relationships, ["Account", "Account.Owner", "Owner"]);
         let refs = q.object_refs();
+        // Each hop is read on the object the hop before leads to.
         assert!(refs.contains(&ObjectRef {
             name: "Owner".into(),
             kind: ObjectRefKind::ParentRelationship,
-            parent: Some("Contact".into()),
+            parent: Some("Account".into()),
             path: Some("Account.Owner".into()),
         }));
         assert_eq!(
@@ -1192,6 +1383,111 @@ mod tests {
             child_relationship_target("Addresses").as_deref(),
             Some("Address")
         );
-        assert_eq!(child_relationship_target("Histories"), None);
+        assert_eq!(child_relationship_target("Widgets"), None);
+    }
+
+    /// Standard relationships named otherwise than their object lead to
+    /// it; a standard name intguard does not know, or a polymorphic one,
+    /// leads to no object (once, `BillToContact.Email` made an object
+    /// `BillToContact`).
+    #[test]
+    fn standard_relationship_names() {
+        for (name, object) in [
+            ("BillToContact", "Contact"),
+            ("ShipToContact", "Contact"),
+            ("CustomerAuthorizedBy", "Contact"),
+            ("CompanyAuthorizedBy", "User"),
+            ("OriginalOrder", "Order"),
+            ("ActivatedBy", "User"),
+            ("CustomerSigned", "Contact"),
+            ("CompanySigned", "User"),
+            ("ParentAsset", "Asset"),
+            ("RootAsset", "Asset"),
+            ("Account", "Account"),
+            ("product2", "product2"),
+        ] {
+            assert_eq!(relationship_target(name).as_deref(), Some(object), "{name}");
+        }
+        for name in ["Who", "What", "Parent", "MasterRecord", "SomethingElse", ""] {
+            assert_eq!(relationship_target(name), None, "{name}");
+        }
+        assert_eq!(
+            parent_relationship_target(Some("Account"), "Parent").as_deref(),
+            Some("Account")
+        );
+        assert_eq!(
+            parent_relationship_target(Some("Attachment"), "Parent"),
+            None
+        );
+        assert_eq!(
+            parent_relationship_target(Some("Lead"), "MasterRecord").as_deref(),
+            Some("Lead")
+        );
+        assert_eq!(
+            from_objects("SELECT Id, BillToContact.Email, OriginalOrder.OrderNumber FROM Order"),
+            ["Contact", "Order"]
+        );
+        // Each hop is read on the object the one before leads to.
+        assert_eq!(
+            from_objects("SELECT ParentAsset.Parent.Name, Account.Parent.Name FROM Asset"),
+            ["Account", "Asset"]
+        );
+        let refs = objects("SELECT Who.Name, What.Name FROM Task").unwrap();
+        let unknown: Vec<&str> = refs
+            .iter()
+            .filter(|r| r.object().is_none())
+            .map(|r| r.name.as_str())
+            .collect();
+        assert_eq!(unknown, ["What", "Who"]);
+    }
+
+    /// Fields put in at run time are told from a query written out, where
+    /// an interpolated value is a value.
+    #[test]
+    fn built_field_lists() {
+        let q =
+            parse("#[\"SELECT Id, \" ++ (vars.fields joinBy \",\") ++ \" FROM Contact\"]").unwrap();
+        assert_eq!(q.object, "Contact");
+        assert!(q.any_built_fields());
+        assert!(
+            parse("SELECT Id, ${fields} FROM Contact")
+                .unwrap()
+                .built_fields
+        );
+        let q = parse("SELECT Id, (SELECT $(vars.f) FROM Contacts) FROM Account").unwrap();
+        assert!(!q.built_fields && q.any_built_fields());
+        let q = parse("#[\"SELECT Id FROM Contact WHERE Name = '$(vars.name)'\"]").unwrap();
+        assert!(!q.any_built_fields());
+    }
+
+    /// A `TYPEOF` without `ELSE` reads only the types it names through its
+    /// polymorphic relationship; with `ELSE`, any type.
+    #[test]
+    fn typeof_without_else_names_all_it_reads() {
+        let unknown = |q: &str| -> Vec<String> {
+            objects(q)
+                .unwrap()
+                .into_iter()
+                .filter(|r| r.object().is_none())
+                .map(|r| r.name)
+                .collect()
+        };
+        let closed = "SELECT TYPEOF What WHEN Account THEN Phone WHEN Opportunity THEN Amount END FROM Event";
+        assert!(unknown(closed).is_empty());
+        assert_eq!(from_objects(closed), ["Account", "Event", "Opportunity"]);
+        let open = "SELECT TYPEOF What WHEN Account THEN Phone ELSE Name END FROM Event";
+        assert_eq!(unknown(open), ["What"]);
+    }
+
+    /// History, share and feed sub-queries read no object of their own; an
+    /// old-syntax alias is no relationship.
+    #[test]
+    fn parent_owned_children_and_from_aliases() {
+        let refs = objects("SELECT Id, (SELECT Field FROM Histories) FROM Account").unwrap();
+        assert_eq!(refs.len(), 1, "{refs:?}");
+        assert_eq!(
+            from_objects("SELECT c.Name, a.Name FROM Contact c, c.Account a"),
+            ["Account", "Contact"]
+        );
     }
 }

@@ -944,7 +944,7 @@ fn a_delete_by_id_is_an_unknown_use() {
     let text = text_of(&["identities", root.to_str().unwrap()]);
     assert!(
         text.contains(
-            "  unknown     app delete at purge.xml:6: it names no object; it may read, delete any object"
+            "  unknown     app delete at purge.xml:6: it names no object; it may read, edit, delete any object"
         ),
         "{text}"
     );
@@ -1115,4 +1115,226 @@ fn apps_on_a_domain_not_read_have_unknown_users() {
     let domain = fixture("rules/tests/fixtures/IG303/domain");
     let text = text_of(&["identities", &domain]);
     assert!(!text.contains("Unknown users"), "{text}");
+}
+
+/// One `objectPermissions` entry of a profile: `flags` holds R, C, E, D.
+fn object_permission(object: &str, flags: &str) -> String {
+    let on = |c: char| flags.contains(c);
+    format!(
+        "    <objectPermissions>\n        <allowCreate>{}</allowCreate>\n        <allowDelete>{}</allowDelete>\n        <allowEdit>{}</allowEdit>\n        <allowRead>{}</allowRead>\n        <modifyAllRecords>false</modifyAllRecords>\n        <object>{object}</object>\n        <viewAllRecords>false</viewAllRecords>\n    </objectPermissions>\n",
+        on('C'),
+        on('D'),
+        on('E'),
+        on('R')
+    )
+}
+
+/// An SFDX project whose user definition gives `user` profile `Int Profile`
+/// with `objects` (name, flags as for [`object_permission`]).
+fn int_profile_project(root: &Path, user: &str, objects: &[(&str, &str)]) {
+    write(
+        root,
+        "salesforce/sfdx-project.json",
+        r#"{"packageDirectories":[{"path":"force-app","default":true}],"name":"x","sourceApiVersion":"62.0"}"#,
+    );
+    write(
+        root,
+        "salesforce/config/int-user-def.json",
+        &format!(
+            "{{\n  \"Username\": \"{user}\",\n  \"LastName\": \"Int\",\n  \"Email\": \"int@acme.example\",\n  \"Alias\": \"int\",\n  \"profileName\": \"Int Profile\",\n  \"permsets\": []\n}}\n"
+        ),
+    );
+    let permissions: String = objects
+        .iter()
+        .map(|(o, f)| object_permission(o, f))
+        .collect();
+    write(
+        root,
+        "salesforce/force-app/main/default/profiles/Int Profile.profile-meta.xml",
+        &format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Profile xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <custom>true</custom>\n{permissions}    <userLicense>Salesforce Integration</userLicense>\n    <userPermissions>\n        <enabled>true</enabled>\n        <name>ApiEnabled</name>\n    </userPermissions>\n</Profile>\n"
+        ),
+    );
+}
+
+/// The `excess` of each object row of `user`, as Setup's labels.
+fn excess_of(root: &Path, user: &str) -> Vec<(String, String)> {
+    let v = json_of(&["identities", "--format", "json", root.to_str().unwrap()]);
+    let id = identity(&v, user);
+    id["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            let e = &o["excess"];
+            let labels: Vec<&str> = [
+                ("read", "Read"),
+                ("create", "Create"),
+                ("edit", "Edit"),
+                ("delete", "Delete"),
+            ]
+            .iter()
+            .filter(|(k, _)| e[*k] == true)
+            .map(|(_, l)| *l)
+            .collect();
+            (o["object"].as_str().unwrap().to_string(), labels.join(", "))
+        })
+        .collect()
+}
+
+/// Reading through a relationship (`Account.Name` from Contact, a child
+/// sub-query on Contacts) only reads: Create, Edit and Delete on those
+/// objects are excess. A delete (a bulk job's, or a merge's, which deletes
+/// the merged records) needs the Edit and Read Salesforce requires for
+/// Delete; publishing a platform event creates a record of its event
+/// object.
+#[test]
+fn used_versus_granted_follows_what_salesforce_requires() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let user = "int.app@acme.com";
+    let app = root.join("app");
+    jwt_app(
+        &app,
+        user,
+        &[
+            "SELECT Id, Account.Name FROM Contact",
+            "SELECT Id, (SELECT LastName FROM Contacts) FROM Case",
+        ],
+    );
+    write(
+        &app,
+        "src/main/mule/changes.xml",
+        r##"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+      xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <flow name="changes">
+    <salesforce:create-job-bulk-api-v2 config-ref="SF" objectType="Lead" operation="delete"/>
+    <salesforce:merge config-ref="SF" type="Opportunity" masterRecord="#[payload]" recordToMergeIds="#[vars.ids]"/>
+    <salesforce:publish-platform-event-message config-ref="SF" platformEventName="Order_Event__e">
+      <salesforce:platform-event-messages>#[[{a: 1}]]</salesforce:platform-event-messages>
+    </salesforce:publish-platform-event-message>
+  </flow>
+</mule>
+"##,
+    );
+    int_profile_project(
+        root,
+        user,
+        &[
+            ("Account", "RCED"),
+            ("Case", "R"),
+            ("Contact", "RCED"),
+            ("Lead", "RCED"),
+            ("Opportunity", "RED"),
+            ("Order_Event__e", "RC"),
+        ],
+    );
+    let excess = excess_of(root, user);
+    let want: Vec<(String, String)> = [
+        ("Account", "Create, Edit, Delete"),
+        ("Case", ""),
+        ("Contact", "Create, Edit, Delete"),
+        ("Lead", "Create"),
+        ("Opportunity", ""),
+        ("Order_Event__e", ""),
+    ]
+    .iter()
+    .map(|(o, e)| (o.to_string(), e.to_string()))
+    .collect();
+    assert_eq!(excess, want);
+}
+
+/// Standard relationship names lead to their objects (`BillToContact` to
+/// Contact, `OriginalOrder` to Order, `ParentAsset` to Asset), never to an
+/// object named like the relationship; polymorphic `Who` and `What` lead to
+/// unknown objects, so Read on Account or Lead is not called unused.
+#[test]
+fn standard_relationship_names_are_no_objects() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let user = "int.app@acme.com";
+    jwt_app(
+        &root.join("app"),
+        user,
+        &[
+            "SELECT Id, BillToContact.Email, OriginalOrder.OrderNumber FROM Order",
+            "SELECT Id, CustomerSigned.Email, CompanySigned.Name, ActivatedBy.Name FROM Contract",
+            "SELECT Id, ParentAsset.Name, RootAsset.Name FROM Asset",
+        ],
+    );
+    int_profile_project(
+        root,
+        user,
+        &[
+            ("Asset", "R"),
+            ("Contact", "R"),
+            ("Contract", "R"),
+            ("Order", "R"),
+            ("User", "R"),
+        ],
+    );
+    let excess = excess_of(root, user);
+    let objects: Vec<&str> = excess.iter().map(|(o, _)| o.as_str()).collect();
+    assert_eq!(objects, ["Asset", "Contact", "Contract", "Order", "User"]);
+    assert!(excess.iter().all(|(_, e)| e.is_empty()), "{excess:?}");
+
+    // Who and What: any object.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    jwt_app(
+        &root.join("app"),
+        user,
+        &["SELECT Id, Who.Name, What.Name FROM Task"],
+    );
+    int_profile_project(
+        root,
+        user,
+        &[("Account", "RC"), ("Lead", "R"), ("Task", "R")],
+    );
+    let excess = excess_of(root, user);
+    let want: Vec<(String, String)> = [("Account", "Create"), ("Lead", ""), ("Task", "")]
+        .iter()
+        .map(|(o, e)| (o.to_string(), e.to_string()))
+        .collect();
+    assert_eq!(excess, want);
+    let v = json_of(&["identities", "--format", "json", root.to_str().unwrap()]);
+    let reasons: Vec<&str> = identity(&v, user)["unknown_uses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["reason"].as_str().unwrap())
+        .collect();
+    assert_eq!(reasons, ["relationship-target"]);
+}
+
+/// Excess is marked as IG304 judges it: not for a user whose apps use no
+/// known object (an app with a connection and no operations intguard sees
+/// may work through what it does not read), where `scan` reports none.
+#[test]
+fn no_excess_is_marked_without_a_known_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let user = "int.app@acme.com";
+    jwt_app(&root.join("app"), user, &[]);
+    int_profile_project(root, user, &[("Account", "RCED")]);
+    let v = json_of(&["identities", "--format", "json", root.to_str().unwrap()]);
+    let objects = identity(&v, user)["objects"].as_array().unwrap().clone();
+    assert_eq!(objects.len(), 1);
+    assert!(objects[0]["excess"].is_null(), "{objects:#?}");
+    let text = text_of(&["identities", root.to_str().unwrap()]);
+    assert!(!text.contains("<- excess"), "{text}");
+    let out = intguard()
+        .args(["scan", "--format", "json", root.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let scan: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        !scan["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "IG304"),
+        "{scan:#}"
+    );
 }

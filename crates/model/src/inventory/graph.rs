@@ -153,10 +153,12 @@ impl IntegrationIdentity {
     }
 
     /// The access its apps' use of an object needs (read is implied by any
-    /// use); `None` when no app uses it, not even possibly. A use known only
-    /// from a relationship name, or by an operation of unknown kind, may need
-    /// anything but view-all / modify-all; operations whose objects are
-    /// unknown ([`Self::unknown_uses`]) may need theirs on any object.
+    /// use), with the flags Salesforce requires for those (Delete needs
+    /// Edit: [`AccessFlags::with_required`]); `None` when no app uses it, not
+    /// even possibly. A use known only from a relationship name (a field path
+    /// or a child sub-query in SOQL) only reads; an operation of unknown kind
+    /// may need anything but view-all / modify-all; operations whose objects
+    /// are unknown ([`Self::unknown_uses`]) may need theirs on any object.
     pub fn access_needed(&self, object: &str) -> Option<AccessFlags> {
         needed(self.object_used(object), self.unknown_needs())
     }
@@ -223,14 +225,14 @@ impl<'a> ObjectLookup<'a> {
 /// are unknown may need (see [`IntegrationIdentity::access_needed`]).
 fn needed(used: Option<&ObjectUse>, unknown: AccessFlags) -> Option<AccessFlags> {
     let Some(used) = used else {
-        return unknown.any().then_some(unknown);
+        return unknown.any().then(|| unknown.with_required());
     };
-    if used.inferred || used.operations.contains(&ObjectOperation::Other) {
+    if used.operations.contains(&ObjectOperation::Other) {
         return Some(AccessFlags::crud());
     }
     let mut need = used.needs().union(unknown);
     need.read = true;
-    Some(need)
+    Some(need.with_required())
 }
 
 /// Why an identity is an integration identity.
@@ -471,15 +473,16 @@ pub struct UnknownUse {
 }
 
 impl UnknownUse {
-    /// The access it may need on any object: what its operation needs, and
-    /// read, which any use implies.
+    /// The access it may need on any object: what its operation needs, with
+    /// what Salesforce requires for that (a delete needs Edit), and read,
+    /// which any use implies.
     pub fn needs(&self) -> AccessFlags {
         if self.operation == ObjectOperation::Other {
             return AccessFlags::crud();
         }
         let mut n = self.operation.needs();
         n.read = true;
-        n
+        n.with_required()
     }
 }
 
@@ -494,9 +497,11 @@ pub enum UnknownUseReason {
     /// The object type is an expression, or a property not defined in the
     /// repository.
     ExpressionType,
-    /// The query reads through a custom relationship (`Account__r`): its
-    /// lookup field may point at any object (`Account`, `Partner__c`), and
-    /// the field's definition is not in what intguard reads.
+    /// The query reads through a relationship whose object is not known: a
+    /// custom one (`Account__r`: its lookup field may point at any object,
+    /// `Account`, `Partner__c`, and the field's definition is not in what
+    /// intguard reads), a polymorphic one without `TYPEOF` (`What`, `Who`),
+    /// or a standard name intguard does not know.
     RelationshipTarget,
     /// The operation names no object: `<salesforce:delete>` takes record
     /// ids, whose objects are known only at run time; the same for any
@@ -513,7 +518,7 @@ impl UnknownUseReason {
                 "its object type is an expression or an undefined property"
             }
             UnknownUseReason::RelationshipTarget => {
-                "its query reads through a custom relationship (__r) whose object is not known"
+                "its query reads through a relationship (custom __r, polymorphic What / Who, or a name intguard does not know) whose object is not known"
             }
             UnknownUseReason::NoObject => "it names no object",
         }
@@ -600,6 +605,36 @@ mod tests {
             locations: Vec::new(),
             apps: Vec::new(),
         }
+    }
+
+    /// Reading through a relationship (`Account.Name` from Contact) only
+    /// reads; a delete needs the Edit and Read Salesforce requires for it,
+    /// on its object or, when its objects are unknown, on any object.
+    #[test]
+    fn needs_are_what_salesforce_requires_and_relationships_only_read() {
+        let mut id = IntegrationIdentity::new(Some("int@acme.com".into()), "int@acme.com".into());
+        id.objects_used = vec![
+            used("Account", vec![ObjectOperation::Read], true),
+            used("Case", vec![ObjectOperation::Delete], false),
+            used("Lead", vec![ObjectOperation::Create], false),
+        ]
+        .into();
+        let need = |id: &IntegrationIdentity, o: &str| id.access_needed(o).map(|n| n.describe());
+        assert_eq!(need(&id, "Account").as_deref(), Some("Read"));
+        assert_eq!(need(&id, "Case").as_deref(), Some("Read, Edit, Delete"));
+        assert_eq!(need(&id, "Lead").as_deref(), Some("Read, Create"));
+        assert_eq!(need(&id, "Order"), None);
+        id.unknown_uses = vec![UnknownUse {
+            app: "orders".into(),
+            operation: ObjectOperation::Delete,
+            reason: UnknownUseReason::NoObject,
+            location: Location::new("a.xml", 1, 1),
+        }];
+        assert_eq!(need(&id, "Order").as_deref(), Some("Read, Edit, Delete"));
+        assert_eq!(
+            need(&id, "Lead").as_deref(),
+            Some("Read, Create, Edit, Delete")
+        );
     }
 
     /// The lookup answers as the one-object methods do, for every name

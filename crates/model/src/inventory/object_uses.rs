@@ -209,9 +209,13 @@ pub(super) fn operation_kind(op: &SalesforceOperation) -> ObjectOperation {
         ObjectOperation::Upsert
     } else if l.contains("delete") && !l.contains("listener") && !l.contains("deleted") {
         ObjectOperation::Delete
-    } else if l.starts_with("create") || l.contains("insert") {
+    } else if l == "merge" {
+        // Merging deletes the merged records (and edits the master one).
+        ObjectOperation::Delete
+    } else if l.starts_with("create") || l.contains("insert") || l.starts_with("publish") {
+        // Publishing a platform event inserts a record of its event object.
         ObjectOperation::Create
-    } else if l.starts_with("update") || l == "merge" || l.starts_with("undelete") {
+    } else if l.starts_with("update") || l.starts_with("undelete") {
         ObjectOperation::Edit
     } else if l.starts_with("query")
         || l.starts_with("retrieve")
@@ -360,6 +364,15 @@ fn pair_uses(
         } else {
             ObjectOperation::Read
         };
+        // Fields put in at run time may follow any relationship: its FROM
+        // objects are known, what it reads through them is not.
+        if parsed.any_built_fields() {
+            not_known(
+                ObjectOperation::Read,
+                UnknownUseReason::ExpressionQuery,
+                &op.location,
+            );
+        }
         for r in parsed.object_refs() {
             // A custom relationship's name is its lookup field's, not its
             // object's (`Account__r` may lead to Account): guessing `X__c`
@@ -381,7 +394,19 @@ fn pair_uses(
                 );
                 continue;
             }
-            let Some(obj) = r.object() else { continue };
+            let Some(obj) = r.object() else {
+                // A polymorphic relationship (`What`, `Who`) or a name
+                // intguard does not know (`BillToContact` once was taken for
+                // an object of that name): it may lead to any object.
+                if relationship {
+                    not_known(
+                        ObjectOperation::Read,
+                        UnknownUseReason::RelationshipTarget,
+                        &op.location,
+                    );
+                }
+                continue;
+            };
             if !is_api_name(&obj) {
                 // `FROM ${object}`, or what the parser made of a query put
                 // together with `++`.
@@ -544,6 +569,134 @@ mod tests {
             .collect();
         want.push((50, UnknownUseReason::ExpressionQuery));
         assert_eq!(unknown, want);
+    }
+
+    fn app_with_connection() -> MuleApp {
+        let mut app = MuleApp::new("orders", "orders", MuleRuntime::Mule4);
+        app.salesforce_connections.push(SalesforceConnection {
+            config_name: "SF".into(),
+            element: "salesforce:jwt-connection".into(),
+            runtime: MuleRuntime::Mule4,
+            auth: AuthClass::Certificate,
+            location: Location::new("orders/src/main/mule/global.xml", 3, 5),
+            attributes: Vec::new(),
+            tls_context: None,
+        });
+        app
+    }
+
+    /// A merge deletes the merged records; publishing a platform event
+    /// inserts a record of its event object.
+    #[test]
+    fn merge_deletes_and_publishing_creates() {
+        let mut app = app_with_connection();
+        let op = |element: &str, object_type: &str, line: u32| SalesforceOperation {
+            element: element.into(),
+            config_ref: Some("SF".into()),
+            object_type: Some(object_type.into()),
+            soql: None,
+            bulk_operation: None,
+            location: Location::new("orders/src/main/mule/flows.xml", line, 5),
+        };
+        app.operations = vec![
+            op("salesforce:merge", "Account", 10),
+            op(
+                "salesforce:publish-platform-event-message",
+                "Order_Event__e",
+                11,
+            ),
+        ];
+        app.digest_operations();
+        assert_eq!(app.unknown_uses_of_config("SF").count(), 0);
+        let used: Vec<(&str, &[ObjectOperation])> = app
+            .uses_of_config("SF")
+            .unwrap()
+            .iter()
+            .map(|u| (u.object.as_str(), u.operations.as_slice()))
+            .collect();
+        assert_eq!(
+            used,
+            [
+                ("Account", &[ObjectOperation::Delete][..]),
+                ("Order_Event__e", &[ObjectOperation::Create][..]),
+            ]
+        );
+    }
+
+    /// A standard relationship leads to its object (`BillToContact` to
+    /// Contact, read only); a polymorphic one (`Who`, `What`) or a name
+    /// intguard does not know is a relationship-target unknown use, not an
+    /// object of its name.
+    #[test]
+    fn relationships_lead_to_their_objects_or_to_unknown_ones() {
+        let mut app = app_with_connection();
+        app.operations = vec![
+            query(
+                "SELECT Id, BillToContact.Email, OriginalOrder.OrderNumber FROM Order",
+                10,
+            ),
+            query("SELECT Id, Who.Name, What.Name FROM Task", 11),
+            query("SELECT Id, Widget.Name FROM Case", 12),
+        ];
+        app.digest_operations();
+        let used: Vec<(&str, bool)> = app
+            .uses_of_config("SF")
+            .unwrap()
+            .iter()
+            .map(|u| (u.object.as_str(), u.inferred))
+            .collect();
+        assert_eq!(
+            used,
+            [
+                ("Case", false),
+                ("Contact", true),
+                ("Order", false),
+                ("Task", false)
+            ]
+        );
+        let unknown: Vec<(u32, ObjectOperation, UnknownUseReason)> = app
+            .unknown_uses_of_config("SF")
+            .map(|u| (u.location.line, u.operation, u.reason))
+            .collect();
+        assert_eq!(
+            unknown,
+            [
+                (
+                    11,
+                    ObjectOperation::Read,
+                    UnknownUseReason::RelationshipTarget
+                ),
+                (
+                    12,
+                    ObjectOperation::Read,
+                    UnknownUseReason::RelationshipTarget
+                ),
+            ]
+        );
+    }
+
+    /// A field list built by DataWeave may follow any relationship: the
+    /// query's FROM object is used, and it is an unknown read as well.
+    #[test]
+    fn a_built_field_list_reads_unknown_objects() {
+        let mut app = app_with_connection();
+        app.operations = vec![query(
+            "#[\"SELECT Id, \" ++ (vars.fields joinBy \",\") ++ \" FROM Contact\"]",
+            10,
+        )];
+        app.digest_operations();
+        let used: Vec<&str> = app
+            .uses_of_config("SF")
+            .unwrap()
+            .iter()
+            .map(|u| u.object.as_str())
+            .collect();
+        assert_eq!(used, ["Contact"]);
+        let unknown: Vec<(u32, UnknownUseReason)> = app
+            .unknown_uses_of_config("SF")
+            .map(|u| (u.location.line, u.reason))
+            .collect();
+        assert_eq!(unknown, [(10, UnknownUseReason::ExpressionQuery)]);
     }
 
     /// An operation naming no object (`<salesforce:delete>`: record ids) is

@@ -27,7 +27,10 @@ SOQL (FROM objects, relationship paths such as `Account.Name`, sub-queries such 
 reports:
 - objects granted but used by no app running as that user;
 - access beyond what the apps do on a used object (Delete or Edit when the apps only
-  read or create; Read is implied by any use);
+  read or create; Read is implied by any use, and what Salesforce requires for what
+  they do is needed too: Delete requires Edit and Read, Edit and Create require Read;
+  reading through a relationship, `Account.Name` or `(SELECT Id FROM Contacts)`, only
+  reads);
 - View All / Modify All records (`viewAllRecords`, `modifyAllRecords`) on any object,
   used or not: they ignore sharing.
 Unused access is judged only for identities that some app in the scan runs as, with at
@@ -283,6 +286,16 @@ impl Rule for ExcessObjectAccess {
                         ..AccessFlags::default()
                     };
                     if part.any() {
+                        // What Salesforce requires the cleared flags for goes
+                        // too: Modify All needs Read, Edit and Delete, View
+                        // All needs Read (`excess` never holds what a kept
+                        // flag needs: `needed` has what its flags require).
+                        let clear = AccessFlags {
+                            view_all: g.access.view_all && part.read,
+                            modify_all: g.access.modify_all
+                                && (part.read || part.edit || part.delete),
+                            ..part
+                        };
                         add(
                             &mut unused,
                             &g.grant,
@@ -290,7 +303,7 @@ impl Rule for ExcessObjectAccess {
                             format!("{} ({}; {note})", oa.object, part.describe()),
                             format!(
                                 "{} to false for {}",
-                                and_list(&part.element_names()),
+                                and_list(&clear.element_names()),
                                 oa.object
                             ),
                         );

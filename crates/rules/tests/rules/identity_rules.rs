@@ -259,6 +259,54 @@ fn ig304_unused_partial_and_view_all() {
     assert_eq!(f[0].location.line, 16);
 }
 
+/// Reading through a relationship (`Account.Name` from Contact, a child
+/// sub-query) only reads; a delete needs the Edit and Read Salesforce
+/// requires for Delete; and a fix never leaves a kept flag without one it
+/// requires (Modify All needs Edit and Delete).
+#[test]
+fn ig304_needs_what_salesforce_requires_and_relationships_only_read() {
+    let mut id = orders();
+    let psg = |l| grant(GrantKind::PermissionSet, "Orders_Integration", PS, l);
+    id.object_access = vec![
+        access("Account", psg(6), "RCED"),
+        access("Case", psg(16), "RED"),
+        access("Contact", psg(26), "RCEDVM"),
+        access("Order", psg(36), "RCED"),
+    ];
+    id.objects_used = vec![
+        used("Account", &[ObjectOperation::Read], true),
+        used("Case", &[ObjectOperation::Delete], false),
+        used("Contact", &[ObjectOperation::Read], false),
+        used("Order", &[ObjectOperation::Delete], false),
+    ]
+    .into();
+    let f = run("IG304", &inventory(vec![id], vec![]));
+    let unused = f
+        .iter()
+        .find(|f| f.fingerprint_key.ends_with("|unused"))
+        .expect("an unused-access finding");
+    let m = &unused.message;
+    assert!(
+        m.contains("Account (Create, Edit, Delete; its apps only read)"),
+        "{m}"
+    );
+    assert!(!m.contains("Case ("), "{m}");
+    assert!(m.contains("Order (Create; its apps only delete)"), "{m}");
+    assert!(
+        m.contains("Contact (Create, Edit, Delete; its apps only read)"),
+        "{m}"
+    );
+    let fix = &unused.fix;
+    assert!(fix.contains("allowCreate to false for Order"), "{fix}");
+    assert!(!fix.contains("allowEdit to false for Order"), "{fix}");
+    assert!(
+        fix.contains(
+            "allowCreate, allowEdit, allowDelete and modifyAllRecords to false for Contact"
+        ),
+        "{fix}"
+    );
+}
+
 #[test]
 fn ig304_operations_of_unknown_objects_may_need_their_access_anywhere() {
     let mut id = orders();

@@ -282,8 +282,10 @@ fn ig304_excess_object_access() {
                 (ORDERS_PSET, 16),
                 (ORDERS_PSET, 26),
                 case,
+                // The unused access now starts at Account (line 14), which
+                // billing-sapi only reads through `Account.Name`.
                 (ADMIN, 14),
-                (ADMIN, 24),
+                (ADMIN, 14),
             ],
         );
     }
@@ -301,6 +303,13 @@ fn ig304_excess_object_access() {
         edit.message.contains("Order (Edit; its apps only create)"),
         "{}",
         edit.message
+    );
+    // Reading through a relationship only reads.
+    assert!(
+        f.iter().any(|f| f
+            .message
+            .contains("Account (Create, Edit, Delete; its apps only read)")),
+        "{f:#?}"
     );
     let view_all = at(&f, "Orders_Integration.permissionset-meta.xml", 16);
     assert!(

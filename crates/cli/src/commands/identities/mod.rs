@@ -183,7 +183,10 @@ struct ObjectRow {
 const MAX_OBJECT_COLUMN: usize = 60;
 
 fn object_rows(id: &IntegrationIdentity) -> Vec<ObjectRow> {
-    let judge = !id.apps.is_empty();
+    // As IG304 judges: an identity some app runs as, with an object used
+    // (an app whose operations intguard cannot see, or cannot tell the
+    // objects of, is no ground to call everything excess).
+    let judge = !id.apps.is_empty() && !id.objects_used.is_empty();
     let lookup = id.object_lookup();
     let mut names: Vec<&str> = id
         .object_access

@@ -336,6 +336,26 @@ impl AccessFlags {
         }
     }
 
+    /// `self` with the flags Salesforce requires for the ones set (the
+    /// `ObjectPermissions` object reference): Create, Edit and View All
+    /// require Read; Delete requires Read and Edit; Modify All requires
+    /// Read, Edit, Delete and View All. A profile or permission set cannot
+    /// hold a flag without those it requires (the deploy fails).
+    pub fn with_required(self) -> AccessFlags {
+        let modify_all = self.modify_all;
+        let delete = self.delete || modify_all;
+        let edit = self.edit || delete;
+        let view_all = self.view_all || modify_all;
+        AccessFlags {
+            read: self.read || self.create || edit || view_all,
+            create: self.create,
+            edit,
+            delete,
+            view_all,
+            modify_all,
+        }
+    }
+
     /// `self` without what `o` grants (muting).
     pub fn minus(self, o: AccessFlags) -> AccessFlags {
         AccessFlags {
@@ -396,6 +416,27 @@ impl From<&ObjectPermission> for AccessFlags {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each flag brings the ones Salesforce requires for it, and nothing
+    /// else: Create does not bring Edit, Delete does not bring Create.
+    #[test]
+    fn required_flags_follow_salesforce() {
+        let only = |f: fn(&mut AccessFlags)| {
+            let mut a = AccessFlags::default();
+            f(&mut a);
+            a.with_required().describe()
+        };
+        assert_eq!(only(|a| a.read = true), "Read");
+        assert_eq!(only(|a| a.create = true), "Read, Create");
+        assert_eq!(only(|a| a.edit = true), "Read, Edit");
+        assert_eq!(only(|a| a.delete = true), "Read, Edit, Delete");
+        assert_eq!(only(|a| a.view_all = true), "Read, View All");
+        assert_eq!(
+            only(|a| a.modify_all = true),
+            "Read, Edit, Delete, View All, Modify All"
+        );
+        assert_eq!(AccessFlags::default().with_required().describe(), "none");
+    }
 
     #[test]
     fn label_and_file_name_mapping() {

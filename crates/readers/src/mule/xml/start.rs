@@ -509,7 +509,9 @@ impl<'t> XmlReader<'t> {
             op: SalesforceOperation {
                 element: tag.qname.to_string(),
                 config_ref: find(&["config-ref"]),
-                object_type: find(&["type", "objectType", "sObjectType"]),
+                // `publish-platform-event-message` names the event object
+                // it inserts a record of in `platformEventName`.
+                object_type: find(&["type", "objectType", "sObjectType", "platformEventName"]),
                 soql: None,
                 bulk_operation: find(&["operation"]),
                 location: self.loc(tag.lt),
