@@ -258,10 +258,7 @@ fn logins_outside_ranges(inventory: &Inventory) -> Vec<Finding> {
                 format!(
                     "login from {}{}",
                     l.source_ip.as_deref().unwrap_or("?"),
-                    l.application
-                        .as_deref()
-                        .map(|a| format!(" by {a}"))
-                        .unwrap_or_default()
+                    l.app().map(|a| format!(" by {a}")).unwrap_or_default()
                 ),
             ));
         }

@@ -292,3 +292,31 @@ fn org_rules_stay_quiet_without_an_org() {
         assert!(messages(rule, &inv).is_empty(), "{rule}");
     }
 }
+
+/// Login History's placeholder application (`N/A`, or none) is no app: an
+/// integration user one app logs in as, plus a password login naming no
+/// application, is not shared (IG303), and IG101 tells that login by its
+/// type and API.
+#[test]
+fn placeholder_login_applications_are_not_apps() {
+    let mut inv = inventory();
+    let org = inv.org.as_mut().unwrap();
+    let mut na = login(1, 9, "", "198.51.100.99", "N/A", "Success");
+    na.login_type = Some("Application".into());
+    na.api_type = Some("SOAP Enterprise".into());
+    org.logins.push(na);
+    let mut empty = login(1, 10, "OauthJwtBearer", "203.0.113.6", " ", "Success");
+    empty.application = Some(String::new());
+    org.logins.push(empty);
+    let m = messages("IG303", &inv);
+    assert!(about(&m, "good@acme.example").is_empty(), "{m:?}");
+    assert!(!m.iter().any(|x| x.contains("N/A")), "{m:?}");
+    let m = messages("IG101", &inv);
+    let good = about(&m, "good@acme.example");
+    assert_eq!(good.len(), 1, "{m:?}");
+    assert!(
+        good[0].contains("by a login of type Application via SOAP Enterprise from 198.51.100.99"),
+        "{m:?}"
+    );
+    assert!(!good[0].contains("N/A") && !good[0].contains("()"), "{m:?}");
+}
