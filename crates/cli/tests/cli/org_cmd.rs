@@ -195,3 +195,41 @@ fn every_report_format() {
     );
     assert_eq!(s.sim.violations(), Vec::<String>::new());
 }
+
+/// An org that requires a client certificate (mutual TLS) and none given:
+/// whether the client reads the server's alert or its write fails first
+/// (`Broken pipe`), the error names the likely cause and the options.
+#[test]
+fn an_org_requiring_mutual_tls_without_a_client_certificate_says_so() {
+    let sim = FakeOrg::new(sim::seed(50, 5)).start_mtls();
+    let dir = tempfile::tempdir().unwrap();
+    let creds = salesforce_auth::generate_self_signed("intguard-audit", 30, 2048, None).unwrap();
+    let key = dir.path().join("audit.key");
+    salesforce_auth::keys::write_secret_file(&key, creds.private_key_pem().as_bytes(), false)
+        .unwrap();
+    let s = Setup { sim, dir, key };
+    for _ in 0..3 {
+        let run = audit(&s, &[]);
+        run.expect_no_panic().expect_code(2);
+        assert!(
+            run.stderr.contains("client certificate") && run.stderr.contains("--client-cert"),
+            "{}",
+            run.stderr
+        );
+    }
+    let cert = s.sim.pki.client_cert_file();
+    let key = s.sim.pki.client_key_file();
+    let run = audit(
+        &s,
+        &[
+            "--client-cert",
+            cert.to_str().unwrap(),
+            "--client-key",
+            key.to_str().unwrap(),
+            "--fail-on",
+            "none",
+        ],
+    );
+    run.expect_no_panic().expect_code(0);
+    assert!(run.stdout.contains("IG113"), "{}", run.stdout);
+}
