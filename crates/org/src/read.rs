@@ -142,6 +142,7 @@ pub fn read_org(
     let results = run_queries(client, &version, &queries, progress, &mut snapshot)?;
     note_token_limit(&mut snapshot, &queries, &results);
     fill_activity(&mut snapshot, &results);
+    snapshot.activity_user_ids = Some(user_ids);
 
     snapshot.org.org_id = client.org_id().unwrap_or_else(|| instance_host(&snapshot));
     snapshot.org.api_calls = client.calls();
@@ -581,7 +582,10 @@ fn read_health_check(
 }
 
 /// The identity graph over what was read picks the integration users.
-fn integration_user_ids(snapshot: &OrgSnapshot, extra_usernames: &[String]) -> Vec<String> {
+pub(crate) fn integration_user_ids(
+    snapshot: &OrgSnapshot,
+    extra_usernames: &[String],
+) -> Vec<String> {
     let mut inventory = Inventory::default();
     crate::convert::apply(snapshot, &mut inventory);
     inventory.identity_hints = extra_usernames

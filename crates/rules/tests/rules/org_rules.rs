@@ -320,3 +320,63 @@ fn placeholder_login_applications_are_not_apps() {
     );
     assert!(!good[0].contains("N/A") && !good[0].contains("()"), "{m:?}");
 }
+
+/// A user inactive in the org that the config names is no integration user
+/// to judge: its privileges (System Administrator here) are not reported as
+/// a live credential's, and the graph marks it inactive.
+#[test]
+fn an_inactive_org_user_gets_no_privilege_findings() {
+    let mut inv = inventory();
+    let org = inv.org.as_mut().unwrap();
+    let mut gone = user(5, "gone@acme.example", 1, 10);
+    gone.is_active = false;
+    gone.profile = Some("System Administrator".into());
+    gone.license = Some("Salesforce".into());
+    org.users.push(gone);
+    inv.identity_hints.push(intguard_model::IdentityHint {
+        username: "gone@acme.example".into(),
+        ..Default::default()
+    });
+    inv.salesforce.profiles.push(Profile {
+        name: "Admin".into(),
+        label: Some("System Administrator".into()),
+        user_license: None,
+        custom: None,
+        user_permissions: ["ModifyAllData", "ViewAllData", "ManageUsers"]
+            .iter()
+            .map(|n| NamedFlag {
+                name: n.to_string(),
+                location: org_location("acme", "Profile", "00eADM"),
+            })
+            .collect(),
+        object_permissions: Vec::new(),
+        login_ip_ranges: Vec::new(),
+        location: org_location("acme", "Profile", "00eADM"),
+    });
+    inv.build_identities();
+    let gone = inv
+        .identities
+        .iter()
+        .find(|i| i.name == "gone@acme.example")
+        .expect("named by the config, it is an identity");
+    assert!(gone.inactive_in_org.is_some());
+    for rule in [
+        "IG301", "IG302", "IG202", "IG205", "IG206", "IG304", "IG204",
+    ] {
+        let m = messages(rule, &inv);
+        assert!(about(&m, "gone@acme.example").is_empty(), "{rule}: {m:?}");
+    }
+    // The same user active is reported.
+    inv.org
+        .as_mut()
+        .unwrap()
+        .users
+        .last_mut()
+        .unwrap()
+        .is_active = true;
+    inv.build_identities();
+    assert_eq!(
+        about(&messages("IG301", &inv), "gone@acme.example").len(),
+        1
+    );
+}
