@@ -890,3 +890,40 @@ fn users_named_only_by_the_repository_are_said_to_lack_org_activity() {
         .iter()
         .any(|d| d.code == "org-activity-not-read"));
 }
+
+/// Without the users no integration user is known: Login History and OAuth
+/// tokens are not queried, and the "not checked" lists say so; a profile
+/// judged by itself is not called its own user.
+#[test]
+fn unreadable_users_leave_logins_and_tokens_unqueried_and_say_so() {
+    let sim = start(300, 20);
+    sim.org.denied.lock().unwrap().insert("User".to_string());
+    let snapshot = read(&sim).unwrap();
+    let rules = |what: &str| -> Vec<String> {
+        snapshot
+            .not_read
+            .iter()
+            .find(|n| n.what == what)
+            .unwrap_or_else(|| panic!("no not_read row for {what}: {:?}", snapshot.not_read))
+            .rules
+            .clone()
+    };
+    for rule in ["IG101", "IG202", "IG205", "IG206", "IG301", "IG303"] {
+        assert!(rules("User").contains(&rule.to_string()), "{rule}");
+    }
+    assert!(rules("LoginHistory").contains(&"IG101".to_string()));
+    assert!(rules("OauthToken").contains(&"IG303".to_string()));
+    let all = findings(&snapshot);
+    let ig202: Vec<&String> = all
+        .iter()
+        .filter(|f| f.rule == "IG202")
+        .map(|f| &f.message)
+        .collect();
+    assert!(!ig202.is_empty());
+    assert!(
+        ig202
+            .iter()
+            .all(|m| !m.contains("of integration user profile")),
+        "{ig202:?}"
+    );
+}
