@@ -23,6 +23,162 @@ use crate::time::parse_sf_datetime;
 pub fn join(snapshot: &OrgSnapshot, inventory: &mut Inventory) {
     apply(snapshot, inventory);
     inventory.build_identities();
+    note_identities(snapshot, inventory);
+}
+
+/// Rules whose org part reads Login History or OAuth tokens.
+const ACTIVITY_RULES: &[&str] = &["IG101", "IG113", "IG202", "IG303", "IG306"];
+/// Rules that judge an integration user's access.
+const ACCESS_RULES: &[&str] = &[
+    "IG111", "IG202", "IG204", "IG205", "IG206", "IG301", "IG302", "IG304",
+];
+
+/// What the org says of the identities the repositories and the config name
+/// (call after [`Inventory::build_identities`]), as diagnostics: users
+/// inactive in the org (their apps' logins fail; their access is not judged),
+/// users the org does not have (a wrong org, or a sandbox username), and
+/// users whose Login History and OAuth tokens the snapshot lacks because they
+/// were not integration users when the org was read.
+pub fn note_identities(snapshot: &OrgSnapshot, inventory: &mut Inventory) {
+    let Some(org) = &inventory.org else {
+        return;
+    };
+    let org_name = if org.label() == org.org {
+        org.org.clone()
+    } else {
+        format!("{} ({})", org.org, org.label())
+    };
+    let activity_read = !snapshot
+        .not_read
+        .iter()
+        .any(|n| n.what == "LoginHistory" || n.what == "OauthToken");
+    let mut read_for: std::collections::HashSet<String> = match &snapshot.activity_user_ids {
+        Some(ids) => ids.iter().cloned().collect(),
+        // An older snapshot: the org's own integration users were read.
+        None => crate::read::integration_user_ids(snapshot, &[])
+            .into_iter()
+            .collect(),
+    };
+    // Whoever has rows was read.
+    read_for.extend(
+        snapshot
+            .login_history
+            .iter()
+            .map(|l| l.user_id.clone())
+            .chain(snapshot.oauth_tokens.iter().map(|t| t.user_id.clone())),
+    );
+    let mut diagnostics = Vec::new();
+    let mut unread: Vec<(String, String)> = Vec::new();
+    for id in &inventory.identities {
+        let Some(username) = id.username.as_deref() else {
+            continue;
+        };
+        let apps = id.app_names();
+        let used_by = if apps.is_empty() {
+            String::new()
+        } else {
+            format!(" (used by {})", apps.join(", "))
+        };
+        // Where to show it: the first app's connection, else why it counts.
+        let at = id
+            .apps
+            .first()
+            .map(|u| u.location.clone())
+            .or_else(|| id.reasons.iter().find_map(|r| r.location.clone()));
+        let place = |d: Diagnostic, fallback: String| match &at {
+            Some(l) if l.line > 0 => Diagnostic {
+                path: l.path.as_str().to_string(),
+                ..d
+            }
+            .at(l.line, l.column),
+            Some(l) => Diagnostic {
+                path: l.path.as_str().to_string(),
+                ..d
+            },
+            None => Diagnostic {
+                path: fallback,
+                ..d
+            },
+        };
+        match org.user_by_username(username) {
+            None => {
+                let d = Diagnostic::warning(
+                    "org-unknown-user",
+                    String::new(),
+                    format!(
+                        "{username}{used_by} is not a user of org {org_name}: wrong org or a sandbox username? Its profile, permissions, logins and tokens in that org are unknown; join the snapshot of the org it logs in to (a sandbox is an org of its own)"
+                    ),
+                );
+                diagnostics.push(place(d, format!("org://{}/User", org.org)));
+            }
+            Some(user) if !user.is_active => {
+                let what = if apps.is_empty() {
+                    let why: Vec<&str> = id.reasons.iter().map(|r| r.detail.as_str()).collect();
+                    format!(
+                        "{username} ({}) is inactive in org {org_name}",
+                        why.join("; ")
+                    )
+                } else {
+                    format!(
+                        "{} log{} in as {username}, which is inactive in org {org_name}: {} logins fail, or {} configuration is stale",
+                        apps.join(", "),
+                        if apps.len() == 1 { "s" } else { "" },
+                        if apps.len() == 1 { "its" } else { "their" },
+                        if apps.len() == 1 { "its" } else { "their" },
+                    )
+                };
+                let profile = user
+                    .profile
+                    .as_deref()
+                    .map(|p| format!(" (profile {p})"))
+                    .unwrap_or_default();
+                let fix = if apps.is_empty() {
+                    "remove it from the configuration, or reactivate it if an integration still needs it".to_string()
+                } else {
+                    format!(
+                        "point {} at {} active integration user, or remove the stale configuration (and its credential)",
+                        if apps.len() == 1 { "the app" } else { "the apps" },
+                        if apps.len() == 1 { "its" } else { "their" },
+                    )
+                };
+                let d = Diagnostic::warning(
+                    "org-inactive-user",
+                    String::new(),
+                    format!(
+                        "{what} ({}). A user that cannot log in grants nothing, so its access{profile} is not judged ({}); reactivating it would bring that access back. Fix: {fix}",
+                        user.location.path.as_str(),
+                        ACCESS_RULES.join(", ")
+                    ),
+                );
+                diagnostics.push(place(d, user.location.path.as_str().to_string()));
+            }
+            Some(user) => {
+                if activity_read && !read_for.contains(&user.id) {
+                    unread.push((username.to_string(), used_by));
+                }
+            }
+        }
+    }
+    if !unread.is_empty() {
+        let who: Vec<String> = unread.iter().map(|(u, by)| format!("{u}{by}")).collect();
+        diagnostics.push(Diagnostic::warning(
+            "org-activity-not-read",
+            format!("org://{}/LoginHistory", org.org),
+            format!(
+                "the snapshot has no Login History or OAuth tokens of {} named only by the repositories ({}): the org audit reads them for integration users only, and {} in org {org_name} when it was read. Not checked for {them}: {} (their Login History and OAuth token parts: password logins, logins outside the ranges, apps holding tokens). To include {them}, name {them} in [[identities]] of the intguard.toml `intguard org audit` reads, and take a new snapshot",
+                plural(unread.len(), "user"),
+                who.join(", "),
+                if unread.len() == 1 {
+                    "it was not one"
+                } else {
+                    "they were not"
+                },
+                ACTIVITY_RULES.join(", "),
+                them = if unread.len() == 1 { "it" } else { "them" },
+            ),
+        ));
+    }
+    inventory.diagnostics.extend(diagnostics);
 }
 
 /// Adds the snapshot's org to the Inventory (call before

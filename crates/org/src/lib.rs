@@ -14,6 +14,6 @@ pub mod snapshot;
 pub mod time;
 
 pub use client::{GetRequest, OrgClient, OrgError, RetryPolicy};
-pub use convert::{apply, join};
+pub use convert::{apply, join, note_identities};
 pub use read::{read_org, Progress, ReadOptions};
 pub use snapshot::{OrgSnapshot, SnapshotError, SNAPSHOT_FORMAT, SNAPSHOT_VERSION};

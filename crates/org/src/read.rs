@@ -72,6 +72,12 @@ const ACCESS_RULES: &[&str] = &[
     "IG202", "IG204", "IG205", "IG206", "IG301", "IG302", "IG304", "IG305",
 ];
 const LOGIN_RULES: &[&str] = &["IG101", "IG113", "IG202", "IG303", "IG306"];
+/// The users: who the integration users are and what each is assigned; the
+/// Login History and OAuth tokens are read for them.
+const USER_RULES: &[&str] = &[
+    "IG101", "IG113", "IG202", "IG204", "IG205", "IG206", "IG301", "IG302", "IG303", "IG304",
+    "IG306",
+];
 const TOKEN_RULES: &[&str] = &["IG303", "IG306"];
 const APP_RULES: &[&str] = &["IG201", "IG203", "IG208", "IG305"];
 const ECA_POLICY_RULES: &[&str] = &["IG201", "IG203", "IG208"];
@@ -138,10 +144,12 @@ pub fn read_org(
     read_health_check(client, &version, &mut snapshot)?;
 
     let user_ids = integration_user_ids(&snapshot, &options.extra_usernames);
+    note_activity_not_queried(&mut snapshot);
     let queries = activity_queries(&user_ids, &format_rfc3339(options.since_unix));
     let results = run_queries(client, &version, &queries, progress, &mut snapshot)?;
     note_token_limit(&mut snapshot, &queries, &results);
     fill_activity(&mut snapshot, &results);
+    snapshot.activity_user_ids = Some(user_ids);
 
     snapshot.org.org_id = client.org_id().unwrap_or_else(|| instance_host(&snapshot));
     snapshot.org.api_calls = client.calls();
@@ -288,7 +296,7 @@ fn setup_queries(permission_fields: &[String], muting_fields: &[String]) -> Vec<
             "User",
             "SELECT Id, Username, Name, IsActive, UserType, ProfileId, Profile.Name, Profile.UserLicense.Name, LastLoginDate, LastPasswordChangeDate, CreatedDate FROM User".into(),
             SETUP,
-            &["IG113", "IG301", "IG302", "IG303", "IG306"],
+            USER_RULES,
         ),
         Query::new(
             "permsets",
@@ -580,8 +588,32 @@ fn read_health_check(
     }
 }
 
+/// Without the users no integration user is known, so their Login History
+/// and OAuth tokens are not queried: say so, with the rules that lacked them.
+fn note_activity_not_queried(snapshot: &mut OrgSnapshot) {
+    let Some(users) = snapshot.not_read.iter().find(|n| n.what == "User") else {
+        return;
+    };
+    let missing_permission = users.missing_permission.clone();
+    for (what, rules) in [("LoginHistory", LOGIN_RULES), ("OauthToken", TOKEN_RULES)] {
+        if snapshot.not_read.iter().any(|n| n.what == what) {
+            continue;
+        }
+        snapshot.not_read.push(NotReadRow {
+            what: what.into(),
+            reason: "not queried: the users could not be read, so no integration user is known"
+                .into(),
+            missing_permission: missing_permission.clone(),
+            rules: rules.iter().map(|s| s.to_string()).collect(),
+        });
+    }
+}
+
 /// The identity graph over what was read picks the integration users.
-fn integration_user_ids(snapshot: &OrgSnapshot, extra_usernames: &[String]) -> Vec<String> {
+pub(crate) fn integration_user_ids(
+    snapshot: &OrgSnapshot,
+    extra_usernames: &[String],
+) -> Vec<String> {
     let mut inventory = Inventory::default();
     crate::convert::apply(snapshot, &mut inventory);
     inventory.identity_hints = extra_usernames

@@ -48,6 +48,13 @@ pub struct OrgSnapshot {
     pub login_history: Vec<LoginHistoryRow>,
     /// OAuth tokens of the integration users (usage only).
     pub oauth_tokens: Vec<OauthTokenRow>,
+    /// The users whose Login History and OAuth tokens were queried: the
+    /// integration users at audit time (those the org shows, and those the
+    /// auditing config's `[[identities]]` named). (Added within version 1:
+    /// absent in older snapshots, where the org's own integration users are
+    /// taken.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activity_user_ids: Option<Vec<String>>,
     pub health_check: Option<HealthCheckRow>,
     /// What could not be read, and which rules therefore did not check.
     pub not_read: Vec<NotReadRow>,
@@ -275,6 +282,7 @@ impl OrgSnapshot {
             login_history: Vec::new(),
             oauth_tokens: Vec::new(),
             health_check: None,
+            activity_user_ids: None,
             not_read: Vec::new(),
         }
     }

@@ -713,3 +713,217 @@ fn the_oauth_token_row_limit_is_reported() {
         .iter()
         .any(|n| n.what.starts_with("OauthToken")));
 }
+
+/// A Mule 4 app `name` under `repo` that logs in as `username` with a password.
+fn mule_app(repo: &std::path::Path, name: &str, username: &str) {
+    let app = repo.join(name);
+    std::fs::create_dir_all(app.join("src/main/mule")).unwrap();
+    std::fs::write(
+        app.join("pom.xml"),
+        format!("<project xmlns=\"http://maven.apache.org/POM/4.0.0\"><modelVersion>4.0.0</modelVersion><groupId>com.acme</groupId><artifactId>{name}</artifactId><version>1.0.0</version><packaging>mule-application</packaging></project>\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        app.join("mule-artifact.json"),
+        "{\"minMuleVersion\": \"4.4.0\", \"secureProperties\": [\"sfdc.password\"]}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        app.join("src/main/mule/global.xml"),
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+      xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <salesforce:sfdc-config name="Salesforce_Config">
+    <salesforce:basic-connection username="{username}" password="${{secure::sfdc.password}}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#
+        ),
+    )
+    .unwrap();
+}
+
+/// The snapshot joined with a repository of apps (name, username).
+fn joined(snapshot: &OrgSnapshot, apps: &[(&str, &str)]) -> (Inventory, tempfile::TempDir) {
+    let repo = tempfile::tempdir().unwrap();
+    for (name, username) in apps {
+        mule_app(repo.path(), name, username);
+    }
+    let options = ScanOptions {
+        paths: vec![repo.path().to_path_buf()],
+        ..ScanOptions::default()
+    };
+    let mut inventory = intguard_engine::read_inventory(&options);
+    intguard_org::join(snapshot, &mut inventory);
+    (inventory, repo)
+}
+
+/// An inactive System Administrator user of the snapshot's org.
+fn add_inactive_admin(snapshot: &mut OrgSnapshot, username: &str) {
+    let mut user = snapshot
+        .users
+        .iter()
+        .find(|u| u.username == "int.legacy@acme.example")
+        .expect("the seeded admin integration user")
+        .clone();
+    user.id = "005SIM0000000GONE1".into();
+    user.username = username.into();
+    user.is_active = false;
+    snapshot.users.push(user);
+}
+
+/// An app that logs in as a user the org shows inactive: no System
+/// Administrator "full compromise" (IG301, IG302, IG205, IG202 ...) for a
+/// credential that cannot log in, and a diagnostic that says why the app's
+/// logins fail.
+#[test]
+fn an_app_running_as_an_inactive_org_user_is_told_not_judged_as_a_live_admin() {
+    let sim = start(300, 20);
+    let mut snapshot = read(&sim).unwrap();
+    add_inactive_admin(&mut snapshot, "int.gone@acme.example");
+    let (inventory, _repo) = joined(&snapshot, &[("gone-sapi", "int.gone@acme.example")]);
+    let id = inventory.identity("int.gone@acme.example").unwrap();
+    assert!(id.inactive_in_org.is_some());
+    let diag = inventory
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "org-inactive-user")
+        .expect("an org-inactive-user diagnostic");
+    assert!(
+        diag.message.contains("gone-sapi")
+            && diag.message.contains("int.gone@acme.example")
+            && diag.message.contains("inactive in org 00DSIM000000001AAA")
+            && diag
+                .message
+                .contains("point the app at its active integration user"),
+        "{}",
+        diag.message
+    );
+    assert!(
+        diag.path.ends_with("gone-sapi/src/main/mule/global.xml"),
+        "{}",
+        diag.path
+    );
+    let findings = run_rules(inventory, &ScanOptions::default()).findings;
+    for rule in ["IG301", "IG302", "IG205", "IG202", "IG206", "IG304"] {
+        let about: Vec<&Finding> = findings
+            .iter()
+            .filter(|f| f.rule == rule && f.message.contains("int.gone@acme.example"))
+            .filter(|f| !f.location.path.ends_with("global.xml"))
+            .collect();
+        assert!(about.is_empty(), "{rule}: {about:?}");
+    }
+    // The admin that is active is still reported.
+    assert!(has(&findings, "IG301", "int.legacy@acme.example"));
+}
+
+/// Users named only by the repository were not integration users when the
+/// org was read: their Login History and tokens are not in the snapshot, and
+/// a diagnostic says which rules did not check them and how to include them.
+/// A username the org does not have at all is named as such.
+#[test]
+fn users_named_only_by_the_repository_are_said_to_lack_org_activity() {
+    let sim = start(300, 20);
+    let snapshot = read(&sim).unwrap();
+    let read_for = snapshot.activity_user_ids.clone().expect("recorded");
+    let stale = snapshot
+        .users
+        .iter()
+        .find(|u| u.username == "int.stale@acme.example")
+        .unwrap();
+    assert!(read_for.contains(&stale.id));
+    let apps = [
+        ("people-sapi", "user7@acme.example"),
+        ("etl-sapi", "int.stale@acme.example"),
+        ("ghost-sapi", "int.ghost@acme.example.uat"),
+    ];
+    let check = |snapshot: &OrgSnapshot| {
+        let (inventory, _repo) = joined(snapshot, &apps);
+        let unread: Vec<&str> = inventory
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "org-activity-not-read")
+            .map(|d| d.message.as_str())
+            .collect();
+        assert_eq!(unread.len(), 1, "{unread:?}");
+        let m = unread[0];
+        assert!(
+            m.contains("user7@acme.example (used by people-sapi)"),
+            "{m}"
+        );
+        assert!(!m.contains("int.stale"), "{m}");
+        assert!(m.contains("IG101") && m.contains("IG303"), "{m}");
+        assert!(m.contains("[[identities]]"), "{m}");
+        let ghost: Vec<&str> = inventory
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "org-unknown-user")
+            .map(|d| d.message.as_str())
+            .collect();
+        assert_eq!(ghost.len(), 1, "{ghost:?}");
+        assert!(
+            ghost[0].contains("int.ghost@acme.example.uat (used by ghost-sapi) is not a user of org 00DSIM000000001AAA (127.0.0.1): wrong org or a sandbox username?"),
+            "{}",
+            ghost[0]
+        );
+    };
+    check(&snapshot);
+    // An older snapshot without the list: the org's own integration users
+    // stand for it.
+    let mut older = snapshot.clone();
+    older.activity_user_ids = None;
+    check(&older);
+    // A user the auditing config named was read: nothing to say.
+    let mut named = snapshot.clone();
+    let user7 = named
+        .users
+        .iter()
+        .find(|u| u.username == "user7@acme.example")
+        .unwrap()
+        .id
+        .clone();
+    named.activity_user_ids.as_mut().unwrap().push(user7);
+    let (inventory, _repo) = joined(&named, &[("people-sapi", "user7@acme.example")]);
+    assert!(!inventory
+        .diagnostics
+        .iter()
+        .any(|d| d.code == "org-activity-not-read"));
+}
+
+/// Without the users no integration user is known: Login History and OAuth
+/// tokens are not queried, and the "not checked" lists say so; a profile
+/// judged by itself is not called its own user.
+#[test]
+fn unreadable_users_leave_logins_and_tokens_unqueried_and_say_so() {
+    let sim = start(300, 20);
+    sim.org.denied.lock().unwrap().insert("User".to_string());
+    let snapshot = read(&sim).unwrap();
+    let rules = |what: &str| -> Vec<String> {
+        snapshot
+            .not_read
+            .iter()
+            .find(|n| n.what == what)
+            .unwrap_or_else(|| panic!("no not_read row for {what}: {:?}", snapshot.not_read))
+            .rules
+            .clone()
+    };
+    for rule in ["IG101", "IG202", "IG205", "IG206", "IG301", "IG303"] {
+        assert!(rules("User").contains(&rule.to_string()), "{rule}");
+    }
+    assert!(rules("LoginHistory").contains(&"IG101".to_string()));
+    assert!(rules("OauthToken").contains(&"IG303".to_string()));
+    let all = findings(&snapshot);
+    let ig202: Vec<&String> = all
+        .iter()
+        .filter(|f| f.rule == "IG202")
+        .map(|f| &f.message)
+        .collect();
+    assert!(!ig202.is_empty());
+    assert!(
+        ig202
+            .iter()
+            .all(|m| !m.contains("of integration user profile")),
+        "{ig202:?}"
+    );
+}

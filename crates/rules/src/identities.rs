@@ -47,8 +47,13 @@ pub fn identity_key(id: &IntegrationIdentity) -> String {
 /// False for identities that exist only because Salesforce ships them: the
 /// standard integration profile and `sfdcInternalInt__*` permission sets, when
 /// no username, app or user definition makes them someone's integration user.
-/// Those are never flagged for existing.
+/// Those are never flagged for existing. Nor are users the org read shows
+/// inactive: they cannot log in, so their access is no credential's blast
+/// radius (the org join says which apps still run as them).
 pub fn is_auditable(id: &IntegrationIdentity) -> bool {
+    if id.inactive_in_org.is_some() {
+        return false;
+    }
     if id.username.is_some() {
         return true;
     }

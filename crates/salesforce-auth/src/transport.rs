@@ -520,9 +520,23 @@ impl HttpsClient {
                         reason: describe_tls_error(tls),
                     };
                 }
+                // The server hung up on a connection it accepted: under
+                // TLS 1.3 a server that wants a client certificate (or
+                // rejects ours) closes after the handshake, and what the
+                // client sees is a write that fails, not the TLS alert.
+                if matches!(
+                    io.kind(),
+                    std::io::ErrorKind::BrokenPipe
+                        | std::io::ErrorKind::ConnectionReset
+                        | std::io::ErrorKind::UnexpectedEof
+                ) {
+                    return TransportError::Tls {
+                        url,
+                        reason: format!("{io}: {}", self.hung_up_hint()),
+                    };
+                }
                 match io.kind() {
                     std::io::ErrorKind::ConnectionRefused
-                    | std::io::ErrorKind::ConnectionReset
                     | std::io::ErrorKind::ConnectionAborted
                     | std::io::ErrorKind::NotConnected
                     | std::io::ErrorKind::AddrNotAvailable => TransportError::Connect {
@@ -545,6 +559,17 @@ impl HttpsClient {
                 url,
                 reason: other.to_string(),
             },
+        }
+    }
+}
+
+impl HttpsClient {
+    /// Why a server closes a TLS connection it accepted, most likely.
+    fn hung_up_hint(&self) -> &'static str {
+        if self.mutual_tls {
+            "the server closed the connection: it likely rejected the client certificate (mutual TLS: not uploaded under Setup > Certificate and Key Management > Mutual Authentication Certificates, not CA-signed, or missing the Client Authentication extended key usage)"
+        } else {
+            "the server closed the connection: it likely asked for a client certificate (mutual TLS, as Salesforce does on port 8443): pass --client-cert/--client-key (or the client keystore), with the certificate uploaded under Setup > Certificate and Key Management > Mutual Authentication Certificates"
         }
     }
 }
@@ -591,6 +616,41 @@ fn validate_identity(chain: &[Vec<u8>], key: &PrivateKey) -> Result<(), Transpor
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Under TLS 1.3 a server that wants a client certificate hangs up
+    /// after the handshake: the client's write fails (`Broken pipe`) before
+    /// it reads the alert. The error names the likely cause all the same.
+    #[test]
+    fn a_hang_up_names_the_client_certificate() {
+        let err = |kind: std::io::ErrorKind, mtls: bool| {
+            let mut client = HttpsClient::new(&TlsOptions::default()).unwrap();
+            client.mutual_tls = mtls;
+            client
+                .map_error(
+                    "https://127.0.0.1:1/services/oauth2/token",
+                    ureq::Error::Io(std::io::Error::from(kind)),
+                )
+                .to_string()
+        };
+        for kind in [
+            std::io::ErrorKind::BrokenPipe,
+            std::io::ErrorKind::ConnectionReset,
+            std::io::ErrorKind::UnexpectedEof,
+        ] {
+            let text = err(kind, false);
+            assert!(
+                text.starts_with("TLS failure with https://127.0.0.1:1/services/oauth2/token")
+                    && text.contains("asked for a client certificate")
+                    && text.contains("--client-cert/--client-key"),
+                "{text}"
+            );
+            let text = err(kind, true);
+            assert!(text.contains("rejected the client certificate"), "{text}");
+        }
+        // A refused connection is still a connection failure.
+        let text = err(std::io::ErrorKind::ConnectionRefused, false);
+        assert!(text.starts_with("cannot connect"), "{text}");
+    }
 
     #[test]
     fn https_is_required() {

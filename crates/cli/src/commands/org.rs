@@ -183,6 +183,7 @@ fn audit(args: OrgAuditArgs) -> i32 {
     intguard_org::apply(&snapshot, &mut inventory);
     inventory.identity_hints = config.identity_hints();
     inventory.build_identities();
+    intguard_org::note_identities(&snapshot, &mut inventory);
     let options = ScanOptions {
         config,
         ..ScanOptions::default()

@@ -195,3 +195,143 @@ fn every_report_format() {
     );
     assert_eq!(s.sim.violations(), Vec::<String>::new());
 }
+
+/// An org that requires a client certificate (mutual TLS) and none given:
+/// whether the client reads the server's alert or its write fails first
+/// (`Broken pipe`), the error names the likely cause and the options.
+#[test]
+fn an_org_requiring_mutual_tls_without_a_client_certificate_says_so() {
+    let sim = FakeOrg::new(sim::seed(50, 5)).start_mtls();
+    let dir = tempfile::tempdir().unwrap();
+    let creds = salesforce_auth::generate_self_signed("intguard-audit", 30, 2048, None).unwrap();
+    let key = dir.path().join("audit.key");
+    salesforce_auth::keys::write_secret_file(&key, creds.private_key_pem().as_bytes(), false)
+        .unwrap();
+    let s = Setup { sim, dir, key };
+    for _ in 0..3 {
+        let run = audit(&s, &[]);
+        run.expect_no_panic().expect_code(2);
+        assert!(
+            run.stderr.contains("client certificate") && run.stderr.contains("--client-cert"),
+            "{}",
+            run.stderr
+        );
+    }
+    let cert = s.sim.pki.client_cert_file();
+    let key = s.sim.pki.client_key_file();
+    let run = audit(
+        &s,
+        &[
+            "--client-cert",
+            cert.to_str().unwrap(),
+            "--client-key",
+            key.to_str().unwrap(),
+            "--fail-on",
+            "none",
+        ],
+    );
+    run.expect_no_panic().expect_code(0);
+    assert!(run.stdout.contains("IG113"), "{}", run.stdout);
+}
+
+/// A snapshot joined with a repository: an app running as a user the org
+/// shows inactive gets a diagnostic, not System Administrator findings;
+/// `identities` says the user is inactive, that another username is not a
+/// user of the org, and the scan says which users' logins and tokens the
+/// snapshot lacks.
+#[test]
+fn a_snapshot_joined_with_a_repository_says_what_the_org_knows_of_its_users() {
+    let s = setup();
+    let snapshot = s.dir.path().join("org.json");
+    audit(
+        &s,
+        &[
+            "--fail-on",
+            "none",
+            "--snapshot",
+            snapshot.to_str().unwrap(),
+        ],
+    )
+    .expect_no_panic()
+    .expect_code(0);
+    // The org's int.legacy@ (System Administrator), made inactive.
+    let mut json: Value =
+        serde_json::from_str(&std::fs::read_to_string(&snapshot).unwrap()).unwrap();
+    for u in json["users"].as_array_mut().unwrap() {
+        if u["username"] == "int.legacy@acme.example" {
+            u["is_active"] = Value::Bool(false);
+        }
+    }
+    std::fs::write(&snapshot, serde_json::to_string(&json).unwrap()).unwrap();
+    let repo = s.dir.path().join("repo");
+    for (name, username) in [
+        ("legacy-app", "int.legacy@acme.example"),
+        ("people-app", "user7@acme.example"),
+        ("ghost-app", "int.ghost@acme.example.uat"),
+    ] {
+        let app = support::mule4_app(&repo, name, &["sfdc.password"]);
+        support::write(
+            &app,
+            "src/main/mule/global.xml",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+      xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <salesforce:sfdc-config name="Salesforce_Config">
+    <salesforce:jwt-connection consumerKey="${{secure::sfdc.key}}" keyStore="keys/sf.jks" storePassword="${{secure::sfdc.store}}" principal="{username}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#
+            ),
+        );
+    }
+    let scan = offline_run(
+        &["scan", "--format", "json", "--fail-on", "none"],
+        &repo,
+        &snapshot,
+    );
+    scan.expect_no_panic().expect_code(0);
+    let report = scan.json();
+    let legacy: Vec<&Value> = support::findings(&report)
+        .iter()
+        .filter(|f| f["identity"] == "int.legacy@acme.example")
+        .filter(|f| ["IG301", "IG302", "IG205", "IG202"].contains(&f["rule"].as_str().unwrap()))
+        .collect();
+    assert!(legacy.is_empty(), "{legacy:?}");
+    let diags = support::diagnostics(&report);
+    let message = |code: &str| -> String {
+        diags
+            .iter()
+            .filter(|d| d["code"] == code)
+            .map(|d| d["message"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let inactive = message("org-inactive-user");
+    assert!(
+        inactive
+            .contains("legacy-app logs in as int.legacy@acme.example, which is inactive in org"),
+        "{inactive}"
+    );
+    let unread = message("org-activity-not-read");
+    assert!(
+        unread.contains("user7@acme.example (used by people-app)"),
+        "{unread}"
+    );
+    assert!(message("org-unknown-user")
+        .contains("int.ghost@acme.example.uat (used by ghost-app) is not a user of org"));
+
+    let ids = offline_run(&["identities"], &repo, &snapshot);
+    ids.expect_no_panic().expect_code(0);
+    assert!(ids.stdout.contains("inactive in the org"), "{}", ids.stdout);
+    assert!(
+        ids.stdout
+            .contains("profile     unknown: not a user of org 00DSIM000000001AAA (127.0.0.1): wrong org or a sandbox username?"),
+        "{}",
+        ids.stdout
+    );
+    // No secret of the snapshot's org reached any output.
+    for text in [&scan.stdout, &scan.stderr, &ids.stdout, &ids.stderr] {
+        assert!(!text.contains("simulatedaccesstoken"));
+    }
+}

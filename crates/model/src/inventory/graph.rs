@@ -69,6 +69,12 @@ pub struct IntegrationIdentity {
     /// Profiles, permission sets and groups named for it but not found in the
     /// metadata that was read (their grants are unknown).
     pub unresolved: Vec<String>,
+    /// The org user (its `org://` record) when the org read says it is
+    /// inactive: it cannot log in, so its credential grants nothing while it
+    /// stays so (rules do not judge its access; the join says an app runs as
+    /// it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inactive_in_org: Option<Location>,
 }
 
 impl IntegrationIdentity {
@@ -92,6 +98,7 @@ impl IntegrationIdentity {
             unknown_uses: Vec::new(),
             pre_authorized_by: Vec::new(),
             unresolved: Vec::new(),
+            inactive_in_org: None,
         }
     }
 

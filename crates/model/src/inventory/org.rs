@@ -72,7 +72,54 @@ pub struct LoginEvent {
     pub location: Location,
 }
 
+/// Login History's placeholder for a login no application is named for
+/// (`N/A`, empty): not an app.
+pub fn is_placeholder_application(name: &str) -> bool {
+    let name = name.trim();
+    name.is_empty() || name.eq_ignore_ascii_case("N/A") || name == "-"
+}
+
 impl LoginEvent {
+    /// The application that logged in, unless Login History names none (its
+    /// placeholder `N/A`, or empty).
+    pub fn app(&self) -> Option<&str> {
+        self.application
+            .as_deref()
+            .map(str::trim)
+            .filter(|a| !is_placeholder_application(a))
+    }
+
+    /// How it logged in, for messages: its sub-type (`OauthUsernamePassword`),
+    /// else its API type (`SOAP Enterprise`), else its login type; empty
+    /// values skipped.
+    pub fn how(&self) -> Option<&str> {
+        [&self.login_sub_type, &self.api_type, &self.login_type]
+            .into_iter()
+            .filter_map(|v| v.as_deref().map(str::trim))
+            .find(|v| !v.is_empty())
+    }
+
+    /// Who logged in, for messages: the application (`Orders Sync`), or,
+    /// when Login History names none, the login's type and API
+    /// (`a login of type Application via SOAP Enterprise`).
+    pub fn client(&self) -> String {
+        if let Some(app) = self.app() {
+            return app.to_string();
+        }
+        let nonempty = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_string)
+        };
+        match (nonempty(&self.login_type), nonempty(&self.api_type)) {
+            (Some(t), Some(api)) => format!("a login of type {t} via {api}"),
+            (Some(t), None) => format!("a login of type {t}"),
+            (None, Some(api)) => format!("a login via {api}"),
+            (None, None) => "a login naming no application".to_string(),
+        }
+    }
+
     pub fn succeeded(&self) -> bool {
         self.status
             .as_deref()

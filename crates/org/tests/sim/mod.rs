@@ -142,13 +142,20 @@ impl FakeOrg {
     }
 
     pub fn start(self) -> Running {
+        self.start_with(Pki::server_config)
+    }
+
+    /// Started requiring a client certificate of the test CA (mutual TLS,
+    /// as Salesforce on port 8443), on the token endpoint too.
+    pub fn start_mtls(self) -> Running {
+        self.start_with(Pki::mtls_server_config)
+    }
+
+    fn start_with(self, config: impl Fn(&Pki) -> Arc<rustls::ServerConfig>) -> Running {
         let pki = Pki::new();
         let org = Arc::new(self);
         let o = org.clone();
-        let server = TestServer::start(
-            pki.server_config(),
-            Arc::new(move |req: &Request| o.handle(req)),
-        );
+        let server = TestServer::start(config(&pki), Arc::new(move |req: &Request| o.handle(req)));
         *org.url.lock().unwrap() = server.url();
         Running { org, pki }
     }

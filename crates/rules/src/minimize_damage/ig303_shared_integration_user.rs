@@ -297,7 +297,8 @@ fn org_activity(inventory: &Inventory, out: &mut Vec<Finding>) {
             .chain(
                 org.logins_of(&user.id)
                     .filter(|l| l.succeeded())
-                    .filter_map(|l| l.application.clone().map(|a| (a, &l.location))),
+                    // Login History's placeholder (`N/A`) names no app.
+                    .filter_map(|l| l.app().map(|a| (a.to_string(), &l.location))),
             )
             .filter(|(a, _)| !a.trim().is_empty())
             .collect();

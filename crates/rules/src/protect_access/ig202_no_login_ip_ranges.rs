@@ -99,12 +99,23 @@ impl Rule for NoLoginIpRanges {
 
         let mut out = Vec::new();
         for (profile, ids) in by_profile {
+            // A profile that is an identity by itself (no username known,
+            // e.g. the org's users could not be read) is not its own user.
             let who: Vec<String> = ids
                 .iter()
+                .filter(|i| i.username.is_some())
                 .map(|i| format!("{}{}", identity_label(i), identity_users(i)))
                 .collect();
-            let who = who.join(", ");
             let name = profile.display_label();
+            let (subject, who) = if who.is_empty() {
+                (
+                    format!("integration profile {name}"),
+                    "its integration users".to_string(),
+                )
+            } else {
+                let who = who.join(", ");
+                (format!("profile {name} of integration user {who}"), who)
+            };
             let wide: Vec<_> = profile
                 .login_ip_ranges
                 .iter()
@@ -114,7 +125,7 @@ impl Rule for NoLoginIpRanges {
                 (
                     profile.location.clone(),
                     format!(
-                        "profile {name} of integration user {who} has no login IP ranges: its credentials work from any address"
+                        "{subject} has no login IP ranges: its credentials work from any address"
                     ),
                     format!("profile|{}|none", profile.name),
                 )
@@ -126,7 +137,7 @@ impl Rule for NoLoginIpRanges {
                 (
                     first.location.clone(),
                     format!(
-                        "profile {name} of integration user {who} allows logins from {} (wider than a /8): it restricts nothing",
+                        "{subject} allows logins from {} (wider than a /8): it restricts nothing",
                         shown.join(", ")
                     ),
                     format!("profile|{}|wide", profile.name),
@@ -258,10 +269,7 @@ fn logins_outside_ranges(inventory: &Inventory) -> Vec<Finding> {
                 format!(
                     "login from {}{}",
                     l.source_ip.as_deref().unwrap_or("?"),
-                    l.application
-                        .as_deref()
-                        .map(|a| format!(" by {a}"))
-                        .unwrap_or_default()
+                    l.app().map(|a| format!(" by {a}")).unwrap_or_default()
                 ),
             ));
         }

@@ -117,10 +117,7 @@ impl Rule for StalePassword {
                     &l.location,
                     format!(
                         "password login{}{}",
-                        l.application
-                            .as_deref()
-                            .map(|a| format!(" by {a}"))
-                            .unwrap_or_default(),
+                        l.app().map(|a| format!(" by {a}")).unwrap_or_default(),
                         l.source_ip
                             .as_deref()
                             .map(|ip| format!(" from {ip}"))

@@ -292,3 +292,91 @@ fn org_rules_stay_quiet_without_an_org() {
         assert!(messages(rule, &inv).is_empty(), "{rule}");
     }
 }
+
+/// Login History's placeholder application (`N/A`, or none) is no app: an
+/// integration user one app logs in as, plus a password login naming no
+/// application, is not shared (IG303), and IG101 tells that login by its
+/// type and API.
+#[test]
+fn placeholder_login_applications_are_not_apps() {
+    let mut inv = inventory();
+    let org = inv.org.as_mut().unwrap();
+    let mut na = login(1, 9, "", "198.51.100.99", "N/A", "Success");
+    na.login_type = Some("Application".into());
+    na.api_type = Some("SOAP Enterprise".into());
+    org.logins.push(na);
+    let mut empty = login(1, 10, "OauthJwtBearer", "203.0.113.6", " ", "Success");
+    empty.application = Some(String::new());
+    org.logins.push(empty);
+    let m = messages("IG303", &inv);
+    assert!(about(&m, "good@acme.example").is_empty(), "{m:?}");
+    assert!(!m.iter().any(|x| x.contains("N/A")), "{m:?}");
+    let m = messages("IG101", &inv);
+    let good = about(&m, "good@acme.example");
+    assert_eq!(good.len(), 1, "{m:?}");
+    assert!(
+        good[0].contains("by a login of type Application via SOAP Enterprise from 198.51.100.99"),
+        "{m:?}"
+    );
+    assert!(!good[0].contains("N/A") && !good[0].contains("()"), "{m:?}");
+}
+
+/// A user inactive in the org that the config names is no integration user
+/// to judge: its privileges (System Administrator here) are not reported as
+/// a live credential's, and the graph marks it inactive.
+#[test]
+fn an_inactive_org_user_gets_no_privilege_findings() {
+    let mut inv = inventory();
+    let org = inv.org.as_mut().unwrap();
+    let mut gone = user(5, "gone@acme.example", 1, 10);
+    gone.is_active = false;
+    gone.profile = Some("System Administrator".into());
+    gone.license = Some("Salesforce".into());
+    org.users.push(gone);
+    inv.identity_hints.push(intguard_model::IdentityHint {
+        username: "gone@acme.example".into(),
+        ..Default::default()
+    });
+    inv.salesforce.profiles.push(Profile {
+        name: "Admin".into(),
+        label: Some("System Administrator".into()),
+        user_license: None,
+        custom: None,
+        user_permissions: ["ModifyAllData", "ViewAllData", "ManageUsers"]
+            .iter()
+            .map(|n| NamedFlag {
+                name: n.to_string(),
+                location: org_location("acme", "Profile", "00eADM"),
+            })
+            .collect(),
+        object_permissions: Vec::new(),
+        login_ip_ranges: Vec::new(),
+        location: org_location("acme", "Profile", "00eADM"),
+    });
+    inv.build_identities();
+    let gone = inv
+        .identities
+        .iter()
+        .find(|i| i.name == "gone@acme.example")
+        .expect("named by the config, it is an identity");
+    assert!(gone.inactive_in_org.is_some());
+    for rule in [
+        "IG301", "IG302", "IG202", "IG205", "IG206", "IG304", "IG204",
+    ] {
+        let m = messages(rule, &inv);
+        assert!(about(&m, "gone@acme.example").is_empty(), "{rule}: {m:?}");
+    }
+    // The same user active is reported.
+    inv.org
+        .as_mut()
+        .unwrap()
+        .users
+        .last_mut()
+        .unwrap()
+        .is_active = true;
+    inv.build_identities();
+    assert_eq!(
+        about(&messages("IG301", &inv), "gone@acme.example").len(),
+        1
+    );
+}

@@ -339,9 +339,23 @@ fn render_text(inv: &Inventory, ids: &[&IntegrationIdentity], only: Option<&str>
                     .unwrap_or_default();
                 let _ = writeln!(s, "  profile     {}{label}{license}{at}", p.name);
             }
-            None => {
-                let _ = writeln!(s, "  profile     unknown (map it in intguard.toml [[identities]] or a user definition file)");
-            }
+            None => match not_in_org(inv, id) {
+                Some(org) => {
+                    let _ = writeln!(
+                        s,
+                        "  profile     unknown: not a user of org {org}: wrong org or a sandbox username?"
+                    );
+                }
+                None => {
+                    let _ = writeln!(s, "  profile     unknown (map it in intguard.toml [[identities]] or a user definition file)");
+                }
+            },
+        }
+        if let Some(at) = &id.inactive_in_org {
+            let _ = writeln!(
+                s,
+                "  org         inactive in the org ({at}): it cannot log in, so its apps' logins fail or their configuration is stale; its access is not judged"
+            );
         }
         if !id.permission_sets.is_empty() {
             let _ = writeln!(s, "  perm sets   {}", assignments(&id.permission_sets));
@@ -510,4 +524,20 @@ fn render_text(inv: &Inventory, ids: &[&IntegrationIdentity], only: Option<&str>
         }
     }
     s
+}
+
+/// The org (`00D... (host)`) an identity's username is not a user of, when
+/// an org was joined.
+fn not_in_org(inv: &Inventory, id: &IntegrationIdentity) -> Option<String> {
+    let org = inv.org.as_ref()?;
+    let username = id.username.as_deref()?;
+    if org.user_by_username(username).is_some() {
+        return None;
+    }
+    let label = org.label();
+    Some(if label == org.org {
+        label
+    } else {
+        format!("{} ({label})", org.org)
+    })
 }

@@ -255,6 +255,9 @@ pub(super) fn org_users(
             continue;
         }
         let id = b.user(&u.username);
+        // Named by the repository or the config but inactive: kept (an app
+        // runs as it) and marked, not judged as a live credential.
+        id.inactive_in_org = (!u.is_active).then(|| u.location.clone());
         let assigned = |name: &str| AccessAssignment {
             name: name.to_string(),
             source: AssignmentSource::Org,

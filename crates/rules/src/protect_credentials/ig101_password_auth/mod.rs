@@ -210,16 +210,15 @@ fn password_logins(inventory: &Inventory) -> Vec<Finding> {
         let mut via: Vec<String> = logins
             .iter()
             .map(|l| {
-                let how = l
-                    .login_sub_type
-                    .clone()
-                    .or_else(|| l.api_type.clone())
-                    .unwrap_or_else(|| "password".into());
-                match (&l.application, &l.source_ip) {
-                    (Some(a), Some(ip)) => format!("{a} ({how}) from {ip}"),
-                    (Some(a), None) => format!("{a} ({how})"),
-                    (None, Some(ip)) => format!("{how} from {ip}"),
-                    (None, None) => how,
+                // Login History's placeholder application (`N/A`) names no
+                // one: such a login is told by its login type and API.
+                let who = match l.app() {
+                    Some(a) => format!("{a} ({})", l.how().unwrap_or("password")),
+                    None => l.client(),
+                };
+                match l.source_ip.as_deref().map(str::trim) {
+                    Some(ip) if !ip.is_empty() => format!("{who} from {ip}"),
+                    _ => who,
                 }
             })
             .collect();
@@ -253,8 +252,10 @@ fn password_logins(inventory: &Inventory) -> Vec<Finding> {
                 format!(
                     "{} {}",
                     l.status.as_deref().unwrap_or("login"),
-                    l.login_sub_type.as_deref().unwrap_or("")
-                ),
+                    l.how().unwrap_or("")
+                )
+                .trim_end()
+                .to_string(),
             ));
         }
         out.push(f);
