@@ -58,7 +58,11 @@ pub(crate) fn read_inventory_with(
     let unread = unread_query_diagnostics(&inventory);
     inventory.diagnostics.extend(unread);
     inventory.identity_hints = options.config.identity_hints();
+    // The graph resolves usernames through what an app's domain defines;
+    // the App rules, run on each app as it is read, do not see that.
+    inventory.lend_domain_properties(intguard_rules::scan_scope::names_read_by);
     inventory.build_identities();
+    inventory.return_domain_properties();
     timer.lap("identities");
     inventory
 }

@@ -97,7 +97,7 @@ struct AppPass {
 fn scan_here(options: &ScanOptions) -> ScanOutcome {
     let app_rules = enabled_rules(&options.config, Scope::App);
     let pass = Mutex::new(AppPass::default());
-    let inventory = read_inventory_with(options, &|app, text_files| {
+    let mut inventory = read_inventory_with(options, &|app, text_files| {
         // The app alone, with its files' text facts: what an App rule reads.
         let placeholder = MuleApp::new(String::new(), String::new(), app.runtime);
         let mut one = Inventory {
@@ -146,6 +146,8 @@ fn scan_here(options: &ScanOptions) -> ScanOutcome {
         ..Inventory::default()
     };
     append(&mut findings, run_part(&app_rules, &loose));
+    // What the Scan rules resolve, an app's domain's properties too.
+    inventory.lend_domain_properties(intguard_rules::scan_scope::names_read_by);
     // The redactor's secrets are gathered beside the Scan rules and the App
     // rules' whole-scan parts (all only read the Inventory): a serial pass
     // that fills the rules' idle cores.
@@ -227,14 +229,20 @@ pub fn run_rules(inventory: Inventory, options: &ScanOptions) -> ScanOutcome {
     with_threads(options.threads, || run_rules_here(inventory, options))
 }
 
-fn run_rules_here(inventory: Inventory, options: &ScanOptions) -> ScanOutcome {
+fn run_rules_here(mut inventory: Inventory, options: &ScanOptions) -> ScanOutcome {
     let mut timer = PhaseTimer::start();
     let rules: Vec<&'static dyn Rule> = intguard_rules::all_rules()
         .into_iter()
         .filter(|r| !options.config.is_disabled(r.meta().id, r.meta().name))
         .collect();
+    let (app_rules, scan_rules): (Vec<&'static dyn Rule>, Vec<&'static dyn Rule>) =
+        rules.iter().partition(|r| r.scope() == Scope::App);
     let mut findings = Vec::new();
-    append(&mut findings, run_part(&rules, &inventory));
+    // As `scan` runs them: the App rules on the apps as read, the rest with
+    // what an app's domain lends it.
+    append(&mut findings, run_part(&app_rules, &inventory));
+    inventory.lend_domain_properties(intguard_rules::scan_scope::names_read_by);
+    append(&mut findings, run_part(&scan_rules, &inventory));
     append(&mut findings, run_scan_part(&rules, &inventory));
     intguard_rules::complete(&inventory, &mut findings);
     timer.lap("rules");

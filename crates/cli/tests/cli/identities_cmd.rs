@@ -1338,3 +1338,43 @@ fn no_excess_is_marked_without_a_known_use() {
         "{scan:#}"
     );
 }
+
+/// Mule 4 gives an app its domain's configuration properties as a fallback:
+/// apps whose own connections read `${sfdc.shared.username}`, defined only
+/// in their domain's per-environment files, run as the domain's users
+/// (before, as nobody), and IG303 sees them share it.
+#[test]
+fn an_app_reads_what_its_domain_defines() {
+    let tree = fixture("rules/tests/fixtures/IG303/domain-properties");
+    const DEV_USER: &str = "int.shared@acme.com.dev";
+    let text = text_of(&["identities", &tree, "--only", DEV_USER]);
+    for line in [
+        "Mule app billing-sapi (dev) logs in as it (`Own_Salesforce`)",
+        "Mule app orders-sapi (dev) logs in as it (`Own_Salesforce`)",
+    ] {
+        assert!(text.contains(line), "{line:?} not in\n{text}");
+    }
+    let v = json_of(&["identities", &tree, "--only", DEV_USER, "--format", "json"]);
+    let apps = v["identities"][0]["apps"].as_array().unwrap();
+    let orders = apps.iter().find(|a| a["app"] == "orders-sapi").unwrap();
+    assert!(
+        orders["defined_at"]["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("acme-domain/src/main/resources/domain-dev.yaml"),
+        "{orders}"
+    );
+    let scan = json_of(&["scan", &tree, "--format", "json", "--fail-on", "none"]);
+    let shared: Vec<&Value> = scan["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "IG303" && f["identity"] == DEV_USER)
+        .collect();
+    assert_eq!(shared.len(), 1, "{scan}");
+    let message = shared[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("billing-sapi") && message.contains("orders-sapi"),
+        "{message}"
+    );
+}

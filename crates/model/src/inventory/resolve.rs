@@ -143,20 +143,44 @@ impl MuleApp {
                 let entry = file.entries.iter().rev().find(|e| e.has_key(name, hash))?;
                 Some(PropertySource::File { file, entry })
             });
-        if found.is_some() || secure {
+        if found.is_some() {
             return found;
         }
-        self.global_properties
-            .iter()
-            .find(|g| g.name == name)
-            .map(PropertySource::Global)
+        let global = if secure {
+            None
+        } else {
+            self.global_properties
+                .iter()
+                .find(|g| g.name == name)
+                .map(PropertySource::Global)
+        };
+        // Mule 4: what the app does not define, its domain's properties give.
+        global.or_else(|| {
+            let loan = self.domain_loan.as_deref()?;
+            loan.files
+                .iter()
+                .filter(|f| {
+                    env.is_none() || f.environment.is_none() || f.environment.as_deref() == env
+                })
+                .filter(|f| (f.secure && search_secure) || (!f.secure && search_plain))
+                .find_map(|file| {
+                    let entry = file.entries.iter().rev().find(|e| e.has_key(name, hash))?;
+                    Some(PropertySource::File { file, entry })
+                })
+        })
     }
 
     /// Whether `${name}` is what named environment `env` (see
     /// [`MuleApp::environment_placeholders`]).
     fn names_environment(&self, name: &str, env: &str) -> bool {
+        let loaned = self
+            .domain_loan
+            .as_deref()
+            .map(|l| l.environment_placeholders.as_slice())
+            .unwrap_or_default();
         self.environment_placeholders
             .iter()
+            .chain(loaned)
             .any(|(e, n)| e == env && n == name)
     }
 

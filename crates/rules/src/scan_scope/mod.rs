@@ -33,6 +33,11 @@ use crate::protect_credentials::{is_committed_value, is_key_name};
 /// Entries are kept or dropped by key, with every definition of the key,
 /// so each kept reference resolves in every environment as before.
 pub fn keep_what_scan_rules_read(app: &mut MuleApp) {
+    // A domain lends its definitions to the apps deployed in it, for the
+    // names they read and do not define
+    // (`Inventory::lend_domain_properties`, once every app is read): all
+    // are kept. Domains are few.
+    let domain = app.domain;
     app.secret_attributes = Vec::new();
     app.url_attributes = Vec::new();
     app.unsent_payload_credentials = Vec::new();
@@ -44,7 +49,10 @@ pub fn keep_what_scan_rules_read(app: &mut MuleApp) {
     let wanted = referenced_names(app);
     for file in &mut app.property_files {
         file.entries.retain(|e| {
-            wanted.contains(e.key()) || e.encrypted_payload().is_some() || is_key_name(e.key())
+            domain
+                || wanted.contains(e.key())
+                || e.encrypted_payload().is_some()
+                || is_key_name(e.key())
         });
         file.entries.shrink_to_fit();
         // Indexes into the entries, read only for the output's redactor,
@@ -120,6 +128,18 @@ fn referenced_names(app: &mut MuleApp) -> HashSet<String> {
         wanted.insert(name);
     }
     wanted
+}
+
+/// Every property name some fact of `app` reads (its property files'
+/// values included): what
+/// [`intguard_model::Inventory::lend_domain_properties`] looks for in its
+/// domain.
+pub fn names_read_by(app: &MuleApp) -> Vec<String> {
+    let mut out = Vec::new();
+    strings::visit_strings(app, &mut |s| names_in(s, &mut out));
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// The property names `text` may read: its `${...}` and `#[p('...')]`

@@ -159,3 +159,120 @@ impl Inventory {
         out
     }
 }
+
+/// What a Mule 4 domain lends an app deployed in it
+/// ([`Inventory::lend_domain_properties`]).
+#[derive(Debug, Clone, Default)]
+pub struct DomainLoan {
+    /// The domain's definitions of the names the app reads and does not
+    /// define (and what those read in turn), in the domain's files.
+    pub files: Vec<super::PropertyFile>,
+    /// The domain's environments the app has no file of its own for.
+    pub environments: Vec<String>,
+    pub environment_placeholders: Vec<(String, String)>,
+}
+
+impl Inventory {
+    /// Mule 4 gives an app the configuration properties of the domain it
+    /// is deployed in as a fallback (the runtime's parent configuration
+    /// properties; Mule 3's sharing is not modelled): a `${name}` the app
+    /// does not define resolves through the domain's. Each Mule 4 app
+    /// deployed in a Mule 4 domain the scan read is lent the domain's
+    /// definitions of the names it reads (`names_read`) and does not
+    /// define, looked up after its own ([`MuleApp::lookup`]), and the
+    /// domain's environments. Lent for the identity graph and the Scan
+    /// rules, not the App rules, which run on each app as it is read
+    /// (before its domain may be); [`Inventory::return_domain_properties`]
+    /// takes them back.
+    pub fn lend_domain_properties(&mut self, names_read: impl Fn(&MuleApp) -> Vec<String>) {
+        use super::MuleRuntime;
+        let mut loans: Vec<(usize, DomainLoan)> = Vec::new();
+        for (i, app) in self.apps.iter().enumerate() {
+            if app.domain || app.runtime != MuleRuntime::Mule4 {
+                continue;
+            }
+            let Some(link) = &app.domain_link else {
+                continue;
+            };
+            let Some(domain) = self
+                .apps
+                .iter()
+                .find(|d| d.runtime == MuleRuntime::Mule4 && d.is_domain_named(link))
+            else {
+                continue;
+            };
+            let defined = |name: &str| {
+                app.property_files
+                    .iter()
+                    .any(|f| f.entries.iter().any(|e| e.key() == name))
+                    || app.global_properties.iter().any(|g| g.name == name)
+            };
+            let mut pending: Vec<String> = names_read(app)
+                .into_iter()
+                .filter(|n| !defined(n))
+                .collect();
+            let mut lent: std::collections::BTreeSet<String> = Default::default();
+            while let Some(name) = pending.pop() {
+                if defined(&name) || !lent.insert(name.clone()) {
+                    continue;
+                }
+                for e in domain.property_files.iter().flat_map(|f| &f.entries) {
+                    if e.key() == name {
+                        pending.extend(
+                            crate::expr::placeholders(e.value())
+                                .into_iter()
+                                .map(|p| p.name),
+                        );
+                    }
+                }
+            }
+            let files: Vec<super::PropertyFile> = domain
+                .files_in_lookup_order(None)
+                .chain(
+                    domain
+                        .property_files
+                        .iter()
+                        .filter(|f| f.loaded && f.environment.is_some()),
+                )
+                .filter_map(|f| {
+                    let entries: Vec<_> = f
+                        .entries
+                        .iter()
+                        .filter(|e| lent.contains(e.key()))
+                        .cloned()
+                        .collect();
+                    (!entries.is_empty()).then(|| super::PropertyFile {
+                        path: f.path.clone(),
+                        format: f.format,
+                        environment: f.environment.clone(),
+                        secure: f.secure,
+                        loaded: true,
+                        entries,
+                        split_values: Vec::new(),
+                    })
+                })
+                .collect();
+            if files.is_empty() {
+                continue;
+            }
+            loans.push((
+                i,
+                DomainLoan {
+                    files,
+                    environments: domain.environments.clone(),
+                    environment_placeholders: domain.environment_placeholders.clone(),
+                },
+            ));
+        }
+        for (i, loan) in loans {
+            self.apps[i].domain_loan = Some(Box::new(loan));
+        }
+    }
+
+    /// Takes back what [`Inventory::lend_domain_properties`] lent.
+    pub fn return_domain_properties(&mut self) {
+        for app in &mut self.apps {
+            app.domain_loan = None;
+        }
+    }
+}

@@ -123,6 +123,11 @@ pub struct MuleApp {
     pub environment_placeholders: Vec<(String, String)>,
     /// `mule.env` / `env` default given by a global-property, if any.
     pub default_environment: Option<String>,
+    /// What the Mule 4 domain the app is deployed in defines for it, while
+    /// lent ([`Inventory::lend_domain_properties`]): the last place a
+    /// property is looked up. Boxed: nearly every app has none.
+    #[serde(skip)]
+    pub domain_loan: Option<Box<DomainLoan>>,
 }
 
 impl MuleApp {
@@ -165,16 +170,31 @@ impl MuleApp {
             environments: Vec::new(),
             environment_placeholders: Vec::new(),
             default_environment: None,
+            domain_loan: None,
         }
     }
 
     /// The environments to resolve properties for: those found in file names,
     /// or a single unnamed one.
     pub fn resolution_environments(&self) -> Vec<Option<&str>> {
-        if self.environments.is_empty() {
+        // While a domain's properties are lent, its environments too: the
+        // app runs in whichever the deploy names.
+        let lent = self
+            .domain_loan
+            .as_deref()
+            .map(|l| l.environments.as_slice())
+            .unwrap_or_default();
+        let mut envs: Vec<Option<&str>> =
+            self.environments.iter().map(|e| Some(e.as_str())).collect();
+        for e in lent {
+            if !self.environments.contains(e) {
+                envs.push(Some(e.as_str()));
+            }
+        }
+        if envs.is_empty() {
             vec![None]
         } else {
-            self.environments.iter().map(|e| Some(e.as_str())).collect()
+            envs
         }
     }
 
