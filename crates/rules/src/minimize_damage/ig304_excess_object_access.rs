@@ -68,7 +68,9 @@ Remove the access from the profile or permission set the finding names (Setup >
 Permission Sets > the set > Object Settings > the object > Edit), or set the flags to
 false in metadata (deleting an `<objectPermissions>` entry does not revoke it on deploy).
 A standard profile such as System Administrator cannot be edited: move the user to a
-custom integration profile instead (IG301).
+custom integration profile instead (IG301). When another integration user holds the same
+profile or permission set and its apps need what would be cleared, the fix says so and
+gives this user a profile or permission set of its own instead.
 ```xml
 <objectPermissions>
     <allowRead>true</allowRead>
@@ -149,6 +151,8 @@ struct Entry<'a> {
     items: Vec<String>,
     /// What to change, per item: `allowEdit and allowDelete to false for Case`.
     changes: Vec<String>,
+    /// The object and the flags each change clears.
+    cleared: Vec<(String, AccessFlags)>,
 }
 
 fn add<'a>(
@@ -157,6 +161,7 @@ fn add<'a>(
     at: &Location,
     item: String,
     change: String,
+    cleared: (String, AccessFlags),
 ) {
     match list.iter_mut().find(|e| {
         e.grant.kind == grant.kind
@@ -169,14 +174,59 @@ fn add<'a>(
             }
             e.items.push(item);
             e.changes.push(change);
+            e.cleared.push(cleared);
         }
         None => list.push(Entry {
             grant,
             first: at.clone(),
             items: vec![item],
             changes: vec![change],
+            cleared: vec![cleared],
         }),
     }
+}
+
+/// The other integration users holding the same grant whose apps need
+/// some of what `e` would clear (a profile or permission set shared by two
+/// integrations): `user (Edit on Account)`. Clearing it there breaks them.
+fn shared_needs(inventory: &Inventory, id: &IntegrationIdentity, e: &Entry<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    for other in auditable(inventory) {
+        if std::ptr::eq(other, id) || other.apps.is_empty() {
+            continue;
+        }
+        let holds = other.object_access.iter().any(|oa| {
+            oa.granted_by.iter().any(|g| {
+                g.grant.kind == e.grant.kind
+                    && g.grant.name.eq_ignore_ascii_case(&e.grant.name)
+                    && g.grant.via_group == e.grant.via_group
+            })
+        });
+        if !holds {
+            continue;
+        }
+        let lookup = other.object_lookup();
+        let needs: Vec<String> = e
+            .cleared
+            .iter()
+            .filter_map(|(object, flags)| {
+                let needed = lookup.needed(object)?;
+                let both = AccessFlags {
+                    read: flags.read && needed.read,
+                    create: flags.create && needed.create,
+                    edit: flags.edit && needed.edit,
+                    delete: flags.delete && needed.delete,
+                    ..AccessFlags::default()
+                };
+                both.any()
+                    .then(|| format!("{} on {object}", both.describe()))
+            })
+            .collect();
+        if !needs.is_empty() {
+            out.push(format!("{} ({})", identity_phrase(other), needs.join(", ")));
+        }
+    }
+    out
 }
 
 /// Where a grant is changed: its Setup page and the file it was read from
@@ -245,6 +295,7 @@ impl Rule for ExcessObjectAccess {
                                 and_list(&flags.element_names()),
                                 oa.object
                             ),
+                            (oa.object.clone(), flags),
                         );
                     }
                 }
@@ -306,6 +357,7 @@ impl Rule for ExcessObjectAccess {
                                 and_list(&clear.element_names()),
                                 oa.object
                             ),
+                            (oa.object.clone(), clear),
                         );
                     }
                 }
@@ -334,12 +386,28 @@ impl Rule for ExcessObjectAccess {
                 .fix(if is_standard_profile(inventory, e.grant) {
                     off_standard_profile(&identity_phrase(id), e.grant, &keep_phrase(id, &used))
                 } else {
-                    format!(
-                        "Set {} in {} (deleting an <objectPermissions> entry does not revoke it on deploy), or move the integration to a permission set granting {}.",
-                        e.changes.join("; "),
-                        where_to_fix(e.grant),
-                        keep_phrase(id, &used)
-                    )
+                    let shared = shared_needs(inventory, id, &e);
+                    if shared.is_empty() {
+                        format!(
+                            "Set {} in {} (deleting an <objectPermissions> entry does not revoke it on deploy), or move the integration to a permission set granting {}.",
+                            e.changes.join("; "),
+                            where_to_fix(e.grant),
+                            keep_phrase(id, &used)
+                        )
+                    } else {
+                        format!(
+                            "Do not clear it in {}: {} is shared with {}, whose apps need it. Give {} a {} of its own granting {} (and move it off the shared one), then the shared one can keep what the others use.",
+                            where_to_fix(e.grant),
+                            e.grant.describe(),
+                            shared.join("; "),
+                            identity_phrase(id),
+                            match e.grant.kind {
+                                GrantKind::Profile => "profile",
+                                _ => "permission set",
+                            },
+                            keep_phrase(id, &used)
+                        )
+                    }
                 });
                 out.push(with_related(f, profile_related(id)));
             }

@@ -263,6 +263,41 @@ fn ig304_unused_partial_and_view_all() {
 /// sub-query) only reads; a delete needs the Edit and Read Salesforce
 /// requires for Delete; and a fix never leaves a kept flag without one it
 /// requires (Modify All needs Edit and Delete).
+/// Two integration users on one permission set: the one whose apps only
+/// read Account has Edit in excess, but the other's apps update Account, so
+/// the fix must not clear Edit on the shared set: it says so and gives the
+/// first its own set instead. Alone on the set, the fix clears it.
+#[test]
+fn ig304_does_not_clear_what_another_holder_of_the_grant_needs() {
+    let psg = |l| grant(GrantKind::PermissionSet, "Orders_Integration", PS, l);
+    let mut reader = orders();
+    reader.object_access = vec![access("Account", psg(6), "RE")];
+    reader.objects_used = vec![used("Account", &[ObjectOperation::Read], false)].into();
+    let mut writer = orders();
+    writer.username = Some("int.writer@acme.com".into());
+    writer.name = "int.writer@acme.com".into();
+    writer.object_access = vec![access("Account", psg(6), "RE")];
+    writer.objects_used = vec![used("Account", &[ObjectOperation::Edit], false)].into();
+    let alone = run("IG304", &inventory(vec![reader.clone()], vec![]));
+    assert!(
+        alone[0]
+            .fix
+            .starts_with("Set allowEdit to false for Account"),
+        "{}",
+        alone[0].fix
+    );
+    let f = run("IG304", &inventory(vec![reader, writer], vec![]));
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert!(
+        f[0].fix
+            .contains("Do not clear it in Setup > Permission Sets > Orders_Integration")
+            && f[0].fix.contains("int.writer@acme.com")
+            && f[0].fix.contains("(Edit on Account)"),
+        "{}",
+        f[0].fix
+    );
+}
+
 #[test]
 fn ig304_needs_what_salesforce_requires_and_relationships_only_read() {
     let mut id = orders();
