@@ -1,5 +1,5 @@
 use intguard_model::{
-    same_profile, Finding, Inventory, Practice, Profile, Related, RuleMeta, Severity,
+    same_profile, Finding, Inventory, IpFamily, Practice, Profile, Related, RuleMeta, Severity,
     STANDARD_INTEGRATION_PROFILE,
 };
 
@@ -22,7 +22,8 @@ For every integration identity whose profile is in the metadata (SFDX or Metadat
 format), checks the profile's `loginIpRanges`:
 - no range at all: the user can log in from anywhere;
 - a range wider than a /8 (more than 16,777,216 IPv4 addresses, e.g. `0.0.0.0` -
-  `255.255.255.255`): it restricts nothing.
+  `255.255.255.255`), or for IPv6 (which profile ranges take too) wider than a /32
+  (e.g. `::` - `ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff`): it restricts nothing.
 One finding per profile, naming every integration user on it. The standard
 "Minimum Access - API Only Integrations" profile is reported only when an integration
 user is assigned to it.
@@ -72,9 +73,6 @@ restrictions" (IG201) so that the ranges apply to OAuth too.
 "#,
 };
 
-/// More addresses than a /8: restricts nothing meaningful.
-const TOO_WIDE: u64 = 1 << 24;
-
 impl Rule for NoLoginIpRanges {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -119,7 +117,7 @@ impl Rule for NoLoginIpRanges {
             let wide: Vec<_> = profile
                 .login_ip_ranges
                 .iter()
-                .filter(|r| r.ipv4_size().is_some_and(|n| n > TOO_WIDE))
+                .filter_map(|r| Some((r, r.too_wide()?)))
                 .collect();
             let (at, message, key) = if profile.login_ip_ranges.is_empty() {
                 (
@@ -129,15 +127,22 @@ impl Rule for NoLoginIpRanges {
                     ),
                     format!("profile|{}|none", profile.name),
                 )
-            } else if let Some(first) = wide.first() {
+            } else if let Some((first, _)) = wide.first() {
                 let shown: Vec<String> = wide
                     .iter()
-                    .map(|r| format!("{}-{}", r.start.trim(), r.end.trim()))
+                    .map(|(r, _)| format!("{}-{}", r.start.trim(), r.end.trim()))
                     .collect();
+                let v4 = wide.iter().any(|(_, f)| *f == IpFamily::V4);
+                let v6 = wide.iter().any(|(_, f)| *f == IpFamily::V6);
+                let than = match (v4, v6) {
+                    (true, true) => "wider than a /8 for IPv4, a /32 for IPv6",
+                    (false, true) => "wider than a /32",
+                    _ => "wider than a /8",
+                };
                 (
                     first.location.clone(),
                     format!(
-                        "{subject} allows logins from {} (wider than a /8): it restricts nothing",
+                        "{subject} allows logins from {} ({than}): it restricts nothing",
                         shown.join(", ")
                     ),
                     format!("profile|{}|wide", profile.name),

@@ -456,6 +456,40 @@ fn ig202_on_the_standard_integration_profile_says_why_not_there() {
     );
 }
 
+/// An IPv6 login range as wide as the whole address space restricts
+/// nothing either (profile ranges take IPv6 too).
+#[test]
+fn ig202_judges_ipv6_ranges() {
+    let mut p = profile("Orders Integration", "Salesforce Integration", false);
+    p.login_ip_ranges = vec![
+        intguard_model::IpRange {
+            start: "203.0.113.0".into(),
+            end: "203.0.113.31".into(),
+            description: None,
+            location: loc(PROFILE, 5),
+        },
+        intguard_model::IpRange {
+            start: "::".into(),
+            end: "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff".into(),
+            description: None,
+            location: loc(PROFILE, 9),
+        },
+    ];
+    let f = run("IG202", &inventory(vec![orders()], vec![p.clone()]));
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0].location.line, 9);
+    assert!(
+        f[0].message
+            .contains("(wider than a /32): it restricts nothing"),
+        "{}",
+        f[0].message
+    );
+    // A provider's /48 is a restriction.
+    p.login_ip_ranges[1].start = "2001:db8:1::".into();
+    p.login_ip_ranges[1].end = "2001:db8:1:ffff:ffff:ffff:ffff:ffff".into();
+    assert!(run("IG202", &inventory(vec![orders()], vec![p])).is_empty());
+}
+
 #[test]
 fn ig301_admin_user_at_the_assignment() {
     let mut id = orders();

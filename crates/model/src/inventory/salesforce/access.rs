@@ -64,6 +64,32 @@ impl IpRange {
         let (s, e) = (u32::from(s) as u64, u32::from(e) as u64);
         (e >= s).then(|| e - s + 1)
     }
+
+    /// A range so wide it restricts nothing: more IPv4 addresses than a /8
+    /// (both ends IPv4, or IPv4-mapped IPv6 `::ffff:a.b.c.d`, which
+    /// Salesforce takes as IPv4), or more IPv6 addresses than a /32 (an
+    /// internet provider's whole allocation; Salesforce's own cap on a
+    /// trusted network range). `None` when an end is no address.
+    pub fn too_wide(&self) -> Option<IpFamily> {
+        if let Some(n) = self.ipv4_size() {
+            return (n > 1 << 24).then_some(IpFamily::V4);
+        }
+        let s: std::net::Ipv6Addr = self.start.trim().parse().ok()?;
+        let e: std::net::Ipv6Addr = self.end.trim().parse().ok()?;
+        if let (Some(s4), Some(e4)) = (s.to_ipv4_mapped(), e.to_ipv4_mapped()) {
+            let (s4, e4) = (u64::from(u32::from(s4)), u64::from(u32::from(e4)));
+            return (e4 >= s4 && e4 - s4 + 1 > 1 << 24).then_some(IpFamily::V4);
+        }
+        let (s, e) = (u128::from(s), u128::from(e));
+        (e >= s && e - s >= 1u128 << 96).then_some(IpFamily::V6)
+    }
+}
+
+/// An address family, for what "too wide" means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IpFamily {
+    V4,
+    V6,
 }
 
 /// A profile (`profiles/<Name>.profile[-meta.xml]`).
@@ -461,6 +487,40 @@ mod tests {
         assert!(!same_profile("Standard", "System Administrator"));
         assert!(is_broad_profile("System Administrator"));
         assert!(!is_broad_profile(STANDARD_INTEGRATION_PROFILE));
+    }
+
+    /// Too wide: IPv4 over a /8 (IPv4-mapped IPv6 ends count as IPv4),
+    /// IPv6 over a /32 (Salesforce takes both families in login ranges).
+    #[test]
+    fn ranges_too_wide_to_restrict() {
+        let r = |start: &str, end: &str| IpRange {
+            start: start.into(),
+            end: end.into(),
+            description: None,
+            location: Location::new("p.profile", 1, 1),
+        };
+        assert_eq!(r("10.0.0.0", "10.255.255.255").too_wide(), None);
+        assert_eq!(r("10.0.0.0", "11.0.0.0").too_wide(), Some(IpFamily::V4));
+        assert_eq!(
+            r("::ffff:0:0", "::ffff:ffff:ffff").too_wide(),
+            Some(IpFamily::V4)
+        );
+        assert_eq!(r("::ffff:10.0.0.0", "::ffff:10.0.0.255").too_wide(), None);
+        assert_eq!(
+            r("::", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff").too_wide(),
+            Some(IpFamily::V6)
+        );
+        // A /32 is not too wide; a /31 is.
+        assert_eq!(
+            r("2001:db8::", "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff").too_wide(),
+            None
+        );
+        assert_eq!(
+            r("2001:db8::", "2001:db9:ffff:ffff:ffff:ffff:ffff:ffff").too_wide(),
+            Some(IpFamily::V6)
+        );
+        assert_eq!(r("2001:db8::1", "2001:db8::ff").too_wide(), None);
+        assert_eq!(r("not an address", "10.0.0.1").too_wide(), None);
     }
 
     #[test]
