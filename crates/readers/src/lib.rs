@@ -152,18 +152,19 @@ pub fn read_paths_with(paths: &[PathBuf], options: &ReadOptions, on_app: &OnApp<
 /// test as discovery's). A file or folder given alone is read without its
 /// app's connections and properties otherwise, and looks clean.
 pub fn enclosing_app_root(path: &Path) -> Option<PathBuf> {
+    enclosing(path, is_app_root)
+}
+
+/// The nearest folder holding `path` (canonical) that `is_root` takes, when
+/// `path` is not such a folder itself.
+fn enclosing(path: &Path, is_root: fn(&Path) -> bool) -> Option<PathBuf> {
     let path = std::fs::canonicalize(path).ok()?;
-    let start = if path.is_dir() {
-        if is_app_root(&path) {
-            return None;
-        }
-        path.parent()?
-    } else {
-        path.parent()?
-    };
-    start
+    if path.is_dir() && is_root(&path) {
+        return None;
+    }
+    path.parent()?
         .ancestors()
-        .find(|dir| is_app_root(dir))
+        .find(|dir| is_root(dir))
         .map(Path::to_path_buf)
 }
 
@@ -173,19 +174,7 @@ pub fn enclosing_app_root(path: &Path) -> Option<PathBuf> {
 /// permission set given alone is read without the user definitions that
 /// say who holds it, and looks clean.
 pub fn enclosing_metadata_project(path: &Path) -> Option<PathBuf> {
-    let path = std::fs::canonicalize(path).ok()?;
-    let start = if path.is_dir() {
-        if is_metadata_project_root(&path) {
-            return None;
-        }
-        path.parent()?
-    } else {
-        path.parent()?
-    };
-    start
-        .ancestors()
-        .find(|dir| is_metadata_project_root(dir))
-        .map(Path::to_path_buf)
+    enclosing(path, is_metadata_project_root)
 }
 
 fn is_metadata_project_root(dir: &Path) -> bool {
