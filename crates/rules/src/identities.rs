@@ -207,11 +207,23 @@ pub fn app_serves_identity(inventory: &Inventory, kind: OAuthAppKind, name: &str
 
 /// The identities an app pre-authorizes or runs as, labelled.
 pub fn identities_of_app(inventory: &Inventory, kind: OAuthAppKind, name: &str) -> Vec<String> {
+    identities_of_app_that(inventory, kind, name, |_| true)
+}
+
+/// [`identities_of_app`], of those `keep` takes.
+pub fn identities_of_app_that(
+    inventory: &Inventory,
+    kind: OAuthAppKind,
+    name: &str,
+    keep: impl Fn(&IntegrationIdentity) -> bool,
+) -> Vec<String> {
     let mut out: Vec<String> = auditable(inventory)
         .filter(|id| {
-            id.pre_authorized_by
-                .iter()
-                .any(|p| p.kind == kind && p.app.eq_ignore_ascii_case(name))
+            keep(id)
+                && id
+                    .pre_authorized_by
+                    .iter()
+                    .any(|p| p.kind == kind && p.app.eq_ignore_ascii_case(name))
         })
         .map(identity_label)
         .collect();

@@ -1,12 +1,12 @@
 use intguard_model::{
-    same_profile, Finding, Inventory, Located, Location, OAuthAppKind, Practice, Related, RuleMeta,
-    Severity,
+    same_profile, Finding, IntegrationIdentity, Inventory, Located, Location, OAuthAppKind,
+    Practice, Related, RuleMeta, Severity,
 };
 
 use crate::identities::{
-    auditable, connected_app_file, connected_app_phrase, eca_phrase, identity_finding,
-    identity_key, identity_label, identity_location, identity_phrase, is_integration_connected_app,
-    is_integration_eca, profile_related, with_related,
+    auditable, connected_app_file, connected_app_phrase, eca_phrase, identities_of_app_that,
+    identity_finding, identity_key, identity_location, identity_phrase,
+    is_integration_connected_app, is_integration_eca, profile_related, with_related,
 };
 use crate::Rule;
 
@@ -92,19 +92,7 @@ struct Flows<'a> {
 /// Administrator profile themselves (not those it serves through a
 /// permission set or as its run-as user alone).
 fn admin_holders(inventory: &Inventory, kind: OAuthAppKind, name: &str) -> Vec<String> {
-    let mut out: Vec<String> = auditable(inventory)
-        .filter(|id| {
-            id.is_admin()
-                && id
-                    .pre_authorized_by
-                    .iter()
-                    .any(|p| p.kind == kind && p.app.eq_ignore_ascii_case(name))
-        })
-        .map(identity_label)
-        .collect();
-    out.sort();
-    out.dedup();
-    out
+    identities_of_app_that(inventory, kind, name, IntegrationIdentity::is_admin)
 }
 
 /// What pre-authorizing System Administrator lets happen through the app,
