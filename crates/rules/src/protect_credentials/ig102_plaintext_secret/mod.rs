@@ -273,12 +273,15 @@ fn owning_connection<'a>(
 }
 
 /// Who `conn` runs as in `env` (every environment when `None`).
-fn identity_for(app: &MuleApp, conn: &SalesforceConnection, env: Option<&str>) -> Option<String> {
-    let ids: Vec<_> = connection_identities(app, conn)
+fn identities_in(
+    app: &MuleApp,
+    conn: &SalesforceConnection,
+    env: Option<&str>,
+) -> Vec<crate::support::EnvIdentity> {
+    connection_identities(app, conn)
         .into_iter()
         .filter(|i| env.is_none() || i.environment.as_deref() == env)
-        .collect();
-    describe_identities(&ids)
+        .collect()
 }
 
 /// `password` of <salesforce:basic-connection> `Salesforce_Config`.

@@ -102,13 +102,10 @@ pub(super) fn describe_uses(
         // Who reads it in each environment a use is for: a file read in
         // every environment is each environment's user's.
         if let Some(conn) = owning_connection(app, u.attr) {
-            let env = file_env.or(u.env);
-            for id in connection_identities(app, conn) {
-                let here = env.is_none() || id.environment.as_deref() == env;
-                if here
-                    && !identities
-                        .iter()
-                        .any(|i| i.environment == id.environment && i.username == id.username)
+            for id in identities_in(app, conn, file_env.or(u.env)) {
+                if !identities
+                    .iter()
+                    .any(|i| i.environment == id.environment && i.username == id.username)
                 {
                     identities.push(id);
                 }

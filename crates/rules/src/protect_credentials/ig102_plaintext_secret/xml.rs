@@ -59,7 +59,7 @@ pub(super) fn xml_findings<'a>(
 
     for ((attr, default_key_store_password), prop) in literals.iter().zip(attribute_names) {
         let conn = owning_connection(app, attr);
-        let who = conn.and_then(|c| identity_for(app, c, None));
+        let who = conn.and_then(|c| describe_identities(&identities_in(app, c, None)));
         let message = format!(
             "{}: {} is written in clear in the XML ({}{}){}",
             app.name,
