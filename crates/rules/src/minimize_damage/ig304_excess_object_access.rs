@@ -1,6 +1,8 @@
+use std::collections::HashMap;
+
 use intguard_model::{
     profile_label, AccessFlags, Finding, Grant, GrantKind, IntegrationIdentity, Inventory,
-    Location, Practice, RuleMeta, Severity,
+    Location, ObjectLookup, Practice, RuleMeta, Severity,
 };
 
 use crate::identities::{
@@ -186,47 +188,72 @@ fn add<'a>(
     }
 }
 
-/// The other integration users holding the same grant whose apps need
-/// some of what `e` would clear (a profile or permission set shared by two
-/// integrations): `user (Edit on Account)`. Clearing it there breaks them.
-fn shared_needs(inventory: &Inventory, id: &IntegrationIdentity, e: &Entry<'_>) -> Vec<String> {
-    let mut out = Vec::new();
-    for other in auditable(inventory) {
-        if std::ptr::eq(other, id) || other.apps.is_empty() {
-            continue;
+/// The integration users whose apps run as them, by the profiles and
+/// permission sets granting them object access, with what their apps use:
+/// built once per scan (looking each holder up for each finding took time
+/// in the square of the users).
+struct Holders<'a> {
+    users: Vec<(&'a IntegrationIdentity, ObjectLookup<'a>)>,
+    by_grant: HashMap<(GrantKind, String, Option<&'a str>), Vec<usize>>,
+}
+
+impl<'a> Holders<'a> {
+    fn of(inventory: &'a Inventory) -> Self {
+        let mut users = Vec::new();
+        let mut by_grant: HashMap<_, Vec<usize>> = HashMap::new();
+        for id in auditable(inventory).filter(|id| !id.apps.is_empty()) {
+            let i = users.len();
+            for g in id.object_access.iter().flat_map(|oa| &oa.granted_by) {
+                let held = by_grant.entry(grant_key(&g.grant)).or_default();
+                if held.last() != Some(&i) {
+                    held.push(i);
+                }
+            }
+            users.push((id, id.object_lookup()));
         }
-        let holds = other.object_access.iter().any(|oa| {
-            oa.granted_by.iter().any(|g| {
-                g.grant.kind == e.grant.kind
-                    && g.grant.name.eq_ignore_ascii_case(&e.grant.name)
-                    && g.grant.via_group == e.grant.via_group
-            })
-        });
-        if !holds {
-            continue;
-        }
-        let lookup = other.object_lookup();
-        let needs: Vec<String> = e
-            .cleared
-            .iter()
-            .filter_map(|(object, flags)| {
-                let needed = lookup.needed(object)?;
-                let both = AccessFlags {
-                    read: flags.read && needed.read,
-                    create: flags.create && needed.create,
-                    edit: flags.edit && needed.edit,
-                    delete: flags.delete && needed.delete,
-                    ..AccessFlags::default()
-                };
-                both.any()
-                    .then(|| format!("{} on {object}", both.describe()))
-            })
-            .collect();
-        if !needs.is_empty() {
-            out.push(format!("{} ({})", identity_phrase(other), needs.join(", ")));
-        }
+        Holders { users, by_grant }
     }
-    out
+
+    /// The other users holding `e`'s grant whose apps need some of what it
+    /// would clear (a profile or permission set two integrations share):
+    /// `user (Edit on Account)`. Clearing it there breaks them.
+    fn needing(&self, id: &IntegrationIdentity, e: &Entry<'_>) -> Vec<String> {
+        let Some(held) = self.by_grant.get(&grant_key(e.grant)) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for &i in held {
+            let (other, lookup) = &self.users[i];
+            if std::ptr::eq(*other, id) {
+                continue;
+            }
+            let needs: Vec<String> = e
+                .cleared
+                .iter()
+                .filter_map(|(object, flags)| {
+                    let needed = lookup.needed(object)?;
+                    let both = AccessFlags {
+                        read: flags.read && needed.read,
+                        create: flags.create && needed.create,
+                        edit: flags.edit && needed.edit,
+                        delete: flags.delete && needed.delete,
+                        ..AccessFlags::default()
+                    };
+                    both.any()
+                        .then(|| format!("{} on {object}", both.describe()))
+                })
+                .collect();
+            if !needs.is_empty() {
+                out.push(format!("{} ({})", identity_phrase(other), needs.join(", ")));
+            }
+        }
+        out
+    }
+}
+
+/// A grant as two users may share it: kind, name in any case, group.
+fn grant_key(g: &Grant) -> (GrantKind, String, Option<&str>) {
+    (g.kind, g.name.to_lowercase(), g.via_group.as_deref())
 }
 
 /// Where a grant is changed: its Setup page and the file it was read from
@@ -263,6 +290,7 @@ impl Rule for ExcessObjectAccess {
 
     fn check(&self, inventory: &Inventory) -> Vec<Finding> {
         let mut out = Vec::new();
+        let holders = Holders::of(inventory);
         for id in auditable(inventory) {
             // Use is judged when apps run as it and use objects.
             let objects =
@@ -386,7 +414,7 @@ impl Rule for ExcessObjectAccess {
                 .fix(if is_standard_profile(inventory, e.grant) {
                     off_standard_profile(&identity_phrase(id), e.grant, &keep_phrase(id, &used))
                 } else {
-                    let shared = shared_needs(inventory, id, &e);
+                    let shared = holders.needing(id, &e);
                     if shared.is_empty() {
                         format!(
                             "Set {} in {} (deleting an <objectPermissions> entry does not revoke it on deploy), or move the integration to a permission set granting {}.",
