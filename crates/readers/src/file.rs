@@ -171,6 +171,7 @@ pub(crate) fn process_file(
     let mut role = TextRole {
         assignments: AssignmentStyle::of_file(&name, &ext),
         script_variables: Vec::new(),
+        app_pom: false,
     };
     if let Some((_, root)) = app {
         read_app_file(f, root, (&name, &ext), (text, bytes), &mut role, &mut out);
@@ -369,6 +370,9 @@ struct TextRole {
     assignments: AssignmentStyle,
     /// Secrets the DataWeave scripts in a Mule XML file's CDATA set in clear.
     script_variables: Vec<Assignment>,
+    /// The app's own pom: what its Mule Maven plugin deployments set
+    /// ([`FileOutput::deployment_properties`]) is the app's.
+    app_pom: bool,
 }
 
 impl AssignmentStyle {
@@ -488,30 +492,9 @@ fn read_app_file(
             }));
         }
     } else if rel == "pom.xml" {
-        // Only a pom with a deployment (`</cloudhub2Deployment>`) sets
-        // properties on the deployed app.
-        if memchr::memmem::find(bytes, b"Deployment>").is_some() {
-            let lines = LineIndex::new(text);
-            out.deployment_properties = mule::descriptor::pom_definitions(text, |_| false)
-                .into_iter()
-                .filter_map(|p| {
-                    // A value the build fills in (`${encryption.key}`) says
-                    // nothing of the deployed app: not kept.
-                    if p.value.trim().is_empty() || p.value.contains("${") {
-                        return None;
-                    }
-                    let deployment = p.deployment?;
-                    // Point at the name, after the `<`.
-                    let (line, column) = lines.locate(text, p.offset + 1);
-                    Some(DeploymentProperty {
-                        deployment,
-                        name: p.name,
-                        value: p.value,
-                        location: Location::new(display, line, column),
-                    })
-                })
-                .collect();
-        }
+        // What its Mule Maven plugin deployments set on the app: read with
+        // its other definitions by the text scan below.
+        role.app_pom = true;
         // Most poms name no domain: only those that say `mule-domain` are parsed.
         if memchr::memmem::find(bytes, b"mule-domain").is_some() {
             out.domain_link = mule::descriptor::domain_dependency(text).map(|(name, at)| {
@@ -607,7 +590,7 @@ fn read_text_facts(
     } else {
         CommentSyntax::Any
     };
-    let (mut facts, suppressions) = text::scan(
+    let scanned = text::scan_file(
         text,
         display,
         TextKind {
@@ -615,6 +598,10 @@ fn read_text_facts(
             comments,
         },
     );
+    let (mut facts, suppressions) = (scanned.facts, scanned.suppressions);
+    if role.app_pom {
+        out.deployment_properties = scanned.deployment_properties;
+    }
     if metadata != MetadataRole::None {
         // `<isConsumerSecretOptional>false</...>`, `"generatePassword": true`
         // and other flags name secrets but hold booleans: not secrets (and

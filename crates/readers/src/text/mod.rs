@@ -28,8 +28,8 @@ use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use intguard_model::{
-    vocab, Assignment, DefinitionForm, FilePath, InlineSuppression, Location, TextFileFacts,
-    TokenCandidate, TokenKind,
+    vocab, Assignment, DefinitionForm, DeploymentProperty, FilePath, InlineSuppression, Location,
+    TextFileFacts, TokenCandidate, TokenKind,
 };
 use memchr::memmem;
 use regex::Regex;
@@ -235,12 +235,32 @@ fn plausible_generic_value(raw: &str, cleaned: &str) -> bool {
 }
 
 /// Scans a decoded text file. Returns its facts (possibly empty) and its
-/// suppression comments.
+/// suppression comments ([`scan_file`] without a pom's deployments: what the
+/// tests ask).
+#[cfg(test)]
 pub(crate) fn scan(
     text: &str,
     path: &str,
     kind: TextKind,
 ) -> (TextFileFacts, Vec<InlineSuppression>) {
+    let scanned = scan_file(text, path, kind);
+    (scanned.facts, scanned.suppressions)
+}
+
+/// What [`scan_file`] finds in a file.
+pub(crate) struct Scanned {
+    pub facts: TextFileFacts,
+    pub suppressions: Vec<InlineSuppression>,
+    /// A pom's: the literal values its Mule Maven plugin deployments set
+    /// (a value the build fills in, `${encryption.key}`, names nothing of
+    /// the deployed app), read with its other definitions.
+    pub deployment_properties: Vec<DeploymentProperty>,
+}
+
+/// Scans a decoded text file: its facts (possibly empty), its suppression
+/// comments and a pom's deployment properties.
+pub(crate) fn scan_file(text: &str, path: &str, kind: TextKind) -> Scanned {
+    let mut deployment_properties = Vec::new();
     let bytes = text.as_bytes();
     // Each kind of fact is located in one forward pass: a cursor counts
     // lines and characters only between the offsets asked for, so a file on
@@ -373,6 +393,16 @@ pub(crate) fn scan(
                     let secret = p.plugin_setting || is_sensitive_name(&p.name);
                     // Point at the name, after the `<`.
                     let location = loc(p.offset + 1);
+                    if let Some(deployment) = &p.deployment {
+                        if !p.value.trim().is_empty() && !p.value.contains("${") {
+                            deployment_properties.push(DeploymentProperty {
+                                deployment: deployment.clone(),
+                                name: p.name.clone(),
+                                value: p.value.clone(),
+                                location: location.clone(),
+                            });
+                        }
+                    }
                     facts.assignments.push(Assignment {
                         name: p.name,
                         value: p.value,
@@ -441,5 +471,9 @@ pub(crate) fn scan(
     } else {
         Vec::new()
     };
-    (facts, suppressions)
+    Scanned {
+        facts,
+        suppressions,
+        deployment_properties,
+    }
 }
