@@ -530,6 +530,21 @@ mod tests {
         AuthClass, MuleRuntime, SalesforceConnection, SalesforceOperation,
     };
 
+    /// The app `orders` with a JWT connection `SF`, no operations yet.
+    fn app_with_connection() -> MuleApp {
+        let mut app = MuleApp::new("orders", "orders", MuleRuntime::Mule4);
+        app.salesforce_connections.push(SalesforceConnection {
+            config_name: "SF".into(),
+            element: "salesforce:jwt-connection".into(),
+            runtime: MuleRuntime::Mule4,
+            auth: AuthClass::Certificate,
+            location: Location::new("orders/src/main/mule/global.xml", 3, 5),
+            attributes: Vec::new(),
+            tls_context: None,
+        });
+        app
+    }
+
     fn query(soql: &str, line: u32) -> SalesforceOperation {
         SalesforceOperation {
             element: "salesforce:query".into(),
@@ -546,16 +561,7 @@ mod tests {
     /// it says so (two custom relationships, whose targets are not known).
     #[test]
     fn unknown_uses_are_listed_once_each_in_order() {
-        let mut app = MuleApp::new("orders", "orders", MuleRuntime::Mule4);
-        app.salesforce_connections.push(SalesforceConnection {
-            config_name: "SF".into(),
-            element: "salesforce:jwt-connection".into(),
-            runtime: MuleRuntime::Mule4,
-            auth: AuthClass::Certificate,
-            location: Location::new("orders/src/main/mule/global.xml", 3, 5),
-            attributes: Vec::new(),
-            tls_context: None,
-        });
+        let mut app = app_with_connection();
         let twice = "SELECT Id, Parent__r.Name, Other__r.Name FROM Invoice__c";
         app.operations = (0..300).map(|i| query(twice, 100 + i)).collect();
         app.operations.push(query("SELECT Id FROM ${object}", 50));
@@ -569,20 +575,6 @@ mod tests {
             .collect();
         want.push((50, UnknownUseReason::ExpressionQuery));
         assert_eq!(unknown, want);
-    }
-
-    fn app_with_connection() -> MuleApp {
-        let mut app = MuleApp::new("orders", "orders", MuleRuntime::Mule4);
-        app.salesforce_connections.push(SalesforceConnection {
-            config_name: "SF".into(),
-            element: "salesforce:jwt-connection".into(),
-            runtime: MuleRuntime::Mule4,
-            auth: AuthClass::Certificate,
-            location: Location::new("orders/src/main/mule/global.xml", 3, 5),
-            attributes: Vec::new(),
-            tls_context: None,
-        });
-        app
     }
 
     /// A merge deletes the merged records; publishing a platform event
@@ -704,16 +696,7 @@ mod tests {
     /// job's state, the server's time) is none.
     #[test]
     fn operations_naming_no_object_are_unknown_uses() {
-        let mut app = MuleApp::new("orders", "orders", MuleRuntime::Mule4);
-        app.salesforce_connections.push(SalesforceConnection {
-            config_name: "SF".into(),
-            element: "salesforce:jwt-connection".into(),
-            runtime: MuleRuntime::Mule4,
-            auth: AuthClass::Certificate,
-            location: Location::new("orders/src/main/mule/global.xml", 3, 5),
-            attributes: Vec::new(),
-            tls_context: None,
-        });
+        let mut app = app_with_connection();
         let op = |element: &str, object_type: Option<&str>, line: u32| SalesforceOperation {
             element: element.into(),
             config_ref: Some("SF".into()),
