@@ -233,10 +233,12 @@ fn connection_secrets(inventory: &Inventory, key: &Location) -> Option<Vec<Secre
             }
         }
     }
-    out.sort_by(|a, b| a.location.cmp(&b.location));
+    // By line, as `nearest_secrets` reads them; each place once.
+    out.sort_by(|a, b| {
+        let at = |s: &SecretNearby| (s.location.line, s.location.column);
+        at(a).cmp(&at(b)).then_with(|| a.location.cmp(&b.location))
+    });
     out.dedup_by(|a, b| a.location == b.location);
-    // By line, as `nearest_secrets` reads them.
-    out.sort_by_key(|s| (s.location.line, s.location.column));
     read.then_some(out)
 }
 
