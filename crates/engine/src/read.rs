@@ -27,15 +27,24 @@ pub(crate) fn read_inventory_with(
     options: &ScanOptions,
     after_app: &(dyn Fn(&mut MuleApp, &mut Vec<TextFileFacts>) + Sync),
 ) -> Inventory {
+    let mut timer = PhaseTimer::start();
+    let (paths, notes) = widen_to_apps(&options.paths);
     let read_options = ReadOptions {
         ignore_globs: options.config.paths.ignore.clone(),
         ignore_base: options.config.found_above.clone(),
         threads: options.threads,
         follow_symlinks: options.follow_symlinks,
+        // A file given alone is read whatever `.gitignore` says, as a root
+        // file is; one widened to its app is walked with the app, so it is
+        // named to the walk.
+        named_files: options
+            .paths
+            .iter()
+            .filter(|p| p.is_file())
+            .cloned()
+            .collect(),
         ..ReadOptions::default()
     };
-    let mut timer = PhaseTimer::start();
-    let (paths, notes) = widen_to_apps(&options.paths);
     // Each app's operations are digested as soon as it is read: their SOQL
     // text is most of an app's facts and nothing but the graph reads them.
     // Without object permissions to compare them with, they are dropped: on

@@ -324,7 +324,60 @@ fn walk_root(root: &Path, options: &ReadOptions, scanned: &[PathBuf], out: &Mute
             lock(out).diagnostics.extend(late);
             add_tracked(root, files, ignores.as_ref(), out);
         }
+        add_named(root, &options.named_files, ignores.as_ref(), out);
     });
+}
+
+/// Adds the files the user named that lie under `root` (see
+/// [`ReadOptions::named_files`]): a `.gitignore` that matches one does not
+/// keep it out of a scan that names it. One in a skipped folder or ignored
+/// by the config is not read, with a note saying why.
+fn add_named(root: &Path, named: &[PathBuf], ignores: Option<&Gitignore>, out: &Mutex<Walk>) {
+    for given in named {
+        // Spelt from `root` as the walk spells its files (`.`,
+        // `orders-sapi`, or an absolute path when the given one was too
+        // short to climb).
+        let (Ok(file), Ok(top)) = (std::fs::canonicalize(given), std::fs::canonicalize(root))
+        else {
+            continue;
+        };
+        let Ok(rel) = file.strip_prefix(&top) else {
+            continue;
+        };
+        // A root of its own: the walk reads it, whatever ignores it.
+        if rel.as_os_str().is_empty() {
+            continue;
+        }
+        let path = root.join(rel);
+        let in_skipped_dir = path.strip_prefix(root).is_ok_and(|rel| {
+            rel.components()
+                .filter_map(|c| c.as_os_str().to_str())
+                .any(|n| SKIPPED_DIRS.contains(&n))
+        });
+        let user_ignored =
+            ignores.is_some_and(|gi| gi.matched_path_or_any_parents(&path, false).is_ignore());
+        let why = if in_skipped_dir {
+            Some(format!(
+                "lies in a folder intguard does not read ({}): not read",
+                SKIPPED_DIRS.join(", ")
+            ))
+        } else if user_ignored {
+            Some("is matched by `paths.ignore` in the config: not read".to_string())
+        } else {
+            None
+        };
+        if let Some(why) = why {
+            lock(out).diagnostics.push(Diagnostic::warning(
+                "ignored-path",
+                display_path(given),
+                why,
+            ));
+            continue;
+        }
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
+            lock(out).files.push(WalkedFile::new(path));
+        }
+    }
 }
 
 /// `root` and the folders above it, up to the file system's root: first as

@@ -88,6 +88,12 @@ pub struct ReadOptions {
     pub threads: usize,
     /// Follow symbolic links (loops become `symlink-loop` diagnostics).
     pub follow_symlinks: bool,
+    /// Files the user named, read with the app folder they lie in (a root
+    /// of the walk): read even when a `.gitignore` matches them, as a file
+    /// given as a root itself is (ripgrep's rule: what is named is
+    /// searched). The config's `paths.ignore` and the skipped folders
+    /// (`target/`, ...) still apply, with a note.
+    pub named_files: Vec<std::path::PathBuf>,
 }
 
 impl Default for ReadOptions {
@@ -98,6 +104,7 @@ impl Default for ReadOptions {
             ignore_base: None,
             threads: 0,
             follow_symlinks: false,
+            named_files: Vec::new(),
         }
     }
 }

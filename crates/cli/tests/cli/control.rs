@@ -1104,3 +1104,62 @@ fn a_shared_user_keeps_its_fingerprint_as_apps_come_and_go() {
     let (_, report) = scan_json(tmp.path(), &[]);
     assert_eq!(shared(&report).0, first);
 }
+
+/// Found by testing as a user would: a file named on the command line that
+/// a `.gitignore` in its app matches (a local, untracked properties file)
+/// was walked with its app, skipped as ignored, and reported clean: "No
+/// integration-credential problems found". A file given alone is read
+/// whatever `.gitignore` says, as ripgrep searches what it is given; the
+/// config's `paths.ignore` still keeps it out, with a note saying so.
+#[test]
+fn a_named_file_is_read_though_gitignore_matches_it() {
+    const SECURE: &str = "src/main/resources/properties/dev-secure.yaml";
+    let (_tmp, app) = copy_example("orders-sapi");
+    let in_file = |report: &Value| -> BTreeSet<(String, u64)> {
+        findings(report)
+            .iter()
+            .filter(|f| f["path"].as_str().unwrap().ends_with(SECURE))
+            .map(|f| {
+                (
+                    f["rule"].as_str().unwrap().to_string(),
+                    f["line"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let (_, before) = scan_json(&app, &[]);
+    let expected = in_file(&before);
+    assert!(!expected.is_empty(), "{before}");
+
+    write(
+        &app,
+        "src/main/resources/properties/.gitignore",
+        "dev-secure.yaml\n",
+    );
+    let (_, whole) = scan_json(&app, &[]);
+    assert!(
+        in_file(&whole).is_empty(),
+        "ignored in the app's scan: {whole}"
+    );
+    let (run, named) = scan_json(&app.join(SECURE), &[]);
+    run.expect_no_panic();
+    assert_eq!(in_file(&named), expected, "{named}");
+
+    let config = write(
+        &app,
+        "intguard.toml",
+        "[paths]\nignore = [\"**/dev-secure.yaml\"]\n",
+    );
+    let config = config.to_str().unwrap();
+    let (run, config_ignored) = scan_json(&app.join(SECURE), &["--config", config]);
+    run.expect_no_panic().expect_code(0);
+    assert!(in_file(&config_ignored).is_empty(), "{config_ignored}");
+    assert!(
+        diagnostics(&config_ignored)
+            .iter()
+            .any(|d| d["code"] == "ignored-path"
+                && d["path"].as_str().unwrap().ends_with(SECURE)
+                && d["message"].as_str().unwrap().contains("paths.ignore")),
+        "{config_ignored}"
+    );
+}
