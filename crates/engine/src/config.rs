@@ -202,7 +202,9 @@ impl Config {
     }
 
     /// The config at the first scan root that has one (a root that is a file
-    /// looks in its folder), or the default.
+    /// looks in its folder), else the nearest above a root up to its git
+    /// repository's top, else (outside git) up to the Mule app or
+    /// Salesforce project the root lies in; or the default.
     pub fn discover(roots: &[PathBuf]) -> Result<Config, ConfigError> {
         let dirs: Vec<&Path> = roots
             .iter()
@@ -232,19 +234,43 @@ impl Config {
             let Some(top) = dir.ancestors().find(|a| a.join(".git").exists()) else {
                 continue;
             };
-            for above in dir.ancestors().skip(1) {
-                if !above.starts_with(top) {
-                    break;
-                }
-                let candidate = above.join(FILE_NAME);
-                if candidate.is_file() {
-                    let mut config = Config::load(&candidate)?;
-                    config.found_above = Some(above.to_path_buf());
+            if let Some(config) = Self::found_above(&dir, top)? {
+                return Ok(config);
+            }
+        }
+        // Outside one, a path inside a Mule app or a Salesforce project is
+        // read with its whole app or project (the scan widens it): so is
+        // the app's config found, up to the app's folder.
+        for dir in &dirs {
+            let Ok(dir) = std::fs::canonicalize(dir) else {
+                continue;
+            };
+            let project = intguard_readers::enclosing_app_root(&dir)
+                .or_else(|| intguard_readers::enclosing_metadata_project(&dir));
+            if let Some(project) = project {
+                if let Some(config) = Self::found_above(&dir, &project)? {
                     return Ok(config);
                 }
             }
         }
         Ok(Config::default())
+    }
+
+    /// The config of the nearest folder above `dir` (canonical), up to
+    /// `top`, marked as found above the roots.
+    fn found_above(dir: &Path, top: &Path) -> Result<Option<Config>, ConfigError> {
+        for above in dir.ancestors().skip(1) {
+            if !above.starts_with(top) {
+                break;
+            }
+            let candidate = above.join(FILE_NAME);
+            if candidate.is_file() {
+                let mut config = Config::load(&candidate)?;
+                config.found_above = Some(above.to_path_buf());
+                return Ok(Some(config));
+            }
+        }
+        Ok(None)
     }
 
     fn invalid(&self, message: String) -> ConfigError {

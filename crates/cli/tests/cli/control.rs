@@ -1163,3 +1163,30 @@ fn a_named_file_is_read_though_gitignore_matches_it() {
         "{config_ignored}"
     );
 }
+
+/// Found by testing as a user would: outside git, a file given inside an
+/// app was read with its whole app, but the app's own `intguard.toml` (its
+/// disabled rules, ignores, severities) was not found, so the file's scan
+/// reported what a scan of the app does not. Outside a repository the
+/// config is now looked for up to the app's folder.
+#[test]
+fn outside_git_a_file_in_an_app_takes_the_apps_config() {
+    const SECURE: &str = "src/main/resources/properties/dev-secure.yaml";
+    let (_tmp, app) = copy_example("orders-sapi");
+    let rules_at = |report: &Value| -> BTreeSet<String> {
+        findings(report)
+            .iter()
+            .filter(|f| f["path"].as_str().unwrap().ends_with(SECURE))
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let (_, before) = scan_json(&app.join(SECURE), &[]);
+    assert!(rules_at(&before).contains("IG104"), "{before}");
+
+    write(&app, "intguard.toml", "[rules]\ndisable = [\"IG104\"]\n");
+    let (_, whole) = scan_json(&app, &[]);
+    assert!(!rules_at(&whole).contains("IG104"), "{whole}");
+    let (run, alone) = scan_json(&app.join(SECURE), &[]);
+    run.expect_no_panic();
+    assert_eq!(rules_at(&alone), rules_at(&whole), "{alone}");
+}
