@@ -349,32 +349,13 @@ fn add_named(root: &Path, named: &[PathBuf], ignores: Option<&Gitignore>, out: &
             continue;
         }
         let path = root.join(rel);
-        let in_skipped_dir = path.strip_prefix(root).is_ok_and(|rel| {
-            rel.components()
-                .filter_map(|c| c.as_os_str().to_str())
-                .any(|n| SKIPPED_DIRS.contains(&n))
-        });
-        let user_ignored =
-            ignores.is_some_and(|gi| gi.matched_path_or_any_parents(&path, false).is_ignore());
-        let why = if in_skipped_dir {
-            Some(format!(
-                "lies in a folder intguard does not read ({}): not read",
-                SKIPPED_DIRS.join(", ")
-            ))
-        } else if user_ignored {
-            Some("is matched by `paths.ignore` in the config: not read".to_string())
-        } else {
-            None
-        };
-        if let Some(why) = why {
+        if let Some(why) = kept_out(root, &path, ignores) {
             lock(out).diagnostics.push(Diagnostic::warning(
                 "ignored-path",
                 display_path(given),
                 why,
             ));
-            continue;
-        }
-        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
+        } else if is_regular_file(&path) {
             lock(out).files.push(WalkedFile::new(path));
         }
     }
@@ -470,26 +451,36 @@ fn link_out_of(link: &Path, scanned: &[PathBuf]) -> Option<Diagnostic> {
 /// are in a skipped folder or ignored by the config.
 fn add_tracked(root: &Path, tracked: Vec<PathBuf>, ignores: Option<&Gitignore>, out: &Mutex<Walk>) {
     for path in tracked {
-        let skipped_dir = path
-            .strip_prefix(root)
-            .map(|rel| {
-                rel.components().any(|c| {
-                    c.as_os_str()
-                        .to_str()
-                        .is_some_and(|n| SKIPPED_DIRS.contains(&n))
-                })
-            })
-            .unwrap_or(true);
-        let user_ignored =
-            ignores.is_some_and(|gi| gi.matched_path_or_any_parents(&path, false).is_ignore());
-        let Ok(meta) = std::fs::symlink_metadata(&path) else {
-            continue;
-        };
-        if skipped_dir || user_ignored || !meta.is_file() {
-            continue;
+        if kept_out(root, &path, ignores).is_none() && is_regular_file(&path) {
+            lock(out).files.push(WalkedFile::new(path));
         }
-        lock(out).files.push(WalkedFile::new(path));
     }
+}
+
+/// Why a file the walk did not yield, but git tracks or the user named, is
+/// still not read: it lies in a skipped folder (or not under `root` at
+/// all), or the config's ignore globs match it.
+fn kept_out(root: &Path, path: &Path, ignores: Option<&Gitignore>) -> Option<String> {
+    let in_skipped_dir = path.strip_prefix(root).map_or(true, |rel| {
+        rel.components()
+            .filter_map(|c| c.as_os_str().to_str())
+            .any(|n| SKIPPED_DIRS.contains(&n))
+    });
+    if in_skipped_dir {
+        return Some(format!(
+            "lies in a folder intguard does not read ({}): not read",
+            SKIPPED_DIRS.join(", ")
+        ));
+    }
+    if ignores.is_some_and(|gi| gi.matched_path_or_any_parents(path, false).is_ignore()) {
+        return Some("is matched by `paths.ignore` in the config: not read".to_string());
+    }
+    None
+}
+
+/// A regular file, not followed if it is a link.
+fn is_regular_file(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file())
 }
 
 /// The parallel walk of one root, with or without the ignore files it holds.
