@@ -28,21 +28,17 @@ pub(crate) fn read_inventory_with(
     after_app: &(dyn Fn(&mut MuleApp, &mut Vec<TextFileFacts>) + Sync),
 ) -> Inventory {
     let mut timer = PhaseTimer::start();
-    let (paths, notes) = widen_to_apps(&options.paths);
+    let Widening {
+        paths,
+        notes,
+        named_files,
+    } = widen_to_apps(&options.paths);
     let read_options = ReadOptions {
         ignore_globs: options.config.paths.ignore.clone(),
         ignore_base: options.config.found_above.clone(),
         threads: options.threads,
         follow_symlinks: options.follow_symlinks,
-        // A file given alone is read whatever `.gitignore` says, as a root
-        // file is; one widened to its app is walked with the app, so it is
-        // named to the walk.
-        named_files: options
-            .paths
-            .iter()
-            .filter(|p| p.is_file())
-            .cloned()
-            .collect(),
+        named_files,
         ..ReadOptions::default()
     };
     // Each app's operations are digested as soon as it is read: their SOQL
@@ -174,12 +170,18 @@ pub(crate) fn widen(paths: &[PathBuf]) -> Vec<Option<Widened>> {
 /// read with it; [`in_focus`] then keeps what is reported to the paths
 /// given. A path whose app another given path already holds whole (`scan .
 /// orders-sapi/src`) gets no note: every finding of the app is reported.
-fn widen_to_apps(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+fn widen_to_apps(paths: &[PathBuf]) -> Widening {
     let mut out = Vec::new();
     let mut notes = Vec::new();
+    let mut named_files = Vec::new();
     for (p, widened) in paths.iter().zip(widen(paths)) {
         match widened {
             Some(w) => {
+                // Walked with its app now, it is named to the walk: read
+                // whatever `.gitignore` says, as it was as a root itself.
+                if p.is_file() {
+                    named_files.push(p.clone());
+                }
                 if !w.covered {
                     notes.push(Diagnostic::warning(
                         APP_CONTEXT,
@@ -198,7 +200,22 @@ fn widen_to_apps(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
             None => out.push(p.clone()),
         }
     }
-    (out, notes)
+    Widening {
+        paths: out,
+        notes,
+        named_files,
+    }
+}
+
+/// What [`widen_to_apps`] makes of the paths given.
+struct Widening {
+    /// The paths to read.
+    paths: Vec<PathBuf>,
+    /// An [`APP_CONTEXT`] note per path widened.
+    notes: Vec<Diagnostic>,
+    /// The files given that were widened to their app
+    /// ([`ReadOptions::named_files`]).
+    named_files: Vec<PathBuf>,
 }
 
 /// The app folder spelt from the path the user gave (`a/app/src/x.xml` ->

@@ -162,8 +162,14 @@ pub(crate) fn walk(roots: &[PathBuf], options: &ReadOptions) -> Walk {
         .iter()
         .filter_map(|r| std::fs::canonicalize(r).ok())
         .collect();
+    // Each named file once, with its resolved path.
+    let named: Vec<(&PathBuf, PathBuf)> = options
+        .named_files
+        .iter()
+        .filter_map(|f| Some((f, std::fs::canonicalize(f).ok()?)))
+        .collect();
     for root in distinct {
-        walk_root(root, options, &scanned, &out);
+        walk_root(root, options, &scanned, &named, &out);
     }
     let mut walk = out.into_inner().unwrap_or_else(|e| e.into_inner());
     walk.files
@@ -275,7 +281,13 @@ fn tracked_but_ignored(root: &Path) -> (Vec<PathBuf>, Option<Diagnostic>) {
     (files, None)
 }
 
-fn walk_root(root: &Path, options: &ReadOptions, scanned: &[PathBuf], out: &Mutex<Walk>) {
+fn walk_root(
+    root: &Path,
+    options: &ReadOptions,
+    scanned: &[PathBuf],
+    named: &[(&PathBuf, PathBuf)],
+    out: &Mutex<Walk>,
+) {
     let below = options.ignore_base.as_deref().and_then(|base| {
         let canonical = std::fs::canonicalize(root).ok()?;
         Some(
@@ -324,7 +336,7 @@ fn walk_root(root: &Path, options: &ReadOptions, scanned: &[PathBuf], out: &Mute
             lock(out).diagnostics.extend(late);
             add_tracked(root, files, ignores.as_ref(), out);
         }
-        add_named(root, &options.named_files, ignores.as_ref(), out);
+        add_named(root, named, ignores.as_ref(), out);
     });
 }
 
@@ -332,15 +344,19 @@ fn walk_root(root: &Path, options: &ReadOptions, scanned: &[PathBuf], out: &Mute
 /// [`ReadOptions::named_files`]): a `.gitignore` that matches one does not
 /// keep it out of a scan that names it. One in a skipped folder or ignored
 /// by the config is not read, with a note saying why.
-fn add_named(root: &Path, named: &[PathBuf], ignores: Option<&Gitignore>, out: &Mutex<Walk>) {
-    for given in named {
+fn add_named(
+    root: &Path,
+    named: &[(&PathBuf, PathBuf)],
+    ignores: Option<&Gitignore>,
+    out: &Mutex<Walk>,
+) {
+    let Ok(top) = std::fs::canonicalize(root) else {
+        return;
+    };
+    for (given, file) in named {
         // Spelt from `root` as the walk spells its files (`.`,
         // `orders-sapi`, or an absolute path when the given one was too
         // short to climb).
-        let (Ok(file), Ok(top)) = (std::fs::canonicalize(given), std::fs::canonicalize(root))
-        else {
-            continue;
-        };
         let Ok(rel) = file.strip_prefix(&top) else {
             continue;
         };
