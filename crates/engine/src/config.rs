@@ -224,31 +224,22 @@ impl Config {
                 return Config::load(&candidate);
             }
         }
-        // A path inside a git repository (a pre-commit hook's): the config
-        // of the nearest folder above it, up to the repository's top.
-        for dir in &dirs {
-            let Ok(dir) = std::fs::canonicalize(dir) else {
-                continue;
+        let canonical: Vec<PathBuf> = dirs
+            .iter()
+            .filter_map(|d| std::fs::canonicalize(d).ok())
+            .collect();
+        // The config of the nearest folder above a root: inside a git
+        // repository up to its top (a pre-commit hook's paths), outside one
+        // up to the Mule app or Salesforce project the root lies in, which
+        // the scan reads whole (nothing else says where a project ends).
+        for dir in &canonical {
+            let top = match dir.ancestors().find(|a| a.join(".git").exists()) {
+                Some(top) => Some(top.to_path_buf()),
+                None => intguard_readers::enclosing_app_root(dir)
+                    .or_else(|| intguard_readers::enclosing_metadata_project(dir)),
             };
-            // Outside a repository nothing says where the project ends.
-            let Some(top) = dir.ancestors().find(|a| a.join(".git").exists()) else {
-                continue;
-            };
-            if let Some(config) = Self::found_above(&dir, top)? {
-                return Ok(config);
-            }
-        }
-        // Outside one, a path inside a Mule app or a Salesforce project is
-        // read with its whole app or project (the scan widens it): so is
-        // the app's config found, up to the app's folder.
-        for dir in &dirs {
-            let Ok(dir) = std::fs::canonicalize(dir) else {
-                continue;
-            };
-            let project = intguard_readers::enclosing_app_root(&dir)
-                .or_else(|| intguard_readers::enclosing_metadata_project(&dir));
-            if let Some(project) = project {
-                if let Some(config) = Self::found_above(&dir, &project)? {
+            if let Some(top) = top {
+                if let Some(config) = Self::found_above(dir, &top)? {
                     return Ok(config);
                 }
             }
