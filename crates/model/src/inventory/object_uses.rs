@@ -615,6 +615,47 @@ mod tests {
         );
     }
 
+    /// A SOSL search reads every object its `RETURNING` names; one whose
+    /// search string is built at run time is an unknown read.
+    #[test]
+    fn a_search_reads_its_returning_objects() {
+        let mut app = app_with_connection();
+        let search = |sosl: &str, line: u32| SalesforceOperation {
+            element: "salesforce:search".into(),
+            config_ref: Some("SF".into()),
+            object_type: None,
+            soql: Some(sosl.into()),
+            bulk_operation: None,
+            location: Location::new("orders/src/main/mule/flows.xml", line, 5),
+        };
+        app.operations = vec![
+            search(
+                "FIND {Acme*} IN NAME FIELDS RETURNING Account(Name), Contact",
+                10,
+            ),
+            search("#[vars.sosl]", 11),
+        ];
+        app.digest_operations();
+        let used: Vec<(&str, &[ObjectOperation])> = app
+            .uses_of_config("SF")
+            .unwrap()
+            .iter()
+            .map(|u| (u.object.as_str(), u.operations.as_slice()))
+            .collect();
+        assert_eq!(
+            used,
+            [
+                ("Account", &[ObjectOperation::Read][..]),
+                ("Contact", &[ObjectOperation::Read][..]),
+            ]
+        );
+        let unknown: Vec<(u32, ObjectOperation)> = app
+            .unknown_uses_of_config("SF")
+            .map(|u| (u.location.line, u.operation))
+            .collect();
+        assert_eq!(unknown, [(11, ObjectOperation::Read)]);
+    }
+
     /// A standard relationship leads to its object (`BillToContact` to
     /// Contact, read only); a polymorphic one (`Who`, `What`) or a name
     /// intguard does not know is a relationship-target unknown use, not an

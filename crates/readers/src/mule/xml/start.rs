@@ -319,7 +319,10 @@ impl<'t> XmlReader<'t> {
         } else if local == "set-payload" && self.operation.is_none() {
             self.set_payload(tag, raw_attrs)
         } else if let Some(op) = self.operation.as_mut() {
-            if local == "salesforce-query" || local == "query" {
+            // `search-string`: where Mule 4's `<salesforce:search>` is
+            // expected to take its SOSL (the reference names the operation,
+            // not its parameter: read tolerantly).
+            if matches!(local, "salesforce-query" | "query" | "search-string") {
                 op.saw_query_child = true;
                 Role::OperationQuery
             } else {
@@ -516,7 +519,10 @@ impl<'t> XmlReader<'t> {
                 bulk_operation: find(&["operation"]),
                 location: self.loc(tag.lt),
             },
-            query_attr: find(&["query"]),
+            // Mule 3's `<sfdc:search query="FIND ...">`; `searchString`
+            // for a Mule 4 search written with the parameter as an
+            // attribute (UNVERIFIED name, read tolerantly).
+            query_attr: find(&["query", "searchString"]),
             query_text: String::new(),
             saw_query_child: false,
         };

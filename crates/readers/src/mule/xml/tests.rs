@@ -149,6 +149,32 @@ fn query_text_is_kept_exactly_across_text_cdata_and_references() {
     );
 }
 
+/// A search's SOSL, in a child element or an attribute (Mule 4) or in
+/// `query` (Mule 3), is kept as the operation's query: its `RETURNING`
+/// objects are what it reads.
+#[test]
+fn a_search_keeps_its_sosl_from_a_child_or_an_attribute() {
+    let xml = "<mule xmlns=\"http://www.mulesoft.org/schema/mule/core\" \
+                   xmlns:salesforce=\"http://www.mulesoft.org/schema/mule/salesforce\" \
+                   xmlns:sfdc=\"http://www.mulesoft.org/schema/mule/sfdc\">\
+                   <flow name=\"f\"><salesforce:search config-ref=\"sf\">\
+                   <salesforce:search-string>FIND {Acme} RETURNING Account(Name), Contact\
+                   </salesforce:search-string></salesforce:search>\
+                   <salesforce:search config-ref=\"sf\" searchString=\"FIND {x} RETURNING Lead\"/>\
+                   <sfdc:search config-ref=\"sf3\" query=\"FIND {y} RETURNING Case\"/>\
+                   </flow></mule>";
+    let facts = read_mule_xml(xml, "src/main/mule/f.xml", true);
+    let queries: Vec<Option<&str>> = facts.operations.iter().map(|o| o.soql.as_deref()).collect();
+    assert_eq!(
+        queries,
+        [
+            Some("FIND {Acme} RETURNING Account(Name), Contact"),
+            Some("FIND {x} RETURNING Lead"),
+            Some("FIND {y} RETURNING Case"),
+        ]
+    );
+}
+
 #[test]
 fn common_plain_attributes_are_not_secret_names() {
     for name in [
