@@ -1,4 +1,6 @@
-use intguard_model::{Finding, Inventory, OAuthAppKind, Practice, RuleMeta, Severity};
+use intguard_model::{
+    Finding, Inventory, IpFamily, IpRange, OAuthAppKind, Practice, RuleMeta, Severity,
+};
 
 use crate::identities::{connected_app_file, connected_app_phrase, eca_phrase, serves_phrase};
 use crate::Rule;
@@ -20,6 +22,12 @@ Reads every connected app's `oauthPolicy.ipRelaxation` and every External Client
   for refreshed tokens"): medium, since only refresh tokens escape the ranges.
 An absent value is the default, `ENFORCE`.
 
+It also reads the app's trusted IP ranges (a connected app's `ipRanges`, an External
+Client App's `trustedIpRanges` in `.ecaOauth`): logins from inside them skip the
+identity verification Salesforce otherwise asks for. A range wider than a /8 (IPv4)
+or a /32 (IPv6), such as `0.0.0.0` - `255.255.255.255`, trusts the whole internet:
+medium, one finding per range.
+
 ## Why is this bad?
 Login IP ranges on the integration user's profile are the control that makes a stolen
 certificate, consumer secret or password useless outside your network (CloudHub static
@@ -33,6 +41,16 @@ for the app's users from any address on the internet.
     <ipRelaxation>BYPASS</ipRelaxation>
     <refreshTokenPolicy>infinite</refreshTokenPolicy>
 </oauthPolicy>
+```
+
+A trusted IP range as wide as the internet waives the app's identity verification for
+everyone:
+```xml
+<ipRanges>
+    <description>any address</description>
+    <end>255.255.255.255</end>
+    <start>0.0.0.0</start>
+</ipRanges>
 ```
 
 ## How to fix
@@ -50,9 +68,15 @@ OAuth Policies > IP Relaxation). In metadata:
 ```
 Then make sure the integration users' profiles have login IP ranges (IG202).
 
+Narrow a trusted IP range to the integration runtime's egress addresses (CloudHub:
+Runtime Manager > the app > Static IPs), or delete it: Setup > App Manager > the app >
+Manage > Trusted IP Range for OAuth Web Server Flow (External Client Apps: the app's
+OAuth settings).
+
 ## References
 - Salesforce Help: Manage OAuth Access Policies for a Connected App (IP Relaxation)
 - Salesforce Help: Configure External Client App OAuth Policies
+- Salesforce Help: Set Trusted IP Ranges for a Connected App
 - Metadata API Developer Guide: ConnectedApp (ConnectedAppOauthPolicy.ipRelaxation), ExtlClntAppOauthConfigurablePolicies
 "#,
 };
@@ -148,7 +172,79 @@ impl Rule for IpRestrictionsRelaxed {
             }
             out.push(f);
         }
+        for app in &sf.connected_apps {
+            let holder = format!(
+                "{}{}",
+                connected_app_phrase(app),
+                serves_phrase(inventory, OAuthAppKind::ConnectedApp, &app.name)
+            );
+            let fix = format!(
+                "Narrow the range to the integration runtime's egress addresses (CloudHub: Runtime Manager > the app > Static IPs) or delete it: Setup > App Manager > {} > Manage > Trusted IP Range for OAuth Web Server Flow; in {} edit or remove this <ipRanges> element.",
+                app.display_name(),
+                connected_app_file(app)
+            );
+            let key = format!("connectedApp|{}|ipRanges", app.name);
+            wide_trusted_ranges(&app.ip_ranges, "ipRanges", &holder, &fix, &key, &mut out);
+        }
+        for app in &sf.external_client_apps {
+            let Some(settings) = &app.oauth_settings else {
+                continue;
+            };
+            let holder = format!(
+                "{}{}",
+                eca_phrase(app),
+                serves_phrase(inventory, OAuthAppKind::ExternalClientApp, &app.name)
+            );
+            let fix = format!(
+                "Narrow the range to the integration runtime's egress addresses (CloudHub: Runtime Manager > the app > Static IPs) or delete it: External Client App Manager > {} > Settings > OAuth Settings; in its .ecaOauth file edit or remove this <trustedIpRanges> element.",
+                app.display_name()
+            );
+            let key = format!("eca|{}|trustedIpRanges", app.name);
+            wide_trusted_ranges(
+                &settings.trusted_ip_ranges,
+                "trustedIpRanges",
+                &holder,
+                &fix,
+                &key,
+                &mut out,
+            );
+        }
         out
+    }
+}
+
+/// One finding per trusted IP range of an app so wide that it trusts the
+/// whole internet ([`IpRange::too_wide`], IG202's measure): logins from it
+/// skip identity verification.
+fn wide_trusted_ranges(
+    ranges: &[IpRange],
+    element: &str,
+    holder: &str,
+    fix: &str,
+    key: &str,
+    out: &mut Vec<Finding>,
+) {
+    for range in ranges {
+        let Some(family) = range.too_wide() else {
+            continue;
+        };
+        let than = match family {
+            IpFamily::V4 => "wider than a /8",
+            IpFamily::V6 => "wider than a /32",
+        };
+        let (start, end) = (range.start.trim(), range.end.trim());
+        out.push(
+            Finding::new(
+                &META,
+                range.location.clone(),
+                format!(
+                    "{holder} trusts {start}-{end} ({element}, {than}): logins from any of those addresses skip identity verification"
+                ),
+            )
+            .severity(Severity::Medium)
+            .key(format!("{key}|{start}-{end}"))
+            .fix(fix.to_string()),
+        );
     }
 }
 

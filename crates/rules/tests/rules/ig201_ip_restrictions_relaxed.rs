@@ -14,11 +14,15 @@ fn positive() {
             f,
             true,
             &[
+                // A trusted IP range of the whole IPv4 internet.
+                ("md:connectedApps/Legacy_Data_Loader.connectedApp", 5),
                 ("md:connectedApps/Orders_Integration.connectedApp", 19),
                 (
                     "md:extlClntAppOauthPolicies/Billing_Sync_oauthPlcy.ecaOauthPlcy",
                     6,
                 ),
+                // A trusted IP range of the whole IPv6 internet.
+                ("md:extlClntAppOauthSettings/Billing_Sync_oauth.ecaOauth", 6),
             ],
         );
     }
@@ -27,8 +31,13 @@ fn positive() {
 #[test]
 fn messages_and_severity() {
     let findings = common::run("IG201", &Format::Sfdx.fixture(true));
-    assert!(findings.iter().all(|f| f.severity == Severity::High));
-    let ca = &findings[0];
+    let relaxed: Vec<_> = findings
+        .iter()
+        .filter(|f| f.message.contains("ipRelaxation"))
+        .collect();
+    assert_eq!(relaxed.len(), 2);
+    assert!(relaxed.iter().all(|f| f.severity == Severity::High));
+    let ca = relaxed[0];
     assert!(
         ca.message.starts_with(
             "connected app Orders Integration (Orders_Integration) (used by int.mule@acme.com, int.orders@acme.com) relaxes IP restrictions (ipRelaxation BYPASS)"
@@ -37,7 +46,7 @@ fn messages_and_severity() {
         ca.message
     );
     assert!(ca.fix.contains("<ipRelaxation>ENFORCE</ipRelaxation>"));
-    let eca = &findings[1];
+    let eca = relaxed[1];
     assert!(
         eca.message
             .contains("external client app Billing Sync (Billing_Sync)"),
@@ -51,6 +60,40 @@ fn messages_and_severity() {
         .related
         .iter()
         .any(|r| r.path.ends_with("Billing_Sync.eca-meta.xml")));
+}
+
+/// A trusted IP range wider than a /8 (IPv4) or a /32 (IPv6) is medium,
+/// named with its ends; the negative fixture's CloudHub /28 ranges are not
+/// reported (see `negative`).
+#[test]
+fn wide_trusted_ip_ranges() {
+    let findings = common::run("IG201", &Format::Sfdx.fixture(true));
+    let wide: Vec<_> = findings
+        .iter()
+        .filter(|f| f.message.contains("skip identity verification"))
+        .collect();
+    assert_eq!(wide.len(), 2);
+    assert!(wide.iter().all(|f| f.severity == Severity::Medium));
+    assert!(
+        wide[0].message.starts_with(
+            "connected app Legacy Data Loader (Legacy_Data_Loader) (used by int.mule@acme.com) trusts 0.0.0.0-255.255.255.255 (ipRanges, wider than a /8)"
+        ),
+        "{}",
+        wide[0].message
+    );
+    assert!(wide[0]
+        .fix
+        .contains("Legacy_Data_Loader.connectedApp-meta.xml"));
+    assert!(
+        wide[1].message.contains(
+            "external client app Billing Sync (Billing_Sync)"
+        ) && wide[1]
+            .message
+            .contains("trusts ::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff (trustedIpRanges, wider than a /32)"),
+        "{}",
+        wide[1].message
+    );
+    assert!(wide[1].fix.contains("<trustedIpRanges>"));
 }
 
 #[test]

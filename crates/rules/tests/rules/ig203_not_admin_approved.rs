@@ -13,7 +13,7 @@ fn positive() {
             f,
             true,
             &[
-                ("md:connectedApps/Legacy_Data_Loader.connectedApp", 9),
+                ("md:connectedApps/Legacy_Data_Loader.connectedApp", 14),
                 (
                     "md:extlClntAppOauthPolicies/Billing_Sync_oauthPlcy.ecaOauthPlcy",
                     9,

@@ -13,7 +13,7 @@ fn positive() {
             f,
             true,
             &[
-                ("md:connectedApps/Legacy_Data_Loader.connectedApp", 16),
+                ("md:connectedApps/Legacy_Data_Loader.connectedApp", 21),
                 ("md:connectedApps/Orders_Integration.connectedApp", 15),
                 ("md:connectedApps/Orders_Integration.connectedApp", 16),
                 ("md:connectedApps/Orders_Integration.connectedApp", 20),

@@ -13,7 +13,7 @@ fn positive() {
             f,
             true,
             &[
-                ("md:connectedApps/Legacy_Data_Loader.connectedApp", 6),
+                ("md:connectedApps/Legacy_Data_Loader.connectedApp", 11),
                 (
                     "md:extlClntAppGlobalOauthSets/Billing_Sync_glbloauth.ecaGlblOauth",
                     2,
@@ -43,7 +43,7 @@ fn messages() {
     assert!(findings[0]
         .related
         .iter()
-        .any(|r| r.line == 14 && r.message.contains("int.mule@acme.com")));
+        .any(|r| r.line == 19 && r.message.contains("int.mule@acme.com")));
     assert!(
         findings[1]
             .message

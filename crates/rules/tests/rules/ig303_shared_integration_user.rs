@@ -76,7 +76,7 @@ fn org_run_as_user_counts_in_both_formats() {
         let f = &common::run("IG303", rel)[0];
         assert_eq!(
             f.message,
-            "int.mule@acme.com is used by billing-sapi (global.xml:23), and by connected app Legacy Data Loader (client credentials run-as user, Legacy_Data_Loader.connectedApp:14)"
+            "int.mule@acme.com is used by billing-sapi (global.xml:23), and by connected app Legacy Data Loader (client credentials run-as user, Legacy_Data_Loader.connectedApp:19)"
                 .replace(
                     ".connectedApp:",
                     if rel.ends_with("sfdx") { ".connectedApp-meta.xml:" } else { ".connectedApp:" }
@@ -86,7 +86,7 @@ fn org_run_as_user_counts_in_both_formats() {
         assert!(f
             .related
             .iter()
-            .any(|r| r.path.contains("Legacy_Data_Loader") && r.line == 14));
+            .any(|r| r.path.contains("Legacy_Data_Loader") && r.line == 19));
         assert!(f
             .related
             .iter()
