@@ -4,18 +4,61 @@ use std::ops::Range;
 
 use crate::text::{eol, Lines, ValueSpan};
 
-/// The value of the entry on `line` (1-based): from after the separator to the end of the
-/// line. Values with escapes or continuation lines give `None` (edited by hand).
+/// Ends with an odd number of backslashes: the entry continues on the next
+/// line (Java's rule, as the reader applies it).
+fn continues(line: &str) -> bool {
+    line.bytes().rev().take_while(|b| *b == b'\\').count() % 2 == 1
+}
+
+fn is_ws(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\x0c')
+}
+
+/// The physical lines (1-based) of the entry whose key is on `line`: that
+/// line and every line it is continued on.
+fn entry_lines(lines: &Lines<'_>, text: &str, line: usize) -> Range<usize> {
+    let mut last = line;
+    while last < lines.len() && continues(&text[lines.content(last)]) {
+        last += 1;
+    }
+    line..last + 1
+}
+
+/// The value of the entry on `line` (1-based): from after the separator to
+/// the end of the entry's last line (its value continued over several
+/// lines with `\`). `scalar` is what the value means (escapes decoded, as
+/// the reader reads it), so a caller can check it against the entry read.
 pub(crate) fn value_span(text: &str, line: u32) -> Option<ValueSpan> {
     let lines = Lines::new(text);
     let n = line as usize;
     if n == 0 || n > lines.len() {
         return None;
     }
-    let content = lines.content(n);
-    let s = &text[content.clone()];
-    let bytes = s.as_bytes();
-    let mut i = s.len() - s.trim_start_matches([' ', '\t', '\x0c']).len();
+    // The entry's logical line: each physical line's content (leading
+    // whitespace dropped after the first, the continuing `\` dropped),
+    // with where each piece starts in the file.
+    let mut logical = String::new();
+    let mut pieces: Vec<(usize, usize)> = Vec::new(); // (offset in logical, offset in text)
+    for (k, l) in entry_lines(&lines, text, n).enumerate() {
+        let content = lines.content(l);
+        let mut s = &text[content.clone()];
+        let mut at = content.start;
+        if k > 0 {
+            let trimmed = s.trim_start_matches([' ', '\t', '\x0c']);
+            at += s.len() - trimmed.len();
+            s = trimmed;
+        }
+        if continues(s) {
+            s = &s[..s.len() - 1];
+        }
+        pieces.push((logical.len(), at));
+        logical.push_str(s);
+    }
+    let bytes = logical.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() && is_ws(bytes[i]) {
+        i += 1;
+    }
     // The key: up to an unescaped separator.
     while i < bytes.len() {
         match bytes[i] {
@@ -24,37 +67,44 @@ pub(crate) fn value_span(text: &str, line: u32) -> Option<ValueSpan> {
             _ => i += 1,
         }
     }
-    let i = i.min(bytes.len());
-    let mut j = i;
-    while j < bytes.len() && matches!(bytes[j], b' ' | b'\t' | b'\x0c') {
+    let mut j = i.min(bytes.len());
+    while j < bytes.len() && is_ws(bytes[j]) {
         j += 1;
     }
     if j < bytes.len() && matches!(bytes[j], b'=' | b':') {
         j += 1;
-        while j < bytes.len() && matches!(bytes[j], b' ' | b'\t' | b'\x0c') {
+        while j < bytes.len() && is_ws(bytes[j]) {
             j += 1;
         }
     }
-    let value = &s[j..];
-    if value.contains('\\') {
-        return None;
-    }
-    let start = content.start + j;
+    let scalar = intguard_readers::unescape_properties_value(&logical[j..])?;
+    // The value's first byte in the file: in the last piece starting at or
+    // before it (a value after a continued `key=\\` starts the next line).
+    let start = pieces
+        .iter()
+        .rev()
+        .find(|(from, _)| *from <= j)
+        .map_or(0, |(from, at)| at + (j - from));
+    let end = lines.content(entry_lines(&lines, text, n).end - 1).end;
     Some(ValueSpan {
-        range: start..content.end,
-        inner: start..content.end,
-        scalar: value.to_string(),
+        range: start..end.max(start),
+        inner: start..end.max(start),
+        scalar,
     })
 }
 
-/// The line ranges of the given 1-based lines.
+/// The line ranges of the entries whose keys are on the given 1-based
+/// lines, with the lines each is continued on.
 pub(crate) fn delete_ranges(text: &str, key_lines: &[u32]) -> Vec<Range<usize>> {
     let lines = Lines::new(text);
     let mut out: Vec<Range<usize>> = key_lines
         .iter()
         .map(|&l| l as usize)
         .filter(|&l| l >= 1 && l <= lines.len())
-        .map(|l| lines.full(l))
+        .map(|l| {
+            let entry = entry_lines(&lines, text, l);
+            lines.full(entry.start).start..lines.full(entry.end - 1).end
+        })
         .collect();
     out.sort_by_key(|r| r.start);
     out.dedup();
@@ -94,7 +144,32 @@ mod tests {
         assert_eq!(v.scalar, "Tiger 2024");
         assert_eq!(value_span(t, 3).unwrap().scalar, "y");
         assert_eq!(value_span(t, 4).unwrap().scalar, "1");
-        assert!(value_span("a=b\\\n c\n", 1).is_none());
+        // A bad `\u` escape: not what the reader read, not edited.
+        assert!(value_span("a=\\uZZ\n", 1).is_none());
+    }
+
+    /// Escapes are decoded as the reader decodes them, and a value
+    /// continued over several lines spans them all, to its last line's end.
+    #[test]
+    fn escaped_and_continued_values() {
+        let t = "a=b\\\n    c\nnext=1\n";
+        let v = value_span(t, 1).unwrap();
+        assert_eq!(v.scalar, "bc");
+        assert_eq!(&t[v.range.clone()], "b\\\n    c");
+        let t = "sfdc.password=Ti\\=ger\\u0041\\\\\n";
+        let v = value_span(t, 1).unwrap();
+        assert_eq!(v.scalar, "Ti=gerA\\");
+        assert_eq!(&t[v.range.clone()], "Ti\\=ger\\u0041\\\\");
+        // The value begins on the line the key's line continues on.
+        let t = "sfdc.password = \\\n   s3cret\n";
+        let v = value_span(t, 1).unwrap();
+        assert_eq!(v.scalar, "s3cret");
+        assert_eq!(&t[v.range.clone()], "s3cret");
+        // Deleting the entry deletes its continued lines, not the next entry.
+        let t = "a=b\\\n  c\\\n  d\nkeep=1\n";
+        let ranges = delete_ranges(t, &[1]);
+        assert_eq!(ranges.len(), 1);
+        assert_eq!(&t[ranges[0].clone()], "a=b\\\n  c\\\n  d\n");
     }
 
     #[test]

@@ -1404,7 +1404,7 @@ fn a_property_left_in_one_environment_is_listed_in_every_environment() {
         ),
         (
             "prod.properties",
-            "partner.user=svc\npartner.password=Summer\\u00212024Leak\nerp.password=Erp-Prod-Pw-23\n",
+            "partner.user=svc\npartner.password=Summer\\uZZ2024Leak\nerp.password=Erp-Prod-Pw-23\n",
         ),
     ] {
         std::fs::write(config.join(file), text).unwrap();
@@ -1421,7 +1421,7 @@ fn a_property_left_in_one_environment_is_listed_in_every_environment() {
     assert_eq!(p.skipped.len(), 3, "{:#?}", p.skipped);
     let prod = left("prod.properties");
     assert_eq!(prod.len(), 1, "{:#?}", p.skipped);
-    assert!(prod[0].contains("uses escapes"), "{}", prod[0]);
+    assert!(prod[0].contains("a bad \\u escape"), "{}", prod[0]);
     for env in ["dev.properties", "qa.properties"] {
         let here = left(env);
         assert_eq!(here.len(), 1, "{env}: {:#?}", p.skipped);
@@ -1437,9 +1437,71 @@ fn a_property_left_in_one_environment_is_listed_in_every_environment() {
     moved.sort();
     assert_eq!(moved, ["erp.password"; 3], "{:#?}", p.actions);
     let shown = format!("{:?} {:?} {}", p.skipped, p.actions, p.diff());
-    for secret in ["DevPlain-Pw-11", "QaPlain-Pw-12", "Summer\\u00212024Leak"] {
+    for secret in ["DevPlain-Pw-11", "QaPlain-Pw-12", "Summer\\uZZ2024Leak"] {
         assert!(!shown.contains(secret), "{secret}: {shown}");
     }
+}
+
+/// `.properties` values written with escapes (`\\=`, `\\u0021`) or continued
+/// over several lines move like any other: the secure file gets the value
+/// Mule reads (escapes decoded, lines joined), and the entry goes with every
+/// line it was continued on.
+#[test]
+fn escaped_and_continued_properties_values_move() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = partner_app(
+        dir.path(),
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core" xmlns:http="http://www.mulesoft.org/schema/mule/http">
+  <configuration-properties file="config.properties"/>
+  <http:request-config name="Partner_Request">
+    <http:request-connection host="partner.example" protocol="HTTPS" port="443">
+      <http:authentication>
+        <http:basic-authentication username="svc" password="${partner.password}"/>
+      </http:authentication>
+    </http:request-connection>
+  </http:request-config>
+  <http:request-config name="Erp_Request">
+    <http:request-connection host="erp.example" protocol="HTTPS" port="443">
+      <http:authentication>
+        <http:basic-authentication username="svc" password="${erp.password}"/>
+      </http:authentication>
+    </http:request-connection>
+  </http:request-config>
+</mule>
+"#,
+    );
+    let resources = app.join("src/main/resources");
+    std::fs::create_dir_all(&resources).unwrap();
+    let original = "# partner\npartner.password=Summer\\u00212024\\=Leak\nerp.password = Erp-\\\n    Long-Pw-\\\n    99\nerp.timeout=30\n";
+    std::fs::write(resources.join("config.properties"), original).unwrap();
+    let p = plan(&app);
+    assert!(p.skipped.is_empty(), "{:#?}", p.skipped);
+    let mut moved: Vec<&str> = p.moved.iter().map(|m| m.name.as_str()).collect();
+    moved.sort();
+    assert_eq!(
+        moved,
+        ["erp.password", "partner.password"],
+        "{:#?}",
+        p.actions
+    );
+    let shown = format!("{:?} {:?} {}", p.skipped, p.actions, p.diff());
+    for secret in ["Summer", "Long-Pw"] {
+        assert!(!shown.contains(secret), "{secret}: {shown}");
+    }
+    p.apply().unwrap();
+    let left = std::fs::read_to_string(resources.join("config.properties")).unwrap();
+    assert_eq!(left, "# partner\nerp.timeout=30\n");
+    let cipher = Cipher::new(Algorithm::Aes, Mode::Cbc, true);
+    let secure = "src/main/resources/secure.yaml";
+    assert_eq!(
+        decrypt(&app, secure, "partner.password", cipher, KEY),
+        "Summer!2024=Leak"
+    );
+    assert_eq!(
+        decrypt(&app, secure, "erp.password", cipher, KEY),
+        "Erp-Long-Pw-99"
+    );
 }
 
 /// A secret that is several lines of text (a PEM key, CRLF or LF) encrypted with the right

@@ -59,6 +59,7 @@ mod properties;
 mod repository_exclude;
 mod text;
 pub use key_files::der_private_key;
+pub use properties::java_properties::unescape_value as unescape_properties_value;
 pub use text::looks_like_pem_body;
 
 use std::path::{Path, PathBuf};

@@ -382,7 +382,7 @@ fn encrypt_in_place(
             .filter(|s| s.scalar == entry.value())
         else {
             plan.skipped.push(format!(
-                "{}: `{}`: the value spans several lines or uses escapes; encrypt it by hand",
+                "{}: `{}`: the value is written in a form this fix does not rewrite (a YAML block, multi-line, anchored, tagged or flow value, or a bad \\u escape); encrypt it by hand",
                 entry.location,
                 entry.key()
             ));
@@ -530,7 +530,7 @@ impl Moving<'_> {
                         blocked(
                             plan,
                             at,
-                            "the value spans several lines, uses escapes or shares its line; move it by hand",
+                            "the value is written in a form this fix does not rewrite (a YAML block, multi-line, anchored, tagged or flow value, or a bad \\u escape); move it by hand",
                         );
                         continue 'names;
                     }

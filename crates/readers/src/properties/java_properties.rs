@@ -100,6 +100,15 @@ fn unescape(s: &str, stop_at_separator: bool) -> (Unescaped, usize) {
     )
 }
 
+/// What a `.properties` value as written (after its separator, continued
+/// lines joined) means: its escapes decoded as the reader decodes them, so
+/// that an edit of the file can be checked against the value read. `None`
+/// for a bad `\u` escape.
+pub fn unescape_value(written: &str) -> Option<String> {
+    let (value, _) = unescape(written, false);
+    (!value.bad_unicode).then_some(value.text)
+}
+
 /// A value's pieces as written on each line, by entry index.
 pub(crate) type SplitValues = Vec<(u32, Box<[Box<str>]>)>;
 
