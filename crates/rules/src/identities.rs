@@ -176,9 +176,11 @@ pub fn identity_finding(
 /// An assignment intguard.toml declares is cited as related only: the
 /// finding stays at the profile file, where it was before the config's
 /// lines were known (its fingerprint hashes the path, so baselines keep it).
+/// Only a user nothing else places (intguard.toml names it, its profile is
+/// in no file of the scan) is cited at the config's line.
 pub fn identity_location(id: &IntegrationIdentity) -> Option<Location> {
-    id.profile
-        .as_ref()
+    let profile = id.profile.as_ref();
+    profile
         .and_then(|p| {
             p.assigned_at
                 .clone()
@@ -188,6 +190,7 @@ pub fn identity_location(id: &IntegrationIdentity) -> Option<Location> {
         .or_else(|| id.apps.first().map(|a| a.location.clone()))
         .or_else(|| id.user_definitions.first().cloned())
         .or_else(|| id.reasons.iter().find_map(|r| r.location.clone()))
+        .or_else(|| profile.and_then(|p| p.assigned_at.clone()))
 }
 
 /// `permission set Orders_Integration (group G)` for messages.

@@ -79,3 +79,33 @@ fn client_credentials_running_as_an_administrator_name_it() {
         "connected app Nightly Export (Nightly_Export) pre-authorizes the System Administrator profile (held by int.cc@acme.com): every administrator may obtain API tokens through this integration app; its client credentials flow runs as the administrator int.cc@acme.com"
     );
 }
+
+/// A user only intguard.toml names (an ETL tool's, no Mule app, no user
+/// definition, the Admin profile in no file of the scan) with the System
+/// Administrator profile is reported at the config line that says so: it
+/// had no other place to be cited, and was dropped.
+#[test]
+fn a_config_only_admin_user_is_reported_at_its_config_line() {
+    use intguard_model::{IdentityHint, Inventory, Location};
+    let mut inv = Inventory::default();
+    let at = Location::new("intguard.toml", 4, 11);
+    inv.identity_hints.push(IdentityHint {
+        username: "etl@acme.com".into(),
+        system: Some("Informatica ETL".into()),
+        profile: Some("System Administrator".into()),
+        profile_at: Some(at.clone()),
+        ..Default::default()
+    });
+    inv.build_identities();
+    let rule = intguard_rules::find_rule("IG301").unwrap();
+    let findings = rule.run(&inv);
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    assert_eq!(findings[0].location, at);
+    assert!(
+        findings[0]
+            .message
+            .starts_with("integration user etl@acme.com is a System Administrator"),
+        "{}",
+        findings[0].message
+    );
+}
