@@ -1615,12 +1615,14 @@ fn a_fix_dry_run_prints_no_secret() {
             .args(["fix", "secrets", "--key-env", "IG_DRY_RUN_KEY", "--dry-run"])
             .arg(&app),
     );
-    // Values are left as is (exit 1), and the rest would change.
-    run.expect_code(1);
+    // Every value moves, the escaped and the continued ones too (exit 0):
+    // the diff shows their lines removed, masked.
+    run.expect_code(0);
     assert!(run.stdout.contains("+++ b/"), "{}", run.stdout);
     assert!(run.stdout.contains("dev.properties"), "{}", run.stdout);
+    assert!(run.stdout.contains("qa.properties"), "{}", run.stdout);
     assert!(run.stdout.contains("prod.properties"), "{}", run.stdout);
-    assert!(run.stderr.contains("left as is"), "{}", run.stderr);
+    assert!(!run.stderr.contains("left as is"), "{}", run.stderr);
     assert_no_secret("fix secrets --dry-run (stdout)", &run.stdout, &secrets);
     assert_no_secret("fix secrets --dry-run (stderr)", &run.stderr, &secrets);
 }
