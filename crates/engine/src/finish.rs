@@ -2,7 +2,7 @@
 //! fingerprints, focus on the paths given, inline suppressions, baseline,
 //! masked snippets and messages, order.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use intguard_model::secret::Redactor;
@@ -114,11 +114,34 @@ pub(crate) fn finish(
     }
     timer.lap("inventory freed");
     let redactor = Redactor::new(secrets);
+    // What intguard writes around the secrets (messages, fixes) is not
+    // masked for a secret that is public text: a word of intguard's own
+    // documentation (`salesforce`, `mulesoft`) or of a path every finding
+    // prints (an app's name).
+    let paths: BTreeSet<&str> = findings
+        .iter()
+        .chain(&suppressed)
+        .chain(&baselined)
+        .flat_map(|f| {
+            std::iter::once(f.location.path.as_str())
+                .chain(f.related.iter().map(|r| r.path.as_str()))
+        })
+        .collect();
+    let docs: Vec<String> = intguard_rules::all_rules()
+        .iter()
+        .map(|r| {
+            let m = r.meta();
+            format!("{}\n{}\n{}", m.name, m.summary, m.doc)
+        })
+        .collect();
+    let wording =
+        redactor.without_those_in(docs.iter().map(String::as_str).chain(paths.iter().copied()));
+    drop(paths);
     timer.lap("redactor");
-    add_snippets(&mut findings, &redactor);
+    add_snippets(&mut findings, &wording);
     for list in [&mut findings, &mut suppressed, &mut baselined] {
         list.par_iter_mut()
-            .for_each(|f| redact_finding(f, &redactor));
+            .for_each(|f| redact_finding(f, &wording));
     }
     diagnostics
         .par_iter_mut()

@@ -144,7 +144,7 @@ pub fn mask_line(line: &str, redactor: &Redactor) -> String {
 
 /// [`mask_line`] without shortening: the whole line, every secret masked.
 fn mask_whole_line(line: &str, redactor: &Redactor) -> String {
-    let line = redactor.redact(line);
+    let line = redactor.redact_source(line);
     mask_private_key_bodies(&mask_element_texts(&mask_url_passwords(&mask_assignments(
         &line,
     ))))

@@ -52,6 +52,10 @@ pub struct Redactor {
     /// Secrets a mask written by an earlier replacement could complete (see
     /// [`could_complete_a_mask`]): tried again on the masked text.
     mask_completable: Vec<usize>,
+    /// Secrets that are public text ([`Redactor::without_those_in`]): not
+    /// masked by [`Redactor::redact`], and by [`Redactor::redact_source`]
+    /// only where one stands as a value of its own.
+    public: Vec<String>,
 }
 
 /// A piece of a secret (a line of a multi-line value, a line of a continued
@@ -125,11 +129,70 @@ impl Redactor {
             finder,
             too_long,
             mask_completable,
+            public: Vec::new(),
         }
     }
 
     pub fn is_empty(&self) -> bool {
         self.secrets.is_empty()
+    }
+
+    /// This redactor without the secrets that occur in any of `public`
+    /// (intguard's own documentation, the paths every finding prints): for
+    /// the text intguard writes around them. A password `salesforce`, or
+    /// one equal to its app's folder name, masked there would garble every
+    /// host, element and app name (`login.sa…(10).com`) and, by garbling
+    /// them, point out the secret; such a value protects nothing in that
+    /// text. Where the secret is written (snippets), the full redactor still
+    /// masks it.
+    pub fn without_those_in<'a>(&self, public: impl IntoIterator<Item = &'a str>) -> Redactor {
+        let mut seen = vec![false; self.secrets.len()];
+        for text in public {
+            if let Some((finder, ids)) = &self.finder {
+                for m in finder.find_overlapping_iter(text) {
+                    seen[ids[m.pattern().as_usize()]] = true;
+                }
+            }
+            for &i in &self.too_long {
+                if !seen[i] && text.contains(self.secrets[i].as_str()) {
+                    seen[i] = true;
+                }
+            }
+        }
+        if !seen.contains(&true) {
+            return self.clone();
+        }
+        let mut out = Redactor::new(
+            self.secrets
+                .iter()
+                .zip(&seen)
+                .filter(|(_, public)| !**public)
+                .map(|(s, _)| s.clone()),
+        );
+        out.public = self
+            .secrets
+            .iter()
+            .zip(&seen)
+            .filter(|(_, public)| **public)
+            .map(|(s, _)| s.clone())
+            .collect();
+        out.public.extend(self.public.iter().cloned());
+        out
+    }
+
+    /// [`Redactor::redact`] for a line of a scanned file (a snippet, a
+    /// diff): a public secret ([`Redactor::without_those_in`]) is masked
+    /// too where it stands as a value of its own (`password: salesforce`,
+    /// `key="mulesoft"`, `-Dkey=mulesoft`), not inside a name or a host
+    /// (`<salesforce:basic-connection`, `login.salesforce.com`).
+    pub fn redact_source(&self, text: &str) -> String {
+        let mut out = self.redact(text);
+        for secret in &self.public {
+            if out.contains(secret.as_str()) {
+                out = mask_standing_alone(&out, secret);
+            }
+        }
+        out
     }
 
     pub fn redact(&self, text: &str) -> String {
@@ -185,6 +248,37 @@ impl Redactor {
     }
 }
 
+/// Masks each occurrence of `secret` in `text` that is a value of its own:
+/// after the start, a space, a quote, `=`, `:`, `>`, `(`, `[` or `,`, and
+/// before the end, a space, a quote, `<`, `,`, `;`, `)`, `]`, `&` or `#`.
+fn mask_standing_alone(text: &str, secret: &str) -> String {
+    let opens = |c: Option<char>| {
+        c.is_none_or(|c| {
+            c.is_whitespace() || matches!(c, '"' | '\'' | '=' | ':' | '>' | '(' | '[' | ',')
+        })
+    };
+    let closes = |c: Option<char>| {
+        c.is_none_or(|c| {
+            c.is_whitespace() || matches!(c, '"' | '\'' | '<' | ',' | ';' | ')' | ']' | '&' | '#')
+        })
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    for (at, _) in text.match_indices(secret) {
+        if at < copied {
+            continue;
+        }
+        let end = at + secret.len();
+        if opens(text[..at].chars().next_back()) && closes(text[end..].chars().next()) {
+            out.push_str(&text[copied..at]);
+            out.push_str(&mask(secret));
+            copied = end;
+        }
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
 /// Masks every occurrence of each of `secrets[which]`, in that order.
 fn replace_each(
     mut out: String,
@@ -233,6 +327,35 @@ mod tests {
 
     /// A key held in a multi-line value is masked line by line, but its
     /// armor lines, the same in every key, stay readable everywhere.
+    /// A secret found in public text (intguard's documentation, the
+    /// paths printed) is left out; the others are still masked.
+    #[test]
+    fn secrets_in_public_text_are_left_out() {
+        let r = Redactor::new(["salesforce".to_string(), "Tiger-2024-x".to_string()]);
+        let docs = "Use https://login.salesforce.com to log in";
+        let out = r.without_those_in([docs]);
+        assert_eq!(
+            out.redact("login.salesforce.com and Tiger-2024-x"),
+            format!("login.salesforce.com and {}", mask("Tiger-2024-x"))
+        );
+        // The full redactor is unchanged.
+        assert_eq!(r.redact("salesforce"), mask("salesforce"));
+        // In a file's line, the public secret is masked where it is a value
+        // of its own, not inside a name or a host.
+        let m = mask("salesforce");
+        for (line, want) in [
+            ("password: \"salesforce\"", format!("password: \"{m}\"")),
+            ("password=salesforce", format!("password={m}")),
+            ("<pw>salesforce</pw>", format!("<pw>{m}</pw>")),
+            (
+                "<salesforce:basic-connection url=\"https://login.salesforce.com\"/>",
+                "<salesforce:basic-connection url=\"https://login.salesforce.com\"/>".to_string(),
+            ),
+        ] {
+            assert_eq!(out.redact_source(line), want, "{line}");
+        }
+    }
+
     #[test]
     fn pem_armor_lines_are_no_secret() {
         let key = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----\n";
