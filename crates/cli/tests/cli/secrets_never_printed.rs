@@ -1626,3 +1626,41 @@ fn a_fix_dry_run_prints_no_secret() {
     assert_no_secret("fix secrets --dry-run (stdout)", &run.stdout, &secrets);
     assert_no_secret("fix secrets --dry-run (stderr)", &run.stderr, &secrets);
 }
+
+/// A password that is an everyday word of the product (`salesforce`) is
+/// masked where it is written, but not inside element names, hosts and fix
+/// commands: masked there, it garbled them and pointed out the secret.
+#[test]
+fn a_public_word_password_is_masked_only_where_it_is_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = mule4_app(tmp.path(), "sf-app", &[]);
+    write(
+        &app,
+        "src/main/mule/global.xml",
+        format!(
+            r#"{MULE_XML_HEAD}  <configuration-properties file="config/prod.yaml"/>
+  <salesforce:sfdc-config name="SF">
+    <salesforce:basic-connection username="${{sfdc.username}}" password="${{sfdc.password}}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#
+        ),
+    );
+    write(
+        &app,
+        "src/main/resources/config/prod.yaml",
+        "sfdc:\n  username: \"int.sf@acme.com\"\n  password: \"salesforce\"\n",
+    );
+    let run = run_cmd(intguard().args(["scan", "--fail-on", "none"]).arg(&app));
+    run.expect_code(0);
+    // Written in the property file: masked.
+    assert!(!run.stdout.contains("password: \"salesforce\""), "{}", run.stdout);
+    assert!(run.stdout.contains("password: \"sa…(10)\""), "{}", run.stdout);
+    // intguard's own words and the XML's names: whole.
+    assert!(!run.stdout.contains("sa…(10):"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("<salesforce:basic-connection"),
+        "{}",
+        run.stdout
+    );
+}
