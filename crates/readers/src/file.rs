@@ -350,6 +350,20 @@ fn read_text_key_or_report(text: &str, display: &str, out: &mut FileOutput) -> b
         return true;
     }
     if let Some(what) = own_report::kind(text) {
+        // intguard never writes a token, a private key or a secret-named
+        // value in clear: a file shaped like its report that holds one was
+        // not written by it, and is audited (wrapping a key in a report's
+        // first and last lines must not take it out of the gate).
+        if let Some(held) = unmasked_secret_material(text, display) {
+            out.diagnostics.push(Diagnostic::warning(
+                "intguard-report",
+                display,
+                format!(
+                    "shaped like a {what} written by intguard, but holds {held}, which intguard never writes: audited as any file"
+                ),
+            ));
+            return false;
+        }
         // Not audited, so not counted among the files scanned.
         out.read = false;
         out.bytes = 0;
@@ -361,6 +375,30 @@ fn read_text_key_or_report(text: &str, display: &str, out: &mut FileOutput) -> b
         return true;
     }
     false
+}
+
+/// What a file shaped like intguard's report holds that its reports never
+/// do (they mask every secret): a Salesforce access or refresh token, or a
+/// private key block. (A secret-named `name=value` is no sign: the reports'
+/// fixes and rule help write `token=<the token>`, `![...]` values and
+/// example secrets.)
+fn unmasked_secret_material(text: &str, display: &str) -> Option<&'static str> {
+    let kind = crate::text::TextKind {
+        assignments: crate::text::AssignmentStyle::None,
+        comments: crate::text::CommentSyntax::Any,
+    };
+    let facts = crate::text::scan_file(text, display, kind).facts;
+    if facts
+        .tokens
+        .iter()
+        .any(|t| t.kind != intguard_model::TokenKind::ConsumerKey)
+    {
+        Some("a Salesforce token")
+    } else if !facts.private_keys.is_empty() {
+        Some("a private key")
+    } else {
+        None
+    }
 }
 
 /// How the any-text scan reads a file, as its role in its app leaves it.

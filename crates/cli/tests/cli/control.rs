@@ -187,6 +187,65 @@ fn reports_written_into_the_scanned_folder_are_not_audited() {
     assert_eq!(all["summary"]["bytes"], plain["summary"]["bytes"]);
 }
 
+/// A file shaped like intguard's report (its first and last lines) but
+/// holding a real private key or token was not written by intguard, which
+/// masks them: it is audited, with a note, so that wrapping a key in a
+/// report's lines does not take it out of the gate.
+#[test]
+fn a_report_lookalike_holding_a_key_or_token_is_audited() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = run_cmd(
+        intguard()
+            .args(["scan", "--fail-on", "none"])
+            .arg(example()),
+    );
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    let (head, tail) = (&lines[..lines.len() - 3], &lines[lines.len() - 3..]);
+    let key = rcgen::KeyPair::generate().unwrap().serialize_pem();
+    let key = key.trim_end();
+    let token = "00D5g000004SxYz!AQ4AQFkT2mV9pLxK7rW3sN8cQ1eH6jB0uY5iO2aZ4dG7fM9tR3wE6yU1oP8lK5jH2gF0dS4aQ7zX9cV3bN6mM1";
+    write(
+        tmp.path(),
+        "deploy-notes.txt",
+        &format!("{}\n{key}\n{}\n", head.join("\n"), tail.join("\n")),
+    );
+    write(
+        tmp.path(),
+        "token-notes.txt",
+        &format!("{}\nsession: {token}\n{}\n", head.join("\n"), tail.join("\n")),
+    );
+    let gate = run_cmd(intguard().args(["scan", "--format", "json"]).arg(tmp.path()));
+    gate.expect_code(1);
+    let report = gate.json();
+    let mut found: Vec<(String, String)> = findings(&report)
+        .iter()
+        .map(|f| {
+            let path = f["path"].as_str().unwrap();
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                path.rsplit('/').next().unwrap().to_string(),
+            )
+        })
+        .collect();
+    found.sort();
+    found.dedup();
+    assert_eq!(
+        found,
+        [
+            ("IG105".to_string(), "deploy-notes.txt".to_string()),
+            ("IG106".to_string(), "token-notes.txt".to_string())
+        ],
+        "{report:#}"
+    );
+    let notes: Vec<&str> = diagnostics(&report)
+        .iter()
+        .filter(|d| d["code"] == "intguard-report")
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(notes.len(), 2, "{report:#}");
+    assert!(notes.iter().all(|m| m.contains("audited as any file")), "{notes:?}");
+}
+
 /// A secret masked the way intguard masks it (`Ac…(14)`) is not a secret,
 /// nor a committed key, wherever it is written.
 #[test]

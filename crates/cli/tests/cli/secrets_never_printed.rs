@@ -1654,8 +1654,16 @@ fn a_public_word_password_is_masked_only_where_it_is_written() {
     let run = run_cmd(intguard().args(["scan", "--fail-on", "none"]).arg(&app));
     run.expect_code(0);
     // Written in the property file: masked.
-    assert!(!run.stdout.contains("password: \"salesforce\""), "{}", run.stdout);
-    assert!(run.stdout.contains("password: \"sa…(10)\""), "{}", run.stdout);
+    assert!(
+        !run.stdout.contains("password: \"salesforce\""),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("password: \"sa…(10)\""),
+        "{}",
+        run.stdout
+    );
     // intguard's own words and the XML's names: whole.
     assert!(!run.stdout.contains("sa…(10):"), "{}", run.stdout);
     assert!(
