@@ -229,13 +229,27 @@ impl FingerprintRoot {
     }
 }
 
-/// The roots of the paths given. A path given inside an app (a pre-commit
-/// hook's changed file) was read as its app's folder: its findings' paths
-/// are made relative to the top of the git work tree holding the app (the
-/// app's folder outside one), so that they get the fingerprints `scan .` run
-/// there gives, whatever the working directory and however the path was
-/// spelt. The other roots are the paths as given.
+/// The roots of the paths given, each with the path its findings count
+/// from. Inside a git work tree, every root counts from the top of the work
+/// tree, so a finding has the fingerprint `scan .` run there gives, whatever
+/// the roots, the working directory and the path's spelling: two roots
+/// holding the same layout (`team-a/orders`, `team-b/orders`) do not share
+/// fingerprints, and a file given alone (a pre-commit hook's, in an app or
+/// not) has its `scan .` fingerprint. A path given inside an app was read as
+/// its app's folder: it counts from the app's folder outside git (as `scan
+/// <app>` gives). Other roots outside git count from themselves, or, when
+/// there are several, from the folder holding them all.
 fn fingerprint_roots(paths: &[PathBuf], widened: &[Option<Widened>]) -> Vec<FingerprintRoot> {
+    let canonical: Vec<Option<PathBuf>> = paths
+        .iter()
+        .map(|p| std::fs::canonicalize(p).ok())
+        .collect();
+    // Outside git, several roots count from the folder holding them all.
+    let common = if paths.len() > 1 {
+        common_folder(canonical.iter().map(|c| c.as_deref().map(folder_of)))
+    } else {
+        None
+    };
     paths
         .iter()
         .enumerate()
@@ -247,9 +261,46 @@ fn fingerprint_roots(paths: &[PathBuf], widened: &[Option<Widened>]) -> Vec<Fing
                     .map(slashed)
                     .unwrap_or_default(),
             },
-            None => FingerprintRoot::plain(slashed(p)),
+            None => {
+                let Some(root) = &canonical[i] else {
+                    return FingerprintRoot::plain(slashed(p));
+                };
+                // A file given alone keeps its name (`relative_to_roots`):
+                // its folder is the base.
+                let folder = folder_of(root);
+                let top = git_work_tree(folder).or(common.as_deref());
+                FingerprintRoot {
+                    prefix: slashed(p),
+                    base: top
+                        .and_then(|top| folder.strip_prefix(top).ok())
+                        .map(slashed)
+                        .unwrap_or_default(),
+                }
+            }
         })
         .collect()
+}
+
+/// A canonical root's folder: itself, or a file's parent.
+fn folder_of(root: &Path) -> &Path {
+    if root.is_dir() {
+        root
+    } else {
+        root.parent().unwrap_or(root)
+    }
+}
+
+/// The deepest folder holding every one of `folders`; `None` when one is
+/// unknown (a root that does not exist).
+fn common_folder<'a>(mut folders: impl Iterator<Item = Option<&'a Path>>) -> Option<PathBuf> {
+    let mut common = folders.next()??.to_path_buf();
+    for f in folders {
+        let f = f?;
+        while !f.starts_with(&common) {
+            common = common.parent()?.to_path_buf();
+        }
+    }
+    Some(common)
 }
 
 fn slashed(p: &Path) -> String {

@@ -5,7 +5,7 @@
 
 use crate::support;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::Path;
 
@@ -180,7 +180,8 @@ fn reports_written_into_the_scanned_folder_are_not_audited() {
     );
     // Without the baseline, the same findings as a checkout with no reports,
     // and the same count of files scanned: the reports are not among them.
-    let (_, plain) = scan_json(&example(), &[]);
+    let (_other, clean) = copy_example("");
+    let (_, plain) = scan_json(&clean, &[]);
     let all = in_repo(&["scan", ".", "--format", "json"]).json();
     assert_eq!(fingerprints(&all), fingerprints(&plain));
     assert_eq!(all["summary"]["files"], plain["summary"]["files"]);
@@ -212,9 +213,17 @@ fn a_report_lookalike_holding_a_key_or_token_is_audited() {
     write(
         tmp.path(),
         "token-notes.txt",
-        &format!("{}\nsession: {token}\n{}\n", head.join("\n"), tail.join("\n")),
+        &format!(
+            "{}\nsession: {token}\n{}\n",
+            head.join("\n"),
+            tail.join("\n")
+        ),
     );
-    let gate = run_cmd(intguard().args(["scan", "--format", "json"]).arg(tmp.path()));
+    let gate = run_cmd(
+        intguard()
+            .args(["scan", "--format", "json"])
+            .arg(tmp.path()),
+    );
     gate.expect_code(1);
     let report = gate.json();
     let mut found: Vec<(String, String)> = findings(&report)
@@ -243,7 +252,10 @@ fn a_report_lookalike_holding_a_key_or_token_is_audited() {
         .map(|d| d["message"].as_str().unwrap())
         .collect();
     assert_eq!(notes.len(), 2, "{report:#}");
-    assert!(notes.iter().all(|m| m.contains("audited as any file")), "{notes:?}");
+    assert!(
+        notes.iter().all(|m| m.contains("audited as any file")),
+        "{notes:?}"
+    );
 }
 
 /// A secret masked the way intguard masks it (`Ac…(14)`) is not a secret,
@@ -313,8 +325,9 @@ fn fingerprints_do_not_depend_on_where_the_repository_is() {
     ]));
     let relative = run.json();
     assert_eq!(fingerprints(&relative), fingerprints(&absolute));
-    // The checkout in the workspace (another absolute path).
-    let (_, original) = scan_json(&example(), &[]);
+    // Another checkout (another absolute path).
+    let (_other, elsewhere) = copy_example("");
+    let (_, original) = scan_json(&elsewhere, &[]);
     assert_eq!(fingerprints(&original), fingerprints(&absolute));
     // Scanning from inside the repository.
     let run = run_cmd(
@@ -323,6 +336,98 @@ fn fingerprints_do_not_depend_on_where_the_repository_is() {
             .args(["scan", "--format", "json"]),
     );
     assert_eq!(fingerprints(&run.json()), fingerprints(&absolute));
+}
+
+/// Found by testing intguard in CI: two roots holding the same layout
+/// (`team-a/orders`, `team-b/orders`) gave their files the same
+/// fingerprints, so a secret new in one was taken as baselined by the
+/// other's; and a file outside any app given alone counted from its own
+/// name. In a git work tree every root counts from its top: each finding
+/// has the fingerprint `scan .` gives there. Outside git, several roots
+/// count from the folder holding them all.
+#[test]
+fn roots_count_from_the_git_top_so_same_layouts_do_not_share_fingerprints() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    for team in ["team-a", "team-b"] {
+        let app = mule4_app(&repo.join(team), "orders", &[]);
+        write(
+            &app,
+            "src/main/mule/global.xml",
+            format!(
+                r#"{MULE_XML_HEAD}  <configuration-properties file="prod.yaml"/>
+  <salesforce:sfdc-config name="SF">
+    <salesforce:basic-connection username="${{sfdc.username}}" password="${{sfdc.password}}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#
+            ),
+        );
+        write(
+            &app,
+            "src/main/resources/prod.yaml",
+            "sfdc:\n  username: \"int.orders@acme.com\"\n  password: \"Same-Layout-Pw-1\"\n",
+        );
+    }
+    write(
+        &repo,
+        "ci/a/deploy.yml",
+        "run: mvn deploy -Dencryption.key=HardCodedKey1234\n",
+    );
+    write(
+        &repo,
+        "ci/b/deploy.yml",
+        "run: mvn deploy -Dencryption.key=HardCodedKey5678\n",
+    );
+    let by_path = |report: &Value| -> BTreeMap<String, BTreeSet<String>> {
+        let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for f in findings(report) {
+            let path = f["path"].as_str().unwrap().trim_start_matches("./");
+            out.entry(path.to_string())
+                .or_default()
+                .insert(f["fingerprint"].as_str().unwrap().to_string());
+        }
+        out
+    };
+    let scan_in = |args: &[&str]| -> Value {
+        run_cmd(intguard().current_dir(&repo).arg("scan").args(args).args([
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+        ]))
+        .json()
+    };
+    // Outside git: two roots count from the folder holding them.
+    let two = by_path(&scan_in(&["team-a", "team-b"]));
+    let a = &two["team-a/orders/src/main/resources/prod.yaml"];
+    let b = &two["team-b/orders/src/main/resources/prod.yaml"];
+    assert!(a.is_disjoint(b), "{two:#?}");
+    git(&repo, &["init", "-q"]);
+    let top = by_path(&scan_in(&["."]));
+    let two = by_path(&scan_in(&["team-a", "team-b"]));
+    for (path, prints) in &two {
+        assert_eq!(Some(prints), top.get(path), "{path}");
+    }
+    assert!(two["team-a/orders/src/main/resources/prod.yaml"]
+        .is_disjoint(&two["team-b/orders/src/main/resources/prod.yaml"]));
+    // A file outside any app, given alone (a pre-commit hook's), from the
+    // top or from its folder: the fingerprint `scan .` gives it.
+    for (dir, arg) in [(".", "ci/a/deploy.yml"), ("ci/a", "deploy.yml")] {
+        let run = run_cmd(intguard().current_dir(repo.join(dir)).args([
+            "scan",
+            arg,
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+        ]));
+        let prints: BTreeSet<String> = findings(&run.json())
+            .iter()
+            .map(|f| f["fingerprint"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(Some(&prints), top.get("ci/a/deploy.yml"), "{dir} {arg}");
+    }
 }
 
 /// A redundant nested root (review D5) and a root typed with repeated
