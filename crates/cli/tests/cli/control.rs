@@ -208,12 +208,12 @@ fn a_report_lookalike_holding_a_key_or_token_is_audited() {
     write(
         tmp.path(),
         "deploy-notes.txt",
-        &format!("{}\n{key}\n{}\n", head.join("\n"), tail.join("\n")),
+        format!("{}\n{key}\n{}\n", head.join("\n"), tail.join("\n")),
     );
     write(
         tmp.path(),
         "token-notes.txt",
-        &format!(
+        format!(
             "{}\nsession: {token}\n{}\n",
             head.join("\n"),
             tail.join("\n")
