@@ -430,6 +430,62 @@ fn roots_count_from_the_git_top_so_same_layouts_do_not_share_fingerprints() {
     }
 }
 
+/// Found by testing intguard in CI: two literals of one name in a flow
+/// were told apart by their order, so a new secret inserted above them took
+/// a baselined one's fingerprint and the gate passed. They are told apart
+/// by what they hold: only the new one is reported.
+#[test]
+fn a_secret_inserted_above_a_same_named_one_is_new() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = mule4_app(tmp.path(), "flows-api", &[]);
+    let flows = |values: &[&str]| {
+        let vars: String = values
+            .iter()
+            .map(|v| format!("    <set-variable variableName=\"apiPassword\" value=\"{v}\"/>\n"))
+            .collect();
+        format!("{MULE_XML_HEAD}  <flow name=\"f1\">\n{vars}  </flow>\n</mule>\n")
+    };
+    write(
+        &app,
+        "src/main/mule/flows.xml",
+        flows(&["FirstSecretValue1", "SecondSecretValue2"]),
+    );
+    let baseline = tmp.path().join("baseline.json");
+    let (run, accepted) = scan_json(&app, &["--write-baseline", baseline.to_str().unwrap()]);
+    run.expect_code(0);
+    assert_eq!(
+        accepted["summary"]["baselined"].as_u64(),
+        Some(2),
+        "{accepted:#}"
+    );
+    write(
+        &app,
+        "src/main/mule/flows.xml",
+        flows(&[
+            "NewInsertedSecret3",
+            "FirstSecretValue1",
+            "SecondSecretValue2",
+        ]),
+    );
+    let (run, report) = scan_json(&app, &["--baseline", baseline.to_str().unwrap()]);
+    run.expect_code(1);
+    let new: Vec<(String, u64)> = findings(&report)
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let line = MULE_XML_HEAD.lines().count() as u64 + 2;
+    assert_eq!(new, [("IG102".to_string(), line)], "{report:#}");
+    assert!(findings(&report)[0]["snippet"]
+        .as_str()
+        .unwrap()
+        .contains("Ne…(18)"));
+}
+
 /// A redundant nested root (review D5) and a root typed with repeated
 /// slashes (review D8) change no path and no fingerprint.
 #[test]

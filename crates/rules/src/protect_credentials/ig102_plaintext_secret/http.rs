@@ -208,9 +208,10 @@ pub(super) fn http_credential_finding(
     };
     finding(&credential.value.location, message)
         .key(format!(
-            "http|{owner}|{}|{}",
+            "http|{owner}|{}|{}|{}",
             credential.kind.label(),
-            credential.name.to_ascii_lowercase()
+            credential.name.to_ascii_lowercase(),
+            secret_digest(secret)
         ))
         .fix(fix)
 }

@@ -16,7 +16,7 @@ use foldhash::{HashMap, HashMapExt, HashSetExt};
 
 use intguard_model::expr::placeholders;
 use intguard_model::property_names::{new_property_names, XmlSecret};
-use intguard_model::secret::describe;
+use intguard_model::secret::{describe, fingerprint as secret_digest};
 use intguard_model::vocab::is_secret_name;
 use intguard_model::{
     vocab, Assignment, DefinitionForm, Finding, HttpCredential, HttpParamKind, HttpValueSyntax,

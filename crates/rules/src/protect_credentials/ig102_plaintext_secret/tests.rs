@@ -208,7 +208,10 @@ fn flags_xml_and_every_property_file() {
     // The key store's default password counts; it is said to be one.
     let default = f
         .iter()
-        .find(|f| f.fingerprint_key == "xml|TLS_Context|tls:key-store|password")
+        .find(|f| {
+            f.fingerprint_key
+                .starts_with("xml|TLS_Context|tls:key-store|password|")
+        })
         .unwrap();
     assert!(
         default.message.contains("a well-known default password"),
@@ -216,9 +219,13 @@ fn flags_xml_and_every_property_file() {
         default.message
     );
     let ks = f.iter().find(|f| f.location.line == 20).unwrap();
-    assert_eq!(
-        ks.fingerprint_key,
-        "xml|TLS_Context|tls:key-store|keyPassword"
+    // The element, the attribute and the value's digest: two literals of
+    // one name are told apart by what they hold, not by their order.
+    assert!(
+        ks.fingerprint_key
+            .starts_with("xml|TLS_Context|tls:key-store|keyPassword|"),
+        "{}",
+        ks.fingerprint_key
     );
     assert!(
         ks.fix.contains("${secure::tls_context.keyPassword}"),

@@ -32,10 +32,11 @@ pub(super) fn url_findings<'a>(
         out.push(
             finding(&attr.value.location, message)
                 .key(format!(
-                    "url-password|{}|{}|{}",
+                    "url-password|{}|{}|{}|{}",
                     attr.owner.as_deref().unwrap_or_default(),
                     attr.element,
-                    attr.name
+                    attr.name,
+                    secret_digest(password)
                 ))
                 .fix(url_fix.clone()),
         );
@@ -63,10 +64,11 @@ pub(super) fn url_findings<'a>(
         out.push(
             finding(&attr.value.location, message)
                 .key(format!(
-                    "url-query-credential|{}|{}|{}",
+                    "url-query-credential|{}|{}|{}|{}",
                     attr.owner.as_deref().unwrap_or_default(),
                     attr.element,
-                    attr.name
+                    attr.name,
+                    secret_digest(first.1)
                 ))
                 .fix(query_fix.clone()),
         );

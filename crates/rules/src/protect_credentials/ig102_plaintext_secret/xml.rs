@@ -91,11 +91,16 @@ pub(super) fn xml_findings<'a>(
         out.push(
             finding(&attr.value.location, message)
                 .maybe_identity(who)
+                // The value's digest: two literals of one name in a flow
+                // (`<set-variable variableName="apiPassword">` twice) are
+                // told apart by what they hold, not by their order, which a
+                // new one inserted above would shift onto a baselined one.
                 .key(format!(
-                    "xml|{}|{}|{}",
+                    "xml|{}|{}|{}|{}",
                     attr.owner.as_deref().unwrap_or_default(),
                     attr.element,
-                    attr.name
+                    attr.name,
+                    secret_digest(&attr.value.raw)
                 ))
                 .fix(fix),
         );
