@@ -36,6 +36,40 @@ pub(super) fn yaml_comment_start(line: &str) -> Option<usize> {
     None
 }
 
+/// In a `.properties` text, whether the line starting at `line_start`
+/// continues an entry: the lines before it, back to the first that does not
+/// end with an odd number of backslashes, form one logical line, and a
+/// comment line is never continued.
+fn continues_previous_line(text: &str, line_start: usize) -> bool {
+    let ends_odd = |line: &str| {
+        let line = line.trim_end_matches('\r');
+        line.bytes().rev().take_while(|b| *b == b'\\').count() % 2 == 1
+    };
+    let is_comment = |line: &str| {
+        let t = line.trim_start_matches([' ', '\t', '\x0c']);
+        t.starts_with('#') || t.starts_with('!')
+    };
+    // The physical lines before this one, nearest first.
+    let mut lines = text[..line_start.saturating_sub(1)].rsplit('\n');
+    let Some(previous) = lines.next() else {
+        return false;
+    };
+    if line_start == 0 || !ends_odd(previous) {
+        return false;
+    }
+    // The previous line continues something only if it is an entry's line
+    // (not a comment), or itself a continuation: climb to the logical
+    // line's first line.
+    let mut first = previous;
+    for line in lines {
+        if !ends_odd(line) || is_comment(line) {
+            break;
+        }
+        first = line;
+    }
+    !is_comment(first)
+}
+
 /// Finds `intguard-ignore RULES: reason` comments.
 pub(super) fn suppressions(
     text: &str,
@@ -90,6 +124,12 @@ pub(super) fn suppressions(
                 CommentSyntax::Xml | CommentSyntax::Hash => &[],
             };
             if !line_openers.iter().any(|m| t.starts_with(m)) {
+                continue;
+            }
+            // In `.properties`, a line that continues the previous entry's
+            // value (the one before ends with an odd number of `\`) is part
+            // of that value, not a comment, whatever it starts with.
+            if comments == CommentSyntax::Properties && continues_previous_line(text, line_start) {
                 continue;
             }
             (line_start + (before.len() - t.len()), None)

@@ -410,6 +410,17 @@ fn a_glob_before_a_hash_comment_does_not_stretch_it() {
     let text =
         "a=/data/*\n! intguard-ignore IG102: r\npassword=x\nb=1 # intguard-ignore IG102: r\n";
     assert_eq!(extents(text, props), vec![(2, 3)]);
+    // A line that continues an entry's value (the line before ends with an
+    // odd number of `\`) is part of the value, not a comment; after an even
+    // number, or after a comment line (never continued), it is one.
+    let text = "note=\\\n# intguard-ignore IG102: part of note\ntoken=x\n";
+    assert_eq!(extents(text, props), vec![]);
+    let text = "note=a\\\\\n# intguard-ignore IG102: r\ntoken=x\n";
+    assert_eq!(extents(text, props), vec![(2, 3)]);
+    let text = "# a comment \\\n# intguard-ignore IG102: r\ntoken=x\n";
+    assert_eq!(extents(text, props), vec![(2, 3)]);
+    let text = "note=a\\\n  b\\\n# intguard-ignore IG102: part of note\ntoken=x\n";
+    assert_eq!(extents(text, props), vec![]);
     // XML: only `<!-- -->`; a `/*` in an attribute opens nothing.
     let text = "<a x=\"/*\"> <!-- intguard-ignore IG102: r -->\n<b/>\n<c/>\n</a>\n";
     assert_eq!(extents(text, XML), vec![(1, 2)]);
