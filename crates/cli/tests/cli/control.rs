@@ -258,6 +258,22 @@ fn a_report_lookalike_holding_a_key_or_token_is_audited() {
     );
 }
 
+/// Found by testing intguard in CI: intguard's own config, which names
+/// rules by name (`password-auth = "medium"`), was reported as a critical
+/// plaintext secret, failing the build on a valid configuration.
+#[test]
+fn intguard_toml_settings_are_not_secrets() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(
+        tmp.path(),
+        "intguard.toml",
+        "fail-on = \"high\"\n\n[rules]\ndisable = [\"IG206\"]\n\n[rules.severity]\npassword-auth = \"medium\"\nplaintext-secret = \"high\"\n",
+    );
+    let (run, report) = scan_json(tmp.path(), &[]);
+    run.expect_code(0);
+    assert!(findings(&report).is_empty(), "{report:#}");
+}
+
 /// A secret masked the way intguard masks it (`Ac…(14)`) is not a secret,
 /// nor a committed key, wherever it is written.
 #[test]
