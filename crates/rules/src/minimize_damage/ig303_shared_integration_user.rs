@@ -27,7 +27,10 @@ every app and connection using it, and the property lines that set it. Apps that
 `intguard.toml` declares as one system sharing that user (`[[identities]]` with
 `apps = [...]`) are not reported. A username that applies to every environment (written
 in the XML, or set in an app without environment files) counts in each environment the
-other apps use it in. Connections in MUnit test sources (`src/test/`) do not count: a
+other apps use it in. Apps that use it only in environments of different names (`prod` in
+one app, `production` in another, or one app's `dev` running as another's `prod` user)
+share it all the same: a Salesforce username is one user of one org, whatever each app
+calls its environment; the finding then names each app's environment. Connections in MUnit test sources (`src/test/`) do not count: a
 suite is the app's own test, not another system using the user.
 
 The Salesforce side counts too: a connected app (`<oauthClientCredentialUser>`) or
@@ -276,10 +279,35 @@ impl Rule for SharedIntegrationUser {
                 }
                 shared.push((env, apps));
             }
-            if shared.is_empty() {
+            if !shared.is_empty() {
+                out.push(finding(user_key, &per_env, &shared, false));
                 continue;
             }
-            out.push(finding(user_key, &per_env, &shared));
+            // No environment where two apps use it, but two apps use it in
+            // environments of different names (`prod` in one app,
+            // `production` in another; or one app's dev runs as the other's
+            // prod user): a username is one user of one org, whatever each
+            // app calls its environment.
+            let mut all: Vec<&str> = per_env.values().flatten().map(|u| u.label).collect();
+            all.sort();
+            all.dedup();
+            let allowed = hint.is_some_and(|h| {
+                all.iter()
+                    .all(|a| h.apps.iter().any(|x| x.eq_ignore_ascii_case(a)))
+            });
+            if all.len() < 2 || allowed {
+                continue;
+            }
+            let each: Vec<(&Option<String>, Vec<&str>)> = per_env
+                .iter()
+                .map(|(env, uses)| {
+                    let mut apps: Vec<&str> = uses.iter().map(|u| u.label).collect();
+                    apps.sort();
+                    apps.dedup();
+                    (env, apps)
+                })
+                .collect();
+            out.push(finding(user_key, &per_env, &each, true));
         }
         org_consumers(inventory, &by_user, &mut out);
         org_activity(inventory, &mut out);
@@ -586,10 +614,15 @@ fn org_consumers(inventory: &Inventory, by_user: &ByUser<'_, '_>, out: &mut Vec<
     }
 }
 
+/// The finding for one username: `shared` lists the environments where
+/// several apps use it with those apps; with `across`, each environment's
+/// apps (one app's only), when only apps in environments of different names
+/// share it.
 fn finding(
     user_key: &str,
     per_env: &BTreeMap<Option<String>, Vec<&Use<'_>>>,
     shared: &[(&Option<String>, Vec<&str>)],
+    across: bool,
 ) -> Finding {
     // Every use in a shared environment, first by path and line.
     let mut uses: Vec<&Use<'_>> = shared
@@ -639,7 +672,25 @@ fn finding(
             )
         })
         .collect();
-    let message = format!("{username} is used by {}", parts.join("; and by "));
+    let message = if across {
+        let each: Vec<String> = groups
+            .iter()
+            .map(|(apps, envs, _)| {
+                let listed: Vec<String> = apps
+                    .iter()
+                    .map(|a| app_with_locations(a, &by_app))
+                    .collect();
+                format!("{} {}", listed.join(", "), env_phrase(envs))
+            })
+            .collect();
+        format!(
+            "{username} is used by {} apps, in environments of different names: {}; a username is one user of one org, whatever each app calls its environment",
+            apps_count(shared),
+            each.join("; ")
+        )
+    } else {
+        format!("{username} is used by {}", parts.join("; and by "))
+    };
 
     let mut environments: Vec<String> = shared.iter().filter_map(|(e, _)| (*e).clone()).collect();
     environments.sort();
@@ -740,6 +791,14 @@ fn finding(
         }
     }
     finding.related_all(related)
+}
+
+/// How many distinct apps `shared` names.
+fn apps_count(shared: &[(&Option<String>, Vec<&str>)]) -> usize {
+    let mut apps: Vec<&str> = shared.iter().flat_map(|(_, a)| a.iter().copied()).collect();
+    apps.sort();
+    apps.dedup();
+    apps.len()
 }
 
 /// `orders `SF_Config` (salesforce:sfdc-config) runs as int@acme.com`, or
@@ -943,13 +1002,32 @@ mod tests {
             .starts_with("int.mule@acme.com is used by 3 apps in prod"));
     }
 
+    /// One username in two apps' environments of different names is one
+    /// user of one org, shared (found by testers: `prod` in one app and
+    /// `production` in another, or one app's dev running as the other's
+    /// user); environments that share it among the same apps merge.
     #[test]
-    fn different_environments_do_not_share_and_groups_merge() {
+    fn different_environments_share_too_and_groups_merge() {
         let inv = Inventory {
             apps: vec![
                 sf_app("a", 1, &[("dev", "x@acme.com"), ("prod", "y@acme.com")]),
-                sf_app("b", 1, &[("qa", "x@acme.com"), ("prod", "z@acme.com")]),
+                sf_app("b", 2, &[("qa", "x@acme.com"), ("prod", "z@acme.com")]),
             ],
+            ..Default::default()
+        };
+        let f = SharedIntegrationUser.check(&inv);
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert_eq!(
+            f[0].message,
+            "x@acme.com is used by 2 apps, in environments of different names: a (global.xml:1) in dev; b (global.xml:2) in qa; a username is one user of one org, whatever each app calls its environment"
+        );
+        // One app alone in several environments shares nothing.
+        let inv = Inventory {
+            apps: vec![sf_app(
+                "a",
+                1,
+                &[("dev", "x@acme.com"), ("prod", "x@acme.com")],
+            )],
             ..Default::default()
         };
         assert!(SharedIntegrationUser.check(&inv).is_empty());
