@@ -383,6 +383,25 @@ impl super::MuleApp {
     /// the file its secure-properties configuration reads (`config/${env}-secure.yaml,
     /// read by <secure-properties:config> `Secure_Props``), else the one a
     /// new configuration would read ([`MuleApp::new_secure_file_pattern`]).
+    /// How an encrypted value of `key` is written in the secure file
+    /// [`MuleApp::secure_file_hint`] names: `key=![...]` in a `.properties`
+    /// file (quotes there would be part of the value, and not decrypted),
+    /// `key: "![...]"` in YAML.
+    pub fn secure_line(&self, key: &str) -> String {
+        let properties = match self.runtime_secure_config() {
+            Some(c) if c.file.is_some() => c
+                .file
+                .as_ref()
+                .is_some_and(|f| resource_pattern(&f.raw).ends_with(".properties")),
+            _ => self.new_secure_file_pattern().ends_with(".properties"),
+        };
+        if properties {
+            format!("{key}=![<encrypted value>]")
+        } else {
+            format!("{key}: \"![<encrypted value>]\"")
+        }
+    }
+
     pub fn secure_file_hint(&self) -> String {
         match self.runtime_secure_config() {
             Some(c) if c.file.is_some() => {

@@ -157,7 +157,8 @@ pub(super) fn http_credential_finding(
     };
     let (element, name) = (&credential.element, &credential.name);
     let secure_file = format!(
-        "add `{prop}: \"![<encrypted value>]\"`{whole} to the app's secure properties file ({})",
+        "add `{}`{whole} to the app's secure properties file ({})",
+        app.secure_line(prop),
         app.secure_file_hint()
     );
     let mule3_file = format!("add `{prop}=![<encrypted value>]`{whole} to {MULE3_LOADER}");

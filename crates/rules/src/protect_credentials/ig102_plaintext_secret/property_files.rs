@@ -254,9 +254,9 @@ pub(super) fn property_findings<'a>(
                     entry.key()
                 ),
                 (MuleRuntime::Mule4, false, None) => format!(
-                    "Move it to the environment's secure properties file ({}) as `{}: \"![<encrypted value>]\"` and read it as ${{secure::{}}}: {how}. Then change the secret: the clear value stays in git history.",
+                    "Move it to the environment's secure properties file ({}) as `{}` and read it as ${{secure::{}}}: {how}. Then change the secret: the clear value stays in git history.",
                     app.secure_file_hint(),
-                    entry.key(),
+                    app.secure_line(entry.key()),
                     entry.key()
                 ),
             };

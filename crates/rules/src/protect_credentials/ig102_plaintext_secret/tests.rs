@@ -492,12 +492,23 @@ fn fixes_name_the_apps_own_secure_file() {
         ),
         "{own}"
     );
+    assert!(
+        own.contains("as `sfdc.password: \"![<encrypted value>]\"`"),
+        "{own}"
+    );
     let new = with_config(None);
     assert!(
         new.contains(
             "secure properties file (config/${env}-secure.yaml, read by a new <secure-properties:config>)"
         ),
         "{new}"
+    );
+    // A `.properties` secure file takes `key=![...]`: quotes there would be
+    // part of the value, which Mule would then not decrypt.
+    let props_file = with_config(Some("secure/${env}-secure.properties"));
+    assert!(
+        props_file.contains("as `sfdc.password=![<encrypted value>]`"),
+        "{props_file}"
     );
 }
 

@@ -83,7 +83,8 @@ pub(super) fn xml_findings<'a>(
             )
         } else {
             format!(
-                "Replace {name}=\"…\" with {name}=\"${{secure::{prop}}}\" and add `{prop}: \"![<encrypted value>]\"` to the app's secure properties file ({}); {how}. Then change the secret: the clear value stays in git history.",
+                "Replace {name}=\"…\" with {name}=\"${{secure::{prop}}}\" and add `{}` to the app's secure properties file ({}); {how}. Then change the secret: the clear value stays in git history.",
+                app.secure_line(prop),
                 app.secure_file_hint(),
                 name = attr.written_name()
             )
