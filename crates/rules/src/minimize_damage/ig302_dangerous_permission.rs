@@ -88,23 +88,29 @@ impl Rule for DangerousPermission {
             // (grant kind, grant name, via group, category) -> permissions
             let mut groups: Vec<(&intguard_model::Grant, PermissionCategory, Vec<&str>)> =
                 Vec::new();
+            // Every grant of a permission, not only the first: removing it
+            // from one source leaves it held while another grants it.
             for p in id.dangerous_permissions() {
-                let (Some(cat), Some(grant)) = (p.category, p.granted_by.first()) else {
+                let Some(cat) = p.category else {
                     continue;
                 };
-                match groups.iter_mut().find(|(g, c, _)| {
-                    *c == cat
-                        && g.kind == grant.kind
-                        && g.name == grant.name
-                        && g.via_group == grant.via_group
-                }) {
-                    Some((g, _, names)) => {
-                        names.push(&p.name);
-                        if grant.location < g.location {
-                            *g = grant;
+                for grant in &p.granted_by {
+                    match groups.iter_mut().find(|(g, c, _)| {
+                        *c == cat
+                            && g.kind == grant.kind
+                            && g.name == grant.name
+                            && g.via_group == grant.via_group
+                    }) {
+                        Some((g, _, names)) => {
+                            if !names.contains(&p.name.as_str()) {
+                                names.push(&p.name);
+                            }
+                            if grant.location < g.location {
+                                *g = grant;
+                            }
                         }
+                        None => groups.push((grant, cat, vec![p.name.as_str()])),
                     }
-                    None => groups.push((grant, cat, vec![p.name.as_str()])),
                 }
             }
             for (grant, cat, names) in groups {
@@ -133,6 +139,33 @@ impl Rule for DangerousPermission {
                         }),
                     ),
                 };
+                // The other sources of the same permissions: each has its
+                // own finding, and all must go.
+                let mut also: Vec<String> = id
+                    .dangerous_permissions()
+                    .into_iter()
+                    .filter(|p| names.contains(&p.name.as_str()))
+                    .flat_map(|p| p.granted_by.iter())
+                    .filter(|g| {
+                        !(g.kind == grant.kind
+                            && g.name == grant.name
+                            && g.via_group == grant.via_group)
+                    })
+                    .map(|g| g.describe())
+                    .collect();
+                also.sort();
+                also.dedup();
+                let also =
+                    if also.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                        " {} also granted by {}: remove {} there too (each has its own finding).",
+                        if names.len() == 1 { "It is" } else { "They are" },
+                        also.join(", "),
+                        if names.len() == 1 { "it" } else { "them" }
+                    )
+                    };
                 let mut f = identity_finding(
                     &META,
                     id,
@@ -153,13 +186,13 @@ impl Rule for DangerousPermission {
                 ))
                 .fix(if is_standard_profile(inventory, grant) {
                     format!(
-                        "The standard {} profile's system permissions cannot be changed: move {} to a custom integration profile, e.g. a copy of \"Minimum Access - API Only Integrations\", and give it a dedicated permission set with object access only (see IG301).",
+                        "The standard {} profile's system permissions cannot be changed: move {} to a custom integration profile, e.g. a copy of \"Minimum Access - API Only Integrations\", and give it a dedicated permission set with object access only (see IG301).{also}",
                         profile_label(&grant.name),
                         identity_phrase(id)
                     )
                 } else {
                     format!(
-                        "Remove {} from {} ({setup}; in {file} set <enabled>false</enabled> in their <userPermissions> entries: deleting an entry does not revoke it on deploy){}; give the integration a dedicated permission set with object access only.",
+                        "Remove {} from {} ({setup}; in {file} set <enabled>false</enabled> in their <userPermissions> entries: deleting an entry does not revoke it on deploy){}; give the integration a dedicated permission set with object access only.{also}",
                         names.join(", "),
                         grant.describe(),
                         match &grant.via_group {

@@ -223,20 +223,56 @@ fn ig301_admin_integration_user() {
 /// element of its first permission (alphabetically) in that tier.
 #[test]
 fn ig302_dangerous_permission() {
-    assert_org(
-        "IG302",
-        true,
-        &[
-            (ORDERS_PROFILE, 25),
-            (ORDERS_PROFILE, 29),
-            (ORDERS_PROFILE, 33),
-            (ADMIN, 53),
-            (ADMIN, 65),
-            (ADMIN, 73),
-        ],
-    );
+    // Every source of a permission has its finding: ExportReport comes from
+    // the profile and from Orders_Reporting (through its group, whose muting
+    // set mutes DataExport only), and removing one leaves the other.
+    for (f, reporting) in [
+        (
+            Format::Sfdx,
+            (
+                "salesforce/force-app/main/default/permissionsets/Orders_Reporting/Orders_Reporting.userPermissions-meta.xml",
+                7,
+            ),
+        ),
+        (
+            Format::Mdapi,
+            ("salesforce/src/permissionsets/Orders_Reporting.permissionset", 20),
+        ),
+    ] {
+        org::assert_places(
+            "IG302",
+            f,
+            true,
+            &[
+                (ORDERS_PROFILE, 25),
+                (ORDERS_PROFILE, 29),
+                (ORDERS_PROFILE, 33),
+                (ADMIN, 53),
+                (ADMIN, 65),
+                (ADMIN, 73),
+                reporting,
+            ],
+        );
+    }
     assert_clean("IG302");
     let f = sfdx("IG302");
+    let reporting = f
+        .iter()
+        .find(|f| {
+            f.location
+                .path
+                .ends_with("Orders_Reporting.userPermissions-meta.xml")
+        })
+        .unwrap();
+    assert!(
+        reporting.message.contains("ExportReport")
+            && reporting.fix.contains(
+                "It is also granted by profile Orders Integration (API): remove it there too"
+            ),
+        "{} / {}",
+        reporting.message,
+        reporting.fix
+    );
     let tiers: Vec<(u32, Severity)> = f
         .iter()
         .filter(|f| f.location.path.ends_with("Admin.profile-meta.xml"))
