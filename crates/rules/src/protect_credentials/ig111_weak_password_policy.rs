@@ -297,8 +297,13 @@ impl Rule for WeakPasswordPolicy {
             )
             .key(format!("{}|PasswordNeverExpires", identity_key(id)))
             .fix(format!(
-                "Remove \"Password Never Expires\" from {} (Setup > System Permissions; set <enabled>false</enabled> in its <userPermissions> entry for PasswordNeverExpires: deleting the entry does not revoke it on deploy), and rotate the password or, better, switch to the JWT bearer flow.",
-                sources.join(", ")
+                "Remove \"Password Never Expires\" from {} ({}; set <enabled>false</enabled> in its <userPermissions> entry for PasswordNeverExpires: deleting the entry does not revoke it on deploy), and rotate the password or, better, switch to the JWT bearer flow.",
+                sources.join(", "),
+                p.granted_by
+                    .iter()
+                    .map(setup_and_file)
+                    .collect::<Vec<_>>()
+                    .join("; ")
             ));
             for g in p.granted_by.iter().skip(1) {
                 f = f.related(Related::new(
@@ -328,5 +333,29 @@ mod tests {
         assert!(profile_weakness("passwordExpiration", 0).is_some());
         assert!(profile_weakness("passwordExpiration", 90).is_none());
         assert!(profile_weakness("maxLoginAttempts", 3).is_none());
+    }
+}
+
+/// Where a grant's system permissions are edited, in Setup and in the
+/// project: `Setup > Profiles > Int Profile > System Permissions, in
+/// profiles/Int Profile.profile-meta.xml`.
+fn setup_and_file(grant: &intguard_model::Grant) -> String {
+    use crate::support::metadata_file;
+    use intguard_model::{profile_label, GrantKind};
+    match grant.kind {
+        GrantKind::Profile => format!(
+            "Setup > Profiles > {} > System Permissions, in {}",
+            profile_label(&grant.name),
+            metadata_file(&grant.location.path, "profiles", || {
+                format!("profiles/{}.profile-meta.xml", grant.name)
+            })
+        ),
+        _ => format!(
+            "Setup > Permission Sets > {} > System Permissions, in {}",
+            grant.name,
+            metadata_file(&grant.location.path, "permissionsets", || {
+                format!("permissionsets/{}.permissionset-meta.xml", grant.name)
+            })
+        ),
     }
 }

@@ -523,6 +523,14 @@ fn ig206_org_side_and_ig111_ig204_permissions() {
     let f = run("IG111", &inv);
     assert_eq!(f.len(), 1);
     assert_eq!(f[0].location.line, 29);
+    // The fix names the page and the file that grant it (there is no
+    // "Setup > System Permissions").
+    assert!(
+        f[0].fix
+            .contains("Setup > Profiles > Orders Integration > System Permissions, in profiles/"),
+        "{}",
+        f[0].fix
+    );
     let f = run("IG204", &inv);
     assert_eq!(f.len(), 1);
     assert_eq!(f[0].location.line, 33);
