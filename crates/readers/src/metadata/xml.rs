@@ -315,11 +315,14 @@ impl<'a, 't> Leaves<'a, 't> {
     }
 }
 
+/// An `xsd:boolean`, as the Metadata API types its flags: `true` / `false`
+/// or `1` / `0` (a hand-edited `<enabled>1</enabled>` grants the
+/// permission on deploy).
 pub(crate) fn parse_bool(s: &str) -> Option<bool> {
     let s = s.trim();
-    if s.eq_ignore_ascii_case("true") {
+    if s.eq_ignore_ascii_case("true") || s == "1" {
         Some(true)
-    } else if s.eq_ignore_ascii_case("false") {
+    } else if s.eq_ignore_ascii_case("false") || s == "0" {
         Some(false)
     } else {
         None
@@ -329,6 +332,21 @@ pub(crate) fn parse_bool(s: &str) -> Option<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn booleans_are_xsd_booleans() {
+        for (s, want) in [
+            ("true", Some(true)),
+            (" TRUE ", Some(true)),
+            ("1", Some(true)),
+            ("false", Some(false)),
+            ("0", Some(false)),
+            ("yes", None),
+            ("", None),
+        ] {
+            assert_eq!(parse_bool(s), want, "{s:?}");
+        }
+    }
 
     type Seen = (String, Vec<(String, String, Pos)>, Pos);
 
