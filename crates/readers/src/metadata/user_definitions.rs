@@ -19,6 +19,8 @@ pub(crate) fn read_user_definition(
     in_config: bool,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<UserDefinition> {
+    // A byte order mark (Windows editors write one) is no JSON syntax error.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let v: serde_json::Value = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) => {
@@ -82,4 +84,23 @@ pub(crate) fn read_user_definition(
         profile_location: profile.map(|(k, _)| locate(k)),
         permsets_location,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A byte order mark before the JSON (as Windows editors write it) is
+    /// read past: the user is not dropped with a syntax warning.
+    #[test]
+    fn a_byte_order_mark_is_no_syntax_error() {
+        let mut diagnostics = Vec::new();
+        let text = "\u{feff}{\n  \"Username\": \"int.bom@acme.com\",\n  \"profileName\": \"Int Profile\"\n}\n";
+        let def = read_user_definition(text, "config/bom-user-def.json", true, &mut diagnostics)
+            .expect("read");
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        assert_eq!(def.username, "int.bom@acme.com");
+        assert_eq!(def.profile_name.as_deref(), Some("Int Profile"));
+        assert_eq!(def.location.line, 2);
+    }
 }

@@ -300,6 +300,8 @@ pub(crate) fn artifact_json(
     display: &str,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> ArtifactJson {
+    // A byte order mark (Windows editors write one) is no JSON syntax error.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let value: serde_json::Value = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) => {
