@@ -38,11 +38,19 @@ pub fn diagnostics(
     for s in suppressions {
         let (line, col) = (s.location.line, s.location.column);
         if !has_reason(s) {
+            // The example names the comment's own rules.
+            let rules = if s.rules.is_empty() {
+                "IG102".to_string()
+            } else {
+                s.rules.join(", ")
+            };
             out.push(
                 Diagnostic::warning(
                     "suppression-without-reason",
                     s.location.path.clone(),
-                    "intguard-ignore needs a reason (`intguard-ignore IG102: why this is acceptable`); this one is not applied",
+                    format!(
+                        "intguard-ignore needs a reason (`intguard-ignore {rules}: why this is acceptable`); this one is not applied"
+                    ),
                 )
                 .at(line, col),
             );
@@ -129,6 +137,13 @@ mod tests {
             assert_eq!(d.len(), 1);
             assert_eq!(d[0].code, "suppression-without-reason");
             assert_eq!(d[0].line, Some(38));
+            // The example names the comment's own rule.
+            assert!(
+                d[0].message
+                    .contains("`intguard-ignore IG109: why this is acceptable`"),
+                "{}",
+                d[0].message
+            );
         }
         let ok = suppression(38, 41, &["IG109", "IG999"], Some("r"));
         let d = diagnostics(&[ok], |r| r == "IG109");
