@@ -317,25 +317,6 @@ impl Rule for WeakPasswordPolicy {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn health_check_bar() {
-        assert!(org_weakness("expiration", "Never").is_some());
-        assert!(org_weakness("expiration", "OneYear").is_some());
-        assert!(org_weakness("expiration", "SixMonths").is_none());
-        assert!(org_weakness("complexity", "AlphaNumeric").is_none());
-        assert!(org_weakness("minimumPasswordLength", "6").is_some());
-        assert!(org_weakness("minimumPasswordLength", "8").is_none());
-        assert!(org_weakness("maxLoginAttempts", "NoLimit").is_some());
-        assert!(profile_weakness("passwordExpiration", 0).is_some());
-        assert!(profile_weakness("passwordExpiration", 90).is_none());
-        assert!(profile_weakness("maxLoginAttempts", 3).is_none());
-    }
-}
-
 /// Where a grant's system permissions are edited, in Setup and in the
 /// project: `Setup > Profiles > Int Profile > System Permissions, in
 /// profiles/Int Profile.profile-meta.xml`.
@@ -357,5 +338,24 @@ fn setup_and_file(grant: &intguard_model::Grant) -> String {
                 format!("permissionsets/{}.permissionset-meta.xml", grant.name)
             })
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn health_check_bar() {
+        assert!(org_weakness("expiration", "Never").is_some());
+        assert!(org_weakness("expiration", "OneYear").is_some());
+        assert!(org_weakness("expiration", "SixMonths").is_none());
+        assert!(org_weakness("complexity", "AlphaNumeric").is_none());
+        assert!(org_weakness("minimumPasswordLength", "6").is_some());
+        assert!(org_weakness("minimumPasswordLength", "8").is_none());
+        assert!(org_weakness("maxLoginAttempts", "NoLimit").is_some());
+        assert!(profile_weakness("passwordExpiration", 0).is_some());
+        assert!(profile_weakness("passwordExpiration", 90).is_none());
+        assert!(profile_weakness("maxLoginAttempts", 3).is_none());
     }
 }
