@@ -1,5 +1,5 @@
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 use intguard_engine::{
@@ -43,7 +43,8 @@ pub struct ReportArgs {
     /// Output format.
     #[arg(long, short, value_enum, default_value = "text")]
     format: FormatArg,
-    /// Write the report to FILE instead of standard output.
+    /// Write the report to FILE instead of standard output (`-`: standard
+    /// output). A FILE that is one of the scan's inputs is refused.
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
     /// Exit 1 when a finding is at or above this severity [default: high, or
@@ -74,9 +75,10 @@ pub struct ScanArgs {
     /// Write every current finding's fingerprint to FILE (accepting them).
     #[arg(long, value_name = "FILE")]
     write_baseline: Option<PathBuf>,
-    /// Worker threads (default: all cores).
-    #[arg(long, default_value_t = 0)]
-    threads: usize,
+    /// Worker threads (default: all cores; at most 256: each thread is
+    /// started up front, and thousands of them only cost time and memory).
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u16).range(0..=256))]
+    threads: u16,
     /// Follow symbolic links: a folder or file linked into an app (a shared
     /// config folder) is read as part of it. Loops are reported, not followed.
     #[arg(long, short = 'L')]
@@ -88,6 +90,9 @@ pub fn run(args: ScanArgs) -> i32 {
         Ok(x) => x,
         Err(e) => return exit::usage_error(e),
     };
+    if let Err(e) = output_is_no_input(&args) {
+        return exit::usage_error(e);
+    }
     let baseline = match &args.baseline {
         Some(path) => match Baseline::load(path) {
             Ok(b) => Some(b),
@@ -104,7 +109,7 @@ pub fn run(args: ScanArgs) -> i32 {
         paths,
         config,
         baseline,
-        threads: args.threads,
+        threads: usize::from(args.threads),
         follow_symlinks: args.follow,
         paths_only: snapshot.is_none(),
     };
@@ -133,6 +138,59 @@ pub fn run(args: ScanArgs) -> i32 {
     }
 
     report(&outcome, &args.report, &options.config)
+}
+
+/// Refuses a `--output` that is one of the scan's own inputs: a file given
+/// to scan, the config, the org snapshot or a baseline (the report would
+/// replace it, and a report written over `--write-baseline`'s file left an
+/// unreadable baseline while saying it was written).
+fn output_is_no_input(args: &ScanArgs) -> Result<(), String> {
+    let Some(out) = args.report.output.as_deref().filter(|p| !is_stdout(p)) else {
+        return Ok(());
+    };
+    let resolved = |p: &Path| -> Option<PathBuf> {
+        std::fs::canonicalize(p).ok().or_else(|| {
+            let parent = match p.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d,
+                _ => Path::new("."),
+            };
+            Some(std::fs::canonicalize(parent).ok()?.join(p.file_name()?))
+        })
+    };
+    let Some(target) = resolved(out) else {
+        return Ok(());
+    };
+    let inputs = args
+        .paths
+        .iter()
+        .filter(|p| p.is_file())
+        .map(|p| (p.as_path(), "a file it scans"))
+        .chain(args.config.as_deref().map(|p| (p, "the config")))
+        .chain(
+            args.org_snapshot
+                .as_deref()
+                .map(|p| (p, "the org snapshot")),
+        )
+        .chain(args.baseline.as_deref().map(|p| (p, "the baseline")))
+        .chain(
+            args.write_baseline
+                .as_deref()
+                .map(|p| (p, "the baseline it writes")),
+        );
+    for (input, what) in inputs {
+        if resolved(input).as_deref() == Some(target.as_path()) {
+            return Err(format!(
+                "--output {} is {what}: the report would replace it; write the report elsewhere",
+                out.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `-o -`: standard output, as most tools read it.
+fn is_stdout(path: &Path) -> bool {
+    path.as_os_str() == "-"
 }
 
 /// Renders the outcome as asked and returns the exit code.
@@ -172,7 +230,8 @@ pub fn report(outcome: &ScanOutcome, args: &ReportArgs, config: &Config) -> i32 
         FormatArg::Sarif => Format::Sarif,
         FormatArg::Markdown => Format::Markdown,
     };
-    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let file = args.output.as_deref().filter(|p| !is_stdout(p));
+    let to_terminal = file.is_none() && std::io::stdout().is_terminal();
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -182,7 +241,7 @@ pub fn report(outcome: &ScanOutcome, args: &ReportArgs, config: &Config) -> i32 
     };
     let options = TextOptions { color };
     let mut timer = intguard_engine::PhaseTimer::start();
-    let written = match &args.output {
+    let written = match file {
         Some(path) => output::to_file(path, |out| write(format, &report, &options, out))
             .map_err(|e| format!("cannot write {}: {e}", path.display())),
         None => output::to_stdout(|out| write(format, &report, &options, out))

@@ -5,6 +5,7 @@
 
 use crate::support;
 
+use std::fs;
 use std::path::{Path, PathBuf};
 
 use support::*;
@@ -370,4 +371,70 @@ fn unwritable_output_is_an_error() {
     );
     run.expect_no_panic().expect_code(2);
     assert!(run.stderr.contains("report.json"), "{}", run.stderr);
+}
+
+#[test]
+fn output_over_one_of_the_scans_inputs_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = tmp.path().join("app");
+    fs::create_dir_all(&app).unwrap();
+    let config = tmp.path().join("intguard.toml");
+    fs::write(&config, "[rules]\n").unwrap();
+    let baseline = tmp.path().join("baseline.json");
+    let loose = tmp.path().join("notes.txt");
+    fs::write(&loose, "nothing here\n").unwrap();
+    let cases: [(&[&str], &Path, &str); 3] = [
+        (&["--config"], &config, "the config"),
+        (&["--write-baseline"], &baseline, "the baseline it writes"),
+        (&[], &loose, "a file it scans"),
+    ];
+    for (flag, file, said) in cases {
+        let before = fs::read(file).ok();
+        let mut cmd = intguard();
+        cmd.arg("scan").arg(&app).arg(&loose).args(flag);
+        if !flag.is_empty() {
+            cmd.arg(file);
+        }
+        // The same file spelled another way: through `..`.
+        let spelled = tmp.path().join("app/..").join(file.file_name().unwrap());
+        let run = run_cmd(cmd.arg("--output").arg(&spelled));
+        run.expect_no_panic().expect_code(2);
+        assert!(
+            run.stderr.contains(said) && run.stderr.contains("--output"),
+            "{said}: {}",
+            run.stderr
+        );
+        assert_eq!(fs::read(file).ok(), before, "{said}: the file was touched");
+    }
+}
+
+#[test]
+fn output_dash_is_standard_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = run_cmd(
+        intguard()
+            .current_dir(tmp.path())
+            .arg("scan")
+            .arg(example_app("legacy-sync"))
+            .args(["--format", "json", "--output", "-"]),
+    );
+    run.expect_no_panic().expect_code(1);
+    let json = run.json();
+    assert!(json["findings"].as_array().is_some_and(|f| !f.is_empty()));
+    assert!(!tmp.path().join("-").exists(), "wrote a file named '-'");
+}
+
+#[test]
+fn threads_beyond_256_are_a_usage_error() {
+    let run = run(["scan", "--threads", "100000", "."]);
+    run.expect_no_panic().expect_code(2);
+    assert!(run.stderr.contains("--threads"), "{}", run.stderr);
+    run_cmd(
+        intguard()
+            .arg("scan")
+            .arg(example_app("invoices-eapi"))
+            .args(["--threads", "256", "--fail-on", "none"]),
+    )
+    .expect_no_panic()
+    .expect_code(0);
 }
