@@ -163,11 +163,26 @@ pub(crate) fn walk(roots: &[PathBuf], options: &ReadOptions) -> Walk {
         .filter_map(|r| std::fs::canonicalize(r).ok())
         .collect();
     // Each named file once, with its resolved path.
+    // A file root inside another root (`scan . docs/notes.txt`) is named to
+    // that root's walk, as it was as a root of its own: read whatever
+    // `.gitignore` says, kept out by `[paths] ignore` with a note.
+    let covered_files = roots
+        .iter()
+        .filter(|r| r.is_file() && !distinct.contains(r));
     let named: Vec<(&PathBuf, PathBuf)> = options
         .named_files
         .iter()
+        .chain(covered_files)
         .filter_map(|f| Some((f, std::fs::canonicalize(f).ok()?)))
-        .collect();
+        .fold(
+            Vec::new(),
+            |mut named: Vec<(&PathBuf, PathBuf)>, (given, file)| {
+                if !named.iter().any(|(_, f)| *f == file) {
+                    named.push((given, file));
+                }
+                named
+            },
+        );
     for root in distinct {
         walk_root(root, options, &scanned, &named, &out);
     }
@@ -288,26 +303,13 @@ fn walk_root(
     named: &[(&PathBuf, PathBuf)],
     out: &Mutex<Walk>,
 ) {
-    let below = options.ignore_base.as_deref().and_then(|base| {
-        let canonical = std::fs::canonicalize(root).ok()?;
-        Some(
-            canonical
-                .strip_prefix(base)
-                .ok()?
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect::<Vec<String>>(),
-        )
-    });
-    let globs: Vec<String> = match below {
-        Some(below) if !below.is_empty() => options
-            .ignore_globs
-            .iter()
-            .filter_map(|g| glob_below(g, &below))
-            .collect(),
-        _ => options.ignore_globs.clone(),
-    };
-    let ignores = user_ignores(root, &globs);
+    if let Some(why) = file_root_kept_out(root, options) {
+        lock(out)
+            .diagnostics
+            .push(Diagnostic::warning("ignored-path", display_path(root), why));
+        return;
+    }
+    let ignores = config_ignores(root, options);
     // git lists what it tracks while the folder is walked (the file list is
     // sorted and deduplicated afterwards).
     // The root's own `.gitignore` and its parents' are read before any
@@ -338,6 +340,51 @@ fn walk_root(
         }
         add_named(root, named, ignores.as_ref(), out);
     });
+}
+
+/// The config's `[paths] ignore` globs as they apply in the folder `dir`
+/// (they are written relative to the config's folder).
+fn config_ignores(dir: &Path, options: &ReadOptions) -> Option<Gitignore> {
+    let below = options.ignore_base.as_deref().and_then(|base| {
+        let canonical = std::fs::canonicalize(dir).ok()?;
+        Some(
+            canonical
+                .strip_prefix(base)
+                .ok()?
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<String>>(),
+        )
+    });
+    let globs: Vec<String> = match below {
+        Some(below) if !below.is_empty() => options
+            .ignore_globs
+            .iter()
+            .filter_map(|g| glob_below(g, &below))
+            .collect(),
+        _ => options.ignore_globs.clone(),
+    };
+    user_ignores(dir, &globs)
+}
+
+/// Why a root that is a file is not read: `[paths] ignore` matches it. A
+/// pre-commit hook names each changed file, and what the config ignores
+/// must stay out of its scan as of a scan of the whole repository
+/// (`.gitignore` does not keep a named file out: it is read, as ripgrep
+/// reads what it is given).
+fn file_root_kept_out(root: &Path, options: &ReadOptions) -> Option<String> {
+    if options.ignore_globs.is_empty() || !root.is_file() {
+        return None;
+    }
+    // Both resolved, so that the file lies under the folder the globs are
+    // rooted at however the root was spelt.
+    let file = std::fs::canonicalize(root).ok()?;
+    let dir = file.parent()?;
+    let ignores = config_ignores(dir, options)?;
+    ignores
+        .matched_path_or_any_parents(&file, false)
+        .is_ignore()
+        .then(|| "is matched by `paths.ignore` in the config: not read".to_string())
 }
 
 /// Adds the files the user named that lie under `root` (see

@@ -1400,6 +1400,76 @@ fn a_named_file_is_read_though_gitignore_matches_it() {
     );
 }
 
+/// Found by testing as a user would: a pre-commit hook names each changed
+/// file, and a loose file (outside any app) given alone was read although
+/// `[paths] ignore` matches it, so the hook reported what a scan of the
+/// repository does not. Given beside a folder that holds it (`scan .
+/// docs/notes.txt`), it was dropped in silence. Both now keep it out with an
+/// `ignored-path` note; `.gitignore` still does not keep out a named file.
+#[test]
+fn a_named_loose_file_is_kept_out_by_paths_ignore() {
+    const TOKEN: &str = "00D5g000004XYZa!AQ0AQHkxqEuqI9zC5vYq3fWwqpcNMg0hJ8xJQ7mXbV2p8lZrY6WkRtH1sA3dF4gH5jK6lZ7xC8vB9nM0qW1eR2tY3uI4oP";
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path();
+    git(repo, &["init", "-q"]);
+    write(repo, "intguard.toml", "[paths]\nignore = [\"docs/**\"]\n");
+    write(repo, "docs/notes.txt", format!("token = {TOKEN}\n"));
+    write(repo, "loose.txt", format!("token = {TOKEN}\n"));
+    write(repo, ".gitignore", "loose.txt\n");
+    let scan = |dir: &Path, args: &[&str]| -> Value {
+        let run = run_cmd(
+            intguard()
+                .current_dir(dir)
+                .arg("scan")
+                .args(args)
+                .args(["--format", "json"]),
+        );
+        run.expect_no_panic();
+        run.json()
+    };
+    let paths = |report: &Value| -> BTreeSet<String> {
+        findings(report)
+            .iter()
+            .map(|f| f["path"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let kept_out = |report: &Value, path: &str| {
+        diagnostics(report).iter().any(|d| {
+            d["code"] == "ignored-path"
+                && d["path"] == path
+                && d["message"].as_str().unwrap().contains("paths.ignore")
+        })
+    };
+    for (dir, args, shown) in [
+        (repo.to_path_buf(), vec!["docs/notes.txt"], "docs/notes.txt"),
+        (
+            repo.to_path_buf(),
+            vec![".", "docs/notes.txt"],
+            "docs/notes.txt",
+        ),
+        (repo.join("docs"), vec!["notes.txt"], "notes.txt"),
+    ] {
+        let report = scan(&dir, &args);
+        assert!(paths(&report).is_empty(), "{args:?}: {report}");
+        assert!(kept_out(&report, shown), "{args:?}: {report}");
+    }
+    // `.gitignore` hides it from the folder's walk, not from a scan that
+    // names it.
+    assert!(paths(&scan(repo, &["."])).is_empty());
+    // Spelt as the walk of the root holding it spells its files.
+    for (args, shown) in [
+        (vec!["loose.txt"], "loose.txt"),
+        (vec![".", "loose.txt"], "./loose.txt"),
+    ] {
+        let report = scan(repo, &args);
+        assert_eq!(
+            paths(&report),
+            BTreeSet::from([shown.to_string()]),
+            "{args:?}: {report}"
+        );
+    }
+}
+
 /// Found by testing as a user would: outside git, a file given inside an
 /// app was read with its whole app, but the app's own `intguard.toml` (its
 /// disabled rules, ignores, severities) was not found, so the file's scan
