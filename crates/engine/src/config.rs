@@ -278,7 +278,8 @@ impl Config {
         if let Some(f) = &self.fail_on {
             if f != "none" && Severity::parse(f).is_none() {
                 return Err(self.invalid(format!(
-                    "fail-on = {f:?}: expected critical, high, medium, low, info or none"
+                    "{}fail-on = {f:?}: expected critical, high, medium, low, info or none",
+                    self.line_of(f)
                 )));
             }
         }
@@ -301,7 +302,8 @@ impl Config {
         for (rule, sev) in &self.rules.severity {
             if Severity::parse(sev).is_none() {
                 return Err(self.invalid(format!(
-                    "rules.severity.{rule} = {sev:?}: expected critical, high, medium, low or info"
+                    "{}rules.severity.{rule} = {sev:?}: expected critical, high, medium, low or info",
+                    self.line_of(sev)
                 )));
             }
         }
@@ -574,5 +576,21 @@ apps = ["orders-sapi", "orders-batch"]
         assert!(msg.contains("legacy-sync/[abc"), "{msg}");
         assert!(msg.contains(FILE_NAME), "{msg}");
         assert!(parse("[paths]\nignore = [\"**/src/test/**\", \"sandbox/**\"]\n").is_ok());
+    }
+
+    /// Every invalid value names its line, as unknown keys and rules do.
+    #[test]
+    fn an_invalid_severity_names_its_line() {
+        let e = parse("# CI gate\n\nfail-on = \"bogus\"\n").unwrap_err();
+        assert!(e.to_string().contains("line 3: fail-on = \"bogus\""), "{e}");
+        let e = parse(
+            "fail-on = \"high\"\n\n[rules]\nseverity = { IG109 = \"medium\", IG102 = \"huge\" }\n",
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("line 4: rules.severity.IG102 = \"huge\""),
+            "{e}"
+        );
     }
 }
