@@ -45,13 +45,23 @@ pub fn contains_pair(hay: &str, pair: &[u8; 2]) -> bool {
 /// One reference to a property inside a value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Placeholder {
-    /// The property name without the `secure::` prefix.
+    /// The property name without the `secure::` prefix. A nested
+    /// reference's name holds the references it is built from
+    /// (`${mule.env}.sf.password`), which [`Placeholder::is_nested`] tells
+    /// and resolution fills in per environment.
     pub name: String,
     /// Written as `secure::name`: only secure-properties files are searched.
     pub secure: bool,
     /// Byte range of the whole reference in the raw value.
     pub start: usize,
     pub end: usize,
+}
+
+impl Placeholder {
+    /// The name is built from other references (`${${mule.env}.sf.user}`).
+    pub fn is_nested(&self) -> bool {
+        contains_pair(&self.name, b"${")
+    }
 }
 
 fn split_secure(name: &str) -> (String, bool) {
@@ -76,11 +86,12 @@ pub fn placeholders(raw: &str) -> Vec<Placeholder> {
             break;
         }
         if bytes[i + 1] == b'{' {
-            if let Some(close) = memchr::memchr(b'}', &bytes[i + 2..]) {
+            if let Some(close) = closing_brace(&bytes[i + 2..]) {
                 let inner = &raw[i + 2..i + 2 + close];
                 let (name, secure) = split_secure(inner);
-                // `${name:default}`: strip the default (but not `secure::`).
-                let name = match name.find(':') {
+                // `${name:default}`: strip the default (but not `secure::`,
+                // nor a colon inside a nested reference).
+                let name = match top_level_colon(&name) {
                     Some(colon) => name[..colon].to_string(),
                     None => name,
                 };
@@ -104,6 +115,55 @@ pub fn placeholders(raw: &str) -> Vec<Placeholder> {
     }
     out.sort_by_key(|p| p.start);
     out
+}
+
+/// The offset of the `}` that closes a `${` whose body starts `body`:
+/// references nest (`${${mule.env}.sf.password}`: Mule resolves the inner
+/// one first and reads the property it names), so each inner `${` takes the
+/// next `}`. `None` when it is never closed.
+fn closing_brace(body: &[u8]) -> Option<usize> {
+    let first = memchr::memchr(b'}', body)?;
+    // Most references hold no other: one search and a look for `${`.
+    if !memchr::memchr_iter(b'$', &body[..first]).any(|i| body.get(i + 1) == Some(&b'{')) {
+        return Some(first);
+    }
+    let mut open = 0usize;
+    let mut i = 0;
+    while i < body.len() {
+        match body[i] {
+            b'$' if body.get(i + 1) == Some(&b'{') => {
+                open += 1;
+                i += 1;
+            }
+            b'}' if open == 0 => return Some(i),
+            b'}' => open -= 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    // Unbalanced: the first `}`, as Mule's own parser falls back to.
+    Some(first)
+}
+
+/// The first `:` of a reference's name outside the references nested in it
+/// (`${${x:a}.y:b}` -> the one before `b`).
+fn top_level_colon(name: &str) -> Option<usize> {
+    let bytes = name.as_bytes();
+    let mut open = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'$' if bytes.get(i + 1) == Some(&b'{') => {
+                open += 1;
+                i += 1;
+            }
+            b'}' => open = open.saturating_sub(1),
+            b':' if open == 0 => return Some(i),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 /// `p('x')`, `p("x")`, `Mule::p('x')` inside a `#[...]` DataWeave expression.
@@ -178,6 +238,41 @@ mod tests {
             .into_iter()
             .map(|p| (p.name, p.secure))
             .collect()
+    }
+
+    /// `${${mule.env}.sf.password}`: one reference whose name holds the
+    /// inner one, not a property named `${mule.env`.
+    #[test]
+    fn nested_references_are_one_reference() {
+        let raw = "${${mule.env}.sf.password} and ${secure::${env}.key:x} ${${a:b}.c:d}";
+        let refs = placeholders(raw);
+        let got: Vec<(&str, bool, &str, bool)> = refs
+            .iter()
+            .map(|p| {
+                (
+                    p.name.as_str(),
+                    p.secure,
+                    &raw[p.start..p.end],
+                    p.is_nested(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "${mule.env}.sf.password",
+                    false,
+                    "${${mule.env}.sf.password}",
+                    true
+                ),
+                ("${env}.key", true, "${secure::${env}.key:x}", true),
+                ("${a:b}.c", false, "${${a:b}.c:d}", true),
+            ]
+        );
+        // Never closed: up to the first `}`, as before.
+        assert_eq!(names("${a ${b}"), vec![("a ${b".into(), false)]);
+        assert!(!placeholders("${sfdc.user}")[0].is_nested());
     }
 
     #[test]

@@ -97,6 +97,48 @@ pub fn is_environment_placeholder(name: &str) -> bool {
     name.to_ascii_lowercase().contains("env")
 }
 
+/// A nested reference's name as a pattern over property keys: each inner
+/// reference stands for one or more characters other than `.`
+/// (`${mule.env}.sf.user` matches `dev.sf.user`, not `sf.user`).
+struct NamePattern<'a> {
+    /// The literal parts between the inner references, in order.
+    literals: Vec<&'a str>,
+}
+
+impl<'a> NamePattern<'a> {
+    fn new(name: &'a str) -> Self {
+        let mut literals = Vec::new();
+        let mut last = 0;
+        for r in placeholders(name)
+            .into_iter()
+            .filter(|r| name[r.start..].starts_with("${"))
+        {
+            literals.push(&name[last..r.start]);
+            last = r.end;
+        }
+        literals.push(&name[last..]);
+        NamePattern { literals }
+    }
+
+    fn matches(&self, key: &str) -> bool {
+        fn rest(literals: &[&str], key: &str) -> bool {
+            let Some((lit, more)) = literals.split_first() else {
+                return key.is_empty();
+            };
+            let Some(after) = key.strip_prefix(lit) else {
+                return false;
+            };
+            if more.is_empty() {
+                return after.is_empty();
+            }
+            // The reference's value: one or more characters, no `.`.
+            let segment_end = after.find('.').unwrap_or(after.len());
+            (1..=segment_end).any(|n| rest(more, &after[n..]))
+        }
+        rest(&self.literals, key)
+    }
+}
+
 impl MuleApp {
     /// The files Mule loads in environment `env` (`None`: those for every
     /// environment), in the order it looks a property up in them:
@@ -244,6 +286,51 @@ impl MuleApp {
         self.substitute(source.raw_value(), None, 1, &mut acc)
     }
 
+    /// The name a nested reference reads in `env`
+    /// (`${mule.env}.sf.user` -> `dev.sf.user`); `None` when something in
+    /// it is not defined.
+    fn nested_name(&self, pattern: &str, env: Option<&str>, depth: usize) -> Option<String> {
+        let mut scratch = Resolved {
+            environment: None,
+            value: None,
+            sources: Vec::new(),
+            unresolved: Vec::new(),
+        };
+        self.substitute(pattern, env, depth + 1, &mut scratch)
+    }
+
+    /// The property names a reference can read: its name, or for a nested
+    /// one (`${${mule.env}.sf.password}`) the names it resolves to in the
+    /// app's environments and the keys its files define that it can name
+    /// (`dev.sf.password`, `prod.sf.password`: the environment is often
+    /// given only at deploy time). The name as written when none is known.
+    pub fn names_read_by(&self, p: &Placeholder) -> Vec<String> {
+        if !p.is_nested() {
+            return vec![p.name.clone()];
+        }
+        let mut names: Vec<String> = self
+            .resolution_environments()
+            .into_iter()
+            .filter_map(|env| self.nested_name(&p.name, env, 0))
+            .collect();
+        let pattern = NamePattern::new(&p.name);
+        names.extend(
+            self.property_files
+                .iter()
+                .filter(|f| f.secure == p.secure || self.runtime == MuleRuntime::Mule3)
+                .flat_map(|f| &f.entries)
+                .map(PropertyEntry::key)
+                .filter(|k| pattern.matches(k))
+                .map(str::to_string),
+        );
+        names.sort();
+        names.dedup();
+        if names.is_empty() {
+            names.push(p.name.clone());
+        }
+        names
+    }
+
     /// Resolves a value for one environment (`None`: the app has no
     /// per-environment files).
     pub fn resolve<'a>(&'a self, value: &Value, env: Option<&'a str>) -> Resolved<'a> {
@@ -341,7 +428,25 @@ impl MuleApp {
                 out.push_str(env);
                 continue;
             }
-            match self.lookup(&ph.name, ph.secure, env) {
+            // `${${mule.env}.sf.user}`: the name first, then what it names.
+            // What the name reads is not where the value comes from: kept
+            // out of the sources. Unknown (`mule.env` given at deploy
+            // time), the reference is unresolved as written.
+            let name = if ph.is_nested() {
+                match self.nested_name(&ph.name, env, depth) {
+                    Some(name) => Cow::Owned(name),
+                    None => {
+                        if !acc.unresolved.contains(&ph.name) {
+                            acc.unresolved.push(ph.name.clone());
+                        }
+                        complete = false;
+                        continue;
+                    }
+                }
+            } else {
+                Cow::Borrowed(ph.name.as_str())
+            };
+            match self.lookup(&name, ph.secure, env) {
                 Some(src) => {
                     acc.sources.push(src);
                     match self.substitute(src.raw_value(), env, depth + 1, acc) {
@@ -350,8 +455,8 @@ impl MuleApp {
                     }
                 }
                 None => {
-                    if !acc.unresolved.contains(&ph.name) {
-                        acc.unresolved.push(ph.name.clone());
+                    if !acc.unresolved.iter().any(|u| *u == name) {
+                        acc.unresolved.push(name.into_owned());
                     }
                     complete = false;
                 }
@@ -436,6 +541,38 @@ mod tests {
             location: Location::new("global.xml", 5, 3),
         }];
         app
+    }
+
+    /// `${${mule.env}.sf.user}`: the inner reference names the property the
+    /// outer one reads, per environment; unknown (set at deploy time), the
+    /// names it can read are the keys matching it.
+    #[test]
+    fn nested_references_read_the_property_they_name() {
+        let mut app = app();
+        app.property_files[0].entries.extend([
+            entry("dev.sf.user", "int.sync.dev@acme.com", "common.yaml", 3),
+            entry("prod.sf.user", "int.sync@acme.com", "common.yaml", 4),
+            entry("sf.user", "nobody", "common.yaml", 5),
+            entry("qa.eu.sf.user", "nobody", "common.yaml", 6),
+        ]);
+        let v = Value::new("${${mule.env}.sf.user}", Location::new("global.xml", 10, 5));
+        let refs = v.placeholders();
+        // mule.env is given at deploy time: nothing resolves.
+        let r = app.resolve(&v, Some("dev"));
+        assert_eq!(r.value, None);
+        assert_eq!(r.unresolved, ["${mule.env}.sf.user"]);
+        assert_eq!(app.names_read_by(&refs[0]), ["dev.sf.user", "prod.sf.user"]);
+        app.global_properties.push(GlobalProperty {
+            name: "mule.env".into(),
+            value: Value::new("prod", Location::new("global.xml", 4, 3)),
+            location: Location::new("global.xml", 4, 3),
+        });
+        let r = app.resolve(&v, None);
+        assert_eq!(r.value.as_deref(), Some("int.sync@acme.com"));
+        // The value's source, not the property that named it.
+        assert_eq!(r.sources.len(), 1);
+        assert_eq!(r.sources[0].location().line, 4);
+        assert_eq!(r.sources[0].location().path, "common.yaml");
     }
 
     #[test]

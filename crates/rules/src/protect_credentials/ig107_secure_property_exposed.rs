@@ -265,18 +265,21 @@ fn secret_properties(app: &MuleApp) -> BTreeMap<String, Vec<Occurrence>> {
             if p.secure || !(held.secret || is_secret_name(&p.name)) {
                 continue;
             }
-            add(
-                &p.name,
-                Occurrence {
-                    why: Why::Reference,
-                    location: held.location.clone(),
-                    label: format!(
-                        "read as {} by {}",
-                        written_reference(held.text, &p),
-                        held.label
-                    ),
-                },
-            );
+            // `${${mule.env}.sf.password}`: each name it reads.
+            for name in app.names_read_by(&p) {
+                add(
+                    &name,
+                    Occurrence {
+                        why: Why::Reference,
+                        location: held.location.clone(),
+                        label: format!(
+                            "read as {} by {}",
+                            written_reference(held.text, &p),
+                            held.label
+                        ),
+                    },
+                );
+            }
         }
     }
     // Where those properties are defined: context for the finding.

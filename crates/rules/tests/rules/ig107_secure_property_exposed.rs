@@ -157,3 +157,42 @@ fn dataweave_references_are_quoted_as_written() {
         token.message
     );
 }
+
+const NESTED: &str = "IG107/nested-names";
+
+/// Found by testing as a user would: `${${mule.env}.sf.password}` (one file
+/// holding every environment's values) was read as a property named
+/// `${mule.env`, and the fix told to list `"${mule.env"` in
+/// secureProperties. The names it reads are the keys it can name.
+#[test]
+fn a_nested_reference_names_the_properties_it_reads() {
+    common::assert_places(
+        "IG107",
+        NESTED,
+        &[
+            ("sync-api/src/main/mule/global.xml", 11),
+            ("sync-api/src/main/mule/global.xml", 11),
+            ("sync-api/src/main/resources/config.yaml", 4),
+            ("sync-api/src/main/resources/config.yaml", 8),
+            ("sync-api/src/main/resources/config.yaml", 10),
+        ],
+    );
+    let findings = common::run("IG107", NESTED);
+    let keys: Vec<&str> = findings
+        .iter()
+        .filter(|f| f.location.path.ends_with("global.xml"))
+        .map(|f| f.fingerprint_key.as_str())
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "secure-property|dev.sf.password",
+            "secure-property|prod.sf.password"
+        ]
+    );
+    let line = r#""secureProperties": ["DEV_SF_PASSWORD", "PROD_SF_PASSWORD", "SF_PASSWORD", "dev.sf.password", "prod.sf.password"]"#;
+    for f in &findings {
+        assert!(f.fix.contains(line), "{}", f.fix);
+        assert!(!f.message.contains("`${mule.env"), "{}", f.message);
+    }
+}
