@@ -311,6 +311,16 @@ fn http_credentials_point_at_the_value_and_read_a_secure_property() {
         m3.fix
     );
     assert!(!m3.fix.contains("secure::"), "{}", m3.fix);
+    // With no placeholder config yet, the file a new one would load, beside
+    // the app's own `mule.${env}.properties`; not a made-up configuration.
+    assert!(
+        m3.fix.contains(
+            "to the app's secure properties file (secure.${env}.properties, read by a new <secure-property-placeholder:config>)"
+        ),
+        "{}",
+        m3.fix
+    );
+    assert!(!m3.fix.contains("mule.key"), "{}", m3.fix);
     // Fingerprint keys tell the credentials of a file apart.
     let mut keys: Vec<(&str, &str)> = findings
         .iter()
@@ -551,6 +561,16 @@ fn body_credentials_point_at_the_value() {
     );
     says(&m3.fix, "erp_token.password=![<encrypted value>]");
     assert!(!m3.fix.contains("secure::"), "{}", m3.fix);
+    // With no placeholder config yet, the file a new one would load, beside
+    // the app's own `mule.${env}.properties`; not a made-up configuration.
+    assert!(
+        m3.fix.contains(
+            "to the app's secure properties file (secure.${env}.properties, read by a new <secure-property-placeholder:config>)"
+        ),
+        "{}",
+        m3.fix
+    );
+    assert!(!m3.fix.contains("mule.key"), "{}", m3.fix);
     for f in &findings {
         let mut texts = vec![f.message.clone(), f.fix.clone()];
         texts.extend(f.related.iter().map(|r| r.message.clone()));
@@ -1188,4 +1208,25 @@ fn dataweave_script_variables() {
             "aud_4c2b9e7f1d8a6035",
         ],
     );
+}
+
+/// Found by testing as a user would: a Mule 3 fix always named a made-up
+/// `<secure-property-placeholder:config key="${mule.key}"
+/// location="secure.${env}.properties"/>`, even in an app that has its own
+/// configuration loading another file with another key.
+#[test]
+fn mule3_fix_names_the_apps_own_secure_file() {
+    let findings = common::run("IG102", "IG102/mule3-secure-file");
+    assert_eq!(
+        common::places("IG102", "IG102/mule3-secure-file"),
+        [("billing-m3/src/main/app/billing.xml".to_string(), 12)]
+    );
+    let fix = &findings[0].fix;
+    assert!(
+        fix.contains(
+            "add `sfdc.password=![<encrypted value>]` to the app's secure properties file (config/billing-${mule.env}.properties, read by <secure-property-placeholder:config> `Billing_Secure_Props`)"
+        ),
+        "{fix}"
+    );
+    assert!(!fix.contains("mule.key"), "{fix}");
 }

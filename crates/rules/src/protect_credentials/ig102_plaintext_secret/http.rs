@@ -161,7 +161,10 @@ pub(super) fn http_credential_finding(
         app.secure_line(prop),
         app.secure_file_hint()
     );
-    let mule3_file = format!("add `{prop}=![<encrypted value>]`{whole} to {MULE3_LOADER}");
+    let mule3_file = format!(
+        "add `{prop}=![<encrypted value>]`{whole} to {}",
+        mule3_secure_file(app)
+    );
     let replace = match (app.runtime, credential.syntax) {
         (MuleRuntime::Mule3, HttpValueSyntax::Attribute) => {
             format!("Replace value=\"…\" with value=\"${{{prop}}}\" and {mule3_file}")

@@ -292,9 +292,15 @@ fn attr_label(attr: &XmlAttribute) -> String {
     }
 }
 
-/// Mule 3: `<secure-property-placeholder:config>` decrypts `![...]` values read
-/// with plain `${name}` references.
-const MULE3_LOADER: &str = "a file loaded by <secure-property-placeholder:config key=\"${mule.key}\" location=\"secure.${env}.properties\"/>";
+/// Mule 3: the file the app's `<secure-property-placeholder:config>` loads
+/// (or the one a new configuration, as `fix secrets` adds it, would load),
+/// whose `![...]` values plain `${name}` references decrypt.
+fn mule3_secure_file(app: &MuleApp) -> String {
+    format!(
+        "the app's secure properties file ({})",
+        app.secure_file_hint()
+    )
+}
 
 /// How to encrypt a value so that this app decrypts it: with the key, algorithm,
 /// mode and IVs of its own secure-properties configuration (a value encrypted

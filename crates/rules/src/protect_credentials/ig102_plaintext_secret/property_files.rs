@@ -245,8 +245,8 @@ pub(super) fn property_findings<'a>(
                     file_name(&file.path)
                 ),
                 (MuleRuntime::Mule3, false, None) => format!(
-                    "Move it to {MULE3_LOADER} as `{}=![<encrypted value>]` (the ${{{}}} references stay): {how}. Then change the secret: the clear value stays in git history.",
-                    entry.key(), entry.key()
+                    "Move it to {} as `{}=![<encrypted value>]` (the ${{{}}} references stay): {how}. Then change the secret: the clear value stays in git history.",
+                    mule3_secure_file(app), entry.key(), entry.key()
                 ),
                 (MuleRuntime::Mule4, true, None) => format!(
                     "Write `{line}` in {} instead (read as ${{secure::{}}}): {how}. Then change the secret: the clear value stays in git history.",
@@ -316,8 +316,9 @@ pub(super) fn property_findings<'a>(
             spring_read_fix(&g.name, &delete, reader)
         } else if app.runtime == MuleRuntime::Mule3 {
             format!(
-                "Remove the <global-property name=\"{name}\"> and write `{name}=![<encrypted value>]` in {MULE3_LOADER}: {how}. Then change the secret: the clear value stays in git history.",
-                name = g.name
+                "Remove the <global-property name=\"{name}\"> and write `{name}=![<encrypted value>]` in {loader}: {how}. Then change the secret: the clear value stays in git history.",
+                name = g.name,
+                loader = mule3_secure_file(app)
             )
         } else {
             format!(

@@ -78,8 +78,9 @@ pub(super) fn xml_findings<'a>(
             spring_property_fix(app, attr, prop, how)
         } else if app.runtime == MuleRuntime::Mule3 {
             format!(
-                "Replace {name}=\"…\" with {name}=\"${{{prop}}}\" and add `{prop}=![<encrypted value>]` to {MULE3_LOADER}; {how}. Then change the secret: the clear value stays in git history.",
-                name = attr.written_name()
+                "Replace {name}=\"…\" with {name}=\"${{{prop}}}\" and add `{prop}=![<encrypted value>]` to {loader}; {how}. Then change the secret: the clear value stays in git history.",
+                name = attr.written_name(),
+                loader = mule3_secure_file(app)
             )
         } else {
             format!(
@@ -136,7 +137,8 @@ pub(super) fn spring_property_fix(
     };
     match app.runtime {
         MuleRuntime::Mule3 => format!(
-            "{set} and add `{prop}=![<encrypted value>]` to {MULE3_LOADER}; {how}. Then change the secret: the clear value stays in git history."
+            "{set} and add `{prop}=![<encrypted value>]` to {loader}; {how}. Then change the secret: the clear value stays in git history.",
+            loader = mule3_secure_file(app)
         ),
         MuleRuntime::Mule4 => format!(
             "{set}, and supply `{prop}` at deploy time only, as a protected Runtime Manager property listed in mule-artifact.json \"secureProperties\": a Spring beans file reads placeholders from the app's configuration properties (a `.properties` file, not YAML), so a value kept in the repository would be in clear again. Then change the secret: the clear value stays in git history."
