@@ -192,7 +192,12 @@ pub fn plan_rotation(
             });
         }
         if plan.changes.len() > changes_before && old_key != new_key {
-            plan.skipped.extend(old_key_left(inventory, app, old_key));
+            // A workflow that sets the key of several apps: said once.
+            for line in old_key_left(inventory, app, old_key) {
+                if !plan.skipped.contains(&line) {
+                    plan.skipped.push(line);
+                }
+            }
         }
     }
     for (path, XmlEdits { text, edits }) in settings_edits {
@@ -307,18 +312,29 @@ fn definitions_no_longer_read(
 
 /// Where the app still reads the old key after its values were re-encrypted:
 /// a literal `key` attribute, a key property defined in the repository, or
-/// one its pom or scripts set to the old key (`<encryption.key>` in the pom's
-/// properties, `-Dencryption.key=...`). Left to the user (the new key must
-/// come from outside), but said, since the app cannot decrypt the rotated
-/// values until it changes.
+/// one its pom, scripts or the repository's CI and container files set to
+/// the old key (`<encryption.key>` in the pom's properties,
+/// `-Dencryption.key=...` in a workflow or Dockerfile). Left to the user
+/// (the new key must come from outside), but said, since the app cannot
+/// decrypt the rotated values until it changes.
 fn old_key_left(inventory: &Inventory, app: &MuleApp, old_key: &[u8]) -> Vec<String> {
     let mut out = Vec::new();
-    let root = app.root.trim_end_matches('/');
-    let in_app = |path: &str| {
+    let inside = |root: &str, path: &str| {
+        let root = root.trim_end_matches('/');
         root.is_empty()
             || path
                 .strip_prefix(root)
                 .is_some_and(|rest| rest.starts_with('/'))
+    };
+    // The app's own files and those of no app (a workflow at the
+    // repository's top sets the key of every app it deploys); another app's
+    // files are that app's to report.
+    let in_reach = |path: &str| {
+        inside(&app.root, path)
+            || !inventory
+                .apps
+                .iter()
+                .any(|other| other.root != app.root && inside(&other.root, path))
     };
     for config in &app.secure_property_configs {
         let Some(key) = &config.key else { continue };
@@ -334,7 +350,7 @@ fn old_key_left(inventory: &Inventory, app: &MuleApp, old_key: &[u8]) -> Vec<Str
                 let set_to_old_key = inventory
                     .text_files
                     .iter()
-                    .filter(|f| in_app(&f.path))
+                    .filter(|f| in_reach(&f.path))
                     .flat_map(|f| &f.assignments)
                     .filter(|a| a.name == *name && a.value.trim().as_bytes() == old_key);
                 for a in set_to_old_key {

@@ -463,6 +463,93 @@ fn rotation_names_where_the_old_key_is_still_read() {
     );
 }
 
+/// Found by testing as a user would: the old key passed as
+/// `-Dencryption.key=...` by a workflow and a Dockerfile at the repository's
+/// top (outside the app's folder, where IG103 finds them) was not named, and
+/// the rotation exited 0 although the next deploy would hand the app the old
+/// key. Another app's files are that app's to report.
+#[test]
+fn rotation_names_the_old_key_in_ci_files_outside_the_app() {
+    const OLD: &str = "1234567890123456";
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path();
+    let write = |rel: &str, text: &str| {
+        let path = repo.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    for app in ["orders", "billing"] {
+        write(
+            &format!("{app}/mule-artifact.json"),
+            r#"{"minMuleVersion":"4.4.0","secureProperties":["encryption.key"]}"#,
+        );
+        write(
+            &format!("{app}/src/main/mule/global.xml"),
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core" xmlns:secure-properties="http://www.mulesoft.org/schema/mule/secure-properties">
+  <secure-properties:config name="Secure" file="secure.yaml" key="${encryption.key}">
+    <secure-properties:encrypt algorithm="AES" mode="CBC"/>
+  </secure-properties:config>
+</mule>
+"#,
+        );
+        // AES/CBC, fixed IV, key 1234567890123456: "1234" (mule.md's vector).
+        write(
+            &format!("{app}/src/main/resources/secure.yaml"),
+            "sf:\n  password: \"![w9oKTqKTtvBuRUVbhQP/qw==]\"\n",
+        );
+    }
+    write(
+        ".github/workflows/deploy.yml",
+        &format!("on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n      - run: mvn deploy -DmuleDeploy -Dencryption.key={OLD}\n"),
+    );
+    write(
+        "Dockerfile",
+        &format!("FROM maven:3\nRUN mvn package -Dencryption.key={OLD}\n"),
+    );
+    write(
+        "billing/deploy.sh",
+        &format!("mvn deploy -Dencryption.key={OLD}\n"),
+    );
+    let out = intguard()
+        .current_dir(repo)
+        .env("OLD", OLD)
+        .env("NEW", "abcdefghijklmnop")
+        .args([
+            "fix",
+            "secrets",
+            "--key-env",
+            "OLD",
+            "--rotate-key",
+            "NEW",
+            "--dry-run",
+            ".",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let left: Vec<&str> = stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("intguard: left as is: "))
+        .map(|l| l.split(": the old key is still set here").next().unwrap())
+        .collect();
+    // Each place once, though the workflow and Dockerfile (of no app) set
+    // the key of both apps; billing's script is billing's.
+    let mut places = left.clone();
+    places.sort();
+    assert_eq!(
+        places,
+        [
+            "./.github/workflows/deploy.yml:6:38",
+            "./Dockerfile:2:17",
+            "./billing/deploy.sh:1:12",
+        ],
+        "{stderr}"
+    );
+    assert!(!stderr.contains(OLD), "the old key is printed: {stderr}");
+}
+
 /// The findings of `rule` in a JSON scan of `app`.
 fn findings_of(app: &Path, rule: &str) -> Vec<serde_json::Value> {
     let (_, report) = crate::support::scan_json(app, &["--fail-on", "none"]);
