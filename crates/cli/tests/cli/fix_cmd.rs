@@ -550,6 +550,57 @@ fn rotation_names_the_old_key_in_ci_files_outside_the_app() {
     assert!(!stderr.contains(OLD), "the old key is printed: {stderr}");
 }
 
+/// Found by testing as a user would: a password in an `<http:request
+/// url>`'s user info and a secret in a `.dwl` script were left "not in a
+/// Mule app's XML or property files", although both are in an app. Each
+/// reason now says what the value is part of and what to do.
+#[test]
+fn secrets_left_say_truly_why() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = tmp.path().join("erp-api");
+    let write = |rel: &str, text: &str| {
+        let path = app.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write("mule-artifact.json", r#"{"minMuleVersion":"4.4.0"}"#);
+    write(
+        "src/main/mule/global.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core" xmlns:http="http://www.mulesoft.org/schema/mule/http">
+  <flow name="pull-orders">
+    <http:request method="GET" url="https://erpuser:Erp-Pass-9911@erp.acme.com/api/orders"/>
+  </flow>
+</mule>
+"#,
+    );
+    write(
+        "src/main/resources/dwl/auth.dwl",
+        "%dw 2.0\noutput application/json\n---\n{\n  client_id: \"orders-client\",\n  client_secret: \"Sup3r-Secret-Dwl-4455\"\n}\n",
+    );
+    let out = intguard()
+        .args(["fix", "secrets", "--key-env", "IG_FIX_KEY", "--dry-run"])
+        .arg(&app)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(!stderr.contains("not in a Mule app"), "{stderr}");
+    assert!(
+        stderr.contains("global.xml:4:32: the credential is part of the URL of <http:request>"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "auth.dwl:6:3: in the DataWeave script auth.dwl, which fix secrets does not edit"
+        ),
+        "{stderr}"
+    );
+    for secret in ["Erp-Pass-9911", "Sup3r-Secret-Dwl-4455"] {
+        assert!(!stderr.contains(secret), "{stderr}");
+    }
+}
+
 /// The findings of `rule` in a JSON scan of `app`.
 fn findings_of(app: &Path, rule: &str) -> Vec<serde_json::Value> {
     let (_, report) = crate::support::scan_json(app, &["--fail-on", "none"]);

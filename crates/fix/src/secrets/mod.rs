@@ -122,14 +122,52 @@ pub fn plan_secrets(
     }
     for (i, f) in findings.iter().enumerate() {
         if !handled.contains(&i) {
-            plan.skipped.push(format!(
-                "{}: not in a Mule app's XML or property files; change it by hand",
-                f.location
-            ));
+            plan.skipped.push(why_left(inventory, f));
         }
     }
     ws.build(&mut plan)?;
     Ok(plan)
+}
+
+/// Why a finding no app's plan takes is left as is, in the terms of where
+/// it is: a credential inside a URL, a DataWeave script, another file of an
+/// app, or a file of no app.
+fn why_left(inventory: &Inventory, f: &Finding) -> String {
+    let path = f.location.path.as_str();
+    let app = inventory.apps.iter().find(|a| {
+        let root = a.root.trim_end_matches('/');
+        root.is_empty()
+            || path
+                .strip_prefix(root)
+                .is_some_and(|rest| rest.starts_with('/'))
+    });
+    let Some(app) = app else {
+        return format!(
+            "{}: outside every Mule app (fix secrets edits apps' XML and property files); change it by hand as the finding's fix says",
+            f.location
+        );
+    };
+    let file = path.rsplit('/').next().unwrap_or(path);
+    if let Some(url) = app
+        .url_attributes
+        .iter()
+        .find(|a| a.value.location == f.location)
+    {
+        return format!(
+            "{}: the credential is part of the URL of <{}> (fix secrets moves whole values): take it out of the URL and give it to the connector in its own attribute (an HTTP request: <http:basic-authentication password=\"...\"/> on its config), then run fix secrets again to encrypt it",
+            f.location, url.element
+        );
+    }
+    if path.ends_with(".dwl") {
+        return format!(
+            "{}: in the DataWeave script {file}, which fix secrets does not edit; change it by hand as the finding's fix says",
+            f.location
+        );
+    }
+    format!(
+        "{}: in {file}, which fix secrets does not edit (it edits the app's XML attributes and property files); change it by hand as the finding's fix says",
+        f.location
+    )
 }
 
 fn belongs(app: &MuleApp, f: &Finding) -> bool {
