@@ -601,6 +601,35 @@ fn secrets_left_say_truly_why() {
     }
 }
 
+/// A secret in a YAML list of maps is left as is with the reason (Mule
+/// names no property after a list item), not moved to a secure file under
+/// `keys[0]` where nothing could read it either.
+#[test]
+fn a_secret_in_a_yaml_list_is_left_with_the_reason() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = tmp.path().join("partners-api");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../rules/tests/fixtures/IG102/yaml-list/partners-api"),
+        &app,
+    );
+    let yaml = app.join("src/main/resources/partners.yaml");
+    let before = std::fs::read_to_string(&yaml).unwrap();
+    let out = intguard()
+        .args(["fix", "secrets", "--key-env", "IG_FIX_KEY", "--force"])
+        .arg(&app)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("partners.yaml:4:7: `partners.keys[0].secret` is an item of a YAML list, which Mule reads as no property"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(&yaml).unwrap(), before);
+    assert!(!app.join("src/main/resources/secure.yaml").exists());
+}
+
 /// The findings of `rule` in a JSON scan of `app`.
 fn findings_of(app: &Path, rule: &str) -> Vec<serde_json::Value> {
     let (_, report) = crate::support::scan_json(app, &["--fail-on", "none"]);

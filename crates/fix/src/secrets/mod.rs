@@ -255,6 +255,13 @@ fn classify<'a>(app: &'a MuleApp, findings: &[&Finding], plan: &mut Plan) -> Cla
                     f.location,
                     file.entries[i].key()
                 ));
+            } else if file.format == PropertyFormat::Yaml && file.entries[i].is_yaml_list_item() {
+                // Moved to a secure file, nothing could read it there either.
+                plan.skipped.push(format!(
+                    "{}: `{}` is an item of a YAML list, which Mule reads as no property (no ${{secure::...}} can name it); take the secret out of the list by hand, as the finding's fix says",
+                    f.location,
+                    file.entries[i].key()
+                ));
             } else if file.secure {
                 out.in_secure.push((file, i));
             } else if !file.loaded {

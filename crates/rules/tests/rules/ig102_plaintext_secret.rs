@@ -1230,3 +1230,31 @@ fn mule3_fix_names_the_apps_own_secure_file() {
     );
     assert!(!fix.contains("mule.key"), "{fix}");
 }
+
+/// Found by testing as a user would: a secret in a YAML list of maps
+/// (`partners.keys[0].secret`) was to be read as
+/// `${secure::partners.keys[0].secret}`, a name Mule gives no property; and
+/// `fix secrets` moved it under that name, where nothing could read it.
+#[test]
+fn a_secret_in_a_yaml_list_needs_a_key_of_its_own() {
+    const FILE: &str = "partners-api/src/main/resources/partners.yaml";
+    assert_eq!(
+        common::places("IG102", "IG102/yaml-list"),
+        [(FILE.to_string(), 4), (FILE.to_string(), 6)]
+    );
+    for f in common::run("IG102", "IG102/yaml-list") {
+        assert!(
+            f.fix.starts_with("Take it out of the YAML list"),
+            "{}",
+            f.fix
+        );
+        assert!(
+            f.fix.contains(
+                "as `partners.keys.<name>.secret: \"![<encrypted value>]\"`, read as ${secure::partners.keys.<name>.secret}"
+            ),
+            "{}",
+            f.fix
+        );
+        assert!(!f.fix.contains("keys[0]"), "{}", f.fix);
+    }
+}

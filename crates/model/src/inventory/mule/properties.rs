@@ -175,6 +175,20 @@ impl PropertyEntry {
         &self.text[self.key_len as usize..]
     }
 
+    /// The key names an item of a YAML list (`api.keys[0].secret`): Mule's
+    /// configuration properties name no property after a list item (a list
+    /// of scalars is one comma-separated value, a list of maps is refused),
+    /// so no `${...}` reads it. Only meaningful for YAML files: a
+    /// `.properties` key may hold `[0]` as it is.
+    pub fn is_yaml_list_item(&self) -> bool {
+        let key = self.key();
+        key.match_indices('[').any(|(i, _)| {
+            let rest = &key[i + 1..];
+            let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+            digits > 0 && rest.as_bytes().get(digits) == Some(&b']')
+        })
+    }
+
     /// `![base64]` value: encrypted with the secure-properties key.
     pub fn encrypted_payload(&self) -> Option<&str> {
         let v = self.value().trim();
@@ -229,6 +243,16 @@ pub(super) fn file_pattern_matches(pattern: &str, rel: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn yaml_list_items() {
+        let item = |k: &str| PropertyEntry::new(k, "v", Location::new("a.yaml", 1, 1));
+        assert!(item("api.keys[0].secret").is_yaml_list_item());
+        assert!(item("hosts[12]").is_yaml_list_item());
+        assert!(!item("api.keys.secret").is_yaml_list_item());
+        assert!(!item("odd[x].key").is_yaml_list_item());
+        assert!(!item("odd[].key").is_yaml_list_item());
+    }
 
     #[test]
     fn property_entry_debug_shows_the_key_and_masks_the_value() {

@@ -231,7 +231,9 @@ pub(super) fn property_findings<'a>(
             );
             let line = encrypted_line(file.format, entry.key());
             let spring = spring_reader(app, &entry_uses);
+            let list_item = file.format == PropertyFormat::Yaml && entry.is_yaml_list_item();
             let fix = match (app.runtime, file.secure, spring) {
+                _ if list_item => list_item_fix(app, entry.key(), how),
                 (_, _, Some(reader)) => {
                     let delete = format!(
                         "Delete `{}` from {}",
@@ -335,4 +337,40 @@ pub(super) fn property_findings<'a>(
         }
         out.push(f);
     }
+}
+
+/// The fix of a secret in a YAML list (`api.keys[0].secret`): Mule names no
+/// property after a list item, so it cannot be read as a property where it
+/// is, nor after a move under the same name: it needs a key of its own.
+fn list_item_fix(app: &MuleApp, key: &str, how: &str) -> String {
+    let own_key = list_index_as_name(key);
+    let reference = match app.runtime {
+        MuleRuntime::Mule4 => format!("${{secure::{own_key}}}"),
+        MuleRuntime::Mule3 => format!("${{{own_key}}}"),
+    };
+    format!(
+        "Take it out of the YAML list: Mule's configuration properties name no property after a list item (a list of scalars is one comma-separated value, a list of maps is refused when the file loads), so no ${{...}} reads it. Give it a key of its own in the app's secure properties file ({}), as `{}`, read as {reference}: {how}. Then change the secret: the clear value stays in git history.",
+        app.secure_file_hint(),
+        app.secure_line(&own_key)
+    )
+}
+
+/// `api.keys[0].secret` -> `api.keys.<name>.secret`.
+fn list_index_as_name(key: &str) -> String {
+    let mut out = String::with_capacity(key.len() + 8);
+    let mut rest = key;
+    while let Some(open) = rest.find('[') {
+        let after = &rest[open + 1..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 && after.as_bytes().get(digits) == Some(&b']') {
+            out.push_str(&rest[..open]);
+            out.push_str(".<name>");
+            rest = &after[digits + 1..];
+        } else {
+            out.push_str(&rest[..=open]);
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
 }
