@@ -411,6 +411,22 @@ pub(super) fn read_yaml_events(
     path: &str,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Vec<PropertyEntry>, SplitValues) {
+    read_yaml_events_recovering(text, path, diagnostics, 0)
+}
+
+/// How many times a syntax error's file is read again up to the error's
+/// line (each time shorter: an unclosed quote or bracket can put the error
+/// of the shortened text on an earlier line).
+const MAX_RECOVERIES: u32 = 3;
+
+/// [`read_yaml_events`], `recovery` rereadings deep.
+fn read_yaml_events_recovering(
+    text: &str,
+    path: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+    recovery: u32,
+) -> (Vec<PropertyEntry>, SplitValues) {
+    let mut recovered = None;
     let mut f = Flattener {
         text,
         path: FilePath::from(path),
@@ -438,9 +454,30 @@ pub(super) fn read_yaml_events(
                     )
                     .at(loc.line, loc.column),
                 );
+                // The parser reads ahead: the keys of the lines just before
+                // the error (a value followed by a tab-indented line) were
+                // not given yet. The text up to the error's line holds them.
+                if recovery < MAX_RECOVERIES {
+                    let start = f.lines.line_start(loc.line).unwrap_or(0);
+                    if start > 0 && start < text.len() {
+                        let mut scratch = Vec::new();
+                        let prefix = read_yaml_events_recovering(
+                            &text[..start],
+                            path,
+                            &mut scratch,
+                            recovery + 1,
+                        );
+                        if prefix.0.len() > f.entries.len() {
+                            recovered = Some(prefix);
+                        }
+                    }
+                }
                 break;
             }
         }
+    }
+    if let Some(prefix) = recovered {
+        return prefix;
     }
     if let Some(at) = &f.alias_budget_spent_at {
         diagnostics.push(

@@ -194,6 +194,46 @@ fn malformed_yaml_keeps_earlier_keys() {
     assert_eq!(&keys[..2], &["a", "b.c"]);
 }
 
+/// Found by testing as a user would: the parser reads ahead, so the key
+/// just before a tab-indented line or an unclosed quote was dropped although
+/// the diagnostic said "kept the keys read before". The text up to the
+/// error's line is read again for them.
+#[test]
+fn malformed_yaml_keeps_the_key_just_before_the_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    app(root);
+    let cases = [
+        (
+            "tab.yaml",
+            "sf:\n  user: int@acme.com\n  password: \"Pw-1\"\n\tother: x\n",
+        ),
+        (
+            "quote.yaml",
+            "sf:\n  user: int@acme.com\n  password: Pw-1\n  note: \"x\n  other: 1\n",
+        ),
+        (
+            "flow.yaml",
+            "sf:\n  user: int@acme.com\n  password: Pw-1\nlist: [a,\n  b: c\n",
+        ),
+    ];
+    for (name, text) in cases {
+        write(root, &format!("app/src/main/resources/{name}"), text);
+    }
+    let inv = read(root);
+    for (name, _) in cases {
+        diag(&inv, "yaml-syntax", name);
+        let f = inv.apps[0]
+            .property_files
+            .iter()
+            .find(|f| f.path.ends_with(name))
+            .unwrap();
+        let keys: Vec<&str> = f.entries.iter().map(|e| e.key()).collect();
+        assert_eq!(&keys[..2], &["sf.user", "sf.password"], "{name}");
+        assert_eq!(f.entries[1].location.line, 3, "{name}");
+    }
+}
+
 #[test]
 fn broken_mule_artifact_json() {
     let tmp = tempfile::tempdir().unwrap();
