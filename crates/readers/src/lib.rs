@@ -37,7 +37,7 @@
 //! - Diagnostic codes: `unreadable`, `too-large`, `binary`, `not-utf8`,
 //!   `xml-syntax`, `yaml-syntax`, `properties-syntax`, `json-syntax`,
 //!   `symlink-loop`, `symlink-outside`, and the metadata reader's `metadata-root`,
-//!   `metadata-value`, `metadata-project`.
+//!   `metadata-value`, `metadata-project`, `metadata-duplicate`.
 //!
 //! Set `INTGUARD_READERS_TIMING=1` to print the walk and read times to stderr.
 

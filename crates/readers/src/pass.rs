@@ -84,7 +84,11 @@ pub(crate) fn read_all(
 
     inventory.apps = collected.assembled.into_iter().flatten().collect();
     inventory.text_files = collected.text_files.in_walk_order();
-    inventory.salesforce = metadata::assemble(md_projects.projects, collected.md_items);
+    inventory.salesforce = metadata::assemble(
+        md_projects.projects,
+        collected.md_items,
+        &mut inventory.diagnostics,
+    );
     certificates::unlock_pkcs12(&mut inventory, &collected.locked_pkcs12);
     certificates::from_oauth_apps(&mut inventory);
     inventory.diagnostics.sort_by(|a, b| {

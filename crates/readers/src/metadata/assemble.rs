@@ -1,28 +1,61 @@
 //! Assembling every file's items into the inventory's `SalesforceMetadata`:
 //! decomposed permission sets and External Client App families are merged
-//! into one item each.
+//! into one item each; a profile or permission set defined twice in one
+//! project (in two package directories) is read once, the other copy
+//! reported.
 
 use std::collections::HashMap;
+use std::path::Path;
 
-use intguard_model::{ExternalClientApp, MetadataProject, PermissionSet, SalesforceMetadata};
+use intguard_model::{
+    profile_file_name, Diagnostic, ExternalClientApp, Location, MetadataProject, PermissionSet,
+    SalesforceMetadata,
+};
 
 use super::items::Item;
 use super::types::{EcaPart, SettingsFacts};
 
 /// Builds the metadata part of the inventory from every file's items, in
-/// the walk's (sorted) order.
-pub(crate) fn assemble(projects: Vec<MetadataProject>, items: Vec<Item>) -> SalesforceMetadata {
+/// the walk's (sorted) order. Of a profile or permission set defined more
+/// than once in a project, the first is kept and each other copy is a
+/// `metadata-duplicate` warning in `diagnostics`.
+pub(crate) fn assemble(
+    projects: Vec<MetadataProject>,
+    items: Vec<Item>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> SalesforceMetadata {
     let mut md = SalesforceMetadata {
         projects,
         ..SalesforceMetadata::default()
     };
+    // (project, name) -> the profile kept.
+    let mut profile_index: HashMap<(Option<usize>, String), usize> = HashMap::new();
     let mut sets: Vec<PermissionSet> = Vec::new();
     let mut set_index: HashMap<String, usize> = HashMap::new();
     let mut ecas: Vec<ExternalClientApp> = Vec::new();
     let mut eca_index: HashMap<String, usize> = HashMap::new();
     for item in items {
         match item {
-            Item::Profile(p) => md.profiles.push(p),
+            Item::Profile(p) => {
+                // Lookups by name find one profile: a second copy would be
+                // read for some rules and not for others.
+                let key = (
+                    project_of(&md.projects, &p.location.path),
+                    profile_file_name(&p.name).to_ascii_lowercase(),
+                );
+                match profile_index.get(&key) {
+                    Some(&kept) => diagnostics.push(duplicate(
+                        "profile",
+                        &p.name,
+                        &p.location,
+                        &md.profiles[kept].location,
+                    )),
+                    None => {
+                        profile_index.insert(key, md.profiles.len());
+                        md.profiles.push(p);
+                    }
+                }
+            }
             Item::PermissionSetPart {
                 set,
                 key,
@@ -106,7 +139,55 @@ pub(crate) fn assemble(projects: Vec<MetadataProject>, items: Vec<Item>) -> Sale
         ps.user_permissions.sort_by(|a, b| a.name.cmp(&b.name));
         ps.user_permissions.dedup_by(|a, b| a.name == b.name);
     }
+    // Decomposed sets are keyed by folder, plain ones by file: the same
+    // set in two package directories is two sets until here.
+    let mut kept_sets: HashMap<(Option<usize>, String), Location> = HashMap::new();
+    sets.retain(|ps| {
+        let key = (
+            project_of(&md.projects, &ps.location.path),
+            ps.name.to_ascii_lowercase(),
+        );
+        match kept_sets.get(&key) {
+            Some(kept) => {
+                diagnostics.push(duplicate("permission set", &ps.name, &ps.location, kept));
+                false
+            }
+            None => {
+                kept_sets.insert(key, ps.location.clone());
+                true
+            }
+        }
+    });
     md.permission_sets = sets;
     md.external_client_apps = ecas;
     md
+}
+
+/// The project holding the file at display path `path`: the one with the
+/// deepest root above it (`None` for files outside every project).
+fn project_of(projects: &[MetadataProject], path: &str) -> Option<usize> {
+    projects
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| Path::new(path).starts_with(&p.root))
+        .max_by_key(|(_, p)| p.root.len())
+        .map(|(i, _)| i)
+}
+
+/// The warning at a copy of `kind` `name` that is not read, naming the
+/// file that is.
+fn duplicate(kind: &str, name: &str, ignored: &Location, kept: &Location) -> Diagnostic {
+    let d = Diagnostic::warning(
+        "metadata-duplicate",
+        ignored.path.as_str(),
+        format!(
+            "{kind} `{name}` is defined more than once in this project: this file is ignored, {} is read",
+            kept.path
+        ),
+    );
+    if ignored.line == 0 {
+        d
+    } else {
+        d.at(ignored.line, ignored.column)
+    }
 }

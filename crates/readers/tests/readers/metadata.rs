@@ -499,3 +499,93 @@ fn minified_profile_on_one_line() {
     assert_eq!(p.object_permissions.len(), objects);
     assert_eq!(lc(&p.user_permissions[0].location), (2, column));
 }
+
+/// The same profile and permission set in two package directories of one
+/// project: the first (in path order) is read, the other copy is ignored
+/// with a warning at its root element naming the file that is read.
+#[test]
+fn duplicates_across_package_directories_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::write(
+        root.join("sfdx-project.json"),
+        r#"{"packageDirectories":[{"path":"force-app"},{"path":"other-pkg"}]}"#,
+    )
+    .unwrap();
+    let profile = |license: &str| {
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Profile xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <custom>true</custom>\n    <userLicense>{license}</userLicense>\n</Profile>\n"
+        )
+    };
+    let set = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\n<PermissionSet xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <label>Orders API</label>\n</PermissionSet>\n";
+    for (pkg, license) in [
+        ("force-app", "Salesforce Integration"),
+        ("other-pkg", "Salesforce"),
+    ] {
+        let d = root.join(pkg).join("main/default");
+        fs::create_dir_all(d.join("profiles")).unwrap();
+        fs::write(d.join("profiles/Int.profile-meta.xml"), profile(license)).unwrap();
+    }
+    // Plain in one package directory, decomposed in the other.
+    let plain = root.join("force-app/main/default/permissionsets");
+    fs::create_dir_all(&plain).unwrap();
+    fs::write(plain.join("Orders_API.permissionset-meta.xml"), set).unwrap();
+    let decomposed = root.join("other-pkg/main/default/permissionsets/Orders_API");
+    fs::create_dir_all(&decomposed).unwrap();
+    fs::write(decomposed.join("Orders_API.permissionset-meta.xml"), set).unwrap();
+
+    let inv = read_paths(&[root.to_path_buf()], &ReadOptions::default());
+    let shown = |rel: &str| root.join(rel).to_string_lossy().replace('\\', "/");
+    let kept_profile = shown("force-app/main/default/profiles/Int.profile-meta.xml");
+    let kept_set = shown("force-app/main/default/permissionsets/Orders_API.permissionset-meta.xml");
+
+    let m = md(&inv);
+    assert_eq!(m.profiles.len(), 1, "{:?}", m.profiles);
+    assert_eq!(m.profiles[0].location.path, kept_profile);
+    assert!(m.profiles[0].is_integration_license());
+    assert_eq!(m.permission_sets.len(), 1);
+    assert_eq!(m.permission_sets[0].location.path, kept_set);
+    assert!(!m.permission_sets[0].decomposed);
+
+    let found: Vec<_> = inv
+        .diagnostics
+        .iter()
+        .map(|d| {
+            (
+                d.code,
+                d.path.as_str(),
+                d.line,
+                d.column,
+                d.message.as_str(),
+            )
+        })
+        .collect();
+    let ignored_profile = shown("other-pkg/main/default/profiles/Int.profile-meta.xml");
+    let ignored_set =
+        shown("other-pkg/main/default/permissionsets/Orders_API/Orders_API.permissionset-meta.xml");
+    let profile_message = format!(
+        "profile `Int` is defined more than once in this project: this file is ignored, {kept_profile} is read"
+    );
+    let set_message = format!(
+        "permission set `Orders_API` is defined more than once in this project: this file is ignored, {kept_set} is read"
+    );
+    assert_eq!(
+        found,
+        [
+            (
+                "metadata-duplicate",
+                ignored_set.as_str(),
+                Some(3),
+                Some(1),
+                set_message.as_str()
+            ),
+            (
+                "metadata-duplicate",
+                ignored_profile.as_str(),
+                Some(2),
+                Some(1),
+                profile_message.as_str()
+            ),
+        ]
+    );
+}
