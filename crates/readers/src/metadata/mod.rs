@@ -18,10 +18,10 @@
 //!
 //! Diagnostic codes: `xml-syntax`, `json-syntax`, `metadata-root` (a file
 //! whose root element is not its type's), `metadata-value` (a boolean or
-//! number that is neither), `metadata-project` (a package directory that
-//! does not exist), `metadata-duplicate` (a profile or permission set
-//! defined again in the same project, e.g. in a second package directory:
-//! the copy is ignored).
+//! number that is neither, an IP range Salesforce rejects),
+//! `metadata-project` (a package directory that does not exist),
+//! `metadata-duplicate` (a profile or permission set defined again in the
+//! same project, e.g. in a second package directory: the copy is ignored).
 //!
 //! Layout: `classify` tells a metadata file's type and name from its path;
 //! `items` reads one such file (with a reader of [`types`]) into the

@@ -89,7 +89,13 @@ impl<'t> Handler<'t> for AccessHandler<'_> {
                 });
             }
             ["loginIpRanges"] => {
-                if let Some(r) = ip_range(&l, pos, "startAddress", "endAddress") {
+                if let Some(r) = ip_range(
+                    &l,
+                    pos,
+                    "loginIpRanges",
+                    ("startAddress", "endAddress"),
+                    &mut self.diagnostics,
+                ) {
                     self.facts.login_ip_ranges.push(r);
                 }
             }
@@ -98,18 +104,41 @@ impl<'t> Handler<'t> for AccessHandler<'_> {
     }
 }
 
-fn ip_range(l: &Leaves<'_, '_>, pos: Pos, start: &str, end: &str) -> Option<IpRange> {
+/// The range of the `<element>` at `pos` (its ends named `start` and
+/// `end`). A range Salesforce would reject on deploy (`10.0.0.300`, a start
+/// after the end) is reported at the element and kept as written: it is
+/// no range to the rules ([`IpRange::is_valid`]).
+fn ip_range(
+    l: &Leaves<'_, '_>,
+    pos: Pos,
+    element: &str,
+    (start, end): (&str, &str),
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<IpRange> {
     let s = l.str(start).or_else(|| l.str("start"))?;
     let e = l
         .str(end)
         .or_else(|| l.str("end"))
         .unwrap_or_else(|| s.clone());
-    Some(IpRange {
+    let range = IpRange {
         start: s,
         end: e,
         description: l.str("description"),
         location: l.loc(pos),
-    })
+    };
+    if let Some(why) = range.invalid_reason() {
+        diagnostics.push(
+            Diagnostic::warning(
+                "metadata-value",
+                l.path,
+                format!(
+                    "invalid <{element}>: {why}; Salesforce rejects the range on deploy, so it is not counted as one"
+                ),
+            )
+            .at(pos.0, pos.1),
+        );
+    }
+    Some(range)
 }
 
 /// The root element and the diagnostics of a walk.
@@ -273,7 +302,8 @@ pub(crate) fn read_connected_app(text: &str, path: &str, name: &str) -> Parsed<C
             }
             ["oauthPolicy"] => policy = Some((leaves.clone(), *pos)),
             ["ipRanges"] => {
-                if let Some(r) = ip_range(&l, *pos, "start", "end") {
+                if let Some(r) = ip_range(&l, *pos, "ipRanges", ("start", "end"), &mut diagnostics)
+                {
                     app.ip_ranges.push(r);
                 }
             }
@@ -358,8 +388,9 @@ pub(crate) fn read_eca(text: &str, path: &str, kind: EcaKind) -> Parsed<(Option<
                     ip_range(
                         &Leaves::new(leaves, path),
                         *pos,
-                        "startIpAddress",
-                        "endIpAddress",
+                        "trustedIpRanges",
+                        ("startIpAddress", "endIpAddress"),
+                        &mut diagnostics,
                     )
                 })
                 .collect(),
@@ -459,7 +490,9 @@ pub(crate) fn read_settings(text: &str, path: &str, name: &str) -> Option<Parsed
                     })
                 }
                 ["networkAccess", "ipRanges"] => {
-                    if let Some(r) = ip_range(&l, *pos, "start", "end") {
+                    if let Some(r) =
+                        ip_range(&l, *pos, "ipRanges", ("start", "end"), &mut diagnostics)
+                    {
                         out.network_access_ip_ranges.push(r);
                     }
                 }

@@ -589,3 +589,52 @@ fn duplicates_across_package_directories_are_reported() {
         ]
     );
 }
+
+/// A login IP range Salesforce rejects on deploy (an end that is no IPv4
+/// address, a start after the end) is reported at its element, saying why,
+/// and kept as written; a valid one beside it is not reported.
+#[test]
+fn invalid_login_ip_ranges_are_reported() {
+    let (dir, profiles) = empty_sfdx_project();
+    let text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Profile xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <custom>true</custom>\n    <loginIpRanges>\n        <endAddress>10.0.0.310</endAddress>\n        <startAddress>10.0.0.300</startAddress>\n    </loginIpRanges>\n    <loginIpRanges><startAddress>203.0.113.31</startAddress><endAddress>203.0.113.0</endAddress></loginIpRanges>\n    <loginIpRanges>\n        <endAddress>198.51.100.15</endAddress>\n        <startAddress>198.51.100.0</startAddress>\n    </loginIpRanges>\n</Profile>\n";
+    let file = profiles.join("Int.profile-meta.xml");
+    fs::write(&file, text).unwrap();
+
+    let inv = read_paths(&[dir.path().to_path_buf()], &ReadOptions::default());
+    let shown = file.to_string_lossy().replace('\\', "/");
+    let found: Vec<_> = inv
+        .diagnostics
+        .iter()
+        .map(|d| {
+            (
+                d.code,
+                d.path.as_str(),
+                d.line,
+                d.column,
+                d.message.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "metadata-value",
+                shown.as_str(),
+                Some(4),
+                Some(5),
+                "invalid <loginIpRanges>: start address `10.0.0.300` is not an IP address; Salesforce rejects the range on deploy, so it is not counted as one"
+            ),
+            (
+                "metadata-value",
+                shown.as_str(),
+                Some(8),
+                Some(5),
+                "invalid <loginIpRanges>: start address `203.0.113.31` comes after end address `203.0.113.0`; Salesforce rejects the range on deploy, so it is not counted as one"
+            ),
+        ]
+    );
+    let p = md(&inv).profile("Int").unwrap();
+    let valid: Vec<_> = p.login_ip_ranges.iter().map(|r| r.is_valid()).collect();
+    assert_eq!(valid, [false, false, true]);
+}

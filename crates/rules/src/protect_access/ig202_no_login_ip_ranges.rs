@@ -20,7 +20,9 @@ static META: RuleMeta = RuleMeta {
     doc: r#"## What it does
 For every integration identity whose profile is in the metadata (SFDX or Metadata API
 format), checks the profile's `loginIpRanges`:
-- no range at all: the user can log in from anywhere;
+- no range at all, or only ranges Salesforce rejects on deploy (an end that is no
+  IP address, such as `10.0.0.300`, or a start after the end; the reader reports
+  each): the user can log in from anywhere;
 - a range wider than a /8 (more than 16,777,216 IPv4 addresses, e.g. `0.0.0.0` -
   `255.255.255.255`), or for IPv6 (which profile ranges take too) wider than a /32
   (e.g. `::` - `ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff`): it restricts nothing.
@@ -114,16 +116,35 @@ impl Rule for NoLoginIpRanges {
                 let who = who.join(", ");
                 (format!("profile {name} of integration user {who}"), who)
             };
+            // An invalid range is no restriction, and neither wide nor narrow.
             let wide: Vec<_> = profile
                 .login_ip_ranges
                 .iter()
                 .filter_map(|r| Some((r, r.too_wide()?)))
+                .collect();
+            let invalid: Vec<_> = profile
+                .login_ip_ranges
+                .iter()
+                .filter_map(|r| Some((r, r.invalid_reason()?)))
                 .collect();
             let (at, message, key) = if profile.login_ip_ranges.is_empty() {
                 (
                     profile.location.clone(),
                     format!(
                         "{subject} has no login IP ranges: its credentials work from any address"
+                    ),
+                    format!("profile|{}|none", profile.name),
+                )
+            } else if invalid.len() == profile.login_ip_ranges.len() {
+                let shown: Vec<String> = invalid
+                    .iter()
+                    .map(|(r, why)| format!("{}-{}: {why}", r.start.trim(), r.end.trim()))
+                    .collect();
+                (
+                    invalid[0].0.location.clone(),
+                    format!(
+                        "{subject} has no valid login IP ranges ({}): its credentials work from any address",
+                        shown.join("; ")
                     ),
                     format!("profile|{}|none", profile.name),
                 )
@@ -215,8 +236,8 @@ fn in_range(ip: std::net::Ipv4Addr, r: &intguard_model::IpRange) -> bool {
 }
 
 /// Successful logins of integration users from addresses outside their
-/// profile's login IP ranges (profiles with ranges only: the others are
-/// reported above).
+/// profile's valid login IP ranges (profiles with some only: the others
+/// are reported above).
 fn logins_outside_ranges(inventory: &Inventory) -> Vec<Finding> {
     let sf = &inventory.salesforce;
     let mut out = Vec::new();
@@ -224,7 +245,12 @@ fn logins_outside_ranges(inventory: &Inventory) -> Vec<Finding> {
         let Some(profile) = id.profile.as_ref().and_then(|p| sf.profile(&p.name)) else {
             continue;
         };
-        if profile.login_ip_ranges.is_empty() {
+        let ranges: Vec<_> = profile
+            .login_ip_ranges
+            .iter()
+            .filter(|r| r.is_valid())
+            .collect();
+        if ranges.is_empty() {
             continue;
         }
         let outside: Vec<_> = org
@@ -234,7 +260,7 @@ fn logins_outside_ranges(inventory: &Inventory) -> Vec<Finding> {
                 l.source_ip
                     .as_deref()
                     .and_then(|ip| ip.trim().parse::<std::net::Ipv4Addr>().ok())
-                    .is_some_and(|ip| !profile.login_ip_ranges.iter().any(|r| in_range(ip, r)))
+                    .is_some_and(|ip| !ranges.iter().any(|r| in_range(ip, r)))
             })
             .collect();
         if outside.is_empty() {
@@ -246,8 +272,7 @@ fn logins_outside_ranges(inventory: &Inventory) -> Vec<Finding> {
             .collect();
         ips.sort_unstable();
         ips.dedup();
-        let ranges: Vec<String> = profile
-            .login_ip_ranges
+        let shown: Vec<String> = ranges
             .iter()
             .map(|r| format!("{}-{}", r.start.trim(), r.end.trim()))
             .collect();
@@ -260,7 +285,7 @@ fn logins_outside_ranges(inventory: &Inventory) -> Vec<Finding> {
             format!(
                 "integration user {username} logged in from {} outside the login IP ranges of its profile {name} ({})",
                 ips.join(", "),
-                ranges.join(", ")
+                shown.join(", ")
             ),
         )
         .key(format!("logins-outside|{}", username.to_lowercase()))
@@ -278,7 +303,7 @@ fn logins_outside_ranges(inventory: &Inventory) -> Vec<Finding> {
                 ),
             ));
         }
-        for r in &profile.login_ip_ranges {
+        for r in &ranges {
             f = f.related(Related::new(
                 &r.location,
                 format!("login IP range {}-{}", r.start.trim(), r.end.trim()),

@@ -490,6 +490,46 @@ fn ig202_judges_ipv6_ranges() {
     assert!(run("IG202", &inventory(vec![orders()], vec![p])).is_empty());
 }
 
+/// An invalid login range (Salesforce rejects it on deploy) neither
+/// restricts nor hides a wide one beside it; with only invalid ranges the
+/// profile has no valid range, reported at the first of them.
+#[test]
+fn ig202_invalid_ranges_restrict_nothing() {
+    let range = |start: &str, end: &str, line: u32| intguard_model::IpRange {
+        start: start.into(),
+        end: end.into(),
+        description: None,
+        location: loc(PROFILE, line),
+    };
+    let mut p = profile("Orders Integration", "Salesforce Integration", false);
+    p.login_ip_ranges = vec![
+        range("10.0.0.300", "10.0.0.310", 5),
+        range("0.0.0.0", "255.255.255.255", 9),
+    ];
+    let f = run("IG202", &inventory(vec![orders()], vec![p.clone()]));
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0].location.line, 9);
+    assert!(f[0].message.contains("0.0.0.0-255.255.255.255"));
+    assert!(!f[0].message.contains("10.0.0.300"), "{}", f[0].message);
+
+    p.login_ip_ranges.truncate(1);
+    let f = run("IG202", &inventory(vec![orders()], vec![p]));
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(
+        (f[0].location.path.as_str(), f[0].location.line),
+        (PROFILE, 5)
+    );
+    assert!(
+        f[0].message.starts_with(
+            "profile Orders Integration of integration user int.orders@acme.com"
+        ) && f[0].message.contains(
+            "has no valid login IP ranges (10.0.0.300-10.0.0.310: start address `10.0.0.300` is not an IP address)"
+        ),
+        "{}",
+        f[0].message
+    );
+}
+
 #[test]
 fn ig301_admin_user_at_the_assignment() {
     let mut id = orders();

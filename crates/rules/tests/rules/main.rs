@@ -20,6 +20,7 @@ mod ig109_plain_http;
 mod ig110_tls_verification_off;
 mod ig112_certificate_health;
 mod ig201_ip_restrictions_relaxed;
+mod ig202_no_login_ip_ranges;
 mod ig203_not_admin_approved;
 mod ig206_no_mutual_tls;
 mod ig207_password_flows_allowed;

@@ -69,20 +69,67 @@ impl IpRange {
     /// (both ends IPv4, or IPv4-mapped IPv6 `::ffff:a.b.c.d`, which
     /// Salesforce takes as IPv4), or more IPv6 addresses than a /32 (an
     /// internet provider's whole allocation; Salesforce's own cap on a
-    /// trusted network range). `None` when an end is no address.
+    /// trusted network range). `None` when the range is invalid
+    /// ([`IpRange::invalid_reason`]): it is neither wide nor narrow.
     pub fn too_wide(&self) -> Option<IpFamily> {
-        if let Some(n) = self.ipv4_size() {
-            return (n > 1 << 24).then_some(IpFamily::V4);
-        }
-        let s: std::net::Ipv6Addr = self.start.trim().parse().ok()?;
-        let e: std::net::Ipv6Addr = self.end.trim().parse().ok()?;
-        if let (Some(s4), Some(e4)) = (s.to_ipv4_mapped(), e.to_ipv4_mapped()) {
-            let (s4, e4) = (u64::from(u32::from(s4)), u64::from(u32::from(e4)));
-            return (e4 >= s4 && e4 - s4 + 1 > 1 << 24).then_some(IpFamily::V4);
-        }
-        let (s, e) = (u128::from(s), u128::from(e));
-        (e >= s && e - s >= 1u128 << 96).then_some(IpFamily::V6)
+        let (family, s, e) = self.ends().ok()?;
+        let wide = match family {
+            IpFamily::V4 => e - s >= 1 << 24,
+            IpFamily::V6 => e - s >= 1 << 96,
+        };
+        wide.then_some(family)
     }
+
+    /// Why Salesforce rejects this range on deploy, or `None` when it is a
+    /// range: an end that is no IP address (`10.0.0.300`), ends of two
+    /// address families, or a start after the end.
+    pub fn invalid_reason(&self) -> Option<String> {
+        self.ends().err()
+    }
+
+    /// True when Salesforce takes the range ([`IpRange::invalid_reason`]).
+    pub fn is_valid(&self) -> bool {
+        self.ends().is_ok()
+    }
+
+    /// The family and the numeric start and end of a valid range.
+    fn ends(&self) -> Result<(IpFamily, u128, u128), String> {
+        let (start, end) = (self.start.trim(), self.end.trim());
+        let (Some((sf, s)), Some((ef, e))) = (ip_number(start), ip_number(end)) else {
+            let bad = if ip_number(start).is_none() {
+                format!("start address `{start}`")
+            } else {
+                format!("end address `{end}`")
+            };
+            return Err(format!("{bad} is not an IP address"));
+        };
+        if sf != ef {
+            return Err(format!(
+                "start address `{start}` is {} and end address `{end}` is {}",
+                sf.name(),
+                ef.name()
+            ));
+        }
+        if s > e {
+            return Err(format!(
+                "start address `{start}` comes after end address `{end}`"
+            ));
+        }
+        Ok((sf, s, e))
+    }
+}
+
+/// An address as a number in its family; IPv4-mapped IPv6
+/// (`::ffff:a.b.c.d`) is IPv4, as Salesforce takes it.
+fn ip_number(s: &str) -> Option<(IpFamily, u128)> {
+    if let Ok(v4) = s.parse::<std::net::Ipv4Addr>() {
+        return Some((IpFamily::V4, u32::from(v4).into()));
+    }
+    let v6: std::net::Ipv6Addr = s.parse().ok()?;
+    Some(match v6.to_ipv4_mapped() {
+        Some(v4) => (IpFamily::V4, u32::from(v4).into()),
+        None => (IpFamily::V6, u128::from(v6)),
+    })
 }
 
 /// An address family, for what "too wide" means.
@@ -90,6 +137,15 @@ impl IpRange {
 pub enum IpFamily {
     V4,
     V6,
+}
+
+impl IpFamily {
+    fn name(self) -> &'static str {
+        match self {
+            IpFamily::V4 => "IPv4",
+            IpFamily::V6 => "IPv6",
+        }
+    }
 }
 
 /// A profile (`profiles/<Name>.profile[-meta.xml]`).
@@ -521,6 +577,49 @@ mod tests {
         );
         assert_eq!(r("2001:db8::1", "2001:db8::ff").too_wide(), None);
         assert_eq!(r("not an address", "10.0.0.1").too_wide(), None);
+    }
+
+    /// Ranges Salesforce rejects on deploy say why, and are neither wide
+    /// nor narrow, however many addresses their ends span.
+    #[test]
+    fn invalid_ranges_say_why() {
+        let r = |start: &str, end: &str| IpRange {
+            start: start.into(),
+            end: end.into(),
+            description: None,
+            location: Location::new("p.profile", 1, 1),
+        };
+        let invalid = [
+            (
+                r("10.0.0.300", "10.0.0.310"),
+                "start address `10.0.0.300` is not an IP address",
+            ),
+            (
+                r("10.0.0.1", "10.0.0"),
+                "end address `10.0.0` is not an IP address",
+            ),
+            (
+                r("255.255.255.255", "0.0.0.0"),
+                "start address `255.255.255.255` comes after end address `0.0.0.0`",
+            ),
+            (
+                r("0.0.0.0", "ffff::"),
+                "start address `0.0.0.0` is IPv4 and end address `ffff::` is IPv6",
+            ),
+        ];
+        for (range, why) in invalid {
+            assert_eq!(range.invalid_reason().as_deref(), Some(why));
+            assert!(!range.is_valid());
+            assert_eq!(range.too_wide(), None, "{range:?}");
+        }
+        for valid in [
+            r(" 203.0.113.0 ", "203.0.113.31"),
+            r("203.0.113.7", "203.0.113.7"),
+            r("::ffff:10.0.0.0", "10.0.0.255"),
+            r("2001:db8::", "2001:db8::ff"),
+        ] {
+            assert_eq!(valid.invalid_reason(), None, "{valid:?}");
+        }
     }
 
     #[test]
