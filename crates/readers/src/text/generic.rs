@@ -92,11 +92,14 @@ pub(super) fn generic_line(
             if v.is_empty() {
                 continue;
             }
+            // At the value's first character: a finding points at the
+            // secret, not at the tag around it.
+            let padding = value.as_str().len() - value.as_str().trim_start().len();
             facts.assignments.push(Assignment {
                 name: n.to_string(),
                 value: v.to_string(),
                 secret: true,
-                location: loc(line_start + open.start()),
+                location: loc(line_start + value.start() + padding),
                 form: DefinitionForm::Line,
             });
         }

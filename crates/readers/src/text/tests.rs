@@ -428,7 +428,7 @@ fn a_glob_before_a_hash_comment_does_not_stretch_it() {
 
 #[test]
 fn generic_secret_lines() {
-    let text = "title\n  password: Hunter22x\nkey: cache-v1\nurl=http://x\nSF_PASSWORD=abc123 # note\n<password>s3cr3t</password>\n\"client_secret\": \"zz9\",\n";
+    let text = "title\n  password: Hunter22x\nkey: cache-v1\nurl=http://x\nSF_PASSWORD=abc123 # note\n<password>s3cr3t</password>\n\"client_secret\": \"zz9\",\n  <consumerSecret> 9F3C1B7E </consumerSecret>\n";
     let (f, _) = scan(text, "README.md", GENERIC);
     let got: Vec<_> = f
         .assignments
@@ -447,8 +447,11 @@ fn generic_secret_lines() {
         vec![
             ("password", "Hunter22x", 2, 3),
             ("SF_PASSWORD", "abc123", 5, 1),
-            ("password", "s3cr3t", 6, 2),
+            // An XML element's secret is located at its text, past any
+            // blanks before it.
+            ("password", "s3cr3t", 6, 11),
             ("client_secret", "zz9", 7, 2),
+            ("consumerSecret", "9F3C1B7E", 8, 20),
         ]
     );
 }

@@ -1258,3 +1258,31 @@ fn a_secret_in_a_yaml_list_needs_a_key_of_its_own() {
         assert!(!f.fix.contains("keys[0]"), "{}", f.fix);
     }
 }
+
+/// An External Client App's consumer secret committed in its global OAuth
+/// settings is reported at the secret itself (the first character of the
+/// element's text), not at the `<consumerSecret>` tag, with Salesforce's
+/// own fix.
+#[test]
+fn eca_consumer_secret_points_at_the_value() {
+    let rel = "IG102/eca-consumer-secret";
+    const GLOBAL: &str =
+        "force-app/main/default/extlClntAppGlobalOauthSets/Billing_Sync_glbloauth.ecaGlblOauth-meta.xml";
+    common::assert_places("IG102", rel, &[(GLOBAL, 5)]);
+    let findings = common::run("IG102", rel);
+    let secret = common::finding_at(&findings, GLOBAL, 5);
+    // `    <consumerSecret>9F3C...`: the value starts after the 4 spaces and
+    // the 16 characters of the tag.
+    assert_eq!(secret.location.column, 21, "{:?}", secret.location);
+    assert!(
+        secret
+            .fix
+            .starts_with("Generate a new consumer secret for the external client app"),
+        "{}",
+        secret.fix
+    );
+    common::assert_no_secrets(
+        rel,
+        &["9F3C1B7E5A2D8C4F6E0B1A3D5C7E9F2B4D6A8C0E1F3B5D7A9C2E4F6B8D0A1C3E"],
+    );
+}
