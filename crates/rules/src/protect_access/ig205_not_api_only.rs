@@ -111,7 +111,21 @@ impl Rule for NotApiOnly {
                 &META,
                 id,
                 at,
-                format!("{} is not an API-only integration user: {}", identity_phrase(id), reasons.join("; ")),
+                if api_only {
+                    // API only already (a permission set may grant it): the
+                    // license is what is wrong.
+                    format!(
+                        "{} is API only, but not on an integration license: {}",
+                        identity_phrase(id),
+                        reasons.join("; ")
+                    )
+                } else {
+                    format!(
+                        "{} is not an API-only integration user: {}",
+                        identity_phrase(id),
+                        reasons.join("; ")
+                    )
+                },
             )
             .key(format!("{}|api-only", identity_key(id)))
             .fix(if license_ok {

@@ -436,6 +436,46 @@ fn ig205_and_ig202_read_the_profile() {
     assert!(f[0].message.contains("has no login IP ranges"));
 }
 
+/// Found by testing as a user would: a user made API only by a permission
+/// set, on a full Salesforce license, was said to be "not an API-only
+/// integration user": only its license is wrong, and the message says so.
+#[test]
+fn ig205_api_only_by_a_permission_set_is_told_about_the_license_only() {
+    let mut id = orders();
+    id.effective_permissions = vec![perm(
+        "ApiUserOnly",
+        grant(
+            GrantKind::PermissionSet,
+            "Orders_API_Only",
+            "permissionsets/Orders_API_Only.permissionset-meta.xml",
+            8,
+        ),
+    )];
+    let inv = inventory(
+        vec![id],
+        vec![profile("Orders Integration", "Salesforce", true)],
+    );
+    let f = run("IG205", &inv);
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0].location.line, 20);
+    let m = &f[0].message;
+    assert!(
+        m.contains("is API only, but not on an integration license"),
+        "{m}"
+    );
+    assert!(
+        m.contains("profile Orders Integration is on the Salesforce license"),
+        "{m}"
+    );
+    assert!(!m.contains("ApiUserOnly"), "{m}");
+    assert!(
+        f[0].fix
+            .starts_with("Move int.orders@acme.com to the Salesforce Integration license"),
+        "{}",
+        f[0].fix
+    );
+}
+
 /// The standard integration profile is not told apart by people logging in
 /// with it (nobody does) but by every integration sharing its ranges.
 #[test]
