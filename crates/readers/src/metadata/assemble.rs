@@ -2,14 +2,14 @@
 //! decomposed permission sets and External Client App families are merged
 //! into one item each; a profile or permission set defined twice in one
 //! project (in two package directories) is read once, the other copy
-//! reported.
+//! reported; so is a second user definition file of one username.
 
 use std::collections::HashMap;
 use std::path::Path;
 
 use intguard_model::{
     profile_file_name, Diagnostic, ExternalClientApp, Location, MetadataProject, PermissionSet,
-    SalesforceMetadata,
+    SalesforceMetadata, UserDefinition,
 };
 
 use super::items::Item;
@@ -132,7 +132,19 @@ pub(crate) fn assemble(
             Item::Settings(SettingsFacts::OauthOidc(s)) => md.oauth_oidc_settings.push(s),
             Item::PasswordPolicy(p) => md.profile_password_policies.push(p),
             Item::SessionSetting(p) => md.profile_session_settings.push(p),
-            Item::UserDefinition(u) => md.user_definitions.push(u),
+            Item::UserDefinition(u) => {
+                // One username is one user: a second definition with
+                // another profile leaves which one the user has unknown,
+                // and the identity takes the first.
+                let first = md
+                    .user_definitions
+                    .iter()
+                    .find(|d| d.username.eq_ignore_ascii_case(&u.username));
+                if let Some(first) = first {
+                    diagnostics.push(duplicate_user(first, &u));
+                }
+                md.user_definitions.push(u);
+            }
         }
     }
     for ps in &mut sets {
@@ -190,4 +202,33 @@ fn duplicate(kind: &str, name: &str, ignored: &Location, kept: &Location) -> Dia
     } else {
         d.at(ignored.line, ignored.column)
     }
+}
+
+/// The warning at a second user definition file of one username.
+fn duplicate_user(first: &UserDefinition, again: &UserDefinition) -> Diagnostic {
+    let profile = |d: &UserDefinition| {
+        d.profile_name
+            .as_deref()
+            .map_or("no profile".to_string(), |p| format!("profile {p}"))
+    };
+    let conflict = if first.profile_name.as_deref().map(str::trim)
+        == again.profile_name.as_deref().map(str::trim)
+    {
+        String::new()
+    } else {
+        format!(
+            "; it gives {}, the first {}: intguard judges the user with the first, so say which one the org has by deleting the other file",
+            profile(again),
+            profile(first)
+        )
+    };
+    Diagnostic::warning(
+        "metadata-duplicate",
+        again.location.path.as_str(),
+        format!(
+            "user `{}` is defined again here (first at {}:{}): one username is one user of an org{conflict}",
+            again.username, first.location.path, first.location.line
+        ),
+    )
+    .at(again.location.line, again.location.column)
 }

@@ -638,3 +638,65 @@ fn invalid_login_ip_ranges_are_reported() {
     let valid: Vec<_> = p.login_ip_ranges.iter().map(|r| r.is_valid()).collect();
     assert_eq!(valid, [false, false, true]);
 }
+
+/// Found by testing as a user would: two user definition files of one
+/// username were read without a word; the user took the first file's
+/// profile and both files' permission sets. The second is now a warning,
+/// which names the conflicting profiles when they differ.
+#[test]
+fn a_username_defined_twice_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::write(
+        root.join("sfdx-project.json"),
+        r#"{"packageDirectories":[{"path":"force-app"}]}"#,
+    )
+    .unwrap();
+    fs::create_dir_all(root.join("config")).unwrap();
+    let def = |profile: &str| {
+        format!(
+            "{{\n  \"Username\": \"int.orders@acme.com\",\n  \"LastName\": \"Orders\",\n  \"profileName\": \"{profile}\"\n}}\n"
+        )
+    };
+    fs::write(
+        root.join("config/a-orders-user-def.json"),
+        def("Minimum Access - API Only Integrations"),
+    )
+    .unwrap();
+    fs::write(
+        root.join("config/b-orders-user-def.json"),
+        def("System Administrator"),
+    )
+    .unwrap();
+    fs::write(
+        root.join("config/c-orders-user-def.json"),
+        def("Minimum Access - API Only Integrations"),
+    )
+    .unwrap();
+    let inv = read_paths(&[root.to_path_buf()], &ReadOptions::default());
+    let shown = |rel: &str| root.join(rel).to_string_lossy().replace('\\', "/");
+    let found: Vec<_> = inv
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "metadata-duplicate")
+        .map(|d| (d.path.clone(), d.line, d.column, d.message.clone()))
+        .collect();
+    let first = shown("config/a-orders-user-def.json");
+    assert_eq!(
+        found,
+        [
+            (
+                shown("config/b-orders-user-def.json"),
+                Some(2),
+                Some(3),
+                format!("user `int.orders@acme.com` is defined again here (first at {first}:2): one username is one user of an org; it gives profile System Administrator, the first profile Minimum Access - API Only Integrations: intguard judges the user with the first, so say which one the org has by deleting the other file")
+            ),
+            (
+                shown("config/c-orders-user-def.json"),
+                Some(2),
+                Some(3),
+                format!("user `int.orders@acme.com` is defined again here (first at {first}:2): one username is one user of an org")
+            ),
+        ]
+    );
+}
