@@ -80,6 +80,24 @@ const ENCRYPTION_KEY_NAMES: &[&str] = &[
     "key",
 ];
 
+/// Secret properties the Mule runtime itself reads from the deployment's
+/// properties (Runtime Manager, `wrapper.conf`, `-D`), not an app through a
+/// `${...}`: API Manager's environment credentials for API autodiscovery,
+/// and the Anypoint proxy's password. Moved to a secure file they would not
+/// reach the runtime; they belong to the deployment.
+pub const RUNTIME_READ_SECRETS: &[&str] = &[
+    "anypoint.platform.client_secret",
+    "anypoint.platform.proxy_password",
+];
+
+/// Whether the runtime, not the app, reads this secret property
+/// ([`RUNTIME_READ_SECRETS`]).
+pub fn is_runtime_read_secret(name: &str) -> bool {
+    RUNTIME_READ_SECRETS
+        .iter()
+        .any(|n| n.eq_ignore_ascii_case(name.trim()))
+}
+
 /// True when a property key or XML attribute name holds a secret: passwords,
 /// security tokens, client/consumer secrets, key-store passwords, API keys,
 /// private keys. Matches on the last dotted segment, case-insensitively, so

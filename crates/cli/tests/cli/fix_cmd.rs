@@ -630,6 +630,31 @@ fn a_secret_in_a_yaml_list_is_left_with_the_reason() {
     assert!(!app.join("src/main/resources/secure.yaml").exists());
 }
 
+/// API Manager's client secret, which the runtime reads from the
+/// deployment, is not moved to a secure file it would never be read from.
+#[test]
+fn a_secret_the_runtime_reads_is_left_for_the_deployment() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = tmp.path().join("gateway-api");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../rules/tests/fixtures/IG102/runtime-read/gateway-api"),
+        &app,
+    );
+    let out = intguard()
+        .args(["fix", "secrets", "--key-env", "IG_FIX_KEY", "--force"])
+        .arg(&app)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("gateway.yaml:6:5: `anypoint.platform.client_secret` is read by the Mule runtime from the deployment"),
+        "{stderr}"
+    );
+    assert!(!app.join("src/main/resources/secure.yaml").exists());
+}
+
 /// The findings of `rule` in a JSON scan of `app`.
 fn findings_of(app: &Path, rule: &str) -> Vec<serde_json::Value> {
     let (_, report) = crate::support::scan_json(app, &["--fail-on", "none"]);

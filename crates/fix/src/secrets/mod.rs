@@ -255,6 +255,12 @@ fn classify<'a>(app: &'a MuleApp, findings: &[&Finding], plan: &mut Plan) -> Cla
                     f.location,
                     file.entries[i].key()
                 ));
+            } else if intguard_model::vocab::is_runtime_read_secret(file.entries[i].key()) {
+                plan.skipped.push(format!(
+                    "{}: `{}` is read by the Mule runtime from the deployment, not by the app: an encrypted copy would not reach it; delete it and supply it at deploy time, as the finding's fix says",
+                    f.location,
+                    file.entries[i].key()
+                ));
             } else if file.format == PropertyFormat::Yaml && file.entries[i].is_yaml_list_item() {
                 // Moved to a secure file, nothing could read it there either.
                 plan.skipped.push(format!(

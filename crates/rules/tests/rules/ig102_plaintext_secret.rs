@@ -1286,3 +1286,33 @@ fn eca_consumer_secret_points_at_the_value() {
         &["9F3C1B7E5A2D8C4F6E0B1A3D5C7E9F2B4D6A8C0E1F3B5D7A9C2E4F6B8D0A1C3E"],
     );
 }
+
+/// Found by testing as a user would: API Manager's environment client
+/// secret in a configuration file was to be moved to a secure file and read
+/// as `${secure::anypoint.platform.client_secret}`: the runtime, not the
+/// app, reads it, from the deployment's properties.
+#[test]
+fn a_secret_the_runtime_reads_goes_to_the_deployment() {
+    const FILE: &str = "gateway-api/src/main/resources/gateway.yaml";
+    assert_eq!(
+        common::places("IG102", "IG102/runtime-read"),
+        [(FILE.to_string(), 6)]
+    );
+    let findings = common::run("IG102", "IG102/runtime-read");
+    let fix = &findings[0].fix;
+    assert!(
+        fix.starts_with("The Mule runtime reads `anypoint.platform.client_secret` from the deployment's properties"),
+        "{fix}"
+    );
+    assert!(
+        fix.contains("delete it from gateway.yaml and supply it at deploy time"),
+        "{fix}"
+    );
+    assert!(
+        fix.contains(
+            r#"listed in mule-artifact.json "secureProperties" ("anypoint.platform.client_secret")"#
+        ),
+        "{fix}"
+    );
+    assert!(!fix.contains("secure::"), "{fix}");
+}

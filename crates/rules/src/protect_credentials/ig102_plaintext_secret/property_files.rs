@@ -234,6 +234,9 @@ pub(super) fn property_findings<'a>(
             let list_item = file.format == PropertyFormat::Yaml && entry.is_yaml_list_item();
             let fix = match (app.runtime, file.secure, spring) {
                 _ if list_item => list_item_fix(app, entry.key(), how),
+                _ if vocab::is_runtime_read_secret(entry.key()) => {
+                    runtime_read_fix(app, entry.key(), &file.path)
+                }
                 (_, _, Some(reader)) => {
                     let delete = format!(
                         "Delete `{}` from {}",
@@ -373,4 +376,20 @@ fn list_index_as_name(key: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// The fix of a secret the Mule runtime reads from the deployment
+/// (`anypoint.platform.client_secret`): no `${secure::...}` reaches it, so
+/// it leaves the repository for the deployment's protected properties.
+fn runtime_read_fix(app: &MuleApp, key: &str, path: &str) -> String {
+    let listed = match app.runtime {
+        MuleRuntime::Mule4 => format!(
+            ", listed in mule-artifact.json \"secureProperties\" (\"{key}\") so that Runtime Manager stores it protected"
+        ),
+        MuleRuntime::Mule3 => String::new(),
+    };
+    format!(
+        "The Mule runtime reads `{key}` from the deployment's properties, not through a ${{...}} of the app, so an encrypted copy would not reach it: delete it from {} and supply it at deploy time (Runtime Manager > the application > Properties{listed}; on a customer-hosted runtime, in its wrapper.conf or a -D{key}= option kept out of the repository). Then regenerate the secret in Anypoint Access Management: the clear value stays in git history.",
+        file_name(path)
+    )
 }
