@@ -280,6 +280,15 @@ fn mask_assignments(line: &str) -> String {
                 while v < bytes.len() && (bytes[v] == b' ' || bytes[v] == b'\t') {
                     v += 1;
                 }
+                if c == b':' {
+                    // YAML: `*name` is an alias (the value is elsewhere);
+                    // `&name` and `!tag` before a value are not the value.
+                    if bytes.get(v) == Some(&b'*') {
+                        i += 1;
+                        continue;
+                    }
+                    v = past_yaml_anchor_and_tag(line, v);
+                }
                 let (start, end) = if v < bytes.len() && (bytes[v] == b'"' || bytes[v] == b'\'') {
                     (v + 1, closing_quote(bytes, v))
                 } else {
@@ -309,6 +318,29 @@ fn mask_assignments(line: &str) -> String {
     }
     out.push_str(&line[copied..]);
     out
+}
+
+/// Where a YAML value starting at `v` begins after an anchor (`&creds`)
+/// and a tag (`!!str`), when a value follows them on the line; `v` itself
+/// otherwise (`password: &x` alone: `&x` may be the secret).
+fn past_yaml_anchor_and_tag(line: &str, mut v: usize) -> usize {
+    let bytes = line.as_bytes();
+    for _ in 0..2 {
+        if !matches!(bytes.get(v), Some(b'&' | b'!')) {
+            break;
+        }
+        let token_end = line[v..]
+            .find(char::is_whitespace)
+            .map_or(line.len(), |e| v + e);
+        let next = line[token_end..]
+            .find(|ch: char| !ch.is_whitespace())
+            .map(|e| token_end + e);
+        match next {
+            Some(n) if bytes[n] != b'#' => v = n,
+            _ => break,
+        }
+    }
+    v
 }
 
 /// The end of a value quoted at `open` (the index of its quote): the next
@@ -464,6 +496,34 @@ fn mask_url_passwords(line: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by testing as a user would: `token: &tok "…"` showed the
+    /// anchor masked as a secret of its own, and `other: *tok` the alias.
+    #[test]
+    fn yaml_anchors_tags_and_aliases_are_not_values() {
+        assert_eq!(
+            mask_assignments(r#"  token: &tok "Tok-Anchor-Secret-7788""#),
+            r#"  token: &tok "To…(22)""#
+        );
+        assert_eq!(
+            mask_assignments(r#"  password: !!str Plain-Secret-991"#),
+            r#"  password: !!str Pl…(16)"#
+        );
+        assert_eq!(
+            mask_assignments(r#"  password: &pw !!str "Both-Secret-1""#),
+            r#"  password: &pw !!str "Bo…(13)""#
+        );
+        assert_eq!(
+            mask_assignments("  other_token: *tok"),
+            "  other_token: *tok"
+        );
+        // Alone, it may be the secret; in .properties `*` is a character.
+        assert_eq!(mask_assignments("  password: &x1234"), "  password: …(6)");
+        assert_eq!(
+            mask_assignments("db.password=*Star-991"),
+            "db.password=*S…(9)"
+        );
+    }
 
     #[test]
     fn masks_secret_assignments_in_every_syntax() {
