@@ -35,6 +35,91 @@ pub fn print(text: &str) -> io::Result<()> {
     to_stdout(|out| out.write_all(text.as_bytes()))
 }
 
+/// `-o -`: standard output, as most tools read it.
+pub fn is_stdout(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// The file `--output` names, `None` for standard output (none given, or
+/// `-`).
+pub fn output_file(output: Option<&Path>) -> Option<&Path> {
+    output.filter(|p| !is_stdout(p))
+}
+
+/// Refuses an `--output` that is one of the command's own inputs, each
+/// given with what it is ("the config"): the report would replace it (a
+/// snapshot that needs org credentials to take again, an uncommitted
+/// config or source file, a baseline left unreadable).
+pub fn refuse_output_over_inputs(
+    output: Option<&Path>,
+    inputs: &[(&Path, &str)],
+) -> Result<(), String> {
+    let Some(out) = output_file(output) else {
+        return Ok(());
+    };
+    // Resolved, so that `./a/../org.json` and a link to it are the same file;
+    // a file not there yet through its folder.
+    let resolved = |p: &Path| -> Option<std::path::PathBuf> {
+        std::fs::canonicalize(p).ok().or_else(|| {
+            let parent = match p.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d,
+                _ => Path::new("."),
+            };
+            Some(std::fs::canonicalize(parent).ok()?.join(p.file_name()?))
+        })
+    };
+    let Some(target) = resolved(out) else {
+        return Ok(());
+    };
+    for (input, what) in inputs {
+        if resolved(input).as_deref() == Some(target.as_path()) {
+            return Err(format!(
+                "--output {} is {what}: the report would replace it; write the report elsewhere",
+                out.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Refuses an `--output` that is a file the command reads in one of the
+/// folders it walks (`-o pom.xml`, `-o src/main/mule/global.xml`): an
+/// existing, non-empty file that is not one of intguard's own reports or
+/// baselines (those a new run replaces, as CI does).
+pub fn refuse_output_over_walked_file(
+    output: Option<&Path>,
+    folders: &[std::path::PathBuf],
+) -> Result<(), String> {
+    let Some(out) = output_file(output) else {
+        return Ok(());
+    };
+    let Ok(meta) = std::fs::metadata(out) else {
+        return Ok(());
+    };
+    if !meta.is_file() || meta.len() == 0 {
+        return Ok(());
+    }
+    let Ok(target) = std::fs::canonicalize(out) else {
+        return Ok(());
+    };
+    let walked = folders
+        .iter()
+        .filter(|f| f.is_dir())
+        .filter_map(|f| std::fs::canonicalize(f).ok())
+        .any(|f| target.starts_with(f));
+    if !walked {
+        return Ok(());
+    }
+    let bytes = std::fs::read(&target).unwrap_or_default();
+    if intguard_readers::is_intguard_output(&String::from_utf8_lossy(&bytes)) {
+        return Ok(());
+    }
+    Err(format!(
+        "--output {} is a file in the folders it reads, not an intguard report: the report would replace it; write the report elsewhere",
+        out.display()
+    ))
+}
+
 /// The write buffer: a large monorepo's report is megabytes,
 /// written in 8 KiB pieces by default (one system call each).
 const BUFFER: usize = 1 << 18;

@@ -370,7 +370,14 @@ fn read_text_key_or_report(text: &str, display: &str, out: &mut FileOutput) -> b
         out.diagnostics.push(Diagnostic::warning(
             "intguard-report",
             display,
-            format!("skipped: a {what} written by intguard, not audited"),
+            format!(
+                "skipped: {} {what} written by intguard, not audited",
+                if what.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                    "an"
+                } else {
+                    "a"
+                }
+            ),
         ));
         return true;
     }

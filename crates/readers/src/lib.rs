@@ -62,6 +62,12 @@ pub use key_files::der_private_key;
 pub use properties::java_properties::unescape_value as unescape_properties_value;
 pub use text::looks_like_pem_body;
 
+/// Whether `text` is one of intguard's own outputs (a report in any format,
+/// a baseline), which a scan does not audit and a new report may replace.
+pub fn is_intguard_output(text: &str) -> bool {
+    own_report::kind(text).is_some()
+}
+
 use std::path::{Path, PathBuf};
 
 use intguard_model::{Inventory, MuleApp, TextFileFacts};

@@ -35,6 +35,20 @@ static BASELINE: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("regex")
 });
+/// `intguard identities --format json`: `{ "tool": { "name": "intguard",
+/// ... }, "summary": { "identities": ...`.
+static IDENTITIES_JSON: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"\A\s*\{\s*"tool"\s*:\s*\{\s*"name"\s*:\s*"intguard"\s*,\s*"version"\s*:\s*"[^"]*"\s*\}\s*,\s*"summary"\s*:\s*\{\s*"identities"\s*:"#,
+    )
+    .expect("regex")
+});
+/// `intguard identities`: `intguard identities: 3 integration identities
+/// (2 Mule apps, ...)`, or none found.
+static IDENTITIES_TEXT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\Aintguard identities: (?:[0-9]+ integration identit(?:y|ies) \(|no )")
+        .expect("regex")
+});
 /// `--format markdown`: its title, and its footer as the last line.
 static MARKDOWN_TITLE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\A### (?:✅|⚠️|❌) intguard: [^\n]*\n").expect("regex"));
@@ -89,6 +103,9 @@ pub(crate) fn kind(text: &str) -> Option<&'static str> {
         if SARIF_REPORT.is_match(head) {
             return Some("SARIF report");
         }
+        if IDENTITIES_JSON.is_match(head) {
+            return Some("identities report");
+        }
         // An empty baseline is short: the whole of it is in the head.
         if BASELINE.is_match(if start.len() <= HEAD { start } else { head }) {
             return Some("baseline");
@@ -103,6 +120,9 @@ pub(crate) fn kind(text: &str) -> Option<&'static str> {
     }
     if is_text_report(text, head) {
         return Some("text report");
+    }
+    if head.starts_with("intguard identities: ") && IDENTITIES_TEXT.is_match(head) {
+        return Some("identities report");
     }
     // `--color always` (a CI log saved with its colours): the same report
     // with escape sequences around its words.
@@ -157,6 +177,21 @@ mod tests {
             None
         );
         assert_eq!(kind(""), None);
+    }
+
+    #[test]
+    fn recognises_identities_reports() {
+        let text = "intguard identities: 2 integration identities (1 Mule app, 0 metadata projects, 9 files read)\n\nint.orders@acme.com\n";
+        assert_eq!(kind(text), Some("identities report"));
+        assert_eq!(
+            kind("intguard identities: 0 integration identities (0 Mule apps, 0 metadata projects, 2 files read)\n\nNo integration identity found: ...\n"),
+            Some("identities report")
+        );
+        let json = "{\n  \"tool\": {\n    \"name\": \"intguard\",\n    \"version\": \"0.1.0\"\n  },\n  \"summary\": {\n    \"identities\": 10,\n";
+        assert_eq!(kind(json), Some("identities report"));
+        // Quoted in a document, or another tool's.
+        assert_eq!(kind("Run `intguard identities: ...` to list them\n"), None);
+        assert_eq!(kind(&json.replace("intguard", "other")), None);
     }
 
     #[test]

@@ -15,7 +15,7 @@ use salesforce_auth::RestClient;
 
 use super::scan::{report, ReportArgs};
 use super::token::{prepare, AuthArgs};
-use crate::exit;
+use crate::{exit, output};
 
 #[derive(Args)]
 pub struct OrgArgs {
@@ -106,6 +106,17 @@ fn audit(args: OrgAuditArgs) -> i32 {
         Ok(c) => c,
         Err(e) => return exit::usage_error(e),
     };
+    let mut inputs: Vec<(&std::path::Path, &str)> = Vec::new();
+    inputs.extend(config.source.as_deref().map(|p| (p, "the config")));
+    inputs.extend(
+        args.snapshot
+            .as_deref()
+            .map(|p| (p, "the snapshot it writes")),
+    );
+    inputs.extend(args.auth.iter().flat_map(|a| a.files()));
+    if let Err(e) = output::refuse_output_over_inputs(args.report.output.as_deref(), &inputs) {
+        return exit::usage_error(e);
+    }
     let auth = match (&args.org, &args.auth) {
         (Some(name), _) => match config.org(name) {
             Some(o) => AuthArgs::from(o),

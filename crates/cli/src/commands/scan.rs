@@ -46,7 +46,7 @@ pub struct ReportArgs {
     /// Write the report to FILE instead of standard output (`-`: standard
     /// output). A FILE that is one of the scan's inputs is refused.
     #[arg(long, short, value_name = "FILE")]
-    output: Option<PathBuf>,
+    pub(crate) output: Option<PathBuf>,
     /// Exit 1 when a finding is at or above this severity [default: high, or
     /// `fail-on` in intguard.toml].
     #[arg(long, value_enum)]
@@ -90,7 +90,9 @@ pub fn run(args: ScanArgs) -> i32 {
         Ok(x) => x,
         Err(e) => return exit::usage_error(e),
     };
-    if let Err(e) = output_is_no_input(&args) {
+    if let Err(e) = output_is_no_input(&args, config.source.as_deref()).and_then(|()| {
+        output::refuse_output_over_walked_file(args.report.output.as_deref(), &paths)
+    }) {
         return exit::usage_error(e);
     }
     let baseline = match &args.baseline {
@@ -141,56 +143,30 @@ pub fn run(args: ScanArgs) -> i32 {
 }
 
 /// Refuses a `--output` that is one of the scan's own inputs: a file given
-/// to scan, the config, the org snapshot or a baseline (the report would
-/// replace it, and a report written over `--write-baseline`'s file left an
-/// unreadable baseline while saying it was written).
-fn output_is_no_input(args: &ScanArgs) -> Result<(), String> {
-    let Some(out) = args.report.output.as_deref().filter(|p| !is_stdout(p)) else {
-        return Ok(());
-    };
-    let resolved = |p: &Path| -> Option<PathBuf> {
-        std::fs::canonicalize(p).ok().or_else(|| {
-            let parent = match p.parent() {
-                Some(d) if !d.as_os_str().is_empty() => d,
-                _ => Path::new("."),
-            };
-            Some(std::fs::canonicalize(parent).ok()?.join(p.file_name()?))
-        })
-    };
-    let Some(target) = resolved(out) else {
-        return Ok(());
-    };
-    let inputs = args
+/// to scan, the config, the org snapshot or a baseline (a report written
+/// over `--write-baseline`'s file left an unreadable baseline while saying
+/// it was written).
+fn output_is_no_input(args: &ScanArgs, config: Option<&Path>) -> Result<(), String> {
+    let mut inputs: Vec<(&Path, &str)> = args
         .paths
         .iter()
         .filter(|p| p.is_file())
         .map(|p| (p.as_path(), "a file it scans"))
-        .chain(args.config.as_deref().map(|p| (p, "the config")))
-        .chain(
-            args.org_snapshot
-                .as_deref()
-                .map(|p| (p, "the org snapshot")),
-        )
-        .chain(args.baseline.as_deref().map(|p| (p, "the baseline")))
-        .chain(
-            args.write_baseline
-                .as_deref()
-                .map(|p| (p, "the baseline it writes")),
-        );
-    for (input, what) in inputs {
-        if resolved(input).as_deref() == Some(target.as_path()) {
-            return Err(format!(
-                "--output {} is {what}: the report would replace it; write the report elsewhere",
-                out.display()
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// `-o -`: standard output, as most tools read it.
-fn is_stdout(path: &Path) -> bool {
-    path.as_os_str() == "-"
+        .collect();
+    // The config given or found.
+    inputs.extend(config.map(|p| (p, "the config")));
+    inputs.extend(
+        args.org_snapshot
+            .as_deref()
+            .map(|p| (p, "the org snapshot")),
+    );
+    inputs.extend(args.baseline.as_deref().map(|p| (p, "the baseline")));
+    inputs.extend(
+        args.write_baseline
+            .as_deref()
+            .map(|p| (p, "the baseline it writes")),
+    );
+    output::refuse_output_over_inputs(args.report.output.as_deref(), &inputs)
 }
 
 /// Renders the outcome as asked and returns the exit code.
@@ -230,7 +206,7 @@ pub fn report(outcome: &ScanOutcome, args: &ReportArgs, config: &Config) -> i32 
         FormatArg::Sarif => Format::Sarif,
         FormatArg::Markdown => Format::Markdown,
     };
-    let file = args.output.as_deref().filter(|p| !is_stdout(p));
+    let file = output::output_file(args.output.as_deref());
     let to_terminal = file.is_none() && std::io::stdout().is_terminal();
     let color = match args.color {
         ColorChoice::Always => true,

@@ -113,6 +113,23 @@ pub struct AuthArgs {
     client_key_password_env: Option<String>,
 }
 
+impl AuthArgs {
+    /// The files the login reads, each with what it is: an output must not
+    /// replace one.
+    pub fn files(&self) -> Vec<(&std::path::Path, &'static str)> {
+        [
+            (self.key.as_deref(), "the private key"),
+            (self.keystore.as_deref(), "the keystore"),
+            (self.ca_file.as_deref(), "the CA file"),
+            (self.client_cert.as_deref(), "the client certificate"),
+            (self.client_key.as_deref(), "the client key"),
+        ]
+        .into_iter()
+        .filter_map(|(p, what)| Some((p?, what)))
+        .collect()
+    }
+}
+
 impl From<intguard_engine::OrgConfig> for AuthArgs {
     fn from(o: intguard_engine::OrgConfig) -> Self {
         AuthArgs {

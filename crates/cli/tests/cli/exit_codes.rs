@@ -408,6 +408,44 @@ fn output_over_one_of_the_scans_inputs_is_refused() {
     }
 }
 
+/// A file the scan reads in a folder it walks (`-o pom.xml`) is no place
+/// for the report; an intguard report there is replaced, as CI does.
+#[test]
+fn output_over_a_walked_file_is_refused_but_a_report_is_replaced() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = tmp.path().join("app");
+    fs::create_dir_all(&app).unwrap();
+    fs::write(app.join("pom.xml"), "<project/>\n").unwrap();
+    let run_to = |output: &str, format: &str| {
+        run_cmd(intguard().current_dir(tmp.path()).args([
+            "scan",
+            ".",
+            "--fail-on",
+            "none",
+            "--format",
+            format,
+            "-o",
+            output,
+        ]))
+    };
+    let run = run_to("app/pom.xml", "text");
+    run.expect_no_panic().expect_code(2);
+    assert!(
+        run.stderr.contains("not an intguard report"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        fs::read_to_string(app.join("pom.xml")).unwrap(),
+        "<project/>\n"
+    );
+    for format in ["json", "sarif", "markdown", "text", "json"] {
+        run_to("report.out", format)
+            .expect_no_panic()
+            .expect_code(0);
+    }
+}
+
 #[test]
 fn output_dash_is_standard_output() {
     let tmp = tempfile::tempdir().unwrap();

@@ -1378,3 +1378,67 @@ fn an_app_reads_what_its_domain_defines() {
         "{message}"
     );
 }
+
+/// Found by testing as a user would: `identities -o FILE` replaced its own
+/// inputs (the org snapshot, the config it found, the Mule file it was given,
+/// a file of the folder it read) with its report, and exited 0. As `scan`,
+/// it refuses (exit 2) and leaves them as they were; its own earlier report
+/// it replaces.
+#[test]
+fn output_never_replaces_an_input() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    jwt_app(&root.join("app"), "int.app@acme.com", &[]);
+    write(
+        root,
+        "intguard.toml",
+        "[[identities]]\nusername = \"int.app@acme.com\"\nprofile = \"Integration\"\n",
+    );
+    write(
+        root,
+        "org.json",
+        r#"{"format":"intguard-org-snapshot","version":1,
+ "org":{"org_id":"00D5g000004ABCDEAA","instance_url":"https://acme.my.salesforce.com","api_version":"62.0","read_at":"2026-12-01T10:00:00Z","since":"2026-11-01T10:00:00Z","api_calls":7},
+ "users":[],"permission_sets":[],"permission_set_groups":[],"group_components":[],"assignments":[],"object_permissions":[],
+ "setup_entity_access":[],"connected_apps":[],"external_client_apps":[],"login_ip_ranges":[],"login_history":[],"oauth_tokens":[],
+ "health_check":null,"not_read":[]}
+"#,
+    );
+    write(root, "docs/notes.md", "Integration notes\n");
+    let xml = "app/src/main/mule/global.xml";
+    let cases: [(&[&str], &str, &str); 4] = [
+        (
+            &[".", "--org-snapshot", "org.json"],
+            "org.json",
+            "the org snapshot",
+        ),
+        (&["."], "intguard.toml", "the config"),
+        (&[xml], xml, "a file it reads"),
+        (&["."], "docs/notes.md", "a file in the folders it reads"),
+    ];
+    for (args, output, said) in cases {
+        let before = fs::read(root.join(output)).unwrap();
+        let out = intguard()
+            .current_dir(root)
+            .arg("identities")
+            .args(args)
+            .args(["-o", output])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{output}: {stderr}");
+        assert!(stderr.contains(said), "{output}: {stderr}");
+        assert_eq!(fs::read(root.join(output)).unwrap(), before, "{output}");
+    }
+    // Its own report, in either format, is replaced run after run.
+    for format in ["text", "json", "text"] {
+        intguard()
+            .current_dir(root)
+            .args(["identities", ".", "-f", format, "-o", "identities.txt"])
+            .assert()
+            .success();
+    }
+    assert!(fs::read_to_string(root.join("identities.txt"))
+        .unwrap()
+        .starts_with("intguard identities: 1 integration identity"));
+}

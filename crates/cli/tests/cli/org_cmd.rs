@@ -335,3 +335,25 @@ fn a_snapshot_joined_with_a_repository_says_what_the_org_knows_of_its_users() {
         assert!(!text.contains("simulatedaccesstoken"));
     }
 }
+
+/// `org audit -o FILE` refuses (exit 2, before logging in) a FILE that is
+/// the private key it logs in with or the snapshot it writes: either would
+/// be lost.
+#[test]
+fn output_never_replaces_the_key_or_the_snapshot() {
+    let s = setup();
+    let key_before = std::fs::read(&s.key).unwrap();
+    let key = s.key.to_string_lossy().into_owned();
+    let run = audit(&s, &["-o", &key]);
+    run.expect_code(2);
+    assert!(run.stderr.contains("is the private key"), "{}", run.stderr);
+    assert_eq!(std::fs::read(&s.key).unwrap(), key_before);
+    let run = audit(&s, &["--snapshot", "org.json", "-o", "./org.json"]);
+    run.expect_code(2);
+    assert!(
+        run.stderr.contains("is the snapshot it writes"),
+        "{}",
+        run.stderr
+    );
+    assert!(!s.dir.path().join("org.json").exists());
+}

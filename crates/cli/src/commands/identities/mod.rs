@@ -34,7 +34,8 @@ pub struct IdentitiesArgs {
     /// Output format.
     #[arg(long, short, value_enum, default_value = "text")]
     format: IdentitiesFormat,
-    /// Write to FILE instead of standard output.
+    /// Write to FILE instead of standard output (`-`: standard output). A FILE
+    /// that is one of its inputs is refused.
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
     /// Config file [default: the intguard.toml of the first root that has one]; its
@@ -94,6 +95,24 @@ pub fn run(args: IdentitiesArgs) -> i32 {
         Ok(s) => s,
         Err(e) => return exit::usage_error(e),
     };
+    let mut read: Vec<(&std::path::Path, &str)> = args
+        .paths
+        .iter()
+        .filter(|p| p.is_file())
+        .map(|p| (p.as_path(), "a file it reads"))
+        .collect();
+    // The config given or found.
+    read.extend(config.source.as_deref().map(|p| (p, "the config")));
+    read.extend(
+        args.org_snapshot
+            .as_deref()
+            .map(|p| (p, "the org snapshot")),
+    );
+    if let Err(e) = output::refuse_output_over_inputs(args.output.as_deref(), &read)
+        .and_then(|()| output::refuse_output_over_walked_file(args.output.as_deref(), &paths))
+    {
+        return exit::usage_error(e);
+    }
     let options = ScanOptions {
         paths,
         config,
@@ -115,7 +134,7 @@ pub fn run(args: IdentitiesArgs) -> i32 {
         }
         IdentitiesFormat::Json => json::write(out, &inventory, &selected),
     };
-    let written = match &args.output {
+    let written = match output::output_file(args.output.as_deref()) {
         Some(path) => output::to_file(path, write)
             .map_err(|e| format!("cannot write {}: {e}", path.display())),
         None => output::to_stdout(write).map_err(|e| format!("cannot write the identities: {e}")),
