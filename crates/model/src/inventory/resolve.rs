@@ -133,7 +133,9 @@ impl<'a> NamePattern<'a> {
             }
             // The reference's value: one or more characters, no `.`.
             let segment_end = after.find('.').unwrap_or(after.len());
-            (1..=segment_end).any(|n| rest(more, &after[n..]))
+            (1..=segment_end)
+                .filter(|&n| after.is_char_boundary(n))
+                .any(|n| rest(more, &after[n..]))
         }
         rest(&self.literals, key)
     }
@@ -555,13 +557,21 @@ mod tests {
             entry("sf.user", "nobody", "common.yaml", 5),
             entry("qa.eu.sf.user", "nobody", "common.yaml", 6),
         ]);
+        // A key with characters of several bytes is matched whole (found by
+        // fuzzing: slicing inside one panicked).
+        app.property_files[0]
+            .entries
+            .push(entry("dév\u{fffd}.sf.user", "x", "common.yaml", 7));
         let v = Value::new("${${mule.env}.sf.user}", Location::new("global.xml", 10, 5));
         let refs = v.placeholders();
         // mule.env is given at deploy time: nothing resolves.
         let r = app.resolve(&v, Some("dev"));
         assert_eq!(r.value, None);
         assert_eq!(r.unresolved, ["${mule.env}.sf.user"]);
-        assert_eq!(app.names_read_by(&refs[0]), ["dev.sf.user", "prod.sf.user"]);
+        assert_eq!(
+            app.names_read_by(&refs[0]),
+            ["dev.sf.user", "dév\u{fffd}.sf.user", "prod.sf.user"]
+        );
         app.global_properties.push(GlobalProperty {
             name: "mule.env".into(),
             value: Value::new("prod", Location::new("global.xml", 4, 3)),
