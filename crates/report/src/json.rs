@@ -50,7 +50,7 @@ struct JsonRelated<'a> {
 }
 
 #[derive(Serialize)]
-struct JsonDiagnostic<'a> {
+pub struct JsonDiagnostic<'a> {
     level: DiagnosticLevel,
     code: &'a str,
     path: &'a str,
@@ -134,7 +134,9 @@ fn finding(f: &Finding) -> JsonFinding<'_> {
     }
 }
 
-fn diagnostic(d: &Diagnostic) -> JsonDiagnostic<'_> {
+/// A diagnostic as the JSON report writes it (`level`, `code`, `path`,
+/// `line`, `column`, `message`).
+pub fn diagnostic(d: &Diagnostic) -> JsonDiagnostic<'_> {
     JsonDiagnostic {
         level: d.level,
         code: d.code,

@@ -32,16 +32,32 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
         }
     }
 
-    if !report.diagnostics.is_empty() {
-        let _ = writeln!(out, "{}", p.paint(p.header(), "diagnostics"));
-        for d in report.diagnostics {
-            let _ = writeln!(out, "  {}", diagnostic_line(&p, d));
-        }
-        out.push('\n');
-    }
-
+    write_diagnostics(&mut out, &p, report.diagnostics);
     write_summary(&mut out, &p, report);
     out
+}
+
+/// The `diagnostics` block of a text report (nothing when there are none),
+/// for another command's text output to list its inputs' problems as the
+/// scan does.
+pub fn render_diagnostics(diagnostics: &[Diagnostic], options: &TextOptions) -> String {
+    let mut out = String::new();
+    let p = Painter {
+        color: options.color,
+    };
+    write_diagnostics(&mut out, &p, diagnostics);
+    out
+}
+
+fn write_diagnostics(out: &mut String, p: &Painter, diagnostics: &[Diagnostic]) {
+    if diagnostics.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "{}", p.paint(p.header(), "diagnostics"));
+    for d in diagnostics {
+        let _ = writeln!(out, "  {}", diagnostic_line(p, d));
+    }
+    out.push('\n');
 }
 
 /// Findings grouped by path, in order of first appearance (the engine sorts

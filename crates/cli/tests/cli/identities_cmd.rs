@@ -1442,3 +1442,46 @@ fn output_never_replaces_an_input() {
         .unwrap()
         .starts_with("intguard identities: 1 integration identity"));
 }
+
+/// Found by testing as a user would: with the file holding the Salesforce
+/// connection truncated, `identities` said "No integration identity found"
+/// and showed no diagnostic (the JSON only counted it). Both formats now
+/// list the inputs' problems as `scan` does.
+#[test]
+fn diagnostics_are_listed_in_both_formats() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = tmp.path().join("app");
+    jwt_app(&app, "int.app@acme.com", &[]);
+    let xml = app.join("src/main/mule/global.xml");
+    let text = fs::read_to_string(&xml).unwrap();
+    // Cut inside the connection element, on its line.
+    let cut = text.find("principal").unwrap();
+    fs::write(&xml, &text[..cut]).unwrap();
+    let root = tmp.path().to_string_lossy().into_owned();
+
+    let out = text_of(&["identities", &root]);
+    assert!(out.contains("No integration identity found"), "{out}");
+    assert!(out.contains("(1 diagnostic below)"), "{out}");
+    let listed = out
+        .split("\ndiagnostics\n")
+        .nth(1)
+        .expect("a diagnostics block");
+    assert!(
+        listed.contains("error[xml-syntax] ") && listed.contains("src/main/mule/global.xml:5:"),
+        "{out}"
+    );
+
+    let json = json_of(&["identities", &root, "--format", "json"]);
+    let diagnostics = json["diagnostics"].as_array().unwrap();
+    assert_eq!(diagnostics.len(), 1, "{json}");
+    let d = &diagnostics[0];
+    assert_eq!(d["level"], "error");
+    assert_eq!(d["code"], "xml-syntax");
+    assert!(d["path"]
+        .as_str()
+        .unwrap()
+        .ends_with("src/main/mule/global.xml"));
+    assert_eq!(d["line"], 5);
+    assert!(d["column"].as_u64().is_some() && d["message"].as_str().is_some());
+    assert_eq!(json["summary"]["diagnostics"], 1);
+}

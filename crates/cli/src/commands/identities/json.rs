@@ -42,6 +42,11 @@ pub(super) fn write(
                 location: u.location,
             })
             .collect(),
+        diagnostics: inv
+            .diagnostics
+            .iter()
+            .map(intguard_report::json::diagnostic)
+            .collect(),
     };
     serde_json::to_writer_pretty(&mut *out, &document)?;
     out.write_all(b"\n")
@@ -56,6 +61,9 @@ struct Document<'a> {
     /// they run as is not known.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     unread_domain_uses: Vec<UnreadDomainUse<'a>>,
+    /// The inputs' problems, as in the scan's JSON report: an unreadable
+    /// file may hide an identity.
+    diagnostics: Vec<intguard_report::json::JsonDiagnostic<'a>>,
 }
 
 #[derive(Serialize)]

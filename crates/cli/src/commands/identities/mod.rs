@@ -126,6 +126,15 @@ pub fn run(args: IdentitiesArgs) -> i32 {
     if let Some(snapshot) = &snapshot {
         intguard_org::join(snapshot, &mut inventory);
     }
+    // Listed as the scan lists them: masked, in order.
+    let redactor = intguard_model::secret::Redactor::new(inventory.known_secrets());
+    for d in &mut inventory.diagnostics {
+        d.message = redactor.redact(&d.message);
+    }
+    inventory
+        .diagnostics
+        .sort_by(|a, b| (&a.path, a.line, a.code).cmp(&(&b.path, b.line, b.code)));
+    inventory.diagnostics.dedup();
     let selected = select(&inventory.identities, args.only.as_deref());
     let write = |out: &mut dyn Write| match args.format {
         IdentitiesFormat::Text => {
@@ -284,7 +293,14 @@ fn render_text(inv: &Inventory, ids: &[&IntegrationIdentity], only: Option<&str>
     } else if ids.is_empty() {
         let _ = writeln!(
             s,
-            "\nNo integration identity found: no Salesforce connection with a username, no user definition file, no [[identities]] in intguard.toml and no integration profile in the metadata."
+            "\nNo integration identity found: no Salesforce connection with a username, no user definition file, no [[identities]] in intguard.toml and no integration profile in the metadata{}.",
+            match inv.diagnostics.len() {
+                0 => String::new(),
+                n => format!(
+                    " among what could be read ({n} diagnostic{} below)",
+                    if n == 1 { "" } else { "s" }
+                ),
+            }
         );
     }
     for id in ids {
@@ -541,6 +557,13 @@ fn render_text(inv: &Inventory, ids: &[&IntegrationIdentity], only: Option<&str>
                 short(u.location)
             );
         }
+    }
+    if !inv.diagnostics.is_empty() {
+        s.push('\n');
+        s.push_str(&intguard_report::text::render_diagnostics(
+            &inv.diagnostics,
+            &intguard_report::TextOptions { color: false },
+        ));
     }
     s
 }
