@@ -233,14 +233,20 @@ pub fn apply(snapshot: &OrgSnapshot, inventory: &mut Inventory) {
             .unwrap_or_else(|| p.profile_id.clone().unwrap_or_default())
     };
 
-    let md = &mut inventory.salesforce;
+    // The org's profiles, sets and groups go before the repositories' copies
+    // of the same name: lookups by name find the org's, which is what its
+    // users hold (a permission granted in Setup and never put back in
+    // source is real). Where the two differ, a warning says how.
+    let mut org_profiles: Vec<Profile> = Vec::new();
+    let mut org_sets: Vec<PermissionSet> = Vec::new();
+    let mut org_groups: Vec<PermissionSetGroup> = Vec::new();
     for p in &snapshot.permission_sets {
         if p.is_owned_by_profile {
             let profile_id = p.profile_id.clone().unwrap_or_else(|| p.id.clone());
             let at = loc("Profile", &profile_id);
             let label = profile_label(p);
             let name = profile_file_name(&label).to_string();
-            md.profiles.push(Profile {
+            org_profiles.push(Profile {
                 label: (name != label).then_some(label),
                 name,
                 user_license: p
@@ -265,7 +271,7 @@ pub fn apply(snapshot: &OrgSnapshot, inventory: &mut Inventory) {
             });
         } else if p.permission_set_group_id.is_none() {
             let at = loc("PermissionSet", &p.id);
-            md.permission_sets.push(PermissionSet {
+            org_sets.push(PermissionSet {
                 name: p.name.clone(),
                 label: p.label.clone(),
                 license: p
@@ -281,6 +287,37 @@ pub fn apply(snapshot: &OrgSnapshot, inventory: &mut Inventory) {
             });
         }
     }
+
+    let md = &mut inventory.salesforce;
+    let mut drift = Vec::new();
+    for p in &org_profiles {
+        let repo = md
+            .profiles
+            .iter()
+            .find(|r| r.matches(&p.name) || p.label.as_deref().is_some_and(|l| r.matches(l)));
+        if let Some(repo) = repo {
+            drift.extend(access_drift(
+                "profile",
+                p.display_label(),
+                (&repo.user_permissions, &repo.object_permissions),
+                (&p.user_permissions, &p.object_permissions),
+                &repo.location,
+            ));
+        }
+    }
+    for p in &org_sets {
+        if let Some(repo) = md.permission_sets.iter().find(|r| r.matches(&p.name)) {
+            drift.extend(access_drift(
+                "permission set",
+                &p.name,
+                (&repo.user_permissions, &repo.object_permissions),
+                (&p.user_permissions, &p.object_permissions),
+                &repo.location,
+            ));
+        }
+    }
+    md.profiles.splice(0..0, org_profiles);
+    md.permission_sets.splice(0..0, org_sets);
 
     let muting_sets: HashMap<&str, &MutingPermissionSetRow> = snapshot
         .muting_permission_sets
@@ -327,7 +364,7 @@ pub fn apply(snapshot: &OrgSnapshot, inventory: &mut Inventory) {
                 (None, None) => muting.push(Located::new(c.permission_set_id.clone(), at.clone())),
             }
         }
-        md.permission_set_groups.push(PermissionSetGroup {
+        org_groups.push(PermissionSetGroup {
             name: g.developer_name.clone(),
             label: g.label.clone(),
             permission_sets: members,
@@ -336,6 +373,58 @@ pub fn apply(snapshot: &OrgSnapshot, inventory: &mut Inventory) {
             location: at,
         });
     }
+
+    for g in &org_groups {
+        let Some(repo) = md.permission_set_groups.iter().find(|r| r.matches(&g.name)) else {
+            continue;
+        };
+        let names = |list: &[Located<String>]| -> Vec<String> {
+            let mut v: Vec<String> = list.iter().map(|n| n.value.clone()).collect();
+            v.sort_by_key(|n| n.to_ascii_lowercase());
+            v
+        };
+        let only = |a: &[String], b: &[String]| -> Vec<String> {
+            a.iter()
+                .filter(|n| !b.iter().any(|m| m.eq_ignore_ascii_case(n)))
+                .cloned()
+                .collect()
+        };
+        let (org_members, repo_members) = (names(&g.permission_sets), names(&repo.permission_sets));
+        let (org_muting, repo_muting) = (
+            names(&g.muting_permission_sets),
+            names(&repo.muting_permission_sets),
+        );
+        let mut parts = Vec::new();
+        for (what, a, b) in [
+            ("permission sets", &org_members, &repo_members),
+            ("muting permission sets", &org_muting, &repo_muting),
+        ] {
+            let (in_org, in_repo) = (only(a, b), only(b, a));
+            if !in_org.is_empty() {
+                parts.push(format!(
+                    "in the org it has the {what} {}, which the repository's copy does not",
+                    in_org.join(", ")
+                ));
+            }
+            if !in_repo.is_empty() {
+                parts.push(format!(
+                    "the repository's copy has the {what} {}, which the org's does not",
+                    in_repo.join(", ")
+                ));
+            }
+        }
+        if !parts.is_empty() {
+            drift.push(drift_diagnostic(
+                "permission set group",
+                &g.name,
+                &parts,
+                &repo.location,
+            ));
+        }
+    }
+    md.permission_set_groups.splice(0..0, org_groups);
+    inventory.diagnostics.extend(drift);
+    let md = &mut inventory.salesforce;
 
     // Pre-authorizations: app id -> (profile labels, permission set names).
     let mut pre_auth: HashMap<&str, (Vec<String>, Vec<String>)> = HashMap::new();
@@ -665,5 +754,171 @@ fn plural(n: usize, what: &str) -> String {
         format!("1 {what}")
     } else {
         format!("{n} {what}s")
+    }
+}
+
+/// The warning when the org's copy of a profile or permission set grants
+/// other system permissions, or View All / Modify All on other objects,
+/// than the repository's copy of the same name (drift: granted in Setup and
+/// never put back in source, or not deployed yet). Access is judged by the
+/// org's copy; `None` when they agree.
+fn access_drift(
+    kind: &str,
+    name: &str,
+    repo: (&[NamedFlag], &[ObjectPermission]),
+    org: (&[NamedFlag], &[ObjectPermission]),
+    repo_at: &intguard_model::Location,
+) -> Option<Diagnostic> {
+    let powers = |(flags, objects): (&[NamedFlag], &[ObjectPermission])| -> Vec<String> {
+        let mut v: Vec<String> = flags.iter().map(|f| f.name.clone()).collect();
+        for o in objects {
+            if o.modify_all {
+                v.push(format!("Modify All on {}", o.object));
+            } else if o.view_all {
+                v.push(format!("View All on {}", o.object));
+            }
+        }
+        v.sort_by_key(|n| n.to_ascii_lowercase());
+        v.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+        v
+    };
+    let (in_repo, in_org) = (powers(repo), powers(org));
+    let only = |a: &[String], b: &[String]| -> Vec<String> {
+        a.iter()
+            .filter(|n| !b.iter().any(|m| m.eq_ignore_ascii_case(n)))
+            .cloned()
+            .collect()
+    };
+    let (org_only, repo_only) = (only(&in_org, &in_repo), only(&in_repo, &in_org));
+    let mut parts = Vec::new();
+    if !org_only.is_empty() {
+        parts.push(format!(
+            "the org grants {}, which the repository's copy does not",
+            org_only.join(", ")
+        ));
+    }
+    if !repo_only.is_empty() {
+        parts.push(format!(
+            "the repository's copy grants {}, which the org's does not (not deployed, or removed in Setup)",
+            repo_only.join(", ")
+        ));
+    }
+    (!parts.is_empty()).then(|| drift_diagnostic(kind, name, &parts, repo_at))
+}
+
+/// The `org-drift` warning at the repository's copy of `kind` `name`.
+fn drift_diagnostic(
+    kind: &str,
+    name: &str,
+    parts: &[String],
+    repo_at: &intguard_model::Location,
+) -> Diagnostic {
+    let d = Diagnostic::warning(
+        "org-drift",
+        repo_at.path.as_str(),
+        format!(
+            "{kind} {name} differs from the org's: {}; its users' access is judged by the org's copy",
+            parts.join("; ")
+        ),
+    );
+    if repo_at.line == 0 {
+        d
+    } else {
+        d.at(repo_at.line, repo_at.column)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use intguard_model::Location;
+
+    /// An org whose permission set Billing_API grants ModifyAllData and
+    /// whose profile "Billing Integration" grants ViewAllData.
+    const SNAPSHOT: &str = r#"{"format":"intguard-org-snapshot","version":1,
+ "org":{"org_id":"00D5g000004ABCDEAA","instance_url":"https://acme.my.salesforce.com","api_version":"62.0","read_at":"2026-12-01T10:00:00Z","since":"2026-11-01T10:00:00Z","api_calls":7},
+ "users":[],
+ "permission_sets":[
+  {"id":"0PS5g000000PROF01","name":"X00e_prof","label":null,"is_owned_by_profile":true,"profile_id":"00e5g000000PPPPAA1","profile_name":"Billing Integration","profile_license":"Salesforce Integration","license":null,"permission_set_group_id":null,"permissions":["ApiEnabled","ViewAllData"]},
+  {"id":"0PS5g000000BAPI01","name":"Billing_API","label":"Billing API","is_owned_by_profile":false,"profile_id":null,"profile_name":null,"profile_license":null,"license":null,"permission_set_group_id":null,"permissions":["ApiEnabled","ModifyAllData"]}],
+ "permission_set_groups":[],"group_components":[],"assignments":[],
+ "object_permissions":[],"setup_entity_access":[],"connected_apps":[],"external_client_apps":[],
+ "login_ip_ranges":[],"login_history":[],"oauth_tokens":[],
+ "health_check":null,"not_read":[]}"#;
+
+    fn flag(name: &str, path: &str, line: u32) -> NamedFlag {
+        NamedFlag {
+            name: name.into(),
+            location: Location::new(path, line, 5),
+        }
+    }
+
+    /// Found by testing as a user would: with a repository copy of the same
+    /// name, the org's permission set (ModifyAllData granted in Setup) was
+    /// never judged: lookups found the repository's. The org's copy now
+    /// stands for what the users hold, and the difference is a warning at the
+    /// repository's file.
+    #[test]
+    fn the_orgs_copy_stands_and_drift_is_reported() {
+        const SET: &str =
+            "force-app/main/default/permissionsets/Billing_API.permissionset-meta.xml";
+        const PROFILE: &str =
+            "force-app/main/default/profiles/Billing Integration.profile-meta.xml";
+        let mut inv = Inventory::default();
+        inv.salesforce.permission_sets.push(PermissionSet {
+            name: "Billing_API".into(),
+            label: None,
+            license: None,
+            description: None,
+            user_permissions: vec![flag("ApiEnabled", SET, 4), flag("ExportReport", SET, 8)],
+            object_permissions: Vec::new(),
+            location: Location::new(SET, 2, 1),
+            decomposed: false,
+            files: Vec::new(),
+        });
+        inv.salesforce.profiles.push(Profile {
+            name: "Billing Integration".into(),
+            label: None,
+            user_license: None,
+            custom: Some(true),
+            user_permissions: vec![
+                flag("ApiEnabled", PROFILE, 4),
+                flag("ViewAllData", PROFILE, 9),
+            ],
+            object_permissions: Vec::new(),
+            login_ip_ranges: Vec::new(),
+            location: Location::new(PROFILE, 2, 1),
+        });
+        let snapshot = OrgSnapshot::from_json(SNAPSHOT, "org.json").unwrap();
+        apply(&snapshot, &mut inv);
+
+        let set = inv.salesforce.permission_set("Billing_API").unwrap();
+        assert!(
+            set.location.path.starts_with("org://"),
+            "{:?}",
+            set.location
+        );
+        assert!(set
+            .user_permissions
+            .iter()
+            .any(|f| f.name == "ModifyAllData"));
+        let profile = inv.salesforce.profile("Billing Integration").unwrap();
+        assert!(profile.location.path.starts_with("org://"));
+
+        let drift: Vec<_> = inv
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "org-drift")
+            .map(|d| (d.path.as_str(), d.line, d.message.as_str()))
+            .collect();
+        // The profiles agree on what matters; the sets do not, both ways.
+        assert_eq!(
+            drift,
+            [(
+                SET,
+                Some(2),
+                "permission set Billing_API differs from the org's: the org grants ModifyAllData, which the repository's copy does not; the repository's copy grants ExportReport, which the org's does not (not deployed, or removed in Setup); its users' access is judged by the org's copy"
+            )]
+        );
     }
 }
