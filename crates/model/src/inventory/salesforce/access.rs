@@ -175,11 +175,14 @@ impl Profile {
 
     /// A standard profile (System Administrator, ...): Salesforce does not
     /// let its permissions be edited, and people log in with it. Without
-    /// `<custom>`, only System Administrator is known to be one.
+    /// `<custom>` (a profile read from an org), the known standard names
+    /// ([`STANDARD_PROFILE_LABELS`]) tell.
     pub fn is_standard(&self) -> bool {
         match self.custom {
             Some(custom) => !custom,
-            None => same_profile(&self.name, "Admin"),
+            None => STANDARD_PROFILE_LABELS
+                .iter()
+                .any(|(_, file)| same_profile(&self.name, file)),
         }
     }
 
@@ -518,6 +521,36 @@ mod tests {
             "Read, Edit, Delete, View All, Modify All"
         );
         assert_eq!(AccessFlags::default().with_required().describe(), "none");
+    }
+
+    /// Found by testing as a user would: a Standard User profile read from
+    /// an org (no `<custom>`) was taken for a custom one, and IG202 told to
+    /// put the integration's IP ranges on it, locking out every person on it.
+    #[test]
+    fn standard_profiles_are_known_without_custom() {
+        let profile = |name: &str, custom: Option<bool>| Profile {
+            name: name.into(),
+            label: None,
+            user_license: None,
+            custom,
+            user_permissions: Vec::new(),
+            object_permissions: Vec::new(),
+            login_ip_ranges: Vec::new(),
+            location: Location::new("org://00D/Profile/00e", 0, 0),
+        };
+        for name in [
+            "Admin",
+            "Standard",
+            "Read Only",
+            "Marketing User",
+            "StandardAul",
+        ] {
+            assert!(profile(name, None).is_standard(), "{name}");
+        }
+        assert!(!profile("Orders Integration", None).is_standard());
+        // Where the metadata says, it is believed.
+        assert!(!profile("Standard", Some(true)).is_standard());
+        assert!(profile("Orders Integration", Some(false)).is_standard());
     }
 
     #[test]
