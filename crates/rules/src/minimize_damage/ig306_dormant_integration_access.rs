@@ -14,7 +14,8 @@ static META: RuleMeta = RuleMeta {
     doc: r#"## What it does
 Org audits only (`intguard org audit`, or `intguard scan --org-snapshot`). Reports:
 - an active integration user whose `LastLoginDate` is more than 90 days before the org
-  was read, or who never logged in;
+  was read, or who never logged in (and was created more than 90 days before, when
+  its `CreatedDate` is known);
 - an OAuth token (connected app authorization) of an integration user whose
   `LastUsedDate` is more than 90 days old, or that was never used.
 
@@ -56,10 +57,21 @@ impl Rule for DormantIntegrationAccess {
             let idle = user
                 .last_login_unix
                 .map(|t| days_between(t, org.read_at_unix));
-            if idle.is_none_or(|d| d > MAX_IDLE_DAYS) {
-                let when = match idle {
-                    Some(d) => format!("has not logged in for {d} days"),
-                    None => "has never logged in".to_string(),
+            // A user created less than 90 days ago has not been unused for
+            // 90 days, logged in or not.
+            let age = user.created_unix.map(|t| days_between(t, org.read_at_unix));
+            let dormant = match (idle, age) {
+                (Some(d), _) => d > MAX_IDLE_DAYS,
+                (None, Some(a)) => a > MAX_IDLE_DAYS,
+                (None, None) => true,
+            };
+            if dormant {
+                let when = match (idle, age) {
+                    (Some(d), _) => format!("has not logged in for {d} days"),
+                    (None, Some(a)) => {
+                        format!("has never logged in, {a} days after it was created")
+                    }
+                    (None, None) => "has never logged in".to_string(),
                 };
                 out.push(
                     identity_finding(

@@ -237,6 +237,37 @@ fn ig306_dormant_user_and_token() {
     assert!(about(&m, "good@acme.example").is_empty(), "{m:?}");
 }
 
+/// Found by testing as a user would: a user created six days before the
+/// org was read, not logged in yet, was "dormant" as one created in 2020.
+#[test]
+fn ig306_a_new_user_is_not_dormant() {
+    let mut inv = inventory();
+    let org = inv.org.as_mut().unwrap();
+    let good = org
+        .users
+        .iter_mut()
+        .find(|u| u.username == "good@acme.example")
+        .unwrap();
+    good.last_login_unix = None;
+    good.created_unix = Some(NOW - 6 * DAY);
+    assert!(about(&messages("IG306", &inv), "good@acme.example").is_empty());
+
+    let org = inv.org.as_mut().unwrap();
+    let good = org
+        .users
+        .iter_mut()
+        .find(|u| u.username == "good@acme.example")
+        .unwrap();
+    good.created_unix = Some(NOW - 120 * DAY);
+    let m = messages("IG306", &inv);
+    let said = about(&m, "good@acme.example");
+    assert_eq!(said.len(), 1, "{m:?}");
+    assert!(
+        said[0].contains("has never logged in, 120 days after it was created"),
+        "{m:?}"
+    );
+}
+
 #[test]
 fn ig101_password_logins_from_login_history() {
     let m = messages("IG101", &inventory());
