@@ -166,6 +166,15 @@ fn auth_name(a: AuthClass) -> &'static str {
 
 /// `Admin.profile-meta.xml:40`.
 fn short(loc: &Location) -> String {
+    // `org://<org>/User/005...`: the record, named as the org's (a bare id
+    // reads as a file name).
+    if let Some(rest) = loc.path.strip_prefix("org://") {
+        let mut parts = rest.rsplit('/');
+        if let (Some(id), Some(object)) = (parts.next(), parts.next()) {
+            return format!("the org's {object} {id}");
+        }
+        return loc.path.to_string();
+    }
     let file = loc.path.rsplit(['/', '\\']).next().unwrap_or(&loc.path);
     if loc.line == 0 {
         file.to_string()
@@ -582,4 +591,23 @@ fn not_in_org(inv: &Inventory, id: &IntegrationIdentity) -> Option<String> {
     } else {
         format!("{} ({label})", org.org)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Found by testing as a user would: an org assignment showed as
+    /// "assigned in 0055g00000AAAAAAA1", a bare id read as a file name.
+    #[test]
+    fn org_records_are_named_as_the_orgs() {
+        let org = Location::new("org://00D5g000004ABCDEAA/User/0055g00000AAAAAAA1", 0, 0);
+        assert_eq!(short(&org), "the org's User 0055g00000AAAAAAA1");
+        let file = Location::new("salesforce/config/int-orders-user-def.json", 6, 3);
+        assert_eq!(short(&file), "int-orders-user-def.json:6");
+        assert_eq!(
+            short(&Location::new("intguard.toml", 0, 0)),
+            "intguard.toml"
+        );
+    }
 }
