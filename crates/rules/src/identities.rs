@@ -145,6 +145,44 @@ pub fn profile_related(id: &IntegrationIdentity) -> Vec<Related> {
     out
 }
 
+/// Where the identity gets what `grant` grants: for a profile, its profile
+/// assignment ([`profile_related`]); for a permission set, the set's
+/// assignment (a user definition's `permsets`, `intguard.toml`, the org);
+/// through a group, the group's; each with the metadata file when known.
+pub fn grant_related(id: &IntegrationIdentity, grant: &intguard_model::Grant) -> Vec<Related> {
+    use intguard_model::GrantKind;
+    let (kind, list, name) = match (&grant.kind, &grant.via_group) {
+        (GrantKind::Profile, _) => return profile_related(id),
+        (_, Some(group)) => (
+            "permission set group",
+            &id.permission_set_groups,
+            group.as_str(),
+        ),
+        (GrantKind::PermissionSetGroup, None) => (
+            "permission set group",
+            &id.permission_set_groups,
+            grant.name.as_str(),
+        ),
+        _ => ("permission set", &id.permission_sets, grant.name.as_str()),
+    };
+    let mut out = Vec::new();
+    if let Some(a) = list
+        .iter()
+        .find(|a| a.name.trim().eq_ignore_ascii_case(name.trim()))
+    {
+        if let Some(at) = &a.assigned_at {
+            out.push(Related::new(
+                at,
+                format!("{} is assigned {kind} {}", identity_label(id), a.name),
+            ));
+        }
+        if let Some(file) = &a.metadata {
+            out.push(Related::new(file, format!("{kind} {}", a.name)));
+        }
+    }
+    out
+}
+
 /// Adds `related` entries, keeping the first of duplicates.
 pub fn with_related(mut finding: Finding, related: impl IntoIterator<Item = Related>) -> Finding {
     for r in related {

@@ -4,8 +4,8 @@ use intguard_model::{
 };
 
 use crate::identities::{
-    auditable, identity_finding, identity_key, identity_phrase, is_standard_profile,
-    profile_related, with_related,
+    auditable, grant_related, identity_finding, identity_key, identity_phrase, is_standard_profile,
+    with_related,
 };
 use crate::support::metadata_file;
 use crate::Rule;
@@ -212,7 +212,7 @@ impl Rule for DangerousPermission {
                         format!("{} is muted ({})", muted.0.name, muted.1.describe()),
                     ));
                 }
-                out.push(with_related(f, profile_related(id)));
+                out.push(with_related(f, grant_related(id, grant)));
             }
         }
         out

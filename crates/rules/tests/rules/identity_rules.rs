@@ -632,3 +632,70 @@ fn ig206_org_side_and_ig111_ig204_permissions() {
     );
     assert!(run("IG206", &inv).is_empty());
 }
+
+/// Found by testing as a user would: IG302 on a permission set cited where
+/// the profile is assigned, never where the permission set (or its group)
+/// is: the place to change was missing.
+#[test]
+fn ig302_cites_where_the_granting_set_or_group_is_assigned() {
+    let mut id = orders();
+    id.permission_set_groups.push(AccessAssignment {
+        name: "Orders_Reporting_Group".into(),
+        source: AssignmentSource::UserDefinition,
+        assigned_at: Some(loc(DEF, 12)),
+        metadata: Some(loc(
+            "permissionsetgroups/Orders_Reporting_Group.permissionsetgroup-meta.xml",
+            0,
+        )),
+    });
+    let by_group = Grant {
+        via_group: Some("Orders_Reporting_Group".into()),
+        ..grant(
+            GrantKind::PermissionSet,
+            "Orders_Reporting",
+            "permissionsets/Orders_Reporting.permissionset-meta.xml",
+            14,
+        )
+    };
+    id.effective_permissions = vec![
+        perm(
+            "ModifyAllData",
+            grant(GrantKind::PermissionSet, "Orders_Integration", PS, 9),
+        ),
+        perm("ExportReport", by_group),
+    ];
+    let f = run("IG302", &inventory(vec![id], vec![]));
+    assert_eq!(f.len(), 2, "{f:#?}");
+    let related = |line: u32| -> Vec<(String, u32, String)> {
+        f.iter()
+            .find(|x| x.location.line == line)
+            .unwrap()
+            .related
+            .iter()
+            .map(|r| (r.path.to_string(), r.line, r.message.clone()))
+            .collect()
+    };
+    let set = related(9);
+    assert!(
+        set.contains(&(
+            DEF.to_string(),
+            11,
+            "int.orders@acme.com is assigned permission set Orders_Integration".to_string()
+        )),
+        "{set:#?}"
+    );
+    assert!(
+        !set.iter().any(|r| r.2.contains("is assigned profile")),
+        "{set:#?}"
+    );
+    let group = related(14);
+    assert!(
+        group.contains(&(
+            DEF.to_string(),
+            12,
+            "int.orders@acme.com is assigned permission set group Orders_Reporting_Group"
+                .to_string()
+        )),
+        "{group:#?}"
+    );
+}
