@@ -64,6 +64,31 @@ impl Placeholder {
     }
 }
 
+/// The default of a `${name:default}` reference written `reference` (the
+/// reference's text, `${` to `}`): what Mule uses where nothing defines
+/// `name`. `None` without one, or for a `p('...')` call.
+pub fn placeholder_default(reference: &str) -> Option<&str> {
+    let inner = reference.strip_prefix("${")?.strip_suffix('}')?;
+    let trimmed = inner.trim_start();
+    let body = trimmed.strip_prefix("secure::").unwrap_or(trimmed);
+    let colon = top_level_colon(body)?;
+    Some(&body[colon + 1..])
+}
+
+/// The defaults written in `raw`'s references that are literals (not
+/// themselves references): `${sf.password:Pw-123}` -> `Pw-123`. A default
+/// in a secret's place is a secret written in clear.
+pub fn literal_defaults(raw: &str) -> Vec<&str> {
+    if !contains_pair(raw, b"${") {
+        return Vec::new();
+    }
+    placeholders(raw)
+        .into_iter()
+        .filter_map(|p| placeholder_default(raw.get(p.start..p.end)?))
+        .filter(|d| !d.trim().is_empty() && !contains_pair(d, b"${"))
+        .collect()
+}
+
 fn split_secure(name: &str) -> (String, bool) {
     let name = name.trim();
     match name.strip_prefix("secure::") {
@@ -273,6 +298,19 @@ mod tests {
         // Never closed: up to the first `}`, as before.
         assert_eq!(names("${a ${b}"), vec![("a ${b".into(), false)]);
         assert!(!placeholders("${sfdc.user}")[0].is_nested());
+    }
+
+    #[test]
+    fn defaults() {
+        assert_eq!(placeholder_default("${sf.password:Pw-123}"), Some("Pw-123"));
+        assert_eq!(placeholder_default("${secure::k:v:w}"), Some("v:w"));
+        assert_eq!(placeholder_default("${sf.token:}"), Some(""));
+        assert_eq!(placeholder_default("${sf.token}"), None);
+        assert_eq!(placeholder_default("${${env}.x:d}"), Some("d"));
+        assert_eq!(
+            literal_defaults("${a:one}-${b}-${c:${d}}-${e:}"),
+            vec!["one"]
+        );
     }
 
     #[test]

@@ -1672,3 +1672,21 @@ fn a_public_word_password_is_masked_only_where_it_is_written() {
         run.stdout
     );
 }
+
+/// Found by testing as a user would: the default of
+/// `password="${sf.password:Pw}"` was printed in clear in IG107's message
+/// ("read as ${sf.password:Pw}") in every format.
+#[test]
+fn a_references_secret_default_is_masked_in_every_format() {
+    const DEFAULT: &str = "Acc0unts-Default-Pw";
+    let fixture = workspace().join("crates/rules/tests/fixtures/IG102/placeholder-default");
+    for (format, run) in scan_every_format(&fixture, &["--fail-on", "none"]) {
+        run.expect_code(0);
+        assert!(!run.stdout.contains(DEFAULT), "{format}: {}", run.stdout);
+        assert!(!run.stderr.contains(DEFAULT), "{format}: {}", run.stderr);
+        assert!(
+            run.stdout.contains("IG102"),
+            "{format}: the default is reported"
+        );
+    }
+}

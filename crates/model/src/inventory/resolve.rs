@@ -457,6 +457,17 @@ impl MuleApp {
                     }
                 }
                 None => {
+                    // `${name:default}`: Mule's value where nothing defines it.
+                    if let Some(default) = raw
+                        .get(ph.start..ph.end)
+                        .and_then(crate::expr::placeholder_default)
+                    {
+                        match self.substitute(default, env, depth + 1, acc) {
+                            Some(v) => out.push_str(&v),
+                            None => complete = false,
+                        }
+                        continue;
+                    }
                     if !acc.unresolved.iter().any(|u| *u == name) {
                         acc.unresolved.push(name.into_owned());
                     }

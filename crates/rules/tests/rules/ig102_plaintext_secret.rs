@@ -1316,3 +1316,29 @@ fn a_secret_the_runtime_reads_goes_to_the_deployment() {
     );
     assert!(!fix.contains("secure::"), "{fix}");
 }
+
+/// Found by testing as a user would: `password="${sf.password:Pw}"` is a
+/// password written in clear (used wherever nothing defines
+/// `sf.password`), and was neither reported nor masked.
+#[test]
+fn a_secret_default_of_a_reference_is_in_clear() {
+    const XML: &str = "accounts-api/src/main/mule/global.xml";
+    assert_eq!(
+        common::places("IG102", "IG102/placeholder-default"),
+        [(XML.to_string(), 11)]
+    );
+    let findings = common::run("IG102", "IG102/placeholder-default");
+    let f = &findings[0];
+    assert!(
+        f.message.contains("`password` of <salesforce:basic-connection> `Salesforce_Config` falls back to a secret written in clear in the XML"),
+        "{}",
+        f.message
+    );
+    assert!(
+        f.fix
+            .starts_with(r#"Remove the default: password="${sf.password}""#),
+        "{}",
+        f.fix
+    );
+    assert!(!f.message.contains("Acc0unts-Default-Pw"), "{}", f.message);
+}

@@ -340,6 +340,15 @@ impl MuleApp {
                 .filter(|a| a.value.is_literal())
                 .map(|a| a.value.raw.clone()),
         );
+        // `password="${sf.password:Pw-123}"`: the default is the password
+        // wherever nothing defines the property.
+        out.extend(
+            self.secret_attributes
+                .iter()
+                .filter(|a| !a.value.is_literal())
+                .flat_map(|a| crate::expr::literal_defaults(&a.value.raw))
+                .map(str::to_string),
+        );
         // Passwords in URLs' user info (`https://svc:Pw@host`).
         out.extend(
             self.url_attributes
@@ -363,6 +372,13 @@ impl MuleApp {
                     .iter()
                     .filter(|e| is_secret(e))
                     .map(|e| e.value().to_string()),
+            );
+            out.extend(
+                file.entries
+                    .iter()
+                    .filter(|e| is_secret(e))
+                    .flat_map(|e| crate::expr::literal_defaults(e.value()))
+                    .map(str::to_string),
             );
             for (i, pieces) in &file.split_values {
                 if file.entries.get(*i as usize).is_some_and(is_secret) {

@@ -32,6 +32,55 @@ pub(super) fn xml_findings<'a>(
         }
         literals.push((attr, default_key_store_password));
     }
+    // (a'') a reference's default in a secret's place
+    // (`password="${sf.password:Pw-123}"`): the password wherever nothing
+    // defines the property, written in clear.
+    for attr in &app.secret_attributes {
+        if attr.value.is_literal() {
+            continue;
+        }
+        let raw = &attr.value.raw;
+        let Some((reference, default)) = placeholders(raw).into_iter().find_map(|p| {
+            let written = raw.get(p.start..p.end)?;
+            let default = intguard_model::expr::placeholder_default(written)?;
+            (!default.contains("${") && is_clear_secret(default)).then_some((p, default))
+        }) else {
+            continue;
+        };
+        if seen.is_token_line(&attr.value.location) || !seen.flagged.insert(&attr.value.location) {
+            continue;
+        }
+        let bare = format!(
+            "${{{}{}}}",
+            if reference.secure { "secure::" } else { "" },
+            reference.name
+        );
+        out.push(
+            finding(
+                &attr.value.location,
+                format!(
+                    "{}: {} falls back to a secret written in clear in the XML ({}), the default of its reference: wherever nothing defines `{}`, that value is used",
+                    app.name,
+                    attr_label(attr),
+                    describe(default),
+                    reference.name
+                ),
+            )
+            .key(format!(
+                "default-secret|{}|{}|{}|{}",
+                attr.owner.as_deref().unwrap_or_default(),
+                attr.element,
+                attr.name,
+                secret_digest(default)
+            ))
+            .fix(format!(
+                "Remove the default: {}=\"{bare}\", so that an environment that does not define `{}` fails at start instead of logging in with a value everyone with the repository reads; define it where it is needed in the app's secure properties file ({}). Then change the secret: the clear value stays in git history.",
+                attr.written_name(),
+                reference.name,
+                app.secure_file_hint()
+            )),
+        );
+    }
     // (a') credentials HTTP requests send, written in clear.
     let mut sent = Vec::new();
     for (credential, sender) in http_credentials(app) {
