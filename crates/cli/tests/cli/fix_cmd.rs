@@ -655,6 +655,143 @@ fn a_secret_the_runtime_reads_is_left_for_the_deployment() {
     assert!(!app.join("src/main/resources/secure.yaml").exists());
 }
 
+/// A Mule 4 app in a temp folder from `(path, text)` pairs, its XML's
+/// Salesforce connection reading `${sf.user}` and `password`.
+fn app_of(files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = tmp.path().join("app");
+    for (rel, text) in files {
+        let path = app.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    (tmp, app)
+}
+
+const SECURE_XML_HEAD: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+      xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce"
+      xmlns:secure-properties="http://www.mulesoft.org/schema/mule/secure-properties">
+"#;
+
+/// Runs `fix secrets --force` on `app`: (exit code, stderr), and every file
+/// of the app as it was before, to compare.
+fn fix_keeping(app: &Path) -> (Option<i32>, String, BTreeMap<PathBuf, Vec<u8>>) {
+    let before = tree(app);
+    let out = intguard()
+        .args(["fix", "secrets", "--key-env", "IG_FIX_KEY", "--force"])
+        .arg(app)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8(out.stderr).unwrap(),
+        before,
+    )
+}
+
+/// Found by testing as a user would: dev read `sf.pass` from a
+/// `<global-property>` (which the fix leaves), prod from prod.yaml; the fix
+/// moved prod's and made the connection read `${secure::sf.pass}`, which
+/// nothing defines in dev. A name moves in every environment or in none.
+#[test]
+fn a_name_a_global_property_defines_is_not_moved() {
+    let xml = format!(
+        "{SECURE_XML_HEAD}  <global-property name=\"sf.pass\" value=\"GlobalDefPw1\"/>\n  <configuration-properties file=\"${{mule.env}}.yaml\"/>\n  <secure-properties:config name=\"SP\" file=\"${{mule.env}}-secure.yaml\" key=\"${{mule.key}}\">\n    <secure-properties:encrypt algorithm=\"AES\" mode=\"CBC\" useRandomIVs=\"true\"/>\n  </secure-properties:config>\n  <salesforce:sfdc-config name=\"SF\">\n    <salesforce:basic-connection username=\"${{sf.user}}\" password=\"${{sf.pass}}\"/>\n  </salesforce:sfdc-config>\n</mule>\n"
+    );
+    let (_tmp, app) = app_of(&[
+        (
+            "mule-artifact.json",
+            r#"{"minMuleVersion":"4.4.0","secureProperties":["mule.key"]}"#,
+        ),
+        ("src/main/mule/global.xml", &xml),
+        (
+            "src/main/resources/dev.yaml",
+            "sf:\n  user: \"int.g@acme.com.dev\"\n",
+        ),
+        (
+            "src/main/resources/prod.yaml",
+            "sf:\n  user: \"int.g@acme.com\"\n  pass: \"ProdOverridePw\"\n",
+        ),
+    ]);
+    let (code, stderr, before) = fix_keeping(&app);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("prod.yaml:3:3: `sf.pass`: <global-property name=\"sf.pass\"> at ")
+            && stderr.contains("also defines it, and stays"),
+        "{stderr}"
+    );
+    assert_eq!(tree(&app), before, "nothing is written");
+}
+
+/// Found by testing as a user would: `sf.tok` defined for qa only (prod's
+/// given at deploy time) was moved to a secure file every environment
+/// loads, so prod would run with qa's token.
+#[test]
+fn a_name_some_environments_do_not_define_is_not_moved() {
+    let xml = format!(
+        "{SECURE_XML_HEAD}  <configuration-properties file=\"${{mule.env}}.properties\"/>\n  <secure-properties:config name=\"SP\" file=\"secure.properties\" key=\"${{mule.key}}\">\n    <secure-properties:encrypt algorithm=\"AES\" mode=\"CBC\" useRandomIVs=\"true\"/>\n  </secure-properties:config>\n  <salesforce:sfdc-config name=\"SF\">\n    <salesforce:basic-connection username=\"${{sf.user}}\" password=\"${{secure::sf.pass}}\" securityToken=\"${{sf.tok}}\"/>\n  </salesforce:sfdc-config>\n</mule>\n"
+    );
+    let (_tmp, app) = app_of(&[
+        (
+            "mule-artifact.json",
+            r#"{"minMuleVersion":"4.4.0","secureProperties":["mule.key"]}"#,
+        ),
+        ("src/main/mule/global.xml", &xml),
+        (
+            "src/main/resources/qa.properties",
+            "sf.user=int.x@acme.com.qa\nsf.tok=QaOnlyToken12345\n",
+        ),
+        (
+            "src/main/resources/prod.properties",
+            "sf.user=int.x@acme.com\n",
+        ),
+        ("src/main/resources/secure.properties", "other=1\n"),
+    ]);
+    let (code, stderr, before) = fix_keeping(&app);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "qa.properties:2:1: `sf.tok`: defined for some environments only: prod defines none"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(tree(&app), before, "nothing is written");
+}
+
+/// Found by testing as a user would: the fix rewrote the XML's references
+/// to `secure::` but not another property's value (`login:
+/// "${sf.pass}"`) nor a DataWeave script's `p('sf.pass')`, which then read
+/// a name that no longer exists. Such a name is not moved; the places are
+/// named.
+#[test]
+fn a_name_read_outside_the_xml_is_not_moved() {
+    let xml = format!(
+        "{SECURE_XML_HEAD}  <configuration-properties file=\"config.yaml\"/>\n  <salesforce:sfdc-config name=\"SF\">\n    <salesforce:basic-connection username=\"${{sf.user}}\" password=\"${{sf.pass}}\"/>\n  </salesforce:sfdc-config>\n</mule>\n"
+    );
+    let (_tmp, app) = app_of(&[
+        ("mule-artifact.json", r#"{"minMuleVersion":"4.4.0"}"#),
+        ("src/main/mule/global.xml", &xml),
+        (
+            "src/main/resources/config.yaml",
+            "sf:\n  user: \"int.r@acme.com\"\n  pass: \"RefDevPw1\"\n  login: \"${sf.pass}\"\n",
+        ),
+        (
+            "src/main/resources/dwl/login.dwl",
+            "%dw 2.0\noutput application/json\n---\n{ password: Mule::p('sf.pass') }\n",
+        ),
+    ]);
+    let (code, stderr, before) = fix_keeping(&app);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "config.yaml:3:3: `sf.pass`: also read as a plain property by `sf.login` at "
+        ) && stderr.contains("login.dwl:4"),
+        "{stderr}"
+    );
+    assert_eq!(tree(&app), before, "nothing is written");
+}
+
 /// The findings of `rule` in a JSON scan of `app`.
 fn findings_of(app: &Path, rule: &str) -> Vec<serde_json::Value> {
     let (_, report) = crate::support::scan_json(app, &["--fail-on", "none"]);

@@ -129,6 +129,65 @@ pub fn plan_secrets(
     Ok(plan)
 }
 
+/// The places that read property `name` as a plain property outside the
+/// XML (which the fix rewrites): another property's value (`sf.login:
+/// "${sf.pass}"`) and the app's DataWeave scripts (`p('sf.pass')`,
+/// `Mule::p("sf.pass")`). Test sources are left out, as everywhere.
+fn plain_readers(app: &MuleApp, name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for file in app
+        .property_files
+        .iter()
+        .filter(|f| !in_test_sources(&f.path))
+    {
+        for e in &file.entries {
+            if e.key() != name
+                && intguard_model::expr::placeholders(e.value())
+                    .iter()
+                    .any(|p| !p.secure && p.name == name)
+            {
+                out.push(format!("`{}` at {}", e.key(), e.location));
+            }
+        }
+    }
+    let calls = [format!("p('{name}')"), format!("p(\"{name}\")")];
+    for script in dataweave_scripts(&app.root) {
+        let Ok(text) = std::fs::read_to_string(&script) else {
+            continue;
+        };
+        if let Some(line) = text
+            .lines()
+            .position(|l| calls.iter().any(|c| l.contains(c.as_str())))
+        {
+            out.push(format!("{}:{}", script.display(), line + 1));
+        }
+    }
+    out
+}
+
+/// The `.dwl` files of an app's `src/main` (a few levels deep).
+fn dataweave_scripts(root: &str) -> Vec<PathBuf> {
+    fn walk(dir: &std::path::Path, depth: u32, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let Ok(kind) = e.file_type() else { continue };
+            let path = e.path();
+            if kind.is_dir() && depth < 8 {
+                walk(&path, depth + 1, out);
+            } else if kind.is_file() && path.extension().is_some_and(|x| x == "dwl") {
+                out.push(path);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let base = if root.is_empty() { "." } else { root };
+    walk(&std::path::Path::new(base).join("src/main"), 0, &mut out);
+    out.sort();
+    out
+}
+
 /// Why a finding no app's plan takes is left as is, in the terms of where
 /// it is: a credential inside a URL, a DataWeave script, another file of an
 /// app, or a file of no app.
@@ -587,8 +646,37 @@ impl Moving<'_> {
                     }
                 }
             }
+            // Read elsewhere as a plain property (another property's value,
+            // a DataWeave script's `p('name')`): after the move that name
+            // would not exist there.
+            let readers = plain_readers(self.app, name);
+            if !readers.is_empty() {
+                skip(
+                    plan,
+                    format!(
+                        "also read as a plain property by {}, which this fix does not rewrite: after the move they would read a property that no longer exists; change them to read secure::{name} and move it by hand",
+                        readers.join(", ")
+                    ),
+                );
+                continue 'names;
+            }
+            // A <global-property> of the name stays (fix secrets leaves
+            // those): the environments it serves would find no
+            // `${secure::name}` once the references change.
+            if let Some(g) = self.app.global_properties.iter().find(|g| g.name == name) {
+                skip(
+                    plan,
+                    format!(
+                        "<global-property name=\"{name}\"> at {} also defines it, and stays: the environments it serves would find no ${{secure::{name}}}; move the name by hand, the global property with it",
+                        g.location
+                    ),
+                );
+                continue 'names;
+            }
             // The value per target file.
             let mut per_target: BTreeMap<&str, Zeroizing<String>> = BTreeMap::new();
+            // Environments with no definition, by the secure file they read.
+            let mut undefined: Vec<(&str, &str)> = Vec::new();
             for (env, path) in &self.targets {
                 // The definition Mule reads in that environment: the first
                 // in its lookup order (the others go too, unread).
@@ -602,6 +690,11 @@ impl Moving<'_> {
                             .next_back()
                     })
                 else {
+                    // Its secure file defines it already: that one is done.
+                    if self.existing(path, name).is_none() {
+                        undefined
+                            .push((env.as_deref().unwrap_or("every environment"), path.as_str()));
+                    }
                     continue;
                 };
                 if let Some(prev) = per_target.get(path.as_str()) {
@@ -616,6 +709,24 @@ impl Moving<'_> {
                     }
                 }
                 per_target.insert(path.as_str(), Zeroizing::new(first.to_string()));
+            }
+            // An environment that defines none (its value given at deploy
+            // time) would read `${secure::name}` after the move: from a
+            // secure file it shares with another, that one's value; from its
+            // own, nothing.
+            if let Some((env, path)) = undefined.first() {
+                let why = if per_target.contains_key(path) {
+                    format!("would read the value moved for the others from the secure file they share ({path})")
+                } else {
+                    format!("would find no ${{secure::{name}}} in its secure file ({path})")
+                };
+                skip(
+                    plan,
+                    format!(
+                        "defined for some environments only: {env} defines none (given at deploy time?) and, once the references read ${{secure::{name}}}, {why}; move it by hand"
+                    ),
+                );
+                continue 'names;
             }
             // A definition already in a target must agree.
             let mut new_inserts = Vec::new();
