@@ -792,6 +792,74 @@ fn a_name_read_outside_the_xml_is_not_moved() {
     assert_eq!(tree(&app), before, "nothing is written");
 }
 
+/// Found by testing as a user would: `mode="${secure.mode:CBC}"` with only
+/// prod defining `secure.mode`: dev's mode is the default, CBC. IG108 said
+/// dev used prod's ECB, `--upgrade-encryption` refused dev's cipher as
+/// unknown, and IG104 missed dev's value under a committed key.
+#[test]
+fn an_encryption_setting_takes_its_default_where_nothing_defines_it() {
+    const KEY: &str = "0123456789abcdef";
+    let encrypt = |alg: &str, mode: &str, value: &str| -> String {
+        let out = intguard()
+            .env("K", KEY)
+            .args([
+                "secure-props",
+                "encrypt",
+                "--algorithm",
+                alg,
+                "--mode",
+                mode,
+            ])
+            .args(["--key-env", "K", "--wrap", value])
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    };
+    let xml = format!(
+        "{SECURE_XML_HEAD}  <configuration-properties file=\"${{mule.env}}.properties\"/>\n  <secure-properties:config name=\"SP\" file=\"${{mule.env}}-secure.properties\" key=\"{KEY}\">\n    <secure-properties:encrypt algorithm=\"${{secure.algorithm}}\" mode=\"${{secure.mode:CBC}}\"/>\n  </secure-properties:config>\n</mule>\n"
+    );
+    let dev = format!("db.password={}\n", encrypt("Blowfish", "CBC", "DevDbPw"));
+    let prod = format!("db.password={}\n", encrypt("AES", "ECB", "ProdDbPw"));
+    let (_tmp, app) = app_of(&[
+        ("mule-artifact.json", r#"{"minMuleVersion":"4.4.0"}"#),
+        ("src/main/mule/global.xml", &xml),
+        (
+            "src/main/resources/dev.properties",
+            "secure.algorithm=Blowfish\n",
+        ),
+        (
+            "src/main/resources/prod.properties",
+            "secure.algorithm=AES\nsecure.mode=ECB\n",
+        ),
+        ("src/main/resources/dev-secure.properties", &dev),
+        ("src/main/resources/prod-secure.properties", &prod),
+    ]);
+    let weak = findings_of(&app, "IG108");
+    let dev_weak = weak
+        .iter()
+        .find(|f| f["environments"] == serde_json::json!(["dev"]))
+        .expect("dev's weak settings");
+    let message = dev_weak["message"].as_str().unwrap();
+    assert!(
+        message.contains("Blowfish") && !message.contains("ECB"),
+        "{message}"
+    );
+    let mut opened: Vec<String> = findings_of(&app, "IG104")
+        .iter()
+        .map(|f| {
+            f["path"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    opened.sort();
+    assert_eq!(opened, ["dev-secure.properties", "prod-secure.properties"]);
+}
+
 /// The findings of `rule` in a JSON scan of `app`.
 fn findings_of(app: &Path, rule: &str) -> Vec<serde_json::Value> {
     let (_, report) = crate::support::scan_json(app, &["--fail-on", "none"]);
