@@ -141,6 +141,13 @@ impl<'a> NamePattern<'a> {
     }
 }
 
+/// Whether property `key` is one a nested reference's name can build
+/// (`${mule.env}.sf.user` and `dev.sf.user`): each inner reference stands
+/// for one or more characters other than `.`.
+pub fn nested_name_matches(pattern: &str, key: &str) -> bool {
+    NamePattern::new(pattern).matches(key)
+}
+
 impl MuleApp {
     /// The files Mule loads in environment `env` (`None`: those for every
     /// environment), in the order it looks a property up in them:

@@ -121,6 +121,17 @@ fn referenced_names(app: &mut MuleApp) -> HashSet<String> {
         if wanted.contains(&name) {
             continue;
         }
+        // `${mule.env}.sf.user`: every key it can name.
+        if contains_pair(&name, b"${") {
+            pending.extend(
+                definitions
+                    .iter()
+                    .filter(|d| intguard_model::nested_name_matches(&name, d.0))
+                    .map(|d| d.0.to_string()),
+            );
+            wanted.insert(name);
+            continue;
+        }
         let first = definitions.partition_point(|d| d.0 < name.as_str());
         for (_, value) in definitions[first..].iter().take_while(|d| d.0 == name) {
             names_in(value, &mut pending);
@@ -158,7 +169,13 @@ fn names_in(text: &str, out: &mut Vec<String>) {
     } else {
         text
     };
-    out.extend(placeholders(text).into_iter().map(|p| p.name));
+    for p in placeholders(text) {
+        // A nested name's own references (`mule.env`) are read too.
+        if p.is_nested() {
+            names_in(&p.name, out);
+        }
+        out.push(p.name);
+    }
 }
 
 #[cfg(test)]

@@ -603,3 +603,29 @@ fn the_fix_upgrades_weak_settings_with_the_key() {
         );
     }
 }
+
+/// Found by testing as a user would: with the username chosen per
+/// environment (`${${mule.env}.sfdc.username}`), IG104 lost the user (the
+/// scan dropped the keys the nested name reads) and its fix said to change
+/// the password "in the system it logs in to" instead of whose.
+#[test]
+fn a_nested_username_names_the_user() {
+    let rel = "IG104/nested-username";
+    common::assert_places(
+        "IG104",
+        rel,
+        &[(
+            "accounts-api/src/main/resources/properties/secure-prod.properties",
+            1,
+        )],
+    );
+    let findings = common::run("IG104", rel);
+    assert_eq!(findings[0].identity.as_deref(), Some("int.acct@acme.com"));
+    assert!(
+        findings[0]
+            .fix
+            .contains("reset the password of int.acct@acme.com"),
+        "{}",
+        findings[0].fix
+    );
+}
