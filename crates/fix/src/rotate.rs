@@ -40,7 +40,6 @@ pub fn plan_rotation(
     // Settings edits, by XML file: one file may hold several configurations.
     let mut settings_edits: BTreeMap<String, XmlEdits> = BTreeMap::new();
     for app in &inventory.apps {
-        let changes_before = plan.changes.len();
         if upgrade_encryption {
             plan_strong_settings(app, &mut plan, &mut settings_edits, &mut problems)?;
         }
@@ -191,7 +190,9 @@ pub fn plan_rotation(
                 new,
             });
         }
-        if plan.changes.len() > changes_before && old_key != new_key {
+        // Also on a second run, with nothing left to re-encrypt: the old key
+        // still set in the repository is still to be deleted.
+        if old_key != new_key {
             // A workflow that sets the key of several apps: said once.
             for line in old_key_left(inventory, app, old_key) {
                 if !plan.skipped.contains(&line) {

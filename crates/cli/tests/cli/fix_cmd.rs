@@ -860,6 +860,43 @@ fn an_encryption_setting_takes_its_default_where_nothing_defines_it() {
     assert_eq!(opened, ["dev-secure.properties", "prod-secure.properties"]);
 }
 
+/// Found by testing as a user would: a second run of the same rotation
+/// (a CI retry) said "nothing to change" and exited 0 although the old key
+/// was still in the repository, which it had named the first time.
+#[test]
+fn a_second_rotation_still_names_the_old_key() {
+    let (_tmp, app) = crate::support::copy_example("legacy-sync");
+    let rotate = || {
+        intguard()
+            .env("OLD", "L3gacySyncK3y#01") // the example's literal key (IG103)
+            .env("NEW", "N3wLegacyKey#016")
+            .args([
+                "fix",
+                "secrets",
+                "--key-env",
+                "OLD",
+                "--rotate-key",
+                "NEW",
+                "--force",
+            ])
+            .arg(&app)
+            .output()
+            .unwrap()
+    };
+    for run in 1..=2 {
+        let out = rotate();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(1), "run {run}: {stderr}");
+        assert!(
+            stderr.contains("still holds the old key in its key attribute"),
+            "run {run}: {stderr}"
+        );
+        if run == 2 {
+            assert!(stderr.contains("nothing to change"), "{stderr}");
+        }
+    }
+}
+
 /// The findings of `rule` in a JSON scan of `app`.
 fn findings_of(app: &Path, rule: &str) -> Vec<serde_json::Value> {
     let (_, report) = crate::support::scan_json(app, &["--fail-on", "none"]);
