@@ -234,7 +234,23 @@ fn mask_private_key_bodies(line: &str) -> String {
 /// other: rules report a keystore's default password as a secret, and the
 /// snippet must not show what the message masks.
 fn is_reference(value: &str) -> bool {
-    vocab::is_reference_value(value) || vocab::is_mask(value)
+    vocab::is_reference_value(value) || vocab::is_mask(value) || is_dataweave_reference(value)
+}
+
+/// A DataWeave expression that reads the value from elsewhere: a property
+/// (`p("secure::x")`, `Mule::p('x')`), a variable, an attribute or the
+/// payload (`vars.cs`). A literal is quoted.
+fn is_dataweave_reference(value: &str) -> bool {
+    let v = value.trim().trim_end_matches(',');
+    v.starts_with("p(\"")
+        || v.starts_with("p('")
+        || v.starts_with("Mule::p(")
+        || ["vars.", "attributes.", "payload."]
+            .iter()
+            .any(|prefix| v.starts_with(prefix))
+            && v[v.find('.').unwrap_or(0) + 1..]
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
 }
 
 /// Masks `name="value"`, `name: value` and `name=value` when `name` is a secret
@@ -262,6 +278,12 @@ fn mask_assignments(line: &str) -> String {
                 s -= 1;
             }
             let name = &line[s..e];
+            // `${sf.token:default}`: the colon ends a property name inside a
+            // reference, not an assignment.
+            if c == b':' && (line[..s].ends_with("${") || line[..s].ends_with("secure::")) {
+                i += 1;
+                continue;
+            }
             // `<http:header key="client_secret" value="..."/>`: the name is
             // the `key` attribute's value, the secret the `value`'s.
             if name == "key" && c == b'=' && {
@@ -496,6 +518,29 @@ fn mask_url_passwords(line: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by testing as a user would: `securityToken="${sf.token:}"`
+    /// showed `${sf.token:…(4)` (the colon of a default taken for an
+    /// assignment), and a dry run's new `password: p("secure::x")` a mask.
+    #[test]
+    fn references_and_their_defaults_are_not_values() {
+        let line = r#"<x securityToken="${sf.token:}"/>"#;
+        assert_eq!(mask_assignments(line), line);
+        let line = r#"<x password="${secure::sf.pass:}"/>"#;
+        assert_eq!(mask_assignments(line), line);
+        for line in [
+            r#"{ password: p("secure::token_flow.password") }"#,
+            "{ client_secret: vars.cs, user: attributes.headers.user }",
+            "{ password: Mule::p('sf.pass') }",
+        ] {
+            assert_eq!(mask_assignments(line), line);
+        }
+        // A literal is still masked.
+        assert_eq!(
+            mask_assignments(r#"{ password: "Dw-Literal-12" }"#),
+            r#"{ password: "Dw…(13)" }"#
+        );
+    }
 
     /// Found by testing as a user would: `token: &tok "…"` showed the
     /// anchor masked as a secret of its own, and `other: *tok` the alias.
