@@ -897,6 +897,86 @@ fn a_second_rotation_still_names_the_old_key() {
     }
 }
 
+/// Found by testing as a user would: common.yaml's clear `sf.pass` is read
+/// in dev only (prod's own file reads `${secure::sf.pass}` first). IG102
+/// said "(every environment)", and the fix it names refused ("prod-secure.yaml
+/// already defines it with another value"). Now: "(dev)", and the value
+/// moves to dev's secure file only.
+#[test]
+fn a_common_default_overridden_by_one_environment_moves_for_the_others() {
+    let xml = format!(
+        "{SECURE_XML_HEAD}  <configuration-properties file=\"config/${{mule.env}}.yaml\"/>\n  <configuration-properties file=\"config/common.yaml\"/>\n  <secure-properties:config name=\"SP\" file=\"config/${{mule.env}}-secure.yaml\" key=\"${{secure.key}}\">\n    <secure-properties:encrypt algorithm=\"AES\" mode=\"CBC\" useRandomIVs=\"true\"/>\n  </secure-properties:config>\n  <salesforce:sfdc-config name=\"SF\">\n    <salesforce:basic-connection username=\"${{sf.user}}\" password=\"${{sf.pass}}\"/>\n  </salesforce:sfdc-config>\n</mule>\n"
+    );
+    // prod's own value, encrypted with the fix's key.
+    let out = intguard()
+        .args([
+            "secure-props",
+            "encrypt",
+            "--random-iv",
+            "--key-env",
+            "IG_FIX_KEY",
+        ])
+        .args(["--wrap", "ProdRealPw1!"])
+        .output()
+        .unwrap();
+    let prod_secure_text = format!(
+        "sf:\n  pass: \"{}\"\n",
+        String::from_utf8(out.stdout).unwrap().trim()
+    );
+    let (_tmp, app) = app_of(&[
+        (
+            "mule-artifact.json",
+            r#"{"minMuleVersion":"4.4.0","secureProperties":["secure.key"]}"#,
+        ),
+        ("src/main/mule/global.xml", &xml),
+        (
+            "src/main/resources/config/common.yaml",
+            "sf:\n  pass: \"CommonDefaultPw1\"\n",
+        ),
+        (
+            "src/main/resources/config/dev.yaml",
+            "sf:\n  user: \"int.x@acme.com.dev\"\n",
+        ),
+        (
+            "src/main/resources/config/prod.yaml",
+            "sf:\n  user: \"int.x@acme.com\"\n  pass: \"${secure::sf.pass}\"\n",
+        ),
+        (
+            "src/main/resources/config/prod-secure.yaml",
+            &prod_secure_text,
+        ),
+        (
+            "src/main/resources/config/dev-secure.yaml",
+            "other: \"x\"\n",
+        ),
+    ]);
+    let clear = findings_of(&app, "IG102");
+    assert_eq!(clear.len(), 1, "{clear:#?}");
+    let message = clear[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("`sf.pass` in common.yaml (dev) is in clear"),
+        "{message}"
+    );
+    let prod_secure =
+        std::fs::read(app.join("src/main/resources/config/prod-secure.yaml")).unwrap();
+    let out = intguard()
+        .args(["fix", "secrets", "--key-env", "IG_FIX_KEY", "--force"])
+        .arg(&app)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("dev-secure.yaml"), "{stderr}");
+    assert_eq!(
+        std::fs::read(app.join("src/main/resources/config/prod-secure.yaml")).unwrap(),
+        prod_secure
+    );
+    let dev_secure =
+        std::fs::read_to_string(app.join("src/main/resources/config/dev-secure.yaml")).unwrap();
+    assert!(dev_secure.contains("pass: \"!["), "{dev_secure}");
+    assert!(findings_of(&app, "IG102").is_empty());
+}
+
 /// The findings of `rule` in a JSON scan of `app`.
 fn findings_of(app: &Path, rule: &str) -> Vec<serde_json::Value> {
     let (_, report) = crate::support::scan_json(app, &["--fail-on", "none"]);

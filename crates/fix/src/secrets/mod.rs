@@ -680,6 +680,19 @@ impl Moving<'_> {
             for (env, path) in &self.targets {
                 // The definition Mule reads in that environment: the first
                 // in its lookup order (the others go too, unread).
+                // The file Mule reads the name from in that environment (the
+                // plain files, in lookup order). One that already reads it
+                // as `${secure::name}` makes the environment done, whatever
+                // files after it say.
+                let reads_securely = self
+                    .app
+                    .files_in_lookup_order(env.as_deref())
+                    .filter(|f| !f.secure)
+                    .find_map(|file| file.entries.iter().rev().find(|e| e.key() == name))
+                    .is_some_and(|e| reads_itself_securely(e.value(), name));
+                if reads_securely {
+                    continue;
+                }
                 let Some(first) = self
                     .app
                     .files_in_lookup_order(env.as_deref())

@@ -198,7 +198,7 @@ pub(super) fn property_findings<'a>(
             let scope = match (env, file.loaded) {
                 (_, false) => " (a file no configuration loads)".to_string(),
                 (Some(e), true) => format!(" ({e})"),
-                (None, true) => " (every environment)".to_string(),
+                (None, true) => read_in(app, file, entry),
             };
             let kind = if file.secure {
                 "is not encrypted, although the file is a secure-properties file"
@@ -392,4 +392,30 @@ fn runtime_read_fix(app: &MuleApp, key: &str, path: &str) -> String {
         "The Mule runtime reads `{key}` from the deployment's properties, not through a ${{...}} of the app, so an encrypted copy would not reach it: delete it from {} and supply it at deploy time (Runtime Manager > the application > Properties{listed}; on a customer-hosted runtime, in its wrapper.conf or a -D{key}= option kept out of the repository). Then regenerate the secret in Anypoint Access Management: the clear value stays in git history.",
         file_name(path)
     )
+}
+
+/// Where a definition of a file every environment loads is the one Mule
+/// reads: ` (every environment)`, ` (dev)` when the others' own files
+/// define the name first, or ` (every environment defines it first
+/// elsewhere)`.
+fn read_in(app: &MuleApp, file: &PropertyFile, entry: &intguard_model::PropertyEntry) -> String {
+    if app.environments.is_empty() {
+        return " (every environment)".to_string();
+    }
+    let read: Vec<&str> = app
+        .environments
+        .iter()
+        .map(String::as_str)
+        .filter(|e| {
+            app.lookup(entry.key(), file.secure, Some(e))
+                .is_some_and(|s| s.location() == &entry.location)
+        })
+        .collect();
+    if read.len() == app.environments.len() {
+        " (every environment)".to_string()
+    } else if read.is_empty() {
+        " (every environment reads another definition first)".to_string()
+    } else {
+        format!(" ({})", read.join(", "))
+    }
 }
