@@ -119,6 +119,15 @@ def cases():
         ),
         "src/main/resources/dev.yaml": f'x: "{deep}"\npassword: "{calls}"\n',
     }, None
+    # Distinct nested names (`${${mule.env}.pN}`), each a pattern over every
+    # key: matched one by one for a few hundred only.
+    nested_keys = 60_000
+    yield "many-nested-names", {
+        **flow('<configuration-properties file="dev.yaml"/>'),
+        "src/main/resources/dev.yaml": "".join(
+            f'k{i}:\n  password: "${{${{mule.env}}.p{i}}}"\n' for i in range(nested_keys)
+        ),
+    }, None
     chain = 200_000
     yield "chained-keys", {
         **flow(

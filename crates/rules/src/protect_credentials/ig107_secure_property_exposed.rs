@@ -260,13 +260,27 @@ fn secret_properties(app: &MuleApp) -> BTreeMap<String, Vec<Occurrence>> {
             );
         }
     }
+    // Each nested name's readings once, for a few hundred names at most
+    // (each looks at every property entry); past that, the name as written.
+    let mut nested: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for held in app_values(app) {
         for p in placeholders(held.text) {
             if p.secure || !(held.secret || is_secret_name(&p.name)) {
                 continue;
             }
             // `${${mule.env}.sf.password}`: each name it reads.
-            for name in app.names_read_by(&p) {
+            let names = if !p.is_nested() {
+                vec![p.name.clone()]
+            } else if let Some(known) = nested.get(&p.name) {
+                known.clone()
+            } else if nested.len() < 256 {
+                let names = app.names_read_by(&p);
+                nested.insert(p.name.clone(), names.clone());
+                names
+            } else {
+                vec![p.name.clone()]
+            };
+            for name in names {
                 add(
                     &name,
                     Occurrence {
@@ -331,9 +345,22 @@ fn identities_reading(app: &MuleApp, name: &str) -> Option<String> {
     (!who.is_empty()).then(|| who.join(", "))
 }
 
+/// The names a fix's `secureProperties` line lists in full: every finding
+/// of the app repeats the line, so thousands of names made a report grow
+/// with their square (98 MB for 3,000).
+const MAX_LISTED: usize = 50;
+
 fn json_list(names: &[String]) -> String {
-    let quoted: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
-    format!("\"secureProperties\": [{}]", quoted.join(", "))
+    let quoted: Vec<String> = names
+        .iter()
+        .take(MAX_LISTED)
+        .map(|n| format!("\"{n}\""))
+        .collect();
+    let more = match names.len().saturating_sub(MAX_LISTED) {
+        0 => String::new(),
+        n => format!(", ... and {n} more: every secret property these findings name"),
+    };
+    format!("\"secureProperties\": [{}{more}]", quoted.join(", "))
 }
 
 impl Rule for SecurePropertyExposed {
@@ -419,6 +446,22 @@ impl Rule for SecurePropertyExposed {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Thousands of names: the line lists fifty and counts the rest (every
+    /// finding repeats it; the report grew with the square of the names).
+    #[test]
+    fn a_long_secure_properties_line_is_cut() {
+        let names: Vec<String> = (0..3000).map(|i| format!("p{i}")).collect();
+        let line = json_list(&names);
+        assert!(
+            line.starts_with(r#""secureProperties": ["p0", "p1""#),
+            "{line}"
+        );
+        assert!(line.contains(r#""p49", ... and 2950 more"#), "{line}");
+        assert!(!line.contains(r#""p50""#), "{line}");
+        let few = json_list(&names[..2]);
+        assert_eq!(few, r#""secureProperties": ["p0", "p1"]"#);
+    }
     use crate::support::testkit::{app, attr, conn, loc, props, val};
     use intguard_model::{AuthClass, SecurePropertiesConfig};
 

@@ -117,18 +117,29 @@ fn referenced_names(app: &mut MuleApp) -> HashSet<String> {
         .map(|e| (e.key(), e.value()))
         .collect();
     definitions.sort_unstable_by_key(|d| d.0);
+    let mut nested = 0usize;
     while let Some(name) = pending.pop() {
         if wanted.contains(&name) {
             continue;
         }
-        // `${mule.env}.sf.user`: every key it can name.
+        // `${mule.env}.sf.user`: every key it can name. Each such name
+        // looks at every definition: past a few hundred of them (no real
+        // app has that many), every definition is kept instead, so that a
+        // crafted app costs no more than the square of a few hundred.
         if contains_pair(&name, b"${") {
-            pending.extend(
-                definitions
-                    .iter()
-                    .filter(|d| intguard_model::nested_name_matches(&name, d.0))
-                    .map(|d| d.0.to_string()),
-            );
+            nested += 1;
+            if nested > MAX_NESTED_NAMES {
+                if nested == MAX_NESTED_NAMES + 1 {
+                    pending.extend(definitions.iter().map(|d| d.0.to_string()));
+                }
+            } else {
+                pending.extend(
+                    definitions
+                        .iter()
+                        .filter(|d| intguard_model::nested_name_matches(&name, d.0))
+                        .map(|d| d.0.to_string()),
+                );
+            }
             wanted.insert(name);
             continue;
         }
@@ -158,6 +169,19 @@ pub fn names_read_by(app: &MuleApp) -> Vec<String> {
 /// as one expression): more entries kept than needed rather than one
 /// missing.
 fn names_in(text: &str, out: &mut Vec<String>) {
+    names_in_nested(text, out, 0);
+}
+
+/// How many nested names ([`referenced_names`]) are matched against the
+/// definitions one by one.
+const MAX_NESTED_NAMES: usize = 256;
+
+/// How deep references nested in a reference's name are followed
+/// (`${${mule.env}.x}` is one level; a 50,000-deep one is an attack on the
+/// stack, not a configuration).
+const MAX_NAME_NESTING: u32 = 8;
+
+fn names_in_nested(text: &str, out: &mut Vec<String>, depth: u32) {
     let script = contains_pair(text, b"p(");
     if !script && !contains_pair(text, b"${") {
         return;
@@ -171,8 +195,8 @@ fn names_in(text: &str, out: &mut Vec<String>) {
     };
     for p in placeholders(text) {
         // A nested name's own references (`mule.env`) are read too.
-        if p.is_nested() {
-            names_in(&p.name, out);
+        if p.is_nested() && depth < MAX_NAME_NESTING {
+            names_in_nested(&p.name, out, depth + 1);
         }
         out.push(p.name);
     }
