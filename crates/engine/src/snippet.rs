@@ -314,8 +314,15 @@ fn mask_assignments(line: &str) -> String {
                 let (start, end) = if v < bytes.len() && (bytes[v] == b'"' || bytes[v] == b'\'') {
                     (v + 1, closing_quote(bytes, v))
                 } else {
+                    // A URL's query parameter (`?client_secret=x"`) ends at
+                    // the next parameter or the attribute's quote.
+                    let in_query = c == b'=' && s > 0 && matches!(bytes[s - 1], b'?' | b'&');
                     let end = line[v..]
-                        .find(|ch: char| ch.is_whitespace() || ch == '#')
+                        .find(|ch: char| {
+                            ch.is_whitespace()
+                                || ch == '#'
+                                || (in_query && matches!(ch, '"' | '\'' | '&' | '<'))
+                        })
                         .map(|e| v + e)
                         .unwrap_or(line.len());
                     (v, end)
@@ -518,6 +525,26 @@ fn mask_url_passwords(line: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by testing as a user would: a URL query's secret was masked
+    /// with the attribute's closing quote and tag (`Ur…(18)` for 15
+    /// characters).
+    #[test]
+    fn a_query_parameter_ends_at_the_quote_or_the_next_parameter() {
+        assert_eq!(
+            mask_assignments(r#"<r url="https://x/y?client_secret=UrlQuerySecret9"/>"#),
+            r#"<r url="https://x/y?client_secret=Ur…(15)"/>"#
+        );
+        assert_eq!(
+            mask_assignments("https://x/y?client_secret=UrlQuerySecret9&user=bob"),
+            "https://x/y?client_secret=Ur…(15)&user=bob"
+        );
+        // Not a query: the value runs to the blank, quote and all.
+        assert_eq!(
+            mask_assignments(r#"db.password=ab"cdefgh"#),
+            r#"db.password=ab…(9)"#
+        );
+    }
 
     /// Found by testing as a user would: `securityToken="${sf.token:}"`
     /// showed `${sf.token:…(4)` (the colon of a default taken for an
