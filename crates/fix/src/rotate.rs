@@ -37,13 +37,23 @@ pub fn plan_rotation(
         ..Plan::default()
     };
     let mut problems = Vec::new();
+    let mut left_in_tests = Vec::new();
     // Settings edits, by XML file: one file may hold several configurations.
     let mut settings_edits: BTreeMap<String, XmlEdits> = BTreeMap::new();
     for app in &inventory.apps {
         if upgrade_encryption {
             plan_strong_settings(app, &mut plan, &mut settings_edits, &mut problems)?;
         }
-        for file in &app.property_files {
+        // The MUnit test resources' values are rotated when the old key opens
+        // them (the suites read them with the app's key); what it does not
+        // open there is under a test key of its own: left, not an error.
+        let files = app.property_files.iter().map(|f| (f, false));
+        'files: for (file, test) in files.chain(app.test_property_files.iter().map(|f| (f, true))) {
+            let problems = if test {
+                &mut left_in_tests
+            } else {
+                &mut problems
+            };
             let encrypted: Vec<_> = file
                 .entries
                 .iter()
@@ -52,7 +62,11 @@ pub fn plan_rotation(
             if encrypted.is_empty() {
                 continue;
             }
-            let config = config_for_file(app, file);
+            let config = if test {
+                app.secure_config_for(file)
+            } else {
+                config_for_file(app, file)
+            };
             // One cipher for a file of one environment; for a file every
             // environment reads, one per distinct setting, each value read
             // with the one that opens it.
@@ -83,6 +97,10 @@ pub fn plan_rotation(
                 let old = (ciphers.len() == 1).then_some((old_key, cipher));
                 for (k, c) in old.into_iter().chain([(new_key, target(cipher))]) {
                     if let Err(e) = Cipher::new(c.algorithm, Mode::Ecb, false).encrypt(k, b"") {
+                        if test {
+                            problems.push(format!("{}: {e}", file.path));
+                            continue 'files;
+                        }
                         // A key that fits the old algorithm but not AES: the upgrade
                         // needs a new key anyway.
                         let hint = if c.algorithm != cipher.algorithm && old_key == new_key {
@@ -215,6 +233,11 @@ pub fn plan_rotation(
             new,
         });
     }
+    plan.skipped.extend(
+        left_in_tests
+            .into_iter()
+            .map(|why| format!("MUnit test resource left under its own key: {why}")),
+    );
     if !problems.is_empty() {
         return Err(FixError(format!(
             "nothing was changed; these values cannot be rotated:\n  {}",

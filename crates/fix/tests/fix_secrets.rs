@@ -1575,3 +1575,50 @@ fn multi_line_secrets_open_with_the_right_key() {
         pem
     );
 }
+
+/// The MUnit test resources' values under the old key are rotated with the
+/// app's (the suites read them with it); a test file under a key of its own
+/// is left and said, not an error that stops the rotation.
+#[test]
+fn rotation_takes_the_munit_test_resources_under_the_old_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = dir.path().join("payments-api");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../rules/tests/fixtures/IG104/munit-resources/payments-api"),
+        &app,
+    );
+    let old: &[u8] = b"PaymentsMunitK3y";
+    let before = snapshot(&app);
+    let (inventory, _) = scan(&app);
+    let r = plan_rotation(&inventory, old, NEW_KEY, false).unwrap();
+    let changed: Vec<String> = r
+        .paths()
+        .iter()
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .collect();
+    assert_eq!(changed.len(), 1, "{changed:?}");
+    assert!(changed[0].ends_with("src/test/resources/test-secure.yaml"));
+    assert!(
+        r.skipped
+            .iter()
+            .any(|s| s.contains("other-secure.yaml") && s.contains("its own key")),
+        "{:?}",
+        r.skipped
+    );
+    r.apply().unwrap();
+    let text = std::fs::read_to_string(app.join("src/test/resources/test-secure.yaml")).unwrap();
+    let b64 = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("password: \"![")?.strip_suffix("]\""))
+        .unwrap();
+    let cipher = Cipher::new(Algorithm::Aes, Mode::Cbc, true);
+    assert_eq!(cipher.decrypt(NEW_KEY, b64).unwrap(), b"SandboxPass-77");
+    assert_ne!(
+        cipher.decrypt(old, b64).ok().as_deref(),
+        Some(&b"SandboxPass-77"[..])
+    );
+    let after = snapshot(&app);
+    let other = app.join("src/test/resources/other-secure.yaml");
+    assert_eq!(before[&other], after[&other]);
+}

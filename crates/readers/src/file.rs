@@ -502,7 +502,14 @@ fn read_app_file(
             None
         };
         let at_root = (rel == "mule-app.properties").then_some(rel.as_str());
-        if let Some(res_rel) = in_resources.or(in_app_dir).or(at_root) {
+        // A test resource matters to the Scan rules for its `![...]` values
+        // only (IG104); its other assignments stay the text scan's.
+        let in_test_resources = rel
+            .strip_prefix("src/test/resources/")
+            .filter(|_| memchr::memmem::find(bytes, b"![").is_some());
+        let test = in_test_resources.is_some();
+        let main_rel = in_resources.or(in_app_dir).or(at_root);
+        if let Some(res_rel) = main_rel.or(in_test_resources) {
             let (format, (entries, split_values)) = if ext == "properties" {
                 (
                     PropertyFormat::Properties,
@@ -518,7 +525,9 @@ fn read_app_file(
                     properties::yaml::read_yaml(text, display, &mut out.diagnostics),
                 )
             };
-            role.assignments = AssignmentStyle::None;
+            if !test {
+                role.assignments = AssignmentStyle::None;
+            }
             if mule3 && name == "mule-deploy.properties" {
                 out.domain_link = deploy_descriptor_domain(&entries);
             }
@@ -529,7 +538,8 @@ fn read_app_file(
                 .unwrap_or_else(|| display.into());
             out.property = Some(Box::new(PropertyCandidate {
                 rel: res_rel.to_string(),
-                always_loaded: mule3 && name == "mule-app.properties",
+                always_loaded: mule3 && name == "mule-app.properties" && !test,
+                test,
                 file: PropertyFile {
                     path,
                     format,

@@ -94,6 +94,8 @@ pub(crate) struct PropertyCandidate {
     pub rel: String,
     /// Mule 3 `mule-app.properties`: always loaded.
     pub always_loaded: bool,
+    /// A file of the MUnit test resources ([`MuleApp::test_property_files`]).
+    pub test: bool,
 }
 
 /// What the files of one app contributed, in file order.
@@ -216,6 +218,10 @@ pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
     // Each loaded file's lookup order (see `lookup_order`).
     let mut orders = Vec::new();
     for cand in parts.properties {
+        if cand.test {
+            app.test_property_files.push(cand.file);
+            continue;
+        }
         let mut file = cand.file;
         file.loaded = cand.always_loaded;
         let rel = (!cand.always_loaded).then_some(cand.rel);

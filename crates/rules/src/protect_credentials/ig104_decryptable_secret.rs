@@ -30,7 +30,8 @@ each `<secure-properties:config>` (Mule 4) or `<secure-property-placeholder:conf
 (Mule 3) it gathers the keys committed in the repository (everything IG103 finds for
 that config, plus any property, global-property, pom property, `-D` option or script
 variable named like an encryption key anywhere in the scan), and tries each one on the
-`![...]` values of the app's property files with the config's own algorithm, mode and
+`![...]` values of the app's property files (its MUnit test resources' too: a file of
+`src/test/resources/` is read with a test suite's config) with the config's own algorithm, mode and
 `useRandomIVs` setting, exactly as Mule does (`ALG/MODE/PKCS5Padding`, raw key bytes,
 IV from the key or prepended to the value). A value counts as decrypted only when the
 padding checks out and the plaintext is valid UTF-8 without control characters.
@@ -492,9 +493,11 @@ impl Rule for DecryptableSecret {
 /// A `![...]` value: its file, its entry and the payload inside the brackets.
 type Target<'a> = (&'a PropertyFile, &'a PropertyEntry, &'a str);
 
-/// Every `![...]` value of `app`, file by file.
+/// Every `![...]` value of `app`, file by file, its MUnit test resources'
+/// too.
 fn targets_of(app: &MuleApp) -> impl Iterator<Item = Target<'_>> {
-    app.property_files.iter().flat_map(|f| {
+    let files = app.property_files.iter();
+    files.chain(&app.test_property_files).flat_map(|f| {
         f.entries
             .iter()
             .filter_map(move |e| Some((f, e, e.encrypted_payload()?)))

@@ -59,6 +59,12 @@ pub fn keep_what_scan_rules_read(app: &mut MuleApp) {
         // whose secrets are collected before.
         file.split_values = Vec::new();
     }
+    // Held for IG104's `![...]` values only.
+    for file in &mut app.test_property_files {
+        file.entries.retain(|e| e.encrypted_payload().is_some());
+        file.entries.shrink_to_fit();
+        file.split_values = Vec::new();
+    }
 }
 
 /// Drops from the text facts of an app's files (once the app's App rules

@@ -629,3 +629,34 @@ fn a_nested_username_names_the_user() {
         findings[0].fix
     );
 }
+
+#[test]
+fn munit_test_resources_are_opened_with_the_suites_config() {
+    // A suite's config reads src/test/resources/test-secure.yaml with the key
+    // the MUnit plugin sets in the pom; other-secure.yaml is under a key
+    // committed nowhere.
+    let rel = "IG104/munit-resources";
+    common::assert_places(
+        "IG104",
+        rel,
+        &[("payments-api/src/test/resources/test-secure.yaml", 3)],
+    );
+    let findings = common::run("IG104", rel);
+    let f = &findings[0];
+    assert!(
+        f.message.contains("`sfdc.password` in test-secure.yaml")
+            && f.message.contains("`Test_Secure`")
+            && f.message.contains("`mule.key` in pom.xml"),
+        "{}",
+        f.message
+    );
+    // Test sources: one level lower.
+    assert_eq!(f.severity, intguard_model::Severity::High);
+    let mut secrets = SECRETS.to_vec();
+    secrets.extend(["PaymentsMunitK3y", "SandboxPass-77", "OtherSandbox-88"]);
+    for t in [&f.message, &f.fix] {
+        for s in &secrets {
+            assert!(!t.contains(s), "secret {s:?} in {t:?}");
+        }
+    }
+}

@@ -102,6 +102,14 @@ pub struct MuleApp {
     /// Empty (an app built by hand): each environment's own files, then the
     /// others, as listed.
     pub property_order: Vec<u32>,
+    /// The property files of the app's MUnit test resources
+    /// (`src/test/resources/`) that hold `![...]` values: a test suite's
+    /// secure-properties config reads them, so a committed key opens them
+    /// (IG104). Kept apart from `property_files`: the deployed app never
+    /// reads them, so they take no part in resolution, and a plain secret in
+    /// one is found by the text scan. Paths as `property_files`'.
+    #[serde(skip)]
+    pub test_property_files: Vec<PropertyFile>,
     /// Salesforce operations and sources, until
     /// [`MuleApp::digest_operations`] turns them into `object_uses`.
     pub operations: Vec<SalesforceOperation>,
@@ -164,6 +172,7 @@ impl MuleApp {
             url_attributes: Vec::new(),
             property_files: Vec::new(),
             property_order: Vec::new(),
+            test_property_files: Vec::new(),
             operations: Vec::new(),
             object_uses: Vec::new(),
             unknown_uses: Vec::new(),
@@ -210,29 +219,40 @@ impl MuleApp {
         // The file's path below `root/dir` (IG104 asks for every value).
         let under = |dir: &str| {
             let in_app = if root.is_empty() || root == "." {
-                Some(file.path.as_str())
+                // `scan .` prints `./src/...`.
+                let path = file.path.as_str();
+                Some(path.strip_prefix("./").unwrap_or(path))
             } else {
                 file.path.strip_prefix(root)?.strip_prefix('/')
             };
             in_app?.strip_prefix(dir)
         };
-        let rel = under("src/main/resources/").or_else(|| under("src/main/app/"))?;
+        // A test resource is read by the test suites' configs only (the
+        // deployed app has no `src/test/resources/`).
+        let (rel, test) = match under("src/test/resources/") {
+            Some(rel) => (rel, true),
+            None => (
+                under("src/main/resources/").or_else(|| under("src/main/app/"))?,
+                false,
+            ),
+        };
         let reads = |c: &SecurePropertiesConfig, literal_only: bool| {
-            c.file.as_ref().is_some_and(|f| {
-                f.raw.split(',').any(|p| {
-                    let p = p.trim();
-                    let p = p
-                        .strip_prefix("classpath*:")
-                        .or_else(|| p.strip_prefix("classpath:"))
-                        .unwrap_or(p)
-                        .trim_start_matches('/');
-                    if literal_only {
-                        !p.contains("${") && p == rel
-                    } else {
-                        file_pattern_matches(&self.file_pattern_at_startup(p), rel)
-                    }
+            (!test || self.is_test_path(&c.location.path))
+                && c.file.as_ref().is_some_and(|f| {
+                    f.raw.split(',').any(|p| {
+                        let p = p.trim();
+                        let p = p
+                            .strip_prefix("classpath*:")
+                            .or_else(|| p.strip_prefix("classpath:"))
+                            .unwrap_or(p)
+                            .trim_start_matches('/');
+                        if literal_only {
+                            !p.contains("${") && p == rel
+                        } else {
+                            file_pattern_matches(&self.file_pattern_at_startup(p), rel)
+                        }
+                    })
                 })
-            })
         };
         // A config naming the file as written reads it whatever the
         // environment; a pattern (`${mule.env}-secure.yaml`) only in one.

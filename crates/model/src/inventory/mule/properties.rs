@@ -333,6 +333,51 @@ mod secure_config_tests {
         assert_eq!(reader("orders-api-secure-dev.yaml"), Some("app"));
         assert_eq!(reader("billing-api-secure-dev.yaml"), None);
     }
+
+    /// `scan .` gives the app root `.` and paths `./src/...`; a test
+    /// resource is read by a config of the test sources only.
+    #[test]
+    fn root_dot_and_test_resources() {
+        let config = |name: &str, xml: &str, file: &str| {
+            let location = Location::file(xml);
+            SecurePropertiesConfig {
+                name: Some(name.into()),
+                element: "secure-properties:config".into(),
+                location: location.clone(),
+                key: Some(Value::new("${key}", location.clone())),
+                file: Some(Value::new(file, location)),
+                algorithm: None,
+                mode: None,
+                use_random_ivs: None,
+            }
+        };
+        let mut app = MuleApp::new("orders-api", ".", MuleRuntime::Mule4);
+        app.secure_property_configs = vec![
+            config("main", "./src/main/mule/global.xml", "secure.yaml"),
+            config("suite", "./src/test/munit/suite.xml", "test-secure.yaml"),
+        ];
+        let file = |path: &str| PropertyFile {
+            path: path.into(),
+            format: PropertyFormat::Yaml,
+            environment: None,
+            secure: true,
+            loaded: true,
+            entries: Vec::new(),
+            split_values: Vec::new(),
+        };
+        let reader = |path: &str| {
+            app.secure_config_for(&file(path))
+                .and_then(|c| c.name.as_deref())
+        };
+        assert_eq!(reader("./src/main/resources/secure.yaml"), Some("main"));
+        assert_eq!(reader("src/main/resources/secure.yaml"), Some("main"));
+        assert_eq!(
+            reader("./src/test/resources/test-secure.yaml"),
+            Some("suite")
+        );
+        // The deployed app's config never reads a test resource.
+        assert_eq!(reader("./src/test/resources/secure.yaml"), None);
+    }
 }
 
 /// A property file pattern as written in an import's `file` (or Mule 3's
