@@ -177,13 +177,21 @@ impl Rule for DangerousPermission {
                     ),
                 )
                 .severity(cat.severity())
-                .key(format!(
-                    "{}|{}:{}|{}",
-                    identity_key(id),
-                    grant.kind.describe(),
-                    grant.name,
-                    cat.describe()
-                ))
+                // The permissions are part of the key: one more granted by
+                // the same profile or set is a new finding, not hidden by a
+                // baseline of the group it joins.
+                .key({
+                    let mut sorted = names.clone();
+                    sorted.sort_unstable();
+                    format!(
+                        "{}|{}:{}|{}|{}",
+                        identity_key(id),
+                        grant.kind.describe(),
+                        grant.name,
+                        cat.describe(),
+                        sorted.join(",")
+                    )
+                })
                 .fix(if is_standard_profile(inventory, grant) {
                     format!(
                         "The standard {} profile's system permissions cannot be changed: move {} to a custom integration profile, e.g. a copy of \"Minimum Access - API Only Integrations\", and give it a dedicated permission set with object access only (see IG301).{also}",

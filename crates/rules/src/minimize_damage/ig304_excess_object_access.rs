@@ -451,12 +451,21 @@ impl Rule for ExcessObjectAccess {
                         e.items.join(", ")
                     ),
                 )
-                .key(format!(
-                    "{}|{}:{}|all-records",
-                    identity_key(id),
-                    e.grant.kind.describe(),
-                    e.grant.name
-                ))
+                // The objects and what is granted on each are part of the
+                // key: Modify All newly granted on another object (or on
+                // top of View All) is a new finding, not hidden by a
+                // baseline of the first.
+                .key({
+                    let mut items = e.items.clone();
+                    items.sort_unstable();
+                    format!(
+                        "{}|{}:{}|all-records|{}",
+                        identity_key(id),
+                        e.grant.kind.describe(),
+                        e.grant.name,
+                        items.join(",")
+                    )
+                })
                 .fix(if is_standard_profile(inventory, e.grant) {
                     off_standard_profile(&identity_phrase(id), e.grant, &keep_phrase(id, &used))
                 } else {
