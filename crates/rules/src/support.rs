@@ -415,6 +415,16 @@ pub fn salesforce_credential_fix(path: &str, element: &str) -> Option<String> {
     }
 }
 
+/// The settings file `path` is (`settings/Security.settings-meta.xml` in
+/// SFDX source, `settings/Security.settings` in Metadata API format), from
+/// its `settings` folder on; `settings/<name>.settings-meta.xml` when
+/// `path` lies in no such folder.
+pub fn settings_file(path: &str, name: &str) -> String {
+    metadata_file(path, "settings", || {
+        format!("settings/{name}.settings-meta.xml")
+    })
+}
+
 /// `global.xml:12` (file name and line), for messages listing many places.
 pub fn short_location(loc: &intguard_model::Location) -> String {
     if loc.line == 0 {
