@@ -220,6 +220,22 @@ impl Rule for DangerousPermission {
                         format!("{} is muted ({})", muted.0.name, muted.1.describe()),
                     ));
                 }
+                // Every element of the group: a suppression must cover
+                // them all (one written for ModifyAllData does not hide
+                // ViewAllUsers granted since by the same profile).
+                for p in id.dangerous_permissions() {
+                    if !names.contains(&p.name.as_str()) {
+                        continue;
+                    }
+                    for g in &p.granted_by {
+                        if g.kind == grant.kind
+                            && g.name == grant.name
+                            && g.via_group == grant.via_group
+                        {
+                            f = f.also_at(g.location.clone());
+                        }
+                    }
+                }
                 out.push(with_related(f, grant_related(id, grant)));
             }
         }
