@@ -94,11 +94,7 @@ pub(crate) fn finish(
     }
     // Taken out in place: a partition into two new vectors held a second
     // copy of every finding for a moment.
-    let mut suppressed = take_out(&mut findings, |f| {
-        by_file
-            .get(f.location.path.as_str())
-            .is_some_and(|here| here.iter().any(|s| suppress::covers(s, f)))
-    });
+    let mut suppressed = take_out(&mut findings, |f| suppress::hides(&by_file, f));
     let mut baselined = match &options.baseline {
         Some(b) => {
             let known = b.fingerprints();

@@ -6,15 +6,21 @@
 //! that follows the comment (so a comment above an element also covers the
 //! findings on its children); elsewhere, the line after the comment.
 
+use std::collections::HashMap;
+
 use intguard_model::{Diagnostic, Finding, InlineSuppression};
 
 /// Whether an inline suppression covers a finding. A suppression without a
 /// reason does not count: intguard says so in a diagnostic instead.
 pub fn covers(s: &InlineSuppression, f: &Finding) -> bool {
-    if s.location.path != f.location.path || !has_reason(s) {
+    covers_place(s, f, &f.location.path, f.location.line)
+}
+
+/// Whether `s` covers line `line` of `path` for `f`'s rule.
+fn covers_place(s: &InlineSuppression, f: &Finding, path: &str, line: u32) -> bool {
+    if s.location.path != path || !has_reason(s) {
         return false;
     }
-    let line = f.location.line;
     let from = s.location.line;
     let until = s.covers_until_line.max(from);
     let within = from <= line && line <= until;
@@ -23,6 +29,21 @@ pub fn covers(s: &InlineSuppression, f: &Finding) -> bool {
             || s.rules
                 .iter()
                 .any(|r| r.eq_ignore_ascii_case(f.rule) || r.eq_ignore_ascii_case(f.name)))
+}
+
+/// Whether the suppressions of the files (by path) hide a finding: one
+/// covers its location and, for a finding that groups several elements,
+/// each of the other places it stands for is covered by one too.
+pub fn hides(by_file: &HashMap<&str, Vec<&InlineSuppression>>, f: &Finding) -> bool {
+    let covered = |path: &str, line: u32| {
+        by_file
+            .get(path)
+            .is_some_and(|here| here.iter().any(|s| covers_place(s, f, path, line)))
+    };
+    by_file
+        .get(f.location.path.as_str())
+        .is_some_and(|here| here.iter().any(|s| covers(s, f)))
+        && f.also_at.iter().all(|l| covered(&l.path, l.line))
 }
 
 fn has_reason(s: &InlineSuppression) -> bool {

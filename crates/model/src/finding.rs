@@ -61,6 +61,14 @@ pub struct Finding {
     /// one app at a time. Filled in by `intguard_rules::complete`.
     #[serde(skip)]
     pub shared_user_notes: Vec<(String, String)>,
+    /// The other places a finding that groups several elements stands for
+    /// (IG302's permissions of one tier, IG304's View All / Modify All
+    /// objects), besides `location`, the first of them: an inline
+    /// suppression hides the finding only when it covers these too, so a
+    /// comment written for one element does not hide another that joins
+    /// the group later.
+    #[serde(skip)]
+    pub also_at: Vec<Location>,
 }
 
 impl Finding {
@@ -81,7 +89,17 @@ impl Finding {
             fingerprint: String::new(),
             snippet: None,
             shared_user_notes: Vec::new(),
+            also_at: Vec::new(),
         }
+    }
+
+    /// Another place this finding stands for (see [`Finding::also_at`]);
+    /// `location` itself and repeats are not added.
+    pub fn also_at(mut self, at: Location) -> Self {
+        if at != self.location && !self.also_at.contains(&at) {
+            self.also_at.push(at);
+        }
+        self
     }
 
     pub fn severity(mut self, severity: Severity) -> Self {

@@ -394,6 +394,37 @@ impl OauthAppFile {
     }
 }
 
+/// How to replace a secret of a remote system committed in Salesforce
+/// metadata that holds one: a legacy named credential's `<password>`, an
+/// auth provider's `<consumerSecret>`. `None` for other files. Salesforce
+/// keeps such a secret once it is entered in Setup, so the file is
+/// committed without it. (Their API names are developer names: letters,
+/// digits and underscores, nothing to decode.)
+pub fn salesforce_credential_fix(path: &str, element: &str) -> Option<String> {
+    let file = file_name(path);
+    let base = file.strip_suffix("-meta.xml").unwrap_or(file);
+    let purge = "purge the value from git history (git filter-repo --replace-text <file>, where <file> holds the value followed by ==>REMOVED)";
+    if let Some(name) = base.strip_suffix(".namedCredential") {
+        Some(format!(
+            "Change the secret on the remote system and enter the new one in Setup > Named Credentials > {name} > Edit (better: an External Credential, whose principal's credentials are entered in Setup and never deployed); delete the <{element}> element from {file}, commit the file without it, and {purge}."
+        ))
+    } else {
+        base.strip_suffix(".authprovider").map(|name| format!(
+            "Generate a new client secret at the identity provider and enter it in Setup > Auth. Providers > {name} > Edit > Consumer Secret; delete the <{element}> element from {file}, commit the file without it, and {purge}."
+        ))
+    }
+}
+
+/// The settings file `path` is (`settings/Security.settings-meta.xml` in
+/// SFDX source, `settings/Security.settings` in Metadata API format), from
+/// its `settings` folder on; `settings/<name>.settings-meta.xml` when
+/// `path` lies in no such folder.
+pub fn settings_file(path: &str, name: &str) -> String {
+    metadata_file(path, "settings", || {
+        format!("settings/{name}.settings-meta.xml")
+    })
+}
+
 /// `global.xml:12` (file name and line), for messages listing many places.
 pub fn short_location(loc: &intguard_model::Location) -> String {
     if loc.line == 0 {

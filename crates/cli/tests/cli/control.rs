@@ -1496,3 +1496,81 @@ fn outside_git_a_file_in_an_app_takes_the_apps_config() {
     run.expect_no_panic();
     assert_eq!(rules_at(&alone), rules_at(&whole), "{alone}");
 }
+
+/// Found by testing as a user would: IG302 groups the super powers a
+/// profile grants into one finding at the first of their elements, so an
+/// `intguard-ignore IG302` comment written above ModifyAllData ("accepted
+/// until ...") also hid ViewAllUsers granted later in the same profile,
+/// silently. A grouped finding is suppressed only when the comments cover
+/// every element it groups; IG304's View All / Modify All objects alike.
+#[test]
+fn an_inline_ignore_of_a_grouped_finding_does_not_hide_what_joins_the_group() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "sfdx-project.json",
+        r#"{ "packageDirectories": [{ "path": "force-app", "default": true }] }"#,
+    );
+    write(
+        root,
+        "config/int-billing-user-def.json",
+        r#"{ "Username": "int.billing@acme.com", "profileName": "Billing Integration" }"#,
+    );
+    let perm = |name: &str| {
+        format!("    <userPermissions>\n        <enabled>true</enabled>\n        <name>{name}</name>\n    </userPermissions>\n")
+    };
+    let object = |name: &str| {
+        format!("    <objectPermissions>\n        <allowRead>true</allowRead>\n        <modifyAllRecords>true</modifyAllRecords>\n        <object>{name}</object>\n        <viewAllRecords>true</viewAllRecords>\n    </objectPermissions>\n")
+    };
+    let profile = |extra_perm: &str, extra_object: &str| {
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Profile xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <custom>true</custom>\n    <!-- intguard-ignore IG304: Account sync owns every account -->\n{}{}    <userLicense>Salesforce Integration</userLicense>\n{}    <!-- intguard-ignore IG302: ModifyAllData accepted until BILL-12 -->\n{}{}</Profile>\n",
+            object("Account"),
+            extra_object,
+            perm("ApiUserOnly"),
+            perm("ModifyAllData"),
+            extra_perm
+        )
+    };
+    let file = "force-app/main/default/profiles/Billing Integration.profile-meta.xml";
+    write(root, file, profile("", ""));
+    let (_, report) = scan_json(root, &[]);
+    assert_eq!(
+        at(&report, "IG302", "profile-meta.xml"),
+        Vec::<u64>::new(),
+        "{report:#}"
+    );
+    assert_eq!(
+        at(&report, "IG304", "profile-meta.xml"),
+        Vec::<u64>::new(),
+        "{report:#}"
+    );
+    assert_eq!(report["summary"]["suppressed"], 2, "{report:#}");
+
+    // ViewAllUsers and Modify All on Contact join the groups: reported.
+    write(
+        root,
+        file,
+        profile(&perm("ViewAllUsers"), &object("Contact")),
+    );
+    let (_, report) = scan_json(root, &[]);
+    let ig302: Vec<&Value> = findings(&report)
+        .iter()
+        .filter(|f| f["rule"] == "IG302")
+        .collect();
+    assert_eq!(ig302.len(), 1, "{report:#}");
+    assert!(
+        ig302[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("ModifyAllData, ViewAllUsers"),
+        "{report:#}"
+    );
+    assert_eq!(
+        at(&report, "IG304", "profile-meta.xml").len(),
+        1,
+        "{report:#}"
+    );
+    assert_eq!(report["summary"]["suppressed"], 0, "{report:#}");
+}

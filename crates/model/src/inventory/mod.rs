@@ -152,11 +152,19 @@ impl Inventory {
         IdentityIndex { by_username }
     }
 
-    /// The identity hint for a username, if the config named it.
-    pub fn identity_hint(&self, username: &str) -> Option<&IdentityHint> {
-        self.identity_hints
-            .iter()
-            .find(|h| h.username.eq_ignore_ascii_case(username))
+    /// The apps the config allows to share a username (`apps` of every
+    /// `[[identities]]` table naming it, as the identity graph merges
+    /// them); `None` when no table names it.
+    pub fn apps_allowed_to_share(&self, username: &str) -> Option<Vec<&str>> {
+        let mut named = false;
+        let mut apps = Vec::new();
+        for h in &self.identity_hints {
+            if h.username.eq_ignore_ascii_case(username) {
+                named = true;
+                apps.extend(h.apps.iter().map(String::as_str));
+            }
+        }
+        named.then_some(apps)
     }
 }
 

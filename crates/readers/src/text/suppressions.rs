@@ -171,18 +171,28 @@ pub(super) fn suppressions(
         let location = loc(comment_start);
         // The comment's last line (the line of its last character).
         let last_line = loc(comment_end.saturating_sub(1).max(comment_start)).line;
+        // A comment at the end of a line of text (`password: x  # ...`)
+        // covers that line only: stretching it to the next line would hide
+        // a finding there that nobody meant to accept. In XML, a comment
+        // after a whole element on its line (`<scopes>Full</scopes> <!--
+        // ... -->`, `<b/> <!-- ... -->`) is such a comment; after an opening
+        // tag or another comment it covers the next element.
+        let comment_line_start =
+            memchr::memrchr(b'\n', &bytes[..comment_start]).map_or(0, |i| i + 1);
+        let before_comment = text[comment_line_start..comment_start].trim();
+        let trailing = if xml {
+            ends_with_whole_element(before_comment)
+        } else {
+            !before_comment.is_empty()
+        };
         let element_end = match closed {
-            Some((_, after)) if xml && !next_line_only && end_marker == Some("-->") => {
+            Some((_, after))
+                if xml && !next_line_only && !trailing && end_marker == Some("-->") =>
+            {
                 next_element_end(text, after)
             }
             _ => None,
         };
-        // A comment at the end of a line of text (`password: x  # ...`)
-        // covers that line only: stretching it to the next line would hide
-        // a finding there that nobody meant to accept.
-        let comment_line_start =
-            memchr::memrchr(b'\n', &bytes[..comment_start]).map_or(0, |i| i + 1);
-        let trailing = !xml && !text[comment_line_start..comment_start].trim().is_empty();
         let covers_until_line = match element_end {
             Some(e) => loc(e.saturating_sub(1)).line.max(last_line),
             None if trailing && !next_line_only => last_line,
@@ -196,6 +206,20 @@ pub(super) fn suppressions(
         });
     }
     out
+}
+
+/// True when `line` (trimmed, the text before a comment on its line) ends
+/// with a whole element: an end tag (`</scopes>`) or an empty-element tag
+/// (`<b/>`), not an opening tag or another comment.
+fn ends_with_whole_element(line: &str) -> bool {
+    if line.ends_with("/>") {
+        return true;
+    }
+    let Some(body) = line.strip_suffix('>') else {
+        return false;
+    };
+    body.rfind('<')
+        .is_some_and(|i| body[i + 1..].starts_with('/') && !body[i..].contains(['"', '\'']))
 }
 
 /// The end (byte offset just past its last `>`) of the first element that

@@ -323,10 +323,10 @@ fn xml_suppression_extent_edge_cases() {
     let text = "<a>\n  <!--\n    intguard-ignore X: why\n  -->\n  <b>\n  </b>\n</a>\n";
     assert_eq!(extents(text, XML), vec![(2, 6)]);
 
-    // After an element on the same line: covers that line and the next
-    // element.
+    // After an element on the same line: that line only (see
+    // `an_xml_comment_after_a_complete_element_covers_its_line_only`).
     let text = "<a>\n<b/> <!-- intguard-ignore X: r -->\n<c>\n</c>\n<d/>\n</a>\n";
-    assert_eq!(extents(text, XML), vec![(2, 4)]);
+    assert_eq!(extents(text, XML), vec![(2, 2)]);
 
     // The last child of its parent (no element follows): the next line.
     let text = "<a>\n  <b/>\n  <!-- intguard-ignore X: r -->\n</a>\n<c>\n</c>\n";
@@ -343,6 +343,27 @@ fn xml_suppression_extent_edge_cases() {
     // `intguard-ignore-next-line` means the next line, even in XML.
     let text = "<a>\n<!-- intguard-ignore-next-line X: r -->\n<b>\n<c/>\n</b>\n</a>\n";
     assert_eq!(extents(text, XML), vec![(2, 3)]);
+}
+
+/// Found by testing as a user would: `<scopes>Full</scopes> <!--
+/// intguard-ignore IG208: ... -->` covered its line and the next element,
+/// so it also hid the RefreshToken scope's finding on the next line, which
+/// nobody had accepted. A comment ending a line that holds a whole element
+/// covers that line only, as a `#` or `//` comment at the end of a line of
+/// text does; after an opening tag or another comment it still covers the
+/// next element.
+#[test]
+fn an_xml_comment_after_a_complete_element_covers_its_line_only() {
+    let text = "<a>\n  <scopes>Full</scopes> <!-- intguard-ignore IG208: r -->\n  <scopes>RefreshToken</scopes>\n</a>\n";
+    assert_eq!(extents(text, XML), vec![(2, 2)]);
+    let text = "<a>\n  <x:b name=\"y\" /><!-- intguard-ignore X: r -->\n  <c/>\n</a>\n";
+    assert_eq!(extents(text, XML), vec![(2, 2)]);
+    // After an opening tag: its content, the next element.
+    let text = "<a>\n  <b> <!-- intguard-ignore X: r -->\n    <c>\n    </c>\n  </b>\n</a>\n";
+    assert_eq!(extents(text, XML), vec![(2, 4)]);
+    // After another comment: stacked, the next element.
+    let text = "<a>\n  <!-- note --> <!-- intguard-ignore X: r -->\n  <c>\n  </c>\n</a>\n";
+    assert_eq!(extents(text, XML), vec![(2, 4)]);
 }
 
 #[test]

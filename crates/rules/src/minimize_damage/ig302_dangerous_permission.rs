@@ -177,13 +177,21 @@ impl Rule for DangerousPermission {
                     ),
                 )
                 .severity(cat.severity())
-                .key(format!(
-                    "{}|{}:{}|{}",
-                    identity_key(id),
-                    grant.kind.describe(),
-                    grant.name,
-                    cat.describe()
-                ))
+                // The permissions are part of the key: one more granted by
+                // the same profile or set is a new finding, not hidden by a
+                // baseline of the group it joins.
+                .key({
+                    let mut sorted = names.clone();
+                    sorted.sort_unstable();
+                    format!(
+                        "{}|{}:{}|{}|{}",
+                        identity_key(id),
+                        grant.kind.describe(),
+                        grant.name,
+                        cat.describe(),
+                        sorted.join(",")
+                    )
+                })
                 .fix(if is_standard_profile(inventory, grant) {
                     format!(
                         "The standard {} profile's system permissions cannot be changed: move {} to a custom integration profile, e.g. a copy of \"Minimum Access - API Only Integrations\", and give it a dedicated permission set with object access only (see IG301).{also}",
@@ -211,6 +219,22 @@ impl Rule for DangerousPermission {
                         &muted.1.location,
                         format!("{} is muted ({})", muted.0.name, muted.1.describe()),
                     ));
+                }
+                // Every element of the group: a suppression must cover
+                // them all (one written for ModifyAllData does not hide
+                // ViewAllUsers granted since by the same profile).
+                for p in id.dangerous_permissions() {
+                    if !names.contains(&p.name.as_str()) {
+                        continue;
+                    }
+                    for g in &p.granted_by {
+                        if g.kind == grant.kind
+                            && g.name == grant.name
+                            && g.via_group == grant.via_group
+                        {
+                            f = f.also_at(g.location.clone());
+                        }
+                    }
                 }
                 out.push(with_related(f, grant_related(id, grant)));
             }

@@ -260,7 +260,7 @@ impl Rule for SharedIntegrationUser {
         let mut out = Vec::new();
         for (user_key, user_uses) in by_user.groups() {
             let per_env = per_environment(user_uses);
-            let hint = inventory.identity_hint(user_key);
+            let hint = inventory.apps_allowed_to_share(user_key);
             // environment -> sorted distinct app names, where shared
             let mut shared: Vec<(&Option<String>, Vec<&str>)> = Vec::new();
             for (env, uses) in &per_env {
@@ -270,9 +270,9 @@ impl Rule for SharedIntegrationUser {
                 if apps.len() < 2 {
                     continue;
                 }
-                let allowed = hint.is_some_and(|h| {
+                let allowed = hint.as_ref().is_some_and(|h| {
                     apps.iter()
-                        .all(|a| h.apps.iter().any(|x| x.eq_ignore_ascii_case(a)))
+                        .all(|a| h.iter().any(|x| x.eq_ignore_ascii_case(a)))
                 });
                 if allowed {
                     continue;
@@ -291,9 +291,9 @@ impl Rule for SharedIntegrationUser {
             let mut all: Vec<&str> = per_env.values().flatten().map(|u| u.label).collect();
             all.sort();
             all.dedup();
-            let allowed = hint.is_some_and(|h| {
+            let allowed = hint.as_ref().is_some_and(|h| {
                 all.iter()
-                    .all(|a| h.apps.iter().any(|x| x.eq_ignore_ascii_case(a)))
+                    .all(|a| h.iter().any(|x| x.eq_ignore_ascii_case(a)))
             });
             if all.len() < 2 || allowed {
                 continue;
@@ -337,10 +337,10 @@ fn org_activity(inventory: &Inventory, out: &mut Vec<Finding>) {
         }
         let username = &user.username;
         let user_key = username.to_lowercase();
-        if let Some(h) = inventory.identity_hint(&user_key) {
+        if let Some(h) = inventory.apps_allowed_to_share(&user_key) {
             if apps
                 .iter()
-                .all(|(a, _)| h.apps.iter().any(|x| x.eq_ignore_ascii_case(a)))
+                .all(|(a, _)| h.iter().any(|x| x.eq_ignore_ascii_case(a)))
             {
                 continue;
             }
@@ -495,8 +495,8 @@ fn org_consumers(inventory: &Inventory, by_user: &ByUser<'_, '_>, out: &mut Vec<
         if consumers < 2 {
             continue;
         }
-        if let Some(h) = inventory.identity_hint(user_key) {
-            let listed = |n: &str| h.apps.iter().any(|x| x.eq_ignore_ascii_case(n));
+        if let Some(h) = inventory.apps_allowed_to_share(user_key) {
+            let listed = |n: &str| h.iter().any(|x| x.eq_ignore_ascii_case(n));
             if !conflicting_defs
                 && mule_apps.iter().all(|a| listed(a))
                 && apps.iter().all(|a| listed(a.app))
@@ -1000,6 +1000,44 @@ mod tests {
         assert!(f[0]
             .message
             .starts_with("int.mule@acme.com is used by 3 apps in prod"));
+    }
+
+    /// Found by testing as a user would: an `intguard.toml` that already
+    /// names the user (its system or profile) and, following IG303's fix,
+    /// declares its apps in a second `[[identities]]` table for the same
+    /// username, still got IG303: only the first table was read for the
+    /// apps, while `intguard identities` merges both.
+    #[test]
+    fn apps_declared_in_any_table_of_the_username_count() {
+        let inv = Inventory {
+            apps: vec![
+                sf_app("orders-sapi", 12, &[("prod", "int.mule@acme.com")]),
+                sf_app("orders-batch", 9, &[("prod", "int.mule@acme.com")]),
+            ],
+            identity_hints: vec![
+                IdentityHint {
+                    username: "int.mule@acme.com".into(),
+                    system: Some("Orders".into()),
+                    ..Default::default()
+                },
+                IdentityHint {
+                    username: "INT.mule@acme.com".into(),
+                    apps: vec!["orders-sapi".into()],
+                    ..Default::default()
+                },
+                IdentityHint {
+                    username: "int.mule@acme.com".into(),
+                    apps: vec!["orders-batch".into()],
+                    ..Default::default()
+                },
+            ],
+            ..Default::default()
+        };
+        assert!(
+            SharedIntegrationUser.check(&inv).is_empty(),
+            "{:#?}",
+            SharedIntegrationUser.check(&inv)
+        );
     }
 
     /// One username in two apps' environments of different names is one

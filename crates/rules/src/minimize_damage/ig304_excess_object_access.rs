@@ -150,6 +150,8 @@ fn strip_all(a: AccessFlags) -> AccessFlags {
 struct Entry<'a> {
     grant: &'a Grant,
     first: Location,
+    /// Where each item is granted (`first` among them).
+    places: Vec<Location>,
     items: Vec<String>,
     /// What to change, per item: `allowEdit and allowDelete to false for Case`.
     changes: Vec<String>,
@@ -174,6 +176,7 @@ fn add<'a>(
             if *at < e.first {
                 e.first = at.clone();
             }
+            e.places.push(at.clone());
             e.items.push(item);
             e.changes.push(change);
             e.cleared.push(cleared);
@@ -181,6 +184,7 @@ fn add<'a>(
         None => list.push(Entry {
             grant,
             first: at.clone(),
+            places: vec![at.clone()],
             items: vec![item],
             changes: vec![change],
             cleared: vec![cleared],
@@ -392,7 +396,7 @@ impl Rule for ExcessObjectAccess {
             }
             let used: Vec<&str> = id.objects_used.iter().map(|u| u.object.as_str()).collect();
             for e in unused {
-                let f = identity_finding(
+                let mut f = identity_finding(
                     &META,
                     id,
                     e.first.clone(),
@@ -437,10 +441,13 @@ impl Rule for ExcessObjectAccess {
                         )
                     }
                 });
+                for at in &e.places {
+                    f = f.also_at(at.clone());
+                }
                 out.push(with_related(f, profile_related(id)));
             }
             for e in all_records {
-                let f = identity_finding(
+                let mut f = identity_finding(
                     &META,
                     id,
                     e.first.clone(),
@@ -451,12 +458,21 @@ impl Rule for ExcessObjectAccess {
                         e.items.join(", ")
                     ),
                 )
-                .key(format!(
-                    "{}|{}:{}|all-records",
-                    identity_key(id),
-                    e.grant.kind.describe(),
-                    e.grant.name
-                ))
+                // The objects and what is granted on each are part of the
+                // key: Modify All newly granted on another object (or on
+                // top of View All) is a new finding, not hidden by a
+                // baseline of the first.
+                .key({
+                    let mut items = e.items.clone();
+                    items.sort_unstable();
+                    format!(
+                        "{}|{}:{}|all-records|{}",
+                        identity_key(id),
+                        e.grant.kind.describe(),
+                        e.grant.name,
+                        items.join(",")
+                    )
+                })
                 .fix(if is_standard_profile(inventory, e.grant) {
                     off_standard_profile(&identity_phrase(id), e.grant, &keep_phrase(id, &used))
                 } else {
@@ -466,6 +482,9 @@ impl Rule for ExcessObjectAccess {
                         where_to_fix(e.grant)
                     )
                 });
+                for at in &e.places {
+                    f = f.also_at(at.clone());
+                }
                 out.push(with_related(f, profile_related(id)));
             }
         }

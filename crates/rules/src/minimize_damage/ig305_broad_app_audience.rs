@@ -1,6 +1,6 @@
 use intguard_model::{
     is_broad_profile, profile_label, same_profile, Finding, Inventory, Located, OAuthAppKind,
-    Practice, Related, RuleMeta, Severity,
+    Practice, Related, RuleMeta, Severity, STANDARD_INTEGRATION_PROFILE,
 };
 
 use crate::identities::{
@@ -23,8 +23,11 @@ integration user pre-authorized or running as it), flags each pre-authorized pro
 that a whole population of people holds: Standard User (`Standard`), Standard Platform
 User (`StandardAul`), Read Only, Contract Manager, Marketing User, Solution Manager
 (connected app `<profileName>`, External Client App `commaSeparatedProfile`). System
-Administrator is reported by IG301 (critical) instead. Pre-authorizing a permission set,
-or the integration's own profile, is fine. Only an admin-approved app pre-authorizes:
+Administrator is reported by IG301 (critical) instead. The standard integration profile,
+"Minimum Access - API Only Integrations", is flagged too: every integration user is meant
+to be on it, each system with its own permission set, so an app pre-authorized for it
+reaches every other system's integration user. Pre-authorizing a permission set, or the
+integration's own custom profile, is fine. Only an admin-approved app pre-authorizes:
 one that all users may self-authorize (connected app `isAdminApproved` false or not
 set, External Client App `permittedUsersPolicyType` `AllSelfAuthorized`) ignores its
 profile lists, and IG203 reports it.
@@ -61,7 +64,38 @@ remove the profile; Manage Permission Sets: add the set. In metadata:
 };
 
 fn broad(p: &Located<String>) -> bool {
-    is_broad_profile(&p.value) && !same_profile(&p.value, "Admin")
+    (is_broad_profile(&p.value) && !same_profile(&p.value, "Admin"))
+        || same_profile(&p.value, STANDARD_INTEGRATION_PROFILE)
+}
+
+/// Who can obtain tokens through an app pre-authorized for profile
+/// `label`: everyone on it, or for the standard integration profile every
+/// integration user (each system's, whose own access is its permission
+/// sets), naming those known.
+fn audience(inventory: &Inventory, label: &str) -> String {
+    if !same_profile(label, STANDARD_INTEGRATION_PROFILE) {
+        return "everyone on it can obtain tokens through this integration app".to_string();
+    }
+    let mut users: Vec<&str> = inventory
+        .identities
+        .iter()
+        .filter(|id| {
+            id.profile
+                .as_ref()
+                .is_some_and(|p| same_profile(&p.name, STANDARD_INTEGRATION_PROFILE))
+        })
+        .filter_map(|id| id.username.as_deref())
+        .collect();
+    users.sort_unstable();
+    users.dedup();
+    let known = if users.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", users.join(", "))
+    };
+    format!(
+        "every integration user on it{known}, whatever system it serves, can obtain tokens through this app (each integration should be pre-authorized by its own permission set)"
+    )
 }
 
 impl Rule for BroadAppAudience {
@@ -84,9 +118,10 @@ impl Rule for BroadAppAudience {
                         &META,
                         p.location.clone(),
                         format!(
-                            "{}{} is pre-authorized for the {label} profile: everyone on it can obtain tokens through this integration app",
+                            "{}{} is pre-authorized for the {label} profile: {}",
                             connected_app_phrase(app),
-                            serves_phrase(inventory, OAuthAppKind::ConnectedApp, &app.name)
+                            serves_phrase(inventory, OAuthAppKind::ConnectedApp, &app.name),
+                            audience(inventory, label)
                         ),
                     )
                     .key(format!("connectedApp|{}|profile|{}", app.name, label.to_lowercase()))
@@ -112,9 +147,10 @@ impl Rule for BroadAppAudience {
                     &META,
                     p.location.clone(),
                     format!(
-                        "{}{} is pre-authorized for the {label} profile: everyone on it can obtain tokens through this integration app",
+                        "{}{} is pre-authorized for the {label} profile: {}",
                         eca_phrase(app),
-                        serves_phrase(inventory, OAuthAppKind::ExternalClientApp, &app.name)
+                        serves_phrase(inventory, OAuthAppKind::ExternalClientApp, &app.name),
+                        audience(inventory, label)
                     ),
                 )
                 .key(format!("eca|{}|profile|{}", app.name, label.to_lowercase()))

@@ -105,6 +105,28 @@ fn relaxation(value: &str) -> Option<(Severity, &'static str)> {
     }
 }
 
+/// What a leaked credential can do under a relaxation of this tier: only
+/// refreshed tokens escape the ranges under `ENFORCE_RELAXREFRESH`.
+fn consequence(severity: Severity) -> &'static str {
+    if severity == Severity::High {
+        "a leaked credential works from any address"
+    } else {
+        "a leaked refresh token works from any address"
+    }
+}
+
+/// The fingerprint key's tier suffix: a relaxation that becomes worse
+/// (refreshed tokens only -> every login) is a new finding, not one
+/// hidden by a baseline of the milder one. The high tier keeps the plain
+/// key, as before.
+fn tier_key(severity: Severity) -> &'static str {
+    if severity == Severity::High {
+        ""
+    } else {
+        "|relax-refresh"
+    }
+}
+
 impl Rule for IpRestrictionsRelaxed {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -125,14 +147,19 @@ impl Rule for IpRestrictionsRelaxed {
                     &META,
                     v.location.clone(),
                     format!(
-                        "{}{} {what} (ipRelaxation {}): a leaked credential works from any address",
+                        "{}{} {what} (ipRelaxation {}): {}",
                         connected_app_phrase(app),
                         serves_phrase(inventory, OAuthAppKind::ConnectedApp, &app.name),
-                        v.value.trim()
+                        v.value.trim(),
+                        consequence(severity)
                     ),
                 )
                 .severity(severity)
-                .key(format!("connectedApp|{}|ipRelaxation", app.name))
+                .key(format!(
+                    "connectedApp|{}|ipRelaxation{}",
+                    app.name,
+                    tier_key(severity)
+                ))
                 .fix(format!(
                     "Setup > App Manager > {} > Manage > Edit Policies > IP Relaxation: \"Enforce IP restrictions\"; in {} set <oauthPolicy><ipRelaxation>ENFORCE</ipRelaxation></oauthPolicy>, and give the integration users' profiles login IP ranges.",
                     app.display_name(),
@@ -155,14 +182,19 @@ impl Rule for IpRestrictionsRelaxed {
                 &META,
                 v.location.clone(),
                 format!(
-                    "{}{} {what} (ipRelaxationPolicyType {}): a leaked credential works from any address",
+                    "{}{} {what} (ipRelaxationPolicyType {}): {}",
                     eca_phrase(app),
                     serves_phrase(inventory, OAuthAppKind::ExternalClientApp, &app.name),
-                    v.value.trim()
+                    v.value.trim(),
+                    consequence(severity)
                 ),
             )
             .severity(severity)
-            .key(format!("eca|{}|ipRelaxationPolicyType", app.name))
+            .key(format!(
+                "eca|{}|ipRelaxationPolicyType{}",
+                app.name,
+                tier_key(severity)
+            ))
             .fix(format!(
                 "External Client App Manager > {} > Policies > OAuth Policies > IP Relaxation: \"Enforce IP restrictions\"; in its .ecaOauthPlcy file set <ipRelaxationPolicyType>Enforce</ipRelaxationPolicyType>, and give the integration users' profiles login IP ranges.",
                 app.display_name()

@@ -3,6 +3,7 @@ use intguard_model::{Finding, Inventory, Practice, RuleMeta, Severity};
 use crate::identities::{
     auditable, identity_finding, identity_key, identity_phrase, profile_related, with_related,
 };
+use crate::support::settings_file;
 use crate::Rule;
 
 pub struct ApiAccessControlOff;
@@ -82,7 +83,7 @@ impl Rule for ApiAccessControlOff {
                     ),
                 )
                 .key("ConnectedAppSettings|enableAdminApprovedAppsOnly")
-                .fix("Admin-approve every app integrations use, have Salesforce Support enable API Access Control, then Setup > API Access Control: \"For admin-approved users, limit API access to only allowlisted connected apps\"; in settings/ConnectedApp.settings-meta.xml: <enableAdminApprovedAppsOnly>true</enableAdminApprovedAppsOnly>."),
+                .fix(format!("Admin-approve every app integrations use, have Salesforce Support enable API Access Control, then Setup > API Access Control: \"For admin-approved users, limit API access to only allowlisted connected apps\"; in {}: <enableAdminApprovedAppsOnly>true</enableAdminApprovedAppsOnly>.", settings_file(&s.location.path, "ConnectedApp"))),
             );
         }
         for id in auditable(inventory) {

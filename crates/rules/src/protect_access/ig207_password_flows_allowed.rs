@@ -1,5 +1,6 @@
 use intguard_model::{AuthClass, Finding, Inventory, Practice, Related, RuleMeta, Severity};
 
+use crate::support::settings_file;
 use crate::Rule;
 
 pub struct PasswordFlowsAllowed;
@@ -87,7 +88,7 @@ impl Rule for PasswordFlowsAllowed {
                 ),
             )
             .key("OauthOidcSettings|blockOAuthUnPwFlow")
-            .fix("Move integrations that use the username-password flow to the JWT bearer flow, then Setup > OAuth and OpenID Connect Settings: turn on \"Block username-password flows\"; in settings/OauthOidc.settings-meta.xml: <blockOAuthUnPwFlow>true</blockOAuthUnPwFlow>.");
+            .fix(format!("Move integrations that use the username-password flow to the JWT bearer flow, then Setup > OAuth and OpenID Connect Settings: turn on \"Block username-password flows\"; in {}: <blockOAuthUnPwFlow>true</blockOAuthUnPwFlow>.", settings_file(&s.location.path, "OauthOidc")));
             for r in &users {
                 f = f.related(r.clone());
             }

@@ -1,5 +1,6 @@
 use intguard_model::{Finding, Inventory, Located, Location, Practice, RuleMeta, Severity};
 
+use crate::support::settings_file;
 use crate::Rule;
 
 pub struct SessionIpLockOff;
@@ -76,7 +77,8 @@ fn check_flag(
         )
         .key(format!("SecuritySettings|{element}"))
         .fix(format!(
-            "Setup > Session Settings: check \"{setup}\"; in settings/Security.settings-meta.xml: <sessionSettings><{element}>true</{element}></sessionSettings>."
+            "Setup > Session Settings: check \"{setup}\"; in {}: <sessionSettings><{element}>true</{element}></sessionSettings>.",
+            settings_file(&section.path, "Security")
         )),
     );
 }

@@ -7,6 +7,7 @@ use crate::identities::{
     auditable, identity_finding, identity_key, identity_label, identity_phrase, identity_related,
     profile_related, with_related,
 };
+use crate::support::settings_file;
 use crate::Rule;
 
 pub struct WeakPasswordPolicy;
@@ -251,7 +252,8 @@ impl Rule for WeakPasswordPolicy {
                     )
                     .key(format!("SecuritySettings|passwordPolicies|{element}"))
                     .fix(format!(
-                        "Setup > Password Policies; in settings/Security.settings-meta.xml: <passwordPolicies><{element}>{}</{element}></passwordPolicies>.{}",
+                        "Setup > Password Policies; in {}: <passwordPolicies><{element}>{}</{element}></passwordPolicies>.{}",
+                        settings_file(&s.location.path, "Security"),
                         fix_value(ORG_FIX, element),
                         if element == "expiration" { expiry_note.as_str() } else { "" }
                     )),

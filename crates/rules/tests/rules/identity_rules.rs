@@ -699,3 +699,78 @@ fn ig302_cites_where_the_granting_set_or_group_is_assigned() {
         "{group:#?}"
     );
 }
+
+/// Found by testing as a user would: granting AuthorApex to an integration
+/// profile that already held ModifyAllData (a baselined IG302 finding) was
+/// hidden by `--baseline`, as the grouped finding's fingerprint named the
+/// grant and the tier, not the permissions. A newly granted permission
+/// must come back as a new finding.
+#[test]
+fn ig302_fingerprint_changes_when_a_permission_is_granted() {
+    let key = |names: &[&str]| {
+        let mut id = orders();
+        id.effective_permissions = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                perm(
+                    n,
+                    grant(
+                        GrantKind::Profile,
+                        "Orders Integration",
+                        PROFILE,
+                        30 + i as u32,
+                    ),
+                )
+            })
+            .collect();
+        let f = run("IG302", &inventory(vec![id], vec![]));
+        assert_eq!(f.len(), 1, "{f:#?}");
+        f[0].fingerprint_key.clone()
+    };
+    let before = key(&["ModifyAllData"]);
+    assert_ne!(before, key(&["ModifyAllData", "AuthorApex"]));
+    // The same permissions, in any order: the same finding.
+    assert_eq!(
+        key(&["ModifyAllData", "AuthorApex"]),
+        key(&["AuthorApex", "ModifyAllData"])
+    );
+}
+
+/// Found by testing as a user would: Modify All newly granted on another
+/// object of a permission set whose View All was baselined was hidden by
+/// `--baseline` (the fingerprint named the grant only).
+#[test]
+fn ig304_all_records_fingerprint_changes_when_an_object_is_added() {
+    let key = |objects: &[(&str, &str)]| {
+        let mut id = orders();
+        id.apps.clear();
+        id.object_access = objects
+            .iter()
+            .enumerate()
+            .map(|(i, (o, f))| {
+                access(
+                    o,
+                    grant(
+                        GrantKind::PermissionSet,
+                        "Orders_Integration",
+                        PS,
+                        6 + 10 * i as u32,
+                    ),
+                    f,
+                )
+            })
+            .collect();
+        let f = run("IG304", &inventory(vec![id], vec![]));
+        assert_eq!(f.len(), 1, "{f:#?}");
+        f[0].fingerprint_key.clone()
+    };
+    let before = key(&[("Contact", "RV")]);
+    assert_ne!(before, key(&[("Contact", "RV"), ("Order", "RCEDM")]));
+    // View All on Contact becoming Modify All too is more access.
+    assert_ne!(before, key(&[("Contact", "RCEDVM")]));
+    assert_eq!(
+        key(&[("Contact", "RV"), ("Order", "RCEDM")]),
+        key(&[("Order", "RCEDM"), ("Contact", "RV")])
+    );
+}

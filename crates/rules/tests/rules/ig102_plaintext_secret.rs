@@ -1342,3 +1342,47 @@ fn a_secret_default_of_a_reference_is_in_clear() {
     );
     assert!(!f.message.contains("Acc0unts-Default-Pw"), "{}", f.message);
 }
+
+/// Found by testing as a user would: a legacy named credential's
+/// `<password>` and an auth provider's `<consumerSecret>` in SFDX source
+/// were to be injected "at deploy time (... a Runtime Manager protected
+/// property listed in mule-artifact.json secureProperties)": Mule's way,
+/// meaningless for Salesforce metadata. The fix says where Salesforce
+/// keeps the secret instead.
+#[test]
+fn salesforce_metadata_secrets_get_salesforce_fixes() {
+    let rel = "IG102/salesforce-credentials";
+    const NC: &str = "force-app/main/default/namedCredentials/Billing_NC.namedCredential-meta.xml";
+    const AP: &str = "force-app/main/default/authproviders/Okta.authprovider-meta.xml";
+    common::assert_places("IG102", rel, &[(AP, 4), (NC, 6)]);
+    let findings = common::run("IG102", rel);
+    for f in &findings {
+        assert!(
+            !f.fix.contains("Runtime Manager") && !f.fix.contains("mule-artifact.json"),
+            "{}",
+            f.fix
+        );
+    }
+    let nc = common::finding_at(&findings, NC, 6);
+    assert!(
+        nc.fix.contains("Setup > Named Credentials > Billing_NC")
+            && nc
+                .fix
+                .contains("delete the <password> element from Billing_NC.namedCredential-meta.xml"),
+        "{}",
+        nc.fix
+    );
+    let ap = common::finding_at(&findings, AP, 4);
+    assert!(
+        ap.fix.contains("Setup > Auth. Providers > Okta")
+            && ap
+                .fix
+                .contains("delete the <consumerSecret> element from Okta.authprovider-meta.xml"),
+        "{}",
+        ap.fix
+    );
+    common::assert_no_secrets(
+        rel,
+        &["Billing#Pass2024", "OktaSecretValue9876543210abcdef"],
+    );
+}

@@ -102,3 +102,58 @@ fn negative() {
         common::assert_clean("IG201", &f.fixture(false));
     }
 }
+
+/// Found by testing as a user would: a connected app's `ipRelaxation`
+/// changed from `ENFORCE_RELAXREFRESH` (medium, baselined) to `BYPASS`
+/// (high) kept its fingerprint, so `--baseline` hid a new high finding and
+/// the gate passed. And the medium one said "a leaked credential works
+/// from any address", when only refreshed tokens escape the ranges.
+#[test]
+fn relaxation_tiers_have_their_own_fingerprints() {
+    use intguard_model::{ConnectedApp, ConnectedAppOauth, Inventory, Located, Location};
+    let run = |value: &str| {
+        let at = Location::new("connectedApps/Ops.connectedApp-meta.xml", 15, 9);
+        let mut inv = Inventory::default();
+        inv.salesforce.connected_apps.push(ConnectedApp {
+            name: "Ops".into(),
+            label: None,
+            contact_email: None,
+            location: Location::new("connectedApps/Ops.connectedApp-meta.xml", 0, 0),
+            oauth: Some(ConnectedAppOauth {
+                ip_relaxation: Some(Located::new(value.into(), at)),
+                ..Default::default()
+            }),
+            profile_names: Vec::new(),
+            permission_set_names: Vec::new(),
+            ip_ranges: Vec::new(),
+            has_saml: false,
+        });
+        let f = intguard_rules::find_rule("IG201").unwrap().run(&inv);
+        assert_eq!(f.len(), 1, "{f:#?}");
+        f.into_iter().next().unwrap()
+    };
+    let refresh = run("ENFORCE_RELAXREFRESH");
+    let bypass = run("BYPASS");
+    assert_eq!(refresh.severity, Severity::Medium);
+    assert_eq!(bypass.severity, Severity::High);
+    assert_ne!(refresh.fingerprint_key, bypass.fingerprint_key);
+    // Both high tiers are one problem: the same finding.
+    assert_eq!(
+        bypass.fingerprint_key,
+        run("BYPASS_2FACTOR").fingerprint_key
+    );
+    assert!(
+        refresh
+            .message
+            .ends_with("a leaked refresh token works from any address"),
+        "{}",
+        refresh.message
+    );
+    assert!(
+        bypass
+            .message
+            .ends_with("a leaked credential works from any address"),
+        "{}",
+        bypass.message
+    );
+}

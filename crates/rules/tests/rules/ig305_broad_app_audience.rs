@@ -42,3 +42,31 @@ fn message_names_the_profile() {
     );
     assert!(f.fix.contains("commaSeparatedPermissionSet"));
 }
+
+/// Found by testing as a user would: an app pre-authorized for the
+/// standard "Minimum Access - API Only Integrations" profile was not
+/// reported. Every integration user of the org is meant to be on that
+/// profile (each system with its own permission set), so whoever holds
+/// this app's private key can mint a token for every other system's
+/// integration user too: the audience is every integration, not one.
+#[test]
+fn the_standard_integration_profile_is_everyones() {
+    const APP: &str =
+        "salesforce/force-app/main/default/connectedApps/Orders_JWT.connectedApp-meta.xml";
+    common::assert_places("IG305", "IG305/standard-integration-profile", &[(APP, 16)]);
+    let f = &common::run("IG305", "IG305/standard-integration-profile")[0];
+    assert!(
+        f.message.contains(
+            "pre-authorized for the Minimum Access - API Only Integrations profile: every integration user on it (int.billing@acme.com, int.orders@acme.com)"
+        ),
+        "{}",
+        f.message
+    );
+    assert!(
+        f.fix
+            .contains("remove Minimum Access - API Only Integrations")
+            && f.fix.contains("<permissionSetName>"),
+        "{}",
+        f.fix
+    );
+}

@@ -2,7 +2,7 @@
 //! clear, with a fix in each format's own way of supplying them.
 
 use super::*;
-use crate::support::OauthAppFile;
+use crate::support::{salesforce_credential_fix, OauthAppFile};
 
 /// The clear secrets set in the text files of `inventory`.
 pub(super) fn text_file_findings<'a>(
@@ -44,7 +44,8 @@ pub(super) fn text_file_findings<'a>(
             // without it.
             let fix = match OauthAppFile::of(&file.path) {
                 Some(m) => m.secret_fix(&file.path),
-                None => assignment_fix(a, file_name(&file.path)),
+                None => salesforce_credential_fix(&file.path, &a.name)
+                    .unwrap_or_else(|| assignment_fix(a, file_name(&file.path))),
             };
             out.push(
                 finding(&a.location, message)
