@@ -456,9 +456,24 @@ impl<'a> SharedUserNotes<'a> {
         } else {
             shown.join(", ")
         };
-        format!(
-            " {username} also logs in for {named}: update the credential there too, or give each app its own user (IG303)."
-        )
+        // Apps intguard.toml declares one system (`[[identities]]` apps):
+        // sharing is theirs to keep, the credential is not.
+        let declared = inventory
+            .apps_allowed_to_share(username)
+            .is_some_and(|allowed| {
+                std::iter::once(app)
+                    .chain(uses.per_app.keys().copied())
+                    .all(|a| allowed.iter().any(|x| x.eq_ignore_ascii_case(a)))
+            });
+        if declared {
+            format!(
+                " {username} also logs in for {named} (one system, as intguard.toml declares): update the credential there too."
+            )
+        } else {
+            format!(
+                " {username} also logs in for {named}: update the credential there too, or give each app its own user (IG303)."
+            )
+        }
     }
 }
 
@@ -519,6 +534,27 @@ mod tests {
             format!(" {user} also logs in for {} and 689 more (IG303 lists them all): update the credential there too, or give each app its own user (IG303).", all.join(", "))
         );
         assert_eq!(shared_user_note(&shared_by(user, 1), user, "app-0000"), "");
+    }
+
+    /// Apps intguard.toml declares one system are not told to split the
+    /// user; apps it does not all declare still are.
+    #[test]
+    fn a_user_shared_as_declared_is_not_told_to_split() {
+        let user = "int.shared@acme.com";
+        let mut inv = shared_by(user, 3);
+        inv.identity_hints.push(intguard_model::IdentityHint {
+            username: user.into(),
+            apps: vec!["APP-0000".into(), "app-0001".into(), "app-0002".into()],
+            ..Default::default()
+        });
+        let note = shared_user_note(&inv, user, "app-0000");
+        assert_eq!(
+            note,
+            format!(" {user} also logs in for app-0001 (prod), app-0002 (prod) (one system, as intguard.toml declares): update the credential there too.")
+        );
+        inv.identity_hints[0].apps.pop();
+        assert!(shared_user_note(&inv, user, "app-0000")
+            .ends_with("or give each app its own user (IG303)."));
     }
 
     #[test]
