@@ -1386,3 +1386,31 @@ fn salesforce_metadata_secrets_get_salesforce_fixes() {
         &["Billing#Pass2024", "OktaSecretValue9876543210abcdef"],
     );
 }
+
+/// Found by testing as a user would: `consumerSecret="${secure::sfdc.cs}"`
+/// with `sfdc.cs` written in clear in a plain properties file that is
+/// loaded: `secure::` reads secure-properties files only, so resolution
+/// found no reader and the clear secret (its name no secret word) was not
+/// reported. The `![...]` value of another environment's plain file is not.
+#[test]
+fn a_secure_reference_defined_in_a_plain_file_is_in_clear() {
+    const FILE: &str = "reports-eapi/src/main/resources/properties/prod.properties";
+    let rel = "IG102/secure-name-plain-file";
+    assert_eq!(common::places("IG102", rel), [(FILE.to_string(), 2)]);
+    let f = &common::run("IG102", rel)[0];
+    assert!(
+        f.message
+            .contains("`sfdc.cs` in prod.properties (prod) is in clear")
+            && f.message
+                .contains("reads as ${secure::sfdc.cs}, from secure-properties files only"),
+        "{}",
+        f.message
+    );
+    assert!(
+        f.related[0].message.contains("names it as secure::"),
+        "{:?}",
+        f.related
+    );
+    assert!(f.fix.contains("read it as ${secure::sfdc.cs}"), "{}", f.fix);
+    common::assert_no_secrets(rel, &["PlainConsumerS3cret99"]);
+}

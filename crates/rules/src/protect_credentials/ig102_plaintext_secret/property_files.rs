@@ -10,6 +10,9 @@ pub(super) struct Use<'a> {
     env: Option<&'a str>,
     /// The definition gives the attribute's whole value.
     whole: bool,
+    /// The attribute names it as `${secure::name}`, which a plain file never
+    /// answers (Mule 4): the clear value is the one the app was meant to read.
+    secure_only: bool,
 }
 
 /// For every property definition (by location), the secret attributes that
@@ -18,6 +21,8 @@ pub(super) struct Use<'a> {
 pub(super) struct Uses<'a> {
     by_location: HashMap<&'a Location, Vec<Use<'a>>>,
     by_name: HashMap<String, Vec<&'a XmlAttribute>>,
+    /// Mule 4: the attributes naming each property as `${secure::name}`.
+    by_secure_name: HashMap<String, Vec<&'a XmlAttribute>>,
 }
 
 impl<'a> Uses<'a> {
@@ -42,17 +47,23 @@ impl<'a> Uses<'a> {
                         attr,
                         env: r.environment,
                         whole: i == last && ((r.sources.len() == 1 && whole) || chain_whole),
+                        secure_only: false,
                     });
                 }
             }
         }
+        let mut by_secure_name: HashMap<String, Vec<&'a XmlAttribute>> = HashMap::new();
         for attr in &app.secret_attributes {
             for p in placeholders(&attr.value.raw) {
+                if p.secure && app.runtime == MuleRuntime::Mule4 {
+                    by_secure_name.entry(p.name.clone()).or_default().push(attr);
+                }
                 by_name.entry(p.name).or_default().push(attr);
             }
         }
         Uses {
             by_location,
+            by_secure_name,
             by_name,
         }
     }
@@ -68,10 +79,15 @@ impl<'a> Uses<'a> {
         if let Some(uses) = self.by_location.get(location) {
             return uses.clone();
         }
-        if file.loaded {
-            return Vec::new();
-        }
-        self.by_name
+        let (names, secure_only) = match (file.loaded, file.secure) {
+            (false, _) => (&self.by_name, false),
+            // `${secure::name}` reads secure files only: a plain loaded file
+            // defining `name` holds the secret the attribute was meant to
+            // read (whether a secure file has it too or not).
+            (true, false) => (&self.by_secure_name, true),
+            (true, true) => return Vec::new(),
+        };
+        names
             .get(key)
             .map(|attrs| {
                 attrs
@@ -80,6 +96,7 @@ impl<'a> Uses<'a> {
                         attr,
                         env: None,
                         whole: is_whole_reference(&attr.value.raw),
+                        secure_only,
                     })
                     .collect()
             })
@@ -118,7 +135,11 @@ pub(super) fn describe_uses(
         first.get_or_insert_with(|| label.clone());
         related.push(Related::new(
             &u.attr.value.location,
-            format!("{label} reads it"),
+            if u.secure_only {
+                format!("{label} names it as secure::, which reads secure-properties files only")
+            } else {
+                format!("{label} reads it")
+            },
         ));
     }
     let first = first.map(|f| {
@@ -217,7 +238,12 @@ pub(super) fn property_findings<'a>(
                     ""
                 },
                 used_by
-                    .map(|u| if file.loaded {
+                    .map(|u| if entry_uses.iter().all(|u| u.secure_only) {
+                        format!(
+                            ", a name {u} reads as ${{secure::{}}}, from secure-properties files only",
+                            entry.key()
+                        )
+                    } else if file.loaded {
                         format!(", read by {u}")
                     } else {
                         // Nothing reads this file: its value reaches
