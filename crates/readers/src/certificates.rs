@@ -23,8 +23,8 @@ use std::path::PathBuf;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
 use intguard_model::{
-    CertificateFacts, CertificateSource, Inventory, KeyLoaderKind, KeystoreProtection, Location,
-    MuleApp, TlsContext, Value,
+    CertificateFacts, CertificateSource, Diagnostic, Inventory, KeyLoaderKind, KeystoreProtection,
+    Location, MuleApp, TlsContext, Value,
 };
 use salesforce_auth::certs::{self, CertFileFormat, CertificateInfo, Pkcs12KeyProtection};
 
@@ -142,6 +142,7 @@ pub(crate) fn from_oauth_apps(inventory: &mut Inventory) {
                 .filter_map(|a| Some((&a.name, a.global_oauth.as_ref()?.certificate.as_ref()?))),
         );
     let mut found = Vec::new();
+    let mut unreadable = Vec::new();
     for (app, cert) in uploaded {
         let text = cert.value.trim();
         let der = if text.contains("-----BEGIN") {
@@ -155,12 +156,28 @@ pub(crate) fn from_oauth_apps(inventory: &mut Inventory) {
                 .ok()
                 .and_then(|der| CertificateInfo::from_der(&der).ok())
         };
-        if let Some(info) = der {
-            let mut f = facts(info, CertificateSource::OauthApp, cert.location.clone());
-            f.alias = Some(app.clone());
-            found.push(f);
+        match der {
+            Some(info) => {
+                let mut f = facts(info, CertificateSource::OauthApp, cert.location.clone());
+                f.alias = Some(app.clone());
+                found.push(f);
+            }
+            // Said, not dropped: IG112 cannot date it, and Salesforce
+            // rejects the app on deploy.
+            None if !text.is_empty() => unreadable.push(
+                Diagnostic::warning(
+                    "metadata-value",
+                    cert.location.path.as_str(),
+                    format!(
+                        "{app}: <certificate> is not an X.509 certificate (neither PEM nor base64 DER): Salesforce rejects it on deploy, and its expiry cannot be checked"
+                    ),
+                )
+                .at(cert.location.line, cert.location.column),
+            ),
+            None => {}
         }
     }
+    inventory.diagnostics.extend(unreadable);
     // A PEM body was also seen by the text scan: keep one record, the app's.
     inventory.certificates.retain(|c| {
         !found.iter().any(|f| {

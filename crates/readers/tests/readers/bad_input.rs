@@ -490,3 +490,40 @@ fn missing_paths_and_single_thread() {
     assert_eq!(inv.apps[0].xml_files.len(), 1);
     assert_eq!(inv.roots.len(), 3);
 }
+
+/// A connected app's `<certificate>` that is no certificate (`MIIBfakecert`)
+/// is a warning at the element: it was dropped silently, so IG112 could not
+/// date it and nothing said why.
+#[test]
+fn a_connected_app_certificate_that_is_not_one_is_a_warning() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "sf/sfdx-project.json",
+        r#"{"packageDirectories":[{"path":"force-app","default":true}]}"#,
+    );
+    write(
+        root,
+        "sf/force-app/main/default/connectedApps/Ops_App.connectedApp-meta.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<ConnectedApp xmlns="http://soap.sforce.com/2006/04/metadata">
+    <label>Ops App</label>
+    <oauthConfig>
+        <certificate>MIIBfakecert</certificate>
+        <consumerKey>3MVG9OpsKey</consumerKey>
+    </oauthConfig>
+</ConnectedApp>
+"#,
+    );
+    let inv = read(root);
+    let d = diag(&inv, "metadata-value", "Ops_App.connectedApp-meta.xml");
+    assert_eq!((d.line, d.column), (Some(5), Some(9)));
+    assert!(
+        d.message
+            .starts_with("Ops_App: <certificate> is not an X.509 certificate"),
+        "{}",
+        d.message
+    );
+    assert!(inv.certificates.is_empty());
+}
