@@ -67,6 +67,8 @@ pub(crate) fn read_inventory_with(
     // the App rules, run on each app as it is read, do not see that.
     inventory.lend_domain_properties(intguard_rules::scan_scope::names_read_by);
     inventory.build_identities();
+    let not_found = inventory.unresolved_assignment_warnings();
+    inventory.diagnostics.extend(not_found);
     inventory.return_domain_properties();
     timer.lap("identities");
     inventory

@@ -22,6 +22,7 @@
 //!    runs as it.
 
 mod access;
+mod not_found;
 mod pre_auth;
 #[cfg(test)]
 mod tests;

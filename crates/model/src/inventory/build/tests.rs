@@ -439,6 +439,49 @@ fn joins_mule_user_definition_and_metadata() {
     );
 }
 
+/// A set or profile assigned but not in the metadata read is a warning at
+/// the assignment (once); a standard profile, a managed package's set, and
+/// a kind the project retrieves none of are not.
+#[test]
+fn assignments_not_in_the_metadata_are_warned_once() {
+    let mut inv = monorepo();
+    inv.build_identities();
+    let warnings = inv.unresolved_assignment_warnings();
+    let said: Vec<(String, Option<u32>, &str)> = warnings
+        .iter()
+        .map(|d| (d.path.clone(), d.line, d.code))
+        .collect();
+    assert_eq!(
+        said,
+        [(
+            "sf/config/u.json".to_string(),
+            Some(6),
+            "metadata-not-found"
+        )]
+    );
+    assert!(
+        warnings[0]
+            .message
+            .starts_with("int.orders@acme.com: permission set `Missing_PS` is not in the Salesforce metadata read"),
+        "{}",
+        warnings[0].message
+    );
+    // A custom profile that is missing is said; a managed set is not.
+    inv.salesforce.user_definitions[0].profile_name = Some("Orders Integration".into());
+    inv.salesforce.user_definitions[0].permsets = vec!["acme__Managed_Set".into()];
+    inv.build_identities();
+    let said: Vec<(Option<u32>, bool)> = inv
+        .unresolved_assignment_warnings()
+        .iter()
+        .map(|d| (d.line, d.message.contains("profile `Orders Integration`")))
+        .collect();
+    assert_eq!(said, [(Some(5), true)]);
+    // No profile retrieved at all: nothing to say of a profile.
+    inv.salesforce.profiles.clear();
+    inv.build_identities();
+    assert!(inv.unresolved_assignment_warnings().is_empty());
+}
+
 #[test]
 fn config_hints_client_credentials_and_access_only_identities() {
     let mut inv = monorepo();

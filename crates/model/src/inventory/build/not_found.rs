@@ -1,0 +1,92 @@
+//! Profiles and permission sets a user definition or `intguard.toml` assigns
+//! but the metadata read does not hold: their grants are unknown, so the
+//! rules that judge access say nothing of them. Said once per assignment, as
+//! a warning at it, where the project holds metadata of that kind (a project
+//! that retrieves no profiles would warn at every assignment).
+
+use std::collections::HashSet;
+
+use crate::finding::Diagnostic;
+use crate::inventory::graph::{AccessAssignment, AssignmentSource};
+use crate::inventory::salesforce::same_profile;
+use crate::inventory::Inventory;
+
+/// Standard profiles a user definition names that projects seldom retrieve:
+/// assigning one is no mistake, and their grants are Salesforce's.
+const STANDARD_PROFILES: &[&str] = &[
+    "System Administrator",
+    "Standard User",
+    "Standard Platform User",
+    "Read Only",
+    "Contract Manager",
+    "Marketing User",
+    "Solution Manager",
+    "Minimum Access - API Only Integrations",
+    "Minimum Access - Salesforce",
+    "Salesforce API Only System Integrations",
+    "Analytics Cloud Integration User",
+    "Analytics Cloud Security User",
+    "Chatter Free User",
+    "Chatter External User",
+    "Chatter Moderator User",
+    "Identity User",
+    "Force.com - Free User",
+    "Force.com - App Subscription User",
+    "Customer Community User",
+    "Partner Community User",
+];
+
+impl Inventory {
+    /// A `metadata-not-found` warning for each profile, permission set or
+    /// group assigned in a user definition or the config that the metadata
+    /// read does not hold (see the module docs).
+    pub fn unresolved_assignment_warnings(&self) -> Vec<Diagnostic> {
+        let md = &self.salesforce;
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        let mut warn = |a: &AccessAssignment, kind: &str, user: &str| {
+            let Some(at) = a.assigned_at.as_ref() else {
+                return;
+            };
+            if a.metadata.is_some()
+                || !matches!(
+                    a.source,
+                    AssignmentSource::UserDefinition | AssignmentSource::Config
+                )
+                || !seen.insert((at.clone(), a.name.to_lowercase()))
+            {
+                return;
+            }
+            out.push(
+                Diagnostic::warning(
+                    "metadata-not-found",
+                    at.path.as_str(),
+                    format!(
+                        "{user}: {kind} `{}` is not in the Salesforce metadata read: its grants are unknown, so no rule judges them (retrieve it, or correct the name)",
+                        a.name
+                    ),
+                )
+                .at(at.line, at.column),
+            );
+        };
+        for id in &self.identities {
+            let Some(user) = id.username.as_deref() else {
+                continue;
+            };
+            if let Some(p) = &id.profile {
+                let standard = STANDARD_PROFILES.iter().any(|s| same_profile(s, &p.name));
+                if !md.profiles.is_empty() && !standard {
+                    warn(p, "profile", user);
+                }
+            }
+            // Managed packages' sets (`ns__Name`) are seldom retrieved.
+            let retrieved = !md.permission_sets.is_empty() || !md.permission_set_groups.is_empty();
+            for a in id.permission_sets.iter().chain(&id.permission_set_groups) {
+                if retrieved && !a.name.contains("__") {
+                    warn(a, "permission set", user);
+                }
+            }
+        }
+        out
+    }
+}
