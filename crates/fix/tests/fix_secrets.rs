@@ -1575,3 +1575,52 @@ fn multi_line_secrets_open_with_the_right_key() {
         pem
     );
 }
+
+/// Found by testing as a user would: a reference whose default is a clear
+/// secret (`password="${sf.pass:Default-Pw-77}"`, IG102) was taken for a
+/// literal: the whole `${...}` text was encrypted as the new property's
+/// value, and the reference replaced, so the environments defining
+/// `sf.pass` would have logged in with the text `${sf.pass:...}`. It is
+/// left to do by hand (remove the default, as the finding's fix says),
+/// and nothing changes.
+#[test]
+fn a_secret_default_of_a_reference_is_left_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = partner_app(
+        dir.path(),
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core" xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <configuration-properties file="${mule.env}.properties"/>
+  <salesforce:sfdc-config name="SF">
+    <salesforce:basic-connection username="${sf.user}" password="${sf.pass:Default-Pw-77}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#,
+    );
+    std::fs::create_dir_all(app.join("src/main/resources")).unwrap();
+    std::fs::write(
+        app.join("src/main/resources/dev.properties"),
+        "sf.user=int.p@acme.com.dev\n",
+    )
+    .unwrap();
+    std::fs::write(
+        app.join("src/main/resources/prod.properties"),
+        "sf.user=int.p@acme.com\n",
+    )
+    .unwrap();
+    let before = snapshot(&app);
+    let (_, findings) = scan(&app);
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    let p = plan(&app);
+    assert!(p.is_empty(), "{:#?}", p.actions);
+    assert_eq!(p.skipped.len(), 1, "{:?}", p.skipped);
+    assert!(
+        p.skipped[0].ends_with(
+            "partner.xml:5:56: `password` falls back to a secret written in clear as the default of `${sf.pass}`: remove the default by hand and define `sf.pass` where it is needed (the finding's fix says how)"
+        ),
+        "{:?}",
+        p.skipped
+    );
+    assert!(!p.skipped[0].contains("Default-Pw-77"));
+    assert_eq!(before, snapshot(&app));
+}

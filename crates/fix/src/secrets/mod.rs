@@ -348,6 +348,25 @@ fn classify<'a>(app: &'a MuleApp, findings: &[&Finding], plan: &mut Plan) -> Cla
                     "{}: `{}` is in test sources; test credentials are left alone",
                     f.location, a.name
                 ));
+            } else if !a.value.is_literal() {
+                // IG102 on a reference's clear default
+                // (`password="${sf.pass:Pw-1}"`): the attribute is a
+                // reference, not a literal to move whole, and the
+                // environments that define the name must keep reading it.
+                let name = intguard_model::expr::placeholders(&a.value.raw)
+                    .into_iter()
+                    .find(|p| {
+                        a.value
+                            .raw
+                            .get(p.start..p.end)
+                            .is_some_and(|w| intguard_model::expr::placeholder_default(w).is_some())
+                    })
+                    .map(|p| (if p.secure { "secure::" } else { "" }, p.name));
+                let (secure, name) = name.unwrap_or(("", "the property".to_string()));
+                plan.skipped.push(format!(
+                    "{}: `{}` falls back to a secret written in clear as the default of `${{{secure}{name}}}`: remove the default by hand and define `{name}` where it is needed (the finding's fix says how)",
+                    f.location, a.name
+                ));
             } else if app.runtime == MuleRuntime::Mule4 && app.in_spring_beans_file(a) {
                 // `secure::` is not documented to resolve in Spring beans.
                 plan.skipped.push(format!(
