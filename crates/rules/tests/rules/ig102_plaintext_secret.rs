@@ -1342,3 +1342,53 @@ fn a_secret_default_of_a_reference_is_in_clear() {
     );
     assert!(!f.message.contains("Acc0unts-Default-Pw"), "{}", f.message);
 }
+
+/// Found by testing as a user would: a property an HTTP request sends as a
+/// credential (`password: p('secure::sf.pw')` in a login body, an
+/// `x-api-key` header) was judged by its name only: clear values named
+/// `sf.pw`, `sf.cs` or `partner.k` were not reported, even in a
+/// secure-properties file. What reads a value says it is a secret.
+#[test]
+fn a_property_an_http_request_sends_as_a_credential_is_a_secret() {
+    const APP: &str = "partner-api/src/main/resources/app.yaml";
+    const SECURE: &str = "partner-api/src/main/resources/secure.yaml";
+    let rel = "IG102/http-reference";
+    assert_eq!(
+        common::places("IG102", rel),
+        [
+            (APP.to_string(), 5),
+            (SECURE.to_string(), 2),
+            (SECURE.to_string(), 3)
+        ]
+    );
+    let findings = common::run("IG102", rel);
+    let f = common::finding_at(&findings, SECURE, 3);
+    assert!(
+        f.message.contains("`sf.pw` in secure.yaml")
+            && f.message
+                .contains("is not encrypted, although the file is a secure-properties file")
+            && f.message
+                .contains("sent by an HTTP request as body field `password`"),
+        "{}",
+        f.message
+    );
+    assert!(
+        f.fix
+            .starts_with("Write `sf.pw: \"![<encrypted value>]\"` in secure.yaml"),
+        "{}",
+        f.fix
+    );
+    let f = common::finding_at(&findings, APP, 5);
+    assert!(
+        f.message
+            .contains("sent by an HTTP request as header `x-api-key`"),
+        "{}",
+        f.message
+    );
+    assert!(
+        f.fix.contains("read it as ${secure::partner.k}"),
+        "{}",
+        f.fix
+    );
+    common::assert_no_secrets(rel, &["Clear-Cs-3311", "Clear-Pw-2211", "Partner-K3y-5521"]);
+}
