@@ -489,8 +489,12 @@ fn read_app_file(
                 out.mule = Some(Box::new(facts));
             }
         }
-    } else if mule3 && rel == "mule-deploy.properties" {
-        // The deployed layout's descriptor (Studio keeps it in src/main/app/).
+    } else if mule3
+        && (rel == "mule-deploy.properties" || rel == "src/main/app/mule-deploy.properties")
+    {
+        // The deployed layout's descriptor (Studio keeps it in src/main/app/):
+        // the runtime's, never a property source (a `${mule.env}.properties`
+        // location would have taken it for an environment's file).
         let (entries, _) =
             properties::java_properties::read_properties(text, display, &mut out.diagnostics);
         out.domain_link = deploy_descriptor_domain(&entries);
@@ -519,9 +523,6 @@ fn read_app_file(
                 )
             };
             role.assignments = AssignmentStyle::None;
-            if mule3 && name == "mule-deploy.properties" {
-                out.domain_link = deploy_descriptor_domain(&entries);
-            }
             // The path its entries' locations hold, shared.
             let path = entries
                 .first()
