@@ -379,5 +379,27 @@ fn old_key_left(inventory: &Inventory, app: &MuleApp, old_key: &[u8]) -> Vec<Str
             }
         }
     }
+    // The old key written anywhere else in the app's property files (the
+    // secure file it decrypts, an unused file): the app does not read it
+    // from there, but IG103 reports it, and anyone with the repository
+    // reads it.
+    if !old_key.is_empty() {
+        for file in &app.property_files {
+            for e in file
+                .entries
+                .iter()
+                .filter(|e| e.value().trim().as_bytes() == old_key)
+            {
+                let at = format!("{}: ", e.location);
+                if out.iter().any(|l| l.starts_with(&at)) {
+                    continue;
+                }
+                out.push(format!(
+                    "{at}the old key is still written here (`{}`): delete it and purge it from git history (the app does not read its key from there, but anyone with the repository does)",
+                    e.key()
+                ));
+            }
+        }
+    }
     out
 }

@@ -1624,3 +1624,45 @@ fn a_secret_default_of_a_reference_is_left_by_name() {
     assert!(!p.skipped[0].contains("Default-Pw-77"));
     assert_eq!(before, snapshot(&app));
 }
+
+/// Found by testing as a user would: the key committed as an entry of the
+/// secure file it decrypts (`encryption.key` in dev-secure.yaml, which
+/// IG103 reports) was not named by `--rotate-key`, which then exited as if
+/// nothing were left to do, and a re-scan still reported IG103 there.
+#[test]
+fn rotation_names_the_old_key_left_in_a_secure_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = partner_app(
+        dir.path(),
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core" xmlns:secure-properties="http://www.mulesoft.org/schema/mule/secure-properties">
+  <secure-properties:config name="SP" key="${encryption.key}" file="${mule.env}-secure.yaml">
+    <secure-properties:encrypt algorithm="AES" mode="CBC" useRandomIVs="true"/>
+  </secure-properties:config>
+</mule>
+"#,
+    );
+    let key = std::str::from_utf8(KEY).unwrap();
+    let value = Cipher::new(Algorithm::Aes, Mode::Cbc, true)
+        .encrypt(KEY, b"Partner-Pw-1")
+        .unwrap();
+    std::fs::create_dir_all(app.join("src/main/resources")).unwrap();
+    std::fs::write(
+        app.join("src/main/resources/dev-secure.yaml"),
+        format!("partner:\n  password: \"![{value}]\"\nencryption:\n  key: \"{key}\"\n"),
+    )
+    .unwrap();
+    let (inventory, _) = scan(&app);
+    let r = plan_rotation(&inventory, KEY, NEW_KEY, false).unwrap();
+    assert!(
+        r.skipped.iter().any(|s| s
+            .contains("dev-secure.yaml:4:3: the old key is still written here (`encryption.key`)")),
+        "{:?}",
+        r.skipped
+    );
+    assert!(
+        r.skipped.iter().all(|s| !s.contains(key)),
+        "{:?}",
+        r.skipped
+    );
+}
