@@ -1392,3 +1392,19 @@ fn a_property_an_http_request_sends_as_a_credential_is_a_secret() {
     );
     common::assert_no_secrets(rel, &["Clear-Cs-3311", "Clear-Pw-2211", "Partner-K3y-5521"]);
 }
+
+/// Found by testing as a user would: a database password in a JDBC URL's
+/// query was to be sent "in the request body" of an `<http:body>`; a
+/// database connection takes it in its own `password` attribute.
+#[test]
+fn a_jdbc_url_password_goes_to_the_connection_attribute() {
+    let rel = "IG102/jdbc-url";
+    common::assert_places("IG102", rel, &[("stock-api/src/main/mule/db.xml", 6)]);
+    let findings = common::run("IG102", rel);
+    let fix = &findings[0].fix;
+    assert!(!fix.contains("http:body"), "{fix}");
+    assert!(
+        fix.starts_with("Take the credential out of the JDBC URL and give it to the connection's own attributes: <db:generic-connection url=\"jdbc:...\" user=\"${db.user}\" password=\"${secure::db.password}\"/>"),
+        "{fix}"
+    );
+}
