@@ -1703,3 +1703,12 @@ fn credentials_read_by_http_requests_are_masked() {
         &["Clear-Cs-3311", "Clear-Pw-2211", "Partner-K3y-5521"],
     );
 }
+
+/// Found by testing as a user would: a password with a `#` in a URL's query
+/// (`jdbc:mysql://...?password=St0ck-Db#Zq81`) was masked up to the `#`
+/// only (read as a fragment), its tail printed in clear in snippets.
+#[test]
+fn a_query_password_with_a_hash_is_masked_whole() {
+    let fixture = workspace().join("crates/rules/tests/fixtures/IG102/jdbc-url");
+    assert_masked_in_every_format(&fixture, &["St0ck-Db", "#Zq81", "Zq81"]);
+}
