@@ -444,6 +444,14 @@ impl AssignmentStyle {
     }
 }
 
+/// Whether a YAML file's entries are an API specification's: a top-level
+/// `openapi`, `swagger` or `asyncapi` version key.
+fn is_api_specification(entries: &[PropertyEntry]) -> bool {
+    entries
+        .iter()
+        .any(|e| matches!(e.key(), "openapi" | "swagger" | "asyncapi"))
+}
+
 /// The domain a Mule 3 app's `mule-deploy.properties` names (`domain=`),
 /// unless it is the runtime's `default` one or a placeholder.
 fn deploy_descriptor_domain(entries: &[PropertyEntry]) -> Option<DomainLink> {
@@ -523,6 +531,12 @@ fn read_app_file(
                 )
             };
             role.assignments = AssignmentStyle::None;
+            // An API specification (OpenAPI, Swagger, AsyncAPI) is no
+            // property file, whatever a `${mule.env}.yaml` import could
+            // match: its top-level version key says what it is.
+            if format == PropertyFormat::Yaml && is_api_specification(&entries) {
+                return;
+            }
             // The path its entries' locations hold, shared.
             let path = entries
                 .first()
