@@ -1666,3 +1666,63 @@ fn rotation_names_the_old_key_left_in_a_secure_file() {
         r.skipped
     );
 }
+
+/// Found by testing as a user would: a Mule 3 placeholder that loads a
+/// list (`location="common.properties,mule.${mule.env}.properties"`, the
+/// usual layout) gave no environment to the new secure file: every
+/// environment's password was left ("different values per environment,
+/// but one secure file"), and IG102's fix named `properties/secure.properties`
+/// for them all. The new file is per environment, as for a single location.
+#[test]
+fn mule3_location_list_gets_a_secure_file_per_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = dir.path().join("legacy-sync");
+    let write = |rel: &str, text: &str| {
+        let p = app.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    write(
+        "mule-project.xml",
+        "<mule-project xmlns=\"http://www.mulesoft.com/tooling/project\"><name>legacy-sync</name></mule-project>\n",
+    );
+    write(
+        "src/main/app/sync.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+      xmlns:context="http://www.springframework.org/schema/context"
+      xmlns:sfdc="http://www.mulesoft.org/schema/mule/sfdc">
+    <context:property-placeholder location="common.properties,mule.${mule.env}.properties"/>
+    <sfdc:config name="SF" username="${sf.user}" password="${sf.password}"/>
+</mule>
+"#,
+    );
+    write(
+        "src/main/resources/common.properties",
+        "sf.user=int.sync@acme.com\n",
+    );
+    write(
+        "src/main/resources/mule.dev.properties",
+        "sf.password=Dev-Pw-1\n",
+    );
+    write(
+        "src/main/resources/mule.prod.properties",
+        "sf.password=Prod-Pw-2\n",
+    );
+    let p = plan(&app);
+    assert!(p.skipped.is_empty(), "{:?}", p.skipped);
+    p.apply().unwrap();
+    let cipher = Cipher::new(Algorithm::Aes, Mode::Cbc, false);
+    for (env, value) in [("dev", "Dev-Pw-1"), ("prod", "Prod-Pw-2")] {
+        assert_eq!(
+            decrypt(
+                &app,
+                &format!("src/main/resources/secure.{env}.properties"),
+                "sf.password",
+                cipher,
+                KEY
+            ),
+            value
+        );
+    }
+}
