@@ -1408,3 +1408,29 @@ fn a_jdbc_url_password_goes_to_the_connection_attribute() {
         "{fix}"
     );
 }
+
+/// Found by testing as a user would: the fix of a `<global-property>`
+/// holding a secret offered `intguard fix secrets` to do it, which leaves a
+/// global property to the user ("move it by hand"): it says so, and how the
+/// command then helps (it encrypts a clear value of a secure file in place).
+#[test]
+fn a_global_property_is_moved_by_hand() {
+    let rel = "IG102/global-property";
+    common::assert_places("IG102", rel, &[("erp-api/src/main/mule/global.xml", 5)]);
+    let findings = common::run("IG102", rel);
+    let fix = &findings[0].fix;
+    assert!(
+        fix.starts_with("Remove the <global-property name=\"erp.password\"> and write `erp.password: \"![<encrypted value>]\"` in the secure properties file, read as ${secure::erp.password}"),
+        "{fix}"
+    );
+    assert!(
+        fix.contains("intguard fix secrets does not move a <global-property>: move it by hand"),
+        "{fix}"
+    );
+    assert!(
+        fix.contains("intguard secure-props encrypt --key-env <VAR holding the key> --algorithm AES --mode CBC --random-iv --wrap"),
+        "{fix}"
+    );
+    assert!(!fix.contains("intguard fix secrets --key-env"), "{fix}");
+    common::assert_no_secrets(rel, &["Gp-Clear-51"]);
+}

@@ -383,14 +383,16 @@ pub(super) fn property_findings<'a>(
             spring_read_fix(&g.name, &delete, reader)
         } else if app.runtime == MuleRuntime::Mule3 {
             format!(
-                "Remove the <global-property name=\"{name}\"> and write `{name}=![<encrypted value>]` in {loader}: {how}. Then change the secret: the clear value stays in git history.",
+                "Remove the <global-property name=\"{name}\"> and write `{name}=![<encrypted value>]` in {loader}: {how} (intguard fix secrets does not move a <global-property>: move it by hand). Then change the secret: the clear value stays in git history.",
                 name = g.name,
-                loader = mule3_secure_file(app)
+                loader = mule3_secure_file(app),
+                how = super::encrypt_by_hand(app)
             )
         } else {
             format!(
-                "Remove the <global-property name=\"{name}\"> and write `{name}: \"![<encrypted value>]\"` in the secure properties file, read as ${{secure::{name}}}: {how}. Then change the secret: the clear value stays in git history.",
-                name = g.name
+                "Remove the <global-property name=\"{name}\"> and write `{name}: \"![<encrypted value>]\"` in the secure properties file, read as ${{secure::{name}}}: {how} (intguard fix secrets does not move a <global-property>: move it by hand). Then change the secret: the clear value stays in git history.",
+                name = g.name,
+                how = super::encrypt_by_hand(app)
             )
         };
         let mut f = finding(&g.location, message)
