@@ -1726,3 +1726,60 @@ fn mule3_location_list_gets_a_secure_file_per_environment() {
         );
     }
 }
+
+/// Found by testing as a user would: an `![...]` value in a file that a
+/// plain `<configuration-properties>` loads (which Mule never decrypts)
+/// was checked against the key as if the app's secure configuration read
+/// it: "the key does not decrypt the existing value ... wrong key?", and
+/// nothing was fixed, not even the clear secret of the secure file.
+#[test]
+fn an_encrypted_looking_value_of_a_plain_file_does_not_block_the_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = partner_app(
+        dir.path(),
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core" xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce" xmlns:secure-properties="http://www.mulesoft.org/schema/mule/secure-properties">
+  <configuration-properties file="${mule.env}.yaml"/>
+  <secure-properties:config name="SP" key="${encryption.key}" file="${mule.env}-secure.yaml">
+    <secure-properties:encrypt algorithm="AES" mode="CBC" useRandomIVs="true"/>
+  </secure-properties:config>
+  <salesforce:sfdc-config name="SF">
+    <salesforce:basic-connection username="${sf.user}" password="${sf.pw}" securityToken="${secure::sf.token}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#,
+    );
+    let resources = app.join("src/main/resources");
+    std::fs::create_dir_all(&resources).unwrap();
+    // Encrypted with another key (the reference vector's), in a plain file.
+    std::fs::write(
+        resources.join("prod.yaml"),
+        "sf:\n  user: \"int.p@acme.com\"\n  pw: \"![w9oKTqKTtvBuRUVbhQP/qw==]\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        resources.join("prod-secure.yaml"),
+        "sf:\n  token: \"Clear-Token-4411\"\n",
+    )
+    .unwrap();
+    let p = plan(&app);
+    assert!(
+        p.actions
+            .iter()
+            .any(|a| a.contains("encrypt `sf.token` in place")),
+        "{:#?}",
+        p.actions
+    );
+    p.apply().unwrap();
+    let cipher = Cipher::new(Algorithm::Aes, Mode::Cbc, true);
+    assert_eq!(
+        decrypt(
+            &app,
+            "src/main/resources/prod-secure.yaml",
+            "sf.token",
+            cipher,
+            KEY
+        ),
+        "Clear-Token-4411"
+    );
+}

@@ -411,10 +411,12 @@ fn plan_app(
     // in every file its configurations read, or what this writes would not
     // decrypt at run time (a target file without such values proves nothing).
     if !(work.in_secure.is_empty() && work.moves_nothing()) {
+        // A file a plain import loads is never decrypted: an `![...]` there
+        // is text to Mule, not a value the key must open.
         for file in app
             .property_files
             .iter()
-            .filter(|f| !in_test_sources(&f.path))
+            .filter(|f| !in_test_sources(&f.path) && (!f.loaded || f.secure))
         {
             if let Some(Ok(cipher)) =
                 config_for_file(app, file).map(|c| config_cipher(app, c, file))
