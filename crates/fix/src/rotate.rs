@@ -43,7 +43,9 @@ pub fn plan_rotation(
         if upgrade_encryption {
             plan_strong_settings(app, &mut plan, &mut settings_edits, &mut problems)?;
         }
-        for file in &app.property_files {
+        // A file a plain import loads is never decrypted: its `![...]` text
+        // is no value of a secure configuration to re-encrypt.
+        for file in app.property_files.iter().filter(|f| !f.loaded || f.secure) {
             let encrypted: Vec<_> = file
                 .entries
                 .iter()

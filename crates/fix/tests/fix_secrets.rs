@@ -1783,3 +1783,53 @@ fn an_encrypted_looking_value_of_a_plain_file_does_not_block_the_fix() {
         "Clear-Token-4411"
     );
 }
+
+/// The same for `--rotate-key`: an `![...]` value of a plain import's file
+/// is not the secure configuration's to re-encrypt ("does not decrypt with
+/// the old key", and nothing was rotated).
+#[test]
+fn rotation_leaves_the_encrypted_looking_values_of_plain_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = partner_app(
+        dir.path(),
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core" xmlns:secure-properties="http://www.mulesoft.org/schema/mule/secure-properties">
+  <configuration-properties file="${mule.env}.yaml"/>
+  <secure-properties:config name="SP" key="${encryption.key}" file="${mule.env}-secure.yaml">
+    <secure-properties:encrypt algorithm="AES" mode="CBC" useRandomIVs="true"/>
+  </secure-properties:config>
+</mule>
+"#,
+    );
+    let cipher = Cipher::new(Algorithm::Aes, Mode::Cbc, true);
+    let value = cipher.encrypt(KEY, b"Partner-Token-9").unwrap();
+    let resources = app.join("src/main/resources");
+    std::fs::create_dir_all(&resources).unwrap();
+    std::fs::write(
+        resources.join("prod.yaml"),
+        "sf:\n  pw: \"![w9oKTqKTtvBuRUVbhQP/qw==]\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        resources.join("prod-secure.yaml"),
+        format!("partner:\n  token: \"![{value}]\"\n"),
+    )
+    .unwrap();
+    let (inventory, _) = scan(&app);
+    let r = plan_rotation(&inventory, KEY, NEW_KEY, false).unwrap();
+    r.apply().unwrap();
+    assert_eq!(
+        decrypt(
+            &app,
+            "src/main/resources/prod-secure.yaml",
+            "partner.token",
+            cipher,
+            NEW_KEY
+        ),
+        "Partner-Token-9"
+    );
+    assert_eq!(
+        std::fs::read_to_string(resources.join("prod.yaml")).unwrap(),
+        "sf:\n  pw: \"![w9oKTqKTtvBuRUVbhQP/qw==]\"\n"
+    );
+}
