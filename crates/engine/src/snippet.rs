@@ -315,12 +315,17 @@ fn mask_assignments(line: &str) -> String {
                     (v + 1, closing_quote(bytes, v))
                 } else {
                     // A URL's query parameter (`?client_secret=x"`) ends at
-                    // the next parameter or the attribute's quote.
-                    let in_query = c == b'=' && s > 0 && matches!(bytes[s - 1], b'?' | b'&');
+                    // the next parameter or the attribute's quote; a `#` in
+                    // it is masked with it (a JDBC driver reads
+                    // `password=Pw#12` whole; elsewhere `#` opens a comment).
+                    // (In XML the `&` before it is written `&amp;`.)
+                    let in_query = c == b'='
+                        && s > 0
+                        && (matches!(bytes[s - 1], b'?' | b'&') || line[..s].ends_with("&amp;"));
                     let end = line[v..]
                         .find(|ch: char| {
                             ch.is_whitespace()
-                                || ch == '#'
+                                || (!in_query && ch == '#')
                                 || (in_query && matches!(ch, '"' | '\'' | '&' | '<'))
                         })
                         .map(|e| v + e)
@@ -538,6 +543,12 @@ mod tests {
         assert_eq!(
             mask_assignments("https://x/y?client_secret=UrlQuerySecret9&user=bob"),
             "https://x/y?client_secret=Ur…(15)&user=bob"
+        );
+        // A `#` is part of a query's value (a JDBC password), also after
+        // an XML-escaped `&amp;`.
+        assert_eq!(
+            mask_assignments(r#"<c url="jdbc:mysql://h/db?user=u&amp;password=Pw-1#Zq81"/>"#),
+            r#"<c url="jdbc:mysql://h/db?user=u&amp;password=Pw…(9)"/>"#
         );
         // Not a query: the value runs to the blank, quote and all.
         assert_eq!(

@@ -46,8 +46,14 @@ pub fn plan_rotation(
         }
         // The MUnit test resources' values are rotated when the old key opens
         // them (the suites read them with the app's key); what it does not
-        // open there is under a test key of its own: left, not an error.
-        let files = app.property_files.iter().map(|f| (f, false));
+        // open there is under a test key of its own: left, not an error. A
+        // file a plain import loads is never decrypted: its `![...]` text is
+        // no value of a secure configuration to re-encrypt.
+        let files = app
+            .property_files
+            .iter()
+            .filter(|f| !f.loaded || f.secure)
+            .map(|f| (f, false));
         'files: for (file, test) in files.chain(app.test_property_files.iter().map(|f| (f, true))) {
             let problems = if test {
                 &mut left_in_tests
@@ -399,6 +405,28 @@ fn old_key_left(inventory: &Inventory, app: &MuleApp, old_key: &[u8]) -> Vec<Str
                 if !out.contains(&line) {
                     out.push(line);
                 }
+            }
+        }
+    }
+    // The old key written anywhere else in the app's property files (the
+    // secure file it decrypts, an unused file): the app does not read it
+    // from there, but IG103 reports it, and anyone with the repository
+    // reads it.
+    if !old_key.is_empty() {
+        for file in &app.property_files {
+            for e in file
+                .entries
+                .iter()
+                .filter(|e| e.value().trim().as_bytes() == old_key)
+            {
+                let at = format!("{}: ", e.location);
+                if out.iter().any(|l| l.starts_with(&at)) {
+                    continue;
+                }
+                out.push(format!(
+                    "{at}the old key is still written here (`{}`): delete it and purge it from git history (the app does not read its key from there, but anyone with the repository does)",
+                    e.key()
+                ));
             }
         }
     }

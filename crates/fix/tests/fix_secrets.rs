@@ -1622,3 +1622,261 @@ fn rotation_takes_the_munit_test_resources_under_the_old_key() {
     let other = app.join("src/test/resources/other-secure.yaml");
     assert_eq!(before[&other], after[&other]);
 }
+
+/// Found by testing as a user would: a reference whose default is a clear
+/// secret (`password="${sf.pass:Default-Pw-77}"`, IG102) was taken for a
+/// literal: the whole `${...}` text was encrypted as the new property's
+/// value, and the reference replaced, so the environments defining
+/// `sf.pass` would have logged in with the text `${sf.pass:...}`. It is
+/// left to do by hand (remove the default, as the finding's fix says),
+/// and nothing changes.
+#[test]
+fn a_secret_default_of_a_reference_is_left_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = partner_app(
+        dir.path(),
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core" xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <configuration-properties file="${mule.env}.properties"/>
+  <salesforce:sfdc-config name="SF">
+    <salesforce:basic-connection username="${sf.user}" password="${sf.pass:Default-Pw-77}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#,
+    );
+    std::fs::create_dir_all(app.join("src/main/resources")).unwrap();
+    std::fs::write(
+        app.join("src/main/resources/dev.properties"),
+        "sf.user=int.p@acme.com.dev\n",
+    )
+    .unwrap();
+    std::fs::write(
+        app.join("src/main/resources/prod.properties"),
+        "sf.user=int.p@acme.com\n",
+    )
+    .unwrap();
+    let before = snapshot(&app);
+    let (_, findings) = scan(&app);
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    let p = plan(&app);
+    assert!(p.is_empty(), "{:#?}", p.actions);
+    assert_eq!(p.skipped.len(), 1, "{:?}", p.skipped);
+    assert!(
+        p.skipped[0].ends_with(
+            "partner.xml:5:56: `password` falls back to a secret written in clear as the default of `${sf.pass}`: remove the default by hand and define `sf.pass` where it is needed (the finding's fix says how)"
+        ),
+        "{:?}",
+        p.skipped
+    );
+    assert!(!p.skipped[0].contains("Default-Pw-77"));
+    assert_eq!(before, snapshot(&app));
+}
+
+/// Found by testing as a user would: the key committed as an entry of the
+/// secure file it decrypts (`encryption.key` in dev-secure.yaml, which
+/// IG103 reports) was not named by `--rotate-key`, which then exited as if
+/// nothing were left to do, and a re-scan still reported IG103 there.
+#[test]
+fn rotation_names_the_old_key_left_in_a_secure_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = partner_app(
+        dir.path(),
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core" xmlns:secure-properties="http://www.mulesoft.org/schema/mule/secure-properties">
+  <secure-properties:config name="SP" key="${encryption.key}" file="${mule.env}-secure.yaml">
+    <secure-properties:encrypt algorithm="AES" mode="CBC" useRandomIVs="true"/>
+  </secure-properties:config>
+</mule>
+"#,
+    );
+    let key = std::str::from_utf8(KEY).unwrap();
+    let value = Cipher::new(Algorithm::Aes, Mode::Cbc, true)
+        .encrypt(KEY, b"Partner-Pw-1")
+        .unwrap();
+    std::fs::create_dir_all(app.join("src/main/resources")).unwrap();
+    std::fs::write(
+        app.join("src/main/resources/dev-secure.yaml"),
+        format!("partner:\n  password: \"![{value}]\"\nencryption:\n  key: \"{key}\"\n"),
+    )
+    .unwrap();
+    let (inventory, _) = scan(&app);
+    let r = plan_rotation(&inventory, KEY, NEW_KEY, false).unwrap();
+    assert!(
+        r.skipped.iter().any(|s| s
+            .contains("dev-secure.yaml:4:3: the old key is still written here (`encryption.key`)")),
+        "{:?}",
+        r.skipped
+    );
+    assert!(
+        r.skipped.iter().all(|s| !s.contains(key)),
+        "{:?}",
+        r.skipped
+    );
+}
+
+/// Found by testing as a user would: a Mule 3 placeholder that loads a
+/// list (`location="common.properties,mule.${mule.env}.properties"`, the
+/// usual layout) gave no environment to the new secure file: every
+/// environment's password was left ("different values per environment,
+/// but one secure file"), and IG102's fix named `properties/secure.properties`
+/// for them all. The new file is per environment, as for a single location.
+#[test]
+fn mule3_location_list_gets_a_secure_file_per_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = dir.path().join("legacy-sync");
+    let write = |rel: &str, text: &str| {
+        let p = app.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    write(
+        "mule-project.xml",
+        "<mule-project xmlns=\"http://www.mulesoft.com/tooling/project\"><name>legacy-sync</name></mule-project>\n",
+    );
+    write(
+        "src/main/app/sync.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+      xmlns:context="http://www.springframework.org/schema/context"
+      xmlns:sfdc="http://www.mulesoft.org/schema/mule/sfdc">
+    <context:property-placeholder location="common.properties,mule.${mule.env}.properties"/>
+    <sfdc:config name="SF" username="${sf.user}" password="${sf.password}"/>
+</mule>
+"#,
+    );
+    write(
+        "src/main/resources/common.properties",
+        "sf.user=int.sync@acme.com\n",
+    );
+    write(
+        "src/main/resources/mule.dev.properties",
+        "sf.password=Dev-Pw-1\n",
+    );
+    write(
+        "src/main/resources/mule.prod.properties",
+        "sf.password=Prod-Pw-2\n",
+    );
+    let p = plan(&app);
+    assert!(p.skipped.is_empty(), "{:?}", p.skipped);
+    p.apply().unwrap();
+    let cipher = Cipher::new(Algorithm::Aes, Mode::Cbc, false);
+    for (env, value) in [("dev", "Dev-Pw-1"), ("prod", "Prod-Pw-2")] {
+        assert_eq!(
+            decrypt(
+                &app,
+                &format!("src/main/resources/secure.{env}.properties"),
+                "sf.password",
+                cipher,
+                KEY
+            ),
+            value
+        );
+    }
+}
+
+/// Found by testing as a user would: an `![...]` value in a file that a
+/// plain `<configuration-properties>` loads (which Mule never decrypts)
+/// was checked against the key as if the app's secure configuration read
+/// it: "the key does not decrypt the existing value ... wrong key?", and
+/// nothing was fixed, not even the clear secret of the secure file.
+#[test]
+fn an_encrypted_looking_value_of_a_plain_file_does_not_block_the_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = partner_app(
+        dir.path(),
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core" xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce" xmlns:secure-properties="http://www.mulesoft.org/schema/mule/secure-properties">
+  <configuration-properties file="${mule.env}.yaml"/>
+  <secure-properties:config name="SP" key="${encryption.key}" file="${mule.env}-secure.yaml">
+    <secure-properties:encrypt algorithm="AES" mode="CBC" useRandomIVs="true"/>
+  </secure-properties:config>
+  <salesforce:sfdc-config name="SF">
+    <salesforce:basic-connection username="${sf.user}" password="${sf.pw}" securityToken="${secure::sf.token}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#,
+    );
+    let resources = app.join("src/main/resources");
+    std::fs::create_dir_all(&resources).unwrap();
+    // Encrypted with another key (the reference vector's), in a plain file.
+    std::fs::write(
+        resources.join("prod.yaml"),
+        "sf:\n  user: \"int.p@acme.com\"\n  pw: \"![w9oKTqKTtvBuRUVbhQP/qw==]\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        resources.join("prod-secure.yaml"),
+        "sf:\n  token: \"Clear-Token-4411\"\n",
+    )
+    .unwrap();
+    let p = plan(&app);
+    assert!(
+        p.actions
+            .iter()
+            .any(|a| a.contains("encrypt `sf.token` in place")),
+        "{:#?}",
+        p.actions
+    );
+    p.apply().unwrap();
+    let cipher = Cipher::new(Algorithm::Aes, Mode::Cbc, true);
+    assert_eq!(
+        decrypt(
+            &app,
+            "src/main/resources/prod-secure.yaml",
+            "sf.token",
+            cipher,
+            KEY
+        ),
+        "Clear-Token-4411"
+    );
+}
+
+/// The same for `--rotate-key`: an `![...]` value of a plain import's file
+/// is not the secure configuration's to re-encrypt ("does not decrypt with
+/// the old key", and nothing was rotated).
+#[test]
+fn rotation_leaves_the_encrypted_looking_values_of_plain_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = partner_app(
+        dir.path(),
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core" xmlns:secure-properties="http://www.mulesoft.org/schema/mule/secure-properties">
+  <configuration-properties file="${mule.env}.yaml"/>
+  <secure-properties:config name="SP" key="${encryption.key}" file="${mule.env}-secure.yaml">
+    <secure-properties:encrypt algorithm="AES" mode="CBC" useRandomIVs="true"/>
+  </secure-properties:config>
+</mule>
+"#,
+    );
+    let cipher = Cipher::new(Algorithm::Aes, Mode::Cbc, true);
+    let value = cipher.encrypt(KEY, b"Partner-Token-9").unwrap();
+    let resources = app.join("src/main/resources");
+    std::fs::create_dir_all(&resources).unwrap();
+    std::fs::write(
+        resources.join("prod.yaml"),
+        "sf:\n  pw: \"![w9oKTqKTtvBuRUVbhQP/qw==]\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        resources.join("prod-secure.yaml"),
+        format!("partner:\n  token: \"![{value}]\"\n"),
+    )
+    .unwrap();
+    let (inventory, _) = scan(&app);
+    let r = plan_rotation(&inventory, KEY, NEW_KEY, false).unwrap();
+    r.apply().unwrap();
+    assert_eq!(
+        decrypt(
+            &app,
+            "src/main/resources/prod-secure.yaml",
+            "partner.token",
+            cipher,
+            NEW_KEY
+        ),
+        "Partner-Token-9"
+    );
+    assert_eq!(
+        std::fs::read_to_string(resources.join("prod.yaml")).unwrap(),
+        "sf:\n  pw: \"![w9oKTqKTtvBuRUVbhQP/qw==]\"\n"
+    );
+}

@@ -75,6 +75,70 @@ pub fn placeholder_default(reference: &str) -> Option<&str> {
     Some(&body[colon + 1..])
 }
 
+/// A DataWeave expression that concatenates strings and property reads
+/// (`#['http://' ++ p('crm.host') ++ '/api']`) as the `${...}` template it
+/// stands for (`http://${crm.host}/api`), so that it resolves per
+/// environment like one; any other operand is an unknown `${...}`. `None`
+/// unless it is such a concatenation (or one string) and starts with a
+/// string literal (what a URL's scheme is read from).
+pub fn dataweave_concat_template(raw: &str) -> Option<String> {
+    let inner = raw.trim().strip_prefix("#[")?.strip_suffix(']')?.trim();
+    // The top-level `++` operands (not inside quotes or brackets).
+    let bytes = inner.as_bytes();
+    let mut parts = Vec::new();
+    let (mut start, mut depth, mut quote, mut i) = (0, 0i32, None::<u8>, 0);
+    while i < bytes.len() {
+        let b = bytes[i];
+        match quote {
+            Some(_) if b == b'\\' => i += 1,
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None => match b {
+                b'\'' | b'"' => quote = Some(b),
+                b'(' | b'[' | b'{' => depth += 1,
+                b')' | b']' | b'}' => depth -= 1,
+                b'+' if depth == 0 && bytes.get(i + 1) == Some(&b'+') => {
+                    parts.push(&inner[start..i]);
+                    start = i + 2;
+                    i += 1;
+                }
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    if quote.is_some() || depth != 0 {
+        return None;
+    }
+    parts.push(&inner[start..]);
+    let literal = |p: &str| -> Option<String> {
+        let q = *p.as_bytes().first()?;
+        let body = p.strip_prefix(q as char)?.strip_suffix(q as char)?;
+        (matches!(q, b'\'' | b'"') && !body.contains(q as char) && !body.contains("$("))
+            .then(|| body.to_string())
+    };
+    let parts: Vec<&str> = parts.into_iter().map(str::trim).collect();
+    // The first operand a string: the scheme is read from it.
+    literal(parts[0])?;
+    let mut out = String::new();
+    for part in parts {
+        if let Some(text) = literal(part) {
+            out.push_str(&text);
+            continue;
+        }
+        let read = dataweave_p_calls(&format!("#[{part}]"))
+            .into_iter()
+            .next()
+            .filter(|p| p.start == 2 && p.end == 2 + part.len());
+        match read {
+            Some(p) if p.secure => out.push_str(&format!("${{secure::{}}}", p.name)),
+            Some(p) => out.push_str(&format!("${{{}}}", p.name)),
+            None => out.push_str("${?}"),
+        }
+    }
+    Some(out)
+}
+
 /// The defaults written in `raw`'s references that are literals (not
 /// themselves references): `${sf.password:Pw-123}` -> `Pw-123`. A default
 /// in a secret's place is a secret written in clear.
@@ -238,6 +302,31 @@ fn dataweave_p_calls(raw: &str) -> Vec<Placeholder> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn dataweave_concatenations_read_as_templates() {
+        assert_eq!(
+            dataweave_concat_template("#['http://' ++ p('crm.host') ++ \"/api\"]").as_deref(),
+            Some("http://${crm.host}/api")
+        );
+        assert_eq!(
+            dataweave_concat_template("#['https://' ++ Mule::p(\"secure::h\") ++ vars.path]")
+                .as_deref(),
+            Some("https://${secure::h}${?}")
+        );
+        // A `++` inside a string or a call is no operator.
+        assert_eq!(
+            dataweave_concat_template("#['http://a++b/' ++ upper('x ++ y')]").as_deref(),
+            Some("http://a++b/${?}")
+        );
+        // Not a concatenation starting with a string.
+        assert_eq!(dataweave_concat_template("#[vars.url ++ '/x']"), None);
+        assert_eq!(
+            dataweave_concat_template("#['http://x/y']").as_deref(),
+            Some("http://x/y")
+        );
+        assert_eq!(dataweave_concat_template("http://x/y"), None);
+    }
     use super::*;
 
     /// Each `p(...)` call's reference is the call itself, up to its own

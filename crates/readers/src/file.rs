@@ -444,6 +444,14 @@ impl AssignmentStyle {
     }
 }
 
+/// Whether a YAML file's entries are an API specification's: a top-level
+/// `openapi`, `swagger` or `asyncapi` version key.
+fn is_api_specification(entries: &[PropertyEntry]) -> bool {
+    entries
+        .iter()
+        .any(|e| matches!(e.key(), "openapi" | "swagger" | "asyncapi"))
+}
+
 /// The domain a Mule 3 app's `mule-deploy.properties` names (`domain=`),
 /// unless it is the runtime's `default` one or a placeholder.
 fn deploy_descriptor_domain(entries: &[PropertyEntry]) -> Option<DomainLink> {
@@ -489,8 +497,12 @@ fn read_app_file(
                 out.mule = Some(Box::new(facts));
             }
         }
-    } else if mule3 && rel == "mule-deploy.properties" {
-        // The deployed layout's descriptor (Studio keeps it in src/main/app/).
+    } else if mule3
+        && (rel == "mule-deploy.properties" || rel == "src/main/app/mule-deploy.properties")
+    {
+        // The deployed layout's descriptor (Studio keeps it in src/main/app/):
+        // the runtime's, never a property source (a `${mule.env}.properties`
+        // location would have taken it for an environment's file).
         let (entries, _) =
             properties::java_properties::read_properties(text, display, &mut out.diagnostics);
         out.domain_link = deploy_descriptor_domain(&entries);
@@ -528,8 +540,11 @@ fn read_app_file(
             if !test {
                 role.assignments = AssignmentStyle::None;
             }
-            if mule3 && name == "mule-deploy.properties" {
-                out.domain_link = deploy_descriptor_domain(&entries);
+            // An API specification (OpenAPI, Swagger, AsyncAPI) is no
+            // property file, whatever a `${mule.env}.yaml` import could
+            // match: its top-level version key says what it is.
+            if format == PropertyFormat::Yaml && is_api_specification(&entries) {
+                return;
             }
             // The path its entries' locations hold, shared.
             let path = entries

@@ -1690,3 +1690,25 @@ fn a_references_secret_default_is_masked_in_every_format() {
         );
     }
 }
+
+/// Found by testing as a user would: a clear value that an HTTP request
+/// sends as a credential through a property whose name says nothing of a
+/// secret (`password: p('secure::sf.pw')`, `x-api-key: p('partner.k')`) was
+/// printed in clear in the snippets of IG102's findings.
+#[test]
+fn credentials_read_by_http_requests_are_masked() {
+    let fixture = workspace().join("crates/rules/tests/fixtures/IG102/http-reference");
+    assert_masked_in_every_format(
+        &fixture,
+        &["Clear-Cs-3311", "Clear-Pw-2211", "Partner-K3y-5521"],
+    );
+}
+
+/// Found by testing as a user would: a password with a `#` in a URL's query
+/// (`jdbc:mysql://...?password=St0ck-Db#Zq81`) was masked up to the `#`
+/// only (read as a fragment), its tail printed in clear in snippets.
+#[test]
+fn a_query_password_with_a_hash_is_masked_whole() {
+    let fixture = workspace().join("crates/rules/tests/fixtures/IG102/jdbc-url");
+    assert_masked_in_every_format(&fixture, &["St0ck-Db", "#Zq81", "Zq81"]);
+}

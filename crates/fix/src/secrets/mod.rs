@@ -348,6 +348,25 @@ fn classify<'a>(app: &'a MuleApp, findings: &[&Finding], plan: &mut Plan) -> Cla
                     "{}: `{}` is in test sources; test credentials are left alone",
                     f.location, a.name
                 ));
+            } else if !a.value.is_literal() {
+                // IG102 on a reference's clear default
+                // (`password="${sf.pass:Pw-1}"`): the attribute is a
+                // reference, not a literal to move whole, and the
+                // environments that define the name must keep reading it.
+                let name = intguard_model::expr::placeholders(&a.value.raw)
+                    .into_iter()
+                    .find(|p| {
+                        a.value
+                            .raw
+                            .get(p.start..p.end)
+                            .is_some_and(|w| intguard_model::expr::placeholder_default(w).is_some())
+                    })
+                    .map(|p| (if p.secure { "secure::" } else { "" }, p.name));
+                let (secure, name) = name.unwrap_or(("", "the property".to_string()));
+                plan.skipped.push(format!(
+                    "{}: `{}` falls back to a secret written in clear as the default of `${{{secure}{name}}}`: remove the default by hand and define `{name}` where it is needed (the finding's fix says how)",
+                    f.location, a.name
+                ));
             } else if app.runtime == MuleRuntime::Mule4 && app.in_spring_beans_file(a) {
                 // `secure::` is not documented to resolve in Spring beans.
                 plan.skipped.push(format!(
@@ -392,10 +411,12 @@ fn plan_app(
     // in every file its configurations read, or what this writes would not
     // decrypt at run time (a target file without such values proves nothing).
     if !(work.in_secure.is_empty() && work.moves_nothing()) {
+        // A file a plain import loads is never decrypted: an `![...]` there
+        // is text to Mule, not a value the key must open.
         for file in app
             .property_files
             .iter()
-            .filter(|f| !in_test_sources(&f.path))
+            .filter(|f| !in_test_sources(&f.path) && (!f.loaded || f.secure))
         {
             if let Some(Ok(cipher)) =
                 config_for_file(app, file).map(|c| config_cipher(app, c, file))

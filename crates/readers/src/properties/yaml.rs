@@ -399,6 +399,10 @@ pub(crate) fn read_yaml(
     path: &str,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Vec<PropertyEntry>, SplitValues) {
+    // A UTF-8 byte order mark (Windows editors write one) is no part of the
+    // first key: Mule's YAML parser skips it. Columns are then as an editor
+    // shows them.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if let Some(entries) = super::yaml_fast::flatten(text, path) {
         return (entries, SplitValues::new());
     }

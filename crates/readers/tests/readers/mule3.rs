@@ -285,3 +285,38 @@ fn a_maven_built_app_needs_no_studio_project_file() {
         "{user:?}"
     );
 }
+
+/// Found by testing as a user would: with `location="${mule.env}.properties"`
+/// the app's deployment descriptor, `src/main/app/mule-deploy.properties`,
+/// was read as the properties of an environment named `mule-deploy`
+/// (its connection "ran as" a user there). It is the descriptor only.
+#[test]
+fn the_deployment_descriptor_is_no_environment() {
+    let inv = read("mule3-deploy-descriptor");
+    assert!(inv.diagnostics.is_empty(), "{:#?}", inv.diagnostics);
+    let app = &inv.apps[0];
+    assert_eq!(app.environments, ["dev", "prod"]);
+    assert!(
+        app.property_files
+            .iter()
+            .all(|f| !f.path.ends_with("mule-deploy.properties")),
+        "{:?}",
+        app.property_files
+            .iter()
+            .map(|f| &f.path)
+            .collect::<Vec<_>>()
+    );
+    let conn = &app.salesforce_connections[0];
+    let users: Vec<_> = app
+        .resolve_all(conn.attr("username").unwrap())
+        .into_iter()
+        .map(|r| (r.environment, r.value))
+        .collect();
+    assert_eq!(
+        users,
+        [
+            (Some("dev"), Some("int.orders@acme.com.dev".into())),
+            (Some("prod"), Some("int.orders@acme.com".into()))
+        ]
+    );
+}

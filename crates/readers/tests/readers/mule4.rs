@@ -579,3 +579,26 @@ fn key_loaders() {
         pos(XML, "passphrase=")
     );
 }
+
+/// Found by testing as a user would: with `file="${mule.env}.yaml"` an
+/// OpenAPI specification in `src/main/resources` (`orders-api.yaml`) was
+/// read as the properties of an environment named `orders-api`. An API
+/// specification (`openapi:`, `swagger:` or `asyncapi:` at its top) is no
+/// property file.
+#[test]
+fn an_api_specification_is_no_environment() {
+    let inv = read("mule4-api-spec");
+    assert!(inv.diagnostics.is_empty(), "{:#?}", inv.diagnostics);
+    let app = &inv.apps[0];
+    assert_eq!(app.environments, ["dev", "prod"]);
+    assert!(
+        app.property_files
+            .iter()
+            .all(|f| !f.path.ends_with("orders-api.yaml")),
+        "{:?}",
+        app.property_files
+            .iter()
+            .map(|f| &f.path)
+            .collect::<Vec<_>>()
+    );
+}

@@ -298,3 +298,24 @@ fn suppressions_in_property_files() {
         ]
     );
 }
+
+/// Found by testing as a user would: a YAML file saved with a UTF-8 byte
+/// order mark (Windows editors write one) had its first key read as
+/// `\u{feff}sf` (`\u{feff}sf.password`), so `${sf.password}` resolved to
+/// nothing there, and its clear password was not reported. Mule's YAML
+/// parser skips the mark; so does the reader, columns as an editor shows
+/// them.
+#[test]
+fn a_yaml_byte_order_mark_is_no_part_of_the_first_key() {
+    let (_tmp, inv) = app_with(&[(
+        "src/main/resources/app.yaml",
+        "\u{feff}sf:\n  password: \"Bom-Pw-1\"\n",
+    )]);
+    let f = file(&inv, "app.yaml");
+    let keys: Vec<(&str, u32, u32)> = f
+        .entries
+        .iter()
+        .map(|e| (e.key(), e.location.line, e.location.column))
+        .collect();
+    assert_eq!(keys, [("sf.password", 2, 3)]);
+}

@@ -288,6 +288,51 @@ fn change_where_issued(key: &str, salesforce_user: Option<&str>) -> String {
     }
 }
 
+/// What to change for a leaked value, by what reads it: a Salesforce
+/// connection's `password` or `securityToken` is the user's to reset, its
+/// `storePassword` (or a nested TLS store's password) opens the
+/// certificate's key, its `consumerSecret` or `clientSecret` is the app's.
+/// The property's own name decides only when no connection reads it
+/// ([`change_where_issued`]): a name says less than the attribute
+/// (`storePassword="${secure::sf.jwt.pw}"`, `password="${secure::sf.login}"`).
+fn change_for_reader(
+    key: &str,
+    salesforce_user: Option<&str>,
+    read_by: &[&intguard_model::XmlAttribute],
+) -> String {
+    let login = |name: &str| {
+        read_by
+            .iter()
+            .any(|a| !a.element.starts_with("tls:") && a.name.eq_ignore_ascii_case(name))
+    };
+    let user = salesforce_user.unwrap_or("the Salesforce user the connection logs in as");
+    if login("securityToken") {
+        return format!("reset the security token of {user}");
+    }
+    if login("password") {
+        return format!("reset the password of {user}");
+    }
+    match read_by.first() {
+        Some(a) if a.element.starts_with("tls:") => {
+            issued_secret_change("keystore.password").to_string()
+        }
+        Some(a) => issued_secret_change(&a.name).to_string(),
+        None => change_where_issued(key, salesforce_user),
+    }
+}
+
+/// The attributes of the app's Salesforce connections that read `entry`.
+fn connection_readers<'a>(
+    app: &'a MuleApp,
+    entry: &PropertyEntry,
+) -> Vec<&'a intguard_model::XmlAttribute> {
+    app.salesforce_connections
+        .iter()
+        .flat_map(|conn| conn.attributes.iter())
+        .filter(|a| a.value.placeholders().iter().any(|p| p.name == entry.key()))
+        .collect()
+}
+
 /// [`change_where_issued`] for what is not a login's password or token.
 fn issued_secret_change(key: &str) -> &'static str {
     let k = key.to_ascii_lowercase();
@@ -773,7 +818,7 @@ fn finding_for(app: &MuleApp, candidate: &Candidate<'_>, hit: &Hit<'_>) -> Findi
     let fix = format!(
         "Treat `{}`{in_env} as leaked and {}. Generate a new key, {keep}; {reencrypt}; and {remove}.",
         entry.key(),
-        change_where_issued(entry.key(), who.as_deref()),
+        change_for_reader(entry.key(), who.as_deref(), &connection_readers(app, entry)),
     );
     let mut finding = Finding::new(&META, entry.location.clone(), message)
         .maybe_identity(who)

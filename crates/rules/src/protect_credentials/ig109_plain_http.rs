@@ -159,6 +159,11 @@ fn classify(url: &str) -> Option<bool> {
 /// The environments where `value` is `http://`.
 fn http_hits(app: &MuleApp, value: &Value) -> Vec<HttpHit> {
     let mut out = Vec::new();
+    // A URL built by DataWeave (`#['http://' ++ p('host') ++ '/api']`) is
+    // read as the `${...}` template it stands for.
+    let template = intguard_model::expr::dataweave_concat_template(&value.raw)
+        .map(|t| Value::new(t, value.location.clone()));
+    let value = template.as_ref().unwrap_or(value);
     for r in app.resolve_all(value) {
         let url = match &r.value {
             Some(v) => v.clone(),

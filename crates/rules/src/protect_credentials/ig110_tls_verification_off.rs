@@ -78,7 +78,9 @@ fn users(app: &MuleApp, tls: &TlsUse<'_>) -> Vec<(String, Location)> {
 }
 
 /// The fix for an insecure trust store: the CA of the peers it must validate.
-fn trust_store_fix(peers: &str) -> String {
+/// `turn_off`: how to turn the validation back on (remove the literal
+/// attribute, or set the property it reads).
+fn trust_store_fix(turn_off: &str, peers: &str) -> String {
     let (ca, self_signed) = match peers {
         "client" => (
             "the CA certificate that issues your clients' certificates",
@@ -93,7 +95,7 @@ fn trust_store_fix(peers: &str) -> String {
             "for self-signed peers, import their certificates",
         ),
     };
-    format!("Remove insecure=\"true\" and give the tls:trust-store {ca}: <tls:trust-store type=\"pkcs12\" path=\"${{tls.truststore.path}}\" password=\"${{secure::tls.truststore.password}}\"/> ({self_signed} into the trust store).")
+    format!("{turn_off} and give the tls:trust-store {ca}: <tls:trust-store type=\"pkcs12\" path=\"${{tls.truststore.path}}\" password=\"${{secure::tls.truststore.password}}\"/> ({self_signed} into the trust store).")
 }
 
 /// Whose certificates a context's trust store validates: the servers' a
@@ -180,6 +182,28 @@ impl Rule for TlsVerificationOff {
                             }
                         }
                         if hit {
+                            // Where it is set: the property and its files,
+                            // when the attribute reads one.
+                            let names: Vec<String> = insecure
+                                .placeholders()
+                                .into_iter()
+                                .map(|p| p.name)
+                                .collect();
+                            let mut files: Vec<String> = origins
+                                .iter()
+                                .filter(|o| o.path != insecure.location.path)
+                                .map(|o| crate::support::file_name(&o.path).to_string())
+                                .collect();
+                            files.sort();
+                            files.dedup();
+                            let turn_off = match names.first() {
+                                Some(name) if !insecure.is_literal() && !files.is_empty() => format!(
+                                    "Set `{name}` to \"false\" in {} (or remove insecure=\"{}\" from the tls:trust-store)",
+                                    files.join(", "),
+                                    insecure.raw
+                                ),
+                                _ => "Remove insecure=\"true\"".to_string(),
+                            };
                             let message = format!(
                                 "{}: {ctx} has a trust store with insecure=\"true\" {}: {} certificates are not validated{used_phrase}",
                                 app.name,
@@ -193,7 +217,7 @@ impl Rule for TlsVerificationOff {
                                     app,
                                     crate::support::in_runtime_syntax(
                                         app,
-                                        trust_store_fix(peers(app, &tls)),
+                                        trust_store_fix(&turn_off, peers(app, &tls)),
                                     ),
                                 ));
                             for (d, loc) in &used_by {

@@ -413,3 +413,13 @@ fn a_domain_projects_shared_connection() {
         f.message
     );
 }
+
+/// Found by testing as a user would: a basic connection that reuses a
+/// session (`sessionId` and `serviceEndpoint`, no username or password) was
+/// reported as logging in "with a username and password", then, as its
+/// serviceEndpoint is a `/services/Soap/u/` URL, with "the SOAP login
+/// endpoint": the service endpoint is where the calls go, not a login.
+#[test]
+fn a_session_connection_is_no_password_login() {
+    common::assert_clean("IG101", "IG101/session-connection");
+}

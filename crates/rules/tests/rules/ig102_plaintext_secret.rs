@@ -1414,3 +1414,95 @@ fn a_secure_reference_defined_in_a_plain_file_is_in_clear() {
     assert!(f.fix.contains("read it as ${secure::sfdc.cs}"), "{}", f.fix);
     common::assert_no_secrets(rel, &["PlainConsumerS3cret99"]);
 }
+
+/// Found by testing as a user would: a property an HTTP request sends as a
+/// credential (`password: p('secure::sf.pw')` in a login body, an
+/// `x-api-key` header) was judged by its name only: clear values named
+/// `sf.pw`, `sf.cs` or `partner.k` were not reported, even in a
+/// secure-properties file. What reads a value says it is a secret.
+#[test]
+fn a_property_an_http_request_sends_as_a_credential_is_a_secret() {
+    const APP: &str = "partner-api/src/main/resources/app.yaml";
+    const SECURE: &str = "partner-api/src/main/resources/secure.yaml";
+    let rel = "IG102/http-reference";
+    assert_eq!(
+        common::places("IG102", rel),
+        [
+            (APP.to_string(), 5),
+            (SECURE.to_string(), 2),
+            (SECURE.to_string(), 3)
+        ]
+    );
+    let findings = common::run("IG102", rel);
+    let f = common::finding_at(&findings, SECURE, 3);
+    assert!(
+        f.message.contains("`sf.pw` in secure.yaml")
+            && f.message
+                .contains("is not encrypted, although the file is a secure-properties file")
+            && f.message
+                .contains("sent by an HTTP request as body field `password`"),
+        "{}",
+        f.message
+    );
+    assert!(
+        f.fix
+            .starts_with("Write `sf.pw: \"![<encrypted value>]\"` in secure.yaml"),
+        "{}",
+        f.fix
+    );
+    let f = common::finding_at(&findings, APP, 5);
+    assert!(
+        f.message
+            .contains("sent by an HTTP request as header `x-api-key`"),
+        "{}",
+        f.message
+    );
+    assert!(
+        f.fix.contains("read it as ${secure::partner.k}"),
+        "{}",
+        f.fix
+    );
+    common::assert_no_secrets(rel, &["Clear-Cs-3311", "Clear-Pw-2211", "Partner-K3y-5521"]);
+}
+
+/// Found by testing as a user would: a database password in a JDBC URL's
+/// query was to be sent "in the request body" of an `<http:body>`; a
+/// database connection takes it in its own `password` attribute.
+#[test]
+fn a_jdbc_url_password_goes_to_the_connection_attribute() {
+    let rel = "IG102/jdbc-url";
+    common::assert_places("IG102", rel, &[("stock-api/src/main/mule/db.xml", 6)]);
+    let findings = common::run("IG102", rel);
+    let fix = &findings[0].fix;
+    assert!(!fix.contains("http:body"), "{fix}");
+    assert!(
+        fix.starts_with("Take the credential out of the JDBC URL and give it to the connection's own attributes: <db:generic-connection url=\"jdbc:...\" user=\"${db.user}\" password=\"${secure::db.password}\"/>"),
+        "{fix}"
+    );
+}
+
+/// Found by testing as a user would: the fix of a `<global-property>`
+/// holding a secret offered `intguard fix secrets` to do it, which leaves a
+/// global property to the user ("move it by hand"): it says so, and how the
+/// command then helps (it encrypts a clear value of a secure file in place).
+#[test]
+fn a_global_property_is_moved_by_hand() {
+    let rel = "IG102/global-property";
+    common::assert_places("IG102", rel, &[("erp-api/src/main/mule/global.xml", 5)]);
+    let findings = common::run("IG102", rel);
+    let fix = &findings[0].fix;
+    assert!(
+        fix.starts_with("Remove the <global-property name=\"erp.password\"> and write `erp.password: \"![<encrypted value>]\"` in the secure properties file, read as ${secure::erp.password}"),
+        "{fix}"
+    );
+    assert!(
+        fix.contains("intguard fix secrets does not move a <global-property>: move it by hand"),
+        "{fix}"
+    );
+    assert!(
+        fix.contains("intguard secure-props encrypt --key-env <VAR holding the key> --algorithm AES --mode CBC --random-iv --wrap"),
+        "{fix}"
+    );
+    assert!(!fix.contains("intguard fix secrets --key-env"), "{fix}");
+    common::assert_no_secrets(rel, &["Gp-Clear-51"]);
+}

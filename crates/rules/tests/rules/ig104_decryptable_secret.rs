@@ -660,3 +660,30 @@ fn munit_test_resources_are_opened_with_the_suites_config() {
         }
     }
 }
+
+/// Found by testing as a user would: what to change for a leaked value
+/// followed its property's name, not what reads it. The keystore password
+/// of a JWT connection (`storePassword="${secure::sf.jwt.pw}"`) was to be
+/// fixed by resetting the Salesforce user's password (the certificate's key
+/// is what leaked), and a password connection's password kept under a name
+/// without "password" (`sf.login`) by revoking "an API key".
+#[test]
+fn the_fix_follows_the_attribute_that_reads_the_value() {
+    let rel = "IG104/jwt-store-password";
+    let file = "payments-api/src/main/resources/properties/secure-prod.properties";
+    common::assert_places("IG104", rel, &[(file, 1), (file, 2), (file, 3)]);
+    let findings = common::run("IG104", rel);
+    for line in [1, 2] {
+        let f = common::finding_at(&findings, file, line);
+        assert!(f.fix.contains("issue a new keystore"), "{}", f.fix);
+        assert!(!f.fix.contains("reset the password"), "{}", f.fix);
+    }
+    let f = common::finding_at(&findings, file, 3);
+    assert!(
+        f.fix
+            .contains("reset the password of int.payments@acme.com"),
+        "{}",
+        f.fix
+    );
+    assert_no_secret(&findings);
+}

@@ -255,3 +255,20 @@ fn a_login_url_names_the_users_of_its_plain_environments() {
         f.message
     );
 }
+
+/// Found by testing as a user would: a request URL built by DataWeave
+/// (`url="#['http://' ++ p('crm.host') ++ '/api']"`) was not judged: its
+/// scheme is the string it starts with, and its properties resolve per
+/// environment as in `${...}`.
+#[test]
+fn a_dataweave_url_is_judged_by_its_literal_scheme() {
+    let rel = "IG109/dataweave-url";
+    common::assert_places("IG109", rel, &[("crm-api/src/main/mule/crm.xml", 7)]);
+    let findings = common::run("IG109", rel);
+    let m = &findings[0].message;
+    assert!(
+        m.contains("url=\"http://crm.acme.com/api/accounts\" is plain HTTP")
+            && m.contains("sending header `x-api-key` in clear"),
+        "{m}"
+    );
+}

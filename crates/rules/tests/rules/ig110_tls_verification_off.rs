@@ -104,3 +104,27 @@ fn shared_tls_contexts_of_domain_projects() {
     let acme = common::finding_at(&findings, ACME, 24);
     assert!(acme.message.contains("Shared_TLS"), "{}", acme.message);
 }
+
+/// Found by testing as a user would: where `insecure` is a property
+/// (`insecure="${shop.tls.insecure}"`, true in dev.yaml), the fix said to
+/// remove insecure="true", which is written nowhere: it names the property
+/// and the file that sets it.
+#[test]
+fn an_insecure_property_is_fixed_where_it_is_set() {
+    let findings = common::run("IG110", "IG110/positive");
+    let f = findings.iter().find(|f| f.location.line == 34).unwrap();
+    assert!(
+        f.fix.starts_with(
+            "Set `shop.tls.insecure` to \"false\" in dev.yaml (or remove insecure=\"${shop.tls.insecure}\" from the tls:trust-store) and give the tls:trust-store the server's CA certificate"
+        ),
+        "{}",
+        f.fix
+    );
+    // A literal insecure="true" is removed where it is written.
+    let f = findings.iter().find(|f| f.location.line == 24).unwrap();
+    assert!(
+        f.fix.starts_with("Remove insecure=\"true\" and give"),
+        "{}",
+        f.fix
+    );
+}

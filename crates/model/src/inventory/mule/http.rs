@@ -212,6 +212,18 @@ pub struct HttpCredential {
 }
 
 impl HttpCredential {
+    /// The properties its value reads: `${name}`, and `p('name')` calls
+    /// (a DataWeave field's value is the expression inside its `#[...]`;
+    /// the offsets are not the value's).
+    pub fn references(&self) -> Vec<crate::expr::Placeholder> {
+        match self.syntax {
+            HttpValueSyntax::DataWeaveField => {
+                crate::expr::placeholders(&format!("#[{}]", self.value.raw))
+            }
+            _ => self.value.placeholders(),
+        }
+    }
+
     /// The authentication scheme and the credential proper of an
     /// `Authorization` value (`Basic dXNl...` -> (`Basic`, `dXNl...`)); no
     /// scheme for other values or a single word.

@@ -312,6 +312,22 @@ impl MuleApp {
             .flat_map(|v| v.placeholders())
             .map(|p| p.name)
             .collect();
+        // What an HTTP request sends as a credential (`password:
+        // p('secure::sf.pw')` in a login body, an `x-api-key` header).
+        pending.extend(
+            self.http_request_operations
+                .iter()
+                .flat_map(|r| &r.credentials)
+                .chain(
+                    self.http_requests
+                        .iter()
+                        .flat_map(|r| &r.default_credentials),
+                )
+                .chain(&self.unsent_payload_credentials)
+                .filter(|c| !c.constant)
+                .flat_map(|c| c.references())
+                .map(|p| p.name),
+        );
         // Each round follows one more level of `a: ${b}`; definitions nest
         // only a few levels deep.
         for _ in 0..4 {

@@ -418,20 +418,35 @@ impl super::MuleApp {
     /// app has no environments. `fix secrets` creates it; the rules' fixes
     /// name it.
     pub fn new_secure_file_pattern(&self) -> String {
+        // The first non-secure import. Mule 3 lists several locations in
+        // one (`location="common.properties,mule.${mule.env}.properties"`):
+        // of those, the first that names an environment, else the first.
         let import = self
             .property_imports
             .iter()
-            .find(|i| !i.secure && !i.file.raw.contains(','));
+            .find(|i| !i.secure)
+            .and_then(|i| {
+                let locations: Vec<&str> = i
+                    .file
+                    .raw
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .collect();
+                locations
+                    .iter()
+                    .find(|l| !crate::expr::placeholders(l).is_empty())
+                    .or(locations.first())
+                    .copied()
+            });
         let (dir, placeholder) = match import {
-            Some(i) => {
-                let p = resource_pattern(&i.file.raw);
+            Some(l) => {
+                let p = resource_pattern(l);
                 let dir = p
                     .rfind('/')
                     .map(|s| p[..=s].to_string())
                     .unwrap_or_default();
-                let ph = i
-                    .file
-                    .placeholders()
+                let ph = crate::expr::placeholders(l)
                     .into_iter()
                     .next()
                     .map(|p| p.name)

@@ -335,6 +335,14 @@ fn classify_by_attributes(attrs: &[XmlAttribute]) -> AuthClass {
 
 fn classify_mule4(kind: &str, attrs: &[XmlAttribute]) -> AuthClass {
     match kind {
+        // A basic connection that reuses a session (`sessionId` and
+        // `serviceEndpoint`, no username or password) logs in with nothing
+        // the app holds but that session: no password login.
+        "basic-connection"
+            if has(attrs, "sessionId") && !has(attrs, "password") && !has(attrs, "username") =>
+        {
+            AuthClass::Unknown
+        }
         "basic-connection" | "oauth-user-pass-connection" => AuthClass::Password,
         "jwt-connection" | "saml-connection" => AuthClass::Certificate,
         "config-with-oauth-connection" => AuthClass::NamedUser,

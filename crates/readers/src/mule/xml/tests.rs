@@ -772,3 +772,35 @@ fn an_attribute_written_twice_is_found_among_many() {
         assert_eq!(out.len(), count + 2);
     }
 }
+
+/// Found by testing as a user would: a `salesforce:basic-connection` that
+/// reuses a session (`sessionId` + `serviceEndpoint`, no username or
+/// password) was classed a password login, and IG101 said it
+/// "authenticates with a username and password". It logs in with nothing
+/// the app holds but the session (IG106 judges a committed one); with a
+/// password it is a password login still.
+#[test]
+fn a_session_basic_connection_is_no_password_login() {
+    let xml = r#"<mule xmlns="http://www.mulesoft.org/schema/mule/core" xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <salesforce:sfdc-config name="Session">
+    <salesforce:basic-connection sessionId="${sf.session}" serviceEndpoint="https://acme.my.salesforce.com/services/Soap/u/58.0/00D"/>
+  </salesforce:sfdc-config>
+  <salesforce:sfdc-config name="Both">
+    <salesforce:basic-connection username="u@acme.com" password="${sf.pw}" sessionId="${sf.session}"/>
+  </salesforce:sfdc-config>
+</mule>"#;
+    let facts = read_mule_xml(xml, "src/main/mule/g.xml", true);
+    use intguard_model::AuthClass;
+    let auth: Vec<(&str, AuthClass)> = facts
+        .salesforce_connections
+        .iter()
+        .map(|c| (c.config_name.as_str(), c.auth))
+        .collect();
+    assert_eq!(
+        auth,
+        [
+            ("Session", AuthClass::Unknown),
+            ("Both", AuthClass::Password)
+        ]
+    );
+}

@@ -112,8 +112,11 @@ impl Rule for PasswordAuth {
         let mut out = Vec::new();
         let options = CommittedOptions::new(inventory);
         for (app, conn) in inventory.connections() {
+            // `serviceEndpoint` is the SOAP API endpoint a session's calls
+            // go to (`.../services/Soap/u/58.0/00D...`), not a login URL.
             let soap_login = conn
                 .endpoint_attributes()
+                .filter(|a| !a.name.eq_ignore_ascii_case("serviceEndpoint"))
                 .flat_map(|a| app.resolve_all(&a.value))
                 .filter_map(|r| r.value)
                 .any(|url| url.contains("/services/Soap/u/"));

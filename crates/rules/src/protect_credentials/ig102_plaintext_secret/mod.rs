@@ -307,10 +307,26 @@ fn mule3_secure_file(app: &MuleApp) -> String {
 /// otherwise does not decrypt and the app fails at start), or, when it has
 /// none, with the configuration `intguard fix secrets` adds.
 fn encrypt_how(app: &MuleApp) -> String {
+    encrypt_how_with(app, false)
+}
+
+/// [`encrypt_how`] for a value `intguard fix secrets` does not move (a
+/// `<global-property>`): encrypted by hand, with `intguard secure-props`.
+pub(super) fn encrypt_by_hand(app: &MuleApp) -> String {
+    encrypt_how_with(app, true)
+}
+
+fn encrypt_how_with(app: &MuleApp, by_hand: bool) -> String {
     let fix = format!(
         "intguard fix secrets --key-env <VAR holding the key> {}",
         app.root
     );
+    let secure_props = |alg: &str, mode: &str, random_iv: bool| {
+        format!(
+            "intguard secure-props encrypt --key-env <VAR holding the key> --algorithm {alg} --mode {mode}{} --wrap",
+            if random_iv { " --random-iv" } else { "" }
+        )
+    };
     let tool = |alg: &str, mode: &str, random_iv: bool| {
         format!(
             "java -cp secure-properties-tool.jar com.mulesoft.tools.SecurePropertiesTool string encrypt {alg} {mode} <key> \"<value>\"{}",
@@ -326,7 +342,22 @@ fn encrypt_how(app: &MuleApp) -> String {
                 .key
                 .as_ref()
                 .is_some_and(|k| k.is_literal() || app.resolve_all(k).iter().any(|r| r.value.is_some()));
+            let by_hand_tool = secure_props(c.algorithm_name(), c.mode_name(), random_iv);
             let tool = tool(c.algorithm_name(), c.mode_name(), random_iv);
+            if by_hand {
+                let once = if committed {
+                    format!(
+                        " once that key, committed in the repository, is taken out and rotated (IG103: {})",
+                        crate::support::rotate_key_command(&app.root)
+                    )
+                } else {
+                    String::new()
+                };
+                return format!(
+                    "encrypt it with the key of the app's <{}>{once} ({by_hand_tool}, or {tool})",
+                    c.element
+                );
+            }
             if committed {
                 format!(
                     "encrypt it with the key of the app's <{}> once that key, committed in the repository, is taken out and rotated (IG103: {}); then, with the new key: {fix} (it encrypts as that configuration decrypts), or {tool}",
@@ -339,6 +370,19 @@ fn encrypt_how(app: &MuleApp) -> String {
                     c.element
                 )
             }
+        }
+        (None, runtime) if by_hand => {
+            let mule4 = runtime == MuleRuntime::Mule4;
+            format!(
+                "encrypt it with a key supplied at deploy time ({}, or {}) and read the file with a new {}",
+                secure_props("AES", "CBC", mule4),
+                tool("AES", "CBC", mule4),
+                if mule4 {
+                    "<secure-properties:config> (useRandomIVs=\"true\")"
+                } else {
+                    "<secure-property-placeholder:config>"
+                }
+            )
         }
         (None, MuleRuntime::Mule3) => format!(
             "encrypt it with a key supplied at deploy time ({fix}, which also adds the <secure-property-placeholder:config>; or {})",

@@ -104,6 +104,49 @@ impl<'a> Uses<'a> {
     }
 }
 
+/// The property definitions (by location) that HTTP requests send as
+/// credentials, read by a reference that is the whole value
+/// (`password: p('secure::sf.pw')` in a login body, `x-api-key:
+/// p('partner.k')`), in every environment: the reader keeps only
+/// credential-bearing headers, parameters and fields, so the value is a
+/// secret whatever the property's name.
+fn sent_as_credentials(app: &MuleApp) -> HashMap<&Location, Vec<&HttpCredential>> {
+    let mut out: HashMap<&Location, Vec<&HttpCredential>> = HashMap::new();
+    for (c, _) in super::http::http_credentials(app) {
+        if c.constant {
+            continue;
+        }
+        // A DataWeave field's value is the expression inside the `#[...]`.
+        let value = match c.syntax {
+            HttpValueSyntax::DataWeaveField => {
+                intguard_model::Value::new(format!("#[{}]", c.value.raw), c.value.location.clone())
+            }
+            _ => c.value.clone(),
+        };
+        if !is_whole_reference(&value.raw) {
+            continue;
+        }
+        for r in app.resolve_all(&value) {
+            // The definition holding the value: the last of a chain of whole
+            // references (`sf.login: ${secure::sf.pw}`), or none.
+            let Some(last) = r.sources.last() else {
+                continue;
+            };
+            if !r.sources[..r.sources.len() - 1]
+                .iter()
+                .all(|s| is_whole_reference(s.raw_value()))
+            {
+                continue;
+            }
+            let at = out.entry(last.location()).or_default();
+            if !at.iter().any(|x| std::ptr::eq(*x, c)) {
+                at.push(c);
+            }
+        }
+    }
+    out
+}
+
 /// Related entries for the attributes reading a definition, and the identity
 /// of the Salesforce connections among them.
 pub(super) fn describe_uses(
@@ -192,13 +235,18 @@ pub(super) fn property_findings<'a>(
     out: &mut Vec<Finding>,
 ) {
     let uses = Uses::of(app);
+    let sent = sent_as_credentials(app);
 
     // (b) property files of every environment, loaded or not.
     for file in &app.property_files {
         for entry in &file.entries {
             let entry_uses = uses.for_entry(file, &entry.location, entry.key());
             let named_secret = is_secret_name(entry.key()) && !is_key_name(entry.key());
-            if !(named_secret || entry_uses.iter().any(|u| u.whole)) {
+            let sent_by = sent
+                .get(&entry.location)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            if !(named_secret || entry_uses.iter().any(|u| u.whole) || !sent_by.is_empty()) {
                 continue;
             }
             // As in the XML: a template dummy is no secret, but a
@@ -226,8 +274,22 @@ pub(super) fn property_findings<'a>(
             } else {
                 "is in clear"
             };
+            let sent_note = sent_by
+                .first()
+                .map(|c| {
+                    format!(
+                        ", sent by an HTTP request as {} `{}`{}",
+                        c.kind.label(),
+                        c.name,
+                        match sent_by.len() {
+                            1 => String::new(),
+                            n => format!(" (and {} more)", n - 1),
+                        }
+                    )
+                })
+                .unwrap_or_default();
             let message = format!(
-                "{}: secret property `{}` in {}{scope} {kind} ({}{}){}{}",
+                "{}: secret property `{}` in {}{scope} {kind} ({}{}){}{sent_note}{}",
                 app.name,
                 entry.key(),
                 file_name(&file.path),
@@ -347,14 +409,16 @@ pub(super) fn property_findings<'a>(
             spring_read_fix(&g.name, &delete, reader)
         } else if app.runtime == MuleRuntime::Mule3 {
             format!(
-                "Remove the <global-property name=\"{name}\"> and write `{name}=![<encrypted value>]` in {loader}: {how}. Then change the secret: the clear value stays in git history.",
+                "Remove the <global-property name=\"{name}\"> and write `{name}=![<encrypted value>]` in {loader}: {how} (intguard fix secrets does not move a <global-property>: move it by hand). Then change the secret: the clear value stays in git history.",
                 name = g.name,
-                loader = mule3_secure_file(app)
+                loader = mule3_secure_file(app),
+                how = super::encrypt_by_hand(app)
             )
         } else {
             format!(
-                "Remove the <global-property name=\"{name}\"> and write `{name}: \"![<encrypted value>]\"` in the secure properties file, read as ${{secure::{name}}}: {how}. Then change the secret: the clear value stays in git history.",
-                name = g.name
+                "Remove the <global-property name=\"{name}\"> and write `{name}: \"![<encrypted value>]\"` in the secure properties file, read as ${{secure::{name}}}: {how} (intguard fix secrets does not move a <global-property>: move it by hand). Then change the secret: the clear value stays in git history.",
+                name = g.name,
+                how = super::encrypt_by_hand(app)
             )
         };
         let mut f = finding(&g.location, message)

@@ -46,6 +46,22 @@ pub(super) fn url_findings<'a>(
     let query_fix = crate::support::in_runtime_syntax(app, format!(
         "Take the credential out of the URL: a query string is written to the logs of every proxy and server it passes. Send it in the request body instead, read from an encrypted secure property (<http:body>#[output application/x-www-form-urlencoded --- {{ ..., <name>: p('secure::<property>') }}]</http:body>, or a header for an API key); {how}. Then change the secret: the clear value stays in git history."
     ));
+    // A JDBC URL (a database connector's `url`): the connection takes the
+    // credential in attributes of its own, not in a request body.
+    let jdbc_fix = match app.runtime {
+        MuleRuntime::Mule4 => format!(
+            "Take the credential out of the JDBC URL and give it to the connection's own attributes: <db:generic-connection url=\"jdbc:...\" user=\"${{db.user}}\" password=\"${{secure::db.password}}\"/> (or the user and password attributes of its vendor connection, such as <db:my-sql-connection>), the password read from an encrypted secure property; {how}. Then change the password: the clear value stays in git history."
+        ),
+        // Mule 3's generic config takes the credential in its URL only.
+        MuleRuntime::Mule3 => format!(
+            "Take the credential out of the XML: read the whole URL from an encrypted property (url=\"${{db.url}}\", with `db.url=![<encrypted URL>]` in a file its <secure-property-placeholder:config> loads), or use a vendor config with user and password attributes (<db:mysql-config ... user=\"${{db.user}}\" password=\"${{db.password}}\"/>); {how}. Then change the password: the clear value stays in git history."
+        ),
+    };
+    let is_jdbc = |url: &str| {
+        url.trim_start()
+            .get(..5)
+            .is_some_and(|s| s.eq_ignore_ascii_case("jdbc:"))
+    };
     for attr in &app.url_attributes {
         let clear = clear_query_credentials(&attr.value.raw);
         let Some(first) = clear.first() else {
@@ -70,7 +86,11 @@ pub(super) fn url_findings<'a>(
                     attr.name,
                     secret_digest(first.1)
                 ))
-                .fix(query_fix.clone()),
+                .fix(if is_jdbc(&attr.value.raw) {
+                    jdbc_fix.clone()
+                } else {
+                    query_fix.clone()
+                }),
         );
     }
     for file in &app.property_files {
@@ -119,7 +139,11 @@ pub(super) fn url_findings<'a>(
                 finding(&entry.location, message)
                     .environments(env.map(str::to_string))
                     .key(format!("url-query-credential-property|{}", entry.key()))
-                    .fix(query_fix.clone()),
+                    .fix(if is_jdbc(entry.value()) {
+                        jdbc_fix.clone()
+                    } else {
+                        query_fix.clone()
+                    }),
             );
         }
     }
