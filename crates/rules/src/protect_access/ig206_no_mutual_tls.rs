@@ -291,8 +291,10 @@ impl Rule for NoMutualTls {
                 let (into, url) = if conn.auth == AuthClass::Password {
                     (
                         format!(
-                            "Once <{}> of `{}` is replaced by <salesforce:jwt-connection> (IG101), nest the client certificate in it",
-                            conn.element, conn.config_name
+                            "Once <{}> of `{}` is replaced by {} (IG101), nest the client certificate in it",
+                            conn.element,
+                            conn.config_name,
+                            conn.jwt_replacement()
                         ),
                         "set its tokenEndpoint=\"${sfdc.tokenEndpoint}\" and audienceUrl=\"${sfdc.audienceUrl}\", with sfdc.tokenEndpoint: https://<mydomain>.my.salesforce.com:8443/services/oauth2/token (the sandbox's My Domain in sandbox environments) and sfdc.audienceUrl: https://login.salesforce.com (https://test.salesforce.com for sandboxes) in each environment's properties".to_string(),
                     )
@@ -305,8 +307,14 @@ impl Rule for NoMutualTls {
                         url_advice(conn),
                     )
                 };
+                // 9.7.0 is the Salesforce connector's version.
+                let version = if conn.is_composite() {
+                    ""
+                } else {
+                    " (connector 9.7.0+)"
+                };
                 format!(
-                    "{into} (connector 9.7.0+): <tls:context><tls:key-store type=\"pkcs12\" path=\"${{sfdc.mtls.keystore.path}}\" password=\"${{secure::sfdc.mtls.keystore.password}}\" keyPassword=\"${{secure::sfdc.mtls.key.password}}\"/></tls:context>, and {url}; in Salesforce upload the CA-signed client certificate under Certificate and Key Management > Mutual Authentication Certificates and give the integration user the \"Enforce SSL/TLS Mutual Authentication\" permission."
+                    "{into}{version}: <tls:context><tls:key-store type=\"pkcs12\" path=\"${{sfdc.mtls.keystore.path}}\" password=\"${{secure::sfdc.mtls.keystore.password}}\" keyPassword=\"${{secure::sfdc.mtls.key.password}}\"/></tls:context>, and {url}; in Salesforce upload the CA-signed client certificate under Certificate and Key Management > Mutual Authentication Certificates and give the integration user the \"Enforce SSL/TLS Mutual Authentication\" permission."
                 )
             };
             let mut finding = Finding::new(&META, conn.location.clone(), message)

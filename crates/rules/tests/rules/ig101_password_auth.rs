@@ -423,3 +423,26 @@ fn a_domain_projects_shared_connection() {
 fn a_session_connection_is_no_password_login() {
     common::assert_clean("IG101", "IG101/session-connection");
 }
+
+/// Found by testing as a user would: a Salesforce Composite connector's
+/// connection logs in as a Salesforce user like the Salesforce
+/// connector's, and was not read at all (no IG101, no identity). Its fix
+/// names the Composite connector's own JWT connection, not
+/// `<salesforce:jwt-connection>`; the certificate connection beside it is
+/// clean.
+#[test]
+fn composite_connector_connections_are_read() {
+    const X: &str = "batch-papi/src/main/mule/composite.xml";
+    common::assert_places("IG101", "IG101/composite", &[(X, 8)]);
+    let f = &common::run("IG101", "IG101/composite")[0];
+    assert!(
+        f.message.contains("`Composite_Config` (salesforce-composite:oauth-user-pass-connection) authenticates with the OAuth username-password flow as int.batch@acme.com"),
+        "{}",
+        f.message
+    );
+    assert!(
+        f.fix.starts_with("Replace <salesforce-composite:oauth-user-pass-connection> with the Composite connector's OAuth JWT connection"),
+        "{}",
+        f.fix
+    );
+}

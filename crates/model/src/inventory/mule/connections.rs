@@ -44,6 +44,23 @@ pub struct SalesforceConnection {
 }
 
 impl SalesforceConnection {
+    /// A connection of the Salesforce Composite connector (its conventional
+    /// `salesforce-composite` prefix).
+    pub fn is_composite(&self) -> bool {
+        self.element.starts_with("salesforce-composite:")
+    }
+
+    /// What a password connection is to be replaced by, in its connector's
+    /// terms: `<salesforce:jwt-connection>`, or the Composite connector's
+    /// OAuth JWT connection, whose element name is UNVERIFIED.
+    pub fn jwt_replacement(&self) -> &'static str {
+        if self.is_composite() {
+            "the Composite connector's OAuth JWT connection (Studio's \"OAuth JWT\" connection type)"
+        } else {
+            "<salesforce:jwt-connection>"
+        }
+    }
+
     pub fn attr(&self, name: &str) -> Option<&Value> {
         self.attributes
             .iter()

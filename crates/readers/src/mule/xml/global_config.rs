@@ -16,9 +16,14 @@ impl XmlReader<'_> {
     /// A captured global configuration closed: turn it into model items.
     pub(super) fn global_config(&mut self, node: Node) {
         match (node.family, node.local.as_str()) {
-            (Fam::Salesforce, "sfdc-config") => {
+            // The Composite connector's config element name is UNVERIFIED
+            // (`config` or `composite-config`): its connection children
+            // share the Salesforce connector's names.
+            (Fam::Salesforce, "sfdc-config")
+            | (Fam::SalesforceComposite, "config" | "composite-config") => {
+                let family = node.family;
                 let Some(conn) =
-                    node.child(|c| c.family == Fam::Salesforce && c.local.ends_with("-connection"))
+                    node.child(|c| c.family == family && c.local.ends_with("-connection"))
                 else {
                     return;
                 };

@@ -102,6 +102,9 @@ enum Fam {
     Core,
     Salesforce,
     Sfdc,
+    /// The Salesforce Composite connector (Mule 4): its connections log in
+    /// as a Salesforce user like the Salesforce connector's.
+    SalesforceComposite,
     Tls,
     Http,
     SecureProperties,
@@ -125,6 +128,7 @@ fn fam_of_name(name: &str) -> Fam {
         "" | "core" => Fam::Core,
         "salesforce" => Fam::Salesforce,
         "sfdc" => Fam::Sfdc,
+        "salesforce-composite" => Fam::SalesforceComposite,
         "tls" => Fam::Tls,
         "http" => Fam::Http,
         "secure-properties" => Fam::SecureProperties,
@@ -736,6 +740,7 @@ fn is_capture_root(family: Fam, local: &str) -> bool {
     matches!(
         (family, local),
         (Fam::Salesforce, "sfdc-config")
+            | (Fam::SalesforceComposite, "config" | "composite-config")
             | (Fam::SecureProperties, "config")
             | (Fam::SecurePropertyPlaceholder, "config")
             | (Fam::Tls, "context")

@@ -258,7 +258,7 @@ impl<'t> XmlReader<'t> {
         let to_variable = raw_attrs.iter().any(|a| a.name == "target");
         let is_flow = family == Fam::Core && matches!(local, "flow" | "sub-flow");
         let is_flow_ref = family == Fam::Core && local == "flow-ref";
-        let is_salesforce_operation = (family == Fam::Salesforce || family == Fam::Sfdc)
+        let is_salesforce_operation = is_salesforce_family(family)
             && self.operation.is_none()
             && self.http_request.is_none()
             && is_operation(family, local);
@@ -328,8 +328,7 @@ impl<'t> XmlReader<'t> {
             } else {
                 Role::Plain
             }
-        } else if (family == Fam::Salesforce || family == Fam::Sfdc) && is_operation(family, local)
-        {
+        } else if is_salesforce_family(family) && is_operation(family, local) {
             self.salesforce_operation_start(tag, raw_attrs);
             Role::Operation
         } else {
@@ -554,4 +553,13 @@ fn secret_variable_name<'t>(local: &str, raw_attrs: &[RawAttr<'t>]) -> Option<Co
     // An outbound property is sent as a header: `Authorization` too.
     let secret = vocab::is_secret_name(name) || (header && vocab::is_credential_param_name(name));
     secret.then(|| name.clone())
+}
+
+/// The connectors whose operations call Salesforce as their connection's
+/// user: the Salesforce connector (Mule 4, Mule 3) and the Composite one.
+fn is_salesforce_family(family: Fam) -> bool {
+    matches!(
+        family,
+        Fam::Salesforce | Fam::Sfdc | Fam::SalesforceComposite
+    )
 }

@@ -172,8 +172,9 @@ impl Rule for PasswordAuth {
                     )
                 } else {
                     format!(
-                        "Replace <{}> with <salesforce:jwt-connection> (consumerKey, keyStore, storePassword, principal) backed by a certificate uploaded to a connected app or External Client App; then {removal} and reset the user's password.",
-                        conn.element
+                        "Replace <{}> with {} (consumerKey, keyStore, storePassword, principal) backed by a certificate uploaded to a connected app or External Client App; then {removal} and reset the user's password.",
+                        conn.element,
+                        conn.jwt_replacement()
                     )
                 });
             let mut users: Vec<&str> = ids.iter().map(|i| i.username.as_str()).collect();
