@@ -291,3 +291,20 @@ fn key_in_the_munit_plugins_system_properties() {
         assert!(!all.contains("PaymentsMunitK3y"), "{all}");
     }
 }
+
+/// Found by testing as a user would: a key kept in the secure file its
+/// config decrypts is committed all the same (IG103 at its line), but the
+/// config does not "take its key from here": `${encryption.key}` reads
+/// plain files only, and the file needs the key first.
+#[test]
+fn a_key_in_the_secure_file_it_opens() {
+    const F: &str = "billing-sapi/src/main/resources/dev-secure.yaml";
+    common::assert_places("IG103", "IG103/key-in-secure-file", &[(F, 4)]);
+    let f = &common::run("IG103", "IG103/key-in-secure-file")[0];
+    let related: Vec<&str> = f.related.iter().map(|r| r.message.as_str()).collect();
+    assert_eq!(
+        related,
+        ["<secure-properties:config> `Secure_Props` of billing-sapi names this property as its key, which Mule cannot read from a secure-properties file (the key must open the file first)"]
+    );
+    common::assert_no_secrets("IG103/key-in-secure-file", &["SecureFileK3y-16"]);
+}
