@@ -578,8 +578,12 @@ fn material_finding(inventory: &Inventory, km: &KeyMaterial, refs: &[KeyRef<'_>]
         .map(|c| c.alias.as_deref().unwrap_or("no alias"))
         .collect();
     key_aliases.dedup();
-    let clear: Vec<(&KeyRef<'_>, &(String, ClearValue))> = as_key
+    // The passwords committed in clear of the configurations that load it
+    // as a key; of a trust store too once the file is seen to hold a
+    // private key: its password opens that key all the same.
+    let clear: Vec<(&KeyRef<'_>, &(String, ClearValue))> = matching
         .iter()
+        .filter(|l| l.r.holds_key || !key_aliases.is_empty())
         .flat_map(|l| l.clear_passwords.iter().map(move |c| (l.r, *c)))
         .collect();
 
@@ -675,6 +679,12 @@ fn material_finding(inventory: &Inventory, km: &KeyMaterial, refs: &[KeyRef<'_>]
             "; its {secret} is committed in clear too ({})",
             where_.join(", ")
         ));
+        if is_keystore && trust_only && !key_aliases.is_empty() {
+            message.push_str(&format!(
+                "; it is used as a trust store, yet it holds a private key (alias {})",
+                key_aliases.join(", ")
+            ));
+        }
     } else if is_keystore && trust_only && !key_aliases.is_empty() {
         message.push_str(&format!(
             "; it is used as a trust store, yet it holds a private key (alias {})",

@@ -220,6 +220,46 @@ fn trust_store_holding_a_private_key_is_high() {
     common::assert_no_secrets(rel, &["fixture-pass-3"]);
 }
 
+/// Found by testing: a trust store seen to hold a private key stayed high
+/// when the password that opens it (the trust store's `password`) was
+/// committed in clear: that password opens the key as surely as a key
+/// store's. A trust store of certificates only stays low.
+#[test]
+fn trust_store_holding_a_key_with_its_password_committed_is_critical() {
+    let rel = "IG105/trust-store-key-password";
+    let findings = common::run("IG105", rel);
+    assert_eq!(findings.len(), 2, "{findings:#?}");
+    let with_key = common::finding_at(&findings, "certs/erp-truststore.p12", 0);
+    assert_eq!(
+        with_key.severity,
+        Severity::Critical,
+        "{}",
+        with_key.message
+    );
+    assert!(
+        with_key
+            .message
+            .contains("its password is committed in clear too (password at prod.yaml:3 for prod)"),
+        "{}",
+        with_key.message
+    );
+    assert!(
+        with_key
+            .message
+            .contains("it is used as a trust store, yet it holds a private key (alias erp)"),
+        "{}",
+        with_key.message
+    );
+    assert_eq!(with_key.environments, vec!["prod".to_string()]);
+    assert!(with_key
+        .related
+        .iter()
+        .any(|r| r.path.ends_with("properties/prod.yaml") && r.line == 3));
+    let certs_only = common::finding_at(&findings, "certs/partner-truststore.p12", 0);
+    assert_eq!(certs_only.severity, Severity::Low, "{}", certs_only.message);
+    common::assert_no_secrets(rel, &["fixture-trust-7"]);
+}
+
 /// TLS contexts nested in a listener's and a request config's connection
 /// (not global ones) load committed stores too, and the finding names the
 /// config that holds each. The scan keeps such configs until the Scan rules
