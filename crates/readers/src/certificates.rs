@@ -316,7 +316,8 @@ fn committed_passwords(app: &MuleApp, name: &str, out: &mut Vec<String>) {
 fn store_passwords(app: &MuleApp, ctx: &TlsContext, name: &str, out: &mut Vec<String>) {
     for store in [&ctx.key_store, &ctx.trust_store].into_iter().flatten() {
         if store.attr("path").is_some_and(|v| names_file(app, v, name)) {
-            for attr in ["password", "keyPassword"] {
+            // `storePassword`: Mule 3's HTTPS connector stores.
+            for attr in ["password", "storePassword", "keyPassword"] {
                 if let Some(v) = store.attr(attr) {
                     clear_values(app, v, out);
                 }

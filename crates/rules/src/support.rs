@@ -716,6 +716,7 @@ pub(crate) mod testkit {
 
     pub fn tls(name: Option<&str>, path: &str, line: u32) -> TlsContext {
         TlsContext {
+            element: "tls:context".into(),
             name: name.map(str::to_string),
             location: loc(path, line),
             enabled_protocols: None,

@@ -175,12 +175,11 @@ fn references<'a>(inventory: &'a Inventory, files: &HashSet<&str>) -> Vec<KeyRef
         for tls in tls_contexts(app) {
             // Resolved only for a store that names a key file.
             let mut identities: Option<Vec<EnvIdentity>> = None;
-            let ctx_name = tls
-                .context
-                .name
-                .as_deref()
-                .map(|n| format!(" `{n}`"))
-                .unwrap_or_default();
+            let ctx_name = if tls.context.name.is_some() || tls.context.is_https_connector() {
+                tls.context.describe()
+            } else {
+                "TLS context".to_string()
+            };
             for (store, holds_key) in [
                 (&tls.context.key_store, true),
                 (&tls.context.trust_store, false),
@@ -194,13 +193,14 @@ fn references<'a>(inventory: &'a Inventory, files: &HashSet<&str>) -> Vec<KeyRef
                 };
                 let clear_passwords = clear_passwords(
                     app,
-                    ["password", "keyPassword"]
+                    // `storePassword`: Mule 3's HTTPS connector stores.
+                    ["password", "storePassword", "keyPassword"]
                         .into_iter()
                         .filter_map(|n| Some((n.to_string(), store.attr(n)?))),
                 );
                 let what = match tls.owner {
                     crate::support::TlsOwner::Global => {
-                        format!("{} of TLS context{ctx_name}", store.element)
+                        format!("{} of {ctx_name}", store.element)
                     }
                     owner => format!("{} of {}", store.element, owner.describe()),
                 };
@@ -669,7 +669,9 @@ fn material_finding(inventory: &Inventory, km: &KeyMaterial, refs: &[KeyRef<'_>]
                 format!("{attr} at {}{env}", short_location(&c.defined_at))
             })
             .collect();
-        where_.dedup();
+        // The same property can open the file for several loaders.
+        let mut seen = HashSet::new();
+        where_.retain(|w| seen.insert(w.clone()));
         let secret = if is_keystore {
             "password"
         } else {

@@ -120,8 +120,7 @@ fn peers(app: &MuleApp, tls: &TlsUse<'_>) -> &'static str {
 
 fn context_phrase(tls: &TlsUse<'_>) -> String {
     match (&tls.owner, tls.context.name.as_deref()) {
-        (TlsOwner::Global, Some(n)) => format!("TLS context `{n}`"),
-        (TlsOwner::Global, None) => "a TLS context".to_string(),
+        (TlsOwner::Global, _) => tls.context.describe(),
         (owner, _) => format!("the TLS context nested in {}", owner.describe()),
     }
 }

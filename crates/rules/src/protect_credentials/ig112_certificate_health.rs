@@ -134,10 +134,7 @@ fn users(inventory: &Inventory, path: &str) -> Vec<FileUser> {
                 _ => None,
             };
             let holder = match tls.owner {
-                TlsOwner::Global => match &tls.context.name {
-                    Some(n) => format!("TLS context `{n}`"),
-                    None => "a TLS context".to_string(),
-                },
+                TlsOwner::Global => tls.context.describe(),
                 owner => owner.describe(),
             };
             for store in [&tls.context.key_store, &tls.context.trust_store]

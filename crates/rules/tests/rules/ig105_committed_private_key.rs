@@ -880,3 +880,66 @@ fn pkcs12_without_a_password_is_critical() {
         p12.message
     );
 }
+
+/// Found by testing: the stores of a Mule 3 HTTPS transport connector
+/// (`<https:tls-key-store>`, `<https:tls-client>`, `<https:tls-server>`)
+/// were not linked to their keystores, so a JKS whose `storePassword` and
+/// `keyPassword` sat in clear in a properties file was reported high, as
+/// loaded by nothing. Each store now loads its file (the trust store as
+/// trusted certificates), and its `storePassword` counts as committed.
+#[test]
+fn mule3_https_connector_stores_load_their_keystores() {
+    let rel = "IG105/mule3-https-connector";
+    let findings = common::run("IG105", rel);
+    assert_eq!(findings.len(), 3, "{findings:#?}");
+    let server = common::finding_at(&findings, "keys/server.jks", 0);
+    assert_eq!(server.severity, Severity::Critical, "{}", server.message);
+    assert!(
+        server.message.contains(
+            "loaded by billing-m3 https:tls-key-store of HTTPS connector `Billing_HTTPS` (https.xml:7); \
+             its password is committed in clear too (storePassword at mule.prod.properties:1 for prod, \
+             keyPassword at mule.prod.properties:2 for prod)"
+        ),
+        "{}",
+        server.message
+    );
+    assert_eq!(server.environments, vec!["prod".to_string()]);
+    let client = common::finding_at(&findings, "keys/client.p12", 0);
+    assert_eq!(client.severity, Severity::Critical, "{}", client.message);
+    assert!(
+        client
+            .message
+            .contains("https:tls-client of HTTPS connector `Billing_HTTPS` (https.xml:8)"),
+        "{}",
+        client.message
+    );
+    let trust = common::finding_at(&findings, "keys/truststore.jks", 0);
+    assert_eq!(trust.severity, Severity::Low, "{}", trust.message);
+    assert!(
+        trust
+            .message
+            .contains("https:tls-server of HTTPS connector `Billing_HTTPS` (https.xml:9)"),
+        "{}",
+        trust.message
+    );
+    // IG112 reads the connector's stores too, and names the connector.
+    let certs = common::run("IG112", rel);
+    let expired = common::finding_at(&certs, "keys/server.jks", 0);
+    assert!(
+        expired.message.contains("expired")
+            && expired
+                .message
+                .contains("https:tls-key-store of HTTPS connector `Billing_HTTPS`"),
+        "{}",
+        expired.message
+    );
+    common::assert_no_secrets(
+        rel,
+        &[
+            "fixture-m3-store",
+            "fixture-m3-key",
+            "fixture-m3-client",
+            "fixture-m3-trust",
+        ],
+    );
+}

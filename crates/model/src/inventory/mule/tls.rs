@@ -27,14 +27,39 @@ impl Store {
     }
 }
 
-/// `tls:context`, global or nested.
+/// `tls:context`, global or nested; or the key and trust stores of a Mule 3
+/// HTTPS transport connector (`<https:connector>`), which hold TLS
+/// material the same way.
 #[derive(Debug, Clone, Serialize)]
 pub struct TlsContext {
+    /// `tls:context`, `https:connector`, as written.
+    pub element: String,
     pub name: Option<String>,
     pub location: Location,
     pub enabled_protocols: Option<Value>,
     pub trust_store: Option<Store>,
     pub key_store: Option<Store>,
+}
+
+impl TlsContext {
+    /// Is this a Mule 3 HTTPS transport connector rather than a `tls:context`?
+    pub fn is_https_connector(&self) -> bool {
+        self.element.ends_with("connector")
+    }
+
+    /// `TLS context `ctx``, `HTTPS connector `httpsConnector``; `a TLS
+    /// context` for an unnamed one.
+    pub fn describe(&self) -> String {
+        let kind = if self.is_https_connector() {
+            "HTTPS connector"
+        } else {
+            "TLS context"
+        };
+        match &self.name {
+            Some(n) => format!("{kind} `{n}`"),
+            None => format!("a {kind}"),
+        }
+    }
 }
 
 /// What kind of configuration loads a key file.

@@ -5,9 +5,9 @@
 
 use intguard_model::{
     vocab, AuthClass, HttpAuthentication, HttpCredential, HttpListener, HttpParam, HttpParamKind,
-    HttpRequester, HttpValueSyntax, KeyLoader, KeyLoaderKind, MuleRuntime, PropertyImport,
-    SalesforceConnection, SecurePropertiesConfig, SharedStr, Store, TlsContext, Value,
-    XmlAttribute,
+    HttpRequester, HttpValueSyntax, KeyLoader, KeyLoaderKind, Location, MuleRuntime,
+    PropertyImport, SalesforceConnection, SecurePropertiesConfig, SharedStr, Store, TlsContext,
+    Value, XmlAttribute,
 };
 
 use super::{is_constant, Fam, Node, XmlReader};
@@ -119,6 +119,11 @@ impl XmlReader<'_> {
             }
             (Fam::Tls, "context") => {
                 self.facts.tls_contexts.push(tls_context(&node));
+            }
+            (Fam::Https, "connector" | "polling-connector") => {
+                self.facts
+                    .tls_contexts
+                    .extend(https_connector_stores(&node));
             }
             (Fam::Crypto, "jce-config" | "pgp-config") => {
                 let mut key_infos = Vec::new();
@@ -314,12 +319,46 @@ fn tls_context(node: &Node) -> TlsContext {
         })
     };
     TlsContext {
+        element: node.qname.clone(),
         name: node.attr_str("name"),
         location: node.location.clone(),
         enabled_protocols: node.attr("enabledProtocols").cloned(),
         trust_store: store("trust-store"),
         key_store: store("key-store"),
     }
+}
+
+/// The stores of a Mule 3 HTTPS transport connector (MuleSoft's Mule 3 HTTPS
+/// transport reference): `<https:tls-key-store path keyPassword
+/// storePassword alias>` (the server's key) with `<https:tls-server path
+/// storePassword>` (the trust store) as one context, and `<https:tls-client
+/// path storePassword>` (the client's key for mutual TLS) as another, located
+/// at its own element so that each is told apart.
+fn https_connector_stores(node: &Node) -> Vec<TlsContext> {
+    let store = |local: &str| {
+        node.child(|c| c.local == local).map(|s| Store {
+            element: s.qname.clone(),
+            location: s.location.clone(),
+            attributes: s.attrs.clone(),
+        })
+    };
+    let context = |location: Location, key_store, trust_store| TlsContext {
+        element: node.qname.clone(),
+        name: node.attr_str("name"),
+        location,
+        enabled_protocols: None,
+        trust_store,
+        key_store,
+    };
+    let mut out = Vec::new();
+    let (key_store, trust_store) = (store("tls-key-store"), store("tls-server"));
+    if key_store.is_some() || trust_store.is_some() {
+        out.push(context(node.location.clone(), key_store, trust_store));
+    }
+    if let Some(client) = store("tls-client") {
+        out.push(context(client.location.clone(), Some(client), None));
+    }
+    out
 }
 
 fn has(attrs: &[XmlAttribute], name: &str) -> bool {

@@ -107,6 +107,8 @@ enum Fam {
     SalesforceComposite,
     Tls,
     Http,
+    /// Mule 3's HTTPS transport (`<https:connector>` and its stores).
+    Https,
     SecureProperties,
     SecurePropertyPlaceholder,
     Context,
@@ -131,6 +133,7 @@ fn fam_of_name(name: &str) -> Fam {
         "salesforce-composite" => Fam::SalesforceComposite,
         "tls" => Fam::Tls,
         "http" => Fam::Http,
+        "https" => Fam::Https,
         "secure-properties" => Fam::SecureProperties,
         "secure-property-placeholder" => Fam::SecurePropertyPlaceholder,
         "context" => Fam::Context,
@@ -744,6 +747,7 @@ fn is_capture_root(family: Fam, local: &str) -> bool {
             | (Fam::SecureProperties, "config")
             | (Fam::SecurePropertyPlaceholder, "config")
             | (Fam::Tls, "context")
+            | (Fam::Https, "connector" | "polling-connector")
             | (Fam::Http, "listener-config")
             | (Fam::Http, "request-config")
             | (Fam::Crypto, "jce-config")
