@@ -1712,3 +1712,16 @@ fn a_query_password_with_a_hash_is_masked_whole() {
     let fixture = workspace().join("crates/rules/tests/fixtures/IG102/jdbc-url");
     assert_masked_in_every_format(&fixture, &["St0ck-Db", "#Zq81", "Zq81"]);
 }
+
+/// Found by testing: an SFDX auth URL
+/// (`force://<client id>:<client secret>:<refresh token>@<host>`) had its
+/// refresh token and consumer key masked, but its client secret printed in
+/// clear in the snippet of the refresh token's finding.
+#[test]
+fn the_client_secret_of_an_sfdx_auth_url_is_masked() {
+    let fixtures = workspace().join("crates/rules/tests/fixtures");
+    assert_masked_in_every_format(
+        &fixtures.join("IG102/sfdx-auth-url"),
+        &["0FCF7C8AD065BA26C1F2B5FEAB2FB411880200B162C7D62B37D3A43C3FECD987"],
+    );
+}

@@ -156,6 +156,11 @@ pub enum DefinitionForm {
     /// An `ee:set-variable` (Mule 3 `dw:set-variable`) named like a secret
     /// whose DataWeave script is one string literal.
     SetVariableScript,
+    /// The client secret of an SFDX auth URL
+    /// (`force://<client id>:<client secret>:<refresh token>@<host>`, which
+    /// `sf org display --verbose` prints and `sf org login sfdx-url` reads),
+    /// named `clientSecret`.
+    SfdxAuthUrl,
     /// A `key: value`, `key=value` or `<key>value</key>` line of any other
     /// file.
     #[default]

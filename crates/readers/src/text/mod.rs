@@ -161,6 +161,12 @@ const HOST_NEAR_LINES: u32 = 5;
 
 static REFRESH_TOKEN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?-u:\b)5Aep861[A-Za-z0-9._]{50,}").expect("regex"));
+/// An SFDX auth URL: `force://<client id>:<client secret>:<refresh
+/// token>@<host>` (the client id and secret may be empty:
+/// `force://PlatformCLI::<refresh token>@<host>`).
+static SFDX_AUTH_URL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"force://[^\s:@/'"`]*:([^\s:@/'"`]+):[^\s:@/'"`]+@"#).expect("regex")
+});
 static CONSUMER_KEY: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?-u:\b)3MVG9[A-Za-z0-9._]{40,}").expect("regex"));
 /// A Java system property on a command line: `-Dname=value`, or the Mule
@@ -300,6 +306,19 @@ pub(crate) fn scan_file(text: &str, path: &str, kind: TextKind) -> Scanned {
                 value: token_value(&REFRESH_TOKEN, m.as_str()),
                 location: loc(m.start()),
                 host: None,
+            });
+        }
+    }
+    // The client secret of an SFDX auth URL, beside its refresh token.
+    if memmem::find(bytes, b"force://").is_some() {
+        for c in SFDX_AUTH_URL.captures_iter(text) {
+            let Some(secret) = c.get(1) else { continue };
+            facts.assignments.push(Assignment {
+                name: "clientSecret".to_string(),
+                value: secret.as_str().to_string(),
+                secret: true,
+                location: loc(secret.start()),
+                form: DefinitionForm::SfdxAuthUrl,
             });
         }
     }

@@ -1506,3 +1506,34 @@ fn a_global_property_is_moved_by_hand() {
     assert!(!fix.contains("intguard fix secrets --key-env"), "{fix}");
     common::assert_no_secrets(rel, &["Gp-Clear-51"]);
 }
+
+/// Found by testing: the consumer secret of an SFDX auth URL
+/// (`force://<client id>:<client secret>:<refresh token>@<host>`, what
+/// `sf org display --verbose` prints and `sf org login sfdx-url` reads)
+/// was neither reported nor masked. It is reported at the secret, with a
+/// fix that keeps the whole URL in the pipeline's secret store; an auth URL
+/// with no secret (`force://PlatformCLI::...`) gives nothing here (its
+/// refresh token is IG106's).
+#[test]
+fn client_secret_of_an_sfdx_auth_url() {
+    let rel = "IG102/sfdx-auth-url";
+    const WORKFLOW: &str = ".github/workflows/deploy.yml";
+    common::assert_places("IG102", rel, &[(WORKFLOW, 7)]);
+    let findings = common::run("IG102", rel);
+    let f = common::finding_at(&findings, WORKFLOW, 7);
+    assert_eq!(f.location.column, 117, "{:?}", f.location);
+    assert!(
+        f.message.contains("client secret") && f.message.contains("SFDX auth URL"),
+        "{}",
+        f.message
+    );
+    assert!(
+        f.fix.contains("sf org login sfdx-url") && f.fix.contains("consumer secret"),
+        "{}",
+        f.fix
+    );
+    common::assert_no_secrets(
+        rel,
+        &["0FCF7C8AD065BA26C1F2B5FEAB2FB411880200B162C7D62B37D3A43C3FECD987"],
+    );
+}

@@ -23,16 +23,23 @@ pub(super) fn text_file_findings<'a>(
             if !basic && !named && read_as.is_none() {
                 continue;
             }
+            // An SFDX auth URL's secret shares its line with the URL's
+            // refresh token (IG106's): it is a secret of its own.
+            let auth_url = a.form == DefinitionForm::SfdxAuthUrl;
             if !is_clear_secret(&a.value)
-                || seen.is_token_line(&a.location)
+                || (!auth_url && seen.is_token_line(&a.location))
                 || !seen.flagged.insert(&a.location)
             {
                 continue;
             }
             let owner = app.map(|app| format!("{}: ", app.name)).unwrap_or_default();
-            let read_as = read_as
-                .map(|attr| format!(" (read as {})", attr_label(attr)))
-                .unwrap_or_default();
+            let read_as = if auth_url {
+                " (the connected app's client secret in an SFDX auth URL)".to_string()
+            } else {
+                read_as
+                    .map(|attr| format!(" (read as {})", attr_label(attr)))
+                    .unwrap_or_default()
+            };
             let message = format!(
                 "{owner}secret `{}`{read_as} is set in clear in {} ({})",
                 a.name,
@@ -43,6 +50,7 @@ pub(super) fn text_file_findings<'a>(
             // secret is Salesforce's to replace, and the file deploys
             // without it.
             let fix = match OauthAppFile::of(&file.path) {
+                _ if auth_url => assignment_fix(a, file_name(&file.path)),
                 Some(m) => m.secret_fix(&file.path),
                 None => salesforce_credential_fix(&file.path, &a.name)
                     .unwrap_or_else(|| assignment_fix(a, file_name(&file.path))),
@@ -85,6 +93,9 @@ pub(super) fn assignment_fix(a: &Assignment, file: &str) -> String {
             a.name
         ),
         DefinitionForm::MavenServer => maven_server_fix(a, file),
+        DefinitionForm::SfdxAuthUrl => format!(
+            "Keep the whole SFDX auth URL in the pipeline's secret store (a masked CI secret written to a file at run time for sf org login sfdx-url --sfdx-url-file), not in {file}, and purge it from git history. Then revoke its refresh token and regenerate the connected app's consumer secret: both stay in git history. Better, log in with the JWT bearer flow (sf org login jwt), which needs neither."
+        ),
         DefinitionForm::DataWeaveVariable => format!(
             "Read it from a secure property instead (var {name} = p('secure::{property}'), with `{property}` encrypted in the app's secure properties file, or supplied at deploy time as a protected Runtime Manager property), and purge the literal from {file}'s git history. Then change the secret.",
             name = a.name,
