@@ -1725,3 +1725,11 @@ fn the_client_secret_of_an_sfdx_auth_url_is_masked() {
         &["0FCF7C8AD065BA26C1F2B5FEAB2FB411880200B162C7D62B37D3A43C3FECD987"],
     );
 }
+
+/// Found by testing: a one-line JSON log entry holding a token and a
+/// password showed the password in clear in the token's snippet.
+#[test]
+fn secret_members_of_a_json_log_line_are_masked() {
+    let fixtures = workspace().join("crates/rules/tests/fixtures");
+    assert_masked_in_every_format(&fixtures.join("IG106/json-log"), &["Json-Log-Pass-4417"]);
+}

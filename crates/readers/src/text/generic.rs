@@ -24,6 +24,12 @@ static XML_ELEMENT_VALUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"<([A-Za-z_][\w.\-:]*)>([^<\n]+)</([A-Za-z_][\w.\-:]*)>").expect("regex")
 });
 
+/// A member of a JSON object with a string value, anywhere on a line:
+/// group 1 the name, group 2 the value as written.
+static JSON_MEMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#""([A-Za-z_][A-Za-z0-9_.\-]*)"[ \t]*:[ \t]*"((?:[^"\\\n]|\\.)*)""#).expect("regex")
+});
+
 /// A line of a generic file (`dataweave`: of a `.dwl` script) that may set
 /// a secret.
 pub(super) fn generic_line(
@@ -78,6 +84,32 @@ pub(super) fn generic_line(
                 return;
             }
         }
+    }
+    // A JSON object written on one line (a structured log's entry, a
+    // minified file): each member named like a secret.
+    if line.trim_start().starts_with(['{', '[']) && line.contains("\":") {
+        for c in JSON_MEMBER.captures_iter(line) {
+            let (Some(name), Some(value)) = (c.get(1), c.get(2)) else {
+                continue;
+            };
+            let n = name.as_str();
+            let v = value.as_str();
+            if n.eq_ignore_ascii_case("key")
+                || !is_sensitive_name(n)
+                || reads_a_variable(v, v)
+                || !plausible_generic_value(v, v)
+            {
+                continue;
+            }
+            facts.assignments.push(Assignment {
+                name: n.to_string(),
+                value: v.to_string(),
+                secret: true,
+                location: loc(line_start + name.start()),
+                form: DefinitionForm::Line,
+            });
+        }
+        return;
     }
     if line.contains('<') {
         for c in XML_ELEMENT_VALUE.captures_iter(line) {

@@ -851,3 +851,33 @@ fn literal_scripts_are_one_string_after_the_header() {
         assert_eq!(literal_script(not_literal), None, "{not_literal}");
     }
 }
+
+/// Found by testing: a JSON object written on one line (a structured log's
+/// entry, a minified file) set its secret members unseen, so a snippet that
+/// showed the line for a token beside them printed them in clear.
+#[test]
+fn secret_members_of_one_line_json_objects() {
+    let text = r#"{"level":"DEBUG","request":{"username":"int@acme.com","password":"Json-Log-Pass-4417","client_secret":"{{secret}}"},"apiKey":"k-123456"}
+{"level":"INFO","msg":"password: see vault"}
+"#;
+    let (f, _) = scan(text, "sync-api.log", GENERIC);
+    let got: Vec<(&str, &str, u32, u32)> = f
+        .assignments
+        .iter()
+        .map(|a| {
+            (
+                a.name.as_str(),
+                a.value.as_str(),
+                a.location.line,
+                a.location.column,
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("password", "Json-Log-Pass-4417", 1, 56),
+            ("apiKey", "k-123456", 1, 118)
+        ]
+    );
+}
