@@ -253,6 +253,10 @@ fn read_binary_key_file(f: &WalkedFile, ext: &str, bytes: &[u8], out: &mut FileO
         size: bytes.len() as u64,
     };
     if let Some(kind) = keystore_kind(ext) {
+        // An empty file (a placeholder) holds no key.
+        if bytes.is_empty() {
+            return true;
+        }
         out.key_material = Some(KeyMaterial {
             keystore_protection: certificates::keystore_protection(bytes),
             ..key_material(kind, None)

@@ -943,3 +943,12 @@ fn mule3_https_connector_stores_load_their_keystores() {
         ],
     );
 }
+
+/// Found by testing: an empty file named like a keystore (a placeholder
+/// kept so a folder exists, `touch keys/app.jks`) was reported as a
+/// committed keystore; it holds no key.
+#[test]
+fn empty_keystore_files_hold_no_key() {
+    let findings = common::run("IG105", "IG105/empty-keystore");
+    assert!(findings.is_empty(), "{findings:#?}");
+}
