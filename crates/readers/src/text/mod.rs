@@ -211,6 +211,12 @@ fn clean_value(raw: &str) -> String {
     }
 }
 
+/// A token shortened in a document (`00D...!AQxyz...`, `...…`): dots
+/// in a row, or an ellipsis right after it. What is left logs in nowhere.
+fn elided(text: &str, m: &regex::Match<'_>) -> bool {
+    m.as_str().contains("..") || text[m.end()..].starts_with('\u{2026}')
+}
+
 /// A token without the `.` that ends a sentence, when it stays a token.
 fn token_value(re: &Regex, found: &str) -> String {
     let trimmed = found.trim_end_matches('.');
@@ -291,6 +297,9 @@ pub(crate) fn scan_file(text: &str, path: &str, kind: TextKind) -> Scanned {
         && (memchr::memchr(b'!', bytes).is_some() || memmem::find(bytes, b"%21").is_some())
     {
         for m in ACCESS_TOKEN.find_iter(text) {
+            if elided(text, &m) {
+                continue;
+            }
             facts.tokens.push(TokenCandidate {
                 kind: TokenKind::AccessToken,
                 value: token_value(&ACCESS_TOKEN, m.as_str()),
@@ -301,6 +310,9 @@ pub(crate) fn scan_file(text: &str, path: &str, kind: TextKind) -> Scanned {
     }
     if seen & N_REFRESH != 0 {
         for m in REFRESH_TOKEN.find_iter(text) {
+            if elided(text, &m) {
+                continue;
+            }
             facts.tokens.push(TokenCandidate {
                 kind: TokenKind::RefreshToken,
                 value: token_value(&REFRESH_TOKEN, m.as_str()),

@@ -881,3 +881,25 @@ fn secret_members_of_one_line_json_objects() {
         ]
     );
 }
+
+/// Found by testing: a token shortened in a document (`00D...!AQxyz...`,
+/// `5Aep861...…`) was reported as a committed token, though what is left of
+/// it logs in nowhere. A whole token at the end of a sentence still counts.
+#[test]
+fn elided_tokens_are_no_tokens() {
+    let whole = "00D5g00000Orlaw!AQlXaI.FcHHC5uAIO9yblhFVb8lwH3RzK6LbcfBMGpurD3QCExlw32T2qVRJ";
+    let text = format!(
+        "token was 00D5g00000Orlaw!AQlXaI.FcHHC5uAIO9yblhFVb... (truncated)\n\
+         middle: 00D5g00000Orlaw!AQlXaI.FcHHC5uAIO...lw32T2qVRJXp939SbEGo8\n\
+         unicode: 00D5g00000Orlaw!AQlXaI.FcHHC5uAIO9yblhFVb8l\u{2026}\n\
+         refresh: 5Aep861Rufo5W4zeONcjQUPStrleJ3uA4KAXROL18bzsJqHs9f3NlTN6jIy7AloF...\n\
+         The session id is {whole}.\n"
+    );
+    let (f, _) = scan(&text, "notes.md", GENERIC);
+    let got: Vec<(u32, &str)> = f
+        .tokens
+        .iter()
+        .map(|t| (t.location.line, t.value.as_str()))
+        .collect();
+    assert_eq!(got, vec![(5, whole)]);
+}
