@@ -214,7 +214,10 @@ fn references<'a>(inventory: &'a Inventory, files: &HashSet<&str>) -> Vec<KeyRef
                     } else {
                         "as trusted certificates"
                     },
-                    advice: None,
+                    advice: tls
+                        .context
+                        .is_https_connector()
+                        .then_some(Advice::provide(PROVIDE_MULE3_HTTPS)),
                     paths,
                     clear_passwords,
                     identities: identities
@@ -441,6 +444,9 @@ impl Advice {
         }
     }
 }
+
+/// A Mule 3 HTTPS connector's store: Mule 3 has no `${secure::...}`.
+const PROVIDE_MULE3_HTTPS: &str = "have Mule load the keystore at deploy time from a secret store (<https:tls-key-store path=\"${https.keystore.path}\" storePassword=\"${https.keystore.password}\" keyPassword=\"${https.key.password}\"/>), with its passwords encrypted by a <secure-property-placeholder:config> whose key is supplied at deploy time, or set as hidden properties in Runtime Manager";
 
 const ROTATE_SSH: &str = "create a new SSH key pair and replace the old public key with the new one in the SFTP server's authorized keys";
 

@@ -904,6 +904,14 @@ fn mule3_https_connector_stores_load_their_keystores() {
         server.message
     );
     assert_eq!(server.environments, vec!["prod".to_string()]);
+    // Mule 3 has no `${secure::...}`: the fix says how Mule 3 hides them.
+    assert!(
+        server.fix.contains("<https:tls-key-store path=")
+            && server.fix.contains("secure-property-placeholder")
+            && !server.fix.contains("secure::"),
+        "{}",
+        server.fix
+    );
     let client = common::finding_at(&findings, "keys/client.p12", 0);
     assert_eq!(client.severity, Severity::Critical, "{}", client.message);
     assert!(
