@@ -31,6 +31,7 @@ and PKCS#12 files (`.p12`, `.pfx`), PuTTY private keys (`.ppk`, told by their
 and binary keyrings and exports holding a secret key: `secring.gpg`, `.pgp`, `.skr`),
 and private key blocks pasted into any other text file. It links each keystore to the
 configurations that load it (`tls:key-store path=`, the JWT connection's `keyStore=`,
+Mule 3's HTTPS connector stores `<https:tls-key-store>`, `<https:tls-client>`, `<https:tls-server>`,
 the Crypto module's `<crypto:jce-config keystore=>` and `<crypto:pgp-config
 privateKeyring= publicKeyring=>`, Mule 3's PGP key manager bean
 `org.mule.module.pgp.PGPKeyRingImpl` with its `secretKeyRingFileName` and
