@@ -318,14 +318,30 @@ fn check_app(app: &MuleApp, out: &mut Vec<Finding>) {
                 .cloned()
                 .collect();
             let who = describe_identities(&plain_ids);
+            // The audience is a value inside the signed assertion, not an
+            // address anything connects to: what is wrong is the scheme
+            // Salesforce checks it against.
+            let what = if attr.name.eq_ignore_ascii_case("audienceUrl") {
+                format!(
+                    "sets {} to {}, an http:// audience {}: Salesforce expects https://login.salesforce.com (https://test.salesforce.com for sandboxes, or the My Domain URL) and rejects the assertion otherwise",
+                    attr.name,
+                    urls_of(&hits),
+                    env_phrase(&envs).trim_end()
+                )
+            } else {
+                format!(
+                    "sends {} to {} over plain HTTP {}",
+                    attr.name,
+                    urls_of(&hits),
+                    env_phrase(&envs)
+                )
+            };
             let message = format!(
-                "{} `{}` ({}) sends {} to {} over plain HTTP {}{}",
+                "{} `{}` ({}) {}{}",
                 app.name,
                 conn.config_name,
                 conn.element,
-                attr.name,
-                urls_of(&hits),
-                env_phrase(&envs),
+                what,
                 who.as_deref()
                     .map(|w| format!(", logging in as {w}"))
                     .unwrap_or_default()

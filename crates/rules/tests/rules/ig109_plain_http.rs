@@ -272,3 +272,20 @@ fn a_dataweave_url_is_judged_by_its_literal_scheme() {
         "{m}"
     );
 }
+
+/// Found by testing as a user would: an `http://` audience is a value in
+/// the signed assertion, not an address anything connects to: the finding
+/// says what Salesforce expects instead of "sends audienceUrl ... over plain
+/// HTTP".
+#[test]
+fn an_http_audience_is_said_as_an_audience() {
+    const X: &str = "claims-sapi/src/main/mule/global.xml";
+    common::assert_places("IG109", "IG109/audience", &[(X, 8)]);
+    let f = &common::run("IG109", "IG109/audience")[0];
+    assert!(
+        f.message.contains("sets audienceUrl to http://test.salesforce.com, an http:// audience in every environment: Salesforce expects https://login.salesforce.com"),
+        "{}",
+        f.message
+    );
+    assert!(!f.message.contains("over plain HTTP"), "{}", f.message);
+}
