@@ -700,9 +700,22 @@ fn material_finding(inventory: &Inventory, km: &KeyMaterial, refs: &[KeyRef<'_>]
             key_aliases.join(", ")
         ));
     } else if is_keystore && trust_only {
-        message.push_str(
-            "; it is only used as a trust store: if it holds public certificates only, this is informational",
-        );
+        // Its entries were read (a JKS lists them; a PKCS#12 opened with a
+        // committed or no password): it is known to hold no key.
+        let read = inventory
+            .certificates
+            .iter()
+            .filter(|c| c.location.path == path)
+            .count();
+        if read > 0 {
+            message.push_str(&format!(
+                "; it is only used as a trust store and holds public certificates only ({read} read, no private key): informational"
+            ));
+        } else {
+            message.push_str(
+                "; it is only used as a trust store: if it holds public certificates only, this is informational",
+            );
+        }
     } else if encrypted == Some(false) {
         message.push_str("; anyone with the repository can use it");
     }

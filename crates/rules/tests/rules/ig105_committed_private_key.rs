@@ -257,6 +257,15 @@ fn trust_store_holding_a_key_with_its_password_committed_is_critical() {
         .any(|r| r.path.ends_with("properties/prod.yaml") && r.line == 3));
     let certs_only = common::finding_at(&findings, "certs/partner-truststore.p12", 0);
     assert_eq!(certs_only.severity, Severity::Low, "{}", certs_only.message);
+    // Opened with its committed password: known to hold no key, said so
+    // (not "if it holds public certificates only").
+    assert!(
+        certs_only.message.ends_with(
+            "it is only used as a trust store and holds public certificates only (1 read, no private key): informational"
+        ),
+        "{}",
+        certs_only.message
+    );
     common::assert_no_secrets(rel, &["fixture-trust-7"]);
 }
 
