@@ -240,6 +240,13 @@ fn source_phrase(cert: &CertificateFacts) -> String {
         .as_deref()
         .map(|a| format!(" alias `{a}`"))
         .unwrap_or_default();
+    // A keystore is reported as a whole file: the certificate's place in it
+    // tells two chain certificates of one subject apart.
+    let alias = match (cert.index, cert.alias.is_some()) {
+        (0, _) => alias,
+        (i, true) => format!("{alias}, chain certificate {}", i + 1),
+        (i, false) => format!(", certificate {} in the file", i + 1),
+    };
     match cert.source {
         CertificateSource::Pem | CertificateSource::Der => String::new(),
         CertificateSource::Jks => format!(" (Java keystore{alias})"),
@@ -607,6 +614,39 @@ mod tests {
         );
         assert!(f.related.iter().any(|r| r.line == 12));
         assert!(f.fix.contains("intguard keys new"), "{}", f.fix);
+    }
+
+    /// Two expired chain certificates of one subject in a PKCS#12 file
+    /// (reported as the whole file) are told apart by their place in it.
+    #[test]
+    fn chain_certificates_of_a_keystore_are_told_apart() {
+        let path = "orders/src/main/resources/keys/partner.p12";
+        let mut first = cert(path, 0, NOW - 3 * DAY, 2048);
+        first.source = CertificateSource::Pkcs12;
+        first.alias = Some("partner".into());
+        let mut second = first.clone();
+        second.index = 2;
+        second.sha256_fingerprint = "AB:CD".into();
+        let mut loose = first.clone();
+        loose.alias = None;
+        loose.index = 1;
+        loose.sha256_fingerprint = "EF:01".into();
+        let inv = Inventory {
+            now_unix: NOW,
+            certificates: vec![first, second, loose],
+            ..Default::default()
+        };
+        let messages: Vec<String> = run(&inv).into_iter().map(|f| f.message).collect();
+        for want in [
+            "partner.p12 (PKCS#12 keystore alias `partner`, opened with its committed password): certificate",
+            "partner.p12 (PKCS#12 keystore alias `partner`, chain certificate 3, opened with its committed password): certificate",
+            "partner.p12 (PKCS#12 keystore, certificate 2 in the file, opened with its committed password): certificate",
+        ] {
+            assert!(
+                messages.iter().any(|m| m.starts_with(want)),
+                "{want:?} not in {messages:#?}"
+            );
+        }
     }
 
     #[test]
