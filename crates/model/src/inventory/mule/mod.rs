@@ -286,6 +286,21 @@ impl MuleApp {
         self.declared_secure_property_names().any(|d| d == name)
     }
 
+    /// Every credential the app's HTTP requests send: the operations', the
+    /// request configs' defaults, and those set for a payload no request
+    /// sends.
+    pub fn http_credentials(&self) -> impl Iterator<Item = &HttpCredential> {
+        self.http_request_operations
+            .iter()
+            .flat_map(|r| &r.credentials)
+            .chain(
+                self.http_requests
+                    .iter()
+                    .flat_map(|r| &r.default_credentials),
+            )
+            .chain(&self.unsent_payload_credentials)
+    }
+
     /// True when the path lies in the app's test sources (MUnit).
     pub fn is_test_path(&self, path: &str) -> bool {
         path.contains("/src/test/")
@@ -315,15 +330,7 @@ impl MuleApp {
         // What an HTTP request sends as a credential (`password:
         // p('secure::sf.pw')` in a login body, an `x-api-key` header).
         pending.extend(
-            self.http_request_operations
-                .iter()
-                .flat_map(|r| &r.credentials)
-                .chain(
-                    self.http_requests
-                        .iter()
-                        .flat_map(|r| &r.default_credentials),
-                )
-                .chain(&self.unsent_payload_credentials)
+            self.http_credentials()
                 .filter(|c| !c.constant)
                 .flat_map(|c| c.references())
                 .map(|p| p.name),
@@ -430,15 +437,7 @@ impl MuleApp {
         // Credentials an HTTP request sends, written as constants: the whole
         // value and, for `Authorization`, the credential after the scheme.
         for c in self
-            .http_request_operations
-            .iter()
-            .flat_map(|r| &r.credentials)
-            .chain(
-                self.http_requests
-                    .iter()
-                    .flat_map(|r| &r.default_credentials),
-            )
-            .chain(&self.unsent_payload_credentials)
+            .http_credentials()
             .filter(|c| c.constant && !vocab::is_placeholder_value(&c.value.raw))
         {
             out.push(c.value.raw.clone());
