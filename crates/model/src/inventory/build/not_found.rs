@@ -8,20 +8,14 @@ use std::collections::HashSet;
 
 use crate::finding::Diagnostic;
 use crate::inventory::graph::{AccessAssignment, AssignmentSource};
-use crate::inventory::salesforce::same_profile;
+use crate::inventory::salesforce::{same_profile, STANDARD_PROFILE_LABELS};
 use crate::inventory::Inventory;
 
-/// Standard profiles a user definition names that projects seldom retrieve:
-/// assigning one is no mistake, and their grants are Salesforce's.
-const STANDARD_PROFILES: &[&str] = &[
-    "System Administrator",
-    "Standard User",
-    "Standard Platform User",
-    "Read Only",
-    "Contract Manager",
-    "Marketing User",
-    "Solution Manager",
-    "Minimum Access - API Only Integrations",
+/// Standard profiles a user definition may name that projects seldom
+/// retrieve, besides [`STANDARD_PROFILE_LABELS`]' (whose labels differ from
+/// their file names): assigning one is no mistake, and their grants are
+/// Salesforce's.
+const OTHER_STANDARD_PROFILES: &[&str] = &[
     "Minimum Access - Salesforce",
     "Salesforce API Only System Integrations",
     "Analytics Cloud Integration User",
@@ -35,6 +29,15 @@ const STANDARD_PROFILES: &[&str] = &[
     "Customer Community User",
     "Partner Community User",
 ];
+
+/// A standard profile, by label or file name.
+fn is_standard_profile(name: &str) -> bool {
+    STANDARD_PROFILE_LABELS
+        .iter()
+        .map(|(label, _)| *label)
+        .chain(OTHER_STANDARD_PROFILES.iter().copied())
+        .any(|s| same_profile(s, name))
+}
 
 impl Inventory {
     /// A `metadata-not-found` warning for each profile, permission set or
@@ -74,8 +77,7 @@ impl Inventory {
                 continue;
             };
             if let Some(p) = &id.profile {
-                let standard = STANDARD_PROFILES.iter().any(|s| same_profile(s, &p.name));
-                if !md.profiles.is_empty() && !standard {
+                if !md.profiles.is_empty() && !is_standard_profile(&p.name) {
                     warn(p, "profile", user);
                 }
             }
