@@ -740,19 +740,19 @@ impl Rule for CommittedEncryptionKey {
                     format!("part of the key: {}", piece.describe()),
                 ));
             }
+            // A key kept in a secure file is no key a Mule 4 config can
+            // read (`${name}` reads plain files only, and the file needs the
+            // key first); it is committed all the same.
+            let in_secure_file = src.kind == KeySourceKind::PropertyFile
+                && src.app.is_some_and(|a| {
+                    a.property_files
+                        .iter()
+                        .any(|f| f.secure && f.path == src.location.path)
+                });
             for (app, config) in &ck.users {
                 if src.kind != KeySourceKind::Literal && config.location != *src.location {
-                    // A Mule 4 key kept in a secure file is no key the
-                    // config can read (`${name}` reads plain files only, and
-                    // the file needs the key first); it is committed all
-                    // the same.
-                    let in_secure_file = src.kind == KeySourceKind::PropertyFile
-                        && app.runtime == intguard_model::MuleRuntime::Mule4
-                        && src.app.is_some_and(|a| {
-                            a.property_files
-                                .iter()
-                                .any(|f| f.secure && f.path == src.location.path)
-                        });
+                    let in_secure_file =
+                        in_secure_file && app.runtime == intguard_model::MuleRuntime::Mule4;
                     let how = if in_secure_file {
                         "names this property as its key, which Mule cannot read from a secure-properties file (the key must open the file first)"
                     } else {

@@ -326,7 +326,7 @@ fn check_app(app: &MuleApp, out: &mut Vec<Finding>) {
                     "sets {} to {}, an http:// audience {}: Salesforce expects https://login.salesforce.com (https://test.salesforce.com for sandboxes, or the My Domain URL) and rejects the assertion otherwise",
                     attr.name,
                     urls_of(&hits),
-                    env_phrase(&envs).trim_end()
+                    env_phrase(&envs)
                 )
             } else {
                 format!(
