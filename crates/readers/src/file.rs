@@ -363,7 +363,8 @@ fn read_text_key_or_report(text: &str, display: &str, out: &mut FileOutput) -> b
                 "intguard-report",
                 display,
                 format!(
-                    "shaped like a {what} written by intguard, but holds {held}, which intguard never writes: audited as any file"
+                    "shaped like {} {what} written by intguard, but holds {held}, which intguard never writes: audited as any file",
+                    article(what)
                 ),
             ));
             return false;
@@ -376,16 +377,22 @@ fn read_text_key_or_report(text: &str, display: &str, out: &mut FileOutput) -> b
             display,
             format!(
                 "skipped: {} {what} written by intguard, not audited",
-                if what.starts_with(['a', 'e', 'i', 'o', 'u']) {
-                    "an"
-                } else {
-                    "a"
-                }
+                article(what)
             ),
         ));
         return true;
     }
     false
+}
+
+/// `a` or `an` before the kind of one of intguard's outputs: by its sound,
+/// so `an HTML report` and `a SARIF report`.
+fn article(what: &str) -> &'static str {
+    if what.starts_with(['a', 'e', 'i', 'o', 'u', 'H']) {
+        "an"
+    } else {
+        "a"
+    }
 }
 
 /// What a file shaped like intguard's report holds that its reports never

@@ -15,6 +15,7 @@
 //! - [`json`]: the documented, versioned contract (`JSON.md`, [`JSON_SCHEMA_VERSION`]).
 //! - [`sarif`]: SARIF 2.1.0 for code scanning (GitHub reads `security-severity`).
 //! - [`markdown`]: a pull-request comment, kept under GitHub's size limit.
+//! - [`html`]: a self-contained page for people (no script, nothing loaded).
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -22,10 +23,12 @@ use std::str::FromStr;
 
 use intguard_model::{Diagnostic, Finding, RuleMeta, Severity};
 
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod sarif;
 pub mod text;
+mod visible;
 
 /// Version of the JSON report contract (see `JSON.md`). Additive changes keep
 /// `1.x`; removing or renaming a field bumps the major version.
@@ -105,10 +108,17 @@ pub enum Format {
     Json,
     Sarif,
     Markdown,
+    Html,
 }
 
 impl Format {
-    pub const ALL: [Format; 4] = [Format::Text, Format::Json, Format::Sarif, Format::Markdown];
+    pub const ALL: [Format; 5] = [
+        Format::Text,
+        Format::Json,
+        Format::Sarif,
+        Format::Markdown,
+        Format::Html,
+    ];
 
     /// The name accepted by `--format`.
     pub fn name(self) -> &'static str {
@@ -117,6 +127,7 @@ impl Format {
             Format::Json => "json",
             Format::Sarif => "sarif",
             Format::Markdown => "markdown",
+            Format::Html => "html",
         }
     }
 
@@ -127,6 +138,7 @@ impl Format {
             Format::Json => "json",
             Format::Sarif => "sarif",
             Format::Markdown => "md",
+            Format::Html => "html",
         }
     }
 }
@@ -145,7 +157,7 @@ impl fmt::Display for ParseFormatError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "unknown format `{}` (expected text, json, sarif or markdown)",
+            "unknown format `{}` (expected text, json, sarif, markdown or html)",
             self.0
         )
     }
@@ -161,6 +173,7 @@ impl FromStr for Format {
         let wanted = s.trim().to_ascii_lowercase();
         match wanted.as_str() {
             "md" => Ok(Format::Markdown),
+            "htm" => Ok(Format::Html),
             _ => Format::ALL
                 .into_iter()
                 .find(|f| f.name() == wanted)
@@ -183,6 +196,7 @@ pub fn render(format: Format, report: &Report, text: &TextOptions) -> String {
         Format::Json => json::render(report),
         Format::Sarif => sarif::render(report),
         Format::Markdown => markdown::render(report),
+        Format::Html => html::render(report),
     }
 }
 
@@ -197,7 +211,9 @@ pub fn write(
     match format {
         Format::Json => json::write(report, out),
         Format::Sarif => sarif::write(report, out),
-        Format::Text | Format::Markdown => out.write_all(render(format, report, text).as_bytes()),
+        Format::Text | Format::Markdown | Format::Html => {
+            out.write_all(render(format, report, text).as_bytes())
+        }
     }
 }
 

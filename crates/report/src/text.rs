@@ -13,6 +13,7 @@ use std::fmt::Write as _;
 use anstyle::{AnsiColor, Style};
 use intguard_model::{Diagnostic, DiagnosticLevel, Finding, Severity};
 
+use crate::visible::{clean, needs_escape};
 use crate::{plural, scope, severity_breakdown, Report, TextOptions};
 
 /// Snippets longer than this are shown as a window around the column.
@@ -245,32 +246,6 @@ fn write_summary(out: &mut String, p: &Painter, report: &Report) {
     }
 }
 
-/// True for characters that must not reach a terminal raw: control characters
-/// (escape sequences, carriage returns) and bidirectional overrides.
-fn needs_escape(c: char) -> bool {
-    c.is_control()
-        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-}
-
-/// Makes text from scanned files safe to print: tabs become spaces, other
-/// control characters and bidi overrides become visible `\u{..}` escapes.
-fn clean(text: &str) -> String {
-    if !text.chars().any(needs_escape) {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '\t' => out.push(' '),
-            c if needs_escape(c) => {
-                let _ = write!(out, "\\u{{{:x}}}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// The one place that knows about ANSI styles.
 struct Painter {
     color: bool,
@@ -342,12 +317,5 @@ mod tests {
         assert!(shown.starts_with('…') && shown.ends_with('…'));
         assert!(shown.chars().count() <= SNIPPET_WIDTH + 2);
         assert_eq!(shown.chars().nth(caret.unwrap()), Some('X'));
-    }
-
-    #[test]
-    fn control_characters_are_made_visible() {
-        assert_eq!(clean("a\u{1b}[31mb"), "a\\u{1b}[31mb");
-        assert_eq!(clean("x\u{202e}y"), "x\\u{202e}y");
-        assert_eq!(clean("plain"), "plain");
     }
 }

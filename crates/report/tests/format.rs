@@ -1,7 +1,7 @@
 mod common;
 
 use common::Fixture;
-use intguard_report::{json, markdown, render, sarif, text, write, Format, TextOptions};
+use intguard_report::{html, json, markdown, render, sarif, text, write, Format, TextOptions};
 
 #[test]
 fn names_round_trip() {
@@ -11,10 +11,11 @@ fn names_round_trip() {
     }
     assert_eq!("MarkDown".parse::<Format>(), Ok(Format::Markdown));
     assert_eq!(" md ".parse::<Format>(), Ok(Format::Markdown));
-    let err = "html".parse::<Format>().unwrap_err();
+    assert_eq!("HTM".parse::<Format>(), Ok(Format::Html));
+    let err = "pdf".parse::<Format>().unwrap_err();
     assert_eq!(
         err.to_string(),
-        "unknown format `html` (expected text, json, sarif or markdown)"
+        "unknown format `pdf` (expected text, json, sarif, markdown or html)"
     );
     assert_eq!(Format::default(), Format::Text);
 }
@@ -28,6 +29,7 @@ fn render_dispatches_and_ends_with_a_newline() {
         assert_eq!(render(Format::Json, &r, &plain), json::render(&r));
         assert_eq!(render(Format::Sarif, &r, &plain), sarif::render(&r));
         assert_eq!(render(Format::Markdown, &r, &plain), markdown::render(&r));
+        assert_eq!(render(Format::Html, &r, &plain), html::render(&r));
         for f in Format::ALL {
             assert!(render(f, &r, &plain).ends_with('\n'), "{f}");
         }
@@ -69,7 +71,7 @@ fn write_streams_the_same_bytes_and_reports_write_errors() {
 fn machine_formats_ignore_the_color_option() {
     let fx = Fixture::sample();
     let r = fx.report();
-    for f in [Format::Json, Format::Sarif, Format::Markdown] {
+    for f in [Format::Json, Format::Sarif, Format::Markdown, Format::Html] {
         let out = render(f, &r, &TextOptions { color: true });
         assert!(!out.contains('\u{1b}'), "{f}");
     }

@@ -17,6 +17,8 @@ pub enum FormatArg {
     Json,
     Sarif,
     Markdown,
+    /// A self-contained page for people (no script, loads nothing).
+    Html,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -205,6 +207,7 @@ pub fn report(outcome: &ScanOutcome, args: &ReportArgs, config: &Config) -> i32 
         FormatArg::Json => Format::Json,
         FormatArg::Sarif => Format::Sarif,
         FormatArg::Markdown => Format::Markdown,
+        FormatArg::Html => Format::Html,
     };
     let file = output::output_file(args.output.as_deref());
     let to_terminal = file.is_none() && std::io::stdout().is_terminal();

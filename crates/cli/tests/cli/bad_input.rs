@@ -664,7 +664,7 @@ fn utf16_files_are_read_as_text() {
         }
         write(&app, &format!("src/main/mule/{name}"), bytes);
     }
-    for format in ["text", "json", "sarif", "markdown"] {
+    for format in ["text", "json", "sarif", "markdown", "html"] {
         let run = run_cmd(intguard().arg("scan").arg(&app).args(["--format", format]));
         run.expect_no_panic().expect_code(1);
         assert!(

@@ -123,6 +123,7 @@ fn reports_written_into_the_scanned_folder_are_not_audited() {
         ("sarif", "intguard.sarif"),
         ("json", "report.json"),
         ("markdown", "comment.md"),
+        ("html", "intguard.html"),
         ("text", "report.txt"),
     ] {
         in_repo(&[
@@ -171,6 +172,7 @@ fn reports_written_into_the_scanned_folder_are_not_audited() {
         [
             "./comment.md",
             "./intguard-baseline.json",
+            "./intguard.html",
             "./intguard.sarif",
             "./report-colour.txt",
             "./report.json",
@@ -255,6 +257,68 @@ fn a_report_lookalike_holding_a_key_or_token_is_audited() {
     assert!(
         notes.iter().all(|m| m.contains("audited as any file")),
         "{notes:?}"
+    );
+}
+
+/// The same for the HTML report: a key pasted between its first and last
+/// lines is audited, with a note naming the kind of report it imitates.
+#[test]
+fn an_html_report_lookalike_holding_a_key_is_audited() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = run_cmd(
+        intguard()
+            .args(["scan", "--fail-on", "none", "--format", "html"])
+            .arg(example()),
+    );
+    let key = rcgen::KeyPair::generate().unwrap().serialize_pem();
+    let page = run
+        .stdout
+        .replacen("<main>\n", &format!("<main>\n<pre>{key}</pre>\n"), 1);
+    assert_ne!(page, run.stdout);
+    write(tmp.path(), "report.html", &page);
+    write(tmp.path(), "intguard.html", &run.stdout);
+    let gate = run_cmd(
+        intguard()
+            .args(["scan", "--format", "json"])
+            .arg(tmp.path()),
+    );
+    gate.expect_code(1);
+    let report = gate.json();
+    let found: Vec<(&str, &str)> = findings(&report)
+        .iter()
+        .map(|f| {
+            let path = f["path"].as_str().unwrap();
+            (
+                f["rule"].as_str().unwrap(),
+                path.rsplit('/').next().unwrap(),
+            )
+        })
+        .collect();
+    // Audited as any file (the examples in its rule documentation too);
+    // intguard's own report is not.
+    assert!(found.contains(&("IG105", "report.html")), "{report:#}");
+    assert!(
+        found.iter().all(|(_, file)| *file == "report.html"),
+        "{report:#}"
+    );
+    let notes: Vec<(&str, &str)> = diagnostics(&report)
+        .iter()
+        .filter(|d| d["code"] == "intguard-report")
+        .map(|d| {
+            let path = d["path"].as_str().unwrap();
+            (
+                path.rsplit('/').next().unwrap(),
+                d["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            ("intguard.html", "skipped: an HTML report written by intguard, not audited"),
+            ("report.html", "shaped like an HTML report written by intguard, but holds a private key, which intguard never writes: audited as any file")
+        ],
+        "{report:#}"
     );
 }
 

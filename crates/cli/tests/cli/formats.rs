@@ -659,6 +659,88 @@ fn markdown_has_a_heading_and_the_severity_table() {
 }
 
 // ---------------------------------------------------------------------------
+// HTML
+
+/// The HTML report of the example: one article per finding of the JSON
+/// report, at the same place with the same rule, fingerprint and severity;
+/// the verdict and counts of the JSON summary; no script and nothing loaded.
+#[test]
+fn html_shows_every_finding_of_the_json_report() {
+    let json = scan_json(&example(), &[]).1;
+    let run = run_cmd(
+        intguard()
+            .arg("scan")
+            .arg(example())
+            .args(["--format", "html"]),
+    );
+    run.expect_code(1);
+    let html = &run.stdout;
+    assert!(html.starts_with("<!DOCTYPE html>\n"), "{html}");
+    assert!(html.ends_with("</html>\n"));
+    let articles: Vec<&str> = html.split("<article ").skip(1).collect();
+    let findings = findings(&json);
+    assert_eq!(articles.len(), findings.len());
+    for (article, f) in articles.iter().zip(findings) {
+        let place = format!(
+            "{}:{}:{}",
+            f["path"].as_str().unwrap(),
+            f["line"],
+            f["column"]
+        );
+        let place = if f["line"] == 0 {
+            f["path"].as_str().unwrap().to_string()
+        } else {
+            place
+        };
+        for expected in [
+            format!("class=\"finding {}\"", f["severity"].as_str().unwrap()),
+            format!(
+                "<code>{}</code></a> {}",
+                f["rule"].as_str().unwrap(),
+                f["name"].as_str().unwrap()
+            ),
+            format!("<code class=\"at\">{place}</code>"),
+            format!(
+                "<code class=\"fingerprint\">{}</code>",
+                f["fingerprint"].as_str().unwrap()
+            ),
+        ] {
+            assert!(article.contains(&expected), "{expected} in {article}");
+        }
+    }
+    let failing = json["summary"]["by_severity"]["critical"].as_u64().unwrap()
+        + json["summary"]["by_severity"]["high"].as_u64().unwrap();
+    assert!(
+        html.contains(&format!(
+            "Failing: {failing} findings at or above high (--fail-on high)"
+        )),
+        "{html}"
+    );
+    for sev in SEVERITIES {
+        let n = json["summary"]["by_severity"][sev].as_u64().unwrap();
+        assert_eq!(
+            html.contains(&format!("<label for=\"show-{sev}\" class=\"sev {sev}\" title=\"show or hide the {sev} findings\">{n} {sev}</label>")),
+            n > 0,
+            "{sev}"
+        );
+    }
+    assert!(!html.contains("<script") && !html.contains(" src="));
+    assert!(html.contains("content=\"default-src 'none'; style-src 'unsafe-inline'\""));
+
+    let clean = run_cmd(
+        intguard()
+            .arg("scan")
+            .arg(example_app("invoices-eapi"))
+            .args(["--format", "html"]),
+    );
+    clean.expect_code(0);
+    assert!(clean
+        .stdout
+        .contains("No integration-credential problems found"));
+    assert!(!clean.stdout.contains("<article"));
+}
+
+// ---------------------------------------------------------------------------
 // Text
 
 /// Removes ANSI escape sequences (CSI ... final byte).
@@ -761,7 +843,7 @@ fn colour_only_when_asked_or_on_a_terminal() {
     );
     assert!(has_ansi(&forced.stdout));
     // Other formats never have colour.
-    for format in ["json", "sarif", "markdown"] {
+    for format in ["json", "sarif", "markdown", "html"] {
         let run = run_cmd(
             intguard()
                 .arg("scan")
@@ -816,7 +898,7 @@ fn colour_on_a_terminal_unless_no_color() {
 #[test]
 fn output_writes_the_file_and_nothing_to_stdout() {
     let tmp = tempfile::tempdir().unwrap();
-    for format in ["text", "json", "sarif", "markdown"] {
+    for format in ["text", "json", "sarif", "markdown", "html"] {
         let path = tmp.path().join(format!("report.{format}"));
         let to_file = run_cmd(
             intguard()

@@ -112,7 +112,7 @@ fn crlf_checkout_reports_what_an_lf_checkout_reports() {
     assert!(message.contains("(23)"), "{message}");
 
     // Neither line of it is printed, in any format, from either checkout.
-    for format in ["text", "json", "sarif", "markdown"] {
+    for format in ["text", "json", "sarif", "markdown", "html"] {
         for tmp in [&lf, &crlf] {
             let run = scan(tmp, format);
             for piece in ["Winter2024x", "Rotated#77y"] {

@@ -175,7 +175,7 @@ fn a_broken_snapshot_is_a_usage_error() {
 #[test]
 fn every_report_format() {
     let s = setup();
-    for format in ["text", "sarif", "markdown"] {
+    for format in ["text", "sarif", "markdown", "html"] {
         let run = audit(&s, &["--format", format, "--color", "never"]);
         run.expect_no_panic().expect_code(1);
         assert!(run.stdout.contains("IG113"), "{format}: {}", run.stdout);

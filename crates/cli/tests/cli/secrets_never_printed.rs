@@ -764,8 +764,9 @@ output application/json
 // ---------------------------------------------------------------------------
 // Checking
 
-/// The forms a secret could take in an output: as is, JSON-escaped, and
-/// Markdown-escaped (the Markdown report backslash-escapes punctuation).
+/// The forms a secret could take in an output: as is, JSON-escaped,
+/// Markdown-escaped (the Markdown report backslash-escapes punctuation) and
+/// HTML-escaped.
 fn forms(secret: &str) -> Vec<String> {
     let json = serde_json::to_string(secret).unwrap();
     let json = json[1..json.len() - 1].to_string();
@@ -776,7 +777,13 @@ fn forms(secret: &str) -> Vec<String> {
             escape.then_some('\\').into_iter().chain([c])
         })
         .collect();
-    let mut forms = vec![secret.to_string(), json, markdown];
+    let html = secret
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;");
+    let mut forms = vec![secret.to_string(), json, markdown, html];
     forms.dedup();
     forms
 }
@@ -907,6 +914,7 @@ fn no_secret_appears_in_any_output() {
             "markdown".into(),
             vec!["--format".into(), "markdown".into()],
         ),
+        ("html".into(), vec!["--format".into(), "html".into()]),
         (
             "json with --write-baseline".into(),
             vec![
@@ -1054,7 +1062,7 @@ fn secrets_reused_across_files_are_masked_everywhere() {
     );
     let mut secrets = Secrets::new();
     add(&mut secrets, secret, "reused password");
-    for format in ["text", "json", "sarif", "markdown"] {
+    for format in ["text", "json", "sarif", "markdown", "html"] {
         let run = run_cmd(intguard().arg("scan").arg(&app).args(["--format", format]));
         run.expect_no_panic().expect_code(1);
         assert_no_secret(format, &run.stdout, &secrets);
@@ -1111,7 +1119,7 @@ fn secrets_in_a_yaml_list_are_masked_everywhere() {
     add(&mut secrets, first, "aliased list item");
     add(&mut secrets, second, "aliased list item");
     add(&mut secrets, new, "list item");
-    for format in ["text", "json", "sarif", "markdown"] {
+    for format in ["text", "json", "sarif", "markdown", "html"] {
         let run = run_cmd(intguard().arg("scan").arg(&app).args(["--format", format]));
         run.expect_no_panic().expect_code(1);
         assert_no_secret(format, &run.stdout, &secrets);

@@ -130,7 +130,7 @@ pub fn scan_json(path: &Path, extra: &[&str]) -> (Run, Value) {
 /// `intguard scan path` in every output format (no colour), with `extra`
 /// arguments: (format, run), each run checked not to have panicked.
 pub fn scan_every_format(path: &Path, extra: &[&str]) -> Vec<(&'static str, Run)> {
-    ["text", "json", "sarif", "markdown"]
+    ["text", "json", "sarif", "markdown", "html"]
         .into_iter()
         .map(|format| {
             let run = run_cmd(
