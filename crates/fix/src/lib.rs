@@ -1,6 +1,7 @@
 //! `intguard fix`: moves plaintext secrets of Mule apps into encrypted secure properties,
 //! and re-encrypts secure properties under a new key, with strong settings when asked
-//! (`--upgrade-encryption`: [`plan_rotation`]).
+//! (`--upgrade-encryption`: [`plan_rotation`]); derives least-privilege permission sets
+//! for integration users from what their apps do ([`plan_permission_sets`]).
 //!
 //! Planning reads nothing but the [`Inventory`], the IG102 findings and the files they
 //! name; it returns a [`Plan`]: the new text of every file to change, built by minimal
@@ -46,6 +47,7 @@
 mod cipher_settings;
 mod git;
 mod json;
+mod permissions;
 mod props;
 mod rotate;
 mod secrets;
@@ -59,6 +61,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub use git::dirty_files;
+pub use permissions::{
+    default_name, is_valid_name, permission_set_folder, plan_permission_sets, LeastPrivilegeSet,
+    LeftOut, ObjectGrantPlan, PermissionsOptions, PermissionsPlan,
+};
 pub use rotate::plan_rotation;
 pub use secrets::{plan_secrets, SecretsOptions};
 
@@ -293,7 +299,7 @@ impl Plan {
     }
 }
 
-fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
+pub(crate) fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),

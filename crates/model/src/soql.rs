@@ -103,6 +103,33 @@ impl ObjectRef {
     }
 }
 
+/// The field of a query's object that a field path reads: the path itself
+/// when it has no relationship (`Amount__c`), else the lookup field of its
+/// first relationship, `Account__c` for `Account__r.Name`, `OwnerId` for
+/// `Owner.Name` (a standard relationship's field is its name and `Id`).
+/// `None` for what is no field name (a function call, `*`).
+pub fn field_on_object(path: &str) -> Option<String> {
+    let path = path.trim();
+    let (first, through) = match path.split_once('.') {
+        Some((first, _)) => (first, true),
+        None => (path, false),
+    };
+    let mut chars = first.chars();
+    let is_name = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !is_name {
+        return None;
+    }
+    if !through {
+        return Some(first.to_string());
+    }
+    let b = first.as_bytes();
+    if b.len() > 3 && b[b.len() - 3..].eq_ignore_ascii_case(b"__r") {
+        return Some(format!("{}__c", &first[..first.len() - 3]));
+    }
+    Some(format!("{first}Id"))
+}
+
 /// Why a query could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SoqlError {
@@ -1101,6 +1128,24 @@ fn singular(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_field_a_path_reads_on_its_object() {
+        assert_eq!(field_on_object("Amount__c").as_deref(), Some("Amount__c"));
+        assert_eq!(field_on_object(" Name ").as_deref(), Some("Name"));
+        assert_eq!(
+            field_on_object("Account__r.Owner.Name").as_deref(),
+            Some("Account__c")
+        );
+        assert_eq!(
+            field_on_object("ns__Parent__R.Name").as_deref(),
+            Some("ns__Parent__c")
+        );
+        assert_eq!(field_on_object("Owner.Name").as_deref(), Some("OwnerId"));
+        assert_eq!(field_on_object("COUNT(Id)"), None);
+        assert_eq!(field_on_object("*"), None);
+        assert_eq!(field_on_object(""), None);
+    }
 
     fn from_objects(q: &str) -> Vec<String> {
         let mut v: Vec<String> = objects(q)

@@ -28,6 +28,10 @@ enum FixCommand {
     /// re-encrypt every `![...]` value under a new key (--rotate-key) or with AES and random
     /// IVs (--upgrade-encryption).
     Secrets(SecretsArgs),
+    /// Write a least-privilege permission set for each integration user: exactly the
+    /// object access its Mule apps use (their Salesforce operations and SOQL), to replace
+    /// the broad profile and sets IG301, IG302 and IG304 report.
+    Permissions(super::fix_permissions::PermissionsArgs),
 }
 
 /// The encryption key: from an environment variable or a file, never the command line.
@@ -76,6 +80,7 @@ struct SecretsArgs {
 pub fn run(args: FixArgs) -> i32 {
     match args.command {
         FixCommand::Secrets(a) => secrets(a),
+        FixCommand::Permissions(a) => super::fix_permissions::run(a),
     }
 }
 

@@ -15,6 +15,7 @@ mod control;
 mod example_expected;
 mod exit_codes;
 mod fix_cmd;
+mod fix_permissions_cmd;
 mod fix_texts;
 mod formats;
 mod http_bodies;

@@ -441,6 +441,12 @@ pub struct ObjectUse {
     /// Relationship paths read through this object in SOQL
     /// (`Owner.Name` on `Account`).
     pub relationships: Vec<String>,
+    /// The fields of this object its SOQL reads, as written
+    /// ([`crate::soql::field_on_object`]: `Amount__c`; `Account__c` for
+    /// `Account__r.Name`, `OwnerId` for `Owner.Name`), first seen first;
+    /// none for an object known only from a relationship name.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<String>,
     /// Known only from a relationship name (sub-query or path), not from a
     /// FROM clause or an operation's type.
     pub inferred: bool,
@@ -455,6 +461,7 @@ impl ObjectUse {
     pub fn packed(mut self) -> Self {
         self.operations.shrink_to_fit();
         self.relationships.shrink_to_fit();
+        self.fields.shrink_to_fit();
         self.locations.shrink_to_fit();
         self.apps.shrink_to_fit();
         self
@@ -608,6 +615,7 @@ mod tests {
             object: object.into(),
             operations,
             relationships: Vec::new(),
+            fields: Vec::new(),
             inferred,
             locations: Vec::new(),
             apps: Vec::new(),

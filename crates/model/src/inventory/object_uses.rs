@@ -272,27 +272,40 @@ fn pair_uses(
     // The key of the object being added, reused: most adds find their
     // object already there and need no key of their own.
     let mut key = String::new();
-    let mut add =
-        |object: &str, op: ObjectOperation, inferred: bool, rels: &[String], at: &Location| {
-            // Objects are API names (checked by the callers): ASCII.
-            key.clear();
-            key.push_str(object);
-            key.make_ascii_lowercase();
-            if !out.contains_key(key.as_str()) {
-                let new = ObjectUse {
-                    object: object.to_string(),
-                    operations: Vec::new(),
-                    relationships: Vec::new(),
-                    inferred,
-                    locations: Vec::new(),
-                    apps: vec![app.name.clone()],
-                };
-                out.insert(key.clone(), new);
-            }
-            if let Some(e) = out.get_mut(key.as_str()) {
-                merge_use_parts(e, inferred, &[op], rels, std::slice::from_ref(at), &[]);
-            }
-        };
+    let mut add = |object: &str,
+                   op: ObjectOperation,
+                   inferred: bool,
+                   rels: &[String],
+                   fields: &[String],
+                   at: &Location| {
+        // Objects are API names (checked by the callers): ASCII.
+        key.clear();
+        key.push_str(object);
+        key.make_ascii_lowercase();
+        if !out.contains_key(key.as_str()) {
+            let new = ObjectUse {
+                object: object.to_string(),
+                operations: Vec::new(),
+                relationships: Vec::new(),
+                fields: Vec::new(),
+                inferred,
+                locations: Vec::new(),
+                apps: vec![app.name.clone()],
+            };
+            out.insert(key.clone(), new);
+        }
+        if let Some(e) = out.get_mut(key.as_str()) {
+            merge_use_parts(
+                e,
+                inferred,
+                &[op],
+                rels,
+                fields,
+                std::slice::from_ref(at),
+                &[],
+            );
+        }
+    };
     // Each unknown use once (the app is the same for all): a list search per
     // use took time in the square of the app's operations.
     let mut unknown_seen: HashSet<(ObjectOperation, UnknownUseReason, Location)> = HashSet::new();
@@ -326,7 +339,7 @@ fn pair_uses(
                 Some(names) => {
                     typed = !names.is_empty();
                     for name in names {
-                        add(&name, kind, false, &[], &op.location);
+                        add(&name, kind, false, &[], &[], &op.location);
                     }
                 }
                 None => {
@@ -415,19 +428,44 @@ fn pair_uses(
             }
             match r.kind {
                 ObjectRefKind::From => {
-                    let rels: &[String] = if r.name.eq_ignore_ascii_case(&parsed.object) {
-                        &parsed.relationships
+                    let top = r.name.eq_ignore_ascii_case(&parsed.object);
+                    let rels: &[String] = if top { &parsed.relationships } else { &[] };
+                    // The fields read on it: the query's own, or those of
+                    // the semi-join selecting from it.
+                    let paths = if top {
+                        Some(&parsed.fields)
                     } else {
-                        &[]
+                        parsed
+                            .semi_joins
+                            .iter()
+                            .find(|q| q.object.eq_ignore_ascii_case(&r.name))
+                            .map(|q| &q.fields)
                     };
-                    add(&obj, ObjectOperation::Read, false, rels, &op.location);
-                    if parsed.for_update && r.name.eq_ignore_ascii_case(&parsed.object) {
-                        add(&obj, query_kind, false, &[], &op.location);
+                    let mut fields: Vec<String> = Vec::new();
+                    for f in paths.into_iter().flatten() {
+                        if let Some(f) = soql::field_on_object(f) {
+                            if !fields.iter().any(|x| x.eq_ignore_ascii_case(&f)) {
+                                fields.push(f);
+                            }
+                        }
+                    }
+                    add(
+                        &obj,
+                        ObjectOperation::Read,
+                        false,
+                        rels,
+                        &fields,
+                        &op.location,
+                    );
+                    if parsed.for_update && top {
+                        add(&obj, query_kind, false, &[], &[], &op.location);
                     }
                 }
-                ObjectRefKind::Typeof => add(&obj, ObjectOperation::Read, false, &[], &op.location),
+                ObjectRefKind::Typeof => {
+                    add(&obj, ObjectOperation::Read, false, &[], &[], &op.location)
+                }
                 ObjectRefKind::ChildRelationship | ObjectRefKind::ParentRelationship => {
-                    add(&obj, ObjectOperation::Read, true, &[], &op.location)
+                    add(&obj, ObjectOperation::Read, true, &[], &[], &op.location)
                 }
             }
         }
@@ -483,11 +521,13 @@ fn is_expression(query: &str) -> bool {
 
 /// Adds to `e` what one more use brings, keeping first-seen order (and the
 /// operations sorted).
+#[allow(clippy::too_many_arguments)]
 pub(super) fn merge_use_parts(
     e: &mut ObjectUse,
     inferred: bool,
     operations: &[ObjectOperation],
     relationships: &[String],
+    fields: &[String],
     locations: &[Location],
     apps: &[String],
 ) {
@@ -501,6 +541,11 @@ pub(super) fn merge_use_parts(
     for r in relationships {
         if !e.relationships.contains(r) {
             e.relationships.push(r.clone());
+        }
+    }
+    for f in fields {
+        if !e.fields.iter().any(|x| x.eq_ignore_ascii_case(f)) {
+            e.fields.push(f.clone());
         }
     }
     for at in locations {
@@ -575,6 +620,51 @@ mod tests {
             .collect();
         want.push((50, UnknownUseReason::ExpressionQuery));
         assert_eq!(unknown, want);
+    }
+
+    /// The fields each query reads are kept on its FROM object (and a
+    /// semi-join's on its own), a relationship path as its lookup field;
+    /// the objects reached through relationships have none.
+    #[test]
+    fn fields_read_are_kept_on_their_object() {
+        let mut app = app_with_connection();
+        app.operations = vec![
+            query(
+                "SELECT Id, Amount__c, Owner.Name, Account.Industry FROM Opportunity WHERE StageName = 'Won' AND AccountId IN (SELECT Id FROM Account WHERE Tier__c = 'A')",
+                10,
+            ),
+            query("SELECT amount__c, Close_Date__c FROM Opportunity", 11),
+        ];
+        app.digest_operations();
+        let fields: Vec<(&str, Vec<&str>)> = app
+            .uses_of_config("SF")
+            .unwrap()
+            .iter()
+            .map(|u| {
+                (
+                    u.object.as_str(),
+                    u.fields.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("Account", vec!["Id", "Tier__c"]),
+                (
+                    "Opportunity",
+                    vec![
+                        "Id",
+                        "Amount__c",
+                        "OwnerId",
+                        "AccountId",
+                        "StageName",
+                        "Close_Date__c"
+                    ]
+                ),
+                ("User", vec![]),
+            ]
+        );
     }
 
     /// A merge deletes the merged records; publishing a platform event

@@ -62,6 +62,7 @@ fn used(object: &str, ops: &[ObjectOperation], inferred: bool) -> ObjectUse {
         object: object.into(),
         operations: ops.to_vec(),
         relationships: Vec::new(),
+        fields: Vec::new(),
         inferred,
         locations: vec![loc("orders-sapi/src/main/mule/orders.xml", 20)],
         apps: vec!["orders-sapi".into()],

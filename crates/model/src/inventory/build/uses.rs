@@ -92,6 +92,7 @@ pub(super) fn objects_used(
                     u.inferred,
                     &u.operations,
                     &u.relationships,
+                    &u.fields,
                     &u.locations,
                     &u.apps,
                 ),

@@ -1,0 +1,376 @@
+//! `intguard fix permissions`: least-privilege permission sets derived from
+//! what the Mule apps do, on the example and on hand-made trees.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+
+use crate::support::*;
+
+/// The object permissions and readable fields of a permission set's XML:
+/// `{object: "Read, Create, Edit"}` (flags in metadata order: allowCreate,
+/// allowDelete, allowEdit, allowRead, modifyAllRecords, viewAllRecords) and
+/// `[field]`.
+fn grants(xml: &str) -> (BTreeMap<String, Vec<String>>, Vec<String>) {
+    let mut objects = BTreeMap::new();
+    for block in xml.split("<objectPermissions>").skip(1) {
+        let block = block.split("</objectPermissions>").next().unwrap();
+        let value = |tag: &str| {
+            block
+                .split(&format!("<{tag}>"))
+                .nth(1)
+                .and_then(|s| s.split(&format!("</{tag}>")).next())
+                .unwrap_or_else(|| panic!("<{tag}> in {block}"))
+                .to_string()
+        };
+        let on: Vec<String> = [
+            "allowCreate",
+            "allowDelete",
+            "allowEdit",
+            "allowRead",
+            "modifyAllRecords",
+            "viewAllRecords",
+        ]
+        .into_iter()
+        .filter(|t| value(t) == "true")
+        .map(str::to_string)
+        .collect();
+        objects.insert(value("object"), on);
+    }
+    let mut fields = Vec::new();
+    for block in xml.split("<fieldPermissions>").skip(1) {
+        let block = block.split("</fieldPermissions>").next().unwrap();
+        assert!(block.contains("<readable>true</readable>"), "{block}");
+        assert!(block.contains("<editable>false</editable>"), "{block}");
+        let field = block.split("<field>").nth(1).unwrap();
+        fields.push(field.split("</field>").next().unwrap().to_string());
+    }
+    (objects, fields)
+}
+
+fn flags(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| s.to_string()).collect()
+}
+
+fn permission_sets_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+const PERMSETS: &str = "salesforce/force-app/main/default/permissionsets";
+
+/// The example's orders-sapi upserts Account, creates Order and queries
+/// Order with its items; customers-papi (which logs in as the same user in
+/// prod) upserts Account and Contact and queries Account with its contacts
+/// and owner. The set grants exactly that: read and the create / edit of
+/// the upserts, no delete, no View All or Modify All, read on the custom
+/// field the queries read, nothing on User (a setup object).
+#[test]
+fn the_example_users_set_grants_what_its_apps_use() {
+    let (_tmp, ex) = copy_example("");
+    let before = permission_sets_in(&ex.join(PERMSETS));
+    let run = run_cmd(intguard().current_dir(&ex).args([
+        "fix",
+        "permissions",
+        ".",
+        "--dry-run",
+        "--user",
+        "int.orders@acme.com",
+    ]));
+    run.expect_no_panic().expect_code(0);
+    let (objects, fields) = grants(&run.stdout);
+    let want: BTreeMap<String, Vec<String>> = [
+        ("Account", flags(&["allowCreate", "allowEdit", "allowRead"])),
+        ("Contact", flags(&["allowCreate", "allowEdit", "allowRead"])),
+        ("Order", flags(&["allowCreate", "allowRead"])),
+        ("OrderItem", flags(&["allowRead"])),
+        ("PricebookEntry", flags(&["allowRead"])),
+        ("Product2", flags(&["allowRead"])),
+    ]
+    .into_iter()
+    .map(|(o, f)| (o.to_string(), f))
+    .collect();
+    assert_eq!(objects, want, "{}", run.stdout);
+    assert_eq!(fields, ["Account.External_Id__c"]);
+    assert!(run
+        .stdout
+        .contains("<label>int.orders least privilege</label>"));
+    for line in [
+        "intguard: would write ./salesforce/force-app/main/default/permissionsets/Int_Orders_Least_Privilege.permissionset-meta.xml",
+        "  for          int.orders@acme.com (Mule apps customers-papi, orders-sapi)",
+        "  left out     User (customers.xml:62): a setup object",
+        "Order.EffectiveDate, Order.OrderNumber, Order.Status, Order.TotalAmount): grant Read on those the org secures",
+        "then remove what it replaces: profile System Administrator (move the user to \"Minimum Access - API Only Integrations\"), permission set Orders_Integration (IG301, IG302, IG304)",
+        "pre-authorize it on connected app Orders_SAPI",
+        "intguard: dry run: 1 permission set(s) would be written; nothing was written",
+    ] {
+        assert!(run.stderr.contains(line), "{line}\n{}", run.stderr);
+    }
+    assert_eq!(
+        permission_sets_in(&ex.join(PERMSETS)),
+        before,
+        "a dry run writes nothing"
+    );
+}
+
+/// Written next to the project's permission sets, read back, refused over
+/// an existing file without --force; and once the user holds it instead of
+/// System Administrator and Orders_Integration (and the connected app
+/// pre-authorizes it), intguard's own rules find nothing excessive left
+/// for that user.
+#[test]
+fn a_written_set_replaces_the_broad_access_of_the_user() {
+    let (_tmp, ex) = copy_example("");
+    let in_ex = |args: &[&str]| run_cmd(intguard().current_dir(&ex).args(args));
+    let args = ["fix", "permissions", ".", "--user", "int.orders@acme.com"];
+    let run = in_ex(&args);
+    run.expect_no_panic().expect_code(0);
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+    let file = ex
+        .join(PERMSETS)
+        .join("Int_Orders_Least_Privilege.permissionset-meta.xml");
+    let xml = fs::read_to_string(&file).unwrap();
+    assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<PermissionSet xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n"));
+    assert!(
+        run.stderr
+            .contains("intguard: 1 permission set(s) written and read back"),
+        "{}",
+        run.stderr
+    );
+
+    let again = in_ex(&args);
+    again.expect_code(2);
+    assert!(again.stderr.contains("exists"), "{}", again.stderr);
+    assert!(again.stderr.contains("--force"), "{}", again.stderr);
+    in_ex(&[&args[..], &["--force"]].concat()).expect_code(0);
+    assert_eq!(
+        fs::read_to_string(&file).unwrap(),
+        xml,
+        "the same set again"
+    );
+
+    // Apply the next steps it names.
+    let user_def = ex.join("salesforce/config/int-orders-user-def.json");
+    let text = fs::read_to_string(&user_def).unwrap();
+    let text = text
+        .replace(
+            "\"System Administrator\"",
+            "\"Minimum Access - API Only Integrations\"",
+        )
+        .replace(
+            "[\"Orders_Integration\"]",
+            "[\"Int_Orders_Least_Privilege\"]",
+        );
+    fs::write(&user_def, text).unwrap();
+    let app = ex
+        .join("salesforce/force-app/main/default/connectedApps/Orders_SAPI.connectedApp-meta.xml");
+    let text = fs::read_to_string(&app).unwrap();
+    assert!(text.contains("<profileName>System Administrator</profileName>"));
+    let text = text.replace(
+        "<profileName>System Administrator</profileName>",
+        "<permissionSetName>Int_Orders_Least_Privilege</permissionSetName>",
+    );
+    fs::write(&app, text).unwrap();
+
+    let (scan, report) = scan_json(&ex, &["--fail-on", "none"]);
+    scan.expect_code(0);
+    let left: Vec<String> = findings(&report)
+        .iter()
+        .filter(|f| {
+            ["IG301", "IG302", "IG304"].contains(&f["rule"].as_str().unwrap())
+                && (f["identity"] == "int.orders@acme.com"
+                    || f["message"]
+                        .as_str()
+                        .unwrap()
+                        .contains("int.orders@acme.com"))
+        })
+        .map(|f| format!("{} {}", f["rule"], f["message"]))
+        .collect();
+    assert!(left.is_empty(), "{left:#?}");
+    assert!(
+        diagnostics(&report).iter().all(|d| !d["path"]
+            .as_str()
+            .unwrap()
+            .contains("Int_Orders_Least_Privilege")),
+        "{report:#}"
+    );
+    // Before the change the same scan reported them.
+    let (_, before) = scan_json(&example(), &["--fail-on", "none"]);
+    assert!(findings(&before)
+        .iter()
+        .any(|f| f["rule"] == "IG304" && f["identity"] == "int.orders@acme.com"));
+}
+
+/// A Mule app logging in as int.billing@acme.com that queries, deletes
+/// and bulk-upserts, next to a Metadata API project: the set is written as
+/// `permissionsets/<Name>.permissionset` of that project, the delete brings
+/// the Edit Salesforce requires with it, the Contact access Read on
+/// Account, a custom metadata type is left out, and an operation whose
+/// object is an expression is named as not derived (exit 1).
+fn billing_tree(root: &Path) {
+    write(root, "billing/mule-artifact.json", "{}");
+    write(
+        root,
+        "billing/src/main/mule/global.xml",
+        r##"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+      xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <salesforce:sfdc-config name="SF">
+    <salesforce:jwt-connection consumerKey="k" keyStore="k.jks" storePassword="${secure::p}" principal="int.billing@acme.com"/>
+  </salesforce:sfdc-config>
+  <flow name="f">
+    <salesforce:query config-ref="SF">
+      <salesforce:salesforce-query>SELECT Id, Amount__c, Status__c, Description FROM Invoice__c</salesforce:salesforce-query>
+    </salesforce:query>
+    <salesforce:query config-ref="SF">
+      <salesforce:salesforce-query>SELECT Id, Email FROM Contact</salesforce:salesforce-query>
+    </salesforce:query>
+    <salesforce:query config-ref="SF">
+      <salesforce:salesforce-query>SELECT Label, Rate__c FROM Tax_Rate__mdt</salesforce:salesforce-query>
+    </salesforce:query>
+    <salesforce:create-job-bulk-api-v2 config-ref="SF" objectType="Invoice__c" operation="delete"/>
+    <salesforce:create config-ref="SF" type="#[vars.objectName]"/>
+  </flow>
+</mule>
+"##,
+    );
+    write(
+        root,
+        "org/src/package.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<Package xmlns="http://soap.sforce.com/2006/04/metadata"><version>62.0</version></Package>
+"#,
+    );
+}
+
+#[test]
+fn metadata_api_projects_get_a_permissionset_file_and_what_is_not_derived_is_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    billing_tree(root);
+    let run = run_cmd(
+        intguard()
+            .current_dir(root)
+            .args(["fix", "permissions", "."]),
+    );
+    run.expect_no_panic().expect_code(1);
+    let file = root.join("org/src/permissionsets/Int_Billing_Least_Privilege.permissionset");
+    let (objects, fields) = grants(&fs::read_to_string(&file).unwrap());
+    let want: BTreeMap<String, Vec<String>> = [
+        ("Account", flags(&["allowRead"])),
+        ("Contact", flags(&["allowRead"])),
+        (
+            "Invoice__c",
+            flags(&["allowDelete", "allowEdit", "allowRead"]),
+        ),
+    ]
+    .into_iter()
+    .map(|(o, f)| (o.to_string(), f))
+    .collect();
+    assert_eq!(objects, want);
+    assert_eq!(fields, ["Invoice__c.Amount__c", "Invoice__c.Status__c"]);
+    for line in [
+        "Account     Read                   required by Salesforce with access to Contact",
+        "left out     Tax_Rate__mdt (global.xml:14): a custom metadata type takes no object permissions",
+        "not derived  billing global.xml:18 (create): its object type is",
+        "check        field-level security of the standard fields its queries read (Contact.Email, Invoice__c.Description)",
+    ] {
+        assert!(run.stderr.contains(line), "{line}\n{}", run.stderr);
+    }
+}
+
+#[test]
+fn out_name_and_usage_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    billing_tree(root);
+    let in_root = |args: &[&str]| run_cmd(intguard().current_dir(root).args(args));
+    // --out and --name.
+    in_root(&[
+        "fix",
+        "permissions",
+        ".",
+        "--out",
+        "sets",
+        "--name",
+        "Billing_API",
+    ])
+    .expect_code(1);
+    assert!(root
+        .join("sets/Billing_API.permissionset-meta.xml")
+        .is_file());
+
+    let bad_name = in_root(&[
+        "fix",
+        "permissions",
+        ".",
+        "--name",
+        "Billing__API",
+        "--dry-run",
+    ]);
+    bad_name.expect_code(2);
+    assert!(
+        bad_name.stderr.contains("single underscores"),
+        "{}",
+        bad_name.stderr
+    );
+
+    let unknown = in_root(&[
+        "fix",
+        "permissions",
+        ".",
+        "--user",
+        "nobody@acme.com",
+        "--dry-run",
+    ]);
+    unknown.expect_code(2);
+    assert!(
+        unknown
+            .stderr
+            .contains("no Mule app among the paths logs in as nobody@acme.com; the users they log in as: int.billing@acme.com"),
+        "{}",
+        unknown.stderr
+    );
+
+    // Without a Salesforce project, the folder must be given.
+    fs::remove_dir_all(root.join("org")).unwrap();
+    let nowhere = in_root(&["fix", "permissions", "billing"]);
+    nowhere.expect_code(2);
+    assert!(
+        nowhere.stderr.contains("give --out DIR"),
+        "{}",
+        nowhere.stderr
+    );
+    // A dry run still shows the set.
+    let shown = in_root(&["fix", "permissions", "billing", "--dry-run"]);
+    shown.expect_code(1);
+    assert!(
+        shown.stdout.contains("<object>Invoice__c</object>"),
+        "{}",
+        shown.stdout
+    );
+}
+
+/// No Mule app logs in as a user: nothing to do, exit 0.
+#[test]
+fn nothing_to_derive_without_a_user() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "notes/README.md", "# Integration notes\n");
+    let run = run_cmd(
+        intguard()
+            .args(["fix", "permissions", "--dry-run"])
+            .arg(tmp.path()),
+    );
+    run.expect_no_panic().expect_code(0);
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+    assert!(
+        run.stderr
+            .contains("no Mule app among the paths logs in as a Salesforce user"),
+        "{}",
+        run.stderr
+    );
+}

@@ -1,0 +1,383 @@
+//! `intguard fix permissions`: a least-privilege permission set per
+//! integration user, derived from what the Mule apps running as it do (their
+//! Salesforce operations and SOQL), to replace the broad profile and sets
+//! IG301, IG302 and IG304 report.
+//!
+//! Planning reads only the [`Inventory`]'s identity graph. A user and its
+//! sandbox copies (`int.orders@acme.com`, `int.orders@acme.com.dev`) get
+//! one set, named after the user (`Int_Orders_Least_Privilege`): one set
+//! deploys to every org. What cannot be derived is said, never guessed:
+//! operations whose objects are only known at run time, the fields that
+//! create and update operations set (in DataWeave payloads), and the field-level
+//! security of standard fields.
+
+mod derive;
+mod xml;
+
+use std::path::{Path, PathBuf};
+
+use intguard_model::{IntegrationIdentity, Inventory, MetadataFormat};
+
+pub use derive::{default_name, is_valid_name, LeastPrivilegeSet, LeftOut, ObjectGrantPlan};
+
+/// What to derive.
+#[derive(Debug, Clone, Default)]
+pub struct PermissionsOptions {
+    /// Usernames (case ignored); empty: every user a Mule app logs in as.
+    pub users: Vec<String>,
+    /// The API name of the one set asked for (`--name`).
+    pub name: Option<String>,
+}
+
+/// The sets to write, and the users left without one (and why).
+#[derive(Debug, Clone, Default)]
+pub struct PermissionsPlan {
+    pub sets: Vec<LeastPrivilegeSet>,
+    pub skipped: Vec<String>,
+}
+
+impl LeastPrivilegeSet {
+    /// The metadata file's text.
+    pub fn xml(&self) -> String {
+        xml::render(self)
+    }
+
+    /// Checks the XML written at `path` grants what was planned, read with
+    /// quick-xml (where no Salesforce project is read); what differs.
+    pub fn check_written(&self, path: &Path) -> Vec<String> {
+        let shown = path.display();
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) => return vec![format!("{shown}: {e}")],
+        };
+        let read = match xml::object_permissions(&text) {
+            Ok(r) => r,
+            Err(e) => return vec![format!("{shown}: {e}")],
+        };
+        let planned: Vec<(String, intguard_model::AccessFlags)> = self
+            .objects
+            .iter()
+            .map(|o| (o.object.clone(), o.access))
+            .collect();
+        if read == planned {
+            Vec::new()
+        } else {
+            vec![format!(
+                "{shown}: its object permissions read back differ from the plan"
+            )]
+        }
+    }
+
+    /// Writes the metadata file at `path` (atomically, folders created).
+    pub fn write(&self, path: &Path) -> std::io::Result<()> {
+        crate::write_atomic(path, &self.xml())
+    }
+}
+
+/// Derives the sets of the users asked for.
+pub fn plan_permission_sets(
+    inventory: &Inventory,
+    options: &PermissionsOptions,
+) -> Result<PermissionsPlan, String> {
+    let candidates: Vec<&IntegrationIdentity> = inventory
+        .identities
+        .iter()
+        .filter(|id| id.username.is_some() && !id.apps.is_empty())
+        .collect();
+    let selected: Vec<&IntegrationIdentity> = if options.users.is_empty() {
+        candidates.clone()
+    } else {
+        let mut out = Vec::new();
+        for wanted in &options.users {
+            let found: Vec<&IntegrationIdentity> = candidates
+                .iter()
+                .copied()
+                .filter(|id| {
+                    id.username
+                        .as_deref()
+                        .is_some_and(|u| u.eq_ignore_ascii_case(wanted.trim()))
+                })
+                .collect();
+            if found.is_empty() {
+                let mut known: Vec<&str> = candidates
+                    .iter()
+                    .filter_map(|id| id.username.as_deref())
+                    .collect();
+                known.sort_unstable();
+                known.dedup();
+                return Err(if known.is_empty() {
+                    format!("no Mule app among the paths logs in as {wanted} (no Mule app logs in as a known user)")
+                } else {
+                    format!(
+                        "no Mule app among the paths logs in as {wanted}; the users they log in as: {}",
+                        known.join(", ")
+                    )
+                });
+            }
+            out.extend(found);
+        }
+        out
+    };
+
+    // A user and its sandbox copies share a set: grouped by name.
+    let mut groups: Vec<(String, Vec<&IntegrationIdentity>)> = Vec::new();
+    for id in selected {
+        let username = id.username.as_deref().unwrap_or_default();
+        let name = default_name(username);
+        match groups.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, ids)) => {
+                if !ids.iter().any(|x| std::ptr::eq(*x, id)) {
+                    ids.push(id)
+                }
+            }
+            None => groups.push((name, vec![id])),
+        }
+    }
+    if let Some(name) = &options.name {
+        if !is_valid_name(name) {
+            return Err(format!(
+                "--name {name}: a permission set's API name starts with a letter and holds letters, digits and single underscores, at most 80 characters, not ending with one"
+            ));
+        }
+        if groups.len() != 1 {
+            return Err(format!(
+                "--name names one permission set, but {} users are selected ({}): give one --user",
+                groups.len(),
+                groups
+                    .iter()
+                    .map(|(_, ids)| ids[0].username.clone().unwrap_or_default())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        groups[0].0 = name.clone();
+    }
+
+    let mut plan = PermissionsPlan::default();
+    for (name, ids) in &groups {
+        let who: Vec<&str> = ids.iter().filter_map(|id| id.username.as_deref()).collect();
+        if let Some(org_user) = ids.iter().find_map(|id| id.inactive_in_org.as_ref()) {
+            plan.skipped.push(format!(
+                "{}: inactive in the org ({}): it logs in nowhere, so it needs no permission set",
+                who.join(", "),
+                org_user.path
+            ));
+            continue;
+        }
+        match derive::derive(ids, name) {
+            Some(set) => plan.sets.push(set),
+            None => {
+                let unknown: usize = ids.iter().map(|id| id.unknown_uses.len()).sum();
+                plan.skipped.push(if unknown > 0 {
+                    format!(
+                        "{}: its apps' Salesforce operations name no object intguard can tell ({unknown} operation(s) whose objects are known only at run time): nothing to derive",
+                        who.join(", ")
+                    )
+                } else {
+                    format!(
+                        "{}: no Salesforce operation of its apps was found: nothing to derive",
+                        who.join(", ")
+                    )
+                });
+            }
+        }
+    }
+    Ok(plan)
+}
+
+/// Where a set is written: `(folder, file suffix)`. With `out`, that folder
+/// (Metadata API suffix when it is inside a Metadata API project); else next
+/// to the project's other permission sets, or its default place, when
+/// exactly one Salesforce project was read.
+pub fn permission_set_folder(
+    inventory: &Inventory,
+    out: Option<&Path>,
+) -> Result<(PathBuf, &'static str), String> {
+    let projects = &inventory.salesforce.projects;
+    let suffix = |format: MetadataFormat| match format {
+        MetadataFormat::Sfdx => ".permissionset-meta.xml",
+        MetadataFormat::MetadataApi => ".permissionset",
+    };
+    if let Some(out) = out {
+        let inside = projects.iter().find(|p| {
+            p.format == MetadataFormat::MetadataApi && out.starts_with(Path::new(&p.root))
+        });
+        return Ok((
+            out.to_path_buf(),
+            suffix(inside.map_or(MetadataFormat::Sfdx, |p| p.format)),
+        ));
+    }
+    let project = match projects.as_slice() {
+        [one] => one,
+        [] => {
+            return Err(
+                "no Salesforce project (sfdx-project.json or package.xml) among the paths read: give --out DIR".to_string(),
+            )
+        }
+        many => {
+            return Err(format!(
+                "{} Salesforce projects among the paths read ({}): give --out DIR",
+                many.len(),
+                many.iter()
+                    .map(|p| p.root.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        }
+    };
+    let root = Path::new(&project.root);
+    // Next to the project's own permission sets.
+    let existing = inventory
+        .salesforce
+        .permission_sets
+        .iter()
+        .filter(|s| !s.decomposed && Path::new(s.location.path.as_str()).starts_with(root))
+        .find_map(|s| Path::new(s.location.path.as_str()).parent());
+    if let Some(folder) = existing {
+        return Ok((folder.to_path_buf(), suffix(project.format)));
+    }
+    let base = project
+        .package_directories
+        .first()
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.to_path_buf());
+    Ok(match project.format {
+        MetadataFormat::Sfdx => (
+            base.join("main").join("default").join("permissionsets"),
+            suffix(project.format),
+        ),
+        MetadataFormat::MetadataApi => (base.join("permissionsets"), suffix(project.format)),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use intguard_model::{
+        AuthClass, IdentityAppUse, Location, ObjectOperation, ObjectUse, UnknownUse,
+        UnknownUseReason,
+    };
+
+    fn at(line: u32) -> Location {
+        Location::new("orders/src/main/mule/flows.xml", line, 5)
+    }
+
+    fn identity(username: &str, app: &str, uses: Vec<ObjectUse>) -> IntegrationIdentity {
+        let mut id = IntegrationIdentity::new(Some(username.into()), username.into());
+        id.apps.push(IdentityAppUse {
+            app: app.into(),
+            environment: None,
+            config_name: "SF".into(),
+            auth: AuthClass::Certificate,
+            location: at(3),
+            defined_at: None,
+            domain: None,
+        });
+        id.objects_used = uses.into();
+        id
+    }
+
+    fn used(object: &str, operations: &[ObjectOperation], line: u32) -> ObjectUse {
+        ObjectUse {
+            object: object.into(),
+            operations: operations.to_vec(),
+            relationships: Vec::new(),
+            fields: Vec::new(),
+            inferred: false,
+            locations: vec![at(line)],
+            apps: vec!["orders".into()],
+        }
+    }
+
+    fn access(set: &LeastPrivilegeSet) -> Vec<(&str, String)> {
+        set.objects
+            .iter()
+            .map(|o| (o.object.as_str(), o.access.describe()))
+            .collect()
+    }
+
+    /// A user and its sandbox copies share one set, the union of what
+    /// their apps do; an operation of unknown kind may need any of read,
+    /// create, edit, delete (never View All / Modify All); a user whose
+    /// apps name no known object gets none, with the reason.
+    #[test]
+    fn sandbox_copies_share_a_set_and_unknowns_are_said() {
+        let mut inv = Inventory::default();
+        inv.identities.push(identity(
+            "int.orders@acme.com",
+            "orders",
+            vec![used("Order", &[ObjectOperation::Create], 10)],
+        ));
+        inv.identities.push(identity(
+            "int.orders@acme.com.dev",
+            "orders-batch",
+            vec![used("Invoice__c", &[ObjectOperation::Other], 20)],
+        ));
+        let mut blind = identity("int.blind@acme.com", "blind", Vec::new());
+        blind.unknown_uses.push(UnknownUse {
+            app: "blind".into(),
+            operation: ObjectOperation::Read,
+            reason: UnknownUseReason::ExpressionQuery,
+            location: at(30),
+        });
+        inv.identities.push(blind);
+        // Known only by a profile: no app, no set.
+        inv.identities
+            .push(IntegrationIdentity::new(None, "profile Integration".into()));
+
+        let plan = plan_permission_sets(&inv, &PermissionsOptions::default()).unwrap();
+        assert_eq!(plan.sets.len(), 1);
+        let set = &plan.sets[0];
+        assert_eq!(set.name, "Int_Orders_Least_Privilege");
+        assert_eq!(
+            set.usernames,
+            ["int.orders@acme.com", "int.orders@acme.com.dev"]
+        );
+        assert_eq!(set.apps, ["orders", "orders-batch"]);
+        assert_eq!(
+            access(set),
+            [
+                ("Invoice__c", "Read, Create, Edit, Delete".to_string()),
+                ("Order", "Read, Create".to_string())
+            ]
+        );
+        assert!(set
+            .objects
+            .iter()
+            .all(|o| !o.access.view_all && !o.access.modify_all));
+        assert_eq!(plan.skipped.len(), 1);
+        assert!(
+            plan.skipped[0].starts_with("int.blind@acme.com: its apps' Salesforce operations name no object intguard can tell (1 operation(s)"),
+            "{:?}",
+            plan.skipped
+        );
+
+        // One user asked for: its set alone, under the name given.
+        let one = plan_permission_sets(
+            &inv,
+            &PermissionsOptions {
+                users: vec!["INT.ORDERS@acme.com".into()],
+                name: Some("Orders_API".into()),
+            },
+        )
+        .unwrap();
+        assert_eq!(one.sets.len(), 1);
+        assert_eq!(one.sets[0].name, "Orders_API");
+        assert_eq!(one.sets[0].usernames, ["int.orders@acme.com"]);
+        assert_eq!(
+            access(&one.sets[0]),
+            [("Order", "Read, Create".to_string())]
+        );
+
+        // --name with several users is refused.
+        let err = plan_permission_sets(
+            &inv,
+            &PermissionsOptions {
+                users: Vec::new(),
+                name: Some("Orders_API".into()),
+            },
+        )
+        .unwrap_err();
+        assert!(err.contains("give one --user"), "{err}");
+    }
+}
