@@ -200,9 +200,25 @@ fn a_written_set_replaces_the_broad_access_of_the_user() {
     );
     // Before the change the same scan reported them.
     let (_, before) = scan_json(&example(), &["--fail-on", "none"]);
-    assert!(findings(&before)
+    let ig304: Vec<&serde_json::Value> = findings(&before)
         .iter()
-        .any(|f| f["rule"] == "IG304" && f["identity"] == "int.orders@acme.com"));
+        .filter(|f| f["rule"] == "IG304" && f["identity"] == "int.orders@acme.com")
+        .collect();
+    assert!(!ig304.is_empty());
+    // Whose fixes name the command that writes the set.
+    assert!(ig304.iter().any(|f| f["fix"]
+        .as_str()
+        .unwrap()
+        .contains("`intguard fix permissions --user int.orders@acme.com` writes it")));
+    for f in ig304 {
+        let fix = f["fix"].as_str().unwrap();
+        if fix.contains("granting only") {
+            assert!(
+                fix.contains("(`intguard fix permissions --user int.orders@acme.com` writes it)"),
+                "{fix}"
+            );
+        }
+    }
 }
 
 /// A Mule app logging in as int.billing@acme.com that queries, deletes

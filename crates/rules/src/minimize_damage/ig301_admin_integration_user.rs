@@ -53,8 +53,9 @@ mint a token for any administrator.
 ## How to fix
 Give the integration its own user on the Salesforce Integration license with the
 "Minimum Access - API Only Integrations" profile and a permission set with exactly what
-it uses (`intguard` IG304 lists the objects), then pre-authorize that permission set
-instead of a profile:
+it uses (IG304 lists the objects; `intguard fix permissions --user <username>` writes
+the permission set from what the user's Mule apps do), then pre-authorize that
+permission set instead of a profile:
 ```json
 { "Username": "int.orders@acme.com", "profileName": "Minimum Access - API Only Integrations", "permsets": ["Orders_Integration"] }
 ```

@@ -83,7 +83,8 @@ gives this user a profile or permission set of its own instead.
 ```
 Keep the integration on "Minimum Access - API Only Integrations" with one permission set
 that grants exactly the objects and operations listed in its findings; share records
-with it through sharing rules instead of View All.
+with it through sharing rules instead of View All. `intguard fix permissions --user
+<username>` writes that permission set from what the user's Mule apps do.
 
 ## References
 - Salesforce Help: Object Permissions, "View All" and "Modify All"
@@ -132,10 +133,17 @@ fn keep_phrase(id: &IntegrationIdentity, used: &[&str]) -> String {
     } else {
         " and what its operations on unknown objects need"
     };
-    if used.is_empty() {
+    let what = if used.is_empty() {
         "only what its apps use".to_string()
     } else {
         format!("only {}{unknown}", used.join(", "))
+    };
+    // The command that writes that set from the apps' operations.
+    match (&id.username, id.apps.is_empty()) {
+        (Some(user), false) => {
+            format!("{what} (`intguard fix permissions --user {user}` writes it)")
+        }
+        _ => what,
     }
 }
 
