@@ -167,7 +167,8 @@ def commands(binary: str, tree: str, mode: str, rnd: random.Random) -> list:
                  "--force", tree]]
     fmt = rnd.choice(["text", "json", "sarif", "markdown", "html"])
     return [[binary, "scan", tree, "--format", fmt, "--fail-on", "none"],
-            [binary, "identities", tree, "--format", rnd.choice(["text", "json"])]]
+            [binary, "identities", tree, "--format", rnd.choice(["text", "json"])],
+            [binary, "fix", "permissions", tree, "--dry-run"]]
 
 
 def main() -> int:
@@ -225,8 +226,9 @@ def main() -> int:
                         why = f"exit code {r.returncode}"
                     elif b"panicked" in r.stderr:
                         why = "panic"
-                    elif secrets and cmd[1] == "scan":
-                        shown = leaked(r.stdout + r.stderr, cmd[cmd.index("--format") + 1], secrets)
+                    elif secrets and cmd[1] in ("scan", "fix"):
+                        fmt = cmd[cmd.index("--format") + 1] if "--format" in cmd else "text"
+                        shown = leaked(r.stdout + r.stderr, fmt, secrets)
                         if shown:
                             why = "secret in the output: " + ", ".join(v.decode("latin1") for v in shown)
                     stderr = r.stderr

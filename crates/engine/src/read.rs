@@ -69,6 +69,8 @@ pub(crate) fn read_inventory_with(
     inventory.build_identities();
     let not_found = inventory.unresolved_assignment_warnings();
     inventory.diagnostics.extend(not_found);
+    let overridden = inventory.overridden_config_warnings();
+    inventory.diagnostics.extend(overridden);
     inventory.return_domain_properties();
     timer.lap("identities");
     inventory

@@ -258,25 +258,24 @@ fn row(f: &Finding) -> String {
     } else {
         format!("{}:{}", f.location.path, f.location.line)
     };
-    let mut identity = f
+    let identity = f
         .identity
         .as_deref()
         .map(|i| code(&shorten(i, IDENTITY_MAX)))
         .unwrap_or_default();
+    // The environments belong to the place (the property files of those
+    // environments), with or without an identity.
+    let mut location = code(&shorten(&location, PATH_MAX));
     if !f.environments.is_empty() {
         let envs = shorten(&f.environments.join(", "), IDENTITY_MAX);
-        if identity.is_empty() {
-            identity = format!("({})", text(&envs));
-        } else {
-            identity = format!("{identity} ({})", text(&envs));
-        }
+        location = format!("{location} ({})", text(&envs));
     }
     format!(
         "| {} | {} {} | {} | {} | {} | {} |\n",
         f.severity,
         code(f.rule),
         text(f.name),
-        code(&shorten(&location, PATH_MAX)),
+        location,
         identity,
         inline(&shorten(&f.message, MESSAGE_MAX)),
         inline(&shorten(f.fix.trim(), FIX_MAX)),

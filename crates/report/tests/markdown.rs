@@ -104,8 +104,9 @@ fn rows_have_six_cells_and_hostile_text_is_escaped() {
     };
     assert_eq!(severity, "high");
     assert_eq!(rule, "`IG101` password-auth");
-    assert_eq!(location, "``apps/a\\|b/`x`.xml:7``");
-    assert!(identity.starts_with("``we\\|ird`name``"), "{identity}");
+    // The environments follow the place; the identity cell holds the user alone.
+    assert_eq!(location, "``apps/a\\|b/`x`.xml:7`` (dev, prod)");
+    assert_eq!(identity, "``we\\|ird`name``");
     assert_eq!(
         message,
         "pipe \\| here, \\`code\\|span\\`, odd \\` tick, \\<img src=x onerror=alert(1)\\>, \\*bold\\* \\_it\\_ \\[l\\](http://x) \\&amp; \\$x\\$ \\\\"
@@ -117,6 +118,15 @@ fn rows_have_six_cells_and_hostile_text_is_escaped() {
         .match_indices("<img")
         .all(|(i, _)| out[..i].ends_with('\\')));
     assert!(!out.contains("\nline two"));
+
+    // Without an identity, the cell is empty (not the environments alone).
+    let mut f = common::findings().remove(1);
+    f.identity = None;
+    let fx = Fixture::new(vec![f], Vec::new());
+    let out = markdown::render(&fx.report());
+    let row = cells(finding_rows(&out)[0]);
+    assert_eq!(row[2], "`apps/orders/src/main/mule/global.xml:12` (dev, prod)");
+    assert_eq!(row[3], "");
 }
 
 #[test]

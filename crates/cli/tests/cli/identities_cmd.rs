@@ -1485,3 +1485,50 @@ fn diagnostics_are_listed_in_both_formats() {
     assert!(d["column"].as_u64().is_some() && d["message"].as_str().is_some());
     assert_eq!(json["summary"]["diagnostics"], 1);
 }
+
+/// A config profile for a user whose user definition names another is not
+/// used: a `config-overridden` warning at the config's line says which
+/// wins, in `scan` and `identities` alike; one that agrees says nothing.
+#[test]
+fn a_config_profile_a_user_definition_overrides_is_a_warning() {
+    use crate::support::{copy_example, diagnostics, scan_json};
+    let (_tmp, ex) = copy_example("");
+    let toml = "[[identities]]\nusername = \"int.orders@acme.com\"\nprofile = \"Minimum Access - API Only Integrations\"\n\n[[identities]]\nusername = \"int.invoices@acme.com\"\nprofile = \"Acme Integration (API Only)\"\n";
+    write(&ex, "intguard.toml", toml);
+    let (_, report) = scan_json(&ex, &["--fail-on", "none"]);
+    let warnings: Vec<(String, u64, String)> = diagnostics(&report)
+        .iter()
+        .filter(|d| d["code"] == "config-overridden")
+        .map(|d| {
+            (
+                d["path"]
+                    .as_str()
+                    .unwrap()
+                    .rsplit('/')
+                    .next()
+                    .unwrap()
+                    .to_string(),
+                d["line"].as_u64().unwrap(),
+                d["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    let (file, line, message) = &warnings[0];
+    assert_eq!((file.as_str(), *line), ("intguard.toml", 3));
+    assert!(
+        message.starts_with("int.orders@acme.com: profile `Minimum Access - API Only Integrations` is not used: its user definition (")
+            && message.contains("int-orders-user-def.json:6) assigns `System Administrator`"),
+        "{message}"
+    );
+    let text = text_of(&[
+        "identities",
+        ex.to_str().unwrap(),
+        "--only",
+        "int.orders@acme.com",
+    ]);
+    assert!(
+        text.contains("[config-overridden]") || text.contains("config-overridden"),
+        "{text}"
+    );
+}

@@ -23,6 +23,7 @@
 
 mod access;
 mod not_found;
+mod overridden;
 mod pre_auth;
 #[cfg(test)]
 mod tests;
