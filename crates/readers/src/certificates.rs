@@ -127,6 +127,68 @@ pub(crate) fn from_pem(text: &str, display: &str) -> Vec<CertificateFacts> {
         .collect()
 }
 
+/// Configuration files a certificate may be pasted into (a Kubernetes
+/// secret's `ca.crt: |`, a JSON config's `"cert": "-----BEGIN ...\n..."`).
+/// XML is not among them: a connected app's `<certificate>` is read as the
+/// app's ([`from_oauth_apps`]).
+pub(crate) const CONFIG_EXTENSIONS: &[&str] = &[
+    "yaml",
+    "yml",
+    "json",
+    "properties",
+    "conf",
+    "cfg",
+    "ini",
+    "env",
+    "toml",
+    "tfvars",
+];
+
+/// The certificates pasted into a configuration file, each located at its
+/// `-----BEGIN CERTIFICATE-----`: the body between the markers is read
+/// whatever wraps it (a YAML block's indentation, a JSON string's quotes and
+/// `\n` escapes, a `.properties` value's `\` continuations). A block that is
+/// no certificate is skipped.
+pub(crate) fn pasted_in_config(text: &str, display: &str) -> Vec<CertificateFacts> {
+    const BEGIN: &str = "-----BEGIN CERTIFICATE-----";
+    const END: &str = "-----END CERTIFICATE-----";
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(start) = text[from..].find(BEGIN).map(|i| from + i) {
+        let body_start = start + BEGIN.len();
+        let Some(body_end) = text[body_start..].find(END).map(|i| body_start + i) else {
+            break;
+        };
+        from = body_end + END.len();
+        let body: String = text[body_start..body_end]
+            .replace("\\n", "\n")
+            .replace("\\r", "")
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '='))
+            .collect();
+        let Ok(der) = BASE64.decode(body.as_bytes()) else {
+            continue;
+        };
+        let Ok(info) = CertificateInfo::from_der(&der) else {
+            continue;
+        };
+        let before = &text[..start];
+        let line = before.matches('\n').count() as u32 + 1;
+        let column = before[before.rfind('\n').map_or(0, |i| i + 1)..]
+            .chars()
+            .count() as u32
+            + 1;
+        let mut found = facts(
+            info,
+            CertificateSource::Pem,
+            Location::new(display, line, column),
+        );
+        found.index = out.len();
+        out.push(found);
+    }
+    out
+}
+
 /// The certificates uploaded to connected apps (`oauthConfig/certificate`)
 /// and External Client Apps (`.ecaGlblOauth` `certificate`): a bare base64
 /// DER body or a PEM text, located at the `<certificate>` element.

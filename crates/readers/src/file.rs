@@ -714,8 +714,12 @@ fn read_text_facts(
             size: bytes.len() as u64,
         });
     }
-    if pem_like && memchr::memmem::find(bytes, b"CERTIFICATE-----").is_some() {
-        out.certificates = certificates::from_pem(text, display);
+    if memchr::memmem::find(bytes, b"CERTIFICATE-----").is_some() {
+        if pem_like {
+            out.certificates = certificates::from_pem(text, display);
+        } else if certificates::CONFIG_EXTENSIONS.contains(&ext) {
+            out.certificates = certificates::pasted_in_config(text, display);
+        }
     }
     if !facts.is_empty() {
         out.text = Some(Box::new(facts));

@@ -125,7 +125,10 @@ fn rows_have_six_cells_and_hostile_text_is_escaped() {
     let fx = Fixture::new(vec![f], Vec::new());
     let out = markdown::render(&fx.report());
     let row = cells(finding_rows(&out)[0]);
-    assert_eq!(row[2], "`apps/orders/src/main/mule/global.xml:12` (dev, prod)");
+    assert_eq!(
+        row[2],
+        "`apps/orders/src/main/mule/global.xml:12` (dev, prod)"
+    );
     assert_eq!(row[3], "");
 }
 

@@ -335,3 +335,41 @@ fn pkcs12_without_a_password_says_so() {
         weak[0].message
     );
 }
+
+/// A certificate pasted into a configuration file (a Kubernetes secret's
+/// YAML block, a JSON string with `\n` escapes) is judged like a `.pem`
+/// file's, at its `-----BEGIN` line; one quoted in a Markdown document is
+/// documentation, and a healthy one is no finding.
+#[test]
+fn certificates_pasted_into_config_files() {
+    common::assert_places(
+        "IG112",
+        "IG112/pasted",
+        &[
+            ("deploy/k8s/partner-ca.yaml", 8),
+            ("deploy/partner.json", 4),
+        ],
+    );
+    let inv = common::inventory("IG112/pasted");
+    let json = inv
+        .certificates
+        .iter()
+        .find(|c| c.location.path.ends_with("partner.json"))
+        .unwrap();
+    assert_eq!((json.location.line, json.location.column), (4, 16));
+    assert_eq!(json.subject, "CN=Partner Root CA, O=Acme Test");
+    let findings = common::run("IG112", "IG112/pasted");
+    assert!(
+        findings.iter().all(|f| f.message.contains("expired")),
+        "{:#?}",
+        findings.iter().map(|f| &f.message).collect::<Vec<_>>()
+    );
+    common::assert_clean("IG112", "IG112/pasted-clean");
+    // The healthy one is read (not skipped as unreadable).
+    let clean = common::inventory("IG112/pasted-clean");
+    assert_eq!(clean.certificates.len(), 1);
+    assert!(clean.certificates[0]
+        .location
+        .path
+        .ends_with("jwt-cert.yaml"));
+}
