@@ -71,6 +71,8 @@ pub(crate) fn read_inventory_with(
     inventory.diagnostics.extend(not_found);
     let overridden = inventory.overridden_config_warnings();
     inventory.diagnostics.extend(overridden);
+    let undecrypted = inventory.undecrypted_value_warnings();
+    inventory.diagnostics.extend(undecrypted);
     inventory.return_domain_properties();
     timer.lap("identities");
     inventory

@@ -743,3 +743,57 @@ fn xml_that_mule_would_refuse_is_named() {
         );
     }
 }
+
+/// An encrypted value in a file only a plain `<configuration-properties>`
+/// loads is read by Mule as its text: a `not-decrypted` warning at the
+/// value, naming the way to load it. The same value in the file the
+/// secure-properties configuration loads is fine.
+#[test]
+fn an_encrypted_value_no_secure_config_loads_is_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = mule4_app(tmp.path(), "orders", &["sfdc.password"]);
+    write(
+        &app,
+        "src/main/mule/global.xml",
+        format!(
+            r#"{MULE_XML_HEAD}  <configuration-properties file="config.yaml"/>
+  <secure-properties:config name="Secure" file="secure.yaml" key="${{encryption.key}}">
+    <secure-properties:encrypt algorithm="AES" mode="CBC" useRandomIVs="true"/>
+  </secure-properties:config>
+  <salesforce:sfdc-config name="SF">
+    <salesforce:basic-connection username="int@acme.com" password="${{sfdc.password}}" securityToken="${{secure::sfdc.token}}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#
+        ),
+    );
+    let config = "sfdc:\n  url: \"https://login.salesforce.com\"\n  password: \"![Zm9vYmFyYmF6cXV4MTIzNA==]\"\n";
+    write(&app, "src/main/resources/config.yaml", config);
+    write(
+        &app,
+        "src/main/resources/secure.yaml",
+        "sfdc:\n  token: \"![cXV4cXV4cXV4cXV4cXV4cQ==]\"\n",
+    );
+    let (_, report) = scan_json(&app, &["--fail-on", "none"]);
+    let warnings: Vec<&Value> = diagnostics(&report)
+        .iter()
+        .filter(|d| d["code"] == "not-decrypted")
+        .collect();
+    assert_eq!(warnings.len(), 1, "{report:#}");
+    let w = warnings[0];
+    assert!(w["path"]
+        .as_str()
+        .unwrap()
+        .ends_with("src/main/resources/config.yaml"));
+    assert_eq!(w["level"], "warning");
+    let (line, column) = pos_in(config, "password");
+    assert_eq!(
+        (w["line"].as_u64(), w["column"].as_u64()),
+        (Some(line), Some(column))
+    );
+    let message = w["message"].as_str().unwrap();
+    assert_eq!(
+        message,
+        "orders: `sfdc.password` in config.yaml is encrypted (![...]) but only a plain <configuration-properties> loads the file: Mule does not decrypt it, so what reads the property gets the encrypted text; load the file with <secure-properties:config> and read it as ${secure::sfdc.password}"
+    );
+}

@@ -8,6 +8,7 @@ mod domain;
 mod http;
 mod properties;
 mod tls;
+mod undecrypted;
 
 pub use connections::*;
 pub use deployment::*;

@@ -1,0 +1,57 @@
+//! An encrypted value (`![...]`) in a property file that only a plain
+//! loader reads (Mule 4 `<configuration-properties>`, Mule 3
+//! `<context:property-placeholder>`): Mule decrypts only what a
+//! secure-properties configuration loads, so whatever reads the property
+//! gets the text `![...]` itself (a login that fails, a key that is not
+//! the key). No secret is exposed: it is a warning, with the way to load it.
+
+use crate::finding::Diagnostic;
+use crate::inventory::Inventory;
+
+use super::MuleRuntime;
+
+impl Inventory {
+    /// A `not-decrypted` warning at each `![...]` value of a loaded property
+    /// file that no secure-properties configuration loads (test resources
+    /// apart: their suites load them their own way).
+    pub fn undecrypted_value_warnings(&self) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        for app in &self.apps {
+            for file in app.property_files.iter().filter(|f| f.loaded && !f.secure) {
+                for e in &file.entries {
+                    let v = e.value().trim();
+                    if !(v.len() > 3 && v.starts_with("![") && v.ends_with(']')) {
+                        continue;
+                    }
+                    let (loader, fix) = match app.runtime {
+                        MuleRuntime::Mule4 => (
+                            "<configuration-properties>",
+                            format!(
+                                "load the file with <secure-properties:config> and read it as ${{secure::{}}}",
+                                e.key()
+                            ),
+                        ),
+                        MuleRuntime::Mule3 => (
+                            "<context:property-placeholder>",
+                            "load the file with <secure-property-placeholder:config>".to_string(),
+                        ),
+                    };
+                    let name = file.path.rsplit('/').next().unwrap_or(&file.path);
+                    out.push(
+                        Diagnostic::warning(
+                            "not-decrypted",
+                            file.path.as_str(),
+                            format!(
+                                "{}: `{}` in {name} is encrypted (![...]) but only a plain {loader} loads the file: Mule does not decrypt it, so what reads the property gets the encrypted text; {fix}",
+                                app.name,
+                                e.key()
+                            ),
+                        )
+                        .at(e.location.line, e.location.column),
+                    );
+                }
+            }
+        }
+        out
+    }
+}
