@@ -88,8 +88,15 @@ impl Rule for NotApiOnly {
             }
             let mut reasons = Vec::new();
             if !api_only {
+                // The Salesforce Integration license itself allows no UI
+                // login: without the permission, only the license does.
+                let consequence = if license_ok {
+                    "only its integration license keeps it out of the UI (a license change would let it in)"
+                } else {
+                    "so it can log in to the UI"
+                };
                 reasons.push(format!(
-                    "neither profile {} nor its permission sets grant ApiUserOnly (\"API Only User\"), so it can log in to the UI",
+                    "neither profile {} nor its permission sets grant ApiUserOnly (\"API Only User\"): {consequence}",
                     profile.display_label()
                 ));
             }

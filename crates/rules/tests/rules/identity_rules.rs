@@ -437,6 +437,43 @@ fn ig205_and_ig202_read_the_profile() {
     assert!(f[0].message.contains("has no login IP ranges"));
 }
 
+/// A hand-written profile on the Salesforce Integration license without
+/// ApiUserOnly: the license already keeps the user out of the UI, so the
+/// message says the permission is missing, not that the UI is open.
+#[test]
+fn ig205_integration_license_without_api_only_does_not_claim_ui_access() {
+    let inv = inventory(
+        vec![orders()],
+        vec![profile(
+            "Orders Integration",
+            "Salesforce Integration",
+            true,
+        )],
+    );
+    let f = run("IG205", &inv);
+    assert_eq!(f.len(), 1, "{f:#?}");
+    let m = &f[0].message;
+    assert!(
+        m.contains("neither profile Orders Integration nor its permission sets grant ApiUserOnly (\"API Only User\"): only its integration license keeps it out of the UI"),
+        "{m}"
+    );
+    assert!(!m.contains("can log in to the UI"), "{m}");
+    assert!(
+        f[0].fix
+            .starts_with("Enable \"API Only User\" on profile Orders Integration"),
+        "{}",
+        f[0].fix
+    );
+    // On a full license, the UI is open.
+    let full = inventory(
+        vec![orders()],
+        vec![profile("Orders Integration", "Salesforce", true)],
+    );
+    assert!(run("IG205", &full)[0]
+        .message
+        .contains("so it can log in to the UI"));
+}
+
 /// Found by testing as a user would: a user made API only by a permission
 /// set, on a full Salesforce license, was said to be "not an API-only
 /// integration user": only its license is wrong, and the message says so.
