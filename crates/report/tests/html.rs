@@ -363,3 +363,21 @@ fn long_related_lists_are_folded() {
     );
     assert!(out.contains("apps/a19/g.xml:3"));
 }
+
+#[test]
+fn noncharacters_are_shown_escaped() {
+    // A file name may hold U+FFFE and U+FFFF, which no XML document may.
+    let path = "apps/x\u{fffe}\u{ffff}\u{fdd0}\u{10ffff}/global.xml";
+    let mut f = Finding::new(&common::IG102, Location::new(path, 3, 7), "in clear");
+    f.fingerprint = "0123456789abcdef".into();
+    let fx = Fixture::new(vec![f], vec![]);
+    let out = html::render(&fx.report());
+    assert!(
+        !out.contains(['\u{fffe}', '\u{ffff}', '\u{fdd0}', '\u{10ffff}']),
+        "{out}"
+    );
+    let doc = parse(&out);
+    assert!(doc
+        .text
+        .contains("apps/x\\u{fffe}\\u{ffff}\\u{fdd0}\\u{10ffff}/global.xml:3:7"));
+}

@@ -31,11 +31,18 @@ fn char(out: &mut String, c: char, keep_newline: bool) {
         '\'' => out.push_str("&#39;"),
         '\t' => out.push(' '),
         '\n' if keep_newline => out.push('\n'),
-        c if needs_escape(c) => {
+        c if needs_escape(c) || is_noncharacter(c) => {
             let _ = write!(out, "\\u{{{:x}}}", c as u32);
         }
         c => out.push(c),
     }
+}
+
+/// Unicode noncharacters, which a file name may hold: XML forbids U+FFFE
+/// and U+FFFF (the page would not be well-formed) and HTML reads every one
+/// as a parse error.
+fn is_noncharacter(c: char) -> bool {
+    matches!(c, '\u{fdd0}'..='\u{fdef}') || (c as u32 & 0xfffe) == 0xfffe
 }
 
 /// Prose where rules write `code` in backticks (messages, fixes, related
