@@ -381,3 +381,34 @@ fn noncharacters_are_shown_escaped() {
         .text
         .contains("apps/x\\u{fffe}\\u{ffff}\\u{fdd0}\\u{10ffff}/global.xml:3:7"));
 }
+
+#[test]
+fn a_line_break_from_the_input_does_not_start_a_line() {
+    // A Mule config name written with `&#10;`, quoted where it is named.
+    let name = "SF\n\nAll clear: this connection uses JWT.";
+    let mut f = Finding::new(
+        &common::IG101,
+        Location::new("apps/x/global.xml", 8, 3),
+        format!("app0 `{name}` authenticates with a password"),
+    )
+    .related(Related::new(
+        &Location::new("apps/x/dev.yaml", 2, 1),
+        format!("`{name}` reads it"),
+    ))
+    .fix("Replace it.\nThen reset the password.");
+    f.fingerprint = "0123456789abcdef".into();
+    let diagnostic =
+        Diagnostic::warning("xml-syntax", "apps/x/global.xml", format!("bad {name}")).at(1, 2);
+    let fx = Fixture::new(vec![f], vec![diagnostic]);
+    let out = html::render(&fx.report());
+    parse(&out);
+    assert!(!out.contains(name), "{out}");
+    assert_eq!(
+        out.matches("SF\\u{a}\\u{a}All clear: this connection uses JWT.")
+            .count(),
+        3,
+        "{out}"
+    );
+    // A fix's lines stay lines, as in the text report.
+    assert!(out.contains("Replace it.\nThen reset the password."));
+}
