@@ -412,3 +412,16 @@ fn a_line_break_from_the_input_does_not_start_a_line() {
     // A fix's lines stay lines, as in the text report.
     assert!(out.contains("Replace it.\nThen reset the password."));
 }
+
+#[test]
+fn diagnostics_level_and_code_do_not_wrap_beside_a_long_path() {
+    let long = format!("apps/{}/global.xml", "a".repeat(400));
+    let diagnostic = Diagnostic::warning("xml-syntax", long.as_str(), "syntax error").at(1, 2);
+    let fx = Fixture::new(Vec::new(), vec![diagnostic]);
+    let out = html::render(&fx.report());
+    parse(&out);
+    assert!(
+        out.contains("#diagnostics th, #diagnostics td:nth-child(-n+2) { white-space: nowrap;"),
+        "the Level and Code columns keep their words whole"
+    );
+}
