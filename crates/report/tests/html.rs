@@ -425,3 +425,30 @@ fn diagnostics_level_and_code_do_not_wrap_beside_a_long_path() {
         "the Level and Code columns keep their words whole"
     );
 }
+
+static TIERED: intguard_model::RuleMeta = intguard_model::RuleMeta {
+    id: "IG302",
+    name: "dangerous-permission",
+    practice: intguard_model::Practice::MinimizeDamage,
+    default_severity: Severity::Critical,
+    summary: "An integration user holds admin-grade permissions",
+    doc: "## What it does\nFlags, by tier:\n\n| tier | severity |\n|---|:---|\n| super powers | critical |\n| data exfiltration | high |\n",
+};
+
+#[test]
+fn rule_documentation_tables_are_tables() {
+    let mut f = Finding::new(
+        &TIERED,
+        Location::new("force-app/x.profile-meta.xml", 3, 5),
+        "holds ModifyAllData",
+    );
+    f.fingerprint = "0123456789abcdef".into();
+    let mut fx = Fixture::new(vec![f], Vec::new());
+    fx.rules = vec![&TIERED];
+    let out = html::render(&fx.report());
+    parse(&out);
+    let rules = out.split("<section id=\"rules\">").nth(1).unwrap();
+    assert!(!rules.contains('|'), "{rules}");
+    assert!(rules.contains("<th>tier</th>"), "{rules}");
+    assert!(rules.contains("<td>super powers</td>"), "{rules}");
+}
