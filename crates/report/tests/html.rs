@@ -452,3 +452,17 @@ fn rule_documentation_tables_are_tables() {
     assert!(rules.contains("<th>tier</th>"), "{rules}");
     assert!(rules.contains("<td>super powers</td>"), "{rules}");
 }
+
+#[test]
+fn the_arabic_letter_mark_is_shown_escaped() {
+    // U+061C reorders what follows it: `line\u{61c} 12` reads `line12 `.
+    let path = "apps/x\u{61c} 12/global.xml";
+    let mut f = Finding::new(&common::IG102, Location::new(path, 3, 7), "in clear");
+    f.fingerprint = "0123456789abcdef".into();
+    let fx = Fixture::new(vec![f], vec![]);
+    let out = html::render(&fx.report());
+    assert!(!out.contains('\u{61c}'), "{out}");
+    assert!(parse(&out)
+        .text
+        .contains("apps/x\\u{61c} 12/global.xml:3:7"));
+}
