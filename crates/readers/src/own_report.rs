@@ -132,8 +132,11 @@ pub(crate) fn kind(text: &str) -> Option<&'static str> {
         }
     }
     if head.starts_with("<!DOCTYPE html>") && HTML_HEAD.is_match(head) {
-        let tail = &text[ceil_char_boundary(text, text.len().saturating_sub(4096))..];
-        if HTML_FOOTER.is_match(tail) {
+        // The footer names the working directory, escaped: a long path with
+        // `&` or `\u{..}` escapes in it outgrows any fixed window, so the
+        // footer is found from its start (the last line that opens one).
+        let footer = text.rfind("\n<footer>").map_or("", |at| &text[at..]);
+        if HTML_FOOTER.is_match(footer) {
             return Some("HTML report");
         }
     }
