@@ -454,6 +454,17 @@ fn rule_documentation_tables_are_tables() {
 }
 
 #[test]
+fn rule_documentation_table_cells_keep_their_words_whole() {
+    // Cells elsewhere break anywhere (a long path must not widen the page),
+    // which beside IG302's list of permissions cut `critical` in two.
+    let out = html::render(&Fixture::sample().report());
+    assert!(
+        out.contains(".rule th, .rule td { overflow-wrap: normal; }"),
+        "the rules' tables keep their words whole"
+    );
+}
+
+#[test]
 fn the_arabic_letter_mark_is_shown_escaped() {
     // U+061C reorders what follows it: `line\u{61c} 12` reads `line12 `.
     let path = "apps/x\u{61c} 12/global.xml";
