@@ -426,6 +426,21 @@ fn diagnostics_level_and_code_do_not_wrap_beside_a_long_path() {
     );
 }
 
+#[test]
+fn a_short_diagnostic_location_keeps_its_room_beside_a_long_message() {
+    // Every cell may break anywhere and the table shares its width in
+    // proportion to the cells' lengths: `x.xml:1:16` read `x.xml:1:1`, `6`.
+    let long = "ill-formed document: expected `</a>`, but `</mule>` was found; ".repeat(3);
+    let diagnostic = Diagnostic::error("xml-syntax", "./app/src/main/mule/x.xml", long).at(1, 16);
+    let fx = Fixture::new(Vec::new(), vec![diagnostic]);
+    let out = html::render(&fx.report());
+    parse(&out);
+    assert!(
+        out.contains("#diagnostics td:last-child { width: 50%; }"),
+        "the message takes half the width, the location the rest"
+    );
+}
+
 static TIERED: intguard_model::RuleMeta = intguard_model::RuleMeta {
     id: "IG302",
     name: "dangerous-permission",
