@@ -7,10 +7,12 @@
 use std::fmt::Write as _;
 
 /// True for characters that must not reach a terminal raw: control characters
-/// (escape sequences, carriage returns) and bidirectional overrides.
+/// (escape sequences, carriage returns) and bidirectional overrides and
+/// marks (the Arabic letter mark, U+061C, reorders what follows it as the
+/// right-to-left mark does).
 pub(crate) fn needs_escape(c: char) -> bool {
     c.is_control()
-        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        || matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Makes text from scanned files safe to print: tabs become spaces, other

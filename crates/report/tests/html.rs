@@ -363,3 +363,132 @@ fn long_related_lists_are_folded() {
     );
     assert!(out.contains("apps/a19/g.xml:3"));
 }
+
+#[test]
+fn noncharacters_are_shown_escaped() {
+    // A file name may hold U+FFFE and U+FFFF, which no XML document may.
+    let path = "apps/x\u{fffe}\u{ffff}\u{fdd0}\u{10ffff}/global.xml";
+    let mut f = Finding::new(&common::IG102, Location::new(path, 3, 7), "in clear");
+    f.fingerprint = "0123456789abcdef".into();
+    let fx = Fixture::new(vec![f], vec![]);
+    let out = html::render(&fx.report());
+    assert!(
+        !out.contains(['\u{fffe}', '\u{ffff}', '\u{fdd0}', '\u{10ffff}']),
+        "{out}"
+    );
+    let doc = parse(&out);
+    assert!(doc
+        .text
+        .contains("apps/x\\u{fffe}\\u{ffff}\\u{fdd0}\\u{10ffff}/global.xml:3:7"));
+}
+
+#[test]
+fn a_line_break_from_the_input_does_not_start_a_line() {
+    // A Mule config name written with `&#10;`, quoted where it is named.
+    let name = "SF\n\nAll clear: this connection uses JWT.";
+    let mut f = Finding::new(
+        &common::IG101,
+        Location::new("apps/x/global.xml", 8, 3),
+        format!("app0 `{name}` authenticates with a password"),
+    )
+    .related(Related::new(
+        &Location::new("apps/x/dev.yaml", 2, 1),
+        format!("`{name}` reads it"),
+    ))
+    .fix("Replace it.\nThen reset the password.");
+    f.fingerprint = "0123456789abcdef".into();
+    let diagnostic =
+        Diagnostic::warning("xml-syntax", "apps/x/global.xml", format!("bad {name}")).at(1, 2);
+    let fx = Fixture::new(vec![f], vec![diagnostic]);
+    let out = html::render(&fx.report());
+    parse(&out);
+    assert!(!out.contains(name), "{out}");
+    assert_eq!(
+        out.matches("SF\\u{a}\\u{a}All clear: this connection uses JWT.")
+            .count(),
+        3,
+        "{out}"
+    );
+    // A fix's lines stay lines, as in the text report.
+    assert!(out.contains("Replace it.\nThen reset the password."));
+}
+
+#[test]
+fn diagnostics_level_and_code_do_not_wrap_beside_a_long_path() {
+    let long = format!("apps/{}/global.xml", "a".repeat(400));
+    let diagnostic = Diagnostic::warning("xml-syntax", long.as_str(), "syntax error").at(1, 2);
+    let fx = Fixture::new(Vec::new(), vec![diagnostic]);
+    let out = html::render(&fx.report());
+    parse(&out);
+    assert!(
+        out.contains("#diagnostics th, #diagnostics td:nth-child(-n+2) { overflow-wrap: normal; }"),
+        "the Level and Code columns keep their words whole"
+    );
+}
+
+#[test]
+fn a_short_diagnostic_location_keeps_its_room_beside_a_long_message() {
+    // Every cell may break anywhere and the table shares its width in
+    // proportion to the cells' lengths: `x.xml:1:16` read `x.xml:1:1`, `6`.
+    let long = "ill-formed document: expected `</a>`, but `</mule>` was found; ".repeat(3);
+    let diagnostic = Diagnostic::error("xml-syntax", "./app/src/main/mule/x.xml", long).at(1, 16);
+    let fx = Fixture::new(Vec::new(), vec![diagnostic]);
+    let out = html::render(&fx.report());
+    parse(&out);
+    assert!(
+        out.contains("#diagnostics td:last-child { width: 50%; }"),
+        "the message takes half the width, the location the rest"
+    );
+}
+
+static TIERED: intguard_model::RuleMeta = intguard_model::RuleMeta {
+    id: "IG302",
+    name: "dangerous-permission",
+    practice: intguard_model::Practice::MinimizeDamage,
+    default_severity: Severity::Critical,
+    summary: "An integration user holds admin-grade permissions",
+    doc: "## What it does\nFlags, by tier:\n\n| tier | severity |\n|---|:---|\n| super powers | critical |\n| data exfiltration | high |\n",
+};
+
+#[test]
+fn rule_documentation_tables_are_tables() {
+    let mut f = Finding::new(
+        &TIERED,
+        Location::new("force-app/x.profile-meta.xml", 3, 5),
+        "holds ModifyAllData",
+    );
+    f.fingerprint = "0123456789abcdef".into();
+    let mut fx = Fixture::new(vec![f], Vec::new());
+    fx.rules = vec![&TIERED];
+    let out = html::render(&fx.report());
+    parse(&out);
+    let rules = out.split("<section id=\"rules\">").nth(1).unwrap();
+    assert!(!rules.contains('|'), "{rules}");
+    assert!(rules.contains("<th>tier</th>"), "{rules}");
+    assert!(rules.contains("<td>super powers</td>"), "{rules}");
+}
+
+#[test]
+fn rule_documentation_table_cells_keep_their_words_whole() {
+    // Cells elsewhere break anywhere (a long path must not widen the page),
+    // which beside IG302's list of permissions cut `critical` in two.
+    let out = html::render(&Fixture::sample().report());
+    assert!(
+        out.contains(".rule th, .rule td:not(:last-child) { overflow-wrap: normal; }"),
+        "the rules' tables keep their words whole"
+    );
+}
+
+#[test]
+fn the_arabic_letter_mark_is_shown_escaped() {
+    // U+061C reorders what follows it: `line\u{61c} 12` reads `line12 `.
+    let path = "apps/x\u{61c} 12/global.xml";
+    let mut f = Finding::new(&common::IG102, Location::new(path, 3, 7), "in clear");
+    f.fingerprint = "0123456789abcdef".into();
+    let fx = Fixture::new(vec![f], vec![]);
+    let out = html::render(&fx.report());
+    assert!(!out.contains('\u{61c}'), "{out}");
+    assert!(parse(&out)
+        .text
+        .contains("apps/x\\u{61c} 12/global.xml:3:7"));
+}

@@ -190,6 +190,48 @@ fn reports_written_into_the_scanned_folder_are_not_audited() {
     assert_eq!(all["summary"]["bytes"], plain["summary"]["bytes"]);
 }
 
+/// The HTML report's footer names the working directory, escaped: written
+/// in a folder whose path is long (and five times longer escaped), it is
+/// still known for intguard's own, skipped by the next scan and replaced by
+/// the next `--output`.
+#[test]
+fn an_html_report_written_in_a_long_folder_is_still_its_own() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut repo = tmp.path().to_path_buf();
+    for _ in 0..12 {
+        repo.push("&".repeat(200));
+    }
+    copy_tree(&example_app("orders-sapi"), &repo.join("orders-sapi"));
+    let in_repo = |args: &[&str]| run_cmd(intguard().current_dir(&repo).args(args));
+    let write_html = || {
+        in_repo(&[
+            "scan",
+            ".",
+            "--format",
+            "html",
+            "--output",
+            "intguard.html",
+            "--fail-on",
+            "none",
+        ])
+    };
+    write_html().expect_code(0);
+    let report = in_repo(&["scan", ".", "--format", "json"]).json();
+    assert!(
+        findings(&report)
+            .iter()
+            .all(|f| f["path"] != "./intguard.html"),
+        "{report:#}"
+    );
+    assert!(
+        diagnostics(&report)
+            .iter()
+            .any(|d| d["code"] == "intguard-report" && d["path"] == "./intguard.html"),
+        "{report:#}"
+    );
+    write_html().expect_code(0);
+}
+
 /// A file shaped like intguard's report (its first and last lines) but
 /// holding a real private key or token was not written by intguard, which
 /// masks them: it is audited, with a note, so that wrapping a key in a

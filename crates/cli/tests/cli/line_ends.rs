@@ -122,3 +122,39 @@ fn crlf_checkout_reports_what_an_lf_checkout_reports() {
         }
     }
 }
+
+/// An HTML report committed with the checkout, CRLF on Windows, is still
+/// intguard's own: the next scan skips it and `--output` may replace it.
+#[test]
+fn a_crlf_html_report_is_still_its_own() {
+    let (_tmp, root) = copy_example("orders-sapi");
+    let in_root = |args: &[&str]| run_cmd(intguard().current_dir(&root).args(args));
+    let write_html = || {
+        in_root(&[
+            "scan",
+            ".",
+            "--format",
+            "html",
+            "--output",
+            "intguard.html",
+            "--fail-on",
+            "none",
+        ])
+    };
+    write_html().expect_code(0);
+    to_crlf(&root);
+    let report = in_root(&["scan", ".", "--format", "json"]).json();
+    assert!(
+        findings(&report)
+            .iter()
+            .all(|f| f["path"] != "./intguard.html"),
+        "{report:#}"
+    );
+    assert!(
+        diagnostics(&report)
+            .iter()
+            .any(|d| d["code"] == "intguard-report" && d["path"] == "./intguard.html"),
+        "{report:#}"
+    );
+    write_html().expect_code(0);
+}

@@ -31,30 +31,49 @@ fn char(out: &mut String, c: char, keep_newline: bool) {
         '\'' => out.push_str("&#39;"),
         '\t' => out.push(' '),
         '\n' if keep_newline => out.push('\n'),
-        c if needs_escape(c) => {
+        c if needs_escape(c) || is_noncharacter(c) => {
             let _ = write!(out, "\\u{{{:x}}}", c as u32);
         }
         c => out.push(c),
     }
 }
 
-/// Prose where rules write `code` in backticks (messages, fixes, related
-/// places): balanced backticks become `<code>`, the rest is text. With an
-/// odd number of backticks nothing is taken for code.
+/// Unicode noncharacters, which a file name may hold: XML forbids U+FFFE
+/// and U+FFFF (the page would not be well-formed) and HTML reads every one
+/// as a parse error.
+fn is_noncharacter(c: char) -> bool {
+    matches!(c, '\u{fdd0}'..='\u{fdef}') || (c as u32 & 0xfffe) == 0xfffe
+}
+
+/// Prose where rules write `code` in backticks (messages, related places,
+/// diagnostics): balanced backticks become `<code>`, the rest is text. With
+/// an odd number of backticks nothing is taken for code. A line break in it
+/// came from the input (a name quoted from a file): it is shown as `\u{a}`,
+/// as the text report shows it, so it cannot start a line of its own.
 pub(crate) fn prose(out: &mut String, raw: &str) {
+    prose_with(out, raw, text);
+}
+
+/// [`prose`] of several lines (a fix), keeping its line breaks as the text
+/// report does.
+pub(crate) fn prose_lines(out: &mut String, raw: &str) {
+    prose_with(out, raw, lines);
+}
+
+fn prose_with(out: &mut String, raw: &str, escape: fn(&mut String, &str)) {
     let parts: Vec<&str> = raw.split('`').collect();
     if parts.len() % 2 == 0 {
-        lines(out, raw);
+        escape(out, raw);
         return;
     }
     for (i, part) in parts.iter().enumerate() {
         if i % 2 == 0 {
-            lines(out, part);
+            escape(out, part);
         } else if part.trim().is_empty() {
-            lines(out, &format!("`{part}`"));
+            escape(out, &format!("`{part}`"));
         } else {
             out.push_str("<code>");
-            lines(out, part);
+            escape(out, part);
             out.push_str("</code>");
         }
     }

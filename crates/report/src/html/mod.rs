@@ -371,7 +371,7 @@ fn write_finding(out: &mut String, report: &Report, f: &Finding, n: usize) {
     }
     if !f.fix.trim().is_empty() {
         out.push_str("<dt>Fix</dt><dd class=\"fix\">");
-        escape::prose(out, f.fix.trim());
+        escape::prose_lines(out, f.fix.trim());
         out.push_str("</dd>\n");
     }
     if !f.fingerprint.is_empty() {

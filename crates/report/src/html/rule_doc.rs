@@ -4,36 +4,38 @@
 //! links stay links, so the report holds no markup the reporter did not
 //! write, whatever a documentation string says.
 
-use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
+use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 pub(crate) fn render(out: &mut String, markdown: &str) {
     let mut in_dropped_link = Vec::new();
-    let events = Parser::new(markdown).filter_map(|event| match event {
-        Event::Start(Tag::Heading {
-            level,
-            id,
-            classes,
-            attrs,
-        }) => Some(Event::Start(Tag::Heading {
-            level: lower(level),
-            id,
-            classes,
-            attrs,
-        })),
-        Event::End(TagEnd::Heading(level)) => Some(Event::End(TagEnd::Heading(lower(level)))),
-        Event::Html(raw) | Event::InlineHtml(raw) => Some(Event::Text(raw)),
-        Event::Start(Tag::Link { ref dest_url, .. }) => {
-            let web = is_web(dest_url);
-            in_dropped_link.push(!web);
-            web.then_some(event)
-        }
-        Event::End(TagEnd::Link) => match in_dropped_link.pop() {
-            Some(false) => Some(event),
-            _ => None,
-        },
-        Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image) => None,
-        other => Some(other),
-    });
+    // Tables as `intguard rule` readers see them (IG302 lists its tiers in one).
+    let events =
+        Parser::new_ext(markdown, Options::ENABLE_TABLES).filter_map(|event| match event {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => Some(Event::Start(Tag::Heading {
+                level: lower(level),
+                id,
+                classes,
+                attrs,
+            })),
+            Event::End(TagEnd::Heading(level)) => Some(Event::End(TagEnd::Heading(lower(level)))),
+            Event::Html(raw) | Event::InlineHtml(raw) => Some(Event::Text(raw)),
+            Event::Start(Tag::Link { ref dest_url, .. }) => {
+                let web = is_web(dest_url);
+                in_dropped_link.push(!web);
+                web.then_some(event)
+            }
+            Event::End(TagEnd::Link) => match in_dropped_link.pop() {
+                Some(false) => Some(event),
+                _ => None,
+            },
+            Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image) => None,
+            other => Some(other),
+        });
     html::push_html(out, events);
 }
 
