@@ -409,22 +409,30 @@ fn add_snippets(findings: &mut [Finding], redactor: &Redactor) {
     }
     // Each line read and masked once, however many findings it holds (a
     // minified file's one line can hold 50,000), files in parallel.
-    let masked: HashMap<String, HashMap<u32, String>> = wanted
+    // Each line with its masked form: the caret's column is found in the
+    // text as read.
+    let masked: HashMap<String, HashMap<u32, (String, String)>> = wanted
         .into_par_iter()
         .map(|(path, mut lines)| {
             lines.sort_unstable();
             lines.dedup();
             let masked = snippet::read_lines(path, &lines)
                 .into_iter()
-                .map(|(line, text)| (line, snippet::mask_line(&text, redactor)))
+                .map(|(line, text)| {
+                    let shown = snippet::mask_line(&text, redactor);
+                    (line, (text, shown))
+                })
                 .collect();
             (path.to_string(), masked)
         })
         .collect();
     for f in findings.iter_mut() {
-        let Location { path, line, .. } = &f.location;
-        if let Some(snippet) = masked.get(path.as_str()).and_then(|m| m.get(line)) {
-            f.snippet = Some(snippet.clone());
+        let Location { path, line, column } = &f.location;
+        if let Some((text, shown)) = masked.get(path.as_str()).and_then(|m| m.get(line)) {
+            if text != shown {
+                f.snippet_column = snippet::masked_column(text, *column, redactor);
+            }
+            f.snippet = Some(shown.clone());
         }
     }
 }

@@ -142,6 +142,17 @@ pub fn mask_line(line: &str, redactor: &Redactor) -> String {
     }
 }
 
+/// Where 1-based `column` of `line` falls once the line is masked: the
+/// length of the masked text before it, plus one. `None` when masking leaves
+/// that text as it is (most lines), or the column is not on the line.
+pub fn masked_column(line: &str, column: u32, redactor: &Redactor) -> Option<u32> {
+    let before = (column as usize).checked_sub(1)?;
+    let end = line.char_indices().nth(before).map(|(i, _)| i)?;
+    let prefix = &line[..end];
+    let masked = mask_whole_line(prefix, redactor);
+    (masked != prefix).then(|| masked.chars().count() as u32 + 1)
+}
+
 /// [`mask_line`] without shortening: the whole line, every secret masked.
 fn mask_whole_line(line: &str, redactor: &Redactor) -> String {
     let line = redactor.redact_source(line);
@@ -808,6 +819,39 @@ mod tests {
             &r,
         );
         assert!(!out.contains("AQ4AQabcdefghij"), "{out}");
+    }
+
+    /// A column after a masked secret moves with the mask; one before it,
+    /// or on a line masking leaves alone, stays.
+    #[test]
+    fn columns_follow_the_masks_before_them() {
+        let r = Redactor::new([
+            "00D5g000001abcd!AQ4AQabcdefghij".to_string(),
+            "Js-Secret-0123456".to_string(),
+        ]);
+        let line = r#"{"password":"Js-Secret-0123456","access_token":"00D5g000001abcd!AQ4AQabcdefghij","x":1}"#;
+        let shown = mask_line(line, &r);
+        let token_at = line.find("00D5g").unwrap() as u32 + 1;
+        let moved = masked_column(line, token_at, &r).unwrap();
+        let mask_at = shown.find("00…").unwrap();
+        assert_eq!(
+            shown[..mask_at].chars().count() as u32 + 1,
+            moved,
+            "{shown}"
+        );
+        let x_at = line.find("\"x\"").unwrap() as u32 + 1;
+        let x_moved = masked_column(line, x_at, &r).unwrap();
+        assert_eq!(
+            shown.chars().nth(x_moved as usize - 1),
+            Some('"'),
+            "{shown}"
+        );
+        assert_eq!(&shown[shown.find("\"x\"").unwrap()..][..3], "\"x\"");
+        // Before the first secret, and on a clean line: unchanged.
+        assert_eq!(masked_column(line, 2, &r), None);
+        assert_eq!(masked_column("url: https://x.example", 6, &r), None);
+        // Past the line's end: no place.
+        assert_eq!(masked_column("ab", 9, &r), None);
     }
 
     #[test]

@@ -55,6 +55,11 @@ pub struct Finding {
     pub fingerprint: String,
     /// The source line, with secrets masked (added by the engine).
     pub snippet: Option<String>,
+    /// Where `location.column` falls in `snippet` when masking changed the
+    /// text before it (a mask is seldom as long as the secret it hides);
+    /// `None`: at `location.column` itself. Reporters put their caret here.
+    #[serde(skip)]
+    pub snippet_column: Option<u32>,
     /// The Salesforce users whose other apps the fix should name, in the
     /// order their notes end the fix (username, the app found): who else logs
     /// in as a user is known only once every app is read, and a rule may run
@@ -72,6 +77,11 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// The column of the snippet's caret (see [`Finding::snippet_column`]).
+    pub fn caret_column(&self) -> u32 {
+        self.snippet_column.unwrap_or(self.location.column)
+    }
+
     pub fn new(meta: &'static RuleMeta, location: Location, message: impl Into<String>) -> Self {
         Finding {
             rule: meta.id,
@@ -88,6 +98,7 @@ impl Finding {
             fingerprint_by_path: true,
             fingerprint: String::new(),
             snippet: None,
+            snippet_column: None,
             shared_user_notes: Vec::new(),
             also_at: Vec::new(),
         }

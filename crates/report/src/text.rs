@@ -90,7 +90,7 @@ fn write_finding(out: &mut String, p: &Painter, f: &Finding) {
     let _ = writeln!(out, "  {}", clean(&f.message));
 
     if let (Some(snippet), true) = (&f.snippet, f.location.line > 0) {
-        let (shown, caret) = snippet_window(snippet, f.location.column);
+        let (shown, caret) = snippet_window(snippet, f.caret_column());
         let number = f.location.line.to_string();
         let width = number.len().max(5);
         let bar = p.paint(p.dim(), "|");

@@ -740,6 +740,46 @@ fn html_shows_every_finding_of_the_json_report() {
     assert!(!clean.stdout.contains("<article"));
 }
 
+/// The caret (text) and the marked character (HTML) sit on the token the
+/// finding is about, though a password masked before it on the same line
+/// is shorter than the password.
+#[test]
+fn the_caret_follows_masks_before_it() {
+    let tree = workspace().join("crates/rules/tests/fixtures/IG106/json-log");
+    let text =
+        run_cmd(
+            intguard()
+                .arg("scan")
+                .arg(&tree)
+                .args(["--fail-on", "none", "--color", "never"]),
+        );
+    let lines: Vec<&str> = text.stdout.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains(" | ") && l.contains("\"access_token\":\"00…"))
+        .unwrap_or_else(|| panic!("{}", text.stdout));
+    let (snippet, caret) = (lines[at], lines[at + 1]);
+    let chars_before = |line: &str, at: usize| line[..at].chars().count();
+    assert_eq!(
+        chars_before(caret, caret.find('^').unwrap()),
+        chars_before(snippet, snippet.find("00…").unwrap()),
+        "{snippet}\n{caret}"
+    );
+    let html =
+        run_cmd(
+            intguard()
+                .arg("scan")
+                .arg(&tree)
+                .args(["--fail-on", "none", "--format", "html"]),
+        );
+    assert!(
+        html.stdout
+            .contains("&quot;access_token&quot;:&quot;<mark>0</mark>0…"),
+        "{}",
+        html.stdout
+    );
+}
+
 // ---------------------------------------------------------------------------
 // Text
 

@@ -343,7 +343,7 @@ fn write_finding(out: &mut String, report: &Report, f: &Finding, n: usize) {
             "<pre class=\"snippet\"><span class=\"ln\">{}</span>",
             f.location.line
         );
-        escape::snippet(out, snippet, f.location.column);
+        escape::snippet(out, snippet, f.caret_column());
         out.push_str("</pre>\n");
     }
 
