@@ -7,12 +7,22 @@
 use std::fmt::Write as _;
 
 /// True for characters that must not reach a terminal raw: control characters
-/// (escape sequences, carriage returns) and bidirectional overrides and
-/// marks (the Arabic letter mark, U+061C, reorders what follows it as the
-/// right-to-left mark does).
+/// (escape sequences, carriage returns), bidirectional overrides and marks
+/// (the Arabic letter mark, U+061C, reorders what follows it as the
+/// right-to-left mark does), and zero-width characters (U+200B-U+200D,
+/// U+2060, U+FEFF), which make two different usernames or paths look the
+/// same.
 pub(crate) fn needs_escape(c: char) -> bool {
     c.is_control()
-        || matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        || matches!(
+            c,
+            '\u{061c}'
+                | '\u{200b}'..='\u{200f}'
+                | '\u{202a}'..='\u{202e}'
+                | '\u{2060}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{feff}'
+        )
 }
 
 /// Makes text from scanned files safe to print: tabs become spaces, other
@@ -43,5 +53,11 @@ mod tests {
         assert_eq!(clean("a\u{1b}[31mb"), "a\\u{1b}[31mb");
         assert_eq!(clean("x\u{202e}y"), "x\\u{202e}y");
         assert_eq!(clean("plain"), "plain");
+        // Two usernames that would look the same.
+        assert_eq!(
+            clean("int.orders\u{200b}@acme.com"),
+            "int.orders\\u{200b}@acme.com"
+        );
+        assert_eq!(clean("\u{feff}a\u{2060}b"), "\\u{feff}a\\u{2060}b");
     }
 }
