@@ -298,15 +298,22 @@ fn shorten(text: &str, max: usize) -> String {
     }
 }
 
-/// One line: line breaks become spaces, other control characters go.
+/// One line: line breaks become spaces, other control characters go, and
+/// bidirectional overrides and zero-width characters become visible
+/// `\u{..}` escapes (they would make the comment read other than it is).
 fn one_line(raw: &str) -> String {
-    raw.chars()
-        .filter_map(|c| match c {
-            '\n' | '\r' | '\t' => Some(' '),
-            c if c.is_control() => None,
-            c => Some(c),
-        })
-        .collect()
+    let mut out = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        match c {
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c if crate::visible::needs_escape(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Plain text for a table cell: every character Markdown or HTML could read
@@ -381,6 +388,15 @@ mod tests {
         assert_eq!(inline("use `a|b` now"), "use `a\\|b` now");
         assert_eq!(inline("odd ` tick"), "odd \\` tick");
         assert_eq!(inline("<b>x</b>"), "\\<b\\>x\\</b\\>");
+    }
+
+    #[test]
+    fn bidi_and_zero_width_characters_are_visible() {
+        assert_eq!(
+            one_line("a\u{202e}b\u{200b}c\u{1b}d"),
+            "a\\u{202e}b\\u{200b}cd"
+        );
+        assert_eq!(text("x\u{202e}"), "x\\\\u{202e}");
     }
 
     #[test]
