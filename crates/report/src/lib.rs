@@ -17,7 +17,7 @@
 //! - [`markdown`]: a pull-request comment, kept under GitHub's size limit.
 //! - [`html`]: a self-contained page for people (no script, nothing loaded).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::str::FromStr;
 
@@ -251,4 +251,20 @@ pub(crate) fn scope(summary: &Summary) -> String {
         (Some(org), false) => format!("in {} and the org {org}", read.join(", ")),
         (None, _) => format!("in {}", read.join(", ")),
     }
+}
+
+/// Findings grouped by path, in order of first appearance (the engine sorts
+/// them, but a group never splits even if it did not).
+pub(crate) fn group_by_path(findings: &[Finding]) -> Vec<(&str, Vec<&Finding>)> {
+    let mut groups: Vec<(&str, Vec<&Finding>)> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for f in findings {
+        let path = f.location.path.as_str();
+        let i = *index.entry(path).or_insert_with(|| {
+            groups.push((path, Vec::new()));
+            groups.len() - 1
+        });
+        groups[i].1.push(f);
+    }
+    groups
 }

@@ -7,14 +7,13 @@
 //! snippets, messages quoting values) is sanitised so that control characters
 //! and bidirectional overrides cannot drive the terminal.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use anstyle::{AnsiColor, Style};
 use intguard_model::{Diagnostic, DiagnosticLevel, Finding, Severity};
 
 use crate::visible::{clean, needs_escape};
-use crate::{plural, scope, severity_breakdown, Report, TextOptions};
+use crate::{group_by_path, plural, scope, severity_breakdown, Report, TextOptions};
 
 /// Snippets longer than this are shown as a window around the column.
 const SNIPPET_WIDTH: usize = 120;
@@ -59,22 +58,6 @@ fn write_diagnostics(out: &mut String, p: &Painter, diagnostics: &[Diagnostic]) 
         let _ = writeln!(out, "  {}", diagnostic_line(p, d));
     }
     out.push('\n');
-}
-
-/// Findings grouped by path, in order of first appearance (the engine sorts
-/// them, but a group never splits even if it did not).
-fn group_by_path(findings: &[Finding]) -> Vec<(&str, Vec<&Finding>)> {
-    let mut groups: Vec<(&str, Vec<&Finding>)> = Vec::new();
-    let mut index: HashMap<&str, usize> = HashMap::new();
-    for f in findings {
-        let path = f.location.path.as_str();
-        let i = *index.entry(path).or_insert_with(|| {
-            groups.push((path, Vec::new()));
-            groups.len() - 1
-        });
-        groups[i].1.push(f);
-    }
-    groups
 }
 
 fn write_finding(out: &mut String, p: &Painter, f: &Finding) {

@@ -23,7 +23,7 @@ use std::fmt::Write as _;
 
 use intguard_model::{Diagnostic, DiagnosticLevel, Finding, RuleMeta, Severity};
 
-use crate::{plural, scope, severity_breakdown, Report, Summary};
+use crate::{group_by_path, plural, scope, severity_breakdown, Report, Summary};
 
 /// The first bytes of every HTML report (intguard recognises its own
 /// reports by them and does not audit them).
@@ -277,21 +277,6 @@ fn rule_link(out: &mut String, report: &Report, id: &str) {
 /// Rule ids are `IG` and digits; anything else is left out of an id.
 fn attr_safe(id: &str) -> String {
     id.chars().filter(|c| c.is_ascii_alphanumeric()).collect()
-}
-
-/// Findings grouped by path, in order of first appearance.
-fn group_by_path(findings: &[Finding]) -> Vec<(&str, Vec<&Finding>)> {
-    let mut groups: Vec<(&str, Vec<&Finding>)> = Vec::new();
-    let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for f in findings {
-        let path = f.location.path.as_str();
-        let i = *index.entry(path).or_insert_with(|| {
-            groups.push((path, Vec::new()));
-            groups.len() - 1
-        });
-        groups[i].1.push(f);
-    }
-    groups
 }
 
 fn write_findings(out: &mut String, report: &Report) {
