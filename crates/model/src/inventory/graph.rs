@@ -444,7 +444,8 @@ pub struct ObjectUse {
     /// The fields of this object its SOQL reads, as written
     /// ([`crate::soql::field_on_object`]: `Amount__c`; `Account__c` for
     /// `Account__r.Name`, `OwnerId` for `Owner.Name`), first seen first;
-    /// none for an object known only from a relationship name.
+    /// on an object reached through a relationship name, those read through
+    /// it (`Industry` of `Account.Industry`, a child sub-query's fields).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<String>,
     /// Known only from a relationship name (sub-query or path), not from a

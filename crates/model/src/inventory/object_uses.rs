@@ -464,9 +464,14 @@ fn pair_uses(
                 ObjectRefKind::Typeof => {
                     add(&obj, ObjectOperation::Read, false, &[], &[], &op.location)
                 }
-                ObjectRefKind::ChildRelationship | ObjectRefKind::ParentRelationship => {
-                    add(&obj, ObjectOperation::Read, true, &[], &[], &op.location)
-                }
+                ObjectRefKind::ChildRelationship | ObjectRefKind::ParentRelationship => add(
+                    &obj,
+                    ObjectOperation::Read,
+                    true,
+                    &[],
+                    &r.fields,
+                    &op.location,
+                ),
             }
         }
     }
@@ -624,7 +629,8 @@ mod tests {
 
     /// The fields each query reads are kept on its FROM object (and a
     /// semi-join's on its own), a relationship path as its lookup field;
-    /// the objects reached through relationships have none.
+    /// the objects reached through relationships get those read through
+    /// them (`Account.Industry`, a child sub-query's own).
     #[test]
     fn fields_read_are_kept_on_their_object() {
         let mut app = app_with_connection();
@@ -634,6 +640,10 @@ mod tests {
                 10,
             ),
             query("SELECT amount__c, Close_Date__c FROM Opportunity", 11),
+            query(
+                "SELECT Id, (SELECT LastName, Title__c, Account.Rating__c FROM Contacts) FROM Account",
+                12,
+            ),
         ];
         app.digest_operations();
         let fields: Vec<(&str, Vec<&str>)> = app
@@ -650,7 +660,8 @@ mod tests {
         assert_eq!(
             fields,
             [
-                ("Account", vec!["Id", "Tier__c"]),
+                ("Account", vec!["Id", "Tier__c", "Industry", "Rating__c"]),
+                ("Contact", vec!["LastName", "Title__c", "AccountId"]),
                 (
                     "Opportunity",
                     vec![
@@ -662,7 +673,7 @@ mod tests {
                         "Close_Date__c"
                     ]
                 ),
-                ("User", vec![]),
+                ("User", vec!["Name"]),
             ]
         );
     }
