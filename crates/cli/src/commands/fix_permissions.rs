@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use intguard_engine::{read_inventory, ScanOptions};
 use intguard_fix::{
-    permission_set_folder, plan_permission_sets, LeastPrivilegeSet, PermissionsOptions,
+    is_inside, permission_set_folder, plan_permission_sets, LeastPrivilegeSet, PermissionsOptions,
 };
 use intguard_model::{
     same_profile, AccessFlags, IntegrationIdentity, Inventory, Location, ObjectOperation,
@@ -98,6 +98,12 @@ pub fn run(args: PermissionsArgs) -> i32 {
         let mut text = String::new();
         for (set, target) in plan.sets.iter().zip(&targets) {
             eprint!("{}", summary(&inventory, set, target.as_deref(), true));
+            if let Some(other) = target
+                .as_deref()
+                .and_then(|t| same_name_elsewhere(&inventory, set, t))
+            {
+                eprintln!("intguard: permission set {} exists already ({other}): writing it would be refused; name the set with --name", set.name);
+            }
             if several {
                 let shown = target
                     .as_ref()
@@ -124,7 +130,18 @@ pub fn run(args: PermissionsArgs) -> i32 {
         Err(e) => return exit::usage_error(e),
     };
     let targets: Vec<PathBuf> = targets.into_iter().flatten().collect();
-    // Every target checked before anything is written.
+    // Every target checked before anything is written. A set of the same
+    // name elsewhere in the project (another package directory, a
+    // decomposed folder) would be a second source for one permission set:
+    // --force replaces a file, it does not merge two sets.
+    for (set, target) in plan.sets.iter().zip(&targets) {
+        if let Some(other) = same_name_elsewhere(&inventory, set, target) {
+            return exit::usage_error(format!(
+                "permission set {} exists already ({other}): name the set with --name, or remove that one",
+                set.name
+            ));
+        }
+    }
     if !args.force {
         if let Some(existing) = targets.iter().find(|t| t.exists()) {
             return exit::usage_error(format!(
@@ -171,15 +188,34 @@ fn left_code(sets: &[LeastPrivilegeSet], skipped: &[String]) -> i32 {
     }
 }
 
+/// Where the project read holds a permission set of `set`'s name other than
+/// at `target` (names are case-insensitive in an org).
+fn same_name_elsewhere(inv: &Inventory, set: &LeastPrivilegeSet, target: &Path) -> Option<String> {
+    inv.salesforce
+        .permission_sets
+        .iter()
+        .filter(|s| s.name.eq_ignore_ascii_case(&set.name))
+        .map(|s| s.location.path.as_str())
+        .find(|p| !same_file(p, target))
+        .map(str::to_string)
+}
+
+/// Whether display path `path` names `target` (`./org/src/x` is
+/// `org/src/x`).
+fn same_file(path: &str, target: &Path) -> bool {
+    let shown = target.display().to_string();
+    path == shown.replace('\\', "/")
+        || (is_inside(Path::new(path), target) && is_inside(target, Path::new(path)))
+}
+
 /// What a re-read shows of a written set that differs from the plan.
 fn read_back(after: &Inventory, set: &LeastPrivilegeSet, target: &Path) -> Vec<String> {
     let shown = target.display().to_string();
-    let same_file = |p: &str| Path::new(p) == target || p == shown.replace('\\', "/");
     let Some(read) = after
         .salesforce
         .permission_sets
         .iter()
-        .find(|s| s.name == set.name && same_file(s.location.path.as_str()))
+        .find(|s| s.name == set.name && same_file(s.location.path.as_str(), target))
     else {
         // Written where no Salesforce project is read (`--out` elsewhere):
         // the scan's reader does not see it; its XML is checked instead.
@@ -187,7 +223,7 @@ fn read_back(after: &Inventory, set: &LeastPrivilegeSet, target: &Path) -> Vec<S
             .salesforce
             .projects
             .iter()
-            .any(|p| target.starts_with(Path::new(&p.root)));
+            .any(|p| is_inside(target, Path::new(&p.root)));
         if !in_project {
             return set.check_written(target);
         }

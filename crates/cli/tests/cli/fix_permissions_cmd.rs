@@ -391,3 +391,105 @@ fn nothing_to_derive_without_a_user() {
         run.stderr
     );
 }
+
+/// `--out` named without `./` inside a Metadata API project (whose root
+/// is read as `./org/src`) is still inside it: the set is a
+/// `.permissionset` there, not a source-format file Metadata API ignores.
+#[test]
+fn out_inside_a_metadata_api_project_however_it_is_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    billing_tree(root);
+    let run = run_cmd(intguard().current_dir(root).args([
+        "fix",
+        "permissions",
+        ".",
+        "--out",
+        "org/src/permissionsets",
+    ]));
+    run.expect_no_panic().expect_code(1);
+    assert_eq!(
+        permission_sets_in(&root.join("org/src/permissionsets")),
+        ["Int_Billing_Least_Privilege.permissionset"],
+        "{}",
+        run.stderr
+    );
+}
+
+/// An SFDX project with several package directories and no permission set
+/// yet: the set goes to the default one (where `sf` puts new metadata),
+/// not the first listed.
+#[test]
+fn the_default_package_directory_gets_the_set() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    billing_tree(root);
+    fs::remove_dir_all(root.join("org")).unwrap();
+    write(
+        root,
+        "sf/sfdx-project.json",
+        r#"{"packageDirectories":[{"path":"shared"},{"path":"force-app","default":true}]}"#,
+    );
+    fs::create_dir_all(root.join("sf/shared/main/default")).unwrap();
+    fs::create_dir_all(root.join("sf/force-app/main/default")).unwrap();
+    let run = run_cmd(
+        intguard()
+            .current_dir(root)
+            .args(["fix", "permissions", ".", "--dry-run"]),
+    );
+    run.expect_no_panic().expect_code(1);
+    assert!(
+        run.stderr.contains(
+            "would write ./sf/force-app/main/default/permissionsets/Int_Billing_Least_Privilege.permissionset-meta.xml"
+        ),
+        "{}",
+        run.stderr
+    );
+}
+
+/// A permission set of the same name elsewhere in the project (here a
+/// decomposed folder) is not doubled by a second file, even with --force:
+/// the run says where it is and writes nothing.
+#[test]
+fn a_set_of_the_same_name_elsewhere_is_not_doubled() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    billing_tree(root);
+    fs::remove_dir_all(root.join("org")).unwrap();
+    write(
+        root,
+        "sf/sfdx-project.json",
+        r#"{"packageDirectories":[{"path":"force-app","default":true}]}"#,
+    );
+    let decomposed = "sf/force-app/main/default/permissionsets/Int_Billing_Least_Privilege";
+    write(
+        root,
+        &format!("{decomposed}/Int_Billing_Least_Privilege.permissionset-meta.xml"),
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<PermissionSet xmlns="http://soap.sforce.com/2006/04/metadata">
+    <label>Billing</label>
+</PermissionSet>
+"#,
+    );
+    let before = permission_sets_in(&root.join("sf/force-app/main/default/permissionsets"));
+    for extra in [&[][..], &["--force"][..]] {
+        let run = run_cmd(
+            intguard()
+                .current_dir(root)
+                .args(["fix", "permissions", "."])
+                .args(extra),
+        );
+        run.expect_no_panic().expect_code(2);
+        assert!(
+            run.stderr
+                .contains("permission set Int_Billing_Least_Privilege exists already")
+                && run.stderr.contains("--name"),
+            "{}",
+            run.stderr
+        );
+    }
+    assert_eq!(
+        permission_sets_in(&root.join("sf/force-app/main/default/permissionsets")),
+        before
+    );
+}

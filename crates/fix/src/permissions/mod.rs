@@ -20,6 +20,23 @@ use intguard_model::{IntegrationIdentity, Inventory, MetadataFormat};
 
 pub use derive::{default_name, is_valid_name, LeastPrivilegeSet, LeftOut, ObjectGrantPlan};
 
+/// Whether `path` is `folder` or inside it, as folders are named on the
+/// command line and in display paths alike: `./org/src` holds
+/// `org/src/sets`, and a relative path is taken from the current folder.
+pub fn is_inside(path: &Path, folder: &Path) -> bool {
+    fn plain(p: &Path) -> PathBuf {
+        let full = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
+        full.components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect()
+    }
+    plain(path).starts_with(plain(folder))
+}
+
 /// What to derive.
 #[derive(Debug, Clone, Default)]
 pub struct PermissionsOptions {
@@ -200,7 +217,7 @@ pub fn permission_set_folder(
     };
     if let Some(out) = out {
         let inside = projects.iter().find(|p| {
-            p.format == MetadataFormat::MetadataApi && out.starts_with(Path::new(&p.root))
+            p.format == MetadataFormat::MetadataApi && is_inside(out, Path::new(&p.root))
         });
         return Ok((
             out.to_path_buf(),
