@@ -136,19 +136,49 @@ pub fn plan_permission_sets(
         out
     };
 
-    // A user and its sandbox copies share a set: grouped by name.
-    let mut groups: Vec<(String, Vec<&IntegrationIdentity>)> = Vec::new();
+    // A user and its sandbox copies share a set; users that differ only in
+    // their domain (`int.sync@acme.com`, `int.sync@partner.com`) do not.
+    let mut users: Vec<Vec<&IntegrationIdentity>> = Vec::new();
     for id in selected {
         let username = id.username.as_deref().unwrap_or_default();
-        let name = default_name(username);
-        match groups.iter_mut().find(|(n, _)| *n == name) {
-            Some((_, ids)) => {
+        let same = users.iter_mut().find(|ids| {
+            ids.iter()
+                .any(|x| same_user(x.username.as_deref().unwrap_or_default(), username))
+        });
+        match same {
+            Some(ids) => {
                 if !ids.iter().any(|x| std::ptr::eq(*x, id)) {
                     ids.push(id)
                 }
             }
-            None => groups.push((name, vec![id])),
+            None => users.push(vec![id]),
         }
+    }
+    let first_username = |ids: &[&IntegrationIdentity]| ids[0].username.clone().unwrap_or_default();
+    let names: Vec<String> = users
+        .iter()
+        .map(|ids| default_name(&first_username(ids)))
+        .collect();
+    let mut groups: Vec<(String, Vec<&IntegrationIdentity>)> = Vec::new();
+    for (name, ids) in names.iter().zip(users) {
+        // Names that would clash take the first label of their domain:
+        // `Int_Sync_Partner_Least_Privilege`.
+        let name = if names.iter().filter(|n| *n == name).count() > 1 {
+            let username = first_username(&ids);
+            let (local, domain) = username.split_once('@').unwrap_or((&username, ""));
+            let label = domain.split('.').next().unwrap_or_default();
+            default_name(&format!("{local}.{label}"))
+        } else {
+            name.clone()
+        };
+        if let Some((_, other)) = groups.iter().find(|(n, _)| *n == name) {
+            return Err(format!(
+                "{} and {} would both get permission set {name}: give one --user with --name",
+                first_username(other),
+                first_username(&ids)
+            ));
+        }
+        groups.push((name, ids));
     }
     if let Some(name) = &options.name {
         if !is_valid_name(name) {
@@ -200,6 +230,36 @@ pub fn plan_permission_sets(
         }
     }
     Ok(plan)
+}
+
+/// Whether usernames `a` and `b` are one user or sandbox copies of one
+/// (case ignored): the same local part, and domains of which one is the
+/// other with a sandbox name appended (`acme.com`, `acme.com.dev`), or both
+/// one domain with different sandbox names (`acme.com.dev`, `acme.com.qa`;
+/// told only by the label dropped, so at least three labels each).
+fn same_user(a: &str, b: &str) -> bool {
+    let a = a.trim().to_ascii_lowercase();
+    let b = b.trim().to_ascii_lowercase();
+    let (Some((local_a, domain_a)), Some((local_b, domain_b))) =
+        (a.split_once('@'), b.split_once('@'))
+    else {
+        return a == b;
+    };
+    let appended = |long: &str, short: &str| {
+        long.strip_prefix(short)
+            .is_some_and(|rest| rest.starts_with('.'))
+    };
+    fn production(domain: &str) -> Option<&str> {
+        domain
+            .rsplit_once('.')
+            .map(|(p, _)| p)
+            .filter(|p| p.contains('.'))
+    }
+    local_a == local_b
+        && (domain_a == domain_b
+            || appended(domain_a, domain_b)
+            || appended(domain_b, domain_a)
+            || production(domain_a).is_some_and(|p| Some(p) == production(domain_b)))
 }
 
 /// Where a set is written: `(folder, file suffix)`. With `out`, that folder
@@ -396,5 +456,75 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.contains("give one --user"), "{err}");
+    }
+
+    /// Users that share a local part but not a domain are different users:
+    /// each gets its own set, named apart, never the union of both; sandbox
+    /// copies (`.dev`, `.qa`, with or without their production user) still
+    /// share one.
+    #[test]
+    fn users_of_different_domains_get_their_own_sets() {
+        let mut inv = Inventory::default();
+        inv.identities.push(identity(
+            "int.sync@acme.com",
+            "acme-sync",
+            vec![used("Order", &[ObjectOperation::Create], 10)],
+        ));
+        inv.identities.push(identity(
+            "int.sync@partner.com",
+            "partner-sync",
+            vec![used("Lead", &[ObjectOperation::Delete], 20)],
+        ));
+        inv.identities.push(identity(
+            "int.sync@acme.com.dev",
+            "acme-sync",
+            vec![used("Order", &[ObjectOperation::Read], 30)],
+        ));
+        inv.identities.push(identity(
+            "int.cust@acme.com.dev",
+            "customers",
+            vec![used("Account", &[ObjectOperation::Read], 40)],
+        ));
+        inv.identities.push(identity(
+            "int.cust@acme.com.qa",
+            "customers",
+            vec![used("Account", &[ObjectOperation::Read], 40)],
+        ));
+        let plan = plan_permission_sets(&inv, &PermissionsOptions::default()).unwrap();
+        // (name, users, access)
+        type Shown<'a> = (&'a str, Vec<&'a str>, Vec<(&'a str, String)>);
+        let sets: Vec<Shown> = plan
+            .sets
+            .iter()
+            .map(|s| {
+                (
+                    s.name.as_str(),
+                    s.usernames.iter().map(String::as_str).collect(),
+                    access(s),
+                )
+            })
+            .collect();
+        assert_eq!(
+            sets,
+            [
+                (
+                    "Int_Sync_Acme_Least_Privilege",
+                    vec!["int.sync@acme.com", "int.sync@acme.com.dev"],
+                    vec![("Order", "Read, Create".to_string())]
+                ),
+                (
+                    "Int_Sync_Partner_Least_Privilege",
+                    vec!["int.sync@partner.com"],
+                    vec![("Lead", "Read, Edit, Delete".to_string())]
+                ),
+                (
+                    "Int_Cust_Least_Privilege",
+                    vec!["int.cust@acme.com.dev", "int.cust@acme.com.qa"],
+                    vec![("Account", "Read".to_string())]
+                ),
+            ]
+        );
+        assert!(!same_user("int.sync@acme.com", "int.sync@acme.org"));
+        assert!(same_user("Int.Sync@Acme.com", "int.sync@acme.com.uat"));
     }
 }
