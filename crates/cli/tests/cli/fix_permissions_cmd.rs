@@ -493,3 +493,40 @@ fn a_set_of_the_same_name_elsewhere_is_not_doubled() {
         before
     );
 }
+
+/// An app whose username is a property set at deploy time: its operations
+/// are left for a person (exit 1, the app named), not "nothing to derive".
+#[test]
+fn an_app_logging_in_as_an_unknown_user_is_left_for_a_person() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(root, "cases/mule-artifact.json", "{}");
+    write(
+        root,
+        "cases/src/main/mule/global.xml",
+        r##"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+      xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <salesforce:sfdc-config name="SF">
+    <salesforce:jwt-connection consumerKey="k" keyStore="k.jks" storePassword="${secure::p}" principal="${sf.user}"/>
+  </salesforce:sfdc-config>
+  <flow name="f">
+    <salesforce:create config-ref="SF" type="Case"/>
+  </flow>
+</mule>
+"##,
+    );
+    let run = run_cmd(
+        intguard()
+            .current_dir(root)
+            .args(["fix", "permissions", ".", "--dry-run"]),
+    );
+    run.expect_no_panic().expect_code(1);
+    assert!(
+        run.stderr.contains(
+            "left as is: Mule app cases (`SF`): the user it logs in as is not known here"
+        ),
+        "{}",
+        run.stderr
+    );
+}

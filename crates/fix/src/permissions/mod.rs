@@ -16,7 +16,7 @@ mod xml;
 
 use std::path::{Path, PathBuf};
 
-use intguard_model::{IntegrationIdentity, Inventory, MetadataFormat};
+use intguard_model::{AuthClass, IntegrationIdentity, Inventory, MetadataFormat};
 
 pub use derive::{default_name, is_valid_name, LeastPrivilegeSet, LeftOut, ObjectGrantPlan};
 
@@ -226,6 +226,42 @@ pub fn plan_permission_sets(
                         who.join(", ")
                     )
                 });
+            }
+        }
+    }
+    // Operations of apps logging in as a user not known here (a property
+    // set at deploy time): nothing is derived for them, which a person
+    // must know rather than read "nothing to derive".
+    if options.users.is_empty() {
+        for app in &inventory.apps {
+            let configs = app
+                .object_uses
+                .iter()
+                .filter(|(_, uses)| !uses.is_empty())
+                .map(|(c, _)| c.as_str())
+                .chain(app.unknown_uses.iter().map(|(c, _)| c.as_str()));
+            let mut seen: Vec<&str> = Vec::new();
+            for config in configs {
+                if seen.contains(&config) {
+                    continue;
+                }
+                seen.push(config);
+                // An authorization-code config runs as whoever authorized it.
+                let named_user = app
+                    .salesforce_connections
+                    .iter()
+                    .any(|c| c.config_name == config && c.auth == AuthClass::NamedUser);
+                let known = candidates.iter().any(|id| {
+                    id.apps
+                        .iter()
+                        .any(|u| u.app == app.name && u.config_name == config)
+                });
+                if !named_user && !known {
+                    plan.skipped.push(format!(
+                        "Mule app {} (`{config}`): the user it logs in as is not known here (its username is empty or a property not defined in the repository): its Salesforce operations are not derived; define the username, then run again",
+                        app.name
+                    ));
+                }
             }
         }
     }
