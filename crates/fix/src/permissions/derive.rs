@@ -213,7 +213,9 @@ pub(crate) fn derive(ids: &[&IntegrationIdentity], name: &str) -> Option<LeastPr
                 required_for: Vec::new(),
                 first_use: None,
             });
-        if !account.access.read {
+        // Said even when a relationship name reads it too: its object told
+        // by convention is to check, but Read on Account is not to remove.
+        if !account.access.read || account.inferred {
             account.access.read = true;
             account.required_for = dependents;
         }

@@ -563,4 +563,27 @@ mod tests {
         assert!(!same_user("int.sync@acme.com", "int.sync@acme.org"));
         assert!(same_user("Int.Sync@Acme.com", "int.sync@acme.com.uat"));
     }
+
+    /// Read on Account that Contact's access requires is said to be
+    /// required even when a relationship name reads Account too (told by
+    /// convention, "check it" would invite removing it).
+    #[test]
+    fn account_read_required_by_contact_is_said_so() {
+        let mut through_relationship = used("Account", &[ObjectOperation::Read], 11);
+        through_relationship.inferred = true;
+        let mut inv = Inventory::default();
+        inv.identities.push(identity(
+            "int.sync@acme.com",
+            "sync",
+            vec![
+                through_relationship,
+                used("Contact", &[ObjectOperation::Upsert], 10),
+            ],
+        ));
+        let plan = plan_permission_sets(&inv, &PermissionsOptions::default()).unwrap();
+        let account = &plan.sets[0].objects[0];
+        assert_eq!(account.object, "Account");
+        assert_eq!(account.access.describe(), "Read");
+        assert_eq!(account.required_for, ["Contact"]);
+    }
 }
