@@ -178,10 +178,15 @@ pub fn run(args: PermissionsArgs) -> i32 {
     left_code(&plan.sets, &plan.skipped)
 }
 
-/// 1 when something was left for a person: a user without a set, or
-/// operations whose objects are not known.
+/// 1 when something was left for a person: a user without a set,
+/// operations whose objects are not known, or hard deletes needing a system
+/// permission.
 fn left_code(sets: &[LeastPrivilegeSet], skipped: &[String]) -> i32 {
-    if skipped.is_empty() && sets.iter().all(|s| s.not_derived.is_empty()) {
+    if skipped.is_empty()
+        && sets
+            .iter()
+            .all(|s| s.not_derived.is_empty() && s.hard_deleted().is_empty())
+    {
         exit::OK
     } else {
         exit::FINDINGS
@@ -360,6 +365,13 @@ fn summary(
         check.push(format!(
             "field-level security of the standard fields its queries read ({}): grant Read on those the org secures",
             set.standard_fields.join(", ")
+        ));
+    }
+    let hard = set.hard_deleted();
+    if !hard.is_empty() {
+        check.push(format!(
+            "its bulk hardDelete jobs ({}) need the user permission Bulk API Hard Delete (BulkApiHardDelete), not granted here (IG302 reports it): grant it by hand only if those records must skip the Recycle Bin, else make the jobs delete",
+            hard.join(", ")
         ));
     }
     if writes {

@@ -530,3 +530,42 @@ fn an_app_logging_in_as_an_unknown_user_is_left_for_a_person() {
         run.stderr
     );
 }
+
+/// A bulk `hardDelete` job needs Bulk API Hard Delete besides Delete: the
+/// set does not grant that system permission, and the summary says so
+/// (exit 1: the job fails until a person decides).
+#[test]
+fn a_hard_delete_job_is_left_for_a_person() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    billing_tree(root);
+    let flows = root.join("billing/src/main/mule/global.xml");
+    let text = fs::read_to_string(&flows)
+        .unwrap()
+        .replace("operation=\"delete\"", "operation=\"hardDelete\"")
+        .replace(
+            "<salesforce:create config-ref=\"SF\" type=\"#[vars.objectName]\"/>",
+            "",
+        );
+    fs::write(&flows, text).unwrap();
+    let run = run_cmd(
+        intguard()
+            .current_dir(root)
+            .args(["fix", "permissions", ".", "--dry-run"]),
+    );
+    run.expect_no_panic().expect_code(1);
+    let (objects, _) = grants(&run.stdout);
+    assert_eq!(
+        objects["Invoice__c"],
+        flags(&["allowDelete", "allowEdit", "allowRead"])
+    );
+    assert!(!run.stdout.contains("userPermissions"), "{}", run.stdout);
+    assert!(
+        run.stderr.contains("Invoice__c  Read, Edit, Delete     read, hard delete")
+            && run.stderr.contains(
+                "its bulk hardDelete jobs (Invoice__c) need the user permission Bulk API Hard Delete (BulkApiHardDelete), not granted here"
+            ),
+        "{}",
+        run.stderr
+    );
+}

@@ -16,7 +16,7 @@ mod xml;
 
 use std::path::{Path, PathBuf};
 
-use intguard_model::{AuthClass, IntegrationIdentity, Inventory, MetadataFormat};
+use intguard_model::{AuthClass, IntegrationIdentity, Inventory, MetadataFormat, ObjectOperation};
 
 pub use derive::{default_name, is_valid_name, LeastPrivilegeSet, LeftOut, ObjectGrantPlan};
 
@@ -54,6 +54,17 @@ pub struct PermissionsPlan {
 }
 
 impl LeastPrivilegeSet {
+    /// The objects its apps hard-delete in bulk jobs: those jobs also need
+    /// the user permission Bulk API Hard Delete, which the set does not
+    /// grant (no system permission is derived; IG302 reports it).
+    pub fn hard_deleted(&self) -> Vec<&str> {
+        self.objects
+            .iter()
+            .filter(|o| o.operations.contains(&ObjectOperation::HardDelete))
+            .map(|o| o.object.as_str())
+            .collect()
+    }
+
     /// The metadata file's text.
     pub fn xml(&self) -> String {
         xml::render(self)

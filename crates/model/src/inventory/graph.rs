@@ -395,6 +395,9 @@ pub enum ObjectOperation {
     Create,
     Edit,
     Delete,
+    /// A bulk job's `hardDelete`: a delete that skips the Recycle Bin, which
+    /// the user permission Bulk API Hard Delete allows besides Delete.
+    HardDelete,
     /// Create or edit.
     Upsert,
     /// An operation whose kind is not known (a generic invoke).
@@ -409,7 +412,7 @@ impl ObjectOperation {
             ObjectOperation::Read => f.read = true,
             ObjectOperation::Create => f.create = true,
             ObjectOperation::Edit => f.edit = true,
-            ObjectOperation::Delete => f.delete = true,
+            ObjectOperation::Delete | ObjectOperation::HardDelete => f.delete = true,
             ObjectOperation::Upsert => {
                 f.create = true;
                 f.edit = true;
@@ -425,6 +428,7 @@ impl ObjectOperation {
             ObjectOperation::Create => "create",
             ObjectOperation::Edit => "edit",
             ObjectOperation::Delete => "delete",
+            ObjectOperation::HardDelete => "hard delete",
             ObjectOperation::Upsert => "upsert",
             ObjectOperation::Other => "other",
         }

@@ -194,7 +194,8 @@ pub(super) fn operation_kind(op: &SalesforceOperation) -> ObjectOperation {
             "insert" | "create" => ObjectOperation::Create,
             "update" => ObjectOperation::Edit,
             "upsert" => ObjectOperation::Upsert,
-            "delete" | "harddelete" | "hard_delete" => ObjectOperation::Delete,
+            "delete" => ObjectOperation::Delete,
+            "harddelete" | "hard_delete" => ObjectOperation::HardDelete,
             "query" | "queryall" | "query_all" => ObjectOperation::Read,
             _ => ObjectOperation::Other,
         };

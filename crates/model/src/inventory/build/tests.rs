@@ -667,7 +667,7 @@ fn operation_kinds() {
         "x",
     );
     bulk.bulk_operation = Some("hardDelete".into());
-    assert_eq!(operation_kind(&bulk), ObjectOperation::Delete);
+    assert_eq!(operation_kind(&bulk), ObjectOperation::HardDelete);
 }
 
 /// Apps deployed in a domain use the connection it shares: the identity's
