@@ -12,7 +12,8 @@ use intguard_fix::{
     is_inside, permission_set_folder, plan_permission_sets, LeastPrivilegeSet, PermissionsOptions,
 };
 use intguard_model::{
-    same_profile, AccessFlags, IntegrationIdentity, Inventory, Location, ObjectOperation,
+    same_profile, AccessFlags, IntegrationIdentity, Inventory, Location, MetadataFormat,
+    ObjectOperation,
 };
 
 use super::inputs;
@@ -392,12 +393,12 @@ fn summary(
             u.reason.describe()
         );
     }
-    let _ = writeln!(s, "  {:<12} {}", "next", next_steps(inv, set));
+    let _ = writeln!(s, "  {:<12} {}", "next", next_steps(inv, set, target));
     s
 }
 
 /// Deploy, assign, pre-authorize, then take away what it replaces.
-fn next_steps(inv: &Inventory, set: &LeastPrivilegeSet) -> String {
+fn next_steps(inv: &Inventory, set: &LeastPrivilegeSet, target: Option<&Path>) -> String {
     let ids: Vec<&IntegrationIdentity> = inv
         .identities
         .iter()
@@ -408,12 +409,33 @@ fn next_steps(inv: &Inventory, set: &LeastPrivilegeSet) -> String {
         })
         .collect();
     let first_user = &set.usernames[0];
-    let mut steps = vec![
-        format!(
-            "deploy it (sf project deploy start --metadata PermissionSet:{}) and assign it to {first_user} (sf org assign permset --name {} --on-behalf-of {first_user}; in a user definition file, \"permsets\")",
-            set.name, set.name
+    // `--metadata` finds source in an SFDX project's package directories
+    // only; a Metadata API project deploys its folder, as its package.xml
+    // lists.
+    let project = target.and_then(|t| {
+        inv.salesforce
+            .projects
+            .iter()
+            .find(|p| is_inside(t, Path::new(&p.root)))
+    });
+    let deploy = match project {
+        Some(p) if p.format == MetadataFormat::MetadataApi => format!(
+            "add it to {} (PermissionSet member {}), deploy it (sf project deploy start --metadata-dir {})",
+            p.descriptor.path, set.name, p.root
         ),
-    ];
+        Some(_) => format!(
+            "deploy it (sf project deploy start --metadata PermissionSet:{})",
+            set.name
+        ),
+        None => format!(
+            "move it into a package directory of the Salesforce project, deploy it (sf project deploy start --metadata PermissionSet:{})",
+            set.name
+        ),
+    };
+    let mut steps = vec![format!(
+        "{deploy} and assign it to {first_user} (sf org assign permset --name {} --on-behalf-of {first_user}; in a user definition file, \"permsets\")",
+        set.name
+    )];
     let mut apps: Vec<String> = Vec::new();
     for id in &ids {
         for p in &id.pre_authorized_by {

@@ -295,6 +295,8 @@ fn metadata_api_projects_get_a_permissionset_file_and_what_is_not_derived_is_nam
         "left out     Tax_Rate__mdt (global.xml:14): a custom metadata type takes no object permissions",
         "not derived  billing global.xml:18 (create): its object type is",
         "check        field-level security of the standard fields its queries read (Contact.Email, Invoice__c.Description)",
+        // `--metadata` reads SFDX package directories only.
+        "next         add it to ./org/src/package.xml (PermissionSet member Int_Billing_Least_Privilege), deploy it (sf project deploy start --metadata-dir ./org/src) and assign it to int.billing@acme.com",
     ] {
         assert!(run.stderr.contains(line), "{line}\n{}", run.stderr);
     }
@@ -320,6 +322,23 @@ fn out_name_and_usage_errors() {
     assert!(root
         .join("sets/Billing_API.permissionset-meta.xml")
         .is_file());
+    let outside = in_root(&[
+        "fix",
+        "permissions",
+        ".",
+        "--out",
+        "sets",
+        "--name",
+        "Billing_API",
+        "--dry-run",
+    ]);
+    assert!(
+        outside.stderr.contains(
+            "next         move it into a package directory of the Salesforce project, deploy it (sf project deploy start --metadata PermissionSet:Billing_API)"
+        ),
+        "{}",
+        outside.stderr
+    );
 
     let bad_name = in_root(&[
         "fix",
