@@ -423,11 +423,17 @@ fn next_steps(inv: &Inventory, set: &LeastPrivilegeSet, target: Option<&Path>) -
             "add it to {} (PermissionSet member {}), deploy it (sf project deploy start --metadata-dir {})",
             p.descriptor.path, set.name, p.root
         ),
-        Some(_) => format!(
-            "deploy it (sf project deploy start --metadata PermissionSet:{})",
-            set.name
-        ),
-        None => format!(
+        Some(p)
+            if p.package_directories
+                .iter()
+                .any(|d| target.is_some_and(|t| is_inside(t, Path::new(d)))) =>
+        {
+            format!(
+                "deploy it (sf project deploy start --metadata PermissionSet:{})",
+                set.name
+            )
+        }
+        _ => format!(
             "move it into a package directory of the Salesforce project, deploy it (sf project deploy start --metadata PermissionSet:{})",
             set.name
         ),

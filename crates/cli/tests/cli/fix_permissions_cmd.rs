@@ -464,6 +464,29 @@ fn the_default_package_directory_gets_the_set() {
         "{}",
         run.stderr
     );
+    assert!(
+        run.stderr
+            .contains("next         deploy it (sf project deploy start --metadata PermissionSet:Int_Billing_Least_Privilege)"),
+        "{}",
+        run.stderr
+    );
+    // In the project but outside its package directories, `--metadata`
+    // does not find it.
+    let elsewhere = run_cmd(intguard().current_dir(root).args([
+        "fix",
+        "permissions",
+        ".",
+        "--dry-run",
+        "--out",
+        "sf/generated",
+    ]));
+    assert!(
+        elsewhere.stderr.contains(
+            "next         move it into a package directory of the Salesforce project, deploy it"
+        ),
+        "{}",
+        elsewhere.stderr
+    );
 }
 
 /// A permission set of the same name elsewhere in the project (here a
