@@ -208,6 +208,10 @@ pub(super) fn operation_kind(op: &SalesforceOperation) -> ObjectOperation {
     let l = local.as_str();
     if l.contains("upsert") {
         ObjectOperation::Upsert
+    } else if l.contains("hard-delete") {
+        // Mule 3's `hard-delete-bulk` (UNVERIFIED for Mule 4): its name says
+        // what it does, whatever the version.
+        ObjectOperation::HardDelete
     } else if l.contains("delete") && !l.contains("listener") && !l.contains("deleted") {
         ObjectOperation::Delete
     } else if l == "merge" {
