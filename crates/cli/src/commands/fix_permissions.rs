@@ -368,6 +368,12 @@ fn summary(
             set.standard_fields.join(", ")
         ));
     }
+    if !set.setup_object_fields.is_empty() {
+        check.push(format!(
+            "field-level security of the custom fields its queries read on setup objects ({}): grant Read on them",
+            set.setup_object_fields.join(", ")
+        ));
+    }
     let hard = set.hard_deleted();
     if !hard.is_empty() {
         check.push(format!(

@@ -597,4 +597,23 @@ mod tests {
         assert_eq!(account.access.describe(), "Read");
         assert_eq!(account.required_for, ["Contact"]);
     }
+
+    /// A setup object is left out, but the custom fields read on it take
+    /// field-level security: they are named for a person, not dropped.
+    #[test]
+    fn custom_fields_of_setup_objects_are_named() {
+        let mut user = used("User", &[ObjectOperation::Read], 11);
+        user.fields = vec!["Id".into(), "Region__c".into(), "Email".into()];
+        let mut inv = Inventory::default();
+        inv.identities.push(identity(
+            "int.sync@acme.com",
+            "sync",
+            vec![used("Lead", &[ObjectOperation::Read], 10), user],
+        ));
+        let plan = plan_permission_sets(&inv, &PermissionsOptions::default()).unwrap();
+        let set = &plan.sets[0];
+        assert_eq!(set.setup_object_fields, ["User.Region__c"]);
+        assert!(set.fields.is_empty(), "{:?}", set.fields);
+        assert_eq!(set.left_out[0].object, "User");
+    }
 }
