@@ -87,6 +87,11 @@ pub struct ObjectRef {
     pub parent: Option<String>,
     /// For relationships: the full path from the parent (`Account.Owner`).
     pub path: Option<String>,
+    /// For relationships: the fields read on the object reached
+    /// ([`field_on_object`] of what follows the path: `Name` of
+    /// `Account.Name`, `OwnerId` of `Account.Owner.Name`), or a child
+    /// sub-query's own.
+    pub fields: Vec<String>,
 }
 
 impl ObjectRef {
@@ -810,6 +815,7 @@ impl SoqlQuery {
                         kind: ObjectRefKind::ChildRelationship,
                         parent: Some(parent.to_string()),
                         path: Some(self.object.clone()),
+                        fields: fields_on(self.fields.iter().map(String::as_str)),
                     });
                 }
                 // Empty when not known: no hop is resolved from it.
@@ -822,6 +828,7 @@ impl SoqlQuery {
                         kind: ObjectRefKind::From,
                         parent: None,
                         path: None,
+                        fields: Vec::new(),
                     });
                 }
                 for o in &self.sosl_objects {
@@ -830,6 +837,7 @@ impl SoqlQuery {
                         kind: ObjectRefKind::From,
                         parent: None,
                         path: None,
+                        fields: Vec::new(),
                     });
                 }
                 self.object.clone()
@@ -861,11 +869,16 @@ impl SoqlQuery {
                     source = None;
                     continue;
                 }
+                let through = self.fields.iter().filter_map(|f| {
+                    let rest = f.get(path.len()..)?.strip_prefix('.')?;
+                    f[..path.len()].eq_ignore_ascii_case(&path).then_some(rest)
+                });
                 let r = ObjectRef {
                     name: hop.to_string(),
                     kind: ObjectRefKind::ParentRelationship,
                     parent: source.take(),
                     path: Some(path.clone()),
+                    fields: fields_on(through),
                 };
                 source = r.object();
                 out.push(r);
@@ -877,6 +890,7 @@ impl SoqlQuery {
                 kind: ObjectRefKind::Typeof,
                 parent: Some(here.clone()),
                 path: None,
+                fields: Vec::new(),
             });
         }
         for c in &self.child_queries {
@@ -886,6 +900,18 @@ impl SoqlQuery {
             s.collect_refs(None, out);
         }
     }
+}
+
+/// The fields read on one object through `paths` (relative to it), each
+/// once, case ignored.
+fn fields_on<'a>(paths: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for f in paths.filter_map(field_on_object) {
+        if !out.iter().any(|x| x.eq_ignore_ascii_case(&f)) {
+            out.push(f);
+        }
+    }
+    out
 }
 
 /// The objects a query reads (FROM objects, semi-join objects, TYPEOF types
@@ -1236,6 +1262,7 @@ mod tests {
             kind: ObjectRefKind::ParentRelationship,
             parent: Some("Account".into()),
             path: Some("Account.Owner".into()),
+            fields: vec!["Name".into()],
         }));
         assert_eq!(
             from_objects("SELECT Account.Owner.Name FROM Contact"),

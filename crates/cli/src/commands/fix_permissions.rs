@@ -9,10 +9,11 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use intguard_engine::{read_inventory, ScanOptions};
 use intguard_fix::{
-    permission_set_folder, plan_permission_sets, LeastPrivilegeSet, PermissionsOptions,
+    is_inside, permission_set_folder, plan_permission_sets, LeastPrivilegeSet, PermissionsOptions,
 };
 use intguard_model::{
-    same_profile, AccessFlags, IntegrationIdentity, Inventory, Location, ObjectOperation,
+    same_profile, AccessFlags, IntegrationIdentity, Inventory, Location, MetadataFormat,
+    ObjectOperation,
 };
 
 use super::inputs;
@@ -98,6 +99,12 @@ pub fn run(args: PermissionsArgs) -> i32 {
         let mut text = String::new();
         for (set, target) in plan.sets.iter().zip(&targets) {
             eprint!("{}", summary(&inventory, set, target.as_deref(), true));
+            if let Some(other) = target
+                .as_deref()
+                .and_then(|t| same_name_elsewhere(&inventory, set, t))
+            {
+                eprintln!("intguard: permission set {} exists already ({other}): writing it would be refused; name the set with --name", set.name);
+            }
             if several {
                 let shown = target
                     .as_ref()
@@ -124,7 +131,18 @@ pub fn run(args: PermissionsArgs) -> i32 {
         Err(e) => return exit::usage_error(e),
     };
     let targets: Vec<PathBuf> = targets.into_iter().flatten().collect();
-    // Every target checked before anything is written.
+    // Every target checked before anything is written. A set of the same
+    // name elsewhere in the project (another package directory, a
+    // decomposed folder) would be a second source for one permission set:
+    // --force replaces a file, it does not merge two sets.
+    for (set, target) in plan.sets.iter().zip(&targets) {
+        if let Some(other) = same_name_elsewhere(&inventory, set, target) {
+            return exit::usage_error(format!(
+                "permission set {} exists already ({other}): name the set with --name, or remove that one",
+                set.name
+            ));
+        }
+    }
     if !args.force {
         if let Some(existing) = targets.iter().find(|t| t.exists()) {
             return exit::usage_error(format!(
@@ -161,25 +179,49 @@ pub fn run(args: PermissionsArgs) -> i32 {
     left_code(&plan.sets, &plan.skipped)
 }
 
-/// 1 when something was left for a person: a user without a set, or
-/// operations whose objects are not known.
+/// 1 when something was left for a person: a user without a set,
+/// operations whose objects are not known, or hard deletes needing a system
+/// permission.
 fn left_code(sets: &[LeastPrivilegeSet], skipped: &[String]) -> i32 {
-    if skipped.is_empty() && sets.iter().all(|s| s.not_derived.is_empty()) {
+    if skipped.is_empty()
+        && sets
+            .iter()
+            .all(|s| s.not_derived.is_empty() && s.hard_deleted().is_empty())
+    {
         exit::OK
     } else {
         exit::FINDINGS
     }
 }
 
+/// Where the project read holds a permission set of `set`'s name other than
+/// at `target` (names are case-insensitive in an org).
+fn same_name_elsewhere(inv: &Inventory, set: &LeastPrivilegeSet, target: &Path) -> Option<String> {
+    inv.salesforce
+        .permission_sets
+        .iter()
+        .filter(|s| s.name.eq_ignore_ascii_case(&set.name))
+        .map(|s| s.location.path.as_str())
+        .find(|p| !same_file(p, target))
+        .map(str::to_string)
+}
+
+/// Whether display path `path` names `target` (`./org/src/x` is
+/// `org/src/x`).
+fn same_file(path: &str, target: &Path) -> bool {
+    let shown = target.display().to_string();
+    path == shown.replace('\\', "/")
+        || (is_inside(Path::new(path), target) && is_inside(target, Path::new(path)))
+}
+
 /// What a re-read shows of a written set that differs from the plan.
 fn read_back(after: &Inventory, set: &LeastPrivilegeSet, target: &Path) -> Vec<String> {
     let shown = target.display().to_string();
-    let same_file = |p: &str| Path::new(p) == target || p == shown.replace('\\', "/");
     let Some(read) = after
         .salesforce
         .permission_sets
         .iter()
-        .find(|s| s.name == set.name && same_file(s.location.path.as_str()))
+        .find(|s| s.name == set.name && same_file(s.location.path.as_str(), target))
     else {
         // Written where no Salesforce project is read (`--out` elsewhere):
         // the scan's reader does not see it; its XML is checked instead.
@@ -187,7 +229,7 @@ fn read_back(after: &Inventory, set: &LeastPrivilegeSet, target: &Path) -> Vec<S
             .salesforce
             .projects
             .iter()
-            .any(|p| target.starts_with(Path::new(&p.root)));
+            .any(|p| is_inside(target, Path::new(&p.root)));
         if !in_project {
             return set.check_written(target);
         }
@@ -326,6 +368,19 @@ fn summary(
             set.standard_fields.join(", ")
         ));
     }
+    if !set.setup_object_fields.is_empty() {
+        check.push(format!(
+            "field-level security of the custom fields its queries read on setup objects ({}): grant Read on them",
+            set.setup_object_fields.join(", ")
+        ));
+    }
+    let hard = set.hard_deleted();
+    if !hard.is_empty() {
+        check.push(format!(
+            "its bulk hardDelete jobs ({}) need the user permission Bulk API Hard Delete (BulkApiHardDelete), not granted here (IG302 reports it): grant it by hand only if those records must skip the Recycle Bin, else make the jobs delete",
+            hard.join(", ")
+        ));
+    }
     if writes {
         check.push("the fields its create and update operations set (in their DataWeave payloads, not read here): grant Edit on those".to_string());
     }
@@ -344,12 +399,12 @@ fn summary(
             u.reason.describe()
         );
     }
-    let _ = writeln!(s, "  {:<12} {}", "next", next_steps(inv, set));
+    let _ = writeln!(s, "  {:<12} {}", "next", next_steps(inv, set, target));
     s
 }
 
 /// Deploy, assign, pre-authorize, then take away what it replaces.
-fn next_steps(inv: &Inventory, set: &LeastPrivilegeSet) -> String {
+fn next_steps(inv: &Inventory, set: &LeastPrivilegeSet, target: Option<&Path>) -> String {
     let ids: Vec<&IntegrationIdentity> = inv
         .identities
         .iter()
@@ -360,12 +415,39 @@ fn next_steps(inv: &Inventory, set: &LeastPrivilegeSet) -> String {
         })
         .collect();
     let first_user = &set.usernames[0];
-    let mut steps = vec![
-        format!(
-            "deploy it (sf project deploy start --metadata PermissionSet:{}) and assign it to {first_user} (sf org assign permset --name {} --on-behalf-of {first_user}; in a user definition file, \"permsets\")",
-            set.name, set.name
+    // `--metadata` finds source in an SFDX project's package directories
+    // only; a Metadata API project deploys its folder, as its package.xml
+    // lists.
+    let project = target.and_then(|t| {
+        inv.salesforce
+            .projects
+            .iter()
+            .find(|p| is_inside(t, Path::new(&p.root)))
+    });
+    let deploy = match project {
+        Some(p) if p.format == MetadataFormat::MetadataApi => format!(
+            "add it to {} (PermissionSet member {}), deploy it (sf project deploy start --metadata-dir {})",
+            p.descriptor.path, set.name, p.root
         ),
-    ];
+        Some(p)
+            if p.package_directories
+                .iter()
+                .any(|d| target.is_some_and(|t| is_inside(t, Path::new(d)))) =>
+        {
+            format!(
+                "deploy it (sf project deploy start --metadata PermissionSet:{})",
+                set.name
+            )
+        }
+        _ => format!(
+            "move it into a package directory of the Salesforce project, deploy it (sf project deploy start --metadata PermissionSet:{})",
+            set.name
+        ),
+    };
+    let mut steps = vec![format!(
+        "{deploy} and assign it to {first_user} (sf org assign permset --name {} --on-behalf-of {first_user}; in a user definition file, \"permsets\")",
+        set.name
+    )];
     let mut apps: Vec<String> = Vec::new();
     for id in &ids {
         for p in &id.pre_authorized_by {

@@ -103,7 +103,8 @@ fn the_example_users_set_grants_what_its_apps_use() {
         "intguard: would write ./salesforce/force-app/main/default/permissionsets/Int_Orders_Least_Privilege.permissionset-meta.xml",
         "  for          int.orders@acme.com (Mule apps customers-papi, orders-sapi)",
         "  left out     User (customers.xml:62): a setup object",
-        "Order.EffectiveDate, Order.OrderNumber, Order.Status, Order.TotalAmount): grant Read on those the org secures",
+        "(Account.BillingCity, Account.BillingCountryCode, Contact.Email, Contact.FirstName, Contact.LastName, Order.AccountId,",
+        "Order.TotalAmount, OrderItem.PricebookEntryId, OrderItem.Quantity, OrderItem.UnitPrice, PricebookEntry.Product2Id, Product2.ProductCode): grant Read on those the org secures",
         "then remove what it replaces: profile System Administrator (move the user to \"Minimum Access - API Only Integrations\"), permission set Orders_Integration (IG301, IG302, IG304)",
         "pre-authorize it on connected app Orders_SAPI",
         "intguard: dry run: 1 permission set(s) would be written; nothing was written",
@@ -294,6 +295,8 @@ fn metadata_api_projects_get_a_permissionset_file_and_what_is_not_derived_is_nam
         "left out     Tax_Rate__mdt (global.xml:14): a custom metadata type takes no object permissions",
         "not derived  billing global.xml:18 (create): its object type is",
         "check        field-level security of the standard fields its queries read (Contact.Email, Invoice__c.Description)",
+        // `--metadata` reads SFDX package directories only.
+        "next         add it to ./org/src/package.xml (PermissionSet member Int_Billing_Least_Privilege), deploy it (sf project deploy start --metadata-dir ./org/src) and assign it to int.billing@acme.com",
     ] {
         assert!(run.stderr.contains(line), "{line}\n{}", run.stderr);
     }
@@ -319,6 +322,23 @@ fn out_name_and_usage_errors() {
     assert!(root
         .join("sets/Billing_API.permissionset-meta.xml")
         .is_file());
+    let outside = in_root(&[
+        "fix",
+        "permissions",
+        ".",
+        "--out",
+        "sets",
+        "--name",
+        "Billing_API",
+        "--dry-run",
+    ]);
+    assert!(
+        outside.stderr.contains(
+            "next         move it into a package directory of the Salesforce project, deploy it (sf project deploy start --metadata PermissionSet:Billing_API)"
+        ),
+        "{}",
+        outside.stderr
+    );
 
     let bad_name = in_root(&[
         "fix",
@@ -386,6 +406,207 @@ fn nothing_to_derive_without_a_user() {
     assert!(
         run.stderr
             .contains("no Mule app among the paths logs in as a Salesforce user"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// `--out` named without `./` inside a Metadata API project (whose root
+/// is read as `./org/src`) is still inside it: the set is a
+/// `.permissionset` there, not a source-format file Metadata API ignores.
+#[test]
+fn out_inside_a_metadata_api_project_however_it_is_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    billing_tree(root);
+    let run = run_cmd(intguard().current_dir(root).args([
+        "fix",
+        "permissions",
+        ".",
+        "--out",
+        "org/src/permissionsets",
+    ]));
+    run.expect_no_panic().expect_code(1);
+    assert_eq!(
+        permission_sets_in(&root.join("org/src/permissionsets")),
+        ["Int_Billing_Least_Privilege.permissionset"],
+        "{}",
+        run.stderr
+    );
+}
+
+/// An SFDX project with several package directories and no permission set
+/// yet: the set goes to the default one (where `sf` puts new metadata),
+/// not the first listed.
+#[test]
+fn the_default_package_directory_gets_the_set() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    billing_tree(root);
+    fs::remove_dir_all(root.join("org")).unwrap();
+    write(
+        root,
+        "sf/sfdx-project.json",
+        r#"{"packageDirectories":[{"path":"shared"},{"path":"force-app","default":true}]}"#,
+    );
+    fs::create_dir_all(root.join("sf/shared/main/default")).unwrap();
+    fs::create_dir_all(root.join("sf/force-app/main/default")).unwrap();
+    let run = run_cmd(
+        intguard()
+            .current_dir(root)
+            .args(["fix", "permissions", ".", "--dry-run"]),
+    );
+    run.expect_no_panic().expect_code(1);
+    assert!(
+        run.stderr.contains(
+            "would write ./sf/force-app/main/default/permissionsets/Int_Billing_Least_Privilege.permissionset-meta.xml"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("next         deploy it (sf project deploy start --metadata PermissionSet:Int_Billing_Least_Privilege)"),
+        "{}",
+        run.stderr
+    );
+    // In the project but outside its package directories, `--metadata`
+    // does not find it.
+    let elsewhere = run_cmd(intguard().current_dir(root).args([
+        "fix",
+        "permissions",
+        ".",
+        "--dry-run",
+        "--out",
+        "sf/generated",
+    ]));
+    assert!(
+        elsewhere.stderr.contains(
+            "next         move it into a package directory of the Salesforce project, deploy it"
+        ),
+        "{}",
+        elsewhere.stderr
+    );
+}
+
+/// A permission set of the same name elsewhere in the project (here a
+/// decomposed folder) is not doubled by a second file, even with --force:
+/// the run says where it is and writes nothing.
+#[test]
+fn a_set_of_the_same_name_elsewhere_is_not_doubled() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    billing_tree(root);
+    fs::remove_dir_all(root.join("org")).unwrap();
+    write(
+        root,
+        "sf/sfdx-project.json",
+        r#"{"packageDirectories":[{"path":"force-app","default":true}]}"#,
+    );
+    let decomposed = "sf/force-app/main/default/permissionsets/Int_Billing_Least_Privilege";
+    write(
+        root,
+        &format!("{decomposed}/Int_Billing_Least_Privilege.permissionset-meta.xml"),
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<PermissionSet xmlns="http://soap.sforce.com/2006/04/metadata">
+    <label>Billing</label>
+</PermissionSet>
+"#,
+    );
+    let before = permission_sets_in(&root.join("sf/force-app/main/default/permissionsets"));
+    for extra in [&[][..], &["--force"][..]] {
+        let run = run_cmd(
+            intguard()
+                .current_dir(root)
+                .args(["fix", "permissions", "."])
+                .args(extra),
+        );
+        run.expect_no_panic().expect_code(2);
+        assert!(
+            run.stderr
+                .contains("permission set Int_Billing_Least_Privilege exists already")
+                && run.stderr.contains("--name"),
+            "{}",
+            run.stderr
+        );
+    }
+    assert_eq!(
+        permission_sets_in(&root.join("sf/force-app/main/default/permissionsets")),
+        before
+    );
+}
+
+/// An app whose username is a property set at deploy time: its operations
+/// are left for a person (exit 1, the app named), not "nothing to derive".
+#[test]
+fn an_app_logging_in_as_an_unknown_user_is_left_for_a_person() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(root, "cases/mule-artifact.json", "{}");
+    write(
+        root,
+        "cases/src/main/mule/global.xml",
+        r##"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+      xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <salesforce:sfdc-config name="SF">
+    <salesforce:jwt-connection consumerKey="k" keyStore="k.jks" storePassword="${secure::p}" principal="${sf.user}"/>
+  </salesforce:sfdc-config>
+  <flow name="f">
+    <salesforce:create config-ref="SF" type="Case"/>
+  </flow>
+</mule>
+"##,
+    );
+    let run = run_cmd(
+        intguard()
+            .current_dir(root)
+            .args(["fix", "permissions", ".", "--dry-run"]),
+    );
+    run.expect_no_panic().expect_code(1);
+    assert!(
+        run.stderr.contains(
+            "left as is: Mule app cases (`SF`): the user it logs in as is not known here"
+        ),
+        "{}",
+        run.stderr
+    );
+}
+
+/// A bulk `hardDelete` job needs Bulk API Hard Delete besides Delete: the
+/// set does not grant that system permission, and the summary says so
+/// (exit 1: the job fails until a person decides).
+#[test]
+fn a_hard_delete_job_is_left_for_a_person() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    billing_tree(root);
+    let flows = root.join("billing/src/main/mule/global.xml");
+    let text = fs::read_to_string(&flows)
+        .unwrap()
+        .replace("operation=\"delete\"", "operation=\"hardDelete\"")
+        .replace(
+            "<salesforce:create config-ref=\"SF\" type=\"#[vars.objectName]\"/>",
+            "",
+        );
+    fs::write(&flows, text).unwrap();
+    let run = run_cmd(
+        intguard()
+            .current_dir(root)
+            .args(["fix", "permissions", ".", "--dry-run"]),
+    );
+    run.expect_no_panic().expect_code(1);
+    let (objects, _) = grants(&run.stdout);
+    assert_eq!(
+        objects["Invoice__c"],
+        flags(&["allowDelete", "allowEdit", "allowRead"])
+    );
+    assert!(!run.stdout.contains("userPermissions"), "{}", run.stdout);
+    assert!(
+        run.stderr.contains("Invoice__c  Read, Edit, Delete     read, hard delete")
+            && run.stderr.contains(
+                "its bulk hardDelete jobs (Invoice__c) need the user permission Bulk API Hard Delete (BulkApiHardDelete), not granted here"
+            ),
         "{}",
         run.stderr
     );

@@ -28,6 +28,10 @@ pub struct LeastPrivilegeSet {
     /// take no field-level security and a permission set naming them does
     /// not deploy); to check in the org.
     pub standard_fields: Vec<String>,
+    /// Custom fields read on setup objects (`User.Region__c`), sorted: their
+    /// object takes no object permissions, but custom fields take
+    /// field-level security; not granted, to check in the org.
+    pub setup_object_fields: Vec<String>,
     /// Objects used that take no object permissions (custom metadata
     /// types, setup objects such as User), with the first place using them
     /// and why.
@@ -104,6 +108,7 @@ pub(crate) fn derive(ids: &[&IntegrationIdentity], name: &str) -> Option<LeastPr
     let mut objects: BTreeMap<String, ObjectGrantPlan> = BTreeMap::new();
     let mut fields: Vec<String> = Vec::new();
     let mut standard_fields: Vec<String> = Vec::new();
+    let mut setup_object_fields: Vec<String> = Vec::new();
     let mut left_out: Vec<LeftOut> = Vec::new();
     let mut not_derived: Vec<UnknownUse> = Vec::new();
     let mut apps: Vec<String> = Vec::new();
@@ -132,6 +137,15 @@ pub(crate) fn derive(ids: &[&IntegrationIdentity], name: &str) -> Option<LeastPr
                 .iter()
                 .any(|o| o.eq_ignore_ascii_case(&used.object))
             {
+                for f in used.fields.iter().filter(|f| is_custom(f)) {
+                    let qualified = format!("{}.{f}", used.object);
+                    if !setup_object_fields
+                        .iter()
+                        .any(|x| x.eq_ignore_ascii_case(&qualified))
+                    {
+                        setup_object_fields.push(qualified);
+                    }
+                }
                 Some("a setup object: users read it without object permissions (sharing decides)")
             } else {
                 None
@@ -213,13 +227,16 @@ pub(crate) fn derive(ids: &[&IntegrationIdentity], name: &str) -> Option<LeastPr
                 required_for: Vec::new(),
                 first_use: None,
             });
-        if !account.access.read {
+        // Said even when a relationship name reads it too: its object told
+        // by convention is to check, but Read on Account is not to remove.
+        if !account.access.read || account.inferred {
             account.access.read = true;
             account.required_for = dependents;
         }
     }
     fields.sort_by_key(|f| f.to_ascii_lowercase());
     standard_fields.sort_by_key(|f| f.to_ascii_lowercase());
+    setup_object_fields.sort_by_key(|f| f.to_ascii_lowercase());
     let who = usernames.join(", ");
     let description = shorten(
         &format!(
@@ -241,6 +258,7 @@ pub(crate) fn derive(ids: &[&IntegrationIdentity], name: &str) -> Option<LeastPr
         objects: objects.into_values().collect(),
         fields,
         standard_fields,
+        setup_object_fields,
         left_out,
         not_derived,
     })

@@ -16,9 +16,26 @@ mod xml;
 
 use std::path::{Path, PathBuf};
 
-use intguard_model::{IntegrationIdentity, Inventory, MetadataFormat};
+use intguard_model::{AuthClass, IntegrationIdentity, Inventory, MetadataFormat, ObjectOperation};
 
 pub use derive::{default_name, is_valid_name, LeastPrivilegeSet, LeftOut, ObjectGrantPlan};
+
+/// Whether `path` is `folder` or inside it, as folders are named on the
+/// command line and in display paths alike: `./org/src` holds
+/// `org/src/sets`, and a relative path is taken from the current folder.
+pub fn is_inside(path: &Path, folder: &Path) -> bool {
+    fn plain(p: &Path) -> PathBuf {
+        let full = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
+        full.components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect()
+    }
+    plain(path).starts_with(plain(folder))
+}
 
 /// What to derive.
 #[derive(Debug, Clone, Default)]
@@ -37,6 +54,17 @@ pub struct PermissionsPlan {
 }
 
 impl LeastPrivilegeSet {
+    /// The objects its apps hard-delete in bulk jobs: those jobs also need
+    /// the user permission Bulk API Hard Delete, which the set does not
+    /// grant (no system permission is derived; IG302 reports it).
+    pub fn hard_deleted(&self) -> Vec<&str> {
+        self.objects
+            .iter()
+            .filter(|o| o.operations.contains(&ObjectOperation::HardDelete))
+            .map(|o| o.object.as_str())
+            .collect()
+    }
+
     /// The metadata file's text.
     pub fn xml(&self) -> String {
         xml::render(self)
@@ -119,19 +147,49 @@ pub fn plan_permission_sets(
         out
     };
 
-    // A user and its sandbox copies share a set: grouped by name.
-    let mut groups: Vec<(String, Vec<&IntegrationIdentity>)> = Vec::new();
+    // A user and its sandbox copies share a set; users that differ only in
+    // their domain (`int.sync@acme.com`, `int.sync@partner.com`) do not.
+    let mut users: Vec<Vec<&IntegrationIdentity>> = Vec::new();
     for id in selected {
         let username = id.username.as_deref().unwrap_or_default();
-        let name = default_name(username);
-        match groups.iter_mut().find(|(n, _)| *n == name) {
-            Some((_, ids)) => {
+        let same = users.iter_mut().find(|ids| {
+            ids.iter()
+                .any(|x| same_user(x.username.as_deref().unwrap_or_default(), username))
+        });
+        match same {
+            Some(ids) => {
                 if !ids.iter().any(|x| std::ptr::eq(*x, id)) {
                     ids.push(id)
                 }
             }
-            None => groups.push((name, vec![id])),
+            None => users.push(vec![id]),
         }
+    }
+    let first_username = |ids: &[&IntegrationIdentity]| ids[0].username.clone().unwrap_or_default();
+    let names: Vec<String> = users
+        .iter()
+        .map(|ids| default_name(&first_username(ids)))
+        .collect();
+    let mut groups: Vec<(String, Vec<&IntegrationIdentity>)> = Vec::new();
+    for (name, ids) in names.iter().zip(users) {
+        // Names that would clash take the first label of their domain:
+        // `Int_Sync_Partner_Least_Privilege`.
+        let name = if names.iter().filter(|n| *n == name).count() > 1 {
+            let username = first_username(&ids);
+            let (local, domain) = username.split_once('@').unwrap_or((&username, ""));
+            let label = domain.split('.').next().unwrap_or_default();
+            default_name(&format!("{local}.{label}"))
+        } else {
+            name.clone()
+        };
+        if let Some((_, other)) = groups.iter().find(|(n, _)| *n == name) {
+            return Err(format!(
+                "{} and {} would both get permission set {name}: give one --user with --name",
+                first_username(other),
+                first_username(&ids)
+            ));
+        }
+        groups.push((name, ids));
     }
     if let Some(name) = &options.name {
         if !is_valid_name(name) {
@@ -182,7 +240,73 @@ pub fn plan_permission_sets(
             }
         }
     }
+    // Operations of apps logging in as a user not known here (a property
+    // set at deploy time): nothing is derived for them, which a person
+    // must know rather than read "nothing to derive".
+    if options.users.is_empty() {
+        for app in &inventory.apps {
+            let configs = app
+                .object_uses
+                .iter()
+                .filter(|(_, uses)| !uses.is_empty())
+                .map(|(c, _)| c.as_str())
+                .chain(app.unknown_uses.iter().map(|(c, _)| c.as_str()));
+            let mut seen: Vec<&str> = Vec::new();
+            for config in configs {
+                if seen.contains(&config) {
+                    continue;
+                }
+                seen.push(config);
+                // An authorization-code config runs as whoever authorized it.
+                let named_user = app
+                    .salesforce_connections
+                    .iter()
+                    .any(|c| c.config_name == config && c.auth == AuthClass::NamedUser);
+                let known = candidates.iter().any(|id| {
+                    id.apps
+                        .iter()
+                        .any(|u| u.app == app.name && u.config_name == config)
+                });
+                if !named_user && !known {
+                    plan.skipped.push(format!(
+                        "Mule app {} (`{config}`): the user it logs in as is not known here (its username is empty or a property not defined in the repository): its Salesforce operations are not derived; define the username, then run again",
+                        app.name
+                    ));
+                }
+            }
+        }
+    }
     Ok(plan)
+}
+
+/// Whether usernames `a` and `b` are one user or sandbox copies of one
+/// (case ignored): the same local part, and domains of which one is the
+/// other with a sandbox name appended (`acme.com`, `acme.com.dev`), or both
+/// one domain with different sandbox names (`acme.com.dev`, `acme.com.qa`;
+/// told only by the label dropped, so at least three labels each).
+fn same_user(a: &str, b: &str) -> bool {
+    let a = a.trim().to_ascii_lowercase();
+    let b = b.trim().to_ascii_lowercase();
+    let (Some((local_a, domain_a)), Some((local_b, domain_b))) =
+        (a.split_once('@'), b.split_once('@'))
+    else {
+        return a == b;
+    };
+    let appended = |long: &str, short: &str| {
+        long.strip_prefix(short)
+            .is_some_and(|rest| rest.starts_with('.'))
+    };
+    fn production(domain: &str) -> Option<&str> {
+        domain
+            .rsplit_once('.')
+            .map(|(p, _)| p)
+            .filter(|p| p.contains('.'))
+    }
+    local_a == local_b
+        && (domain_a == domain_b
+            || appended(domain_a, domain_b)
+            || appended(domain_b, domain_a)
+            || production(domain_a).is_some_and(|p| Some(p) == production(domain_b)))
 }
 
 /// Where a set is written: `(folder, file suffix)`. With `out`, that folder
@@ -200,7 +324,7 @@ pub fn permission_set_folder(
     };
     if let Some(out) = out {
         let inside = projects.iter().find(|p| {
-            p.format == MetadataFormat::MetadataApi && out.starts_with(Path::new(&p.root))
+            p.format == MetadataFormat::MetadataApi && is_inside(out, Path::new(&p.root))
         });
         return Ok((
             out.to_path_buf(),
@@ -379,5 +503,117 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.contains("give one --user"), "{err}");
+    }
+
+    /// Users that share a local part but not a domain are different users:
+    /// each gets its own set, named apart, never the union of both; sandbox
+    /// copies (`.dev`, `.qa`, with or without their production user) still
+    /// share one.
+    #[test]
+    fn users_of_different_domains_get_their_own_sets() {
+        let mut inv = Inventory::default();
+        inv.identities.push(identity(
+            "int.sync@acme.com",
+            "acme-sync",
+            vec![used("Order", &[ObjectOperation::Create], 10)],
+        ));
+        inv.identities.push(identity(
+            "int.sync@partner.com",
+            "partner-sync",
+            vec![used("Lead", &[ObjectOperation::Delete], 20)],
+        ));
+        inv.identities.push(identity(
+            "int.sync@acme.com.dev",
+            "acme-sync",
+            vec![used("Order", &[ObjectOperation::Read], 30)],
+        ));
+        inv.identities.push(identity(
+            "int.cust@acme.com.dev",
+            "customers",
+            vec![used("Account", &[ObjectOperation::Read], 40)],
+        ));
+        inv.identities.push(identity(
+            "int.cust@acme.com.qa",
+            "customers",
+            vec![used("Account", &[ObjectOperation::Read], 40)],
+        ));
+        let plan = plan_permission_sets(&inv, &PermissionsOptions::default()).unwrap();
+        // (name, users, access)
+        type Shown<'a> = (&'a str, Vec<&'a str>, Vec<(&'a str, String)>);
+        let sets: Vec<Shown> = plan
+            .sets
+            .iter()
+            .map(|s| {
+                (
+                    s.name.as_str(),
+                    s.usernames.iter().map(String::as_str).collect(),
+                    access(s),
+                )
+            })
+            .collect();
+        assert_eq!(
+            sets,
+            [
+                (
+                    "Int_Sync_Acme_Least_Privilege",
+                    vec!["int.sync@acme.com", "int.sync@acme.com.dev"],
+                    vec![("Order", "Read, Create".to_string())]
+                ),
+                (
+                    "Int_Sync_Partner_Least_Privilege",
+                    vec!["int.sync@partner.com"],
+                    vec![("Lead", "Read, Edit, Delete".to_string())]
+                ),
+                (
+                    "Int_Cust_Least_Privilege",
+                    vec!["int.cust@acme.com.dev", "int.cust@acme.com.qa"],
+                    vec![("Account", "Read".to_string())]
+                ),
+            ]
+        );
+        assert!(!same_user("int.sync@acme.com", "int.sync@acme.org"));
+        assert!(same_user("Int.Sync@Acme.com", "int.sync@acme.com.uat"));
+    }
+
+    /// Read on Account that Contact's access requires is said to be
+    /// required even when a relationship name reads Account too (told by
+    /// convention, "check it" would invite removing it).
+    #[test]
+    fn account_read_required_by_contact_is_said_so() {
+        let mut through_relationship = used("Account", &[ObjectOperation::Read], 11);
+        through_relationship.inferred = true;
+        let mut inv = Inventory::default();
+        inv.identities.push(identity(
+            "int.sync@acme.com",
+            "sync",
+            vec![
+                through_relationship,
+                used("Contact", &[ObjectOperation::Upsert], 10),
+            ],
+        ));
+        let plan = plan_permission_sets(&inv, &PermissionsOptions::default()).unwrap();
+        let account = &plan.sets[0].objects[0];
+        assert_eq!(account.object, "Account");
+        assert_eq!(account.access.describe(), "Read");
+        assert_eq!(account.required_for, ["Contact"]);
+    }
+
+    /// A setup object is left out, but the custom fields read on it take
+    /// field-level security: they are named for a person, not dropped.
+    #[test]
+    fn custom_fields_of_setup_objects_are_named() {
+        let mut user = used("User", &[ObjectOperation::Read], 11);
+        user.fields = vec!["Id".into(), "Region__c".into(), "Email".into()];
+        let mut inv = Inventory::default();
+        inv.identities.push(identity(
+            "int.sync@acme.com",
+            "sync",
+            vec![used("Lead", &[ObjectOperation::Read], 10), user],
+        ));
+        let plan = plan_permission_sets(&inv, &PermissionsOptions::default()).unwrap();
+        let set = &plan.sets[0];
+        assert_eq!(set.setup_object_fields, ["User.Region__c"]);
+        assert!(set.fields.is_empty(), "{:?}", set.fields);
+        assert_eq!(set.left_out[0].object, "User");
     }
 }

@@ -164,6 +164,7 @@ mod tests {
             }],
             fields: vec!["Invoice__c.Amount__c".into()],
             standard_fields: Vec::new(),
+            setup_object_fields: Vec::new(),
             left_out: Vec::new(),
             not_derived: Vec::new(),
         };

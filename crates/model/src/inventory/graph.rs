@@ -395,6 +395,9 @@ pub enum ObjectOperation {
     Create,
     Edit,
     Delete,
+    /// A bulk job's `hardDelete`: a delete that skips the Recycle Bin, which
+    /// the user permission Bulk API Hard Delete allows besides Delete.
+    HardDelete,
     /// Create or edit.
     Upsert,
     /// An operation whose kind is not known (a generic invoke).
@@ -409,7 +412,7 @@ impl ObjectOperation {
             ObjectOperation::Read => f.read = true,
             ObjectOperation::Create => f.create = true,
             ObjectOperation::Edit => f.edit = true,
-            ObjectOperation::Delete => f.delete = true,
+            ObjectOperation::Delete | ObjectOperation::HardDelete => f.delete = true,
             ObjectOperation::Upsert => {
                 f.create = true;
                 f.edit = true;
@@ -425,6 +428,7 @@ impl ObjectOperation {
             ObjectOperation::Create => "create",
             ObjectOperation::Edit => "edit",
             ObjectOperation::Delete => "delete",
+            ObjectOperation::HardDelete => "hard delete",
             ObjectOperation::Upsert => "upsert",
             ObjectOperation::Other => "other",
         }
@@ -444,7 +448,8 @@ pub struct ObjectUse {
     /// The fields of this object its SOQL reads, as written
     /// ([`crate::soql::field_on_object`]: `Amount__c`; `Account__c` for
     /// `Account__r.Name`, `OwnerId` for `Owner.Name`), first seen first;
-    /// none for an object known only from a relationship name.
+    /// on an object reached through a relationship name, those read through
+    /// it (`Industry` of `Account.Industry`, a child sub-query's fields).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<String>,
     /// Known only from a relationship name (sub-query or path), not from a

@@ -194,7 +194,8 @@ pub(super) fn operation_kind(op: &SalesforceOperation) -> ObjectOperation {
             "insert" | "create" => ObjectOperation::Create,
             "update" => ObjectOperation::Edit,
             "upsert" => ObjectOperation::Upsert,
-            "delete" | "harddelete" | "hard_delete" => ObjectOperation::Delete,
+            "delete" => ObjectOperation::Delete,
+            "harddelete" | "hard_delete" => ObjectOperation::HardDelete,
             "query" | "queryall" | "query_all" => ObjectOperation::Read,
             _ => ObjectOperation::Other,
         };
@@ -207,6 +208,10 @@ pub(super) fn operation_kind(op: &SalesforceOperation) -> ObjectOperation {
     let l = local.as_str();
     if l.contains("upsert") {
         ObjectOperation::Upsert
+    } else if l.contains("hard-delete") {
+        // Mule 3's `hard-delete-bulk` (UNVERIFIED for Mule 4): its name says
+        // what it does, whatever the version.
+        ObjectOperation::HardDelete
     } else if l.contains("delete") && !l.contains("listener") && !l.contains("deleted") {
         ObjectOperation::Delete
     } else if l == "merge" {
@@ -464,9 +469,14 @@ fn pair_uses(
                 ObjectRefKind::Typeof => {
                     add(&obj, ObjectOperation::Read, false, &[], &[], &op.location)
                 }
-                ObjectRefKind::ChildRelationship | ObjectRefKind::ParentRelationship => {
-                    add(&obj, ObjectOperation::Read, true, &[], &[], &op.location)
-                }
+                ObjectRefKind::ChildRelationship | ObjectRefKind::ParentRelationship => add(
+                    &obj,
+                    ObjectOperation::Read,
+                    true,
+                    &[],
+                    &r.fields,
+                    &op.location,
+                ),
             }
         }
     }
@@ -624,7 +634,8 @@ mod tests {
 
     /// The fields each query reads are kept on its FROM object (and a
     /// semi-join's on its own), a relationship path as its lookup field;
-    /// the objects reached through relationships have none.
+    /// the objects reached through relationships get those read through
+    /// them (`Account.Industry`, a child sub-query's own).
     #[test]
     fn fields_read_are_kept_on_their_object() {
         let mut app = app_with_connection();
@@ -634,6 +645,10 @@ mod tests {
                 10,
             ),
             query("SELECT amount__c, Close_Date__c FROM Opportunity", 11),
+            query(
+                "SELECT Id, (SELECT LastName, Title__c, Account.Rating__c FROM Contacts) FROM Account",
+                12,
+            ),
         ];
         app.digest_operations();
         let fields: Vec<(&str, Vec<&str>)> = app
@@ -650,7 +665,8 @@ mod tests {
         assert_eq!(
             fields,
             [
-                ("Account", vec!["Id", "Tier__c"]),
+                ("Account", vec!["Id", "Tier__c", "Industry", "Rating__c"]),
+                ("Contact", vec!["LastName", "Title__c", "AccountId"]),
                 (
                     "Opportunity",
                     vec![
@@ -662,7 +678,7 @@ mod tests {
                         "Close_Date__c"
                     ]
                 ),
-                ("User", vec![]),
+                ("User", vec!["Name"]),
             ]
         );
     }

@@ -43,7 +43,13 @@ pub(crate) fn projects(
                                 format!("package directory `{p}` does not exist"),
                             ));
                         }
-                        dirs.push(display_path(&full));
+                        // The default one first: where new metadata goes
+                        // (`sf` puts it there).
+                        if d.get("default").and_then(|v| v.as_bool()) == Some(true) {
+                            dirs.insert(0, display_path(&full));
+                        } else {
+                            dirs.push(display_path(&full));
+                        }
                     }
                 }
             }

@@ -650,6 +650,7 @@ fn operation_kinds() {
     assert_eq!(k("salesforce:update"), ObjectOperation::Edit);
     assert_eq!(k("salesforce:upsert"), ObjectOperation::Upsert);
     assert_eq!(k("salesforce:delete"), ObjectOperation::Delete);
+    assert_eq!(k("sfdc:hard-delete-bulk"), ObjectOperation::HardDelete);
     assert_eq!(
         k("salesforce:deleted-object-listener"),
         ObjectOperation::Read
@@ -667,7 +668,7 @@ fn operation_kinds() {
         "x",
     );
     bulk.bulk_operation = Some("hardDelete".into());
-    assert_eq!(operation_kind(&bulk), ObjectOperation::Delete);
+    assert_eq!(operation_kind(&bulk), ObjectOperation::HardDelete);
 }
 
 /// Apps deployed in a domain use the connection it shares: the identity's

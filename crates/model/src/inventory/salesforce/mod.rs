@@ -90,8 +90,8 @@ pub struct MetadataProject {
     pub format: MetadataFormat,
     /// `sfdx-project.json` or `package.xml`.
     pub descriptor: Location,
-    /// Package directories (SFDX) or the folder holding `package.xml`
-    /// (Metadata API), display paths.
+    /// Package directories (SFDX; the `"default": true` one first) or the
+    /// folder holding `package.xml` (Metadata API), display paths.
     pub package_directories: Vec<String>,
 }
 
