@@ -193,6 +193,17 @@ def cases():
         ),
         PROFILE_PATH: profile(10, 10),
     }, "identities"
+    # Fields read through relationships, each path deep and distinct: what
+    # each hop reads through it is indexed once, not searched per hop.
+    yield "long-soql-paths", {
+        **flow(
+            SF_CONFIG + '<flow name="f"><salesforce:query config-ref="SF"><salesforce:salesforce-query>SELECT '
+            + ", ".join(f"Account.Owner.F{i}__c, Parent{i % 500}__r.G{i}__c" for i in range(50_000))
+            + " FROM Contact"
+            + "</salesforce:salesforce-query></salesforce:query></flow>"
+        ),
+        PROFILE_PATH: profile(10, 10),
+    }, "identities"
     yield "many-operations", {
         **flow(
             SF_CONFIG + '<flow name="f">'

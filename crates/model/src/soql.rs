@@ -17,6 +17,7 @@
 //! [`child_relationship_target`] guess the object by convention.
 
 use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 
 use crate::dedup::keep_first_by_key;
 
@@ -844,6 +845,21 @@ impl SoqlQuery {
             }
         };
         let alias = self.alias.as_deref();
+        // The fields read through each relationship path (lower-cased):
+        // `account.owner` -> `Name` for `Account.Owner.Name`. Indexed once:
+        // searching every field for every hop took time in the square of a
+        // long query's size.
+        let mut through_paths: HashMap<String, Vec<&str>> = HashMap::new();
+        if !self.relationships.is_empty() || !self.from_relationships.is_empty() {
+            for f in &self.fields {
+                for (i, _) in f.match_indices('.') {
+                    through_paths
+                        .entry(f[..i].to_ascii_lowercase())
+                        .or_default()
+                        .push(&f[i + 1..]);
+                }
+            }
+        }
         for rel in self.relationships.iter().chain(&self.from_relationships) {
             // Each hop of `Account.Owner` from the query's object, each read
             // on the object the one before leads to (`None`: not known).
@@ -869,10 +885,11 @@ impl SoqlQuery {
                     source = None;
                     continue;
                 }
-                let through = self.fields.iter().filter_map(|f| {
-                    let rest = f.get(path.len()..)?.strip_prefix('.')?;
-                    f[..path.len()].eq_ignore_ascii_case(&path).then_some(rest)
-                });
+                let through = through_paths
+                    .get(&path.to_ascii_lowercase())
+                    .into_iter()
+                    .flatten()
+                    .copied();
                 let r = ObjectRef {
                     name: hop.to_string(),
                     kind: ObjectRefKind::ParentRelationship,
@@ -905,13 +922,11 @@ impl SoqlQuery {
 /// The fields read on one object through `paths` (relative to it), each
 /// once, case ignored.
 fn fields_on<'a>(paths: impl Iterator<Item = &'a str>) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for f in paths.filter_map(field_on_object) {
-        if !out.iter().any(|x| x.eq_ignore_ascii_case(&f)) {
-            out.push(f);
-        }
-    }
-    out
+    let mut seen: HashSet<String> = HashSet::new();
+    paths
+        .filter_map(field_on_object)
+        .filter(|f| seen.insert(f.to_ascii_lowercase()))
+        .collect()
 }
 
 /// The objects a query reads (FROM objects, semi-join objects, TYPEOF types

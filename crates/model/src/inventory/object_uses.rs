@@ -446,14 +446,13 @@ fn pair_uses(
                             .find(|q| q.object.eq_ignore_ascii_case(&r.name))
                             .map(|q| &q.fields)
                     };
-                    let mut fields: Vec<String> = Vec::new();
-                    for f in paths.into_iter().flatten() {
-                        if let Some(f) = soql::field_on_object(f) {
-                            if !fields.iter().any(|x| x.eq_ignore_ascii_case(&f)) {
-                                fields.push(f);
-                            }
-                        }
-                    }
+                    let mut seen: HashSet<String> = HashSet::new();
+                    let fields: Vec<String> = paths
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|f| soql::field_on_object(f))
+                        .filter(|f| seen.insert(f.to_ascii_lowercase()))
+                        .collect();
                     add(
                         &obj,
                         ObjectOperation::Read,
@@ -553,9 +552,14 @@ pub(super) fn merge_use_parts(
             e.relationships.push(r.clone());
         }
     }
-    for f in fields {
-        if !e.fields.iter().any(|x| x.eq_ignore_ascii_case(f)) {
-            e.fields.push(f.clone());
+    if !fields.is_empty() {
+        // A set of what it has: a long query's thousands of fields, merged
+        // one by one into a list, took time in the square of their number.
+        let mut seen: HashSet<String> = e.fields.iter().map(|f| f.to_ascii_lowercase()).collect();
+        for f in fields {
+            if seen.insert(f.to_ascii_lowercase()) {
+                e.fields.push(f.clone());
+            }
         }
     }
     for at in locations {
