@@ -12,10 +12,10 @@ use intguard_fix::{
     is_inside, permission_set_folder, plan_permission_sets, LeastPrivilegeSet, PermissionsOptions,
 };
 use intguard_model::{
-    same_profile, AccessFlags, IntegrationIdentity, Inventory, Location, MetadataFormat,
-    ObjectOperation,
+    same_profile, AccessFlags, IntegrationIdentity, Inventory, MetadataFormat, ObjectOperation,
 };
 
+use super::identities::short;
 use super::inputs;
 use crate::{exit, output};
 
@@ -126,10 +126,10 @@ pub fn run(args: PermissionsArgs) -> i32 {
         return left_code(&plan.sets, &plan.skipped);
     }
 
-    let (_, _) = match &folder {
-        Ok(f) => f,
-        Err(e) => return exit::usage_error(e),
-    };
+    // Writing needs the folder (a dry run shows the sets without one).
+    if let Err(e) = &folder {
+        return exit::usage_error(e);
+    }
     let targets: Vec<PathBuf> = targets.into_iter().flatten().collect();
     // Every target checked before anything is written. A set of the same
     // name elsewhere in the project (another package directory, a
@@ -263,16 +263,6 @@ fn read_back(after: &Inventory, set: &LeastPrivilegeSet, target: &Path) -> Vec<S
         ));
     }
     problems
-}
-
-/// `global.xml:48`.
-fn short(loc: &Location) -> String {
-    let file = loc.path.rsplit(['/', '\\']).next().unwrap_or(&loc.path);
-    if loc.line == 0 {
-        file.to_string()
-    } else {
-        format!("{file}:{}", loc.line)
-    }
 }
 
 fn ops(list: &[ObjectOperation]) -> String {

@@ -165,7 +165,7 @@ fn auth_name(a: AuthClass) -> &'static str {
 }
 
 /// `Admin.profile-meta.xml:40`.
-fn short(loc: &Location) -> String {
+pub(crate) fn short(loc: &Location) -> String {
     // `org://<org>/User/005...`: the record, named as the org's (a bare id
     // reads as a file name).
     if let Some(rest) = loc.path.strip_prefix("org://") {
