@@ -172,23 +172,25 @@ pub fn plan_permission_sets(
         .collect();
     let mut groups: Vec<(String, Vec<&IntegrationIdentity>)> = Vec::new();
     for (name, ids) in names.iter().zip(users) {
-        // Names that would clash take the first label of their domain:
-        // `Int_Sync_Partner_Least_Privilege`.
-        let name = if names.iter().filter(|n| *n == name).count() > 1 {
-            let username = first_username(&ids);
-            let (local, domain) = username.split_once('@').unwrap_or((&username, ""));
-            let label = domain.split('.').next().unwrap_or_default();
-            default_name(&format!("{local}.{label}"))
+        // Names that would clash take the first label of their domain
+        // (`Int_Sync_Partner_Least_Privilege`), then the whole domain, then
+        // a number: every user gets a set of its own, whatever its domain.
+        let username = first_username(&ids);
+        let (local, domain) = username.split_once('@').unwrap_or((&username, ""));
+        let label = domain.split('.').next().unwrap_or_default();
+        let clashes = names.iter().filter(|n| *n == name).count() > 1;
+        let mut candidates = Vec::new();
+        if clashes {
+            candidates.push(default_name(&format!("{local}.{label}")));
+            candidates.push(default_name(&format!("{local}.{domain}")));
         } else {
-            name.clone()
-        };
-        if let Some((_, other)) = groups.iter().find(|(n, _)| *n == name) {
-            return Err(format!(
-                "{} and {} would both get permission set {name}: give one --user with --name",
-                first_username(other),
-                first_username(&ids)
-            ));
+            candidates.push(name.clone());
         }
+        let taken = |n: &str| groups.iter().any(|(g, _)| g == n);
+        let name = match candidates.iter().find(|c| !taken(c)) {
+            Some(c) => c.clone(),
+            None => numbered(&candidates[0], &taken),
+        };
         groups.push((name, ids));
     }
     if let Some(name) = &options.name {
@@ -309,7 +311,23 @@ fn same_user(a: &str, b: &str) -> bool {
             || production(domain_a).is_some_and(|p| Some(p) == production(domain_b)))
 }
 
-/// Where a set is written: `(folder, file suffix)`. With `out`, that folder
+/// `name` with the first number from 2 that makes it free: `X_2_Least_Privilege`
+/// for `X_Least_Privilege` (an API name of at most 80 characters).
+fn numbered(name: &str, taken: &dyn Fn(&str) -> bool) -> String {
+    const SUFFIX: &str = "_Least_Privilege";
+    let stem = name.strip_suffix(SUFFIX).unwrap_or(name);
+    (2..)
+        .map(|n| {
+            let tail = format!("_{n}{SUFFIX}");
+            let mut stem = stem.to_string();
+            stem.truncate(80 - tail.len());
+            format!("{}{tail}", stem.trim_end_matches('_'))
+        })
+        .find(|c| !taken(c))
+        .unwrap_or_default()
+}
+
+/// Where a set is written/// Where a set is written: `(folder, file suffix)`. With `out`, that folder
 /// (Metadata API suffix when it is inside a Metadata API project); else next
 /// to the project's other permission sets, or its default place, when
 /// exactly one Salesforce project was read.
@@ -573,6 +591,46 @@ mod tests {
         );
         assert!(!same_user("int.sync@acme.com", "int.sync@acme.org"));
         assert!(same_user("Int.Sync@Acme.com", "int.sync@acme.com.uat"));
+
+        // Found by the fuzzer: users whose domains share their first label
+        // (`acme.com`, `acme.dev`) were refused as a usage error; they take
+        // their whole domain, then a number.
+        let mut inv = Inventory::default();
+        for (user, app) in [
+            ("int@acme.com", "a"),
+            ("int@acme.dev", "b"),
+            ("int@acme.com.dev", "c"),
+            ("int.acme.dev@x.org", "d"),
+        ] {
+            inv.identities.push(identity(
+                user,
+                app,
+                vec![used("Order", &[ObjectOperation::Read], 30)],
+            ));
+        }
+        let plan = plan_permission_sets(&inv, &PermissionsOptions::default()).unwrap();
+        let names: Vec<(&str, &[String])> = plan
+            .sets
+            .iter()
+            .map(|s| (s.name.as_str(), s.usernames.as_slice()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                (
+                    "Int_Acme_Least_Privilege",
+                    &["int@acme.com".to_string(), "int@acme.com.dev".to_string()][..]
+                ),
+                (
+                    "Int_Acme_Dev_Least_Privilege",
+                    &["int@acme.dev".to_string()][..]
+                ),
+                (
+                    "Int_Acme_Dev_2_Least_Privilege",
+                    &["int.acme.dev@x.org".to_string()][..]
+                ),
+            ]
+        );
     }
 
     /// Read on Account that Contact's access requires is said to be
