@@ -22,7 +22,9 @@ static META: RuleMeta = RuleMeta {
     summary: "A certificate in the repository is expired, expires within 30 days, or has an RSA key under 2048 bits",
     doc: r#"## What it does
 Reads the X.509 certificates committed to the repository: PEM certificates (`.pem`,
-`.crt`, `.cer` and any file starting with `-----BEGIN`), DER certificates, Java
+`.crt`, `.cer` and any file starting with `-----BEGIN`; also pasted into a configuration
+file, such as a Kubernetes secret's `ca.crt: |` block in YAML or a JSON string with `\n`
+escapes, but not quoted in a Markdown document), DER certificates, Java
 keystores (`.jks`, `.keystore`: their certificates are readable without the password)
 and PKCS#12 keystores (`.p12`, `.pfx`) whose password is empty or committed in clear
 (the `storePassword`/`password` of the configuration that loads the file, or of a JCE key
