@@ -11,7 +11,10 @@ use rayon::prelude::*;
 use crate::location::Location;
 use crate::soql::{self, ObjectRefKind};
 
-use super::graph::{ObjectOperation, ObjectUse, UnknownUse, UnknownUseReason};
+use super::graph::{
+    ObjectOperation, ObjectUse, PayloadWrites, UnknownUse, UnknownUseReason, UnreadWrite,
+    WrittenField,
+};
 use super::mule::{HttpRequester, MuleApp, RequestConfigs, SalesforceOperation};
 use crate::expr::Value;
 
@@ -282,6 +285,7 @@ fn pair_uses(
                    inferred: bool,
                    rels: &[String],
                    fields: &[String],
+                   writes: Option<&PayloadWrites>,
                    at: &Location| {
         // Objects are API names (checked by the callers): ASCII.
         key.clear();
@@ -293,6 +297,8 @@ fn pair_uses(
                 operations: Vec::new(),
                 relationships: Vec::new(),
                 fields: Vec::new(),
+                written_fields: Vec::new(),
+                unread_writes: Vec::new(),
                 inferred,
                 locations: Vec::new(),
                 apps: vec![app.name.clone()],
@@ -309,6 +315,17 @@ fn pair_uses(
                 std::slice::from_ref(at),
                 &[],
             );
+            if let Some(w) = writes {
+                let unread: Vec<UnreadWrite> = w
+                    .unread
+                    .map(|reason| UnreadWrite {
+                        reason,
+                        location: at.clone(),
+                    })
+                    .into_iter()
+                    .collect();
+                merge_writes(e, &w.fields, &unread);
+            }
         }
     };
     // Each unknown use once (the app is the same for all): a list search per
@@ -344,7 +361,15 @@ fn pair_uses(
                 Some(names) => {
                     typed = !names.is_empty();
                     for name in names {
-                        add(&name, kind, false, &[], &[], &op.location);
+                        add(
+                            &name,
+                            kind,
+                            false,
+                            &[],
+                            &[],
+                            op.writes.as_deref(),
+                            &op.location,
+                        );
                     }
                 }
                 None => {
@@ -459,21 +484,29 @@ fn pair_uses(
                         false,
                         rels,
                         &fields,
+                        None,
                         &op.location,
                     );
                     if parsed.for_update && top {
-                        add(&obj, query_kind, false, &[], &[], &op.location);
+                        add(&obj, query_kind, false, &[], &[], None, &op.location);
                     }
                 }
-                ObjectRefKind::Typeof => {
-                    add(&obj, ObjectOperation::Read, false, &[], &[], &op.location)
-                }
+                ObjectRefKind::Typeof => add(
+                    &obj,
+                    ObjectOperation::Read,
+                    false,
+                    &[],
+                    &[],
+                    None,
+                    &op.location,
+                ),
                 ObjectRefKind::ChildRelationship | ObjectRefKind::ParentRelationship => add(
                     &obj,
                     ObjectOperation::Read,
                     true,
                     &[],
                     &r.fields,
+                    None,
                     &op.location,
                 ),
             }
@@ -574,6 +607,25 @@ pub(super) fn merge_use_parts(
     }
 }
 
+/// Adds to `e` the fields its writes set (each once, case ignored, the
+/// first place kept) and the writes whose fields are not known (each once).
+pub(super) fn merge_writes(e: &mut ObjectUse, fields: &[WrittenField], unread: &[UnreadWrite]) {
+    for f in fields {
+        if !e
+            .written_fields
+            .iter()
+            .any(|x| x.field.eq_ignore_ascii_case(&f.field))
+        {
+            e.written_fields.push(f.clone());
+        }
+    }
+    for u in unread {
+        if !e.unread_writes.contains(u) {
+            e.unread_writes.push(u.clone());
+        }
+    }
+}
+
 /// The request's config says `protocol="HTTPS"` as written: no plain HTTP
 /// to judge, whatever its path.
 fn config_is_https(config: Option<&HttpRequester>) -> bool {
@@ -612,6 +664,7 @@ mod tests {
             soql: Some(soql.into()),
             bulk_operation: None,
             location: Location::new("orders/src/main/mule/flows.xml", line, 5),
+            writes: None,
         }
     }
 
@@ -699,6 +752,7 @@ mod tests {
             soql: None,
             bulk_operation: None,
             location: Location::new("orders/src/main/mule/flows.xml", line, 5),
+            writes: None,
         };
         app.operations = vec![
             op("salesforce:merge", "Account", 10),
@@ -737,6 +791,7 @@ mod tests {
             soql: Some(sosl.into()),
             bulk_operation: None,
             location: Location::new("orders/src/main/mule/flows.xml", line, 5),
+            writes: None,
         };
         app.operations = vec![
             search(
@@ -855,6 +910,7 @@ mod tests {
             soql: None,
             bulk_operation: None,
             location: Location::new("orders/src/main/mule/flows.xml", line, 5),
+            writes: None,
         };
         app.operations = vec![
             op("salesforce:delete", None, 10),

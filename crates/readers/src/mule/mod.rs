@@ -3,6 +3,7 @@
 
 pub(crate) mod dataweave;
 pub(crate) mod descriptor;
+pub(crate) mod record_fields;
 pub(crate) mod xml;
 
 use std::collections::{BTreeSet, HashMap};

@@ -517,6 +517,7 @@ impl<'t> XmlReader<'t> {
                 soql: None,
                 bulk_operation: find(&["operation"]),
                 location: self.loc(tag.lt),
+                writes: None,
             },
             // Mule 3's `<sfdc:search query="FIND ...">`; `searchString`
             // for a Mule 4 search written with the parameter as an
