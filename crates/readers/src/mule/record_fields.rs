@@ -14,7 +14,36 @@
 //! value is an object (a relationship such as `Account__r: {External_Id__c:
 //! ...}`, whose keys are fields of another object).
 
+use intguard_model::{Location, WrittenField};
+
 use super::dataweave::{comment_end, dw_string_end};
+
+/// A DataWeave file of an app's resources: its path under
+/// `src/main/resources/`, and the fields of the records it builds (`None`
+/// when its output is not read).
+pub(crate) type RecordScript = (String, Option<Vec<WrittenField>>);
+
+/// The field names (custom or standard-looking) among the keys of the
+/// objects DataWeave file `text` (at `display`) outputs, each once, at its
+/// key; `None` when its output is not read.
+pub(crate) fn script_fields(text: &str, display: &str) -> Option<Vec<WrittenField>> {
+    let keys = output_object_keys(text)?;
+    let lines = crate::position::LineIndex::new(text);
+    let mut out: Vec<WrittenField> = Vec::new();
+    for (key, at) in keys {
+        if !(is_custom_field_name(key) || is_standard_field_name(key))
+            || out.iter().any(|f| f.field.eq_ignore_ascii_case(key))
+        {
+            continue;
+        }
+        let (line, column) = lines.locate(text, at);
+        out.push(WrittenField {
+            field: key.to_string(),
+            location: Location::new(display, line, column),
+        });
+    }
+    Some(out)
+}
 
 /// How deep output forms are followed (`[ (payload map { ... }) ]`).
 const MAX_DEPTH: usize = 8;
@@ -347,7 +376,10 @@ mod tests {
     fn the_output_forms_read() {
         let header = "%dw 2.0\noutput application/java\nvar x = {Not__c: 1}\n---\n";
         assert_eq!(
-            keys(&format!("{header}{{ Tier__c: 1, \"Name\": 'a', 'Q__c': x }}")).unwrap(),
+            keys(&format!(
+                "{header}{{ Tier__c: 1, \"Name\": 'a', 'Q__c': x }}"
+            ))
+            .unwrap(),
             ["Tier__c", "Name", "Q__c"]
         );
         assert_eq!(
@@ -355,8 +387,10 @@ mod tests {
             ["A__c", "B__c"]
         );
         assert_eq!(
-            keys("payload map (c, i) -> {\n  C__c: c.x, // D__c: 1\n  E__c: [1, 2] joinBy \";\"\n}")
-                .unwrap(),
+            keys(
+                "payload map (c, i) -> {\n  C__c: c.x, // D__c: 1\n  E__c: [1, 2] joinBy \";\"\n}"
+            )
+            .unwrap(),
             ["C__c", "E__c"]
         );
         assert_eq!(
@@ -401,7 +435,15 @@ mod tests {
         for name in ["Tier__c", "ns__Tier__c", "A1_b__c", "X__C"] {
             assert!(is_custom_field_name(name), "{name}");
         }
-        for name in ["__c", "Tier_c", "a__b__c__c", "_x__c", "x___c", "Tier__r", "1a__c"] {
+        for name in [
+            "__c",
+            "Tier_c",
+            "a__b__c__c",
+            "_x__c",
+            "x___c",
+            "Tier__r",
+            "1a__c",
+        ] {
             assert!(!is_custom_field_name(name), "{name}");
         }
         assert!(is_standard_field_name("AccountId"));
