@@ -7,9 +7,10 @@
 //! sandbox copies (`int.orders@acme.com`, `int.orders@acme.com.dev`) get
 //! one set, named after the user (`Int_Orders_Least_Privilege`): one set
 //! deploys to every org. What cannot be derived is said, never guessed:
-//! operations whose objects are only known at run time, the fields that
-//! create and update operations set (in DataWeave payloads), and the field-level
-//! security of standard fields.
+//! operations whose objects are only known at run time, the fields set by
+//! create and update operations whose records are built where they cannot
+//! be read (another flow, a variable), and the field-level security of
+//! standard fields.
 
 mod derive;
 mod xml;
@@ -18,7 +19,10 @@ use std::path::{Path, PathBuf};
 
 use intguard_model::{AuthClass, IntegrationIdentity, Inventory, MetadataFormat, ObjectOperation};
 
-pub use derive::{default_name, is_valid_name, LeastPrivilegeSet, LeftOut, ObjectGrantPlan};
+pub use derive::{
+    default_name, is_valid_name, EditedField, LeastPrivilegeSet, LeftOut, ObjectGrantPlan,
+    UnreadWritePlan,
+};
 
 /// Whether `path` is `folder` or inside it, as folders are named on the
 /// command line and in display paths alike: `./org/src` holds
@@ -425,6 +429,8 @@ mod tests {
             operations: operations.to_vec(),
             relationships: Vec::new(),
             fields: Vec::new(),
+            written_fields: Vec::new(),
+            unread_writes: Vec::new(),
             inferred: false,
             locations: vec![at(line)],
             apps: vec!["orders".into()],

@@ -1,7 +1,8 @@
 //! A [`LeastPrivilegeSet`] as a permission set's metadata file
 //! (`.permissionset-meta.xml` in source format, `.permissionset` in Metadata
 //! API format: the same XML), elements in the order Salesforce retrieves
-//! them (alphabetical), four-space indented as the CLI writes them.
+//! them (alphabetical; `fieldPermissions` sorted by field, as retrieved),
+//! four-space indented as the CLI writes them.
 
 use std::fmt::Write as _;
 
@@ -14,9 +15,17 @@ pub(crate) fn render(set: &LeastPrivilegeSet) -> String {
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<PermissionSet xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n",
     );
     element(&mut out, 1, "description", &set.description);
-    for field in &set.fields {
+    // Read-only and editable fields in one list, by field.
+    let mut fields: Vec<(&str, bool)> = set
+        .fields
+        .iter()
+        .map(|f| (f.as_str(), false))
+        .chain(set.edited_fields.iter().map(|f| (f.field.as_str(), true)))
+        .collect();
+    fields.sort_by_key(|(f, _)| f.to_ascii_lowercase());
+    for (field, editable) in fields {
         out.push_str("    <fieldPermissions>\n");
-        element(&mut out, 2, "editable", "false");
+        element(&mut out, 2, "editable", bool(editable));
         element(&mut out, 2, "field", field);
         element(&mut out, 2, "readable", "true");
         out.push_str("    </fieldPermissions>\n");
@@ -162,7 +171,13 @@ mod tests {
                 required_for: Vec::new(),
                 first_use: None,
             }],
-            fields: vec!["Invoice__c.Amount__c".into()],
+            fields: vec!["Invoice__c.Amount__c".into(), "Invoice__c.Zeta__c".into()],
+            edited_fields: vec![crate::permissions::EditedField {
+                field: "Invoice__c.Approved__c".into(),
+                seen_at: intguard_model::Location::new("a.xml", 1, 1),
+            }],
+            standard_written_fields: Vec::new(),
+            unread_writes: Vec::new(),
             standard_fields: Vec::new(),
             setup_object_fields: Vec::new(),
             left_out: Vec::new(),
@@ -174,6 +189,21 @@ mod tests {
             "{xml}"
         );
         assert!(xml.contains("<description>for &quot;a&quot; &apos;b&apos;</description>"));
+        // Fields in one list by name, in metadata order: the field set is
+        // editable (and readable), the others readable only; all before
+        // `hasActivationRequired`.
+        let field = |name: &str, editable: bool| {
+            format!("    <fieldPermissions>\n        <editable>{editable}</editable>\n        <field>Invoice__c.{name}</field>\n        <readable>true</readable>\n    </fieldPermissions>\n")
+        };
+        let blocks = [
+            field("Amount__c", false),
+            field("Approved__c", true),
+            field("Zeta__c", false),
+        ]
+        .concat();
+        let at = xml.find(&blocks).unwrap_or_else(|| panic!("{xml}"));
+        assert!(at < xml.find("<hasActivationRequired>").unwrap());
+        assert!(at > xml.find("<description>").unwrap());
         assert_eq!(
             object_permissions(&xml).unwrap(),
             [("Invoice__c".to_string(), flags)]

@@ -552,6 +552,8 @@ impl UnreadPayload {
 /// A create / update / upsert whose records' fields are not known.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct UnreadWrite {
+    /// Create, edit (an update) or upsert.
+    pub operation: ObjectOperation,
     pub reason: UnreadPayload,
     /// The operation.
     pub location: Location,

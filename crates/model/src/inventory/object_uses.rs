@@ -319,6 +319,7 @@ fn pair_uses(
                 let unread: Vec<UnreadWrite> = w
                     .unread
                     .map(|reason| UnreadWrite {
+                        operation: op,
                         reason,
                         location: at.clone(),
                     })
