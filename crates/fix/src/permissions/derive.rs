@@ -144,6 +144,8 @@ pub(crate) fn derive(ids: &[&IntegrationIdentity], name: &str) -> Option<LeastPr
     let mut objects: BTreeMap<String, ObjectGrantPlan> = BTreeMap::new();
     let mut fields: Vec<String> = Vec::new();
     let mut edited_fields: Vec<EditedField> = Vec::new();
+    // Lower-case names of `edited_fields`: each once however many writes.
+    let mut edited_seen: std::collections::HashSet<String> = Default::default();
     let mut standard_written_fields: Vec<String> = Vec::new();
     let mut unread_writes: Vec<UnreadWritePlan> = Vec::new();
     let mut standard_fields: Vec<String> = Vec::new();
@@ -245,10 +247,7 @@ pub(crate) fn derive(ids: &[&IntegrationIdentity], name: &str) -> Option<LeastPr
             for w in &used.written_fields {
                 let qualified = format!("{}.{}", used.object, w.field);
                 if is_custom(&w.field) {
-                    if !edited_fields
-                        .iter()
-                        .any(|x| x.field.eq_ignore_ascii_case(&qualified))
-                    {
+                    if edited_seen.insert(qualified.to_ascii_lowercase()) {
                         edited_fields.push(EditedField {
                             field: qualified,
                             seen_at: w.location.clone(),
@@ -278,11 +277,7 @@ pub(crate) fn derive(ids: &[&IntegrationIdentity], name: &str) -> Option<LeastPr
         }
     }
     // A field both read and set is granted Edit (with Read).
-    fields.retain(|f| {
-        !edited_fields
-            .iter()
-            .any(|e| e.field.eq_ignore_ascii_case(f))
-    });
+    fields.retain(|f| !edited_seen.contains(&f.to_ascii_lowercase()));
     if objects.is_empty() {
         return None;
     }

@@ -662,6 +662,77 @@ mod tests {
         assert_eq!(account.required_for, ["Contact"]);
     }
 
+    /// The custom fields its writes set are granted Edit and Read (one read
+    /// and set too: Edit, not twice), each with where it was seen; the
+    /// standard ones are named for a person, not granted; the writes whose
+    /// records are not known are named with why; the XML says it in
+    /// metadata order.
+    #[test]
+    fn fields_set_by_writes_are_editable() {
+        use intguard_model::{UnreadPayload, UnreadWrite, WrittenField};
+        let written = |field: &str, line: u32| WrittenField {
+            field: field.into(),
+            location: at(line),
+        };
+        let mut account = used(
+            "Account",
+            &[ObjectOperation::Read, ObjectOperation::Upsert],
+            10,
+        );
+        account.fields = vec!["Tier__c".into(), "Region__c".into(), "Industry".into()];
+        account.written_fields = vec![
+            written("External_Id__c", 10),
+            written("Tier__c", 12),
+            written("Phone", 13),
+            written("Name", 14),
+        ];
+        let mut contact = used("Contact", &[ObjectOperation::Create], 20);
+        contact.unread_writes = vec![UnreadWrite {
+            operation: ObjectOperation::Create,
+            reason: UnreadPayload::FlowRef,
+            location: at(20),
+        }];
+        let mut inv = Inventory::default();
+        inv.identities.push(identity(
+            "int.sync@acme.com",
+            "sync",
+            vec![account, contact],
+        ));
+        let plan = plan_permission_sets(&inv, &PermissionsOptions::default()).unwrap();
+        let set = &plan.sets[0];
+        let edited: Vec<(&str, u32)> = set
+            .edited_fields
+            .iter()
+            .map(|f| (f.field.as_str(), f.seen_at.line))
+            .collect();
+        assert_eq!(
+            edited,
+            [("Account.External_Id__c", 10), ("Account.Tier__c", 12)]
+        );
+        assert_eq!(set.fields, ["Account.Region__c"]);
+        // `Name` takes no field-level security: not named.
+        assert_eq!(set.standard_written_fields, ["Account.Phone"]);
+        assert_eq!(set.standard_fields, ["Account.Industry"]);
+        assert_eq!(set.unread_writes.len(), 1);
+        assert_eq!(set.unread_writes[0].object, "Contact");
+        assert_eq!(set.unread_writes[0].reason, UnreadPayload::FlowRef);
+        let xml = set.xml();
+        let block = |field: &str, editable: bool| {
+            format!("<editable>{editable}</editable>\n        <field>{field}</field>\n        <readable>true</readable>")
+        };
+        let positions: Vec<usize> = [
+            block("Account.External_Id__c", true),
+            block("Account.Region__c", false),
+            block("Account.Tier__c", true),
+        ]
+        .iter()
+        .map(|b| xml.find(b.as_str()).unwrap_or_else(|| panic!("{b}\n{xml}")))
+        .collect();
+        assert!(positions.windows(2).all(|w| w[0] < w[1]), "{xml}");
+        assert!(!xml.contains("Account.Phone"), "{xml}");
+        assert_eq!(xml.matches("<fieldPermissions>").count(), 3, "{xml}");
+    }
+
     /// A setup object is left out, but the custom fields read on it take
     /// field-level security: they are named for a person, not dropped.
     #[test]

@@ -611,13 +611,17 @@ pub(super) fn merge_use_parts(
 /// Adds to `e` the fields its writes set (each once, case ignored, the
 /// first place kept) and the writes whose fields are not known (each once).
 pub(super) fn merge_writes(e: &mut ObjectUse, fields: &[WrittenField], unread: &[UnreadWrite]) {
-    for f in fields {
-        if !e
+    if !fields.is_empty() {
+        // A set of what it has, as for the fields read.
+        let mut seen: HashSet<String> = e
             .written_fields
             .iter()
-            .any(|x| x.field.eq_ignore_ascii_case(&f.field))
-        {
-            e.written_fields.push(f.clone());
+            .map(|f| f.field.to_ascii_lowercase())
+            .collect();
+        for f in fields {
+            if seen.insert(f.field.to_ascii_lowercase()) {
+                e.written_fields.push(f.clone());
+            }
         }
     }
     for u in unread {
@@ -941,5 +945,75 @@ mod tests {
             .map(|u| u.object.as_str())
             .collect();
         assert_eq!(used, ["Invoice__c"]);
+    }
+
+    /// The fields each write sets reach its object's use, each once (case
+    /// ignored, the first place kept), with the writes whose records are
+    /// not known and what they do; a query brings none.
+    #[test]
+    fn fields_written_reach_the_objects_use() {
+        use crate::inventory::graph::{PayloadWrites, UnreadPayload, WrittenField};
+        let mut app = app_with_connection();
+        let at = |line: u32| Location::new("orders/src/main/mule/flows.xml", line, 5);
+        let written = |field: &str, line: u32| WrittenField {
+            field: field.into(),
+            location: at(line),
+        };
+        let op = |element: &str, writes: PayloadWrites, line: u32| SalesforceOperation {
+            element: element.into(),
+            config_ref: Some("SF".into()),
+            object_type: Some("Invoice__c".into()),
+            soql: None,
+            bulk_operation: None,
+            location: at(line),
+            writes: Some(Box::new(writes)),
+        };
+        app.operations = vec![
+            op(
+                "salesforce:create",
+                PayloadWrites {
+                    fields: vec![written("Amount__c", 9), written("Phone", 9)],
+                    ..PayloadWrites::default()
+                },
+                10,
+            ),
+            op(
+                "salesforce:update",
+                PayloadWrites {
+                    fields: vec![written("AMOUNT__C", 19), written("Tier__c", 19)],
+                    unread: None,
+                    resource: None,
+                },
+                20,
+            ),
+            op(
+                "salesforce:upsert",
+                PayloadWrites {
+                    unread: Some(UnreadPayload::FlowInput),
+                    ..PayloadWrites::default()
+                },
+                30,
+            ),
+            query("SELECT Id, Status__c FROM Invoice__c", 40),
+        ];
+        app.digest_operations();
+        let uses = app.uses_of_config("SF").unwrap();
+        assert_eq!(uses.len(), 1);
+        let written: Vec<(&str, u32)> = uses[0]
+            .written_fields
+            .iter()
+            .map(|f| (f.field.as_str(), f.location.line))
+            .collect();
+        assert_eq!(written, [("Amount__c", 9), ("Phone", 9), ("Tier__c", 19)]);
+        assert_eq!(uses[0].fields, ["Id", "Status__c"]);
+        let unread: Vec<(ObjectOperation, UnreadPayload, u32)> = uses[0]
+            .unread_writes
+            .iter()
+            .map(|u| (u.operation, u.reason, u.location.line))
+            .collect();
+        assert_eq!(
+            unread,
+            [(ObjectOperation::Upsert, UnreadPayload::FlowInput, 30)]
+        );
     }
 }

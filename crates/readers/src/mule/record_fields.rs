@@ -30,9 +30,10 @@ pub(crate) fn script_fields(text: &str, display: &str) -> Option<Vec<WrittenFiel
     let keys = output_object_keys(text)?;
     let lines = crate::position::LineIndex::new(text);
     let mut out: Vec<WrittenField> = Vec::new();
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     for (key, at) in keys {
         if !(is_custom_field_name(key) || is_standard_field_name(key))
-            || out.iter().any(|f| f.field.eq_ignore_ascii_case(key))
+            || !seen.insert(key.to_ascii_lowercase())
         {
             continue;
         }

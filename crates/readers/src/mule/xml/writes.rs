@@ -183,9 +183,11 @@ impl<'t> XmlReader<'t> {
             };
         };
         let mut fields: Vec<WrittenField> = Vec::new();
+        // Each once: a set, as a hostile script may hold many keys.
+        let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
         for (key, at) in keys {
             if !(is_custom_field_name(key) || is_standard_field_name(key))
-                || fields.iter().any(|f| f.field.eq_ignore_ascii_case(key))
+                || !seen.insert(key.to_ascii_lowercase())
             {
                 continue;
             }
