@@ -508,7 +508,11 @@ pub struct WrittenField {
 /// building its records tells (see [`ObjectUse::written_fields`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PayloadWrites {
-    pub fields: Vec<WrittenField>,
+    /// An upsert's `externalIdFieldName`, which every record sets.
+    pub external_id: Option<WrittenField>,
+    /// The fields its records' DataWeave sets, in order; shared by the
+    /// writes one payload feeds.
+    pub fields: std::sync::Arc<[WrittenField]>,
     /// Why the fields of its records are not all known, if they are not.
     pub unread: Option<UnreadPayload>,
     /// The DataWeave file of the app (`<ee:set-payload resource="...">`,

@@ -3,7 +3,7 @@
 //! operations so that a streaming reader can drop them (their SOQL text is
 //! most of an app's facts) as soon as the app is read.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -280,6 +280,11 @@ fn pair_uses(
     // The key of the object being added, reused: most adds find their
     // object already there and need no key of their own.
     let mut key = String::new();
+    // The written fields (by their shared list) merged into each object,
+    // and each object's written fields in lower case: a list search per
+    // write took time in the square of the writes.
+    let mut merged: HashSet<(usize, String)> = HashSet::new();
+    let mut written_seen: HashMap<String, HashSet<String>> = HashMap::new();
     let mut add = |object: &str,
                    op: ObjectOperation,
                    inferred: bool,
@@ -316,16 +321,26 @@ fn pair_uses(
                 &[],
             );
             if let Some(w) = writes {
-                let unread: Vec<UnreadWrite> = w
-                    .unread
-                    .map(|reason| UnreadWrite {
+                let seen = written_seen.entry(key.clone()).or_default();
+                let mut add_field = |f: &WrittenField| {
+                    if seen.insert(f.field.to_ascii_lowercase()) {
+                        e.written_fields.push(f.clone());
+                    }
+                };
+                w.external_id.iter().for_each(&mut add_field);
+                // One payload feeding many writes is merged once.
+                let shared = (w.fields.as_ptr() as usize, key.clone());
+                if !w.fields.is_empty() && merged.insert(shared) {
+                    w.fields.iter().for_each(&mut add_field);
+                }
+                // Each write is added once per object: no search.
+                if let Some(reason) = w.unread {
+                    e.unread_writes.push(UnreadWrite {
                         operation: op,
                         reason,
                         location: at.clone(),
-                    })
-                    .into_iter()
-                    .collect();
-                merge_writes(e, &w.fields, &unread);
+                    });
+                }
             }
         }
     };
@@ -624,10 +639,14 @@ pub(super) fn merge_writes(e: &mut ObjectUse, fields: &[WrittenField], unread: &
             }
         }
     }
-    for u in unread {
-        if !e.unread_writes.contains(u) {
-            e.unread_writes.push(u.clone());
-        }
+    if !unread.is_empty() {
+        let mut seen: HashSet<&Location> = e.unread_writes.iter().map(|u| &u.location).collect();
+        let new: Vec<UnreadWrite> = unread
+            .iter()
+            .filter(|u| seen.insert(&u.location))
+            .cloned()
+            .collect();
+        e.unread_writes.extend(new);
     }
 }
 
@@ -972,7 +991,7 @@ mod tests {
             op(
                 "salesforce:create",
                 PayloadWrites {
-                    fields: vec![written("Amount__c", 9), written("Phone", 9)],
+                    fields: vec![written("Amount__c", 9), written("Phone", 9)].into(),
                     ..PayloadWrites::default()
                 },
                 10,
@@ -980,7 +999,8 @@ mod tests {
             op(
                 "salesforce:update",
                 PayloadWrites {
-                    fields: vec![written("AMOUNT__C", 19), written("Tier__c", 19)],
+                    external_id: None,
+                    fields: vec![written("AMOUNT__C", 19), written("Tier__c", 19)].into(),
                     unread: None,
                     resource: None,
                 },

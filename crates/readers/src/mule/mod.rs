@@ -161,15 +161,7 @@ fn record_scripts(
         match scripts.iter().find(|(rel, _)| rel == wanted) {
             Some((_, Some(fields))) => {
                 writes.unread = None;
-                for f in fields {
-                    if !writes
-                        .fields
-                        .iter()
-                        .any(|x| x.field.eq_ignore_ascii_case(&f.field))
-                    {
-                        writes.fields.push(f.clone());
-                    }
-                }
+                writes.fields = fields.clone();
             }
             Some((_, None)) => {
                 writes.unread = Some(intguard_model::UnreadPayload::Expression);

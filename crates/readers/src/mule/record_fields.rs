@@ -21,30 +21,38 @@ use super::dataweave::{comment_end, dw_string_end};
 /// A DataWeave file of an app's resources: its path under
 /// `src/main/resources/`, and the fields of the records it builds (`None`
 /// when its output is not read).
-pub(crate) type RecordScript = (String, Option<Vec<WrittenField>>);
+pub(crate) type RecordScript = (String, Option<std::sync::Arc<[WrittenField]>>);
 
 /// The field names (custom or standard-looking) among the keys of the
 /// objects DataWeave file `text` (at `display`) outputs, each once, at its
 /// key; `None` when its output is not read.
-pub(crate) fn script_fields(text: &str, display: &str) -> Option<Vec<WrittenField>> {
+pub(crate) fn script_fields(text: &str, display: &str) -> Option<std::sync::Arc<[WrittenField]>> {
     let keys = output_object_keys(text)?;
-    let lines = crate::position::LineIndex::new(text);
+    // Keys come in the order of the text: located going forward.
+    let mut lines = crate::position::Cursor::new(text);
     let mut out: Vec<WrittenField> = Vec::new();
     let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     for (key, at) in keys {
+        if out.len() == MAX_FIELDS {
+            break;
+        }
         if !(is_custom_field_name(key) || is_standard_field_name(key))
             || !seen.insert(key.to_ascii_lowercase())
         {
             continue;
         }
-        let (line, column) = lines.locate(text, at);
+        let (line, column) = lines.locate(at);
         out.push(WrittenField {
             field: key.to_string(),
             location: Location::new(display, line, column),
         });
     }
-    Some(out)
+    Some(out.into())
 }
+
+/// At most this many fields are kept of one file's records (see the XML
+/// reader's bound per write).
+const MAX_FIELDS: usize = 1_000;
 
 /// How deep output forms are followed (`[ (payload map { ... }) ]`).
 const MAX_DEPTH: usize = 8;

@@ -764,10 +764,10 @@ impl<'t> XmlReader<'t> {
                     Some(PayloadSetter {
                         resource: Some(r), ..
                     }) => WriteState::Resource(r.clone()),
-                    Some(source) => WriteState::Script(std::rc::Rc::new((
+                    Some(source) => WriteState::script(
                         self.payload.clone().unwrap_or_default(),
                         source.segments.clone(),
-                    ))),
+                    ),
                     None => WriteState::Unread(intguard_model::UnreadPayload::Expression),
                 };
                 self.set_write_state(state);

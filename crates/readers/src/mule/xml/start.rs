@@ -492,7 +492,7 @@ impl<'t> XmlReader<'t> {
                 // Records built by a `#[...]` expression are read; a
                 // literal value is none.
                 self.set_write_state(if v.value.trim_start().starts_with("#[") {
-                    WriteState::Script(std::rc::Rc::new((v.value.to_string(), segments.clone())))
+                    WriteState::script(v.value.to_string(), segments.clone())
                 } else {
                     WriteState::Unread(intguard_model::UnreadPayload::Expression)
                 });

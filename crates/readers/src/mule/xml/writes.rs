@@ -33,10 +33,36 @@ pub(super) enum WriteState {
     /// The DataWeave last set as the payload, with where its pieces lie in
     /// the file (its own copy: a branch's payload is set back after the
     /// branch).
-    Script(std::rc::Rc<(String, Vec<(usize, usize)>)>),
+    Script(std::rc::Rc<ScriptPayload>),
     /// The DataWeave file of the app (`resource="dwl/x.dwl"`) set last.
     Resource(String),
 }
+
+/// A DataWeave payload, read for the fields of records once, whatever the
+/// number of writes it feeds (operations with a `target` leave it).
+#[derive(Debug)]
+pub(super) struct ScriptPayload {
+    text: String,
+    /// (offset in `text`, offset in the file) of each piece of text.
+    segments: Vec<(usize, usize)>,
+    writes: std::cell::OnceCell<PayloadWrites>,
+}
+
+impl WriteState {
+    pub(super) fn script(text: String, segments: Vec<(usize, usize)>) -> WriteState {
+        WriteState::Script(std::rc::Rc::new(ScriptPayload {
+            text,
+            segments,
+            writes: std::cell::OnceCell::new(),
+        }))
+    }
+}
+
+/// At most this many fields are kept of one write's records: an object has
+/// at most a few hundred custom fields, and a hostile script with hundreds
+/// of thousands of keys, feeding many writes, would otherwise be held once
+/// per write.
+const MAX_FIELDS_PER_WRITE: usize = 1_000;
 
 /// What an element does to the payload, for [`WriteState`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,7 +179,13 @@ impl<'t> XmlReader<'t> {
                 resource: Some(path),
                 ..PayloadWrites::default()
             },
-            WriteState::Script(script) => self.script_writes(&script.0, &script.1),
+            WriteState::Script(script) => match script.writes.get() {
+                Some(w) => w.clone(),
+                None => {
+                    let w = self.script_writes(&script.text, &script.segments);
+                    script.writes.get_or_init(|| w).clone()
+                }
+            },
         };
         let external_id = attr("externalIdFieldName")
             .filter(|a| {
@@ -186,6 +218,9 @@ impl<'t> XmlReader<'t> {
         // Each once: a set, as a hostile script may hold many keys.
         let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
         for (key, at) in keys {
+            if fields.len() == MAX_FIELDS_PER_WRITE {
+                break;
+            }
             if !(is_custom_field_name(key) || is_standard_field_name(key))
                 || !seen.insert(key.to_ascii_lowercase())
             {
@@ -198,7 +233,7 @@ impl<'t> XmlReader<'t> {
             });
         }
         PayloadWrites {
-            fields,
+            fields: fields.into(),
             ..PayloadWrites::default()
         }
     }
@@ -270,12 +305,7 @@ impl<'t> XmlReader<'t> {
         });
         let mut writes = own.unwrap_or(writes);
         // An upsert's external id field is set by every record.
-        if let Some(id) = external_id {
-            writes
-                .fields
-                .retain(|f| !f.field.eq_ignore_ascii_case(&id.field));
-            writes.fields.insert(0, id);
-        }
+        writes.external_id = external_id;
         writes
     }
 

@@ -13,7 +13,8 @@ const HEAD: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 "#;
 
 /// Each Salesforce operation's element, and what it writes: the fields
-/// (name, line, column) and why the rest is not known.
+/// (name, line, column; the upsert's external id first, each once) and why
+/// the rest is not known.
 type Shown = (String, Vec<(String, u32, u32)>, Option<UnreadPayload>);
 
 fn writes(xml: &str) -> Vec<Shown> {
@@ -24,10 +25,19 @@ fn writes(xml: &str) -> Vec<Shown> {
             let w = op.writes.as_deref()?;
             Some((
                 op.element.clone(),
-                w.fields
-                    .iter()
-                    .map(|f| (f.field.clone(), f.location.line, f.location.column))
-                    .collect(),
+                {
+                    let mut seen = Vec::new();
+                    w.external_id
+                        .iter()
+                        .chain(w.fields.iter())
+                        .filter(|f| {
+                            let new = !seen.contains(&f.field.to_ascii_lowercase());
+                            seen.push(f.field.to_ascii_lowercase());
+                            new
+                        })
+                        .map(|f| (f.field.clone(), f.location.line, f.location.column))
+                        .collect()
+                },
                 w.unread,
             ))
         })
