@@ -162,6 +162,7 @@ pub fn run(args: PermissionsArgs) -> i32 {
     let mut problems = Vec::new();
     for (set, target) in plan.sets.iter().zip(&targets) {
         problems.extend(read_back(&after, set, target));
+        problems.extend(set.check_written_fields(target));
     }
     if !problems.is_empty() {
         return exit::usage_error(format!(

@@ -100,6 +100,24 @@ impl LeastPrivilegeSet {
         }
     }
 
+    /// Checks the field permissions of the XML written at `path` are those
+    /// planned (the scan's metadata reader does not keep them); what
+    /// differs.
+    pub fn check_written_fields(&self, path: &Path) -> Vec<String> {
+        let shown = path.display();
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) => return vec![format!("{shown}: {e}")],
+        };
+        match xml::field_permissions(&text) {
+            Ok(read) if read == xml::planned_fields(self) => Vec::new(),
+            Ok(_) => vec![format!(
+                "{shown}: its field permissions read back differ from the plan"
+            )],
+            Err(e) => vec![format!("{shown}: {e}")],
+        }
+    }
+
     /// Writes the metadata file at `path` (atomically, folders created).
     pub fn write(&self, path: &Path) -> std::io::Result<()> {
         crate::write_atomic(path, &self.xml())
@@ -731,6 +749,22 @@ mod tests {
         assert!(positions.windows(2).all(|w| w[0] < w[1]), "{xml}");
         assert!(!xml.contains("Account.Phone"), "{xml}");
         assert_eq!(xml.matches("<fieldPermissions>").count(), 3, "{xml}");
+
+        // Written, its field permissions read back as planned; a field
+        // made read-only is told.
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir
+            .path()
+            .join("Int_Sync_Least_Privilege.permissionset-meta.xml");
+        set.write(&file).unwrap();
+        assert_eq!(set.check_written_fields(&file), Vec::<String>::new());
+        let changed = xml.replacen("<editable>true</editable>", "<editable>false</editable>", 1);
+        std::fs::write(&file, changed).unwrap();
+        let problems = set.check_written_fields(&file);
+        assert!(
+            problems.len() == 1 && problems[0].contains("field permissions read back differ"),
+            "{problems:?}"
+        );
     }
 
     /// A setup object is left out, but the custom fields read on it take

@@ -145,6 +145,75 @@ pub fn object_permissions(text: &str) -> Result<Vec<(String, AccessFlags)>, Stri
     Ok(out)
 }
 
+/// The field permissions a permission set's XML grants, read back with
+/// quick-xml (the scan's metadata reader does not keep them): `(field,
+/// editable, readable)` in order, or what is wrong with the XML.
+pub fn field_permissions(text: &str) -> Result<Vec<(String, bool, bool)>, String> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut path: Vec<String> = Vec::new();
+    let mut out = Vec::new();
+    let mut current: Option<(String, bool, bool)> = None;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) => {
+                let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
+                if path.len() == 1 && name == "fieldPermissions" {
+                    current = Some((String::new(), false, false));
+                }
+                path.push(name);
+            }
+            Ok(Event::End(_)) => {
+                if path.len() == 2 && path[1] == "fieldPermissions" {
+                    out.extend(current.take());
+                }
+                path.pop();
+            }
+            Ok(Event::Text(t)) => {
+                let value = t.decode().map_err(|e| e.to_string())?;
+                if let (Some((field, editable, readable)), [_, parent, leaf]) =
+                    (&mut current, path.as_slice())
+                {
+                    if parent == "fieldPermissions" {
+                        let on = value.trim() == "true";
+                        match leaf.as_str() {
+                            "field" => *field = value.trim().to_string(),
+                            "editable" => *editable = on,
+                            "readable" => *readable = on,
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            Ok(Event::Eof) => break,
+            Ok(_) => {}
+            Err(e) => {
+                return Err(format!(
+                    "not well-formed XML at byte {}: {e}",
+                    reader.error_position()
+                ))
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The field permissions `set` plans, as [`field_permissions`] reads them.
+pub(crate) fn planned_fields(set: &LeastPrivilegeSet) -> Vec<(String, bool, bool)> {
+    let mut fields: Vec<(String, bool, bool)> = set
+        .fields
+        .iter()
+        .map(|f| (f.clone(), false, true))
+        .chain(
+            set.edited_fields
+                .iter()
+                .map(|f| (f.field.clone(), true, true)),
+        )
+        .collect();
+    fields.sort_by_key(|(f, _, _)| f.to_ascii_lowercase());
+    fields
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,6 +271,15 @@ mod tests {
         ]
         .concat();
         let at = xml.find(&blocks).unwrap_or_else(|| panic!("{xml}"));
+        assert_eq!(field_permissions(&xml).unwrap(), planned_fields(&set));
+        assert_eq!(
+            planned_fields(&set),
+            [
+                ("Invoice__c.Amount__c".to_string(), false, true),
+                ("Invoice__c.Approved__c".to_string(), true, true),
+                ("Invoice__c.Zeta__c".to_string(), false, true)
+            ]
+        );
         assert!(at < xml.find("<hasActivationRequired>").unwrap());
         assert!(at > xml.find("<description>").unwrap());
         assert_eq!(
