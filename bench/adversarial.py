@@ -204,6 +204,32 @@ def cases():
         ),
         PROFILE_PATH: profile(10, 10),
     }, "identities"
+    # A payload script with 200,000 keys (inline, and in a file of the app)
+    # feeding 10,000 creates each that keep it (`target`): read once per
+    # payload, at most 1,000 fields kept, one list shared by the writes.
+    keys = ",".join(f"F{i}__c: r.f{i}" for i in range(200_000))
+    yield "long-writes", {
+        "src/main/resources/dwl/w.dwl": "%dw 2.0\noutput application/java\n---\npayload map (r) -> {"
+        + keys + "}\n",
+        **flow(
+            SF_CONFIG + '<flow name="f"><ee:transform><ee:message><ee:set-payload><![CDATA[%dw 2.0\n'
+            "output application/java\n---\npayload map (r) -> {" + keys + "}]]></ee:set-payload>"
+            "</ee:message></ee:transform>"
+            + "".join(
+                f'<salesforce:create config-ref="SF" type="Obj{i % 50}__c" target="r{i}"/>'
+                for i in range(10_000)
+            )
+            + '</flow><flow name="g"><ee:transform><ee:message><ee:set-payload resource="dwl/w.dwl"/>'
+            "</ee:message></ee:transform>"
+            + "".join(
+                f'<salesforce:upsert config-ref="SF" objectType="Obj{i % 50}__c"'
+                f' externalIdFieldName="Key{i}__c" target="r{i}"/>'
+                for i in range(10_000)
+            )
+            + "</flow>"
+        ),
+        PROFILE_PATH: profile(10, 10),
+    }, "identities"
     yield "many-operations", {
         **flow(
             SF_CONFIG + '<flow name="f">'

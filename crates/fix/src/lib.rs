@@ -63,7 +63,8 @@ use std::path::{Path, PathBuf};
 pub use git::dirty_files;
 pub use permissions::{
     default_name, is_inside, is_valid_name, permission_set_folder, plan_permission_sets,
-    LeastPrivilegeSet, LeftOut, ObjectGrantPlan, PermissionsOptions, PermissionsPlan,
+    EditedField, LeastPrivilegeSet, LeftOut, ObjectGrantPlan, PermissionsOptions, PermissionsPlan,
+    UnreadWritePlan,
 };
 pub use rotate::plan_rotation;
 pub use secrets::{plan_secrets, SecretsOptions};

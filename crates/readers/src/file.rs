@@ -52,6 +52,9 @@ pub(crate) struct FileOutput {
     /// (its path under `src/main/resources/`, its text): a payload an
     /// `<ee:set-payload resource="...">` sets.
     pub(crate) payload_script: Option<Box<(String, String)>>,
+    /// A DataWeave script of the app's resources, with the fields of the
+    /// records it builds ([`mule::record_fields::RecordScript`]).
+    pub(crate) record_script: Option<Box<mule::record_fields::RecordScript>>,
     pub(crate) metadata: Option<Box<metadata::Item>>,
     pub(crate) diagnostics: Vec<Diagnostic>,
 }
@@ -597,6 +600,10 @@ fn read_app_file(
             if mule::xml::may_carry_a_login(text) {
                 out.payload_script = Some(Box::new((res_rel.to_string(), text.to_string())));
             }
+            out.record_script = Some(Box::new((
+                res_rel.to_string(),
+                mule::record_fields::script_fields(text, display),
+            )));
         }
     } else if rel == "mule-artifact.json" {
         let a = mule::descriptor::artifact_json(text, display, &mut out.diagnostics);

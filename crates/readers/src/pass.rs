@@ -383,6 +383,9 @@ fn take_output(
     if let Some(script) = out.payload_script {
         part.payload_scripts.push(*script);
     }
+    if let Some(script) = out.record_script {
+        part.record_scripts.push(*script);
+    }
 }
 
 /// Text facts with their files' places in the walk: those handed out with

@@ -162,6 +162,7 @@ pub fn run(args: PermissionsArgs) -> i32 {
     let mut problems = Vec::new();
     for (set, target) in plan.sets.iter().zip(&targets) {
         problems.extend(read_back(&after, set, target));
+        problems.extend(set.check_written_fields(target));
     }
     if !problems.is_empty() {
         return exit::usage_error(format!(
@@ -328,8 +329,21 @@ fn summary(
             o.access.describe()
         );
     }
+    let mut field_lines = Vec::new();
+    if !set.edited_fields.is_empty() {
+        let edited: Vec<String> = set
+            .edited_fields
+            .iter()
+            .map(|f| format!("{} (set at {})", f.field, short(&f.seen_at)))
+            .collect();
+        field_lines.push(format!("Read, Edit on {}", edited.join(", ")));
+    }
     if !set.fields.is_empty() {
-        let _ = writeln!(s, "  {:<12} Read on {}", "fields", set.fields.join(", "));
+        field_lines.push(format!("Read on {}", set.fields.join(", ")));
+    }
+    for (i, line) in field_lines.iter().enumerate() {
+        let label = if i == 0 { "fields" } else { "" };
+        let _ = writeln!(s, "  {label:<12} {line}");
     }
     for (i, l) in set.left_out.iter().enumerate() {
         let label = if i == 0 { "left out" } else { "" };
@@ -340,17 +354,13 @@ fn summary(
             .unwrap_or_default();
         let _ = writeln!(s, "  {label:<12} {}{at}: {}", l.object, l.reason);
     }
-    let writes = set.objects.iter().any(|o| {
-        o.operations.iter().any(|op| {
-            matches!(
-                op,
-                ObjectOperation::Create
-                    | ObjectOperation::Edit
-                    | ObjectOperation::Upsert
-                    | ObjectOperation::Other
-            )
-        })
-    });
+    // Operations of unknown kind (a generic invoke) may set any field.
+    let unknown_kind: Vec<&str> = set
+        .objects
+        .iter()
+        .filter(|o| o.operations.contains(&ObjectOperation::Other))
+        .map(|o| o.object.as_str())
+        .collect();
     let mut check = Vec::new();
     if !set.standard_fields.is_empty() {
         check.push(format!(
@@ -358,9 +368,15 @@ fn summary(
             set.standard_fields.join(", ")
         ));
     }
+    if !set.standard_written_fields.is_empty() {
+        check.push(format!(
+            "field-level security of the standard fields its creates and updates set ({}): grant Edit on those the org secures",
+            set.standard_written_fields.join(", ")
+        ));
+    }
     if !set.setup_object_fields.is_empty() {
         check.push(format!(
-            "field-level security of the custom fields its queries read on setup objects ({}): grant Read on them",
+            "field-level security of the custom fields its operations read or set on setup objects ({}): grant Read on those read, Edit on those set",
             set.setup_object_fields.join(", ")
         ));
     }
@@ -371,8 +387,25 @@ fn summary(
             hard.join(", ")
         ));
     }
-    if writes {
-        check.push("the fields its create and update operations set (in their DataWeave payloads, not read here): grant Edit on those".to_string());
+    for u in &set.unread_writes {
+        check.push(format!(
+            "the fields the {} of {} ({}) sets: {}: grant Edit on those",
+            match u.operation {
+                ObjectOperation::Create => "create",
+                ObjectOperation::Edit => "update",
+                ObjectOperation::Upsert => "upsert",
+                _ => "write",
+            },
+            u.object,
+            short(&u.location),
+            u.reason.describe()
+        ));
+    }
+    if !unknown_kind.is_empty() {
+        check.push(format!(
+            "the fields its operations of unknown kind on {} set: grant Edit on those",
+            unknown_kind.join(", ")
+        ));
     }
     for (i, c) in check.iter().enumerate() {
         let label = if i == 0 { "check" } else { "" };

@@ -10,7 +10,7 @@ use crate::support::*;
 /// The object permissions and readable fields of a permission set's XML:
 /// `{object: "Read, Create, Edit"}` (flags in metadata order: allowCreate,
 /// allowDelete, allowEdit, allowRead, modifyAllRecords, viewAllRecords) and
-/// `[field]`.
+/// `[field]` (`field (editable)` for those editable too).
 fn grants(xml: &str) -> (BTreeMap<String, Vec<String>>, Vec<String>) {
     let mut objects = BTreeMap::new();
     for block in xml.split("<objectPermissions>").skip(1) {
@@ -41,9 +41,18 @@ fn grants(xml: &str) -> (BTreeMap<String, Vec<String>>, Vec<String>) {
     for block in xml.split("<fieldPermissions>").skip(1) {
         let block = block.split("</fieldPermissions>").next().unwrap();
         assert!(block.contains("<readable>true</readable>"), "{block}");
-        assert!(block.contains("<editable>false</editable>"), "{block}");
+        let editable = block.contains("<editable>true</editable>");
+        assert!(
+            editable || block.contains("<editable>false</editable>"),
+            "{block}"
+        );
         let field = block.split("<field>").nth(1).unwrap();
-        fields.push(field.split("</field>").next().unwrap().to_string());
+        let field = field.split("</field>").next().unwrap();
+        fields.push(if editable {
+            format!("{field} (editable)")
+        } else {
+            field.to_string()
+        });
     }
     (objects, fields)
 }
@@ -95,7 +104,17 @@ fn the_example_users_set_grants_what_its_apps_use() {
     .map(|(o, f)| (o.to_string(), f))
     .collect();
     assert_eq!(objects, want, "{}", run.stdout);
-    assert_eq!(fields, ["Account.External_Id__c"]);
+    // The external ids the upserts match on and the custom fields their
+    // DataWeave (inline or in a file of the app) sets: editable.
+    assert_eq!(
+        fields,
+        [
+            "Account.External_Id__c (editable)",
+            "Account.Shop_Customer_Since__c (editable)",
+            "Contact.Shop_Contact_Id__c (editable)",
+            "Order.Shop_Order_Id__c (editable)"
+        ]
+    );
     assert!(run
         .stdout
         .contains("<label>int.orders least privilege</label>"));
@@ -610,4 +629,98 @@ fn a_hard_delete_job_is_left_for_a_person() {
         "{}",
         run.stderr
     );
+}
+
+/// The fields a create sets, read from the transform before it: its custom
+/// fields are written editable (and readable) in the set, a field the app
+/// also queries too (not twice), a field only queried stays read-only; the
+/// key of a relationship's nested object and the standard fields are not
+/// granted (the standard ones are named to check); an upsert's external id
+/// field is editable; a create whose records a flow-ref returns is named
+/// for a person, with its place and why.
+#[test]
+fn the_fields_a_transform_sets_before_a_create_are_editable() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(root, "billing/mule-artifact.json", "{}");
+    write(
+        root,
+        "billing/src/main/mule/flows.xml",
+        r##"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+      xmlns:ee="http://www.mulesoft.org/schema/mule/ee/core"
+      xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <salesforce:sfdc-config name="SF">
+    <salesforce:jwt-connection consumerKey="k" keyStore="k.jks" storePassword="${secure::p}" principal="int.billing@acme.com"/>
+  </salesforce:sfdc-config>
+  <flow name="invoices">
+    <salesforce:query config-ref="SF">
+      <salesforce:salesforce-query>SELECT Id, Amount__c, Status__c FROM Invoice__c</salesforce:salesforce-query>
+    </salesforce:query>
+    <ee:transform>
+      <ee:message>
+        <ee:set-payload><![CDATA[%dw 2.0
+output application/java
+---
+payload map (i) -> {
+  Amount__c: i.amount,
+  Approved__c: true,
+  Account__r: { External_Id__c: i.account },
+  Description: i.text
+}]]></ee:set-payload>
+      </ee:message>
+    </ee:transform>
+    <salesforce:create config-ref="SF" type="Invoice__c"/>
+    <salesforce:upsert config-ref="SF" objectType="Payment__c" externalIdFieldName="Payment_Key__c"/>
+    <flow-ref name="build-refunds"/>
+    <salesforce:create config-ref="SF" type="Refund__c"/>
+  </flow>
+</mule>
+"##,
+    );
+    write(
+        root,
+        "org/src/package.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<Package xmlns="http://soap.sforce.com/2006/04/metadata"><version>62.0</version></Package>
+"#,
+    );
+    let run = run_cmd(
+        intguard()
+            .current_dir(root)
+            .args(["fix", "permissions", "."]),
+    );
+    run.expect_no_panic().expect_code(0);
+    let file = root.join("org/src/permissionsets/Int_Billing_Least_Privilege.permissionset");
+    let xml = fs::read_to_string(&file).unwrap();
+    let (objects, fields) = grants(&xml);
+    assert_eq!(
+        objects["Invoice__c"],
+        flags(&["allowCreate", "allowRead"]),
+        "{xml}"
+    );
+    assert_eq!(
+        fields,
+        [
+            "Invoice__c.Amount__c (editable)",
+            "Invoice__c.Approved__c (editable)",
+            "Invoice__c.Status__c",
+            "Payment__c.Payment_Key__c (editable)"
+        ],
+        "{xml}"
+    );
+    assert!(
+        !xml.contains("External_Id__c") && !xml.contains("Description"),
+        "{xml}"
+    );
+    for line in [
+        "  fields       Read, Edit on Invoice__c.Amount__c (set at flows.xml:18), Invoice__c.Approved__c (set at flows.xml:19), Payment__c.Payment_Key__c (set at flows.xml:26)",
+        "               Read on Invoice__c.Status__c",
+        "field-level security of the standard fields its creates and updates set (Invoice__c.Description): grant Edit on those the org secures",
+        "the fields the upsert of Payment__c (flows.xml:26) sets: another processor may change the payload between the DataWeave and it: grant Edit on those",
+        "the fields the create of Refund__c (flows.xml:28) sets: its records are what a flow-ref returns: grant Edit on those",
+        "intguard: 1 permission set(s) written and read back",
+    ] {
+        assert!(run.stderr.contains(line), "{line}\n{}", run.stderr);
+    }
 }

@@ -1,12 +1,17 @@
 //! What a least-privilege permission set grants: the object access the
 //! Mule apps running as an integration user use (their Salesforce operations
 //! and SOQL, digested in the identity graph), with the flags Salesforce
-//! requires for those, and read access to the custom fields their queries
-//! read. Nothing else: no View All / Modify All, no system permission.
+//! requires for those, read access to the custom fields their queries
+//! read, and edit access to the custom fields their creates, updates and
+//! upserts set (the keys of the records their DataWeave builds, an upsert's
+//! external id field). Nothing else: no View All / Modify All, no system
+//! permission.
 
 use std::collections::BTreeMap;
 
-use intguard_model::{AccessFlags, IntegrationIdentity, Location, ObjectOperation, UnknownUse};
+use intguard_model::{
+    AccessFlags, IntegrationIdentity, Location, ObjectOperation, UnknownUse, UnreadPayload,
+};
 
 /// One permission set to write.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,8 +27,18 @@ pub struct LeastPrivilegeSet {
     pub apps: Vec<String>,
     /// Sorted by object, case ignored.
     pub objects: Vec<ObjectGrantPlan>,
-    /// Custom fields read (`Invoice__c.Amount__c`), sorted: granted Read.
+    /// Custom fields read (`Invoice__c.Amount__c`) and not set, sorted:
+    /// granted Read.
     pub fields: Vec<String>,
+    /// Custom fields its writes set (read or not), sorted: granted Read and
+    /// Edit.
+    pub edited_fields: Vec<EditedField>,
+    /// Standard fields its writes set (`Contact.Email`), sorted: not
+    /// granted (as those read), to check in the org.
+    pub standard_written_fields: Vec<String>,
+    /// Writes whose records' fields are not known: what they set is not in
+    /// the set.
+    pub unread_writes: Vec<UnreadWritePlan>,
     /// Standard fields read (`Account.Industry`), sorted: not granted (some
     /// take no field-level security and a permission set naming them does
     /// not deploy); to check in the org.
@@ -39,6 +54,27 @@ pub struct LeastPrivilegeSet {
     /// Operations whose objects are not known: whatever they need is not in
     /// the set.
     pub not_derived: Vec<UnknownUse>,
+}
+
+/// A custom field a write sets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EditedField {
+    /// `Account.Tier__c`.
+    pub field: String,
+    /// Where it was first seen set (the DataWeave key, the upsert's
+    /// external id attribute).
+    pub seen_at: Location,
+}
+
+/// A create / update / upsert whose records' fields are not known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnreadWritePlan {
+    pub object: String,
+    /// Create, edit (an update) or upsert.
+    pub operation: ObjectOperation,
+    pub reason: UnreadPayload,
+    /// The operation.
+    pub location: Location,
 }
 
 /// An object used but not in the set.
@@ -107,6 +143,11 @@ const SYSTEM_FIELDS: &[&str] = &[
 pub(crate) fn derive(ids: &[&IntegrationIdentity], name: &str) -> Option<LeastPrivilegeSet> {
     let mut objects: BTreeMap<String, ObjectGrantPlan> = BTreeMap::new();
     let mut fields: Vec<String> = Vec::new();
+    let mut edited_fields: Vec<EditedField> = Vec::new();
+    // Lower-case names of `edited_fields`: each once however many writes.
+    let mut edited_seen: std::collections::HashSet<String> = Default::default();
+    let mut standard_written_fields: Vec<String> = Vec::new();
+    let mut unread_writes: Vec<UnreadWritePlan> = Vec::new();
     let mut standard_fields: Vec<String> = Vec::new();
     let mut setup_object_fields: Vec<String> = Vec::new();
     let mut left_out: Vec<LeftOut> = Vec::new();
@@ -137,7 +178,9 @@ pub(crate) fn derive(ids: &[&IntegrationIdentity], name: &str) -> Option<LeastPr
                 .iter()
                 .any(|o| o.eq_ignore_ascii_case(&used.object))
             {
-                for f in used.fields.iter().filter(|f| is_custom(f)) {
+                let read = used.fields.iter();
+                let written = used.written_fields.iter().map(|w| &w.field);
+                for f in read.chain(written).filter(|f| is_custom(f)) {
                     let qualified = format!("{}.{f}", used.object);
                     if !setup_object_fields
                         .iter()
@@ -201,8 +244,40 @@ pub(crate) fn derive(ids: &[&IntegrationIdentity], name: &str) -> Option<LeastPr
                     list.push(qualified);
                 }
             }
+            for w in &used.written_fields {
+                let qualified = format!("{}.{}", used.object, w.field);
+                if is_custom(&w.field) {
+                    if edited_seen.insert(qualified.to_ascii_lowercase()) {
+                        edited_fields.push(EditedField {
+                            field: qualified,
+                            seen_at: w.location.clone(),
+                        });
+                    }
+                } else if !SYSTEM_FIELDS
+                    .iter()
+                    .any(|s| s.eq_ignore_ascii_case(&w.field))
+                    && !standard_written_fields
+                        .iter()
+                        .any(|x| x.eq_ignore_ascii_case(&qualified))
+                {
+                    standard_written_fields.push(qualified);
+                }
+            }
+            for u in &used.unread_writes {
+                let plan = UnreadWritePlan {
+                    object: used.object.clone(),
+                    operation: u.operation,
+                    reason: u.reason,
+                    location: u.location.clone(),
+                };
+                if !unread_writes.contains(&plan) {
+                    unread_writes.push(plan);
+                }
+            }
         }
     }
+    // A field both read and set is granted Edit (with Read).
+    fields.retain(|f| !edited_seen.contains(&f.to_ascii_lowercase()));
     if objects.is_empty() {
         return None;
     }
@@ -235,6 +310,9 @@ pub(crate) fn derive(ids: &[&IntegrationIdentity], name: &str) -> Option<LeastPr
         }
     }
     fields.sort_by_key(|f| f.to_ascii_lowercase());
+    edited_fields.sort_by_key(|f| f.field.to_ascii_lowercase());
+    standard_written_fields.sort_by_key(|f| f.to_ascii_lowercase());
+    unread_writes.sort_by(|a, b| (&a.location, &a.object).cmp(&(&b.location, &b.object)));
     standard_fields.sort_by_key(|f| f.to_ascii_lowercase());
     setup_object_fields.sort_by_key(|f| f.to_ascii_lowercase());
     let who = usernames.join(", ");
@@ -257,6 +335,9 @@ pub(crate) fn derive(ids: &[&IntegrationIdentity], name: &str) -> Option<LeastPr
         apps,
         objects: objects.into_values().collect(),
         fields,
+        edited_fields,
+        standard_written_fields,
+        unread_writes,
         standard_fields,
         setup_object_fields,
         left_out,

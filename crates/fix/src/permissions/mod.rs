@@ -7,9 +7,10 @@
 //! sandbox copies (`int.orders@acme.com`, `int.orders@acme.com.dev`) get
 //! one set, named after the user (`Int_Orders_Least_Privilege`): one set
 //! deploys to every org. What cannot be derived is said, never guessed:
-//! operations whose objects are only known at run time, the fields that
-//! create and update operations set (in DataWeave payloads), and the field-level
-//! security of standard fields.
+//! operations whose objects are only known at run time, the fields set by
+//! create and update operations whose records are built where they cannot
+//! be read (another flow, a variable), and the field-level security of
+//! standard fields.
 
 mod derive;
 mod xml;
@@ -18,7 +19,10 @@ use std::path::{Path, PathBuf};
 
 use intguard_model::{AuthClass, IntegrationIdentity, Inventory, MetadataFormat, ObjectOperation};
 
-pub use derive::{default_name, is_valid_name, LeastPrivilegeSet, LeftOut, ObjectGrantPlan};
+pub use derive::{
+    default_name, is_valid_name, EditedField, LeastPrivilegeSet, LeftOut, ObjectGrantPlan,
+    UnreadWritePlan,
+};
 
 /// Whether `path` is `folder` or inside it, as folders are named on the
 /// command line and in display paths alike: `./org/src` holds
@@ -93,6 +97,24 @@ impl LeastPrivilegeSet {
             vec![format!(
                 "{shown}: its object permissions read back differ from the plan"
             )]
+        }
+    }
+
+    /// Checks the field permissions of the XML written at `path` are those
+    /// planned (the scan's metadata reader does not keep them); what
+    /// differs.
+    pub fn check_written_fields(&self, path: &Path) -> Vec<String> {
+        let shown = path.display();
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) => return vec![format!("{shown}: {e}")],
+        };
+        match xml::field_permissions(&text) {
+            Ok(read) if read == xml::planned_fields(self) => Vec::new(),
+            Ok(_) => vec![format!(
+                "{shown}: its field permissions read back differ from the plan"
+            )],
+            Err(e) => vec![format!("{shown}: {e}")],
         }
     }
 
@@ -425,6 +447,8 @@ mod tests {
             operations: operations.to_vec(),
             relationships: Vec::new(),
             fields: Vec::new(),
+            written_fields: Vec::new(),
+            unread_writes: Vec::new(),
             inferred: false,
             locations: vec![at(line)],
             apps: vec!["orders".into()],
@@ -654,6 +678,93 @@ mod tests {
         assert_eq!(account.object, "Account");
         assert_eq!(account.access.describe(), "Read");
         assert_eq!(account.required_for, ["Contact"]);
+    }
+
+    /// The custom fields its writes set are granted Edit and Read (one read
+    /// and set too: Edit, not twice), each with where it was seen; the
+    /// standard ones are named for a person, not granted; the writes whose
+    /// records are not known are named with why; the XML says it in
+    /// metadata order.
+    #[test]
+    fn fields_set_by_writes_are_editable() {
+        use intguard_model::{UnreadPayload, UnreadWrite, WrittenField};
+        let written = |field: &str, line: u32| WrittenField {
+            field: field.into(),
+            location: at(line),
+        };
+        let mut account = used(
+            "Account",
+            &[ObjectOperation::Read, ObjectOperation::Upsert],
+            10,
+        );
+        account.fields = vec!["Tier__c".into(), "Region__c".into(), "Industry".into()];
+        account.written_fields = vec![
+            written("External_Id__c", 10),
+            written("Tier__c", 12),
+            written("Phone", 13),
+            written("Name", 14),
+        ];
+        let mut contact = used("Contact", &[ObjectOperation::Create], 20);
+        contact.unread_writes = vec![UnreadWrite {
+            operation: ObjectOperation::Create,
+            reason: UnreadPayload::FlowRef,
+            location: at(20),
+        }];
+        let mut inv = Inventory::default();
+        inv.identities.push(identity(
+            "int.sync@acme.com",
+            "sync",
+            vec![account, contact],
+        ));
+        let plan = plan_permission_sets(&inv, &PermissionsOptions::default()).unwrap();
+        let set = &plan.sets[0];
+        let edited: Vec<(&str, u32)> = set
+            .edited_fields
+            .iter()
+            .map(|f| (f.field.as_str(), f.seen_at.line))
+            .collect();
+        assert_eq!(
+            edited,
+            [("Account.External_Id__c", 10), ("Account.Tier__c", 12)]
+        );
+        assert_eq!(set.fields, ["Account.Region__c"]);
+        // `Name` takes no field-level security: not named.
+        assert_eq!(set.standard_written_fields, ["Account.Phone"]);
+        assert_eq!(set.standard_fields, ["Account.Industry"]);
+        assert_eq!(set.unread_writes.len(), 1);
+        assert_eq!(set.unread_writes[0].object, "Contact");
+        assert_eq!(set.unread_writes[0].reason, UnreadPayload::FlowRef);
+        let xml = set.xml();
+        let block = |field: &str, editable: bool| {
+            format!("<editable>{editable}</editable>\n        <field>{field}</field>\n        <readable>true</readable>")
+        };
+        let positions: Vec<usize> = [
+            block("Account.External_Id__c", true),
+            block("Account.Region__c", false),
+            block("Account.Tier__c", true),
+        ]
+        .iter()
+        .map(|b| xml.find(b.as_str()).unwrap_or_else(|| panic!("{b}\n{xml}")))
+        .collect();
+        assert!(positions.windows(2).all(|w| w[0] < w[1]), "{xml}");
+        assert!(!xml.contains("Account.Phone"), "{xml}");
+        assert_eq!(xml.matches("<fieldPermissions>").count(), 3, "{xml}");
+
+        // Written, its field permissions read back as planned; a field
+        // made read-only is told.
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir
+            .path()
+            .join("Int_Sync_Least_Privilege.permissionset-meta.xml");
+        set.write(&file).unwrap();
+        assert_eq!(set.check_written_fields(&file), Vec::<String>::new());
+        let changed = xml.replacen("<editable>true</editable>", "<editable>false</editable>", 1);
+        std::fs::write(&file, changed).unwrap();
+        let problems = set.check_written_fields(&file);
+        assert!(
+            problems.len() == 1 && problems[0].contains("field permissions read back differ"),
+            "{problems:?}"
+        );
     }
 
     /// A setup object is left out, but the custom fields read on it take

@@ -452,6 +452,18 @@ pub struct ObjectUse {
     /// it (`Industry` of `Account.Industry`, a child sub-query's fields).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<String>,
+    /// The fields its create / update / upsert operations set, read from
+    /// the DataWeave building their records (the keys of the objects it
+    /// outputs) and an upsert's external id field; first seen first, each
+    /// once (case ignored), where it was first seen. Only keys that look
+    /// like field names: a custom one (`Tier__c`) or a standard one
+    /// (`Phone`); not those whose value is an object (a relationship).
+    #[serde(skip)]
+    pub written_fields: Vec<WrittenField>,
+    /// Its create / update / upsert operations whose records' fields are
+    /// not known (built elsewhere), with why.
+    #[serde(skip)]
+    pub unread_writes: Vec<UnreadWrite>,
     /// Known only from a relationship name (sub-query or path), not from a
     /// FROM clause or an operation's type.
     pub inferred: bool,
@@ -467,6 +479,8 @@ impl ObjectUse {
         self.operations.shrink_to_fit();
         self.relationships.shrink_to_fit();
         self.fields.shrink_to_fit();
+        self.written_fields.shrink_to_fit();
+        self.unread_writes.shrink_to_fit();
         self.locations.shrink_to_fit();
         self.apps.shrink_to_fit();
         self
@@ -478,6 +492,75 @@ impl ObjectUse {
             .iter()
             .fold(AccessFlags::default(), |acc, op| acc.union(op.needs()))
     }
+}
+
+/// A field a create / update / upsert sets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WrittenField {
+    /// As written (`Tier__c`).
+    pub field: String,
+    /// Where: the key in the DataWeave, or the upsert's
+    /// `externalIdFieldName` attribute.
+    pub location: Location,
+}
+
+/// What a create / update / upsert writes, as far as the DataWeave
+/// building its records tells (see [`ObjectUse::written_fields`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PayloadWrites {
+    /// An upsert's `externalIdFieldName`, which every record sets.
+    pub external_id: Option<WrittenField>,
+    /// The fields its records' DataWeave sets, in order; shared by the
+    /// writes one payload feeds.
+    pub fields: std::sync::Arc<[WrittenField]>,
+    /// Why the fields of its records are not all known, if they are not.
+    pub unread: Option<UnreadPayload>,
+    /// The DataWeave file of the app (`<ee:set-payload resource="...">`,
+    /// under `src/main/resources/`) building its records, read when the
+    /// app is assembled.
+    pub resource: Option<String>,
+}
+
+/// Why the fields a create / update / upsert sets are not known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum UnreadPayload {
+    /// Nothing in its flow sets the payload before it: the records are
+    /// what the flow receives (from its caller or its source).
+    FlowInput,
+    /// The payload is the result of a `flow-ref`.
+    FlowRef,
+    /// Another processor (a connector's operation, a router or a scope)
+    /// may change the payload between the DataWeave and it.
+    Processor,
+    /// Its records are an expression intguard does not read: a variable, a
+    /// function's result, a literal, a form other than an object, a list
+    /// of objects or a `map` to an object.
+    Expression,
+    /// Built by a DataWeave file that was not found or not read.
+    Resource,
+}
+
+impl UnreadPayload {
+    pub fn describe(self) -> &'static str {
+        match self {
+            UnreadPayload::FlowInput => "its records are the payload its flow receives (built by the caller or the source)",
+            UnreadPayload::FlowRef => "its records are what a flow-ref returns",
+            UnreadPayload::Processor => "another processor may change the payload between the DataWeave and it",
+            UnreadPayload::Expression => "its records are an expression intguard does not read (a variable, a function, not an object or list of objects)",
+            UnreadPayload::Resource => "its records are built by a DataWeave file intguard did not find",
+        }
+    }
+}
+
+/// A create / update / upsert whose records' fields are not known.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnreadWrite {
+    /// Create, edit (an update) or upsert.
+    pub operation: ObjectOperation,
+    pub reason: UnreadPayload,
+    /// The operation.
+    pub location: Location,
 }
 
 /// A Salesforce operation whose objects are not known.
@@ -621,6 +704,8 @@ mod tests {
             operations,
             relationships: Vec::new(),
             fields: Vec::new(),
+            written_fields: Vec::new(),
+            unread_writes: Vec::new(),
             inferred,
             locations: Vec::new(),
             apps: Vec::new(),

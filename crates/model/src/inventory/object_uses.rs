@@ -3,7 +3,7 @@
 //! operations so that a streaming reader can drop them (their SOQL text is
 //! most of an app's facts) as soon as the app is read.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -11,7 +11,10 @@ use rayon::prelude::*;
 use crate::location::Location;
 use crate::soql::{self, ObjectRefKind};
 
-use super::graph::{ObjectOperation, ObjectUse, UnknownUse, UnknownUseReason};
+use super::graph::{
+    ObjectOperation, ObjectUse, PayloadWrites, UnknownUse, UnknownUseReason, UnreadWrite,
+    WrittenField,
+};
 use super::mule::{HttpRequester, MuleApp, RequestConfigs, SalesforceOperation};
 use crate::expr::Value;
 
@@ -277,11 +280,17 @@ fn pair_uses(
     // The key of the object being added, reused: most adds find their
     // object already there and need no key of their own.
     let mut key = String::new();
+    // The written fields (by their shared list) merged into each object,
+    // and each object's written fields in lower case: a list search per
+    // write took time in the square of the writes.
+    let mut merged: HashSet<(usize, String)> = HashSet::new();
+    let mut written_seen: HashMap<String, HashSet<String>> = HashMap::new();
     let mut add = |object: &str,
                    op: ObjectOperation,
                    inferred: bool,
                    rels: &[String],
                    fields: &[String],
+                   writes: Option<&PayloadWrites>,
                    at: &Location| {
         // Objects are API names (checked by the callers): ASCII.
         key.clear();
@@ -293,6 +302,8 @@ fn pair_uses(
                 operations: Vec::new(),
                 relationships: Vec::new(),
                 fields: Vec::new(),
+                written_fields: Vec::new(),
+                unread_writes: Vec::new(),
                 inferred,
                 locations: Vec::new(),
                 apps: vec![app.name.clone()],
@@ -309,6 +320,28 @@ fn pair_uses(
                 std::slice::from_ref(at),
                 &[],
             );
+            if let Some(w) = writes {
+                let seen = written_seen.entry(key.clone()).or_default();
+                let mut add_field = |f: &WrittenField| {
+                    if seen.insert(f.field.to_ascii_lowercase()) {
+                        e.written_fields.push(f.clone());
+                    }
+                };
+                w.external_id.iter().for_each(&mut add_field);
+                // One payload feeding many writes is merged once.
+                let shared = (w.fields.as_ptr() as usize, key.clone());
+                if !w.fields.is_empty() && merged.insert(shared) {
+                    w.fields.iter().for_each(&mut add_field);
+                }
+                // Each write is added once per object: no search.
+                if let Some(reason) = w.unread {
+                    e.unread_writes.push(UnreadWrite {
+                        operation: op,
+                        reason,
+                        location: at.clone(),
+                    });
+                }
+            }
         }
     };
     // Each unknown use once (the app is the same for all): a list search per
@@ -344,7 +377,15 @@ fn pair_uses(
                 Some(names) => {
                     typed = !names.is_empty();
                     for name in names {
-                        add(&name, kind, false, &[], &[], &op.location);
+                        add(
+                            &name,
+                            kind,
+                            false,
+                            &[],
+                            &[],
+                            op.writes.as_deref(),
+                            &op.location,
+                        );
                     }
                 }
                 None => {
@@ -459,21 +500,29 @@ fn pair_uses(
                         false,
                         rels,
                         &fields,
+                        None,
                         &op.location,
                     );
                     if parsed.for_update && top {
-                        add(&obj, query_kind, false, &[], &[], &op.location);
+                        add(&obj, query_kind, false, &[], &[], None, &op.location);
                     }
                 }
-                ObjectRefKind::Typeof => {
-                    add(&obj, ObjectOperation::Read, false, &[], &[], &op.location)
-                }
+                ObjectRefKind::Typeof => add(
+                    &obj,
+                    ObjectOperation::Read,
+                    false,
+                    &[],
+                    &[],
+                    None,
+                    &op.location,
+                ),
                 ObjectRefKind::ChildRelationship | ObjectRefKind::ParentRelationship => add(
                     &obj,
                     ObjectOperation::Read,
                     true,
                     &[],
                     &r.fields,
+                    None,
                     &op.location,
                 ),
             }
@@ -574,6 +623,33 @@ pub(super) fn merge_use_parts(
     }
 }
 
+/// Adds to `e` the fields its writes set (each once, case ignored, the
+/// first place kept) and the writes whose fields are not known (each once).
+pub(super) fn merge_writes(e: &mut ObjectUse, fields: &[WrittenField], unread: &[UnreadWrite]) {
+    if !fields.is_empty() {
+        // A set of what it has, as for the fields read.
+        let mut seen: HashSet<String> = e
+            .written_fields
+            .iter()
+            .map(|f| f.field.to_ascii_lowercase())
+            .collect();
+        for f in fields {
+            if seen.insert(f.field.to_ascii_lowercase()) {
+                e.written_fields.push(f.clone());
+            }
+        }
+    }
+    if !unread.is_empty() {
+        let mut seen: HashSet<&Location> = e.unread_writes.iter().map(|u| &u.location).collect();
+        let new: Vec<UnreadWrite> = unread
+            .iter()
+            .filter(|u| seen.insert(&u.location))
+            .cloned()
+            .collect();
+        e.unread_writes.extend(new);
+    }
+}
+
 /// The request's config says `protocol="HTTPS"` as written: no plain HTTP
 /// to judge, whatever its path.
 fn config_is_https(config: Option<&HttpRequester>) -> bool {
@@ -612,6 +688,7 @@ mod tests {
             soql: Some(soql.into()),
             bulk_operation: None,
             location: Location::new("orders/src/main/mule/flows.xml", line, 5),
+            writes: None,
         }
     }
 
@@ -699,6 +776,7 @@ mod tests {
             soql: None,
             bulk_operation: None,
             location: Location::new("orders/src/main/mule/flows.xml", line, 5),
+            writes: None,
         };
         app.operations = vec![
             op("salesforce:merge", "Account", 10),
@@ -737,6 +815,7 @@ mod tests {
             soql: Some(sosl.into()),
             bulk_operation: None,
             location: Location::new("orders/src/main/mule/flows.xml", line, 5),
+            writes: None,
         };
         app.operations = vec![
             search(
@@ -855,6 +934,7 @@ mod tests {
             soql: None,
             bulk_operation: None,
             location: Location::new("orders/src/main/mule/flows.xml", line, 5),
+            writes: None,
         };
         app.operations = vec![
             op("salesforce:delete", None, 10),
@@ -884,5 +964,76 @@ mod tests {
             .map(|u| u.object.as_str())
             .collect();
         assert_eq!(used, ["Invoice__c"]);
+    }
+
+    /// The fields each write sets reach its object's use, each once (case
+    /// ignored, the first place kept), with the writes whose records are
+    /// not known and what they do; a query brings none.
+    #[test]
+    fn fields_written_reach_the_objects_use() {
+        use crate::inventory::graph::{PayloadWrites, UnreadPayload, WrittenField};
+        let mut app = app_with_connection();
+        let at = |line: u32| Location::new("orders/src/main/mule/flows.xml", line, 5);
+        let written = |field: &str, line: u32| WrittenField {
+            field: field.into(),
+            location: at(line),
+        };
+        let op = |element: &str, writes: PayloadWrites, line: u32| SalesforceOperation {
+            element: element.into(),
+            config_ref: Some("SF".into()),
+            object_type: Some("Invoice__c".into()),
+            soql: None,
+            bulk_operation: None,
+            location: at(line),
+            writes: Some(Box::new(writes)),
+        };
+        app.operations = vec![
+            op(
+                "salesforce:create",
+                PayloadWrites {
+                    fields: vec![written("Amount__c", 9), written("Phone", 9)].into(),
+                    ..PayloadWrites::default()
+                },
+                10,
+            ),
+            op(
+                "salesforce:update",
+                PayloadWrites {
+                    external_id: None,
+                    fields: vec![written("AMOUNT__C", 19), written("Tier__c", 19)].into(),
+                    unread: None,
+                    resource: None,
+                },
+                20,
+            ),
+            op(
+                "salesforce:upsert",
+                PayloadWrites {
+                    unread: Some(UnreadPayload::FlowInput),
+                    ..PayloadWrites::default()
+                },
+                30,
+            ),
+            query("SELECT Id, Status__c FROM Invoice__c", 40),
+        ];
+        app.digest_operations();
+        let uses = app.uses_of_config("SF").unwrap();
+        assert_eq!(uses.len(), 1);
+        let written: Vec<(&str, u32)> = uses[0]
+            .written_fields
+            .iter()
+            .map(|f| (f.field.as_str(), f.location.line))
+            .collect();
+        assert_eq!(written, [("Amount__c", 9), ("Phone", 9), ("Tier__c", 19)]);
+        assert_eq!(uses[0].fields, ["Id", "Status__c"]);
+        let unread: Vec<(ObjectOperation, UnreadPayload, u32)> = uses[0]
+            .unread_writes
+            .iter()
+            .map(|u| (u.operation, u.reason, u.location.line))
+            .collect();
+        assert_eq!(
+            unread,
+            [(ObjectOperation::Upsert, UnreadPayload::FlowInput, 30)]
+        );
     }
 }

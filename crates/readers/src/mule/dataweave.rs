@@ -200,7 +200,7 @@ pub(super) struct MapEntry {
 
 /// The end (index of the closing quote) of a DataWeave string opened at
 /// `open`; `\` escapes the next character.
-fn dw_string_end(bytes: &[u8], open: usize) -> usize {
+pub(super) fn dw_string_end(bytes: &[u8], open: usize) -> usize {
     let q = bytes[open];
     let mut j = open + 1;
     while j < bytes.len() {
@@ -215,7 +215,7 @@ fn dw_string_end(bytes: &[u8], open: usize) -> usize {
 
 /// Where a DataWeave comment starting at `i` ends (`// ...` at the end of
 /// its line, `/* ... */` after its `*/`); `None` when none starts there.
-fn comment_end(bytes: &[u8], i: usize) -> Option<usize> {
+pub(super) fn comment_end(bytes: &[u8], i: usize) -> Option<usize> {
     if bytes.get(i) != Some(&b'/') {
         return None;
     }

@@ -3,6 +3,7 @@
 
 pub(crate) mod dataweave;
 pub(crate) mod descriptor;
+pub(crate) mod record_fields;
 pub(crate) mod xml;
 
 use std::collections::{BTreeSet, HashMap};
@@ -112,6 +113,10 @@ pub(crate) struct AppParts {
     /// DataWeave scripts of `src/main/resources/` that may build a login:
     /// (path under it, text).
     pub payload_scripts: Vec<(String, String)>,
+    /// The DataWeave scripts of `src/main/resources/`, with the fields of
+    /// the records they build, for the Salesforce writes whose payload one
+    /// sets.
+    pub record_scripts: Vec<record_fields::RecordScript>,
     /// The any-text facts of the app's files, handed to the caller with the
     /// app.
     pub text_files: crate::WalkedText,
@@ -131,6 +136,37 @@ fn payload_scripts(requests: &mut [HttpRequestOperation], scripts: &[(String, St
             .trim_start_matches('/');
         if let Some((_, text)) = scripts.iter().find(|(rel, _)| rel == wanted) {
             op.payload.get_or_insert_with(|| text.clone());
+        }
+    }
+}
+
+/// Gives each Salesforce write whose records a resource file builds
+/// (`<ee:set-payload resource="dwl/x.dwl"/>`, or `classpath:dwl/x.dwl`)
+/// the fields that script sets; one not found stays not known.
+fn record_scripts(
+    operations: &mut [intguard_model::SalesforceOperation],
+    scripts: &[record_fields::RecordScript],
+) {
+    for op in operations {
+        let Some(writes) = op.writes.as_deref_mut() else {
+            continue;
+        };
+        let Some(resource) = writes.resource.take() else {
+            continue;
+        };
+        let wanted = resource
+            .strip_prefix("classpath:")
+            .unwrap_or(&resource)
+            .trim_start_matches('/');
+        match scripts.iter().find(|(rel, _)| rel == wanted) {
+            Some((_, Some(fields))) => {
+                writes.unread = None;
+                writes.fields = fields.clone();
+            }
+            Some((_, None)) => {
+                writes.unread = Some(intguard_model::UnreadPayload::Expression);
+            }
+            None => writes.resource = Some(resource),
         }
     }
 }
@@ -204,6 +240,7 @@ pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
         &mut app.unsent_payload_credentials,
     );
     payload_scripts(&mut app.http_request_operations, &parts.payload_scripts);
+    record_scripts(&mut app.operations, &parts.record_scripts);
     app.note_foreign_connection_refs();
     // First the files every environment loads (Mule 3's mule-app.properties,
     // imports without placeholders): with the global-properties they give

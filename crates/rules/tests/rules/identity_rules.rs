@@ -63,6 +63,8 @@ fn used(object: &str, ops: &[ObjectOperation], inferred: bool) -> ObjectUse {
         operations: ops.to_vec(),
         relationships: Vec::new(),
         fields: Vec::new(),
+        written_fields: Vec::new(),
+        unread_writes: Vec::new(),
         inferred,
         locations: vec![loc("orders-sapi/src/main/mule/orders.xml", 20)],
         apps: vec!["orders-sapi".into()],

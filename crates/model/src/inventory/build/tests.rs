@@ -45,6 +45,7 @@ fn op(
         soql: soql.map(str::to_string),
         bulk_operation: None,
         location: loc(path, 20),
+        writes: None,
     }
 }
 

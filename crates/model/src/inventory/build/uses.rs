@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::inventory::graph::{IntegrationIdentity, UnknownUse};
 use crate::inventory::mule::MuleApp;
-use crate::inventory::object_uses::{merge_use_parts, PairUses, SharedUses};
+use crate::inventory::object_uses::{merge_use_parts, merge_writes, PairUses, SharedUses};
 
 /// What every (app, connection config) named by an identity uses, from the
 /// apps' digests ([`MuleApp::digest_operations`]).
@@ -87,15 +87,18 @@ pub(super) fn objects_used(
         for u in uses.iter() {
             let k = u.object.to_lowercase();
             match out.get_mut(&k) {
-                Some(e) => merge_use_parts(
-                    e,
-                    u.inferred,
-                    &u.operations,
-                    &u.relationships,
-                    &u.fields,
-                    &u.locations,
-                    &u.apps,
-                ),
+                Some(e) => {
+                    merge_use_parts(
+                        e,
+                        u.inferred,
+                        &u.operations,
+                        &u.relationships,
+                        &u.fields,
+                        &u.locations,
+                        &u.apps,
+                    );
+                    merge_writes(e, &u.written_fields, &u.unread_writes);
+                }
                 None => {
                     out.insert(k, u.clone());
                 }

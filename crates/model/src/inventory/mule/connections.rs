@@ -105,4 +105,9 @@ pub struct SalesforceOperation {
     /// Bulk `operation` attribute, when present.
     pub bulk_operation: Option<String>,
     pub location: Location,
+    /// What a create / update / upsert writes, as far as it can be told
+    /// from the DataWeave building its records; `None` for the other
+    /// operations.
+    #[serde(skip)]
+    pub writes: Option<Box<crate::inventory::graph::PayloadWrites>>,
 }

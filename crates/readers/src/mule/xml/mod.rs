@@ -57,6 +57,11 @@ mod spring;
 mod start;
 #[cfg(test)]
 mod tests;
+mod writes;
+#[cfg(test)]
+mod writes_tests;
+
+use writes::{OpenWrite, WriteEffect, WriteState};
 
 /// Everything one Mule XML file contributes to its app.
 #[derive(Debug, Default)]
@@ -241,6 +246,9 @@ enum Role {
     HttpRequestChild,
     /// `ee:set-payload` (its text is the payload script).
     SetPayload,
+    /// The records child of a Salesforce create / update / upsert (its
+    /// text is their expression).
+    OperationRecords,
 }
 
 struct Frame<'t> {
@@ -248,6 +256,10 @@ struct Frame<'t> {
     name: Option<Cow<'t, str>>,
     ns_bindings: usize,
     role: Role,
+    /// What it does to the payload, for the fields written
+    /// ([`writes`]), and the payload's version after it started.
+    write_effect: WriteEffect,
+    write_version: u32,
 }
 
 struct OpenOperation {
@@ -255,6 +267,8 @@ struct OpenOperation {
     query_attr: Option<String>,
     query_text: String,
     saw_query_child: bool,
+    /// A create / update / upsert: what it writes.
+    write: Option<OpenWrite>,
 }
 
 struct XmlReader<'t> {
@@ -314,6 +328,16 @@ struct XmlReader<'t> {
     /// being read: its name and its frame's index. Its script may be one
     /// string literal, the secret in clear.
     secret_script_variable: Option<(String, usize)>,
+    /// What the payload is, for the fields Salesforce writes set
+    /// ([`writes`]).
+    write_state: WriteState,
+    /// Counts the changes of `write_state`: an element that ends with
+    /// another count than it started with held a change.
+    write_version: u32,
+    /// The payload before each router branch or error handler open.
+    write_branches: Vec<WriteState>,
+    /// What the Salesforce write operation starting gets from the payload.
+    pending_write: Option<OpenWrite>,
 }
 
 /// Reads one Mule configuration file. `expect_mule`: the file lies where Mule
@@ -345,6 +369,10 @@ pub(crate) fn read_mule_xml(text: &str, path: &str, expect_mule: bool) -> MuleXm
         expect_mule,
         spring_value: None,
         secret_script_variable: None,
+        write_state: WriteState::Unread(intguard_model::UnreadPayload::FlowInput),
+        write_version: 0,
+        write_branches: Vec::new(),
+        pending_write: None,
     };
     r.run(expect_mule);
     r.facts
@@ -604,7 +632,10 @@ impl<'t> XmlReader<'t> {
         self.stack.last().is_some_and(|f| {
             matches!(
                 f.role,
-                Role::OperationQuery | Role::HttpRequestChild | Role::SetPayload
+                Role::OperationQuery
+                    | Role::HttpRequestChild
+                    | Role::SetPayload
+                    | Role::OperationRecords
             )
         }) || self.in_spring_value()
     }
@@ -643,6 +674,7 @@ impl<'t> XmlReader<'t> {
                         r.children_text.push_str(s);
                     }
                 }
+                Role::OperationRecords => self.records_text(s, offset),
                 Role::SetPayload => {
                     if let Some(p) = self.payload.as_mut() {
                         if let Some(setter) = self.payload_setter.as_mut() {
@@ -692,6 +724,9 @@ impl<'t> XmlReader<'t> {
                         open.query_attr
                     };
                     op.soql = soql.map(|q| strip_dsql(&q)).filter(|q| !q.is_empty());
+                    if let Some(w) = open.write {
+                        op.writes = Some(Box::new(self.write_end(w)));
+                    }
                     self.facts.operations.push(op);
                 }
             }
@@ -725,9 +760,21 @@ impl<'t> XmlReader<'t> {
             }
             Role::SetPayload => {
                 self.payload_source = self.payload_setter.take();
+                let state = match &self.payload_source {
+                    Some(PayloadSetter {
+                        resource: Some(r), ..
+                    }) => WriteState::Resource(r.clone()),
+                    Some(source) => WriteState::script(
+                        self.payload.clone().unwrap_or_default(),
+                        source.segments.clone(),
+                    ),
+                    None => WriteState::Unread(intguard_model::UnreadPayload::Expression),
+                };
+                self.set_write_state(state);
             }
-            Role::OperationQuery | Role::Plain => {}
+            Role::OperationQuery | Role::Plain | Role::OperationRecords => {}
         }
+        self.end_writes(frame.write_effect, frame.write_version);
     }
 }
 

@@ -82,13 +82,30 @@ impl<'t> XmlReader<'t> {
             secret_variable,
         };
         self.secret_and_url_attributes(&mut tag, &raw_attrs);
+        // A Salesforce create / update / upsert: what the payload set
+        // before it gives, read before the payload is dropped for its
+        // result.
+        if is_salesforce_family(family)
+            && self.operation.is_none()
+            && self.http_request.is_none()
+            && self.capture.is_empty()
+            && !is_capture_root(family, local)
+            && is_operation(family, local)
+        {
+            self.write_before(local, &raw_attrs);
+        }
         self.track_payload(&tag, &raw_attrs);
+        let (write_effect, write_version) = self.track_writes(family, prefix, local, &raw_attrs);
         let role = self.role(&mut tag, &raw_attrs);
+        // Taken by the operation's start, if it started.
+        self.pending_write = None;
         self.attr_buf = raw_attrs;
         self.stack.push(Frame {
             name: tag.own_name,
             ns_bindings,
             role,
+            write_effect,
+            write_version,
         });
         true
     }
@@ -325,6 +342,8 @@ impl<'t> XmlReader<'t> {
             if matches!(local, "salesforce-query" | "query" | "search-string") {
                 op.saw_query_child = true;
                 Role::OperationQuery
+            } else if op.write.is_some() && self.write_child(local, raw_attrs) {
+                Role::OperationRecords
             } else {
                 Role::Plain
             }
@@ -470,6 +489,13 @@ impl<'t> XmlReader<'t> {
             Some(v) => {
                 self.payload = Some(v.value.to_string());
                 let segments = attr_segments(self.text, v.value_span);
+                // Records built by a `#[...]` expression are read; a
+                // literal value is none.
+                self.set_write_state(if v.value.trim_start().starts_with("#[") {
+                    WriteState::script(v.value.to_string(), segments.clone())
+                } else {
+                    WriteState::Unread(intguard_model::UnreadPayload::Expression)
+                });
                 self.payload_source = Some(PayloadSetter {
                     element: tag.qname.to_string(),
                     owner: o,
@@ -517,6 +543,7 @@ impl<'t> XmlReader<'t> {
                 soql: None,
                 bulk_operation: find(&["operation"]),
                 location: self.loc(tag.lt),
+                writes: None,
             },
             // Mule 3's `<sfdc:search query="FIND ...">`; `searchString`
             // for a Mule 4 search written with the parameter as an
@@ -524,6 +551,7 @@ impl<'t> XmlReader<'t> {
             query_attr: find(&["query", "searchString"]),
             query_text: String::new(),
             saw_query_child: false,
+            write: self.pending_write.take(),
         };
         self.operation = Some(op);
     }

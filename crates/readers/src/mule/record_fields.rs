@@ -1,0 +1,462 @@
+//! The fields a Salesforce create / update / upsert sets: the keys of the
+//! objects the DataWeave building its records outputs, read without a
+//! DataWeave parser and conservatively. Only these output forms are read:
+//! an object (`{ Tier__c: ... }`), a list of objects (`[{ ... }, { ... }]`),
+//! and a `map` to an object (`payload map { ... }`, `payload map (c) -> {
+//! ... }`, `payload map ((c, i) -> { ... })`), in parentheses or not, after
+//! the header's `---` when there is one, inside `#[...]` or not. Anything
+//! else (a variable, a function call, `if`, `do`, `++`, a `map` followed by
+//! another operator) is not read: `None`, so that a person is told.
+//!
+//! Of an object, only its own entries written `key: value` with a plain or
+//! quoted key count: conditional entries (`(Tier__c: x) if ...`), dynamic
+//! keys, attributes and namespaced keys are skipped, and so is a key whose
+//! value is an object (a relationship such as `Account__r: {External_Id__c:
+//! ...}`, whose keys are fields of another object).
+
+use intguard_model::{Location, WrittenField};
+
+use super::dataweave::{comment_end, dw_string_end};
+
+/// A DataWeave file of an app's resources: its path under
+/// `src/main/resources/`, and the fields of the records it builds (`None`
+/// when its output is not read).
+pub(crate) type RecordScript = (String, Option<std::sync::Arc<[WrittenField]>>);
+
+/// The field names (custom or standard-looking) among the keys of the
+/// objects DataWeave file `text` (at `display`) outputs, each once, at its
+/// key; `None` when its output is not read.
+pub(crate) fn script_fields(text: &str, display: &str) -> Option<std::sync::Arc<[WrittenField]>> {
+    let keys = output_object_keys(text)?;
+    // Keys come in the order of the text: located going forward.
+    let mut lines = crate::position::Cursor::new(text);
+    let mut out: Vec<WrittenField> = Vec::new();
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+    for (key, at) in keys {
+        if out.len() == MAX_FIELDS {
+            break;
+        }
+        if !(is_custom_field_name(key) || is_standard_field_name(key))
+            || !seen.insert(key.to_ascii_lowercase())
+        {
+            continue;
+        }
+        let (line, column) = lines.locate(at);
+        out.push(WrittenField {
+            field: key.to_string(),
+            location: Location::new(display, line, column),
+        });
+    }
+    Some(out.into())
+}
+
+/// At most this many fields are kept of one file's records (see the XML
+/// reader's bound per write).
+const MAX_FIELDS: usize = 1_000;
+
+/// How deep output forms are followed (`[ (payload map { ... }) ]`).
+const MAX_DEPTH: usize = 8;
+
+/// The keys of the objects a DataWeave script (or a `#[...]` expression)
+/// outputs, with each key's offset in `script` (its first character, inside
+/// its quotes when quoted), in order; `None` when its output is not one of
+/// the forms read (see the module's documentation).
+pub(crate) fn output_object_keys(script: &str) -> Option<Vec<(&str, usize)>> {
+    let bytes = script.as_bytes();
+    let mut start = skip_blank(bytes, 0, bytes.len());
+    let mut end = trim_end(bytes, start, bytes.len());
+    if bytes[start..end].starts_with(b"#[") {
+        if end < start + 3 || bytes[end - 1] != b']' {
+            return None;
+        }
+        start += 2;
+        end -= 1;
+    }
+    if let Some(body) = header_end(bytes, start, end) {
+        start = body;
+    }
+    let mut out = Vec::new();
+    objects_of(script, start, end, &mut out, 0)?;
+    Some(out)
+}
+
+/// The offset after the header's `---` between `start` and `end`, if there
+/// is one (outside strings and comments).
+fn header_end(bytes: &[u8], start: usize, end: usize) -> Option<usize> {
+    let mut i = start;
+    while i < end {
+        if let Some(e) = comment_end(bytes, i) {
+            i = e;
+            continue;
+        }
+        match bytes[i] {
+            b'"' | b'\'' | b'`' => i = dw_string_end(bytes, i) + 1,
+            b'-' if bytes.get(i..i + 3) == Some(b"---") => return Some(i + 3),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// `i` moved past blanks and comments, at most to `end`.
+fn skip_blank(bytes: &[u8], mut i: usize, end: usize) -> usize {
+    while i < end {
+        if bytes[i].is_ascii_whitespace() {
+            i += 1;
+        } else if let Some(e) = comment_end(bytes, i) {
+            i = e;
+        } else {
+            break;
+        }
+    }
+    i.min(end)
+}
+
+/// `end` moved back over blanks.
+fn trim_end(bytes: &[u8], start: usize, mut end: usize) -> usize {
+    while end > start && bytes[end - 1].is_ascii_whitespace() {
+        end -= 1;
+    }
+    end
+}
+
+/// The offset of the bracket closing the one opened at `open`, before
+/// `end`; strings and comments skipped.
+fn closing(bytes: &[u8], open: usize, end: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut i = open;
+    while i < end {
+        if let Some(e) = comment_end(bytes, i) {
+            i = e;
+            continue;
+        }
+        match bytes[i] {
+            b'"' | b'\'' | b'`' => i = dw_string_end(bytes, i),
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The offsets of the separators (`,`) at the top level of `start..end`.
+fn top_level_commas(bytes: &[u8], start: usize, end: usize) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut i = start;
+    while i < end {
+        if let Some(e) = comment_end(bytes, i) {
+            i = e;
+            continue;
+        }
+        match bytes[i] {
+            b'"' | b'\'' | b'`' => i = dw_string_end(bytes, i),
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            b',' if depth == 0 => out.push(i),
+            _ => {}
+        }
+        i += 1;
+    }
+    out
+}
+
+fn is_name_start(b: u8) -> bool {
+    b.is_ascii_alphabetic() || b == b'_'
+}
+
+fn is_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// The keys of the objects the expression `start..end` outputs, added to
+/// `out`; `None` when it is not one of the forms read.
+fn objects_of<'s>(
+    script: &'s str,
+    start: usize,
+    end: usize,
+    out: &mut Vec<(&'s str, usize)>,
+    depth: usize,
+) -> Option<()> {
+    if depth > MAX_DEPTH {
+        return None;
+    }
+    let bytes = script.as_bytes();
+    let start = skip_blank(bytes, start, end);
+    let end = trim_end(bytes, start, end);
+    if start >= end {
+        return None;
+    }
+    match bytes[start] {
+        b'(' | b'{' | b'[' if closing(bytes, start, end) == Some(end - 1) => {
+            return match bytes[start] {
+                b'(' => objects_of(script, start + 1, end - 1, out, depth + 1),
+                b'{' => {
+                    object_keys(script, start + 1, end - 1, out);
+                    Some(())
+                }
+                _ => {
+                    let mut from = start + 1;
+                    let mut any = false;
+                    let commas = top_level_commas(bytes, start + 1, end - 1);
+                    for to in commas.into_iter().chain(std::iter::once(end - 1)) {
+                        // A trailing comma leaves an empty element.
+                        if skip_blank(bytes, from, to) < to {
+                            objects_of(script, from, to, out, depth + 1)?;
+                            any = true;
+                        }
+                        from = to + 1;
+                    }
+                    any.then_some(())
+                }
+            };
+        }
+        _ => {}
+    }
+    // `<expression> map <lambda>`: the last `map` at the top level.
+    let map_at = last_top_level_word(bytes, start, end, b"map")?;
+    if skip_blank(bytes, start, map_at) >= map_at {
+        return None;
+    }
+    lambda_objects(script, map_at + 3, end, out, depth + 1)
+}
+
+/// The keys of the objects a `map`'s lambda (`start..end`) outputs: `{
+/// ... }` (with `$`), `(c) -> <expression>`, `((c, i) -> <expression>)`.
+fn lambda_objects<'s>(
+    script: &'s str,
+    start: usize,
+    end: usize,
+    out: &mut Vec<(&'s str, usize)>,
+    depth: usize,
+) -> Option<()> {
+    if depth > MAX_DEPTH {
+        return None;
+    }
+    let bytes = script.as_bytes();
+    let start = skip_blank(bytes, start, end);
+    let end = trim_end(bytes, start, end);
+    match bytes.get(start)? {
+        b'{' => objects_of(script, start, end, out, depth + 1),
+        b'(' => {
+            let close = closing(bytes, start, end)?;
+            if close == end - 1 {
+                // The whole lambda in parentheses.
+                return lambda_objects(script, start + 1, end - 1, out, depth + 1);
+            }
+            let arrow = skip_blank(bytes, close + 1, end);
+            if bytes.get(arrow..arrow + 2) != Some(b"->") {
+                return None;
+            }
+            objects_of(script, arrow + 2, end, out, depth + 1)
+        }
+        _ => None,
+    }
+}
+
+/// The offset of the last `word` standing as a name at the top level of
+/// `start..end` (outside brackets, strings and comments).
+fn last_top_level_word(bytes: &[u8], start: usize, end: usize, word: &[u8]) -> Option<usize> {
+    let mut found = None;
+    let mut depth = 0usize;
+    let mut i = start;
+    while i < end {
+        if let Some(e) = comment_end(bytes, i) {
+            i = e;
+            continue;
+        }
+        let b = bytes[i];
+        match b {
+            b'"' | b'\'' | b'`' => {
+                i = dw_string_end(bytes, i) + 1;
+                continue;
+            }
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ if is_name_byte(b) => {
+                let from = i;
+                while i < end && is_name_byte(bytes[i]) {
+                    i += 1;
+                }
+                if depth == 0 && &bytes[from..i] == word {
+                    found = Some(from);
+                }
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    found
+}
+
+/// The keys of the entries of the object whose content is `start..end`.
+fn object_keys<'s>(script: &'s str, start: usize, end: usize, out: &mut Vec<(&'s str, usize)>) {
+    let bytes = script.as_bytes();
+    let mut from = start;
+    let commas = top_level_commas(bytes, start, end);
+    for to in commas.into_iter().chain(std::iter::once(end)) {
+        if let Some(key) = entry_key(script, from, to) {
+            out.push(key);
+        }
+        from = to + 1;
+    }
+}
+
+/// The key of the entry `start..end` when it is written `key: value` with a
+/// plain or quoted key and its value is not an object.
+fn entry_key(script: &str, start: usize, end: usize) -> Option<(&str, usize)> {
+    let bytes = script.as_bytes();
+    let i = skip_blank(bytes, start, end);
+    let b = *bytes.get(i)?;
+    let (key, at, after) = if b == b'"' || b == b'\'' {
+        let close = dw_string_end(bytes, i);
+        if close >= end {
+            return None;
+        }
+        (script.get(i + 1..close)?, i + 1, close + 1)
+    } else if is_name_start(b) {
+        let mut j = i;
+        while j < end && is_name_byte(bytes[j]) {
+            j += 1;
+        }
+        (script.get(i..j)?, i, j)
+    } else {
+        return None;
+    };
+    let colon = skip_blank(bytes, after, end);
+    if bytes.get(colon) != Some(&b':') || bytes.get(colon + 1) == Some(&b':') {
+        return None;
+    }
+    let value = skip_blank(bytes, colon + 1, end);
+    if value >= end || bytes[value] == b'{' {
+        return None;
+    }
+    Some((key, at))
+}
+
+/// A custom field's API name: `Tier__c`, `ns__Tier__c` (letters, digits and
+/// single underscores, starting with a letter, in one or two parts).
+pub(crate) fn is_custom_field_name(name: &str) -> bool {
+    let Some(stem) = name
+        .len()
+        .checked_sub(3)
+        .filter(|&n| name.is_char_boundary(n) && name[n..].eq_ignore_ascii_case("__c"))
+        .map(|n| &name[..n])
+    else {
+        return false;
+    };
+    let parts: Vec<&str> = stem.split("__").collect();
+    parts.len() <= 2 && parts.iter().all(|p| is_api_part(p))
+}
+
+/// A standard field's API name as Salesforce writes them: a capital letter,
+/// then letters and digits (`Phone`, `AccountId`).
+pub(crate) fn is_standard_field_name(name: &str) -> bool {
+    let mut bytes = name.bytes();
+    bytes.next().is_some_and(|b| b.is_ascii_uppercase()) && bytes.all(|b| b.is_ascii_alphanumeric())
+}
+
+/// One part of an API name: a letter, then letters, digits and single
+/// underscores, not ending with one.
+fn is_api_part(part: &str) -> bool {
+    part.starts_with(|c: char| c.is_ascii_alphabetic())
+        && !part.ends_with('_')
+        && !part.contains("__")
+        && part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(script: &str) -> Option<Vec<&str>> {
+        output_object_keys(script).map(|v| v.into_iter().map(|(k, _)| k).collect())
+    }
+
+    #[test]
+    fn the_output_forms_read() {
+        let header = "%dw 2.0\noutput application/java\nvar x = {Not__c: 1}\n---\n";
+        assert_eq!(
+            keys(&format!(
+                "{header}{{ Tier__c: 1, \"Name\": 'a', 'Q__c': x }}"
+            ))
+            .unwrap(),
+            ["Tier__c", "Name", "Q__c"]
+        );
+        assert_eq!(
+            keys(&format!("{header}[{{A__c: 1}}, {{B__c: 2,}}]")).unwrap(),
+            ["A__c", "B__c"]
+        );
+        assert_eq!(
+            keys(
+                "payload map (c, i) -> {\n  C__c: c.x, // D__c: 1\n  E__c: [1, 2] joinBy \";\"\n}"
+            )
+            .unwrap(),
+            ["C__c", "E__c"]
+        );
+        assert_eq!(
+            keys("#[payload map ((c) -> { F__c: c.f })]").unwrap(),
+            ["F__c"]
+        );
+        assert_eq!(keys("(payload map { G__c: $.g })").unwrap(), ["G__c"]);
+        assert_eq!(keys("#[[{H__c: 'x'}]]").unwrap(), ["H__c"]);
+        // A relationship's keys, conditional and dynamic entries are not
+        // this object's fields.
+        assert_eq!(
+            keys("{Account__r: {External_Id__c: 1}, Account: {X__c: 2}, (Cond__c: 1) if true, (k): 2, I__c: 3}")
+                .unwrap(),
+            ["I__c"]
+        );
+        // Not read.
+        for script in [
+            "vars.records",
+            "#[payload]",
+            "payload map { A__c: 1 } filter true",
+            "if (true) {A__c: 1} else {B__c: 2}",
+            "{A__c: 1} ++ vars.more",
+            "[{A__c: 1}, vars.more]",
+            "flatten(payload map { A__c: 1 })",
+            "",
+            "{A__c: 1",
+        ] {
+            assert_eq!(keys(script), None, "{script}");
+        }
+    }
+
+    #[test]
+    fn offsets_point_at_keys() {
+        let script = "---\n{ \"Tier__c\": 1,\n  Level__c: 2 }";
+        for (key, at) in output_object_keys(script).unwrap() {
+            assert_eq!(&script[at..at + key.len()], key);
+        }
+    }
+
+    #[test]
+    fn field_names() {
+        for name in ["Tier__c", "ns__Tier__c", "A1_b__c", "X__C"] {
+            assert!(is_custom_field_name(name), "{name}");
+        }
+        for name in [
+            "__c",
+            "Tier_c",
+            "a__b__c__c",
+            "_x__c",
+            "x___c",
+            "Tier__r",
+            "1a__c",
+        ] {
+            assert!(!is_custom_field_name(name), "{name}");
+        }
+        assert!(is_standard_field_name("AccountId"));
+        assert!(!is_standard_field_name("accountId"));
+        assert!(!is_standard_field_name("Account__r"));
+    }
+}
