@@ -8,8 +8,10 @@
 //! severity is not its rule's default (a tiered rule, an `intguard.toml`
 //! override) points at a descriptor of its own for that severity,
 //! `<rule>/<severity>` (`IG302/high`), listed after the rules; diagnostics become tool execution
-//! notifications. The types below are the subset of the schema we emit, with
-//! the schema's property names; their field order is the output's key order.
+//! notifications; the run's `properties` count the findings not listed,
+//! `suppressed` and `baselined`, as the other formats do. The types below
+//! are the subset of the schema we emit, with the schema's property names;
+//! their field order is the output's key order.
 //!
 //! Paths: a relative path is a URI relative to `%SRCROOT%`, the scan's working
 //! directory, which `run.originalUriBaseIds` and the invocation's
@@ -57,6 +59,18 @@ struct Run<'a> {
     original_uri_base_ids: BTreeMap<&'static str, BaseUri>,
     results: Vec<SarifResult>,
     invocations: Vec<Invocation>,
+    properties: RunProperties,
+}
+
+/// What the run found but does not list as results, counted as the other
+/// formats count it: a log of no results says whether that is because
+/// nothing was found or because everything was known.
+#[derive(Serialize)]
+struct RunProperties {
+    /// Findings hidden by inline `intguard-ignore` comments.
+    suppressed: usize,
+    /// Findings hidden because their fingerprint is in the baseline.
+    baselined: usize,
 }
 
 #[derive(Serialize)]
@@ -292,6 +306,10 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
                     .chain(left_out)
                     .collect(),
             }],
+            properties: RunProperties {
+                suppressed: report.summary.suppressed,
+                baselined: report.summary.baselined,
+            },
         }],
     };
     serde_json::to_writer_pretty(&mut *out, &log)?;

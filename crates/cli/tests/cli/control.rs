@@ -88,6 +88,24 @@ fn baseline_round_trip_reports_only_new_findings() {
         "{}",
         text.stdout
     );
+    // SARIF too: a log of no results says they are known, not absent.
+    let sarif = run_cmd(
+        intguard()
+            .arg("scan")
+            .arg(&repo)
+            .arg("--baseline")
+            .arg(&baseline)
+            .args(["--format", "sarif"]),
+    );
+    sarif.expect_code(0);
+    let log: Value = serde_json::from_str(&sarif.stdout).unwrap();
+    let run = &log["runs"][0];
+    assert_eq!(run["results"].as_array().map(Vec::len), Some(0));
+    assert_eq!(run["properties"]["baselined"].as_u64(), Some(n as u64));
+    assert_eq!(
+        run["properties"]["suppressed"],
+        report["summary"]["suppressed"]
+    );
 
     // A new problem in a copied app: only that one is reported, exit 1.
     write(
