@@ -193,6 +193,11 @@ pub fn report(outcome: &ScanOutcome, args: &ReportArgs, config: &Config) -> i32 
         failed,
     };
     let working_directory = std::env::current_dir().ok();
+    // The git work tree it lies in: SARIF's relative URIs count from its
+    // top, as GitHub code scanning reads them.
+    let source_root = working_directory
+        .as_deref()
+        .and_then(|dir| dir.ancestors().find(|d| d.join(".git").exists()));
     let report = Report {
         tool_name: "intguard",
         tool_version: env!("CARGO_PKG_VERSION"),
@@ -201,6 +206,7 @@ pub fn report(outcome: &ScanOutcome, args: &ReportArgs, config: &Config) -> i32 
         rules: &outcome.rules,
         summary: &summary,
         working_directory: working_directory.as_deref(),
+        source_root,
     };
     let format = match args.format {
         FormatArg::Text => Format::Text,

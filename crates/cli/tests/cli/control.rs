@@ -1226,7 +1226,8 @@ const PROD_YAML: &str = "orders-sapi/src/main/resources/properties/prod.yaml";
 /// by `scan .` did not cover the hook's scan. In a git work tree, the path
 /// is now fingerprinted relative to its top, as `scan .` there does; and
 /// `prod.yaml` given in its own folder is reported as `prod.yaml`, not at
-/// its absolute path (nor a `file:///` URI in SARIF).
+/// its absolute path (nor a `file:///` URI in SARIF, whose URIs count from
+/// the work tree's top).
 #[test]
 fn a_path_inside_an_app_has_the_fingerprint_of_scan_dot_from_any_working_directory() {
     let (_tmp, repo) = copy_example("");
@@ -1292,12 +1293,17 @@ fn a_path_inside_an_app_has_the_fingerprint_of_scan_dot_from_any_working_directo
         "--fail-on",
         "none",
     ]));
+    // SARIF's URIs count from the work tree's top, as GitHub reads them.
     let sarif = run.json();
     for r in sarif["runs"][0]["results"].as_array().unwrap() {
         let artifact = &r["locations"][0]["physicalLocation"]["artifactLocation"];
-        assert_eq!(artifact["uri"], "prod.yaml", "{r:#}");
+        assert_eq!(artifact["uri"], PROD_YAML, "{r:#}");
         assert_eq!(artifact["uriBaseId"], "%SRCROOT%", "{r:#}");
     }
+    assert_eq!(
+        sarif["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"],
+        format!("file://{}/", repo.canonicalize().unwrap().display())
+    );
 }
 
 /// Outside a git work tree there is no repository root to go by: a path
