@@ -1704,3 +1704,53 @@ fn an_inline_ignore_of_a_grouped_finding_does_not_hide_what_joins_the_group() {
     );
     assert_eq!(report["summary"]["suppressed"], 0, "{report:#}");
 }
+
+/// A pre-commit hook or CI step that names the repository's config
+/// (`--config intguard.toml`) and a subfolder or a file in it: the config's
+/// `[paths] ignore` globs were taken relative to the scan root (the app
+/// read for the file), so what the config keeps out, and the same scan
+/// without `--config` keeps out, was audited and failed the hook. They are
+/// relative to the config's folder for the roots inside it, found or given.
+#[test]
+fn a_config_given_by_flag_ignores_what_the_same_config_found_ignores() {
+    let (tmp, repo) = copy_example("");
+    // In git, as a pre-commit hook runs: the config at the top is found.
+    git(&repo, &["init", "-q"]);
+    write(
+        &repo,
+        "intguard.toml",
+        "[paths]\nignore = [\"legacy-sync/src/main/resources/**\"]\n",
+    );
+    let prod = "legacy-sync/src/main/resources/mule.prod.properties";
+    let scan = |args: &[&str]| -> Value {
+        let run = run_cmd(
+            intguard()
+                .current_dir(&repo)
+                .arg("scan")
+                .args(args)
+                .args(["--format", "json"]),
+        );
+        run.expect_no_panic();
+        run.json()
+    };
+    let in_resources = |report: &Value| -> Vec<String> {
+        findings(report)
+            .iter()
+            .map(|f| f["path"].as_str().unwrap().to_string())
+            .filter(|p| p.contains("src/main/resources"))
+            .collect()
+    };
+    for args in [
+        vec![prod],
+        vec!["--config", "intguard.toml", prod],
+        vec!["legacy-sync"],
+        vec!["--config", "intguard.toml", "legacy-sync"],
+    ] {
+        let report = scan(&args);
+        assert!(in_resources(&report).is_empty(), "{args:?}: {report:#}");
+    }
+    // Without the config, the file has findings.
+    let empty = write(tmp.path(), "empty.toml", "");
+    let report = scan(&["--config", empty.to_str().unwrap(), prod]);
+    assert!(!in_resources(&report).is_empty(), "{report:#}");
+}
