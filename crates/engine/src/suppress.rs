@@ -59,22 +59,32 @@ pub fn diagnostics(
     for s in suppressions {
         let (line, col) = (s.location.line, s.location.column);
         if !has_reason(s) {
-            // The example names the comment's own rules.
-            let rules = if s.rules.is_empty() {
+            // The example names the comment's own rules. Without the colon,
+            // the reason's words were read as rules (`intguard-ignore IG109
+            // - behind the LB`): they are left out of the example, and not
+            // each reported as an unknown rule.
+            let named: Vec<&str> = s
+                .rules
+                .iter()
+                .map(String::as_str)
+                .filter(|r| known(r))
+                .collect();
+            let rules = if named.is_empty() {
                 "IG102".to_string()
             } else {
-                s.rules.join(", ")
+                named.join(", ")
             };
             out.push(
                 Diagnostic::warning(
                     "suppression-without-reason",
                     s.location.path.clone(),
                     format!(
-                        "intguard-ignore needs a reason (`intguard-ignore {rules}: why this is acceptable`); this one is not applied"
+                        "intguard-ignore needs a reason after a colon (`intguard-ignore {rules}: why this is acceptable`); this one is not applied"
                     ),
                 )
                 .at(line, col),
             );
+            continue;
         }
         for r in s.rules.iter().filter(|r| !known(r)) {
             out.push(
@@ -221,6 +231,24 @@ mod tests {
         let d = diagnostics(&[ok], |r| r == "IG109");
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].code, "suppression-unknown-rule");
+    }
+
+    /// `<!-- intguard-ignore IG109 - behind the LB -->`: the reason's words
+    /// were read as rules, and each was reported as an unknown rule beside
+    /// the missing reason, whose example repeated them. One warning now,
+    /// naming the real rule.
+    #[test]
+    fn a_reason_without_its_colon_is_one_warning_naming_the_known_rules() {
+        let s = suppression(8, 11, &["IG109", "-", "behind", "the", "LB"], None);
+        let d = diagnostics(&[s], |r| r == "IG109");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].code, "suppression-without-reason");
+        assert!(
+            d[0].message
+                .contains("(`intguard-ignore IG109: why this is acceptable`)"),
+            "{}",
+            d[0].message
+        );
     }
 
     /// The readers and the engine together: a comment above an XML element
