@@ -43,16 +43,40 @@ impl Baseline {
     pub fn load(path: &Path) -> Result<Baseline, String> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?;
-        let baseline: Baseline = serde_json::from_str(&text)
-            .map_err(|e| format!("invalid baseline {}: {e}", path.display()))?;
-        if baseline.version != VERSION {
+        Baseline::parse(&text).map_err(|e| format!("invalid baseline {}: {e}", path.display()))
+    }
+
+    /// A baseline's text. The version is checked before the entries, so a
+    /// later version's file is refused for its version, not for the shape
+    /// of its entries; and a file that is an intguard report, or JSON of
+    /// another shape, is named for what it is rather than by the JSON
+    /// parser's view of the first field that does not fit.
+    fn parse(text: &str) -> Result<Baseline, String> {
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        let field = |name: &str| value.as_object().and_then(|o| o.get(name));
+        let written_by = "write one with `intguard scan <paths> --write-baseline FILE`";
+        if field("runs").is_some() {
+            return Err(format!("this is a SARIF log, not a baseline; {written_by}"));
+        }
+        if field("tool").is_some() && field("summary").is_some() {
             return Err(format!(
-                "baseline {} has version {}, this intguard reads version {VERSION}",
-                path.display(),
-                baseline.version
+                "this is an intguard JSON report, not a baseline; {written_by}"
             ));
         }
-        Ok(baseline)
+        match field("version") {
+            Some(v) if v.as_u64() == Some(u64::from(VERSION)) => {}
+            Some(v) => {
+                return Err(format!(
+                    "version {v}, this intguard reads baselines of version {VERSION}"
+                ))
+            }
+            None => {
+                return Err(format!(
+                    "not an intguard baseline (no `version`: expected {{\"version\": {VERSION}, \"findings\": [...]}}); {written_by}"
+                ))
+            }
+        }
+        serde_json::from_value(value).map_err(|e| e.to_string())
     }
 
     pub fn save(&self, path: &Path) -> Result<(), String> {
@@ -77,6 +101,34 @@ impl Baseline {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_report_or_another_version_is_named_for_what_it_is() {
+        let ok = r#"{"version": 1, "findings": [{"fingerprint": "00aa", "rule": "IG102", "path": "a/dev.yaml"}]}"#;
+        assert_eq!(Baseline::parse(ok).unwrap().findings.len(), 1);
+        for (text, said) in [
+            // `--format json`'s report: its version is a string.
+            (
+                r#"{"version": "1.1", "tool": {"name": "intguard"}, "findings": [], "summary": {}}"#,
+                "intguard JSON report, not a baseline",
+            ),
+            (
+                r#"{"$schema": "x", "version": "2.1.0", "runs": []}"#,
+                "SARIF log, not a baseline",
+            ),
+            // A later version whose entries differ: refused for its version.
+            (
+                r#"{"version": 2, "findings": [{"id": "00aa"}]}"#,
+                "version 2, this intguard reads baselines of version 1",
+            ),
+            ("[]", "not an intguard baseline"),
+            ("{}", "not an intguard baseline"),
+        ] {
+            let e = Baseline::parse(text).unwrap_err();
+            assert!(e.contains(said), "{text}: {e}");
+        }
+        assert!(Baseline::parse("{ fingerprints").is_err());
+    }
 
     #[test]
     fn fingerprints_are_the_entries_fingerprints() {

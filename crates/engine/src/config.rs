@@ -48,9 +48,9 @@ pub struct Config {
     #[serde(skip)]
     pub source: Option<PathBuf>,
     /// Found in a folder above the scan roots (a pre-commit hook's paths
-    /// inside the repository whose top holds it): its folder, canonical,
-    /// which its `[paths] ignore` globs are relative to, as for a scan
-    /// from there.
+    /// inside the repository whose top holds it), or given with
+    /// `--config`: its folder, canonical, which its `[paths] ignore` globs
+    /// are relative to for the roots inside it, as for a scan from there.
     #[serde(skip)]
     pub found_above: Option<PathBuf>,
     /// The text read, to locate its values.
@@ -198,6 +198,19 @@ impl Config {
         config.source = Some(path.to_path_buf());
         config.text = text;
         config.validate()?;
+        Ok(config)
+    }
+
+    /// A config file given by name (`--config`): its `[paths] ignore` globs
+    /// are relative to its folder for the roots inside that folder, as when
+    /// it is found there (`--config intguard.toml` in a pre-commit hook
+    /// that names a file of a subfolder ignores what the hook without it
+    /// ignores); a root elsewhere takes them relative to itself.
+    pub fn given(path: &Path) -> Result<Config, ConfigError> {
+        let mut config = Config::load(path)?;
+        config.found_above = std::fs::canonicalize(path)
+            .ok()
+            .and_then(|p| p.parent().map(Path::to_path_buf));
         Ok(config)
     }
 

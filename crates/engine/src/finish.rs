@@ -95,6 +95,18 @@ pub(crate) fn finish(
     // Taken out in place: a partition into two new vectors held a second
     // copy of every finding for a moment.
     let mut suppressed = take_out(&mut findings, |f| suppress::hides(&by_file, f));
+    // Of the files whose findings are reported, naming only rules that ran.
+    let judged = suppressions.iter().filter(|s| {
+        in_focus(&focus, &s.location.path)
+            && (s.rules.is_empty()
+                || s.rules.iter().any(|r| {
+                    intguard_rules::find_rule(r).is_some_and(|rule| {
+                        let m = rule.meta();
+                        !config.is_disabled(m.id, m.name)
+                    })
+                }))
+    });
+    diagnostics.extend(suppress::unused(judged, &suppressed));
     let mut baselined = match &options.baseline {
         Some(b) => {
             let known = b.fingerprints();

@@ -59,22 +59,32 @@ pub fn diagnostics(
     for s in suppressions {
         let (line, col) = (s.location.line, s.location.column);
         if !has_reason(s) {
-            // The example names the comment's own rules.
-            let rules = if s.rules.is_empty() {
+            // The example names the comment's own rules. Without the colon,
+            // the reason's words were read as rules (`intguard-ignore IG109
+            // - behind the LB`): they are left out of the example, and not
+            // each reported as an unknown rule.
+            let named: Vec<&str> = s
+                .rules
+                .iter()
+                .map(String::as_str)
+                .filter(|r| known(r))
+                .collect();
+            let rules = if named.is_empty() {
                 "IG102".to_string()
             } else {
-                s.rules.join(", ")
+                named.join(", ")
             };
             out.push(
                 Diagnostic::warning(
                     "suppression-without-reason",
                     s.location.path.clone(),
                     format!(
-                        "intguard-ignore needs a reason (`intguard-ignore {rules}: why this is acceptable`); this one is not applied"
+                        "intguard-ignore needs a reason after a colon (`intguard-ignore {rules}: why this is acceptable`); this one is not applied"
                     ),
                 )
                 .at(line, col),
             );
+            continue;
         }
         for r in s.rules.iter().filter(|r| !known(r)) {
             out.push(
@@ -86,6 +96,57 @@ pub fn diagnostics(
                 .at(line, col),
             );
         }
+    }
+    out
+}
+
+/// Warnings for suppressions that hide nothing: a comment with a reason
+/// whose lines hold no finding of the rules it names (the problem was fixed,
+/// the comment is above the wrong element, or it covers only some of the
+/// elements a grouped finding stands for). Left in place, it would silence
+/// whatever is found there later. `suppressions`: those to judge (of the
+/// files whose findings are reported, naming a rule that ran); `hidden`:
+/// the findings the suppressions hid.
+pub fn unused<'a>(
+    suppressions: impl IntoIterator<Item = &'a InlineSuppression>,
+    hidden: &[Finding],
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for s in suppressions {
+        if !has_reason(s) {
+            // Already reported as not applied.
+            continue;
+        }
+        let used = hidden.iter().any(|f| {
+            covers(s, f)
+                || f.also_at
+                    .iter()
+                    .any(|l| covers_place(s, f, &l.path, l.line))
+        });
+        if used {
+            continue;
+        }
+        let named = if s.rules.is_empty() {
+            "intguard-ignore".to_string()
+        } else {
+            format!("intguard-ignore {}", s.rules.join(", "))
+        };
+        let until = s.covers_until_line.max(s.location.line);
+        let lines = if until > s.location.line {
+            format!("lines {} to {until}", s.location.line)
+        } else {
+            format!("line {}", s.location.line)
+        };
+        out.push(
+            Diagnostic::warning(
+                "suppression-unused",
+                s.location.path.clone(),
+                format!(
+                    "{named} hides no finding on {lines}: remove it, or it will silence what is found there later"
+                ),
+            )
+            .at(s.location.line, s.location.column),
+        );
     }
     out
 }
@@ -172,6 +233,24 @@ mod tests {
         assert_eq!(d[0].code, "suppression-unknown-rule");
     }
 
+    /// `<!-- intguard-ignore IG109 - behind the LB -->`: the reason's words
+    /// were read as rules, and each was reported as an unknown rule beside
+    /// the missing reason, whose example repeated them. One warning now,
+    /// naming the real rule.
+    #[test]
+    fn a_reason_without_its_colon_is_one_warning_naming_the_known_rules() {
+        let s = suppression(8, 11, &["IG109", "-", "behind", "the", "LB"], None);
+        let d = diagnostics(&[s], |r| r == "IG109");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].code, "suppression-without-reason");
+        assert!(
+            d[0].message
+                .contains("(`intguard-ignore IG109: why this is acceptable`)"),
+            "{}",
+            d[0].message
+        );
+    }
+
     /// The readers and the engine together: a comment above an XML element
     /// silences the finding on its child, and only there.
     #[test]
@@ -214,5 +293,57 @@ mod tests {
             .diagnostics
             .iter()
             .any(|d| d.code == "suppression-without-reason" && d.line == Some(8)));
+    }
+
+    /// A suppression that hides nothing is said, at the comment; one that
+    /// hides a finding, one without a reason (reported as not applied) and
+    /// one naming only a rule that did not run are not.
+    #[test]
+    fn scan_reports_suppressions_that_hide_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = dir.path().join("app");
+        std::fs::create_dir_all(app.join("src/main/mule")).unwrap();
+        std::fs::write(app.join("mule-artifact.json"), "{}").unwrap();
+        let xml = r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+      xmlns:http="http://www.mulesoft.org/schema/mule/http">
+  <!-- intguard-ignore IG109: internal health check -->
+  <http:listener-config name="Health">
+    <http:listener-connection host="0.0.0.0" port="8081" />
+  </http:listener-config>
+  <!-- intguard-ignore IG102: left from a fixed password -->
+  <http:listener-config name="Api">
+    <http:listener-connection host="0.0.0.0" port="8083" />
+  </http:listener-config>
+  <!-- intguard-ignore IG102 -->
+  <flow name="f"/>
+  <!-- intguard-ignore IG206: the rule is disabled -->
+  <flow name="g"/>
+</mule>
+"#;
+        std::fs::write(app.join("src/main/mule/global.xml"), xml).unwrap();
+        let mut config = crate::Config::default();
+        config.rules.disable = vec!["IG206".to_string()];
+        let outcome = crate::scan(&crate::ScanOptions {
+            paths: vec![dir.path().to_path_buf()],
+            config,
+            threads: 1,
+            ..Default::default()
+        });
+        let unused: Vec<&Diagnostic> = outcome
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "suppression-unused")
+            .collect();
+        assert_eq!(unused.len(), 1, "{unused:?}");
+        assert_eq!((unused[0].line, unused[0].column), (Some(8), Some(3)));
+        assert!(
+            unused[0]
+                .message
+                .starts_with("intguard-ignore IG102 hides no finding on lines 8 to 11: "),
+            "{}",
+            unused[0].message
+        );
+        assert_eq!(outcome.suppressed.len(), 1);
     }
 }

@@ -591,11 +591,11 @@ fn walk_tree(root: &Path, tree: &Tree<'_>, with_ignore_files: bool) -> Vec<PathB
             return true;
         }
         let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-        if is_dir {
-            if let Some(name) = entry.file_name().to_str() {
-                if SKIPPED_DIRS.contains(&name) {
-                    return false;
-                }
+        if let Some(name) = entry.file_name().to_str() {
+            // `.git` is git's whether a folder or, in a worktree or a
+            // submodule, the file naming where the folder is.
+            if (is_dir || name == ".git") && SKIPPED_DIRS.contains(&name) {
+                return false;
             }
         }
         let ignored = ignores

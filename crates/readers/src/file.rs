@@ -705,6 +705,16 @@ fn read_text_facts(
         });
     }
     out.suppressions = suppressions;
+    for at in scanned.ignores_in_values {
+        out.diagnostics.push(
+            Diagnostic::warning(
+                "suppression-in-value",
+                display,
+                "intguard-ignore written after a value in a .properties file is part of the value (Java reads `#` and `!` as a comment only at the start of a line), so it suppresses nothing: put it on a line of its own above the entry",
+            )
+            .at(at.line, at.column),
+        );
+    }
     facts.assignments.extend(role.script_variables);
     let pem_like = PEM_EXTENSIONS.contains(&ext) || text.trim_start().starts_with("-----BEGIN");
     if !facts.private_keys.is_empty() && pem_like {

@@ -8,16 +8,19 @@
 //! severity is not its rule's default (a tiered rule, an `intguard.toml`
 //! override) points at a descriptor of its own for that severity,
 //! `<rule>/<severity>` (`IG302/high`), listed after the rules; diagnostics become tool execution
-//! notifications. The types below are the subset of the schema we emit, with
-//! the schema's property names; their field order is the output's key order.
+//! notifications; the run's `properties` count the findings not listed,
+//! `suppressed` and `baselined`, as the other formats do. The types below
+//! are the subset of the schema we emit, with the schema's property names;
+//! their field order is the output's key order.
 //!
-//! Paths: a relative path is a URI relative to `%SRCROOT%`, the scan's working
-//! directory, which `run.originalUriBaseIds` and the invocation's
-//! `workingDirectory` name when the caller knows it (GitHub reads relative
-//! URIs against the repository root, and converts absolute `file:` URIs with
-//! the working directory). An absolute path, or one that climbs out of the
-//! working directory, is an absolute `file:` URI with no base id: SARIF
-//! allows a base id only on a relative reference.
+//! Paths: a relative path is a URI relative to `%SRCROOT%`, which
+//! `run.originalUriBaseIds` names when the caller knows it: the top of the
+//! repository the scan's working directory lies in, else that directory
+//! (GitHub reads relative URIs against the repository root, so a scan run
+//! in a subfolder still places its alerts; it converts absolute `file:` URIs
+//! with the invocation's `workingDirectory`). An absolute path, or one that
+//! climbs out of the source root, is an absolute `file:` URI with no base
+//! id: SARIF allows a base id only on a relative reference.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -57,6 +60,18 @@ struct Run<'a> {
     original_uri_base_ids: BTreeMap<&'static str, BaseUri>,
     results: Vec<SarifResult>,
     invocations: Vec<Invocation>,
+    properties: RunProperties,
+}
+
+/// What the run found but does not list as results, counted as the other
+/// formats count it: a log of no results says whether that is because
+/// nothing was found or because everything was known.
+#[derive(Serialize)]
+struct RunProperties {
+    /// Findings hidden by inline `intguard-ignore` comments.
+    suppressed: usize,
+    /// Findings hidden because their fingerprint is in the baseline.
+    baselined: usize,
 }
 
 #[derive(Serialize)]
@@ -250,7 +265,7 @@ pub fn render(report: &Report) -> String {
 /// [`render`] into `out` as it is serialized: a log of thousands of results
 /// is not held in memory a second time as text.
 pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let artifacts = Artifacts::new(report.working_directory);
+    let artifacts = Artifacts::new(report.working_directory, report.source_root);
     let mut rules = Rules::new(report.rules);
     let (kept, left_out) = within_result_limit(report.findings);
     let results = kept
@@ -261,7 +276,7 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
         })
         .collect();
     let rules = rules.list;
-    let root = artifacts.root_uri();
+    let working_directory = artifacts.working_directory_uri();
 
     let log = Log {
         schema: SARIF_SCHEMA,
@@ -284,7 +299,7 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
             results,
             invocations: vec![Invocation {
                 execution_successful: true,
-                working_directory: root,
+                working_directory,
                 tool_execution_notifications: report
                     .diagnostics
                     .iter()
@@ -292,6 +307,10 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
                     .chain(left_out)
                     .collect(),
             }],
+            properties: RunProperties {
+                suppressed: report.summary.suppressed,
+                baselined: report.summary.baselined,
+            },
         }],
     };
     serde_json::to_writer_pretty(&mut *out, &log)?;
@@ -550,37 +569,69 @@ fn physical(
     }
 }
 
-/// The report's paths as artifact locations, against the working directory.
+/// The report's paths as artifact locations, against the source root (the
+/// repository's top, else the working directory).
 struct Artifacts {
-    /// The working directory: absolute, `/`-separated, ending with `/`.
+    /// The source root: absolute, `/`-separated, ending with `/`.
     root: Option<String>,
+    /// The working directory the same way.
+    working: Option<String>,
+    /// The working directory relative to the source root (`mule/`), `""`
+    /// when they are the same: the report's relative paths count from the
+    /// working directory.
+    prefix: String,
+}
+
+/// An absolute folder, `/`-separated and ending with `/`; `None` for a
+/// relative one.
+fn folder(dir: &Path) -> Option<String> {
+    let mut dir = dir.to_string_lossy().replace('\\', "/");
+    if !dir.ends_with('/') {
+        dir.push('/');
+    }
+    is_absolute(&dir).then_some(dir)
 }
 
 impl Artifacts {
-    fn new(working_directory: Option<&Path>) -> Self {
-        let root = working_directory
-            .map(|d| {
-                let mut dir = d.to_string_lossy().replace('\\', "/");
-                if !dir.ends_with('/') {
-                    dir.push('/');
-                }
-                dir
-            })
-            .filter(|d| is_absolute(d));
-        Artifacts { root }
+    fn new(working_directory: Option<&Path>, source_root: Option<&Path>) -> Self {
+        let working = working_directory.and_then(folder);
+        let top = source_root.and_then(folder);
+        let prefix = match (&working, &top) {
+            (Some(w), Some(t)) => w.strip_prefix(t.as_str()).map(str::to_string),
+            _ => None,
+        };
+        match prefix {
+            Some(prefix) => Artifacts {
+                root: top,
+                working,
+                prefix,
+            },
+            // No repository, or one the working directory is not in.
+            None => Artifacts {
+                root: working.clone(),
+                working,
+                prefix: String::new(),
+            },
+        }
     }
 
-    /// The working directory's `file:` URI, for `originalUriBaseIds` and the
-    /// invocation.
+    /// The source root's `file:` URI, for `originalUriBaseIds`.
     fn root_uri(&self) -> Option<BaseUri> {
         self.root.as_deref().map(|root| BaseUri {
             uri: absolute_uri(root),
         })
     }
 
+    /// The working directory's `file:` URI, for the invocation.
+    fn working_directory_uri(&self) -> Option<BaseUri> {
+        self.working.as_deref().map(|dir| BaseUri {
+            uri: absolute_uri(dir),
+        })
+    }
+
     /// Relative paths stay relative (`/`-separated, percent-encoded) to
     /// [`SRCROOT`]; absolute ones, and relative ones that climb out of the
-    /// working directory when it is known, become `file:` URIs; org records
+    /// source root when it is known, become `file:` URIs; org records
     /// (`org://<org id>/<Object>/<Id>`) stay org URIs.
     fn location(&self, path: &str) -> ArtifactLocation {
         if let Some(record) = path.strip_prefix("org://") {
@@ -600,15 +651,25 @@ impl Artifacts {
         while let Some(rest) = rel.strip_prefix("./") {
             rel = rest;
         }
+        let rel = format!("{}{rel}", self.prefix);
+        let relative = |rel: &str| ArtifactLocation {
+            uri: encode(rel),
+            uri_base_id: Some(SRCROOT),
+        };
         match &self.root {
-            Some(root) if rel.split('/').any(|segment| segment == "..") => ArtifactLocation {
-                uri: absolute_uri(&without_dot_segments(&format!("{root}{rel}"))),
-                uri_base_id: None,
-            },
-            _ => ArtifactLocation {
-                uri: encode(rel),
-                uri_base_id: Some(SRCROOT),
-            },
+            Some(root) if rel.split('/').any(|segment| segment == "..") => {
+                let absolute = without_dot_segments(&format!("{root}{rel}"));
+                match absolute.strip_prefix(root.as_str()) {
+                    // Climbs back into the source root (`../orders` from
+                    // one of its subfolders).
+                    Some(inside) if !self.prefix.is_empty() => relative(inside),
+                    _ => ArtifactLocation {
+                        uri: absolute_uri(&absolute),
+                        uri_base_id: None,
+                    },
+                }
+            }
+            _ => relative(&rel),
         }
     }
 }
@@ -655,7 +716,7 @@ fn without_dot_segments(path: &str) -> String {
 /// The artifact URI of a path, with no working directory known: what a
 /// result's `artifactLocation.uri` holds.
 pub fn uri(path: &str) -> String {
-    Artifacts { root: None }.location(path).uri
+    Artifacts::new(None, None).location(path).uri
 }
 
 fn encode(path: &str) -> String {
@@ -699,7 +760,7 @@ mod tests {
 
     /// (uri, uriBaseId) of a path against a working directory.
     fn against(root: Option<&str>, path: &str) -> (String, Option<&'static str>) {
-        let a = Artifacts::new(root.map(Path::new)).location(path);
+        let a = Artifacts::new(root.map(Path::new), None).location(path);
         (a.uri, a.uri_base_id)
     }
 
@@ -734,12 +795,50 @@ mod tests {
             ("../x.xml".into(), Some(SRCROOT))
         );
         // A relative "working directory" names nothing.
-        assert_eq!(Artifacts::new(Some(Path::new("acme"))).root, None);
+        assert_eq!(Artifacts::new(Some(Path::new("acme")), None).root, None);
         assert_eq!(
-            Artifacts::new(root.map(Path::new))
+            Artifacts::new(root.map(Path::new), None)
                 .root_uri()
                 .map(|b| b.uri),
             Some("file:///work/acme/".to_string())
+        );
+    }
+
+    /// Run in a subfolder of a repository: relative to the repository's
+    /// top, as GitHub reads them; the invocation still names where it ran.
+    #[test]
+    fn relative_uris_count_from_the_repository_top() {
+        let a = Artifacts::new(
+            Some(Path::new("/work/acme/mule")),
+            Some(Path::new("/work/acme")),
+        );
+        let at = |path: &str| {
+            let l = a.location(path);
+            (l.uri, l.uri_base_id)
+        };
+        assert_eq!(
+            at("./orders/x.xml"),
+            ("mule/orders/x.xml".into(), Some(SRCROOT))
+        );
+        assert_eq!(
+            at("../salesforce/a.xml"),
+            ("salesforce/a.xml".into(), Some(SRCROOT))
+        );
+        assert_eq!(at("../../x.xml"), ("file:///work/x.xml".into(), None));
+        assert_eq!(
+            a.root_uri().map(|b| b.uri),
+            Some("file:///work/acme/".into())
+        );
+        assert_eq!(
+            a.working_directory_uri().map(|b| b.uri),
+            Some("file:///work/acme/mule/".into())
+        );
+        // A source root the working directory is not in names nothing.
+        let a = Artifacts::new(Some(Path::new("/work/acme")), Some(Path::new("/srv/repo")));
+        assert_eq!(a.location("x.xml").uri, "x.xml");
+        assert_eq!(
+            a.root_uri().map(|b| b.uri),
+            Some("file:///work/acme/".into())
         );
     }
 

@@ -27,7 +27,7 @@ pub fn paths_and_config(
         return Err(format!("{}: no such file or folder", p.display()));
     }
     let config = match config {
-        Some(path) => Config::load(path),
+        Some(path) => Config::given(path),
         None => Config::discover(&paths),
     }
     .map_err(|e| e.to_string())?;

@@ -88,6 +88,24 @@ fn baseline_round_trip_reports_only_new_findings() {
         "{}",
         text.stdout
     );
+    // SARIF too: a log of no results says they are known, not absent.
+    let sarif = run_cmd(
+        intguard()
+            .arg("scan")
+            .arg(&repo)
+            .arg("--baseline")
+            .arg(&baseline)
+            .args(["--format", "sarif"]),
+    );
+    sarif.expect_code(0);
+    let log: Value = serde_json::from_str(&sarif.stdout).unwrap();
+    let run = &log["runs"][0];
+    assert_eq!(run["results"].as_array().map(Vec::len), Some(0));
+    assert_eq!(run["properties"]["baselined"].as_u64(), Some(n as u64));
+    assert_eq!(
+        run["properties"]["suppressed"],
+        report["summary"]["suppressed"]
+    );
 
     // A new problem in a copied app: only that one is reported, exit 1.
     write(
@@ -167,11 +185,12 @@ fn reports_written_into_the_scanned_folder_are_not_audited() {
         .map(|d| d["path"].as_str().unwrap())
         .collect();
     skipped.sort();
+    // The baseline the gate reads is skipped without a word: a warning on
+    // every run of the recipe said nothing (the others are said).
     assert_eq!(
         skipped,
         [
             "./comment.md",
-            "./intguard-baseline.json",
             "./intguard.html",
             "./intguard.sarif",
             "./report-colour.txt",
@@ -185,6 +204,12 @@ fn reports_written_into_the_scanned_folder_are_not_audited() {
     let (_other, clean) = copy_example("");
     let (_, plain) = scan_json(&clean, &[]);
     let all = in_repo(&["scan", ".", "--format", "json"]).json();
+    assert!(
+        diagnostics(&all)
+            .iter()
+            .any(|d| d["code"] == "intguard-report" && d["path"] == "./intguard-baseline.json"),
+        "a baseline no --baseline names is said: {all:#}"
+    );
     assert_eq!(fingerprints(&all), fingerprints(&plain));
     assert_eq!(all["summary"]["files"], plain["summary"]["files"]);
     assert_eq!(all["summary"]["bytes"], plain["summary"]["bytes"]);
@@ -1208,7 +1233,8 @@ const PROD_YAML: &str = "orders-sapi/src/main/resources/properties/prod.yaml";
 /// by `scan .` did not cover the hook's scan. In a git work tree, the path
 /// is now fingerprinted relative to its top, as `scan .` there does; and
 /// `prod.yaml` given in its own folder is reported as `prod.yaml`, not at
-/// its absolute path (nor a `file:///` URI in SARIF).
+/// its absolute path (nor a `file:///` URI in SARIF, whose URIs count from
+/// the work tree's top).
 #[test]
 fn a_path_inside_an_app_has_the_fingerprint_of_scan_dot_from_any_working_directory() {
     let (_tmp, repo) = copy_example("");
@@ -1274,12 +1300,17 @@ fn a_path_inside_an_app_has_the_fingerprint_of_scan_dot_from_any_working_directo
         "--fail-on",
         "none",
     ]));
+    // SARIF's URIs count from the work tree's top, as GitHub reads them.
     let sarif = run.json();
     for r in sarif["runs"][0]["results"].as_array().unwrap() {
         let artifact = &r["locations"][0]["physicalLocation"]["artifactLocation"];
-        assert_eq!(artifact["uri"], "prod.yaml", "{r:#}");
+        assert_eq!(artifact["uri"], PROD_YAML, "{r:#}");
         assert_eq!(artifact["uriBaseId"], "%SRCROOT%", "{r:#}");
     }
+    assert_eq!(
+        sarif["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"],
+        format!("file://{}/", repo.canonicalize().unwrap().display())
+    );
 }
 
 /// Outside a git work tree there is no repository root to go by: a path
@@ -1679,4 +1710,54 @@ fn an_inline_ignore_of_a_grouped_finding_does_not_hide_what_joins_the_group() {
         "{report:#}"
     );
     assert_eq!(report["summary"]["suppressed"], 0, "{report:#}");
+}
+
+/// A pre-commit hook or CI step that names the repository's config
+/// (`--config intguard.toml`) and a subfolder or a file in it: the config's
+/// `[paths] ignore` globs were taken relative to the scan root (the app
+/// read for the file), so what the config keeps out, and the same scan
+/// without `--config` keeps out, was audited and failed the hook. They are
+/// relative to the config's folder for the roots inside it, found or given.
+#[test]
+fn a_config_given_by_flag_ignores_what_the_same_config_found_ignores() {
+    let (tmp, repo) = copy_example("");
+    // In git, as a pre-commit hook runs: the config at the top is found.
+    git(&repo, &["init", "-q"]);
+    write(
+        &repo,
+        "intguard.toml",
+        "[paths]\nignore = [\"legacy-sync/src/main/resources/**\"]\n",
+    );
+    let prod = "legacy-sync/src/main/resources/mule.prod.properties";
+    let scan = |args: &[&str]| -> Value {
+        let run = run_cmd(
+            intguard()
+                .current_dir(&repo)
+                .arg("scan")
+                .args(args)
+                .args(["--format", "json"]),
+        );
+        run.expect_no_panic();
+        run.json()
+    };
+    let in_resources = |report: &Value| -> Vec<String> {
+        findings(report)
+            .iter()
+            .map(|f| f["path"].as_str().unwrap().to_string())
+            .filter(|p| p.contains("src/main/resources"))
+            .collect()
+    };
+    for args in [
+        vec![prod],
+        vec!["--config", "intguard.toml", prod],
+        vec!["legacy-sync"],
+        vec!["--config", "intguard.toml", "legacy-sync"],
+    ] {
+        let report = scan(&args);
+        assert!(in_resources(&report).is_empty(), "{args:?}: {report:#}");
+    }
+    // Without the config, the file has findings.
+    let empty = write(tmp.path(), "empty.toml", "");
+    let report = scan(&["--config", empty.to_str().unwrap(), prod]);
+    assert!(!in_resources(&report).is_empty(), "{report:#}");
 }

@@ -591,6 +591,58 @@ fn sarif_uris_resolve_against_the_working_directory() {
     );
 }
 
+/// A CI job that runs in a subfolder of the repository (`working-directory:
+/// mule`): GitHub reads relative URIs against the repository's root, so they
+/// count from the git work tree's top, which `%SRCROOT%` names; they counted
+/// from the subfolder, and every alert landed on a file that does not exist.
+#[test]
+fn sarif_uris_count_from_the_repository_top_when_run_in_a_subfolder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let top = tmp.path().canonicalize().unwrap();
+    git(&top, &["init", "-q"]);
+    let with_token = example_app("customers-papi").join("README.md");
+    for file in ["mule/orders/README.md", "salesforce/notes.md"] {
+        let file = top.join(file);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::copy(&with_token, file).unwrap();
+    }
+    let run = run_cmd(intguard().current_dir(top.join("mule")).args([
+        "scan",
+        ".",
+        "../salesforce",
+        "--format",
+        "sarif",
+    ]));
+    let sarif = run.json();
+    let run0 = &sarif["runs"][0];
+    let base = format!("file://{}/", top.display());
+    assert_eq!(
+        run0["originalUriBaseIds"]["%SRCROOT%"]["uri"],
+        base.as_str()
+    );
+    assert_eq!(
+        run0["invocations"][0]["workingDirectory"]["uri"],
+        format!("{base}mule/")
+    );
+    let uris: BTreeSet<(String, String)> = run0["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let artifact = &r["locations"][0]["physicalLocation"]["artifactLocation"];
+            (
+                artifact["uri"].as_str().unwrap().to_string(),
+                artifact["uriBaseId"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    let expected: BTreeSet<(String, String)> = ["mule/orders/README.md", "salesforce/notes.md"]
+        .into_iter()
+        .map(|u| (u.to_string(), "%SRCROOT%".to_string()))
+        .collect();
+    assert_eq!(uris, expected);
+}
+
 #[test]
 fn sarif_of_a_clean_app_still_lists_the_rules() {
     let run = run_cmd(

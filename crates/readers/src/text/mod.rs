@@ -263,6 +263,9 @@ pub(crate) fn scan(
 pub(crate) struct Scanned {
     pub facts: TextFileFacts,
     pub suppressions: Vec<InlineSuppression>,
+    /// `intguard-ignore` written after a `.properties` entry's value, where
+    /// it is part of the value and suppresses nothing.
+    pub ignores_in_values: Vec<Location>,
     /// A pom's: the literal values its Mule Maven plugin deployments set
     /// (a value the build fills in, `${encryption.key}`, names nothing of
     /// the deployed app), read with its other definitions.
@@ -497,14 +500,15 @@ pub(crate) fn scan_file(text: &str, path: &str, kind: TextKind) -> Scanned {
         }
     }
 
-    let suppressions = if seen & N_IGNORE != 0 {
+    let (suppressions, ignores_in_values) = if seen & N_IGNORE != 0 {
         suppressions(text, path, kind.comments, &mut loc)
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
     Scanned {
         facts,
         suppressions,
+        ignores_in_values,
         deployment_properties,
     }
 }

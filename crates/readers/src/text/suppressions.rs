@@ -70,17 +70,22 @@ fn continues_previous_line(text: &str, line_start: usize) -> bool {
     !is_comment(first)
 }
 
-/// Finds `intguard-ignore RULES: reason` comments.
+/// Finds `intguard-ignore RULES: reason` comments; and, in a `.properties`
+/// file, where the marker is written after an entry's value
+/// (`sf.password=x # intguard-ignore IG102: ...`), which Java reads as part
+/// of the value, not as a comment: nothing is suppressed there, and the
+/// caller says so.
 pub(super) fn suppressions(
     text: &str,
     _path: &str,
     comments: CommentSyntax,
     loc: &mut impl FnMut(usize) -> Location,
-) -> Vec<InlineSuppression> {
+) -> (Vec<InlineSuppression>, Vec<Location>) {
     const MARK: &str = "intguard-ignore";
     let xml = comments == CommentSyntax::Xml;
     let bytes = text.as_bytes();
     let mut out = Vec::new();
+    let mut in_values = Vec::new();
     for at in memmem::find_iter(bytes, MARK.as_bytes()) {
         let line_start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
         let before = &text[line_start..at];
@@ -124,6 +129,14 @@ pub(super) fn suppressions(
                 CommentSyntax::Xml | CommentSyntax::Hash => &[],
             };
             if !line_openers.iter().any(|m| t.starts_with(m)) {
+                // After an entry's key (`key=value # intguard-ignore ...`).
+                if comments == CommentSyntax::Properties
+                    && !t.is_empty()
+                    && before.contains('#')
+                    && !continues_previous_line(text, line_start)
+                {
+                    in_values.push(loc(at));
+                }
                 continue;
             }
             // In `.properties`, a line that continues the previous entry's
@@ -205,7 +218,7 @@ pub(super) fn suppressions(
             covers_until_line,
         });
     }
-    out
+    (out, in_values)
 }
 
 /// True when `line` (trimmed, the text before a comment on its line) ends

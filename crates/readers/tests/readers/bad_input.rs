@@ -527,3 +527,21 @@ fn a_connected_app_certificate_that_is_not_one_is_a_warning() {
     );
     assert!(inv.certificates.is_empty());
 }
+
+/// Found by testing as a user would: in a git worktree (`git worktree add`)
+/// or a submodule, `.git` is a file (`gitdir: ...`), not a folder, and was
+/// read and counted among the files scanned, so a worktree's scan counted
+/// one file more than its main checkout's. `.git` is git's, file or folder.
+#[test]
+fn a_git_link_file_is_not_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    app(root);
+    write(root, ".env", "SF_PASSWORD=DotEnvPw\n");
+    let before = read(root).stats.files;
+    write(root, ".git", "gitdir: /srv/repo/.git/worktrees/wt\n");
+    write(root, "vendor/lib/.git", "gitdir: ../../.git/modules/lib\n");
+    let inv = read(root);
+    assert_eq!(inv.stats.files, before);
+    assert!(!inv.text_files.iter().any(|f| f.path.ends_with(".git")));
+}

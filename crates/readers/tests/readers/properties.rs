@@ -299,6 +299,31 @@ fn suppressions_in_property_files() {
     );
 }
 
+/// Found by testing as a user would: `sf.token=... # intguard-ignore IG102:
+/// ...` (the form YAML takes) is no comment in a `.properties` file, where
+/// the marker is part of the value; it suppressed nothing, silently. It is
+/// now a `suppression-in-value` warning at the marker (a value holding `#`
+/// elsewhere, or a comment line, is none).
+#[test]
+fn an_ignore_after_a_properties_value_is_said_to_suppress_nothing() {
+    let (_t, inv) = app_with(&[(
+        "src/main/resources/c.properties",
+        "sf.token=AbCd1234 # intguard-ignore IG102: trailing
+# intguard-ignore IG102: above
+sf.password=x
+url=http://h/#a
+",
+    )]);
+    assert_eq!(inv.suppressions.len(), 1, "{:?}", inv.suppressions);
+    let warned: Vec<(u32, Option<u32>)> = inv
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "suppression-in-value")
+        .map(|d| (d.line.unwrap_or(0), d.column))
+        .collect();
+    assert_eq!(warned, vec![(1, Some(21))], "{:?}", inv.diagnostics);
+}
+
 /// Found by testing as a user would: a YAML file saved with a UTF-8 byte
 /// order mark (Windows editors write one) had its first key read as
 /// `\u{feff}sf` (`\u{feff}sf.password`), so `${sf.password}` resolved to

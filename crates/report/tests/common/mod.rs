@@ -208,6 +208,7 @@ impl Fixture {
             rules: &self.rules,
             summary: &self.summary,
             working_directory: self.working_directory.as_deref(),
+            source_root: None,
         }
     }
 }

@@ -280,7 +280,7 @@ impl Rule for SharedIntegrationUser {
                 shared.push((env, apps));
             }
             if !shared.is_empty() {
-                out.push(finding(user_key, &per_env, &shared, false));
+                out.push(finding(user_key, &per_env, &shared, false, hint.as_deref()));
                 continue;
             }
             // No environment where two apps use it, but two apps use it in
@@ -307,7 +307,7 @@ impl Rule for SharedIntegrationUser {
                     (env, apps)
                 })
                 .collect();
-            out.push(finding(user_key, &per_env, &each, true));
+            out.push(finding(user_key, &per_env, &each, true, hint.as_deref()));
         }
         org_consumers(inventory, &by_user, &mut out);
         org_activity(inventory, &mut out);
@@ -623,6 +623,7 @@ fn finding(
     per_env: &BTreeMap<Option<String>, Vec<&Use<'_>>>,
     shared: &[(&Option<String>, Vec<&str>)],
     across: bool,
+    hint: Option<&[&str]>,
 ) -> Finding {
     // Every use in a shared environment, first by path and line.
     let mut uses: Vec<&Use<'_>> = shared
@@ -741,8 +742,8 @@ fn finding(
         .environments(environments)
         .key_for_the_whole_scan(user_key.to_string())
         .fix(format!(
-            "Give each app its own integration user (Salesforce Integration license, \"Minimum Access - API Only Integrations\" profile, a permission set with only what that app uses, pre-authorized on that app's connected app): {keep}; if these apps are one system, declare them in intguard.toml: a [[identities]] table with the lines username = \"{username}\" and apps = [{}].",
-            apps_all.iter().map(|a| format!("\"{a}\"")).collect::<Vec<_>>().join(", ")
+            "Give each app its own integration user (Salesforce Integration license, \"Minimum Access - API Only Integrations\" profile, a permission set with only what that app uses, pre-authorized on that app's connected app): {keep}; {}",
+            declare(&username, &apps_all, hint)
         ));
 
     // Related: every other connection, then the property lines. Each
@@ -794,6 +795,36 @@ fn finding(
 }
 
 /// How many distinct apps `shared` names.
+/// How to declare the apps one system. When `intguard.toml` already names
+/// the user, which of its apps it leaves out (a misspelt or renamed app
+/// looked like a declaration that did not work).
+fn declare(username: &str, apps: &[&str], hint: Option<&[&str]>) -> String {
+    let quoted = apps
+        .iter()
+        .map(|a| format!("\"{a}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let Some(listed) = hint else {
+        return format!(
+            "if these apps are one system, declare them in intguard.toml: a [[identities]] table with the lines username = \"{username}\" and apps = [{quoted}]."
+        );
+    };
+    let missing: Vec<&str> = apps
+        .iter()
+        .copied()
+        .filter(|a| !listed.iter().any(|l| l.eq_ignore_ascii_case(a)))
+        .collect();
+    let lets = if listed.is_empty() {
+        "lists no apps".to_string()
+    } else {
+        format!("lets {} share it", listed.join(", "))
+    };
+    format!(
+        "intguard.toml's [[identities]] for {username} {lets}, not {}: if these apps are one system, list them there (apps = [{quoted}]).",
+        missing.join(", ")
+    )
+}
+
 fn apps_count(shared: &[(&Option<String>, Vec<&str>)]) -> usize {
     let mut apps: Vec<&str> = shared.iter().flat_map(|(_, a)| a.iter().copied()).collect();
     apps.sort();
@@ -1000,6 +1031,15 @@ mod tests {
         assert!(f[0]
             .message
             .starts_with("int.mule@acme.com is used by 3 apps in prod"));
+        // The fix says which app the config leaves out, not to add a table
+        // the config already has.
+        assert!(
+            f[0].fix.ends_with(
+                "intguard.toml's [[identities]] for int.mule@acme.com lets orders-sapi, Orders-Batch share it, not customers-papi: if these apps are one system, list them there (apps = [\"customers-papi\", \"orders-batch\", \"orders-sapi\"])."
+            ),
+            "{}",
+            f[0].fix
+        );
     }
 
     /// Found by testing as a user would: an `intguard.toml` that already
