@@ -96,15 +96,29 @@ pub(crate) fn finish(
     // copy of every finding for a moment.
     let mut suppressed = take_out(&mut findings, |f| suppress::hides(&by_file, f));
     // Of the files whose findings are reported, naming only rules that ran.
+    // A scan of some files of an app (a pre-commit hook) reads their app
+    // alone: a rule that joins apps, the metadata or the org may find
+    // nothing only because the rest was not read, so only comments naming
+    // rules that see one app alone are judged there.
+    let partial = focus.is_some();
     let judged = suppressions.iter().filter(|s| {
         in_focus(&focus, &s.location.path)
-            && (s.rules.is_empty()
-                || s.rules.iter().any(|r| {
-                    intguard_rules::find_rule(r).is_some_and(|rule| {
-                        let m = rule.meta();
-                        !config.is_disabled(m.id, m.name)
-                    })
-                }))
+            && if s.rules.is_empty() {
+                !partial
+            } else {
+                let known: Vec<_> = s
+                    .rules
+                    .iter()
+                    .filter_map(|r| intguard_rules::find_rule(r))
+                    .collect();
+                known.iter().any(|rule| {
+                    let m = rule.meta();
+                    !config.is_disabled(m.id, m.name)
+                }) && (!partial
+                    || known
+                        .iter()
+                        .all(|rule| rule.scope() == intguard_rules::Scope::App))
+            }
     });
     diagnostics.extend(suppress::unused(judged, &suppressed));
     let mut baselined = match &options.baseline {

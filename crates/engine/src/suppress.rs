@@ -346,4 +346,65 @@ mod tests {
         );
         assert_eq!(outcome.suppressed.len(), 1);
     }
+
+    /// A pre-commit scan of one file reads its app alone: a comment hiding
+    /// a finding of a rule that joins apps (IG303: the user shared with
+    /// another app) is not said to hide nothing there, while one naming a
+    /// rule that sees the app alone still is.
+    #[test]
+    fn a_partial_scan_judges_only_suppressions_of_rules_that_see_one_app() {
+        let dir = tempfile::tempdir().unwrap();
+        for (app, suppressed) in [("billing", true), ("orders", false)] {
+            let root = dir.path().join(app);
+            std::fs::create_dir_all(root.join("src/main/mule")).unwrap();
+            std::fs::write(root.join("mule-artifact.json"), "{}").unwrap();
+            let comment = if suppressed {
+                "  <!-- intguard-ignore IG303: both apps run as one user until the split -->\n  <!-- intguard-ignore IG109: fixed last sprint -->\n"
+            } else {
+                ""
+            };
+            let xml = format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+      xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <salesforce:sfdc-config name="Salesforce_Config">
+{comment}    <salesforce:jwt-connection consumerKey="${{sf.key}}" keyStore="sf.jks" storePassword="${{secure::sf.pw}}" principal="int.shared@acme.com" />
+  </salesforce:sfdc-config>
+</mule>
+"#
+            );
+            std::fs::write(root.join("src/main/mule/global.xml"), xml).unwrap();
+        }
+        let unused_lines = |paths: Vec<std::path::PathBuf>| -> Vec<(String, Option<u32>)> {
+            let outcome = crate::scan(&crate::ScanOptions {
+                paths,
+                threads: 1,
+                ..Default::default()
+            });
+            assert!(
+                outcome.findings.iter().all(|f| f.rule != "IG303"),
+                "IG303 reported despite its comment: {:?}",
+                outcome.findings
+            );
+            outcome
+                .diagnostics
+                .iter()
+                .filter(|d| d.code == "suppression-unused")
+                .map(|d| (d.message.clone(), d.line))
+                .collect()
+        };
+        // The whole tree: IG303's comment hides the shared user; IG109's
+        // hides nothing.
+        let whole = unused_lines(vec![dir.path().to_path_buf()]);
+        assert_eq!(whole.len(), 1, "{whole:?}");
+        assert!(
+            whole[0].0.starts_with("intguard-ignore IG109 "),
+            "{whole:?}"
+        );
+        // One file of one app: IG303 cannot be found, its comment is not
+        // judged; IG109's still is.
+        let one = unused_lines(vec![dir.path().join("billing/src/main/mule/global.xml")]);
+        assert_eq!(one.len(), 1, "{one:?}");
+        assert!(one[0].0.starts_with("intguard-ignore IG109 "), "{one:?}");
+    }
 }
