@@ -724,3 +724,38 @@ payload map (i) -> {
         assert!(run.stderr.contains(line), "{line}\n{}", run.stderr);
     }
 }
+
+/// The example's Mule 3 legacy-sync upserts contacts built by `payload map
+/// { ... } filter (...)`: filtered records keep their keys, so the custom
+/// field they set is granted Edit, and the standard ones are named.
+#[test]
+fn filtered_records_of_a_mule3_upsert_are_read() {
+    let (_tmp, ex) = copy_example("");
+    let run = run_cmd(intguard().current_dir(&ex).args([
+        "fix",
+        "permissions",
+        ".",
+        "--dry-run",
+        "--user",
+        "svc.legacysync@acme.com",
+    ]));
+    run.expect_no_panic().expect_code(0);
+    let (_, fields) = grants(&run.stdout);
+    assert_eq!(
+        fields,
+        ["Contact.Legacy_CRM_Id__c (editable)"],
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stderr
+            .contains("Read, Edit on Contact.Legacy_CRM_Id__c (set at legacy-sync.xml:32)"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("an expression intguard does not read"),
+        "{}",
+        run.stderr
+    );
+}

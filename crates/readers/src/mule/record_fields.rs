@@ -6,7 +6,8 @@
 //! ... }`, `payload map ((c, i) -> { ... })`), in parentheses or not, after
 //! the header's `---` when there is one, inside `#[...]` or not. Anything
 //! else (a variable, a function call, `if`, `do`, `++`, a `map` followed by
-//! another operator) is not read: `None`, so that a person is told.
+//! an operator other than `filter`, `orderBy` or `distinctBy`, which keep the
+//! records' keys) is not read: `None`, so that a person is told.
 //!
 //! Of an object, only its own entries written `key: value` with a plain or
 //! quoted key count: conditional entries (`(Tier__c: x) if ...`), dynamic
@@ -220,6 +221,27 @@ fn objects_of<'s>(
         }
         _ => {}
     }
+    // `<records> filter (...)`, `orderBy $.Name`, `distinctBy $.Id`: the
+    // same records, fewer or reordered; their argument must be all that
+    // follows (one group in parentheses, or a plain selector), so that
+    // nothing such as `++ vars.more` adds records unread.
+    let last_keeping = [&b"filter"[..], b"orderBy", b"distinctBy"]
+        .into_iter()
+        .filter_map(|word| Some((last_top_level_word(bytes, start, end, word)?, word.len())))
+        .max();
+    if let Some((at, len)) = last_keeping {
+        let arg = skip_blank(bytes, at + len, end);
+        let whole_group =
+            bytes.get(arg) == Some(&b'(') && closing(bytes, arg, end) == Some(end - 1);
+        let selector = arg < end
+            && bytes[arg..end]
+                .iter()
+                .all(|&b| b == b'$' || b == b'.' || is_name_byte(b));
+        if (whole_group || selector) && skip_blank(bytes, start, at) < at {
+            return objects_of(script, start, at, out, depth + 1);
+        }
+        return None;
+    }
     // `<expression> map <lambda>`: the last `map` at the top level.
     let map_at = last_top_level_word(bytes, start, end, b"map")?;
     if skip_blank(bytes, start, map_at) >= map_at {
@@ -407,6 +429,15 @@ mod tests {
             ["F__c"]
         );
         assert_eq!(keys("(payload map { G__c: $.g })").unwrap(), ["G__c"]);
+        // Records filtered or ordered are the same records.
+        assert_eq!(
+            keys("payload map {\n  H__c: $.h\n} filter ($.H__c != null and $.x != \"\")").unwrap(),
+            ["H__c"]
+        );
+        assert_eq!(
+            keys("payload map { J__c: $.j } orderBy $.J__c distinctBy $.J__c").unwrap(),
+            ["J__c"]
+        );
         assert_eq!(keys("#[[{H__c: 'x'}]]").unwrap(), ["H__c"]);
         // A relationship's keys, conditional and dynamic entries are not
         // this object's fields.
@@ -419,7 +450,9 @@ mod tests {
         for script in [
             "vars.records",
             "#[payload]",
-            "payload map { A__c: 1 } filter true",
+            "payload map { A__c: 1 } filter true ++ vars.more",
+            "payload map { A__c: 1 } filter ($.x) ++ vars.more",
+            "filter (1)",
             "if (true) {A__c: 1} else {B__c: 2}",
             "{A__c: 1} ++ vars.more",
             "[{A__c: 1}, vars.more]",
