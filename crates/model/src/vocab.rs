@@ -108,23 +108,11 @@ pub fn is_secret_name(name: &str) -> bool {
     // for every attribute of every Mule element and every property of every
     // app, so without allocating, and reading as little of the name as it
     // can: its last 3 folded bytes rule out most names; then the whole
-    // name's last 16 (reversed) for the endings, the last segment's first 8
-    // for `password...`, and the whole last segment only for a name that
-    // looks like a secret, to rule out the exceptions.
+    // name's last 16 (the endings, each compared as one masked integer), the
+    // last segment's first 8 for `password...`, and the whole last segment
+    // only for a name that looks like a secret, to rule out the exceptions.
     let fold = |b: &u8| b.is_ascii_alphanumeric().then(|| b.to_ascii_lowercase());
     let bytes = name.as_bytes();
-    // The whole name, so that `api.key` and `private.key` count (the last
-    // segment's folded form is a suffix of the whole name's).
-    let mut tail = [0u8; 16];
-    let mut n = 0;
-    let mut from_end = bytes.iter().rev().filter_map(fold);
-    for b in from_end.by_ref().take(3) {
-        tail[n] = b;
-        n += 1;
-    }
-    let ends_like_a_secret = SECRET_ENDINGS
-        .iter()
-        .any(|e| e.bytes().rev().zip(&tail[..n]).all(|(a, b)| a == *b));
     let last = bytes
         .iter()
         .rposition(|b| matches!(b, b'.' | b':'))
@@ -133,20 +121,51 @@ pub fn is_secret_name(name: &str) -> bool {
     let Some(first) = head.next() else {
         return false;
     };
-    if !ends_like_a_secret && first != b'p' {
+    // The whole name's last 16 folded bytes, its last in the lowest byte, so
+    // that `api.key` and `private.key` count (the last segment's folded form
+    // is a suffix of the whole name's).
+    let mut tail = [0u8; 16];
+    let mut n = 0;
+    let mut from_end = bytes.iter().rev().filter_map(fold);
+    for b in from_end.by_ref().take(3) {
+        tail[n] = b;
+        n += 1;
+    }
+    let last_three = u128::from_le_bytes(tail);
+    if n == 3
+        && first != b'p'
+        && !SECRET_ENDING_STEMS
+            .iter()
+            .any(|&(_, stem)| stem & 0xFF_FFFF == last_three)
+    {
         return false;
     }
     for b in from_end.take(tail.len() - n) {
         tail[n] = b;
         n += 1;
     }
-    let ends_with = |e: &str| e.len() <= n && e.bytes().rev().zip(&tail[..n]).all(|(a, b)| a == *b);
-    let looks_secret = SECRET_ENDINGS.iter().any(|e| ends_with(e))
+    // A stem longer than what was folded meets the zero bytes above it, which
+    // no folded byte is.
+    let tail = u128::from_le_bytes(tail);
+    let looks_secret = SECRET_ENDING_STEMS
+        .iter()
+        .any(|&(mask, stem)| tail & mask == stem)
         || (first == b'p'
             && head.by_ref().take(7).eq(b"assword".iter().copied())
             && !describes_a_password(head));
     looks_secret && !is_listed_not_secret(last)
 }
+
+/// [`SECRET_ENDINGS`] as [`stem`]s.
+const SECRET_ENDING_STEMS: [(u128, u128); SECRET_ENDINGS.len()] = {
+    let mut out = [(0, 0); SECRET_ENDINGS.len()];
+    let mut i = 0;
+    while i < out.len() {
+        out[i] = stem(SECRET_ENDINGS[i]);
+        i += 1;
+    }
+    out
+};
 
 /// Whether the folded rest of a name after `password` starts with one of
 /// [`PASSWORD_SETTINGS`].
@@ -510,6 +529,83 @@ pub fn is_salesforce_host(host: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `is_secret_name` as it was written before its endings became masked
+    /// integers: the oracle of `secret_names_as_before`.
+    fn is_secret_name_before(name: &str) -> bool {
+        let fold = |b: &u8| b.is_ascii_alphanumeric().then(|| b.to_ascii_lowercase());
+        let bytes = name.as_bytes();
+        let mut tail = [0u8; 16];
+        let mut n = 0;
+        let mut from_end = bytes.iter().rev().filter_map(fold);
+        for b in from_end.by_ref().take(3) {
+            tail[n] = b;
+            n += 1;
+        }
+        let ends_like_a_secret = SECRET_ENDINGS
+            .iter()
+            .any(|e| e.bytes().rev().zip(&tail[..n]).all(|(a, b)| a == *b));
+        let last = bytes
+            .iter()
+            .rposition(|b| matches!(b, b'.' | b':'))
+            .map_or(bytes, |i| &bytes[i + 1..]);
+        let mut head = last.iter().filter_map(fold);
+        let Some(first) = head.next() else {
+            return false;
+        };
+        if !ends_like_a_secret && first != b'p' {
+            return false;
+        }
+        for b in from_end.take(tail.len() - n) {
+            tail[n] = b;
+            n += 1;
+        }
+        let ends_with =
+            |e: &str| e.len() <= n && e.bytes().rev().zip(&tail[..n]).all(|(a, b)| a == *b);
+        let looks_secret = SECRET_ENDINGS.iter().any(|e| ends_with(e))
+            || (first == b'p'
+                && head.by_ref().take(7).eq(b"assword".iter().copied())
+                && !describes_a_password(head));
+        looks_secret && !is_listed_not_secret(last)
+    }
+
+    #[test]
+    fn secret_names_as_before() {
+        let mut pieces: Vec<String> = SECRET_ENDINGS
+            .iter()
+            .chain(NOT_SECRETS)
+            .chain(PASSWORD_SETTINGS)
+            .map(|s| s.to_string())
+            .collect();
+        for s in SECRET_ENDINGS.iter().chain(NOT_SECRETS) {
+            for cut in 1..s.len() {
+                pieces.push(s[..cut].to_string());
+                pieces.push(s[cut..].to_string());
+            }
+            pieces.push(s.to_ascii_uppercase());
+        }
+        pieces.extend(
+            [
+                "", "a", "p", "x", "db", "api", "client", "Client_", "sfdc.", "mule:", "-",
+                "_", ".", ":", "1", "é", "keystore", "password", "passwordType", "PASSWORD_",
+                "token.", "x-api-", "private", "api.", "key.store", "pass.word",
+            ]
+            .map(str::to_string),
+        );
+        let mut checked = 0;
+        for a in &pieces {
+            for b in &pieces {
+                let name = format!("{a}{b}");
+                assert_eq!(is_secret_name(&name), is_secret_name_before(&name), "{name:?}");
+                for sep in [".", ":", "_", "-"] {
+                    let name = format!("{a}{sep}{b}");
+                    assert_eq!(is_secret_name(&name), is_secret_name_before(&name), "{name:?}");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 10_000);
+    }
 
     #[test]
     fn contains_in_any_case() {
