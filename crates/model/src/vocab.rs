@@ -277,7 +277,11 @@ pub fn may_name_a_credential(text: &str) -> bool {
                 .build(CREDENTIAL_FRAGMENTS)
                 .expect("fixed patterns")
         });
-    if !FRAGMENTS.is_match(text) {
+    let has_fragment = match &*FRAGMENT_STARTS {
+        Some(starts) => holds_a_fragment(starts, text.as_bytes()),
+        None => FRAGMENTS.is_match(text),
+    };
+    if !has_fragment {
         return false;
     }
     // The last 16 folded bytes, the newest lowest: each stem is compared
@@ -301,6 +305,53 @@ pub fn may_name_a_credential(text: &str) -> bool {
         if stems.iter().any(|&(mask, stem)| last & mask == stem) {
             return true;
         }
+    }
+    false
+}
+
+/// The first three letters of each of [`CREDENTIAL_FRAGMENTS`] in each of
+/// their eight cases (`pas`, `paS`, ... `PAS`), fragment by fragment: a SIMD
+/// (Teddy) search for them reads a text several times faster than the
+/// case-insensitive automaton, which stops at no byte. `None` where the CPU
+/// has no Teddy.
+static FRAGMENT_STARTS: std::sync::LazyLock<Option<aho_corasick::packed::Searcher>> =
+    std::sync::LazyLock::new(|| {
+        let mut builder = aho_corasick::packed::Config::new().builder();
+        for fragment in CREDENTIAL_FRAGMENTS {
+            let start = &fragment.as_bytes()[..3];
+            for case in 0..8u8 {
+                let variant: Vec<u8> = start
+                    .iter()
+                    .enumerate()
+                    .map(|(i, b)| {
+                        if case & (1 << i) != 0 {
+                            b.to_ascii_uppercase()
+                        } else {
+                            *b
+                        }
+                    })
+                    .collect();
+                builder.add(variant);
+            }
+        }
+        builder.build()
+    });
+
+/// Whether `text` holds one of [`CREDENTIAL_FRAGMENTS`] in any case: each
+/// place [`FRAGMENT_STARTS`] finds is checked for its whole fragment, and a
+/// place that is not one resumes the search one byte after it (a fragment
+/// may start inside it: `tokey`).
+fn holds_a_fragment(starts: &aho_corasick::packed::Searcher, text: &[u8]) -> bool {
+    let mut from = 0;
+    while let Some(m) = starts.find_in(text, aho_corasick::Span::from(from..text.len())) {
+        let fragment = CREDENTIAL_FRAGMENTS[m.pattern().as_usize() / 8].as_bytes();
+        if text
+            .get(m.start()..m.start() + fragment.len())
+            .is_some_and(|t| t.eq_ignore_ascii_case(fragment))
+        {
+            return true;
+        }
+        from = m.start() + 1;
     }
     false
 }
@@ -567,6 +618,42 @@ mod tests {
                 && head.by_ref().take(7).eq(b"assword".iter().copied())
                 && !describes_a_password(head));
         looks_secret && !is_listed_not_secret(last)
+    }
+
+    #[test]
+    fn fragments_found_as_by_the_automaton() {
+        let automaton = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(CREDENTIAL_FRAGMENTS)
+            .unwrap();
+        let Some(starts) = &*FRAGMENT_STARTS else {
+            return;
+        };
+        let mut texts: Vec<String> = vec![
+            String::new(),
+            "tokey".into(),
+            "tokeN".into(),
+            "pas".into(),
+            "PaSs".into(),
+            "secsecret".into(),
+            "x".repeat(100) + "CREDENTIAL",
+            "{ grant_type: \"client_credentials\", client_id: vars.id }".into(),
+            "%dw 2.0\noutput application/json\n---\n{ id: payload.id, total: 3 }".into(),
+        ];
+        for f in CREDENTIAL_FRAGMENTS {
+            for cut in 1..f.len() {
+                texts.push(format!("{} {}", &f[..cut], &f[cut..]));
+                texts.push(format!("{}{}", "a".repeat(40), &f[..cut]));
+                texts.push(format!("{}{}{}", "b".repeat(70), f.to_ascii_uppercase(), "c"));
+            }
+        }
+        for t in &texts {
+            assert_eq!(
+                holds_a_fragment(starts, t.as_bytes()),
+                automaton.is_match(t),
+                "{t:?}"
+            );
+        }
     }
 
     #[test]
