@@ -644,7 +644,12 @@ mod tests {
             for cut in 1..f.len() {
                 texts.push(format!("{} {}", &f[..cut], &f[cut..]));
                 texts.push(format!("{}{}", "a".repeat(40), &f[..cut]));
-                texts.push(format!("{}{}{}", "b".repeat(70), f.to_ascii_uppercase(), "c"));
+                texts.push(format!(
+                    "{}{}{}",
+                    "b".repeat(70),
+                    f.to_ascii_uppercase(),
+                    "c"
+                ));
             }
         }
         for t in &texts {
@@ -673,9 +678,32 @@ mod tests {
         }
         pieces.extend(
             [
-                "", "a", "p", "x", "db", "api", "client", "Client_", "sfdc.", "mule:", "-",
-                "_", ".", ":", "1", "é", "keystore", "password", "passwordType", "PASSWORD_",
-                "token.", "x-api-", "private", "api.", "key.store", "pass.word",
+                "",
+                "a",
+                "p",
+                "x",
+                "db",
+                "api",
+                "client",
+                "Client_",
+                "sfdc.",
+                "mule:",
+                "-",
+                "_",
+                ".",
+                ":",
+                "1",
+                "é",
+                "keystore",
+                "password",
+                "passwordType",
+                "PASSWORD_",
+                "token.",
+                "x-api-",
+                "private",
+                "api.",
+                "key.store",
+                "pass.word",
             ]
             .map(str::to_string),
         );
@@ -683,10 +711,18 @@ mod tests {
         for a in &pieces {
             for b in &pieces {
                 let name = format!("{a}{b}");
-                assert_eq!(is_secret_name(&name), is_secret_name_before(&name), "{name:?}");
+                assert_eq!(
+                    is_secret_name(&name),
+                    is_secret_name_before(&name),
+                    "{name:?}"
+                );
                 for sep in [".", ":", "_", "-"] {
                     let name = format!("{a}{sep}{b}");
-                    assert_eq!(is_secret_name(&name), is_secret_name_before(&name), "{name:?}");
+                    assert_eq!(
+                        is_secret_name(&name),
+                        is_secret_name_before(&name),
+                        "{name:?}"
+                    );
                     checked += 1;
                 }
             }
