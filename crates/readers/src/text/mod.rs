@@ -134,10 +134,11 @@ static PREFILTER: LazyLock<AhoCorasick> = LazyLock::new(|| {
 /// Which needles occur in the text (a bit per needle).
 fn present(bytes: &[u8]) -> u8 {
     let mut seen = 0u8;
-    // No needle can start inside an `00D` or an `intguard-ignore` and end
-    // past its needle's start, nor the other needles overlap one another as
-    // they are written, so leftmost (non-overlapping) matches see every form
-    // present; they are much faster than overlapping ones.
+    // Leftmost (non-overlapping) matches are much faster than overlapping
+    // ones, and see every form present: no needle ends inside an `00D` or an
+    // `intguard-ignore` past where the `0D` or `-ignore` it holds begins, and
+    // the one overlap the needles can make (`KEY-----` then `-D`) hides only
+    // a `-D` after a dash, which no Java option is.
     for m in PREFILTER.find_iter(bytes) {
         seen |= 1 << m.pattern().as_usize();
         if seen == N_ALL {
