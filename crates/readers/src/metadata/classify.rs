@@ -143,12 +143,18 @@ fn name_of(p: &Path) -> Option<&str> {
 /// `permissionset`, in any case. Wider than [`classify`] and far cheaper: it
 /// is asked of every walked file before any is read.
 pub(crate) fn may_grant_object_access(path: &Path) -> bool {
-    use intguard_model::vocab::contains_ignore_ascii_case;
-    path.components().any(|c| {
-        let name = c.as_os_str().as_encoded_bytes();
-        contains_ignore_ascii_case(name, b"profile")
-            || contains_ignore_ascii_case(name, b"permissionset")
-    })
+    // Searched in the path's bytes as a whole, from each `p` or `P`: neither
+    // word holds a separator, so each is in a path's bytes exactly when it
+    // is in one of its components, and parsing the components of every
+    // walked path cost more than the search.
+    let bytes = path.as_os_str().as_encoded_bytes();
+    let starts_with = |at: usize, word: &[u8]| {
+        bytes
+            .get(at..at + word.len())
+            .is_some_and(|b| b.eq_ignore_ascii_case(word))
+    };
+    memchr::memchr2_iter(b'p', b'P', bytes)
+        .any(|at| starts_with(at, b"profile") || starts_with(at, b"permissionset"))
 }
 
 /// Recognizes a metadata file. `mdapi_roots`: folders holding a Metadata API

@@ -2,6 +2,8 @@
 //! domain dependency), `mule-project.xml` (`<name>`), `mule-artifact.json`
 //! (`secureProperties`).
 
+use std::borrow::Cow;
+
 use intguard_model::Diagnostic;
 use quick_xml::events::Event;
 use quick_xml::Reader;
@@ -208,7 +210,9 @@ fn is_deployment(element: &str) -> bool {
 pub(crate) fn pom_definitions(text: &str, is_secret: impl Fn(&str) -> bool) -> Vec<PomProperty> {
     let mut reader = Reader::from_str(text);
     let mut out = Vec::new();
-    let mut stack: Vec<String> = Vec::new();
+    // The open elements' names, borrowed from the text: a pom has hundreds
+    // of elements, and a copy of each name was most of this function's time.
+    let mut stack: Vec<Cow<'_, str>> = Vec::new();
     let mut current: Option<PomProperty> = None;
     // How many `<configuration>` elements are open: counted, not searched
     // for in the stack, which a garbled pom nests 100,000s deep (found by
@@ -220,13 +224,13 @@ pub(crate) fn pom_definitions(text: &str, is_secret: impl Fn(&str) -> bool) -> V
         let before = usize::try_from(reader.buffer_position()).unwrap_or(0);
         match reader.read_event() {
             Ok(Event::Start(e)) => {
-                let name = utf8(e.local_name().as_ref());
-                let parent = stack.last().map(String::as_str);
+                let name = crate::mule::xml::piece_of(text, e.local_name().into_inner());
+                let parent = stack.last().map(|p| &**p);
                 let deployed = parent
                     .filter(|p| matches!(*p, "properties" | "secureProperties"))
                     .and(deployment.as_ref())
                     .filter(|(_, depth)| *depth + 2 == stack.len())
-                    .map(|(d, _)| d.clone());
+                    .map(|(d, _)| d.to_string());
                 current = if parent.is_some_and(holds_properties) {
                     Some(PomProperty {
                         name: utf8(e.name().as_ref()),
@@ -248,7 +252,7 @@ pub(crate) fn pom_definitions(text: &str, is_secret: impl Fn(&str) -> bool) -> V
                 };
                 configurations += usize::from(name == "configuration");
                 if configurations > 0 && deployment.is_none() && is_deployment(&name) {
-                    deployment = Some((name.clone(), stack.len()));
+                    deployment = Some((name.to_string(), stack.len()));
                 }
                 stack.push(name);
             }

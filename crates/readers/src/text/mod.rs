@@ -100,14 +100,19 @@ pub(crate) struct TextKind {
     pub comments: CommentSyntax,
 }
 
-/// The literal prefilters, found in one pass over the file.
+/// The literal prefilters, found in one pass over the file. Each is a part of
+/// what it stands for, chosen so that its first two bytes are rare: the
+/// searcher stops at every place those two bytes occur, and `in`
+/// (`intguard-ignore`) and `00` (`00D`, the org id of an access token) are
+/// among the commonest pairs of a Mule file. `0D` and `-ignore` hold every
+/// `00D` and `intguard-ignore`; what each gates looks for the whole form.
 const NEEDLES: &[&str] = &[
-    "00D",
+    "0D",
     "5Aep861",
     "3MVG9",
     "PRIVATE KEY-----",
     "-D",
-    "intguard-ignore",
+    "-ignore",
     "PGP PRIVATE KEY BLOCK-----",
 ];
 const N_ACCESS: u8 = 1 << 0;
@@ -129,8 +134,11 @@ static PREFILTER: LazyLock<AhoCorasick> = LazyLock::new(|| {
 /// Which needles occur in the text (a bit per needle).
 fn present(bytes: &[u8]) -> u8 {
     let mut seen = 0u8;
-    // No needle overlaps another, so leftmost (non-overlapping) matches see
-    // every needle present; they are much faster than overlapping ones.
+    // Leftmost (non-overlapping) matches are much faster than overlapping
+    // ones, and see every form present: no needle ends inside an `00D` or an
+    // `intguard-ignore` past where the `0D` or `-ignore` it holds begins, and
+    // the one overlap the needles can make (`KEY-----` then `-D`) hides only
+    // a `-D` after a dash, which no Java option is.
     for m in PREFILTER.find_iter(bytes) {
         seen |= 1 << m.pattern().as_usize();
         if seen == N_ALL {

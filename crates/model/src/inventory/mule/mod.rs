@@ -411,21 +411,24 @@ impl MuleApp {
             vocab::is_secret_or_key_name(e.key()) || read_as_secret.contains(e.key())
         };
         for file in &self.property_files {
-            out.extend(
+            // Which entries are secrets, told once: the three passes below
+            // ask it of the same entries.
+            let secret: Vec<bool> = file.entries.iter().map(is_secret).collect();
+            let secret_entries = || {
                 file.entries
                     .iter()
-                    .filter(|e| is_secret(e))
-                    .map(|e| e.value().to_string()),
-            );
+                    .zip(&secret)
+                    .filter(|(_, s)| **s)
+                    .map(|(e, _)| e)
+            };
+            out.extend(secret_entries().map(|e| e.value().to_string()));
             out.extend(
-                file.entries
-                    .iter()
-                    .filter(|e| is_secret(e))
+                secret_entries()
                     .flat_map(|e| crate::expr::literal_defaults(e.value()))
                     .map(str::to_string),
             );
             for (i, pieces) in &file.split_values {
-                if file.entries.get(*i as usize).is_some_and(is_secret) {
+                if secret.get(*i as usize).copied().unwrap_or(false) {
                     out.extend(
                         pieces
                             .iter()

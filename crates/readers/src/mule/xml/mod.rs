@@ -617,15 +617,7 @@ impl<'t> XmlReader<'t> {
     /// queries) is wasted work. Decoded as a copy should it not be a piece of
     /// the text.
     fn piece(&self, bytes: &[u8]) -> Cow<'t, str> {
-        let text: &'t str = self.text;
-        let start = (bytes.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
-        match start
-            .checked_add(bytes.len())
-            .and_then(|end| text.get(start..end))
-        {
-            Some(piece) => Cow::Borrowed(piece),
-            None => Cow::Owned(String::from_utf8_lossy(bytes).into_owned()),
-        }
+        piece_of(self.text, bytes)
     }
 
     fn wants_text(&self) -> bool {
@@ -775,6 +767,20 @@ impl<'t> XmlReader<'t> {
             Role::OperationQuery | Role::Plain | Role::OperationRecords => {}
         }
         self.end_writes(frame.write_effect, frame.write_version);
+    }
+}
+
+/// `bytes`, which a tokenizer reading `text` cut out of it, as the `&str` it
+/// is in `text` (see [`XmlReader::piece`]); decoded as a copy should it not
+/// be a piece of the text.
+pub(crate) fn piece_of<'t>(text: &'t str, bytes: &[u8]) -> Cow<'t, str> {
+    let start = (bytes.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+    match start
+        .checked_add(bytes.len())
+        .and_then(|end| text.get(start..end))
+    {
+        Some(piece) => Cow::Borrowed(piece),
+        None => Cow::Owned(String::from_utf8_lossy(bytes).into_owned()),
     }
 }
 

@@ -527,28 +527,33 @@ impl<'t> XmlReader<'t> {
     /// A Salesforce operation: its config, object type and query, completed
     /// by its children until it ends.
     fn salesforce_operation_start(&mut self, tag: &Tag<'t>, raw_attrs: &[RawAttr<'t>]) {
-        let find = |names: &[&str]| {
-            raw_attrs
-                .iter()
-                .find(|a| names.iter().any(|n| a.name.eq_ignore_ascii_case(n)))
-                .map(|a| a.value.to_string())
-        };
+        // The first attribute named (in any case) for each of what is read,
+        // found in one pass over the attributes.
+        let (mut config_ref, mut object_type, mut bulk_operation, mut query_attr) =
+            (None, None, None, None);
+        for a in raw_attrs {
+            let slot = match operation_attribute(a.name) {
+                Some(OperationAttribute::ConfigRef) => &mut config_ref,
+                Some(OperationAttribute::ObjectType) => &mut object_type,
+                Some(OperationAttribute::BulkOperation) => &mut bulk_operation,
+                Some(OperationAttribute::Query) => &mut query_attr,
+                None => continue,
+            };
+            if slot.is_none() {
+                *slot = Some(a.value.to_string());
+            }
+        }
         let op = OpenOperation {
             op: SalesforceOperation {
                 element: tag.qname.to_string(),
-                config_ref: find(&["config-ref"]),
-                // `publish-platform-event-message` names the event object
-                // it inserts a record of in `platformEventName`.
-                object_type: find(&["type", "objectType", "sObjectType", "platformEventName"]),
+                config_ref,
+                object_type,
                 soql: None,
-                bulk_operation: find(&["operation"]),
+                bulk_operation,
                 location: self.loc(tag.lt),
                 writes: None,
             },
-            // Mule 3's `<sfdc:search query="FIND ...">`; `searchString`
-            // for a Mule 4 search written with the parameter as an
-            // attribute (UNVERIFIED name, read tolerantly).
-            query_attr: find(&["query", "searchString"]),
+            query_attr,
             query_text: String::new(),
             saw_query_child: false,
             write: self.pending_write.take(),
@@ -581,6 +586,37 @@ fn secret_variable_name<'t>(local: &str, raw_attrs: &[RawAttr<'t>]) -> Option<Co
     // An outbound property is sent as a header: `Authorization` too.
     let secret = vocab::is_secret_name(name) || (header && vocab::is_credential_param_name(name));
     secret.then(|| name.clone())
+}
+
+/// What a Salesforce operation's attribute gives it.
+enum OperationAttribute {
+    ConfigRef,
+    ObjectType,
+    /// A bulk job's operation.
+    BulkOperation,
+    Query,
+}
+
+/// The attribute's part of a Salesforce operation, by its name in any case:
+/// told by its length first, as most attributes of an operation are none.
+fn operation_attribute(name: &str) -> Option<OperationAttribute> {
+    let is = |n: &str| name.eq_ignore_ascii_case(n);
+    match name.len() {
+        10 if is("config-ref") => Some(OperationAttribute::ConfigRef),
+        // `publish-platform-event-message` names the event object it
+        // inserts a record of in `platformEventName`.
+        4 if is("type") => Some(OperationAttribute::ObjectType),
+        10 if is("objectType") => Some(OperationAttribute::ObjectType),
+        11 if is("sObjectType") => Some(OperationAttribute::ObjectType),
+        17 if is("platformEventName") => Some(OperationAttribute::ObjectType),
+        9 if is("operation") => Some(OperationAttribute::BulkOperation),
+        // Mule 3's `<sfdc:search query="FIND ...">`; `searchString` for a
+        // Mule 4 search written with the parameter as an attribute
+        // (UNVERIFIED name, read tolerantly).
+        5 if is("query") => Some(OperationAttribute::Query),
+        12 if is("searchString") => Some(OperationAttribute::Query),
+        _ => None,
+    }
 }
 
 /// The connectors whose operations call Salesforce as their connection's
