@@ -215,6 +215,9 @@ pub(super) fn dw_string_end(bytes: &[u8], open: usize) -> usize {
 
 /// Where a DataWeave comment starting at `i` ends (`// ...` at the end of
 /// its line, `/* ... */` after its `*/`); `None` when none starts there.
+// Called for every byte of the scripts read (inlined, the test that rules out
+// all but `/` costs a compare, not a call).
+#[inline(always)]
 pub(super) fn comment_end(bytes: &[u8], i: usize) -> Option<usize> {
     if bytes.get(i) != Some(&b'/') {
         return None;

@@ -225,11 +225,13 @@ fn objects_of<'s>(
     // same records, fewer or reordered; their argument must be all that
     // follows (one group in parentheses, or a plain selector), so that
     // nothing such as `++ vars.more` adds records unread.
-    let last_keeping = [&b"filter"[..], b"orderBy", b"distinctBy"]
-        .into_iter()
-        .filter_map(|word| Some((last_top_level_word(bytes, start, end, word)?, word.len())))
-        .max();
-    if let Some((at, len)) = last_keeping {
+    // One pass over the text finds the last of each word standing at the
+    // top level (the text may be long; each level of the output is read
+    // once).
+    let [map_at, last_keeping] = last_top_level_words(bytes, start, end);
+    // Only after the last `map`: `payload filter (...) map { ... }` filters
+    // the input, and the map's objects are the records.
+    if let Some((at, len)) = last_keeping.filter(|(at, _)| map_at.is_none_or(|(m, _)| *at > m)) {
         let arg = skip_blank(bytes, at + len, end);
         let whole_group =
             bytes.get(arg) == Some(&b'(') && closing(bytes, arg, end) == Some(end - 1);
@@ -243,7 +245,7 @@ fn objects_of<'s>(
         return None;
     }
     // `<expression> map <lambda>`: the last `map` at the top level.
-    let map_at = last_top_level_word(bytes, start, end, b"map")?;
+    let (map_at, _) = map_at?;
     if skip_blank(bytes, start, map_at) >= map_at {
         return None;
     }
@@ -283,19 +285,24 @@ fn lambda_objects<'s>(
     }
 }
 
-/// The offset of the last `word` standing as a name at the top level of
-/// `start..end` (outside brackets, strings and comments).
-fn last_top_level_word(bytes: &[u8], start: usize, end: usize, word: &[u8]) -> Option<usize> {
-    let mut found = None;
+/// Of the names standing at the top level of `start..end` (outside
+/// brackets, strings and comments): the offset of the last `map`, and the
+/// offset and length of the last of `filter`, `orderBy` and `distinctBy`
+/// (which keep the records' keys).
+fn last_top_level_words(bytes: &[u8], start: usize, end: usize) -> [Option<(usize, usize)>; 2] {
+    let mut map = None;
+    let mut keeping = None;
     let mut depth = 0usize;
     let mut i = start;
     while i < end {
-        if let Some(e) = comment_end(bytes, i) {
-            i = e;
-            continue;
-        }
         let b = bytes[i];
         match b {
+            b'/' => {
+                if let Some(e) = comment_end(bytes, i) {
+                    i = e;
+                    continue;
+                }
+            }
             b'"' | b'\'' | b'`' => {
                 i = dw_string_end(bytes, i) + 1;
                 continue;
@@ -307,8 +314,14 @@ fn last_top_level_word(bytes: &[u8], start: usize, end: usize, word: &[u8]) -> O
                 while i < end && is_name_byte(bytes[i]) {
                     i += 1;
                 }
-                if depth == 0 && &bytes[from..i] == word {
-                    found = Some(from);
+                if depth == 0 {
+                    match &bytes[from..i] {
+                        b"map" => map = Some((from, 3)),
+                        w @ (b"filter" | b"orderBy" | b"distinctBy") => {
+                            keeping = Some((from, w.len()))
+                        }
+                        _ => {}
+                    }
                 }
                 continue;
             }
@@ -316,7 +329,7 @@ fn last_top_level_word(bytes: &[u8], start: usize, end: usize, word: &[u8]) -> O
         }
         i += 1;
     }
-    found
+    [map, keeping]
 }
 
 /// The keys of the entries of the object whose content is `start..end`.
@@ -437,6 +450,10 @@ mod tests {
         assert_eq!(
             keys("payload map { J__c: $.j } orderBy $.J__c distinctBy $.J__c").unwrap(),
             ["J__c"]
+        );
+        assert_eq!(
+            keys("payload filter ($.x != null) map { K__c: $.k }").unwrap(),
+            ["K__c"]
         );
         assert_eq!(keys("#[[{H__c: 'x'}]]").unwrap(), ["H__c"]);
         // A relationship's keys, conditional and dynamic entries are not
