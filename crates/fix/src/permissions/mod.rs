@@ -75,47 +75,36 @@ impl LeastPrivilegeSet {
     }
 
     /// Checks the XML written at `path` grants what was planned, read with
-    /// quick-xml (where no Salesforce project is read); what differs.
-    pub fn check_written(&self, path: &Path) -> Vec<String> {
+    /// quick-xml: its field permissions (the scan's metadata reader does not
+    /// keep them), and its object permissions too when `objects` (a set
+    /// written where no Salesforce project is read); what differs.
+    pub fn check_written(&self, path: &Path, objects: bool) -> Vec<String> {
         let shown = path.display();
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
-            Err(e) => return vec![format!("{shown}: {e}")],
-        };
-        let read = match xml::object_permissions(&text) {
+        let read = match std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|text| xml::read_grants(&text))
+        {
             Ok(r) => r,
             Err(e) => return vec![format!("{shown}: {e}")],
         };
-        let planned: Vec<(String, intguard_model::AccessFlags)> = self
-            .objects
-            .iter()
-            .map(|o| (o.object.clone(), o.access))
-            .collect();
-        if read == planned {
-            Vec::new()
-        } else {
-            vec![format!(
-                "{shown}: its object permissions read back differ from the plan"
-            )]
-        }
-    }
-
-    /// Checks the field permissions of the XML written at `path` are those
-    /// planned (the scan's metadata reader does not keep them); what
-    /// differs.
-    pub fn check_written_fields(&self, path: &Path) -> Vec<String> {
-        let shown = path.display();
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
-            Err(e) => return vec![format!("{shown}: {e}")],
+        let mut problems = Vec::new();
+        let planned = || -> Vec<(String, intguard_model::AccessFlags)> {
+            self.objects
+                .iter()
+                .map(|o| (o.object.clone(), o.access))
+                .collect()
         };
-        match xml::field_permissions(&text) {
-            Ok(read) if read == xml::planned_fields(self) => Vec::new(),
-            Ok(_) => vec![format!(
-                "{shown}: its field permissions read back differ from the plan"
-            )],
-            Err(e) => vec![format!("{shown}: {e}")],
+        if objects && read.objects != planned() {
+            problems.push(format!(
+                "{shown}: its object permissions read back differ from the plan"
+            ));
         }
+        if read.fields != xml::planned_fields(self) {
+            problems.push(format!(
+                "{shown}: its field permissions read back differ from the plan"
+            ));
+        }
+        problems
     }
 
     /// Writes the metadata file at `path` (atomically, folders created).
@@ -757,10 +746,10 @@ mod tests {
             .path()
             .join("Int_Sync_Least_Privilege.permissionset-meta.xml");
         set.write(&file).unwrap();
-        assert_eq!(set.check_written_fields(&file), Vec::<String>::new());
+        assert_eq!(set.check_written(&file, false), Vec::<String>::new());
         let changed = xml.replacen("<editable>true</editable>", "<editable>false</editable>", 1);
         std::fs::write(&file, changed).unwrap();
-        let problems = set.check_written_fields(&file);
+        let problems = set.check_written(&file, false);
         assert!(
             problems.len() == 1 && problems[0].contains("field permissions read back differ"),
             "{problems:?}"

@@ -71,16 +71,30 @@ fn element(out: &mut String, depth: usize, name: &str, text: &str) {
     let _ = writeln!(out, "</{name}>");
 }
 
-/// The object permissions a permission set's XML grants, read back with
-/// quick-xml (for a set written where no Salesforce project is read, so the
-/// scan's metadata reader does not see it): `(object, flags)` in order, or
-/// what is wrong with the XML.
-pub fn object_permissions(text: &str) -> Result<Vec<(String, AccessFlags)>, String> {
+/// What a permission set's XML grants, read back with quick-xml: the
+/// object permissions `(object, flags)` and the field permissions `(field,
+/// editable, readable)`, each in order.
+#[derive(Debug, Default, PartialEq)]
+pub struct ReadGrants {
+    pub objects: Vec<(String, AccessFlags)>,
+    pub fields: Vec<(String, bool, bool)>,
+}
+
+/// The entry of [`ReadGrants`] being read.
+enum Entry {
+    Object(String, AccessFlags),
+    Field(String, bool, bool),
+}
+
+/// Reads what a permission set's XML grants (for a set written where no
+/// Salesforce project is read, and for the field permissions, which the
+/// scan's metadata reader does not keep), or what is wrong with the XML.
+pub fn read_grants(text: &str) -> Result<ReadGrants, String> {
     use quick_xml::events::Event;
     let mut reader = quick_xml::Reader::from_str(text);
     let mut path: Vec<String> = Vec::new();
-    let mut out: Vec<(String, AccessFlags)> = Vec::new();
-    let mut current: Option<(String, AccessFlags)> = None;
+    let mut out = ReadGrants::default();
+    let mut current: Option<Entry> = None;
     let mut seen_root = false;
     loop {
         match reader.read_event() {
@@ -96,34 +110,51 @@ pub fn object_permissions(text: &str) -> Result<Vec<(String, AccessFlags)>, Stri
                     }
                     seen_root = true;
                 }
-                if path.len() == 1 && name == "objectPermissions" {
-                    current = Some((String::new(), AccessFlags::default()));
+                if path.len() == 1 {
+                    current = match name.as_str() {
+                        "objectPermissions" => {
+                            Some(Entry::Object(String::new(), AccessFlags::default()))
+                        }
+                        "fieldPermissions" => Some(Entry::Field(String::new(), false, false)),
+                        _ => None,
+                    };
                 }
                 path.push(name);
             }
             Ok(Event::End(_)) => {
-                if path.len() == 2 && path[1] == "objectPermissions" {
-                    out.extend(current.take());
+                if path.len() == 2 {
+                    match current.take() {
+                        Some(Entry::Object(object, flags)) => out.objects.push((object, flags)),
+                        Some(Entry::Field(field, editable, readable)) => {
+                            out.fields.push((field, editable, readable))
+                        }
+                        None => {}
+                    }
                 }
                 path.pop();
             }
             Ok(Event::Text(t)) => {
                 let value = t.decode().map_err(|e| e.to_string())?;
-                if let (Some((object, flags)), [_, parent, leaf]) = (&mut current, path.as_slice())
-                {
-                    if parent == "objectPermissions" {
-                        let on = value.trim() == "true";
-                        match leaf.as_str() {
-                            "object" => *object = value.trim().to_string(),
-                            "allowRead" => flags.read = on,
-                            "allowCreate" => flags.create = on,
-                            "allowEdit" => flags.edit = on,
-                            "allowDelete" => flags.delete = on,
-                            "viewAllRecords" => flags.view_all = on,
-                            "modifyAllRecords" => flags.modify_all = on,
-                            _ => {}
-                        }
-                    }
+                let (Some(entry), [_, _, leaf]) = (&mut current, path.as_slice()) else {
+                    continue;
+                };
+                let value = value.trim();
+                let on = value == "true";
+                match (entry, leaf.as_str()) {
+                    (Entry::Object(object, _), "object") => *object = value.to_string(),
+                    (Entry::Object(_, flags), leaf) => match leaf {
+                        "allowRead" => flags.read = on,
+                        "allowCreate" => flags.create = on,
+                        "allowEdit" => flags.edit = on,
+                        "allowDelete" => flags.delete = on,
+                        "viewAllRecords" => flags.view_all = on,
+                        "modifyAllRecords" => flags.modify_all = on,
+                        _ => {}
+                    },
+                    (Entry::Field(field, _, _), "field") => *field = value.to_string(),
+                    (Entry::Field(_, editable, _), "editable") => *editable = on,
+                    (Entry::Field(_, _, readable), "readable") => *readable = on,
+                    _ => {}
                 }
             }
             Ok(Event::Eof) => break,
@@ -145,60 +176,7 @@ pub fn object_permissions(text: &str) -> Result<Vec<(String, AccessFlags)>, Stri
     Ok(out)
 }
 
-/// The field permissions a permission set's XML grants, read back with
-/// quick-xml (the scan's metadata reader does not keep them): `(field,
-/// editable, readable)` in order, or what is wrong with the XML.
-pub fn field_permissions(text: &str) -> Result<Vec<(String, bool, bool)>, String> {
-    use quick_xml::events::Event;
-    let mut reader = quick_xml::Reader::from_str(text);
-    let mut path: Vec<String> = Vec::new();
-    let mut out = Vec::new();
-    let mut current: Option<(String, bool, bool)> = None;
-    loop {
-        match reader.read_event() {
-            Ok(Event::Start(e)) => {
-                let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
-                if path.len() == 1 && name == "fieldPermissions" {
-                    current = Some((String::new(), false, false));
-                }
-                path.push(name);
-            }
-            Ok(Event::End(_)) => {
-                if path.len() == 2 && path[1] == "fieldPermissions" {
-                    out.extend(current.take());
-                }
-                path.pop();
-            }
-            Ok(Event::Text(t)) => {
-                let value = t.decode().map_err(|e| e.to_string())?;
-                if let (Some((field, editable, readable)), [_, parent, leaf]) =
-                    (&mut current, path.as_slice())
-                {
-                    if parent == "fieldPermissions" {
-                        let on = value.trim() == "true";
-                        match leaf.as_str() {
-                            "field" => *field = value.trim().to_string(),
-                            "editable" => *editable = on,
-                            "readable" => *readable = on,
-                            _ => {}
-                        }
-                    }
-                }
-            }
-            Ok(Event::Eof) => break,
-            Ok(_) => {}
-            Err(e) => {
-                return Err(format!(
-                    "not well-formed XML at byte {}: {e}",
-                    reader.error_position()
-                ))
-            }
-        }
-    }
-    Ok(out)
-}
-
-/// The field permissions `set` plans, as [`field_permissions`] reads them.
+/// The field permissions `set` plans, as [`read_grants`] reads them.
 pub(crate) fn planned_fields(set: &LeastPrivilegeSet) -> Vec<(String, bool, bool)> {
     let mut fields: Vec<(String, bool, bool)> = set
         .fields
@@ -271,7 +249,7 @@ mod tests {
         ]
         .concat();
         let at = xml.find(&blocks).unwrap_or_else(|| panic!("{xml}"));
-        assert_eq!(field_permissions(&xml).unwrap(), planned_fields(&set));
+        assert_eq!(read_grants(&xml).unwrap().fields, planned_fields(&set));
         assert_eq!(
             planned_fields(&set),
             [
@@ -283,10 +261,10 @@ mod tests {
         assert!(at < xml.find("<hasActivationRequired>").unwrap());
         assert!(at > xml.find("<description>").unwrap());
         assert_eq!(
-            object_permissions(&xml).unwrap(),
+            read_grants(&xml).unwrap().objects,
             [("Invoice__c".to_string(), flags)]
         );
-        assert!(object_permissions("<Profile/>").is_err());
-        assert!(object_permissions("<PermissionSet><objectPermissions>").is_err());
+        assert!(read_grants("<Profile/>").is_err());
+        assert!(read_grants("<PermissionSet><objectPermissions>").is_err());
     }
 }
