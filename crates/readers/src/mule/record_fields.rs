@@ -28,31 +28,37 @@ pub(crate) type RecordScript = (String, Option<std::sync::Arc<[WrittenField]>>);
 /// objects DataWeave file `text` (at `display`) outputs, each once, at its
 /// key; `None` when its output is not read.
 pub(crate) fn script_fields(text: &str, display: &str) -> Option<std::sync::Arc<[WrittenField]>> {
-    let keys = output_object_keys(text)?;
     // Keys come in the order of the text: located going forward.
     let mut lines = crate::position::Cursor::new(text);
-    let mut out: Vec<WrittenField> = Vec::new();
-    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
-    for (key, at) in keys {
-        if out.len() == MAX_FIELDS {
-            break;
-        }
-        if !(is_custom_field_name(key) || is_standard_field_name(key))
-            || !seen.insert(key.to_ascii_lowercase())
-        {
-            continue;
-        }
-        let (line, column) = lines.locate(at);
-        out.push(WrittenField {
-            field: key.to_string(),
-            location: Location::new(display, line, column),
-        });
-    }
-    Some(out.into())
+    let fields = field_keys(output_object_keys(text)?)
+        .map(|(key, at)| {
+            let (line, column) = lines.locate(at);
+            WrittenField {
+                field: key.to_string(),
+                location: Location::new(display, line, column),
+            }
+        })
+        .collect::<Vec<_>>();
+    Some(fields.into())
 }
 
-/// At most this many fields are kept of one file's records (see the XML
-/// reader's bound per write).
+/// Of the keys of a script's output objects, those named like fields
+/// (custom or standard-looking), each once (case ignored), at most
+/// [`MAX_FIELDS`]: a hostile script may hold many keys.
+pub(crate) fn field_keys(keys: Vec<(&str, usize)>) -> impl Iterator<Item = (&str, usize)> {
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+    keys.into_iter()
+        .filter(move |(key, _)| {
+            (is_custom_field_name(key) || is_standard_field_name(key))
+                && seen.insert(key.to_ascii_lowercase())
+        })
+        .take(MAX_FIELDS)
+}
+
+/// At most this many fields are kept of one script's records: an object has
+/// at most a few hundred custom fields, and a hostile script with hundreds
+/// of thousands of keys, feeding many writes, would otherwise be held once
+/// per write.
 const MAX_FIELDS: usize = 1_000;
 
 /// How deep output forms are followed (`[ (payload map { ... }) ]`).

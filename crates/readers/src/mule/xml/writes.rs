@@ -22,7 +22,7 @@ use intguard_model::{PayloadWrites, UnreadPayload, WrittenField};
 
 use super::*;
 use crate::mule::record_fields::{
-    is_custom_field_name, is_standard_field_name, output_object_keys,
+    field_keys, is_custom_field_name, is_standard_field_name, output_object_keys,
 };
 
 /// What the payload is, as far as the fields of records are concerned.
@@ -57,12 +57,6 @@ impl WriteState {
         }))
     }
 }
-
-/// At most this many fields are kept of one write's records: an object has
-/// at most a few hundred custom fields, and a hostile script with hundreds
-/// of thousands of keys, feeding many writes, would otherwise be held once
-/// per write.
-const MAX_FIELDS_PER_WRITE: usize = 1_000;
 
 /// What an element does to the payload, for [`WriteState`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -214,24 +208,12 @@ impl<'t> XmlReader<'t> {
                 ..PayloadWrites::default()
             };
         };
-        let mut fields: Vec<WrittenField> = Vec::new();
-        // Each once: a set, as a hostile script may hold many keys.
-        let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
-        for (key, at) in keys {
-            if fields.len() == MAX_FIELDS_PER_WRITE {
-                break;
-            }
-            if !(is_custom_field_name(key) || is_standard_field_name(key))
-                || !seen.insert(key.to_ascii_lowercase())
-            {
-                continue;
-            }
-            let location = self.loc(file_offset(segments, at));
-            fields.push(WrittenField {
+        let fields: Vec<WrittenField> = field_keys(keys)
+            .map(|(key, at)| WrittenField {
                 field: key.to_string(),
-                location,
-            });
-        }
+                location: self.loc(file_offset(segments, at)),
+            })
+            .collect();
         PayloadWrites {
             fields: fields.into(),
             ..PayloadWrites::default()
