@@ -106,14 +106,18 @@ pub(crate) struct TextKind {
 /// (`intguard-ignore`) and `00` (`00D`, the org id of an access token) are
 /// among the commonest pairs of a Mule file. `0D` and `-ignore` hold every
 /// `00D` and `intguard-ignore`; what each gates looks for the whole form.
-const NEEDLES: &[&str] = &[
-    "0D",
-    "5Aep861",
-    "3MVG9",
-    "PRIVATE KEY-----",
-    "-D",
-    "-ignore",
-    "PGP PRIVATE KEY BLOCK-----",
+/// The marker is also read in capitals (`INTGUARD-IGNORE`, `Intguard-Ignore`),
+/// as people write it; each needle sets its form's bit.
+const NEEDLES: &[(&str, u8)] = &[
+    ("0D", N_ACCESS),
+    ("5Aep861", N_REFRESH),
+    ("3MVG9", N_CONSUMER),
+    ("PRIVATE KEY-----", N_PEM),
+    ("-D", N_DEFINE),
+    ("-ignore", N_IGNORE),
+    ("-IGNORE", N_IGNORE),
+    ("-Ignore", N_IGNORE),
+    ("PGP PRIVATE KEY BLOCK-----", N_PGP),
 ];
 const N_ACCESS: u8 = 1 << 0;
 const N_REFRESH: u8 = 1 << 1;
@@ -127,11 +131,11 @@ const N_ALL: u8 = (1 << 7) - 1;
 static PREFILTER: LazyLock<AhoCorasick> = LazyLock::new(|| {
     AhoCorasick::builder()
         .match_kind(MatchKind::LeftmostFirst)
-        .build(NEEDLES)
+        .build(NEEDLES.iter().map(|(needle, _)| needle))
         .expect("aho-corasick")
 });
 
-/// Which needles occur in the text (a bit per needle).
+/// Which needles occur in the text (a bit per form).
 fn present(bytes: &[u8]) -> u8 {
     let mut seen = 0u8;
     // Leftmost (non-overlapping) matches are much faster than overlapping
@@ -140,7 +144,7 @@ fn present(bytes: &[u8]) -> u8 {
     // the one overlap the needles can make (`KEY-----` then `-D`) hides only
     // a `-D` after a dash, which no Java option is.
     for m in PREFILTER.find_iter(bytes) {
-        seen |= 1 << m.pattern().as_usize();
+        seen |= NEEDLES[m.pattern().as_usize()].1;
         if seen == N_ALL {
             break;
         }

@@ -1,7 +1,9 @@
 //! `intguard-ignore` comments, in each format's own comment syntax.
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
 use intguard_model::{InlineSuppression, Location};
-use memchr::memmem;
 
 use super::CommentSyntax;
 
@@ -82,11 +84,19 @@ pub(super) fn suppressions(
     loc: &mut impl FnMut(usize) -> Location,
 ) -> (Vec<InlineSuppression>, Vec<Location>) {
     const MARK: &str = "intguard-ignore";
+    // In any case: `INTGUARD-IGNORE` is how some teams write markers, and a
+    // marker read in one case only would silently suppress nothing.
+    static MARKER: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build([MARK])
+            .expect("aho-corasick")
+    });
     let xml = comments == CommentSyntax::Xml;
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut in_values = Vec::new();
-    for at in memmem::find_iter(bytes, MARK.as_bytes()) {
+    for at in MARKER.find_iter(bytes).map(|m| m.start()) {
         let line_start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
         let before = &text[line_start..at];
         // Where the comment starts, and where it ends: the comment holding
@@ -149,8 +159,12 @@ pub(super) fn suppressions(
         };
         let mut rest = &text[at + MARK.len()..];
         let mut next_line_only = false;
-        if let Some(r) = rest.strip_prefix("-next-line") {
-            rest = r;
+        const NEXT_LINE: &str = "-next-line";
+        if rest
+            .get(..NEXT_LINE.len())
+            .is_some_and(|r| r.eq_ignore_ascii_case(NEXT_LINE))
+        {
+            rest = &rest[NEXT_LINE.len()..];
             next_line_only = true;
         }
         if rest.starts_with(|c: char| !c.is_whitespace() && c != ':') {

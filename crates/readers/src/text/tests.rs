@@ -238,6 +238,28 @@ fn suppression_forms() {
     assert_eq!(s[0].location.line, 2);
 }
 
+#[test]
+fn suppression_markers_in_capitals() {
+    // Written in capitals or capitalised, the marker is still a marker (a
+    // marker read in one case only suppressed nothing, silently); so is the
+    // next-line form. `intguard-ignored` in any case is not the marker.
+    let text = "a\n# INTGUARD-IGNORE IG102: fixture\nb\n# Intguard-Ignore-Next-Line IG109: x\nc\n# INTGUARD-IGNORED IG102: no\n";
+    let (_, s) = scan(text, "f", GENERIC);
+    let found: Vec<_> = s
+        .iter()
+        .map(|s| (s.location.line, s.covers_until_line, s.rules.clone()))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            (2, 3, vec!["IG102".to_string()]),
+            (4, 5, vec!["IG109".to_string()])
+        ]
+    );
+    let text = "<a>\n  <!-- INTGUARD-IGNORE IG109: health check -->\n  <b/>\n</a>\n";
+    assert_eq!(extents(text, XML), vec![(2, 3)]);
+}
+
 const XML: TextKind = TextKind {
     assignments: AssignmentStyle::None,
     comments: CommentSyntax::Xml,
