@@ -21,13 +21,54 @@ pub fn to_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Re
 }
 
 /// Runs `write` on a new buffered file at `path` and flushes it.
+///
+/// A regular file (or one not there yet) is written whole or not at all: a
+/// temporary file beside it, renamed over it once complete, so a report, a
+/// baseline or a snapshot that a full disk or a killed job cut short never
+/// replaces the previous one (a CI step reading a half-written baseline would
+/// judge every finding new). A link is followed to the file it names, which
+/// keeps its permissions. Anything else (`/dev/stdout`, a pipe) is written
+/// in place.
 pub fn to_file(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
-    let mut out = io::BufWriter::with_capacity(BUFFER, std::fs::File::create(path)?);
+    let target = match std::fs::metadata(path) {
+        Ok(meta) if !meta.is_file() => {
+            let mut out = io::BufWriter::with_capacity(BUFFER, std::fs::File::create(path)?);
+            write(&mut out)?;
+            return out.flush();
+        }
+        Ok(meta) => Some((std::fs::canonicalize(path)?, meta.permissions())),
+        Err(_) => None,
+    };
+    let (target, permissions) = match target {
+        Some((t, p)) => (t, Some(p)),
+        None => (path.to_path_buf(), None),
+    };
+    let folder = match target.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".intguard-").suffix(".tmp");
+    // A new file gets the mode `File::create` gives (0666 less the umask,
+    // which the kernel applies), not a temporary file's 0600.
+    #[cfg(unix)]
+    if permissions.is_none() {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let tmp = builder.tempfile_in(folder)?;
+    let mut out = io::BufWriter::with_capacity(BUFFER, tmp);
     write(&mut out)?;
-    out.flush()
+    let tmp = out.into_inner().map_err(io::IntoInnerError::into_error)?;
+    tmp.as_file().sync_all()?;
+    if let Some(p) = permissions {
+        std::fs::set_permissions(tmp.path(), p)?;
+    }
+    tmp.persist(&target).map_err(|e| e.error)?;
+    Ok(())
 }
 
 /// Writes `text` to standard output (see [`to_stdout`]).

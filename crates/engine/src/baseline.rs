@@ -79,11 +79,11 @@ impl Baseline {
         serde_json::from_value(value).map_err(|e| e.to_string())
     }
 
-    pub fn save(&self, path: &Path) -> Result<(), String> {
+    /// The baseline file's text (the caller writes it, atomically).
+    pub fn to_json(&self) -> String {
         let mut text = serde_json::to_string_pretty(self).expect("baseline serializes");
         text.push('\n');
-        std::fs::write(path, text)
-            .map_err(|e| format!("cannot write baseline {}: {e}", path.display()))
+        text
     }
 
     /// Every fingerprint, to test findings against: a search of the entries

@@ -184,7 +184,8 @@ fn audit(args: OrgAuditArgs) -> i32 {
         Err(e) => return exit::usage_error(e),
     };
     if let Some(path) = &args.snapshot {
-        if let Err(e) = std::fs::write(path, snapshot.to_json()) {
+        let written = output::to_file(path, |out| out.write_all(snapshot.to_json().as_bytes()));
+        if let Err(e) = written {
             return exit::usage_error(format!("cannot write {}: {e}", path.display()));
         }
         eprintln!("intguard: wrote the org snapshot to {}", path.display());

@@ -130,8 +130,9 @@ pub fn run(args: ScanArgs) -> i32 {
 
     if let Some(path) = &args.write_baseline {
         let baseline = Baseline::from_findings(outcome.findings.iter().chain(&outcome.baselined));
-        if let Err(e) = baseline.save(path) {
-            return exit::usage_error(e);
+        let written = output::to_file(path, |out| out.write_all(baseline.to_json().as_bytes()));
+        if let Err(e) = written {
+            return exit::usage_error(format!("cannot write baseline {}: {e}", path.display()));
         }
         eprintln!(
             "intguard: wrote {} fingerprints to {}",

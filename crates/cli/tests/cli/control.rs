@@ -36,6 +36,76 @@ fn push_down(path: &Path, n: usize) {
 // ---------------------------------------------------------------------------
 // Baseline
 
+/// Baselines, reports and snapshots are written whole or not at all (a
+/// temporary file renamed over the old one): the old file's mode stays, a
+/// link keeps pointing at the file it names (which gets the new text), the
+/// old text is never written over, no temporary file is left, and `-o
+/// /dev/stdout` still writes to the pipe.
+#[cfg(unix)]
+#[test]
+fn reports_and_baselines_replace_files_whole() {
+    use std::os::unix::fs::{symlink, PermissionsExt};
+    let app = example_app("orders-sapi");
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path();
+    let baseline = write(out, "baseline.json", "old");
+    fs::set_permissions(&baseline, fs::Permissions::from_mode(0o640)).unwrap();
+    let real = write(out, "reports/real.json", "old");
+    let link = out.join("report-link.json");
+    symlink(&real, &link).unwrap();
+    // Hard links to the old files: a file written in place would change
+    // under them; one replaced whole leaves the old text where it was.
+    fs::hard_link(&baseline, out.join("baseline-before.json")).unwrap();
+    fs::hard_link(&real, out.join("reports/before.json")).unwrap();
+    let run = run_cmd(
+        intguard()
+            .arg("scan")
+            .arg(&app)
+            .args(["--format", "json", "--write-baseline"])
+            .arg(&baseline)
+            .arg("-o")
+            .arg(&link),
+    );
+    run.expect_code(0);
+    let written: Value = serde_json::from_str(&fs::read_to_string(&baseline).unwrap()).unwrap();
+    assert!(!written["findings"].as_array().unwrap().is_empty());
+    assert_eq!(
+        fs::metadata(&baseline).unwrap().permissions().mode() & 0o777,
+        0o640
+    );
+    assert!(fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    let report: Value = serde_json::from_str(&fs::read_to_string(&real).unwrap()).unwrap();
+    assert!(report["findings"].is_array(), "{report}");
+    let left: Vec<_> = fs::read_dir(out)
+        .unwrap()
+        .chain(fs::read_dir(out.join("reports")).unwrap())
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".intguard-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    assert_eq!(
+        fs::read_to_string(out.join("baseline-before.json")).unwrap(),
+        "old"
+    );
+    assert_eq!(
+        fs::read_to_string(out.join("reports/before.json")).unwrap(),
+        "old"
+    );
+
+    let piped =
+        run_cmd(
+            intguard()
+                .arg("scan")
+                .arg(&app)
+                .args(["--format", "json", "-o", "/dev/stdout"]),
+        );
+    let report: Value = serde_json::from_str(&piped.stdout).unwrap();
+    assert!(!findings(&report).is_empty());
+}
+
 #[test]
 fn baseline_round_trip_reports_only_new_findings() {
     let (tmp, repo) = copy_example("");
