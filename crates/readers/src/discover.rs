@@ -12,6 +12,7 @@
 //! repository's `.git/info/exclude` is read apart ([`crate::repository_exclude`]).
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -323,6 +324,8 @@ fn walk_root(
     let (exclude, unsafe_exclude) = repository_exclude(root);
     let ask_git = unsafe_here.is_none() && unsafe_exclude.is_none();
     lock(out).diagnostics.extend(unsafe_exclude);
+    let files_before = lock(out).files.len();
+    let config_kept_out = AtomicUsize::new(0);
     std::thread::scope(|scope| {
         let tracked = ask_git.then(|| scope.spawn(|| tracked_but_ignored(root)));
         let tree = Tree {
@@ -331,6 +334,7 @@ fn walk_root(
             exclude: exclude.as_ref(),
             scanned,
             out,
+            config_kept_out: &config_kept_out,
         };
         walk_root_tree(root, &tree, unsafe_here);
         if let Some(tracked) = tracked {
@@ -340,7 +344,31 @@ fn walk_root(
         }
         add_named(root, named, ignores.as_ref(), out);
     });
+    let kept_out = config_kept_out.into_inner();
+    if kept_out > 0 && root.is_dir() {
+        let mut walk = lock(out);
+        // The config itself (read for its own sake) is not something audited.
+        let audited = walk.files[files_before..]
+            .iter()
+            .any(|f| f.path.file_name().is_none_or(|n| n != CONFIG_FILE_NAME));
+        if !audited {
+            walk.diagnostics.push(Diagnostic::warning(
+                "ignored-path",
+                display_path(root),
+                format!(
+                    "`paths.ignore` in the config keeps out every file under this folder ({kept_out} files and folders matched): nothing here is audited; check the globs"
+                ),
+            ));
+        }
+    }
 }
+
+/// The config file's name: a folder holding only it has nothing to audit.
+const CONFIG_FILE_NAME: &str = "intguard.toml";
+
+/// The files that make a folder a Mule app: a glob that keeps one out (and
+/// not its folder) leaves the app's other files read without their app.
+const APP_DESCRIPTORS: [&str; 2] = ["mule-artifact.json", "mule-project.xml"];
 
 /// The config's `[paths] ignore` globs as they apply in the folder `dir`
 /// (they are written relative to the config's folder).
@@ -559,6 +587,8 @@ struct Tree<'a> {
     /// The distinct roots, canonical.
     scanned: &'a [PathBuf],
     out: &'a Mutex<Walk>,
+    /// How many files and folders the config's globs kept out.
+    config_kept_out: &'a AtomicUsize,
 }
 
 fn walk_tree(root: &Path, tree: &Tree<'_>, with_ignore_files: bool) -> Vec<PathBuf> {
@@ -568,6 +598,7 @@ fn walk_tree(root: &Path, tree: &Tree<'_>, with_ignore_files: bool) -> Vec<PathB
         exclude,
         scanned,
         out,
+        config_kept_out,
     } = *tree;
     // Folders skipped for an unsafe ignore file, with the diagnostic.
     let skipped: Arc<Mutex<Vec<(PathBuf, Diagnostic)>>> = Arc::default();
@@ -583,7 +614,12 @@ fn walk_tree(root: &Path, tree: &Tree<'_>, with_ignore_files: bool) -> Vec<PathB
         .follow_links(options.follow_symlinks)
         .threads(options.threads);
     let found = Arc::clone(&skipped);
+    // What the config's globs keep out, counted and, for app descriptors,
+    // said (the filter must own what it touches).
+    let by_config: Arc<(AtomicUsize, Mutex<Vec<Diagnostic>>)> = Arc::default();
+    let config_seen = Arc::clone(&by_config);
     let ignores = ignores.cloned();
+    let walked_root = root.to_path_buf();
     // Like the ignore files, applied only where they are read.
     let exclude = exclude.filter(|_| with_ignore_files).cloned();
     builder.filter_entry(move |entry| {
@@ -598,9 +634,49 @@ fn walk_tree(root: &Path, tree: &Tree<'_>, with_ignore_files: bool) -> Vec<PathB
                 return false;
             }
         }
-        let ignored = ignores
+        let by_config = ignores
             .as_ref()
-            .is_some_and(|gi| gi.matched(entry.path(), is_dir).is_ignore())
+            .is_some_and(|gi| gi.matched(entry.path(), is_dir).is_ignore());
+        if by_config {
+            config_seen.0.fetch_add(1, Ordering::Relaxed);
+            let folder = entry.path().parent().unwrap_or(entry.path());
+            // An app left out whole (`app/**`, which matches what is in the
+            // folder, not the folder) keeps its `src` out too.
+            let app_kept_out = || {
+                ignores
+                    .as_ref()
+                    .is_some_and(|gi| gi.matched(folder.join("src"), true).is_ignore())
+            };
+            if !is_dir
+                && APP_DESCRIPTORS.iter().any(|d| entry.file_name() == *d)
+                && !app_kept_out()
+            {
+                // The app is still found by its pom (packaging
+                // `mule-application`, or `mule` for Mule 3) when that is read.
+                let pom = folder.join("pom.xml");
+                let found_by_pom = !ignores
+                    .as_ref()
+                    .is_some_and(|gi| gi.matched(&pom, false).is_ignore())
+                    && crate::read_limited(&pom, 1 << 20).is_some_and(|t| {
+                        let info = crate::mule::descriptor::pom_info(&crate::lossy_text(&t));
+                        info.is_mule_application() || info.is_mule3_application()
+                    });
+                let effect = if found_by_pom {
+                    "the app there is read without it (its pom still makes the folder an app)"
+                } else {
+                    "the folder is not read as a Mule app, and its other files are audited without it"
+                };
+                lock(&config_seen.1).push(Diagnostic::warning(
+                    "ignored-path",
+                    display_path(entry.path()),
+                    format!(
+                        "is matched by `paths.ignore` in the config, but its folder is not: {effect} (ignore the folder, `{}/**`, to leave the app out)",
+                        display_path(folder.strip_prefix(&walked_root).unwrap_or(folder)),
+                    ),
+                ));
+            }
+        }
+        let ignored = by_config
             || exclude
                 .as_ref()
                 .is_some_and(|x| x.excludes(entry.path(), is_dir));
@@ -678,7 +754,10 @@ fn walk_tree(root: &Path, tree: &Tree<'_>, with_ignore_files: bool) -> Vec<PathB
         })
     });
     let skipped = std::mem::take(&mut *lock(&skipped));
+    config_kept_out.fetch_add(by_config.0.load(Ordering::Relaxed), Ordering::Relaxed);
     let mut walk = lock(out);
+    walk.diagnostics
+        .extend(std::mem::take(&mut *lock(&by_config.1)));
     skipped
         .into_iter()
         .map(|(dir, d)| {

@@ -954,6 +954,79 @@ fn config_ignores_paths() {
         all["summary"]["apps"].as_u64().unwrap(),
         "legacy-sync is not read at all"
     );
+    // An app left out whole, on purpose, is not questioned.
+    assert!(
+        !diagnostics(&report)
+            .iter()
+            .any(|d| d["code"] == "ignored-path"),
+        "{:#}",
+        report["diagnostics"]
+    );
+}
+
+/// Globs that leave out more than meant are said: one that keeps out an
+/// app's descriptor but not the app (`**/*.json`), and globs that keep out
+/// everything under a scanned folder (a CI job then passes on nothing).
+#[test]
+fn config_ignores_that_leave_out_an_app_descriptor_or_everything_are_warned() {
+    let ignored_paths = |report: &Value| -> Vec<(String, String)> {
+        diagnostics(report)
+            .iter()
+            .filter(|d| d["code"] == "ignored-path")
+            .map(|d| {
+                (
+                    d["path"].as_str().unwrap().to_string(),
+                    d["message"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let (_t, repo, report) = with_config("[paths]\nignore = [\"**/*.json\"]\n");
+    let warned = ignored_paths(&report);
+    let descriptors: Vec<&str> = warned.iter().map(|(p, _)| p.as_str()).collect();
+    let top = repo.to_str().unwrap();
+    let expected: Vec<String> = ["customers-papi", "invoices-eapi", "orders-sapi"]
+        .iter()
+        .map(|app| format!("{top}/{app}/mule-artifact.json"))
+        .collect();
+    assert_eq!(descriptors, expected, "{warned:?}");
+    // Their poms still make them apps.
+    assert!(
+        warned[0].1.contains(
+            "the app there is read without it (its pom still makes the folder an app) (ignore the folder, `customers-papi/**`"
+        ),
+        "{warned:?}"
+    );
+    assert_eq!(report["summary"]["apps"], 4);
+    // With its pom left out too, a Mule 3 app has nothing else to be found by.
+    let (_t, repo, report) =
+        with_config("[paths]\nignore = [\"**/mule-project.xml\", \"legacy-sync/pom.xml\"]\n");
+    let warned = ignored_paths(&report);
+    assert_eq!(warned.len(), 1, "{warned:?}");
+    assert_eq!(
+        warned[0].0,
+        format!("{}/legacy-sync/mule-project.xml", repo.to_str().unwrap())
+    );
+    assert!(
+        warned[0].1.contains(
+            "the folder is not read as a Mule app, and its other files are audited without it"
+        ),
+        "{warned:?}"
+    );
+    assert_eq!(report["summary"]["apps"], 3);
+
+    let (_t, repo, report) = with_config("[paths]\nignore = [\"**\"]\n");
+    let warned = ignored_paths(&report);
+    assert_eq!(warned.len(), 1, "{warned:?}");
+    assert_eq!(warned[0].0, repo.to_str().unwrap());
+    assert!(
+        warned[0]
+            .1
+            .contains("keeps out every file under this folder")
+            && warned[0].1.contains("nothing here is audited"),
+        "{warned:?}"
+    );
+    assert!(findings(&report).is_empty());
 }
 
 #[test]
