@@ -637,7 +637,8 @@ fn a_hard_delete_job_is_left_for_a_person() {
 /// key of a relationship's nested object and the standard fields are not
 /// granted (the standard ones are named to check); an upsert's external id
 /// field is editable; a create whose records a flow-ref returns is named
-/// for a person, with its place and why.
+/// for a person, with its place and why. A conditional entry counts: the
+/// create may set it.
 #[test]
 fn the_fields_a_transform_sets_before_a_create_are_editable() {
     let tmp = tempfile::tempdir().unwrap();
@@ -664,7 +665,7 @@ output application/java
 ---
 payload map (i) -> {
   Amount__c: i.amount,
-  Approved__c: true,
+  (Approved__c: true) if (i.approved),
   Account__r: { External_Id__c: i.account },
   Description: i.text
 }]]></ee:set-payload>

@@ -4,16 +4,18 @@
 //! an object (`{ Tier__c: ... }`), a list of objects (`[{ ... }, { ... }]`),
 //! and a `map` to an object (`payload map { ... }`, `payload map (c) -> {
 //! ... }`, `payload map ((c, i) -> { ... })`), in parentheses or not, after
-//! the header's `---` when there is one, inside `#[...]` or not. Anything
-//! else (a variable, a function call, `if`, `do`, `++`, a `map` followed by
-//! an operator other than `filter`, `orderBy` or `distinctBy`, which keep the
-//! records' keys) is not read: `None`, so that a person is told.
+//! the header's `---` when there is one, inside `#[...]` or not; and any of
+//! these chosen by `if (...) A else B` (the keys of both branches, `else if`
+//! chains included) or ending a `do { ... --- A }` block. Anything else (a
+//! variable, a function call, `++`, a `map` followed by an operator other
+//! than `filter`, `orderBy` or `distinctBy`, which keep the records' keys)
+//! is not read: `None`, so that a person is told.
 //!
-//! Of an object, only its own entries written `key: value` with a plain or
-//! quoted key count: conditional entries (`(Tier__c: x) if ...`), dynamic
-//! keys, attributes and namespaced keys are skipped, and so is a key whose
-//! value is an object (a relationship such as `Account__r: {External_Id__c:
-//! ...}`, whose keys are fields of another object).
+//! Of an object, its own entries written `key: value` with a plain or quoted
+//! key count, and conditional ones (`(Tier__c: x) if (...)`: a write may set
+//! them). Dynamic keys, attributes and namespaced keys are skipped, and so
+//! is a key whose value is an object (a relationship such as `Account__r:
+//! {External_Id__c: ...}`, whose keys are fields of another object).
 
 use intguard_model::{Location, WrittenField};
 
@@ -88,8 +90,10 @@ pub(crate) fn output_object_keys(script: &str) -> Option<Vec<(&str, usize)>> {
 }
 
 /// The offset after the header's `---` between `start` and `end`, if there
-/// is one (outside strings and comments).
+/// is one (outside brackets, strings and comments: a function of the header
+/// may hold a `do { ... --- ... }` block of its own).
 fn header_end(bytes: &[u8], start: usize, end: usize) -> Option<usize> {
+    let mut depth = 0usize;
     let mut i = start;
     while i < end {
         if let Some(e) = comment_end(bytes, i) {
@@ -98,7 +102,15 @@ fn header_end(bytes: &[u8], start: usize, end: usize) -> Option<usize> {
         }
         match bytes[i] {
             b'"' | b'\'' | b'`' => i = dw_string_end(bytes, i) + 1,
-            b'-' if bytes.get(i..i + 3) == Some(b"---") => return Some(i + 3),
+            b'-' if depth == 0 && bytes.get(i..i + 3) == Some(b"---") => return Some(i + 3),
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                i += 1;
+            }
+            b')' | b']' | b'}' => {
+                depth = depth.saturating_sub(1);
+                i += 1;
+            }
             _ => i += 1,
         }
     }
@@ -227,6 +239,18 @@ fn objects_of<'s>(
         }
         _ => {}
     }
+    if let Some(body) = word_at(bytes, start, end, b"if") {
+        return if_objects(script, body, end, out, depth + 1);
+    }
+    if let Some(body) = word_at(bytes, start, end, b"do") {
+        // `do { <declarations> --- <expression> }`, the whole expression.
+        let open = skip_blank(bytes, body, end);
+        if bytes.get(open) != Some(&b'{') || closing(bytes, open, end) != Some(end - 1) {
+            return None;
+        }
+        let result = header_end(bytes, open + 1, end - 1)?;
+        return objects_of(script, result, end - 1, out, depth + 1);
+    }
     // `<records> filter (...)`, `orderBy $.Name`, `distinctBy $.Id`: the
     // same records, fewer or reordered; their argument must be all that
     // follows (one group in parentheses, or a plain selector), so that
@@ -256,6 +280,75 @@ fn objects_of<'s>(
         return None;
     }
     lambda_objects(script, map_at + 3, end, out, depth + 1)
+}
+
+/// The offset after the keyword `word` when `start..end` begins with it
+/// (a whole word: `iffy` is a name).
+fn word_at(bytes: &[u8], start: usize, end: usize, word: &[u8]) -> Option<usize> {
+    let after = start + word.len();
+    (after <= end
+        && &bytes[start..after] == word
+        && bytes.get(after).is_none_or(|&b| !is_name_byte(b)))
+    .then_some(after)
+}
+
+/// The keys of `if (<condition>) <then> else <otherwise>` (from after the
+/// `if` to `end`): both branches', each of which must be read. `<then>`
+/// ends at the first `else` standing at the top level after the condition;
+/// `<otherwise>` may itself be an `if` (`else if`).
+fn if_objects<'s>(
+    script: &'s str,
+    start: usize,
+    end: usize,
+    out: &mut Vec<(&'s str, usize)>,
+    depth: usize,
+) -> Option<()> {
+    let bytes = script.as_bytes();
+    let open = skip_blank(bytes, start, end);
+    if bytes.get(open) != Some(&b'(') {
+        return None;
+    }
+    let then_start = closing(bytes, open, end)? + 1;
+    let else_at = top_level_word(bytes, then_start, end, b"else")?;
+    objects_of(script, then_start, else_at, out, depth)?;
+    objects_of(script, else_at + 4, end, out, depth)
+}
+
+/// The offset of the first `word` standing at the top level of
+/// `start..end` (outside brackets, strings and comments).
+fn top_level_word(bytes: &[u8], start: usize, end: usize, word: &[u8]) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut i = start;
+    while i < end {
+        let b = bytes[i];
+        match b {
+            b'/' => {
+                if let Some(e) = comment_end(bytes, i) {
+                    i = e;
+                    continue;
+                }
+            }
+            b'"' | b'\'' | b'`' => {
+                i = dw_string_end(bytes, i) + 1;
+                continue;
+            }
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ if is_name_byte(b) => {
+                let from = i;
+                while i < end && is_name_byte(bytes[i]) {
+                    i += 1;
+                }
+                if depth == 0 && &bytes[from..i] == word {
+                    return Some(from);
+                }
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 /// The keys of the objects a `map`'s lambda (`start..end`) outputs: `{
@@ -357,6 +450,13 @@ fn entry_key(script: &str, start: usize, end: usize) -> Option<(&str, usize)> {
     let bytes = script.as_bytes();
     let i = skip_blank(bytes, start, end);
     let b = *bytes.get(i)?;
+    if b == b'(' {
+        // `(key: value) if (...)`: written when the condition holds.
+        let close = closing(bytes, i, end)?;
+        let after = skip_blank(bytes, close + 1, end);
+        word_at(bytes, after, end, b"if")?;
+        return entry_key(script, i + 1, close);
+    }
     let (key, at, after) = if b == b'"' || b == b'\'' {
         let close = dw_string_end(bytes, i);
         if close >= end {
@@ -462,12 +562,35 @@ mod tests {
             ["K__c"]
         );
         assert_eq!(keys("#[[{H__c: 'x'}]]").unwrap(), ["H__c"]);
-        // A relationship's keys, conditional and dynamic entries are not
-        // this object's fields.
+        // A relationship's keys and dynamic entries are not this object's
+        // fields; conditional entries are (a write may set them).
         assert_eq!(
-            keys("{Account__r: {External_Id__c: 1}, Account: {X__c: 2}, (Cond__c: 1) if true, (k): 2, I__c: 3}")
+            keys("{Account__r: {External_Id__c: 1}, Account: {X__c: 2}, (Cond__c: 1) if true, (k): 2, I__c: 3, (Rel__r: {Y__c: 1}) if x, (L__c: 4) unless}")
                 .unwrap(),
-            ["I__c"]
+            ["Cond__c", "I__c"]
+        );
+        // Both branches of an `if`, `else if` chains, and `do` blocks.
+        assert_eq!(
+            keys("if (payload.vip) {A__c: 1} else {B__c: 2}").unwrap(),
+            ["A__c", "B__c"]
+        );
+        assert_eq!(
+            keys("%dw 2.0\n---\nif (a) [{A__c: 1}] else if (b == \"else\") {B__c: 2} else payload map {C__c: $.c}").unwrap(),
+            ["A__c", "B__c", "C__c"]
+        );
+        assert_eq!(
+            keys("payload map (c) -> if (c.x) {A__c: 1} else {B__c: 2}").unwrap(),
+            ["A__c", "B__c"]
+        );
+        assert_eq!(
+            keys("do {\n  var t = 'x'\n  ---\n  { D__c: t, (E__c: 1) if (t != null) }\n}").unwrap(),
+            ["D__c", "E__c"]
+        );
+        // The header's own `do` blocks hold no `---` of the script.
+        assert_eq!(
+            keys("%dw 2.0\nfun f(x) = do { var y = {Not__c: x} --- y }\n---\n{F__c: f(1)}")
+                .unwrap(),
+            ["F__c"]
         );
         // Not read.
         for script in [
@@ -476,7 +599,11 @@ mod tests {
             "payload map { A__c: 1 } filter true ++ vars.more",
             "payload map { A__c: 1 } filter ($.x) ++ vars.more",
             "filter (1)",
-            "if (true) {A__c: 1} else {B__c: 2}",
+            "if (true) {A__c: 1} else vars.other",
+            "if (true) {A__c: 1}",
+            "iffy {A__c: 1}",
+            "do { var x = 1 }",
+            "do { --- {A__c: 1} } ++ vars.more",
             "{A__c: 1} ++ vars.more",
             "[{A__c: 1}, vars.more]",
             "flatten(payload map { A__c: 1 })",
