@@ -249,6 +249,11 @@ impl Tally {
     /// `3` then a badge per severity: `2 critical 1 high`.
     fn write(&self, out: &mut String) {
         let _ = write!(out, "<span class=\"count\">{}</span>", self.total);
+        self.write_badges(out);
+    }
+
+    /// A badge per severity, each after a space: ` 2 critical 1 high`.
+    fn write_badges(&self, out: &mut String) {
         for (severity, n) in &self.by_severity {
             let _ = write!(out, " <span class=\"sev {severity}\">{n} {severity}</span>");
         }
@@ -289,11 +294,17 @@ fn write_findings(out: &mut String, report: &Report) {
             i + 1
         );
         escape::text(out, path);
-        let _ = writeln!(
+        let _ = write!(
             out,
-            "</code> <span class=\"count\">{}</span></h3>",
+            "</code> <span class=\"count\">{}</span>",
             plural(group.len() as u64, "finding", "findings")
         );
+        // The badges say which of them the severity switches hide (struck
+        // through, as the switches are).
+        let mut tally = Tally::default();
+        group.iter().for_each(|f| tally.add(f));
+        tally.write_badges(out);
+        out.push_str("</h3>\n");
         for f in group {
             n += 1;
             write_finding(out, report, f, n);
