@@ -410,11 +410,16 @@ fn hostile_input_does_not_crash() {
     }
 }
 
+/// A file and a folder the scan may not read are each an `unreadable`
+/// warning, and the password beside them is still found. Root reads
+/// anything, so as root the scan runs as `nobody` (`setpriv`, util-linux).
 #[cfg(unix)]
 #[test]
 fn unreadable_file_and_folder() {
     use std::os::unix::fs::PermissionsExt;
     let tmp = tempfile::tempdir().unwrap();
+    // Others may enter the folders (a scan as `nobody` reaches the files).
+    fs::set_permissions(tmp.path(), fs::Permissions::from_mode(0o755)).unwrap();
     let app = mule4_app(tmp.path(), "app", &[]);
     let file = write(&app, "src/main/resources/secret.yaml", PASSWORD_YAML);
     let dir: PathBuf = app.join("src/main/locked");
@@ -422,24 +427,43 @@ fn unreadable_file_and_folder() {
     write(&app, "src/main/resources/dev.yaml", PASSWORD_YAML);
     fs::set_permissions(&file, fs::Permissions::from_mode(0o000)).unwrap();
     fs::set_permissions(&dir, fs::Permissions::from_mode(0o000)).unwrap();
-    let readable = fs::read(&file).is_ok();
-    let (run, report) = scan_json(tmp.path(), &[]);
+    let root = fs::read(&file).is_ok();
+    let run = if root {
+        run_cmd(
+            assert_cmd::Command::new("setpriv")
+                .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+                .arg(assert_cmd::cargo::cargo_bin("intguard"))
+                .arg("scan")
+                .arg(tmp.path())
+                .args(["--format", "json"]),
+        )
+    } else {
+        scan_json(tmp.path(), &[]).0
+    };
     // Restore, so the temp folder can be removed.
     fs::set_permissions(&file, fs::Permissions::from_mode(0o644)).unwrap();
     fs::set_permissions(&dir, fs::Permissions::from_mode(0o755)).unwrap();
-    run.expect_code(1);
-    if readable {
-        eprintln!("skipped the unreadable checks: running with rights that read anything (root)");
-        return;
-    }
+    run.expect_no_panic().expect_code(1);
+    let report = run.json();
+    let unreadable: Vec<(&str, &str)> = diagnostics(&report)
+        .iter()
+        .filter(|d| d["code"] == "unreadable")
+        .map(|d| (d["path"].as_str().unwrap(), d["message"].as_str().unwrap()))
+        .collect();
     for path in ["secret.yaml", "src/main/locked"] {
         assert!(
-            diagnostics(&report)
+            unreadable
                 .iter()
-                .any(|d| d["code"] == "unreadable" && d["path"].as_str().unwrap().ends_with(path)),
+                .any(|(p, m)| p.ends_with(path) && m.contains("Permission denied")),
             "unreadable {path}: {report:#}"
         );
     }
+    assert!(
+        findings(&report)
+            .iter()
+            .any(|f| f["rule"] == "IG102" && f["path"].as_str().unwrap().ends_with("dev.yaml")),
+        "{report:#}"
+    );
 }
 
 /// Found by review: in a git work tree, `git ls-files` (asked which ignored
