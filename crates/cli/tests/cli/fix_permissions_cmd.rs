@@ -633,9 +633,10 @@ fn a_hard_delete_job_is_left_for_a_person() {
 
 /// The fields a create sets, read from the transform before it: its custom
 /// fields are written editable (and readable) in the set, a field the app
-/// also queries too (not twice), a field only queried stays read-only; the
-/// key of a relationship's nested object and the standard fields are not
-/// granted (the standard ones are named to check); an upsert's external id
+/// also queries too (not twice), a field only queried stays read-only; a
+/// relationship's nested object sets its lookup field (`Account__r` sets
+/// `Account__c`), its own keys and the standard fields are not granted (the
+/// standard ones are named to check); an upsert's external id
 /// field is editable; a create whose records a flow-ref returns is named
 /// for a person, with its place and why. A conditional entry counts: the
 /// create may set it.
@@ -703,6 +704,7 @@ payload map (i) -> {
     assert_eq!(
         fields,
         [
+            "Invoice__c.Account__c (editable)",
             "Invoice__c.Amount__c (editable)",
             "Invoice__c.Approved__c (editable)",
             "Invoice__c.Status__c",
@@ -715,7 +717,7 @@ payload map (i) -> {
         "{xml}"
     );
     for line in [
-        "  fields       Read, Edit on Invoice__c.Amount__c (set at flows.xml:18), Invoice__c.Approved__c (set at flows.xml:19), Payment__c.Payment_Key__c (set at flows.xml:26)",
+        "  fields       Read, Edit on Invoice__c.Account__c (set at flows.xml:20), Invoice__c.Amount__c (set at flows.xml:18), Invoice__c.Approved__c (set at flows.xml:19), Payment__c.Payment_Key__c (set at flows.xml:26)",
         "               Read on Invoice__c.Status__c",
         "field-level security of the standard fields its creates and updates set (Invoice__c.Description): grant Edit on those the org secures",
         "the fields the upsert of Payment__c (flows.xml:26) sets: another processor may change the payload between the DataWeave and it: grant Edit on those",

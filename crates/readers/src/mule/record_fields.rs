@@ -13,13 +13,22 @@
 //!
 //! Of an object, its own entries written `key: value` with a plain or quoted
 //! key count, and conditional ones (`(Tier__c: x) if (...)`: a write may set
-//! them). Dynamic keys, attributes and namespaced keys are skipped, and so
-//! is a key whose value is an object (a relationship such as `Account__r:
-//! {External_Id__c: ...}`, whose keys are fields of another object).
+//! them). Dynamic keys, attributes and namespaced keys are skipped. A key
+//! whose value is an object names a relationship (`Account__r:
+//! {External_Id__c: ...}`, the related record found by its external id): it
+//! sets the relationship's lookup field (`Account__c`; `AccountId` for a
+//! standard `Account`), and the nested keys, another object's fields, are
+//! not taken.
+
+use std::borrow::Cow;
 
 use intguard_model::{Location, WrittenField};
 
 use super::dataweave::{comment_end, dw_string_end};
+
+/// A key of an output object (the field it sets) and its offset in the
+/// script: borrowed from the script, or made (a relationship's lookup field).
+pub(crate) type Key<'s> = (Cow<'s, str>, usize);
 
 /// A DataWeave file of an app's resources: its path under
 /// `src/main/resources/`, and the fields of the records it builds (`None`
@@ -47,7 +56,7 @@ pub(crate) fn script_fields(text: &str, display: &str) -> Option<std::sync::Arc<
 /// Of the keys of a script's output objects, those named like fields
 /// (custom or standard-looking), each once (case ignored), at most
 /// [`MAX_FIELDS`]: a hostile script may hold many keys.
-pub(crate) fn field_keys(keys: Vec<(&str, usize)>) -> impl Iterator<Item = (&str, usize)> {
+pub(crate) fn field_keys(keys: Vec<Key<'_>>) -> impl Iterator<Item = Key<'_>> {
     let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     keys.into_iter()
         .filter(move |(key, _)| {
@@ -70,7 +79,7 @@ const MAX_DEPTH: usize = 8;
 /// outputs, with each key's offset in `script` (its first character, inside
 /// its quotes when quoted), in order; `None` when its output is not one of
 /// the forms read (see the module's documentation).
-pub(crate) fn output_object_keys(script: &str) -> Option<Vec<(&str, usize)>> {
+pub(crate) fn output_object_keys(script: &str) -> Option<Vec<Key<'_>>> {
     let bytes = script.as_bytes();
     let mut start = skip_blank(bytes, 0, bytes.len());
     let mut end = trim_end(bytes, start, bytes.len());
@@ -201,7 +210,7 @@ fn objects_of<'s>(
     script: &'s str,
     start: usize,
     end: usize,
-    out: &mut Vec<(&'s str, usize)>,
+    out: &mut Vec<Key<'s>>,
     depth: usize,
 ) -> Option<()> {
     if depth > MAX_DEPTH {
@@ -300,7 +309,7 @@ fn if_objects<'s>(
     script: &'s str,
     start: usize,
     end: usize,
-    out: &mut Vec<(&'s str, usize)>,
+    out: &mut Vec<Key<'s>>,
     depth: usize,
 ) -> Option<()> {
     let bytes = script.as_bytes();
@@ -317,38 +326,48 @@ fn if_objects<'s>(
 /// The offset of the first `word` standing at the top level of
 /// `start..end` (outside brackets, strings and comments).
 fn top_level_word(bytes: &[u8], start: usize, end: usize, word: &[u8]) -> Option<usize> {
+    top_level_words(bytes, start, end)
+        .find(|(_, w)| *w == word)
+        .map(|(at, _)| at)
+}
+
+/// The names standing at the top level of `start..end` (outside brackets,
+/// strings and comments), each with its offset, in order.
+fn top_level_words(bytes: &[u8], start: usize, end: usize) -> impl Iterator<Item = (usize, &[u8])> {
     let mut depth = 0usize;
     let mut i = start;
-    while i < end {
-        let b = bytes[i];
-        match b {
-            b'/' => {
-                if let Some(e) = comment_end(bytes, i) {
-                    i = e;
+    std::iter::from_fn(move || {
+        while i < end {
+            let b = bytes[i];
+            match b {
+                b'/' => {
+                    if let Some(e) = comment_end(bytes, i) {
+                        i = e;
+                        continue;
+                    }
+                }
+                b'"' | b'\'' | b'`' => {
+                    i = dw_string_end(bytes, i) + 1;
                     continue;
                 }
-            }
-            b'"' | b'\'' | b'`' => {
-                i = dw_string_end(bytes, i) + 1;
-                continue;
-            }
-            b'(' | b'[' | b'{' => depth += 1,
-            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
-            _ if is_name_byte(b) => {
-                let from = i;
-                while i < end && is_name_byte(bytes[i]) {
-                    i += 1;
+                b'(' | b'[' | b'{' => depth += 1,
+                b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+                _ if is_name_byte(b) => {
+                    let from = i;
+                    while i < end && is_name_byte(bytes[i]) {
+                        i += 1;
+                    }
+                    if depth == 0 {
+                        return Some((from, &bytes[from..i]));
+                    }
+                    continue;
                 }
-                if depth == 0 && &bytes[from..i] == word {
-                    return Some(from);
-                }
-                continue;
+                _ => {}
             }
-            _ => {}
+            i += 1;
         }
-        i += 1;
-    }
-    None
+        None
+    })
 }
 
 /// The keys of the objects a `map`'s lambda (`start..end`) outputs: `{
@@ -357,7 +376,7 @@ fn lambda_objects<'s>(
     script: &'s str,
     start: usize,
     end: usize,
-    out: &mut Vec<(&'s str, usize)>,
+    out: &mut Vec<Key<'s>>,
     depth: usize,
 ) -> Option<()> {
     if depth > MAX_DEPTH {
@@ -391,48 +410,18 @@ fn lambda_objects<'s>(
 fn last_top_level_words(bytes: &[u8], start: usize, end: usize) -> [Option<(usize, usize)>; 2] {
     let mut map = None;
     let mut keeping = None;
-    let mut depth = 0usize;
-    let mut i = start;
-    while i < end {
-        let b = bytes[i];
-        match b {
-            b'/' => {
-                if let Some(e) = comment_end(bytes, i) {
-                    i = e;
-                    continue;
-                }
-            }
-            b'"' | b'\'' | b'`' => {
-                i = dw_string_end(bytes, i) + 1;
-                continue;
-            }
-            b'(' | b'[' | b'{' => depth += 1,
-            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
-            _ if is_name_byte(b) => {
-                let from = i;
-                while i < end && is_name_byte(bytes[i]) {
-                    i += 1;
-                }
-                if depth == 0 {
-                    match &bytes[from..i] {
-                        b"map" => map = Some((from, 3)),
-                        w @ (b"filter" | b"orderBy" | b"distinctBy") => {
-                            keeping = Some((from, w.len()))
-                        }
-                        _ => {}
-                    }
-                }
-                continue;
-            }
+    for (at, word) in top_level_words(bytes, start, end) {
+        match word {
+            b"map" => map = Some((at, 3)),
+            b"filter" | b"orderBy" | b"distinctBy" => keeping = Some((at, word.len())),
             _ => {}
         }
-        i += 1;
     }
     [map, keeping]
 }
 
 /// The keys of the entries of the object whose content is `start..end`.
-fn object_keys<'s>(script: &'s str, start: usize, end: usize, out: &mut Vec<(&'s str, usize)>) {
+fn object_keys<'s>(script: &'s str, start: usize, end: usize, out: &mut Vec<Key<'s>>) {
     let bytes = script.as_bytes();
     let mut from = start;
     let commas = top_level_commas(bytes, start, end);
@@ -444,9 +433,12 @@ fn object_keys<'s>(script: &'s str, start: usize, end: usize, out: &mut Vec<(&'s
     }
 }
 
-/// The key of the entry `start..end` when it is written `key: value` with a
-/// plain or quoted key and its value is not an object.
-fn entry_key(script: &str, start: usize, end: usize) -> Option<(&str, usize)> {
+/// The field the entry `start..end` sets when it is written `key: value`
+/// with a plain or quoted key: the key itself, or, when the value is an
+/// object (a related record found by its external id), the lookup field of
+/// the relationship the key names (`Account__r` sets `Account__c`, `Account`
+/// sets `AccountId`).
+fn entry_key(script: &str, start: usize, end: usize) -> Option<Key<'_>> {
     let bytes = script.as_bytes();
     let i = skip_blank(bytes, start, end);
     let b = *bytes.get(i)?;
@@ -477,10 +469,25 @@ fn entry_key(script: &str, start: usize, end: usize) -> Option<(&str, usize)> {
         return None;
     }
     let value = skip_blank(bytes, colon + 1, end);
-    if value >= end || bytes[value] == b'{' {
+    if value >= end {
         return None;
     }
-    Some((key, at))
+    if bytes[value] == b'{' {
+        return lookup_field(key).map(|field| (Cow::Owned(field), at));
+    }
+    Some((Cow::Borrowed(key), at))
+}
+
+/// The lookup field behind relationship name `name`: `X__r` is `X__c`
+/// (custom), a standard relationship `Account` is `AccountId`.
+fn lookup_field(name: &str) -> Option<String> {
+    let custom = name
+        .len()
+        .checked_sub(3)
+        .filter(|&n| name.is_char_boundary(n) && name[n..].eq_ignore_ascii_case("__r"))
+        .map(|n| format!("{}__c", &name[..n]))
+        .filter(|field| is_custom_field_name(field));
+    custom.or_else(|| is_standard_field_name(name).then(|| format!("{name}Id")))
 }
 
 /// A custom field's API name: `Tier__c`, `ns__Tier__c` (letters, digits and
@@ -518,7 +525,7 @@ fn is_api_part(part: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn keys(script: &str) -> Option<Vec<&str>> {
+    fn keys(script: &str) -> Option<Vec<Cow<'_, str>>> {
         output_object_keys(script).map(|v| v.into_iter().map(|(k, _)| k).collect())
     }
 
@@ -562,12 +569,13 @@ mod tests {
             ["K__c"]
         );
         assert_eq!(keys("#[[{H__c: 'x'}]]").unwrap(), ["H__c"]);
-        // A relationship's keys and dynamic entries are not this object's
-        // fields; conditional entries are (a write may set them).
+        // A related record's keys are another object's fields: its
+        // relationship sets this object's lookup field. Dynamic entries are
+        // not read; conditional entries are (a write may set them).
         assert_eq!(
-            keys("{Account__r: {External_Id__c: 1}, Account: {X__c: 2}, (Cond__c: 1) if true, (k): 2, I__c: 3, (Rel__r: {Y__c: 1}) if x, (L__c: 4) unless}")
+            keys("{Account__r: {External_Id__c: 1}, Account: {X__c: 2}, (Cond__c: 1) if true, (k): 2, I__c: 3, (ns__Rel__r: {Y__c: 1}) if x, (L__c: 4) unless, x___r: {Z__c: 1}, lower: {W__c: 1}}")
                 .unwrap(),
-            ["Cond__c", "I__c"]
+            ["Account__c", "AccountId", "Cond__c", "I__c", "ns__Rel__c"]
         );
         // Both branches of an `if`, `else if` chains, and `do` blocks.
         assert_eq!(

@@ -118,9 +118,10 @@ fn inline_records_and_payload_map() {
     assert_eq!(got[1].1[0].1, 14);
 }
 
-/// An upsert's external id field is written, the first of its fields;
-/// keys of a nested object (a relationship's external id) are not this
-/// object's fields.
+/// An upsert's external id field is written, the first of its fields; a
+/// nested object (a related record found by its external id) sets the
+/// relationship's lookup field, and its own keys are not this object's
+/// fields.
 #[test]
 fn upsert_external_id_and_relationship_keys() {
     let xml = [
@@ -135,7 +136,10 @@ output application/java
     ]
     .concat();
     let got = writes(&xml);
-    assert_eq!(names(&got[0]), ["Shop_Id__c", "Level__c"]);
+    assert_eq!(
+        names(&got[0]),
+        ["Shop_Id__c", "Account__c", "AccountId", "Level__c"]
+    );
     // At the attribute.
     assert_eq!((got[0].1[0].1, got[0].1[0].2), (12, 43));
 }
