@@ -370,6 +370,49 @@ const CONFIG_FILE_NAME: &str = "intguard.toml";
 /// not its folder) leaves the app's other files read without their app.
 const APP_DESCRIPTORS: [&str; 2] = ["mule-artifact.json", "mule-project.xml"];
 
+/// When `file`, which the config's globs keep out, is an app's descriptor
+/// and the app's folder is not kept out whole: a warning saying what that
+/// does to the app.
+fn app_descriptor_kept_out(
+    file: &Path,
+    root: &Path,
+    ignores: Option<&Gitignore>,
+) -> Option<Diagnostic> {
+    let name = file.file_name()?;
+    if !APP_DESCRIPTORS.iter().any(|d| name == *d) {
+        return None;
+    }
+    let folder = file.parent()?;
+    let kept_out =
+        |path: &Path, is_dir: bool| ignores.is_some_and(|gi| gi.matched(path, is_dir).is_ignore());
+    // An app left out whole (`app/**`, which matches what is in the folder,
+    // not the folder) keeps its `src` out too.
+    if kept_out(&folder.join("src"), true) {
+        return None;
+    }
+    // The app is still found by its pom (packaging `mule-application`, or
+    // `mule` for Mule 3) when that is read.
+    let pom = folder.join("pom.xml");
+    let found_by_pom = !kept_out(&pom, false)
+        && crate::read_limited(&pom, 1 << 20).is_some_and(|t| {
+            let info = crate::mule::descriptor::pom_info(&crate::lossy_text(&t));
+            info.is_mule_application() || info.is_mule3_application()
+        });
+    let effect = if found_by_pom {
+        "the app there is read without it (its pom still makes the folder an app)"
+    } else {
+        "the folder is not read as a Mule app, and its other files are audited without it"
+    };
+    Some(Diagnostic::warning(
+        "ignored-path",
+        display_path(file),
+        format!(
+            "is matched by `paths.ignore` in the config, but its folder is not: {effect} (ignore the folder, `{}/**`, to leave the app out)",
+            display_path(folder.strip_prefix(root).unwrap_or(folder)),
+        ),
+    ))
+}
+
 /// The config's `[paths] ignore` globs as they apply in the folder `dir`
 /// (they are written relative to the config's folder).
 fn config_ignores(dir: &Path, options: &ReadOptions) -> Option<Gitignore> {
@@ -639,41 +682,12 @@ fn walk_tree(root: &Path, tree: &Tree<'_>, with_ignore_files: bool) -> Vec<PathB
             .is_some_and(|gi| gi.matched(entry.path(), is_dir).is_ignore());
         if by_config {
             config_seen.0.fetch_add(1, Ordering::Relaxed);
-            let folder = entry.path().parent().unwrap_or(entry.path());
-            // An app left out whole (`app/**`, which matches what is in the
-            // folder, not the folder) keeps its `src` out too.
-            let app_kept_out = || {
-                ignores
-                    .as_ref()
-                    .is_some_and(|gi| gi.matched(folder.join("src"), true).is_ignore())
-            };
-            if !is_dir
-                && APP_DESCRIPTORS.iter().any(|d| entry.file_name() == *d)
-                && !app_kept_out()
-            {
-                // The app is still found by its pom (packaging
-                // `mule-application`, or `mule` for Mule 3) when that is read.
-                let pom = folder.join("pom.xml");
-                let found_by_pom = !ignores
-                    .as_ref()
-                    .is_some_and(|gi| gi.matched(&pom, false).is_ignore())
-                    && crate::read_limited(&pom, 1 << 20).is_some_and(|t| {
-                        let info = crate::mule::descriptor::pom_info(&crate::lossy_text(&t));
-                        info.is_mule_application() || info.is_mule3_application()
-                    });
-                let effect = if found_by_pom {
-                    "the app there is read without it (its pom still makes the folder an app)"
-                } else {
-                    "the folder is not read as a Mule app, and its other files are audited without it"
-                };
-                lock(&config_seen.1).push(Diagnostic::warning(
-                    "ignored-path",
-                    display_path(entry.path()),
-                    format!(
-                        "is matched by `paths.ignore` in the config, but its folder is not: {effect} (ignore the folder, `{}/**`, to leave the app out)",
-                        display_path(folder.strip_prefix(&walked_root).unwrap_or(folder)),
-                    ),
-                ));
+            if !is_dir {
+                if let Some(d) =
+                    app_descriptor_kept_out(entry.path(), &walked_root, ignores.as_ref())
+                {
+                    lock(&config_seen.1).push(d);
+                }
             }
         }
         let ignored = by_config
