@@ -54,7 +54,19 @@ pub fn refuse_output_over_inputs(
     output: Option<&Path>,
     inputs: &[(&Path, &str)],
 ) -> Result<(), String> {
-    let Some(out) = output_file(output) else {
+    refuse_write_over_inputs("--output", "the report", output_file(output), inputs)
+}
+
+/// Refuses a file that `option` makes the command write (`what` it
+/// writes: "the report", "the snapshot") when it is one of the command's
+/// own inputs, each given with what it is.
+pub fn refuse_write_over_inputs(
+    option: &str,
+    what_written: &str,
+    out: Option<&Path>,
+    inputs: &[(&Path, &str)],
+) -> Result<(), String> {
+    let Some(out) = out else {
         return Ok(());
     };
     // Resolved, so that `./a/../org.json` and a link to it are the same file;
@@ -74,7 +86,7 @@ pub fn refuse_output_over_inputs(
     for (input, what) in inputs {
         if resolved(input).as_deref() == Some(target.as_path()) {
             return Err(format!(
-                "--output {} is {what}: the report would replace it; write the report elsewhere",
+                "{option} {} is {what}: {what_written} would replace it; write {what_written} elsewhere",
                 out.display()
             ));
         }

@@ -106,17 +106,6 @@ fn audit(args: OrgAuditArgs) -> i32 {
         Ok(c) => c,
         Err(e) => return exit::usage_error(e),
     };
-    let mut inputs: Vec<(&std::path::Path, &str)> = Vec::new();
-    inputs.extend(config.source.as_deref().map(|p| (p, "the config")));
-    inputs.extend(
-        args.snapshot
-            .as_deref()
-            .map(|p| (p, "the snapshot it writes")),
-    );
-    inputs.extend(args.auth.iter().flat_map(|a| a.files()));
-    if let Err(e) = output::refuse_output_over_inputs(args.report.output.as_deref(), &inputs) {
-        return exit::usage_error(e);
-    }
     let auth = match (&args.org, &args.auth) {
         (Some(name), _) => match config.org(name) {
             Some(o) => AuthArgs::from(o),
@@ -138,6 +127,28 @@ fn audit(args: OrgAuditArgs) -> i32 {
             )
         }
     };
+    // Neither the snapshot nor the report may replace a file the audit
+    // reads: the key it logs in with (given or from `[orgs.NAME]`), the
+    // config. Checked before logging in.
+    let mut inputs: Vec<(&std::path::Path, &str)> = Vec::new();
+    inputs.extend(config.source.as_deref().map(|p| (p, "the config")));
+    inputs.extend(auth.files());
+    if let Err(e) = output::refuse_write_over_inputs(
+        "--snapshot",
+        "the snapshot",
+        args.snapshot.as_deref(),
+        &inputs,
+    ) {
+        return exit::usage_error(e);
+    }
+    inputs.extend(
+        args.snapshot
+            .as_deref()
+            .map(|p| (p, "the snapshot it writes")),
+    );
+    if let Err(e) = output::refuse_output_over_inputs(args.report.output.as_deref(), &inputs) {
+        return exit::usage_error(e);
+    }
     let (request, tls) = match prepare(&auth) {
         Ok(x) => x,
         Err(e) => return exit::usage_error(e),

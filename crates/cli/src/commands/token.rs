@@ -123,6 +123,7 @@ impl AuthArgs {
             (self.ca_file.as_deref(), "the CA file"),
             (self.client_cert.as_deref(), "the client certificate"),
             (self.client_key.as_deref(), "the client key"),
+            (self.client_keystore.as_deref(), "the client keystore"),
         ]
         .into_iter()
         .filter_map(|(p, what)| Some((p?, what)))
