@@ -438,6 +438,15 @@ pub fn parse_token_response(
                 "access_token is empty".into(),
             )));
         }
+        // API calls go to the instance with the token: HTTPS only, as the
+        // login was. Salesforce's instance URLs always are.
+        if require_https(&instance_url).is_err() {
+            token.zeroize();
+            return Err(request.error(AuthErrorKind::InvalidResponse(format!(
+                "instance_url {} is not an https:// URL, and the access token would be sent to it (the token was discarded)",
+                instance_url.trim()
+            ))));
+        }
         let access_token = SecretString::from(token.as_str());
         token.zeroize();
         return Ok(TokenResponse {
@@ -594,6 +603,30 @@ mod tests {
         assert_eq!(t.issued_at.as_deref(), Some("1700000000000"));
         let dbg = format!("{t:?} {:?}", t.summary());
         assert!(!dbg.contains("SECRET"), "{dbg}");
+    }
+
+    /// Found by testing: a token answer whose `instance_url` was `http://`
+    /// was shown as a successful login (exit 0), with an instance URL that
+    /// no API call may use.
+    #[test]
+    fn an_instance_url_that_is_not_https_is_refused() {
+        for url in [
+            "http://acme.my.salesforce.com",
+            "acme.my.salesforce.com",
+            "ftp://x",
+        ] {
+            let body = format!(
+                r#"{{"access_token":"00Dxx0000001gPL!AR8AQJXgSECRET","instance_url":"{url}","id":"https://login.salesforce.com/id/00Dxx0000001gPLEAY/005xx000001SwiUAAS"}}"#
+            );
+            let err = parse_token_response(&req(), 200, body.as_bytes()).unwrap_err();
+            assert!(
+                matches!(err.kind, AuthErrorKind::InvalidResponse(_)),
+                "{url}: {err:?}"
+            );
+            let msg = err.to_string();
+            assert!(msg.contains("is not an https:// URL"), "{msg}");
+            assert!(!msg.contains("SECRET"), "{msg}");
+        }
     }
 
     #[test]
