@@ -70,6 +70,11 @@ pub fn load_key(
         if bytes.is_empty() {
             return Err(format!("{}: the key file is empty", path.display()));
         }
+        // The key opens every secret of the app: warned about as a private
+        // key file is (`intguard token`, `keys inspect`).
+        if let Ok(Some(w)) = salesforce_auth::check_key_file_mode(path) {
+            eprintln!("warning: {w}");
+        }
         return Ok(bytes);
     }
     if let Some(k) = literal {
