@@ -405,7 +405,10 @@ fn describe_certificate(s: &mut String, c: &CertificateInfo, now: i64) {
     let left = if c.not_after < now {
         format!("EXPIRED {} days ago", (now - c.not_after) / 86_400)
     } else if c.not_before > now {
-        format!("not valid yet; {days} days left after that")
+        // Rounded up: a certificate valid from tomorrow starts "in 1 day".
+        let starts_in = (c.not_before - now + 86_399).div_euclid(86_400);
+        let period = (c.not_after - c.not_before).div_euclid(86_400);
+        format!("NOT VALID YET: it starts in {starts_in} days, then is valid for {period} days")
     } else {
         format!("{days} days left")
     };

@@ -401,3 +401,43 @@ fn inspect_reads_der_private_keys() {
         assert_eq!(v["certificates"].as_array().map(Vec::len), Some(0));
     }
 }
+
+/// Found by testing: a certificate not valid yet (valid from 2030 to 2031)
+/// was described as "not valid yet; 1489 days left after that", the days to
+/// its expiry from today, read as days of validity once it starts. It now
+/// says when it starts and how long it is valid then.
+#[test]
+fn inspect_a_certificate_not_valid_yet() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+    let mut params = rcgen::CertificateParams::new(vec!["future.example".to_string()]).unwrap();
+    params.not_before = rcgen::date_time_ymd(2100, 1, 1);
+    params.not_after = rcgen::date_time_ymd(2101, 1, 1);
+    let cert = params.self_signed(&key).unwrap();
+    let path = dir.path().join("future.crt");
+    std::fs::write(&path, cert.pem()).unwrap();
+    let out = run(intguard().args(["keys", "inspect"]).arg(&path));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let line = out
+        .stdout
+        .lines()
+        .find(|l| l.contains("valid to"))
+        .unwrap_or_default();
+    let starts_in = (rcgen::date_time_ymd(2100, 1, 1).unix_timestamp()
+        - std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64)
+        / 86_400;
+    assert!(
+        line.contains("2101-01-01T00:00:00Z (NOT VALID YET: it starts in ")
+            && line.ends_with(" days, then is valid for 365 days)"),
+        "{line}"
+    );
+    // The days until it starts, not until it expires.
+    assert!(
+        line.contains(&format!("starts in {} days", starts_in + 1))
+            || line.contains(&format!("starts in {starts_in} days")),
+        "{line}"
+    );
+}
