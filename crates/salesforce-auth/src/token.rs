@@ -334,7 +334,7 @@ impl fmt::Display for AuthError {
             f,
             "{} (login URL {}, audience {})",
             self.problem(),
-            self.login_url,
+            crate::transport::redact_userinfo(&self.login_url),
             self.audience
         )?;
         if let Some(s) = &self.server {

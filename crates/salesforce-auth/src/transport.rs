@@ -146,38 +146,62 @@ impl TransportError {
     }
 }
 
-/// Checks that `url` is an absolute `https://` URL with a host; `http://` is
-/// [`TransportError::InsecureScheme`].
+/// `url` for messages: a user name and password written before its host
+/// (`https://user:password@host/`) shown as `***@`.
+///
+/// ```
+/// use salesforce_auth::transport::redact_userinfo;
+/// assert_eq!(redact_userinfo("https://u:pw@acme.my.salesforce.com/x?a=b@c"),
+///            "https://***@acme.my.salesforce.com/x?a=b@c");
+/// assert_eq!(redact_userinfo("https://login.salesforce.com"), "https://login.salesforce.com");
+/// ```
+pub fn redact_userinfo(url: &str) -> String {
+    let trimmed = url.trim();
+    let Some(scheme_end) = trimmed.find("://") else {
+        return trimmed.to_string();
+    };
+    let rest = &trimmed[scheme_end + 3..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{}://***@{}", &trimmed[..scheme_end], &rest[at + 1..]),
+        None => trimmed.to_string(),
+    }
+}
+
+/// Checks that `url` is an absolute `https://` URL with a host and no user
+/// name or password; `http://` is [`TransportError::InsecureScheme`]. Errors
+/// show the URL with [`redact_userinfo`].
 pub fn require_https(url: &str) -> Result<Uri, TransportError> {
     let trimmed = url.trim();
+    let shown = redact_userinfo(trimmed);
     let lower = trimmed.to_ascii_lowercase();
     if lower.starts_with("http://") || lower.starts_with("ws://") {
-        return Err(TransportError::InsecureScheme {
-            url: trimmed.to_string(),
-        });
+        return Err(TransportError::InsecureScheme { url: shown });
     }
     let uri: Uri = trimmed.parse().map_err(|e| TransportError::InvalidUrl {
-        url: trimmed.to_string(),
+        url: shown.clone(),
         reason: format!("{e}"),
     })?;
     match uri.scheme_str() {
         Some(s) if s.eq_ignore_ascii_case("https") => {}
-        Some(_) => {
-            return Err(TransportError::InsecureScheme {
-                url: trimmed.to_string(),
-            })
-        }
+        Some(_) => return Err(TransportError::InsecureScheme { url: shown }),
         None => {
             return Err(TransportError::InvalidUrl {
-                url: trimmed.to_string(),
+                url: shown,
                 reason: "it must start with https://".into(),
             })
         }
     }
     if uri.host().is_none_or(str::is_empty) {
         return Err(TransportError::InvalidUrl {
-            url: trimmed.to_string(),
+            url: shown,
             reason: "no host".into(),
+        });
+    }
+    if uri.authority().is_some_and(|a| a.as_str().contains('@')) {
+        return Err(TransportError::InvalidUrl {
+            url: shown,
+            reason: "it holds a user name or password before the host (user:password@): Salesforce URLs never do, and the JWT bearer flow needs no password; remove it (nothing was sent)".into(),
         });
     }
     Ok(uri)
@@ -675,6 +699,30 @@ mod tests {
             require_https("https://"),
             Err(TransportError::InvalidUrl { .. })
         ));
+    }
+
+    /// Found by testing: `--login-url https://user:s3cret@host` was used,
+    /// and every message printed the password with the login URL.
+    #[test]
+    fn a_password_in_a_url_is_refused_and_never_shown() {
+        for url in [
+            "https://int.orders:s3cretPW@login.salesforce.com",
+            "https://int.orders:s3cretPW@127.0.0.1:8443/services/oauth2/token",
+            "http://int.orders:s3cretPW@login.salesforce.com",
+            "ftp://int.orders:s3cretPW@login.salesforce.com",
+        ] {
+            let err = require_https(url).unwrap_err();
+            let text = err.to_string();
+            assert!(!text.contains("s3cretPW"), "{text}");
+            assert!(text.contains("***@"), "{text}");
+        }
+        let err = require_https("https://u:s3cretPW@login.salesforce.com").unwrap_err();
+        assert!(
+            matches!(&err, TransportError::InvalidUrl { reason, .. } if reason.contains("user name or password")),
+            "{err:?}"
+        );
+        // An @ after the host is no user name.
+        assert!(require_https("https://acme.my.salesforce.com/x?u=a@b.com").is_ok());
     }
 
     #[test]

@@ -203,6 +203,46 @@ fn http_login_url_is_refused_before_any_connection() {
     );
 }
 
+/// Found by testing: a login URL with a user name and password before its
+/// host (`https://user:password@host`) was used, and the error printed the
+/// password with the login URL. It is refused before anything is sent, and
+/// no message shows it.
+#[test]
+fn a_password_in_the_login_url_is_refused_and_never_printed() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    listener.set_nonblocking(true).unwrap();
+    for scheme in ["https", "http"] {
+        let url = format!("{scheme}://int.orders:s3cretPW@127.0.0.1:{port}");
+        let out = run(intguard()
+            .arg("token")
+            .args(["--login-url", &url])
+            .args(["--client-id", CONSUMER_KEY, "--username", USER])
+            .args(["--key", "/nonexistent/jwt.key"]));
+        assert_eq!(out.code, 2, "{}", out.stderr);
+        assert!(out.stdout.is_empty(), "{}", out.stdout);
+        assert!(!out.stderr.contains("s3cretPW"), "{}", out.stderr);
+        assert!(
+            out.stderr.contains(&format!(
+                "(login URL {scheme}://***@127.0.0.1:{port}, audience"
+            )),
+            "{}",
+            out.stderr
+        );
+        if scheme == "https" {
+            assert!(
+                out.stderr.contains("user name or password"),
+                "{}",
+                out.stderr
+            );
+        }
+    }
+    assert!(
+        listener.accept().is_err(),
+        "a connection was made to the URL with a password"
+    );
+}
+
 #[test]
 fn wrong_consumer_key_prints_the_actionable_message() {
     let s = setup();
