@@ -94,6 +94,29 @@ pub fn refuse_write_over_inputs(
     Ok(())
 }
 
+/// Refuses, before any work, a file to write (`option` names it) that is a
+/// folder or whose folder does not exist: the command would fail only once
+/// done (for `org audit`, after spending the org's API calls).
+pub fn refuse_unwritable(option: &str, path: Option<&Path>) -> Result<(), String> {
+    let Some(path) = path else {
+        return Ok(());
+    };
+    if path.is_dir() {
+        return Err(format!(
+            "{option} {} is a folder: name a file in it",
+            path.display()
+        ));
+    }
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() && !dir.is_dir() => Err(format!(
+            "{option} {}: folder {} does not exist",
+            path.display(),
+            dir.display()
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Refuses an `--output` that is a file the command reads in one of the
 /// folders it walks (`-o pom.xml`, `-o src/main/mule/global.xml`): an
 /// existing, non-empty file that is not one of intguard's own reports or

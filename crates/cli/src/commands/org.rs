@@ -149,6 +149,18 @@ fn audit(args: OrgAuditArgs) -> i32 {
     if let Err(e) = output::refuse_output_over_inputs(args.report.output.as_deref(), &inputs) {
         return exit::usage_error(e);
     }
+    // Written once the org is read: a path that cannot be written is refused
+    // before the API calls are spent.
+    if let Err(e) =
+        output::refuse_unwritable("--snapshot", args.snapshot.as_deref()).and_then(|()| {
+            output::refuse_unwritable(
+                "--output",
+                output::output_file(args.report.output.as_deref()),
+            )
+        })
+    {
+        return exit::usage_error(e);
+    }
     let (request, tls) = match prepare(&auth) {
         Ok(x) => x,
         Err(e) => return exit::usage_error(e),

@@ -405,3 +405,28 @@ fn the_snapshot_never_replaces_the_key_or_the_config() {
     );
     assert_eq!(s.sim.calls(), 0);
 }
+
+/// Found by testing: `org audit --snapshot missing/org.json` (or `-o` into a
+/// folder that does not exist) logged in, read the whole org, spent its API
+/// calls, and only then failed to write (exit 2, no report at all). Such a
+/// path is now refused before logging in.
+#[test]
+fn an_unwritable_snapshot_or_report_is_refused_before_logging_in() {
+    let s = setup();
+    for args in [
+        ["--snapshot", "missing/org.json"],
+        ["-o", "missing/org.sarif"],
+        ["--snapshot", "."],
+    ] {
+        let run = audit(&s, &args);
+        run.expect_no_panic().expect_code(2);
+        assert!(
+            run.stderr.contains("folder missing does not exist")
+                || run.stderr.contains("is a folder"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    assert_eq!(s.sim.calls(), 0, "no API call before the check");
+    assert!(!s.dir.path().join("missing").exists());
+}
