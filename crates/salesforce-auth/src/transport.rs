@@ -277,6 +277,8 @@ pub struct HttpsClient {
     direct: ureq::Agent,
     mutual_tls: bool,
     timeout: Duration,
+    /// The proxy the environment sets (the one `agent` uses), for messages.
+    proxy: Option<ureq::Proxy>,
 }
 
 impl fmt::Debug for HttpsClient {
@@ -408,6 +410,7 @@ impl HttpsClient {
             direct: build(false),
             mutual_tls,
             timeout,
+            proxy: ureq::Proxy::try_from_env(),
         })
     }
 
@@ -510,7 +513,50 @@ impl HttpsClient {
         })
     }
 
+    /// The error, naming the environment's proxy when the request went
+    /// through it: a proxy that is down, or refuses the host, otherwise reads
+    /// as the Salesforce host refusing.
     fn map_error(&self, url: &str, e: ureq::Error) -> TransportError {
+        let err = self.map_error_direct(url, e);
+        let Some(via) = self.proxy_for(url) else {
+            return err;
+        };
+        match err {
+            TransportError::Connect { url, reason } => TransportError::Connect {
+                url,
+                reason: format!("{reason} {via}"),
+            },
+            TransportError::Tls { url, reason } => TransportError::Tls {
+                url,
+                reason: format!("{reason} {via}"),
+            },
+            TransportError::Http { url, reason } => TransportError::Http {
+                url,
+                reason: format!("{reason} {via}"),
+            },
+            other => other,
+        }
+    }
+
+    /// `(through the proxy HOST:PORT ...)` when a request to `url` goes
+    /// through the environment's proxy; never its user name or password.
+    fn proxy_for(&self, url: &str) -> Option<String> {
+        let proxy = self.proxy.as_ref()?;
+        if std::ptr::eq(self.agent_for(url), &self.direct) {
+            return None;
+        }
+        let uri: Uri = url.parse().ok()?;
+        if proxy.is_no_proxy(&uri) {
+            return None;
+        }
+        Some(format!(
+            "(through the proxy {}:{} set in the environment by HTTPS_PROXY, ALL_PROXY or HTTP_PROXY: check that it runs and lets this host through, or list the host in NO_PROXY)",
+            proxy.host(),
+            proxy.port()
+        ))
+    }
+
+    fn map_error_direct(&self, url: &str, e: ureq::Error) -> TransportError {
         let url = url.to_string();
         match e {
             ureq::Error::RequireHttpsOnly(_) => TransportError::InsecureScheme { url },

@@ -243,6 +243,40 @@ fn a_password_in_the_login_url_is_refused_and_never_printed() {
     );
 }
 
+/// Found by testing behind a proxy: with `HTTPS_PROXY` pointing at a proxy
+/// that is down, the error said "cannot connect to
+/// https://login.example.invalid/...: Connection refused", as if the
+/// Salesforce host refused. It now names the proxy (host and port, never its
+/// password).
+#[test]
+fn a_proxy_that_is_down_is_named_without_its_password() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let s = setup();
+    let out = run(intguard()
+        .env(
+            "HTTPS_PROXY",
+            format!("http://proxyuser:pr0xyPW@127.0.0.1:{port}"),
+        )
+        .env_remove("NO_PROXY")
+        .env_remove("no_proxy")
+        .arg("token")
+        .args(["--login-url", "https://login.example.invalid"])
+        .args(["--client-id", CONSUMER_KEY, "--username", USER])
+        .arg("--key")
+        .arg(&s.key_path));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(&format!(
+            "(through the proxy 127.0.0.1:{port} set in the environment"
+        )),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("pr0xyPW"), "{}", out.stderr);
+}
+
 #[test]
 fn wrong_consumer_key_prints_the_actionable_message() {
     let s = setup();
