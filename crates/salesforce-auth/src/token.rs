@@ -338,9 +338,15 @@ impl fmt::Display for AuthError {
             self.audience
         )?;
         if let Some(s) = &self.server {
-            write!(f, "; Salesforce answered HTTP {} `{}`", s.status, s.error)?;
+            // What the server sent, without its control characters.
+            write!(
+                f,
+                "; Salesforce answered HTTP {} `{}`",
+                s.status,
+                crate::printable(&s.error)
+            )?;
             if !s.description.is_empty() {
-                write!(f, ": \"{}\"", s.description)?;
+                write!(f, ": \"{}\"", crate::printable(&s.description))?;
             }
         }
         let fix = self.fix();
@@ -704,6 +710,14 @@ mod tests {
             msg.contains("--audience https://login.salesforce.com"),
             "{msg}"
         );
+        // Found by testing against a hostile endpoint: escape sequences and
+        // line breaks of its answer reached the terminal as they were.
+        let body = br#"{"error":"invalid_grant\u001b[31m","error_description":"bad\u001b]0;pwned\u0007\u001b[2J\r\nerror: forged"}"#;
+        let msg = parse_token_response(&req(), 400, body)
+            .unwrap_err()
+            .to_string();
+        assert!(!msg.chars().any(char::is_control), "{msg:?}");
+        assert!(msg.contains(r"bad\u{1b}]0;pwned"), "{msg}");
         let html = parse_token_response(&req(), 404, b"<html>Not found</html>").unwrap_err();
         assert!(matches!(html.kind, AuthErrorKind::Unknown));
         assert!(html.to_string().contains("HTTP 404"));
