@@ -277,6 +277,50 @@ fn a_proxy_that_is_down_is_named_without_its_password() {
     assert!(!out.stderr.contains("pr0xyPW"), "{}", out.stderr);
 }
 
+/// Found by testing against a hostile token endpoint: the fields of its
+/// answer (scope, identity URL, token type) reached the terminal with their
+/// escape sequences and line breaks. The summary shows them escaped.
+#[test]
+fn a_token_answer_cannot_write_control_characters_to_the_terminal() {
+    let pki = TestPki::new();
+    let server = TestServer::start(
+        pki.server_config(),
+        Arc::new(|_req: &auth_server::Request| {
+            auth_server::Response::json(
+                200,
+                &serde_json::json!({
+                    "access_token": "00DCLI000000001!AQxSECRETxTOKENxVALUEx",
+                    "instance_url": "https://acme.my.salesforce.com",
+                    "id": "https://login.salesforce.com/id/00D\u{1b}]0;pwned\u{7}/005\u{1b}[2J",
+                    "scope": "api\u{1b}[2J web",
+                    "token_type": "Bearer\u{1b}[31m",
+                }),
+            )
+        }),
+    );
+    let s = setup();
+    let out = run(intguard()
+        .arg("token")
+        .args(["--login-url", &server.url()])
+        .args(["--client-id", CONSUMER_KEY, "--username", USER])
+        .arg("--key")
+        .arg(&s.key_path)
+        .arg("--ca-file")
+        .arg(pki.ca_file()));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        !out.stdout.chars().any(|c| c.is_control() && c != '\n'),
+        "{:?}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains(r"scopes        api\u{1b}[2J web"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("SECRETxTOKEN"), "{}", out.stdout);
+}
+
 #[test]
 fn wrong_consumer_key_prints_the_actionable_message() {
     let s = setup();
