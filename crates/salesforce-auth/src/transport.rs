@@ -665,6 +665,13 @@ fn describe_tls_error(e: &rustls::Error) -> String {
 
 fn validate_identity(chain: &[Vec<u8>], key: &PrivateKey) -> Result<(), TransportError> {
     use rustls_pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+    // The TLS library refuses short RSA keys as keys it "failed to parse":
+    // say what is wrong with it.
+    if let Some(bits) = key.rsa_bits().filter(|b| *b < 2048) {
+        return Err(TransportError::ClientIdentity(format!(
+            "the client key is RSA {bits} bits; TLS needs 2048 bits or more: make a new key and certificate (CA-signed, for mutual TLS) and upload the certificate"
+        )));
+    }
     let certs: Vec<CertificateDer<'static>> = chain
         .iter()
         .map(|c| CertificateDer::from(c.clone()))
@@ -720,6 +727,20 @@ mod tests {
         // A refused connection is still a connection failure.
         let text = err(std::io::ErrorKind::ConnectionRefused, false);
         assert!(text.starts_with("cannot connect"), "{text}");
+    }
+
+    /// Found by testing: a 1024-bit RSA client key for mutual TLS was
+    /// refused as "failed to parse private key as RSA, ECDSA, or EdDSA".
+    #[test]
+    fn a_short_rsa_client_key_is_named_as_such() {
+        let pem = include_bytes!("../tests/fixtures/rsa1024-key-and-cert.pem");
+        let key = PrivateKey::from_key_bytes(pem, None).unwrap();
+        let err = validate_identity(&pem_certificates(pem), &key).unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains("the client key is RSA 1024 bits; TLS needs 2048 bits or more"),
+            "{text}"
+        );
     }
 
     #[test]
