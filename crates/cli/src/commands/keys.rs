@@ -298,6 +298,8 @@ fn upload_steps(args: &NewArgs, key: &Path, cert: &Path, info: &CertificateInfo)
 struct KeyFacts {
     description: String,
     encrypted: bool,
+    /// The key, when it could be read (not encrypted, or its password given).
+    key: Option<PrivateKey>,
 }
 
 fn inspect(args: &InspectArgs) -> Result<(), String> {
@@ -330,6 +332,19 @@ fn inspect(args: &InspectArgs) -> Result<(), String> {
         }
     };
     let key = key_facts(path, password.as_ref())?;
+    // A PEM file's certificates sit next to its key, but may be another
+    // key's: only those the key matches are "with its private key".
+    let mut mismatched = vec![false; certificates.len()];
+    let mut certificates = certificates;
+    if let Some(k) = key.as_ref().and_then(|k| k.key.as_ref()) {
+        let bytes = zeroize::Zeroizing::new(std::fs::read(path).unwrap_or_default());
+        for (i, der) in certs::pem_certificate_ders(&bytes).iter().enumerate() {
+            if let (Some(c), Some(false)) = (certificates.get_mut(i), k.matches_certificate(der)) {
+                c.with_private_key = false;
+                mismatched[i] = true;
+            }
+        }
+    }
     if certificates.is_empty() && key.is_none() {
         return Err(format!(
             "{}: no certificate or private key found in this PEM file",
@@ -383,6 +398,12 @@ fn inspect(args: &InspectArgs) -> Result<(), String> {
                 let _ = writeln!(s);
                 let _ = writeln!(s, "  certificate {}", i + 1);
                 describe_certificate(&mut s, c, now);
+                if mismatched[i] {
+                    let _ = writeln!(
+                        s,
+                        "    warning: not the certificate of the private key in this file: a JWT signed with the key will not verify against it"
+                    );
+                }
             }
         }
     }
@@ -470,11 +491,13 @@ fn key_facts(path: &Path, password: Option<&SecretString>) -> Result<Option<KeyF
                     key.format(),
                     salesforce_auth::keys::KeyFormat::EncryptedPkcs8Der
                 ),
+            key: Some(key),
         })),
         Err(KeyError::PasswordRequired { .. }) => Ok(Some(KeyFacts {
             description: "encrypted PKCS#8 (give --password-env VAR to see its type and size)"
                 .into(),
             encrypted: true,
+            key: None,
         })),
         // Worded as a PKCS#12 keystore's wrong password is.
         Err(KeyError::WrongPassword { .. }) => Err(format!(
@@ -486,6 +509,7 @@ fn key_facts(path: &Path, password: Option<&SecretString>) -> Result<Option<KeyF
                 "PKCS#1 PEM with traditional OpenSSL encryption (convert it to encrypted PKCS#8)"
                     .into(),
             encrypted: true,
+            key: None,
         })),
         Err(e) if is_pem || is_der_key => Err(format!(
             "{}: cannot read its private key: {e}",

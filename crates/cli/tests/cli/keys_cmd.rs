@@ -441,3 +441,59 @@ fn inspect_a_certificate_not_valid_yet() {
         "{line}"
     );
 }
+
+/// Found by testing with a wrong-key certificate: a PEM file holding a
+/// private key and the certificate of another key was described as
+/// "with its private key", the answer a security engineer checks before
+/// uploading the certificate. Only a certificate the key matches is.
+#[test]
+fn inspect_a_pem_whose_certificate_is_another_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = salesforce_auth::generate_self_signed("key-a", 30, 2048, None).unwrap();
+    let b = salesforce_auth::generate_self_signed("key-b", 30, 2048, None).unwrap();
+    let write = |name: &str, text: String| {
+        let path = dir.path().join(name);
+        salesforce_auth::keys::write_secret_file(&path, text.as_bytes(), false).unwrap();
+        path
+    };
+    let wrong = write(
+        "wrong.pem",
+        format!("{}{}", a.private_key_pem(), b.certificate_pem),
+    );
+    let right = write(
+        "right.pem",
+        format!("{}{}", a.private_key_pem(), a.certificate_pem),
+    );
+    let out = run(intguard().args(["keys", "inspect"]).arg(&wrong));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        !out.stdout.contains("with its private key"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("warning: not the certificate of the private key in this file"),
+        "{}",
+        out.stdout
+    );
+    assert_no_key_material(&out, a.private_key_pem());
+    let json = run(intguard()
+        .args(["keys", "inspect", "--format", "json"])
+        .arg(&wrong));
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(v["certificates"][0]["with_private_key"], false);
+
+    let out = run(intguard().args(["keys", "inspect"]).arg(&right));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("with its private key"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        !out.stdout.contains("warning: not the certificate"),
+        "{}",
+        out.stdout
+    );
+}
