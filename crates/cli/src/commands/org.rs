@@ -107,7 +107,15 @@ fn audit(args: OrgAuditArgs) -> i32 {
         Err(e) => return exit::usage_error(e),
     };
     let auth = match (&args.org, &args.auth) {
-        (Some(name), _) => match config.org(name) {
+        // The named org's login is used whole: an option given with it
+        // would be silently ignored (another key or username than the one
+        // typed).
+        (Some(name), Some(_)) => {
+            return exit::usage_error(format!(
+                "--org {name} takes every login option from [orgs.{name}] of the config: give --org or the login options (--client-id, --username, --key, --ca-file, ...), not both"
+            ))
+        }
+        (Some(name), None) => match config.org(name) {
             Some(o) => AuthArgs::from(o),
             None => {
                 return exit::usage_error(format!(

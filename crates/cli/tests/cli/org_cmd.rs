@@ -430,3 +430,39 @@ fn an_unwritable_snapshot_or_report_is_refused_before_logging_in() {
     assert_eq!(s.sim.calls(), 0, "no API call before the check");
     assert!(!s.dir.path().join("missing").exists());
 }
+
+/// Found by testing: `org audit --org NAME --key other.key --username
+/// someone.else` logged in with the key and username of `[orgs.NAME]`,
+/// silently ignoring the options typed. Login options with `--org` are a
+/// usage error, before logging in.
+#[test]
+fn login_options_with_a_named_org_are_refused() {
+    let s = setup();
+    std::fs::write(
+        s.dir.path().join("intguard.toml"),
+        format!(
+            "[orgs.sim]\nlogin-url = \"{}\"\nclient-id = \"3MVG9_org_audit\"\nusername = \"intguard.audit@acme.example\"\nkey = \"audit.key\"\nca-file = \"{}\"\n",
+            s.sim.url(),
+            s.sim.pki.ca_file().display()
+        ),
+    )
+    .unwrap();
+    for extra in [
+        ["--key", "/nonexistent/other.key"],
+        ["--username", "someone.else@acme.example"],
+    ] {
+        let mut cmd = intguard();
+        cmd.current_dir(s.dir.path())
+            .args(["org", "audit", "--org", "sim"])
+            .args(extra);
+        let run = run_cmd(&mut cmd);
+        run.expect_no_panic().expect_code(2);
+        assert!(
+            run.stderr
+                .contains("--org sim takes every login option from [orgs.sim]"),
+            "{extra:?}: {}",
+            run.stderr
+        );
+    }
+    assert_eq!(s.sim.calls(), 0);
+}
