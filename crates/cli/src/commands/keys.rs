@@ -305,7 +305,11 @@ struct KeyFacts {
 fn inspect(args: &InspectArgs) -> Result<(), String> {
     let path = &args.file;
     if !path.is_file() {
-        return Err(format!("{}: no such file", path.display()));
+        return Err(match std::fs::metadata(path) {
+            Ok(m) if m.is_dir() => format!("{}: is a folder, not a file", path.display()),
+            Ok(_) => format!("{}: not a regular file", path.display()),
+            Err(e) => format!("{}: {e}", path.display()),
+        });
     }
     let mut password = args
         .password_env

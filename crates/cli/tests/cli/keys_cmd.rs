@@ -258,6 +258,19 @@ fn bad_parameters_are_usage_errors() {
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     let out = run(intguard().args(["keys", "inspect", "/nonexistent/cert.pem"]));
     assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("/nonexistent/cert.pem: No such file"),
+        "{}",
+        out.stderr
+    );
+    // Found by testing: a folder was "no such file".
+    let out = run(intguard().args(["keys", "inspect"]).arg(dir.path()));
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("is a folder, not a file"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
