@@ -656,6 +656,20 @@ fn describe_tls_error(e: &rustls::Error) -> String {
         | rustls::Error::AlertReceived(A::CertificateUnknown) => {
             format!("{e}: the server rejected the client certificate (not uploaded, not CA-signed, or missing the Client Authentication extended key usage)")
         }
+        rustls::Error::InvalidCertificate(
+            rustls::CertificateError::Expired
+            | rustls::CertificateError::ExpiredContext { .. }
+            | rustls::CertificateError::NotValidYet
+            | rustls::CertificateError::NotValidYetContext { .. },
+        ) => {
+            format!("{e}: the server's certificate is out of its validity period (or this machine's clock is wrong): check the clock, and that the URL is the org's")
+        }
+        rustls::Error::InvalidCertificate(
+            rustls::CertificateError::NotValidForName
+            | rustls::CertificateError::NotValidForNameContext { .. },
+        ) => {
+            format!("{e}: the server's certificate is not for this host: check the URL (a Salesforce login URL, or the org's My Domain URL)")
+        }
         rustls::Error::InvalidCertificate(_) => {
             format!("{e}: the server certificate is not trusted; behind a TLS-inspecting proxy, pass its CA with --ca-file")
         }
@@ -741,6 +755,25 @@ mod tests {
             text.contains("the client key is RSA 1024 bits; TLS needs 2048 bits or more"),
             "{text}"
         );
+    }
+
+    /// Found by testing: an expired server certificate, or one for another
+    /// host, was explained as a TLS-inspecting proxy's ("pass its CA with
+    /// --ca-file"), which would not help.
+    #[test]
+    fn server_certificate_errors_say_what_is_wrong() {
+        use rustls::CertificateError as C;
+        let text = |c: C| describe_tls_error(&rustls::Error::InvalidCertificate(c));
+        for c in [C::Expired, C::NotValidYet] {
+            let t = text(c);
+            assert!(t.contains("out of its validity period"), "{t}");
+            assert!(!t.contains("--ca-file"), "{t}");
+        }
+        let t = text(C::NotValidForName);
+        assert!(t.contains("not for this host"), "{t}");
+        assert!(!t.contains("--ca-file"), "{t}");
+        let t = text(C::UnknownIssuer);
+        assert!(t.contains("--ca-file"), "{t}");
     }
 
     #[test]
