@@ -88,7 +88,13 @@ fn parse_age(s: &str) -> Result<Duration, String> {
         "w" => 7 * 86_400,
         _ => return Err(format!("{s:?}: expected a number and d, h or w, e.g. 30d")),
     };
-    Ok(Duration::from_secs(n * secs))
+    // At most 100 years back (Login History keeps six months): a larger
+    // number overflowed (a panic, or a window starting in the future).
+    const MAX_SECS: u64 = 36_500 * 86_400;
+    match n.checked_mul(secs) {
+        Some(total) if total <= MAX_SECS => Ok(Duration::from_secs(total)),
+        _ => Err(format!("{s:?}: at most 36500 days (100 years)")),
+    }
 }
 
 pub fn run(args: OrgArgs) -> i32 {
@@ -258,5 +264,15 @@ mod tests {
         assert_eq!(parse_age("12h"), Ok(Duration::from_secs(12 * 3_600)));
         assert_eq!(parse_age("2w"), Ok(Duration::from_secs(14 * 86_400)));
         assert!(parse_age("soon").is_err());
+        // Found by testing: these overflowed (a panic in a debug build).
+        assert_eq!(
+            parse_age("99999999999999999d"),
+            Err("\"99999999999999999d\": at most 36500 days (100 years)".to_string())
+        );
+        assert!(parse_age("9999999999999w").is_err());
+        assert_eq!(
+            parse_age("36500d"),
+            Ok(Duration::from_secs(36_500 * 86_400))
+        );
     }
 }
