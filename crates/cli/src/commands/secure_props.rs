@@ -184,6 +184,12 @@ pub fn run(args: SecurePropsArgs) -> i32 {
         }
     };
 
+    // A secret to encrypt given as an argument is exposed as a --key is.
+    if encrypt && op.value.is_some() {
+        eprintln!(
+            "warning: a value given as an argument is visible to other processes and stays in shell history; pipe it on standard input instead"
+        );
+    }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match &op.value {

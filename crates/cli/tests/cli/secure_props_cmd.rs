@@ -220,6 +220,40 @@ fn a_key_file_others_can_read_is_warned_about() {
         .stderr("");
 }
 
+/// Found by testing: `secure-props encrypt --key-env K 'S3cret!'` took the
+/// secret from the command line without a word, while a key given with
+/// --key is warned about for the same exposure. Decrypting an argument
+/// (ciphertext) and encrypting standard input are not warned about.
+#[test]
+fn a_secret_to_encrypt_given_as_an_argument_warns() {
+    let out = intguard()
+        .env("IG_ARG_KEY", "1234567890123456")
+        .args(["secure-props", "encrypt", "--key-env", "IG_ARG_KEY", "1234"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("warning: a value given as an argument is visible to other processes"),
+        "{stderr}"
+    );
+    intguard()
+        .env("IG_ARG_KEY", "1234567890123456")
+        .args(["secure-props", "encrypt", "--key-env", "IG_ARG_KEY"])
+        .write_stdin("1234\n")
+        .assert()
+        .success()
+        .stdout("w9oKTqKTtvBuRUVbhQP/qw==\n")
+        .stderr("");
+    intguard()
+        .env("IG_ARG_KEY", "1234567890123456")
+        .args(["secure-props", "decrypt", "--key-env", "IG_ARG_KEY"])
+        .arg("![w9oKTqKTtvBuRUVbhQP/qw==]")
+        .assert()
+        .success()
+        .stderr("");
+}
+
 #[test]
 fn literal_key_warns() {
     intguard()
