@@ -12,7 +12,8 @@ use clap::{Args, Subcommand, ValueEnum};
 use salesforce_auth::certs::{self, format_utc, CertError, CertificateInfo};
 use salesforce_auth::keys::write_secret_file;
 use salesforce_auth::{
-    check_key_file_mode, generate_self_signed, ExposeSecret, KeyError, PrivateKey, SecretString,
+    check_key_file_mode, generate_self_signed, printable, ExposeSecret, KeyError, PrivateKey,
+    SecretString,
 };
 
 use crate::{exit, output, secret_input};
@@ -204,7 +205,7 @@ fn new(args: &NewArgs) -> Result<(), String> {
         s,
         "  certificate  {}  ({}, valid until {}, SHA-256 {})",
         cert_path.display(),
-        cert.subject,
+        printable(&cert.subject),
         format_utc(cert.not_after),
         cert.sha256_fingerprint
     );
@@ -415,11 +416,13 @@ fn inspect(args: &InspectArgs) -> Result<(), String> {
 }
 
 fn describe_certificate(s: &mut String, c: &CertificateInfo, now: i64) {
+    // Names come from the file, which may be anyone's: shown without their
+    // control characters.
     if let Some(alias) = &c.alias {
-        let _ = writeln!(s, "    alias        {alias}");
+        let _ = writeln!(s, "    alias        {}", printable(alias));
     }
-    let _ = writeln!(s, "    subject      {}", c.subject);
-    let _ = writeln!(s, "    issuer       {}", c.issuer);
+    let _ = writeln!(s, "    subject      {}", printable(&c.subject));
+    let _ = writeln!(s, "    issuer       {}", printable(&c.issuer));
     let _ = match c.key_bits {
         Some(bits) => writeln!(s, "    key          {} {bits} bits", c.key_type),
         None => writeln!(s, "    key          {}", c.key_type),

@@ -510,3 +510,32 @@ fn inspect_a_pem_whose_certificate_is_another_keys() {
         out.stdout
     );
 }
+
+/// Found by testing with a hostile certificate: a subject holding escape
+/// sequences and line breaks (`CN=evil\e]0;pwned\a\e[2J\r\nerror: forged`)
+/// reached the terminal as it was, able to retitle or clear it and forge
+/// lines. Names from the file are shown with control characters escaped.
+#[test]
+fn inspect_never_writes_a_certificates_control_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+    let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    let mut dn = rcgen::DistinguishedName::new();
+    dn.push(
+        rcgen::DnType::CommonName,
+        "evil\u{1b}]0;pwned\u{7}\u{1b}[2J\r\nerror: forged",
+    );
+    params.distinguished_name = dn;
+    let cert = params.self_signed(&key).unwrap();
+    let path = dir.path().join("evil.crt");
+    std::fs::write(&path, cert.pem()).unwrap();
+    let out = run(intguard().args(["keys", "inspect"]).arg(&path));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        !out.stdout.chars().any(|c| c.is_control() && c != '\n'),
+        "{:?}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("\nerror: forged"), "{}", out.stdout);
+    assert!(out.stdout.contains(r"evil\u{1b}]0;pwned"), "{}", out.stdout);
+}
