@@ -95,7 +95,19 @@ pub fn refuse_output_over_inputs(
     output: Option<&Path>,
     inputs: &[(&Path, &str)],
 ) -> Result<(), String> {
-    let Some(out) = output_file(output) else {
+    refuse_write_over_inputs("--output", "the report", output_file(output), inputs)
+}
+
+/// Refuses a file that `option` makes the command write (`what` it
+/// writes: "the report", "the snapshot") when it is one of the command's
+/// own inputs, each given with what it is.
+pub fn refuse_write_over_inputs(
+    option: &str,
+    what_written: &str,
+    out: Option<&Path>,
+    inputs: &[(&Path, &str)],
+) -> Result<(), String> {
+    let Some(out) = out else {
         return Ok(());
     };
     // Resolved, so that `./a/../org.json` and a link to it are the same file;
@@ -115,12 +127,35 @@ pub fn refuse_output_over_inputs(
     for (input, what) in inputs {
         if resolved(input).as_deref() == Some(target.as_path()) {
             return Err(format!(
-                "--output {} is {what}: the report would replace it; write the report elsewhere",
+                "{option} {} is {what}: {what_written} would replace it; write {what_written} elsewhere",
                 out.display()
             ));
         }
     }
     Ok(())
+}
+
+/// Refuses, before any work, a file to write (`option` names it) that is a
+/// folder or whose folder does not exist: the command would fail only once
+/// done (for `org audit`, after spending the org's API calls).
+pub fn refuse_unwritable(option: &str, path: Option<&Path>) -> Result<(), String> {
+    let Some(path) = path else {
+        return Ok(());
+    };
+    if path.is_dir() {
+        return Err(format!(
+            "{option} {} is a folder: name a file in it",
+            path.display()
+        ));
+    }
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() && !dir.is_dir() => Err(format!(
+            "{option} {}: folder {} does not exist",
+            path.display(),
+            dir.display()
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Refuses an `--output` that is a file the command reads in one of the

@@ -257,7 +257,7 @@ pub enum SnapshotError {
     #[error("{path} is not an intguard org snapshot: {message}")]
     Format { path: String, message: String },
     #[error("{path} is an org snapshot of version {found}; this intguard reads version {SNAPSHOT_VERSION}")]
-    Version { path: String, found: u32 },
+    Version { path: String, found: u64 },
 }
 
 impl OrgSnapshot {
@@ -305,8 +305,15 @@ impl OrgSnapshot {
                 "\"format\" is not \"{SNAPSHOT_FORMAT}\""
             )));
         }
-        let version = value.get("version").and_then(|v| v.as_u64()).unwrap_or(0) as u32;
-        if version != SNAPSHOT_VERSION {
+        // A version that is missing or not a whole number is no version of
+        // this format (it used to read as "version 0").
+        let version = match value.get("version") {
+            Some(v) => v
+                .as_u64()
+                .ok_or_else(|| format_error(format!("\"version\" is {v}, not a whole number")))?,
+            None => return Err(format_error("\"version\" is missing".to_string())),
+        };
+        if version != u64::from(SNAPSHOT_VERSION) {
             return Err(SnapshotError::Version {
                 path: path.to_string(),
                 found: version,
@@ -322,5 +329,39 @@ impl OrgSnapshot {
             source,
         })?;
         Self::from_json(&text, &shown)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Found by testing hand-edited snapshots: `"version": "1"` and a
+    /// missing version were refused as "an org snapshot of version 0", and
+    /// `4294967297` was read as version 1 (then failed on its type).
+    #[test]
+    fn a_version_that_is_no_number_is_named_as_such() {
+        let with = |version: &str| {
+            let text = format!(r#"{{"format":"intguard-org-snapshot"{version},"org":{{}}}}"#);
+            OrgSnapshot::from_json(&text, "org.json")
+                .unwrap_err()
+                .to_string()
+        };
+        assert_eq!(
+            with(r#","version":"1""#),
+            r#"org.json is not an intguard org snapshot: "version" is "1", not a whole number"#
+        );
+        assert_eq!(
+            with(""),
+            r#"org.json is not an intguard org snapshot: "version" is missing"#
+        );
+        assert_eq!(
+            with(r#","version":4294967297"#),
+            "org.json is an org snapshot of version 4294967297; this intguard reads version 1"
+        );
+        assert_eq!(
+            with(r#","version":2"#),
+            "org.json is an org snapshot of version 2; this intguard reads version 1"
+        );
     }
 }

@@ -354,6 +354,32 @@ pub fn inspect_file(
     inspect(&bytes, password)
 }
 
+/// The DER of each certificate of a PEM text, in the order [`inspect`] lists
+/// them (empty when it is not PEM).
+pub fn pem_certificate_ders(bytes: &[u8]) -> Vec<Vec<u8>> {
+    let Ok(blocks) = ::pem::parse_many(bytes) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for block in blocks {
+        if is_pem_certificate(block.tag()) {
+            out.push(block.into_contents());
+        } else {
+            // A private key's bytes are cleared before they are freed.
+            let mut contents = block.into_contents();
+            zeroize::Zeroize::zeroize(&mut contents);
+        }
+    }
+    out
+}
+
+fn is_pem_certificate(tag: &str) -> bool {
+    matches!(
+        tag,
+        "CERTIFICATE" | "X509 CERTIFICATE" | "TRUSTED CERTIFICATE"
+    )
+}
+
 fn inspect_pem(bytes: &[u8]) -> Result<Vec<CertificateInfo>, CertError> {
     let blocks = ::pem::parse_many(bytes).map_err(|e| CertError::Malformed {
         format: CertFileFormat::Pem,
@@ -362,10 +388,7 @@ fn inspect_pem(bytes: &[u8]) -> Result<Vec<CertificateInfo>, CertError> {
     let has_key = blocks.iter().any(|b| b.tag().ends_with("PRIVATE KEY"));
     let mut out = Vec::new();
     for block in blocks {
-        if matches!(
-            block.tag(),
-            "CERTIFICATE" | "X509 CERTIFICATE" | "TRUSTED CERTIFICATE"
-        ) {
+        if is_pem_certificate(block.tag()) {
             let mut info = CertificateInfo::from_der(block.contents()).map_err(|e| match e {
                 CertError::Malformed { detail, .. } => CertError::Malformed {
                     format: CertFileFormat::Pem,

@@ -82,9 +82,33 @@ pub fn mask_token(token: &str) -> String {
     format!("{head}…({len})")
 }
 
+/// Text a server sent, made safe to print on a terminal: control characters
+/// (escape sequences, carriage returns, line breaks) are written as escapes
+/// (`\u{1b}`), so that an answer cannot recolour, clear or retitle the
+/// terminal, or forge lines of output.
+pub fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::mask_token;
+
+    #[test]
+    fn server_text_is_printable() {
+        assert_eq!(
+            super::printable("bad\u{1b}[2J\r\nerror: forged\u{7} é"),
+            "bad\\u{1b}[2J\\r\\nerror: forged\\u{7} é"
+        );
+    }
 
     #[test]
     fn masks_tokens() {

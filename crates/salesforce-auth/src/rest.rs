@@ -186,6 +186,8 @@ impl RestResponse {
                 .collect::<Vec<_>>()
                 .join("; ")
         };
+        // Printed as is by callers: no control characters of the server's.
+        let summary = crate::printable(&summary);
         Err(RestError::Api {
             status: self.status,
             errors,

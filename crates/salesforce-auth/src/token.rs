@@ -334,13 +334,19 @@ impl fmt::Display for AuthError {
             f,
             "{} (login URL {}, audience {})",
             self.problem(),
-            self.login_url,
+            crate::transport::redact_userinfo(&self.login_url),
             self.audience
         )?;
         if let Some(s) = &self.server {
-            write!(f, "; Salesforce answered HTTP {} `{}`", s.status, s.error)?;
+            // What the server sent, without its control characters.
+            write!(
+                f,
+                "; Salesforce answered HTTP {} `{}`",
+                s.status,
+                crate::printable(&s.error)
+            )?;
             if !s.description.is_empty() {
-                write!(f, ": \"{}\"", s.description)?;
+                write!(f, ": \"{}\"", crate::printable(&s.description))?;
             }
         }
         let fix = self.fix();
@@ -437,6 +443,15 @@ pub fn parse_token_response(
             return Err(request.error(AuthErrorKind::InvalidResponse(
                 "access_token is empty".into(),
             )));
+        }
+        // API calls go to the instance with the token: HTTPS only, as the
+        // login was. Salesforce's instance URLs always are.
+        if require_https(&instance_url).is_err() {
+            token.zeroize();
+            return Err(request.error(AuthErrorKind::InvalidResponse(format!(
+                "instance_url {} is not an https:// URL, and the access token would be sent to it (the token was discarded)",
+                instance_url.trim()
+            ))));
         }
         let access_token = SecretString::from(token.as_str());
         token.zeroize();
@@ -596,6 +611,30 @@ mod tests {
         assert!(!dbg.contains("SECRET"), "{dbg}");
     }
 
+    /// Found by testing: a token answer whose `instance_url` was `http://`
+    /// was shown as a successful login (exit 0), with an instance URL that
+    /// no API call may use.
+    #[test]
+    fn an_instance_url_that_is_not_https_is_refused() {
+        for url in [
+            "http://acme.my.salesforce.com",
+            "acme.my.salesforce.com",
+            "ftp://x",
+        ] {
+            let body = format!(
+                r#"{{"access_token":"00Dxx0000001gPL!AR8AQJXgSECRET","instance_url":"{url}","id":"https://login.salesforce.com/id/00Dxx0000001gPLEAY/005xx000001SwiUAAS"}}"#
+            );
+            let err = parse_token_response(&req(), 200, body.as_bytes()).unwrap_err();
+            assert!(
+                matches!(err.kind, AuthErrorKind::InvalidResponse(_)),
+                "{url}: {err:?}"
+            );
+            let msg = err.to_string();
+            assert!(msg.contains("is not an https:// URL"), "{msg}");
+            assert!(!msg.contains("SECRET"), "{msg}");
+        }
+    }
+
     #[test]
     fn maps_errors() {
         let cases = [
@@ -671,6 +710,14 @@ mod tests {
             msg.contains("--audience https://login.salesforce.com"),
             "{msg}"
         );
+        // Found by testing against a hostile endpoint: escape sequences and
+        // line breaks of its answer reached the terminal as they were.
+        let body = br#"{"error":"invalid_grant\u001b[31m","error_description":"bad\u001b]0;pwned\u0007\u001b[2J\r\nerror: forged"}"#;
+        let msg = parse_token_response(&req(), 400, body)
+            .unwrap_err()
+            .to_string();
+        assert!(!msg.chars().any(char::is_control), "{msg:?}");
+        assert!(msg.contains(r"bad\u{1b}]0;pwned"), "{msg}");
         let html = parse_token_response(&req(), 404, b"<html>Not found</html>").unwrap_err();
         assert!(matches!(html.kind, AuthErrorKind::Unknown));
         assert!(html.to_string().contains("HTTP 404"));

@@ -146,38 +146,62 @@ impl TransportError {
     }
 }
 
-/// Checks that `url` is an absolute `https://` URL with a host; `http://` is
-/// [`TransportError::InsecureScheme`].
+/// `url` for messages: a user name and password written before its host
+/// (`https://user:password@host/`) shown as `***@`.
+///
+/// ```
+/// use salesforce_auth::transport::redact_userinfo;
+/// assert_eq!(redact_userinfo("https://u:pw@acme.my.salesforce.com/x?a=b@c"),
+///            "https://***@acme.my.salesforce.com/x?a=b@c");
+/// assert_eq!(redact_userinfo("https://login.salesforce.com"), "https://login.salesforce.com");
+/// ```
+pub fn redact_userinfo(url: &str) -> String {
+    let trimmed = url.trim();
+    let Some(scheme_end) = trimmed.find("://") else {
+        return trimmed.to_string();
+    };
+    let rest = &trimmed[scheme_end + 3..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{}://***@{}", &trimmed[..scheme_end], &rest[at + 1..]),
+        None => trimmed.to_string(),
+    }
+}
+
+/// Checks that `url` is an absolute `https://` URL with a host and no user
+/// name or password; `http://` is [`TransportError::InsecureScheme`]. Errors
+/// show the URL with [`redact_userinfo`].
 pub fn require_https(url: &str) -> Result<Uri, TransportError> {
     let trimmed = url.trim();
+    let shown = redact_userinfo(trimmed);
     let lower = trimmed.to_ascii_lowercase();
     if lower.starts_with("http://") || lower.starts_with("ws://") {
-        return Err(TransportError::InsecureScheme {
-            url: trimmed.to_string(),
-        });
+        return Err(TransportError::InsecureScheme { url: shown });
     }
     let uri: Uri = trimmed.parse().map_err(|e| TransportError::InvalidUrl {
-        url: trimmed.to_string(),
+        url: shown.clone(),
         reason: format!("{e}"),
     })?;
     match uri.scheme_str() {
         Some(s) if s.eq_ignore_ascii_case("https") => {}
-        Some(_) => {
-            return Err(TransportError::InsecureScheme {
-                url: trimmed.to_string(),
-            })
-        }
+        Some(_) => return Err(TransportError::InsecureScheme { url: shown }),
         None => {
             return Err(TransportError::InvalidUrl {
-                url: trimmed.to_string(),
+                url: shown,
                 reason: "it must start with https://".into(),
             })
         }
     }
     if uri.host().is_none_or(str::is_empty) {
         return Err(TransportError::InvalidUrl {
-            url: trimmed.to_string(),
+            url: shown,
             reason: "no host".into(),
+        });
+    }
+    if uri.authority().is_some_and(|a| a.as_str().contains('@')) {
+        return Err(TransportError::InvalidUrl {
+            url: shown,
+            reason: "it holds a user name or password before the host (user:password@): Salesforce URLs never do, and the JWT bearer flow needs no password; remove it (nothing was sent)".into(),
         });
     }
     Ok(uri)
@@ -253,6 +277,8 @@ pub struct HttpsClient {
     direct: ureq::Agent,
     mutual_tls: bool,
     timeout: Duration,
+    /// The proxy the environment sets (the one `agent` uses), for messages.
+    proxy: Option<ureq::Proxy>,
 }
 
 impl fmt::Debug for HttpsClient {
@@ -384,6 +410,7 @@ impl HttpsClient {
             direct: build(false),
             mutual_tls,
             timeout,
+            proxy: ureq::Proxy::try_from_env(),
         })
     }
 
@@ -486,7 +513,50 @@ impl HttpsClient {
         })
     }
 
+    /// The error, naming the environment's proxy when the request went
+    /// through it: a proxy that is down, or refuses the host, otherwise reads
+    /// as the Salesforce host refusing.
     fn map_error(&self, url: &str, e: ureq::Error) -> TransportError {
+        let err = self.map_error_direct(url, e);
+        let Some(via) = self.proxy_for(url) else {
+            return err;
+        };
+        match err {
+            TransportError::Connect { url, reason } => TransportError::Connect {
+                url,
+                reason: format!("{reason} {via}"),
+            },
+            TransportError::Tls { url, reason } => TransportError::Tls {
+                url,
+                reason: format!("{reason} {via}"),
+            },
+            TransportError::Http { url, reason } => TransportError::Http {
+                url,
+                reason: format!("{reason} {via}"),
+            },
+            other => other,
+        }
+    }
+
+    /// `(through the proxy HOST:PORT ...)` when a request to `url` goes
+    /// through the environment's proxy; never its user name or password.
+    fn proxy_for(&self, url: &str) -> Option<String> {
+        let proxy = self.proxy.as_ref()?;
+        if std::ptr::eq(self.agent_for(url), &self.direct) {
+            return None;
+        }
+        let uri: Uri = url.parse().ok()?;
+        if proxy.is_no_proxy(&uri) {
+            return None;
+        }
+        Some(format!(
+            "(through the proxy {}:{} set in the environment by HTTPS_PROXY, ALL_PROXY or HTTP_PROXY: check that it runs and lets this host through, or list the host in NO_PROXY)",
+            proxy.host(),
+            proxy.port()
+        ))
+    }
+
+    fn map_error_direct(&self, url: &str, e: ureq::Error) -> TransportError {
         let url = url.to_string();
         match e {
             ureq::Error::RequireHttpsOnly(_) => TransportError::InsecureScheme { url },
@@ -586,6 +656,20 @@ fn describe_tls_error(e: &rustls::Error) -> String {
         | rustls::Error::AlertReceived(A::CertificateUnknown) => {
             format!("{e}: the server rejected the client certificate (not uploaded, not CA-signed, or missing the Client Authentication extended key usage)")
         }
+        rustls::Error::InvalidCertificate(
+            rustls::CertificateError::Expired
+            | rustls::CertificateError::ExpiredContext { .. }
+            | rustls::CertificateError::NotValidYet
+            | rustls::CertificateError::NotValidYetContext { .. },
+        ) => {
+            format!("{e}: the server's certificate is out of its validity period (or this machine's clock is wrong): check the clock, and that the URL is the org's")
+        }
+        rustls::Error::InvalidCertificate(
+            rustls::CertificateError::NotValidForName
+            | rustls::CertificateError::NotValidForNameContext { .. },
+        ) => {
+            format!("{e}: the server's certificate is not for this host: check the URL (a Salesforce login URL, or the org's My Domain URL)")
+        }
         rustls::Error::InvalidCertificate(_) => {
             format!("{e}: the server certificate is not trusted; behind a TLS-inspecting proxy, pass its CA with --ca-file")
         }
@@ -595,6 +679,13 @@ fn describe_tls_error(e: &rustls::Error) -> String {
 
 fn validate_identity(chain: &[Vec<u8>], key: &PrivateKey) -> Result<(), TransportError> {
     use rustls_pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+    // The TLS library refuses short RSA keys as keys it "failed to parse":
+    // say what is wrong with it.
+    if let Some(bits) = key.rsa_bits().filter(|b| *b < 2048) {
+        return Err(TransportError::ClientIdentity(format!(
+            "the client key is RSA {bits} bits; TLS needs 2048 bits or more: make a new key and certificate (CA-signed, for mutual TLS) and upload the certificate"
+        )));
+    }
     let certs: Vec<CertificateDer<'static>> = chain
         .iter()
         .map(|c| CertificateDer::from(c.clone()))
@@ -652,6 +743,39 @@ mod tests {
         assert!(text.starts_with("cannot connect"), "{text}");
     }
 
+    /// Found by testing: a 1024-bit RSA client key for mutual TLS was
+    /// refused as "failed to parse private key as RSA, ECDSA, or EdDSA".
+    #[test]
+    fn a_short_rsa_client_key_is_named_as_such() {
+        let pem = include_bytes!("../tests/fixtures/rsa1024-key-and-cert.pem");
+        let key = PrivateKey::from_key_bytes(pem, None).unwrap();
+        let err = validate_identity(&pem_certificates(pem), &key).unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains("the client key is RSA 1024 bits; TLS needs 2048 bits or more"),
+            "{text}"
+        );
+    }
+
+    /// Found by testing: an expired server certificate, or one for another
+    /// host, was explained as a TLS-inspecting proxy's ("pass its CA with
+    /// --ca-file"), which would not help.
+    #[test]
+    fn server_certificate_errors_say_what_is_wrong() {
+        use rustls::CertificateError as C;
+        let text = |c: C| describe_tls_error(&rustls::Error::InvalidCertificate(c));
+        for c in [C::Expired, C::NotValidYet] {
+            let t = text(c);
+            assert!(t.contains("out of its validity period"), "{t}");
+            assert!(!t.contains("--ca-file"), "{t}");
+        }
+        let t = text(C::NotValidForName);
+        assert!(t.contains("not for this host"), "{t}");
+        assert!(!t.contains("--ca-file"), "{t}");
+        let t = text(C::UnknownIssuer);
+        assert!(t.contains("--ca-file"), "{t}");
+    }
+
     #[test]
     fn https_is_required() {
         assert!(require_https("https://login.salesforce.com").is_ok());
@@ -675,6 +799,30 @@ mod tests {
             require_https("https://"),
             Err(TransportError::InvalidUrl { .. })
         ));
+    }
+
+    /// Found by testing: `--login-url https://user:s3cret@host` was used,
+    /// and every message printed the password with the login URL.
+    #[test]
+    fn a_password_in_a_url_is_refused_and_never_shown() {
+        for url in [
+            "https://int.orders:s3cretPW@login.salesforce.com",
+            "https://int.orders:s3cretPW@127.0.0.1:8443/services/oauth2/token",
+            "http://int.orders:s3cretPW@login.salesforce.com",
+            "ftp://int.orders:s3cretPW@login.salesforce.com",
+        ] {
+            let err = require_https(url).unwrap_err();
+            let text = err.to_string();
+            assert!(!text.contains("s3cretPW"), "{text}");
+            assert!(text.contains("***@"), "{text}");
+        }
+        let err = require_https("https://u:s3cretPW@login.salesforce.com").unwrap_err();
+        assert!(
+            matches!(&err, TransportError::InvalidUrl { reason, .. } if reason.contains("user name or password")),
+            "{err:?}"
+        );
+        // An @ after the host is no user name.
+        assert!(require_https("https://acme.my.salesforce.com/x?u=a@b.com").is_ok());
     }
 
     #[test]

@@ -12,7 +12,8 @@ use clap::{Args, Subcommand, ValueEnum};
 use salesforce_auth::certs::{self, format_utc, CertError, CertificateInfo};
 use salesforce_auth::keys::write_secret_file;
 use salesforce_auth::{
-    check_key_file_mode, generate_self_signed, ExposeSecret, KeyError, PrivateKey, SecretString,
+    check_key_file_mode, generate_self_signed, printable, ExposeSecret, KeyError, PrivateKey,
+    SecretString,
 };
 
 use crate::{exit, output, secret_input};
@@ -204,7 +205,7 @@ fn new(args: &NewArgs) -> Result<(), String> {
         s,
         "  certificate  {}  ({}, valid until {}, SHA-256 {})",
         cert_path.display(),
-        cert.subject,
+        printable(&cert.subject),
         format_utc(cert.not_after),
         cert.sha256_fingerprint
     );
@@ -298,12 +299,18 @@ fn upload_steps(args: &NewArgs, key: &Path, cert: &Path, info: &CertificateInfo)
 struct KeyFacts {
     description: String,
     encrypted: bool,
+    /// The key, when it could be read (not encrypted, or its password given).
+    key: Option<PrivateKey>,
 }
 
 fn inspect(args: &InspectArgs) -> Result<(), String> {
     let path = &args.file;
     if !path.is_file() {
-        return Err(format!("{}: no such file", path.display()));
+        return Err(match std::fs::metadata(path) {
+            Ok(m) if m.is_dir() => format!("{}: is a folder, not a file", path.display()),
+            Ok(_) => format!("{}: not a regular file", path.display()),
+            Err(e) => format!("{}: {e}", path.display()),
+        });
     }
     let mut password = args
         .password_env
@@ -330,6 +337,19 @@ fn inspect(args: &InspectArgs) -> Result<(), String> {
         }
     };
     let key = key_facts(path, password.as_ref())?;
+    // A PEM file's certificates sit next to its key, but may be another
+    // key's: only those the key matches are "with its private key".
+    let mut mismatched = vec![false; certificates.len()];
+    let mut certificates = certificates;
+    if let Some(k) = key.as_ref().and_then(|k| k.key.as_ref()) {
+        let bytes = zeroize::Zeroizing::new(std::fs::read(path).unwrap_or_default());
+        for (i, der) in certs::pem_certificate_ders(&bytes).iter().enumerate() {
+            if let (Some(c), Some(false)) = (certificates.get_mut(i), k.matches_certificate(der)) {
+                c.with_private_key = false;
+                mismatched[i] = true;
+            }
+        }
+    }
     if certificates.is_empty() && key.is_none() {
         return Err(format!(
             "{}: no certificate or private key found in this PEM file",
@@ -383,6 +403,12 @@ fn inspect(args: &InspectArgs) -> Result<(), String> {
                 let _ = writeln!(s);
                 let _ = writeln!(s, "  certificate {}", i + 1);
                 describe_certificate(&mut s, c, now);
+                if mismatched[i] {
+                    let _ = writeln!(
+                        s,
+                        "    warning: not the certificate of the private key in this file: a JWT signed with the key will not verify against it"
+                    );
+                }
             }
         }
     }
@@ -390,11 +416,13 @@ fn inspect(args: &InspectArgs) -> Result<(), String> {
 }
 
 fn describe_certificate(s: &mut String, c: &CertificateInfo, now: i64) {
+    // Names come from the file, which may be anyone's: shown without their
+    // control characters.
     if let Some(alias) = &c.alias {
-        let _ = writeln!(s, "    alias        {alias}");
+        let _ = writeln!(s, "    alias        {}", printable(alias));
     }
-    let _ = writeln!(s, "    subject      {}", c.subject);
-    let _ = writeln!(s, "    issuer       {}", c.issuer);
+    let _ = writeln!(s, "    subject      {}", printable(&c.subject));
+    let _ = writeln!(s, "    issuer       {}", printable(&c.issuer));
     let _ = match c.key_bits {
         Some(bits) => writeln!(s, "    key          {} {bits} bits", c.key_type),
         None => writeln!(s, "    key          {}", c.key_type),
@@ -405,7 +433,10 @@ fn describe_certificate(s: &mut String, c: &CertificateInfo, now: i64) {
     let left = if c.not_after < now {
         format!("EXPIRED {} days ago", (now - c.not_after) / 86_400)
     } else if c.not_before > now {
-        format!("not valid yet; {days} days left after that")
+        // Rounded up: a certificate valid from tomorrow starts "in 1 day".
+        let starts_in = (c.not_before - now + 86_399).div_euclid(86_400);
+        let period = (c.not_after - c.not_before).div_euclid(86_400);
+        format!("NOT VALID YET: it starts in {starts_in} days, then is valid for {period} days")
     } else {
         format!("{days} days left")
     };
@@ -467,11 +498,13 @@ fn key_facts(path: &Path, password: Option<&SecretString>) -> Result<Option<KeyF
                     key.format(),
                     salesforce_auth::keys::KeyFormat::EncryptedPkcs8Der
                 ),
+            key: Some(key),
         })),
         Err(KeyError::PasswordRequired { .. }) => Ok(Some(KeyFacts {
             description: "encrypted PKCS#8 (give --password-env VAR to see its type and size)"
                 .into(),
             encrypted: true,
+            key: None,
         })),
         // Worded as a PKCS#12 keystore's wrong password is.
         Err(KeyError::WrongPassword { .. }) => Err(format!(
@@ -483,6 +516,7 @@ fn key_facts(path: &Path, password: Option<&SecretString>) -> Result<Option<KeyF
                 "PKCS#1 PEM with traditional OpenSSL encryption (convert it to encrypted PKCS#8)"
                     .into(),
             encrypted: true,
+            key: None,
         })),
         Err(e) if is_pem || is_der_key => Err(format!(
             "{}: cannot read its private key: {e}",

@@ -88,7 +88,13 @@ fn parse_age(s: &str) -> Result<Duration, String> {
         "w" => 7 * 86_400,
         _ => return Err(format!("{s:?}: expected a number and d, h or w, e.g. 30d")),
     };
-    Ok(Duration::from_secs(n * secs))
+    // At most 100 years back (Login History keeps six months): a larger
+    // number overflowed (a panic, or a window starting in the future).
+    const MAX_SECS: u64 = 36_500 * 86_400;
+    match n.checked_mul(secs) {
+        Some(total) if total <= MAX_SECS => Ok(Duration::from_secs(total)),
+        _ => Err(format!("{s:?}: at most 36500 days (100 years)")),
+    }
 }
 
 pub fn run(args: OrgArgs) -> i32 {
@@ -106,19 +112,16 @@ fn audit(args: OrgAuditArgs) -> i32 {
         Ok(c) => c,
         Err(e) => return exit::usage_error(e),
     };
-    let mut inputs: Vec<(&std::path::Path, &str)> = Vec::new();
-    inputs.extend(config.source.as_deref().map(|p| (p, "the config")));
-    inputs.extend(
-        args.snapshot
-            .as_deref()
-            .map(|p| (p, "the snapshot it writes")),
-    );
-    inputs.extend(args.auth.iter().flat_map(|a| a.files()));
-    if let Err(e) = output::refuse_output_over_inputs(args.report.output.as_deref(), &inputs) {
-        return exit::usage_error(e);
-    }
     let auth = match (&args.org, &args.auth) {
-        (Some(name), _) => match config.org(name) {
+        // The named org's login is used whole: an option given with it
+        // would be silently ignored (another key or username than the one
+        // typed).
+        (Some(name), Some(_)) => {
+            return exit::usage_error(format!(
+                "--org {name} takes every login option from [orgs.{name}] of the config: give --org or the login options (--client-id, --username, --key, --ca-file, ...), not both"
+            ))
+        }
+        (Some(name), None) => match config.org(name) {
             Some(o) => AuthArgs::from(o),
             None => {
                 return exit::usage_error(format!(
@@ -138,6 +141,40 @@ fn audit(args: OrgAuditArgs) -> i32 {
             )
         }
     };
+    // Neither the snapshot nor the report may replace a file the audit
+    // reads: the key it logs in with (given or from `[orgs.NAME]`), the
+    // config. Checked before logging in.
+    let mut inputs: Vec<(&std::path::Path, &str)> = Vec::new();
+    inputs.extend(config.source.as_deref().map(|p| (p, "the config")));
+    inputs.extend(auth.files());
+    if let Err(e) = output::refuse_write_over_inputs(
+        "--snapshot",
+        "the snapshot",
+        args.snapshot.as_deref(),
+        &inputs,
+    ) {
+        return exit::usage_error(e);
+    }
+    inputs.extend(
+        args.snapshot
+            .as_deref()
+            .map(|p| (p, "the snapshot it writes")),
+    );
+    if let Err(e) = output::refuse_output_over_inputs(args.report.output.as_deref(), &inputs) {
+        return exit::usage_error(e);
+    }
+    // Written once the org is read: a path that cannot be written is refused
+    // before the API calls are spent.
+    if let Err(e) =
+        output::refuse_unwritable("--snapshot", args.snapshot.as_deref()).and_then(|()| {
+            output::refuse_unwritable(
+                "--output",
+                output::output_file(args.report.output.as_deref()),
+            )
+        })
+    {
+        return exit::usage_error(e);
+    }
     let (request, tls) = match prepare(&auth) {
         Ok(x) => x,
         Err(e) => return exit::usage_error(e),
@@ -228,5 +265,15 @@ mod tests {
         assert_eq!(parse_age("12h"), Ok(Duration::from_secs(12 * 3_600)));
         assert_eq!(parse_age("2w"), Ok(Duration::from_secs(14 * 86_400)));
         assert!(parse_age("soon").is_err());
+        // Found by testing: these overflowed (a panic in a debug build).
+        assert_eq!(
+            parse_age("99999999999999999d"),
+            Err("\"99999999999999999d\": at most 36500 days (100 years)".to_string())
+        );
+        assert!(parse_age("9999999999999w").is_err());
+        assert_eq!(
+            parse_age("36500d"),
+            Ok(Duration::from_secs(36_500 * 86_400))
+        );
     }
 }

@@ -70,6 +70,11 @@ pub fn load_key(
         if bytes.is_empty() {
             return Err(format!("{}: the key file is empty", path.display()));
         }
+        // The key opens every secret of the app: warned about as a private
+        // key file is (`intguard token`, `keys inspect`).
+        if let Ok(Some(w)) = salesforce_auth::check_key_file_mode(path) {
+            eprintln!("warning: {w}");
+        }
         return Ok(bytes);
     }
     if let Some(k) = literal {
@@ -179,6 +184,12 @@ pub fn run(args: SecurePropsArgs) -> i32 {
         }
     };
 
+    // A secret to encrypt given as an argument is exposed as a --key is.
+    if encrypt && op.value.is_some() {
+        eprintln!(
+            "warning: a value given as an argument is visible to other processes and stays in shell history; pipe it on standard input instead"
+        );
+    }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match &op.value {

@@ -8,10 +8,11 @@ use std::sync::Arc;
 
 use clap::{ArgGroup, Args, ValueEnum};
 use salesforce_auth::token::token_url;
+use salesforce_auth::token::TokenSummary;
 use salesforce_auth::transport::require_https;
 use salesforce_auth::{
-    check_key_file_mode, request_token, AuthError, AuthErrorKind, ClientIdentitySource, KeyError,
-    PrivateKey, PrivateKeySource, SecretString, TlsOptions, TokenRequest, TokenResponse,
+    check_key_file_mode, printable, request_token, AuthError, AuthErrorKind, ClientIdentitySource,
+    KeyError, PrivateKey, PrivateKeySource, SecretString, TlsOptions, TokenRequest, TokenResponse,
 };
 
 use crate::{exit, output, secret_input};
@@ -123,6 +124,7 @@ impl AuthArgs {
             (self.ca_file.as_deref(), "the CA file"),
             (self.client_cert.as_deref(), "the client certificate"),
             (self.client_key.as_deref(), "the client key"),
+            (self.client_keystore.as_deref(), "the client keystore"),
         ]
         .into_iter()
         .filter_map(|(p, what)| Some((p?, what)))
@@ -392,6 +394,18 @@ fn print_token(args: &TokenArgs, token: &TokenResponse) -> std::io::Result<()> {
             );
         }
         TokenFormat::Text => {
+            // What the token endpoint sent, without its control characters
+            // (an answer must not recolour or clear the terminal).
+            let summary = TokenSummary {
+                instance_url: printable(&summary.instance_url),
+                id: printable(&summary.id),
+                org_id: summary.org_id.as_deref().map(printable),
+                user_id: summary.user_id.as_deref().map(printable),
+                scopes: summary.scopes.iter().map(|s| printable(s)).collect(),
+                token_type: summary.token_type.as_deref().map(printable),
+                issued_at: summary.issued_at.as_deref().map(printable),
+                access_token: printable(&summary.access_token),
+            };
             let scopes = if summary.scopes.is_empty() {
                 "(none listed)".to_string()
             } else {

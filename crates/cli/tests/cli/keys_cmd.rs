@@ -258,6 +258,19 @@ fn bad_parameters_are_usage_errors() {
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     let out = run(intguard().args(["keys", "inspect", "/nonexistent/cert.pem"]));
     assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("/nonexistent/cert.pem: No such file"),
+        "{}",
+        out.stderr
+    );
+    // Found by testing: a folder was "no such file".
+    let out = run(intguard().args(["keys", "inspect"]).arg(dir.path()));
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("is a folder, not a file"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
@@ -400,4 +413,129 @@ fn inspect_reads_der_private_keys() {
         assert_eq!(v["private_key"]["encrypted"], false, "{}", json.stdout);
         assert_eq!(v["certificates"].as_array().map(Vec::len), Some(0));
     }
+}
+
+/// Found by testing: a certificate not valid yet (valid from 2030 to 2031)
+/// was described as "not valid yet; 1489 days left after that", the days to
+/// its expiry from today, read as days of validity once it starts. It now
+/// says when it starts and how long it is valid then.
+#[test]
+fn inspect_a_certificate_not_valid_yet() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+    let mut params = rcgen::CertificateParams::new(vec!["future.example".to_string()]).unwrap();
+    params.not_before = rcgen::date_time_ymd(2100, 1, 1);
+    params.not_after = rcgen::date_time_ymd(2101, 1, 1);
+    let cert = params.self_signed(&key).unwrap();
+    let path = dir.path().join("future.crt");
+    std::fs::write(&path, cert.pem()).unwrap();
+    let out = run(intguard().args(["keys", "inspect"]).arg(&path));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let line = out
+        .stdout
+        .lines()
+        .find(|l| l.contains("valid to"))
+        .unwrap_or_default();
+    let starts_in = (rcgen::date_time_ymd(2100, 1, 1).unix_timestamp()
+        - std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64)
+        / 86_400;
+    assert!(
+        line.contains("2101-01-01T00:00:00Z (NOT VALID YET: it starts in ")
+            && line.ends_with(" days, then is valid for 365 days)"),
+        "{line}"
+    );
+    // The days until it starts, not until it expires.
+    assert!(
+        line.contains(&format!("starts in {} days", starts_in + 1))
+            || line.contains(&format!("starts in {starts_in} days")),
+        "{line}"
+    );
+}
+
+/// Found by testing with a wrong-key certificate: a PEM file holding a
+/// private key and the certificate of another key was described as
+/// "with its private key", the answer a security engineer checks before
+/// uploading the certificate. Only a certificate the key matches is.
+#[test]
+fn inspect_a_pem_whose_certificate_is_another_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = salesforce_auth::generate_self_signed("key-a", 30, 2048, None).unwrap();
+    let b = salesforce_auth::generate_self_signed("key-b", 30, 2048, None).unwrap();
+    let write = |name: &str, text: String| {
+        let path = dir.path().join(name);
+        salesforce_auth::keys::write_secret_file(&path, text.as_bytes(), false).unwrap();
+        path
+    };
+    let wrong = write(
+        "wrong.pem",
+        format!("{}{}", a.private_key_pem(), b.certificate_pem),
+    );
+    let right = write(
+        "right.pem",
+        format!("{}{}", a.private_key_pem(), a.certificate_pem),
+    );
+    let out = run(intguard().args(["keys", "inspect"]).arg(&wrong));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        !out.stdout.contains("with its private key"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("warning: not the certificate of the private key in this file"),
+        "{}",
+        out.stdout
+    );
+    assert_no_key_material(&out, a.private_key_pem());
+    let json = run(intguard()
+        .args(["keys", "inspect", "--format", "json"])
+        .arg(&wrong));
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(v["certificates"][0]["with_private_key"], false);
+
+    let out = run(intguard().args(["keys", "inspect"]).arg(&right));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("with its private key"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        !out.stdout.contains("warning: not the certificate"),
+        "{}",
+        out.stdout
+    );
+}
+
+/// Found by testing with a hostile certificate: a subject holding escape
+/// sequences and line breaks (`CN=evil\e]0;pwned\a\e[2J\r\nerror: forged`)
+/// reached the terminal as it was, able to retitle or clear it and forge
+/// lines. Names from the file are shown with control characters escaped.
+#[test]
+fn inspect_never_writes_a_certificates_control_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+    let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    let mut dn = rcgen::DistinguishedName::new();
+    dn.push(
+        rcgen::DnType::CommonName,
+        "evil\u{1b}]0;pwned\u{7}\u{1b}[2J\r\nerror: forged",
+    );
+    params.distinguished_name = dn;
+    let cert = params.self_signed(&key).unwrap();
+    let path = dir.path().join("evil.crt");
+    std::fs::write(&path, cert.pem()).unwrap();
+    let out = run(intguard().args(["keys", "inspect"]).arg(&path));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        !out.stdout.chars().any(|c| c.is_control() && c != '\n'),
+        "{:?}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("\nerror: forged"), "{}", out.stdout);
+    assert!(out.stdout.contains(r"evil\u{1b}]0;pwned"), "{}", out.stdout);
 }

@@ -357,3 +357,112 @@ fn output_never_replaces_the_key_or_the_snapshot() {
     );
     assert!(!s.dir.path().join("org.json").exists());
 }
+
+/// `org audit --snapshot FILE` refuses (exit 2, before logging in) a FILE
+/// that is the private key it logs in with or the config it reads: the
+/// snapshot used to be written over it once the org was read, and the key
+/// was lost. With `--org NAME`, the key named in `intguard.toml` is guarded
+/// too, from `--snapshot` and `-o` alike.
+#[test]
+fn the_snapshot_never_replaces_the_key_or_the_config() {
+    let s = setup();
+    let key_before = std::fs::read(&s.key).unwrap();
+    let key = s.key.to_string_lossy().into_owned();
+    let run = audit(&s, &["--snapshot", &key]);
+    run.expect_no_panic().expect_code(2);
+    assert!(
+        run.stderr.contains("--snapshot")
+            && run.stderr.contains("is the private key")
+            && run.stderr.contains("the snapshot would replace it"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(std::fs::read(&s.key).unwrap(), key_before);
+    assert_eq!(s.sim.calls(), 0, "nothing is sent before the check");
+
+    let config = format!(
+        "[orgs.sim]\nlogin-url = \"{}\"\nclient-id = \"3MVG9_org_audit\"\nusername = \"intguard.audit@acme.example\"\nkey = \"audit.key\"\nca-file = \"{}\"\n",
+        s.sim.url(),
+        s.sim.pki.ca_file().display()
+    );
+    std::fs::write(s.dir.path().join("intguard.toml"), &config).unwrap();
+    for (option, file, what) in [
+        ("--snapshot", "intguard.toml", "is the config"),
+        ("--snapshot", "./audit.key", "is the private key"),
+        ("-o", "audit.key", "is the private key"),
+    ] {
+        let mut cmd = intguard();
+        cmd.current_dir(s.dir.path())
+            .args(["org", "audit", "--org", "sim", option, file]);
+        let run = run_cmd(&mut cmd);
+        run.expect_no_panic().expect_code(2);
+        assert!(run.stderr.contains(what), "{option} {file}: {}", run.stderr);
+    }
+    assert_eq!(std::fs::read(&s.key).unwrap(), key_before);
+    assert_eq!(
+        std::fs::read_to_string(s.dir.path().join("intguard.toml")).unwrap(),
+        config
+    );
+    assert_eq!(s.sim.calls(), 0);
+}
+
+/// Found by testing: `org audit --snapshot missing/org.json` (or `-o` into a
+/// folder that does not exist) logged in, read the whole org, spent its API
+/// calls, and only then failed to write (exit 2, no report at all). Such a
+/// path is now refused before logging in.
+#[test]
+fn an_unwritable_snapshot_or_report_is_refused_before_logging_in() {
+    let s = setup();
+    for args in [
+        ["--snapshot", "missing/org.json"],
+        ["-o", "missing/org.sarif"],
+        ["--snapshot", "."],
+    ] {
+        let run = audit(&s, &args);
+        run.expect_no_panic().expect_code(2);
+        assert!(
+            run.stderr.contains("folder missing does not exist")
+                || run.stderr.contains("is a folder"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    assert_eq!(s.sim.calls(), 0, "no API call before the check");
+    assert!(!s.dir.path().join("missing").exists());
+}
+
+/// Found by testing: `org audit --org NAME --key other.key --username
+/// someone.else` logged in with the key and username of `[orgs.NAME]`,
+/// silently ignoring the options typed. Login options with `--org` are a
+/// usage error, before logging in.
+#[test]
+fn login_options_with_a_named_org_are_refused() {
+    let s = setup();
+    std::fs::write(
+        s.dir.path().join("intguard.toml"),
+        format!(
+            "[orgs.sim]\nlogin-url = \"{}\"\nclient-id = \"3MVG9_org_audit\"\nusername = \"intguard.audit@acme.example\"\nkey = \"audit.key\"\nca-file = \"{}\"\n",
+            s.sim.url(),
+            s.sim.pki.ca_file().display()
+        ),
+    )
+    .unwrap();
+    for extra in [
+        ["--key", "/nonexistent/other.key"],
+        ["--username", "someone.else@acme.example"],
+    ] {
+        let mut cmd = intguard();
+        cmd.current_dir(s.dir.path())
+            .args(["org", "audit", "--org", "sim"])
+            .args(extra);
+        let run = run_cmd(&mut cmd);
+        run.expect_no_panic().expect_code(2);
+        assert!(
+            run.stderr
+                .contains("--org sim takes every login option from [orgs.sim]"),
+            "{extra:?}: {}",
+            run.stderr
+        );
+    }
+    assert_eq!(s.sim.calls(), 0);
+}

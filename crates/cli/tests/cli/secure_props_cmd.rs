@@ -184,6 +184,76 @@ fn key_file_and_wrap() {
         .stdout("![w9oKTqKTtvBuRUVbhQP/qw==]\n");
 }
 
+/// Found by testing: a secure-properties key file that group or others can
+/// read was used without a word, while a private key file gets a warning.
+/// The key opens every secret of the app: it is warned about the same way.
+#[cfg(unix)]
+#[test]
+fn a_key_file_others_can_read_is_warned_about() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("mule.key");
+    std::fs::write(&key, "1234567890123456\n").unwrap();
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = intguard()
+        .args(["secure-props", "decrypt", "--key-file"])
+        .arg(&key)
+        .arg("![w9oKTqKTtvBuRUVbhQP/qw==]")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "1234\n");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("can be accessed by its group and all other users (mode 0644)")
+            && stderr.contains("chmod 600"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("1234567890123456"), "{stderr}");
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+    intguard()
+        .args(["secure-props", "decrypt", "--key-file"])
+        .arg(&key)
+        .arg("![w9oKTqKTtvBuRUVbhQP/qw==]")
+        .assert()
+        .success()
+        .stderr("");
+}
+
+/// Found by testing: `secure-props encrypt --key-env K 'S3cret!'` took the
+/// secret from the command line without a word, while a key given with
+/// --key is warned about for the same exposure. Decrypting an argument
+/// (ciphertext) and encrypting standard input are not warned about.
+#[test]
+fn a_secret_to_encrypt_given_as_an_argument_warns() {
+    let out = intguard()
+        .env("IG_ARG_KEY", "1234567890123456")
+        .args(["secure-props", "encrypt", "--key-env", "IG_ARG_KEY", "1234"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("warning: a value given as an argument is visible to other processes"),
+        "{stderr}"
+    );
+    intguard()
+        .env("IG_ARG_KEY", "1234567890123456")
+        .args(["secure-props", "encrypt", "--key-env", "IG_ARG_KEY"])
+        .write_stdin("1234\n")
+        .assert()
+        .success()
+        .stdout("w9oKTqKTtvBuRUVbhQP/qw==\n")
+        .stderr("");
+    intguard()
+        .env("IG_ARG_KEY", "1234567890123456")
+        .args(["secure-props", "decrypt", "--key-env", "IG_ARG_KEY"])
+        .arg("![w9oKTqKTtvBuRUVbhQP/qw==]")
+        .assert()
+        .success()
+        .stderr("");
+}
+
 #[test]
 fn literal_key_warns() {
     intguard()

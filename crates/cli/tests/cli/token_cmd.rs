@@ -203,6 +203,124 @@ fn http_login_url_is_refused_before_any_connection() {
     );
 }
 
+/// Found by testing: a login URL with a user name and password before its
+/// host (`https://user:password@host`) was used, and the error printed the
+/// password with the login URL. It is refused before anything is sent, and
+/// no message shows it.
+#[test]
+fn a_password_in_the_login_url_is_refused_and_never_printed() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    listener.set_nonblocking(true).unwrap();
+    for scheme in ["https", "http"] {
+        let url = format!("{scheme}://int.orders:s3cretPW@127.0.0.1:{port}");
+        let out = run(intguard()
+            .arg("token")
+            .args(["--login-url", &url])
+            .args(["--client-id", CONSUMER_KEY, "--username", USER])
+            .args(["--key", "/nonexistent/jwt.key"]));
+        assert_eq!(out.code, 2, "{}", out.stderr);
+        assert!(out.stdout.is_empty(), "{}", out.stdout);
+        assert!(!out.stderr.contains("s3cretPW"), "{}", out.stderr);
+        assert!(
+            out.stderr.contains(&format!(
+                "(login URL {scheme}://***@127.0.0.1:{port}, audience"
+            )),
+            "{}",
+            out.stderr
+        );
+        if scheme == "https" {
+            assert!(
+                out.stderr.contains("user name or password"),
+                "{}",
+                out.stderr
+            );
+        }
+    }
+    assert!(
+        listener.accept().is_err(),
+        "a connection was made to the URL with a password"
+    );
+}
+
+/// Found by testing behind a proxy: with `HTTPS_PROXY` pointing at a proxy
+/// that is down, the error said "cannot connect to
+/// https://login.example.invalid/...: Connection refused", as if the
+/// Salesforce host refused. It now names the proxy (host and port, never its
+/// password).
+#[test]
+fn a_proxy_that_is_down_is_named_without_its_password() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let s = setup();
+    let out = run(intguard()
+        .env(
+            "HTTPS_PROXY",
+            format!("http://proxyuser:pr0xyPW@127.0.0.1:{port}"),
+        )
+        .env_remove("NO_PROXY")
+        .env_remove("no_proxy")
+        .arg("token")
+        .args(["--login-url", "https://login.example.invalid"])
+        .args(["--client-id", CONSUMER_KEY, "--username", USER])
+        .arg("--key")
+        .arg(&s.key_path));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(&format!(
+            "(through the proxy 127.0.0.1:{port} set in the environment"
+        )),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("pr0xyPW"), "{}", out.stderr);
+}
+
+/// Found by testing against a hostile token endpoint: the fields of its
+/// answer (scope, identity URL, token type) reached the terminal with their
+/// escape sequences and line breaks. The summary shows them escaped.
+#[test]
+fn a_token_answer_cannot_write_control_characters_to_the_terminal() {
+    let pki = TestPki::new();
+    let server = TestServer::start(
+        pki.server_config(),
+        Arc::new(|_req: &auth_server::Request| {
+            auth_server::Response::json(
+                200,
+                &serde_json::json!({
+                    "access_token": "00DCLI000000001!AQxSECRETxTOKENxVALUEx",
+                    "instance_url": "https://acme.my.salesforce.com",
+                    "id": "https://login.salesforce.com/id/00D\u{1b}]0;pwned\u{7}/005\u{1b}[2J",
+                    "scope": "api\u{1b}[2J web",
+                    "token_type": "Bearer\u{1b}[31m",
+                }),
+            )
+        }),
+    );
+    let s = setup();
+    let out = run(intguard()
+        .arg("token")
+        .args(["--login-url", &server.url()])
+        .args(["--client-id", CONSUMER_KEY, "--username", USER])
+        .arg("--key")
+        .arg(&s.key_path)
+        .arg("--ca-file")
+        .arg(pki.ca_file()));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        !out.stdout.chars().any(|c| c.is_control() && c != '\n'),
+        "{:?}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains(r"scopes        api\u{1b}[2J web"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("SECRETxTOKEN"), "{}", out.stdout);
+}
+
 #[test]
 fn wrong_consumer_key_prints_the_actionable_message() {
     let s = setup();

@@ -161,7 +161,12 @@ pub(crate) fn parse(bytes: &[u8], password: Option<&str>) -> Result<JksStore, Jk
         ctx.update(WHITENER);
         ctx.update(body);
         if ctx.finish().as_ref() != stored {
-            return Err(JksError::IntegrityCheckFailed);
+            // A damaged file fails the check too, whatever the password:
+            // say what is wrong with it when its structure shows it.
+            return Err(match parse(bytes, None) {
+                Err(e) => e,
+                Ok(_) => JksError::IntegrityCheckFailed,
+            });
         }
     }
     let mut c = Cursor {
@@ -320,5 +325,25 @@ mod tests {
             Some(JksError::IntegrityCheckFailed)
         );
         assert!(parse(&file, None).is_ok());
+    }
+
+    /// Found by testing: a truncated JKS given with its right password was
+    /// "wrong password ... (or the file is corrupt)" for `intguard token`,
+    /// while `keys inspect` (no password) said it was truncated.
+    #[test]
+    fn a_truncated_store_is_truncated_whatever_the_password() {
+        let file = include_bytes!("../../tests/fixtures/mule-jwt.jks");
+        assert!(parse(file, Some("storepass1")).is_ok());
+        assert_eq!(
+            parse(file, Some("wrong")).err(),
+            Some(JksError::IntegrityCheckFailed)
+        );
+        for cut in [1500, 2000, file.len() - 30] {
+            assert_eq!(
+                parse(&file[..cut], Some("storepass1")).err(),
+                Some(JksError::Truncated),
+                "cut at {cut}"
+            );
+        }
     }
 }
