@@ -13,6 +13,10 @@ pub const SNAPSHOT_FORMAT: &str = "intguard-org-snapshot";
 /// The snapshot version this build writes and reads.
 pub const SNAPSHOT_VERSION: u32 = 1;
 
+/// Largest snapshot file read: a large org's snapshot (100,000 users with
+/// their logins) is tens of MB.
+pub const MAX_SNAPSHOT_FILE: u64 = 1 << 30;
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrgSnapshot {
     /// Always [`SNAPSHOT_FORMAT`].
@@ -322,11 +326,20 @@ impl OrgSnapshot {
         serde_json::from_value(value).map_err(|e| format_error(e.to_string()))
     }
 
+    /// Reads a snapshot file (at most [`MAX_SNAPSHOT_FILE`] bytes).
     pub fn load(path: &std::path::Path) -> Result<Self, SnapshotError> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| SnapshotError::Io {
+        // Only a regular file: opening a FIFO would wait for a writer.
+        let bytes =
+            salesforce_auth::files::read_regular(path, MAX_SNAPSHOT_FILE).map_err(|source| {
+                SnapshotError::Io {
+                    path: shown.clone(),
+                    source,
+                }
+            })?;
+        let text = String::from_utf8(bytes).map_err(|e| SnapshotError::Io {
             path: shown.clone(),
-            source,
+            source: std::io::Error::new(std::io::ErrorKind::InvalidData, e.utf8_error()),
         })?;
         Self::from_json(&text, &shown)
     }

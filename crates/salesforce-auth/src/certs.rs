@@ -341,7 +341,7 @@ pub fn inspect_file(
         path: path.to_path_buf(),
         source,
     };
-    let file = std::fs::File::open(path).map_err(io_err)?;
+    let file = crate::files::open_regular(path).map_err(io_err)?;
     let mut bytes = Zeroizing::new(Vec::new());
     file.take(MAX_CERT_FILE + 1)
         .read_to_end(&mut bytes)

@@ -45,6 +45,7 @@
 
 pub mod audience;
 pub mod certs;
+pub mod files;
 pub mod jwt;
 pub mod keys;
 pub mod rest;

@@ -23,6 +23,10 @@ use ureq::tls::{Certificate, ClientCert, RootCerts, TlsConfig, TlsProvider};
 use crate::keys::{KeyError, PrivateKey};
 
 /// Timeout for a whole request (connect, TLS, send, receive) unless set otherwise.
+/// Largest CA bundle or client certificate file read: a system bundle of
+/// every public CA is under 1 MiB.
+const MAX_PEM_FILE: u64 = 16 << 20;
+
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// The port Salesforce serves mutual TLS on.
 pub const MUTUAL_TLS_PORT: u16 = 8443;
@@ -76,7 +80,7 @@ impl ClientIdentitySource {
                 .map_err(|e| {
                     TransportError::ClientIdentity(format!("client key {}: {e}", key.display()))
                 })?;
-                let cert_bytes = std::fs::read(cert).map_err(|e| {
+                let cert_bytes = crate::files::read_regular(cert, MAX_PEM_FILE).map_err(|e| {
                     TransportError::ClientIdentity(format!(
                         "cannot read client certificate {}: {e}",
                         cert.display()
@@ -338,9 +342,11 @@ impl HttpsClient {
     pub fn with_timeout(tls: &TlsOptions, timeout: Duration) -> Result<Self, TransportError> {
         let mut roots: Vec<Certificate<'static>> = system_roots().to_vec();
         if let Some(path) = &tls.ca_file {
-            let bytes = std::fs::read(path).map_err(|e| TransportError::CaFile {
-                path: path.clone(),
-                reason: e.to_string(),
+            let bytes = crate::files::read_regular(path, MAX_PEM_FILE).map_err(|e| {
+                TransportError::CaFile {
+                    path: path.clone(),
+                    reason: e.to_string(),
+                }
             })?;
             let extra = pem_certificates(&bytes);
             if extra.is_empty() {

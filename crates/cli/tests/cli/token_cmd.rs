@@ -532,3 +532,57 @@ fn usage_errors_exit_2() {
     let help = run(intguard().args(["token", "--help"]));
     assert!(help.stdout.contains("Exit codes: 0 a token was issued; 2"));
 }
+
+/// A FIFO given as the key, the keystore, the CA file or the org snapshot
+/// is refused at once (exit 2, saying what it is): opening one waits for a
+/// writer, and a CI job would hang.
+#[cfg(unix)]
+#[test]
+fn fifos_given_as_login_files_are_refused_not_waited_on() {
+    let s = setup();
+    let fifo = s.pki.dir.path().join("fifo");
+    crate::support::mkfifo(&fifo);
+    let refused = |mut cmd: Command, what: &str| {
+        let out = run(cmd.timeout(std::time::Duration::from_secs(30)));
+        assert_eq!(out.code, 2, "{what}: {}", out.stderr);
+        assert!(
+            out.stderr
+                .contains("is not a regular file (a FIFO, device or socket)"),
+            "{what}: {}",
+            out.stderr
+        );
+        assert!(s.org.tokens.lock().unwrap().is_empty(), "{what}");
+    };
+    let mut cmd = intguard();
+    cmd.arg("token")
+        .args(["--login-url", &s.server.url()])
+        .args(["--client-id", CONSUMER_KEY, "--username", USER])
+        .arg("--key")
+        .arg(&fifo)
+        .arg("--ca-file")
+        .arg(s.pki.ca_file());
+    refused(cmd, "--key");
+    let mut cmd = intguard();
+    cmd.arg("token")
+        .args(["--login-url", &s.server.url()])
+        .args(["--client-id", CONSUMER_KEY, "--username", USER])
+        .arg("--keystore")
+        .arg(&fifo)
+        .args(["--keystore-password-env", "KS_PASSWORD"])
+        .env("KS_PASSWORD", "changeit");
+    refused(cmd, "--keystore");
+    let mut cmd = intguard();
+    cmd.arg("token")
+        .args(["--login-url", &s.server.url()])
+        .args(["--client-id", CONSUMER_KEY, "--username", USER])
+        .arg("--key")
+        .arg(&s.key_path)
+        .arg("--ca-file")
+        .arg(&fifo);
+    refused(cmd, "--ca-file");
+    let app = s.pki.dir.path().join("app");
+    std::fs::create_dir_all(&app).unwrap();
+    let mut cmd = intguard();
+    cmd.arg("scan").arg(&app).arg("--org-snapshot").arg(&fifo);
+    refused(cmd, "--org-snapshot");
+}
