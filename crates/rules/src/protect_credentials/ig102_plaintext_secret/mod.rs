@@ -72,7 +72,9 @@ connection's keystore, is reported: it protects nothing):
   JSON object (`{ client_secret: "..." }`), or a `name=value` pair of a form-encoded
   string (`#["grant_type=password&username=...&password=..."]`), in `<http:body>` or
   in the payload the flow sets before the request (`ee:set-payload`, `set-payload
-  value`, Mule 3's form-encoded `set-payload` literal). The finding points at the
+  value`, Mule 3's form-encoded `set-payload` literal; in a `.dwl` file of the app,
+  such as the one `<ee:set-payload resource="...">` reads, the finding is in that
+  file, whichever request sends it). The finding points at the
   value (a DataWeave string's opening quote, a form value's first character). Fields
   read from properties (`p('...')`, `Mule::p(...)`, `${...}`), variables or
   attributes, interpolated or concatenated strings, empty strings and fields that
