@@ -143,3 +143,22 @@ fn scan_sample_is_the_real_output() {
         .unwrap_or_else(|| panic!("{} is not in the output", first[0]));
     assert_sample_is_output(&first, &real[start..].join("\n"), "scan");
 }
+
+/// `intguard --help` names both fix commands the README documents.
+#[test]
+fn help_names_every_fix_command() {
+    let help = run(["--help"]);
+    help.expect_code(0);
+    let readme = readme();
+    for command in ["fix secrets", "fix permissions"] {
+        assert!(
+            readme.contains(&format!("## `intguard {command}`"))
+                || readme.contains(&format!("`intguard {command}`"))
+        );
+        assert!(
+            help.stdout.contains(&format!("`{command}`")),
+            "intguard --help does not name `{command}`:\n{}",
+            help.stdout
+        );
+    }
+}
