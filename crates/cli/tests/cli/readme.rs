@@ -162,3 +162,36 @@ fn help_names_every_fix_command() {
         );
     }
 }
+
+/// The README's IG203 row: an OAuth app that lets all users self-authorize
+/// is reported whether or not an integration uses it (its profile and
+/// permission set lists do not apply).
+#[test]
+fn ig203_reports_a_self_authorized_app_no_integration_uses() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let root = tmp.path();
+    write(
+        root,
+        "sfdx-project.json",
+        r#"{"packageDirectories":[{"path":"force-app","default":true}]}"#,
+    );
+    write(
+        root,
+        "force-app/main/default/connectedApps/Data_Loader.connectedApp-meta.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<ConnectedApp xmlns="http://soap.sforce.com/2006/04/metadata">
+    <label>Data Loader</label>
+    <oauthConfig>
+        <consumerKey>3MVG9exampleKey</consumerKey>
+        <isAdminApproved>false</isAdminApproved>
+        <scopes>Api</scopes>
+    </oauthConfig>
+</ConnectedApp>
+"#,
+    );
+    let (_, report) = scan_json(root, &["--fail-on", "none"]);
+    assert_eq!(rules_of(&report), vec!["IG203".to_string()], "{report:#}");
+    assert!(readme().contains(
+        "| IG203 | not-admin-approved | high | an OAuth app that lets users self-authorize"
+    ));
+}
