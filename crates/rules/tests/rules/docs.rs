@@ -1,0 +1,59 @@
+//! The rules' documentation: the Salesforce metadata its examples and fixes
+//! show can be deployed as written. The Metadata API reads the fields of
+//! these types in the order of its schema (alphabetical for them), and
+//! refuses a file that lists them otherwise ("Element ... invalid at this
+//! location").
+
+use intguard_rules::all_rules;
+
+/// Types whose fields the schema lists alphabetically.
+const ORDERED: [&str; 5] = [
+    "objectPermissions",
+    "fieldPermissions",
+    "userPermissions",
+    "loginIpRanges",
+    "ipRanges",
+];
+
+/// The names of the child elements of each `<{parent}>` element in `xml`.
+fn children_of<'a>(xml: &'a str, parent: &str) -> Vec<Vec<&'a str>> {
+    let open = format!("<{parent}>");
+    let close = format!("</{parent}>");
+    let mut out = Vec::new();
+    let mut rest = xml;
+    while let Some(end) = rest.find(&close) {
+        // The element that this end closes: the last start before it (the
+        // prose may name `<objectPermissions>` without a block).
+        let Some(i) = rest[..end].rfind(&open) else {
+            rest = &rest[end + close.len()..];
+            continue;
+        };
+        let names = rest[i + open.len()..end]
+            .split('<')
+            .skip(1)
+            .filter(|t| !t.starts_with('/') && !t.starts_with('!'))
+            .filter_map(|t| t.split(['>', ' ', '/']).next())
+            .collect();
+        out.push(names);
+        rest = &rest[end + close.len()..];
+    }
+    out
+}
+
+#[test]
+fn metadata_in_rule_docs_lists_fields_in_schema_order() {
+    for rule in all_rules() {
+        let meta = rule.meta();
+        for parent in ORDERED {
+            for names in children_of(meta.doc, parent) {
+                let mut sorted = names.clone();
+                sorted.sort_unstable();
+                assert_eq!(
+                    names, sorted,
+                    "{}: a <{parent}> of its documentation lists its fields out of the Metadata API's order",
+                    meta.id
+                );
+            }
+        }
+    }
+}
