@@ -57,3 +57,21 @@ fn metadata_in_rule_docs_lists_fields_in_schema_order() {
         }
     }
 }
+
+/// Every ```json block of a rule's documentation is JSON as written (a user
+/// definition file, mule-artifact.json): a file copied from it is read.
+#[test]
+fn json_in_rule_docs_is_valid() {
+    for rule in all_rules() {
+        let meta = rule.meta();
+        for block in meta.doc.split("```json\n").skip(1) {
+            let json = &block[..block.find("```").expect("the block ends")];
+            if let Err(e) = serde_json::from_str::<serde_json::Value>(json) {
+                panic!(
+                    "{}: a JSON block of its documentation is not JSON ({e}):\n{json}",
+                    meta.id
+                );
+            }
+        }
+    }
+}
