@@ -75,3 +75,23 @@ fn json_in_rule_docs_is_valid() {
         }
     }
 }
+
+/// A command a rule's documentation names is one the binary has: `intguard
+/// fix` alone is no command (`fix secrets`, `fix permissions`).
+#[test]
+fn fix_commands_in_rule_docs_name_a_subcommand() {
+    for rule in all_rules() {
+        let meta = rule.meta();
+        for (i, _) in meta.doc.match_indices("intguard fix") {
+            let next = meta.doc[i + "intguard fix".len()..]
+                .trim_start()
+                .split(|c: char| !c.is_ascii_alphabetic())
+                .next();
+            assert!(
+                matches!(next, Some("secrets" | "permissions")),
+                "{}: `intguard fix` is followed by {next:?}, not a fix command",
+                meta.id
+            );
+        }
+    }
+}

@@ -208,7 +208,7 @@ parameters and request bodies alike; in a form-encoded string,
 `output application/x-www-form-urlencoded`, which also URL-encodes it); for Basic
 credentials prefer `<http:authentication><http:basic-authentication username="..."
 password="${secure::erp.password}"/>`.
-Encrypt with `intguard fix` or
+Encrypt with `intguard fix secrets --key-env <VAR holding the key> <app folder>` or
 `java -cp secure-properties-tool.jar com.mulesoft.tools.SecurePropertiesTool string encrypt AES CBC <key> "<value>" --use-random-iv true`,
 and list `encryption.key` in mule-artifact.json `secureProperties`. Better still,
 remove the password altogether (JWT bearer flow, IG101).
