@@ -1561,6 +1561,13 @@ fn dataweave_file_body_fields() {
         "{}",
         token.message
     );
+    assert!(
+        token
+            .fix
+            .starts_with("Read it from a secure property instead (client_secret: p('secure::client.secret') in an object"),
+        "{}",
+        token.fix
+    );
     let form = common::finding_at(&findings, FORM, 4);
     assert!(form.message.contains("`password`"), "{}", form.message);
     assert_eq!(common::finding_at(&findings, LINES, 5).location.column, 3);
