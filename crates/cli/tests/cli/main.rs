@@ -23,6 +23,7 @@ mod identities_cmd;
 mod keys_cmd;
 mod line_ends;
 mod org_cmd;
+mod readme;
 mod rule_cmd;
 mod secrets_never_printed;
 mod secure_props_cmd;

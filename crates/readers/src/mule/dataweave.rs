@@ -8,16 +8,16 @@ use intguard_model::{vocab, HttpValueSyntax};
 
 /// One credential-named field of a request body.
 #[derive(Debug, PartialEq)]
-pub(super) struct BodyField {
-    pub(super) key: String,
+pub(crate) struct BodyField {
+    pub(crate) key: String,
     /// The string's content (object entries), the pair's value (form
     /// pairs), or the expression as written.
-    pub(super) value: String,
+    pub(crate) value: String,
     /// Byte offset in the text of the value: a string's opening quote, or
     /// a form value's first character.
-    pub(super) value_at: usize,
+    pub(crate) value_at: usize,
     /// A constant: no reference, expression, interpolation or concatenation.
-    pub(super) constant: bool,
+    pub(crate) constant: bool,
     pub(super) syntax: HttpValueSyntax,
 }
 
@@ -114,7 +114,7 @@ fn dw_string_literals(script: &str) -> Vec<(usize, usize)> {
 /// `script`: the whole text is DataWeave (`ee:set-payload`); otherwise it
 /// is DataWeave only when written `#[...]`, literal text else (a JSON
 /// object or a form-encoded string written as is).
-pub(super) fn body_fields(text: &str, script: bool) -> Vec<BodyField> {
+pub(crate) fn body_fields(text: &str, script: bool) -> Vec<BodyField> {
     // Most payloads name no credential: one linear pass rules them out
     // before their objects and strings are read.
     if !vocab::may_name_a_credential(text) {

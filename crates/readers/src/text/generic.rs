@@ -233,3 +233,47 @@ pub(super) fn name_server_credentials(text: &str, assignments: &mut Vec<Assignme
             || !a.name.rsplit('/').next().is_some_and(is_key_path_setting)
     });
 }
+
+/// The credential-named fields of the objects and form-encoded strings a
+/// `.dwl` script builds with a constant string, as the payload an
+/// `<ee:set-payload resource="...">` sets is read when written in the XML:
+/// `{ grant_type: "client_credentials", client_secret: "..." }` on one line
+/// (the line scan reads a field only on a line of its own) or
+/// `"grant_type=password&password=..."`. A field the line scan already
+/// found (the same name on the same line) is not added again.
+pub(super) fn dataweave_body_fields(
+    text: &str,
+    facts: &mut TextFileFacts,
+    loc: &mut impl FnMut(usize) -> Location,
+) {
+    let fields = crate::mule::dataweave::body_fields(text, true);
+    if fields.is_empty() {
+        return;
+    }
+    // What the line scan found, looked up once each (a script of many
+    // fields is not searched again for every one).
+    let found: std::collections::HashSet<(u32, String)> = facts
+        .assignments
+        .iter()
+        .map(|a| (a.location.line, a.name.to_ascii_lowercase()))
+        .collect();
+    for f in fields {
+        if !f.constant
+            || reads_a_variable(&f.value, &f.value)
+            || !plausible_generic_value(&f.value, &f.value)
+        {
+            continue;
+        }
+        let location = loc(f.value_at);
+        if found.contains(&(location.line, f.key.to_ascii_lowercase())) {
+            continue;
+        }
+        facts.assignments.push(Assignment {
+            name: f.key,
+            value: f.value,
+            secret: true,
+            location,
+            form: DefinitionForm::Line,
+        });
+    }
+}

@@ -40,7 +40,10 @@ use crate::position::Cursor;
 use command_line::{cli_jwt_logins, command_line_secrets};
 use containers::{dockerfile_variables, env_list_entry};
 pub(crate) use dataweave::{dataweave_variables, literal_script};
-use generic::{generic_line, is_key_path_setting, json_key_value_pairs, name_server_credentials};
+use generic::{
+    dataweave_body_fields, generic_line, is_key_path_setting, json_key_value_pairs,
+    name_server_credentials,
+};
 pub use private_keys::looks_like_pem_body;
 use private_keys::private_key_blocks;
 use suppressions::suppressions;
@@ -500,6 +503,9 @@ pub(crate) fn scan_file(text: &str, path: &str, kind: TextKind) -> Scanned {
                     continue;
                 }
                 generic_line(line, line_start, dataweave, &mut facts, &mut loc);
+            }
+            if dataweave {
+                dataweave_body_fields(text, &mut facts, &mut loc);
             }
             if kind.assignments == AssignmentStyle::MavenSettings {
                 name_server_credentials(text, &mut facts.assignments);

@@ -41,8 +41,10 @@ a certificate pre-authorized for the admin profile lets whoever holds the privat
 mint a token for any administrator.
 
 ## Example
+A user definition file, `config/mule-integration-user-def.json` (JSON has no
+comments: a file with one is refused by `sf org create user`, and by intguard with
+a `json-syntax` warning):
 ```json
-// config/mule-integration-user-def.json
 { "Username": "int.mule@acme.com", "profileName": "System Administrator" }
 ```
 ```xml

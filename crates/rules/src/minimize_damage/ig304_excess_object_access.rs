@@ -75,10 +75,14 @@ profile or permission set and its apps need what would be cleared, the fix says 
 gives this user a profile or permission set of its own instead.
 ```xml
 <objectPermissions>
+    <allowCreate>false</allowCreate>
+    <allowDelete>false</allowDelete>
+    <allowEdit>false</allowEdit>
     <allowRead>true</allowRead>
-    <object>Contact</object>
-    <viewAllRecords>false</viewAllRecords>
     <modifyAllRecords>false</modifyAllRecords>
+    <object>Contact</object>
+    <viewAllFields>false</viewAllFields>
+    <viewAllRecords>false</viewAllRecords>
 </objectPermissions>
 ```
 Keep the integration on "Minimum Access - API Only Integrations" with one permission set

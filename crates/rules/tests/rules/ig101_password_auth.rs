@@ -123,8 +123,9 @@ const G: &str = "grant-api/src/main/mule/grant.xml";
 /// through `p('...')` inside DataWeave (`<http:body>`, the payload an
 /// `ee:set-payload` sets), a `<http:query-param key value>` child of the
 /// request, and the payload a flow-ref hands a sub-flow whose first request
-/// sends it: one finding per request, at the `<http:request>`, naming the
-/// environments where the grant resolves to `password`.
+/// sends it (written inline or in a `.dwl` file): one finding per request, at
+/// the `<http:request>`, naming the environments where the grant resolves to
+/// `password`.
 #[test]
 fn password_grant_in_config_defaults_and_through_properties() {
     common::assert_places(
@@ -138,6 +139,7 @@ fn password_grant_in_config_defaults_and_through_properties() {
             (G, 65),
             (G, 80),
             (G, 90),
+            (G, 104),
         ],
     );
     let findings = common::run("IG101", "IG101/grant-sources/positive");
@@ -159,6 +161,8 @@ fn password_grant_in_config_defaults_and_through_properties() {
     assert_eq!(envs(80), all);
     // The grant in a DataWeave file (`<ee:set-payload resource="...">`).
     assert_eq!(envs(90), all);
+    // That file's grant handed by a flow-ref to a sub-flow's first request.
+    assert_eq!(envs(104), all);
 
     let defaults = common::finding_at(&findings, G, 34);
     assert!(

@@ -1537,3 +1537,46 @@ fn client_secret_of_an_sfdx_auth_url() {
         &["0FCF7C8AD065BA26C1F2B5FEAB2FB411880200B162C7D62B37D3A43C3FECD987"],
     );
 }
+
+/// A DataWeave file of the app's resources that builds a request body with a
+/// constant credential: a field of an object written on one line
+/// (`{ ..., client_secret: "..." }`, the payload an `<ee:set-payload
+/// resource="...">` sets) or a form-encoded pair (`"...&password=..."`), at
+/// the value; a field on a line of its own once, at its name. Fields read
+/// from `p('secure::...')` or a variable, and empty ones, give nothing.
+#[test]
+fn dataweave_file_body_fields() {
+    let rel = "IG102/dataweave-file-body";
+    const TOKEN: &str = "token-api/src/main/resources/dwl/token-request.dwl";
+    const FORM: &str = "token-api/src/main/resources/dwl/login-form.dwl";
+    const LINES: &str = "token-api/src/main/resources/dwl/multi-line.dwl";
+    common::assert_places("IG102", rel, &[(FORM, 4), (LINES, 5), (TOKEN, 4)]);
+    let findings = common::run("IG102", rel);
+    let token = common::finding_at(&findings, TOKEN, 4);
+    assert_eq!(token.location.column, 78, "at the value's opening quote");
+    assert!(
+        token
+            .message
+            .starts_with("token-api: secret `client_secret` is set in clear in token-request.dwl"),
+        "{}",
+        token.message
+    );
+    assert!(
+        token
+            .fix
+            .starts_with("Read it from a secure property instead (client_secret: p('secure::client.secret') in an object"),
+        "{}",
+        token.fix
+    );
+    let form = common::finding_at(&findings, FORM, 4);
+    assert!(form.message.contains("`password`"), "{}", form.message);
+    assert_eq!(common::finding_at(&findings, LINES, 5).location.column, 3);
+    common::assert_no_secrets(
+        rel,
+        &[
+            "PartnerDwlSecret-4417",
+            "PartnerFormPass-5521",
+            "PartnerLineSecret-6631",
+        ],
+    );
+}

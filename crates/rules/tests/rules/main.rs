@@ -3,6 +3,7 @@
 //! linked the whole dependency tree again.
 
 mod common;
+mod docs;
 mod org;
 
 mod fix_paths;

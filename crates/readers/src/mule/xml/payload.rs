@@ -178,6 +178,7 @@ impl<'t> XmlReader<'t> {
                 target,
                 credentials,
                 payload,
+                resource: source.resource,
             });
         }
     }

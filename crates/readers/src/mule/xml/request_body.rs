@@ -14,6 +14,11 @@ pub(crate) struct PayloadHandoff {
     pub target: String,
     pub credentials: Vec<HttpCredential>,
     pub payload: Option<String>,
+    /// The payload's script is a file of the app (`<ee:set-payload
+    /// resource="dwl/login.dwl"/>`): the receiving request's
+    /// [`HttpRequestOperation::payload_resource`], read when the app is
+    /// assembled.
+    pub resource: Option<String>,
 }
 
 /// A flow whose `flow-ref` to `to` comes before anything in it sets the
@@ -139,8 +144,9 @@ pub(crate) fn follow_flow_refs(
                     c
                 });
                 op.credentials.splice(0..0, credentials);
-                if op.payload.is_none() {
+                if op.payload.is_none() && op.payload_resource.is_none() {
                     op.payload = h.payload;
+                    op.payload_resource = h.resource;
                 }
             }
             None => unsent.extend(h.credentials.into_iter().filter(|c| c.constant)),

@@ -72,7 +72,9 @@ connection's keystore, is reported: it protects nothing):
   JSON object (`{ client_secret: "..." }`), or a `name=value` pair of a form-encoded
   string (`#["grant_type=password&username=...&password=..."]`), in `<http:body>` or
   in the payload the flow sets before the request (`ee:set-payload`, `set-payload
-  value`, Mule 3's form-encoded `set-payload` literal). The finding points at the
+  value`, Mule 3's form-encoded `set-payload` literal; in a `.dwl` file of the app,
+  such as the one `<ee:set-payload resource="...">` reads, the finding is in that
+  file, whichever request sends it). The finding points at the
   value (a DataWeave string's opening quote, a form value's first character). Fields
   read from properties (`p('...')`, `Mule::p(...)`, `${...}`), variables or
   attributes, interpolated or concatenated strings, empty strings and fields that
@@ -206,7 +208,7 @@ parameters and request bodies alike; in a form-encoded string,
 `output application/x-www-form-urlencoded`, which also URL-encodes it); for Basic
 credentials prefer `<http:authentication><http:basic-authentication username="..."
 password="${secure::erp.password}"/>`.
-Encrypt with `intguard fix` or
+Encrypt with `intguard fix secrets --key-env <VAR holding the key> <app folder>` or
 `java -cp secure-properties-tool.jar com.mulesoft.tools.SecurePropertiesTool string encrypt AES CBC <key> "<value>" --use-random-iv true`,
 and list `encryption.key` in mule-artifact.json `secureProperties`. Better still,
 remove the password altogether (JWT bearer flow, IG101).

@@ -51,6 +51,10 @@ pub(super) fn text_file_findings<'a>(
             // without it.
             let fix = match OauthAppFile::of(&file.path) {
                 _ if auth_url => assignment_fix(a, file_name(&file.path)),
+                // A field of the object or form a DataWeave script builds.
+                _ if a.form == DefinitionForm::Line && file.path.ends_with(".dwl") => {
+                    dataweave_field_fix(a, file_name(&file.path))
+                }
                 Some(m) => m.secret_fix(&file.path),
                 None => salesforce_credential_fix(&file.path, &a.name)
                     .unwrap_or_else(|| assignment_fix(a, file_name(&file.path))),
@@ -62,6 +66,16 @@ pub(super) fn text_file_findings<'a>(
             );
         }
     }
+}
+
+/// A credential field a DataWeave script writes as a string (`client_secret:
+/// "..."`, `"...&password=..."`): read from a secure property instead.
+fn dataweave_field_fix(a: &Assignment, file: &str) -> String {
+    format!(
+        "Read it from a secure property instead ({name}: p('secure::{property}') in an object, \"...&{name}=\" ++ p('secure::{property}') in a form-encoded string), with `{property}` encrypted in the app's secure properties file or supplied at deploy time as a protected Runtime Manager property, and purge the literal from {file}'s git history. Then change the secret.",
+        name = a.name,
+        property = dataweave_property(&a.name)
+    )
 }
 
 /// The secret attribute of `app` that reads the property a `-D` option sets
