@@ -230,6 +230,34 @@ def cases():
         ),
         PROFILE_PATH: profile(10, 10),
     }, "identities"
+    # The same with the forms read since stop 47: conditional entries,
+    # relationships (their lookup field), and a long `else if` chain (read
+    # to a fixed depth, each level once).
+    entries = ",".join(
+        f"(F{i}__c: r.f{i}) if (r.f{i} != null), R{i}__r: {{Ext__c: r.e{i}}}" for i in range(100_000)
+    )
+    chain = " else ".join(f"if (r.k == {i}) {{C{i}__c: {i}}}" for i in range(50_000)) + " else {Z__c: 0}"
+    yield "conditional-writes", {
+        "src/main/resources/dwl/c.dwl": "%dw 2.0\noutput application/java\n---\npayload map (r) -> "
+        + chain + "\n",
+        **flow(
+            SF_CONFIG + '<flow name="f"><ee:transform><ee:message><ee:set-payload><![CDATA[%dw 2.0\n'
+            "output application/java\n---\npayload map (r) -> do { var x = 1 --- {" + entries + "} }]]>"
+            "</ee:set-payload></ee:message></ee:transform>"
+            + "".join(
+                f'<salesforce:create config-ref="SF" type="Obj{i % 50}__c" target="r{i}"/>'
+                for i in range(5_000)
+            )
+            + '</flow><flow name="g"><ee:transform><ee:message><ee:set-payload resource="dwl/c.dwl"/>'
+            "</ee:message></ee:transform>"
+            + "".join(
+                f'<salesforce:update config-ref="SF" type="Obj{i % 50}__c" target="r{i}"/>'
+                for i in range(5_000)
+            )
+            + "</flow>"
+        ),
+        PROFILE_PATH: profile(10, 10),
+    }, "identities"
     yield "many-operations", {
         **flow(
             SF_CONFIG + '<flow name="f">'
