@@ -52,10 +52,28 @@ enum Command {
     Fix(commands::fix::FixArgs),
 }
 
+/// Prints clap's error (or help) and exits as clap does, except that the
+/// words a `secure-props` command did not expect are not echoed: an unquoted
+/// value (`encrypt my secret`) splits into words that are a secret's.
+fn exit_on_parse_error(e: clap::Error) -> ! {
+    use clap::error::ErrorKind;
+    let secret_words = matches!(
+        e.kind(),
+        ErrorKind::UnknownArgument | ErrorKind::TooManyValues
+    ) && std::env::args().nth(1).as_deref() == Some("secure-props");
+    if secret_words {
+        eprintln!(
+            "error: unexpected extra arguments to secure-props (not shown: they may be part of a secret); quote a value that holds spaces, or give values on standard input, one per line\n\nFor more information, try 'intguard secure-props --help'."
+        );
+        std::process::exit(exit::USAGE);
+    }
+    e.exit()
+}
+
 fn main() {
     allocator::no_transparent_huge_pages();
     allocator::return_freed_memory_soon();
-    let cli = Cli::parse();
+    let cli = Cli::try_parse().unwrap_or_else(|e| exit_on_parse_error(e));
     let code = match cli.command {
         Command::Scan(args) => commands::scan::run(args),
         Command::Rule(args) => commands::rule::run(args),

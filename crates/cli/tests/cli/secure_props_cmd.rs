@@ -379,3 +379,55 @@ fn decrypting_with_the_wrong_random_iv_setting_warns() {
         .stdout(format!("{value}\n"))
         .stderr(predicate::str::contains("not text").not());
 }
+
+/// Found by testing: an unquoted value split into words (`encrypt my
+/// S3cretWord`) made clap echo the word it did not expect, part of the
+/// secret. The words are not shown; the exit code is still 2.
+#[test]
+fn extra_words_of_an_unquoted_secret_are_not_echoed() {
+    for args in [
+        &[
+            "secure-props",
+            "encrypt",
+            "--key-env",
+            "IG_ARG_KEY",
+            "my",
+            "S3cretWord",
+        ][..],
+        &[
+            "secure-props",
+            "decrypt",
+            "--key-env",
+            "IG_ARG_KEY",
+            "a",
+            "S3cretWord",
+        ][..],
+        &[
+            "secure-props",
+            "encrypt",
+            "--key-env",
+            "IG_ARG_KEY",
+            "--S3cretWord",
+        ][..],
+    ] {
+        let out = intguard()
+            .env("IG_ARG_KEY", "1234567890123456")
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("S3cretWord"), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("not shown: they may be part of a secret"),
+            "{stderr}"
+        );
+    }
+    // Other usage errors still say what is wrong.
+    let out = intguard()
+        .args(["secure-props", "encrypt", "--algorithm"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--algorithm"));
+}
