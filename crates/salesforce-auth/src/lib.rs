@@ -65,22 +65,34 @@ pub use transport::{ClientIdentitySource, HttpsClient, TlsOptions, TransportErro
 /// Re-exported so callers can build secrets without naming the `secrecy` crate.
 pub use secrecy::{ExposeSecret, SecretString};
 
-/// Masks a token for display: its first 4 characters, then `…(length)`.
+/// Masks a token for display: its first 4 characters, then `…(length)`, then the first 8 hex
+/// digits of its SHA-256 (the fingerprint a scan shows for the same token, so that a token found
+/// in a file can be told to be this one, or not, without showing either).
 ///
 /// Tokens shorter than 16 characters show no characters at all, since 4 of them would be too
 /// large a share of the secret.
 ///
 /// ```
-/// assert_eq!(salesforce_auth::mask_token("00D5g000004ABCD!AQ0AQHk"), "00D5…(23)");
-/// assert_eq!(salesforce_auth::mask_token("short"), "…(5)");
+/// assert_eq!(
+///     salesforce_auth::mask_token("00D5g000004ABCD!AQ0AQHk"),
+///     "00D5…(23) sha256:d138984d"
+/// );
+/// assert_eq!(salesforce_auth::mask_token("short"), "…(5) sha256:f9b0078b");
 /// ```
 pub fn mask_token(token: &str) -> String {
     let len = token.chars().count();
+    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, token.as_bytes());
+    let fingerprint: String = digest
+        .as_ref()
+        .iter()
+        .take(4)
+        .map(|b| format!("{b:02x}"))
+        .collect();
     if len < 16 {
-        return format!("…({len})");
+        return format!("…({len}) sha256:{fingerprint}");
     }
     let head: String = token.chars().take(4).collect();
-    format!("{head}…({len})")
+    format!("{head}…({len}) sha256:{fingerprint}")
 }
 
 /// Text a server sent, made safe to print on a terminal: control characters
@@ -113,9 +125,13 @@ mod tests {
 
     #[test]
     fn masks_tokens() {
-        assert_eq!(mask_token("00Dxx0000001gPL!AR8AQJXg"), "00Dx…(24)");
-        assert_eq!(mask_token(""), "…(0)");
-        assert_eq!(mask_token("abcdefghijklmno"), "…(15)");
-        assert_eq!(mask_token("ééééééééééééééééé"), "éééé…(17)");
+        // The fingerprints: Python's hashlib.sha256(token).hexdigest()[:8].
+        assert_eq!(
+            mask_token("00Dxx0000001gPL!AR8AQJXg"),
+            "00Dx…(24) sha256:69d642b6"
+        );
+        assert_eq!(mask_token(""), "…(0) sha256:e3b0c442");
+        assert_eq!(mask_token("abcdefghijklmno"), "…(15) sha256:41c7760c");
+        assert_eq!(mask_token("ééééééééééééééééé"), "éééé…(17) sha256:b9d7a286");
     }
 }

@@ -513,13 +513,27 @@ impl ClassifyName for serde_json::Error {
     }
 }
 
+/// The login URL is HTTPS, and names a server and perhaps a path, no more: the token path is
+/// appended to it, so a query or fragment (`?...`, `#...`) would end up before that path.
+fn check_login_url(request: &TokenRequest) -> Result<(), AuthError> {
+    let transport = |e| request.error(AuthErrorKind::Transport(Box::new(e)));
+    require_https(&request.token_url()).map_err(transport)?;
+    let login = request.login_url.trim();
+    if login.contains(['?', '#']) {
+        return Err(transport(TransportError::InvalidUrl {
+            url: crate::transport::redact_userinfo(login),
+            reason: "a login URL has no query or fragment (`?...`, `#...`): give it up to its host, as https://login.salesforce.com or the org's My Domain URL".into(),
+        }));
+    }
+    Ok(())
+}
+
 /// Requests an access token with the JWT bearer flow: loads the key, signs the assertion
 /// (expiring in [`jwt::DEFAULT_LIFETIME`]) and posts it over HTTPS.
 ///
 /// An `http://` login URL is refused before the key is read or any connection is made.
 pub fn request_token(request: &TokenRequest, tls: &TlsOptions) -> Result<TokenResponse, AuthError> {
-    require_https(&request.token_url())
-        .map_err(|e| request.error(AuthErrorKind::Transport(Box::new(e))))?;
+    check_login_url(request)?;
     let client =
         HttpsClient::new(tls).map_err(|e| request.error(AuthErrorKind::Transport(Box::new(e))))?;
     let key = request
@@ -536,8 +550,8 @@ pub fn request_token_with(
     key: &PrivateKey,
     client: &HttpsClient,
 ) -> Result<TokenResponse, AuthError> {
+    check_login_url(request)?;
     let url = request.token_url();
-    require_https(&url).map_err(|e| request.error(AuthErrorKind::Transport(Box::new(e))))?;
     if request.client_id.trim().is_empty() {
         return Err(request.error(AuthErrorKind::InvalidRequest(
             "the consumer key (client id) is empty".into(),

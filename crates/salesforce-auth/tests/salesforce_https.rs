@@ -341,9 +341,12 @@ fn token_request_succeeds_with_a_verified_assertion() {
     ] {
         assert!(!shown.contains(&raw[4..]), "token leaked: {shown}");
     }
-    assert_eq!(
-        token.masked_access_token(),
-        format!("00DT…({})", raw.chars().count())
+    assert!(
+        token
+            .masked_access_token()
+            .starts_with(&format!("00DT…({}) sha256:", raw.chars().count())),
+        "{}",
+        token.masked_access_token()
     );
 }
 
@@ -561,6 +564,34 @@ fn local_failures_also_name_login_url_and_audience() {
     )
     .unwrap_err();
     assert!(err.to_string().contains("bad-ca.pem"), "{err}");
+}
+
+/// A login URL with a query or fragment is refused before the key is read
+/// or anything is sent: the token path would be appended after it
+/// (`https://host/?a=1/services/oauth2/token`).
+#[test]
+fn a_login_url_with_a_query_or_fragment_is_refused() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    for login_url in [
+        format!("https://127.0.0.1:{port}/?realm=x"),
+        format!("https://127.0.0.1:{port}#top"),
+    ] {
+        let req = TokenRequest::new(
+            &login_url,
+            CONSUMER_KEY,
+            USER,
+            PrivateKeySource::key_file("/nonexistent/key.pem"),
+        );
+        let err = request_token(&req, &TlsOptions::default()).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("a login URL has no query or fragment"),
+            "{err}"
+        );
+        assert!(listener.accept().is_err(), "nothing was sent");
+    }
 }
 
 #[test]

@@ -124,7 +124,12 @@ fn ca_file_login_prints_a_masked_summary() {
         .contains("org / user    00DCLI000000001AAA / 005CLI000000001AAA"));
     assert!(out.stdout.contains("scopes        api"));
     assert!(out.stdout.contains("token type    Bearer"));
-    let masked = format!("00DC…({})", token.chars().count());
+    // The fingerprint a scan shows for the same token (IG106).
+    let masked = format!(
+        "00DC…({}) sha256:{}",
+        token.chars().count(),
+        intguard_model::secret::fingerprint(token)
+    );
     assert!(
         out.stdout.contains(&format!("access token  {masked}")),
         "{}",
