@@ -205,14 +205,9 @@ pub fn prepare(args: &AuthArgs) -> Result<(TokenRequest, TlsOptions), String> {
     if let Err(e) = require_https(&token_url(&request.login_url)) {
         return Err(fail(AuthErrorKind::Transport(Box::new(e))));
     }
-    for path in [
-        &args.key,
-        &args.keystore,
-        &args.client_key,
-        &args.client_keystore,
-    ]
-    .into_iter()
-    .flatten()
+    for path in [&args.client_key, &args.client_keystore]
+        .into_iter()
+        .flatten()
     {
         warn_if_readable(path);
     }
@@ -221,6 +216,11 @@ pub fn prepare(args: &AuthArgs) -> Result<(TokenRequest, TlsOptions), String> {
         LoadError::Key(e) => fail(AuthErrorKind::Key(Box::new(e))),
         LoadError::Input(m) => m,
     })?;
+    // Once it is known to hold the key: a certificate given by mistake is
+    // named as holding none, without a word about its mode first.
+    for path in [&args.key, &args.keystore].into_iter().flatten() {
+        warn_if_readable(path);
+    }
     request.key = PrivateKeySource::Loaded(Arc::new(key));
     let tls = TlsOptions {
         ca_file: args.ca_file.clone(),

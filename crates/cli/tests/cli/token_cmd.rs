@@ -422,6 +422,30 @@ fn encrypted_key_password_comes_from_the_environment() {
     );
 }
 
+/// A certificate given as `--key` by mistake is named as holding no key,
+/// without a warning about its mode first (a certificate is public).
+#[cfg(unix)]
+#[test]
+fn a_certificate_given_as_the_key_gets_no_mode_warning() {
+    use std::os::unix::fs::PermissionsExt;
+    let s = setup();
+    let cert = s.pki.dir.path().join("jwt.crt");
+    std::fs::copy(s.pki.ca_file(), &cert).unwrap();
+    std::fs::set_permissions(&cert, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let mut cmd = intguard();
+    cmd.arg("token")
+        .args(["--login-url", &s.server.url()])
+        .args(["--client-id", CONSUMER_KEY, "--username", USER])
+        .arg("--key")
+        .arg(&cert)
+        .arg("--ca-file")
+        .arg(s.pki.ca_file());
+    let out = run(&mut cmd);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(!out.stderr.contains("mode 0644"), "{}", out.stderr);
+    assert!(out.stderr.contains("private key"), "{}", out.stderr);
+}
+
 #[test]
 fn a_key_file_others_can_read_is_warned_about() {
     use std::os::unix::fs::PermissionsExt;
