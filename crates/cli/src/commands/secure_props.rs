@@ -184,6 +184,20 @@ pub fn run(args: SecurePropsArgs) -> i32 {
         }
     };
 
+    // intguard does not encrypt, without a word, the way its own IG108
+    // reports (Mule's default: fixed IVs).
+    if encrypt && cipher.is_weaker_than_recommended(true) {
+        let why = if cipher.algorithm.is_weak() {
+            "a weak algorithm"
+        } else if !cipher.mode.uses_iv() {
+            "ECB: equal blocks encrypt to equal blocks"
+        } else {
+            "fixed IVs: equal values encrypt to equal text"
+        };
+        eprintln!(
+            "warning: {cipher} is what IG108 (weak-property-encryption) reports ({why}); for a new config use AES with --random-iv and useRandomIVs=\"true\" on its <secure-properties:encrypt> (these settings must match the app's config to be read)"
+        );
+    }
     // A secret to encrypt given as an argument is exposed as a --key is.
     if encrypt && op.value.is_some() {
         eprintln!(

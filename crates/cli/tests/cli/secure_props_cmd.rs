@@ -244,7 +244,7 @@ fn a_secret_to_encrypt_given_as_an_argument_warns() {
         .assert()
         .success()
         .stdout("w9oKTqKTtvBuRUVbhQP/qw==\n")
-        .stderr("");
+        .stderr(predicate::str::contains("argument").not());
     intguard()
         .env("IG_ARG_KEY", "1234567890123456")
         .args(["secure-props", "decrypt", "--key-env", "IG_ARG_KEY"])
@@ -430,4 +430,59 @@ fn extra_words_of_an_unquoted_secret_are_not_echoed() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--algorithm"));
+}
+
+/// intguard does not encrypt the way its own IG108 reports without saying
+/// so: Mule's default fixed IVs, ECB and weak algorithms each get a warning
+/// naming why; AES with random IVs gets none.
+#[test]
+fn encrypting_as_ig108_reports_is_warned_about() {
+    for (args, why) in [
+        (&[][..], "(fixed IVs: equal values encrypt to equal text)"),
+        (
+            &["--mode", "ECB"][..],
+            "(ECB: equal blocks encrypt to equal blocks)",
+        ),
+        (
+            &["--algorithm", "Blowfish", "--random-iv"][..],
+            "(a weak algorithm)",
+        ),
+    ] {
+        let out = intguard()
+            .env("IG_ARG_KEY", "1234567890123456")
+            .args(["secure-props", "encrypt", "--key-env", "IG_ARG_KEY"])
+            .args(args)
+            .write_stdin("1234\n")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("is what IG108 (weak-property-encryption) reports")
+                && stderr.contains(why),
+            "{args:?}: {stderr}"
+        );
+    }
+    intguard()
+        .env("IG_ARG_KEY", "1234567890123456")
+        .args([
+            "secure-props",
+            "encrypt",
+            "--key-env",
+            "IG_ARG_KEY",
+            "--random-iv",
+        ])
+        .write_stdin("1234\n")
+        .assert()
+        .success()
+        .stderr("");
+    // Decrypting says nothing of the settings.
+    intguard()
+        .env("IG_ARG_KEY", "1234567890123456")
+        .args(["secure-props", "decrypt", "--key-env", "IG_ARG_KEY"])
+        .write_stdin("w9oKTqKTtvBuRUVbhQP/qw==\n")
+        .assert()
+        .success()
+        .stdout("1234\n")
+        .stderr("");
 }
