@@ -19,11 +19,22 @@ struct LineInfo {
     key: Option<String>,
 }
 
+/// Line `n` (1-based) without its line ending, and without the byte order mark
+/// a file may start with (YAML readers skip it: it is no part of the first key).
+fn line_of<'a>(lines: &Lines<'a>, n: usize) -> &'a str {
+    let line = lines.get(n);
+    if n == 1 {
+        line.strip_prefix('\u{feff}').unwrap_or(line)
+    } else {
+        line
+    }
+}
+
 fn analyse(text: &str) -> (Lines<'_>, Vec<LineInfo>) {
     let lines = Lines::new(text);
     let infos = (1..=lines.len())
         .map(|n| {
-            let line = lines.get(n);
+            let line = line_of(&lines, n);
             let t = line.trim();
             let blank = t.is_empty();
             let comment = t.starts_with('#');
@@ -264,7 +275,7 @@ pub(crate) fn insert(text: &str, name: &str, value: &str) -> String {
     let mut paths: Vec<Option<String>> = vec![None; infos.len()];
     let mut stack: Vec<(usize, String)> = Vec::new();
     for (i, info) in infos.iter().enumerate() {
-        let t = lines.get(i + 1).trim();
+        let t = line_of(&lines, i + 1).trim();
         if t == "---" {
             stack.clear();
             continue;
@@ -410,6 +421,13 @@ mod tests {
         assert_eq!(insert("", "a.b.c", "\"v\""), "a:\n  b:\n    c: \"v\"\n");
         assert_eq!(insert("x: 1", "y", "2"), "x: 1\ny: 2\n");
         assert_eq!(insert("a: 1\n", "a.b", "\"v\""), "a: 1\na.b: \"v\"\n");
+        // A byte order mark is no part of the first key: the new entry goes
+        // under the existing mapping, not into a second `sf:` that would
+        // replace the first when the file is loaded.
+        assert_eq!(
+            insert("\u{feff}sf:\r\n  token: \"t\"\r\n", "sf.password", "\"v\""),
+            "\u{feff}sf:\r\n  token: \"t\"\r\n  password: \"v\"\r\n"
+        );
         assert_eq!(
             insert("db:\n  sfdc:\n    u: 1\n", "db.sfdc.p.q", "2"),
             "db:\n  sfdc:\n    u: 1\n    p:\n      q: 2\n"

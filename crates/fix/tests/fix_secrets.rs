@@ -1880,3 +1880,58 @@ fn rotation_leaves_the_encrypted_looking_values_of_plain_files() {
         "sf:\n  pw: \"![w9oKTqKTtvBuRUVbhQP/qw==]\"\n"
     );
 }
+
+/// A secure file that starts with a byte order mark (and CRLF line ends):
+/// the moved value goes under its existing `sf:` mapping. A second `sf:`
+/// written after it would replace the first when Mule loads the file, and
+/// `sf.token`, already encrypted there, would be lost.
+#[test]
+fn a_secure_file_with_a_byte_order_mark_keeps_its_mapping() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = partner_app(
+        dir.path(),
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core" xmlns:secure-properties="http://www.mulesoft.org/schema/mule/secure-properties" xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <configuration-properties file="${mule.env}.yaml"/>
+  <secure-properties:config name="SP" key="${encryption.key}" file="${mule.env}-secure.yaml">
+    <secure-properties:encrypt algorithm="AES" mode="CBC" useRandomIVs="true"/>
+  </secure-properties:config>
+  <salesforce:sfdc-config name="SF">
+    <salesforce:basic-connection username="${sf.user}" password="${sf.password}" securityToken="${secure::sf.token}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#,
+    );
+    let cipher = Cipher::new(Algorithm::Aes, Mode::Cbc, true);
+    let token = cipher.encrypt(KEY, b"Token-77").unwrap();
+    let resources = app.join("src/main/resources");
+    std::fs::create_dir_all(&resources).unwrap();
+    std::fs::write(
+        resources.join("prod.yaml"),
+        "sf:\n  user: svc@acme.com\n  password: Bom-Pass-1\n",
+    )
+    .unwrap();
+    let secure = resources.join("prod-secure.yaml");
+    std::fs::write(
+        &secure,
+        format!("\u{feff}sf:\r\n  token: \"![{token}]\"\r\n"),
+    )
+    .unwrap();
+    let p = plan(&app);
+    assert_eq!(p.moved.len(), 1, "{:#?} {:#?}", p.actions, p.skipped);
+    p.apply().unwrap();
+    let text = std::fs::read_to_string(&secure).unwrap();
+    assert_eq!(text.matches("sf:").count(), 1, "{text}");
+    assert!(
+        text.starts_with(&format!(
+            "\u{feff}sf:\r\n  token: \"![{token}]\"\r\n  password: \"!["
+        )),
+        "{text}"
+    );
+    let secure = "src/main/resources/prod-secure.yaml";
+    assert_eq!(decrypt(&app, secure, "sf.token", cipher, KEY), "Token-77");
+    assert_eq!(
+        decrypt(&app, secure, "sf.password", cipher, KEY),
+        "Bom-Pass-1"
+    );
+}
