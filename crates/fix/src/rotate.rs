@@ -14,7 +14,7 @@ use crate::cipher_settings::{
     needs_upgrade, settings_written, strong_cipher, strong_settings_edits,
 };
 use crate::secrets::{config_ciphers, config_for_file, decrypt_plausible, file_ciphers};
-use crate::text::{apply_edits, Lines};
+use crate::text::{apply_edits, byte_col, Lines};
 use crate::{FileChange, FixError, Masking, Moved, Plan};
 
 /// Re-encrypts every value from `old_key` to `new_key` (the same key when only the
@@ -169,7 +169,11 @@ pub fn plan_rotation(
                 let content = lines.content(n);
                 let line = &text[content.clone()];
                 let needle = format!("![{b64}");
-                let Some(at) = line.rfind(&needle) else {
+                // The first one after the key: the value comes before a
+                // comment, which may quote the same `![...]` (the last
+                // one on the line would be the comment's).
+                let from = byte_col(line, e.location.column);
+                let Some(at) = line[from..].find(&needle).map(|i| from + i) else {
                     problems.push(format!(
                         "{}: `{}`: the value is not on the key's line; rotate it by hand",
                         e.location,

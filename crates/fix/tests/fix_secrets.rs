@@ -1935,3 +1935,47 @@ fn a_secure_file_with_a_byte_order_mark_keeps_its_mapping() {
         "Bom-Pass-1"
     );
 }
+
+/// A comment on a value's line that quotes the same `![...]`: the value is
+/// re-encrypted, the comment left. (The last `![...]` of the line was taken:
+/// the comment changed, and the value, still under the old key, no longer
+/// opened once the app read the new one.)
+#[test]
+fn rotation_rewrites_the_value_not_a_comment_quoting_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = partner_app(
+        dir.path(),
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core" xmlns:secure-properties="http://www.mulesoft.org/schema/mule/secure-properties">
+  <secure-properties:config name="SP" key="${encryption.key}" file="${mule.env}-secure.yaml">
+    <secure-properties:encrypt algorithm="AES" mode="CBC" useRandomIVs="true"/>
+  </secure-properties:config>
+</mule>
+"#,
+    );
+    let cipher = Cipher::new(Algorithm::Aes, Mode::Cbc, true);
+    let value = cipher.encrypt(KEY, b"Partner-Token-9").unwrap();
+    let resources = app.join("src/main/resources");
+    std::fs::create_dir_all(&resources).unwrap();
+    let comment = format!("   # as in qa: \"![{value}]\"\n");
+    std::fs::write(
+        resources.join("prod-secure.yaml"),
+        format!("partner:\n  token: \"![{value}]\"{comment}"),
+    )
+    .unwrap();
+    let (inventory, _) = scan(&app);
+    let r = plan_rotation(&inventory, KEY, NEW_KEY, false).unwrap();
+    r.apply().unwrap();
+    let text = std::fs::read_to_string(resources.join("prod-secure.yaml")).unwrap();
+    assert!(text.ends_with(&comment), "{text}");
+    assert_eq!(
+        decrypt(
+            &app,
+            "src/main/resources/prod-secure.yaml",
+            "partner.token",
+            cipher,
+            NEW_KEY
+        ),
+        "Partner-Token-9"
+    );
+}
