@@ -1979,3 +1979,34 @@ fn rotation_rewrites_the_value_not_a_comment_quoting_it() {
         "Partner-Token-9"
     );
 }
+
+/// A file that cannot be written (here its folder cannot be created) leaves
+/// every other file of the plan as it was: no app half fixed, its XML
+/// reading `secure::` names from a secure file that was never written.
+#[test]
+fn a_change_that_cannot_be_written_leaves_every_file_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let xml = dir.path().join("global.xml");
+    std::fs::write(&xml, "<mule password=\"${sf.password}\"/>\n").unwrap();
+    std::fs::write(dir.path().join("blocker"), "a file, not a folder\n").unwrap();
+    let plan = Plan {
+        changes: vec![
+            intguard_fix::FileChange {
+                path: xml.clone(),
+                original: Some("<mule password=\"${sf.password}\"/>\n".into()),
+                masked_original: None,
+                new: "<mule password=\"${secure::sf.password}\"/>\n".into(),
+            },
+            intguard_fix::FileChange {
+                path: dir.path().join("blocker/dev-secure.yaml"),
+                original: None,
+                masked_original: None,
+                new: "sf:\n  password: \"![x]\"\n".into(),
+            },
+        ],
+        ..Plan::default()
+    };
+    let before = snapshot(dir.path());
+    assert!(plan.apply().is_err());
+    assert_eq!(before, snapshot(dir.path()));
+}
