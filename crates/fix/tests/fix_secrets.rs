@@ -2010,3 +2010,43 @@ fn a_change_that_cannot_be_written_leaves_every_file_as_it_was() {
     assert!(plan.apply().is_err());
     assert_eq!(before, snapshot(dir.path()));
 }
+
+/// A literal secret written over lines in an XML attribute moves as Mule
+/// reads it: an XML parser reads each line break (and tab) written in an
+/// attribute as a space, while a `&#10;` stays a line break. (The value was
+/// encrypted with its line break, and the app's password changed.)
+#[test]
+fn a_literal_written_over_lines_moves_as_the_xml_parser_reads_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = partner_app(
+        dir.path(),
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>
+<mule xmlns=\"http://www.mulesoft.org/schema/mule/core\" xmlns:secure-properties=\"http://www.mulesoft.org/schema/mule/secure-properties\" xmlns:salesforce=\"http://www.mulesoft.org/schema/mule/salesforce\">
+  <configuration-properties file=\"${mule.env}.yaml\"/>
+  <secure-properties:config name=\"SP\" key=\"${encryption.key}\" file=\"${mule.env}-secure.yaml\">
+    <secure-properties:encrypt algorithm=\"AES\" mode=\"CBC\" useRandomIVs=\"true\"/>
+  </secure-properties:config>
+  <salesforce:sfdc-config name=\"SF\">
+    <salesforce:basic-connection username=\"svc@acme.com\" password=\"Two-Line\r\n\tPass&#10;word\"/>
+  </salesforce:sfdc-config>
+</mule>
+",
+    );
+    let resources = app.join("src/main/resources");
+    std::fs::create_dir_all(&resources).unwrap();
+    std::fs::write(resources.join("prod.yaml"), "sf:\n  user: svc@acme.com\n").unwrap();
+    let p = plan(&app);
+    assert_eq!(p.moved.len(), 1, "{:#?} {:#?}", p.actions, p.skipped);
+    p.apply().unwrap();
+    let cipher = Cipher::new(Algorithm::Aes, Mode::Cbc, true);
+    assert_eq!(
+        decrypt(
+            &app,
+            "src/main/resources/prod-secure.yaml",
+            "sfdc.password",
+            cipher,
+            KEY
+        ),
+        "Two-Line  Pass\nword"
+    );
+}
