@@ -2050,3 +2050,44 @@ fn a_literal_written_over_lines_moves_as_the_xml_parser_reads_it() {
         "Two-Line  Pass\nword"
     );
 }
+
+/// A secure `.properties` file whose last line ends with `\` (continued to
+/// the end of the file): the entry added after it is not read as the end of
+/// that value. (`sf.token` became `![...]sf.password=![...]`, and
+/// `sf.password` was not defined.)
+#[test]
+fn an_entry_added_after_a_continued_last_line_stays_an_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = partner_app(
+        dir.path(),
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core" xmlns:secure-properties="http://www.mulesoft.org/schema/mule/secure-properties" xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <configuration-properties file="config.properties"/>
+  <secure-properties:config name="SP" key="${encryption.key}" file="secure.properties"/>
+  <salesforce:sfdc-config name="SF">
+    <salesforce:basic-connection username="${sf.user}" password="${sf.password}" securityToken="${secure::sf.token}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#,
+    );
+    let cipher = Cipher::new(Algorithm::Aes, Mode::Cbc, false);
+    let token = cipher.encrypt(KEY, b"Token-14").unwrap();
+    let resources = app.join("src/main/resources");
+    std::fs::create_dir_all(&resources).unwrap();
+    std::fs::write(
+        resources.join("config.properties"),
+        "sf.user=svc@acme.com\nsf.password=Pw-14\n",
+    )
+    .unwrap();
+    std::fs::write(
+        resources.join("secure.properties"),
+        format!("sf.token=![{token}]\\\n"),
+    )
+    .unwrap();
+    let p = plan(&app);
+    assert_eq!(p.moved.len(), 1, "{:#?} {:#?}", p.actions, p.skipped);
+    p.apply().unwrap();
+    let secure = "src/main/resources/secure.properties";
+    assert_eq!(decrypt(&app, secure, "sf.token", cipher, KEY), "Token-14");
+    assert_eq!(decrypt(&app, secure, "sf.password", cipher, KEY), "Pw-14");
+}
