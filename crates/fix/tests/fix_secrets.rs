@@ -2091,3 +2091,42 @@ fn an_entry_added_after_a_continued_last_line_stays_an_entry() {
     assert_eq!(decrypt(&app, secure, "sf.token", cipher, KEY), "Token-14");
     assert_eq!(decrypt(&app, secure, "sf.password", cipher, KEY), "Pw-14");
 }
+
+/// A moved entry on the first line of a file that starts with a byte order
+/// mark: the entry goes, the mark stays (the rest of the file as it was).
+#[test]
+fn a_moved_first_line_keeps_the_byte_order_mark() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = partner_app(
+        dir.path(),
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core" xmlns:secure-properties="http://www.mulesoft.org/schema/mule/secure-properties" xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <configuration-properties file="config.yaml"/>
+  <configuration-properties file="config.properties"/>
+  <secure-properties:config name="SP" key="${encryption.key}" file="secure.yaml"/>
+  <salesforce:sfdc-config name="SF">
+    <salesforce:basic-connection username="${sf.user}" password="${sf.password}" securityToken="${sf.token}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#,
+    );
+    let resources = app.join("src/main/resources");
+    std::fs::create_dir_all(&resources).unwrap();
+    std::fs::write(
+        resources.join("config.yaml"),
+        "\u{feff}sf.password: Bom-Pw-1\nsf.user: svc@acme.com\n",
+    )
+    .unwrap();
+    std::fs::write(
+        resources.join("config.properties"),
+        "\u{feff}sf.token=Bom-Tok-1\nx=1\n",
+    )
+    .unwrap();
+    std::fs::write(resources.join("secure.yaml"), "a: 1\n").unwrap();
+    let p = plan(&app);
+    assert_eq!(p.moved.len(), 2, "{:#?} {:#?}", p.actions, p.skipped);
+    p.apply().unwrap();
+    let read = |f: &str| std::fs::read_to_string(resources.join(f)).unwrap();
+    assert_eq!(read("config.yaml"), "\u{feff}sf.user: svc@acme.com\n");
+    assert_eq!(read("config.properties"), "\u{feff}x=1\n");
+}
