@@ -2130,3 +2130,48 @@ fn a_moved_first_line_keeps_the_byte_order_mark() {
     assert_eq!(read("config.yaml"), "\u{feff}sf.user: svc@acme.com\n");
     assert_eq!(read("config.properties"), "\u{feff}x=1\n");
 }
+
+/// The same `--rotate-key --upgrade-encryption` run twice: the second finds
+/// nothing to do. (The old Blowfish key, 8 bytes, does not fit the AES the
+/// file is now read with: the second run was refused with a key-length error.)
+#[test]
+fn rotating_and_upgrading_twice_is_idempotent() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = partner_app(
+        dir.path(),
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core" xmlns:secure-properties="http://www.mulesoft.org/schema/mule/secure-properties">
+  <secure-properties:config name="SP" key="${encryption.key}" file="secure.yaml">
+    <secure-properties:encrypt algorithm="Blowfish" mode="CBC"/>
+  </secure-properties:config>
+</mule>
+"#,
+    );
+    let old_key: &[u8] = b"mulesoft";
+    let blowfish = Cipher::new(Algorithm::Blowfish, Mode::Cbc, false);
+    let value = blowfish.encrypt(old_key, b"Partner-Token-9").unwrap();
+    let resources = app.join("src/main/resources");
+    std::fs::create_dir_all(&resources).unwrap();
+    std::fs::write(
+        resources.join("secure.yaml"),
+        format!("partner:\n  token: \"![{value}]\"\n"),
+    )
+    .unwrap();
+    let (inventory, _) = scan(&app);
+    let r = plan_rotation(&inventory, old_key, NEW_KEY, true).unwrap();
+    assert_eq!(r.moved.len(), 1, "{:#?}", r.actions);
+    r.apply().unwrap();
+    let (inventory, _) = scan(&app);
+    let again = plan_rotation(&inventory, old_key, NEW_KEY, true).unwrap();
+    assert!(again.is_empty(), "{:#?}", again.actions);
+    assert_eq!(
+        decrypt(
+            &app,
+            "src/main/resources/secure.yaml",
+            "partner.token",
+            Cipher::new(Algorithm::Aes, Mode::Cbc, true),
+            NEW_KEY
+        ),
+        "Partner-Token-9"
+    );
+}
