@@ -130,6 +130,23 @@ pub(crate) fn value_span(text: &str, line: u32, col: u32) -> Option<ValueSpan> {
             return None;
         }
     }
+    // An entry of an anchored mapping (`base: &base`) is also read through
+    // its aliases and merge keys (`<<: *base`): moved, they would read nothing.
+    let mut indent = key_indent;
+    for m in (1..n).rev() {
+        let i = &infos[m - 1];
+        if indent == 0 {
+            break;
+        }
+        if i.blank || i.comment || i.indent >= indent {
+            continue;
+        }
+        indent = i.indent;
+        let t = line_of(&lines, m).trim();
+        if split_key(t).is_some_and(|(_, after)| after.trim_start().starts_with('&')) {
+            return None;
+        }
+    }
     let first = v.chars().next()?;
     match first {
         '"' => {
@@ -394,6 +411,10 @@ mod tests {
         assert_eq!(v.scalar, "plain value");
         assert!(value_span("a: |\n  x\n", 1, 1).is_none());
         assert!(value_span("a: x\n  y\n", 1, 1).is_none());
+        // In an anchored mapping: its aliases read it too.
+        let t = "sf: &base\n  user: u\n  password: pw\nsf2:\n  <<: *base\n";
+        assert!(value_span(t, 3, 3).is_none());
+        assert!(value_span("sf:\n  password: pw\n", 2, 3).is_some());
     }
 
     #[test]

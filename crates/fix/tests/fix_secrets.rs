@@ -2175,3 +2175,43 @@ fn rotating_and_upgrading_twice_is_idempotent() {
         "Partner-Token-9"
     );
 }
+
+/// A secret in an anchored YAML mapping that another mapping merges
+/// (`<<: *base`) is left, with why: moved, `sf2.password` (read through the
+/// merge) would no longer be defined, and `SF2` would not start.
+#[test]
+fn a_secret_read_through_a_yaml_merge_key_is_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = partner_app(
+        dir.path(),
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core" xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <configuration-properties file="config.yaml"/>
+  <salesforce:sfdc-config name="SF">
+    <salesforce:basic-connection username="${sf.user}" password="${sf.password}"/>
+  </salesforce:sfdc-config>
+  <salesforce:sfdc-config name="SF2">
+    <salesforce:basic-connection username="${sf2.user}" password="${sf2.password}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#,
+    );
+    let resources = app.join("src/main/resources");
+    std::fs::create_dir_all(&resources).unwrap();
+    std::fs::write(
+        resources.join("config.yaml"),
+        "sf: &base\n  user: u\n  password: Anchored-Pw-1\nsf2:\n  <<: *base\n  user: u2\n",
+    )
+    .unwrap();
+    let before = snapshot(&app);
+    let p = plan(&app);
+    assert!(p.is_empty(), "{:#?}", p.actions);
+    assert!(
+        p.skipped
+            .iter()
+            .any(|s| s.contains("`sf.password`") && s.contains("anchored")),
+        "{:#?}",
+        p.skipped
+    );
+    assert_eq!(before, snapshot(&app));
+}
