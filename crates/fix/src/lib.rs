@@ -292,15 +292,31 @@ impl Plan {
 
     /// Writes every change atomically (per file): a temporary file in the same folder,
     /// the original's permissions, then a rename. Folders of new files are created.
+    /// Every temporary file is written before the first rename, so a folder that cannot
+    /// be written leaves every file as it was, not an app half fixed (its references
+    /// reading `secure::` names that no secure file holds yet).
     pub fn apply(&self) -> std::io::Result<()> {
-        for c in &self.changes {
-            write_atomic(&c.path, &c.new)?;
+        let staged = self
+            .changes
+            .iter()
+            .map(|c| stage(&c.path, &c.new))
+            .collect::<std::io::Result<Vec<_>>>()?;
+        for (tmp, c) in staged.into_iter().zip(&self.changes) {
+            tmp.persist(&c.path).map_err(|e| e.error)?;
         }
         Ok(())
     }
 }
 
 pub(crate) fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
+    stage(path, text)?.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// `text` in a temporary file next to `path`, with `path`'s permissions (or the usual
+/// mode of a new file), closed (a plan may change many files), ready to be renamed
+/// over it; deleted if dropped.
+fn stage(path: &Path, text: &str) -> std::io::Result<tempfile::TempPath> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
@@ -322,6 +338,5 @@ pub(crate) fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
             std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644))?;
         }
     }
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    Ok(tmp.into_temp_path())
 }

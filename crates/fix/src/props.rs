@@ -129,6 +129,12 @@ pub(crate) fn append(text: &str, name: &str, value: &str) -> String {
     if !out.is_empty() && !out.ends_with('\n') {
         out.push_str(nl);
     }
+    // A last line ending with `\` continues on the next: an empty line ends
+    // it, or the new entry would be read as the end of its value.
+    let lines = Lines::new(text);
+    if lines.len() > 0 && continues(lines.get(lines.len())) {
+        out.push_str(nl);
+    }
     out.push_str(&format!("{}={value}{nl}", escape_key(name)));
     out
 }

@@ -14,7 +14,7 @@ use crate::cipher_settings::{
     needs_upgrade, settings_written, strong_cipher, strong_settings_edits,
 };
 use crate::secrets::{config_ciphers, config_for_file, decrypt_plausible, file_ciphers};
-use crate::text::{apply_edits, Lines};
+use crate::text::{apply_edits, byte_col, Lines};
 use crate::{FileChange, FixError, Masking, Moved, Plan};
 
 /// Re-encrypts every value from `old_key` to `new_key` (the same key when only the
@@ -103,6 +103,19 @@ pub fn plan_rotation(
                 let old = (ciphers.len() == 1).then_some((old_key, cipher));
                 for (k, c) in old.into_iter().chain([(new_key, target(cipher))]) {
                     if let Err(e) = Cipher::new(c.algorithm, Mode::Ecb, false).encrypt(k, b"") {
+                        // An old key that does not fit the settings the file is
+                        // read with now, every value opening with the new key: a
+                        // second run, after one that rotated and upgraded it.
+                        if k == old_key
+                            && old_key != new_key
+                            && encrypted.iter().all(|(_, b64)| {
+                                ciphers
+                                    .iter()
+                                    .any(|c| decrypt_plausible(&target(*c), new_key, b64).is_some())
+                            })
+                        {
+                            continue 'files;
+                        }
                         if test {
                             problems.push(format!("{}: {e}", file.path));
                             continue 'files;
@@ -169,7 +182,11 @@ pub fn plan_rotation(
                 let content = lines.content(n);
                 let line = &text[content.clone()];
                 let needle = format!("![{b64}");
-                let Some(at) = line.rfind(&needle) else {
+                // The first one after the key: the value comes before a
+                // comment, which may quote the same `![...]` (the last
+                // one on the line would be the comment's).
+                let from = byte_col(line, e.location.column);
+                let Some(at) = line[from..].find(&needle).map(|i| from + i) else {
                     problems.push(format!(
                         "{}: `{}`: the value is not on the key's line; rotate it by hand",
                         e.location,

@@ -25,7 +25,8 @@ pub(crate) fn attr_value_span(text: &str, line: u32, col: u32, name: &str) -> Op
     Some(ValueSpan {
         range: start..start + len,
         inner: start..start + len,
-        scalar: decode_entities(raw)?,
+        // Line ends as the reader reads them (CRLF and CR are LF).
+        scalar: decode_entities(&raw.replace("\r\n", "\n").replace('\r', "\n"))?,
     })
 }
 
@@ -105,6 +106,25 @@ pub(crate) fn enclosing_quote(text: &str, value: &ValueSpan) -> Option<(&'static
         .filter_map(|q| before.rfind(q).map(|i| (i + q.len(), *q)))
         .max_by_key(|(end, q)| (*end, q.len()))?;
     (opening == quote).then_some((quote, close_at == 0))
+}
+
+/// An attribute's value as an XML parser gives it (XML 1.0, 3.3.3): a line
+/// break (CRLF, CR or LF) or tab written in it is a space, then references
+/// are resolved (so `&#10;` stays a line break).
+pub(crate) fn attr_value_as_parsed(raw: &str) -> Option<String> {
+    let mut spaced = String::with_capacity(raw.len());
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                chars.next_if_eq(&'\n');
+                spaced.push(' ');
+            }
+            '\n' | '\t' => spaced.push(' '),
+            c => spaced.push(c),
+        }
+    }
+    decode_entities(&spaced)
 }
 
 fn decode_entities(raw: &str) -> Option<String> {

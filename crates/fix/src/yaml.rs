@@ -19,11 +19,22 @@ struct LineInfo {
     key: Option<String>,
 }
 
+/// Line `n` (1-based) without its line ending, and without the byte order mark
+/// a file may start with (YAML readers skip it: it is no part of the first key).
+fn line_of<'a>(lines: &Lines<'a>, n: usize) -> &'a str {
+    let line = lines.get(n);
+    if n == 1 {
+        line.strip_prefix('\u{feff}').unwrap_or(line)
+    } else {
+        line
+    }
+}
+
 fn analyse(text: &str) -> (Lines<'_>, Vec<LineInfo>) {
     let lines = Lines::new(text);
     let infos = (1..=lines.len())
         .map(|n| {
-            let line = lines.get(n);
+            let line = line_of(&lines, n);
             let t = line.trim();
             let blank = t.is_empty();
             let comment = t.starts_with('#');
@@ -116,6 +127,23 @@ pub(crate) fn value_span(text: &str, line: u32, col: u32) -> Option<ValueSpan> {
     if let Some(next) = (n + 1..=lines.len()).find(|&m| !infos[m - 1].blank) {
         let i = &infos[next - 1];
         if !i.comment && i.indent > key_indent {
+            return None;
+        }
+    }
+    // An entry of an anchored mapping (`base: &base`) is also read through
+    // its aliases and merge keys (`<<: *base`): moved, they would read nothing.
+    let mut indent = key_indent;
+    for m in (1..n).rev() {
+        let i = &infos[m - 1];
+        if indent == 0 {
+            break;
+        }
+        if i.blank || i.comment || i.indent >= indent {
+            continue;
+        }
+        indent = i.indent;
+        let t = line_of(&lines, m).trim();
+        if split_key(t).is_some_and(|(_, after)| after.trim_start().starts_with('&')) {
             return None;
         }
     }
@@ -264,7 +292,7 @@ pub(crate) fn insert(text: &str, name: &str, value: &str) -> String {
     let mut paths: Vec<Option<String>> = vec![None; infos.len()];
     let mut stack: Vec<(usize, String)> = Vec::new();
     for (i, info) in infos.iter().enumerate() {
-        let t = lines.get(i + 1).trim();
+        let t = line_of(&lines, i + 1).trim();
         if t == "---" {
             stack.clear();
             continue;
@@ -383,6 +411,10 @@ mod tests {
         assert_eq!(v.scalar, "plain value");
         assert!(value_span("a: |\n  x\n", 1, 1).is_none());
         assert!(value_span("a: x\n  y\n", 1, 1).is_none());
+        // In an anchored mapping: its aliases read it too.
+        let t = "sf: &base\n  user: u\n  password: pw\nsf2:\n  <<: *base\n";
+        assert!(value_span(t, 3, 3).is_none());
+        assert!(value_span("sf:\n  password: pw\n", 2, 3).is_some());
     }
 
     #[test]
@@ -410,6 +442,13 @@ mod tests {
         assert_eq!(insert("", "a.b.c", "\"v\""), "a:\n  b:\n    c: \"v\"\n");
         assert_eq!(insert("x: 1", "y", "2"), "x: 1\ny: 2\n");
         assert_eq!(insert("a: 1\n", "a.b", "\"v\""), "a: 1\na.b: \"v\"\n");
+        // A byte order mark is no part of the first key: the new entry goes
+        // under the existing mapping, not into a second `sf:` that would
+        // replace the first when the file is loaded.
+        assert_eq!(
+            insert("\u{feff}sf:\r\n  token: \"t\"\r\n", "sf.password", "\"v\""),
+            "\u{feff}sf:\r\n  token: \"t\"\r\n  password: \"v\"\r\n"
+        );
         assert_eq!(
             insert("db:\n  sfdc:\n    u: 1\n", "db.sfdc.p.q", "2"),
             "db:\n  sfdc:\n    u: 1\n    p:\n      q: 2\n"

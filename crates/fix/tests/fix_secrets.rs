@@ -1880,3 +1880,338 @@ fn rotation_leaves_the_encrypted_looking_values_of_plain_files() {
         "sf:\n  pw: \"![w9oKTqKTtvBuRUVbhQP/qw==]\"\n"
     );
 }
+
+/// A secure file that starts with a byte order mark (and CRLF line ends):
+/// the moved value goes under its existing `sf:` mapping. A second `sf:`
+/// written after it would replace the first when Mule loads the file, and
+/// `sf.token`, already encrypted there, would be lost.
+#[test]
+fn a_secure_file_with_a_byte_order_mark_keeps_its_mapping() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = partner_app(
+        dir.path(),
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core" xmlns:secure-properties="http://www.mulesoft.org/schema/mule/secure-properties" xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <configuration-properties file="${mule.env}.yaml"/>
+  <secure-properties:config name="SP" key="${encryption.key}" file="${mule.env}-secure.yaml">
+    <secure-properties:encrypt algorithm="AES" mode="CBC" useRandomIVs="true"/>
+  </secure-properties:config>
+  <salesforce:sfdc-config name="SF">
+    <salesforce:basic-connection username="${sf.user}" password="${sf.password}" securityToken="${secure::sf.token}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#,
+    );
+    let cipher = Cipher::new(Algorithm::Aes, Mode::Cbc, true);
+    let token = cipher.encrypt(KEY, b"Token-77").unwrap();
+    let resources = app.join("src/main/resources");
+    std::fs::create_dir_all(&resources).unwrap();
+    std::fs::write(
+        resources.join("prod.yaml"),
+        "sf:\n  user: svc@acme.com\n  password: Bom-Pass-1\n",
+    )
+    .unwrap();
+    let secure = resources.join("prod-secure.yaml");
+    std::fs::write(
+        &secure,
+        format!("\u{feff}sf:\r\n  token: \"![{token}]\"\r\n"),
+    )
+    .unwrap();
+    let p = plan(&app);
+    assert_eq!(p.moved.len(), 1, "{:#?} {:#?}", p.actions, p.skipped);
+    p.apply().unwrap();
+    let text = std::fs::read_to_string(&secure).unwrap();
+    assert_eq!(text.matches("sf:").count(), 1, "{text}");
+    assert!(
+        text.starts_with(&format!(
+            "\u{feff}sf:\r\n  token: \"![{token}]\"\r\n  password: \"!["
+        )),
+        "{text}"
+    );
+    let secure = "src/main/resources/prod-secure.yaml";
+    assert_eq!(decrypt(&app, secure, "sf.token", cipher, KEY), "Token-77");
+    assert_eq!(
+        decrypt(&app, secure, "sf.password", cipher, KEY),
+        "Bom-Pass-1"
+    );
+}
+
+/// A comment on a value's line that quotes the same `![...]`: the value is
+/// re-encrypted, the comment left. (The last `![...]` of the line was taken:
+/// the comment changed, and the value, still under the old key, no longer
+/// opened once the app read the new one.)
+#[test]
+fn rotation_rewrites_the_value_not_a_comment_quoting_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = partner_app(
+        dir.path(),
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core" xmlns:secure-properties="http://www.mulesoft.org/schema/mule/secure-properties">
+  <secure-properties:config name="SP" key="${encryption.key}" file="${mule.env}-secure.yaml">
+    <secure-properties:encrypt algorithm="AES" mode="CBC" useRandomIVs="true"/>
+  </secure-properties:config>
+</mule>
+"#,
+    );
+    let cipher = Cipher::new(Algorithm::Aes, Mode::Cbc, true);
+    let value = cipher.encrypt(KEY, b"Partner-Token-9").unwrap();
+    let resources = app.join("src/main/resources");
+    std::fs::create_dir_all(&resources).unwrap();
+    let comment = format!("   # as in qa: \"![{value}]\"\n");
+    std::fs::write(
+        resources.join("prod-secure.yaml"),
+        format!("partner:\n  token: \"![{value}]\"{comment}"),
+    )
+    .unwrap();
+    let (inventory, _) = scan(&app);
+    let r = plan_rotation(&inventory, KEY, NEW_KEY, false).unwrap();
+    r.apply().unwrap();
+    let text = std::fs::read_to_string(resources.join("prod-secure.yaml")).unwrap();
+    assert!(text.ends_with(&comment), "{text}");
+    assert_eq!(
+        decrypt(
+            &app,
+            "src/main/resources/prod-secure.yaml",
+            "partner.token",
+            cipher,
+            NEW_KEY
+        ),
+        "Partner-Token-9"
+    );
+}
+
+/// A file that cannot be written (here its folder cannot be created) leaves
+/// every other file of the plan as it was: no app half fixed, its XML
+/// reading `secure::` names from a secure file that was never written.
+#[test]
+fn a_change_that_cannot_be_written_leaves_every_file_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let xml = dir.path().join("global.xml");
+    std::fs::write(&xml, "<mule password=\"${sf.password}\"/>\n").unwrap();
+    std::fs::write(dir.path().join("blocker"), "a file, not a folder\n").unwrap();
+    let plan = Plan {
+        changes: vec![
+            intguard_fix::FileChange {
+                path: xml.clone(),
+                original: Some("<mule password=\"${sf.password}\"/>\n".into()),
+                masked_original: None,
+                new: "<mule password=\"${secure::sf.password}\"/>\n".into(),
+            },
+            intguard_fix::FileChange {
+                path: dir.path().join("blocker/dev-secure.yaml"),
+                original: None,
+                masked_original: None,
+                new: "sf:\n  password: \"![x]\"\n".into(),
+            },
+        ],
+        ..Plan::default()
+    };
+    let before = snapshot(dir.path());
+    assert!(plan.apply().is_err());
+    assert_eq!(before, snapshot(dir.path()));
+}
+
+/// A literal secret written over lines in an XML attribute moves as Mule
+/// reads it: an XML parser reads each line break (and tab) written in an
+/// attribute as a space, while a `&#10;` stays a line break. (The value was
+/// encrypted with its line break, and the app's password changed.)
+#[test]
+fn a_literal_written_over_lines_moves_as_the_xml_parser_reads_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = partner_app(
+        dir.path(),
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>
+<mule xmlns=\"http://www.mulesoft.org/schema/mule/core\" xmlns:secure-properties=\"http://www.mulesoft.org/schema/mule/secure-properties\" xmlns:salesforce=\"http://www.mulesoft.org/schema/mule/salesforce\">
+  <configuration-properties file=\"${mule.env}.yaml\"/>
+  <secure-properties:config name=\"SP\" key=\"${encryption.key}\" file=\"${mule.env}-secure.yaml\">
+    <secure-properties:encrypt algorithm=\"AES\" mode=\"CBC\" useRandomIVs=\"true\"/>
+  </secure-properties:config>
+  <salesforce:sfdc-config name=\"SF\">
+    <salesforce:basic-connection username=\"svc@acme.com\" password=\"Two-Line\r\n\tPass&#10;word\"/>
+  </salesforce:sfdc-config>
+</mule>
+",
+    );
+    let resources = app.join("src/main/resources");
+    std::fs::create_dir_all(&resources).unwrap();
+    std::fs::write(resources.join("prod.yaml"), "sf:\n  user: svc@acme.com\n").unwrap();
+    let p = plan(&app);
+    assert_eq!(p.moved.len(), 1, "{:#?} {:#?}", p.actions, p.skipped);
+    p.apply().unwrap();
+    let cipher = Cipher::new(Algorithm::Aes, Mode::Cbc, true);
+    assert_eq!(
+        decrypt(
+            &app,
+            "src/main/resources/prod-secure.yaml",
+            "sfdc.password",
+            cipher,
+            KEY
+        ),
+        "Two-Line  Pass\nword"
+    );
+}
+
+/// A secure `.properties` file whose last line ends with `\` (continued to
+/// the end of the file): the entry added after it is not read as the end of
+/// that value. (`sf.token` became `![...]sf.password=![...]`, and
+/// `sf.password` was not defined.)
+#[test]
+fn an_entry_added_after_a_continued_last_line_stays_an_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = partner_app(
+        dir.path(),
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core" xmlns:secure-properties="http://www.mulesoft.org/schema/mule/secure-properties" xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <configuration-properties file="config.properties"/>
+  <secure-properties:config name="SP" key="${encryption.key}" file="secure.properties"/>
+  <salesforce:sfdc-config name="SF">
+    <salesforce:basic-connection username="${sf.user}" password="${sf.password}" securityToken="${secure::sf.token}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#,
+    );
+    let cipher = Cipher::new(Algorithm::Aes, Mode::Cbc, false);
+    let token = cipher.encrypt(KEY, b"Token-14").unwrap();
+    let resources = app.join("src/main/resources");
+    std::fs::create_dir_all(&resources).unwrap();
+    std::fs::write(
+        resources.join("config.properties"),
+        "sf.user=svc@acme.com\nsf.password=Pw-14\n",
+    )
+    .unwrap();
+    std::fs::write(
+        resources.join("secure.properties"),
+        format!("sf.token=![{token}]\\\n"),
+    )
+    .unwrap();
+    let p = plan(&app);
+    assert_eq!(p.moved.len(), 1, "{:#?} {:#?}", p.actions, p.skipped);
+    p.apply().unwrap();
+    let secure = "src/main/resources/secure.properties";
+    assert_eq!(decrypt(&app, secure, "sf.token", cipher, KEY), "Token-14");
+    assert_eq!(decrypt(&app, secure, "sf.password", cipher, KEY), "Pw-14");
+}
+
+/// A moved entry on the first line of a file that starts with a byte order
+/// mark: the entry goes, the mark stays (the rest of the file as it was).
+#[test]
+fn a_moved_first_line_keeps_the_byte_order_mark() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = partner_app(
+        dir.path(),
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core" xmlns:secure-properties="http://www.mulesoft.org/schema/mule/secure-properties" xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <configuration-properties file="config.yaml"/>
+  <configuration-properties file="config.properties"/>
+  <secure-properties:config name="SP" key="${encryption.key}" file="secure.yaml"/>
+  <salesforce:sfdc-config name="SF">
+    <salesforce:basic-connection username="${sf.user}" password="${sf.password}" securityToken="${sf.token}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#,
+    );
+    let resources = app.join("src/main/resources");
+    std::fs::create_dir_all(&resources).unwrap();
+    std::fs::write(
+        resources.join("config.yaml"),
+        "\u{feff}sf.password: Bom-Pw-1\nsf.user: svc@acme.com\n",
+    )
+    .unwrap();
+    std::fs::write(
+        resources.join("config.properties"),
+        "\u{feff}sf.token=Bom-Tok-1\nx=1\n",
+    )
+    .unwrap();
+    std::fs::write(resources.join("secure.yaml"), "a: 1\n").unwrap();
+    let p = plan(&app);
+    assert_eq!(p.moved.len(), 2, "{:#?} {:#?}", p.actions, p.skipped);
+    p.apply().unwrap();
+    let read = |f: &str| std::fs::read_to_string(resources.join(f)).unwrap();
+    assert_eq!(read("config.yaml"), "\u{feff}sf.user: svc@acme.com\n");
+    assert_eq!(read("config.properties"), "\u{feff}x=1\n");
+}
+
+/// The same `--rotate-key --upgrade-encryption` run twice: the second finds
+/// nothing to do. (The old Blowfish key, 8 bytes, does not fit the AES the
+/// file is now read with: the second run was refused with a key-length error.)
+#[test]
+fn rotating_and_upgrading_twice_is_idempotent() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = partner_app(
+        dir.path(),
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core" xmlns:secure-properties="http://www.mulesoft.org/schema/mule/secure-properties">
+  <secure-properties:config name="SP" key="${encryption.key}" file="secure.yaml">
+    <secure-properties:encrypt algorithm="Blowfish" mode="CBC"/>
+  </secure-properties:config>
+</mule>
+"#,
+    );
+    let old_key: &[u8] = b"mulesoft";
+    let blowfish = Cipher::new(Algorithm::Blowfish, Mode::Cbc, false);
+    let value = blowfish.encrypt(old_key, b"Partner-Token-9").unwrap();
+    let resources = app.join("src/main/resources");
+    std::fs::create_dir_all(&resources).unwrap();
+    std::fs::write(
+        resources.join("secure.yaml"),
+        format!("partner:\n  token: \"![{value}]\"\n"),
+    )
+    .unwrap();
+    let (inventory, _) = scan(&app);
+    let r = plan_rotation(&inventory, old_key, NEW_KEY, true).unwrap();
+    assert_eq!(r.moved.len(), 1, "{:#?}", r.actions);
+    r.apply().unwrap();
+    let (inventory, _) = scan(&app);
+    let again = plan_rotation(&inventory, old_key, NEW_KEY, true).unwrap();
+    assert!(again.is_empty(), "{:#?}", again.actions);
+    assert_eq!(
+        decrypt(
+            &app,
+            "src/main/resources/secure.yaml",
+            "partner.token",
+            Cipher::new(Algorithm::Aes, Mode::Cbc, true),
+            NEW_KEY
+        ),
+        "Partner-Token-9"
+    );
+}
+
+/// A secret in an anchored YAML mapping that another mapping merges
+/// (`<<: *base`) is left, with why: moved, `sf2.password` (read through the
+/// merge) would no longer be defined, and `SF2` would not start.
+#[test]
+fn a_secret_read_through_a_yaml_merge_key_is_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = partner_app(
+        dir.path(),
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core" xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <configuration-properties file="config.yaml"/>
+  <salesforce:sfdc-config name="SF">
+    <salesforce:basic-connection username="${sf.user}" password="${sf.password}"/>
+  </salesforce:sfdc-config>
+  <salesforce:sfdc-config name="SF2">
+    <salesforce:basic-connection username="${sf2.user}" password="${sf2.password}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#,
+    );
+    let resources = app.join("src/main/resources");
+    std::fs::create_dir_all(&resources).unwrap();
+    std::fs::write(
+        resources.join("config.yaml"),
+        "sf: &base\n  user: u\n  password: Anchored-Pw-1\nsf2:\n  <<: *base\n  user: u2\n",
+    )
+    .unwrap();
+    let before = snapshot(&app);
+    let p = plan(&app);
+    assert!(p.is_empty(), "{:#?}", p.actions);
+    assert!(
+        p.skipped
+            .iter()
+            .any(|s| s.contains("`sf.password`") && s.contains("anchored")),
+        "{:#?}",
+        p.skipped
+    );
+    assert_eq!(before, snapshot(&app));
+}

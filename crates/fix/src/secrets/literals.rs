@@ -126,7 +126,8 @@ pub(super) fn http_literal_span(
 /// A secret written in the XML that moves to a new secure property.
 pub(super) struct LiteralSite<'a> {
     pub(super) location: &'a intguard_model::Location,
-    pub(super) value: &'a str,
+    /// The value as Mule reads it.
+    pub(super) value: std::borrow::Cow<'a, str>,
     pub(super) span: ValueSpan,
     /// The new property ([`intguard_model::property_names`]).
     pub(super) name: String,

@@ -851,9 +851,18 @@ impl Moving<'_> {
                 ));
                 continue;
             };
+            // What Mule reads: a line break or tab written in the value
+            // is a space (the scan keeps the lines, to mask them).
+            let Some(value) = xml::attr_value_as_parsed(&text[span.inner.clone()]) else {
+                plan.skipped.push(format!(
+                    "{}: `{}`: cannot locate the attribute's value; move it by hand",
+                    a.value.location, a.name
+                ));
+                continue;
+            };
             sites.push(LiteralSite {
                 location: &a.value.location,
-                value: &a.value.raw,
+                value: value.into(),
                 span,
                 name: name.clone(),
                 reference: Reference::Placeholder(app.runtime),
@@ -882,7 +891,7 @@ impl Moving<'_> {
             };
             sites.push(LiteralSite {
                 location: &c.value.location,
-                value: &c.value.raw,
+                value: c.value.raw.as_str().into(),
                 span,
                 name: name.clone(),
                 reference,
@@ -905,7 +914,8 @@ impl Moving<'_> {
             let work = ws.file(path)?;
             work.replacements
                 .push((site.span.range.clone(), site.reference.to(&prop)));
-            work.masks.push((site.span.inner.clone(), mask(site.value)));
+            work.masks
+                .push((site.span.inner.clone(), mask(&site.value)));
             plan.actions.push(format!(
                 "replace {} in {} with a reference to the new secure property `{prop}`",
                 site.what, path

@@ -71,7 +71,17 @@ impl Workspace {
                 }
                 None => Vec::new(),
             };
-            edits.extend(deletes.into_iter().map(|r| (r, String::new())));
+            // A deleted first line keeps the byte order mark the file starts with.
+            let bom = if original.starts_with('\u{feff}') {
+                '\u{feff}'.len_utf8()
+            } else {
+                0
+            };
+            edits.extend(
+                deletes
+                    .into_iter()
+                    .map(|r| (r.start.max(bom)..r.end.max(bom), String::new())),
+            );
             let mut text = apply_edits(&original, edits)
                 .ok_or_else(|| FixError(format!("{path}: overlapping edits")))?;
             if !work.secure_refs.is_empty() {
