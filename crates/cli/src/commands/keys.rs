@@ -305,13 +305,9 @@ struct KeyFacts {
 
 fn inspect(args: &InspectArgs) -> Result<(), String> {
     let path = &args.file;
-    if !path.is_file() {
-        return Err(match std::fs::metadata(path) {
-            Ok(m) if m.is_dir() => format!("{}: is a folder, not a file", path.display()),
-            Ok(_) => format!("{}: not a regular file", path.display()),
-            Err(e) => format!("{}: {e}", path.display()),
-        });
-    }
+    // A folder, a FIFO or a device is named as such before any password is
+    // asked for.
+    salesforce_auth::files::open_regular(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut password = args
         .password_env
         .as_deref()
