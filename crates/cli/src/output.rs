@@ -33,18 +33,14 @@ pub fn to_file(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
-    let target = match std::fs::metadata(path) {
+    let (target, permissions) = match std::fs::metadata(path) {
         Ok(meta) if !meta.is_file() => {
             let mut out = io::BufWriter::with_capacity(BUFFER, std::fs::File::create(path)?);
             write(&mut out)?;
             return out.flush();
         }
-        Ok(meta) => Some((std::fs::canonicalize(path)?, meta.permissions())),
-        Err(_) => None,
-    };
-    let (target, permissions) = match target {
-        Some((t, p)) => (t, Some(p)),
-        None => (path.to_path_buf(), None),
+        Ok(meta) => (std::fs::canonicalize(path)?, Some(meta.permissions())),
+        Err(_) => (path.to_path_buf(), None),
     };
     let folder = match target.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
