@@ -1,0 +1,303 @@
+//! The finding for one decrypted value: what it exposes, who reads it, and
+//! what to change (the secret where it is issued, the key, the values).
+
+use mule_secure_props::Cipher;
+
+use intguard_model::{Finding, MuleApp, PropertyEntry, PropertyFile, Related};
+
+use super::super::ig103_committed_encryption_key::{
+    config_key_names, config_label, key_digest, KeySource, KeySourceKind,
+};
+use super::keys::Candidate;
+use super::settings::upgrade_applies;
+use super::{Hit, META};
+use crate::support::{connection_identities, describe_identities, file_name, short_location};
+
+/// How a leaked secret is changed where it is issued, by what its property
+/// holds; a password or token that no Salesforce connection reads
+/// (`salesforce_user` `None`) is another system's, not the integration
+/// user's.
+pub(super) fn change_where_issued(key: &str, salesforce_user: Option<&str>) -> String {
+    let k = key.to_ascii_lowercase();
+    match salesforce_user {
+        Some(user) if k.ends_with("token") => {
+            format!("reset the security token of {user}")
+        }
+        Some(user) if k.contains("password") => format!("reset the password of {user}"),
+        None if k.ends_with("token") && !k.contains("secret") => {
+            "revoke the token at its issuer and issue a new one".to_string()
+        }
+        None if k.contains("password")
+            && !k.contains("store")
+            && !k.contains("keypassword")
+            && !k.contains("key.password") =>
+        {
+            "change the password in the system it logs in to".to_string()
+        }
+        _ => issued_secret_change(key).to_string(),
+    }
+}
+
+/// What to change for a leaked value, by what reads it: a Salesforce
+/// connection's `password` or `securityToken` is the user's to reset, its
+/// `storePassword` (or a nested TLS store's password) opens the
+/// certificate's key, its `consumerSecret` or `clientSecret` is the app's.
+/// The property's own name decides only when no connection reads it
+/// ([`change_where_issued`]): a name says less than the attribute
+/// (`storePassword="${secure::sf.jwt.pw}"`, `password="${secure::sf.login}"`).
+fn change_for_reader(
+    key: &str,
+    salesforce_user: Option<&str>,
+    read_by: &[&intguard_model::XmlAttribute],
+) -> String {
+    let login = |name: &str| {
+        read_by
+            .iter()
+            .any(|a| !a.element.starts_with("tls:") && a.name.eq_ignore_ascii_case(name))
+    };
+    let user = salesforce_user.unwrap_or("the Salesforce user the connection logs in as");
+    if login("securityToken") {
+        return format!("reset the security token of {user}");
+    }
+    if login("password") {
+        return format!("reset the password of {user}");
+    }
+    match read_by.first() {
+        Some(a) if a.element.starts_with("tls:") => {
+            issued_secret_change("keystore.password").to_string()
+        }
+        Some(a) => issued_secret_change(&a.name).to_string(),
+        None => change_where_issued(key, salesforce_user),
+    }
+}
+
+/// The attributes of the app's Salesforce connections that read `entry`.
+fn connection_readers<'a>(
+    app: &'a MuleApp,
+    entry: &PropertyEntry,
+) -> Vec<&'a intguard_model::XmlAttribute> {
+    app.salesforce_connections
+        .iter()
+        .flat_map(|conn| conn.attributes.iter())
+        .filter(|a| a.value.placeholders().iter().any(|p| p.name == entry.key()))
+        .collect()
+}
+
+/// [`change_where_issued`] for what is not a login's password or token.
+fn issued_secret_change(key: &str) -> &'static str {
+    let k = key.to_ascii_lowercase();
+    let has = |w: &str| k.contains(w);
+    if has("store") || has("key.password") || has("keypassword") {
+        "issue a new keystore (new key pair and certificate, new password) and replace the certificate wherever it is trusted"
+    } else if has("consumerkey")
+        || has("consumer.key")
+        || has("client_id")
+        || has("client.id")
+        || has("clientid")
+    {
+        "regenerate the connected app's consumer key and secret (Setup > App Manager > the app > View > Manage Consumer Details)"
+    } else if has("secret") {
+        "regenerate the secret at its issuer (for a connected app: Manage Consumer Details > Generate new secret)"
+    } else {
+        "revoke it and issue a new one where it is issued (an API key: at the API's provider)"
+    }
+}
+
+/// The Salesforce users whose connections read the property, in the
+/// environment of its file when the file has one.
+fn value_identities(app: &MuleApp, file: &PropertyFile, entry: &PropertyEntry) -> Option<String> {
+    let mut who: Vec<String> = Vec::new();
+    for conn in &app.salesforce_connections {
+        let reads = conn
+            .attributes
+            .iter()
+            .any(|a| a.value.placeholders().iter().any(|p| p.name == entry.key()));
+        if !reads {
+            continue;
+        }
+        let mut ids = connection_identities(app, conn);
+        if let Some(env) = file.environment.as_deref() {
+            if ids.iter().any(|i| i.environment.as_deref() == Some(env)) {
+                ids.retain(|i| i.environment.as_deref() == Some(env));
+            }
+        }
+        if let Some(w) = describe_identities(&ids) {
+            if !who.contains(&w) {
+                who.push(w);
+            }
+        }
+    }
+    (!who.is_empty()).then(|| who.join(", "))
+}
+
+/// One finding per decrypted value, at the value.
+pub(super) fn finding_for(app: &MuleApp, candidate: &Candidate<'_>, hit: &Hit<'_>) -> Finding {
+    let (file, entry, config) = (hit.file, hit.entry, hit.config);
+    let file_label = file_name(&file.path);
+    let env = file.environment.as_deref();
+    // The copy the value's environment reads, when the best place is one of
+    // several environments' copies of one property (`encryption.key` in
+    // config-dev.yaml and config-prod.yaml): a prod value names prod's.
+    let first = &candidate.sources[0];
+    let own = candidate
+        .sources
+        .iter()
+        .position(|s| {
+            env.is_some()
+                && s.environment == env
+                && s.name == first.name
+                && s.app.map(std::ptr::from_ref) == first.app.map(std::ptr::from_ref)
+        })
+        .unwrap_or(0);
+    let src = &candidate.sources[own];
+    let in_env = env.map(|e| format!(" ({e})")).unwrap_or_default();
+    let elsewhere = match src.app {
+        Some(other) if other.name != app.name => format!(" of app {}", other.name),
+        _ => String::new(),
+    };
+    let value = hit
+        .digest
+        .as_ref()
+        .map(|d| format!(" (the value: {d})"))
+        .unwrap_or_default();
+    let message = format!(
+        "{}: `{}` in {file_label}{in_env} decrypts with the committed secure-properties key ({}{elsewhere}, {}) of {} ({}): anyone with the repository can read it{value}",
+        app.name,
+        entry.key(),
+        src.describe(),
+        key_digest(&src.value),
+        config_label(config),
+        hit.cipher,
+    );
+    let prop = config_key_names(config)
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| "encryption.key".to_string());
+    let mule3 = !config.element.starts_with("secure-properties:");
+    let keep = if mule3 {
+        format!("supplied at deploy time only (-M-D{prop}=... from the deployment's secret store)")
+    } else {
+        format!("supplied at deploy time only (a Runtime Manager protected property `{prop}`, listed in mule-artifact.json \"secureProperties\")")
+    };
+    // Settings IG108 reports as weak change with the key, in the same pass:
+    // rotating under them would leave the values to re-encrypt once more.
+    let upgrade = upgrade_applies(app, config);
+    let reencrypt = if upgrade {
+        // Mule 3's secure-property-placeholder has no random IVs.
+        let target = if config.has_random_iv_option() {
+            "AES/CBC and random IVs"
+        } else {
+            "AES/CBC"
+        };
+        format!(
+            "re-encrypt the app's ![...] values under it with {target}, setting its secure-properties configurations to match (IG108), in one step ({}), and encrypt the new secret with it ({})",
+            crate::support::upgrade_encryption_command(&app.root),
+            encrypt_command(
+                &Cipher::recommended(config.has_random_iv_option()),
+                "<VAR holding the new key>"
+            )
+        )
+    } else {
+        format!(
+            "re-encrypt the app's ![...] values under it ({}) and encrypt the new secret with it ({})",
+            crate::support::rotate_key_command(&app.root),
+            encrypt_command(&hit.cipher, "<VAR holding the new key>")
+        )
+    };
+    let remove = match src.kind {
+        KeySourceKind::Literal => format!(
+            "replace the literal key attribute at {} with key=\"${{{prop}}}\"",
+            short_location(src.location)
+        ),
+        _ if !src.pieces.is_empty() => format!(
+            "delete {} (the key is assembled from them) and purge them from git history",
+            src.definitions()
+        ),
+        _ => format!("delete {} and purge it from git history", src.describe()),
+    };
+    let who = value_identities(app, file, entry);
+    // The other apps that log in as the user, added to the fix by
+    // `crate::complete` (listed once per user for all findings).
+    let shared_user = who
+        .clone()
+        .filter(|_| crate::identities::is_login_secret(entry.key()));
+    let fix = format!(
+        "Treat `{}`{in_env} as leaked and {}. Generate a new key, {keep}; {reencrypt}; and {remove}.",
+        entry.key(),
+        change_for_reader(entry.key(), who.as_deref(), &connection_readers(app, entry)),
+    );
+    let mut finding = Finding::new(&META, entry.location.clone(), message)
+        .maybe_identity(who)
+        .environments(env)
+        .key(format!("decrypt|{file_label}|{}", entry.key()))
+        .fix(fix)
+        .related(Related::new(
+            src.location,
+            format!("the committed key that decrypts it: {}", src.describe()),
+        ));
+    for piece in &src.pieces {
+        finding = finding.related(Related::new(
+            piece.location,
+            format!("part of the committed key: {}", piece.describe()),
+        ));
+    }
+    // The config, unless the key is its own literal attribute on the same line.
+    if (&config.location.path, config.location.line) != (&src.location.path, src.location.line) {
+        finding = finding.related(Related::new(
+            &config.location,
+            format!(
+                "{} decrypts {file_label} with this key ({})",
+                config_label(config),
+                hit.cipher
+            ),
+        ));
+    }
+    let others: Vec<&KeySource<'_>> = candidate
+        .sources
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != own)
+        .map(|(_, s)| s)
+        .collect();
+    let unlisted = others.len().saturating_sub(COPIES_LISTED);
+    for (i, other) in others.iter().take(COPIES_LISTED).enumerate() {
+        let more = if unlisted > 0 && i + 1 == COPIES_LISTED {
+            format!(
+                "; {unlisted} more place{} commit{} it, each an IG103 finding",
+                if unlisted == 1 { "" } else { "s" },
+                if unlisted == 1 { "s" } else { "" }
+            )
+        } else {
+            String::new()
+        };
+        finding = finding.related(Related::new(
+            other.location,
+            format!(
+                "the same key is also committed here ({}){more}",
+                other.describe()
+            ),
+        ));
+    }
+    if let Some(user) = shared_user {
+        finding.shared_user_notes.push((user, app.name.clone()));
+    }
+    finding
+}
+
+/// How many other places committing the same key a finding lists: in a
+/// monorepo whose apps share one key, listing them all on every value it
+/// opens made the report grow with the square of the apps. IG103 reports
+/// every place.
+const COPIES_LISTED: usize = 3;
+
+/// Prints a value as `![...]` with the cipher the config decrypts it with
+/// in the finding's environment (its algorithm and mode resolved, not
+/// `${enc.alg}` as written), the key in `key_var`.
+fn encrypt_command(cipher: &Cipher, key_var: &str) -> String {
+    format!(
+        "intguard secure-props encrypt --key-env {key_var} --algorithm {} --mode {}{} --wrap",
+        cipher.algorithm.name(),
+        cipher.mode.name(),
+        if cipher.random_iv { " --random-iv" } else { "" }
+    )
+}

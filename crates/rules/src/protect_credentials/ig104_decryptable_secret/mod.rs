@@ -1,0 +1,321 @@
+//! IG104 decryptable-secret: the rule, and the search of each app's `![...]`
+//! values for a committed key that opens them. The ciphers a config
+//! decrypts with are in `settings`, the keys tried in `keys`, the finding's
+//! text in `finding`.
+
+mod finding;
+mod keys;
+mod settings;
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashSet;
+
+use mule_secure_props::Cipher;
+use rayon::prelude::*;
+
+use intguard_model::{
+    Finding, Inventory, Location, MuleApp, Practice, PropertyEntry, PropertyFile, RuleMeta,
+    SecurePropertiesConfig, Severity,
+};
+
+use super::ig103_committed_encryption_key::committed_keys;
+use crate::Rule;
+use finding::finding_for;
+use keys::{candidates, groups_by_app, value_groups, KeyAttempt, Keys};
+use settings::{ciphers_for, EnvCiphers};
+pub(super) use settings::{
+    encrypt_settings, settings_not_defined, upgrade_applies, EncryptSettings,
+};
+
+pub struct DecryptableSecret;
+
+static META: RuleMeta = RuleMeta {
+    id: "IG104",
+    name: "decryptable-secret",
+    practice: Practice::ProtectCredentials,
+    default_severity: Severity::Critical,
+    summary: "Encrypted `![...]` secure properties decrypt with a key committed to the repository",
+    doc: r#"## What it does
+Proves that encrypted secure properties are readable by anyone with the repository. For
+each `<secure-properties:config>` (Mule 4) or `<secure-property-placeholder:config>`
+(Mule 3) it gathers the keys committed in the repository (everything IG103 finds for
+that config, plus any property, global-property, pom property, `-D` option or script
+variable named like an encryption key anywhere in the scan), and tries each one on the
+`![...]` values of the app's property files (its MUnit test resources' too: a file of
+`src/test/resources/` is read with a test suite's config) with the config's own algorithm, mode and
+`useRandomIVs` setting, exactly as Mule does (`ALG/MODE/PKCS5Padding`, raw key bytes,
+IV from the key or prepended to the value). A value counts as decrypted only when the
+padding checks out and the plaintext is valid UTF-8 without control characters.
+
+One finding per decrypted value: at the `![...]` value's line in its property file,
+naming the exposed property, its file and environment (never the value), with related
+locations on the key's definition (and up to three other places the same key is committed,
+with the number of the others: IG103 reports each) and on the config that decrypts the file with it. Keys committed in other apps are tried as well (with this config's own cipher, whatever their
+app uses them with),
+up to 64 distinct keys from elsewhere in the repository (a monorepo holding more than
+that gets its own-app keys tried only). As
+all values of one file share one key, a file whose first two values do not open with a
+key is not tried further with it.
+
+## Why is this bad?
+`![...]` values look protected, so reviewers stop worrying about them. With the key
+beside them they are as readable as plain text: this finding lists exactly which
+passwords, tokens and client secrets anyone who clones the repository can read today,
+and which must therefore be treated as leaked.
+
+## Example
+```xml
+<secure-properties:config name="Secure_Props" key="${encryption.key}"
+    file="properties/${mule.env}-secure.yaml">
+  <secure-properties:encrypt algorithm="AES" mode="CBC"/>
+</secure-properties:config>
+```
+```yaml
+# properties/dev.yaml (committed)
+encryption:
+  key: "1234567890123456"
+# properties/prod-secure.yaml
+sfdc:
+  password: "![w9oKTqKTtvBuRUVbhQP/qw==]"
+```
+
+## How to fix
+1. Treat every listed secret as leaked and change it where it is issued (the password
+   and security token of the Salesforce user a connection logs in as, another system's
+   password in that system; regenerate consumer secrets and keystore passwords).
+2. Generate a new key and keep it out of the repository: a protected property in
+   Runtime Manager (or `-M-Dencryption.key=...` from the pipeline's secret store),
+   listed in mule-artifact.json:
+```json
+{ "secureProperties": ["encryption.key"] }
+```
+3. Re-encrypt the app's values under the new key
+   (`intguard fix secrets --key-env OLD_KEY_VAR --rotate-key NEW_KEY_VAR <app folder>`; add
+   `--upgrade-encryption` when IG108 reports the configuration, to move it to AES with random
+   IVs in the same pass, as the finding's fix then says) and
+   encrypt the new secrets with it (`intguard secure-props encrypt --key-env NEW_KEY_VAR --wrap`,
+   with the configuration's `--algorithm`, `--mode` and `--random-iv`), with random IVs:
+```xml
+<secure-properties:config name="Secure_Props" key="${encryption.key}"
+    file="properties/${mule.env}-secure.yaml">
+  <secure-properties:encrypt algorithm="AES" mode="CBC" useRandomIVs="true"/>
+</secure-properties:config>
+```
+4. Delete the committed key and purge it from git history.
+
+## References
+- MuleSoft Docs: Secure Configuration Properties (Mule 4), Secure Properties Tool
+- MuleSoft Docs: Mule 3 Secure Property Placeholder
+- CWE-321: Use of Hard-coded Cryptographic Key
+"#,
+};
+
+/// Keys committed in other apps tried on each config, at most.
+const MAX_FOREIGN_KEYS: usize = 64;
+
+/// One decrypted value: where it is and what opened it.
+struct Hit<'a> {
+    file: &'a PropertyFile,
+    entry: &'a PropertyEntry,
+    config: &'a SecurePropertiesConfig,
+    cipher: Cipher,
+    /// [`KeyAttempt::plaintext_digest`] of the value.
+    digest: Option<String>,
+}
+
+impl Rule for DecryptableSecret {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, inventory: &Inventory) -> Vec<Finding> {
+        let committed = committed_keys(inventory);
+        if committed.is_empty() {
+            return Vec::new();
+        }
+        let foreign_values: HashSet<&str> = committed
+            .iter()
+            .filter(|c| c.source.app.is_some())
+            .map(|c| c.source.value.as_ref())
+            .collect();
+        let foreign_ok = foreign_values.len() <= MAX_FOREIGN_KEYS;
+        let groups = value_groups(&committed);
+        // Apps with a secure-properties config: their `![...]` values are
+        // tried.
+        let apps: Vec<&MuleApp> = inventory
+            .apps
+            .iter()
+            .filter(|app| !app.secure_property_configs.is_empty())
+            .collect();
+        // Monorepos copy secure files between apps: a value written more than
+        // once is tried once per (cipher, key). Found by sorting the
+        // payloads, which holds less than a set of them all.
+        let mut payloads: Vec<&str> = apps
+            .iter()
+            .flat_map(|app| targets_of(app).map(|t| t.2))
+            .collect();
+        payloads.sort_unstable();
+        let repeated: foldhash::HashSet<&str> = payloads
+            .chunk_by(|a, b| a == b)
+            .filter(|same| same.len() > 1)
+            .map(|same| same[0])
+            .collect();
+        drop(payloads);
+        let keys = Keys {
+            groups: &groups,
+            by_app: groups_by_app(&groups),
+            foreign_ok,
+            repeated: &repeated,
+        };
+        // Apps are independent, and decryption is the bulk of the rule on a
+        // large monorepo: spread over the cores, a cache per worker. Each
+        // app's values are gathered as it is tried, not all apps' at once.
+        let mut out: Vec<Finding> = apps
+            .par_iter()
+            .map_init(Tried::default, |tried, app| {
+                let targets: Vec<Target<'_>> = targets_of(app).collect();
+                app_findings(app, &targets, &keys, tried)
+            })
+            .flatten_iter()
+            .collect();
+        crate::support::disambiguate_keys(&mut out);
+        out
+    }
+}
+
+/// A `![...]` value: its file, its entry and the payload inside the brackets.
+type Target<'a> = (&'a PropertyFile, &'a PropertyEntry, &'a str);
+
+/// Every `![...]` value of `app`, file by file, its MUnit test resources'
+/// too.
+fn targets_of(app: &MuleApp) -> impl Iterator<Item = Target<'_>> {
+    let files = app.property_files.iter();
+    files.chain(&app.test_property_files).flat_map(|f| {
+        f.entries
+            .iter()
+            .filter_map(move |e| Some((f, e, e.encrypted_payload()?)))
+    })
+}
+
+/// Decryption results already known, per (cipher, key, payload).
+type Tried<'a> = foldhash::HashMap<(Cipher, &'a str, &'a str), bool>;
+
+/// One finding per value of `app` that a committed key decrypts.
+fn app_findings<'a>(
+    app: &'a MuleApp,
+    targets: &[Target<'a>],
+    keys: &Keys<'_, '_, 'a>,
+    tried: &mut Tried<'a>,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if targets.is_empty() {
+        return out;
+    }
+    // Values already opened by some key: a value does not decrypt
+    // with two different keys, so they are not tried again.
+    let mut opened: foldhash::HashSet<&Location> = foldhash::HashSet::default();
+    // The config that reads each value's file, when its `file` pattern says:
+    // a value is tried with that config's cipher only, so that a finding
+    // names the config that decrypts it (not another one whose cipher the
+    // same key happens to open it with).
+    let readers: Vec<Option<&SecurePropertiesConfig>> = targets
+        .iter()
+        .scan(
+            None,
+            |last: &mut Option<(&PropertyFile, Option<&SecurePropertiesConfig>)>, (f, _, _)| {
+                // Targets come file by file: the file's config once per file.
+                let reader = match *last {
+                    Some((file, reader)) if std::ptr::eq(file, *f) => reader,
+                    _ => app.secure_config_for(f),
+                };
+                *last = Some((f, reader));
+                Some(reader)
+            },
+        )
+        .collect();
+    // Each config with each of its ciphers: one per distinct setting when
+    // properties make them differ per environment, one when they agree.
+    let per_config: Vec<(&SecurePropertiesConfig, EnvCiphers<'_>)> = app
+        .secure_property_configs
+        .iter()
+        .map(|config| (config, ciphers_for(app, config)))
+        .collect();
+    let each_cipher = per_config.iter().flat_map(|(config, ciphers)| {
+        ciphers
+            .iter()
+            .map(move |(cipher, envs)| (*config, *cipher, envs, ciphers))
+    });
+    for (config, cipher, envs, ciphers) in each_cipher {
+        // A file of an environment is read with that environment's settings
+        // (a file of none, or of an environment without valid ones, with each).
+        let read_otherwise = |f: &PropertyFile| {
+            ciphers.len() > 1
+                && f.environment.as_deref().is_some_and(|e| {
+                    !envs.contains(&Some(e)) && ciphers.iter().any(|(_, es)| es.contains(&Some(e)))
+                })
+        };
+        let lengths = cipher.algorithm.valid_key_lengths();
+        for candidate in candidates(app, config, keys) {
+            if opened.len() == targets.len() {
+                break;
+            }
+            let key = candidate.value;
+            if !lengths.contains(key.len()) && !lengths.contains(key.trim().len()) {
+                continue;
+            }
+            // Set up on the first value it is tried on.
+            let mut attempt: Option<KeyAttempt> = None;
+            let mut hits: Vec<Hit<'_>> = Vec::new();
+            // The values of one file share one key (Mule decrypts the whole
+            // file with its config's key): a file whose first two values do
+            // not open is not tried further.
+            let mut file: Option<&PropertyFile> = None;
+            let (mut misses, mut opened_in_file) = (0, false);
+            for ((f, e, payload), reader) in targets.iter().zip(&readers) {
+                if reader.is_some_and(|r| !std::ptr::eq(r, config)) || read_otherwise(f) {
+                    continue;
+                }
+                if !file.is_some_and(|cur| std::ptr::eq(cur, *f)) {
+                    file = Some(*f);
+                    (misses, opened_in_file) = (0, false);
+                }
+                if opened.contains(&e.location) || (misses >= 2 && !opened_in_file) {
+                    continue;
+                }
+                let mut decrypts = || {
+                    attempt
+                        .get_or_insert_with(|| KeyAttempt::new(&cipher, key))
+                        .decrypts(payload)
+                };
+                let ok = if keys.repeated.contains(payload) {
+                    *tried
+                        .entry((cipher, key, *payload))
+                        .or_insert_with(decrypts)
+                } else {
+                    decrypts()
+                };
+                if ok {
+                    opened_in_file = true;
+                    let attempt = attempt.get_or_insert_with(|| KeyAttempt::new(&cipher, key));
+                    hits.push(Hit {
+                        file: f,
+                        entry: e,
+                        config,
+                        cipher,
+                        digest: attempt.plaintext_digest(payload),
+                    });
+                } else {
+                    misses += 1;
+                }
+            }
+            opened.extend(hits.iter().map(|h| &h.entry.location));
+            // Named with this config's candidate: its own copy of the key
+            // first, even when another config holds the same value.
+            for hit in &hits {
+                out.push(finding_for(app, &candidate, hit));
+            }
+        }
+    }
+    out
+}

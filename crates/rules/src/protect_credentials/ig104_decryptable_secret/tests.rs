@@ -1,0 +1,483 @@
+use super::finding::change_where_issued;
+use super::*;
+use crate::support::file_name;
+use crate::support::testkit::{app, conn, loc, props, val};
+use intguard_model::{Assignment, AuthClass, GlobalProperty, TextFileFacts};
+use mule_secure_props::{Algorithm, Mode};
+
+const XML: &str = "orders/src/main/mule/global.xml";
+const AES_KEY: &str = "1234567890123456";
+
+fn config(key: &str, algorithm: Option<&str>, random: Option<&str>) -> SecurePropertiesConfig {
+    SecurePropertiesConfig {
+        name: Some("Secure_Props".into()),
+        element: "secure-properties:config".into(),
+        location: loc(XML, 7),
+        key: Some(val(key, XML, 7)),
+        file: Some(val("properties/${mule.env}-secure.yaml", XML, 7)),
+        algorithm: algorithm.map(|a| val(a, XML, 8)),
+        mode: None,
+        use_random_ivs: random.map(|r| val(r, XML, 8)),
+    }
+}
+
+fn orders(config: SecurePropertiesConfig, secure: Vec<PropertyFile>) -> MuleApp {
+    let mut a = app("orders", &["dev", "prod"]);
+    a.secure_property_configs = vec![config];
+    a.salesforce_connections = vec![conn(
+        "Salesforce_Config",
+        "salesforce:basic-connection",
+        AuthClass::Password,
+        XML,
+        12,
+        &[
+            ("username", "${sfdc.username}"),
+            ("password", "${secure::sfdc.password}"),
+        ],
+    )];
+    a.property_files = vec![props(
+        "orders/src/main/resources/properties/dev.yaml",
+        Some("dev"),
+        false,
+        &[
+            ("sfdc.username", "int.orders@acme.com"),
+            ("encryption.key", AES_KEY),
+        ],
+    )];
+    a.property_files.extend(secure);
+    a
+}
+
+fn secured(env: &str, entries: &[(&str, &str)]) -> PropertyFile {
+    props(
+        &format!("orders/src/main/resources/properties/{env}-secure.yaml"),
+        Some(env),
+        true,
+        entries,
+    )
+}
+
+#[test]
+fn reference_vectors_decrypt_and_are_named_not_shown() {
+    let aes = Cipher::default();
+    let random_iv = Cipher::new(Algorithm::Aes, Mode::Cbc, true);
+    let a = orders(
+        config("${encryption.key}", None, None),
+        vec![
+            secured(
+                "prod",
+                &[
+                    ("sfdc.password", "![w9oKTqKTtvBuRUVbhQP/qw==]"),
+                    (
+                        "sfdc.token",
+                        &format!(
+                            "![{}]",
+                            aes.encrypt(AES_KEY.as_bytes(), b"Tok3nValue").unwrap()
+                        ),
+                    ),
+                    // Encrypted with another key, or not valid text: not decrypted.
+                    ("sfdc.other", "![hvviuvvOu8EADgdrFqCeXA==]"),
+                    (
+                        "sfdc.binary",
+                        &format!(
+                            "![{}]",
+                            aes.encrypt(AES_KEY.as_bytes(), &[0xff, 0xfe, 0x01])
+                                .unwrap()
+                        ),
+                    ),
+                    // A random-IV value of another config does not decrypt with fixed IVs.
+                    (
+                        "sfdc.rand",
+                        &format!(
+                            "![{}]",
+                            random_iv.encrypt(AES_KEY.as_bytes(), b"Random1!").unwrap()
+                        ),
+                    ),
+                ],
+            ),
+            secured("dev", &[("sfdc.password", "![w9oKTqKTtvBuRUVbhQP/qw==]")]),
+        ],
+    );
+    let inv = Inventory {
+        apps: vec![a],
+        ..Default::default()
+    };
+    let mut f = DecryptableSecret.check(&inv);
+    f.sort_by(|a, b| a.location.cmp(&b.location));
+    // One finding per decrypted value, at the value's key line.
+    let places: Vec<(&str, u32, &str)> = f
+        .iter()
+        .map(|f| {
+            (
+                file_name(&f.location.path),
+                f.location.line,
+                f.fingerprint_key.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        places,
+        vec![
+            (
+                "dev-secure.yaml",
+                1,
+                "decrypt|dev-secure.yaml|sfdc.password"
+            ),
+            (
+                "prod-secure.yaml",
+                1,
+                "decrypt|prod-secure.yaml|sfdc.password"
+            ),
+            ("prod-secure.yaml", 2, "decrypt|prod-secure.yaml|sfdc.token"),
+        ],
+        "{f:#?}"
+    );
+    let token = &f[2];
+    assert!(
+        token
+            .message
+            .starts_with("orders: `sfdc.token` in prod-secure.yaml (prod) decrypts"),
+        "{}",
+        token.message
+    );
+    assert!(
+        token.message.contains("`encryption.key` in dev.yaml (dev)"),
+        "{}",
+        token.message
+    );
+    assert!(token.message.contains("AES/CBC/PKCS5Padding (fixed IV)"));
+    // The key's definition, then the config.
+    let related: Vec<(&str, u32)> = token
+        .related
+        .iter()
+        .map(|r| (file_name(&r.path), r.line))
+        .collect();
+    assert_eq!(related, vec![("dev.yaml", 2), ("global.xml", 7)]);
+    // The connection reads sfdc.password, not sfdc.token.
+    assert_eq!(f[1].identity.as_deref(), Some("int.orders@acme.com"));
+    assert_eq!(token.identity, None);
+    assert_eq!(token.environments, vec!["prod".to_string()]);
+    assert_eq!(f[0].environments, vec!["dev".to_string()]);
+    for f in &f {
+        let mut texts = vec![&f.message, &f.fix];
+        texts.extend(f.related.iter().map(|r| &r.message));
+        for text in texts {
+            for secret in [AES_KEY, "1234", "Tok3nValue"] {
+                assert!(!text.contains(secret), "{secret} in {text}");
+            }
+        }
+    }
+}
+
+#[test]
+fn blowfish_literal_key_and_random_ivs() {
+    let random = Cipher::new(Algorithm::Aes, Mode::Cbc, true);
+    let value = random.encrypt(AES_KEY.as_bytes(), b"S3cret!").unwrap();
+    let mut a = orders(
+        config(AES_KEY, None, Some("true")),
+        vec![secured(
+            "prod",
+            &[("sfdc.password", &format!("![{value}]"))],
+        )],
+    );
+    let mut bf = config("mulesoft", Some("Blowfish"), None);
+    bf.name = Some("Legacy_Props".into());
+    bf.location = loc(XML, 20);
+    bf.key = Some(val("mulesoft", XML, 20));
+    a.secure_property_configs.push(bf);
+    a.property_files.push(props(
+        "orders/src/main/resources/legacy.properties",
+        None,
+        true,
+        &[
+            ("legacy.secret", "![8q5e1+jy0cND2iV2WPThahmz6XsDwB6Z]"),
+            ("legacy.pw", "![qCReIPK3jcqD7WR84ISSIQ==]"),
+        ],
+    ));
+    let inv = Inventory {
+        apps: vec![a],
+        ..Default::default()
+    };
+    let mut f = DecryptableSecret.check(&inv);
+    f.sort_by(|a, b| a.location.cmp(&b.location));
+    let places: Vec<_> = f
+        .iter()
+        .map(|f| (file_name(&f.location.path), f.location.line))
+        .collect();
+    assert_eq!(
+        places,
+        vec![
+            ("legacy.properties", 1),
+            ("legacy.properties", 2),
+            ("prod-secure.yaml", 1)
+        ],
+        "{f:#?}"
+    );
+    assert!(f[2]
+        .message
+        .contains("`sfdc.password` in prod-secure.yaml (prod)"));
+    assert!(f[2].message.contains("random IV"));
+    assert_eq!(f[2].related[0].line, 7, "the literal key");
+    for (f, name) in f[..2].iter().zip(["legacy.secret", "legacy.pw"]) {
+        assert!(
+            f.message
+                .contains(&format!("`{name}` in legacy.properties decrypts")),
+            "{}",
+            f.message
+        );
+        assert!(f.message.contains("Blowfish/CBC"));
+        assert!(f.message.contains("`Legacy_Props`"));
+        assert_eq!(f.related[0].line, 20, "the literal key");
+        assert!(f.environments.is_empty());
+    }
+}
+
+/// A leaked password or token is the Salesforce user's to reset only
+/// when a Salesforce connection reads it; another system's is changed
+/// there.
+#[test]
+fn a_leaked_password_is_changed_where_it_logs_in() {
+    assert_eq!(
+        change_where_issued("sfdc.password", Some("int.orders@acme.com")),
+        "reset the password of int.orders@acme.com"
+    );
+    assert_eq!(
+        change_where_issued("sfdc.securityToken", Some("int.orders@acme.com")),
+        "reset the security token of int.orders@acme.com"
+    );
+    assert_eq!(
+        change_where_issued("erp.password", None),
+        "change the password in the system it logs in to"
+    );
+    assert_eq!(
+        change_where_issued("erp.token", None),
+        "revoke the token at its issuer and issue a new one"
+    );
+    assert!(change_where_issued("tls.keystore.password", None).starts_with("issue a new keystore"));
+    assert!(change_where_issued("sfdc.consumerSecret", None).starts_with("regenerate the secret"));
+}
+
+/// Mule 3's secure-property-placeholder has no random IVs: the fix
+/// moves a Blowfish config to AES/CBC and asks for no random IVs.
+#[test]
+fn mule3_fix_asks_for_no_random_ivs() {
+    let mut bf = config("mulesoft", Some("Blowfish"), None);
+    bf.element = "secure-property-placeholder:config".into();
+    let a = orders(
+        bf,
+        vec![secured(
+            "prod",
+            &[("sfdc.password", "![qCReIPK3jcqD7WR84ISSIQ==]")],
+        )],
+    );
+    let inv = Inventory {
+        apps: vec![a],
+        ..Default::default()
+    };
+    let f = DecryptableSecret.check(&inv);
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert!(
+        f[0].fix.contains("values under it with AES/CBC, setting"),
+        "{}",
+        f[0].fix
+    );
+    assert!(!f[0].fix.contains("random"), "{}", f[0].fix);
+}
+
+#[test]
+fn keys_from_global_properties_and_scripts_are_tried() {
+    let mut a = orders(
+        config("${secure.key}", None, None),
+        vec![secured(
+            "prod",
+            &[("sfdc.password", "![w9oKTqKTtvBuRUVbhQP/qw==]")],
+        )],
+    );
+    a.property_files[0]
+        .entries
+        .retain(|e| e.key() != "encryption.key");
+    a.global_properties = vec![GlobalProperty {
+        name: "http.port".into(),
+        value: val("8081", XML, 3),
+        location: loc(XML, 3),
+    }];
+    let inv = Inventory {
+        apps: vec![a],
+        text_files: vec![TextFileFacts {
+            path: "ci/deploy.sh".into(),
+            assignments: vec![Assignment {
+                form: Default::default(),
+                name: "MULE_ENCRYPTION_KEY".into(),
+                value: AES_KEY.into(),
+                secret: true,
+                location: loc("ci/deploy.sh", 4),
+            }],
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    let f = DecryptableSecret.check(&inv);
+    assert_eq!(f.len(), 1);
+    assert_eq!(
+        (f[0].location.path.as_str(), f[0].location.line),
+        ("orders/src/main/resources/properties/prod-secure.yaml", 1)
+    );
+    assert_eq!(f[0].related[0].path, "ci/deploy.sh");
+    assert!(
+        f[0].message.contains("`MULE_ENCRYPTION_KEY` in deploy.sh"),
+        "{}",
+        f[0].message
+    );
+}
+
+/// The same key committed in many places: a finding lists three of
+/// them and counts the rest (IG103 reports each).
+#[test]
+fn copies_of_the_key_are_listed_up_to_three() {
+    for (scripts, listed, unlisted) in [(2, 2, None), (3, 3, None), (7, 3, Some(4))] {
+        let a = orders(
+            config("${encryption.key}", None, None),
+            vec![secured(
+                "prod",
+                &[("sfdc.password", "![w9oKTqKTtvBuRUVbhQP/qw==]")],
+            )],
+        );
+        let text_files = (0..scripts)
+            .map(|i| {
+                let path = format!("ci/deploy-{i}.sh");
+                TextFileFacts {
+                    path: path.clone(),
+                    assignments: vec![Assignment {
+                        form: Default::default(),
+                        name: "MULE_ENCRYPTION_KEY".into(),
+                        value: AES_KEY.into(),
+                        secret: true,
+                        location: loc(&path, 4),
+                    }],
+                    ..Default::default()
+                }
+            })
+            .collect();
+        let inv = Inventory {
+            apps: vec![a],
+            text_files,
+            ..Default::default()
+        };
+        let f = DecryptableSecret.check(&inv);
+        assert_eq!(f.len(), 1);
+        let copies: Vec<&str> = f[0]
+            .related
+            .iter()
+            .map(|r| r.message.as_str())
+            .filter(|m| m.starts_with("the same key is also committed here"))
+            .collect();
+        assert_eq!(copies.len(), listed, "{copies:#?}");
+        let counted: Vec<&&str> = copies.iter().filter(|m| m.contains("more place")).collect();
+        match unlisted {
+            None => assert!(counted.is_empty(), "{copies:#?}"),
+            Some(n) => {
+                assert_eq!(counted.len(), 1, "{copies:#?}");
+                assert!(
+                    copies[listed - 1].ends_with(&format!(
+                        "; {n} more places commit it, each an IG103 finding"
+                    )),
+                    "{copies:#?}"
+                );
+            }
+        }
+    }
+}
+
+/// A reviewer's case: one key string committed by an AES app and used
+/// (from the deploy) by a Blowfish app opens the Blowfish app's values
+/// too: another app's key is tried with this config's own cipher.
+#[test]
+fn another_apps_key_is_tried_with_this_configs_cipher() {
+    // orders: AES, its key committed in dev.yaml.
+    let orders_app = orders(config("${encryption.key}", None, None), Vec::new());
+    // billing: Blowfish, key supplied at deploy time, a value encrypted
+    // with the same string.
+    let blowfish = Cipher::new(Algorithm::Blowfish, Mode::Cbc, false);
+    let value = blowfish
+        .encrypt(AES_KEY.as_bytes(), b"B1llingS3cret")
+        .unwrap();
+    let mut billing = app("billing", &["prod"]);
+    billing.root = "billing".into();
+    let mut bf = config("${billing.key}", Some("Blowfish"), None);
+    bf.location = loc("billing/src/main/mule/global.xml", 7);
+    bf.file = Some(val(
+        "properties/${mule.env}-secure.yaml",
+        "billing/src/main/mule/global.xml",
+        7,
+    ));
+    billing.secure_property_configs = vec![bf];
+    billing.property_files = vec![props(
+        "billing/src/main/resources/properties/prod-secure.yaml",
+        Some("prod"),
+        true,
+        &[("erp.password", &format!("![{value}]"))],
+    )];
+    let inv = Inventory {
+        apps: vec![orders_app, billing],
+        ..Default::default()
+    };
+    let f = DecryptableSecret.check(&inv);
+    let billing_findings: Vec<_> = f
+        .iter()
+        .filter(|f| f.location.path.starts_with("billing/"))
+        .collect();
+    assert_eq!(billing_findings.len(), 1, "{f:#?}");
+    assert!(
+        billing_findings[0]
+            .message
+            .contains("`erp.password` in prod-secure.yaml (prod)")
+            && billing_findings[0].message.contains("Blowfish/CBC"),
+        "{}",
+        billing_findings[0].message
+    );
+    assert!(billing_findings[0].related[0].path.starts_with("orders/"));
+}
+
+#[test]
+fn wrong_or_external_key_is_clean() {
+    let mut a = orders(
+        config("${encryption.key}", None, None),
+        vec![secured(
+            "prod",
+            &[("sfdc.password", "![hvviuvvOu8EADgdrFqCeXA==]")],
+        )],
+    );
+    let inv = Inventory {
+        apps: vec![a.clone()],
+        ..Default::default()
+    };
+    assert!(DecryptableSecret.check(&inv).is_empty(), "wrong key");
+    a.property_files[0]
+        .entries
+        .retain(|e| e.key() != "encryption.key");
+    let old = a.property_files[1].entries[0].clone();
+    a.property_files[1].entries[0] = PropertyEntry::new(
+        old.key(),
+        "![w9oKTqKTtvBuRUVbhQP/qw==]",
+        old.location.clone(),
+    );
+    let inv = Inventory {
+        apps: vec![a],
+        ..Default::default()
+    };
+    assert!(DecryptableSecret.check(&inv).is_empty(), "no committed key");
+}
+
+#[test]
+fn plausible_plaintext_only() {
+    let c = Cipher::default();
+    let k = AES_KEY;
+    let enc = |p: &[u8]| c.encrypt(k.as_bytes(), p).unwrap();
+    let key = KeyAttempt::new(&c, k);
+    assert!(key.decrypts(&enc(b"multi\nline\tok")));
+    assert!(!key.decrypts(&enc(b"\x07bell")));
+    assert!(!key.decrypts(&enc(&[0xc3, 0x28])));
+    assert!(!KeyAttempt::new(&c, "short").decrypts(&enc(b"x")));
+    // Spaces around a committed key: tried trimmed too.
+    assert!(KeyAttempt::new(&c, &format!(" {k}\t")).decrypts(&enc(b"ok")));
+}
