@@ -17,6 +17,23 @@ struct LineInfo {
     opener: bool,
     /// The key of a `key: ...` line (quotes removed).
     key: Option<String>,
+    /// The blank lines that follow are part of a keep-chomped block scalar's
+    /// value (`|+`, `>+`): this line is its header or one of its lines.
+    keep_tail: bool,
+    /// A line of a block scalar's text.
+    in_scalar: bool,
+}
+
+/// The block scalar header (`|`, `>+`, `|2-` ...) a value opens with, after
+/// its anchor and tag if any.
+fn block_scalar_header(rest: &str) -> Option<&str> {
+    let mut rest = rest.trim_start();
+    while rest.starts_with(['&', '!']) {
+        let end = rest.find([' ', '\t']).unwrap_or(rest.len());
+        rest = rest[end..].trim_start();
+    }
+    let header = strip_comment(rest).trim_end();
+    header.starts_with(['|', '>']).then_some(header)
 }
 
 /// Line `n` (1-based) without its line ending, and without the byte order mark
@@ -32,25 +49,72 @@ fn line_of<'a>(lines: &Lines<'a>, n: usize) -> &'a str {
 
 fn analyse(text: &str) -> (Lines<'_>, Vec<LineInfo>) {
     let lines = Lines::new(text);
+    // The block scalar being read: the indentation its lines are deeper than,
+    // and whether it keeps its trailing blank lines.
+    let mut scalar: Option<(usize, bool)> = None;
     let infos = (1..=lines.len())
         .map(|n| {
             let line = line_of(&lines, n);
             let t = line.trim();
             let blank = t.is_empty();
+            let indent = indent_of(line);
+            if let Some((above, keep)) = scalar {
+                if blank || indent > above {
+                    // A line of the scalar's text: no key, no comment.
+                    return LineInfo {
+                        blank,
+                        comment: false,
+                        indent,
+                        opener: false,
+                        key: None,
+                        keep_tail: keep,
+                        in_scalar: true,
+                    };
+                }
+                scalar = None;
+            }
             let comment = t.starts_with('#');
             let mut info = LineInfo {
                 blank,
                 comment,
-                indent: indent_of(line),
+                indent,
                 opener: false,
                 key: None,
+                keep_tail: false,
+                in_scalar: false,
             };
-            if !blank && !comment && !t.starts_with("- ") && t != "-" {
-                if let Some((key, after)) = split_key(t) {
+            if blank || comment {
+                return info;
+            }
+            // Sequence entries (`- `) are no keys of this module's, but their
+            // block scalars hold lines all the same.
+            let mut item = t;
+            let mut column = indent;
+            while let Some(rest) = item.strip_prefix("- ").or_else(|| item.strip_prefix("-\t")) {
+                let trimmed = rest.trim_start_matches([' ', '\t']);
+                column += item.len() - trimmed.len();
+                item = trimmed;
+            }
+            let value = if item.len() < t.len() {
+                if item.starts_with(['|', '>']) {
+                    // `- |`: the lines are deeper than the dash.
+                    column = indent;
+                    Some(item)
+                } else {
+                    split_key(item).map(|(_, after)| after)
+                }
+            } else {
+                split_key(t).map(|(key, after)| {
                     let rest = strip_comment(after).trim();
                     info.opener = rest.is_empty();
                     info.key = Some(key);
-                }
+                    after
+                })
+            };
+            if let Some(header) = value.and_then(block_scalar_header) {
+                let keep = header.contains('+');
+                info.keep_tail = keep;
+                scalar = Some((column, keep));
             }
             info
         })
@@ -311,7 +375,7 @@ pub(crate) fn insert(text: &str, name: &str, value: &str) -> String {
     // Indentation step of the file.
     let step = infos
         .iter()
-        .filter(|i| !i.blank && !i.comment && i.indent > 0)
+        .filter(|i| !i.blank && !i.comment && !i.in_scalar && i.indent > 0)
         .map(|i| i.indent)
         .min()
         .unwrap_or(2);
@@ -339,7 +403,12 @@ pub(crate) fn insert(text: &str, name: &str, value: &str) -> String {
             let child_indent = first_child
                 .map(|m| infos[m - 1].indent)
                 .unwrap_or(infos[i].indent + step);
-            let last = *block.end().max(&n);
+            let mut last = *block.end().max(&n);
+            // After the blank lines a keep-chomped block scalar ends with:
+            // they are part of its value.
+            while infos[last - 1].keep_tail && last < infos.len() && infos[last].blank {
+                last += 1;
+            }
             (len + 1, infos[i].indent, child_indent, lines.full(last).end)
         }
         None => (0, 0, 0, text.len()),
@@ -452,6 +521,15 @@ mod tests {
         assert_eq!(
             insert("db:\n  sfdc:\n    u: 1\n", "db.sfdc.p.q", "2"),
             "db:\n  sfdc:\n    u: 1\n    p:\n      q: 2\n"
+        );
+        // The blank lines that end a keep-chomped block scalar are its value.
+        assert_eq!(
+            insert("a:\n  n: |+\n    t\n\n  \nb: 1\n", "a.p", "2"),
+            "a:\n  n: |+\n    t\n\n  \n  p: 2\nb: 1\n"
+        );
+        assert_eq!(
+            insert("a:\n  n: |-\n    t\n\nb: 1\n", "a.p", "2"),
+            "a:\n  n: |-\n    t\n  p: 2\n\nb: 1\n"
         );
     }
 }

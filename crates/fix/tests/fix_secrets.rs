@@ -2215,3 +2215,75 @@ fn a_secret_read_through_a_yaml_merge_key_is_left() {
     );
     assert_eq!(before, snapshot(&app));
 }
+
+/// The entries of `file` (relative to the app) as the readers read them.
+fn entries(app: &Path, file: &str) -> BTreeMap<String, String> {
+    let (inventory, _) = scan(app);
+    let path = app.join(file).to_string_lossy().replace('\\', "/");
+    let f = inventory.apps[0]
+        .property_files
+        .iter()
+        .find(|f| f.path == path)
+        .unwrap_or_else(|| panic!("{path} not read"));
+    f.entries
+        .iter()
+        .map(|e| (e.key().to_string(), e.value().to_string()))
+        .collect()
+}
+
+/// A secret moved under a mapping whose last child is a keep-chomped block
+/// scalar (`|+`, `>+`): the block's trailing blank lines are part of its value,
+/// so the new entry goes after them, and the block reads the same.
+#[test]
+fn an_entry_added_after_a_keep_chomped_block_keeps_its_value() {
+    for indicator in ["|+", ">+", "|2+", ">+2 # folded", "&n |+"] {
+        let dir = tempfile::tempdir().unwrap();
+        let app = partner_app(
+            dir.path(),
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core" xmlns:secure-properties="http://www.mulesoft.org/schema/mule/secure-properties" xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <configuration-properties file="config.yaml"/>
+  <secure-properties:config name="SP" key="${encryption.key}" file="secure.yaml">
+    <secure-properties:encrypt algorithm="AES" mode="CBC" useRandomIVs="true"/>
+  </secure-properties:config>
+  <salesforce:sfdc-config name="SF">
+    <salesforce:basic-connection username="${sf.user}" password="${sf.password}" securityToken="${secure::sf.token}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#,
+        );
+        let cipher = Cipher::new(Algorithm::Aes, Mode::Cbc, true);
+        let token = cipher.encrypt(KEY, b"Token-77").unwrap();
+        let resources = app.join("src/main/resources");
+        std::fs::create_dir_all(&resources).unwrap();
+        std::fs::write(
+            resources.join("config.yaml"),
+            "sf:\n  user: svc@acme.com\n  password: Keep-Pass-1\n",
+        )
+        .unwrap();
+        std::fs::write(
+            resources.join("secure.yaml"),
+            format!(
+                "sf:\n  token: \"![{token}]\"\n  note: {indicator}\n    first line\n      more: x\n\n  \n\n# trailing comment\nother: 1\n"
+            ),
+        )
+        .unwrap();
+        let secure = "src/main/resources/secure.yaml";
+        let before = entries(&app, secure);
+        assert!(
+            before["sf.note"].ends_with("\n\n\n\n"),
+            "{indicator}: {before:?}"
+        );
+        let p = plan(&app);
+        assert_eq!(p.moved.len(), 1, "{:#?} {:#?}", p.actions, p.skipped);
+        p.apply().unwrap();
+        let after = entries(&app, secure);
+        assert_eq!(after["sf.note"], before["sf.note"], "{indicator}");
+        assert_eq!(after["other"], "1");
+        assert_eq!(after.len(), before.len() + 1, "{after:?}");
+        assert_eq!(
+            decrypt(&app, secure, "sf.password", cipher, KEY),
+            "Keep-Pass-1"
+        );
+    }
+}
