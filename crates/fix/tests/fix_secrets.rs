@@ -2092,8 +2092,8 @@ fn an_entry_added_after_a_continued_last_line_stays_an_entry() {
     assert_eq!(decrypt(&app, secure, "sf.password", cipher, KEY), "Pw-14");
 }
 
-/// A moved entry on the first line of a file that starts with a byte order
-/// mark: the entry goes, the mark stays (the rest of the file as it was).
+/// A moved entry on the first line of a YAML file that starts with a byte
+/// order mark: the entry goes, the mark stays (the rest of the file as it was).
 #[test]
 fn a_moved_first_line_keeps_the_byte_order_mark() {
     let dir = tempfile::tempdir().unwrap();
@@ -2124,11 +2124,24 @@ fn a_moved_first_line_keeps_the_byte_order_mark() {
     .unwrap();
     std::fs::write(resources.join("secure.yaml"), "a: 1\n").unwrap();
     let p = plan(&app);
-    assert_eq!(p.moved.len(), 2, "{:#?} {:#?}", p.actions, p.skipped);
+    assert_eq!(p.moved.len(), 1, "{:#?} {:#?}", p.actions, p.skipped);
+    // Mule's `.properties` loader keeps the mark in the first key
+    // (`\u{feff}sf.token`, which `${sf.token}` does not read): that entry is
+    // left, named without the mark, or deleting it would pass the mark to `x`.
+    assert_eq!(p.skipped.len(), 1, "{:#?}", p.skipped);
+    assert!(
+        p.skipped[0].contains("`sf.token` follows the UTF-8 byte order mark")
+            && !p.skipped[0].contains('\u{feff}'),
+        "{:#?}",
+        p.skipped
+    );
     p.apply().unwrap();
     let read = |f: &str| std::fs::read_to_string(resources.join(f)).unwrap();
     assert_eq!(read("config.yaml"), "\u{feff}sf.user: svc@acme.com\n");
-    assert_eq!(read("config.properties"), "\u{feff}x=1\n");
+    assert_eq!(
+        read("config.properties"),
+        "\u{feff}sf.token=Bom-Tok-1\nx=1\n"
+    );
 }
 
 /// The same `--rotate-key --upgrade-encryption` run twice: the second finds

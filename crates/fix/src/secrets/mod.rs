@@ -327,6 +327,13 @@ fn classify<'a>(app: &'a MuleApp, findings: &[&Finding], plan: &mut Plan) -> Cla
                     f.location,
                     file.entries[i].key()
                 ));
+            } else if let Some(key) = file.entries[i].key_after_bom() {
+                // Moved or encrypted under its name, the value would still be
+                // read by nothing, and the mark would pass to the next key.
+                plan.skipped.push(format!(
+                    "{}: `{key}` follows the UTF-8 byte order mark the file starts with, which Mule's .properties loader reads as part of the key (nothing reads it as `{key}`): save the file as UTF-8 without a byte order mark, then run fix secrets again",
+                    f.location
+                ));
             } else if file.secure {
                 out.in_secure.push((file, i));
             } else if !file.loaded {
