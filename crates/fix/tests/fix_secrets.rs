@@ -2300,3 +2300,70 @@ fn an_entry_added_after_a_keep_chomped_block_keeps_its_value() {
         );
     }
 }
+
+/// `key:\tvalue` (a tab after the colon, valid YAML that Mule reads): a clear
+/// value on such a line is encrypted in place in a secure file and moved
+/// out of a plain one, and every other entry reads as before.
+#[test]
+fn values_after_a_tab_move_and_encrypt() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = partner_app(
+        dir.path(),
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core" xmlns:secure-properties="http://www.mulesoft.org/schema/mule/secure-properties" xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <configuration-properties file="config.yaml"/>
+  <secure-properties:config name="SP" key="${encryption.key}" file="secure.yaml">
+    <secure-properties:encrypt algorithm="AES" mode="CBC" useRandomIVs="true"/>
+  </secure-properties:config>
+  <salesforce:sfdc-config name="SF">
+    <salesforce:basic-connection username="${sf.user}" password="${sf.password}" securityToken="${secure::sf.token}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#,
+    );
+    let resources = app.join("src/main/resources");
+    std::fs::create_dir_all(&resources).unwrap();
+    std::fs::write(
+        resources.join("config.yaml"),
+        "sf:\n  user:\tsvc@acme.com\n  password:\tTab-Pass-1\n",
+    )
+    .unwrap();
+    std::fs::write(
+        resources.join("secure.yaml"),
+        "sf:\n  token:\tTab-Token-2\n",
+    )
+    .unwrap();
+    let (inventory, findings) = scan(&app);
+    assert!(
+        inventory.diagnostics.is_empty(),
+        "{:?}",
+        inventory.diagnostics
+    );
+    assert_eq!(findings.len(), 2, "{findings:#?}");
+    let p = plan(&app);
+    assert_eq!(p.moved.len(), 2, "{:#?} {:#?}", p.actions, p.skipped);
+    assert!(p.skipped.is_empty(), "{:#?}", p.skipped);
+    p.apply().unwrap();
+    let cipher = Cipher::new(Algorithm::Aes, Mode::Cbc, true);
+    let secure = "src/main/resources/secure.yaml";
+    assert_eq!(
+        decrypt(&app, secure, "sf.token", cipher, KEY),
+        "Tab-Token-2"
+    );
+    assert_eq!(
+        decrypt(&app, secure, "sf.password", cipher, KEY),
+        "Tab-Pass-1"
+    );
+    let config = entries(&app, "src/main/resources/config.yaml");
+    assert_eq!(
+        config.into_iter().collect::<Vec<_>>(),
+        [("sf.user".to_string(), "svc@acme.com".to_string())]
+    );
+    let (inventory, findings) = scan(&app);
+    assert!(findings.is_empty(), "{findings:#?}");
+    assert!(
+        inventory.diagnostics.is_empty(),
+        "{:?}",
+        inventory.diagnostics
+    );
+}
