@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use intguard_engine::{run_rules, ScanOptions};
-use intguard_fix::{plan_rotation, plan_secrets, verify, Plan, SecretsOptions};
+use intguard_fix::{plan_rotation, plan_secrets, verify, verify_unchanged, Plan, SecretsOptions};
 use intguard_model::{Finding, Inventory};
 use mule_secure_props::{parse_encrypted_value, Algorithm, Cipher, Mode};
 
@@ -149,6 +149,7 @@ struct Case {
 fn run_case(case: &Case) {
     let (_tmp, app) = fixture(case.fixture);
     let before = snapshot(&app);
+    let (read_before, _) = scan(&app);
 
     // Planning (the dry run) writes nothing; its diff shows no secret.
     let p = plan(&app);
@@ -196,6 +197,8 @@ fn run_case(case: &Case) {
         inventory.diagnostics
     );
     assert!(verify(&inventory, &p.moved, KEY).is_empty());
+    let unchanged = verify_unchanged(&read_before, &inventory, &p.paths(), KEY, KEY);
+    assert!(unchanged.is_empty(), "{unchanged:?}");
 
     // Idempotent.
     let again = plan(&app);
@@ -2366,4 +2369,44 @@ fn values_after_a_tab_move_and_encrypt() {
         "{:?}",
         inventory.diagnostics
     );
+}
+
+/// The check after writing compares every property an app read before with
+/// what it reads after, per environment, encrypted values decrypted: a value
+/// changed, a property gone or a file that no longer parses is named (never
+/// its value); moving a value to a secure file is no change.
+#[test]
+fn verify_unchanged_names_every_property_that_reads_otherwise() {
+    let (_tmp, app) = fixture("mule4-yaml");
+    let (before, _) = scan(&app);
+    let p = plan(&app);
+    p.apply().unwrap();
+    let (after, _) = scan(&app);
+    assert!(verify_unchanged(&before, &after, &p.paths(), KEY, KEY).is_empty());
+    let dev = app.join("src/main/resources/properties/dev.yaml");
+    let text = std::fs::read_to_string(&dev).unwrap();
+    std::fs::write(
+        &dev,
+        text.replace("erp-dev.example.com", "erp-other.example.com")
+            .replace("  port: \"8081\"\n", "")
+            + "broken: [\n",
+    )
+    .unwrap();
+    let (broken, _) = scan(&app);
+    let problems = verify_unchanged(&before, &broken, &[dev.as_path()], KEY, KEY);
+    let text = problems.join("\n");
+    assert!(
+        text.contains("dev.yaml no longer reads: YAML syntax error"),
+        "{text}"
+    );
+    assert!(
+        text.contains("`erp.host` (dev) no longer reads as before"),
+        "{text}"
+    );
+    assert!(
+        text.contains("`http.port` (dev) no longer reads as before"),
+        "{text}"
+    );
+    assert!(!text.contains("(prod)"), "{text}");
+    assert!(!text.contains("erp-"), "{text}");
 }

@@ -1309,3 +1309,33 @@ fn a_properties_byte_order_mark_is_named_not_shown() {
     );
     assert_eq!(tree(&app), before);
 }
+
+/// The check after writing covers every property, not only the moved ones:
+/// deleting `sf.password`, written after a keep-chomped block (`|+`), gave
+/// the block the blank line that followed the entry, so `sf.note` read
+/// another value. The fix said "checked" and exited 0; it now finds the
+/// change, puts every file back as it was and exits 2, naming the property.
+#[test]
+fn a_fix_that_changes_another_property_is_rolled_back() {
+    let xml = format!(
+        "{SECURE_XML_HEAD}  <configuration-properties file=\"config.yaml\"/>\n  <salesforce:sfdc-config name=\"SF\">\n    <salesforce:basic-connection username=\"${{sf.user}}\" password=\"${{sf.password}}\"/>\n  </salesforce:sfdc-config>\n</mule>\n"
+    );
+    let (_tmp, app) = app_of(&[
+        ("mule-artifact.json", "{\"minMuleVersion\": \"4.6.0\"}\n"),
+        ("src/main/mule/app.xml", &xml),
+        (
+            "src/main/resources/config.yaml",
+            "sf:\n  user: svc@acme.com\n  note: |+\n    text\n  password: Keep-Pw-3\n\nother: 1\n",
+        ),
+    ]);
+    let (code, stderr, before) = fix_keeping(&app);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains(
+            "every file was put back as it was: app: `sf.note` no longer reads as before"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("Keep-Pw-3"), "{stderr}");
+    assert_eq!(tree(&app), before);
+}
