@@ -336,6 +336,7 @@ pub(super) fn property_findings<'a>(
                 _ if vocab::is_runtime_read_secret(key) => {
                     runtime_read_fix(app, key, &file.path)
                 }
+                _ if !file.loaded => unloaded_fix(app, key, &file.path),
                 (_, _, Some(reader)) => {
                     let delete = format!(
                         "Delete `{}` from {}",
@@ -463,6 +464,37 @@ fn list_item_fix(app: &MuleApp, key: &str, how: &str) -> String {
         app.secure_file_hint(),
         app.secure_line(&own_key)
     )
+}
+
+/// The fix of a secret in a property file that no configuration loads: the
+/// app never reads the value, so the secure file the app reads, or the
+/// configuration that would load this one, is named, and `fix secrets`
+/// (which leaves such files) is not.
+fn unloaded_fix(app: &MuleApp, key: &str, path: &str) -> String {
+    // Mule reads `file=` from the app's resources.
+    let rel = path
+        .split_once("src/main/resources/")
+        .map_or_else(|| file_name(path).to_string(), |(_, r)| r.to_string());
+    let how = super::encrypt_by_hand(app);
+    match app.runtime {
+        MuleRuntime::Mule4 => format!(
+            "No <configuration-properties> or <secure-properties:config> loads {rel}, so the app never reads this value (intguard fix secrets leaves the file). If nothing needs it, delete it. If the app should read it, move it to the environment's secure properties file ({}) as `{}`, read as ${{secure::{key}}}, or encrypt it in place (`{}`) and load the file with <secure-properties:config name=\"...\" file=\"{rel}\" key=\"${{encryption.key}}\">: {how}. Then change the secret: the clear value stays in git history.",
+            app.secure_file_hint(),
+            app.secure_line(key),
+            encrypted_line(
+                if rel.ends_with(".properties") {
+                    PropertyFormat::Properties
+                } else {
+                    PropertyFormat::Yaml
+                },
+                key
+            ),
+        ),
+        MuleRuntime::Mule3 => format!(
+            "No <context:property-placeholder> or <secure-property-placeholder:config> loads {rel}, so the app never reads this value (intguard fix secrets leaves the file). If nothing needs it, delete it. If the app should read it, move it to {} as `{key}=![<encrypted value>]` (the ${{{key}}} references stay): {how}. Then change the secret: the clear value stays in git history.",
+            mule3_secure_file(app)
+        ),
+    }
 }
 
 /// `api.keys[0].secret` -> `api.keys.<name>.secret`.
