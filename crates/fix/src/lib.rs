@@ -393,6 +393,18 @@ impl Plan {
     /// be written leaves every file as it was, not an app half fixed (its references
     /// reading `secure::` names that no secure file holds yet).
     pub fn apply(&self) -> std::io::Result<()> {
+        // The rename would replace a link with a file of its own, leaving
+        // the file it leads to (maybe shared) as it was.
+        if let Some(link) = self
+            .changes
+            .iter()
+            .find(|c| std::fs::symlink_metadata(&c.path).is_ok_and(|m| m.file_type().is_symlink()))
+        {
+            return Err(std::io::Error::other(format!(
+                "{} is a symbolic link, which is not written through: nothing was written",
+                link.path.display()
+            )));
+        }
         let staged = self
             .changes
             .iter()

@@ -2410,3 +2410,58 @@ fn verify_unchanged_names_every_property_that_reads_otherwise() {
     assert!(!text.contains("(prod)"), "{text}");
     assert!(!text.contains("erp-"), "{text}");
 }
+
+/// A property file linked into the app (its target inside the folder
+/// scanned) is read at the link, so its secret is reported there; the fix
+/// leaves it, naming the link's target: written at the link, the link would
+/// become a file of its own and the (maybe shared) file keep the secret.
+#[cfg(unix)]
+#[test]
+fn a_secret_in_a_linked_file_is_reported_and_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = partner_app(
+        dir.path(),
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core" xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <configuration-properties file="config.yaml"/>
+  <salesforce:sfdc-config name="SF">
+    <salesforce:basic-connection username="${sf.user}" password="${sf.password}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#,
+    );
+    let shared = app.join("shared");
+    std::fs::create_dir_all(&shared).unwrap();
+    std::fs::write(
+        shared.join("config.yaml"),
+        "sf:\n  user: svc@acme.com\n  password: Linked-Pw-5\n",
+    )
+    .unwrap();
+    let resources = app.join("src/main/resources");
+    std::fs::create_dir_all(&resources).unwrap();
+    std::os::unix::fs::symlink("../../../shared/config.yaml", resources.join("config.yaml"))
+        .unwrap();
+    let before = snapshot(&app);
+    let (_, findings) = scan(&app);
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.location.path.ends_with("src/main/resources/config.yaml")),
+        "{findings:#?}"
+    );
+    let p = plan(&app);
+    assert!(
+        p.skipped
+            .iter()
+            .any(|s| s.contains("`sf.password` is in a symbolic link to ")
+                && s.contains("shared/config.yaml, which fix secrets does not write through")),
+        "{:#?}",
+        p.skipped
+    );
+    p.apply().unwrap();
+    assert_eq!(snapshot(&app), before);
+    assert!(std::fs::symlink_metadata(resources.join("config.yaml"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+}

@@ -229,6 +229,18 @@ fn why_left(inventory: &Inventory, f: &Finding) -> String {
     )
 }
 
+/// Where the file at `path` leads when it is a symbolic link.
+fn link_target(path: &str) -> Option<String> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    if !meta.file_type().is_symlink() {
+        return None;
+    }
+    Some(match std::fs::canonicalize(path) {
+        Ok(t) => t.display().to_string(),
+        Err(_) => "a missing file".to_string(),
+    })
+}
+
 fn belongs(app: &MuleApp, f: &Finding) -> bool {
     app.property_files
         .iter()
@@ -304,6 +316,14 @@ fn classify<'a>(app: &'a MuleApp, findings: &[&Finding], plan: &mut Plan) -> Cla
             if in_test_sources(&file.path) {
                 plan.skipped.push(format!(
                     "{}: `{}` is in test sources; test credentials are left alone",
+                    f.location,
+                    file.entries[i].key()
+                ));
+            } else if let Some(target) = link_target(&file.path) {
+                // Written at the link, the link would become a file of its
+                // own and the one it leads to (maybe shared) keep the secret.
+                plan.skipped.push(format!(
+                    "{}: `{}` is in a symbolic link to {target}, which fix secrets does not write through (the file may be shared): move it there by hand, or replace the link with a copy of the file and run fix secrets again",
                     f.location,
                     file.entries[i].key()
                 ));
