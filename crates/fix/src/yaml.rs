@@ -309,6 +309,28 @@ pub(crate) fn delete_ranges(text: &str, key_lines: &[u32]) -> Vec<Range<usize>> 
             break;
         }
     }
+    // The blank lines after a deleted run would, once it is gone, end the
+    // keep-chomped block scalar (`|+`, `>+`) written before it, and so join
+    // its value: they go with the run (between entries they hold nothing).
+    let runs: Vec<usize> = deleted
+        .iter()
+        .copied()
+        .filter(|&n| !deleted.contains(&(n + 1)))
+        .collect();
+    for last in runs {
+        let first = (1..=last)
+            .rev()
+            .take_while(|m| deleted.contains(m))
+            .last()
+            .unwrap_or(last);
+        if first > 1 && infos[first - 2].keep_tail {
+            let mut m = last + 1;
+            while m <= lines.len() && infos[m - 1].blank && !infos[m - 1].in_scalar {
+                deleted.insert(m);
+                m += 1;
+            }
+        }
+    }
     deleted.into_iter().map(|n| lines.full(n)).collect()
 }
 
@@ -495,6 +517,16 @@ mod tests {
         let r = delete_ranges(t, &[3, 4]);
         let out = crate::text::apply_edits(t, r.into_iter().map(|r| (r, String::new())).collect());
         assert_eq!(out.unwrap(), "e: 3\n");
+        // The blank line after a deleted entry would join the keep-chomped
+        // block before it: it goes too.
+        let t = "a:\n  n: |+\n    t\n  b: 1\n\nc: 2\n";
+        let r = delete_ranges(t, &[4]);
+        let out = crate::text::apply_edits(t, r.into_iter().map(|r| (r, String::new())).collect());
+        assert_eq!(out.unwrap(), "a:\n  n: |+\n    t\nc: 2\n");
+        let t = "a:\n  n: |\n    t\n  b: 1\n\nc: 2\n";
+        let r = delete_ranges(t, &[4]);
+        let out = crate::text::apply_edits(t, r.into_iter().map(|r| (r, String::new())).collect());
+        assert_eq!(out.unwrap(), "a:\n  n: |\n    t\n\nc: 2\n");
         // A comment keeps its parent.
         let t = "a:\n  # note\n  b: 1\n";
         let r = delete_ranges(t, &[3]);

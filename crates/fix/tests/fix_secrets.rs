@@ -2465,3 +2465,42 @@ fn a_secret_in_a_linked_file_is_reported_and_left() {
         .file_type()
         .is_symlink());
 }
+
+/// A secret moved out from after a keep-chomped block scalar (`|+`): the
+/// blank lines that followed the secret's entry would have joined the
+/// block's value once the entry was deleted; the block reads the same.
+#[test]
+fn an_entry_deleted_after_a_keep_chomped_block_keeps_its_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = partner_app(
+        dir.path(),
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core" xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <configuration-properties file="config.yaml"/>
+  <salesforce:sfdc-config name="SF">
+    <salesforce:basic-connection username="${sf.user}" password="${sf.password}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#,
+    );
+    let resources = app.join("src/main/resources");
+    std::fs::create_dir_all(&resources).unwrap();
+    std::fs::write(
+        resources.join("config.yaml"),
+        "sf:\n  user: svc@acme.com\n  note: |+\n    text\n\n  password: Keep-Pw-3\n\n\nother: 1\n",
+    )
+    .unwrap();
+    let config = "src/main/resources/config.yaml";
+    let (before_inventory, _) = scan(&app);
+    let before = entries(&app, config);
+    let p = plan(&app);
+    assert_eq!(p.moved.len(), 1, "{:#?} {:#?}", p.actions, p.skipped);
+    p.apply().unwrap();
+    let after = entries(&app, config);
+    assert_eq!(after["sf.note"], before["sf.note"]);
+    assert_eq!(after["other"], "1");
+    let (after_inventory, findings) = scan(&app);
+    assert!(findings.is_empty(), "{findings:#?}");
+    let unchanged = verify_unchanged(&before_inventory, &after_inventory, &p.paths(), KEY, KEY);
+    assert!(unchanged.is_empty(), "{unchanged:?}");
+}

@@ -1311,10 +1311,11 @@ fn a_properties_byte_order_mark_is_named_not_shown() {
 }
 
 /// The check after writing covers every property, not only the moved ones:
-/// deleting `sf.password`, written after a keep-chomped block (`|+`), gave
-/// the block the blank line that followed the entry, so `sf.note` read
-/// another value. The fix said "checked" and exited 0; it now finds the
-/// change, puts every file back as it was and exits 2, naming the property.
+/// deleting `sf.password`, written after a block scalar and before a comment
+/// indented deeper than the block's key, made the comment a line of the
+/// block, so `sf.note` read another value. The fix said "checked" and exited
+/// 0; it now finds the change, puts every file back as it was and exits 2,
+/// naming the property.
 #[test]
 fn a_fix_that_changes_another_property_is_rolled_back() {
     let xml = format!(
@@ -1325,7 +1326,7 @@ fn a_fix_that_changes_another_property_is_rolled_back() {
         ("src/main/mule/app.xml", &xml),
         (
             "src/main/resources/config.yaml",
-            "sf:\n  user: svc@acme.com\n  note: |+\n    text\n  password: Keep-Pw-3\n\nother: 1\n",
+            "sf:\n  user: svc@acme.com\n  note: |\n    text\n  password: Keep-Pw-3\n    # indented comment\nother: 1\n",
         ),
     ]);
     let (code, stderr, before) = fix_keeping(&app);
