@@ -1340,3 +1340,40 @@ fn a_fix_that_changes_another_property_is_rolled_back() {
     assert!(!stderr.contains("Keep-Pw-3"), "{stderr}");
     assert_eq!(tree(&app), before);
 }
+
+/// The secure-properties key written as the first key of a `.properties`
+/// file saved with a byte order mark (which Mule reads as part of the key)
+/// is committed all the same: IG103 reports it, named without the mark, and
+/// fix secrets refuses to encrypt with it.
+#[test]
+fn a_key_after_a_byte_order_mark_is_still_committed() {
+    let xml = format!(
+        "{SECURE_XML_HEAD}  <configuration-properties file=\"config.properties\"/>\n  <secure-properties:config name=\"SP\" key=\"${{encryption.key}}\" file=\"secure.yaml\"/>\n  <salesforce:sfdc-config name=\"SF\">\n    <salesforce:basic-connection username=\"${{sf.user}}\" password=\"${{sf.password}}\"/>\n  </salesforce:sfdc-config>\n</mule>\n"
+    );
+    let (_tmp, app) = app_of(&[
+        ("mule-artifact.json", "{\"minMuleVersion\": \"4.6.0\"}\n"),
+        ("src/main/mule/app.xml", &xml),
+        (
+            "src/main/resources/config.properties",
+            &format!(
+                "\u{feff}encryption.key={KEY}\nsf.user=svc@acme.com\nsf.password=Clear-Pw-8\n"
+            ),
+        ),
+        ("src/main/resources/secure.yaml", "a: \"1\"\n"),
+    ]);
+    let ig103 = findings_of(&app, "IG103");
+    assert_eq!(ig103.len(), 1, "{ig103:#?}");
+    let text = serde_json::to_string(&ig103[0]).unwrap();
+    assert!(!text.contains('\u{feff}') && !text.contains(KEY), "{text}");
+    assert!(
+        ig103[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("`encryption.key` in config.properties is committed"),
+        "{text}"
+    );
+    let (code, stderr, before) = fix_keeping(&app);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("committed"), "{stderr}");
+    assert_eq!(tree(&app), before);
+}
