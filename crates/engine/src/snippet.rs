@@ -55,6 +55,12 @@ pub fn read_lines(path: &str, lines: &[u32]) -> HashMap<u32, String> {
         }
         let text = String::from_utf8_lossy(&buf);
         let text = text.trim_end_matches(['\r', '\n']);
+        // A UTF-8 byte order mark is no text of the first line.
+        let text = if n == 1 {
+            text.strip_prefix('\u{feff}').unwrap_or(text)
+        } else {
+            text
+        };
         let secret_part = properties && continued.continues && continued.secret_value;
         if properties {
             continued = continued.next(text);

@@ -116,6 +116,103 @@ pub fn verify(inventory: &Inventory, moved: &[Moved], key: &[u8]) -> Vec<String>
     problems
 }
 
+/// A property's value, compared by its text; wiped when dropped, never printed.
+#[derive(PartialEq, Eq)]
+struct Value(zeroize::Zeroizing<String>);
+
+/// What `name` reads in environment `env` of `app`: its definition in the
+/// plain files Mule looks it up in, else in the secure ones (a moved
+/// property is read as `secure::name`), an encrypted value decrypted with
+/// `key` where the configuration reading its file opens it (else as
+/// written: text to Mule, or a value under another key). `None`: undefined.
+fn read_value(
+    app: &intguard_model::MuleApp,
+    name: &str,
+    env: Option<&str>,
+    key: &[u8],
+) -> Option<Value> {
+    use intguard_model::PropertySource;
+    let source = app
+        .lookup(name, false, env)
+        .or_else(|| app.lookup(name, true, env))?;
+    let decrypted = match source {
+        PropertySource::File { file, entry } if file.secure => {
+            entry.encrypted_payload().and_then(|b64| {
+                let c = secrets::config_for_file(app, file)?;
+                let ciphers = secrets::file_ciphers(app, c, file).ok()?;
+                ciphers
+                    .iter()
+                    .find_map(|(_, c)| secrets::decrypt_plausible(c, key, b64))
+            })
+        }
+        _ => None,
+    };
+    Some(Value(decrypted.unwrap_or_else(|| {
+        zeroize::Zeroizing::new(source.raw_value().to_string())
+    })))
+}
+
+/// Checks a written fix as a whole, against the inventory read before it:
+/// every file it changed still reads without a new error (a YAML, XML or
+/// `.properties` syntax error), and every property each app defined before
+/// still has, in each environment, the same values (encrypted ones compared
+/// once decrypted: `old_key` before, `new_key` after), wherever the fix moved
+/// it. Returns what differs, naming properties and files, never values.
+pub fn verify_unchanged(
+    before: &Inventory,
+    after: &Inventory,
+    changed: &[&Path],
+    old_key: &[u8],
+    new_key: &[u8],
+) -> Vec<String> {
+    use intguard_model::DiagnosticLevel;
+    let mut problems = Vec::new();
+    let errors = |inv: &Inventory, path: &str| {
+        inv.diagnostics
+            .iter()
+            .filter(|d| d.level == DiagnosticLevel::Error && d.path == path)
+            .count()
+    };
+    for path in changed {
+        let path = path.to_string_lossy().replace('\\', "/");
+        if errors(after, &path) > errors(before, &path) {
+            let what = after
+                .diagnostics
+                .iter()
+                .rfind(|d| d.level == DiagnosticLevel::Error && d.path == path)
+                .map(|d| d.message.as_str())
+                .unwrap_or("");
+            problems.push(format!("{path} no longer reads: {what}"));
+        }
+    }
+    for app in &before.apps {
+        let Some(now) = after.apps.iter().find(|a| a.root == app.root) else {
+            problems.push(format!("{}: the app is no longer found", app.name));
+            continue;
+        };
+        let envs = app.resolution_environments();
+        let names: std::collections::BTreeSet<&str> = app
+            .property_files
+            .iter()
+            .filter(|f| f.loaded)
+            .flat_map(|f| f.entries.iter().map(|e| e.key()))
+            .collect();
+        for env in &envs {
+            for name in &names {
+                let was = read_value(app, name, *env, old_key);
+                if was.is_some() && read_value(now, name, *env, new_key) != was {
+                    problems.push(format!(
+                        "{}: `{name}`{} no longer reads as before",
+                        app.name,
+                        env.map(|e| format!(" ({e})")).unwrap_or_default()
+                    ));
+                }
+            }
+        }
+    }
+    problems
+}
+
 /// A fatal problem: nothing is written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FixError(pub String);
@@ -296,6 +393,18 @@ impl Plan {
     /// be written leaves every file as it was, not an app half fixed (its references
     /// reading `secure::` names that no secure file holds yet).
     pub fn apply(&self) -> std::io::Result<()> {
+        // The rename would replace a link with a file of its own, leaving
+        // the file it leads to (maybe shared) as it was.
+        if let Some(link) = self
+            .changes
+            .iter()
+            .find(|c| std::fs::symlink_metadata(&c.path).is_ok_and(|m| m.file_type().is_symlink()))
+        {
+            return Err(std::io::Error::other(format!(
+                "{} is a symbolic link, which is not written through: nothing was written",
+                link.path.display()
+            )));
+        }
         let staged = self
             .changes
             .iter()
@@ -305,6 +414,28 @@ impl Plan {
             tmp.persist(&c.path).map_err(|e| e.error)?;
         }
         Ok(())
+    }
+}
+
+impl Plan {
+    /// Puts back every file [`Plan::apply`] wrote: the original text of each
+    /// changed file, and no file where it created one. Returns the files it
+    /// could not restore, with why.
+    pub fn restore(&self) -> Vec<String> {
+        let mut failed = Vec::new();
+        for c in &self.changes {
+            let done = match &c.original {
+                Some(text) => write_atomic(&c.path, text),
+                None => match std::fs::remove_file(&c.path) {
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+                    r => r,
+                },
+            };
+            if let Err(e) = done {
+                failed.push(format!("{}: {e}", c.path.display()));
+            }
+        }
+        failed
     }
 }
 

@@ -17,6 +17,23 @@ struct LineInfo {
     opener: bool,
     /// The key of a `key: ...` line (quotes removed).
     key: Option<String>,
+    /// The blank lines that follow are part of a keep-chomped block scalar's
+    /// value (`|+`, `>+`): this line is its header or one of its lines.
+    keep_tail: bool,
+    /// A line of a block scalar's text.
+    in_scalar: bool,
+}
+
+/// The block scalar header (`|`, `>+`, `|2-` ...) a value opens with, after
+/// its anchor and tag if any.
+fn block_scalar_header(rest: &str) -> Option<&str> {
+    let mut rest = rest.trim_start();
+    while rest.starts_with(['&', '!']) {
+        let end = rest.find([' ', '\t']).unwrap_or(rest.len());
+        rest = rest[end..].trim_start();
+    }
+    let header = strip_comment(rest).trim_end();
+    header.starts_with(['|', '>']).then_some(header)
 }
 
 /// Line `n` (1-based) without its line ending, and without the byte order mark
@@ -32,25 +49,72 @@ fn line_of<'a>(lines: &Lines<'a>, n: usize) -> &'a str {
 
 fn analyse(text: &str) -> (Lines<'_>, Vec<LineInfo>) {
     let lines = Lines::new(text);
+    // The block scalar being read: the indentation its lines are deeper than,
+    // and whether it keeps its trailing blank lines.
+    let mut scalar: Option<(usize, bool)> = None;
     let infos = (1..=lines.len())
         .map(|n| {
             let line = line_of(&lines, n);
             let t = line.trim();
             let blank = t.is_empty();
+            let indent = indent_of(line);
+            if let Some((above, keep)) = scalar {
+                if blank || indent > above {
+                    // A line of the scalar's text: no key, no comment.
+                    return LineInfo {
+                        blank,
+                        comment: false,
+                        indent,
+                        opener: false,
+                        key: None,
+                        keep_tail: keep,
+                        in_scalar: true,
+                    };
+                }
+                scalar = None;
+            }
             let comment = t.starts_with('#');
             let mut info = LineInfo {
                 blank,
                 comment,
-                indent: indent_of(line),
+                indent,
                 opener: false,
                 key: None,
+                keep_tail: false,
+                in_scalar: false,
             };
-            if !blank && !comment && !t.starts_with("- ") && t != "-" {
-                if let Some((key, after)) = split_key(t) {
+            if blank || comment {
+                return info;
+            }
+            // Sequence entries (`- `) are no keys of this module's, but their
+            // block scalars hold lines all the same.
+            let mut item = t;
+            let mut column = indent;
+            while let Some(rest) = item.strip_prefix("- ").or_else(|| item.strip_prefix("-\t")) {
+                let trimmed = rest.trim_start_matches([' ', '\t']);
+                column += item.len() - trimmed.len();
+                item = trimmed;
+            }
+            let value = if item.len() < t.len() {
+                if item.starts_with(['|', '>']) {
+                    // `- |`: the lines are deeper than the dash.
+                    column = indent;
+                    Some(item)
+                } else {
+                    split_key(item).map(|(_, after)| after)
+                }
+            } else {
+                split_key(t).map(|(key, after)| {
                     let rest = strip_comment(after).trim();
                     info.opener = rest.is_empty();
                     info.key = Some(key);
-                }
+                    after
+                })
+            };
+            if let Some(header) = value.and_then(block_scalar_header) {
+                let keep = header.contains('+');
+                info.keep_tail = keep;
+                scalar = Some((column, keep));
             }
             info
         })
@@ -245,6 +309,28 @@ pub(crate) fn delete_ranges(text: &str, key_lines: &[u32]) -> Vec<Range<usize>> 
             break;
         }
     }
+    // The blank lines after a deleted run would, once it is gone, end the
+    // keep-chomped block scalar (`|+`, `>+`) written before it, and so join
+    // its value: they go with the run (between entries they hold nothing).
+    let runs: Vec<usize> = deleted
+        .iter()
+        .copied()
+        .filter(|&n| !deleted.contains(&(n + 1)))
+        .collect();
+    for last in runs {
+        let first = (1..=last)
+            .rev()
+            .take_while(|m| deleted.contains(m))
+            .last()
+            .unwrap_or(last);
+        if first > 1 && infos[first - 2].keep_tail {
+            let mut m = last + 1;
+            while m <= lines.len() && infos[m - 1].blank && !infos[m - 1].in_scalar {
+                deleted.insert(m);
+                m += 1;
+            }
+        }
+    }
     deleted.into_iter().map(|n| lines.full(n)).collect()
 }
 
@@ -311,7 +397,7 @@ pub(crate) fn insert(text: &str, name: &str, value: &str) -> String {
     // Indentation step of the file.
     let step = infos
         .iter()
-        .filter(|i| !i.blank && !i.comment && i.indent > 0)
+        .filter(|i| !i.blank && !i.comment && !i.in_scalar && i.indent > 0)
         .map(|i| i.indent)
         .min()
         .unwrap_or(2);
@@ -339,7 +425,12 @@ pub(crate) fn insert(text: &str, name: &str, value: &str) -> String {
             let child_indent = first_child
                 .map(|m| infos[m - 1].indent)
                 .unwrap_or(infos[i].indent + step);
-            let last = *block.end().max(&n);
+            let mut last = *block.end().max(&n);
+            // After the blank lines a keep-chomped block scalar ends with:
+            // they are part of its value.
+            while infos[last - 1].keep_tail && last < infos.len() && infos[last].blank {
+                last += 1;
+            }
             (len + 1, infos[i].indent, child_indent, lines.full(last).end)
         }
         None => (0, 0, 0, text.len()),
@@ -426,6 +517,16 @@ mod tests {
         let r = delete_ranges(t, &[3, 4]);
         let out = crate::text::apply_edits(t, r.into_iter().map(|r| (r, String::new())).collect());
         assert_eq!(out.unwrap(), "e: 3\n");
+        // The blank line after a deleted entry would join the keep-chomped
+        // block before it: it goes too.
+        let t = "a:\n  n: |+\n    t\n  b: 1\n\nc: 2\n";
+        let r = delete_ranges(t, &[4]);
+        let out = crate::text::apply_edits(t, r.into_iter().map(|r| (r, String::new())).collect());
+        assert_eq!(out.unwrap(), "a:\n  n: |+\n    t\nc: 2\n");
+        let t = "a:\n  n: |\n    t\n  b: 1\n\nc: 2\n";
+        let r = delete_ranges(t, &[4]);
+        let out = crate::text::apply_edits(t, r.into_iter().map(|r| (r, String::new())).collect());
+        assert_eq!(out.unwrap(), "a:\n  n: |\n    t\n\nc: 2\n");
         // A comment keeps its parent.
         let t = "a:\n  # note\n  b: 1\n";
         let r = delete_ranges(t, &[3]);
@@ -452,6 +553,15 @@ mod tests {
         assert_eq!(
             insert("db:\n  sfdc:\n    u: 1\n", "db.sfdc.p.q", "2"),
             "db:\n  sfdc:\n    u: 1\n    p:\n      q: 2\n"
+        );
+        // The blank lines that end a keep-chomped block scalar are its value.
+        assert_eq!(
+            insert("a:\n  n: |+\n    t\n\n  \nb: 1\n", "a.p", "2"),
+            "a:\n  n: |+\n    t\n\n  \n  p: 2\nb: 1\n"
+        );
+        assert_eq!(
+            insert("a:\n  n: |-\n    t\n\nb: 1\n", "a.p", "2"),
+            "a:\n  n: |-\n    t\n  p: 2\n\nb: 1\n"
         );
     }
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use intguard_engine::{run_rules, ScanOptions};
-use intguard_fix::{plan_rotation, plan_secrets, verify, Plan, SecretsOptions};
+use intguard_fix::{plan_rotation, plan_secrets, verify, verify_unchanged, Plan, SecretsOptions};
 use intguard_model::{Finding, Inventory};
 use mule_secure_props::{parse_encrypted_value, Algorithm, Cipher, Mode};
 
@@ -149,6 +149,7 @@ struct Case {
 fn run_case(case: &Case) {
     let (_tmp, app) = fixture(case.fixture);
     let before = snapshot(&app);
+    let (read_before, _) = scan(&app);
 
     // Planning (the dry run) writes nothing; its diff shows no secret.
     let p = plan(&app);
@@ -196,6 +197,8 @@ fn run_case(case: &Case) {
         inventory.diagnostics
     );
     assert!(verify(&inventory, &p.moved, KEY).is_empty());
+    let unchanged = verify_unchanged(&read_before, &inventory, &p.paths(), KEY, KEY);
+    assert!(unchanged.is_empty(), "{unchanged:?}");
 
     // Idempotent.
     let again = plan(&app);
@@ -2092,8 +2095,8 @@ fn an_entry_added_after_a_continued_last_line_stays_an_entry() {
     assert_eq!(decrypt(&app, secure, "sf.password", cipher, KEY), "Pw-14");
 }
 
-/// A moved entry on the first line of a file that starts with a byte order
-/// mark: the entry goes, the mark stays (the rest of the file as it was).
+/// A moved entry on the first line of a YAML file that starts with a byte
+/// order mark: the entry goes, the mark stays (the rest of the file as it was).
 #[test]
 fn a_moved_first_line_keeps_the_byte_order_mark() {
     let dir = tempfile::tempdir().unwrap();
@@ -2124,11 +2127,24 @@ fn a_moved_first_line_keeps_the_byte_order_mark() {
     .unwrap();
     std::fs::write(resources.join("secure.yaml"), "a: 1\n").unwrap();
     let p = plan(&app);
-    assert_eq!(p.moved.len(), 2, "{:#?} {:#?}", p.actions, p.skipped);
+    assert_eq!(p.moved.len(), 1, "{:#?} {:#?}", p.actions, p.skipped);
+    // Mule's `.properties` loader keeps the mark in the first key
+    // (`\u{feff}sf.token`, which `${sf.token}` does not read): that entry is
+    // left, named without the mark, or deleting it would pass the mark to `x`.
+    assert_eq!(p.skipped.len(), 1, "{:#?}", p.skipped);
+    assert!(
+        p.skipped[0].contains("`sf.token` follows the UTF-8 byte order mark")
+            && !p.skipped[0].contains('\u{feff}'),
+        "{:#?}",
+        p.skipped
+    );
     p.apply().unwrap();
     let read = |f: &str| std::fs::read_to_string(resources.join(f)).unwrap();
     assert_eq!(read("config.yaml"), "\u{feff}sf.user: svc@acme.com\n");
-    assert_eq!(read("config.properties"), "\u{feff}x=1\n");
+    assert_eq!(
+        read("config.properties"),
+        "\u{feff}sf.token=Bom-Tok-1\nx=1\n"
+    );
 }
 
 /// The same `--rotate-key --upgrade-encryption` run twice: the second finds
@@ -2214,4 +2230,277 @@ fn a_secret_read_through_a_yaml_merge_key_is_left() {
         p.skipped
     );
     assert_eq!(before, snapshot(&app));
+}
+
+/// The entries of `file` (relative to the app) as the readers read them.
+fn entries(app: &Path, file: &str) -> BTreeMap<String, String> {
+    let (inventory, _) = scan(app);
+    let path = app.join(file).to_string_lossy().replace('\\', "/");
+    let f = inventory.apps[0]
+        .property_files
+        .iter()
+        .find(|f| f.path == path)
+        .unwrap_or_else(|| panic!("{path} not read"));
+    f.entries
+        .iter()
+        .map(|e| (e.key().to_string(), e.value().to_string()))
+        .collect()
+}
+
+/// A secret moved under a mapping whose last child is a keep-chomped block
+/// scalar (`|+`, `>+`): the block's trailing blank lines are part of its value,
+/// so the new entry goes after them, and the block reads the same.
+#[test]
+fn an_entry_added_after_a_keep_chomped_block_keeps_its_value() {
+    for indicator in ["|+", ">+", "|2+", ">+2 # folded", "&n |+"] {
+        let dir = tempfile::tempdir().unwrap();
+        let app = partner_app(
+            dir.path(),
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core" xmlns:secure-properties="http://www.mulesoft.org/schema/mule/secure-properties" xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <configuration-properties file="config.yaml"/>
+  <secure-properties:config name="SP" key="${encryption.key}" file="secure.yaml">
+    <secure-properties:encrypt algorithm="AES" mode="CBC" useRandomIVs="true"/>
+  </secure-properties:config>
+  <salesforce:sfdc-config name="SF">
+    <salesforce:basic-connection username="${sf.user}" password="${sf.password}" securityToken="${secure::sf.token}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#,
+        );
+        let cipher = Cipher::new(Algorithm::Aes, Mode::Cbc, true);
+        let token = cipher.encrypt(KEY, b"Token-77").unwrap();
+        let resources = app.join("src/main/resources");
+        std::fs::create_dir_all(&resources).unwrap();
+        std::fs::write(
+            resources.join("config.yaml"),
+            "sf:\n  user: svc@acme.com\n  password: Keep-Pass-1\n",
+        )
+        .unwrap();
+        std::fs::write(
+            resources.join("secure.yaml"),
+            format!(
+                "sf:\n  token: \"![{token}]\"\n  note: {indicator}\n    first line\n      more: x\n\n  \n\n# trailing comment\nother: 1\n"
+            ),
+        )
+        .unwrap();
+        let secure = "src/main/resources/secure.yaml";
+        let before = entries(&app, secure);
+        assert!(
+            before["sf.note"].ends_with("\n\n\n\n"),
+            "{indicator}: {before:?}"
+        );
+        let p = plan(&app);
+        assert_eq!(p.moved.len(), 1, "{:#?} {:#?}", p.actions, p.skipped);
+        p.apply().unwrap();
+        let after = entries(&app, secure);
+        assert_eq!(after["sf.note"], before["sf.note"], "{indicator}");
+        assert_eq!(after["other"], "1");
+        assert_eq!(after.len(), before.len() + 1, "{after:?}");
+        assert_eq!(
+            decrypt(&app, secure, "sf.password", cipher, KEY),
+            "Keep-Pass-1"
+        );
+    }
+}
+
+/// `key:\tvalue` (a tab after the colon, valid YAML that Mule reads): a clear
+/// value on such a line is encrypted in place in a secure file and moved
+/// out of a plain one, and every other entry reads as before.
+#[test]
+fn values_after_a_tab_move_and_encrypt() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = partner_app(
+        dir.path(),
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core" xmlns:secure-properties="http://www.mulesoft.org/schema/mule/secure-properties" xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <configuration-properties file="config.yaml"/>
+  <secure-properties:config name="SP" key="${encryption.key}" file="secure.yaml">
+    <secure-properties:encrypt algorithm="AES" mode="CBC" useRandomIVs="true"/>
+  </secure-properties:config>
+  <salesforce:sfdc-config name="SF">
+    <salesforce:basic-connection username="${sf.user}" password="${sf.password}" securityToken="${secure::sf.token}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#,
+    );
+    let resources = app.join("src/main/resources");
+    std::fs::create_dir_all(&resources).unwrap();
+    std::fs::write(
+        resources.join("config.yaml"),
+        "sf:\n  user:\tsvc@acme.com\n  password:\tTab-Pass-1\n",
+    )
+    .unwrap();
+    std::fs::write(
+        resources.join("secure.yaml"),
+        "sf:\n  token:\tTab-Token-2\n",
+    )
+    .unwrap();
+    let (inventory, findings) = scan(&app);
+    assert!(
+        inventory.diagnostics.is_empty(),
+        "{:?}",
+        inventory.diagnostics
+    );
+    assert_eq!(findings.len(), 2, "{findings:#?}");
+    let p = plan(&app);
+    assert_eq!(p.moved.len(), 2, "{:#?} {:#?}", p.actions, p.skipped);
+    assert!(p.skipped.is_empty(), "{:#?}", p.skipped);
+    p.apply().unwrap();
+    let cipher = Cipher::new(Algorithm::Aes, Mode::Cbc, true);
+    let secure = "src/main/resources/secure.yaml";
+    assert_eq!(
+        decrypt(&app, secure, "sf.token", cipher, KEY),
+        "Tab-Token-2"
+    );
+    assert_eq!(
+        decrypt(&app, secure, "sf.password", cipher, KEY),
+        "Tab-Pass-1"
+    );
+    let config = entries(&app, "src/main/resources/config.yaml");
+    assert_eq!(
+        config.into_iter().collect::<Vec<_>>(),
+        [("sf.user".to_string(), "svc@acme.com".to_string())]
+    );
+    let (inventory, findings) = scan(&app);
+    assert!(findings.is_empty(), "{findings:#?}");
+    assert!(
+        inventory.diagnostics.is_empty(),
+        "{:?}",
+        inventory.diagnostics
+    );
+}
+
+/// The check after writing compares every property an app read before with
+/// what it reads after, per environment, encrypted values decrypted: a value
+/// changed, a property gone or a file that no longer parses is named (never
+/// its value); moving a value to a secure file is no change.
+#[test]
+fn verify_unchanged_names_every_property_that_reads_otherwise() {
+    let (_tmp, app) = fixture("mule4-yaml");
+    let (before, _) = scan(&app);
+    let p = plan(&app);
+    p.apply().unwrap();
+    let (after, _) = scan(&app);
+    assert!(verify_unchanged(&before, &after, &p.paths(), KEY, KEY).is_empty());
+    let dev = app.join("src/main/resources/properties/dev.yaml");
+    let text = std::fs::read_to_string(&dev).unwrap();
+    std::fs::write(
+        &dev,
+        text.replace("erp-dev.example.com", "erp-other.example.com")
+            .replace("  port: \"8081\"\n", "")
+            + "broken: [\n",
+    )
+    .unwrap();
+    let (broken, _) = scan(&app);
+    let problems = verify_unchanged(&before, &broken, &[dev.as_path()], KEY, KEY);
+    let text = problems.join("\n");
+    assert!(
+        text.contains("dev.yaml no longer reads: YAML syntax error"),
+        "{text}"
+    );
+    assert!(
+        text.contains("`erp.host` (dev) no longer reads as before"),
+        "{text}"
+    );
+    assert!(
+        text.contains("`http.port` (dev) no longer reads as before"),
+        "{text}"
+    );
+    assert!(!text.contains("(prod)"), "{text}");
+    assert!(!text.contains("erp-"), "{text}");
+}
+
+/// A property file linked into the app (its target inside the folder
+/// scanned) is read at the link, so its secret is reported there; the fix
+/// leaves it, naming the link's target: written at the link, the link would
+/// become a file of its own and the (maybe shared) file keep the secret.
+#[cfg(unix)]
+#[test]
+fn a_secret_in_a_linked_file_is_reported_and_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = partner_app(
+        dir.path(),
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core" xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <configuration-properties file="config.yaml"/>
+  <salesforce:sfdc-config name="SF">
+    <salesforce:basic-connection username="${sf.user}" password="${sf.password}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#,
+    );
+    let shared = app.join("shared");
+    std::fs::create_dir_all(&shared).unwrap();
+    std::fs::write(
+        shared.join("config.yaml"),
+        "sf:\n  user: svc@acme.com\n  password: Linked-Pw-5\n",
+    )
+    .unwrap();
+    let resources = app.join("src/main/resources");
+    std::fs::create_dir_all(&resources).unwrap();
+    std::os::unix::fs::symlink("../../../shared/config.yaml", resources.join("config.yaml"))
+        .unwrap();
+    let before = snapshot(&app);
+    let (_, findings) = scan(&app);
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.location.path.ends_with("src/main/resources/config.yaml")),
+        "{findings:#?}"
+    );
+    let p = plan(&app);
+    assert!(
+        p.skipped
+            .iter()
+            .any(|s| s.contains("`sf.password` is in a symbolic link to ")
+                && s.contains("shared/config.yaml, which fix secrets does not write through")),
+        "{:#?}",
+        p.skipped
+    );
+    p.apply().unwrap();
+    assert_eq!(snapshot(&app), before);
+    assert!(std::fs::symlink_metadata(resources.join("config.yaml"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+}
+
+/// A secret moved out from after a keep-chomped block scalar (`|+`): the
+/// blank lines that followed the secret's entry would have joined the
+/// block's value once the entry was deleted; the block reads the same.
+#[test]
+fn an_entry_deleted_after_a_keep_chomped_block_keeps_its_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = partner_app(
+        dir.path(),
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core" xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <configuration-properties file="config.yaml"/>
+  <salesforce:sfdc-config name="SF">
+    <salesforce:basic-connection username="${sf.user}" password="${sf.password}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#,
+    );
+    let resources = app.join("src/main/resources");
+    std::fs::create_dir_all(&resources).unwrap();
+    std::fs::write(
+        resources.join("config.yaml"),
+        "sf:\n  user: svc@acme.com\n  note: |+\n    text\n\n  password: Keep-Pw-3\n\n\nother: 1\n",
+    )
+    .unwrap();
+    let config = "src/main/resources/config.yaml";
+    let (before_inventory, _) = scan(&app);
+    let before = entries(&app, config);
+    let p = plan(&app);
+    assert_eq!(p.moved.len(), 1, "{:#?} {:#?}", p.actions, p.skipped);
+    p.apply().unwrap();
+    let after = entries(&app, config);
+    assert_eq!(after["sf.note"], before["sf.note"]);
+    assert_eq!(after["other"], "1");
+    let (after_inventory, findings) = scan(&app);
+    assert!(findings.is_empty(), "{findings:#?}");
+    let unchanged = verify_unchanged(&before_inventory, &after_inventory, &p.paths(), KEY, KEY);
+    assert!(unchanged.is_empty(), "{unchanged:?}");
 }

@@ -559,6 +559,13 @@ fn unsafe_ignore_file(dir: &Path) -> Option<Diagnostic> {
     ))
 }
 
+/// True when the link at `link` leads (through any links) to a regular file
+/// inside one of the folders scanned (`scanned`, canonical).
+fn link_to_file_inside(link: &Path, scanned: &[PathBuf]) -> bool {
+    std::fs::metadata(link).is_ok_and(|m| m.is_file())
+        && std::fs::canonicalize(link).is_ok_and(|t| scanned.iter().any(|r| t.starts_with(r)))
+}
+
 /// A warning when the link at `link` (not followed) leads out of every
 /// folder scanned: its target is read by nobody.
 fn link_out_of(link: &Path, scanned: &[PathBuf]) -> Option<Diagnostic> {
@@ -722,11 +729,18 @@ fn walk_tree(root: &Path, tree: &Tree<'_>, with_ignore_files: bool) -> Vec<PathB
                         );
                         lock(out).diagnostics.push(d);
                     } else if file_type.is_symlink() && !follow {
-                        // Not followed. A dangling link is worth a word; a link to
-                        // a file inside the tree is read through its target; one
-                        // that leads out of the folders scanned is not read at
-                        // all, which the user should know.
-                        if std::fs::metadata(entry.path()).is_err() {
+                        // Not followed as a folder (a folder inside the scan
+                        // is walked at its target; following could loop). A
+                        // link to a regular file inside the folders scanned
+                        // is read at the link's path, as the app it is in
+                        // reads it (its target is read at its own path too);
+                        // one that leads out of them is not read at all,
+                        // which the user should know. A dangling link is
+                        // worth a word.
+                        if link_to_file_inside(entry.path(), scanned) {
+                            let file = WalkedFile::new(entry.into_path());
+                            lock(out).files.push(file);
+                        } else if std::fs::metadata(entry.path()).is_err() {
                             // Links that lead to each other (`a -> b -> a`)
                             // resolve to nothing: a loop, not a missing target.
                             let d = if links_lead_to_each_other(entry.path()) {

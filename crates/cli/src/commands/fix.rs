@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 use intguard_engine::{run_rules, Config, ScanOptions};
-use intguard_fix::{dirty_files, plan_rotation, plan_secrets, verify, Plan, SecretsOptions};
+use intguard_fix::{
+    dirty_files, plan_rotation, plan_secrets, verify, verify_unchanged, Plan, SecretsOptions,
+};
 use intguard_model::secret::fingerprint;
 use intguard_model::Inventory;
 use intguard_rules::protect_credentials::where_key_is_committed;
@@ -129,6 +131,9 @@ fn secrets(args: SecretsArgs) -> i32 {
     };
     let inventory = read();
 
+    // What the values were encrypted with before: the check after writing
+    // decrypts the old values with it.
+    let old_key = key.clone();
     let reencrypt = args.rotate_key.is_some() || args.upgrade_encryption;
     let (plan, final_key) = if reencrypt {
         let new_key = match &args.rotate_key {
@@ -195,12 +200,30 @@ fn secrets(args: SecretsArgs) -> i32 {
     if let Err(e) = plan.apply() {
         return exit::usage_error(format!("writing the changes failed: {e}"));
     }
-    // Check the result as Mule will read it.
+    // Check the result as Mule will read it: every moved value opens, every
+    // file written still reads, and every property keeps its values. If not,
+    // the files are put back as they were.
     let after = read();
-    let problems = verify(&after, &plan.moved, &final_key);
+    let mut problems = verify(&after, &plan.moved, &final_key);
+    problems.extend(verify_unchanged(
+        &inventory,
+        &after,
+        &plan.paths(),
+        &old_key,
+        &final_key,
+    ));
     if !problems.is_empty() {
+        let failed = plan.restore();
+        let restored = if failed.is_empty() {
+            "every file was put back as it was".to_string()
+        } else {
+            format!(
+                "putting the files back failed for {} (restore them from git)",
+                failed.join(", ")
+            )
+        };
         return exit::usage_error(format!(
-            "the fix was written but these values do not read back: {}",
+            "the fix did not read back as intended, so {restored}: {}",
             problems.join("; ")
         ));
     }

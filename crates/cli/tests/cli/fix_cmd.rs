@@ -1264,3 +1264,116 @@ fn refuses_to_encrypt_with_a_committed_key() {
     );
     assert_eq!(tree(&app), before);
 }
+
+/// A `.properties` file saved with a UTF-8 byte order mark: Mule reads it
+/// through a UTF-8 reader and `Properties.load`, which keep the mark in the
+/// first key (`\u{feff}sf.password`), so `${sf.password}` does not read that
+/// value. The scan still reports the clear secret, naming the key without
+/// the mark and saying why nothing reads it; the fix leaves it (moved under
+/// its own name it would still be read by nothing, and deleting the first
+/// line would pass the mark to `sf.user`), saying what to do.
+#[test]
+fn a_properties_byte_order_mark_is_named_not_shown() {
+    let xml = format!(
+        "{SECURE_XML_HEAD}  <configuration-properties file=\"config.properties\"/>\n  <salesforce:sfdc-config name=\"SF\">\n    <salesforce:basic-connection username=\"${{sf.user}}\" password=\"${{sf.password}}\"/>\n  </salesforce:sfdc-config>\n</mule>\n"
+    );
+    let (_tmp, app) = app_of(&[
+        ("mule-artifact.json", "{\"minMuleVersion\": \"4.6.0\"}\n"),
+        ("src/main/mule/app.xml", &xml),
+        (
+            "src/main/resources/config.properties",
+            "\u{feff}sf.password=Bom-Secret-99\nsf.user=svc@acme.com\n",
+        ),
+    ]);
+    let ig102 = findings_of(&app, "IG102");
+    assert_eq!(ig102.len(), 1, "{ig102:#?}");
+    let f = &ig102[0];
+    let text = serde_json::to_string(f).unwrap();
+    assert!(!text.contains('\u{feff}'), "{text}");
+    let message = f["message"].as_str().unwrap();
+    assert!(
+        message.contains("secret property `sf.password` (written after the file's UTF-8 byte order mark, which Mule's .properties loader reads as part of the key: ${sf.password} does not read this value)"),
+        "{message}"
+    );
+    let fix = f["fix"].as_str().unwrap();
+    assert!(
+        fix.starts_with("Save config.properties as UTF-8 without a byte order mark"),
+        "{fix}"
+    );
+    let (code, stderr, before) = fix_keeping(&app);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(!stderr.contains('\u{feff}'), "{stderr}");
+    assert!(
+        stderr.contains("config.properties:1:1: `sf.password` follows the UTF-8 byte order mark the file starts with"),
+        "{stderr}"
+    );
+    assert_eq!(tree(&app), before);
+}
+
+/// The check after writing covers every property, not only the moved ones:
+/// deleting `sf.password`, written after a block scalar and before a comment
+/// indented deeper than the block's key, made the comment a line of the
+/// block, so `sf.note` read another value. The fix said "checked" and exited
+/// 0; it now finds the change, puts every file back as it was and exits 2,
+/// naming the property.
+#[test]
+fn a_fix_that_changes_another_property_is_rolled_back() {
+    let xml = format!(
+        "{SECURE_XML_HEAD}  <configuration-properties file=\"config.yaml\"/>\n  <salesforce:sfdc-config name=\"SF\">\n    <salesforce:basic-connection username=\"${{sf.user}}\" password=\"${{sf.password}}\"/>\n  </salesforce:sfdc-config>\n</mule>\n"
+    );
+    let (_tmp, app) = app_of(&[
+        ("mule-artifact.json", "{\"minMuleVersion\": \"4.6.0\"}\n"),
+        ("src/main/mule/app.xml", &xml),
+        (
+            "src/main/resources/config.yaml",
+            "sf:\n  user: svc@acme.com\n  note: |\n    text\n  password: Keep-Pw-3\n    # indented comment\nother: 1\n",
+        ),
+    ]);
+    let (code, stderr, before) = fix_keeping(&app);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains(
+            "every file was put back as it was: app: `sf.note` no longer reads as before"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("Keep-Pw-3"), "{stderr}");
+    assert_eq!(tree(&app), before);
+}
+
+/// The secure-properties key written as the first key of a `.properties`
+/// file saved with a byte order mark (which Mule reads as part of the key)
+/// is committed all the same: IG103 reports it, named without the mark, and
+/// fix secrets refuses to encrypt with it.
+#[test]
+fn a_key_after_a_byte_order_mark_is_still_committed() {
+    let xml = format!(
+        "{SECURE_XML_HEAD}  <configuration-properties file=\"config.properties\"/>\n  <secure-properties:config name=\"SP\" key=\"${{encryption.key}}\" file=\"secure.yaml\"/>\n  <salesforce:sfdc-config name=\"SF\">\n    <salesforce:basic-connection username=\"${{sf.user}}\" password=\"${{sf.password}}\"/>\n  </salesforce:sfdc-config>\n</mule>\n"
+    );
+    let (_tmp, app) = app_of(&[
+        ("mule-artifact.json", "{\"minMuleVersion\": \"4.6.0\"}\n"),
+        ("src/main/mule/app.xml", &xml),
+        (
+            "src/main/resources/config.properties",
+            &format!(
+                "\u{feff}encryption.key={KEY}\nsf.user=svc@acme.com\nsf.password=Clear-Pw-8\n"
+            ),
+        ),
+        ("src/main/resources/secure.yaml", "a: \"1\"\n"),
+    ]);
+    let ig103 = findings_of(&app, "IG103");
+    assert_eq!(ig103.len(), 1, "{ig103:#?}");
+    let text = serde_json::to_string(&ig103[0]).unwrap();
+    assert!(!text.contains('\u{feff}') && !text.contains(KEY), "{text}");
+    assert!(
+        ig103[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("`encryption.key` in config.properties is committed"),
+        "{text}"
+    );
+    let (code, stderr, before) = fix_keeping(&app);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("committed"), "{stderr}");
+    assert_eq!(tree(&app), before);
+}

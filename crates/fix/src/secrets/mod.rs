@@ -229,6 +229,18 @@ fn why_left(inventory: &Inventory, f: &Finding) -> String {
     )
 }
 
+/// Where the file at `path` leads when it is a symbolic link.
+fn link_target(path: &str) -> Option<String> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    if !meta.file_type().is_symlink() {
+        return None;
+    }
+    Some(match std::fs::canonicalize(path) {
+        Ok(t) => t.display().to_string(),
+        Err(_) => "a missing file".to_string(),
+    })
+}
+
 fn belongs(app: &MuleApp, f: &Finding) -> bool {
     app.property_files
         .iter()
@@ -307,6 +319,14 @@ fn classify<'a>(app: &'a MuleApp, findings: &[&Finding], plan: &mut Plan) -> Cla
                     f.location,
                     file.entries[i].key()
                 ));
+            } else if let Some(target) = link_target(&file.path) {
+                // Written at the link, the link would become a file of its
+                // own and the one it leads to (maybe shared) keep the secret.
+                plan.skipped.push(format!(
+                    "{}: `{}` is in a symbolic link to {target}, which fix secrets does not write through (the file may be shared): move it there by hand, or replace the link with a copy of the file and run fix secrets again",
+                    f.location,
+                    file.entries[i].key()
+                ));
             } else if spring_reads.contains(&f.location) {
                 // The bean's `${name}` would not read a `secure::` value.
                 plan.skipped.push(format!(
@@ -326,6 +346,13 @@ fn classify<'a>(app: &'a MuleApp, findings: &[&Finding], plan: &mut Plan) -> Cla
                     "{}: `{}` is an item of a YAML list, which Mule reads as no property (no ${{secure::...}} can name it); take the secret out of the list by hand, as the finding's fix says",
                     f.location,
                     file.entries[i].key()
+                ));
+            } else if let Some(key) = file.entries[i].key_after_bom() {
+                // Moved or encrypted under its name, the value would still be
+                // read by nothing, and the mark would pass to the next key.
+                plan.skipped.push(format!(
+                    "{}: `{key}` follows the UTF-8 byte order mark the file starts with, which Mule's .properties loader reads as part of the key (nothing reads it as `{key}`): save the file as UTF-8 without a byte order mark, then run fix secrets again",
+                    f.location
                 ));
             } else if file.secure {
                 out.in_secure.push((file, i));

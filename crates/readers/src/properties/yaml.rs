@@ -403,10 +403,81 @@ pub(crate) fn read_yaml(
     // first key: Mule's YAML parser skips it. Columns are then as an editor
     // shows them.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let spaced = tabs_after_colons_as_spaces(text);
+    let text = spaced.as_deref().unwrap_or(text);
     if let Some(entries) = super::yaml_fast::flatten(text, path) {
         return (entries, SplitValues::new());
     }
     read_yaml_events(text, path, diagnostics)
+}
+
+/// What yaml-rust2 says of a tab between a mapping's `:` and its value.
+const TAB_AFTER_COLON: &str = "':' must be followed by a valid YAML whitespace";
+
+/// How much parsing [`tabs_after_colons_as_spaces`] may spend, in bytes
+/// parsed: each tab it replaces costs one more parse of the file.
+const TAB_REPARSE_BUDGET: usize = 64 << 20;
+
+/// `key:\tvalue` is valid YAML 1.2 (a tab is separation whitespace within a
+/// line) and SnakeYAML, which Mule uses, reads it; yaml-rust2 refuses it
+/// when the value starts with a letter or `-`. A copy of the text where
+/// each tab the parser refuses there (and the blanks between it and the
+/// `:`) becomes a space: the same bytes elsewhere, so every line and column
+/// is as written, and no value changes (the blanks after a `:` are no part
+/// of the value). Only the places the parser names are changed, so a tab
+/// inside a quoted or block scalar stays. `None` when nothing changes.
+fn tabs_after_colons_as_spaces(text: &str) -> Option<String> {
+    if !text.contains(":\t") {
+        return None;
+    }
+    let mut copy: Option<String> = None;
+    let mut spent = 0usize;
+    loop {
+        let current = copy.as_deref().unwrap_or(text);
+        spent += current.len();
+        if spent > TAB_REPARSE_BUDGET {
+            return copy;
+        }
+        let mut parser = Parser::new_from_str(current);
+        let error = loop {
+            match parser.next_token() {
+                Ok((Event::StreamEnd, _)) => return copy,
+                Ok(_) => {}
+                Err(e) => break e,
+            }
+        };
+        if error.info() != TAB_AFTER_COLON {
+            return copy;
+        }
+        // The marker is at the value, after the blanks that follow the `:`.
+        let m = error.marker();
+        let lines = LineIndex::new(current);
+        let Some(start) = u32::try_from(m.line())
+            .ok()
+            .and_then(|l| lines.line_start(l))
+        else {
+            return copy;
+        };
+        let at = current[start..]
+            .char_indices()
+            .nth(m.col())
+            .map_or(current.len(), |(i, _)| start + i);
+        let bytes = current.as_bytes();
+        let mut from = at;
+        while from > start && matches!(bytes[from - 1], b' ' | b'\t') {
+            from -= 1;
+        }
+        if from == at
+            || from == start
+            || bytes[from - 1] != b':'
+            || !bytes[from..at].contains(&b'\t')
+        {
+            return copy;
+        }
+        let mut owned = current.to_string();
+        owned.replace_range(from..at, &" ".repeat(at - from));
+        copy = Some(owned);
+    }
 }
 
 /// The general path: yaml-rust2's event parser.

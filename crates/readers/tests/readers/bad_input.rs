@@ -287,6 +287,56 @@ fn symlink_loop_and_dangling_link() {
     assert_eq!(inv.apps[0].xml_files.len(), 1);
 }
 
+/// A property file linked into an app (`config.yaml -> ../../../../shared/config.yaml`):
+/// its target inside the folders scanned, it is read at the link's path, as
+/// the app's own file (before, only its target was read, outside the app, so
+/// the app's secrets there were neither resolved nor moved); a link to a file
+/// outside the folders scanned is not read, with a `symlink-outside` warning.
+#[cfg(unix)]
+#[test]
+fn a_linked_file_inside_the_scan_is_read_at_the_link() {
+    use std::os::unix::fs::symlink;
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("repo");
+    app(&root);
+    write(
+        &root,
+        "shared/config.yaml",
+        "sf:\n  password: \"Linked-Pw-5\"\n",
+    );
+    let outside = write(tmp.path(), "elsewhere/other.yaml", "sf:\n  token: \"x\"\n");
+    let resources = root.join("app/src/main/resources");
+    fs::create_dir_all(&resources).unwrap();
+    symlink(
+        "../../../../shared/config.yaml",
+        resources.join("config.yaml"),
+    )
+    .unwrap();
+    symlink(&outside, resources.join("other.yaml")).unwrap();
+
+    let inv = read(&root);
+    let files: Vec<(&str, Vec<&str>)> = inv.apps[0]
+        .property_files
+        .iter()
+        .map(|f| (f.path.as_str(), f.entries.iter().map(|e| e.key()).collect()))
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert!(
+        files[0].0.ends_with("app/src/main/resources/config.yaml"),
+        "{files:?}"
+    );
+    assert_eq!(files[0].1, ["sf.password"]);
+    let d = diag(&inv, "symlink-outside", "app/src/main/resources/other.yaml");
+    assert!(d.message.contains("not read"), "{}", d.message);
+    assert!(
+        inv.diagnostics
+            .iter()
+            .all(|d| !d.path.ends_with("config.yaml")),
+        "{:#?}",
+        inv.diagnostics
+    );
+}
+
 #[test]
 fn too_large_files_are_skipped() {
     let tmp = tempfile::tempdir().unwrap();

@@ -344,3 +344,37 @@ fn a_yaml_byte_order_mark_is_no_part_of_the_first_key() {
         .collect();
     assert_eq!(keys, [("sf.password", 2, 3)]);
 }
+
+/// `key:\tvalue`: YAML 1.2 allows a tab as separation whitespace after the
+/// `:`, and SnakeYAML (Mule's parser) reads it; yaml-rust2 refuses it when
+/// the value starts with a letter. The file was reported as a syntax error
+/// and its keys after the tab lost. A tab inside a quoted value stays.
+#[test]
+fn a_tab_after_a_colon_separates_key_and_value() {
+    let (_tmp, inv) = app_with(&[(
+        "src/main/resources/app.yaml",
+        "sf:\n  user:\tsvc@acme.com\n  password: \t Tab-Pw-1 # c\n  note: \"a:\\tb\"\n  tab: \"x:\ty\"\n  dash:\t-5\nlast:\tvalue\n",
+    )]);
+    assert!(
+        inv.diagnostics.iter().all(|d| d.code != "yaml-syntax"),
+        "{:?}",
+        inv.diagnostics
+    );
+    let f = file(&inv, "app.yaml");
+    let keys: Vec<(&str, &str, u32, u32)> = f
+        .entries
+        .iter()
+        .map(|e| (e.key(), e.value(), e.location.line, e.location.column))
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            ("sf.user", "svc@acme.com", 2, 3),
+            ("sf.password", "Tab-Pw-1", 3, 3),
+            ("sf.note", "a:\tb", 4, 3),
+            ("sf.tab", "x:\ty", 5, 3),
+            ("sf.dash", "-5", 6, 3),
+            ("last", "value", 7, 1),
+        ]
+    );
+}

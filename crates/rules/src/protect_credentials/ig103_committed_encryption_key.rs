@@ -98,6 +98,13 @@ pub(super) enum KeySourceKind {
     Assignment(DefinitionForm),
 }
 
+/// The name an entry is written with: a `.properties` file's byte order mark,
+/// which Mule reads as part of its first key, left out. A key written there
+/// is committed all the same (and read once the mark is removed).
+fn written_name(entry: &PropertyEntry) -> &str {
+    entry.key_after_bom().unwrap_or(entry.key())
+}
+
 /// A secure-properties key value found in the repository.
 #[derive(Debug, Clone)]
 pub(super) struct KeySource<'a> {
@@ -119,7 +126,7 @@ pub(super) struct KeySource<'a> {
 impl<'a> KeySource<'a> {
     fn property(app: &'a MuleApp, file: &'a PropertyFile, entry: &'a PropertyEntry) -> Self {
         KeySource {
-            name: Some(entry.key()),
+            name: Some(written_name(entry)),
             value: Cow::Borrowed(entry.value()),
             location: &entry.location,
             kind: KeySourceKind::PropertyFile,
@@ -424,7 +431,7 @@ pub(super) fn config_key_sources<'a>(
     let names = config_key_names(config);
     let named = |n: &str| names.iter().any(|k| names_match(k, n));
     for file in &app.property_files {
-        for entry in file.entries.iter().filter(|e| named(e.key())) {
+        for entry in file.entries.iter().filter(|e| named(written_name(e))) {
             if is_committed_value(entry.value()) {
                 out.push(KeySource::property(app, file, entry));
             }
@@ -461,7 +468,7 @@ pub(super) fn named_key_sources<'a>(
     for app in &inventory.apps {
         for file in &app.property_files {
             for entry in &file.entries {
-                if is_key_name(entry.key()) && is_committed_value(entry.value()) {
+                if is_key_name(written_name(entry)) && is_committed_value(entry.value()) {
                     out.push(KeySource::property(app, file, entry));
                 }
             }

@@ -52,7 +52,9 @@ pub fn keep_what_scan_rules_read(app: &mut MuleApp) {
             domain
                 || wanted.contains(e.key())
                 || e.encrypted_payload().is_some()
-                || is_key_name(e.key())
+                // IG103's: a key written after a `.properties` file's byte
+                // order mark is committed all the same.
+                || is_key_name(e.key_after_bom().unwrap_or(e.key()))
         });
         file.entries.shrink_to_fit();
         // Indexes into the entries, read only for the output's redactor,

@@ -122,6 +122,31 @@ fn a_file_nobody_loads_is_not_said_to_be_read() {
     );
 }
 
+/// The fix of a secret in a file no configuration loads says so and names
+/// what to add, instead of moving it as if the app read it, with a command
+/// (`fix secrets`) that leaves such files.
+#[test]
+fn the_fix_for_a_file_nobody_loads_says_nothing_loads_it() {
+    let findings = common::run("IG102", "IG102/positive");
+    let f = common::finding_at(
+        &findings,
+        "orders-api/src/main/resources/old-config.properties",
+        3,
+    );
+    assert!(
+        f.fix.starts_with(
+            "No <configuration-properties> or <secure-properties:config> loads old-config.properties, so the app never reads this value (intguard fix secrets leaves the file). If nothing needs it, delete it. If the app should read it, move it to the environment's secure properties file (properties/${mule.env}-secure.yaml, read by <secure-properties:config> `Secure_Props`) as `sfdc.password: \"![<encrypted value>]\"`, read as ${secure::sfdc.password}, or encrypt it in place (`sfdc.password=![<encrypted value>]`) and load the file with <secure-properties:config name=\"...\" file=\"old-config.properties\" key=\"${encryption.key}\">: "
+        ),
+        "{}",
+        f.fix
+    );
+    assert!(
+        !f.fix.contains("intguard fix secrets --key-env"),
+        "{}",
+        f.fix
+    );
+}
+
 /// `https://user:password@host`: the password is a credential written in
 /// clear, reported where the URL is, masked.
 #[test]

@@ -170,6 +170,16 @@ impl PropertyEntry {
         &self.text[..self.key_len as usize]
     }
 
+    /// The key of the first entry of a `.properties` file that starts with a
+    /// UTF-8 byte order mark, without the mark: Java's `Properties.load`
+    /// (Mule reads the file through a UTF-8 reader, which keeps the mark)
+    /// makes the mark part of that key, so `${name}` does not read it. The
+    /// key keeps the mark, as Mule reads it; output names it with this.
+    /// `None` for every other key.
+    pub fn key_after_bom(&self) -> Option<&str> {
+        self.key().strip_prefix('\u{feff}')
+    }
+
     /// The value as written (quotes removed). May be a secret: never output.
     pub fn value(&self) -> &str {
         &self.text[self.key_len as usize..]

@@ -288,10 +288,21 @@ pub(super) fn property_findings<'a>(
                     )
                 })
                 .unwrap_or_default();
+            // A `.properties` file's byte order mark is part of its first
+            // key for Mule: named without it, and said so.
+            let bom = entry.key_after_bom();
+            let key = bom.unwrap_or(entry.key());
+            let bom_note = if bom.is_some() {
+                format!(
+                    " (written after the file's UTF-8 byte order mark, which Mule's .properties loader reads as part of the key: ${{{key}}} does not read this value)"
+                )
+            } else {
+                String::new()
+            };
             let message = format!(
-                "{}: secret property `{}` in {}{scope} {kind} ({}{}){}{sent_note}{}",
+                "{}: secret property `{}`{bom_note} in {}{scope} {kind} ({}{}){}{sent_note}{}",
                 app.name,
-                entry.key(),
+                key,
                 file_name(&file.path),
                 describe(entry.value()),
                 if default_key_store_password {
@@ -303,7 +314,7 @@ pub(super) fn property_findings<'a>(
                     .map(|u| if entry_uses.iter().all(|u| u.secure_only) {
                         format!(
                             ", a name {u} reads as ${{secure::{}}}, from secure-properties files only",
-                            entry.key()
+                            key
                         )
                     } else if file.loaded {
                         format!(", read by {u}")
@@ -317,21 +328,22 @@ pub(super) fn property_findings<'a>(
                     .map(|w| format!(", Salesforce user {w}"))
                     .unwrap_or_default(),
             );
-            let line = encrypted_line(file.format, entry.key());
+            let line = encrypted_line(file.format, key);
             let spring = spring_reader(app, &entry_uses);
             let list_item = file.format == PropertyFormat::Yaml && entry.is_yaml_list_item();
-            let fix = match (app.runtime, file.secure, spring) {
-                _ if list_item => list_item_fix(app, entry.key(), how),
-                _ if vocab::is_runtime_read_secret(entry.key()) => {
-                    runtime_read_fix(app, entry.key(), &file.path)
+            let mut fix = match (app.runtime, file.secure, spring) {
+                _ if list_item => list_item_fix(app, key, how),
+                _ if vocab::is_runtime_read_secret(key) => {
+                    runtime_read_fix(app, key, &file.path)
                 }
+                _ if !file.loaded => unloaded_fix(app, key, &file.path),
                 (_, _, Some(reader)) => {
                     let delete = format!(
                         "Delete `{}` from {}",
-                        entry.key(),
+                        key,
                         file_name(&file.path)
                     );
-                    spring_read_fix(entry.key(), &delete, reader)
+                    spring_read_fix(key, &delete, reader)
                 }
                 (MuleRuntime::Mule3, true, None) => format!(
                     "Write `{line}` in {} instead: {how}. Then change the secret: the clear value stays in git history.",
@@ -339,23 +351,29 @@ pub(super) fn property_findings<'a>(
                 ),
                 (MuleRuntime::Mule3, false, None) => format!(
                     "Move it to {} as `{}=![<encrypted value>]` (the ${{{}}} references stay): {how}. Then change the secret: the clear value stays in git history.",
-                    mule3_secure_file(app), entry.key(), entry.key()
+                    mule3_secure_file(app), key, key
                 ),
                 (MuleRuntime::Mule4, true, None) => format!(
                     "Write `{line}` in {} instead (read as ${{secure::{}}}): {how}. Then change the secret: the clear value stays in git history.",
                     file_name(&file.path),
-                    entry.key()
+                    key
                 ),
                 (MuleRuntime::Mule4, false, None) => format!(
                     "Move it to the environment's secure properties file ({}) as `{}` and read it as ${{secure::{}}}: {how}. Then change the secret: the clear value stays in git history.",
                     app.secure_file_hint(),
-                    app.secure_line(entry.key()),
-                    entry.key()
+                    app.secure_line(key),
+                    key
                 ),
             };
+            if bom.is_some() {
+                fix = format!(
+                    "Save {} as UTF-8 without a byte order mark (Mule reads the mark as part of `{key}`, so nothing reads this value as `{key}` now). {fix}",
+                    file_name(&file.path)
+                );
+            }
             let shared_user = who
                 .as_deref()
-                .filter(|_| is_login_secret(entry.key()))
+                .filter(|_| is_login_secret(key))
                 .map(|user| (user.to_string(), app.name.clone()));
             let mut f = finding(&entry.location, message)
                 .maybe_identity(who)
@@ -446,6 +464,37 @@ fn list_item_fix(app: &MuleApp, key: &str, how: &str) -> String {
         app.secure_file_hint(),
         app.secure_line(&own_key)
     )
+}
+
+/// The fix of a secret in a property file that no configuration loads: the
+/// app never reads the value, so the secure file the app reads, or the
+/// configuration that would load this one, is named, and `fix secrets`
+/// (which leaves such files) is not.
+fn unloaded_fix(app: &MuleApp, key: &str, path: &str) -> String {
+    // Mule reads `file=` from the app's resources.
+    let rel = path
+        .split_once("src/main/resources/")
+        .map_or_else(|| file_name(path).to_string(), |(_, r)| r.to_string());
+    let how = super::encrypt_by_hand(app);
+    match app.runtime {
+        MuleRuntime::Mule4 => format!(
+            "No <configuration-properties> or <secure-properties:config> loads {rel}, so the app never reads this value (intguard fix secrets leaves the file). If nothing needs it, delete it. If the app should read it, move it to the environment's secure properties file ({}) as `{}`, read as ${{secure::{key}}}, or encrypt it in place (`{}`) and load the file with <secure-properties:config name=\"...\" file=\"{rel}\" key=\"${{encryption.key}}\">: {how}. Then change the secret: the clear value stays in git history.",
+            app.secure_file_hint(),
+            app.secure_line(key),
+            encrypted_line(
+                if rel.ends_with(".properties") {
+                    PropertyFormat::Properties
+                } else {
+                    PropertyFormat::Yaml
+                },
+                key
+            ),
+        ),
+        MuleRuntime::Mule3 => format!(
+            "No <context:property-placeholder> or <secure-property-placeholder:config> loads {rel}, so the app never reads this value (intguard fix secrets leaves the file). If nothing needs it, delete it. If the app should read it, move it to {} as `{key}=![<encrypted value>]` (the ${{{key}}} references stay): {how}. Then change the secret: the clear value stays in git history.",
+            mule3_secure_file(app)
+        ),
+    }
 }
 
 /// `api.keys[0].secret` -> `api.keys.<name>.secret`.
