@@ -225,16 +225,6 @@ impl Rule for NoLoginIpRanges {
     }
 }
 
-fn in_range(ip: std::net::Ipv4Addr, r: &intguard_model::IpRange) -> bool {
-    let (Ok(s), Ok(e)) = (
-        r.start.trim().parse::<std::net::Ipv4Addr>(),
-        r.end.trim().parse::<std::net::Ipv4Addr>(),
-    ) else {
-        return false;
-    };
-    (u32::from(s)..=u32::from(e)).contains(&u32::from(ip))
-}
-
 /// Successful logins of integration users from addresses outside their
 /// profile's valid login IP ranges (profiles with some only: the others
 /// are reported above).
@@ -257,10 +247,16 @@ fn logins_outside_ranges(inventory: &Inventory) -> Vec<Finding> {
             .logins_of(&user.id)
             .filter(|l| l.succeeded())
             .filter(|l| {
-                l.source_ip
-                    .as_deref()
-                    .and_then(|ip| ip.trim().parse::<std::net::Ipv4Addr>().ok())
-                    .is_some_and(|ip| !ranges.iter().any(|r| in_range(ip, r)))
+                // IPv6 addresses too: Login History records them, and a
+                // profile's ranges may be IPv4 only (an IPv6 login is then
+                // outside all of them).
+                l.source_ip.as_deref().is_some_and(|ip| {
+                    ranges
+                        .iter()
+                        .map(|r| r.contains(ip))
+                        .collect::<Option<Vec<bool>>>()
+                        .is_some_and(|inside| !inside.contains(&true))
+                })
             })
             .collect();
         if outside.is_empty() {

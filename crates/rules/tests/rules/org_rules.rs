@@ -288,6 +288,41 @@ fn ig202_logins_outside_the_profile_ranges() {
     assert!(about(&m, "good@acme.example").is_empty(), "{m:?}");
 }
 
+/// Found by auditing an org as its admin: a successful login from an IPv6
+/// address outside the profile's (IPv4) login IP ranges was never
+/// reported: only IPv4 source addresses were compared. An IPv4-mapped
+/// address inside the ranges stays quiet.
+#[test]
+fn ig202_ipv6_logins_outside_the_profile_ranges() {
+    let mut inv = inventory();
+    let org = inv.org.as_mut().unwrap();
+    org.logins.retain(|l| l.user_id != "0052");
+    org.logins.push(login(
+        2,
+        4,
+        "OauthJwtBearer",
+        "2001:db8::7",
+        "Billing Sync",
+        "Success",
+    ));
+    org.logins.push(login(
+        1,
+        5,
+        "OauthJwtBearer",
+        "::ffff:203.0.113.7",
+        "Orders Sync",
+        "Success",
+    ));
+    let m = messages("IG202", &inv);
+    let bad = about(&m, "bad@acme.example");
+    assert_eq!(bad.len(), 1, "{m:?}");
+    assert!(
+        bad[0].contains("logged in from 2001:db8::7 outside the login IP ranges"),
+        "{m:?}"
+    );
+    assert!(about(&m, "good@acme.example").is_empty(), "{m:?}");
+}
+
 #[test]
 fn ig303_several_apps_use_one_org_user() {
     let m = messages("IG303", &inventory());

@@ -92,6 +92,15 @@ impl IpRange {
         self.ends().is_ok()
     }
 
+    /// Whether `address` (IPv4, IPv6, or IPv4-mapped IPv6 taken as IPv4)
+    /// is in this valid range; `None` when `address` is no IP address or
+    /// the range is invalid. An address of the other family is outside.
+    pub fn contains(&self, address: &str) -> Option<bool> {
+        let (family, n) = ip_number(address.trim())?;
+        let (range_family, s, e) = self.ends().ok()?;
+        Some(family == range_family && (s..=e).contains(&n))
+    }
+
     /// The family and the numeric start and end of a valid range.
     fn ends(&self) -> Result<(IpFamily, u128, u128), String> {
         let (start, end) = (self.start.trim(), self.end.trim());
