@@ -229,7 +229,9 @@ fn ig113_needs_a_password_login() {
 
 #[test]
 fn ig306_dormant_user_and_token() {
-    let m = messages("IG306", &inventory());
+    // Nothing of bad's in use: no login in Login History, only the token
+    // unused for 300 days.
+    let m = messages("IG306", &bad_unused());
     let bad = about(&m, "bad@acme.example");
     assert_eq!(bad.len(), 2, "{m:?}");
     assert!(bad.iter().any(|x| x.contains("200 days")), "{m:?}");
@@ -243,6 +245,9 @@ fn ig306_dormant_user_and_token() {
 fn ig306_a_new_user_is_not_dormant() {
     let mut inv = inventory();
     let org = inv.org.as_mut().unwrap();
+    // Never logged in: no Login History, no token use.
+    org.logins.retain(|l| l.user_id != "0051");
+    org.oauth_tokens.retain(|t| t.user_id != "0051");
     let good = org
         .users
         .iter_mut()
@@ -266,6 +271,66 @@ fn ig306_a_new_user_is_not_dormant() {
         said[0].contains("has never logged in, 120 days after it was created"),
         "{m:?}"
     );
+}
+
+/// Found by auditing an org as its admin: a user whose `LastLoginDate`
+/// was 200 days old was "dormant" (fix: deactivate it) although an app had
+/// used its OAuth token the day before: the integration still runs as it.
+/// A recent successful login in Login History counts as use too; when no
+/// use is recent, the message says when its tokens were last used.
+#[test]
+fn ig306_a_user_whose_token_is_in_use_is_not_dormant() {
+    let mut inv = bad_unused();
+    let org = inv.org.as_mut().unwrap();
+    org.oauth_tokens.push(token(2, "Nightly Sync", 1));
+    let m = messages("IG306", &inv);
+    let bad = about(&m, "bad@acme.example");
+    assert!(
+        !bad.iter().any(|x| x.contains("has not logged in")),
+        "{m:?}"
+    );
+    // The token nobody used for 300 days is still dormant.
+    assert!(bad.iter().any(|x| x.contains("Old Sync")), "{m:?}");
+
+    // Only Login History shows a recent login.
+    let mut inv = bad_unused();
+    let org = inv.org.as_mut().unwrap();
+    org.logins.push(login(
+        2,
+        9,
+        "OauthJwtBearer",
+        "203.0.113.9",
+        "Billing Sync",
+        "Success",
+    ));
+    let m = messages("IG306", &inv);
+    assert!(
+        !about(&m, "bad@acme.example")
+            .iter()
+            .any(|x| x.contains("has not logged in")),
+        "{m:?}"
+    );
+
+    // Nothing recent: dormant, with when the tokens were last used.
+    let m = messages("IG306", &bad_unused());
+    assert!(
+        about(&m, "bad@acme.example").iter().any(|x| x.ends_with(
+            "has not logged in for 200 days, and its OAuth tokens were last used 300 days ago"
+        )),
+        "{m:?}"
+    );
+}
+
+/// [`inventory`] where nothing uses bad@ lately (as its 200-day-old
+/// `LastLoginDate` says): no login in Login History, and only its token
+/// unused for 300 days.
+fn bad_unused() -> Inventory {
+    let mut inv = inventory();
+    let org = inv.org.as_mut().unwrap();
+    org.logins.retain(|l| l.user_id != "0052");
+    org.oauth_tokens
+        .retain(|t| t.user_id != "0052" || t.app_name == "Old Sync");
+    inv
 }
 
 #[test]
