@@ -88,6 +88,12 @@ impl Rule for NoLoginIpRanges {
             let Some(profile) = id.profile.as_ref().and_then(|p| sf.profile(&p.name)) else {
                 continue;
             };
+            // The org's LoginIpRange rows could not be read: its profiles'
+            // ranges are unknown, not absent (an org-not-read warning says
+            // IG202 did not check).
+            if org_ranges_unknown(inventory, profile) {
+                continue;
+            }
             match by_profile
                 .iter_mut()
                 .find(|(p, _)| p.location == profile.location)
@@ -223,6 +229,15 @@ impl Rule for NoLoginIpRanges {
         out.extend(logins_outside_ranges(inventory));
         out
     }
+}
+
+/// A profile read from an org whose LoginIpRange rows could not be read.
+fn org_ranges_unknown(inventory: &Inventory, profile: &Profile) -> bool {
+    intguard_model::is_org_location(&profile.location)
+        && inventory
+            .org
+            .as_ref()
+            .is_some_and(|o| !o.was_read("LoginIpRange"))
 }
 
 /// Successful logins of integration users from addresses outside their

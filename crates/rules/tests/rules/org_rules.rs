@@ -388,6 +388,33 @@ fn ig202_ipv6_logins_outside_the_profile_ranges() {
     assert!(about(&m, "good@acme.example").is_empty(), "{m:?}");
 }
 
+/// Found by auditing an org as its admin with an auditing user that could
+/// not read LoginIpRange: every integration profile "has no login IP
+/// ranges" (high), although the org-not-read warning said IG202 did not
+/// check, and the profile had ranges. Unknown is not absent.
+#[test]
+fn ig202_unread_login_ip_ranges_are_not_missing_ones() {
+    let mut inv = inventory();
+    inv.salesforce.profiles[0].login_ip_ranges.clear();
+    let m = messages("IG202", &inv);
+    assert!(
+        m.iter().any(|x| x.contains("has no login IP ranges")),
+        "{m:?}"
+    );
+
+    inv.org
+        .as_mut()
+        .unwrap()
+        .not_read
+        .push(intguard_model::NotRead {
+            what: "LoginIpRange".into(),
+            reason: "INSUFFICIENT_ACCESS: insufficient access rights on object id".into(),
+            missing_permission: Some("View Setup and Configuration".into()),
+            rules: vec!["IG202".into()],
+        });
+    assert_eq!(messages("IG202", &inv), Vec::<String>::new());
+}
+
 #[test]
 fn ig303_several_apps_use_one_org_user() {
     let m = messages("IG303", &inventory());
