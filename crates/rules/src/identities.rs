@@ -360,6 +360,18 @@ pub fn active_org_users(
         .collect()
 }
 
+/// True when `profile` was read from an org whose permission fields could
+/// not be described (`PermissionSet permissions (describe)` not read): its
+/// system permissions, and those of the org's permission sets, are unknown,
+/// not absent, so no rule may say that one is missing.
+pub fn org_permissions_unknown(inventory: &Inventory, profile: &Profile) -> bool {
+    intguard_model::is_org_location(&profile.location)
+        && inventory
+            .org
+            .as_ref()
+            .is_some_and(|o| !o.was_read("PermissionSet permissions (describe)"))
+}
+
 /// A standard profile (System Administrator, ...): its permissions cannot be
 /// edited, so a fix moves the user to a custom profile instead.
 pub fn is_standard_profile(inventory: &Inventory, g: &Grant) -> bool {

@@ -415,6 +415,54 @@ fn ig202_unread_login_ip_ranges_are_not_missing_ones() {
     assert_eq!(messages("IG202", &inv), Vec::<String>::new());
 }
 
+/// Found by auditing an org as its admin with an auditing user that could
+/// not describe PermissionSet: every integration user was "not an API-only
+/// integration user: neither profile Minimum Access - API Only Integrations
+/// nor its permission sets grant ApiUserOnly" (IG205, high) and without
+/// the mutual-authentication permission (IG206), though no permission
+/// could be read and the org-not-read warning said both did not check. The
+/// license, which was read, is still judged.
+#[test]
+fn ig205_ig206_unread_permissions_are_not_missing_ones() {
+    let unread = |inv: &mut Inventory| {
+        // What the org read gives: no permission fields, so no flags.
+        inv.salesforce.profiles[0].user_permissions.clear();
+        inv.org
+            .as_mut()
+            .unwrap()
+            .not_read
+            .push(intguard_model::NotRead {
+                what: "PermissionSet permissions (describe)".into(),
+                reason: "INSUFFICIENT_ACCESS: insufficient access rights".into(),
+                missing_permission: Some("View Setup and Configuration".into()),
+                rules: vec!["IG205".into(), "IG206".into()],
+            });
+        inv.build_identities();
+    };
+    let mut inv = inventory();
+    assert!(!messages("IG206", &inv).is_empty());
+    unread(&mut inv);
+    assert_eq!(messages("IG205", &inv), Vec::<String>::new());
+    assert_eq!(messages("IG206", &inv), Vec::<String>::new());
+
+    // A profile on the Salesforce license: the license is still wrong.
+    let mut inv = inventory();
+    inv.salesforce.profiles[0]
+        .user_license
+        .as_mut()
+        .unwrap()
+        .value = "Salesforce".into();
+    unread(&mut inv);
+    let m = messages("IG205", &inv);
+    assert_eq!(m.len(), 2, "{m:?}");
+    assert!(
+        m.iter().all(|x| x.contains(
+            "is not on an integration license (whether it is API only is unknown: the org's permissions could not be read): profile Minimum Access - API Only Integrations is on the Salesforce license"
+        )),
+        "{m:?}"
+    );
+}
+
 #[test]
 fn ig303_several_apps_use_one_org_user() {
     let m = messages("IG303", &inventory());
