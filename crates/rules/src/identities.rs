@@ -360,16 +360,24 @@ pub fn active_org_users(
         .collect()
 }
 
-/// True when `profile` was read from an org whose permission fields could
-/// not be described (`PermissionSet permissions (describe)` not read): its
-/// system permissions, and those of the org's permission sets, are unknown,
-/// not absent, so no rule may say that one is missing.
+/// True when `profile` was read from an org where what its users hold is
+/// not all known: the permission fields could not be described
+/// (`PermissionSet permissions (describe)`), or the permission set
+/// assignments, groups or group members could not be read. A permission
+/// missing from what was read is then unknown, not absent, so no rule may
+/// say that the user lacks it.
 pub fn org_permissions_unknown(inventory: &Inventory, profile: &Profile) -> bool {
+    const NEEDED: [&str; 4] = [
+        "PermissionSet permissions (describe)",
+        "PermissionSetAssignment",
+        "PermissionSetGroup",
+        "PermissionSetGroupComponent",
+    ];
     intguard_model::is_org_location(&profile.location)
         && inventory
             .org
             .as_ref()
-            .is_some_and(|o| !o.was_read("PermissionSet permissions (describe)"))
+            .is_some_and(|o| NEEDED.iter().any(|what| !o.was_read(what)))
 }
 
 /// A standard profile (System Administrator, ...): its permissions cannot be

@@ -463,6 +463,30 @@ fn ig205_ig206_unread_permissions_are_not_missing_ones() {
     );
 }
 
+/// As above, with the permission set assignments unread: API Only or the
+/// mutual-authentication permission may come from a permission set the
+/// org did not show, so neither is said to be missing. A profile that
+/// grants API Only itself is still known to.
+#[test]
+fn ig205_ig206_unread_assignments_leave_permissions_unknown() {
+    let mut inv = inventory();
+    inv.salesforce.profiles[0].user_permissions.clear();
+    inv.build_identities();
+    assert_eq!(messages("IG205", &inv).len(), 2);
+    inv.org
+        .as_mut()
+        .unwrap()
+        .not_read
+        .push(intguard_model::NotRead {
+            what: "PermissionSetAssignment".into(),
+            reason: "INSUFFICIENT_ACCESS: insufficient access rights".into(),
+            missing_permission: Some("View Setup and Configuration".into()),
+            rules: vec!["IG205".into(), "IG206".into()],
+        });
+    assert_eq!(messages("IG205", &inv), Vec::<String>::new());
+    assert_eq!(messages("IG206", &inv), Vec::<String>::new());
+}
+
 #[test]
 fn ig303_several_apps_use_one_org_user() {
     let m = messages("IG303", &inventory());
