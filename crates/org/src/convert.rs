@@ -439,20 +439,116 @@ pub fn apply(snapshot: &OrgSnapshot, inventory: &mut Inventory) {
             entry.1.push(ps.name.clone());
         }
     }
+    let pre_auth_read = !snapshot
+        .not_read
+        .iter()
+        .any(|n| n.what == "SetupEntityAccess");
     let mut unjudged_apps: Vec<&str> = Vec::new();
+    let mut app_drift = Vec::new();
     for app in &snapshot.connected_apps {
-        // Retrieved metadata of the same app says more than the API can
-        // (certificate, scopes, policies): it stands for the app.
-        if md
-            .connected_apps
-            .iter()
-            .any(|a| a.name.eq_ignore_ascii_case(&app.name))
-        {
+        let at = loc("ConnectedApplication", &app.id);
+        let (profiles, permsets) = pre_auth.get(app.id.as_str()).cloned().unwrap_or_default();
+        // Retrieved metadata of the same app (by API name, or by its label:
+        // the API's Name is what Setup shows) says more than the API can
+        // (certificate, scopes, policies): it stands for the app. But who is
+        // pre-authorized, and whether admins approve users, is what the org
+        // says: a profile pre-authorized in Setup and never put back in
+        // source is real.
+        if let Some(repo) = md.connected_apps.iter_mut().find(|a| {
+            a.name.trim().eq_ignore_ascii_case(app.name.trim())
+                || a.label
+                    .as_deref()
+                    .is_some_and(|l| l.trim().eq_ignore_ascii_case(app.name.trim()))
+        }) {
+            let mut parts = Vec::new();
+            if app.admin_approved_only == Some(false) && repo.is_admin_approved() {
+                parts.push(
+                    "the org lets all users self-authorize it (OptionsAllowAdminApprovedUsersOnly is false), while the repository's copy is admin-approved".to_string(),
+                );
+                if let Some(oauth) = repo.oauth.as_mut() {
+                    oauth.is_admin_approved = Some(Located::new(false, at.clone()));
+                }
+            }
+            let org_profiles: Vec<String> = profiles
+                .iter()
+                .filter(|p| {
+                    !repo
+                        .profile_names
+                        .iter()
+                        .any(|r| intguard_model::same_profile(&r.value, p))
+                })
+                .cloned()
+                .collect();
+            let org_sets: Vec<String> = permsets
+                .iter()
+                .filter(|p| {
+                    !repo
+                        .permission_set_names
+                        .iter()
+                        .any(|r| r.value.trim().eq_ignore_ascii_case(p.trim()))
+                })
+                .cloned()
+                .collect();
+            for (what, list) in [("profiles", &org_profiles), ("permission sets", &org_sets)] {
+                if !list.is_empty() {
+                    parts.push(format!(
+                        "the org pre-authorizes the {what} {}, which the repository's copy does not list",
+                        list.join(", ")
+                    ));
+                }
+            }
+            if pre_auth_read {
+                let repo_profiles: Vec<&str> = repo
+                    .profile_names
+                    .iter()
+                    .map(|r| r.value.trim())
+                    .filter(|r| !profiles.iter().any(|p| intguard_model::same_profile(p, r)))
+                    .collect();
+                let repo_sets: Vec<&str> = repo
+                    .permission_set_names
+                    .iter()
+                    .map(|r| r.value.trim())
+                    .filter(|r| !permsets.iter().any(|p| p.trim().eq_ignore_ascii_case(r)))
+                    .collect();
+                for (what, list) in [
+                    ("profiles", &repo_profiles),
+                    ("permission sets", &repo_sets),
+                ] {
+                    if !list.is_empty() {
+                        parts.push(format!(
+                            "the repository's copy lists the {what} {}, which the org does not pre-authorize (not deployed, or removed in Setup)",
+                            list.join(", ")
+                        ));
+                    }
+                }
+            }
+            repo.profile_names.extend(
+                org_profiles
+                    .into_iter()
+                    .map(|p| Located::new(p, at.clone())),
+            );
+            repo.permission_set_names
+                .extend(org_sets.into_iter().map(|p| Located::new(p, at.clone())));
+            if !parts.is_empty() {
+                let d = Diagnostic::warning(
+                    "org-drift",
+                    repo.location.path.as_str(),
+                    format!(
+                        "connected app {} differs from the org's ({}): {}; who may use it is judged by the org's",
+                        repo.display_name(),
+                        at.path.as_str(),
+                        parts.join("; ")
+                    ),
+                );
+                app_drift.push(if repo.location.line == 0 {
+                    d
+                } else {
+                    d.at(repo.location.line, repo.location.column)
+                });
+            }
             continue;
         }
         unjudged_apps.push(app.name.as_str());
-        let at = loc("ConnectedApplication", &app.id);
-        let (profiles, permsets) = pre_auth.get(app.id.as_str()).cloned().unwrap_or_default();
         md.connected_apps.push(ConnectedApp {
             name: app.name.clone(),
             label: None,
@@ -535,6 +631,8 @@ pub fn apply(snapshot: &OrgSnapshot, inventory: &mut Inventory) {
             ..ExternalClientApp::default()
         });
     }
+
+    inventory.diagnostics.extend(app_drift);
 
     let mut assigned: HashMap<&str, (Vec<String>, Vec<String>)> = HashMap::new();
     for a in &snapshot.assignments {
@@ -845,6 +943,92 @@ mod tests {
  "object_permissions":[],"setup_entity_access":[],"connected_apps":[],"external_client_apps":[],
  "login_ip_ranges":[],"login_history":[],"oauth_tokens":[],
  "health_check":null,"not_read":[]}"#;
+
+    /// Found by auditing an org joined with its repository: the org
+    /// pre-authorized the System Administrator profile on connected app
+    /// "ETL Loader" in Setup, the retrieved copy (ETL_Loader, label "ETL
+    /// Loader") listed only a permission set; the repository's copy stood for
+    /// the app and the org's pre-authorizations were dropped, so IG301
+    /// (critical) was silent. Who may use the app is the org's: its
+    /// pre-authorizations (and its self-authorization) join the copy, and
+    /// the difference is a warning.
+    #[test]
+    fn the_orgs_pre_authorizations_join_the_repositorys_connected_app() {
+        const APP: &str = "force-app/main/default/connectedApps/ETL_Loader.connectedApp-meta.xml";
+        let repo_app = |approved: bool| ConnectedApp {
+            name: "ETL_Loader".into(),
+            label: Some("ETL Loader".into()),
+            contact_email: None,
+            oauth: Some(ConnectedAppOauth {
+                location: Location::new(APP, 4, 5),
+                is_admin_approved: Some(Located::new(approved, Location::new(APP, 8, 9))),
+                ..ConnectedAppOauth::default()
+            }),
+            profile_names: Vec::new(),
+            permission_set_names: vec![Located::new(
+                "Billing_API".into(),
+                Location::new(APP, 15, 5),
+            )],
+            ip_ranges: Vec::new(),
+            has_saml: false,
+            location: Location::new(APP, 2, 1),
+        };
+        let mut snapshot = OrgSnapshot::from_json(SNAPSHOT, "org.json").unwrap();
+        snapshot
+            .connected_apps
+            .push(crate::snapshot::ConnectedAppRow {
+                id: "0H45g000000ETLAAA".into(),
+                name: "ETL Loader".into(),
+                admin_approved_only: Some(true),
+                ..Default::default()
+            });
+        // The profile "Billing Integration" is pre-authorized in the org.
+        snapshot
+            .setup_entity_access
+            .push(crate::snapshot::SetupEntityAccessRow {
+                parent_id: "0PS5g000000PROF01".into(),
+                setup_entity_id: "0H45g000000ETLAAA".into(),
+                setup_entity_type: "ConnectedApplication".into(),
+            });
+
+        let mut inv = Inventory::default();
+        inv.salesforce.connected_apps.push(repo_app(true));
+        apply(&snapshot, &mut inv);
+        assert_eq!(inv.salesforce.connected_apps.len(), 1);
+        let app = &inv.salesforce.connected_apps[0];
+        let profiles: Vec<(&str, &str)> = app
+            .profile_names
+            .iter()
+            .map(|p| (p.value.as_str(), p.location.path.as_str()))
+            .collect();
+        assert_eq!(
+            profiles,
+            [(
+                "Billing Integration",
+                "org://00D5g000004ABCDEAA/ConnectedApplication/0H45g000000ETLAAA"
+            )]
+        );
+        let drift: Vec<_> = inv
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "org-drift")
+            .map(|d| (d.path.as_str(), d.message.as_str()))
+            .collect();
+        assert_eq!(
+            drift,
+            [(
+                APP,
+                "connected app ETL Loader differs from the org's (org://00D5g000004ABCDEAA/ConnectedApplication/0H45g000000ETLAAA): the org pre-authorizes the profiles Billing Integration, which the repository's copy does not list; the repository's copy lists the permission sets Billing_API, which the org does not pre-authorize (not deployed, or removed in Setup); who may use it is judged by the org's"
+            )]
+        );
+
+        // Self-authorized in the org, admin-approved in the repository.
+        snapshot.connected_apps[0].admin_approved_only = Some(false);
+        let mut inv = Inventory::default();
+        inv.salesforce.connected_apps.push(repo_app(true));
+        apply(&snapshot, &mut inv);
+        assert!(!inv.salesforce.connected_apps[0].is_admin_approved());
+    }
 
     fn flag(name: &str, path: &str, line: u32) -> NamedFlag {
         NamedFlag {
