@@ -487,6 +487,58 @@ fn ig205_ig206_unread_assignments_leave_permissions_unknown() {
     assert_eq!(messages("IG206", &inv), Vec::<String>::new());
 }
 
+/// Found by auditing an org joined with its repository: once the org's
+/// pre-authorizations join a retrieved connected app, a profile
+/// pre-authorized in Setup only got the fix "in <the app's file> replace
+/// <profileName>...</profileName>", an element the file does not hold.
+#[test]
+fn ig305_a_profile_pre_authorized_in_setup_only_is_not_in_the_file() {
+    use intguard_model::{ConnectedApp, ConnectedAppOauth, Location};
+    const APP: &str = "force-app/main/default/connectedApps/Orders_Sync.connectedApp-meta.xml";
+    let mut inv = inventory();
+    inv.salesforce.connected_apps.push(ConnectedApp {
+        name: "Orders_Sync".into(),
+        label: Some("Orders Sync".into()),
+        contact_email: None,
+        oauth: Some(ConnectedAppOauth {
+            location: Location::new(APP, 4, 5),
+            is_admin_approved: Some(Located::new(true, Location::new(APP, 6, 9))),
+            ..ConnectedAppOauth::default()
+        }),
+        profile_names: vec![
+            Located::new(
+                "Minimum Access - API Only Integrations".into(),
+                org_location("acme", "ConnectedApplication", "0H4ORD"),
+            ),
+            Located::new("Standard User".into(), Location::new(APP, 12, 5)),
+        ],
+        permission_set_names: Vec::new(),
+        ip_ranges: Vec::new(),
+        has_saml: false,
+        location: Location::new(APP, 2, 1),
+    });
+    inv.build_identities();
+    let fixes: Vec<String> = find_rule("IG305")
+        .unwrap()
+        .run(&inv)
+        .into_iter()
+        .map(|f| f.fix)
+        .collect();
+    assert_eq!(fixes.len(), 2, "{fixes:?}");
+    assert!(
+        fixes.iter().any(|f| f.ends_with(
+            "The repository's copy, connectedApps/Orders_Sync.connectedApp-meta.xml, does not list Minimum Access - API Only Integrations (it was pre-authorized in Setup only): do not add it there."
+        )),
+        "{fixes:?}"
+    );
+    assert!(
+        fixes.iter().any(|f| f.ends_with(
+            "In connectedApps/Orders_Sync.connectedApp-meta.xml replace <profileName>Standard User</profileName> with <permissionSetName>...</permissionSetName>."
+        )),
+        "{fixes:?}"
+    );
+}
+
 #[test]
 fn ig303_several_apps_use_one_org_user() {
     let m = messages("IG303", &inventory());
