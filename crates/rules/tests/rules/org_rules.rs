@@ -603,6 +603,42 @@ fn placeholder_login_applications_are_not_apps() {
     assert!(!good[0].contains("N/A") && !good[0].contains("()"), "{m:?}");
 }
 
+/// Found by auditing an org as its admin: a person logging in to the
+/// Salesforce UI as an integration user (Login History application
+/// `Browser`) was counted as an app, "2 apps hold its tokens or log in as
+/// it: Browser, Orders Sync", and the fix offered to declare "Browser" one
+/// of the system's apps in intguard.toml, which would hide that people know
+/// the credential. People are named as such, with their own fix.
+#[test]
+fn ig303_ui_logins_are_people_not_apps() {
+    let mut inv = inventory();
+    let org = inv.org.as_mut().unwrap();
+    let mut ui = login(1, 11, "", "198.51.100.20", "Browser", "Success");
+    ui.login_type = Some("Application".into());
+    ui.api_type = Some("N/A".into());
+    org.logins.push(ui);
+    let findings: Vec<_> = find_rule("IG303")
+        .unwrap()
+        .run(&inv)
+        .into_iter()
+        .filter(|f| f.message.contains("good@acme.example"))
+        .collect();
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(
+        findings[0].message,
+        "good@acme.example is shared: in the org, people log in to the Salesforce UI as it, and an app holds its tokens or logs in as it: Orders Sync, the Salesforce UI (Browser)"
+    );
+    let fix = &findings[0].fix;
+    assert!(
+        fix.starts_with("People log in to the Salesforce UI as good@acme.example"),
+        "{fix}"
+    );
+    assert!(
+        !fix.contains("\"Browser\"") && !fix.contains("[[identities]]"),
+        "{fix}"
+    );
+}
+
 /// A user inactive in the org that the config names is no integration user
 /// to judge: its privileges (System Administrator here) are not reported as
 /// a live credential's, and the graph marks it inactive.
