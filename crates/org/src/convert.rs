@@ -461,13 +461,24 @@ pub fn apply(snapshot: &OrgSnapshot, inventory: &mut Inventory) {
                     .is_some_and(|l| l.trim().eq_ignore_ascii_case(app.name.trim()))
         }) {
             let mut parts = Vec::new();
-            if app.admin_approved_only == Some(false) && repo.is_admin_approved() {
-                parts.push(
-                    "the org lets all users self-authorize it (OptionsAllowAdminApprovedUsersOnly is false), while the repository's copy is admin-approved".to_string(),
-                );
-                if let Some(oauth) = repo.oauth.as_mut() {
+            match (
+                app.admin_approved_only,
+                repo.is_admin_approved(),
+                repo.oauth.as_mut(),
+            ) {
+                (Some(false), true, Some(oauth)) => {
+                    parts.push(
+                        "the org lets all users self-authorize it (OptionsAllowAdminApprovedUsersOnly is false), while the repository's copy is admin-approved".to_string(),
+                    );
                     oauth.is_admin_approved = Some(Located::new(false, at.clone()));
                 }
+                (Some(true), false, Some(oauth)) => {
+                    parts.push(
+                        "the org admits admin-approved users only (OptionsAllowAdminApprovedUsersOnly is true), while the repository's copy lets all users self-authorize it (deploying it would)".to_string(),
+                    );
+                    oauth.is_admin_approved = Some(Located::new(true, at.clone()));
+                }
+                _ => {}
             }
             let org_profiles: Vec<String> = profiles
                 .iter()
@@ -1186,6 +1197,15 @@ mod tests {
         inv.salesforce.connected_apps.push(repo_app(true));
         apply(&snapshot, &mut inv);
         assert!(!inv.salesforce.connected_apps[0].is_admin_approved());
+        // And the other way: the org's is what applies.
+        snapshot.connected_apps[0].admin_approved_only = Some(true);
+        let mut inv = Inventory::default();
+        inv.salesforce.connected_apps.push(repo_app(false));
+        apply(&snapshot, &mut inv);
+        assert!(inv.salesforce.connected_apps[0].is_admin_approved());
+        assert!(inv.diagnostics.iter().any(|d| d.code == "org-drift"
+            && d.message
+                .contains("the org admits admin-approved users only")));
     }
 
     /// As for connected apps: a retrieved External Client App hid the
