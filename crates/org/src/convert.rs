@@ -439,20 +439,127 @@ pub fn apply(snapshot: &OrgSnapshot, inventory: &mut Inventory) {
             entry.1.push(ps.name.clone());
         }
     }
+    let pre_auth_read = !snapshot
+        .not_read
+        .iter()
+        .any(|n| n.what == "SetupEntityAccess");
     let mut unjudged_apps: Vec<&str> = Vec::new();
+    let mut app_drift = Vec::new();
     for app in &snapshot.connected_apps {
-        // Retrieved metadata of the same app says more than the API can
-        // (certificate, scopes, policies): it stands for the app.
-        if md
-            .connected_apps
-            .iter()
-            .any(|a| a.name.eq_ignore_ascii_case(&app.name))
-        {
+        let at = loc("ConnectedApplication", &app.id);
+        let (profiles, permsets) = pre_auth.get(app.id.as_str()).cloned().unwrap_or_default();
+        // Retrieved metadata of the same app (by API name, or by its label:
+        // the API's Name is what Setup shows) says more than the API can
+        // (certificate, scopes, policies): it stands for the app. But who is
+        // pre-authorized, and whether admins approve users, is what the org
+        // says: a profile pre-authorized in Setup and never put back in
+        // source is real.
+        if let Some(repo) = md.connected_apps.iter_mut().find(|a| {
+            a.name.trim().eq_ignore_ascii_case(app.name.trim())
+                || a.label
+                    .as_deref()
+                    .is_some_and(|l| l.trim().eq_ignore_ascii_case(app.name.trim()))
+        }) {
+            let mut parts = Vec::new();
+            match (
+                app.admin_approved_only,
+                repo.is_admin_approved(),
+                repo.oauth.as_mut(),
+            ) {
+                (Some(false), true, Some(oauth)) => {
+                    parts.push(
+                        "the org lets all users self-authorize it (OptionsAllowAdminApprovedUsersOnly is false), while the repository's copy is admin-approved".to_string(),
+                    );
+                    oauth.is_admin_approved = Some(Located::new(false, at.clone()));
+                }
+                (Some(true), false, Some(oauth)) => {
+                    parts.push(
+                        "the org admits admin-approved users only (OptionsAllowAdminApprovedUsersOnly is true), while the repository's copy lets all users self-authorize it (deploying it would)".to_string(),
+                    );
+                    oauth.is_admin_approved = Some(Located::new(true, at.clone()));
+                }
+                _ => {}
+            }
+            let org_profiles: Vec<String> = profiles
+                .iter()
+                .filter(|p| {
+                    !repo
+                        .profile_names
+                        .iter()
+                        .any(|r| intguard_model::same_profile(&r.value, p))
+                })
+                .cloned()
+                .collect();
+            let org_sets: Vec<String> = permsets
+                .iter()
+                .filter(|p| {
+                    !repo
+                        .permission_set_names
+                        .iter()
+                        .any(|r| r.value.trim().eq_ignore_ascii_case(p.trim()))
+                })
+                .cloned()
+                .collect();
+            for (what, list) in [("profiles", &org_profiles), ("permission sets", &org_sets)] {
+                if !list.is_empty() {
+                    parts.push(format!(
+                        "the org pre-authorizes the {what} {}, which the repository's copy does not list",
+                        list.join(", ")
+                    ));
+                }
+            }
+            if pre_auth_read {
+                let repo_profiles: Vec<&str> = repo
+                    .profile_names
+                    .iter()
+                    .map(|r| r.value.trim())
+                    .filter(|r| !profiles.iter().any(|p| intguard_model::same_profile(p, r)))
+                    .collect();
+                let repo_sets: Vec<&str> = repo
+                    .permission_set_names
+                    .iter()
+                    .map(|r| r.value.trim())
+                    .filter(|r| !permsets.iter().any(|p| p.trim().eq_ignore_ascii_case(r)))
+                    .collect();
+                for (what, list) in [
+                    ("profiles", &repo_profiles),
+                    ("permission sets", &repo_sets),
+                ] {
+                    if !list.is_empty() {
+                        parts.push(format!(
+                            "the repository's copy lists the {what} {}, which the org does not pre-authorize (not deployed, or removed in Setup)",
+                            list.join(", ")
+                        ));
+                    }
+                }
+            }
+            repo.profile_names.extend(
+                org_profiles
+                    .into_iter()
+                    .map(|p| Located::new(p, at.clone())),
+            );
+            repo.permission_set_names
+                .extend(org_sets.into_iter().map(|p| Located::new(p, at.clone())));
+            if !parts.is_empty() {
+                let d = Diagnostic::warning(
+                    "org-drift",
+                    repo.location.path.as_str(),
+                    format!(
+                        "connected app {} differs from the org's ({}): {}; who may use it is judged by the org's",
+                        repo.display_name(),
+                        at.path.as_str(),
+                        parts.join("; ")
+                    ),
+                );
+                app_drift.push(if repo.location.line == 0 {
+                    d
+                } else {
+                    d.at(repo.location.line, repo.location.column)
+                });
+            }
             continue;
         }
         unjudged_apps.push(app.name.as_str());
-        let at = loc("ConnectedApplication", &app.id);
-        let (profiles, permsets) = pre_auth.get(app.id.as_str()).cloned().unwrap_or_default();
         md.connected_apps.push(ConnectedApp {
             name: app.name.clone(),
             label: None,
@@ -482,15 +589,11 @@ pub fn apply(snapshot: &OrgSnapshot, inventory: &mut Inventory) {
         .map(|p| (p.external_client_application_id.as_str(), p))
         .collect();
     let mut unjudged_ecas: Vec<&str> = Vec::new();
+    let policies_read = !snapshot
+        .not_read
+        .iter()
+        .any(|n| n.what == "ExtlClntAppOauthPlcyCnfg");
     for app in &snapshot.external_client_apps {
-        if md
-            .external_client_apps
-            .iter()
-            .any(|a| a.name.eq_ignore_ascii_case(&app.developer_name))
-        {
-            continue;
-        }
-        unjudged_ecas.push(app.developer_name.as_str());
         let at = loc("ExternalClientApplication", &app.id);
         // Policies from ExtlClntAppOauthPlcyCnfg; pre-authorizations from
         // SetupEntityAccess, as its policy file would list them. Its OAuth
@@ -525,6 +628,56 @@ pub fn apply(snapshot: &OrgSnapshot, inventory: &mut Inventory) {
                 ..EcaOauthPolicies::default()
             }
         });
+        // Retrieved metadata of the same app says more than the API can
+        // (scopes, certificate): it stands for the app. But its OAuth
+        // policies and pre-authorizations are readable, and the org's are
+        // what applies (a policy relaxed in the External Client App Manager
+        // and never retrieved is real).
+        if let Some(repo) = md.external_client_apps.iter_mut().find(|a| {
+            a.name
+                .trim()
+                .eq_ignore_ascii_case(app.developer_name.trim())
+        }) {
+            let parts = match (repo.oauth_policies.as_mut(), oauth_policies) {
+                (_, None) => Vec::new(),
+                (None, Some(org)) => {
+                    let parts = vec![
+                        "the org has OAuth policies (permitted users, IP relaxation, pre-authorizations) the repository does not hold".to_string(),
+                    ];
+                    repo.oauth_policies = Some(org);
+                    parts
+                }
+                (Some(mine), Some(org)) => {
+                    merge_eca_policies(mine, org, policy.is_some() && policies_read, pre_auth_read)
+                }
+            };
+            if !parts.is_empty() {
+                let repo_at = repo
+                    .location
+                    .clone()
+                    .or_else(|| repo.oauth_policies.as_ref().map(|p| p.location.clone()))
+                    .filter(|l| !intguard_model::is_org_location(l));
+                if let Some(repo_at) = repo_at {
+                    let d = Diagnostic::warning(
+                        "org-drift",
+                        repo_at.path.as_str(),
+                        format!(
+                            "external client app {} differs from the org's ({}): {}; who may use it and how is judged by the org's",
+                            repo.display_name(),
+                            at.path.as_str(),
+                            parts.join("; ")
+                        ),
+                    );
+                    app_drift.push(if repo_at.line == 0 {
+                        d
+                    } else {
+                        d.at(repo_at.line, repo_at.column)
+                    });
+                }
+            }
+            continue;
+        }
+        unjudged_ecas.push(app.developer_name.as_str());
         md.external_client_apps.push(ExternalClientApp {
             name: app.developer_name.clone(),
             label: app.label.clone(),
@@ -535,6 +688,8 @@ pub fn apply(snapshot: &OrgSnapshot, inventory: &mut Inventory) {
             ..ExternalClientApp::default()
         });
     }
+
+    inventory.diagnostics.extend(app_drift);
 
     let mut assigned: HashMap<&str, (Vec<String>, Vec<String>)> = HashMap::new();
     for a in &snapshot.assignments {
@@ -693,6 +848,118 @@ pub fn apply(snapshot: &OrgSnapshot, inventory: &mut Inventory) {
     inventory.org = Some(facts);
 }
 
+/// Merges the org's OAuth policies of an External Client App into the
+/// repository's copy (see [`apply`]): the org's permitted users, IP
+/// relaxation and refresh token policy replace the copy's where they differ
+/// (when `policy_read`), its pre-authorized profiles and permission sets join
+/// the copy's lists (and the copy's that the org lacks are named, when
+/// `pre_auth_read`). Returns the differences, for the drift warning.
+fn merge_eca_policies(
+    mine: &mut EcaOauthPolicies,
+    org: EcaOauthPolicies,
+    policy_read: bool,
+    pre_auth_read: bool,
+) -> Vec<String> {
+    let mut parts = Vec::new();
+    if policy_read {
+        for (field, mine, org) in [
+            (
+                "permittedUsersPolicyType",
+                &mut mine.permitted_users_policy_type,
+                org.permitted_users_policy_type,
+            ),
+            (
+                "ipRelaxationPolicyType",
+                &mut mine.ip_relaxation_policy_type,
+                org.ip_relaxation_policy_type,
+            ),
+            (
+                "refreshTokenPolicyType",
+                &mut mine.refresh_token_policy_type,
+                org.refresh_token_policy_type,
+            ),
+        ] {
+            let Some(org) = org else { continue };
+            let same = mine
+                .as_ref()
+                .is_some_and(|m| m.value.trim().eq_ignore_ascii_case(org.value.trim()));
+            if !same {
+                parts.push(format!(
+                    "its {field} is {} in the org, {} in the repository's copy",
+                    org.value.trim(),
+                    mine.as_ref().map_or("not set", |m| m.value.trim())
+                ));
+                *mine = Some(org);
+            }
+        }
+    }
+    if pre_auth_read {
+        let repo_profiles: Vec<&str> = mine
+            .profiles
+            .iter()
+            .map(|m| m.value.trim())
+            .filter(|m| {
+                !org.profiles
+                    .iter()
+                    .any(|p| intguard_model::same_profile(&p.value, m))
+            })
+            .collect();
+        let repo_sets: Vec<&str> = mine
+            .permission_sets
+            .iter()
+            .map(|m| m.value.trim())
+            .filter(|m| {
+                !org.permission_sets
+                    .iter()
+                    .any(|p| p.value.trim().eq_ignore_ascii_case(m))
+            })
+            .collect();
+        for (what, list) in [
+            ("profiles", &repo_profiles),
+            ("permission sets", &repo_sets),
+        ] {
+            if !list.is_empty() {
+                parts.push(format!(
+                    "the repository's copy lists the {what} {}, which the org does not pre-authorize (not deployed, or removed in Setup)",
+                    list.join(", ")
+                ));
+            }
+        }
+    }
+    let org_profiles: Vec<Located<String>> = org
+        .profiles
+        .into_iter()
+        .filter(|p| {
+            !mine
+                .profiles
+                .iter()
+                .any(|m| intguard_model::same_profile(&m.value, &p.value))
+        })
+        .collect();
+    let org_sets: Vec<Located<String>> = org
+        .permission_sets
+        .into_iter()
+        .filter(|p| {
+            !mine
+                .permission_sets
+                .iter()
+                .any(|m| m.value.trim().eq_ignore_ascii_case(p.value.trim()))
+        })
+        .collect();
+    for (what, list) in [("profiles", &org_profiles), ("permission sets", &org_sets)] {
+        if !list.is_empty() {
+            let names: Vec<&str> = list.iter().map(|p| p.value.trim()).collect();
+            parts.push(format!(
+                "the org pre-authorizes the {what} {}, which the repository's copy does not list",
+                names.join(", ")
+            ));
+        }
+    }
+    mine.profiles.extend(org_profiles);
+    mine.permission_sets.extend(org_sets);
+    parts
+}
+
 /// Org-wide settings live in Settings metadata, which the query APIs do not
 /// expose: say which rules that leaves unchecked, unless retrieved metadata
 /// of those settings was read alongside.
@@ -845,6 +1112,196 @@ mod tests {
  "object_permissions":[],"setup_entity_access":[],"connected_apps":[],"external_client_apps":[],
  "login_ip_ranges":[],"login_history":[],"oauth_tokens":[],
  "health_check":null,"not_read":[]}"#;
+
+    /// Found by auditing an org joined with its repository: the org
+    /// pre-authorized the System Administrator profile on connected app
+    /// "ETL Loader" in Setup, the retrieved copy (ETL_Loader, label "ETL
+    /// Loader") listed only a permission set; the repository's copy stood for
+    /// the app and the org's pre-authorizations were dropped, so IG301
+    /// (critical) was silent. Who may use the app is the org's: its
+    /// pre-authorizations (and its self-authorization) join the copy, and
+    /// the difference is a warning.
+    #[test]
+    fn the_orgs_pre_authorizations_join_the_repositorys_connected_app() {
+        const APP: &str = "force-app/main/default/connectedApps/ETL_Loader.connectedApp-meta.xml";
+        let repo_app = |approved: bool| ConnectedApp {
+            name: "ETL_Loader".into(),
+            label: Some("ETL Loader".into()),
+            contact_email: None,
+            oauth: Some(ConnectedAppOauth {
+                location: Location::new(APP, 4, 5),
+                is_admin_approved: Some(Located::new(approved, Location::new(APP, 8, 9))),
+                ..ConnectedAppOauth::default()
+            }),
+            profile_names: Vec::new(),
+            permission_set_names: vec![Located::new(
+                "Billing_API".into(),
+                Location::new(APP, 15, 5),
+            )],
+            ip_ranges: Vec::new(),
+            has_saml: false,
+            location: Location::new(APP, 2, 1),
+        };
+        let mut snapshot = OrgSnapshot::from_json(SNAPSHOT, "org.json").unwrap();
+        snapshot
+            .connected_apps
+            .push(crate::snapshot::ConnectedAppRow {
+                id: "0H45g000000ETLAAA".into(),
+                name: "ETL Loader".into(),
+                admin_approved_only: Some(true),
+                ..Default::default()
+            });
+        // The profile "Billing Integration" is pre-authorized in the org.
+        snapshot
+            .setup_entity_access
+            .push(crate::snapshot::SetupEntityAccessRow {
+                parent_id: "0PS5g000000PROF01".into(),
+                setup_entity_id: "0H45g000000ETLAAA".into(),
+                setup_entity_type: "ConnectedApplication".into(),
+            });
+
+        let mut inv = Inventory::default();
+        inv.salesforce.connected_apps.push(repo_app(true));
+        apply(&snapshot, &mut inv);
+        assert_eq!(inv.salesforce.connected_apps.len(), 1);
+        let app = &inv.salesforce.connected_apps[0];
+        let profiles: Vec<(&str, &str)> = app
+            .profile_names
+            .iter()
+            .map(|p| (p.value.as_str(), p.location.path.as_str()))
+            .collect();
+        assert_eq!(
+            profiles,
+            [(
+                "Billing Integration",
+                "org://00D5g000004ABCDEAA/ConnectedApplication/0H45g000000ETLAAA"
+            )]
+        );
+        let drift: Vec<_> = inv
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "org-drift")
+            .map(|d| (d.path.as_str(), d.message.as_str()))
+            .collect();
+        assert_eq!(
+            drift,
+            [(
+                APP,
+                "connected app ETL Loader differs from the org's (org://00D5g000004ABCDEAA/ConnectedApplication/0H45g000000ETLAAA): the org pre-authorizes the profiles Billing Integration, which the repository's copy does not list; the repository's copy lists the permission sets Billing_API, which the org does not pre-authorize (not deployed, or removed in Setup); who may use it is judged by the org's"
+            )]
+        );
+
+        // Self-authorized in the org, admin-approved in the repository.
+        snapshot.connected_apps[0].admin_approved_only = Some(false);
+        let mut inv = Inventory::default();
+        inv.salesforce.connected_apps.push(repo_app(true));
+        apply(&snapshot, &mut inv);
+        assert!(!inv.salesforce.connected_apps[0].is_admin_approved());
+        // And the other way: the org's is what applies.
+        snapshot.connected_apps[0].admin_approved_only = Some(true);
+        let mut inv = Inventory::default();
+        inv.salesforce.connected_apps.push(repo_app(false));
+        apply(&snapshot, &mut inv);
+        assert!(inv.salesforce.connected_apps[0].is_admin_approved());
+        assert!(inv.diagnostics.iter().any(|d| d.code == "org-drift"
+            && d.message
+                .contains("the org admits admin-approved users only")));
+    }
+
+    /// As for connected apps: a retrieved External Client App hid the
+    /// org's OAuth policies (self-authorized, IP restrictions bypassed,
+    /// refresh tokens that never expire, all set in the External Client App
+    /// Manager) and its pre-authorizations, so IG201, IG203 and IG208 were
+    /// silent. The org's policies now apply, and a warning names the
+    /// difference.
+    #[test]
+    fn the_orgs_eca_policies_apply_to_the_repositorys_copy() {
+        const ECA: &str = "force-app/main/default/externalClientApps/Billing_ECA.eca-meta.xml";
+        const PLCY: &str = "force-app/main/default/extlClntAppOauthPolicies/Billing_ECA_oauthPlcy.ecaOauthPlcy-meta.xml";
+        let at = |line| Location::new(PLCY, line, 5);
+        let mut inv = Inventory::default();
+        inv.salesforce.external_client_apps.push(ExternalClientApp {
+            name: "Billing_ECA".into(),
+            label: Some("Billing".into()),
+            location: Some(Location::new(ECA, 2, 1)),
+            oauth_policies: Some(EcaOauthPolicies {
+                location: at(2),
+                permitted_users_policy_type: Some(Located::new(
+                    "AdminApprovedPreAuthorized".into(),
+                    at(3),
+                )),
+                ip_relaxation_policy_type: Some(Located::new("Enforce".into(), at(4))),
+                refresh_token_policy_type: Some(Located::new("Zero".into(), at(5))),
+                permission_sets: vec![Located::new("Billing_API".into(), at(6))],
+                ..EcaOauthPolicies::default()
+            }),
+            ..ExternalClientApp::default()
+        });
+        let mut snapshot = OrgSnapshot::from_json(SNAPSHOT, "org.json").unwrap();
+        snapshot
+            .external_client_apps
+            .push(crate::snapshot::ExternalClientAppRow {
+                id: "0xI5g000000BILAAA".into(),
+                developer_name: "Billing_ECA".into(),
+                label: Some("Billing".into()),
+                distribution_state: Some("Local".into()),
+            });
+        snapshot.eca_oauth_policies.push(EcaOauthPolicyRow {
+            id: "0Hy5g000000POLAAA".into(),
+            external_client_application_id: "0xI5g000000BILAAA".into(),
+            permitted_users_policy_type: Some("AllSelfAuthorized".into()),
+            ip_relaxation_policy_type: Some("Bypass".into()),
+            refresh_token_policy_type: Some("Zero".into()),
+        });
+        for parent in ["0PS5g000000PROF01", "0PS5g000000BAPI01"] {
+            snapshot
+                .setup_entity_access
+                .push(crate::snapshot::SetupEntityAccessRow {
+                    parent_id: parent.into(),
+                    setup_entity_id: "0xI5g000000BILAAA".into(),
+                    setup_entity_type: "ExternalClientApplication".into(),
+                });
+        }
+        apply(&snapshot, &mut inv);
+        assert_eq!(inv.salesforce.external_client_apps.len(), 1);
+        let pol = inv.salesforce.external_client_apps[0]
+            .oauth_policies
+            .as_ref()
+            .unwrap();
+        let value = |v: &Option<Located<String>>| v.as_ref().unwrap().value.clone();
+        assert_eq!(value(&pol.permitted_users_policy_type), "AllSelfAuthorized");
+        assert_eq!(value(&pol.ip_relaxation_policy_type), "Bypass");
+        assert_eq!(value(&pol.refresh_token_policy_type), "Zero");
+        assert_eq!(
+            pol.ip_relaxation_policy_type
+                .as_ref()
+                .unwrap()
+                .location
+                .path
+                .as_str(),
+            "org://00D5g000004ABCDEAA/ExtlClntAppOauthPlcyCnfg/0Hy5g000000POLAAA"
+        );
+        let names: Vec<&str> = pol
+            .profiles
+            .iter()
+            .chain(&pol.permission_sets)
+            .map(|p| p.value.as_str())
+            .collect();
+        assert_eq!(names, ["Billing Integration", "Billing_API"]);
+        let drift: Vec<_> = inv
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "org-drift")
+            .map(|d| (d.path.as_str(), d.message.as_str()))
+            .collect();
+        assert_eq!(
+            drift,
+            [(
+                ECA,
+                "external client app Billing differs from the org's (org://00D5g000004ABCDEAA/ExternalClientApplication/0xI5g000000BILAAA): its permittedUsersPolicyType is AllSelfAuthorized in the org, AdminApprovedPreAuthorized in the repository's copy; its ipRelaxationPolicyType is Bypass in the org, Enforce in the repository's copy; the org pre-authorizes the profiles Billing Integration, which the repository's copy does not list; who may use it and how is judged by the org's"
+            )]
+        );
+    }
 
     fn flag(name: &str, path: &str, line: u32) -> NamedFlag {
         NamedFlag {

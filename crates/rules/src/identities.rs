@@ -307,6 +307,31 @@ pub fn connected_app_file(app: &ConnectedApp) -> String {
     })
 }
 
+/// The source step of a fix that replaces the connected app's pre-authorized
+/// profile `profile` with a permission set: `in <file> replace
+/// <profileName>...`, unless only the org pre-authorizes it (the org's
+/// pre-authorizations join a retrieved copy that does not list it): then
+/// there is nothing to replace in the file, and the step says so.
+pub fn connected_app_profile_source_step(
+    app: &ConnectedApp,
+    profile: &intguard_model::Located<String>,
+) -> String {
+    let file = connected_app_file(app);
+    if intguard_model::is_org_location(&profile.location)
+        && !intguard_model::is_org_location(&app.location)
+    {
+        format!(
+            "the repository's copy, {file}, does not list {} (it was pre-authorized in Setup only): do not add it there",
+            profile.value.trim()
+        )
+    } else {
+        format!(
+            "in {file} replace <profileName>{}</profileName> with <permissionSetName>...</permissionSetName>",
+            profile.value.trim()
+        )
+    }
+}
+
 /// The profile's file as the project has it, from `profiles/` on.
 pub fn profile_file(profile: &Profile) -> String {
     crate::support::metadata_file(&profile.location.path, "profiles", || {
@@ -358,6 +383,26 @@ pub fn active_org_users(
         .filter_map(|id| org_user(inventory, id).map(|(o, u)| (id, o, u)))
         .filter(|(_, _, u)| u.is_active)
         .collect()
+}
+
+/// True when `profile` was read from an org where what its users hold is
+/// not all known: the permission fields could not be described
+/// (`PermissionSet permissions (describe)`), or the permission set
+/// assignments, groups or group members could not be read. A permission
+/// missing from what was read is then unknown, not absent, so no rule may
+/// say that the user lacks it.
+pub fn org_permissions_unknown(inventory: &Inventory, profile: &Profile) -> bool {
+    const NEEDED: [&str; 4] = [
+        "PermissionSet permissions (describe)",
+        "PermissionSetAssignment",
+        "PermissionSetGroup",
+        "PermissionSetGroupComponent",
+    ];
+    intguard_model::is_org_location(&profile.location)
+        && inventory
+            .org
+            .as_ref()
+            .is_some_and(|o| NEEDED.iter().any(|what| !o.was_read(what)))
 }
 
 /// A standard profile (System Administrator, ...): its permissions cannot be

@@ -205,6 +205,12 @@ impl OrgFacts {
         }
     }
 
+    /// False when `what` (a [`NotRead::what`], e.g. `LoginIpRange`) could
+    /// not be read: the org's records of it are unknown, not absent.
+    pub fn was_read(&self, what: &str) -> bool {
+        !self.not_read.iter().any(|n| n.what == what)
+    }
+
     pub fn user_by_username(&self, username: &str) -> Option<&OrgUser> {
         self.users
             .iter()
@@ -220,6 +226,11 @@ impl OrgFacts {
             .iter()
             .filter(move |t| t.user_id == user_id)
     }
+}
+
+/// True for a location of an org record (`org://...`).
+pub fn is_org_location(location: &Location) -> bool {
+    location.path.as_str().starts_with("org://")
 }
 
 /// `org://<org>/<object>/<id>`, a whole-record location.

@@ -4,9 +4,9 @@ use intguard_model::{
 };
 
 use crate::identities::{
-    auditable, connected_app_file, connected_app_phrase, eca_phrase, identities_of_app_that,
-    identity_finding, identity_key, identity_location, identity_phrase,
-    is_integration_connected_app, is_integration_eca, profile_related, with_related,
+    auditable, connected_app_phrase, eca_phrase, identities_of_app_that, identity_finding,
+    identity_key, identity_location, identity_phrase, is_integration_connected_app,
+    is_integration_eca, profile_related, with_related,
 };
 use crate::Rule;
 
@@ -232,10 +232,9 @@ impl Rule for AdminIntegrationUser {
                     (
                     format!("connectedApp|{}|profile|Admin", app.name),
                     format!(
-                        "Setup > App Manager > {} > Manage > Manage Profiles: remove System Administrator, and under Manage Permission Sets add the integration's own permission set; in {} replace <profileName>{}</profileName> with <permissionSetName>...</permissionSetName>.",
+                        "Setup > App Manager > {} > Manage > Manage Profiles: remove System Administrator, and under Manage Permission Sets add the integration's own permission set; {}.",
                         app.display_name(),
-                        connected_app_file(app),
-                        p.value.trim()
+                        crate::identities::connected_app_profile_source_step(app, p)
                     ),
                     ),
                     None,

@@ -315,6 +315,10 @@ impl Rule for SharedIntegrationUser {
     }
 }
 
+/// How the org's UI logins (Login History's application `Browser`) are
+/// named among the apps using a user.
+const UI_LOGINS: &str = "the Salesforce UI (Browser)";
+
 /// What the org saw: the apps holding tokens of, or logging in as, each
 /// integration user.
 fn org_activity(inventory: &Inventory, out: &mut Vec<Finding>) {
@@ -326,7 +330,16 @@ fn org_activity(inventory: &Inventory, out: &mut Vec<Finding>) {
                 org.logins_of(&user.id)
                     .filter(|l| l.succeeded())
                     // Login History's placeholder (`N/A`) names no app.
-                    .filter_map(|l| l.app().map(|a| (a.to_string(), &l.location))),
+                    .filter_map(|l| {
+                        // A login to the Salesforce UI (Login History's
+                        // application `Browser`) is a person, not an app:
+                        // named so. (Login type `Application` alone is not:
+                        // SOAP API logins have it too.)
+                        if l.app().is_some_and(|a| a.eq_ignore_ascii_case("Browser")) {
+                            return Some((UI_LOGINS.to_string(), &l.location));
+                        }
+                        l.app().map(|a| (a.to_string(), &l.location))
+                    }),
             )
             .filter(|(a, _)| !a.trim().is_empty())
             .collect();
@@ -346,11 +359,30 @@ fn org_activity(inventory: &Inventory, out: &mut Vec<Finding>) {
             }
         }
         let names: Vec<&str> = apps.iter().map(|(a, _)| a.as_str()).collect();
-        let seen = format!(
-            "in the org, {} apps hold its tokens or log in as it: {}",
-            names.len(),
-            names.join(", ")
-        );
+        let people = names.contains(&UI_LOGINS);
+        let app_names: Vec<&str> = names.iter().copied().filter(|a| *a != UI_LOGINS).collect();
+        let seen = if people {
+            format!(
+                "in the org, people log in to the Salesforce UI as it, and {} {}: {}",
+                if app_names.len() == 1 {
+                    "an app".to_string()
+                } else {
+                    format!("{} apps", app_names.len())
+                },
+                if app_names.len() == 1 {
+                    "holds its tokens or logs in as it"
+                } else {
+                    "hold its tokens or log in as it"
+                },
+                names.join(", ")
+            )
+        } else {
+            format!(
+                "in the org, {} apps hold its tokens or log in as it: {}",
+                names.len(),
+                names.join(", ")
+            )
+        };
         let related: Vec<Related> = apps
             .iter()
             .map(|(a, at)| Related::new(at, format!("{a} uses {username}")))
@@ -367,14 +399,32 @@ fn org_activity(inventory: &Inventory, out: &mut Vec<Finding>) {
             format!("{username} is shared: {seen}"),
         )
         .key_for_the_whole_scan(user_key)
-        .fix(format!(
-            "Give each app its own integration user (Salesforce Integration license, \"Minimum Access - API Only Integrations\" profile, a permission set with only what that app uses) and pre-authorize it on that app only; then revoke the other apps' tokens of {username}. If these apps are one system, declare it in intguard.toml: a [[identities]] table with the lines username = \"{username}\" and apps = [{}].",
-            names
-                .iter()
-                .map(|a| format!("\"{a}\""))
+        .fix({
+            let apps_fix = if app_names.len() < 2 {
+                String::new()
+            } else {
+                format!(
+                    "Give each app its own integration user (Salesforce Integration license, \"Minimum Access - API Only Integrations\" profile, a permission set with only what that app uses) and pre-authorize it on that app only; then revoke the other apps' tokens of {username}. If these apps are one system, declare it in intguard.toml: a [[identities]] table with the lines username = \"{username}\" and apps = [{}].",
+                    app_names
+                        .iter()
+                        .map(|a| format!("\"{a}\""))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            let people_fix = if people {
+                format!(
+                    "People log in to the Salesforce UI as {username}, so its password is known to them: make it API only (the \"API Only User\" permission, or the Salesforce Integration license: IG205) and reset its password, or move the integration to the JWT bearer flow."
+                )
+            } else {
+                String::new()
+            };
+            [people_fix, apps_fix]
+                .into_iter()
+                .filter(|s| !s.is_empty())
                 .collect::<Vec<_>>()
-                .join(", ")
-        ));
+                .join(" ")
+        });
         out.push(crate::identities::with_related(f, related));
     }
 }

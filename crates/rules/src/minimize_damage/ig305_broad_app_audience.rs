@@ -4,8 +4,8 @@ use intguard_model::{
 };
 
 use crate::identities::{
-    connected_app_file, connected_app_phrase, eca_phrase, is_integration_connected_app,
-    is_integration_eca, serves_phrase,
+    connected_app_phrase, eca_phrase, is_integration_connected_app, is_integration_eca,
+    serves_phrase,
 };
 use crate::Rule;
 
@@ -126,10 +126,9 @@ impl Rule for BroadAppAudience {
                     )
                     .key(format!("connectedApp|{}|profile|{}", app.name, label.to_lowercase()))
                     .fix(format!(
-                        "Setup > App Manager > {} > Manage > Manage Profiles: remove {label}; Manage Permission Sets: add a permission set held only by the integration user. In {} replace <profileName>{}</profileName> with <permissionSetName>...</permissionSetName>.",
+                        "Setup > App Manager > {} > Manage > Manage Profiles: remove {label}; Manage Permission Sets: add a permission set held only by the integration user. {}.",
                         app.display_name(),
-                        connected_app_file(app),
-                        p.value.trim()
+                        capitalize(&crate::identities::connected_app_profile_source_step(app, p))
                     )),
                 );
             }
@@ -165,5 +164,14 @@ impl Rule for BroadAppAudience {
             }
         }
         out
+    }
+}
+
+/// `In ...` for a step that starts a sentence.
+fn capitalize(step: &str) -> String {
+    let mut chars = step.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }

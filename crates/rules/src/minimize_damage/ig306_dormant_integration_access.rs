@@ -15,7 +15,8 @@ static META: RuleMeta = RuleMeta {
 Org audits only (`intguard org audit`, or `intguard scan --org-snapshot`). Reports:
 - an active integration user whose `LastLoginDate` is more than 90 days before the org
   was read, or who never logged in (and was created more than 90 days before, when
-  its `CreatedDate` is known);
+  its `CreatedDate` is known), unless an app used one of its OAuth tokens, or Login
+  History shows it logging in, within those 90 days (the integration still runs as it);
 - an OAuth token (connected app authorization) of an integration user whose
   `LastUsedDate` is more than 90 days old, or that was never used.
 
@@ -60,19 +61,42 @@ impl Rule for DormantIntegrationAccess {
             // A user created less than 90 days ago has not been unused for
             // 90 days, logged in or not.
             let age = user.created_unix.map(|t| days_between(t, org.read_at_unix));
-            let dormant = match (idle, age) {
-                (Some(d), _) => d > MAX_IDLE_DAYS,
-                (None, Some(a)) => a > MAX_IDLE_DAYS,
-                (None, None) => true,
-            };
+            // `LastLoginDate` is not the only sign of use: an app using the
+            // user's OAuth token (a refresh token, a long session) or a
+            // login Login History holds says the integration still runs as
+            // it, and deactivating the user would break it.
+            let token_used = org
+                .tokens_of(&user.id)
+                .filter_map(|t| t.last_used_unix)
+                .max();
+            let logged_in = org
+                .logins_of(&user.id)
+                .filter(|l| l.succeeded())
+                .map(|l| l.time_unix)
+                .max();
+            let used_lately = token_used
+                .max(logged_in)
+                .is_some_and(|t| days_between(t, org.read_at_unix) <= MAX_IDLE_DAYS);
+            let dormant = !used_lately
+                && match (idle, age) {
+                    (Some(d), _) => d > MAX_IDLE_DAYS,
+                    (None, Some(a)) => a > MAX_IDLE_DAYS,
+                    (None, None) => true,
+                };
             if dormant {
-                let when = match (idle, age) {
+                let mut when = match (idle, age) {
                     (Some(d), _) => format!("has not logged in for {d} days"),
                     (None, Some(a)) => {
                         format!("has never logged in, {a} days after it was created")
                     }
                     (None, None) => "has never logged in".to_string(),
                 };
+                if let Some(t) = token_used {
+                    when.push_str(&format!(
+                        ", and its OAuth tokens were last used {} days ago",
+                        days_between(t, org.read_at_unix)
+                    ));
+                }
                 out.push(
                     identity_finding(
                         &META,

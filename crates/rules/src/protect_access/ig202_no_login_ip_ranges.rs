@@ -88,6 +88,12 @@ impl Rule for NoLoginIpRanges {
             let Some(profile) = id.profile.as_ref().and_then(|p| sf.profile(&p.name)) else {
                 continue;
             };
+            // The org's LoginIpRange rows could not be read: its profiles'
+            // ranges are unknown, not absent (an org-not-read warning says
+            // IG202 did not check).
+            if org_ranges_unknown(inventory, profile) {
+                continue;
+            }
             match by_profile
                 .iter_mut()
                 .find(|(p, _)| p.location == profile.location)
@@ -225,14 +231,13 @@ impl Rule for NoLoginIpRanges {
     }
 }
 
-fn in_range(ip: std::net::Ipv4Addr, r: &intguard_model::IpRange) -> bool {
-    let (Ok(s), Ok(e)) = (
-        r.start.trim().parse::<std::net::Ipv4Addr>(),
-        r.end.trim().parse::<std::net::Ipv4Addr>(),
-    ) else {
-        return false;
-    };
-    (u32::from(s)..=u32::from(e)).contains(&u32::from(ip))
+/// A profile read from an org whose LoginIpRange rows could not be read.
+fn org_ranges_unknown(inventory: &Inventory, profile: &Profile) -> bool {
+    intguard_model::is_org_location(&profile.location)
+        && inventory
+            .org
+            .as_ref()
+            .is_some_and(|o| !o.was_read("LoginIpRange"))
 }
 
 /// Successful logins of integration users from addresses outside their
@@ -257,10 +262,16 @@ fn logins_outside_ranges(inventory: &Inventory) -> Vec<Finding> {
             .logins_of(&user.id)
             .filter(|l| l.succeeded())
             .filter(|l| {
-                l.source_ip
-                    .as_deref()
-                    .and_then(|ip| ip.trim().parse::<std::net::Ipv4Addr>().ok())
-                    .is_some_and(|ip| !ranges.iter().any(|r| in_range(ip, r)))
+                // IPv6 addresses too: Login History records them, and a
+                // profile's ranges may be IPv4 only (an IPv6 login is then
+                // outside all of them).
+                l.source_ip.as_deref().is_some_and(|ip| {
+                    ranges
+                        .iter()
+                        .map(|r| r.contains(ip))
+                        .collect::<Option<Vec<bool>>>()
+                        .is_some_and(|inside| !inside.contains(&true))
+                })
             })
             .collect();
         if outside.is_empty() {

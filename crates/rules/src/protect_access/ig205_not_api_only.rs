@@ -1,8 +1,8 @@
 use intguard_model::{is_integration_license, Finding, Inventory, Practice, RuleMeta, Severity};
 
 use crate::identities::{
-    auditable, identity_finding, identity_key, identity_phrase, profile_file, profile_related,
-    with_related,
+    auditable, identity_finding, identity_key, identity_phrase, org_permissions_unknown,
+    profile_file, profile_related, with_related,
 };
 use crate::Rule;
 
@@ -80,7 +80,10 @@ impl Rule for NotApiOnly {
             let Some(profile) = id.profile.as_ref().and_then(|p| sf.profile(&p.name)) else {
                 continue;
             };
-            let api_only = id.has_permission("ApiUserOnly");
+            // The org's permissions could not be read: whether it is API
+            // only is unknown, not "no" (its license is still known).
+            let permissions_unknown = org_permissions_unknown(inventory, profile);
+            let api_only = permissions_unknown || id.has_permission("ApiUserOnly");
             let license = profile.user_license.as_ref();
             let license_ok = license.is_some_and(|l| is_integration_license(&l.value));
             if api_only && license_ok {
@@ -118,7 +121,13 @@ impl Rule for NotApiOnly {
                 &META,
                 id,
                 at,
-                if api_only {
+                if permissions_unknown {
+                    format!(
+                        "{} is not on an integration license (whether it is API only is unknown: the org's permissions could not be read): {}",
+                        identity_phrase(id),
+                        reasons.join("; ")
+                    )
+                } else if api_only {
                     // API only already (a permission set may grant it): the
                     // license is what is wrong.
                     format!(

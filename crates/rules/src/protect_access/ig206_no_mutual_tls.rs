@@ -360,6 +360,11 @@ fn org_side(inventory: &Inventory) -> Vec<Finding> {
         let Some(profile) = id.profile.as_ref().and_then(|p| sf.profile(&p.name)) else {
             continue;
         };
+        // The org's permissions could not be read: whether it holds the
+        // permission is unknown (an org-not-read warning says so).
+        if ids::org_permissions_unknown(inventory, profile) {
+            continue;
+        }
         if id
             .effective_permissions
             .iter()

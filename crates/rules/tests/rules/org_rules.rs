@@ -229,7 +229,9 @@ fn ig113_needs_a_password_login() {
 
 #[test]
 fn ig306_dormant_user_and_token() {
-    let m = messages("IG306", &inventory());
+    // Nothing of bad's in use: no login in Login History, only the token
+    // unused for 300 days.
+    let m = messages("IG306", &bad_unused());
     let bad = about(&m, "bad@acme.example");
     assert_eq!(bad.len(), 2, "{m:?}");
     assert!(bad.iter().any(|x| x.contains("200 days")), "{m:?}");
@@ -243,6 +245,9 @@ fn ig306_dormant_user_and_token() {
 fn ig306_a_new_user_is_not_dormant() {
     let mut inv = inventory();
     let org = inv.org.as_mut().unwrap();
+    // Never logged in: no Login History, no token use.
+    org.logins.retain(|l| l.user_id != "0051");
+    org.oauth_tokens.retain(|t| t.user_id != "0051");
     let good = org
         .users
         .iter_mut()
@@ -268,6 +273,66 @@ fn ig306_a_new_user_is_not_dormant() {
     );
 }
 
+/// Found by auditing an org as its admin: a user whose `LastLoginDate`
+/// was 200 days old was "dormant" (fix: deactivate it) although an app had
+/// used its OAuth token the day before: the integration still runs as it.
+/// A recent successful login in Login History counts as use too; when no
+/// use is recent, the message says when its tokens were last used.
+#[test]
+fn ig306_a_user_whose_token_is_in_use_is_not_dormant() {
+    let mut inv = bad_unused();
+    let org = inv.org.as_mut().unwrap();
+    org.oauth_tokens.push(token(2, "Nightly Sync", 1));
+    let m = messages("IG306", &inv);
+    let bad = about(&m, "bad@acme.example");
+    assert!(
+        !bad.iter().any(|x| x.contains("has not logged in")),
+        "{m:?}"
+    );
+    // The token nobody used for 300 days is still dormant.
+    assert!(bad.iter().any(|x| x.contains("Old Sync")), "{m:?}");
+
+    // Only Login History shows a recent login.
+    let mut inv = bad_unused();
+    let org = inv.org.as_mut().unwrap();
+    org.logins.push(login(
+        2,
+        9,
+        "OauthJwtBearer",
+        "203.0.113.9",
+        "Billing Sync",
+        "Success",
+    ));
+    let m = messages("IG306", &inv);
+    assert!(
+        !about(&m, "bad@acme.example")
+            .iter()
+            .any(|x| x.contains("has not logged in")),
+        "{m:?}"
+    );
+
+    // Nothing recent: dormant, with when the tokens were last used.
+    let m = messages("IG306", &bad_unused());
+    assert!(
+        about(&m, "bad@acme.example").iter().any(|x| x.ends_with(
+            "has not logged in for 200 days, and its OAuth tokens were last used 300 days ago"
+        )),
+        "{m:?}"
+    );
+}
+
+/// [`inventory`] where nothing uses bad@ lately (as its 200-day-old
+/// `LastLoginDate` says): no login in Login History, and only its token
+/// unused for 300 days.
+fn bad_unused() -> Inventory {
+    let mut inv = inventory();
+    let org = inv.org.as_mut().unwrap();
+    org.logins.retain(|l| l.user_id != "0052");
+    org.oauth_tokens
+        .retain(|t| t.user_id != "0052" || t.app_name == "Old Sync");
+    inv
+}
+
 #[test]
 fn ig101_password_logins_from_login_history() {
     let m = messages("IG101", &inventory());
@@ -286,6 +351,192 @@ fn ig202_logins_outside_the_profile_ranges() {
         "{m:?}"
     );
     assert!(about(&m, "good@acme.example").is_empty(), "{m:?}");
+}
+
+/// Found by auditing an org as its admin: a successful login from an IPv6
+/// address outside the profile's (IPv4) login IP ranges was never
+/// reported: only IPv4 source addresses were compared. An IPv4-mapped
+/// address inside the ranges stays quiet.
+#[test]
+fn ig202_ipv6_logins_outside_the_profile_ranges() {
+    let mut inv = inventory();
+    let org = inv.org.as_mut().unwrap();
+    org.logins.retain(|l| l.user_id != "0052");
+    org.logins.push(login(
+        2,
+        4,
+        "OauthJwtBearer",
+        "2001:db8::7",
+        "Billing Sync",
+        "Success",
+    ));
+    org.logins.push(login(
+        1,
+        5,
+        "OauthJwtBearer",
+        "::ffff:203.0.113.7",
+        "Orders Sync",
+        "Success",
+    ));
+    let m = messages("IG202", &inv);
+    let bad = about(&m, "bad@acme.example");
+    assert_eq!(bad.len(), 1, "{m:?}");
+    assert!(
+        bad[0].contains("logged in from 2001:db8::7 outside the login IP ranges"),
+        "{m:?}"
+    );
+    assert!(about(&m, "good@acme.example").is_empty(), "{m:?}");
+}
+
+/// Found by auditing an org as its admin with an auditing user that could
+/// not read LoginIpRange: every integration profile "has no login IP
+/// ranges" (high), although the org-not-read warning said IG202 did not
+/// check, and the profile had ranges. Unknown is not absent.
+#[test]
+fn ig202_unread_login_ip_ranges_are_not_missing_ones() {
+    let mut inv = inventory();
+    inv.salesforce.profiles[0].login_ip_ranges.clear();
+    let m = messages("IG202", &inv);
+    assert!(
+        m.iter().any(|x| x.contains("has no login IP ranges")),
+        "{m:?}"
+    );
+
+    inv.org
+        .as_mut()
+        .unwrap()
+        .not_read
+        .push(intguard_model::NotRead {
+            what: "LoginIpRange".into(),
+            reason: "INSUFFICIENT_ACCESS: insufficient access rights on object id".into(),
+            missing_permission: Some("View Setup and Configuration".into()),
+            rules: vec!["IG202".into()],
+        });
+    assert_eq!(messages("IG202", &inv), Vec::<String>::new());
+}
+
+/// Found by auditing an org as its admin with an auditing user that could
+/// not describe PermissionSet: every integration user was "not an API-only
+/// integration user: neither profile Minimum Access - API Only Integrations
+/// nor its permission sets grant ApiUserOnly" (IG205, high) and without
+/// the mutual-authentication permission (IG206), though no permission
+/// could be read and the org-not-read warning said both did not check. The
+/// license, which was read, is still judged.
+#[test]
+fn ig205_ig206_unread_permissions_are_not_missing_ones() {
+    let unread = |inv: &mut Inventory| {
+        // What the org read gives: no permission fields, so no flags.
+        inv.salesforce.profiles[0].user_permissions.clear();
+        inv.org
+            .as_mut()
+            .unwrap()
+            .not_read
+            .push(intguard_model::NotRead {
+                what: "PermissionSet permissions (describe)".into(),
+                reason: "INSUFFICIENT_ACCESS: insufficient access rights".into(),
+                missing_permission: Some("View Setup and Configuration".into()),
+                rules: vec!["IG205".into(), "IG206".into()],
+            });
+        inv.build_identities();
+    };
+    let mut inv = inventory();
+    assert!(!messages("IG206", &inv).is_empty());
+    unread(&mut inv);
+    assert_eq!(messages("IG205", &inv), Vec::<String>::new());
+    assert_eq!(messages("IG206", &inv), Vec::<String>::new());
+
+    // A profile on the Salesforce license: the license is still wrong.
+    let mut inv = inventory();
+    inv.salesforce.profiles[0]
+        .user_license
+        .as_mut()
+        .unwrap()
+        .value = "Salesforce".into();
+    unread(&mut inv);
+    let m = messages("IG205", &inv);
+    assert_eq!(m.len(), 2, "{m:?}");
+    assert!(
+        m.iter().all(|x| x.contains(
+            "is not on an integration license (whether it is API only is unknown: the org's permissions could not be read): profile Minimum Access - API Only Integrations is on the Salesforce license"
+        )),
+        "{m:?}"
+    );
+}
+
+/// As above, with the permission set assignments unread: API Only or the
+/// mutual-authentication permission may come from a permission set the
+/// org did not show, so neither is said to be missing. A profile that
+/// grants API Only itself is still known to.
+#[test]
+fn ig205_ig206_unread_assignments_leave_permissions_unknown() {
+    let mut inv = inventory();
+    inv.salesforce.profiles[0].user_permissions.clear();
+    inv.build_identities();
+    assert_eq!(messages("IG205", &inv).len(), 2);
+    inv.org
+        .as_mut()
+        .unwrap()
+        .not_read
+        .push(intguard_model::NotRead {
+            what: "PermissionSetAssignment".into(),
+            reason: "INSUFFICIENT_ACCESS: insufficient access rights".into(),
+            missing_permission: Some("View Setup and Configuration".into()),
+            rules: vec!["IG205".into(), "IG206".into()],
+        });
+    assert_eq!(messages("IG205", &inv), Vec::<String>::new());
+    assert_eq!(messages("IG206", &inv), Vec::<String>::new());
+}
+
+/// Found by auditing an org joined with its repository: once the org's
+/// pre-authorizations join a retrieved connected app, a profile
+/// pre-authorized in Setup only got the fix "in <the app's file> replace
+/// <profileName>...</profileName>", an element the file does not hold.
+#[test]
+fn ig305_a_profile_pre_authorized_in_setup_only_is_not_in_the_file() {
+    use intguard_model::{ConnectedApp, ConnectedAppOauth, Location};
+    const APP: &str = "force-app/main/default/connectedApps/Orders_Sync.connectedApp-meta.xml";
+    let mut inv = inventory();
+    inv.salesforce.connected_apps.push(ConnectedApp {
+        name: "Orders_Sync".into(),
+        label: Some("Orders Sync".into()),
+        contact_email: None,
+        oauth: Some(ConnectedAppOauth {
+            location: Location::new(APP, 4, 5),
+            is_admin_approved: Some(Located::new(true, Location::new(APP, 6, 9))),
+            ..ConnectedAppOauth::default()
+        }),
+        profile_names: vec![
+            Located::new(
+                "Minimum Access - API Only Integrations".into(),
+                org_location("acme", "ConnectedApplication", "0H4ORD"),
+            ),
+            Located::new("Standard User".into(), Location::new(APP, 12, 5)),
+        ],
+        permission_set_names: Vec::new(),
+        ip_ranges: Vec::new(),
+        has_saml: false,
+        location: Location::new(APP, 2, 1),
+    });
+    inv.build_identities();
+    let fixes: Vec<String> = find_rule("IG305")
+        .unwrap()
+        .run(&inv)
+        .into_iter()
+        .map(|f| f.fix)
+        .collect();
+    assert_eq!(fixes.len(), 2, "{fixes:?}");
+    assert!(
+        fixes.iter().any(|f| f.ends_with(
+            "The repository's copy, connectedApps/Orders_Sync.connectedApp-meta.xml, does not list Minimum Access - API Only Integrations (it was pre-authorized in Setup only): do not add it there."
+        )),
+        "{fixes:?}"
+    );
+    assert!(
+        fixes.iter().any(|f| f.ends_with(
+            "In connectedApps/Orders_Sync.connectedApp-meta.xml replace <profileName>Standard User</profileName> with <permissionSetName>...</permissionSetName>."
+        )),
+        "{fixes:?}"
+    );
 }
 
 #[test]
@@ -350,6 +601,42 @@ fn placeholder_login_applications_are_not_apps() {
         "{m:?}"
     );
     assert!(!good[0].contains("N/A") && !good[0].contains("()"), "{m:?}");
+}
+
+/// Found by auditing an org as its admin: a person logging in to the
+/// Salesforce UI as an integration user (Login History application
+/// `Browser`) was counted as an app, "2 apps hold its tokens or log in as
+/// it: Browser, Orders Sync", and the fix offered to declare "Browser" one
+/// of the system's apps in intguard.toml, which would hide that people know
+/// the credential. People are named as such, with their own fix.
+#[test]
+fn ig303_ui_logins_are_people_not_apps() {
+    let mut inv = inventory();
+    let org = inv.org.as_mut().unwrap();
+    let mut ui = login(1, 11, "", "198.51.100.20", "Browser", "Success");
+    ui.login_type = Some("Application".into());
+    ui.api_type = Some("N/A".into());
+    org.logins.push(ui);
+    let findings: Vec<_> = find_rule("IG303")
+        .unwrap()
+        .run(&inv)
+        .into_iter()
+        .filter(|f| f.message.contains("good@acme.example"))
+        .collect();
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(
+        findings[0].message,
+        "good@acme.example is shared: in the org, people log in to the Salesforce UI as it, and an app holds its tokens or logs in as it: Orders Sync, the Salesforce UI (Browser)"
+    );
+    let fix = &findings[0].fix;
+    assert!(
+        fix.starts_with("People log in to the Salesforce UI as good@acme.example"),
+        "{fix}"
+    );
+    assert!(
+        !fix.contains("\"Browser\"") && !fix.contains("[[identities]]"),
+        "{fix}"
+    );
 }
 
 /// A user inactive in the org that the config names is no integration user

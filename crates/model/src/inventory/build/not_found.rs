@@ -8,27 +8,10 @@ use std::collections::HashSet;
 
 use crate::finding::Diagnostic;
 use crate::inventory::graph::{AccessAssignment, AssignmentSource};
-use crate::inventory::salesforce::{same_profile, STANDARD_PROFILE_LABELS};
+use crate::inventory::salesforce::{
+    same_profile, OTHER_STANDARD_PROFILES, STANDARD_PROFILE_LABELS,
+};
 use crate::inventory::Inventory;
-
-/// Standard profiles a user definition may name that projects seldom
-/// retrieve, besides [`STANDARD_PROFILE_LABELS`]' (whose labels differ from
-/// their file names): assigning one is no mistake, and their grants are
-/// Salesforce's.
-const OTHER_STANDARD_PROFILES: &[&str] = &[
-    "Minimum Access - Salesforce",
-    "Salesforce API Only System Integrations",
-    "Analytics Cloud Integration User",
-    "Analytics Cloud Security User",
-    "Chatter Free User",
-    "Chatter External User",
-    "Chatter Moderator User",
-    "Identity User",
-    "Force.com - Free User",
-    "Force.com - App Subscription User",
-    "Customer Community User",
-    "Partner Community User",
-];
 
 /// A standard profile, by label or file name.
 fn is_standard_profile(name: &str) -> bool {

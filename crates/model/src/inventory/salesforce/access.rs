@@ -92,6 +92,15 @@ impl IpRange {
         self.ends().is_ok()
     }
 
+    /// Whether `address` (IPv4, IPv6, or IPv4-mapped IPv6 taken as IPv4)
+    /// is in this valid range; `None` when `address` is no IP address or
+    /// the range is invalid. An address of the other family is outside.
+    pub fn contains(&self, address: &str) -> Option<bool> {
+        let (family, n) = ip_number(address.trim())?;
+        let (range_family, s, e) = self.ends().ok()?;
+        Some(family == range_family && (s..=e).contains(&n))
+    }
+
     /// The family and the numeric start and end of a valid range.
     fn ends(&self) -> Result<(IpFamily, u128, u128), String> {
         let (start, end) = (self.start.trim(), self.end.trim());
@@ -176,13 +185,21 @@ impl Profile {
     /// A standard profile (System Administrator, ...): Salesforce does not
     /// let its permissions be edited, and people log in with it. Without
     /// `<custom>` (a profile read from an org), the known standard names
-    /// ([`STANDARD_PROFILE_LABELS`]) tell.
+    /// ([`STANDARD_PROFILE_LABELS`], [`OTHER_STANDARD_PROFILES`]) tell.
     pub fn is_standard(&self) -> bool {
         match self.custom {
             Some(custom) => !custom,
-            None => STANDARD_PROFILE_LABELS
-                .iter()
-                .any(|(_, file)| same_profile(&self.name, file)),
+            None => {
+                STANDARD_PROFILE_LABELS
+                    .iter()
+                    .any(|(_, file)| same_profile(&self.name, file))
+                    || OTHER_STANDARD_PROFILES
+                        .iter()
+                        // Custom profiles of that name exist too
+                        // (salesforce-metadata.md): not known standard.
+                        .filter(|name| !name.eq_ignore_ascii_case(API_ONLY_SYSTEM_INTEGRATIONS))
+                        .any(|name| same_profile(&self.name, name))
+            }
         }
     }
 
@@ -317,6 +334,29 @@ pub const STANDARD_PROFILE_LABELS: &[(&str, &str)] = &[
         "Minimum Access - API Only Integrations",
     ),
 ];
+
+/// Standard profiles besides [`STANDARD_PROFILE_LABELS`]' (whose labels
+/// differ from their file names), which projects seldom retrieve: a user
+/// definition may name one without mistake, and an org shows them by these
+/// names. Their grants are Salesforce's: their system permissions cannot be
+/// edited.
+pub const OTHER_STANDARD_PROFILES: &[&str] = &[
+    "Minimum Access - Salesforce",
+    "Salesforce API Only System Integrations",
+    "Analytics Cloud Integration User",
+    "Analytics Cloud Security User",
+    "Chatter Free User",
+    "Chatter External User",
+    "Chatter Moderator User",
+    "Identity User",
+    "Force.com - Free User",
+    "Force.com - App Subscription User",
+    "Customer Community User",
+    "Partner Community User",
+];
+
+/// A profile both Salesforce and orgs name so (`custom` tells which).
+const API_ONLY_SYSTEM_INTEGRATIONS: &str = "Salesforce API Only System Integrations";
 
 /// The label of the standard integration profile.
 pub const STANDARD_INTEGRATION_PROFILE: &str = "Minimum Access - API Only Integrations";
@@ -548,6 +588,20 @@ mod tests {
             assert!(profile(name, None).is_standard(), "{name}");
         }
         assert!(!profile("Orders Integration", None).is_standard());
+        // Found by auditing an org: Salesforce's standard profiles beyond
+        // those whose labels differ from their file names (the CRM
+        // Analytics integration user's, "Minimum Access - Salesforce")
+        // were taken for custom ones, and IG302's fix said to remove
+        // ViewAllData from their System Permissions, which Salesforce does
+        // not allow.
+        for name in [
+            "Analytics Cloud Integration User",
+            "Minimum Access - Salesforce",
+        ] {
+            assert!(profile(name, None).is_standard(), "{name}");
+        }
+        // Custom profiles of this name exist too: only `custom` tells.
+        assert!(!profile("Salesforce API Only System Integrations", None).is_standard());
         // Where the metadata says, it is believed.
         assert!(!profile("Standard", Some(true)).is_standard());
         assert!(profile("Orders Integration", Some(false)).is_standard());
