@@ -443,11 +443,15 @@ pub fn apply(snapshot: &OrgSnapshot, inventory: &mut Inventory) {
     for app in &snapshot.connected_apps {
         // Retrieved metadata of the same app says more than the API can
         // (certificate, scopes, policies): it stands for the app.
-        if md
-            .connected_apps
-            .iter()
-            .any(|a| a.name.eq_ignore_ascii_case(&app.name))
-        {
+        // `ConnectedApplication.Name` is the app's name as Setup shows it
+        // (`Orders Sync`), which metadata holds as its `label`; the file is
+        // named after the API name (`Orders_Sync`): either matches.
+        if md.connected_apps.iter().any(|a| {
+            a.name.eq_ignore_ascii_case(&app.name)
+                || a.label
+                    .as_deref()
+                    .is_some_and(|l| l.trim().eq_ignore_ascii_case(app.name.trim()))
+        }) {
             continue;
         }
         unjudged_apps.push(app.name.as_str());
