@@ -6,8 +6,8 @@ use intguard_model::{
 };
 
 use crate::identities::{
-    auditable, identity_finding, identity_key, identity_phrase, is_standard_profile,
-    profile_related, with_related,
+    auditable, grant_related, identity_finding, identity_key, identity_phrase, is_standard_profile,
+    with_related,
 };
 use crate::support::{and_list, short_location};
 use crate::Rule;
@@ -456,7 +456,7 @@ impl Rule for ExcessObjectAccess {
                 for at in &e.places {
                     f = f.also_at(at.clone());
                 }
-                out.push(with_related(f, profile_related(id)));
+                out.push(with_related(f, grant_related(id, e.grant)));
             }
             for e in all_records {
                 let mut f = identity_finding(
@@ -497,7 +497,7 @@ impl Rule for ExcessObjectAccess {
                 for at in &e.places {
                     f = f.also_at(at.clone());
                 }
-                out.push(with_related(f, profile_related(id)));
+                out.push(with_related(f, grant_related(id, e.grant)));
             }
         }
         out

@@ -1,7 +1,7 @@
 use intguard_model::{Finding, Inventory, Practice, RuleMeta, Severity};
 
 use crate::identities::{
-    auditable, identity_finding, identity_key, identity_phrase, profile_related, with_related,
+    auditable, grant_related, identity_finding, identity_key, identity_phrase, with_related,
 };
 use crate::support::settings_file;
 use crate::Rule;
@@ -110,7 +110,14 @@ impl Rule for ApiAccessControlOff {
                 sources.join(", "),
                 if grant.kind == intguard_model::GrantKind::Profile { "Profiles > the profile" } else { "Permission Sets > the permission set" }
             ));
-            out.push(with_related(f, profile_related(id)));
+            // Where each grant comes from: a permission set's assignment
+            // and file, not the profile's, when the set grants it.
+            let related: Vec<_> = p
+                .granted_by
+                .iter()
+                .flat_map(|g| grant_related(id, g))
+                .collect();
+            out.push(with_related(f, related));
         }
         out
     }

@@ -4,8 +4,8 @@ use intguard_model::{
 };
 
 use crate::identities::{
-    auditable, identity_finding, identity_key, identity_label, identity_phrase, identity_related,
-    profile_related, with_related,
+    auditable, grant_related, identity_finding, identity_key, identity_label, identity_phrase,
+    identity_related, profile_related, with_related,
 };
 use crate::support::settings_file;
 use crate::Rule;
@@ -313,7 +313,12 @@ impl Rule for WeakPasswordPolicy {
                     format!("also granted by {}", g.describe()),
                 ));
             }
-            out.push(with_related(f, profile_related(id)));
+            let related: Vec<_> = p
+                .granted_by
+                .iter()
+                .flat_map(|g| grant_related(id, g))
+                .collect();
+            out.push(with_related(f, related));
         }
         out
     }

@@ -37,3 +37,35 @@ fn a_delete_by_id_keeps_delete_and_what_it_requires_needed() {
     );
     assert!(!f.fix.contains("allowEdit"), "{}", f.fix);
 }
+
+/// Found by testing an estate: the findings about what a permission set
+/// grants (IG304's object access, IG204's UseAnyApiClient, IG111's
+/// PasswordNeverExpires) cited the user's profile assignment and profile
+/// file as where the access comes from, not the permission set's
+/// assignment (a user definition's `permsets`) and file, as IG302 does.
+#[test]
+fn a_permission_set_grant_cites_the_permission_set_assignment_not_the_profile() {
+    let rel = "IG304/grant-related";
+    let mut checked = 0;
+    for (rule, expected) in [("IG304", 2), ("IG204", 1), ("IG111", 1)] {
+        let findings = common::run(rule, rel);
+        assert_eq!(findings.len(), expected, "{rule}: {findings:#?}");
+        for f in &findings {
+            let related = common::related_places(f);
+            assert!(
+                related.contains(&("sync-user-def.json".into(), 6))
+                    && related.contains(&("Sync_Access.permissionset-meta.xml".into(), 2)),
+                "{rule}: {related:?}"
+            );
+            assert!(
+                !related.contains(&("sync-user-def.json".into(), 5))
+                    && !related
+                        .iter()
+                        .any(|(file, _)| file == "Sync Integration.profile-meta.xml"),
+                "{rule}: {related:?}"
+            );
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 4);
+}
