@@ -209,12 +209,20 @@ impl Rule for DangerousPermission {
                         }
                     )
                 });
-                if let Some(muted) = id
-                    .muted_permissions
-                    .iter()
-                    .find(|m| m.category == Some(cat))
-                    .and_then(|m| m.granted_by.first().map(|g| (m, g)))
-                {
+                // Muting acts within its group only: the note belongs to
+                // the findings of what the same group grants, not to a
+                // profile's or another set's.
+                if let Some(muted) = grant.via_group.as_ref().and_then(|group| {
+                    id.muted_permissions
+                        .iter()
+                        .filter(|m| m.category == Some(cat))
+                        .find_map(|m| {
+                            m.granted_by
+                                .iter()
+                                .find(|g| g.via_group.as_ref() == Some(group))
+                                .map(|g| (m, g))
+                        })
+                }) {
                     f = f.related(Related::new(
                         &muted.1.location,
                         format!("{} is muted ({})", muted.0.name, muted.1.describe()),

@@ -740,6 +740,56 @@ fn ig302_cites_where_the_granting_set_or_group_is_assigned() {
     );
 }
 
+/// Found by testing an estate: ManageUsers muted in group Billing_Bundle
+/// was noted ("ManageUsers is muted (muting permission set ...)") on the
+/// finding for the super powers of the user's System Administrator
+/// profile, which no muting touches. Muting acts within its group: the
+/// note goes only with what the same group grants.
+#[test]
+fn ig302_notes_a_muted_permission_only_on_its_own_groups_finding() {
+    let mut id = orders();
+    let in_group = |name: &str, line| Grant {
+        via_group: Some("Billing_Bundle".into()),
+        ..grant(
+            GrantKind::PermissionSet,
+            name,
+            "permissionsets/Billing_Export.permissionset-meta.xml",
+            line,
+        )
+    };
+    id.effective_permissions = vec![
+        perm(
+            "ModifyAllData",
+            grant(GrantKind::Profile, "Orders Integration", PROFILE, 9),
+        ),
+        perm("AuthorApex", in_group("Billing_Export", 13)),
+    ];
+    id.muted_permissions = vec![perm(
+        "ManageUsers",
+        Grant {
+            via_group: Some("Billing_Bundle".into()),
+            ..grant(
+                GrantKind::MutingPermissionSet,
+                "Billing_Mute",
+                "mutingpermissionsets/Billing_Mute.mutingpermissionset-meta.xml",
+                4,
+            )
+        },
+    )];
+    let f = run("IG302", &inventory(vec![id], vec![]));
+    assert_eq!(f.len(), 2, "{f:#?}");
+    let noted = |path: &str| {
+        f.iter()
+            .find(|x| x.location.path.ends_with(path))
+            .unwrap()
+            .related
+            .iter()
+            .any(|r| r.message.starts_with("ManageUsers is muted"))
+    };
+    assert!(!noted(PROFILE), "{f:#?}");
+    assert!(noted("Billing_Export.permissionset-meta.xml"), "{f:#?}");
+}
+
 /// Found by testing as a user would: granting AuthorApex to an integration
 /// profile that already held ModifyAllData (a baselined IG302 finding) was
 /// hidden by `--baseline`, as the grouped finding's fingerprint named the
