@@ -822,3 +822,25 @@ mod metadata_file_tests {
         }
     }
 }
+
+/// Where a profile's or permission set's system permissions are changed:
+/// `Setup > ... > System Permissions, in <its metadata file>`.
+pub fn setup_and_file(grant: &intguard_model::Grant) -> String {
+    use intguard_model::{profile_label, GrantKind};
+    match grant.kind {
+        GrantKind::Profile => format!(
+            "Setup > Profiles > {} > System Permissions, in {}",
+            profile_label(&grant.name),
+            metadata_file(&grant.location.path, "profiles", || {
+                format!("profiles/{}.profile-meta.xml", grant.name)
+            })
+        ),
+        _ => format!(
+            "Setup > Permission Sets > {} > System Permissions, in {}",
+            grant.name,
+            metadata_file(&grant.location.path, "permissionsets", || {
+                format!("permissionsets/{}.permissionset-meta.xml", grant.name)
+            })
+        ),
+    }
+}

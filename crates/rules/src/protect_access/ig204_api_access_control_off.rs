@@ -106,9 +106,13 @@ impl Rule for ApiAccessControlOff {
             )
             .key(format!("{}|UseAnyApiClient", identity_key(id)))
             .fix(format!(
-                "Remove the \"Use Any API Client\" permission from {}: delete <userPermissions><enabled>true</enabled><name>UseAnyApiClient</name></userPermissions> (Setup > {} > System Permissions).",
+                "Remove the \"Use Any API Client\" permission from {} ({}; set <enabled>false</enabled> in its <userPermissions> entry for UseAnyApiClient: deleting the entry does not revoke it on deploy).",
                 sources.join(", "),
-                if grant.kind == intguard_model::GrantKind::Profile { "Profiles > the profile" } else { "Permission Sets > the permission set" }
+                p.granted_by
+                    .iter()
+                    .map(crate::support::setup_and_file)
+                    .collect::<Vec<_>>()
+                    .join("; ")
             ));
             // Where each grant comes from: a permission set's assignment
             // and file, not the profile's, when the set grants it.

@@ -303,7 +303,7 @@ impl Rule for WeakPasswordPolicy {
                 sources.join(", "),
                 p.granted_by
                     .iter()
-                    .map(setup_and_file)
+                    .map(crate::support::setup_and_file)
                     .collect::<Vec<_>>()
                     .join("; ")
             ));
@@ -327,27 +327,6 @@ impl Rule for WeakPasswordPolicy {
 /// Where a grant's system permissions are edited, in Setup and in the
 /// project: `Setup > Profiles > Int Profile > System Permissions, in
 /// profiles/Int Profile.profile-meta.xml`.
-fn setup_and_file(grant: &intguard_model::Grant) -> String {
-    use crate::support::metadata_file;
-    use intguard_model::{profile_label, GrantKind};
-    match grant.kind {
-        GrantKind::Profile => format!(
-            "Setup > Profiles > {} > System Permissions, in {}",
-            profile_label(&grant.name),
-            metadata_file(&grant.location.path, "profiles", || {
-                format!("profiles/{}.profile-meta.xml", grant.name)
-            })
-        ),
-        _ => format!(
-            "Setup > Permission Sets > {} > System Permissions, in {}",
-            grant.name,
-            metadata_file(&grant.location.path, "permissionsets", || {
-                format!("permissionsets/{}.permissionset-meta.xml", grant.name)
-            })
-        ),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -69,3 +69,20 @@ fn a_permission_set_grant_cites_the_permission_set_assignment_not_the_profile() 
     }
     assert_eq!(checked, 4);
 }
+
+/// Found by testing an estate: IG204's fix for UseAnyApiClient said to
+/// delete the `<userPermissions>` entry, where IG302's and IG111's fixes
+/// for the same kind of entry say that deleting it does not revoke it on
+/// deploy; nor did it name the set or its file ("the permission set").
+#[test]
+fn ig204_fix_disables_the_entry_in_the_named_set_and_file() {
+    let findings = common::run("IG204", "IG304/grant-related");
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    let fix = &findings[0].fix;
+    assert!(
+        fix.contains("Setup > Permission Sets > Sync_Access > System Permissions, in permissionsets/Sync_Access.permissionset-meta.xml")
+            && fix.contains("set <enabled>false</enabled> in its <userPermissions> entry for UseAnyApiClient: deleting the entry does not revoke it on deploy"),
+        "{fix}"
+    );
+    assert!(!fix.contains("delete <userPermissions>"), "{fix}");
+}
