@@ -413,32 +413,30 @@ impl super::MuleApp {
     /// The file a new secure-properties configuration of the app would read
     /// (relative to the resources folder), next to the app's other property
     /// files: `<dir>/${mule.env}-secure.yaml` after the placeholder of its
-    /// first import (Mule 3: `<dir>/secure.${env}.properties`), or one file
+    /// first import that names one (Mule 3: `<dir>/secure.${env}.properties`), or one file
     /// for every environment (`secure.yaml`, `secure.properties`) when the
     /// app has no environments. `fix secrets` creates it; the rules' fixes
     /// name it.
     pub fn new_secure_file_pattern(&self) -> String {
-        // The first non-secure import. Mule 3 lists several locations in
-        // one (`location="common.properties,mule.${mule.env}.properties"`):
-        // of those, the first that names an environment, else the first.
-        let import = self
+        // The non-secure imports' locations: the first that names an
+        // environment, else the first. Mule 3 lists several locations in
+        // one (`location="common.properties,mule.${mule.env}.properties"`);
+        // Mule 4 apps import a common file before the environment's
+        // (`properties/common.yaml`, then `properties/${mule.env}.yaml`):
+        // a file for every environment would mix their values.
+        let locations: Vec<&str> = self
             .property_imports
             .iter()
-            .find(|i| !i.secure)
-            .and_then(|i| {
-                let locations: Vec<&str> = i
-                    .file
-                    .raw
-                    .split(',')
-                    .map(str::trim)
-                    .filter(|l| !l.is_empty())
-                    .collect();
-                locations
-                    .iter()
-                    .find(|l| !crate::expr::placeholders(l).is_empty())
-                    .or(locations.first())
-                    .copied()
-            });
+            .filter(|i| !i.secure)
+            .flat_map(|i| i.file.raw.split(','))
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        let import = locations
+            .iter()
+            .find(|l| !crate::expr::placeholders(l).is_empty())
+            .or(locations.first())
+            .copied();
         let (dir, placeholder) = match import {
             Some(l) => {
                 let p = resource_pattern(l);
