@@ -740,6 +740,62 @@ fn ig302_cites_where_the_granting_set_or_group_is_assigned() {
     );
 }
 
+/// Found by testing an estate with `scan --org-snapshot`: ModifyMetadata
+/// granted in Setup to permission set HR_API (the repository's decomposed
+/// copy, `permissionsets/HR_API/HR_API.permissionset-meta.xml`, grants only
+/// ExportReport) was to be set "<enabled>false</enabled> in their entries"
+/// of `permissionsets/HR_API.permissionset-meta.xml`: a file that does not
+/// exist, holding no such entry. The fix names the repository's file and
+/// the entry to add.
+#[test]
+fn ig302_an_org_grant_names_the_repository_file_and_the_entry_to_add() {
+    const DECOMPOSED: &str =
+        "salesforce/force-app/main/default/permissionsets/HR_API/HR_API.permissionset-meta.xml";
+    let mut id = orders();
+    id.effective_permissions = vec![perm(
+        "ModifyMetadata",
+        Grant {
+            kind: GrantKind::PermissionSet,
+            name: "HR_API".into(),
+            via_group: None,
+            location: Location::new("org://00D000000000001/PermissionSet/0PS000000000002", 0, 0),
+        },
+    )];
+    let mut inv = inventory(vec![id], vec![]);
+    inv.salesforce
+        .permission_sets
+        .push(intguard_model::PermissionSet {
+            name: "HR_API".into(),
+            label: None,
+            license: None,
+            description: None,
+            user_permissions: vec![NamedFlag {
+                name: "ExportReport".into(),
+                location: loc(DECOMPOSED, 5),
+            }],
+            object_permissions: Vec::new(),
+            location: loc(DECOMPOSED, 2),
+            decomposed: true,
+            files: vec![DECOMPOSED.into()],
+        });
+    let f = run("IG302", &inv);
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert!(
+        f[0].fix.contains(
+            "the repository's copy, permissionsets/HR_API/HR_API.permissionset-meta.xml, does not grant ModifyMetadata (granted in Setup, or revoked in the file but not deployed): add <userPermissions><enabled>false</enabled><name>ModifyMetadata</name></userPermissions> there"
+        ),
+        "{}",
+        f[0].fix
+    );
+    assert!(
+        !f[0]
+            .fix
+            .contains("in permissionsets/HR_API.permissionset-meta.xml"),
+        "{}",
+        f[0].fix
+    );
+}
+
 /// Found by testing an estate: ManageUsers muted in group Billing_Bundle
 /// was noted ("ManageUsers is muted (muting permission set ...)") on the
 /// finding for the super powers of the user's System Administrator
