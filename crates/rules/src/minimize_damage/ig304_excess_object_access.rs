@@ -274,8 +274,8 @@ fn grant_key(g: &Grant) -> (GrantKind, String, Option<&str>) {
 
 /// Where a grant is changed: its Setup page and the file it was read from
 /// (for a decomposed permission set, the object's own settings file).
-fn where_to_fix(g: &Grant) -> String {
-    let path = g.location.path.as_str();
+fn where_to_fix(inventory: &Inventory, g: &Grant) -> String {
+    let path = crate::support::repo_path(inventory, g.kind, &g.name, &g.location.path);
     let file = ["profiles/", "permissionsets/"]
         .iter()
         .find_map(|d| path.rfind(d).map(|i| &path[i..]))
@@ -435,13 +435,13 @@ impl Rule for ExcessObjectAccess {
                         format!(
                             "Set {} in {} (deleting an <objectPermissions> entry does not revoke it on deploy), or move the integration to a permission set granting {}.",
                             e.changes.join("; "),
-                            where_to_fix(e.grant),
+                            where_to_fix(inventory, e.grant),
                             keep_phrase(id, &used)
                         )
                     } else {
                         format!(
                             "Do not clear it in {}: {} is shared with {}, whose apps need it. Give {} a {} of its own granting {} (and move it off the shared one), then the shared one can keep what the others use.",
-                            where_to_fix(e.grant),
+                            where_to_fix(inventory, e.grant),
                             e.grant.describe(),
                             shared.join("; "),
                             identity_phrase(id),
@@ -491,7 +491,7 @@ impl Rule for ExcessObjectAccess {
                     format!(
                         "Set {} in {}; share the records the integration needs through sharing rules instead.",
                         e.changes.join("; "),
-                        where_to_fix(e.grant)
+                        where_to_fix(inventory, e.grant)
                     )
                 });
                 for at in &e.places {

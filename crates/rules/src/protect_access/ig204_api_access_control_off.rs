@@ -110,7 +110,7 @@ impl Rule for ApiAccessControlOff {
                 sources.join(", "),
                 p.granted_by
                     .iter()
-                    .map(crate::support::setup_and_file)
+                    .map(|g| crate::support::setup_and_file(inventory, g))
                     .collect::<Vec<_>>()
                     .join("; ")
             ));

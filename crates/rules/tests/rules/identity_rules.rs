@@ -536,6 +536,37 @@ fn ig202_on_the_standard_integration_profile_says_why_not_there() {
     );
 }
 
+/// Found by testing an estate with `scan --org-snapshot`: the org's copy of
+/// profile "HR Integration (API)" (no login IP ranges) is judged, and the
+/// fix told to edit `profiles/HR Integration (API).profile-meta.xml`, a name
+/// rebuilt from the label; the repository holds it URL-encoded. Read from
+/// the org, the fixes name the repository's copy of the same name.
+#[test]
+fn ig202_on_an_org_profile_names_the_repository_file() {
+    const NAME: &str = "HR Integration (API)";
+    const REPO: &str =
+        "salesforce/force-app/main/default/profiles/HR Integration %28API%29.profile-meta.xml";
+    let mut id = orders();
+    id.profile.as_mut().unwrap().name = NAME.into();
+    let mut org = profile(NAME, "Salesforce Integration", false);
+    org.location = Location::new("org://00D000000000001/Profile/00e000000000003", 0, 0);
+    let mut repo = profile(NAME, "Salesforce Integration", false);
+    repo.location = loc(REPO, 2);
+    let f = run("IG202", &inventory(vec![id], vec![org, repo]));
+    assert!(!f.is_empty(), "{f:#?}");
+    let org_finding = f
+        .iter()
+        .find(|x| x.location.path.starts_with("org://"))
+        .expect("the org's profile is judged");
+    assert!(
+        org_finding
+            .fix
+            .contains("in profiles/HR Integration %28API%29.profile-meta.xml:"),
+        "{}",
+        org_finding.fix
+    );
+}
+
 /// An IPv6 login range as wide as the whole address space restricts
 /// nothing either (profile ranges take IPv6 too).
 #[test]
