@@ -536,6 +536,45 @@ fn ig202_on_the_standard_integration_profile_says_why_not_there() {
     );
 }
 
+/// Found by testing an estate: two integration users hold permission set
+/// Orders_Integration (`intguard.toml` assigns it to the reporting user
+/// too), and IG206 told to grant the mutual-authentication permission in
+/// it, which would lock the other user's apps out until they present a
+/// certificate as well. A shared set is named as such, and a set of the
+/// user's own is proposed instead.
+#[test]
+fn ig206_does_not_grant_mutual_tls_in_a_shared_permission_set() {
+    let orders = orders();
+    let mut reporting = IntegrationIdentity::new(
+        Some("int.reporting@acme.com".into()),
+        "int.reporting@acme.com".into(),
+    );
+    reporting.profile = orders.profile.clone();
+    reporting.permission_sets = orders.permission_sets.clone();
+    let inv = inventory(
+        vec![orders, reporting],
+        vec![profile(
+            "Orders Integration",
+            "Salesforce Integration",
+            true,
+        )],
+    );
+    let f = run("IG206", &inv);
+    let fix = &f
+        .iter()
+        .find(|x| x.identity.as_deref() == Some("int.orders@acme.com"))
+        .expect("a finding for int.orders@acme.com")
+        .fix;
+    assert!(
+        fix.contains("in a new permission set assigned to it alone (Setup > Permission Sets > New > System Permissions): its permission set Orders_Integration is shared with int.reporting@acme.com"),
+        "{fix}"
+    );
+    assert!(
+        !fix.contains("in its permission set Orders_Integration"),
+        "{fix}"
+    );
+}
+
 /// Found by testing an estate with `scan --org-snapshot`: the org's copy of
 /// profile "HR Integration (API)" (no login IP ranges) is judged, and the
 /// fix told to edit `profiles/HR Integration (API).profile-meta.xml`, a name
