@@ -388,6 +388,63 @@ fn a_new_configuration_reads_the_key_the_app_declares() {
     assert!(!artifact.contains("encryption.key"), "{artifact}");
 }
 
+/// Found by testing an estate: an app that imports a common file before
+/// the environment's (`properties/common.yaml`, then
+/// `properties/${mule.env}.yaml`) was given one secure file for every
+/// environment (`properties/secure.yaml`, after the first import): IG102's
+/// fix named it as "the environment's secure properties file", and `fix
+/// secrets` refused every secret ("different values per environment, but
+/// one secure file"). The new file follows the import that names the
+/// environment.
+#[test]
+fn a_new_configuration_follows_the_environment_import_after_a_common_one() {
+    let (_tmp, app) = fixture("mule4-yaml");
+    let xml_path = app.join("src/main/mule/global.xml");
+    let xml = std::fs::read_to_string(&xml_path).unwrap().replace(
+        "    <configuration-properties file=\"properties/${mule.env}.yaml\"/>",
+        "    <configuration-properties file=\"properties/common.yaml\"/>\n    <configuration-properties file=\"properties/${mule.env}.yaml\"/>",
+    );
+    std::fs::write(&xml_path, xml).unwrap();
+    std::fs::write(
+        app.join("src/main/resources/properties/common.yaml"),
+        "http:\n  port: \"8081\"\n",
+    )
+    .unwrap();
+    let (_, findings) = scan(&app);
+    let in_files: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.location.path.ends_with(".yaml"))
+        .collect();
+    assert!(!in_files.is_empty(), "{findings:#?}");
+    for f in &in_files {
+        assert!(
+            f.fix.contains(
+                "(properties/${mule.env}-secure.yaml, read by a new <secure-properties:config>)"
+            ),
+            "{}",
+            f.fix
+        );
+    }
+    let plan = plan(&app);
+    assert!(plan.skipped.is_empty(), "{:?}", plan.skipped);
+    plan.apply().unwrap();
+    let xml = std::fs::read_to_string(&xml_path).unwrap();
+    assert!(
+        xml.contains("file=\"properties/${mule.env}-secure.yaml\""),
+        "{xml}"
+    );
+    for env in ["dev", "prod"] {
+        assert!(
+            app.join(format!("src/main/resources/properties/{env}-secure.yaml"))
+                .exists(),
+            "{env}"
+        );
+    }
+    assert!(!app
+        .join("src/main/resources/properties/secure.yaml")
+        .exists());
+}
+
 #[test]
 fn mule4_properties_app_with_existing_config() {
     let cipher = Cipher::new(Algorithm::Blowfish, Mode::Cfb, false);
@@ -827,22 +884,29 @@ fn each_environment_gets_the_definition_mule_reads() {
     let p = plan(&app);
     assert!(p.skipped.is_empty(), "{:?}", p.skipped);
     let moved: Vec<&str> = p.moved.iter().map(|m| m.name.as_str()).collect();
-    assert_eq!(moved, ["partner.password"], "{:#?}", p.actions);
-    p.apply().unwrap();
-    // Both environments read common.properties' value: one secure file
-    // serves them (with dev's own value it would be two values for one
-    // file, and the move refused).
-    let cipher = Cipher::new(Algorithm::Aes, Mode::Cbc, true);
+    // One move per environment's secure file.
     assert_eq!(
-        decrypt(
-            &app,
-            "src/main/resources/secure.yaml",
-            "partner.password",
-            cipher,
-            KEY
-        ),
-        "Common-Pw-71"
+        moved,
+        ["partner.password", "partner.password"],
+        "{:#?}",
+        p.actions
     );
+    p.apply().unwrap();
+    // Both environments read common.properties' value: each environment's
+    // secure file (after the `${env}` import) gets it.
+    let cipher = Cipher::new(Algorithm::Aes, Mode::Cbc, true);
+    for env in ["dev", "prod"] {
+        assert_eq!(
+            decrypt(
+                &app,
+                &format!("src/main/resources/{env}-secure.yaml"),
+                "partner.password",
+                cipher,
+                KEY
+            ),
+            "Common-Pw-71"
+        );
+    }
     for (path, bytes) in snapshot(&app) {
         let text = String::from_utf8_lossy(&bytes);
         for secret in ["Common-Pw-71", "Dev-Pw-72"] {

@@ -296,13 +296,19 @@ pub fn apply(snapshot: &OrgSnapshot, inventory: &mut Inventory) {
             .iter()
             .find(|r| r.matches(&p.name) || p.label.as_deref().is_some_and(|l| r.matches(l)));
         if let Some(repo) = repo {
-            drift.extend(access_drift(
-                "profile",
-                p.display_label(),
+            let mut parts = access_drift_parts(
                 (&repo.user_permissions, &repo.object_permissions),
                 (&p.user_permissions, &p.object_permissions),
-                &repo.location,
-            ));
+            );
+            parts.extend(ip_range_drift(repo, p));
+            if !parts.is_empty() {
+                drift.push(drift_diagnostic(
+                    "profile",
+                    p.display_label(),
+                    &parts,
+                    &repo.location,
+                ));
+            }
         }
     }
     for p in &org_sets {
@@ -448,9 +454,11 @@ pub fn apply(snapshot: &OrgSnapshot, inventory: &mut Inventory) {
     for app in &snapshot.connected_apps {
         let at = loc("ConnectedApplication", &app.id);
         let (profiles, permsets) = pre_auth.get(app.id.as_str()).cloned().unwrap_or_default();
-        // Retrieved metadata of the same app (by API name, or by its label:
-        // the API's Name is what Setup shows) says more than the API can
-        // (certificate, scopes, policies): it stands for the app. But who is
+        // Retrieved metadata of the same app says more than the API can
+        // (certificate, scopes, policies): it stands for the app.
+        // `ConnectedApplication.Name` is the app's name as Setup shows it
+        // (`Orders Sync`), which metadata holds as its `label`; the file is
+        // named after the API name (`Orders_Sync`): either matches. But who is
         // pre-authorized, and whether admins approve users, is what the org
         // says: a profile pre-authorized in Setup and never put back in
         // source is real.
@@ -1036,6 +1044,15 @@ fn access_drift(
     org: (&[NamedFlag], &[ObjectPermission]),
     repo_at: &intguard_model::Location,
 ) -> Option<Diagnostic> {
+    let parts = access_drift_parts(repo, org);
+    (!parts.is_empty()).then(|| drift_diagnostic(kind, name, &parts, repo_at))
+}
+
+/// What [`access_drift`] says differs, part by part.
+fn access_drift_parts(
+    repo: (&[NamedFlag], &[ObjectPermission]),
+    org: (&[NamedFlag], &[ObjectPermission]),
+) -> Vec<String> {
     let powers = |(flags, objects): (&[NamedFlag], &[ObjectPermission])| -> Vec<String> {
         let mut v: Vec<String> = flags.iter().map(|f| f.name.clone()).collect();
         for o in objects {
@@ -1070,7 +1087,42 @@ fn access_drift(
             repo_only.join(", ")
         ));
     }
-    (!parts.is_empty()).then(|| drift_diagnostic(kind, name, &parts, repo_at))
+    parts
+}
+
+/// Login IP ranges of a profile that differ between the repository's copy
+/// and the org's: the org's are judged (IG202), so ranges written in the
+/// repository and never deployed restrict nothing.
+fn ip_range_drift(repo: &intguard_model::Profile, org: &intguard_model::Profile) -> Vec<String> {
+    let ranges = |p: &intguard_model::Profile| -> Vec<String> {
+        let mut v: Vec<String> = p
+            .login_ip_ranges
+            .iter()
+            .map(|r| format!("{}-{}", r.start.trim(), r.end.trim()))
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let (in_repo, in_org) = (ranges(repo), ranges(org));
+    let only = |a: &[String], b: &[String]| -> Vec<String> {
+        a.iter().filter(|r| !b.contains(r)).cloned().collect()
+    };
+    let (org_only, repo_only) = (only(&in_org, &in_repo), only(&in_repo, &in_org));
+    let mut parts = Vec::new();
+    if !org_only.is_empty() {
+        parts.push(format!(
+            "the org has the login IP ranges {}, which the repository's copy does not",
+            org_only.join(", ")
+        ));
+    }
+    if !repo_only.is_empty() {
+        parts.push(format!(
+            "the repository's copy has the login IP ranges {}, which the org's does not (not deployed, or removed in Setup)",
+            repo_only.join(", ")
+        ));
+    }
+    parts
 }
 
 /// The `org-drift` warning at the repository's copy of `kind` `name`.
@@ -1375,6 +1427,52 @@ mod tests {
                 SET,
                 Some(2),
                 "permission set Billing_API differs from the org's: the org grants ModifyAllData, which the repository's copy does not; the repository's copy grants ExportReport, which the org's does not (not deployed, or removed in Setup); its users' access is judged by the org's copy"
+            )]
+        );
+    }
+
+    /// Found by testing an estate: the repository's profile "HR
+    /// Integration (API)" lists login IP ranges the org's copy does not
+    /// have (never deployed); IG202 judged the org's and said the profile
+    /// has none, with no word of the difference. Ranges that differ are
+    /// drift too, in the profile's one warning.
+    #[test]
+    fn login_ip_ranges_that_differ_are_drift() {
+        const PROFILE: &str =
+            "force-app/main/default/profiles/Billing Integration.profile-meta.xml";
+        let mut inv = Inventory::default();
+        inv.salesforce.profiles.push(Profile {
+            name: "Billing Integration".into(),
+            label: None,
+            user_license: None,
+            custom: Some(true),
+            user_permissions: vec![
+                flag("ApiEnabled", PROFILE, 4),
+                flag("ViewAllData", PROFILE, 9),
+            ],
+            object_permissions: Vec::new(),
+            login_ip_ranges: vec![intguard_model::IpRange {
+                start: "52.0.10.16".into(),
+                end: "52.0.10.31".into(),
+                description: None,
+                location: Location::new(PROFILE, 12, 5),
+            }],
+            location: Location::new(PROFILE, 2, 1),
+        });
+        let snapshot = OrgSnapshot::from_json(SNAPSHOT, "org.json").unwrap();
+        apply(&snapshot, &mut inv);
+        let drift: Vec<_> = inv
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "org-drift")
+            .map(|d| (d.path.as_str(), d.line, d.message.as_str()))
+            .collect();
+        assert_eq!(
+            drift,
+            [(
+                PROFILE,
+                Some(2),
+                "profile Billing Integration differs from the org's: the repository's copy has the login IP ranges 52.0.10.16-52.0.10.31, which the org's does not (not deployed, or removed in Setup); its users' access is judged by the org's copy"
             )]
         );
     }

@@ -636,6 +636,55 @@ fn connected_app_fields_the_api_hides_are_reported_not_checked() {
     );
 }
 
+/// Found by testing an estate with `scan --org-snapshot`: the org names a
+/// connected app as Setup shows it (`ConnectedApplication.Name`, `Orders
+/// Sync`), retrieved metadata by its API name (`Orders_Sync`, with the
+/// label `Orders Sync`). The app was joined by API name only, so the
+/// retrieved app was doubled by a bare org copy (`intguard identities`
+/// listed both) and the diagnostic asked to retrieve what was scanned.
+#[test]
+fn retrieved_connected_app_matches_the_org_app_by_its_label() {
+    let sim = start(300, 20);
+    let snapshot = read(&sim).unwrap();
+    let mut inventory = Inventory::default();
+    inventory
+        .salesforce
+        .connected_apps
+        .push(intguard_model::ConnectedApp {
+            name: "Orders_Sync".into(),
+            label: Some("Orders Sync".into()),
+            contact_email: None,
+            oauth: None,
+            profile_names: Vec::new(),
+            permission_set_names: Vec::new(),
+            ip_ranges: Vec::new(),
+            has_saml: false,
+            location: intguard_model::Location::new(
+                "sf/connectedApps/Orders_Sync.connectedApp-meta.xml",
+                2,
+                1,
+            ),
+        });
+    intguard_org::apply(&snapshot, &mut inventory);
+    let names: Vec<&str> = inventory
+        .salesforce
+        .connected_apps
+        .iter()
+        .map(|a| a.name.as_str())
+        .collect();
+    assert_eq!(names, ["Orders_Sync", "Billing Sync"]);
+    let diag = inventory
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "org-not-available" && d.message.contains("connected app"))
+        .unwrap();
+    assert!(
+        diag.message.contains("1 connected app (Billing Sync)"),
+        "{}",
+        diag.message
+    );
+}
+
 /// A composite subrequest answered ConcurrentPerOrgLongTxn or 503 is sent
 /// again (the composite call itself succeeded), and the read is complete.
 #[test]

@@ -345,6 +345,39 @@ fn identities_are_tallied_worst_first() {
     );
 }
 
+/// Found by testing an estate: a connection whose user differs per
+/// environment has the identity `a.dev (dev), a (prod)`, which the overview
+/// listed as a Salesforce user of its own, so each real user's row missed
+/// those findings. Each user named gets the finding in its row.
+#[test]
+fn a_finding_on_a_per_environment_identity_counts_for_each_user() {
+    let mut fx = Fixture::sample();
+    fx.findings[0].identity = Some(
+        "orders@acme.example.dev (dev), orders@acme.example (prod), orders@acme.example (uat)"
+            .into(),
+    );
+    let out = html::render(&fx.report());
+    let by_identity = out
+        .split("<caption>By identity</caption>")
+        .nth(1)
+        .unwrap()
+        .split("</table>")
+        .next()
+        .unwrap();
+    assert!(!by_identity.contains("(dev)"), "{by_identity}");
+    assert!(
+        by_identity
+            .contains("<code>orders@acme.example</code></td><td><span class=\"count\">3</span>"),
+        "{by_identity}"
+    );
+    assert!(
+        by_identity.contains(
+            "<code>orders@acme.example.dev</code></td><td><span class=\"count\">1</span>"
+        ),
+        "{by_identity}"
+    );
+}
+
 #[test]
 fn long_related_lists_are_folded() {
     let mut fx = Fixture::sample();

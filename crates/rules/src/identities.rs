@@ -333,8 +333,15 @@ pub fn connected_app_profile_source_step(
 }
 
 /// The profile's file as the project has it, from `profiles/` on.
-pub fn profile_file(profile: &Profile) -> String {
-    crate::support::metadata_file(&profile.location.path, "profiles", || {
+/// Read from the org, the repository's copy of it ([`crate::support::repo_path`]).
+pub fn profile_file(inventory: &Inventory, profile: &Profile) -> String {
+    let path = crate::support::repo_path(
+        inventory,
+        intguard_model::GrantKind::Profile,
+        &profile.name,
+        &profile.location.path,
+    );
+    crate::support::metadata_file(path, "profiles", || {
         format!("profiles/{}.profile-meta.xml", profile.name)
     })
 }

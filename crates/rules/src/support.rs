@@ -822,3 +822,61 @@ mod metadata_file_tests {
         }
     }
 }
+
+/// Where a profile's or permission set's system permissions are changed:
+/// `Setup > ... > System Permissions, in <its metadata file>`.
+pub fn setup_and_file(
+    inventory: &intguard_model::Inventory,
+    grant: &intguard_model::Grant,
+) -> String {
+    use intguard_model::{profile_label, GrantKind};
+    let path = repo_path(inventory, grant.kind, &grant.name, &grant.location.path);
+    match grant.kind {
+        GrantKind::Profile => format!(
+            "Setup > Profiles > {} > System Permissions, in {}",
+            profile_label(&grant.name),
+            metadata_file(path, "profiles", || {
+                format!("profiles/{}.profile-meta.xml", grant.name)
+            })
+        ),
+        _ => format!(
+            "Setup > Permission Sets > {} > System Permissions, in {}",
+            grant.name,
+            metadata_file(path, "permissionsets", || {
+                format!("permissionsets/{}.permissionset-meta.xml", grant.name)
+            })
+        ),
+    }
+}
+
+/// The file to change for a profile or permission set read from the org
+/// (`scan --org-snapshot`, whose copy is judged): the repository's copy of
+/// the same name, as the project has it (decomposed, URL-encoded); else
+/// `path` itself.
+pub fn repo_path<'a>(
+    inventory: &'a intguard_model::Inventory,
+    kind: intguard_model::GrantKind,
+    name: &str,
+    path: &'a str,
+) -> &'a str {
+    use intguard_model::GrantKind;
+    if !path.starts_with("org://") {
+        return path;
+    }
+    let md = &inventory.salesforce;
+    let in_repo = |p: &str| !p.starts_with("org://");
+    let found = match kind {
+        GrantKind::Profile => md
+            .profiles
+            .iter()
+            .find(|p| in_repo(&p.location.path) && p.matches(name))
+            .map(|p| &*p.location.path),
+        GrantKind::PermissionSet => md
+            .permission_sets
+            .iter()
+            .find(|p| in_repo(&p.location.path) && p.matches(name))
+            .map(|p| &*p.location.path),
+        _ => None,
+    };
+    found.unwrap_or(path)
+}

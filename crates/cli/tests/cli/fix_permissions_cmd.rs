@@ -720,7 +720,7 @@ payload map (i) -> {
         "  fields       Read, Edit on Invoice__c.Account__c (set at flows.xml:20), Invoice__c.Amount__c (set at flows.xml:18), Invoice__c.Approved__c (set at flows.xml:19), Payment__c.Payment_Key__c (set at flows.xml:26)",
         "               Read on Invoice__c.Status__c",
         "field-level security of the standard fields its creates and updates set (Invoice__c.Description): grant Edit on those the org secures",
-        "the fields the upsert of Payment__c (flows.xml:26) sets: another processor may change the payload between the DataWeave and it: grant Edit on those",
+        "the fields the upsert of Payment__c (flows.xml:26) sets: its records are what another processor before it outputs (a connector's operation, a router or a scope), not a DataWeave intguard reads: grant Edit on those",
         "the fields the create of Refund__c (flows.xml:28) sets: its records are what a flow-ref returns: grant Edit on those",
         "intguard: 1 permission set(s) written and read back",
     ] {

@@ -153,6 +153,22 @@ fn only_prefers_an_exact_username() {
     );
 }
 
+/// Found by testing an estate: a user on System Administrator (Modify All
+/// Data) showed `Lead  read, upsert  none` in its object table, as if it
+/// could not reach Lead: Modify All Data opens every object whatever the
+/// object permissions. The table says so, with where it is granted.
+#[test]
+fn modify_all_data_is_said_under_the_object_table() {
+    let root = example().to_string_lossy().into_owned();
+    let out = text_of(&["identities", &root, "--only", "int.orders@acme.com"]);
+    assert!(
+        out.contains("ModifyAllData gives it Read, Create, Edit, Delete, View All and Modify All on every object, whatever the object permissions above (from profile System Administrator"),
+        "{out}"
+    );
+    let invoices = text_of(&["identities", &root, "--only", "int.invoices@acme.com"]);
+    assert!(!invoices.contains("on every object"), "{invoices}");
+}
+
 #[test]
 fn example_json() {
     let mut args = vec!["identities".to_string()];

@@ -531,7 +531,7 @@ pub enum UnreadPayload {
     /// The payload is the result of a `flow-ref`.
     FlowRef,
     /// Another processor (a connector's operation, a router or a scope)
-    /// may change the payload between the DataWeave and it.
+    /// sets the payload before it: after the DataWeave, or with none.
     Processor,
     /// Its records are an expression intguard does not read: a variable, a
     /// function's result, a literal, a form other than an object, a list
@@ -546,7 +546,7 @@ impl UnreadPayload {
         match self {
             UnreadPayload::FlowInput => "its records are the payload its flow receives (built by the caller or the source)",
             UnreadPayload::FlowRef => "its records are what a flow-ref returns",
-            UnreadPayload::Processor => "another processor may change the payload between the DataWeave and it",
+            UnreadPayload::Processor => "its records are what another processor before it outputs (a connector's operation, a router or a scope), not a DataWeave intguard reads",
             UnreadPayload::Expression => "its records are an expression intguard does not read (a variable, a function, not an object or list of objects)",
             UnreadPayload::Resource => "its records are built by a DataWeave file intguard did not find",
         }

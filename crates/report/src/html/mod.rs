@@ -195,7 +195,9 @@ fn write_overview(out: &mut String, report: &Report) {
     let mut identities: BTreeMap<&str, Tally> = BTreeMap::new();
     for f in findings {
         if let Some(identity) = f.identity.as_deref() {
-            identities.entry(identity).or_default().add(f);
+            for user in users_of(identity) {
+                identities.entry(user).or_default().add(f);
+            }
         }
     }
     if !identities.is_empty() {
@@ -229,6 +231,26 @@ fn write_overview(out: &mut String, report: &Report) {
         out.push_str("</td></tr>\n");
     }
     out.push_str("</tbody>\n</table>\n</div>\n</section>\n");
+}
+
+/// The Salesforce users an identity names: a connection whose user differs
+/// per environment names each (`a@x.com.dev (dev), a@x.com (prod)`), and
+/// each user's row counts the finding once; any other identity is one user.
+fn users_of(identity: &str) -> Vec<&str> {
+    let parts: Vec<Option<&str>> = identity
+        .split(", ")
+        .map(|part| {
+            let (user, env) = part.strip_suffix(')')?.split_once(" (")?;
+            (user.contains('@') && !user.contains(' ') && !env.is_empty()).then_some(user)
+        })
+        .collect();
+    if parts.len() < 2 || parts.iter().any(Option::is_none) {
+        return vec![identity];
+    }
+    let mut users: Vec<&str> = parts.into_iter().flatten().collect();
+    users.sort_unstable();
+    users.dedup();
+    users
 }
 
 /// Findings counted per severity.

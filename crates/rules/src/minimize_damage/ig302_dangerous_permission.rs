@@ -139,6 +139,42 @@ impl Rule for DangerousPermission {
                         }),
                     ),
                 };
+                // Read from the org (`scan --org-snapshot`), the org's copy
+                // is judged; the repository's copy of the same name is the
+                // file to change, and the permissions it does not list were
+                // granted in Setup: an entry must be added to revoke them.
+                let repo_copy = grant
+                    .location
+                    .path
+                    .starts_with("org://")
+                    .then(|| repo_copy(inventory, grant))
+                    .flatten();
+                let file = match &repo_copy {
+                    Some((path, _)) => metadata_file(path, folder_of(grant), || file.clone()),
+                    None => file,
+                };
+                let unlisted: Vec<&str> = match &repo_copy {
+                    Some((_, listed)) => names
+                        .iter()
+                        .copied()
+                        .filter(|n| !listed.iter().any(|l| l.eq_ignore_ascii_case(n)))
+                        .collect(),
+                    None => Vec::new(),
+                };
+                let entries = if unlisted.is_empty() {
+                    format!("in {file} set <enabled>false</enabled> in their <userPermissions> entries: deleting an entry does not revoke it on deploy")
+                } else {
+                    format!(
+                        "the repository's copy, {file}, does not grant {} (granted in Setup, or revoked in the file but not deployed): add {} there if it is not, or a deploy keeps {}",
+                        unlisted.join(", "),
+                        unlisted
+                            .iter()
+                            .map(|n| format!("<userPermissions><enabled>false</enabled><name>{n}</name></userPermissions>"))
+                            .collect::<Vec<_>>()
+                            .join(" and "),
+                        if unlisted.len() == 1 { "it" } else { "them" }
+                    )
+                };
                 // The other sources of the same permissions: each has its
                 // own finding, and all must go.
                 let mut also: Vec<String> = id
@@ -200,7 +236,7 @@ impl Rule for DangerousPermission {
                     )
                 } else {
                     format!(
-                        "Remove {} from {} ({setup}; in {file} set <enabled>false</enabled> in their <userPermissions> entries: deleting an entry does not revoke it on deploy){}; give the integration a dedicated permission set with object access only.{also}",
+                        "Remove {} from {} ({setup}; {entries}){}; give the integration a dedicated permission set with object access only.{also}",
                         names.join(", "),
                         grant.describe(),
                         match &grant.via_group {
@@ -209,12 +245,20 @@ impl Rule for DangerousPermission {
                         }
                     )
                 });
-                if let Some(muted) = id
-                    .muted_permissions
-                    .iter()
-                    .find(|m| m.category == Some(cat))
-                    .and_then(|m| m.granted_by.first().map(|g| (m, g)))
-                {
+                // Muting acts within its group only: the note belongs to
+                // the findings of what the same group grants, not to a
+                // profile's or another set's.
+                if let Some(muted) = grant.via_group.as_ref().and_then(|group| {
+                    id.muted_permissions
+                        .iter()
+                        .filter(|m| m.category == Some(cat))
+                        .find_map(|m| {
+                            m.granted_by
+                                .iter()
+                                .find(|g| g.via_group.as_ref() == Some(group))
+                                .map(|g| (m, g))
+                        })
+                }) {
                     f = f.related(Related::new(
                         &muted.1.location,
                         format!("{} is muted ({})", muted.0.name, muted.1.describe()),
@@ -240,5 +284,47 @@ impl Rule for DangerousPermission {
             }
         }
         out
+    }
+}
+
+/// The metadata folder of a grant's kind.
+fn folder_of(grant: &intguard_model::Grant) -> &'static str {
+    match grant.kind {
+        GrantKind::Profile => "profiles",
+        _ => "permissionsets",
+    }
+}
+
+/// The repository's copy of an org grant's profile or permission set (a
+/// file of the same name among the metadata read): its path and the
+/// permissions it lists.
+fn repo_copy<'a>(
+    inventory: &'a Inventory,
+    grant: &intguard_model::Grant,
+) -> Option<(String, Vec<&'a str>)> {
+    let md = &inventory.salesforce;
+    let in_repo = |path: &str| !path.starts_with("org://");
+    match grant.kind {
+        GrantKind::Profile => md
+            .profiles
+            .iter()
+            .find(|p| in_repo(&p.location.path) && p.matches(&grant.name))
+            .map(|p| {
+                (
+                    p.location.path.to_string(),
+                    p.user_permissions.iter().map(|f| f.name.as_str()).collect(),
+                )
+            }),
+        GrantKind::PermissionSet => md
+            .permission_sets
+            .iter()
+            .find(|p| in_repo(&p.location.path) && p.matches(&grant.name))
+            .map(|p| {
+                (
+                    p.location.path.to_string(),
+                    p.user_permissions.iter().map(|f| f.name.as_str()).collect(),
+                )
+            }),
+        _ => None,
     }
 }

@@ -750,18 +750,75 @@ fn finding(
     let mut apps_all: Vec<&str> = shared.iter().flat_map(|(_, a)| a.iter().copied()).collect();
     apps_all.sort();
     apps_all.dedup();
+    // Where each app sets the username: a property line (`sfdc.username`
+    // in its files), or the connection's attribute itself
+    // (`principal="int@acme.com"`), which no property file holds.
+    let in_properties = |app: &str| {
+        uses.iter()
+            .any(|u| u.label == app && u.id.defined_at.is_some())
+    };
+    let set_in = |apps: &[&str]| -> String {
+        let (props, xml): (Vec<&str>, Vec<&str>) =
+            apps.iter().copied().partition(|a| in_properties(a));
+        let mut parts = Vec::new();
+        if !props.is_empty() {
+            parts.push(format!("in the property files of {}", props.join(", ")));
+        }
+        if !xml.is_empty() {
+            parts.push(format!(
+                "in the connection of {} (its username / principal attribute)",
+                xml.join(", ")
+            ));
+        }
+        parts.join(" and ")
+    };
+    // The apps `intguard.toml` lets share the user keep it: only the others
+    // need a user of their own.
+    let listed: Vec<&str> = hint
+        .map(|h| {
+            apps_all
+                .iter()
+                .copied()
+                .filter(|a| h.iter().any(|x| x.eq_ignore_ascii_case(a)))
+                .collect()
+        })
+        .unwrap_or_default();
     let keep = match named_owner(&username, &apps_all) {
+        _ if !listed.is_empty() && listed.len() < apps_all.len() => {
+            let others: Vec<&str> = apps_all
+                .iter()
+                .copied()
+                .filter(|a| !listed.contains(a))
+                .collect();
+            format!(
+                "keep {username} for {} (intguard.toml lets {} share it) and set a new username (sfdc.username / principal) {}",
+                listed.join(", "),
+                if listed.len() == 1 { "it" } else { "them" },
+                set_in(&others)
+            )
+        }
         Some(owner) => {
             let others: Vec<&str> = apps_all.iter().copied().filter(|a| *a != owner).collect();
             format!(
-                "keep {username} for {owner} (its name matches) and set a new username (sfdc.username / principal) in the property files of {}",
-                others.join(", ")
+                "keep {username} for {owner} (its name matches) and set a new username (sfdc.username / principal) {}",
+                set_in(&others)
             )
         }
-        None => format!(
-            "keep {username} for one of {} and set a new username (sfdc.username / principal) in the property files of the others",
-            apps_all.join(", ")
-        ),
+        None => {
+            let all_props = apps_all.iter().all(|a| in_properties(a));
+            let no_props = !apps_all.iter().any(|a| in_properties(a));
+            format!(
+                "keep {username} for one of {} and set a new username (sfdc.username / principal) {}",
+                apps_all.join(", "),
+                if all_props {
+                    "in the property files of the others"
+                } else if no_props {
+                    "in the connections of the others (their username / principal attribute)"
+                } else {
+                    "where each of the others sets it (its property files, or its connection's username / principal attribute)"
+                }
+            )
+        }
     };
     // Apps on a domain's connection share one config: a new username in
     // their property files is not enough.
@@ -1090,6 +1147,54 @@ mod tests {
             "{}",
             f[0].fix
         );
+    }
+
+    /// Found by testing an estate: with `intguard.toml` letting two apps
+    /// share a user and a third using it too, the fix said to keep the user
+    /// for "one of" the three and give "the others" a new username "in the
+    /// property files" (the allowed pair included), although the third app
+    /// wrote the username in its connection (`principal="..."`), not in a
+    /// property file.
+    #[test]
+    fn fix_keeps_the_user_for_the_apps_the_config_allows() {
+        let mut literal = app("customers-papi", &["prod"]);
+        literal.salesforce_connections.push(conn(
+            "Salesforce_Config",
+            "salesforce:jwt-connection",
+            AuthClass::Certificate,
+            "customers-papi/src/main/mule/global.xml",
+            3,
+            &[("principal", "int.mule@acme.com")],
+        ));
+        literal.property_files.push(props(
+            "customers-papi/src/main/resources/properties/prod.yaml",
+            Some("prod"),
+            false,
+            &[("http.port", "8081")],
+        ));
+        let inv = Inventory {
+            apps: vec![
+                sf_app("orders-sapi", 12, &[("prod", "int.mule@acme.com")]),
+                sf_app("orders-batch", 9, &[("prod", "int.mule@acme.com")]),
+                literal,
+            ],
+            identity_hints: vec![IdentityHint {
+                username: "int.mule@acme.com".into(),
+                apps: vec!["orders-sapi".into(), "orders-batch".into()],
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let f = SharedIntegrationUser.check(&inv);
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert!(
+            f[0].fix.contains(
+                "keep int.mule@acme.com for orders-batch, orders-sapi (intguard.toml lets them share it) and set a new username (sfdc.username / principal) in the connection of customers-papi (its username / principal attribute);"
+            ),
+            "{}",
+            f[0].fix
+        );
+        assert!(!f[0].fix.contains("one of"), "{}", f[0].fix);
     }
 
     /// Found by testing as a user would: an `intguard.toml` that already

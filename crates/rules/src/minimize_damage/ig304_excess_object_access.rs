@@ -6,8 +6,8 @@ use intguard_model::{
 };
 
 use crate::identities::{
-    auditable, identity_finding, identity_key, identity_phrase, is_standard_profile,
-    profile_related, with_related,
+    auditable, grant_related, identity_finding, identity_key, identity_phrase, is_standard_profile,
+    with_related,
 };
 use crate::support::{and_list, short_location};
 use crate::Rule;
@@ -274,8 +274,8 @@ fn grant_key(g: &Grant) -> (GrantKind, String, Option<&str>) {
 
 /// Where a grant is changed: its Setup page and the file it was read from
 /// (for a decomposed permission set, the object's own settings file).
-fn where_to_fix(g: &Grant) -> String {
-    let path = g.location.path.as_str();
+fn where_to_fix(inventory: &Inventory, g: &Grant) -> String {
+    let path = crate::support::repo_path(inventory, g.kind, &g.name, &g.location.path);
     let file = ["profiles/", "permissionsets/"]
         .iter()
         .find_map(|d| path.rfind(d).map(|i| &path[i..]))
@@ -435,13 +435,13 @@ impl Rule for ExcessObjectAccess {
                         format!(
                             "Set {} in {} (deleting an <objectPermissions> entry does not revoke it on deploy), or move the integration to a permission set granting {}.",
                             e.changes.join("; "),
-                            where_to_fix(e.grant),
+                            where_to_fix(inventory, e.grant),
                             keep_phrase(id, &used)
                         )
                     } else {
                         format!(
                             "Do not clear it in {}: {} is shared with {}, whose apps need it. Give {} a {} of its own granting {} (and move it off the shared one), then the shared one can keep what the others use.",
-                            where_to_fix(e.grant),
+                            where_to_fix(inventory, e.grant),
                             e.grant.describe(),
                             shared.join("; "),
                             identity_phrase(id),
@@ -456,7 +456,7 @@ impl Rule for ExcessObjectAccess {
                 for at in &e.places {
                     f = f.also_at(at.clone());
                 }
-                out.push(with_related(f, profile_related(id)));
+                out.push(with_related(f, grant_related(id, e.grant)));
             }
             for e in all_records {
                 let mut f = identity_finding(
@@ -491,13 +491,13 @@ impl Rule for ExcessObjectAccess {
                     format!(
                         "Set {} in {}; share the records the integration needs through sharing rules instead.",
                         e.changes.join("; "),
-                        where_to_fix(e.grant)
+                        where_to_fix(inventory, e.grant)
                     )
                 });
                 for at in &e.places {
                     f = f.also_at(at.clone());
                 }
-                out.push(with_related(f, profile_related(id)));
+                out.push(with_related(f, grant_related(id, e.grant)));
             }
         }
         out

@@ -200,7 +200,7 @@ impl Rule for NoLoginIpRanges {
                 };
                 format!(
                     "Setup > Profiles > {name} > Login IP Ranges: {verb} the integration runtime's egress addresses only (e.g. CloudHub static IPs), in {}: {ranges}; {enforce}.",
-                    profile_file(profile)
+                    profile_file(inventory, profile)
                 )
             };
             let mut f = Finding::new(&META, at, message).key(key).fix(fix);

@@ -1,7 +1,7 @@
 use intguard_model::{Finding, Inventory, Practice, RuleMeta, Severity};
 
 use crate::identities::{
-    auditable, identity_finding, identity_key, identity_phrase, profile_related, with_related,
+    auditable, grant_related, identity_finding, identity_key, identity_phrase, with_related,
 };
 use crate::support::settings_file;
 use crate::Rule;
@@ -106,11 +106,22 @@ impl Rule for ApiAccessControlOff {
             )
             .key(format!("{}|UseAnyApiClient", identity_key(id)))
             .fix(format!(
-                "Remove the \"Use Any API Client\" permission from {}: delete <userPermissions><enabled>true</enabled><name>UseAnyApiClient</name></userPermissions> (Setup > {} > System Permissions).",
+                "Remove the \"Use Any API Client\" permission from {} ({}; set <enabled>false</enabled> in its <userPermissions> entry for UseAnyApiClient: deleting the entry does not revoke it on deploy).",
                 sources.join(", "),
-                if grant.kind == intguard_model::GrantKind::Profile { "Profiles > the profile" } else { "Permission Sets > the permission set" }
+                p.granted_by
+                    .iter()
+                    .map(|g| crate::support::setup_and_file(inventory, g))
+                    .collect::<Vec<_>>()
+                    .join("; ")
             ));
-            out.push(with_related(f, profile_related(id)));
+            // Where each grant comes from: a permission set's assignment
+            // and file, not the profile's, when the set grants it.
+            let related: Vec<_> = p
+                .granted_by
+                .iter()
+                .flat_map(|g| grant_related(id, g))
+                .collect();
+            out.push(with_related(f, related));
         }
         out
     }

@@ -149,7 +149,7 @@ impl Rule for NotApiOnly {
                     "Enable \"API Only User\" on profile {} (Setup > Profiles > {} > System Permissions), in {}: <userPermissions><enabled>true</enabled><name>ApiUserOnly</name></userPermissions>.",
                     profile.display_label(),
                     profile.display_label(),
-                    profile_file(profile)
+                    profile_file(inventory, profile)
                 )
             } else {
                 format!(

@@ -399,10 +399,31 @@ fn org_side(inventory: &Inventory) -> Vec<Finding> {
         };
         // Where the permission goes: the set the user already has, else a
         // set in its group, else a new one.
-        let grant_in = match (sets.first(), groups.first()) {
-            (Some(set), _) => format!("in its permission set {set} (Setup > Permission Sets > {set} > System Permissions)"),
-            (None, Some(group)) => format!("in a permission set of its group {group} (Setup > Permission Sets > the set > System Permissions)"),
-            (None, None) => "in a permission set assigned to it (Setup > Permission Sets > New > System Permissions)".to_string(),
+        // A set other integration users hold too would require the
+        // certificate of their apps as well: locked out until they have it.
+        let holders_of = |set: &str| -> Vec<&str> {
+            let mut users: Vec<&str> = ids::auditable(inventory)
+                .filter(|o| o.username != id.username)
+                .filter(|o| {
+                    o.permission_sets
+                        .iter()
+                        .any(|p| p.name.trim().eq_ignore_ascii_case(set.trim()))
+                })
+                .filter_map(|o| o.username.as_deref())
+                .collect();
+            users.sort_unstable();
+            users.dedup();
+            users
+        };
+        let own = sets.iter().find(|s| holders_of(s).is_empty());
+        let grant_in = match (own, sets.first(), groups.first()) {
+            (Some(set), _, _) => format!("in its permission set {set} (Setup > Permission Sets > {set} > System Permissions)"),
+            (None, Some(set), _) => format!(
+                "in a new permission set assigned to it alone (Setup > Permission Sets > New > System Permissions): its permission set {set} is shared with {}, whose logins would need the certificate too",
+                holders_of(set).join(", ")
+            ),
+            (None, None, Some(group)) => format!("in a permission set of its group {group} (Setup > Permission Sets > the set > System Permissions)"),
+            (None, None, None) => "in a permission set assigned to it (Setup > Permission Sets > New > System Permissions)".to_string(),
         };
         // Its apps whose connection does not yet present a certificate on 8443.
         let mut apps_not_ready: Vec<&str> = id

@@ -4,8 +4,8 @@ use intguard_model::{
 };
 
 use crate::identities::{
-    auditable, identity_finding, identity_key, identity_label, identity_phrase, identity_related,
-    profile_related, with_related,
+    auditable, grant_related, identity_finding, identity_key, identity_label, identity_phrase,
+    identity_related, profile_related, with_related,
 };
 use crate::support::settings_file;
 use crate::Rule;
@@ -303,7 +303,7 @@ impl Rule for WeakPasswordPolicy {
                 sources.join(", "),
                 p.granted_by
                     .iter()
-                    .map(setup_and_file)
+                    .map(|g| crate::support::setup_and_file(inventory, g))
                     .collect::<Vec<_>>()
                     .join("; ")
             ));
@@ -313,7 +313,12 @@ impl Rule for WeakPasswordPolicy {
                     format!("also granted by {}", g.describe()),
                 ));
             }
-            out.push(with_related(f, profile_related(id)));
+            let related: Vec<_> = p
+                .granted_by
+                .iter()
+                .flat_map(|g| grant_related(id, g))
+                .collect();
+            out.push(with_related(f, related));
         }
         out
     }
@@ -322,27 +327,6 @@ impl Rule for WeakPasswordPolicy {
 /// Where a grant's system permissions are edited, in Setup and in the
 /// project: `Setup > Profiles > Int Profile > System Permissions, in
 /// profiles/Int Profile.profile-meta.xml`.
-fn setup_and_file(grant: &intguard_model::Grant) -> String {
-    use crate::support::metadata_file;
-    use intguard_model::{profile_label, GrantKind};
-    match grant.kind {
-        GrantKind::Profile => format!(
-            "Setup > Profiles > {} > System Permissions, in {}",
-            profile_label(&grant.name),
-            metadata_file(&grant.location.path, "profiles", || {
-                format!("profiles/{}.profile-meta.xml", grant.name)
-            })
-        ),
-        _ => format!(
-            "Setup > Permission Sets > {} > System Permissions, in {}",
-            grant.name,
-            metadata_file(&grant.location.path, "permissionsets", || {
-                format!("permissionsets/{}.permissionset-meta.xml", grant.name)
-            })
-        ),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -536,6 +536,76 @@ fn ig202_on_the_standard_integration_profile_says_why_not_there() {
     );
 }
 
+/// Found by testing an estate: two integration users hold permission set
+/// Orders_Integration (`intguard.toml` assigns it to the reporting user
+/// too), and IG206 told to grant the mutual-authentication permission in
+/// it, which would lock the other user's apps out until they present a
+/// certificate as well. A shared set is named as such, and a set of the
+/// user's own is proposed instead.
+#[test]
+fn ig206_does_not_grant_mutual_tls_in_a_shared_permission_set() {
+    let orders = orders();
+    let mut reporting = IntegrationIdentity::new(
+        Some("int.reporting@acme.com".into()),
+        "int.reporting@acme.com".into(),
+    );
+    reporting.profile = orders.profile.clone();
+    reporting.permission_sets = orders.permission_sets.clone();
+    let inv = inventory(
+        vec![orders, reporting],
+        vec![profile(
+            "Orders Integration",
+            "Salesforce Integration",
+            true,
+        )],
+    );
+    let f = run("IG206", &inv);
+    let fix = &f
+        .iter()
+        .find(|x| x.identity.as_deref() == Some("int.orders@acme.com"))
+        .expect("a finding for int.orders@acme.com")
+        .fix;
+    assert!(
+        fix.contains("in a new permission set assigned to it alone (Setup > Permission Sets > New > System Permissions): its permission set Orders_Integration is shared with int.reporting@acme.com"),
+        "{fix}"
+    );
+    assert!(
+        !fix.contains("in its permission set Orders_Integration"),
+        "{fix}"
+    );
+}
+
+/// Found by testing an estate with `scan --org-snapshot`: the org's copy of
+/// profile "HR Integration (API)" (no login IP ranges) is judged, and the
+/// fix told to edit `profiles/HR Integration (API).profile-meta.xml`, a name
+/// rebuilt from the label; the repository holds it URL-encoded. Read from
+/// the org, the fixes name the repository's copy of the same name.
+#[test]
+fn ig202_on_an_org_profile_names_the_repository_file() {
+    const NAME: &str = "HR Integration (API)";
+    const REPO: &str =
+        "salesforce/force-app/main/default/profiles/HR Integration %28API%29.profile-meta.xml";
+    let mut id = orders();
+    id.profile.as_mut().unwrap().name = NAME.into();
+    let mut org = profile(NAME, "Salesforce Integration", false);
+    org.location = Location::new("org://00D000000000001/Profile/00e000000000003", 0, 0);
+    let mut repo = profile(NAME, "Salesforce Integration", false);
+    repo.location = loc(REPO, 2);
+    let f = run("IG202", &inventory(vec![id], vec![org, repo]));
+    assert!(!f.is_empty(), "{f:#?}");
+    let org_finding = f
+        .iter()
+        .find(|x| x.location.path.starts_with("org://"))
+        .expect("the org's profile is judged");
+    assert!(
+        org_finding
+            .fix
+            .contains("in profiles/HR Integration %28API%29.profile-meta.xml:"),
+        "{}",
+        org_finding.fix
+    );
+}
+
 /// An IPv6 login range as wide as the whole address space restricts
 /// nothing either (profile ranges take IPv6 too).
 #[test]
@@ -738,6 +808,112 @@ fn ig302_cites_where_the_granting_set_or_group_is_assigned() {
         )),
         "{group:#?}"
     );
+}
+
+/// Found by testing an estate with `scan --org-snapshot`: ModifyMetadata
+/// granted in Setup to permission set HR_API (the repository's decomposed
+/// copy, `permissionsets/HR_API/HR_API.permissionset-meta.xml`, grants only
+/// ExportReport) was to be set "<enabled>false</enabled> in their entries"
+/// of `permissionsets/HR_API.permissionset-meta.xml`: a file that does not
+/// exist, holding no such entry. The fix names the repository's file and
+/// the entry to add.
+#[test]
+fn ig302_an_org_grant_names_the_repository_file_and_the_entry_to_add() {
+    const DECOMPOSED: &str =
+        "salesforce/force-app/main/default/permissionsets/HR_API/HR_API.permissionset-meta.xml";
+    let mut id = orders();
+    id.effective_permissions = vec![perm(
+        "ModifyMetadata",
+        Grant {
+            kind: GrantKind::PermissionSet,
+            name: "HR_API".into(),
+            via_group: None,
+            location: Location::new("org://00D000000000001/PermissionSet/0PS000000000002", 0, 0),
+        },
+    )];
+    let mut inv = inventory(vec![id], vec![]);
+    inv.salesforce
+        .permission_sets
+        .push(intguard_model::PermissionSet {
+            name: "HR_API".into(),
+            label: None,
+            license: None,
+            description: None,
+            user_permissions: vec![NamedFlag {
+                name: "ExportReport".into(),
+                location: loc(DECOMPOSED, 5),
+            }],
+            object_permissions: Vec::new(),
+            location: loc(DECOMPOSED, 2),
+            decomposed: true,
+            files: vec![DECOMPOSED.into()],
+        });
+    let f = run("IG302", &inv);
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert!(
+        f[0].fix.contains(
+            "the repository's copy, permissionsets/HR_API/HR_API.permissionset-meta.xml, does not grant ModifyMetadata (granted in Setup, or revoked in the file but not deployed): add <userPermissions><enabled>false</enabled><name>ModifyMetadata</name></userPermissions> there"
+        ),
+        "{}",
+        f[0].fix
+    );
+    assert!(
+        !f[0]
+            .fix
+            .contains("in permissionsets/HR_API.permissionset-meta.xml"),
+        "{}",
+        f[0].fix
+    );
+}
+
+/// Found by testing an estate: ManageUsers muted in group Billing_Bundle
+/// was noted ("ManageUsers is muted (muting permission set ...)") on the
+/// finding for the super powers of the user's System Administrator
+/// profile, which no muting touches. Muting acts within its group: the
+/// note goes only with what the same group grants.
+#[test]
+fn ig302_notes_a_muted_permission_only_on_its_own_groups_finding() {
+    let mut id = orders();
+    let in_group = |name: &str, line| Grant {
+        via_group: Some("Billing_Bundle".into()),
+        ..grant(
+            GrantKind::PermissionSet,
+            name,
+            "permissionsets/Billing_Export.permissionset-meta.xml",
+            line,
+        )
+    };
+    id.effective_permissions = vec![
+        perm(
+            "ModifyAllData",
+            grant(GrantKind::Profile, "Orders Integration", PROFILE, 9),
+        ),
+        perm("AuthorApex", in_group("Billing_Export", 13)),
+    ];
+    id.muted_permissions = vec![perm(
+        "ManageUsers",
+        Grant {
+            via_group: Some("Billing_Bundle".into()),
+            ..grant(
+                GrantKind::MutingPermissionSet,
+                "Billing_Mute",
+                "mutingpermissionsets/Billing_Mute.mutingpermissionset-meta.xml",
+                4,
+            )
+        },
+    )];
+    let f = run("IG302", &inventory(vec![id], vec![]));
+    assert_eq!(f.len(), 2, "{f:#?}");
+    let noted = |path: &str| {
+        f.iter()
+            .find(|x| x.location.path.ends_with(path))
+            .unwrap()
+            .related
+            .iter()
+            .any(|r| r.message.starts_with("ManageUsers is muted"))
+    };
+    assert!(!noted(PROFILE), "{f:#?}");
+    assert!(noted("Billing_Export.permissionset-meta.xml"), "{f:#?}");
 }
 
 /// Found by testing as a user would: granting AuthorApex to an integration

@@ -37,3 +37,52 @@ fn a_delete_by_id_keeps_delete_and_what_it_requires_needed() {
     );
     assert!(!f.fix.contains("allowEdit"), "{}", f.fix);
 }
+
+/// Found by testing an estate: the findings about what a permission set
+/// grants (IG304's object access, IG204's UseAnyApiClient, IG111's
+/// PasswordNeverExpires) cited the user's profile assignment and profile
+/// file as where the access comes from, not the permission set's
+/// assignment (a user definition's `permsets`) and file, as IG302 does.
+#[test]
+fn a_permission_set_grant_cites_the_permission_set_assignment_not_the_profile() {
+    let rel = "IG304/grant-related";
+    let mut checked = 0;
+    for (rule, expected) in [("IG304", 2), ("IG204", 1), ("IG111", 1)] {
+        let findings = common::run(rule, rel);
+        assert_eq!(findings.len(), expected, "{rule}: {findings:#?}");
+        for f in &findings {
+            let related = common::related_places(f);
+            assert!(
+                related.contains(&("sync-user-def.json".into(), 6))
+                    && related.contains(&("Sync_Access.permissionset-meta.xml".into(), 2)),
+                "{rule}: {related:?}"
+            );
+            assert!(
+                !related.contains(&("sync-user-def.json".into(), 5))
+                    && !related
+                        .iter()
+                        .any(|(file, _)| file == "Sync Integration.profile-meta.xml"),
+                "{rule}: {related:?}"
+            );
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 4);
+}
+
+/// Found by testing an estate: IG204's fix for UseAnyApiClient said to
+/// delete the `<userPermissions>` entry, where IG302's and IG111's fixes
+/// for the same kind of entry say that deleting it does not revoke it on
+/// deploy; nor did it name the set or its file ("the permission set").
+#[test]
+fn ig204_fix_disables_the_entry_in_the_named_set_and_file() {
+    let findings = common::run("IG204", "IG304/grant-related");
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    let fix = &findings[0].fix;
+    assert!(
+        fix.contains("Setup > Permission Sets > Sync_Access > System Permissions, in permissionsets/Sync_Access.permissionset-meta.xml")
+            && fix.contains("set <enabled>false</enabled> in its <userPermissions> entry for UseAnyApiClient: deleting the entry does not revoke it on deploy"),
+        "{fix}"
+    );
+    assert!(!fix.contains("delete <userPermissions>"), "{fix}");
+}

@@ -507,6 +507,30 @@ fn render_text(inv: &Inventory, ids: &[&IntegrationIdentity], only: Option<&str>
                     );
                 }
             }
+            // The object permissions are not all it can reach: Modify All
+            // Data / View All Data open every object ("none" above is not
+            // no access).
+            let all = [
+                (
+                    "ModifyAllData",
+                    "Read, Create, Edit, Delete, View All and Modify All",
+                ),
+                ("ViewAllData", "Read and View All"),
+            ]
+            .into_iter()
+            .find_map(|(name, what)| id.permission(name).map(|p| (p, what)));
+            if let Some((p, what)) = all {
+                let _ = writeln!(
+                    s,
+                    "              {} gives it {what} on every object, whatever the object permissions above (from {})",
+                    p.name,
+                    p.granted_by
+                        .iter()
+                        .map(|g| g.describe())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+            }
         }
         for (i, u) in id.unknown_uses.iter().enumerate() {
             let label = if i == 0 { "unknown" } else { "" };

@@ -2,7 +2,9 @@
 //! but the metadata read does not hold: their grants are unknown, so the
 //! rules that judge access say nothing of them. Said once per assignment, as
 //! a warning at it, where the project holds metadata of that kind (a project
-//! that retrieves no profiles would warn at every assignment).
+//! that retrieves no profiles would warn at every assignment). And those that
+//! several files of the metadata read define (projects of several orgs read
+//! together): the first is judged, which may not be the one the user holds.
 
 use std::collections::HashSet;
 
@@ -30,6 +32,73 @@ impl Inventory {
         let md = &self.salesforce;
         let mut seen = HashSet::new();
         let mut out = Vec::new();
+        // A name that several files define (metadata of two orgs read
+        // together, `force-app` and a Metadata API `src/` of another org):
+        // the first is judged, which may not be the one the user holds.
+        let mut ambiguous = |a: &AccessAssignment, kind: &str, files: Vec<&str>, user: &str| {
+            let (Some(at), Some(judged)) = (a.assigned_at.as_ref(), a.metadata.as_ref()) else {
+                return;
+            };
+            // The org's copy (a snapshot joined) stands for a repository's
+            // file of the same name: only files count.
+            let mut files: Vec<&str> = files
+                .into_iter()
+                .filter(|f| !f.starts_with("org://"))
+                .collect();
+            files.sort_unstable();
+            files.dedup();
+            if files.len() < 2
+                || !seen.insert((at.clone(), format!("ambiguous|{}", a.name.to_lowercase())))
+            {
+                return;
+            }
+            out.push(
+                Diagnostic::warning(
+                    "metadata-ambiguous",
+                    at.path.as_str(),
+                    format!(
+                        "{user}: {kind} `{}` is defined by {} files of the Salesforce metadata read ({}): its grants are judged from {}, which may not be the one this user holds (metadata of several orgs read together); scan each org's project apart, or keep one copy",
+                        a.name,
+                        files.len(),
+                        files.join(", "),
+                        judged.path
+                    ),
+                )
+                .at(at.line, at.column),
+            );
+        };
+        for id in &self.identities {
+            let Some(user) = id.username.as_deref() else {
+                continue;
+            };
+            if let Some(p) = &id.profile {
+                let files = md
+                    .profiles
+                    .iter()
+                    .filter(|x| x.matches(&p.name))
+                    .map(|x| x.location.path.as_str())
+                    .collect();
+                ambiguous(p, "profile", files, user);
+            }
+            for a in &id.permission_sets {
+                let files = md
+                    .permission_sets
+                    .iter()
+                    .filter(|x| x.matches(&a.name))
+                    .map(|x| x.location.path.as_str())
+                    .collect();
+                ambiguous(a, "permission set", files, user);
+            }
+            for a in &id.permission_set_groups {
+                let files = md
+                    .permission_set_groups
+                    .iter()
+                    .filter(|x| x.matches(&a.name))
+                    .map(|x| x.location.path.as_str())
+                    .collect();
+                ambiguous(a, "permission set group", files, user);
+            }
+        }
         let mut warn = |a: &AccessAssignment, kind: &str, user: &str| {
             let Some(at) = a.assigned_at.as_ref() else {
                 return;

@@ -483,6 +483,62 @@ fn assignments_not_in_the_metadata_are_warned_once() {
     assert!(inv.unresolved_assignment_warnings().is_empty());
 }
 
+/// Found by testing an estate holding two orgs' metadata (an SFDX project
+/// and another org's Metadata API `src/`), both with a profile `Orders
+/// Integration`: the user definition's profile silently resolved to the
+/// other org's file, and every rule judged its grants. A name that several
+/// files define is a warning at the assignment naming them and the one
+/// judged; the org's copy joined from a snapshot is no second file.
+#[test]
+fn an_assignment_several_files_define_is_warned() {
+    let mut inv = monorepo();
+    inv.salesforce.user_definitions[0].profile_name = Some("Orders Integration".into());
+    inv.salesforce.user_definitions[0].permsets = vec!["Orders_API".into()];
+    let mut other_org = profile(
+        "Orders Integration",
+        "Salesforce",
+        &["ModifyAllData"],
+        Vec::new(),
+    );
+    other_org.location = loc("eu/src/profiles/Orders Integration.profile", 2);
+    let mut ours = profile(
+        "Orders Integration",
+        "Salesforce Integration",
+        &["ApiUserOnly"],
+        Vec::new(),
+    );
+    let mut from_org = ours.clone();
+    from_org.location = loc("org://00D000000000001/Profile/00e000000000001", 0);
+    ours.location = loc("sf/profiles/Orders Integration.profile-meta.xml", 2);
+    inv.salesforce.profiles = vec![other_org, ours];
+    inv.build_identities();
+    let warned: Vec<_> = inv
+        .unresolved_assignment_warnings()
+        .into_iter()
+        .filter(|d| d.code == "metadata-ambiguous")
+        .collect();
+    assert_eq!(warned.len(), 1, "{warned:#?}");
+    assert_eq!(
+        (warned[0].path.as_str(), warned[0].line),
+        ("sf/config/u.json", Some(5))
+    );
+    assert!(
+        warned[0].message.starts_with(
+            "int.orders@acme.com: profile `Orders Integration` is defined by 2 files of the Salesforce metadata read (eu/src/profiles/Orders Integration.profile, sf/profiles/Orders Integration.profile-meta.xml): its grants are judged from eu/src/profiles/Orders Integration.profile"
+        ),
+        "{}",
+        warned[0].message
+    );
+    // One file and the org's copy of it: nothing to say.
+    inv.salesforce.profiles.remove(0);
+    inv.salesforce.profiles.insert(0, from_org);
+    inv.build_identities();
+    assert!(!inv
+        .unresolved_assignment_warnings()
+        .iter()
+        .any(|d| d.code == "metadata-ambiguous"));
+}
+
 #[test]
 fn config_hints_client_credentials_and_access_only_identities() {
     let mut inv = monorepo();

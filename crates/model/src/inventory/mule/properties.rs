@@ -298,6 +298,40 @@ mod secure_config_tests {
         assert!(file_pattern_matches("${a}/${b}.yaml", "x/y.yaml"));
     }
 
+    /// Found by testing an estate: an app importing a common file before
+    /// the environment's was proposed one secure file for every environment
+    /// (`secure.yaml`, after the first import). The new file follows the
+    /// import whose placeholder selected the environments' files, not one
+    /// naming something else (`${app.name}.yaml`).
+    #[test]
+    fn a_new_secure_file_follows_the_environment_import() {
+        let location = Location::file("orders-api/src/main/mule/global.xml");
+        let import = |file: &str| PropertyImport {
+            element: "configuration-properties".into(),
+            file: Value::new(file, location.clone()),
+            secure: false,
+        };
+        let mut app = MuleApp::new("orders-api", "orders-api", MuleRuntime::Mule4);
+        app.environments = vec!["dev".into(), "prod".into()];
+        app.environment_placeholders = vec![
+            ("dev".into(), "mule.env".into()),
+            ("prod".into(), "mule.env".into()),
+        ];
+        app.property_imports = vec![
+            import("properties/common.yaml"),
+            import("${app.name}.yaml"),
+            import("properties/${mule.env}.yaml"),
+        ];
+        assert_eq!(
+            app.new_secure_file_pattern(),
+            "properties/${mule.env}-secure.yaml"
+        );
+        app.property_imports = vec![import("properties/common.yaml")];
+        app.environments.clear();
+        app.environment_placeholders.clear();
+        assert_eq!(app.new_secure_file_pattern(), "properties/secure.yaml");
+    }
+
     /// A pattern's placeholders other than the environment's read what the
     /// app gives them at startup, as when the readers matched the file:
     /// `${app.name}-secure-${mule.env}.yaml` (app.name orders-api) does not
@@ -423,32 +457,39 @@ impl super::MuleApp {
     /// The file a new secure-properties configuration of the app would read
     /// (relative to the resources folder), next to the app's other property
     /// files: `<dir>/${mule.env}-secure.yaml` after the placeholder of its
-    /// first import (Mule 3: `<dir>/secure.${env}.properties`), or one file
+    /// first import that names one (Mule 3: `<dir>/secure.${env}.properties`), or one file
     /// for every environment (`secure.yaml`, `secure.properties`) when the
     /// app has no environments. `fix secrets` creates it; the rules' fixes
     /// name it.
     pub fn new_secure_file_pattern(&self) -> String {
-        // The first non-secure import. Mule 3 lists several locations in
-        // one (`location="common.properties,mule.${mule.env}.properties"`):
-        // of those, the first that names an environment, else the first.
-        let import = self
+        // The non-secure imports' locations: the first that names an
+        // environment, else the first. Mule 3 lists several locations in
+        // one (`location="common.properties,mule.${mule.env}.properties"`);
+        // Mule 4 apps import a common file before the environment's
+        // (`properties/common.yaml`, then `properties/${mule.env}.yaml`):
+        // a file for every environment would mix their values.
+        let locations: Vec<&str> = self
             .property_imports
             .iter()
-            .find(|i| !i.secure)
-            .and_then(|i| {
-                let locations: Vec<&str> = i
-                    .file
-                    .raw
-                    .split(',')
-                    .map(str::trim)
-                    .filter(|l| !l.is_empty())
-                    .collect();
+            .filter(|i| !i.secure)
+            .flat_map(|i| i.file.raw.split(','))
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        // A placeholder that selected environments' files (`mule.env`)
+        // before any other (`${app.name}.yaml` names no environment).
+        let is_env = |name: &str| self.environment_placeholders.iter().any(|(_, p)| p == name);
+        let names_env = |l: &str| crate::expr::placeholders(l).iter().any(|p| is_env(&p.name));
+        let import = locations
+            .iter()
+            .find(|l| names_env(l))
+            .or_else(|| {
                 locations
                     .iter()
                     .find(|l| !crate::expr::placeholders(l).is_empty())
-                    .or(locations.first())
-                    .copied()
-            });
+            })
+            .or(locations.first())
+            .copied();
         let (dir, placeholder) = match import {
             Some(l) => {
                 let p = resource_pattern(l);
@@ -456,10 +497,15 @@ impl super::MuleApp {
                     .rfind('/')
                     .map(|s| p[..=s].to_string())
                     .unwrap_or_default();
-                let ph = crate::expr::placeholders(l)
+                let names: Vec<String> = crate::expr::placeholders(l)
                     .into_iter()
-                    .next()
                     .map(|p| p.name)
+                    .collect();
+                let ph = names
+                    .iter()
+                    .find(|n| is_env(n))
+                    .or(names.first())
+                    .cloned()
                     .filter(|_| !self.environments.is_empty());
                 (dir, ph)
             }

@@ -256,3 +256,29 @@ fn mule3_transform_message_and_bulk_jobs() {
     assert_eq!(got[1].0, "salesforce:create-job");
     assert_eq!(names(&got[1]), ["Ext__c", "Batch__c"]);
 }
+
+/// Found by testing an estate: an update right after a query (no DataWeave
+/// in the flow) was said to have its payload changed "between the DataWeave
+/// and it". The reason says what sets its records, DataWeave or not.
+#[test]
+fn a_write_after_a_query_names_no_dataweave() {
+    let xml = [
+        HEAD,
+        r##"<flow name="f">
+  <salesforce:query config-ref="SF">
+    <salesforce:salesforce-query>SELECT Id, Amount__c FROM Invoice__c</salesforce:salesforce-query>
+  </salesforce:query>
+  <salesforce:update config-ref="SF" type="Invoice__c"/>
+</flow>
+</mule>
+"##,
+    ]
+    .concat();
+    let shown = writes(&xml);
+    assert_eq!(shown.len(), 1, "{shown:?}");
+    let reason = shown[0].2.expect("its records are not read");
+    assert_eq!(reason, UnreadPayload::Processor);
+    let said = reason.describe();
+    assert!(!said.contains("DataWeave and it"), "{said}");
+    assert!(said.contains("another processor before it"), "{said}");
+}
