@@ -723,6 +723,12 @@ pub fn apply(snapshot: &OrgSnapshot, inventory: &mut Inventory) {
         since_unix: parse_sf_datetime(&snapshot.org.since).unwrap_or(0),
         ..OrgFacts::default()
     };
+    let frozen: HashMap<&str, &str> = snapshot
+        .user_logins
+        .iter()
+        .filter(|l| l.is_frozen)
+        .map(|l| (l.user_id.as_str(), l.id.as_str()))
+        .collect();
     facts.users = snapshot
         .users
         .iter()
@@ -733,6 +739,9 @@ pub fn apply(snapshot: &OrgSnapshot, inventory: &mut Inventory) {
                 id: u.id.clone(),
                 username: u.username.clone(),
                 is_active: u.is_active,
+                frozen: frozen
+                    .get(u.id.as_str())
+                    .map(|login| loc("UserLogin", login)),
                 profile: u.profile_name.clone(),
                 license: u.license.clone(),
                 permission_sets,

@@ -13,12 +13,13 @@
 //!    subrequest answered 5xx or `ConcurrentPerOrgLongTxn` goes into the
 //!    next call after a backoff, within the client's retry bound);
 //! 4. the Health Check (one Tooling query);
-//! 5. LoginHistory within the window and OauthToken, for the integration
-//!    users only (chosen by the identity graph over what step 3 read).
+//! 5. LoginHistory within the window, OauthToken and UserLogin (which users
+//!    are frozen), for the integration users only (chosen by the identity
+//!    graph over what step 3 read).
 //!
 //! The count is a constant plus one call per five pages of 2,000 rows (and
-//! one per five chunks of [`IDS_PER_QUERY`] integration users: one call for
-//! up to 2,500 of them).
+//! one per five activity queries, three for each [`IDS_PER_QUERY`]
+//! integration users: one call for up to 500 of them).
 
 use std::collections::HashMap;
 
@@ -79,6 +80,9 @@ const USER_RULES: &[&str] = &[
     "IG306",
 ];
 const TOKEN_RULES: &[&str] = &["IG303", "IG306"];
+/// Rules that tell a frozen user (`UserLogin.IsFrozen`) from one that can
+/// log in: unread, every user is taken as not frozen.
+const USER_LOGIN_RULES: &[&str] = &["IG306"];
 const APP_RULES: &[&str] = &["IG201", "IG203", "IG208", "IG305"];
 const ECA_POLICY_RULES: &[&str] = &["IG201", "IG203", "IG208"];
 
@@ -400,6 +404,13 @@ fn activity_queries(user_ids: &[String], since: &str) -> Vec<Query> {
             "Manage Users (other users' tokens need Customize Application too)",
             TOKEN_RULES,
         ));
+        out.push(Query::new(
+            "userlogins",
+            "UserLogin",
+            format!("SELECT Id, UserId, IsFrozen, IsPasswordLocked FROM UserLogin WHERE UserId IN ({ids})"),
+            "Manage Users",
+            USER_LOGIN_RULES,
+        ));
     }
     out
 }
@@ -595,7 +606,11 @@ fn note_activity_not_queried(snapshot: &mut OrgSnapshot) {
         return;
     };
     let missing_permission = users.missing_permission.clone();
-    for (what, rules) in [("LoginHistory", LOGIN_RULES), ("OauthToken", TOKEN_RULES)] {
+    for (what, rules) in [
+        ("LoginHistory", LOGIN_RULES),
+        ("OauthToken", TOKEN_RULES),
+        ("UserLogin", USER_LOGIN_RULES),
+    ] {
         if snapshot.not_read.iter().any(|n| n.what == what) {
             continue;
         }
@@ -837,6 +852,18 @@ fn fill_activity(snapshot: &mut OrgSnapshot, results: &QueryResults) {
             use_count: r.get("UseCount").and_then(Value::as_u64),
         })
         .collect();
+    snapshot.user_logins = rows("userlogins")
+        .iter()
+        .map(|r| UserLoginRow {
+            id: s(r, "Id").unwrap_or_default(),
+            user_id: s(r, "UserId").unwrap_or_default(),
+            is_frozen: b(r, "IsFrozen"),
+            is_password_locked: b(r, "IsPasswordLocked"),
+        })
+        .collect();
+    snapshot
+        .user_logins
+        .sort_by(|a, b| (&a.user_id, &a.id).cmp(&(&b.user_id, &b.id)));
     // Keep the snapshot stable whatever the page order.
     snapshot.login_history.sort_by(|a, b| {
         (&a.user_id, &a.login_time, &a.id).cmp(&(&b.user_id, &b.login_time, &b.id))

@@ -52,6 +52,11 @@ pub struct OrgSnapshot {
     pub login_history: Vec<LoginHistoryRow>,
     /// OAuth tokens of the integration users (usage only).
     pub oauth_tokens: Vec<OauthTokenRow>,
+    /// The `UserLogin` rows of the integration users: which are frozen.
+    /// (Added within version 1: older snapshots read as none, every user
+    /// taken as not frozen.)
+    #[serde(default)]
+    pub user_logins: Vec<UserLoginRow>,
     /// The users whose Login History and OAuth tokens were queried: the
     /// integration users at audit time (those the org shows, and those the
     /// auditing config's `[[identities]]` named). (Added within version 1:
@@ -227,6 +232,18 @@ pub struct OauthTokenRow {
     pub use_count: Option<u64>,
 }
 
+/// A `UserLogin` row: whether the user can log in.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UserLoginRow {
+    pub id: String,
+    pub user_id: String,
+    /// Frozen by an admin: the user cannot log in, but is still active (its
+    /// license, permissions and credentials stay).
+    pub is_frozen: bool,
+    /// Locked out after too many failed logins.
+    pub is_password_locked: bool,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct HealthCheckRow {
     pub score: Option<f64>,
@@ -285,6 +302,7 @@ impl OrgSnapshot {
             login_ip_ranges: Vec::new(),
             login_history: Vec::new(),
             oauth_tokens: Vec::new(),
+            user_logins: Vec::new(),
             health_check: None,
             activity_user_ids: None,
             not_read: Vec::new(),

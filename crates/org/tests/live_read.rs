@@ -962,6 +962,7 @@ fn unreadable_users_leave_logins_and_tokens_unqueried_and_say_so() {
     }
     assert!(rules("LoginHistory").contains(&"IG101".to_string()));
     assert!(rules("OauthToken").contains(&"IG303".to_string()));
+    assert_eq!(rules("UserLogin"), ["IG306"]);
     let all = findings(&snapshot);
     let ig202: Vec<&String> = all
         .iter()
@@ -975,4 +976,117 @@ fn unreadable_users_leave_logins_and_tokens_unqueried_and_say_so() {
             .all(|m| !m.contains("of integration user profile")),
         "{ig202:?}"
     );
+}
+
+/// `UserLogin` says which integration users are frozen: read for the
+/// integration users in the activity call (no call more), kept in the
+/// snapshot, and IG306 then says the dormant user is frozen and that the fix
+/// is deactivating it, not freezing it. A snapshot written before
+/// `user_logins` existed still loads, nobody frozen.
+#[test]
+fn frozen_users_are_read_from_user_login() {
+    let mut data = sim::seed(300, 20);
+    let dormant = sim::sfid(
+        "005",
+        900_000
+            + sim::INTEGRATION_USERS
+                .iter()
+                .position(|u| u.username == "int.dormant@acme.example")
+                .unwrap(),
+    );
+    for row in data.records.get_mut("UserLogin").unwrap() {
+        if row["UserId"] == dormant.as_str() {
+            row["IsFrozen"] = serde_json::Value::Bool(true);
+        }
+    }
+    let sim = FakeOrg::new(data).start();
+    let snapshot = read(&sim).unwrap();
+    assert_eq!(sim.calls(), 7);
+    assert!(snapshot.not_read.is_empty(), "{:?}", snapshot.not_read);
+    assert_eq!(snapshot.user_logins.len(), sim::INTEGRATION_USERS.len());
+    let frozen: Vec<&str> = snapshot
+        .user_logins
+        .iter()
+        .filter(|l| l.is_frozen)
+        .map(|l| l.user_id.as_str())
+        .collect();
+    assert_eq!(frozen, [dormant.as_str()]);
+
+    let all = findings(&snapshot);
+    let dormant_user: Vec<&Finding> = all
+        .iter()
+        .filter(|f| f.rule == "IG306" && f.message.starts_with("integration user int.dormant@"))
+        .collect();
+    assert_eq!(dormant_user.len(), 1, "{all:#?}");
+    let f = dormant_user[0];
+    assert_eq!(
+        f.message,
+        "integration user int.dormant@acme.example is frozen (it cannot log in, but is still active and keeps its permissions and credentials) and has not logged in for 200 days, and its OAuth tokens were last used 200 days ago"
+    );
+    assert!(f.fix.contains("is already frozen"), "{}", f.fix);
+    assert!(f.fix.contains("deactivate it"), "{}", f.fix);
+    assert!(!f.fix.contains("or freeze"), "{}", f.fix);
+    assert!(
+        f.related
+            .iter()
+            .any(|r| r.path.as_str().contains("/UserLogin/")),
+        "{:?}",
+        f.related
+    );
+    // The others are not frozen.
+    assert!(!all.iter().any(|f| f.rule == "IG306"
+        && f.message.contains("is frozen")
+        && !f.message.contains("int.dormant@")));
+
+    // An older snapshot, without `user_logins`: loads, nobody frozen.
+    let mut json: serde_json::Value = serde_json::from_str(&snapshot.to_json()).unwrap();
+    json.as_object_mut().unwrap().remove("user_logins");
+    let old = OrgSnapshot::from_json(&json.to_string(), "old.json").unwrap();
+    assert!(old.user_logins.is_empty());
+    let all = findings(&old);
+    assert!(
+        has(
+            &all,
+            "IG306",
+            "active integration user int.dormant@acme.example has not logged in for 200 days"
+        ),
+        "{all:#?}"
+    );
+    assert!(!all.iter().any(|f| f.message.contains("frozen")));
+}
+
+/// An auditing user without Manage Users cannot read `UserLogin`: the
+/// snapshot says so (and which rule could not tell frozen users), nothing
+/// else changes, and nobody is called frozen.
+#[test]
+fn unreadable_user_login_is_recorded_and_changes_nothing() {
+    let sim = start(300, 20);
+    let before = findings(&read(&sim).unwrap());
+    sim.org
+        .denied
+        .lock()
+        .unwrap()
+        .insert("UserLogin".to_string());
+    let snapshot = read(&sim).unwrap();
+    let row = snapshot
+        .not_read
+        .iter()
+        .find(|n| n.what == "UserLogin")
+        .unwrap_or_else(|| panic!("{:?}", snapshot.not_read));
+    assert_eq!(row.missing_permission.as_deref(), Some("Manage Users"));
+    assert_eq!(row.rules, ["IG306"]);
+    assert_eq!(snapshot.not_read.len(), 1, "{:?}", snapshot.not_read);
+    assert!(snapshot.user_logins.is_empty());
+    // The logins and tokens were still read.
+    assert_eq!(snapshot.login_history.len(), 9);
+    assert_eq!(snapshot.oauth_tokens.len(), 4);
+    let key = |f: &Finding| (f.rule, f.message.clone());
+    let after: Vec<_> = findings(&snapshot).iter().map(key).collect();
+    let before: Vec<_> = before.iter().map(key).collect();
+    assert_eq!(after, before);
+    assert!(has(
+        &findings(&snapshot),
+        "IG306",
+        "active integration user int.dormant@acme.example has not logged in for 200 days"
+    ));
 }

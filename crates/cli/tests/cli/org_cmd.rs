@@ -466,3 +466,96 @@ fn login_options_with_a_named_org_are_refused() {
     }
     assert_eq!(s.sim.calls(), 0);
 }
+
+/// A snapshot whose `UserLogin` rows show int.dormant@ frozen:
+/// `identities` marks it "frozen in the org" (and no other user), and the
+/// scan's IG306 says it is frozen and is not told to freeze it. The same
+/// snapshot without `user_logins` (written before they were read) still
+/// loads, nobody frozen.
+#[test]
+fn a_frozen_user_is_marked_in_identities_and_told_in_ig306() {
+    let s = setup();
+    let snapshot = s.dir.path().join("org.json");
+    audit(
+        &s,
+        &[
+            "--fail-on",
+            "none",
+            "--snapshot",
+            snapshot.to_str().unwrap(),
+        ],
+    )
+    .expect_no_panic()
+    .expect_code(0);
+    let mut json: Value =
+        serde_json::from_str(&std::fs::read_to_string(&snapshot).unwrap()).unwrap();
+    let dormant = json["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["username"] == "int.dormant@acme.example")
+        .unwrap()["id"]
+        .clone();
+    let mut frozen = 0;
+    for l in json["user_logins"].as_array_mut().unwrap() {
+        if l["user_id"] == dormant {
+            l["is_frozen"] = Value::Bool(true);
+            frozen += 1;
+        }
+    }
+    assert_eq!(frozen, 1);
+    std::fs::write(&snapshot, serde_json::to_string(&json).unwrap()).unwrap();
+    let repo = s.dir.path().join("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+
+    let ids = offline_run(&["identities"], &repo, &snapshot);
+    ids.expect_no_panic().expect_code(0);
+    assert_eq!(
+        ids.stdout
+            .matches("frozen in the org (the org's UserLogin ")
+            .count(),
+        1,
+        "{}",
+        ids.stdout
+    );
+    let block = ids
+        .stdout
+        .split("\n\n")
+        .find(|b| b.contains("frozen in the org"))
+        .unwrap();
+    assert!(block.contains("int.dormant@acme.example"), "{block}");
+
+    let scan = offline_run(
+        &["scan", "--format", "json", "--fail-on", "none"],
+        &repo,
+        &snapshot,
+    );
+    scan.expect_no_panic().expect_code(0);
+    let report = scan.json();
+    let ig306: Vec<&Value> = support::findings(&report)
+        .iter()
+        .filter(|f| f["rule"] == "IG306" && f["identity"] == "int.dormant@acme.example")
+        .filter(|f| f["message"].as_str().unwrap().contains("has not logged in"))
+        .collect();
+    assert_eq!(ig306.len(), 1, "{ig306:?}");
+    assert!(
+        ig306[0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("integration user int.dormant@acme.example is frozen"),
+        "{:?}",
+        ig306[0]
+    );
+    assert!(
+        !ig306[0]["fix"].as_str().unwrap().contains("or freeze"),
+        "{:?}",
+        ig306[0]
+    );
+
+    // Written before `user_logins` existed: loads, nobody frozen.
+    json.as_object_mut().unwrap().remove("user_logins");
+    std::fs::write(&snapshot, serde_json::to_string(&json).unwrap()).unwrap();
+    let ids = offline_run(&["identities"], &repo, &snapshot);
+    ids.expect_no_panic().expect_code(0);
+    assert!(!ids.stdout.contains("frozen"), "{}", ids.stdout);
+}

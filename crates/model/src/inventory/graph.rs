@@ -75,6 +75,11 @@ pub struct IntegrationIdentity {
     /// it).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inactive_in_org: Option<Location>,
+    /// The org's `UserLogin` record when it says the (active) user is
+    /// frozen: it cannot log in now, but keeps its access and credentials,
+    /// and an unfreeze brings both back (rules still judge its access).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frozen_in_org: Option<Location>,
 }
 
 impl IntegrationIdentity {
@@ -99,6 +104,7 @@ impl IntegrationIdentity {
             pre_authorized_by: Vec::new(),
             unresolved: Vec::new(),
             inactive_in_org: None,
+            frozen_in_org: None,
         }
     }
 

@@ -40,6 +40,11 @@ pub struct OrgUser {
     pub id: String,
     pub username: String,
     pub is_active: bool,
+    /// The `UserLogin` record when it says the user is frozen: active (its
+    /// license, permissions and credentials stay) but unable to log in until
+    /// an admin unfreezes it. None when not frozen, or when `UserLogin` was
+    /// not read.
+    pub frozen: Option<Location>,
     /// Profile label as the API gives it (`System Administrator`).
     pub profile: Option<String>,
     pub license: Option<String>,

@@ -752,6 +752,18 @@ pub fn seed(users: usize, permission_sets: usize) -> OrgData {
         "PermissionSetId": GROUP_AGGREGATE_PS, "PermissionSetGroupId": GROUP_ID}));
     r.insert("User", user_rows);
     r.insert("PermissionSetAssignment", assignments);
+    // One UserLogin per user; the integration users' are the ones queried.
+    // Nobody is frozen or locked out (tests freeze whom they need).
+    r.insert(
+        "UserLogin",
+        (0..INTEGRATION_USERS.len())
+            .map(|k| {
+                let id = sfid("060", 900_000 + k);
+                json!({"attributes": attrs("UserLogin", &id), "Id": id, "UserId": sfid("005", 900_000 + k),
+                    "IsFrozen": false, "IsPasswordLocked": false})
+            })
+            .collect(),
+    );
 
     let uid = |name: &str| {
         sfid(

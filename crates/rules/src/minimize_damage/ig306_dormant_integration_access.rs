@@ -1,4 +1,4 @@
-use intguard_model::{days_between, Finding, Inventory, Practice, RuleMeta, Severity};
+use intguard_model::{days_between, Finding, Inventory, Practice, Related, RuleMeta, Severity};
 
 use crate::identities::{active_org_users, identity_finding};
 use crate::Rule;
@@ -20,6 +20,11 @@ Org audits only (`intguard org audit`, or `intguard scan --org-snapshot`). Repor
 - an OAuth token (connected app authorization) of an integration user whose
   `LastUsedDate` is more than 90 days old, or that was never used.
 
+A user the org shows frozen (`UserLogin.IsFrozen`) is reported as such: it already
+cannot log in, but it is still active, keeps its permissions and credentials, and an
+unfreeze brings them back, so freezing it is no fix; deactivating it is, once its
+integration is retired.
+
 ## Why is this bad?
 Access nobody uses is pure risk: its credential (password, certificate, refresh token)
 still works for whoever holds it, and nobody watches it. Dormant integration users are
@@ -35,7 +40,8 @@ OauthToken  Old Sync / int.legacy-sync@acme.com  LastUsedDate 2026-04-15
 Confirm with the integration's owner that nothing uses it, then deactivate the user
 (Setup > Users > Edit > Active off) or freeze it first; revoke unused tokens (Setup >
 Connected Apps OAuth Usage, or the user's OAuth Connected Apps list > Revoke), and
-remove the permission sets it no longer needs.
+remove the permission sets it no longer needs. A user already frozen: deactivate it when
+its integration is retired (or record its owner and why it stays frozen).
 
 ## References
 - Salesforce Help: Deactivate Users
@@ -97,18 +103,32 @@ impl Rule for DormantIntegrationAccess {
                         days_between(t, org.read_at_unix)
                     ));
                 }
-                out.push(
-                    identity_finding(
+                let f = match &user.frozen {
+                    // Frozen: it cannot log in already; "freeze it" would
+                    // be no fix, and "active" alone would hide why.
+                    Some(frozen) => identity_finding(
+                        &META,
+                        id,
+                        user.location.clone(),
+                        format!(
+                            "integration user {username} is frozen (it cannot log in, but is still active and keeps its permissions and credentials) and {when}"
+                        ),
+                    )
+                    .related(Related::new(frozen, format!("{username} is frozen")))
+                    .fix(format!(
+                        "{username} is already frozen, so nothing logs in as it now; unfreezing it would make its credentials and permissions work again. When the integration it served is retired, deactivate it in Setup > Users (Edit > Active off) and remove its permission sets; until then record its owner and why it stays frozen."
+                    )),
+                    None => identity_finding(
                         &META,
                         id,
                         user.location.clone(),
                         format!("active integration user {username} {when}"),
                     )
-                    .key(format!("dormant-user|{}", username.to_lowercase()))
                     .fix(format!(
                         "If no integration uses {username} any more, deactivate (or freeze) it in Setup > Users, and remove its permission sets; otherwise record its owner."
                     )),
-                );
+                };
+                out.push(f.key(format!("dormant-user|{}", username.to_lowercase())));
             }
             for t in org.tokens_of(&user.id) {
                 let idle = t.last_used_unix.map(|u| days_between(u, org.read_at_unix));
@@ -135,8 +155,13 @@ impl Rule for DormantIntegrationAccess {
                         t.app_name.to_lowercase()
                     ))
                     .fix(format!(
-                        "Revoke it: Setup > Connected Apps OAuth Usage > {} > User Count > Revoke for {username} (or the user's detail page > OAuth Connected Apps > Revoke).",
-                        t.app_name
+                        "Revoke it: Setup > Connected Apps OAuth Usage > {} > User Count > Revoke for {username} (or the user's detail page > OAuth Connected Apps > Revoke).{}",
+                        t.app_name,
+                        if user.frozen.is_some() {
+                            " The user is frozen, but the org still lists this token: revoke it rather than rely on the freeze."
+                        } else {
+                            ""
+                        }
                     )),
                 );
             }

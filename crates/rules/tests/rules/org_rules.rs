@@ -16,6 +16,7 @@ fn user(n: u32, username: &str, last_login_days: i64, password_days: i64) -> Org
         id: format!("005{n}"),
         username: username.into(),
         is_active: true,
+        frozen: None,
         profile: Some("Minimum Access - API Only Integrations".into()),
         license: Some("Salesforce Integration".into()),
         permission_sets: Vec::new(),
@@ -697,4 +698,89 @@ fn an_inactive_org_user_gets_no_privilege_findings() {
         about(&messages("IG301", &inv), "gone@acme.example").len(),
         1
     );
+}
+
+/// A dormant user the org shows frozen (`UserLogin.IsFrozen`) already
+/// cannot log in: IG306 says it is frozen, and its fix is deactivating it
+/// when the integration is retired, not "deactivate (or freeze)". The same
+/// user not frozen keeps the usual message and fix.
+#[test]
+fn ig306_a_frozen_dormant_user_is_told_frozen_and_to_deactivate() {
+    let mut inv = bad_unused();
+    let bad = inv
+        .org
+        .as_mut()
+        .unwrap()
+        .users
+        .iter_mut()
+        .find(|u| u.username == "bad@acme.example")
+        .unwrap();
+    bad.frozen = Some(org_location("acme", "UserLogin", "0602"));
+    inv.build_identities();
+    let frozen_id = inv
+        .identities
+        .iter()
+        .find(|i| i.name == "bad@acme.example")
+        .unwrap();
+    assert!(frozen_id.frozen_in_org.is_some());
+    let findings: Vec<_> = find_rule("IG306")
+        .unwrap()
+        .run(&inv)
+        .into_iter()
+        .filter(|f| f.identity.as_deref() == Some("bad@acme.example"))
+        .collect();
+    let user = findings
+        .iter()
+        .find(|f| f.message.contains("has not logged in"))
+        .expect("the dormant user is still reported");
+    assert_eq!(
+        user.message,
+        "integration user bad@acme.example is frozen (it cannot log in, but is still active and keeps its permissions and credentials) and has not logged in for 200 days, and its OAuth tokens were last used 300 days ago"
+    );
+    assert!(
+        user.fix.starts_with("bad@acme.example is already frozen"),
+        "{}",
+        user.fix
+    );
+    assert!(
+        user.fix
+            .contains("When the integration it served is retired, deactivate it"),
+        "{}",
+        user.fix
+    );
+    assert!(!user.fix.contains("(or freeze)"), "{}", user.fix);
+    let token = findings
+        .iter()
+        .find(|f| f.message.contains("Old Sync"))
+        .expect("its unused token is still reported");
+    assert!(
+        token
+            .fix
+            .contains("The user is frozen, but the org still lists this token"),
+        "{}",
+        token.fix
+    );
+
+    // Not frozen: "active", and freezing is offered.
+    let inv = bad_unused();
+    assert!(inv.identities.iter().all(|i| i.frozen_in_org.is_none()));
+    let findings = find_rule("IG306").unwrap().run(&inv);
+    let user = findings
+        .iter()
+        .find(|f| f.message.contains("bad@acme.example has not logged in"))
+        .unwrap();
+    assert!(
+        user.message
+            .starts_with("active integration user bad@acme.example"),
+        "{}",
+        user.message
+    );
+    assert!(
+        user.fix.contains("deactivate (or freeze) it"),
+        "{}",
+        user.fix
+    );
+    assert!(!findings
+        .iter()
+        .any(|f| f.message.contains("frozen") || f.fix.contains("is frozen")));
 }

@@ -401,6 +401,13 @@ fn render_text(inv: &Inventory, ids: &[&IntegrationIdentity], only: Option<&str>
                 "  org         inactive in the org ({at}): it cannot log in, so its apps' logins fail or their configuration is stale; its access is not judged"
             );
         }
+        if let Some(at) = &id.frozen_in_org {
+            let _ = writeln!(
+                s,
+                "  org         frozen in the org ({}): it cannot log in until an admin unfreezes it, but it is still active and keeps its permissions and credentials, so its access is judged",
+                short(at)
+            );
+        }
         if !id.permission_sets.is_empty() {
             let _ = writeln!(s, "  perm sets   {}", assignments(&id.permission_sets));
         }

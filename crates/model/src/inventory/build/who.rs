@@ -258,6 +258,7 @@ pub(super) fn org_users(
         // Named by the repository or the config but inactive: kept (an app
         // runs as it) and marked, not judged as a live credential.
         id.inactive_in_org = (!u.is_active).then(|| u.location.clone());
+        id.frozen_in_org = u.frozen.clone().filter(|_| u.is_active);
         let assigned = |name: &str| AccessAssignment {
             name: name.to_string(),
             source: AssignmentSource::Org,
