@@ -99,15 +99,20 @@ impl Rule for StalePassword {
                 evidence.push(format!("password connections in {}", apps.join(", ")));
             }
             let username = &user.username;
-            let mut f = identity_finding(
-                &META,
-                id,
-                user.location.clone(),
+            // Frozen, it does not log in now: its password still is its
+            // credential the moment it is unfrozen.
+            let message = if user.frozen.is_some() {
+                format!(
+                    "integration user {username} is frozen (it cannot log in until unfrozen), but its credential is still a password last changed {age} days ago ({})",
+                    evidence.join("; ")
+                )
+            } else {
                 format!(
                     "integration user {username} still logs in with a password last changed {age} days ago ({})",
                     evidence.join("; ")
-                ),
-            )
+                )
+            };
+            let mut f = identity_finding(&META, id, user.location.clone(), message)
             .key(format!("stale-password|{}", username.to_lowercase()))
             .fix(format!(
                 "Move {username} to the JWT bearer flow (certificate, no password) and block the username-password flow; until then reset its password (Setup > Users > {username} > Reset Password), keep it encrypted, and set a 90-day expiry on its profile's password policy."

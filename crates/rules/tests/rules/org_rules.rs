@@ -784,3 +784,36 @@ fn ig306_a_frozen_dormant_user_is_told_frozen_and_to_deactivate() {
         .iter()
         .any(|f| f.message.contains("frozen") || f.fix.contains("is frozen")));
 }
+
+/// IG113 on a frozen user: it does not "still log in" (it cannot), but its
+/// stale password is still its credential once unfrozen: reported, saying
+/// so. Not frozen, the message is unchanged.
+#[test]
+fn ig113_a_frozen_user_does_not_still_log_in() {
+    let mut inv = inventory();
+    inv.org
+        .as_mut()
+        .unwrap()
+        .users
+        .iter_mut()
+        .find(|u| u.username == "bad@acme.example")
+        .unwrap()
+        .frozen = Some(org_location("acme", "UserLogin", "0602"));
+    inv.build_identities();
+    let m = messages("IG113", &inv);
+    let bad = about(&m, "bad@acme.example");
+    assert_eq!(bad.len(), 1, "{m:?}");
+    assert!(
+        bad[0].starts_with("integration user bad@acme.example is frozen (it cannot log in until unfrozen), but its credential is still a password last changed 400 days ago"),
+        "{m:?}"
+    );
+    assert!(!bad[0].contains("still logs in"), "{m:?}");
+
+    let m = messages("IG113", &inventory());
+    let bad = about(&m, "bad@acme.example");
+    assert!(
+        bad[0].starts_with("integration user bad@acme.example still logs in with a password"),
+        "{m:?}"
+    );
+    assert!(!bad[0].contains("frozen"), "{m:?}");
+}
