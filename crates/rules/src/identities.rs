@@ -6,8 +6,8 @@ use std::collections::HashMap;
 
 use intguard_model::{
     same_profile, AssignmentSource, ConnectedApp, ExternalClientApp, Finding, Grant, GrantKind,
-    IntegrationIdentity, Inventory, Location, OAuthAppKind, PreAuthVia, Profile, ReasonKind,
-    Related, STANDARD_INTEGRATION_PROFILE,
+    IntegrationIdentity, Inventory, Location, OAuthAppKind, PreAuthVia, Profile, Related,
+    STANDARD_INTEGRATION_PROFILE,
 };
 
 /// `int.orders@acme.com` or `profile Acme Integration`.
@@ -49,18 +49,28 @@ pub fn identity_key(id: &IntegrationIdentity) -> String {
 /// no username, app or user definition makes them someone's integration user.
 /// Those are never flagged for existing. Nor are users the org read shows
 /// inactive: they cannot log in, so their access is no credential's blast
-/// radius (the org join says which apps still run as them).
+/// radius (the org join says which apps still run as them). Nor are the
+/// users Salesforce creates and maintains itself on its managed profiles
+/// (CRM Analytics' integration user, ...: [`SALESFORCE_MANAGED_PROFILES`])
+/// when only their license makes them integration users: every fix a rule
+/// would give (edit the profile's system permissions, move the user to
+/// another profile or license, deactivate it) is one the customer cannot
+/// apply; `intguard identities` lists them and says so. An app, user
+/// definition or config entry naming one makes it the customer's
+/// integration user, judged like any other.
+///
+/// [`SALESFORCE_MANAGED_PROFILES`]: intguard_model::SALESFORCE_MANAGED_PROFILES
 pub fn is_auditable(id: &IntegrationIdentity) -> bool {
     if id.inactive_in_org.is_some() {
+        return false;
+    }
+    let only_intrinsic = id.only_intrinsic_reasons();
+    if only_intrinsic && id.salesforce_managed_profile().is_some() {
         return false;
     }
     if id.username.is_some() {
         return true;
     }
-    let only_intrinsic = id
-        .reasons
-        .iter()
-        .all(|r| matches!(r.kind, ReasonKind::IntegrationLicense | ReasonKind::ApiOnly));
     if !only_intrinsic {
         return true;
     }

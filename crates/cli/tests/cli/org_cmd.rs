@@ -559,3 +559,100 @@ fn a_frozen_user_is_marked_in_identities_and_told_in_ig306() {
     ids.expect_no_panic().expect_code(0);
     assert!(!ids.stdout.contains("frozen"), "{}", ids.stdout);
 }
+
+/// CRM Analytics' integration user, which Salesforce creates and maintains
+/// on its own standard profile: `identities` lists it and says why it is not
+/// judged, and the scan gives it no finding (every fix would edit
+/// Salesforce's profile or user). Named by the config, it is judged.
+#[test]
+fn a_salesforce_managed_user_is_listed_not_judged() {
+    let s = setup();
+    let snapshot = s.dir.path().join("org.json");
+    audit(
+        &s,
+        &[
+            "--fail-on",
+            "none",
+            "--snapshot",
+            snapshot.to_str().unwrap(),
+        ],
+    )
+    .expect_no_panic()
+    .expect_code(0);
+    let mut json: Value =
+        serde_json::from_str(&std::fs::read_to_string(&snapshot).unwrap()).unwrap();
+    json["users"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({
+            "id": "005SIM00000000ANLY",
+            "username": "integration@00dsim000000001aaa.example",
+            "name": "Integration User",
+            "is_active": true,
+            "user_type": "Standard",
+            "profile_id": "00eSIM00000000ANLY",
+            "profile_name": "Analytics Cloud Integration User",
+            "license": "Analytics Cloud Integration User",
+            "last_login_date": "2026-01-01T00:00:00.000+0000",
+            "last_password_change_date": "2025-01-01T00:00:00.000+0000",
+            "created_date": "2024-01-01T00:00:00.000+0000"
+        }));
+    std::fs::write(&snapshot, serde_json::to_string(&json).unwrap()).unwrap();
+    let repo = s.dir.path().join("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+
+    let ids = offline_run(&["identities"], &repo, &snapshot);
+    ids.expect_no_panic().expect_code(0);
+    let block = ids
+        .stdout
+        .split("\n\n")
+        .find(|b| b.contains("integration@00dsim000000001aaa.example"))
+        .unwrap_or_else(|| panic!("{}", ids.stdout));
+    assert!(
+        block.contains("managed     by Salesforce: it creates and maintains this user and its profile Analytics Cloud Integration User"),
+        "{block}"
+    );
+    assert!(block.contains("not judged"), "{block}");
+    assert_eq!(ids.stdout.matches("managed     by Salesforce").count(), 1);
+
+    let scan = offline_run(
+        &["scan", "--format", "json", "--fail-on", "none"],
+        &repo,
+        &snapshot,
+    );
+    scan.expect_no_panic().expect_code(0);
+    let report = scan.json();
+    let about = |who: &str| -> Vec<Value> {
+        support::findings(&report)
+            .iter()
+            .filter(|f| f["identity"] == who || f["message"].as_str().unwrap().contains(who))
+            .cloned()
+            .collect()
+    };
+    assert!(
+        about("integration@00dsim000000001aaa.example").is_empty(),
+        "{:?}",
+        about("integration@00dsim000000001aaa.example")
+    );
+    // The customer's own dormant user is still reported.
+    assert!(!about("int.dormant@acme.example").is_empty());
+
+    // Named by intguard.toml, it is the customer's integration user: judged.
+    support::write(
+        &repo,
+        "intguard.toml",
+        "[[identities]]\nusername = \"integration@00dsim000000001aaa.example\"\n",
+    );
+    let scan = offline_run(
+        &["scan", "--format", "json", "--fail-on", "none"],
+        &repo,
+        &snapshot,
+    );
+    scan.expect_no_panic().expect_code(0);
+    let report = scan.json();
+    let judged: Vec<&Value> = support::findings(&report)
+        .iter()
+        .filter(|f| f["identity"] == "integration@00dsim000000001aaa.example")
+        .collect();
+    assert!(judged.iter().any(|f| f["rule"] == "IG306"), "{judged:?}");
+}

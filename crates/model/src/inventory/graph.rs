@@ -108,6 +108,27 @@ impl IntegrationIdentity {
         }
     }
 
+    /// The profile, when it is one of the profiles of the users Salesforce
+    /// creates and maintains itself ([`SALESFORCE_MANAGED_PROFILES`]: CRM
+    /// Analytics' integration user, ...).
+    ///
+    /// [`SALESFORCE_MANAGED_PROFILES`]: crate::SALESFORCE_MANAGED_PROFILES
+    pub fn salesforce_managed_profile(&self) -> Option<&str> {
+        self.profile
+            .as_ref()
+            .map(|p| p.name.as_str())
+            .filter(|name| crate::is_salesforce_managed_profile(name))
+    }
+
+    /// True when nothing but its own license or API Only permission makes
+    /// it an integration user: no app, user definition, config entry or
+    /// client credentials flow names it, and no app pre-authorizes it.
+    pub fn only_intrinsic_reasons(&self) -> bool {
+        self.reasons
+            .iter()
+            .all(|r| matches!(r.kind, ReasonKind::IntegrationLicense | ReasonKind::ApiOnly))
+    }
+
     pub fn has_reason(&self, kind: ReasonKind) -> bool {
         self.reasons.iter().any(|r| r.kind == kind)
     }

@@ -33,7 +33,10 @@ and tier, at the first granting `userPermissions` element:
 
 A permission muted in a permission set group is not reported. Salesforce-managed
 `sfdcInternalInt__*` permission sets and the standard integration profile are not
-reported for merely existing: only for an integration user that holds them.
+reported for merely existing: only for an integration user that holds them. Nor are the
+users Salesforce creates and maintains on its own profiles (`Analytics Cloud Integration
+User`, `Analytics Cloud Security User`, `Sales Insights Integration User`), whose system
+permissions cannot be edited, unless an app or `intguard.toml` uses one as its own.
 
 ## Why is this bad?
 An integration needs to read and write a few objects. Super powers let whoever holds its

@@ -785,6 +785,148 @@ fn ig306_a_frozen_dormant_user_is_told_frozen_and_to_deactivate() {
         .any(|f| f.message.contains("frozen") || f.fix.contains("is frozen")));
 }
 
+/// [`inventory`] plus the users Salesforce creates and maintains itself:
+/// CRM Analytics' integration user (6) on its standard profile (View All
+/// Data, no API Only, no login IP ranges, not logged in for 200 days: every
+/// org rule would have something to say) and Sales Insights' (7).
+fn with_salesforce_managed_users() -> Inventory {
+    let mut inv = inventory();
+    for (name, perms) in [
+        (
+            "Analytics Cloud Integration User",
+            &["ApiEnabled", "ViewAllData"][..],
+        ),
+        ("Sales Insights Integration User", &["ApiEnabled"][..]),
+    ] {
+        let at = org_location("acme", "Profile", name);
+        inv.salesforce.profiles.push(Profile {
+            name: name.into(),
+            label: None,
+            user_license: Some(Located::new(name.into(), at.clone())),
+            custom: None,
+            user_permissions: perms
+                .iter()
+                .map(|n| NamedFlag {
+                    name: n.to_string(),
+                    location: at.clone(),
+                })
+                .collect(),
+            object_permissions: Vec::new(),
+            login_ip_ranges: Vec::new(),
+            location: at,
+        });
+    }
+    let org = inv.org.as_mut().unwrap();
+    let mut analytics = user(6, "integration@00dacme.example", 200, 400);
+    analytics.profile = Some("Analytics Cloud Integration User".into());
+    analytics.license = Some("Analytics Cloud Integration User".into());
+    org.users.push(analytics);
+    let mut insights = user(7, "insightsintegration@00dacme.example", 200, 400);
+    insights.profile = Some("Sales Insights Integration User".into());
+    insights.license = Some("Sales Insights Integration User".into());
+    org.users.push(insights);
+    inv.build_identities();
+    inv
+}
+
+fn all_findings_about(inv: &Inventory, who: &str) -> Vec<String> {
+    intguard_rules::all_rules()
+        .into_iter()
+        .flat_map(|r| r.run(inv))
+        .filter(|f| f.identity.as_deref() == Some(who) || f.message.contains(who))
+        .map(|f| format!("{}: {}", f.rule, f.message))
+        .collect()
+}
+
+/// Users on the profiles Salesforce manages for its own features (CRM
+/// Analytics, Sales Insights) are integration users (listed, with what they
+/// reach) but get no finding: every fix (edit the standard profile's system
+/// permissions, move the user to another profile or license, deactivate
+/// it) is one the customer cannot apply.
+#[test]
+fn salesforce_managed_users_are_listed_but_not_judged() {
+    let inv = with_salesforce_managed_users();
+    for who in [
+        "integration@00dacme.example",
+        "insightsintegration@00dacme.example",
+    ] {
+        let id = inv
+            .identities
+            .iter()
+            .find(|i| i.name == who)
+            .unwrap_or_else(|| panic!("{who} is an identity"));
+        assert!(id.salesforce_managed_profile().is_some(), "{who}");
+        assert!(!intguard_rules::identities::is_auditable(id), "{who}");
+        let said = all_findings_about(&inv, who);
+        assert!(said.is_empty(), "{who}: {said:#?}");
+    }
+    let analytics = inv
+        .identities
+        .iter()
+        .find(|i| i.name == "integration@00dacme.example")
+        .unwrap();
+    assert!(analytics
+        .effective_permissions
+        .iter()
+        .any(|p| p.name == "ViewAllData"));
+    // Nor are their profiles judged on their users' behalf.
+    let profiles: Vec<String> = intguard_rules::all_rules()
+        .into_iter()
+        .flat_map(|r| r.run(&inv))
+        .filter(|f| f.message.contains("Analytics Cloud") || f.message.contains("Sales Insights"))
+        .map(|f| format!("{}: {} | {}", f.rule, f.message, f.fix))
+        .collect();
+    assert!(profiles.is_empty(), "{profiles:#?}");
+    // The customer's own dormant user next to them is still reported.
+    assert_eq!(about(&messages("IG306", &inv), "bad@acme.example").len(), 1);
+}
+
+/// The same user made the customer's (an app's or the config's integration
+/// user, named in intguard.toml) is judged like any other; so is a user on a
+/// custom profile that only looks like Salesforce's.
+#[test]
+fn a_salesforce_managed_user_the_customer_uses_is_judged() {
+    let mut inv = with_salesforce_managed_users();
+    inv.identity_hints.push(intguard_model::IdentityHint {
+        username: "integration@00dacme.example".into(),
+        ..Default::default()
+    });
+    inv.build_identities();
+    let m = messages("IG306", &inv);
+    assert_eq!(about(&m, "integration@00dacme.example").len(), 1, "{m:?}");
+    let m = messages("IG302", &inv);
+    assert!(
+        about(&m, "integration@00dacme.example")
+            .iter()
+            .any(|x| x.contains("ViewAllData") || x.contains("View All Data")),
+        "{m:?}"
+    );
+
+    let mut inv = with_salesforce_managed_users();
+    let org = inv.org.as_mut().unwrap();
+    let insights = org
+        .users
+        .iter_mut()
+        .find(|u| u.username == "insightsintegration@00dacme.example")
+        .unwrap();
+    insights.profile = Some("Acme Insights Integration".into());
+    inv.build_identities();
+    let id = inv
+        .identities
+        .iter()
+        .find(|i| i.name == "insightsintegration@00dacme.example")
+        .unwrap();
+    assert!(id.salesforce_managed_profile().is_none());
+    assert_eq!(
+        about(
+            &messages("IG306", &inv),
+            "insightsintegration@00dacme.example"
+        )
+        .len(),
+        1
+    );
+}
+
 /// IG113 on a frozen user: it does not "still log in" (it cannot), but its
 /// stale password is still its credential once unfrozen: reported, saying
 /// so. Not frozen, the message is unchanged.
@@ -816,4 +958,56 @@ fn ig113_a_frozen_user_does_not_still_log_in() {
         "{m:?}"
     );
     assert!(!bad[0].contains("frozen"), "{m:?}");
+}
+
+/// Retrieved metadata alone (no org): the profile of CRM Analytics'
+/// integration user, on its own license with View All Data, is an
+/// integration profile but gets no finding (its system permissions cannot
+/// be edited); a custom profile on that license holding the same is judged.
+#[test]
+fn a_salesforce_managed_profile_in_metadata_is_not_judged() {
+    let profile = |name: &str, custom: bool| {
+        let at = intguard_model::Location::file(format!(
+            "force-app/main/default/profiles/{name}.profile-meta.xml"
+        ));
+        Profile {
+            name: name.into(),
+            label: None,
+            user_license: Some(Located::new(
+                "Analytics Cloud Integration User".into(),
+                at.clone(),
+            )),
+            custom: Some(custom),
+            user_permissions: ["ApiEnabled", "ViewAllData"]
+                .iter()
+                .map(|n| NamedFlag {
+                    name: n.to_string(),
+                    location: at.clone(),
+                })
+                .collect(),
+            object_permissions: Vec::new(),
+            login_ip_ranges: Vec::new(),
+            location: at,
+        }
+    };
+    let findings = |p: Profile| -> Vec<String> {
+        let mut inv = Inventory::default();
+        inv.salesforce.profiles.push(p);
+        inv.build_identities();
+        assert_eq!(inv.identities.len(), 1, "{:?}", inv.identities);
+        intguard_rules::all_rules()
+            .into_iter()
+            .flat_map(|r| r.run(&inv))
+            .map(|f| format!("{}: {}", f.rule, f.message))
+            .collect()
+    };
+    let managed = findings(profile("Analytics Cloud Integration User", false));
+    assert!(managed.is_empty(), "{managed:#?}");
+    let custom = findings(profile("Acme Analytics Integration", true));
+    assert!(
+        custom
+            .iter()
+            .any(|f| f.starts_with("IG302") && f.contains("Acme Analytics Integration")),
+        "{custom:#?}"
+    );
 }

@@ -100,6 +100,7 @@ impl Serialize for Identities<'_> {
         serializer.collect_seq(self.0.iter().map(|id| {
             IdentityEntry {
                 identity: id,
+                salesforce_managed_profile: id.salesforce_managed_profile(),
                 dangerous: id
                     .dangerous_permissions()
                     .into_iter()
@@ -116,6 +117,11 @@ impl Serialize for Identities<'_> {
 struct IdentityEntry<'a> {
     #[serde(flatten)]
     identity: &'a IntegrationIdentity,
+    /// The profile of a user Salesforce creates and maintains itself (CRM
+    /// Analytics' integration user, ...): not judged unless an app or the
+    /// configuration uses it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    salesforce_managed_profile: Option<&'a str>,
     dangerous: Vec<Dangerous<'a>>,
     objects: Vec<ObjectRow>,
 }

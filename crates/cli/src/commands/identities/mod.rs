@@ -401,6 +401,19 @@ fn render_text(inv: &Inventory, ids: &[&IntegrationIdentity], only: Option<&str>
                 "  org         inactive in the org ({at}): it cannot log in, so its apps' logins fail or their configuration is stale; its access is not judged"
             );
         }
+        if let Some(p) = id.salesforce_managed_profile() {
+            if id.only_intrinsic_reasons() {
+                let _ = writeln!(
+                    s,
+                    "  managed     by Salesforce: it creates and maintains this user and its profile {p} for its own feature. Its access is listed but not judged: the fixes rules give (edit the profile's system permissions, move the user to another profile or license, deactivate it) cannot be applied to it"
+                );
+            } else {
+                let _ = writeln!(
+                    s,
+                    "  managed     by Salesforce: profile {p} is Salesforce's own integration user's, yet your apps or configuration use this user, so it is judged: give them an integration user of their own rather than changing Salesforce's"
+                );
+            }
+        }
         if let Some(at) = &id.frozen_in_org {
             let _ = writeln!(
                 s,

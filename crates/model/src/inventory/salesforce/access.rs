@@ -345,6 +345,7 @@ pub const OTHER_STANDARD_PROFILES: &[&str] = &[
     "Salesforce API Only System Integrations",
     "Analytics Cloud Integration User",
     "Analytics Cloud Security User",
+    "Sales Insights Integration User",
     "Chatter Free User",
     "Chatter External User",
     "Chatter Moderator User",
@@ -354,6 +355,26 @@ pub const OTHER_STANDARD_PROFILES: &[&str] = &[
     "Customer Community User",
     "Partner Community User",
 ];
+
+/// Standard profiles of the users Salesforce creates and maintains itself
+/// for its own features (CRM Analytics' integration and security users,
+/// Sales Insights' integration user), on the integration licenses of the
+/// same names. The customer did not create those users and cannot apply the
+/// usual fixes to them: the profiles' system permissions cannot be edited,
+/// and the users cannot be moved to another profile or license, nor
+/// deactivated while their feature is on.
+pub const SALESFORCE_MANAGED_PROFILES: &[&str] = &[
+    "Analytics Cloud Integration User",
+    "Analytics Cloud Security User",
+    "Sales Insights Integration User",
+];
+
+/// True for one of [`SALESFORCE_MANAGED_PROFILES`] (label or file name).
+pub fn is_salesforce_managed_profile(name: &str) -> bool {
+    SALESFORCE_MANAGED_PROFILES
+        .iter()
+        .any(|p| same_profile(p, name))
+}
 
 /// A profile both Salesforce and orgs name so (`custom` tells which).
 const API_ONLY_SYSTEM_INTEGRATIONS: &str = "Salesforce API Only System Integrations";
