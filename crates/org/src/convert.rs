@@ -36,6 +36,8 @@ const ACCESS_RULES: &[&str] = &[
 /// What the org says of the identities the repositories and the config name
 /// (call after [`Inventory::build_identities`]), as diagnostics: users
 /// inactive in the org (their apps' logins fail; their access is not judged),
+/// users frozen in it that apps log in as (their logins fail; their access
+/// is still judged),
 /// users the org does not have (a wrong org, or a sandbox username), and
 /// users whose Login History and OAuth tokens the snapshot lacks because they
 /// were not integration users when the org was read.
@@ -153,6 +155,27 @@ pub fn note_identities(snapshot: &OrgSnapshot, inventory: &mut Inventory) {
                 diagnostics.push(place(d, user.location.path.as_str().to_string()));
             }
             Some(user) => {
+                // Apps of the repositories that log in as a frozen user:
+                // their logins fail until it is unfrozen. Its access is
+                // still judged (an unfreeze brings it back).
+                if let (Some(frozen), false) = (&user.frozen, apps.is_empty()) {
+                    let one = apps.len() == 1;
+                    let d = Diagnostic::warning(
+                        "org-frozen-user",
+                        String::new(),
+                        format!(
+                            "{} log{} in as {username}, which is frozen in org {org_name} ({}): {} logins fail until an admin unfreezes it, or {} configuration is stale. Its access is still judged: it stays active with its permissions and credentials. Fix: find out why it was frozen; if {} still {} it, unfreeze it once its credential is safe, otherwise remove the stale configuration (and its credential) and deactivate the user",
+                            apps.join(", "),
+                            if one { "s" } else { "" },
+                            frozen.path.as_str(),
+                            if one { "its" } else { "their" },
+                            if one { "its" } else { "their" },
+                            if one { "the app" } else { "the apps" },
+                            if one { "needs" } else { "need" },
+                        ),
+                    );
+                    diagnostics.push(place(d, frozen.path.as_str().to_string()));
+                }
                 if activity_read && !read_for.contains(&user.id) {
                     unread.push((username.to_string(), used_by));
                 }

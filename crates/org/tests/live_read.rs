@@ -1090,3 +1090,55 @@ fn unreadable_user_login_is_recorded_and_changes_nothing() {
         "active integration user int.dormant@acme.example has not logged in for 200 days"
     ));
 }
+
+/// An app that logs in as a user the org shows frozen: a diagnostic says
+/// its logins fail until the user is unfrozen, and the user's access is
+/// still judged (System Administrator: IG301). An app running as a user
+/// that is not frozen gets no such diagnostic.
+#[test]
+fn an_app_running_as_a_frozen_org_user_is_told_its_logins_fail() {
+    let sim = start(300, 20);
+    let mut snapshot = read(&sim).unwrap();
+    let legacy = snapshot
+        .users
+        .iter()
+        .find(|u| u.username == "int.legacy@acme.example")
+        .unwrap()
+        .id
+        .clone();
+    for l in &mut snapshot.user_logins {
+        l.is_frozen = l.user_id == legacy;
+    }
+    let (inventory, _repo) = joined(
+        &snapshot,
+        &[
+            ("legacy-sapi", "int.legacy@acme.example"),
+            ("orders-sapi", "int.orders@acme.example"),
+        ],
+    );
+    let frozen: Vec<&intguard_model::Diagnostic> = inventory
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "org-frozen-user")
+        .collect();
+    assert_eq!(frozen.len(), 1, "{frozen:?}");
+    let diag = frozen[0];
+    assert!(
+        diag.message.starts_with(
+            "legacy-sapi logs in as int.legacy@acme.example, which is frozen in org 00DSIM000000001AAA"
+        ) && diag.message.contains("its logins fail until an admin unfreezes it")
+            && diag.message.contains("Its access is still judged"),
+        "{}",
+        diag.message
+    );
+    assert!(
+        diag.path.ends_with("legacy-sapi/src/main/mule/global.xml"),
+        "{}",
+        diag.path
+    );
+    assert!(!diag.message.contains("orders-sapi"), "{}", diag.message);
+    let id = inventory.identity("int.legacy@acme.example").unwrap();
+    assert!(id.frozen_in_org.is_some() && id.inactive_in_org.is_none());
+    let findings = run_rules(inventory, &ScanOptions::default()).findings;
+    assert!(has(&findings, "IG301", "int.legacy@acme.example"));
+}
