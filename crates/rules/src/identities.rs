@@ -86,6 +86,28 @@ pub fn is_auditable(id: &IntegrationIdentity) -> bool {
     !(standard_profile || (id.profile.is_none() && managed_sets))
 }
 
+/// For each user Salesforce maintains on its own profiles that is judged
+/// all the same (an app, user definition or the config uses it: see
+/// [`is_auditable`]), by lowercase [`identity_label`]: what every fix about
+/// it must say first. Its findings are true, but their usual fixes (edit its
+/// standard profile, move it to another profile or license, deactivate it)
+/// would change Salesforce's own user: the fix is a user of the customer's
+/// own. Empty in most scans.
+pub fn salesforce_managed_notes(inventory: &Inventory) -> HashMap<String, String> {
+    auditable(inventory)
+        .filter_map(|id| {
+            let profile = id.salesforce_managed_profile()?;
+            let label = identity_label(id);
+            Some((
+                label.to_lowercase(),
+                format!(
+                    "{label} is the user Salesforce creates and maintains for its own feature (profile {profile}): do not change it or its profile; give what logs in as it an integration user of its own, and apply the rest of this fix to that user."
+                ),
+            ))
+        })
+        .collect()
+}
+
 /// The identities rules look at (see [`is_auditable`]).
 pub fn auditable(inventory: &Inventory) -> impl Iterator<Item = &IntegrationIdentity> {
     inventory.identities.iter().filter(|i| is_auditable(i))

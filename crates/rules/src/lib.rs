@@ -88,13 +88,27 @@ fn lowered_in_test_sources(mut findings: Vec<Finding>) -> Vec<Finding> {
 }
 
 /// Adds to findings made by [`Rule::run_part`] what only the whole scan
-/// knows: in the fix, the other apps that log in as the finding's user.
+/// knows: in the fix, the other apps that log in as the finding's user, and,
+/// first, for a user Salesforce maintains itself that the customer uses as
+/// its own integration user, that the fix is a user of their own (its
+/// profile and the user itself are Salesforce's to change).
 /// `inventory` is the whole scan's, identities built.
 pub fn complete(inventory: &Inventory, findings: &mut [Finding]) {
     let mut notes = identities::SharedUserNotes::new(inventory);
+    let managed = identities::salesforce_managed_notes(inventory);
     for f in findings {
         for (user, app) in std::mem::take(&mut f.shared_user_notes) {
             f.fix.push_str(&notes.note(&user, &app));
+        }
+        let note = f
+            .identity
+            .as_deref()
+            .and_then(|who| managed.get(&who.to_lowercase()));
+        if let Some(note) = note {
+            // `complete` may see a finding twice (per app, then the scan).
+            if !f.fix.starts_with(note.as_str()) {
+                f.fix = format!("{note} {}", f.fix);
+            }
         }
     }
 }

@@ -901,6 +901,28 @@ fn a_salesforce_managed_user_the_customer_uses_is_judged() {
             .any(|x| x.contains("ViewAllData") || x.contains("View All Data")),
         "{m:?}"
     );
+    // Every fix about it says first that it is Salesforce's user, not to be
+    // changed: the app needs a user of its own. Not the other users' fixes.
+    let note = "integration@00dacme.example is the user Salesforce creates and maintains for its own feature (profile Analytics Cloud Integration User): do not change it or its profile; give what logs in as it an integration user of its own";
+    let all: Vec<_> = intguard_rules::all_rules()
+        .into_iter()
+        .flat_map(|r| r.run(&inv))
+        .collect();
+    let judged: Vec<_> = all
+        .iter()
+        .filter(|f| f.identity.as_deref() == Some("integration@00dacme.example"))
+        .collect();
+    assert!(judged.len() >= 2, "{judged:#?}");
+    for f in &judged {
+        assert!(f.fix.starts_with(note), "{}: {}", f.rule, f.fix);
+        assert_eq!(f.fix.matches(note).count(), 1, "{}", f.fix);
+    }
+    assert!(
+        all.iter()
+            .filter(|f| f.identity.as_deref() != Some("integration@00dacme.example"))
+            .all(|f| !f.fix.contains("Salesforce creates and maintains")),
+        "{all:#?}"
+    );
 
     let mut inv = with_salesforce_managed_users();
     let org = inv.org.as_mut().unwrap();
