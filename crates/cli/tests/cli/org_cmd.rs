@@ -655,4 +655,18 @@ fn a_salesforce_managed_user_is_listed_not_judged() {
         .filter(|f| f["identity"] == "integration@00dsim000000001aaa.example")
         .collect();
     assert!(judged.iter().any(|f| f["rule"] == "IG306"), "{judged:?}");
+    assert!(
+        judged.iter().all(|f| f["fix"]
+            .as_str()
+            .unwrap()
+            .starts_with("integration@00dsim000000001aaa.example is the user Salesforce creates and maintains")),
+        "{judged:?}"
+    );
+    let ids = offline_run(&["identities"], &repo, &snapshot);
+    ids.expect_no_panic().expect_code(0);
+    assert!(
+        ids.stdout.contains("managed     by Salesforce: this user (profile Analytics Cloud Integration User) is the one Salesforce maintains for its own feature, yet your apps or configuration use it, so it is judged"),
+        "{}",
+        ids.stdout
+    );
 }

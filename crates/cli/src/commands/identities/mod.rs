@@ -410,7 +410,7 @@ fn render_text(inv: &Inventory, ids: &[&IntegrationIdentity], only: Option<&str>
             } else {
                 let _ = writeln!(
                     s,
-                    "  managed     by Salesforce: profile {p} is Salesforce's own integration user's, yet your apps or configuration use this user, so it is judged: give them an integration user of their own rather than changing Salesforce's"
+                    "  managed     by Salesforce: this user (profile {p}) is the one Salesforce maintains for its own feature, yet your apps or configuration use it, so it is judged: give them an integration user of their own rather than changing Salesforce's user or profile"
                 );
             }
         }
