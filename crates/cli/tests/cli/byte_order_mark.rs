@@ -1,0 +1,158 @@
+//! Files saved with a UTF-8 byte order mark (Windows editors write one).
+//!
+//! XML parsers (Mule's, Salesforce's), SnakeYAML and JSON readers skip the
+//! mark, and an editor shows no column for it: a file that starts with one
+//! gives the findings it gives without it, at the same line and column
+//! (column 1 is the first character after the mark), with no mark in a
+//! snippet or message. The one exception is a `.properties` file's first
+//! key, which Java's `Properties.load` reads with the mark (see
+//! `fix_cmd.rs`).
+
+use crate::support;
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::Path;
+
+use support::*;
+
+const BOM: &str = "\u{feff}";
+
+/// Secret values the fixtures hold, none of which may be printed.
+const SECRETS: &[&str] = &[
+    "Xml-Pw-4711",
+    "Env-Pw-4712",
+    "Sh-Pw-4713",
+    "Json-Pw-4714",
+    "Yaml-Pw-4715",
+    "00D7Q000004KqZb!ARkAQwnQrS7RPeMOkIUpkDyr7OSJoRu1XXdo0cZuzre",
+    "Pom-Key-4716",
+];
+
+/// The example's customers-papi app and Salesforce project, and files whose
+/// finding is on their first line, so a mark before it would move it: a
+/// one-line Mule configuration, a YAML property file, a shell `.env` file, a
+/// script, a JSON file, a text file holding a token, a PEM key file.
+fn fixtures(root: &Path) {
+    copy_tree(&example_app("customers-papi"), &root.join("customers-papi"));
+    copy_tree(&example().join("salesforce"), &root.join("salesforce"));
+    let app = root.join("customers-papi");
+    write(
+        &app,
+        "src/main/mule/one-line.xml",
+        r#"<mule xmlns="http://www.mulesoft.org/schema/mule/core"><global-property name="sf.password" value="Xml-Pw-4711"/></mule>"#,
+    );
+    write(
+        &app,
+        "src/main/resources/first-line.yaml",
+        "sf.password: \"Yaml-Pw-4715\"\n",
+    );
+    write(root, "ops/deploy.env", "SF_PASSWORD=Env-Pw-4712\nX=1\n");
+    write(root, "ops/run.sh", "SF_PASSWORD=Sh-Pw-4713\nexit 0\n");
+    write(root, "ops/cfg.json", "{\"password\": \"Json-Pw-4714\"}\n");
+    write(
+        root,
+        "ops/notes.txt",
+        "token: 00D7Q000004KqZb!ARkAQwnQrS7RPeMOkIUpkDyr7OSJoRu1XXdo0cZuzre\n",
+    );
+    write(
+        root,
+        "ops/pom.xml",
+        "<project><properties><encryption.key>Pom-Key-4716</encryption.key></properties></project>\n",
+    );
+    fs::copy(
+        app.join("src/main/resources/keys/server.key"),
+        root.join("ops/id_rsa"),
+    )
+    .unwrap();
+}
+
+/// Puts a byte order mark before every text file under `dir`.
+fn add_marks(dir: &Path) {
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            add_marks(&path);
+        } else if let Ok(text) = fs::read_to_string(&path) {
+            if !text.contains('\0') && !text.starts_with(BOM) {
+                fs::write(&path, format!("{BOM}{text}")).unwrap();
+            }
+        }
+    }
+}
+
+/// Each finding as rule, path under `root`, line, column, message and
+/// snippet.
+fn scan(root: &Path) -> (BTreeSet<String>, String) {
+    let run =
+        run_cmd(
+            intguard()
+                .arg("scan")
+                .arg(root)
+                .args(["--format", "json", "--fail-on", "none"]),
+        );
+    run.expect_no_panic().expect_code(0);
+    let report = run.json();
+    let prefix = root.display().to_string();
+    let found = findings(&report)
+        .iter()
+        .map(|f| {
+            let path = f["path"].as_str().unwrap().replace(&prefix, "");
+            format!(
+                "{} {path}:{}:{} {} | {}",
+                f["rule"].as_str().unwrap(),
+                f["line"],
+                f["column"],
+                f["message"].as_str().unwrap().replace(&prefix, ""),
+                f["snippet"]
+            )
+        })
+        .collect();
+    (found, format!("{}{}", run.stdout, run.stderr))
+}
+
+/// Found by review: with a byte order mark, a `NAME=value` or JSON pair on
+/// the first line was lost (the mark was read as part of the name), a PEM
+/// key file was no longer taken for one (only a key block in it), findings
+/// on the first line were one column to the right, and a pom's elements
+/// three bytes to the left (quick-xml counts from after the mark).
+#[test]
+fn a_byte_order_mark_changes_no_finding() {
+    let tmp = tempfile::tempdir().unwrap();
+    let plain = tmp.path().join("plain");
+    let marked = tmp.path().join("marked");
+    fixtures(&plain);
+    fixtures(&marked);
+    add_marks(&marked);
+    assert!(fs::read_to_string(marked.join("ops/id_rsa"))
+        .unwrap()
+        .starts_with(BOM));
+
+    let (without, _) = scan(&plain);
+    let (with, output) = scan(&marked);
+    for expected in [
+        "IG102 /customers-papi/src/main/mule/one-line.xml:1:56",
+        "IG102 /customers-papi/src/main/resources/first-line.yaml:1:1",
+        "IG102 /ops/deploy.env:1:1",
+        "IG102 /ops/run.sh:1:1",
+        "IG102 /ops/cfg.json:1:3",
+        "IG106 /ops/notes.txt:1:8",
+        "IG105 /ops/id_rsa:1:1 id_rsa is committed: an unencrypted PEM private key",
+        "IG103 /ops/pom.xml:1:23",
+    ] {
+        assert!(
+            without.iter().any(|f| f.starts_with(expected)),
+            "{expected}: {without:#?}"
+        );
+    }
+    let lost: Vec<_> = without.difference(&with).collect();
+    let gained: Vec<_> = with.difference(&without).collect();
+    assert!(
+        lost.is_empty() && gained.is_empty(),
+        "without the mark only: {lost:#?}\nwith the mark only: {gained:#?}"
+    );
+    assert!(!output.contains(BOM), "{output}");
+    for secret in SECRETS {
+        assert!(!output.contains(secret), "{secret}: {output}");
+    }
+}
