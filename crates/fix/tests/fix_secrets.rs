@@ -2568,3 +2568,60 @@ fn an_entry_deleted_after_a_keep_chomped_block_keeps_its_value() {
     let unchanged = verify_unchanged(&before_inventory, &after_inventory, &p.paths(), KEY, KEY);
     assert!(unchanged.is_empty(), "{unchanged:?}");
 }
+
+/// Found by review: a plan that made a new secure file in a folder that did
+/// not exist (`properties/secure/`) and was then rolled back removed the file
+/// and left the folders it had created for it, empty. They go with it; a
+/// folder that was there before stays, and so does a created one that
+/// something else was written into meanwhile.
+#[test]
+fn restore_removes_the_folders_apply_created() {
+    let tmp = tempfile::tempdir().unwrap();
+    let res = tmp.path().join("src/main/resources");
+    std::fs::create_dir_all(res.join("empty-before")).unwrap();
+    let existing = res.join("config.yaml");
+    std::fs::write(&existing, "sf:\n  user: svc@acme.com\n").unwrap();
+    let change = |path: PathBuf, original: Option<&str>, new: &str| intguard_fix::FileChange {
+        path,
+        original: original.map(str::to_string),
+        masked_original: original.map(str::to_string),
+        new: new.to_string(),
+    };
+    let mut plan = Plan::default();
+    plan.changes = vec![
+        change(
+            existing.clone(),
+            Some("sf:\n  user: svc@acme.com\n"),
+            "sf:\n  user: other@acme.com\n",
+        ),
+        change(
+            res.join("properties/secure/dev-secure.yaml"),
+            None,
+            "a: 1\n",
+        ),
+        change(res.join("properties/secure/qa-secure.yaml"), None, "a: 2\n"),
+        change(res.join("empty-before/new.yaml"), None, "a: 3\n"),
+        change(res.join("kept/x/new.yaml"), None, "a: 4\n"),
+    ];
+    plan.apply().unwrap();
+    assert!(res.join("properties/secure/qa-secure.yaml").is_file());
+    // Written into a created folder after the fix: that folder stays.
+    std::fs::write(res.join("kept/mine.txt"), "mine").unwrap();
+
+    assert_eq!(plan.restore(), Vec::<String>::new());
+    assert_eq!(
+        std::fs::read_to_string(&existing).unwrap(),
+        "sf:\n  user: svc@acme.com\n"
+    );
+    assert!(!res.join("properties").exists(), "created folders are left");
+    assert!(
+        res.join("empty-before").is_dir(),
+        "a folder that was there went"
+    );
+    assert!(!res.join("empty-before/new.yaml").exists());
+    assert!(res.join("kept/mine.txt").is_file());
+    assert!(!res.join("kept/x").exists());
+    // Restoring again changes nothing and fails on nothing.
+    assert_eq!(plan.restore(), Vec::<String>::new());
+    assert!(res.is_dir());
+}
