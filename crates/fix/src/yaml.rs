@@ -361,7 +361,7 @@ fn deleted_lines(lines: &Lines<'_>, infos: &[LineInfo], key_lines: &[u32]) -> BT
             if deleted.contains(&n) || !info.opener {
                 continue;
             }
-            let block = block_of(&infos, n);
+            let block = block_of(infos, n);
             let content: Vec<usize> = block.filter(|m| !infos[m - 1].blank).collect();
             if !content.is_empty() && content.iter().all(|m| deleted.contains(m)) {
                 deleted.insert(n);

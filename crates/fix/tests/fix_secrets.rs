@@ -2647,22 +2647,24 @@ fn restore_removes_the_folders_apply_created() {
         masked_original: original.map(str::to_string),
         new: new.to_string(),
     };
-    let mut plan = Plan::default();
-    plan.changes = vec![
-        change(
-            existing.clone(),
-            Some("sf:\n  user: svc@acme.com\n"),
-            "sf:\n  user: other@acme.com\n",
-        ),
-        change(
-            res.join("properties/secure/dev-secure.yaml"),
-            None,
-            "a: 1\n",
-        ),
-        change(res.join("properties/secure/qa-secure.yaml"), None, "a: 2\n"),
-        change(res.join("empty-before/new.yaml"), None, "a: 3\n"),
-        change(res.join("kept/x/new.yaml"), None, "a: 4\n"),
-    ];
+    let plan = Plan {
+        changes: vec![
+            change(
+                existing.clone(),
+                Some("sf:\n  user: svc@acme.com\n"),
+                "sf:\n  user: other@acme.com\n",
+            ),
+            change(
+                res.join("properties/secure/dev-secure.yaml"),
+                None,
+                "a: 1\n",
+            ),
+            change(res.join("properties/secure/qa-secure.yaml"), None, "a: 2\n"),
+            change(res.join("empty-before/new.yaml"), None, "a: 3\n"),
+            change(res.join("kept/x/new.yaml"), None, "a: 4\n"),
+        ],
+        ..Plan::default()
+    };
     plan.apply().unwrap();
     assert!(res.join("properties/secure/qa-secure.yaml").is_file());
     // Written into a created folder after the fix: that folder stays.
