@@ -29,13 +29,13 @@ const SECRETS: &[&str] = &[
     "Pom-Key-4716",
 ];
 
-/// The example's customers-papi app and Salesforce project, and files whose
+/// The example's Mule 4 and Mule 3 apps and Salesforce project (and its
+/// `expected.json`, a report intguard skips), and files whose
 /// finding is on their first line, so a mark before it would move it: a
 /// one-line Mule configuration, a YAML property file, a shell `.env` file, a
 /// script, a JSON file, a text file holding a token, a PEM key file.
 fn fixtures(root: &Path) {
-    copy_tree(&example_app("customers-papi"), &root.join("customers-papi"));
-    copy_tree(&example().join("salesforce"), &root.join("salesforce"));
+    copy_tree(&example(), root);
     let app = root.join("customers-papi");
     write(
         &app,
@@ -47,6 +47,13 @@ fn fixtures(root: &Path) {
         "src/main/resources/first-line.yaml",
         "sf.password: \"Yaml-Pw-4715\"\n",
     );
+    // Broken: their diagnostics' positions must not move either.
+    write(
+        &app,
+        "src/main/mule/broken.xml",
+        r#"<mule xmlns="http://www.mulesoft.org/schema/mule/core"><flow name="f"></mule>"#,
+    );
+    write(&app, "src/main/resources/broken.yaml", "a: [1, 2\n");
     write(root, "ops/deploy.env", "SF_PASSWORD=Env-Pw-4712\nX=1\n");
     write(root, "ops/run.sh", "SF_PASSWORD=Sh-Pw-4713\nexit 0\n");
     write(root, "ops/cfg.json", "{\"password\": \"Json-Pw-4714\"}\n");
@@ -82,7 +89,7 @@ fn add_marks(dir: &Path) {
 }
 
 /// Each finding as rule, path under `root`, line, column, message and
-/// snippet.
+/// snippet, and each diagnostic.
 fn scan(root: &Path) -> (BTreeSet<String>, String) {
     let run =
         run_cmd(
@@ -94,6 +101,16 @@ fn scan(root: &Path) -> (BTreeSet<String>, String) {
     run.expect_no_panic().expect_code(0);
     let report = run.json();
     let prefix = root.display().to_string();
+    let said = diagnostics(&report).iter().map(|d| {
+        format!(
+            "diagnostic {} {}:{}:{} {}",
+            d["code"].as_str().unwrap(),
+            d["path"].as_str().unwrap_or("").replace(&prefix, ""),
+            d["line"],
+            d["column"],
+            d["message"].as_str().unwrap_or("").replace(&prefix, "")
+        )
+    });
     let found = findings(&report)
         .iter()
         .map(|f| {
@@ -107,6 +124,7 @@ fn scan(root: &Path) -> (BTreeSet<String>, String) {
                 f["snippet"]
             )
         })
+        .chain(said)
         .collect();
     (found, format!("{}{}", run.stdout, run.stderr))
 }
@@ -145,6 +163,18 @@ fn a_byte_order_mark_changes_no_finding() {
             "{expected}: {without:#?}"
         );
     }
+    assert!(
+        without
+            .iter()
+            .any(|f| f.starts_with("diagnostic ") && f.contains("broken.xml:1:")),
+        "{without:#?}"
+    );
+    assert!(
+        without
+            .iter()
+            .any(|f| f.starts_with("diagnostic ") && f.contains("broken.yaml:")),
+        "{without:#?}"
+    );
     let lost: Vec<_> = without.difference(&with).collect();
     let gained: Vec<_> = with.difference(&without).collect();
     assert!(
