@@ -186,3 +186,48 @@ fn a_byte_order_mark_changes_no_finding() {
         assert!(!output.contains(secret), "{secret}: {output}");
     }
 }
+
+/// `fix secrets` edits a Mule configuration saved with a byte order mark at
+/// the scan's positions, which count from after the mark: a literal password
+/// on the first line is moved (and the mark kept), as it is without the mark.
+#[test]
+fn fix_secrets_moves_a_first_line_literal_after_a_mark() {
+    for mark in ["", BOM] {
+        let tmp = tempfile::tempdir().unwrap();
+        let app = tmp.path().join("app");
+        write(
+            &app,
+            "mule-artifact.json",
+            format!("{mark}{{\"minMuleVersion\": \"4.6.0\"}}\n"),
+        );
+        let xml = format!(
+            "{mark}<mule xmlns=\"http://www.mulesoft.org/schema/mule/core\" xmlns:salesforce=\"http://www.mulesoft.org/schema/mule/salesforce\"><salesforce:sfdc-config name=\"SF\"><salesforce:basic-connection username=\"svc@acme.com\" password=\"Lit-Pw-4717\"/></salesforce:sfdc-config></mule>\n"
+        );
+        let config = write(&app, "src/main/mule/app.xml", &xml);
+        let run = run_cmd(
+            intguard()
+                .env("IG_FIX_KEY", "MuleSecretKey16!")
+                .args(["fix", "secrets", "--key-env", "IG_FIX_KEY", "--force"])
+                .arg(&app),
+        );
+        run.expect_no_panic().expect_code(0);
+        assert!(
+            run.stderr.contains("1 value(s) encrypted and checked"),
+            "{mark:?}: {}",
+            run.stderr
+        );
+        let output = format!("{}{}", run.stdout, run.stderr);
+        assert!(
+            !output.contains("Lit-Pw-4717") && !output.contains(BOM),
+            "{output}"
+        );
+        let text = fs::read_to_string(&config).unwrap();
+        assert!(text.starts_with(mark), "{text}");
+        assert!(
+            text.contains("password=\"${secure::sfdc.password}\"") && !text.contains("Lit-Pw-4717"),
+            "{text}"
+        );
+        let descriptor = fs::read_to_string(app.join("mule-artifact.json")).unwrap();
+        assert!(descriptor.contains("sfdc.password"), "{descriptor}");
+    }
+}
