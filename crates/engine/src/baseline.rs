@@ -52,6 +52,9 @@ impl Baseline {
     /// another shape, is named for what it is rather than by the JSON
     /// parser's view of the first field that does not fit.
     fn parse(text: &str) -> Result<Baseline, String> {
+        // A byte order mark (a baseline edited in a Windows editor) is no
+        // JSON syntax error.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let value: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
         let field = |name: &str| value.as_object().and_then(|o| o.get(name));
         let written_by = "write one with `intguard scan <paths> --write-baseline FILE`";
@@ -106,6 +109,9 @@ mod tests {
     fn a_report_or_another_version_is_named_for_what_it_is() {
         let ok = r#"{"version": 1, "findings": [{"fingerprint": "00aa", "rule": "IG102", "path": "a/dev.yaml"}]}"#;
         assert_eq!(Baseline::parse(ok).unwrap().findings.len(), 1);
+        // Saved with a byte order mark.
+        let marked = format!("\u{feff}{ok}");
+        assert_eq!(Baseline::parse(&marked).unwrap().findings.len(), 1);
         for (text, said) in [
             // `--format json`'s report: its version is a string.
             (

@@ -51,8 +51,17 @@ fn top_level_value(text: &str, key: &str) -> Option<usize> {
 }
 
 /// Adds `names` (those not yet listed) to the `secureProperties` array, or adds the field
-/// after the opening brace. The result is checked to parse and list every name.
+/// after the opening brace. The result is checked to parse and list every name. A UTF-8
+/// byte order mark the file starts with (Mule reads the file with it) is kept, before
+/// the JSON.
 pub(crate) fn add_secure_properties(text: &str, names: &[String]) -> Result<String, String> {
+    match text.strip_prefix('\u{feff}') {
+        Some(json) => Ok(format!("\u{feff}{}", add_to_json(json, names)?)),
+        None => add_to_json(text, names),
+    }
+}
+
+fn add_to_json(text: &str, names: &[String]) -> Result<String, String> {
     let parsed: serde_json::Value = serde_json::from_str(text)
         .map_err(|e| format!("mule-artifact.json does not parse: {e}"))?;
     let obj = parsed
@@ -158,6 +167,12 @@ mod tests {
 
     fn add(t: &str) -> String {
         add_secure_properties(t, &["a.b".into(), "encryption.key".into()]).unwrap()
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_kept() {
+        let t = "{\"minMuleVersion\": \"4.6.0\"}\n";
+        assert_eq!(add(&format!("\u{feff}{t}")), format!("\u{feff}{}", add(t)));
     }
 
     #[test]

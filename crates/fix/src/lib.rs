@@ -321,6 +321,9 @@ pub struct Plan {
     pub moved: Vec<Moved>,
     /// What every line [`Plan::diff`] and [`Plan::redact`] show is masked with.
     pub masking: Masking,
+    /// The folders [`Plan::apply`] created for new files (empty before it
+    /// runs): [`Plan::restore`] removes them, when still empty.
+    pub created_dirs: std::sync::Mutex<Vec<PathBuf>>,
 }
 
 impl Plan {
@@ -408,19 +411,38 @@ impl Plan {
         let staged = self
             .changes
             .iter()
-            .map(|c| stage(&c.path, &c.new))
-            .collect::<std::io::Result<Vec<_>>>()?;
+            .map(|c| {
+                let created = create_parent_dirs(&c.path)?;
+                self.created_dirs().extend(created);
+                stage(&c.path, &c.new)
+            })
+            .collect::<std::io::Result<Vec<_>>>();
+        let staged = match staged {
+            Ok(staged) => staged,
+            Err(e) => {
+                // Nothing was renamed into place: the folders made for it go.
+                remove_empty_dirs(&std::mem::take(&mut *self.created_dirs()));
+                return Err(e);
+            }
+        };
         for (tmp, c) in staged.into_iter().zip(&self.changes) {
             tmp.persist(&c.path).map_err(|e| e.error)?;
         }
         Ok(())
     }
+
+    fn created_dirs(&self) -> std::sync::MutexGuard<'_, Vec<PathBuf>> {
+        self.created_dirs
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
 }
 
 impl Plan {
     /// Puts back every file [`Plan::apply`] wrote: the original text of each
-    /// changed file, and no file where it created one. Returns the files it
-    /// could not restore, with why.
+    /// changed file, and no file where it created one, nor a folder it
+    /// created for one (when nothing else was put in it since). Returns the
+    /// files it could not restore, with why.
     pub fn restore(&self) -> Vec<String> {
         let mut failed = Vec::new();
         for c in &self.changes {
@@ -435,7 +457,38 @@ impl Plan {
                 failed.push(format!("{}: {e}", c.path.display()));
             }
         }
+        remove_empty_dirs(&std::mem::take(&mut *self.created_dirs()));
         failed
+    }
+}
+
+/// Creates the folders `path` lies in that do not exist, and returns them,
+/// deepest first.
+fn create_parent_dirs(path: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut missing = Vec::new();
+    let mut dir = path.parent();
+    while let Some(d) = dir.filter(|d| !d.as_os_str().is_empty()) {
+        if std::fs::symlink_metadata(d).is_ok() {
+            break;
+        }
+        missing.push(d.to_path_buf());
+        dir = d.parent();
+    }
+    if let Some(deepest) = missing.first() {
+        std::fs::create_dir_all(deepest)?;
+    }
+    Ok(missing)
+}
+
+/// Removes each folder of `dirs` that is empty, deepest first; one that is
+/// not (something else was written there since) stays, and so do the
+/// folders holding it.
+fn remove_empty_dirs(dirs: &[PathBuf]) {
+    let mut dirs: Vec<&PathBuf> = dirs.iter().collect();
+    dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+    for d in dirs {
+        // `remove_dir` removes only an empty folder.
+        let _ = std::fs::remove_dir(d);
     }
 }
 

@@ -34,12 +34,20 @@ impl<'a> Lines<'a> {
         start..end
     }
 
-    /// Byte range of 1-based line `n` without its line ending.
+    /// Byte range of 1-based line `n` without its line ending, and without
+    /// the UTF-8 byte order mark the text may start with: the readers'
+    /// columns count from after it (column 1 of line 1 is the first
+    /// character after the mark).
     pub(crate) fn content(&self, n: usize) -> Range<usize> {
         let r = self.full(n);
         let s = &self.text[r.clone()];
         let trimmed = s.trim_end_matches(['\n', '\r']);
-        r.start..r.start + trimmed.len()
+        let bom = if n == 1 && trimmed.starts_with('\u{feff}') {
+            '\u{feff}'.len_utf8()
+        } else {
+            0
+        };
+        r.start + bom..r.start + trimmed.len()
     }
 
     /// Text of 1-based line `n` without its line ending.

@@ -22,6 +22,9 @@ struct LineInfo {
     keep_tail: bool,
     /// A line of a block scalar's text.
     in_scalar: bool,
+    /// On a block scalar's header line and its text lines: the indentation
+    /// its text lines are deeper than (the column of its key, or dash).
+    scalar_above: Option<usize>,
 }
 
 /// The block scalar header (`|`, `>+`, `|2-` ...) a value opens with, after
@@ -69,6 +72,7 @@ fn analyse(text: &str) -> (Lines<'_>, Vec<LineInfo>) {
                         key: None,
                         keep_tail: keep,
                         in_scalar: true,
+                        scalar_above: Some(above),
                     };
                 }
                 scalar = None;
@@ -82,6 +86,7 @@ fn analyse(text: &str) -> (Lines<'_>, Vec<LineInfo>) {
                 key: None,
                 keep_tail: false,
                 in_scalar: false,
+                scalar_above: None,
             };
             if blank || comment {
                 return info;
@@ -114,6 +119,7 @@ fn analyse(text: &str) -> (Lines<'_>, Vec<LineInfo>) {
             if let Some(header) = value.and_then(block_scalar_header) {
                 let keep = header.contains('+');
                 info.keep_tail = keep;
+                info.scalar_above = Some(column);
                 scalar = Some((column, keep));
             }
             info
@@ -284,8 +290,65 @@ pub(crate) fn value_span(text: &str, line: u32, col: u32) -> Option<ValueSpan> {
 /// The line ranges to delete to remove the entries whose keys are on `key_lines`
 /// (1-based), with every mapping left without content by the removal. A parent that still
 /// holds anything (another key, or a comment) is kept.
+#[cfg(test)]
 pub(crate) fn delete_ranges(text: &str, key_lines: &[u32]) -> Vec<Range<usize>> {
     let (lines, infos) = analyse(text);
+    deleted_lines(&lines, &infos, key_lines)
+        .into_iter()
+        .map(|n| lines.full(n))
+        .collect()
+}
+
+/// The edits that remove the entries whose keys are on `key_lines` (1-based):
+/// [`delete_ranges`]' lines deleted, and the comment lines that would join a
+/// block scalar once they are gone moved left, out of it.
+///
+/// A comment line after a block scalar is text of the scalar when it is
+/// indented deeper than the scalar's key (as deep as its text: YAML and
+/// SnakeYAML read it as a line of the value), and a comment when it is
+/// indented less, or follows a less indented line (a key: the scalar ended
+/// there). Deleting the key that ended the scalar (`password:` in `note: |`,
+/// `  text`, `password: x`, `    # about x`) would make the deeper comment
+/// lines after it lines of the value: they are indented as the first deleted
+/// line was, which keeps them comments where they are.
+pub(crate) fn delete_edits(text: &str, key_lines: &[u32]) -> Vec<(Range<usize>, String)> {
+    let (lines, infos) = analyse(text);
+    let deleted = deleted_lines(&lines, &infos, key_lines);
+    let mut edits: Vec<(Range<usize>, String)> = Vec::new();
+    let mut n = 1;
+    while n <= lines.len() {
+        if !deleted.contains(&n) {
+            n += 1;
+            continue;
+        }
+        let first = n;
+        let above = (first > 1).then(|| infos[first - 2].scalar_above).flatten();
+        let indent = infos[first - 1].indent;
+        let mut m = first;
+        while m <= lines.len() {
+            let info = &infos[m - 1];
+            if deleted.contains(&m) || info.blank {
+                m += 1;
+                continue;
+            }
+            match above {
+                Some(above) if info.comment && !info.in_scalar && info.indent > above => {
+                    let content = lines.content(m);
+                    let comment = text[content.clone()].trim_start_matches([' ', '\t']);
+                    edits.push((content, format!("{}{comment}", " ".repeat(indent))));
+                    m += 1;
+                }
+                _ => break,
+            }
+        }
+        n = m.max(n + 1);
+    }
+    edits.extend(deleted.into_iter().map(|n| (lines.full(n), String::new())));
+    edits
+}
+
+/// The 1-based lines [`delete_ranges`] deletes.
+fn deleted_lines(lines: &Lines<'_>, infos: &[LineInfo], key_lines: &[u32]) -> BTreeSet<usize> {
     let mut deleted: BTreeSet<usize> = key_lines
         .iter()
         .map(|&l| l as usize)
@@ -298,7 +361,7 @@ pub(crate) fn delete_ranges(text: &str, key_lines: &[u32]) -> Vec<Range<usize>> 
             if deleted.contains(&n) || !info.opener {
                 continue;
             }
-            let block = block_of(&infos, n);
+            let block = block_of(infos, n);
             let content: Vec<usize> = block.filter(|m| !infos[m - 1].blank).collect();
             if !content.is_empty() && content.iter().all(|m| deleted.contains(m)) {
                 deleted.insert(n);
@@ -331,7 +394,7 @@ pub(crate) fn delete_ranges(text: &str, key_lines: &[u32]) -> Vec<Range<usize>> 
             }
         }
     }
-    deleted.into_iter().map(|n| lines.full(n)).collect()
+    deleted
 }
 
 /// The lines (1-based) under the mapping key on line `n`: following lines that are blank
@@ -531,6 +594,28 @@ mod tests {
         let t = "a:\n  # note\n  b: 1\n";
         let r = delete_ranges(t, &[3]);
         assert_eq!(r.len(), 1);
+    }
+
+    /// A comment indented deeper after a deleted key that ended a block
+    /// scalar would be a line of its text: it moves to the key's column.
+    #[test]
+    fn deeper_comments_after_a_deleted_scalar_end_stay_comments() {
+        let edit =
+            |t: &str, lines: &[u32]| crate::text::apply_edits(t, delete_edits(t, lines)).unwrap();
+        let t = "a:\n  n: |\n    t\n  p: 1\n    # c\n\n      # d\n  # e\n    # f\nb: 2\n";
+        assert_eq!(
+            edit(t, &[4]),
+            "a:\n  n: |\n    t\n  # c\n\n  # d\n  # e\n    # f\nb: 2\n"
+        );
+        // Two deleted keys, a comment between them and after them.
+        let t = "a:\n  n: |\n    t\n  p: 1\n    # c\n  q: 2\n    # d\nb: 2\n";
+        assert_eq!(edit(t, &[4, 6]), "a:\n  n: |\n    t\n  # c\n  # d\nb: 2\n");
+        // After a key that is no block scalar, a deeper comment is a comment.
+        let t = "a:\n  n: x\n  p: 1\n    # c\nb: 2\n";
+        assert_eq!(edit(t, &[3]), "a:\n  n: x\n    # c\nb: 2\n");
+        // CRLF line ends stay.
+        let t = "a:\r\n  n: |\r\n    t\r\n  p: 1\r\n    # c\r\nb: 2\r\n";
+        assert_eq!(edit(t, &[4]), "a:\r\n  n: |\r\n    t\r\n  # c\r\nb: 2\r\n");
     }
 
     #[test]

@@ -2568,3 +2568,122 @@ fn an_entry_deleted_after_a_keep_chomped_block_keeps_its_value() {
     let unchanged = verify_unchanged(&before_inventory, &after_inventory, &p.paths(), KEY, KEY);
     assert!(unchanged.is_empty(), "{unchanged:?}");
 }
+
+/// Found by review: deleting the key that ended a block scalar (`password:`
+/// after `note: |`) made the comment lines indented deeper after it lines of
+/// the scalar's text (YAML reads a line indented as deep as the text as
+/// text, `#` or not), so `sf.note` read another value and the check after
+/// writing rolled the fix back. The comments are moved left to the deleted
+/// key's column, where they stay comments, and the scalar reads the same.
+#[test]
+fn an_entry_deleted_after_a_block_scalar_keeps_deeper_comments_out_of_it() {
+    let cases = [
+        // The case found: the comment as deep as the text.
+        "sf:\n  user: svc@acme.com\n  note: |\n    text\n  password: Keep-Pw-3\n    # indented comment\nother: 1\n",
+        // Deeper than the text, after a blank line, and two of them.
+        "sf:\n  user: svc@acme.com\n  note: |\n    text\n  password: Keep-Pw-3\n\n      # indented comment\n   # another\nother: 1\n",
+        // Keep-chomped, with a parent left empty (deleted too) and a
+        // header with no text yet.
+        "sf:\n  user: svc@acme.com\n  note: |+\n    text\n\n  auth:\n    password: Keep-Pw-3\n      # indented comment\nother: 1\n",
+        "sf:\n  user: svc@acme.com\n  note: >-\n  password: Keep-Pw-3\n    # indented comment\nother: 1\n",
+    ];
+    for yaml in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let app = partner_app(
+            dir.path(),
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core" xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <configuration-properties file="config.yaml"/>
+  <salesforce:sfdc-config name="SF">
+    <salesforce:basic-connection username="${sf.user}" password="${sf.password}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#,
+        );
+        let resources = app.join("src/main/resources");
+        std::fs::create_dir_all(&resources).unwrap();
+        std::fs::write(resources.join("config.yaml"), yaml).unwrap();
+        let config = "src/main/resources/config.yaml";
+        let (before_inventory, _) = scan(&app);
+        let before = entries(&app, config);
+        let p = plan(&app);
+        assert_eq!(
+            p.moved.len(),
+            1,
+            "{yaml}: {:#?} {:#?}",
+            p.actions,
+            p.skipped
+        );
+        assert!(!p.diff().contains("Keep-Pw-3"), "{yaml}");
+        p.apply().unwrap();
+        let text = std::fs::read_to_string(resources.join("config.yaml")).unwrap();
+        assert!(!text.contains("Keep-Pw-3"), "{text}");
+        assert!(text.contains("# indented comment"), "{text}");
+        let after = entries(&app, config);
+        assert_eq!(after["sf.note"], before["sf.note"], "{yaml}\n{text}");
+        assert_eq!(after["other"], "1");
+        let (after_inventory, findings) = scan(&app);
+        assert!(findings.is_empty(), "{findings:#?}");
+        let unchanged = verify_unchanged(&before_inventory, &after_inventory, &p.paths(), KEY, KEY);
+        assert!(unchanged.is_empty(), "{yaml}\n{text}\n{unchanged:?}");
+    }
+}
+
+/// Found by review: a plan that made a new secure file in a folder that did
+/// not exist (`properties/secure/`) and was then rolled back removed the file
+/// and left the folders it had created for it, empty. They go with it; a
+/// folder that was there before stays, and so does a created one that
+/// something else was written into meanwhile.
+#[test]
+fn restore_removes_the_folders_apply_created() {
+    let tmp = tempfile::tempdir().unwrap();
+    let res = tmp.path().join("src/main/resources");
+    std::fs::create_dir_all(res.join("empty-before")).unwrap();
+    let existing = res.join("config.yaml");
+    std::fs::write(&existing, "sf:\n  user: svc@acme.com\n").unwrap();
+    let change = |path: PathBuf, original: Option<&str>, new: &str| intguard_fix::FileChange {
+        path,
+        original: original.map(str::to_string),
+        masked_original: original.map(str::to_string),
+        new: new.to_string(),
+    };
+    let plan = Plan {
+        changes: vec![
+            change(
+                existing.clone(),
+                Some("sf:\n  user: svc@acme.com\n"),
+                "sf:\n  user: other@acme.com\n",
+            ),
+            change(
+                res.join("properties/secure/dev-secure.yaml"),
+                None,
+                "a: 1\n",
+            ),
+            change(res.join("properties/secure/qa-secure.yaml"), None, "a: 2\n"),
+            change(res.join("empty-before/new.yaml"), None, "a: 3\n"),
+            change(res.join("kept/x/new.yaml"), None, "a: 4\n"),
+        ],
+        ..Plan::default()
+    };
+    plan.apply().unwrap();
+    assert!(res.join("properties/secure/qa-secure.yaml").is_file());
+    // Written into a created folder after the fix: that folder stays.
+    std::fs::write(res.join("kept/mine.txt"), "mine").unwrap();
+
+    assert_eq!(plan.restore(), Vec::<String>::new());
+    assert_eq!(
+        std::fs::read_to_string(&existing).unwrap(),
+        "sf:\n  user: svc@acme.com\n"
+    );
+    assert!(!res.join("properties").exists(), "created folders are left");
+    assert!(
+        res.join("empty-before").is_dir(),
+        "a folder that was there went"
+    );
+    assert!(!res.join("empty-before/new.yaml").exists());
+    assert!(res.join("kept/mine.txt").is_file());
+    assert!(!res.join("kept/x").exists());
+    // Restoring again changes nothing and fails on nothing.
+    assert_eq!(plan.restore(), Vec::<String>::new());
+    assert!(res.is_dir());
+}

@@ -320,6 +320,9 @@ impl OrgSnapshot {
             path: path.to_string(),
             message,
         };
+        // A byte order mark (a snapshot edited in a Windows editor) is no
+        // JSON syntax error.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let value: serde_json::Value =
             serde_json::from_str(text).map_err(|e| format_error(e.to_string()))?;
         if value.get("format").and_then(|f| f.as_str()) != Some(SNAPSHOT_FORMAT) {
@@ -392,6 +395,14 @@ mod tests {
         );
         assert_eq!(
             with(r#","version":2"#),
+            "org.json is an org snapshot of version 2; this intguard reads version 1"
+        );
+        // A byte order mark is read past: the version is what is named.
+        let marked = "\u{feff}{\"format\":\"intguard-org-snapshot\",\"version\":2,\"org\":{}}";
+        assert_eq!(
+            OrgSnapshot::from_json(marked, "org.json")
+                .unwrap_err()
+                .to_string(),
             "org.json is an org snapshot of version 2; this intguard reads version 1"
         );
     }

@@ -102,6 +102,8 @@ const PEM_CERT_LINES: &[&str] = &[
 
 /// Every certificate of a PEM text, located at its `-----BEGIN` line.
 pub(crate) fn from_pem(text: &str, display: &str) -> Vec<CertificateFacts> {
+    // A byte order mark is no column of the first line.
+    let text = crate::position::without_bom(text);
     let Ok(found) = certs::inspect(text.as_bytes(), None) else {
         return Vec::new();
     };
@@ -150,6 +152,7 @@ pub(crate) const CONFIG_EXTENSIONS: &[&str] = &[
 /// `\n` escapes, a `.properties` value's `\` continuations). A block that is
 /// no certificate is skipped.
 pub(crate) fn pasted_in_config(text: &str, display: &str) -> Vec<CertificateFacts> {
+    let text = crate::position::without_bom(text);
     const BEGIN: &str = "-----BEGIN CERTIFICATE-----";
     const END: &str = "-----END CERTIFICATE-----";
     let mut out = Vec::new();

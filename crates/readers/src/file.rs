@@ -586,6 +586,9 @@ fn read_app_file(
         role.app_pom = true;
         // Most poms name no domain: only those that say `mule-domain` are parsed.
         if memchr::memmem::find(bytes, b"mule-domain").is_some() {
+            // quick-xml counts positions from after a byte order mark.
+            let text = crate::position::without_bom(text);
+            let bytes = text.as_bytes();
             out.domain_link = mule::descriptor::domain_dependency(text).map(|(name, at)| {
                 let (line, column) =
                     LineIndex::new(text).locate(text, crate::position::tag_start(bytes, at));
@@ -716,7 +719,10 @@ fn read_text_facts(
         );
     }
     facts.assignments.extend(role.script_variables);
-    let pem_like = PEM_EXTENSIONS.contains(&ext) || text.trim_start().starts_with("-----BEGIN");
+    let pem_like = PEM_EXTENSIONS.contains(&ext)
+        || crate::position::without_bom(text)
+            .trim_start()
+            .starts_with("-----BEGIN");
     if !facts.private_keys.is_empty() && pem_like {
         let kind = if facts.private_keys[0].label.starts_with("PGP ") {
             KeyMaterialKind::PgpPrivateKey

@@ -14,6 +14,14 @@ pub fn tag_start(bytes: &[u8], before: usize) -> usize {
     memchr::memchr(b'<', bytes.get(before..).unwrap_or_default()).map_or(before, |i| before + i)
 }
 
+/// `text` without the UTF-8 byte order mark it may start with. A reader
+/// whose format skips the mark (XML and YAML parsers, JSON readers, any
+/// text read by line) reads and locates what follows it, so that column 1
+/// of line 1 is the first character after the mark, as editors show it.
+pub(crate) fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
 /// Start offsets of every line of a text, built once per file.
 #[derive(Debug, Clone)]
 pub struct LineIndex {

@@ -10,6 +10,7 @@ use sim::https;
 mod support;
 
 mod bad_input;
+mod byte_order_mark;
 mod closed_pipe;
 mod control;
 mod example_expected;

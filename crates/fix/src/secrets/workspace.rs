@@ -65,9 +65,12 @@ impl Workspace {
             let original = work.original.clone().unwrap_or_default();
             let mut edits = work.replacements.clone();
             let deletes = match work.format {
-                Some(PropertyFormat::Yaml) => yaml::delete_ranges(&original, &work.delete_lines),
+                Some(PropertyFormat::Yaml) => yaml::delete_edits(&original, &work.delete_lines),
                 Some(PropertyFormat::Properties) => {
                     props::delete_ranges(&original, &work.delete_lines)
+                        .into_iter()
+                        .map(|r| (r, String::new()))
+                        .collect()
                 }
                 None => Vec::new(),
             };
@@ -80,7 +83,7 @@ impl Workspace {
             edits.extend(
                 deletes
                     .into_iter()
-                    .map(|r| (r.start.max(bom)..r.end.max(bom), String::new())),
+                    .map(|(r, new)| (r.start.max(bom)..r.end.max(bom), new)),
             );
             let mut text = apply_edits(&original, edits)
                 .ok_or_else(|| FixError(format!("{path}: overlapping edits")))?;

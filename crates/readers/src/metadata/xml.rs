@@ -72,6 +72,9 @@ fn element_name(text: &str, lt: usize) -> &str {
 
 /// Walks `text` (the file at display path `path`), feeding `handler`.
 pub(crate) fn walk<'t, H: Handler<'t>>(text: &'t str, path: &str, handler: &mut H) -> Walked<'t> {
+    // XML parsers skip a byte order mark; quick-xml does, but counts its
+    // positions from after it, and a location counts from after it too.
+    let text = crate::position::without_bom(text);
     let mut walked = Walked::default();
     let mut reader = Reader::from_str(text);
     let mut lines = Cursor::new(text);
@@ -183,7 +186,7 @@ pub(crate) fn walk<'t, H: Handler<'t>>(text: &'t str, path: &str, handler: &mut 
                 }
             }
             Ok(Event::Eof) => {
-                if walked.root.is_none() && !text.trim_start_matches('\u{feff}').trim().is_empty() {
+                if walked.root.is_none() && !text.trim().is_empty() {
                     walked.diagnostics.push(
                         Diagnostic::error("xml-syntax", path, "not XML: no root element").at(1, 1),
                     );

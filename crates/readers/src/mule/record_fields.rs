@@ -39,6 +39,9 @@ pub(crate) type RecordScript = (String, Option<std::sync::Arc<[WrittenField]>>);
 /// objects DataWeave file `text` (at `display`) outputs, each once, at its
 /// key; `None` when its output is not read.
 pub(crate) fn script_fields(text: &str, display: &str) -> Option<std::sync::Arc<[WrittenField]>> {
+    // A byte order mark is no part of the script (nor of its first line's
+    // columns).
+    let text = crate::position::without_bom(text);
     // Keys come in the order of the text: located going forward.
     let mut lines = crate::position::Cursor::new(text);
     let fields = field_keys(output_object_keys(text)?)

@@ -290,6 +290,11 @@ pub(crate) struct Scanned {
 /// Scans a decoded text file: its facts (possibly empty), its suppression
 /// comments and a pom's deployment properties.
 pub(crate) fn scan_file(text: &str, path: &str, kind: TextKind) -> Scanned {
+    // A byte order mark is read by no line of the file: not by the first
+    // line's name (`SF_PASSWORD=...`, `{"password": ...}`), its key block or
+    // its token, nor counted in its columns. (A `.properties` file's entries
+    // are read by their own reader, which keeps the mark as Java does.)
+    let text = crate::position::without_bom(text);
     let mut deployment_properties = Vec::new();
     let bytes = text.as_bytes();
     // Each kind of fact is located in one forward pass: a cursor counts

@@ -344,6 +344,10 @@ struct XmlReader<'t> {
 /// configuration lives (`src/main/mule`, `src/main/app`, `src/test/munit`), so
 /// syntax errors are reported even before the root element was seen.
 pub(crate) fn read_mule_xml(text: &str, path: &str, expect_mule: bool) -> MuleXmlFacts {
+    // XML parsers (Mule's too) skip a byte order mark; quick-xml does, but
+    // counts its positions from after it, and a location counts from after
+    // it too.
+    let text = crate::position::without_bom(text);
     let mut r = XmlReader {
         text,
         path: FilePath::from(path),
@@ -431,10 +435,7 @@ impl<'t> XmlReader<'t> {
                     self.text(&resolve_ref(&r), before)
                 }
                 Ok(Event::Eof) => {
-                    if !seen_root
-                        && expect_mule
-                        && !self.text.trim_start_matches('\u{feff}').trim().is_empty()
-                    {
+                    if !seen_root && expect_mule && !self.text.trim().is_empty() {
                         self.facts.diagnostics.push(
                             Diagnostic::error("xml-syntax", &self.path, "not XML: no root element")
                                 .at(1, 1),
