@@ -93,6 +93,9 @@ pub struct Report<'a> {
     pub diagnostics: &'a [Diagnostic],
     /// Every rule, reported or not (SARIF lists them all).
     pub rules: &'a [&'static RuleMeta],
+    /// Ids of the rules the configuration disabled (SARIF says they did not
+    /// run, so a viewer does not read their silence as a clean result).
+    pub disabled_rules: &'a [&'static str],
     pub summary: &'a Summary,
     /// The folder relative paths are relative to (the scan's working
     /// directory), absolute; SARIF names it as the base of its relative

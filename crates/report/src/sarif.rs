@@ -141,6 +141,27 @@ struct Invocation {
     working_directory: Option<BaseUri>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     tool_execution_notifications: Vec<Notification>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    rule_configuration_overrides: Vec<ConfigurationOverride>,
+}
+
+/// A rule this run did not apply (`intguard.toml` disables it): SARIF's
+/// `configurationOverride` with `enabled: false`.
+#[derive(Serialize)]
+struct ConfigurationOverride {
+    descriptor: IndexedDescriptorReference,
+    configuration: Disabled,
+}
+
+#[derive(Serialize)]
+struct IndexedDescriptorReference {
+    id: String,
+    index: usize,
+}
+
+#[derive(Serialize)]
+struct Disabled {
+    enabled: bool,
 }
 
 #[derive(Serialize)]
@@ -276,6 +297,18 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
         })
         .collect();
     let rules = rules.list;
+    let rule_configuration_overrides = rules
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| report.disabled_rules.iter().any(|d| *d == r.id))
+        .map(|(index, r)| ConfigurationOverride {
+            descriptor: IndexedDescriptorReference {
+                id: r.id.clone(),
+                index,
+            },
+            configuration: Disabled { enabled: false },
+        })
+        .collect();
     let working_directory = artifacts.working_directory_uri();
 
     let log = Log {
@@ -306,6 +339,7 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
                     .map(|d| notification(d, &artifacts))
                     .chain(left_out)
                     .collect(),
+                rule_configuration_overrides,
             }],
             properties: RunProperties {
                 suppressed: report.summary.suppressed,

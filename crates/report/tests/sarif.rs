@@ -475,3 +475,25 @@ fn a_result_keeps_its_related_locations_within_githubs_limit() {
     assert_eq!(r["relatedLocations"].as_array().unwrap().len(), 999);
     assert!(!r["message"]["text"].as_str().unwrap().contains("left out"));
 }
+
+/// A rule the configuration disabled is listed, and an override says it
+/// did not run (SARIF 3.20.5 `ruleConfigurationOverrides`).
+#[test]
+fn disabled_rules_are_marked_as_not_run() {
+    let mut fx = Fixture::sample();
+    let id = fx.rules[0].id;
+    fx.disabled_rules = vec![id];
+    let v = log(&fx);
+    let overrides = v["runs"][0]["invocations"][0]["ruleConfigurationOverrides"]
+        .as_array()
+        .expect("overrides");
+    assert_eq!(overrides.len(), 1);
+    let index = overrides[0]["descriptor"]["index"].as_u64().unwrap() as usize;
+    assert_eq!(v["runs"][0]["tool"]["driver"]["rules"][index]["id"], id);
+    assert_eq!(overrides[0]["descriptor"]["id"], id);
+    assert_eq!(overrides[0]["configuration"]["enabled"], false);
+    assert!(Fixture::sample().disabled_rules.is_empty());
+    assert!(log(&Fixture::sample())["runs"][0]["invocations"][0]
+        .get("ruleConfigurationOverrides")
+        .is_none());
+}

@@ -219,12 +219,19 @@ pub fn report(outcome: &ScanOutcome, args: &ReportArgs, config: &Config) -> i32 
     let source_root = working_directory
         .as_deref()
         .and_then(|dir| dir.ancestors().find(|d| d.join(".git").exists()));
+    let disabled_rules: Vec<&'static str> = outcome
+        .rules
+        .iter()
+        .filter(|r| config.is_disabled(r.id, r.name))
+        .map(|r| r.id)
+        .collect();
     let report = Report {
         tool_name: "intguard",
         tool_version: env!("CARGO_PKG_VERSION"),
         findings: &outcome.findings,
         diagnostics: &outcome.diagnostics,
         rules: &outcome.rules,
+        disabled_rules: &disabled_rules,
         summary: &summary,
         working_directory: working_directory.as_deref(),
         source_root,

@@ -6,6 +6,7 @@
 use crate::support;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::ffi::OsStr;
 use std::fs;
 use std::path::Path;
 
@@ -775,6 +776,59 @@ fn config_disables_rules_by_id_or_name() {
         .filter(|f| f["rule"] != "IG206" && f["rule"] != "IG109")
         .count();
     assert_eq!(findings(&report).len(), without);
+}
+
+/// SARIF says which rules did not run, so a viewer does not read their
+/// silence as a clean result; the rules that ran carry no override.
+#[test]
+fn sarif_marks_the_rules_the_config_disables() {
+    let (_t, repo, _) = with_config("[rules]\ndisable = [\"IG206\", \"plain-http\"]\n");
+    let out = run([
+        OsStr::new("scan"),
+        repo.as_os_str(),
+        OsStr::new("--format"),
+        OsStr::new("sarif"),
+        OsStr::new("--fail-on"),
+        OsStr::new("none"),
+    ]);
+    let log = out.expect_code(0).json();
+    let driver_rules = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    let overrides = log["runs"][0]["invocations"][0]["ruleConfigurationOverrides"]
+        .as_array()
+        .expect("overrides");
+    let mut disabled: Vec<&str> = overrides
+        .iter()
+        .map(|o| {
+            assert_eq!(o["configuration"]["enabled"], false);
+            let i = o["descriptor"]["index"].as_u64().unwrap() as usize;
+            let id = o["descriptor"]["id"].as_str().unwrap();
+            assert_eq!(driver_rules[i]["id"], id, "index points at the descriptor");
+            id
+        })
+        .collect();
+    disabled.sort();
+    assert_eq!(disabled, ["IG109", "IG206"]);
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    assert!(results
+        .iter()
+        .all(|r| !["IG109", "IG206"].contains(&r["ruleId"].as_str().unwrap())));
+
+    let (_t, repo, _) = with_config("fail-on = \"high\"\n");
+    let out = run([
+        OsStr::new("scan"),
+        repo.as_os_str(),
+        OsStr::new("--format"),
+        OsStr::new("sarif"),
+        OsStr::new("--fail-on"),
+        OsStr::new("none"),
+    ]);
+    let log = out.expect_code(0).json();
+    assert!(log["runs"][0]["invocations"][0]
+        .get("ruleConfigurationOverrides")
+        .is_none());
 }
 
 #[test]

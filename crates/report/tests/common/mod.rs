@@ -169,6 +169,8 @@ pub struct Fixture {
     pub findings: Vec<Finding>,
     pub diagnostics: Vec<Diagnostic>,
     pub rules: Vec<&'static RuleMeta>,
+    /// Ids the configuration disabled.
+    pub disabled_rules: Vec<&'static str>,
     pub summary: Summary,
     /// The scan's working directory, as the CLI passes it.
     pub working_directory: Option<std::path::PathBuf>,
@@ -181,6 +183,7 @@ impl Fixture {
             findings,
             diagnostics,
             rules: rules(),
+            disabled_rules: Vec::new(),
             summary,
             working_directory: Some("/work/acme".into()),
         }
@@ -206,6 +209,7 @@ impl Fixture {
             findings: &self.findings,
             diagnostics: &self.diagnostics,
             rules: &self.rules,
+            disabled_rules: &self.disabled_rules,
             summary: &self.summary,
             working_directory: self.working_directory.as_deref(),
             source_root: None,
