@@ -1261,12 +1261,7 @@ mod tests {
                 "org://00D5g000004ABCDEAA/ConnectedApplication/0H45g000000ETLAAA"
             )]
         );
-        let drift: Vec<_> = inv
-            .diagnostics
-            .iter()
-            .filter(|d| d.code == "org-drift")
-            .map(|d| (d.path.as_str(), d.message.as_str()))
-            .collect();
+        let drift = drift_of(&inv);
         assert_eq!(
             drift,
             [(
@@ -1372,12 +1367,7 @@ mod tests {
             .map(|p| p.value.as_str())
             .collect();
         assert_eq!(names, ["Billing Integration", "Billing_API"]);
-        let drift: Vec<_> = inv
-            .diagnostics
-            .iter()
-            .filter(|d| d.code == "org-drift")
-            .map(|d| (d.path.as_str(), d.message.as_str()))
-            .collect();
+        let drift = drift_of(&inv);
         assert_eq!(
             drift,
             [(
@@ -1385,6 +1375,17 @@ mod tests {
                 "external client app Billing differs from the org's (org://00D5g000004ABCDEAA/ExternalClientApplication/0xI5g000000BILAAA): its permittedUsersPolicyType is AllSelfAuthorized in the org, AdminApprovedPreAuthorized in the repository's copy; its ipRelaxationPolicyType is Bypass in the org, Enforce in the repository's copy; the org pre-authorizes the profiles Billing Integration, which the repository's copy does not list; who may use it and how is judged by the org's"
             )]
         );
+    }
+
+    fn drift_diagnostics(inv: &Inventory) -> impl Iterator<Item = &Diagnostic> {
+        inv.diagnostics.iter().filter(|d| d.code == "org-drift")
+    }
+
+    /// The `org-drift` warnings: (path, message).
+    fn drift_of(inv: &Inventory) -> Vec<(&str, &str)> {
+        drift_diagnostics(inv)
+            .map(|d| (d.path.as_str(), d.message.as_str()))
+            .collect()
     }
 
     fn flag(name: &str, path: &str, line: u32) -> NamedFlag {
@@ -1446,10 +1447,7 @@ mod tests {
         let profile = inv.salesforce.profile("Billing Integration").unwrap();
         assert!(profile.location.path.starts_with("org://"));
 
-        let drift: Vec<_> = inv
-            .diagnostics
-            .iter()
-            .filter(|d| d.code == "org-drift")
+        let drift: Vec<_> = drift_diagnostics(&inv)
             .map(|d| (d.path.as_str(), d.line, d.message.as_str()))
             .collect();
         // The profiles agree on what matters; the sets do not, both ways.
@@ -1493,10 +1491,7 @@ mod tests {
         });
         let snapshot = OrgSnapshot::from_json(SNAPSHOT, "org.json").unwrap();
         apply(&snapshot, &mut inv);
-        let drift: Vec<_> = inv
-            .diagnostics
-            .iter()
-            .filter(|d| d.code == "org-drift")
+        let drift: Vec<_> = drift_diagnostics(&inv)
             .map(|d| (d.path.as_str(), d.line, d.message.as_str()))
             .collect();
         assert_eq!(

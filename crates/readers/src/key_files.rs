@@ -46,7 +46,7 @@ pub fn der_private_key(bytes: &[u8]) -> Option<(KeyMaterialKind, bool)> {
 /// holding whether the `Encryption:` header that follows names a cipher
 /// (`aes256-cbc`) rather than `none` (`None` without that header).
 pub(crate) fn putty_key_encrypted(text: &str) -> Option<Option<bool>> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = crate::position::without_bom(text);
     let mut lines = text.lines();
     let (version, algorithm) = lines
         .next()?

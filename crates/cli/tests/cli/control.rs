@@ -778,20 +778,19 @@ fn config_disables_rules_by_id_or_name() {
     assert_eq!(findings(&report).len(), without);
 }
 
+fn scan_sarif(repo: &Path) -> Value {
+    let args = ["--format", "sarif", "--fail-on", "none"];
+    let mut all: Vec<&OsStr> = vec![OsStr::new("scan"), repo.as_os_str()];
+    all.extend(args.iter().map(OsStr::new));
+    run(all).expect_code(0).json()
+}
+
 /// SARIF says which rules did not run, so a viewer does not read their
 /// silence as a clean result; the rules that ran carry no override.
 #[test]
 fn sarif_marks_the_rules_the_config_disables() {
     let (_t, repo, _) = with_config("[rules]\ndisable = [\"IG206\", \"plain-http\"]\n");
-    let out = run([
-        OsStr::new("scan"),
-        repo.as_os_str(),
-        OsStr::new("--format"),
-        OsStr::new("sarif"),
-        OsStr::new("--fail-on"),
-        OsStr::new("none"),
-    ]);
-    let log = out.expect_code(0).json();
+    let log = scan_sarif(&repo);
     let driver_rules = log["runs"][0]["tool"]["driver"]["rules"]
         .as_array()
         .unwrap();
@@ -817,15 +816,7 @@ fn sarif_marks_the_rules_the_config_disables() {
         .all(|r| !["IG109", "IG206"].contains(&r["ruleId"].as_str().unwrap())));
 
     let (_t, repo, _) = with_config("fail-on = \"high\"\n");
-    let out = run([
-        OsStr::new("scan"),
-        repo.as_os_str(),
-        OsStr::new("--format"),
-        OsStr::new("sarif"),
-        OsStr::new("--fail-on"),
-        OsStr::new("none"),
-    ]);
-    let log = out.expect_code(0).json();
+    let log = scan_sarif(&repo);
     assert!(log["runs"][0]["invocations"][0]
         .get("ruleConfigurationOverrides")
         .is_none());

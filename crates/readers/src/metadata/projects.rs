@@ -26,9 +26,7 @@ pub(crate) fn projects(
     for (path, display, text) in sfdx {
         let dir = path.parent().unwrap_or(Path::new(""));
         let mut dirs = Vec::new();
-        match serde_json::from_str::<serde_json::Value>(
-            text.strip_prefix('\u{feff}').unwrap_or(text),
-        ) {
+        match serde_json::from_str::<serde_json::Value>(crate::position::without_bom(text)) {
             Ok(v) => {
                 if let Some(list) = v.get("packageDirectories").and_then(|p| p.as_array()) {
                     for d in list {

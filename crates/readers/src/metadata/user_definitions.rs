@@ -20,7 +20,7 @@ pub(crate) fn read_user_definition(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<UserDefinition> {
     // A byte order mark (Windows editors write one) is no JSON syntax error.
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = crate::position::without_bom(text);
     let v: serde_json::Value = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) => {

@@ -305,7 +305,7 @@ pub(crate) fn artifact_json(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> ArtifactJson {
     // A byte order mark (Windows editors write one) is no JSON syntax error.
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = crate::position::without_bom(text);
     let value: serde_json::Value = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) => {

@@ -402,7 +402,7 @@ pub(crate) fn read_yaml(
     // A UTF-8 byte order mark (Windows editors write one) is no part of the
     // first key: Mule's YAML parser skips it. Columns are then as an editor
     // shows them.
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = crate::position::without_bom(text);
     let spaced = tabs_after_colons_as_spaces(text);
     let text = spaced.as_deref().unwrap_or(text);
     if let Some(entries) = super::yaml_fast::flatten(text, path) {
