@@ -19,7 +19,9 @@ active integration user of the org, takes `LastPasswordChangeDate` (or `CreatedD
 when it never changed) and reports the user when the password is older than 90 days at
 the time the org was read **and** the user still logs in with it: a password login in
 its Login History within the audit window (the OAuth username-password flow, a SOAP
-`login()`), or a Mule app of the scan connecting as it with a password.
+`login()`), or a Mule app of the scan connecting as it with a password. A user the org
+shows frozen (`UserLogin.IsFrozen`) is still reported, as frozen: its password is its
+credential again the moment it is unfrozen.
 
 When the auditing user could not read LoginHistory, the rule reports "not checked" as a
 diagnostic instead of passing.
