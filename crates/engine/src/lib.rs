@@ -24,4 +24,4 @@ pub use config::{Config, ConfigError, OrgConfig};
 pub use read::read_inventory;
 pub use scan::{run_rules, scan, ScanOptions, ScanOutcome};
 pub use snippet::mask_lines;
-pub use timing::PhaseTimer;
+pub use timing::{set_heap_probe, HeapProbe, PhaseTimer};

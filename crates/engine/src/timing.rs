@@ -1,6 +1,21 @@
 //! Timing diagnostics: with `INTGUARD_TIMING` set, how long each phase took
 //! (wall and CPU time) and the peak memory so far, printed to stderr.
 
+use std::sync::OnceLock;
+
+/// The live heap bytes now and their peak since the previous call: what a
+/// counting allocator knows (the CLI's `heap-accounting` feature) and the
+/// engine does not.
+pub type HeapProbe = fn() -> (usize, usize);
+
+static HEAP_PROBE: OnceLock<HeapProbe> = OnceLock::new();
+
+/// Makes [`PhaseTimer`] show each phase's live heap at its end and its peak
+/// during it, from `probe`. Set once; later calls change nothing.
+pub fn set_heap_probe(probe: HeapProbe) {
+    let _ = HEAP_PROBE.set(probe);
+}
+
 /// Prints how long each phase took, and the peak memory so far, to stderr
 /// when `INTGUARD_TIMING` is set (for the benchmark's questions; silent
 /// otherwise).
@@ -21,8 +36,16 @@ impl PhaseTimer {
                 (Some(a), Some(b)) => format!(" (CPU {} ms)", b.saturating_sub(a)),
                 _ => String::new(),
             };
+            let heap = HEAP_PROBE.get().map_or(String::new(), |probe| {
+                let (live, peak) = probe();
+                format!(
+                    ", live heap {} kB (peak in this phase {} kB)",
+                    live / 1024,
+                    peak / 1024
+                )
+            });
             eprintln!(
-                "intguard timing: {phase} {:?}{used}{}",
+                "intguard timing: {phase} {:?}{used}{}{heap}",
                 now - *t,
                 peak_memory().map_or(String::new(), |m| format!(", peak memory so far {m}"))
             );
