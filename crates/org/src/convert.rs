@@ -13,7 +13,8 @@ use intguard_model::{
 };
 
 use crate::snapshot::{
-    EcaOauthPolicyRow, MutingPermissionSetRow, ObjectPermissionRow, OrgSnapshot, PermissionSetRow,
+    EcaOauthPolicyRow, LoginHistoryRow, MutingPermissionSetRow, ObjectPermissionRow, OrgSnapshot,
+    PermissionSetRow,
 };
 use crate::time::parse_sf_datetime;
 
@@ -33,11 +34,66 @@ const ACCESS_RULES: &[&str] = &[
     "IG111", "IG202", "IG204", "IG205", "IG206", "IG301", "IG302", "IG304",
 ];
 
+/// The Login History rows of `user_id` that record a failed login (a status
+/// other than `Success`): how many, and the latest.
+fn failed_logins<'a>(
+    snapshot: &'a OrgSnapshot,
+    user_id: &str,
+) -> (usize, Option<&'a LoginHistoryRow>) {
+    let failed: Vec<&LoginHistoryRow> = snapshot
+        .login_history
+        .iter()
+        .filter(|l| l.user_id == user_id)
+        .filter(|l| l.status.as_deref().is_some_and(|s| s != "Success"))
+        .collect();
+    // Salesforce writes LoginTime as ISO 8601 in UTC: text order is time
+    // order.
+    let latest = failed
+        .iter()
+        .copied()
+        .max_by(|a, b| a.login_time.cmp(&b.login_time));
+    (failed.len(), latest)
+}
+
+/// `org-password-locked-user`: an integration user whose password the org
+/// has locked (`UserLogin.IsPasswordLocked`) after too many failed logins.
+/// Whatever its apps' flow, someone tried its password again and again: a
+/// deployment with an old one, or a guess.
+fn password_locked_diagnostic(
+    username: &str,
+    used_by: &str,
+    org_name: &str,
+    locked: &intguard_model::Location,
+    (failed, latest): (usize, Option<&LoginHistoryRow>),
+) -> Diagnostic {
+    let seen = match latest {
+        Some(l) => format!(
+            " (the Login History read shows {failed} failed login{}, the latest `{}` at {}{})",
+            if failed == 1 { "" } else { "s" },
+            l.status.as_deref().unwrap_or_default(),
+            l.login_time,
+            l.source_ip
+                .as_deref()
+                .map(|ip| format!(" from {ip}"))
+                .unwrap_or_default()
+        ),
+        None => String::new(),
+    };
+    Diagnostic::warning(
+        "org-password-locked-user",
+        String::new(),
+        format!(
+            "{username}{used_by}: its password is locked in org {org_name} ({}) after too many failed logins{seen}. Salesforce refuses the password until an admin unlocks the user or the lockout interval ends. An integration user's failed logins come from a deployment still using an old password, or from someone guessing it. Fix: find where the failed logins came from (Setup > Users > {username} > Login History: source IP and application) before unlocking the user; an app that logs in with a password should move to the JWT bearer flow with a certificate (IG101) instead of getting a new password",
+            locked.path.as_str()
+        ),
+    )
+}
+
 /// What the org says of the identities the repositories and the config name
 /// (call after [`Inventory::build_identities`]), as diagnostics: users
 /// inactive in the org (their apps' logins fail; their access is not judged),
 /// users frozen in it that apps log in as (their logins fail; their access
-/// is still judged),
+/// is still judged), users whose password is locked after failed logins,
 /// users the org does not have (a wrong org, or a sandbox username), and
 /// users whose Login History and OAuth tokens the snapshot lacks because they
 /// were not integration users when the org was read.
@@ -175,6 +231,12 @@ pub fn note_identities(snapshot: &OrgSnapshot, inventory: &mut Inventory) {
                         ),
                     );
                     diagnostics.push(place(d, frozen.path.as_str().to_string()));
+                }
+                if let Some(locked) = &user.password_locked {
+                    let failed = failed_logins(snapshot, &user.id);
+                    let d =
+                        password_locked_diagnostic(username, &used_by, &org_name, locked, failed);
+                    diagnostics.push(place(d, locked.path.as_str().to_string()));
                 }
                 if activity_read && !read_for.contains(&user.id) {
                     unread.push((username.to_string(), used_by));
@@ -752,6 +814,12 @@ pub fn apply(snapshot: &OrgSnapshot, inventory: &mut Inventory) {
         .filter(|l| l.is_frozen)
         .map(|l| (l.user_id.as_str(), l.id.as_str()))
         .collect();
+    let password_locked: HashMap<&str, &str> = snapshot
+        .user_logins
+        .iter()
+        .filter(|l| l.is_password_locked)
+        .map(|l| (l.user_id.as_str(), l.id.as_str()))
+        .collect();
     facts.users = snapshot
         .users
         .iter()
@@ -763,6 +831,9 @@ pub fn apply(snapshot: &OrgSnapshot, inventory: &mut Inventory) {
                 username: u.username.clone(),
                 is_active: u.is_active,
                 frozen: frozen
+                    .get(u.id.as_str())
+                    .map(|login| loc("UserLogin", login)),
+                password_locked: password_locked
                     .get(u.id.as_str())
                     .map(|login| loc("UserLogin", login)),
                 profile: u.profile_name.clone(),

@@ -467,6 +467,109 @@ fn login_options_with_a_named_org_are_refused() {
     assert_eq!(s.sim.calls(), 0);
 }
 
+/// A snapshot whose `UserLogin` rows show int.dormant@'s password locked,
+/// with failed logins in its Login History: `identities` marks it
+/// "password locked in the org" (and no other user), and the scan's
+/// `org-password-locked-user` diagnostic names it with the failures read
+/// (how many, the latest's status, time and source IP).
+#[test]
+fn a_password_locked_user_is_marked_and_its_failed_logins_named() {
+    let s = setup();
+    let snapshot = s.dir.path().join("org.json");
+    audit(
+        &s,
+        &[
+            "--fail-on",
+            "none",
+            "--snapshot",
+            snapshot.to_str().unwrap(),
+        ],
+    )
+    .expect_no_panic()
+    .expect_code(0);
+    let mut json: Value =
+        serde_json::from_str(&std::fs::read_to_string(&snapshot).unwrap()).unwrap();
+    let dormant = json["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["username"] == "int.dormant@acme.example")
+        .unwrap()["id"]
+        .clone();
+    let mut locked = 0;
+    for l in json["user_logins"].as_array_mut().unwrap() {
+        if l["user_id"] == dormant {
+            l["is_password_locked"] = Value::Bool(true);
+            locked += 1;
+        }
+    }
+    assert_eq!(locked, 1);
+    let failure = |id: &str, time: &str, status: &str, ip: &str| {
+        serde_json::json!({
+            "id": id, "user_id": dormant, "login_time": time, "login_type": "Application",
+            "login_sub_type": null, "source_ip": ip, "status": status,
+            "application": "Browser", "api_type": null
+        })
+    };
+    let history = json["login_history"].as_array_mut().unwrap();
+    history.push(failure(
+        "0YaFAIL1",
+        "2026-11-20T08:00:00.000+0000",
+        "Invalid Password",
+        "198.51.100.7",
+    ));
+    history.push(failure(
+        "0YaFAIL2",
+        "2026-11-21T09:30:00.000+0000",
+        "Password Lockout",
+        "203.0.113.9",
+    ));
+    std::fs::write(&snapshot, serde_json::to_string(&json).unwrap()).unwrap();
+    let repo = s.dir.path().join("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+
+    let ids = offline_run(&["identities"], &repo, &snapshot);
+    ids.expect_no_panic().expect_code(0);
+    assert_eq!(
+        ids.stdout
+            .matches("password locked in the org (the org's UserLogin ")
+            .count(),
+        1,
+        "{}",
+        ids.stdout
+    );
+    let block = ids
+        .stdout
+        .split("\n\n")
+        .find(|b| b.contains("password locked in the org"))
+        .unwrap();
+    assert!(block.contains("int.dormant@acme.example"), "{block}");
+
+    let scan = offline_run(
+        &["scan", "--format", "json", "--fail-on", "none"],
+        &repo,
+        &snapshot,
+    );
+    scan.expect_no_panic().expect_code(0);
+    let report = scan.json();
+    let locked: Vec<&Value> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "org-password-locked-user")
+        .collect();
+    assert_eq!(locked.len(), 1, "{locked:?}");
+    let message = locked[0]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("int.dormant@acme.example: its password is locked in org ")
+            && message.contains(
+                "(the Login History read shows 2 failed logins, the latest `Password Lockout` at 2026-11-21T09:30:00.000+0000 from 203.0.113.9)"
+            )
+            && message.contains("Login History: source IP and application"),
+        "{message}"
+    );
+}
+
 /// A snapshot whose `UserLogin` rows show int.dormant@ frozen:
 /// `identities` marks it "frozen in the org" (and no other user), and the
 /// scan's IG306 says it is frozen and is not told to freeze it. The same

@@ -80,6 +80,12 @@ pub struct IntegrationIdentity {
     /// and an unfreeze brings both back (rules still judge its access).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub frozen_in_org: Option<Location>,
+    /// The org's `UserLogin` record when it says the (active) user's password
+    /// is locked after too many failed logins: its password is refused until
+    /// an admin unlocks it, and the failures came from a deployment with a
+    /// wrong password or from someone guessing it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password_locked_in_org: Option<Location>,
 }
 
 impl IntegrationIdentity {
@@ -105,6 +111,7 @@ impl IntegrationIdentity {
             unresolved: Vec::new(),
             inactive_in_org: None,
             frozen_in_org: None,
+            password_locked_in_org: None,
         }
     }
 

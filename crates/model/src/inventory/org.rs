@@ -45,6 +45,11 @@ pub struct OrgUser {
     /// an admin unfreezes it. None when not frozen, or when `UserLogin` was
     /// not read.
     pub frozen: Option<Location>,
+    /// The `UserLogin` record when it says the user's password is locked
+    /// (`IsPasswordLocked`: too many failed logins, until an admin unlocks it
+    /// or the lockout interval ends). None when not locked, or when
+    /// `UserLogin` was not read.
+    pub password_locked: Option<Location>,
     /// Profile label as the API gives it (`System Administrator`).
     pub profile: Option<String>,
     pub license: Option<String>,

@@ -13,6 +13,7 @@ const DAY: i64 = 86_400;
 
 fn user(n: u32, username: &str, last_login_days: i64, password_days: i64) -> OrgUser {
     OrgUser {
+        password_locked: None,
         id: format!("005{n}"),
         username: username.into(),
         is_active: true,

@@ -421,6 +421,13 @@ fn render_text(inv: &Inventory, ids: &[&IntegrationIdentity], only: Option<&str>
                 short(at)
             );
         }
+        if let Some(at) = &id.password_locked_in_org {
+            let _ = writeln!(
+                s,
+                "  org         password locked in the org ({}) after too many failed logins: Salesforce refuses its password until an admin unlocks it; find where the failed logins came from (its Login History) before unlocking it",
+                short(at)
+            );
+        }
         if !id.permission_sets.is_empty() {
             let _ = writeln!(s, "  perm sets   {}", assignments(&id.permission_sets));
         }

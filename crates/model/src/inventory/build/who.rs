@@ -259,6 +259,7 @@ pub(super) fn org_users(
         // runs as it) and marked, not judged as a live credential.
         id.inactive_in_org = (!u.is_active).then(|| u.location.clone());
         id.frozen_in_org = u.frozen.clone().filter(|_| u.is_active);
+        id.password_locked_in_org = u.password_locked.clone().filter(|_| u.is_active);
         let assigned = |name: &str| AccessAssignment {
             name: name.to_string(),
             source: AssignmentSource::Org,
