@@ -37,6 +37,12 @@ impl PomInfo {
             .as_deref()
             .is_some_and(|p| p.trim() == "mule-domain")
     }
+
+    /// A project discovery reads as an app by its pom alone
+    /// ([`crate::mule::app_roots`]): a Mule 4 or Mule 3 app, or a domain.
+    pub fn is_read_as_app(&self) -> bool {
+        self.is_mule_application() || self.is_mule3_application() || self.is_mule_domain()
+    }
 }
 
 fn utf8(bytes: &[u8]) -> String {

@@ -1,0 +1,137 @@
+//! Monorepo layouts a MuleSoft shop has: domain projects and the apps
+//! deployed in them, Mule plugins, aggregator poms, linked app folders.
+
+use crate::support;
+
+use std::path::Path;
+
+use serde_json::Value;
+use support::*;
+
+fn pom(artifact: &str, packaging: &str) -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>com.acme</groupId>
+  <artifactId>{artifact}</artifactId>
+  <version>1.0.0</version>
+  <packaging>{packaging}</packaging>
+</project>
+"#
+    )
+}
+
+/// A Mule 3 domain project as Maven builds it: a pom with packaging
+/// `mule-domain`, no `mule-artifact.json` (Mule 3 has none), its shared
+/// Salesforce connection logging in with a password.
+fn mule3_domain(root: &Path) -> std::path::PathBuf {
+    let domain = root.join("legacy-domain");
+    write(&domain, "pom.xml", pom("legacy-domain", "mule-domain"));
+    write(
+        &domain,
+        "src/main/domain/mule-domain-config.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule-domain xmlns="http://www.mulesoft.org/schema/mule/domain"
+    xmlns:context="http://www.springframework.org/schema/context"
+    xmlns:sfdc="http://www.mulesoft.org/schema/mule/sfdc">
+  <context:property-placeholder location="domain.${env}.properties"/>
+  <sfdc:config name="Legacy_SF" username="${sfdc.username}" password="${sfdc.password}"/>
+</mule-domain>
+"#,
+    );
+    write(
+        &domain,
+        "src/main/resources/domain.prod.properties",
+        "sfdc.username=legacy@acme.com\nsfdc.password=LegacyPass1!\n",
+    );
+    domain
+}
+
+fn rules_at(report: &Value, suffix: &str) -> Vec<String> {
+    let mut rules: Vec<String> = findings(report)
+        .iter()
+        .filter(|f| f["path"].as_str().unwrap().ends_with(suffix))
+        .map(|f| f["rule"].as_str().unwrap().to_string())
+        .collect();
+    rules.sort();
+    rules
+}
+
+/// Found by monorepo testing: a file of a Mule 3 domain project (pom
+/// packaging `mule-domain`, no `mule-artifact.json`) given alone, as a
+/// pre-commit hook gives the changed files, was read outside any app: its
+/// `sfdc:config` logging in with a password was not reported ("No
+/// integration-credential problems found"), though `scan` of the domain
+/// reports IG101 there. Widening now knows every project discovery reads as
+/// an app.
+#[test]
+fn a_file_of_a_mule3_domain_is_read_with_its_domain() {
+    let tmp = tempfile::tempdir().unwrap();
+    let domain = mule3_domain(tmp.path());
+    let config = domain.join("src/main/domain/mule-domain-config.xml");
+    let (run, alone) = scan_json(&config, &[]);
+    run.expect_no_panic();
+    let (_, whole) = scan_json(&domain, &[]);
+    let expected = rules_at(&whole, "mule-domain-config.xml");
+    assert!(expected.contains(&"IG101".to_string()), "{whole}");
+    assert_eq!(
+        rules_at(&alone, "mule-domain-config.xml"),
+        expected,
+        "{alone}"
+    );
+    assert!(
+        diagnostics(&alone)
+            .iter()
+            .any(|d| d["code"] == "app-context"
+                && d["message"].as_str().unwrap().contains("legacy-domain")),
+        "{alone}"
+    );
+}
+
+/// The same for a Mule 3 app built with Maven (pom packaging `mule`, no
+/// `mule-project.xml`): its property file given alone was read without the
+/// app, so its finding named no connection and no Salesforce user.
+#[test]
+fn a_file_of_a_maven_mule3_app_is_read_with_its_app() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = tmp.path().join("legacy-sync");
+    write(&app, "pom.xml", pom("legacy-sync", "mule"));
+    write(
+        &app,
+        "src/main/app/sync.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+    xmlns:context="http://www.springframework.org/schema/context"
+    xmlns:sfdc="http://www.mulesoft.org/schema/mule/sfdc">
+  <context:property-placeholder location="mule.${env}.properties"/>
+  <sfdc:config name="Sync_SF" username="${sfdc.username}" password="${sfdc.password}"/>
+</mule>
+"#,
+    );
+    let props = write(
+        &app,
+        "src/main/resources/mule.prod.properties",
+        "sfdc.username=sync@acme.com\nsfdc.password=SyncPass1!\n",
+    );
+    let (run, alone) = scan_json(&props, &[]);
+    run.expect_no_panic().expect_code(1);
+    let ig102: Vec<&Value> = findings(&alone)
+        .iter()
+        .filter(|f| f["rule"] == "IG102")
+        .collect();
+    assert_eq!(ig102.len(), 1, "{alone}");
+    assert!(
+        ig102[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("sync@acme.com"),
+        "the finding names the user its connection logs in as: {alone}"
+    );
+    assert!(
+        diagnostics(&alone)
+            .iter()
+            .any(|d| d["code"] == "app-context"),
+        "{alone}"
+    );
+}
