@@ -390,13 +390,13 @@ fn app_descriptor_kept_out(
     if kept_out(&folder.join("src"), true) {
         return None;
     }
-    // The app is still found by its pom (packaging `mule-application`, or
-    // `mule` for Mule 3) when that is read.
+    // The app is still found by its pom (packaging `mule-application`,
+    // `mule-plugin`, `mule` for Mule 3, or `mule-domain`) when that is read.
     let pom = folder.join("pom.xml");
     let found_by_pom = !kept_out(&pom, false)
         && crate::read_limited(&pom, 1 << 20).is_some_and(|t| {
             let info = crate::mule::descriptor::pom_info(&crate::lossy_text(&t));
-            info.is_mule_application() || info.is_mule3_application()
+            info.is_read_as_app()
         });
     let effect = if found_by_pom {
         "the app there is read without it (its pom still makes the folder an app)"

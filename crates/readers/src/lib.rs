@@ -162,8 +162,8 @@ pub fn read_paths_with(paths: &[PathBuf], options: &ReadOptions, on_app: &OnApp<
 
 /// The Mule app a path lies inside, when the path is not itself an app's
 /// folder: the nearest enclosing folder with `mule-artifact.json`,
-/// `mule-project.xml` or a pom with packaging `mule-application`, `mule` or
-/// `mule-domain` (the same test as discovery's, [`mule::app_roots`]). A file or folder given alone is read without its
+/// `mule-project.xml` or a pom with packaging `mule-application`,
+/// `mule-plugin`, `mule` or `mule-domain` (the same test as discovery's, [`mule::app_roots`]). A file or folder given alone is read without its
 /// app's connections and properties otherwise, and looks clean.
 pub fn enclosing_app_root(path: &Path) -> Option<PathBuf> {
     enclosing(path, is_app_root)

@@ -135,3 +135,47 @@ fn a_file_of_a_maven_mule3_app_is_read_with_its_app() {
         "{alone}"
     );
 }
+
+/// Found by monorepo testing: a Mule plugin that shares configurations
+/// (pom packaging `mule-plugin`, its XML in `src/main/mule/`, imported by
+/// the apps with `<import file=...>`) was read as files outside any app:
+/// the literal password of its Salesforce connection went unreported and
+/// the scan said "No integration-credential problems found". Its
+/// configurations are read as an app's now, under its artifactId.
+#[test]
+fn a_mule_plugin_sharing_configurations_is_audited() {
+    let tmp = tempfile::tempdir().unwrap();
+    let plugin = tmp.path().join("plugins/common-lib");
+    write(&plugin, "pom.xml", pom("common-lib", "mule-plugin"));
+    let xml = r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+    xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <salesforce:sfdc-config name="Lib_SF">
+    <salesforce:basic-connection username="lib.user@acme.com" password="LibPass123!"/>
+  </salesforce:sfdc-config>
+</mule>
+"#;
+    write(&plugin, "src/main/mule/common.xml", xml);
+    let (run, report) = scan_json(tmp.path(), &[]);
+    run.expect_no_panic().expect_code(1);
+    let rules = rules_at(&report, "plugins/common-lib/src/main/mule/common.xml");
+    assert!(rules.contains(&"IG101".to_string()), "{report}");
+    assert!(rules.contains(&"IG102".to_string()), "{report}");
+    let ig101 = findings(&report)
+        .iter()
+        .find(|f| f["rule"] == "IG101")
+        .unwrap();
+    let message = ig101["message"].as_str().unwrap();
+    assert!(
+        message.contains("common-lib") && message.contains("lib.user@acme.com"),
+        "{message}"
+    );
+    assert_eq!(report["summary"]["apps"], 1, "{report}");
+    // A file of it given alone is read with it.
+    let (_, alone) = scan_json(&plugin.join("src/main/mule/common.xml"), &[]);
+    assert_eq!(
+        rules_at(&alone, "common.xml"),
+        rules,
+        "a file given alone: {alone}"
+    );
+}

@@ -38,10 +38,23 @@ impl PomInfo {
             .is_some_and(|p| p.trim() == "mule-domain")
     }
 
+    /// A Mule 4 plugin built from Mule configurations (packaging
+    /// `mule-plugin`): flows and global configurations in `src/main/mule/`
+    /// that apps `<import>`, holding credentials like an app's.
+    pub fn is_mule_plugin(&self) -> bool {
+        self.packaging
+            .as_deref()
+            .is_some_and(|p| p.trim() == "mule-plugin")
+    }
+
     /// A project discovery reads as an app by its pom alone
-    /// ([`crate::mule::app_roots`]): a Mule 4 or Mule 3 app, or a domain.
+    /// ([`crate::mule::app_roots`]): a Mule 4 or Mule 3 app, a domain or a
+    /// Mule plugin.
     pub fn is_read_as_app(&self) -> bool {
-        self.is_mule_application() || self.is_mule3_application() || self.is_mule_domain()
+        self.is_mule_application()
+            || self.is_mule_plugin()
+            || self.is_mule3_application()
+            || self.is_mule_domain()
     }
 }
 

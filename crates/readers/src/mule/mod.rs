@@ -35,7 +35,8 @@ pub(crate) struct DirDescriptors {
 }
 
 /// Decides which directories are app roots. Mule 4: `mule-artifact.json` or a
-/// pom with packaging `mule-application`; Mule 3: `mule-project.xml` or a
+/// pom with packaging `mule-application` or `mule-plugin` (a plugin sharing
+/// Mule configurations, read like an app); Mule 3: `mule-project.xml` or a
 /// pom with packaging `mule` (a Maven build needs no Studio project file). A
 /// domain project (pom packaging `mule-domain`) is read as an app too: its
 /// shared configurations hold credentials like an app's. It is Mule 4's
@@ -43,7 +44,10 @@ pub(crate) struct DirDescriptors {
 pub(crate) fn app_roots(dirs: HashMap<PathBuf, DirDescriptors>) -> Vec<AppRoot> {
     let mut apps = Vec::new();
     for (dir, d) in dirs {
-        let mule4 = d.mule_artifact_json || d.pom.as_ref().is_some_and(|p| p.is_mule_application());
+        let mule4 = d.mule_artifact_json
+            || d.pom
+                .as_ref()
+                .is_some_and(|p| p.is_mule_application() || p.is_mule_plugin());
         let domain = d.pom.as_ref().is_some_and(|p| p.is_mule_domain());
         let mule3 = d.mule_project_name.is_some()
             || domain
