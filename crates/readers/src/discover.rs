@@ -670,6 +670,8 @@ fn walk_tree(root: &Path, tree: &Tree<'_>, with_ignore_files: bool) -> Vec<PathB
     let config_seen = Arc::clone(&by_config);
     let ignores = ignores.cloned();
     let walked_root = root.to_path_buf();
+    let follow = options.follow_symlinks;
+    let inside: Vec<PathBuf> = if follow { scanned.to_vec() } else { Vec::new() };
     // Like the ignore files, applied only where they are read.
     let exclude = exclude.filter(|_| with_ignore_files).cloned();
     builder.filter_entry(move |entry| {
@@ -683,6 +685,9 @@ fn walk_tree(root: &Path, tree: &Tree<'_>, with_ignore_files: bool) -> Vec<PathB
             if (is_dir || name == ".git") && SKIPPED_DIRS.contains(&name) {
                 return false;
             }
+        }
+        if follow && is_dir && entry.path_is_symlink() && read_at_target(entry.path(), &inside) {
+            return false;
         }
         let by_config = ignores
             .as_ref()
@@ -709,7 +714,6 @@ fn walk_tree(root: &Path, tree: &Tree<'_>, with_ignore_files: bool) -> Vec<PathB
         }
         !ignored
     });
-    let follow = options.follow_symlinks;
     builder.build_parallel().run(|| {
         Box::new(move |result| {
             match result {
@@ -793,6 +797,34 @@ fn walk_tree(root: &Path, tree: &Tree<'_>, with_ignore_files: bool) -> Vec<PathB
             dir
         })
         .collect()
+}
+
+/// With `--follow`: true when the folder the link at `link` leads to is read
+/// anyway, at its own path inside the folders scanned (`scanned`,
+/// canonical), as part of the app the link is in, or when the link is in
+/// no app. Reading it again at the link's path would only repeat its
+/// findings (a link to a whole app made IG303 count the app twice); a
+/// folder linked into another app (a shared config folder) is read there
+/// as that app's.
+fn read_at_target(link: &Path, scanned: &[PathBuf]) -> bool {
+    let Ok(target) = std::fs::canonicalize(link) else {
+        return false;
+    };
+    if !scanned.iter().any(|r| target.starts_with(r)) {
+        return false;
+    }
+    let app_of = |dir: &Path| {
+        dir.ancestors()
+            .find(|d| crate::is_app_root(d))
+            .map(Path::to_path_buf)
+    };
+    let Some(at) = link.parent().and_then(|p| std::fs::canonicalize(p).ok()) else {
+        return false;
+    };
+    match app_of(&at) {
+        None => true,
+        Some(app) => app_of(&target).is_some_and(|t| t == app),
+    }
 }
 
 /// True when following `link` from link to link comes back to a link already

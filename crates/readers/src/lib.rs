@@ -197,7 +197,7 @@ fn is_metadata_project_root(dir: &Path) -> bool {
             .is_some_and(|x| memchr::memmem::find(&x, b"<Package").is_some())
 }
 
-fn is_app_root(dir: &Path) -> bool {
+pub(crate) fn is_app_root(dir: &Path) -> bool {
     if dir.join("mule-artifact.json").is_file() || dir.join("mule-project.xml").is_file() {
         return true;
     }

@@ -179,3 +179,62 @@ fn a_mule_plugin_sharing_configurations_is_audited() {
         "a file given alone: {alone}"
     );
 }
+
+/// A Mule 4 app whose connection logs in as `user`, its password in clear
+/// in `config.yaml`.
+fn app_with_user(root: &Path, name: &str, user: &str) -> std::path::PathBuf {
+    let app = mule4_app(root, name, &[]);
+    write(
+        &app,
+        "src/main/mule/global.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+    xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <configuration-properties file="config.yaml"/>
+  <salesforce:sfdc-config name="Salesforce_Config">
+    <salesforce:basic-connection username="${sf.username}" password="${sf.password}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#,
+    );
+    write(
+        &app,
+        "src/main/resources/config.yaml",
+        format!("sf:\n  username: \"{user}\"\n  password: \"Qw8rTy2uIo5p\"\n"),
+    );
+    app
+}
+
+/// Found by monorepo testing: with `--follow`, a link to an app folder
+/// inside the folders scanned (`current -> orders-sapi`, a deploy folder
+/// pointing at an app) read the app twice, at its folder and at the link:
+/// every finding was reported twice and IG303 said the app shared its
+/// user with itself ("used by 2 apps"). A linked folder whose files are
+/// read anyway, at its target, in the same app (or in no app at all), is
+/// not read again at the link.
+#[cfg(unix)]
+#[test]
+fn follow_does_not_read_an_app_linked_inside_the_scan_twice() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = app_with_user(tmp.path(), "orders-sapi", "int.orders@acme.com");
+    std::os::unix::fs::symlink(&app, tmp.path().join("current")).unwrap();
+    // A folder linked inside the same app adds nothing either.
+    std::os::unix::fs::symlink(
+        app.join("src/main/resources"),
+        app.join("src/main/resources-current"),
+    )
+    .unwrap();
+    let (_, plain) = scan_json(tmp.path(), &["--fail-on", "none"]);
+    let (run, followed) = scan_json(tmp.path(), &["--follow", "--fail-on", "none"]);
+    run.expect_no_panic().expect_code(0);
+    assert_eq!(
+        finding_keys(&followed, tmp.path()),
+        finding_keys(&plain, tmp.path()),
+        "{followed:#}"
+    );
+    assert!(
+        !rules_of(&followed).contains(&"IG303".to_string()),
+        "{followed:#}"
+    );
+    assert_eq!(followed["summary"]["apps"], 1, "{followed:#}");
+}
