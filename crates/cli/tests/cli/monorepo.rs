@@ -238,3 +238,47 @@ fn follow_does_not_read_an_app_linked_inside_the_scan_twice() {
     );
     assert_eq!(followed["summary"]["apps"], 1, "{followed:#}");
 }
+
+/// Found by monorepo testing: a file given alone that is not read (`[paths]
+/// ignore` keeps its project out, or it lies in a build folder, `target/`)
+/// got an `ignored-path` warning saying so and an `app-context` warning
+/// saying "the whole app was read for its connections, properties and keys;
+/// findings are reported for the path given only", though nothing of the
+/// domain had been read ("0 files"). Only the first is said now.
+#[test]
+fn a_path_given_but_not_read_gets_no_app_context_note() {
+    let tmp = tempfile::tempdir().unwrap();
+    let domain = mule3_domain(tmp.path());
+    let config = write(
+        tmp.path(),
+        "intguard.toml",
+        "[paths]\nignore = [\"legacy-domain/**\"]\n",
+    );
+    let props = domain.join("src/main/resources/domain.prod.properties");
+    let app = app_with_user(tmp.path(), "orders-sapi", "int.orders@acme.com");
+    let built = write(
+        &app,
+        "target/classes/config.yaml",
+        "sf:\n  username: \"int.orders@acme.com\"\n  password: \"Qw8rTy2uIo5p\"\n",
+    );
+    for (path, extra) in [
+        (&props, vec!["--config", config.to_str().unwrap()]),
+        (&built, vec![]),
+    ] {
+        let (run, report) = scan_json(path, &extra);
+        run.expect_no_panic().expect_code(0);
+        let said = |code: &str| {
+            diagnostics(&report)
+                .iter()
+                .filter(|d| d["code"] == code)
+                .map(|d| d["path"].as_str().unwrap().to_string())
+                .collect::<Vec<String>>()
+        };
+        assert!(said("app-context").is_empty(), "{report:#}");
+        assert!(
+            said("ignored-path").contains(&path.to_string_lossy().into_owned()),
+            "{report:#}"
+        );
+        assert!(findings(&report).is_empty(), "{report:#}");
+    }
+}
