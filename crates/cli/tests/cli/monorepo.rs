@@ -282,3 +282,94 @@ fn a_path_given_but_not_read_gets_no_app_context_note() {
         assert!(findings(&report).is_empty(), "{report:#}");
     }
 }
+
+/// Found by monorepo testing: a Mule 4 domain project without a
+/// `mule-artifact.json` (its `mule-domain-config.xml` in `src/main/mule/`,
+/// rooted at `<domain:mule-domain>`) was taken for a Mule 3 domain: its fixes
+/// said to add a Mule 3 `<secure-property-placeholder:config>`, and an app
+/// deployed in it that reads its username from the domain's properties was
+/// not counted by IG303 (Mule 3's property sharing is not modelled). A
+/// domain whose configurations are in `src/main/mule/` is Mule 4's.
+#[test]
+fn a_mule4_domain_without_mule_artifact_json_is_mule4s() {
+    let tmp = tempfile::tempdir().unwrap();
+    let domain = tmp.path().join("acme-domain");
+    write(&domain, "pom.xml", pom("acme-domain", "mule-domain"));
+    write(
+        &domain,
+        "src/main/mule/mule-domain-config.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<domain:mule-domain xmlns="http://www.mulesoft.org/schema/mule/core"
+    xmlns:domain="http://www.mulesoft.org/schema/mule/ee/domain"
+    xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <configuration-properties file="domain.yaml"/>
+  <salesforce:sfdc-config name="Shared_SF">
+    <salesforce:basic-connection username="${sf.username}" password="${sf.password}"/>
+  </salesforce:sfdc-config>
+</domain:mule-domain>
+"#,
+    );
+    write(
+        &domain,
+        "src/main/resources/domain.yaml",
+        "sf:\n  username: \"int.shared@acme.com\"\n  password: \"Zx9cVb3nMq7w\"\n",
+    );
+    // An app deployed in the domain, with a connection of its own whose
+    // username only the domain defines.
+    let app = mule4_app(tmp.path(), "inv-sapi", &["inv.password"]);
+    write(
+        &app,
+        "pom.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>com.acme</groupId>
+  <artifactId>inv-sapi</artifactId>
+  <version>1.0.0</version>
+  <packaging>mule-application</packaging>
+  <dependencies>
+    <dependency>
+      <groupId>com.acme</groupId>
+      <artifactId>acme-domain</artifactId>
+      <version>1.0.0</version>
+      <classifier>mule-domain</classifier>
+      <scope>provided</scope>
+    </dependency>
+  </dependencies>
+</project>
+"#,
+    );
+    write(
+        &app,
+        "src/main/mule/inv.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+    xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <salesforce:sfdc-config name="Inv_SF">
+    <salesforce:jwt-connection consumerKey="ck" keyStore="k.jks" storePassword="${secure::sp}" principal="${sf.username}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#,
+    );
+    app_with_user(tmp.path(), "orders-sapi", "int.shared@acme.com");
+    let (run, report) = scan_json(tmp.path(), &[]);
+    run.expect_no_panic().expect_code(1);
+    let shared: Vec<&Value> = findings(&report)
+        .iter()
+        .filter(|f| f["rule"] == "IG303")
+        .collect();
+    assert_eq!(shared.len(), 1, "{report:#}");
+    assert!(
+        shared[0]["message"].as_str().unwrap().contains("inv-sapi"),
+        "the app reading its username from the domain shares it: {report:#}"
+    );
+    let domain_secret = findings(&report)
+        .iter()
+        .find(|f| f["rule"] == "IG102" && f["path"].as_str().unwrap().ends_with("domain.yaml"))
+        .expect("the domain's clear password");
+    let fix = domain_secret["fix"].as_str().unwrap();
+    assert!(
+        fix.contains("secure-properties:config") && !fix.contains("secure-property-placeholder"),
+        "{fix}"
+    );
+}

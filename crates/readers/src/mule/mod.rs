@@ -40,15 +40,18 @@ pub(crate) struct DirDescriptors {
 /// pom with packaging `mule` (a Maven build needs no Studio project file). A
 /// domain project (pom packaging `mule-domain`) is read as an app too: its
 /// shared configurations hold credentials like an app's. It is Mule 4's
-/// when it has a `mule-artifact.json`, else Mule 3's.
+/// when it has a `mule-artifact.json` or keeps its configurations in Mule
+/// 4's `src/main/mule/` (Mule 3's domains use `src/main/domain/`), else
+/// Mule 3's.
 pub(crate) fn app_roots(dirs: HashMap<PathBuf, DirDescriptors>) -> Vec<AppRoot> {
     let mut apps = Vec::new();
     for (dir, d) in dirs {
+        let domain = d.pom.as_ref().is_some_and(|p| p.is_mule_domain());
         let mule4 = d.mule_artifact_json
             || d.pom
                 .as_ref()
-                .is_some_and(|p| p.is_mule_application() || p.is_mule_plugin());
-        let domain = d.pom.as_ref().is_some_and(|p| p.is_mule_domain());
+                .is_some_and(|p| p.is_mule_application() || p.is_mule_plugin())
+            || (domain && dir.join("src/main/mule").is_dir());
         let mule3 = d.mule_project_name.is_some()
             || domain
             || d.pom.as_ref().is_some_and(|p| p.is_mule3_application());
