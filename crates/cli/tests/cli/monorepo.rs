@@ -373,3 +373,96 @@ fn a_mule4_domain_without_mule_artifact_json_is_mule4s() {
         "{fix}"
     );
 }
+
+/// Found by monorepo testing: `scan apps/orders-sapi` (a CI job per app) of
+/// an app whose Salesforce operations run on its domain's connection said
+/// "No integration-credential problems found" and nothing else, though the
+/// domain, not read, logs in with a password as a user other apps share
+/// (`intguard identities` listed the app under "Unknown users"). A
+/// `domain-unread` warning now says so at the app's operation.
+#[test]
+fn an_app_on_an_unread_domain_connection_is_said() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = mule4_app(tmp.path(), "orders-sapi", &[]);
+    write(
+        &app,
+        "pom.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>com.acme</groupId>
+  <artifactId>orders-sapi</artifactId>
+  <version>1.0.0</version>
+  <packaging>mule-application</packaging>
+  <dependencies>
+    <dependency>
+      <groupId>com.acme</groupId>
+      <artifactId>acme-domain</artifactId>
+      <version>1.0.0</version>
+      <classifier>mule-domain</classifier>
+      <scope>provided</scope>
+    </dependency>
+  </dependencies>
+</project>
+"#,
+    );
+    let flow = r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+    xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <flow name="get-orders">
+    <salesforce:query config-ref="Shared_SF">
+      <salesforce:salesforce-query>SELECT Id FROM Order</salesforce:salesforce-query>
+    </salesforce:query>
+    <salesforce:create config-ref="Shared_SF" type="Task"/>
+  </flow>
+</mule>
+"#;
+    write(&app, "src/main/mule/orders.xml", flow);
+    let (run, report) = scan_json(&app, &[]);
+    run.expect_no_panic().expect_code(0);
+    let unread: Vec<&Value> = diagnostics(&report)
+        .iter()
+        .filter(|d| d["code"] == "domain-unread")
+        .collect();
+    assert_eq!(unread.len(), 1, "one per app: {report:#}");
+    let d = unread[0];
+    assert!(d["path"]
+        .as_str()
+        .unwrap()
+        .ends_with("orders-sapi/src/main/mule/orders.xml"));
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(5), Some(5)),
+        "{d}"
+    );
+    let message = d["message"].as_str().unwrap();
+    assert!(
+        message.contains("orders-sapi")
+            && message.contains("`Shared_SF`")
+            && message.contains("acme-domain"),
+        "{message}"
+    );
+    // With the domain read, nothing to say.
+    let domain = tmp.path().join("acme-domain");
+    write(&domain, "pom.xml", pom("acme-domain", "mule-domain"));
+    write(
+        &domain,
+        "mule-artifact.json",
+        "{\"minMuleVersion\": \"4.4.0\"}\n",
+    );
+    let (_, both) = scan_json(tmp.path(), &[]);
+    assert!(
+        !diagnostics(&both)
+            .iter()
+            .any(|d| d["code"] == "domain-unread"),
+        "{both:#}"
+    );
+    // `intguard identities` has its own section for it.
+    let listed = support::run(["identities".as_ref(), app.as_os_str()]);
+    assert!(listed.stdout.contains("Unknown users"), "{}", listed.stdout);
+    assert!(
+        !listed.stdout.contains("domain-unread"),
+        "{}",
+        listed.stdout
+    );
+}
