@@ -466,3 +466,129 @@ fn an_app_on_an_unread_domain_connection_is_said() {
         listed.stdout
     );
 }
+
+/// Found by monorepo testing: apps whose parent pom (an aggregator, `<parent>`
+/// found at `../pom.xml`) declares the domain dependency for all of them
+/// (Maven children inherit a parent's `<dependencies>`) were not known to be
+/// deployed in the domain: two apps on the domain's password-authenticated
+/// connection were not reported as sharing its user (IG303). The domain
+/// dependency is now looked for up the `<parent>` chain found on disk.
+#[test]
+fn a_domain_dependency_inherited_from_the_parent_pom_links_the_apps() {
+    let tmp = tempfile::tempdir().unwrap();
+    let domain = tmp.path().join("acme-domain");
+    write(&domain, "pom.xml", pom("acme-domain", "mule-domain"));
+    write(
+        &domain,
+        "mule-artifact.json",
+        "{\"minMuleVersion\": \"4.4.0\"}\n",
+    );
+    write(
+        &domain,
+        "src/main/mule/mule-domain-config.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<domain:mule-domain xmlns="http://www.mulesoft.org/schema/mule/core"
+    xmlns:domain="http://www.mulesoft.org/schema/mule/ee/domain"
+    xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <salesforce:sfdc-config name="Shared_SF">
+    <salesforce:basic-connection username="int.shared@acme.com" password="${secure::sf.password}"/>
+  </salesforce:sfdc-config>
+</domain:mule-domain>
+"#,
+    );
+    write(
+        tmp.path(),
+        "apps/pom.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>com.acme</groupId>
+  <artifactId>apps-parent</artifactId>
+  <version>1.0.0</version>
+  <packaging>pom</packaging>
+  <modules>
+    <module>orders-sapi</module>
+    <module>billing-sapi</module>
+  </modules>
+  <dependencies>
+    <dependency>
+      <groupId>com.acme</groupId>
+      <artifactId>acme-domain</artifactId>
+      <version>1.0.0</version>
+      <classifier>mule-domain</classifier>
+      <scope>provided</scope>
+    </dependency>
+  </dependencies>
+</project>
+"#,
+    );
+    for (name, op) in [
+        (
+            "orders-sapi",
+            "<salesforce:create config-ref=\"Shared_SF\" type=\"Order\"/>",
+        ),
+        (
+            "billing-sapi",
+            "<salesforce:create config-ref=\"Shared_SF\" type=\"Invoice__c\"/>",
+        ),
+    ] {
+        let app = tmp.path().join("apps").join(name);
+        write(
+            &app,
+            "pom.xml",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?>
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <parent>
+    <groupId>com.acme</groupId>
+    <artifactId>apps-parent</artifactId>
+    <version>1.0.0</version>
+  </parent>
+  <artifactId>{name}</artifactId>
+  <packaging>mule-application</packaging>
+</project>
+"#
+            ),
+        );
+        write(
+            &app,
+            "mule-artifact.json",
+            "{\"minMuleVersion\": \"4.4.0\"}\n",
+        );
+        write(
+            &app,
+            "src/main/mule/flows.xml",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+    xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <flow name="f">
+    {op}
+  </flow>
+</mule>
+"#
+            ),
+        );
+    }
+    let (run, report) = scan_json(tmp.path(), &[]);
+    run.expect_no_panic().expect_code(1);
+    let shared: Vec<&Value> = findings(&report)
+        .iter()
+        .filter(|f| f["rule"] == "IG303")
+        .collect();
+    assert_eq!(shared.len(), 1, "{report:#}");
+    let message = shared[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("billing-sapi") && message.contains("orders-sapi"),
+        "{message}"
+    );
+    // An app scanned alone names the domain it is not given.
+    let (_, alone) = scan_json(&tmp.path().join("apps/orders-sapi"), &[]);
+    assert!(
+        diagnostics(&alone)
+            .iter()
+            .any(|d| d["code"] == "domain-unread"),
+        "{alone:#}"
+    );
+}

@@ -249,6 +249,16 @@ pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
     payload_scripts(&mut app.http_request_operations, &parts.payload_scripts);
     record_scripts(&mut app.operations, &parts.record_scripts);
     app.note_foreign_connection_refs();
+    // A Mule 4 app whose own pom names no domain may inherit the dependency
+    // from a parent pom; looked for (two small reads) only when the app has
+    // Salesforce connections or uses one it does not define.
+    if app.domain_link.is_none()
+        && !root.domain
+        && root.runtime == MuleRuntime::Mule4
+        && (!app.foreign_connection_refs.is_empty() || !app.salesforce_connections.is_empty())
+    {
+        app.domain_link = descriptor::inherited_domain_link(&root.dir, &root.display);
+    }
     // First the files every environment loads (Mule 3's mule-app.properties,
     // imports without placeholders): with the global-properties they give
     // the other placeholders of an import their values
