@@ -773,6 +773,8 @@ fn walk_tree(root: &Path, tree: &Tree<'_>, with_ignore_files: bool) -> Vec<PathB
                             lock(out).diagnostics.push(d);
                         } else if let Some(d) = link_out_of(entry.path(), scanned) {
                             lock(out).diagnostics.push(d);
+                        } else if let Some(d) = folder_linked_into_app(entry.path(), scanned) {
+                            lock(out).diagnostics.push(d);
                         }
                     }
                 }
@@ -825,6 +827,26 @@ fn read_at_target(link: &Path, scanned: &[PathBuf]) -> bool {
         None => true,
         Some(app) => app_of(&target).is_some_and(|t| t == app),
     }
+}
+
+/// A warning when the link at `link` (not followed) leads to a folder inside
+/// the folders scanned from inside an app that folder is not part of (a
+/// shared config folder linked as `src/main/resources`): its files are read
+/// at their own path, not as that app's, so the app's properties there are
+/// not resolved.
+fn folder_linked_into_app(link: &Path, scanned: &[PathBuf]) -> Option<Diagnostic> {
+    let target = std::fs::canonicalize(link).ok()?;
+    if !target.is_dir() || read_at_target(link, scanned) {
+        return None;
+    }
+    Some(Diagnostic::warning(
+        "symlink-folder",
+        display_path(link),
+        format!(
+            "symbolic link to a folder ({}) from inside a Mule app it is no part of: not followed, its files are read at their own path, not as this app's (its properties are not resolved for the app); scan with --follow to read them here as the app's",
+            display_path(&target)
+        ),
+    ))
 }
 
 /// True when following `link` from link to link comes back to a link already

@@ -592,3 +592,42 @@ fn a_domain_dependency_inherited_from_the_parent_pom_links_the_apps() {
         "{alone:#}"
     );
 }
+
+/// Found by monorepo testing: an app whose `src/main/resources` is a link
+/// to a shared config folder elsewhere in the repository was scanned
+/// without `--follow` as if it had no properties: its connection's user was
+/// unknown, its clear password reported only as a file outside any app,
+/// and nothing said why. A `symlink-folder` warning at the link now says it
+/// was read at its target, not as the app's, and how to read it as the
+/// app's. A link that adds nothing (in no app, or to a folder of the same
+/// app) gets none.
+#[cfg(unix)]
+#[test]
+fn a_folder_linked_into_an_app_from_inside_the_scan_is_said() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = app_with_user(tmp.path(), "orders-sapi", "int.orders@acme.com");
+    let resources = app.join("src/main/resources");
+    std::fs::rename(&resources, tmp.path().join("shared-config")).unwrap();
+    std::os::unix::fs::symlink("../../../shared-config", &resources).unwrap();
+    std::os::unix::fs::symlink("orders-sapi", tmp.path().join("current")).unwrap();
+    std::os::unix::fs::symlink("mule", app.join("src/main/mule-current")).unwrap();
+    let (run, report) = scan_json(tmp.path(), &["--fail-on", "none"]);
+    run.expect_no_panic().expect_code(0);
+    let said: Vec<&Value> = diagnostics(&report)
+        .iter()
+        .filter(|d| d["code"] == "symlink-folder")
+        .collect();
+    assert_eq!(said.len(), 1, "{report:#}");
+    assert!(
+        said[0]["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("orders-sapi/src/main/resources"),
+        "{report:#}"
+    );
+    let message = said[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("shared-config") && message.contains("--follow"),
+        "{message}"
+    );
+}
