@@ -24,8 +24,22 @@ use wait_timeout::ChildExt;
 use crate::repository_exclude::{repository_exclude, RepositoryExclude};
 use crate::ReadOptions;
 
-/// Directories never walked into.
+/// Directories never walked into (`target` only as a build's output:
+/// [`skipped_dir`]).
 const SKIPPED_DIRS: &[&str] = &[".git", "target", "node_modules"];
+
+/// True for a folder never walked into, by its name: a `target` folder only
+/// when it is a build's output, not a project of its own (a Mule app kept in
+/// a folder named `target`, the integration with the retailer, has a
+/// descriptor and `src/` at its top; Maven's output has neither).
+fn skipped_dir(dir: &Path, name: &str) -> bool {
+    SKIPPED_DIRS.contains(&name)
+        && !(name == "target"
+            && dir.join("src").is_dir()
+            && ["pom.xml", "mule-artifact.json", "mule-project.xml"]
+                .iter()
+                .any(|f| dir.join(f).is_file()))
+}
 
 /// A regular file found by the walk.
 #[derive(Debug, Clone)]
@@ -603,9 +617,11 @@ fn add_tracked(root: &Path, tracked: Vec<PathBuf>, ignores: Option<&Gitignore>, 
 /// all), or the config's ignore globs match it.
 fn kept_out(root: &Path, path: &Path, ignores: Option<&Gitignore>) -> Option<String> {
     let in_skipped_dir = path.strip_prefix(root).map_or(true, |rel| {
-        rel.components()
-            .filter_map(|c| c.as_os_str().to_str())
-            .any(|n| SKIPPED_DIRS.contains(&n))
+        let mut dir = root.to_path_buf();
+        rel.components().any(|c| {
+            dir.push(c);
+            c.as_os_str().to_str().is_some_and(|n| skipped_dir(&dir, n))
+        })
     });
     if in_skipped_dir {
         return Some(format!(
@@ -682,7 +698,7 @@ fn walk_tree(root: &Path, tree: &Tree<'_>, with_ignore_files: bool) -> Vec<PathB
         if let Some(name) = entry.file_name().to_str() {
             // `.git` is git's whether a folder or, in a worktree or a
             // submodule, the file naming where the folder is.
-            if (is_dir || name == ".git") && SKIPPED_DIRS.contains(&name) {
+            if (is_dir || name == ".git") && skipped_dir(entry.path(), name) {
                 return false;
             }
         }

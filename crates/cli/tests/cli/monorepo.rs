@@ -631,3 +631,36 @@ fn a_folder_linked_into_an_app_from_inside_the_scan_is_said() {
         "{message}"
     );
 }
+
+/// Found by monorepo testing: a Mule app kept in a folder named `target`
+/// (the integration with the retailer Target, or a `source/`-`target/`
+/// layout) was skipped whole as if it were Maven's build output: its clear
+/// password went unreported. A `target` folder is skipped when it is a
+/// build's output, not when it is a project itself (a descriptor and `src/`
+/// at its top); the build output inside it is still skipped.
+#[test]
+fn an_app_in_a_folder_named_target_is_audited() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = app_with_user(tmp.path(), "target", "int.target@acme.com");
+    // Its own build output, with a copy of the properties, is still skipped.
+    write(
+        &app,
+        "target/classes/config.yaml",
+        "sf:\n  username: \"int.target@acme.com\"\n  password: \"Qw8rTy2uIo5p\"\n",
+    );
+    let (run, report) = scan_json(tmp.path(), &[]);
+    run.expect_no_panic().expect_code(1);
+    let clear: Vec<&str> = findings(&report)
+        .iter()
+        .filter(|f| f["rule"] == "IG102")
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(clear.len(), 1, "{report:#}");
+    assert!(
+        clear[0].ends_with("target/src/main/resources/config.yaml"),
+        "{report:#}"
+    );
+    // Named alone (a pre-commit hook), its file is read too.
+    let (_, alone) = scan_json(&app.join("src/main/resources/config.yaml"), &[]);
+    assert_eq!(rules_at(&alone, "config.yaml"), ["IG102"], "{alone:#}");
+}
