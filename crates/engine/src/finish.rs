@@ -2,7 +2,7 @@
 //! fingerprints, focus on the paths given, inline suppressions, baseline,
 //! masked snippets and messages, order.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use intguard_model::secret::Redactor;
@@ -86,6 +86,15 @@ pub(crate) fn finish(
         });
     findings.retain(|f| in_focus(&focus, &f.location.path));
     diagnostics.retain(|d| d.code == APP_CONTEXT || in_focus(&focus, &d.path));
+    // A path given that is not read at all (`[paths] ignore`, a build
+    // folder) has an `ignored-path` warning saying so: its note that the
+    // app was read for it would contradict it (the focus stays on it).
+    let not_read: HashSet<String> = diagnostics
+        .iter()
+        .filter(|d| d.code == "ignored-path")
+        .map(|d| d.path.clone())
+        .collect();
+    diagnostics.retain(|d| d.code != APP_CONTEXT || !not_read.contains(&d.path));
 
     // By file: each finding is tested against its own file's suppressions.
     let mut by_file: HashMap<&str, Vec<&InlineSuppression>> = HashMap::new();

@@ -73,6 +73,8 @@ pub(crate) fn read_inventory_with(
     inventory.diagnostics.extend(overridden);
     let undecrypted = inventory.undecrypted_value_warnings();
     inventory.diagnostics.extend(undecrypted);
+    let unread_domains = inventory.unread_domain_warnings();
+    inventory.diagnostics.extend(unread_domains);
     inventory.return_domain_properties();
     timer.lap("identities");
     inventory

@@ -24,8 +24,22 @@ use wait_timeout::ChildExt;
 use crate::repository_exclude::{repository_exclude, RepositoryExclude};
 use crate::ReadOptions;
 
-/// Directories never walked into.
+/// Directories never walked into (`target` only as a build's output:
+/// [`skipped_dir`]).
 const SKIPPED_DIRS: &[&str] = &[".git", "target", "node_modules"];
+
+/// True for a folder never walked into, by its name: a `target` folder only
+/// when it is a build's output, not a project of its own (a Mule app kept in
+/// a folder named `target`, the integration with the retailer, has a
+/// descriptor and `src/` at its top; Maven's output has neither).
+fn skipped_dir(dir: &Path, name: &str) -> bool {
+    SKIPPED_DIRS.contains(&name)
+        && !(name == "target"
+            && dir.join("src").is_dir()
+            && ["pom.xml", "mule-artifact.json", "mule-project.xml"]
+                .iter()
+                .any(|f| dir.join(f).is_file()))
+}
 
 /// A regular file found by the walk.
 #[derive(Debug, Clone)]
@@ -390,13 +404,13 @@ fn app_descriptor_kept_out(
     if kept_out(&folder.join("src"), true) {
         return None;
     }
-    // The app is still found by its pom (packaging `mule-application`, or
-    // `mule` for Mule 3) when that is read.
+    // The app is still found by its pom (packaging `mule-application`,
+    // `mule-plugin`, `mule` for Mule 3, or `mule-domain`) when that is read.
     let pom = folder.join("pom.xml");
     let found_by_pom = !kept_out(&pom, false)
         && crate::read_limited(&pom, 1 << 20).is_some_and(|t| {
             let info = crate::mule::descriptor::pom_info(&crate::lossy_text(&t));
-            info.is_mule_application() || info.is_mule3_application()
+            info.is_read_as_app()
         });
     let effect = if found_by_pom {
         "the app there is read without it (its pom still makes the folder an app)"
@@ -603,9 +617,11 @@ fn add_tracked(root: &Path, tracked: Vec<PathBuf>, ignores: Option<&Gitignore>, 
 /// all), or the config's ignore globs match it.
 fn kept_out(root: &Path, path: &Path, ignores: Option<&Gitignore>) -> Option<String> {
     let in_skipped_dir = path.strip_prefix(root).map_or(true, |rel| {
-        rel.components()
-            .filter_map(|c| c.as_os_str().to_str())
-            .any(|n| SKIPPED_DIRS.contains(&n))
+        let mut dir = root.to_path_buf();
+        rel.components().any(|c| {
+            dir.push(c);
+            c.as_os_str().to_str().is_some_and(|n| skipped_dir(&dir, n))
+        })
     });
     if in_skipped_dir {
         return Some(format!(
@@ -670,6 +686,8 @@ fn walk_tree(root: &Path, tree: &Tree<'_>, with_ignore_files: bool) -> Vec<PathB
     let config_seen = Arc::clone(&by_config);
     let ignores = ignores.cloned();
     let walked_root = root.to_path_buf();
+    let follow = options.follow_symlinks;
+    let inside: Vec<PathBuf> = if follow { scanned.to_vec() } else { Vec::new() };
     // Like the ignore files, applied only where they are read.
     let exclude = exclude.filter(|_| with_ignore_files).cloned();
     builder.filter_entry(move |entry| {
@@ -680,9 +698,12 @@ fn walk_tree(root: &Path, tree: &Tree<'_>, with_ignore_files: bool) -> Vec<PathB
         if let Some(name) = entry.file_name().to_str() {
             // `.git` is git's whether a folder or, in a worktree or a
             // submodule, the file naming where the folder is.
-            if (is_dir || name == ".git") && SKIPPED_DIRS.contains(&name) {
+            if (is_dir || name == ".git") && skipped_dir(entry.path(), name) {
                 return false;
             }
+        }
+        if follow && is_dir && entry.path_is_symlink() && read_at_target(entry.path(), &inside) {
+            return false;
         }
         let by_config = ignores
             .as_ref()
@@ -709,7 +730,6 @@ fn walk_tree(root: &Path, tree: &Tree<'_>, with_ignore_files: bool) -> Vec<PathB
         }
         !ignored
     });
-    let follow = options.follow_symlinks;
     builder.build_parallel().run(|| {
         Box::new(move |result| {
             match result {
@@ -769,6 +789,8 @@ fn walk_tree(root: &Path, tree: &Tree<'_>, with_ignore_files: bool) -> Vec<PathB
                             lock(out).diagnostics.push(d);
                         } else if let Some(d) = link_out_of(entry.path(), scanned) {
                             lock(out).diagnostics.push(d);
+                        } else if let Some(d) = folder_linked_into_app(entry.path(), scanned) {
+                            lock(out).diagnostics.push(d);
                         }
                     }
                 }
@@ -793,6 +815,54 @@ fn walk_tree(root: &Path, tree: &Tree<'_>, with_ignore_files: bool) -> Vec<PathB
             dir
         })
         .collect()
+}
+
+/// With `--follow`: true when the folder the link at `link` leads to is read
+/// anyway, at its own path inside the folders scanned (`scanned`,
+/// canonical), as part of the app the link is in, or when the link is in
+/// no app. Reading it again at the link's path would only repeat its
+/// findings (a link to a whole app made IG303 count the app twice); a
+/// folder linked into another app (a shared config folder) is read there
+/// as that app's.
+fn read_at_target(link: &Path, scanned: &[PathBuf]) -> bool {
+    let Ok(target) = std::fs::canonicalize(link) else {
+        return false;
+    };
+    if !scanned.iter().any(|r| target.starts_with(r)) {
+        return false;
+    }
+    let app_of = |dir: &Path| {
+        dir.ancestors()
+            .find(|d| crate::is_app_root(d))
+            .map(Path::to_path_buf)
+    };
+    let Some(at) = link.parent().and_then(|p| std::fs::canonicalize(p).ok()) else {
+        return false;
+    };
+    match app_of(&at) {
+        None => true,
+        Some(app) => app_of(&target).is_some_and(|t| t == app),
+    }
+}
+
+/// A warning when the link at `link` (not followed) leads to a folder inside
+/// the folders scanned from inside an app that folder is not part of (a
+/// shared config folder linked as `src/main/resources`): its files are read
+/// at their own path, not as that app's, so the app's properties there are
+/// not resolved.
+fn folder_linked_into_app(link: &Path, scanned: &[PathBuf]) -> Option<Diagnostic> {
+    let target = std::fs::canonicalize(link).ok()?;
+    if !target.is_dir() || read_at_target(link, scanned) {
+        return None;
+    }
+    Some(Diagnostic::warning(
+        "symlink-folder",
+        display_path(link),
+        format!(
+            "symbolic link to a folder ({}) from inside a Mule app it is no part of: not followed, its files are read at their own path, not as this app's (its properties are not resolved for the app); scan with --follow to read them here as the app's",
+            display_path(&target)
+        ),
+    ))
 }
 
 /// True when following `link` from link to link comes back to a link already

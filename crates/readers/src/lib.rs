@@ -162,8 +162,8 @@ pub fn read_paths_with(paths: &[PathBuf], options: &ReadOptions, on_app: &OnApp<
 
 /// The Mule app a path lies inside, when the path is not itself an app's
 /// folder: the nearest enclosing folder with `mule-artifact.json`,
-/// `mule-project.xml` or a pom with packaging `mule-application` (the same
-/// test as discovery's). A file or folder given alone is read without its
+/// `mule-project.xml` or a pom with packaging `mule-application`,
+/// `mule-plugin`, `mule` or `mule-domain` (the same test as discovery's, [`mule::app_roots`]). A file or folder given alone is read without its
 /// app's connections and properties otherwise, and looks clean.
 pub fn enclosing_app_root(path: &Path) -> Option<PathBuf> {
     enclosing(path, is_app_root)
@@ -197,10 +197,10 @@ fn is_metadata_project_root(dir: &Path) -> bool {
             .is_some_and(|x| memchr::memmem::find(&x, b"<Package").is_some())
 }
 
-fn is_app_root(dir: &Path) -> bool {
+pub(crate) fn is_app_root(dir: &Path) -> bool {
     if dir.join("mule-artifact.json").is_file() || dir.join("mule-project.xml").is_file() {
         return true;
     }
     read_limited(&dir.join("pom.xml"), 1 << 20)
-        .is_some_and(|pom| mule::descriptor::pom_info(&lossy_text(&pom)).is_mule_application())
+        .is_some_and(|pom| mule::descriptor::pom_info(&lossy_text(&pom)).is_read_as_app())
 }

@@ -23,6 +23,7 @@ mod http_bodies;
 mod identities_cmd;
 mod keys_cmd;
 mod line_ends;
+mod monorepo;
 mod org_cmd;
 mod readme;
 mod rule_cmd;

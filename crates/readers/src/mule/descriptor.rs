@@ -37,6 +37,25 @@ impl PomInfo {
             .as_deref()
             .is_some_and(|p| p.trim() == "mule-domain")
     }
+
+    /// A Mule 4 plugin built from Mule configurations (packaging
+    /// `mule-plugin`): flows and global configurations in `src/main/mule/`
+    /// that apps `<import>`, holding credentials like an app's.
+    pub fn is_mule_plugin(&self) -> bool {
+        self.packaging
+            .as_deref()
+            .is_some_and(|p| p.trim() == "mule-plugin")
+    }
+
+    /// A project discovery reads as an app by its pom alone
+    /// ([`crate::mule::app_roots`]): a Mule 4 or Mule 3 app, a domain or a
+    /// Mule plugin.
+    pub fn is_read_as_app(&self) -> bool {
+        self.is_mule_application()
+            || self.is_mule_plugin()
+            || self.is_mule3_application()
+            || self.is_mule_domain()
+    }
 }
 
 fn utf8(bytes: &[u8]) -> String {
@@ -130,6 +149,149 @@ pub(crate) fn domain_dependency(text: &str) -> Option<(String, usize)> {
             Ok(Event::Eof) | Err(_) => return None,
             Ok(_) => {}
         }
+    }
+}
+
+/// The `<parent>` a pom names: its artifactId and `<relativePath>` (`None`
+/// when absent: Maven's default `../pom.xml`; empty: not looked up on disk).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ParentRef {
+    pub artifact_id: String,
+    pub relative_path: Option<String>,
+}
+
+/// Reads `<project><parent>`. Tolerant: stops at the first syntax error.
+pub(crate) fn parent_ref(text: &str) -> Option<ParentRef> {
+    let mut reader = Reader::from_str(text);
+    let mut path: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut artifact_id: Option<String> = None;
+    let mut relative_path: Option<String> = None;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) => {
+                path.push(utf8(e.local_name().as_ref()));
+                current.clear();
+            }
+            Ok(Event::Empty(e)) => {
+                if path.len() == 2
+                    && path[0] == "project"
+                    && path[1] == "parent"
+                    && e.local_name().as_ref() == b"relativePath"
+                {
+                    relative_path = Some(String::new());
+                }
+            }
+            Ok(Event::End(_)) => {
+                if path.len() == 3 && path[0] == "project" && path[1] == "parent" {
+                    match path[2].as_str() {
+                        "artifactId" => artifact_id = Some(current.trim().to_string()),
+                        "relativePath" => relative_path = Some(current.trim().to_string()),
+                        _ => {}
+                    }
+                }
+                if path.len() == 2 && path[0] == "project" && path[1] == "parent" {
+                    break;
+                }
+                path.pop();
+                current.clear();
+            }
+            Ok(Event::Text(t)) => current.push_str(&String::from_utf8_lossy(&t)),
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(_) => {}
+        }
+    }
+    Some(ParentRef {
+        artifact_id: artifact_id.filter(|a| !a.is_empty())?,
+        relative_path,
+    })
+}
+
+/// The domain a Mule 4 app inherits from its parent poms (Maven children
+/// inherit a parent's `<dependencies>`: an aggregator may declare the
+/// domain for all its apps), following `<parent>` on disk from the app's
+/// `pom.xml` (`dir`, shown as `display`) while each pom found is the
+/// parent named (its artifactId), up to 8 levels. The link is located at
+/// the parent pom's dependency.
+pub(crate) fn inherited_domain_link(
+    dir: &std::path::Path,
+    display: &str,
+) -> Option<intguard_model::DomainLink> {
+    let read = |p: &std::path::Path| {
+        crate::read_limited(p, 1 << 20).map(|b| crate::lossy_text(&b).into_owned())
+    };
+    let mut pom = dir.join("pom.xml");
+    let mut shown = join_shown(display, "pom.xml");
+    let mut text = read(&pom)?;
+    for _ in 0..8 {
+        let parent = parent_ref(crate::position::without_bom(&text))?;
+        let rel = parent.relative_path.as_deref().unwrap_or("../pom.xml");
+        if rel.is_empty() {
+            return None;
+        }
+        let (mut next, mut next_shown) = (
+            pom.parent()?.join(rel),
+            join_shown(&parent_of_shown(&shown), rel),
+        );
+        if next.is_dir() {
+            next = next.join("pom.xml");
+            next_shown = join_shown(&next_shown, "pom.xml");
+        }
+        let next_text = read(&next)?;
+        let body = crate::position::without_bom(&next_text);
+        if pom_info(body).artifact_id.as_deref() != Some(parent.artifact_id.as_str()) {
+            return None;
+        }
+        if body.contains("mule-domain") {
+            if let Some((name, at)) = domain_dependency(body) {
+                let bytes = body.as_bytes();
+                let (line, column) = crate::position::LineIndex::new(body)
+                    .locate(body, crate::position::tag_start(bytes, at));
+                return Some(intguard_model::DomainLink {
+                    name,
+                    location: intguard_model::Location::new(next_shown, line, column),
+                });
+            }
+        }
+        (pom, shown, text) = (next, next_shown, next_text);
+    }
+    None
+}
+
+/// `base` (a display path, `/`-separated) joined with `rel`, `..` and `.`
+/// taken lexically where `base` allows.
+fn join_shown(base: &str, rel: &str) -> String {
+    let mut parts: Vec<&str> = if base.is_empty() {
+        Vec::new()
+    } else {
+        base.split('/').collect()
+    };
+    for c in rel.split(['/', '\\']) {
+        match c {
+            "" | "." => {}
+            ".." => match parts.last() {
+                // `.` alone stands for the folder: its parent is `..`.
+                Some(&".") if parts.len() == 1 => parts[0] = "..",
+                Some(&last) if last != ".." && last != "." && !last.is_empty() => {
+                    parts.pop();
+                }
+                _ => parts.push(".."),
+            },
+            c => parts.push(c),
+        }
+    }
+    if parts.is_empty() {
+        ".".to_string()
+    } else {
+        parts.join("/")
+    }
+}
+
+/// The folder of a display path.
+fn parent_of_shown(shown: &str) -> String {
+    match shown.rfind('/') {
+        Some(i) => shown[..i].to_string(),
+        None => ".".to_string(),
     }
 }
 
@@ -337,6 +499,55 @@ pub(crate) fn artifact_json(
 mod tests {
     use super::*;
     use crate::position::LineIndex;
+
+    #[test]
+    fn parent_and_its_relative_path() {
+        let text = r#"<project><modelVersion>4.0.0</modelVersion>
+  <parent><groupId>g</groupId><artifactId>apps-parent</artifactId><version>1</version></parent>
+  <artifactId>orders-sapi</artifactId></project>"#;
+        assert_eq!(
+            parent_ref(text),
+            Some(ParentRef {
+                artifact_id: "apps-parent".into(),
+                relative_path: None
+            })
+        );
+        let at = |rel: &str| {
+            parent_ref(&format!(
+                "<project><parent><artifactId>p</artifactId>{rel}</parent></project>"
+            ))
+            .and_then(|p| p.relative_path)
+        };
+        assert_eq!(
+            at("<relativePath>../../pom.xml</relativePath>").as_deref(),
+            Some("../../pom.xml")
+        );
+        // Empty: Maven does not look on disk.
+        assert_eq!(at("<relativePath/>").as_deref(), Some(""));
+        assert_eq!(
+            parent_ref("<project><artifactId>a</artifactId></project>"),
+            None
+        );
+    }
+
+    #[test]
+    fn shown_paths_join_lexically() {
+        assert_eq!(
+            join_shown("./apps/orders-sapi", "../pom.xml"),
+            "./apps/pom.xml"
+        );
+        assert_eq!(
+            join_shown("apps/orders-sapi/pom.xml", "x"),
+            "apps/orders-sapi/pom.xml/x"
+        );
+        assert_eq!(join_shown(".", "../pom.xml"), "../pom.xml");
+        assert_eq!(join_shown("a", "../../p/pom.xml"), "../p/pom.xml");
+        assert_eq!(
+            parent_of_shown("./apps/orders-sapi/pom.xml"),
+            "./apps/orders-sapi"
+        );
+        assert_eq!(parent_of_shown("pom.xml"), ".");
+    }
 
     #[test]
     fn pom() {

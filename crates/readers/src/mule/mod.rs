@@ -35,16 +35,23 @@ pub(crate) struct DirDescriptors {
 }
 
 /// Decides which directories are app roots. Mule 4: `mule-artifact.json` or a
-/// pom with packaging `mule-application`; Mule 3: `mule-project.xml` or a
+/// pom with packaging `mule-application` or `mule-plugin` (a plugin sharing
+/// Mule configurations, read like an app); Mule 3: `mule-project.xml` or a
 /// pom with packaging `mule` (a Maven build needs no Studio project file). A
 /// domain project (pom packaging `mule-domain`) is read as an app too: its
 /// shared configurations hold credentials like an app's. It is Mule 4's
-/// when it has a `mule-artifact.json`, else Mule 3's.
+/// when it has a `mule-artifact.json` or keeps its configurations in Mule
+/// 4's `src/main/mule/` (Mule 3's domains use `src/main/domain/`), else
+/// Mule 3's.
 pub(crate) fn app_roots(dirs: HashMap<PathBuf, DirDescriptors>) -> Vec<AppRoot> {
     let mut apps = Vec::new();
     for (dir, d) in dirs {
-        let mule4 = d.mule_artifact_json || d.pom.as_ref().is_some_and(|p| p.is_mule_application());
         let domain = d.pom.as_ref().is_some_and(|p| p.is_mule_domain());
+        let mule4 = d.mule_artifact_json
+            || d.pom
+                .as_ref()
+                .is_some_and(|p| p.is_mule_application() || p.is_mule_plugin())
+            || (domain && dir.join("src/main/mule").is_dir());
         let mule3 = d.mule_project_name.is_some()
             || domain
             || d.pom.as_ref().is_some_and(|p| p.is_mule3_application());
@@ -242,6 +249,16 @@ pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
     payload_scripts(&mut app.http_request_operations, &parts.payload_scripts);
     record_scripts(&mut app.operations, &parts.record_scripts);
     app.note_foreign_connection_refs();
+    // A Mule 4 app whose own pom names no domain may inherit the dependency
+    // from a parent pom; looked for (two small reads) only when the app has
+    // Salesforce connections or uses one it does not define.
+    if app.domain_link.is_none()
+        && !root.domain
+        && root.runtime == MuleRuntime::Mule4
+        && (!app.foreign_connection_refs.is_empty() || !app.salesforce_connections.is_empty())
+    {
+        app.domain_link = descriptor::inherited_domain_link(&root.dir, &root.display);
+    }
     // First the files every environment loads (Mule 3's mule-app.properties,
     // imports without placeholders): with the global-properties they give
     // the other placeholders of an import their values

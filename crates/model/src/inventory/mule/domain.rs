@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::{MuleApp, SalesforceConnection};
+use crate::finding::Diagnostic;
 use crate::inventory::Inventory;
 use crate::location::Location;
 
@@ -105,6 +106,37 @@ impl Inventory {
             }
         }
         out
+    }
+
+    /// One `domain-unread` warning per app of [`Self::unread_domain_uses`],
+    /// at its first operation on the domain's connections: the scan cannot
+    /// say who the app runs as, how that user logs in, nor whether other
+    /// apps share it (IG303), so "no problems found" does not cover it.
+    pub fn unread_domain_warnings(&self) -> Vec<Diagnostic> {
+        // (app, domain, its first use, the configs it uses), in order.
+        let mut apps: Vec<(&MuleApp, &DomainLink, &Location, Vec<&str>)> = Vec::new();
+        for u in self.unread_domain_uses() {
+            match apps.iter_mut().find(|a| std::ptr::eq(a.0, u.app)) {
+                Some(a) => a.3.push(u.config_name),
+                None => apps.push((u.app, u.link, u.location, vec![u.config_name])),
+            }
+        }
+        apps.into_iter()
+            .map(|(app, link, at, configs)| {
+                let configs: Vec<String> = configs.iter().map(|c| format!("`{c}`")).collect();
+                Diagnostic::warning(
+                    "domain-unread",
+                    at.path.as_str(),
+                    format!(
+                        "{} runs on {} of domain {}, which is not among the paths read: the Salesforce user it logs in as, and how, are judged where the domain is read, and whether other apps share that user (IG303) is not known; scan the domain project with it",
+                        app.name,
+                        configs.join(", "),
+                        link.name
+                    ),
+                )
+                .at(at.line, at.column)
+            })
+            .collect()
     }
 
     /// Every app running on every Salesforce connection, one non-empty group

@@ -1,0 +1,666 @@
+//! Monorepo layouts a MuleSoft shop has: domain projects and the apps
+//! deployed in them, Mule plugins, aggregator poms, linked app folders.
+
+use crate::support;
+
+use std::path::Path;
+
+use serde_json::Value;
+use support::*;
+
+fn pom(artifact: &str, packaging: &str) -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>com.acme</groupId>
+  <artifactId>{artifact}</artifactId>
+  <version>1.0.0</version>
+  <packaging>{packaging}</packaging>
+</project>
+"#
+    )
+}
+
+/// A Mule 3 domain project as Maven builds it: a pom with packaging
+/// `mule-domain`, no `mule-artifact.json` (Mule 3 has none), its shared
+/// Salesforce connection logging in with a password.
+fn mule3_domain(root: &Path) -> std::path::PathBuf {
+    let domain = root.join("legacy-domain");
+    write(&domain, "pom.xml", pom("legacy-domain", "mule-domain"));
+    write(
+        &domain,
+        "src/main/domain/mule-domain-config.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule-domain xmlns="http://www.mulesoft.org/schema/mule/domain"
+    xmlns:context="http://www.springframework.org/schema/context"
+    xmlns:sfdc="http://www.mulesoft.org/schema/mule/sfdc">
+  <context:property-placeholder location="domain.${env}.properties"/>
+  <sfdc:config name="Legacy_SF" username="${sfdc.username}" password="${sfdc.password}"/>
+</mule-domain>
+"#,
+    );
+    write(
+        &domain,
+        "src/main/resources/domain.prod.properties",
+        "sfdc.username=legacy@acme.com\nsfdc.password=LegacyPass1!\n",
+    );
+    domain
+}
+
+fn rules_at(report: &Value, suffix: &str) -> Vec<String> {
+    let mut rules: Vec<String> = findings(report)
+        .iter()
+        .filter(|f| f["path"].as_str().unwrap().ends_with(suffix))
+        .map(|f| f["rule"].as_str().unwrap().to_string())
+        .collect();
+    rules.sort();
+    rules
+}
+
+/// Found by monorepo testing: a file of a Mule 3 domain project (pom
+/// packaging `mule-domain`, no `mule-artifact.json`) given alone, as a
+/// pre-commit hook gives the changed files, was read outside any app: its
+/// `sfdc:config` logging in with a password was not reported ("No
+/// integration-credential problems found"), though `scan` of the domain
+/// reports IG101 there. Widening now knows every project discovery reads as
+/// an app.
+#[test]
+fn a_file_of_a_mule3_domain_is_read_with_its_domain() {
+    let tmp = tempfile::tempdir().unwrap();
+    let domain = mule3_domain(tmp.path());
+    let config = domain.join("src/main/domain/mule-domain-config.xml");
+    let (run, alone) = scan_json(&config, &[]);
+    run.expect_no_panic();
+    let (_, whole) = scan_json(&domain, &[]);
+    let expected = rules_at(&whole, "mule-domain-config.xml");
+    assert!(expected.contains(&"IG101".to_string()), "{whole}");
+    assert_eq!(
+        rules_at(&alone, "mule-domain-config.xml"),
+        expected,
+        "{alone}"
+    );
+    assert!(
+        diagnostics(&alone)
+            .iter()
+            .any(|d| d["code"] == "app-context"
+                && d["message"].as_str().unwrap().contains("legacy-domain")),
+        "{alone}"
+    );
+}
+
+/// The same for a Mule 3 app built with Maven (pom packaging `mule`, no
+/// `mule-project.xml`): its property file given alone was read without the
+/// app, so its finding named no connection and no Salesforce user.
+#[test]
+fn a_file_of_a_maven_mule3_app_is_read_with_its_app() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = tmp.path().join("legacy-sync");
+    write(&app, "pom.xml", pom("legacy-sync", "mule"));
+    write(
+        &app,
+        "src/main/app/sync.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+    xmlns:context="http://www.springframework.org/schema/context"
+    xmlns:sfdc="http://www.mulesoft.org/schema/mule/sfdc">
+  <context:property-placeholder location="mule.${env}.properties"/>
+  <sfdc:config name="Sync_SF" username="${sfdc.username}" password="${sfdc.password}"/>
+</mule>
+"#,
+    );
+    let props = write(
+        &app,
+        "src/main/resources/mule.prod.properties",
+        "sfdc.username=sync@acme.com\nsfdc.password=SyncPass1!\n",
+    );
+    let (run, alone) = scan_json(&props, &[]);
+    run.expect_no_panic().expect_code(1);
+    let ig102: Vec<&Value> = findings(&alone)
+        .iter()
+        .filter(|f| f["rule"] == "IG102")
+        .collect();
+    assert_eq!(ig102.len(), 1, "{alone}");
+    assert!(
+        ig102[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("sync@acme.com"),
+        "the finding names the user its connection logs in as: {alone}"
+    );
+    assert!(
+        diagnostics(&alone)
+            .iter()
+            .any(|d| d["code"] == "app-context"),
+        "{alone}"
+    );
+}
+
+/// Found by monorepo testing: a Mule plugin that shares configurations
+/// (pom packaging `mule-plugin`, its XML in `src/main/mule/`, imported by
+/// the apps with `<import file=...>`) was read as files outside any app:
+/// the literal password of its Salesforce connection went unreported and
+/// the scan said "No integration-credential problems found". Its
+/// configurations are read as an app's now, under its artifactId.
+#[test]
+fn a_mule_plugin_sharing_configurations_is_audited() {
+    let tmp = tempfile::tempdir().unwrap();
+    let plugin = tmp.path().join("plugins/common-lib");
+    write(&plugin, "pom.xml", pom("common-lib", "mule-plugin"));
+    let xml = r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+    xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <salesforce:sfdc-config name="Lib_SF">
+    <salesforce:basic-connection username="lib.user@acme.com" password="LibPass123!"/>
+  </salesforce:sfdc-config>
+</mule>
+"#;
+    write(&plugin, "src/main/mule/common.xml", xml);
+    let (run, report) = scan_json(tmp.path(), &[]);
+    run.expect_no_panic().expect_code(1);
+    let rules = rules_at(&report, "plugins/common-lib/src/main/mule/common.xml");
+    assert!(rules.contains(&"IG101".to_string()), "{report}");
+    assert!(rules.contains(&"IG102".to_string()), "{report}");
+    let ig101 = findings(&report)
+        .iter()
+        .find(|f| f["rule"] == "IG101")
+        .unwrap();
+    let message = ig101["message"].as_str().unwrap();
+    assert!(
+        message.contains("common-lib") && message.contains("lib.user@acme.com"),
+        "{message}"
+    );
+    assert_eq!(report["summary"]["apps"], 1, "{report}");
+    // A file of it given alone is read with it.
+    let (_, alone) = scan_json(&plugin.join("src/main/mule/common.xml"), &[]);
+    assert_eq!(
+        rules_at(&alone, "common.xml"),
+        rules,
+        "a file given alone: {alone}"
+    );
+}
+
+/// A Mule 4 app whose connection logs in as `user`, its password in clear
+/// in `config.yaml`.
+fn app_with_user(root: &Path, name: &str, user: &str) -> std::path::PathBuf {
+    let app = mule4_app(root, name, &[]);
+    write(
+        &app,
+        "src/main/mule/global.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+    xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <configuration-properties file="config.yaml"/>
+  <salesforce:sfdc-config name="Salesforce_Config">
+    <salesforce:basic-connection username="${sf.username}" password="${sf.password}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#,
+    );
+    write(
+        &app,
+        "src/main/resources/config.yaml",
+        format!("sf:\n  username: \"{user}\"\n  password: \"Qw8rTy2uIo5p\"\n"),
+    );
+    app
+}
+
+/// Found by monorepo testing: with `--follow`, a link to an app folder
+/// inside the folders scanned (`current -> orders-sapi`, a deploy folder
+/// pointing at an app) read the app twice, at its folder and at the link:
+/// every finding was reported twice and IG303 said the app shared its
+/// user with itself ("used by 2 apps"). A linked folder whose files are
+/// read anyway, at its target, in the same app (or in no app at all), is
+/// not read again at the link.
+#[cfg(unix)]
+#[test]
+fn follow_does_not_read_an_app_linked_inside_the_scan_twice() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = app_with_user(tmp.path(), "orders-sapi", "int.orders@acme.com");
+    std::os::unix::fs::symlink(&app, tmp.path().join("current")).unwrap();
+    // A folder linked inside the same app adds nothing either.
+    std::os::unix::fs::symlink(
+        app.join("src/main/resources"),
+        app.join("src/main/resources-current"),
+    )
+    .unwrap();
+    let (_, plain) = scan_json(tmp.path(), &["--fail-on", "none"]);
+    let (run, followed) = scan_json(tmp.path(), &["--follow", "--fail-on", "none"]);
+    run.expect_no_panic().expect_code(0);
+    assert_eq!(
+        finding_keys(&followed, tmp.path()),
+        finding_keys(&plain, tmp.path()),
+        "{followed:#}"
+    );
+    assert!(
+        !rules_of(&followed).contains(&"IG303".to_string()),
+        "{followed:#}"
+    );
+    assert_eq!(followed["summary"]["apps"], 1, "{followed:#}");
+}
+
+/// Found by monorepo testing: a file given alone that is not read (`[paths]
+/// ignore` keeps its project out, or it lies in a build folder, `target/`)
+/// got an `ignored-path` warning saying so and an `app-context` warning
+/// saying "the whole app was read for its connections, properties and keys;
+/// findings are reported for the path given only", though nothing of the
+/// domain had been read ("0 files"). Only the first is said now.
+#[test]
+fn a_path_given_but_not_read_gets_no_app_context_note() {
+    let tmp = tempfile::tempdir().unwrap();
+    let domain = mule3_domain(tmp.path());
+    let config = write(
+        tmp.path(),
+        "intguard.toml",
+        "[paths]\nignore = [\"legacy-domain/**\"]\n",
+    );
+    let props = domain.join("src/main/resources/domain.prod.properties");
+    let app = app_with_user(tmp.path(), "orders-sapi", "int.orders@acme.com");
+    let built = write(
+        &app,
+        "target/classes/config.yaml",
+        "sf:\n  username: \"int.orders@acme.com\"\n  password: \"Qw8rTy2uIo5p\"\n",
+    );
+    for (path, extra) in [
+        (&props, vec!["--config", config.to_str().unwrap()]),
+        (&built, vec![]),
+    ] {
+        let (run, report) = scan_json(path, &extra);
+        run.expect_no_panic().expect_code(0);
+        let said = |code: &str| {
+            diagnostics(&report)
+                .iter()
+                .filter(|d| d["code"] == code)
+                .map(|d| d["path"].as_str().unwrap().to_string())
+                .collect::<Vec<String>>()
+        };
+        assert!(said("app-context").is_empty(), "{report:#}");
+        assert!(
+            said("ignored-path").contains(&path.to_string_lossy().into_owned()),
+            "{report:#}"
+        );
+        assert!(findings(&report).is_empty(), "{report:#}");
+    }
+}
+
+/// Found by monorepo testing: a Mule 4 domain project without a
+/// `mule-artifact.json` (its `mule-domain-config.xml` in `src/main/mule/`,
+/// rooted at `<domain:mule-domain>`) was taken for a Mule 3 domain: its fixes
+/// said to add a Mule 3 `<secure-property-placeholder:config>`, and an app
+/// deployed in it that reads its username from the domain's properties was
+/// not counted by IG303 (Mule 3's property sharing is not modelled). A
+/// domain whose configurations are in `src/main/mule/` is Mule 4's.
+#[test]
+fn a_mule4_domain_without_mule_artifact_json_is_mule4s() {
+    let tmp = tempfile::tempdir().unwrap();
+    let domain = tmp.path().join("acme-domain");
+    write(&domain, "pom.xml", pom("acme-domain", "mule-domain"));
+    write(
+        &domain,
+        "src/main/mule/mule-domain-config.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<domain:mule-domain xmlns="http://www.mulesoft.org/schema/mule/core"
+    xmlns:domain="http://www.mulesoft.org/schema/mule/ee/domain"
+    xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <configuration-properties file="domain.yaml"/>
+  <salesforce:sfdc-config name="Shared_SF">
+    <salesforce:basic-connection username="${sf.username}" password="${sf.password}"/>
+  </salesforce:sfdc-config>
+</domain:mule-domain>
+"#,
+    );
+    write(
+        &domain,
+        "src/main/resources/domain.yaml",
+        "sf:\n  username: \"int.shared@acme.com\"\n  password: \"Zx9cVb3nMq7w\"\n",
+    );
+    // An app deployed in the domain, with a connection of its own whose
+    // username only the domain defines.
+    let app = mule4_app(tmp.path(), "inv-sapi", &["inv.password"]);
+    write(
+        &app,
+        "pom.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>com.acme</groupId>
+  <artifactId>inv-sapi</artifactId>
+  <version>1.0.0</version>
+  <packaging>mule-application</packaging>
+  <dependencies>
+    <dependency>
+      <groupId>com.acme</groupId>
+      <artifactId>acme-domain</artifactId>
+      <version>1.0.0</version>
+      <classifier>mule-domain</classifier>
+      <scope>provided</scope>
+    </dependency>
+  </dependencies>
+</project>
+"#,
+    );
+    write(
+        &app,
+        "src/main/mule/inv.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+    xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <salesforce:sfdc-config name="Inv_SF">
+    <salesforce:jwt-connection consumerKey="ck" keyStore="k.jks" storePassword="${secure::sp}" principal="${sf.username}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#,
+    );
+    app_with_user(tmp.path(), "orders-sapi", "int.shared@acme.com");
+    let (run, report) = scan_json(tmp.path(), &[]);
+    run.expect_no_panic().expect_code(1);
+    let shared: Vec<&Value> = findings(&report)
+        .iter()
+        .filter(|f| f["rule"] == "IG303")
+        .collect();
+    assert_eq!(shared.len(), 1, "{report:#}");
+    assert!(
+        shared[0]["message"].as_str().unwrap().contains("inv-sapi"),
+        "the app reading its username from the domain shares it: {report:#}"
+    );
+    let domain_secret = findings(&report)
+        .iter()
+        .find(|f| f["rule"] == "IG102" && f["path"].as_str().unwrap().ends_with("domain.yaml"))
+        .expect("the domain's clear password");
+    let fix = domain_secret["fix"].as_str().unwrap();
+    assert!(
+        fix.contains("secure-properties:config") && !fix.contains("secure-property-placeholder"),
+        "{fix}"
+    );
+}
+
+/// Found by monorepo testing: `scan apps/orders-sapi` (a CI job per app) of
+/// an app whose Salesforce operations run on its domain's connection said
+/// "No integration-credential problems found" and nothing else, though the
+/// domain, not read, logs in with a password as a user other apps share
+/// (`intguard identities` listed the app under "Unknown users"). A
+/// `domain-unread` warning now says so at the app's operation.
+#[test]
+fn an_app_on_an_unread_domain_connection_is_said() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = mule4_app(tmp.path(), "orders-sapi", &[]);
+    write(
+        &app,
+        "pom.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>com.acme</groupId>
+  <artifactId>orders-sapi</artifactId>
+  <version>1.0.0</version>
+  <packaging>mule-application</packaging>
+  <dependencies>
+    <dependency>
+      <groupId>com.acme</groupId>
+      <artifactId>acme-domain</artifactId>
+      <version>1.0.0</version>
+      <classifier>mule-domain</classifier>
+      <scope>provided</scope>
+    </dependency>
+  </dependencies>
+</project>
+"#,
+    );
+    let flow = r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+    xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <flow name="get-orders">
+    <salesforce:query config-ref="Shared_SF">
+      <salesforce:salesforce-query>SELECT Id FROM Order</salesforce:salesforce-query>
+    </salesforce:query>
+    <salesforce:create config-ref="Shared_SF" type="Task"/>
+  </flow>
+</mule>
+"#;
+    write(&app, "src/main/mule/orders.xml", flow);
+    let (run, report) = scan_json(&app, &[]);
+    run.expect_no_panic().expect_code(0);
+    let unread: Vec<&Value> = diagnostics(&report)
+        .iter()
+        .filter(|d| d["code"] == "domain-unread")
+        .collect();
+    assert_eq!(unread.len(), 1, "one per app: {report:#}");
+    let d = unread[0];
+    assert!(d["path"]
+        .as_str()
+        .unwrap()
+        .ends_with("orders-sapi/src/main/mule/orders.xml"));
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(5), Some(5)),
+        "{d}"
+    );
+    let message = d["message"].as_str().unwrap();
+    assert!(
+        message.contains("orders-sapi")
+            && message.contains("`Shared_SF`")
+            && message.contains("acme-domain"),
+        "{message}"
+    );
+    // With the domain read, nothing to say.
+    let domain = tmp.path().join("acme-domain");
+    write(&domain, "pom.xml", pom("acme-domain", "mule-domain"));
+    write(
+        &domain,
+        "mule-artifact.json",
+        "{\"minMuleVersion\": \"4.4.0\"}\n",
+    );
+    let (_, both) = scan_json(tmp.path(), &[]);
+    assert!(
+        !diagnostics(&both)
+            .iter()
+            .any(|d| d["code"] == "domain-unread"),
+        "{both:#}"
+    );
+    // `intguard identities` has its own section for it.
+    let listed = support::run(["identities".as_ref(), app.as_os_str()]);
+    assert!(listed.stdout.contains("Unknown users"), "{}", listed.stdout);
+    assert!(
+        !listed.stdout.contains("domain-unread"),
+        "{}",
+        listed.stdout
+    );
+}
+
+/// Found by monorepo testing: apps whose parent pom (an aggregator, `<parent>`
+/// found at `../pom.xml`) declares the domain dependency for all of them
+/// (Maven children inherit a parent's `<dependencies>`) were not known to be
+/// deployed in the domain: two apps on the domain's password-authenticated
+/// connection were not reported as sharing its user (IG303). The domain
+/// dependency is now looked for up the `<parent>` chain found on disk.
+#[test]
+fn a_domain_dependency_inherited_from_the_parent_pom_links_the_apps() {
+    let tmp = tempfile::tempdir().unwrap();
+    let domain = tmp.path().join("acme-domain");
+    write(&domain, "pom.xml", pom("acme-domain", "mule-domain"));
+    write(
+        &domain,
+        "mule-artifact.json",
+        "{\"minMuleVersion\": \"4.4.0\"}\n",
+    );
+    write(
+        &domain,
+        "src/main/mule/mule-domain-config.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<domain:mule-domain xmlns="http://www.mulesoft.org/schema/mule/core"
+    xmlns:domain="http://www.mulesoft.org/schema/mule/ee/domain"
+    xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <salesforce:sfdc-config name="Shared_SF">
+    <salesforce:basic-connection username="int.shared@acme.com" password="${secure::sf.password}"/>
+  </salesforce:sfdc-config>
+</domain:mule-domain>
+"#,
+    );
+    write(
+        tmp.path(),
+        "apps/pom.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>com.acme</groupId>
+  <artifactId>apps-parent</artifactId>
+  <version>1.0.0</version>
+  <packaging>pom</packaging>
+  <modules>
+    <module>orders-sapi</module>
+    <module>billing-sapi</module>
+  </modules>
+  <dependencies>
+    <dependency>
+      <groupId>com.acme</groupId>
+      <artifactId>acme-domain</artifactId>
+      <version>1.0.0</version>
+      <classifier>mule-domain</classifier>
+      <scope>provided</scope>
+    </dependency>
+  </dependencies>
+</project>
+"#,
+    );
+    for (name, op) in [
+        (
+            "orders-sapi",
+            "<salesforce:create config-ref=\"Shared_SF\" type=\"Order\"/>",
+        ),
+        (
+            "billing-sapi",
+            "<salesforce:create config-ref=\"Shared_SF\" type=\"Invoice__c\"/>",
+        ),
+    ] {
+        let app = tmp.path().join("apps").join(name);
+        write(
+            &app,
+            "pom.xml",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?>
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <parent>
+    <groupId>com.acme</groupId>
+    <artifactId>apps-parent</artifactId>
+    <version>1.0.0</version>
+  </parent>
+  <artifactId>{name}</artifactId>
+  <packaging>mule-application</packaging>
+</project>
+"#
+            ),
+        );
+        write(
+            &app,
+            "mule-artifact.json",
+            "{\"minMuleVersion\": \"4.4.0\"}\n",
+        );
+        write(
+            &app,
+            "src/main/mule/flows.xml",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+    xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <flow name="f">
+    {op}
+  </flow>
+</mule>
+"#
+            ),
+        );
+    }
+    let (run, report) = scan_json(tmp.path(), &[]);
+    run.expect_no_panic().expect_code(1);
+    let shared: Vec<&Value> = findings(&report)
+        .iter()
+        .filter(|f| f["rule"] == "IG303")
+        .collect();
+    assert_eq!(shared.len(), 1, "{report:#}");
+    let message = shared[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("billing-sapi") && message.contains("orders-sapi"),
+        "{message}"
+    );
+    // An app scanned alone names the domain it is not given.
+    let (_, alone) = scan_json(&tmp.path().join("apps/orders-sapi"), &[]);
+    assert!(
+        diagnostics(&alone)
+            .iter()
+            .any(|d| d["code"] == "domain-unread"),
+        "{alone:#}"
+    );
+}
+
+/// Found by monorepo testing: an app whose `src/main/resources` is a link
+/// to a shared config folder elsewhere in the repository was scanned
+/// without `--follow` as if it had no properties: its connection's user was
+/// unknown, its clear password reported only as a file outside any app,
+/// and nothing said why. A `symlink-folder` warning at the link now says it
+/// was read at its target, not as the app's, and how to read it as the
+/// app's. A link that adds nothing (in no app, or to a folder of the same
+/// app) gets none.
+#[cfg(unix)]
+#[test]
+fn a_folder_linked_into_an_app_from_inside_the_scan_is_said() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = app_with_user(tmp.path(), "orders-sapi", "int.orders@acme.com");
+    let resources = app.join("src/main/resources");
+    std::fs::rename(&resources, tmp.path().join("shared-config")).unwrap();
+    std::os::unix::fs::symlink("../../../shared-config", &resources).unwrap();
+    std::os::unix::fs::symlink("orders-sapi", tmp.path().join("current")).unwrap();
+    std::os::unix::fs::symlink("mule", app.join("src/main/mule-current")).unwrap();
+    let (run, report) = scan_json(tmp.path(), &["--fail-on", "none"]);
+    run.expect_no_panic().expect_code(0);
+    let said: Vec<&Value> = diagnostics(&report)
+        .iter()
+        .filter(|d| d["code"] == "symlink-folder")
+        .collect();
+    assert_eq!(said.len(), 1, "{report:#}");
+    assert!(
+        said[0]["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("orders-sapi/src/main/resources"),
+        "{report:#}"
+    );
+    let message = said[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("shared-config") && message.contains("--follow"),
+        "{message}"
+    );
+}
+
+/// Found by monorepo testing: a Mule app kept in a folder named `target`
+/// (the integration with the retailer Target, or a `source/`-`target/`
+/// layout) was skipped whole as if it were Maven's build output: its clear
+/// password went unreported. A `target` folder is skipped when it is a
+/// build's output, not when it is a project itself (a descriptor and `src/`
+/// at its top); the build output inside it is still skipped.
+#[test]
+fn an_app_in_a_folder_named_target_is_audited() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = app_with_user(tmp.path(), "target", "int.target@acme.com");
+    // Its own build output, with a copy of the properties, is still skipped.
+    write(
+        &app,
+        "target/classes/config.yaml",
+        "sf:\n  username: \"int.target@acme.com\"\n  password: \"Qw8rTy2uIo5p\"\n",
+    );
+    let (run, report) = scan_json(tmp.path(), &[]);
+    run.expect_no_panic().expect_code(1);
+    let clear: Vec<&str> = findings(&report)
+        .iter()
+        .filter(|f| f["rule"] == "IG102")
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(clear.len(), 1, "{report:#}");
+    assert!(
+        clear[0].ends_with("target/src/main/resources/config.yaml"),
+        "{report:#}"
+    );
+    // Named alone (a pre-commit hook), its file is read too.
+    let (_, alone) = scan_json(&app.join("src/main/resources/config.yaml"), &[]);
+    assert_eq!(rules_at(&alone, "config.yaml"), ["IG102"], "{alone:#}");
+}
