@@ -67,6 +67,10 @@ pub(crate) fn finish(
             f.fingerprint_key.clone()
         };
         f.fingerprint = fingerprint(f.rule, &rel, &key);
+        f.fingerprint_before_value = f
+            .fingerprint_key_before_value
+            .as_deref()
+            .map(|before| fingerprint(f.rule, &rel, before));
     }
 
     let mut diagnostics = inventory_diagnostics;
@@ -124,7 +128,14 @@ pub(crate) fn finish(
     let mut baselined = match &options.baseline {
         Some(b) => {
             let known = b.fingerprints();
-            take_out(&mut findings, |f| known.contains(f.fingerprint.as_str()))
+            // A baseline written before a secret's value counted in its
+            // fingerprint holds the one made without it.
+            take_out(&mut findings, |f| {
+                known.contains(f.fingerprint.as_str())
+                    || f.fingerprint_before_value
+                        .as_deref()
+                        .is_some_and(|before| known.contains(before))
+            })
         }
         None => Vec::new(),
     };

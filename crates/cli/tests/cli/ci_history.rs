@@ -1,0 +1,177 @@
+//! A CI gate living with a baseline for months: what a team's later edits do
+//! to it. Edits that leave the problem as it was (lines above, reindenting,
+//! reordered keys) keep it green; a plaintext secret replaced by another
+//! plaintext secret (rotated, but still committed in clear) is a new leak and
+//! fails it, wherever the secret is written.
+
+use std::path::Path;
+
+use crate::support::{diagnostics, findings, mule4_app, run, scan_json, write};
+
+const YAML: &str = "orders/src/main/resources/properties/prod.yaml";
+const PROPERTIES: &str = "orders/src/main/resources/erp-prod.properties";
+const DOCKERFILE: &str = "docker/Dockerfile";
+
+/// An app whose prod secrets are written in clear in a YAML file and a
+/// `.properties` file, and a Dockerfile that sets a share password in clear.
+fn project(root: &Path, sfdc: &str, erp: &str, share: &str) {
+    let app = mule4_app(root, "orders", &["sfdc.password", "erp.password"]);
+    write(
+        &app,
+        "src/main/mule/global.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+      xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <configuration-properties file="properties/${mule.env}.yaml" />
+  <configuration-properties file="erp-${mule.env}.properties" />
+  <salesforce:sfdc-config name="Salesforce_Config">
+    <salesforce:jwt-connection consumerKey="${sfdc.consumerKey}" keyStore="keys/sf.jks" storePassword="${sfdc.password}" principal="${sfdc.username}" />
+  </salesforce:sfdc-config>
+</mule>
+"#,
+    );
+    write(
+        root,
+        YAML,
+        format!("sfdc:\n  username: \"int.orders@acme.com\"\n  password: \"{sfdc}\"\n"),
+    );
+    write(
+        root,
+        PROPERTIES,
+        format!("erp.host=erp.acme.internal\nerp.password={erp}\n"),
+    );
+    write(
+        root,
+        DOCKERFILE,
+        format!(
+            "FROM eclipse-temurin:17-jre\nENV SHARE_USER=svc_orders \\\n    SHARE_PASSWORD={share}\n"
+        ),
+    );
+}
+
+const SFDC: &str = "Spr1ngOrders#2024";
+const ERP: &str = "Erp!Pass2024x";
+const SHARE: &str = "Cr1mShare-2019!";
+
+/// The IG102 findings a gate with `baseline` fails on, by path.
+fn new_ig102(root: &Path, baseline: &Path) -> Vec<String> {
+    let (run, report) = scan_json(root, &["--baseline", baseline.to_str().unwrap()]);
+    let mut paths: Vec<String> = findings(&report)
+        .iter()
+        .filter(|f| f["rule"] == "IG102")
+        .map(|f| {
+            f["path"]
+                .as_str()
+                .unwrap()
+                .trim_start_matches(root.to_str().unwrap())
+                .trim_start_matches('/')
+                .to_string()
+        })
+        .collect();
+    paths.sort();
+    assert_eq!(run.code, i32::from(!paths.is_empty()), "{}", run.stdout);
+    paths
+}
+
+#[test]
+fn a_rotated_secret_still_in_clear_is_a_new_finding_wherever_it_is_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("repo");
+    project(&root, SFDC, ERP, SHARE);
+    let baseline = tmp.path().join("baseline.json");
+    run([
+        "scan".as_ref(),
+        root.as_os_str(),
+        "--write-baseline".as_ref(),
+        baseline.as_os_str(),
+    ])
+    .expect_code(0);
+    assert!(new_ig102(&root, &baseline).is_empty());
+
+    // Moved, reindented, reordered, commented: the same secrets, accepted.
+    write(
+        &root,
+        YAML,
+        format!("# prod\n\nsfdc:\n    password: '{SFDC}'\n    username: int.orders@acme.com\n"),
+    );
+    write(
+        &root,
+        PROPERTIES,
+        format!("# ERP gateway\n\nerp.password = {ERP}\nerp.host=erp.acme.internal\n"),
+    );
+    assert!(new_ig102(&root, &baseline).is_empty());
+
+    // Rotated, and committed in clear again: each is a new leak of a live
+    // credential, as a new literal in the XML already is.
+    project(
+        &root,
+        "Autumn0rders#2026",
+        "Erp!Pass2026y",
+        "Cr1mShare-2026!",
+    );
+    assert_eq!(
+        new_ig102(&root, &baseline),
+        vec![DOCKERFILE, PROPERTIES, YAML]
+    );
+}
+
+/// A baseline written before secrets' values counted in their fingerprints
+/// (these are the fingerprints intguard 0.1.0 gave the three findings) still
+/// accepts them: an upgrade does not turn a green gate red. Written again,
+/// it holds the fingerprints that tell a rotated secret apart.
+#[test]
+fn a_baseline_written_before_values_counted_still_accepts_its_findings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("repo");
+    project(&root, SFDC, ERP, SHARE);
+    let baseline = write(
+        tmp.path(),
+        "old-baseline.json",
+        r#"{
+  "version": 1,
+  "findings": [
+    { "fingerprint": "0c5f8601bb5fbaff", "rule": "IG102", "path": "repo/orders/src/main/resources/erp-prod.properties" },
+    { "fingerprint": "0cf0c5d1cd63ecb4", "rule": "IG102", "path": "repo/docker/Dockerfile" },
+    { "fingerprint": "c67bf7bed1351851", "rule": "IG102", "path": "repo/orders/src/main/resources/properties/prod.yaml" }
+  ]
+}
+"#,
+    );
+    assert!(new_ig102(&root, &baseline).is_empty());
+}
+
+/// Docker drops comment lines inside a continued `ENV`: an `intguard-ignore`
+/// written above the pair it is about, inside the instruction, hides that
+/// pair's finding (it hid the pair from the reader instead, and was then
+/// reported as hiding nothing).
+#[test]
+fn a_suppression_inside_a_continued_dockerfile_env_hides_its_pair() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("repo");
+    project(&root, SFDC, ERP, SHARE);
+    write(
+        &root,
+        DOCKERFILE,
+        format!(
+            "FROM eclipse-temurin:17-jre\nENV SHARE_USER=svc_orders \\\n# intguard-ignore IG102: share decommissioned, password revoked\n    SHARE_PASSWORD={SHARE} \\\n    OTHER_PASSWORD=An0ther!Secret9\n"
+        ),
+    );
+    let (_, report) = scan_json(&root, &["--fail-on", "none"]);
+    let in_docker: Vec<&serde_json::Value> = findings(&report)
+        .iter()
+        .filter(|f| f["path"].as_str().unwrap().ends_with(DOCKERFILE))
+        .collect();
+    assert_eq!(in_docker.len(), 1, "{in_docker:#?}");
+    assert!(in_docker[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("OTHER_PASSWORD"));
+    assert_eq!(report["summary"]["suppressed"], 1);
+    assert!(
+        !diagnostics(&report)
+            .iter()
+            .any(|d| d["code"] == "suppression-unused"),
+        "{:#?}",
+        diagnostics(&report)
+    );
+}
