@@ -31,7 +31,13 @@ impl Baseline {
             .map(|f| BaselineEntry {
                 fingerprint: f.fingerprint.clone(),
                 rule: f.rule.to_string(),
-                path: f.location.path.to_string(),
+                // As its fingerprint counts it: the same file however the
+                // roots were spelt (`.`, an absolute checkout path, `..`).
+                path: if f.fingerprint_path.is_empty() {
+                    f.location.path.to_string()
+                } else {
+                    f.fingerprint_path.clone()
+                },
             })
             .collect();
         Baseline {

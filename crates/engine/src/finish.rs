@@ -56,21 +56,24 @@ pub(crate) fn finish(
         if let Some(sev) = config.severity_override(f.rule, f.name) {
             f.severity = sev;
         }
+        // Named by baseline files for every finding; hashed only for those
+        // located by their path.
+        f.fingerprint_path = relative_to_roots(&f.location.path, &roots);
         let rel = if f.fingerprint_by_path {
-            relative_to_roots(&f.location.path, &roots)
+            f.fingerprint_path.as_str()
         } else {
-            String::new()
+            ""
         };
         let key = if f.fingerprint_key.is_empty() {
-            f.message.clone()
+            f.message.as_str()
         } else {
-            f.fingerprint_key.clone()
+            f.fingerprint_key.as_str()
         };
-        f.fingerprint = fingerprint(f.rule, &rel, &key);
+        f.fingerprint = fingerprint(f.rule, rel, key);
         f.fingerprint_before_value = f
             .fingerprint_key_before_value
             .as_deref()
-            .map(|before| fingerprint(f.rule, &rel, before));
+            .map(|before| fingerprint(f.rule, rel, before));
     }
 
     let mut diagnostics = inventory_diagnostics;

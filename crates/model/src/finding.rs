@@ -62,6 +62,11 @@ pub struct Finding {
     /// engine with `fingerprint`.
     #[serde(skip)]
     pub fingerprint_before_value: Option<String>,
+    /// The path fingerprints count from (from the top of the git work tree,
+    /// else from the scan root), added by the engine: what a baseline file
+    /// names, whatever the spelling of the roots or the working directory.
+    #[serde(skip)]
+    pub fingerprint_path: String,
     /// The source line, with secrets masked (added by the engine).
     pub snippet: Option<String>,
     /// Where `location.column` falls in `snippet` when masking changed the
@@ -108,6 +113,7 @@ impl Finding {
             fingerprint_key_before_value: None,
             fingerprint: String::new(),
             fingerprint_before_value: None,
+            fingerprint_path: String::new(),
             snippet: None,
             snippet_column: None,
             shared_user_notes: Vec::new(),

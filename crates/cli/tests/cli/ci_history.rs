@@ -6,7 +6,9 @@
 
 use std::path::Path;
 
-use crate::support::{diagnostics, findings, mule4_app, run, scan_json, write};
+use crate::support::{
+    diagnostics, findings, git, intguard, mule4_app, run, run_cmd, scan_json, write,
+};
 
 const YAML: &str = "orders/src/main/resources/properties/prod.yaml";
 const PROPERTIES: &str = "orders/src/main/resources/erp-prod.properties";
@@ -174,4 +176,47 @@ fn a_suppression_inside_a_continued_dockerfile_env_hides_its_pair() {
         "{:#?}",
         diagnostics(&report)
     );
+}
+
+/// The baseline file is committed and reviewed: written again from another
+/// working directory or with another spelling of the same root (a runner's
+/// absolute checkout path, `..` from a subfolder), it is the same file,
+/// with the paths its fingerprints count from (from the top of the git work
+/// tree), not the spelling of the run that wrote it: it neither churned on
+/// every line nor recorded the runner's folders.
+#[test]
+fn a_baseline_is_the_same_file_however_the_root_is_spelt() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("repo");
+    project(&root, SFDC, ERP, SHARE);
+    git(&root, &["init", "-q"]);
+    let write_from = |cwd: &Path, root_arg: &str, name: &str| {
+        let out = tmp.path().join(name);
+        run_cmd(
+            intguard()
+                .current_dir(cwd)
+                .args(["scan", root_arg, "--write-baseline"])
+                .arg(&out),
+        )
+        .expect_code(0);
+        std::fs::read_to_string(out).unwrap()
+    };
+    let dot = write_from(&root, ".", "dot.json");
+    let absolute = write_from(tmp.path(), root.to_str().unwrap(), "absolute.json");
+    let up = write_from(&root.join("docker"), "..", "up.json");
+    let app = write_from(&root, "./orders/", "app.json");
+    let baseline: serde_json::Value = serde_json::from_str(&dot).unwrap();
+    let paths: Vec<&str> = baseline["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["path"].as_str().unwrap())
+        .collect();
+    assert!(paths.contains(&DOCKERFILE), "{dot}");
+    assert!(paths.contains(&YAML), "{dot}");
+    assert_eq!(absolute, dot);
+    assert_eq!(up, dot);
+    // The app's own findings, with the paths `scan .` gives them.
+    assert!(app.contains(&format!("\"path\": \"{YAML}\"")), "{app}");
+    assert!(!app.contains(DOCKERFILE), "{app}");
 }
