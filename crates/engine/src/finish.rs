@@ -127,7 +127,16 @@ pub(crate) fn finish(
                         .all(|rule| rule.scope() == intguard_rules::Scope::App))
             }
     });
-    diagnostics.extend(suppress::unused(judged, &suppressed));
+    // Each rule a judged comment names: known, enabled, and in a partial
+    // scan one that sees an app alone.
+    let judged_rule = |r: &str| {
+        intguard_rules::find_rule(r).is_some_and(|rule| {
+            let m = rule.meta();
+            !config.is_disabled(m.id, m.name)
+                && (!partial || rule.scope() == intguard_rules::Scope::App)
+        })
+    };
+    diagnostics.extend(suppress::unused(judged, &suppressed, judged_rule));
     let mut baselined = match &options.baseline {
         Some(b) => {
             let known = b.fingerprints();

@@ -220,3 +220,36 @@ fn a_baseline_is_the_same_file_however_the_root_is_spelt() {
     assert!(app.contains(&format!("\"path\": \"{YAML}\"")), "{app}");
     assert!(!app.contains(DOCKERFILE), "{app}");
 }
+
+/// A comment that names two rules and hides a finding of one: the other is
+/// reported, as a comment hiding nothing is, since it would silence what
+/// its rule finds there later.
+#[test]
+fn a_rule_named_by_a_used_suppression_that_hides_nothing_is_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("repo");
+    project(&root, SFDC, ERP, SHARE);
+    write(
+        &root,
+        PROPERTIES,
+        format!("erp.host=erp.acme.internal\n# intguard-ignore IG102, IG109: vendor-managed, rotated by them\nerp.password={ERP}\n"),
+    );
+    let (run, report) = scan_json(&root, &["--fail-on", "none"]);
+    run.expect_code(0);
+    assert_eq!(report["summary"]["suppressed"], 1);
+    let unused: Vec<&serde_json::Value> = diagnostics(&report)
+        .iter()
+        .filter(|d| d["code"] == "suppression-unused")
+        .collect();
+    assert_eq!(unused.len(), 1, "{unused:#?}");
+    assert!(unused[0]["path"].as_str().unwrap().ends_with(PROPERTIES));
+    assert_eq!(unused[0]["line"], 2);
+    assert!(
+        unused[0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("intguard-ignore IG102, IG109: IG109 hides no finding on lines 2 to 3"),
+        "{}",
+        unused[0]["message"]
+    );
+}
