@@ -253,3 +253,68 @@ fn a_rule_named_by_a_used_suppression_that_hides_nothing_is_reported() {
         unused[0]["message"]
     );
 }
+
+/// A secret rotated and encrypted again with the key committed beside it is
+/// exposed again (IG104): a new finding for the baseline, like a rotated
+/// secret in clear; the same ciphertext moved and reindented is not.
+#[test]
+fn a_rotated_secret_encrypted_with_the_committed_key_is_a_new_finding() {
+    let (tmp, app) = crate::support::copy_example("orders-sapi");
+    let secure = "src/main/resources/properties/dev-secure.yaml";
+    let baseline = tmp.path().join("baseline.json");
+    run([
+        "scan".as_ref(),
+        app.as_os_str(),
+        "--write-baseline".as_ref(),
+        baseline.as_os_str(),
+    ])
+    .expect_code(0);
+    let text = std::fs::read_to_string(app.join(secure)).unwrap();
+    let old = "password: \"![ECwOJev8qGdlpME3xM7/tQ==]\"";
+    assert!(text.contains(old), "{text}");
+    let ig104_new = |root: &Path| -> Vec<u64> {
+        let (_, report) = scan_json(
+            root,
+            &[
+                "--baseline",
+                baseline.to_str().unwrap(),
+                "--fail-on",
+                "none",
+            ],
+        );
+        findings(&report)
+            .iter()
+            .filter(|f| f["rule"] == "IG104")
+            .map(|f| f["line"].as_u64().unwrap())
+            .collect()
+    };
+    // Moved down and reindented: the same value.
+    write(
+        &app,
+        secure,
+        format!(
+            "# reviewed\n\n{}",
+            text.replace("sfdc:\n  ", "sfdc:\n    ")
+                .replace("\n  token:", "\n    token:")
+        ),
+    );
+    assert!(ig104_new(&app).is_empty());
+    // Rotated, encrypted with the committed key (AES/CBC, global.xml).
+    let encrypted = run_cmd(intguard().args([
+        "secure-props",
+        "encrypt",
+        "--key",
+        "AcmeOrd3rsK3y!16",
+        "--wrap",
+        "N3w-Dev-Passw0rd!",
+    ]));
+    encrypted.expect_code(0);
+    let rotated = text.replace(old, &format!("password: \"{}\"", encrypted.stdout.trim()));
+    assert_ne!(rotated, text);
+    write(&app, secure, rotated);
+    let (line, _) = crate::support::pos_in(
+        &std::fs::read_to_string(app.join(secure)).unwrap(),
+        "password:",
+    );
+    assert_eq!(ig104_new(&app), vec![line]);
+}
