@@ -32,17 +32,20 @@ fn covers_place(s: &InlineSuppression, f: &Finding, path: &str, line: u32) -> bo
 }
 
 /// Whether the suppressions of the files (by path) hide a finding: one
-/// covers its location and, for a finding that groups several elements,
-/// each of the other places it stands for is covered by one too.
+/// covers its location (or one of the places it may be hidden from as
+/// well: [`Finding::suppressible_at`]) and, for a finding that groups
+/// several elements, each of the other places it stands for is covered by
+/// one too.
 pub fn hides(by_file: &HashMap<&str, Vec<&InlineSuppression>>, f: &Finding) -> bool {
     let covered = |path: &str, line: u32| {
         by_file
             .get(path)
             .is_some_and(|here| here.iter().any(|s| covers_place(s, f, path, line)))
     };
-    by_file
+    (by_file
         .get(f.location.path.as_str())
         .is_some_and(|here| here.iter().any(|s| covers(s, f)))
+        || f.suppressible_at.iter().any(|l| covered(&l.path, l.line)))
         && f.also_at.iter().all(|l| covered(&l.path, l.line))
 }
 
@@ -125,6 +128,7 @@ pub fn unused<'a>(
             covers(s, f)
                 || f.also_at
                     .iter()
+                    .chain(&f.suppressible_at)
                     .any(|l| covers_place(s, f, &l.path, l.line))
         };
         let mut used_any = false;

@@ -88,6 +88,14 @@ pub struct Finding {
     /// the group later.
     #[serde(skip)]
     pub also_at: Vec<Location>,
+    /// Other places where an inline suppression hides the finding as well
+    /// as at `location`, for a finding of the whole scan shown at the first
+    /// of several places (IG303: every app's connection that runs as the
+    /// shared user). The first changes as apps come (a new app whose name
+    /// sorts first): a comment at any of them keeps hiding it, as the
+    /// baseline keeps its fingerprint.
+    #[serde(skip)]
+    pub suppressible_at: Vec<Location>,
 }
 
 impl Finding {
@@ -118,6 +126,7 @@ impl Finding {
             snippet_column: None,
             shared_user_notes: Vec::new(),
             also_at: Vec::new(),
+            suppressible_at: Vec::new(),
         }
     }
 

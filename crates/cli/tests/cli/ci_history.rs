@@ -318,3 +318,59 @@ fn a_rotated_secret_encrypted_with_the_committed_key_is_a_new_finding() {
     );
     assert_eq!(ig104_new(&app), vec![line]);
 }
+
+/// Two apps share an integration user, and the comment at the first app's
+/// connection accepts it (IG303 is shown there). A third app that joins
+/// leaves it accepted, as the baseline does, whatever its name: one whose
+/// name sorts first (IG303 is then shown at its connection) un-hid the
+/// finding and turned the comment into a `suppression-unused` warning,
+/// while one sorting last did not.
+#[test]
+fn a_shared_user_accepted_inline_stays_accepted_whatever_the_name_of_an_app_that_joins() {
+    let shared_app = |root: &Path, name: &str, comment: &str| {
+        let app = mule4_app(root, name, &[]);
+        write(
+            &app,
+            "src/main/mule/global.xml",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+      xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <salesforce:sfdc-config name="Salesforce_Config">
+{comment}    <salesforce:jwt-connection consumerKey="${{sf.key}}" keyStore="sf.jks" storePassword="${{secure::sf.pw}}" principal="int.shared@acme.com" />
+  </salesforce:sfdc-config>
+</mule>
+"#
+            ),
+        );
+    };
+    for joining in ["aaa-sapi", "zzz-sapi"] {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("repo");
+        shared_app(
+            &root,
+            "billing",
+            "    <!-- intguard-ignore IG303: billing and orders are one system until ACME-1300 -->\n",
+        );
+        shared_app(&root, "orders", "");
+        let (_, before) = scan_json(&root, &["--fail-on", "none"]);
+        assert!(
+            findings(&before).iter().all(|f| f["rule"] != "IG303"),
+            "{before:#}"
+        );
+        shared_app(&root, joining, "");
+        let (_, after) = scan_json(&root, &["--fail-on", "none"]);
+        assert!(
+            findings(&after).iter().all(|f| f["rule"] != "IG303"),
+            "{joining}: {:#?}",
+            findings(&after)
+        );
+        assert!(
+            !diagnostics(&after)
+                .iter()
+                .any(|d| d["code"] == "suppression-unused"),
+            "{joining}: {:#?}",
+            diagnostics(&after)
+        );
+    }
+}
