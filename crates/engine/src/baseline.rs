@@ -31,7 +31,13 @@ impl Baseline {
             .map(|f| BaselineEntry {
                 fingerprint: f.fingerprint.clone(),
                 rule: f.rule.to_string(),
-                path: f.location.path.to_string(),
+                // As its fingerprint counts it: the same file however the
+                // roots were spelt (`.`, an absolute checkout path, `..`).
+                path: if f.fingerprint_path.is_empty() {
+                    f.location.path.to_string()
+                } else {
+                    f.fingerprint_path.clone()
+                },
             })
             .collect();
         Baseline {
@@ -55,9 +61,14 @@ impl Baseline {
         // A byte order mark (a baseline edited in a Windows editor) is no
         // JSON syntax error.
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let written_by = "write one with `intguard scan <paths> --write-baseline FILE`";
+        if text.trim().is_empty() {
+            return Err(format!(
+                "the file is empty, not a baseline (expected {{\"version\": {VERSION}, \"findings\": [...]}}); {written_by}"
+            ));
+        }
         let value: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
         let field = |name: &str| value.as_object().and_then(|o| o.get(name));
-        let written_by = "write one with `intguard scan <paths> --write-baseline FILE`";
         if field("runs").is_some() {
             return Err(format!("this is a SARIF log, not a baseline; {written_by}"));
         }
@@ -128,6 +139,12 @@ mod tests {
                 "version 2, this intguard reads baselines of version 1",
             ),
             ("[]", "not an intguard baseline"),
+            // `touch intguard-baseline.json` before the first
+            // `--write-baseline`: named for what it is, not "EOF while
+            // parsing a value at line 1 column 0".
+            ("", "the file is empty"),
+            (" \n\t\n", "the file is empty"),
+            ("\u{feff}", "the file is empty"),
             ("{}", "not an intguard baseline"),
         ] {
             let e = Baseline::parse(text).unwrap_err();

@@ -56,17 +56,24 @@ pub(crate) fn finish(
         if let Some(sev) = config.severity_override(f.rule, f.name) {
             f.severity = sev;
         }
+        // Named by baseline files for every finding; hashed only for those
+        // located by their path.
+        f.fingerprint_path = relative_to_roots(&f.location.path, &roots);
         let rel = if f.fingerprint_by_path {
-            relative_to_roots(&f.location.path, &roots)
+            f.fingerprint_path.as_str()
         } else {
-            String::new()
+            ""
         };
         let key = if f.fingerprint_key.is_empty() {
-            f.message.clone()
+            f.message.as_str()
         } else {
-            f.fingerprint_key.clone()
+            f.fingerprint_key.as_str()
         };
-        f.fingerprint = fingerprint(f.rule, &rel, &key);
+        f.fingerprint = fingerprint(f.rule, rel, key);
+        f.fingerprint_before_value = f
+            .fingerprint_key_before_value
+            .as_deref()
+            .map(|before| fingerprint(f.rule, rel, before));
     }
 
     let mut diagnostics = inventory_diagnostics;
@@ -129,11 +136,27 @@ pub(crate) fn finish(
                         .all(|rule| rule.scope() == intguard_rules::Scope::App))
             }
     });
-    diagnostics.extend(suppress::unused(judged, &suppressed));
+    // Each rule a judged comment names: known, enabled, and in a partial
+    // scan one that sees an app alone.
+    let judged_rule = |r: &str| {
+        intguard_rules::find_rule(r).is_some_and(|rule| {
+            let m = rule.meta();
+            !config.is_disabled(m.id, m.name)
+                && (!partial || rule.scope() == intguard_rules::Scope::App)
+        })
+    };
+    diagnostics.extend(suppress::unused(judged, &suppressed, judged_rule));
     let mut baselined = match &options.baseline {
         Some(b) => {
             let known = b.fingerprints();
-            take_out(&mut findings, |f| known.contains(f.fingerprint.as_str()))
+            // A baseline written before a secret's value counted in its
+            // fingerprint holds the one made without it.
+            take_out(&mut findings, |f| {
+                known.contains(f.fingerprint.as_str())
+                    || f.fingerprint_before_value
+                        .as_deref()
+                        .is_some_and(|before| known.contains(before))
+            })
         }
         None => Vec::new(),
     };

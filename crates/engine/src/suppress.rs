@@ -32,17 +32,20 @@ fn covers_place(s: &InlineSuppression, f: &Finding, path: &str, line: u32) -> bo
 }
 
 /// Whether the suppressions of the files (by path) hide a finding: one
-/// covers its location and, for a finding that groups several elements,
-/// each of the other places it stands for is covered by one too.
+/// covers its location (or one of the places it may be hidden from as
+/// well: [`Finding::suppressible_at`]) and, for a finding that groups
+/// several elements, each of the other places it stands for is covered by
+/// one too.
 pub fn hides(by_file: &HashMap<&str, Vec<&InlineSuppression>>, f: &Finding) -> bool {
     let covered = |path: &str, line: u32| {
         by_file
             .get(path)
             .is_some_and(|here| here.iter().any(|s| covers_place(s, f, path, line)))
     };
-    by_file
+    (by_file
         .get(f.location.path.as_str())
         .is_some_and(|here| here.iter().any(|s| covers(s, f)))
+        || f.suppressible_at.iter().any(|l| covered(&l.path, l.line)))
         && f.also_at.iter().all(|l| covered(&l.path, l.line))
 }
 
@@ -104,12 +107,16 @@ pub fn diagnostics(
 /// whose lines hold no finding of the rules it names (the problem was fixed,
 /// the comment is above the wrong element, or it covers only some of the
 /// elements a grouped finding stands for). Left in place, it would silence
-/// whatever is found there later. `suppressions`: those to judge (of the
-/// files whose findings are reported, naming a rule that ran); `hidden`:
-/// the findings the suppressions hid.
+/// whatever is found there later. A comment that names several rules and
+/// hides findings of some is reported for the others, each of which would
+/// silence what its rule finds there later. `suppressions`: those to judge
+/// (of the files whose findings are reported, naming a rule that ran);
+/// `hidden`: the findings the suppressions hid; `judged`: whether a rule a
+/// comment names is judged (known, enabled, able to see what the scan read).
 pub fn unused<'a>(
     suppressions: impl IntoIterator<Item = &'a InlineSuppression>,
     hidden: &[Finding],
+    judged: impl Fn(&str) -> bool,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for s in suppressions {
@@ -117,13 +124,29 @@ pub fn unused<'a>(
             // Already reported as not applied.
             continue;
         }
-        let used = hidden.iter().any(|f| {
+        let hides = |f: &Finding| {
             covers(s, f)
                 || f.also_at
                     .iter()
+                    .chain(&f.suppressible_at)
                     .any(|l| covers_place(s, f, &l.path, l.line))
-        });
-        if used {
+        };
+        let mut used_any = false;
+        let mut idle: Vec<&str> = Vec::new();
+        if s.rules.is_empty() {
+            used_any = hidden.iter().any(hides);
+        } else {
+            for r in &s.rules {
+                let named =
+                    |f: &Finding| r.eq_ignore_ascii_case(f.rule) || r.eq_ignore_ascii_case(f.name);
+                if hidden.iter().any(|f| named(f) && hides(f)) {
+                    used_any = true;
+                } else if judged(r) {
+                    idle.push(r);
+                }
+            }
+        }
+        if used_any && idle.is_empty() {
             continue;
         }
         let named = if s.rules.is_empty() {
@@ -137,15 +160,20 @@ pub fn unused<'a>(
         } else {
             format!("line {}", s.location.line)
         };
-        out.push(
-            Diagnostic::warning(
-                "suppression-unused",
-                s.location.path.clone(),
-                format!(
-                    "{named} hides no finding on {lines}: remove it, or it will silence what is found there later"
-                ),
+        let message = if used_any {
+            format!(
+                "{named}: {} hides no finding on {lines}: remove it from the comment, or it will silence what {} there later",
+                idle.join(", "),
+                if idle.len() == 1 { "it finds" } else { "they find" }
             )
-            .at(s.location.line, s.location.column),
+        } else {
+            format!(
+                "{named} hides no finding on {lines}: remove it, or it will silence what is found there later"
+            )
+        };
+        out.push(
+            Diagnostic::warning("suppression-unused", s.location.path.clone(), message)
+                .at(s.location.line, s.location.column),
         );
     }
     out
@@ -207,6 +235,42 @@ mod tests {
         let s = suppression(5, 0, &["IG102"], Some("demo value"));
         assert!(covers(&s, &finding("IG102", XML, 5)));
         assert!(!covers(&s, &finding("IG102", XML, 6)));
+    }
+
+    /// A comment naming several rules, some of which hide nothing there,
+    /// is reported for those: left in place, each would silence what its
+    /// rule finds there later (`IG102, IG109` above a clear password: an
+    /// `http://` URL written on that line later would pass unseen). Rules
+    /// not judged (disabled, or not seeing one app alone in a partial
+    /// scan) are not named.
+    #[test]
+    fn a_rule_a_comment_names_that_hides_nothing_there_is_reported() {
+        let s = suppression(5, 6, &["IG102", "ig109", "IG206"], Some("vendor-managed"));
+        let judged = |r: &str| !r.eq_ignore_ascii_case("IG206");
+        let d = unused([&s], &[finding("IG102", XML, 6)], judged);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].code, "suppression-unused");
+        assert!(
+            d[0].message.starts_with(
+                "intguard-ignore IG102, ig109, IG206: ig109 hides no finding on lines 5 to 6: "
+            ),
+            "{}",
+            d[0].message
+        );
+        // By name too: every judged rule used, nothing to say.
+        let both = [finding("IG102", XML, 6), finding("IG109", XML, 5)];
+        assert!(unused([&s], &both, judged).is_empty());
+        let s = suppression(5, 6, &["plaintext-secret", "IG109"], Some("r"));
+        assert!(unused([&s], &both, |_| true).is_empty());
+        // Nothing hidden at all: the whole comment, as before.
+        let s = suppression(5, 6, &["IG102", "IG109"], Some("r"));
+        let d = unused([&s], &[], |_| true);
+        assert!(
+            d[0].message
+                .starts_with("intguard-ignore IG102, IG109 hides no finding on lines 5 to 6: "),
+            "{}",
+            d[0].message
+        );
     }
 
     #[test]

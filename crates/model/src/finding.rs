@@ -52,7 +52,21 @@ pub struct Finding {
     /// go: its key alone names it.
     #[serde(skip)]
     pub fingerprint_by_path: bool,
+    /// The key before a secret's value counted in it (see
+    /// [`Finding::key_with_value`]): a baseline written by an intguard of
+    /// that time holds the fingerprint made of it, which still matches.
+    #[serde(skip)]
+    pub fingerprint_key_before_value: Option<String>,
     pub fingerprint: String,
+    /// The fingerprint of `fingerprint_key_before_value`, added by the
+    /// engine with `fingerprint`.
+    #[serde(skip)]
+    pub fingerprint_before_value: Option<String>,
+    /// The path fingerprints count from (from the top of the git work tree,
+    /// else from the scan root), added by the engine: what a baseline file
+    /// names, whatever the spelling of the roots or the working directory.
+    #[serde(skip)]
+    pub fingerprint_path: String,
     /// The source line, with secrets masked (added by the engine).
     pub snippet: Option<String>,
     /// Where `location.column` falls in `snippet` when masking changed the
@@ -74,6 +88,14 @@ pub struct Finding {
     /// the group later.
     #[serde(skip)]
     pub also_at: Vec<Location>,
+    /// Other places where an inline suppression hides the finding as well
+    /// as at `location`, for a finding of the whole scan shown at the first
+    /// of several places (IG303: every app's connection that runs as the
+    /// shared user). The first changes as apps come (a new app whose name
+    /// sorts first): a comment at any of them keeps hiding it, as the
+    /// baseline keeps its fingerprint.
+    #[serde(skip)]
+    pub suppressible_at: Vec<Location>,
 }
 
 impl Finding {
@@ -96,11 +118,15 @@ impl Finding {
             fix: String::new(),
             fingerprint_key: String::new(),
             fingerprint_by_path: true,
+            fingerprint_key_before_value: None,
             fingerprint: String::new(),
+            fingerprint_before_value: None,
+            fingerprint_path: String::new(),
             snippet: None,
             snippet_column: None,
             shared_user_notes: Vec::new(),
             also_at: Vec::new(),
+            suppressible_at: Vec::new(),
         }
     }
 
@@ -161,6 +187,17 @@ impl Finding {
     /// Sets the line-independent key the fingerprint is made from.
     pub fn key(mut self, key: impl Into<String>) -> Self {
         self.fingerprint_key = key.into();
+        self
+    }
+
+    /// [`Finding::key`] for a secret written in clear, with a digest of its
+    /// value: the same secret keeps its fingerprint wherever the lines move,
+    /// but a rotated one committed in clear again is a new leak, and a new
+    /// finding for a baseline.
+    pub fn key_with_value(mut self, key: impl Into<String>, value_digest: &str) -> Self {
+        let key = key.into();
+        self.fingerprint_key = format!("{key}|{value_digest}");
+        self.fingerprint_key_before_value = Some(key);
         self
     }
 

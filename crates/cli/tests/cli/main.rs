@@ -11,6 +11,7 @@ mod support;
 
 mod bad_input;
 mod byte_order_mark;
+mod ci_history;
 mod closed_pipe;
 mod control;
 mod example_expected;

@@ -17,7 +17,8 @@ static ENV_LIST_NAME: LazyLock<Regex> = LazyLock::new(|| {
 /// The variables a Dockerfile's `ENV` and `ARG` instructions set, as (name,
 /// value, offset of the name). `ENV A=1 B="x y"` sets each pair; the older
 /// `ENV NAME the rest` sets NAME to the rest of the line; `ARG NAME` without
-/// a default sets nothing. A line ending in `\` continues the instruction.
+/// a default sets nothing. A line ending in `\` continues the instruction,
+/// past comment and empty lines, which Docker removes.
 pub(super) fn dockerfile_variables(text: &str) -> Vec<(&str, String, usize)> {
     let mut out = Vec::new();
     let mut continued = false;
@@ -27,6 +28,12 @@ pub(super) fn dockerfile_variables(text: &str) -> Vec<(&str, String, usize)> {
         offset += raw.len();
         let line = raw.trim_end_matches(['\n', '\r']);
         let was_continued = continued;
+        // Docker removes comment lines and empty lines inside a continued
+        // instruction before reading it: the instruction goes on after them.
+        let trimmed = line.trim_start();
+        if was_continued && (trimmed.is_empty() || trimmed.starts_with('#')) {
+            continue;
+        }
         continued = line.trim_end().ends_with('\\');
         let body = line.trim_end().trim_end_matches('\\');
         let indent = body.len() - body.trim_start().len();

@@ -747,6 +747,37 @@ fn dockerfile_env_and_arg() {
     assert_eq!(got, want);
 }
 
+/// Docker removes comment lines (and, with a warning, empty lines) inside
+/// an instruction continued with `\\` before it reads it: the pairs after
+/// them are still the instruction's. A comment there (a note, an
+/// `intguard-ignore` above the pair it is about) hid the pairs after it.
+#[test]
+fn dockerfile_comment_and_empty_lines_inside_a_continued_env() {
+    let text = [
+        "ENV LEGACY_SHARE_USER=svc_legacysync \\",
+        "# intguard-ignore IG102: share decommissioned",
+        "    LEGACY_SHARE_PASSWORD=Cr1mShare-2019! \\",
+        "",
+        "  # the port",
+        "    HTTP_PORT=8081",
+        "# not continued: a comment line ends no instruction, this is one",
+        "NOT_AN_ENV=1",
+    ]
+    .join("\n");
+    let got: Vec<(&str, String)> = dockerfile_variables(&text)
+        .into_iter()
+        .map(|(n, v, _)| (n, v))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("LEGACY_SHARE_USER", "svc_legacysync".to_string()),
+            ("LEGACY_SHARE_PASSWORD", "Cr1mShare-2019!".to_string()),
+            ("HTTP_PORT", "8081".to_string()),
+        ]
+    );
+}
+
 /// Escapes and quotes around characters of any length, at the end of
 /// a line, in odd places: read, never a panic.
 #[test]

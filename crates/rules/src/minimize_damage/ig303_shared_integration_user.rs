@@ -898,6 +898,16 @@ fn finding(
             ));
         }
     }
+    // A comment at any app's place running as the user hides the finding,
+    // not only at the first (which a new app may take). Once each: a user
+    // that 3,000 apps share.
+    let mut finding = finding;
+    let mut places: HashSet<&Location> = HashSet::from([first.at]);
+    finding.suppressible_at = uses
+        .iter()
+        .filter(|u| places.insert(u.at))
+        .map(|u| u.at.clone())
+        .collect();
     finding.related_all(related)
 }
 

@@ -125,9 +125,18 @@ fn positive_names_the_exposed_properties_and_never_their_values() {
         "{}",
         password.message
     );
+    // The property, then the digest of what it decrypts to (a rotated
+    // value is a new finding).
     assert_eq!(
-        password.fingerprint_key,
-        "decrypt|prod-secure.yaml|sfdc.password"
+        password.fingerprint_key_before_value.as_deref(),
+        Some("decrypt|prod-secure.yaml|sfdc.password")
+    );
+    assert!(
+        password
+            .fingerprint_key
+            .starts_with("decrypt|prod-secure.yaml|sfdc.password|"),
+        "{}",
+        password.fingerprint_key
     );
     // The key's definition, then the config that decrypts the file.
     assert_eq!(

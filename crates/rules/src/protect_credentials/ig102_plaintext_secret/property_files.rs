@@ -378,7 +378,10 @@ pub(super) fn property_findings<'a>(
             let mut f = finding(&entry.location, message)
                 .maybe_identity(who)
                 .environments(env.map(str::to_string))
-                .key(format!("property|{}", entry.key()))
+                .key_with_value(
+                    format!("property|{}", entry.key()),
+                    &secret_digest(entry.value()),
+                )
                 .fix(fix);
             f.shared_user_notes.extend(shared_user);
             for r in related {
@@ -441,7 +444,10 @@ pub(super) fn property_findings<'a>(
         };
         let mut f = finding(&g.location, message)
             .maybe_identity(who)
-            .key(format!("global-property|{}", g.name))
+            .key_with_value(
+                format!("global-property|{}", g.name),
+                &secret_digest(&g.value.raw),
+            )
             .fix(fix);
         for r in related {
             f = f.related(r);

@@ -61,7 +61,7 @@ pub(super) fn text_file_findings<'a>(
             };
             out.push(
                 finding(&a.location, message)
-                    .key(format!("assignment|{}", a.name))
+                    .key_with_value(format!("assignment|{}", a.name), &secret_digest(&a.value))
                     .fix(fix),
             );
         }

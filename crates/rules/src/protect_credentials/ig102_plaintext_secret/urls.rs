@@ -113,7 +113,10 @@ pub(super) fn url_findings<'a>(
             out.push(
                 finding(&entry.location, message)
                     .environments(env.map(str::to_string))
-                    .key(format!("url-password-property|{}", entry.key()))
+                    .key_with_value(
+                        format!("url-password-property|{}", entry.key()),
+                        &secret_digest(password),
+                    )
                     .fix(url_fix.clone()),
             );
         }
@@ -138,7 +141,10 @@ pub(super) fn url_findings<'a>(
             out.push(
                 finding(&entry.location, message)
                     .environments(env.map(str::to_string))
-                    .key(format!("url-query-credential-property|{}", entry.key()))
+                    .key_with_value(
+                        format!("url-query-credential-property|{}", entry.key()),
+                        &secret_digest(first.1),
+                    )
                     .fix(if is_jdbc(entry.value()) {
                         jdbc_fix.clone()
                     } else {

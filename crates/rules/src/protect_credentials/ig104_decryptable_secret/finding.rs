@@ -226,15 +226,21 @@ pub(super) fn finding_for(app: &MuleApp, candidate: &Candidate<'_>, hit: &Hit<'_
         entry.key(),
         change_for_reader(entry.key(), who.as_deref(), &connection_readers(app, entry)),
     );
-    let mut finding = Finding::new(&META, entry.location.clone(), message)
+    // With the value's digest when it decrypts to text: a secret rotated
+    // but encrypted with the committed key again is exposed again, a new
+    // finding for a baseline.
+    let key = format!("decrypt|{file_label}|{}", entry.key());
+    let finding = Finding::new(&META, entry.location.clone(), message)
         .maybe_identity(who)
-        .environments(env)
-        .key(format!("decrypt|{file_label}|{}", entry.key()))
-        .fix(fix)
-        .related(Related::new(
-            src.location,
-            format!("the committed key that decrypts it: {}", src.describe()),
-        ));
+        .environments(env);
+    let finding = match &hit.digest {
+        Some(digest) => finding.key_with_value(key, digest),
+        None => finding.key(key),
+    };
+    let mut finding = finding.fix(fix).related(Related::new(
+        src.location,
+        format!("the committed key that decrypts it: {}", src.describe()),
+    ));
     for piece in &src.pieces {
         finding = finding.related(Related::new(
             piece.location,

@@ -111,10 +111,21 @@ fn reference_vectors_decrypt_and_are_named_not_shown() {
             (
                 file_name(&f.location.path),
                 f.location.line,
-                f.fingerprint_key.as_str(),
+                f.fingerprint_key_before_value
+                    .as_deref()
+                    .unwrap_or_default(),
             )
         })
         .collect();
+    // The key names the value, then its digest (a rotated one is new).
+    for f in &f {
+        let before = f.fingerprint_key_before_value.as_deref().unwrap();
+        assert!(
+            f.fingerprint_key.starts_with(&format!("{before}|")),
+            "{}",
+            f.fingerprint_key
+        );
+    }
     assert_eq!(
         places,
         vec![
