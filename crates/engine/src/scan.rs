@@ -90,7 +90,9 @@ pub fn scan(options: &ScanOptions) -> ScanOutcome {
 /// What the app pass of [`scan`] keeps of the apps read.
 #[derive(Default)]
 struct AppPass {
-    findings: Vec<Finding>,
+    /// Each app's findings, as made: one vector growing by doubling held
+    /// up to twice their room until the end of the read.
+    findings: Vec<Vec<Finding>>,
     secrets: Vec<AppSecrets>,
 }
 
@@ -105,7 +107,10 @@ fn scan_here(options: &ScanOptions) -> ScanOutcome {
             text_files: std::mem::take(text_files),
             ..Inventory::default()
         };
-        let findings: Vec<Finding> = app_rules.iter().flat_map(|r| r.run_part(&one)).collect();
+        let mut findings: Vec<Finding> = app_rules.iter().flat_map(|r| r.run_part(&one)).collect();
+        // Held until the report: without the room they were built with.
+        findings.iter_mut().for_each(Finding::shrink_to_fit);
+        findings.shrink_to_fit();
         let secrets = one.apps[0].secrets();
         if let Some(read) = one.apps.pop() {
             *app = read;
@@ -114,13 +119,17 @@ fn scan_here(options: &ScanOptions) -> ScanOutcome {
         keep_what_scan_rules_read(app);
         keep_text_facts_scan_rules_read(text_files);
         let mut pass = pass.lock().unwrap_or_else(|e| e.into_inner());
-        pass.findings.extend(findings);
+        if !findings.is_empty() {
+            pass.findings.push(findings);
+        }
         pass.secrets.push(secrets);
     });
     let AppPass {
-        mut findings,
+        findings: per_app,
         secrets,
     } = pass.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut findings = Vec::new();
+    append(&mut findings, per_app);
     let mut timer = PhaseTimer::start();
     // The files outside any app, with no app: the rest of what App rules read.
     // (As `support::app_for_path` sees it, without trying every app.)
@@ -199,14 +208,17 @@ fn run_scan_part(rules: &[&'static dyn Rule], inventory: &Inventory) -> Vec<Vec<
         .collect()
 }
 
-/// Moves every rule's findings into `findings`, with room made for exactly
+/// Moves every rule's (or app's) findings into `findings`, with room made for exactly
 /// them. The findings are held to the end: collected in one parallel pass,
 /// the workers' vectors and their concatenation, each with room to grow,
 /// were held at once, at the peak memory of a large scan.
 fn append(findings: &mut Vec<Finding>, per_rule: Vec<Vec<Finding>>) {
     findings.reserve_exact(per_rule.iter().map(Vec::len).sum());
     for found in per_rule {
-        findings.extend(found);
+        findings.extend(found.into_iter().map(|mut f| {
+            f.shrink_to_fit();
+            f
+        }));
     }
 }
 

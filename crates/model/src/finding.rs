@@ -201,6 +201,29 @@ impl Finding {
         self
     }
 
+    /// Gives back the room its strings and lists were built with beyond
+    /// what they hold: a scan holds every finding until the report, and a
+    /// message or fix formatted piece by piece keeps up to twice its length.
+    pub fn shrink_to_fit(&mut self) {
+        self.message.shrink_to_fit();
+        self.fix.shrink_to_fit();
+        self.fingerprint_key.shrink_to_fit();
+        if let Some(key) = &mut self.fingerprint_key_before_value {
+            key.shrink_to_fit();
+        }
+        if let Some(identity) = &mut self.identity {
+            identity.shrink_to_fit();
+        }
+        self.environments.shrink_to_fit();
+        for r in &mut self.related {
+            r.message.shrink_to_fit();
+        }
+        self.related.shrink_to_fit();
+        self.shared_user_notes.shrink_to_fit();
+        self.also_at.shrink_to_fit();
+        self.suppressible_at.shrink_to_fit();
+    }
+
     /// Makes the fingerprint of the key alone, whatever file the finding is
     /// shown in ([`Finding::fingerprint_by_path`]).
     pub fn key_for_the_whole_scan(mut self, key: impl Into<String>) -> Self {
