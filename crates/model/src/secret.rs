@@ -23,6 +23,11 @@ pub fn fingerprint(secret: &str) -> String {
     hex8(&digest)
 }
 
+/// [`fingerprint`] of bytes: a keystore's, a key file's.
+pub fn fingerprint_bytes(bytes: &[u8]) -> String {
+    hex8(&Sha256::digest(bytes))
+}
+
 /// `Te…(8) sha256:1a2b3c4d`
 pub fn describe(secret: &str) -> String {
     format!("{} sha256:{}", mask(secret), fingerprint(secret))

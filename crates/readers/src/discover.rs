@@ -89,6 +89,10 @@ impl WalkedFile {
 pub(crate) struct Walk {
     pub files: Vec<WalkedFile>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Nested repositories in folders a `.gitignore` names, each with that
+    /// `.gitignore` ([`crate::ignored_repositories`]): judged once the walk
+    /// is done.
+    nested_repositories: Vec<(PathBuf, PathBuf)>,
 }
 
 /// `/`-separated display form of a path.
@@ -198,14 +202,58 @@ pub(crate) fn walk(roots: &[PathBuf], options: &ReadOptions) -> Walk {
                 named
             },
         );
-    for root in distinct {
+    for root in &distinct {
         walk_root(root, options, &scanned, &named, &out);
     }
     let mut walk = out.into_inner().unwrap_or_else(|e| e.into_inner());
+    sort_files(&mut walk);
+    let nested = std::mem::take(&mut walk.nested_repositories);
+    let mut nested = crate::ignored_repositories::not_walked(nested, &walk.files);
+    if nested.is_empty() {
+        return walk;
+    }
+    // A folder given inside another one given is covered by its walk,
+    // unless a `.gitignore` keeps that walk out of it: one inside a
+    // repository nested in an ignored folder (`scan . vendor/partner`, as
+    // the warning below advises) is walked on its own.
+    let nested_at: Vec<Option<PathBuf>> = nested
+        .iter()
+        .map(|(repo, _)| std::fs::canonicalize(repo).ok())
+        .collect();
+    let inside = |given: &Path| nested_at.iter().flatten().any(|n| given.starts_with(n));
+    let given_inside: Vec<(PathBuf, PathBuf)> = roots
+        .iter()
+        .filter(|r| !distinct.iter().any(|d| std::ptr::eq(*d, *r)) && r.is_dir())
+        .filter_map(|r| Some((r.clone(), std::fs::canonicalize(r).ok()?)))
+        .filter(|(_, at)| inside(at))
+        .collect();
+    if !given_inside.is_empty() {
+        let given: Vec<PathBuf> = given_inside.iter().map(|(r, _)| r.clone()).collect();
+        let out = Mutex::new(walk);
+        for root in distinct_roots(&given) {
+            walk_root(root, options, &scanned, &named, &out);
+        }
+        walk = out.into_inner().unwrap_or_else(|e| e.into_inner());
+        walk.nested_repositories.clear();
+        sort_files(&mut walk);
+        // Scanned as asked: nothing to say of it.
+        let mut at = nested_at.iter();
+        nested.retain(|_| {
+            at.next()
+                .and_then(Option::as_ref)
+                .is_none_or(|n| !given_inside.iter().any(|(_, g)| g.starts_with(n)))
+        });
+    }
+    let said = crate::ignored_repositories::diagnostics(nested);
+    walk.diagnostics.extend(said);
+    walk
+}
+
+/// The walk's files sorted by display path, each once.
+fn sort_files(walk: &mut Walk) {
     walk.files
         .sort_by(|a, b| a.display_bytes().cmp(b.display_bytes()));
     walk.files.dedup_by(|a, b| a.path == b.path);
-    walk
 }
 
 /// The roots to walk: a root inside another one (or the same folder spelt
@@ -338,7 +386,10 @@ fn walk_root(
     let (exclude, unsafe_exclude) = repository_exclude(root);
     let ask_git = unsafe_here.is_none() && unsafe_exclude.is_none();
     lock(out).diagnostics.extend(unsafe_exclude);
-    let files_before = lock(out).files.len();
+    let (files_before, nested_before) = {
+        let walk = lock(out);
+        (walk.files.len(), walk.nested_repositories.len())
+    };
     let config_kept_out = AtomicUsize::new(0);
     std::thread::scope(|scope| {
         let tracked = ask_git.then(|| scope.spawn(|| tracked_but_ignored(root)));
@@ -358,6 +409,16 @@ fn walk_root(
         }
         add_named(root, named, ignores.as_ref(), out);
     });
+    // A nested repository that `[paths] ignore` keeps out was left out on
+    // purpose: nothing to say of it.
+    if let Some(gi) = &ignores {
+        let mut walk = lock(out);
+        let mine = walk.nested_repositories.split_off(nested_before);
+        walk.nested_repositories.extend(
+            mine.into_iter()
+                .filter(|(repo, _)| !gi.matched_path_or_any_parents(repo, true).is_ignore()),
+        );
+    }
     let kept_out = config_kept_out.into_inner();
     if kept_out > 0 && root.is_dir() {
         let mut walk = lock(out);
@@ -738,8 +799,21 @@ fn walk_tree(root: &Path, tree: &Tree<'_>, with_ignore_files: bool) -> Vec<PathB
                         return WalkState::Continue;
                     };
                     if file_type.is_file() {
+                        // The folders a `.gitignore` names may hide another
+                        // repository (only where the walk applies it).
+                        let nested = if with_ignore_files && entry.file_name() == ".gitignore" {
+                            crate::ignored_repositories::candidates(entry.path())
+                        } else {
+                            Vec::new()
+                        };
+                        let gitignore = (!nested.is_empty()).then(|| entry.path().to_path_buf());
                         let file = WalkedFile::new(entry.into_path());
-                        lock(out).files.push(file);
+                        let mut out = lock(out);
+                        out.files.push(file);
+                        if let Some(gitignore) = gitignore {
+                            out.nested_repositories
+                                .extend(nested.into_iter().map(|r| (r, gitignore.clone())));
+                        }
                     } else if !file_type.is_dir() && !file_type.is_symlink() {
                         // A FIFO would block a read, a device never end.
                         let d = Diagnostic::warning(

@@ -254,6 +254,9 @@ fn read_binary_key_file(f: &WalkedFile, ext: &str, bytes: &[u8], out: &mut FileO
         encrypted,
         keystore_protection: None,
         size: bytes.len() as u64,
+        // Its bytes: a keystore or key replaced at the same path (rotated,
+        // but committed again) is told apart.
+        digest: Some(intguard_model::secret::fingerprint_bytes(bytes)),
     };
     if let Some(kind) = keystore_kind(ext) {
         // An empty file (a placeholder) holds no key.
@@ -353,6 +356,16 @@ fn read_text_key_or_report(text: &str, display: &str, out: &mut FileOutput) -> b
             encrypted,
             keystore_protection: None,
             size: out.bytes,
+            // Its lines but the comment (a label anyone may edit): the key
+            // replaced by another is told apart.
+            digest: Some(intguard_model::secret::fingerprint(
+                &text
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.starts_with("Comment:"))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            )),
         });
         return true;
     }
@@ -735,6 +748,16 @@ fn read_text_facts(
             encrypted: keys_encrypted(facts.private_keys.iter().map(|k| k.encrypted)),
             keystore_protection: None,
             size: bytes.len() as u64,
+            // Its keys' bodies, not its bytes: the same keys with a comment
+            // line added above them are the same keys.
+            digest: Some(intguard_model::secret::fingerprint(
+                &facts
+                    .private_keys
+                    .iter()
+                    .map(|k| k.digest.as_deref().unwrap_or_default())
+                    .collect::<Vec<_>>()
+                    .join("|"),
+            )),
         });
     }
     if memchr::memmem::find(bytes, b"CERTIFICATE-----").is_some() {

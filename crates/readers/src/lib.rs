@@ -36,7 +36,9 @@
 //!   time for rules that judge validity.
 //! - Diagnostic codes: `unreadable`, `too-large`, `binary`, `not-utf8`,
 //!   `xml-syntax`, `yaml-syntax`, `properties-syntax`, `json-syntax`,
-//!   `symlink-loop`, `symlink-outside`, and the metadata reader's `metadata-root`,
+//!   `symlink-loop`, `symlink-outside`, `symlink-folder`, `ignored-repository` (a
+//!   git repository nested in a folder `.gitignore` ignores, holding a Mule app
+//!   or a Salesforce project: not walked), and the metadata reader's `metadata-root`,
 //!   `metadata-value`, `metadata-project`, `metadata-duplicate`.
 //!
 //! Set `INTGUARD_READERS_TIMING=1` to print the walk and read times to stderr.
@@ -44,6 +46,7 @@
 mod certificates;
 mod cut;
 mod discover;
+mod ignored_repositories;
 pub use discover::check_ignore_glob;
 mod file;
 mod io;

@@ -760,19 +760,35 @@ mod tests {
 /// the same file share a key (two `http:request`s with the same attribute in
 /// one flow), the later ones (in file order) get `#2`, `#3`, ...
 pub fn disambiguate_keys(findings: &mut [intguard_model::Finding]) {
+    use std::collections::HashMap;
     let mut order: Vec<usize> = (0..findings.len()).collect();
     order.sort_by(|&a, &b| findings[a].location.cmp(&findings[b].location));
-    let mut seen: std::collections::HashMap<(String, String), usize> =
-        std::collections::HashMap::new();
+    let mut seen: HashMap<(String, String), usize> = HashMap::new();
+    // The keys as made before a value counted (`Finding::key_with_value`),
+    // numbered as they were then, among every key alike in the file: a
+    // baseline of that time still matches the second of two.
+    let mut seen_before: HashMap<(String, String), usize> = HashMap::new();
+    let any_before = findings
+        .iter()
+        .any(|f| f.fingerprint_key_before_value.is_some());
     for i in order {
-        let k = (
-            findings[i].location.path.to_string(),
-            findings[i].fingerprint_key.clone(),
-        );
-        let n = seen.entry(k).or_insert(0);
+        let f = &mut findings[i];
+        let path = f.location.path.to_string();
+        if any_before {
+            let old = f
+                .fingerprint_key_before_value
+                .clone()
+                .unwrap_or_else(|| f.fingerprint_key.clone());
+            let n = seen_before.entry((path.clone(), old.clone())).or_insert(0);
+            *n += 1;
+            if *n > 1 && f.fingerprint_key_before_value.is_some() {
+                f.fingerprint_key_before_value = Some(format!("{old}#{n}"));
+            }
+        }
+        let n = seen.entry((path, f.fingerprint_key.clone())).or_insert(0);
         *n += 1;
         if *n > 1 {
-            findings[i].fingerprint_key = format!("{}#{}", findings[i].fingerprint_key, n);
+            f.fingerprint_key = format!("{}#{}", f.fingerprint_key, n);
         }
     }
 }

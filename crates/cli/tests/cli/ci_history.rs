@@ -374,3 +374,210 @@ fn a_shared_user_accepted_inline_stays_accepted_whatever_the_name_of_an_app_that
         );
     }
 }
+
+const KEY_YAML: &str = "orders/src/main/resources/properties/dev.yaml";
+const KEY_PEM: &str = "orders/src/main/resources/keys/jwt.pem";
+const KEY_JKS: &str = "orders/src/main/resources/keys/sfdc.jks";
+const KEY_ENV: &str = "ops/.env";
+
+/// Two base64 lines standing for a key's body (no real key: the rules tell
+/// a PEM key by its label), different for each `seed`.
+pub(crate) fn key_body(seed: &str) -> [String; 2] {
+    let line = |n: u8| -> String {
+        format!("MIIEow{seed}FixtureOnlyNotAKey{n}")
+            .chars()
+            .cycle()
+            .take(64)
+            .collect()
+    };
+    [line(1), line(2)]
+}
+
+/// An app whose secure-properties key is committed in a property file
+/// (IG103), with a PEM key and a JKS keystore committed in its resources
+/// (IG105), and a key pasted in a `.env` file outside it (IG105).
+pub(crate) fn key_project(root: &Path, encryption_key: &str, body: &[String; 2], keystore: &str) {
+    let app = mule4_app(root, "orders", &["sfdc.keystore.password"]);
+    write(
+        &app,
+        "src/main/mule/global.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+      xmlns:secure-properties="http://www.mulesoft.org/schema/mule/secure-properties"
+      xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <configuration-properties file="properties/${mule.env}.yaml" />
+  <secure-properties:config name="Secure_Props" key="${encryption.key}" file="properties/${mule.env}-secure.yaml">
+    <secure-properties:encrypt algorithm="AES" mode="CBC" />
+  </secure-properties:config>
+  <salesforce:sfdc-config name="Salesforce_Config">
+    <salesforce:jwt-connection consumerKey="${sfdc.consumerKey}" keyStore="keys/sfdc.jks" storePassword="${secure::sfdc.keystore.password}" principal="int.orders@acme.com" />
+  </salesforce:sfdc-config>
+</mule>
+"#,
+    );
+    write(
+        root,
+        KEY_YAML,
+        format!("http:\n  port: \"8081\"\nencryption:\n  key: \"{encryption_key}\"\n"),
+    );
+    write(
+        root,
+        KEY_PEM,
+        format!(
+            "-----BEGIN RSA PRIVATE KEY-----\n{}\n{}\n-----END RSA PRIVATE KEY-----\n",
+            body[0], body[1]
+        ),
+    );
+    write(
+        root,
+        KEY_ENV,
+        format!(
+            "SF_USER=int.orders@acme.com\nSF_JWT_KEY=\"-----BEGIN PRIVATE KEY-----\\n{}\\n{}\\n-----END PRIVATE KEY-----\"\n",
+            body[1], body[0]
+        ),
+    );
+    let fixtures = crate::support::workspace().join(
+        "crates/rules/tests/fixtures/IG105/keystore-per-env/sync-api/src/main/resources/keys",
+    );
+    let jks = root.join(KEY_JKS);
+    std::fs::copy(fixtures.join(keystore), jks).unwrap();
+}
+
+pub(crate) const ENC_KEY: &str = "OrdersK3y-2024-ab";
+
+/// The IG103 and IG105 findings a gate with `baseline` fails on, by path.
+fn new_committed_keys(root: &Path, baseline: &Path) -> Vec<(String, String)> {
+    let (run, report) = scan_json(root, &["--baseline", baseline.to_str().unwrap()]);
+    let mut found: Vec<(String, String)> = findings(&report)
+        .iter()
+        .filter(|f| f["rule"] == "IG103" || f["rule"] == "IG105")
+        .map(|f| {
+            let path = f["path"]
+                .as_str()
+                .unwrap()
+                .trim_start_matches(root.to_str().unwrap())
+                .trim_start_matches('/');
+            (f["rule"].as_str().unwrap().to_string(), path.to_string())
+        })
+        .collect();
+    found.sort();
+    run.expect_no_panic();
+    found
+}
+
+/// A committed encryption key (IG103), private key or keystore (IG105)
+/// replaced by another one, committed at the same place again (rotated, but
+/// still in the repository), is a new exposure: a baseline from before the
+/// rotation does not silence it. The same keys moved down, reindented or
+/// with other line breaks stay accepted.
+#[test]
+fn a_rotated_key_still_committed_is_a_new_finding() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("repo");
+    key_project(&root, ENC_KEY, &key_body("a"), "sfdc-dev.jks");
+    let baseline = tmp.path().join("baseline.json");
+    run([
+        "scan".as_ref(),
+        root.as_os_str(),
+        "--write-baseline".as_ref(),
+        baseline.as_os_str(),
+    ])
+    .expect_code(0);
+    let (_, report) = scan_json(&root, &["--fail-on", "none"]);
+    let all: Vec<&serde_json::Value> = findings(&report)
+        .iter()
+        .filter(|f| f["rule"] == "IG103" || f["rule"] == "IG105")
+        .collect();
+    assert_eq!(all.len(), 4, "{all:#?}");
+    assert!(new_committed_keys(&root, &baseline).is_empty());
+
+    // Moved down, reindented, CRLF line breaks: the same keys, accepted.
+    let body = key_body("a");
+    write(
+        &root,
+        KEY_YAML,
+        format!("# dev\n\nencryption:\n    key: '{ENC_KEY}'\nhttp:\n    port: \"8081\"\n"),
+    );
+    write(
+        &root,
+        KEY_PEM,
+        format!(
+            "\r\n-----BEGIN RSA PRIVATE KEY-----\r\n  {}\r\n  {}\r\n-----END RSA PRIVATE KEY-----\r\n",
+            body[0], body[1]
+        ),
+    );
+    write(
+        &root,
+        KEY_ENV,
+        format!(
+            "# ops\n\nSF_USER=int.orders@acme.com\n\nSF_JWT_KEY=\"-----BEGIN PRIVATE KEY-----\\n{}\\n{}\\n-----END PRIVATE KEY-----\"\n",
+            body[1], body[0]
+        ),
+    );
+    assert!(new_committed_keys(&root, &baseline).is_empty());
+
+    // Rotated, and committed again at the same places: each a new finding.
+    key_project(&root, "OrdersK3y-2026-cd", &key_body("b"), "sfdc-prod.jks");
+    let ig = |rule: &str, path: &str| (rule.to_string(), path.to_string());
+    assert_eq!(
+        new_committed_keys(&root, &baseline),
+        vec![
+            ig("IG103", KEY_YAML),
+            ig("IG105", KEY_ENV),
+            ig("IG105", KEY_PEM),
+            ig("IG105", KEY_JKS),
+        ]
+    );
+    // Written again, the baseline accepts the new keys.
+    run([
+        "scan".as_ref(),
+        root.as_os_str(),
+        "--write-baseline".as_ref(),
+        baseline.as_os_str(),
+    ])
+    .expect_code(0);
+    assert!(new_committed_keys(&root, &baseline).is_empty());
+}
+
+/// A baseline written before the key's digest counted in IG103's and
+/// IG105's fingerprints (these are the fingerprints the intguard before it
+/// gave: the rule, the path and the key `key-definition|encryption.key`,
+/// `pem|jwt.pem`, `jks|sfdc.jks`, `pem-block|PRIVATE KEY|0`) still accepts
+/// their findings: an upgrade does not turn a green gate red.
+#[test]
+fn a_baseline_written_before_key_digests_counted_still_accepts_its_findings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("repo");
+    key_project(&root, ENC_KEY, &key_body("a"), "sfdc-dev.jks");
+    let baseline = write(
+        tmp.path(),
+        "old-baseline.json",
+        r#"{
+  "version": 1,
+  "findings": [
+    { "fingerprint": "52f2df4e70c00630", "rule": "IG103", "path": "orders/src/main/resources/properties/dev.yaml" },
+    { "fingerprint": "52c75f8e4b3856aa", "rule": "IG105", "path": "orders/src/main/resources/keys/jwt.pem" },
+    { "fingerprint": "11eef64ddb3a9212", "rule": "IG105", "path": "orders/src/main/resources/keys/sfdc.jks" },
+    { "fingerprint": "d20dcaa99c959aae", "rule": "IG105", "path": "ops/.env" }
+  ]
+}
+"#,
+    );
+    // The findings are there, with fingerprints that count the keys' digests:
+    // the old ones match by the back-compatible fingerprint alone.
+    let (_, report) = scan_json(&root, &["--fail-on", "none"]);
+    let now: Vec<&str> = findings(&report)
+        .iter()
+        .filter(|f| f["rule"] == "IG103" || f["rule"] == "IG105")
+        .map(|f| f["fingerprint"].as_str().unwrap())
+        .collect();
+    assert_eq!(now.len(), 4, "{report:#}");
+    let old = std::fs::read_to_string(&baseline).unwrap();
+    assert!(now.iter().all(|fp| !old.contains(fp)), "{now:?}");
+    assert!(new_committed_keys(&root, &baseline).is_empty());
+    // As for IG102 and IG104, such a baseline knows the keys by their
+    // names alone (README, Baselines): a rotation passes it until it is
+    // written again, after which one fails the gate (the test above).
+    key_project(&root, "OrdersK3y-2026-cd", &key_body("b"), "sfdc-prod.jks");
+    assert!(new_committed_keys(&root, &baseline).is_empty());
+}

@@ -664,3 +664,123 @@ fn an_app_in_a_folder_named_target_is_audited() {
     let (_, alone) = scan_json(&app.join("src/main/resources/config.yaml"), &[]);
     assert_eq!(rules_at(&alone, "config.yaml"), ["IG102"], "{alone:#}");
 }
+
+/// Found by monorepo testing: a git repository cloned inside a folder the
+/// outer repository's `.gitignore` ignores (`vendor/partner-sync`, another
+/// team's Mule app) was skipped with everything ignored, and nothing said
+/// so: its clear password went unreported and the scan looked complete. An
+/// `ignored-repository` warning at it says it was not scanned, why, and how
+/// to scan it; scanned on its own, its findings are there. A nested
+/// repository holding nothing intguard reads, an ignored folder holding no
+/// repository and a repository `[paths] ignore` keeps out get none.
+#[test]
+fn a_repository_nested_in_an_ignored_folder_is_said() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("platform");
+    app_with_user(&root, "orders-sapi", "int.orders@acme.com");
+    write(
+        &root,
+        ".gitignore",
+        "# local clones\nvendor/\n/third-party/*\nbuild/\n*.log\n",
+    );
+    git(&root, &["init", "-q"]);
+    // Another team's app, its own repository, in the ignored `vendor/`.
+    let vendored = app_with_user(&root.join("vendor"), "partner-sync", "int.partner@acme.com");
+    git(&vendored, &["init", "-q"]);
+    // A monorepo of apps in `third-party/*`, whose folders are ignored.
+    let apps = root.join("third-party/billing-apps");
+    app_with_user(&apps, "billing-sapi", "int.billing@acme.com");
+    git(&apps, &["init", "-q"]);
+    // A repository holding no Mule app nor Salesforce project, and an
+    // ignored build folder without any repository: nothing to say.
+    write(&root, "third-party/docs-site/README.md", "docs\n");
+    git(&root.join("third-party/docs-site"), &["init", "-q"]);
+    write(&root, "build/out/report.xml", "<r/>\n");
+
+    let (run, report) = scan_json(&root, &["--fail-on", "none"]);
+    run.expect_no_panic().expect_code(0);
+    let said: Vec<(String, String)> = diagnostics(&report)
+        .iter()
+        .filter(|d| d["code"] == "ignored-repository")
+        .map(|d| {
+            assert_eq!(d["level"], "warning");
+            (
+                d["path"].as_str().unwrap().to_string(),
+                d["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(said.len(), 2, "{:#}", report["diagnostics"]);
+    let (path, message) = &said[0];
+    assert!(
+        path.ends_with("platform/third-party/billing-apps"),
+        "{path}"
+    );
+    assert!(message.contains("holding Mule apps"), "{message}");
+    let (path, message) = &said[1];
+    assert!(path.ends_with("platform/vendor/partner-sync"), "{path}");
+    for part in [
+        "a git repository of its own, holding a Mule app",
+        "platform/.gitignore ignores: not scanned",
+        "intguard scan ",
+    ] {
+        assert!(message.contains(part), "{part}: {message}");
+    }
+    assert!(message.ends_with(path.as_str()), "{message}");
+    // Its app's findings are not in this scan...
+    assert!(
+        findings(&report)
+            .iter()
+            .all(|f| !f["path"].as_str().unwrap().contains("vendor/")),
+        "{report:#}"
+    );
+    // ...and scanned as the warning says, they are.
+    let (_, alone) = scan_json(&vendored, &["--fail-on", "none"]);
+    assert!(
+        findings(&alone)
+            .iter()
+            .any(|f| f["rule"] == "IG102" && f["path"].as_str().unwrap().contains("partner-sync")),
+        "{alone:#}"
+    );
+
+    // ...also given beside the outer folder, which does not walk it: then it
+    // is walked on its own, once, and nothing is said of it.
+    let run = run_cmd(intguard().current_dir(&root).args([
+        "scan",
+        ".",
+        "vendor/partner-sync",
+        "--format",
+        "json",
+        "--fail-on",
+        "none",
+    ]));
+    run.expect_no_panic().expect_code(0);
+    let both = run.json();
+    let in_vendor: Vec<&Value> = findings(&both)
+        .iter()
+        .filter(|f| f["path"].as_str().unwrap().contains("partner-sync"))
+        .collect();
+    let alone_count = findings(&alone).len();
+    assert_eq!(in_vendor.len(), alone_count, "{both:#}");
+    let said: Vec<&str> = diagnostics(&both)
+        .iter()
+        .filter(|d| d["code"] == "ignored-repository")
+        .map(|d| d["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(said, ["./third-party/billing-apps"], "{both:#}");
+
+    // Kept out by the config on purpose: nothing said of it.
+    write(
+        &root,
+        "intguard.toml",
+        "[paths]\nignore = [\"vendor/**\"]\n",
+    );
+    let (_, report) = scan_json(&root, &["--fail-on", "none"]);
+    let paths: Vec<&str> = diagnostics(&report)
+        .iter()
+        .filter(|d| d["code"] == "ignored-repository")
+        .map(|d| d["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths.len(), 1, "{paths:?}");
+    assert!(paths[0].ends_with("third-party/billing-apps"), "{paths:?}");
+}

@@ -773,3 +773,119 @@ fn a_salesforce_managed_user_is_listed_not_judged() {
         ids.stdout
     );
 }
+
+/// A Mule app logging in as `username` (JWT bearer), in `repo`.
+fn jwt_app(repo: &std::path::Path, name: &str, username: &str) {
+    let app = support::mule4_app(repo, name, &[]);
+    support::write(
+        &app,
+        "src/main/mule/global.xml",
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+      xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <salesforce:sfdc-config name="Salesforce_Config">
+    <salesforce:jwt-connection consumerKey="${{secure::sfdc.key}}" keyStore="keys/sf.jks" storePassword="${{secure::sfdc.store}}" principal="{username}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#
+        ),
+    );
+}
+
+/// IG303 found by the org (a snapshot joined with the repository: two apps
+/// hold tokens of int.shared@) is shown at the org's user, whatever apps
+/// the scan holds: an app of another user joining changes nothing, and
+/// neither does a Mule app of that user (the Mule finding for the user,
+/// once two apps share it, is merged into it; it was shown at the first
+/// app's connection, so the finding moved from the org to a file, then to
+/// the file of an app whose name sorts first). Its fingerprint is the
+/// username's throughout, and a comment at an app's connection still
+/// hides it.
+#[test]
+fn ig303_found_by_the_org_stays_at_the_orgs_user_as_apps_join() {
+    const SHARED: &str = "int.shared@acme.example";
+    let s = setup();
+    let snapshot = s.dir.path().join("org.json");
+    audit(
+        &s,
+        &[
+            "--fail-on",
+            "none",
+            "--snapshot",
+            snapshot.to_str().unwrap(),
+        ],
+    )
+    .expect_no_panic()
+    .expect_code(0);
+    let repo = s.dir.path().join("repo");
+    let shared = || -> Option<Value> {
+        let scan = offline_run(
+            &["scan", "--format", "json", "--fail-on", "none"],
+            &repo,
+            &snapshot,
+        );
+        scan.expect_no_panic();
+        let report = scan.json();
+        let mut of_user: Vec<Value> = support::findings(&report)
+            .iter()
+            .filter(|f| f["rule"] == "IG303" && f["identity"] == SHARED)
+            .cloned()
+            .collect();
+        assert!(of_user.len() <= 1, "{of_user:#?}");
+        of_user.pop()
+    };
+    let place = |f: &Value| {
+        (
+            f["path"].as_str().unwrap().to_string(),
+            f["line"].as_u64(),
+            f["fingerprint"].as_str().unwrap().to_string(),
+        )
+    };
+    jwt_app(&repo, "orders-sapi", SHARED);
+    let first = shared().expect("IG303 for the org's shared user");
+    let (path, _, _) = place(&first);
+    assert!(
+        path.starts_with("org://") && path.contains("/User/"),
+        "{path}"
+    );
+    // An app of another user, whose name sorts first.
+    jwt_app(&repo, "aaa-unrelated", "int.orders@acme.example");
+    assert_eq!(place(&shared().unwrap()), place(&first));
+    // A second app of the user: the Mule apps share it too.
+    jwt_app(&repo, "billing-sapi", SHARED);
+    let both = shared().unwrap();
+    assert_eq!(place(&both), place(&first));
+    let message = both["message"].as_str().unwrap();
+    assert!(
+        message.starts_with(&format!("{SHARED} is used by 2 apps"))
+            && message.contains("in the org, 2 apps hold its tokens or log in as it"),
+        "{message}"
+    );
+    let related: Vec<&str> = both["related"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["path"].as_str().unwrap())
+        .collect();
+    for app in ["billing-sapi", "orders-sapi"] {
+        assert!(
+            related
+                .iter()
+                .any(|p| p.ends_with(&format!("{app}/src/main/mule/global.xml"))),
+            "{app}: {related:?}"
+        );
+    }
+    // One sorting first.
+    jwt_app(&repo, "aab-sapi", SHARED);
+    assert_eq!(place(&shared().unwrap()), place(&first));
+    // A comment at a connection that runs as the user hides it, as without
+    // the org.
+    let global = repo.join("orders-sapi/src/main/mule/global.xml");
+    let xml = std::fs::read_to_string(&global).unwrap().replace(
+        "    <salesforce:jwt-connection",
+        "    <!-- intguard-ignore IG303: one system until the split, ACME-1300 -->\n    <salesforce:jwt-connection",
+    );
+    std::fs::write(&global, xml).unwrap();
+    assert!(shared().is_none());
+}

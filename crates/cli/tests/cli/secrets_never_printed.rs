@@ -1741,3 +1741,61 @@ fn secret_members_of_a_json_log_line_are_masked() {
     let fixtures = workspace().join("crates/rules/tests/fixtures");
     assert_masked_in_every_format(&fixtures.join("IG106/json-log"), &["Json-Log-Pass-4417"]);
 }
+
+/// Committed keys rotated but committed again (IG103's encryption key,
+/// IG105's PEM key, pasted key and keystore) are new findings because their
+/// fingerprints count a digest of the key: neither the old key nor the new
+/// one is printed in any format, with or without the baseline, nor written
+/// in the baseline file.
+#[test]
+fn rotated_committed_keys_are_never_printed() {
+    use crate::ci_history::{key_body, key_project, ENC_KEY};
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("repo");
+    let (old_body, new_body) = (key_body("a"), key_body("b"));
+    let new_key = "OrdersK3y-2026-cd";
+    key_project(&root, ENC_KEY, &old_body, "sfdc-dev.jks");
+    let baseline = tmp.path().join("baseline.json");
+    run([
+        "scan".as_ref(),
+        root.as_os_str(),
+        "--write-baseline".as_ref(),
+        baseline.as_os_str(),
+    ])
+    .expect_code(0);
+    key_project(&root, new_key, &new_body, "sfdc-prod.jks");
+    let rotated = tmp.path().join("rotated-baseline.json");
+    run([
+        "scan".as_ref(),
+        root.as_os_str(),
+        "--write-baseline".as_ref(),
+        rotated.as_os_str(),
+    ])
+    .expect_code(0);
+    let mut secrets: Vec<&str> = vec![ENC_KEY, new_key];
+    secrets.extend(old_body.iter().chain(&new_body).map(String::as_str));
+    let mut outputs: Vec<(String, String)> = Vec::new();
+    for file in [&baseline, &rotated] {
+        outputs.push((
+            file.display().to_string(),
+            std::fs::read_to_string(file).unwrap(),
+        ));
+    }
+    for extra in [&[][..], &["--baseline", baseline.to_str().unwrap()][..]] {
+        for (format, run) in scan_every_format(&root, extra) {
+            // The rotated keys are new: the gate fails on them.
+            run.expect_code(1);
+            outputs.push((format!("{format} {extra:?}"), run.stdout.clone()));
+            outputs.push((format!("{format} {extra:?} stderr"), run.stderr.clone()));
+        }
+    }
+    for (what, output) in &outputs {
+        for s in &secrets {
+            assert!(!output.contains(s), "{what} prints {s}");
+            // Nor a long piece of a key's body.
+            if s.len() >= 40 {
+                assert!(!output.contains(&s[8..32]), "{what} prints part of {s}");
+            }
+        }
+    }
+}

@@ -80,6 +80,12 @@ pub struct PrivateKeyBlock {
     /// be told (an OpenPGP key whose packets could not be read).
     pub encrypted: Option<bool>,
     pub location: Location,
+    /// A short SHA-256 digest of the block's body (its base64, whatever the
+    /// line breaks, indentation or escapes around it), so that a key replaced
+    /// by another is told apart from the same key moved ([`crate::secret::fingerprint`]
+    /// length; never the key). `None` when not computed.
+    #[serde(skip)]
+    pub digest: Option<String>,
 }
 
 /// Whether keys are encrypted, taken together: `Some(false)` when any one is
@@ -207,6 +213,12 @@ pub struct KeyMaterial {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keystore_protection: Option<KeystoreProtection>,
     pub size: u64,
+    /// A short SHA-256 digest of what the file holds (a binary file's bytes;
+    /// a PEM file's key blocks' bodies, see [`PrivateKeyBlock::digest`]): a
+    /// key or keystore replaced by another at the same path is told apart.
+    /// Never the key. `None` when not computed.
+    #[serde(skip)]
+    pub digest: Option<String>,
 }
 
 /// How a keystore's private key is protected (PKCS#12, read without its password).

@@ -116,6 +116,38 @@ pub(super) fn openssh_key_encrypted(body: &str) -> bool {
     rest.get(..len).is_some_and(|cipher| cipher != b"none")
 }
 
+/// A short digest of a block's body, `after` being the text after its
+/// BEGIN label: its base64 up to the next armor line (its END, or the next
+/// BEGIN when it has none, so that a file of blocks is read once), without
+/// what only lays it out (line breaks, indentation, quotes, `\n` escapes,
+/// `&#10;` entities). The same key moved or reindented keeps it; another
+/// key has another.
+fn body_digest(after: &str) -> String {
+    let body = &after[..memchr::memmem::find(after.as_bytes(), b"-----").unwrap_or(after.len())];
+    let mut kept = Vec::with_capacity(body.len());
+    let mut bytes = body.bytes();
+    while let Some(b) = bytes.next() {
+        match b {
+            // An escape (`\n`, `\r`, a continuation): its letter is no
+            // base64 of the key.
+            b'\\' => {
+                bytes.next();
+            }
+            // An XML character reference (`&#13;&#10;`, `&#xA;`).
+            b'&' => {
+                for c in bytes.by_ref() {
+                    if c == b';' {
+                        break;
+                    }
+                }
+            }
+            b if is_base64_char(b) => kept.push(b),
+            _ => {}
+        }
+    }
+    intguard_model::secret::fingerprint_bytes(&kept)
+}
+
 /// The private key blocks of `text` (PEM labels, OpenPGP's `PGP PRIVATE KEY
 /// BLOCK`), each with whether its key is encrypted when that can be told.
 pub(super) fn private_key_blocks(
@@ -153,6 +185,51 @@ pub(super) fn private_key_blocks(
             label: label.as_str().to_string(),
             encrypted,
             location: loc(all.start()),
+            digest: Some(body_digest(&text[all.end()..])),
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn digests(text: &str) -> Vec<Option<String>> {
+        let mut facts = TextFileFacts::default();
+        private_key_blocks(text, &mut facts, &mut |_| Location::file("k.pem"));
+        facts.private_keys.into_iter().map(|k| k.digest).collect()
+    }
+
+    /// A key's digest is its body's: the same key moved, reindented, with
+    /// other line breaks or escaped in a value keeps it; another key, or
+    /// each of two keys in a file, has its own.
+    #[test]
+    fn a_blocks_digest_is_its_bodys_however_it_is_laid_out() {
+        let a1 = "MIIEowIBAAKCAQEAzFixtureOnlyNotAKeyAtAll0123456789abcdefghijklmnop";
+        let a2 = "qrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789FixtureOnlyNotAKey0";
+        let b2 = "qrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789FixtureOnlyNotAKey1";
+        let pem = |l1: &str, l2: &str| {
+            format!("-----BEGIN RSA PRIVATE KEY-----\n{l1}\n{l2}\n-----END RSA PRIVATE KEY-----\n")
+        };
+        let a = digests(&pem(a1, a2));
+        assert_eq!(a.len(), 1);
+        assert!(a[0].as_ref().is_some_and(|d| d.len() == 8));
+        for same in [
+            format!("# moved\n\n{}", pem(a1, a2)),
+            pem(a1, a2).replace('\n', "\r\n"),
+            pem(&format!("    {a1}"), &format!("    {a2}")),
+            format!("KEY=\"{}\"\n", pem(a1, a2).trim_end().replace('\n', "\\n")),
+            format!(
+                "<k pem=\"{}\"/>",
+                pem(a1, a2).trim_end().replace('\n', "&#10;")
+            ),
+        ] {
+            assert_eq!(digests(&same), a, "{same}");
+        }
+        assert_ne!(digests(&pem(a1, b2)), a);
+        let two = digests(&format!("{}{}", pem(a1, a2), pem(a1, b2)));
+        assert_eq!(two.len(), 2);
+        assert_eq!(two[0], a[0]);
+        assert_ne!(two[1], a[0]);
     }
 }

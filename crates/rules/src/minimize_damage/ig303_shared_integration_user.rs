@@ -45,7 +45,9 @@ In an org audit (`intguard org audit`, `intguard scan --org-snapshot`) what the 
 counts too: the OAuth tokens an integration user holds and the applications of its
 successful logins within the audit window. Two or more distinct apps using one user
 are reported (merged into the finding for that username when there is one), unless
-`intguard.toml` lists them all as one system.
+`intguard.toml` lists them all as one system. Such a finding is shown at the org's user,
+which no app joining or leaving the scan moves (the Mule apps' connections are related
+places, where a comment still hides it).
 
 Apps deployed in a Mule domain (a pom dependency with classifier `mule-domain`, or
 `domain=` in Mule 3's `mule-deploy.properties`) whose operations use one of the
@@ -258,6 +260,9 @@ impl Rule for SharedIntegrationUser {
         let by_user = ByUser(&uses);
 
         let mut out = Vec::new();
+        // Where each Mule finding is shown (its first app's connection), as
+        // a related place, should the org's side take its place.
+        let mut first_places: HashMap<&str, Related> = HashMap::new();
         for (user_key, user_uses) in by_user.groups() {
             let per_env = per_environment(user_uses);
             let hint = inventory.apps_allowed_to_share(user_key);
@@ -280,7 +285,9 @@ impl Rule for SharedIntegrationUser {
                 shared.push((env, apps));
             }
             if !shared.is_empty() {
-                out.push(finding(user_key, &per_env, &shared, false, hint.as_deref()));
+                let (f, first) = finding(user_key, &per_env, &shared, false, hint.as_deref());
+                first_places.insert(user_key, first);
+                out.push(f);
                 continue;
             }
             // No environment where two apps use it, but two apps use it in
@@ -307,10 +314,12 @@ impl Rule for SharedIntegrationUser {
                     (env, apps)
                 })
                 .collect();
-            out.push(finding(user_key, &per_env, &each, true, hint.as_deref()));
+            let (f, first) = finding(user_key, &per_env, &each, true, hint.as_deref());
+            first_places.insert(user_key, first);
+            out.push(f);
         }
         org_consumers(inventory, &by_user, &mut out);
-        org_activity(inventory, &mut out);
+        org_activity(inventory, &first_places, &mut out);
         out
     }
 }
@@ -320,8 +329,17 @@ impl Rule for SharedIntegrationUser {
 const UI_LOGINS: &str = "the Salesforce UI (Browser)";
 
 /// What the org saw: the apps holding tokens of, or logging in as, each
-/// integration user.
-fn org_activity(inventory: &Inventory, out: &mut Vec<Finding>) {
+/// integration user. Shown at the org's user, whatever the repositories
+/// scanned: an app of the user that joins the scan (one more app sharing
+/// it, or one whose name sorts first) does not move it; the Mule finding
+/// for the user, when there is one, is merged into it, its apps' places
+/// related (where a comment still hides it: `suppressible_at`).
+/// `first_places` holds, per username, where the Mule finding was shown.
+fn org_activity(
+    inventory: &Inventory,
+    first_places: &HashMap<&str, Related>,
+    out: &mut Vec<Finding>,
+) {
     for (id, org, user) in active_org_users(inventory) {
         let mut apps: Vec<(String, &Location)> = org
             .tokens_of(&user.id)
@@ -389,6 +407,20 @@ fn org_activity(inventory: &Inventory, out: &mut Vec<Finding>) {
             .collect();
         if let Some(f) = out.iter_mut().find(|f| f.fingerprint_key == user_key) {
             f.message = format!("{}; {seen}", f.message);
+            let shown_at = std::mem::replace(&mut f.location, user.location.clone());
+            if !f.suppressible_at.contains(&shown_at) {
+                f.suppressible_at.insert(0, shown_at.clone());
+            }
+            // Where it was shown, now a related place (the org side's own
+            // finding lists every Mule use among its related places already).
+            let listed = f
+                .related
+                .iter()
+                .any(|r| r.path == shown_at.path && r.line == shown_at.line);
+            let first = first_places.get(user_key.as_str()).cloned().or_else(|| {
+                (!listed).then(|| Related::new(&shown_at, format!("{username} is used here")))
+            });
+            f.related.splice(0..0, first);
             f.add_related(related);
             continue;
         }
@@ -674,7 +706,7 @@ fn finding(
     shared: &[(&Option<String>, Vec<&str>)],
     across: bool,
     hint: Option<&[&str]>,
-) -> Finding {
+) -> (Finding, Related) {
     // Every use in a shared environment, first by path and line.
     let mut uses: Vec<&Use<'_>> = shared
         .iter()
@@ -908,7 +940,16 @@ fn finding(
         .filter(|u| places.insert(u.at))
         .map(|u| u.at.clone())
         .collect();
-    finding.related_all(related)
+    let first_envs = envs_at.get(first.at).map_or(&[][..], Vec::as_slice);
+    let first_place = Related::new(
+        first.at,
+        format!(
+            "{} {}",
+            runs_as(first, &first.id.username),
+            env_phrase(first_envs)
+        ),
+    );
+    (finding.related_all(related), first_place)
 }
 
 /// How many distinct apps `shared` names.

@@ -737,9 +737,11 @@ impl Rule for CommittedEncryptionKey {
                 ),
                 (_, Some(name)) => format!("key-definition|{name}"),
             };
+            // With the digest of the key: a key rotated but committed again
+            // in its place is a new exposure, a new finding for a baseline.
             let mut finding = Finding::new(&META, src.location.clone(), message)
                 .environments(src.environment.map(str::to_string))
-                .key(key)
+                .key_with_value(key, &fingerprint(&src.value))
                 .fix(fix);
             for piece in &src.pieces {
                 finding = finding.related(Related::new(
@@ -939,7 +941,19 @@ mod tests {
             .message
             .contains("<secure-properties:config> `Secure_Props`"));
         assert_eq!(dev.related[0].line, 7);
-        assert_eq!(dev.fingerprint_key, "key-definition|encryption.key");
+        // The definition's name, then the key's digest (a rotated key
+        // committed again is a new finding); the name alone before.
+        assert_eq!(
+            dev.fingerprint_key,
+            format!(
+                "key-definition|encryption.key|{}",
+                fingerprint("Abcdef0123456789")
+            )
+        );
+        assert_eq!(
+            dev.fingerprint_key_before_value.as_deref(),
+            Some("key-definition|encryption.key")
+        );
     }
 
     #[test]

@@ -734,17 +734,23 @@ fn material_finding(inventory: &Inventory, km: &KeyMaterial, refs: &[KeyRef<'_>]
         .first()
         .map(|b| b.location.clone())
         .unwrap_or_else(|| km.location.clone());
-    let mut finding = Finding::new(&META, location, message)
+    let finding = Finding::new(&META, location, message)
         .severity(severity)
         .maybe_identity(identity)
-        .environments(environments)
-        .key(format!("{}|{}", kind_key(km.kind), name))
-        .fix(fix_text(
-            path,
-            km.kind,
-            is_keystore,
-            loaders_advice(&as_key),
-        ));
+        .environments(environments);
+    // With the digest of what the file holds: a key rotated but committed
+    // again at the same path is a new exposure, a new finding for a baseline.
+    let key = format!("{}|{}", kind_key(km.kind), name);
+    let finding = match &km.digest {
+        Some(digest) => finding.key_with_value(key, digest),
+        None => finding.key(key),
+    };
+    let mut finding = finding.fix(fix_text(
+        path,
+        km.kind,
+        is_keystore,
+        loaders_advice(&as_key),
+    ));
     for Loader { r, .. } in &matching {
         finding = finding.related(Related::new(
             &r.at,
@@ -815,10 +821,15 @@ fn block_finding(
             "load keys at deploy time from a secret store or Runtime Manager instead",
         )
     };
-    Finding::new(&META, block.location.clone(), message)
-        .severity(severity)
-        .key(format!("pem-block|{}|{index}", block.label))
-        .fix(format!(
+    // With the digest of the block's body: another key pasted in its place
+    // is a new exposure.
+    let key = format!("pem-block|{}|{index}", block.label);
+    let finding = Finding::new(&META, block.location.clone(), message).severity(severity);
+    let finding = match &block.digest {
+        Some(digest) => finding.key_with_value(key, digest),
+        None => finding.key(key),
+    };
+    finding.fix(format!(
             "Consider the key compromised: {rotate}; delete the key block from {path} and purge it from git history (git filter-repo --replace-text <file>, where <file> holds the key block followed by ==>REMOVED); {provide}."
         ))
 }
@@ -836,6 +847,7 @@ mod tests {
             encrypted,
             keystore_protection: None,
             size: 1700,
+            digest: None,
         }
     }
 
@@ -846,6 +858,7 @@ mod tests {
                 label: label.into(),
                 encrypted,
                 location: loc(path, line),
+                digest: None,
             }],
             ..Default::default()
         }
@@ -912,6 +925,56 @@ mod tests {
         assert!(f[0].message.contains("app orders"));
         assert_eq!(f[0].fingerprint_key, "pem|jwt.key");
         assert_eq!(f[0].location.line, 1, "reported at the BEGIN line");
+    }
+
+    /// With the digest of what a key file or a pasted block holds (the
+    /// readers give it), the key is followed by it: a key replaced by
+    /// another at the same place is a new finding; the key without it is
+    /// kept for baselines written before it counted.
+    #[test]
+    fn keys_count_the_digest_of_what_they_hold() {
+        let path = "orders/src/main/resources/keys/jwt.key";
+        let env = "ops/.env";
+        let with = |digest: &str| {
+            let mut km = material(KeyMaterialKind::PemPrivateKey, path, Some(false));
+            km.digest = Some(format!("{digest}0"));
+            let mut in_env = block(env, 3, "PRIVATE KEY", Some(false));
+            in_env.private_keys[0].digest = Some(format!("{digest}1"));
+            let inv = Inventory {
+                apps: vec![app("orders", &[])],
+                key_material: vec![km],
+                text_files: vec![block(path, 1, "RSA PRIVATE KEY", Some(false)), in_env],
+                ..Default::default()
+            };
+            run(&inv)
+        };
+        let f = with("aaaa");
+        let keys: Vec<(&str, Option<&str>)> = f
+            .iter()
+            .map(|f| {
+                (
+                    f.fingerprint_key.as_str(),
+                    f.fingerprint_key_before_value.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            keys,
+            vec![
+                ("pem|jwt.key|aaaa0", Some("pem|jwt.key")),
+                (
+                    "pem-block|PRIVATE KEY|0|aaaa1",
+                    Some("pem-block|PRIVATE KEY|0")
+                ),
+            ]
+        );
+        for (rotated, before) in with("bbbb").iter().zip(&f) {
+            assert_ne!(rotated.fingerprint_key, before.fingerprint_key);
+            assert_eq!(
+                rotated.fingerprint_key_before_value,
+                before.fingerprint_key_before_value
+            );
+        }
     }
 
     #[test]
