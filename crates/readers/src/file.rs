@@ -66,7 +66,10 @@ fn is_shell_like(name: &str, ext: &str) -> bool {
     name == ".env"
         || name.starts_with(".env.")
         || name == ".envrc"
-        || matches!(ext, "env" | "sh" | "bash" | "zsh" | "ksh" | "bat" | "cmd")
+        || matches!(
+            ext,
+            "env" | "sh" | "bash" | "zsh" | "ksh" | "bat" | "cmd" | "ps1" | "psm1"
+        )
 }
 
 /// `path` relative to `dir`, `/`-separated. Both come from the walk, so

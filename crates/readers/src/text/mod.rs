@@ -54,7 +54,9 @@ pub(crate) enum AssignmentStyle {
     /// An app's property file or a Mule configuration: their keys and
     /// attributes are read by their own readers; only `-D` definitions.
     None,
-    /// Shell scripts and `.env` files: every `NAME=value` / `export NAME=value`.
+    /// Shell scripts, `.env` files, Windows batch files and PowerShell
+    /// scripts: every `NAME=value` / `export NAME=value`, `set NAME=value` /
+    /// `set "NAME=value"`, `$env:NAME = "value"` / `$Name = "value"`.
     Shell,
     /// `pom.xml`: the `<properties>` children.
     Pom,
@@ -191,8 +193,13 @@ static JAVA_DEFINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?:^|[\s"'=(\[,;>`])((?:-M)?-D([A-Za-z_][A-Za-z0-9_.\-]*)=("[^"\n]*"|'[^'\n]*'|[^\s"'<>;,)\]`]*))"#)
         .expect("regex")
 });
+/// A variable set on a line of its own: `NAME=value`, `export NAME=value`,
+/// a batch file's `set NAME=value` (any case) and `set "NAME=value"` (group 1
+/// the opening quote, the value ends at the last quote), PowerShell's
+/// `$env:NAME = "value"` and `$Name = "value"`. Group 2 the name, group 3
+/// the value; a CRLF line's `\r` is no part of it.
 static SHELL_ASSIGN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?m)^[ \t]*(?:(?:export|set|SET)[ \t]+)?([A-Za-z_][A-Za-z0-9_.]*)[ \t]*=[ \t]*([^\r\n]*)$"#)
+    Regex::new(r#"(?m)^[ \t]*(?:(?i:set)[ \t]+(")|(?i:export|set)[ \t]+|\$(?i:env:)?)?([A-Za-z_][A-Za-z0-9_.]*)[ \t]*=[ \t]*([^\r\n]*?)\r?$"#)
         .expect("regex")
 });
 /// Words that make a line worth a closer look in generic files.
@@ -422,11 +429,17 @@ pub(crate) fn scan_file(text: &str, path: &str, kind: TextKind) -> Scanned {
         AssignmentStyle::None => {}
         AssignmentStyle::Shell => {
             for c in SHELL_ASSIGN.captures_iter(text) {
-                let (Some(name), Some(value)) = (c.get(1), c.get(2)) else {
+                let (Some(name), Some(value)) = (c.get(2), c.get(3)) else {
                     continue;
                 };
-                let cleaned = clean_value(value.as_str());
-                if reads_a_variable(value.as_str(), &cleaned) {
+                let mut value = value.as_str();
+                if c.get(1).is_some() {
+                    // `set "NAME=value"`: the value is what the quotes
+                    // hold, up to the last one.
+                    value = value.rfind('"').map_or(value, |end| &value[..end]);
+                }
+                let cleaned = clean_value(value);
+                if reads_a_variable(value, &cleaned) {
                     continue;
                 }
                 facts.assignments.push(Assignment {

@@ -956,3 +956,53 @@ fn elided_tokens_are_no_tokens() {
         .collect();
     assert_eq!(got, vec![(5, whole)]);
 }
+
+/// Windows scripts set their variables their own way (`set NAME=value`,
+/// `set "NAME=value"`, any case; PowerShell's `$env:NAME = "value"` and
+/// `$Name = "value"`), and a checkout on Windows ends every line with CRLF:
+/// each is read as the `.sh` form is, at the name, without the `\r`.
+#[test]
+fn windows_script_assignments_and_crlf_lines() {
+    let shell = TextKind {
+        assignments: AssignmentStyle::Shell,
+        comments: CommentSyntax::Any,
+    };
+    let bat = "@echo off\r\nset SF_PASSWORD=Sup3rS3cretPw!\r\nset \"ANYPOINT_PASSWORD=Anyp0int Pass#1\"\r\nSET MULE_KEY=MyMul3EncKey1234\r\nrem set OLD_PASSWORD=x\r\nset API_TOKEN=%API_TOKEN%\r\n";
+    let ps1 = "$env:SF_PASSWORD = \"PsPa55word!\"\r\n$SfPassword = 'PsPa55word-2'\r\n# $env:OLD = \"x\"\r\n$env:API_TOKEN = \"$($cfg.token)\"\r\n";
+    let sh = "#!/bin/sh\r\nexport SF_PASSWORD=Sup3rS3cretPw!\r\nMULE_KEY=MyMul3EncKey1234\r\n";
+    let got = defined_in(bat, "deploy.bat", AssignmentStyle::Shell);
+    assert_eq!(
+        got,
+        [
+            ("SF_PASSWORD".into(), "Sup3rS3cretPw!".into(), true, 2, 5),
+            (
+                "ANYPOINT_PASSWORD".into(),
+                "Anyp0int Pass#1".into(),
+                true,
+                3,
+                6
+            ),
+            ("MULE_KEY".into(), "MyMul3EncKey1234".into(), true, 4, 5),
+        ]
+    );
+    let got = defined_in(ps1, "deploy.ps1", AssignmentStyle::Shell);
+    assert_eq!(
+        got,
+        [
+            ("SF_PASSWORD".into(), "PsPa55word!".into(), true, 1, 6),
+            ("SfPassword".into(), "PsPa55word-2".into(), true, 2, 2),
+        ]
+    );
+    let got = defined_in(sh, "deploy.sh", AssignmentStyle::Shell);
+    assert_eq!(
+        got,
+        [
+            ("SF_PASSWORD".into(), "Sup3rS3cretPw!".into(), true, 2, 8),
+            ("MULE_KEY".into(), "MyMul3EncKey1234".into(), true, 3, 1),
+        ]
+    );
+    // The whole file the same way, LF or CRLF.
+    let (lf, _) = scan(&bat.replace("\r\n", "\n"), "deploy.bat", shell);
+    let (crlf, _) = scan(bat, "deploy.bat", shell);
+    assert_eq!(name_value_pairs(&lf), name_value_pairs(&crlf));
+}
