@@ -165,6 +165,19 @@ pub(crate) fn process_file(
     // A file saved as UTF-16 (with its byte order mark) is text, every
     // other byte of it NUL: read it as the UTF-8 it decodes to.
     let decoded = decode_utf16_with_bom(bytes);
+    if decoded.is_some() && ext == "properties" {
+        // What Windows PowerShell 5 writes by default (`Out-File`, `>`):
+        // Java's and Mule's loaders read a `.properties` file as ISO-8859-1
+        // or UTF-8, every other byte a NUL, so none of its keys is found.
+        out.diagnostics.push(
+            Diagnostic::warning(
+                "utf16-properties",
+                f.display(),
+                "saved as UTF-16: Mule reads a .properties file as UTF-8 (ISO-8859-1 in Java) unless its <configuration-properties> sets `encoding`, so its properties are not found at runtime; read here as the text it holds: save it as UTF-8",
+            )
+            .at(1, 1),
+        );
+    }
     let bytes: &[u8] = decoded.as_deref().map_or(bytes, str::as_bytes);
     let Some(text) = file_text(bytes, &ext, f.display(), &mut out.diagnostics) else {
         return out;

@@ -35,6 +35,8 @@
 //!   parsed with `salesforce-auth`; [`Inventory::now_unix`] records the scan
 //!   time for rules that judge validity.
 //! - Diagnostic codes: `unreadable`, `too-large`, `binary`, `not-utf8`,
+//!   `utf16-properties` (a `.properties` file saved as UTF-16: read, but
+//!   Mule would not find its keys),
 //!   `xml-syntax`, `yaml-syntax`, `properties-syntax`, `json-syntax`,
 //!   `symlink-loop`, `symlink-outside`, `symlink-folder`, `ignored-repository` (a
 //!   git repository nested in a folder `.gitignore` ignores, holding a Mule app

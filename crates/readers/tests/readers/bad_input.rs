@@ -169,6 +169,104 @@ fn not_utf8_yaml_and_properties_are_still_read() {
     assert_eq!(props.entries[1].value(), "Pw2");
 }
 
+/// Windows PowerShell 5 writes UTF-16LE with a byte order mark
+/// (`Out-File`, `>`). A `.properties` file saved so is read as the text it
+/// holds (its secrets are still reported), with a `utf16-properties` warning:
+/// Mule would read it as UTF-8 and find none of its keys. A UTF-16 YAML file
+/// or script gets no warning, and is read the same.
+#[test]
+fn utf16_properties_are_read_with_a_warning() {
+    fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
+        let mut out = if big_endian {
+            vec![0xFE, 0xFF]
+        } else {
+            vec![0xFF, 0xFE]
+        };
+        for unit in text.encode_utf16() {
+            out.extend_from_slice(&if big_endian {
+                unit.to_be_bytes()
+            } else {
+                unit.to_le_bytes()
+            });
+        }
+        out
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    app(root);
+    write(
+        root,
+        "app/src/main/resources/dev.properties",
+        utf16(
+            "# dev\r\nsf.user=int@acme.example\r\nsf.password=Pw-16le!\r\n",
+            false,
+        ),
+    );
+    write(
+        root,
+        "app/src/main/resources/qa.properties",
+        utf16("sf.password=Pw-16be!\n", true),
+    );
+    write(
+        root,
+        "app/src/main/resources/prod.yaml",
+        utf16("sf:\r\n  password: Pw-yaml\r\n", false),
+    );
+    write(
+        root,
+        "app/scripts/deploy.ps1",
+        utf16("$env:SF_PASSWORD = \"Ps-Pa55word\"\r\n", false),
+    );
+    let inv = read(root);
+    for name in ["dev.properties", "qa.properties"] {
+        let d = diag(&inv, "utf16-properties", name);
+        assert_eq!((d.line, d.column), (Some(1), Some(1)));
+        assert!(d.message.contains("UTF-8"), "{d:?}");
+    }
+    assert!(!inv
+        .diagnostics
+        .iter()
+        .any(|d| d.path.ends_with("prod.yaml") || d.path.ends_with("deploy.ps1")));
+    let app = &inv.apps[0];
+    let entries = |name: &str| -> Vec<(String, String, u32)> {
+        let f = app
+            .property_files
+            .iter()
+            .find(|f| f.path.ends_with(name))
+            .unwrap();
+        f.entries
+            .iter()
+            .map(|e| (e.key().to_string(), e.value().to_string(), e.location.line))
+            .collect()
+    };
+    assert_eq!(
+        entries("dev.properties"),
+        [
+            ("sf.user".into(), "int@acme.example".into(), 2),
+            ("sf.password".into(), "Pw-16le!".into(), 3)
+        ]
+    );
+    assert_eq!(
+        entries("qa.properties"),
+        [("sf.password".into(), "Pw-16be!".into(), 1)]
+    );
+    assert_eq!(
+        entries("prod.yaml"),
+        [("sf.password".into(), "Pw-yaml".into(), 2)]
+    );
+    let script = inv
+        .text_files
+        .iter()
+        .find(|f| f.path.ends_with("deploy.ps1"))
+        .unwrap();
+    let set: Vec<(&str, &str)> = script
+        .assignments
+        .iter()
+        .map(|a| (a.name.as_str(), a.value.as_str()))
+        .collect();
+    assert_eq!(set, [("SF_PASSWORD", "Ps-Pa55word")]);
+}
+
 #[test]
 fn malformed_yaml_keeps_earlier_keys() {
     let tmp = tempfile::tempdir().unwrap();
