@@ -610,6 +610,38 @@ fn wrong_key_for_existing_values_is_refused() {
     assert!(!err.0.contains("Another-Key"), "{err}");
 }
 
+/// A property file saved as UTF-16 (Windows PowerShell 5's `Out-File`
+/// writes UTF-16LE with a byte order mark) is read by the scan, but fix
+/// secrets edits UTF-8 text only: it refuses, naming the file and what to do,
+/// not with "stream did not contain valid UTF-8", and changes nothing.
+#[test]
+fn a_utf16_property_file_is_refused_with_what_to_do() {
+    let (_tmp, app) = fixture("mule4-props");
+    let file = app.join("src/main/resources/config-dev.properties");
+    let text = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace('\n', "\r\n");
+    let mut utf16 = vec![0xFF, 0xFE];
+    for unit in text.encode_utf16() {
+        utf16.extend_from_slice(&unit.to_le_bytes());
+    }
+    std::fs::write(&file, utf16).unwrap();
+    let before = snapshot(&app);
+    let (inventory, findings) = scan(&app);
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.location.path.as_str().ends_with("config-dev.properties")),
+        "{findings:#?}"
+    );
+    let err = plan_secrets(&inventory, &findings, KEY, &SecretsOptions::default()).unwrap_err();
+    assert!(err.0.contains("config-dev.properties"), "{err}");
+    assert!(err.0.contains("saved as UTF-16"), "{err}");
+    assert!(err.0.contains("save it as UTF-8"), "{err}");
+    assert!(err.0.contains("Nothing was changed"), "{err}");
+    assert_eq!(snapshot(&app), before);
+}
+
 /// Credentials HTTP requests send (IG102): a request config's default header
 /// (`value="…"` -> `${secure::…}`), DataWeave header and query-parameter
 /// maps and a DataWeave body object (`'…'` -> `p('secure::…')`, keeping the
