@@ -960,7 +960,8 @@ fn elided_tokens_are_no_tokens() {
 /// Windows scripts set their variables their own way (`set NAME=value`,
 /// `set "NAME=value"`, any case; PowerShell's `$env:NAME = "value"` and
 /// `$Name = "value"`), and a checkout on Windows ends every line with CRLF:
-/// each is read as the `.sh` form is, at the name, without the `\r`.
+/// each is read as the `.sh` form is, at the name, without the `\r`. A
+/// PowerShell value not in quotes is an expression or a command, no literal.
 #[test]
 fn windows_script_assignments_and_crlf_lines() {
     let shell = TextKind {
@@ -968,7 +969,7 @@ fn windows_script_assignments_and_crlf_lines() {
         comments: CommentSyntax::Any,
     };
     let bat = "@echo off\r\nset SF_PASSWORD=Sup3rS3cretPw!\r\nset \"ANYPOINT_PASSWORD=Anyp0int Pass#1\"\r\nSET MULE_KEY=MyMul3EncKey1234\r\nrem set OLD_PASSWORD=x\r\nset API_TOKEN=%API_TOKEN%\r\n";
-    let ps1 = "$env:SF_PASSWORD = \"PsPa55word!\"\r\n$SfPassword = 'PsPa55word-2'\r\n# $env:OLD = \"x\"\r\n$env:API_TOKEN = \"$($cfg.token)\"\r\n";
+    let ps1 = "$env:SF_PASSWORD = \"PsPa55word!\"\r\n$SfPassword = 'PsPa55word-2'\r\n# $env:OLD = \"x\"\r\n$env:API_TOKEN = \"$($cfg.token)\"\r\n$password = Read-Host -AsSecureString\r\n$ApiSecret = Get-Content .\\secret.txt\r\n";
     let sh = "#!/bin/sh\r\nexport SF_PASSWORD=Sup3rS3cretPw!\r\nMULE_KEY=MyMul3EncKey1234\r\n";
     let got = defined_in(bat, "deploy.bat", AssignmentStyle::Shell);
     assert_eq!(
