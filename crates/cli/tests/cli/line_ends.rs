@@ -27,6 +27,27 @@ Rotated#77y"/>
 </mule>
 "#;
 
+/// Deploy scripts of a Windows developer (batch and PowerShell) beside the
+/// shell one, each setting a password and the encryption key: a CRLF
+/// checkout of a script lost every `NAME=value` but the last line's.
+const DEPLOY_SCRIPTS: &[(&str, &str, &[(&str, u64, u64)])] = &[
+    (
+        "deploy.sh",
+        "#!/bin/sh\nexport SF_PASSWORD=Sup3rS3cretPw!\nMULE_KEY=MyMul3EncKey1234\nmvn deploy\n",
+        &[("IG102", 2, 8), ("IG103", 3, 1)],
+    ),
+    (
+        "deploy.bat",
+        "@echo off\nset \"SF_PASSWORD=Sup3rS3cretPw!\"\nSET MULE_KEY=MyMul3EncKey1234\nmvn deploy\n",
+        &[("IG102", 2, 6), ("IG103", 3, 5)],
+    ),
+    (
+        "deploy.ps1",
+        "$env:SF_PASSWORD = \"Sup3rS3cretPw!\"\n$env:MULE_KEY = 'MyMul3EncKey1234'\nmvn deploy\n",
+        &[("IG102", 1, 6), ("IG103", 2, 6)],
+    ),
+];
+
 /// Every file under `dir` with its LF line ends written as CRLF.
 fn to_crlf(dir: &Path) {
     for entry in fs::read_dir(dir).unwrap() {
@@ -53,6 +74,9 @@ fn checkout(crlf: bool) -> tempfile::TempDir {
         "orders-sapi/src/main/mule/legacy-partner.xml",
         MULTI_LINE_PASSWORD,
     );
+    for (name, text, _) in DEPLOY_SCRIPTS {
+        write(&root, &format!("orders-sapi/scripts/{name}"), text);
+    }
     if crlf {
         to_crlf(&root);
     }
@@ -111,11 +135,39 @@ fn crlf_checkout_reports_what_an_lf_checkout_reports() {
     let message = found[0]["message"].as_str().unwrap();
     assert!(message.contains("(23)"), "{message}");
 
+    // Each script's password and key are found, at the name set.
+    for (name, _, expected) in DEPLOY_SCRIPTS {
+        let mut got: Vec<(String, u64, u64)> = lf_json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["path"].as_str().unwrap().ends_with(name))
+            .map(|f| {
+                (
+                    f["rule"].as_str().unwrap().to_string(),
+                    f["line"].as_u64().unwrap(),
+                    f["column"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        got.sort();
+        let expected: Vec<(String, u64, u64)> = expected
+            .iter()
+            .map(|(rule, line, column)| (rule.to_string(), *line, *column))
+            .collect();
+        assert_eq!(got, expected, "{name}");
+    }
+
     // Neither line of it is printed, in any format, from either checkout.
     for format in ["text", "json", "sarif", "markdown", "html"] {
         for tmp in [&lf, &crlf] {
             let run = scan(tmp, format);
-            for piece in ["Winter2024x", "Rotated#77y"] {
+            for piece in [
+                "Winter2024x",
+                "Rotated#77y",
+                "Sup3rS3cretPw",
+                "MyMul3EncKey",
+            ] {
                 assert!(!run.stdout.contains(piece), "{format}: {piece}");
                 assert!(!run.stderr.contains(piece), "{format}: {piece}");
             }
