@@ -27,10 +27,13 @@ Rotated#77y"/>
 </mule>
 "#;
 
+/// A finding's rule, line and column.
+type Found = (&'static str, u64, u64);
+
 /// Deploy scripts of a Windows developer (batch and PowerShell) beside the
 /// shell one, each setting a password and the encryption key: a CRLF
 /// checkout of a script lost every `NAME=value` but the last line's.
-const DEPLOY_SCRIPTS: &[(&str, &str, &[(&str, u64, u64)])] = &[
+const DEPLOY_SCRIPTS: &[(&str, &str, &[Found])] = &[
     (
         "deploy.sh",
         "#!/bin/sh\nexport SF_PASSWORD=Sup3rS3cretPw!\nMULE_KEY=MyMul3EncKey1234\nmvn deploy\n",
