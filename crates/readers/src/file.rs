@@ -66,10 +66,7 @@ fn is_shell_like(name: &str, ext: &str) -> bool {
     name == ".env"
         || name.starts_with(".env.")
         || name == ".envrc"
-        || matches!(
-            ext,
-            "env" | "sh" | "bash" | "zsh" | "ksh" | "bat" | "cmd" | "ps1" | "psm1"
-        )
+        || matches!(ext, "env" | "sh" | "bash" | "zsh" | "ksh" | "bat" | "cmd")
 }
 
 /// `path` relative to `dir`, `/`-separated. Both come from the walk, so

@@ -12,9 +12,10 @@ use super::dataweave::{is_secret_declaration, variable_declaration};
 use super::{clean_value, is_sensitive_name, plausible_generic_value, reads_a_variable};
 
 /// `key: value` or `key=value` (a list item's `- key: value`, `export
-/// KEY=value`, the key quoted or not): group 1 the key, group 2 the value.
+/// KEY=value`, PowerShell's `$env:KEY = "value"` and `$Key = "value"`, group
+/// 1 the `$`; the key quoted or not): group 2 the key, group 3 the value.
 static KEY_VALUE_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"^[ \t]*(?:[-*][ \t]+)?(?:export[ \t]+)?["']?([A-Za-z_][A-Za-z0-9_.\-]*)["']?[ \t]*[:=][ \t]*(.*?)[ \t]*$"#)
+    Regex::new(r#"^[ \t]*(?:[-*][ \t]+)?(?:export[ \t]+|(\$)(?i:env:)?)?["']?([A-Za-z_][A-Za-z0-9_.\-]*)["']?[ \t]*[:=][ \t]*(.*?)[ \t]*$"#)
         .expect("regex")
 });
 
@@ -59,8 +60,13 @@ pub(super) fn generic_line(
         }
     }
     if let Some(c) = KEY_VALUE_LINE.captures(line) {
-        if let (Some(name), Some(value)) = (c.get(1), c.get(2)) {
+        if let (Some(name), Some(value)) = (c.get(2), c.get(3)) {
             let n = name.as_str();
+            // PowerShell writes a literal in quotes; anything else is an
+            // expression or a command (`Get-Secret`, `Read-Host
+            // -AsSecureString`), no secret of its own.
+            let powershell_expression =
+                c.get(1).is_some() && !value.as_str().starts_with(['"', '\'']);
             // A bare `key:` / `token:` is too common (CI cache keys) to mean
             // an encryption key.
             let bare = n.eq_ignore_ascii_case("key");
@@ -70,6 +76,7 @@ pub(super) fn generic_line(
             let expression = dataweave && !value.as_str().trim_start().starts_with(['"', '\'']);
             if !bare
                 && !expression
+                && !powershell_expression
                 && !reads_a_variable(value.as_str(), &v)
                 && plausible_generic_value(value.as_str(), &v)
                 && is_sensitive_name(n)

@@ -54,9 +54,9 @@ pub(crate) enum AssignmentStyle {
     /// An app's property file or a Mule configuration: their keys and
     /// attributes are read by their own readers; only `-D` definitions.
     None,
-    /// Shell scripts, `.env` files, Windows batch files and PowerShell
-    /// scripts: every `NAME=value` / `export NAME=value`, `set NAME=value` /
-    /// `set "NAME=value"`, `$env:NAME = "value"` / `$Name = "value"`.
+    /// Shell scripts, `.env` files and Windows batch files: every
+    /// `NAME=value` / `export NAME=value`, `set NAME=value` / `set
+    /// "NAME=value"`.
     Shell,
     /// `pom.xml`: the `<properties>` children.
     Pom,
@@ -74,9 +74,10 @@ pub(crate) enum AssignmentStyle {
     /// collections write variables and auth settings so) are definitions of
     /// NAME ([`DefinitionForm::JsonKeyValue`]).
     Json,
-    /// Anything else (README, CI files, scripts, configs): `key: value`,
-    /// `key=value` and `<key>value</key>` lines whose key names a secret or an
-    /// encryption key, and the `- name: KEY` / `value: ...` pairs of a
+    /// Anything else (README, CI files, PowerShell and other scripts,
+    /// configs): `key: value`, `key=value` (PowerShell's `$env:KEY = "value"`
+    /// and `$Key = "value"` too) and `<key>value</key>` lines whose key names
+    /// a secret or an encryption key, and the `- name: KEY` / `value: ...` pairs of a
     /// Kubernetes container's `env` list.
     Generic,
 }
@@ -195,11 +196,10 @@ static JAVA_DEFINE: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// A variable set on a line of its own: `NAME=value`, `export NAME=value`,
 /// a batch file's `set NAME=value` (any case) and `set "NAME=value"` (group 1
-/// the opening quote, the value ends at the last quote), PowerShell's
-/// `$env:NAME = "value"` and `$Name = "value"` (group 2 the `$`). Group 3
-/// the name, group 4 the value; a CRLF line's `\r` is no part of it.
+/// the opening quote, the value ends at the last quote). Group 2 the name,
+/// group 3 the value; a CRLF line's `\r` is no part of it.
 static SHELL_ASSIGN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?m)^[ \t]*(?:(?i:set)[ \t]+(")|(?i:export|set)[ \t]+|(\$)(?i:env:)?)?([A-Za-z_][A-Za-z0-9_.]*)[ \t]*=[ \t]*([^\r\n]*?)\r?$"#)
+    Regex::new(r#"(?m)^[ \t]*(?:(?i:set)[ \t]+(")|(?i:export|set)[ \t]+)?([A-Za-z_][A-Za-z0-9_.]*)[ \t]*=[ \t]*([^\r\n]*?)\r?$"#)
         .expect("regex")
 });
 /// Words that make a line worth a closer look in generic files.
@@ -429,15 +429,9 @@ pub(crate) fn scan_file(text: &str, path: &str, kind: TextKind) -> Scanned {
         AssignmentStyle::None => {}
         AssignmentStyle::Shell => {
             for c in SHELL_ASSIGN.captures_iter(text) {
-                let (Some(name), Some(value)) = (c.get(3), c.get(4)) else {
+                let (Some(name), Some(value)) = (c.get(2), c.get(3)) else {
                     continue;
                 };
-                // PowerShell writes a literal in quotes; anything else is an
-                // expression or a command (`Read-Host -AsSecureString`,
-                // `Get-Content .\pw.txt`), no secret of its own.
-                if c.get(2).is_some() && !value.as_str().starts_with(['"', '\'']) {
-                    continue;
-                }
                 let mut value = value.as_str();
                 if c.get(1).is_some() {
                     // `set "NAME=value"`: the value is what the quotes

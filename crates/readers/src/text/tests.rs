@@ -957,9 +957,10 @@ fn elided_tokens_are_no_tokens() {
     assert_eq!(got, vec![(5, whole)]);
 }
 
-/// Windows scripts set their variables their own way (`set NAME=value`,
-/// `set "NAME=value"`, any case; PowerShell's `$env:NAME = "value"` and
-/// `$Name = "value"`), and a checkout on Windows ends every line with CRLF:
+/// Windows scripts set their variables their own way (a batch file's `set
+/// NAME=value`, `set "NAME=value"`, any case; PowerShell's `$env:NAME =
+/// "value"` and `$Name = "value"`, read with its other lines, a JSON body in
+/// a here-string too), and a checkout on Windows ends every line with CRLF:
 /// each is read as the `.sh` form is, at the name, without the `\r`. A
 /// PowerShell value not in quotes is an expression or a command, no literal.
 #[test]
@@ -969,7 +970,7 @@ fn windows_script_assignments_and_crlf_lines() {
         comments: CommentSyntax::Any,
     };
     let bat = "@echo off\r\nset SF_PASSWORD=Sup3rS3cretPw!\r\nset \"ANYPOINT_PASSWORD=Anyp0int Pass#1\"\r\nSET MULE_KEY=MyMul3EncKey1234\r\nrem set OLD_PASSWORD=x\r\nset API_TOKEN=%API_TOKEN%\r\n";
-    let ps1 = "$env:SF_PASSWORD = \"PsPa55word!\"\r\n$SfPassword = 'PsPa55word-2'\r\n# $env:OLD = \"x\"\r\n$env:API_TOKEN = \"$($cfg.token)\"\r\n$password = Read-Host -AsSecureString\r\n$ApiSecret = Get-Content .\\secret.txt\r\n";
+    let ps1 = "$env:SF_PASSWORD = \"PsPa55word!\"\r\n$SfPassword = 'PsPa55word-2'\r\n# $env:OLD = \"x\"\r\n$env:API_TOKEN = \"$($cfg.token)\"\r\n$password = Read-Host -AsSecureString\r\n$ApiSecret = Get-Secret\r\n$body = @\"\r\n{\r\n  \"client_secret\": \"Cs-9876543\",\r\n}\r\n\"@\r\n";
     let sh = "#!/bin/sh\r\nexport SF_PASSWORD=Sup3rS3cretPw!\r\nMULE_KEY=MyMul3EncKey1234\r\n";
     let got = defined_in(bat, "deploy.bat", AssignmentStyle::Shell);
     assert_eq!(
@@ -986,12 +987,13 @@ fn windows_script_assignments_and_crlf_lines() {
             ("MULE_KEY".into(), "MyMul3EncKey1234".into(), true, 4, 5),
         ]
     );
-    let got = defined_in(ps1, "deploy.ps1", AssignmentStyle::Shell);
+    let got = defined_in(ps1, "deploy.ps1", AssignmentStyle::Generic);
     assert_eq!(
         got,
         [
             ("SF_PASSWORD".into(), "PsPa55word!".into(), true, 1, 6),
             ("SfPassword".into(), "PsPa55word-2".into(), true, 2, 2),
+            ("client_secret".into(), "Cs-9876543".into(), true, 9, 4),
         ]
     );
     let got = defined_in(sh, "deploy.sh", AssignmentStyle::Shell);
