@@ -20,10 +20,10 @@ static LONG_OPTION: LazyLock<Regex> = LazyLock::new(|| {
 
 /// An option whose argument is a form-encoded body, at the option's start
 /// (curl's `-d`, `--data`, `--data-raw`, `--data-binary`, `--data-urlencode`,
-/// `-F`, `--form`).
+/// `-F`, `--form`; PowerShell's `Invoke-RestMethod -Body`, any case).
 static FORM_OPTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r#"^(?:-d|-F|--data|--data-raw|--data-binary|--data-urlencode|--form)(?:=|[ \t]+)("[^"\n]*"|'[^'\n]*'|[^\s"'\\;|&()<>`]+)"#,
+        r#"^(?:-d|-F|--data|--data-raw|--data-binary|--data-urlencode|--form|(?i:-body))(?:=|[ \t]+)("[^"\n]*"|'[^'\n]*'|[^\s"'\\;|&()<>`]+)"#,
     )
     .expect("regex")
 });
@@ -96,7 +96,12 @@ pub(super) fn command_line_secrets(
     let starts = (bytes.starts_with(b"-").then_some(0))
         .into_iter()
         .chain(memmem::find_iter(bytes, b" -").map(|i| i + 1))
-        .filter(|&i| matches!(bytes.get(i + 1), Some(b'-' | b'd' | b'F' | b'u')));
+        .filter(|&i| {
+            matches!(
+                bytes.get(i + 1),
+                Some(b'-' | b'd' | b'F' | b'u' | b'B' | b'b')
+            )
+        });
     let mut found: Vec<(usize, Assignment)> = Vec::new();
     for start in starts {
         let at = &text[start..];

@@ -1009,3 +1009,35 @@ fn windows_script_assignments_and_crlf_lines() {
     let (crlf, _) = scan(bat, "deploy.bat", shell);
     assert_eq!(name_value_pairs(&lf), name_value_pairs(&crlf));
 }
+
+/// PowerShell sends a form-encoded body with `Invoke-RestMethod -Body`
+/// (any case): its secret fields are read as curl's `-d` fields are, the
+/// password of a `grant_type=password` login as such.
+#[test]
+fn powershell_body_form_fields() {
+    let ps1 = "$r = Invoke-RestMethod -Method Post -Uri $url -Body \"grant_type=password&client_id=3MVG9abc&client_secret=Cs998877665544&username=int@acme.example&password=PwLogin2024x\"\r\nInvoke-WebRequest -Uri $u -body 'api_key=K-7766554433'\r\nInvoke-RestMethod -Uri $u -Body $body\r\n";
+    let (f, _) = scan(ps1, "login.ps1", GENERIC);
+    let got: Vec<_> = f
+        .assignments
+        .iter()
+        .map(|a| (a.name.as_str(), a.value.as_str(), a.form, a.location.line))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "client_secret",
+                "Cs998877665544",
+                DefinitionForm::PasswordGrantField,
+                1
+            ),
+            (
+                "password",
+                "PwLogin2024x",
+                DefinitionForm::PasswordGrantField,
+                1
+            ),
+            ("api_key", "K-7766554433", DefinitionForm::FormField, 2),
+        ]
+    );
+}
