@@ -132,6 +132,9 @@ struct Use<'a> {
     at: &'a Location,
     /// The domain whose connection it is, when the app runs on a domain's.
     domain: Option<&'a str>,
+    /// The Mule plugin whose connection it is, when the app imports the
+    /// plugin's configuration file (its own properties name the user).
+    plugin: Option<&'a str>,
     id: EnvIdentity,
 }
 
@@ -247,6 +250,7 @@ impl Rule for SharedIntegrationUser {
                         conn,
                         at: cu.location(),
                         domain: cu.through_domain.map(|_| owner.name.as_str()),
+                        plugin: cu.through_plugin.map(|p| p.name.as_str()),
                         id: id.clone(),
                     };
                     uses.push((use_.id.username.to_lowercase(), use_));
@@ -743,6 +747,35 @@ fn finding(
         format!("{username} is used by {}", parts.join("; and by "))
     };
 
+    // Apps on a Mule plugin's connection they import: named at the plugin.
+    let mut on_plugins: Vec<(&str, &Location, &str)> = uses
+        .iter()
+        .filter_map(|u| u.plugin.map(|p| (p, &u.conn.location, u.label)))
+        .collect();
+    on_plugins.sort();
+    on_plugins.dedup();
+    let message = if on_plugins.is_empty() {
+        message
+    } else {
+        let per_plugin: Vec<String> = on_plugins
+            .chunk_by(|a, b| a.0 == b.0 && a.1 == b.1)
+            .map(|g| {
+                let apps: Vec<&str> = g.iter().map(|(_, _, a)| *a).collect();
+                let s = if apps.len() == 1 { "s" } else { "" };
+                format!(
+                    "{} import{s} the connection at {} from Mule plugin {}",
+                    apps.join(", "),
+                    short_location(g[0].1),
+                    g[0].0
+                )
+            })
+            .collect();
+        format!(
+            "{message} ({}, its username resolved in each app's own properties)",
+            per_plugin.join("; ")
+        )
+    };
+
     let mut environments: Vec<String> = shared.iter().filter_map(|(e, _)| (*e).clone()).collect();
     environments.sort();
 
@@ -863,7 +896,7 @@ fn finding(
     let mut seen_at: HashSet<&Location> = HashSet::from([first.at]);
     let mut related: Vec<Related> = Vec::new();
     for u in &uses {
-        if !seen_at.insert(u.at) {
+        if u.plugin.is_some() || !seen_at.insert(u.at) {
             continue;
         }
         let envs = envs_at.get(u.at).map_or(&[][..], Vec::as_slice);
@@ -871,6 +904,22 @@ fn finding(
             u.at,
             format!("{} {}", runs_as(u, &u.id.username), env_phrase(envs)),
         ));
+    }
+    // Each app importing a Mule plugin's connection, at the connection
+    // (several apps share that place).
+    let mut plugin_apps: HashSet<(&Location, &str)> = HashSet::new();
+    for u in &uses {
+        if u.plugin.is_some() && plugin_apps.insert((u.at, u.label)) {
+            let envs: Vec<String> = uses
+                .iter()
+                .filter(|v| v.at == u.at && v.label == u.label)
+                .filter_map(|v| v.id.environment.clone())
+                .collect();
+            related.push(Related::new(
+                u.at,
+                format!("{} {}", runs_as(u, &u.id.username), env_phrase(&envs)),
+            ));
+        }
     }
     // The domain connections the apps share, once each.
     for u in &uses {
@@ -954,6 +1003,12 @@ fn apps_count(shared: &[(&Option<String>, Vec<&str>)]) -> usize {
 /// through domain acme-domain's `SF_Config` (salesforce:sfdc-config)`.
 fn runs_as(u: &Use<'_>, username: &str) -> String {
     let (config, element) = (&u.conn.config_name, &u.conn.element);
+    if let Some(plugin) = u.plugin {
+        return format!(
+            "{} runs as {username} through Mule plugin {plugin}'s `{config}` ({element}), which it imports",
+            u.label
+        );
+    }
     match u.domain {
         Some(domain) => format!(
             "{} runs as {username} through domain {domain}'s `{config}` ({element})",
