@@ -54,6 +54,13 @@ domain's properties: each counts as an app using it, at its first operation on t
 connection, and the domain's connection is listed once. A domain connection that no
 app of the scan uses counts as the domain's own.
 
+Apps that depend on a Mule plugin of the scan (a pom dependency with classifier
+`mule-plugin`) and `<import file>` its configuration file run on that file's Salesforce
+connections as the user their own properties name (the runtime resolves an imported
+configuration's placeholders in the importing app's properties): each counts as an app
+using that user, at the plugin's connection, and the finding names the apps importing it.
+A plugin connection that no app of the scan imports counts as the plugin's own.
+
 Two apps with the same name in different folders (copies of one template) are two
 apps, named by their folders. A named user's authorization-code connection
 (`config-with-oauth-connection`: its `resourceOwnerId` is no username) and a username
