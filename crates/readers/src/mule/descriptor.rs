@@ -799,4 +799,38 @@ mod tests {
         assert_eq!(d[0].code, "json-syntax");
         assert!(d[0].line.is_some());
     }
+
+    #[test]
+    fn mule_plugin_coordinates_and_dependencies() {
+        let plugin = r#"<project><parent><groupId>com.acme.parent</groupId><artifactId>p</artifactId></parent>
+  <artifactId>common-lib</artifactId><packaging>mule-plugin</packaging></project>"#;
+        assert_eq!(
+            plugin_coordinates(plugin),
+            Some(intguard_model::PluginCoordinates {
+                group_id: Some("com.acme.parent".into()),
+                artifact_id: "common-lib".into()
+            })
+        );
+        let app = r#"<project><groupId>com.acme</groupId><artifactId>orders</artifactId>
+  <dependencies>
+    <dependency><groupId>com.acme</groupId><artifactId>acme-domain</artifactId><classifier>mule-domain</classifier></dependency>
+    <dependency><groupId>${project.groupId}</groupId><artifactId>common-lib</artifactId><version>1</version><classifier>mule-plugin</classifier></dependency>
+    <dependency><groupId>org.mule.connectors</groupId><artifactId>mule-salesforce-connector</artifactId><classifier>mule-plugin</classifier></dependency>
+  </dependencies></project>"#;
+        let deps = plugin_dependencies(app);
+        let names: Vec<(Option<&str>, &str)> = deps
+            .iter()
+            .map(|d| (d.group_id.as_deref(), d.artifact_id.as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                (None, "common-lib"),
+                (Some("org.mule.connectors"), "mule-salesforce-connector")
+            ]
+        );
+        assert!(app[deps[0].offset..].starts_with("<artifactId>common-lib"));
+        // Broken: what was read before the error.
+        assert!(plugin_dependencies("<project><dependencies><dependency>").is_empty());
+    }
 }
