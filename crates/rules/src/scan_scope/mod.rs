@@ -40,8 +40,10 @@ pub fn keep_what_scan_rules_read(app: &mut MuleApp) {
     // An app importing a Mule plugin's configurations resolves the
     // plugin's connections in its own properties, once every app is read
     // (`Inventory::connection_uses`): what the plugin reads is not known
-    // here, so all are kept too. Such apps are few.
-    let domain = app.domain || !app.config_imports.is_empty();
+    // here, so all are kept too. Such apps are few (and an import no
+    // plugin dependency can match links nothing).
+    let domain =
+        app.domain || (!app.config_imports.is_empty() && !app.plugin_dependencies.is_empty());
     app.secret_attributes = Vec::new();
     app.url_attributes = Vec::new();
     app.unsent_payload_credentials = Vec::new();
