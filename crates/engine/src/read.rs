@@ -75,6 +75,8 @@ pub(crate) fn read_inventory_with(
     inventory.diagnostics.extend(undecrypted);
     let unread_domains = inventory.unread_domain_warnings();
     inventory.diagnostics.extend(unread_domains);
+    let imports_not_found = inventory.import_not_found_warnings();
+    inventory.diagnostics.extend(imports_not_found);
     inventory.return_domain_properties();
     timer.lap("identities");
     inventory

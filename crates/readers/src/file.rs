@@ -46,6 +46,10 @@ pub(crate) struct FileOutput {
     pub(crate) declared_secure_properties: Option<Vec<String>>,
     /// The domain the app names in its pom or deploy descriptor.
     pub(crate) domain_link: Option<DomainLink>,
+    /// A Mule plugin's pom: its coordinates.
+    pub(crate) plugin: Option<intguard_model::PluginCoordinates>,
+    /// The Mule plugins the pom depends on.
+    pub(crate) plugin_dependencies: Vec<intguard_model::PluginDependency>,
     /// What the pom's Mule Maven plugin deployments set on the app.
     pub(crate) deployment_properties: Vec<DeploymentProperty>,
     /// A DataWeave script of the app's resources that may build a login
@@ -623,6 +627,30 @@ fn read_app_file(
                     location: Location::new(display, line, column),
                 }
             });
+        }
+        // Only poms that say `mule-plugin` are a plugin or depend on one.
+        if memchr::memmem::find(bytes, b"mule-plugin").is_some() {
+            let text = crate::position::without_bom(text);
+            let bytes = text.as_bytes();
+            if mule::descriptor::pom_info(text).is_mule_plugin() {
+                out.plugin = mule::descriptor::plugin_coordinates(text);
+            }
+            let deps = mule::descriptor::plugin_dependencies(text);
+            if !deps.is_empty() {
+                let index = LineIndex::new(text);
+                out.plugin_dependencies = deps
+                    .into_iter()
+                    .map(|d| {
+                        let (line, column) =
+                            index.locate(text, crate::position::tag_start(bytes, d.offset));
+                        intguard_model::PluginDependency {
+                            group_id: d.group_id,
+                            artifact_id: d.artifact_id,
+                            location: Location::new(display, line, column),
+                        }
+                    })
+                    .collect();
+            }
         }
     } else if ext == "dwl" {
         if let Some(res_rel) = rel.strip_prefix("src/main/resources/") {

@@ -379,6 +379,10 @@ fn take_output(
     if out.domain_link.is_some() {
         part.domain_link = out.domain_link;
     }
+    if out.plugin.is_some() {
+        part.plugin = out.plugin;
+    }
+    part.plugin_dependencies.extend(out.plugin_dependencies);
     part.deployment_properties.extend(out.deployment_properties);
     if let Some(script) = out.payload_script {
         part.payload_scripts.push(*script);

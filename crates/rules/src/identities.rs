@@ -592,6 +592,7 @@ mod tests {
                 location: Location::new(format!("app-{i:04}/src/main/mule/global.xml"), 5, 3),
                 defined_at: None,
                 domain: None,
+                plugin: None,
             })
             .collect();
         Inventory {

@@ -784,3 +784,270 @@ fn a_repository_nested_in_an_ignored_folder_is_said() {
     assert_eq!(paths.len(), 1, "{paths:?}");
     assert!(paths[0].ends_with("third-party/billing-apps"), "{paths:?}");
 }
+
+/// The pom of a Mule 4 app depending on the Mule plugin `common-lib`.
+fn pom_with_plugin(artifact: &str) -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>com.acme</groupId>
+  <artifactId>{artifact}</artifactId>
+  <version>1.0.0</version>
+  <packaging>mule-application</packaging>
+  <dependencies>
+    <dependency>
+      <groupId>com.acme</groupId>
+      <artifactId>common-lib</artifactId>
+      <version>1.0.0</version>
+      <classifier>mule-plugin</classifier>
+    </dependency>
+  </dependencies>
+</project>
+"#
+    )
+}
+
+/// A Mule plugin sharing a Salesforce connection whose username each
+/// importing app's properties set, its password in clear, in
+/// `src/main/mule/common/common-global.xml`.
+const PLUGIN_XML: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+    xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <salesforce:sfdc-config name="Common_SF">
+    <salesforce:basic-connection username="${sfdc.username}" password="LibPass123!"/>
+  </salesforce:sfdc-config>
+</mule>
+"#;
+
+fn common_plugin(root: &Path) {
+    let plugin = root.join("plugins/common-lib");
+    write(&plugin, "pom.xml", pom("common-lib", "mule-plugin"));
+    write(
+        &plugin,
+        "src/main/mule/common/common-global.xml",
+        PLUGIN_XML,
+    );
+}
+
+/// A Mule 4 app depending on `common-lib` and importing `file`, whose dev
+/// properties set `sfdc.username` to `user`.
+fn importing_app(root: &Path, name: &str, file: &str, user: &str) -> std::path::PathBuf {
+    let app = mule4_app(root, name, &[]);
+    write(&app, "pom.xml", pom_with_plugin(name));
+    write(
+        &app,
+        "src/main/mule/global.xml",
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+    xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <import file="{file}"/>
+  <configuration-properties file="properties/${{mule.env}}.yaml"/>
+  <flow name="{name}-accounts">
+    <salesforce:query config-ref="Common_SF">
+      <salesforce:salesforce-query>SELECT Id FROM Account</salesforce:salesforce-query>
+    </salesforce:query>
+  </flow>
+</mule>
+"#
+        ),
+    );
+    write(
+        &app,
+        "src/main/resources/properties/dev.yaml",
+        format!("sfdc:\n  username: \"{user}\"\n"),
+    );
+    app
+}
+
+/// Apps that depend on a Mule plugin and `<import>` its configuration file
+/// run on its Salesforce connection as the user their own properties name:
+/// two apps naming the same user share it (IG303 at the plugin's
+/// connection, naming both), `intguard identities` links both apps to it,
+/// and the plugin's own findings are reported once.
+#[test]
+fn apps_importing_a_mule_plugin_connection_share_its_user() {
+    let tmp = tempfile::tempdir().unwrap();
+    common_plugin(tmp.path());
+    importing_app(
+        tmp.path(),
+        "orders-sapi",
+        "common/common-global.xml",
+        "int.shared@acme.com",
+    );
+    importing_app(
+        tmp.path(),
+        "billing-sapi",
+        "common/common-global.xml",
+        "int.shared@acme.com",
+    );
+    let (run, report) = scan_json(tmp.path(), &[]);
+    run.expect_no_panic().expect_code(1);
+    let shared: Vec<&Value> = findings(&report)
+        .iter()
+        .filter(|f| f["rule"] == "IG303")
+        .collect();
+    assert_eq!(shared.len(), 1, "{report:#}");
+    let f = shared[0];
+    assert!(
+        f["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("plugins/common-lib/src/main/mule/common/common-global.xml"),
+        "{f:#}"
+    );
+    assert_eq!(f["line"], 5, "{f:#}");
+    let message = f["message"].as_str().unwrap();
+    assert!(
+        message.contains("int.shared@acme.com")
+            && message.contains("orders-sapi")
+            && message.contains("billing-sapi")
+            && message.contains("common-lib"),
+        "{message}"
+    );
+    // The plugin's literal password: once, at the plugin.
+    let clear: Vec<&Value> = findings(&report)
+        .iter()
+        .filter(|f| f["rule"] == "IG102")
+        .collect();
+    assert_eq!(clear.len(), 1, "{report:#}");
+    assert!(clear[0]["path"]
+        .as_str()
+        .unwrap()
+        .ends_with("common-global.xml"));
+    assert_eq!(
+        findings(&report)
+            .iter()
+            .filter(|f| f["rule"] == "IG101")
+            .count(),
+        1,
+        "{report:#}"
+    );
+    assert!(
+        !diagnostics(&report)
+            .iter()
+            .any(|d| d["code"] == "import-not-found"),
+        "{report:#}"
+    );
+    // `intguard identities`: both apps run as the user, through the plugin.
+    let out = support::run([
+        "identities".as_ref(),
+        tmp.path().as_os_str(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ]);
+    let v: Value =
+        serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", out.stdout));
+    let id = v["identities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["name"] == "int.shared@acme.com")
+        .unwrap_or_else(|| panic!("{v:#}"));
+    let mut apps: Vec<(&str, &str)> = id["apps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["app"].as_str().unwrap(),
+                a["plugin"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    apps.sort();
+    apps.dedup();
+    assert_eq!(
+        apps,
+        [
+            ("billing-sapi", "common-lib"),
+            ("orders-sapi", "common-lib")
+        ],
+        "{id:#}"
+    );
+}
+
+/// Two apps importing the plugin's connection as different users share
+/// nothing.
+#[test]
+fn apps_importing_a_mule_plugin_connection_as_different_users_share_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    common_plugin(tmp.path());
+    importing_app(
+        tmp.path(),
+        "orders-sapi",
+        "common/common-global.xml",
+        "int.orders@acme.com",
+    );
+    importing_app(
+        tmp.path(),
+        "billing-sapi",
+        "common/common-global.xml",
+        "int.billing@acme.com",
+    );
+    let (run, report) = scan_json(tmp.path(), &[]);
+    run.expect_no_panic();
+    assert!(
+        !findings(&report).iter().any(|f| f["rule"] == "IG303"),
+        "{report:#}"
+    );
+    assert_eq!(
+        findings(&report)
+            .iter()
+            .filter(|f| f["rule"] == "IG102")
+            .count(),
+        1,
+        "{report:#}"
+    );
+}
+
+/// An `<import>` whose file no scanned plugin holds is said, at the import.
+#[test]
+fn an_import_not_found_in_the_scan_is_said() {
+    let tmp = tempfile::tempdir().unwrap();
+    common_plugin(tmp.path());
+    let app = importing_app(
+        tmp.path(),
+        "orders-sapi",
+        "missing-global.xml",
+        "int.orders@acme.com",
+    );
+    let (run, report) = scan_json(tmp.path(), &[]);
+    run.expect_no_panic();
+    let missing: Vec<&Value> = diagnostics(&report)
+        .iter()
+        .filter(|d| d["code"] == "import-not-found")
+        .collect();
+    assert_eq!(missing.len(), 1, "{report:#}");
+    let d = missing[0];
+    assert_eq!(d["level"], "warning", "{d}");
+    assert!(d["path"]
+        .as_str()
+        .unwrap()
+        .ends_with("orders-sapi/src/main/mule/global.xml"));
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(4), Some(3)),
+        "{d}"
+    );
+    let message = d["message"].as_str().unwrap();
+    assert!(
+        message.contains("missing-global.xml") && message.contains("orders-sapi"),
+        "{message}"
+    );
+    // The app alone (its plugin not read): said too. An import of the
+    // app's own file is not.
+    write(
+        &app,
+        "src/main/mule/missing-global.xml",
+        "<mule xmlns=\"http://www.mulesoft.org/schema/mule/core\"/>\n",
+    );
+    let (_, own) = scan_json(&app, &[]);
+    assert!(
+        !diagnostics(&own)
+            .iter()
+            .any(|d| d["code"] == "import-not-found"),
+        "{own:#}"
+    );
+}

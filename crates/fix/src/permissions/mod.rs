@@ -425,6 +425,7 @@ mod tests {
             location: at(3),
             defined_at: None,
             domain: None,
+            plugin: None,
         });
         id.objects_used = uses.into();
         id

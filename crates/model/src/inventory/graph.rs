@@ -322,6 +322,11 @@ pub struct IdentityAppUse {
     /// domain's (`config_name` is the domain's config).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
+    /// The Mule plugin whose connection it is, when the app imports the
+    /// plugin's configuration file (`location` is the plugin's connection;
+    /// the username is resolved in the app's properties).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plugin: Option<String>,
 }
 
 /// What grants access.

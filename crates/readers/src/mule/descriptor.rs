@@ -103,6 +103,114 @@ pub(crate) fn pom_info(text: &str) -> PomInfo {
     info
 }
 
+/// A pom's `<dependency>` with a given classifier: its groupId (`None`
+/// when absent or a `${...}` reference), artifactId, and the byte offset of
+/// its `<artifactId>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ClassifiedDependency {
+    pub group_id: Option<String>,
+    pub artifact_id: String,
+    pub offset: usize,
+}
+
+/// The Mule plugins a pom depends on: `<project><dependencies><dependency>`
+/// with `<classifier>mule-plugin</classifier>`. Tolerant: stops at the first
+/// syntax error, keeping what it read.
+pub(crate) fn plugin_dependencies(text: &str) -> Vec<ClassifiedDependency> {
+    let mut reader = Reader::from_str(text);
+    let mut path: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut out = Vec::new();
+    let (mut group, mut artifact, mut classifier) = (String::new(), None, String::new());
+    loop {
+        let before = usize::try_from(reader.buffer_position()).unwrap_or(0);
+        match reader.read_event() {
+            Ok(Event::Start(e)) => {
+                path.push(utf8(e.local_name().as_ref()));
+                current.clear();
+                if in_dependency(&path) && path.len() == 4 && path[3] == "artifactId" {
+                    artifact = Some((String::new(), before));
+                }
+            }
+            Ok(Event::End(_)) => {
+                match (in_dependency(&path), path.len()) {
+                    (true, 4) if path[3] == "artifactId" => {
+                        if let Some(a) = artifact.as_mut() {
+                            a.0 = current.trim().to_string();
+                        }
+                    }
+                    (true, 4) if path[3] == "groupId" => group = current.trim().to_string(),
+                    (true, 4) if path[3] == "classifier" => classifier = current.trim().to_string(),
+                    (true, 3) => {
+                        if let Some((a, offset)) = artifact.take() {
+                            if classifier == "mule-plugin" && !a.is_empty() {
+                                out.push(ClassifiedDependency {
+                                    group_id: known(&group),
+                                    artifact_id: a,
+                                    offset,
+                                });
+                            }
+                        }
+                        group.clear();
+                        classifier.clear();
+                    }
+                    _ => {}
+                }
+                path.pop();
+                current.clear();
+            }
+            Ok(Event::Text(t)) => current.push_str(&String::from_utf8_lossy(&t)),
+            Ok(Event::CData(t)) => current.push_str(&String::from_utf8_lossy(&t)),
+            Ok(Event::Eof) | Err(_) => return out,
+            Ok(_) => {}
+        }
+    }
+}
+
+/// A groupId as written, unless empty or a reference (`${project.groupId}`).
+fn known(group: &str) -> Option<String> {
+    (!group.is_empty() && !group.contains("${")).then(|| group.to_string())
+}
+
+/// A Mule plugin project's coordinates: its pom's own `groupId` (else its
+/// `<parent>`'s) and `artifactId`. Tolerant: stops at the first syntax error.
+pub(crate) fn plugin_coordinates(text: &str) -> Option<intguard_model::PluginCoordinates> {
+    let mut reader = Reader::from_str(text);
+    let mut path: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let (mut group, mut parent_group, mut artifact) = (None, None, None);
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) => {
+                path.push(utf8(e.local_name().as_ref()));
+                current.clear();
+            }
+            Ok(Event::End(_)) => {
+                if path.first().is_some_and(|p| p == "project") {
+                    match (path.len(), path.last().map(String::as_str)) {
+                        (2, Some("groupId")) => group = known(current.trim()),
+                        (2, Some("artifactId")) => artifact = Some(current.trim().to_string()),
+                        (3, Some("groupId")) if path[1] == "parent" => {
+                            parent_group = known(current.trim())
+                        }
+                        _ => {}
+                    }
+                }
+                path.pop();
+                current.clear();
+            }
+            Ok(Event::Text(t)) => current.push_str(&String::from_utf8_lossy(&t)),
+            Ok(Event::CData(t)) => current.push_str(&String::from_utf8_lossy(&t)),
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(_) => {}
+        }
+    }
+    Some(intguard_model::PluginCoordinates {
+        group_id: group.or(parent_group),
+        artifact_id: artifact.filter(|a| !a.is_empty())?,
+    })
+}
+
 /// The domain a Mule 4 app is deployed in: the `artifactId` of its pom's
 /// `<dependency>` with `<classifier>mule-domain</classifier>` (a child of
 /// `<project><dependencies>`), with the byte offset of that `<artifactId>`.
@@ -690,5 +798,39 @@ mod tests {
         assert!(a.secure_properties.is_none());
         assert_eq!(d[0].code, "json-syntax");
         assert!(d[0].line.is_some());
+    }
+
+    #[test]
+    fn mule_plugin_coordinates_and_dependencies() {
+        let plugin = r#"<project><parent><groupId>com.acme.parent</groupId><artifactId>p</artifactId></parent>
+  <artifactId>common-lib</artifactId><packaging>mule-plugin</packaging></project>"#;
+        assert_eq!(
+            plugin_coordinates(plugin),
+            Some(intguard_model::PluginCoordinates {
+                group_id: Some("com.acme.parent".into()),
+                artifact_id: "common-lib".into()
+            })
+        );
+        let app = r#"<project><groupId>com.acme</groupId><artifactId>orders</artifactId>
+  <dependencies>
+    <dependency><groupId>com.acme</groupId><artifactId>acme-domain</artifactId><classifier>mule-domain</classifier></dependency>
+    <dependency><groupId>${project.groupId}</groupId><artifactId>common-lib</artifactId><version>1</version><classifier>mule-plugin</classifier></dependency>
+    <dependency><groupId>org.mule.connectors</groupId><artifactId>mule-salesforce-connector</artifactId><classifier>mule-plugin</classifier></dependency>
+  </dependencies></project>"#;
+        let deps = plugin_dependencies(app);
+        let names: Vec<(Option<&str>, &str)> = deps
+            .iter()
+            .map(|d| (d.group_id.as_deref(), d.artifact_id.as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                (None, "common-lib"),
+                (Some("org.mule.connectors"), "mule-salesforce-connector")
+            ]
+        );
+        assert!(app[deps[0].offset..].starts_with("<artifactId>common-lib"));
+        // Broken: what was read before the error.
+        assert!(plugin_dependencies("<project><dependencies><dependency>").is_empty());
     }
 }

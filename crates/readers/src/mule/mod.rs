@@ -115,6 +115,10 @@ pub(crate) struct AppParts {
     pub declared_secure_properties: Option<Vec<String>>,
     /// The domain the app names ([`MuleApp::domain_link`]).
     pub domain_link: Option<intguard_model::DomainLink>,
+    /// [`MuleApp::plugin`].
+    pub plugin: Option<intguard_model::PluginCoordinates>,
+    /// [`MuleApp::plugin_dependencies`].
+    pub plugin_dependencies: Vec<intguard_model::PluginDependency>,
     /// [`MuleApp::deployment_properties`].
     pub deployment_properties: Vec<intguard_model::DeploymentProperty>,
     /// DataWeave scripts of `src/main/resources/` that may build a login:
@@ -208,6 +212,9 @@ pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
     // A domain is deployed in no other domain.
     app.domain_link = parts.domain_link.filter(|_| !root.domain);
     app.deployment_properties = parts.deployment_properties;
+    app.plugin = parts.plugin;
+    app.plugin_dependencies = parts.plugin_dependencies;
+    let mut imports = Vec::new();
     let mut handoffs = Vec::new();
     let mut forwards = Vec::new();
     for (path, f) in parts.xml {
@@ -220,6 +227,7 @@ pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
         app.secure_property_configs
             .extend(f.secure_property_configs);
         app.property_imports.extend(f.property_imports);
+        imports.extend(f.config_imports);
         app.global_properties.extend(f.global_properties);
         app.tls_contexts.extend(f.tls_contexts);
         app.key_loaders.extend(f.key_loaders);
@@ -249,6 +257,18 @@ pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
     payload_scripts(&mut app.http_request_operations, &parts.payload_scripts);
     record_scripts(&mut app.operations, &parts.record_scripts);
     app.note_foreign_connection_refs();
+    // Mule 4 `<import file>`s of files the app does not hold: a plugin's.
+    if root.runtime == MuleRuntime::Mule4 {
+        imports.retain(|i: &intguard_model::ConfigImport| {
+            let rel = i.relative_path();
+            !rel.is_empty()
+                && !app
+                    .xml_files
+                    .iter()
+                    .any(|f| intguard_model::is_mule_config_path(f, &rel))
+        });
+        app.config_imports = imports;
+    }
     // A Mule 4 app whose own pom names no domain may inherit the dependency
     // from a parent pom; looked for (two small reads) only when the app has
     // Salesforce connections or uses one it does not define.

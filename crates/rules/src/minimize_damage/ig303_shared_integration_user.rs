@@ -56,6 +56,13 @@ domain's properties: each counts as an app using it, at its first operation on t
 connection, and the domain's connection is listed once. A domain connection that no
 app of the scan uses counts as the domain's own.
 
+Apps that depend on a Mule plugin of the scan (a pom dependency with classifier
+`mule-plugin`) and `<import file>` its configuration file run on that file's Salesforce
+connections as the user their own properties name (the runtime resolves an imported
+configuration's placeholders in the importing app's properties): each counts as an app
+using that user, at the plugin's connection, and the finding names the apps importing it.
+A plugin connection that no app of the scan imports counts as the plugin's own.
+
 Two apps with the same name in different folders (copies of one template) are two
 apps, named by their folders. A named user's authorization-code connection
 (`config-with-oauth-connection`: its `resourceOwnerId` is no username) and a username
@@ -134,6 +141,9 @@ struct Use<'a> {
     at: &'a Location,
     /// The domain whose connection it is, when the app runs on a domain's.
     domain: Option<&'a str>,
+    /// The Mule plugin whose connection it is, when the app imports the
+    /// plugin's configuration file (its own properties name the user).
+    plugin: Option<&'a str>,
     id: EnvIdentity,
 }
 
@@ -249,6 +259,7 @@ impl Rule for SharedIntegrationUser {
                         conn,
                         at: cu.location(),
                         domain: cu.through_domain.map(|_| owner.name.as_str()),
+                        plugin: cu.through_plugin.map(|p| p.name.as_str()),
                         id: id.clone(),
                     };
                     uses.push((use_.id.username.to_lowercase(), use_));
@@ -775,6 +786,35 @@ fn finding(
         format!("{username} is used by {}", parts.join("; and by "))
     };
 
+    // Apps on a Mule plugin's connection they import: named at the plugin.
+    let mut on_plugins: Vec<(&str, &Location, &str)> = uses
+        .iter()
+        .filter_map(|u| u.plugin.map(|p| (p, &u.conn.location, u.label)))
+        .collect();
+    on_plugins.sort();
+    on_plugins.dedup();
+    let message = if on_plugins.is_empty() {
+        message
+    } else {
+        let per_plugin: Vec<String> = on_plugins
+            .chunk_by(|a, b| a.0 == b.0 && a.1 == b.1)
+            .map(|g| {
+                let apps: Vec<&str> = g.iter().map(|(_, _, a)| *a).collect();
+                let s = if apps.len() == 1 { "s" } else { "" };
+                format!(
+                    "{} import{s} the connection at {} from Mule plugin {}",
+                    apps.join(", "),
+                    short_location(g[0].1),
+                    g[0].0
+                )
+            })
+            .collect();
+        format!(
+            "{message} ({}, its username resolved in each app's own properties)",
+            per_plugin.join("; ")
+        )
+    };
+
     let mut environments: Vec<String> = shared.iter().filter_map(|(e, _)| (*e).clone()).collect();
     environments.sort();
 
@@ -895,7 +935,7 @@ fn finding(
     let mut seen_at: HashSet<&Location> = HashSet::from([first.at]);
     let mut related: Vec<Related> = Vec::new();
     for u in &uses {
-        if !seen_at.insert(u.at) {
+        if u.plugin.is_some() || !seen_at.insert(u.at) {
             continue;
         }
         let envs = envs_at.get(u.at).map_or(&[][..], Vec::as_slice);
@@ -903,6 +943,22 @@ fn finding(
             u.at,
             format!("{} {}", runs_as(u, &u.id.username), env_phrase(envs)),
         ));
+    }
+    // Each app importing a Mule plugin's connection, at the connection
+    // (several apps share that place).
+    let mut plugin_apps: HashSet<(&Location, &str)> = HashSet::new();
+    for u in &uses {
+        if u.plugin.is_some() && plugin_apps.insert((u.at, u.label)) {
+            let envs: Vec<String> = uses
+                .iter()
+                .filter(|v| v.at == u.at && v.label == u.label)
+                .filter_map(|v| v.id.environment.clone())
+                .collect();
+            related.push(Related::new(
+                u.at,
+                format!("{} {}", runs_as(u, &u.id.username), env_phrase(&envs)),
+            ));
+        }
     }
     // The domain connections the apps share, once each.
     for u in &uses {
@@ -995,6 +1051,12 @@ fn apps_count(shared: &[(&Option<String>, Vec<&str>)]) -> usize {
 /// through domain acme-domain's `SF_Config` (salesforce:sfdc-config)`.
 fn runs_as(u: &Use<'_>, username: &str) -> String {
     let (config, element) = (&u.conn.config_name, &u.conn.element);
+    if let Some(plugin) = u.plugin {
+        return format!(
+            "{} runs as {username} through Mule plugin {plugin}'s `{config}` ({element}), which it imports",
+            u.label
+        );
+    }
     match u.domain {
         Some(domain) => format!(
             "{} runs as {username} through domain {domain}'s `{config}` ({element})",

@@ -37,11 +37,20 @@ pub fn keep_what_scan_rules_read(app: &mut MuleApp) {
     // names they read and do not define
     // (`Inventory::lend_domain_properties`, once every app is read): all
     // are kept. Domains are few.
-    let domain = app.domain;
+    // An app importing a Mule plugin's configurations resolves the
+    // plugin's connections in its own properties, once every app is read
+    // (`Inventory::connection_uses`): what the plugin reads is not known
+    // here, so all are kept too. Such apps are few (and an import no
+    // plugin dependency can match links nothing).
+    let domain =
+        app.domain || (!app.config_imports.is_empty() && !app.plugin_dependencies.is_empty());
     app.secret_attributes = Vec::new();
     app.url_attributes = Vec::new();
     app.unsent_payload_credentials = Vec::new();
-    app.xml_files = Vec::new();
+    // A Mule plugin's configuration files are what its importers name.
+    if app.plugin.is_none() {
+        app.xml_files = Vec::new();
+    }
     app.spring_bean_files = Vec::new();
     app.property_imports = Vec::new();
     keep_http_scan_rules_read(app);

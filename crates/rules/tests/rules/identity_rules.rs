@@ -119,6 +119,7 @@ fn orders() -> IntegrationIdentity {
             5,
         )),
         domain: None,
+        plugin: None,
     });
     id.profile = Some(AccessAssignment {
         name: "Orders Integration".into(),

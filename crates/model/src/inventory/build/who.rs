@@ -58,6 +58,8 @@ fn add_use(b: &mut Builder, u: &ConnectionUse<'_>, user: &ConnectionUser) {
         .unwrap_or_default();
     let through = if u.through_domain.is_some() {
         format!(" through domain {}", u.owner.name)
+    } else if let Some(plugin) = u.through_plugin {
+        format!(" through Mule plugin {}, which it imports", plugin.name)
     } else {
         String::new()
     };
@@ -80,6 +82,7 @@ fn add_use(b: &mut Builder, u: &ConnectionUse<'_>, user: &ConnectionUser) {
         location: u.location().clone(),
         defined_at: user.defined_at.clone(),
         domain: u.through_domain.map(|_| u.owner.name.clone()),
+        plugin: u.through_plugin.map(|p| p.name.clone()),
     });
 }
 

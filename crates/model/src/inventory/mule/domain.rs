@@ -29,6 +29,9 @@ pub struct ConnectionUse<'a> {
     pub connection: &'a SalesforceConnection,
     /// Through a domain: the app's first operation on the connection.
     pub through_domain: Option<&'a Location>,
+    /// Through a Mule plugin the app imports the connection's file of: the
+    /// plugin (`owner` is then the app, whose properties resolve it).
+    pub through_plugin: Option<&'a MuleApp>,
 }
 
 impl<'a> ConnectionUse<'a> {
@@ -144,7 +147,9 @@ impl Inventory {
     /// apps share it): each app's own connections, and each domain
     /// connection used by the apps deployed in that domain whose operations
     /// name it (the domain itself when no app of the scan does: its user is
-    /// still someone's).
+    /// still someone's), and each Mule plugin connection for each app that
+    /// imports its file (one group per app: resolved in the app's
+    /// properties; the plugin itself when no app of the scan does).
     pub fn connection_uses(&self) -> Vec<Vec<ConnectionUse<'_>>> {
         let mut out = Vec::new();
         for owner in &self.apps {
@@ -162,6 +167,22 @@ impl Inventory {
                 Vec::new()
             };
             for connection in &owner.salesforce_connections {
+                // A plugin's connection imported by apps of the scan: each
+                // app runs as the user its own properties name, a group of
+                // its own.
+                let importers = self.plugin_file_importers(owner, &connection.location.path);
+                if !importers.is_empty() {
+                    for app in importers {
+                        out.push(vec![ConnectionUse {
+                            app,
+                            owner: app,
+                            connection,
+                            through_domain: None,
+                            through_plugin: Some(owner),
+                        }]);
+                    }
+                    continue;
+                }
                 let mut group: Vec<ConnectionUse<'_>> = members
                     .iter()
                     .filter_map(|app| {
@@ -174,6 +195,7 @@ impl Inventory {
                             owner,
                             connection,
                             through_domain: Some(at),
+                            through_plugin: None,
                         })
                     })
                     .collect();
@@ -183,6 +205,7 @@ impl Inventory {
                         owner,
                         connection,
                         through_domain: None,
+                        through_plugin: None,
                     });
                 }
                 out.push(group);

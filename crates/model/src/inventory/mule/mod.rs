@@ -6,6 +6,7 @@ mod connections;
 mod deployment;
 mod domain;
 mod http;
+mod plugin;
 mod properties;
 mod tls;
 mod undecrypted;
@@ -14,6 +15,7 @@ pub use connections::*;
 pub use deployment::*;
 pub use domain::*;
 pub use http::*;
+pub use plugin::*;
 pub use properties::*;
 pub use tls::*;
 
@@ -54,6 +56,16 @@ pub struct MuleApp {
     pub domain: bool,
     /// The domain the app is deployed in, as it names it ([`DomainLink`]).
     pub domain_link: Option<DomainLink>,
+    /// A Mule plugin project (pom packaging `mule-plugin`): its coordinates,
+    /// which apps name in a dependency to `<import>` its configurations.
+    pub plugin: Option<PluginCoordinates>,
+    /// The Mule plugins its pom depends on (classifier `mule-plugin`).
+    pub plugin_dependencies: Vec<PluginDependency>,
+    /// Its `<import file>`s of configuration files it does not hold itself
+    /// (a plugin's): [`Inventory::plugin_file_importers`].
+    ///
+    /// [`Inventory::plugin_file_importers`]: crate::Inventory::plugin_file_importers
+    pub config_imports: Vec<ConfigImport>,
     /// What the Mule Maven plugin deployments of its pom set on it
     /// ([`DeploymentProperty`]).
     pub deployment_properties: Vec<DeploymentProperty>,
@@ -153,6 +165,9 @@ impl MuleApp {
             runtime,
             domain: false,
             domain_link: None,
+            plugin: None,
+            plugin_dependencies: Vec::new(),
+            config_imports: Vec::new(),
             deployment_properties: Vec::new(),
             foreign_connection_refs: Vec::new(),
             descriptor: None,

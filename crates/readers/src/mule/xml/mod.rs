@@ -76,6 +76,8 @@ pub(crate) struct MuleXmlFacts {
     pub salesforce_connections: Vec<SalesforceConnection>,
     pub secure_property_configs: Vec<SecurePropertiesConfig>,
     pub property_imports: Vec<PropertyImport>,
+    /// Mule 4 `<import file="..."/>`s.
+    pub config_imports: Vec<intguard_model::ConfigImport>,
     pub global_properties: Vec<GlobalProperty>,
     pub tls_contexts: Vec<TlsContext>,
     pub key_loaders: Vec<KeyLoader>,
@@ -597,6 +599,19 @@ impl<'t> XmlReader<'t> {
                         file,
                         secure: false,
                     });
+                }
+            }
+            // Mule 4's `<import file>` of another configuration file, a
+            // plugin's when the app does not hold it (not documented in the
+            // reference: read tolerantly, `file` as written).
+            (Fam::Core, "import") => {
+                if let Some(file) = get("file").filter(|f| !f.raw.trim().is_empty()) {
+                    self.facts
+                        .config_imports
+                        .push(intguard_model::ConfigImport {
+                            file: file.raw,
+                            location,
+                        });
                 }
             }
             (Fam::Context, "property-placeholder") => {

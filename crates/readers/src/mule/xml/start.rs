@@ -355,6 +355,7 @@ impl<'t> XmlReader<'t> {
                 (family, local),
                 (Fam::Core, "global-property")
                     | (Fam::Core, "configuration-properties")
+                    | (Fam::Core, "import")
                     | (Fam::Context, "property-placeholder")
             ) {
                 let o = self.tag_owner(tag);

@@ -804,3 +804,22 @@ fn a_session_basic_connection_is_no_password_login() {
         ]
     );
 }
+
+/// Mule 4's `<import file>` of another configuration file (a Mule plugin's,
+/// when the app does not hold it) is read as written, at the element; an
+/// empty `file` is no import.
+#[test]
+fn config_imports() {
+    let xml = r#"<?xml version="1.0"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core">
+  <import file="common/common-global.xml"/>
+  <import file=""/>
+</mule>"#;
+    let f = read_mule_xml(xml, "app/src/main/mule/global.xml", false);
+    let got: Vec<(&str, u32, u32)> = f
+        .config_imports
+        .iter()
+        .map(|i| (i.file.as_str(), i.location.line, i.location.column))
+        .collect();
+    assert_eq!(got, [("common/common-global.xml", 3, 3)]);
+}
