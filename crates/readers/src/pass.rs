@@ -382,7 +382,9 @@ fn take_output(
     if out.plugin.is_some() {
         part.plugin = out.plugin;
     }
-    part.plugin_dependencies.extend(out.plugin_dependencies);
+    if out.pom_with_plugins.is_some() {
+        part.pom_with_plugins = out.pom_with_plugins;
+    }
     part.deployment_properties.extend(out.deployment_properties);
     if let Some(script) = out.payload_script {
         part.payload_scripts.push(*script);

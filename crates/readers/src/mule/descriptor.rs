@@ -117,54 +117,108 @@ pub(crate) struct ClassifiedDependency {
 /// with `<classifier>mule-plugin</classifier>`. Tolerant: stops at the first
 /// syntax error, keeping what it read.
 pub(crate) fn plugin_dependencies(text: &str) -> Vec<ClassifiedDependency> {
+    // Every app's pom has connectors for dependencies (classifier
+    // `mule-plugin` too) and is read for this: element names are kept as
+    // small codes and only the three fields' text is gathered, no string
+    // per element.
+    const OTHER: u8 = 0;
+    const PROJECT: u8 = 1;
+    const DEPENDENCIES: u8 = 2;
+    const DEPENDENCY: u8 = 3;
+    const ARTIFACT: u8 = 4;
+    const GROUP: u8 = 5;
+    const CLASSIFIER: u8 = 6;
+    let code = |depth: usize, name: &[u8]| match (depth, name) {
+        (0, b"project") => PROJECT,
+        (1, b"dependencies") => DEPENDENCIES,
+        (2, b"dependency") => DEPENDENCY,
+        (3, b"artifactId") => ARTIFACT,
+        (3, b"groupId") => GROUP,
+        (3, b"classifier") => CLASSIFIER,
+        _ => OTHER,
+    };
     let mut reader = Reader::from_str(text);
-    let mut path: Vec<String> = Vec::new();
+    let mut path: Vec<u8> = Vec::new();
     let mut current = String::new();
     let mut out = Vec::new();
     let (mut group, mut artifact, mut classifier) = (String::new(), None, String::new());
+    let in_dependency =
+        |path: &[u8]| path.len() >= 3 && path[..3] == [PROJECT, DEPENDENCIES, DEPENDENCY];
     loop {
         let before = usize::try_from(reader.buffer_position()).unwrap_or(0);
         match reader.read_event() {
             Ok(Event::Start(e)) => {
-                path.push(utf8(e.local_name().as_ref()));
+                let c = code(path.len(), e.local_name().as_ref());
+                path.push(c);
                 current.clear();
-                if in_dependency(&path) && path.len() == 4 && path[3] == "artifactId" {
+                if c == ARTIFACT && in_dependency(&path) {
                     artifact = Some((String::new(), before));
                 }
             }
             Ok(Event::End(_)) => {
-                match (in_dependency(&path), path.len()) {
-                    (true, 4) if path[3] == "artifactId" => {
-                        if let Some(a) = artifact.as_mut() {
-                            a.0 = current.trim().to_string();
-                        }
-                    }
-                    (true, 4) if path[3] == "groupId" => group = current.trim().to_string(),
-                    (true, 4) if path[3] == "classifier" => classifier = current.trim().to_string(),
-                    (true, 3) => {
-                        if let Some((a, offset)) = artifact.take() {
-                            if classifier == "mule-plugin" && !a.is_empty() {
-                                out.push(ClassifiedDependency {
-                                    group_id: known(&group),
-                                    artifact_id: a,
-                                    offset,
-                                });
+                if in_dependency(&path) {
+                    match (path.len(), path.last().copied()) {
+                        (4, Some(ARTIFACT)) => {
+                            if let Some(a) = artifact.as_mut() {
+                                a.0 = current.trim().to_string();
                             }
                         }
-                        group.clear();
-                        classifier.clear();
+                        (4, Some(GROUP)) => group = current.trim().to_string(),
+                        (4, Some(CLASSIFIER)) => classifier = current.trim().to_string(),
+                        (3, _) => {
+                            if let Some((a, offset)) = artifact.take() {
+                                if classifier == "mule-plugin" && !a.is_empty() {
+                                    out.push(ClassifiedDependency {
+                                        group_id: known(&group),
+                                        artifact_id: a,
+                                        offset,
+                                    });
+                                }
+                            }
+                            group.clear();
+                            classifier.clear();
+                        }
+                        _ => {}
                     }
-                    _ => {}
                 }
                 path.pop();
                 current.clear();
             }
-            Ok(Event::Text(t)) => current.push_str(&String::from_utf8_lossy(&t)),
-            Ok(Event::CData(t)) => current.push_str(&String::from_utf8_lossy(&t)),
+            // Only the dependency's own fields' text is wanted.
+            Ok(Event::Text(t)) if path.len() == 4 && path[3] != OTHER => {
+                current.push_str(&String::from_utf8_lossy(&t))
+            }
+            Ok(Event::CData(t)) if path.len() == 4 && path[3] != OTHER => {
+                current.push_str(&String::from_utf8_lossy(&t))
+            }
             Ok(Event::Eof) | Err(_) => return out,
             Ok(_) => {}
         }
     }
+}
+
+/// [`plugin_dependencies`] located in the pom at `display` (`text` with
+/// any byte order mark skipped).
+pub(crate) fn located_plugin_dependencies(
+    text: &str,
+    display: &str,
+) -> Vec<intguard_model::PluginDependency> {
+    let deps = plugin_dependencies(text);
+    if deps.is_empty() {
+        return Vec::new();
+    }
+    let bytes = text.as_bytes();
+    let index = crate::position::LineIndex::new(text);
+    deps.into_iter()
+        .map(|d| {
+            let (line, column) = index.locate(text, crate::position::tag_start(bytes, d.offset));
+            intguard_model::PluginDependency {
+                group_id: d.group_id,
+                artifact_id: d.artifact_id,
+                location: intguard_model::Location::new(display, line, column),
+            }
+        })
+        .collect()
 }
 
 /// A groupId as written, unless empty or a reference (`${project.groupId}`).

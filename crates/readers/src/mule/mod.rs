@@ -117,8 +117,9 @@ pub(crate) struct AppParts {
     pub domain_link: Option<intguard_model::DomainLink>,
     /// [`MuleApp::plugin`].
     pub plugin: Option<intguard_model::PluginCoordinates>,
-    /// [`MuleApp::plugin_dependencies`].
-    pub plugin_dependencies: Vec<intguard_model::PluginDependency>,
+    /// The pom, when it says `mule-plugin`, for
+    /// [`MuleApp::plugin_dependencies`] (see `FileOutput::pom_with_plugins`).
+    pub pom_with_plugins: Option<Box<(String, String)>>,
     /// [`MuleApp::deployment_properties`].
     pub deployment_properties: Vec<intguard_model::DeploymentProperty>,
     /// DataWeave scripts of `src/main/resources/` that may build a login:
@@ -213,7 +214,6 @@ pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
     app.domain_link = parts.domain_link.filter(|_| !root.domain);
     app.deployment_properties = parts.deployment_properties;
     app.plugin = parts.plugin;
-    app.plugin_dependencies = parts.plugin_dependencies;
     let mut imports = Vec::new();
     let mut handoffs = Vec::new();
     let mut forwards = Vec::new();
@@ -268,6 +268,11 @@ pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
                     .any(|f| intguard_model::is_mule_config_path(f, &rel))
         });
         app.config_imports = imports;
+        if !app.config_imports.is_empty() {
+            if let Some(pom) = &parts.pom_with_plugins {
+                app.plugin_dependencies = descriptor::located_plugin_dependencies(&pom.1, &pom.0);
+            }
+        }
     }
     // A Mule 4 app whose own pom names no domain may inherit the dependency
     // from a parent pom; looked for (two small reads) only when the app has
