@@ -113,14 +113,17 @@ pub(crate) struct ClassifiedDependency {
     pub offset: usize,
 }
 
-/// The Mule plugins a pom depends on: `<project><dependencies><dependency>`
-/// with `<classifier>mule-plugin</classifier>`. Tolerant: stops at the first
-/// syntax error, keeping what it read.
-pub(crate) fn plugin_dependencies(text: &str) -> Vec<ClassifiedDependency> {
+/// A pom's dependencies (`<project><dependencies><dependency>`) with
+/// `<classifier>{classifier}</classifier>` (`mule-plugin`, `mule-domain`),
+/// in order, those with an artifactId. Tolerant: stops at the first syntax
+/// error, keeping what it read.
+pub(crate) fn classified_dependencies(
+    text: &str,
+    classifier_wanted: &str,
+) -> Vec<ClassifiedDependency> {
     // Every app's pom has connectors for dependencies (classifier
-    // `mule-plugin` too) and is read for this: element names are kept as
-    // small codes and only the three fields' text is gathered, no string
-    // per element.
+    // `mule-plugin`): element names are kept as small codes and only the
+    // three fields' text is gathered, no string per element.
     const OTHER: u8 = 0;
     const PROJECT: u8 = 1;
     const DEPENDENCIES: u8 = 2;
@@ -167,7 +170,7 @@ pub(crate) fn plugin_dependencies(text: &str) -> Vec<ClassifiedDependency> {
                         (4, Some(CLASSIFIER)) => classifier = current.trim().to_string(),
                         (3, _) => {
                             if let Some((a, offset)) = artifact.take() {
-                                if classifier == "mule-plugin" && !a.is_empty() {
+                                if classifier == classifier_wanted && !a.is_empty() {
                                     out.push(ClassifiedDependency {
                                         group_id: known(&group),
                                         artifact_id: a,
@@ -203,7 +206,7 @@ pub(crate) fn located_plugin_dependencies(
     text: &str,
     display: &str,
 ) -> Vec<intguard_model::PluginDependency> {
-    let deps = plugin_dependencies(text);
+    let deps = classified_dependencies(text, "mule-plugin");
     if deps.is_empty() {
         return Vec::new();
     }
@@ -270,48 +273,10 @@ pub(crate) fn plugin_coordinates(text: &str) -> Option<intguard_model::PluginCoo
 /// `<project><dependencies>`), with the byte offset of that `<artifactId>`.
 /// Tolerant: stops at the first syntax error.
 pub(crate) fn domain_dependency(text: &str) -> Option<(String, usize)> {
-    let mut reader = Reader::from_str(text);
-    let mut path: Vec<String> = Vec::new();
-    let mut current = String::new();
-    // The open dependency's artifactId (value, offset) and classifier.
-    let mut artifact: Option<(String, usize)> = None;
-    let mut classifier = String::new();
-    loop {
-        let before = usize::try_from(reader.buffer_position()).unwrap_or(0);
-        match reader.read_event() {
-            Ok(Event::Start(e)) => {
-                path.push(utf8(e.local_name().as_ref()));
-                current.clear();
-                if in_dependency(&path) && path.len() == 4 && path[3] == "artifactId" {
-                    artifact = Some((String::new(), before));
-                }
-            }
-            Ok(Event::End(_)) => {
-                match (in_dependency(&path), path.len()) {
-                    (true, 4) if path[3] == "artifactId" => {
-                        if let Some(a) = artifact.as_mut() {
-                            a.0 = current.trim().to_string();
-                        }
-                    }
-                    (true, 4) if path[3] == "classifier" => classifier = current.trim().to_string(),
-                    (true, 3) => {
-                        let found = artifact.take();
-                        if classifier == "mule-domain" {
-                            return found.filter(|(a, _)| !a.is_empty());
-                        }
-                        classifier.clear();
-                    }
-                    _ => {}
-                }
-                path.pop();
-                current.clear();
-            }
-            Ok(Event::Text(t)) => current.push_str(&String::from_utf8_lossy(&t)),
-            Ok(Event::CData(t)) => current.push_str(&String::from_utf8_lossy(&t)),
-            Ok(Event::Eof) | Err(_) => return None,
-            Ok(_) => {}
-        }
-    }
+    classified_dependencies(text, "mule-domain")
+        .into_iter()
+        .next()
+        .map(|d| (d.artifact_id, d.offset))
 }
 
 /// The `<parent>` a pom names: its artifactId and `<relativePath>` (`None`
@@ -459,11 +424,6 @@ fn parent_of_shown(shown: &str) -> String {
         Some(i) => shown[..i].to_string(),
         None => ".".to_string(),
     }
-}
-
-/// The path is in a `<project><dependencies><dependency>`.
-fn in_dependency(path: &[String]) -> bool {
-    path.len() >= 3 && path[0] == "project" && path[1] == "dependencies" && path[2] == "dependency"
 }
 
 /// `<name>` of a Mule 3 `mule-project.xml`.
@@ -871,7 +831,7 @@ mod tests {
     <dependency><groupId>${project.groupId}</groupId><artifactId>common-lib</artifactId><version>1</version><classifier>mule-plugin</classifier></dependency>
     <dependency><groupId>org.mule.connectors</groupId><artifactId>mule-salesforce-connector</artifactId><classifier>mule-plugin</classifier></dependency>
   </dependencies></project>"#;
-        let deps = plugin_dependencies(app);
+        let deps = classified_dependencies(app, "mule-plugin");
         let names: Vec<(Option<&str>, &str)> = deps
             .iter()
             .map(|d| (d.group_id.as_deref(), d.artifact_id.as_str()))
@@ -885,6 +845,9 @@ mod tests {
         );
         assert!(app[deps[0].offset..].starts_with("<artifactId>common-lib"));
         // Broken: what was read before the error.
-        assert!(plugin_dependencies("<project><dependencies><dependency>").is_empty());
+        assert!(
+            classified_dependencies("<project><dependencies><dependency>", "mule-plugin")
+                .is_empty()
+        );
     }
 }
