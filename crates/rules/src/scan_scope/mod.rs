@@ -42,7 +42,7 @@ pub fn keep_what_scan_rules_read(app: &mut MuleApp) {
     // (`Inventory::connection_uses`): what the plugin reads is not known
     // here, so all are kept too. Such apps are few (and an import no
     // plugin dependency can match links nothing).
-    let domain =
+    let keep_every_entry =
         app.domain || (!app.config_imports.is_empty() && !app.plugin_dependencies.is_empty());
     app.secret_attributes = Vec::new();
     app.url_attributes = Vec::new();
@@ -58,7 +58,7 @@ pub fn keep_what_scan_rules_read(app: &mut MuleApp) {
     let wanted = referenced_names(app);
     for file in &mut app.property_files {
         file.entries.retain(|e| {
-            domain
+            keep_every_entry
                 || wanted.contains(e.key())
                 || e.encrypted_payload().is_some()
                 // IG103's: a key written after a `.properties` file's byte
