@@ -937,6 +937,10 @@ fn apps_importing_a_mule_plugin_connection_share_its_user() {
         "--format".as_ref(),
         "json".as_ref(),
     ]);
+    // The plugin's literal password, linked to two apps now, is printed by
+    // neither command.
+    assert!(!report.to_string().contains("LibPass123!"), "{report:#}");
+    assert!(!out.stdout.contains("LibPass123!"), "{}", out.stdout);
     let v: Value =
         serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", out.stdout));
     let id = v["identities"]
