@@ -426,20 +426,29 @@ fn inspect_pkcs12(bytes: &[u8], password: Option<&str>) -> Result<Vec<Certificat
                 }
             }
         })?;
-    let key_ids: Vec<&[u8]> = archive
+    // A key entry's alias is its key bag's friendly name, as Java (and so a
+    // jwt-connection's certificateAlias) reads it: the certificate bag's may
+    // differ (some writers put the certificate's subject there).
+    let keys: Vec<(&[u8], Option<&String>)> = archive
         .keys
         .iter()
-        .filter_map(|k| k.local_key_id.as_ref().map(|id| id.0.as_slice()))
+        .filter_map(|k| {
+            let id = k.local_key_id.as_ref()?;
+            Some((id.0.as_slice(), k.friendly_name.as_ref()))
+        })
         .collect();
     let mut out = Vec::new();
     for (index, bag) in archive.certs.iter().enumerate() {
         let mut info = CertificateInfo::from_der(bag.cert.as_der())?;
         info.index = index;
-        info.alias = bag.friendly_name.clone();
-        info.with_private_key = bag
+        let key = bag
             .local_key_id
             .as_deref()
-            .is_some_and(|id| key_ids.contains(&id));
+            .and_then(|id| keys.iter().find(|(k, _)| *k == id));
+        info.alias = key
+            .and_then(|(_, name)| name.cloned())
+            .or_else(|| bag.friendly_name.clone());
+        info.with_private_key = key.is_some();
         out.push(info);
     }
     Ok(out)
@@ -501,6 +510,7 @@ pub struct GeneratedCredentials {
     /// True when the private key PEM is encrypted PKCS#8.
     pub encrypted: bool,
     key: PrivateKey,
+    certificate_der: Vec<u8>,
 }
 
 impl fmt::Debug for GeneratedCredentials {
@@ -523,6 +533,12 @@ impl GeneratedCredentials {
     /// The private key, ready to sign assertions.
     pub fn private_key(&self) -> &PrivateKey {
         &self.key
+    }
+
+    /// The certificate, X.509 DER (for a keystore:
+    /// [`PrivateKey::to_pkcs12`](crate::keys::PrivateKey::to_pkcs12)).
+    pub fn certificate_der(&self) -> &[u8] {
+        &self.certificate_der
     }
 }
 
@@ -599,6 +615,7 @@ pub(crate) fn generate_self_signed_with(
         certificate,
         encrypted: encrypt_password.is_some(),
         key,
+        certificate_der: cert.der().to_vec(),
     })
 }
 

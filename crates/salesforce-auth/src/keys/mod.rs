@@ -13,6 +13,7 @@
 mod jks;
 mod keystore;
 mod pem_der;
+mod pkcs12_out;
 mod secret_files;
 mod source;
 
