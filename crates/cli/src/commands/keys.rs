@@ -15,6 +15,7 @@ use salesforce_auth::{
     check_key_file_mode, generate_self_signed, printable, ExposeSecret, KeyError, PrivateKey,
     SecretString,
 };
+use zeroize::Zeroizing;
 
 use crate::{exit, output, secret_input};
 
@@ -42,8 +43,13 @@ pub enum KeysFormat {
 
 const NEW_AFTER_HELP: &str = "\
 Writes DIR/NAME.key (PKCS#8 PEM, mode 0600; encrypted with --encrypt) and DIR/NAME.crt (the
-certificate to upload). Existing files are never replaced. The password of --encrypt comes from
---password-env VAR, or from a prompt when standard input is a terminal.
+certificate to upload). With --keystore, writes DIR/NAME.p12 instead of DIR/NAME.key: a PKCS#12
+keystore (mode 0600) holding the key and its certificate under --alias, the file a Mule
+salesforce:jwt-connection loads (keyStore, storePassword, certificateAlias); it is protected as
+Java's keytool protects a new one (PBES2, AES-256, HMAC-SHA256), which Java 8u301+, 11.0.12+ and 17
+read. Existing files are never replaced. Passwords (of --encrypt, of --keystore) come from
+--password-env VAR / --keystore-password-env VAR, or from a prompt when standard input is a
+terminal; never from the command line.
 
 Exit codes: 0 written; 2 usage error or failure (nothing is overwritten).";
 
@@ -68,11 +74,22 @@ pub struct NewArgs {
               .map(|s| s.parse::<u32>().unwrap_or(2048)))]
     bits: u32,
     /// Encrypt the private key (PKCS#8, AES-256-CBC, PBKDF2-SHA256).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "keystore")]
     encrypt: bool,
     /// Environment variable holding the --encrypt password (else it is asked for).
     #[arg(long, value_name = "VAR", requires = "encrypt")]
     password_env: Option<String>,
+    /// Write the key and certificate as a PKCS#12 keystore (NAME.p12) for a Mule
+    /// salesforce:jwt-connection, instead of a PEM key file.
+    #[arg(long)]
+    keystore: bool,
+    /// Alias of the keystore's key entry (the jwt-connection's certificateAlias) [default: NAME,
+    /// in lower case].
+    #[arg(long, value_name = "ALIAS", requires = "keystore")]
+    alias: Option<String>,
+    /// Environment variable holding the keystore password (else it is asked for).
+    #[arg(long, value_name = "VAR", requires = "keystore")]
+    keystore_password_env: Option<String>,
 }
 
 const INSPECT_AFTER_HELP: &str = "\
@@ -140,9 +157,20 @@ fn new(args: &NewArgs) -> Result<(), String> {
         Some(n) => n.clone(),
         None => file_safe(&args.cn),
     };
-    let key_path = args.out.join(format!("{name}.key"));
+    // Java looks a PKCS#12 alias up in lower case: the default is written so.
+    let alias = match &args.alias {
+        Some(a) if file_safe(a) != *a => {
+            return Err(format!(
+                "--alias {a:?}: use letters, digits, '-', '_' and '.' only"
+            ))
+        }
+        Some(a) => a.clone(),
+        None => name.to_ascii_lowercase(),
+    };
+    let extension = if args.keystore { "p12" } else { "key" };
+    let secret_path = args.out.join(format!("{name}.{extension}"));
     let cert_path = args.out.join(format!("{name}.crt"));
-    for p in [&key_path, &cert_path] {
+    for p in [&secret_path, &cert_path] {
         if p.symlink_metadata().is_ok() {
             return Err(format!(
                 "{} already exists: nothing was written (choose another --out or --name)",
@@ -150,57 +178,57 @@ fn new(args: &NewArgs) -> Result<(), String> {
             ));
         }
     }
-    let password: Option<SecretString> = if args.encrypt {
-        let p = match &args.password_env {
-            Some(var) => secret_input::from_env(var, "the key password")?,
-            None => secret_input::prompt_new("Password for the new private key")?.ok_or_else(
-                || {
-                    "--encrypt needs a password: give it with --password-env VAR (standard input is not a terminal, so it cannot be asked for)"
-                        .to_string()
-                },
-            )?,
-        };
-        if p.expose_secret().is_empty() {
-            return Err("the key password must not be empty".into());
-        }
-        if p.expose_secret().chars().count() < 12 {
-            eprintln!("warning: the key password is shorter than 12 characters");
-        }
-        Some(p)
-    } else {
-        None
-    };
+    let password = new_password(args)?;
 
     let creds = generate_self_signed(
         &args.cn,
         args.days,
         args.bits,
-        password.as_ref().map(|p| p.expose_secret()),
+        password
+            .as_ref()
+            .filter(|_| args.encrypt)
+            .map(|p| p.expose_secret()),
     )
     .map_err(|e| e.to_string())?;
+    let secret: Zeroizing<Vec<u8>> = match &password {
+        Some(p) if args.keystore => creds
+            .private_key()
+            .to_pkcs12(creds.certificate_der(), &alias, p.expose_secret())
+            .map_err(|e| format!("cannot make the keystore: {e}"))?,
+        _ => Zeroizing::new(creds.private_key_pem().as_bytes().to_vec()),
+    };
 
     create_out_dir(&args.out)?;
-    write_secret_file(&key_path, creds.private_key_pem().as_bytes(), false)
-        .map_err(|e| format!("cannot write {}: {e}", key_path.display()))?;
+    write_secret_file(&secret_path, &secret, false)
+        .map_err(|e| format!("cannot write {}: {e}", secret_path.display()))?;
     if let Err(e) = write_new_file(&cert_path, creds.certificate_pem.as_bytes()) {
-        let _ = std::fs::remove_file(&key_path);
+        let _ = std::fs::remove_file(&secret_path);
         return Err(format!("cannot write {}: {e}", cert_path.display()));
     }
 
     let cert = &creds.certificate;
-    let state = if creds.encrypted {
-        "encrypted"
-    } else {
-        "unencrypted"
-    };
     let mut s = String::new();
     let _ = writeln!(s, "Wrote");
-    let _ = writeln!(
-                s,
-        "  private key  {}  (PKCS#8 PEM, RSA {} bits, {state}, mode 0600): keep it secret, never commit it",
-        key_path.display(),
-        args.bits
-    );
+    if args.keystore {
+        let _ = writeln!(
+            s,
+            "  keystore     {}  (PKCS#12, mode 0600: RSA {} bits private key and its certificate under alias {alias}, password-protected with PBES2 AES-256 and HMAC-SHA256): keep it and its password secret, never commit them",
+            secret_path.display(),
+            args.bits
+        );
+    } else {
+        let state = if creds.encrypted {
+            "encrypted"
+        } else {
+            "unencrypted"
+        };
+        let _ = writeln!(
+            s,
+            "  private key  {}  (PKCS#8 PEM, RSA {} bits, {state}, mode 0600): keep it secret, never commit it",
+            secret_path.display(),
+            args.bits
+        );
+    }
     let _ = writeln!(
         s,
         "  certificate  {}  ({}, valid until {}, SHA-256 {})",
@@ -210,8 +238,43 @@ fn new(args: &NewArgs) -> Result<(), String> {
         cert.sha256_fingerprint
     );
     let _ = writeln!(s);
-    s.push_str(&upload_steps(args, &key_path, &cert_path, cert));
+    s.push_str(&upload_steps(args, &secret_path, &alias, &cert_path, cert));
     output::print(&s).map_err(|e| format!("cannot write the summary: {e}"))
+}
+
+/// The password of `--encrypt` or `--keystore`: from its environment variable,
+/// else typed twice at a prompt; `None` when neither is asked for.
+fn new_password(args: &NewArgs) -> Result<Option<SecretString>, String> {
+    let (what, env, label, option) = if args.keystore {
+        (
+            "the keystore password",
+            &args.keystore_password_env,
+            "Password for the new keystore",
+            "--keystore needs a password: give it with --keystore-password-env VAR",
+        )
+    } else if args.encrypt {
+        (
+            "the key password",
+            &args.password_env,
+            "Password for the new private key",
+            "--encrypt needs a password: give it with --password-env VAR",
+        )
+    } else {
+        return Ok(None);
+    };
+    let p = match env {
+        Some(var) => secret_input::from_env(var, what)?,
+        None => secret_input::prompt_new(label)?.ok_or_else(|| {
+            format!("{option} (standard input is not a terminal, so it cannot be asked for)")
+        })?,
+    };
+    if p.expose_secret().is_empty() {
+        return Err(format!("{what} must not be empty"));
+    }
+    if p.expose_secret().chars().count() < 12 {
+        eprintln!("warning: {what} is shorter than 12 characters");
+    }
+    Ok(Some(p))
 }
 
 fn create_out_dir(dir: &Path) -> Result<(), String> {
@@ -252,15 +315,57 @@ fn shell_word(s: &str) -> String {
     }
 }
 
-fn upload_steps(args: &NewArgs, key: &Path, cert: &Path, info: &CertificateInfo) -> String {
+fn upload_steps(
+    args: &NewArgs,
+    secret: &Path,
+    alias: &str,
+    cert: &Path,
+    info: &CertificateInfo,
+) -> String {
     let cert_s = cert.display().to_string();
-    let password_opt = match (&args.password_env, args.encrypt) {
-        (Some(var), _) => format!(" --key-password-env {var}"),
-        (None, true) => " --key-password-env VAR".to_string(),
-        _ => String::new(),
+    let secret_s = shell_word(&secret.display().to_string());
+    let signing = if args.keystore {
+        let var = args
+            .keystore_password_env
+            .as_deref()
+            .unwrap_or("VAR")
+            .to_string();
+        format!("--keystore {secret_s} --alias {alias} --keystore-password-env {var}")
+    } else {
+        let password_opt = match (&args.password_env, args.encrypt) {
+            (Some(var), _) => format!(" --key-password-env {var}"),
+            (None, true) => " --key-password-env VAR".to_string(),
+            _ => String::new(),
+        };
+        format!("--key {secret_s}{password_opt}")
     };
     let rotate = format_utc(info.not_after);
     let rotate_day = rotate.split('T').next().unwrap_or(&rotate);
+    let keep = if args.keystore {
+        format!(
+            "5. Use it in the Mule app's Salesforce connection, the keystore and its password provided at
+   deploy time and never committed (a path and a hidden secure property set in Runtime Manager
+   or read from your secret store; list sfdc.keystore.password and sfdc.consumerKey in
+   mule-artifact.json \"secureProperties\"):
+     <salesforce:sfdc-config name=\"Salesforce_Config\">
+       <salesforce:jwt-connection consumerKey=\"${{secure::sfdc.consumerKey}}\"
+           keyStore=\"${{sfdc.keystore.path}}\" storePassword=\"${{secure::sfdc.keystore.password}}\"
+           certificateAlias=\"{alias}\" principal=\"${{sfdc.username}}\"
+           tokenEndpoint=\"https://<My Domain>.my.salesforce.com/services/oauth2/token\"
+           audienceUrl=\"https://login.salesforce.com\"/>
+     </salesforce:sfdc-config>
+   (sandboxes: audienceUrl=\"https://test.salesforce.com\"). Rotate the certificate before
+   {rotate_day}, when it expires (intguard rule IG112 warns 30 days ahead).
+"
+        )
+    } else {
+        format!(
+            "5. Keep the private key out of the repository (add it to .gitignore) and provide it at deploy
+   time from a secret store. Rotate the certificate before {rotate_day}, when it expires
+   (intguard rule IG112 warns 30 days ahead).
+"
+        )
+    };
     format!(
         "Next steps
 1. Upload the certificate to the app the integration logs in through:
@@ -283,12 +388,8 @@ fn upload_steps(args: &NewArgs, key: &Path, cert: &Path, info: &CertificateInfo)
    flow needs the consumer key only, never the consumer secret.
 4. Test the login (a new app can take up to 10 minutes to become usable; sandboxes use
    --login-url https://test.salesforce.com, or the org's My Domain URL):
-     intguard token --login-url https://login.salesforce.com --client-id <consumer key> --username <integration username> --key {key}{password_opt}
-5. Keep the private key out of the repository (add it to .gitignore) and provide it at deploy
-   time from a secret store. Rotate the certificate before {rotate_day}, when it expires
-   (intguard rule IG112 warns 30 days ahead).
-",
-        key = shell_word(&key.display().to_string()),
+     intguard token --login-url https://login.salesforce.com --client-id <consumer key> --username <integration username> {signing}
+{keep}"
     )
 }
 

@@ -539,3 +539,120 @@ fn inspect_never_writes_a_certificates_control_characters() {
     assert!(!out.stdout.contains("\nerror: forged"), "{}", out.stdout);
     assert!(out.stdout.contains(r"evil\u{1b}]0;pwned"), "{}", out.stdout);
 }
+
+/// `keys new --keystore`: the PKCS#12 keystore a Mule jwt-connection loads, under the alias
+/// the printed XML names, opened by its password only; no PEM key beside it, and the password
+/// in no output.
+#[test]
+fn new_keystore_for_a_mule_jwt_connection() {
+    let dir = tempfile::tempdir().unwrap();
+    let password = "Mule-Keystore-2026!";
+    let new = run(intguard()
+        .args(["keys", "new", "--out"])
+        .arg(dir.path())
+        .args(["--cn", "Orders JWT", "--keystore"])
+        .args(["--keystore-password-env", "SFDC_KS_PW"])
+        .env("SFDC_KS_PW", password));
+    assert_eq!(new.code, 0, "{}", new.stderr);
+    let p12 = dir.path().join("Orders-JWT.p12");
+    let crt = dir.path().join("Orders-JWT.crt");
+    assert!(!dir.path().join("Orders-JWT.key").exists());
+    let mode = std::fs::metadata(&p12).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "keystore mode {mode:o}");
+    assert!(std::fs::read_to_string(&crt)
+        .unwrap()
+        .starts_with("-----BEGIN CERTIFICATE-----"));
+    let s = &new.stdout;
+    for needle in [
+        "PKCS#12, mode 0600",
+        "under alias orders-jwt",
+        "--keystore ",
+        "--alias orders-jwt --keystore-password-env SFDC_KS_PW",
+        "<salesforce:jwt-connection consumerKey=\"${secure::sfdc.consumerKey}\"",
+        "keyStore=\"${sfdc.keystore.path}\" storePassword=\"${secure::sfdc.keystore.password}\"",
+        "certificateAlias=\"orders-jwt\"",
+        "\"secureProperties\"",
+    ] {
+        assert!(s.contains(needle), "missing {needle:?} in:\n{s}");
+    }
+    assert!(!format!("{s}{}", new.stderr).contains(password));
+
+    // The keystore holds the key with its certificate, under that alias.
+    let k = run(intguard()
+        .args(["keys", "inspect", "--password-env", "PW"])
+        .arg(&p12)
+        .env("PW", password));
+    assert_eq!(k.code, 0, "{}", k.stderr);
+    assert!(k.stdout.contains("alias        orders-jwt"), "{}", k.stdout);
+    assert!(
+        k.stdout.contains("subject      CN=Orders JWT"),
+        "{}",
+        k.stdout
+    );
+    assert!(k.stdout.contains("with its private key"), "{}", k.stdout);
+    assert!(!k.stdout.contains(password));
+    let wrong = run(intguard()
+        .args(["keys", "inspect", "--password-env", "PW"])
+        .arg(&p12)
+        .env("PW", "not-the-password"));
+    assert_eq!(wrong.code, 2, "{}", wrong.stdout);
+    assert!(wrong.stderr.contains("wrong password"), "{}", wrong.stderr);
+
+    // A chosen alias; an existing keystore is never replaced.
+    let before = std::fs::read(&p12).unwrap();
+    let again = run(intguard()
+        .args(["keys", "new", "--out"])
+        .arg(dir.path())
+        .args(["--cn", "Orders JWT", "--keystore", "--alias", "sfdc"])
+        .args(["--keystore-password-env", "SFDC_KS_PW"])
+        .env("SFDC_KS_PW", password));
+    assert_eq!(again.code, 2);
+    assert!(
+        again.stderr.contains("Orders-JWT.p12 already exists"),
+        "{}",
+        again.stderr
+    );
+    assert_eq!(before, std::fs::read(&p12).unwrap());
+}
+
+#[test]
+fn keystore_options_are_checked_before_anything_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [(&[&str], &str, Option<&str>); 5] = [
+        // No password source and no terminal.
+        (&["--keystore"], "--keystore-password-env VAR", None),
+        // The empty password opens the keystore for anyone.
+        (
+            &["--keystore", "--keystore-password-env", "KS"],
+            "is empty",
+            Some(""),
+        ),
+        // One protection at a time: the keystore's password protects the key.
+        (&["--keystore", "--encrypt"], "cannot be used with", None),
+        (&["--alias", "sfdc"], "--keystore", None),
+        (
+            &[
+                "--keystore",
+                "--alias",
+                "my alias",
+                "--keystore-password-env",
+                "KS",
+            ],
+            "--alias",
+            Some("a-long-enough-pw"),
+        ),
+    ];
+    for (args, needle, env) in cases {
+        let mut cmd = intguard();
+        cmd.args(["keys", "new", "--out"])
+            .arg(dir.path())
+            .args(args);
+        if let Some(v) = env {
+            cmd.env("KS", v);
+        }
+        let out = run(&mut cmd);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stdout);
+        assert!(out.stderr.contains(needle), "{args:?}: {}", out.stderr);
+    }
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}

@@ -512,6 +512,59 @@ fn mule_jks_keystore_with_alias_and_passwords_from_the_environment() {
     );
 }
 
+/// What `keys new --keystore` writes is what `token --keystore` (and a Mule jwt-connection)
+/// signs with: the token endpoint, which checks the assertion's signature against the
+/// certificate written beside the keystore, issues a token.
+#[test]
+fn keystore_made_by_keys_new_logs_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let made = run(intguard()
+        .args(["keys", "new", "--out"])
+        .arg(dir.path())
+        .args([
+            "--cn",
+            "sfdc",
+            "--keystore",
+            "--keystore-password-env",
+            "KS_PW",
+        ])
+        .env("KS_PW", "store-pass-2026"));
+    assert_eq!(made.code, 0, "{}", made.stderr);
+    let p12 = dir.path().join("sfdc.p12");
+    // The server trusts the certificate file `keys new` wrote (PEM to DER).
+    let crt = std::fs::read(dir.path().join("sfdc.crt")).unwrap();
+    let (_, pem) = x509_parser::pem::parse_x509_pem(&crt).unwrap();
+    let cert_der = pem.contents;
+    let pki = TestPki::new();
+    let org = FakeOrg::new(&cert_der);
+    let server = org.start(&pki, false);
+    let login = |alias: &str| {
+        run(intguard()
+            .arg("token")
+            .args(["--login-url", &server.url()])
+            .args(["--client-id", CONSUMER_KEY, "--username", USER])
+            .arg("--keystore")
+            .arg(&p12)
+            .args(["--alias", alias, "--keystore-password-env", "KS_PW"])
+            .env("KS_PW", "store-pass-2026")
+            .arg("--ca-file")
+            .arg(pki.ca_file()))
+    };
+    let out = login("sfdc");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(org.tokens.lock().unwrap().len(), 1);
+    // The alias the printed jwt-connection names is the entry's.
+    assert!(
+        made.stdout.contains("certificateAlias=\"sfdc\""),
+        "{}",
+        made.stdout
+    );
+    let out = login("other");
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(out.stderr.contains("alias `other`"), "{}", out.stderr);
+    assert_eq!(org.tokens.lock().unwrap().len(), 1);
+}
+
 #[test]
 fn mutual_tls_client_certificate_is_required_and_sent() {
     let s = setup_with(true, None);

@@ -70,9 +70,10 @@ whose password sits next to it protects nothing.
 ```
 
 ## How to fix
-1. Treat the key as compromised: create a new key pair and certificate, replace the
-   certificate in the connected app or External Client App ("Use digital signatures"),
-   then delete the old one.
+1. Treat the key as compromised: create a new key pair and certificate (for a Mule
+   jwt-connection, a keystore: `intguard keys new --out <a folder outside the repository>
+   --cn sfdc --keystore`), replace the certificate in the connected app or External Client
+   App ("Use digital signatures"), then delete the old one.
 2. Remove the file and purge it from history (`git filter-repo --invert-paths --path
    src/main/resources/keys/sfdc.jks`), and add `*.jks`, `*.jceks`, `*.p12`, `*.pfx`,
    `*.key`, `*.ppk` to `.gitignore`.

@@ -70,13 +70,15 @@ runtime, and the connected app (or External Client App) decides who may use it.
 ```
 
 ## How to fix
-Create a certificate (`intguard keys new --out keys/`), upload it to a connected app or
+Create a keystore and its certificate (`intguard keys new --out <a folder outside the
+repository> --cn sfdc --keystore`), upload the certificate to a connected app or
 External Client App with "Use digital signatures", pre-authorize the integration
-user's permission set (admin-approved users only), and switch the connection to JWT:
+user's permission set (admin-approved users only), and switch the connection to JWT,
+the keystore and its password provided at deploy time:
 ```xml
 <salesforce:sfdc-config name="Salesforce_Config">
   <salesforce:jwt-connection consumerKey="${secure::sfdc.consumerKey}"
-      keyStore="keys/sfdc.jks" storePassword="${secure::sfdc.keystorePassword}"
+      keyStore="${sfdc.keystore.path}" storePassword="${secure::sfdc.keystorePassword}"
       certificateAlias="sfdc" principal="${sfdc.username}"
       tokenEndpoint="https://acme.my.salesforce.com/services/oauth2/token"
       audienceUrl="https://login.salesforce.com"/>

@@ -191,7 +191,7 @@ them with `secure::`, and change the exposed secrets (they stay in git history):
   <secure-properties:encrypt algorithm="AES" mode="CBC" useRandomIVs="true"/>
 </secure-properties:config>
 <salesforce:sfdc-config name="Salesforce_Config">
-  <salesforce:jwt-connection consumerKey="${secure::sfdc.consumerKey}" keyStore="keys/sfdc.jks"
+  <salesforce:jwt-connection consumerKey="${secure::sfdc.consumerKey}" keyStore="${sfdc.keystore.path}"
       storePassword="${secure::sfdc.keystorePassword}" principal="${sfdc.username}"/>
 </salesforce:sfdc-config>
 ```
