@@ -174,7 +174,7 @@ impl Rule for PasswordAuth {
                     )
                 } else {
                     format!(
-                        "Replace <{}> with {} (consumerKey, keyStore, storePassword, principal) backed by a certificate uploaded to a connected app or External Client App; then {removal} and reset the user's password.",
+                        "Replace <{}> with {} (consumerKey, keyStore, storePassword, principal) backed by a keystore whose certificate is uploaded to a connected app or External Client App (intguard keys new --out <a folder outside the repository> --keystore, which writes both and prints the connection); then {removal} and reset the user's password.",
                         conn.element,
                         conn.jwt_replacement()
                     )
@@ -560,7 +560,7 @@ fn http_password_logins(inventory: &Inventory, options: &CommittedOptions<'_>) -
                     "delete the password wherever it is kept (property files, deploy-time properties, the request itself)".to_string()
                 });
             let fix = format!(
-                "Stop logging in with a password: call Salesforce through the connector with the JWT bearer flow, <salesforce:sfdc-config name=\"Salesforce_Config\"><salesforce:jwt-connection consumerKey=\"${{secure::sfdc.consumerKey}}\" keyStore=\"keys/sfdc.p12\" storePassword=\"${{secure::sfdc.keystorePassword}}\" certificateAlias=\"sfdc\" principal=\"{principal}\" tokenEndpoint=\"https://<mydomain>.my.salesforce.com/services/oauth2/token\" audienceUrl=\"https://login.salesforce.com\"/></salesforce:sfdc-config>, backed by a certificate uploaded to a connected app or External Client App (if the call must stay an <http:request>, post grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer with an assertion signed by that certificate instead of a password); then {removal} and reset it to a random value nobody keeps."
+                "Stop logging in with a password: call Salesforce through the connector with the JWT bearer flow, <salesforce:sfdc-config name=\"Salesforce_Config\"><salesforce:jwt-connection consumerKey=\"${{secure::sfdc.consumerKey}}\" keyStore=\"${{sfdc.keystore.path}}\" storePassword=\"${{secure::sfdc.keystore.password}}\" certificateAlias=\"sfdc\" principal=\"{principal}\" tokenEndpoint=\"https://<mydomain>.my.salesforce.com/services/oauth2/token\" audienceUrl=\"https://login.salesforce.com\"/></salesforce:sfdc-config>, backed by a keystore whose certificate is uploaded to a connected app or External Client App (intguard keys new --out <a folder outside the repository> --cn sfdc --keystore, which writes both) (if the call must stay an <http:request>, post grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer with an assertion signed by that certificate instead of a password); then {removal} and reset it to a random value nobody keeps."
             );
             let mut names: Vec<&str> = users.iter().map(|(_, u)| u.as_str()).collect();
             names.sort_unstable();
