@@ -36,7 +36,8 @@
 //!   time for rules that judge validity.
 //! - Diagnostic codes: `unreadable`, `too-large`, `binary`, `not-utf8`,
 //!   `utf16-properties` (a `.properties` file saved as UTF-16: read, but
-//!   Mule would not find its keys),
+//!   Mule would not find its keys), `latin1-properties` (a `.properties`
+//!   file that is not UTF-8: read as ISO-8859-1, as Java reads it),
 //!   `xml-syntax`, `yaml-syntax`, `properties-syntax`, `json-syntax`,
 //!   `symlink-loop`, `symlink-outside`, `symlink-folder`, `ignored-repository` (a
 //!   git repository nested in a folder `.gitignore` ignores, holding a Mule app
@@ -52,7 +53,7 @@ mod ignored_repositories;
 pub use discover::check_ignore_glob;
 mod file;
 mod io;
-pub use io::decode_utf16_with_bom;
+pub use io::{decode_latin1, decode_utf16_with_bom};
 mod key_files;
 mod metadata;
 mod mule;

@@ -94,7 +94,7 @@ fn bad_tree(root: &Path) -> Vec<Expected> {
             Some((2, 12)),
         ),
         expected(
-            "not-utf8",
+            "latin1-properties",
             "app/src/main/resources/latin1.properties",
             Some((1, 3)),
         ),
