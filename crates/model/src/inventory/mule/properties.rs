@@ -68,6 +68,20 @@ pub struct PropertyImport {
     pub secure: bool,
 }
 
+/// A property file of the app that an import names but for the letter case
+/// of its name (`properties/Dev.yaml` for `file="properties/dev.yaml"`):
+/// Windows and macOS find it, Linux, CloudHub and the deployed jar do not,
+/// so it is not loaded there.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseMismatchedFile {
+    /// The file's path, as its entries' locations spell it.
+    pub path: String,
+    /// The import's element (`configuration-properties`, ...).
+    pub element: String,
+    /// The import's `file` (or `location`) attribute, where it is written.
+    pub import: Value,
+}
+
 /// `<global-property name value/>`.
 #[derive(Debug, Clone, Serialize)]
 pub struct GlobalProperty {
