@@ -360,7 +360,7 @@ fn file_text<'b>(
                 Diagnostic::warning(
                     "latin1-properties",
                     display,
-                    "not valid UTF-8: read as ISO-8859-1 (Windows-1252, ISO-8859-1), as Java's Properties.load reads a .properties file; Mule 4 reads it as UTF-8 unless its <configuration-properties> sets encoding=\"ISO-8859-1\", so a value holding such a character is not what Mule reads: save the file as UTF-8, or write the character as a \\uXXXX escape",
+                    "not valid UTF-8: read as ISO-8859-1 (Windows-1252, ISO-8859-1), as Java's Properties.load reads a .properties file; Mule 4 reads it in the runtime's default encoding (UTF-8 on Linux and CloudHub) unless its <configuration-properties> sets encoding=\"ISO-8859-1\", so a value holding such a character is not what Mule reads: save the file as UTF-8, or write the character as a \\uXXXX escape",
                 )
                 .at(line, col),
             );

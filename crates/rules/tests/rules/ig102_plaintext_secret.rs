@@ -1605,3 +1605,113 @@ fn dataweave_file_body_fields() {
         ],
     );
 }
+
+/// Found by testing real teams' files: a value under a name that says
+/// nothing (`sf.cred`, `erp.k`), a secret because a password attribute
+/// reads it, was reported only where Mule reads it. Its other definitions,
+/// committed in clear all the same, were not: a duplicate YAML key (the
+/// rotated-away value above the current one: SnakeYAML keeps the last), a
+/// `common.properties` default that every environment's own file shadows,
+/// a Studio `<global-property>` the files override. Each is reported, said
+/// to be another definition than the one read, and masked.
+#[test]
+fn shadowed_definitions_of_a_name_read_as_a_secret_are_in_clear() {
+    const DIR: &str = "billing-sapi/src/main/";
+    let rel = "IG102/shadowed-definitions";
+    let places: Vec<(String, u32)> = common::places("IG102", rel);
+    let expected: Vec<(String, u32)> = [
+        ("mule/global.xml", 6),
+        ("resources/properties/common.properties", 2),
+        ("resources/properties/common.properties", 3),
+        ("resources/properties/dev.yaml", 4),
+        ("resources/properties/dev.yaml", 5),
+        ("resources/properties/dev.yaml", 7),
+        ("resources/properties/prod.yaml", 3),
+        ("resources/properties/prod.yaml", 5),
+    ]
+    .iter()
+    .map(|(f, l)| (format!("{DIR}{f}"), *l))
+    .collect();
+    assert_eq!(places, expected);
+    let findings = common::run("IG102", rel);
+    let rotated = common::finding_at(
+        &findings,
+        "billing-sapi/src/main/resources/properties/dev.yaml",
+        4,
+    );
+    assert!(
+        rotated.message.contains("`sf.cred` in dev.yaml (dev) is in clear")
+            && rotated
+                .message
+                .contains("a name `password` of <salesforce:basic-connection> `Billing_SF` reads, from another definition")
+            && !rotated.message.contains("read by"),
+        "{}",
+        rotated.message
+    );
+    let default = common::finding_at(
+        &findings,
+        "billing-sapi/src/main/resources/properties/common.properties",
+        2,
+    );
+    assert!(
+        default
+            .message
+            .contains("in common.properties (every environment reads another definition first)"),
+        "{}",
+        default.message
+    );
+    let global = common::finding_at(&findings, "billing-sapi/src/main/mule/global.xml", 6);
+    assert!(
+        global.message.contains("<global-property name=\"erp.k\">")
+            && global
+                .message
+                .contains("from a property file that defines it too"),
+        "{}",
+        global.message
+    );
+    common::assert_no_secrets(
+        rel,
+        &[
+            "GlobalErpK3y-5521",
+            "RotatedAway-Dev-7731",
+            "Current-Dev-Cred-4410",
+            "DevErpK3y-8812",
+            "Current-Prod-Cred-9902",
+            "ProdErpK3y-1207",
+            "Default-Cred-3391",
+            "DefaultErpK3y-6650",
+        ],
+    );
+}
+
+/// A name defined twice in the one file of an app without environments
+/// (`java.util.Properties` keeps the last): the first definition was said
+/// to be read "(every environment)".
+#[test]
+fn a_duplicate_key_is_not_said_to_be_read_in_every_environment() {
+    const FILE: &str = "ledger-api/src/main/resources/config.properties";
+    let rel = "IG102/duplicate-key";
+    assert_eq!(
+        common::places("IG102", rel),
+        [(FILE.to_string(), 2), (FILE.to_string(), 3)]
+    );
+    let findings = common::run("IG102", rel);
+    let old = common::finding_at(&findings, FILE, 2);
+    assert!(
+        old.message.contains(
+            "`sf.password` in config.properties (another definition of it is read) is in clear"
+        ) && !old.message.contains("read by"),
+        "{}",
+        old.message
+    );
+    let current = common::finding_at(&findings, FILE, 3);
+    assert!(
+        current
+            .message
+            .contains("`sf.password` in config.properties (every environment) is in clear")
+            && current.message.contains("read by `password`"),
+        "{}",
+        current.message
+    );
+    common::assert_no_secrets(rel, &["Ledger-Old-Pass-1", "Ledger-New-Pass-2"]);
+}
