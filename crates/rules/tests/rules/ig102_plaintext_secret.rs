@@ -1715,3 +1715,39 @@ fn a_duplicate_key_is_not_said_to_be_read_in_every_environment() {
     );
     common::assert_no_secrets(rel, &["Ledger-Old-Pass-1", "Ledger-New-Pass-2"]);
 }
+
+/// Found by testing real teams' files: a secret written once under an
+/// anchor (`defaults: &defaults`) and read through a merge key (`sf: {<<:
+/// *defaults}`) or an alias (`token: *tkn`) was reported under the anchor's
+/// name (`defaults.pass`), which nothing reads, and its fix said to read it
+/// as ${secure::defaults.pass}. It is reported under the name the app
+/// reads, saying where it is written.
+#[test]
+fn an_anchored_secret_is_named_as_the_app_reads_it() {
+    const FILE: &str = "orders-papi/src/main/resources/config/dev.yaml";
+    let rel = "IG102/yaml-anchor";
+    assert_eq!(
+        common::places("IG102", rel),
+        [(FILE.to_string(), 3), (FILE.to_string(), 4)]
+    );
+    let findings = common::run("IG102", rel);
+    for (line, read, written) in [
+        (3, "sf.token", "defaults.tkn"),
+        (4, "sf.pass", "defaults.pass"),
+    ] {
+        let f = common::finding_at(&findings, FILE, line);
+        assert!(
+            f.message.contains(&format!(
+                "secret property `{read}` (written as `{written}`, merged or aliased into it) in dev.yaml (dev)"
+            )) && f.message.contains("read by `"),
+            "{}",
+            f.message
+        );
+        assert!(
+            f.fix.contains(&format!("read it as ${{secure::{read}}}")),
+            "{}",
+            f.fix
+        );
+    }
+    common::assert_no_secrets(rel, &["AnchoredTok-5150", "AnchoredPass-6161"]);
+}

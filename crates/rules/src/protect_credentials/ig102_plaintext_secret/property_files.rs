@@ -121,6 +121,11 @@ impl<'a> Uses<'a> {
         self.shadowed(key)
     }
 
+    /// Some secret attribute reads `name` (`${name}`, `${secure::name}`).
+    pub(super) fn reads_name(&self, name: &str) -> bool {
+        self.by_name.contains_key(name)
+    }
+
     /// The attributes reading `name`, for a definition of it that another
     /// one shadows wherever it could be read.
     pub(super) fn shadowed(&self, name: &str) -> Vec<Use<'a>> {
@@ -279,7 +284,12 @@ pub(super) fn property_findings<'a>(
 
     // (b) property files of every environment, loaded or not.
     for file in &app.property_files {
-        for entry in &file.entries {
+        // Entries an anchor gives several names (`defaults.token` merged into
+        // `sf.token` by `<<: *defaults`) share their place, where one
+        // finding is reported: under the name the app reads, first.
+        let mut entries: Vec<&intguard_model::PropertyEntry> = file.entries.iter().collect();
+        entries.sort_by_key(|e| !uses.reads_name(e.key()));
+        for entry in entries {
             let entry_uses = uses.for_entry(file, &entry.location, entry.key());
             let named_secret = is_secret_name(entry.key()) && !is_key_name(entry.key());
             let sent_by = sent
@@ -339,8 +349,18 @@ pub(super) fn property_findings<'a>(
             } else {
                 String::new()
             };
+            // Written once under another name (an anchor's), which the
+            // app reads under this one.
+            let written_as = file
+                .entries
+                .iter()
+                .find(|e| e.location == entry.location)
+                .map(|e| e.key())
+                .filter(|k| *k != entry.key())
+                .map(|k| format!(" (written as `{k}`, merged or aliased into it)"))
+                .unwrap_or_default();
             let message = format!(
-                "{}: secret property `{}`{bom_note} in {}{scope} {kind} ({}{}){}{sent_note}{}",
+                "{}: secret property `{}`{written_as}{bom_note} in {}{scope} {kind} ({}{}){}{sent_note}{}",
                 app.name,
                 key,
                 file_name(&file.path),
