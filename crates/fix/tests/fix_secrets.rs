@@ -2766,3 +2766,42 @@ fn restore_removes_the_folders_apply_created() {
     assert_eq!(plan.restore(), Vec::<String>::new());
     assert!(res.is_dir());
 }
+
+/// A secret under a YAML key written again below in the file (a second
+/// `sfdc:` block appended to dev.yaml) is not read by Mule: its key's last
+/// value replaces the first whole. Moved to the secure file, it would be
+/// read (`${secure::sfdc.password}` would find it where Mule finds nothing
+/// in that environment now): it is left, saying why, and so is every other
+/// environment's definition of the name (it moves whole or not at all).
+#[test]
+fn a_secret_in_a_replaced_yaml_block_is_not_moved() {
+    let (_tmp, app) = fixture("mule4-yaml");
+    let dev = app.join("src/main/resources/properties/dev.yaml");
+    let mut text = std::fs::read_to_string(&dev).unwrap();
+    text.push_str("sfdc:\n  url: \"https://test.salesforce.com\"\n");
+    std::fs::write(&dev, text).unwrap();
+    let plan = plan(&app);
+    let left: Vec<&String> = plan
+        .skipped
+        .iter()
+        .filter(|s| s.contains("`sfdc.password`"))
+        .collect();
+    assert!(
+        left.iter().any(|s| s.contains("dev.yaml")
+            && s.contains("writes again below")
+            && s.contains("Mule does not read it")),
+        "{:?}",
+        plan.skipped
+    );
+    assert!(
+        left.iter()
+            .any(|s| s.contains("prod.yaml") && s.contains("not moved either")),
+        "{:?}",
+        plan.skipped
+    );
+    assert!(
+        !plan.actions.iter().any(|a| a.contains("`sfdc.password`")),
+        "{:?}",
+        plan.actions
+    );
+}

@@ -38,7 +38,8 @@
 //!   `utf16-properties` (a `.properties` file saved as UTF-16: read, but
 //!   Mule would not find its keys), `latin1-properties` (a `.properties`
 //!   file that is not UTF-8: read as ISO-8859-1, as Java reads it),
-//!   `xml-syntax`, `yaml-syntax`, `properties-syntax`, `json-syntax`,
+//!   `xml-syntax`, `yaml-syntax`, `yaml-duplicate-key` (a mapping key written
+//!   twice: the first value is not read), `properties-syntax`, `json-syntax`,
 //!   `symlink-loop`, `symlink-outside`, `symlink-folder`, `ignored-repository` (a
 //!   git repository nested in a folder `.gitignore` ignores, holding a Mule app
 //!   or a Salesforce project: not walked), and the metadata reader's `metadata-root`,

@@ -158,6 +158,10 @@ pub(crate) fn flatten(text: &str, path: &str) -> Option<Vec<PropertyEntry>> {
     let mut entries = Vec::new();
     let mut levels: Vec<Level> = Vec::new();
     let mut pending: Option<Pending> = None;
+    // The keys that opened a nested mapping: one written again (a second
+    // `sf:` block, or `sf: value` after one) replaces the whole first value
+    // in Mule's YAML loader, which the full parser models.
+    let mut opened: Vec<String> = Vec::new();
     for (n, raw) in text.split('\n').enumerate() {
         let line_no = u32::try_from(n + 1).ok()?;
         let line = raw.strip_suffix('\r').unwrap_or(raw);
@@ -176,6 +180,10 @@ pub(crate) fn flatten(text: &str, path: &str) -> Option<Vec<PropertyEntry>> {
             let prefix = levels.last().map_or("", |l| l.prefix.as_str());
             if indent > p.indent {
                 let prefix = join(prefix, &p.key);
+                if opened.contains(&prefix) {
+                    return None;
+                }
+                opened.push(prefix.clone());
                 levels.push(Level { indent, prefix });
             } else {
                 entries.push(entry(
@@ -220,7 +228,11 @@ pub(crate) fn flatten(text: &str, path: &str) -> Option<Vec<PropertyEntry>> {
             plain(value_part)?
         };
         let prefix = levels.last().map_or("", |l| l.prefix.as_str());
-        entries.push(entry(prefix, &k, value, path, line_no, indent)?);
+        let e = entry(prefix, &k, value, path, line_no, indent)?;
+        if !opened.is_empty() && opened.iter().any(|o| o == e.key()) {
+            return None;
+        }
+        entries.push(e);
     }
     if let Some(p) = pending {
         let prefix = levels.last().map_or("", |l| l.prefix.as_str());
@@ -303,6 +315,8 @@ mod tests {
             "? complex\n: value\n",
             "a: \"unterminated\n",
             "a: \"x\"y\n",
+            "sf:\n  user: a\nsf:\n  pw: b\n",
+            "sf:\n  user: a\nsf: b\n",
         ];
         for text in refused {
             assert!(both(text).0.is_none(), "fast path accepted {text:?}");

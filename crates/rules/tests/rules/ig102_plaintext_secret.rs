@@ -1643,7 +1643,7 @@ fn shadowed_definitions_of_a_name_read_as_a_secret_are_in_clear() {
         rotated.message.contains("`sf.cred` in dev.yaml (dev) is in clear")
             && rotated
                 .message
-                .contains("a name `password` of <salesforce:basic-connection> `Billing_SF` reads, from another definition")
+                .contains("a name `password` of <salesforce:basic-connection> `Billing_SF` reads, not from this definition")
             && !rotated.message.contains("read by"),
         "{}",
         rotated.message
@@ -1750,4 +1750,33 @@ fn an_anchored_secret_is_named_as_the_app_reads_it() {
         );
     }
     common::assert_no_secrets(rel, &["AnchoredTok-5150", "AnchoredPass-6161"]);
+}
+
+/// Found by testing real teams' files: a mapping key written twice (`sf:`
+/// appended at the end of the file) keeps only its last value in Mule's
+/// YAML loader, so what the first block defines is read by nothing: its
+/// user was taken for the app's (IG101 named it), and its password said to
+/// be read. The password is committed all the same: reported, saying Mule
+/// does not read it; the connection's user is not known.
+#[test]
+fn a_secret_in_a_replaced_yaml_block_is_committed_but_not_read() {
+    const FILE: &str = "quotes-api/src/main/resources/app.yaml";
+    let rel = "IG102/replaced-block";
+    assert_eq!(common::places("IG102", rel), [(FILE.to_string(), 3)]);
+    let f = &common::run("IG102", rel)[0];
+    assert!(
+        f.message.contains("`sf.cred` in app.yaml (under a key the file writes again below, whose value replaces this one: Mule does not read it) is in clear")
+            && f.message.contains("reads, not from this definition")
+            && !f.message.contains("quotes.stale"),
+        "{}",
+        f.message
+    );
+    let ig101 = common::run("IG101", rel);
+    assert_eq!(ig101.len(), 1, "{ig101:#?}");
+    assert!(
+        !ig101[0].message.contains("quotes.stale"),
+        "{}",
+        ig101[0].message
+    );
+    common::assert_no_secrets(rel, &["StaleBlockPw-7731"]);
 }

@@ -224,7 +224,7 @@ pub(super) fn describe_uses(
             if u.secure_only {
                 format!("{label} names it as secure::, which reads secure-properties files only")
             } else if u.shadowed {
-                format!("{label} reads the name, from another definition")
+                format!("{label} reads the name, not from this definition")
             } else {
                 format!("{label} reads it")
             },
@@ -316,6 +316,10 @@ pub(super) fn property_findings<'a>(
             let (related, used_by, who) = describe_uses(app, &entry_uses, env);
             let scope = match (env, file.loaded) {
                 (_, false) => " (a file no configuration loads)".to_string(),
+                _ if entry.is_unread() => {
+                    let at = env.map(|e| format!(", {e}")).unwrap_or_default();
+                    format!(" (under a key the file writes again below, whose value replaces this one: Mule does not read it{at})")
+                }
                 (Some(e), true) => format!(" ({e})"),
                 (None, true) => read_in(app, file, entry),
             };
@@ -377,7 +381,7 @@ pub(super) fn property_findings<'a>(
                             key
                         )
                     } else if entry_uses.iter().all(|u| u.shadowed) {
-                        format!(", a name {u} reads, from another definition")
+                        format!(", a name {u} reads, not from this definition")
                     } else if file.loaded {
                         format!(", read by {u}")
                     } else {
