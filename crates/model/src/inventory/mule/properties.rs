@@ -201,6 +201,11 @@ impl PropertyEntry {
         })
     }
 
+    /// [`PropertyEntry::hash_key`] of the key, computed when it was made.
+    pub fn key_hash(&self) -> u32 {
+        self.key_hash
+    }
+
     /// Whether this entry's key is `key`, whose [`PropertyEntry::hash_key`]
     /// is `hash`, and Mule reads it (an entry marked unread answers no
     /// lookup).
