@@ -35,10 +35,12 @@ enum Container {
         /// Entries brought in by merge keys (`<<: *defaults`): explicit keys
         /// of this mapping override them, wherever they are written.
         merged: Vec<usize>,
-        /// Each key written in this mapping, with the first entry of its
-        /// value and where the key is: a key written again replaces the
+        /// Where each key written in this mapping starts its value (the
+        /// first entry) and where the key is, in order; and each key's
+        /// last place in that list: a key written again replaces the
         /// whole of its first value.
-        keys: Vec<(String, usize, Marker)>,
+        keys: Vec<(usize, Marker)>,
+        key_at: std::collections::HashMap<String, usize>,
     },
     Seq {
         prefix: String,
@@ -293,6 +295,7 @@ impl Flattener<'_> {
                         anchor,
                         merged: Vec::new(),
                         keys: Vec::new(),
+                        key_at: Default::default(),
                     },
                     (Some((prefix, at)), false) => Container::Seq {
                         prefix,
@@ -395,18 +398,26 @@ impl Flattener<'_> {
     /// first value are written but not read: marked unread, and recorded
     /// for a `yaml-duplicate-key` warning. Merge keys (`<<`) are not keys.
     fn replace_duplicate(&mut self, key: &str, m: &Marker) {
-        let Some(Container::Map { prefix, keys, .. }) = self.stack.last_mut() else {
+        let Some(Container::Map {
+            prefix,
+            keys,
+            key_at,
+            ..
+        }) = self.stack.last_mut()
+        else {
             return;
         };
         let now = self.entries.len();
-        let previous = (key != "<<")
-            .then(|| keys.iter().rposition(|(k, _, _)| k == key))
-            .flatten();
+        let previous = if key == "<<" {
+            None
+        } else {
+            key_at.insert(key.to_string(), keys.len())
+        };
         let found = previous.map(|i| {
-            let end = keys.get(i + 1).map_or(now, |next| next.1);
-            (keys[i].1, end, keys[i].2, join(prefix, key))
+            let end = keys.get(i + 1).map_or(now, |next| next.0);
+            (keys[i].0, end, keys[i].1, join(prefix, key))
         });
-        keys.push((key.to_string(), now, *m));
+        keys.push((now, *m));
         let Some((start, end, first_at, full)) = found else {
             return;
         };
