@@ -27,18 +27,29 @@ pub fn read_lines(path: &str, lines: &[u32]) -> HashMap<u32, String> {
     // A UTF-16 file's lines, read as bytes, would show a secret with a NUL
     // between its letters, which no masking recognises: decode it first
     // (the readers read it so).
-    if reader
+    let utf16 = reader
         .fill_buf()
-        .is_ok_and(|b| b.starts_with(&[0xFF, 0xFE]) || b.starts_with(&[0xFE, 0xFF]))
-    {
+        .is_ok_and(|b| b.starts_with(&[0xFF, 0xFE]) || b.starts_with(&[0xFE, 0xFF]));
+    // A `.properties` file that is not UTF-8 was read as ISO-8859-1 (as
+    // Java reads it): its lines, decoded otherwise, would not show the
+    // secrets the redactor knows. Such files are small; the whole file
+    // says which it is.
+    if utf16 || properties {
         let mut bytes = Vec::new();
         if reader.read_to_end(&mut bytes).is_err() {
             return out;
         }
-        let Some(text) = intguard_readers::decode_utf16_with_bom(&bytes) else {
-            return out;
+        let text = if utf16 {
+            let Some(text) = intguard_readers::decode_utf16_with_bom(&bytes) else {
+                return out;
+            };
+            text.into_bytes()
+        } else if std::str::from_utf8(&bytes).is_err() {
+            intguard_readers::decode_latin1(&bytes).into_bytes()
+        } else {
+            bytes
         };
-        reader = BufReader::new(Box::new(std::io::Cursor::new(text.into_bytes())));
+        reader = BufReader::new(Box::new(std::io::Cursor::new(text)));
     }
     let mut buf = Vec::new();
     let mut n = 0u32;

@@ -225,6 +225,18 @@ impl fmt::Display for FixError {
 
 impl std::error::Error for FixError {}
 
+/// The refusal to edit a file that is not UTF-8: a `.properties` file saved
+/// as ISO-8859-1 or Windows-1252 (as Java reads it) is read by the scan, but
+/// written back as UTF-8 its other accented values would change, and which
+/// of the two encodings Mule reads it in (Mule 4: UTF-8 unless
+/// `<configuration-properties encoding>` says otherwise) decides what its
+/// secrets are. Nothing is written.
+pub(crate) fn not_utf8(path: &str, command: &str) -> FixError {
+    FixError(format!(
+        "{path}: not valid UTF-8 (saved as ISO-8859-1 or Windows-1252, as a Java .properties file may be), which {command} does not edit: rewritten as UTF-8 its other accented characters would change, and the encoding Mule reads it in decides what its secrets are. Save it as UTF-8 (iconv -f WINDOWS-1252 -t UTF-8), check that its values read as intended, and run {command} again. Nothing was changed"
+    ))
+}
+
 /// One file to create or change.
 #[derive(Clone)]
 pub struct FileChange {

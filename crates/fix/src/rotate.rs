@@ -131,8 +131,13 @@ pub fn plan_rotation(
                     }
                 }
             }
-            let text = std::fs::read_to_string(file.path.as_str())
-                .map_err(|e| FixError(format!("{}: {e}", file.path)))?;
+            let text = std::fs::read_to_string(file.path.as_str()).map_err(|e| {
+                if e.kind() == std::io::ErrorKind::InvalidData {
+                    crate::not_utf8(file.path.as_str(), "fix secrets --rotate-key")
+                } else {
+                    FixError(format!("{}: {e}", file.path))
+                }
+            })?;
             let lines = Lines::new(&text);
             let mut edits = Vec::new();
             let mut how: Vec<String> = Vec::new();

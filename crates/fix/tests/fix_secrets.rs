@@ -642,6 +642,53 @@ fn a_utf16_property_file_is_refused_with_what_to_do() {
     assert_eq!(snapshot(&app), before);
 }
 
+/// A `.properties` file saved as ISO-8859-1 / Windows-1252 (a comment and a
+/// password with `é` and `£` as single bytes) is read by the scan as Java
+/// reads it, its secrets reported; fix secrets edits UTF-8 text only, and
+/// which encoding Mule reads decides what the secret is: it refuses, naming
+/// the file and what to do (not "stream did not contain valid UTF-8"), and
+/// changes nothing.
+#[test]
+fn a_latin1_property_file_is_refused_with_what_to_do() {
+    let (_tmp, app) = fixture("mule4-props");
+    let file = app.join("src/main/resources/config-dev.properties");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let mut latin1 = b"# Configuraci\xf3n de desarrollo\n".to_vec();
+    for line in text.lines() {
+        if line.contains("password") && !line.contains("![") {
+            let key = line.split(['=', ':']).next().unwrap().trim();
+            latin1.extend_from_slice(key.as_bytes());
+            latin1.extend_from_slice(b"=Caf\xe9Cr\xe8me\xa3Pw9\n");
+        } else {
+            latin1.extend_from_slice(line.as_bytes());
+            latin1.push(b'\n');
+        }
+    }
+    std::fs::write(&file, &latin1).unwrap();
+    let before = snapshot(&app);
+    let (inventory, findings) = scan(&app);
+    let clear: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| {
+            f.rule == "IG102" && f.location.path.as_str().ends_with("config-dev.properties")
+        })
+        .collect();
+    assert!(!clear.is_empty(), "{findings:#?}");
+    // Read as written, as Java reads it (not as replacement characters).
+    let described = intguard_model::secret::describe("Caf\u{e9}Cr\u{e8}me\u{a3}Pw9");
+    assert!(
+        clear.iter().any(|f| f.message.contains(&described)),
+        "{described}: {clear:#?}"
+    );
+    let err = plan_secrets(&inventory, &findings, KEY, &SecretsOptions::default()).unwrap_err();
+    assert!(err.0.contains("config-dev.properties"), "{err}");
+    assert!(err.0.contains("not valid UTF-8"), "{err}");
+    assert!(err.0.contains("Save it as UTF-8"), "{err}");
+    assert!(err.0.contains("Nothing was changed"), "{err}");
+    assert!(!err.0.contains("Caf"), "{err}");
+    assert_eq!(snapshot(&app), before);
+}
+
 /// Credentials HTTP requests send (IG102): a request config's default header
 /// (`value="…"` -> `${secure::…}`), DataWeave header and query-parameter
 /// maps and a DataWeave body object (`'…'` -> `p('secure::…')`, keeping the
@@ -2718,4 +2765,43 @@ fn restore_removes_the_folders_apply_created() {
     // Restoring again changes nothing and fails on nothing.
     assert_eq!(plan.restore(), Vec::<String>::new());
     assert!(res.is_dir());
+}
+
+/// A secret under a YAML key written again below in the file (a second
+/// `sfdc:` block appended to dev.yaml) is not read by Mule: its key's last
+/// value replaces the first whole. Moved to the secure file, it would be
+/// read (`${secure::sfdc.password}` would find it where Mule finds nothing
+/// in that environment now): it is left, saying why, and so is every other
+/// environment's definition of the name (it moves whole or not at all).
+#[test]
+fn a_secret_in_a_replaced_yaml_block_is_not_moved() {
+    let (_tmp, app) = fixture("mule4-yaml");
+    let dev = app.join("src/main/resources/properties/dev.yaml");
+    let mut text = std::fs::read_to_string(&dev).unwrap();
+    text.push_str("sfdc:\n  url: \"https://test.salesforce.com\"\n");
+    std::fs::write(&dev, text).unwrap();
+    let plan = plan(&app);
+    let left: Vec<&String> = plan
+        .skipped
+        .iter()
+        .filter(|s| s.contains("`sfdc.password`"))
+        .collect();
+    assert!(
+        left.iter().any(|s| s.contains("dev.yaml")
+            && s.contains("writes again below")
+            && s.contains("Mule does not read it")),
+        "{:?}",
+        plan.skipped
+    );
+    assert!(
+        left.iter()
+            .any(|s| s.contains("prod.yaml") && s.contains("not moved either")),
+        "{:?}",
+        plan.skipped
+    );
+    assert!(
+        !plan.actions.iter().any(|a| a.contains("`sfdc.password`")),
+        "{:?}",
+        plan.actions
+    );
 }

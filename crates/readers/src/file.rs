@@ -345,6 +345,27 @@ fn file_text<'b>(
     };
     Some(match valid {
         Ok(s) => Cow::Borrowed(s),
+        Err(e) if ext == "properties" => {
+            // `Properties.load(InputStream)` reads ISO-8859-1: a file saved
+            // by a Windows-1252 or ISO-8859-1 editor (`é`, `£` as one byte)
+            // is a legitimate property file, its values as written.
+            let latin1 = crate::io::decode_latin1(bytes);
+            // Each byte is one character: the first invalid byte's.
+            let at = latin1
+                .char_indices()
+                .nth(e.valid_up_to())
+                .map_or(latin1.len(), |(i, _)| i);
+            let (line, col) = LineIndex::new(&latin1).locate(&latin1, at);
+            diagnostics.push(
+                Diagnostic::warning(
+                    "latin1-properties",
+                    display,
+                    "not valid UTF-8: read as ISO-8859-1 (Windows-1252, ISO-8859-1), as Java's Properties.load reads a .properties file; Mule 4 reads it in the runtime's default encoding (UTF-8 on Linux and CloudHub) unless its <configuration-properties> sets encoding=\"ISO-8859-1\", so a value holding such a character is not what Mule reads: save the file as UTF-8, or write the character as a \\uXXXX escape",
+                )
+                .at(line, col),
+            );
+            Cow::Owned(latin1)
+        }
         Err(e) => {
             let lossy = String::from_utf8_lossy(bytes);
             if STRUCTURED.contains(&ext) {

@@ -154,6 +154,14 @@ pub fn decode_utf16_with_bom(bytes: &[u8]) -> Option<String> {
     )
 }
 
+/// A `.properties` file's text when it is not valid UTF-8: each byte one
+/// character, as `java.util.Properties.load(InputStream)` reads it
+/// (ISO-8859-1). What a Windows-1252 or ISO-8859-1 editor saves (`é`, `£`
+/// as one byte) is read as written, not as replacement characters.
+pub fn decode_latin1(bytes: &[u8]) -> String {
+    bytes.iter().map(|&b| char::from(b)).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

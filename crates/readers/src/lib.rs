@@ -36,8 +36,10 @@
 //!   time for rules that judge validity.
 //! - Diagnostic codes: `unreadable`, `too-large`, `binary`, `not-utf8`,
 //!   `utf16-properties` (a `.properties` file saved as UTF-16: read, but
-//!   Mule would not find its keys),
-//!   `xml-syntax`, `yaml-syntax`, `properties-syntax`, `json-syntax`,
+//!   Mule would not find its keys), `latin1-properties` (a `.properties`
+//!   file that is not UTF-8: read as ISO-8859-1, as Java reads it),
+//!   `xml-syntax`, `yaml-syntax`, `yaml-duplicate-key` (a mapping key written
+//!   twice: the first value is not read), `properties-syntax`, `json-syntax`,
 //!   `symlink-loop`, `symlink-outside`, `symlink-folder`, `ignored-repository` (a
 //!   git repository nested in a folder `.gitignore` ignores, holding a Mule app
 //!   or a Salesforce project: not walked), and the metadata reader's `metadata-root`,
@@ -52,7 +54,7 @@ mod ignored_repositories;
 pub use discover::check_ignore_glob;
 mod file;
 mod io;
-pub use io::decode_utf16_with_bom;
+pub use io::{decode_latin1, decode_utf16_with_bom};
 mod key_files;
 mod metadata;
 mod mule;

@@ -94,7 +94,7 @@ fn bad_tree(root: &Path) -> Vec<Expected> {
             Some((2, 12)),
         ),
         expected(
-            "not-utf8",
+            "latin1-properties",
             "app/src/main/resources/latin1.properties",
             Some((1, 3)),
         ),
@@ -820,4 +820,63 @@ fn an_encrypted_value_no_secure_config_loads_is_named() {
         message,
         "orders: `sfdc.password` in config.yaml is encrypted (![...]) but only a plain <configuration-properties> loads the file: Mule does not decrypt it, so what reads the property gets the encrypted text; load the file with <secure-properties:config> and read it as ${secure::sfdc.password}"
     );
+}
+
+/// A property file whose name differs from the import's only in letter
+/// case (`Dev.yaml` for `dev.yaml`, as a Windows or macOS checkout loads it
+/// in Studio) is not found on Linux or CloudHub: `scan` and `identities`
+/// warn at the import's line, naming the file, and the user it defines is
+/// not taken for the app's.
+#[test]
+fn a_property_file_named_in_another_letter_case_is_warned_at_the_import() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = mule4_app(tmp.path(), "orders", &[]);
+    let xml = format!(
+        r#"{MULE_XML_HEAD}  <configuration-properties file="properties/dev.yaml"/>
+  <salesforce:sfdc-config name="SF">
+    <salesforce:jwt-connection consumerKey="3MVG9case" keyStore="k.jks" storePassword="${{secure::ks}}" principal="${{sf.user}}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#
+    );
+    write(&app, "src/main/mule/global.xml", &xml);
+    write(
+        &app,
+        "src/main/resources/properties/Dev.yaml",
+        "sf:\n  user: \"case@acme.example\"\n",
+    );
+    let (line, column) = pos_in(&xml, "file=\"properties/dev.yaml\"");
+    for args in [vec!["scan", "-f", "json"], vec!["identities", "-f", "json"]] {
+        let mut args: Vec<&str> = args;
+        args.push(app.to_str().unwrap());
+        let run = run(&args);
+        run.expect_no_panic();
+        let report = run.json();
+        let warnings: Vec<&Value> = diagnostics(&report)
+            .iter()
+            .filter(|d| d["code"] == "property-file-case")
+            .collect();
+        assert_eq!(warnings.len(), 1, "{args:?}: {report:#}");
+        let w = warnings[0];
+        assert!(w["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("src/main/mule/global.xml"));
+        assert_eq!(
+            (w["line"].as_u64(), w["column"].as_u64()),
+            (Some(line), Some(column)),
+            "{w}"
+        );
+        let message = w["message"].as_str().unwrap();
+        assert!(
+            message.contains("src/main/resources/properties/Dev.yaml` is not loaded")
+                && message.contains("names `properties/dev.yaml`"),
+            "{message}"
+        );
+        // Not loaded on Linux: its user is not the app's.
+        assert!(
+            !report.to_string().contains("case@acme.example"),
+            "{report:#}"
+        );
+    }
 }

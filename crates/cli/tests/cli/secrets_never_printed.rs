@@ -1219,6 +1219,80 @@ fn a_continued_properties_value_is_masked_on_every_line() {
     }
 }
 
+/// A `.properties` file saved as ISO-8859-1 / Windows-1252 (what Java's
+/// `Properties.load(InputStream)` reads): its passwords hold `é`, `£` as
+/// single bytes, one under a name that says nothing (`sf.cred`, a secret
+/// because a password attribute reads it). Its entries are read as Java
+/// reads them (not replacement characters), its secrets reported with the
+/// fingerprint of that value, and masked in every format, snippets included;
+/// a `latin1-properties` warning says so (not `not-utf8`).
+#[test]
+fn a_latin1_properties_file_is_read_and_masked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = mule4_app(tmp.path(), "latin1-api", &[]);
+    write(
+        &app,
+        "src/main/resources/dev.properties",
+        b"# Configuraci\xf3n \xa3\nsf.user=latin1@acme.example\nsf.cred=Caf\xe9Cr\xe8me\xa3Pw9\nsf.password=Se\xf1orClave\xa37\n".as_slice(),
+    );
+    write(
+        &app,
+        "src/main/mule/global.xml",
+        format!(
+            r#"{MULE_XML_HEAD}  <configuration-properties file="${{mule.env}}.properties"/>
+  <salesforce:sfdc-config name="SF">
+    <salesforce:basic-connection username="${{sf.user}}" password="${{sf.cred}}"/>
+  </salesforce:sfdc-config>
+  <salesforce:sfdc-config name="SF2">
+    <salesforce:basic-connection username="${{sf.user}}" password="${{sf.password}}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#
+        ),
+    );
+    let mut secrets = Secrets::new();
+    for value in ["Caf\u{e9}Cr\u{e8}me\u{a3}Pw9", "Se\u{f1}orClave\u{a3}7"] {
+        add(&mut secrets, value, "a Latin-1 password");
+        // As a lossy UTF-8 reading would show it.
+        add(
+            &mut secrets,
+            &value.replace(|c: char| !c.is_ascii(), "\u{fffd}"),
+            "a Latin-1 password, read as UTF-8",
+        );
+    }
+    for (format, run) in scan_every_format(&app, &[]) {
+        run.expect_code(1);
+        if format == "json" {
+            let report = run.json();
+            for (line, value) in [
+                (3, "Caf\u{e9}Cr\u{e8}me\u{a3}Pw9"),
+                (4, "Se\u{f1}orClave\u{a3}7"),
+            ] {
+                let described = intguard_model::secret::describe(value);
+                assert!(
+                    findings(&report).iter().any(|f| f["rule"] == "IG102"
+                        && f["line"] == line
+                        && f["message"].as_str().unwrap().contains(&described)),
+                    "line {line}, {described}: {report}"
+                );
+            }
+            let codes: Vec<&str> = diagnostics(&report)
+                .iter()
+                .map(|d| d["code"].as_str().unwrap())
+                .collect();
+            assert_eq!(codes, ["latin1-properties"], "{report}");
+            let d = &diagnostics(&report)[0];
+            assert_eq!(
+                (d["line"].as_u64(), d["column"].as_u64()),
+                (Some(1), Some(14)),
+                "{d}"
+            );
+        }
+        assert_no_secret(format, &run.stdout, &secrets);
+        assert_no_secret(format, &run.stderr, &secrets);
+    }
+}
+
 /// Found by review: a property is a secret because of where it is read
 /// (`password="${sf.foo}"`, `key="${enc.k}"`), not because of its name. Its
 /// value was printed in the snippets of the findings about it (IG102 and

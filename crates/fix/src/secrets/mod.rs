@@ -668,6 +668,16 @@ impl Moving<'_> {
             let mut spans = Vec::new();
             for (at, (f, i)) in defs.iter().enumerate() {
                 let e = &f.entries[*i];
+                // Moved, it would be read: `${secure::name}` would find it,
+                // where Mule finds nothing now.
+                if e.is_unread() {
+                    blocked(
+                        plan,
+                        at,
+                        "written under a YAML key the file writes again below, whose value replaces this one, so Mule does not read it; delete it (or merge the two blocks) and run again",
+                    );
+                    continue 'names;
+                }
                 if has_placeholder(e.value()) || e.encrypted_payload().is_some() {
                     blocked(
                         plan,

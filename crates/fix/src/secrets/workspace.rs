@@ -57,6 +57,9 @@ impl Workspace {
                         "{path}: saved as UTF-16 (what Windows PowerShell 5's Out-File and > write), which fix secrets does not edit; Mule reads property files as UTF-8: save it as UTF-8 and run fix secrets again. Nothing was changed"
                     )))
                 }
+                Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                    return Err(crate::not_utf8(path, "fix secrets"))
+                }
                 Err(e) => return Err(FixError(format!("{path}: {e}"))),
             };
             self.files.insert(

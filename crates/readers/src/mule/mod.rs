@@ -12,7 +12,9 @@ use std::path::{Path, PathBuf};
 use intguard_model::{HttpRequestOperation, Location, MuleApp, MuleRuntime, PropertyFile};
 
 use crate::discover::display_path;
-use crate::properties::environments::{declared_patterns, match_file, ImportPattern};
+use crate::properties::environments::{
+    declared_patterns, match_file, match_file_folding_case, ImportPattern,
+};
 use xml::MuleXmlFacts;
 
 /// An app root found on disk, before its files are read.
@@ -320,19 +322,58 @@ pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
     let pats = declared_patterns(&app);
     let mut envs = BTreeSet::new();
     let mut env_placeholders = BTreeSet::new();
-    for ((file, rel), order) in app.property_files.iter_mut().zip(rels).zip(&mut orders) {
-        if let Some(m) = rel.and_then(|r| match_file(&r, &pats)) {
+    // What each pattern loads, by (pattern order, environment).
+    let mut found = BTreeSet::new();
+    let mut misspelt_files = Vec::new();
+    for (i, ((file, rel), order)) in app
+        .property_files
+        .iter_mut()
+        .zip(rels)
+        .zip(&mut orders)
+        .enumerate()
+    {
+        // Named by an import but for its letter case: not loaded by it,
+        // nor taken for an environment's by a less specific pattern.
+        let misspelt = rel
+            .as_deref()
+            .and_then(|r| match_file_folding_case(r, &pats));
+        if let Some(m) = misspelt {
+            if !file.loaded {
+                misspelt_files.push((i, m));
+            }
+        } else if let Some(m) = rel.as_deref().and_then(|r| match_file(r, &pats)) {
             file.loaded = true;
             file.secure = m.secure;
             *order = Some(m.order);
             if let (Some(env), Some(name)) = (&m.environment, m.placeholder) {
                 env_placeholders.insert((env.clone(), name));
             }
+            found.insert((m.order, m.environment.clone()));
             file.environment = m.environment;
+        } else if file.loaded {
+            found.extend(order.map(|o| (o, file.environment.clone())));
         }
         if let Some(env) = &file.environment {
             envs.insert(env.clone());
         }
+    }
+    // A file an import names but for its letter case, unless the import
+    // loads a file of that name (and environment) as spelt.
+    for (i, (order, env, import)) in misspelt_files {
+        let (Some(import), Some(file)) =
+            (app.property_imports.get(import), app.property_files.get(i))
+        else {
+            continue;
+        };
+        if found.contains(&(order, env)) {
+            continue;
+        }
+        app.case_mismatched_files
+            .push(intguard_model::CaseMismatchedFile {
+                path: file.path.to_string(),
+                element: import.element.clone(),
+                import: import.file.clone(),
+            });
     }
     // Every loaded file in order, now that all imports are matched.
     app.property_order = lookup_order(&app.property_files, &orders);

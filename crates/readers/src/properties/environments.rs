@@ -36,6 +36,8 @@ pub(crate) struct ImportPattern {
     /// Where Mule looks a property up in this pattern's files among the
     /// app's (see [`declared_patterns`]): lower first.
     order: u32,
+    /// The index of its import among the app's `property_imports`.
+    import: usize,
 }
 
 /// What a file matched.
@@ -81,13 +83,14 @@ pub(crate) fn patterns(import: &PropertyImport, app: &MuleApp) -> Vec<ImportPatt
 /// Placeholder").
 pub(crate) fn declared_patterns(app: &MuleApp) -> Vec<ImportPattern> {
     let mut out = Vec::new();
-    for import in &app.property_imports {
+    for (index, import) in app.property_imports.iter().enumerate() {
         let mut list = patterns(import, app);
         if app.runtime == MuleRuntime::Mule3 {
             list.reverse();
         }
         for mut p in list {
             p.order = u32::try_from(out.len()).unwrap_or(u32::MAX);
+            p.import = index;
             out.push(p);
         }
     }
@@ -139,23 +142,34 @@ fn compile(pattern: &str, secure: bool) -> ImportPattern {
         secure,
         literal_len,
         order: 0,
+        import: 0,
     }
 }
 
 /// Matches `parts` against `s`, setting `env` to the environment's capture;
-/// captures are non-empty and hold no `/`.
-fn match_parts<'s>(parts: &[Part], s: &'s str, env: &mut Option<&'s str>) -> bool {
+/// captures are non-empty and hold no `/`. With `fold`, literal parts match
+/// whatever the letter case (ASCII).
+fn match_parts<'s>(parts: &[Part], s: &'s str, env: &mut Option<&'s str>, fold: bool) -> bool {
     match parts.split_first() {
         None => s.is_empty(),
-        Some((Part::Lit(l), rest)) => match s.strip_prefix(l.as_str()) {
-            Some(tail) => match_parts(rest, tail, env),
-            None => false,
-        },
+        Some((Part::Lit(l), rest)) => {
+            let tail = if fold {
+                s.get(..l.len())
+                    .filter(|head| head.eq_ignore_ascii_case(l))
+                    .map(|_| &s[l.len()..])
+            } else {
+                s.strip_prefix(l.as_str())
+            };
+            match tail {
+                Some(tail) => match_parts(rest, tail, env, fold),
+                None => false,
+            }
+        }
         Some((capture, rest)) => {
             let limit = s.find('/').unwrap_or(s.len());
             let mut ends = s[..limit].char_indices().map(|(i, c)| i + c.len_utf8());
             let mut try_end = |end: usize| {
-                let matched = match_parts(rest, &s[end..], env);
+                let matched = match_parts(rest, &s[end..], env, fold);
                 if matched && *capture == Part::Env {
                     *env = Some(&s[..end]);
                 }
@@ -175,13 +189,46 @@ impl ImportPattern {
     /// path relative to the resources folder) matches.
     fn matches<'s>(&self, rel: &'s str) -> Option<Option<&'s str>> {
         let mut env = None;
-        match_parts(&self.parts, rel, &mut env).then_some(env)
+        match_parts(&self.parts, rel, &mut env, false).then_some(env)
+    }
+
+    /// [`ImportPattern::matches`], whatever the letter case of its literal
+    /// parts.
+    fn matches_folding_case<'s>(&self, rel: &'s str) -> Option<Option<&'s str>> {
+        let mut env = None;
+        match_parts(&self.parts, rel, &mut env, true).then_some(env)
     }
 
     /// Loads the same file in every environment.
     pub fn is_literal(&self) -> bool {
         self.environment.is_none()
     }
+}
+
+/// A file that an import names but for the letter case of its literal parts
+/// (`Common.yaml` for `common.yaml`): Windows and macOS find it, Linux,
+/// CloudHub and a deployed jar do not. Some when the most specific pattern
+/// it matches whatever the case is more specific than any it matches as
+/// spelt (`properties/${mule.env}.yaml` takes `properties/common.yaml` as
+/// the `common` environment's, which the import of `properties/Common.yaml`
+/// would take); then that pattern's lookup order and environment capture
+/// (as [`FileMatch`]'s) and its import's index among the app's
+/// `property_imports`.
+pub(crate) fn match_file_folding_case(
+    rel: &str,
+    patterns: &[ImportPattern],
+) -> Option<(u32, Option<String>, usize)> {
+    let exact = patterns
+        .iter()
+        .filter(|p| p.matches(rel).is_some())
+        .map(|p| p.literal_len)
+        .max();
+    let (p, env) = patterns
+        .iter()
+        .filter(|p| exact.is_none_or(|len| p.literal_len > len))
+        .filter_map(|p| Some((p, p.matches_folding_case(rel)?)))
+        .max_by_key(|(p, _)| p.literal_len)?;
+    Some((p.order, env.map(str::to_string), p.import))
 }
 
 /// Best match of a file against every import pattern of its app.

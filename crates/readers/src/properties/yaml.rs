@@ -35,6 +35,12 @@ enum Container {
         /// Entries brought in by merge keys (`<<: *defaults`): explicit keys
         /// of this mapping override them, wherever they are written.
         merged: Vec<usize>,
+        /// Where each key written in this mapping starts its value (the
+        /// first entry) and where the key is, in order; and each key's
+        /// last place in that list: a key written again replaces the
+        /// whole of its first value.
+        keys: Vec<(usize, Marker)>,
+        key_at: std::collections::HashMap<String, usize>,
     },
     Seq {
         prefix: String,
@@ -79,6 +85,9 @@ struct Flattener<'a> {
     /// Lists read as one property, as (where, items): their items are
     /// written apart, and each is masked in output on its own.
     joined: Vec<(Location, Vec<String>)>,
+    /// Keys written twice in one mapping, as (the first, the second, the
+    /// full key, how many entries the first defined).
+    duplicates: Vec<(Location, Location, String, usize)>,
 }
 
 /// The entries aliases may add to one file.
@@ -204,6 +213,7 @@ impl Flattener<'_> {
             Event::DocumentStart => self.stack.clear(),
             Event::Scalar(value, style, anchor, _) => {
                 if self.expecting_key() {
+                    self.replace_duplicate(&value, &m);
                     if let Some(Container::Map { key, .. }) = self.stack.last_mut() {
                         *key = Key::Read(value, m);
                     }
@@ -284,6 +294,8 @@ impl Flattener<'_> {
                         key: Key::Expected,
                         anchor,
                         merged: Vec::new(),
+                        keys: Vec::new(),
+                        key_at: Default::default(),
                     },
                     (Some((prefix, at)), false) => Container::Seq {
                         prefix,
@@ -378,6 +390,51 @@ impl Flattener<'_> {
                 self.entries.push(e);
             }
         }
+    }
+
+    /// Before key `key` of the current mapping is read (at `m`): when the
+    /// mapping wrote it before, SnakeYAML (Mule's YAML loader, which allows
+    /// duplicate keys) keeps only this one's value, so the entries of the
+    /// first value are written but not read: marked unread, and recorded
+    /// for a `yaml-duplicate-key` warning. Merge keys (`<<`) are not keys.
+    fn replace_duplicate(&mut self, key: &str, m: &Marker) {
+        let Some(Container::Map {
+            prefix,
+            keys,
+            key_at,
+            ..
+        }) = self.stack.last_mut()
+        else {
+            return;
+        };
+        let now = self.entries.len();
+        let previous = if key == "<<" {
+            None
+        } else {
+            key_at.insert(key.to_string(), keys.len())
+        };
+        let found = previous.map(|i| {
+            let end = keys.get(i + 1).map_or(now, |next| next.0);
+            (keys[i].0, end, keys[i].1, join(prefix, key))
+        });
+        keys.push((now, *m));
+        let Some((start, end, first_at, full)) = found else {
+            return;
+        };
+        let nested = [full.as_str(), "."].concat();
+        // The entries below the key (a mapping's) are no longer read; a
+        // scalar written twice is read as its last value, as in any file
+        // (resolution reads a key's last definition), and stays as the fast
+        // path reads it.
+        let mut marked = 0;
+        for e in &mut self.entries[start.min(now)..end.min(now)] {
+            if !e.is_unread() && e.key().starts_with(&nested) {
+                e.mark_unread();
+                marked += 1;
+            }
+        }
+        let (first, second) = (self.location(&first_at), self.location(m));
+        self.duplicates.push((first, second, full, marked));
     }
 
     fn source_has_tilde(&self, m: &Marker) -> bool {
@@ -512,6 +569,7 @@ fn read_yaml_events_recovering(
         alias_budget: MAX_ALIAS_ENTRIES,
         alias_budget_spent_at: None,
         joined: Vec::new(),
+        duplicates: Vec::new(),
     };
     let mut parser = Parser::new_from_str(text);
     loop {
@@ -553,6 +611,23 @@ fn read_yaml_events_recovering(
     }
     if let Some(prefix) = recovered {
         return prefix;
+    }
+    for (first, second, key, marked) in &f.duplicates {
+        // A scalar written twice: its last value is read, as in any file.
+        if *marked == 0 {
+            continue;
+        }
+        diagnostics.push(
+            Diagnostic::warning(
+                "yaml-duplicate-key",
+                path,
+                format!(
+                    "`{key}` is written again at line {}: Mule's YAML loader keeps only the last, so what this one defines is not read (not even the keys the other does not write): merge the two",
+                    second.line
+                ),
+            )
+            .at(first.line, first.column),
+        );
     }
     if let Some(at) = &f.alias_budget_spent_at {
         diagnostics.push(
@@ -725,6 +800,54 @@ mod tests {
                 ("p5", vec!["BlockFirst", "BlockSecond"]),
             ]
         );
+    }
+
+    /// Found by testing real teams' files: a mapping key written twice (a
+    /// block appended at the end of the file) is one key for SnakeYAML,
+    /// whose last value replaces the first whole: `sf.user`, written only
+    /// in the first block, is defined nowhere for Mule, and was resolved as
+    /// the app's user. Its entries stay (committed all the same) but are
+    /// marked unread, with a `yaml-duplicate-key` warning at the first key.
+    /// A scalar written twice is read as its last value, as before;
+    /// other documents (`---`) add to the keys, not replace them.
+    #[test]
+    fn a_mapping_written_twice_keeps_only_its_last_value() {
+        let text = "sf:\n  user: stale@acme.example\n  url: https://login.salesforce.com\nhttp:\n  port: \"8081\"\n  port: \"8082\"\nsf:\n  consumerKey: 3MVG9x\n---\nsf:\n  token: t\n";
+        let mut d = Vec::new();
+        let (entries, _) = read_yaml(text, "p.yaml", &mut d);
+        let read: Vec<(&str, bool)> = entries.iter().map(|e| (e.key(), e.is_unread())).collect();
+        assert_eq!(
+            read,
+            vec![
+                ("sf.user", true),
+                ("sf.url", true),
+                ("http.port", false),
+                ("http.port", false),
+                ("sf.consumerKey", false),
+                ("sf.token", false),
+            ]
+        );
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].code, "yaml-duplicate-key");
+        assert_eq!((d[0].line, d[0].column), (Some(1), Some(1)));
+        assert!(
+            d[0].message.contains("`sf` is written again at line 7"),
+            "{d:?}"
+        );
+        // Nested, and a mapping replaced by a scalar.
+        let mut d = Vec::new();
+        let (entries, _) = read_yaml(
+            "a:\n  b:\n    c: 1\n  b:\n    d: 2\nx:\n  y: 1\nx: flat\n",
+            "p.yaml",
+            &mut d,
+        );
+        let unread: Vec<&str> = entries
+            .iter()
+            .filter(|e| e.is_unread())
+            .map(|e| e.key())
+            .collect();
+        assert_eq!(unread, ["a.b.c", "x.y"]);
+        assert_eq!(d.len(), 2, "{d:?}");
     }
 
     /// A list of values is one property, its items joined with commas, as

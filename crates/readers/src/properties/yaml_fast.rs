@@ -158,6 +158,11 @@ pub(crate) fn flatten(text: &str, path: &str) -> Option<Vec<PropertyEntry>> {
     let mut entries = Vec::new();
     let mut levels: Vec<Level> = Vec::new();
     let mut pending: Option<Pending> = None;
+    // The keys that opened a nested mapping, by hash: one written again (a
+    // second `sf:` block, or `sf: value` after one) replaces the whole first
+    // value in Mule's YAML loader, which the full parser models (a hash
+    // collision only sends a file there too).
+    let mut opened: Vec<u32> = Vec::new();
     for (n, raw) in text.split('\n').enumerate() {
         let line_no = u32::try_from(n + 1).ok()?;
         let line = raw.strip_suffix('\r').unwrap_or(raw);
@@ -176,6 +181,11 @@ pub(crate) fn flatten(text: &str, path: &str) -> Option<Vec<PropertyEntry>> {
             let prefix = levels.last().map_or("", |l| l.prefix.as_str());
             if indent > p.indent {
                 let prefix = join(prefix, &p.key);
+                let hash = PropertyEntry::hash_key(&prefix);
+                if opened.contains(&hash) {
+                    return None;
+                }
+                opened.push(hash);
                 levels.push(Level { indent, prefix });
             } else {
                 entries.push(entry(
@@ -220,7 +230,11 @@ pub(crate) fn flatten(text: &str, path: &str) -> Option<Vec<PropertyEntry>> {
             plain(value_part)?
         };
         let prefix = levels.last().map_or("", |l| l.prefix.as_str());
-        entries.push(entry(prefix, &k, value, path, line_no, indent)?);
+        let e = entry(prefix, &k, value, path, line_no, indent)?;
+        if opened.contains(&e.key_hash()) {
+            return None;
+        }
+        entries.push(e);
     }
     if let Some(p) = pending {
         let prefix = levels.last().map_or("", |l| l.prefix.as_str());
@@ -303,6 +317,8 @@ mod tests {
             "? complex\n: value\n",
             "a: \"unterminated\n",
             "a: \"x\"y\n",
+            "sf:\n  user: a\nsf:\n  pw: b\n",
+            "sf:\n  user: a\nsf: b\n",
         ];
         for text in refused {
             assert!(both(text).0.is_none(), "fast path accepted {text:?}");

@@ -144,8 +144,13 @@ fn not_utf8_yaml_and_properties_are_still_read() {
     let inv = read(root);
     let y = diag(&inv, "not-utf8", "dev.yaml");
     assert_eq!((y.line, y.column), (Some(2), Some(12)));
-    let p = diag(&inv, "not-utf8", "legacy.properties");
+    // A `.properties` file is read as ISO-8859-1, as Java reads it.
+    let p = diag(&inv, "latin1-properties", "legacy.properties");
     assert_eq!((p.line, p.column), (Some(1), Some(3)));
+    assert!(!inv
+        .diagnostics
+        .iter()
+        .any(|d| d.code == "not-utf8" && d.path.ends_with("legacy.properties")));
     // Only configuration formats get the warning.
     assert!(!inv
         .diagnostics
@@ -166,6 +171,7 @@ fn not_utf8_yaml_and_properties_are_still_read() {
         .find(|f| f.path.ends_with("legacy.properties"))
         .unwrap();
     assert_eq!(props.entries.len(), 2);
+    assert_eq!(props.entries[0].value(), "\u{ff}\u{fe}");
     assert_eq!(props.entries[1].value(), "Pw2");
 }
 

@@ -378,3 +378,72 @@ fn a_tab_after_a_colon_separates_key_and_value() {
         ]
     );
 }
+
+/// A property file named as its import names it but for the letter case
+/// (`Common.yaml` for `common.yaml`, `Config/` for `config/`) loads in
+/// Studio on Windows or macOS, and on Linux, CloudHub and from the deployed
+/// jar not at all: it is not loaded, and a `property-file-case` warning at
+/// the import names it. A file whose name differs only in what a
+/// placeholder captures (`Dev.yaml` for `${mule.env}.yaml`) is the `Dev`
+/// environment's, and one spelt as the import names it is loaded, as before.
+#[test]
+fn a_file_named_in_another_letter_case_is_not_loaded_and_said_so() {
+    let xml = "<mule xmlns=\"http://www.mulesoft.org/schema/mule/core\">\n  <configuration-properties file=\"properties/Common.yaml\"/>\n  <configuration-properties file=\"Config/${mule.env}.yaml\"/>\n  <configuration-properties file=\"properties/${mule.env}.yaml\"/>\n  <configuration-properties file=\"properties/shared.yaml\"/>\n</mule>\n";
+    let (_tmp, inv) = app_with(&[
+        ("src/main/mule/global.xml", xml),
+        (
+            "src/main/resources/properties/common.yaml",
+            "sf:\n  user: common@acme.example\n",
+        ),
+        (
+            "src/main/resources/config/qa.yaml",
+            "sf:\n  user: qa@acme.example\n",
+        ),
+        (
+            "src/main/resources/properties/Dev.yaml",
+            "sf:\n  user: dev@acme.example\n",
+        ),
+        ("src/main/resources/properties/shared.yaml", "a: 1\n"),
+    ]);
+    assert!(!file(&inv, "properties/common.yaml").loaded);
+    assert!(!file(&inv, "config/qa.yaml").loaded);
+    assert!(file(&inv, "properties/shared.yaml").loaded);
+    let dev = file(&inv, "properties/Dev.yaml");
+    assert!(dev.loaded);
+    assert_eq!(dev.environment.as_deref(), Some("Dev"));
+    let warnings = inv.property_file_case_warnings();
+    let got: Vec<(&str, Option<u32>, bool)> = warnings
+        .iter()
+        .map(|d| {
+            let named = ["common.yaml", "config/qa.yaml"]
+                .iter()
+                .find(|f| {
+                    d.message.contains(&format!("properties/{f}`"))
+                        || d.message.contains(&format!("resources/{f}`"))
+                })
+                .copied()
+                .unwrap_or("?");
+            (
+                named,
+                d.line,
+                d.path.ends_with("global.xml") && d.code == "property-file-case",
+            )
+        })
+        .collect();
+    let mut got = got;
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            ("common.yaml", Some(2), true),
+            ("config/qa.yaml", Some(3), true)
+        ],
+        "{warnings:#?}"
+    );
+    assert!(
+        warnings.iter().any(|d| d.message.contains(
+            "common.yaml` is not loaded: <configuration-properties> names `properties/Common.yaml`"
+        )),
+        "{warnings:#?}"
+    );
+}

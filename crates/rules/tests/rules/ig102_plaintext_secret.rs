@@ -1605,3 +1605,178 @@ fn dataweave_file_body_fields() {
         ],
     );
 }
+
+/// Found by testing real teams' files: a value under a name that says
+/// nothing (`sf.cred`, `erp.k`), a secret because a password attribute
+/// reads it, was reported only where Mule reads it. Its other definitions,
+/// committed in clear all the same, were not: a duplicate YAML key (the
+/// rotated-away value above the current one: SnakeYAML keeps the last), a
+/// `common.properties` default that every environment's own file shadows,
+/// a Studio `<global-property>` the files override. Each is reported, said
+/// to be another definition than the one read, and masked.
+#[test]
+fn shadowed_definitions_of_a_name_read_as_a_secret_are_in_clear() {
+    const DIR: &str = "billing-sapi/src/main/";
+    let rel = "IG102/shadowed-definitions";
+    let places: Vec<(String, u32)> = common::places("IG102", rel);
+    let expected: Vec<(String, u32)> = [
+        ("mule/global.xml", 6),
+        ("resources/properties/common.properties", 2),
+        ("resources/properties/common.properties", 3),
+        ("resources/properties/dev.yaml", 4),
+        ("resources/properties/dev.yaml", 5),
+        ("resources/properties/dev.yaml", 7),
+        ("resources/properties/prod.yaml", 3),
+        ("resources/properties/prod.yaml", 5),
+    ]
+    .iter()
+    .map(|(f, l)| (format!("{DIR}{f}"), *l))
+    .collect();
+    assert_eq!(places, expected);
+    let findings = common::run("IG102", rel);
+    let rotated = common::finding_at(
+        &findings,
+        "billing-sapi/src/main/resources/properties/dev.yaml",
+        4,
+    );
+    assert!(
+        rotated.message.contains("`sf.cred` in dev.yaml (dev) is in clear")
+            && rotated
+                .message
+                .contains("a name `password` of <salesforce:basic-connection> `Billing_SF` reads, not from this definition")
+            && !rotated.message.contains("read by"),
+        "{}",
+        rotated.message
+    );
+    let default = common::finding_at(
+        &findings,
+        "billing-sapi/src/main/resources/properties/common.properties",
+        2,
+    );
+    assert!(
+        default
+            .message
+            .contains("in common.properties (every environment reads another definition first)"),
+        "{}",
+        default.message
+    );
+    let global = common::finding_at(&findings, "billing-sapi/src/main/mule/global.xml", 6);
+    assert!(
+        global.message.contains("<global-property name=\"erp.k\">")
+            && global
+                .message
+                .contains("from a property file that defines it too"),
+        "{}",
+        global.message
+    );
+    common::assert_no_secrets(
+        rel,
+        &[
+            "GlobalErpK3y-5521",
+            "RotatedAway-Dev-7731",
+            "Current-Dev-Cred-4410",
+            "DevErpK3y-8812",
+            "Current-Prod-Cred-9902",
+            "ProdErpK3y-1207",
+            "Default-Cred-3391",
+            "DefaultErpK3y-6650",
+        ],
+    );
+}
+
+/// A name defined twice in the one file of an app without environments
+/// (`java.util.Properties` keeps the last): the first definition was said
+/// to be read "(every environment)".
+#[test]
+fn a_duplicate_key_is_not_said_to_be_read_in_every_environment() {
+    const FILE: &str = "ledger-api/src/main/resources/config.properties";
+    let rel = "IG102/duplicate-key";
+    assert_eq!(
+        common::places("IG102", rel),
+        [(FILE.to_string(), 2), (FILE.to_string(), 3)]
+    );
+    let findings = common::run("IG102", rel);
+    let old = common::finding_at(&findings, FILE, 2);
+    assert!(
+        old.message.contains(
+            "`sf.password` in config.properties (another definition of it is read) is in clear"
+        ) && !old.message.contains("read by"),
+        "{}",
+        old.message
+    );
+    let current = common::finding_at(&findings, FILE, 3);
+    assert!(
+        current
+            .message
+            .contains("`sf.password` in config.properties (every environment) is in clear")
+            && current.message.contains("read by `password`"),
+        "{}",
+        current.message
+    );
+    common::assert_no_secrets(rel, &["Ledger-Old-Pass-1", "Ledger-New-Pass-2"]);
+}
+
+/// Found by testing real teams' files: a secret written once under an
+/// anchor (`defaults: &defaults`) and read through a merge key (`sf: {<<:
+/// *defaults}`) or an alias (`token: *tkn`) was reported under the anchor's
+/// name (`defaults.pass`), which nothing reads, and its fix said to read it
+/// as ${secure::defaults.pass}. It is reported under the name the app
+/// reads, saying where it is written.
+#[test]
+fn an_anchored_secret_is_named_as_the_app_reads_it() {
+    const FILE: &str = "orders-papi/src/main/resources/config/dev.yaml";
+    let rel = "IG102/yaml-anchor";
+    assert_eq!(
+        common::places("IG102", rel),
+        [(FILE.to_string(), 3), (FILE.to_string(), 4)]
+    );
+    let findings = common::run("IG102", rel);
+    for (line, read, written) in [
+        (3, "sf.token", "defaults.tkn"),
+        (4, "sf.pass", "defaults.pass"),
+    ] {
+        let f = common::finding_at(&findings, FILE, line);
+        assert!(
+            f.message.contains(&format!(
+                "secret property `{read}` (written as `{written}`, merged or aliased into it) in dev.yaml (dev)"
+            )) && f.message.contains("read by `"),
+            "{}",
+            f.message
+        );
+        assert!(
+            f.fix.contains(&format!("read it as ${{secure::{read}}}")),
+            "{}",
+            f.fix
+        );
+    }
+    common::assert_no_secrets(rel, &["AnchoredTok-5150", "AnchoredPass-6161"]);
+}
+
+/// Found by testing real teams' files: a mapping key written twice (`sf:`
+/// appended at the end of the file) keeps only its last value in Mule's
+/// YAML loader, so what the first block defines is read by nothing: its
+/// user was taken for the app's (IG101 named it), and its password said to
+/// be read. The password is committed all the same: reported, saying Mule
+/// does not read it; the connection's user is not known.
+#[test]
+fn a_secret_in_a_replaced_yaml_block_is_committed_but_not_read() {
+    const FILE: &str = "quotes-api/src/main/resources/app.yaml";
+    let rel = "IG102/replaced-block";
+    assert_eq!(common::places("IG102", rel), [(FILE.to_string(), 3)]);
+    let f = &common::run("IG102", rel)[0];
+    assert!(
+        f.message.contains("`sf.cred` in app.yaml (under a key the file writes again below, whose value replaces this one: Mule does not read it) is in clear")
+            && f.message.contains("reads, not from this definition")
+            && !f.message.contains("quotes.stale"),
+        "{}",
+        f.message
+    );
+    let ig101 = common::run("IG101", rel);
+    assert_eq!(ig101.len(), 1, "{ig101:#?}");
+    assert!(
+        !ig101[0].message.contains("quotes.stale"),
+        "{}",
+        ig101[0].message
+    );
+    common::assert_no_secrets(rel, &["StaleBlockPw-7731"]);
+}

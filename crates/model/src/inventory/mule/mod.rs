@@ -123,6 +123,10 @@ pub struct MuleApp {
     /// one is found by the text scan. Paths as `property_files`'.
     #[serde(skip)]
     pub test_property_files: Vec<PropertyFile>,
+    /// Property files an import names but for their letter case: not
+    /// loaded on Linux or CloudHub (a `property-file-case` warning each).
+    #[serde(skip)]
+    pub case_mismatched_files: Vec<CaseMismatchedFile>,
     /// Salesforce operations and sources, until
     /// [`MuleApp::digest_operations`] turns them into `object_uses`.
     pub operations: Vec<SalesforceOperation>,
@@ -189,6 +193,7 @@ impl MuleApp {
             property_files: Vec::new(),
             property_order: Vec::new(),
             test_property_files: Vec::new(),
+            case_mismatched_files: Vec::new(),
             operations: Vec::new(),
             object_uses: Vec::new(),
             unknown_uses: Vec::new(),

@@ -68,6 +68,20 @@ pub struct PropertyImport {
     pub secure: bool,
 }
 
+/// A property file of the app that an import names but for the letter case
+/// of its name (`properties/Dev.yaml` for `file="properties/dev.yaml"`):
+/// Windows and macOS find it, Linux, CloudHub and the deployed jar do not,
+/// so it is not loaded there.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseMismatchedFile {
+    /// The file's path, as its entries' locations spell it.
+    pub path: String,
+    /// The import's element (`configuration-properties`, ...).
+    pub element: String,
+    /// The import's `file` (or `location`) attribute, where it is written.
+    pub import: Value,
+}
+
 /// `<global-property name value/>`.
 #[derive(Debug, Clone, Serialize)]
 pub struct GlobalProperty {
@@ -112,6 +126,7 @@ pub struct PropertyEntry {
     /// The key and then the value, in one allocation: a scan holds every
     /// entry of every app (about 120 per app) until the rules have run.
     text: Box<str>,
+    /// The key's length, and in its top bit [`PropertyEntry::UNREAD`].
     key_len: u32,
     /// [`PropertyEntry::hash_key`] of the key: resolution compares this
     /// before the key (thousands of lookups per app); it fits in the
@@ -146,11 +161,37 @@ impl PropertyEntry {
         text.push_str(value);
         PropertyEntry {
             text: text.into_boxed_str(),
-            // A key of 4 GiB is beyond any file the readers accept.
-            key_len: u32::try_from(key_len).unwrap_or(u32::MAX),
+            // A key of 2 GiB is beyond any file the readers accept.
+            key_len: u32::try_from(key_len)
+                .unwrap_or(Self::KEY_LEN)
+                .min(Self::KEY_LEN),
             key_hash,
             location,
         }
+    }
+
+    /// The top bit of `key_len`: the entry is written but Mule does not read
+    /// it ([`PropertyEntry::mark_unread`]).
+    const UNREAD: u32 = 1 << 31;
+    /// The bits of `key_len` that hold the key's length.
+    const KEY_LEN: u32 = Self::UNREAD - 1;
+
+    /// Marks the entry as written but not read by Mule: a YAML key written
+    /// again later in the same mapping replaces the whole of its first value
+    /// (SnakeYAML keeps a duplicate key's last value), so what the first
+    /// defines is defined nowhere. Resolution ([`PropertyEntry::has_key`])
+    /// passes it by; it is still committed, and reported as such.
+    pub fn mark_unread(&mut self) {
+        self.key_len |= Self::UNREAD;
+    }
+
+    /// See [`PropertyEntry::mark_unread`].
+    pub fn is_unread(&self) -> bool {
+        self.key_len & Self::UNREAD != 0
+    }
+
+    fn key_end(&self) -> usize {
+        (self.key_len & Self::KEY_LEN) as usize
     }
 
     /// A cheap hash of a key (FNV-1a), for [`PropertyEntry::has_key`].
@@ -160,14 +201,20 @@ impl PropertyEntry {
         })
     }
 
+    /// [`PropertyEntry::hash_key`] of the key, computed when it was made.
+    pub fn key_hash(&self) -> u32 {
+        self.key_hash
+    }
+
     /// Whether this entry's key is `key`, whose [`PropertyEntry::hash_key`]
-    /// is `hash`.
+    /// is `hash`, and Mule reads it (an entry marked unread answers no
+    /// lookup).
     pub fn has_key(&self, key: &str, hash: u32) -> bool {
-        self.key_hash == hash && self.key() == key
+        self.key_hash == hash && self.key() == key && !self.is_unread()
     }
 
     pub fn key(&self) -> &str {
-        &self.text[..self.key_len as usize]
+        &self.text[..self.key_end()]
     }
 
     /// The key of the first entry of a `.properties` file that starts with a
@@ -182,7 +229,7 @@ impl PropertyEntry {
 
     /// The value as written (quotes removed). May be a secret: never output.
     pub fn value(&self) -> &str {
-        &self.text[self.key_len as usize..]
+        &self.text[self.key_end()..]
     }
 
     /// The key names an item of a YAML list (`api.keys[0].secret`): Mule's

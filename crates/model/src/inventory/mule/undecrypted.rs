@@ -54,4 +54,30 @@ impl Inventory {
         }
         out
     }
+
+    /// A `property-file-case` warning at the import of each property file
+    /// whose name differs from what the import names only in letter case
+    /// (`Dev.yaml` for `dev.yaml`): Mule finds files by their exact name on
+    /// Linux, CloudHub and in the deployed jar, so its properties are not
+    /// loaded there, while Studio on Windows or macOS finds it.
+    pub fn property_file_case_warnings(&self) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        for app in &self.apps {
+            for m in &app.case_mismatched_files {
+                let at = &m.import.location;
+                out.push(
+                    Diagnostic::warning(
+                        "property-file-case",
+                        at.path.as_str(),
+                        format!(
+                            "{}: `{}` is not loaded: <{}> names `{}`, which differs from it only in letter case, and Mule finds a property file by its exact name on Linux, CloudHub and in the deployed jar (Studio on Windows or macOS finds it), so what it defines is not resolved there; rename the file or fix the import so that both spell it alike",
+                            app.name, m.path, m.element, m.import.raw
+                        ),
+                    )
+                    .at(at.line, at.column),
+                );
+            }
+        }
+        out
+    }
 }

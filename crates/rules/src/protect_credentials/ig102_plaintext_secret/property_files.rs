@@ -13,6 +13,10 @@ pub(super) struct Use<'a> {
     /// The attribute names it as `${secure::name}`, which a plain file never
     /// answers (Mule 4): the clear value is the one the app was meant to read.
     secure_only: bool,
+    /// The attribute reads the name, but another definition of it (a
+    /// duplicate key, a file looked in first) in every environment: this
+    /// one is a secret all the same, committed, that nothing reads.
+    shadowed: bool,
 }
 
 /// For every property definition (by location), the secret attributes that
@@ -48,6 +52,7 @@ impl<'a> Uses<'a> {
                         env: r.environment,
                         whole: i == last && ((r.sources.len() == 1 && whole) || chain_whole),
                         secure_only: false,
+                        shadowed: false,
                     });
                 }
             }
@@ -69,7 +74,8 @@ impl<'a> Uses<'a> {
     }
 
     /// The attributes reading `entry` of `file`: by resolution, or by name
-    /// when the file takes no part in resolution.
+    /// when the file takes no part in resolution, or when another
+    /// definition of the name is read wherever this one could be.
     pub(super) fn for_entry(
         &self,
         file: &PropertyFile,
@@ -79,16 +85,52 @@ impl<'a> Uses<'a> {
         if let Some(uses) = self.by_location.get(location) {
             return uses.clone();
         }
-        let (names, secure_only) = match (file.loaded, file.secure) {
-            (false, _) => (&self.by_name, false),
+        let by_name =
+            |names: &HashMap<String, Vec<&'a XmlAttribute>>, secure_only: bool, shadowed: bool| {
+                names
+                    .get(key)
+                    .map(|attrs| {
+                        attrs
+                            .iter()
+                            .map(|attr| Use {
+                                attr,
+                                env: None,
+                                whole: is_whole_reference(&attr.value.raw),
+                                secure_only,
+                                shadowed,
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            };
+        let uses: Vec<Use<'a>> = match (file.loaded, file.secure) {
+            (false, _) => by_name(&self.by_name, false, false),
             // `${secure::name}` reads secure files only: a plain loaded file
             // defining `name` holds the secret the attribute was meant to
             // read (whether a secure file has it too or not).
-            (true, false) => (&self.by_secure_name, true),
-            (true, true) => return Vec::new(),
+            (true, false) => by_name(&self.by_secure_name, true, false),
+            (true, true) => Vec::new(),
         };
-        names
-            .get(key)
+        if !uses.is_empty() || !file.loaded {
+            return uses;
+        }
+        // A loaded definition no attribute resolves to, of a name they read:
+        // another one wins (`password: old` then `password: new`, or a file
+        // looked in first defines it), and this one was written as the
+        // secret all the same.
+        self.shadowed(key)
+    }
+
+    /// Some secret attribute reads `name` (`${name}`, `${secure::name}`).
+    pub(super) fn reads_name(&self, name: &str) -> bool {
+        self.by_name.contains_key(name)
+    }
+
+    /// The attributes reading `name`, for a definition of it that another
+    /// one shadows wherever it could be read.
+    pub(super) fn shadowed(&self, name: &str) -> Vec<Use<'a>> {
+        self.by_name
+            .get(name)
             .map(|attrs| {
                 attrs
                     .iter()
@@ -96,7 +138,8 @@ impl<'a> Uses<'a> {
                         attr,
                         env: None,
                         whole: is_whole_reference(&attr.value.raw),
-                        secure_only,
+                        secure_only: false,
+                        shadowed: true,
                     })
                     .collect()
             })
@@ -180,6 +223,8 @@ pub(super) fn describe_uses(
             &u.attr.value.location,
             if u.secure_only {
                 format!("{label} names it as secure::, which reads secure-properties files only")
+            } else if u.shadowed {
+                format!("{label} reads the name, not from this definition")
             } else {
                 format!("{label} reads it")
             },
@@ -239,7 +284,12 @@ pub(super) fn property_findings<'a>(
 
     // (b) property files of every environment, loaded or not.
     for file in &app.property_files {
-        for entry in &file.entries {
+        // Entries an anchor gives several names (`defaults.token` merged into
+        // `sf.token` by `<<: *defaults`) share their place, where one
+        // finding is reported: under the name the app reads, first.
+        let mut entries: Vec<&intguard_model::PropertyEntry> = file.entries.iter().collect();
+        entries.sort_by_key(|e| !uses.reads_name(e.key()));
+        for entry in entries {
             let entry_uses = uses.for_entry(file, &entry.location, entry.key());
             let named_secret = is_secret_name(entry.key()) && !is_key_name(entry.key());
             let sent_by = sent
@@ -266,6 +316,10 @@ pub(super) fn property_findings<'a>(
             let (related, used_by, who) = describe_uses(app, &entry_uses, env);
             let scope = match (env, file.loaded) {
                 (_, false) => " (a file no configuration loads)".to_string(),
+                _ if entry.is_unread() => {
+                    let at = env.map(|e| format!(", {e}")).unwrap_or_default();
+                    format!(" (under a key the file writes again below, whose value replaces this one: Mule does not read it{at})")
+                }
                 (Some(e), true) => format!(" ({e})"),
                 (None, true) => read_in(app, file, entry),
             };
@@ -299,8 +353,18 @@ pub(super) fn property_findings<'a>(
             } else {
                 String::new()
             };
+            // Written once under another name (an anchor's), which the
+            // app reads under this one.
+            let written_as = file
+                .entries
+                .iter()
+                .find(|e| e.location == entry.location)
+                .map(|e| e.key())
+                .filter(|k| *k != entry.key())
+                .map(|k| format!(" (written as `{k}`, merged or aliased into it)"))
+                .unwrap_or_default();
             let message = format!(
-                "{}: secret property `{}`{bom_note} in {}{scope} {kind} ({}{}){}{sent_note}{}",
+                "{}: secret property `{}`{written_as}{bom_note} in {}{scope} {kind} ({}{}){}{sent_note}{}",
                 app.name,
                 key,
                 file_name(&file.path),
@@ -316,6 +380,8 @@ pub(super) fn property_findings<'a>(
                             ", a name {u} reads as ${{secure::{}}}, from secure-properties files only",
                             key
                         )
+                    } else if entry_uses.iter().all(|u| u.shadowed) {
+                        format!(", a name {u} reads, not from this definition")
                     } else if file.loaded {
                         format!(", read by {u}")
                     } else {
@@ -397,7 +463,7 @@ pub(super) fn property_findings<'a>(
             .by_location
             .get(&g.location)
             .cloned()
-            .unwrap_or_default();
+            .unwrap_or_else(|| uses.shadowed(&g.name));
         let named_secret = is_secret_name(&g.name) && !is_key_name(&g.name);
         if !(named_secret || g_uses.iter().any(|u| u.whole)) {
             continue;
@@ -415,7 +481,11 @@ pub(super) fn property_findings<'a>(
             g.name,
             describe(&g.value.raw),
             used_by
-                .map(|u| format!(", read by {u}"))
+                .map(|u| if g_uses.iter().all(|u| u.shadowed) {
+                    format!(", a name {u} reads, from a property file that defines it too")
+                } else {
+                    format!(", read by {u}")
+                })
                 .unwrap_or_default(),
             who.as_deref()
                 .map(|w| format!(", Salesforce user {w}"))
@@ -545,7 +615,17 @@ fn runtime_read_fix(app: &MuleApp, key: &str, path: &str) -> String {
 /// elsewhere)`.
 fn read_in(app: &MuleApp, file: &PropertyFile, entry: &intguard_model::PropertyEntry) -> String {
     if app.environments.is_empty() {
-        return " (every environment)".to_string();
+        // A name defined twice (a duplicate key, another file looked in
+        // first): only one definition is read.
+        let read = app
+            .lookup(entry.key(), file.secure, None)
+            .is_none_or(|s| s.location() == &entry.location);
+        return if read {
+            " (every environment)"
+        } else {
+            " (another definition of it is read)"
+        }
+        .to_string();
     }
     let read: Vec<&str> = app
         .environments
