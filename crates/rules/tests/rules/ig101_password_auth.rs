@@ -2,6 +2,7 @@
 //! Salesforce with a password (OAuth username-password flow, SOAP login).
 
 use crate::common;
+use intguard_model::AuthClass;
 
 const T: &str = "token-api/src/main/mule/token.xml";
 
@@ -449,4 +450,35 @@ fn composite_connector_connections_are_read() {
         "{}",
         f.fix
     );
+}
+
+const LEDGER: &str = "ledger-m3/src/main/app/ledger.xml";
+
+/// The Mule 3 connector's other config elements (`cached-basic-config`, the
+/// name Salesforce connector 8.x/9.x writes for basic authentication,
+/// `config-oauth-user-pass`) are password logins like `sfdc:config`, with
+/// the user their properties name; its JWT bearer config
+/// (`cached-config-oauth-jwt-bearer`) is not.
+#[test]
+fn mule3_cached_and_user_pass_configs_are_password_logins() {
+    common::assert_places("IG101", "IG101/mule3-cached", &[(LEDGER, 12), (LEDGER, 15)]);
+    let findings = common::run("IG101", "IG101/mule3-cached");
+    let cached = common::finding_at(&findings, LEDGER, 12);
+    assert!(
+        cached.message
+            == "ledger-m3 `Salesforce_Ledger` (sfdc:cached-basic-config) authenticates with a username, password and security token (SOAP login) as int.ledger@acme.com",
+        "{}",
+        cached.message
+    );
+    let inv = common::inventory("IG101/mule3-cached");
+    let app = &inv.apps[0];
+    let auth = |name: &str| {
+        app.salesforce_connections
+            .iter()
+            .find(|c| c.config_name == name)
+            .map(|c| c.auth)
+    };
+    assert_eq!(auth("Salesforce_JWT"), Some(AuthClass::Certificate));
+    assert_eq!(auth("Salesforce_Ledger"), Some(AuthClass::Password));
+    assert_eq!(auth("Salesforce_UserPass"), Some(AuthClass::Password));
 }
