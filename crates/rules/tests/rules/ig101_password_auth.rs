@@ -470,6 +470,13 @@ fn mule3_cached_and_user_pass_configs_are_password_logins() {
         "{}",
         cached.message
     );
+    assert!(
+        cached.fix.starts_with(
+            "Replace <sfdc:cached-basic-config> with the Mule 3 Salesforce connector's OAuth 2.0 JWT Bearer configuration, <sfdc:cached-config-oauth-jwt-bearer> (consumerKey, keyStore, storePassword, principal), or migrate"
+        ),
+        "{}",
+        cached.fix
+    );
     let inv = common::inventory("IG101/mule3-cached");
     let app = &inv.apps[0];
     let auth = |name: &str| {
@@ -481,4 +488,25 @@ fn mule3_cached_and_user_pass_configs_are_password_logins() {
     assert_eq!(auth("Salesforce_JWT"), Some(AuthClass::Certificate));
     assert_eq!(auth("Salesforce_Ledger"), Some(AuthClass::Password));
     assert_eq!(auth("Salesforce_UserPass"), Some(AuthClass::Password));
+}
+
+/// A Mule 3 `<http:request>` logging in with the password grant (its
+/// `<http:request-builder>` query parameters) is told to use the Mule 3
+/// connector's JWT bearer config, in Mule 3's syntax: no Mule 4 element, no
+/// `secure::` prefix, which Mule 3 placeholders do not know.
+#[test]
+fn a_mule3_password_grant_is_fixed_in_mule3_syntax() {
+    let file = "token-m3/src/main/app/token.xml";
+    common::assert_places("IG101", "IG101/mule3-http-request", &[(file, 12)]);
+    let findings = common::run("IG101", "IG101/mule3-http-request");
+    let f = common::finding_at(&findings, file, 12);
+    assert!(
+        f.fix.contains(
+            "call Salesforce through the connector with the JWT bearer flow, <sfdc:cached-config-oauth-jwt-bearer name=\"Salesforce_Config\" consumerKey=\"${sfdc.consumerKey}\" keyStore=\"${sfdc.keystore.path}\" storePassword=\"${sfdc.keystore.password}\" principal=\"int.token@acme.com\" tokenEndpoint=\"https://<mydomain>.my.salesforce.com/services/oauth2/token\"/>, backed by"
+        ),
+        "{}",
+        f.fix
+    );
+    assert!(!f.fix.contains("salesforce:"), "{}", f.fix);
+    assert!(!f.fix.contains("secure::"), "{}", f.fix);
 }
