@@ -252,8 +252,9 @@ fn a_username_set_by_the_poms_deployment() {
 
 /// Two Mule 3 apps (one on Salesforce connector 8.x/9.x's
 /// `sfdc:cached-basic-config`, its properties loaded by a
-/// `<context:property-placeholder>` inside `<spring:beans>`) and a Mule 4
-/// app share the prod user: one finding names all three.
+/// `<context:property-placeholder>` inside `<spring:beans>`; the other's by
+/// a Spring `PropertyPlaceholderConfigurer` bean) and a Mule 4 app share the
+/// prod user: one finding names all three.
 #[test]
 fn mule3_and_mule4_apps_sharing_a_user() {
     let billing = "billing-m3/src/main/app/billing.xml";
@@ -261,11 +262,15 @@ fn mule3_and_mule4_apps_sharing_a_user() {
     let f = &common::run("IG303", "IG303/mule3-mixed")[0];
     assert_eq!(
         f.message,
-        "int.shared@acme.com is used by 3 apps in prod: billing-m3 (billing.xml:12), inventory-m4 (global.xml:6), orders-m3 (global.xml:6)"
+        "int.shared@acme.com is used by 3 apps in prod: billing-m3 (billing.xml:12), inventory-m4 (global.xml:6), orders-m3 (global.xml:14)"
     );
     assert_eq!(f.environments, ["prod"]);
     assert!(f.related.iter().any(|r| r
         .path
         .ends_with("billing-m3/src/main/resources/billing.prod.properties")
+        && r.line == 1));
+    assert!(f.related.iter().any(|r| r
+        .path
+        .ends_with("orders-m3/src/main/resources/mule.prod.properties")
         && r.line == 1));
 }

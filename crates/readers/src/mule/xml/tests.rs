@@ -220,6 +220,68 @@ fn mule3_cached_sfdc_configs_are_connections_not_operations() {
     assert_eq!(ops, ["sfdc:query"]);
 }
 
+/// A Mule 3 Spring `PropertyPlaceholderConfigurer` bean loads property
+/// files like `<context:property-placeholder>`: its `location` value, or
+/// its `locations` list (one import, in order, at its first file). Another
+/// bean's `location` property is not an import, and a placeholder bean's
+/// secret property is still a secret.
+#[test]
+fn mule3_spring_property_placeholder_beans_import_files() {
+    let xml = r#"<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+      xmlns:spring="http://www.springframework.org/schema/beans">
+  <spring:beans>
+    <spring:bean id="one" class="org.springframework.beans.factory.config.PropertyPlaceholderConfigurer">
+      <spring:property name="location" value="classpath:common.properties"/>
+    </spring:bean>
+    <spring:bean id="many" class="org.springframework.beans.factory.config.PropertyPlaceholderConfigurer">
+      <spring:property name="locations">
+        <spring:list>
+          <spring:value>classpath:legacy.properties</spring:value>
+          <spring:value>
+            classpath:legacy.${mule.env}.properties
+          </spring:value>
+        </spring:list>
+      </spring:property>
+      <spring:property name="password" value="pw-1"/>
+    </spring:bean>
+    <spring:bean id="report" class="com.acme.ReportWriter">
+      <spring:property name="location" value="/var/reports"/>
+    </spring:bean>
+  </spring:beans>
+</mule>"#;
+    let f = read_mule_xml(xml, "app/src/main/app/legacy.xml", true);
+    let got: Vec<(&str, &str, u32, bool)> = f
+        .property_imports
+        .iter()
+        .map(|i| {
+            (
+                i.element.as_str(),
+                i.file.raw.as_str(),
+                i.file.location.line,
+                i.secure,
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("spring:property", "classpath:common.properties", 5, false),
+            (
+                "spring:property",
+                "classpath:legacy.properties,classpath:legacy.${mule.env}.properties",
+                10,
+                false
+            ),
+        ]
+    );
+    let secrets: Vec<&str> = f
+        .secret_attributes
+        .iter()
+        .map(|a| a.value.raw.as_str())
+        .collect();
+    assert_eq!(secrets, ["pw-1"]);
+}
+
 #[test]
 fn common_plain_attributes_are_not_secret_names() {
     for name in [
