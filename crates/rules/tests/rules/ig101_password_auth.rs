@@ -456,7 +456,8 @@ const LEDGER: &str = "ledger-m3/src/main/app/ledger.xml";
 
 /// The Mule 3 connector's other config elements (`cached-basic-config`, the
 /// name Salesforce connector 8.x/9.x writes for basic authentication,
-/// `config-oauth-user-pass`) are password logins like `sfdc:config`, with
+/// `config-oauth-user-pass`, the OAuth username-password flow) are password
+/// logins like `sfdc:config`, with
 /// the user their properties name; its JWT bearer config
 /// (`cached-config-oauth-jwt-bearer`) is not.
 #[test]
@@ -476,6 +477,16 @@ fn mule3_cached_and_user_pass_configs_are_password_logins() {
         ),
         "{}",
         cached.fix
+    );
+    // `config-oauth-user-pass` is the OAuth username-password flow, not a
+    // SOAP login.
+    let user_pass = common::finding_at(&findings, LEDGER, 15);
+    assert!(
+        user_pass
+            .message
+            .contains("(sfdc:config-oauth-user-pass) authenticates with the OAuth username-password flow as int.ledger@acme.com"),
+        "{}",
+        user_pass.message
     );
     let inv = common::inventory("IG101/mule3-cached");
     let app = &inv.apps[0];

@@ -147,7 +147,7 @@ impl Rule for PasswordAuth {
                 "the password"
             };
             let how = match conn.auth {
-                AuthClass::Password if conn.element.ends_with("oauth-user-pass-connection") => {
+                AuthClass::Password if conn.is_oauth_user_pass() => {
                     "the OAuth username-password flow"
                 }
                 AuthClass::Password if token => {
