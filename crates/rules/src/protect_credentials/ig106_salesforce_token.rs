@@ -2,11 +2,12 @@ use std::collections::HashMap;
 
 use intguard_model::secret::{describe, fingerprint};
 use intguard_model::{
-    Finding, Inventory, Location, MuleRuntime, Practice, Related, RuleMeta, Severity,
-    TextFileFacts, TokenKind,
+    Finding, Inventory, Location, Practice, Related, RuleMeta, Severity, TextFileFacts, TokenKind,
 };
 
-use crate::support::{app_for_path, file_name, is_dummy, short_location, OauthAppFile};
+use crate::support::{
+    app_for_path, file_name, in_runtime_syntax, is_dummy, short_location, OauthAppFile,
+};
 use crate::{Rule, Scope};
 
 pub struct SalesforceToken;
@@ -320,13 +321,6 @@ impl Rule for SalesforceToken {
             let app = owner
                 .map(|a| format!(" (app {})", a.name))
                 .unwrap_or_default();
-            // A Mule 3 placeholder reads an encrypted value as `${name}`:
-            // `secure::` is Mule 4's prefix.
-            let secure_reference = if owner.is_some_and(|a| a.runtime == MuleRuntime::Mule3) {
-                "consumerKey=\"${sfdc.consumerKey}\", its value ![...] in a file a <secure-property-placeholder:config> loads"
-            } else {
-                "consumerKey=\"${secure::sfdc.consumerKey}\""
-            };
             let name = file_name(&file.path);
             // How many times each value was seen before in this file.
             let mut seen: HashMap<String, usize> = HashMap::new();
@@ -412,10 +406,16 @@ impl Rule for SalesforceToken {
                         );
                         let fix = match metadata {
                             Some(m) => m.secret_fix(&file.path),
-                            None => format!(
-                                "Generate a new consumer secret for the connected app (Setup > App Manager > the app > View > Manage Consumer Details) and revoke its tokens (Connected Apps OAuth Usage > Revoke), or move the integration to the JWT bearer flow; delete the key and secret from {} and purge them from git history (git filter-repo --replace-text <file>, where <file> holds the value followed by ==>REMOVED); keep them as encrypted secure properties ({secure_reference}) set at deploy time.",
-                                file.path
-                            ),
+                            None => {
+                                let fix = format!(
+                                    "Generate a new consumer secret for the connected app (Setup > App Manager > the app > View > Manage Consumer Details) and revoke its tokens (Connected Apps OAuth Usage > Revoke), or move the integration to the JWT bearer flow; delete the key and secret from {} and purge them from git history (git filter-repo --replace-text <file>, where <file> holds the value followed by ==>REMOVED); keep them as encrypted secure properties (consumerKey=\"${{secure::sfdc.consumerKey}}\") set at deploy time.",
+                                    file.path
+                                );
+                                match owner {
+                                    Some(a) => in_runtime_syntax(a, fix),
+                                    None => fix,
+                                }
+                            }
                         };
                         let mut finding = Finding::new(&META, token.location.clone(), message)
                             .severity(Severity::Critical)

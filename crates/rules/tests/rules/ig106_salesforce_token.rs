@@ -140,8 +140,9 @@ fn keys_of_connections_pair_with_their_own_secret() {
 }
 
 /// A Mule 3 app's consumer key and secret in its `mule-app.properties`: the
-/// fix keeps them as encrypted properties the Mule 3 way, `${name}` read
-/// through a `<secure-property-placeholder:config>`, not Mule 4's `secure::`.
+/// fix keeps them as encrypted properties the Mule 3 way, read as `${name}`
+/// (a `<secure-property-placeholder:config>` decrypts them), not with Mule
+/// 4's `secure::` prefix.
 #[test]
 fn a_mule3_pair_is_fixed_in_mule3_syntax() {
     let rel = "IG106/mule3-pair";
@@ -150,7 +151,9 @@ fn a_mule3_pair_is_fixed_in_mule3_syntax() {
     let findings = common::run("IG106", rel);
     let fix = &common::finding_at(&findings, props, 3).fix;
     assert!(
-        fix.contains("keep them as encrypted secure properties (consumerKey=\"${sfdc.consumerKey}\", its value ![...] in a file a <secure-property-placeholder:config> loads) set at deploy time"),
+        fix.contains(
+            "keep them as encrypted secure properties (consumerKey=\"${sfdc.consumerKey}\") set at deploy time"
+        ),
         "{fix}"
     );
     assert!(!fix.contains("secure::"), "{fix}");
