@@ -274,3 +274,26 @@ fn mule3_and_mule4_apps_sharing_a_user() {
         .ends_with("orders-m3/src/main/resources/mule.prod.properties")
         && r.line == 1));
 }
+
+/// A Mule 3 domain project made in Studio without Maven (no pom: its
+/// `mule-project.xml` and `src/main/domain/mule-domain-config.xml`) is the
+/// domain its apps name in `mule-deploy.properties` (`domain=acme-domain`):
+/// two apps on its connection share its user.
+#[test]
+fn mule3_apps_on_a_pomless_domains_connection() {
+    let rel = "IG303/mule3-studio-domain";
+    common::assert_places("IG303", rel, &[("app-a/src/main/app/app-a.xml", 4)]);
+    let f = &common::run("IG303", rel)[0];
+    assert_eq!(
+        f.message,
+        "int.domain@acme.com is used by 2 apps in prod: app-a (app-a.xml:4), app-b (app-b.xml:4)"
+    );
+    let inv = common::inventory(rel);
+    let domains: Vec<&str> = inv
+        .apps
+        .iter()
+        .filter(|a| a.domain)
+        .map(|a| a.name.as_str())
+        .collect();
+    assert_eq!(domains, ["acme-domain"]);
+}
