@@ -429,6 +429,15 @@ fn a_session_connection_is_no_password_login() {
     common::assert_clean("IG101", "IG101/session-connection");
 }
 
+/// The same for Mule 3: an `sfdc:config` or `sfdc:cached-basic-config`
+/// given a session (`sessionId`, `serviceEndpoint`) and no username or
+/// password logs in with no password (it was reported as one).
+#[test]
+fn a_mule3_session_config_is_no_password_login() {
+    common::assert_clean("IG101", "IG101/mule3-session");
+    common::assert_clean("IG206", "IG101/mule3-session");
+}
+
 /// Found by testing as a user would: a Salesforce Composite connector's
 /// connection logs in as a Salesforce user like the Salesforce
 /// connector's, and was not read at all (no IG101, no identity). Its fix

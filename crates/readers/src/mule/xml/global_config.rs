@@ -396,10 +396,14 @@ fn classify_mule4(kind: &str, attrs: &[XmlAttribute]) -> AuthClass {
 }
 
 fn classify_mule3(kind: &str, attrs: &[XmlAttribute]) -> AuthClass {
+    let basic = matches!(kind, "config" | "cached-basic-config");
     match classify_by_attributes(attrs) {
-        AuthClass::Unknown if matches!(kind, "config" | "cached-basic-config") => {
-            AuthClass::Password
+        // A session handed in (`sessionId`, `serviceEndpoint`) with no
+        // username or password: no password login, as in Mule 4.
+        AuthClass::Unknown if basic && has(attrs, "sessionId") && !has(attrs, "username") => {
+            AuthClass::Unknown
         }
+        AuthClass::Unknown if basic => AuthClass::Password,
         // `cached-config-oauth-jwt-bearer` (and a SAML bearer one, name
         // UNVERIFIED) sign in with a certificate even when its attributes
         // come from elsewhere.
