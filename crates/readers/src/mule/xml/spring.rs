@@ -240,10 +240,9 @@ impl XmlReader<'_> {
             // writes it (Spring keeps a property's last definition there
             // too), located at its first file.
             _ if depth <= v.property_depth => {
-                if let Some(first) = v.locations.as_ref().and_then(|f| f.first()) {
-                    let files = v.locations.as_deref().unwrap_or_default();
+                if let Some(files) = v.locations.filter(|f| !f.is_empty()) {
                     let raw: Vec<&str> = files.iter().map(|f| f.raw.as_str()).collect();
-                    let file = Value::new(raw.join(","), first.location.clone());
+                    let file = Value::new(raw.join(","), files[0].location.clone());
                     self.facts.property_imports.push(PropertyImport {
                         element: v.element,
                         file,
