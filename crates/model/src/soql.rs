@@ -224,6 +224,14 @@ fn tokenize(q: &str) -> Vec<Tok<'_>> {
                         i += 2;
                         continue;
                     }
+                    // An interpolation inside the literal (Mule 3's
+                    // `'#[message.inboundProperties.'http.uri.params'.id]'`)
+                    // may hold the literal's own quote: it ends at its
+                    // closing bracket, not at that quote.
+                    if is_interpolation(b, i) {
+                        i = skip_interpolation(b, i);
+                        continue;
+                    }
                     if b[i] == c {
                         // SQL-style doubled quote.
                         if b.get(i + 1) == Some(&c) {
@@ -238,27 +246,8 @@ fn tokenize(q: &str) -> Vec<Tok<'_>> {
                 out.push(Tok::Str);
             }
             // Interpolations: `${...}`, `$(...)`, `#[...]`: a value.
-            b'$' | b'#' if matches!(b.get(i + 1), Some(b'{' | b'(' | b'[')) => {
-                let open = b[i + 1];
-                let close = match open {
-                    b'{' => b'}',
-                    b'(' => b')',
-                    _ => b']',
-                };
-                let mut depth = 0;
-                i += 1;
-                while i < b.len() {
-                    if b[i] == open {
-                        depth += 1;
-                    } else if b[i] == close {
-                        depth -= 1;
-                        if depth == 0 {
-                            i += 1;
-                            break;
-                        }
-                    }
-                    i += 1;
-                }
+            _ if is_interpolation(b, i) => {
+                i = skip_interpolation(b, i);
                 out.push(Tok::Str);
             }
             b'{' => {
@@ -319,6 +308,36 @@ fn tokenize(q: &str) -> Vec<Tok<'_>> {
         }
     }
     out
+}
+
+/// `${`, `$(` or `#[` at `i`: a value put in before the query is sent.
+fn is_interpolation(b: &[u8], i: usize) -> bool {
+    matches!(b[i], b'$' | b'#') && matches!(b.get(i + 1), Some(b'{' | b'(' | b'['))
+}
+
+/// The index just past the interpolation starting at `i` (its brackets
+/// balanced), or the end of the query.
+fn skip_interpolation(b: &[u8], mut i: usize) -> usize {
+    let open = b[i + 1];
+    let close = match open {
+        b'{' => b'}',
+        b'(' => b')',
+        _ => b']',
+    };
+    let mut depth = 0;
+    i += 1;
+    while i < b.len() {
+        if b[i] == open {
+            depth += 1;
+        } else if b[i] == close {
+            depth -= 1;
+            if depth == 0 {
+                return i + 1;
+            }
+        }
+        i += 1;
+    }
+    i
 }
 
 fn memchr_nl(b: &[u8], from: usize) -> usize {
@@ -1362,6 +1381,24 @@ mod tests {
         let q = parse("SELECT Id FROM Task WHERE Subject = 'SELECT x FROM Evil\\'s'").unwrap();
         assert!(q.semi_joins.is_empty());
         assert_eq!(q.object, "Task");
+    }
+
+    /// Mule 3 writes MEL in a quoted value, often with the quote itself
+    /// inside it: the MEL is one value, not the end of the string followed
+    /// by a field path `http.uri.params` (a relationship `http.uri`).
+    #[test]
+    fn mel_with_quotes_inside_a_string_literal_is_one_value() {
+        let q = parse(
+            "SELECT Id, Name, BillingCity FROM Account \
+             WHERE Id = '#[message.inboundProperties.'http.uri.params'.id]' AND Name != 'x'",
+        )
+        .unwrap();
+        assert_eq!(q.object, "Account");
+        assert_eq!(q.fields, ["Id", "Name", "BillingCity"]);
+        assert!(q.relationships.is_empty(), "{:?}", q.relationships);
+        let q = parse("SELECT Id FROM Case WHERE Subject = \"#[flowVars[\"subject\"]]\"").unwrap();
+        assert_eq!(q.fields, ["Id", "Subject"]);
+        assert!(q.relationships.is_empty(), "{:?}", q.relationships);
     }
 
     #[test]

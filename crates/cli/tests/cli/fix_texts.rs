@@ -148,11 +148,11 @@ fn encryption_advice_matches_the_apps_configuration() {
             assert!(!fix.contains("random-iv"), "{path}: {fix}");
         }
     }
-    // Mule 3: Mule 4 elements only after a migration, and no attribute to set
-    // that is already set.
+    // Mule 3: its own connector's JWT bearer config first, Mule 4 elements
+    // only after a migration.
     for fix in fixes_of(&report, "IG101", "legacy-sync/src/main/app/global.xml") {
         assert!(
-            fix.starts_with("Migrate the integration to Mule 4"),
+            fix.contains(" with the Mule 3 Salesforce connector's OAuth 2.0 JWT Bearer configuration, <sfdc:cached-config-oauth-jwt-bearer> (consumerKey, keyStore, storePassword, principal), or migrate the integration to Mule 4 and use <salesforce:jwt-connection>, backed by"),
             "{fix}"
         );
     }

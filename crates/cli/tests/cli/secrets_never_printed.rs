@@ -541,7 +541,7 @@ const FX_ENCRYPTED: [(&str, &str); 2] = [
     ),
 ];
 /// Secrets written in clear in the fixture.
-const FX_PLAIN: [&str; 26] = [
+const FX_PLAIN: [&str; 30] = [
     FX_KEY,
     "FxXmlPassw0rd!",
     "FxTok3nQwErTy12345",
@@ -573,6 +573,12 @@ const FX_PLAIN: [&str; 26] = [
     "FxCliClientSecret-90210",
     "FxCliPassw0rd-4242",
     "FxCurlFormPassw0rd-31337",
+    // A Mule 3 app: Salesforce connector 8.x/9.x configs, a property
+    // placeholder bean's files, its mule-app.properties.
+    "FxM3CachedPassw0rd-2207",
+    "FxM3JwtStorePw-5521",
+    "FxM3DevToken-88231",
+    "FxM3ConsumerSecret-6612",
 ];
 /// The two lines of a YAML value written over both, whose name says nothing
 /// (a password attribute reads it): not for the extractor, which goes by
@@ -750,6 +756,44 @@ output application/json
         "SF_ACCESS_TOKEN=00DFx0000000AbCdEF!AQ0AQFxFixtureTokenBodyOnly1234567890abcdefghijklmnop.qrstuv\n\
          SF_CLIENT_ID=3MVG9FxFixtureConsumerKeyOnlyForTests\n\
          SF_CLIENT_SECRET=FxConsumerSecret0123456789ABCDEF\n",
+    );
+    // A Mule 3 app (Studio project, no pom).
+    let m3 = root.join("fixture-m3");
+    write(
+        &m3,
+        "mule-project.xml",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<mule-project xmlns=\"http://www.mulesoft.com/tooling/project\" runtimeId=\"org.mule.tooling.server.3.9.1.ee\" schemaVersion=\"4.0\">\n  <name>fixture-m3</name>\n</mule-project>\n",
+    );
+    write(
+        &m3,
+        "src/main/app/global.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+      xmlns:sfdc="http://www.mulesoft.org/schema/mule/sfdc"
+      xmlns:spring="http://www.springframework.org/schema/beans">
+  <spring:beans>
+    <spring:bean id="placeholders" class="org.springframework.beans.factory.config.PropertyPlaceholderConfigurer">
+      <spring:property name="locations">
+        <spring:list><spring:value>classpath:m3.${mule.env}.properties</spring:value></spring:list>
+      </spring:property>
+    </spring:bean>
+  </spring:beans>
+  <sfdc:cached-basic-config name="Fx_M3" username="fx.m3@acme.example" password="FxM3CachedPassw0rd-2207" securityToken="${sf.token}"/>
+  <sfdc:cached-config-oauth-jwt-bearer name="Fx_M3_JWT" consumerKey="${sf.consumerKey}" keyStore="keys/m3.p12"
+      storePassword="FxM3JwtStorePw-5521" principal="fx.m3.jwt@acme.example" consumerSecret="${sf.consumerSecret}"/>
+  <flow name="fx-m3"><sfdc:query config-ref="Fx_M3" query="SELECT Id FROM Account WHERE Id = '#[message.inboundProperties.'http.uri.params'.id]'"/></flow>
+</mule>
+"#,
+    );
+    write(
+        &m3,
+        "src/main/resources/m3.dev.properties",
+        "sf.token=FxM3DevToken-88231\n",
+    );
+    write(
+        &m3,
+        "src/main/app/mule-app.properties",
+        "mule.env=dev\nsf.consumerSecret=FxM3ConsumerSecret-6612\n",
     );
     // Secrets passed to commands: long options and a form-encoded login.
     write(

@@ -40,7 +40,8 @@ pub(crate) struct DirDescriptors {
 /// pom with packaging `mule-application` or `mule-plugin` (a plugin sharing
 /// Mule configurations, read like an app); Mule 3: `mule-project.xml` or a
 /// pom with packaging `mule` (a Maven build needs no Studio project file). A
-/// domain project (pom packaging `mule-domain`) is read as an app too: its
+/// domain project (pom packaging `mule-domain`, or a Mule 3 project with a
+/// `src/main/domain/mule-domain-config.xml`) is read as an app too: its
 /// shared configurations hold credentials like an app's. It is Mule 4's
 /// when it has a `mule-artifact.json` or keeps its configurations in Mule
 /// 4's `src/main/mule/` (Mule 3's domains use `src/main/domain/`), else
@@ -48,7 +49,11 @@ pub(crate) struct DirDescriptors {
 pub(crate) fn app_roots(dirs: HashMap<PathBuf, DirDescriptors>) -> Vec<AppRoot> {
     let mut apps = Vec::new();
     for (dir, d) in dirs {
-        let domain = d.pom.as_ref().is_some_and(|p| p.is_mule_domain());
+        // A Mule 3 Studio domain project built without Maven has no pom:
+        // its `mule-domain-config.xml` in `src/main/domain/` says it.
+        let domain = d.pom.as_ref().is_some_and(|p| p.is_mule_domain())
+            || (d.mule_project_name.is_some()
+                && dir.join("src/main/domain/mule-domain-config.xml").is_file());
         let mule4 = d.mule_artifact_json
             || d.pom
                 .as_ref()

@@ -57,9 +57,7 @@ impl Rule for PasswordFlowsAllowed {
     fn check(&self, inventory: &Inventory) -> Vec<Finding> {
         let users: Vec<Related> = inventory
             .connections()
-            .filter(|(_, c)| {
-                c.auth == AuthClass::Password && c.element.ends_with("oauth-user-pass-connection")
-            })
+            .filter(|(_, c)| c.auth == AuthClass::Password && c.is_oauth_user_pass())
             .map(|(app, c)| {
                 Related::new(
                     &c.location,

@@ -2,8 +2,8 @@ use std::collections::HashSet;
 
 use intguard_model::{
     keys_encrypted, CliJwtLogin, Finding, Inventory, KeyLoader, KeyLoaderKind, KeyMaterial,
-    KeyMaterialKind, KeystoreProtection, Location, MuleApp, Practice, PrivateKeyBlock, Related,
-    RuleMeta, Severity, Value,
+    KeyMaterialKind, KeystoreProtection, Location, MuleApp, MuleRuntime, Practice, PrivateKeyBlock,
+    Related, RuleMeta, Severity, Value,
 };
 
 use crate::support::{
@@ -746,12 +746,18 @@ fn material_finding(inventory: &Inventory, km: &KeyMaterial, refs: &[KeyRef<'_>]
         Some(digest) => finding.key_with_value(key, digest),
         None => finding.key(key),
     };
-    let mut finding = finding.fix(fix_text(
-        path,
-        km.kind,
-        is_keystore,
-        loaders_advice(&as_key),
-    ));
+    let mut fix = fix_text(path, km.kind, is_keystore, loaders_advice(&as_key));
+    // Loaded by Mule 3 apps only: their placeholders read an encrypted
+    // value as `${name}`, without Mule 4's `secure::` prefix.
+    let mule3 = matching.first().and_then(|l| l.r.app).filter(|_| {
+        matching
+            .iter()
+            .all(|l| l.r.app.is_some_and(|a| a.runtime == MuleRuntime::Mule3))
+    });
+    if let Some(app) = mule3 {
+        fix = crate::support::in_runtime_syntax(app, fix);
+    }
+    let mut finding = finding.fix(fix);
     for Loader { r, .. } in &matching {
         finding = finding.related(Related::new(
             &r.at,

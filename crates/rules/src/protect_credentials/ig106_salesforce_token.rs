@@ -5,7 +5,9 @@ use intguard_model::{
     Finding, Inventory, Location, Practice, Related, RuleMeta, Severity, TextFileFacts, TokenKind,
 };
 
-use crate::support::{app_for_path, file_name, is_dummy, short_location, OauthAppFile};
+use crate::support::{
+    app_for_path, file_name, in_runtime_syntax, is_dummy, short_location, OauthAppFile,
+};
 use crate::{Rule, Scope};
 
 pub struct SalesforceToken;
@@ -315,7 +317,8 @@ impl Rule for SalesforceToken {
             if file.tokens.is_empty() {
                 continue;
             }
-            let app = app_for_path(inventory, &file.path)
+            let owner = app_for_path(inventory, &file.path);
+            let app = owner
                 .map(|a| format!(" (app {})", a.name))
                 .unwrap_or_default();
             let name = file_name(&file.path);
@@ -403,10 +406,16 @@ impl Rule for SalesforceToken {
                         );
                         let fix = match metadata {
                             Some(m) => m.secret_fix(&file.path),
-                            None => format!(
-                                "Generate a new consumer secret for the connected app (Setup > App Manager > the app > View > Manage Consumer Details) and revoke its tokens (Connected Apps OAuth Usage > Revoke), or move the integration to the JWT bearer flow; delete the key and secret from {} and purge them from git history (git filter-repo --replace-text <file>, where <file> holds the value followed by ==>REMOVED); keep them as encrypted secure properties (consumerKey=\"${{secure::sfdc.consumerKey}}\") set at deploy time.",
-                                file.path
-                            ),
+                            None => {
+                                let fix = format!(
+                                    "Generate a new consumer secret for the connected app (Setup > App Manager > the app > View > Manage Consumer Details) and revoke its tokens (Connected Apps OAuth Usage > Revoke), or move the integration to the JWT bearer flow; delete the key and secret from {} and purge them from git history (git filter-repo --replace-text <file>, where <file> holds the value followed by ==>REMOVED); keep them as encrypted secure properties (consumerKey=\"${{secure::sfdc.consumerKey}}\") set at deploy time.",
+                                    file.path
+                                );
+                                match owner {
+                                    Some(a) => in_runtime_syntax(a, fix),
+                                    None => fix,
+                                }
+                            }
                         };
                         let mut finding = Finding::new(&META, token.location.clone(), message)
                             .severity(Severity::Critical)

@@ -2,6 +2,7 @@
 //! Salesforce with a password (OAuth username-password flow, SOAP login).
 
 use crate::common;
+use intguard_model::AuthClass;
 
 const T: &str = "token-api/src/main/mule/token.xml";
 
@@ -428,6 +429,15 @@ fn a_session_connection_is_no_password_login() {
     common::assert_clean("IG101", "IG101/session-connection");
 }
 
+/// The same for Mule 3: an `sfdc:config` or `sfdc:cached-basic-config`
+/// given a session (`sessionId`, `serviceEndpoint`) and no username or
+/// password logs in with no password (it was reported as one).
+#[test]
+fn a_mule3_session_config_is_no_password_login() {
+    common::assert_clean("IG101", "IG101/mule3-session");
+    common::assert_clean("IG206", "IG101/mule3-session");
+}
+
 /// Found by testing as a user would: a Salesforce Composite connector's
 /// connection logs in as a Salesforce user like the Salesforce
 /// connector's, and was not read at all (no IG101, no identity). Its fix
@@ -449,4 +459,74 @@ fn composite_connector_connections_are_read() {
         "{}",
         f.fix
     );
+}
+
+const LEDGER: &str = "ledger-m3/src/main/app/ledger.xml";
+
+/// The Mule 3 connector's other config elements (`cached-basic-config`, the
+/// name Salesforce connector 8.x/9.x writes for basic authentication,
+/// `config-oauth-user-pass`, the OAuth username-password flow) are password
+/// logins like `sfdc:config`, with
+/// the user their properties name; its JWT bearer config
+/// (`cached-config-oauth-jwt-bearer`) is not.
+#[test]
+fn mule3_cached_and_user_pass_configs_are_password_logins() {
+    common::assert_places("IG101", "IG101/mule3-cached", &[(LEDGER, 12), (LEDGER, 15)]);
+    let findings = common::run("IG101", "IG101/mule3-cached");
+    let cached = common::finding_at(&findings, LEDGER, 12);
+    assert!(
+        cached.message
+            == "ledger-m3 `Salesforce_Ledger` (sfdc:cached-basic-config) authenticates with a username, password and security token (SOAP login) as int.ledger@acme.com",
+        "{}",
+        cached.message
+    );
+    assert!(
+        cached.fix.starts_with(
+            "Replace <sfdc:cached-basic-config> with the Mule 3 Salesforce connector's OAuth 2.0 JWT Bearer configuration, <sfdc:cached-config-oauth-jwt-bearer> (consumerKey, keyStore, storePassword, principal), or migrate"
+        ),
+        "{}",
+        cached.fix
+    );
+    // `config-oauth-user-pass` is the OAuth username-password flow, not a
+    // SOAP login.
+    let user_pass = common::finding_at(&findings, LEDGER, 15);
+    assert!(
+        user_pass
+            .message
+            .contains("(sfdc:config-oauth-user-pass) authenticates with the OAuth username-password flow as int.ledger@acme.com"),
+        "{}",
+        user_pass.message
+    );
+    let inv = common::inventory("IG101/mule3-cached");
+    let app = &inv.apps[0];
+    let auth = |name: &str| {
+        app.salesforce_connections
+            .iter()
+            .find(|c| c.config_name == name)
+            .map(|c| c.auth)
+    };
+    assert_eq!(auth("Salesforce_JWT"), Some(AuthClass::Certificate));
+    assert_eq!(auth("Salesforce_Ledger"), Some(AuthClass::Password));
+    assert_eq!(auth("Salesforce_UserPass"), Some(AuthClass::Password));
+}
+
+/// A Mule 3 `<http:request>` logging in with the password grant (its
+/// `<http:request-builder>` query parameters) is told to use the Mule 3
+/// connector's JWT bearer config, in Mule 3's syntax: no Mule 4 element, no
+/// `secure::` prefix, which Mule 3 placeholders do not know.
+#[test]
+fn a_mule3_password_grant_is_fixed_in_mule3_syntax() {
+    let file = "token-m3/src/main/app/token.xml";
+    common::assert_places("IG101", "IG101/mule3-http-request", &[(file, 12)]);
+    let findings = common::run("IG101", "IG101/mule3-http-request");
+    let f = common::finding_at(&findings, file, 12);
+    assert!(
+        f.fix.contains(
+            "call Salesforce through the connector with the JWT bearer flow, <sfdc:cached-config-oauth-jwt-bearer name=\"Salesforce_Config\" consumerKey=\"${sfdc.consumerKey}\" keyStore=\"${sfdc.keystore.path}\" storePassword=\"${sfdc.keystore.password}\" principal=\"int.token@acme.com\" tokenEndpoint=\"https://<mydomain>.my.salesforce.com/services/oauth2/token\"/>, backed by"
+        ),
+        "{}",
+        f.fix
+    );
+    assert!(!f.fix.contains("salesforce:"), "{}", f.fix);
+    assert!(!f.fix.contains("secure::"), "{}", f.fix);
 }

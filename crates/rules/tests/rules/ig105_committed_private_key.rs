@@ -969,3 +969,31 @@ fn empty_keystore_files_hold_no_key() {
     let findings = common::run("IG105", "IG105/empty-keystore");
     assert!(findings.is_empty(), "{findings:#?}");
 }
+
+/// A Mule 3 Salesforce JWT bearer config (`sfdc:cached-config-oauth-jwt-bearer`)
+/// loading a committed PKCS#12 whose password is written beside it: linked to
+/// the connection and its user, and fixed in Mule 3's syntax (no `secure::`).
+#[test]
+fn mule3_jwt_keystore_is_linked_and_fixed_in_mule3_syntax() {
+    let rel = "IG105/mule3-jwt-keystore";
+    let findings = common::run("IG105", rel);
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    let f = common::finding_at(&findings, "keys/sf.p12", 0);
+    assert_eq!(f.severity, Severity::Critical, "{}", f.message);
+    assert!(
+        f.message.contains(
+            "loaded by jwt-m3 keyStore of Salesforce connection `SF_JWT` (sfdc:cached-config-oauth-jwt-bearer) as int.jwt@acme.com (jwt.xml:6); \
+             its password is committed in clear too (storePassword at jwt.xml:7)"
+        ),
+        "{}",
+        f.message
+    );
+    assert!(
+        f.fix
+            .contains("with its password in a hidden secure property (storePassword=\"${sfdc.keystore.password}\")"),
+        "{}",
+        f.fix
+    );
+    assert!(!f.fix.contains("secure::"), "{}", f.fix);
+    common::assert_no_secrets(rel, &["JwtStorePw42"]);
+}

@@ -138,3 +138,24 @@ fn keys_of_connections_pair_with_their_own_secret() {
     );
     common::assert_no_secrets(rel, &[]);
 }
+
+/// A Mule 3 app's consumer key and secret in its `mule-app.properties`: the
+/// fix keeps them as encrypted properties the Mule 3 way, read as `${name}`
+/// (a `<secure-property-placeholder:config>` decrypts them), not with Mule
+/// 4's `secure::` prefix.
+#[test]
+fn a_mule3_pair_is_fixed_in_mule3_syntax() {
+    let rel = "IG106/mule3-pair";
+    let props = "ops-m3/src/main/app/mule-app.properties";
+    common::assert_places("IG106", rel, &[(props, 3)]);
+    let findings = common::run("IG106", rel);
+    let fix = &common::finding_at(&findings, props, 3).fix;
+    assert!(
+        fix.contains(
+            "keep them as encrypted secure properties (consumerKey=\"${sfdc.consumerKey}\") set at deploy time"
+        ),
+        "{fix}"
+    );
+    assert!(!fix.contains("secure::"), "{fix}");
+    common::assert_no_secrets(rel, &[]);
+}

@@ -249,3 +249,51 @@ fn a_username_set_by_the_poms_deployment() {
     );
     assert!(!format!("{findings:?}").contains("int.build@acme.example"));
 }
+
+/// Two Mule 3 apps (one on Salesforce connector 8.x/9.x's
+/// `sfdc:cached-basic-config`, its properties loaded by a
+/// `<context:property-placeholder>` inside `<spring:beans>`; the other's by
+/// a Spring `PropertyPlaceholderConfigurer` bean) and a Mule 4 app share the
+/// prod user: one finding names all three.
+#[test]
+fn mule3_and_mule4_apps_sharing_a_user() {
+    let billing = "billing-m3/src/main/app/billing.xml";
+    common::assert_places("IG303", "IG303/mule3-mixed", &[(billing, 12)]);
+    let f = &common::run("IG303", "IG303/mule3-mixed")[0];
+    assert_eq!(
+        f.message,
+        "int.shared@acme.com is used by 3 apps in prod: billing-m3 (billing.xml:12), inventory-m4 (global.xml:6), orders-m3 (global.xml:14)"
+    );
+    assert_eq!(f.environments, ["prod"]);
+    assert!(f.related.iter().any(|r| r
+        .path
+        .ends_with("billing-m3/src/main/resources/billing.prod.properties")
+        && r.line == 1));
+    assert!(f.related.iter().any(|r| r
+        .path
+        .ends_with("orders-m3/src/main/resources/mule.prod.properties")
+        && r.line == 1));
+}
+
+/// A Mule 3 domain project made in Studio without Maven (no pom: its
+/// `mule-project.xml` and `src/main/domain/mule-domain-config.xml`) is the
+/// domain its apps name in `mule-deploy.properties` (`domain=acme-domain`):
+/// two apps on its connection share its user.
+#[test]
+fn mule3_apps_on_a_pomless_domains_connection() {
+    let rel = "IG303/mule3-studio-domain";
+    common::assert_places("IG303", rel, &[("app-a/src/main/app/app-a.xml", 4)]);
+    let f = &common::run("IG303", rel)[0];
+    assert_eq!(
+        f.message,
+        "int.domain@acme.com is used by 2 apps in prod: app-a (app-a.xml:4), app-b (app-b.xml:4)"
+    );
+    let inv = common::inventory(rel);
+    let domains: Vec<&str> = inv
+        .apps
+        .iter()
+        .filter(|a| a.domain)
+        .map(|a| a.name.as_str())
+        .collect();
+    assert_eq!(domains, ["acme-domain"]);
+}

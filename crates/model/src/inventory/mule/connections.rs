@@ -50,6 +50,14 @@ impl SalesforceConnection {
         self.element.starts_with("salesforce-composite:")
     }
 
+    /// Logs in with the OAuth username-password flow: Mule 4's
+    /// `oauth-user-pass-connection`, Mule 3's `sfdc:config-oauth-user-pass`
+    /// (not a SOAP `login()`).
+    pub fn is_oauth_user_pass(&self) -> bool {
+        self.element.ends_with("oauth-user-pass-connection")
+            || (self.runtime == MuleRuntime::Mule3 && self.element.ends_with("oauth-user-pass"))
+    }
+
     /// What a password connection is to be replaced by, in its connector's
     /// terms: `<salesforce:jwt-connection>`, or the Composite connector's
     /// OAuth JWT connection, whose element name is UNVERIFIED.

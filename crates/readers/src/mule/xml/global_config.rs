@@ -51,9 +51,9 @@ impl XmlReader<'_> {
                     });
             }
             (Fam::Sfdc, _) => {
-                // Mule 3: the config element is the connection. Names other than
-                // `config` and `config-with-oauth` are UNVERIFIED: classify by
-                // the attributes present.
+                // Mule 3: the config element is the connection (see
+                // `is_sfdc_config` for the names): classify by the attributes
+                // present, then by the name.
                 let auth = classify_mule3(&node.local, &node.attrs);
                 let tls_context = node
                     .descendant(&|n: &Node| n.is(Fam::Tls, "context"))
@@ -396,8 +396,20 @@ fn classify_mule4(kind: &str, attrs: &[XmlAttribute]) -> AuthClass {
 }
 
 fn classify_mule3(kind: &str, attrs: &[XmlAttribute]) -> AuthClass {
+    let basic = matches!(kind, "config" | "cached-basic-config");
     match classify_by_attributes(attrs) {
-        AuthClass::Unknown if kind == "config" => AuthClass::Password,
+        // A session handed in (`sessionId`, `serviceEndpoint`) with no
+        // username or password: no password login, as in Mule 4.
+        AuthClass::Unknown if basic && has(attrs, "sessionId") && !has(attrs, "username") => {
+            AuthClass::Unknown
+        }
+        AuthClass::Unknown if basic => AuthClass::Password,
+        // `cached-config-oauth-jwt-bearer` (and a SAML bearer one, name
+        // UNVERIFIED) sign in with a certificate even when its attributes
+        // come from elsewhere.
+        AuthClass::Unknown if kind.contains("jwt") || kind.contains("saml") => {
+            AuthClass::Certificate
+        }
         AuthClass::Unknown if kind.contains("oauth") => AuthClass::NamedUser,
         other => other,
     }

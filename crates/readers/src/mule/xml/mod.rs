@@ -822,7 +822,17 @@ fn is_capture_root(family: Fam, local: &str) -> bool {
             | (Fam::Crypto, "jce-config")
             | (Fam::Crypto, "pgp-config")
             | (Fam::SpringBeans, "bean")
-    ) || (family == Fam::Sfdc && (local == "config" || local.starts_with("config-")))
+    ) || (family == Fam::Sfdc && is_sfdc_config(local))
+}
+
+/// A Mule 3 Salesforce connector global config (the element is the
+/// connection): `config`, `config-with-oauth`, `config-oauth-user-pass`, and
+/// the cached ones of connector 8.x/9.x, `cached-basic-config` and
+/// `cached-config-oauth-jwt-bearer` (the names MuleSoft's Mule 3 to 4
+/// migration assistant reads). Other `cached-*` names are UNVERIFIED and
+/// taken the same way: classified by their attributes.
+pub(super) fn is_sfdc_config(local: &str) -> bool {
+    local == "config" || local.starts_with("config-") || local.starts_with("cached-")
 }
 
 /// Salesforce elements that are operations or sources (not configs,
@@ -851,7 +861,7 @@ fn is_operation(family: Fam, local: &str) -> bool {
     ];
     !(local.ends_with("-config")
         || local.ends_with("-connection")
-        || (family == Fam::Sfdc && local.starts_with("config"))
+        || (family == Fam::Sfdc && (local.starts_with("config") || is_sfdc_config(local)))
         || HELPERS.contains(&local))
 }
 

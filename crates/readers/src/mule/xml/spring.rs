@@ -18,6 +18,19 @@ pub(super) struct SpringValue {
     /// The text read so far and where its first non-blank character is.
     pub(super) text: String,
     pub(super) start: Option<usize>,
+    /// The property lists the property files of a Spring property
+    /// placeholder bean (`location`, `locations`): its `<value>`s, direct
+    /// or in a `<list>`, are file locations (read so far), not a secret.
+    pub(super) locations: Option<Vec<Value>>,
+}
+
+/// A Spring bean class that loads property files for `${...}`
+/// placeholders, as `<context:property-placeholder>` does: Spring's
+/// `PropertyPlaceholderConfigurer`, `PropertySourcesPlaceholderConfigurer`,
+/// and subclasses named like them (Jasypt's
+/// `EncryptablePropertyPlaceholderConfigurer`).
+fn is_placeholder_configurer(class: &str) -> bool {
+    class.ends_with("PlaceholderConfigurer")
 }
 
 impl XmlReader<'_> {
@@ -45,7 +58,10 @@ impl XmlReader<'_> {
             (Fam::SpringBeans, "value") => {
                 let depth = self.stack.len();
                 if let Some(v) = self.spring_value.as_mut() {
-                    if v.value.is_none() && depth == v.property_depth + 1 {
+                    let child = depth == v.property_depth + 1;
+                    // `<property name="locations"><list><value>`.
+                    let in_list = v.locations.is_some() && depth == v.property_depth + 2;
+                    if v.value.is_none() && (child || in_list) {
                         v.value = Some(depth);
                     }
                 }
@@ -76,6 +92,10 @@ impl XmlReader<'_> {
             return;
         };
         let property = name.value.as_ref();
+        if matches!(property, "location" | "locations") && self.in_placeholder_bean() {
+            self.spring_placeholder_locations(qname, property, find("value"));
+            return;
+        }
         if is_common_plain_attribute(property) || !vocab::is_secret_name(property) {
             return;
         }
@@ -91,6 +111,7 @@ impl XmlReader<'_> {
                     value: None,
                     text: String::new(),
                     start: None,
+                    locations: None,
                 });
             }
             return;
@@ -98,6 +119,53 @@ impl XmlReader<'_> {
         let mut attr = self.attribute(qname, &owner, value);
         attr.name = property.to_string();
         self.facts.secret_attributes.push(attr);
+    }
+
+    /// The bean whose property starts (the last captured element: a bean
+    /// is captured whole) loads property files.
+    fn in_placeholder_bean(&self) -> bool {
+        self.capture.last().is_some_and(|bean| {
+            bean.family == Fam::SpringBeans
+                && bean.local == "bean"
+                && bean
+                    .attr("class")
+                    .is_some_and(|c| is_placeholder_configurer(c.raw.trim()))
+        })
+    }
+
+    /// `<spring:property name="location" value="classpath:mule.${mule.env}.properties"/>`
+    /// of a property placeholder bean imports that file, as
+    /// `<context:property-placeholder location>` does; without `value`,
+    /// its `<value>` texts name the files (read as they come).
+    fn spring_placeholder_locations(
+        &mut self,
+        qname: &str,
+        property: &str,
+        value: Option<&RawAttr<'_>>,
+    ) {
+        let owner = self.owner(None);
+        match value {
+            Some(value) => {
+                let file = self.attribute(qname, &owner, value).value;
+                self.facts.property_imports.push(PropertyImport {
+                    element: qname.to_string(),
+                    file,
+                    secure: false,
+                });
+            }
+            None => {
+                self.spring_value = Some(SpringValue {
+                    property: property.to_string(),
+                    element: qname.to_string(),
+                    owner,
+                    property_depth: self.stack.len(),
+                    value: None,
+                    text: String::new(),
+                    start: None,
+                    locations: Some(Vec::new()),
+                });
+            }
+        }
     }
 
     /// SSH key authentication (an SFTP connection's `identityFile` and
@@ -144,8 +212,21 @@ impl XmlReader<'_> {
         match v.value {
             Some(d) if d == depth => {
                 let raw = v.text.trim_end();
-                if let (Some(start), false) = (v.start, raw.is_empty()) {
-                    let value = Value::new(raw, self.loc(start));
+                let value = match (v.start, raw.is_empty()) {
+                    (Some(start), false) => Some(Value::new(raw, self.loc(start))),
+                    _ => None,
+                };
+                if let Some(mut files) = v.locations {
+                    // A file location: more may follow in the list.
+                    files.extend(value);
+                    self.spring_value = Some(SpringValue {
+                        value: None,
+                        text: String::new(),
+                        start: None,
+                        locations: Some(files),
+                        ..v
+                    });
+                } else if let Some(value) = value {
                     self.facts.secret_attributes.push(XmlAttribute {
                         element: v.element.into(),
                         owner: v.owner.map(SharedStr::from),
@@ -154,8 +235,21 @@ impl XmlReader<'_> {
                     });
                 }
             }
-            // The property itself ends.
-            _ if depth <= v.property_depth => {}
+            // The property itself ends: a placeholder's files are one
+            // import, a `location` list as `<context:property-placeholder>`
+            // writes it (Spring keeps a property's last definition there
+            // too), located at its first file.
+            _ if depth <= v.property_depth => {
+                if let Some(files) = v.locations.filter(|f| !f.is_empty()) {
+                    let raw: Vec<&str> = files.iter().map(|f| f.raw.as_str()).collect();
+                    let file = Value::new(raw.join(","), files[0].location.clone());
+                    self.facts.property_imports.push(PropertyImport {
+                        element: v.element,
+                        file,
+                        secure: false,
+                    });
+                }
+            }
             value => {
                 self.spring_value = Some(SpringValue { value, ..v });
             }

@@ -1,4 +1,5 @@
 use super::*;
+use intguard_model::AuthClass;
 
 /// A Spring beans file (root `<beans>` in the Spring beans namespace) is
 /// read for its beans wherever it lies: secret-named properties and
@@ -173,6 +174,112 @@ fn a_search_keeps_its_sosl_from_a_child_or_an_attribute() {
             Some("FIND {y} RETURNING Case"),
         ]
     );
+}
+
+/// Mule 3 Salesforce connector 8.x/9.x names its configs
+/// `cached-basic-config` and `cached-config-oauth-jwt-bearer` (the names
+/// MuleSoft's migration assistant reads): connections, classified by what
+/// they hold, and no operations.
+#[test]
+fn mule3_cached_sfdc_configs_are_connections_not_operations() {
+    let xml = "<mule xmlns=\"http://www.mulesoft.org/schema/mule/core\" \
+                   xmlns:sfdc=\"http://www.mulesoft.org/schema/mule/sfdc\">\
+                   <sfdc:cached-basic-config name=\"basic\" username=\"u\" password=\"${p}\"/>\
+                   <sfdc:cached-config-oauth-jwt-bearer name=\"jwt\" consumerKey=\"${k}\" \
+                   keyStore=\"k.jks\" storePassword=\"${s}\" principal=\"${u}\"/>\
+                   <sfdc:cached-config-oauth-jwt-bearer name=\"jwt-props\" consumerKey=\"${k}\"/>\
+                   <flow name=\"f\"><sfdc:query config-ref=\"jwt\" query=\"SELECT Id FROM Case\"/></flow>\
+                   </mule>";
+    let facts = read_mule_xml(xml, "src/main/app/f.xml", true);
+    let got: Vec<(&str, &str, AuthClass)> = facts
+        .salesforce_connections
+        .iter()
+        .map(|c| (c.config_name.as_str(), c.element.as_str(), c.auth))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("basic", "sfdc:cached-basic-config", AuthClass::Password),
+            (
+                "jwt",
+                "sfdc:cached-config-oauth-jwt-bearer",
+                AuthClass::Certificate
+            ),
+            (
+                "jwt-props",
+                "sfdc:cached-config-oauth-jwt-bearer",
+                AuthClass::Certificate
+            ),
+        ]
+    );
+    let ops: Vec<&str> = facts
+        .operations
+        .iter()
+        .map(|o| o.element.as_str())
+        .collect();
+    assert_eq!(ops, ["sfdc:query"]);
+}
+
+/// A Mule 3 Spring `PropertyPlaceholderConfigurer` bean loads property
+/// files like `<context:property-placeholder>`: its `location` value, or
+/// its `locations` list (one import, in order, at its first file). Another
+/// bean's `location` property is not an import, and a placeholder bean's
+/// secret property is still a secret.
+#[test]
+fn mule3_spring_property_placeholder_beans_import_files() {
+    let xml = r#"<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+      xmlns:spring="http://www.springframework.org/schema/beans">
+  <spring:beans>
+    <spring:bean id="one" class="org.springframework.beans.factory.config.PropertyPlaceholderConfigurer">
+      <spring:property name="location" value="classpath:common.properties"/>
+    </spring:bean>
+    <spring:bean id="many" class="org.springframework.beans.factory.config.PropertyPlaceholderConfigurer">
+      <spring:property name="locations">
+        <spring:list>
+          <spring:value>classpath:legacy.properties</spring:value>
+          <spring:value>
+            classpath:legacy.${mule.env}.properties
+          </spring:value>
+        </spring:list>
+      </spring:property>
+      <spring:property name="password" value="pw-1"/>
+    </spring:bean>
+    <spring:bean id="report" class="com.acme.ReportWriter">
+      <spring:property name="location" value="/var/reports"/>
+    </spring:bean>
+  </spring:beans>
+</mule>"#;
+    let f = read_mule_xml(xml, "app/src/main/app/legacy.xml", true);
+    let got: Vec<(&str, &str, u32, bool)> = f
+        .property_imports
+        .iter()
+        .map(|i| {
+            (
+                i.element.as_str(),
+                i.file.raw.as_str(),
+                i.file.location.line,
+                i.secure,
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("spring:property", "classpath:common.properties", 5, false),
+            (
+                "spring:property",
+                "classpath:legacy.properties,classpath:legacy.${mule.env}.properties",
+                10,
+                false
+            ),
+        ]
+    );
+    let secrets: Vec<&str> = f
+        .secret_attributes
+        .iter()
+        .map(|a| a.value.raw.as_str())
+        .collect();
+    assert_eq!(secrets, ["pw-1"]);
 }
 
 #[test]

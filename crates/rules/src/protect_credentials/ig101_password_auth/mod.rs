@@ -84,6 +84,12 @@ the keystore and its password provided at deploy time:
       audienceUrl="https://login.salesforce.com"/>
 </salesforce:sfdc-config>
 ```
+A Mule 3 app uses its connector's JWT bearer config instead (or migrates to Mule 4):
+```xml
+<sfdc:cached-config-oauth-jwt-bearer name="Salesforce_Config" consumerKey="${sfdc.consumerKey}"
+    keyStore="${sfdc.keystore.path}" storePassword="${sfdc.keystorePassword}" principal="${sfdc.username}"
+    tokenEndpoint="https://acme.my.salesforce.com/services/oauth2/token"/>
+```
 Then delete the password and security token where they are set (the finding names each
 property file entry, `global-property`, `-D` option of the app's scripts, or the attribute
 itself; or the properties left to the deployment; for a SOAP login, what the envelope's
@@ -97,6 +103,14 @@ random value nobody knows.
 - MuleSoft Docs: Salesforce Connector 10.x Reference, JWT connection
 "#,
 };
+
+/// The Mule 3 Salesforce connector's (8.x/9.x) OAuth 2.0 JWT bearer config:
+/// the element name is the one MuleSoft's Mule 3 to 4 migration assistant
+/// turns into `<salesforce:jwt-connection>`; its attributes are UNVERIFIED,
+/// named as that connection's.
+const MULE3_JWT_ELEMENT: &str = "sfdc:cached-config-oauth-jwt-bearer";
+const MULE3_JWT_CONFIG: &str =
+    "the Mule 3 Salesforce connector's OAuth 2.0 JWT Bearer configuration, <sfdc:cached-config-oauth-jwt-bearer>";
 
 impl Rule for PasswordAuth {
     fn meta(&self) -> &'static RuleMeta {
@@ -133,7 +147,7 @@ impl Rule for PasswordAuth {
                 "the password"
             };
             let how = match conn.auth {
-                AuthClass::Password if conn.element.ends_with("oauth-user-pass-connection") => {
+                AuthClass::Password if conn.is_oauth_user_pass() => {
                     "the OAuth username-password flow"
                 }
                 AuthClass::Password if token => {
@@ -167,9 +181,10 @@ impl Rule for PasswordAuth {
                 .environments(user_environments(&ids, &encrypted))
                 .key(format!("{}|{}", conn.config_name, conn.element))
                 .fix(if app.runtime == MuleRuntime::Mule3 {
-                    // <salesforce:jwt-connection> is Mule 4's connector.
+                    // <salesforce:jwt-connection> is Mule 4's connector; the
+                    // Mule 3 one has its own JWT bearer config.
                     format!(
-                        "Migrate the integration to Mule 4 and replace <{}> with <salesforce:jwt-connection> (consumerKey, keyStore, storePassword, principal) backed by a certificate uploaded to a connected app or External Client App; then {removal} and reset the user's password. Until then, keep the password out of the repository and rotate it.",
+                        "Replace <{}> with {MULE3_JWT_CONFIG} (consumerKey, keyStore, storePassword, principal), or migrate the integration to Mule 4 and use <salesforce:jwt-connection>, backed by a keystore whose certificate is uploaded to a connected app or External Client App (intguard keys new --out <a folder outside the repository> --keystore, which writes both); then {removal} and reset the user's password. Until then, keep the password out of the repository and rotate it.",
                         conn.element
                     )
                 } else {
@@ -559,8 +574,17 @@ fn http_password_logins(inventory: &Inventory, options: &CommittedOptions<'_>) -
                 .unwrap_or_else(|| {
                     "delete the password wherever it is kept (property files, deploy-time properties, the request itself)".to_string()
                 });
+            let connector = if app.runtime == MuleRuntime::Mule3 {
+                format!(
+                    "<{MULE3_JWT_ELEMENT} name=\"Salesforce_Config\" consumerKey=\"${{sfdc.consumerKey}}\" keyStore=\"${{sfdc.keystore.path}}\" storePassword=\"${{sfdc.keystore.password}}\" principal=\"{principal}\" tokenEndpoint=\"https://<mydomain>.my.salesforce.com/services/oauth2/token\"/>"
+                )
+            } else {
+                format!(
+                    "<salesforce:sfdc-config name=\"Salesforce_Config\"><salesforce:jwt-connection consumerKey=\"${{secure::sfdc.consumerKey}}\" keyStore=\"${{sfdc.keystore.path}}\" storePassword=\"${{secure::sfdc.keystore.password}}\" certificateAlias=\"sfdc\" principal=\"{principal}\" tokenEndpoint=\"https://<mydomain>.my.salesforce.com/services/oauth2/token\" audienceUrl=\"https://login.salesforce.com\"/></salesforce:sfdc-config>"
+                )
+            };
             let fix = format!(
-                "Stop logging in with a password: call Salesforce through the connector with the JWT bearer flow, <salesforce:sfdc-config name=\"Salesforce_Config\"><salesforce:jwt-connection consumerKey=\"${{secure::sfdc.consumerKey}}\" keyStore=\"${{sfdc.keystore.path}}\" storePassword=\"${{secure::sfdc.keystore.password}}\" certificateAlias=\"sfdc\" principal=\"{principal}\" tokenEndpoint=\"https://<mydomain>.my.salesforce.com/services/oauth2/token\" audienceUrl=\"https://login.salesforce.com\"/></salesforce:sfdc-config>, backed by a keystore whose certificate is uploaded to a connected app or External Client App (intguard keys new --out <a folder outside the repository> --cn sfdc --keystore, which writes both) (if the call must stay an <http:request>, post grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer with an assertion signed by that certificate instead of a password); then {removal} and reset it to a random value nobody keeps."
+                "Stop logging in with a password: call Salesforce through the connector with the JWT bearer flow, {connector}, backed by a keystore whose certificate is uploaded to a connected app or External Client App (intguard keys new --out <a folder outside the repository> --cn sfdc --keystore, which writes both) (if the call must stay an <http:request>, post grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer with an assertion signed by that certificate instead of a password); then {removal} and reset it to a random value nobody keeps."
             );
             let mut names: Vec<&str> = users.iter().map(|(_, u)| u.as_str()).collect();
             names.sort_unstable();
