@@ -491,7 +491,9 @@ pub struct TlsUse<'a> {
 /// listeners and requesters), each once (by location; a nested owner wins).
 pub fn tls_contexts(app: &MuleApp) -> Vec<TlsUse<'_>> {
     let mut out: Vec<TlsUse<'_>> = Vec::new();
-    for c in &app.salesforce_connections {
+    // A Mule plugin's connections the app imports too: their key stores
+    // are the app's, resolved in its properties.
+    for (c, _) in app.resolved_salesforce_connections() {
         if let Some(ctx) = &c.tls_context {
             out.push(TlsUse {
                 context: ctx,
@@ -533,7 +535,7 @@ pub fn tls_context_users<'a>(
     name: &str,
 ) -> Vec<(TlsOwner<'a>, intguard_model::Location)> {
     let mut out = Vec::new();
-    for c in &app.salesforce_connections {
+    for (c, _) in app.resolved_salesforce_connections() {
         if c.attr("tlsContext").is_some_and(|v| v.raw.trim() == name) {
             out.push((TlsOwner::Salesforce(c), c.location.clone()));
         }

@@ -187,7 +187,20 @@ impl Rule for NoMutualTls {
     fn check(&self, inventory: &Inventory) -> Vec<Finding> {
         let mut out = Vec::new();
         let identities = inventory.identity_index();
-        for (app, conn) in inventory.connections() {
+        // Each connection as the app running on it resolves it: a Mule
+        // plugin's connection once per app importing its file (its URLs
+        // are the app's properties'), not at the plugin then.
+        let judged = inventory.apps.iter().flat_map(|app| {
+            app.resolved_salesforce_connections()
+                .filter(move |(c, plugin)| {
+                    plugin.is_some()
+                        || inventory
+                            .plugin_file_importers(app, &c.location.path)
+                            .is_empty()
+                })
+                .map(move |(c, plugin)| (app, c, plugin))
+        });
+        for (app, conn, plugin) in judged {
             if !matches!(
                 conn.auth,
                 AuthClass::Password | AuthClass::Certificate | AuthClass::ClientSecret
@@ -276,8 +289,11 @@ impl Rule for NoMutualTls {
                 }
                 envs = all;
             }
+            let of_plugin = plugin
+                .map(|p| format!(" of Mule plugin {p}, which it imports"))
+                .unwrap_or_default();
             let message = format!(
-                "{} `{}` ({}) does not use mutual TLS for {for_whom}: {}",
+                "{} `{}` ({}{of_plugin}) does not use mutual TLS for {for_whom}: {}",
                 app.name,
                 conn.config_name,
                 conn.element,
@@ -320,7 +336,11 @@ impl Rule for NoMutualTls {
             let mut finding = Finding::new(&META, conn.location.clone(), message)
                 .maybe_identity(who)
                 .environments(envs)
-                .key(format!("{}|{}", conn.config_name, conn.element))
+                .key(match plugin {
+                    // One finding per importing app at the plugin's place.
+                    Some(_) => format!("{}|{}|{}", conn.config_name, conn.element, app.name),
+                    None => format!("{}|{}", conn.config_name, conn.element),
+                })
                 .fix(crate::support::with_property_note(app, fix));
             for rel in identity_related(&ids) {
                 finding = finding.related(rel);
@@ -431,7 +451,7 @@ fn org_side(inventory: &Inventory) -> Vec<Finding> {
             .iter()
             .filter(|u| {
                 inventory.app_by_name(&u.app).is_some_and(|app| {
-                    app.salesforce_connections.iter().any(|c| {
+                    app.resolved_salesforce_connections().any(|(c, _)| {
                         c.config_name == u.config_name && !presents_certificate_on_8443(app, c)
                     })
                 })
