@@ -898,3 +898,54 @@ pub fn repo_path<'a>(
     };
     found.unwrap_or(path)
 }
+
+/// The apps importing each configuration file of the Mule plugins of a
+/// scan ([`intguard_model::Inventory::plugin_file_importers`], the list IG303 names at a
+/// plugin's connection), for the notes of findings located in one.
+pub struct PluginImporters<'a> {
+    inventory: &'a intguard_model::Inventory,
+    plugins: Vec<&'a MuleApp>,
+}
+
+impl<'a> PluginImporters<'a> {
+    pub fn new(inventory: &'a intguard_model::Inventory) -> Self {
+        PluginImporters {
+            inventory,
+            plugins: inventory
+                .apps
+                .iter()
+                .filter(|a| a.plugin.is_some())
+                .collect(),
+        }
+    }
+
+    /// ` (this file of Mule plugin common-lib runs in the 2 apps importing
+    /// it: orders-sapi, billing-sapi)` for a file of a plugin that apps of
+    /// the scan import (in scan order); `None` otherwise.
+    pub fn note(&self, path: &str) -> Option<String> {
+        for plugin in &self.plugins {
+            if !plugin.xml_files.iter().any(|f| f == path) {
+                continue;
+            }
+            let apps: Vec<&str> = self
+                .inventory
+                .plugin_file_importers(plugin, path)
+                .iter()
+                .map(|a| a.name.as_str())
+                .collect();
+            if apps.is_empty() {
+                return None;
+            }
+            let importing = match apps.len() {
+                1 => "the app importing it".to_string(),
+                n => format!("the {n} apps importing it"),
+            };
+            return Some(format!(
+                " (this file of Mule plugin {} runs in {importing}: {})",
+                plugin.name,
+                apps.join(", ")
+            ));
+        }
+        None
+    }
+}

@@ -170,6 +170,8 @@ fn a_mule_plugin_sharing_configurations_is_audited() {
         message.contains("common-lib") && message.contains("lib.user@acme.com"),
         "{message}"
     );
+    // No app imports it: no importer is named.
+    assert!(!message.contains("importing it"), "{message}");
     assert_eq!(report["summary"]["apps"], 1, "{report}");
     // A file of it given alone is read with it.
     let (_, alone) = scan_json(&plugin.join("src/main/mule/common.xml"), &[]);
@@ -916,14 +918,21 @@ fn apps_importing_a_mule_plugin_connection_share_its_user() {
         .as_str()
         .unwrap()
         .ends_with("common-global.xml"));
-    assert_eq!(
-        findings(&report)
-            .iter()
-            .filter(|f| f["rule"] == "IG101")
-            .count(),
-        1,
-        "{report:#}"
-    );
+    let password_auth: Vec<&Value> = findings(&report)
+        .iter()
+        .filter(|f| f["rule"] == "IG101")
+        .collect();
+    assert_eq!(password_auth.len(), 1, "{report:#}");
+    // Both name the apps importing the plugin's file: they all run it.
+    for f in [clear[0], password_auth[0]] {
+        let message = f["message"].as_str().unwrap();
+        assert!(
+            message.ends_with(
+                " (this file of Mule plugin common-lib runs in the 2 apps importing it: billing-sapi, orders-sapi)"
+            ),
+            "{message}"
+        );
+    }
     assert!(
         !diagnostics(&report)
             .iter()
