@@ -1257,3 +1257,58 @@ fn a_mule_plugin_secure_config_alone_is_judged_at_the_plugin() {
         "{report:#}"
     );
 }
+
+/// An HTTP request config of a Mule plugin with a TLS context: the key
+/// store its `${...}` names in the importing app's properties is the
+/// app's, opened with the password the app commits (IG105 linked to the
+/// request config, IG112 reading its RSA 1024 certificate).
+#[test]
+fn a_mule_plugin_request_config_tls_context_loads_the_importing_apps_keystore() {
+    let tmp = tempfile::tempdir().unwrap();
+    let plugin = tmp.path().join("plugins/common-lib");
+    write(&plugin, "pom.xml", pom("common-lib", "mule-plugin"));
+    write(
+        &plugin,
+        "src/main/mule/partner/partner-global.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+    xmlns:tls="http://www.mulesoft.org/schema/mule/tls"
+    xmlns:http="http://www.mulesoft.org/schema/mule/http">
+  <http:request-config name="Partner_API">
+    <http:request-connection protocol="HTTPS" host="partner.example" port="443">
+      <tls:context>
+        <tls:key-store type="pkcs12" path="${partner.keystore}" password="${partner.keystore.password}"/>
+      </tls:context>
+    </http:request-connection>
+  </http:request-config>
+</mule>
+"#,
+    );
+    let app = importing_app(
+        tmp.path(),
+        "orders-sapi",
+        "partner/partner-global.xml",
+        "x@acme.com",
+    );
+    write(
+        &app,
+        "src/main/resources/properties/dev.yaml",
+        "partner:\n  keystore: \"keys/partner.p12\"\n  keystore.password: \"weakpass1\"\n",
+    );
+    write(&app, "src/main/resources/keys/partner.p12", rsa1024_p12());
+    let (run, report) = scan_json(tmp.path(), &[]);
+    run.expect_no_panic().expect_code(1);
+    for rule in ["IG105", "IG112"] {
+        let found: Vec<&Value> = findings(&report)
+            .iter()
+            .filter(|f| f["rule"] == rule)
+            .collect();
+        assert_eq!(found.len(), 1, "{rule}: {report:#}");
+        let message = found[0]["message"].as_str().unwrap();
+        assert!(
+            message.contains("orders-sapi") && message.contains("Partner_API"),
+            "{message}"
+        );
+    }
+    assert!(!report.to_string().contains("weakpass1"), "{report:#}");
+}
