@@ -1046,7 +1046,9 @@ fn an_import_not_found_in_the_scan_is_said() {
     );
     let message = d["message"].as_str().unwrap();
     assert!(
-        message.contains("missing-global.xml") && message.contains("orders-sapi"),
+        message.contains("missing-global.xml")
+            && message.contains("orders-sapi")
+            && message.contains("IG104"),
         "{message}"
     );
     // The app alone (its plugin not read): said too. An import of the

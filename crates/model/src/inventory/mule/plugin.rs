@@ -395,7 +395,7 @@ impl Inventory {
                         "import-not-found",
                         import.location.path.as_str(),
                         format!(
-                            "{} imports `{}`, which is not found in the scan: {of}. The configurations it defines (a Salesforce connection's user, IG303) are not linked to the app; scan the plugin project with it",
+                            "{} imports `{}`, which is not found in the scan: {of}. The configurations it defines (a Salesforce connection's user, IG303; a secure-properties config that decrypts the app's values, IG104; TLS contexts loading the app's key stores, IG105, IG112, IG206) are not linked to the app; scan the plugin project with it",
                             app.name, import.file
                         ),
                     )
