@@ -29,7 +29,9 @@ that it is set up for mutual TLS:
   of the My Domain host (`https://acme.my.salesforce.com:8443/...`). A connection with
   no URL uses the default `login.salesforce.com` on port 443.
 Mule 3 `sfdc:config*` connections are always flagged: the Mule 3 connector cannot
-present a client certificate.
+present a client certificate. A connection of a Mule plugin's file that apps of the
+scan `<import>` is judged once per importing app, its URLs resolved in that app's
+properties (reported at the plugin's connection, naming the app).
 
 On the Salesforce side, it flags every integration user whose profile is in the
 metadata but who holds no "Enforce SSL/TLS Mutual Authentication" permission (profile,
