@@ -495,7 +495,7 @@ struct RunAs<'a> {
 /// which no Mule app joining or leaving the scan moves: shown at the first
 /// Mule connection (in sort order), the finding moved whenever an app
 /// sorting first joined. The Mule apps' places are related, and a comment
-/// at the first of them still hides it (`suppressible_at`). A Mule finding
+/// at any of them still hides it (`suppressible_at`). A Mule finding
 /// for the user is moved there so too; `first_places` then gives up the
 /// user's entry (its place is related here already).
 fn org_consumers(
@@ -693,7 +693,7 @@ fn org_consumers(
             .iter()
             .min_by(|a, b| a.conn.location.cmp(&b.conn.location))
             .map(|u| u.conn.location.clone());
-        let Some(at) = metadata_at.cloned().or_else(|| first_mule.clone()) else {
+        let Some(at) = metadata_at.cloned().or(first_mule) else {
             continue;
         };
         let mut envs: Vec<String> = mule_uses
@@ -736,9 +736,15 @@ fn org_consumers(
         }
         places.extend(related);
         let mut finding = finding.related_all(places);
-        if let Some(first) = first_mule.filter(|m| *m != finding.location) {
-            finding.suppressible_at.push(first);
-        }
+        // A comment at any Mule app's place running as the user hides it,
+        // as it hides the Mule finding.
+        let mut hidden_from: HashSet<&Location> = HashSet::from([&finding.location]);
+        let suppressible: Vec<Location> = mule_uses
+            .iter()
+            .filter(|u| hidden_from.insert(u.at))
+            .map(|u| u.at.clone())
+            .collect();
+        finding.suppressible_at = suppressible;
         out.push(finding);
     }
 }
