@@ -66,6 +66,8 @@ pub(crate) fn read_inventory_with(
     // The graph resolves usernames through what an app's domain defines;
     // the App rules, run on each app as it is read, do not see that.
     inventory.lend_domain_properties(intguard_rules::scan_scope::names_read_by);
+    // And the configurations of the Mule plugins' files an app imports.
+    inventory.lend_plugin_configurations();
     inventory.build_identities();
     let not_found = inventory.unresolved_assignment_warnings();
     inventory.diagnostics.extend(not_found);
@@ -80,6 +82,7 @@ pub(crate) fn read_inventory_with(
     let imports_not_found = inventory.import_not_found_warnings();
     inventory.diagnostics.extend(imports_not_found);
     inventory.return_domain_properties();
+    inventory.return_plugin_configurations();
     timer.lap("identities");
     inventory
 }

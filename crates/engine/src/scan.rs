@@ -157,6 +157,8 @@ fn scan_here(options: &ScanOptions) -> ScanOutcome {
     append(&mut findings, run_part(&app_rules, &loose));
     // What the Scan rules resolve, an app's domain's properties too.
     inventory.lend_domain_properties(intguard_rules::scan_scope::names_read_by);
+    // And the configurations of the Mule plugins' files an app imports.
+    inventory.lend_plugin_configurations();
     // The redactor's secrets are gathered beside the Scan rules and the App
     // rules' whole-scan parts (all only read the Inventory): a serial pass
     // that fills the rules' idle cores.
@@ -254,6 +256,8 @@ fn run_rules_here(mut inventory: Inventory, options: &ScanOptions) -> ScanOutcom
     // what an app's domain lends it.
     append(&mut findings, run_part(&app_rules, &inventory));
     inventory.lend_domain_properties(intguard_rules::scan_scope::names_read_by);
+    // And the configurations of the Mule plugins' files an app imports.
+    inventory.lend_plugin_configurations();
     append(&mut findings, run_part(&scan_rules, &inventory));
     append(&mut findings, run_scan_part(&rules, &inventory));
     intguard_rules::complete(&inventory, &mut findings);

@@ -327,7 +327,7 @@ fn clear_values(app: &MuleApp, value: &Value, out: &mut Vec<String>) {
 }
 
 fn committed_passwords(app: &MuleApp, name: &str, out: &mut Vec<String>) {
-    for conn in &app.salesforce_connections {
+    for (conn, _) in app.resolved_salesforce_connections() {
         if conn
             .attr("keyStore")
             .is_some_and(|v| names_file(app, v, name))
@@ -343,9 +343,8 @@ fn committed_passwords(app: &MuleApp, name: &str, out: &mut Vec<String>) {
         .tls_contexts
         .iter()
         .chain(
-            app.salesforce_connections
-                .iter()
-                .filter_map(|c| c.tls_context.as_ref()),
+            app.resolved_salesforce_connections()
+                .filter_map(|(c, _)| c.tls_context.as_ref()),
         )
         .chain(
             app.http_listeners

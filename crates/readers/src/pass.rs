@@ -89,7 +89,16 @@ pub(crate) fn read_all(
         collected.md_items,
         &mut inventory.diagnostics,
     );
+    // A keystore an app loads through a Mule plugin's TLS context it
+    // imports opens with the password the app's properties give it.
+    let lend = !collected.locked_pkcs12.is_empty();
+    if lend {
+        inventory.lend_plugin_configurations();
+    }
     certificates::unlock_pkcs12(&mut inventory, &collected.locked_pkcs12);
+    if lend {
+        inventory.return_plugin_configurations();
+    }
     certificates::from_oauth_apps(&mut inventory);
     inventory.diagnostics.sort_by(|a, b| {
         (&a.path, a.line, a.column, a.code).cmp(&(&b.path, b.line, b.column, b.code))

@@ -96,7 +96,18 @@ fn lowered_in_test_sources(mut findings: Vec<Finding>) -> Vec<Finding> {
 pub fn complete(inventory: &Inventory, findings: &mut [Finding]) {
     let mut notes = identities::SharedUserNotes::new(inventory);
     let managed = identities::salesforce_managed_notes(inventory);
+    let importers = support::PluginImporters::new(inventory);
     for f in findings {
+        // A password login or a clear secret in a Mule plugin's file runs in
+        // every app importing the file: named, so the reach is seen.
+        if matches!(f.rule, "IG101" | "IG102") {
+            if let Some(note) = importers.note(&f.location.path) {
+                // `complete` may see a finding twice (per app, then the scan).
+                if !f.message.ends_with(&note) {
+                    f.message.push_str(&note);
+                }
+            }
+        }
         for (user, app) in std::mem::take(&mut f.shared_user_notes) {
             f.fix.push_str(&notes.note(&user, &app));
         }

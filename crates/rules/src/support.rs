@@ -491,7 +491,9 @@ pub struct TlsUse<'a> {
 /// listeners and requesters), each once (by location; a nested owner wins).
 pub fn tls_contexts(app: &MuleApp) -> Vec<TlsUse<'_>> {
     let mut out: Vec<TlsUse<'_>> = Vec::new();
-    for c in &app.salesforce_connections {
+    // A Mule plugin's connections the app imports too: their key stores
+    // are the app's, resolved in its properties.
+    for (c, _) in app.resolved_salesforce_connections() {
         if let Some(ctx) = &c.tls_context {
             out.push(TlsUse {
                 context: ctx,
@@ -533,7 +535,7 @@ pub fn tls_context_users<'a>(
     name: &str,
 ) -> Vec<(TlsOwner<'a>, intguard_model::Location)> {
     let mut out = Vec::new();
-    for c in &app.salesforce_connections {
+    for (c, _) in app.resolved_salesforce_connections() {
         if c.attr("tlsContext").is_some_and(|v| v.raw.trim() == name) {
             out.push((TlsOwner::Salesforce(c), c.location.clone()));
         }
@@ -895,4 +897,55 @@ pub fn repo_path<'a>(
         _ => None,
     };
     found.unwrap_or(path)
+}
+
+/// The apps importing each configuration file of the Mule plugins of a
+/// scan ([`intguard_model::Inventory::plugin_file_importers`], the list IG303 names at a
+/// plugin's connection), for the notes of findings located in one.
+pub struct PluginImporters<'a> {
+    inventory: &'a intguard_model::Inventory,
+    plugins: Vec<&'a MuleApp>,
+}
+
+impl<'a> PluginImporters<'a> {
+    pub fn new(inventory: &'a intguard_model::Inventory) -> Self {
+        PluginImporters {
+            inventory,
+            plugins: inventory
+                .apps
+                .iter()
+                .filter(|a| a.plugin.is_some())
+                .collect(),
+        }
+    }
+
+    /// ` (this file of Mule plugin common-lib runs in the 2 apps importing
+    /// it: orders-sapi, billing-sapi)` for a file of a plugin that apps of
+    /// the scan import (in scan order); `None` otherwise.
+    pub fn note(&self, path: &str) -> Option<String> {
+        for plugin in &self.plugins {
+            if !plugin.xml_files.iter().any(|f| f == path) {
+                continue;
+            }
+            let apps: Vec<&str> = self
+                .inventory
+                .plugin_file_importers(plugin, path)
+                .iter()
+                .map(|a| a.name.as_str())
+                .collect();
+            if apps.is_empty() {
+                return None;
+            }
+            let importing = match apps.len() {
+                1 => "the app importing it".to_string(),
+                n => format!("the {n} apps importing it"),
+            };
+            return Some(format!(
+                " (this file of Mule plugin {} runs in {importing}: {})",
+                plugin.name,
+                apps.join(", ")
+            ));
+        }
+        None
+    }
 }

@@ -49,6 +49,13 @@ const DEPLOY_SCRIPTS: &[(&str, &str, &[Found])] = &[
         "$env:SF_PASSWORD = \"Sup3rS3cretPw!\"\n$env:MULE_KEY = 'MyMul3EncKey1234'\nmvn deploy\n",
         &[("IG102", 1, 6), ("IG103", 2, 6)],
     ),
+    // PowerShell hashtables on one line: each secret entry with a quoted
+    // value, at its key; a value read from elsewhere is no literal.
+    (
+        "login.ps1",
+        "$cred = @{ username = \"int@acme.com\"; password = \"HashPassw0rd!\" }\n$body = @{grant_type=\"password\"; client_secret=\"Cs-HashSecret-4711\"}\n$h = @{ token = $env:SF_TOKEN; api_key = (Get-Secret sf) }\nInvoke-RestMethod -Uri $u -Method Post -Body $body\n",
+        &[("IG102", 1, 39), ("IG102", 2, 34)],
+    ),
 ];
 
 /// Every file under `dir` with its LF line ends written as CRLF.
@@ -170,6 +177,8 @@ fn crlf_checkout_reports_what_an_lf_checkout_reports() {
                 "Rotated#77y",
                 "Sup3rS3cretPw",
                 "MyMul3EncKey",
+                "HashPassw0rd",
+                "Cs-HashSecret",
             ] {
                 assert!(!run.stdout.contains(piece), "{format}: {piece}");
                 assert!(!run.stderr.contains(piece), "{format}: {piece}");

@@ -170,6 +170,8 @@ fn a_mule_plugin_sharing_configurations_is_audited() {
         message.contains("common-lib") && message.contains("lib.user@acme.com"),
         "{message}"
     );
+    // No app imports it: no importer is named.
+    assert!(!message.contains("importing it"), "{message}");
     assert_eq!(report["summary"]["apps"], 1, "{report}");
     // A file of it given alone is read with it.
     let (_, alone) = scan_json(&plugin.join("src/main/mule/common.xml"), &[]);
@@ -916,14 +918,21 @@ fn apps_importing_a_mule_plugin_connection_share_its_user() {
         .as_str()
         .unwrap()
         .ends_with("common-global.xml"));
-    assert_eq!(
-        findings(&report)
-            .iter()
-            .filter(|f| f["rule"] == "IG101")
-            .count(),
-        1,
-        "{report:#}"
-    );
+    let password_auth: Vec<&Value> = findings(&report)
+        .iter()
+        .filter(|f| f["rule"] == "IG101")
+        .collect();
+    assert_eq!(password_auth.len(), 1, "{report:#}");
+    // Both name the apps importing the plugin's file: they all run it.
+    for f in [clear[0], password_auth[0]] {
+        let message = f["message"].as_str().unwrap();
+        assert!(
+            message.ends_with(
+                " (this file of Mule plugin common-lib runs in the 2 apps importing it: billing-sapi, orders-sapi)"
+            ),
+            "{message}"
+        );
+    }
     assert!(
         !diagnostics(&report)
             .iter()
@@ -1037,7 +1046,9 @@ fn an_import_not_found_in_the_scan_is_said() {
     );
     let message = d["message"].as_str().unwrap();
     assert!(
-        message.contains("missing-global.xml") && message.contains("orders-sapi"),
+        message.contains("missing-global.xml")
+            && message.contains("orders-sapi")
+            && message.contains("IG104"),
         "{message}"
     );
     // The app alone (its plugin not read): said too. An import of the
@@ -1054,4 +1065,252 @@ fn an_import_not_found_in_the_scan_is_said() {
             .any(|d| d["code"] == "import-not-found"),
         "{own:#}"
     );
+}
+
+/// A Mule plugin's secure-properties config and the TLS context nested in
+/// its Salesforce connection, in `src/main/mule/secure/secure-global.xml`:
+/// every `${...}` is the importing app's to set.
+const PLUGIN_SECURE_XML: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+    xmlns:tls="http://www.mulesoft.org/schema/mule/tls"
+    xmlns:secure-properties="http://www.mulesoft.org/schema/mule/secure-properties"
+    xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <secure-properties:config name="Common_Secure" key="${encryption.key}" file="properties/${mule.env}-secure.yaml">
+    <secure-properties:encrypt algorithm="AES" mode="CBC"/>
+  </secure-properties:config>
+  <salesforce:sfdc-config name="Common_SF">
+    <salesforce:jwt-connection consumerKey="${sfdc.consumerKey}" keyStore="${sfdc.keystore}"
+        storePassword="${secure::sfdc.storePassword}" principal="${sfdc.username}"
+        tokenEndpoint="${sfdc.tokenEndpoint}">
+      <tls:context>
+        <tls:key-store type="pkcs12" path="${sfdc.mtls.keystore.path}"
+            password="${secure::sfdc.mtls.password}" keyPassword="${secure::sfdc.mtls.password}"/>
+      </tls:context>
+    </salesforce:jwt-connection>
+  </salesforce:sfdc-config>
+</mule>
+"#;
+
+/// The PKCS#12 keystore of an RSA 1024 key of the salesforce-auth tests
+/// (password `weakpass1`).
+fn rsa1024_p12() -> Vec<u8> {
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../salesforce-auth/tests/fixtures/rsa1024.p12"),
+    )
+    .unwrap()
+}
+
+/// The plugin of [`PLUGIN_SECURE_XML`] and two apps importing it:
+/// orders-sapi commits the encryption key (its `dev.yaml`), a value it
+/// opens (`![...]`: `StorePw-771` under AES/CBC with the key
+/// `1234567890123456`, fixed IV), the mutual TLS keystore and its password
+/// in clear, and calls port 8443 of My Domain; billing-sapi calls
+/// login.salesforce.com and commits nothing.
+fn plugin_with_secure_config(root: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let plugin = root.join("plugins/common-lib");
+    write(&plugin, "pom.xml", pom("common-lib", "mule-plugin"));
+    write(
+        &plugin,
+        "src/main/mule/secure/secure-global.xml",
+        PLUGIN_SECURE_XML,
+    );
+    let mut apps = Vec::new();
+    for (name, endpoint) in [
+        (
+            "orders-sapi",
+            "https://acme.my.salesforce.com:8443/services/oauth2/token",
+        ),
+        (
+            "billing-sapi",
+            "https://login.salesforce.com/services/oauth2/token",
+        ),
+    ] {
+        let app = importing_app(root, name, "secure/secure-global.xml", "unused@acme.com");
+        write(
+            &app,
+            "src/main/resources/properties/dev.yaml",
+            format!(
+                "sfdc:\n  username: \"int.{name}@acme.com\"\n  tokenEndpoint: \"{endpoint}\"\n  mtls:\n    keystore:\n      path: \"keys/mtls.p12\"\n"
+            ),
+        );
+        apps.push(app);
+    }
+    let orders = apps.remove(0);
+    let dev =
+        std::fs::read_to_string(orders.join("src/main/resources/properties/dev.yaml")).unwrap();
+    write(
+        &orders,
+        "src/main/resources/properties/dev.yaml",
+        format!("encryption:\n  key: \"1234567890123456\"\n{dev}"),
+    );
+    write(
+        &orders,
+        "src/main/resources/properties/dev-secure.yaml",
+        "sfdc:\n  storePassword: \"![uqlNidLICMlhnRCPWZRM+g==]\"\n  mtls:\n    password: \"weakpass1\"\n",
+    );
+    write(&orders, "src/main/resources/keys/mtls.p12", rsa1024_p12());
+    (orders, apps.remove(0))
+}
+
+/// A Mule plugin's secure-properties config and TLS context run inside
+/// each app importing their file, resolved in the app's own properties:
+/// the plugin's config decrypts the app's `![...]` value with the key the
+/// app commits (IG104, and no `not-decrypted` warning), the app's keystore
+/// that the plugin's TLS context loads is linked to it with its clear
+/// password (IG105), which opens it (IG112: its RSA 1024 key), and mutual TLS is judged per app with the app's URL
+/// (IG206 for billing-sapi on login.salesforce.com, not for orders-sapi on
+/// port 8443 with the plugin's client certificate).
+#[test]
+fn a_mule_plugin_secure_config_and_tls_context_run_in_each_importing_app() {
+    let tmp = tempfile::tempdir().unwrap();
+    plugin_with_secure_config(tmp.path());
+    let (run, report) = scan_json(tmp.path(), &[]);
+    run.expect_no_panic().expect_code(1);
+    let of = |rule: &str| -> Vec<&Value> {
+        findings(&report)
+            .iter()
+            .filter(|f| f["rule"] == rule)
+            .collect()
+    };
+    // IG104: the app's value, opened by the plugin's config with the
+    // app's key; billing-sapi has none.
+    let opened = of("IG104");
+    assert_eq!(opened.len(), 1, "{report:#}");
+    let f = opened[0];
+    assert!(
+        f["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("orders-sapi/src/main/resources/properties/dev-secure.yaml"),
+        "{f:#}"
+    );
+    assert_eq!(f["line"], 2, "{f:#}");
+    let message = f["message"].as_str().unwrap();
+    assert!(
+        message.contains("sfdc.storePassword") && message.contains("Common_Secure"),
+        "{message}"
+    );
+    assert!(
+        !diagnostics(&report)
+            .iter()
+            .any(|d| d["code"] == "not-decrypted"),
+        "{report:#}"
+    );
+    // IG105: orders-sapi's keystore, loaded by the plugin's TLS context as
+    // orders-sapi's user, its password committed in clear.
+    let keystore = of("IG105");
+    assert_eq!(keystore.len(), 1, "{report:#}");
+    let message = keystore[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("Common_SF")
+            && message.contains("int.orders-sapi@acme.com")
+            && message.contains("password is committed in clear"),
+        "{message}"
+    );
+    // IG112: the keystore opens with the password orders-sapi's properties
+    // give the plugin's TLS context: its RSA 1024 certificate.
+    let weak = of("IG112");
+    assert_eq!(weak.len(), 1, "{report:#}");
+    let message = weak[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("1024-bit")
+            && message.contains("orders-sapi")
+            && message.contains("Common_SF"),
+        "{message}"
+    );
+    // IG206: billing-sapi's URL, at the plugin's connection; orders-sapi
+    // presents the plugin's client certificate on port 8443.
+    let no_mtls = of("IG206");
+    assert_eq!(no_mtls.len(), 1, "{report:#}");
+    let f = no_mtls[0];
+    assert!(
+        f["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("plugins/common-lib/src/main/mule/secure/secure-global.xml"),
+        "{f:#}"
+    );
+    let message = f["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("billing-sapi `Common_SF`")
+            && message.contains("common-lib")
+            && message.contains("login.salesforce.com")
+            && !message.contains("client certificate"),
+        "{message}"
+    );
+    // Neither the decrypted value nor the keystore password is printed.
+    let text = report.to_string();
+    assert!(!text.contains("StorePw-771"), "{report:#}");
+    assert!(!text.contains("weakpass1"), "{report:#}");
+}
+
+/// Without an app importing it, the plugin's configurations are judged in
+/// its own properties, as before: no URL is known, no finding.
+#[test]
+fn a_mule_plugin_secure_config_alone_is_judged_at_the_plugin() {
+    let tmp = tempfile::tempdir().unwrap();
+    plugin_with_secure_config(tmp.path());
+    let (run, report) = scan_json(&tmp.path().join("plugins/common-lib"), &[]);
+    run.expect_no_panic();
+    assert!(
+        !findings(&report)
+            .iter()
+            .any(|f| matches!(f["rule"].as_str(), Some("IG104" | "IG105" | "IG206"))),
+        "{report:#}"
+    );
+}
+
+/// An HTTP request config of a Mule plugin with a TLS context: the key
+/// store its `${...}` names in the importing app's properties is the
+/// app's, opened with the password the app commits (IG105 linked to the
+/// request config, IG112 reading its RSA 1024 certificate).
+#[test]
+fn a_mule_plugin_request_config_tls_context_loads_the_importing_apps_keystore() {
+    let tmp = tempfile::tempdir().unwrap();
+    let plugin = tmp.path().join("plugins/common-lib");
+    write(&plugin, "pom.xml", pom("common-lib", "mule-plugin"));
+    write(
+        &plugin,
+        "src/main/mule/partner/partner-global.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+    xmlns:tls="http://www.mulesoft.org/schema/mule/tls"
+    xmlns:http="http://www.mulesoft.org/schema/mule/http">
+  <http:request-config name="Partner_API">
+    <http:request-connection protocol="HTTPS" host="partner.example" port="443">
+      <tls:context>
+        <tls:key-store type="pkcs12" path="${partner.keystore}" password="${partner.keystore.password}"/>
+      </tls:context>
+    </http:request-connection>
+  </http:request-config>
+</mule>
+"#,
+    );
+    let app = importing_app(
+        tmp.path(),
+        "orders-sapi",
+        "partner/partner-global.xml",
+        "x@acme.com",
+    );
+    write(
+        &app,
+        "src/main/resources/properties/dev.yaml",
+        "partner:\n  keystore: \"keys/partner.p12\"\n  keystore.password: \"weakpass1\"\n",
+    );
+    write(&app, "src/main/resources/keys/partner.p12", rsa1024_p12());
+    let (run, report) = scan_json(tmp.path(), &[]);
+    run.expect_no_panic().expect_code(1);
+    for rule in ["IG105", "IG112"] {
+        let found: Vec<&Value> = findings(&report)
+            .iter()
+            .filter(|f| f["rule"] == rule)
+            .collect();
+        assert_eq!(found.len(), 1, "{rule}: {report:#}");
+        let message = found[0]["message"].as_str().unwrap();
+        assert!(
+            message.contains("orders-sapi") && message.contains("Partner_API"),
+            "{message}"
+        );
+    }
+    assert!(!report.to_string().contains("weakpass1"), "{report:#}");
 }

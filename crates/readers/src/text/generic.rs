@@ -284,3 +284,180 @@ pub(super) fn dataweave_body_fields(
         });
     }
 }
+
+/// The entries of PowerShell hashtables written on one line with a quoted
+/// value, `@{ username = "int@acme.com"; password = "S3cret!" }` or
+/// `$body = @{grant_type="password"; client_secret="..."}`, whose key names
+/// a secret: read as `key = "value"` lines are (the line scan reads the
+/// first `name = value` of a line only, here `$body`). An entry on a line
+/// of its own (a hashtable over several lines) is the line scan's; one it
+/// already found (the same name on the same line) is not added again. Only
+/// a quoted value is a literal: anything else is an expression (`$pw`,
+/// `(Get-Secret ...)`, `Read-Host`), no secret of its own. Call only when
+/// the text holds `@{`.
+pub(super) fn powershell_hashtable_entries(
+    text: &str,
+    facts: &mut TextFileFacts,
+    loc: &mut impl FnMut(usize) -> Location,
+) {
+    let bytes = text.as_bytes();
+    let mut found: Option<std::collections::HashSet<(u32, String)>> = None;
+    for open in memmem::find_iter(bytes, b"@{") {
+        let start = open + 2;
+        // Within its line, and not past a bound: a line of many `@{`
+        // (a crafted or minified file) costs no more than its length times
+        // the bound.
+        let line_end = memchr::memchr(b'\n', &bytes[start..]).map_or(text.len(), |i| start + i);
+        let mut end = line_end.min(start + MAX_HASHTABLE_BYTES);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        for (name_at, name, value) in hashtable_entries(text, start, end) {
+            if name.eq_ignore_ascii_case("key")
+                || !is_sensitive_name(name)
+                || reads_a_variable(value.raw, &value.text)
+                || !plausible_generic_value(value.raw, &value.text)
+            {
+                continue;
+            }
+            let location = loc(name_at);
+            let found = found.get_or_insert_with(|| {
+                facts
+                    .assignments
+                    .iter()
+                    .map(|a| (a.location.line, a.name.to_ascii_lowercase()))
+                    .collect()
+            });
+            if !found.insert((location.line, name.to_ascii_lowercase())) {
+                continue;
+            }
+            facts.assignments.push(Assignment {
+                name: name.to_string(),
+                value: value.text,
+                secret: true,
+                location,
+                form: DefinitionForm::Line,
+            });
+        }
+    }
+}
+
+/// How far a one-line hashtable is read from its `@{`.
+const MAX_HASHTABLE_BYTES: usize = 4096;
+
+/// A quoted hashtable value: as written (quotes included) and its text.
+struct QuotedValue<'t> {
+    raw: &'t str,
+    text: String,
+}
+
+/// The `key = "value"` entries of a hashtable body from `start` to `end`
+/// (its line's end), up to its closing `}`: each entry's key offset, key
+/// (bare or quoted) and quoted value. Entries are separated by `;`; an
+/// entry whose value is not quoted is skipped to its `;` or `}` (braces
+/// inside it counted).
+fn hashtable_entries(text: &str, start: usize, end: usize) -> Vec<(usize, &str, QuotedValue<'_>)> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = start;
+    let skip_ws = |i: &mut usize| {
+        while *i < end && matches!(b[*i], b' ' | b'\t' | b'\r' | b';') {
+            *i += 1;
+        }
+    };
+    loop {
+        skip_ws(&mut i);
+        if i >= end || b[i] == b'}' {
+            break;
+        }
+        // The key: bare, or in quotes.
+        let (key_at, key) = match b[i] {
+            q @ (b'"' | b'\'') => {
+                let Some(close) = memchr::memchr(q, &b[i + 1..end]) else {
+                    break;
+                };
+                let key = (i + 1, &text[i + 1..i + 1 + close]);
+                i += close + 2;
+                key
+            }
+            _ => {
+                let from = i;
+                while i < end
+                    && (b[i].is_ascii_alphanumeric() || matches!(b[i], b'_' | b'.' | b'-'))
+                {
+                    i += 1;
+                }
+                (from, &text[from..i])
+            }
+        };
+        while i < end && matches!(b[i], b' ' | b'\t') {
+            i += 1;
+        }
+        if key.is_empty() || i >= end || b[i] != b'=' {
+            // Not an entry: the rest of the line is not a hashtable body.
+            break;
+        }
+        i += 1;
+        while i < end && matches!(b[i], b' ' | b'\t') {
+            i += 1;
+        }
+        match b.get(i).copied().filter(|_| i < end) {
+            Some(q @ (b'"' | b'\'')) => {
+                let from = i;
+                let mut value = String::new();
+                let mut j = i + 1;
+                let mut closed = false;
+                while j < end {
+                    let c = b[j];
+                    if c == q {
+                        // `''` in single quotes, `""` in double: one quote.
+                        if b.get(j + 1) == Some(&q) && j + 1 < end {
+                            value.push(q as char);
+                            j += 2;
+                            continue;
+                        }
+                        closed = true;
+                        break;
+                    }
+                    // A backtick escapes the next character in double quotes.
+                    if q == b'"' && c == b'`' && j + 1 < end {
+                        let ch = text[j + 1..].chars().next().unwrap_or('`');
+                        value.push(ch);
+                        j += 1 + ch.len_utf8();
+                        continue;
+                    }
+                    let ch = text[j..].chars().next().unwrap_or(' ');
+                    value.push(ch);
+                    j += ch.len_utf8();
+                }
+                if !closed {
+                    break;
+                }
+                i = j + 1;
+                out.push((
+                    key_at,
+                    key,
+                    QuotedValue {
+                        raw: &text[from..i],
+                        text: value,
+                    },
+                ));
+            }
+            _ => {
+                // An expression: skipped to its `;` or the closing `}`.
+                let mut depth = 0usize;
+                while i < end {
+                    match b[i] {
+                        b'{' => depth += 1,
+                        b'}' if depth == 0 => break,
+                        b'}' => depth -= 1,
+                        b';' if depth == 0 => break,
+                        _ => {}
+                    }
+                    i += 1;
+                }
+            }
+        }
+    }
+    out
+}

@@ -42,7 +42,7 @@ use containers::{dockerfile_variables, env_list_entry};
 pub(crate) use dataweave::{dataweave_variables, literal_script};
 use generic::{
     dataweave_body_fields, generic_line, is_key_path_setting, json_key_value_pairs,
-    name_server_credentials,
+    name_server_credentials, powershell_hashtable_entries,
 };
 pub use private_keys::looks_like_pem_body;
 use private_keys::private_key_blocks;
@@ -524,6 +524,12 @@ pub(crate) fn scan_file(text: &str, path: &str, kind: TextKind) -> Scanned {
             }
             if dataweave {
                 dataweave_body_fields(text, &mut facts, &mut loc);
+            }
+            // PowerShell hashtables on one line (`@{ password = "..." }`),
+            // in a script or a CI file's inline one.
+            if kind.assignments == AssignmentStyle::Generic && memmem::find(bytes, b"@{").is_some()
+            {
+                powershell_hashtable_entries(text, &mut facts, &mut loc);
             }
             if kind.assignments == AssignmentStyle::MavenSettings {
                 name_server_credentials(text, &mut facts.assignments);

@@ -1041,3 +1041,45 @@ fn powershell_body_form_fields() {
         ]
     );
 }
+
+/// PowerShell hashtables written on one line (`@{ password = "..." }`, a
+/// login body `@{grant_type="password"; client_secret="..."}`): each entry
+/// whose key names a secret and whose value is quoted, at its key, LF or
+/// CRLF; an expression (`$env:PW`, `(Get-Secret ...)`, a nested hashtable)
+/// is no literal, an entry on a line of its own is read once, and a file
+/// without `@{` is not searched for them.
+#[test]
+fn powershell_one_line_hashtables() {
+    let ps1 = "$cred = @{ username = \"int@acme.com\"; password = \"Hash-Pw-2024!\" }\r\n$body = @{grant_type=\"password\"; client_secret=\"Cs-55443322\"; 'api_key' = 'It''s-Key-9'}\r\n$x = @{ password = $env:PW; token = (Get-Secret sf); opts = @{ a = 1 }; secret = \"Nested-Sec-77\" }\r\n$h = @{\r\n  password = \"Own-Line-Pw1\"\r\n}\r\n";
+    let got = defined_in(ps1, "login.ps1", AssignmentStyle::Generic);
+    assert_eq!(
+        got,
+        [
+            ("password".into(), "Own-Line-Pw1".into(), true, 5, 3),
+            ("password".into(), "Hash-Pw-2024!".into(), true, 1, 39),
+            ("client_secret".into(), "Cs-55443322".into(), true, 2, 34),
+            ("api_key".into(), "It's-Key-9".into(), true, 2, 64),
+            ("secret".into(), "Nested-Sec-77".into(), true, 3, 73),
+        ]
+    );
+    let lf = defined_in(
+        &ps1.replace("\r\n", "\n"),
+        "login.ps1",
+        AssignmentStyle::Generic,
+    );
+    assert_eq!(lf, got);
+    // Not a hashtable: `password = "..."` after other text on a line.
+    let other = "Write-Host \"x\"; password = \"NotRead-123\"\r\n";
+    assert!(defined_in(other, "login.ps1", AssignmentStyle::Generic).is_empty());
+}
+
+/// A line of many nested `@{` (a crafted file) is read in time linear in
+/// its length: each hashtable is read to a bound, not to the line's end.
+#[test]
+fn many_nested_hashtables_on_one_line_are_read_quickly() {
+    let line = format!("$x = {}\n", "@{a={".repeat(50_000));
+    let started = std::time::Instant::now();
+    let got = defined_in(&line, "x.ps1", AssignmentStyle::Generic);
+    assert!(got.is_empty());
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+}

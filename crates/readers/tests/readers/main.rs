@@ -10,5 +10,6 @@ mod metadata;
 mod monorepo;
 mod mule3;
 mod mule4;
+mod plugins;
 mod properties;
 mod text_facts;

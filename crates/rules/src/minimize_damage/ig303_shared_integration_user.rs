@@ -39,7 +39,9 @@ as the username is one more consumer of it (unless a Mule app of that user calls
 very app, by its consumer key), and so are user definition files that create the same
 username with different profiles or permission sets (two systems each expecting their
 own access). Those are added to the Mule finding for the username, or reported on their
-own (at the first Mule connection, else the run-as element) when no Mule app shares it.
+own when no Mule app shares it. Such a finding is shown at the run-as element (else at the
+first user definition), which no Mule app joining the scan moves; the Mule connections
+are related places, where a comment still hides it.
 
 In an org audit (`intguard org audit`, `intguard scan --org-snapshot`) what the org saw
 counts too: the OAuth tokens an integration user holds and the applications of its
@@ -329,7 +331,7 @@ impl Rule for SharedIntegrationUser {
             first_places.insert(user_key, first);
             out.push(f);
         }
-        org_consumers(inventory, &by_user, &mut out);
+        org_consumers(inventory, &by_user, &mut first_places, &mut out);
         org_activity(inventory, &first_places, &mut out);
         out
     }
@@ -485,7 +487,23 @@ struct RunAs<'a> {
 /// credentials flow runs as a username, and user definition files that create
 /// it with different access. Counted with the Mule apps using the username (in
 /// any environment); merged into the Mule finding when there is one.
-fn org_consumers(inventory: &Inventory, by_user: &ByUser<'_, '_>, out: &mut Vec<Finding>) {
+///
+/// Where it is shown: at the run-as element of the first connected app or
+/// External Client App (by place) whose client credentials flow runs as
+/// the user, else at the first user definition (by place), even when Mule
+/// apps use the user too. Those places are in the Salesforce metadata,
+/// which no Mule app joining or leaving the scan moves: shown at the first
+/// Mule connection (in sort order), the finding moved whenever an app
+/// sorting first joined. The Mule apps' places are related, and a comment
+/// at any of them still hides it (`suppressible_at`). A Mule finding
+/// for the user is moved there so too; `first_places` then gives up the
+/// user's entry (its place is related here already).
+fn org_consumers(
+    inventory: &Inventory,
+    by_user: &ByUser<'_, '_>,
+    first_places: &mut HashMap<&str, Related>,
+    out: &mut Vec<Finding>,
+) {
     let sf = &inventory.salesforce;
     let mut run_as: BTreeMap<String, Vec<RunAs<'_>>> = BTreeMap::new();
     for app in &sf.connected_apps {
@@ -644,9 +662,24 @@ fn org_consumers(inventory: &Inventory, by_user: &ByUser<'_, '_>, out: &mut Vec<
                 ),
             ));
         }
+        // The metadata's place for the finding (see above).
+        let metadata_at: Option<&Location> = apps
+            .iter()
+            .map(|r| r.location)
+            .min()
+            .or_else(|| user_defs.iter().map(|d| &d.location).min());
         // Merge into the Mule finding for this user when there is one.
         if let Some(f) = out.iter_mut().find(|f| f.fingerprint_key == *user_key) {
             f.message = format!("{}; and by {}", f.message, org_parts.join(", "));
+            if let Some(at) = metadata_at {
+                let shown_at = std::mem::replace(&mut f.location, at.clone());
+                if !f.suppressible_at.contains(&shown_at) {
+                    f.suppressible_at.insert(0, shown_at);
+                }
+                if let Some(first) = first_places.remove(user_key.as_str()) {
+                    f.related.insert(0, first);
+                }
+            }
             f.add_related(related);
             continue;
         }
@@ -658,12 +691,11 @@ fn org_consumers(inventory: &Inventory, by_user: &ByUser<'_, '_>, out: &mut Vec<
         parts.extend(org_parts);
         let first_mule = mule_uses
             .iter()
-            .min_by(|a, b| a.conn.location.cmp(&b.conn.location));
-        let at = first_mule
-            .map(|u| u.conn.location.clone())
-            .or_else(|| apps.first().map(|r| r.location.clone()))
-            .or_else(|| user_defs.first().map(|d| d.location.clone()));
-        let Some(at) = at else { continue };
+            .min_by(|a, b| a.conn.location.cmp(&b.conn.location))
+            .map(|u| u.conn.location.clone());
+        let Some(at) = metadata_at.cloned().or(first_mule) else {
+            continue;
+        };
         let mut envs: Vec<String> = mule_uses
             .iter()
             .filter_map(|u| u.id.environment.clone())
@@ -703,7 +735,17 @@ fn org_consumers(inventory: &Inventory, by_user: &ByUser<'_, '_>, out: &mut Vec<
             }
         }
         places.extend(related);
-        out.push(finding.related_all(places));
+        let mut finding = finding.related_all(places);
+        // A comment at any Mule app's place running as the user hides it,
+        // as it hides the Mule finding.
+        let mut hidden_from: HashSet<&Location> = HashSet::from([&finding.location]);
+        let suppressible: Vec<Location> = mule_uses
+            .iter()
+            .filter(|u| hidden_from.insert(u.at))
+            .map(|u| u.at.clone())
+            .collect();
+        finding.suppressible_at = suppressible;
+        out.push(finding);
     }
 }
 

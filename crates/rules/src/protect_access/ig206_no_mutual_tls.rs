@@ -29,7 +29,9 @@ that it is set up for mutual TLS:
   of the My Domain host (`https://acme.my.salesforce.com:8443/...`). A connection with
   no URL uses the default `login.salesforce.com` on port 443.
 Mule 3 `sfdc:config*` connections are always flagged: the Mule 3 connector cannot
-present a client certificate.
+present a client certificate. A connection of a Mule plugin's file that apps of the
+scan `<import>` is judged once per importing app, its URLs resolved in that app's
+properties (reported at the plugin's connection, naming the app).
 
 On the Salesforce side, it flags every integration user whose profile is in the
 metadata but who holds no "Enforce SSL/TLS Mutual Authentication" permission (profile,
@@ -187,7 +189,20 @@ impl Rule for NoMutualTls {
     fn check(&self, inventory: &Inventory) -> Vec<Finding> {
         let mut out = Vec::new();
         let identities = inventory.identity_index();
-        for (app, conn) in inventory.connections() {
+        // Each connection as the app running on it resolves it: a Mule
+        // plugin's connection once per app importing its file (its URLs
+        // are the app's properties'), not at the plugin then.
+        let judged = inventory.apps.iter().flat_map(|app| {
+            app.resolved_salesforce_connections()
+                .filter(move |(c, plugin)| {
+                    plugin.is_some()
+                        || inventory
+                            .plugin_file_importers(app, &c.location.path)
+                            .is_empty()
+                })
+                .map(move |(c, plugin)| (app, c, plugin))
+        });
+        for (app, conn, plugin) in judged {
             if !matches!(
                 conn.auth,
                 AuthClass::Password | AuthClass::Certificate | AuthClass::ClientSecret
@@ -276,8 +291,11 @@ impl Rule for NoMutualTls {
                 }
                 envs = all;
             }
+            let of_plugin = plugin
+                .map(|p| format!(" of Mule plugin {p}, which it imports"))
+                .unwrap_or_default();
             let message = format!(
-                "{} `{}` ({}) does not use mutual TLS for {for_whom}: {}",
+                "{} `{}` ({}{of_plugin}) does not use mutual TLS for {for_whom}: {}",
                 app.name,
                 conn.config_name,
                 conn.element,
@@ -320,7 +338,11 @@ impl Rule for NoMutualTls {
             let mut finding = Finding::new(&META, conn.location.clone(), message)
                 .maybe_identity(who)
                 .environments(envs)
-                .key(format!("{}|{}", conn.config_name, conn.element))
+                .key(match plugin {
+                    // One finding per importing app at the plugin's place.
+                    Some(_) => format!("{}|{}|{}", conn.config_name, conn.element, app.name),
+                    None => format!("{}|{}", conn.config_name, conn.element),
+                })
                 .fix(crate::support::with_property_note(app, fix));
             for rel in identity_related(&ids) {
                 finding = finding.related(rel);
@@ -431,7 +453,7 @@ fn org_side(inventory: &Inventory) -> Vec<Finding> {
             .iter()
             .filter(|u| {
                 inventory.app_by_name(&u.app).is_some_and(|app| {
-                    app.salesforce_connections.iter().any(|c| {
+                    app.resolved_salesforce_connections().any(|(c, _)| {
                         c.config_name == u.config_name && !presents_certificate_on_8443(app, c)
                     })
                 })

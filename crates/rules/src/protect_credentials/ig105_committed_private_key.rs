@@ -146,7 +146,7 @@ fn references<'a>(inventory: &'a Inventory, files: &HashSet<&str>) -> Vec<KeyRef
                 .any(|(_, p)| files.contains(file_name(p.trim())))
                 .then_some(paths)
         };
-        for conn in &app.salesforce_connections {
+        for (conn, _) in app.resolved_salesforce_connections() {
             let Some(ks) = conn.attr("keyStore") else {
                 continue;
             };

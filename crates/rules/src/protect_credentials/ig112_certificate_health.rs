@@ -115,7 +115,7 @@ fn users(inventory: &Inventory, path: &str) -> Vec<FileUser> {
                 .filter_map(|r| r.value)
                 .any(|p| file_name(p.trim()) == name)
         };
-        for conn in &app.salesforce_connections {
+        for (conn, _) in app.resolved_salesforce_connections() {
             if let Some(ks) = conn.attr("keyStore").filter(|v| names_file(v)) {
                 out.push(FileUser {
                     app: app.name.clone(),

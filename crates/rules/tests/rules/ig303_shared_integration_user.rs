@@ -68,11 +68,14 @@ fn negative() {
 #[test]
 fn org_run_as_user_counts_in_both_formats() {
     for rel in ["ORG/positive-sfdx", "ORG/positive-mdapi"] {
-        common::assert_places(
-            "IG303",
-            rel,
-            &[("billing-sapi/src/main/mule/global.xml", 23)],
-        );
+        // Shown at the connected app's run-as element, which no Mule app
+        // joining the scan moves.
+        let run_as = if rel.ends_with("sfdx") {
+            "salesforce/force-app/main/default/connectedApps/Legacy_Data_Loader.connectedApp-meta.xml"
+        } else {
+            "salesforce/src/connectedApps/Legacy_Data_Loader.connectedApp"
+        };
+        common::assert_places("IG303", rel, &[(run_as, 19)]);
         let f = &common::run("IG303", rel)[0];
         assert_eq!(
             f.message,
@@ -87,12 +90,102 @@ fn org_run_as_user_counts_in_both_formats() {
             .related
             .iter()
             .any(|r| r.path.contains("Legacy_Data_Loader") && r.line == 19));
+        // The Mule app's connection: related, and a comment there hides it.
+        assert!(f
+            .related
+            .iter()
+            .any(|r| r.path.ends_with("billing-sapi/src/main/mule/global.xml") && r.line == 23));
+        assert!(f
+            .suppressible_at
+            .iter()
+            .any(|l| l.path.ends_with("billing-sapi/src/main/mule/global.xml") && l.line == 23));
         assert!(f
             .related
             .iter()
             .any(|r| r.path.ends_with("mule-integration-user-def.json")));
         assert!(f.fix.contains("<oauthClientCredentialUser>"));
     }
+}
+
+/// Copies the fixture tree `from` into `to`.
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_tree(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+/// The connected app's run-as user shared with billing-sapi stays where it
+/// was shown when a Mule app sorting first (accounts-sapi, a copy of
+/// billing-sapi logging in as the same user) joins the scan: it was shown
+/// at the first Mule connection in sort order, which moved then.
+#[test]
+fn an_app_sorting_first_does_not_move_the_run_as_finding() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_tree(&common::fixture("ORG/positive-sfdx"), tmp.path());
+    let run = |root: &std::path::Path| {
+        let mut inv = intguard_readers::read_paths_with(
+            &[root.to_path_buf()],
+            &intguard_readers::ReadOptions::default(),
+            &|app, _, _| app.digest_operations(),
+        );
+        inv.build_identities();
+        intguard_rules::find_rule("IG303").unwrap().run(&inv)
+    };
+    let place = |f: &intguard_model::Finding| {
+        let p = f.location.path.clone();
+        (
+            p[p.find("salesforce/").unwrap_or(0)..].to_string(),
+            f.location.line,
+        )
+    };
+    let before = run(tmp.path());
+    assert_eq!(before.len(), 1, "{before:#?}");
+    let accounts = tmp.path().join("accounts-sapi");
+    copy_tree(&tmp.path().join("billing-sapi"), &accounts);
+    for file in ["pom.xml", "mule-artifact.json"] {
+        let p = accounts.join(file);
+        let text = std::fs::read_to_string(&p).unwrap();
+        std::fs::write(&p, text.replace("billing-sapi", "accounts-sapi")).unwrap();
+    }
+    let after = run(tmp.path());
+    assert_eq!(after.len(), 1, "{after:#?}");
+    assert!(
+        after[0].message.contains("accounts-sapi"),
+        "{}",
+        after[0].message
+    );
+    assert_eq!(place(&after[0]), place(&before[0]));
+    assert_eq!(
+        place(&before[0]),
+        (
+            "salesforce/force-app/main/default/connectedApps/Legacy_Data_Loader.connectedApp-meta.xml"
+                .to_string(),
+            19
+        )
+    );
+    assert_eq!(after[0].fingerprint_key, before[0].fingerprint_key);
+    // Both apps' connections are related places where a comment hides it.
+    for app in ["accounts-sapi", "billing-sapi"] {
+        assert!(
+            after[0]
+                .related
+                .iter()
+                .any(|r| r.path.ends_with(&format!("{app}/src/main/mule/global.xml"))),
+            "{app}: {:#?}",
+            after[0].related
+        );
+    }
+    assert!(after[0]
+        .suppressible_at
+        .iter()
+        .any(|l| l.path.ends_with("accounts-sapi/src/main/mule/global.xml")));
 }
 
 #[test]

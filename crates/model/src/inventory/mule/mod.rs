@@ -153,6 +153,13 @@ pub struct MuleApp {
     /// property is looked up. Boxed: nearly every app has none.
     #[serde(skip)]
     pub domain_loan: Option<Box<DomainLoan>>,
+    /// What the Mule plugins' files the app imports define, while lent
+    /// ([`Inventory::lend_plugin_configurations`]). Boxed: nearly every app
+    /// has none.
+    ///
+    /// [`Inventory::lend_plugin_configurations`]: crate::Inventory::lend_plugin_configurations
+    #[serde(skip)]
+    pub plugin_loan: Option<Box<PluginLoan>>,
 }
 
 impl MuleApp {
@@ -201,6 +208,7 @@ impl MuleApp {
             environment_placeholders: Vec::new(),
             default_environment: None,
             domain_loan: None,
+            plugin_loan: None,
         }
     }
 

@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use super::MuleApp;
+use super::{MuleApp, SalesforceConnection};
 use crate::finding::Diagnostic;
 use crate::inventory::Inventory;
 use crate::location::Location;
@@ -94,6 +94,24 @@ impl MuleApp {
             .map(String::as_str)
     }
 
+    /// The Salesforce connections whose settings the app's properties
+    /// resolve: its own, then those the Mule plugins whose files it
+    /// imports lend it (while lent: [`PluginLoan`]), each with its plugin's
+    /// name.
+    pub fn resolved_salesforce_connections(
+        &self,
+    ) -> impl Iterator<Item = (&SalesforceConnection, Option<&str>)> {
+        let lent = self
+            .plugin_loan
+            .as_deref()
+            .map(|l| l.salesforce_connections.as_slice())
+            .unwrap_or_default();
+        self.salesforce_connections
+            .iter()
+            .map(|c| (c, None))
+            .chain(lent.iter().map(|(p, c)| (c, Some(p.as_str()))))
+    }
+
     /// The app imports the plugin file at `path` (a connection's file).
     pub fn imports_plugin_file(&self, plugin: &MuleApp, path: &str) -> bool {
         self.config_imports
@@ -102,7 +120,237 @@ impl MuleApp {
     }
 }
 
+/// The app's property files that only a secure-properties config lent by
+/// a plugin reads (`file="properties/${mule.env}-secure.yaml"` of the
+/// plugin, the files the app's own resources hold) are loaded as secure
+/// files, of the environment the config's pattern names: the app's
+/// `${secure::...}` and `![...]` values are read through them as Mule
+/// does. What they were before is kept in `loan`.
+fn read_by_lent_configs(app: &mut MuleApp, loan: &mut PluginLoan) {
+    let lent_from = loan.own[0];
+    if app.secure_property_configs.len() == lent_from {
+        return;
+    }
+    let mut changed: Vec<(usize, Option<String>)> = Vec::new();
+    for (i, file) in app.property_files.iter().enumerate() {
+        if file.secure {
+            continue;
+        }
+        let Some(config) = app.secure_config_for(file) else {
+            continue;
+        };
+        let lent = app.secure_property_configs[lent_from..]
+            .iter()
+            .any(|c| std::ptr::eq(c, config));
+        if lent {
+            changed.push((i, lent_environment(app, config, &file.path)));
+        }
+    }
+    if changed.is_empty() {
+        return;
+    }
+    loan.environments_before = app.environments.clone();
+    loan.order_before = app.property_order.len();
+    for (i, environment) in changed {
+        let f = &mut app.property_files[i];
+        loan.files_before
+            .push((i, f.secure, f.loaded, f.environment.clone()));
+        f.secure = true;
+        f.loaded = true;
+        if environment.is_some() {
+            f.environment = environment;
+        }
+        if !app.property_order.is_empty() && !app.property_order.contains(&(i as u32)) {
+            app.property_order.push(i as u32);
+        }
+    }
+    let mut envs: Vec<String> = app
+        .property_files
+        .iter()
+        .filter_map(|f| f.environment.clone())
+        .collect();
+    envs.sort_unstable();
+    envs.dedup();
+    app.environments = envs;
+}
+
+/// The environment a lent config's `file` pattern names for the file at
+/// `path` (`properties/${mule.env}-secure.yaml` reading
+/// `.../src/main/resources/properties/dev-secure.yaml`: `dev`), when its
+/// one placeholder is an environment's.
+fn lent_environment(
+    app: &MuleApp,
+    config: &super::SecurePropertiesConfig,
+    path: &str,
+) -> Option<String> {
+    let rel = path.rsplit_once("src/main/resources/")?.1;
+    let raw = config.file.as_ref()?.raw.split(',').next()?.trim();
+    let raw = raw
+        .strip_prefix("classpath*:")
+        .or_else(|| raw.strip_prefix("classpath:"))
+        .unwrap_or(raw)
+        .trim_start_matches('/');
+    let pattern = app.file_pattern_at_startup(raw);
+    let refs = crate::expr::placeholders(&pattern);
+    let [p] = refs.as_slice() else {
+        return None;
+    };
+    if !crate::inventory::is_environment_placeholder(&p.name) {
+        return None;
+    }
+    let middle = rel
+        .strip_prefix(&pattern[..p.start])?
+        .strip_suffix(&pattern[p.end..])?;
+    (!middle.is_empty() && !middle.contains('/')).then(|| middle.to_string())
+}
+
+/// What one plugin lends one app, appended to the app's lists.
+struct LentFacts {
+    secure_property_configs: Vec<super::SecurePropertiesConfig>,
+    tls_contexts: Vec<super::TlsContext>,
+    http_requests: Vec<super::HttpRequester>,
+    http_listeners: Vec<super::HttpListener>,
+}
+
+/// What the files of Mule plugins an app imports lend it while the Scan
+/// rules run ([`Inventory::lend_plugin_configurations`]).
+#[derive(Debug, Clone, Default)]
+pub struct PluginLoan {
+    /// The plugins' Salesforce connections in those files, each with its
+    /// plugin's name: their TLS and URLs are judged for the app, resolved
+    /// in its own properties. Kept out of the app's `salesforce_connections`:
+    /// who the app runs as is [`Inventory::connection_uses`]'.
+    pub salesforce_connections: Vec<(String, SalesforceConnection)>,
+    /// How many secure-properties configs, TLS contexts, HTTP requesters
+    /// and listeners of the app's own come before the lent ones, appended
+    /// to its lists while lent.
+    own: [usize; 4],
+    /// The app's property files a lent secure-properties config reads,
+    /// with what they were before (index, secure, loaded, environment);
+    /// the app's environments and lookup order before.
+    files_before: Vec<(usize, bool, bool, Option<String>)>,
+    environments_before: Vec<String>,
+    order_before: usize,
+}
+
 impl Inventory {
+    /// A Mule plugin's configurations run inside each app importing their
+    /// file, their `${...}` resolved in the app's properties: its
+    /// `<secure-properties:config>` decrypts the app's `![...]` values with
+    /// the key the app's properties give (IG103, IG104), its TLS contexts
+    /// load the key stores the app's properties name (IG105, IG112), its
+    /// Salesforce connections call the URLs the app's properties set
+    /// (IG206). Each app importing a plugin's file is lent the file's
+    /// secure-properties configs, TLS contexts and HTTP configs with a TLS
+    /// context (appended to its own lists) and its Salesforce connections
+    /// ([`PluginLoan`]), for the identity graph and the Scan rules;
+    /// [`Inventory::return_plugin_configurations`] takes them back.
+    pub fn lend_plugin_configurations(&mut self) {
+        let mut loans: Vec<(usize, PluginLoan, Vec<LentFacts>)> = Vec::new();
+        for (i, app) in self.apps.iter().enumerate() {
+            if app.config_imports.is_empty() || app.plugin_loan.is_some() {
+                continue;
+            }
+            let mut loan = PluginLoan {
+                files_before: Vec::new(),
+                environments_before: Vec::new(),
+                order_before: 0,
+                salesforce_connections: Vec::new(),
+                own: [
+                    app.secure_property_configs.len(),
+                    app.tls_contexts.len(),
+                    app.http_requests.len(),
+                    app.http_listeners.len(),
+                ],
+            };
+            let mut facts = Vec::new();
+            for plugin in self.apps.iter().filter(|p| p.plugin.is_some()) {
+                let mut files: Vec<&str> = app
+                    .config_imports
+                    .iter()
+                    .filter_map(|i| app.imported_plugin_file(plugin, i))
+                    .collect();
+                files.sort_unstable();
+                files.dedup();
+                if files.is_empty() || std::ptr::eq(plugin, app) {
+                    continue;
+                }
+                let lent = |path: &str| files.contains(&path);
+                loan.salesforce_connections.extend(
+                    plugin
+                        .salesforce_connections
+                        .iter()
+                        .filter(|c| lent(&c.location.path))
+                        .map(|c| (plugin.name.clone(), c.clone())),
+                );
+                facts.push(LentFacts {
+                    secure_property_configs: plugin
+                        .secure_property_configs
+                        .iter()
+                        .filter(|c| lent(&c.location.path))
+                        .cloned()
+                        .collect(),
+                    tls_contexts: plugin
+                        .tls_contexts
+                        .iter()
+                        .filter(|c| lent(&c.location.path))
+                        .cloned()
+                        .collect(),
+                    http_requests: plugin
+                        .http_requests
+                        .iter()
+                        .filter(|r| r.tls_context.is_some() && lent(&r.location.path))
+                        .cloned()
+                        .collect(),
+                    http_listeners: plugin
+                        .http_listeners
+                        .iter()
+                        .filter(|l| l.tls_context.is_some() && lent(&l.location.path))
+                        .cloned()
+                        .collect(),
+                });
+            }
+            if !facts.is_empty() {
+                loans.push((i, loan, facts));
+            }
+        }
+        for (i, mut loan, facts) in loans {
+            let app = &mut self.apps[i];
+            for f in facts {
+                app.secure_property_configs
+                    .extend(f.secure_property_configs);
+                app.tls_contexts.extend(f.tls_contexts);
+                app.http_requests.extend(f.http_requests);
+                app.http_listeners.extend(f.http_listeners);
+            }
+            read_by_lent_configs(app, &mut loan);
+            app.plugin_loan = Some(Box::new(loan));
+        }
+    }
+
+    /// Takes back what [`Inventory::lend_plugin_configurations`] lent.
+    pub fn return_plugin_configurations(&mut self) {
+        for app in &mut self.apps {
+            let Some(loan) = app.plugin_loan.take() else {
+                continue;
+            };
+            let [configs, contexts, requests, listeners] = loan.own;
+            for (i, secure, loaded, environment) in loan.files_before {
+                if let Some(f) = app.property_files.get_mut(i) {
+                    (f.secure, f.loaded, f.environment) = (secure, loaded, environment);
+                }
+            }
+            if !loan.environments_before.is_empty() || loan.order_before > 0 {
+                app.environments = loan.environments_before;
+                app.property_order.truncate(loan.order_before);
+            }
+            app.secure_property_configs.truncate(configs);
+            app.tls_contexts.truncate(contexts);
+            app.http_requests.truncate(requests);
+            app.http_listeners.truncate(listeners);
+        }
+    }
+
     /// The apps of the scan importing the plugin's file at `path`, in scan
     /// order.
     pub fn plugin_file_importers<'a>(&'a self, plugin: &MuleApp, path: &str) -> Vec<&'a MuleApp> {
@@ -147,7 +395,7 @@ impl Inventory {
                         "import-not-found",
                         import.location.path.as_str(),
                         format!(
-                            "{} imports `{}`, which is not found in the scan: {of}. The configurations it defines (a Salesforce connection's user, IG303) are not linked to the app; scan the plugin project with it",
+                            "{} imports `{}`, which is not found in the scan: {of}. The configurations it defines (a Salesforce connection's user, IG303; a secure-properties config that decrypts the app's values, IG104; TLS contexts loading the app's key stores, IG105, IG112, IG206) are not linked to the app; scan the plugin project with it",
                             app.name, import.file
                         ),
                     )
