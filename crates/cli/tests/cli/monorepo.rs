@@ -1314,3 +1314,91 @@ fn a_mule_plugin_request_config_tls_context_loads_the_importing_apps_keystore() 
     }
     assert!(!report.to_string().contains("weakpass1"), "{report:#}");
 }
+
+/// The findings of a rule at the path ending in `suffix`.
+fn of_rule_at<'a>(report: &'a Value, rule: &str, suffix: &str) -> Vec<&'a Value> {
+    findings(report)
+        .iter()
+        .filter(|f| f["rule"] == rule && f["path"].as_str().unwrap().ends_with(suffix))
+        .collect()
+}
+
+/// The committed key (IG103) and the value it opens (IG104) of an app
+/// whose key feeds a Mule plugin's secure-properties config: the message
+/// says the config is the plugin's, imported by the app. The fingerprints
+/// are those the same config gives in the app's own file (the new words
+/// are not part of them).
+#[test]
+fn a_mule_plugin_secure_config_is_named_as_the_plugins_in_ig103_and_ig104() {
+    let tmp = tempfile::tempdir().unwrap();
+    plugin_with_secure_config(tmp.path());
+    let (run, report) = scan_json(tmp.path(), &[]);
+    run.expect_no_panic();
+    let of_plugin = "<secure-properties:config> `Common_Secure` of Mule plugin common-lib, which orders-sapi imports";
+    let opened = of_rule_at(
+        &report,
+        "IG104",
+        "orders-sapi/src/main/resources/properties/dev-secure.yaml",
+    );
+    assert_eq!(opened.len(), 1, "{report:#}");
+    let message = opened[0]["message"].as_str().unwrap();
+    assert!(message.contains(of_plugin), "{message}");
+    let key = of_rule_at(
+        &report,
+        "IG103",
+        "orders-sapi/src/main/resources/properties/dev.yaml",
+    );
+    assert_eq!(key.len(), 1, "{report:#}");
+    let message = key[0]["message"].as_str().unwrap();
+    assert!(message.contains(of_plugin), "{message}");
+    assert!(!message.contains("of orders-sapi"), "{message}");
+    // The plugin's file, related, says whose config it is too.
+    for f in [opened[0], key[0]] {
+        assert!(
+            f["related"].as_array().unwrap().iter().any(|r| r["path"]
+                .as_str()
+                .unwrap()
+                .ends_with("plugins/common-lib/src/main/mule/secure/secure-global.xml")
+                && r["message"].as_str().unwrap().contains(of_plugin)),
+            "{f:#}"
+        );
+    }
+
+    // The same config in the app's own file: the plain label, the same
+    // fingerprints.
+    let own = tempfile::tempdir().unwrap();
+    let (orders, _) = plugin_with_secure_config(own.path());
+    std::fs::remove_dir_all(own.path().join("plugins")).unwrap();
+    write(
+        &orders,
+        "src/main/mule/secure/secure-global.xml",
+        PLUGIN_SECURE_XML,
+    );
+    let (run, own_report) = scan_json(own.path(), &[]);
+    run.expect_no_panic();
+    for (rule, suffix, plugin_finding) in [
+        (
+            "IG104",
+            "orders-sapi/src/main/resources/properties/dev-secure.yaml",
+            opened[0],
+        ),
+        (
+            "IG103",
+            "orders-sapi/src/main/resources/properties/dev.yaml",
+            key[0],
+        ),
+    ] {
+        let found = of_rule_at(&own_report, rule, suffix);
+        assert_eq!(found.len(), 1, "{rule}: {own_report:#}");
+        let message = found[0]["message"].as_str().unwrap();
+        assert!(
+            message.contains("`Common_Secure`") && !message.contains("Mule plugin"),
+            "{message}"
+        );
+        assert!(!found[0]["fingerprint"].as_str().unwrap().is_empty());
+        assert_eq!(
+            found[0]["fingerprint"], plugin_finding["fingerprint"],
+            "{rule}"
+        );
+    }
+}
