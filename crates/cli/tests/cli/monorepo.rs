@@ -1402,3 +1402,110 @@ fn a_mule_plugin_secure_config_is_named_as_the_plugins_in_ig103_and_ig104() {
         );
     }
 }
+
+/// A keystore held inside a Mule plugin, loaded by the plugin's own
+/// configurations (a request config's TLS context in one file, a
+/// jwt-connection in another): IG105 reports it once, at the plugin, and
+/// names the apps importing the file that loads it, file by file.
+#[test]
+fn a_keystore_inside_a_mule_plugin_names_the_apps_importing_its_loader() {
+    let tmp = tempfile::tempdir().unwrap();
+    let plugin = tmp.path().join("plugins/common-lib");
+    write(&plugin, "pom.xml", pom("common-lib", "mule-plugin"));
+    write(
+        &plugin,
+        "src/main/mule/partner/partner-global.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+    xmlns:tls="http://www.mulesoft.org/schema/mule/tls"
+    xmlns:http="http://www.mulesoft.org/schema/mule/http">
+  <http:request-config name="Partner_API">
+    <http:request-connection protocol="HTTPS" host="partner.example" port="443">
+      <tls:context>
+        <tls:key-store type="pkcs12" path="keys/partner.p12" password="${secure::partner.keystore.password}"/>
+      </tls:context>
+    </http:request-connection>
+  </http:request-config>
+</mule>
+"#,
+    );
+    write(
+        &plugin,
+        "src/main/mule/sf/sf-global.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+    xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <salesforce:sfdc-config name="Common_JWT">
+    <salesforce:jwt-connection consumerKey="${sfdc.consumerKey}" keyStore="keys/jwt.p12"
+        storePassword="${secure::sfdc.storePassword}" principal="${sfdc.username}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#,
+    );
+    write(
+        &plugin,
+        "src/main/resources/keys/partner.p12",
+        rsa1024_p12(),
+    );
+    write(&plugin, "src/main/resources/keys/jwt.p12", rsa1024_p12());
+    let orders = importing_app(
+        tmp.path(),
+        "orders-sapi",
+        "partner/partner-global.xml",
+        "int.orders@acme.com",
+    );
+    write(
+        &orders,
+        "src/main/mule/salesforce.xml",
+        "<mule xmlns=\"http://www.mulesoft.org/schema/mule/core\">\n  <import file=\"sf/sf-global.xml\"/>\n</mule>\n",
+    );
+    importing_app(
+        tmp.path(),
+        "billing-sapi",
+        "partner/partner-global.xml",
+        "int.billing@acme.com",
+    );
+    let (run, report) = scan_json(tmp.path(), &[]);
+    run.expect_no_panic();
+    let at = |file: &str| {
+        let found = of_rule_at(
+            &report,
+            "IG105",
+            &format!("plugins/common-lib/src/main/resources/keys/{file}"),
+        );
+        assert_eq!(found.len(), 1, "{file}: {report:#}");
+        found[0]["message"].as_str().unwrap().to_string()
+    };
+    let partner = at("partner.p12");
+    assert!(
+        partner.contains("in Mule plugin common-lib")
+            && partner.contains(
+                "partner-global.xml of Mule plugin common-lib, loading it, runs in the 2 apps importing it: billing-sapi, orders-sapi"
+            ),
+        "{partner}"
+    );
+    let jwt = at("jwt.p12");
+    assert!(
+        jwt.contains(
+            "sf-global.xml of Mule plugin common-lib, loading it, runs in the app importing it: orders-sapi"
+        ) && !jwt.contains("billing-sapi"),
+        "{jwt}"
+    );
+    // Reported once: not again in an importing app.
+    assert_eq!(
+        findings(&report)
+            .iter()
+            .filter(|f| f["rule"] == "IG105")
+            .count(),
+        2,
+        "{report:#}"
+    );
+    // The plugin scanned alone: no app to name.
+    let (_, alone) = scan_json(&plugin, &[]);
+    let found = of_rule_at(&alone, "IG105", "keys/partner.p12");
+    assert_eq!(found.len(), 1, "{alone:#}");
+    assert!(
+        !found[0]["message"].as_str().unwrap().contains("importing"),
+        "{alone:#}"
+    );
+}
