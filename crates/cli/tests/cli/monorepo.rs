@@ -1509,3 +1509,104 @@ fn a_keystore_inside_a_mule_plugin_names_the_apps_importing_its_loader() {
         "{alone:#}"
     );
 }
+
+/// IG107 for the apps importing a Mule plugin's file: the property holding
+/// the key of the plugin's secure-properties config, and a secret a lent
+/// connection reads as a plain `${...}`, are the importing app's to set in
+/// Runtime Manager. Each app not listing them in its mule-artifact.json
+/// `secureProperties` gets a finding at its own mule-artifact.json, naming
+/// the plugin's config; an app listing them gets none.
+#[test]
+fn secret_properties_a_mule_plugin_reads_are_checked_against_each_importing_app() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (orders, billing) = plugin_with_secure_config(tmp.path());
+    write(
+        &tmp.path().join("plugins/common-lib"),
+        "src/main/mule/login/login-global.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+    xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <salesforce:sfdc-config name="Legacy_SF">
+    <salesforce:basic-connection username="${legacy.username}" password="${legacy.password}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#,
+    );
+    write(
+        &orders,
+        "src/main/mule/legacy.xml",
+        "<mule xmlns=\"http://www.mulesoft.org/schema/mule/core\">\n  <import file=\"login/login-global.xml\"/>\n</mule>\n",
+    );
+    write(
+        &billing,
+        "mule-artifact.json",
+        "{\n  \"minMuleVersion\": \"4.4.0\",\n  \"secureProperties\": [\"encryption.key\"]\n}\n",
+    );
+    let (run, report) = scan_json(tmp.path(), &[]);
+    run.expect_no_panic();
+    let exposed: Vec<&Value> = findings(&report)
+        .iter()
+        .filter(|f| f["rule"] == "IG107")
+        .collect();
+    assert_eq!(exposed.len(), 2, "{report:#}");
+    for f in &exposed {
+        assert!(
+            f["path"]
+                .as_str()
+                .unwrap()
+                .ends_with("orders-sapi/mule-artifact.json"),
+            "{f:#}"
+        );
+    }
+    let message = |name: &str| {
+        exposed
+            .iter()
+            .find(|f| f["message"].as_str().unwrap().contains(name))
+            .unwrap_or_else(|| panic!("{name}: {report:#}"))
+            .to_owned()
+    };
+    let key = message("`encryption.key`");
+    let text = key["message"].as_str().unwrap();
+    assert!(
+        text.starts_with("orders-sapi: ")
+            && text.contains(
+                "it holds the key of <secure-properties:config> `Common_Secure` of Mule plugin common-lib, which orders-sapi imports"
+            ),
+        "{text}"
+    );
+    assert!(
+        key["related"].as_array().unwrap().iter().any(|r| r["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("plugins/common-lib/src/main/mule/secure/secure-global.xml")),
+        "{key:#}"
+    );
+    assert!(
+        key["fix"]
+            .as_str()
+            .unwrap()
+            .contains(r#""secureProperties": ["encryption.key", "legacy.password"]"#),
+        "{key:#}"
+    );
+    let password = message("`legacy.password`");
+    let text = password["message"].as_str().unwrap();
+    assert!(
+        text.contains("read as ${legacy.password} by `password` of <salesforce:basic-connection>")
+            && text.contains(
+                "in login-global.xml of Mule plugin common-lib, which orders-sapi imports"
+            ),
+        "{text}"
+    );
+    assert_ne!(key["fingerprint"], password["fingerprint"]);
+    // Listed by both apps: nothing.
+    write(
+        &orders,
+        "mule-artifact.json",
+        "{\n  \"minMuleVersion\": \"4.4.0\",\n  \"secureProperties\": [\"encryption.key\", \"legacy.password\"]\n}\n",
+    );
+    let (_, listed) = scan_json(tmp.path(), &[]);
+    assert!(
+        !findings(&listed).iter().any(|f| f["rule"] == "IG107"),
+        "{listed:#}"
+    );
+}
