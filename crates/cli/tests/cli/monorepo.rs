@@ -1376,6 +1376,13 @@ fn a_mule_plugin_secure_config_is_named_as_the_plugins_in_ig103_and_ig104() {
     );
     let (run, own_report) = scan_json(own.path(), &[]);
     run.expect_no_panic();
+    for report in [&report, &own_report] {
+        let text = report.to_string();
+        assert!(
+            !text.contains("StorePw-771") && !text.contains("1234567890123456"),
+            "{report:#}"
+        );
+    }
     for (rule, suffix, plugin_finding) in [
         (
             "IG104",
