@@ -1314,3 +1314,306 @@ fn a_mule_plugin_request_config_tls_context_loads_the_importing_apps_keystore() 
     }
     assert!(!report.to_string().contains("weakpass1"), "{report:#}");
 }
+
+/// The findings of a rule at the path ending in `suffix`.
+fn of_rule_at<'a>(report: &'a Value, rule: &str, suffix: &str) -> Vec<&'a Value> {
+    findings(report)
+        .iter()
+        .filter(|f| f["rule"] == rule && f["path"].as_str().unwrap().ends_with(suffix))
+        .collect()
+}
+
+/// The committed key (IG103) and the value it opens (IG104) of an app
+/// whose key feeds a Mule plugin's secure-properties config: the message
+/// says the config is the plugin's, imported by the app. The fingerprints
+/// are those the same config gives in the app's own file (the new words
+/// are not part of them).
+#[test]
+fn a_mule_plugin_secure_config_is_named_as_the_plugins_in_ig103_and_ig104() {
+    let tmp = tempfile::tempdir().unwrap();
+    plugin_with_secure_config(tmp.path());
+    let (run, report) = scan_json(tmp.path(), &[]);
+    run.expect_no_panic();
+    let of_plugin = "<secure-properties:config> `Common_Secure` of Mule plugin common-lib, which orders-sapi imports";
+    let opened = of_rule_at(
+        &report,
+        "IG104",
+        "orders-sapi/src/main/resources/properties/dev-secure.yaml",
+    );
+    assert_eq!(opened.len(), 1, "{report:#}");
+    let message = opened[0]["message"].as_str().unwrap();
+    assert!(message.contains(of_plugin), "{message}");
+    let key = of_rule_at(
+        &report,
+        "IG103",
+        "orders-sapi/src/main/resources/properties/dev.yaml",
+    );
+    assert_eq!(key.len(), 1, "{report:#}");
+    let message = key[0]["message"].as_str().unwrap();
+    assert!(message.contains(of_plugin), "{message}");
+    assert!(!message.contains("of orders-sapi"), "{message}");
+    // The plugin's file, related, says whose config it is too.
+    for f in [opened[0], key[0]] {
+        assert!(
+            f["related"].as_array().unwrap().iter().any(|r| r["path"]
+                .as_str()
+                .unwrap()
+                .ends_with("plugins/common-lib/src/main/mule/secure/secure-global.xml")
+                && r["message"].as_str().unwrap().contains(of_plugin)),
+            "{f:#}"
+        );
+    }
+
+    // The same config in the app's own file: the plain label, the same
+    // fingerprints.
+    let own = tempfile::tempdir().unwrap();
+    let (orders, _) = plugin_with_secure_config(own.path());
+    std::fs::remove_dir_all(own.path().join("plugins")).unwrap();
+    write(
+        &orders,
+        "src/main/mule/secure/secure-global.xml",
+        PLUGIN_SECURE_XML,
+    );
+    let (run, own_report) = scan_json(own.path(), &[]);
+    run.expect_no_panic();
+    for report in [&report, &own_report] {
+        let text = report.to_string();
+        assert!(
+            !text.contains("StorePw-771") && !text.contains("1234567890123456"),
+            "{report:#}"
+        );
+    }
+    for (rule, suffix, plugin_finding) in [
+        (
+            "IG104",
+            "orders-sapi/src/main/resources/properties/dev-secure.yaml",
+            opened[0],
+        ),
+        (
+            "IG103",
+            "orders-sapi/src/main/resources/properties/dev.yaml",
+            key[0],
+        ),
+    ] {
+        let found = of_rule_at(&own_report, rule, suffix);
+        assert_eq!(found.len(), 1, "{rule}: {own_report:#}");
+        let message = found[0]["message"].as_str().unwrap();
+        assert!(
+            message.contains("`Common_Secure`") && !message.contains("Mule plugin"),
+            "{message}"
+        );
+        assert!(!found[0]["fingerprint"].as_str().unwrap().is_empty());
+        assert_eq!(
+            found[0]["fingerprint"], plugin_finding["fingerprint"],
+            "{rule}"
+        );
+    }
+}
+
+/// A keystore held inside a Mule plugin, loaded by the plugin's own
+/// configurations (a request config's TLS context in one file, a
+/// jwt-connection in another): IG105 reports it once, at the plugin, and
+/// names the apps importing the file that loads it, file by file.
+#[test]
+fn a_keystore_inside_a_mule_plugin_names_the_apps_importing_its_loader() {
+    let tmp = tempfile::tempdir().unwrap();
+    let plugin = tmp.path().join("plugins/common-lib");
+    write(&plugin, "pom.xml", pom("common-lib", "mule-plugin"));
+    write(
+        &plugin,
+        "src/main/mule/partner/partner-global.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+    xmlns:tls="http://www.mulesoft.org/schema/mule/tls"
+    xmlns:http="http://www.mulesoft.org/schema/mule/http">
+  <http:request-config name="Partner_API">
+    <http:request-connection protocol="HTTPS" host="partner.example" port="443">
+      <tls:context>
+        <tls:key-store type="pkcs12" path="keys/partner.p12" password="${secure::partner.keystore.password}"/>
+      </tls:context>
+    </http:request-connection>
+  </http:request-config>
+</mule>
+"#,
+    );
+    write(
+        &plugin,
+        "src/main/mule/sf/sf-global.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+    xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <salesforce:sfdc-config name="Common_JWT">
+    <salesforce:jwt-connection consumerKey="${sfdc.consumerKey}" keyStore="keys/jwt.p12"
+        storePassword="${secure::sfdc.storePassword}" principal="${sfdc.username}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#,
+    );
+    write(
+        &plugin,
+        "src/main/resources/keys/partner.p12",
+        rsa1024_p12(),
+    );
+    write(&plugin, "src/main/resources/keys/jwt.p12", rsa1024_p12());
+    let orders = importing_app(
+        tmp.path(),
+        "orders-sapi",
+        "partner/partner-global.xml",
+        "int.orders@acme.com",
+    );
+    write(
+        &orders,
+        "src/main/mule/salesforce.xml",
+        "<mule xmlns=\"http://www.mulesoft.org/schema/mule/core\">\n  <import file=\"sf/sf-global.xml\"/>\n</mule>\n",
+    );
+    importing_app(
+        tmp.path(),
+        "billing-sapi",
+        "partner/partner-global.xml",
+        "int.billing@acme.com",
+    );
+    let (run, report) = scan_json(tmp.path(), &[]);
+    run.expect_no_panic();
+    let at = |file: &str| {
+        let found = of_rule_at(
+            &report,
+            "IG105",
+            &format!("plugins/common-lib/src/main/resources/keys/{file}"),
+        );
+        assert_eq!(found.len(), 1, "{file}: {report:#}");
+        found[0]["message"].as_str().unwrap().to_string()
+    };
+    let partner = at("partner.p12");
+    assert!(
+        partner.contains("in Mule plugin common-lib")
+            && partner.contains(
+                "partner-global.xml of Mule plugin common-lib, loading it, runs in the 2 apps importing it: billing-sapi, orders-sapi"
+            ),
+        "{partner}"
+    );
+    let jwt = at("jwt.p12");
+    assert!(
+        jwt.contains(
+            "sf-global.xml of Mule plugin common-lib, loading it, runs in the app importing it: orders-sapi"
+        ) && !jwt.contains("billing-sapi"),
+        "{jwt}"
+    );
+    // Reported once: not again in an importing app.
+    assert_eq!(
+        findings(&report)
+            .iter()
+            .filter(|f| f["rule"] == "IG105")
+            .count(),
+        2,
+        "{report:#}"
+    );
+    // The plugin scanned alone: no app to name.
+    let (_, alone) = scan_json(&plugin, &[]);
+    let found = of_rule_at(&alone, "IG105", "keys/partner.p12");
+    assert_eq!(found.len(), 1, "{alone:#}");
+    assert!(
+        !found[0]["message"].as_str().unwrap().contains("importing"),
+        "{alone:#}"
+    );
+}
+
+/// IG107 for the apps importing a Mule plugin's file: the property holding
+/// the key of the plugin's secure-properties config, and a secret a lent
+/// connection reads as a plain `${...}`, are the importing app's to set in
+/// Runtime Manager. Each app not listing them in its mule-artifact.json
+/// `secureProperties` gets a finding at its own mule-artifact.json, naming
+/// the plugin's config; an app listing them gets none.
+#[test]
+fn secret_properties_a_mule_plugin_reads_are_checked_against_each_importing_app() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (orders, billing) = plugin_with_secure_config(tmp.path());
+    write(
+        &tmp.path().join("plugins/common-lib"),
+        "src/main/mule/login/login-global.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+    xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <salesforce:sfdc-config name="Legacy_SF">
+    <salesforce:basic-connection username="${legacy.username}" password="${legacy.password}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#,
+    );
+    write(
+        &orders,
+        "src/main/mule/legacy.xml",
+        "<mule xmlns=\"http://www.mulesoft.org/schema/mule/core\">\n  <import file=\"login/login-global.xml\"/>\n</mule>\n",
+    );
+    write(
+        &billing,
+        "mule-artifact.json",
+        "{\n  \"minMuleVersion\": \"4.4.0\",\n  \"secureProperties\": [\"encryption.key\"]\n}\n",
+    );
+    let (run, report) = scan_json(tmp.path(), &[]);
+    run.expect_no_panic();
+    let exposed: Vec<&Value> = findings(&report)
+        .iter()
+        .filter(|f| f["rule"] == "IG107")
+        .collect();
+    assert_eq!(exposed.len(), 2, "{report:#}");
+    for f in &exposed {
+        assert!(
+            f["path"]
+                .as_str()
+                .unwrap()
+                .ends_with("orders-sapi/mule-artifact.json"),
+            "{f:#}"
+        );
+    }
+    let message = |name: &str| {
+        exposed
+            .iter()
+            .find(|f| f["message"].as_str().unwrap().contains(name))
+            .unwrap_or_else(|| panic!("{name}: {report:#}"))
+            .to_owned()
+    };
+    let key = message("`encryption.key`");
+    let text = key["message"].as_str().unwrap();
+    assert!(
+        text.starts_with("orders-sapi: ")
+            && text.contains(
+                "it holds the key of <secure-properties:config> `Common_Secure` of Mule plugin common-lib, which orders-sapi imports"
+            ),
+        "{text}"
+    );
+    assert!(
+        key["related"].as_array().unwrap().iter().any(|r| r["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("plugins/common-lib/src/main/mule/secure/secure-global.xml")),
+        "{key:#}"
+    );
+    assert!(
+        key["fix"]
+            .as_str()
+            .unwrap()
+            .contains(r#""secureProperties": ["encryption.key", "legacy.password"]"#),
+        "{key:#}"
+    );
+    let password = message("`legacy.password`");
+    let text = password["message"].as_str().unwrap();
+    assert!(
+        text.contains("read as ${legacy.password} by `password` of <salesforce:basic-connection>")
+            && text.contains(
+                "in login-global.xml of Mule plugin common-lib, which orders-sapi imports"
+            ),
+        "{text}"
+    );
+    assert_ne!(key["fingerprint"], password["fingerprint"]);
+    // Listed by both apps: nothing.
+    write(
+        &orders,
+        "mule-artifact.json",
+        "{\n  \"minMuleVersion\": \"4.4.0\",\n  \"secureProperties\": [\"encryption.key\", \"legacy.password\"]\n}\n",
+    );
+    let (_, listed) = scan_json(tmp.path(), &[]);
+    assert!(
+        !findings(&listed).iter().any(|f| f["rule"] == "IG107"),
+        "{listed:#}"
+    );
+}

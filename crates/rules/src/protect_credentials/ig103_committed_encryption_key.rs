@@ -588,6 +588,20 @@ pub(super) fn config_label(config: &SecurePropertiesConfig) -> String {
     }
 }
 
+/// [`config_label`] for a config as `app` reads it: a Mule plugin's config
+/// lent to the app importing its file says so (`<secure-properties:config>
+/// `Common_Secure` of Mule plugin common-lib, which orders-sapi imports`).
+pub(super) fn config_label_in(app: &MuleApp, config: &SecurePropertiesConfig) -> String {
+    let label = config_label(config);
+    match app.lending_plugin(&config.location.path) {
+        Some(plugin) => format!(
+            "{label} of Mule plugin {plugin}, which {} imports",
+            app.name
+        ),
+        None => label,
+    }
+}
+
 /// What to do with a committed key, in the runtime's own terms.
 fn fix_for(src: &KeySource<'_>, users: &[(&MuleApp, &SecurePropertiesConfig)]) -> String {
     // The property the runtime reads the key from.
@@ -701,7 +715,9 @@ impl Rule for CommittedEncryptionKey {
                 .users
                 .iter()
                 .map(|(app, c)| {
-                    if Some(app.name.as_str()) == src.app.map(|a| a.name.as_str()) {
+                    if app.lending_plugin(&c.location.path).is_some() {
+                        config_label_in(app, c)
+                    } else if Some(app.name.as_str()) == src.app.map(|a| a.name.as_str()) {
                         config_label(c)
                     } else {
                         format!("{} of {}", config_label(c), app.name)
@@ -767,10 +783,13 @@ impl Rule for CommittedEncryptionKey {
                     } else {
                         "takes its key from here"
                     };
-                    finding = finding.related(Related::new(
-                        &config.location,
-                        format!("{} of {} {how}", config_label(config), app.name),
-                    ));
+                    let label = if app.lending_plugin(&config.location.path).is_some() {
+                        format!("{},", config_label_in(app, config))
+                    } else {
+                        format!("{} of {}", config_label(config), app.name)
+                    };
+                    finding =
+                        finding.related(Related::new(&config.location, format!("{label} {how}")));
                 }
             }
             out.push(finding);

@@ -636,8 +636,12 @@ fn material_finding(inventory: &Inventory, km: &KeyMaterial, refs: &[KeyRef<'_>]
         name,
         kind_phrase(km.kind, encrypted, label)
     );
-    if let Some(app) = owner {
-        message.push_str(&format!(" in app {}", app.name));
+    match owner {
+        Some(app) if app.plugin.is_some() => {
+            message.push_str(&format!(" in Mule plugin {}", app.name))
+        }
+        Some(app) => message.push_str(&format!(" in app {}", app.name)),
+        None => {}
     }
     let users: Vec<String> = matching
         .iter()
@@ -659,6 +663,11 @@ fn material_finding(inventory: &Inventory, km: &KeyMaterial, refs: &[KeyRef<'_>]
         .collect();
     if !users.is_empty() {
         message.push_str(&format!("; loaded by {}", users.join(", ")));
+    }
+    // A key kept in a Mule plugin, loaded by a configuration in a file
+    // apps import: it runs in each of them.
+    if let Some(plugin) = owner.filter(|o| o.plugin.is_some()) {
+        message.push_str(&plugin_importers_note(inventory, plugin, &matching));
     }
     if let Some(why) = opens_without_password {
         message.push_str(why);
@@ -780,6 +789,44 @@ fn material_finding(inventory: &Inventory, km: &KeyMaterial, refs: &[KeyRef<'_>]
         ));
     }
     finding
+}
+
+/// `; secure-global.xml of Mule plugin common-lib, loading it, runs in the 2
+/// apps importing it: orders-sapi, billing-sapi` for each file of the plugin
+/// holding a loader of its key that apps of the scan import (in scan
+/// order); empty when none is imported.
+fn plugin_importers_note(
+    inventory: &Inventory,
+    plugin: &MuleApp,
+    loaders: &[Loader<'_, '_>],
+) -> String {
+    let mut files: Vec<&str> = loaders
+        .iter()
+        .filter(|l| l.r.app.is_some_and(|a| std::ptr::eq(a, plugin)))
+        .map(|l| l.r.at.path.as_str())
+        .collect();
+    files.sort_unstable();
+    files.dedup();
+    let mut out = String::new();
+    for file in files {
+        let apps: Vec<&str> = inventory
+            .plugin_file_importers(plugin, file)
+            .iter()
+            .map(|a| a.name.as_str())
+            .collect();
+        let importing = match apps.len() {
+            0 => continue,
+            1 => "the app importing it".to_string(),
+            n => format!("the {n} apps importing it"),
+        };
+        out.push_str(&format!(
+            "; {} of Mule plugin {}, loading it, runs in {importing}: {}",
+            file_name(file),
+            plugin.name,
+            apps.join(", ")
+        ));
+    }
+    out
 }
 
 /// The advice of the configurations that load a file as its key, when

@@ -7,7 +7,7 @@ use intguard_model::{
     Severity, Value,
 };
 
-use super::ig103_committed_encryption_key::config_label;
+use super::ig103_committed_encryption_key::config_label_in;
 use crate::support::{connection_identities, describe_identities, file_name, short_location};
 use crate::{Rule, Scope};
 
@@ -40,6 +40,11 @@ attribute, the global-property, the property file's key), with related locations
 message quotes the reference as written (`${name}`, `#[p('name')]`). The fix gives the complete line to write. Properties read
 only as `${secure::name}` come from the encrypted files through the Secure
 Configuration Properties module, not from Runtime Manager, so they are not reported.
+The configurations of a Mule plugin's file that an app imports (`<import file="..."/>`)
+run in the app and read the app's properties: a secret property only they read (the
+key of the plugin's secure-properties config, a `${...}` password of its connection) is
+checked against the importing app's `secureProperties` and reported at the app's
+`mule-artifact.json`, naming the plugin's configuration.
 MUnit test sources are ignored, and so are domain projects (pom packaging `mule-domain`):
 a domain is installed in the runtime's `domains` folder, never deployed through Runtime
 Manager.
@@ -154,7 +159,8 @@ fn app_values<'a>(app: &'a MuleApp) -> Vec<Held<'a>> {
     for a in app.secret_attributes.iter().chain(&app.url_attributes) {
         push(&a.value, is_secret_name(&a.name), &|| attr(a));
     }
-    for c in &app.salesforce_connections {
+    // With a Mule plugin's connections the app imports, while lent.
+    for (c, _) in app.resolved_salesforce_connections() {
         for a in &c.attributes {
             push(&a.value, is_secret_name(&a.name), &|| attr(a));
         }
@@ -255,7 +261,7 @@ fn secret_properties(app: &MuleApp) -> BTreeMap<String, Vec<Occurrence>> {
                 Occurrence {
                     why: Why::EncryptionKey,
                     location: key.location.clone(),
-                    label: format!("the key of {}", config_label(config)),
+                    label: format!("the key of {}", config_label_in(app, config)),
                 },
             );
         }
@@ -329,7 +335,7 @@ fn secret_properties(app: &MuleApp) -> BTreeMap<String, Vec<Occurrence>> {
 /// The Salesforce users whose connection reads `name`.
 fn identities_reading(app: &MuleApp, name: &str) -> Option<String> {
     let mut who: Vec<String> = Vec::new();
-    for conn in &app.salesforce_connections {
+    for (conn, _) in app.resolved_salesforce_connections() {
         let reads = conn
             .attributes
             .iter()
@@ -376,70 +382,124 @@ impl Rule for SecurePropertyExposed {
     fn check(&self, inventory: &Inventory) -> Vec<Finding> {
         let mut out = Vec::new();
         for app in &inventory.apps {
-            // A domain is installed in the runtime's `domains` folder, never
-            // through Runtime Manager: no property of it is shown there.
-            if app.runtime != MuleRuntime::Mule4 || app.domain {
-                continue;
-            }
-            let Some(descriptor) = app
-                .descriptor
-                .as_ref()
-                .filter(|d| file_name(&d.path) == "mule-artifact.json")
-            else {
-                continue;
-            };
-            let missing: Vec<(String, Vec<Occurrence>)> = secret_properties(app)
-                .into_iter()
-                .filter(|(name, _)| !app.declares_secure_property(name))
-                .collect();
-            if missing.is_empty() {
-                continue;
-            }
-            let mut wanted: Vec<String> = app
-                .declared_secure_property_names()
-                .map(str::to_string)
-                .collect();
-            let mut extra: BTreeSet<String> = BTreeSet::new();
-            extra.extend(missing.iter().map(|(n, _)| n.clone()));
-            wanted.extend(extra);
-            let line = json_list(&wanted);
-            let listed = if app.declared_secure_properties.is_some() {
-                "is not listed in mule-artifact.json secureProperties"
-            } else {
-                "is not protected: mule-artifact.json has no secureProperties"
-            };
-            for (name, occurrences) in missing {
-                let first = &occurrences[0];
-                let why = match first.why {
-                    Why::EncryptionKey => format!("it holds {}", first.label),
-                    Why::Reference | Why::Definition => first.label.clone(),
-                };
-                let message = format!(
-                    "{}: secret property `{name}` ({why}) {listed}, so Runtime Manager shows a value set there in clear",
-                    app.name
-                );
-                let fix = format!(
-                    "Add \"{name}\" to mule-artifact.json: {line}. Redeploy, then re-enter the value in Runtime Manager so it is stored protected."
-                );
-                let mut f = Finding::new(&META, first.location.clone(), message)
-                    .maybe_identity(identities_reading(app, &name))
-                    .key(format!("secure-property|{name}"))
-                    .fix(fix)
-                    .related(Related::new(
-                        descriptor,
-                        format!("mule-artifact.json: add \"{name}\" to secureProperties"),
-                    ));
-                for o in occurrences.iter().skip(1).take(10) {
-                    f = f.related(Related::new(
-                        &o.location,
-                        format!("`{name}` {} ({})", o.label, short_location(&o.location)),
-                    ));
-                }
-                out.push(f);
-            }
+            check_app(app, false, &mut out);
         }
         crate::support::disambiguate_keys(&mut out);
         out
+    }
+
+    /// The secret properties only the configurations of a Mule plugin an
+    /// app imports read (its secure-properties config's `key`, a lent
+    /// connection's or TLS context's password): lent to the app while the
+    /// Scan rules run ([`Inventory::lend_plugin_configurations`]), so not
+    /// seen by [`Rule::check`], which reads each app alone. Reported for
+    /// the importing app, at its mule-artifact.json.
+    fn check_scan(&self, inventory: &Inventory) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for app in inventory.apps.iter().filter(|a| a.plugin_loan.is_some()) {
+            check_app(app, true, &mut out);
+        }
+        crate::support::disambiguate_keys(&mut out);
+        out
+    }
+}
+
+/// The findings of one app: with `lent_only`, only the names that nothing
+/// but the configurations lent by Mule plugins read, at the app's
+/// mule-artifact.json (the plugin's file is shared by every importing
+/// app); without, the others (all of them when nothing is lent, as
+/// [`Rule::check`] reads each app).
+fn check_app(app: &MuleApp, lent_only: bool, out: &mut Vec<Finding>) {
+    // A domain is installed in the runtime's `domains` folder, never
+    // through Runtime Manager: no property of it is shown there.
+    if app.runtime != MuleRuntime::Mule4 || app.domain {
+        return;
+    }
+    let Some(descriptor) = app
+        .descriptor
+        .as_ref()
+        .filter(|d| file_name(&d.path) == "mule-artifact.json")
+    else {
+        return;
+    };
+    let all_missing: Vec<(String, Vec<Occurrence>)> = secret_properties(app)
+        .into_iter()
+        .filter(|(name, _)| !app.declares_secure_property(name))
+        .collect();
+    let lent_read = |occurrences: &[Occurrence]| {
+        occurrences
+            .iter()
+            .filter(|o| o.why != Why::Definition)
+            .all(|o| app.lending_plugin(&o.location.path).is_some())
+    };
+    let missing: Vec<&(String, Vec<Occurrence>)> = all_missing
+        .iter()
+        .filter(|(_, o)| lent_read(o) == lent_only)
+        .collect();
+    if missing.is_empty() {
+        return;
+    }
+    // The line to write lists every name missing, lent or not.
+    let mut wanted: Vec<String> = app
+        .declared_secure_property_names()
+        .map(str::to_string)
+        .collect();
+    let mut extra: BTreeSet<String> = BTreeSet::new();
+    extra.extend(all_missing.iter().map(|(n, _)| n.clone()));
+    wanted.extend(extra);
+    let line = json_list(&wanted);
+    let listed = if app.declared_secure_properties.is_some() {
+        "is not listed in mule-artifact.json secureProperties"
+    } else {
+        "is not protected: mule-artifact.json has no secureProperties"
+    };
+    for (name, occurrences) in missing {
+        let first = &occurrences[0];
+        let mut why = match first.why {
+            Why::EncryptionKey => format!("it holds {}", first.label),
+            Why::Reference | Why::Definition => first.label.clone(),
+        };
+        let plugin = app.lending_plugin(&first.location.path);
+        if let (Some(plugin), Why::Reference) = (plugin, first.why) {
+            why.push_str(&format!(
+                " in {} of Mule plugin {plugin}, which {} imports",
+                file_name(&first.location.path),
+                app.name
+            ));
+        }
+        let message = format!(
+            "{}: secret property `{name}` ({why}) {listed}, so Runtime Manager shows a value set there in clear",
+            app.name
+        );
+        let fix = format!(
+            "Add \"{name}\" to mule-artifact.json: {line}. Redeploy, then re-enter the value in Runtime Manager so it is stored protected."
+        );
+        let add = format!("mule-artifact.json: add \"{name}\" to secureProperties");
+        let mut f = if plugin.is_some() {
+            // At the app's descriptor, the plugin's file related.
+            Finding::new(&META, descriptor.clone(), message).related(Related::new(
+                &first.location,
+                format!(
+                    "`{name}` {} ({})",
+                    first.label,
+                    short_location(&first.location)
+                ),
+            ))
+        } else {
+            Finding::new(&META, first.location.clone(), message)
+                .related(Related::new(descriptor, add))
+        };
+        f = f
+            .maybe_identity(identities_reading(app, name))
+            .key(format!("secure-property|{name}"))
+            .fix(fix);
+        for o in occurrences.iter().skip(1).take(10) {
+            f = f.related(Related::new(
+                &o.location,
+                format!("`{name}` {} ({})", o.label, short_location(&o.location)),
+            ));
+        }
+        out.push(f);
     }
 }
 

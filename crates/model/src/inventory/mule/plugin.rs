@@ -112,6 +112,19 @@ impl MuleApp {
             .chain(lent.iter().map(|(p, c)| (c, Some(p.as_str()))))
     }
 
+    /// The Mule plugin whose file at `path` the app is lent while the Scan
+    /// rules run ([`Inventory::lend_plugin_configurations`]): a lent
+    /// configuration's (a secure-properties config's, a TLS context's)
+    /// plugin, by its location's path.
+    pub fn lending_plugin(&self, path: &str) -> Option<&str> {
+        self.plugin_loan
+            .as_deref()?
+            .files
+            .iter()
+            .find(|(_, f)| f == path)
+            .map(|(p, _)| p.as_str())
+    }
+
     /// The app imports the plugin file at `path` (a connection's file).
     pub fn imports_plugin_file(&self, plugin: &MuleApp, path: &str) -> bool {
         self.config_imports
@@ -221,6 +234,10 @@ pub struct PluginLoan {
     /// in its own properties. Kept out of the app's `salesforce_connections`:
     /// who the app runs as is [`Inventory::connection_uses`]'.
     pub salesforce_connections: Vec<(String, SalesforceConnection)>,
+    /// The plugin files lent, each with its plugin's name (plugin, path):
+    /// what a finding at a lent configuration says it belongs to
+    /// ([`MuleApp::lending_plugin`]).
+    pub files: Vec<(String, String)>,
     /// How many secure-properties configs, TLS contexts, HTTP requesters
     /// and listeners of the app's own come before the lent ones, appended
     /// to its lists while lent.
@@ -256,6 +273,7 @@ impl Inventory {
                 environments_before: Vec::new(),
                 order_before: 0,
                 salesforce_connections: Vec::new(),
+                files: Vec::new(),
                 own: [
                     app.secure_property_configs.len(),
                     app.tls_contexts.len(),
@@ -276,6 +294,8 @@ impl Inventory {
                     continue;
                 }
                 let lent = |path: &str| files.contains(&path);
+                loan.files
+                    .extend(files.iter().map(|f| (plugin.name.clone(), f.to_string())));
                 loan.salesforce_connections.extend(
                     plugin
                         .salesforce_connections

@@ -6,7 +6,7 @@ use mule_secure_props::Cipher;
 use intguard_model::{Finding, MuleApp, PropertyEntry, PropertyFile, Related};
 
 use super::super::ig103_committed_encryption_key::{
-    config_key_names, config_label, key_digest, KeySource, KeySourceKind,
+    config_key_names, config_label, config_label_in, key_digest, KeySource, KeySourceKind,
 };
 use super::keys::Candidate;
 use super::settings::upgrade_applies;
@@ -166,7 +166,7 @@ pub(super) fn finding_for(app: &MuleApp, candidate: &Candidate<'_>, hit: &Hit<'_
         entry.key(),
         src.describe(),
         key_digest(&src.value),
-        config_label(config),
+        config_label_in(app, config),
         hit.cipher,
     );
     let prop = config_key_names(config)
@@ -253,7 +253,10 @@ pub(super) fn finding_for(app: &MuleApp, candidate: &Candidate<'_>, hit: &Hit<'_
             &config.location,
             format!(
                 "{} decrypts {file_label} with this key ({})",
-                config_label(config),
+                match app.lending_plugin(&config.location.path) {
+                    Some(_) => format!("{},", config_label_in(app, config)),
+                    None => config_label(config),
+                },
                 hit.cipher
             ),
         ));
