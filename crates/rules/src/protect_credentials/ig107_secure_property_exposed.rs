@@ -47,7 +47,8 @@ checked against the importing app's `secureProperties` and reported at the app's
 `mule-artifact.json`, naming the plugin's configuration.
 MUnit test sources are ignored, and so are domain projects (pom packaging `mule-domain`):
 a domain is installed in the runtime's `domains` folder, never deployed through Runtime
-Manager.
+Manager; and so are Mule plugin projects (pom packaging `mule-plugin`), deployed inside the
+apps that depend on them, whose own `secureProperties` are the ones that count.
 
 ## Why is this bad?
 Runtime Manager (CloudHub, CloudHub 2.0, Runtime Fabric, hybrid) supplies the
@@ -411,8 +412,11 @@ impl Rule for SecurePropertyExposed {
 /// [`Rule::check`] reads each app).
 fn check_app(app: &MuleApp, lent_only: bool, out: &mut Vec<Finding>) {
     // A domain is installed in the runtime's `domains` folder, never
-    // through Runtime Manager: no property of it is shown there.
-    if app.runtime != MuleRuntime::Mule4 || app.domain {
+    // through Runtime Manager: no property of it is shown there. A Mule
+    // plugin is deployed inside the apps importing it: their
+    // `secureProperties` hide what its files read (the scan part, below),
+    // its own list hides nothing.
+    if app.runtime != MuleRuntime::Mule4 || app.domain || app.plugin.is_some() {
         return;
     }
     let Some(descriptor) = app
@@ -665,6 +669,13 @@ mod tests {
         let mut domain = orders(None);
         domain.domain = true;
         assert!(run(domain).is_empty());
+        // Nor is a Mule plugin: it runs inside the apps importing it.
+        let mut plugin = orders(None);
+        plugin.plugin = Some(intguard_model::PluginCoordinates {
+            group_id: Some("com.acme".into()),
+            artifact_id: "common-lib".into(),
+        });
+        assert!(run(plugin).is_empty());
     }
 
     #[test]
