@@ -123,10 +123,12 @@ pub struct MuleApp {
     /// one is found by the text scan. Paths as `property_files`'.
     #[serde(skip)]
     pub test_property_files: Vec<PropertyFile>,
-    /// Property files an import names but for their letter case: not
-    /// loaded on Linux or CloudHub (a `property-file-case` warning each).
+    /// Property files an import names but for their letter case (not
+    /// loaded on Linux or CloudHub: a `property-file-case` warning each) or
+    /// their YAML extension (never loaded: a `property-file-extension`
+    /// warning each).
     #[serde(skip)]
-    pub case_mismatched_files: Vec<CaseMismatchedFile>,
+    pub misnamed_property_files: Vec<MisnamedPropertyFile>,
     /// Salesforce operations and sources, until
     /// [`MuleApp::digest_operations`] turns them into `object_uses`.
     pub operations: Vec<SalesforceOperation>,
@@ -200,7 +202,7 @@ impl MuleApp {
             property_files: Vec::new(),
             property_order: Vec::new(),
             test_property_files: Vec::new(),
-            case_mismatched_files: Vec::new(),
+            misnamed_property_files: Vec::new(),
             operations: Vec::new(),
             object_uses: Vec::new(),
             unknown_uses: Vec::new(),
