@@ -243,6 +243,8 @@ pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
         app.tls_contexts.extend(f.tls_contexts);
         app.key_loaders.extend(f.key_loaders);
         app.http_listeners.extend(f.http_listeners);
+        app.http_transport_endpoints
+            .extend(f.http_transport_endpoints);
         app.http_requests.extend(f.http_requests);
         app.http_request_operations
             .extend(f.http_request_operations);

@@ -94,6 +94,9 @@ pub struct MuleApp {
     /// key ring bean, SFTP key authentication.
     pub key_loaders: Vec<KeyLoader>,
     pub http_listeners: Vec<HttpListener>,
+    /// Mule 3 HTTP transport endpoints (`<http:inbound-endpoint>`,
+    /// `<http:outbound-endpoint>`).
+    pub http_transport_endpoints: Vec<HttpTransportEndpoint>,
     pub http_requests: Vec<HttpRequester>,
     /// `<http:request>` operations in flows.
     pub http_request_operations: Vec<HttpRequestOperation>,
@@ -194,6 +197,7 @@ impl MuleApp {
             tls_contexts: Vec::new(),
             key_loaders: Vec::new(),
             http_listeners: Vec::new(),
+            http_transport_endpoints: Vec::new(),
             http_requests: Vec::new(),
             http_request_operations: Vec::new(),
             unsent_payload_credentials: Vec::new(),
