@@ -75,8 +75,8 @@ pub(crate) fn read_inventory_with(
     inventory.diagnostics.extend(overridden);
     let undecrypted = inventory.undecrypted_value_warnings();
     inventory.diagnostics.extend(undecrypted);
-    let misspelled = inventory.property_file_case_warnings();
-    inventory.diagnostics.extend(misspelled);
+    let misnamed = inventory.misnamed_property_file_warnings();
+    inventory.diagnostics.extend(misnamed);
     let unread_domains = inventory.unread_domain_warnings();
     inventory.diagnostics.extend(unread_domains);
     let imports_not_found = inventory.import_not_found_warnings();

@@ -880,3 +880,61 @@ fn a_property_file_named_in_another_letter_case_is_warned_at_the_import() {
         );
     }
 }
+
+/// A property file whose name differs from the import's only in its YAML
+/// extension (`config/dev.yml` for `config/${mule.env}.yaml`) is loaded by
+/// no Mule runtime: `scan` and `identities` warn at the import's line,
+/// naming the file, and the user it defines is not taken for the app's.
+#[test]
+fn a_property_file_named_with_the_other_yaml_extension_is_warned_at_the_import() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = mule4_app(tmp.path(), "orders", &[]);
+    let xml = format!(
+        r#"{MULE_XML_HEAD}  <configuration-properties file="config/${{mule.env}}.yaml"/>
+  <salesforce:sfdc-config name="SF">
+    <salesforce:jwt-connection consumerKey="3MVG9ext" keyStore="k.jks" storePassword="${{secure::ks}}" principal="${{sf.user}}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#
+    );
+    write(&app, "src/main/mule/global.xml", &xml);
+    write(
+        &app,
+        "src/main/resources/config/dev.yml",
+        "sf:\n  user: \"ext@acme.example\"\n",
+    );
+    let (line, column) = pos_in(&xml, "file=\"config/${mule.env}.yaml\"");
+    for args in [vec!["scan", "-f", "json"], vec!["identities", "-f", "json"]] {
+        let mut args: Vec<&str> = args;
+        args.push(app.to_str().unwrap());
+        let run = run(&args);
+        run.expect_no_panic();
+        let report = run.json();
+        let warnings: Vec<&Value> = diagnostics(&report)
+            .iter()
+            .filter(|d| d["code"] == "property-file-extension")
+            .collect();
+        assert_eq!(warnings.len(), 1, "{args:?}: {report:#}");
+        let w = warnings[0];
+        assert!(w["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("src/main/mule/global.xml"));
+        assert_eq!(
+            (w["line"].as_u64(), w["column"].as_u64()),
+            (Some(line), Some(column)),
+            "{w}"
+        );
+        let message = w["message"].as_str().unwrap();
+        assert!(
+            message.contains("src/main/resources/config/dev.yml` is not loaded")
+                && message.contains("names `config/${mule.env}.yaml`"),
+            "{message}"
+        );
+        // Not loaded: its user is not the app's.
+        assert!(
+            !report.to_string().contains("ext@acme.example"),
+            "{report:#}"
+        );
+    }
+}

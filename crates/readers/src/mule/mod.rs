@@ -9,11 +9,15 @@ pub(crate) mod xml;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-use intguard_model::{HttpRequestOperation, Location, MuleApp, MuleRuntime, PropertyFile};
+use intguard_model::{
+    HttpRequestOperation, Location, MisnamedPropertyFile, Misnaming, MuleApp, MuleRuntime,
+    PropertyFile,
+};
 
 use crate::discover::display_path;
 use crate::properties::environments::{
-    declared_patterns, match_file, match_file_folding_case, ImportPattern,
+    declared_patterns, match_file, match_file_folding_case, match_file_other_extension,
+    ImportPattern,
 };
 use xml::MuleXmlFacts;
 
@@ -239,6 +243,8 @@ pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
         app.tls_contexts.extend(f.tls_contexts);
         app.key_loaders.extend(f.key_loaders);
         app.http_listeners.extend(f.http_listeners);
+        app.http_transport_endpoints
+            .extend(f.http_transport_endpoints);
         app.http_requests.extend(f.http_requests);
         app.http_request_operations
             .extend(f.http_request_operations);
@@ -344,7 +350,7 @@ pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
             .and_then(|r| match_file_folding_case(r, &pats));
         if let Some(m) = misspelt {
             if !file.loaded {
-                misspelt_files.push((i, m));
+                misspelt_files.push((i, m, Misnaming::LetterCase));
             }
         } else if let Some(m) = rel.as_deref().and_then(|r| match_file(r, &pats)) {
             file.loaded = true;
@@ -357,14 +363,20 @@ pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
             file.environment = m.environment;
         } else if file.loaded {
             found.extend(order.map(|o| (o, file.environment.clone())));
+        } else if let Some(m) = rel
+            .as_deref()
+            .and_then(|r| match_file_other_extension(r, &pats))
+        {
+            // Named by an import but for its extension: never loaded.
+            misspelt_files.push((i, m, Misnaming::Extension));
         }
         if let Some(env) = &file.environment {
             envs.insert(env.clone());
         }
     }
-    // A file an import names but for its letter case, unless the import
-    // loads a file of that name (and environment) as spelt.
-    for (i, (order, env, import)) in misspelt_files {
+    // A file an import names but for its letter case or extension, unless
+    // the import loads a file of that name (and environment) as spelt.
+    for (i, (order, env, import), misnaming) in misspelt_files {
         let (Some(import), Some(file)) =
             (app.property_imports.get(import), app.property_files.get(i))
         else {
@@ -373,12 +385,12 @@ pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
         if found.contains(&(order, env)) {
             continue;
         }
-        app.case_mismatched_files
-            .push(intguard_model::CaseMismatchedFile {
-                path: file.path.to_string(),
-                element: import.element.clone(),
-                import: import.file.clone(),
-            });
+        app.misnamed_property_files.push(MisnamedPropertyFile {
+            path: file.path.to_string(),
+            element: import.element.clone(),
+            import: import.file.clone(),
+            misnaming,
+        });
     }
     // Every loaded file in order, now that all imports are matched.
     app.property_order = lookup_order(&app.property_files, &orders);

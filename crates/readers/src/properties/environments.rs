@@ -231,6 +231,30 @@ pub(crate) fn match_file_folding_case(
     Some((p.order, env.map(str::to_string), p.import))
 }
 
+/// A file that an import names but for its YAML extension (`dev.yml` for
+/// `${mule.env}.yaml`, `config.yaml` for `config.yml`): Mule finds a file by
+/// its exact name, so no import loads it. The best pattern the name with
+/// the other extension matches as spelt: its lookup order, environment
+/// capture (as [`FileMatch`]'s) and its import's index among the app's
+/// `property_imports`. Only for a file no pattern matches as spelt.
+pub(crate) fn match_file_other_extension(
+    rel: &str,
+    patterns: &[ImportPattern],
+) -> Option<(u32, Option<String>, usize)> {
+    let other = if let Some(stem) = rel.strip_suffix(".yml") {
+        format!("{stem}.yaml")
+    } else if let Some(stem) = rel.strip_suffix(".yaml") {
+        format!("{stem}.yml")
+    } else {
+        return None;
+    };
+    let (p, env) = patterns
+        .iter()
+        .filter_map(|p| Some((p, p.matches(&other)?)))
+        .max_by_key(|(p, _)| p.literal_len)?;
+    Some((p.order, env.map(str::to_string), p.import))
+}
+
 /// Best match of a file against every import pattern of its app.
 pub(crate) fn match_file(rel: &str, patterns: &[ImportPattern]) -> Option<FileMatch> {
     let mut best: Option<(usize, FileMatch)> = None;

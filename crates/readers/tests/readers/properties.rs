@@ -411,7 +411,7 @@ fn a_file_named_in_another_letter_case_is_not_loaded_and_said_so() {
     let dev = file(&inv, "properties/Dev.yaml");
     assert!(dev.loaded);
     assert_eq!(dev.environment.as_deref(), Some("Dev"));
-    let warnings = inv.property_file_case_warnings();
+    let warnings = inv.misnamed_property_file_warnings();
     let got: Vec<(&str, Option<u32>, bool)> = warnings
         .iter()
         .map(|d| {
@@ -443,6 +443,84 @@ fn a_file_named_in_another_letter_case_is_not_loaded_and_said_so() {
     assert!(
         warnings.iter().any(|d| d.message.contains(
             "common.yaml` is not loaded: <configuration-properties> names `properties/Common.yaml`"
+        )),
+        "{warnings:#?}"
+    );
+}
+
+/// A property file named as its import names it but for its YAML extension
+/// (`config/dev.yml` for `config/${mule.env}.yaml`, `shared.yaml` for
+/// `shared.yml`) is loaded nowhere, Mule finding a file by its exact name:
+/// it is not loaded, and a `property-file-extension` warning at the import
+/// names it. A `.yml` file beside the `.yaml` one the import loads is not
+/// warned about (the import finds its file), nor is a file no import names
+/// under either extension.
+#[test]
+fn a_file_named_with_the_other_yaml_extension_is_not_loaded_and_said_so() {
+    let xml = "<mule xmlns=\"http://www.mulesoft.org/schema/mule/core\">\n  <configuration-properties file=\"config/${mule.env}.yaml\"/>\n  <configuration-properties file=\"shared.yml\"/>\n  <configuration-properties file=\"common.yaml\"/>\n</mule>\n";
+    let (_tmp, inv) = app_with(&[
+        ("src/main/mule/global.xml", xml),
+        (
+            "src/main/resources/config/dev.yml",
+            "sf:\n  user: dev@acme.example\n",
+        ),
+        (
+            "src/main/resources/config/qa.yaml",
+            "sf:\n  user: qa@acme.example\n",
+        ),
+        ("src/main/resources/shared.yaml", "a: 1\n"),
+        ("src/main/resources/common.yaml", "b: 1\n"),
+        ("src/main/resources/common.yml", "b: 2\n"),
+        ("src/main/resources/other.yml", "c: 1\n"),
+    ]);
+    assert!(!file(&inv, "config/dev.yml").loaded);
+    assert!(file(&inv, "config/qa.yaml").loaded);
+    assert!(!file(&inv, "shared.yaml").loaded);
+    assert!(file(&inv, "common.yaml").loaded);
+    assert!(!file(&inv, "common.yml").loaded);
+    assert!(!file(&inv, "other.yml").loaded);
+    // Not taken for an environment's file.
+    assert_eq!(inv.apps[0].environments, vec!["qa".to_string()]);
+    let warnings = inv.misnamed_property_file_warnings();
+    let mut got: Vec<(String, Option<u32>, &str)> = warnings
+        .iter()
+        .map(|d| {
+            let named = d
+                .message
+                .split('`')
+                .nth(1)
+                .unwrap_or("?")
+                .rsplit("resources/")
+                .next()
+                .unwrap_or("?")
+                .to_string();
+            (named, d.line, d.code)
+        })
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "config/dev.yml".to_string(),
+                Some(2),
+                "property-file-extension"
+            ),
+            (
+                "shared.yaml".to_string(),
+                Some(3),
+                "property-file-extension"
+            ),
+        ],
+        "{warnings:#?}"
+    );
+    assert!(
+        warnings.iter().all(|d| d.path.ends_with("global.xml")),
+        "{warnings:#?}"
+    );
+    assert!(
+        warnings.iter().any(|d| d.message.contains(
+            "config/dev.yml` is not loaded: <configuration-properties> names `config/${mule.env}.yaml`"
         )),
         "{warnings:#?}"
     );

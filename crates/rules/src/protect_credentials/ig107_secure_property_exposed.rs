@@ -36,7 +36,9 @@ from the descriptor's `secureProperties` array:
 
 One finding per name, where it is read (the `key` attribute, the connection
 attribute, the global-property, the property file's key), with related locations on
-`mule-artifact.json`, the other references and the property's definitions. The
+`mule-artifact.json`, the other references and the property's definitions (a YAML
+definition Mule does not read, its key being written again below in the same mapping,
+is said to be unread, and what its value reads is not reported). The
 message quotes the reference as written (`${name}`, `#[p('name')]`). The fix gives the complete line to write. Properties read
 only as `${secure::name}` come from the encrypted files through the Secure
 Configuration Properties module, not from Runtime Manager, so they are not reported.
@@ -111,6 +113,9 @@ enum Why {
     Reference,
     /// Where the property is defined (context only).
     Definition,
+    /// A definition Mule does not read: a YAML key written again below in
+    /// its mapping replaces it (context only, after those read).
+    UnreadDefinition,
 }
 
 #[derive(Debug, Clone)]
@@ -208,8 +213,9 @@ fn app_values<'a>(app: &'a MuleApp) -> Vec<Held<'a>> {
     for file in app.property_files.iter().filter(|f| f.loaded) {
         for e in &file.entries {
             // Most values reference nothing: asked first, as naming the
-            // slot costs more (120 entries an app).
-            if !may_reference(e.value()) {
+            // slot costs more (120 entries an app). A value Mule does not
+            // read (its key written again below) reads nothing.
+            if !may_reference(e.value()) || e.is_unread() {
                 continue;
             }
             push_text(e.value(), &e.location, secret_definition(e.key()), &|| {
@@ -307,7 +313,20 @@ fn secret_properties(app: &MuleApp) -> BTreeMap<String, Vec<Occurrence>> {
     for file in &app.property_files {
         for entry in &file.entries {
             if let Some(list) = names.get_mut(entry.key()) {
-                if !in_test_sources(&entry.location.path) {
+                if in_test_sources(&entry.location.path) {
+                    continue;
+                }
+                if entry.is_unread() {
+                    // Not where the value comes from: say so.
+                    list.push(Occurrence {
+                        why: Why::UnreadDefinition,
+                        location: entry.location.clone(),
+                        label: format!(
+                            "written in {} under a key the file writes again below, whose value replaces this one: Mule does not read it",
+                            file_name(&file.path)
+                        ),
+                    });
+                } else {
                     list.push(Occurrence {
                         why: Why::Definition,
                         location: entry.location.clone(),
@@ -461,7 +480,7 @@ fn check_app(app: &MuleApp, lent_only: bool, out: &mut Vec<Finding>) {
         let first = &occurrences[0];
         let mut why = match first.why {
             Why::EncryptionKey => format!("it holds {}", first.label),
-            Why::Reference | Why::Definition => first.label.clone(),
+            Why::Reference | Why::Definition | Why::UnreadDefinition => first.label.clone(),
         };
         let plugin = app.lending_plugin(&first.location.path);
         if let (Some(plugin), Why::Reference) = (plugin, first.why) {

@@ -39,6 +39,12 @@ TLS:
   body field is high too, and the message names what it sends (never the value);
 - an `http:listener-config` that does not use `protocol="HTTPS"` (medium), unless it
   is bound to `localhost`;
+- a Mule 3 HTTP transport endpoint (namespace `http://www.mulesoft.org/schema/mule/http`):
+  an `<http:inbound-endpoint>` (medium) unless bound to `localhost`, and an
+  `<http:outbound-endpoint>` whose `address`, or `host`/`port`/`path`, is `http://`
+  to a host that is not loopback (high to Salesforce or a token URL, medium otherwise);
+  the HTTPS transport's `<https:inbound-endpoint>`/`<https:outbound-endpoint>` are
+  TLS. An endpoint taking its address from a global endpoint (`ref`) is not judged;
 - a property value `http://...salesforce.com...` or an `http://` OAuth URL that no
   attribute above already reported.
 XML namespace and schema URIs and loopback addresses are ignored. One finding per
@@ -92,6 +98,21 @@ Use HTTPS everywhere, with certificate validation on:
 ```
 and write Salesforce URLs as `https://<mydomain>.my.salesforce.com/...` (or
 `https://login.salesforce.com`).
+On Mule 3's HTTP transport, use the HTTPS transport (namespace
+`http://www.mulesoft.org/schema/mule/https`):
+```xml
+<https:connector name="HttpsConnector">
+  <https:tls-key-store path="${tls.keystore.path}" keyAlias="${tls.keystore.alias}"
+      storePassword="${tls.keystore.password}" keyPassword="${tls.key.password}"/>
+</https:connector>
+<flow name="orders">
+  <https:inbound-endpoint connector-ref="HttpsConnector" host="0.0.0.0" port="${https.port}"
+      path="api" exchange-pattern="request-response"/>
+  <https:outbound-endpoint address="https://partner.example.com/api" exchange-pattern="request-response"/>
+</flow>
+```
+or, since Mule 3.6, `<http:listener-config protocol="HTTPS">` and
+`<http:request-config protocol="HTTPS">` with a `<tls:context>`.
 
 ## References
 - MuleSoft Docs: HTTP Connector, Configure HTTPS (TLS) for the HTTP Listener and Request
@@ -364,6 +385,10 @@ fn check_app(app: &MuleApp, out: &mut Vec<Finding>) {
             out.push(finding);
         }
     }
+
+    // 2a. Mule 3 HTTP transport endpoints (their `address` is not reported
+    // again as a URL attribute: the fix is the HTTPS transport's).
+    transport_endpoints(app, out, &mut reported_attrs, &mut reported_entries);
 
     // 2. Any URL attribute.
     for attr in &app.url_attributes {
@@ -673,6 +698,107 @@ fn check_app(app: &MuleApp, out: &mut Vec<Finding>) {
                     )),
             );
         }
+    }
+}
+
+/// Mule 3's `<http:inbound-endpoint>` and `<http:outbound-endpoint>` (the
+/// deprecated HTTP transport): an outbound one whose `address` (or
+/// `host`/`port`/`path`) is `http://` to a host that is not loopback, an
+/// inbound one not bound to loopback. An endpoint whose address comes from
+/// a global endpoint (`ref`) or that names no host is not judged.
+fn transport_endpoints(
+    app: &MuleApp,
+    out: &mut Vec<Finding>,
+    reported_attrs: &mut HashSet<Location>,
+    reported_entries: &mut HashSet<Location>,
+) {
+    for e in &app.http_transport_endpoints {
+        if let Some(address) = &e.address {
+            reported_attrs.insert(address.location.clone());
+        }
+        // The URL it serves or calls, as a template of its attributes.
+        let url = match (&e.address, &e.host) {
+            (Some(address), _) => address.clone(),
+            (None, Some(host)) => {
+                let port = e
+                    .port
+                    .as_ref()
+                    .map(|p| format!(":{}", p.raw.trim()))
+                    .unwrap_or_default();
+                let path = e
+                    .path
+                    .as_ref()
+                    .map(|p| format!("/{}", p.raw.trim().trim_start_matches('/')))
+                    .unwrap_or_default();
+                Value::new(
+                    format!("http://{}{port}{path}", host.raw.trim()),
+                    host.location.clone(),
+                )
+            }
+            (None, None) => continue,
+        };
+        let hits = http_hits(app, &url);
+        if hits.is_empty() {
+            continue;
+        }
+        let envs = envs_of(&hits);
+        let (message, severity, fix) = if e.inbound {
+            (
+                format!(
+                    "{} <{}> accepts plain HTTP at {} {}: callers' credentials, tokens and data arrive unencrypted",
+                    app.name,
+                    e.element,
+                    urls_of(&hits),
+                    env_phrase(&envs)
+                ),
+                Severity::Medium,
+                format!(
+                    "Serve HTTPS: declare <https:connector name=\"HttpsConnector\"><https:tls-key-store path=\"${{tls.keystore.path}}\" keyAlias=\"${{tls.keystore.alias}}\" storePassword=\"${{tls.keystore.password}}\" keyPassword=\"${{tls.key.password}}\"/></https:connector> (namespace xmlns:https=\"http://www.mulesoft.org/schema/mule/https\") and replace <{}> with <https:inbound-endpoint connector-ref=\"HttpsConnector\" .../> on the same host, port and path; or, on Mule 3.6 and later, move to <http:listener-config protocol=\"HTTPS\" ...> with a <tls:context> and <http:listener>. Keep the key store passwords in the secure properties file (or terminate TLS on a dedicated load balancer and bind the endpoint to localhost).",
+                    e.element
+                ),
+            )
+        } else {
+            let sensitive = hits.iter().any(|h| h.sensitive);
+            let why = if sensitive {
+                " (Salesforce, OAuth/token or credential-bearing URL)"
+            } else {
+                ""
+            };
+            (
+                format!(
+                    "{} <{}> sends its requests to {} over plain HTTP{why} {}",
+                    app.name,
+                    e.element,
+                    urls_of(&hits),
+                    env_phrase(&envs)
+                ),
+                if sensitive {
+                    Severity::High
+                } else {
+                    Severity::Medium
+                },
+                format!(
+                    "Call the server over HTTPS: replace <{}> with <https:outbound-endpoint address=\"https://...\" .../> (namespace xmlns:https=\"http://www.mulesoft.org/schema/mule/https\"; an <https:connector> with <https:tls-server> sets a trust store other than the JVM's), or, on Mule 3.6 and later, move to <http:request-config protocol=\"HTTPS\" ...> with <http:request>; write the https:// URL in the XML or in the property file of each environment listed, and keep certificate validation on.",
+                    e.element
+                ),
+            )
+        };
+        let mut finding = Finding::new(&META, e.location.clone(), message)
+            .severity(severity)
+            .environments(envs)
+            .key(format!(
+                "transport|{}|{}",
+                e.element,
+                if e.inbound { "inbound" } else { "outbound" }
+            ))
+            .fix(fix);
+        for h in &hits {
+            for o in &h.origins {
+                reported_entries.insert(o.clone());
+                finding = finding.related(origin_related(o, h));
+            }
+        }
+        out.push(finding);
     }
 }
 

@@ -196,3 +196,50 @@ fn a_nested_reference_names_the_properties_it_reads() {
         assert!(!f.message.contains("`${mule.env"), "{}", f.message);
     }
 }
+
+/// A YAML key written twice in one mapping keeps only its last value
+/// (SnakeYAML): `sfdc:` written again replaces `sfdc.password:
+/// "${OLD_SFDC_PASSWORD}"` and `sfdc.token: "${SFDC_TOKEN}"`. What the
+/// unread first value reads is not set in Runtime Manager for Mule, so it
+/// is not reported, and `sfdc.password`'s related locations give the read
+/// definition as where it is defined and the unread one as not read.
+#[test]
+fn a_definition_mule_does_not_read_is_not_where_the_value_comes_from() {
+    const UNREAD: &str = "IG107/unread-definitions";
+    common::assert_places(
+        "IG107",
+        UNREAD,
+        &[
+            ("dup-key-api/src/main/mule/global.xml", 10),
+            ("dup-key-api/src/main/resources/config.yaml", 7),
+        ],
+    );
+    let findings = common::run("IG107", UNREAD);
+    let pw = findings
+        .iter()
+        .find(|f| f.fingerprint_key == "secure-property|sfdc.password")
+        .unwrap();
+    let at = |line: u32| {
+        pw.related
+            .iter()
+            .find(|r| r.path.ends_with("config.yaml") && r.line == line)
+            .unwrap_or_else(|| panic!("line {line}: {:#?}", pw.related))
+    };
+    assert!(
+        at(7)
+            .message
+            .starts_with("`sfdc.password` defined in config.yaml"),
+        "{:#?}",
+        pw.related
+    );
+    let unread = &at(2).message;
+    assert!(
+        !unread.contains("defined in") && unread.contains("Mule does not read it"),
+        "{unread}"
+    );
+    assert!(
+        !pw.fix.contains("OLD_SFDC_PASSWORD") && !pw.fix.contains("SFDC_TOKEN"),
+        "{}",
+        pw.fix
+    );
+}

@@ -289,3 +289,86 @@ fn an_http_audience_is_said_as_an_audience() {
     );
     assert!(!f.message.contains("over plain HTTP"), "{}", f.message);
 }
+
+const TRANSPORT: &str = "partner-sync/src/main/app/partner-sync.xml";
+
+/// Mule 3's HTTP transport endpoints: an `<http:inbound-endpoint>` bound to
+/// every interface, an `<http:outbound-endpoint>` whose `address` is
+/// `http://` and one whose `host`/`port`/`path` make an `http://` token URL
+/// (high) are reported once each, with the fix in Mule 3's syntax (the
+/// HTTPS transport, or the HTTP connector with TLS since Mule 3.6); those
+/// bound to or calling loopback are not.
+#[test]
+fn mule3_http_transport_endpoints() {
+    common::assert_places(
+        "IG109",
+        "IG109/mule3-transport",
+        &[(TRANSPORT, 13), (TRANSPORT, 14), (TRANSPORT, 15)],
+    );
+    let findings = common::run("IG109", "IG109/mule3-transport");
+    let at = |line: u32| common::finding_at(&findings, TRANSPORT, line);
+    let inbound = at(13);
+    assert_eq!(inbound.severity, Severity::Medium);
+    assert!(
+        inbound.message.contains(
+            "<http:inbound-endpoint> accepts plain HTTP at http://0.0.0.0:8081/api in dev, prod"
+        ),
+        "{}",
+        inbound.message
+    );
+    assert!(
+        inbound
+            .fix
+            .contains("<https:connector name=\"HttpsConnector\"><https:tls-key-store path=")
+            && inbound
+                .fix
+                .contains("<https:inbound-endpoint connector-ref=\"HttpsConnector\"")
+            && inbound
+                .fix
+                .contains("<http:listener-config protocol=\"HTTPS\"")
+            && !inbound.fix.contains("${secure::"),
+        "{}",
+        inbound.fix
+    );
+    let partner = at(14);
+    assert_eq!(partner.severity, Severity::Medium);
+    assert!(
+        partner
+            .message
+            .contains("<http:outbound-endpoint> sends its requests to http://partner.example.com/api/orders over plain HTTP"),
+        "{}",
+        partner.message
+    );
+    assert!(
+        partner
+            .fix
+            .contains("<https:outbound-endpoint address=\"https://...\"")
+            && partner
+                .fix
+                .contains("<http:request-config protocol=\"HTTPS\""),
+        "{}",
+        partner.fix
+    );
+    // host="${erp.host}" port="80" path="oauth/token": a token URL, per
+    // environment, with the property lines it came from.
+    let token = at(15);
+    assert_eq!(token.severity, Severity::High);
+    assert!(
+        token
+            .message
+            .contains("http://erp-dev.acme.example:80/oauth/token")
+            && token
+                .message
+                .contains("http://erp.acme.example:80/oauth/token"),
+        "{}",
+        token.message
+    );
+    assert!(
+        token
+            .related
+            .iter()
+            .any(|r| r.path.ends_with("mule.prod.properties") && r.line == 2),
+        "{:#?}",
+        token.related
+    );
+}

@@ -20,6 +20,29 @@ pub struct HttpListener {
     pub tls_context: Option<TlsContext>,
 }
 
+/// A Mule 3 HTTP transport endpoint, `<http:inbound-endpoint>` or
+/// `<http:outbound-endpoint>` (namespace
+/// `http://www.mulesoft.org/schema/mule/http`): plain HTTP, the HTTPS
+/// transport's being `<https:inbound-endpoint>`/`<https:outbound-endpoint>`
+/// (namespace `.../mule/https`). Attributes as written; those it does not
+/// set are `None`.
+#[derive(Debug, Clone, Serialize)]
+pub struct HttpTransportEndpoint {
+    /// The element as written (`http:inbound-endpoint`).
+    pub element: String,
+    /// An inbound endpoint (a server) rather than an outbound one.
+    pub inbound: bool,
+    pub location: Location,
+    pub address: Option<Value>,
+    pub host: Option<Value>,
+    pub port: Option<Value>,
+    pub path: Option<Value>,
+    /// `connector-ref`: the transport connector it uses.
+    pub connector_ref: Option<String>,
+    /// `ref`: a global `<http:endpoint>` it takes its address from.
+    pub endpoint_ref: Option<String>,
+}
+
 /// `http:request-config` with its `http:request-connection`. `Default` is
 /// a config of no name with nothing set, for tests to build on.
 #[derive(Debug, Clone, Default, Serialize)]

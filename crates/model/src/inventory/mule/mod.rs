@@ -94,6 +94,9 @@ pub struct MuleApp {
     /// key ring bean, SFTP key authentication.
     pub key_loaders: Vec<KeyLoader>,
     pub http_listeners: Vec<HttpListener>,
+    /// Mule 3 HTTP transport endpoints (`<http:inbound-endpoint>`,
+    /// `<http:outbound-endpoint>`).
+    pub http_transport_endpoints: Vec<HttpTransportEndpoint>,
     pub http_requests: Vec<HttpRequester>,
     /// `<http:request>` operations in flows.
     pub http_request_operations: Vec<HttpRequestOperation>,
@@ -123,10 +126,12 @@ pub struct MuleApp {
     /// one is found by the text scan. Paths as `property_files`'.
     #[serde(skip)]
     pub test_property_files: Vec<PropertyFile>,
-    /// Property files an import names but for their letter case: not
-    /// loaded on Linux or CloudHub (a `property-file-case` warning each).
+    /// Property files an import names but for their letter case (not
+    /// loaded on Linux or CloudHub: a `property-file-case` warning each) or
+    /// their YAML extension (never loaded: a `property-file-extension`
+    /// warning each).
     #[serde(skip)]
-    pub case_mismatched_files: Vec<CaseMismatchedFile>,
+    pub misnamed_property_files: Vec<MisnamedPropertyFile>,
     /// Salesforce operations and sources, until
     /// [`MuleApp::digest_operations`] turns them into `object_uses`.
     pub operations: Vec<SalesforceOperation>,
@@ -192,6 +197,7 @@ impl MuleApp {
             tls_contexts: Vec::new(),
             key_loaders: Vec::new(),
             http_listeners: Vec::new(),
+            http_transport_endpoints: Vec::new(),
             http_requests: Vec::new(),
             http_request_operations: Vec::new(),
             unsent_payload_credentials: Vec::new(),
@@ -200,7 +206,7 @@ impl MuleApp {
             property_files: Vec::new(),
             property_order: Vec::new(),
             test_property_files: Vec::new(),
-            case_mismatched_files: Vec::new(),
+            misnamed_property_files: Vec::new(),
             operations: Vec::new(),
             object_uses: Vec::new(),
             unknown_uses: Vec::new(),

@@ -69,17 +69,30 @@ pub struct PropertyImport {
 }
 
 /// A property file of the app that an import names but for the letter case
-/// of its name (`properties/Dev.yaml` for `file="properties/dev.yaml"`):
-/// Windows and macOS find it, Linux, CloudHub and the deployed jar do not,
-/// so it is not loaded there.
+/// of its name (`properties/Dev.yaml` for `file="properties/dev.yaml"`) or
+/// for its YAML extension (`config.yml` for `file="config.yaml"`). Mule
+/// finds a file by its exact name: one spelt with the other extension is
+/// never loaded, one in another letter case only on Windows and macOS (not
+/// on Linux, CloudHub or from the deployed jar).
 #[derive(Debug, Clone, Serialize)]
-pub struct CaseMismatchedFile {
+pub struct MisnamedPropertyFile {
     /// The file's path, as its entries' locations spell it.
     pub path: String,
     /// The import's element (`configuration-properties`, ...).
     pub element: String,
     /// The import's `file` (or `location`) attribute, where it is written.
     pub import: Value,
+    /// How its name differs from the import's.
+    pub misnaming: Misnaming,
+}
+
+/// How a property file's name differs from what its import names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Misnaming {
+    /// Only in letter case (`Dev.yaml` for `dev.yaml`).
+    LetterCase,
+    /// Only in its YAML extension (`.yml` for `.yaml`, or the reverse).
+    Extension,
 }
 
 /// `<global-property name value/>`.

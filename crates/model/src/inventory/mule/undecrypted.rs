@@ -8,7 +8,7 @@
 use crate::finding::Diagnostic;
 use crate::inventory::Inventory;
 
-use super::MuleRuntime;
+use super::{Misnaming, MuleRuntime};
 
 impl Inventory {
     /// A `not-decrypted` warning at each `![...]` value of a loaded property
@@ -55,26 +55,36 @@ impl Inventory {
         out
     }
 
-    /// A `property-file-case` warning at the import of each property file
-    /// whose name differs from what the import names only in letter case
-    /// (`Dev.yaml` for `dev.yaml`): Mule finds files by their exact name on
-    /// Linux, CloudHub and in the deployed jar, so its properties are not
-    /// loaded there, while Studio on Windows or macOS finds it.
-    pub fn property_file_case_warnings(&self) -> Vec<Diagnostic> {
+    /// A warning at the import of each property file whose name differs
+    /// from what the import names only in letter case (`Dev.yaml` for
+    /// `dev.yaml`: `property-file-case`; Mule finds files by their exact
+    /// name on Linux, CloudHub and in the deployed jar, so its properties
+    /// are not loaded there, while Studio on Windows or macOS finds it) or
+    /// only in its YAML extension (`config.yml` for `config.yaml`:
+    /// `property-file-extension`; loaded nowhere).
+    pub fn misnamed_property_file_warnings(&self) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         for app in &self.apps {
-            for m in &app.case_mismatched_files {
+            for m in &app.misnamed_property_files {
                 let at = &m.import.location;
-                out.push(
-                    Diagnostic::warning(
+                let (code, message) = match m.misnaming {
+                    Misnaming::LetterCase => (
                         "property-file-case",
-                        at.path.as_str(),
                         format!(
                             "{}: `{}` is not loaded: <{}> names `{}`, which differs from it only in letter case, and Mule finds a property file by its exact name on Linux, CloudHub and in the deployed jar (Studio on Windows or macOS finds it), so what it defines is not resolved there; rename the file or fix the import so that both spell it alike",
                             app.name, m.path, m.element, m.import.raw
                         ),
-                    )
-                    .at(at.line, at.column),
+                    ),
+                    Misnaming::Extension => (
+                        "property-file-extension",
+                        format!(
+                            "{}: `{}` is not loaded: <{}> names `{}`, which differs from it only in its extension (`.yaml` and `.yml` are not interchangeable), and Mule finds a property file by its exact name, so what it defines is resolved nowhere; rename the file or fix the import so that both spell it alike",
+                            app.name, m.path, m.element, m.import.raw
+                        ),
+                    ),
+                };
+                out.push(
+                    Diagnostic::warning(code, at.path.as_str(), message).at(at.line, at.column),
                 );
             }
         }

@@ -82,6 +82,7 @@ pub(crate) struct MuleXmlFacts {
     pub tls_contexts: Vec<TlsContext>,
     pub key_loaders: Vec<KeyLoader>,
     pub http_listeners: Vec<HttpListener>,
+    pub http_transport_endpoints: Vec<intguard_model::HttpTransportEndpoint>,
     pub http_requests: Vec<HttpRequester>,
     pub http_request_operations: Vec<HttpRequestOperation>,
     pub unsent_payload_credentials: Vec<HttpCredential>,
@@ -591,6 +592,24 @@ impl<'t> XmlReader<'t> {
                         location,
                     });
                 }
+            }
+            // Mule 3's HTTP transport (plain HTTP; the HTTPS transport's
+            // endpoints are in the `https` namespace).
+            (Fam::Http, "inbound-endpoint" | "outbound-endpoint") => {
+                let text = |n: &str| get(n).map(|v| v.raw).filter(|v| !v.trim().is_empty());
+                self.facts
+                    .http_transport_endpoints
+                    .push(intguard_model::HttpTransportEndpoint {
+                        element: qname.to_string(),
+                        inbound: local == "inbound-endpoint",
+                        location,
+                        address: get("address"),
+                        host: get("host"),
+                        port: get("port"),
+                        path: get("path"),
+                        connector_ref: text("connector-ref"),
+                        endpoint_ref: text("ref"),
+                    });
             }
             (Fam::Core, "configuration-properties") => {
                 if let Some(file) = get("file") {

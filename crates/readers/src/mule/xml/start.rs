@@ -357,6 +357,7 @@ impl<'t> XmlReader<'t> {
                     | (Fam::Core, "configuration-properties")
                     | (Fam::Core, "import")
                     | (Fam::Context, "property-placeholder")
+                    | (Fam::Http, "inbound-endpoint" | "outbound-endpoint")
             ) {
                 let o = self.tag_owner(tag);
                 let attrs: Vec<XmlAttribute> = raw_attrs
