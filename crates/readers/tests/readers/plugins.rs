@@ -105,3 +105,59 @@ fn an_importing_app_reads_its_secure_file_through_the_plugin_config_while_lent()
     inv.return_plugin_configurations();
     assert_eq!(serde_json::to_string(&inv.apps).unwrap(), as_read);
 }
+
+/// An app whose only environment comes from the file a lent config reads
+/// (no property import of its own) has no environment again once the
+/// loan is returned.
+#[test]
+fn an_app_with_no_environment_of_its_own_gets_none_back() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "common-lib/pom.xml",
+        &pom("common-lib", "mule-plugin", false),
+    );
+    write(
+        root,
+        "common-lib/src/main/mule/common.xml",
+        r#"<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+    xmlns:secure-properties="http://www.mulesoft.org/schema/mule/secure-properties">
+  <secure-properties:config name="Common_Secure" key="${encryption.key}" file="properties/${mule.env}-secure.yaml"/>
+</mule>"#,
+    );
+    write(
+        root,
+        "orders/pom.xml",
+        &pom("orders", "mule-application", true),
+    );
+    write(root, "orders/mule-artifact.json", "{}");
+    write(
+        root,
+        "orders/src/main/mule/global.xml",
+        r#"<mule xmlns="http://www.mulesoft.org/schema/mule/core">
+  <import file="common.xml"/>
+</mule>"#,
+    );
+    write(
+        root,
+        "orders/src/main/resources/properties/dev-secure.yaml",
+        "ks:\n  password: \"![abc=]\"\n",
+    );
+    let mut inv = read_paths(&[root.to_path_buf()], &ReadOptions::default());
+    let i = inv.apps.iter().position(|a| a.name == "orders").unwrap();
+    let before = (
+        inv.apps[i].environments.clone(),
+        inv.apps[i].property_order.clone(),
+    );
+    inv.lend_plugin_configurations();
+    assert_eq!(inv.apps[i].environments, ["dev"]);
+    inv.return_plugin_configurations();
+    assert_eq!(
+        (
+            inv.apps[i].environments.clone(),
+            inv.apps[i].property_order.clone()
+        ),
+        before
+    );
+}

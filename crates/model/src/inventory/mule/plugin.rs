@@ -162,8 +162,7 @@ fn read_by_lent_configs(app: &mut MuleApp, loan: &mut PluginLoan) {
     if changed.is_empty() {
         return;
     }
-    loan.environments_before = app.environments.clone();
-    loan.order_before = app.property_order.len();
+    loan.environments_and_order_before = Some((app.environments.clone(), app.property_order.len()));
     for (i, environment) in changed {
         let f = &mut app.property_files[i];
         loan.files_before
@@ -243,11 +242,11 @@ pub struct PluginLoan {
     /// to its lists while lent.
     own: [usize; 4],
     /// The app's property files a lent secure-properties config reads,
-    /// with what they were before (index, secure, loaded, environment);
-    /// the app's environments and lookup order before.
+    /// with what they were before (index, secure, loaded, environment).
     files_before: Vec<(usize, bool, bool, Option<String>)>,
-    environments_before: Vec<String>,
-    order_before: usize,
+    /// The app's environments and the length of its lookup order before,
+    /// when such files changed them.
+    environments_and_order_before: Option<(Vec<String>, usize)>,
 }
 
 impl Inventory {
@@ -269,17 +268,13 @@ impl Inventory {
                 continue;
             }
             let mut loan = PluginLoan {
-                files_before: Vec::new(),
-                environments_before: Vec::new(),
-                order_before: 0,
-                salesforce_connections: Vec::new(),
-                files: Vec::new(),
                 own: [
                     app.secure_property_configs.len(),
                     app.tls_contexts.len(),
                     app.http_requests.len(),
                     app.http_listeners.len(),
                 ],
+                ..PluginLoan::default()
             };
             let mut facts = Vec::new();
             for plugin in self.apps.iter().filter(|p| p.plugin.is_some()) {
@@ -360,9 +355,11 @@ impl Inventory {
                     (f.secure, f.loaded, f.environment) = (secure, loaded, environment);
                 }
             }
-            if !loan.environments_before.is_empty() || loan.order_before > 0 {
-                app.environments = loan.environments_before;
-                app.property_order.truncate(loan.order_before);
+            // Restored whenever they were changed, an app that had no
+            // environment (and an empty lookup order) included.
+            if let Some((environments, order)) = loan.environments_and_order_before {
+                app.environments = environments;
+                app.property_order.truncate(order);
             }
             app.secure_property_configs.truncate(configs);
             app.tls_contexts.truncate(contexts);
