@@ -1549,6 +1549,13 @@ fn secret_properties_a_mule_plugin_reads_are_checked_against_each_importing_app(
         "mule-artifact.json",
         "{\n  \"minMuleVersion\": \"4.4.0\",\n  \"secureProperties\": [\"encryption.key\"]\n}\n",
     );
+    // A definition of the app's that Mule does not read (its mapping is
+    // written again below) is no read of the name: still the plugin's alone.
+    write(
+        &orders,
+        "src/main/resources/legacy.yaml",
+        "legacy:\n  password: \"![bGVnYWN5MQ==]\"\nlegacy:\n  password: \"![bGVnYWN5Mg==]\"\n",
+    );
     let (run, report) = scan_json(tmp.path(), &[]);
     run.expect_no_panic();
     let exposed: Vec<&Value> = findings(&report)

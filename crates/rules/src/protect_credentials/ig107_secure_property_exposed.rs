@@ -118,6 +118,14 @@ enum Why {
     UnreadDefinition,
 }
 
+impl Why {
+    /// A place that reads the property (a definition, read or not, only
+    /// says where it is written).
+    fn reads(self) -> bool {
+        matches!(self, Why::EncryptionKey | Why::Reference)
+    }
+}
+
 #[derive(Debug, Clone)]
 struct Occurrence {
     why: Why,
@@ -452,7 +460,7 @@ fn check_app(app: &MuleApp, lent_only: bool, out: &mut Vec<Finding>) {
     let lent_read = |occurrences: &[Occurrence]| {
         occurrences
             .iter()
-            .filter(|o| o.why != Why::Definition)
+            .filter(|o| o.why.reads())
             .all(|o| app.lending_plugin(&o.location.path).is_some())
     };
     let missing: Vec<&(String, Vec<Occurrence>)> = all_missing
