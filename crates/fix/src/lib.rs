@@ -225,16 +225,35 @@ impl fmt::Display for FixError {
 
 impl std::error::Error for FixError {}
 
-/// The refusal to edit a file that is not UTF-8: a `.properties` file saved
-/// as ISO-8859-1 or Windows-1252 (as Java reads it) is read by the scan, but
-/// written back as UTF-8 its other accented values would change, and which
-/// of the two encodings Mule reads it in (Mule 4: UTF-8 unless
-/// `<configuration-properties encoding>` says otherwise) decides what its
-/// secrets are. Nothing is written.
-pub(crate) fn not_utf8(path: &str, command: &str) -> FixError {
+/// Why the text of the file at `path` could not be read for `command`
+/// (`read_to_string`'s error `e`). A file that is not UTF-8 is refused,
+/// nothing written: one saved as UTF-16 (Windows PowerShell 5's `Out-File`
+/// and `>`) is read by no Mule; one saved as ISO-8859-1 or Windows-1252 (as
+/// Java reads a `.properties` file) is read by the scan, but written back
+/// as UTF-8 its other accented values would change, and which of the two
+/// encodings Mule reads it in (Mule 4: UTF-8 unless `<configuration-properties
+/// encoding>` says otherwise) decides what its secrets are.
+pub(crate) fn unreadable_text(path: &str, command: &str, e: &std::io::Error) -> FixError {
+    if e.kind() != std::io::ErrorKind::InvalidData {
+        return FixError(format!("{path}: {e}"));
+    }
+    if starts_with_utf16_bom(path) {
+        return FixError(format!(
+            "{path}: saved as UTF-16 (what Windows PowerShell 5's Out-File and > write), which {command} does not edit; Mule reads property files as UTF-8: save it as UTF-8 and run {command} again. Nothing was changed"
+        ));
+    }
     FixError(format!(
         "{path}: not valid UTF-8 (saved as ISO-8859-1 or Windows-1252, as a Java .properties file may be), which {command} does not edit: rewritten as UTF-8 its other accented characters would change, and the encoding Mule reads it in decides what its secrets are. Save it as UTF-8 (iconv -f WINDOWS-1252 -t UTF-8), check that its values read as intended, and run {command} again. Nothing was changed"
     ))
+}
+
+/// Whether the file at `path` starts with a UTF-16 byte order mark.
+fn starts_with_utf16_bom(path: &str) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 2];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok_and(|()| matches!(head, [0xFF, 0xFE] | [0xFE, 0xFF]))
 }
 
 /// One file to create or change.

@@ -132,11 +132,7 @@ pub fn plan_rotation(
                 }
             }
             let text = std::fs::read_to_string(file.path.as_str()).map_err(|e| {
-                if e.kind() == std::io::ErrorKind::InvalidData {
-                    crate::not_utf8(file.path.as_str(), "fix secrets --rotate-key")
-                } else {
-                    FixError(format!("{}: {e}", file.path))
-                }
+                crate::unreadable_text(file.path.as_str(), "fix secrets --rotate-key", &e)
             })?;
             let lines = Lines::new(&text);
             let mut edits = Vec::new();

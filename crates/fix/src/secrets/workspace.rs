@@ -32,15 +32,6 @@ pub(super) struct FileWork {
     pub(super) artifact_names: Vec<String>,
 }
 
-/// Whether the file at `path` starts with a UTF-16 byte order mark.
-fn is_utf16(path: &str) -> bool {
-    use std::io::Read;
-    let mut head = [0u8; 2];
-    std::fs::File::open(path)
-        .and_then(|mut f| f.read_exact(&mut head))
-        .is_ok_and(|()| matches!(head, [0xFF, 0xFE] | [0xFE, 0xFF]))
-}
-
 #[derive(Default)]
 pub(super) struct Workspace {
     pub(super) files: BTreeMap<String, FileWork>,
@@ -52,15 +43,7 @@ impl Workspace {
             let original = match std::fs::read_to_string(path) {
                 Ok(t) => Some(t),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-                Err(e) if e.kind() == std::io::ErrorKind::InvalidData && is_utf16(path) => {
-                    return Err(FixError(format!(
-                        "{path}: saved as UTF-16 (what Windows PowerShell 5's Out-File and > write), which fix secrets does not edit; Mule reads property files as UTF-8: save it as UTF-8 and run fix secrets again. Nothing was changed"
-                    )))
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
-                    return Err(crate::not_utf8(path, "fix secrets"))
-                }
-                Err(e) => return Err(FixError(format!("{path}: {e}"))),
+                Err(e) => return Err(crate::unreadable_text(path, "fix secrets", &e)),
             };
             self.files.insert(
                 path.to_string(),
