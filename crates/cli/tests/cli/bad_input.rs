@@ -822,19 +822,17 @@ fn an_encrypted_value_no_secure_config_loads_is_named() {
     );
 }
 
-/// A property file whose name differs from the import's only in letter
-/// case (`Dev.yaml` for `dev.yaml`, as a Windows or macOS checkout loads it
-/// in Studio) is not found on Linux or CloudHub: `scan` and `identities`
-/// warn at the import's line, naming the file, and the user it defines is
-/// not taken for the app's.
-#[test]
-fn a_property_file_named_in_another_letter_case_is_warned_at_the_import() {
+/// A property file an import names but for its spelling: `scan` and
+/// `identities` warn (`code`) at the import's line (`file="<import>"`),
+/// naming the file at `file` (under `src/main/resources/`), and the user it
+/// defines is not taken for the app's.
+fn assert_misnamed_file_warned_at_the_import(import: &str, file: &str, code: &str) {
     let tmp = tempfile::tempdir().unwrap();
     let app = mule4_app(tmp.path(), "orders", &[]);
     let xml = format!(
-        r#"{MULE_XML_HEAD}  <configuration-properties file="properties/dev.yaml"/>
+        r#"{MULE_XML_HEAD}  <configuration-properties file="{import}"/>
   <salesforce:sfdc-config name="SF">
-    <salesforce:jwt-connection consumerKey="3MVG9case" keyStore="k.jks" storePassword="${{secure::ks}}" principal="${{sf.user}}"/>
+    <salesforce:jwt-connection consumerKey="3MVG9misnamed" keyStore="k.jks" storePassword="${{secure::ks}}" principal="${{sf.user}}"/>
   </salesforce:sfdc-config>
 </mule>
 "#
@@ -842,10 +840,10 @@ fn a_property_file_named_in_another_letter_case_is_warned_at_the_import() {
     write(&app, "src/main/mule/global.xml", &xml);
     write(
         &app,
-        "src/main/resources/properties/Dev.yaml",
-        "sf:\n  user: \"case@acme.example\"\n",
+        &format!("src/main/resources/{file}"),
+        "sf:\n  user: \"misnamed@acme.example\"\n",
     );
-    let (line, column) = pos_in(&xml, "file=\"properties/dev.yaml\"");
+    let (line, column) = pos_in(&xml, &format!("file=\"{import}\""));
     for args in [vec!["scan", "-f", "json"], vec!["identities", "-f", "json"]] {
         let mut args: Vec<&str> = args;
         args.push(app.to_str().unwrap());
@@ -854,7 +852,7 @@ fn a_property_file_named_in_another_letter_case_is_warned_at_the_import() {
         let report = run.json();
         let warnings: Vec<&Value> = diagnostics(&report)
             .iter()
-            .filter(|d| d["code"] == "property-file-case")
+            .filter(|d| d["code"] == code)
             .collect();
         assert_eq!(warnings.len(), 1, "{args:?}: {report:#}");
         let w = warnings[0];
@@ -869,72 +867,38 @@ fn a_property_file_named_in_another_letter_case_is_warned_at_the_import() {
         );
         let message = w["message"].as_str().unwrap();
         assert!(
-            message.contains("src/main/resources/properties/Dev.yaml` is not loaded")
-                && message.contains("names `properties/dev.yaml`"),
+            message.contains(&format!("src/main/resources/{file}` is not loaded"))
+                && message.contains(&format!("names `{import}`")),
             "{message}"
         );
-        // Not loaded on Linux: its user is not the app's.
+        // Not loaded: its user is not the app's.
         assert!(
-            !report.to_string().contains("case@acme.example"),
+            !report.to_string().contains("misnamed@acme.example"),
             "{report:#}"
         );
     }
 }
 
+/// A property file whose name differs from the import's only in letter
+/// case (`Dev.yaml` for `dev.yaml`, as a Windows or macOS checkout loads it
+/// in Studio) is not found on Linux or CloudHub.
+#[test]
+fn a_property_file_named_in_another_letter_case_is_warned_at_the_import() {
+    assert_misnamed_file_warned_at_the_import(
+        "properties/dev.yaml",
+        "properties/Dev.yaml",
+        "property-file-case",
+    );
+}
+
 /// A property file whose name differs from the import's only in its YAML
 /// extension (`config/dev.yml` for `config/${mule.env}.yaml`) is loaded by
-/// no Mule runtime: `scan` and `identities` warn at the import's line,
-/// naming the file, and the user it defines is not taken for the app's.
+/// no Mule runtime.
 #[test]
 fn a_property_file_named_with_the_other_yaml_extension_is_warned_at_the_import() {
-    let tmp = tempfile::tempdir().unwrap();
-    let app = mule4_app(tmp.path(), "orders", &[]);
-    let xml = format!(
-        r#"{MULE_XML_HEAD}  <configuration-properties file="config/${{mule.env}}.yaml"/>
-  <salesforce:sfdc-config name="SF">
-    <salesforce:jwt-connection consumerKey="3MVG9ext" keyStore="k.jks" storePassword="${{secure::ks}}" principal="${{sf.user}}"/>
-  </salesforce:sfdc-config>
-</mule>
-"#
+    assert_misnamed_file_warned_at_the_import(
+        "config/${mule.env}.yaml",
+        "config/dev.yml",
+        "property-file-extension",
     );
-    write(&app, "src/main/mule/global.xml", &xml);
-    write(
-        &app,
-        "src/main/resources/config/dev.yml",
-        "sf:\n  user: \"ext@acme.example\"\n",
-    );
-    let (line, column) = pos_in(&xml, "file=\"config/${mule.env}.yaml\"");
-    for args in [vec!["scan", "-f", "json"], vec!["identities", "-f", "json"]] {
-        let mut args: Vec<&str> = args;
-        args.push(app.to_str().unwrap());
-        let run = run(&args);
-        run.expect_no_panic();
-        let report = run.json();
-        let warnings: Vec<&Value> = diagnostics(&report)
-            .iter()
-            .filter(|d| d["code"] == "property-file-extension")
-            .collect();
-        assert_eq!(warnings.len(), 1, "{args:?}: {report:#}");
-        let w = warnings[0];
-        assert!(w["path"]
-            .as_str()
-            .unwrap()
-            .ends_with("src/main/mule/global.xml"));
-        assert_eq!(
-            (w["line"].as_u64(), w["column"].as_u64()),
-            (Some(line), Some(column)),
-            "{w}"
-        );
-        let message = w["message"].as_str().unwrap();
-        assert!(
-            message.contains("src/main/resources/config/dev.yml` is not loaded")
-                && message.contains("names `config/${mule.env}.yaml`"),
-            "{message}"
-        );
-        // Not loaded: its user is not the app's.
-        assert!(
-            !report.to_string().contains("ext@acme.example"),
-            "{report:#}"
-        );
-    }
 }
