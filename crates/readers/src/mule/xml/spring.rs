@@ -24,6 +24,30 @@ pub(super) struct SpringValue {
     pub(super) locations: Option<Vec<Value>>,
 }
 
+impl SpringValue {
+    /// A property of `element` (at stack depth `depth`) whose value is the
+    /// text of a `<value>` to come; `locations` for a placeholder bean's
+    /// files.
+    fn awaiting(
+        property: &str,
+        element: &str,
+        owner: Option<String>,
+        depth: usize,
+        locations: Option<Vec<Value>>,
+    ) -> Self {
+        SpringValue {
+            property: property.to_string(),
+            element: element.to_string(),
+            owner,
+            property_depth: depth,
+            value: None,
+            text: String::new(),
+            start: None,
+            locations,
+        }
+    }
+}
+
 /// A Spring bean class that loads property files for `${...}`
 /// placeholders, as `<context:property-placeholder>` does: Spring's
 /// `PropertyPlaceholderConfigurer`, `PropertySourcesPlaceholderConfigurer`,
@@ -103,16 +127,13 @@ impl XmlReader<'_> {
         let Some(value) = find("value") else {
             // The value may be the text of a `<value>` child.
             if find("ref").is_none() {
-                self.spring_value = Some(SpringValue {
-                    property: property.to_string(),
-                    element: qname.to_string(),
+                self.spring_value = Some(SpringValue::awaiting(
+                    property,
+                    qname,
                     owner,
-                    property_depth: self.stack.len(),
-                    value: None,
-                    text: String::new(),
-                    start: None,
-                    locations: None,
-                });
+                    self.stack.len(),
+                    None,
+                ));
             }
             return;
         };
@@ -154,16 +175,13 @@ impl XmlReader<'_> {
                 });
             }
             None => {
-                self.spring_value = Some(SpringValue {
-                    property: property.to_string(),
-                    element: qname.to_string(),
+                self.spring_value = Some(SpringValue::awaiting(
+                    property,
+                    qname,
                     owner,
-                    property_depth: self.stack.len(),
-                    value: None,
-                    text: String::new(),
-                    start: None,
-                    locations: Some(Vec::new()),
-                });
+                    self.stack.len(),
+                    Some(Vec::new()),
+                ));
             }
         }
     }

@@ -85,30 +85,12 @@ impl<'a> Uses<'a> {
         if let Some(uses) = self.by_location.get(location) {
             return uses.clone();
         }
-        let by_name =
-            |names: &HashMap<String, Vec<&'a XmlAttribute>>, secure_only: bool, shadowed: bool| {
-                names
-                    .get(key)
-                    .map(|attrs| {
-                        attrs
-                            .iter()
-                            .map(|attr| Use {
-                                attr,
-                                env: None,
-                                whole: is_whole_reference(&attr.value.raw),
-                                secure_only,
-                                shadowed,
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default()
-            };
         let uses: Vec<Use<'a>> = match (file.loaded, file.secure) {
-            (false, _) => by_name(&self.by_name, false, false),
+            (false, _) => uses_by_name(&self.by_name, key, false, false),
             // `${secure::name}` reads secure files only: a plain loaded file
             // defining `name` holds the secret the attribute was meant to
             // read (whether a secure file has it too or not).
-            (true, false) => by_name(&self.by_secure_name, true, false),
+            (true, false) => uses_by_name(&self.by_secure_name, key, true, false),
             (true, true) => Vec::new(),
         };
         if !uses.is_empty() || !file.loaded {
@@ -129,22 +111,33 @@ impl<'a> Uses<'a> {
     /// The attributes reading `name`, for a definition of it that another
     /// one shadows wherever it could be read.
     pub(super) fn shadowed(&self, name: &str) -> Vec<Use<'a>> {
-        self.by_name
-            .get(name)
-            .map(|attrs| {
-                attrs
-                    .iter()
-                    .map(|attr| Use {
-                        attr,
-                        env: None,
-                        whole: is_whole_reference(&attr.value.raw),
-                        secure_only: false,
-                        shadowed: true,
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
+        uses_by_name(&self.by_name, name, false, true)
     }
+}
+
+/// The attributes of `names` reading `name`, as uses of a definition of it
+/// found by its name.
+fn uses_by_name<'a>(
+    names: &HashMap<String, Vec<&'a XmlAttribute>>,
+    name: &str,
+    secure_only: bool,
+    shadowed: bool,
+) -> Vec<Use<'a>> {
+    names
+        .get(name)
+        .map(|attrs| {
+            attrs
+                .iter()
+                .map(|attr| Use {
+                    attr,
+                    env: None,
+                    whole: is_whole_reference(&attr.value.raw),
+                    secure_only,
+                    shadowed,
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The property definitions (by location) that HTTP requests send as
