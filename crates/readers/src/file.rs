@@ -654,7 +654,8 @@ fn read_app_file(
         // Only poms that say `mule-plugin` are a plugin or depend on one.
         if memchr::memmem::find(bytes, b"mule-plugin").is_some() {
             let text = crate::position::without_bom(text);
-            if mule::descriptor::pom_info(text).is_mule_plugin() {
+            // Its packaging was read while finding the apps.
+            if root.plugin {
                 out.plugin = mule::descriptor::plugin_coordinates(text);
             }
             // Which plugins it depends on matters only to an app that

@@ -30,6 +30,9 @@ pub(crate) struct AppRoot {
     pub runtime: MuleRuntime,
     /// A domain project ([`MuleApp::domain`]).
     pub domain: bool,
+    /// A Mule plugin project (its pom's packaging `mule-plugin`, as read
+    /// while finding the apps).
+    pub plugin: bool,
 }
 
 /// The descriptor files seen in one directory.
@@ -85,6 +88,7 @@ pub(crate) fn app_roots(dirs: HashMap<PathBuf, DirDescriptors>) -> Vec<AppRoot> 
             name,
             runtime,
             domain,
+            plugin: d.pom.as_ref().is_some_and(|p| p.is_mule_plugin()),
         });
     }
     apps.sort_by(|a, b| a.display.cmp(&b.display));
