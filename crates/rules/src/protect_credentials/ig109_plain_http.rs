@@ -51,7 +51,9 @@ TLS:
   endpoint that opens the connection, with the global endpoint as a related
   location. An HTTP endpoint whose `connector-ref` names an `<https:connector>` is
   not reported: Mule refuses to start it (the connector does not support the `http`
-  scheme); nor is one whose `ref` names no global endpoint of the app;
+  scheme); nor is one whose `ref` names no global endpoint of the app, nor one with
+  none of `address`, `ref` or `host`/`port` (Mule requires one of them and refuses
+  to start it);
 - a property value `http://...salesforce.com...` or an `http://` OAuth URL that no
   attribute above already reported.
 XML namespace and schema URIs and loopback addresses are ignored. One finding per
