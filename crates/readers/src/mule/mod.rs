@@ -249,6 +249,7 @@ pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
         app.http_listeners.extend(f.http_listeners);
         app.http_transport_endpoints
             .extend(f.http_transport_endpoints);
+        app.transport_connectors.extend(f.transport_connectors);
         app.http_requests.extend(f.http_requests);
         app.http_request_operations
             .extend(f.http_request_operations);

@@ -28,8 +28,19 @@ that it is set up for mutual TLS:
 - its login/token and service URLs, resolved in every environment, go to port 8443
   of the My Domain host (`https://acme.my.salesforce.com:8443/...`). A connection with
   no URL uses the default `login.salesforce.com` on port 443.
-Mule 3 `sfdc:config*` connections are always flagged: the Mule 3 connector cannot
-present a client certificate. A connection of a Mule plugin's file that apps of the
+Mule 3 `sfdc:config*` connections are always flagged: the Mule 3 Salesforce connector
+has no setting for a client certificate. Its configs take no TLS context or key store
+for the connection: the Mule 3 attributes MuleSoft's migration assistant carries over
+to Mule 4 (mulesoft/mule-migration-assistant,
+`AbstractSalesforceConfigurationMigrationStep`) are the credentials, timeouts,
+`serviceEndpoint`, `apiVersion`, proxy settings and the JWT bearer config's
+`keyStore`/`storePassword`/`principal`, whose key store only signs the assertion.
+The connector's SOAP calls go through Salesforce's WSC library, whose JDK transport
+(forcedotcom/wsc `JdkHttpTransport`) opens connections on the JVM's default TLS
+settings: a key store given to the whole JVM (`-Djavax.net.ssl.keyStore`) could be
+presented there, for every HTTPS client of that runtime. intguard cannot see JVM
+options, and that this covers every call of every connector version (Bulk,
+Streaming) is not verified, so the finding stays. A connection of a Mule plugin's file that apps of the
 scan `<import>` is judged once per importing app, its URLs resolved in that app's
 properties (reported at the plugin's connection, naming the app).
 
@@ -76,12 +87,23 @@ from anywhere else. Without it, the credential alone is enough.
   </salesforce:jwt-connection>
 </salesforce:sfdc-config>
 ```
-Mule 3 apps: migrate the integration to Mule 4 first.
+Mule 3 apps: migrate the integration to Mule 4 first. Until then, on a runtime you
+host, a JVM-wide key store in `conf/wrapper.conf` is the only place a client
+certificate can go (it is presented by every HTTPS client of that runtime that uses
+the JVM's default TLS settings; keep its password out of the repository):
+```
+wrapper.java.additional.20=-Djavax.net.ssl.keyStore=/opt/mule/keys/sfdc-mtls.p12
+wrapper.java.additional.21=-Djavax.net.ssl.keyStoreType=pkcs12
+wrapper.java.additional.22=-Djavax.net.ssl.keyStorePassword=<set at install time>
+```
 
 ## References
 - Salesforce Help: Set Up a Mutual Authentication Certificate
 - Salesforce Help: Configure Your API Client to Use Mutual Authentication (port 8443)
 - MuleSoft Docs: Salesforce Connector Release Notes 9.7.0 (TLS configuration)
+- mulesoft/mule-migration-assistant: `AbstractSalesforceConfigurationMigrationStep`
+  (the Mule 3 `sfdc` config attributes)
+- forcedotcom/wsc: `JdkHttpTransport` (connections on the JVM's default TLS settings)
 "#,
 };
 
@@ -225,7 +247,7 @@ impl Rule for NoMutualTls {
                 conn.runtime == MuleRuntime::Mule3 || !has_client_certificate(app, conn);
             if conn.runtime == MuleRuntime::Mule3 {
                 reasons.push(
-                    "the Mule 3 Salesforce connector cannot present a client certificate"
+                    "the Mule 3 Salesforce connector has no setting for a client certificate (its configs take no TLS context or key store for the connection)"
                         .to_string(),
                 );
             } else {
@@ -302,7 +324,7 @@ impl Rule for NoMutualTls {
                 reasons.join("; ")
             );
             let fix = if conn.runtime == MuleRuntime::Mule3 {
-                "Migrate the integration to Mule 4 with Salesforce connector 9.7.0+, then nest <tls:context><tls:key-store type=\"pkcs12\" path=\"${sfdc.mtls.keystore.path}\" password=\"${secure::sfdc.mtls.keystore.password}\" keyPassword=\"${secure::sfdc.mtls.key.password}\"/></tls:context> in the connection and use https://<mydomain>.my.salesforce.com:8443 URLs; in Salesforce upload the CA-signed client certificate under Certificate and Key Management > Mutual Authentication Certificates and give the user the \"Enforce SSL/TLS Mutual Authentication\" permission.".to_string()
+                "Migrate the integration to Mule 4 with Salesforce connector 9.7.0+, then nest <tls:context><tls:key-store type=\"pkcs12\" path=\"${sfdc.mtls.keystore.path}\" password=\"${secure::sfdc.mtls.keystore.password}\" keyPassword=\"${secure::sfdc.mtls.key.password}\"/></tls:context> in the connection and use https://<mydomain>.my.salesforce.com:8443 URLs; in Salesforce upload the CA-signed client certificate under Certificate and Key Management > Mutual Authentication Certificates and give the user the \"Enforce SSL/TLS Mutual Authentication\" permission. Until then, on a Mule 3 runtime you host, only a key store given to the whole JVM can hold the client certificate (conf/wrapper.conf: wrapper.java.additional.<n>=-Djavax.net.ssl.keyStore=<path to the .p12>, with -Djavax.net.ssl.keyStoreType=pkcs12 and -Djavax.net.ssl.keyStorePassword set at install time); every HTTPS client of that runtime on the JVM's default TLS settings then presents it (a JVM option no repository scan sees).".to_string()
             } else {
                 // A password connection is to be replaced first (IG101): the
                 // certificate goes into what replaces it.

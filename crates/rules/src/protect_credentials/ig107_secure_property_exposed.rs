@@ -18,9 +18,10 @@ static META: RuleMeta = RuleMeta {
     name: "secure-property-exposed",
     practice: Practice::ProtectCredentials,
     default_severity: Severity::Medium,
-    summary: "A secret property is not listed in mule-artifact.json `secureProperties`",
+    summary: "A secret property is not listed in mule-artifact.json `secureProperties` (Mule 3: mule-app.properties `secure.properties`)",
     doc: r#"## What it does
-For Mule 4 apps with a `mule-artifact.json`, finds the secret properties whose values
+For Mule 4 apps with a `mule-artifact.json` (and Mule 3 apps that declare hidden
+properties, below), finds the secret properties whose values
 are set (or overridden) in Runtime Manager at deploy time, and reports each one missing
 from the descriptor's `secureProperties` array:
 - the property that holds the secure-properties key (`key="${encryption.key}"`);
@@ -47,6 +48,15 @@ run in the app and read the app's properties: a secret property only they read (
 key of the plugin's secure-properties config, a `${...}` password of its connection) is
 checked against the importing app's `secureProperties` and reported at the app's
 `mule-artifact.json`, naming the plugin's configuration.
+Mule 3 apps declare the properties CloudHub hides in the `secure.properties` entry of
+`mule-app.properties`, a comma-separated list of names
+(`secure.properties=sfdc.password, secure.key`; MuleSoft's migration assistant turns it
+into Mule 4's `secureProperties`). A Mule 3 app that has this entry is checked the same
+way, the entry standing for the descriptor, except for properties its encrypted
+`secure-property-placeholder` file defines (read as `${name}`, they come from that
+file, like Mule 4's `${secure::name}`). A Mule 3 app without the entry is not checked:
+its repository does not say whether it is deployed through Runtime Manager (CloudHub)
+or on premises, where Runtime Manager shows nothing and the entry hides nothing.
 MUnit test sources are ignored, and so are domain projects (pom packaging `mule-domain`):
 a domain is installed in the runtime's `domains` folder, never deployed through Runtime
 Manager; and so are Mule plugin projects (pom packaging `mule-plugin`), deployed inside the
@@ -97,6 +107,10 @@ password altogether (JWT bearer flow, IG101).
 - MuleSoft Docs: CloudHub 2.0, Protect Application Property Values
 - MuleSoft Docs: CloudHub, Safely Hide Application Properties (`secureProperties`)
 - MuleSoft Docs: mule-artifact.json descriptor
+- MuleSoft Docs (Mule 3 era): Runtime Manager, Secure Application Properties (the
+  `secure.properties` entry of `mule-app.properties`)
+- mulesoft/mule-migration-assistant: `SetSecureProperties` (reads `secure.properties`
+  from `mule-app.properties`, comma-separated, into `secureProperties`)
 "#,
 };
 
@@ -443,19 +457,20 @@ fn check_app(app: &MuleApp, lent_only: bool, out: &mut Vec<Finding>) {
     // plugin is deployed inside the apps importing it: their
     // `secureProperties` hide what its files read (the scan part, below),
     // its own list hides nothing.
-    if app.runtime != MuleRuntime::Mule4 || app.domain || app.plugin.is_some() {
+    if app.domain || app.plugin.is_some() {
         return;
     }
-    let Some(descriptor) = app
-        .descriptor
-        .as_ref()
-        .filter(|d| file_name(&d.path) == "mule-artifact.json")
-    else {
+    let Some(declaration) = declaration(app) else {
         return;
     };
+    let descriptor = &declaration.location;
     let all_missing: Vec<(String, Vec<Occurrence>)> = secret_properties(app)
         .into_iter()
-        .filter(|(name, _)| !app.declares_secure_property(name))
+        .filter(|(name, _)| !declaration.names.iter().any(|d| d == name))
+        // Mule 3 reads its encrypted file's properties as `${name}`: they
+        // come from the file (Mule 4's `${secure::name}`), not from Runtime
+        // Manager.
+        .filter(|(name, _)| app.runtime == MuleRuntime::Mule4 || !defined_in_secure_file(app, name))
         .collect();
     let lent_read = |occurrences: &[Occurrence]| {
         occurrences
@@ -471,15 +486,19 @@ fn check_app(app: &MuleApp, lent_only: bool, out: &mut Vec<Finding>) {
         return;
     }
     // The line to write lists every name missing, lent or not.
-    let mut wanted: Vec<String> = app
-        .declared_secure_property_names()
-        .map(str::to_string)
-        .collect();
+    let mut wanted: Vec<String> = declaration.names.clone();
     let mut extra: BTreeSet<String> = BTreeSet::new();
     extra.extend(all_missing.iter().map(|(n, _)| n.clone()));
     wanted.extend(extra);
-    let line = json_list(&wanted);
-    let listed = if app.declared_secure_properties.is_some() {
+    let mule3 = declaration.mule3;
+    let line = if mule3 {
+        properties_line(&wanted)
+    } else {
+        json_list(&wanted)
+    };
+    let listed = if mule3 {
+        "is not listed in the secure.properties entry of mule-app.properties"
+    } else if declaration.declared {
         "is not listed in mule-artifact.json secureProperties"
     } else {
         "is not protected: mule-artifact.json has no secureProperties"
@@ -502,10 +521,21 @@ fn check_app(app: &MuleApp, lent_only: bool, out: &mut Vec<Finding>) {
             "{}: secret property `{name}` ({why}) {listed}, so Runtime Manager shows a value set there in clear",
             app.name
         );
-        let fix = format!(
-            "Add \"{name}\" to mule-artifact.json: {line}. Redeploy, then re-enter the value in Runtime Manager so it is stored protected."
-        );
-        let add = format!("mule-artifact.json: add \"{name}\" to secureProperties");
+        let (fix, add) = if mule3 {
+            (
+                format!(
+                    "Add {name} to the secure.properties entry of mule-app.properties: {line}. Redeploy, then re-enter the value in Runtime Manager so it is stored hidden."
+                ),
+                format!("mule-app.properties: add {name} to secure.properties"),
+            )
+        } else {
+            (
+                format!(
+                    "Add \"{name}\" to mule-artifact.json: {line}. Redeploy, then re-enter the value in Runtime Manager so it is stored protected."
+                ),
+                format!("mule-artifact.json: add \"{name}\" to secureProperties"),
+            )
+        };
         let mut f = if plugin.is_some() {
             // At the app's descriptor, the plugin's file related.
             Finding::new(&META, descriptor.clone(), message).related(Related::new(
@@ -532,6 +562,88 @@ fn check_app(app: &MuleApp, lent_only: bool, out: &mut Vec<Finding>) {
         }
         out.push(f);
     }
+}
+
+/// Where an app declares the properties Runtime Manager hides.
+struct Declaration {
+    /// `mule-artifact.json`, or Mule 3's `secure.properties` entry.
+    location: Location,
+    /// The names declared (without a `secure::` prefix).
+    names: Vec<String>,
+    /// Mule 4: whether the descriptor has a `secureProperties` array.
+    declared: bool,
+    /// Declared in Mule 3's `mule-app.properties`.
+    mule3: bool,
+}
+
+/// The app's declaration of hidden properties: Mule 4's `mule-artifact.json`
+/// `secureProperties`; Mule 3's `secure.properties` entry of
+/// `mule-app.properties`, a comma-separated list of names (read the way
+/// mulesoft/mule-migration-assistant's SetSecureProperties reads it to
+/// write Mule 4's `secureProperties`; MuleSoft's CloudHub documentation of
+/// Mule 3 apps names the same entry). A Mule 3 app without that entry is not
+/// checked: whether it is deployed through Runtime Manager (CloudHub) or on
+/// premises, where the entry hides nothing, its repository does not say.
+fn declaration(app: &MuleApp) -> Option<Declaration> {
+    match app.runtime {
+        MuleRuntime::Mule4 => {
+            let descriptor = app
+                .descriptor
+                .as_ref()
+                .filter(|d| file_name(&d.path) == "mule-artifact.json")?;
+            Some(Declaration {
+                location: descriptor.clone(),
+                names: app
+                    .declared_secure_property_names()
+                    .map(str::to_string)
+                    .collect(),
+                declared: app.declared_secure_properties.is_some(),
+                mule3: false,
+            })
+        }
+        MuleRuntime::Mule3 => {
+            let entry = app
+                .property_files
+                .iter()
+                .filter(|f| {
+                    file_name(&f.path) == "mule-app.properties" && !in_test_sources(&f.path)
+                })
+                .flat_map(|f| &f.entries)
+                .rfind(|e| e.key() == "secure.properties" && !e.is_unread())?;
+            Some(Declaration {
+                location: entry.location.clone(),
+                names: entry
+                    .value()
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|n| !n.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+                declared: true,
+                mule3: true,
+            })
+        }
+    }
+}
+
+/// Whether a loaded encrypted properties file of the app (Mule 3's
+/// `secure-property-placeholder` location) defines `name`.
+fn defined_in_secure_file(app: &MuleApp, name: &str) -> bool {
+    app.property_files
+        .iter()
+        .filter(|f| f.secure && f.loaded)
+        .flat_map(|f| &f.entries)
+        .any(|e| e.key() == name && !e.is_unread())
+}
+
+/// Mule 3's `secure.properties=a, b` line, cut like [`json_list`]'s.
+fn properties_line(names: &[String]) -> String {
+    let listed: Vec<&str> = names.iter().take(MAX_LISTED).map(String::as_str).collect();
+    let more = match names.len().saturating_sub(MAX_LISTED) {
+        0 => String::new(),
+        n => format!(", ... and {n} more: every secret property these findings name"),
+    };
+    format!("secure.properties={}{more}", listed.join(", "))
 }
 
 #[cfg(test)]

@@ -44,7 +44,16 @@ TLS:
   `<http:outbound-endpoint>` whose `address`, or `host`/`port`/`path`, is `http://`
   to a host that is not loopback (high to Salesforce or a token URL, medium otherwise);
   the HTTPS transport's `<https:inbound-endpoint>`/`<https:outbound-endpoint>` are
-  TLS. An endpoint taking its address from a global endpoint (`ref`) is not judged;
+  TLS. An endpoint (HTTP or core `<inbound-endpoint>`/`<outbound-endpoint>`) taking
+  its address from a global endpoint (`ref`) is judged by that global endpoint, in
+  any file of the app: `<http:endpoint>` is plain HTTP, `<https:endpoint>` is TLS, a
+  core `<endpoint>` goes by the scheme of its `address`; the finding is at the
+  endpoint that opens the connection, with the global endpoint as a related
+  location. An HTTP endpoint whose `connector-ref` names an `<https:connector>` is
+  not reported: Mule refuses to start it (the connector does not support the `http`
+  scheme); nor is one whose `ref` names no global endpoint of the app, nor one with
+  none of `address`, `ref` or `host`/`port` (Mule requires one of them and refuses
+  to start it);
 - a property value `http://...salesforce.com...` or an `http://` OAuth URL that no
   attribute above already reported.
 XML namespace and schema URIs and loopback addresses are ignored. One finding per
@@ -704,28 +713,89 @@ fn check_app(app: &MuleApp, out: &mut Vec<Finding>) {
 /// Mule 3's `<http:inbound-endpoint>` and `<http:outbound-endpoint>` (the
 /// deprecated HTTP transport): an outbound one whose `address` (or
 /// `host`/`port`/`path`) is `http://` to a host that is not loopback, an
-/// inbound one not bound to loopback. An endpoint whose address comes from
-/// a global endpoint (`ref`) or that names no host is not judged.
+/// inbound one not bound to loopback.
+///
+/// Checked against mulesoft/mule (3.x):
+/// - transports/http/src/main/resources/META-INF/mule-http.xsd: the flow
+///   endpoints and the global `<http:endpoint name>` take `address`, or
+///   `host`/`port`/`path`; HttpNamespaceHandler and HttpsNamespaceHandler
+///   register them with the scheme of their namespace (`http`, `https`).
+/// - AddressedEndpointDefinitionParser: an endpoint needs exactly one of
+///   `address`, `ref` or `host`+`port`, and a `ref` blocks its own address
+///   attributes: the address (and scheme) is the global endpoint's, so a
+///   `ref` is followed to the global endpoint of that name, in any file of
+///   the app (`<http:endpoint>` plain, `<https:endpoint>` TLS, a core
+///   `<endpoint address>` by its scheme). An endpoint with none of them
+///   does not start; one whose `ref` names no global endpoint of the app is
+///   not judged.
+/// - AbstractConnector registers its own protocol only (`https` for
+///   HttpsConnector) and AbstractEndpointBuilder rejects a connector that
+///   does not support the endpoint's scheme: an HTTP endpoint whose
+///   `connector-ref` names an `<https:connector>` never starts, so it opens
+///   no plain connection and is not reported.
 fn transport_endpoints(
     app: &MuleApp,
     out: &mut Vec<Finding>,
     reported_attrs: &mut HashSet<Location>,
     reported_entries: &mut HashSet<Location>,
 ) {
-    for e in &app.http_transport_endpoints {
-        if let Some(address) = &e.address {
+    use intguard_model::{EndpointTransport, HttpTransportEndpoint};
+    let global = |name: &str| {
+        app.http_transport_endpoints
+            .iter()
+            .find(|g| g.global_name.as_deref() == Some(name))
+    };
+    let https_connector = |name: Option<&str>| {
+        name.is_some_and(|n| {
+            app.transport_connectors
+                .iter()
+                .any(|c| c.https && c.name == n)
+        })
+    };
+    for e in app
+        .http_transport_endpoints
+        .iter()
+        .filter(|e| e.global_name.is_none())
+    {
+        // Where the address comes from: the endpoint itself, or the global
+        // endpoint its `ref` names.
+        let (source, via): (
+            &HttpTransportEndpoint,
+            Option<(&str, &HttpTransportEndpoint)>,
+        ) = match e.endpoint_ref.as_deref() {
+            Some(name) => match global(name) {
+                Some(g) => (g, Some((name, g))),
+                None => continue,
+            },
+            // Core endpoints with an address are URL attributes (below);
+            // the HTTPS transport's are not kept.
+            None if e.transport == EndpointTransport::Http => (e, None),
+            None => continue,
+        };
+        if let Some(address) = &source.address {
             reported_attrs.insert(address.location.clone());
         }
+        if source.transport == EndpointTransport::Https {
+            continue;
+        }
+        // The connector it names, or else its global endpoint's.
+        let connector = e
+            .connector_ref
+            .as_deref()
+            .or(source.connector_ref.as_deref());
+        if https_connector(connector) {
+            continue;
+        }
         // The URL it serves or calls, as a template of its attributes.
-        let url = match (&e.address, &e.host) {
+        let url = match (&source.address, &source.host) {
             (Some(address), _) => address.clone(),
-            (None, Some(host)) => {
-                let port = e
+            (None, Some(host)) if source.transport == EndpointTransport::Http => {
+                let port = source
                     .port
                     .as_ref()
                     .map(|p| format!(":{}", p.raw.trim()))
                     .unwrap_or_default();
-                let path = e
+                let path = source
                     .path
                     .as_ref()
                     .map(|p| format!("/{}", p.raw.trim().trim_start_matches('/')))
@@ -735,25 +805,47 @@ fn transport_endpoints(
                     host.location.clone(),
                 )
             }
-            (None, None) => continue,
+            _ => continue,
         };
         let hits = http_hits(app, &url);
         if hits.is_empty() {
             continue;
         }
         let envs = envs_of(&hits);
+        // `<http:inbound-endpoint ref="x">`, and where its address is.
+        let (written, from) = match via {
+            Some((name, g)) => (
+                format!("{} ref=\"{name}\"", e.element),
+                format!(
+                    " (the address of global <{} name=\"{name}\"> ({}))",
+                    g.element,
+                    short_location(&g.location)
+                ),
+            ),
+            None => (e.element.clone(), String::new()),
+        };
+        // The global endpoint to change first, with the element using it.
+        let global_fix = |https_element: &str| {
+            match via {
+            Some((name, g)) => format!(
+                "Declare <https:connector name=\"HttpsConnector\"> (namespace xmlns:https=\"http://www.mulesoft.org/schema/mule/https\"), replace the global <{} name=\"{name}\"> with <https:endpoint name=\"{name}\" connector-ref=\"HttpsConnector\" .../> on the same host, port and path (an https:// address), and <{} ref=\"{name}\"> with <{https_element} ref=\"{name}\">. ",
+                g.element, e.element
+            ),
+            None => String::new(),
+        }
+        };
         let (message, severity, fix) = if e.inbound {
             (
                 format!(
-                    "{} <{}> accepts plain HTTP at {} {}: callers' credentials, tokens and data arrive unencrypted",
+                    "{} <{written}> accepts plain HTTP at {} {}{from}: callers' credentials, tokens and data arrive unencrypted",
                     app.name,
-                    e.element,
                     urls_of(&hits),
                     env_phrase(&envs)
                 ),
                 Severity::Medium,
                 format!(
-                    "Serve HTTPS: declare <https:connector name=\"HttpsConnector\"><https:tls-key-store path=\"${{tls.keystore.path}}\" keyAlias=\"${{tls.keystore.alias}}\" storePassword=\"${{tls.keystore.password}}\" keyPassword=\"${{tls.key.password}}\"/></https:connector> (namespace xmlns:https=\"http://www.mulesoft.org/schema/mule/https\") and replace <{}> with <https:inbound-endpoint connector-ref=\"HttpsConnector\" .../> on the same host, port and path; or, on Mule 3.6 and later, move to <http:listener-config protocol=\"HTTPS\" ...> with a <tls:context> and <http:listener>. Keep the key store passwords in the secure properties file (or terminate TLS on a dedicated load balancer and bind the endpoint to localhost).",
+                    "{}Serve HTTPS: declare <https:connector name=\"HttpsConnector\"><https:tls-key-store path=\"${{tls.keystore.path}}\" keyAlias=\"${{tls.keystore.alias}}\" storePassword=\"${{tls.keystore.password}}\" keyPassword=\"${{tls.key.password}}\"/></https:connector> (namespace xmlns:https=\"http://www.mulesoft.org/schema/mule/https\") and replace <{}> with <https:inbound-endpoint connector-ref=\"HttpsConnector\" .../> on the same host, port and path; or, on Mule 3.6 and later, move to <http:listener-config protocol=\"HTTPS\" ...> with a <tls:context> and <http:listener>. Keep the key store passwords in the secure properties file (or terminate TLS on a dedicated load balancer and bind the endpoint to localhost).",
+                    global_fix("https:inbound-endpoint"),
                     e.element
                 ),
             )
@@ -766,9 +858,8 @@ fn transport_endpoints(
             };
             (
                 format!(
-                    "{} <{}> sends its requests to {} over plain HTTP{why} {}",
+                    "{} <{written}> sends its requests to {} over plain HTTP{why} {}{from}",
                     app.name,
-                    e.element,
                     urls_of(&hits),
                     env_phrase(&envs)
                 ),
@@ -778,7 +869,8 @@ fn transport_endpoints(
                     Severity::Medium
                 },
                 format!(
-                    "Call the server over HTTPS: replace <{}> with <https:outbound-endpoint address=\"https://...\" .../> (namespace xmlns:https=\"http://www.mulesoft.org/schema/mule/https\"; an <https:connector> with <https:tls-server> sets a trust store other than the JVM's), or, on Mule 3.6 and later, move to <http:request-config protocol=\"HTTPS\" ...> with <http:request>; write the https:// URL in the XML or in the property file of each environment listed, and keep certificate validation on.",
+                    "{}Call the server over HTTPS: replace <{}> with <https:outbound-endpoint address=\"https://...\" .../> (namespace xmlns:https=\"http://www.mulesoft.org/schema/mule/https\"; an <https:connector> with <https:tls-server> sets a trust store other than the JVM's), or, on Mule 3.6 and later, move to <http:request-config protocol=\"HTTPS\" ...> with <http:request>; write the https:// URL in the XML or in the property file of each environment listed, and keep certificate validation on.",
+                    global_fix("https:outbound-endpoint"),
                     e.element
                 ),
             )
@@ -787,11 +879,22 @@ fn transport_endpoints(
             .severity(severity)
             .environments(envs)
             .key(format!(
-                "transport|{}|{}",
+                "transport|{}|{}{}",
                 e.element,
-                if e.inbound { "inbound" } else { "outbound" }
+                if e.inbound { "inbound" } else { "outbound" },
+                via.map(|(name, _)| format!("|ref={name}"))
+                    .unwrap_or_default()
             ))
             .fix(fix);
+        if let Some((name, g)) = via {
+            finding = finding.related(Related::new(
+                &g.location,
+                format!(
+                    "global <{} name=\"{name}\">: the plain-HTTP address <{}> uses",
+                    g.element, e.element
+                ),
+            ));
+        }
         for h in &hits {
             for o in &h.origins {
                 reported_entries.insert(o.clone());

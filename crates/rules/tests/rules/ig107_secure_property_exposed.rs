@@ -243,3 +243,55 @@ fn a_definition_mule_does_not_read_is_not_where_the_value_comes_from() {
         pw.fix
     );
 }
+
+const CLAIMS_M3: &str = "claims-m3/src/main/app/global.xml";
+
+/// Mule 3 apps declare the properties CloudHub hides in the
+/// `secure.properties` entry of `mule-app.properties` (a comma-separated
+/// list: mulesoft/mule-migration-assistant SetSecureProperties turns it into
+/// Mule 4's `secureProperties`). An app that declares one deploys where they
+/// are hidden: its secret properties missing from the list are reported (the
+/// secure-property-placeholder key, a `${proxy.password}`), not those listed
+/// nor those its encrypted secure-property-placeholder file defines
+/// (`sfdc.token`). An app without the entry (on premises, ledger-m3) is not
+/// checked: nothing in its repository says Runtime Manager shows its
+/// properties.
+#[test]
+fn mule3_secure_properties_of_mule_app_properties() {
+    common::assert_places("IG107", "IG107/mule3", &[(CLAIMS_M3, 11), (CLAIMS_M3, 15)]);
+    let findings = common::run("IG107", "IG107/mule3");
+    let key = common::finding_at(&findings, CLAIMS_M3, 11);
+    assert!(
+        key.message.contains(
+            "claims-m3: secret property `secure.key` (it holds the key of <secure-property-placeholder:config>"
+        ) && key
+            .message
+            .contains("is not listed in the secure.properties entry of mule-app.properties"),
+        "{}",
+        key.message
+    );
+    let line = "secure.properties=sfdc.password, sfdc.username, proxy.password, secure.key";
+    for f in &findings {
+        assert!(
+            f.fix.contains(line) && f.fix.contains("mule-app.properties"),
+            "{}",
+            f.fix
+        );
+        assert!(
+            f.related.iter().any(|r| r
+                .path
+                .ends_with("claims-m3/src/main/app/mule-app.properties")
+                && r.line == 2),
+            "{:#?}",
+            f.related
+        );
+        assert!(!f.message.contains("sfdc.token"), "{}", f.message);
+        assert!(!f.message.contains("mule-artifact.json"), "{}", f.message);
+    }
+}
+
+/// The encrypted value of the Mule 3 fixture's secure file never shows.
+#[test]
+fn mule3_no_fixture_secret_in_output() {
+    common::assert_no_secrets("IG107/mule3", &["w9oKTqKTtvBuRUVbhQP/qw=="]);
+}

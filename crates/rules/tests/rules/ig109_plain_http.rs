@@ -372,3 +372,98 @@ fn mule3_http_transport_endpoints() {
         token.related
     );
 }
+
+const REF_FLOW: &str = "claims-relay/src/main/app/claims-relay.xml";
+const REF_GLOBAL: &str = "claims-relay/src/main/app/global.xml";
+
+/// Mule 3 endpoints that take their address from a global endpoint
+/// (`ref`, mulesoft/mule AddressedEndpointDefinitionParser: a `ref` blocks
+/// the element's own address attributes) are judged by the global endpoint
+/// they name, in any file of the app: a `<http:endpoint>` (host/port/path)
+/// or a core `<endpoint address="http://...">` is plain HTTP, reported at
+/// the endpoint that opens the connection with the global endpoint as a
+/// related location (the generic URL pass no longer reports the global
+/// `address` again); an `<https:endpoint>`, a loopback host, a `vm://`
+/// address and an unknown name are not. An HTTP endpoint whose
+/// `connector-ref` names an `<http:connector>` is plain HTTP; one naming an
+/// `<https:connector>` never starts (AbstractEndpointBuilder rejects a
+/// connector whose protocol is not the endpoint's scheme): not reported.
+#[test]
+fn mule3_global_endpoint_refs_and_connector_refs() {
+    common::assert_places(
+        "IG109",
+        "IG109/mule3-ref",
+        &[
+            (REF_FLOW, 10),
+            (REF_FLOW, 11),
+            (REF_FLOW, 12),
+            (REF_FLOW, 17),
+        ],
+    );
+    let findings = common::run("IG109", "IG109/mule3-ref");
+    let at = |line: u32| common::finding_at(&findings, REF_FLOW, line);
+    let inbound = at(10);
+    assert_eq!(inbound.severity, Severity::Medium);
+    assert!(
+        inbound.message.contains(
+            "<http:inbound-endpoint ref=\"claimsInbound\"> accepts plain HTTP at http://0.0.0.0:8081/claims in dev, prod"
+        ) && inbound
+            .message
+            .contains("the address of global <http:endpoint name=\"claimsInbound\"> (global.xml:16)"),
+        "{}",
+        inbound.message
+    );
+    assert!(
+        inbound
+            .related
+            .iter()
+            .any(|r| r.path.ends_with(REF_GLOBAL) && r.line == 16),
+        "{:#?}",
+        inbound.related
+    );
+    assert!(
+        inbound
+            .fix
+            .contains("replace the global <http:endpoint name=\"claimsInbound\"> with <https:endpoint name=\"claimsInbound\" connector-ref=\"HttpsConnector\"")
+            && inbound
+                .fix
+                .contains("<http:inbound-endpoint ref=\"claimsInbound\"> with <https:inbound-endpoint ref=\"claimsInbound\">"),
+        "{}",
+        inbound.fix
+    );
+    let partner = at(11);
+    assert_eq!(partner.severity, Severity::Medium);
+    assert!(
+        partner.message.contains(
+            "<http:outbound-endpoint ref=\"partnerEndpoint\"> sends its requests to http://partner-dev.acme.example:80/api/claims, http://partner.acme.example:80/api/claims over plain HTTP"
+        ),
+        "{}",
+        partner.message
+    );
+    assert!(
+        partner
+            .related
+            .iter()
+            .any(|r| r.path.ends_with("mule.prod.properties") && r.line == 2),
+        "{:#?}",
+        partner.related
+    );
+    let legacy = at(12);
+    assert!(
+        legacy.message.contains(
+            "<outbound-endpoint ref=\"legacyEndpoint\"> sends its requests to http://legacy.acme.example/soap/claims over plain HTTP"
+        ) && legacy
+            .message
+            .contains("global <endpoint name=\"legacyEndpoint\"> (global.xml:19)"),
+        "{}",
+        legacy.message
+    );
+    let erp = at(17);
+    assert!(
+        erp.message.contains(
+            "<http:outbound-endpoint> sends its requests to http://erp.acme.example:8080/claims over plain HTTP"
+        ),
+        "{}",
+        erp.message
+    );
+}

@@ -48,8 +48,24 @@ fn reasons_per_connection() {
         bulk.identity.as_deref(),
         Some("int.orders.bulk@acme.com.uat (dev), int.orders.bulk@acme.com (prod)")
     );
+    // The Mule 3 connector's configs take no TLS setting for the connection
+    // (mule-migration-assistant's AbstractSalesforceConfigurationMigrationStep
+    // maps every Mule 3 attribute: none is one); its JWT keyStore signs the
+    // assertion. The message says so, and does not claim more.
     let legacy = at("legacy-sync/src/main/app/global.xml", 14);
-    assert!(legacy.message.contains("Mule 3"), "{}", legacy.message);
+    assert!(
+        legacy.message.contains(
+            "the Mule 3 Salesforce connector has no setting for a client certificate (its configs take no TLS context or key store for the connection)"
+        ) && !legacy.message.contains("cannot present"),
+        "{}",
+        legacy.message
+    );
+    assert!(
+        legacy.fix.starts_with("Migrate the integration to Mule 4")
+            && legacy.fix.contains("javax.net.ssl.keyStore"),
+        "{}",
+        legacy.fix
+    );
 }
 
 #[test]

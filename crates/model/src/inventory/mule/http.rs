@@ -20,17 +20,37 @@ pub struct HttpListener {
     pub tls_context: Option<TlsContext>,
 }
 
-/// A Mule 3 HTTP transport endpoint, `<http:inbound-endpoint>` or
-/// `<http:outbound-endpoint>` (namespace
-/// `http://www.mulesoft.org/schema/mule/http`): plain HTTP, the HTTPS
-/// transport's being `<https:inbound-endpoint>`/`<https:outbound-endpoint>`
-/// (namespace `.../mule/https`). Attributes as written; those it does not
-/// set are `None`.
+/// The namespace a Mule 3 transport endpoint element belongs to, which
+/// sets its scheme unless it takes its address from a global endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum EndpointTransport {
+    /// The HTTP transport (`.../mule/http`): plain HTTP.
+    Http,
+    /// The HTTPS transport (`.../mule/https`): TLS.
+    Https,
+    /// Mule's core namespace (`<endpoint>`, `<inbound-endpoint>`,
+    /// `<outbound-endpoint>`): the scheme of its `address` says.
+    Generic,
+}
+
+/// A Mule 3 transport endpoint of HTTP interest: the HTTP transport's
+/// `<http:inbound-endpoint>` and `<http:outbound-endpoint>` (namespace
+/// `http://www.mulesoft.org/schema/mule/http`, plain HTTP), the core
+/// `<inbound-endpoint>`/`<outbound-endpoint>`, and the global endpoints they
+/// may take their address from with `ref` (`<http:endpoint name>`,
+/// `<https:endpoint name>`, core `<endpoint name>`). The HTTPS transport's
+/// flow endpoints (`<https:inbound-endpoint>`, namespace `.../mule/https`)
+/// are not kept. Attributes as written; those it does not set are `None`.
 #[derive(Debug, Clone, Serialize)]
 pub struct HttpTransportEndpoint {
     /// The element as written (`http:inbound-endpoint`).
     pub element: String,
-    /// An inbound endpoint (a server) rather than an outbound one.
+    /// The namespace of the element.
+    pub transport: EndpointTransport,
+    /// A global endpoint's `name` (flow endpoints have none).
+    pub global_name: Option<String>,
+    /// An inbound endpoint (a server) rather than an outbound one (false for
+    /// a global endpoint: its referrers say).
     pub inbound: bool,
     pub location: Location,
     pub address: Option<Value>,
@@ -41,6 +61,19 @@ pub struct HttpTransportEndpoint {
     pub connector_ref: Option<String>,
     /// `ref`: a global `<http:endpoint>` it takes its address from.
     pub endpoint_ref: Option<String>,
+}
+
+/// A Mule 3 HTTP or HTTPS transport connector (`<http:connector name>`,
+/// `<https:connector name>`, and their `polling-connector`s), which an
+/// endpoint's `connector-ref` names.
+#[derive(Debug, Clone, Serialize)]
+pub struct TransportConnector {
+    pub name: String,
+    /// The element as written (`https:connector`).
+    pub element: String,
+    /// The HTTPS transport's (`.../mule/https`): its protocol is `https`.
+    pub https: bool,
+    pub location: Location,
 }
 
 /// `http:request-config` with its `http:request-connection`. `Default` is

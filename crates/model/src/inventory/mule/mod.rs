@@ -95,8 +95,11 @@ pub struct MuleApp {
     pub key_loaders: Vec<KeyLoader>,
     pub http_listeners: Vec<HttpListener>,
     /// Mule 3 HTTP transport endpoints (`<http:inbound-endpoint>`,
-    /// `<http:outbound-endpoint>`).
+    /// `<http:outbound-endpoint>`, the core ones and the global endpoints
+    /// they may reference).
     pub http_transport_endpoints: Vec<HttpTransportEndpoint>,
+    /// Mule 3 HTTP and HTTPS transport connectors (`connector-ref` targets).
+    pub transport_connectors: Vec<TransportConnector>,
     pub http_requests: Vec<HttpRequester>,
     /// `<http:request>` operations in flows.
     pub http_request_operations: Vec<HttpRequestOperation>,
@@ -198,6 +201,7 @@ impl MuleApp {
             key_loaders: Vec::new(),
             http_listeners: Vec::new(),
             http_transport_endpoints: Vec::new(),
+            transport_connectors: Vec::new(),
             http_requests: Vec::new(),
             http_request_operations: Vec::new(),
             unsent_payload_credentials: Vec::new(),

@@ -122,6 +122,14 @@ impl XmlReader<'_> {
             }
             (Fam::Https, "connector" | "polling-connector") => {
                 self.facts
+                    .transport_connectors
+                    .push(intguard_model::TransportConnector {
+                        name: node.attr_str("name").unwrap_or_default(),
+                        element: node.qname.clone(),
+                        https: true,
+                        location: node.location.clone(),
+                    });
+                self.facts
                     .tls_contexts
                     .extend(https_connector_stores(&node));
             }

@@ -83,6 +83,7 @@ pub(crate) struct MuleXmlFacts {
     pub key_loaders: Vec<KeyLoader>,
     pub http_listeners: Vec<HttpListener>,
     pub http_transport_endpoints: Vec<intguard_model::HttpTransportEndpoint>,
+    pub transport_connectors: Vec<intguard_model::TransportConnector>,
     pub http_requests: Vec<HttpRequester>,
     pub http_request_operations: Vec<HttpRequestOperation>,
     pub unsent_payload_credentials: Vec<HttpCredential>,
@@ -584,6 +585,16 @@ impl<'t> XmlReader<'t> {
     ) {
         let get = |n: &str| attrs.iter().find(|a| a.name == n).map(|a| a.value.clone());
         match (family, local) {
+            (Fam::Http, "connector" | "polling-connector") => {
+                self.facts
+                    .transport_connectors
+                    .push(intguard_model::TransportConnector {
+                        name: get("name").map(|v| v.raw).unwrap_or_default(),
+                        element: qname.to_string(),
+                        https: false,
+                        location,
+                    });
+            }
             (Fam::Core, "global-property") => {
                 if let (Some(name), Some(value)) = (get("name"), get("value")) {
                     self.facts.global_properties.push(GlobalProperty {
@@ -594,13 +605,30 @@ impl<'t> XmlReader<'t> {
                 }
             }
             // Mule 3's HTTP transport (plain HTTP; the HTTPS transport's
-            // endpoints are in the `https` namespace).
-            (Fam::Http, "inbound-endpoint" | "outbound-endpoint") => {
+            // endpoints are in the `https` namespace), the core endpoints,
+            // and the global endpoints a `ref` names (mule-http.xsd's
+            // `endpoint`, in mulesoft/mule
+            // transports/http/src/main/resources/META-INF/mule-http.xsd).
+            (Fam::Http, "inbound-endpoint" | "outbound-endpoint" | "endpoint")
+            | (Fam::Https, "endpoint")
+            | (Fam::Core, "inbound-endpoint" | "outbound-endpoint" | "endpoint") => {
                 let text = |n: &str| get(n).map(|v| v.raw).filter(|v| !v.trim().is_empty());
+                let transport = match family {
+                    Fam::Http => intguard_model::EndpointTransport::Http,
+                    Fam::Https => intguard_model::EndpointTransport::Https,
+                    _ => intguard_model::EndpointTransport::Generic,
+                };
+                let global = local == "endpoint";
                 self.facts
                     .http_transport_endpoints
                     .push(intguard_model::HttpTransportEndpoint {
                         element: qname.to_string(),
+                        transport,
+                        global_name: if global {
+                            Some(text("name").unwrap_or_default())
+                        } else {
+                            None
+                        },
                         inbound: local == "inbound-endpoint",
                         location,
                         address: get("address"),

@@ -357,7 +357,19 @@ impl<'t> XmlReader<'t> {
                     | (Fam::Core, "configuration-properties")
                     | (Fam::Core, "import")
                     | (Fam::Context, "property-placeholder")
-                    | (Fam::Http, "inbound-endpoint" | "outbound-endpoint")
+                    | (
+                        Fam::Http,
+                        "inbound-endpoint"
+                            | "outbound-endpoint"
+                            | "endpoint"
+                            | "connector"
+                            | "polling-connector"
+                    )
+                    | (Fam::Https, "endpoint")
+                    | (
+                        Fam::Core,
+                        "inbound-endpoint" | "outbound-endpoint" | "endpoint"
+                    )
             ) {
                 let o = self.tag_owner(tag);
                 let attrs: Vec<XmlAttribute> = raw_attrs
