@@ -4,10 +4,10 @@
 //! (only the base64 between `![` and `]` changes), the configurations' settings changed to
 //! match.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-use intguard_model::{Inventory, MuleApp};
+use intguard_model::{Inventory, Location, MuleApp};
 use mule_secure_props::{Cipher, Mode};
 
 use crate::cipher_settings::{
@@ -40,9 +40,18 @@ pub fn plan_rotation(
     let mut left_in_tests = Vec::new();
     // Settings edits, by XML file: one file may hold several configurations.
     let mut settings_edits: BTreeMap<String, XmlEdits> = BTreeMap::new();
+    // A Mule plugin's configuration lent to the apps importing its file is
+    // changed once.
+    let mut configs_planned: BTreeSet<Location> = BTreeSet::new();
     for app in &inventory.apps {
         if upgrade_encryption {
-            plan_strong_settings(app, &mut plan, &mut settings_edits, &mut problems)?;
+            plan_strong_settings(
+                app,
+                &mut plan,
+                &mut settings_edits,
+                &mut configs_planned,
+                &mut problems,
+            )?;
         }
         // The MUnit test resources' values are rotated when the old key opens
         // them (the suites read them with the app's key); what it does not
@@ -288,9 +297,13 @@ fn plan_strong_settings(
     app: &MuleApp,
     plan: &mut Plan,
     files: &mut BTreeMap<String, XmlEdits>,
+    planned: &mut BTreeSet<Location>,
     problems: &mut Vec<String>,
 ) -> Result<(), FixError> {
     for config in &app.secure_property_configs {
+        if planned.contains(&config.location) {
+            continue;
+        }
         match config_ciphers(app, config) {
             Ok(ciphers) if ciphers.iter().all(|(_, c)| !needs_upgrade(config, c)) => continue,
             Ok(_) => {}
@@ -311,6 +324,7 @@ fn plan_strong_settings(
         };
         match strong_settings_edits(&file.text, config) {
             Ok(found) => {
+                planned.insert(config.location.clone());
                 plan.actions.push(format!(
                     "set {} on <{}> {}in {path}{}",
                     settings_written(config),

@@ -175,7 +175,7 @@ impl Rule for DecryptableSecret {
             .par_iter()
             .map_init(Tried::default, |tried, app| {
                 let targets: Vec<Target<'_>> = targets_of(app).collect();
-                app_findings(app, &targets, &keys, tried)
+                app_findings(inventory, app, &targets, &keys, tried)
             })
             .flatten_iter()
             .collect();
@@ -203,6 +203,7 @@ type Tried<'a> = foldhash::HashMap<(Cipher, &'a str, &'a str), bool>;
 
 /// One finding per value of `app` that a committed key decrypts.
 fn app_findings<'a>(
+    inventory: &Inventory,
     app: &'a MuleApp,
     targets: &[Target<'a>],
     keys: &Keys<'_, '_, 'a>,
@@ -313,7 +314,7 @@ fn app_findings<'a>(
             // Named with this config's candidate: its own copy of the key
             // first, even when another config holds the same value.
             for hit in &hits {
-                out.push(finding_for(app, &candidate, hit));
+                out.push(finding_for(inventory, app, &candidate, hit));
             }
         }
     }
