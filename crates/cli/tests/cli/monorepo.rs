@@ -1413,7 +1413,10 @@ fn a_mule_plugin_secure_config_is_named_as_the_plugins_in_ig103_and_ig104() {
 /// A keystore held inside a Mule plugin, loaded by the plugin's own
 /// configurations (a request config's TLS context in one file, a
 /// jwt-connection in another): IG105 reports it once, at the plugin, and
-/// names the apps importing the file that loads it, file by file.
+/// names the apps importing the file that loads it, file by file; the
+/// jwt-connection's key names the integration user it signs in as in each
+/// importing app (its `principal` resolved in the app's properties), as
+/// IG105 names an app's own connection's user, and the finding's identity.
 #[test]
 fn a_keystore_inside_a_mule_plugin_names_the_apps_importing_its_loader() {
     let tmp = tempfile::tempdir().unwrap();
@@ -1498,6 +1501,23 @@ fn a_keystore_inside_a_mule_plugin_names_the_apps_importing_its_loader() {
         ) && !jwt.contains("billing-sapi"),
         "{jwt}"
     );
+    assert!(
+        jwt.contains(
+            "keyStore of Salesforce connection `Common_JWT` (salesforce:jwt-connection) as int.orders@acme.com in orders-sapi (sf-global.xml:5)"
+        ),
+        "{jwt}"
+    );
+    let jwt_finding = of_rule_at(
+        &report,
+        "IG105",
+        "plugins/common-lib/src/main/resources/keys/jwt.p12",
+    )[0];
+    assert_eq!(
+        jwt_finding["identity"], "int.orders@acme.com",
+        "{jwt_finding:#}"
+    );
+    // The request config's key store logs in as no Salesforce user.
+    assert!(!partner.contains("@acme.com"), "{partner}");
     // Reported once: not again in an importing app.
     assert_eq!(
         findings(&report)
