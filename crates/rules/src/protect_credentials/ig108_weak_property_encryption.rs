@@ -68,7 +68,9 @@ configuration of the app:
 ```bash
 intguard fix secrets --key-env OLD_KEY_VAR --rotate-key NEW_KEY_VAR --upgrade-encryption <app folder>
 ```
-(without `--rotate-key` it keeps the key; by hand: `intguard secure-props decrypt ... |
+(a Mule plugin's configuration runs in the apps importing its file and reads their files:
+give the folder holding the plugin and those apps, not the plugin's alone;
+without `--rotate-key` it keeps the key; by hand: `intguard secure-props decrypt ... |
 intguard secure-props encrypt --random-iv --wrap`, or `java -cp secure-properties-tool.jar
 com.mulesoft.tools.SecurePropertiesTool file encrypt AES CBC <key> in.yaml out.yaml
 --use-random-iv true`). For Mule 3 (`<secure-property-placeholder:config>`, which has no

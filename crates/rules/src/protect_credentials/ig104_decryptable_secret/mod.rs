@@ -93,7 +93,8 @@ sfdc:
 3. Re-encrypt the app's values under the new key
    (`intguard fix secrets --key-env OLD_KEY_VAR --rotate-key NEW_KEY_VAR <app folder>`; add
    `--upgrade-encryption` when IG108 reports the configuration, to move it to AES with random
-   IVs in the same pass, as the finding's fix then says) and
+   IVs in the same pass, as the finding's fix then says; for a Mule plugin's configuration
+   that the app imports, the folder holding the plugin and the apps importing it) and
    encrypt the new secrets with it (`intguard secure-props encrypt --key-env NEW_KEY_VAR --wrap`,
    with the configuration's `--algorithm`, `--mode` and `--random-iv`), with random IVs:
 ```xml
