@@ -46,6 +46,7 @@ pub fn plan_rotation(
     for app in &inventory.apps {
         if upgrade_encryption {
             plan_strong_settings(
+                inventory,
                 app,
                 &mut plan,
                 &mut settings_edits,
@@ -294,6 +295,7 @@ struct XmlEdits {
 /// property the repository does not define), or whose element is not where it was read,
 /// is a problem.
 fn plan_strong_settings(
+    inventory: &Inventory,
     app: &MuleApp,
     plan: &mut Plan,
     files: &mut BTreeMap<String, XmlEdits>,
@@ -311,6 +313,10 @@ fn plan_strong_settings(
                 problems.push(format!("{}: {why}", config.location));
                 continue;
             }
+        }
+        if let Some(refusal) = unread_plugin_config(inventory, app, config) {
+            problems.push(refusal);
+            continue;
         }
         let path = config.location.path.as_str();
         if !files.contains_key(path) {
@@ -342,6 +348,45 @@ fn plan_strong_settings(
         }
     }
     Ok(())
+}
+
+/// Why the settings of `config`, a Mule plugin's, are not changed: it runs in
+/// the apps importing its file and decrypts their values, and neither an
+/// importing app (lent the config) nor a value of the plugin's own files it
+/// reads is under the folder given, so changing them would only leave the
+/// apps' values unreadable. `None` for an app's config, or when there is
+/// something to re-encrypt with it.
+fn unread_plugin_config(
+    inventory: &Inventory,
+    app: &MuleApp,
+    config: &intguard_model::SecurePropertiesConfig,
+) -> Option<String> {
+    app.plugin.as_ref()?;
+    let imported = inventory.apps.iter().any(|a| {
+        !std::ptr::eq(a, app)
+            && a.secure_property_configs
+                .iter()
+                .any(|c| c.location == config.location)
+    });
+    let reads_own = app.property_files.iter().any(|f| {
+        (!f.loaded || f.secure)
+            && f.entries.iter().any(|e| e.encrypted_payload().is_some())
+            && config_for_file(app, f).is_some_and(|c| std::ptr::eq(c, config))
+    });
+    if imported || reads_own {
+        return None;
+    }
+    Some(format!(
+        "{}: <{}> {}is Mule plugin {}'s: it runs in the apps importing its file and decrypts their values, none of which is under the folder given, so changing its settings would leave them unreadable; run fix secrets on a folder holding the plugin and the apps importing it",
+        config.location,
+        config.element,
+        config
+            .name
+            .as_deref()
+            .map(|n| format!("`{n}` "))
+            .unwrap_or_default(),
+        app.name
+    ))
 }
 
 /// The definitions of the properties `config`'s settings read (`algorithm="${enc.alg}"`),

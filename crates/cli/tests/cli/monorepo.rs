@@ -1668,7 +1668,8 @@ fn fix_secrets_command(fix: &str) -> Vec<String> {
 /// plugin's config gets random IVs and the app's value is re-encrypted
 /// under the new key, so a scan after it finds neither finding. IG108, at
 /// the plugin alone (it reads each project alone), does not know the apps:
-/// its command says which folder, and why not the plugin's alone.
+/// its command says which folder, and why not the plugin's alone; run on
+/// the plugin's folder alone, `fix secrets` refuses to change its settings.
 #[test]
 fn the_upgrade_command_for_a_mule_plugin_secure_config_names_its_folder_and_works() {
     let tmp = tempfile::tempdir().unwrap();
@@ -1709,6 +1710,37 @@ fn the_upgrade_command_for_a_mule_plugin_secure_config_names_its_folder_and_work
         )) && fix.contains("on the plugin's folder alone it would change the settings"),
         "{fix}"
     );
+
+    // On the plugin's folder alone, no value its config reads is there:
+    // changing its settings would only leave the apps' values unreadable,
+    // so nothing is written and the error says where to run it.
+    let plugin_xml = plugin.join("src/main/mule/secure/secure-global.xml");
+    let before = std::fs::read_to_string(&plugin_xml).unwrap();
+    let alone = run_cmd(
+        intguard()
+            .args([
+                "fix",
+                "secrets",
+                "--key-env",
+                "IG_OLD_KEY",
+                "--rotate-key",
+                "IG_NEW_KEY",
+                "--upgrade-encryption",
+            ])
+            .arg(&plugin)
+            .env("IG_OLD_KEY", "1234567890123456")
+            .env("IG_NEW_KEY", "Fresh-Key-16-byt"),
+    );
+    alone.expect_no_panic().expect_code(2);
+    assert!(
+        alone.stderr.contains("Mule plugin common-lib")
+            && alone.stderr.contains(
+                "run fix secrets on a folder holding the plugin and the apps importing it"
+            ),
+        "{}",
+        alone.stderr
+    );
+    assert_eq!(std::fs::read_to_string(&plugin_xml).unwrap(), before);
 
     // Run as printed, the placeholders given.
     let mut args: Vec<String> = Vec::new();
