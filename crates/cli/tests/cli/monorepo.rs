@@ -1444,14 +1444,20 @@ fn a_keystore_inside_a_mule_plugin_names_the_apps_importing_its_loader() {
         "src/main/mule/sf/sf-global.xml",
         r#"<?xml version="1.0" encoding="UTF-8"?>
 <mule xmlns="http://www.mulesoft.org/schema/mule/core"
+    xmlns:tls="http://www.mulesoft.org/schema/mule/tls"
     xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
   <salesforce:sfdc-config name="Common_JWT">
     <salesforce:jwt-connection consumerKey="${sfdc.consumerKey}" keyStore="keys/jwt.p12"
-        storePassword="${secure::sfdc.storePassword}" principal="${sfdc.username}"/>
+        storePassword="${secure::sfdc.storePassword}" principal="${sfdc.username}">
+      <tls:context>
+        <tls:key-store type="pkcs12" path="keys/mtls.p12" password="${secure::sfdc.mtls.password}"/>
+      </tls:context>
+    </salesforce:jwt-connection>
   </salesforce:sfdc-config>
 </mule>
 "#,
     );
+    write(&plugin, "src/main/resources/keys/mtls.p12", rsa1024_p12());
     write(
         &plugin,
         "src/main/resources/keys/partner.p12",
@@ -1503,7 +1509,7 @@ fn a_keystore_inside_a_mule_plugin_names_the_apps_importing_its_loader() {
     );
     assert!(
         jwt.contains(
-            "keyStore of Salesforce connection `Common_JWT` (salesforce:jwt-connection) as int.orders@acme.com in orders-sapi (sf-global.xml:5)"
+            "keyStore of Salesforce connection `Common_JWT` (salesforce:jwt-connection) as int.orders@acme.com in orders-sapi (sf-global.xml:6)"
         ),
         "{jwt}"
     );
@@ -1516,15 +1522,22 @@ fn a_keystore_inside_a_mule_plugin_names_the_apps_importing_its_loader() {
         jwt_finding["identity"], "int.orders@acme.com",
         "{jwt_finding:#}"
     );
-    // The request config's key store logs in as no Salesforce user.
+    // The request config's key store logs in as no Salesforce user; the
+    // one of the TLS context nested in the jwt-connection does.
     assert!(!partner.contains("@acme.com"), "{partner}");
+    let mtls = at("mtls.p12");
+    assert!(
+        mtls.contains("as int.orders@acme.com in orders-sapi (sf-global.xml:9)")
+            && !mtls.contains("billing"),
+        "{mtls}"
+    );
     // Reported once: not again in an importing app.
     assert_eq!(
         findings(&report)
             .iter()
             .filter(|f| f["rule"] == "IG105")
             .count(),
-        2,
+        3,
         "{report:#}"
     );
     // The plugin scanned alone: no app to name.
