@@ -1794,6 +1794,13 @@ fn the_upgrade_command_for_a_mule_plugin_secure_config_names_its_folder_and_work
         "{}",
         fixed.stderr
     );
+    // Neither key nor the value is printed.
+    for run in [&alone, &fixed] {
+        let out = format!("{}{}", run.stdout, run.stderr);
+        for secret in ["StorePw-771", "1234567890123456", "Fresh-Key-16-byt"] {
+            assert!(!out.contains(secret), "{out}");
+        }
+    }
     let xml =
         std::fs::read_to_string(plugin.join("src/main/mule/secure/secure-global.xml")).unwrap();
     assert!(xml.contains("useRandomIVs=\"true\""), "{xml}");
