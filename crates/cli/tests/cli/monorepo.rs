@@ -1703,7 +1703,9 @@ fn the_upgrade_command_for_a_mule_plugin_secure_config_names_its_folder_and_work
     assert_eq!((opened.len(), key.len()), (1, 1), "{report:#}");
     let mut command = Vec::new();
     for f in opened.iter().chain(&key) {
-        let words = fix_secrets_command(f["fix"].as_str().unwrap());
+        let fix = f["fix"].as_str().unwrap();
+        assert_eq!(fix.matches("intguard fix secrets").count(), 1, "{fix}");
+        let words = fix_secrets_command(fix);
         assert!(words.contains(&"--upgrade-encryption".to_string()), "{f:#}");
         let folder = Path::new(words.last().unwrap());
         assert_eq!(folder, tmp.path(), "{f:#}");

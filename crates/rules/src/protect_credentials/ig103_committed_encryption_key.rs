@@ -647,6 +647,17 @@ fn fix_for(
         .collect();
     folders.sort_unstable();
     folders.dedup();
+    // A folder inside another listed one is rotated with it (the command
+    // reads every app under the folder it is given).
+    let within = |outer: &str, f: &str| {
+        outer != f
+            && (outer == "/"
+                || (outer == "." && !f.starts_with('/'))
+                || f.strip_prefix(outer)
+                    .is_some_and(|rest| rest.starts_with('/')))
+    };
+    let all = folders.clone();
+    folders.retain(|f| !all.iter().any(|outer| within(outer, f)));
     if folders.is_empty() {
         folders.push("<app folder>");
     }
@@ -657,7 +668,8 @@ fn fix_for(
         .iter()
         .map(|f| {
             let weak = users.iter().zip(&user_folders).any(|((a, cfg), folder)| {
-                folder == f && super::ig104_decryptable_secret::upgrade_applies(a, cfg)
+                (folder == f || within(f, folder))
+                    && super::ig104_decryptable_secret::upgrade_applies(a, cfg)
             });
             if weak {
                 crate::support::upgrade_encryption_command(f)
