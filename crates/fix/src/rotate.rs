@@ -4,10 +4,10 @@
 //! (only the base64 between `![` and `]` changes), the configurations' settings changed to
 //! match.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-use intguard_model::{Inventory, MuleApp};
+use intguard_model::{Inventory, Location, MuleApp};
 use mule_secure_props::{Cipher, Mode};
 
 use crate::cipher_settings::{
@@ -40,9 +40,19 @@ pub fn plan_rotation(
     let mut left_in_tests = Vec::new();
     // Settings edits, by XML file: one file may hold several configurations.
     let mut settings_edits: BTreeMap<String, XmlEdits> = BTreeMap::new();
+    // A Mule plugin's configuration lent to the apps importing its file is
+    // changed once.
+    let mut configs_planned: BTreeSet<Location> = BTreeSet::new();
     for app in &inventory.apps {
         if upgrade_encryption {
-            plan_strong_settings(app, &mut plan, &mut settings_edits, &mut problems)?;
+            plan_strong_settings(
+                inventory,
+                app,
+                &mut plan,
+                &mut settings_edits,
+                &mut configs_planned,
+                &mut problems,
+            )?;
         }
         // The MUnit test resources' values are rotated when the old key opens
         // them (the suites read them with the app's key); what it does not
@@ -285,12 +295,17 @@ struct XmlEdits {
 /// property the repository does not define), or whose element is not where it was read,
 /// is a problem.
 fn plan_strong_settings(
+    inventory: &Inventory,
     app: &MuleApp,
     plan: &mut Plan,
     files: &mut BTreeMap<String, XmlEdits>,
+    planned: &mut BTreeSet<Location>,
     problems: &mut Vec<String>,
 ) -> Result<(), FixError> {
     for config in &app.secure_property_configs {
+        if planned.contains(&config.location) {
+            continue;
+        }
         match config_ciphers(app, config) {
             Ok(ciphers) if ciphers.iter().all(|(_, c)| !needs_upgrade(config, c)) => continue,
             Ok(_) => {}
@@ -298,6 +313,10 @@ fn plan_strong_settings(
                 problems.push(format!("{}: {why}", config.location));
                 continue;
             }
+        }
+        if let Some(refusal) = unread_plugin_config(inventory, app, config) {
+            problems.push(refusal);
+            continue;
         }
         let path = config.location.path.as_str();
         if !files.contains_key(path) {
@@ -311,6 +330,7 @@ fn plan_strong_settings(
         };
         match strong_settings_edits(&file.text, config) {
             Ok(found) => {
+                planned.insert(config.location.clone());
                 plan.actions.push(format!(
                     "set {} on <{}> {}in {path}{}",
                     settings_written(config),
@@ -328,6 +348,45 @@ fn plan_strong_settings(
         }
     }
     Ok(())
+}
+
+/// Why the settings of `config`, a Mule plugin's, are not changed: it runs in
+/// the apps importing its file and decrypts their values, and neither an
+/// importing app (lent the config) nor a value of the plugin's own files it
+/// reads is under the folder given, so changing them would only leave the
+/// apps' values unreadable. `None` for an app's config, or when there is
+/// something to re-encrypt with it.
+fn unread_plugin_config(
+    inventory: &Inventory,
+    app: &MuleApp,
+    config: &intguard_model::SecurePropertiesConfig,
+) -> Option<String> {
+    app.plugin.as_ref()?;
+    let imported = inventory.apps.iter().any(|a| {
+        !std::ptr::eq(a, app)
+            && a.secure_property_configs
+                .iter()
+                .any(|c| c.location == config.location)
+    });
+    let reads_own = app.property_files.iter().any(|f| {
+        (!f.loaded || f.secure)
+            && f.entries.iter().any(|e| e.encrypted_payload().is_some())
+            && config_for_file(app, f).is_some_and(|c| std::ptr::eq(c, config))
+    });
+    if imported || reads_own {
+        return None;
+    }
+    Some(format!(
+        "{}: <{}> {}is Mule plugin {}'s: it runs in the apps importing its file and decrypts their values, none of which is under the folder given, so changing its settings would leave them unreadable; run fix secrets on a folder holding the plugin and the apps importing it",
+        config.location,
+        config.element,
+        config
+            .name
+            .as_deref()
+            .map(|n| format!("`{n}` "))
+            .unwrap_or_default(),
+        app.name
+    ))
 }
 
 /// The definitions of the properties `config`'s settings read (`algorithm="${enc.alg}"`),

@@ -1,7 +1,10 @@
 //! Small helpers shared by rules: resolving who a connection runs as, and
 //! phrasing environments.
 
-use intguard_model::{DefinitionForm, MuleApp, MuleRuntime, Related, SalesforceConnection, Value};
+use intguard_model::{
+    DefinitionForm, Inventory, MuleApp, MuleRuntime, Related, SalesforceConnection,
+    SecurePropertiesConfig, Value,
+};
 
 /// The username a connection uses in one environment, with where it was
 /// defined (the model's [`intguard_model::ConnectionUser`]).
@@ -144,6 +147,71 @@ pub fn upgrade_encryption_command(folder: &str) -> String {
     format!(
         "intguard fix secrets --key-env <VAR holding the old key> --rotate-key <VAR holding the new key> --upgrade-encryption {folder}"
     )
+}
+
+/// The folder to run `fix secrets --rotate-key`/`--upgrade-encryption` on
+/// for `config` of `app`: the app's, or, for a secure-properties config of a
+/// Mule plugin's file that the app imports (run in each app importing it,
+/// reading their property files), the folder holding the plugin, where the
+/// config is changed, and every app of the scan that imports it, whose
+/// values are re-encrypted with it: `fix secrets` lends the plugin's
+/// configurations to the apps it reads as a scan does.
+pub fn secure_config_folder(
+    inventory: &Inventory,
+    app: &MuleApp,
+    config: &SecurePropertiesConfig,
+) -> String {
+    let path = config.location.path.as_str();
+    if app.lending_plugin(path).is_none() {
+        return app.root.clone();
+    }
+    let plugin = inventory
+        .apps
+        .iter()
+        .filter(|a| a.plugin.is_some())
+        .map(|a| a.root.as_str())
+        .find(|root| {
+            path.strip_prefix(root)
+                .is_some_and(|rest| rest.starts_with('/'))
+        });
+    let importers = inventory
+        .apps
+        .iter()
+        .filter(|a| {
+            a.secure_property_configs
+                .iter()
+                .any(|c| c.location == config.location)
+        })
+        .map(|a| a.root.as_str());
+    common_folder(
+        plugin
+            .into_iter()
+            .chain([app.root.as_str()])
+            .chain(importers),
+    )
+}
+
+/// The deepest folder holding every one of `folders` (`.` when relative
+/// paths share none).
+fn common_folder<'a>(folders: impl IntoIterator<Item = &'a str>) -> String {
+    let mut common: Option<Vec<&str>> = None;
+    for folder in folders {
+        let parts: Vec<&str> = folder.split('/').collect();
+        common = Some(match common {
+            None => parts,
+            Some(mut c) => {
+                let same = c.iter().zip(&parts).take_while(|(a, b)| a == b).count();
+                c.truncate(same);
+                c
+            }
+        });
+    }
+    match common.as_deref() {
+        // Absolute paths that share only the root.
+        Some([""]) => "/".to_string(),
+        Some(c) if !c.is_empty() => c.join("/"),
+        _ => ".".to_string(),
+    }
 }
 
 /// `fix` with a last sentence naming the properties its snippet reads
@@ -815,7 +883,19 @@ pub fn metadata_file(path: &str, folder: &str, conventional: impl FnOnce() -> St
 
 #[cfg(test)]
 mod metadata_file_tests {
-    use super::metadata_file;
+    use super::{common_folder, metadata_file};
+
+    #[test]
+    fn common_folders() {
+        assert_eq!(
+            common_folder(["/r/plugins/common-lib", "/r/orders-sapi", "/r/billing"]),
+            "/r"
+        );
+        assert_eq!(common_folder(["/r/orders-sapi"]), "/r/orders-sapi");
+        assert_eq!(common_folder(["/a/x", "/b/y"]), "/");
+        assert_eq!(common_folder(["plugins/lib", "orders"]), ".");
+        assert_eq!(common_folder(["repo/plugins/lib", "repo/orders"]), "repo");
+    }
 
     #[test]
     fn the_real_file_from_its_folder_on() {

@@ -129,12 +129,22 @@ fn secrets(args: SecretsArgs) -> i32 {
         };
         intguard_readers::read_paths(&options.paths, &read_options)
     };
+    let reencrypt = args.rotate_key.is_some() || args.upgrade_encryption;
+    // Re-encrypting, a Mule plugin's secure-properties configs are lent to
+    // the apps importing their file, as a scan does: they read the apps'
+    // files, whose values change with them (and are checked so after).
+    let read = || {
+        let mut inventory = read();
+        if reencrypt {
+            inventory.lend_plugin_configurations();
+        }
+        inventory
+    };
     let inventory = read();
 
     // What the values were encrypted with before: the check after writing
     // decrypts the old values with it.
     let old_key = key.clone();
-    let reencrypt = args.rotate_key.is_some() || args.upgrade_encryption;
     let (plan, final_key) = if reencrypt {
         let new_key = match &args.rotate_key {
             Some(var) => match load_key(Some(var), None, None) {

@@ -1413,7 +1413,10 @@ fn a_mule_plugin_secure_config_is_named_as_the_plugins_in_ig103_and_ig104() {
 /// A keystore held inside a Mule plugin, loaded by the plugin's own
 /// configurations (a request config's TLS context in one file, a
 /// jwt-connection in another): IG105 reports it once, at the plugin, and
-/// names the apps importing the file that loads it, file by file.
+/// names the apps importing the file that loads it, file by file; the
+/// jwt-connection's key names the integration user it signs in as in each
+/// importing app (its `principal` resolved in the app's properties), as
+/// IG105 names an app's own connection's user, and the finding's identity.
 #[test]
 fn a_keystore_inside_a_mule_plugin_names_the_apps_importing_its_loader() {
     let tmp = tempfile::tempdir().unwrap();
@@ -1441,14 +1444,20 @@ fn a_keystore_inside_a_mule_plugin_names_the_apps_importing_its_loader() {
         "src/main/mule/sf/sf-global.xml",
         r#"<?xml version="1.0" encoding="UTF-8"?>
 <mule xmlns="http://www.mulesoft.org/schema/mule/core"
+    xmlns:tls="http://www.mulesoft.org/schema/mule/tls"
     xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
   <salesforce:sfdc-config name="Common_JWT">
     <salesforce:jwt-connection consumerKey="${sfdc.consumerKey}" keyStore="keys/jwt.p12"
-        storePassword="${secure::sfdc.storePassword}" principal="${sfdc.username}"/>
+        storePassword="${secure::sfdc.storePassword}" principal="${sfdc.username}">
+      <tls:context>
+        <tls:key-store type="pkcs12" path="keys/mtls.p12" password="${secure::sfdc.mtls.password}"/>
+      </tls:context>
+    </salesforce:jwt-connection>
   </salesforce:sfdc-config>
 </mule>
 "#,
     );
+    write(&plugin, "src/main/resources/keys/mtls.p12", rsa1024_p12());
     write(
         &plugin,
         "src/main/resources/keys/partner.p12",
@@ -1498,13 +1507,37 @@ fn a_keystore_inside_a_mule_plugin_names_the_apps_importing_its_loader() {
         ) && !jwt.contains("billing-sapi"),
         "{jwt}"
     );
+    assert!(
+        jwt.contains(
+            "keyStore of Salesforce connection `Common_JWT` (salesforce:jwt-connection) as int.orders@acme.com in orders-sapi (sf-global.xml:6)"
+        ),
+        "{jwt}"
+    );
+    let jwt_finding = of_rule_at(
+        &report,
+        "IG105",
+        "plugins/common-lib/src/main/resources/keys/jwt.p12",
+    )[0];
+    assert_eq!(
+        jwt_finding["identity"], "int.orders@acme.com",
+        "{jwt_finding:#}"
+    );
+    // The request config's key store logs in as no Salesforce user; the
+    // one of the TLS context nested in the jwt-connection does.
+    assert!(!partner.contains("@acme.com"), "{partner}");
+    let mtls = at("mtls.p12");
+    assert!(
+        mtls.contains("as int.orders@acme.com in orders-sapi (sf-global.xml:9)")
+            && !mtls.contains("billing"),
+        "{mtls}"
+    );
     // Reported once: not again in an importing app.
     assert_eq!(
         findings(&report)
             .iter()
             .filter(|f| f["rule"] == "IG105")
             .count(),
-        2,
+        3,
         "{report:#}"
     );
     // The plugin scanned alone: no app to name.
@@ -1622,5 +1655,188 @@ fn secret_properties_a_mule_plugin_reads_are_checked_against_each_importing_app(
     assert!(
         !findings(&listed).iter().any(|f| f["rule"] == "IG107"),
         "{listed:#}"
+    );
+}
+
+/// The command in a fix (`intguard fix secrets ... <folder>`), as its words.
+fn fix_secrets_command(fix: &str) -> Vec<String> {
+    let at = fix
+        .find("intguard fix secrets")
+        .unwrap_or_else(|| panic!("no command: {fix}"));
+    fix[at..]
+        .split([')', ';'])
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .map(str::to_string)
+        .collect()
+}
+
+/// IG104 and IG103 on a Mule plugin's secure-properties config with fixed
+/// IVs, run in the apps importing its file: the config to change is in the
+/// plugin, the values it reads in the apps. The `fix secrets
+/// --upgrade-encryption` command they print names the folder holding the
+/// plugin and the apps importing it (not the importing app's folder, which
+/// does not hold the config), and run as printed it does the job: the
+/// plugin's config gets random IVs and the app's value is re-encrypted
+/// under the new key, so a scan after it finds neither finding. IG108, at
+/// the plugin alone (it reads each project alone), does not know the apps:
+/// its command says which folder, and why not the plugin's alone; run on
+/// the plugin's folder alone, `fix secrets` refuses to change its settings.
+#[test]
+fn the_upgrade_command_for_a_mule_plugin_secure_config_names_its_folder_and_works() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (orders, _) = plugin_with_secure_config(tmp.path());
+    let plugin = tmp.path().join("plugins/common-lib");
+    let (run, report) = scan_json(tmp.path(), &[]);
+    run.expect_no_panic();
+    let opened = of_rule_at(
+        &report,
+        "IG104",
+        "orders-sapi/src/main/resources/properties/dev-secure.yaml",
+    );
+    let key = of_rule_at(
+        &report,
+        "IG103",
+        "orders-sapi/src/main/resources/properties/dev.yaml",
+    );
+    assert_eq!((opened.len(), key.len()), (1, 1), "{report:#}");
+    let mut command = Vec::new();
+    for f in opened.iter().chain(&key) {
+        let fix = f["fix"].as_str().unwrap();
+        assert_eq!(fix.matches("intguard fix secrets").count(), 1, "{fix}");
+        let words = fix_secrets_command(fix);
+        assert!(words.contains(&"--upgrade-encryption".to_string()), "{f:#}");
+        let folder = Path::new(words.last().unwrap());
+        assert_eq!(folder, tmp.path(), "{f:#}");
+        command = words;
+    }
+    let weak = of_rule_at(
+        &report,
+        "IG108",
+        "plugins/common-lib/src/main/mule/secure/secure-global.xml",
+    );
+    assert_eq!(weak.len(), 1, "{report:#}");
+    let fix = weak[0]["fix"].as_str().unwrap();
+    assert!(
+        fix.contains(&format!(
+            "--upgrade-encryption <the folder holding {} and every app importing it>",
+            plugin.display()
+        )) && fix.contains("on the plugin's folder alone it would change the settings"),
+        "{fix}"
+    );
+
+    // On the plugin's folder alone, no value its config reads is there:
+    // changing its settings would only leave the apps' values unreadable,
+    // so nothing is written and the error says where to run it.
+    let plugin_xml = plugin.join("src/main/mule/secure/secure-global.xml");
+    let before = std::fs::read_to_string(&plugin_xml).unwrap();
+    let alone = run_cmd(
+        intguard()
+            .args([
+                "fix",
+                "secrets",
+                "--key-env",
+                "IG_OLD_KEY",
+                "--rotate-key",
+                "IG_NEW_KEY",
+                "--upgrade-encryption",
+            ])
+            .arg(&plugin)
+            .env("IG_OLD_KEY", "1234567890123456")
+            .env("IG_NEW_KEY", "Fresh-Key-16-byt"),
+    );
+    alone.expect_no_panic().expect_code(2);
+    assert!(
+        alone.stderr.contains("Mule plugin common-lib")
+            && alone.stderr.contains(
+                "run fix secrets on a folder holding the plugin and the apps importing it"
+            ),
+        "{}",
+        alone.stderr
+    );
+    assert_eq!(std::fs::read_to_string(&plugin_xml).unwrap(), before);
+
+    // Run as printed, the placeholders given.
+    let mut args: Vec<String> = Vec::new();
+    let mut words = command[1..].iter();
+    while let Some(w) = words.next() {
+        if w.starts_with('<') {
+            // `<VAR holding the old key>`: its words up to `>`.
+            let mut placeholder = w.clone();
+            while !placeholder.ends_with('>') {
+                placeholder.push(' ');
+                placeholder.push_str(words.next().unwrap());
+            }
+            args.push(
+                match placeholder.as_str() {
+                    "<VAR holding the old key>" => "IG_OLD_KEY",
+                    "<VAR holding the new key>" => "IG_NEW_KEY",
+                    other => panic!("{other}"),
+                }
+                .to_string(),
+            );
+        } else {
+            args.push(w.clone());
+        }
+    }
+    let fixed = run_cmd(
+        intguard()
+            .args(&args)
+            .env("IG_OLD_KEY", "1234567890123456")
+            .env("IG_NEW_KEY", "Fresh-Key-16-byt"),
+    );
+    // 1: the old key, still committed in orders-sapi's dev.yaml, is left
+    // for a person to delete.
+    fixed.expect_no_panic().expect_code(1);
+    assert!(
+        fixed
+            .stderr
+            .contains("2 file(s) changed, 1 value(s) encrypted and checked"),
+        "{}",
+        fixed.stderr
+    );
+    // Neither key nor the value is printed.
+    for run in [&alone, &fixed] {
+        let out = format!("{}{}", run.stdout, run.stderr);
+        for secret in ["StorePw-771", "1234567890123456", "Fresh-Key-16-byt"] {
+            assert!(!out.contains(secret), "{out}");
+        }
+    }
+    let xml =
+        std::fs::read_to_string(plugin.join("src/main/mule/secure/secure-global.xml")).unwrap();
+    assert!(xml.contains("useRandomIVs=\"true\""), "{xml}");
+    let secure =
+        std::fs::read_to_string(orders.join("src/main/resources/properties/dev-secure.yaml"))
+            .unwrap();
+    let value = secure
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("storePassword: \"!["))
+        .and_then(|v| v.strip_suffix("]\""))
+        .unwrap_or_else(|| panic!("{secure}"));
+    assert_ne!(value, "uqlNidLICMlhnRCPWZRM+g==");
+    intguard()
+        .args([
+            "secure-props",
+            "decrypt",
+            "--algorithm",
+            "AES",
+            "--mode",
+            "CBC",
+            "--random-iv",
+            "--key-env",
+            "IG_NEW_KEY",
+            value,
+        ])
+        .env("IG_NEW_KEY", "Fresh-Key-16-byt")
+        .assert()
+        .success()
+        .stdout("StorePw-771\n");
+    let (_, after) = scan_json(tmp.path(), &[]);
+    assert!(
+        !findings(&after)
+            .iter()
+            .any(|f| f["rule"] == "IG104" || f["rule"] == "IG108"),
+        "{after:#}"
     );
 }

@@ -379,15 +379,31 @@ pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
             envs.insert(env.clone());
         }
     }
+    app.default_environment = ["mule.env", "env"].iter().find_map(|n| {
+        app.global_properties
+            .iter()
+            .find(|g| g.name == *n)
+            .map(|g| g.value.raw.clone())
+    });
     // A file an import names but for its letter case or extension, unless
-    // the import loads a file of that name (and environment) as spelt.
-    for (i, (order, env, import), misnaming) in misspelt_files {
-        let (Some(import), Some(file)) =
-            (app.property_imports.get(import), app.property_files.get(i))
-        else {
+    // the import loads a file of that name (and environment) as spelt. When
+    // the environment's capture is all the pattern spells but for the
+    // extension (`${mule.env}.yaml`), only for an environment the app has
+    // (a file spelt as an import names it, its default `mule.env`): another
+    // file at the resources root (`log-settings.yml`) is not meant for it.
+    for (i, m, misnaming) in misspelt_files {
+        let (Some(import), Some(file)) = (
+            app.property_imports.get(m.import),
+            app.property_files.get(i),
+        ) else {
             continue;
         };
-        if found.contains(&(order, env)) {
+        if found.contains(&(m.order, m.environment.clone())) {
+            continue;
+        }
+        let present =
+            |env: &String| envs.contains(env) || app.default_environment.as_ref() == Some(env);
+        if !m.pinned && !m.environment.as_ref().is_none_or(present) {
             continue;
         }
         app.misnamed_property_files.push(MisnamedPropertyFile {
@@ -401,11 +417,5 @@ pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
     app.property_order = lookup_order(&app.property_files, &orders);
     app.environments = envs.into_iter().collect();
     app.environment_placeholders = env_placeholders.into_iter().collect();
-    app.default_environment = ["mule.env", "env"].iter().find_map(|n| {
-        app.global_properties
-            .iter()
-            .find(|g| g.name == *n)
-            .map(|g| g.value.raw.clone())
-    });
     app
 }

@@ -205,19 +205,46 @@ impl ImportPattern {
     }
 }
 
+/// The pattern an import names a file with but for its spelling.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct NamedFile {
+    /// The pattern's lookup order (as [`FileMatch`]'s).
+    pub order: u32,
+    /// The environment's capture (as [`FileMatch`]'s).
+    pub environment: Option<String>,
+    /// The index of its import among the app's `property_imports`.
+    pub import: usize,
+    /// The pattern spells more than the environment and the file's
+    /// extension (a folder, `config/${mule.env}.yaml`, or an affix,
+    /// `app-${mule.env}.yaml`), so the file's name says it is meant for the
+    /// import; `${mule.env}.yaml` would take any file at the resources root
+    /// for an environment of its name (`log-settings.yml`).
+    pub pinned: bool,
+}
+
+impl NamedFile {
+    fn new(p: &ImportPattern, environment: Option<&str>) -> Self {
+        let extension = match p.parts.last() {
+            Some(Part::Lit(l)) if !l.contains('/') => l.rfind('.').map_or(0, |dot| l.len() - dot),
+            _ => 0,
+        };
+        NamedFile {
+            order: p.order,
+            environment: environment.map(str::to_string),
+            import: p.import,
+            pinned: p.literal_len > extension,
+        }
+    }
+}
+
 /// A file that an import names but for the letter case of its literal parts
 /// (`Common.yaml` for `common.yaml`): Windows and macOS find it, Linux,
 /// CloudHub and a deployed jar do not. Some when the most specific pattern
 /// it matches whatever the case is more specific than any it matches as
 /// spelt (`properties/${mule.env}.yaml` takes `properties/common.yaml` as
 /// the `common` environment's, which the import of `properties/Common.yaml`
-/// would take); then that pattern's lookup order and environment capture
-/// (as [`FileMatch`]'s) and its import's index among the app's
-/// `property_imports`.
-pub(crate) fn match_file_folding_case(
-    rel: &str,
-    patterns: &[ImportPattern],
-) -> Option<(u32, Option<String>, usize)> {
+/// would take); then that pattern's [`NamedFile`].
+pub(crate) fn match_file_folding_case(rel: &str, patterns: &[ImportPattern]) -> Option<NamedFile> {
     let exact = patterns
         .iter()
         .filter(|p| p.matches(rel).is_some())
@@ -228,19 +255,18 @@ pub(crate) fn match_file_folding_case(
         .filter(|p| exact.is_none_or(|len| p.literal_len > len))
         .filter_map(|p| Some((p, p.matches_folding_case(rel)?)))
         .max_by_key(|(p, _)| p.literal_len)?;
-    Some((p.order, env.map(str::to_string), p.import))
+    Some(NamedFile::new(p, env))
 }
 
 /// A file that an import names but for its YAML extension (`dev.yml` for
 /// `${mule.env}.yaml`, `config.yaml` for `config.yml`): Mule finds a file by
-/// its exact name, so no import loads it. The best pattern the name with
-/// the other extension matches as spelt: its lookup order, environment
-/// capture (as [`FileMatch`]'s) and its import's index among the app's
-/// `property_imports`. Only for a file no pattern matches as spelt.
+/// its exact name, so no import loads it. The [`NamedFile`] of the best
+/// pattern the name with the other extension matches as spelt. Only for a
+/// file no pattern matches as spelt.
 pub(crate) fn match_file_other_extension(
     rel: &str,
     patterns: &[ImportPattern],
-) -> Option<(u32, Option<String>, usize)> {
+) -> Option<NamedFile> {
     let other = if let Some(stem) = rel.strip_suffix(".yml") {
         format!("{stem}.yaml")
     } else if let Some(stem) = rel.strip_suffix(".yaml") {
@@ -252,7 +278,7 @@ pub(crate) fn match_file_other_extension(
         .iter()
         .filter_map(|p| Some((p, p.matches(&other)?)))
         .max_by_key(|(p, _)| p.literal_len)?;
-    Some((p.order, env.map(str::to_string), p.import))
+    Some(NamedFile::new(p, env))
 }
 
 /// Best match of a file against every import pattern of its app.

@@ -525,3 +525,51 @@ fn a_file_named_with_the_other_yaml_extension_is_not_loaded_and_said_so() {
         "{warnings:#?}"
     );
 }
+
+/// Beside a root-level `${mule.env}.yaml` import, whose capture is the
+/// whole file name, any `.yml` (or `.YAML`) file at the resources root would
+/// be "the import's name but for its extension (or case)" for an
+/// environment of its own name: `log-settings.yml` is not the
+/// `log-settings` environment's file, it is an unrelated file. Only a file
+/// for an environment the app has (one with a file spelt as the import
+/// names it, or its default `mule.env`) is warned about, and never when the
+/// environment's file exists as spelt (`dev.yml` beside `dev.yaml`).
+#[test]
+fn misnamed_file_warnings_name_only_a_present_environments_file() {
+    let xml = "<mule xmlns=\"http://www.mulesoft.org/schema/mule/core\">\n  <global-property name=\"mule.env\" value=\"test\"/>\n  <configuration-properties file=\"${mule.env}.yaml\"/>\n</mule>\n";
+    let (_tmp, inv) = app_with(&[
+        ("src/main/mule/global.xml", xml),
+        (
+            "src/main/resources/dev.yaml",
+            "sf:\n  user: dev@acme.example\n",
+        ),
+        (
+            "src/main/resources/prod.yaml",
+            "sf:\n  user: prod@acme.example\n",
+        ),
+        (
+            "src/main/resources/dev.yml",
+            "sf:\n  user: old@acme.example\n",
+        ),
+        ("src/main/resources/log-settings.yml", "level: INFO\n"),
+        ("src/main/resources/Logging.YAML", "level: DEBUG\n"),
+        // Misnamed for an environment the app has: `test` has no file
+        // spelt as the import names it, but it is its default environment.
+        (
+            "src/main/resources/test.yml",
+            "sf:\n  user: test@acme.example\n",
+        ),
+    ]);
+    assert!(file(&inv, "dev.yaml").loaded);
+    assert!(file(&inv, "prod.yaml").loaded);
+    let warnings = inv.misnamed_property_file_warnings();
+    let named: Vec<&str> = warnings
+        .iter()
+        .map(|d| {
+            let path = d.message.split('`').nth(1).unwrap_or("?");
+            path.rsplit("resources/").next().unwrap_or(path)
+        })
+        .collect();
+    assert_eq!(named, ["test.yml"], "{warnings:#?}");
+    assert_eq!(warnings[0].code, "property-file-extension");
+}

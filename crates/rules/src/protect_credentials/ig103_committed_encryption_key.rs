@@ -603,7 +603,11 @@ pub(super) fn config_label_in(app: &MuleApp, config: &SecurePropertiesConfig) ->
 }
 
 /// What to do with a committed key, in the runtime's own terms.
-fn fix_for(src: &KeySource<'_>, users: &[(&MuleApp, &SecurePropertiesConfig)]) -> String {
+fn fix_for(
+    inventory: &Inventory,
+    src: &KeySource<'_>,
+    users: &[(&MuleApp, &SecurePropertiesConfig)],
+) -> String {
     // The property the runtime reads the key from.
     let prop = users
         .iter()
@@ -630,13 +634,30 @@ fn fix_for(src: &KeySource<'_>, users: &[(&MuleApp, &SecurePropertiesConfig)]) -
             format!("supply it at deploy time only (a Runtime Manager protected property, or -M-D{prop}=... from the deployment's secret store) and list it in mule-artifact.json: \"secureProperties\": [\"{prop}\"]")
         }
     };
-    let mut folders: Vec<&str> = users
+    // Each user's folder: a Mule plugin's config, the folder holding the
+    // plugin and the apps importing it.
+    let user_folders: Vec<String> = users
         .iter()
-        .map(|(a, _)| a.root.as_str())
+        .map(|(a, cfg)| crate::support::secure_config_folder(inventory, a, cfg))
+        .collect();
+    let mut folders: Vec<&str> = user_folders
+        .iter()
+        .map(String::as_str)
         .chain(src.app.map(|a| a.root.as_str()))
         .collect();
     folders.sort_unstable();
     folders.dedup();
+    // A folder inside another listed one is rotated with it (the command
+    // reads every app under the folder it is given).
+    let within = |outer: &str, f: &str| {
+        outer != f
+            && (outer == "/"
+                || (outer == "." && !f.starts_with('/'))
+                || f.strip_prefix(outer)
+                    .is_some_and(|rest| rest.starts_with('/')))
+    };
+    let all = folders.clone();
+    folders.retain(|f| !all.iter().any(|outer| within(outer, f)));
     if folders.is_empty() {
         folders.push("<app folder>");
     }
@@ -646,8 +667,9 @@ fn fix_for(src: &KeySource<'_>, users: &[(&MuleApp, &SecurePropertiesConfig)]) -
     let commands: Vec<String> = folders
         .iter()
         .map(|f| {
-            let weak = users.iter().any(|(a, cfg)| {
-                a.root == *f && super::ig104_decryptable_secret::upgrade_applies(a, cfg)
+            let weak = users.iter().zip(&user_folders).any(|((a, cfg), folder)| {
+                (folder == f || within(f, folder))
+                    && super::ig104_decryptable_secret::upgrade_applies(a, cfg)
             });
             if weak {
                 crate::support::upgrade_encryption_command(f)
@@ -742,7 +764,7 @@ impl Rule for CommittedEncryptionKey {
                     src.describe()
                 ),
             };
-            let fix = fix_for(src, &ck.users);
+            let fix = fix_for(inventory, src, &ck.users);
             let key = match (src.kind, src.name) {
                 (KeySourceKind::Literal, _) | (_, None) => format!(
                     "literal-key|{}",

@@ -643,15 +643,48 @@ fn material_finding(inventory: &Inventory, km: &KeyMaterial, refs: &[KeyRef<'_>]
         Some(app) => message.push_str(&format!(" in app {}", app.name)),
         None => {}
     }
+    // A Mule plugin's loader runs in each app importing its file, as the
+    // user that app's properties make its connection log in as: the
+    // references of the configurations lent to those apps, at the plugin's
+    // own location.
+    let plugin_owner = owner.filter(|o| o.plugin.is_some());
+    let lent_identities = |l: &Loader<'_, '_>| -> Vec<(String, &str)> {
+        let mut out: Vec<(String, &str)> = Vec::new();
+        if plugin_owner.is_none() {
+            return out;
+        }
+        for r in refs.iter().filter(|r| r.at == l.r.at) {
+            let Some(app) = r.app.filter(|a| a.lending_plugin(&r.at.path).is_some()) else {
+                continue;
+            };
+            if let Some(who) = Loader::of(r, name).and_then(|lent| lent.identity) {
+                if !out.iter().any(|(w, a)| *w == who && *a == app.name) {
+                    out.push((who, app.name.as_str()));
+                }
+            }
+        }
+        out
+    };
+    let mut lent_users: Vec<String> = Vec::new();
     let users: Vec<String> = matching
         .iter()
         .map(|l| {
             let r = l.r;
-            let who = l
-                .identity
-                .as_deref()
-                .map(|w| format!(" as {w}"))
-                .unwrap_or_default();
+            let lent = lent_identities(l);
+            for (w, _) in &lent {
+                if !lent_users.contains(w) {
+                    lent_users.push(w.clone());
+                }
+            }
+            let who = if lent.is_empty() {
+                l.identity
+                    .as_deref()
+                    .map(|w| format!(" as {w}"))
+                    .unwrap_or_default()
+            } else {
+                let each: Vec<String> = lent.iter().map(|(w, a)| format!("{w} in {a}")).collect();
+                format!(" as {}", each.join(", "))
+            };
             format!(
                 "{}{}{} ({})",
                 app_prefix(r),
@@ -730,7 +763,11 @@ fn material_finding(inventory: &Inventory, km: &KeyMaterial, refs: &[KeyRef<'_>]
         message.push_str("; anyone with the repository can use it");
     }
 
-    let identity = matching.iter().find_map(|l| l.identity.clone());
+    let identity = if lent_users.is_empty() {
+        matching.iter().find_map(|l| l.identity.clone())
+    } else {
+        Some(lent_users.join(", "))
+    };
     let mut environments: Vec<String> = clear
         .iter()
         .filter_map(|(_, (_, c))| c.environment.clone())

@@ -39,7 +39,10 @@ One finding per name, where it is read (the `key` attribute, the connection
 attribute, the global-property, the property file's key), with related locations on
 `mule-artifact.json`, the other references and the property's definitions (a YAML
 definition Mule does not read, its key being written again below in the same mapping,
-is said to be unread, and what its value reads is not reported). The
+is said to be unread, and what its value reads is not reported; a definition in a
+property file no `<configuration-properties>` or `<secure-properties:config>` of the
+app loads is not where Mule reads the value: it is left out, or, when no loaded file
+defines the property, said not to be loaded). The
 message quotes the reference as written (`${name}`, `#[p('name')]`). The fix gives the complete line to write. Properties read
 only as `${secure::name}` come from the encrypted files through the Secure
 Configuration Properties module, not from Runtime Manager, so they are not reported.
@@ -130,6 +133,9 @@ enum Why {
     /// A definition Mule does not read: a YAML key written again below in
     /// its mapping replaces it (context only, after those read).
     UnreadDefinition,
+    /// A definition in a file no import of the app loads, given only when
+    /// no loaded file defines the name (context only, last).
+    UnloadedDefinition,
 }
 
 impl Why {
@@ -331,14 +337,30 @@ fn secret_properties(app: &MuleApp) -> BTreeMap<String, Vec<Occurrence>> {
             }
         }
     }
-    // Where those properties are defined: context for the finding.
+    // Where those properties are defined: context for the finding. A file
+    // no import loads is not where Mule reads a value: named only for a
+    // property no loaded file defines, as not loaded.
+    let mut unloaded: Vec<(&str, Occurrence)> = Vec::new();
     for file in &app.property_files {
         for entry in &file.entries {
             if let Some(list) = names.get_mut(entry.key()) {
                 if in_test_sources(&entry.location.path) {
                     continue;
                 }
-                if entry.is_unread() {
+                if !file.loaded {
+                    unloaded.push((
+                        entry.key(),
+                        Occurrence {
+                            why: Why::UnloadedDefinition,
+                            location: entry.location.clone(),
+                            label: format!(
+                                "written in {}, which no <configuration-properties> or <secure-properties:config> of {} loads: Mule does not read it",
+                                file_name(&file.path),
+                                app.name
+                            ),
+                        },
+                    ));
+                } else if entry.is_unread() {
                     // Not where the value comes from: say so.
                     list.push(Occurrence {
                         why: Why::UnreadDefinition,
@@ -365,6 +387,16 @@ fn secret_properties(app: &MuleApp) -> BTreeMap<String, Vec<Occurrence>> {
                         },
                     });
                 }
+            }
+        }
+    }
+    for (name, occ) in unloaded {
+        if let Some(list) = names.get_mut(name) {
+            if !list
+                .iter()
+                .any(|o| matches!(o.why, Why::Definition | Why::UnreadDefinition))
+            {
+                list.push(occ);
             }
         }
     }
@@ -507,7 +539,9 @@ fn check_app(app: &MuleApp, lent_only: bool, out: &mut Vec<Finding>) {
         let first = &occurrences[0];
         let mut why = match first.why {
             Why::EncryptionKey => format!("it holds {}", first.label),
-            Why::Reference | Why::Definition | Why::UnreadDefinition => first.label.clone(),
+            Why::Reference | Why::Definition | Why::UnreadDefinition | Why::UnloadedDefinition => {
+                first.label.clone()
+            }
         };
         let plugin = app.lending_plugin(&first.location.path);
         if let (Some(plugin), Why::Reference) = (plugin, first.why) {

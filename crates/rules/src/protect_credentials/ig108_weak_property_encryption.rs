@@ -68,7 +68,9 @@ configuration of the app:
 ```bash
 intguard fix secrets --key-env OLD_KEY_VAR --rotate-key NEW_KEY_VAR --upgrade-encryption <app folder>
 ```
-(without `--rotate-key` it keeps the key; by hand: `intguard secure-props decrypt ... |
+(a Mule plugin's configuration runs in the apps importing its file and reads their files:
+give the folder holding the plugin and those apps, not the plugin's alone;
+without `--rotate-key` it keeps the key; by hand: `intguard secure-props decrypt ... |
 intguard secure-props encrypt --random-iv --wrap`, or `java -cp secure-properties-tool.jar
 com.mulesoft.tools.SecurePropertiesTool file encrypt AES CBC <key> in.yaml out.yaml
 --use-random-iv true`). For Mule 3 (`<secure-property-placeholder:config>`, which has no
@@ -179,7 +181,26 @@ fn fix_for(
     let mode = settings.mode.as_deref().unwrap_or("CBC");
     // The command needs each environment's settings, in algorithms it knows.
     let upgradable = upgrade_applies(app, config);
-    let command = crate::support::upgrade_encryption_command(&app.root);
+    // A Mule plugin's config runs in each app importing its file and reads
+    // their property files: run on the plugin alone, the command would
+    // change its settings and leave the apps' values unreadable.
+    let (command, plugin_note) = match &app.plugin {
+        Some(_) => (
+            crate::support::upgrade_encryption_command(&format!(
+                "<the folder holding {} and every app importing it>",
+                app.root
+            )),
+            format!(
+                " {} is Mule plugin {}'s: it runs in each app that imports its file and reads that app's property files, so run the command on a folder holding the plugin and those apps (it then re-encrypts their values too; on the plugin's folder alone it would change the settings and leave their values unreadable).",
+                config_label(config),
+                app.name
+            ),
+        ),
+        None => (
+            crate::support::upgrade_encryption_command(&app.root),
+            String::new(),
+        ),
+    };
     if config.element.starts_with("secure-properties:") {
         let random = settings.random_ivs();
         let by_hand = format!(
@@ -188,7 +209,7 @@ fn fix_for(
         );
         if upgradable {
             format!(
-                "Re-encrypt every ![...] value of {files} with AES/CBC and random IVs under a new key supplied at deploy time, and set <secure-properties:encrypt algorithm=\"AES\" mode=\"CBC\" useRandomIVs=\"true\"/> inside {}, in one step: {command} (without --rotate-key it keeps the key; by hand, one value per line: {by_hand}). Values encrypted the old way no longer decrypt once the settings change.",
+                "Re-encrypt every ![...] value of {files} with AES/CBC and random IVs under a new key supplied at deploy time, and set <secure-properties:encrypt algorithm=\"AES\" mode=\"CBC\" useRandomIVs=\"true\"/> inside {}, in one step: {command} (without --rotate-key it keeps the key; by hand, one value per line: {by_hand}). Values encrypted the old way no longer decrypt once the settings change.{plugin_note}",
                 config_label(config)
             )
         } else {
@@ -202,7 +223,7 @@ fn fix_for(
         let migrate = "Mule 3's <secure-property-placeholder:config> has no random-IV option (equal values encrypt to equal text under one key): migrate the app to Mule 4 and use <secure-properties:encrypt algorithm=\"AES\" mode=\"CBC\" useRandomIVs=\"true\"/>, re-encrypting every value with a new key supplied at deploy time";
         if upgradable {
             format!(
-                "Set encryptionAlgorithm=\"AES\" encryptionMode=\"CBC\" on {} and re-encrypt every ![...] value of {files} accordingly, with a new key supplied at deploy time, in one step: {command}. {migrate}.",
+                "Set encryptionAlgorithm=\"AES\" encryptionMode=\"CBC\" on {} and re-encrypt every ![...] value of {files} accordingly, with a new key supplied at deploy time, in one step: {command}. {migrate}.{plugin_note}",
                 config_label(config)
             )
         } else if weak_cipher {

@@ -295,3 +295,70 @@ fn mule3_secure_properties_of_mule_app_properties() {
 fn mule3_no_fixture_secret_in_output() {
     common::assert_no_secrets("IG107/mule3", &["w9oKTqKTtvBuRUVbhQP/qw=="]);
 }
+
+/// A property file no `<configuration-properties>` or
+/// `<secure-properties:config>` of the app loads (`legacy/old-config.yaml`)
+/// is not where Mule reads a value: `sfdc.password`'s related locations
+/// give the loaded `config.yaml` only, and `sfdc.token`, defined nowhere
+/// else, names the unloaded file as not loaded, not as where it is
+/// defined. What the unloaded file's values read (`${OLD_SFDC_PASSWORD}`)
+/// is not reported.
+#[test]
+fn a_definition_in_a_file_no_import_loads_is_not_where_the_value_comes_from() {
+    const UNLOADED: &str = "IG107/unloaded-files";
+    common::assert_places(
+        "IG107",
+        UNLOADED,
+        &[
+            ("stray-api/src/main/mule/global.xml", 10),
+            ("stray-api/src/main/mule/global.xml", 11),
+            ("stray-api/src/main/resources/config.yaml", 4),
+        ],
+    );
+    let findings = common::run("IG107", UNLOADED);
+    let by_key = |name: &str| {
+        findings
+            .iter()
+            .find(|f| f.fingerprint_key == format!("secure-property|{name}"))
+            .unwrap_or_else(|| panic!("{name}: {findings:#?}"))
+    };
+    let pw = by_key("sfdc.password");
+    assert!(
+        pw.related
+            .iter()
+            .any(|r| r.path.ends_with("resources/config.yaml")
+                && r.line == 4
+                && r.message
+                    .starts_with("`sfdc.password` defined in config.yaml")),
+        "{:#?}",
+        pw.related
+    );
+    assert!(
+        !pw.related
+            .iter()
+            .any(|r| r.path.ends_with("old-config.yaml")),
+        "{:#?}",
+        pw.related
+    );
+    let token = by_key("sfdc.token");
+    let stray: Vec<_> = token
+        .related
+        .iter()
+        .filter(|r| r.path.ends_with("legacy/old-config.yaml"))
+        .collect();
+    assert_eq!(stray.len(), 1, "{:#?}", token.related);
+    assert_eq!(stray[0].line, 3);
+    assert!(
+        !stray[0].message.contains("defined in")
+            && stray[0].message.contains("old-config.yaml, which no")
+            && stray[0].message.contains("Mule does not read it"),
+        "{}",
+        stray[0].message
+    );
+    assert!(
+        !findings
+            .iter()
+            .any(|f| f.message.contains("OLD_SFDC_PASSWORD")),
+        "{findings:#?}"
+    );
+}

@@ -3,7 +3,7 @@
 
 use mule_secure_props::Cipher;
 
-use intguard_model::{Finding, MuleApp, PropertyEntry, PropertyFile, Related};
+use intguard_model::{Finding, Inventory, MuleApp, PropertyEntry, PropertyFile, Related};
 
 use super::super::ig103_committed_encryption_key::{
     config_key_names, config_label, config_label_in, key_digest, KeySource, KeySourceKind,
@@ -131,7 +131,12 @@ fn value_identities(app: &MuleApp, file: &PropertyFile, entry: &PropertyEntry) -
 }
 
 /// One finding per decrypted value, at the value.
-pub(super) fn finding_for(app: &MuleApp, candidate: &Candidate<'_>, hit: &Hit<'_>) -> Finding {
+pub(super) fn finding_for(
+    inventory: &Inventory,
+    app: &MuleApp,
+    candidate: &Candidate<'_>,
+    hit: &Hit<'_>,
+) -> Finding {
     let (file, entry, config) = (hit.file, hit.entry, hit.config);
     let file_label = file_name(&file.path);
     let env = file.environment.as_deref();
@@ -182,6 +187,9 @@ pub(super) fn finding_for(app: &MuleApp, candidate: &Candidate<'_>, hit: &Hit<'_
     // Settings IG108 reports as weak change with the key, in the same pass:
     // rotating under them would leave the values to re-encrypt once more.
     let upgrade = upgrade_applies(app, config);
+    // A Mule plugin's config: the folder holding it and the apps importing
+    // it, whose values it reads.
+    let folder = crate::support::secure_config_folder(inventory, app, config);
     let reencrypt = if upgrade {
         // Mule 3's secure-property-placeholder has no random IVs.
         let target = if config.has_random_iv_option() {
@@ -191,7 +199,7 @@ pub(super) fn finding_for(app: &MuleApp, candidate: &Candidate<'_>, hit: &Hit<'_
         };
         format!(
             "re-encrypt the app's ![...] values under it with {target}, setting its secure-properties configurations to match (IG108), in one step ({}), and encrypt the new secret with it ({})",
-            crate::support::upgrade_encryption_command(&app.root),
+            crate::support::upgrade_encryption_command(&folder),
             encrypt_command(
                 &Cipher::recommended(config.has_random_iv_option()),
                 "<VAR holding the new key>"
@@ -200,7 +208,7 @@ pub(super) fn finding_for(app: &MuleApp, candidate: &Candidate<'_>, hit: &Hit<'_
     } else {
         format!(
             "re-encrypt the app's ![...] values under it ({}) and encrypt the new secret with it ({})",
-            crate::support::rotate_key_command(&app.root),
+            crate::support::rotate_key_command(&folder),
             encrypt_command(&hit.cipher, "<VAR holding the new key>")
         )
     };

@@ -93,7 +93,8 @@ sfdc:
 3. Re-encrypt the app's values under the new key
    (`intguard fix secrets --key-env OLD_KEY_VAR --rotate-key NEW_KEY_VAR <app folder>`; add
    `--upgrade-encryption` when IG108 reports the configuration, to move it to AES with random
-   IVs in the same pass, as the finding's fix then says) and
+   IVs in the same pass, as the finding's fix then says; for a Mule plugin's configuration
+   that the app imports, the folder holding the plugin and the apps importing it) and
    encrypt the new secrets with it (`intguard secure-props encrypt --key-env NEW_KEY_VAR --wrap`,
    with the configuration's `--algorithm`, `--mode` and `--random-iv`), with random IVs:
 ```xml
@@ -175,7 +176,7 @@ impl Rule for DecryptableSecret {
             .par_iter()
             .map_init(Tried::default, |tried, app| {
                 let targets: Vec<Target<'_>> = targets_of(app).collect();
-                app_findings(app, &targets, &keys, tried)
+                app_findings(inventory, app, &targets, &keys, tried)
             })
             .flatten_iter()
             .collect();
@@ -203,6 +204,7 @@ type Tried<'a> = foldhash::HashMap<(Cipher, &'a str, &'a str), bool>;
 
 /// One finding per value of `app` that a committed key decrypts.
 fn app_findings<'a>(
+    inventory: &Inventory,
     app: &'a MuleApp,
     targets: &[Target<'a>],
     keys: &Keys<'_, '_, 'a>,
@@ -313,7 +315,7 @@ fn app_findings<'a>(
             // Named with this config's candidate: its own copy of the key
             // first, even when another config holds the same value.
             for hit in &hits {
-                out.push(finding_for(app, &candidate, hit));
+                out.push(finding_for(inventory, app, &candidate, hit));
             }
         }
     }
