@@ -47,6 +47,7 @@
 mod cipher_settings;
 mod git;
 mod json;
+mod jwt;
 mod permissions;
 mod props;
 mod rotate;
@@ -61,6 +62,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub use git::dirty_files;
+pub use jwt::{check_property_name, plan_jwt, verify_jwt, JwtOptions, JwtPlan, Switched};
 pub use permissions::{
     default_name, is_inside, is_valid_name, permission_set_folder, plan_permission_sets,
     EditedField, LeastPrivilegeSet, LeftOut, ObjectGrantPlan, PermissionsOptions, PermissionsPlan,
