@@ -839,11 +839,13 @@ impl Switch<'_, '_> {
                                 .flatten()
                                 .is_some_and(|t| reads(&t, name))
                         })
+                    // A definition reading itself from the secure files
+                    // (`sfdc.password: ${secure::sfdc.password}`) is no reader.
                     || app
                         .property_files
                         .iter()
                         .flat_map(|f| &f.entries)
-                        .any(|e| reads(e.value(), name));
+                        .any(|e| e.key() != name && reads(e.value(), name));
                 if elsewhere {
                     self.out.notes.push(format!(
                         "{name} ({attr} of `{}`) is still read elsewhere in {}: keep it until that changes too",

@@ -304,6 +304,44 @@ fn property_names_from_options() {
     assert!(plan_jwt(&inventory, &findings, &bad).is_err());
 }
 
+/// A plain definition that reads the secure one (`sfdc.password=${secure::sfdc.password}`)
+/// is listed with it, not taken for another reader; a flow that still reads the
+/// token keeps it.
+#[test]
+fn password_definitions_read_elsewhere_are_kept() {
+    let (_tmp, app) = fixture("jwt-props");
+    let xml = app.join("src/main/mule/global.xml");
+    let text = std::fs::read_to_string(&xml).unwrap();
+    let text = text
+        .replace("password=\"${secure::sfdc.password}\"", "password=\"${sfdc.password}\"")
+        .replace(
+            "\t<flow name=\"sync-accounts\">\n",
+            "\t<flow name=\"sync-accounts\">\n\t\t<logger message=\"#[p('sfdc.token') != null]\"/>\n",
+        );
+    std::fs::write(&xml, text).unwrap();
+    let props = app.join("src/main/resources/config-prod.properties");
+    let mut text = std::fs::read_to_string(&props).unwrap();
+    text.push_str("sfdc.password=${secure::sfdc.password}\n");
+    std::fs::write(&props, text).unwrap();
+    let p = plan(&app, &JwtOptions::default());
+    assert_eq!(p.unused.len(), 1, "{:?}", p.unused);
+    assert!(p.unused[0].starts_with("sfdc.password (password of `Salesforce_Config`) in "));
+    for f in [
+        "config-prod.properties",
+        "secure-dev.properties",
+        "secure-prod.properties",
+    ] {
+        assert!(p.unused[0].contains(f), "{}", p.unused[0]);
+    }
+    assert!(
+        p.notes.iter().any(|n| n.starts_with(
+            "sfdc.token (securityToken of `Salesforce_Config`) is still read elsewhere"
+        )),
+        "{:?}",
+        p.notes
+    );
+}
+
 #[test]
 fn mule3_connections_are_listed_not_rewritten() {
     let (_tmp, app) = fixture("mule3-app");
