@@ -30,15 +30,15 @@ enum FixCommand {
     /// re-encrypt every `![...]` value under a new key (--rotate-key) or with AES and random
     /// IVs (--upgrade-encryption).
     Secrets(SecretsArgs),
-    /// Write a least-privilege permission set for each integration user: exactly the
-    /// object access its Mule apps use (their Salesforce operations and SOQL), to replace
-    /// the broad profile and sets IG301, IG302 and IG304 report.
-    Permissions(super::fix_permissions::PermissionsArgs),
     /// Switch the Mule 4 Salesforce connections that log in with a password (IG101:
     /// basic-connection, oauth-user-pass-connection) to the JWT bearer flow,
     /// <salesforce:jwt-connection>, in place; add the properties it reads; list the
     /// password properties no longer read. Mule 3 connections are listed, not rewritten.
     Jwt(super::fix_jwt::JwtArgs),
+    /// Write a least-privilege permission set for each integration user: exactly the
+    /// object access its Mule apps use (their Salesforce operations and SOQL), to replace
+    /// the broad profile and sets IG301, IG302 and IG304 report.
+    Permissions(super::fix_permissions::PermissionsArgs),
 }
 
 /// The encryption key: from an environment variable or a file, never the command line.
