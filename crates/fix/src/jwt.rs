@@ -481,6 +481,11 @@ impl Switch<'_, '_> {
                             .map(|e| (f.path.to_string(), e.value().to_string()))
                     })
                     .collect();
+                // The production login host everywhere: the defaults, nothing to write.
+                let all_default = !files.is_empty()
+                    && files
+                        .iter()
+                        .all(|(_, value)| login_settings(value) == Some((None, None)));
                 let derived: Option<Vec<_>> = files
                     .iter()
                     .map(|(file, value)| {
@@ -494,6 +499,7 @@ impl Switch<'_, '_> {
                     })
                     .collect();
                 match derived {
+                    _ if all_default => {}
                     Some(d) if !d.is_empty() => {
                         let te_name = format!("{prefix}.tokenEndpoint");
                         let aud_name = format!("{prefix}.audienceUrl");

@@ -279,6 +279,33 @@ fn oauth_user_pass_keeps_its_consumer_key_and_nested_tls_context() {
     apply_and_rescan(&app, &p, "SF", "${sf.user}");
 }
 
+/// A `${...}` url that is the production login host in every environment leaves
+/// tokenEndpoint and audienceUrl to their defaults: nothing written for them.
+#[test]
+fn a_production_url_everywhere_keeps_the_defaults() {
+    let (_tmp, app) = fixture("jwt-props");
+    let dev = app.join("src/main/resources/config-dev.properties");
+    let text = std::fs::read_to_string(&dev).unwrap().replace(
+        "https://test.salesforce.com/",
+        "https://login.salesforce.com/",
+    );
+    std::fs::write(&dev, text).unwrap();
+    let p = plan(&app, &JwtOptions::default());
+    let xml = new_text(&p, "global.xml");
+    assert!(
+        !xml.contains("tokenEndpoint") && !xml.contains("audienceUrl"),
+        "{xml}"
+    );
+    for env in ["dev", "prod"] {
+        let props = new_text(&p, &format!("config-{env}.properties"));
+        assert!(
+            !props.contains("tokenEndpoint") && !props.contains("audienceUrl"),
+            "{props}"
+        );
+    }
+    apply_and_rescan(&app, &p, "Salesforce_Config", "${sfdc.username}");
+}
+
 #[test]
 fn property_names_from_options() {
     let (_tmp, app) = fixture("jwt-props");
