@@ -369,6 +369,65 @@ fn password_definitions_read_elsewhere_are_kept() {
     );
 }
 
+/// A password written in the element itself goes with the attribute: listed to
+/// rotate (it stays in the git history), never shown.
+#[test]
+fn a_literal_password_is_removed_and_listed_unshown() {
+    let (_tmp, app) = fixture("jwt-yaml");
+    let xml = app.join("src/main/mule/app.xml");
+    let text = std::fs::read_to_string(&xml)
+        .unwrap()
+        .replace("${salesforce.orders.password}", "Lit3ral-Passw0rd-42");
+    std::fs::write(&xml, text).unwrap();
+    let p = plan(&app, &JwtOptions::default());
+    assert!(!new_text(&p, "app.xml").contains("Lit3ral-Passw0rd-42"));
+    assert_eq!(
+        p.unused,
+        vec![
+            "the password written in `Orders_SF` itself (".to_string()
+                + &app.join("src/main/mule/app.xml").to_string_lossy()
+                + "): removed with the attribute, but still in the git history"
+        ]
+    );
+    let shown = format!(
+        "{:?}{:?}{:?}{}",
+        p.plan.actions,
+        p.unused,
+        p.notes,
+        p.plan.diff()
+    );
+    assert!(!shown.contains("Lit3ral-Passw0rd-42"), "{shown}");
+}
+
+/// The Composite connector's connection (its JWT element name is UNVERIFIED)
+/// and a hand-made `<http:request>` login are listed, not rewritten.
+#[test]
+fn composite_connections_and_http_logins_are_listed() {
+    let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("../rules/tests/fixtures/IG101");
+    for (dir, app, why) in [
+        (
+            "composite",
+            "batch-papi",
+            "a Salesforce Composite connection",
+        ),
+        (
+            "http-requests",
+            "token-api",
+            "not a connection element: change it by hand",
+        ),
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let copy = tmp.path().join(app);
+        copy_dir(&rules.join(dir).join(app), &copy);
+        let p = plan(&copy, &JwtOptions::default());
+        assert!(p.plan.is_empty(), "{dir}");
+        assert!(!p.plan.skipped.is_empty(), "{dir}");
+        for s in &p.plan.skipped {
+            assert!(s.contains(why), "{dir}: {s}");
+        }
+    }
+}
+
 #[test]
 fn mule3_connections_are_listed_not_rewritten() {
     let (_tmp, app) = fixture("mule3-app");
