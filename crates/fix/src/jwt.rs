@@ -188,8 +188,10 @@ pub fn plan_jwt(
                 added: &mut added,
                 user_property: None,
             };
-            if let Err(why) = switch.plan() {
-                out.plan.skipped.push(format!("{here}: {why}"));
+            match switch.plan() {
+                Ok(()) => {}
+                Err(Failure::Skip(why)) => out.plan.skipped.push(format!("{here}: {why}")),
+                Err(Failure::Fatal(e)) => return Err(e),
             }
         }
     }
@@ -327,6 +329,31 @@ fn dotted_style(text: &str, user_property: Option<&str>) -> bool {
     any_dotted
 }
 
+/// Why a connection's switch was not planned: a reason to leave it (listed), or
+/// a file that cannot be edited (nothing is written at all, as `fix secrets` does).
+enum Failure {
+    Skip(String),
+    Fatal(FixError),
+}
+
+impl From<String> for Failure {
+    fn from(why: String) -> Self {
+        Failure::Skip(why)
+    }
+}
+
+impl From<&str> for Failure {
+    fn from(why: &str) -> Self {
+        Failure::Skip(why.to_string())
+    }
+}
+
+impl From<FixError> for Failure {
+    fn from(e: FixError) -> Self {
+        Failure::Fatal(e)
+    }
+}
+
 /// A property to add: name, value (unquoted), and whether it is a placeholder.
 struct NewProperty {
     name: String,
@@ -335,14 +362,13 @@ struct NewProperty {
 }
 
 impl Switch<'_, '_> {
-    fn plan(&mut self) -> Result<(), String> {
+    fn plan(&mut self) -> Result<(), Failure> {
         let app = self.app;
         let conn = self.conn;
         let path = conn.location.path.to_string();
         let text = self
             .ws
-            .text(&path)
-            .map_err(|e| e.0)?
+            .text(&path)?
             .ok_or_else(|| format!("{path}: not found"))?;
         let element = element_at(
             &text,
@@ -355,7 +381,7 @@ impl Switch<'_, '_> {
             .attr("username")
             .ok_or("no username attribute: nothing to use as the JWT principal")?;
         if username.raw.trim().is_empty() {
-            return Err("an empty username: nothing to use as the JWT principal".to_string());
+            return Err("an empty username: nothing to use as the JWT principal".into());
         }
         let user_ref = single_reference(&username.raw);
         self.user_property = user_ref.as_ref().map(|(n, _)| n.clone());
@@ -370,6 +396,18 @@ impl Switch<'_, '_> {
         let ks_name = opt(&self.options.keystore_property, "keystore.path");
         let sp_name = opt(&self.options.store_password_property, "keystore.password");
         let secure = app.runtime_secure_config().is_some();
+        // Each environment's secure file, for the store password.
+        let secure_files: Vec<String> = if secure {
+            let files = setup(app, &SecretsOptions::default())
+                .and_then(|s| targets(app, &s))
+                .map_err(|why| format!("the secure file for {sp_name}: {why}"))?;
+            let mut files: Vec<String> = files.into_values().collect();
+            files.sort();
+            files.dedup();
+            files
+        } else {
+            Vec::new()
+        };
         let oauth = conn.is_oauth_user_pass();
 
         // The property files that define the username: each environment's.
@@ -585,7 +623,7 @@ impl Switch<'_, '_> {
         }
 
         // Plan the property files (all checks done: nothing fails after this).
-        let work = self.ws.file(&path).map_err(|e| e.0)?;
+        let work = self.ws.file(&path)?;
         work.replacements.extend(edits);
         let place = format!("{}:{}", path, conn.location.line);
         self.out.plan.actions.push(format!(
@@ -661,8 +699,15 @@ impl Switch<'_, '_> {
         for (file, props) in plain_files {
             self.add_properties(&file, props)?;
         }
-        if secure {
-            self.secure_password(&sp_name)?;
+        for f in &secure_files {
+            self.add_properties(
+                f,
+                vec![NewProperty {
+                    name: sp_name.clone(),
+                    value: ENCRYPTED_PASSWORD_PLACEHOLDER.to_string(),
+                    placeholder: true,
+                }],
+            )?;
         }
         self.hide_in_runtime_manager(&sp_name, &place)?;
 
@@ -689,7 +734,7 @@ impl Switch<'_, '_> {
 
     /// Adds `props` to the property file `path` (its format told by its name),
     /// leaving out the names it defines already.
-    fn add_properties(&mut self, path: &str, props: Vec<NewProperty>) -> Result<(), String> {
+    fn add_properties(&mut self, path: &str, props: Vec<NewProperty>) -> Result<(), FixError> {
         let format = property_format(path);
         let existing: BTreeSet<&str> = self
             .app
@@ -719,10 +764,9 @@ impl Switch<'_, '_> {
         let dotted = format == PropertyFormat::Yaml
             && self
                 .ws
-                .text(path)
-                .map_err(|e| e.0)?
+                .text(path)?
                 .is_some_and(|t| dotted_style(&t, self.user_property.as_deref()));
-        let work = self.ws.file(path).map_err(|e| e.0)?;
+        let work = self.ws.file(path)?;
         work.format = Some(format);
         work.dotted_yaml |= dotted;
         work.inserts.extend(inserts);
@@ -741,31 +785,9 @@ impl Switch<'_, '_> {
         Ok(())
     }
 
-    /// The store password's placeholder in each environment's secure file.
-    fn secure_password(&mut self, name: &str) -> Result<(), String> {
-        let app = self.app;
-        let files = setup(app, &SecretsOptions::default())
-            .and_then(|s| targets(app, &s))
-            .map_err(|why| format!("the secure file for {name}: {why}"))?;
-        let mut files: Vec<String> = files.into_values().collect();
-        files.sort();
-        files.dedup();
-        for f in files {
-            self.add_properties(
-                &f,
-                vec![NewProperty {
-                    name: name.to_string(),
-                    value: ENCRYPTED_PASSWORD_PLACEHOLDER.to_string(),
-                    placeholder: true,
-                }],
-            )?;
-        }
-        Ok(())
-    }
-
     /// Lists `name` in mule-artifact.json `secureProperties`, so that Runtime Manager
     /// hides its value (IG107).
-    fn hide_in_runtime_manager(&mut self, name: &str, place: &str) -> Result<(), String> {
+    fn hide_in_runtime_manager(&mut self, name: &str, place: &str) -> Result<(), FixError> {
         let app = self.app;
         let declared = app.declared_secure_properties.clone().unwrap_or_default();
         match app
@@ -777,11 +799,7 @@ impl Switch<'_, '_> {
             Some(d) => {
                 let path = d.path.to_string();
                 if self.added.insert((path.clone(), name.to_string())) {
-                    self.ws
-                        .file(&path)
-                        .map_err(|e| e.0)?
-                        .artifact_names
-                        .push(name.to_string());
+                    self.ws.file(&path)?.artifact_names.push(name.to_string());
                     self.out
                         .plan
                         .actions

@@ -428,6 +428,24 @@ fn composite_connections_and_http_logins_are_listed() {
     }
 }
 
+/// A file to edit that is not UTF-8 (a secure file saved as Windows-1252) stops the
+/// whole plan, naming it: no connection is switched without its properties.
+#[test]
+fn a_file_that_cannot_be_edited_stops_the_plan() {
+    let (_tmp, app) = fixture("jwt-props");
+    let secure = app.join("src/main/resources/secure-dev.properties");
+    let mut bytes = b"# cl\xe9 de d\xe9veloppement\n".to_vec();
+    bytes.extend(std::fs::read(&secure).unwrap());
+    std::fs::write(&secure, bytes).unwrap();
+    let (inventory, findings) = scan(&app);
+    let e = plan_jwt(&inventory, &findings, &JwtOptions::default()).unwrap_err();
+    assert!(
+        e.0.contains("secure-dev.properties: not valid UTF-8"),
+        "{e}"
+    );
+    assert!(e.0.contains("fix jwt"), "{e}");
+}
+
 #[test]
 fn mule3_connections_are_listed_not_rewritten() {
     let (_tmp, app) = fixture("mule3-app");
