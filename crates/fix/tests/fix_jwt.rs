@@ -446,6 +446,31 @@ fn a_file_that_cannot_be_edited_stops_the_plan() {
     assert!(e.0.contains("fix jwt"), "{e}");
 }
 
+/// A checkout with CRLF line ends (Windows) gets CRLF on every line written.
+#[test]
+fn crlf_files_keep_crlf() {
+    let (_tmp, app) = fixture("jwt-props");
+    let files = [
+        "src/main/mule/global.xml",
+        "src/main/resources/config-dev.properties",
+        "src/main/resources/secure-dev.properties",
+    ];
+    for f in files {
+        let text = read(&app, f).replace('\n', "\r\n");
+        std::fs::write(app.join(f), text).unwrap();
+    }
+    let p = plan(&app, &JwtOptions::default());
+    for f in files {
+        let new = new_text(&p, f);
+        assert_eq!(
+            new.matches('\n').count(),
+            new.matches("\r\n").count(),
+            "{f}: {new}"
+        );
+    }
+    apply_and_rescan(&app, &p, "Salesforce_Config", "${sfdc.username}");
+}
+
 #[test]
 fn mule3_connections_are_listed_not_rewritten() {
     let (_tmp, app) = fixture("mule3-app");

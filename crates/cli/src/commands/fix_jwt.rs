@@ -32,8 +32,9 @@ Exit codes: 0 done (or nothing to do); 1 some password logins were left as is (l
 pub struct JwtArgs {
     /// The Mule app, or a folder of apps (default: the current folder).
     path: Option<PathBuf>,
-    /// Property the consumerKey reads [default: next to the username's property:
-    /// sfdc.username -> sfdc.consumerKey]. An oauth-user-pass connection keeps its own.
+    /// Property the consumerKey reads [default: PREFIX.consumerKey, PREFIX being the
+    /// username property's: sfdc.username -> sfdc.consumerKey; sfdc for a literal
+    /// username]. An oauth-user-pass connection keeps its own.
     #[arg(long, value_name = "NAME")]
     consumer_key_property: Option<String>,
     /// Property the keyStore path reads [default: PREFIX.keystore.path].
