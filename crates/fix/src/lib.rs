@@ -1,7 +1,9 @@
 //! `intguard fix`: moves plaintext secrets of Mule apps into encrypted secure properties,
 //! and re-encrypts secure properties under a new key, with strong settings when asked
-//! (`--upgrade-encryption`: [`plan_rotation`]); derives least-privilege permission sets
-//! for integration users from what their apps do ([`plan_permission_sets`]).
+//! (`--upgrade-encryption`: [`plan_rotation`]); switches Salesforce password connections
+//! to the JWT bearer flow, `salesforce:jwt-connection` ([`plan_jwt`]); derives
+//! least-privilege permission sets for integration users from what their apps do
+//! ([`plan_permission_sets`]).
 //!
 //! Planning reads nothing but the [`Inventory`], the IG102 findings and the files they
 //! name; it returns a [`Plan`]: the new text of every file to change, built by minimal
