@@ -8,7 +8,7 @@ copy and keeps every case where intguard panicked, crashed, hung or exited
 with a code it documents for no such case. Python's standard library only.
 
   python3 fuzz/mutate.py                       # scan + identities, 2,000 cases
-  python3 fuzz/mutate.py --mode fix -n 500     # fix secrets (dry run, write, rotate, upgrade)
+  python3 fuzz/mutate.py --mode fix -n 500     # fix jwt (dry run, write), then fix secrets (dry run, write, rotate, upgrade)
   python3 fuzz/mutate.py --seed 7 --minutes 30 # longer; cases replay by seed
   python3 fuzz/mutate.py --check-secrets       # and no clear secret of an intact file is shown
 """
@@ -161,7 +161,9 @@ def default_seeds() -> list:
 def commands(binary: str, tree: str, mode: str, rnd: random.Random) -> list:
     if mode == "fix":
         fix = [binary, "fix", "secrets", "--key-env", "FUZZ_KEY"]
-        return [fix + ["--dry-run", tree], fix + ["--force", tree],
+        jwt = [binary, "fix", "jwt"]
+        return [jwt + ["--dry-run", tree], jwt + ["--force", tree],
+                fix + ["--dry-run", tree], fix + ["--force", tree],
                 fix + ["--rotate-key", "FUZZ_NEW_KEY", "--force", tree],
                 [binary, "fix", "secrets", "--key-env", "FUZZ_NEW_KEY", "--upgrade-encryption",
                  "--force", tree]]

@@ -47,7 +47,8 @@ enum Command {
     /// Encrypt or decrypt Mule secure property values (`![...]`), as Mule does.
     SecureProps(commands::secure_props::SecurePropsArgs),
     /// Fix problems in place: `fix secrets` encrypts plaintext secrets (IG102) into secure
-    /// properties, or re-encrypts them under a new key; `fix permissions` writes
+    /// properties, or re-encrypts them under a new key; `fix jwt` switches Salesforce
+    /// password connections (IG101) to the JWT bearer flow; `fix permissions` writes
     /// least-privilege permission sets (IG301, IG302, IG304).
     Fix(commands::fix::FixArgs),
 }

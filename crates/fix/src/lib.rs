@@ -1,7 +1,9 @@
 //! `intguard fix`: moves plaintext secrets of Mule apps into encrypted secure properties,
 //! and re-encrypts secure properties under a new key, with strong settings when asked
-//! (`--upgrade-encryption`: [`plan_rotation`]); derives least-privilege permission sets
-//! for integration users from what their apps do ([`plan_permission_sets`]).
+//! (`--upgrade-encryption`: [`plan_rotation`]); switches Salesforce password connections
+//! to the JWT bearer flow, `salesforce:jwt-connection` ([`plan_jwt`]); derives
+//! least-privilege permission sets for integration users from what their apps do
+//! ([`plan_permission_sets`]).
 //!
 //! Planning reads nothing but the [`Inventory`], the IG102 findings and the files they
 //! name; it returns a [`Plan`]: the new text of every file to change, built by minimal
@@ -47,6 +49,7 @@
 mod cipher_settings;
 mod git;
 mod json;
+mod jwt;
 mod permissions;
 mod props;
 mod rotate;
@@ -61,6 +64,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub use git::dirty_files;
+pub use jwt::{check_property_name, plan_jwt, verify_jwt, JwtOptions, JwtPlan, Switched};
 pub use permissions::{
     default_name, is_inside, is_valid_name, permission_set_folder, plan_permission_sets,
     EditedField, LeastPrivilegeSet, LeftOut, ObjectGrantPlan, PermissionsOptions, PermissionsPlan,

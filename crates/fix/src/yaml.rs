@@ -435,6 +435,12 @@ fn yaml_key(seg: &str) -> String {
 /// is written as nested keys, unless a key on the way already exists as a scalar (then
 /// as one dotted key).
 pub(crate) fn insert(text: &str, name: &str, value: &str) -> String {
+    insert_styled(text, name, value, false)
+}
+
+/// [`insert`], with the rest of the name written as one dotted key when `dotted` (a
+/// file written in that style: `sfdc.username: ...`).
+pub(crate) fn insert_styled(text: &str, name: &str, value: &str, dotted: bool) -> String {
     let (lines, infos) = analyse(text);
     let nl = eol(text);
     // Full dotted path of each key line.
@@ -507,7 +513,7 @@ pub(crate) fn insert(text: &str, name: &str, value: &str) -> String {
     let prefix = &name[..prefix_len.saturating_sub(1)];
     // Nested keys, unless one of them exists already (as a scalar).
     let segs: Vec<&str> = rest.split('.').collect();
-    let mut nested = segs.len() > 1 && segs.iter().all(|s| !s.is_empty());
+    let mut nested = !dotted && segs.len() > 1 && segs.iter().all(|s| !s.is_empty());
     if nested {
         let mut p = prefix.to_string();
         for s in &segs[..segs.len() - 1] {
@@ -628,6 +634,15 @@ mod tests {
         assert_eq!(insert("", "a.b.c", "\"v\""), "a:\n  b:\n    c: \"v\"\n");
         assert_eq!(insert("x: 1", "y", "2"), "x: 1\ny: 2\n");
         assert_eq!(insert("a: 1\n", "a.b", "\"v\""), "a: 1\na.b: \"v\"\n");
+        // A file written with dotted keys gets one.
+        assert_eq!(
+            insert_styled("sf.user: u\n", "sf.keystore.path", "\"p\"", true),
+            "sf.user: u\nsf.keystore.path: \"p\"\n"
+        );
+        assert_eq!(
+            insert_styled("sf.user: u\n", "sf.keystore.path", "\"p\"", false),
+            "sf.user: u\nsf:\n  keystore:\n    path: \"p\"\n"
+        );
         // A byte order mark is no part of the first key: the new entry goes
         // under the existing mapping, not into a second `sf:` that would
         // replace the first when the file is loaded.

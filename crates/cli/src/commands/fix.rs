@@ -30,6 +30,11 @@ enum FixCommand {
     /// re-encrypt every `![...]` value under a new key (--rotate-key) or with AES and random
     /// IVs (--upgrade-encryption).
     Secrets(SecretsArgs),
+    /// Switch the Mule 4 Salesforce connections that log in with a password (IG101:
+    /// basic-connection, oauth-user-pass-connection) to the JWT bearer flow,
+    /// <salesforce:jwt-connection>, in place; add the properties it reads; list the
+    /// password properties no longer read. Mule 3 connections are listed, not rewritten.
+    Jwt(super::fix_jwt::JwtArgs),
     /// Write a least-privilege permission set for each integration user: exactly the
     /// object access its Mule apps use (their Salesforce operations and SOQL), to replace
     /// the broad profile and sets IG301, IG302 and IG304 report.
@@ -83,6 +88,7 @@ pub fn run(args: FixArgs) -> i32 {
     match args.command {
         FixCommand::Secrets(a) => secrets(a),
         FixCommand::Permissions(a) => super::fix_permissions::run(a),
+        FixCommand::Jwt(a) => super::fix_jwt::run(a),
     }
 }
 
@@ -107,34 +113,16 @@ fn secrets(args: SecretsArgs) -> i32 {
         Ok(m) => m,
         Err(e) => return exit::usage_error(e),
     };
-    let paths = vec![path.clone()];
-    let config = match Config::discover(&paths) {
-        Ok(c) => c,
+    let options = match fix_scan_options(&path) {
+        Ok(o) => o,
         Err(e) => return exit::usage_error(e),
-    };
-    let options = ScanOptions {
-        paths,
-        config,
-        baseline: None,
-        threads: 0,
-        // Files are rewritten: never through a link to somewhere else.
-        follow_symlinks: false,
-        paths_only: true,
-    };
-    let read = || {
-        let read_options = intguard_readers::ReadOptions {
-            ignore_globs: options.config.paths.ignore.clone(),
-            ignore_base: options.config.found_above.clone(),
-            ..Default::default()
-        };
-        intguard_readers::read_paths(&options.paths, &read_options)
     };
     let reencrypt = args.rotate_key.is_some() || args.upgrade_encryption;
     // Re-encrypting, a Mule plugin's secure-properties configs are lent to
     // the apps importing their file, as a scan does: they read the apps'
     // files, whose values change with them (and are checked so after).
     let read = || {
-        let mut inventory = read();
+        let mut inventory = read_for_fix(&options);
         if reencrypt {
             inventory.lend_plugin_configurations();
         }
@@ -188,54 +176,25 @@ fn secrets(args: SecretsArgs) -> i32 {
         return left_code(&plan);
     }
     if args.dry_run {
-        if let Err(e) = output::print(&plan.diff()) {
-            return exit::usage_error(format!("cannot write the diff: {e}"));
-        }
-        eprintln!(
-            "intguard: dry run: {} file(s) would change; nothing was written",
-            plan.changes.len()
-        );
-        return left_code(&plan);
-    }
-    if !args.force {
-        let dirty = dirty_files(&plan.paths());
-        if !dirty.is_empty() {
-            let list: Vec<String> = dirty.iter().map(|p| p.display().to_string()).collect();
-            return exit::usage_error(format!(
-                "uncommitted changes in files the fix would edit (commit or stash them, or use --force): {}",
-                list.join(", ")
-            ));
-        }
-    }
-    if let Err(e) = plan.apply() {
-        return exit::usage_error(format!("writing the changes failed: {e}"));
+        return dry_run(&plan);
     }
     // Check the result as Mule will read it: every moved value opens, every
     // file written still reads, and every property keeps its values. If not,
     // the files are put back as they were.
-    let after = read();
-    let mut problems = verify(&after, &plan.moved, &final_key);
-    problems.extend(verify_unchanged(
-        &inventory,
-        &after,
-        &plan.paths(),
-        &old_key,
-        &final_key,
-    ));
-    if !problems.is_empty() {
-        let failed = plan.restore();
-        let restored = if failed.is_empty() {
-            "every file was put back as it was".to_string()
-        } else {
-            format!(
-                "putting the files back failed for {} (restore them from git)",
-                failed.join(", ")
-            )
-        };
-        return exit::usage_error(format!(
-            "the fix did not read back as intended, so {restored}: {}",
-            problems.join("; ")
+    let written = write_checked(&plan, args.force, || {
+        let after = read();
+        let mut problems = verify(&after, &plan.moved, &final_key);
+        problems.extend(verify_unchanged(
+            &inventory,
+            &after,
+            &plan.paths(),
+            &old_key,
+            &final_key,
         ));
+        problems
+    });
+    if let Err(code) = written {
+        return code;
     }
     eprintln!(
         "intguard: {} file(s) changed, {} value(s) encrypted and checked",
@@ -304,7 +263,90 @@ fn committed_key_refusal(
     ))
 }
 
-fn report(plan: &Plan, dry_run: bool) {
+/// The scan options a fix reads `path` with: its intguard.toml's ignores, no
+/// symbolic links followed (files are rewritten: never through a link to
+/// somewhere else).
+pub(super) fn fix_scan_options(path: &Path) -> Result<ScanOptions, String> {
+    let paths = vec![path.to_path_buf()];
+    let config = Config::discover(&paths).map_err(|e| e.to_string())?;
+    Ok(ScanOptions {
+        paths,
+        config,
+        baseline: None,
+        threads: 0,
+        follow_symlinks: false,
+        paths_only: true,
+    })
+}
+
+/// The inventory of a fix's paths (read before planning, and again to check
+/// what was written).
+pub(super) fn read_for_fix(options: &ScanOptions) -> Inventory {
+    let read_options = intguard_readers::ReadOptions {
+        ignore_globs: options.config.paths.ignore.clone(),
+        ignore_base: options.config.found_above.clone(),
+        ..Default::default()
+    };
+    intguard_readers::read_paths(&options.paths, &read_options)
+}
+
+/// `--dry-run`: the plan's diff (secrets masked) on standard output, nothing
+/// written.
+pub(super) fn dry_run(plan: &Plan) -> i32 {
+    if let Err(e) = output::print(&plan.diff()) {
+        return exit::usage_error(format!("cannot write the diff: {e}"));
+    }
+    eprintln!(
+        "intguard: dry run: {} file(s) would change; nothing was written",
+        plan.changes.len()
+    );
+    left_code(plan)
+}
+
+/// Writes the plan, unless a file to change has uncommitted changes in git
+/// (and not `force`); then `check` reads the result back: when it finds
+/// problems, every file is put back as it was. `Err`: the exit code, the
+/// error printed.
+pub(super) fn write_checked(
+    plan: &Plan,
+    force: bool,
+    check: impl FnOnce() -> Vec<String>,
+) -> Result<(), i32> {
+    if !force {
+        let dirty = dirty_files(&plan.paths());
+        if !dirty.is_empty() {
+            let list: Vec<String> = dirty.iter().map(|p| p.display().to_string()).collect();
+            return Err(exit::usage_error(format!(
+                "uncommitted changes in files the fix would edit (commit or stash them, or use --force): {}",
+                list.join(", ")
+            )));
+        }
+    }
+    if let Err(e) = plan.apply() {
+        return Err(exit::usage_error(format!(
+            "writing the changes failed: {e}"
+        )));
+    }
+    let problems = check();
+    if !problems.is_empty() {
+        let failed = plan.restore();
+        let restored = if failed.is_empty() {
+            "every file was put back as it was".to_string()
+        } else {
+            format!(
+                "putting the files back failed for {} (restore them from git)",
+                failed.join(", ")
+            )
+        };
+        return Err(exit::usage_error(format!(
+            "the fix did not read back as intended, so {restored}: {}",
+            problems.join("; ")
+        )));
+    }
+    Ok(())
+}
+
+pub(super) fn report(plan: &Plan, dry_run: bool) {
     let verb = if dry_run { "would" } else { "will" };
     for a in &plan.actions {
         eprintln!("intguard: {verb} {}", plan.redact(a));
@@ -315,7 +357,7 @@ fn report(plan: &Plan, dry_run: bool) {
 }
 
 /// 1 when some findings were left for a person to fix.
-fn left_code(plan: &Plan) -> i32 {
+pub(super) fn left_code(plan: &Plan) -> i32 {
     if plan.skipped.is_empty() {
         exit::OK
     } else {

@@ -1,4 +1,5 @@
 pub mod fix;
+mod fix_jwt;
 mod fix_permissions;
 pub mod identities;
 mod inputs;

@@ -17,6 +17,7 @@ mod control;
 mod example_expected;
 mod exit_codes;
 mod fix_cmd;
+mod fix_jwt_cmd;
 mod fix_permissions_cmd;
 mod fix_texts;
 mod formats;

@@ -144,13 +144,13 @@ fn scan_sample_is_the_real_output() {
     assert_sample_is_output(&first, &real[start..].join("\n"), "scan");
 }
 
-/// `intguard --help` names both fix commands the README documents.
+/// `intguard --help` names the fix commands the README documents.
 #[test]
 fn help_names_every_fix_command() {
     let help = run(["--help"]);
     help.expect_code(0);
     let readme = readme();
-    for command in ["fix secrets", "fix permissions"] {
+    for command in ["fix secrets", "fix jwt", "fix permissions"] {
         assert!(
             readme.contains(&format!("## `intguard {command}`"))
                 || readme.contains(&format!("`intguard {command}`"))
@@ -194,4 +194,20 @@ fn ig203_reports_a_self_authorized_app_no_integration_uses() {
     assert!(readme().contains(
         "| IG203 | not-admin-approved | high | an OAuth app that lets users self-authorize"
     ));
+}
+
+/// The `fix jwt` sample is its real output on the example's orders-sapi
+/// (standard error; the diff goes to standard output).
+#[test]
+fn fix_jwt_sample_is_the_real_output() {
+    let readme = readme();
+    let command = "intguard fix jwt --dry-run > /dev/null";
+    let run = intguard()
+        .current_dir(example_app("orders-sapi"))
+        .args(["fix", "jwt", "--dry-run"])
+        .output()
+        .expect("intguard runs");
+    assert_eq!(run.status.code(), Some(0));
+    let stderr = String::from_utf8(run.stderr).expect("UTF-8");
+    assert_sample_is_output(&sample(&readme, command), &stderr, "fix jwt");
 }

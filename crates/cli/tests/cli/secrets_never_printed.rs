@@ -1917,3 +1917,30 @@ fn rotated_committed_keys_are_never_printed() {
         }
     }
 }
+
+/// `fix jwt` lists the password settings it leaves behind by name and file, and
+/// prints a diff: neither its dry run nor its run shows a secret of the
+/// example (the passwords, tokens and consumer secrets of the connections it
+/// switches, and the literal ones of the Mule 3 app it leaves).
+#[test]
+fn a_fix_jwt_prints_no_secret() {
+    let mut secrets = secrets_in_files(&example());
+    let (_, plaintexts) = encrypt_mule_py();
+    merge(&mut secrets, plaintexts);
+    let (_tmp, root) = copy_example("");
+    let dry = run_cmd(intguard().args(["fix", "jwt", "--dry-run"]).arg(&root));
+    dry.expect_code(1);
+    assert!(dry.stdout.contains("+++ b/"), "{}", dry.stdout);
+    assert!(dry.stderr.contains("no longer read"), "{}", dry.stderr);
+    assert_no_secret("fix jwt --dry-run (stdout)", &dry.stdout, &secrets);
+    assert_no_secret("fix jwt --dry-run (stderr)", &dry.stderr, &secrets);
+    let run = run_cmd(intguard().args(["fix", "jwt"]).arg(&root));
+    run.expect_code(1);
+    assert!(
+        run.stderr.contains("connection(s) switched"),
+        "{}",
+        run.stderr
+    );
+    assert_no_secret("fix jwt (stdout)", &run.stdout, &secrets);
+    assert_no_secret("fix jwt (stderr)", &run.stderr, &secrets);
+}

@@ -237,10 +237,10 @@ pub(super) fn check_key_against(
     Ok(())
 }
 
-pub(super) type NewConfigLines = (&'static str, &'static str, &'static str, Vec<String>);
+pub(crate) type NewConfigLines = (&'static str, &'static str, &'static str, Vec<String>);
 
 /// Where moved values go: the configuration, its cipher and its file per environment.
-pub(super) struct Setup {
+pub(crate) struct Setup {
     /// The cipher of each environment ([`MuleApp::resolution_environments`]):
     /// settings read from properties may differ per environment.
     pub(super) ciphers: Vec<(Option<String>, Cipher)>,
@@ -251,7 +251,7 @@ pub(super) struct Setup {
     pub(super) key_property: Option<String>,
 }
 
-pub(super) fn setup(app: &MuleApp, options: &SecretsOptions) -> Result<Setup, String> {
+pub(crate) fn setup(app: &MuleApp, options: &SecretsOptions) -> Result<Setup, String> {
     if let Some(c) = app.runtime_secure_config() {
         let ciphers = config_ciphers(app, c)?
             .into_iter()
@@ -356,7 +356,7 @@ fn new_key_property(app: &MuleApp) -> String {
 }
 
 /// The secure file of each environment (display path), or a reason.
-pub(super) fn targets(
+pub(crate) fn targets(
     app: &MuleApp,
     setup: &Setup,
 ) -> Result<BTreeMap<Option<String>, String>, String> {

@@ -25,14 +25,13 @@ use crate::{props, xml, yaml, FixError, Masking, Moved, Plan};
 
 mod config;
 mod literals;
-mod workspace;
+pub(crate) mod workspace;
 
 use config::{
-    check_key, check_key_against, encrypt, has_placeholder, setup, target_ciphers, targets, Setup,
-    KEY_PROPERTY,
+    check_key, check_key_against, encrypt, has_placeholder, target_ciphers, Setup, KEY_PROPERTY,
 };
 pub(crate) use config::{
-    config_cipher, config_ciphers, config_for_file, decrypt_plausible, file_ciphers,
+    config_cipher, config_ciphers, config_for_file, decrypt_plausible, file_ciphers, setup, targets,
 };
 use literals::{http_credential_at, http_literal_span, LiteralSite, Reference};
 use workspace::Workspace;
@@ -70,7 +69,7 @@ fn format_of(path: &str) -> PropertyFormat {
     }
 }
 
-fn in_test_sources(path: &str) -> bool {
+pub(crate) fn in_test_sources(path: &str) -> bool {
     path.contains("/src/test/") || path.starts_with("src/test/")
 }
 
@@ -1071,7 +1070,7 @@ impl Moving<'_> {
 
 /// The names a plan line lists: ten at most, then how many more (an app
 /// with thousands of moved properties got one line of 50,000 characters).
-fn first_names(names: &[String]) -> String {
+pub(crate) fn first_names(names: &[String]) -> String {
     const SHOWN: usize = 10;
     if names.len() <= SHOWN {
         return names.join(", ");

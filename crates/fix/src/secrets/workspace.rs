@@ -13,37 +13,55 @@ use crate::{json, props, xml, yaml, FileChange, FixError, Plan};
 
 /// Edits collected for one file.
 #[derive(Default)]
-pub(super) struct FileWork {
+pub(crate) struct FileWork {
     /// `None`: a new file.
-    pub(super) original: Option<String>,
-    pub(super) format: Option<PropertyFormat>,
-    pub(super) replacements: Vec<(Range<usize>, String)>,
+    pub(crate) original: Option<String>,
+    pub(crate) format: Option<PropertyFormat>,
+    pub(crate) replacements: Vec<(Range<usize>, String)>,
     /// Lines (1-based) whose entries are removed.
-    pub(super) delete_lines: Vec<u32>,
+    pub(crate) delete_lines: Vec<u32>,
     /// Byte ranges of secrets in the original, with their masks.
-    pub(super) masks: Vec<(Range<usize>, String)>,
+    pub(crate) masks: Vec<(Range<usize>, String)>,
     /// Entries to add: name and the value as written (`"![...]"` or `![...]`).
-    pub(super) inserts: Vec<(String, String)>,
+    pub(crate) inserts: Vec<(String, String)>,
+    /// YAML: new entries are written as one dotted key (the file's style).
+    pub(crate) dotted_yaml: bool,
     /// XML: names whose references become `secure::`.
-    pub(super) secure_refs: Vec<String>,
+    pub(crate) secure_refs: Vec<String>,
     /// XML: a configuration to add.
-    pub(super) config: Option<NewConfigLines>,
+    pub(crate) config: Option<NewConfigLines>,
     /// mule-artifact.json: names to list.
-    pub(super) artifact_names: Vec<String>,
+    pub(crate) artifact_names: Vec<String>,
 }
 
 #[derive(Default)]
-pub(super) struct Workspace {
-    pub(super) files: BTreeMap<String, FileWork>,
+pub(crate) struct Workspace {
+    pub(crate) files: BTreeMap<String, FileWork>,
+    /// The command the edits are for, as errors name it (`fix secrets` when unset).
+    pub(crate) command: Option<&'static str>,
 }
 
 impl Workspace {
-    pub(super) fn file(&mut self, path: &str) -> Result<&mut FileWork, FixError> {
+    /// An empty workspace whose errors name `command`.
+    pub(crate) fn for_command(command: &'static str) -> Self {
+        Workspace {
+            command: Some(command),
+            ..Workspace::default()
+        }
+    }
+
+    pub(crate) fn file(&mut self, path: &str) -> Result<&mut FileWork, FixError> {
         if !self.files.contains_key(path) {
             let original = match std::fs::read_to_string(path) {
                 Ok(t) => Some(t),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-                Err(e) => return Err(crate::unreadable_text(path, "fix secrets", &e)),
+                Err(e) => {
+                    return Err(crate::unreadable_text(
+                        path,
+                        self.command.unwrap_or("fix secrets"),
+                        &e,
+                    ))
+                }
             };
             self.files.insert(
                 path.to_string(),
@@ -56,11 +74,11 @@ impl Workspace {
         Ok(self.files.get_mut(path).expect("inserted"))
     }
 
-    pub(super) fn text(&mut self, path: &str) -> Result<Option<String>, FixError> {
+    pub(crate) fn text(&mut self, path: &str) -> Result<Option<String>, FixError> {
         Ok(self.file(path)?.original.clone())
     }
 
-    pub(super) fn build(self, plan: &mut Plan) -> Result<(), FixError> {
+    pub(crate) fn build(self, plan: &mut Plan) -> Result<(), FixError> {
         for (path, work) in self.files {
             let original = work.original.clone().unwrap_or_default();
             let mut edits = work.replacements.clone();
@@ -106,6 +124,7 @@ impl Workspace {
             for (name, value) in &work.inserts {
                 text = match work.format {
                     Some(PropertyFormat::Properties) => props::append(&text, name, value),
+                    _ if work.dotted_yaml => yaml::insert_styled(&text, name, value, true),
                     _ => yaml::insert(&text, name, value),
                 };
             }

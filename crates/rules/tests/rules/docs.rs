@@ -77,7 +77,7 @@ fn json_in_rule_docs_is_valid() {
 }
 
 /// A command a rule's documentation names is one the binary has: `intguard
-/// fix` alone is no command (`fix secrets`, `fix permissions`).
+/// fix` alone is no command (`fix secrets`, `fix jwt`, `fix permissions`).
 #[test]
 fn fix_commands_in_rule_docs_name_a_subcommand() {
     for rule in all_rules() {
@@ -88,7 +88,7 @@ fn fix_commands_in_rule_docs_name_a_subcommand() {
                 .split(|c: char| !c.is_ascii_alphabetic())
                 .next();
             assert!(
-                matches!(next, Some("secrets" | "permissions")),
+                matches!(next, Some("secrets" | "jwt" | "permissions")),
                 "{}: `intguard fix` is followed by {next:?}, not a fix command",
                 meta.id
             );

@@ -339,7 +339,7 @@ fn the_fix_names_where_each_password_is_set() {
         ),
     ];
     for (line, tail) in expected {
-        assert!(fix(line).ends_with(tail), "line {line}: {}", fix(line));
+        assert!(fix(line).contains(tail), "line {line}: {}", fix(line));
     }
     // The password an <http:request> sends: a field of its body read from
     // the property files, a pair of its URL written in clear.
@@ -459,6 +459,26 @@ fn composite_connector_connections_are_read() {
         "{}",
         f.fix
     );
+    // `intguard fix jwt` does not rewrite it (its JWT element name is UNVERIFIED).
+    assert!(!f.fix.contains("intguard fix jwt"), "{}", f.fix);
+}
+
+/// The fix of a Mule 4 password connection names `intguard fix jwt`, which
+/// rewrites it; a Mule 3 one's does not (the command leaves it).
+#[test]
+fn the_fix_names_fix_jwt_for_mule4_connections() {
+    let findings = common::run("IG101", CONNECTIONS);
+    for line in [9, 13] {
+        let f = common::finding_at(&findings, ORDERS, line);
+        assert!(
+            f.fix.contains(" Or run intguard fix jwt ")
+                && f.fix.ends_with("/orders-api (--dry-run first): it makes the switch in place, adds the properties the connection reads per environment, and lists the password settings to delete."),
+            "line {line}: {}",
+            f.fix
+        );
+    }
+    let legacy = common::finding_at(&findings, LEGACY, 12);
+    assert!(!legacy.fix.contains("intguard fix jwt"), "{}", legacy.fix);
 }
 
 const LEDGER: &str = "ledger-m3/src/main/app/ledger.xml";

@@ -70,6 +70,10 @@ runtime, and the connected app (or External Client App) decides who may use it.
 ```
 
 ## How to fix
+`intguard fix jwt` does the switch below for Mule 4 `basic-connection` and
+`oauth-user-pass-connection` (`--dry-run` shows the diff): it rewrites the connection in
+place, adds the properties it reads to each environment's files, and lists the password
+settings to delete; Mule 3 connections are listed, not rewritten. By hand:
 Create a keystore and its certificate (`intguard keys new --out <a folder outside the
 repository> --cn sfdc --keystore`), upload the certificate to a connected app or
 External Client App with "Use digital signatures", pre-authorize the integration
@@ -188,8 +192,17 @@ impl Rule for PasswordAuth {
                         conn.element
                     )
                 } else {
+                    // `intguard fix jwt` rewrites the connector's own connections
+                    // (not the Composite connector's, whose JWT element is
+                    // UNVERIFIED).
+                    let rewrite = if conn.is_composite() {
+                        String::new()
+                    } else {
+                        let root = if app.root.is_empty() { "." } else { app.root.as_str() };
+                        format!(" Or run intguard fix jwt {root} (--dry-run first): it makes the switch in place, adds the properties the connection reads per environment, and lists the password settings to delete.")
+                    };
                     format!(
-                        "Replace <{}> with {} (consumerKey, keyStore, storePassword, principal) backed by a keystore whose certificate is uploaded to a connected app or External Client App (intguard keys new --out <a folder outside the repository> --keystore, which writes both and prints the connection); then {removal} and reset the user's password.",
+                        "Replace <{}> with {} (consumerKey, keyStore, storePassword, principal) backed by a keystore whose certificate is uploaded to a connected app or External Client App (intguard keys new --out <a folder outside the repository> --keystore, which writes both and prints the connection); then {removal} and reset the user's password.{rewrite}",
                         conn.element,
                         conn.jwt_replacement()
                     )

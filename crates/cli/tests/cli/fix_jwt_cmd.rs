@@ -1,0 +1,259 @@
+//! `intguard fix jwt` through the CLI: dry run, the git guard and --force, exit codes,
+//! fix then scan (the example's apps too), and no secret in any output. Fixture apps
+//! are the fix crate's, copied to temporary folders.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::support::{copy_example, copy_tree, findings, git, intguard, run_cmd, scan_json};
+
+fn fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let app = dir.path().join(name);
+    copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../fix/tests/fixtures")
+            .join(name),
+        &app,
+    );
+    (dir, app)
+}
+
+/// Every file under `dir` (the `.git` folder excepted) with its bytes.
+fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    fn walk(d: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
+        for e in std::fs::read_dir(d).unwrap() {
+            let e = e.unwrap();
+            if e.file_name() == ".git" {
+                continue;
+            }
+            if e.file_type().unwrap().is_dir() {
+                walk(&e.path(), out);
+            } else {
+                out.insert(e.path(), std::fs::read(e.path()).unwrap());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, &mut out);
+    out
+}
+
+/// The IG101 findings of a scan of `path`: (file, line).
+fn ig101(path: &Path) -> Vec<(String, u64)> {
+    let (_, report) = scan_json(path, &["--fail-on", "none"]);
+    findings(&report)
+        .iter()
+        .filter(|f| f["rule"] == "IG101")
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap_or("").to_string(),
+                f["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+/// The fixture apps' secrets, in clear, as written.
+const SECRETS: &[&str] = &[
+    "aB3dE5fG7hJ9kL1mN3pQ5rS7",
+    "xY9wV8uT7sR6qP5oN4mL3kJ2",
+    "Tiger2024!dev",
+    "Pr0d-S3cret-Orders",
+    "Tok3nLiteralValue99",
+];
+
+fn assert_no_secret(what: &str, text: &str) {
+    for s in SECRETS {
+        assert!(!text.contains(s), "{what} shows {s}:\n{text}");
+    }
+}
+
+#[test]
+fn dry_run_prints_the_diff_and_changes_nothing() {
+    let (_tmp, app) = fixture("jwt-props");
+    let before = tree(&app);
+    let run = run_cmd(intguard().args(["fix", "jwt", "--dry-run"]).arg(&app));
+    run.expect_code(0);
+    assert_eq!(tree(&app), before);
+    assert!(run.stdout.contains("+++ b/"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("-\t\t<salesforce:basic-connection username=\"${sfdc.username}\""),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("+\t\t<salesforce:jwt-connection consumerKey=\"${sfdc.consumerKey}\""),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("+\t\t</salesforce:jwt-connection>"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stderr
+            .contains("intguard: would switch `Salesforce_Config`"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("no longer read"), "{}", run.stderr);
+    assert!(run.stderr.contains("Next steps"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("intguard keys new --out") && run.stderr.contains("intguard token "),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("nothing was written"), "{}", run.stderr);
+    assert_no_secret("dry run stdout", &run.stdout);
+    assert_no_secret("dry run stderr", &run.stderr);
+}
+
+#[test]
+fn fix_then_scan_reports_no_password_login() {
+    let (_tmp, app) = fixture("jwt-yaml");
+    assert_eq!(ig101(&app).len(), 1);
+    let run = run_cmd(intguard().args(["fix", "jwt"]).arg(&app));
+    run.expect_code(0);
+    assert!(
+        run.stderr.contains(
+            "file(s) changed, 1 connection(s) switched to salesforce:jwt-connection and checked"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("int.orders@acme.com, int.orders@acme.com.uat"),
+        "{}",
+        run.stderr
+    );
+    assert_no_secret("fix stdout", &run.stdout);
+    assert_no_secret("fix stderr", &run.stderr);
+    assert_eq!(ig101(&app), Vec::<(String, u64)>::new());
+    // The scan reads the connection as JWT, with the same user.
+    let (_, report) = scan_json(&app, &["--fail-on", "none"]);
+    let text = report.to_string();
+    assert!(text.contains("salesforce:jwt-connection"), "{text}");
+    assert!(text.contains("int.orders@acme.com.uat"), "{text}");
+    // Idempotent.
+    let after = tree(&app);
+    let run = run_cmd(intguard().args(["fix", "jwt"]).arg(&app));
+    run.expect_code(0);
+    assert!(run.stderr.contains("nothing to change"), "{}", run.stderr);
+    assert_eq!(tree(&app), after);
+}
+
+#[test]
+fn refuses_uncommitted_changes_unless_forced() {
+    let (tmp, app) = fixture("jwt-yaml");
+    git(tmp.path(), &["init", "-q"]);
+    git(tmp.path(), &["add", "."]);
+    git(tmp.path(), &["commit", "-q", "-m", "app"]);
+    let dev = app.join("src/main/resources/properties/dev.yaml");
+    let mut text = std::fs::read_to_string(&dev).unwrap();
+    text.push_str("# local edit\n");
+    std::fs::write(&dev, &text).unwrap();
+    let before = tree(&app);
+    let run = run_cmd(intguard().args(["fix", "jwt"]).arg(&app));
+    run.expect_code(2);
+    assert!(run.stderr.contains("uncommitted changes"), "{}", run.stderr);
+    assert!(run.stderr.contains("dev.yaml"), "{}", run.stderr);
+    assert_eq!(tree(&app), before);
+    let run = run_cmd(intguard().args(["fix", "jwt", "--force"]).arg(&app));
+    run.expect_code(0);
+    // Written over the local edit, which stays.
+    let text = std::fs::read_to_string(&dev).unwrap();
+    assert!(text.contains("# local edit\n"), "{text}");
+    assert!(
+        text.contains("    keystore:\n      path: \"<path of the PKCS#12 keystore>\"\n"),
+        "{text}"
+    );
+    assert_eq!(ig101(&app), Vec::<(String, u64)>::new());
+}
+
+#[test]
+fn clean_git_tree_is_fixed() {
+    let (tmp, app) = fixture("jwt-oauth");
+    git(tmp.path(), &["init", "-q"]);
+    git(tmp.path(), &["add", "."]);
+    git(tmp.path(), &["commit", "-q", "-m", "app"]);
+    run_cmd(intguard().args(["fix", "jwt"]).arg(&app)).expect_code(0);
+    assert_eq!(ig101(&app), Vec::<(String, u64)>::new());
+}
+
+#[test]
+fn mule3_is_left_with_exit_1() {
+    let (_tmp, app) = fixture("mule3-app");
+    let before = tree(&app);
+    let run = run_cmd(intguard().args(["fix", "jwt"]).arg(&app));
+    run.expect_code(1);
+    assert!(
+        run.stderr.contains("intguard: left as is: "),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("Mule 3: not rewritten"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("nothing to change"), "{}", run.stderr);
+    assert_eq!(tree(&app), before);
+    assert_no_secret("stderr", &run.stderr);
+}
+
+#[test]
+fn usage_errors() {
+    let (_tmp, app) = fixture("jwt-props");
+    run_cmd(intguard().args(["fix", "jwt", "/no/such/app"])).expect_code(2);
+    let run = run_cmd(
+        intguard()
+            .args(["fix", "jwt", "--keystore-property", "a b"])
+            .arg(&app),
+    );
+    run.expect_code(2);
+    assert!(
+        run.stderr.contains("`a b` is not a property name"),
+        "{}",
+        run.stderr
+    );
+    run_cmd(
+        intguard()
+            .args(["fix", "jwt", "--consumer-key", ""])
+            .arg(&app),
+    )
+    .expect_code(2);
+}
+
+/// The example's Mule 4 password connections are switched and scan as JWT; its
+/// Mule 3 app and its hand-made HTTP logins are listed, left as is (exit 1); no
+/// output shows a secret of the example.
+#[test]
+fn the_examples_mule4_connections_are_switched() {
+    let (_tmp, root) = copy_example("");
+    let before = ig101(&root);
+    let run = run_cmd(intguard().args(["fix", "jwt"]).arg(&root));
+    run.expect_code(1);
+    assert!(
+        run.stderr.contains("connection(s) switched"),
+        "{}",
+        run.stderr
+    );
+    let after = ig101(&root);
+    assert!(after.len() < before.len(), "{before:?} -> {after:?}");
+    for (path, _) in &after {
+        assert!(
+            !path.contains("orders-sapi") && !path.contains("customers-papi")
+                || !path.ends_with("global.xml"),
+            "{path} still reported"
+        );
+    }
+    assert!(
+        after.iter().any(|(p, _)| p.contains("legacy-sync")),
+        "{after:?}"
+    );
+}
