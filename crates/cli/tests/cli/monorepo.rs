@@ -1840,3 +1840,163 @@ fn the_upgrade_command_for_a_mule_plugin_secure_config_names_its_folder_and_work
         "{after:#}"
     );
 }
+
+/// A Mule plugin's secure-properties config (AES/CBC, fixed IVs, key
+/// `${encryption.key}` supplied at deploy time) reading
+/// `properties/${mule.env}-secure.yaml`, and orders-sapi importing it,
+/// with a password in clear in its `dev.yaml` and a value the plugin's
+/// config already decrypts in its `dev-secure.yaml` (`StorePw-771` under
+/// `1234567890123456`).
+fn plugin_config_and_app_with_clear_password(root: &Path) -> std::path::PathBuf {
+    let plugin = root.join("plugins/common-lib");
+    write(&plugin, "pom.xml", pom("common-lib", "mule-plugin"));
+    write(
+        &plugin,
+        "src/main/mule/secure/secure-global.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+    xmlns:secure-properties="http://www.mulesoft.org/schema/mule/secure-properties">
+  <secure-properties:config name="Common_Secure" key="${encryption.key}" file="properties/${mule.env}-secure.yaml">
+    <secure-properties:encrypt algorithm="AES" mode="CBC"/>
+  </secure-properties:config>
+</mule>
+"#,
+    );
+    let app = mule4_app(root, "orders-sapi", &["encryption.key"]);
+    write(&app, "pom.xml", pom_with_plugin("orders-sapi"));
+    write(
+        &app,
+        "src/main/mule/global.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+    xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <import file="secure/secure-global.xml"/>
+  <configuration-properties file="properties/${mule.env}.yaml"/>
+  <salesforce:sfdc-config name="SF">
+    <salesforce:basic-connection username="${sfdc.username}" password="${sfdc.password}"
+        securityToken="${secure::sfdc.storePassword}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#,
+    );
+    write(
+        &app,
+        "src/main/resources/properties/dev.yaml",
+        "sfdc:\n  username: \"int@acme.com\"\n  password: \"Plain-Pass-1\"\n",
+    );
+    write(
+        &app,
+        "src/main/resources/properties/dev-secure.yaml",
+        "sfdc:\n  storePassword: \"![uqlNidLICMlhnRCPWZRM+g==]\"\n",
+    );
+    app
+}
+
+/// IG102 on a clear value of an app whose secure-properties config is the
+/// one of a Mule plugin it imports: the finding's fix names that config and
+/// the folder holding the plugin and the app, and `fix secrets` run as
+/// printed encrypts into the file the plugin's config reads, as it
+/// decrypts (AES/CBC, fixed IVs), adding no second config to the app (two
+/// configs reading one file with different settings: one of them reads
+/// garbage). Run on the app's folder alone, where the imported file is not
+/// read, it adds no config of its own and says why.
+#[test]
+fn fix_secrets_encrypts_with_the_secure_config_of_the_imported_mule_plugin() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = plugin_config_and_app_with_clear_password(tmp.path());
+    let (run, report) = scan_json(tmp.path(), &[]);
+    run.expect_no_panic();
+    let clear = of_rule_at(
+        &report,
+        "IG102",
+        "orders-sapi/src/main/resources/properties/dev.yaml",
+    );
+    assert_eq!(clear.len(), 1, "{report:#}");
+    let fix = clear[0]["fix"].as_str().unwrap();
+    assert!(
+        fix.contains("`Common_Secure` of Mule plugin common-lib") && !fix.contains("adds a"),
+        "{fix}"
+    );
+    // `intguard fix secrets --key-env <VAR holding the key> <folder>, which ...`
+    let command = fix_secrets_command(fix);
+    let folder = command
+        .iter()
+        .find_map(|w| w.strip_suffix(','))
+        .unwrap_or_else(|| panic!("{fix}"))
+        .to_string();
+    assert_eq!(Path::new(&folder), tmp.path(), "{fix}");
+
+    let global = app.join("src/main/mule/global.xml");
+    let secure_file = app.join("src/main/resources/properties/dev-secure.yaml");
+    let xml_before = std::fs::read_to_string(&global).unwrap();
+    // The app's folder alone: the plugin's config is not there to read.
+    let alone = run_cmd(
+        intguard()
+            .args(["fix", "secrets", "--key-env", "IG_KEY"])
+            .arg(&app)
+            .env("IG_KEY", "1234567890123456"),
+    );
+    alone.expect_no_panic().expect_code(1);
+    assert!(
+        alone.stderr.contains("secure/secure-global.xml")
+            && alone
+                .stderr
+                .contains("run fix secrets on a folder holding the Mule plugin and this app"),
+        "{}",
+        alone.stderr
+    );
+    assert_eq!(std::fs::read_to_string(&global).unwrap(), xml_before);
+
+    // As printed.
+    let fixed = run_cmd(
+        intguard()
+            .args(["fix", "secrets", "--key-env", "IG_KEY"])
+            .arg(&folder)
+            .env("IG_KEY", "1234567890123456"),
+    );
+    fixed.expect_no_panic().expect_code(0);
+    for run in [&alone, &fixed] {
+        let out = format!("{}{}", run.stdout, run.stderr);
+        for secret in ["Plain-Pass-1", "StorePw-771", "1234567890123456"] {
+            assert!(!out.contains(secret), "{out}");
+        }
+    }
+    let xml = std::fs::read_to_string(&global).unwrap();
+    assert!(!xml.contains("secure-properties:config"), "{xml}");
+    assert!(
+        xml.contains("password=\"${secure::sfdc.password}\""),
+        "{xml}"
+    );
+    let secure = std::fs::read_to_string(&secure_file).unwrap();
+    assert!(
+        secure.contains("storePassword: \"![uqlNidLICMlhnRCPWZRM+g==]\""),
+        "{secure}"
+    );
+    let value = secure
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("password: \"!["))
+        .and_then(|v| v.strip_suffix("]\""))
+        .unwrap_or_else(|| panic!("{secure}"));
+    // The plugin's settings: no random IV.
+    intguard()
+        .args([
+            "secure-props",
+            "decrypt",
+            "--algorithm",
+            "AES",
+            "--mode",
+            "CBC",
+            "--key-env",
+            "IG_KEY",
+            value,
+        ])
+        .env("IG_KEY", "1234567890123456")
+        .assert()
+        .success()
+        .stdout("Plain-Pass-1\n");
+    let (_, after) = scan_json(tmp.path(), &[]);
+    assert!(
+        !findings(&after).iter().any(|f| f["rule"] == "IG102"),
+        "{after:#}"
+    );
+}
