@@ -1926,6 +1926,21 @@ fn fix_secrets_encrypts_with_the_secure_config_of_the_imported_mule_plugin() {
         .to_string();
     assert_eq!(Path::new(&folder), tmp.path(), "{fix}");
 
+    // Scanned alone, the app's fix does not promise a config of its own.
+    let (_, alone_report) = scan_json(&app, &[]);
+    let clear = of_rule_at(
+        &alone_report,
+        "IG102",
+        "orders-sapi/src/main/resources/properties/dev.yaml",
+    );
+    assert_eq!(clear.len(), 1, "{alone_report:#}");
+    let fix = clear[0]["fix"].as_str().unwrap();
+    assert!(
+        fix.contains("the Mule plugin holding the secure/secure-global.xml it imports>")
+            && !fix.contains("which also adds"),
+        "{fix}"
+    );
+
     let global = app.join("src/main/mule/global.xml");
     let secure_file = app.join("src/main/resources/properties/dev-secure.yaml");
     let xml_before = std::fs::read_to_string(&global).unwrap();

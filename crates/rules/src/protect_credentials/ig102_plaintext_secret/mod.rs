@@ -399,6 +399,16 @@ fn encrypt_how_with(inventory: &Inventory, app: &MuleApp, by_hand: bool) -> Stri
             "encrypt it with a key supplied at deploy time ({fix}, which also adds the <secure-property-placeholder:config>; or {})",
             tool("AES", "CBC", false)
         ),
+        // A file it imports that the scan did not read (a Mule plugin's) may
+        // declare the config: `fix secrets` moves nothing without it.
+        (None, MuleRuntime::Mule4) if !by_hand && app.unread_config_import().is_some() => {
+            let import = app.unread_config_import().map_or("", |i| i.file.as_str());
+            format!(
+                "encrypt it as the app's secure-properties configuration decrypts (intguard fix secrets --key-env <VAR holding the key> <the folder holding {} and the Mule plugin holding the {import} it imports>, which encrypts with that plugin's <secure-properties:config>, or adds one with useRandomIVs=\"true\" when it has none; or {})",
+                app.root,
+                tool("AES", "CBC", true)
+            )
+        }
         (None, MuleRuntime::Mule4) => format!(
             "encrypt it with a key supplied at deploy time ({fix}, which also adds a <secure-properties:config> with useRandomIVs=\"true\"; or {})",
             tool("AES", "CBC", true)
