@@ -340,7 +340,7 @@ fn plan_strong_settings(
                         .as_deref()
                         .map(|n| format!("`{n}` "))
                         .unwrap_or_default(),
-                    definitions_no_longer_read(app, config)
+                    definitions_no_longer_read(inventory, app, config)
                 ));
                 file.edits.extend(found);
             }
@@ -393,17 +393,29 @@ fn unread_plugin_config(
 /// which it no longer reads once they are written in the XML, as a note for the action:
 /// they may be deleted, unless something else reads them. Empty when the settings are
 /// written in the XML already.
+///
+/// A Mule plugin's config lent to the apps importing its file reads each
+/// app's definitions: every one of them is named.
 fn definitions_no_longer_read(
+    inventory: &Inventory,
     app: &MuleApp,
     config: &intguard_model::SecurePropertiesConfig,
 ) -> String {
     let mut defined: Vec<String> = Vec::new();
-    for value in config.settings().filter(|v| !v.is_literal()) {
-        for resolved in app.resolve_all(value) {
-            for source in &resolved.sources {
-                let place = format!("`{}` ({})", source.name(), source.location());
-                if !defined.contains(&place) {
-                    defined.push(place);
+    let readers = std::iter::once(app).chain(inventory.apps.iter().filter(|a| {
+        !std::ptr::eq(*a, app)
+            && a.secure_property_configs
+                .iter()
+                .any(|c| c.location == config.location)
+    }));
+    for reader in readers {
+        for value in config.settings().filter(|v| !v.is_literal()) {
+            for resolved in reader.resolve_all(value) {
+                for source in &resolved.sources {
+                    let place = format!("`{}` ({})", source.name(), source.location());
+                    if !defined.contains(&place) {
+                        defined.push(place);
+                    }
                 }
             }
         }

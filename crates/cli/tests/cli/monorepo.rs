@@ -2015,3 +2015,191 @@ fn fix_secrets_encrypts_with_the_secure_config_of_the_imported_mule_plugin() {
         "{after:#}"
     );
 }
+
+/// A Mule plugin's secure-properties config whose algorithm and mode are
+/// `${secure.algorithm}`/`${secure.mode}`, defined only in the apps
+/// importing it: orders-sapi says Blowfish/CBC (`Orders-Pw-1` encrypted so
+/// with `1234567890123456`), billing-sapi AES/CBC (`Billing-Pw-2`), or, with
+/// `billing_defines` false, billing-sapi defines neither (supplied at
+/// deploy time).
+fn plugin_settings_from_the_apps(root: &Path, billing_defines: bool) {
+    let plugin = root.join("plugins/common-lib");
+    write(&plugin, "pom.xml", pom("common-lib", "mule-plugin"));
+    write(
+        &plugin,
+        "src/main/mule/secure/secure-global.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+    xmlns:secure-properties="http://www.mulesoft.org/schema/mule/secure-properties">
+  <secure-properties:config name="Common_Secure" key="${encryption.key}" file="properties/${mule.env}-secure.yaml">
+    <secure-properties:encrypt algorithm="${secure.algorithm}" mode="${secure.mode}"/>
+  </secure-properties:config>
+</mule>
+"#,
+    );
+    for (name, settings, value) in [
+        ("orders-sapi", Some("Blowfish"), "dO5DBak9X/GBPO+YlkOMeg=="),
+        (
+            "billing-sapi",
+            billing_defines.then_some("AES"),
+            "WKEoz/T4BiWI7LyibyXKMQ==",
+        ),
+    ] {
+        let app = mule4_app(root, name, &["encryption.key"]);
+        write(&app, "pom.xml", pom_with_plugin(name));
+        write(
+            &app,
+            "src/main/mule/global.xml",
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+    xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <import file="secure/secure-global.xml"/>
+  <configuration-properties file="properties/${mule.env}.yaml"/>
+  <salesforce:sfdc-config name="SF">
+    <salesforce:basic-connection username="${sfdc.username}" password="${secure::sfdc.password}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#,
+        );
+        let settings = settings
+            .map(|alg| format!("secure:\n  algorithm: \"{alg}\"\n  mode: \"CBC\"\n"))
+            .unwrap_or_default();
+        write(
+            &app,
+            "src/main/resources/properties/dev.yaml",
+            format!("sfdc:\n  username: \"int.{name}@acme.com\"\n{settings}"),
+        );
+        write(
+            &app,
+            "src/main/resources/properties/dev-secure.yaml",
+            format!("sfdc:\n  password: \"![{value}]\"\n"),
+        );
+    }
+}
+
+/// Every file under `dir`, with its text.
+fn texts_under(dir: &Path) -> Vec<(std::path::PathBuf, String)> {
+    let mut out = Vec::new();
+    let mut dirs = vec![dir.to_path_buf()];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let path = e.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                let text = std::fs::read_to_string(&path).unwrap();
+                out.push((path, text));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// `fix secrets --rotate-key --upgrade-encryption` on a folder holding a
+/// Mule plugin whose config's settings each importing app defines: each
+/// app's value is decrypted with its own settings and re-encrypted under
+/// the new key with AES/CBC and random IVs, written in the plugin's XML,
+/// and the action names every app's definitions it no longer reads. When
+/// an app leaves them to deploy time, its values' cipher is unknown: with
+/// `--upgrade-encryption` or `--rotate-key` alone, refused, nothing
+/// written.
+#[test]
+fn a_mule_plugin_config_with_settings_from_the_apps_is_rotated_and_upgraded_per_app() {
+    let tmp = tempfile::tempdir().unwrap();
+    plugin_settings_from_the_apps(tmp.path(), true);
+    let fixed = run_cmd(
+        intguard()
+            .args([
+                "fix",
+                "secrets",
+                "--key-env",
+                "IG_OLD_KEY",
+                "--rotate-key",
+                "IG_NEW_KEY",
+                "--upgrade-encryption",
+            ])
+            .arg(tmp.path())
+            .env("IG_OLD_KEY", "1234567890123456")
+            .env("IG_NEW_KEY", "Fresh-Key-16-byt"),
+    );
+    fixed.expect_no_panic().expect_code(0);
+    for app in ["orders-sapi", "billing-sapi"] {
+        assert!(
+            fixed.stderr.contains(&format!(
+                "`secure.algorithm` ({}",
+                tmp.path()
+                    .join(app)
+                    .join("src/main/resources/properties/dev.yaml")
+                    .display()
+            )),
+            "{app}: {}",
+            fixed.stderr
+        );
+    }
+    let xml = std::fs::read_to_string(
+        tmp.path()
+            .join("plugins/common-lib/src/main/mule/secure/secure-global.xml"),
+    )
+    .unwrap();
+    assert!(
+        xml.contains(r#"algorithm="AES" mode="CBC" useRandomIVs="true""#),
+        "{xml}"
+    );
+    for (app, clear) in [
+        ("orders-sapi", "Orders-Pw-1"),
+        ("billing-sapi", "Billing-Pw-2"),
+    ] {
+        let secure = std::fs::read_to_string(
+            tmp.path()
+                .join(app)
+                .join("src/main/resources/properties/dev-secure.yaml"),
+        )
+        .unwrap();
+        let value = secure
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("password: \"!["))
+            .and_then(|v| v.strip_suffix("]\""))
+            .unwrap_or_else(|| panic!("{secure}"));
+        intguard()
+            .args([
+                "secure-props",
+                "decrypt",
+                "--random-iv",
+                "--key-env",
+                "IG_NEW_KEY",
+                value,
+            ])
+            .env("IG_NEW_KEY", "Fresh-Key-16-byt")
+            .assert()
+            .success()
+            .stdout(format!("{clear}\n"));
+    }
+
+    // billing-sapi supplies the settings at deploy time.
+    for args in [
+        &["--upgrade-encryption"][..],
+        &["--rotate-key", "IG_NEW_KEY"][..],
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        plugin_settings_from_the_apps(tmp.path(), false);
+        let before = texts_under(tmp.path());
+        let refused = run_cmd(
+            intguard()
+                .args(["fix", "secrets", "--key-env", "IG_OLD_KEY"])
+                .args(args)
+                .arg(tmp.path())
+                .env("IG_OLD_KEY", "1234567890123456")
+                .env("IG_NEW_KEY", "Fresh-Key-16-byt"),
+        );
+        refused.expect_no_panic().expect_code(2);
+        assert!(
+            refused.stderr.contains("nothing was changed")
+                && refused.stderr.contains("billing-sapi")
+                && refused.stderr.contains("${secure.algorithm}"),
+            "{args:?}: {}",
+            refused.stderr
+        );
+        assert_eq!(texts_under(tmp.path()), before, "{args:?}");
+    }
+}
