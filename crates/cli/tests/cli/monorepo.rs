@@ -2203,3 +2203,36 @@ fn a_mule_plugin_config_with_settings_from_the_apps_is_rotated_and_upgraded_per_
         assert_eq!(texts_under(tmp.path()), before, "{args:?}");
     }
 }
+
+/// The scan runs an app's IG102 at the end when the app may run with a
+/// Mule plugin's secure-properties config: it keeps what IG102 reads of the
+/// app until then, so a literal password in the app's XML is reported
+/// (with the plugin's config to encrypt it for), as `identities` and a
+/// scan reading every app at once see it.
+#[test]
+fn a_literal_secret_of_an_app_importing_a_plugin_secure_config_is_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = plugin_config_and_app_with_clear_password(tmp.path());
+    write(
+        &app,
+        "src/main/mule/extra.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+    xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <salesforce:sfdc-config name="SF_Batch">
+    <salesforce:basic-connection username="int.batch@acme.com" password="Literal-Pw-9"/>
+  </salesforce:sfdc-config>
+</mule>
+"#,
+    );
+    let (run, report) = scan_json(tmp.path(), &[]);
+    run.expect_no_panic();
+    let literal = of_rule_at(&report, "IG102", "orders-sapi/src/main/mule/extra.xml");
+    assert_eq!(literal.len(), 1, "{report:#}");
+    let fix = literal[0]["fix"].as_str().unwrap();
+    assert!(
+        fix.contains("`Common_Secure` of Mule plugin common-lib"),
+        "{fix}"
+    );
+    assert!(!report.to_string().contains("Literal-Pw-9"), "{report:#}");
+}

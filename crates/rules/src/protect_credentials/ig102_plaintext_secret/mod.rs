@@ -457,8 +457,9 @@ impl Rule for PlaintextSecret {
 /// configuration files it does not hold (a Mule plugin's): the config its
 /// values are encrypted for may be one of those files', which only the
 /// whole scan sees ([`Inventory::lend_plugin_configurations`]). Its XML and
-/// property files are judged there ([`Rule::check_scan`]).
-fn reads_plugin_config(app: &MuleApp) -> bool {
+/// property files are judged there ([`Rule::check_scan`]), so the scan keeps
+/// all its facts until then (`scan_scope::keep_what_scan_rules_read`).
+pub(crate) fn reads_plugin_config(app: &MuleApp) -> bool {
     !app.config_imports.is_empty()
         && match &app.plugin_loan {
             // Lent: its own configs come first.
