@@ -86,10 +86,10 @@ pub fn plan_rotation(
             // One cipher for a file of one environment; for a file every
             // environment reads, one per distinct setting, each value read
             // with the one that opens it.
-            let ciphers = match config.map(|c| file_ciphers(app, c, file)) {
-                Some(Ok(c)) => c.into_iter().map(|(_, c)| c).collect::<Vec<_>>(),
-                Some(Err(why)) => {
-                    problems.push(format!("{}: {why}", file.path));
+            let ciphers = match config.map(|c| (c, file_ciphers(app, c, file))) {
+                Some((_, Ok(c))) => c.into_iter().map(|(_, c)| c).collect::<Vec<_>>(),
+                Some((c, Err(why))) => {
+                    problems.push(format!("{}: {why}{}", file.path, run_by(app, c)));
                     continue;
                 }
                 None => {
@@ -310,7 +310,7 @@ fn plan_strong_settings(
             Ok(ciphers) if ciphers.iter().all(|(_, c)| !needs_upgrade(config, c)) => continue,
             Ok(_) => {}
             Err(why) => {
-                problems.push(format!("{}: {why}", config.location));
+                problems.push(format!("{}: {why}{}", config.location, run_by(app, config)));
                 continue;
             }
         }
@@ -387,6 +387,20 @@ fn unread_plugin_config(
             .unwrap_or_default(),
         app.name
     ))
+}
+
+/// For a Mule plugin's config lent to `app` (resolved in the app's
+/// properties), which app runs it: ` (as billing-sapi, which imports Mule
+/// plugin common-lib's file, runs it)`; empty for the app's own.
+fn run_by(app: &MuleApp, config: &intguard_model::SecurePropertiesConfig) -> String {
+    app.lending_plugin(&config.location.path)
+        .map(|plugin| {
+            format!(
+                " (as {}, which imports Mule plugin {plugin}'s file, runs it)",
+                app.name
+            )
+        })
+        .unwrap_or_default()
 }
 
 /// The definitions of the properties `config`'s settings read (`algorithm="${enc.alg}"`),

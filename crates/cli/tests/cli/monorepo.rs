@@ -2195,7 +2195,9 @@ fn a_mule_plugin_config_with_settings_from_the_apps_is_rotated_and_upgraded_per_
         refused.expect_no_panic().expect_code(2);
         assert!(
             refused.stderr.contains("nothing was changed")
-                && refused.stderr.contains("billing-sapi")
+                && refused.stderr.contains(
+                    "(as billing-sapi, which imports Mule plugin common-lib's file, runs it)"
+                )
                 && refused.stderr.contains("${secure.algorithm}"),
             "{args:?}: {}",
             refused.stderr
