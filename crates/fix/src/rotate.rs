@@ -86,10 +86,10 @@ pub fn plan_rotation(
             // One cipher for a file of one environment; for a file every
             // environment reads, one per distinct setting, each value read
             // with the one that opens it.
-            let ciphers = match config.map(|c| file_ciphers(app, c, file)) {
-                Some(Ok(c)) => c.into_iter().map(|(_, c)| c).collect::<Vec<_>>(),
-                Some(Err(why)) => {
-                    problems.push(format!("{}: {why}", file.path));
+            let ciphers = match config.map(|c| (c, file_ciphers(app, c, file))) {
+                Some((_, Ok(c))) => c.into_iter().map(|(_, c)| c).collect::<Vec<_>>(),
+                Some((c, Err(why))) => {
+                    problems.push(format!("{}: {why}{}", file.path, run_by(app, c)));
                     continue;
                 }
                 None => {
@@ -310,7 +310,7 @@ fn plan_strong_settings(
             Ok(ciphers) if ciphers.iter().all(|(_, c)| !needs_upgrade(config, c)) => continue,
             Ok(_) => {}
             Err(why) => {
-                problems.push(format!("{}: {why}", config.location));
+                problems.push(format!("{}: {why}{}", config.location, run_by(app, config)));
                 continue;
             }
         }
@@ -340,7 +340,7 @@ fn plan_strong_settings(
                         .as_deref()
                         .map(|n| format!("`{n}` "))
                         .unwrap_or_default(),
-                    definitions_no_longer_read(app, config)
+                    definitions_no_longer_read(inventory, app, config)
                 ));
                 file.edits.extend(found);
             }
@@ -389,21 +389,47 @@ fn unread_plugin_config(
     ))
 }
 
+/// For a Mule plugin's config lent to `app` (resolved in the app's
+/// properties), which app runs it: ` (as billing-sapi, which imports Mule
+/// plugin common-lib's file, runs it)`; empty for the app's own.
+fn run_by(app: &MuleApp, config: &intguard_model::SecurePropertiesConfig) -> String {
+    app.lending_plugin(&config.location.path)
+        .map(|plugin| {
+            format!(
+                " (as {}, which imports Mule plugin {plugin}'s file, runs it)",
+                app.name
+            )
+        })
+        .unwrap_or_default()
+}
+
 /// The definitions of the properties `config`'s settings read (`algorithm="${enc.alg}"`),
 /// which it no longer reads once they are written in the XML, as a note for the action:
 /// they may be deleted, unless something else reads them. Empty when the settings are
 /// written in the XML already.
+///
+/// A Mule plugin's config lent to the apps importing its file reads each
+/// app's definitions: every one of them is named.
 fn definitions_no_longer_read(
+    inventory: &Inventory,
     app: &MuleApp,
     config: &intguard_model::SecurePropertiesConfig,
 ) -> String {
     let mut defined: Vec<String> = Vec::new();
-    for value in config.settings().filter(|v| !v.is_literal()) {
-        for resolved in app.resolve_all(value) {
-            for source in &resolved.sources {
-                let place = format!("`{}` ({})", source.name(), source.location());
-                if !defined.contains(&place) {
-                    defined.push(place);
+    let readers = std::iter::once(app).chain(inventory.apps.iter().filter(|a| {
+        !std::ptr::eq(*a, app)
+            && a.secure_property_configs
+                .iter()
+                .any(|c| c.location == config.location)
+    }));
+    for reader in readers {
+        for value in config.settings().filter(|v| !v.is_literal()) {
+            for resolved in reader.resolve_all(value) {
+                for source in &resolved.sources {
+                    let place = format!("`{}` ({})", source.name(), source.location());
+                    if !defined.contains(&place) {
+                        defined.push(place);
+                    }
                 }
             }
         }

@@ -118,14 +118,13 @@ fn secrets(args: SecretsArgs) -> i32 {
         Err(e) => return exit::usage_error(e),
     };
     let reencrypt = args.rotate_key.is_some() || args.upgrade_encryption;
-    // Re-encrypting, a Mule plugin's secure-properties configs are lent to
-    // the apps importing their file, as a scan does: they read the apps'
-    // files, whose values change with them (and are checked so after).
+    // A Mule plugin's secure-properties configs are lent to the apps
+    // importing their file, as a scan does: they read the apps' files,
+    // whose values are encrypted (or re-encrypted) as they decrypt (and are
+    // checked so after).
     let read = || {
         let mut inventory = read_for_fix(&options);
-        if reencrypt {
-            inventory.lend_plugin_configurations();
-        }
+        inventory.lend_plugin_configurations();
         inventory
     };
     let inventory = read();

@@ -1840,3 +1840,401 @@ fn the_upgrade_command_for_a_mule_plugin_secure_config_names_its_folder_and_work
         "{after:#}"
     );
 }
+
+/// A Mule plugin's secure-properties config (AES/CBC, fixed IVs, key
+/// `${encryption.key}` supplied at deploy time) reading
+/// `properties/${mule.env}-secure.yaml`, and orders-sapi importing it,
+/// with a password in clear in its `dev.yaml` and a value the plugin's
+/// config already decrypts in its `dev-secure.yaml` (`StorePw-771` under
+/// `1234567890123456`).
+fn plugin_config_and_app_with_clear_password(root: &Path) -> std::path::PathBuf {
+    let plugin = root.join("plugins/common-lib");
+    write(&plugin, "pom.xml", pom("common-lib", "mule-plugin"));
+    write(
+        &plugin,
+        "src/main/mule/secure/secure-global.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+    xmlns:secure-properties="http://www.mulesoft.org/schema/mule/secure-properties">
+  <secure-properties:config name="Common_Secure" key="${encryption.key}" file="properties/${mule.env}-secure.yaml">
+    <secure-properties:encrypt algorithm="AES" mode="CBC"/>
+  </secure-properties:config>
+</mule>
+"#,
+    );
+    let app = mule4_app(root, "orders-sapi", &["encryption.key"]);
+    write(&app, "pom.xml", pom_with_plugin("orders-sapi"));
+    write(
+        &app,
+        "src/main/mule/global.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+    xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <import file="secure/secure-global.xml"/>
+  <configuration-properties file="properties/${mule.env}.yaml"/>
+  <salesforce:sfdc-config name="SF">
+    <salesforce:basic-connection username="${sfdc.username}" password="${sfdc.password}"
+        securityToken="${secure::sfdc.storePassword}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#,
+    );
+    write(
+        &app,
+        "src/main/resources/properties/dev.yaml",
+        "sfdc:\n  username: \"int@acme.com\"\n  password: \"Plain-Pass-1\"\n",
+    );
+    write(
+        &app,
+        "src/main/resources/properties/dev-secure.yaml",
+        "sfdc:\n  storePassword: \"![uqlNidLICMlhnRCPWZRM+g==]\"\n",
+    );
+    app
+}
+
+/// IG102 on a clear value of an app whose secure-properties config is the
+/// one of a Mule plugin it imports: the finding's fix names that config and
+/// the folder holding the plugin and the app, and `fix secrets` run as
+/// printed encrypts into the file the plugin's config reads, as it
+/// decrypts (AES/CBC, fixed IVs), adding no second config to the app (two
+/// configs reading one file with different settings: one of them reads
+/// garbage). Run on the app's folder alone, where the imported file is not
+/// read, it adds no config of its own and says why.
+#[test]
+fn fix_secrets_encrypts_with_the_secure_config_of_the_imported_mule_plugin() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = plugin_config_and_app_with_clear_password(tmp.path());
+    let (run, report) = scan_json(tmp.path(), &[]);
+    run.expect_no_panic();
+    let clear = of_rule_at(
+        &report,
+        "IG102",
+        "orders-sapi/src/main/resources/properties/dev.yaml",
+    );
+    assert_eq!(clear.len(), 1, "{report:#}");
+    let fix = clear[0]["fix"].as_str().unwrap();
+    assert!(
+        fix.contains("`Common_Secure` of Mule plugin common-lib") && !fix.contains("adds a"),
+        "{fix}"
+    );
+    // `intguard fix secrets --key-env <VAR holding the key> <folder>, which ...`
+    let command = fix_secrets_command(fix);
+    let folder = command
+        .iter()
+        .find_map(|w| w.strip_suffix(','))
+        .unwrap_or_else(|| panic!("{fix}"))
+        .to_string();
+    assert_eq!(Path::new(&folder), tmp.path(), "{fix}");
+
+    // Scanned alone, the app's fix does not promise a config of its own.
+    let (_, alone_report) = scan_json(&app, &[]);
+    let clear = of_rule_at(
+        &alone_report,
+        "IG102",
+        "orders-sapi/src/main/resources/properties/dev.yaml",
+    );
+    assert_eq!(clear.len(), 1, "{alone_report:#}");
+    let fix = clear[0]["fix"].as_str().unwrap();
+    assert!(
+        fix.contains("the Mule plugin holding the secure/secure-global.xml it imports>")
+            && !fix.contains("which also adds"),
+        "{fix}"
+    );
+
+    let global = app.join("src/main/mule/global.xml");
+    let secure_file = app.join("src/main/resources/properties/dev-secure.yaml");
+    let xml_before = std::fs::read_to_string(&global).unwrap();
+    // The app's folder alone: the plugin's config is not there to read.
+    let alone = run_cmd(
+        intguard()
+            .args(["fix", "secrets", "--key-env", "IG_KEY"])
+            .arg(&app)
+            .env("IG_KEY", "1234567890123456"),
+    );
+    alone.expect_no_panic().expect_code(1);
+    assert!(
+        alone.stderr.contains("secure/secure-global.xml")
+            && alone
+                .stderr
+                .contains("run fix secrets on a folder holding the Mule plugin and this app"),
+        "{}",
+        alone.stderr
+    );
+    assert_eq!(std::fs::read_to_string(&global).unwrap(), xml_before);
+
+    // As printed.
+    let fixed = run_cmd(
+        intguard()
+            .args(["fix", "secrets", "--key-env", "IG_KEY"])
+            .arg(&folder)
+            .env("IG_KEY", "1234567890123456"),
+    );
+    fixed.expect_no_panic().expect_code(0);
+    for run in [&alone, &fixed] {
+        let out = format!("{}{}", run.stdout, run.stderr);
+        for secret in ["Plain-Pass-1", "StorePw-771", "1234567890123456"] {
+            assert!(!out.contains(secret), "{out}");
+        }
+    }
+    let xml = std::fs::read_to_string(&global).unwrap();
+    assert!(!xml.contains("secure-properties:config"), "{xml}");
+    assert!(
+        xml.contains("password=\"${secure::sfdc.password}\""),
+        "{xml}"
+    );
+    let secure = std::fs::read_to_string(&secure_file).unwrap();
+    assert!(
+        secure.contains("storePassword: \"![uqlNidLICMlhnRCPWZRM+g==]\""),
+        "{secure}"
+    );
+    let value = secure
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("password: \"!["))
+        .and_then(|v| v.strip_suffix("]\""))
+        .unwrap_or_else(|| panic!("{secure}"));
+    // The plugin's settings: no random IV.
+    intguard()
+        .args([
+            "secure-props",
+            "decrypt",
+            "--algorithm",
+            "AES",
+            "--mode",
+            "CBC",
+            "--key-env",
+            "IG_KEY",
+            value,
+        ])
+        .env("IG_KEY", "1234567890123456")
+        .assert()
+        .success()
+        .stdout("Plain-Pass-1\n");
+    let (_, after) = scan_json(tmp.path(), &[]);
+    assert!(
+        !findings(&after).iter().any(|f| f["rule"] == "IG102"),
+        "{after:#}"
+    );
+}
+
+/// A Mule plugin's secure-properties config whose algorithm and mode are
+/// `${secure.algorithm}`/`${secure.mode}`, defined only in the apps
+/// importing it: orders-sapi says Blowfish/CBC (`Orders-Pw-1` encrypted so
+/// with `1234567890123456`), billing-sapi AES/CBC (`Billing-Pw-2`), or, with
+/// `billing_defines` false, billing-sapi defines neither (supplied at
+/// deploy time).
+fn plugin_settings_from_the_apps(root: &Path, billing_defines: bool) {
+    let plugin = root.join("plugins/common-lib");
+    write(&plugin, "pom.xml", pom("common-lib", "mule-plugin"));
+    write(
+        &plugin,
+        "src/main/mule/secure/secure-global.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+    xmlns:secure-properties="http://www.mulesoft.org/schema/mule/secure-properties">
+  <secure-properties:config name="Common_Secure" key="${encryption.key}" file="properties/${mule.env}-secure.yaml">
+    <secure-properties:encrypt algorithm="${secure.algorithm}" mode="${secure.mode}"/>
+  </secure-properties:config>
+</mule>
+"#,
+    );
+    for (name, settings, value) in [
+        ("orders-sapi", Some("Blowfish"), "dO5DBak9X/GBPO+YlkOMeg=="),
+        (
+            "billing-sapi",
+            billing_defines.then_some("AES"),
+            "WKEoz/T4BiWI7LyibyXKMQ==",
+        ),
+    ] {
+        let app = mule4_app(root, name, &["encryption.key"]);
+        write(&app, "pom.xml", pom_with_plugin(name));
+        write(
+            &app,
+            "src/main/mule/global.xml",
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+    xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <import file="secure/secure-global.xml"/>
+  <configuration-properties file="properties/${mule.env}.yaml"/>
+  <salesforce:sfdc-config name="SF">
+    <salesforce:basic-connection username="${sfdc.username}" password="${secure::sfdc.password}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#,
+        );
+        let settings = settings
+            .map(|alg| format!("secure:\n  algorithm: \"{alg}\"\n  mode: \"CBC\"\n"))
+            .unwrap_or_default();
+        write(
+            &app,
+            "src/main/resources/properties/dev.yaml",
+            format!("sfdc:\n  username: \"int.{name}@acme.com\"\n{settings}"),
+        );
+        write(
+            &app,
+            "src/main/resources/properties/dev-secure.yaml",
+            format!("sfdc:\n  password: \"![{value}]\"\n"),
+        );
+    }
+}
+
+/// Every file under `dir`, with its text.
+fn texts_under(dir: &Path) -> Vec<(std::path::PathBuf, String)> {
+    let mut out = Vec::new();
+    let mut dirs = vec![dir.to_path_buf()];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let path = e.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                let text = std::fs::read_to_string(&path).unwrap();
+                out.push((path, text));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// `fix secrets --rotate-key --upgrade-encryption` on a folder holding a
+/// Mule plugin whose config's settings each importing app defines: each
+/// app's value is decrypted with its own settings and re-encrypted under
+/// the new key with AES/CBC and random IVs, written in the plugin's XML,
+/// and the action names every app's definitions it no longer reads. When
+/// an app leaves them to deploy time, its values' cipher is unknown: with
+/// `--upgrade-encryption` or `--rotate-key` alone, refused, nothing
+/// written.
+#[test]
+fn a_mule_plugin_config_with_settings_from_the_apps_is_rotated_and_upgraded_per_app() {
+    let tmp = tempfile::tempdir().unwrap();
+    plugin_settings_from_the_apps(tmp.path(), true);
+    let fixed = run_cmd(
+        intguard()
+            .args([
+                "fix",
+                "secrets",
+                "--key-env",
+                "IG_OLD_KEY",
+                "--rotate-key",
+                "IG_NEW_KEY",
+                "--upgrade-encryption",
+            ])
+            .arg(tmp.path())
+            .env("IG_OLD_KEY", "1234567890123456")
+            .env("IG_NEW_KEY", "Fresh-Key-16-byt"),
+    );
+    fixed.expect_no_panic().expect_code(0);
+    for app in ["orders-sapi", "billing-sapi"] {
+        assert!(
+            fixed.stderr.contains(&format!(
+                "`secure.algorithm` ({}",
+                tmp.path()
+                    .join(app)
+                    .join("src/main/resources/properties/dev.yaml")
+                    .display()
+            )),
+            "{app}: {}",
+            fixed.stderr
+        );
+    }
+    let xml = std::fs::read_to_string(
+        tmp.path()
+            .join("plugins/common-lib/src/main/mule/secure/secure-global.xml"),
+    )
+    .unwrap();
+    assert!(
+        xml.contains(r#"algorithm="AES" mode="CBC" useRandomIVs="true""#),
+        "{xml}"
+    );
+    for (app, clear) in [
+        ("orders-sapi", "Orders-Pw-1"),
+        ("billing-sapi", "Billing-Pw-2"),
+    ] {
+        let secure = std::fs::read_to_string(
+            tmp.path()
+                .join(app)
+                .join("src/main/resources/properties/dev-secure.yaml"),
+        )
+        .unwrap();
+        let value = secure
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("password: \"!["))
+            .and_then(|v| v.strip_suffix("]\""))
+            .unwrap_or_else(|| panic!("{secure}"));
+        intguard()
+            .args([
+                "secure-props",
+                "decrypt",
+                "--random-iv",
+                "--key-env",
+                "IG_NEW_KEY",
+                value,
+            ])
+            .env("IG_NEW_KEY", "Fresh-Key-16-byt")
+            .assert()
+            .success()
+            .stdout(format!("{clear}\n"));
+    }
+
+    // billing-sapi supplies the settings at deploy time.
+    for args in [
+        &["--upgrade-encryption"][..],
+        &["--rotate-key", "IG_NEW_KEY"][..],
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        plugin_settings_from_the_apps(tmp.path(), false);
+        let before = texts_under(tmp.path());
+        let refused = run_cmd(
+            intguard()
+                .args(["fix", "secrets", "--key-env", "IG_OLD_KEY"])
+                .args(args)
+                .arg(tmp.path())
+                .env("IG_OLD_KEY", "1234567890123456")
+                .env("IG_NEW_KEY", "Fresh-Key-16-byt"),
+        );
+        refused.expect_no_panic().expect_code(2);
+        assert!(
+            refused.stderr.contains("nothing was changed")
+                && refused.stderr.contains(
+                    "(as billing-sapi, which imports Mule plugin common-lib's file, runs it)"
+                )
+                && refused.stderr.contains("${secure.algorithm}"),
+            "{args:?}: {}",
+            refused.stderr
+        );
+        assert_eq!(texts_under(tmp.path()), before, "{args:?}");
+    }
+}
+
+/// The scan runs an app's IG102 at the end when the app may run with a
+/// Mule plugin's secure-properties config: it keeps what IG102 reads of the
+/// app until then, so a literal password in the app's XML is reported
+/// (with the plugin's config to encrypt it for), as `identities` and a
+/// scan reading every app at once see it.
+#[test]
+fn a_literal_secret_of_an_app_importing_a_plugin_secure_config_is_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = plugin_config_and_app_with_clear_password(tmp.path());
+    write(
+        &app,
+        "src/main/mule/extra.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+    xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <salesforce:sfdc-config name="SF_Batch">
+    <salesforce:basic-connection username="int.batch@acme.com" password="Literal-Pw-9"/>
+  </salesforce:sfdc-config>
+</mule>
+"#,
+    );
+    let (run, report) = scan_json(tmp.path(), &[]);
+    run.expect_no_panic();
+    let literal = of_rule_at(&report, "IG102", "orders-sapi/src/main/mule/extra.xml");
+    assert_eq!(literal.len(), 1, "{report:#}");
+    let fix = literal[0]["fix"].as_str().unwrap();
+    assert!(
+        fix.contains("`Common_Secure` of Mule plugin common-lib"),
+        "{fix}"
+    );
+    assert!(!report.to_string().contains("Literal-Pw-9"), "{report:#}");
+}

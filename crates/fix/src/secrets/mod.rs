@@ -456,6 +456,24 @@ fn plan_app(
     if work.moves_nothing() {
         return Ok(());
     }
+    // A file the app imports and the reading did not hold (a Mule plugin's
+    // outside the folder) may declare the secure-properties config the app
+    // runs with: values must be encrypted as it decrypts, and a second
+    // config added beside it would read its files with other settings.
+    if app.runtime_secure_config().is_none() {
+        if let Some(import) = app.unread_config_import() {
+            work.skip_moves(
+                plan,
+                &format!(
+                    "the app imports {} ({}), which no Mule plugin under the folder holds: a <{}> there would read the values to encrypt, with its own key and settings; run fix secrets on a folder holding the Mule plugin and this app",
+                    import.file,
+                    import.location,
+                    app.secure_config_element()
+                ),
+            );
+            return Ok(());
+        }
+    }
     let setup = match setup(app, options) {
         Ok(s) => s,
         Err(why) => {

@@ -389,8 +389,21 @@ pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
     // the import loads a file of that name (and environment) as spelt. When
     // the environment's capture is all the pattern spells but for the
     // extension (`${mule.env}.yaml`), only for an environment the app has
-    // (a file spelt as an import names it, its default `mule.env`): another
-    // file at the resources root (`log-settings.yml`) is not meant for it.
+    // (a file spelt as an import names it, its default `mule.env`, or the
+    // value the placeholder is given in a file every environment loads or
+    // in a pom deployment's `<properties>`): another file at the resources
+    // root (`log-settings.yml`) is not meant for it.
+    let set_elsewhere = |placeholder: &str, env: &str| {
+        app.property_files
+            .iter()
+            .filter(|f| f.loaded && f.environment.is_none())
+            .flat_map(|f| &f.entries)
+            .any(|e| e.key() == placeholder && e.value().trim() == env)
+            || app
+                .deployment_properties
+                .iter()
+                .any(|p| p.name == placeholder && p.value.trim() == env)
+    };
     for (i, m, misnaming) in misspelt_files {
         let (Some(import), Some(file)) = (
             app.property_imports.get(m.import),
@@ -401,8 +414,13 @@ pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
         if found.contains(&(m.order, m.environment.clone())) {
             continue;
         }
-        let present =
-            |env: &String| envs.contains(env) || app.default_environment.as_ref() == Some(env);
+        let present = |env: &String| {
+            envs.contains(env)
+                || app.default_environment.as_ref() == Some(env)
+                || m.placeholder
+                    .as_deref()
+                    .is_some_and(|p| set_elsewhere(p, env))
+        };
         if !m.pinned && !m.environment.as_ref().is_none_or(present) {
             continue;
         }

@@ -214,6 +214,8 @@ pub(crate) struct NamedFile {
     pub environment: Option<String>,
     /// The index of its import among the app's `property_imports`.
     pub import: usize,
+    /// The placeholder naming the environment (`mule.env`), if any.
+    pub placeholder: Option<String>,
     /// The pattern spells more than the environment and the file's
     /// extension (a folder, `config/${mule.env}.yaml`, or an affix,
     /// `app-${mule.env}.yaml`), so the file's name says it is meant for the
@@ -232,6 +234,7 @@ impl NamedFile {
             order: p.order,
             environment: environment.map(str::to_string),
             import: p.import,
+            placeholder: p.environment.clone(),
             pinned: p.literal_len > extension,
         }
     }

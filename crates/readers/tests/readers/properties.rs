@@ -573,3 +573,89 @@ fn misnamed_file_warnings_name_only_a_present_environments_file() {
     assert_eq!(named, ["test.yml"], "{warnings:#?}");
     assert_eq!(warnings[0].code, "property-file-extension");
 }
+
+/// The names of the files the misnamed-file warnings name, under the
+/// resources folder.
+fn misnamed(inv: &Inventory) -> Vec<String> {
+    inv.misnamed_property_file_warnings()
+        .iter()
+        .map(|d| {
+            let path = d.message.split('`').nth(1).unwrap_or("?");
+            path.rsplit("resources/").next().unwrap_or(path).to_string()
+        })
+        .collect()
+}
+
+/// The environment a root-level `${mule.env}.yaml` import is for may be set
+/// outside the XML: in a file every environment loads (`mule.env: dev` in
+/// `common.yaml`), or in a pom deployment's `<properties>` (the Mule Maven
+/// plugin's `cloudhub2Deployment`, Runtime Manager's application
+/// properties). A file misnamed for that environment is warned about; one
+/// for an environment set nowhere (`qa.yml`) is not.
+#[test]
+fn misnamed_file_warnings_count_an_environment_set_in_a_file_or_the_pom() {
+    let xml = "<mule xmlns=\"http://www.mulesoft.org/schema/mule/core\">\n  <configuration-properties file=\"common.yaml\"/>\n  <configuration-properties file=\"${mule.env}.yaml\"/>\n</mule>\n";
+    let (_tmp, inv) = app_with(&[
+        ("src/main/mule/global.xml", xml),
+        ("src/main/resources/common.yaml", "mule:\n  env: \"dev\"\n"),
+        (
+            "src/main/resources/dev.yml",
+            "sf:\n  user: dev@acme.example\n",
+        ),
+        (
+            "src/main/resources/qa.yml",
+            "sf:\n  user: qa@acme.example\n",
+        ),
+    ]);
+    assert_eq!(misnamed(&inv), ["dev.yml"]);
+
+    let pom = r#"<?xml version="1.0" encoding="UTF-8"?>
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>com.acme</groupId>
+  <artifactId>orders-api</artifactId>
+  <version>1.0.0</version>
+  <packaging>mule-application</packaging>
+  <build>
+    <plugins>
+      <plugin>
+        <groupId>org.mule.tools.maven</groupId>
+        <artifactId>mule-maven-plugin</artifactId>
+        <version>4.1.1</version>
+        <extensions>true</extensions>
+        <configuration>
+          <cloudhub2Deployment>
+            <uri>https://anypoint.mulesoft.com</uri>
+            <provider>MC</provider>
+            <environment>Production</environment>
+            <target>Cloudhub-US-East-2</target>
+            <muleVersion>4.6.0</muleVersion>
+            <applicationName>orders-api-prod</applicationName>
+            <properties>
+              <mule.env>prod</mule.env>
+            </properties>
+          </cloudhub2Deployment>
+        </configuration>
+      </plugin>
+    </plugins>
+  </build>
+</project>
+"#;
+    let (_tmp, inv) = app_with(&[
+        ("pom.xml", pom),
+        ("src/main/mule/global.xml", xml),
+        (
+            "src/main/resources/common.yaml",
+            "http:\n  port: \"8081\"\n",
+        ),
+        (
+            "src/main/resources/prod.yml",
+            "sf:\n  user: prod@acme.example\n",
+        ),
+        (
+            "src/main/resources/qa.yml",
+            "sf:\n  user: qa@acme.example\n",
+        ),
+    ]);
+    assert_eq!(misnamed(&inv), ["prod.yml"]);
+}

@@ -44,10 +44,13 @@ TLS:
   `<http:outbound-endpoint>` whose `address`, or `host`/`port`/`path`, is `http://`
   to a host that is not loopback (high to Salesforce or a token URL, medium otherwise);
   the HTTPS transport's `<https:inbound-endpoint>`/`<https:outbound-endpoint>` are
-  TLS. An endpoint (HTTP or core `<inbound-endpoint>`/`<outbound-endpoint>`) taking
+  TLS, unless they name a global endpoint with `ref`. An endpoint (HTTP, HTTPS or core
+  `<inbound-endpoint>`/`<outbound-endpoint>`) taking
   its address from a global endpoint (`ref`) is judged by that global endpoint, in
   any file of the app: `<http:endpoint>` is plain HTTP, `<https:endpoint>` is TLS, a
-  core `<endpoint>` goes by the scheme of its `address`; the finding is at the
+  core `<endpoint>` goes by the scheme of its `address` (Mule copies the global
+  endpoint's address and scheme, so an `<https:outbound-endpoint ref>` to an
+  `<http:endpoint>` sends plain HTTP); the finding is at the
   endpoint that opens the connection, with the global endpoint as a related
   location. An HTTP endpoint whose `connector-ref` names an `<https:connector>` is
   not reported: Mule refuses to start it (the connector does not support the `http`
@@ -812,14 +815,25 @@ fn transport_endpoints(
             continue;
         }
         let envs = envs_of(&hits);
+        // An HTTPS flow endpoint naming a plain global endpoint: the `ref`
+        // wins over its element's namespace.
+        let https_flow = e.transport == EndpointTransport::Https;
         // `<http:inbound-endpoint ref="x">`, and where its address is.
         let (written, from) = match via {
             Some((name, g)) => (
                 format!("{} ref=\"{name}\"", e.element),
                 format!(
-                    " (the address of global <{} name=\"{name}\"> ({}))",
+                    " (the address of global <{} name=\"{name}\"> ({}){})",
                     g.element,
-                    short_location(&g.location)
+                    short_location(&g.location),
+                    if https_flow {
+                        format!(
+                            "; an <{}> with `ref` takes the address and scheme of the global endpoint it names, not the https of its own element",
+                            e.element
+                        )
+                    } else {
+                        String::new()
+                    }
                 ),
             ),
             None => (e.element.clone(), String::new()),
@@ -827,6 +841,10 @@ fn transport_endpoints(
         // The global endpoint to change first, with the element using it.
         let global_fix = |https_element: &str| {
             match via {
+            Some((name, g)) if https_flow => format!(
+                "Declare <https:connector name=\"HttpsConnector\"> (namespace xmlns:https=\"http://www.mulesoft.org/schema/mule/https\") and replace the global <{} name=\"{name}\"> with <https:endpoint name=\"{name}\" connector-ref=\"HttpsConnector\" .../> on the same host, port and path (an https:// address): <{} ref=\"{name}\"> then uses it. ",
+                g.element, e.element
+            ),
             Some((name, g)) => format!(
                 "Declare <https:connector name=\"HttpsConnector\"> (namespace xmlns:https=\"http://www.mulesoft.org/schema/mule/https\"), replace the global <{} name=\"{name}\"> with <https:endpoint name=\"{name}\" connector-ref=\"HttpsConnector\" .../> on the same host, port and path (an https:// address), and <{} ref=\"{name}\"> with <{https_element} ref=\"{name}\">. ",
                 g.element, e.element

@@ -33,6 +33,12 @@ use crate::protect_credentials::{is_committed_value, is_key_name};
 /// Entries are kept or dropped by key, with every definition of the key,
 /// so each kept reference resolves in every environment as before.
 pub fn keep_what_scan_rules_read(app: &mut MuleApp) {
+    // IG102 judges an app that may run with a Mule plugin's
+    // secure-properties config at the end, with what the plugin lends it
+    // (`Rule::check_scan`): its facts are all kept. Such apps are few.
+    if crate::protect_credentials::judged_with_plugin_configs(app) {
+        return;
+    }
     // A domain lends its definitions to the apps deployed in it, for the
     // names they read and do not define
     // (`Inventory::lend_domain_properties`, once every app is read): all

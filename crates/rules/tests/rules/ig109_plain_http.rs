@@ -388,6 +388,12 @@ const REF_GLOBAL: &str = "claims-relay/src/main/app/global.xml";
 /// `connector-ref` names an `<http:connector>` is plain HTTP; one naming an
 /// `<https:connector>` never starts (AbstractEndpointBuilder rejects a
 /// connector whose protocol is not the endpoint's scheme): not reported.
+/// An `<https:outbound-endpoint ref>` is no exception: the `ref` disables
+/// its address parser (the one carrying the `https` protocol) and
+/// EndpointURIEndpointBuilder's copy constructor takes the global
+/// endpoint's URI builder and connector, so a ref to a plain
+/// `<http:endpoint>` sends plain HTTP (reported, saying so), a ref to an
+/// `<https:endpoint>` does not.
 #[test]
 fn mule3_global_endpoint_refs_and_connector_refs() {
     common::assert_places(
@@ -398,6 +404,7 @@ fn mule3_global_endpoint_refs_and_connector_refs() {
             (REF_FLOW, 11),
             (REF_FLOW, 12),
             (REF_FLOW, 17),
+            (REF_FLOW, 20),
         ],
     );
     let findings = common::run("IG109", "IG109/mule3-ref");
@@ -457,6 +464,24 @@ fn mule3_global_endpoint_refs_and_connector_refs() {
             .contains("global <endpoint name=\"legacyEndpoint\"> (global.xml:19)"),
         "{}",
         legacy.message
+    );
+    let https_element = at(20);
+    assert!(
+        https_element.message.contains(
+            "<https:outbound-endpoint ref=\"partnerEndpoint\"> sends its requests to http://partner-dev.acme.example:80/api/claims, http://partner.acme.example:80/api/claims over plain HTTP"
+        ) && https_element
+            .message
+            .contains("takes the address and scheme of the global endpoint it names, not the https of its own element"),
+        "{}",
+        https_element.message
+    );
+    assert!(
+        https_element
+            .fix
+            .contains("replace the global <http:endpoint name=\"partnerEndpoint\"> with <https:endpoint name=\"partnerEndpoint\"")
+            && !https_element.fix.contains("with <https:outbound-endpoint ref"),
+        "{}",
+        https_element.fix
     );
     let erp = at(17);
     assert!(

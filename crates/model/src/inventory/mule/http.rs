@@ -40,7 +40,8 @@ pub enum EndpointTransport {
 /// may take their address from with `ref` (`<http:endpoint name>`,
 /// `<https:endpoint name>`, core `<endpoint name>`). The HTTPS transport's
 /// flow endpoints (`<https:inbound-endpoint>`, namespace `.../mule/https`)
-/// are not kept. Attributes as written; those it does not set are `None`.
+/// are kept only when they take their address from a global endpoint
+/// (`ref`), whose scheme they then use. Attributes as written; those it does not set are `None`.
 #[derive(Debug, Clone, Serialize)]
 pub struct HttpTransportEndpoint {
     /// The element as written (`http:inbound-endpoint`).

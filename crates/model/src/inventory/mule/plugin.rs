@@ -125,6 +125,22 @@ impl MuleApp {
             .map(|(p, _)| p.as_str())
     }
 
+    /// The first `<import>` of the app whose file no Mule plugin lends it
+    /// (while lent, [`Inventory::lend_plugin_configurations`]; else the
+    /// first import): a file the reading did not hold, which may declare
+    /// configurations (a `<secure-properties:config>`) the app runs with.
+    pub fn unread_config_import(&self) -> Option<&ConfigImport> {
+        let lent = self
+            .plugin_loan
+            .as_deref()
+            .map(|l| l.files.as_slice())
+            .unwrap_or_default();
+        self.config_imports.iter().find(|i| {
+            let rel = i.relative_path();
+            !lent.iter().any(|(_, f)| is_mule_config_path(f, &rel))
+        })
+    }
+
     /// The app imports the plugin file at `path` (a connection's file).
     pub fn imports_plugin_file(&self, plugin: &MuleApp, path: &str) -> bool {
         self.config_imports

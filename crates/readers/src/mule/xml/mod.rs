@@ -609,9 +609,17 @@ impl<'t> XmlReader<'t> {
             // and the global endpoints a `ref` names (mule-http.xsd's
             // `endpoint`, in mulesoft/mule
             // transports/http/src/main/resources/META-INF/mule-http.xsd).
+            // An HTTPS flow endpoint is kept when it names a global one with
+            // `ref`: AddressedEndpointDefinitionParser then disables its own
+            // address (and `https` protocol), and EndpointURIEndpointBuilder
+            // copies the global endpoint's URI, scheme included.
             (Fam::Http, "inbound-endpoint" | "outbound-endpoint" | "endpoint")
-            | (Fam::Https, "endpoint")
-            | (Fam::Core, "inbound-endpoint" | "outbound-endpoint" | "endpoint") => {
+            | (Fam::Https, "endpoint" | "inbound-endpoint" | "outbound-endpoint")
+            | (Fam::Core, "inbound-endpoint" | "outbound-endpoint" | "endpoint")
+                if !matches!(family, Fam::Https)
+                    || local == "endpoint"
+                    || get("ref").is_some_and(|r| !r.raw.trim().is_empty()) =>
+            {
                 let text = |n: &str| get(n).map(|v| v.raw).filter(|v| !v.trim().is_empty());
                 let transport = match family {
                     Fam::Http => intguard_model::EndpointTransport::Http,

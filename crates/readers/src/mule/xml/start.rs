@@ -370,7 +370,11 @@ impl<'t> XmlReader<'t> {
                         Fam::Core,
                         "inbound-endpoint" | "outbound-endpoint" | "endpoint"
                     )
-            ) {
+            ) || (matches!(
+                (family, local),
+                (Fam::Https, "inbound-endpoint" | "outbound-endpoint")
+            ) && raw_attrs.iter().any(|a| a.name == "ref"))
+            {
                 let o = self.tag_owner(tag);
                 let attrs: Vec<XmlAttribute> = raw_attrs
                     .iter()

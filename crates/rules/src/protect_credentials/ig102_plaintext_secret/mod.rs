@@ -208,7 +208,9 @@ parameters and request bodies alike; in a form-encoded string,
 `output application/x-www-form-urlencoded`, which also URL-encodes it); for Basic
 credentials prefer `<http:authentication><http:basic-authentication username="..."
 password="${secure::erp.password}"/>`.
-Encrypt with `intguard fix secrets --key-env <VAR holding the key> <app folder>` or
+Encrypt with `intguard fix secrets --key-env <VAR holding the key> <app folder>` (for an app
+whose secure-properties config is a Mule plugin's it imports: the folder holding the plugin and
+the app, so that it encrypts as that config decrypts) or
 `java -cp secure-properties-tool.jar com.mulesoft.tools.SecurePropertiesTool string encrypt AES CBC <key> "<value>" --use-random-iv true`,
 and list `encryption.key` in mule-artifact.json `secureProperties`. Better still,
 remove the password altogether (JWT bearer flow, IG101).
@@ -306,23 +308,29 @@ fn mule3_secure_file(app: &MuleApp) -> String {
 
 /// How to encrypt a value so that this app decrypts it: with the key, algorithm,
 /// mode and IVs of its own secure-properties configuration (a value encrypted
-/// otherwise does not decrypt and the app fails at start), or, when it has
-/// none, with the configuration `intguard fix secrets` adds.
-fn encrypt_how(app: &MuleApp) -> String {
-    encrypt_how_with(app, false)
+/// otherwise does not decrypt and the app fails at start), or of the one a
+/// Mule plugin whose file it imports lends it (run on the folder holding the
+/// plugin and the app, `fix secrets` encrypts with that one), or, when it
+/// has none, with the configuration `intguard fix secrets` adds.
+fn encrypt_how(inventory: &Inventory, app: &MuleApp) -> String {
+    encrypt_how_with(inventory, app, false)
 }
 
 /// [`encrypt_how`] for a value `intguard fix secrets` does not move (a
 /// `<global-property>`): encrypted by hand, with `intguard secure-props`.
-pub(super) fn encrypt_by_hand(app: &MuleApp) -> String {
-    encrypt_how_with(app, true)
+fn encrypt_by_hand(inventory: &Inventory, app: &MuleApp) -> String {
+    encrypt_how_with(inventory, app, true)
 }
 
-fn encrypt_how_with(app: &MuleApp, by_hand: bool) -> String {
-    let fix = format!(
-        "intguard fix secrets --key-env <VAR holding the key> {}",
-        app.root
+fn encrypt_how_with(inventory: &Inventory, app: &MuleApp, by_hand: bool) -> String {
+    let config = app.secure_property_configs.first();
+    // A Mule plugin's config runs in the app: `fix secrets` must read the
+    // plugin with the app to encrypt as it decrypts.
+    let folder = config.map_or_else(
+        || app.root.clone(),
+        |c| crate::support::secure_config_folder(inventory, app, c),
     );
+    let fix = format!("intguard fix secrets --key-env <VAR holding the key> {folder}");
     let secure_props = |alg: &str, mode: &str, random_iv: bool| {
         format!(
             "intguard secure-props encrypt --key-env <VAR holding the key> --algorithm {alg} --mode {mode}{} --wrap",
@@ -335,8 +343,12 @@ fn encrypt_how_with(app: &MuleApp, by_hand: bool) -> String {
             if random_iv { " --use-random-iv true" } else { "" }
         )
     };
-    match (app.secure_property_configs.first(), app.runtime) {
+    match (config, app.runtime) {
         (Some(c), runtime) => {
+            let label = match app.lending_plugin(&c.location.path) {
+                Some(_) => super::ig103_committed_encryption_key::config_label_in(app, c),
+                None => format!("the app's <{}>", c.element),
+            };
             // Mule 3's placeholder has no random-IV option.
             let random_iv = runtime == MuleRuntime::Mule4 && c.random_ivs();
             // A key the repository holds opens the new value too (IG104).
@@ -350,26 +362,23 @@ fn encrypt_how_with(app: &MuleApp, by_hand: bool) -> String {
                 let once = if committed {
                     format!(
                         " once that key, committed in the repository, is taken out and rotated (IG103: {})",
-                        crate::support::rotate_key_command(&app.root)
+                        crate::support::rotate_key_command(&folder)
                     )
                 } else {
                     String::new()
                 };
                 return format!(
-                    "encrypt it with the key of the app's <{}>{once} ({by_hand_tool}, or {tool})",
-                    c.element
+                    "encrypt it with the key of {label}{once} ({by_hand_tool}, or {tool})"
                 );
             }
             if committed {
                 format!(
-                    "encrypt it with the key of the app's <{}> once that key, committed in the repository, is taken out and rotated (IG103: {}); then, with the new key: {fix} (it encrypts as that configuration decrypts), or {tool}",
-                    c.element,
-                    crate::support::rotate_key_command(&app.root)
+                    "encrypt it with the key of {label} once that key, committed in the repository, is taken out and rotated (IG103: {}); then, with the new key: {fix} (it encrypts as that configuration decrypts), or {tool}",
+                    crate::support::rotate_key_command(&folder)
                 )
             } else {
                 format!(
-                    "encrypt it with the key of the app's <{}> ({fix}, which encrypts as that configuration decrypts; or {tool})",
-                    c.element
+                    "encrypt it with the key of {label} ({fix}, which encrypts as that configuration decrypts; or {tool})"
                 )
             }
         }
@@ -390,6 +399,16 @@ fn encrypt_how_with(app: &MuleApp, by_hand: bool) -> String {
             "encrypt it with a key supplied at deploy time ({fix}, which also adds the <secure-property-placeholder:config>; or {})",
             tool("AES", "CBC", false)
         ),
+        // A file it imports that the scan did not read (a Mule plugin's) may
+        // declare the config: `fix secrets` moves nothing without it.
+        (None, MuleRuntime::Mule4) if !by_hand && app.unread_config_import().is_some() => {
+            let import = app.unread_config_import().map_or("", |i| i.file.as_str());
+            format!(
+                "encrypt it as the app's secure-properties configuration decrypts (intguard fix secrets --key-env <VAR holding the key> <the folder holding {} and the Mule plugin holding the {import} it imports>, which encrypts with that plugin's <secure-properties:config>, or adds one with useRandomIVs=\"true\" when it has none; or {})",
+                app.root,
+                tool("AES", "CBC", true)
+            )
+        }
         (None, MuleRuntime::Mule4) => format!(
             "encrypt it with a key supplied at deploy time ({fix}, which also adds a <secure-properties:config> with useRandomIVs=\"true\"; or {})",
             tool("AES", "CBC", true)
@@ -410,17 +429,60 @@ impl Rule for PlaintextSecret {
     fn check(&self, inventory: &Inventory) -> Vec<Finding> {
         let mut out = Vec::new();
         let mut seen = Seen::new(inventory);
-        for app in &inventory.apps {
-            let how = encrypt_how(app);
-            xml::xml_findings(app, &how, &mut seen, &mut out);
-            property_files::property_findings(app, &how, &mut seen, &mut out);
-            urls::url_findings(app, &how, &mut seen, &mut out);
+        for app in inventory.apps.iter().filter(|a| !reads_plugin_config(a)) {
+            app_findings(inventory, app, &mut seen, &mut out);
         }
         text_files::text_file_findings(inventory, &mut seen, &mut out);
 
         crate::support::disambiguate_keys(&mut out);
         out
     }
+
+    /// The apps [`Rule::check`] leaves out ([`reads_plugin_config`]), with
+    /// what the Mule plugins whose files they import lend them: the
+    /// secure-properties config a value must be encrypted for, and the
+    /// files it reads.
+    fn check_scan(&self, inventory: &Inventory) -> Vec<Finding> {
+        let mut out = Vec::new();
+        let mut seen = Seen::new(inventory);
+        for app in inventory.apps.iter().filter(|a| reads_plugin_config(a)) {
+            app_findings(inventory, app, &mut seen, &mut out);
+        }
+        crate::support::disambiguate_keys(&mut out);
+        out
+    }
+}
+
+/// An app with no secure-properties config of its own that imports
+/// configuration files it does not hold (a Mule plugin's): the config its
+/// values are encrypted for may be one of those files', which only the
+/// whole scan sees ([`Inventory::lend_plugin_configurations`]). Its XML and
+/// property files are judged there ([`Rule::check_scan`]), so the scan keeps
+/// all its facts until then (`scan_scope::keep_what_scan_rules_read`).
+pub(crate) fn reads_plugin_config(app: &MuleApp) -> bool {
+    !app.config_imports.is_empty()
+        && match &app.plugin_loan {
+            // Lent: its own configs come first.
+            Some(_) => app
+                .secure_property_configs
+                .first()
+                .is_none_or(|c| app.lending_plugin(&c.location.path).is_some()),
+            None => app.secure_property_configs.is_empty(),
+        }
+}
+
+/// The clear secrets of `app`'s XML, property files and URLs.
+fn app_findings<'a>(
+    inventory: &Inventory,
+    app: &'a MuleApp,
+    seen: &mut Seen<'a>,
+    out: &mut Vec<Finding>,
+) {
+    let how = encrypt_how(inventory, app);
+    let by_hand = encrypt_by_hand(inventory, app);
+    xml::xml_findings(app, &how, seen, out);
+    property_files::property_findings(app, &how, &by_hand, seen, out);
+    urls::url_findings(app, &how, seen, out);
 }
 
 fn finding(location: &Location, message: String) -> Finding {

@@ -269,6 +269,7 @@ pub(super) fn spring_read_fix(name: &str, delete: &str, reader: &XmlAttribute) -
 pub(super) fn property_findings<'a>(
     app: &'a MuleApp,
     how: &str,
+    by_hand: &str,
     seen: &mut Seen<'a>,
     out: &mut Vec<Finding>,
 ) {
@@ -395,7 +396,7 @@ pub(super) fn property_findings<'a>(
                 _ if vocab::is_runtime_read_secret(key) => {
                     runtime_read_fix(app, key, &file.path)
                 }
-                _ if !file.loaded => unloaded_fix(app, key, &file.path),
+                _ if !file.loaded => unloaded_fix(app, key, &file.path, by_hand),
                 (_, _, Some(reader)) => {
                     let delete = format!(
                         "Delete `{}` from {}",
@@ -496,13 +497,13 @@ pub(super) fn property_findings<'a>(
                 "Remove the <global-property name=\"{name}\"> and write `{name}=![<encrypted value>]` in {loader}: {how} (intguard fix secrets does not move a <global-property>: move it by hand). Then change the secret: the clear value stays in git history.",
                 name = g.name,
                 loader = mule3_secure_file(app),
-                how = super::encrypt_by_hand(app)
+                how = by_hand
             )
         } else {
             format!(
                 "Remove the <global-property name=\"{name}\"> and write `{name}: \"![<encrypted value>]\"` in the secure properties file, read as ${{secure::{name}}}: {how} (intguard fix secrets does not move a <global-property>: move it by hand). Then change the secret: the clear value stays in git history.",
                 name = g.name,
-                how = super::encrypt_by_hand(app)
+                how = by_hand
             )
         };
         let mut f = finding(&g.location, message)
@@ -539,12 +540,11 @@ fn list_item_fix(app: &MuleApp, key: &str, how: &str) -> String {
 /// app never reads the value, so the secure file the app reads, or the
 /// configuration that would load this one, is named, and `fix secrets`
 /// (which leaves such files) is not.
-fn unloaded_fix(app: &MuleApp, key: &str, path: &str) -> String {
+fn unloaded_fix(app: &MuleApp, key: &str, path: &str, how: &str) -> String {
     // Mule reads `file=` from the app's resources.
     let rel = path
         .split_once("src/main/resources/")
         .map_or_else(|| file_name(path).to_string(), |(_, r)| r.to_string());
-    let how = super::encrypt_by_hand(app);
     match app.runtime {
         MuleRuntime::Mule4 => format!(
             "No <configuration-properties> or <secure-properties:config> loads {rel}, so the app never reads this value (intguard fix secrets leaves the file). If nothing needs it, delete it. If the app should read it, move it to the environment's secure properties file ({}) as `{}`, read as ${{secure::{key}}}, or encrypt it in place (`{}`) and load the file with <secure-properties:config name=\"...\" file=\"{rel}\" key=\"${{encryption.key}}\">: {how}. Then change the secret: the clear value stays in git history.",
