@@ -488,6 +488,65 @@ fn muting_permission_sets_take_permissions_away_from_groups() {
     );
 }
 
+/// A System Administrator integration user that also holds a group granting
+/// one of the profile's super powers (ViewAllData, through Data_Loader in
+/// Ops_Bundle): each source has its finding, and each fix names the other
+/// source with the permissions it shares, not all five of the profile's.
+#[test]
+fn a_permission_granted_by_profile_and_group_names_what_each_shares() {
+    let sim = start(300, 20);
+    let mut snapshot = read(&sim).unwrap();
+    let legacy = snapshot
+        .users
+        .iter()
+        .find(|u| u.username == "int.legacy@acme.example")
+        .unwrap()
+        .id
+        .clone();
+    snapshot
+        .assignments
+        .push(intguard_org::snapshot::AssignmentRow {
+            assignee_id: legacy,
+            permission_set_id: sim::GROUP_AGGREGATE_PS.into(),
+            permission_set_group_id: Some(sim::GROUP_ID.into()),
+        });
+    let f = findings(&snapshot);
+    let legacy_302: Vec<&Finding> = f
+        .iter()
+        .filter(|f| f.rule == "IG302" && f.identity.as_deref() == Some("int.legacy@acme.example"))
+        .collect();
+    let profile = legacy_302
+        .iter()
+        .find(|f| f.message.contains("via profile System Administrator"))
+        .expect("the profile's finding");
+    assert!(
+        profile.message.contains("5 super powers"),
+        "{}",
+        profile.message
+    );
+    assert!(
+        profile.fix.contains(
+            "ViewAllData is also granted by permission set Data_Loader (group Ops_Bundle): remove it there too"
+        ) && !profile.fix.contains("They are also granted"),
+        "{}",
+        profile.fix
+    );
+    let group = legacy_302
+        .iter()
+        .find(|f| {
+            f.message
+                .contains("via permission set Data_Loader (group Ops_Bundle)")
+        })
+        .expect("the group's finding");
+    assert!(
+        group
+            .fix
+            .contains("It is also granted by profile System Administrator"),
+        "{}",
+        group.fix
+    );
+}
+
 /// Without the muting set (no access to it), the group keeps every
 /// permission of its members: nothing passes silently, and a diagnostic
 /// says why.

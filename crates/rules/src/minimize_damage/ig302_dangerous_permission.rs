@@ -179,31 +179,62 @@ impl Rule for DangerousPermission {
                     )
                 };
                 // The other sources of the same permissions: each has its
-                // own finding, and all must go.
-                let mut also: Vec<String> = id
-                    .dangerous_permissions()
-                    .into_iter()
-                    .filter(|p| names.contains(&p.name.as_str()))
-                    .flat_map(|p| p.granted_by.iter())
-                    .filter(|g| {
-                        !(g.kind == grant.kind
+                // own finding, and all must go. Each source names the
+                // permissions of this finding it grants too (a set may
+                // share one of a profile's five).
+                let mut also: Vec<(String, Vec<&str>)> = Vec::new();
+                for p in id.dangerous_permissions() {
+                    if !names.contains(&p.name.as_str()) {
+                        continue;
+                    }
+                    for g in &p.granted_by {
+                        if g.kind == grant.kind
                             && g.name == grant.name
-                            && g.via_group == grant.via_group)
-                    })
-                    .map(|g| g.describe())
-                    .collect();
+                            && g.via_group == grant.via_group
+                        {
+                            continue;
+                        }
+                        let source = g.describe();
+                        match also.iter_mut().find(|(s, _)| *s == source) {
+                            Some((_, shared)) => {
+                                if !shared.contains(&p.name.as_str()) {
+                                    shared.push(&p.name);
+                                }
+                            }
+                            None => also.push((source, vec![p.name.as_str()])),
+                        }
+                    }
+                }
                 also.sort();
-                also.dedup();
+                let all_shared = also.iter().all(|(_, shared)| shared.len() == names.len());
                 let also =
                     if also.is_empty() {
                         String::new()
-                    } else {
+                    } else if all_shared {
                         format!(
                         " {} also granted by {}: remove {} there too (each has its own finding).",
                         if names.len() == 1 { "It is" } else { "They are" },
-                        also.join(", "),
+                        also.iter().map(|(s, _)| s.as_str()).collect::<Vec<_>>().join(", "),
                         if names.len() == 1 { "it" } else { "them" }
                     )
+                    } else {
+                        let several = also.len() > 1 || also.iter().any(|(_, s)| s.len() > 1);
+                        format!(
+                            " {}: remove {} there too (each has its own finding).",
+                            also.iter()
+                                .map(|(source, shared)| {
+                                    let mut shared = shared.clone();
+                                    shared.sort_unstable();
+                                    format!(
+                                        "{} {} also granted by {source}",
+                                        shared.join(", "),
+                                        if shared.len() == 1 { "is" } else { "are" }
+                                    )
+                                })
+                                .collect::<Vec<_>>()
+                                .join("; "),
+                            if several { "them" } else { "it" }
+                        )
                     };
                 let mut f = identity_finding(
                     &META,
