@@ -160,11 +160,21 @@ pub fn note_identities(snapshot: &OrgSnapshot, inventory: &mut Inventory) {
         };
         match org.user_by_username(username) {
             None => {
+                // Which environments use it tells which org it belongs to.
+                let envs = id.environments();
+                let used_by = if apps.is_empty() || envs.is_empty() {
+                    used_by
+                } else {
+                    format!(" (used by {} in {})", apps.join(", "), envs.join(", "))
+                };
+                let why = org
+                    .sandbox_hint(username)
+                    .unwrap_or_else(|| "wrong org or a sandbox username?".to_string());
                 let d = Diagnostic::warning(
                     "org-unknown-user",
                     String::new(),
                     format!(
-                        "{username}{used_by} is not a user of org {org_name}: wrong org or a sandbox username? Its profile, permissions, logins and tokens in that org are unknown; join the snapshot of the org it logs in to (a sandbox is an org of its own)"
+                        "{username}{used_by} is not a user of org {org_name}: {why}. Its profile, permissions, logins and tokens in that org are unknown; join the snapshot of the org it logs in to (a sandbox is an org of its own)"
                     ),
                 );
                 diagnostics.push(place(d, format!("org://{}/User", org.org)));

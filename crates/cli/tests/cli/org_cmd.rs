@@ -336,6 +336,103 @@ fn a_snapshot_joined_with_a_repository_says_what_the_org_knows_of_its_users() {
     }
 }
 
+/// A production snapshot joined with an app whose username differs per
+/// environment by the sandbox suffix (`int.orders@acme.example` in prod,
+/// `.uat` in uat): the uat username is said to be the sandbox copy of the
+/// org's user, with the environment that uses it; a sandbox's snapshot
+/// (every username `.uat`) joined with the prod username says the
+/// snapshot looks like sandbox uat's. Letter case does not matter.
+#[test]
+fn sandbox_usernames_are_told_apart_from_unknown_ones() {
+    let s = setup();
+    let snapshot = s.dir.path().join("org.json");
+    audit(
+        &s,
+        &[
+            "--fail-on",
+            "none",
+            "--snapshot",
+            snapshot.to_str().unwrap(),
+        ],
+    )
+    .expect_no_panic()
+    .expect_code(0);
+    let repo = s.dir.path().join("repo");
+    let app = support::mule4_app(&repo, "orders-sapi", &["sfdc.key", "sfdc.store"]);
+    support::write(
+        &app,
+        "src/main/mule/global.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+      xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <configuration-properties file="properties/${mule.env}.yaml"/>
+  <salesforce:sfdc-config name="Salesforce_Config">
+    <salesforce:jwt-connection consumerKey="${secure::sfdc.key}" keyStore="keys/sf.jks" storePassword="${secure::sfdc.store}" principal="${sfdc.username}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#,
+    );
+    support::write(
+        &app,
+        "src/main/resources/properties/prod.yaml",
+        "sfdc:\n  username: \"INT.Orders@acme.example\"\n",
+    );
+    support::write(
+        &app,
+        "src/main/resources/properties/uat.yaml",
+        "sfdc:\n  username: \"int.orders@acme.example.uat\"\n",
+    );
+    let unknown = |snapshot: &std::path::Path| -> (String, String) {
+        let scan = offline_run(
+            &["scan", "--format", "json", "--fail-on", "none"],
+            &repo,
+            snapshot,
+        );
+        scan.expect_no_panic().expect_code(0);
+        let report = scan.json();
+        let diags: Vec<String> = support::diagnostics(&report)
+            .iter()
+            .filter(|d| d["code"] == "org-unknown-user")
+            .map(|d| d["message"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        let ids = offline_run(&["identities"], &repo, snapshot);
+        ids.expect_no_panic().expect_code(0);
+        (diags[0].clone(), ids.stdout)
+    };
+
+    let (diag, ids) = unknown(&snapshot);
+    assert!(
+        diag.starts_with("int.orders@acme.example.uat (used by orders-sapi in uat) is not a user of org 00DSIM000000001AAA (127.0.0.1): the org has int.orders@acme.example, and int.orders@acme.example.uat looks like its copy in a sandbox named uat"),
+        "{diag}"
+    );
+    assert!(!diag.contains("wrong org or a sandbox username?"), "{diag}");
+    assert!(
+        ids.contains("  profile     unknown: not a user of org 00DSIM000000001AAA (127.0.0.1): the org has int.orders@acme.example, and int.orders@acme.example.uat looks like its copy in a sandbox named uat"),
+        "{ids}"
+    );
+
+    // The snapshot of sandbox uat: every username with `.uat`.
+    let mut json: Value =
+        serde_json::from_str(&std::fs::read_to_string(&snapshot).unwrap()).unwrap();
+    for u in json["users"].as_array_mut().unwrap() {
+        let name = format!("{}.uat", u["username"].as_str().unwrap());
+        u["username"] = Value::String(name);
+    }
+    let sandbox = s.dir.path().join("uat.json");
+    std::fs::write(&sandbox, serde_json::to_string(&json).unwrap()).unwrap();
+    let (diag, ids) = unknown(&sandbox);
+    assert!(
+        diag.starts_with("INT.Orders@acme.example (used by orders-sapi in prod) is not a user of org 00DSIM000000001AAA (127.0.0.1): the org has int.orders@acme.example.uat, its copy in a sandbox named uat")
+            && diag.contains("this snapshot looks like sandbox uat's, and INT.Orders@acme.example logs in to production or another org"),
+        "{diag}"
+    );
+    assert!(
+        ids.contains("the org has int.orders@acme.example.uat, its copy in a sandbox named uat"),
+        "{ids}"
+    );
+}
+
 /// `org audit -o FILE` refuses (exit 2, before logging in) a FILE that is
 /// the private key it logs in with or the snapshot it writes: either would
 /// be lost.

@@ -387,11 +387,8 @@ fn render_text(inv: &Inventory, ids: &[&IntegrationIdentity], only: Option<&str>
                 let _ = writeln!(s, "  profile     {}{label}{license}{at}", p.name);
             }
             None => match not_in_org(inv, id) {
-                Some(org) => {
-                    let _ = writeln!(
-                        s,
-                        "  profile     unknown: not a user of org {org}: wrong org or a sandbox username?"
-                    );
+                Some((org, why)) => {
+                    let _ = writeln!(s, "  profile     unknown: not a user of org {org}: {why}");
                 }
                 None => {
                     let _ = writeln!(s, "  profile     unknown (map it in intguard.toml [[identities]] or a user definition file)");
@@ -632,19 +629,24 @@ fn render_text(inv: &Inventory, ids: &[&IntegrationIdentity], only: Option<&str>
 }
 
 /// The org (`00D... (host)`) an identity's username is not a user of, when
-/// an org was joined.
-fn not_in_org(inv: &Inventory, id: &IntegrationIdentity) -> Option<String> {
+/// an org was joined, and why it may be (the org's user it is a sandbox
+/// copy of, or the org's sandbox copy of it).
+fn not_in_org(inv: &Inventory, id: &IntegrationIdentity) -> Option<(String, String)> {
     let org = inv.org.as_ref()?;
     let username = id.username.as_deref()?;
     if org.user_by_username(username).is_some() {
         return None;
     }
     let label = org.label();
-    Some(if label == org.org {
+    let name = if label == org.org {
         label
     } else {
         format!("{} ({label})", org.org)
-    })
+    };
+    let why = org
+        .sandbox_hint(username)
+        .unwrap_or_else(|| "wrong org or a sandbox username?".to_string());
+    Some((name, why))
 }
 
 #[cfg(test)]
