@@ -18,7 +18,11 @@ struct Setup {
 }
 
 fn setup() -> Setup {
-    let sim = FakeOrg::new(sim::seed(300, 20)).start();
+    setup_with(sim::seed(300, 20))
+}
+
+fn setup_with(data: sim::OrgData) -> Setup {
+    let sim = FakeOrg::new(data).start();
     let dir = tempfile::tempdir().unwrap();
     let creds = salesforce_auth::generate_self_signed("intguard-audit", 30, 2048, None).unwrap();
     let key = dir.path().join("audit.key");
@@ -430,6 +434,68 @@ fn sandbox_usernames_are_told_apart_from_unknown_ones() {
     assert!(
         ids.contains("the org has int.orders@acme.example.uat, its copy in a sandbox named uat"),
         "{ids}"
+    );
+}
+
+/// An org none of whose users intguard counts as an integration user (the
+/// integrations log in as ordinary users): the audit says that the user
+/// rules checked nobody and how to name them, in every format, instead of
+/// passing them silently; naming one in intguard.toml's [[identities]]
+/// makes it judged, and the warning goes.
+#[test]
+fn an_org_without_integration_users_says_so() {
+    let mut data = sim::seed(30, 2);
+    let users: Vec<Value> = data.records["User"]
+        .iter()
+        .filter(|u| !u["Username"].as_str().unwrap().starts_with("int."))
+        .cloned()
+        .collect();
+    data.records.insert("User", users);
+    let s = setup_with(data);
+    let run = audit(&s, &["--format", "json", "--fail-on", "none"]);
+    run.expect_no_panic().expect_code(0);
+    let report = run.json();
+    let warned: Vec<String> = support::diagnostics(&report)
+        .iter()
+        .filter(|d| d["code"] == "org-no-integration-user")
+        .map(|d| d["message"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(warned.len(), 1, "{warned:?}");
+    assert!(
+        warned[0].starts_with("none of the 23 active users of org 00DSIM000000001AAA (127.0.0.1) is an integration user")
+            && warned[0].contains("IG301, IG302")
+            && warned[0].contains("name them in [[identities]] of intguard.toml"),
+        "{}",
+        warned[0]
+    );
+    assert!(!support::findings(&report)
+        .iter()
+        .any(|f| f["rule"] == "IG301" || f["rule"] == "IG306"));
+    let text = audit(&s, &["--fail-on", "none", "--color", "never"]);
+    assert!(
+        text.stdout.contains("warning[org-no-integration-user]"),
+        "{}",
+        text.stdout
+    );
+
+    // Named in intguard.toml: judged, and the warning goes.
+    std::fs::write(
+        s.dir.path().join("intguard.toml"),
+        "[[identities]]\nusername = \"user3@acme.example\"\n",
+    )
+    .unwrap();
+    let named = audit(&s, &["--format", "json", "--fail-on", "none"]);
+    named.expect_no_panic().expect_code(0);
+    let report = named.json();
+    assert!(!support::diagnostics(&report)
+        .iter()
+        .any(|d| d["code"] == "org-no-integration-user"));
+    assert!(
+        support::findings(&report)
+            .iter()
+            .any(|f| f["identity"] == "user3@acme.example"),
+        "{}",
+        named.stdout
     );
 }
 
