@@ -169,6 +169,47 @@ fn modify_all_data_is_said_under_the_object_table() {
     assert!(!invoices.contains("on every object"), "{invoices}");
 }
 
+/// Found by reading the example as a user: an app's username no file maps
+/// to a profile showed `Account  read, upsert  none`, as if the user were
+/// granted nothing on Account; its grants are unknown. The table says
+/// `unknown`, and the JSON judges no excess (`null`). A user whose profile
+/// is known and does not grant an object still shows `none`.
+#[test]
+fn grants_of_a_user_with_no_known_profile_are_unknown_not_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    jwt_app(
+        &root.join("orders-sapi"),
+        "int.orders@acme.com.dev",
+        &["SELECT Id, Name FROM Account"],
+    );
+    let tree = root.to_string_lossy().into_owned();
+    let out = text_of(&["identities", &tree]);
+    let row = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("Account"))
+        .unwrap_or_else(|| panic!("no Account row:\n{out}"));
+    assert!(
+        row.trim_end().ends_with("unknown (profile unknown)"),
+        "{out}"
+    );
+    assert!(!row.trim_end().ends_with("none"), "{out}");
+    let v = json_of(&["identities", &tree, "--format", "json"]);
+    let user = identity(&v, "int.orders@acme.com.dev");
+    assert_eq!(user["objects"][0]["object"], "Account");
+    assert_eq!(user["objects"][0]["excess"], Value::Null, "{user}");
+
+    let example = example().to_string_lossy().into_owned();
+    let known = text_of(&["identities", &example, "--only", "int.orders@acme.com"]);
+    assert!(
+        known
+            .lines()
+            .any(|l| l.trim_start().starts_with("OrderItem") && l.trim_end().ends_with("none")),
+        "{known}"
+    );
+    assert!(!known.contains("profile unknown"), "{known}");
+}
+
 #[test]
 fn example_json() {
     let mut args = vec!["identities".to_string()];

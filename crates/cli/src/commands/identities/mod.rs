@@ -226,7 +226,9 @@ fn object_rows(id: &IntegrationIdentity) -> Vec<ObjectRow> {
     // As IG304 judges: an identity some app runs as, with an object used
     // (an app whose operations intguard cannot see, or cannot tell the
     // objects of, is no ground to call everything excess).
-    let judge = !id.apps.is_empty() && !id.objects_used.is_empty();
+    // With no profile known, what it is granted is unknown, not nothing:
+    // no excess either way.
+    let judge = !id.apps.is_empty() && !id.objects_used.is_empty() && id.profile.is_some();
     let lookup = id.object_lookup();
     let mut names: Vec<&str> = id
         .object_access
@@ -518,12 +520,19 @@ fn render_text(inv: &Inventory, ids: &[&IntegrationIdentity], only: Option<&str>
                         let _ = write!(note, "  <- excess: {}", e.describe());
                     }
                 }
+                // No profile known: the profile's grants are missing, so
+                // "none" would claim no access.
+                let granted = match (id.profile.is_some(), r.granted.any()) {
+                    (true, _) => r.granted.describe(),
+                    (false, false) => "unknown (profile unknown)".to_string(),
+                    (false, true) => {
+                        format!("{}, and the unknown profile's", r.granted.describe())
+                    }
+                };
                 let _ = writeln!(
                     s,
-                    "              {:<w$}  {:<26}  {}{note}",
-                    r.object,
-                    used,
-                    r.granted.describe()
+                    "              {:<w$}  {:<26}  {granted}{note}",
+                    r.object, used,
                 );
                 if !r.relationships.is_empty() && !r.inferred {
                     let _ = writeln!(
