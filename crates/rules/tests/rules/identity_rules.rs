@@ -360,6 +360,7 @@ fn ig304_operations_of_unknown_objects_may_need_their_access_anywhere() {
         app: "orders-sapi".into(),
         operation: ObjectOperation::Read,
         reason: UnknownUseReason::ExpressionQuery,
+        relationships: Vec::new(),
         location: query_at.clone(),
     }];
     let f = run("IG304", &inventory(vec![id.clone()], vec![]));

@@ -576,7 +576,7 @@ fn render_text(inv: &Inventory, ids: &[&IntegrationIdentity], only: Option<&str>
                 u.app,
                 u.operation.as_str(),
                 short(&u.location),
-                u.reason.describe(),
+                u.describe(),
                 u.needs().describe().to_lowercase()
             );
         }
