@@ -547,6 +547,29 @@ fn a_permission_granted_by_profile_and_group_names_what_each_shares() {
     );
 }
 
+/// The places a finding on a System Administrator integration user cites
+/// name the profile as the org and the message do ("System Administrator"),
+/// not by its metadata file name ("Admin"), which Setup shows nowhere.
+#[test]
+fn related_places_name_a_standard_profile_by_its_label() {
+    let sim = start(300, 20);
+    let snapshot = read(&sim).unwrap();
+    let f = findings(&snapshot);
+    for rule in ["IG301", "IG205", "IG206"] {
+        let legacy = f
+            .iter()
+            .find(|f| f.rule == rule && f.identity.as_deref() == Some("int.legacy@acme.example"))
+            .unwrap_or_else(|| panic!("no {rule} for int.legacy@"));
+        let related: Vec<&str> = legacy.related.iter().map(|r| r.message.as_str()).collect();
+        assert!(
+            related.contains(&"int.legacy@acme.example is assigned profile System Administrator")
+                && related.contains(&"profile System Administrator")
+                && !related.iter().any(|r| r.ends_with("profile Admin")),
+            "{rule}: {related:?}"
+        );
+    }
+}
+
 /// Without the muting set (no access to it), the group keeps every
 /// permission of its members: nothing passes silently, and a diagnostic
 /// says why.

@@ -164,14 +164,17 @@ pub fn identity_related(id: &IntegrationIdentity) -> Vec<Related> {
 pub fn profile_related(id: &IntegrationIdentity) -> Vec<Related> {
     let mut out = Vec::new();
     if let Some(p) = &id.profile {
+        // As Setup and the messages name it (`System Administrator`, not
+        // its file name `Admin`).
+        let name = intguard_model::profile_label(&p.name);
         if let Some(at) = &p.assigned_at {
             out.push(Related::new(
                 at,
-                format!("{} is assigned profile {}", identity_label(id), p.name),
+                format!("{} is assigned profile {name}", identity_label(id)),
             ));
         }
         if let Some(file) = &p.metadata {
-            out.push(Related::new(file, format!("profile {}", p.name)));
+            out.push(Related::new(file, format!("profile {name}")));
         }
     }
     out
