@@ -486,6 +486,16 @@ fn muting_permission_sets_take_permissions_away_from_groups() {
         !open_302.iter().any(|m| m.contains("ModifyAllData")),
         "{open_302:?}"
     );
+    // The fix mutes it with the group's own muting set.
+    let fix = &f
+        .iter()
+        .find(|f| f.rule == "IG302" && f.identity.as_deref() == Some("int.open@acme.example"))
+        .unwrap()
+        .fix;
+    assert!(
+        fix.contains("or mute it in group Ops_Bundle: its muting permission set Ops_Bundle_Muting does not mute it yet (Setup > Permission Set Groups > Ops_Bundle > Ops_Bundle_Muting > System Permissions: Mute ViewAllData"),
+        "{fix}"
+    );
 }
 
 /// A System Administrator integration user that also holds a group granting

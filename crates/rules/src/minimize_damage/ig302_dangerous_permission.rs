@@ -274,7 +274,7 @@ impl Rule for DangerousPermission {
                         names.join(", "),
                         grant.describe(),
                         match &grant.via_group {
-                            Some(g) => format!(", or mute them in group {g} with a muting permission set"),
+                            Some(g) => mute_phrase(inventory, g, &names),
                             None => String::new(),
                         }
                     )
@@ -332,6 +332,37 @@ fn folder_of(grant: &intguard_model::Grant) -> &'static str {
 /// The repository's copy of an org grant's profile or permission set (a
 /// file of the same name among the metadata read): its path and the
 /// permissions it lists.
+/// ", or mute ... in group G": with the group's own muting permission set
+/// when it has one (the permissions go there), else with a new one.
+fn mute_phrase(inventory: &Inventory, group: &str, names: &[&str]) -> String {
+    let them = if names.len() == 1 { "it" } else { "them" };
+    let muting = inventory
+        .salesforce
+        .permission_set_group(group)
+        .and_then(|g| g.muting_permission_sets.first())
+        .map(|m| m.value.as_str());
+    let Some(muting) = muting else {
+        return format!(", or mute {them} in group {group} with a muting permission set");
+    };
+    let path = inventory
+        .salesforce
+        .muting_permission_set(muting)
+        .map(|m| m.location.path.as_str())
+        .unwrap_or_default();
+    let file = metadata_file(path, "mutingpermissionsets", || {
+        format!("mutingpermissionsets/{muting}.mutingpermissionset-meta.xml")
+    });
+    format!(
+        ", or mute {them} in group {group}: its muting permission set {muting} does not mute {them} yet (Setup > Permission Set Groups > {group} > {muting} > System Permissions: Mute {}; in {file}: {})",
+        names.join(", "),
+        names
+            .iter()
+            .map(|n| format!("<userPermissions><enabled>true</enabled><name>{n}</name></userPermissions>"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    )
+}
+
 fn repo_copy<'a>(
     inventory: &'a Inventory,
     grant: &intguard_model::Grant,
