@@ -499,6 +499,66 @@ fn an_org_without_integration_users_says_so() {
     );
 }
 
+/// `identities` on an org's snapshot says which apps the org saw log in as
+/// each user and how (Login History, per application and sub type: a
+/// password flow shows as such), and which apps hold its OAuth tokens; the
+/// JSON has them as `org_logins` and `org_tokens`. A user the org saw no
+/// activity of has neither.
+#[test]
+fn identities_show_which_apps_the_org_saw_log_in_as_each_user() {
+    let s = setup();
+    let snapshot = s.dir.path().join("org.json");
+    audit(
+        &s,
+        &[
+            "--fail-on",
+            "none",
+            "--snapshot",
+            snapshot.to_str().unwrap(),
+        ],
+    )
+    .expect_no_panic()
+    .expect_code(0);
+    let empty = s.dir.path().join("repo");
+    std::fs::create_dir(&empty).unwrap();
+    let text = offline_run(&["identities", "--only", "int.stale"], &empty, &snapshot);
+    text.expect_no_panic().expect_code(0);
+    assert!(
+        text.stdout.contains("  org logins  Login History since ")
+            && text.stdout.contains(
+                "              Legacy ETL: 2 logins (OauthUsernamePassword) from 203.0.113.11, the last 2026-10-31T00:00:00Z"
+            ),
+        "{}",
+        text.stdout
+    );
+    let shared = offline_run(&["identities", "--only", "int.shared"], &empty, &snapshot);
+    assert!(
+        shared.stdout.contains(
+            "  org tokens  Billing Sync: last used 2026-10-31T00:00:00Z, 42 uses\n              Orders Sync: last used 2026-10-31T00:00:00Z, 42 uses"
+        ),
+        "{}",
+        shared.stdout
+    );
+    let json = offline_run(&["identities", "--format", "json"], &empty, &snapshot).json();
+    let of = |name: &str| -> Value {
+        json["identities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["name"] == name)
+            .unwrap_or_else(|| panic!("no {name}"))
+            .clone()
+    };
+    assert_eq!(
+        of("int.stale@acme.example")["org_logins"],
+        serde_json::json!([{"application": "Legacy ETL", "login_sub_type": "OauthUsernamePassword",
+            "logins": 2, "failed": 0, "last": "2026-10-31T00:00:00Z", "source_ips": ["203.0.113.11"]}])
+    );
+    let dormant = of("int.dormant@acme.example");
+    assert!(dormant.get("org_logins").is_none(), "{dormant}");
+    assert_eq!(dormant["org_tokens"][0]["app"], "Old Sync");
+}
+
 /// `org audit -o FILE` refuses (exit 2, before logging in) a FILE that is
 /// the private key it logs in with or the snapshot it writes: either would
 /// be lost.

@@ -218,6 +218,98 @@ struct ObjectRow {
     excess: Option<AccessFlags>,
 }
 
+/// The org's logins of an identity's user, per application and login sub
+/// type (in the JSON, an identity's `org_logins`): which apps log in as it
+/// and how, from the Login History the audit read.
+#[derive(Serialize)]
+struct OrgLogins {
+    application: String,
+    /// `OauthJwtBearer`, `OauthUsernamePassword`, ...
+    login_sub_type: Option<String>,
+    logins: usize,
+    /// Those with a status other than `Success`.
+    failed: usize,
+    /// The latest, as Salesforce's date-time in UTC.
+    last: String,
+    source_ips: Vec<String>,
+}
+
+/// An app holding an OAuth token of the identity's user (in the JSON,
+/// `org_tokens`).
+#[derive(Serialize)]
+struct OrgToken {
+    app: String,
+    last_used: Option<String>,
+    use_count: Option<u64>,
+}
+
+/// The org's Login History and OAuth tokens of the identity's user, when an
+/// org was read and has it.
+fn org_activity(inv: &Inventory, id: &IntegrationIdentity) -> (Vec<OrgLogins>, Vec<OrgToken>) {
+    let user = inv
+        .org
+        .as_ref()
+        .zip(id.username.as_deref())
+        .and_then(|(org, u)| org.user_by_username(u).map(|user| (org, user)));
+    let Some((org, user)) = user else {
+        return (Vec::new(), Vec::new());
+    };
+    let mut logins: Vec<OrgLogins> = Vec::new();
+    let mut last_unix: Vec<i64> = Vec::new();
+    for l in org.logins_of(&user.id) {
+        let app = l
+            .application
+            .clone()
+            .unwrap_or_else(|| "an unnamed client".to_string());
+        let i = match logins
+            .iter()
+            .position(|g| g.application == app && g.login_sub_type == l.login_sub_type)
+        {
+            Some(i) => i,
+            None => {
+                logins.push(OrgLogins {
+                    application: app,
+                    login_sub_type: l.login_sub_type.clone(),
+                    logins: 0,
+                    failed: 0,
+                    last: String::new(),
+                    source_ips: Vec::new(),
+                });
+                last_unix.push(i64::MIN);
+                logins.len() - 1
+            }
+        };
+        let g = &mut logins[i];
+        g.logins += 1;
+        if l.status.as_deref().is_some_and(|s| s != "Success") {
+            g.failed += 1;
+        }
+        if l.time_unix > last_unix[i] {
+            last_unix[i] = l.time_unix;
+            g.last = intguard_org::time::format_rfc3339(l.time_unix);
+        }
+        if let Some(ip) = &l.source_ip {
+            if !g.source_ips.contains(ip) {
+                g.source_ips.push(ip.clone());
+            }
+        }
+    }
+    logins.sort_by(|a, b| {
+        (a.application.to_lowercase(), &a.login_sub_type)
+            .cmp(&(b.application.to_lowercase(), &b.login_sub_type))
+    });
+    let mut tokens: Vec<OrgToken> = org
+        .tokens_of(&user.id)
+        .map(|t| OrgToken {
+            app: t.app_name.clone(),
+            last_used: t.last_used_unix.map(intguard_org::time::format_rfc3339),
+            use_count: t.use_count,
+        })
+        .collect();
+    tokens.sort_by_key(|t| t.app.to_lowercase());
+    (logins, tokens)
+}
+
 /// The widest the text table's object column grows (API names of custom
 /// objects with a namespace are under 60 characters).
 const MAX_OBJECT_COLUMN: usize = 60;
@@ -367,6 +459,42 @@ fn render_text(inv: &Inventory, ids: &[&IntegrationIdentity], only: Option<&str>
                 auth_name(*auth),
                 short(at)
             );
+        }
+        // Which apps the org saw log in as it, and hold its tokens.
+        let (logins, tokens) = org_activity(inv, id);
+        if let (false, Some(org)) = (logins.is_empty(), &inv.org) {
+            let since = intguard_org::time::format_rfc3339(org.since_unix);
+            let _ = writeln!(
+                s,
+                "  org logins  Login History since {}:",
+                since.get(..10).unwrap_or(&since)
+            );
+            for g in &logins {
+                let failed = if g.failed > 0 {
+                    format!(", {} failed", g.failed)
+                } else {
+                    String::new()
+                };
+                let _ = writeln!(
+                    s,
+                    "              {}: {} login{}{failed} ({}) from {}, the last {}",
+                    g.application,
+                    g.logins,
+                    if g.logins == 1 { "" } else { "s" },
+                    g.login_sub_type.as_deref().unwrap_or("no sub type"),
+                    g.source_ips.join(", "),
+                    g.last
+                );
+            }
+        }
+        for (i, t) in tokens.iter().enumerate() {
+            let label = if i == 0 { "org tokens" } else { "" };
+            let used = match (&t.last_used, t.use_count) {
+                (Some(at), Some(n)) => format!("last used {at}, {n} uses"),
+                (Some(at), None) => format!("last used {at}"),
+                (None, _) => "never used".to_string(),
+            };
+            let _ = writeln!(s, "  {label:<11} {}: {used}", t.app);
         }
         match &id.profile {
             Some(p) => {
