@@ -826,6 +826,64 @@ fn failed_subrequests_are_retried_within_the_bound() {
     assert!(err.to_string().contains("ConcurrentPerOrgLongTxn"), "{err}");
 }
 
+/// A query whose later page fails with an error that is not about access
+/// (QUERY_TIMEOUT) keeps the rows read, says how many, and does not claim
+/// the auditing user lacks a permission; the object stays "not read" for
+/// the rules. A denied object still names the permission.
+#[test]
+fn a_failed_page_says_what_was_read_and_blames_no_permission() {
+    let sim = start(3_000, 20);
+    sim.org
+        .denied
+        .lock()
+        .unwrap()
+        .insert("LoginIpRange".to_string());
+    // The users' second page (a query locator URL); the first page of every
+    // query goes through `query?q=`.
+    sim.org
+        .sub_faults
+        .lock()
+        .unwrap()
+        .push(("/query/01gSIM000001-".to_string(), Fault::QueryTimeout));
+    let snapshot = read(&sim).unwrap();
+    assert!(
+        sim.org.sub_faults.lock().unwrap().is_empty(),
+        "fault unserved"
+    );
+    let users = snapshot
+        .not_read
+        .iter()
+        .find(|n| n.what == "User")
+        .unwrap_or_else(|| panic!("{:?}", snapshot.not_read));
+    assert_eq!(
+        users.reason,
+        "the first 2000 rows were read, then QUERY_TIMEOUT: Your query request was running for too long."
+    );
+    assert_eq!(users.missing_permission, None);
+    assert_eq!(snapshot.users.len(), 2_000);
+    let ranges = snapshot
+        .not_read
+        .iter()
+        .find(|n| n.what == "LoginIpRange")
+        .unwrap();
+    assert!(ranges.missing_permission.is_some(), "{ranges:?}");
+
+    let mut inventory = Inventory::default();
+    intguard_org::apply(&snapshot, &mut inventory);
+    let diag = inventory
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "org-not-read" && d.path.ends_with("/User"))
+        .unwrap();
+    assert!(
+        diag.message
+            .contains("the first 2000 rows were read, then QUERY_TIMEOUT")
+            && !diag.message.contains("the auditing user needs"),
+        "{}",
+        diag.message
+    );
+}
+
 /// OauthToken answers at most 2,500 rows: when a query reaches that, the
 /// snapshot says the token rules may be incomplete.
 #[test]
