@@ -580,6 +580,28 @@ fn related_places_name_a_standard_profile_by_its_label() {
     }
 }
 
+/// A connected app read from the org is known by its name in Setup
+/// ("Billing Sync"), which is no file name: the fix does not send the user
+/// to `connectedApps/Billing Sync.connectedApp-meta.xml`.
+#[test]
+fn an_org_connected_app_is_not_given_a_file_name_from_its_label() {
+    let sim = start(300, 20);
+    let snapshot = read(&sim).unwrap();
+    let f = findings(&snapshot);
+    let billing = f
+        .iter()
+        .find(|f| f.rule == "IG203" && f.message.contains("Billing Sync"))
+        .expect("IG203 on Billing Sync");
+    assert!(
+        !billing.fix.contains("connectedApps/Billing Sync.connectedApp-meta.xml")
+            && billing.fix.contains(
+                "in its connectedApps/<API name>.connectedApp-meta.xml (the org shows its name, Billing Sync, not its API name)"
+            ),
+        "{}",
+        billing.fix
+    );
+}
+
 /// Without the muting set (no access to it), the group keeps every
 /// permission of its members: nothing passes silently, and a diagnostic
 /// says why.

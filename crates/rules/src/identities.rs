@@ -338,7 +338,20 @@ pub fn serves_phrase(inventory: &Inventory, kind: OAuthAppKind, name: &str) -> S
 /// (see [`crate::support::metadata_file`]).
 pub fn connected_app_file(app: &ConnectedApp) -> String {
     crate::support::metadata_file(&app.location.path, "connectedApps", || {
-        format!("connectedApps/{}.connectedApp-meta.xml", app.name)
+        // Read from the org, the name is the app's name in Setup (`Billing
+        // Sync`), which is no file name: its API name is not queryable.
+        let api_name = app
+            .name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        if api_name || !intguard_model::is_org_location(&app.location) {
+            format!("connectedApps/{}.connectedApp-meta.xml", app.name)
+        } else {
+            format!(
+                "its connectedApps/<API name>.connectedApp-meta.xml (the org shows its name, {}, not its API name)",
+                app.name
+            )
+        }
     })
 }
 
