@@ -602,6 +602,28 @@ fn an_org_connected_app_is_not_given_a_file_name_from_its_label() {
     );
 }
 
+/// IG206's fix for a user whose permission set others share: the reason
+/// for a new set stays in its parenthesis, so "and have its apps call ...
+/// on port 8443" still reads as the second step, not as what the other
+/// users' logins would need.
+#[test]
+fn ig206_fix_for_a_shared_permission_set_reads_as_two_steps() {
+    let sim = start(300, 20);
+    let snapshot = read(&sim).unwrap();
+    let f = findings(&snapshot);
+    let orders = f
+        .iter()
+        .find(|f| f.rule == "IG206" && f.identity.as_deref() == Some("int.orders@acme.example"))
+        .expect("IG206 on int.orders@");
+    assert!(
+        orders.fix.contains(
+            "in a new permission set assigned to it alone (Setup > Permission Sets > New > System Permissions; its permission set Orders_Integration is shared with int.shared@acme.example, int.stale@acme.example, whose logins would need the certificate too) and have its apps call Salesforce on port 8443"
+        ),
+        "{}",
+        orders.fix
+    );
+}
+
 /// Without the muting set (no access to it), the group keeps every
 /// permission of its members: nothing passes silently, and a diagnostic
 /// says why.

@@ -568,7 +568,7 @@ fn ig206_does_not_grant_mutual_tls_in_a_shared_permission_set() {
         .expect("a finding for int.orders@acme.com")
         .fix;
     assert!(
-        fix.contains("in a new permission set assigned to it alone (Setup > Permission Sets > New > System Permissions): its permission set Orders_Integration is shared with int.reporting@acme.com"),
+        fix.contains("in a new permission set assigned to it alone (Setup > Permission Sets > New > System Permissions; its permission set Orders_Integration is shared with int.reporting@acme.com"),
         "{fix}"
     );
     assert!(
