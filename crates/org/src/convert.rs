@@ -290,7 +290,7 @@ pub fn note_identities(snapshot: &OrgSnapshot, inventory: &mut Inventory) {
             "org-no-integration-user",
             format!("org://{}/User", org.org),
             format!(
-                "none of the {} of org {org_name} is an integration user as intguard tells them (on the Salesforce Integration license, granted API Only, or named by a Mule app, a user definition file or intguard.toml): the rules about integration users ({}) checked no user of it, and no Login History or OAuth token was read. If integrations log in as ordinary users, name them in [[identities]] of intguard.toml (username = \"...\") and audit again",
+                "none of the {} of org {org_name} is an integration user as intguard recognizes them (on the Salesforce Integration license, granted API Only, or named by a Mule app, a user definition file or intguard.toml): the rules about integration users ({}) checked no user of it, and no Login History or OAuth token was read. If integrations log in as ordinary users, name them in [[identities]] of intguard.toml (username = \"...\") and audit again",
                 plural(org_users, "active user"),
                 USER_RULES.join(", ")
             ),
