@@ -582,7 +582,9 @@ fn related_places_name_a_standard_profile_by_its_label() {
 
 /// A connected app read from the org is known by its name in Setup
 /// ("Billing Sync"), which is no file name: the fix does not send the user
-/// to `connectedApps/Billing Sync.connectedApp-meta.xml`.
+/// to `connectedApps/Billing Sync.connectedApp-meta.xml`. Its findings name
+/// the integration users the org saw use it (its tokens, its logins), not
+/// only those it pre-authorizes.
 #[test]
 fn an_org_connected_app_is_not_given_a_file_name_from_its_label() {
     let sim = start(300, 20);
@@ -592,6 +594,15 @@ fn an_org_connected_app_is_not_given_a_file_name_from_its_label() {
         .iter()
         .find(|f| f.rule == "IG203" && f.message.contains("Billing Sync"))
         .expect("IG203 on Billing Sync");
+    // The org saw int.shared@ use it (tokens, logins): switching it to
+    // admin-approved without pre-authorizing that user breaks it.
+    assert!(
+        billing
+            .message
+            .starts_with("connected app Billing Sync (used by int.shared@acme.example) lets all users self-authorize"),
+        "{}",
+        billing.message
+    );
     assert!(
         !billing.fix.contains("connectedApps/Billing Sync.connectedApp-meta.xml")
             && billing.fix.contains(

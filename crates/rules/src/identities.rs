@@ -324,9 +324,31 @@ pub fn is_integration_eca(inventory: &Inventory, app: &ExternalClientApp) -> boo
         || app_serves_identity(inventory, OAuthAppKind::ExternalClientApp, &app.name)
 }
 
-/// ` (pre-authorizes int.orders@acme.com)` or empty.
+/// ` (used by int.orders@acme.com)` or empty: the identities the app
+/// pre-authorizes, and those the org saw use it (Login History, OAuth
+/// tokens name the app by its name).
 pub fn serves_phrase(inventory: &Inventory, kind: OAuthAppKind, name: &str) -> String {
-    let ids = identities_of_app(inventory, kind, name);
+    let mut ids = identities_of_app(inventory, kind, name);
+    if let Some(org) = &inventory.org {
+        for id in auditable(inventory) {
+            let Some(user) = id.username.as_deref().and_then(|u| org.user_by_username(u)) else {
+                continue;
+            };
+            let seen = org
+                .tokens_of(&user.id)
+                .any(|t| t.app_name.eq_ignore_ascii_case(name))
+                || org.logins_of(&user.id).any(|l| {
+                    l.application
+                        .as_deref()
+                        .is_some_and(|a| a.eq_ignore_ascii_case(name))
+                });
+            if seen {
+                ids.push(identity_label(id));
+            }
+        }
+        ids.sort();
+        ids.dedup();
+    }
     if ids.is_empty() {
         String::new()
     } else {
