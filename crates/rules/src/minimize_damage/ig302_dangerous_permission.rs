@@ -1,11 +1,13 @@
+use std::fmt::Write as _;
+
 use intguard_model::{
     profile_label, Finding, GrantKind, Inventory, PermissionCategory, Practice, Related, RuleMeta,
     Severity,
 };
 
 use crate::identities::{
-    auditable, grant_related, identity_finding, identity_key, identity_phrase, is_standard_profile,
-    with_related,
+    auditable, grant_related, identity_finding, identity_key, identity_label, identity_phrase,
+    is_standard_profile, with_related,
 };
 use crate::support::metadata_file;
 use crate::Rule;
@@ -183,6 +185,8 @@ impl Rule for DangerousPermission {
                 // permissions of this finding it grants too (a set may
                 // share one of a profile's five).
                 let mut also: Vec<(String, Vec<&str>)> = Vec::new();
+                // Standard profiles among them: nothing to remove there.
+                let mut fixed: Vec<(String, Vec<&str>)> = Vec::new();
                 for p in id.dangerous_permissions() {
                     if !names.contains(&p.name.as_str()) {
                         continue;
@@ -194,48 +198,80 @@ impl Rule for DangerousPermission {
                         {
                             continue;
                         }
+                        let list = if is_standard_profile(inventory, g) {
+                            &mut fixed
+                        } else {
+                            &mut also
+                        };
                         let source = g.describe();
-                        match also.iter_mut().find(|(s, _)| *s == source) {
+                        match list.iter_mut().find(|(s, _)| *s == source) {
                             Some((_, shared)) => {
                                 if !shared.contains(&p.name.as_str()) {
                                     shared.push(&p.name);
                                 }
                             }
-                            None => also.push((source, vec![p.name.as_str()])),
+                            None => list.push((source, vec![p.name.as_str()])),
                         }
                     }
                 }
                 also.sort();
-                let all_shared = also.iter().all(|(_, shared)| shared.len() == names.len());
-                let also =
-                    if also.is_empty() {
-                        String::new()
-                    } else if all_shared {
-                        format!(
-                        " {} also granted by {}: remove {} there too (each has its own finding).",
-                        if names.len() == 1 { "It is" } else { "They are" },
-                        also.iter().map(|(s, _)| s.as_str()).collect::<Vec<_>>().join(", "),
-                        if names.len() == 1 { "it" } else { "them" }
-                    )
-                    } else {
-                        let several = also.len() > 1 || also.iter().any(|(_, s)| s.len() > 1);
-                        format!(
-                            " {}: remove {} there too (each has its own finding).",
-                            also.iter()
-                                .map(|(source, shared)| {
-                                    let mut shared = shared.clone();
-                                    shared.sort_unstable();
-                                    format!(
-                                        "{} {} also granted by {source}",
-                                        shared.join(", "),
-                                        if shared.len() == 1 { "is" } else { "are" }
-                                    )
-                                })
-                                .collect::<Vec<_>>()
-                                .join("; "),
-                            if several { "them" } else { "it" }
-                        )
-                    };
+                fixed.sort();
+                let listed = |sources: &[(String, Vec<&str>)]| -> (String, bool) {
+                    if sources
+                        .iter()
+                        .all(|(_, shared)| shared.len() == names.len())
+                    {
+                        return (
+                            format!(
+                                "{} also granted by {}",
+                                if names.len() == 1 {
+                                    "It is"
+                                } else {
+                                    "They are"
+                                },
+                                sources
+                                    .iter()
+                                    .map(|(s, _)| s.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                            names.len() > 1,
+                        );
+                    }
+                    let several = sources.len() > 1 || sources.iter().any(|(_, s)| s.len() > 1);
+                    let text = sources
+                        .iter()
+                        .map(|(source, shared)| {
+                            let mut shared = shared.clone();
+                            shared.sort_unstable();
+                            format!(
+                                "{} {} also granted by {source}",
+                                shared.join(", "),
+                                if shared.len() == 1 { "is" } else { "are" }
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join("; ");
+                    (text, several)
+                };
+                let mut also_text = String::new();
+                if !also.is_empty() {
+                    let (text, several) = listed(&also);
+                    let _ = write!(
+                        also_text,
+                        " {text}: remove {} there too (each has its own finding).",
+                        if several { "them" } else { "it" }
+                    );
+                }
+                if !fixed.is_empty() {
+                    let (text, _) = listed(&fixed);
+                    let _ = write!(
+                        also_text,
+                        " {text}, a standard profile whose permissions cannot be changed: move {} to a custom profile (its own finding says how).",
+                        identity_label(id)
+                    );
+                }
+                let also = also_text;
                 let mut f = identity_finding(
                     &META,
                     id,
