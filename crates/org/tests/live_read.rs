@@ -493,6 +493,10 @@ fn muting_permission_sets_take_permissions_away_from_groups() {
         .unwrap()
         .fix;
     assert!(
+        fix.contains("in permissionsets/Data_Loader.permissionset-meta.xml set <enabled>false</enabled> in its <userPermissions> entry (<name>ViewAllData</name>): deleting an entry does not revoke it on deploy"),
+        "{fix}"
+    );
+    assert!(
         fix.contains("or mute it in group Ops_Bundle: its muting permission set Ops_Bundle_Muting does not mute it yet (Setup > Permission Set Groups > Ops_Bundle > Ops_Bundle_Muting > System Permissions: Mute ViewAllData"),
         "{fix}"
     );

@@ -167,7 +167,14 @@ impl Rule for DangerousPermission {
                     None => Vec::new(),
                 };
                 let entries = if unlisted.is_empty() {
-                    format!("in {file} set <enabled>false</enabled> in their <userPermissions> entries: deleting an entry does not revoke it on deploy")
+                    format!(
+                        "in {file} set <enabled>false</enabled> in {}: deleting an entry does not revoke it on deploy",
+                        if names.len() == 1 {
+                            format!("its <userPermissions> entry (<name>{}</name>)", names[0])
+                        } else {
+                            "their <userPermissions> entries".to_string()
+                        }
+                    )
                 } else {
                     format!(
                         "the repository's copy, {file}, does not grant {} (granted in Setup, or revoked in the file but not deployed): add {} there if it is not, or a deploy keeps {}",
