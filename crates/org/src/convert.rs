@@ -160,11 +160,21 @@ pub fn note_identities(snapshot: &OrgSnapshot, inventory: &mut Inventory) {
         };
         match org.user_by_username(username) {
             None => {
+                // Which environments use it tells which org it belongs to.
+                let envs = id.environments();
+                let used_by = if apps.is_empty() || envs.is_empty() {
+                    used_by
+                } else {
+                    format!(" (used by {} in {})", apps.join(", "), envs.join(", "))
+                };
+                let why = org
+                    .sandbox_hint(username)
+                    .unwrap_or_else(|| "wrong org or a sandbox username?".to_string());
                 let d = Diagnostic::warning(
                     "org-unknown-user",
                     String::new(),
                     format!(
-                        "{username}{used_by} is not a user of org {org_name}: wrong org or a sandbox username? Its profile, permissions, logins and tokens in that org are unknown; join the snapshot of the org it logs in to (a sandbox is an org of its own)"
+                        "{username}{used_by} is not a user of org {org_name}: {why}. Its profile, permissions, logins and tokens in that org are unknown; join the snapshot of the org it logs in to (a sandbox is an org of its own)"
                     ),
                 );
                 diagnostics.push(place(d, format!("org://{}/User", org.org)));
@@ -263,8 +273,36 @@ pub fn note_identities(snapshot: &OrgSnapshot, inventory: &mut Inventory) {
             ),
         ));
     }
+    // An org whose users were read but none of which counts as an
+    // integration user: every user-level rule passed on nobody, and no
+    // Login History or token was read. Said, not left as a clean audit.
+    let org_users = org.users.iter().filter(|u| u.is_active).count();
+    let judged = inventory.identities.iter().any(|id| {
+        id.salesforce_managed_profile().is_none()
+            && id
+                .username
+                .as_deref()
+                .and_then(|u| org.user_by_username(u))
+                .is_some_and(|u| u.is_active)
+    });
+    if org.was_read("User") && org_users > 0 && !judged {
+        diagnostics.push(Diagnostic::warning(
+            "org-no-integration-user",
+            format!("org://{}/User", org.org),
+            format!(
+                "none of the {} of org {org_name} is an integration user as intguard recognizes them (on the Salesforce Integration license, granted API Only, or named by a Mule app, a user definition file or intguard.toml): the rules about integration users ({}) checked no user of it, and no Login History or OAuth token was read. If integrations log in as ordinary users, name them in [[identities]] of intguard.toml (username = \"...\") and audit again",
+                plural(org_users, "active user"),
+                USER_RULES.join(", ")
+            ),
+        ));
+    }
     inventory.diagnostics.extend(diagnostics);
 }
+
+/// Rules that judge integration users (their logins, tokens and access).
+const USER_RULES: &[&str] = &[
+    "IG101", "IG113", "IG202", "IG205", "IG206", "IG301", "IG302", "IG303", "IG304", "IG306",
+];
 
 /// Adds the snapshot's org to the Inventory (call before
 /// [`Inventory::build_identities`]).

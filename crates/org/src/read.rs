@@ -248,6 +248,28 @@ fn describe_permission_sets(
     Ok((permission_fields, muting_fields))
 }
 
+/// An answer that says the auditing user may not read the object (or the
+/// org does not have it: `INVALID_TYPE`, which is also what an object the
+/// user cannot see answers), as opposed to a failure of the query itself
+/// (`QUERY_TIMEOUT`, `INVALID_QUERY_LOCATOR`, ...).
+fn is_access_error(status: u16, errors: &[salesforce_auth::rest::ApiErrorItem]) -> bool {
+    const ACCESS: &[&str] = &[
+        "INSUFFICIENT_ACCESS",
+        "INSUFFICIENT_ACCESS_OR_READONLY",
+        "INVALID_TYPE",
+        "INVALID_FIELD",
+        "NOT_FOUND",
+        "API_DISABLED_FOR_ORG",
+        "FUNCTIONALITY_NOT_ENABLED",
+    ];
+    if errors.is_empty() {
+        return status == 403 || status == 404;
+    }
+    errors
+        .iter()
+        .any(|e| ACCESS.contains(&e.error_code.as_str()))
+}
+
 fn error_summary(status: u16, errors: &[salesforce_auth::rest::ApiErrorItem]) -> String {
     let reason = errors
         .iter()
@@ -505,10 +527,26 @@ fn run_queries(
                     });
                 }
                 if !snapshot.not_read.iter().any(|n| n.what == q.object) {
+                    // A page after the first failing (a query locator that
+                    // expired, a query timeout) leaves the rows read so far:
+                    // kept, and said; the object stays "not read" for the
+                    // rules, as its rows are incomplete.
+                    let read = results.rows_per_query[i];
+                    let reason = if read > 0 {
+                        format!(
+                            "the first {read} rows were read, then {}",
+                            error_summary(r.status, &errors)
+                        )
+                    } else {
+                        error_summary(r.status, &errors)
+                    };
                     snapshot.not_read.push(NotReadRow {
                         what: q.object.to_string(),
-                        reason: error_summary(r.status, &errors),
-                        missing_permission: Some(q.missing_permission.to_string()),
+                        reason,
+                        // Only an access error means the auditing user
+                        // lacks a permission.
+                        missing_permission: is_access_error(r.status, &errors)
+                            .then(|| q.missing_permission.to_string()),
                         rules: q.rules.iter().map(|s| s.to_string()).collect(),
                     });
                 }

@@ -486,6 +486,159 @@ fn muting_permission_sets_take_permissions_away_from_groups() {
         !open_302.iter().any(|m| m.contains("ModifyAllData")),
         "{open_302:?}"
     );
+    // The fix mutes it with the group's own muting set.
+    let fix = &f
+        .iter()
+        .find(|f| f.rule == "IG302" && f.identity.as_deref() == Some("int.open@acme.example"))
+        .unwrap()
+        .fix;
+    assert!(
+        fix.contains("in permissionsets/Data_Loader.permissionset-meta.xml set <enabled>false</enabled> in its <userPermissions> entry (<name>ViewAllData</name>): deleting an entry does not revoke it on deploy"),
+        "{fix}"
+    );
+    assert!(
+        fix.contains("or mute it in group Ops_Bundle: its muting permission set Ops_Bundle_Muting does not mute it yet (Setup > Permission Set Groups > Ops_Bundle > Ops_Bundle_Muting > System Permissions: Mute ViewAllData"),
+        "{fix}"
+    );
+}
+
+/// A System Administrator integration user that also holds a group granting
+/// one of the profile's super powers (ViewAllData, through Data_Loader in
+/// Ops_Bundle): each source has its finding, and each fix names the other
+/// source with the permissions it shares, not all five of the profile's.
+#[test]
+fn a_permission_granted_by_profile_and_group_names_what_each_shares() {
+    let sim = start(300, 20);
+    let mut snapshot = read(&sim).unwrap();
+    let legacy = snapshot
+        .users
+        .iter()
+        .find(|u| u.username == "int.legacy@acme.example")
+        .unwrap()
+        .id
+        .clone();
+    snapshot
+        .assignments
+        .push(intguard_org::snapshot::AssignmentRow {
+            assignee_id: legacy,
+            permission_set_id: sim::GROUP_AGGREGATE_PS.into(),
+            permission_set_group_id: Some(sim::GROUP_ID.into()),
+        });
+    let f = findings(&snapshot);
+    let legacy_302: Vec<&Finding> = f
+        .iter()
+        .filter(|f| f.rule == "IG302" && f.identity.as_deref() == Some("int.legacy@acme.example"))
+        .collect();
+    let profile = legacy_302
+        .iter()
+        .find(|f| f.message.contains("via profile System Administrator"))
+        .expect("the profile's finding");
+    assert!(
+        profile.message.contains("5 super powers"),
+        "{}",
+        profile.message
+    );
+    assert!(
+        profile.fix.contains(
+            "ViewAllData is also granted by permission set Data_Loader (group Ops_Bundle): remove it there too"
+        ) && !profile.fix.contains("They are also granted"),
+        "{}",
+        profile.fix
+    );
+    let group = legacy_302
+        .iter()
+        .find(|f| {
+            f.message
+                .contains("via permission set Data_Loader (group Ops_Bundle)")
+        })
+        .expect("the group's finding");
+    // The standard profile cannot be changed: "remove it there too" would
+    // send the user to a Setup page that refuses it.
+    assert!(
+        group.fix.contains(
+            "It is also granted by profile System Administrator, a standard profile whose permissions cannot be changed: move int.legacy@acme.example to a custom profile (its own finding says how)."
+        ) && !group.fix.contains("remove it there too"),
+        "{}",
+        group.fix
+    );
+}
+
+/// The places a finding on a System Administrator integration user cites
+/// name the profile as the org and the message do ("System Administrator"),
+/// not by its metadata file name ("Admin"), which Setup shows nowhere.
+#[test]
+fn related_places_name_a_standard_profile_by_its_label() {
+    let sim = start(300, 20);
+    let snapshot = read(&sim).unwrap();
+    let f = findings(&snapshot);
+    for rule in ["IG301", "IG205", "IG206"] {
+        let legacy = f
+            .iter()
+            .find(|f| f.rule == rule && f.identity.as_deref() == Some("int.legacy@acme.example"))
+            .unwrap_or_else(|| panic!("no {rule} for int.legacy@"));
+        let related: Vec<&str> = legacy.related.iter().map(|r| r.message.as_str()).collect();
+        assert!(
+            related.contains(&"int.legacy@acme.example is assigned profile System Administrator")
+                && related.contains(&"profile System Administrator")
+                && !related.iter().any(|r| r.ends_with("profile Admin")),
+            "{rule}: {related:?}"
+        );
+    }
+}
+
+/// A connected app read from the org is known by its name in Setup
+/// ("Billing Sync"), which is no file name: the fix does not send the user
+/// to `connectedApps/Billing Sync.connectedApp-meta.xml`. Its findings name
+/// the integration users the org saw use it (its tokens, its logins), not
+/// only those it pre-authorizes.
+#[test]
+fn an_org_connected_app_is_not_given_a_file_name_from_its_label() {
+    let sim = start(300, 20);
+    let snapshot = read(&sim).unwrap();
+    let f = findings(&snapshot);
+    let billing = f
+        .iter()
+        .find(|f| f.rule == "IG203" && f.message.contains("Billing Sync"))
+        .expect("IG203 on Billing Sync");
+    // The org saw int.shared@ use it (tokens, logins): switching it to
+    // admin-approved without pre-authorizing that user breaks it.
+    assert!(
+        billing
+            .message
+            .starts_with("connected app Billing Sync (used by int.shared@acme.example) lets all users self-authorize"),
+        "{}",
+        billing.message
+    );
+    assert!(
+        !billing.fix.contains("connectedApps/Billing Sync.connectedApp-meta.xml")
+            && billing.fix.contains(
+                "in its connectedApps/<API name>.connectedApp-meta.xml (the org shows its name, Billing Sync, not its API name)"
+            ),
+        "{}",
+        billing.fix
+    );
+}
+
+/// IG206's fix for a user whose permission set others share: the reason
+/// for a new set stays in its parenthesis, so "and have its apps call ...
+/// on port 8443" still reads as the second step, not as what the other
+/// users' logins would need.
+#[test]
+fn ig206_fix_for_a_shared_permission_set_reads_as_two_steps() {
+    let sim = start(300, 20);
+    let snapshot = read(&sim).unwrap();
+    let f = findings(&snapshot);
+    let orders = f
+        .iter()
+        .find(|f| f.rule == "IG206" && f.identity.as_deref() == Some("int.orders@acme.example"))
+        .expect("IG206 on int.orders@");
+    assert!(
+        orders.fix.contains(
+            "in a new permission set assigned to it alone (Setup > Permission Sets > New > System Permissions; its permission set Orders_Integration is shared with int.shared@acme.example, int.stale@acme.example, whose logins would need the certificate too) and have its apps call Salesforce on port 8443"
+        ),
+        "{}",
+        orders.fix
+    );
 }
 
 /// Without the muting set (no access to it), the group keeps every
@@ -732,6 +885,64 @@ fn failed_subrequests_are_retried_within_the_bound() {
         "{err}"
     );
     assert!(err.to_string().contains("ConcurrentPerOrgLongTxn"), "{err}");
+}
+
+/// A query whose later page fails with an error that is not about access
+/// (QUERY_TIMEOUT) keeps the rows read, says how many, and does not claim
+/// the auditing user lacks a permission; the object stays "not read" for
+/// the rules. A denied object still names the permission.
+#[test]
+fn a_failed_page_says_what_was_read_and_blames_no_permission() {
+    let sim = start(3_000, 20);
+    sim.org
+        .denied
+        .lock()
+        .unwrap()
+        .insert("LoginIpRange".to_string());
+    // The users' second page (a query locator URL); the first page of every
+    // query goes through `query?q=`.
+    sim.org
+        .sub_faults
+        .lock()
+        .unwrap()
+        .push(("/query/01gSIM000001-".to_string(), Fault::QueryTimeout));
+    let snapshot = read(&sim).unwrap();
+    assert!(
+        sim.org.sub_faults.lock().unwrap().is_empty(),
+        "fault unserved"
+    );
+    let users = snapshot
+        .not_read
+        .iter()
+        .find(|n| n.what == "User")
+        .unwrap_or_else(|| panic!("{:?}", snapshot.not_read));
+    assert_eq!(
+        users.reason,
+        "the first 2000 rows were read, then QUERY_TIMEOUT: Your query request was running for too long."
+    );
+    assert_eq!(users.missing_permission, None);
+    assert_eq!(snapshot.users.len(), 2_000);
+    let ranges = snapshot
+        .not_read
+        .iter()
+        .find(|n| n.what == "LoginIpRange")
+        .unwrap();
+    assert!(ranges.missing_permission.is_some(), "{ranges:?}");
+
+    let mut inventory = Inventory::default();
+    intguard_org::apply(&snapshot, &mut inventory);
+    let diag = inventory
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "org-not-read" && d.path.ends_with("/User"))
+        .unwrap();
+    assert!(
+        diag.message
+            .contains("the first 2000 rows were read, then QUERY_TIMEOUT")
+            && !diag.message.contains("the auditing user needs"),
+        "{}",
+        diag.message
+    );
 }
 
 /// OauthToken answers at most 2,500 rows: when a query reaches that, the

@@ -164,14 +164,17 @@ pub fn identity_related(id: &IntegrationIdentity) -> Vec<Related> {
 pub fn profile_related(id: &IntegrationIdentity) -> Vec<Related> {
     let mut out = Vec::new();
     if let Some(p) = &id.profile {
+        // As Setup and the messages name it (`System Administrator`, not
+        // its file name `Admin`).
+        let name = intguard_model::profile_label(&p.name);
         if let Some(at) = &p.assigned_at {
             out.push(Related::new(
                 at,
-                format!("{} is assigned profile {}", identity_label(id), p.name),
+                format!("{} is assigned profile {name}", identity_label(id)),
             ));
         }
         if let Some(file) = &p.metadata {
-            out.push(Related::new(file, format!("profile {}", p.name)));
+            out.push(Related::new(file, format!("profile {name}")));
         }
     }
     out
@@ -321,9 +324,31 @@ pub fn is_integration_eca(inventory: &Inventory, app: &ExternalClientApp) -> boo
         || app_serves_identity(inventory, OAuthAppKind::ExternalClientApp, &app.name)
 }
 
-/// ` (pre-authorizes int.orders@acme.com)` or empty.
+/// ` (used by int.orders@acme.com)` or empty: the identities the app
+/// pre-authorizes, and those the org saw use it (Login History, OAuth
+/// tokens name the app by its name).
 pub fn serves_phrase(inventory: &Inventory, kind: OAuthAppKind, name: &str) -> String {
-    let ids = identities_of_app(inventory, kind, name);
+    let mut ids = identities_of_app(inventory, kind, name);
+    if let Some(org) = &inventory.org {
+        for id in auditable(inventory) {
+            let Some(user) = id.username.as_deref().and_then(|u| org.user_by_username(u)) else {
+                continue;
+            };
+            let seen = org
+                .tokens_of(&user.id)
+                .any(|t| t.app_name.eq_ignore_ascii_case(name))
+                || org.logins_of(&user.id).any(|l| {
+                    l.application
+                        .as_deref()
+                        .is_some_and(|a| a.eq_ignore_ascii_case(name))
+                });
+            if seen {
+                ids.push(identity_label(id));
+            }
+        }
+        ids.sort();
+        ids.dedup();
+    }
     if ids.is_empty() {
         String::new()
     } else {
@@ -335,7 +360,20 @@ pub fn serves_phrase(inventory: &Inventory, kind: OAuthAppKind, name: &str) -> S
 /// (see [`crate::support::metadata_file`]).
 pub fn connected_app_file(app: &ConnectedApp) -> String {
     crate::support::metadata_file(&app.location.path, "connectedApps", || {
-        format!("connectedApps/{}.connectedApp-meta.xml", app.name)
+        // Read from the org, the name is the app's name in Setup (`Billing
+        // Sync`), which is no file name: its API name is not queryable.
+        let api_name = app
+            .name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        if api_name || !intguard_model::is_org_location(&app.location) {
+            format!("connectedApps/{}.connectedApp-meta.xml", app.name)
+        } else {
+            format!(
+                "its connectedApps/<API name>.connectedApp-meta.xml (the org shows its name, {}, not its API name)",
+                app.name
+            )
+        }
     })
 }
 

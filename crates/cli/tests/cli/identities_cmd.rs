@@ -169,6 +169,100 @@ fn modify_all_data_is_said_under_the_object_table() {
     assert!(!invoices.contains("on every object"), "{invoices}");
 }
 
+/// Found by reading the example as a user: an app's username no file maps
+/// to a profile showed `Account  read, upsert  none`, as if the user were
+/// granted nothing on Account; its grants are unknown. The table says
+/// `unknown`, and the JSON judges no excess (`null`). A user whose profile
+/// is known and does not grant an object still shows `none`.
+#[test]
+fn grants_of_a_user_with_no_known_profile_are_unknown_not_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    jwt_app(
+        &root.join("orders-sapi"),
+        "int.orders@acme.com.dev",
+        &["SELECT Id, Name FROM Account"],
+    );
+    let tree = root.to_string_lossy().into_owned();
+    let out = text_of(&["identities", &tree]);
+    let row = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("Account"))
+        .unwrap_or_else(|| panic!("no Account row:\n{out}"));
+    assert!(
+        row.trim_end().ends_with("unknown (profile unknown)"),
+        "{out}"
+    );
+    assert!(!row.trim_end().ends_with("none"), "{out}");
+    let v = json_of(&["identities", &tree, "--format", "json"]);
+    let user = identity(&v, "int.orders@acme.com.dev");
+    assert_eq!(user["objects"][0]["object"], "Account");
+    assert_eq!(user["objects"][0]["excess"], Value::Null, "{user}");
+
+    let example = example().to_string_lossy().into_owned();
+    let known = text_of(&["identities", &example, "--only", "int.orders@acme.com"]);
+    assert!(
+        known
+            .lines()
+            .any(|l| l.trim_start().starts_with("OrderItem") && l.trim_end().ends_with("none")),
+        "{known}"
+    );
+    assert!(!known.contains("profile unknown"), "{known}");
+}
+
+/// Found by reading the example as a user: each query reading through a
+/// relationship intguard cannot resolve repeated the same long reason
+/// ("custom __r, polymorphic What / Who, or a name intguard does not
+/// know") without saying which relationship. Each line names its own, by
+/// kind, and the JSON lists them (`relationships`).
+#[test]
+fn unknown_lines_name_the_relationships_they_read_through() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    jwt_app(
+        &root.join("invoices-sapi"),
+        "int.invoices@acme.com",
+        &[
+            "SELECT Id, Account__r.Name, Account__r.Partner_Id__c FROM Invoice__c",
+            "SELECT Id, What.Name, (SELECT Id FROM Lines__r) FROM Task",
+            "SELECT Id, Sponsor.Name FROM Contact",
+        ],
+    );
+    let tree = root.to_string_lossy().into_owned();
+    let out = text_of(&["identities", &tree]);
+    let unknown: Vec<&str> = out
+        .lines()
+        .skip_while(|l| !l.starts_with("  unknown"))
+        .take(3)
+        .map(|l| l[14..].trim())
+        .collect();
+    assert_eq!(
+        unknown,
+        [
+            "invoices-sapi read at global.xml:8: its query reads through the custom relationship Account__r, whose object is not known; it may read any object",
+            "invoices-sapi read at global.xml:11: its query reads through the custom relationship Lines__r and the polymorphic What (no TYPEOF), whose objects are not known; it may read any object",
+            "invoices-sapi read at global.xml:14: its query reads through Sponsor (a name intguard does not know), whose object is not known; it may read any object",
+        ],
+        "{out}"
+    );
+    let v = json_of(&["identities", &tree, "--format", "json"]);
+    let uses = identity(&v, "int.invoices@acme.com")["unknown_uses"].clone();
+    let names: Vec<Value> = uses
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["relationships"].clone())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            serde_json::json!(["Account__r"]),
+            serde_json::json!(["Lines__r", "What"]),
+            serde_json::json!(["Sponsor"]),
+        ]
+    );
+}
+
 #[test]
 fn example_json() {
     let mut args = vec!["identities".to_string()];

@@ -18,7 +18,11 @@ struct Setup {
 }
 
 fn setup() -> Setup {
-    let sim = FakeOrg::new(sim::seed(300, 20)).start();
+    setup_with(sim::seed(300, 20))
+}
+
+fn setup_with(data: sim::OrgData) -> Setup {
+    let sim = FakeOrg::new(data).start();
     let dir = tempfile::tempdir().unwrap();
     let creds = salesforce_auth::generate_self_signed("intguard-audit", 30, 2048, None).unwrap();
     let key = dir.path().join("audit.key");
@@ -334,6 +338,225 @@ fn a_snapshot_joined_with_a_repository_says_what_the_org_knows_of_its_users() {
     for text in [&scan.stdout, &scan.stderr, &ids.stdout, &ids.stderr] {
         assert!(!text.contains("simulatedaccesstoken"));
     }
+}
+
+/// A production snapshot joined with an app whose username differs per
+/// environment by the sandbox suffix (`int.orders@acme.example` in prod,
+/// `.uat` in uat): the uat username is said to be the sandbox copy of the
+/// org's user, with the environment that uses it; a sandbox's snapshot
+/// (every username `.uat`) joined with the prod username says the
+/// snapshot looks like sandbox uat's. Letter case does not matter.
+#[test]
+fn sandbox_usernames_are_told_apart_from_unknown_ones() {
+    let s = setup();
+    let snapshot = s.dir.path().join("org.json");
+    audit(
+        &s,
+        &[
+            "--fail-on",
+            "none",
+            "--snapshot",
+            snapshot.to_str().unwrap(),
+        ],
+    )
+    .expect_no_panic()
+    .expect_code(0);
+    let repo = s.dir.path().join("repo");
+    let app = support::mule4_app(&repo, "orders-sapi", &["sfdc.key", "sfdc.store"]);
+    support::write(
+        &app,
+        "src/main/mule/global.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+      xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <configuration-properties file="properties/${mule.env}.yaml"/>
+  <salesforce:sfdc-config name="Salesforce_Config">
+    <salesforce:jwt-connection consumerKey="${secure::sfdc.key}" keyStore="keys/sf.jks" storePassword="${secure::sfdc.store}" principal="${sfdc.username}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#,
+    );
+    support::write(
+        &app,
+        "src/main/resources/properties/prod.yaml",
+        "sfdc:\n  username: \"INT.Orders@acme.example\"\n",
+    );
+    support::write(
+        &app,
+        "src/main/resources/properties/uat.yaml",
+        "sfdc:\n  username: \"int.orders@acme.example.uat\"\n",
+    );
+    let unknown = |snapshot: &std::path::Path| -> (String, String) {
+        let scan = offline_run(
+            &["scan", "--format", "json", "--fail-on", "none"],
+            &repo,
+            snapshot,
+        );
+        scan.expect_no_panic().expect_code(0);
+        let report = scan.json();
+        let diags: Vec<String> = support::diagnostics(&report)
+            .iter()
+            .filter(|d| d["code"] == "org-unknown-user")
+            .map(|d| d["message"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        let ids = offline_run(&["identities"], &repo, snapshot);
+        ids.expect_no_panic().expect_code(0);
+        (diags[0].clone(), ids.stdout)
+    };
+
+    let (diag, ids) = unknown(&snapshot);
+    assert!(
+        diag.starts_with("int.orders@acme.example.uat (used by orders-sapi in uat) is not a user of org 00DSIM000000001AAA (127.0.0.1): the org has int.orders@acme.example, and int.orders@acme.example.uat looks like its copy in a sandbox named uat"),
+        "{diag}"
+    );
+    assert!(!diag.contains("wrong org or a sandbox username?"), "{diag}");
+    assert!(
+        ids.contains("  profile     unknown: not a user of org 00DSIM000000001AAA (127.0.0.1): the org has int.orders@acme.example, and int.orders@acme.example.uat looks like its copy in a sandbox named uat"),
+        "{ids}"
+    );
+
+    // The snapshot of sandbox uat: every username with `.uat`.
+    let mut json: Value =
+        serde_json::from_str(&std::fs::read_to_string(&snapshot).unwrap()).unwrap();
+    for u in json["users"].as_array_mut().unwrap() {
+        let name = format!("{}.uat", u["username"].as_str().unwrap());
+        u["username"] = Value::String(name);
+    }
+    let sandbox = s.dir.path().join("uat.json");
+    std::fs::write(&sandbox, serde_json::to_string(&json).unwrap()).unwrap();
+    let (diag, ids) = unknown(&sandbox);
+    assert!(
+        diag.starts_with("INT.Orders@acme.example (used by orders-sapi in prod) is not a user of org 00DSIM000000001AAA (127.0.0.1): the org has int.orders@acme.example.uat, its copy in a sandbox named uat")
+            && diag.contains("this snapshot looks like sandbox uat's, and INT.Orders@acme.example logs in to production or another org"),
+        "{diag}"
+    );
+    assert!(
+        ids.contains("the org has int.orders@acme.example.uat, its copy in a sandbox named uat"),
+        "{ids}"
+    );
+}
+
+/// An org none of whose users intguard counts as an integration user (the
+/// integrations log in as ordinary users): the audit says that the user
+/// rules checked nobody and how to name them, in every format, instead of
+/// passing them silently; naming one in intguard.toml's [[identities]]
+/// makes it judged, and the warning goes.
+#[test]
+fn an_org_without_integration_users_says_so() {
+    let mut data = sim::seed(30, 2);
+    let users: Vec<Value> = data.records["User"]
+        .iter()
+        .filter(|u| !u["Username"].as_str().unwrap().starts_with("int."))
+        .cloned()
+        .collect();
+    data.records.insert("User", users);
+    let s = setup_with(data);
+    let run = audit(&s, &["--format", "json", "--fail-on", "none"]);
+    run.expect_no_panic().expect_code(0);
+    let report = run.json();
+    let warned: Vec<String> = support::diagnostics(&report)
+        .iter()
+        .filter(|d| d["code"] == "org-no-integration-user")
+        .map(|d| d["message"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(warned.len(), 1, "{warned:?}");
+    assert!(
+        warned[0].starts_with("none of the 23 active users of org 00DSIM000000001AAA (127.0.0.1) is an integration user")
+            && warned[0].contains("IG301, IG302")
+            && warned[0].contains("name them in [[identities]] of intguard.toml"),
+        "{}",
+        warned[0]
+    );
+    assert!(!support::findings(&report)
+        .iter()
+        .any(|f| f["rule"] == "IG301" || f["rule"] == "IG306"));
+    let text = audit(&s, &["--fail-on", "none", "--color", "never"]);
+    assert!(
+        text.stdout.contains("warning[org-no-integration-user]"),
+        "{}",
+        text.stdout
+    );
+
+    // Named in intguard.toml: judged, and the warning goes.
+    std::fs::write(
+        s.dir.path().join("intguard.toml"),
+        "[[identities]]\nusername = \"user3@acme.example\"\n",
+    )
+    .unwrap();
+    let named = audit(&s, &["--format", "json", "--fail-on", "none"]);
+    named.expect_no_panic().expect_code(0);
+    let report = named.json();
+    assert!(!support::diagnostics(&report)
+        .iter()
+        .any(|d| d["code"] == "org-no-integration-user"));
+    assert!(
+        support::findings(&report)
+            .iter()
+            .any(|f| f["identity"] == "user3@acme.example"),
+        "{}",
+        named.stdout
+    );
+}
+
+/// `identities` on an org's snapshot says which apps the org saw log in as
+/// each user and how (Login History, per application and sub type: a
+/// password flow shows as such), and which apps hold its OAuth tokens; the
+/// JSON has them as `org_logins` and `org_tokens`. A user the org saw no
+/// activity of has neither.
+#[test]
+fn identities_show_which_apps_the_org_saw_log_in_as_each_user() {
+    let s = setup();
+    let snapshot = s.dir.path().join("org.json");
+    audit(
+        &s,
+        &[
+            "--fail-on",
+            "none",
+            "--snapshot",
+            snapshot.to_str().unwrap(),
+        ],
+    )
+    .expect_no_panic()
+    .expect_code(0);
+    let empty = s.dir.path().join("repo");
+    std::fs::create_dir(&empty).unwrap();
+    let text = offline_run(&["identities", "--only", "int.stale"], &empty, &snapshot);
+    text.expect_no_panic().expect_code(0);
+    assert!(
+        text.stdout.contains("  org logins  Login History since ")
+            && text.stdout.contains(
+                "              Legacy ETL: 2 logins (OauthUsernamePassword) from 203.0.113.11, the last 2026-10-31T00:00:00Z"
+            ),
+        "{}",
+        text.stdout
+    );
+    let shared = offline_run(&["identities", "--only", "int.shared"], &empty, &snapshot);
+    assert!(
+        shared.stdout.contains(
+            "  org tokens  Billing Sync: last used 2026-10-31T00:00:00Z, 42 uses\n              Orders Sync: last used 2026-10-31T00:00:00Z, 42 uses"
+        ),
+        "{}",
+        shared.stdout
+    );
+    let json = offline_run(&["identities", "--format", "json"], &empty, &snapshot).json();
+    let of = |name: &str| -> Value {
+        json["identities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["name"] == name)
+            .unwrap_or_else(|| panic!("no {name}"))
+            .clone()
+    };
+    assert_eq!(
+        of("int.stale@acme.example")["org_logins"],
+        serde_json::json!([{"application": "Legacy ETL", "login_sub_type": "OauthUsernamePassword",
+            "logins": 2, "failed": 0, "last": "2026-10-31T00:00:00Z", "source_ips": ["203.0.113.11"]}])
+    );
+    let dormant = of("int.dormant@acme.example");
+    assert!(dormant.get("org_logins").is_none(), "{dormant}");
+    assert_eq!(dormant["org_tokens"][0]["app"], "Old Sync");
 }
 
 /// `org audit -o FILE` refuses (exit 2, before logging in) a FILE that is

@@ -474,6 +474,7 @@ mod tests {
             app: "blind".into(),
             operation: ObjectOperation::Read,
             reason: UnknownUseReason::ExpressionQuery,
+            relationships: Vec::new(),
             location: at(30),
         });
         inv.identities.push(blind);

@@ -609,11 +609,60 @@ pub struct UnknownUse {
     /// What it does to the objects it uses.
     pub operation: ObjectOperation,
     pub reason: UnknownUseReason,
+    /// For [`UnknownUseReason::RelationshipTarget`]: the relationships it
+    /// reads through whose objects are not known (`Account__r`, `What`),
+    /// each once.
+    pub relationships: Vec<String>,
     /// The operation (Mule element).
     pub location: Location,
 }
 
 impl UnknownUse {
+    /// Why its objects are not known, naming the relationships when the
+    /// reason is one: "its query reads through the custom relationship
+    /// Account__r, whose object is not known".
+    pub fn describe(&self) -> String {
+        if self.reason != UnknownUseReason::RelationshipTarget || self.relationships.is_empty() {
+            return self.reason.describe().to_string();
+        }
+        let polymorphic = |n: &str| n.eq_ignore_ascii_case("What") || n.eq_ignore_ascii_case("Who");
+        let custom = |n: &str| n.len() > 3 && n[n.len() - 3..].eq_ignore_ascii_case("__r");
+        let of = |keep: &dyn Fn(&str) -> bool| -> Vec<&str> {
+            self.relationships
+                .iter()
+                .map(String::as_str)
+                .filter(|n| keep(n))
+                .collect()
+        };
+        let mut groups: Vec<String> = Vec::new();
+        let customs = of(&|n| custom(n));
+        if !customs.is_empty() {
+            groups.push(format!(
+                "the custom relationship{} {}",
+                if customs.len() == 1 { "" } else { "s" },
+                customs.join(", ")
+            ));
+        }
+        let polys = of(&|n| polymorphic(n));
+        if !polys.is_empty() {
+            groups.push(format!("the polymorphic {} (no TYPEOF)", polys.join(", ")));
+        }
+        let others = of(&|n| !custom(n) && !polymorphic(n));
+        if !others.is_empty() {
+            groups.push(format!(
+                "{} (a name intguard does not know)",
+                others.join(", ")
+            ));
+        }
+        let one = self.relationships.len() == 1;
+        format!(
+            "its query reads through {}, whose object{} {} not known",
+            groups.join(" and "),
+            if one { "" } else { "s" },
+            if one { "is" } else { "are" }
+        )
+    }
+
     /// The access it may need on any object: what its operation needs, with
     /// what Salesforce requires for that (a delete needs Edit), and read,
     /// which any use implies.
@@ -772,6 +821,7 @@ mod tests {
             app: "orders".into(),
             operation: ObjectOperation::Delete,
             reason: UnknownUseReason::NoObject,
+            relationships: Vec::new(),
             location: Location::new("a.xml", 1, 1),
         }];
         assert_eq!(need(&id, "Order").as_deref(), Some("Read, Edit, Delete"));
@@ -804,6 +854,7 @@ mod tests {
                     app: "orders".into(),
                     operation: ObjectOperation::Delete,
                     reason: UnknownUseReason::ExpressionQuery,
+                    relationships: Vec::new(),
                     location: Location::new("a.xml", 1, 1),
                 }];
             }

@@ -346,15 +346,31 @@ fn pair_uses(
     };
     // Each unknown use once (the app is the same for all): a list search per
     // use took time in the square of the app's operations.
-    let mut unknown_seen: HashSet<(ObjectOperation, UnknownUseReason, Location)> = HashSet::new();
-    let mut not_known = |operation: ObjectOperation, reason: UnknownUseReason, at: &Location| {
-        if unknown_seen.insert((operation, reason, at.clone())) {
-            unknown.push(UnknownUse {
-                app: app.name.clone(),
-                operation,
-                reason,
-                location: at.clone(),
+    let mut unknown_seen: HashMap<(ObjectOperation, UnknownUseReason, Location), usize> =
+        HashMap::new();
+    // `through`: the relationship whose object is not known, when that is
+    // the reason (each named once per operation).
+    let mut not_known = |operation: ObjectOperation,
+                         reason: UnknownUseReason,
+                         at: &Location,
+                         through: Option<&str>| {
+        let i = *unknown_seen
+            .entry((operation, reason, at.clone()))
+            .or_insert_with(|| {
+                unknown.push(UnknownUse {
+                    app: app.name.clone(),
+                    operation,
+                    reason,
+                    relationships: Vec::new(),
+                    location: at.clone(),
+                });
+                unknown.len() - 1
             });
+        if let Some(name) = through {
+            let names = &mut unknown[i].relationships;
+            if !names.iter().any(|n| n.eq_ignore_ascii_case(name)) {
+                names.push(name.to_string());
+            }
         }
     };
     let single = app.salesforce_connections.len() == 1;
@@ -390,7 +406,7 @@ fn pair_uses(
                 }
                 None => {
                     typed = true;
-                    not_known(kind, UnknownUseReason::ExpressionType, &op.location);
+                    not_known(kind, UnknownUseReason::ExpressionType, &op.location, None);
                 }
             }
         }
@@ -399,7 +415,7 @@ fn pair_uses(
             // ids, of objects known only at run time. Dropping it would call
             // the access it needs unused.
             if !typed && acts_on_records(op) {
-                not_known(kind, UnknownUseReason::NoObject, &op.location);
+                not_known(kind, UnknownUseReason::NoObject, &op.location, None);
             }
             continue;
         };
@@ -415,7 +431,7 @@ fn pair_uses(
             } else {
                 UnknownUseReason::UnreadQuery
             };
-            not_known(query_kind, reason, &op.location);
+            not_known(query_kind, reason, &op.location, None);
             continue;
         };
         let query_kind = if parsed.for_update {
@@ -430,6 +446,7 @@ fn pair_uses(
                 ObjectOperation::Read,
                 UnknownUseReason::ExpressionQuery,
                 &op.location,
+                None,
             );
         }
         for r in parsed.object_refs() {
@@ -450,6 +467,7 @@ fn pair_uses(
                     ObjectOperation::Read,
                     UnknownUseReason::RelationshipTarget,
                     &op.location,
+                    Some(&r.name),
                 );
                 continue;
             }
@@ -462,6 +480,7 @@ fn pair_uses(
                         ObjectOperation::Read,
                         UnknownUseReason::RelationshipTarget,
                         &op.location,
+                        Some(&r.name),
                     );
                 }
                 continue;
@@ -469,7 +488,12 @@ fn pair_uses(
             if !is_api_name(&obj) {
                 // `FROM ${object}`, or what the parser made of a query put
                 // together with `++`.
-                not_known(query_kind, UnknownUseReason::ExpressionQuery, &op.location);
+                not_known(
+                    query_kind,
+                    UnknownUseReason::ExpressionQuery,
+                    &op.location,
+                    None,
+                );
                 continue;
             }
             match r.kind {

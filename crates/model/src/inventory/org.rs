@@ -227,6 +227,45 @@ impl OrgFacts {
             .find(|u| u.username.eq_ignore_ascii_case(username))
     }
 
+    /// For a username this org does not have: why it may be a sandbox
+    /// username. A sandbox copies production's users with `.<sandbox name>`
+    /// appended (a letter, then up to nine letters or digits), so
+    /// `int.orders@acme.com.uat` next to an org user `int.orders@acme.com`
+    /// is that user's copy in sandbox `uat` (the snapshot is not of the
+    /// org the username logs in to), and `int.orders@acme.com` next to an
+    /// org user `int.orders@acme.com.uat` means the snapshot is of sandbox
+    /// `uat`. `None` when neither holds.
+    pub fn sandbox_hint(&self, username: &str) -> Option<String> {
+        if self.user_by_username(username).is_some() {
+            return None;
+        }
+        // The username is a sandbox copy of an org user.
+        if let Some((base, sandbox)) = username.rsplit_once('.') {
+            if is_sandbox_name(sandbox) && base.contains('@') {
+                if let Some(user) = self.user_by_username(base) {
+                    return Some(format!(
+                        "the org has {}, and {username} looks like its copy in a sandbox named {sandbox} (a sandbox appends .<sandbox name> to the usernames it copies): this snapshot is not of the org {username} logs in to",
+                        user.username
+                    ));
+                }
+            }
+        }
+        // An org user is a sandbox copy of the username.
+        let prefix_len = username.len() + 1;
+        let copy = self.users.iter().find(|u| {
+            u.username.len() > prefix_len
+                && u.username.is_char_boundary(username.len())
+                && u.username[..username.len()].eq_ignore_ascii_case(username)
+                && u.username.as_bytes()[username.len()] == b'.'
+                && is_sandbox_name(&u.username[prefix_len..])
+        })?;
+        let sandbox = &copy.username[prefix_len..];
+        Some(format!(
+            "the org has {}, its copy in a sandbox named {sandbox} (a sandbox appends .<sandbox name> to the usernames it copies): this snapshot looks like sandbox {sandbox}'s, and {username} logs in to production or another org",
+            copy.username
+        ))
+    }
+
     pub fn logins_of<'a>(&'a self, user_id: &'a str) -> impl Iterator<Item = &'a LoginEvent> {
         self.logins.iter().filter(move |l| l.user_id == user_id)
     }
@@ -236,6 +275,15 @@ impl OrgFacts {
             .iter()
             .filter(move |t| t.user_id == user_id)
     }
+}
+
+/// A sandbox name as Salesforce allows it: a letter, then letters or digits,
+/// 10 characters at most.
+fn is_sandbox_name(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    (1..=10).contains(&bytes.len())
+        && bytes[0].is_ascii_alphabetic()
+        && bytes.iter().all(u8::is_ascii_alphanumeric)
 }
 
 /// True for a location of an org record (`org://...`).
@@ -277,5 +325,56 @@ mod tests {
             "127.0.0.1"
         );
         assert_eq!(label("00D1", ""), "00D1");
+    }
+
+    fn with_users(usernames: &[&str]) -> OrgFacts {
+        OrgFacts {
+            users: usernames
+                .iter()
+                .map(|u| OrgUser {
+                    id: String::new(),
+                    username: (*u).to_string(),
+                    is_active: true,
+                    frozen: None,
+                    password_locked: None,
+                    profile: None,
+                    license: None,
+                    permission_sets: Vec::new(),
+                    permission_set_groups: Vec::new(),
+                    last_login_unix: None,
+                    last_password_change_unix: None,
+                    created_unix: None,
+                    location: Location::file("org://00D1/User/005"),
+                })
+                .collect(),
+            ..org("00D1", "https://acme.my.salesforce.com")
+        }
+    }
+
+    #[test]
+    fn sandbox_hint_names_the_production_user_or_its_sandbox_copy() {
+        let prod = with_users(&["int.orders@acme.com"]);
+        let hint = prod.sandbox_hint("INT.Orders@acme.com.uat").unwrap();
+        assert!(
+            hint.starts_with("the org has int.orders@acme.com, and INT.Orders@acme.com.uat looks like its copy in a sandbox named uat"),
+            "{hint}"
+        );
+        let sandbox = with_users(&["int.orders@acme.com.uat2"]);
+        let hint = sandbox.sandbox_hint("int.orders@acme.com").unwrap();
+        assert!(
+            hint.starts_with(
+                "the org has int.orders@acme.com.uat2, its copy in a sandbox named uat2"
+            ) && hint.contains("this snapshot looks like sandbox uat2's"),
+            "{hint}"
+        );
+        // Known users, unrelated users, and what no sandbox name can be
+        // (a digit first, over 10 characters, a dot inside, no '@' before).
+        assert_eq!(prod.sandbox_hint("int.orders@acme.com"), None);
+        assert_eq!(prod.sandbox_hint("int.billing@acme.com.uat"), None);
+        assert_eq!(prod.sandbox_hint("int.orders@acme.com.1uat"), None);
+        assert_eq!(prod.sandbox_hint("int.orders@acme.com.averylongname"), None);
+        assert_eq!(prod.sandbox_hint("int.orders@acme.com.a.b"), None);
+        assert_eq!(with_users(&["acme.com"]).sandbox_hint("acme.com.uat"), None);
+        assert_eq!(sandbox.sandbox_hint("int.orders@acme"), None);
     }
 }

@@ -67,6 +67,8 @@ pub enum Fault {
     Concurrent,
     /// 403 TotalRequests Limit exceeded.
     DailyLimit,
+    /// 400 QUERY_TIMEOUT: the query ran too long (not an access error).
+    QueryTimeout,
 }
 
 /// The seeded org's records by object.
@@ -249,6 +251,10 @@ impl FakeOrg {
             Fault::DailyLimit => Response::json(
                 403,
                 &json!([{"errorCode": "REQUEST_LIMIT_EXCEEDED", "message": "TotalRequests Limit exceeded."}]),
+            ),
+            Fault::QueryTimeout => Response::json(
+                400,
+                &json!([{"errorCode": "QUERY_TIMEOUT", "message": "Your query request was running for too long."}]),
             ),
         }
     }

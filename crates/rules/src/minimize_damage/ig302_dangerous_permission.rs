@@ -1,11 +1,13 @@
+use std::fmt::Write as _;
+
 use intguard_model::{
     profile_label, Finding, GrantKind, Inventory, PermissionCategory, Practice, Related, RuleMeta,
     Severity,
 };
 
 use crate::identities::{
-    auditable, grant_related, identity_finding, identity_key, identity_phrase, is_standard_profile,
-    with_related,
+    auditable, grant_related, identity_finding, identity_key, identity_label, identity_phrase,
+    is_standard_profile, with_related,
 };
 use crate::support::metadata_file;
 use crate::Rule;
@@ -165,7 +167,14 @@ impl Rule for DangerousPermission {
                     None => Vec::new(),
                 };
                 let entries = if unlisted.is_empty() {
-                    format!("in {file} set <enabled>false</enabled> in their <userPermissions> entries: deleting an entry does not revoke it on deploy")
+                    format!(
+                        "in {file} set <enabled>false</enabled> in {}: deleting an entry does not revoke it on deploy",
+                        if names.len() == 1 {
+                            format!("its <userPermissions> entry (<name>{}</name>)", names[0])
+                        } else {
+                            "their <userPermissions> entries".to_string()
+                        }
+                    )
                 } else {
                     format!(
                         "the repository's copy, {file}, does not grant {} (granted in Setup, or revoked in the file but not deployed): add {} there if it is not, or a deploy keeps {}",
@@ -179,32 +188,97 @@ impl Rule for DangerousPermission {
                     )
                 };
                 // The other sources of the same permissions: each has its
-                // own finding, and all must go.
-                let mut also: Vec<String> = id
-                    .dangerous_permissions()
-                    .into_iter()
-                    .filter(|p| names.contains(&p.name.as_str()))
-                    .flat_map(|p| p.granted_by.iter())
-                    .filter(|g| {
-                        !(g.kind == grant.kind
+                // own finding, and all must go. Each source names the
+                // permissions of this finding it grants too (a set may
+                // share one of a profile's five).
+                let mut also: Vec<(String, Vec<&str>)> = Vec::new();
+                // Standard profiles among them: nothing to remove there.
+                let mut fixed: Vec<(String, Vec<&str>)> = Vec::new();
+                for p in id.dangerous_permissions() {
+                    if !names.contains(&p.name.as_str()) {
+                        continue;
+                    }
+                    for g in &p.granted_by {
+                        if g.kind == grant.kind
                             && g.name == grant.name
-                            && g.via_group == grant.via_group)
-                    })
-                    .map(|g| g.describe())
-                    .collect();
+                            && g.via_group == grant.via_group
+                        {
+                            continue;
+                        }
+                        let list = if is_standard_profile(inventory, g) {
+                            &mut fixed
+                        } else {
+                            &mut also
+                        };
+                        let source = g.describe();
+                        match list.iter_mut().find(|(s, _)| *s == source) {
+                            Some((_, shared)) => {
+                                if !shared.contains(&p.name.as_str()) {
+                                    shared.push(&p.name);
+                                }
+                            }
+                            None => list.push((source, vec![p.name.as_str()])),
+                        }
+                    }
+                }
                 also.sort();
-                also.dedup();
-                let also =
-                    if also.is_empty() {
-                        String::new()
-                    } else {
-                        format!(
-                        " {} also granted by {}: remove {} there too (each has its own finding).",
-                        if names.len() == 1 { "It is" } else { "They are" },
-                        also.join(", "),
-                        if names.len() == 1 { "it" } else { "them" }
-                    )
-                    };
+                fixed.sort();
+                let listed = |sources: &[(String, Vec<&str>)]| -> (String, bool) {
+                    if sources
+                        .iter()
+                        .all(|(_, shared)| shared.len() == names.len())
+                    {
+                        return (
+                            format!(
+                                "{} also granted by {}",
+                                if names.len() == 1 {
+                                    "It is"
+                                } else {
+                                    "They are"
+                                },
+                                sources
+                                    .iter()
+                                    .map(|(s, _)| s.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                            names.len() > 1,
+                        );
+                    }
+                    let several = sources.len() > 1 || sources.iter().any(|(_, s)| s.len() > 1);
+                    let text = sources
+                        .iter()
+                        .map(|(source, shared)| {
+                            let mut shared = shared.clone();
+                            shared.sort_unstable();
+                            format!(
+                                "{} {} also granted by {source}",
+                                shared.join(", "),
+                                if shared.len() == 1 { "is" } else { "are" }
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join("; ");
+                    (text, several)
+                };
+                let mut also_text = String::new();
+                if !also.is_empty() {
+                    let (text, several) = listed(&also);
+                    let _ = write!(
+                        also_text,
+                        " {text}: remove {} there too (each has its own finding).",
+                        if several { "them" } else { "it" }
+                    );
+                }
+                if !fixed.is_empty() {
+                    let (text, _) = listed(&fixed);
+                    let _ = write!(
+                        also_text,
+                        " {text}, a standard profile whose permissions cannot be changed: move {} to a custom profile (its own finding says how).",
+                        identity_label(id)
+                    );
+                }
+                let also = also_text;
                 let mut f = identity_finding(
                     &META,
                     id,
@@ -243,7 +317,7 @@ impl Rule for DangerousPermission {
                         names.join(", "),
                         grant.describe(),
                         match &grant.via_group {
-                            Some(g) => format!(", or mute them in group {g} with a muting permission set"),
+                            Some(g) => mute_phrase(inventory, g, &names),
                             None => String::new(),
                         }
                     )
@@ -301,6 +375,37 @@ fn folder_of(grant: &intguard_model::Grant) -> &'static str {
 /// The repository's copy of an org grant's profile or permission set (a
 /// file of the same name among the metadata read): its path and the
 /// permissions it lists.
+/// ", or mute ... in group G": with the group's own muting permission set
+/// when it has one (the permissions go there), else with a new one.
+fn mute_phrase(inventory: &Inventory, group: &str, names: &[&str]) -> String {
+    let them = if names.len() == 1 { "it" } else { "them" };
+    let muting = inventory
+        .salesforce
+        .permission_set_group(group)
+        .and_then(|g| g.muting_permission_sets.first())
+        .map(|m| m.value.as_str());
+    let Some(muting) = muting else {
+        return format!(", or mute {them} in group {group} with a muting permission set");
+    };
+    let path = inventory
+        .salesforce
+        .muting_permission_set(muting)
+        .map(|m| m.location.path.as_str())
+        .unwrap_or_default();
+    let file = metadata_file(path, "mutingpermissionsets", || {
+        format!("mutingpermissionsets/{muting}.mutingpermissionset-meta.xml")
+    });
+    format!(
+        ", or mute {them} in group {group}: its muting permission set {muting} does not mute {them} yet (Setup > Permission Set Groups > {group} > {muting} > System Permissions: Mute {}; in {file}: {})",
+        names.join(", "),
+        names
+            .iter()
+            .map(|n| format!("<userPermissions><enabled>true</enabled><name>{n}</name></userPermissions>"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    )
+}
+
 fn repo_copy<'a>(
     inventory: &'a Inventory,
     grant: &intguard_model::Grant,

@@ -114,7 +114,7 @@ fn unknown_note(id: &IntegrationIdentity) -> String {
                 "{} {} ({})",
                 u.app,
                 short_location(&u.location),
-                u.reason.describe()
+                u.describe()
             )
         })
         .collect();

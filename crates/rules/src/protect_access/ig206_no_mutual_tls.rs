@@ -463,7 +463,7 @@ fn org_side(inventory: &Inventory) -> Vec<Finding> {
         let grant_in = match (own, sets.first(), groups.first()) {
             (Some(set), _, _) => format!("in its permission set {set} (Setup > Permission Sets > {set} > System Permissions)"),
             (None, Some(set), _) => format!(
-                "in a new permission set assigned to it alone (Setup > Permission Sets > New > System Permissions): its permission set {set} is shared with {}, whose logins would need the certificate too",
+                "in a new permission set assigned to it alone (Setup > Permission Sets > New > System Permissions; its permission set {set} is shared with {}, whose logins would need the certificate too)",
                 holders_of(set).join(", ")
             ),
             (None, None, Some(group)) => format!("in a permission set of its group {group} (Setup > Permission Sets > the set > System Permissions)"),

@@ -360,6 +360,7 @@ fn ig304_operations_of_unknown_objects_may_need_their_access_anywhere() {
         app: "orders-sapi".into(),
         operation: ObjectOperation::Read,
         reason: UnknownUseReason::ExpressionQuery,
+        relationships: Vec::new(),
         location: query_at.clone(),
     }];
     let f = run("IG304", &inventory(vec![id.clone()], vec![]));
@@ -567,7 +568,7 @@ fn ig206_does_not_grant_mutual_tls_in_a_shared_permission_set() {
         .expect("a finding for int.orders@acme.com")
         .fix;
     assert!(
-        fix.contains("in a new permission set assigned to it alone (Setup > Permission Sets > New > System Permissions): its permission set Orders_Integration is shared with int.reporting@acme.com"),
+        fix.contains("in a new permission set assigned to it alone (Setup > Permission Sets > New > System Permissions; its permission set Orders_Integration is shared with int.reporting@acme.com"),
         "{fix}"
     );
     assert!(

@@ -273,6 +273,17 @@ fn ig302_dangerous_permission() {
         reporting.message,
         reporting.fix
     );
+    // The group has a muting permission set: the permission goes there,
+    // not into "a muting permission set" to create.
+    assert!(
+        reporting.fix.contains(
+            "or mute it in group Orders_Reporting_Group: its muting permission set Orders_Reporting_Group_Muting does not mute it yet"
+        ) && reporting.fix.contains(
+            "in mutingpermissionsets/Orders_Reporting_Group_Muting.mutingpermissionset-meta.xml: <userPermissions><enabled>true</enabled><name>ExportReport</name></userPermissions>"
+        ),
+        "{}",
+        reporting.fix
+    );
     let tiers: Vec<(u32, Severity)> = f
         .iter()
         .filter(|f| f.location.path.ends_with("Admin.profile-meta.xml"))

@@ -10,7 +10,7 @@ use intguard_model::{
 };
 use serde::{Serialize, Serializer};
 
-use super::{object_rows, ObjectRow};
+use super::{object_rows, org_activity, ObjectRow, OrgLogins, OrgToken};
 
 /// Writes the document for `ids`, then a newline.
 pub(super) fn write(
@@ -31,7 +31,7 @@ pub(super) fn write(
             files: inv.stats.files,
             diagnostics: inv.diagnostics.len(),
         },
-        identities: Identities(ids),
+        identities: Identities(ids, inv),
         unread_domain_uses: inv
             .unread_domain_uses()
             .into_iter()
@@ -93,11 +93,12 @@ struct Summary {
 
 /// The identities, each with its dangerous permissions and object rows
 /// worked out only when it is written.
-struct Identities<'a>(&'a [&'a IntegrationIdentity]);
+struct Identities<'a>(&'a [&'a IntegrationIdentity], &'a Inventory);
 
 impl Serialize for Identities<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_seq(self.0.iter().map(|id| {
+            let org = org_activity(self.1, id);
             IdentityEntry {
                 identity: id,
                 salesforce_managed_profile: id.salesforce_managed_profile(),
@@ -107,6 +108,8 @@ impl Serialize for Identities<'_> {
                     .map(Dangerous::of)
                     .collect(),
                 objects: object_rows(id),
+                org_logins: org.0,
+                org_tokens: org.1,
             }
         }))
     }
@@ -124,6 +127,12 @@ struct IdentityEntry<'a> {
     salesforce_managed_profile: Option<&'a str>,
     dangerous: Vec<Dangerous<'a>>,
     objects: Vec<ObjectRow>,
+    /// The org's Login History of its user, per application and sub type.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    org_logins: Vec<OrgLogins>,
+    /// Apps holding OAuth tokens of its user in the org.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    org_tokens: Vec<OrgToken>,
 }
 
 /// A dangerous permission with its tier's severity.

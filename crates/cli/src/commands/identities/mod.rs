@@ -218,6 +218,98 @@ struct ObjectRow {
     excess: Option<AccessFlags>,
 }
 
+/// The org's logins of an identity's user, per application and login sub
+/// type (in the JSON, an identity's `org_logins`): which apps log in as it
+/// and how, from the Login History the audit read.
+#[derive(Serialize)]
+struct OrgLogins {
+    application: String,
+    /// `OauthJwtBearer`, `OauthUsernamePassword`, ...
+    login_sub_type: Option<String>,
+    logins: usize,
+    /// Those with a status other than `Success`.
+    failed: usize,
+    /// The latest, as Salesforce's date-time in UTC.
+    last: String,
+    source_ips: Vec<String>,
+}
+
+/// An app holding an OAuth token of the identity's user (in the JSON,
+/// `org_tokens`).
+#[derive(Serialize)]
+struct OrgToken {
+    app: String,
+    last_used: Option<String>,
+    use_count: Option<u64>,
+}
+
+/// The org's Login History and OAuth tokens of the identity's user, when an
+/// org was read and has it.
+fn org_activity(inv: &Inventory, id: &IntegrationIdentity) -> (Vec<OrgLogins>, Vec<OrgToken>) {
+    let user = inv
+        .org
+        .as_ref()
+        .zip(id.username.as_deref())
+        .and_then(|(org, u)| org.user_by_username(u).map(|user| (org, user)));
+    let Some((org, user)) = user else {
+        return (Vec::new(), Vec::new());
+    };
+    let mut logins: Vec<OrgLogins> = Vec::new();
+    let mut last_unix: Vec<i64> = Vec::new();
+    for l in org.logins_of(&user.id) {
+        let app = l
+            .application
+            .clone()
+            .unwrap_or_else(|| "an unnamed client".to_string());
+        let i = match logins
+            .iter()
+            .position(|g| g.application == app && g.login_sub_type == l.login_sub_type)
+        {
+            Some(i) => i,
+            None => {
+                logins.push(OrgLogins {
+                    application: app,
+                    login_sub_type: l.login_sub_type.clone(),
+                    logins: 0,
+                    failed: 0,
+                    last: String::new(),
+                    source_ips: Vec::new(),
+                });
+                last_unix.push(i64::MIN);
+                logins.len() - 1
+            }
+        };
+        let g = &mut logins[i];
+        g.logins += 1;
+        if l.status.as_deref().is_some_and(|s| s != "Success") {
+            g.failed += 1;
+        }
+        if l.time_unix > last_unix[i] {
+            last_unix[i] = l.time_unix;
+            g.last = intguard_org::time::format_rfc3339(l.time_unix);
+        }
+        if let Some(ip) = &l.source_ip {
+            if !g.source_ips.contains(ip) {
+                g.source_ips.push(ip.clone());
+            }
+        }
+    }
+    logins.sort_by(|a, b| {
+        (a.application.to_lowercase(), &a.login_sub_type)
+            .cmp(&(b.application.to_lowercase(), &b.login_sub_type))
+    });
+    let mut tokens: Vec<OrgToken> = org
+        .tokens_of(&user.id)
+        .map(|t| OrgToken {
+            app: t.app_name.clone(),
+            last_used: t.last_used_unix.map(intguard_org::time::format_rfc3339),
+            use_count: t.use_count,
+        })
+        .collect();
+    tokens.sort_by_key(|t| t.app.to_lowercase());
+    (logins, tokens)
+}
+
 /// The widest the text table's object column grows (API names of custom
 /// objects with a namespace are under 60 characters).
 const MAX_OBJECT_COLUMN: usize = 60;
@@ -226,7 +318,9 @@ fn object_rows(id: &IntegrationIdentity) -> Vec<ObjectRow> {
     // As IG304 judges: an identity some app runs as, with an object used
     // (an app whose operations intguard cannot see, or cannot tell the
     // objects of, is no ground to call everything excess).
-    let judge = !id.apps.is_empty() && !id.objects_used.is_empty();
+    // With no profile known, what it is granted is unknown, not nothing:
+    // no excess either way.
+    let judge = !id.apps.is_empty() && !id.objects_used.is_empty() && id.profile.is_some();
     let lookup = id.object_lookup();
     let mut names: Vec<&str> = id
         .object_access
@@ -366,6 +460,42 @@ fn render_text(inv: &Inventory, ids: &[&IntegrationIdentity], only: Option<&str>
                 short(at)
             );
         }
+        // Which apps the org saw log in as it, and hold its tokens.
+        let (logins, tokens) = org_activity(inv, id);
+        if let (false, Some(org)) = (logins.is_empty(), &inv.org) {
+            let since = intguard_org::time::format_rfc3339(org.since_unix);
+            let _ = writeln!(
+                s,
+                "  org logins  Login History since {}:",
+                since.get(..10).unwrap_or(&since)
+            );
+            for g in &logins {
+                let failed = if g.failed > 0 {
+                    format!(", {} failed", g.failed)
+                } else {
+                    String::new()
+                };
+                let _ = writeln!(
+                    s,
+                    "              {}: {} login{}{failed} ({}) from {}, the last {}",
+                    g.application,
+                    g.logins,
+                    if g.logins == 1 { "" } else { "s" },
+                    g.login_sub_type.as_deref().unwrap_or("no sub type"),
+                    g.source_ips.join(", "),
+                    g.last
+                );
+            }
+        }
+        for (i, t) in tokens.iter().enumerate() {
+            let label = if i == 0 { "org tokens" } else { "" };
+            let used = match (&t.last_used, t.use_count) {
+                (Some(at), Some(n)) => format!("last used {at}, {n} uses"),
+                (Some(at), None) => format!("last used {at}"),
+                (None, _) => "never used".to_string(),
+            };
+            let _ = writeln!(s, "  {label:<11} {}: {used}", t.app);
+        }
         match &id.profile {
             Some(p) => {
                 let label = intguard_model::profile_label(&p.name);
@@ -387,11 +517,8 @@ fn render_text(inv: &Inventory, ids: &[&IntegrationIdentity], only: Option<&str>
                 let _ = writeln!(s, "  profile     {}{label}{license}{at}", p.name);
             }
             None => match not_in_org(inv, id) {
-                Some(org) => {
-                    let _ = writeln!(
-                        s,
-                        "  profile     unknown: not a user of org {org}: wrong org or a sandbox username?"
-                    );
+                Some((org, why)) => {
+                    let _ = writeln!(s, "  profile     unknown: not a user of org {org}: {why}");
                 }
                 None => {
                     let _ = writeln!(s, "  profile     unknown (map it in intguard.toml [[identities]] or a user definition file)");
@@ -521,12 +648,19 @@ fn render_text(inv: &Inventory, ids: &[&IntegrationIdentity], only: Option<&str>
                         let _ = write!(note, "  <- excess: {}", e.describe());
                     }
                 }
+                // No profile known: the profile's grants are missing, so
+                // "none" would claim no access.
+                let granted = match (id.profile.is_some(), r.granted.any()) {
+                    (true, _) => r.granted.describe(),
+                    (false, false) => "unknown (profile unknown)".to_string(),
+                    (false, true) => {
+                        format!("{}, and the unknown profile's", r.granted.describe())
+                    }
+                };
                 let _ = writeln!(
                     s,
-                    "              {:<w$}  {:<26}  {}{note}",
-                    r.object,
-                    used,
-                    r.granted.describe()
+                    "              {:<w$}  {:<26}  {granted}{note}",
+                    r.object, used,
                 );
                 if !r.relationships.is_empty() && !r.inferred {
                     let _ = writeln!(
@@ -570,7 +704,7 @@ fn render_text(inv: &Inventory, ids: &[&IntegrationIdentity], only: Option<&str>
                 u.app,
                 u.operation.as_str(),
                 short(&u.location),
-                u.reason.describe(),
+                u.describe(),
                 u.needs().describe().to_lowercase()
             );
         }
@@ -632,19 +766,24 @@ fn render_text(inv: &Inventory, ids: &[&IntegrationIdentity], only: Option<&str>
 }
 
 /// The org (`00D... (host)`) an identity's username is not a user of, when
-/// an org was joined.
-fn not_in_org(inv: &Inventory, id: &IntegrationIdentity) -> Option<String> {
+/// an org was joined, and why it may be (the org's user it is a sandbox
+/// copy of, or the org's sandbox copy of it).
+fn not_in_org(inv: &Inventory, id: &IntegrationIdentity) -> Option<(String, String)> {
     let org = inv.org.as_ref()?;
     let username = id.username.as_deref()?;
     if org.user_by_username(username).is_some() {
         return None;
     }
     let label = org.label();
-    Some(if label == org.org {
+    let name = if label == org.org {
         label
     } else {
         format!("{} ({label})", org.org)
-    })
+    };
+    let why = org
+        .sandbox_hint(username)
+        .unwrap_or_else(|| "wrong org or a sandbox username?".to_string());
+    Some((name, why))
 }
 
 #[cfg(test)]
