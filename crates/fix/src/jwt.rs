@@ -32,7 +32,8 @@ use std::ops::Range;
 
 use intguard_model::expr::placeholders;
 use intguard_model::{
-    AuthClass, Finding, Inventory, MuleApp, MuleRuntime, PropertyFormat, SalesforceConnection,
+    AuthClass, Finding, GlobalProperty, Inventory, MuleApp, MuleRuntime, PropertyFormat,
+    SalesforceConnection,
 };
 use quick_xml::events::Event;
 use quick_xml::Reader;
@@ -486,6 +487,8 @@ impl Switch<'_, '_> {
         let mut audience: Option<String> = None;
         // Per-file properties derived from a `${...}` login URL: (file, properties).
         let mut url_props: Vec<(String, Vec<NewProperty>)> = Vec::new();
+        // Those to add next to the `<global-property>` that sets the URL.
+        let mut url_global_props: Option<(&GlobalProperty, Vec<NewProperty>)> = None;
         if let Some(url) = element.attr(login_attr) {
             let raw = crate::xml::attr_value_as_parsed(&url.raw).unwrap_or_default();
             let leave = |why: &str| {
@@ -519,6 +522,15 @@ impl Switch<'_, '_> {
                             .map(|e| (f.path.to_string(), e.value().to_string()))
                     })
                     .collect();
+                // Set by a `<global-property>` instead (no property file): its
+                // value, the properties derived going next to it (`""`: no file).
+                let url_global = global_property(app, &name).filter(|_| files.is_empty());
+                let files = match url_global {
+                    Some(gp) if placeholders(&gp.value.raw).is_empty() => {
+                        vec![(String::new(), gp.value.raw.clone())]
+                    }
+                    _ => files,
+                };
                 // The production login host everywhere: the defaults, nothing to write.
                 let all_default = !files.is_empty()
                     && files
@@ -557,15 +569,21 @@ impl Switch<'_, '_> {
                                     },
                                 );
                             }
-                            url_props.push((file, props));
+                            match url_global {
+                                Some(gp) if file.is_empty() => url_global_props = Some((gp, props)),
+                                _ => url_props.push((file, props)),
+                            }
                         }
                         if !keep_token_endpoint {
                             token_endpoint = Some(format!("${{{te_name}}}"));
                         }
                         audience = Some(format!("${{{aud_name}}}"));
                     }
+                    _ if files.is_empty() => self.out.notes.push(leave(&format!(
+                        "reads ${{{name}}}, which no loaded property file or <global-property> of the app sets"
+                    ))),
                     _ => self.out.notes.push(leave(&format!(
-                        "reads ${{{name}}}, which is not an https:// Salesforce URL in every property file that defines it"
+                        "reads ${{{name}}}, which is not an https:// Salesforce URL in every place that sets it"
                     ))),
                 }
             } else {
@@ -669,15 +687,24 @@ impl Switch<'_, '_> {
         for f in &plain_targets {
             plain_files.entry(f.clone()).or_default();
         }
-        if plain_targets.is_empty() {
+        // A username set by a `<global-property>` (no property file): the new
+        // properties become global properties next to it.
+        let user_global = match &user_ref {
+            Some((name, false)) if plain_targets.is_empty() => global_property(app, name),
+            _ => None,
+        };
+        if let Some(gp) = user_global {
+            self.add_global_properties(gp, &plain_props)?;
+        } else if plain_targets.is_empty() {
             let names: Vec<String> = plain_props.iter().map(|p| p.name.clone()).collect();
             self.out.notes.push(format!(
                 "{place}: `{}`: the username is {}, so no property file was found to add {} to: define them where the app's properties are set (or at deploy time)",
                 conn.config_name,
                 match &user_ref {
-                    Some((name, true)) => format!("read as ${{secure::{name}}}"),
-                    Some((name, false)) => format!("${{{name}}}, which no loaded property file defines"),
-                    None => "not a single ${...} reference".to_string(),
+                    Some((name, true)) => format!("read as ${{secure::{name}}} (intguard adds no plain property to a secure file)"),
+                    Some((name, false)) => format!("${{{name}}}, which no loaded property file or <global-property> defines"),
+                    None if placeholders(&username.raw).is_empty() => "written as a literal".to_string(),
+                    None => "an expression, not a single ${...} reference".to_string(),
                 },
                 names.join(", ")
             ));
@@ -692,6 +719,9 @@ impl Switch<'_, '_> {
                         placeholder: p.placeholder,
                     }));
             }
+        }
+        if let Some((gp, props)) = url_global_props {
+            self.add_global_properties(gp, &props)?;
         }
         for (file, props) in url_props {
             plain_files.entry(file).or_default().extend(props);
@@ -782,6 +812,90 @@ impl Switch<'_, '_> {
             .plan
             .actions
             .push(format!("add {} to {path}{fill}", first_names(&names)));
+        Ok(())
+    }
+
+    /// Adds `props` as `<global-property>` elements after `gp`, with its indentation,
+    /// leaving out the names the app sets already.
+    fn add_global_properties(
+        &mut self,
+        gp: &GlobalProperty,
+        props: &[NewProperty],
+    ) -> Result<(), FixError> {
+        let path = gp.location.path.to_string();
+        let Some(text) = self.ws.text(&path)? else {
+            return Err(FixError(format!("{path}: not found")));
+        };
+        let lines = Lines::new(&text);
+        let n = gp.location.line as usize;
+        if n == 0 || n > lines.len() {
+            return Err(FixError(format!(
+                "{path}:{n}: the <global-property> is not where it was read: run the scan again"
+            )));
+        }
+        let start = lines.content(n).start;
+        // The end of the line where the element ends.
+        let close = text[start..]
+            .find("/>")
+            .map(|i| start + i + 2)
+            .filter(|&e| !text[start..e].contains("</"))
+            .or_else(|| {
+                text[start..]
+                    .find("</global-property>")
+                    .map(|i| start + i + "</global-property>".len())
+            })
+            .ok_or_else(|| {
+                FixError(format!(
+                    "{path}:{n}: cannot find the end of the <global-property>"
+                ))
+            })?;
+        let at = text[close..]
+            .find(['\r', '\n'])
+            .map_or(text.len(), |i| close + i);
+        let line = lines.get(n);
+        let indent = &line[..indent_of(line)];
+        let nl = eol(&text);
+        let mut insert = String::new();
+        let mut names = Vec::new();
+        let mut placeholders = Vec::new();
+        for p in props {
+            if global_property(self.app, &p.name).is_some()
+                || self
+                    .app
+                    .property_files
+                    .iter()
+                    .any(|f| f.entries.iter().any(|e| e.key() == p.name))
+                || !self.added.insert((path.clone(), p.name.clone()))
+            {
+                continue;
+            }
+            insert.push_str(&format!(
+                "{nl}{indent}<global-property name=\"{}\" value=\"{}\"/>",
+                escape_attr(&p.name),
+                escape_attr(&p.value)
+            ));
+            names.push(p.name.clone());
+            if p.placeholder {
+                placeholders.push(p.name.clone());
+            }
+        }
+        if names.is_empty() {
+            return Ok(());
+        }
+        self.ws.file(&path)?.replacements.push((at..at, insert));
+        let fill = if placeholders.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " (placeholder values to fill in: {})",
+                placeholders.join(", ")
+            )
+        };
+        self.out.plan.actions.push(format!(
+            "add {} as <global-property> elements after {}'s, {path}:{n}{fill}",
+            first_names(&names),
+            gp.name
+        ));
         Ok(())
     }
 
@@ -890,6 +1004,13 @@ impl Switch<'_, '_> {
             }
         }
     }
+}
+
+/// The app's own `<global-property>` named `name` (not in test sources).
+fn global_property<'a>(app: &'a MuleApp, name: &str) -> Option<&'a GlobalProperty> {
+    app.global_properties
+        .iter()
+        .find(|g| g.name == name && !in_test_sources(&g.location.path))
 }
 
 /// Whether `text` reads property `name`: `${name}`, `${secure::name}`, `p('name')` ...

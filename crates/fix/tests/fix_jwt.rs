@@ -83,7 +83,11 @@ fn apply_and_rescan(app: &Path, plan: &JwtPlan, config: &str, principal: &str) -
         .map(|(_, c)| c)
         .find(|c| c.config_name == config)
         .unwrap();
-    assert_eq!(conn.element, "salesforce:jwt-connection");
+    assert!(
+        conn.element.ends_with(":jwt-connection"),
+        "{}",
+        conn.element
+    );
     assert_eq!(conn.auth, AuthClass::Certificate);
     assert_eq!(conn.attr("principal").unwrap().raw, principal);
     assert_eq!(verify_jwt(&after, &plan.switched), Vec::<String>::new());
@@ -481,4 +485,291 @@ fn mule3_connections_are_listed_not_rewritten() {
     assert!(s.contains("`Salesforce` (sfdc:config)"), "{s}");
     assert!(s.contains("Mule 3") && s.contains("UNVERIFIED"), "{s}");
     assert!(!s.contains("Tok3nLiteralValue99"));
+}
+
+/// Writes `files` (path, text) under a new app folder.
+fn inline_app(files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let app = dir.path().join("app");
+    for (rel, text) in files {
+        let p = app.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    (dir, app)
+}
+
+const MULE_HEAD: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<mule xmlns=\"http://www.mulesoft.org/schema/mule/core\"\n\txmlns:sf=\"http://www.mulesoft.org/schema/mule/salesforce\"\n\txmlns:doc=\"http://www.mulesoft.org/schema/mule/documentation\"\n\txmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"\n\txsi:schemaLocation=\"http://www.mulesoft.org/schema/mule/core http://www.mulesoft.org/schema/mule/core/current/mule.xsd\n\t\thttp://www.mulesoft.org/schema/mule/salesforce http://www.mulesoft.org/schema/mule/salesforce/current/mule-salesforce.xsd\">\n";
+
+const ARTIFACT: &str = "{\n  \"minMuleVersion\": \"4.4.0\"\n}\n";
+
+/// The values the app's property files give `name` once written: every
+/// file that defines it, read again by intguard's reader.
+fn defined(app: &Path, name: &str) -> Vec<String> {
+    let (after, _) = scan(app);
+    after
+        .apps
+        .iter()
+        .flat_map(|a| &a.property_files)
+        .flat_map(|f| &f.entries)
+        .filter(|e| e.key() == name)
+        .map(|e| e.value().to_string())
+        .collect()
+}
+
+/// A connection as Studio and hand edits leave it: another prefix for the
+/// Salesforce namespace (`sf:`), a self-closing element with its attributes
+/// over several lines (tabs, CRLF), single quotes, `doc:` attributes, an
+/// entity in a value, and a comment before it.
+#[test]
+fn another_prefix_self_closing_single_quotes_entities_crlf() {
+    let xml = format!(
+        "{MULE_HEAD}\t<configuration-properties file=\"config.properties\"/>\n\t<sf:sfdc-config name=\"SF\" doc:name=\"Salesforce Config\">\n\t\t<!-- login as <the integration user> -->\n\t\t<sf:basic-connection\n\t\t\tusername='${{sfdc.username}}'\n\t\t\tpassword=\"${{sfdc.password}}\"\tdoc:id=\"a&amp;b\"\n\t\t\turl='https://acme.my.salesforce.com/services/Soap/u/60.0?a=1&amp;b=2'/>\n\t</sf:sfdc-config>\n\t<flow name=\"f\">\n\t\t<sf:query config-ref=\"SF\"/>\n\t</flow>\n</mule>\n"
+    )
+    .replace('\n', "\r\n");
+    let (_tmp, app) = inline_app(&[
+        ("src/main/mule/global.xml", &xml),
+        (
+            "src/main/resources/config.properties",
+            "sfdc.username=int@acme.com\r\nsfdc.password=S3cr3t-Pw-Value\r\n",
+        ),
+        ("mule-artifact.json", ARTIFACT),
+    ]);
+    let p = plan(&app, &JwtOptions::default());
+    assert_eq!(p.plan.skipped, Vec::<String>::new());
+    let new = new_text(&p, "global.xml");
+    assert!(
+        new.contains("<sf:jwt-connection consumerKey=\"${sfdc.consumerKey}\""),
+        "{new}"
+    );
+    assert!(
+        new.contains("principal='${sfdc.username}'")
+            || new.contains("principal=\"${sfdc.username}\""),
+        "{new}"
+    );
+    assert!(new.contains("doc:id=\"a&amp;b\""), "{new}");
+    assert!(
+        new.contains("tokenEndpoint=\"https://acme.my.salesforce.com/services/oauth2/token\""),
+        "{new}"
+    );
+    assert!(
+        new.contains("<!-- login as <the integration user> -->"),
+        "{new}"
+    );
+    assert_eq!(
+        new.matches('\n').count(),
+        new.matches("\r\n").count(),
+        "{new}"
+    );
+    assert!(
+        !new.contains("password=\"") && !new.contains("basic-connection"),
+        "{new}"
+    );
+    apply_and_rescan(&app, &p, "SF", "${sfdc.username}");
+    assert_eq!(
+        defined(&app, "sfdc.keystore.path"),
+        vec!["<path of the PKCS#12 keystore>"]
+    );
+    let again = plan(&app, &JwtOptions::default());
+    assert!(
+        again.plan.is_empty() && again.plan.skipped.is_empty(),
+        "{:?}",
+        again.plan.skipped
+    );
+}
+
+/// Two password connections in one file (one user property each) and a
+/// jwt-connection already there: both switched, in one edit of the file.
+#[test]
+fn two_configs_in_one_file_next_to_a_jwt_connection() {
+    let xml = format!(
+        "{MULE_HEAD}    <configuration-properties file=\"config.yaml\"/>\n    <sf:sfdc-config name=\"A\">\n        <sf:basic-connection username=\"${{sf.a.user}}\" password=\"${{sf.a.password}}\"/>\n    </sf:sfdc-config>\n    <sf:sfdc-config name=\"B\">\n        <sf:oauth-user-pass-connection consumerKey=\"${{sf.b.key}}\" consumerSecret=\"${{sf.b.secret}}\" username=\"${{sf.b.user}}\" password=\"${{sf.b.password}}\"/>\n    </sf:sfdc-config>\n    <sf:sfdc-config name=\"C\">\n        <sf:jwt-connection consumerKey=\"${{sf.c.key}}\" keyStore=\"${{sf.c.keystore.path}}\" storePassword=\"${{sf.c.keystore.password}}\" principal=\"${{sf.c.user}}\"/>\n    </sf:sfdc-config>\n</mule>\n"
+    );
+    let (_tmp, app) = inline_app(&[
+        ("src/main/mule/global.xml", &xml),
+        (
+            "src/main/resources/config.yaml",
+            "sf:\n  a:\n    user: \"a@acme.com\"\n    password: \"Pw-A-123456\"\n  b:\n    user: \"b@acme.com\"\n    password: \"Pw-B-123456\"\n    key: \"3MVG9Key\"\n    secret: \"Sec-B-123456\"\n  c:\n    user: \"c@acme.com\"\n    key: \"3MVG9KeyC\"\n    keystore:\n      path: \"k.p12\"\n      password: \"<keystore password>\"\n",
+        ),
+        ("mule-artifact.json", ARTIFACT),
+    ]);
+    let p = plan(&app, &JwtOptions::default());
+    assert_eq!(p.switched.len(), 2, "{:?}", p.plan.skipped);
+    apply_and_rescan(&app, &p, "A", "${sf.a.user}");
+    let (after, _) = scan(&app);
+    let b = after
+        .connections()
+        .map(|(_, c)| c)
+        .find(|c| c.config_name == "B")
+        .unwrap();
+    assert_eq!(b.element, "sf:jwt-connection");
+    assert_eq!(defined(&app, "sf.a.keystore.path").len(), 1);
+    assert_eq!(defined(&app, "sf.b.keystore.path").len(), 1);
+    assert_eq!(defined(&app, "sf.c.keystore.path"), vec!["k.p12"]);
+}
+
+/// A connection element for the username `user` (as written), in an app
+/// with `extra` global elements.
+fn username_app(user: &str, extra: &str, files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
+    let xml = format!(
+        "{MULE_HEAD}{extra}    <sf:sfdc-config name=\"SF\">\n        <sf:basic-connection username=\"{user}\" password=\"${{sfdc.password}}\"/>\n    </sf:sfdc-config>\n</mule>\n"
+    );
+    let mut all: Vec<(&str, &str)> = vec![
+        ("src/main/mule/global.xml", &xml),
+        ("mule-artifact.json", ARTIFACT),
+    ];
+    all.extend_from_slice(files);
+    inline_app(&all)
+}
+
+/// A username written as a literal: the new properties have no file to go to,
+/// and the note says so truthfully.
+#[test]
+fn literal_username() {
+    let (_tmp, app) = username_app(
+        "int@acme.com",
+        "    <configuration-properties file=\"config.properties\"/>\n",
+        &[(
+            "src/main/resources/config.properties",
+            "sfdc.password=Pw-Lit-123456\n",
+        )],
+    );
+    let p = plan(&app, &JwtOptions::default());
+    assert!(new_text(&p, "global.xml").contains("principal=\"int@acme.com\""));
+    let note = p
+        .notes
+        .iter()
+        .find(|n| n.contains("no property file"))
+        .expect("a note");
+    assert!(note.contains("written as a literal"), "{note}");
+    apply_and_rescan(&app, &p, "SF", "int@acme.com");
+}
+
+/// A username set by a `<global-property>`: the new properties are added as
+/// global properties next to it (where the app sets its values).
+#[test]
+fn username_from_a_global_property() {
+    let (_tmp, app) = username_app(
+        "${sfdc.username}",
+        "    <global-property name=\"sfdc.username\" value=\"int@acme.com\"/>\n    <global-property name=\"sfdc.password\" value=\"${sfdc.pw}\"/>\n    <global-property name=\"sfdc.url\" value=\"https://acme--uat.sandbox.my.salesforce.com/services/Soap/u/60.0\"/>\n",
+        &[],
+    );
+    let xml = app.join("src/main/mule/global.xml");
+    let text = std::fs::read_to_string(&xml).unwrap().replace(
+        "password=\"${sfdc.password}\"",
+        "password=\"${sfdc.password}\" url=\"${sfdc.url}\"",
+    );
+    std::fs::write(&xml, text).unwrap();
+    let p = plan(&app, &JwtOptions::default());
+    let new = new_text(&p, "global.xml");
+    assert!(new.contains("tokenEndpoint=\"${sfdc.tokenEndpoint}\"\n            audienceUrl=\"${sfdc.audienceUrl}\"/>"), "{new}");
+    assert!(new.contains("value=\"https://acme--uat.sandbox.my.salesforce.com/services/Soap/u/60.0\"/>\n    <global-property name=\"sfdc.tokenEndpoint\" value=\"https://acme--uat.sandbox.my.salesforce.com/services/oauth2/token\"/>\n    <global-property name=\"sfdc.audienceUrl\" value=\"https://test.salesforce.com\"/>\n"), "{new}");
+    assert!(
+        !p.notes.iter().any(|n| n.contains("no property file")),
+        "{:?}",
+        p.notes
+    );
+    assert!(new_text(&p, "global.xml").contains(
+        "    <global-property name=\"sfdc.username\" value=\"int@acme.com\"/>\n    <global-property name=\"sfdc.consumerKey\" value=\"&lt;consumer key of the connected app>\"/>\n    <global-property name=\"sfdc.keystore.path\" value=\"&lt;path of the PKCS#12 keystore>\"/>\n    <global-property name=\"sfdc.keystore.password\" value=\"&lt;keystore password>\"/>\n    <global-property name=\"sfdc.password\""
+    ), "{}", new_text(&p, "global.xml"));
+    apply_and_rescan(&app, &p, "SF", "${sfdc.username}");
+    let (after, _) = scan(&app);
+    let set: Vec<(String, String)> = after.apps[0]
+        .global_properties
+        .iter()
+        .map(|g| (g.name.clone(), g.value.raw.clone()))
+        .collect();
+    assert!(
+        set.contains(&(
+            "sfdc.consumerKey".into(),
+            "<consumer key of the connected app>".into()
+        )),
+        "{set:?}"
+    );
+    // Once more: nothing left to do.
+    let again = plan(&app, &JwtOptions::default());
+    assert!(again.plan.is_empty() && again.plan.skipped.is_empty());
+}
+
+/// A username read from the secure files: the note names it, the storePassword
+/// still goes to each secure file.
+#[test]
+fn username_from_secure_properties() {
+    let (_tmp, app) = username_app(
+        "${secure::sfdc.username}",
+        "    <secure-properties:config xmlns:secure-properties=\"http://www.mulesoft.org/schema/mule/secure-properties\" name=\"S\" key=\"${key}\" file=\"secure.yaml\"/>\n",
+        &[("src/main/resources/secure.yaml", "sfdc:\n  username: \"![aGVsbG8gd29ybGQ=]\"\n  password: \"![c2VjcmV0IHZhbHVl]\"\n")],
+    );
+    let p = plan(&app, &JwtOptions::default());
+    assert!(p.switched.len() == 1, "{:?}", p.plan.skipped);
+    let note = p
+        .notes
+        .iter()
+        .find(|n| n.contains("no property file"))
+        .expect("a note");
+    assert!(note.contains("${secure::sfdc.username}"), "{note}");
+    assert!(
+        new_text(&p, "secure.yaml").contains("    password: \"<encrypted keystore password>\"\n"),
+        "{}",
+        new_text(&p, "secure.yaml")
+    );
+    apply_and_rescan(&app, &p, "SF", "${secure::sfdc.username}");
+}
+
+/// YAML: the username at the root (no dot), in a file that nests `sfdc:`
+/// elsewhere; dotted keys; comments and an anchor next to where the new keys go.
+/// Each result reads back (the reader parses it) with every new property.
+#[test]
+fn yaml_root_nested_dotted_with_comments_and_anchors() {
+    for (user, yaml) in [
+        (
+            "${sfdcUser}",
+            "sfdcUser: \"int@acme.com\"\nsfdcPassword: \"Pw-Root-123456\"\nsfdc:\n  url: \"https://test.salesforce.com\"\n",
+        ),
+        (
+            "${sfdc.user}",
+            "defaults: &defaults\n  timeout: 30\nsfdc:\n  <<: *defaults\n  user: \"int@acme.com\" # the integration user\n  # the password, to move\n  password: \"Pw-Nest-123456\"\n# other settings\nhttp:\n  port: 8081\n",
+        ),
+        (
+            "${sfdc.user}",
+            "# settings\nsfdc.user: \"int@acme.com\"   # who\nsfdc.password: &pw \"Pw-Dot-123456\"\nother.password: *pw\n",
+        ),
+    ] {
+        let (_tmp, app) = username_app(
+            user,
+            "    <configuration-properties file=\"app.yaml\"/>\n",
+            &[("src/main/resources/app.yaml", yaml)],
+        );
+        let p = plan(&app, &JwtOptions::default());
+        assert_eq!(p.switched.len(), 1, "{yaml}: {:?}", p.plan.skipped);
+        let new = new_text(&p, "app.yaml").to_string();
+        apply_and_rescan(&app, &p, "SF", user);
+        for name in ["sfdc.consumerKey", "sfdc.keystore.path", "sfdc.keystore.password"] {
+            assert_eq!(defined(&app, name).len(), 1, "{name} in {new}");
+        }
+        assert!(new.starts_with(yaml.split("sfdc").next().unwrap()), "{new}");
+        for line in yaml.lines() {
+            assert!(new.contains(line), "{line} lost: {new}");
+        }
+    }
+}
+
+/// `.properties` written with `:` and spaces, a value continued over lines
+/// last, and no line end at the end of the file.
+#[test]
+fn properties_with_colons_and_continuations() {
+    let props = "sfdc.username : int@acme.com\nsfdc.password:Pw-Colon-123456\nsfdc.note = a long \\\n    value \\\n    continued";
+    let (_tmp, app) = username_app(
+        "${sfdc.username}",
+        "    <configuration-properties file=\"config.properties\"/>\n",
+        &[("src/main/resources/config.properties", props)],
+    );
+    let p = plan(&app, &JwtOptions::default());
+    apply_and_rescan(&app, &p, "SF", "${sfdc.username}");
+    assert_eq!(defined(&app, "sfdc.note"), vec!["a long value continued"]);
+    assert_eq!(
+        defined(&app, "sfdc.consumerKey"),
+        vec!["<consumer key of the connected app>"]
+    );
+    assert_eq!(defined(&app, "sfdc.username"), vec!["int@acme.com"]);
 }
