@@ -25,7 +25,9 @@
 //!
 //! Mule 3 connections (`sfdc:*`) are not rewritten: the attributes of the Mule 3
 //! connector's JWT bearer configuration are UNVERIFIED in the reference. Nor are the
-//! Composite connector's (its JWT element name is UNVERIFIED) and those in test sources.
+//! Composite connector's (its JWT element name is UNVERIFIED), those in test sources,
+//! and a Mule plugin's (the apps importing it set its properties: switching it alone
+//! would leave them reading properties nothing defines).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
@@ -176,7 +178,7 @@ pub fn plan_jwt(
                 "{}:{} `{}` ({})",
                 conn.location.path, conn.location.line, conn.config_name, conn.element
             );
-            if let Some(why) = why_not_switched(app, conn) {
+            if let Some(why) = why_not_switched(inventory, app, conn) {
                 out.plan.skipped.push(format!("{here}: {why}"));
                 continue;
             }
@@ -211,9 +213,32 @@ pub fn plan_jwt(
 }
 
 /// Why a password connection is not rewritten, or `None`.
-fn why_not_switched(app: &MuleApp, conn: &SalesforceConnection) -> Option<String> {
+fn why_not_switched(
+    inventory: &Inventory,
+    app: &MuleApp,
+    conn: &SalesforceConnection,
+) -> Option<String> {
     if in_test_sources(&conn.location.path) {
         return Some("in test sources (an MUnit suite's connection): left as is".to_string());
+    }
+    // A Mule plugin's connection runs in the apps importing its file, with their
+    // properties: switching it here would leave its new properties undefined in
+    // each of them (and they may not all be in the scan).
+    if app.plugin.is_some() {
+        let importers: Vec<String> = inventory
+            .plugin_file_importers(app, &conn.location.path)
+            .iter()
+            .map(|a| a.name.clone())
+            .collect();
+        let by = if importers.is_empty() {
+            "no app of the scan imports it".to_string()
+        } else {
+            format!("imported by {}", importers.join(", "))
+        };
+        return Some(format!(
+            "in the Mule plugin {} ({by}): its properties are set by each app that imports it, so it is not rewritten (the apps would read properties they do not define); switch it in the plugin by hand and add consumerKey, keyStore and storePassword properties to every importing app, in one release",
+            app.name
+        ));
     }
     if app.runtime == MuleRuntime::Mule3 || conn.runtime == MuleRuntime::Mule3 {
         return Some(

@@ -773,3 +773,53 @@ fn properties_with_colons_and_continuations() {
     );
     assert_eq!(defined(&app, "sfdc.username"), vec!["int@acme.com"]);
 }
+
+/// A Mule plugin's connection, imported by an app that defines its
+/// properties: the plugin has no property file to add the new properties to
+/// (the importing apps' are), so switching it alone would leave every
+/// importing app with references nothing defines. It is listed, not switched.
+#[test]
+fn a_plugin_connection_is_listed_not_half_switched() {
+    let pom = |artifact: &str, packaging: &str, dep: bool| {
+        let d = if dep {
+            "<dependencies><dependency><groupId>com.acme</groupId><artifactId>common-lib</artifactId><version>1.0.0</version><classifier>mule-plugin</classifier></dependency></dependencies>"
+        } else {
+            ""
+        };
+        format!("<project xmlns=\"http://maven.apache.org/POM/4.0.0\"><modelVersion>4.0.0</modelVersion><groupId>com.acme</groupId><artifactId>{artifact}</artifactId><version>1.0.0</version><packaging>{packaging}</packaging>{d}</project>")
+    };
+    let plugin_xml = format!(
+        "{MULE_HEAD}    <sf:sfdc-config name=\"Common_SF\">\n        <sf:basic-connection username=\"${{sfdc.username}}\" password=\"${{secure::sfdc.password}}\"/>\n    </sf:sfdc-config>\n</mule>\n"
+    );
+    let (_tmp, root) = inline_app(&[
+        ("common-lib/pom.xml", &pom("common-lib", "mule-plugin", false)),
+        ("common-lib/src/main/mule/common.xml", &plugin_xml),
+        ("orders/pom.xml", &pom("orders", "mule-application", true)),
+        ("orders/mule-artifact.json", ARTIFACT),
+        (
+            "orders/src/main/mule/global.xml",
+            "<mule xmlns=\"http://www.mulesoft.org/schema/mule/core\" xmlns:secure-properties=\"http://www.mulesoft.org/schema/mule/secure-properties\">\n  <import file=\"common.xml\"/>\n  <configuration-properties file=\"properties/${mule.env}.yaml\"/>\n  <secure-properties:config name=\"S\" key=\"${encryption.key}\" file=\"properties/${mule.env}-secure.yaml\"/>\n  <global-property name=\"mule.env\" value=\"dev\"/>\n</mule>\n",
+        ),
+        (
+            "orders/src/main/resources/properties/dev.yaml",
+            "sfdc:\n  username: \"int@acme.com\"\n",
+        ),
+        (
+            "orders/src/main/resources/properties/dev-secure.yaml",
+            "sfdc:\n  password: \"![abcdefgh]\"\n",
+        ),
+    ]);
+    let (inventory, findings) = scan(&root);
+    let ig101: Vec<_> = findings.iter().filter(|f| f.rule == "IG101").collect();
+    assert!(!ig101.is_empty(), "IG101 reports the plugin's connection");
+    let p = plan_jwt(&inventory, &findings, &JwtOptions::default()).unwrap();
+    assert!(p.plan.is_empty(), "{:?}", p.plan.actions);
+    assert!(p.switched.is_empty());
+    assert_eq!(p.plan.skipped.len(), 1, "{:?}", p.plan.skipped);
+    let s = &p.plan.skipped[0];
+    assert!(
+        s.contains("`Common_SF`") && s.contains("Mule plugin common-lib"),
+        "{s}"
+    );
+    assert!(s.contains("orders"), "{s}");
+}
