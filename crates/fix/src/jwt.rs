@@ -1149,7 +1149,9 @@ impl Element {
             .filter(|g| !g.is_empty())
             .map(|g| {
                 g.iter()
-                    .map(|(n, v)| format!("{n}=\"{v}\""))
+                    // In double quotes: a `"` of a value taken from a single-quoted
+                    // attribute (`username='#[p("sfdc.username")]'`) as an entity.
+                    .map(|(n, v)| format!("{n}=\"{}\"", v.replace('"', "&quot;")))
                     .collect::<Vec<_>>()
                     .join(" ")
             })

@@ -823,3 +823,38 @@ fn a_plugin_connection_is_listed_not_half_switched() {
     );
     assert!(s.contains("orders"), "{s}");
 }
+
+/// A comment among the element's children, a `>` in a value, and a username
+/// written in single quotes around double ones (a DataWeave expression): the
+/// principal keeps the value as the parser reads it.
+#[test]
+fn comments_inside_and_quotes_in_values() {
+    let xml = format!(
+        "{MULE_HEAD}    <configuration-properties file=\"config.properties\"/>\n    <sf:sfdc-config name=\"SF\">\n        <sf:basic-connection username='#[p(\"sfdc.username\")]' password=\"${{sfdc.password}}\" doc:description=\"a > b\">\n            <!-- retry </sf:basic-connection> -->\n            <reconnection><reconnect count=\"3\"/></reconnection>\n        </sf:basic-connection>\n    </sf:sfdc-config>\n</mule>\n"
+    );
+    let (_tmp, app) = inline_app(&[
+        ("src/main/mule/global.xml", &xml),
+        (
+            "src/main/resources/config.properties",
+            "sfdc.username=int@acme.com\nsfdc.password=Pw-Quote-123456\n",
+        ),
+        ("mule-artifact.json", ARTIFACT),
+    ]);
+    let p = plan(&app, &JwtOptions::default());
+    assert_eq!(p.switched.len(), 1, "{:?}", p.plan.skipped);
+    let new = new_text(&p, "global.xml");
+    assert!(
+        new.contains("<!-- retry </sf:basic-connection> -->"),
+        "{new}"
+    );
+    assert!(new.contains("doc:description=\"a > b\""), "{new}");
+    assert!(
+        new.contains("principal=\"#[p(&quot;sfdc.username&quot;)]\""),
+        "{new}"
+    );
+    assert!(
+        new.contains("</sf:jwt-connection>\n    </sf:sfdc-config>"),
+        "{new}"
+    );
+    apply_and_rescan(&app, &p, "SF", "#[p(\"sfdc.username\")]");
+}
