@@ -157,6 +157,7 @@ pub fn plan_jwt(
     let mut out = JwtPlan {
         plan: Plan {
             masking: Masking::new(inventory, &[]),
+            shown_placeholders: vec![PASSWORD_PLACEHOLDER, ENCRYPTED_PASSWORD_PLACEHOLDER],
             ..Plan::default()
         },
         ..JwtPlan::default()

@@ -858,3 +858,60 @@ fn comments_inside_and_quotes_in_values() {
     );
     apply_and_rescan(&app, &p, "SF", "#[p(\"sfdc.username\")]");
 }
+
+/// YAML written with a flow mapping (`sfdc: {username: ..., password: ...}`):
+/// the new keys must not open a second `sfdc:` mapping (a duplicate key).
+#[test]
+fn yaml_flow_mapping() {
+    let yaml =
+        "sfdc: {username: \"int@acme.com\", password: \"Pw-Flow-123456\"}\nhttp:\n  port: 8081\n";
+    let (_tmp, app) = username_app(
+        "${sfdc.username}",
+        "    <configuration-properties file=\"app.yaml\"/>\n",
+        &[("src/main/resources/app.yaml", yaml)],
+    );
+    let p = plan(&app, &JwtOptions::default());
+    let new = new_text(&p, "app.yaml").to_string();
+    apply_and_rescan(&app, &p, "SF", "${sfdc.username}");
+    assert_eq!(
+        defined(&app, "sfdc.username"),
+        vec!["int@acme.com"],
+        "{new}"
+    );
+    assert_eq!(defined(&app, "sfdc.keystore.path").len(), 1, "{new}");
+}
+
+/// The diff shows the store password placeholders intguard writes as they are
+/// (fixed texts, no secret), while every real secret stays masked: those of the
+/// lines around them, and a placeholder text inside a real value.
+#[test]
+fn the_diff_shows_the_store_password_placeholders() {
+    let (_tmp, app) = fixture("jwt-yaml");
+    let p = plan(&app, &JwtOptions::default());
+    let diff = p.plan.diff();
+    assert!(
+        diff.contains("\n+      password: \"<keystore password>\"\n"),
+        "{diff}"
+    );
+    for secret in ["Tiger2024!dev", "Pr0d-S3cret-Orders"] {
+        assert!(!diff.contains(secret), "{diff}");
+    }
+    let (_tmp, app) = fixture("jwt-props");
+    let p = plan(&app, &JwtOptions::default());
+    let diff = p.plan.diff();
+    assert!(
+        diff.contains("\n+sfdc.keystore.password=<encrypted keystore password>\n"),
+        "{diff}"
+    );
+    // A real password that merely contains the placeholder text stays masked.
+    let (_tmp, app) = fixture("jwt-yaml");
+    let dev = app.join("src/main/resources/properties/dev.yaml");
+    let text = std::fs::read_to_string(&dev)
+        .unwrap()
+        .replace("Tiger2024!dev", "x<keystore password>Tiger2024")
+        + "other:\n  password: \"x<keystore password>Tiger2024\"\n";
+    std::fs::write(&dev, text).unwrap();
+    let p = plan(&app, &JwtOptions::default());
+    let diff = p.plan.diff();
+    assert!(!diff.contains("Tiger2024"), "{diff}");
+}
