@@ -257,3 +257,47 @@ fn the_examples_mule4_connections_are_switched() {
         "{after:?}"
     );
 }
+
+/// A Mule plugin's password connection, imported by an app of the same folder:
+/// listed with the importing app, nothing written, exit code 1.
+#[test]
+fn a_plugin_connection_is_left_with_exit_1() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let write = |rel: &str, text: &str| {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    let pom = |artifact: &str, packaging: &str, dep: &str| {
+        format!("<project xmlns=\"http://maven.apache.org/POM/4.0.0\"><modelVersion>4.0.0</modelVersion><groupId>com.acme</groupId><artifactId>{artifact}</artifactId><version>1.0.0</version><packaging>{packaging}</packaging>{dep}</project>")
+    };
+    write("common-lib/pom.xml", &pom("common-lib", "mule-plugin", ""));
+    write(
+        "common-lib/src/main/mule/common.xml",
+        "<mule xmlns=\"http://www.mulesoft.org/schema/mule/core\" xmlns:salesforce=\"http://www.mulesoft.org/schema/mule/salesforce\">\n  <salesforce:sfdc-config name=\"Common_SF\">\n    <salesforce:basic-connection username=\"${sfdc.username}\" password=\"${secure::sfdc.password}\"/>\n  </salesforce:sfdc-config>\n</mule>\n",
+    );
+    write(
+        "orders/pom.xml",
+        &pom("orders", "mule-application", "<dependencies><dependency><groupId>com.acme</groupId><artifactId>common-lib</artifactId><version>1.0.0</version><classifier>mule-plugin</classifier></dependency></dependencies>"),
+    );
+    write("orders/mule-artifact.json", "{}\n");
+    write(
+        "orders/src/main/mule/global.xml",
+        "<mule xmlns=\"http://www.mulesoft.org/schema/mule/core\">\n  <import file=\"common.xml\"/>\n  <configuration-properties file=\"config.yaml\"/>\n</mule>\n",
+    );
+    write(
+        "orders/src/main/resources/config.yaml",
+        "sfdc:\n  username: \"int@acme.com\"\n",
+    );
+    let before = tree(root);
+    let run = run_cmd(intguard().args(["fix", "jwt"]).arg(root));
+    run.expect_code(1);
+    assert_eq!(tree(root), before);
+    assert!(
+        run.stderr
+            .contains("in the Mule plugin common-lib (imported by orders)"),
+        "{}",
+        run.stderr
+    );
+}
