@@ -271,6 +271,26 @@ fn why_not_switched(
 /// as `secure::`.
 fn single_reference(raw: &str) -> Option<(String, bool)> {
     let raw = raw.trim();
+    // A DataWeave expression reading one property: `#[p('name')]`,
+    // `#[Mule::p("name")]` (`&quot;` as written in a double-quoted attribute).
+    if let Some(inner) = raw.strip_prefix("#[").and_then(|r| r.strip_suffix(']')) {
+        let inner = inner.trim();
+        let call = inner
+            .strip_prefix("Mule::p(")
+            .or_else(|| inner.strip_prefix("p("))?
+            .strip_suffix(')')?
+            .trim();
+        let name = ["'", "\"", "&quot;", "&apos;"]
+            .iter()
+            .find_map(|q| call.strip_prefix(q)?.strip_suffix(q))?;
+        if name.is_empty() || name.contains(['\'', '"', '&', '$', '{', '}', '(', ')']) {
+            return None;
+        }
+        return Some(match name.strip_prefix("secure::") {
+            Some(n) => (n.to_string(), true),
+            None => (name.to_string(), false),
+        });
+    }
     let refs = placeholders(raw);
     match refs.as_slice() {
         [p] if p.start == 0 && p.end == raw.len() && !p.is_nested() => {
@@ -523,7 +543,7 @@ impl Switch<'_, '_> {
                     path, conn.config_name
                 )
             };
-            if placeholders(&raw).is_empty() {
+            if placeholders(&raw).is_empty() && !raw.trim_start().starts_with("#[") {
                 match login_settings(&raw) {
                     Some((endpoint, aud)) => {
                         if !keep_token_endpoint {
@@ -1368,6 +1388,32 @@ mod tests {
             &[],
         );
         assert_eq!(tag, "<x:j k=\"v\"\r\n\t\tp=\"q\"/>");
+    }
+
+    #[test]
+    fn single_references() {
+        let r = |s: &str| single_reference(s);
+        assert_eq!(r("${sf.user}"), Some(("sf.user".into(), false)));
+        assert_eq!(r("${secure::sf.user}"), Some(("sf.user".into(), true)));
+        assert_eq!(r("#[p('sf.user')]"), Some(("sf.user".into(), false)));
+        assert_eq!(
+            r("#[Mule::p(\"sf.user\")]"),
+            Some(("sf.user".into(), false))
+        );
+        assert_eq!(
+            r("#[p(&quot;sf.user&quot;)]"),
+            Some(("sf.user".into(), false))
+        );
+        assert_eq!(r("#[p('secure::sf.user')]"), Some(("sf.user".into(), true)));
+        for not in [
+            "#[p('a') ++ 'b']",
+            "#[p(vars.x)]",
+            "#[p('')]",
+            "a${sf.user}",
+            "u@acme.com",
+        ] {
+            assert_eq!(r(not), None, "{not}");
+        }
     }
 
     #[test]

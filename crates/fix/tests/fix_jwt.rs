@@ -857,6 +857,42 @@ fn comments_inside_and_quotes_in_values() {
         "{new}"
     );
     apply_and_rescan(&app, &p, "SF", "#[p(\"sfdc.username\")]");
+    // The property the expression reads is the username's: the new properties
+    // go to the file that defines it.
+    assert_eq!(
+        defined(&app, "sfdc.consumerKey"),
+        vec!["<consumer key of the connected app>"]
+    );
+}
+
+/// A login url read with `#[Mule::p('...')]`: per-file properties derived from
+/// the values, as for `${...}`.
+#[test]
+fn an_expression_reading_one_property() {
+    let xml = format!(
+        "{MULE_HEAD}    <configuration-properties file=\"config.properties\"/>\n    <sf:sfdc-config name=\"SF\">\n        <sf:basic-connection username=\"#[p('sf.user')]\" password=\"#[p('secure::sf.password')]\" url=\"#[Mule::p('sf.url')]\"/>\n    </sf:sfdc-config>\n</mule>\n"
+    );
+    let (_tmp, app) = inline_app(&[
+        ("src/main/mule/global.xml", &xml),
+        (
+            "src/main/resources/config.properties",
+            "sf.user=int@acme.com\nsf.url=https://test.salesforce.com/services/Soap/u/58.0\n",
+        ),
+        ("mule-artifact.json", ARTIFACT),
+    ]);
+    let p = plan(&app, &JwtOptions::default());
+    let new = new_text(&p, "global.xml");
+    assert!(
+        new.contains("tokenEndpoint=\"${sf.tokenEndpoint}\"")
+            && new.contains("principal=\"#[p('sf.user')]\""),
+        "{new}"
+    );
+    apply_and_rescan(&app, &p, "SF", "#[p('sf.user')]");
+    assert_eq!(
+        defined(&app, "sf.audienceUrl"),
+        vec!["https://test.salesforce.com"]
+    );
+    assert_eq!(defined(&app, "sf.keystore.path").len(), 1);
 }
 
 /// YAML written with a flow mapping (`sfdc: {username: ..., password: ...}`):
