@@ -23,8 +23,9 @@
 //!   `serviceEndpoint` are dropped; an attribute the reference does not list for every
 //!   connection kind is kept and named, to check.
 //!
-//! Mule 3 connections (`sfdc:*`) are not rewritten: the attributes of the Mule 3
-//! connector's JWT bearer configuration are UNVERIFIED in the reference. Nor are the
+//! Mule 3 connections (`sfdc:*`) are not rewritten: how the Mule 3 connector's JWT
+//! bearer configuration sets its token endpoint and audience is UNVERIFIED (see
+//! `why_not_switched` for what was checked). Nor are the
 //! Composite connector's (its JWT element name is UNVERIFIED), those in test sources,
 //! and a Mule plugin's (the apps importing it set its properties: switching it alone
 //! would leave them reading properties nothing defines).
@@ -242,8 +243,16 @@ fn why_not_switched(
         ));
     }
     if app.runtime == MuleRuntime::Mule3 || conn.runtime == MuleRuntime::Mule3 {
+        // Checked (December 2026): MuleSoft's migration assistant
+        // (mulesoft/mule-migration-assistant, mule-migration-tool-library/src/main/java/
+        // com/mulesoft/tools/migration/library/mule/steps/salesforce/
+        // OAuthJwtBearerConfiguration.java and AbstractSalesforceConfigurationMigrationStep.java)
+        // maps <sfdc:cached-config-oauth-jwt-bearer> to jwt-connection and reads its
+        // consumerKey, keyStore, storePassword and principal by those names, but no token
+        // endpoint or audience attribute: how a Mule 3 JWT config logs in to a sandbox or a
+        // My Domain stays UNVERIFIED, so nothing is written.
         return Some(
-            "Mule 3: not rewritten, because the attributes of the Mule 3 Salesforce connector's JWT bearer configuration (<sfdc:cached-config-oauth-jwt-bearer>) are UNVERIFIED in intguard's reference; replace it by hand from the connector's documentation, or migrate the app to Mule 4 and run intguard fix jwt again".to_string(),
+            "Mule 3: not rewritten, because how the Mule 3 Salesforce connector's JWT bearer configuration (<sfdc:cached-config-oauth-jwt-bearer>) sets its token endpoint and audience (a sandbox or My Domain login) is UNVERIFIED in intguard's reference; replace it by hand from the connector's documentation, or migrate the app to Mule 4 and run intguard fix jwt again".to_string(),
         );
     }
     if conn.is_composite() {
