@@ -517,6 +517,22 @@ fn defined(app: &Path, name: &str) -> Vec<String> {
         .collect()
 }
 
+/// Nothing the plan prints (actions, notes, what is left, the diff) shows a
+/// secret of the app's files.
+fn assert_nothing_shown(p: &JwtPlan, secrets: &[&str]) {
+    let shown = format!(
+        "{:?}{:?}{:?}{:?}{}",
+        p.plan.actions,
+        p.plan.skipped,
+        p.unused,
+        p.notes,
+        p.plan.diff()
+    );
+    for s in secrets {
+        assert!(!shown.contains(s), "{s} shown: {shown}");
+    }
+}
+
 /// A connection as Studio and hand edits leave it: another prefix for the
 /// Salesforce namespace (`sf:`), a self-closing element with its attributes
 /// over several lines (tabs, CRLF), single quotes, `doc:` attributes, an
@@ -536,6 +552,7 @@ fn another_prefix_self_closing_single_quotes_entities_crlf() {
         ("mule-artifact.json", ARTIFACT),
     ]);
     let p = plan(&app, &JwtOptions::default());
+    assert_nothing_shown(&p, &["S3cr3t-Pw-Value"]);
     assert_eq!(p.plan.skipped, Vec::<String>::new());
     let new = new_text(&p, "global.xml");
     assert!(
@@ -594,6 +611,7 @@ fn two_configs_in_one_file_next_to_a_jwt_connection() {
         ("mule-artifact.json", ARTIFACT),
     ]);
     let p = plan(&app, &JwtOptions::default());
+    assert_nothing_shown(&p, &["Pw-A-123456", "Pw-B-123456", "Sec-B-123456"]);
     assert_eq!(p.switched.len(), 2, "{:?}", p.plan.skipped);
     apply_and_rescan(&app, &p, "A", "${sf.a.user}");
     let (after, _) = scan(&app);
@@ -635,6 +653,7 @@ fn literal_username() {
         )],
     );
     let p = plan(&app, &JwtOptions::default());
+    assert_nothing_shown(&p, &["Pw-Lit-123456"]);
     assert!(new_text(&p, "global.xml").contains("principal=\"int@acme.com\""));
     let note = p
         .notes
@@ -741,6 +760,7 @@ fn yaml_root_nested_dotted_with_comments_and_anchors() {
             &[("src/main/resources/app.yaml", yaml)],
         );
         let p = plan(&app, &JwtOptions::default());
+        assert_nothing_shown(&p, &["Pw-Root-123456", "Pw-Nest-123456", "Pw-Dot-123456"]);
         assert_eq!(p.switched.len(), 1, "{yaml}: {:?}", p.plan.skipped);
         let new = new_text(&p, "app.yaml").to_string();
         apply_and_rescan(&app, &p, "SF", user);
@@ -765,6 +785,7 @@ fn properties_with_colons_and_continuations() {
         &[("src/main/resources/config.properties", props)],
     );
     let p = plan(&app, &JwtOptions::default());
+    assert_nothing_shown(&p, &["Pw-Colon-123456"]);
     apply_and_rescan(&app, &p, "SF", "${sfdc.username}");
     assert_eq!(defined(&app, "sfdc.note"), vec!["a long value continued"]);
     assert_eq!(
@@ -841,6 +862,7 @@ fn comments_inside_and_quotes_in_values() {
         ("mule-artifact.json", ARTIFACT),
     ]);
     let p = plan(&app, &JwtOptions::default());
+    assert_nothing_shown(&p, &["Pw-Quote-123456"]);
     assert_eq!(p.switched.len(), 1, "{:?}", p.plan.skipped);
     let new = new_text(&p, "global.xml");
     assert!(
@@ -907,6 +929,7 @@ fn yaml_flow_mapping() {
         &[("src/main/resources/app.yaml", yaml)],
     );
     let p = plan(&app, &JwtOptions::default());
+    assert_nothing_shown(&p, &["Pw-Flow-123456"]);
     let new = new_text(&p, "app.yaml").to_string();
     apply_and_rescan(&app, &p, "SF", "${sfdc.username}");
     assert_eq!(
