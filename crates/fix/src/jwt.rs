@@ -1044,6 +1044,11 @@ impl Switch<'_, '_> {
                         "{name} ({attr} of `{}`) is still read elsewhere in {}: keep it until that changes too",
                         self.conn.config_name, app.name
                     ));
+                } else if let Some(gp) = global_property(app, name).filter(|_| files.is_empty()) {
+                    self.out.unused.push(format!(
+                        "{name} ({attr} of `{}`): set by the <global-property> at {}:{}",
+                        self.conn.config_name, gp.location.path, gp.location.line
+                    ));
                 } else if files.is_empty() {
                     self.out.unused.push(format!(
                         "{name} ({attr} of `{}`): in no property file of the app; stop supplying it at deploy time",

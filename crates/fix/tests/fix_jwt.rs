@@ -691,6 +691,13 @@ fn username_from_a_global_property() {
     assert!(new_text(&p, "global.xml").contains(
         "    <global-property name=\"sfdc.username\" value=\"int@acme.com\"/>\n    <global-property name=\"sfdc.consumerKey\" value=\"&lt;consumer key of the connected app>\"/>\n    <global-property name=\"sfdc.keystore.path\" value=\"&lt;path of the PKCS#12 keystore>\"/>\n    <global-property name=\"sfdc.keystore.password\" value=\"&lt;keystore password>\"/>\n    <global-property name=\"sfdc.password\""
     ), "{}", new_text(&p, "global.xml"));
+    assert_eq!(
+        p.unused,
+        vec![format!(
+            "sfdc.password (password of `SF`): set by the <global-property> at {}:9",
+            app.join("src/main/mule/global.xml").display()
+        )]
+    );
     apply_and_rescan(&app, &p, "SF", "${sfdc.username}");
     let (after, _) = scan(&app);
     let set: Vec<(String, String)> = after.apps[0]
@@ -973,4 +980,38 @@ fn the_diff_shows_the_store_password_placeholders() {
     let p = plan(&app, &JwtOptions::default());
     let diff = p.plan.diff();
     assert!(!diff.contains("Tiger2024"), "{diff}");
+}
+
+/// A username set by a `<global-property>` in an app with a secure-properties
+/// configuration: the store password goes to the secure file, the others next
+/// to the global property (in another file than the connection's).
+#[test]
+fn global_property_username_with_a_secure_config() {
+    let (_tmp, app) = username_app(
+        "${sfdc.username}",
+        "    <secure-properties:config xmlns:secure-properties=\"http://www.mulesoft.org/schema/mule/secure-properties\" name=\"S\" key=\"${key}\" file=\"secure.yaml\"/>\n",
+        &[
+            (
+                "src/main/mule/props.xml",
+                "<mule xmlns=\"http://www.mulesoft.org/schema/mule/core\">\r\n\t<global-property name=\"sfdc.username\" value=\"int@acme.com\" />\r\n</mule>\r\n",
+            ),
+            ("src/main/resources/secure.yaml", "sfdc:\n  password: \"![c2VjcmV0IHZhbHVl]\"\n"),
+        ],
+    );
+    let p = plan(&app, &JwtOptions::default());
+    assert_eq!(p.switched.len(), 1, "{:?}", p.plan.skipped);
+    assert_eq!(
+        new_text(&p, "props.xml"),
+        "<mule xmlns=\"http://www.mulesoft.org/schema/mule/core\">\r\n\t<global-property name=\"sfdc.username\" value=\"int@acme.com\" />\r\n\t<global-property name=\"sfdc.consumerKey\" value=\"&lt;consumer key of the connected app>\"/>\r\n\t<global-property name=\"sfdc.keystore.path\" value=\"&lt;path of the PKCS#12 keystore>\"/>\r\n</mule>\r\n"
+    );
+    assert!(
+        new_text(&p, "secure.yaml")
+            .ends_with("  keystore:\n    password: \"<encrypted keystore password>\"\n"),
+        "{}",
+        new_text(&p, "secure.yaml")
+    );
+    assert!(
+        new_text(&p, "global.xml").contains("storePassword=\"${secure::sfdc.keystore.password}\"")
+    );
+    apply_and_rescan(&app, &p, "SF", "${sfdc.username}");
 }
