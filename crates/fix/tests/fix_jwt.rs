@@ -1015,3 +1015,25 @@ fn global_property_username_with_a_secure_config() {
     );
     apply_and_rescan(&app, &p, "SF", "${sfdc.username}");
 }
+
+/// YAML whose mapping ends with a block scalar (a PEM certificate) and no line
+/// end at the end of the file: the new keys go after the scalar, not into it.
+#[test]
+fn yaml_block_scalar_at_the_end() {
+    let yaml = "sfdc:\n  username: \"int@acme.com\"\n  password: \"Pw-Block-123456\"\n  cert: |\n    -----BEGIN CERTIFICATE-----\n    MIIB\n    -----END CERTIFICATE-----";
+    let (_tmp, app) = username_app(
+        "${sfdc.username}",
+        "    <configuration-properties file=\"app.yaml\"/>\n",
+        &[("src/main/resources/app.yaml", yaml)],
+    );
+    let p = plan(&app, &JwtOptions::default());
+    assert_nothing_shown(&p, &["Pw-Block-123456"]);
+    let new = new_text(&p, "app.yaml").to_string();
+    apply_and_rescan(&app, &p, "SF", "${sfdc.username}");
+    assert_eq!(
+        defined(&app, "sfdc.cert"),
+        vec!["-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----"],
+        "{new}"
+    );
+    assert_eq!(defined(&app, "sfdc.keystore.path").len(), 1, "{new}");
+}
