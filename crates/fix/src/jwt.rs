@@ -634,9 +634,15 @@ impl Switch<'_, '_> {
                         }
                         audience = Some(format!("${{{aud_name}}}"));
                     }
-                    _ if files.is_empty() => self.out.notes.push(leave(&format!(
-                        "reads ${{{name}}}, which no loaded property file or <global-property> of the app sets"
-                    ))),
+                    _ if files.is_empty() => self.out.notes.push(leave(&match url_global {
+                        Some(gp) => format!(
+                            "reads ${{{name}}}, which the <global-property> at {}:{} sets to an expression intguard does not derive from",
+                            gp.location.path, gp.location.line
+                        ),
+                        None => format!(
+                            "reads ${{{name}}}, which no loaded property file or <global-property> of the app sets"
+                        ),
+                    })),
                     _ => self.out.notes.push(leave(&format!(
                         "reads ${{{name}}}, which is not an https:// Salesforce URL in every place that sets it"
                     ))),

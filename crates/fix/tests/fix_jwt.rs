@@ -1037,3 +1037,36 @@ fn yaml_block_scalar_at_the_end() {
     );
     assert_eq!(defined(&app, "sfdc.keystore.path").len(), 1, "{new}");
 }
+
+/// A login url whose `<global-property>` reads another property, and one
+/// nothing sets: tokenEndpoint and audienceUrl left to their defaults, and
+/// the note says why truthfully.
+#[test]
+fn login_urls_set_by_expressions_or_nowhere() {
+    for (extra, why) in [
+        (
+            "    <global-property name=\"sfdc.url\" value=\"${sfdc.host}/services/Soap/u/60.0\"/>\n",
+            "which the <global-property> at ",
+        ),
+        ("", "which no loaded property file or <global-property> of the app sets"),
+    ] {
+        let (_tmp, app) = username_app(
+            "int@acme.com",
+            extra,
+            &[],
+        );
+        let xml = app.join("src/main/mule/global.xml");
+        let text = std::fs::read_to_string(&xml).unwrap().replace(
+            "password=\"${sfdc.password}\"",
+            "password=\"${sfdc.password}\" url=\"${sfdc.url}\"",
+        );
+        std::fs::write(&xml, text).unwrap();
+        let p = plan(&app, &JwtOptions::default());
+        assert!(
+            p.notes.iter().any(|n| n.contains("left to their defaults") && n.contains(why)),
+            "{:?}",
+            p.notes
+        );
+        assert!(!new_text(&p, "global.xml").contains("tokenEndpoint"));
+    }
+}
