@@ -759,7 +759,7 @@ impl Switch<'_, '_> {
         } else if plain_targets.is_empty() {
             let names: Vec<String> = plain_props.iter().map(|p| p.name.clone()).collect();
             self.out.notes.push(format!(
-                "{place}: `{}`: the username is {}, so no property file was found to add {} to: define them where the app's properties are set (or at deploy time)",
+                "{place}: `{}`: the username is {}, so intguard added {} to no file: define them where the app's properties are set (or at deploy time) before deploying",
                 conn.config_name,
                 match &user_ref {
                     Some((name, true)) => format!("read as ${{secure::{name}}} (intguard adds no plain property to a secure file)"),

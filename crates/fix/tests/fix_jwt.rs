@@ -658,7 +658,7 @@ fn literal_username() {
     let note = p
         .notes
         .iter()
-        .find(|n| n.contains("no property file"))
+        .find(|n| n.contains("to no file"))
         .expect("a note");
     assert!(note.contains("written as a literal"), "{note}");
     apply_and_rescan(&app, &p, "SF", "int@acme.com");
@@ -684,7 +684,7 @@ fn username_from_a_global_property() {
     assert!(new.contains("tokenEndpoint=\"${sfdc.tokenEndpoint}\"\n            audienceUrl=\"${sfdc.audienceUrl}\"/>"), "{new}");
     assert!(new.contains("value=\"https://acme--uat.sandbox.my.salesforce.com/services/Soap/u/60.0\"/>\n    <global-property name=\"sfdc.tokenEndpoint\" value=\"https://acme--uat.sandbox.my.salesforce.com/services/oauth2/token\"/>\n    <global-property name=\"sfdc.audienceUrl\" value=\"https://test.salesforce.com\"/>\n"), "{new}");
     assert!(
-        !p.notes.iter().any(|n| n.contains("no property file")),
+        !p.notes.iter().any(|n| n.contains("to no file")),
         "{:?}",
         p.notes
     );
@@ -739,7 +739,7 @@ fn username_from_secure_properties() {
     let note = p
         .notes
         .iter()
-        .find(|n| n.contains("no property file"))
+        .find(|n| n.contains("to no file"))
         .expect("a note");
     assert!(note.contains("${secure::sfdc.username}"), "{note}");
     assert!(
