@@ -168,6 +168,9 @@ pub fn plan_jwt(
     let mut matched: BTreeSet<usize> = BTreeSet::new();
     // Property entries planned per file, so that a name is added once.
     let mut added: BTreeSet<(String, String)> = BTreeSet::new();
+    // The switched connections' password settings, told once every switch is
+    // planned: a setting another switched connection read is no longer read.
+    let mut pending: Vec<Pending> = Vec::new();
     for app in &inventory.apps {
         for conn in &app.salesforce_connections {
             let Some(i) = ig101.iter().position(|f| {
@@ -191,6 +194,7 @@ pub fn plan_jwt(
                 ws: &mut ws,
                 out: &mut out,
                 added: &mut added,
+                pending: &mut pending,
                 user_property: None,
             };
             match switch.plan() {
@@ -208,6 +212,34 @@ pub fn plan_jwt(
             ));
         }
     }
+    // The start tags rewritten, per file: what no longer reads anything.
+    let mut rewritten: BTreeMap<&str, Vec<Range<usize>>> = BTreeMap::new();
+    for p in &pending {
+        rewritten
+            .entry(p.path.as_str())
+            .or_default()
+            .push(p.start_tag.clone());
+    }
+    let mut unused: Vec<Unused> = Vec::new();
+    for p in &pending {
+        report_unused(&mut ws, &mut out, &mut unused, p, &rewritten);
+    }
+    out.unused.extend(unused.iter().map(|u| match u {
+        Unused::Literal(line) => line.clone(),
+        Unused::Setting {
+            name,
+            attr,
+            configs,
+            place,
+        } => format!(
+            "{name} ({attr} of {}){place}",
+            configs
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }));
     if !out.switched.is_empty() {
         ws.build(&mut out.plan)?;
     }
@@ -351,6 +383,7 @@ struct Switch<'a, 'b> {
     ws: &'b mut Workspace,
     out: &'b mut JwtPlan,
     added: &'b mut BTreeSet<(String, String)>,
+    pending: &'b mut Vec<Pending<'a>>,
     /// The property the username reads (`${name}`), once known.
     user_property: Option<String>,
 }
@@ -802,7 +835,26 @@ impl Switch<'_, '_> {
         }
         self.hide_in_runtime_manager(&sp_name, &place)?;
 
-        self.report_unused(&element, oauth, &path, &text);
+        let mut secrets = vec!["password", "securityToken"];
+        if oauth {
+            secrets.push("consumerSecret");
+        }
+        self.pending.push(Pending {
+            app,
+            config_name: conn.config_name.clone(),
+            path: path.clone(),
+            start_tag: element.start_tag.clone(),
+            secrets: secrets
+                .into_iter()
+                .filter_map(|attr| {
+                    let a = element.attr(attr)?;
+                    Some((
+                        attr,
+                        crate::xml::attr_value_as_parsed(&a.raw).unwrap_or_default(),
+                    ))
+                })
+                .collect(),
+        });
         let mut users: Vec<String> = conn
             .username()
             .map(|v| app.resolve_all(v))
@@ -987,86 +1039,133 @@ impl Switch<'_, '_> {
         }
         Ok(())
     }
+}
 
-    /// The property definitions the dropped secret attributes read, now read by
-    /// nothing in the app's XML: to delete after the switch, and to rotate.
-    fn report_unused(&mut self, element: &Element, oauth: bool, path: &str, text: &str) {
-        let app = self.app;
-        let mut secret_attrs = vec!["password", "securityToken"];
-        if oauth {
-            secret_attrs.push("consumerSecret");
+/// A switched connection's password settings, to tell once every switch is planned.
+struct Pending<'a> {
+    app: &'a MuleApp,
+    config_name: String,
+    path: String,
+    /// The start tag rewritten.
+    start_tag: Range<usize>,
+    /// The secret attributes dropped and their values (entities decoded).
+    secrets: Vec<(&'static str, String)>,
+}
+
+/// A password setting no longer read once the switches are made.
+enum Unused {
+    /// A value written in the element itself.
+    Literal(String),
+    /// A property the `attr` of `configs` read, defined at `place`.
+    Setting {
+        name: String,
+        attr: &'static str,
+        configs: Vec<String>,
+        place: String,
+    },
+}
+
+/// `text` without the `ranges` (sorted or not) of it.
+fn without(text: &str, ranges: &[Range<usize>]) -> String {
+    let mut ranges = ranges.to_vec();
+    ranges.sort_by_key(|r| r.start);
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for r in ranges {
+        if r.start >= at && r.end <= text.len() {
+            out.push_str(&text[at..r.start]);
+            at = r.end;
         }
-        for attr in secret_attrs {
-            let Some(a) = element.attr(attr) else {
-                continue;
-            };
-            let raw = crate::xml::attr_value_as_parsed(&a.raw).unwrap_or_default();
-            let refs = placeholders(&raw);
-            if refs.is_empty() {
-                if !raw.trim().is_empty() {
-                    self.out.unused.push(format!(
-                        "the {attr} written in `{}` itself ({path}): removed with the attribute, but still in the git history",
-                        self.conn.config_name
-                    ));
-                }
-                continue;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// The property definitions the dropped secret attributes read, now read by
+/// nothing in the app's XML (the start tags `rewritten` read nothing): to delete
+/// after the switch, and to rotate.
+fn report_unused(
+    ws: &mut Workspace,
+    out: &mut JwtPlan,
+    unused: &mut Vec<Unused>,
+    p: &Pending<'_>,
+    rewritten: &BTreeMap<&str, Vec<Range<usize>>>,
+) {
+    let app = p.app;
+    let config_name = &p.config_name;
+    let path = &p.path;
+    // The app's XML as it will be: every rewritten start tag left out.
+    let mut xml_texts: Vec<String> = Vec::new();
+    for x in app.xml_files.iter().filter(|x| !in_test_sources(x)) {
+        if let Some(t) = ws.text(x).ok().flatten() {
+            let gone = rewritten.get(x.as_str()).map_or(&[][..], |r| r.as_slice());
+            xml_texts.push(without(&t, gone));
+        }
+    }
+    for (attr, raw) in &p.secrets {
+        let refs = placeholders(raw);
+        if refs.is_empty() {
+            if !raw.trim().is_empty() {
+                unused.push(Unused::Literal(format!(
+                    "the {attr} written in `{config_name}` itself ({path}): removed with the attribute, but still in the git history"
+                )));
             }
-            for p in refs {
-                let name = &p.name;
-                let files: Vec<String> = app
+            continue;
+        }
+        for r in refs {
+            let name = &r.name;
+            let files: Vec<String> = app
+                .property_files
+                .iter()
+                .filter(|f| f.entries.iter().any(|e| e.key() == name))
+                .map(|f| f.path.to_string())
+                .collect();
+            // Read elsewhere: another element of an XML file, another property's value.
+            let elsewhere = xml_texts.iter().any(|t| reads(t, name))
+                // A definition reading itself from the secure files
+                // (`sfdc.password: ${secure::sfdc.password}`) is no reader.
+                || app
                     .property_files
                     .iter()
-                    .filter(|f| f.entries.iter().any(|e| e.key() == name))
-                    .map(|f| f.path.to_string())
-                    .collect();
-                // Read elsewhere: another element of this file, another XML
-                // file, another property's value.
-                let rest_of_file = format!(
-                    "{}{}",
-                    &text[..element.start_tag.start],
-                    &text[element.start_tag.end..]
-                );
-                let elsewhere = reads(&rest_of_file, name)
-                    || app
-                        .xml_files
-                        .iter()
-                        .filter(|x| x.as_str() != path && !in_test_sources(x))
-                        .any(|x| {
-                            self.ws
-                                .text(x)
-                                .ok()
-                                .flatten()
-                                .is_some_and(|t| reads(&t, name))
-                        })
-                    // A definition reading itself from the secure files
-                    // (`sfdc.password: ${secure::sfdc.password}`) is no reader.
-                    || app
-                        .property_files
-                        .iter()
-                        .flat_map(|f| &f.entries)
-                        .any(|e| e.key() != name && reads(e.value(), name));
-                if elsewhere {
-                    self.out.notes.push(format!(
-                        "{name} ({attr} of `{}`) is still read elsewhere in {}: keep it until that changes too",
-                        self.conn.config_name, app.name
-                    ));
-                } else if let Some(gp) = global_property(app, name).filter(|_| files.is_empty()) {
-                    self.out.unused.push(format!(
-                        "{name} ({attr} of `{}`): set by the <global-property> at {}:{}",
-                        self.conn.config_name, gp.location.path, gp.location.line
-                    ));
-                } else if files.is_empty() {
-                    self.out.unused.push(format!(
-                        "{name} ({attr} of `{}`): in no property file of the app; stop supplying it at deploy time",
-                        self.conn.config_name
-                    ));
-                } else {
-                    self.out.unused.push(format!(
-                        "{name} ({attr} of `{}`) in {}",
-                        self.conn.config_name,
-                        files.join(", ")
-                    ));
+                    .flat_map(|f| &f.entries)
+                    .any(|e| e.key() != name && reads(e.value(), name));
+            let place = if elsewhere {
+                out.notes.push(format!(
+                    "{name} ({attr} of `{config_name}`) is still read elsewhere in {}: keep it until that changes too",
+                    app.name
+                ));
+                continue;
+            } else if let Some(gp) = global_property(app, name).filter(|_| files.is_empty()) {
+                format!(
+                    ": set by the <global-property> at {}:{}",
+                    gp.location.path, gp.location.line
+                )
+            } else if files.is_empty() {
+                ": in no property file of the app; stop supplying it at deploy time".to_string()
+            } else {
+                format!(" in {}", files.join(", "))
+            };
+            let same = unused.iter_mut().find_map(|u| match u {
+                Unused::Setting {
+                    name: n,
+                    attr: a,
+                    configs,
+                    place: pl,
+                } if n == name && a == attr && *pl == place => Some(configs),
+                _ => None,
+            });
+            match same {
+                Some(configs) => {
+                    if !configs.contains(config_name) {
+                        configs.push(config_name.clone());
+                    }
                 }
+                None => unused.push(Unused::Setting {
+                    name: name.clone(),
+                    attr,
+                    configs: vec![config_name.clone()],
+                    place,
+                }),
             }
         }
     }

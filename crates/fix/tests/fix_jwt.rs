@@ -1078,3 +1078,50 @@ fn login_urls_set_by_expressions_or_nowhere() {
         assert!(!new_text(&p, "global.xml").contains("tokenEndpoint"));
     }
 }
+
+/// Two configs of the same user (one file each): the properties are added
+/// once, both connections read them.
+#[test]
+fn two_configs_of_one_user() {
+    let conn = |name: &str| {
+        format!(
+            "{MULE_HEAD}    <sf:sfdc-config name=\"{name}\">\n        <sf:basic-connection username=\"${{sfdc.username}}\" password=\"${{sfdc.password}}\"/>\n    </sf:sfdc-config>\n</mule>\n"
+        )
+    };
+    let (a, b) = (conn("A"), conn("B"));
+    let (_tmp, app) = inline_app(&[
+        ("src/main/mule/a.xml", &a),
+        (
+            "src/main/mule/b.xml",
+            &b.replace(
+                "    <sf:sfdc-config",
+                "    <configuration-properties file=\"config.properties\"/>\n    <sf:sfdc-config",
+            ),
+        ),
+        (
+            "src/main/resources/config.properties",
+            "sfdc.username=int@acme.com\nsfdc.password=Pw-Two-123456\n",
+        ),
+        ("mule-artifact.json", ARTIFACT),
+    ]);
+    let p = plan(&app, &JwtOptions::default());
+    assert_nothing_shown(&p, &["Pw-Two-123456"]);
+    assert_eq!(p.switched.len(), 2, "{:?}", p.plan.skipped);
+    let props = new_text(&p, "config.properties");
+    assert_eq!(props.matches("sfdc.consumerKey=").count(), 1, "{props}");
+    // Neither connection still reads the password once both are switched.
+    assert_eq!(
+        p.unused,
+        vec![format!(
+            "sfdc.password (password of `A`, `B`) in {}",
+            app.join("src/main/resources/config.properties").display()
+        )]
+    );
+    assert!(
+        !p.notes.iter().any(|n| n.contains("still read elsewhere")),
+        "{:?}",
+        p.notes
+    );
+    apply_and_rescan(&app, &p, "A", "${sfdc.username}");
+    apply_and_rescan(&app, &p, "B", "${sfdc.username}");
+}
