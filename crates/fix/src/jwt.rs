@@ -546,8 +546,22 @@ impl Switch<'_, '_> {
                 .unwrap_or_else(|| KEYSTORE_PLACEHOLDER.to_string()),
             placeholder: self.options.keystore.is_none(),
         });
+        // A username set by a `<global-property>` (no property file): the new
+        // properties become global properties next to it.
+        let user_global = match &user_ref {
+            Some((name, false)) if plain_targets.is_empty() => global_property(app, name),
+            _ => None,
+        };
         let store_password = if secure {
             format!("${{secure::{sp_name}}}")
+        } else if let Some(gp) = user_global {
+            // Not as a global property: its value would be in clear in the XML,
+            // where fix secrets does not move it from.
+            self.out.notes.push(format!(
+                "{}: the app has no secure-properties configuration, so storePassword reads ${{{sp_name}}}, which intguard did not add next to the <global-property> of {} (a password there is in clear in the XML, and intguard fix secrets does not move it): supply {sp_name} at deploy time as a hidden property",
+                app.name, gp.name
+            ));
+            format!("${{{sp_name}}}")
         } else {
             plain_props.push(NewProperty {
                 name: sp_name.clone(),
@@ -781,12 +795,6 @@ impl Switch<'_, '_> {
         for f in &plain_targets {
             plain_files.entry(f.clone()).or_default();
         }
-        // A username set by a `<global-property>` (no property file): the new
-        // properties become global properties next to it.
-        let user_global = match &user_ref {
-            Some((name, false)) if plain_targets.is_empty() => global_property(app, name),
-            _ => None,
-        };
         if let Some(gp) = user_global {
             self.add_global_properties(gp, &plain_props)?;
         } else if plain_targets.is_empty() {

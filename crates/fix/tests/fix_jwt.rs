@@ -689,7 +689,7 @@ fn username_from_a_global_property() {
         p.notes
     );
     assert!(new_text(&p, "global.xml").contains(
-        "    <global-property name=\"sfdc.username\" value=\"int@acme.com\"/>\n    <global-property name=\"sfdc.consumerKey\" value=\"&lt;consumer key of the connected app>\"/>\n    <global-property name=\"sfdc.keystore.path\" value=\"&lt;path of the PKCS#12 keystore>\"/>\n    <global-property name=\"sfdc.keystore.password\" value=\"&lt;keystore password>\"/>\n    <global-property name=\"sfdc.password\""
+        "    <global-property name=\"sfdc.username\" value=\"int@acme.com\"/>\n    <global-property name=\"sfdc.consumerKey\" value=\"&lt;consumer key of the connected app>\"/>\n    <global-property name=\"sfdc.keystore.path\" value=\"&lt;path of the PKCS#12 keystore>\"/>\n    <global-property name=\"sfdc.password\""
     ), "{}", new_text(&p, "global.xml"));
     assert_eq!(
         p.unused,
@@ -697,6 +697,15 @@ fn username_from_a_global_property() {
             "sfdc.password (password of `SF`): set by the <global-property> at {}:9",
             app.join("src/main/mule/global.xml").display()
         )]
+    );
+    // No password in clear in the XML: the store password is left to the
+    // deployment, and the note says so.
+    assert!(
+        p.notes.iter().any(|n| n
+            .contains("storePassword reads ${sfdc.keystore.password}, which intguard did not add")
+            && n.contains("at deploy time as a hidden property")),
+        "{:?}",
+        p.notes
     );
     let findings = apply_and_rescan(&app, &p, "SF", "${sfdc.username}");
     // The placeholders are template dummies: no plaintext secret reported.
