@@ -1423,7 +1423,10 @@ pub fn verify_jwt(after: &Inventory, switched: &[Switched]) -> Vec<String> {
             problems.push(format!("{}: `{}` not found", s.path, s.config_name));
             continue;
         };
-        if !conn.element.ends_with(":jwt-connection") || conn.auth != AuthClass::Certificate {
+        // `salesforce:jwt-connection`, another prefix, or none (the Salesforce
+        // namespace as the default one).
+        let local = conn.element.rsplit(':').next().unwrap_or("");
+        if local != "jwt-connection" || conn.auth != AuthClass::Certificate {
             problems.push(format!(
                 "{}: `{}` reads as <{}>, not a jwt-connection",
                 s.path, s.config_name, conn.element

@@ -83,8 +83,9 @@ fn apply_and_rescan(app: &Path, plan: &JwtPlan, config: &str, principal: &str) -
         .map(|(_, c)| c)
         .find(|c| c.config_name == config)
         .unwrap();
-    assert!(
-        conn.element.ends_with(":jwt-connection"),
+    assert_eq!(
+        conn.element.rsplit(':').next(),
+        Some("jwt-connection"),
         "{}",
         conn.element
     );
@@ -1133,4 +1134,23 @@ fn two_configs_of_one_user() {
     );
     apply_and_rescan(&app, &p, "A", "${sfdc.username}");
     apply_and_rescan(&app, &p, "B", "${sfdc.username}");
+}
+
+/// The Salesforce namespace as the default one (no prefix): the connection is
+/// switched and reads back as a jwt-connection.
+#[test]
+fn the_salesforce_namespace_as_the_default_one() {
+    let xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<mule xmlns=\"http://www.mulesoft.org/schema/mule/core\">\n\t<configuration-properties file=\"config.properties\"/>\n\t<sfdc-config xmlns=\"http://www.mulesoft.org/schema/mule/salesforce\" name=\"SF\">\n\t\t<basic-connection username=\"${sfdc.username}\" password=\"${sfdc.password}\"/>\n\t</sfdc-config>\n</mule>\n";
+    let (_tmp, app) = inline_app(&[
+        ("src/main/mule/global.xml", xml),
+        (
+            "src/main/resources/config.properties",
+            "sfdc.username=int@acme.com\nsfdc.password=Pw-Default-123456\n",
+        ),
+        ("mule-artifact.json", ARTIFACT),
+    ]);
+    let p = plan(&app, &JwtOptions::default());
+    assert_nothing_shown(&p, &["Pw-Default-123456"]);
+    assert!(new_text(&p, "global.xml").contains("\t\t<jwt-connection consumerKey="));
+    apply_and_rescan(&app, &p, "SF", "${sfdc.username}");
 }
