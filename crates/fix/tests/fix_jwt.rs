@@ -1154,3 +1154,29 @@ fn the_salesforce_namespace_as_the_default_one() {
     assert!(new_text(&p, "global.xml").contains("\t\t<jwt-connection consumerKey="));
     apply_and_rescan(&app, &p, "SF", "${sfdc.username}");
 }
+
+/// The Composite connector under another prefix (`sfc:`): still a Composite
+/// connection, listed, not rewritten to an element name that is UNVERIFIED.
+#[test]
+fn a_composite_connection_under_another_prefix_is_listed() {
+    let rules =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../rules/tests/fixtures/IG101/composite");
+    let tmp = tempfile::tempdir().unwrap();
+    let app = tmp.path().join("batch-papi");
+    copy_dir(&rules.join("batch-papi"), &app);
+    let xml = app.join("src/main/mule/composite.xml");
+    let text = std::fs::read_to_string(&xml)
+        .unwrap()
+        .replace("xmlns:salesforce-composite=", "xmlns:sfc=")
+        .replace("salesforce-composite:", "sfc:");
+    assert!(!text.contains("salesforce-composite:"));
+    std::fs::write(&xml, text).unwrap();
+    let p = plan(&app, &JwtOptions::default());
+    assert!(p.plan.is_empty(), "{:?}", p.plan.actions);
+    assert_eq!(p.plan.skipped.len(), 1, "{:?}", p.plan.skipped);
+    assert!(
+        p.plan.skipped[0].contains("a Salesforce Composite connection"),
+        "{:?}",
+        p.plan.skipped
+    );
+}
