@@ -897,10 +897,15 @@ impl Switch<'_, '_> {
         let mut names = Vec::new();
         let mut placeholders = Vec::new();
         let mut inserts = Vec::new();
+        let mut kept = Vec::new();
         for p in props {
-            if existing.contains(p.name.as_str())
-                || !self.added.insert((path.to_string(), p.name.clone()))
-            {
+            if existing.contains(p.name.as_str()) {
+                if self.added.insert((path.to_string(), p.name.clone())) {
+                    kept.push(p.name);
+                }
+                continue;
+            }
+            if !self.added.insert((path.to_string(), p.name.clone())) {
                 continue;
             }
             if p.placeholder {
@@ -908,6 +913,16 @@ impl Switch<'_, '_> {
             }
             names.push(p.name.clone());
             inserts.push((p.name.clone(), written_value(format, &p.value)));
+        }
+        if !kept.is_empty() {
+            self.out.notes.push(format!(
+                "{path}: {} defined already: `{}` reads {} as {} (check {} the connected app's and keystore's)",
+                kept.join(", "),
+                self.conn.config_name,
+                if kept.len() == 1 { "it" } else { "them" },
+                if kept.len() == 1 { "it is" } else { "they are" },
+                if kept.len() == 1 { "it is" } else { "they are" },
+            ));
         }
         if inserts.is_empty() {
             return Ok(());

@@ -1180,3 +1180,25 @@ fn a_composite_connection_under_another_prefix_is_listed() {
         p.plan.skipped
     );
 }
+
+/// A property the new connection reads that a file defines already (an older
+/// connection's consumer key): not defined twice, and the note says it is read
+/// as it is, to check.
+#[test]
+fn a_property_defined_already_is_kept_and_named() {
+    let (_tmp, app) = fixture("jwt-props");
+    let dev = app.join("src/main/resources/config-dev.properties");
+    let text = std::fs::read_to_string(&dev).unwrap() + "sfdc.consumerKey=3MVG9ExistingKey\n";
+    std::fs::write(&dev, text).unwrap();
+    let p = plan(&app, &JwtOptions::default());
+    let new = new_text(&p, "config-dev.properties");
+    assert_eq!(new.matches("sfdc.consumerKey=").count(), 1, "{new}");
+    assert!(
+        p.notes.iter().any(|n| n.contains("config-dev.properties")
+            && n.contains("sfdc.consumerKey")
+            && n.contains("defined already")),
+        "{:?}",
+        p.notes
+    );
+    apply_and_rescan(&app, &p, "Salesforce_Config", "${sfdc.username}");
+}
