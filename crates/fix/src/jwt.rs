@@ -23,16 +23,20 @@
 //!   `serviceEndpoint` are dropped; an attribute the reference does not list for every
 //!   connection kind is kept and named, to check.
 //!
-//! Mule 3 connections (`sfdc:*`) are not rewritten: the attributes of the Mule 3
-//! connector's JWT bearer configuration are UNVERIFIED in the reference. Nor are the
-//! Composite connector's (its JWT element name is UNVERIFIED) and those in test sources.
+//! Mule 3 connections (`sfdc:*`) are not rewritten: how the Mule 3 connector's JWT
+//! bearer configuration sets its token endpoint and audience is UNVERIFIED (see
+//! `why_not_switched` for what was checked). Nor are the
+//! Composite connector's (its JWT element name is UNVERIFIED), those in test sources,
+//! and a Mule plugin's (the apps importing it set its properties: switching it alone
+//! would leave them reading properties nothing defines).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use intguard_model::expr::placeholders;
 use intguard_model::{
-    AuthClass, Finding, Inventory, MuleApp, MuleRuntime, PropertyFormat, SalesforceConnection,
+    AuthClass, Finding, GlobalProperty, Inventory, MuleApp, MuleRuntime, PropertyFormat,
+    SalesforceConnection,
 };
 use quick_xml::events::Event;
 use quick_xml::Reader;
@@ -154,6 +158,7 @@ pub fn plan_jwt(
     let mut out = JwtPlan {
         plan: Plan {
             masking: Masking::new(inventory, &[]),
+            shown_placeholders: vec![PASSWORD_PLACEHOLDER, ENCRYPTED_PASSWORD_PLACEHOLDER],
             ..Plan::default()
         },
         ..JwtPlan::default()
@@ -163,6 +168,9 @@ pub fn plan_jwt(
     let mut matched: BTreeSet<usize> = BTreeSet::new();
     // Property entries planned per file, so that a name is added once.
     let mut added: BTreeSet<(String, String)> = BTreeSet::new();
+    // The switched connections' password settings, told once every switch is
+    // planned: a setting another switched connection read is no longer read.
+    let mut pending: Vec<Pending> = Vec::new();
     for app in &inventory.apps {
         for conn in &app.salesforce_connections {
             let Some(i) = ig101.iter().position(|f| {
@@ -175,7 +183,7 @@ pub fn plan_jwt(
                 "{}:{} `{}` ({})",
                 conn.location.path, conn.location.line, conn.config_name, conn.element
             );
-            if let Some(why) = why_not_switched(app, conn) {
+            if let Some(why) = why_not_switched(inventory, app, conn) {
                 out.plan.skipped.push(format!("{here}: {why}"));
                 continue;
             }
@@ -186,6 +194,7 @@ pub fn plan_jwt(
                 ws: &mut ws,
                 out: &mut out,
                 added: &mut added,
+                pending: &mut pending,
                 user_property: None,
             };
             match switch.plan() {
@@ -203,6 +212,34 @@ pub fn plan_jwt(
             ));
         }
     }
+    // The start tags rewritten, per file: what no longer reads anything.
+    let mut rewritten: BTreeMap<&str, Vec<Range<usize>>> = BTreeMap::new();
+    for p in &pending {
+        rewritten
+            .entry(p.path.as_str())
+            .or_default()
+            .push(p.start_tag.clone());
+    }
+    let mut unused: Vec<Unused> = Vec::new();
+    for p in &pending {
+        report_unused(&mut ws, &mut out, &mut unused, p, &rewritten);
+    }
+    out.unused.extend(unused.iter().map(|u| match u {
+        Unused::Literal(line) => line.clone(),
+        Unused::Setting {
+            name,
+            attr,
+            configs,
+            place,
+        } => format!(
+            "{name} ({attr} of {}){place}",
+            configs
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }));
     if !out.switched.is_empty() {
         ws.build(&mut out.plan)?;
     }
@@ -210,13 +247,44 @@ pub fn plan_jwt(
 }
 
 /// Why a password connection is not rewritten, or `None`.
-fn why_not_switched(app: &MuleApp, conn: &SalesforceConnection) -> Option<String> {
+fn why_not_switched(
+    inventory: &Inventory,
+    app: &MuleApp,
+    conn: &SalesforceConnection,
+) -> Option<String> {
     if in_test_sources(&conn.location.path) {
         return Some("in test sources (an MUnit suite's connection): left as is".to_string());
     }
+    // A Mule plugin's connection runs in the apps importing its file, with their
+    // properties: switching it here would leave its new properties undefined in
+    // each of them (and they may not all be in the scan).
+    if app.plugin.is_some() {
+        let importers: Vec<String> = inventory
+            .plugin_file_importers(app, &conn.location.path)
+            .iter()
+            .map(|a| a.name.clone())
+            .collect();
+        let by = if importers.is_empty() {
+            "no app of the scan imports it".to_string()
+        } else {
+            format!("imported by {}", importers.join(", "))
+        };
+        return Some(format!(
+            "in the Mule plugin {} ({by}): its properties are set by each app that imports it, so it is not rewritten (the apps would read properties they do not define); switch it in the plugin by hand and add consumerKey, keyStore and storePassword properties to every importing app, in one release",
+            app.name
+        ));
+    }
     if app.runtime == MuleRuntime::Mule3 || conn.runtime == MuleRuntime::Mule3 {
+        // Checked (December 2026): MuleSoft's migration assistant
+        // (mulesoft/mule-migration-assistant, mule-migration-tool-library/src/main/java/
+        // com/mulesoft/tools/migration/library/mule/steps/salesforce/
+        // OAuthJwtBearerConfiguration.java and AbstractSalesforceConfigurationMigrationStep.java)
+        // maps <sfdc:cached-config-oauth-jwt-bearer> to jwt-connection and reads its
+        // consumerKey, keyStore, storePassword and principal by those names, but no token
+        // endpoint or audience attribute: how a Mule 3 JWT config logs in to a sandbox or a
+        // My Domain stays UNVERIFIED, so nothing is written.
         return Some(
-            "Mule 3: not rewritten, because the attributes of the Mule 3 Salesforce connector's JWT bearer configuration (<sfdc:cached-config-oauth-jwt-bearer>) are UNVERIFIED in intguard's reference; replace it by hand from the connector's documentation, or migrate the app to Mule 4 and run intguard fix jwt again".to_string(),
+            "Mule 3: not rewritten, because how the Mule 3 Salesforce connector's JWT bearer configuration (<sfdc:cached-config-oauth-jwt-bearer>) sets its token endpoint and audience (a sandbox or My Domain login) is UNVERIFIED in intguard's reference; replace it by hand from the connector's documentation, or migrate the app to Mule 4 and run intguard fix jwt again".to_string(),
         );
     }
     if conn.is_composite() {
@@ -244,6 +312,26 @@ fn why_not_switched(app: &MuleApp, conn: &SalesforceConnection) -> Option<String
 /// as `secure::`.
 fn single_reference(raw: &str) -> Option<(String, bool)> {
     let raw = raw.trim();
+    // A DataWeave expression reading one property: `#[p('name')]`,
+    // `#[Mule::p("name")]` (`&quot;` as written in a double-quoted attribute).
+    if let Some(inner) = raw.strip_prefix("#[").and_then(|r| r.strip_suffix(']')) {
+        let inner = inner.trim();
+        let call = inner
+            .strip_prefix("Mule::p(")
+            .or_else(|| inner.strip_prefix("p("))?
+            .strip_suffix(')')?
+            .trim();
+        let name = ["'", "\"", "&quot;", "&apos;"]
+            .iter()
+            .find_map(|q| call.strip_prefix(q)?.strip_suffix(q))?;
+        if name.is_empty() || name.contains(['\'', '"', '&', '$', '{', '}', '(', ')']) {
+            return None;
+        }
+        return Some(match name.strip_prefix("secure::") {
+            Some(n) => (n.to_string(), true),
+            None => (name.to_string(), false),
+        });
+    }
     let refs = placeholders(raw);
     match refs.as_slice() {
         [p] if p.start == 0 && p.end == raw.len() && !p.is_nested() => {
@@ -295,6 +383,7 @@ struct Switch<'a, 'b> {
     ws: &'b mut Workspace,
     out: &'b mut JwtPlan,
     added: &'b mut BTreeSet<(String, String)>,
+    pending: &'b mut Vec<Pending<'a>>,
     /// The property the username reads (`${name}`), once known.
     user_property: Option<String>,
 }
@@ -457,8 +546,22 @@ impl Switch<'_, '_> {
                 .unwrap_or_else(|| KEYSTORE_PLACEHOLDER.to_string()),
             placeholder: self.options.keystore.is_none(),
         });
+        // A username set by a `<global-property>` (no property file): the new
+        // properties become global properties next to it.
+        let user_global = match &user_ref {
+            Some((name, false)) if plain_targets.is_empty() => global_property(app, name),
+            _ => None,
+        };
         let store_password = if secure {
             format!("${{secure::{sp_name}}}")
+        } else if let Some(gp) = user_global {
+            // Not as a global property: its value would be in clear in the XML,
+            // where fix secrets does not move it from.
+            self.out.notes.push(format!(
+                "{}: the app has no secure-properties configuration, so storePassword reads ${{{sp_name}}}, which intguard did not add next to the <global-property> of {} (a password there is in clear in the XML, and intguard fix secrets does not move it): supply {sp_name} at deploy time as a hidden property",
+                app.name, gp.name
+            ));
+            format!("${{{sp_name}}}")
         } else {
             plain_props.push(NewProperty {
                 name: sp_name.clone(),
@@ -486,6 +589,8 @@ impl Switch<'_, '_> {
         let mut audience: Option<String> = None;
         // Per-file properties derived from a `${...}` login URL: (file, properties).
         let mut url_props: Vec<(String, Vec<NewProperty>)> = Vec::new();
+        // Those to add next to the `<global-property>` that sets the URL.
+        let mut url_global_props: Option<(&GlobalProperty, Vec<NewProperty>)> = None;
         if let Some(url) = element.attr(login_attr) {
             let raw = crate::xml::attr_value_as_parsed(&url.raw).unwrap_or_default();
             let leave = |why: &str| {
@@ -494,7 +599,7 @@ impl Switch<'_, '_> {
                     path, conn.config_name
                 )
             };
-            if placeholders(&raw).is_empty() {
+            if placeholders(&raw).is_empty() && !raw.trim_start().starts_with("#[") {
                 match login_settings(&raw) {
                     Some((endpoint, aud)) => {
                         if !keep_token_endpoint {
@@ -519,6 +624,15 @@ impl Switch<'_, '_> {
                             .map(|e| (f.path.to_string(), e.value().to_string()))
                     })
                     .collect();
+                // Set by a `<global-property>` instead (no property file): its
+                // value, the properties derived going next to it (`""`: no file).
+                let url_global = global_property(app, &name).filter(|_| files.is_empty());
+                let files = match url_global {
+                    Some(gp) if placeholders(&gp.value.raw).is_empty() => {
+                        vec![(String::new(), gp.value.raw.clone())]
+                    }
+                    _ => files,
+                };
                 // The production login host everywhere: the defaults, nothing to write.
                 let all_default = !files.is_empty()
                     && files
@@ -557,15 +671,27 @@ impl Switch<'_, '_> {
                                     },
                                 );
                             }
-                            url_props.push((file, props));
+                            match url_global {
+                                Some(gp) if file.is_empty() => url_global_props = Some((gp, props)),
+                                _ => url_props.push((file, props)),
+                            }
                         }
                         if !keep_token_endpoint {
                             token_endpoint = Some(format!("${{{te_name}}}"));
                         }
                         audience = Some(format!("${{{aud_name}}}"));
                     }
+                    _ if files.is_empty() => self.out.notes.push(leave(&match url_global {
+                        Some(gp) => format!(
+                            "reads ${{{name}}}, which the <global-property> at {}:{} sets to an expression intguard does not derive from",
+                            gp.location.path, gp.location.line
+                        ),
+                        None => format!(
+                            "reads ${{{name}}}, which no loaded property file or <global-property> of the app sets"
+                        ),
+                    })),
                     _ => self.out.notes.push(leave(&format!(
-                        "reads ${{{name}}}, which is not an https:// Salesforce URL in every property file that defines it"
+                        "reads ${{{name}}}, which is not an https:// Salesforce URL in every place that sets it"
                     ))),
                 }
             } else {
@@ -669,15 +795,18 @@ impl Switch<'_, '_> {
         for f in &plain_targets {
             plain_files.entry(f.clone()).or_default();
         }
-        if plain_targets.is_empty() {
+        if let Some(gp) = user_global {
+            self.add_global_properties(gp, &plain_props)?;
+        } else if plain_targets.is_empty() {
             let names: Vec<String> = plain_props.iter().map(|p| p.name.clone()).collect();
             self.out.notes.push(format!(
-                "{place}: `{}`: the username is {}, so no property file was found to add {} to: define them where the app's properties are set (or at deploy time)",
+                "{place}: `{}`: the username is {}, so intguard added {} to no file: define them where the app's properties are set (or at deploy time) before deploying",
                 conn.config_name,
                 match &user_ref {
-                    Some((name, true)) => format!("read as ${{secure::{name}}}"),
-                    Some((name, false)) => format!("${{{name}}}, which no loaded property file defines"),
-                    None => "not a single ${...} reference".to_string(),
+                    Some((name, true)) => format!("read as ${{secure::{name}}} (intguard adds no plain property to a secure file)"),
+                    Some((name, false)) => format!("${{{name}}}, which no loaded property file or <global-property> defines"),
+                    None if placeholders(&username.raw).is_empty() => "written as a literal".to_string(),
+                    None => "an expression, not a single ${...} reference".to_string(),
                 },
                 names.join(", ")
             ));
@@ -692,6 +821,9 @@ impl Switch<'_, '_> {
                         placeholder: p.placeholder,
                     }));
             }
+        }
+        if let Some((gp, props)) = url_global_props {
+            self.add_global_properties(gp, &props)?;
         }
         for (file, props) in url_props {
             plain_files.entry(file).or_default().extend(props);
@@ -711,7 +843,26 @@ impl Switch<'_, '_> {
         }
         self.hide_in_runtime_manager(&sp_name, &place)?;
 
-        self.report_unused(&element, oauth, &path, &text);
+        let mut secrets = vec!["password", "securityToken"];
+        if oauth {
+            secrets.push("consumerSecret");
+        }
+        self.pending.push(Pending {
+            app,
+            config_name: conn.config_name.clone(),
+            path: path.clone(),
+            start_tag: element.start_tag.clone(),
+            secrets: secrets
+                .into_iter()
+                .filter_map(|attr| {
+                    let a = element.attr(attr)?;
+                    Some((
+                        attr,
+                        crate::xml::attr_value_as_parsed(&a.raw).unwrap_or_default(),
+                    ))
+                })
+                .collect(),
+        });
         let mut users: Vec<String> = conn
             .username()
             .map(|v| app.resolve_all(v))
@@ -746,10 +897,15 @@ impl Switch<'_, '_> {
         let mut names = Vec::new();
         let mut placeholders = Vec::new();
         let mut inserts = Vec::new();
+        let mut kept = Vec::new();
         for p in props {
-            if existing.contains(p.name.as_str())
-                || !self.added.insert((path.to_string(), p.name.clone()))
-            {
+            if existing.contains(p.name.as_str()) {
+                if self.added.insert((path.to_string(), p.name.clone())) {
+                    kept.push(p.name);
+                }
+                continue;
+            }
+            if !self.added.insert((path.to_string(), p.name.clone())) {
                 continue;
             }
             if p.placeholder {
@@ -757,6 +913,16 @@ impl Switch<'_, '_> {
             }
             names.push(p.name.clone());
             inserts.push((p.name.clone(), written_value(format, &p.value)));
+        }
+        if !kept.is_empty() {
+            self.out.notes.push(format!(
+                "{path}: {} defined already: `{}` reads {} as {} (check {} the connected app's and keystore's)",
+                kept.join(", "),
+                self.conn.config_name,
+                if kept.len() == 1 { "it" } else { "them" },
+                if kept.len() == 1 { "it is" } else { "they are" },
+                if kept.len() == 1 { "it is" } else { "they are" },
+            ));
         }
         if inserts.is_empty() {
             return Ok(());
@@ -782,6 +948,90 @@ impl Switch<'_, '_> {
             .plan
             .actions
             .push(format!("add {} to {path}{fill}", first_names(&names)));
+        Ok(())
+    }
+
+    /// Adds `props` as `<global-property>` elements after `gp`, with its indentation,
+    /// leaving out the names the app sets already.
+    fn add_global_properties(
+        &mut self,
+        gp: &GlobalProperty,
+        props: &[NewProperty],
+    ) -> Result<(), FixError> {
+        let path = gp.location.path.to_string();
+        let Some(text) = self.ws.text(&path)? else {
+            return Err(FixError(format!("{path}: not found")));
+        };
+        let lines = Lines::new(&text);
+        let n = gp.location.line as usize;
+        if n == 0 || n > lines.len() {
+            return Err(FixError(format!(
+                "{path}:{n}: the <global-property> is not where it was read: run the scan again"
+            )));
+        }
+        let start = lines.content(n).start;
+        // The end of the line where the element ends.
+        let close = text[start..]
+            .find("/>")
+            .map(|i| start + i + 2)
+            .filter(|&e| !text[start..e].contains("</"))
+            .or_else(|| {
+                text[start..]
+                    .find("</global-property>")
+                    .map(|i| start + i + "</global-property>".len())
+            })
+            .ok_or_else(|| {
+                FixError(format!(
+                    "{path}:{n}: cannot find the end of the <global-property>"
+                ))
+            })?;
+        let at = text[close..]
+            .find(['\r', '\n'])
+            .map_or(text.len(), |i| close + i);
+        let line = lines.get(n);
+        let indent = &line[..indent_of(line)];
+        let nl = eol(&text);
+        let mut insert = String::new();
+        let mut names = Vec::new();
+        let mut placeholders = Vec::new();
+        for p in props {
+            if global_property(self.app, &p.name).is_some()
+                || self
+                    .app
+                    .property_files
+                    .iter()
+                    .any(|f| f.entries.iter().any(|e| e.key() == p.name))
+                || !self.added.insert((path.clone(), p.name.clone()))
+            {
+                continue;
+            }
+            insert.push_str(&format!(
+                "{nl}{indent}<global-property name=\"{}\" value=\"{}\"/>",
+                escape_attr(&p.name),
+                escape_attr(&p.value)
+            ));
+            names.push(p.name.clone());
+            if p.placeholder {
+                placeholders.push(p.name.clone());
+            }
+        }
+        if names.is_empty() {
+            return Ok(());
+        }
+        self.ws.file(&path)?.replacements.push((at..at, insert));
+        let fill = if placeholders.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " (placeholder values to fill in: {})",
+                placeholders.join(", ")
+            )
+        };
+        self.out.plan.actions.push(format!(
+            "add {} as <global-property> elements after {}'s, {path}:{n}{fill}",
+            first_names(&names),
+            gp.name
+        ));
         Ok(())
     }
 
@@ -812,84 +1062,143 @@ impl Switch<'_, '_> {
         }
         Ok(())
     }
+}
 
-    /// The property definitions the dropped secret attributes read, now read by
-    /// nothing in the app's XML: to delete after the switch, and to rotate.
-    fn report_unused(&mut self, element: &Element, oauth: bool, path: &str, text: &str) {
-        let app = self.app;
-        let mut secret_attrs = vec!["password", "securityToken"];
-        if oauth {
-            secret_attrs.push("consumerSecret");
+/// A switched connection's password settings, to tell once every switch is planned.
+struct Pending<'a> {
+    app: &'a MuleApp,
+    config_name: String,
+    path: String,
+    /// The start tag rewritten.
+    start_tag: Range<usize>,
+    /// The secret attributes dropped and their values (entities decoded).
+    secrets: Vec<(&'static str, String)>,
+}
+
+/// A password setting no longer read once the switches are made.
+enum Unused {
+    /// A value written in the element itself.
+    Literal(String),
+    /// A property the `attr` of `configs` read, defined at `place`.
+    Setting {
+        name: String,
+        attr: &'static str,
+        configs: Vec<String>,
+        place: String,
+    },
+}
+
+/// `text` without the `ranges` (sorted or not) of it.
+fn without(text: &str, ranges: &[Range<usize>]) -> String {
+    let mut ranges = ranges.to_vec();
+    ranges.sort_by_key(|r| r.start);
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for r in ranges {
+        if r.start >= at && r.end <= text.len() {
+            out.push_str(&text[at..r.start]);
+            at = r.end;
         }
-        for attr in secret_attrs {
-            let Some(a) = element.attr(attr) else {
-                continue;
-            };
-            let raw = crate::xml::attr_value_as_parsed(&a.raw).unwrap_or_default();
-            let refs = placeholders(&raw);
-            if refs.is_empty() {
-                if !raw.trim().is_empty() {
-                    self.out.unused.push(format!(
-                        "the {attr} written in `{}` itself ({path}): removed with the attribute, but still in the git history",
-                        self.conn.config_name
-                    ));
-                }
-                continue;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// The property definitions the dropped secret attributes read, now read by
+/// nothing in the app's XML (the start tags `rewritten` read nothing): to delete
+/// after the switch, and to rotate.
+fn report_unused(
+    ws: &mut Workspace,
+    out: &mut JwtPlan,
+    unused: &mut Vec<Unused>,
+    p: &Pending<'_>,
+    rewritten: &BTreeMap<&str, Vec<Range<usize>>>,
+) {
+    let app = p.app;
+    let config_name = &p.config_name;
+    let path = &p.path;
+    // The app's XML as it will be: every rewritten start tag left out.
+    let mut xml_texts: Vec<String> = Vec::new();
+    for x in app.xml_files.iter().filter(|x| !in_test_sources(x)) {
+        if let Some(t) = ws.text(x).ok().flatten() {
+            let gone = rewritten.get(x.as_str()).map_or(&[][..], |r| r.as_slice());
+            xml_texts.push(without(&t, gone));
+        }
+    }
+    for (attr, raw) in &p.secrets {
+        let refs = placeholders(raw);
+        if refs.is_empty() {
+            if !raw.trim().is_empty() {
+                unused.push(Unused::Literal(format!(
+                    "the {attr} written in `{config_name}` itself ({path}): removed with the attribute, but still in the git history"
+                )));
             }
-            for p in refs {
-                let name = &p.name;
-                let files: Vec<String> = app
+            continue;
+        }
+        for r in refs {
+            let name = &r.name;
+            let files: Vec<String> = app
+                .property_files
+                .iter()
+                .filter(|f| f.entries.iter().any(|e| e.key() == name))
+                .map(|f| f.path.to_string())
+                .collect();
+            // Read elsewhere: another element of an XML file, another property's value.
+            let elsewhere = xml_texts.iter().any(|t| reads(t, name))
+                // A definition reading itself from the secure files
+                // (`sfdc.password: ${secure::sfdc.password}`) is no reader.
+                || app
                     .property_files
                     .iter()
-                    .filter(|f| f.entries.iter().any(|e| e.key() == name))
-                    .map(|f| f.path.to_string())
-                    .collect();
-                // Read elsewhere: another element of this file, another XML
-                // file, another property's value.
-                let rest_of_file = format!(
-                    "{}{}",
-                    &text[..element.start_tag.start],
-                    &text[element.start_tag.end..]
-                );
-                let elsewhere = reads(&rest_of_file, name)
-                    || app
-                        .xml_files
-                        .iter()
-                        .filter(|x| x.as_str() != path && !in_test_sources(x))
-                        .any(|x| {
-                            self.ws
-                                .text(x)
-                                .ok()
-                                .flatten()
-                                .is_some_and(|t| reads(&t, name))
-                        })
-                    // A definition reading itself from the secure files
-                    // (`sfdc.password: ${secure::sfdc.password}`) is no reader.
-                    || app
-                        .property_files
-                        .iter()
-                        .flat_map(|f| &f.entries)
-                        .any(|e| e.key() != name && reads(e.value(), name));
-                if elsewhere {
-                    self.out.notes.push(format!(
-                        "{name} ({attr} of `{}`) is still read elsewhere in {}: keep it until that changes too",
-                        self.conn.config_name, app.name
-                    ));
-                } else if files.is_empty() {
-                    self.out.unused.push(format!(
-                        "{name} ({attr} of `{}`): in no property file of the app; stop supplying it at deploy time",
-                        self.conn.config_name
-                    ));
-                } else {
-                    self.out.unused.push(format!(
-                        "{name} ({attr} of `{}`) in {}",
-                        self.conn.config_name,
-                        files.join(", ")
-                    ));
+                    .flat_map(|f| &f.entries)
+                    .any(|e| e.key() != name && reads(e.value(), name));
+            let place = if elsewhere {
+                out.notes.push(format!(
+                    "{name} ({attr} of `{config_name}`) is still read elsewhere in {}: keep it until that changes too",
+                    app.name
+                ));
+                continue;
+            } else if let Some(gp) = global_property(app, name).filter(|_| files.is_empty()) {
+                format!(
+                    ": set by the <global-property> at {}:{}",
+                    gp.location.path, gp.location.line
+                )
+            } else if files.is_empty() {
+                ": in no property file of the app; stop supplying it at deploy time".to_string()
+            } else {
+                format!(" in {}", files.join(", "))
+            };
+            let same = unused.iter_mut().find_map(|u| match u {
+                Unused::Setting {
+                    name: n,
+                    attr: a,
+                    configs,
+                    place: pl,
+                } if n == name && a == attr && *pl == place => Some(configs),
+                _ => None,
+            });
+            match same {
+                Some(configs) => {
+                    if !configs.contains(config_name) {
+                        configs.push(config_name.clone());
+                    }
                 }
+                None => unused.push(Unused::Setting {
+                    name: name.clone(),
+                    attr,
+                    configs: vec![config_name.clone()],
+                    place,
+                }),
             }
         }
     }
+}
+
+/// The app's own `<global-property>` named `name` (not in test sources).
+fn global_property<'a>(app: &'a MuleApp, name: &str) -> Option<&'a GlobalProperty> {
+    app.global_properties
+        .iter()
+        .find(|g| g.name == name && !in_test_sources(&g.location.path))
 }
 
 /// Whether `text` reads property `name`: `${name}`, `${secure::name}`, `p('name')` ...
@@ -1003,7 +1312,9 @@ impl Element {
             .filter(|g| !g.is_empty())
             .map(|g| {
                 g.iter()
-                    .map(|(n, v)| format!("{n}=\"{v}\""))
+                    // In double quotes: a `"` of a value taken from a single-quoted
+                    // attribute (`username='#[p("sfdc.username")]'`) as an entity.
+                    .map(|(n, v)| format!("{n}=\"{}\"", v.replace('"', "&quot;")))
                     .collect::<Vec<_>>()
                     .join(" ")
             })
@@ -1127,7 +1438,10 @@ pub fn verify_jwt(after: &Inventory, switched: &[Switched]) -> Vec<String> {
             problems.push(format!("{}: `{}` not found", s.path, s.config_name));
             continue;
         };
-        if !conn.element.ends_with(":jwt-connection") || conn.auth != AuthClass::Certificate {
+        // `salesforce:jwt-connection`, another prefix, or none (the Salesforce
+        // namespace as the default one).
+        let local = conn.element.rsplit(':').next().unwrap_or("");
+        if local != "jwt-connection" || conn.auth != AuthClass::Certificate {
             problems.push(format!(
                 "{}: `{}` reads as <{}>, not a jwt-connection",
                 s.path, s.config_name, conn.element
@@ -1219,6 +1533,32 @@ mod tests {
             &[],
         );
         assert_eq!(tag, "<x:j k=\"v\"\r\n\t\tp=\"q\"/>");
+    }
+
+    #[test]
+    fn single_references() {
+        let r = |s: &str| single_reference(s);
+        assert_eq!(r("${sf.user}"), Some(("sf.user".into(), false)));
+        assert_eq!(r("${secure::sf.user}"), Some(("sf.user".into(), true)));
+        assert_eq!(r("#[p('sf.user')]"), Some(("sf.user".into(), false)));
+        assert_eq!(
+            r("#[Mule::p(\"sf.user\")]"),
+            Some(("sf.user".into(), false))
+        );
+        assert_eq!(
+            r("#[p(&quot;sf.user&quot;)]"),
+            Some(("sf.user".into(), false))
+        );
+        assert_eq!(r("#[p('secure::sf.user')]"), Some(("sf.user".into(), true)));
+        for not in [
+            "#[p('a') ++ 'b']",
+            "#[p(vars.x)]",
+            "#[p('')]",
+            "a${sf.user}",
+            "u@acme.com",
+        ] {
+            assert_eq!(r(not), None, "{not}");
+        }
     }
 
     #[test]

@@ -359,6 +359,10 @@ pub struct Plan {
     /// The folders [`Plan::apply`] created for new files (empty before it
     /// runs): [`Plan::restore`] removes them, when still empty.
     pub created_dirs: std::sync::Mutex<Vec<PathBuf>>,
+    /// Fixed placeholder texts the command itself writes as values (no secret:
+    /// `<keystore password>`), which [`Plan::diff`] shows as they are on a line
+    /// it adds whose rest masks nothing, though under a secret's name.
+    pub shown_placeholders: Vec<&'static str>,
 }
 
 impl Plan {
@@ -397,8 +401,15 @@ impl Plan {
                 }
                 out.push_str(&format!("{}\n", hunk.header()));
                 for change in hunk.iter_changes() {
+                    let shown;
                     let line = match change.tag() {
-                        ChangeTag::Insert => change.new_index().and_then(|i| new_lines.get(i)),
+                        ChangeTag::Insert => {
+                            let raw = change.value();
+                            shown = self.placeholder_line(&path, raw).then(|| raw.to_string());
+                            shown
+                                .as_ref()
+                                .or_else(|| change.new_index().and_then(|i| new_lines.get(i)))
+                        }
                         ChangeTag::Delete | ChangeTag::Equal => {
                             change.old_index().and_then(|i| old_lines.get(i))
                         }
@@ -417,6 +428,27 @@ impl Plan {
             }
         }
         out
+    }
+
+    /// Whether an added line may be shown as it is: it holds one of
+    /// [`Plan::shown_placeholders`] (which nothing masks), and without them it
+    /// masks nothing (no other value, no known secret around them).
+    fn placeholder_line(&self, path: &str, raw: &str) -> bool {
+        let present: Vec<&str> = self
+            .shown_placeholders
+            .iter()
+            .copied()
+            .filter(|p| raw.contains(p) && self.masking.text(p) == *p)
+            .collect();
+        if present.is_empty() {
+            return false;
+        }
+        let mut rest = raw.to_string();
+        for p in present {
+            rest = rest.replace(p, "");
+        }
+        self.masking.lines(path, [rest.as_str()]) == [rest.as_str()]
+            && self.masking.text(raw) == raw
     }
 
     /// A line to print about the plan (an action, a value left as is) with
@@ -558,4 +590,25 @@ fn stage(path: &Path, text: &str) -> std::io::Result<tempfile::TempPath> {
         }
     }
     Ok(tmp.into_temp_path())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholder_lines() {
+        let plan = Plan {
+            shown_placeholders: vec!["<keystore password>"],
+            ..Plan::default()
+        };
+        let shown = |l: &str| plan.placeholder_line("a/dev.yaml", l);
+        assert!(shown("    password: \"<keystore password>\"\n"));
+        assert!(shown("sf.keystore.password=<keystore password>\n"));
+        // Another value around it, or no placeholder: masked as usual.
+        assert!(!shown("    password: \"x<keystore password>Tiger2024\"\n"));
+        assert!(!shown("    password: \"Tiger2024\"\n"));
+        let none = Plan::default();
+        assert!(!none.placeholder_line("a/dev.yaml", "password: \"<keystore password>\"\n"));
+    }
 }

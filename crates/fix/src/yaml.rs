@@ -544,9 +544,21 @@ pub(crate) fn insert_styled(text: &str, name: &str, value: &str, dotted: bool) -
             yaml_key(rest)
         );
     }
-    let mut out = String::with_capacity(text.len() + block.len() + 1);
-    out.push_str(&text[..insert_at]);
-    if insert_at > 0 && !text[..insert_at].ends_with('\n') {
+    let mut out = String::with_capacity(text.len() + block.len() + 2);
+    let mut head = &text[..insert_at];
+    let unterminated = insert_at > 0 && !head.ends_with('\n');
+    if unterminated {
+        // A block scalar the file ends with, with no line end after it: its
+        // value ends without one, which the line end written before the new
+        // key would add (`|`, `|+`), unless its header strips it (`|-`).
+        if let Some(at) = strip_chomping_at(&lines, &infos) {
+            out.push_str(&text[..at.start]);
+            out.push('-');
+            head = &text[at.end..insert_at];
+        }
+    }
+    out.push_str(head);
+    if unterminated {
         out.push_str(nl);
     }
     out.push_str(&block);
@@ -554,9 +566,75 @@ pub(crate) fn insert_styled(text: &str, name: &str, value: &str, dotted: bool) -
     out
 }
 
+/// Where the last line is a block scalar's text: the byte range of its
+/// header's chomping indicator (empty after `|`/`>` and its indentation digit
+/// when it has none), to write `-` there.
+fn strip_chomping_at(lines: &Lines<'_>, infos: &[LineInfo]) -> Option<std::ops::Range<usize>> {
+    let last = infos.len();
+    if last == 0 || !infos[last - 1].in_scalar {
+        return None;
+    }
+    let header = (1..last).rev().find(|&n| !infos[n - 1].in_scalar)?;
+    infos[header - 1].scalar_above?;
+    let line = lines.get(header);
+    let start = lines.content(header).start;
+    // The value after the key's `: ` (or a sequence item's `- `).
+    let value_at = line
+        .find(": ")
+        .or_else(|| line.find(":\t"))
+        .map(|i| i + 2)
+        .or_else(|| {
+            let t = line.trim_start();
+            t.starts_with("- ").then(|| line.len() - t.len() + 2)
+        })?;
+    let h = block_scalar_header(&line[value_at..])?;
+    let h_at = h.as_ptr() as usize - line.as_ptr() as usize;
+    // `|`, then at most an indentation digit and a chomping indicator, in either order.
+    let mut chomp = None;
+    let mut end = 1;
+    for (i, c) in h[1..].char_indices() {
+        match c {
+            '-' | '+' => chomp = Some(1 + i),
+            '1'..='9' => {}
+            _ => break,
+        }
+        end = 2 + i;
+    }
+    let from = start + h_at;
+    Some(match chomp {
+        Some(i) => from + i..from + i + 1,
+        None => from + end..from + end,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A block scalar at the end of a file with no line end after it keeps
+    /// its value (no final line break) once a key is added after it.
+    #[test]
+    fn insert_after_an_unterminated_block_scalar() {
+        for (header, new_header) in [
+            ("|", "|-"),
+            (">", ">-"),
+            ("|+", "|-"),
+            ("|2", "|2-"),
+            ("|-", "|-"),
+            ("&c |", "&c |-"),
+        ] {
+            let text = format!("a:\n  cert: {header}\n    x\n    y");
+            let out = insert(&text, "a.k", "\"v\"");
+            assert_eq!(
+                out,
+                format!("a:\n  cert: {new_header}\n    x\n    y\n  k: \"v\"\n"),
+                "{header}"
+            );
+        }
+        // Ended by a line end: left as is.
+        let text = "a:\n  cert: |\n    x\n";
+        assert_eq!(insert(text, "a.k", "1"), "a:\n  cert: |\n    x\n  k: 1\n");
+    }
 
     #[test]
     fn values() {

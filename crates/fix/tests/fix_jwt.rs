@@ -83,7 +83,12 @@ fn apply_and_rescan(app: &Path, plan: &JwtPlan, config: &str, principal: &str) -
         .map(|(_, c)| c)
         .find(|c| c.config_name == config)
         .unwrap();
-    assert_eq!(conn.element, "salesforce:jwt-connection");
+    assert_eq!(
+        conn.element.rsplit(':').next(),
+        Some("jwt-connection"),
+        "{}",
+        conn.element
+    );
     assert_eq!(conn.auth, AuthClass::Certificate);
     assert_eq!(conn.attr("principal").unwrap().raw, principal);
     assert_eq!(verify_jwt(&after, &plan.switched), Vec::<String>::new());
@@ -481,4 +486,719 @@ fn mule3_connections_are_listed_not_rewritten() {
     assert!(s.contains("`Salesforce` (sfdc:config)"), "{s}");
     assert!(s.contains("Mule 3") && s.contains("UNVERIFIED"), "{s}");
     assert!(!s.contains("Tok3nLiteralValue99"));
+}
+
+/// Writes `files` (path, text) under a new app folder.
+fn inline_app(files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let app = dir.path().join("app");
+    for (rel, text) in files {
+        let p = app.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    (dir, app)
+}
+
+const MULE_HEAD: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<mule xmlns=\"http://www.mulesoft.org/schema/mule/core\"\n\txmlns:sf=\"http://www.mulesoft.org/schema/mule/salesforce\"\n\txmlns:doc=\"http://www.mulesoft.org/schema/mule/documentation\"\n\txmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"\n\txsi:schemaLocation=\"http://www.mulesoft.org/schema/mule/core http://www.mulesoft.org/schema/mule/core/current/mule.xsd\n\t\thttp://www.mulesoft.org/schema/mule/salesforce http://www.mulesoft.org/schema/mule/salesforce/current/mule-salesforce.xsd\">\n";
+
+const ARTIFACT: &str = "{\n  \"minMuleVersion\": \"4.4.0\"\n}\n";
+
+/// The values the app's property files give `name` once written: every
+/// file that defines it, read again by intguard's reader.
+fn defined(app: &Path, name: &str) -> Vec<String> {
+    let (after, _) = scan(app);
+    after
+        .apps
+        .iter()
+        .flat_map(|a| &a.property_files)
+        .flat_map(|f| &f.entries)
+        .filter(|e| e.key() == name)
+        .map(|e| e.value().to_string())
+        .collect()
+}
+
+/// Nothing the plan prints (actions, notes, what is left, the diff) shows a
+/// secret of the app's files.
+fn assert_nothing_shown(p: &JwtPlan, secrets: &[&str]) {
+    let shown = format!(
+        "{:?}{:?}{:?}{:?}{}",
+        p.plan.actions,
+        p.plan.skipped,
+        p.unused,
+        p.notes,
+        p.plan.diff()
+    );
+    for s in secrets {
+        assert!(!shown.contains(s), "{s} shown: {shown}");
+    }
+}
+
+/// A connection as Studio and hand edits leave it: another prefix for the
+/// Salesforce namespace (`sf:`), a self-closing element with its attributes
+/// over several lines (tabs, CRLF), single quotes, `doc:` attributes, an
+/// entity in a value, and a comment before it.
+#[test]
+fn another_prefix_self_closing_single_quotes_entities_crlf() {
+    let xml = format!(
+        "{MULE_HEAD}\t<configuration-properties file=\"config.properties\"/>\n\t<sf:sfdc-config name=\"SF\" doc:name=\"Salesforce Config\">\n\t\t<!-- login as <the integration user> -->\n\t\t<sf:basic-connection\n\t\t\tusername='${{sfdc.username}}'\n\t\t\tpassword=\"${{sfdc.password}}\"\tdoc:id=\"a&amp;b\"\n\t\t\turl='https://acme.my.salesforce.com/services/Soap/u/60.0?a=1&amp;b=2'/>\n\t</sf:sfdc-config>\n\t<flow name=\"f\">\n\t\t<sf:query config-ref=\"SF\"/>\n\t</flow>\n</mule>\n"
+    )
+    .replace('\n', "\r\n");
+    let (_tmp, app) = inline_app(&[
+        ("src/main/mule/global.xml", &xml),
+        (
+            "src/main/resources/config.properties",
+            "sfdc.username=int@acme.com\r\nsfdc.password=S3cr3t-Pw-Value\r\n",
+        ),
+        ("mule-artifact.json", ARTIFACT),
+    ]);
+    let p = plan(&app, &JwtOptions::default());
+    assert_nothing_shown(&p, &["S3cr3t-Pw-Value"]);
+    assert_eq!(p.plan.skipped, Vec::<String>::new());
+    let new = new_text(&p, "global.xml");
+    assert!(
+        new.contains("<sf:jwt-connection consumerKey=\"${sfdc.consumerKey}\""),
+        "{new}"
+    );
+    assert!(
+        new.contains("principal='${sfdc.username}'")
+            || new.contains("principal=\"${sfdc.username}\""),
+        "{new}"
+    );
+    assert!(new.contains("doc:id=\"a&amp;b\""), "{new}");
+    assert!(
+        new.contains("tokenEndpoint=\"https://acme.my.salesforce.com/services/oauth2/token\""),
+        "{new}"
+    );
+    assert!(
+        new.contains("<!-- login as <the integration user> -->"),
+        "{new}"
+    );
+    assert_eq!(
+        new.matches('\n').count(),
+        new.matches("\r\n").count(),
+        "{new}"
+    );
+    assert!(
+        !new.contains("password=\"") && !new.contains("basic-connection"),
+        "{new}"
+    );
+    apply_and_rescan(&app, &p, "SF", "${sfdc.username}");
+    assert_eq!(
+        defined(&app, "sfdc.keystore.path"),
+        vec!["<path of the PKCS#12 keystore>"]
+    );
+    let again = plan(&app, &JwtOptions::default());
+    assert!(
+        again.plan.is_empty() && again.plan.skipped.is_empty(),
+        "{:?}",
+        again.plan.skipped
+    );
+}
+
+/// Two password connections in one file (one user property each) and a
+/// jwt-connection already there: both switched, in one edit of the file.
+#[test]
+fn two_configs_in_one_file_next_to_a_jwt_connection() {
+    let xml = format!(
+        "{MULE_HEAD}    <configuration-properties file=\"config.yaml\"/>\n    <sf:sfdc-config name=\"A\">\n        <sf:basic-connection username=\"${{sf.a.user}}\" password=\"${{sf.a.password}}\"/>\n    </sf:sfdc-config>\n    <sf:sfdc-config name=\"B\">\n        <sf:oauth-user-pass-connection consumerKey=\"${{sf.b.key}}\" consumerSecret=\"${{sf.b.secret}}\" username=\"${{sf.b.user}}\" password=\"${{sf.b.password}}\"/>\n    </sf:sfdc-config>\n    <sf:sfdc-config name=\"C\">\n        <sf:jwt-connection consumerKey=\"${{sf.c.key}}\" keyStore=\"${{sf.c.keystore.path}}\" storePassword=\"${{sf.c.keystore.password}}\" principal=\"${{sf.c.user}}\"/>\n    </sf:sfdc-config>\n</mule>\n"
+    );
+    let (_tmp, app) = inline_app(&[
+        ("src/main/mule/global.xml", &xml),
+        (
+            "src/main/resources/config.yaml",
+            "sf:\n  a:\n    user: \"a@acme.com\"\n    password: \"Pw-A-123456\"\n  b:\n    user: \"b@acme.com\"\n    password: \"Pw-B-123456\"\n    key: \"3MVG9Key\"\n    secret: \"Sec-B-123456\"\n  c:\n    user: \"c@acme.com\"\n    key: \"3MVG9KeyC\"\n    keystore:\n      path: \"k.p12\"\n      password: \"<keystore password>\"\n",
+        ),
+        ("mule-artifact.json", ARTIFACT),
+    ]);
+    let p = plan(&app, &JwtOptions::default());
+    assert_nothing_shown(&p, &["Pw-A-123456", "Pw-B-123456", "Sec-B-123456"]);
+    assert_eq!(p.switched.len(), 2, "{:?}", p.plan.skipped);
+    apply_and_rescan(&app, &p, "A", "${sf.a.user}");
+    let (after, _) = scan(&app);
+    let b = after
+        .connections()
+        .map(|(_, c)| c)
+        .find(|c| c.config_name == "B")
+        .unwrap();
+    assert_eq!(b.element, "sf:jwt-connection");
+    assert_eq!(defined(&app, "sf.a.keystore.path").len(), 1);
+    assert_eq!(defined(&app, "sf.b.keystore.path").len(), 1);
+    assert_eq!(defined(&app, "sf.c.keystore.path"), vec!["k.p12"]);
+}
+
+/// A connection element for the username `user` (as written), in an app
+/// with `extra` global elements.
+fn username_app(user: &str, extra: &str, files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
+    let xml = format!(
+        "{MULE_HEAD}{extra}    <sf:sfdc-config name=\"SF\">\n        <sf:basic-connection username=\"{user}\" password=\"${{sfdc.password}}\"/>\n    </sf:sfdc-config>\n</mule>\n"
+    );
+    let mut all: Vec<(&str, &str)> = vec![
+        ("src/main/mule/global.xml", &xml),
+        ("mule-artifact.json", ARTIFACT),
+    ];
+    all.extend_from_slice(files);
+    inline_app(&all)
+}
+
+/// A username written as a literal: the new properties have no file to go to,
+/// and the note says so truthfully.
+#[test]
+fn literal_username() {
+    let (_tmp, app) = username_app(
+        "int@acme.com",
+        "    <configuration-properties file=\"config.properties\"/>\n",
+        &[(
+            "src/main/resources/config.properties",
+            "sfdc.password=Pw-Lit-123456\n",
+        )],
+    );
+    let p = plan(&app, &JwtOptions::default());
+    assert_nothing_shown(&p, &["Pw-Lit-123456"]);
+    assert!(new_text(&p, "global.xml").contains("principal=\"int@acme.com\""));
+    let note = p
+        .notes
+        .iter()
+        .find(|n| n.contains("to no file"))
+        .expect("a note");
+    assert!(note.contains("written as a literal"), "{note}");
+    apply_and_rescan(&app, &p, "SF", "int@acme.com");
+}
+
+/// A username set by a `<global-property>`: the new properties are added as
+/// global properties next to it (where the app sets its values).
+#[test]
+fn username_from_a_global_property() {
+    let (_tmp, app) = username_app(
+        "${sfdc.username}",
+        "    <global-property name=\"sfdc.username\" value=\"int@acme.com\"/>\n    <global-property name=\"sfdc.password\" value=\"${sfdc.pw}\"/>\n    <global-property name=\"sfdc.url\" value=\"https://acme--uat.sandbox.my.salesforce.com/services/Soap/u/60.0\"/>\n",
+        &[],
+    );
+    let xml = app.join("src/main/mule/global.xml");
+    let text = std::fs::read_to_string(&xml).unwrap().replace(
+        "password=\"${sfdc.password}\"",
+        "password=\"${sfdc.password}\" url=\"${sfdc.url}\"",
+    );
+    std::fs::write(&xml, text).unwrap();
+    let p = plan(&app, &JwtOptions::default());
+    let new = new_text(&p, "global.xml");
+    assert!(new.contains("tokenEndpoint=\"${sfdc.tokenEndpoint}\"\n            audienceUrl=\"${sfdc.audienceUrl}\"/>"), "{new}");
+    assert!(new.contains("value=\"https://acme--uat.sandbox.my.salesforce.com/services/Soap/u/60.0\"/>\n    <global-property name=\"sfdc.tokenEndpoint\" value=\"https://acme--uat.sandbox.my.salesforce.com/services/oauth2/token\"/>\n    <global-property name=\"sfdc.audienceUrl\" value=\"https://test.salesforce.com\"/>\n"), "{new}");
+    assert!(
+        !p.notes.iter().any(|n| n.contains("to no file")),
+        "{:?}",
+        p.notes
+    );
+    assert!(new_text(&p, "global.xml").contains(
+        "    <global-property name=\"sfdc.username\" value=\"int@acme.com\"/>\n    <global-property name=\"sfdc.consumerKey\" value=\"&lt;consumer key of the connected app>\"/>\n    <global-property name=\"sfdc.keystore.path\" value=\"&lt;path of the PKCS#12 keystore>\"/>\n    <global-property name=\"sfdc.password\""
+    ), "{}", new_text(&p, "global.xml"));
+    assert_eq!(
+        p.unused,
+        vec![format!(
+            "sfdc.password (password of `SF`): set by the <global-property> at {}:9",
+            app.join("src/main/mule/global.xml").display()
+        )]
+    );
+    // No password in clear in the XML: the store password is left to the
+    // deployment, and the note says so.
+    assert!(
+        p.notes.iter().any(|n| n
+            .contains("storePassword reads ${sfdc.keystore.password}, which intguard did not add")
+            && n.contains("at deploy time as a hidden property")),
+        "{:?}",
+        p.notes
+    );
+    let findings = apply_and_rescan(&app, &p, "SF", "${sfdc.username}");
+    // The placeholders are template dummies: no plaintext secret reported.
+    assert!(
+        !findings
+            .iter()
+            .any(|f| f.rule == "IG102" && f.message.contains("keystore")),
+        "{:?}",
+        findings.iter().map(|f| &f.message).collect::<Vec<_>>()
+    );
+    let (after, _) = scan(&app);
+    let set: Vec<(String, String)> = after.apps[0]
+        .global_properties
+        .iter()
+        .map(|g| (g.name.clone(), g.value.raw.clone()))
+        .collect();
+    assert!(
+        set.contains(&(
+            "sfdc.consumerKey".into(),
+            "<consumer key of the connected app>".into()
+        )),
+        "{set:?}"
+    );
+    // Once more: nothing left to do.
+    let again = plan(&app, &JwtOptions::default());
+    assert!(again.plan.is_empty() && again.plan.skipped.is_empty());
+}
+
+/// A username read from the secure files: the note names it, the storePassword
+/// still goes to each secure file.
+#[test]
+fn username_from_secure_properties() {
+    let (_tmp, app) = username_app(
+        "${secure::sfdc.username}",
+        "    <secure-properties:config xmlns:secure-properties=\"http://www.mulesoft.org/schema/mule/secure-properties\" name=\"S\" key=\"${key}\" file=\"secure.yaml\"/>\n",
+        &[("src/main/resources/secure.yaml", "sfdc:\n  username: \"![aGVsbG8gd29ybGQ=]\"\n  password: \"![c2VjcmV0IHZhbHVl]\"\n")],
+    );
+    let p = plan(&app, &JwtOptions::default());
+    assert!(p.switched.len() == 1, "{:?}", p.plan.skipped);
+    let note = p
+        .notes
+        .iter()
+        .find(|n| n.contains("to no file"))
+        .expect("a note");
+    assert!(note.contains("${secure::sfdc.username}"), "{note}");
+    assert!(
+        new_text(&p, "secure.yaml").contains("    password: \"<encrypted keystore password>\"\n"),
+        "{}",
+        new_text(&p, "secure.yaml")
+    );
+    apply_and_rescan(&app, &p, "SF", "${secure::sfdc.username}");
+}
+
+/// YAML: the username at the root (no dot), in a file that nests `sfdc:`
+/// elsewhere; dotted keys; comments and an anchor next to where the new keys go.
+/// Each result reads back (the reader parses it) with every new property.
+#[test]
+fn yaml_root_nested_dotted_with_comments_and_anchors() {
+    for (user, yaml) in [
+        (
+            "${sfdcUser}",
+            "sfdcUser: \"int@acme.com\"\nsfdcPassword: \"Pw-Root-123456\"\nsfdc:\n  url: \"https://test.salesforce.com\"\n",
+        ),
+        (
+            "${sfdc.user}",
+            "defaults: &defaults\n  timeout: 30\nsfdc:\n  <<: *defaults\n  user: \"int@acme.com\" # the integration user\n  # the password, to move\n  password: \"Pw-Nest-123456\"\n# other settings\nhttp:\n  port: 8081\n",
+        ),
+        (
+            "${sfdc.user}",
+            "# settings\nsfdc.user: \"int@acme.com\"   # who\nsfdc.password: &pw \"Pw-Dot-123456\"\nother.password: *pw\n",
+        ),
+    ] {
+        let (_tmp, app) = username_app(
+            user,
+            "    <configuration-properties file=\"app.yaml\"/>\n",
+            &[("src/main/resources/app.yaml", yaml)],
+        );
+        let p = plan(&app, &JwtOptions::default());
+        assert_nothing_shown(&p, &["Pw-Root-123456", "Pw-Nest-123456", "Pw-Dot-123456"]);
+        assert_eq!(p.switched.len(), 1, "{yaml}: {:?}", p.plan.skipped);
+        let new = new_text(&p, "app.yaml").to_string();
+        apply_and_rescan(&app, &p, "SF", user);
+        for name in ["sfdc.consumerKey", "sfdc.keystore.path", "sfdc.keystore.password"] {
+            assert_eq!(defined(&app, name).len(), 1, "{name} in {new}");
+        }
+        assert!(new.starts_with(yaml.split("sfdc").next().unwrap()), "{new}");
+        for line in yaml.lines() {
+            assert!(new.contains(line), "{line} lost: {new}");
+        }
+    }
+}
+
+/// `.properties` written with `:` and spaces, a value continued over lines
+/// last, and no line end at the end of the file.
+#[test]
+fn properties_with_colons_and_continuations() {
+    let props = "sfdc.username : int@acme.com\nsfdc.password:Pw-Colon-123456\nsfdc.note = a long \\\n    value \\\n    continued";
+    let (_tmp, app) = username_app(
+        "${sfdc.username}",
+        "    <configuration-properties file=\"config.properties\"/>\n",
+        &[("src/main/resources/config.properties", props)],
+    );
+    let p = plan(&app, &JwtOptions::default());
+    assert_nothing_shown(&p, &["Pw-Colon-123456"]);
+    apply_and_rescan(&app, &p, "SF", "${sfdc.username}");
+    assert_eq!(defined(&app, "sfdc.note"), vec!["a long value continued"]);
+    assert_eq!(
+        defined(&app, "sfdc.consumerKey"),
+        vec!["<consumer key of the connected app>"]
+    );
+    assert_eq!(defined(&app, "sfdc.username"), vec!["int@acme.com"]);
+}
+
+/// A Mule plugin's connection, imported by an app that defines its
+/// properties: the plugin has no property file to add the new properties to
+/// (the importing apps' are), so switching it alone would leave every
+/// importing app with references nothing defines. It is listed, not switched.
+#[test]
+fn a_plugin_connection_is_listed_not_half_switched() {
+    let pom = |artifact: &str, packaging: &str, dep: bool| {
+        let d = if dep {
+            "<dependencies><dependency><groupId>com.acme</groupId><artifactId>common-lib</artifactId><version>1.0.0</version><classifier>mule-plugin</classifier></dependency></dependencies>"
+        } else {
+            ""
+        };
+        format!("<project xmlns=\"http://maven.apache.org/POM/4.0.0\"><modelVersion>4.0.0</modelVersion><groupId>com.acme</groupId><artifactId>{artifact}</artifactId><version>1.0.0</version><packaging>{packaging}</packaging>{d}</project>")
+    };
+    let plugin_xml = format!(
+        "{MULE_HEAD}    <sf:sfdc-config name=\"Common_SF\">\n        <sf:basic-connection username=\"${{sfdc.username}}\" password=\"${{secure::sfdc.password}}\"/>\n    </sf:sfdc-config>\n</mule>\n"
+    );
+    let (_tmp, root) = inline_app(&[
+        ("common-lib/pom.xml", &pom("common-lib", "mule-plugin", false)),
+        ("common-lib/src/main/mule/common.xml", &plugin_xml),
+        ("orders/pom.xml", &pom("orders", "mule-application", true)),
+        ("orders/mule-artifact.json", ARTIFACT),
+        (
+            "orders/src/main/mule/global.xml",
+            "<mule xmlns=\"http://www.mulesoft.org/schema/mule/core\" xmlns:secure-properties=\"http://www.mulesoft.org/schema/mule/secure-properties\">\n  <import file=\"common.xml\"/>\n  <configuration-properties file=\"properties/${mule.env}.yaml\"/>\n  <secure-properties:config name=\"S\" key=\"${encryption.key}\" file=\"properties/${mule.env}-secure.yaml\"/>\n  <global-property name=\"mule.env\" value=\"dev\"/>\n</mule>\n",
+        ),
+        (
+            "orders/src/main/resources/properties/dev.yaml",
+            "sfdc:\n  username: \"int@acme.com\"\n",
+        ),
+        (
+            "orders/src/main/resources/properties/dev-secure.yaml",
+            "sfdc:\n  password: \"![abcdefgh]\"\n",
+        ),
+    ]);
+    let (inventory, findings) = scan(&root);
+    let ig101: Vec<_> = findings.iter().filter(|f| f.rule == "IG101").collect();
+    assert!(!ig101.is_empty(), "IG101 reports the plugin's connection");
+    let p = plan_jwt(&inventory, &findings, &JwtOptions::default()).unwrap();
+    assert!(p.plan.is_empty(), "{:?}", p.plan.actions);
+    assert!(p.switched.is_empty());
+    assert_eq!(p.plan.skipped.len(), 1, "{:?}", p.plan.skipped);
+    let s = &p.plan.skipped[0];
+    assert!(
+        s.contains("`Common_SF`") && s.contains("Mule plugin common-lib"),
+        "{s}"
+    );
+    assert!(s.contains("orders"), "{s}");
+}
+
+/// A comment among the element's children, a `>` in a value, and a username
+/// written in single quotes around double ones (a DataWeave expression): the
+/// principal keeps the value as the parser reads it.
+#[test]
+fn comments_inside_and_quotes_in_values() {
+    let xml = format!(
+        "{MULE_HEAD}    <configuration-properties file=\"config.properties\"/>\n    <sf:sfdc-config name=\"SF\">\n        <sf:basic-connection username='#[p(\"sfdc.username\")]' password=\"${{sfdc.password}}\" doc:description=\"a > b\">\n            <!-- retry </sf:basic-connection> -->\n            <reconnection><reconnect count=\"3\"/></reconnection>\n        </sf:basic-connection>\n    </sf:sfdc-config>\n</mule>\n"
+    );
+    let (_tmp, app) = inline_app(&[
+        ("src/main/mule/global.xml", &xml),
+        (
+            "src/main/resources/config.properties",
+            "sfdc.username=int@acme.com\nsfdc.password=Pw-Quote-123456\n",
+        ),
+        ("mule-artifact.json", ARTIFACT),
+    ]);
+    let p = plan(&app, &JwtOptions::default());
+    assert_nothing_shown(&p, &["Pw-Quote-123456"]);
+    assert_eq!(p.switched.len(), 1, "{:?}", p.plan.skipped);
+    let new = new_text(&p, "global.xml");
+    assert!(
+        new.contains("<!-- retry </sf:basic-connection> -->"),
+        "{new}"
+    );
+    assert!(new.contains("doc:description=\"a > b\""), "{new}");
+    assert!(
+        new.contains("principal=\"#[p(&quot;sfdc.username&quot;)]\""),
+        "{new}"
+    );
+    assert!(
+        new.contains("</sf:jwt-connection>\n    </sf:sfdc-config>"),
+        "{new}"
+    );
+    apply_and_rescan(&app, &p, "SF", "#[p(\"sfdc.username\")]");
+    // The property the expression reads is the username's: the new properties
+    // go to the file that defines it.
+    assert_eq!(
+        defined(&app, "sfdc.consumerKey"),
+        vec!["<consumer key of the connected app>"]
+    );
+}
+
+/// A login url read with `#[Mule::p('...')]`: per-file properties derived from
+/// the values, as for `${...}`.
+#[test]
+fn an_expression_reading_one_property() {
+    let xml = format!(
+        "{MULE_HEAD}    <configuration-properties file=\"config.properties\"/>\n    <sf:sfdc-config name=\"SF\">\n        <sf:basic-connection username=\"#[p('sf.user')]\" password=\"#[p('secure::sf.password')]\" url=\"#[Mule::p('sf.url')]\"/>\n    </sf:sfdc-config>\n</mule>\n"
+    );
+    let (_tmp, app) = inline_app(&[
+        ("src/main/mule/global.xml", &xml),
+        (
+            "src/main/resources/config.properties",
+            "sf.user=int@acme.com\nsf.url=https://test.salesforce.com/services/Soap/u/58.0\n",
+        ),
+        ("mule-artifact.json", ARTIFACT),
+    ]);
+    let p = plan(&app, &JwtOptions::default());
+    let new = new_text(&p, "global.xml");
+    assert!(
+        new.contains("tokenEndpoint=\"${sf.tokenEndpoint}\"")
+            && new.contains("principal=\"#[p('sf.user')]\""),
+        "{new}"
+    );
+    apply_and_rescan(&app, &p, "SF", "#[p('sf.user')]");
+    assert_eq!(
+        defined(&app, "sf.audienceUrl"),
+        vec!["https://test.salesforce.com"]
+    );
+    assert_eq!(defined(&app, "sf.keystore.path").len(), 1);
+}
+
+/// YAML written with a flow mapping (`sfdc: {username: ..., password: ...}`):
+/// the new keys must not open a second `sfdc:` mapping (a duplicate key).
+#[test]
+fn yaml_flow_mapping() {
+    let yaml =
+        "sfdc: {username: \"int@acme.com\", password: \"Pw-Flow-123456\"}\nhttp:\n  port: 8081\n";
+    let (_tmp, app) = username_app(
+        "${sfdc.username}",
+        "    <configuration-properties file=\"app.yaml\"/>\n",
+        &[("src/main/resources/app.yaml", yaml)],
+    );
+    let p = plan(&app, &JwtOptions::default());
+    assert_nothing_shown(&p, &["Pw-Flow-123456"]);
+    let new = new_text(&p, "app.yaml").to_string();
+    apply_and_rescan(&app, &p, "SF", "${sfdc.username}");
+    assert_eq!(
+        defined(&app, "sfdc.username"),
+        vec!["int@acme.com"],
+        "{new}"
+    );
+    assert_eq!(defined(&app, "sfdc.keystore.path").len(), 1, "{new}");
+}
+
+/// The diff shows the store password placeholders intguard writes as they are
+/// (fixed texts, no secret), while every real secret stays masked: those of the
+/// lines around them, and a placeholder text inside a real value.
+#[test]
+fn the_diff_shows_the_store_password_placeholders() {
+    let (_tmp, app) = fixture("jwt-yaml");
+    let p = plan(&app, &JwtOptions::default());
+    let diff = p.plan.diff();
+    assert!(
+        diff.contains("\n+      password: \"<keystore password>\"\n"),
+        "{diff}"
+    );
+    for secret in ["Tiger2024!dev", "Pr0d-S3cret-Orders"] {
+        assert!(!diff.contains(secret), "{diff}");
+    }
+    let (_tmp, app) = fixture("jwt-props");
+    let p = plan(&app, &JwtOptions::default());
+    let diff = p.plan.diff();
+    assert!(
+        diff.contains("\n+sfdc.keystore.password=<encrypted keystore password>\n"),
+        "{diff}"
+    );
+    // A real password that merely contains the placeholder text stays masked.
+    let (_tmp, app) = fixture("jwt-yaml");
+    let dev = app.join("src/main/resources/properties/dev.yaml");
+    let text = std::fs::read_to_string(&dev)
+        .unwrap()
+        .replace("Tiger2024!dev", "x<keystore password>Tiger2024")
+        + "other:\n  password: \"x<keystore password>Tiger2024\"\n";
+    std::fs::write(&dev, text).unwrap();
+    let p = plan(&app, &JwtOptions::default());
+    let diff = p.plan.diff();
+    assert!(!diff.contains("Tiger2024"), "{diff}");
+}
+
+/// A username set by a `<global-property>` in an app with a secure-properties
+/// configuration: the store password goes to the secure file, the others next
+/// to the global property (in another file than the connection's).
+#[test]
+fn global_property_username_with_a_secure_config() {
+    let (_tmp, app) = username_app(
+        "${sfdc.username}",
+        "    <secure-properties:config xmlns:secure-properties=\"http://www.mulesoft.org/schema/mule/secure-properties\" name=\"S\" key=\"${key}\" file=\"secure.yaml\"/>\n",
+        &[
+            (
+                "src/main/mule/props.xml",
+                "<mule xmlns=\"http://www.mulesoft.org/schema/mule/core\">\r\n\t<global-property name=\"sfdc.username\" value=\"int@acme.com\" />\r\n</mule>\r\n",
+            ),
+            ("src/main/resources/secure.yaml", "sfdc:\n  password: \"![c2VjcmV0IHZhbHVl]\"\n"),
+        ],
+    );
+    let p = plan(&app, &JwtOptions::default());
+    assert_eq!(p.switched.len(), 1, "{:?}", p.plan.skipped);
+    assert_eq!(
+        new_text(&p, "props.xml"),
+        "<mule xmlns=\"http://www.mulesoft.org/schema/mule/core\">\r\n\t<global-property name=\"sfdc.username\" value=\"int@acme.com\" />\r\n\t<global-property name=\"sfdc.consumerKey\" value=\"&lt;consumer key of the connected app>\"/>\r\n\t<global-property name=\"sfdc.keystore.path\" value=\"&lt;path of the PKCS#12 keystore>\"/>\r\n</mule>\r\n"
+    );
+    assert!(
+        new_text(&p, "secure.yaml")
+            .ends_with("  keystore:\n    password: \"<encrypted keystore password>\"\n"),
+        "{}",
+        new_text(&p, "secure.yaml")
+    );
+    assert!(
+        new_text(&p, "global.xml").contains("storePassword=\"${secure::sfdc.keystore.password}\"")
+    );
+    apply_and_rescan(&app, &p, "SF", "${sfdc.username}");
+}
+
+/// YAML whose mapping ends with a block scalar (a PEM certificate) and no line
+/// end at the end of the file: the new keys go after the scalar, not into it.
+#[test]
+fn yaml_block_scalar_at_the_end() {
+    let yaml = "sfdc:\n  username: \"int@acme.com\"\n  password: \"Pw-Block-123456\"\n  cert: |\n    -----BEGIN CERTIFICATE-----\n    MIIB\n    -----END CERTIFICATE-----";
+    let (_tmp, app) = username_app(
+        "${sfdc.username}",
+        "    <configuration-properties file=\"app.yaml\"/>\n",
+        &[("src/main/resources/app.yaml", yaml)],
+    );
+    let p = plan(&app, &JwtOptions::default());
+    assert_nothing_shown(&p, &["Pw-Block-123456"]);
+    let new = new_text(&p, "app.yaml").to_string();
+    apply_and_rescan(&app, &p, "SF", "${sfdc.username}");
+    assert_eq!(
+        defined(&app, "sfdc.cert"),
+        vec!["-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----"],
+        "{new}"
+    );
+    assert_eq!(defined(&app, "sfdc.keystore.path").len(), 1, "{new}");
+}
+
+/// A login url whose `<global-property>` reads another property, and one
+/// nothing sets: tokenEndpoint and audienceUrl left to their defaults, and
+/// the note says why truthfully.
+#[test]
+fn login_urls_set_by_expressions_or_nowhere() {
+    for (extra, why) in [
+        (
+            "    <global-property name=\"sfdc.url\" value=\"${sfdc.host}/services/Soap/u/60.0\"/>\n",
+            "which the <global-property> at ",
+        ),
+        ("", "which no loaded property file or <global-property> of the app sets"),
+    ] {
+        let (_tmp, app) = username_app(
+            "int@acme.com",
+            extra,
+            &[],
+        );
+        let xml = app.join("src/main/mule/global.xml");
+        let text = std::fs::read_to_string(&xml).unwrap().replace(
+            "password=\"${sfdc.password}\"",
+            "password=\"${sfdc.password}\" url=\"${sfdc.url}\"",
+        );
+        std::fs::write(&xml, text).unwrap();
+        let p = plan(&app, &JwtOptions::default());
+        assert!(
+            p.notes.iter().any(|n| n.contains("left to their defaults") && n.contains(why)),
+            "{:?}",
+            p.notes
+        );
+        assert!(!new_text(&p, "global.xml").contains("tokenEndpoint"));
+    }
+}
+
+/// Two configs of the same user (one file each): the properties are added
+/// once, both connections read them.
+#[test]
+fn two_configs_of_one_user() {
+    let conn = |name: &str| {
+        format!(
+            "{MULE_HEAD}    <sf:sfdc-config name=\"{name}\">\n        <sf:basic-connection username=\"${{sfdc.username}}\" password=\"${{sfdc.password}}\"/>\n    </sf:sfdc-config>\n</mule>\n"
+        )
+    };
+    let (a, b) = (conn("A"), conn("B"));
+    let (_tmp, app) = inline_app(&[
+        ("src/main/mule/a.xml", &a),
+        (
+            "src/main/mule/b.xml",
+            &b.replace(
+                "    <sf:sfdc-config",
+                "    <configuration-properties file=\"config.properties\"/>\n    <sf:sfdc-config",
+            ),
+        ),
+        (
+            "src/main/resources/config.properties",
+            "sfdc.username=int@acme.com\nsfdc.password=Pw-Two-123456\n",
+        ),
+        ("mule-artifact.json", ARTIFACT),
+    ]);
+    let p = plan(&app, &JwtOptions::default());
+    assert_nothing_shown(&p, &["Pw-Two-123456"]);
+    assert_eq!(p.switched.len(), 2, "{:?}", p.plan.skipped);
+    let props = new_text(&p, "config.properties");
+    assert_eq!(props.matches("sfdc.consumerKey=").count(), 1, "{props}");
+    // Neither connection still reads the password once both are switched.
+    assert_eq!(
+        p.unused,
+        vec![format!(
+            "sfdc.password (password of `A`, `B`) in {}",
+            app.join("src/main/resources/config.properties").display()
+        )]
+    );
+    assert!(
+        !p.notes.iter().any(|n| n.contains("still read elsewhere")),
+        "{:?}",
+        p.notes
+    );
+    apply_and_rescan(&app, &p, "A", "${sfdc.username}");
+    apply_and_rescan(&app, &p, "B", "${sfdc.username}");
+}
+
+/// The Salesforce namespace as the default one (no prefix): the connection is
+/// switched and reads back as a jwt-connection.
+#[test]
+fn the_salesforce_namespace_as_the_default_one() {
+    let xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<mule xmlns=\"http://www.mulesoft.org/schema/mule/core\">\n\t<configuration-properties file=\"config.properties\"/>\n\t<sfdc-config xmlns=\"http://www.mulesoft.org/schema/mule/salesforce\" name=\"SF\">\n\t\t<basic-connection username=\"${sfdc.username}\" password=\"${sfdc.password}\"/>\n\t</sfdc-config>\n</mule>\n";
+    let (_tmp, app) = inline_app(&[
+        ("src/main/mule/global.xml", xml),
+        (
+            "src/main/resources/config.properties",
+            "sfdc.username=int@acme.com\nsfdc.password=Pw-Default-123456\n",
+        ),
+        ("mule-artifact.json", ARTIFACT),
+    ]);
+    let p = plan(&app, &JwtOptions::default());
+    assert_nothing_shown(&p, &["Pw-Default-123456"]);
+    assert!(new_text(&p, "global.xml").contains("\t\t<jwt-connection consumerKey="));
+    apply_and_rescan(&app, &p, "SF", "${sfdc.username}");
+}
+
+/// The Composite connector under another prefix (`sfc:`): still a Composite
+/// connection, listed, not rewritten to an element name that is UNVERIFIED.
+#[test]
+fn a_composite_connection_under_another_prefix_is_listed() {
+    let rules =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../rules/tests/fixtures/IG101/composite");
+    let tmp = tempfile::tempdir().unwrap();
+    let app = tmp.path().join("batch-papi");
+    copy_dir(&rules.join("batch-papi"), &app);
+    let xml = app.join("src/main/mule/composite.xml");
+    let text = std::fs::read_to_string(&xml)
+        .unwrap()
+        .replace("xmlns:salesforce-composite=", "xmlns:sfc=")
+        .replace("salesforce-composite:", "sfc:");
+    assert!(!text.contains("salesforce-composite:"));
+    std::fs::write(&xml, text).unwrap();
+    let p = plan(&app, &JwtOptions::default());
+    assert!(p.plan.is_empty(), "{:?}", p.plan.actions);
+    assert_eq!(p.plan.skipped.len(), 1, "{:?}", p.plan.skipped);
+    assert!(
+        p.plan.skipped[0].contains("a Salesforce Composite connection"),
+        "{:?}",
+        p.plan.skipped
+    );
+}
+
+/// A property the new connection reads that a file defines already (an older
+/// connection's consumer key): not defined twice, and the note says it is read
+/// as it is, to check.
+#[test]
+fn a_property_defined_already_is_kept_and_named() {
+    let (_tmp, app) = fixture("jwt-props");
+    let dev = app.join("src/main/resources/config-dev.properties");
+    let text = std::fs::read_to_string(&dev).unwrap() + "sfdc.consumerKey=3MVG9ExistingKey\n";
+    std::fs::write(&dev, text).unwrap();
+    let p = plan(&app, &JwtOptions::default());
+    let new = new_text(&p, "config-dev.properties");
+    assert_eq!(new.matches("sfdc.consumerKey=").count(), 1, "{new}");
+    assert!(
+        p.notes.iter().any(|n| n.contains("config-dev.properties")
+            && n.contains("sfdc.consumerKey")
+            && n.contains("defined already")),
+        "{:?}",
+        p.notes
+    );
+    apply_and_rescan(&app, &p, "Salesforce_Config", "${sfdc.username}");
 }

@@ -143,6 +143,7 @@ mod tests {
 
     fn sfdc(name: &str, password: &str, line: u32) -> SalesforceConnection {
         SalesforceConnection {
+            composite: false,
             config_name: name.into(),
             element: "salesforce:basic-connection".into(),
             runtime: MuleRuntime::Mule4,

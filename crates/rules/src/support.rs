@@ -735,6 +735,7 @@ pub(crate) mod testkit {
         attrs: &[(&str, &str)],
     ) -> SalesforceConnection {
         SalesforceConnection {
+            composite: false,
             config_name: config.into(),
             element: element.into(),
             runtime: if element.starts_with("sfdc:") {

@@ -21,8 +21,9 @@ placeholder values (<...>) to fill in; tokenEndpoint and audienceUrl follow the 
 (sandbox and My Domain hosts; the production login host keeps the defaults). Nested
 <reconnection>, proxy and <tls:context> settings stay as written; password, securityToken and
 consumerSecret are dropped, and the properties they read are listed to delete and rotate
-(never their values). Mule 3 <sfdc:*> configurations are listed and left as is (the Mule 3
-connector's JWT attributes are unverified).
+(never their values). Mule 3 <sfdc:*> configurations are listed and left as is (how the Mule 3
+connector's JWT config sets its token endpoint is unverified), and so are a Mule plugin's connections (the apps
+importing it set their properties).
 
 Exit codes: 0 done (or nothing to do); 1 some password logins were left as is (listed);
 2 usage error, uncommitted changes, or a result that did not read back (files restored).";

@@ -257,3 +257,94 @@ fn the_examples_mule4_connections_are_switched() {
         "{after:?}"
     );
 }
+
+/// A Mule plugin's password connection, imported by an app of the same folder:
+/// listed with the importing app, nothing written, exit code 1.
+#[test]
+fn a_plugin_connection_is_left_with_exit_1() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let write = |rel: &str, text: &str| {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    let pom = |artifact: &str, packaging: &str, dep: &str| {
+        format!("<project xmlns=\"http://maven.apache.org/POM/4.0.0\"><modelVersion>4.0.0</modelVersion><groupId>com.acme</groupId><artifactId>{artifact}</artifactId><version>1.0.0</version><packaging>{packaging}</packaging>{dep}</project>")
+    };
+    write("common-lib/pom.xml", &pom("common-lib", "mule-plugin", ""));
+    write(
+        "common-lib/src/main/mule/common.xml",
+        "<mule xmlns=\"http://www.mulesoft.org/schema/mule/core\" xmlns:salesforce=\"http://www.mulesoft.org/schema/mule/salesforce\">\n  <salesforce:sfdc-config name=\"Common_SF\">\n    <salesforce:basic-connection username=\"${sfdc.username}\" password=\"${secure::sfdc.password}\"/>\n  </salesforce:sfdc-config>\n</mule>\n",
+    );
+    write(
+        "orders/pom.xml",
+        &pom("orders", "mule-application", "<dependencies><dependency><groupId>com.acme</groupId><artifactId>common-lib</artifactId><version>1.0.0</version><classifier>mule-plugin</classifier></dependency></dependencies>"),
+    );
+    write("orders/mule-artifact.json", "{}\n");
+    write(
+        "orders/src/main/mule/global.xml",
+        "<mule xmlns=\"http://www.mulesoft.org/schema/mule/core\">\n  <import file=\"common.xml\"/>\n  <configuration-properties file=\"config.yaml\"/>\n</mule>\n",
+    );
+    write(
+        "orders/src/main/resources/config.yaml",
+        "sfdc:\n  username: \"int@acme.com\"\n",
+    );
+    let before = tree(root);
+    let run = run_cmd(intguard().args(["fix", "jwt"]).arg(root));
+    run.expect_code(1);
+    assert_eq!(tree(root), before);
+    assert!(
+        run.stderr
+            .contains("in the Mule plugin common-lib (imported by orders)"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// A real run on an app as hand edits leave it: another prefix (`sf:`), a
+/// self-closing connection over CRLF lines, the username and login url set by
+/// `<global-property>` elements: written, read back and checked (exit 0), then
+/// nothing left to change; the password never printed.
+#[test]
+fn global_properties_and_another_prefix_through_the_cli() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = tmp.path().join("orders");
+    let write = |rel: &str, text: &str| {
+        let p = app.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    write(
+        "mule-artifact.json",
+        "{\n  \"minMuleVersion\": \"4.4.0\"\n}\n",
+    );
+    write(
+        "src/main/mule/global.xml",
+        &"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<mule xmlns=\"http://www.mulesoft.org/schema/mule/core\"\n\txmlns:sf=\"http://www.mulesoft.org/schema/mule/salesforce\">\n\t<global-property name=\"sfdc.username\" value=\"int.orders@acme.com\"/>\n\t<global-property name=\"sfdc.url\" value=\"https://test.salesforce.com/services/Soap/u/58.0\"/>\n\t<sf:sfdc-config name=\"SF\">\n\t\t<sf:basic-connection\n\t\t\tusername=\"${sfdc.username}\"\n\t\t\tpassword=\"Tiger2024!dev\"\n\t\t\turl=\"${sfdc.url}\"/>\n\t</sf:sfdc-config>\n</mule>\n"
+            .replace('\n', "\r\n"),
+    );
+    assert_eq!(ig101(&app).len(), 1);
+    let run = run_cmd(intguard().args(["fix", "jwt"]).arg(&app));
+    run.expect_code(0);
+    assert!(
+        run.stderr
+            .contains("switched to salesforce:jwt-connection and checked"),
+        "{}",
+        run.stderr
+    );
+    assert_no_secret("fix stderr", &run.stderr);
+    assert_no_secret("fix stdout", &run.stdout);
+    assert_eq!(ig101(&app), Vec::<(String, u64)>::new());
+    let xml = std::fs::read_to_string(app.join("src/main/mule/global.xml")).unwrap();
+    assert!(xml.contains("<global-property name=\"sfdc.tokenEndpoint\" value=\"https://test.salesforce.com/services/oauth2/token\"/>\r\n"), "{xml}");
+    assert!(
+        xml.contains("<sf:jwt-connection consumerKey=\"${sfdc.consumerKey}\""),
+        "{xml}"
+    );
+    let after = tree(&app);
+    let run = run_cmd(intguard().args(["fix", "jwt"]).arg(&app));
+    run.expect_code(0);
+    assert!(run.stderr.contains("nothing to change"), "{}", run.stderr);
+    assert_eq!(tree(&app), after);
+}

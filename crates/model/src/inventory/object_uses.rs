@@ -693,6 +693,7 @@ mod tests {
     fn app_with_connection() -> MuleApp {
         let mut app = MuleApp::new("orders", "orders", MuleRuntime::Mule4);
         app.salesforce_connections.push(SalesforceConnection {
+            composite: false,
             config_name: "SF".into(),
             element: "salesforce:jwt-connection".into(),
             runtime: MuleRuntime::Mule4,

@@ -16,6 +16,7 @@ fn loc(p: &str, l: u32) -> Location {
 
 fn conn(name: &str, user: &str, path: &str) -> SalesforceConnection {
     SalesforceConnection {
+        composite: false,
         config_name: name.into(),
         element: "salesforce:basic-connection".into(),
         runtime: MuleRuntime::Mule4,

@@ -41,13 +41,17 @@ pub struct SalesforceConnection {
     /// A nested `tls:context` (connector 9.7+): a key-store in it is the client
     /// certificate for mutual TLS.
     pub tls_context: Option<TlsContext>,
+    /// Of the Salesforce Composite connector: its namespace, whatever the
+    /// prefix (`sfc:config` under `xmlns:sfc=".../salesforce-composite"`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub composite: bool,
 }
 
 impl SalesforceConnection {
-    /// A connection of the Salesforce Composite connector (its conventional
-    /// `salesforce-composite` prefix).
+    /// A connection of the Salesforce Composite connector (read in its
+    /// namespace, or under its conventional `salesforce-composite` prefix).
     pub fn is_composite(&self) -> bool {
-        self.element.starts_with("salesforce-composite:")
+        self.composite || self.element.starts_with("salesforce-composite:")
     }
 
     /// Logs in with the OAuth username-password flow: Mule 4's

@@ -48,6 +48,7 @@ impl XmlReader<'_> {
                         location: conn.location.clone(),
                         attributes,
                         tls_context,
+                        composite: family == Fam::SalesforceComposite,
                     });
             }
             (Fam::Sfdc, _) => {
@@ -61,6 +62,7 @@ impl XmlReader<'_> {
                 self.facts
                     .salesforce_connections
                     .push(SalesforceConnection {
+                        composite: false,
                         config_name: node.attr_str("name").unwrap_or_default(),
                         element: node.qname.clone(),
                         runtime: MuleRuntime::Mule3,
