@@ -1,0 +1,385 @@
+//! `fix jwt`: switches the Mule 4 Salesforce connections that log in with a password
+//! (IG101: `salesforce:basic-connection`, `salesforce:oauth-user-pass-connection`) to the
+//! OAuth 2.0 JWT bearer flow, `salesforce:jwt-connection`, in place.
+//!
+//! Only the connection element changes in the XML: its start tag is written anew (the
+//! element name and its attributes) and its close tag renamed; its nested children
+//! (`<reconnection>`, proxy, `<tls:context>`: every connection kind takes them) stay
+//! byte-identical, and so does the rest of the file. The new attributes are those of
+//! intguard's reference (consumerKey, keyStore, storePassword, certificateAlias, principal,
+//! tokenEndpoint, audienceUrl):
+//! - `principal` is the connection's `username` as written (the same `${...}` reference,
+//!   so per-environment usernames keep working);
+//! - `consumerKey`, `keyStore` and `storePassword` read properties (`storePassword` as
+//!   `${secure::...}` when the app has a secure-properties configuration), added to the
+//!   property files that define the username (each environment's), in their own syntax,
+//!   with placeholder values to fill in (or the values given); the store password goes to
+//!   each environment's secure file and to mule-artifact.json `secureProperties`;
+//! - `tokenEndpoint` and `audienceUrl` follow the login `url` (a basic connection's; an
+//!   OAuth username-password connection's `tokenEndpoint`, kept): a sandbox or My Domain
+//!   host gives its token endpoint and the audience of its kind of org; the production
+//!   login host leaves both to their defaults; a `${...}` url gives per-file properties.
+//! - `password`, `securityToken`, `consumerSecret`, `url`, `sessionId` and
+//!   `serviceEndpoint` are dropped; an attribute the reference does not list for every
+//!   connection kind is kept and named, to check.
+//!
+//! Mule 3 connections (`sfdc:*`) are not rewritten: how the Mule 3 connector's JWT
+//! bearer configuration sets its token endpoint and audience is UNVERIFIED (see
+//! `why_not_switched` for what was checked). Nor are the
+//! Composite connector's (its JWT element name is UNVERIFIED), those in test sources,
+//! and a Mule plugin's (the apps importing it set its properties: switching it alone
+//! would leave them reading properties nothing defines).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
+
+use intguard_model::expr::placeholders;
+use intguard_model::{
+    AuthClass, Finding, GlobalProperty, Inventory, MuleApp, MuleRuntime, SalesforceConnection,
+};
+
+use crate::secrets::in_test_sources;
+use crate::secrets::workspace::Workspace;
+use crate::{FixError, Masking, Plan};
+
+use switch::{Failure, Switch};
+use unused::{report_unused, Pending, Unused};
+
+mod element;
+mod login;
+mod switch;
+mod unused;
+
+/// The command, as errors name it.
+const COMMAND: &str = "fix jwt";
+
+/// Names and values for the properties the new connections read. `None`: the default
+/// (names from the username's property, `sfdc.username` -> `sfdc.consumerKey`,
+/// `sfdc.keystore.path`, `sfdc.keystore.password`; placeholder values to fill in).
+#[derive(Debug, Clone, Default)]
+pub struct JwtOptions {
+    pub consumer_key_property: Option<String>,
+    pub keystore_property: Option<String>,
+    pub store_password_property: Option<String>,
+    /// The consumer key of the connected app (no secret), written as the property's value.
+    pub consumer_key: Option<String>,
+    /// The keystore's path as the app reads it (e.g. `keys/sfdc.p12`).
+    pub keystore: Option<String>,
+    /// The keystore entry's alias, written as `certificateAlias`.
+    pub certificate_alias: Option<String>,
+}
+
+/// A connection the plan switches, to check once written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Switched {
+    /// The app's root, as the inventory names it.
+    pub app_root: String,
+    pub config_name: String,
+    /// The connection's file.
+    pub path: String,
+    /// The `principal` written: the `username` as it was written.
+    pub principal: String,
+    /// The usernames it resolves to, in the app's environments.
+    pub users: Vec<String>,
+}
+
+/// What `fix jwt` would do.
+#[derive(Debug, Default)]
+pub struct JwtPlan {
+    /// The file changes, actions and what was left as is (and why).
+    pub plan: Plan,
+    pub switched: Vec<Switched>,
+    /// Property definitions the switched connections no longer read: to delete once
+    /// the switch works, and the password behind them to reset. Names and files only.
+    pub unused: Vec<String>,
+    /// What the user must know or do by hand for a switched connection.
+    pub notes: Vec<String>,
+}
+
+/// Placeholder values: `<...>` is what intguard's rules take for a template dummy.
+const CONSUMER_KEY_PLACEHOLDER: &str = "<consumer key of the connected app>";
+const KEYSTORE_PLACEHOLDER: &str = "<path of the PKCS#12 keystore>";
+const PASSWORD_PLACEHOLDER: &str = "<keystore password>";
+const ENCRYPTED_PASSWORD_PLACEHOLDER: &str = "<encrypted keystore password>";
+
+/// Attributes every Salesforce connection kind takes (the reference: apiVersion,
+/// connectionTimeout, proxy): kept as written.
+fn applies_to_every_kind(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower == "apiversion"
+        || lower == "connectiontimeout"
+        || lower.starts_with("proxy")
+        || name.starts_with("doc:")
+        || name.starts_with("xmlns")
+}
+
+/// Attributes of a password connection that have no place on a jwt-connection.
+const DROPPED: &[&str] = &[
+    "password",
+    "securityToken",
+    "consumerSecret",
+    "username",
+    "url",
+    "sessionId",
+    "serviceEndpoint",
+];
+
+/// Attributes the new start tag writes itself.
+const WRITTEN: &[&str] = &["consumerKey", "tokenEndpoint"];
+
+/// Checks a property name given as an option: something `${...}` can read.
+pub fn check_property_name(name: &str) -> Result<(), String> {
+    if name.is_empty()
+        || name
+            .chars()
+            .any(|c| c.is_whitespace() || "${}\"'<>&:#[]()".contains(c))
+    {
+        return Err(format!(
+            "`{name}` is not a property name a `${{...}}` reference can read"
+        ));
+    }
+    Ok(())
+}
+
+/// Plans the switch of every Mule 4 password connection an IG101 finding reports
+/// (`findings`; other rules' are ignored) to `salesforce:jwt-connection`.
+pub fn plan_jwt(
+    inventory: &Inventory,
+    findings: &[Finding],
+    options: &JwtOptions,
+) -> Result<JwtPlan, FixError> {
+    for name in [
+        &options.consumer_key_property,
+        &options.keystore_property,
+        &options.store_password_property,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        check_property_name(name).map_err(FixError)?;
+    }
+    let mut out = JwtPlan {
+        plan: Plan {
+            masking: Masking::new(inventory, &[]),
+            shown_placeholders: vec![PASSWORD_PLACEHOLDER, ENCRYPTED_PASSWORD_PLACEHOLDER],
+            ..Plan::default()
+        },
+        ..JwtPlan::default()
+    };
+    let mut ws = Workspace::for_command(COMMAND);
+    let ig101: Vec<&Finding> = findings.iter().filter(|f| f.rule == "IG101").collect();
+    let mut matched: BTreeSet<usize> = BTreeSet::new();
+    // Property entries planned per file, so that a name is added once.
+    let mut added: BTreeSet<(String, String)> = BTreeSet::new();
+    // The switched connections' password settings, told once every switch is
+    // planned: a setting another switched connection read is no longer read.
+    let mut pending: Vec<Pending> = Vec::new();
+    for app in &inventory.apps {
+        for conn in &app.salesforce_connections {
+            let Some(i) = ig101.iter().position(|f| {
+                f.location.path == conn.location.path && f.location.line == conn.location.line
+            }) else {
+                continue;
+            };
+            matched.insert(i);
+            let here = format!(
+                "{}:{} `{}` ({})",
+                conn.location.path, conn.location.line, conn.config_name, conn.element
+            );
+            if let Some(why) = why_not_switched(inventory, app, conn) {
+                out.plan.skipped.push(format!("{here}: {why}"));
+                continue;
+            }
+            let mut switch = Switch {
+                app,
+                conn,
+                options,
+                ws: &mut ws,
+                out: &mut out,
+                added: &mut added,
+                pending: &mut pending,
+                user_property: None,
+            };
+            match switch.plan() {
+                Ok(()) => {}
+                Err(Failure::Skip(why)) => out.plan.skipped.push(format!("{here}: {why}")),
+                Err(Failure::Fatal(e)) => return Err(e),
+            }
+        }
+    }
+    for (i, f) in ig101.iter().enumerate() {
+        if !matched.contains(&i) {
+            out.plan.skipped.push(format!(
+                "{}:{}: {} (not a connection element: change it by hand)",
+                f.location.path, f.location.line, f.message
+            ));
+        }
+    }
+    // The start tags rewritten, per file: what no longer reads anything.
+    let mut rewritten: BTreeMap<&str, Vec<Range<usize>>> = BTreeMap::new();
+    for p in &pending {
+        rewritten
+            .entry(p.path.as_str())
+            .or_default()
+            .push(p.start_tag.clone());
+    }
+    let mut unused: Vec<Unused> = Vec::new();
+    for p in &pending {
+        report_unused(&mut ws, &mut out, &mut unused, p, &rewritten);
+    }
+    out.unused.extend(unused.iter().map(|u| match u {
+        Unused::Literal(line) => line.clone(),
+        Unused::Setting {
+            name,
+            attr,
+            configs,
+            place,
+        } => format!(
+            "{name} ({attr} of {}){place}",
+            configs
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }));
+    if !out.switched.is_empty() {
+        ws.build(&mut out.plan)?;
+    }
+    Ok(out)
+}
+
+/// Why a password connection is not rewritten, or `None`.
+fn why_not_switched(
+    inventory: &Inventory,
+    app: &MuleApp,
+    conn: &SalesforceConnection,
+) -> Option<String> {
+    if in_test_sources(&conn.location.path) {
+        return Some("in test sources (an MUnit suite's connection): left as is".to_string());
+    }
+    // A Mule plugin's connection runs in the apps importing its file, with their
+    // properties: switching it here would leave its new properties undefined in
+    // each of them (and they may not all be in the scan).
+    if app.plugin.is_some() {
+        let importers: Vec<String> = inventory
+            .plugin_file_importers(app, &conn.location.path)
+            .iter()
+            .map(|a| a.name.clone())
+            .collect();
+        let by = if importers.is_empty() {
+            "no app of the scan imports it".to_string()
+        } else {
+            format!("imported by {}", importers.join(", "))
+        };
+        return Some(format!(
+            "in the Mule plugin {} ({by}): its properties are set by each app that imports it, so it is not rewritten (the apps would read properties they do not define); switch it in the plugin by hand and add consumerKey, keyStore and storePassword properties to every importing app, in one release",
+            app.name
+        ));
+    }
+    if app.runtime == MuleRuntime::Mule3 || conn.runtime == MuleRuntime::Mule3 {
+        // Checked (December 2026): MuleSoft's migration assistant
+        // (mulesoft/mule-migration-assistant, mule-migration-tool-library/src/main/java/
+        // com/mulesoft/tools/migration/library/mule/steps/salesforce/
+        // OAuthJwtBearerConfiguration.java and AbstractSalesforceConfigurationMigrationStep.java)
+        // maps <sfdc:cached-config-oauth-jwt-bearer> to jwt-connection and reads its
+        // consumerKey, keyStore, storePassword and principal by those names, but no token
+        // endpoint or audience attribute: how a Mule 3 JWT config logs in to a sandbox or a
+        // My Domain stays UNVERIFIED, so nothing is written.
+        return Some(
+            "Mule 3: not rewritten, because how the Mule 3 Salesforce connector's JWT bearer configuration (<sfdc:cached-config-oauth-jwt-bearer>) sets its token endpoint and audience (a sandbox or My Domain login) is UNVERIFIED in intguard's reference; replace it by hand from the connector's documentation, or migrate the app to Mule 4 and run intguard fix jwt again".to_string(),
+        );
+    }
+    if conn.is_composite() {
+        return Some(
+            "a Salesforce Composite connection: its JWT connection's element name is UNVERIFIED, so it is not rewritten; switch it in Studio (\"OAuth JWT\" connection type)".to_string(),
+        );
+    }
+    if conn.auth != AuthClass::Password {
+        return Some(
+            "does not log in with a password (a login URL or setting to change by hand)"
+                .to_string(),
+        );
+    }
+    let local = conn.element.rsplit(':').next().unwrap_or("");
+    if local != "basic-connection" && local != "oauth-user-pass-connection" {
+        return Some(format!(
+            "<{}> is not a connection intguard knows how to rewrite",
+            conn.element
+        ));
+    }
+    None
+}
+
+/// The app's own `<global-property>` named `name` (not in test sources).
+fn global_property<'a>(app: &'a MuleApp, name: &str) -> Option<&'a GlobalProperty> {
+    app.global_properties
+        .iter()
+        .find(|g| g.name == name && !in_test_sources(&g.location.path))
+}
+
+/// Whether `text` reads property `name`: `${name}`, `${secure::name}`, `p('name')` ...
+fn reads(text: &str, name: &str) -> bool {
+    if !text.contains(name) {
+        return false;
+    }
+    placeholders(text).iter().any(|p| p.name == name)
+        || [
+            format!("p('{name}')"),
+            format!("p(\"{name}\")"),
+            format!("p('secure::{name}')"),
+            format!("p(\"secure::{name}\")"),
+            format!("p(&quot;{name}&quot;)"),
+            format!("p(&quot;secure::{name}&quot;)"),
+        ]
+        .iter()
+        .any(|r| text.contains(r.as_str()))
+}
+
+/// Checks a written fix: each switched connection reads, in the inventory read
+/// again, as a `jwt-connection` (certificate login) with the same principal.
+pub fn verify_jwt(after: &Inventory, switched: &[Switched]) -> Vec<String> {
+    let mut problems = Vec::new();
+    for s in switched {
+        let conn = after
+            .apps
+            .iter()
+            .filter(|a| a.root == s.app_root)
+            .flat_map(|a| &a.salesforce_connections)
+            .find(|c| c.config_name == s.config_name && c.location.path == s.path.as_str());
+        let Some(conn) = conn else {
+            problems.push(format!("{}: `{}` not found", s.path, s.config_name));
+            continue;
+        };
+        // `salesforce:jwt-connection`, another prefix, or none (the Salesforce
+        // namespace as the default one).
+        let local = conn.element.rsplit(':').next().unwrap_or("");
+        if local != "jwt-connection" || conn.auth != AuthClass::Certificate {
+            problems.push(format!(
+                "{}: `{}` reads as <{}>, not a jwt-connection",
+                s.path, s.config_name, conn.element
+            ));
+            continue;
+        }
+        if conn.attr("principal").map(|v| v.raw.as_str()) != Some(s.principal.as_str()) {
+            problems.push(format!(
+                "{}: `{}` does not read its principal as before",
+                s.path, s.config_name
+            ));
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn property_names() {
+        assert!(check_property_name("sfdc.consumerKey").is_ok());
+        assert!(check_property_name("a b").is_err());
+        assert!(check_property_name("${x}").is_err());
+        assert!(check_property_name("").is_err());
+    }
+}

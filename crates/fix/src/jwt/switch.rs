@@ -1,0 +1,774 @@
+//! One connection's switch: the new start tag, the properties it reads (in each
+//! property file's own syntax, or as global properties), and what it leaves.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
+
+use intguard_model::expr::placeholders;
+use intguard_model::{GlobalProperty, MuleApp, PropertyFormat, SalesforceConnection};
+
+use crate::secrets::workspace::Workspace;
+use crate::secrets::{first_names, in_test_sources, setup, targets, SecretsOptions};
+use crate::text::{eol, indent_of, Lines};
+use crate::xml::escape_attr;
+use crate::FixError;
+
+use super::element::element_at;
+use super::login::{login_settings, single_reference};
+use super::unused::Pending;
+use super::{
+    applies_to_every_kind, global_property, JwtOptions, JwtPlan, Switched,
+    CONSUMER_KEY_PLACEHOLDER, DROPPED, ENCRYPTED_PASSWORD_PLACEHOLDER, KEYSTORE_PLACEHOLDER,
+    PASSWORD_PLACEHOLDER, WRITTEN,
+};
+
+/// One connection's switch being planned.
+pub(super) struct Switch<'a, 'b> {
+    pub(super) app: &'a MuleApp,
+    pub(super) conn: &'a SalesforceConnection,
+    pub(super) options: &'b JwtOptions,
+    pub(super) ws: &'b mut Workspace,
+    pub(super) out: &'b mut JwtPlan,
+    pub(super) added: &'b mut BTreeSet<(String, String)>,
+    pub(super) pending: &'b mut Vec<Pending<'a>>,
+    /// The property the username reads (`${name}`), once known.
+    pub(super) user_property: Option<String>,
+}
+
+/// Whether a YAML file writes its keys dotted (`sfdc.username: ...`) rather than
+/// nested: it writes `user_property` so, or it nests nothing and writes a dotted key.
+fn dotted_style(text: &str, user_property: Option<&str>) -> bool {
+    let key_of = |line: &str| -> Option<String> {
+        let t = line.trim_start();
+        if t.starts_with('#') || t.starts_with('-') {
+            return None;
+        }
+        let (key, _) = t.split_once(':')?;
+        Some(key.trim().trim_matches(['"', '\'']).to_string())
+    };
+    if let Some(name) = user_property.filter(|n| n.contains('.')) {
+        if text.lines().any(|l| key_of(l).as_deref() == Some(name)) {
+            return true;
+        }
+    }
+    let mut any_dotted = false;
+    for l in text.lines() {
+        let t = l.trim_end();
+        if t.trim_start().starts_with('#') || t.is_empty() {
+            continue;
+        }
+        if t.ends_with(':') {
+            return false;
+        }
+        any_dotted |= key_of(t).is_some_and(|k| k.contains('.'));
+    }
+    any_dotted
+}
+
+/// Why a connection's switch was not planned: a reason to leave it (listed), or
+/// a file that cannot be edited (nothing is written at all, as `fix secrets` does).
+pub(super) enum Failure {
+    Skip(String),
+    Fatal(FixError),
+}
+
+impl From<String> for Failure {
+    fn from(why: String) -> Self {
+        Failure::Skip(why)
+    }
+}
+
+impl From<&str> for Failure {
+    fn from(why: &str) -> Self {
+        Failure::Skip(why.to_string())
+    }
+}
+
+impl From<FixError> for Failure {
+    fn from(e: FixError) -> Self {
+        Failure::Fatal(e)
+    }
+}
+
+/// A property to add: name, value (unquoted), and whether it is a placeholder.
+struct NewProperty {
+    name: String,
+    value: String,
+    placeholder: bool,
+}
+
+impl Switch<'_, '_> {
+    pub(super) fn plan(&mut self) -> Result<(), Failure> {
+        let app = self.app;
+        let conn = self.conn;
+        let path = conn.location.path.to_string();
+        let text = self
+            .ws
+            .text(&path)?
+            .ok_or_else(|| format!("{path}: not found"))?;
+        let element = element_at(
+            &text,
+            conn.location.line,
+            conn.location.column,
+            &conn.element,
+        )
+        .ok_or("the element is not where it was read: run the scan again")?;
+        let username = element
+            .attr("username")
+            .ok_or("no username attribute: nothing to use as the JWT principal")?;
+        if username.raw.trim().is_empty() {
+            return Err("an empty username: nothing to use as the JWT principal".into());
+        }
+        let user_ref = single_reference(&username.raw);
+        self.user_property = user_ref.as_ref().map(|(n, _)| n.clone());
+        let prefix = user_ref
+            .as_ref()
+            .and_then(|(name, _)| name.rsplit_once('.').map(|(p, _)| p.to_string()))
+            .unwrap_or_else(|| "sfdc".to_string());
+        let opt = |o: &Option<String>, default: &str| {
+            o.clone().unwrap_or_else(|| format!("{prefix}.{default}"))
+        };
+        let ck_name = opt(&self.options.consumer_key_property, "consumerKey");
+        let ks_name = opt(&self.options.keystore_property, "keystore.path");
+        let sp_name = opt(&self.options.store_password_property, "keystore.password");
+        let secure = app.runtime_secure_config().is_some();
+        // Each environment's secure file, for the store password.
+        let secure_files: Vec<String> = if secure {
+            let files = setup(app, &SecretsOptions::default())
+                .and_then(|s| targets(app, &s))
+                .map_err(|why| format!("the secure file for {sp_name}: {why}"))?;
+            let mut files: Vec<String> = files.into_values().collect();
+            files.sort();
+            files.dedup();
+            files
+        } else {
+            Vec::new()
+        };
+        let oauth = conn.is_oauth_user_pass();
+
+        // The property files that define the username: each environment's.
+        let plain_targets: Vec<String> = match &user_ref {
+            Some((name, false)) => app
+                .property_files
+                .iter()
+                .filter(|f| {
+                    f.loaded
+                        && !f.secure
+                        && !in_test_sources(&f.path)
+                        && f.entries.iter().any(|e| e.key() == name)
+                })
+                .map(|f| f.path.to_string())
+                .collect(),
+            _ => Vec::new(),
+        };
+
+        // consumerKey: an OAuth username-password connection's is kept.
+        let kept_consumer_key = if oauth {
+            element.attr("consumerKey").map(|a| a.raw.clone())
+        } else {
+            None
+        };
+        let mut plain_props: Vec<NewProperty> = Vec::new();
+        let consumer_key = match kept_consumer_key {
+            Some(raw) => raw,
+            None => {
+                plain_props.push(NewProperty {
+                    name: ck_name.clone(),
+                    value: self
+                        .options
+                        .consumer_key
+                        .clone()
+                        .unwrap_or_else(|| CONSUMER_KEY_PLACEHOLDER.to_string()),
+                    placeholder: self.options.consumer_key.is_none(),
+                });
+                format!("${{{ck_name}}}")
+            }
+        };
+        plain_props.push(NewProperty {
+            name: ks_name.clone(),
+            value: self
+                .options
+                .keystore
+                .clone()
+                .unwrap_or_else(|| KEYSTORE_PLACEHOLDER.to_string()),
+            placeholder: self.options.keystore.is_none(),
+        });
+        // A username set by a `<global-property>` (no property file): the new
+        // properties become global properties next to it.
+        let user_global = match &user_ref {
+            Some((name, false)) if plain_targets.is_empty() => global_property(app, name),
+            _ => None,
+        };
+        let store_password = if secure {
+            format!("${{secure::{sp_name}}}")
+        } else if let Some(gp) = user_global {
+            // Not as a global property: its value would be in clear in the XML,
+            // where fix secrets does not move it from.
+            self.out.notes.push(format!(
+                "{}: the app has no secure-properties configuration, so storePassword reads ${{{sp_name}}}, which intguard did not add next to the <global-property> of {} (a password there is in clear in the XML, and intguard fix secrets does not move it): supply {sp_name} at deploy time as a hidden property",
+                app.name, gp.name
+            ));
+            format!("${{{sp_name}}}")
+        } else {
+            plain_props.push(NewProperty {
+                name: sp_name.clone(),
+                value: PASSWORD_PLACEHOLDER.to_string(),
+                placeholder: true,
+            });
+            self.out.notes.push(format!(
+                "{}: the app has no secure-properties configuration, so storePassword reads ${{{sp_name}}} from its plain property files: once its real value is filled in, run intguard fix secrets to encrypt it (it declares the configuration), or supply {sp_name} at deploy time as a hidden property",
+                app.name
+            ));
+            format!("${{{sp_name}}}")
+        };
+
+        // tokenEndpoint and audienceUrl, from the login URL.
+        let (login_attr, keep_token_endpoint) = if oauth {
+            ("tokenEndpoint", true)
+        } else {
+            ("url", false)
+        };
+        let mut token_endpoint: Option<String> = if keep_token_endpoint {
+            element.attr("tokenEndpoint").map(|a| a.raw.clone())
+        } else {
+            None
+        };
+        let mut audience: Option<String> = None;
+        // Per-file properties derived from a `${...}` login URL: (file, properties).
+        let mut url_props: Vec<(String, Vec<NewProperty>)> = Vec::new();
+        // Those to add next to the `<global-property>` that sets the URL.
+        let mut url_global_props: Option<(&GlobalProperty, Vec<NewProperty>)> = None;
+        if let Some(url) = element.attr(login_attr) {
+            let raw = crate::xml::attr_value_as_parsed(&url.raw).unwrap_or_default();
+            let leave = |why: &str| {
+                format!(
+                    "{}: `{}` tokenEndpoint and audienceUrl left to their defaults (production login): {login_attr} {why}; for a sandbox or My Domain login set them by hand",
+                    path, conn.config_name
+                )
+            };
+            if placeholders(&raw).is_empty() && !raw.trim_start().starts_with("#[") {
+                match login_settings(&raw) {
+                    Some((endpoint, aud)) => {
+                        if !keep_token_endpoint {
+                            token_endpoint = endpoint.map(|e| escape_attr(&e));
+                        }
+                        audience = aud.map(|a| escape_attr(&a));
+                    }
+                    None => self
+                        .out
+                        .notes
+                        .push(leave("is not an https:// Salesforce URL intguard can read")),
+                }
+            } else if let Some((name, false)) = single_reference(&raw) {
+                let files: Vec<_> = app
+                    .property_files
+                    .iter()
+                    .filter(|f| f.loaded && !f.secure && !in_test_sources(&f.path))
+                    .filter_map(|f| {
+                        f.entries
+                            .iter()
+                            .find(|e| e.key() == name)
+                            .map(|e| (f.path.to_string(), e.value().to_string()))
+                    })
+                    .collect();
+                // Set by a `<global-property>` instead (no property file): its
+                // value, the properties derived going next to it (`""`: no file).
+                let url_global = global_property(app, &name).filter(|_| files.is_empty());
+                let files = match url_global {
+                    Some(gp) if placeholders(&gp.value.raw).is_empty() => {
+                        vec![(String::new(), gp.value.raw.clone())]
+                    }
+                    _ => files,
+                };
+                // The production login host everywhere: the defaults, nothing to write.
+                let all_default = !files.is_empty()
+                    && files
+                        .iter()
+                        .all(|(_, value)| login_settings(value) == Some((None, None)));
+                let derived: Option<Vec<_>> = files
+                    .iter()
+                    .map(|(file, value)| {
+                        let (endpoint, aud) = login_settings(value)?;
+                        let endpoint = endpoint.unwrap_or_else(|| {
+                            "https://login.salesforce.com/services/oauth2/token".to_string()
+                        });
+                        let aud =
+                            aud.unwrap_or_else(|| salesforce_auth::PRODUCTION_AUDIENCE.to_string());
+                        Some((file.clone(), endpoint, aud))
+                    })
+                    .collect();
+                match derived {
+                    _ if all_default => {}
+                    Some(d) if !d.is_empty() => {
+                        let te_name = format!("{prefix}.tokenEndpoint");
+                        let aud_name = format!("{prefix}.audienceUrl");
+                        for (file, endpoint, aud) in d {
+                            let mut props = vec![NewProperty {
+                                name: aud_name.clone(),
+                                value: aud,
+                                placeholder: false,
+                            }];
+                            if !keep_token_endpoint {
+                                props.insert(
+                                    0,
+                                    NewProperty {
+                                        name: te_name.clone(),
+                                        value: endpoint,
+                                        placeholder: false,
+                                    },
+                                );
+                            }
+                            match url_global {
+                                Some(gp) if file.is_empty() => url_global_props = Some((gp, props)),
+                                _ => url_props.push((file, props)),
+                            }
+                        }
+                        if !keep_token_endpoint {
+                            token_endpoint = Some(format!("${{{te_name}}}"));
+                        }
+                        audience = Some(format!("${{{aud_name}}}"));
+                    }
+                    _ if files.is_empty() => self.out.notes.push(leave(&match url_global {
+                        Some(gp) => format!(
+                            "reads ${{{name}}}, which the <global-property> at {}:{} sets to an expression intguard does not derive from",
+                            gp.location.path, gp.location.line
+                        ),
+                        None => format!(
+                            "reads ${{{name}}}, which no loaded property file or <global-property> of the app sets"
+                        ),
+                    })),
+                    _ => self.out.notes.push(leave(&format!(
+                        "reads ${{{name}}}, which is not an https:// Salesforce URL in every place that sets it"
+                    ))),
+                }
+            } else {
+                self.out
+                    .notes
+                    .push(leave("is an expression intguard does not derive from"));
+            }
+        }
+
+        // The new start tag.
+        let mut groups: Vec<Vec<(String, String)>> = vec![
+            vec![
+                ("consumerKey".into(), consumer_key),
+                ("keyStore".into(), format!("${{{ks_name}}}")),
+            ],
+            vec![("storePassword".into(), store_password)],
+            vec![("principal".into(), username.raw.clone())],
+        ];
+        if let Some(alias) = &self.options.certificate_alias {
+            groups[1].push(("certificateAlias".into(), escape_attr(alias)));
+        }
+        if let Some(te) = token_endpoint {
+            groups.push(vec![("tokenEndpoint".into(), te)]);
+        }
+        if let Some(aud) = audience {
+            groups.push(vec![("audienceUrl".into(), aud)]);
+        }
+        let mut kept: Vec<(String, String)> = Vec::new();
+        let mut unknown: Vec<String> = Vec::new();
+        let mut dropped_other: Vec<String> = Vec::new();
+        for a in &element.attrs {
+            let written = WRITTEN.iter().any(|w| w.eq_ignore_ascii_case(&a.name));
+            if DROPPED.iter().any(|d| d.eq_ignore_ascii_case(&a.name)) || written {
+                if ["sessionId", "serviceEndpoint"]
+                    .iter()
+                    .any(|d| d.eq_ignore_ascii_case(&a.name))
+                {
+                    dropped_other.push(a.name.clone());
+                }
+                continue;
+            }
+            if !applies_to_every_kind(&a.name) {
+                unknown.push(a.name.clone());
+            }
+            kept.push((a.name.clone(), a.written()));
+        }
+        let new_name = match conn.element.split_once(':') {
+            Some((p, _)) => format!("{p}:jwt-connection"),
+            None => "jwt-connection".to_string(),
+        };
+        let start_tag = element.new_start_tag(&text, &new_name, &groups, &kept);
+        let mut edits: Vec<(Range<usize>, String)> = vec![(element.start_tag.clone(), start_tag)];
+        if let Some(close) = &element.close_name {
+            edits.push((close.clone(), new_name.clone()));
+        }
+
+        // Plan the property files (all checks done: nothing fails after this).
+        let work = self.ws.file(&path)?;
+        work.replacements.extend(edits);
+        let place = format!("{}:{}", path, conn.location.line);
+        self.out.plan.actions.push(format!(
+            "switch `{}` ({place}) from <{}> to <{new_name}>, principal {}",
+            conn.config_name,
+            conn.element,
+            crate::xml::attr_value_as_parsed(&username.raw).unwrap_or_default()
+        ));
+        if !element.children.is_empty() {
+            self.out.plan.actions.push(format!(
+                "keep `{}`'s nested {} unchanged (every connection kind takes them)",
+                conn.config_name,
+                element
+                    .children
+                    .iter()
+                    .map(|c| format!("<{c}>"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        if !dropped_other.is_empty() {
+            self.out.notes.push(format!(
+                "{place}: `{}`: dropped {} (no jwt-connection attribute: a JWT login gets its session and endpoint from the token response)",
+                conn.config_name,
+                dropped_other.join(", ")
+            ));
+        }
+        if !unknown.is_empty() {
+            self.out.notes.push(format!(
+                "{place}: `{}`: kept {} as written, which intguard's reference does not list for salesforce:jwt-connection: check the connector's documentation before deploying",
+                conn.config_name,
+                unknown.join(", ")
+            ));
+        }
+        if self.options.certificate_alias.is_none() {
+            self.out.notes.push(format!(
+                "{place}: `{}`: no certificateAlias written (the keystore's only key is used); give --certificate-alias when the keystore holds several",
+                conn.config_name
+            ));
+        }
+
+        let mut plain_files: BTreeMap<String, Vec<NewProperty>> = BTreeMap::new();
+        for f in &plain_targets {
+            plain_files.entry(f.clone()).or_default();
+        }
+        if let Some(gp) = user_global {
+            self.add_global_properties(gp, &plain_props)?;
+        } else if plain_targets.is_empty() {
+            let names: Vec<String> = plain_props.iter().map(|p| p.name.clone()).collect();
+            self.out.notes.push(format!(
+                "{place}: `{}`: the username is {}, so intguard added {} to no file: define them where the app's properties are set (or at deploy time) before deploying",
+                conn.config_name,
+                match &user_ref {
+                    Some((name, true)) => format!("read as ${{secure::{name}}} (intguard adds no plain property to a secure file)"),
+                    Some((name, false)) => format!("${{{name}}}, which no loaded property file or <global-property> defines"),
+                    None if placeholders(&username.raw).is_empty() => "written as a literal".to_string(),
+                    None => "an expression, not a single ${...} reference".to_string(),
+                },
+                names.join(", ")
+            ));
+        } else {
+            for f in &plain_targets {
+                plain_files
+                    .get_mut(f)
+                    .expect("inserted")
+                    .extend(plain_props.iter().map(|p| NewProperty {
+                        name: p.name.clone(),
+                        value: p.value.clone(),
+                        placeholder: p.placeholder,
+                    }));
+            }
+        }
+        if let Some((gp, props)) = url_global_props {
+            self.add_global_properties(gp, &props)?;
+        }
+        for (file, props) in url_props {
+            plain_files.entry(file).or_default().extend(props);
+        }
+        for (file, props) in plain_files {
+            self.add_properties(&file, props)?;
+        }
+        for f in &secure_files {
+            self.add_properties(
+                f,
+                vec![NewProperty {
+                    name: sp_name.clone(),
+                    value: ENCRYPTED_PASSWORD_PLACEHOLDER.to_string(),
+                    placeholder: true,
+                }],
+            )?;
+        }
+        self.hide_in_runtime_manager(&sp_name, &place)?;
+
+        let mut secrets = vec!["password", "securityToken"];
+        if oauth {
+            secrets.push("consumerSecret");
+        }
+        self.pending.push(Pending {
+            app,
+            config_name: conn.config_name.clone(),
+            path: path.clone(),
+            start_tag: element.start_tag.clone(),
+            secrets: secrets
+                .into_iter()
+                .filter_map(|attr| {
+                    let a = element.attr(attr)?;
+                    Some((
+                        attr,
+                        crate::xml::attr_value_as_parsed(&a.raw).unwrap_or_default(),
+                    ))
+                })
+                .collect(),
+        });
+        let mut users: Vec<String> = conn
+            .username()
+            .map(|v| app.resolve_all(v))
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|r| r.value)
+            .filter(|u| !u.trim().is_empty())
+            .collect();
+        users.sort();
+        users.dedup();
+        self.out.switched.push(Switched {
+            users,
+            app_root: app.root.clone(),
+            config_name: conn.config_name.clone(),
+            path,
+            principal: crate::xml::attr_value_as_parsed(&username.raw).unwrap_or_default(),
+        });
+        Ok(())
+    }
+
+    /// Adds `props` to the property file `path` (its format told by its name),
+    /// leaving out the names it defines already.
+    fn add_properties(
+        &mut self,
+        path: &str,
+        props: Vec<NewProperty>,
+    ) -> Result<(), FixError> {
+        let format = property_format(path);
+        let existing: BTreeSet<&str> = self
+            .app
+            .property_files
+            .iter()
+            .filter(|f| f.path == path)
+            .flat_map(|f| f.entries.iter().map(|e| e.key()))
+            .collect();
+        let mut names = Vec::new();
+        let mut placeholders = Vec::new();
+        let mut inserts = Vec::new();
+        let mut kept = Vec::new();
+        for p in props {
+            if existing.contains(p.name.as_str()) {
+                if self.added.insert((path.to_string(), p.name.clone())) {
+                    kept.push(p.name);
+                }
+                continue;
+            }
+            if !self.added.insert((path.to_string(), p.name.clone())) {
+                continue;
+            }
+            if p.placeholder {
+                placeholders.push(p.name.clone());
+            }
+            names.push(p.name.clone());
+            inserts.push((p.name.clone(), written_value(format, &p.value)));
+        }
+        if !kept.is_empty() {
+            self.out.notes.push(format!(
+                "{path}: {} defined already: `{}` reads {} as {} (check {} the connected app's and keystore's)",
+                kept.join(", "),
+                self.conn.config_name,
+                if kept.len() == 1 { "it" } else { "them" },
+                if kept.len() == 1 { "it is" } else { "they are" },
+                if kept.len() == 1 { "it is" } else { "they are" },
+            ));
+        }
+        if inserts.is_empty() {
+            return Ok(());
+        }
+        let dotted = format == PropertyFormat::Yaml
+            && self
+                .ws
+                .text(path)?
+                .is_some_and(|t| dotted_style(&t, self.user_property.as_deref()));
+        let work = self.ws.file(path)?;
+        work.format = Some(format);
+        work.dotted_yaml |= dotted;
+        work.inserts.extend(inserts);
+        let fill = if placeholders.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " (placeholder values to fill in: {})",
+                placeholders.join(", ")
+            )
+        };
+        self.out
+            .plan
+            .actions
+            .push(format!("add {} to {path}{fill}", first_names(&names)));
+        Ok(())
+    }
+
+    /// Adds `props` as `<global-property>` elements after `gp`, with its indentation,
+    /// leaving out the names the app sets already.
+    fn add_global_properties(
+        &mut self,
+        gp: &GlobalProperty,
+        props: &[NewProperty],
+    ) -> Result<(), FixError> {
+        let path = gp.location.path.to_string();
+        let Some(text) = self.ws.text(&path)? else {
+            return Err(FixError(format!("{path}: not found")));
+        };
+        let lines = Lines::new(&text);
+        let n = gp.location.line as usize;
+        if n == 0 || n > lines.len() {
+            return Err(FixError(format!(
+                "{path}:{n}: the <global-property> is not where it was read: run the scan again"
+            )));
+        }
+        let start = lines.content(n).start;
+        // The end of the line where the element ends.
+        let close = text[start..]
+            .find("/>")
+            .map(|i| start + i + 2)
+            .filter(|&e| !text[start..e].contains("</"))
+            .or_else(|| {
+                text[start..]
+                    .find("</global-property>")
+                    .map(|i| start + i + "</global-property>".len())
+            })
+            .ok_or_else(|| {
+                FixError(format!(
+                    "{path}:{n}: cannot find the end of the <global-property>"
+                ))
+            })?;
+        let at = text[close..]
+            .find(['\r', '\n'])
+            .map_or(text.len(), |i| close + i);
+        let line = lines.get(n);
+        let indent = &line[..indent_of(line)];
+        let nl = eol(&text);
+        let mut insert = String::new();
+        let mut names = Vec::new();
+        let mut placeholders = Vec::new();
+        for p in props {
+            if global_property(self.app, &p.name).is_some()
+                || self
+                    .app
+                    .property_files
+                    .iter()
+                    .any(|f| f.entries.iter().any(|e| e.key() == p.name))
+                || !self.added.insert((path.clone(), p.name.clone()))
+            {
+                continue;
+            }
+            insert.push_str(&format!(
+                "{nl}{indent}<global-property name=\"{}\" value=\"{}\"/>",
+                escape_attr(&p.name),
+                escape_attr(&p.value)
+            ));
+            names.push(p.name.clone());
+            if p.placeholder {
+                placeholders.push(p.name.clone());
+            }
+        }
+        if names.is_empty() {
+            return Ok(());
+        }
+        self.ws.file(&path)?.replacements.push((at..at, insert));
+        let fill = if placeholders.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " (placeholder values to fill in: {})",
+                placeholders.join(", ")
+            )
+        };
+        self.out.plan.actions.push(format!(
+            "add {} as <global-property> elements after {}'s, {path}:{n}{fill}",
+            first_names(&names),
+            gp.name
+        ));
+        Ok(())
+    }
+
+    /// Lists `name` in mule-artifact.json `secureProperties`, so that Runtime Manager
+    /// hides its value (IG107).
+    fn hide_in_runtime_manager(
+        &mut self,
+        name: &str,
+        place: &str,
+    ) -> Result<(), FixError> {
+        let app = self.app;
+        let declared = app.declared_secure_properties.clone().unwrap_or_default();
+        match app
+            .descriptor
+            .as_ref()
+            .filter(|d| d.path.ends_with("mule-artifact.json"))
+        {
+            _ if app.domain || declared.iter().any(|d| d == name) => {}
+            Some(d) => {
+                let path = d.path.to_string();
+                if self.added.insert((path.clone(), name.to_string())) {
+                    self.ws.file(&path)?.artifact_names.push(name.to_string());
+                    self.out
+                        .plan
+                        .actions
+                        .push(format!("list {name} in {path} secureProperties"));
+                }
+            }
+            None => self.out.notes.push(format!(
+                "{place}: no mule-artifact.json: list {name} in secureProperties by hand"
+            )),
+        }
+        Ok(())
+    }
+}
+
+fn property_format(path: &str) -> PropertyFormat {
+    if path.ends_with(".properties") {
+        PropertyFormat::Properties
+    } else {
+        PropertyFormat::Yaml
+    }
+}
+
+/// A value as written in a file of `format`: double-quoted in YAML, escaped in
+/// `.properties`.
+fn written_value(format: PropertyFormat, value: &str) -> String {
+    match format {
+        PropertyFormat::Yaml => format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\"")),
+        PropertyFormat::Properties => {
+            let mut out = String::with_capacity(value.len());
+            for (i, c) in value.chars().enumerate() {
+                match c {
+                    '\\' => out.push_str("\\\\"),
+                    ' ' if i == 0 => out.push_str("\\ "),
+                    '\n' => out.push_str("\\n"),
+                    c => out.push(c),
+                }
+            }
+            out
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_styles() {
+        assert!(dotted_style("a: 1\nsf.user: u\n", Some("sf.user")));
+        assert!(!dotted_style("sf:\n  user: u\n", Some("sf.user")));
+        assert!(dotted_style("# c\nsf.pw: x\n", None));
+        assert!(!dotted_style("sf:\n  pw: x\nhttp.port: 1\n", None));
+        assert!(!dotted_style("", None));
+    }
+
+    #[test]
+    fn written_values() {
+        assert_eq!(
+            written_value(PropertyFormat::Yaml, "<a \"b\">"),
+            "\"<a \\\"b\\\">\""
+        );
+        assert_eq!(
+            written_value(PropertyFormat::Properties, " a\\b"),
+            "\\ a\\\\b"
+        );
+    }
+}
