@@ -13,7 +13,7 @@ use crate::text::{eol, indent_of, Lines};
 use crate::xml::escape_attr;
 use crate::FixError;
 
-use super::element::element_at;
+use super::element::{element_at, Element};
 use super::login::{login_settings, single_reference};
 use super::unused::Pending;
 use super::{
@@ -97,7 +97,17 @@ struct NewProperty {
     placeholder: bool,
 }
 
-impl Switch<'_, '_> {
+/// What a switched connection writes for its login ([`Switch::login`]).
+struct Login<'a> {
+    token_endpoint: Option<String>,
+    audience: Option<String>,
+    /// Per-file properties derived from a `${...}` login URL: (file, properties).
+    file_props: Vec<(String, Vec<NewProperty>)>,
+    /// Those to add next to the `<global-property>` that sets the URL.
+    global_props: Option<(&'a GlobalProperty, Vec<NewProperty>)>,
+}
+
+impl<'a> Switch<'a, '_> {
     pub(super) fn plan(&mut self) -> Result<(), Failure> {
         let app = self.app;
         let conn = self.conn;
@@ -223,130 +233,12 @@ impl Switch<'_, '_> {
         };
 
         // tokenEndpoint and audienceUrl, from the login URL.
-        let (login_attr, keep_token_endpoint) = if oauth {
-            ("tokenEndpoint", true)
-        } else {
-            ("url", false)
-        };
-        let mut token_endpoint: Option<String> = if keep_token_endpoint {
-            element.attr("tokenEndpoint").map(|a| a.raw.clone())
-        } else {
-            None
-        };
-        let mut audience: Option<String> = None;
-        // Per-file properties derived from a `${...}` login URL: (file, properties).
-        let mut url_props: Vec<(String, Vec<NewProperty>)> = Vec::new();
-        // Those to add next to the `<global-property>` that sets the URL.
-        let mut url_global_props: Option<(&GlobalProperty, Vec<NewProperty>)> = None;
-        if let Some(url) = element.attr(login_attr) {
-            let raw = crate::xml::attr_value_as_parsed(&url.raw).unwrap_or_default();
-            let leave = |why: &str| {
-                format!(
-                    "{}: `{}` tokenEndpoint and audienceUrl left to their defaults (production login): {login_attr} {why}; for a sandbox or My Domain login set them by hand",
-                    path, conn.config_name
-                )
-            };
-            if placeholders(&raw).is_empty() && !raw.trim_start().starts_with("#[") {
-                match login_settings(&raw) {
-                    Some((endpoint, aud)) => {
-                        if !keep_token_endpoint {
-                            token_endpoint = endpoint.map(|e| escape_attr(&e));
-                        }
-                        audience = aud.map(|a| escape_attr(&a));
-                    }
-                    None => self
-                        .out
-                        .notes
-                        .push(leave("is not an https:// Salesforce URL intguard can read")),
-                }
-            } else if let Some((name, false)) = single_reference(&raw) {
-                let files: Vec<_> = app
-                    .property_files
-                    .iter()
-                    .filter(|f| f.loaded && !f.secure && !in_test_sources(&f.path))
-                    .filter_map(|f| {
-                        f.entries
-                            .iter()
-                            .find(|e| e.key() == name)
-                            .map(|e| (f.path.to_string(), e.value().to_string()))
-                    })
-                    .collect();
-                // Set by a `<global-property>` instead (no property file): its
-                // value, the properties derived going next to it (`""`: no file).
-                let url_global = global_property(app, &name).filter(|_| files.is_empty());
-                let files = match url_global {
-                    Some(gp) if placeholders(&gp.value.raw).is_empty() => {
-                        vec![(String::new(), gp.value.raw.clone())]
-                    }
-                    _ => files,
-                };
-                // The production login host everywhere: the defaults, nothing to write.
-                let all_default = !files.is_empty()
-                    && files
-                        .iter()
-                        .all(|(_, value)| login_settings(value) == Some((None, None)));
-                let derived: Option<Vec<_>> = files
-                    .iter()
-                    .map(|(file, value)| {
-                        let (endpoint, aud) = login_settings(value)?;
-                        let endpoint = endpoint.unwrap_or_else(|| {
-                            "https://login.salesforce.com/services/oauth2/token".to_string()
-                        });
-                        let aud =
-                            aud.unwrap_or_else(|| salesforce_auth::PRODUCTION_AUDIENCE.to_string());
-                        Some((file.clone(), endpoint, aud))
-                    })
-                    .collect();
-                match derived {
-                    _ if all_default => {}
-                    Some(d) if !d.is_empty() => {
-                        let te_name = format!("{prefix}.tokenEndpoint");
-                        let aud_name = format!("{prefix}.audienceUrl");
-                        for (file, endpoint, aud) in d {
-                            let mut props = vec![NewProperty {
-                                name: aud_name.clone(),
-                                value: aud,
-                                placeholder: false,
-                            }];
-                            if !keep_token_endpoint {
-                                props.insert(
-                                    0,
-                                    NewProperty {
-                                        name: te_name.clone(),
-                                        value: endpoint,
-                                        placeholder: false,
-                                    },
-                                );
-                            }
-                            match url_global {
-                                Some(gp) if file.is_empty() => url_global_props = Some((gp, props)),
-                                _ => url_props.push((file, props)),
-                            }
-                        }
-                        if !keep_token_endpoint {
-                            token_endpoint = Some(format!("${{{te_name}}}"));
-                        }
-                        audience = Some(format!("${{{aud_name}}}"));
-                    }
-                    _ if files.is_empty() => self.out.notes.push(leave(&match url_global {
-                        Some(gp) => format!(
-                            "reads ${{{name}}}, which the <global-property> at {}:{} sets to an expression intguard does not derive from",
-                            gp.location.path, gp.location.line
-                        ),
-                        None => format!(
-                            "reads ${{{name}}}, which no loaded property file or <global-property> of the app sets"
-                        ),
-                    })),
-                    _ => self.out.notes.push(leave(&format!(
-                        "reads ${{{name}}}, which is not an https:// Salesforce URL in every place that sets it"
-                    ))),
-                }
-            } else {
-                self.out
-                    .notes
-                    .push(leave("is an expression intguard does not derive from"));
-            }
-        }
+        let Login {
+            token_endpoint,
+            audience,
+            file_props: url_props,
+            global_props: url_global_props,
+        } = self.login(&element, oauth, &prefix);
 
         // The new start tag.
         let mut groups: Vec<Vec<(String, String)>> = vec![
@@ -530,13 +422,150 @@ impl Switch<'_, '_> {
         Ok(())
     }
 
+    /// The `tokenEndpoint` and `audienceUrl` the new start tag writes, from the login URL
+    /// (a basic connection's `url`; an OAuth username-password connection keeps its
+    /// `tokenEndpoint`), and the properties a `${...}` URL has them read (named after
+    /// `prefix`). A URL they cannot be derived from leaves them to their defaults, with a
+    /// note.
+    fn login(&mut self, element: &Element, oauth: bool, prefix: &str) -> Login<'a> {
+        let app = self.app;
+        let conn = self.conn;
+        let path = conn.location.path.as_str();
+        let (login_attr, keep_token_endpoint) = if oauth {
+            ("tokenEndpoint", true)
+        } else {
+            ("url", false)
+        };
+        let mut token_endpoint: Option<String> = if keep_token_endpoint {
+            element.attr("tokenEndpoint").map(|a| a.raw.clone())
+        } else {
+            None
+        };
+        let mut audience: Option<String> = None;
+        // Per-file properties derived from a `${...}` login URL: (file, properties).
+        let mut url_props: Vec<(String, Vec<NewProperty>)> = Vec::new();
+        // Those to add next to the `<global-property>` that sets the URL.
+        let mut url_global_props: Option<(&GlobalProperty, Vec<NewProperty>)> = None;
+        if let Some(url) = element.attr(login_attr) {
+            let raw = crate::xml::attr_value_as_parsed(&url.raw).unwrap_or_default();
+            let leave = |why: &str| {
+                format!(
+                    "{}: `{}` tokenEndpoint and audienceUrl left to their defaults (production login): {login_attr} {why}; for a sandbox or My Domain login set them by hand",
+                    path, conn.config_name
+                )
+            };
+            if placeholders(&raw).is_empty() && !raw.trim_start().starts_with("#[") {
+                match login_settings(&raw) {
+                    Some((endpoint, aud)) => {
+                        if !keep_token_endpoint {
+                            token_endpoint = endpoint.map(|e| escape_attr(&e));
+                        }
+                        audience = aud.map(|a| escape_attr(&a));
+                    }
+                    None => self
+                        .out
+                        .notes
+                        .push(leave("is not an https:// Salesforce URL intguard can read")),
+                }
+            } else if let Some((name, false)) = single_reference(&raw) {
+                let files: Vec<_> = app
+                    .property_files
+                    .iter()
+                    .filter(|f| f.loaded && !f.secure && !in_test_sources(&f.path))
+                    .filter_map(|f| {
+                        f.entries
+                            .iter()
+                            .find(|e| e.key() == name)
+                            .map(|e| (f.path.to_string(), e.value().to_string()))
+                    })
+                    .collect();
+                // Set by a `<global-property>` instead (no property file): its
+                // value, the properties derived going next to it (`""`: no file).
+                let url_global = global_property(app, &name).filter(|_| files.is_empty());
+                let files = match url_global {
+                    Some(gp) if placeholders(&gp.value.raw).is_empty() => {
+                        vec![(String::new(), gp.value.raw.clone())]
+                    }
+                    _ => files,
+                };
+                // The production login host everywhere: the defaults, nothing to write.
+                let all_default = !files.is_empty()
+                    && files
+                        .iter()
+                        .all(|(_, value)| login_settings(value) == Some((None, None)));
+                let derived: Option<Vec<_>> = files
+                    .iter()
+                    .map(|(file, value)| {
+                        let (endpoint, aud) = login_settings(value)?;
+                        let endpoint = endpoint.unwrap_or_else(|| {
+                            "https://login.salesforce.com/services/oauth2/token".to_string()
+                        });
+                        let aud =
+                            aud.unwrap_or_else(|| salesforce_auth::PRODUCTION_AUDIENCE.to_string());
+                        Some((file.clone(), endpoint, aud))
+                    })
+                    .collect();
+                match derived {
+                    _ if all_default => {}
+                    Some(d) if !d.is_empty() => {
+                        let te_name = format!("{prefix}.tokenEndpoint");
+                        let aud_name = format!("{prefix}.audienceUrl");
+                        for (file, endpoint, aud) in d {
+                            let mut props = vec![NewProperty {
+                                name: aud_name.clone(),
+                                value: aud,
+                                placeholder: false,
+                            }];
+                            if !keep_token_endpoint {
+                                props.insert(
+                                    0,
+                                    NewProperty {
+                                        name: te_name.clone(),
+                                        value: endpoint,
+                                        placeholder: false,
+                                    },
+                                );
+                            }
+                            match url_global {
+                                Some(gp) if file.is_empty() => url_global_props = Some((gp, props)),
+                                _ => url_props.push((file, props)),
+                            }
+                        }
+                        if !keep_token_endpoint {
+                            token_endpoint = Some(format!("${{{te_name}}}"));
+                        }
+                        audience = Some(format!("${{{aud_name}}}"));
+                    }
+                    _ if files.is_empty() => self.out.notes.push(leave(&match url_global {
+                        Some(gp) => format!(
+                            "reads ${{{name}}}, which the <global-property> at {}:{} sets to an expression intguard does not derive from",
+                            gp.location.path, gp.location.line
+                        ),
+                        None => format!(
+                            "reads ${{{name}}}, which no loaded property file or <global-property> of the app sets"
+                        ),
+                    })),
+                    _ => self.out.notes.push(leave(&format!(
+                        "reads ${{{name}}}, which is not an https:// Salesforce URL in every place that sets it"
+                    ))),
+                }
+            } else {
+                self.out
+                    .notes
+                    .push(leave("is an expression intguard does not derive from"));
+            }
+        }
+        Login {
+            token_endpoint,
+            audience,
+            file_props: url_props,
+            global_props: url_global_props,
+        }
+    }
+
     /// Adds `props` to the property file `path` (its format told by its name),
     /// leaving out the names it defines already.
-    fn add_properties(
-        &mut self,
-        path: &str,
-        props: Vec<NewProperty>,
-    ) -> Result<(), FixError> {
+    fn add_properties(&mut self, path: &str, props: Vec<NewProperty>) -> Result<(), FixError> {
         let format = property_format(path);
         let existing: BTreeSet<&str> = self
             .app
@@ -688,11 +717,7 @@ impl Switch<'_, '_> {
 
     /// Lists `name` in mule-artifact.json `secureProperties`, so that Runtime Manager
     /// hides its value (IG107).
-    fn hide_in_runtime_manager(
-        &mut self,
-        name: &str,
-        place: &str,
-    ) -> Result<(), FixError> {
+    fn hide_in_runtime_manager(&mut self, name: &str, place: &str) -> Result<(), FixError> {
         let app = self.app;
         let declared = app.declared_secure_properties.clone().unwrap_or_default();
         match app
