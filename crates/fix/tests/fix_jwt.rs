@@ -5,44 +5,11 @@
 
 use std::path::{Path, PathBuf};
 
-use intguard_engine::{run_rules, ScanOptions};
+mod common;
+use common::{copy_dir, fixture, scan};
+
 use intguard_fix::{plan_jwt, verify_jwt, JwtOptions, JwtPlan};
-use intguard_model::{AuthClass, Finding, Inventory};
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), dest).unwrap();
-        }
-    }
-}
-
-fn fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let app = dir.path().join(name);
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures")
-            .join(name),
-        &app,
-    );
-    (dir, app)
-}
-
-fn scan(app: &Path) -> (Inventory, Vec<Finding>) {
-    let inventory = intguard_readers::read_paths(&[app.to_path_buf()], &Default::default());
-    let options = ScanOptions {
-        paths: vec![app.to_path_buf()],
-        ..Default::default()
-    };
-    let findings = run_rules(inventory.clone(), &options).findings;
-    (inventory, findings)
-}
+use intguard_model::{AuthClass, Finding};
 
 fn plan(app: &Path, options: &JwtOptions) -> JwtPlan {
     let (inventory, findings) = scan(app);

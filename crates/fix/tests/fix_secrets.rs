@@ -5,37 +5,15 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use intguard_engine::{run_rules, ScanOptions};
+mod common;
+use common::{copy_dir, fixture};
+
 use intguard_fix::{plan_rotation, plan_secrets, verify, verify_unchanged, Plan, SecretsOptions};
 use intguard_model::{Finding, Inventory};
 use mule_secure_props::{parse_encrypted_value, Algorithm, Cipher, Mode};
 
 const KEY: &[u8] = b"MuleSecretKey16!";
 const NEW_KEY: &[u8] = b"N3w-Key-For-2026";
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), dest).unwrap();
-        }
-    }
-}
-
-fn fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let app = dir.path().join(name);
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures")
-            .join(name),
-        &app,
-    );
-    (dir, app)
-}
 
 fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     let mut out = BTreeMap::new();
@@ -53,17 +31,10 @@ fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     out
 }
 
+/// The app's Inventory and its IG102 findings (what `fix secrets` plans from).
 fn scan(app: &Path) -> (Inventory, Vec<Finding>) {
-    let inventory = intguard_readers::read_paths(&[app.to_path_buf()], &Default::default());
-    let options = ScanOptions {
-        paths: vec![app.to_path_buf()],
-        ..Default::default()
-    };
-    let findings = run_rules(inventory.clone(), &options)
-        .findings
-        .into_iter()
-        .filter(|f| f.rule == "IG102")
-        .collect();
+    let (inventory, findings) = common::scan(app);
+    let findings = findings.into_iter().filter(|f| f.rule == "IG102").collect();
     (inventory, findings)
 }
 

@@ -1,7 +1,7 @@
 //! `intguard fix secrets` through the CLI: dry run, real run, re-scan, idempotence, the git
 //! guard, key rotation. Fixture apps are the fix crate's, copied to temporary folders.
 
-use crate::support::git;
+use crate::support::{copy_tree, file_tree, fix_fixture, git};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -15,51 +15,6 @@ fn intguard() -> Command {
     let mut c = Command::cargo_bin("intguard").unwrap();
     c.env("IG_FIX_KEY", KEY).env("IG_NEW_KEY", NEW_KEY);
     c
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), dest).unwrap();
-        }
-    }
-}
-
-fn fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let app = dir.path().join(name);
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../fix/tests/fixtures")
-            .join(name),
-        &app,
-    );
-    (dir, app)
-}
-
-/// Every file under `dir` (the `.git` folder excepted) with its bytes.
-fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    fn walk(d: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
-        for e in std::fs::read_dir(d).unwrap() {
-            let e = e.unwrap();
-            if e.file_name() == ".git" {
-                continue;
-            }
-            if e.file_type().unwrap().is_dir() {
-                walk(&e.path(), out);
-            } else {
-                out.insert(e.path(), std::fs::read(e.path()).unwrap());
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, &mut out);
-    out
 }
 
 fn ig102_count(app: &Path) -> usize {
@@ -88,8 +43,8 @@ const SECRETS: &[&str] = &[
 
 #[test]
 fn dry_run_changes_nothing_and_masks_secrets() {
-    let (_tmp, app) = fixture("mule4-yaml");
-    let before = tree(&app);
+    let (_tmp, app) = fix_fixture("mule4-yaml");
+    let before = file_tree(&app);
     let out = intguard()
         .args(["fix", "secrets", "--key-env", "IG_FIX_KEY", "--dry-run"])
         .arg(&app)
@@ -97,7 +52,7 @@ fn dry_run_changes_nothing_and_masks_secrets() {
         .success()
         .get_output()
         .clone();
-    assert_eq!(tree(&app), before);
+    assert_eq!(file_tree(&app), before);
     let stdout = String::from_utf8(out.stdout).unwrap();
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stdout.contains("-  password: \"Ti…(13)\"\n"), "{stdout}");
@@ -111,7 +66,7 @@ fn dry_run_changes_nothing_and_masks_secrets() {
 
 #[test]
 fn fix_then_rescan_then_nothing_to_do() {
-    let (_tmp, app) = fixture("mule4-yaml");
+    let (_tmp, app) = fix_fixture("mule4-yaml");
     assert_eq!(ig102_count(&app), 5);
     let out = intguard()
         .args(["fix", "secrets", "--key-env", "IG_FIX_KEY"])
@@ -146,19 +101,19 @@ fn fix_then_rescan_then_nothing_to_do() {
         .stdout("Pr0d-S3cret: with # and 'quotes'\n");
 
     // Idempotent.
-    let after = tree(&app);
+    let after = file_tree(&app);
     intguard()
         .args(["fix", "secrets", "--key-env", "IG_FIX_KEY"])
         .arg(&app)
         .assert()
         .success()
         .stderr(predicate::str::contains("nothing to change"));
-    assert_eq!(tree(&app), after);
+    assert_eq!(file_tree(&app), after);
 }
 
 #[test]
 fn refuses_on_uncommitted_changes_unless_forced() {
-    let (tmp, app) = fixture("mule4-props");
+    let (tmp, app) = fix_fixture("mule4-props");
     git(tmp.path(), &["init", "-q"]);
     git(tmp.path(), &["add", "."]);
     git(tmp.path(), &["commit", "-q", "-m", "app"]);
@@ -166,7 +121,7 @@ fn refuses_on_uncommitted_changes_unless_forced() {
     let mut text = std::fs::read_to_string(&dev).unwrap();
     text.push_str("# local edit\n");
     std::fs::write(&dev, &text).unwrap();
-    let before = tree(&app);
+    let before = file_tree(&app);
     intguard()
         .args(["fix", "secrets", "--key-env", "IG_FIX_KEY"])
         .arg(&app)
@@ -174,7 +129,7 @@ fn refuses_on_uncommitted_changes_unless_forced() {
         .code(2)
         .stderr(predicate::str::contains("uncommitted changes"))
         .stderr(predicate::str::contains("config-dev.properties"));
-    assert_eq!(tree(&app), before);
+    assert_eq!(file_tree(&app), before);
 
     intguard()
         .args(["fix", "secrets", "--key-env", "IG_FIX_KEY", "--force"])
@@ -189,7 +144,7 @@ fn refuses_on_uncommitted_changes_unless_forced() {
 
 #[test]
 fn clean_git_tree_is_fixed() {
-    let (tmp, app) = fixture("mule3-app");
+    let (tmp, app) = fix_fixture("mule3-app");
     git(tmp.path(), &["init", "-q"]);
     git(tmp.path(), &["add", "."]);
     git(tmp.path(), &["commit", "-q", "-m", "app"]);
@@ -207,7 +162,7 @@ fn clean_git_tree_is_fixed() {
 /// a correct fix).
 #[test]
 fn fixing_the_current_folder_reads_back_the_new_secure_file() {
-    let (tmp, app) = fixture("mule4-yaml");
+    let (tmp, app) = fix_fixture("mule4-yaml");
     git(tmp.path(), &["init", "-q"]);
     git(tmp.path(), &["add", "."]);
     git(tmp.path(), &["commit", "-q", "-m", "app"]);
@@ -229,7 +184,7 @@ fn fixing_the_current_folder_reads_back_the_new_secure_file() {
 
 #[test]
 fn rotate_key_round_trip() {
-    let (_tmp, app) = fixture("mule4-props");
+    let (_tmp, app) = fix_fixture("mule4-props");
     intguard()
         .args(["fix", "secrets", "--key-env", "IG_FIX_KEY"])
         .arg(&app)
@@ -238,7 +193,7 @@ fn rotate_key_round_trip() {
     let secure = app.join("src/main/resources/secure-prod.properties");
 
     // A wrong old key: error naming the values, nothing written.
-    let before = tree(&app);
+    let before = file_tree(&app);
     intguard()
         .args([
             "fix",
@@ -256,7 +211,7 @@ fn rotate_key_round_trip() {
             "does not decrypt with the old key",
         ))
         .stderr(predicate::str::contains("db.password"));
-    assert_eq!(tree(&app), before);
+    assert_eq!(file_tree(&app), before);
 
     let out = intguard()
         .args([
@@ -275,7 +230,7 @@ fn rotate_key_round_trip() {
         .stdout
         .clone();
     assert!(String::from_utf8(out).unwrap().contains("-db.password=!["));
-    assert_eq!(tree(&app), before);
+    assert_eq!(file_tree(&app), before);
 
     intguard()
         .args([
@@ -308,7 +263,7 @@ fn rotate_key_round_trip() {
         .success()
         .stdout("Db-Prod-Pa55!\n");
     // Second rotation: nothing to do.
-    let after = tree(&app);
+    let after = file_tree(&app);
     intguard()
         .args([
             "fix",
@@ -322,12 +277,12 @@ fn rotate_key_round_trip() {
         .assert()
         .success()
         .stderr(predicate::str::contains("nothing to change"));
-    assert_eq!(tree(&app), after);
+    assert_eq!(file_tree(&app), after);
 }
 
 #[test]
 fn usage_errors() {
-    let (_tmp, app) = fixture("mule4-yaml");
+    let (_tmp, app) = fix_fixture("mule4-yaml");
     intguard()
         .args(["fix", "secrets", "--key-env", "IG_UNSET_VAR"])
         .arg(&app)
@@ -418,7 +373,7 @@ fn moves_a_secret_that_other_environments_already_read_securely() {
 #[test]
 fn refuses_a_key_the_app_cannot_decrypt_with() {
     let (_tmp, app) = crate::support::copy_example("legacy-sync");
-    let before = tree(&app);
+    let before = file_tree(&app);
     let out = intguard()
         .env("WRONG", "WrongKeyWrongKey")
         .args(["fix", "secrets", "--key-env", "WRONG"])
@@ -431,7 +386,7 @@ fn refuses_a_key_the_app_cannot_decrypt_with() {
         stderr.contains("mule.dev.properties: the key does not decrypt the existing value"),
         "{stderr}"
     );
-    assert_eq!(tree(&app), before);
+    assert_eq!(file_tree(&app), before);
 }
 
 /// After re-encrypting, the app still reads the old key (a literal key
@@ -608,7 +563,7 @@ fn secrets_left_say_truly_why() {
 fn a_secret_in_a_yaml_list_is_left_with_the_reason() {
     let tmp = tempfile::tempdir().unwrap();
     let app = tmp.path().join("partners-api");
-    copy_dir(
+    copy_tree(
         &Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../rules/tests/fixtures/IG102/yaml-list/partners-api"),
         &app,
@@ -636,7 +591,7 @@ fn a_secret_in_a_yaml_list_is_left_with_the_reason() {
 fn a_secret_the_runtime_reads_is_left_for_the_deployment() {
     let tmp = tempfile::tempdir().unwrap();
     let app = tmp.path().join("gateway-api");
-    copy_dir(
+    copy_tree(
         &Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../rules/tests/fixtures/IG102/runtime-read/gateway-api"),
         &app,
@@ -677,7 +632,7 @@ const SECURE_XML_HEAD: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 /// Runs `fix secrets --force` on `app`: (exit code, stderr), and every file
 /// of the app as it was before, to compare.
 fn fix_keeping(app: &Path) -> (Option<i32>, String, BTreeMap<PathBuf, Vec<u8>>) {
-    let before = tree(app);
+    let before = file_tree(app);
     let out = intguard()
         .args(["fix", "secrets", "--key-env", "IG_FIX_KEY", "--force"])
         .arg(app)
@@ -721,7 +676,7 @@ fn a_name_a_global_property_defines_is_not_moved() {
             && stderr.contains("also defines it, and stays"),
         "{stderr}"
     );
-    assert_eq!(tree(&app), before, "nothing is written");
+    assert_eq!(file_tree(&app), before, "nothing is written");
 }
 
 /// Found by testing as a user would: `sf.tok` defined for qa only (prod's
@@ -756,7 +711,7 @@ fn a_name_some_environments_do_not_define_is_not_moved() {
         ),
         "{stderr}"
     );
-    assert_eq!(tree(&app), before, "nothing is written");
+    assert_eq!(file_tree(&app), before, "nothing is written");
 }
 
 /// Found by testing as a user would: the fix rewrote the XML's references
@@ -789,7 +744,7 @@ fn a_name_read_outside_the_xml_is_not_moved() {
         ) && stderr.contains("login.dwl:4"),
         "{stderr}"
     );
-    assert_eq!(tree(&app), before, "nothing is written");
+    assert_eq!(file_tree(&app), before, "nothing is written");
 }
 
 /// Found by testing as a user would: `mode="${secure.mode:CBC}"` with only
@@ -997,7 +952,7 @@ fn findings_of(app: &Path, rule: &str) -> Vec<serde_json::Value> {
 fn upgrade_encryption_fixes_ig104_and_ig108_in_one_pass() {
     let dir = tempfile::tempdir().unwrap();
     let app = dir.path().join("customers-papi");
-    copy_dir(
+    copy_tree(
         &Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../../examples/acme-integrations/customers-papi"),
         &app,
@@ -1022,7 +977,7 @@ fn upgrade_encryption_fixes_ig104_and_ig108_in_one_pass() {
 
     // Its 14-character Blowfish key cannot be an AES key: keeping it is
     // refused, with the way out, and nothing is written.
-    let before = tree(&app);
+    let before = file_tree(&app);
     intguard()
         .args([
             "fix",
@@ -1037,7 +992,7 @@ fn upgrade_encryption_fixes_ig104_and_ig108_in_one_pass() {
         .code(2)
         .stderr(predicate::str::contains("AES needs 16, 24 or 32 bytes"))
         .stderr(predicate::str::contains("add --rotate-key with a new key"));
-    assert_eq!(tree(&app), before);
+    assert_eq!(file_tree(&app), before);
 
     let out = intguard()
         .args([
@@ -1100,7 +1055,7 @@ fn upgrade_encryption_fixes_ig104_and_ig108_in_one_pass() {
     assert!(!plain.is_empty());
 
     // Run again: nothing left to do.
-    let after = tree(&app);
+    let after = file_tree(&app);
     intguard()
         .args([
             "fix",
@@ -1113,7 +1068,7 @@ fn upgrade_encryption_fixes_ig104_and_ig108_in_one_pass() {
         .assert()
         .success()
         .stderr(predicate::str::contains("nothing to change"));
-    assert_eq!(tree(&app), after);
+    assert_eq!(file_tree(&app), after);
 }
 
 /// `--upgrade-encryption` on an app whose cipher is read from properties
@@ -1122,7 +1077,7 @@ fn upgrade_encryption_fixes_ig104_and_ig108_in_one_pass() {
 /// they no longer read, and leaves IG108 nothing to report.
 #[test]
 fn upgrade_encryption_resolves_settings_read_from_properties() {
-    let (_tmp, app) = fixture("mule4-setting-props");
+    let (_tmp, app) = fix_fixture("mule4-setting-props");
     let weak = findings_of(&app, "IG108");
     assert_eq!(weak.len(), 2, "{weak:#?}");
     for f in &weak {
@@ -1177,7 +1132,7 @@ fn upgrade_encryption_resolves_settings_read_from_properties() {
 /// with a committed old key while rotating to a new one is not.
 #[test]
 fn refuses_to_encrypt_with_a_committed_key() {
-    let (_tmp, app) = fixture("mule4-props");
+    let (_tmp, app) = fix_fixture("mule4-props");
     // The app's own key, committed as a -D option of a script.
     std::fs::write(
         app.join("deploy.sh"),
@@ -1185,7 +1140,7 @@ fn refuses_to_encrypt_with_a_committed_key() {
     )
     .unwrap();
     assert_eq!(findings_of(&app, "IG103").len(), 1);
-    let before = tree(&app);
+    let before = file_tree(&app);
     for dry_run in [false, true] {
         let mut cmd = intguard();
         cmd.args(["fix", "secrets", "--key-env", "IG_FIX_KEY"]);
@@ -1205,7 +1160,7 @@ fn refuses_to_encrypt_with_a_committed_key() {
             "{stderr}"
         );
         assert!(!stderr.contains(KEY), "{stderr}");
-        assert_eq!(tree(&app), before);
+        assert_eq!(file_tree(&app), before);
     }
 
     // Rotating away from the committed key: allowed. Exit 1: the old key is
@@ -1227,7 +1182,7 @@ fn refuses_to_encrypt_with_a_committed_key() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stderr.contains("encrypted and checked"), "{stderr}");
     assert!(stderr.contains("deploy.sh:2"), "{stderr}");
-    assert_ne!(tree(&app), before);
+    assert_ne!(file_tree(&app), before);
 
     // Rotating to a key the repository commits: refused.
     let third = "Th1rd-Key-2026!!";
@@ -1236,7 +1191,7 @@ fn refuses_to_encrypt_with_a_committed_key() {
         format!("#!/bin/sh\nmvn deploy -DmuleDeploy -Dencryption.key={third}\n"),
     )
     .unwrap();
-    let before = tree(&app);
+    let before = file_tree(&app);
     let out = intguard()
         .env("IG_THIRD_KEY", third)
         .args([
@@ -1262,7 +1217,7 @@ fn refuses_to_encrypt_with_a_committed_key() {
         !stderr.contains(third) && !stderr.contains(NEW_KEY),
         "{stderr}"
     );
-    assert_eq!(tree(&app), before);
+    assert_eq!(file_tree(&app), before);
 }
 
 /// A `.properties` file saved with a UTF-8 byte order mark: Mule reads it
@@ -1307,7 +1262,7 @@ fn a_properties_byte_order_mark_is_named_not_shown() {
         stderr.contains("config.properties:1:1: `sf.password` follows the UTF-8 byte order mark the file starts with"),
         "{stderr}"
     );
-    assert_eq!(tree(&app), before);
+    assert_eq!(file_tree(&app), before);
 }
 
 /// Found by review: deleting `sf.password`, written after a block scalar
@@ -1378,5 +1333,5 @@ fn a_key_after_a_byte_order_mark_is_still_committed() {
     let (code, stderr, before) = fix_keeping(&app);
     assert_eq!(code, Some(2), "{stderr}");
     assert!(stderr.contains("committed"), "{stderr}");
-    assert_eq!(tree(&app), before);
+    assert_eq!(file_tree(&app), before);
 }

@@ -2,42 +2,11 @@
 //! fix then scan (the example's apps too), and no secret in any output. Fixture apps
 //! are the fix crate's, copied to temporary folders.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use crate::support::{copy_example, copy_tree, findings, git, intguard, run_cmd, scan_json};
-
-fn fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let app = dir.path().join(name);
-    copy_tree(
-        &Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../fix/tests/fixtures")
-            .join(name),
-        &app,
-    );
-    (dir, app)
-}
-
-/// Every file under `dir` (the `.git` folder excepted) with its bytes.
-fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    fn walk(d: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
-        for e in std::fs::read_dir(d).unwrap() {
-            let e = e.unwrap();
-            if e.file_name() == ".git" {
-                continue;
-            }
-            if e.file_type().unwrap().is_dir() {
-                walk(&e.path(), out);
-            } else {
-                out.insert(e.path(), std::fs::read(e.path()).unwrap());
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, &mut out);
-    out
-}
+use crate::support::{
+    copy_example, file_tree, findings, fix_fixture, git, intguard, run_cmd, scan_json,
+};
 
 /// The IG101 findings of a scan of `path`: (file, line).
 fn ig101(path: &Path) -> Vec<(String, u64)> {
@@ -71,11 +40,11 @@ fn assert_no_secret(what: &str, text: &str) {
 
 #[test]
 fn dry_run_prints_the_diff_and_changes_nothing() {
-    let (_tmp, app) = fixture("jwt-props");
-    let before = tree(&app);
+    let (_tmp, app) = fix_fixture("jwt-props");
+    let before = file_tree(&app);
     let run = run_cmd(intguard().args(["fix", "jwt", "--dry-run"]).arg(&app));
     run.expect_code(0);
-    assert_eq!(tree(&app), before);
+    assert_eq!(file_tree(&app), before);
     assert!(run.stdout.contains("+++ b/"), "{}", run.stdout);
     assert!(
         run.stdout
@@ -114,7 +83,7 @@ fn dry_run_prints_the_diff_and_changes_nothing() {
 
 #[test]
 fn fix_then_scan_reports_no_password_login() {
-    let (_tmp, app) = fixture("jwt-yaml");
+    let (_tmp, app) = fix_fixture("jwt-yaml");
     assert_eq!(ig101(&app).len(), 1);
     let run = run_cmd(intguard().args(["fix", "jwt"]).arg(&app));
     run.expect_code(0);
@@ -140,16 +109,16 @@ fn fix_then_scan_reports_no_password_login() {
     assert!(text.contains("salesforce:jwt-connection"), "{text}");
     assert!(text.contains("int.orders@acme.com.uat"), "{text}");
     // Idempotent.
-    let after = tree(&app);
+    let after = file_tree(&app);
     let run = run_cmd(intguard().args(["fix", "jwt"]).arg(&app));
     run.expect_code(0);
     assert!(run.stderr.contains("nothing to change"), "{}", run.stderr);
-    assert_eq!(tree(&app), after);
+    assert_eq!(file_tree(&app), after);
 }
 
 #[test]
 fn refuses_uncommitted_changes_unless_forced() {
-    let (tmp, app) = fixture("jwt-yaml");
+    let (tmp, app) = fix_fixture("jwt-yaml");
     git(tmp.path(), &["init", "-q"]);
     git(tmp.path(), &["add", "."]);
     git(tmp.path(), &["commit", "-q", "-m", "app"]);
@@ -157,12 +126,12 @@ fn refuses_uncommitted_changes_unless_forced() {
     let mut text = std::fs::read_to_string(&dev).unwrap();
     text.push_str("# local edit\n");
     std::fs::write(&dev, &text).unwrap();
-    let before = tree(&app);
+    let before = file_tree(&app);
     let run = run_cmd(intguard().args(["fix", "jwt"]).arg(&app));
     run.expect_code(2);
     assert!(run.stderr.contains("uncommitted changes"), "{}", run.stderr);
     assert!(run.stderr.contains("dev.yaml"), "{}", run.stderr);
-    assert_eq!(tree(&app), before);
+    assert_eq!(file_tree(&app), before);
     let run = run_cmd(intguard().args(["fix", "jwt", "--force"]).arg(&app));
     run.expect_code(0);
     // Written over the local edit, which stays.
@@ -177,7 +146,7 @@ fn refuses_uncommitted_changes_unless_forced() {
 
 #[test]
 fn clean_git_tree_is_fixed() {
-    let (tmp, app) = fixture("jwt-oauth");
+    let (tmp, app) = fix_fixture("jwt-oauth");
     git(tmp.path(), &["init", "-q"]);
     git(tmp.path(), &["add", "."]);
     git(tmp.path(), &["commit", "-q", "-m", "app"]);
@@ -187,8 +156,8 @@ fn clean_git_tree_is_fixed() {
 
 #[test]
 fn mule3_is_left_with_exit_1() {
-    let (_tmp, app) = fixture("mule3-app");
-    let before = tree(&app);
+    let (_tmp, app) = fix_fixture("mule3-app");
+    let before = file_tree(&app);
     let run = run_cmd(intguard().args(["fix", "jwt"]).arg(&app));
     run.expect_code(1);
     assert!(
@@ -202,13 +171,13 @@ fn mule3_is_left_with_exit_1() {
         run.stderr
     );
     assert!(run.stderr.contains("nothing to change"), "{}", run.stderr);
-    assert_eq!(tree(&app), before);
+    assert_eq!(file_tree(&app), before);
     assert_no_secret("stderr", &run.stderr);
 }
 
 #[test]
 fn usage_errors() {
-    let (_tmp, app) = fixture("jwt-props");
+    let (_tmp, app) = fix_fixture("jwt-props");
     run_cmd(intguard().args(["fix", "jwt", "/no/such/app"])).expect_code(2);
     let run = run_cmd(
         intguard()
@@ -290,10 +259,10 @@ fn a_plugin_connection_is_left_with_exit_1() {
         "orders/src/main/resources/config.yaml",
         "sfdc:\n  username: \"int@acme.com\"\n",
     );
-    let before = tree(root);
+    let before = file_tree(root);
     let run = run_cmd(intguard().args(["fix", "jwt"]).arg(root));
     run.expect_code(1);
-    assert_eq!(tree(root), before);
+    assert_eq!(file_tree(root), before);
     assert!(
         run.stderr
             .contains("in the Mule plugin common-lib (imported by orders)"),
@@ -342,9 +311,9 @@ fn global_properties_and_another_prefix_through_the_cli() {
         xml.contains("<sf:jwt-connection consumerKey=\"${sfdc.consumerKey}\""),
         "{xml}"
     );
-    let after = tree(&app);
+    let after = file_tree(&app);
     let run = run_cmd(intguard().args(["fix", "jwt"]).arg(&app));
     run.expect_code(0);
     assert!(run.stderr.contains("nothing to change"), "{}", run.stderr);
-    assert_eq!(tree(&app), after);
+    assert_eq!(file_tree(&app), after);
 }

@@ -226,6 +226,41 @@ pub fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+/// A copy of the fix crate's fixture `name` (`crates/fix/tests/fixtures/NAME`) in a new
+/// temp folder; returns the folder and the copy's path.
+pub fn fix_fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let app = dir.path().join(name);
+    copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../fix/tests/fixtures")
+            .join(name),
+        &app,
+    );
+    (dir, app)
+}
+
+/// Every file under `dir` (the `.git` folder excepted) with its bytes: what a
+/// command changed, compared before and after.
+pub fn file_tree(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    fn walk(d: &Path, out: &mut std::collections::BTreeMap<PathBuf, Vec<u8>>) {
+        for e in fs::read_dir(d).unwrap() {
+            let e = e.unwrap();
+            if e.file_name() == ".git" {
+                continue;
+            }
+            if e.file_type().unwrap().is_dir() {
+                walk(&e.path(), out);
+            } else {
+                out.insert(e.path(), fs::read(e.path()).unwrap());
+            }
+        }
+    }
+    let mut out = std::collections::BTreeMap::new();
+    walk(dir, &mut out);
+    out
+}
+
 /// A copy of one example app (or of the whole example with `""`) in a new
 /// temp folder; returns the folder and the copy's path.
 pub fn copy_example(app: &str) -> (tempfile::TempDir, PathBuf) {
