@@ -49,6 +49,24 @@ fn audit(s: &Setup, extra: &[&str]) -> Run {
     run_cmd(&mut cmd)
 }
 
+/// Audits the simulated org (`--fail-on none`) into `org.json` in the setup's
+/// folder, and returns that snapshot's path.
+fn snapshot_of(s: &Setup) -> PathBuf {
+    let snapshot = s.dir.path().join("org.json");
+    audit(
+        s,
+        &[
+            "--fail-on",
+            "none",
+            "--snapshot",
+            snapshot.to_str().unwrap(),
+        ],
+    )
+    .expect_no_panic()
+    .expect_code(0);
+    snapshot
+}
+
 /// `intguard ARGS PATH --org-snapshot SNAPSHOT`: no credentials, no call.
 fn offline_run(args: &[&str], path: &std::path::Path, snapshot: &std::path::Path) -> Run {
     let mut cmd = intguard();
@@ -246,18 +264,7 @@ fn an_org_requiring_mutual_tls_without_a_client_certificate_says_so() {
 #[test]
 fn a_snapshot_joined_with_a_repository_says_what_the_org_knows_of_its_users() {
     let s = setup();
-    let snapshot = s.dir.path().join("org.json");
-    audit(
-        &s,
-        &[
-            "--fail-on",
-            "none",
-            "--snapshot",
-            snapshot.to_str().unwrap(),
-        ],
-    )
-    .expect_no_panic()
-    .expect_code(0);
+    let snapshot = snapshot_of(&s);
     // The org's int.legacy@ (System Administrator), made inactive.
     let mut json: Value =
         serde_json::from_str(&std::fs::read_to_string(&snapshot).unwrap()).unwrap();
@@ -349,18 +356,7 @@ fn a_snapshot_joined_with_a_repository_says_what_the_org_knows_of_its_users() {
 #[test]
 fn sandbox_usernames_are_told_apart_from_unknown_ones() {
     let s = setup();
-    let snapshot = s.dir.path().join("org.json");
-    audit(
-        &s,
-        &[
-            "--fail-on",
-            "none",
-            "--snapshot",
-            snapshot.to_str().unwrap(),
-        ],
-    )
-    .expect_no_panic()
-    .expect_code(0);
+    let snapshot = snapshot_of(&s);
     let repo = s.dir.path().join("repo");
     let app = support::mule4_app(&repo, "orders-sapi", &["sfdc.key", "sfdc.store"]);
     support::write(
@@ -507,18 +503,7 @@ fn an_org_without_integration_users_says_so() {
 #[test]
 fn identities_show_which_apps_the_org_saw_log_in_as_each_user() {
     let s = setup();
-    let snapshot = s.dir.path().join("org.json");
-    audit(
-        &s,
-        &[
-            "--fail-on",
-            "none",
-            "--snapshot",
-            snapshot.to_str().unwrap(),
-        ],
-    )
-    .expect_no_panic()
-    .expect_code(0);
+    let snapshot = snapshot_of(&s);
     let empty = s.dir.path().join("repo");
     std::fs::create_dir(&empty).unwrap();
     let text = offline_run(&["identities", "--only", "int.stale"], &empty, &snapshot);
@@ -698,18 +683,7 @@ fn login_options_with_a_named_org_are_refused() {
 #[test]
 fn a_password_locked_user_is_marked_and_its_failed_logins_named() {
     let s = setup();
-    let snapshot = s.dir.path().join("org.json");
-    audit(
-        &s,
-        &[
-            "--fail-on",
-            "none",
-            "--snapshot",
-            snapshot.to_str().unwrap(),
-        ],
-    )
-    .expect_no_panic()
-    .expect_code(0);
+    let snapshot = snapshot_of(&s);
     let mut json: Value =
         serde_json::from_str(&std::fs::read_to_string(&snapshot).unwrap()).unwrap();
     let dormant = json["users"]
@@ -801,18 +775,7 @@ fn a_password_locked_user_is_marked_and_its_failed_logins_named() {
 #[test]
 fn a_frozen_user_is_marked_in_identities_and_told_in_ig306() {
     let s = setup();
-    let snapshot = s.dir.path().join("org.json");
-    audit(
-        &s,
-        &[
-            "--fail-on",
-            "none",
-            "--snapshot",
-            snapshot.to_str().unwrap(),
-        ],
-    )
-    .expect_no_panic()
-    .expect_code(0);
+    let snapshot = snapshot_of(&s);
     let mut json: Value =
         serde_json::from_str(&std::fs::read_to_string(&snapshot).unwrap()).unwrap();
     let dormant = json["users"]
@@ -893,18 +856,7 @@ fn a_frozen_user_is_marked_in_identities_and_told_in_ig306() {
 #[test]
 fn a_salesforce_managed_user_is_listed_not_judged() {
     let s = setup();
-    let snapshot = s.dir.path().join("org.json");
-    audit(
-        &s,
-        &[
-            "--fail-on",
-            "none",
-            "--snapshot",
-            snapshot.to_str().unwrap(),
-        ],
-    )
-    .expect_no_panic()
-    .expect_code(0);
+    let snapshot = snapshot_of(&s);
     let mut json: Value =
         serde_json::from_str(&std::fs::read_to_string(&snapshot).unwrap()).unwrap();
     json["users"]
@@ -1029,18 +981,7 @@ fn jwt_app(repo: &std::path::Path, name: &str, username: &str) {
 fn ig303_found_by_the_org_stays_at_the_orgs_user_as_apps_join() {
     const SHARED: &str = "int.shared@acme.example";
     let s = setup();
-    let snapshot = s.dir.path().join("org.json");
-    audit(
-        &s,
-        &[
-            "--fail-on",
-            "none",
-            "--snapshot",
-            snapshot.to_str().unwrap(),
-        ],
-    )
-    .expect_no_panic()
-    .expect_code(0);
+    let snapshot = snapshot_of(&s);
     let repo = s.dir.path().join("repo");
     let shared = || -> Option<Value> {
         let scan = offline_run(
