@@ -79,6 +79,18 @@ pub(crate) fn byte_col(line: &str, col: u32) -> usize {
         .unwrap_or(line.len())
 }
 
+/// Byte offset in `text` of 1-based `line`:`col` (a column past the line's end is its
+/// end), or `None` for a line the text does not have.
+pub(crate) fn offset_at(text: &str, line: u32, col: u32) -> Option<usize> {
+    let lines = Lines::new(text);
+    let n = line as usize;
+    if n == 0 || n > lines.len() {
+        return None;
+    }
+    let content = lines.content(n);
+    Some(content.start + byte_col(&text[content.clone()], col))
+}
+
 /// Applies non-overlapping replacements given on the original text.
 pub(crate) fn apply_edits(text: &str, mut edits: Vec<(Range<usize>, String)>) -> Option<String> {
     edits.sort_by_key(|(r, _)| (r.start, r.end));

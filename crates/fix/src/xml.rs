@@ -1,18 +1,12 @@
 //! Minimal edits of Mule configuration XML: one attribute's value, property references,
 //! and a new `secure-properties:config` with its namespace declaration.
 
-use crate::text::{byte_col, eol, indent_of, Lines, ValueSpan};
+use crate::text::{eol, indent_of, offset_at, Lines, ValueSpan};
 
 /// The value of attribute `name` whose name starts at `line`:`col` (1-based), as written
 /// between its quotes; `scalar` has entities decoded.
 pub(crate) fn attr_value_span(text: &str, line: u32, col: u32, name: &str) -> Option<ValueSpan> {
-    let lines = Lines::new(text);
-    let n = line as usize;
-    if n == 0 || n > lines.len() {
-        return None;
-    }
-    let content = lines.content(n);
-    let at = content.start + byte_col(&text[content.clone()], col);
+    let at = offset_at(text, line, col)?;
     let rest = &text[at..];
     let after = rest.strip_prefix(name)?;
     let eq = after.trim_start();
@@ -35,19 +29,15 @@ pub(crate) fn attr_value_span(text: &str, line: u32, col: u32, name: &str) -> Op
 /// `'...'` or `"..."` on one line without escapes (what an edit can replace
 /// without reading DataWeave). `scalar` is the text between the quotes.
 pub(crate) fn dataweave_string_span(text: &str, line: u32, col: u32) -> Option<ValueSpan> {
-    let lines = Lines::new(text);
-    let n = line as usize;
-    if n == 0 || n > lines.len() {
-        return None;
-    }
-    let content = lines.content(n);
-    let at = content.start + byte_col(&text[content.clone()], col);
+    let at = offset_at(text, line, col)?;
     let quote = text[at..]
         .chars()
         .next()
         .filter(|c| *c == '"' || *c == '\'')?;
     let start = at + 1;
-    let len = text[start..content.end].find(quote)?;
+    // On the quote's line.
+    let line_end = text[at..].find(['\n', '\r']).map_or(text.len(), |i| at + i);
+    let len = text[start..line_end].find(quote)?;
     let inner = &text[start..start + len];
     if inner.contains('\\') {
         return None;
@@ -67,13 +57,10 @@ const QUOTE_TOKENS: [&str; 4] = ["&quot;", "&apos;", "\"", "'"];
 /// quote in it: a form value (`password=VALUE`) in a string literal or in
 /// literal text. `None` when the text there is not `raw` as written.
 pub(crate) fn plain_value_span(text: &str, line: u32, col: u32, raw: &str) -> Option<ValueSpan> {
-    let lines = Lines::new(text);
-    let n = line as usize;
-    if n == 0 || n > lines.len() || raw.is_empty() {
+    if raw.is_empty() {
         return None;
     }
-    let content = lines.content(n);
-    let at = content.start + byte_col(&text[content.clone()], col);
+    let at = offset_at(text, line, col)?;
     let end = at + raw.len();
     if text.get(at..end)? != raw || raw.contains(['"', '\'', '&', '<']) {
         return None;
@@ -372,6 +359,10 @@ mod tests {
         assert!(dataweave_string_span(t, 3, 25).is_none());
         assert!(dataweave_string_span(t, 2, 4).is_none());
         assert!(dataweave_string_span(t, 9, 1).is_none());
+        // The closing quote must be on the opening one's line (CRLF or LF).
+        let t = "#[{\r\n  a: 'x\r\n  y', b: 'z'\r\n}]";
+        assert!(dataweave_string_span(t, 2, 6).is_none());
+        assert_eq!(dataweave_string_span(t, 3, 10).unwrap().scalar, "z");
     }
 
     #[test]

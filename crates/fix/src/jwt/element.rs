@@ -6,7 +6,7 @@ use std::ops::Range;
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
-use crate::text::{byte_col, eol, indent_of, Lines};
+use crate::text::{eol, indent_of, offset_at};
 
 /// An attribute of the element, as written.
 pub(super) struct Attr {
@@ -106,13 +106,7 @@ impl Element {
 /// The element named `qname` whose start tag is at `line`:`col` (1-based), read with
 /// quick-xml from there: its tags' places, attributes as written and children.
 pub(super) fn element_at(text: &str, line: u32, col: u32, qname: &str) -> Option<Element> {
-    let lines = Lines::new(text);
-    let n = line as usize;
-    if n == 0 || n > lines.len() {
-        return None;
-    }
-    let content = lines.content(n);
-    let at = content.start + byte_col(&text[content.clone()], col);
+    let at = offset_at(text, line, col)?;
     if !text[at..].starts_with(&format!("<{qname}")) {
         return None;
     }
