@@ -616,14 +616,7 @@ impl<'a> Switch<'a, '_> {
         work.format = Some(format);
         work.dotted_yaml |= dotted;
         work.inserts.extend(inserts);
-        let fill = if placeholders.is_empty() {
-            String::new()
-        } else {
-            format!(
-                " (placeholder values to fill in: {})",
-                placeholders.join(", ")
-            )
-        };
+        let fill = to_fill_in(&placeholders);
         self.out
             .plan
             .actions
@@ -699,14 +692,7 @@ impl<'a> Switch<'a, '_> {
             return Ok(());
         }
         self.ws.file(&path)?.replacements.push((at..at, insert));
-        let fill = if placeholders.is_empty() {
-            String::new()
-        } else {
-            format!(
-                " (placeholder values to fill in: {})",
-                placeholders.join(", ")
-            )
-        };
+        let fill = to_fill_in(&placeholders);
         self.out.plan.actions.push(format!(
             "add {} as <global-property> elements after {}'s, {path}:{n}{fill}",
             first_names(&names),
@@ -742,6 +728,15 @@ impl<'a> Switch<'a, '_> {
         }
         Ok(())
     }
+}
+
+/// The placeholders an action leaves for the user to fill in, as its suffix.
+fn to_fill_in(placeholders: &[impl AsRef<str>]) -> String {
+    if placeholders.is_empty() {
+        return String::new();
+    }
+    let names: Vec<&str> = placeholders.iter().map(AsRef::as_ref).collect();
+    format!(" (placeholder values to fill in: {})", names.join(", "))
 }
 
 fn property_format(path: &str) -> PropertyFormat {
