@@ -260,9 +260,16 @@ fn take_out(findings: &mut Vec<Finding>, which: impl Fn(&Finding) -> bool) -> Ve
     out
 }
 
+/// By place and rule; one rule's findings at one place (an org's Health Check
+/// settings under IG211) most severe first.
 fn sort(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
-        (&a.location, a.rule, &a.fingerprint).cmp(&(&b.location, b.rule, &b.fingerprint))
+        (&a.location, a.rule, a.severity, &a.fingerprint).cmp(&(
+            &b.location,
+            b.rule,
+            b.severity,
+            &b.fingerprint,
+        ))
     });
 }
 
@@ -512,6 +519,35 @@ fn redact_finding(f: &mut Finding, redactor: &Redactor) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Findings of one rule at one place are listed most severe first, not
+    /// in their fingerprints' order.
+    #[test]
+    fn one_rules_findings_at_one_place_are_sorted_most_severe_first() {
+        use intguard_model::Severity;
+        let meta = intguard_rules::all_rules()
+            .into_iter()
+            .find(|r| r.meta().id == "IG211")
+            .unwrap()
+            .meta();
+        let at = Location::new("org://acme/HealthCheck", 1, 1);
+        let mut findings: Vec<Finding> = [
+            (Severity::Low, "a"),
+            (Severity::High, "b"),
+            (Severity::Medium, "c"),
+        ]
+        .into_iter()
+        .map(|(severity, fingerprint)| {
+            let mut f = Finding::new(meta, at.clone(), "a Health Check setting");
+            f.severity = severity;
+            f.fingerprint = fingerprint.to_string();
+            f
+        })
+        .collect();
+        sort(&mut findings);
+        let order: Vec<Severity> = findings.iter().map(|f| f.severity).collect();
+        assert_eq!(order, [Severity::High, Severity::Medium, Severity::Low]);
+    }
 
     fn plain(roots: &[&str]) -> Vec<FingerprintRoot> {
         roots.iter().map(|r| FingerprintRoot::plain(*r)).collect()

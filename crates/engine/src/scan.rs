@@ -42,7 +42,7 @@ pub struct ScanOptions {
 /// The result of a scan, ready for a reporter.
 #[derive(Debug)]
 pub struct ScanOutcome {
-    /// Findings to report, sorted by path, line, column and rule; snippets
+    /// Findings to report, sorted by path, line, column, rule and severity; snippets
     /// masked, fingerprints set.
     pub findings: Vec<Finding>,
     /// Findings silenced by an inline `intguard-ignore` with a reason.

@@ -88,7 +88,7 @@ impl Summary {
 pub struct Report<'a> {
     pub tool_name: &'a str,
     pub tool_version: &'a str,
-    /// Already sorted by path, line and rule; snippets already masked.
+    /// Already sorted by path, line, rule and severity; snippets already masked.
     pub findings: &'a [Finding],
     pub diagnostics: &'a [Diagnostic],
     /// Every rule, reported or not (SARIF lists them all).
