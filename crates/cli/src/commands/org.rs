@@ -233,12 +233,46 @@ fn audit(args: OrgAuditArgs) -> i32 {
     inventory.identity_hints = config.identity_hints();
     inventory.build_identities();
     intguard_org::note_identities(&snapshot, &mut inventory);
+    // Whom the user rules judged: a user missing here was not audited as one.
+    if let Some(line) = audited_users_line(&inventory) {
+        eprintln!("intguard: {line}");
+    }
     let options = ScanOptions {
         config,
         ..ScanOptions::default()
     };
     let outcome = run_rules(inventory, &options);
     report(&outcome, &args.report, &options.config)
+}
+
+/// The integration users the audit judged, for standard error.
+fn audited_users_line(inventory: &Inventory) -> Option<String> {
+    let users: Vec<&str> = inventory
+        .identities
+        .iter()
+        .filter_map(|i| i.username.as_deref())
+        .collect();
+    users_line(&users)
+}
+
+/// `3 integration users audited: int.a@acme.com, int.b@acme.com, int.c@acme.com`
+/// (the first ten, then how many more); `None` when there is none (the
+/// `org-no-integration-user` warning says so).
+fn users_line(users: &[&str]) -> Option<String> {
+    const SHOWN: usize = 10;
+    if users.is_empty() {
+        return None;
+    }
+    let mut names = users[..users.len().min(SHOWN)].join(", ");
+    if users.len() > SHOWN {
+        names.push_str(&format!(" and {} more", users.len() - SHOWN));
+    }
+    let what = if users.len() == 1 {
+        "integration user"
+    } else {
+        "integration users"
+    };
+    Some(format!("{} {what} audited: {names}", users.len()))
 }
 
 /// `12 API calls; daily API requests: 14,868 of 15,000 left`.
@@ -256,8 +290,26 @@ fn budget_line(client: &OrgClient) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_age;
+    use super::{parse_age, users_line};
     use std::time::Duration;
+
+    #[test]
+    fn audited_users_are_named_up_to_ten() {
+        assert_eq!(users_line(&[]), None);
+        assert_eq!(
+            users_line(&["int.a@acme.com"]).unwrap(),
+            "1 integration user audited: int.a@acme.com"
+        );
+        let many: Vec<String> = (1..=12).map(|i| format!("int.{i}@acme.com")).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        let line = users_line(&many).unwrap();
+        assert!(
+            line.starts_with("12 integration users audited: int.1@acme.com, "),
+            "{line}"
+        );
+        assert!(line.ends_with("int.10@acme.com and 2 more"), "{line}");
+        assert!(!line.contains("int.11@"), "{line}");
+    }
 
     #[test]
     fn ages() {

@@ -108,6 +108,26 @@ fn audits_an_org_and_the_snapshot_gives_the_same_findings_offline() {
     );
     assert_eq!(s.sim.calls(), 7);
     assert_eq!(s.sim.violations(), Vec::<String>::new());
+    // Whom the user rules judged: every integration user the seed plants.
+    let audited = run
+        .stderr
+        .lines()
+        .find(|l| l.contains(" integration users audited: "))
+        .unwrap_or_else(|| panic!("no audited users line: {}", run.stderr));
+    assert!(
+        audited.starts_with(&format!(
+            "intguard: {} integration users audited: ",
+            sim::INTEGRATION_USERS.len()
+        )),
+        "{audited}"
+    );
+    for u in sim::INTEGRATION_USERS {
+        assert!(
+            audited.contains(u.username),
+            "{} not in {audited}",
+            u.username
+        );
+    }
     let live = run.json();
     let rules: Vec<String> = keys(&live).into_iter().map(|k| k.0).collect();
     for rule in [
