@@ -3,36 +3,31 @@
 
 use intguard_model::expr::placeholders;
 
-/// A `${name}` value (the whole value one reference): the name, and whether it is read
-/// as `secure::`.
+/// A value that is one property reference and nothing else: `${name}`, or a DataWeave
+/// expression reading one property (`#[p('name')]`, `#[Mule::p("name")]`); the name,
+/// and whether it is read as `secure::`. `raw` is as written in the XML.
 pub(super) fn single_reference(raw: &str) -> Option<(String, bool)> {
-    let raw = raw.trim();
-    // A DataWeave expression reading one property: `#[p('name')]`,
-    // `#[Mule::p("name")]` (`&quot;` as written in a double-quoted attribute).
-    if let Some(inner) = raw.strip_prefix("#[").and_then(|r| r.strip_suffix(']')) {
-        let inner = inner.trim();
-        let call = inner
-            .strip_prefix("Mule::p(")
-            .or_else(|| inner.strip_prefix("p("))?
-            .strip_suffix(')')?
-            .trim();
-        let name = ["'", "\"", "&quot;", "&apos;"]
-            .iter()
-            .find_map(|q| call.strip_prefix(q)?.strip_suffix(q))?;
-        if name.is_empty() || name.contains(['\'', '"', '&', '$', '{', '}', '(', ')']) {
-            return None;
-        }
-        return Some(match name.strip_prefix("secure::") {
-            Some(n) => (n.to_string(), true),
-            None => (name.to_string(), false),
-        });
-    }
-    let refs = placeholders(raw);
-    match refs.as_slice() {
-        [p] if p.start == 0 && p.end == raw.len() && !p.is_nested() => {
-            Some((p.name.clone(), p.secure))
-        }
-        _ => None,
+    let value = decode_quotes(raw.trim());
+    let refs = placeholders(&value);
+    let [p] = refs.as_slice() else {
+        return None;
+    };
+    let whole = &value[p.start..p.end];
+    let alone = value == whole
+        || value
+            .strip_prefix("#[")
+            .and_then(|r| r.strip_suffix(']'))
+            .is_some_and(|inner| inner.trim() == whole);
+    (alone && !p.name.is_empty() && !p.is_nested()).then(|| (p.name.clone(), p.secure))
+}
+
+/// `text` with the quote entities of an XML attribute decoded, so that
+/// [`placeholders`] finds `p(&quot;name&quot;)` as `p("name")`.
+pub(super) fn decode_quotes(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains("&quot;") || text.contains("&apos;") {
+        text.replace("&quot;", "\"").replace("&apos;", "'").into()
+    } else {
+        text.into()
     }
 }
 

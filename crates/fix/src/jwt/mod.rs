@@ -318,22 +318,13 @@ fn global_property<'a>(app: &'a MuleApp, name: &str) -> Option<&'a GlobalPropert
         .find(|g| g.name == name && !in_test_sources(&g.location.path))
 }
 
-/// Whether `text` reads property `name`: `${name}`, `${secure::name}`, `p('name')` ...
+/// Whether `text` (XML as written, or a property's value) reads property `name`:
+/// `${name}`, `${secure::name}`, `p('name')`, `Mule::p(&quot;name&quot;)` ...
 fn reads(text: &str, name: &str) -> bool {
-    if !text.contains(name) {
-        return false;
-    }
-    placeholders(text).iter().any(|p| p.name == name)
-        || [
-            format!("p('{name}')"),
-            format!("p(\"{name}\")"),
-            format!("p('secure::{name}')"),
-            format!("p(\"secure::{name}\")"),
-            format!("p(&quot;{name}&quot;)"),
-            format!("p(&quot;secure::{name}&quot;)"),
-        ]
-        .iter()
-        .any(|r| text.contains(r.as_str()))
+    text.contains(name)
+        && placeholders(&login::decode_quotes(text))
+            .iter()
+            .any(|p| p.name == name)
 }
 
 /// Checks a written fix: each switched connection reads, in the inventory read
