@@ -335,11 +335,7 @@ fn plan_strong_settings(
                     "set {} on <{}> {}in {path}{}",
                     settings_written(config),
                     config.element,
-                    config
-                        .name
-                        .as_deref()
-                        .map(|n| format!("`{n}` "))
-                        .unwrap_or_default(),
+                    named(config),
                     definitions_no_longer_read(inventory, app, config)
                 ));
                 file.edits.extend(found);
@@ -380,13 +376,19 @@ fn unread_plugin_config(
         "{}: <{}> {}is Mule plugin {}'s: it runs in the apps importing its file and decrypts their values, none of which is under the folder given, so changing its settings would leave them unreadable; run fix secrets on a folder holding the plugin and the apps importing it",
         config.location,
         config.element,
-        config
-            .name
-            .as_deref()
-            .map(|n| format!("`{n}` "))
-            .unwrap_or_default(),
+        named(config),
         app.name
     ))
+}
+
+/// A config's name as messages put it after its element (`` `Secure_Props` ``
+/// and a space), empty for an unnamed one.
+fn named(config: &intguard_model::SecurePropertiesConfig) -> String {
+    config
+        .name
+        .as_deref()
+        .map(|n| format!("`{n}` "))
+        .unwrap_or_default()
 }
 
 /// For a Mule plugin's config lent to `app` (resolved in the app's
