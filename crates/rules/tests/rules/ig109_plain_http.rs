@@ -405,6 +405,7 @@ fn mule3_global_endpoint_refs_and_connector_refs() {
             (REF_FLOW, 12),
             (REF_FLOW, 17),
             (REF_FLOW, 20),
+            (REF_FLOW, 25),
         ],
     );
     let findings = common::run("IG109", "IG109/mule3-ref");
@@ -482,6 +483,25 @@ fn mule3_global_endpoint_refs_and_connector_refs() {
             && !https_element.fix.contains("with <https:outbound-endpoint ref"),
         "{}",
         https_element.fix
+    );
+    // An https: inbound endpoint naming a plain global endpoint serves
+    // plain HTTP: the global endpoint's address and scheme win.
+    let https_inbound = at(25);
+    assert_eq!(https_inbound.severity, Severity::Medium);
+    assert!(
+        https_inbound.message.contains(
+            "<https:inbound-endpoint ref=\"claimsInbound\"> accepts plain HTTP at http://0.0.0.0:8081/claims in dev, prod"
+        ),
+        "{}",
+        https_inbound.message
+    );
+    assert!(
+        https_inbound
+            .fix
+            .contains("replace the global <http:endpoint name=\"claimsInbound\"> with <https:endpoint name=\"claimsInbound\"")
+            && !https_inbound.fix.contains("with <https:inbound-endpoint ref"),
+        "{}",
+        https_inbound.fix
     );
     let erp = at(17);
     assert!(
