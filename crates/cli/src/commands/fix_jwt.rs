@@ -17,7 +17,9 @@ reports becomes a <salesforce:jwt-connection>: principal is the username as writ
 ${...} reference, so per-environment usernames keep working); consumerKey, keyStore and
 storePassword read properties (storePassword as ${secure::...} when the app has a
 secure-properties configuration), added to the property files that define the username, with
-placeholder values (<...>) to fill in; tokenEndpoint and audienceUrl follow the login url
+placeholder values (<...>) to fill in (a literal username: named after the connection, in the
+plain file every environment loads, else in each environment's; a ${secure::...} username: in
+the plain file loaded beside each secure file that defines it, else in that secure file); tokenEndpoint and audienceUrl follow the login url
 (sandbox and My Domain hosts; the production login host keeps the defaults). Nested
 <reconnection>, proxy and <tls:context> settings stay as written; password, securityToken and
 consumerSecret are dropped, and the properties they read are listed to delete and rotate
@@ -34,8 +36,9 @@ pub struct JwtArgs {
     /// The Mule app, or a folder of apps (default: the current folder).
     path: Option<PathBuf>,
     /// Property the consumerKey reads [default: PREFIX.consumerKey, PREFIX being the
-    /// username property's: sfdc.username -> sfdc.consumerKey; sfdc for a literal
-    /// username]. An oauth-user-pass connection keeps its own.
+    /// username property's: sfdc.username -> sfdc.consumerKey; for a literal
+    /// username, the connection's name: Salesforce_Config.consumerKey]. An
+    /// oauth-user-pass connection keeps its own.
     #[arg(long, value_name = "NAME")]
     consumer_key_property: Option<String>,
     /// Property the keyStore path reads [default: PREFIX.keystore.path].
