@@ -1485,3 +1485,26 @@ fn a_property_another_file_defines_is_not_shadowed() {
     assert_eq!(verify_jwt(&after, &p.switched), Vec::<String>::new());
     assert_eq!(defined(&app, "SF.consumerKey"), vec!["3MVG9DevKey"]);
 }
+
+/// A property the new connection reads that a `<global-property>` sets
+/// already: not added to the property file, whose entry would override it.
+#[test]
+fn a_property_a_global_property_sets_is_not_overridden() {
+    let (_tmp, app) = username_app(
+        "int@acme.com",
+        "    <configuration-properties file=\"config.properties\"/>\n    <global-property name=\"SF.keystore.path\" value=\"keys/sf.p12\"/>\n",
+        &[("src/main/resources/config.properties", "http.port=8081\n")],
+    );
+    let p = plan(&app, &JwtOptions::default());
+    let common = new_text(&p, "config.properties");
+    assert!(!common.contains("SF.keystore.path"), "{common}");
+    assert!(common.contains("SF.consumerKey="), "{common}");
+    assert!(
+        p.notes.iter().any(|n| n.contains("<global-property> at ")
+            && n.contains("SF.keystore.path defined already")),
+        "{:?}",
+        p.notes
+    );
+    apply_and_rescan(&app, &p, "SF", "int@acme.com");
+    assert_eq!(defined(&app, "SF.keystore.path"), Vec::<String>::new());
+}

@@ -636,7 +636,16 @@ impl<'a> Switch<'a, '_> {
                 }
                 continue;
             }
-            if let Some(other) = elsewhere(&p.name) {
+            // A `<global-property>` of that name: a property file's entry
+            // would override it or be dead (which Mule reads first is not in
+            // intguard's reference); either way it is not added.
+            let set_globally = global_property(self.app, &p.name).map(|g| {
+                format!(
+                    "the <global-property> at {}:{}",
+                    g.location.path, g.location.line
+                )
+            });
+            if let Some(other) = elsewhere(&p.name).or(set_globally) {
                 if self.added.insert((other.clone(), p.name.clone())) {
                     self.out.notes.push(format!(
                         "{other}: {} defined already: `{}` reads it as it is, so it is not added to {path} (check it is the connected app's or keystore's)",
