@@ -998,6 +998,8 @@ fn username_from_secure_properties_beside_plain_files() {
         "{:?}",
         p.notes
     );
+    // The encrypted usernames are no users to pre-authorize by name.
+    assert_eq!(p.switched[0].users, Vec::<String>::new());
     let after = apply_and_rescan(&app, &p, "SF", "${secure::sfdc.username}");
     assert_eq!(
         new_findings(&before, &after, &["consumerKey", "keystore"]),

@@ -183,6 +183,17 @@ fn next_steps(jwt: &JwtPlan, args: &JwtArgs) -> String {
         .collect();
     users.sort_unstable();
     users.dedup();
+    // One user (a literal username, or the same in every environment): the
+    // login test names it.
+    let username = match users.as_slice() {
+        [one] if !one.contains("${") => (*one).to_string(),
+        _ => "<integration username>".to_string(),
+    };
+    let encrypted = if users.iter().any(|u| u.contains("${secure::")) {
+        " (a ${secure::...} username: its value is encrypted in the secure files; intguard secure-props decrypt shows it)"
+    } else {
+        ""
+    };
     format!(
         "Next steps
 1. Make the keystore and its certificate, in a folder outside the repository:
@@ -191,10 +202,10 @@ fn next_steps(jwt: &JwtPlan, args: &JwtArgs) -> String {
    logs in through (\"Use digital signatures\" / JWT bearer flow), and put its consumer key in
    the consumer key property (the JWT bearer flow needs no consumer secret).
 3. Pre-authorize the integration user (admin-approved users only, through its dedicated
-   permission set): {}.
+   permission set): {}{encrypted}.
 4. Test the login with the keystore before deploying (sandboxes: --login-url
    https://test.salesforce.com or the org's My Domain URL):
-     intguard token --login-url https://login.salesforce.com --client-id <consumer key> --username <integration username> --keystore <keystore.p12> --keystore-password-env <VAR>
+     intguard token --login-url https://login.salesforce.com --client-id <consumer key> --username {username} --keystore <keystore.p12> --keystore-password-env <VAR>
 5. Fill in the placeholder values (<...>) of the properties added; encrypt the keystore
    password (intguard secure-props encrypt --wrap ...); provide the keystore at deploy time,
    never committed.

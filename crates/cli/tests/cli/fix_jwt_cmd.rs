@@ -383,3 +383,61 @@ fn a_result_that_does_not_read_back_is_put_back() {
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&status.stdout), "");
 }
+
+/// The next steps of a literal username name it in the login test, and a
+/// `${secure::...}` username is told by its reference (with how to read it),
+/// never by its encrypted value.
+#[test]
+fn next_steps_name_the_user_and_never_its_ciphertext() {
+    let (_tmp, app) = fix_fixture("jwt-props");
+    let xml = app.join("src/main/mule/global.xml");
+    let text = std::fs::read_to_string(&xml).unwrap();
+    std::fs::write(
+        &xml,
+        text.replace(
+            "username=\"${sfdc.username}\"",
+            "username=\"int.orders@acme.example\"",
+        ),
+    )
+    .unwrap();
+    let run = run_cmd(intguard().args(["fix", "jwt", "--dry-run"]).arg(&app));
+    run.expect_code(0);
+    assert!(
+        run.stderr
+            .contains("--username int.orders@acme.example --keystore"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("permission set): int.orders@acme.example."),
+        "{}",
+        run.stderr
+    );
+    std::fs::write(
+        &xml,
+        text.replace(
+            "username=\"${sfdc.username}\"",
+            "username=\"${secure::sfdc.username}\"",
+        ),
+    )
+    .unwrap();
+    for env in ["dev", "prod"] {
+        let secure = app.join(format!("src/main/resources/secure-{env}.properties"));
+        let mut s = std::fs::read_to_string(&secure).unwrap();
+        s.push_str("sfdc.username=![aGVsbG8gd29ybGQ=]\n");
+        std::fs::write(&secure, s).unwrap();
+    }
+    let run = run_cmd(intguard().args(["fix", "jwt", "--dry-run"]).arg(&app));
+    run.expect_code(0);
+    let steps = &run.stderr[run.stderr.find("Next steps").unwrap()..];
+    assert!(!steps.contains("![aGVsbG8gd29ybGQ=]"), "{steps}");
+    assert!(
+        steps.contains("permission set): ${secure::sfdc.username} (a ${secure::...} username: its value is encrypted"),
+        "{steps}"
+    );
+    assert!(
+        steps.contains("--username <integration username>"),
+        "{steps}"
+    );
+}

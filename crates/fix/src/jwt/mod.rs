@@ -84,7 +84,8 @@ pub struct Switched {
     pub path: String,
     /// The `principal` written: the `username` as it was written.
     pub principal: String,
-    /// The usernames it resolves to, in the app's environments.
+    /// The usernames it resolves to, in the app's environments (encrypted
+    /// `![...]` values left out: the principal tells a `${secure::...}` one).
     pub users: Vec<String>,
 }
 

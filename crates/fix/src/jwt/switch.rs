@@ -437,7 +437,13 @@ impl<'a> Switch<'a, '_> {
             .unwrap_or_default()
             .into_iter()
             .filter_map(|r| r.value)
-            .filter(|u| !u.trim().is_empty())
+            // An encrypted value (`![...]`, a `${secure::...}` username's) is
+            // no username to tell: the principal is told instead.
+            .filter(|u| {
+                let u = u.trim();
+                let encrypted = u.starts_with("![") && u.ends_with(']');
+                !u.is_empty() && !encrypted
+            })
             .collect();
         users.sort();
         users.dedup();
