@@ -1471,9 +1471,12 @@ fn a_property_another_file_defines_is_not_shadowed() {
     assert!(!common.contains("SF.consumerKey"), "{common}");
     assert!(common.contains("SF.keystore.path="), "{common}");
     assert!(
-        p.notes
-            .iter()
-            .any(|n| n.contains("dev.properties: SF.consumerKey defined already")),
+        p.notes.iter().any(
+            |n| n.contains("dev.properties: SF.consumerKey defined already")
+                && n.ends_with(
+                    "; no file of prod defines it: add it to that environment's properties"
+                )
+        ),
         "{:?}",
         p.notes
     );

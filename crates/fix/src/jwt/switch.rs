@@ -653,8 +653,28 @@ impl<'a> Switch<'a, '_> {
             });
             if let Some(other) = elsewhere(&p.name).or(set_globally) {
                 if self.added.insert((other.clone(), p.name.clone())) {
+                    // Defined by one environment's file only: the others'.
+                    let missing = if set_globally_or_common(self.app, &p.name, this) {
+                        String::new()
+                    } else {
+                        let lacking: Vec<&str> = self
+                            .app
+                            .environments
+                            .iter()
+                            .filter(|env| !defined_in(self.app, &p.name, env, this))
+                            .map(String::as_str)
+                            .collect();
+                        if lacking.is_empty() {
+                            String::new()
+                        } else {
+                            format!(
+                                "; no file of {} defines it: add it to that environment's properties",
+                                lacking.join(", ")
+                            )
+                        }
+                    };
                     self.out.notes.push(format!(
-                        "{other}: {} defined already: `{}` reads it as it is, so it is not added to {path} (check it is the connected app's or keystore's)",
+                        "{other}: {} defined already: `{}` reads it as it is, so it is not added to {path} (check it is the connected app's or keystore's){missing}",
                         p.name, self.conn.config_name
                     ));
                 }
@@ -1024,6 +1044,30 @@ fn literal_without_files(conn: &SalesforceConnection, path: &str, props: &[NewPr
             .collect::<Vec<_>>()
             .join(", ")
     )
+}
+
+/// Whether `name` is set for every environment: by a `<global-property>`, or by
+/// a loaded file of `this`'s kind that every environment loads.
+fn set_globally_or_common(app: &MuleApp, name: &str, this: Option<&PropertyFile>) -> bool {
+    global_property(app, name).is_some()
+        || app.property_files.iter().any(|f| {
+            f.loaded
+                && f.environment.is_none()
+                && this.is_none_or(|t| t.secure == f.secure)
+                && !in_test_sources(&f.path)
+                && f.entries.iter().any(|e| e.key() == name && !e.is_unread())
+        })
+}
+
+/// Whether a loaded file of `this`'s kind defines `name` in environment `env`.
+fn defined_in(app: &MuleApp, name: &str, env: &str, this: Option<&PropertyFile>) -> bool {
+    app.property_files.iter().any(|f| {
+        f.loaded
+            && f.environment.as_deref().is_none_or(|e| e == env)
+            && this.is_none_or(|t| t.secure == f.secure)
+            && !in_test_sources(&f.path)
+            && f.entries.iter().any(|e| e.key() == name && !e.is_unread())
+    })
 }
 
 /// The placeholders an action leaves for the user to fill in, as its suffix.
