@@ -608,27 +608,237 @@ fn username_app(user: &str, extra: &str, files: &[(&str, &str)]) -> (tempfile::T
     inline_app(&all)
 }
 
-/// A username written as a literal: the new properties have no file to go to,
-/// and the note says so truthfully.
+/// The findings of `after` the added properties cause: those of a rule
+/// `before` did not report, and those naming one of `added` (what `before`
+/// reported is reworded after the switch: the connection's element, the
+/// password no longer read, so messages are not compared).
+fn new_findings(before: &[Finding], after: &[Finding], added: &[&str]) -> Vec<String> {
+    let rules: std::collections::BTreeSet<&str> = before.iter().map(|f| f.rule).collect();
+    after
+        .iter()
+        .filter(|f| !rules.contains(f.rule) || added.iter().any(|n| f.message.contains(n)))
+        .map(|f| format!("{} {}", f.rule, f.message))
+        .collect()
+}
+
+/// A username written as a literal, in an app with a property file every
+/// environment loads (`config.properties`) and per-environment ones: the new
+/// properties are named after the connection, go to the common file only, in its
+/// syntax, and a note names it; the principal stays the literal.
 #[test]
 fn literal_username() {
     let (_tmp, app) = username_app(
         "int@acme.com",
-        "    <configuration-properties file=\"config.properties\"/>\n",
-        &[(
-            "src/main/resources/config.properties",
-            "sfdc.password=Pw-Lit-123456\n",
-        )],
+        "    <configuration-properties file=\"config.properties\"/>\n    <configuration-properties file=\"${env}.properties\"/>\n",
+        &[
+            (
+                "src/main/resources/config.properties",
+                "sfdc.password=Pw-Lit-123456\nhttp.port=8081\n",
+            ),
+            ("src/main/resources/dev.properties", "api.url=https://dev.acme.example\n"),
+            ("src/main/resources/prod.properties", "api.url=https://acme.example\n"),
+        ],
     );
+    let (_, before) = scan(&app);
+    let config_before = read(&app, "src/main/resources/config.properties");
     let p = plan(&app, &JwtOptions::default());
     assert_nothing_shown(&p, &["Pw-Lit-123456"]);
-    assert!(new_text(&p, "global.xml").contains("principal=\"int@acme.com\""));
+    let xml = new_text(&p, "global.xml");
+    assert!(xml.contains("principal=\"int@acme.com\""), "{xml}");
+    assert!(
+        xml.contains("consumerKey=\"${SF.consumerKey}\" keyStore=\"${SF.keystore.path}\""),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("storePassword=\"${SF.keystore.password}\""),
+        "{xml}"
+    );
+    assert_eq!(
+        new_text(&p, "config.properties"),
+        format!("{config_before}SF.consumerKey=<consumer key of the connected app>\nSF.keystore.path=<path of the PKCS#12 keystore>\nSF.keystore.password=<keystore password>\n")
+    );
+    // Not the per-environment files: one consumer key for every environment.
+    assert!(
+        !p.plan.changes.iter().any(|c| {
+            let path = c.path.to_string_lossy();
+            path.ends_with("dev.properties") || path.ends_with("prod.properties")
+        }),
+        "{:?}",
+        p.plan.actions
+    );
+    assert!(
+        !p.notes.iter().any(|n| n.contains("to no file")),
+        "{:?}",
+        p.notes
+    );
     let note = p
         .notes
         .iter()
-        .find(|n| n.contains("to no file"))
+        .find(|n| n.contains("written as a literal"))
         .expect("a note");
-    assert!(note.contains("written as a literal"), "{note}");
+    assert!(
+        note.contains("config.properties, the property file every environment loads")
+            && note.contains("SF.consumerKey"),
+        "{note}"
+    );
+    let after = apply_and_rescan(&app, &p, "SF", "int@acme.com");
+    assert_eq!(
+        new_findings(
+            &before,
+            &after,
+            &["SF.consumerKey", "SF.keystore", "keystore"]
+        ),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        defined(&app, "SF.keystore.path"),
+        vec!["<path of the PKCS#12 keystore>"]
+    );
+    let again = plan(&app, &JwtOptions::default());
+    assert!(again.plan.is_empty() && again.plan.skipped.is_empty());
+}
+
+/// Two literal usernames in one app: each connection gets its own properties
+/// (named after it), in the common YAML file that defines the password the
+/// connection reads (chosen over another common file), nested in its syntax.
+#[test]
+fn literal_usernames_of_two_connections_in_yaml() {
+    let xml = format!(
+        "{MULE_HEAD}    <configuration-properties file=\"a-common.yaml\"/>\n    <configuration-properties file=\"sfdc.yaml\"/>\n    <sf:sfdc-config name=\"Orders SF\">\n        <sf:basic-connection username=\"orders@acme.com\" password=\"${{sfdc.orders.password}}\"/>\n    </sf:sfdc-config>\n    <sf:sfdc-config name=\"Billing_SF\">\n        <sf:basic-connection username=\"billing@acme.com\" password=\"${{sfdc.billing.password}}\" url=\"https://test.salesforce.com/services/Soap/u/60.0\"/>\n    </sf:sfdc-config>\n</mule>\n"
+    );
+    let sfdc_yaml = "sfdc:\n  orders:\n    password: \"Pw-Orders-123456\"\n  billing:\n    password: \"Pw-Billing-123456\"\n";
+    let (_tmp, app) = inline_app(&[
+        ("src/main/mule/global.xml", &xml),
+        (
+            "src/main/resources/a-common.yaml",
+            "http:\n  port: \"8081\"\n",
+        ),
+        ("src/main/resources/sfdc.yaml", sfdc_yaml),
+        ("mule-artifact.json", ARTIFACT),
+    ]);
+    let (_, before) = scan(&app);
+    let p = plan(&app, &JwtOptions::default());
+    assert_nothing_shown(&p, &["Pw-Orders-123456", "Pw-Billing-123456"]);
+    assert_eq!(p.switched.len(), 2, "{:?}", p.plan.skipped);
+    assert!(
+        !p.plan
+            .changes
+            .iter()
+            .any(|c| c.path.to_string_lossy().ends_with("a-common.yaml")),
+        "{:?}",
+        p.plan.actions
+    );
+    let yaml = new_text(&p, "sfdc.yaml");
+    assert!(yaml.starts_with(sfdc_yaml), "{yaml}");
+    let xml = new_text(&p, "global.xml");
+    assert!(
+        xml.contains("consumerKey=\"${Orders_SF.consumerKey}\""),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("consumerKey=\"${Billing_SF.consumerKey}\""),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("tokenEndpoint=\"https://test.salesforce.com/services/oauth2/token\""),
+        "{xml}"
+    );
+    let after = apply_and_rescan(&app, &p, "Billing_SF", "billing@acme.com");
+    assert_eq!(
+        new_findings(&before, &after, &["consumerKey", "keystore"]),
+        Vec::<String>::new()
+    );
+    for name in ["Orders_SF.keystore.path", "Billing_SF.keystore.path"] {
+        assert_eq!(
+            defined(&app, name),
+            vec!["<path of the PKCS#12 keystore>"],
+            "{name}"
+        );
+    }
+}
+
+/// A literal username in an app whose property files are all per environment
+/// (`${mule.env}`), with a secure configuration: each environment's plain file
+/// gets the consumer key and keystore, each secure file the store password.
+#[test]
+fn literal_username_per_environment_files() {
+    let (_tmp, app) = username_app(
+        "int@acme.com",
+        "    <configuration-properties file=\"props/${mule.env}.yaml\"/>\n    <secure-properties:config xmlns:secure-properties=\"http://www.mulesoft.org/schema/mule/secure-properties\" name=\"S\" key=\"${key}\" file=\"props/${mule.env}-secure.yaml\"/>\n",
+        &[
+            ("src/main/resources/props/dev.yaml", "sfdc.url: \"https://test.salesforce.com\"\n"),
+            ("src/main/resources/props/prod.yaml", "sfdc.url: \"https://login.salesforce.com\"\n"),
+            ("src/main/resources/props/dev-secure.yaml", "sfdc.password: \"![c2VjcmV0IHZhbHVl]\"\n"),
+            ("src/main/resources/props/prod-secure.yaml", "sfdc.password: \"![b3RoZXIgdmFsdWU=]\"\n"),
+        ],
+    );
+    let (_, before) = scan(&app);
+    let p = plan(&app, &JwtOptions::default());
+    assert_eq!(p.switched.len(), 1, "{:?}", p.plan.skipped);
+    for env in ["dev", "prod"] {
+        let plain = new_text(&p, &format!("props/{env}.yaml"));
+        assert!(
+            plain.ends_with("SF.consumerKey: \"<consumer key of the connected app>\"\nSF.keystore.path: \"<path of the PKCS#12 keystore>\"\n"),
+            "{plain}"
+        );
+        let secure = new_text(&p, &format!("props/{env}-secure.yaml"));
+        assert!(
+            secure.ends_with("SF.keystore.password: \"<encrypted keystore password>\"\n"),
+            "{secure}"
+        );
+    }
+    let note = p
+        .notes
+        .iter()
+        .find(|n| n.contains("each environment's file"))
+        .expect("a note");
+    assert!(
+        note.contains("dev.yaml") && note.contains("prod.yaml"),
+        "{note}"
+    );
+    let xml = new_text(&p, "global.xml");
+    assert!(
+        xml.contains("storePassword=\"${secure::SF.keystore.password}\""),
+        "{xml}"
+    );
+    let after = apply_and_rescan(&app, &p, "SF", "int@acme.com");
+    assert_eq!(
+        new_findings(&before, &after, &["consumerKey", "keystore"]),
+        Vec::<String>::new()
+    );
+}
+
+/// A literal username in an app that loads no property file: nothing added,
+/// and the note says what to add and where.
+#[test]
+fn literal_username_without_property_files() {
+    let (_tmp, app) = username_app("int@acme.com", "", &[]);
+    let p = plan(&app, &JwtOptions::default());
+    assert_eq!(p.switched.len(), 1, "{:?}", p.plan.skipped);
+    let note = p
+        .notes
+        .iter()
+        .find(|n| n.contains("loads no property file"))
+        .expect("a note");
+    for what in [
+        "src/main/resources/config.yaml",
+        "SF.consumerKey: \"<consumer key of the connected app>\"",
+        "SF.keystore.path: \"<path of the PKCS#12 keystore>\"",
+        "SF.keystore.password",
+        "<configuration-properties file=\"config.yaml\"/>",
+        "global.xml",
+    ] {
+        assert!(note.contains(what), "{what} not in {note}");
+    }
+    assert_eq!(
+        p.plan
+            .changes
+            .iter()
+            .map(|c| c.path.file_name().unwrap().to_string_lossy().to_string())
+            .filter(|n| n != "mule-artifact.json")
+            .collect::<Vec<_>>(),
+        vec!["global.xml"]
+    );
     apply_and_rescan(&app, &p, "SF", "int@acme.com");
 }
 
@@ -702,8 +912,9 @@ fn username_from_a_global_property() {
     assert!(again.plan.is_empty() && again.plan.skipped.is_empty());
 }
 
-/// A username read from the secure files: the note names it, the storePassword
-/// still goes to each secure file.
+/// A username read from the secure file, with no plain file loaded beside it:
+/// the consumer key and keystore go to that secure file, unencrypted, read as
+/// `${secure::...}` (a note says so); the storePassword to each secure file.
 #[test]
 fn username_from_secure_properties() {
     let (_tmp, app) = username_app(
@@ -711,20 +922,89 @@ fn username_from_secure_properties() {
         "    <secure-properties:config xmlns:secure-properties=\"http://www.mulesoft.org/schema/mule/secure-properties\" name=\"S\" key=\"${key}\" file=\"secure.yaml\"/>\n",
         &[("src/main/resources/secure.yaml", "sfdc:\n  username: \"![aGVsbG8gd29ybGQ=]\"\n  password: \"![c2VjcmV0IHZhbHVl]\"\n")],
     );
+    let (_, before) = scan(&app);
     let p = plan(&app, &JwtOptions::default());
     assert!(p.switched.len() == 1, "{:?}", p.plan.skipped);
+    assert!(
+        !p.notes.iter().any(|n| n.contains("to no file")),
+        "{:?}",
+        p.notes
+    );
     let note = p
         .notes
         .iter()
-        .find(|n| n.contains("to no file"))
+        .find(|n| n.contains("${secure::sfdc.username}"))
         .expect("a note");
-    assert!(note.contains("${secure::sfdc.username}"), "{note}");
     assert!(
-        new_text(&p, "secure.yaml").contains("    password: \"<encrypted keystore password>\"\n"),
-        "{}",
-        new_text(&p, "secure.yaml")
+        note.contains("secure.yaml") && note.contains("unencrypted"),
+        "{note}"
     );
-    apply_and_rescan(&app, &p, "SF", "${secure::sfdc.username}");
+    assert_eq!(
+        new_text(&p, "secure.yaml"),
+        "sfdc:\n  username: \"![aGVsbG8gd29ybGQ=]\"\n  password: \"![c2VjcmV0IHZhbHVl]\"\n  consumerKey: \"<consumer key of the connected app>\"\n  keystore:\n    path: \"<path of the PKCS#12 keystore>\"\n    password: \"<encrypted keystore password>\"\n"
+    );
+    let xml = new_text(&p, "global.xml");
+    assert!(
+        xml.contains("consumerKey=\"${secure::sfdc.consumerKey}\" keyStore=\"${secure::sfdc.keystore.path}\""),
+        "{xml}"
+    );
+    let after = apply_and_rescan(&app, &p, "SF", "${secure::sfdc.username}");
+    assert_eq!(
+        new_findings(&before, &after, &["consumerKey", "keystore"]),
+        Vec::<String>::new()
+    );
+}
+
+/// A username read from each environment's secure file, with each
+/// environment's plain file loaded beside it: the consumer key and keystore go
+/// to the plain files (no secrets), the store password to the secure ones.
+#[test]
+fn username_from_secure_properties_beside_plain_files() {
+    let (_tmp, app) = username_app(
+        "${secure::sfdc.username}",
+        "    <configuration-properties file=\"${env}.properties\"/>\n    <secure-properties:config xmlns:secure-properties=\"http://www.mulesoft.org/schema/mule/secure-properties\" name=\"S\" key=\"${key}\" file=\"${env}-secure.properties\"/>\n",
+        &[
+            ("src/main/resources/dev.properties", "http.port=8081\n"),
+            ("src/main/resources/prod.properties", "http.port=8082\n"),
+            ("src/main/resources/dev-secure.properties", "sfdc.username=![aGVsbG8gd29ybGQ=]\nsfdc.password=![c2VjcmV0IHZhbHVl]\n"),
+            ("src/main/resources/prod-secure.properties", "sfdc.username=![b3RoZXIgdXNlcg==]\nsfdc.password=![b3RoZXIgdmFsdWU=]\n"),
+        ],
+    );
+    let (_, before) = scan(&app);
+    let p = plan(&app, &JwtOptions::default());
+    assert!(p.switched.len() == 1, "{:?}", p.plan.skipped);
+    for env in ["dev", "prod"] {
+        assert!(new_text(&p, &format!("/{env}.properties")).ends_with(
+            "sfdc.consumerKey=<consumer key of the connected app>\nsfdc.keystore.path=<path of the PKCS#12 keystore>\n"
+        ));
+        let secure = new_text(&p, &format!("/{env}-secure.properties"));
+        assert!(
+            secure.ends_with("\nsfdc.keystore.password=<encrypted keystore password>\n")
+                && !secure.contains("consumerKey"),
+            "{secure}"
+        );
+    }
+    let xml = new_text(&p, "global.xml");
+    assert!(
+        xml.contains("consumerKey=\"${sfdc.consumerKey}\" keyStore=\"${sfdc.keystore.path}\"")
+            && xml.contains("storePassword=\"${secure::sfdc.keystore.password}\"")
+            && xml.contains("principal=\"${secure::sfdc.username}\""),
+        "{xml}"
+    );
+    assert!(
+        p.notes
+            .iter()
+            .any(|n| n.contains("plain property file loaded beside")),
+        "{:?}",
+        p.notes
+    );
+    // The encrypted usernames are no users to pre-authorize by name.
+    assert_eq!(p.switched[0].users, Vec::<String>::new());
+    let after = apply_and_rescan(&app, &p, "SF", "${secure::sfdc.username}");
+    assert_eq!(
+        new_findings(&before, &after, &["consumerKey", "keystore"]),
+        Vec::<String>::new()
+    );
 }
 
 /// YAML: the username at the root (no dot), in a file that nests `sfdc:`
@@ -1168,4 +1448,68 @@ fn a_property_defined_already_is_kept_and_named() {
         p.notes
     );
     apply_and_rescan(&app, &p, "Salesforce_Config", "${sfdc.username}");
+}
+
+/// A property the new connection reads that another loaded file defines
+/// already (here one environment's file, imported after the file every
+/// environment loads): not added again, which would shadow it (Mule reads the
+/// first definition) and change what the app reads; a note names the file.
+#[test]
+fn a_property_another_file_defines_is_not_shadowed() {
+    let (_tmp, app) = username_app(
+        "int@acme.com",
+        "    <configuration-properties file=\"config.properties\"/>\n    <configuration-properties file=\"${env}.properties\"/>\n",
+        &[
+            ("src/main/resources/config.properties", "http.port=8081\n"),
+            ("src/main/resources/dev.properties", "SF.consumerKey=3MVG9DevKey\n"),
+            ("src/main/resources/prod.properties", "api.url=https://acme.example\n"),
+        ],
+    );
+    let (before, _) = scan(&app);
+    let p = plan(&app, &JwtOptions::default());
+    let common = new_text(&p, "config.properties");
+    assert!(!common.contains("SF.consumerKey"), "{common}");
+    assert!(common.contains("SF.keystore.path="), "{common}");
+    assert!(
+        p.notes.iter().any(
+            |n| n.contains("dev.properties: SF.consumerKey defined already")
+                && n.ends_with(
+                    "; no file of prod defines it: add it to that environment's properties"
+                )
+        ),
+        "{:?}",
+        p.notes
+    );
+    p.plan.apply().unwrap();
+    let (after, _) = scan(&app);
+    let paths = p.plan.paths();
+    assert_eq!(
+        intguard_fix::verify_unchanged(&before, &after, &paths, &[], &[]),
+        Vec::<String>::new()
+    );
+    assert_eq!(verify_jwt(&after, &p.switched), Vec::<String>::new());
+    assert_eq!(defined(&app, "SF.consumerKey"), vec!["3MVG9DevKey"]);
+}
+
+/// A property the new connection reads that a `<global-property>` sets
+/// already: not added to the property file, whose entry would override it.
+#[test]
+fn a_property_a_global_property_sets_is_not_overridden() {
+    let (_tmp, app) = username_app(
+        "int@acme.com",
+        "    <configuration-properties file=\"config.properties\"/>\n    <global-property name=\"SF.keystore.path\" value=\"keys/sf.p12\"/>\n",
+        &[("src/main/resources/config.properties", "http.port=8081\n")],
+    );
+    let p = plan(&app, &JwtOptions::default());
+    let common = new_text(&p, "config.properties");
+    assert!(!common.contains("SF.keystore.path"), "{common}");
+    assert!(common.contains("SF.consumerKey="), "{common}");
+    assert!(
+        p.notes.iter().any(|n| n.contains("<global-property> at ")
+            && n.contains("SF.keystore.path defined already")),
+        "{:?}",
+        p.notes
+    );
+    apply_and_rescan(&app, &p, "SF", "int@acme.com");
+    assert_eq!(defined(&app, "SF.keystore.path"), Vec::<String>::new());
 }

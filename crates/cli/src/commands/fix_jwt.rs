@@ -17,7 +17,9 @@ reports becomes a <salesforce:jwt-connection>: principal is the username as writ
 ${...} reference, so per-environment usernames keep working); consumerKey, keyStore and
 storePassword read properties (storePassword as ${secure::...} when the app has a
 secure-properties configuration), added to the property files that define the username, with
-placeholder values (<...>) to fill in; tokenEndpoint and audienceUrl follow the login url
+placeholder values (<...>) to fill in (a literal username: named after the connection, in the
+plain file every environment loads, else in each environment's; a ${secure::...} username: in
+the plain file loaded beside each secure file that defines it, else in that secure file); tokenEndpoint and audienceUrl follow the login url
 (sandbox and My Domain hosts; the production login host keeps the defaults). Nested
 <reconnection>, proxy and <tls:context> settings stay as written; password, securityToken and
 consumerSecret are dropped, and the properties they read are listed to delete and rotate
@@ -34,8 +36,9 @@ pub struct JwtArgs {
     /// The Mule app, or a folder of apps (default: the current folder).
     path: Option<PathBuf>,
     /// Property the consumerKey reads [default: PREFIX.consumerKey, PREFIX being the
-    /// username property's: sfdc.username -> sfdc.consumerKey; sfdc for a literal
-    /// username]. An oauth-user-pass connection keeps its own.
+    /// username property's: sfdc.username -> sfdc.consumerKey; for a literal
+    /// username, the connection's name: Salesforce_Config.consumerKey]. An
+    /// oauth-user-pass connection keeps its own.
     #[arg(long, value_name = "NAME")]
     consumer_key_property: Option<String>,
     /// Property the keyStore path reads [default: PREFIX.keystore.path].
@@ -180,6 +183,17 @@ fn next_steps(jwt: &JwtPlan, args: &JwtArgs) -> String {
         .collect();
     users.sort_unstable();
     users.dedup();
+    // One user (a literal username, or the same in every environment): the
+    // login test names it.
+    let username = match users.as_slice() {
+        [one] if !one.contains("${") => (*one).to_string(),
+        _ => "<integration username>".to_string(),
+    };
+    let encrypted = if users.iter().any(|u| u.contains("${secure::")) {
+        " (a ${secure::...} username: its value is encrypted in the secure files; intguard secure-props decrypt shows it)"
+    } else {
+        ""
+    };
     format!(
         "Next steps
 1. Make the keystore and its certificate, in a folder outside the repository:
@@ -188,10 +202,10 @@ fn next_steps(jwt: &JwtPlan, args: &JwtArgs) -> String {
    logs in through (\"Use digital signatures\" / JWT bearer flow), and put its consumer key in
    the consumer key property (the JWT bearer flow needs no consumer secret).
 3. Pre-authorize the integration user (admin-approved users only, through its dedicated
-   permission set): {}.
+   permission set): {}{encrypted}.
 4. Test the login with the keystore before deploying (sandboxes: --login-url
    https://test.salesforce.com or the org's My Domain URL):
-     intguard token --login-url https://login.salesforce.com --client-id <consumer key> --username <integration username> --keystore <keystore.p12> --keystore-password-env <VAR>
+     intguard token --login-url https://login.salesforce.com --client-id <consumer key> --username {username} --keystore <keystore.p12> --keystore-password-env <VAR>
 5. Fill in the placeholder values (<...>) of the properties added; encrypt the keystore
    password (intguard secure-props encrypt --wrap ...); provide the keystore at deploy time,
    never committed.

@@ -317,3 +317,127 @@ fn global_properties_and_another_prefix_through_the_cli() {
     assert!(run.stderr.contains("nothing to change"), "{}", run.stderr);
     assert_eq!(file_tree(&app), after);
 }
+
+/// The verify-and-restore path (shared with `fix secrets`): a file with two
+/// global elements named `SF` (which Mule refuses to deploy), the second a
+/// password connection. The switch is written, but read again, `SF` in that file
+/// is the first element, a jwt-connection with another principal: the result
+/// cannot be told to read as planned, so every file written (the XML, the
+/// property file with CRLF line ends, mule-artifact.json) is put back byte for
+/// byte, the message says so and names the problem, and the exit code is 2.
+/// No test hook: the re-read is the real one.
+#[test]
+fn a_result_that_does_not_read_back_is_put_back() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = tmp.path().join("app");
+    let files = [
+        (
+            "src/main/mule/global.xml",
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<mule xmlns=\"http://www.mulesoft.org/schema/mule/core\"\n\txmlns:salesforce=\"http://www.mulesoft.org/schema/mule/salesforce\">\n\t<configuration-properties file=\"config.properties\"/>\n\t<salesforce:sfdc-config name=\"SF\">\n\t\t<salesforce:jwt-connection consumerKey=\"${jwt.key}\" keyStore=\"${jwt.keystore}\" storePassword=\"${jwt.keystore.password}\" principal=\"other@acme.com\"/>\n\t</salesforce:sfdc-config>\n\t<salesforce:sfdc-config name=\"SF\">\n\t\t<salesforce:basic-connection username=\"int@acme.com\" password=\"${sfdc.password}\"/>\n\t</salesforce:sfdc-config>\n</mule>\n",
+        ),
+        (
+            "src/main/resources/config.properties",
+            "sfdc.password=Pr0d-S3cret-Orders\r\njwt.key=3MVG9Key\r\njwt.keystore=k.p12\r\n",
+        ),
+        ("mule-artifact.json", "{\n  \"minMuleVersion\": \"4.4.0\"\n}\n"),
+    ];
+    for (rel, text) in files {
+        let p = app.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    git(tmp.path(), &["init", "-q"]);
+    git(tmp.path(), &["add", "."]);
+    git(tmp.path(), &["commit", "-q", "-m", "app"]);
+    let before = file_tree(&app);
+    // The dry run plans a change of each of the three files.
+    let dry = run_cmd(intguard().args(["fix", "jwt", "--dry-run"]).arg(&app));
+    dry.expect_code(0);
+    assert!(
+        dry.stderr.contains("3 file(s) would change"),
+        "{}",
+        dry.stderr
+    );
+    let run = run_cmd(intguard().args(["fix", "jwt"]).arg(&app));
+    run.expect_code(2);
+    assert!(
+        run.stderr.contains(
+            "the fix did not read back as intended, so every file was put back as it was: "
+        ) && run
+            .stderr
+            .contains("global.xml: `SF` does not read its principal as before"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run
+        .stderr
+        .contains("switched to salesforce:jwt-connection and checked"));
+    assert_eq!(file_tree(&app), before);
+    assert_no_secret("stderr", &run.stderr);
+    assert_no_secret("stdout", &run.stdout);
+    // Nothing left for git to see either.
+    let status = std::process::Command::new("git")
+        .args(["status", "--porcelain"])
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&status.stdout), "");
+}
+
+/// The next steps of a literal username name it in the login test, and a
+/// `${secure::...}` username is told by its reference (with how to read it),
+/// never by its encrypted value.
+#[test]
+fn next_steps_name_the_user_and_never_its_ciphertext() {
+    let (_tmp, app) = fix_fixture("jwt-props");
+    let xml = app.join("src/main/mule/global.xml");
+    let text = std::fs::read_to_string(&xml).unwrap();
+    std::fs::write(
+        &xml,
+        text.replace(
+            "username=\"${sfdc.username}\"",
+            "username=\"int.orders@acme.example\"",
+        ),
+    )
+    .unwrap();
+    let run = run_cmd(intguard().args(["fix", "jwt", "--dry-run"]).arg(&app));
+    run.expect_code(0);
+    assert!(
+        run.stderr
+            .contains("--username int.orders@acme.example --keystore"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("permission set): int.orders@acme.example."),
+        "{}",
+        run.stderr
+    );
+    std::fs::write(
+        &xml,
+        text.replace(
+            "username=\"${sfdc.username}\"",
+            "username=\"${secure::sfdc.username}\"",
+        ),
+    )
+    .unwrap();
+    for env in ["dev", "prod"] {
+        let secure = app.join(format!("src/main/resources/secure-{env}.properties"));
+        let mut s = std::fs::read_to_string(&secure).unwrap();
+        s.push_str("sfdc.username=![aGVsbG8gd29ybGQ=]\n");
+        std::fs::write(&secure, s).unwrap();
+    }
+    let run = run_cmd(intguard().args(["fix", "jwt", "--dry-run"]).arg(&app));
+    run.expect_code(0);
+    let steps = &run.stderr[run.stderr.find("Next steps").unwrap()..];
+    assert!(!steps.contains("![aGVsbG8gd29ybGQ=]"), "{steps}");
+    assert!(
+        steps.contains("permission set): ${secure::sfdc.username} (a ${secure::...} username: its value is encrypted"),
+        "{steps}"
+    );
+    assert!(
+        steps.contains("--username <integration username>"),
+        "{steps}"
+    );
+}

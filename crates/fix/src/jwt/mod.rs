@@ -14,7 +14,11 @@
 //!   `${secure::...}` when the app has a secure-properties configuration), added to the
 //!   property files that define the username (each environment's), in their own syntax,
 //!   with placeholder values to fill in (or the values given); the store password goes to
-//!   each environment's secure file and to mule-artifact.json `secureProperties`;
+//!   each environment's secure file and to mule-artifact.json `secureProperties`. A
+//!   literal username's properties are named after the connection and go to the plain
+//!   file every environment loads (else one of each environment's); a
+//!   `${secure::...}` username's to the plain file loaded beside each secure file that
+//!   defines it (else to those secure files, read as `${secure::...}`);
 //! - `tokenEndpoint` and `audienceUrl` follow the login `url` (a basic connection's; an
 //!   OAuth username-password connection's `tokenEndpoint`, kept): a sandbox or My Domain
 //!   host gives its token endpoint and the audience of its kind of org; the production
@@ -55,7 +59,8 @@ const COMMAND: &str = "fix jwt";
 
 /// Names and values for the properties the new connections read. `None`: the default
 /// (names from the username's property, `sfdc.username` -> `sfdc.consumerKey`,
-/// `sfdc.keystore.path`, `sfdc.keystore.password`; placeholder values to fill in).
+/// `sfdc.keystore.path`, `sfdc.keystore.password`, or a literal username's connection's
+/// name, `SF` -> `SF.consumerKey`; placeholder values to fill in).
 #[derive(Debug, Clone, Default)]
 pub struct JwtOptions {
     pub consumer_key_property: Option<String>,
@@ -79,7 +84,8 @@ pub struct Switched {
     pub path: String,
     /// The `principal` written: the `username` as it was written.
     pub principal: String,
-    /// The usernames it resolves to, in the app's environments.
+    /// The usernames it resolves to, in the app's environments (encrypted
+    /// `![...]` values left out: the principal tells a `${secure::...}` one).
     pub users: Vec<String>,
 }
 

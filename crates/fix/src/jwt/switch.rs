@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use intguard_model::expr::placeholders;
-use intguard_model::{GlobalProperty, MuleApp, PropertyFormat, SalesforceConnection};
+use intguard_model::{GlobalProperty, MuleApp, PropertyFile, PropertyFormat, SalesforceConnection};
 
 use crate::secrets::workspace::Workspace;
 use crate::secrets::{first_names, in_test_sources, setup, targets, SecretsOptions};
@@ -14,7 +14,7 @@ use crate::xml::escape_attr;
 use crate::FixError;
 
 use super::element::{element_at, Element};
-use super::login::{login_settings, single_reference};
+use super::login::{decode_quotes, login_settings, single_reference};
 use super::unused::Pending;
 use super::{
     applies_to_every_kind, global_property, JwtOptions, JwtPlan, Switched,
@@ -131,10 +131,16 @@ impl<'a> Switch<'a, '_> {
         }
         let user_ref = single_reference(&username.raw);
         self.user_property = user_ref.as_ref().map(|(n, _)| n.clone());
-        let prefix = user_ref
-            .as_ref()
-            .and_then(|(name, _)| name.rsplit_once('.').map(|(p, _)| p.to_string()))
-            .unwrap_or_else(|| "sfdc".to_string());
+        let literal = user_ref.is_none() && is_literal(&username.raw);
+        // Named after the username's property; a literal username's, after the
+        // connection (two literal usernames in one app get a key each).
+        let prefix = match &user_ref {
+            Some((name, _)) => name
+                .rsplit_once('.')
+                .map_or_else(|| "sfdc".to_string(), |(p, _)| p.to_string()),
+            None if literal => config_prefix(&conn.config_name),
+            None => "sfdc".to_string(),
+        };
         let opt = |o: &Option<String>, default: &str| {
             o.clone().unwrap_or_else(|| format!("{prefix}.{default}"))
         };
@@ -156,20 +162,35 @@ impl<'a> Switch<'a, '_> {
         };
         let oauth = conn.is_oauth_user_pass();
 
-        // The property files that define the username: each environment's.
-        let plain_targets: Vec<String> = match &user_ref {
-            Some((name, false)) => app
-                .property_files
-                .iter()
-                .filter(|f| {
-                    f.loaded
-                        && !f.secure
-                        && !in_test_sources(&f.path)
-                        && f.entries.iter().any(|e| e.key() == name)
-                })
-                .map(|f| f.path.to_string())
-                .collect(),
-            _ => Vec::new(),
+        // The property files that define the username: each environment's. A
+        // literal or `${secure::...}` username: see [`Placement`].
+        let placement = match &user_ref {
+            Some((name, false)) => Placement::Files(
+                app.property_files
+                    .iter()
+                    .filter(|f| plain_loaded(f) && f.entries.iter().any(|e| e.key() == name))
+                    .map(|f| f.path.to_string())
+                    .collect(),
+            ),
+            Some((name, true)) => beside_secure(app, name, &element),
+            None if literal => for_literal(app, &element),
+            None => Placement::Files(Vec::new()),
+        };
+        // consumerKey and keyStore read from the secure files (`${secure::...}`).
+        let read_secure = matches!(placement, Placement::InSecure(_));
+        let plain_targets: Vec<String> = match &placement {
+            Placement::Files(f)
+            | Placement::Common(f)
+            | Placement::PerEnvironment(f)
+            | Placement::Beside(f)
+            | Placement::InSecure(f) => f.clone(),
+        };
+        let reference = |name: &str| {
+            if read_secure {
+                format!("${{secure::{name}}}")
+            } else {
+                format!("${{{name}}}")
+            }
         };
 
         // consumerKey: an OAuth username-password connection's is kept.
@@ -191,7 +212,7 @@ impl<'a> Switch<'a, '_> {
                         .unwrap_or_else(|| CONSUMER_KEY_PLACEHOLDER.to_string()),
                     placeholder: self.options.consumer_key.is_none(),
                 });
-                format!("${{{ck_name}}}")
+                reference(&ck_name)
             }
         };
         plain_props.push(NewProperty {
@@ -244,7 +265,7 @@ impl<'a> Switch<'a, '_> {
         let mut groups: Vec<Vec<(String, String)>> = vec![
             vec![
                 ("consumerKey".into(), consumer_key),
-                ("keyStore".into(), format!("${{{ks_name}}}")),
+                ("keyStore".into(), reference(&ks_name)),
             ],
             vec![("storePassword".into(), store_password)],
             vec![("principal".into(), username.raw.clone())],
@@ -338,18 +359,26 @@ impl<'a> Switch<'a, '_> {
             self.add_global_properties(gp, &plain_props)?;
         } else if plain_targets.is_empty() {
             let names: Vec<String> = plain_props.iter().map(|p| p.name.clone()).collect();
-            self.out.notes.push(format!(
-                "{place}: `{}`: the username is {}, so intguard added {} to no file: define them where the app's properties are set (or at deploy time) before deploying",
-                conn.config_name,
-                match &user_ref {
-                    Some((name, true)) => format!("read as ${{secure::{name}}} (intguard adds no plain property to a secure file)"),
-                    Some((name, false)) => format!("${{{name}}}, which no loaded property file or <global-property> defines"),
-                    None if placeholders(&username.raw).is_empty() => "written as a literal".to_string(),
-                    None => "an expression, not a single ${...} reference".to_string(),
-                },
-                names.join(", ")
-            ));
+            let note = match &user_ref {
+                None if literal => literal_without_files(conn, &path, &plain_props),
+                _ => format!(
+                    "{place}: `{}`: the username is {}, so intguard added {} to no file: define them where the app's properties are set (or at deploy time) before deploying",
+                    conn.config_name,
+                    match &user_ref {
+                        Some((name, true)) => format!("${{secure::{name}}}, which no loaded secure property file defines"),
+                        Some((name, false)) => format!("${{{name}}}, which no loaded property file or <global-property> defines"),
+                        None => "an expression, not a single ${...} reference".to_string(),
+                    },
+                    names.join(", ")
+                ),
+            };
+            self.out.notes.push(note);
         } else {
+            if let Some(why) = placement.why(&user_ref, &plain_props) {
+                self.out
+                    .notes
+                    .push(format!("{place}: `{}`: {why}", conn.config_name));
+            }
             for f in &plain_targets {
                 plain_files
                     .get_mut(f)
@@ -408,7 +437,13 @@ impl<'a> Switch<'a, '_> {
             .unwrap_or_default()
             .into_iter()
             .filter_map(|r| r.value)
-            .filter(|u| !u.trim().is_empty())
+            // An encrypted value (`![...]`, a `${secure::...}` username's) is
+            // no username to tell: the principal is told instead.
+            .filter(|u| {
+                let u = u.trim();
+                let encrypted = u.starts_with("![") && u.ends_with(']');
+                !u.is_empty() && !encrypted
+            })
             .collect();
         users.sort();
         users.dedup();
@@ -574,6 +609,28 @@ impl<'a> Switch<'a, '_> {
             .filter(|f| f.path == path)
             .flat_map(|f| f.entries.iter().map(|e| e.key()))
             .collect();
+        // Another loaded file of the same kind, read whenever this one is (one of
+        // them is every environment's, or both are the same environment's): its
+        // definition is what the connection reads already, or would be shadowed
+        // by the one added here, whichever Mule reads first.
+        let this = self.app.property_files.iter().find(|f| f.path == path);
+        let elsewhere = |name: &str| -> Option<String> {
+            let this = this?;
+            self.app
+                .property_files
+                .iter()
+                .filter(|f| {
+                    f.path != path
+                        && f.loaded
+                        && f.secure == this.secure
+                        && !in_test_sources(&f.path)
+                        && (f.environment.is_none()
+                            || this.environment.is_none()
+                            || f.environment == this.environment)
+                })
+                .find(|f| f.entries.iter().any(|e| e.key() == name && !e.is_unread()))
+                .map(|f| f.path.to_string())
+        };
         let mut names = Vec::new();
         let mut placeholders = Vec::new();
         let mut inserts = Vec::new();
@@ -582,6 +639,44 @@ impl<'a> Switch<'a, '_> {
             if existing.contains(p.name.as_str()) {
                 if self.added.insert((path.to_string(), p.name.clone())) {
                     kept.push(p.name);
+                }
+                continue;
+            }
+            // A `<global-property>` of that name: a property file's entry
+            // would override it or be dead (which Mule reads first is not in
+            // intguard's reference); either way it is not added.
+            let set_globally = global_property(self.app, &p.name).map(|g| {
+                format!(
+                    "the <global-property> at {}:{}",
+                    g.location.path, g.location.line
+                )
+            });
+            if let Some(other) = elsewhere(&p.name).or(set_globally) {
+                if self.added.insert((other.clone(), p.name.clone())) {
+                    // Defined by one environment's file only: the others'.
+                    let missing = if set_globally_or_common(self.app, &p.name, this) {
+                        String::new()
+                    } else {
+                        let lacking: Vec<&str> = self
+                            .app
+                            .environments
+                            .iter()
+                            .filter(|env| !defined_in(self.app, &p.name, env, this))
+                            .map(String::as_str)
+                            .collect();
+                        if lacking.is_empty() {
+                            String::new()
+                        } else {
+                            format!(
+                                "; no file of {} defines it: add it to that environment's properties",
+                                lacking.join(", ")
+                            )
+                        }
+                    };
+                    self.out.notes.push(format!(
+                        "{other}: {} defined already: `{}` reads it as it is, so it is not added to {path} (check it is the connected app's or keystore's){missing}",
+                        p.name, self.conn.config_name
+                    ));
                 }
                 continue;
             }
@@ -728,6 +823,251 @@ impl<'a> Switch<'a, '_> {
         }
         Ok(())
     }
+}
+
+/// Where the properties a connection's consumerKey and keyStore read go (and its
+/// store password, without a secure-properties configuration).
+enum Placement {
+    /// The plain files that define the username's `${...}` property: each
+    /// environment's, or none (another note says why).
+    Files(Vec<String>),
+    /// A literal username: the one plain file every environment loads (no
+    /// `${env}` in its import).
+    Common(Vec<String>),
+    /// A literal username, and no file every environment loads: one plain file
+    /// of each environment.
+    PerEnvironment(Vec<String>),
+    /// A `${secure::...}` username: the plain files loaded beside the secure
+    /// files that define it (the same environment's).
+    Beside(Vec<String>),
+    /// A `${secure::...}` username, some secure file of which has no plain file
+    /// beside it: the secure files that define it, read as `${secure::...}`.
+    InSecure(Vec<String>),
+}
+
+impl Placement {
+    /// Why the files were chosen, as a note (`None`: the username's own files).
+    fn why(&self, user_ref: &Option<(String, bool)>, props: &[NewProperty]) -> Option<String> {
+        let names = props
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let user = match user_ref {
+            Some((name, _)) => format!("${{secure::{name}}}"),
+            None => "written as a literal".to_string(),
+        };
+        Some(match self {
+            Placement::Files(_) => return None,
+            Placement::Common(f) => format!(
+                "the username is {user}, so {names} (named after the connection) go to {}, the property file every environment loads; the principal stays the literal username",
+                f.join(", ")
+            ),
+            Placement::PerEnvironment(f) => format!(
+                "the username is {user} and no property file is loaded in every environment, so {names} (named after the connection) go to each environment's file: {} (fill in each environment's values); the principal stays the literal username",
+                f.join(", ")
+            ),
+            Placement::Beside(f) => format!(
+                "the username is {user}, so {names} (no secrets) go to the plain property file loaded beside each secure file that defines it: {}",
+                f.join(", ")
+            ),
+            Placement::InSecure(f) => format!(
+                "the username is {user} and not every secure file that defines it has a plain property file loaded beside it, so {names} go to those secure files, {}, unencrypted (they are no secrets), and consumerKey and keyStore read them as ${{secure::...}}",
+                f.join(", ")
+            ),
+        })
+    }
+}
+
+/// A plain property file the app loads (not in test sources).
+fn plain_loaded(f: &PropertyFile) -> bool {
+    f.loaded && !f.secure && !in_test_sources(&f.path)
+}
+
+/// The properties the connection element reads (its password, url, ...).
+fn element_reads(element: &Element) -> BTreeSet<String> {
+    element
+        .attrs
+        .iter()
+        .flat_map(|a| placeholders(&decode_quotes(&a.raw)))
+        .map(|p| p.name)
+        .collect()
+}
+
+/// One of `files`: the first by path of those defining a property the connection
+/// reads (where its password or url is set), or else of all.
+fn choose<'f>(
+    files: impl Iterator<Item = &'f PropertyFile>,
+    reads: &BTreeSet<String>,
+) -> Option<&'f PropertyFile> {
+    files.min_by_key(|f| {
+        (
+            !f.entries.iter().any(|e| reads.contains(e.key())),
+            f.path.to_string(),
+        )
+    })
+}
+
+/// One plain file of each environment of the app (by [`choose`]), in the
+/// environments' order.
+fn per_environment(app: &MuleApp, reads: &BTreeSet<String>) -> Vec<String> {
+    let envs: BTreeSet<&str> = app
+        .property_files
+        .iter()
+        .filter(|f| plain_loaded(f))
+        .filter_map(|f| f.environment.as_deref())
+        .collect();
+    envs.into_iter()
+        .filter_map(|env| {
+            choose(
+                app.property_files
+                    .iter()
+                    .filter(|f| plain_loaded(f) && f.environment.as_deref() == Some(env)),
+                reads,
+            )
+        })
+        .map(|f| f.path.to_string())
+        .collect()
+}
+
+/// A literal username's files: the plain file every environment loads, or else
+/// one of each environment's.
+fn for_literal(app: &MuleApp, element: &Element) -> Placement {
+    let reads = element_reads(element);
+    let common = choose(
+        app.property_files
+            .iter()
+            .filter(|f| plain_loaded(f) && f.environment.is_none()),
+        &reads,
+    );
+    match common {
+        Some(f) => Placement::Common(vec![f.path.to_string()]),
+        None => {
+            let files = per_environment(app, &reads);
+            if files.is_empty() {
+                Placement::Files(Vec::new())
+            } else {
+                Placement::PerEnvironment(files)
+            }
+        }
+    }
+}
+
+/// A `${secure::name}` username's files: the plain file of each secure file's
+/// environment that defines it, or those secure files themselves.
+fn beside_secure(app: &MuleApp, name: &str, element: &Element) -> Placement {
+    let reads = element_reads(element);
+    let secure: Vec<&PropertyFile> = app
+        .property_files
+        .iter()
+        .filter(|f| {
+            f.loaded
+                && f.secure
+                && !in_test_sources(&f.path)
+                && f.entries.iter().any(|e| e.key() == name)
+        })
+        .collect();
+    if secure.is_empty() {
+        return Placement::Files(Vec::new());
+    }
+    let beside: Option<Vec<String>> = secure
+        .iter()
+        .map(|s| {
+            choose(
+                app.property_files
+                    .iter()
+                    .filter(|f| plain_loaded(f) && f.environment == s.environment),
+                &reads,
+            )
+            .map(|f| f.path.to_string())
+        })
+        .collect();
+    match beside {
+        Some(mut files) => {
+            files.sort();
+            files.dedup();
+            Placement::Beside(files)
+        }
+        None => {
+            let mut files: Vec<String> = secure.iter().map(|f| f.path.to_string()).collect();
+            files.sort();
+            files.dedup();
+            Placement::InSecure(files)
+        }
+    }
+}
+
+/// Whether a username as written is a literal: no property reference, no
+/// expression.
+fn is_literal(raw: &str) -> bool {
+    placeholders(&decode_quotes(raw)).is_empty() && !raw.trim_start().starts_with("#[")
+}
+
+/// A property-name prefix from a config name: the characters a `${...}` cannot
+/// read made `_`.
+fn config_prefix(config: &str) -> String {
+    let p: String = config
+        .trim()
+        .trim_matches('.')
+        .chars()
+        .map(|c| {
+            if c.is_whitespace() || "${}\"'<>&:#[]()=".contains(c) {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    if p.is_empty() {
+        "sfdc".to_string()
+    } else {
+        p
+    }
+}
+
+/// The note for a literal username in an app that loads no plain property file:
+/// what to add, and where.
+fn literal_without_files(conn: &SalesforceConnection, path: &str, props: &[NewProperty]) -> String {
+    let lines: Vec<String> = props
+        .iter()
+        .map(|p| format!("{}: \"{}\"", p.name, p.value))
+        .collect();
+    format!(
+        "{path}:{}: `{}`: the username is written as a literal and the app loads no property file, so intguard added no property: create src/main/resources/config.yaml holding {} (fill in the values), load it with <configuration-properties file=\"config.yaml\"/> next to `{}` in {path}, and run intguard scan; or set {} at deploy time",
+        conn.location.line,
+        conn.config_name,
+        lines.join("; "),
+        conn.config_name,
+        props
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
+/// Whether `name` is set for every environment: by a `<global-property>`, or by
+/// a loaded file of `this`'s kind that every environment loads.
+fn set_globally_or_common(app: &MuleApp, name: &str, this: Option<&PropertyFile>) -> bool {
+    global_property(app, name).is_some()
+        || app.property_files.iter().any(|f| {
+            f.loaded
+                && f.environment.is_none()
+                && this.is_none_or(|t| t.secure == f.secure)
+                && !in_test_sources(&f.path)
+                && f.entries.iter().any(|e| e.key() == name && !e.is_unread())
+        })
+}
+
+/// Whether a loaded file of `this`'s kind defines `name` in environment `env`.
+fn defined_in(app: &MuleApp, name: &str, env: &str, this: Option<&PropertyFile>) -> bool {
+    app.property_files.iter().any(|f| {
+        f.loaded
+            && f.environment.as_deref().is_none_or(|e| e == env)
+            && this.is_none_or(|t| t.secure == f.secure)
+            && !in_test_sources(&f.path)
+            && f.entries.iter().any(|e| e.key() == name && !e.is_unread())
+    })
 }
 
 /// The placeholders an action leaves for the user to fill in, as its suffix.
