@@ -289,7 +289,7 @@ impl Config {
 
     fn validate(&self) -> Result<(), ConfigError> {
         if let Some(f) = &self.fail_on {
-            if f != "none" && Severity::parse(f).is_none() {
+            if !f.trim().eq_ignore_ascii_case("none") && Severity::parse(f).is_none() {
                 return Err(self.invalid(format!(
                     "{}fail-on = {f:?}: expected critical, high, medium, low, info or none",
                     self.line_of(f)
@@ -298,8 +298,26 @@ impl Config {
         }
         for rule in self.rules.disable.iter().chain(self.rules.severity.keys()) {
             if intguard_rules::find_rule(rule).is_none() {
+                let near = intguard_rules::similar_rules(rule);
+                let hint = if near.is_empty() {
+                    String::new()
+                } else {
+                    format!("did you mean {}? ", near.join(", "))
+                };
                 return Err(self.invalid(format!(
-                    "{}unknown rule {rule:?} (see `intguard rule` for the list)",
+                    "{}unknown rule {rule:?} ({hint}see `intguard rule` for the list)",
+                    self.line_of(rule)
+                )));
+            }
+        }
+        // One rule given two severities, by its id and its name (or in two
+        // cases): which one applied depended on how the keys sort.
+        let mut severities: BTreeMap<&str, &str> = BTreeMap::new();
+        for rule in self.rules.severity.keys() {
+            let id = intguard_rules::find_rule(rule).map_or("", |r| r.meta().id);
+            if let Some(first) = severities.insert(id, rule) {
+                return Err(self.invalid(format!(
+                    "{}rules.severity names {id} twice ({first:?} and {rule:?}): keep one",
                     self.line_of(rule)
                 )));
             }
@@ -327,6 +345,7 @@ impl Config {
         self.rules
             .disable
             .iter()
+            .map(|d| d.trim())
             .any(|d| d.eq_ignore_ascii_case(id) || d.eq_ignore_ascii_case(name))
     }
 
@@ -334,7 +353,10 @@ impl Config {
         self.rules
             .severity
             .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(id) || k.eq_ignore_ascii_case(name))
+            .find(|(k, _)| {
+                let k = k.trim();
+                k.eq_ignore_ascii_case(id) || k.eq_ignore_ascii_case(name)
+            })
             .and_then(|(_, v)| Severity::parse(v))
     }
 
@@ -393,7 +415,14 @@ impl Config {
     /// `line N: ` for the first place the file writes `value` (quoted, or
     /// as a bare key), for an error about it; empty when not found.
     fn line_of(&self, value: &str) -> String {
-        let quoted = [format!("\"{value}\""), format!("'{value}'")];
+        // As a literal string, or a basic one with its escapes
+        // (`"apps\\orders"` for `apps\orders`).
+        let escaped = value.replace('\\', "\\\\").replace('"', "\\\"");
+        let quoted = [
+            format!("\"{value}\""),
+            format!("'{value}'"),
+            format!("\"{escaped}\""),
+        ];
         let at = quoted
             .iter()
             .find_map(|q| self.text.find(q.as_str()))
@@ -589,6 +618,104 @@ apps = ["orders-sapi", "orders-batch"]
         assert!(msg.contains("legacy-sync/[abc"), "{msg}");
         assert!(msg.contains(FILE_NAME), "{msg}");
         assert!(parse("[paths]\nignore = [\"**/src/test/**\", \"sandbox/**\"]\n").is_ok());
+    }
+
+    /// Found by a config review: a rule id with a space around it
+    /// (`"IG101 "`, pasted) was accepted, as the rule lookup trims it, but
+    /// disabled nothing, nor changed a severity: the scan still failed on
+    /// IG101.
+    #[test]
+    fn rules_are_matched_as_validated() {
+        let c = parse(
+            "[rules]\ndisable = [\"IG101 \", \" password-flows-allowed\"]\nseverity = { \" ig109\" = \"Low\" }\n",
+        )
+        .unwrap();
+        assert!(c.is_disabled("IG101", "password-auth"));
+        assert!(c.is_disabled("IG207", "password-flows-allowed"));
+        assert!(!c.is_disabled("IG102", "plaintext-secret"));
+        assert_eq!(
+            c.severity_override("IG109", "plain-http"),
+            Some(Severity::Low)
+        );
+    }
+
+    /// `fail-on = "None"` was refused while `"High"` was accepted.
+    #[test]
+    fn fail_on_none_in_any_case() {
+        for none in ["None", "NONE", "none"] {
+            let c = parse(&format!("fail-on = \"{none}\"\n")).unwrap();
+            assert_eq!(c.fail_on(), Some(None), "{none}");
+        }
+        assert_eq!(
+            parse("fail-on = \"High\"\n").unwrap().fail_on(),
+            Some(Some(Severity::High))
+        );
+    }
+
+    /// A misspelt rule gets the rule it likely meant; one rule given two
+    /// severities (by id and by name) is an error, not the first key in
+    /// sort order silently winning.
+    #[test]
+    fn an_unknown_rule_suggests_the_nearest_and_a_rule_given_twice_is_refused() {
+        let e = parse("[rules]\ndisable = [\"IG1O1\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("line 2: unknown rule \"IG1O1\" (did you mean IG101 password-auth? see `intguard rule` for the list)"),
+            "{e}"
+        );
+        let e = parse("[rules]\ndisable = [\"plain-htp\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("did you mean IG109 plain-http?"), "{e}");
+        let e = parse("[rules]\ndisable = [\"kerberos\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("unknown rule \"kerberos\" (see `intguard rule`"),
+            "{e}"
+        );
+        let e = parse("[rules]\nseverity = { IG102 = \"low\", plaintext-secret = \"high\" }\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("rules.severity names IG102 twice (\"IG102\" and \"plaintext-secret\")"),
+            "{e}"
+        );
+        assert!(parse("[rules]\nseverity = { IG102 = \"low\", IG109 = \"high\" }\n").is_ok());
+    }
+
+    /// Found by a config review: a glob written with Windows separators
+    /// (`legacy-sync\**`) was accepted and kept nothing out, as `\`
+    /// escapes the next character in a gitignore-style glob. It is an error
+    /// giving the glob with `/`; escaping a character a file name may hold
+    /// (`\#`, `\[`) still works.
+    #[test]
+    fn a_glob_with_backslash_separators_is_an_error_giving_the_slashed_form() {
+        for (toml, slashed) in [
+            ("ignore = ['legacy-sync\\**']", "legacy-sync/**"),
+            (
+                "ignore = [\"apps\\\\orders\\\\src\\\\test\\\\\"]",
+                "apps/orders/src/test/",
+            ),
+            ("ignore = ['sandbox\\\\x.yaml']", "sandbox/x.yaml"),
+            ("ignore = ['docs/\\?.md']", "docs/?.md"),
+        ] {
+            let e = parse(&format!("[paths]\n{toml}\n"))
+                .unwrap_err()
+                .to_string();
+            assert!(
+                e.contains("line 2: paths.ignore: invalid glob"),
+                "{toml}: {e}"
+            );
+            assert!(
+                e.contains(&format!("on Windows too ({slashed:?})")),
+                "{toml}: {e}"
+            );
+        }
+        assert!(
+            parse("[paths]\nignore = ['notes/\\#1.md', 'ids/\\[id\\].xml', '\\!keep']\n").is_ok()
+        );
     }
 
     /// Every invalid value names its line, as unknown keys and rules do.

@@ -110,6 +110,24 @@ pub(crate) fn display_path(path: &Path) -> String {
 /// with this when it is loaded, so a bad glob is a usage error, not a path
 /// silently read.
 pub fn check_ignore_glob(glob: &str) -> Result<(), String> {
+    // In a gitignore-style glob `\` escapes the character after it: a
+    // Windows path (`legacy-sync\**`, `apps\orders\src\test\`) matched
+    // nothing and kept nothing out, silently. A backslash is refused but
+    // before the characters a file name may hold that a glob reads
+    // otherwise (`\ `, `\#`, `\!`, `\[`, `\]`); `\*` and `\?` name no file
+    // on Windows and are what `dir\**` and `dir\?` mean there.
+    let mut chars = glob.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' && !matches!(chars.next(), Some(' ' | '#' | '!' | '[' | ']')) {
+            let mut slashed = glob.replace('\\', "/");
+            while slashed.contains("//") {
+                slashed = slashed.replace("//", "/");
+            }
+            return Err(format!(
+                "folders are separated by `/` in a gitignore-style glob, on Windows too ({slashed:?}); `\\` escapes the character after it"
+            ));
+        }
+    }
     let mut builder = GitignoreBuilder::new(".");
     // The walk would take an unclosed `[` literally (as git does), matching
     // a file named `[abc` and not what was meant: an error here.

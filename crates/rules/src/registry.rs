@@ -18,6 +18,68 @@ pub fn find_rule(id_or_name: &str) -> Option<&'static dyn Rule> {
     })
 }
 
+/// The rules someone who typed `text` and matched none may have meant: those
+/// whose id or name holds it (`password`, `tls`), else those one or two
+/// typos away from it (`IG1O1`, `pasword-auth`, `IG0101`). Shown as
+/// `IG101 password-auth`, for an error to suggest.
+pub fn similar_rules(text: &str) -> Vec<String> {
+    let text = text.trim().to_ascii_lowercase();
+    if text.is_empty() {
+        return Vec::new();
+    }
+    let shown = |r: &&'static dyn Rule| format!("{} {}", r.meta().id, r.meta().name);
+    let rules = all_rules();
+    let lower = |s: &str| s.to_ascii_lowercase();
+    let holding: Vec<String> = rules
+        .iter()
+        .filter(|r| lower(r.meta().id).contains(&text) || lower(r.meta().name).contains(&text))
+        .map(shown)
+        .collect();
+    if !holding.is_empty() {
+        return holding;
+    }
+    // An id's letter O or l typed for a digit counts as that digit.
+    let as_id: String = text
+        .char_indices()
+        .map(|(i, c)| match c {
+            'o' if i >= 2 => '0',
+            'l' | 'i' if i >= 2 => '1',
+            c => c,
+        })
+        .collect();
+    let distance = |r: &&'static dyn Rule| {
+        let m = r.meta();
+        edit_distance(&as_id, &lower(m.id)).min(edit_distance(&text, &lower(m.name)))
+    };
+    let nearest = rules.iter().map(distance).min().unwrap_or(usize::MAX);
+    if nearest > 2 {
+        return Vec::new();
+    }
+    rules
+        .iter()
+        .filter(|r| distance(r) == nearest)
+        .map(shown)
+        .collect()
+}
+
+/// Levenshtein distance between two short texts, in characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != *cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -65,5 +127,25 @@ mod tests {
         assert_eq!(r.meta().name, "password-auth");
         assert_eq!(find_rule("password-auth").unwrap().meta().id, "IG101");
         assert!(find_rule("IG999").is_none());
+    }
+
+    /// A typo gets the rule meant: a letter O for a zero, a missing or
+    /// extra character in an id or a name; a part of a name, the rules
+    /// holding it; something far from every rule, nothing.
+    #[test]
+    fn similar_rules_suggest_what_a_typo_meant() {
+        assert_eq!(similar_rules("IG1O1"), ["IG101 password-auth"]);
+        assert_eq!(similar_rules("pasword-auth"), ["IG101 password-auth"]);
+        assert_eq!(
+            similar_rules("plaintext-secrets"),
+            ["IG102 plaintext-secret"]
+        );
+        assert_eq!(similar_rules("IG0101"), ["IG101 password-auth"]);
+        assert!(similar_rules("password")
+            .iter()
+            .all(|r| r.contains("password")));
+        assert!(similar_rules("password").len() > 1);
+        assert!(similar_rules("kerberos-ticket").is_empty());
+        assert!(similar_rules(" ").is_empty());
     }
 }

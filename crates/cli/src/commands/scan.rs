@@ -51,7 +51,7 @@ pub struct ReportArgs {
     pub(crate) output: Option<PathBuf>,
     /// Exit 1 when a finding is at or above this severity [default: high, or
     /// `fail-on` in intguard.toml].
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, ignore_case = true)]
     fail_on: Option<FailOn>,
     /// When to colour text output (auto: on a terminal, unless NO_COLOR is set).
     #[arg(long, value_enum, default_value = "auto")]

@@ -151,6 +151,31 @@ fn fail_on_from_the_config_and_the_flag_wins() {
     assert_eq!(report["summary"]["fail_on"], serde_json::Value::Null);
 }
 
+/// Found by a config review: `fail-on = "High"` in intguard.toml was
+/// accepted but `--fail-on High` refused, and `fail-on = "None"` refused;
+/// a severity is read in any case in both places now.
+#[test]
+fn a_severity_is_read_in_any_case_by_the_flag_and_the_config() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = medium_only_app(tmp.path());
+    for (fail_on, code) in [("MEDIUM", 1), ("High", 0), ("None", 0)] {
+        let (run, report) = scan_json(&app, &["--fail-on", fail_on]);
+        run.expect_code(code);
+        assert_eq!(
+            report["summary"]["failed"],
+            code == 1,
+            "--fail-on {fail_on}"
+        );
+    }
+    write(&app, "intguard.toml", "fail-on = \"None\"\n");
+    let (run, report) = scan_json(&app, &["--fail-on", "Medium"]);
+    run.expect_code(1);
+    assert_eq!(report["summary"]["fail_on"], "medium");
+    let (run, report) = scan_json(&app, &[]);
+    run.expect_code(0);
+    assert_eq!(report["summary"]["fail_on"], serde_json::Value::Null);
+}
+
 #[test]
 fn clean_app_exits_0_and_says_so() {
     let clean = example_app("invoices-eapi");
@@ -273,6 +298,16 @@ fn invalid_config_at_the_scan_root_names_the_problem() {
         (
             "[paths]\nignore = [\"sandbox/**\", \"legacy-sync/[abc\"]\n",
             "legacy-sync/[abc",
+        ),
+        // Windows separators kept nothing out.
+        (
+            "[paths]\nignore = ['legacy-sync\\**']\n",
+            "\"legacy-sync/**\"",
+        ),
+        // A typo gets the rule it likely meant.
+        (
+            "[rules]\ndisable = [\"IG1O9\"]\n",
+            "did you mean IG109 plain-http?",
         ),
     ];
     for (toml, named) in cases {
