@@ -39,6 +39,10 @@ pub(crate) fn read_inventory_with(
         threads: options.threads,
         follow_symlinks: options.follow_symlinks,
         named_files,
+        config_in_use: Some(options.config.source.as_ref().and_then(|source| {
+            let used = std::fs::canonicalize(source).ok()?;
+            Some((used, source.display().to_string()))
+        })),
         ..ReadOptions::default()
     };
     // Each app's operations are digested as soon as it is read: their SOQL

@@ -324,6 +324,69 @@ fn invalid_config_at_the_scan_root_names_the_problem() {
     }
 }
 
+/// Found by a config review: a monorepo scanned whole with an
+/// `intguard.toml` in an app's folder, or two roots each with their own,
+/// applied one config (or none) and silently not the others: the team that
+/// wrote `disable = ["IG109"]` beside its app still failed on IG109 and
+/// was told nothing. Each config walked that is not applied gets a
+/// `config-not-used` warning naming the one applied; the one applied gets
+/// none.
+#[test]
+fn a_config_the_scan_does_not_apply_is_said() {
+    let tmp = tempfile::tempdir().unwrap();
+    let team_a = medium_only_app(&tmp.path().join("team-a"));
+    let team_b = medium_only_app(&tmp.path().join("team-b"));
+    for app in [&team_a, &team_b] {
+        write(app, "intguard.toml", "[rules]\ndisable = [\"IG109\"]\n");
+    }
+    let not_used = |report: &serde_json::Value| -> Vec<(String, String)> {
+        diagnostics(report)
+            .iter()
+            .filter(|d| d["code"] == "config-not-used")
+            .map(|d| {
+                let path = d["path"].as_str().unwrap().to_string();
+                (path, d["message"].as_str().unwrap().to_string())
+            })
+            .collect()
+    };
+    // The monorepo whole: neither app's config applies.
+    let (run, report) = scan_json(tmp.path(), &["--fail-on", "medium"]);
+    run.expect_code(1);
+    assert_eq!(rules_of(&report), ["IG109", "IG109"], "{report:#}");
+    let said = not_used(&report);
+    assert_eq!(said.len(), 2, "{said:?}");
+    for (path, message) in &said {
+        assert!(path.ends_with("health-api/intguard.toml"), "{path}");
+        assert!(
+            message.contains("this scan found none to apply"),
+            "{message}"
+        );
+    }
+    // Two roots: the first one's applies to both, the second's does not.
+    let run = run_cmd(intguard().arg("scan").arg(&team_a).arg(&team_b).args([
+        "--format",
+        "json",
+        "--fail-on",
+        "medium",
+    ]));
+    run.expect_code(0);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let said = not_used(&report);
+    assert_eq!(said.len(), 1, "{said:?}");
+    assert!(said[0].0.contains("team-b"), "{said:?}");
+    assert!(
+        said[0].1.contains(&format!(
+            "this scan applies {} to every folder it reads",
+            team_a.join("intguard.toml").display()
+        )),
+        "{said:?}"
+    );
+    // One app: its own config applies, nothing to say.
+    let (run, report) = scan_json(&team_a, &["--fail-on", "medium"]);
+    run.expect_code(0);
+    assert!(not_used(&report).is_empty(), "{report:#}");
+}
+
 #[test]
 fn config_and_baseline_files_given_by_flag() {
     let tmp = tempfile::tempdir().unwrap();
