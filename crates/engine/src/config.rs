@@ -26,7 +26,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use intguard_model::{IdentityHint, Location, Severity};
+use intguard_model::{Diagnostic, IdentityHint, Location, Severity};
 use serde::Deserialize;
 
 pub const FILE_NAME: &str = "intguard.toml";
@@ -412,9 +412,75 @@ impl Config {
             .collect()
     }
 
+    /// An `identity-not-found` warning for each `[[identities]]` username
+    /// that no app, metadata or org of the scan names while one it does is
+    /// a typo away (`int.custmers@acme.com` for `int.customers@acme.com`):
+    /// its system, apps allowed to share it and profile applied to nobody,
+    /// silently. `found`: the usernames the scan found by other means. A
+    /// username that only a sandbox suffix or digits tell apart from one
+    /// found (`...acme.com.uat` beside `...acme.com.qa`, `int.sync2` beside
+    /// `int.sync1`) is another user, named for an org audit or an app not
+    /// read: nothing is said of it.
+    pub fn identity_typos(&self, found: &[&str]) -> Vec<Diagnostic> {
+        let lower: Vec<String> = found.iter().map(|u| u.to_ascii_lowercase()).collect();
+        let without_digits =
+            |u: &str| -> String { u.chars().filter(|c| !c.is_ascii_digit()).collect() };
+        let before_last_dot = |u: &str| {
+            u.rsplit_once('.')
+                .map_or(u.to_string(), |(b, _)| b.to_string())
+        };
+        let mut out = Vec::new();
+        for hint in &self.identities {
+            let name = hint.username.trim().to_ascii_lowercase();
+            if name.is_empty() || lower.contains(&name) {
+                continue;
+            }
+            let near: Vec<&str> = found
+                .iter()
+                .zip(&lower)
+                .filter(|(_, l)| {
+                    intguard_model::edit_distance(&name, l) <= 2
+                        && without_digits(&name) != without_digits(l)
+                        && before_last_dot(&name) != before_last_dot(l)
+                })
+                .map(|(u, _)| *u)
+                .collect();
+            if near.is_empty() {
+                continue;
+            }
+            let at = self.offset_of(&hint.username).and_then(|i| self.locate(i));
+            let path = self
+                .source
+                .as_ref()
+                .map_or(FILE_NAME.to_string(), |p| p.to_string_lossy().into_owned());
+            let mut d = Diagnostic::warning(
+                "identity-not-found",
+                path,
+                format!(
+                    "[[identities]] username {:?} is no user this scan found (no app logs in as it, no metadata or org names it): did you mean {}? Its system, apps and profile apply to nobody else",
+                    hint.username,
+                    near.iter().map(|u| format!("{u:?}")).collect::<Vec<_>>().join(" or ")
+                ),
+            );
+            if let Some(at) = at {
+                d = d.at(at.line, at.column);
+            }
+            out.push(d);
+        }
+        out
+    }
+
     /// `line N: ` for the first place the file writes `value` (quoted, or
     /// as a bare key), for an error about it; empty when not found.
     fn line_of(&self, value: &str) -> String {
+        self.offset_of(value)
+            .and_then(|i| self.locate(i))
+            .map(|l| format!("line {}: ", l.line))
+            .unwrap_or_default()
+    }
+
+    /// Where the file first writes `value` (quoted, or as a bare key).
+    fn offset_of(&self, value: &str) -> Option<usize> {
         // As a literal string, or a basic one with its escapes
         // (`"apps\\orders"` for `apps\orders`).
         let escaped = value.replace('\\', "\\\\").replace('"', "\\\"");
@@ -432,9 +498,7 @@ impl Config {
                     .find(|(i, _)| self.text[i + value.len()..].trim_start().starts_with('='))
                     .map(|(i, _)| i)
             });
-        at.and_then(|i| self.locate(i))
-            .map(|l| format!("line {}: ", l.line))
-            .unwrap_or_default()
+        at
     }
 
     /// Where byte `offset` of the file is (line and column, 1-based);
@@ -716,6 +780,41 @@ apps = ["orders-sapi", "orders-batch"]
         assert!(
             parse("[paths]\nignore = ['notes/\\#1.md', 'ids/\\[id\\].xml', '\\!keep']\n").is_ok()
         );
+    }
+
+    /// Found by a config review: `[[identities]] username` misspelt
+    /// (`int.custmers@...`) was accepted: its system, apps allowed to share
+    /// it (IG303) and profile went to a user nothing uses, and nothing said
+    /// so. A username a typo away from one the scan found is warned at its
+    /// line; one found (in any case), and other users (another sandbox,
+    /// another number, far from every one found) are not.
+    #[test]
+    fn a_misspelt_identity_username_is_warned_with_the_one_meant() {
+        let c = parse(
+            "[[identities]]\nusername = \"INT.Orders@acme.com\"\n\n[[identities]]\nusername = \"int.custmers@acme.com.dev\"\nsystem = \"CRM\"\n[[identities]]\nusername = \"int.customers@acme.com.uat\"\n[[identities]]\nusername = \"int.sync2@acme.com\"\n[[identities]]\nusername = \"audit@acme.com\"\n",
+        )
+        .unwrap();
+        let found = [
+            "int.orders@acme.com",
+            "int.customers@acme.com.dev",
+            "int.customers@acme.com.qa",
+            "int.sync1@acme.com",
+        ];
+        let d = c.identity_typos(&found);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].code, "identity-not-found");
+        assert!(d[0].path.ends_with(FILE_NAME), "{}", d[0].path);
+        assert_eq!((d[0].line, d[0].column), (Some(5), Some(12)));
+        assert!(
+            d[0].message.starts_with(
+                "[[identities]] username \"int.custmers@acme.com.dev\" is no user this scan found"
+            ) && d[0]
+                .message
+                .contains("did you mean \"int.customers@acme.com.dev\"?"),
+            "{}",
+            d[0].message
+        );
+        assert!(c.identity_typos(&[]).is_empty());
     }
 
     /// Every invalid value names its line, as unknown keys and rules do.

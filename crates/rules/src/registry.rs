@@ -1,4 +1,5 @@
 use crate::{minimize_damage, protect_access, protect_credentials, Rule};
+use intguard_model::edit_distance;
 
 /// Every rule, in id order.
 pub fn all_rules() -> Vec<&'static dyn Rule> {
@@ -60,24 +61,6 @@ pub fn similar_rules(text: &str) -> Vec<String> {
         .filter(|r| distance(r) == nearest)
         .map(shown)
         .collect()
-}
-
-/// Levenshtein distance between two short texts, in characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (above + 1)
-                .min(row[j] + 1)
-                .min(diagonal + usize::from(ca != *cb));
-            diagonal = above;
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]

@@ -387,6 +387,52 @@ fn a_config_the_scan_does_not_apply_is_said() {
     assert!(not_used(&report).is_empty(), "{report:#}");
 }
 
+/// Found by a config review: an `[[identities]]` username misspelt
+/// applied to nobody, silently (the apps it allows to share the user are
+/// still reported under IG303). The scan warns at its line, naming the
+/// user meant; the exit code stays the findings'.
+#[test]
+fn a_misspelt_identity_username_is_warned() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_tree(&example(), tmp.path());
+    write(
+        tmp.path(),
+        "intguard.toml",
+        "[[identities]]\nusername = \"int.ordrs@acme.com\"\nsystem = \"Order management\"\n",
+    );
+    let (run, report) = scan_json(tmp.path(), &["--fail-on", "none"]);
+    run.expect_code(0);
+    let warned: Vec<&serde_json::Value> = diagnostics(&report)
+        .iter()
+        .filter(|d| d["code"] == "identity-not-found")
+        .collect();
+    assert_eq!(warned.len(), 1, "{warned:?}");
+    assert_eq!(
+        warned[0]["path"],
+        tmp.path().join("intguard.toml").display().to_string()
+    );
+    assert_eq!(warned[0]["line"], 2);
+    let message = warned[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("\"int.ordrs@acme.com\" is no user this scan found")
+            && message.contains("did you mean \"int.orders@acme.com\"?"),
+        "{message}"
+    );
+    // Spelt right (in another case): nothing to say.
+    write(
+        tmp.path(),
+        "intguard.toml",
+        "[[identities]]\nusername = \"Int.Orders@acme.com\"\n",
+    );
+    let (_, report) = scan_json(tmp.path(), &["--fail-on", "none"]);
+    assert!(
+        !diagnostics(&report)
+            .iter()
+            .any(|d| d["code"] == "identity-not-found"),
+        "{report:#}"
+    );
+}
+
 #[test]
 fn config_and_baseline_files_given_by_flag() {
     let tmp = tempfile::tempdir().unwrap();
