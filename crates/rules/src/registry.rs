@@ -20,8 +20,9 @@ pub fn find_rule(id_or_name: &str) -> Option<&'static dyn Rule> {
 }
 
 /// The rules someone who typed `text` and matched none may have meant: those
-/// whose id or name holds it (`password`, `tls`), else those one or two
-/// typos away from it (`IG1O1`, `pasword-auth`, `IG0101`). Shown as
+/// whose id or name holds it (`password`, `tls`), else the nearest of those
+/// one typo away from an id or two from a name (`IG1O1`, `IG0101`,
+/// `pasword-auth`). Shown as
 /// `IG101 password-auth`, for an error to suggest.
 pub fn similar_rules(text: &str) -> Vec<String> {
     let text = text.trim().to_ascii_lowercase();
@@ -48,12 +49,16 @@ pub fn similar_rules(text: &str) -> Vec<String> {
             c => c,
         })
         .collect();
+    // One edit from an id (five characters: two would reach most ids,
+    // `IG999` is none of them), two from a name.
     let distance = |r: &&'static dyn Rule| {
         let m = r.meta();
-        edit_distance(&as_id, &lower(m.id)).min(edit_distance(&text, &lower(m.name)))
+        let id = Some(edit_distance(&as_id, &lower(m.id))).filter(|d| *d <= 1);
+        let name = Some(edit_distance(&text, &lower(m.name))).filter(|d| *d <= 2);
+        id.into_iter().chain(name).min().unwrap_or(usize::MAX)
     };
     let nearest = rules.iter().map(distance).min().unwrap_or(usize::MAX);
-    if nearest > 2 {
+    if nearest == usize::MAX {
         return Vec::new();
     }
     rules
@@ -129,6 +134,7 @@ mod tests {
             .all(|r| r.contains("password")));
         assert!(similar_rules("password").len() > 1);
         assert!(similar_rules("kerberos-ticket").is_empty());
+        assert!(similar_rules("IG999").is_empty());
         assert!(similar_rules(" ").is_empty());
     }
 }

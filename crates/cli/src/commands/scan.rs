@@ -64,7 +64,9 @@ pub struct ScanArgs {
     paths: Vec<PathBuf>,
     #[command(flatten)]
     report: ReportArgs,
-    /// Config file [default: the intguard.toml of the first scan root that has one].
+    /// Config file, applied to every root [default: the intguard.toml of the first scan root
+    /// that has one, else of the nearest folder above a root, up to its git repository's top
+    /// (outside git, its Mule app's or Salesforce project's folder)].
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
     /// An org snapshot (`intguard org audit --snapshot FILE`) to audit with the paths, so the
