@@ -224,6 +224,17 @@ fn nonexistent_path_is_a_usage_error() {
     run.expect_code(2);
     assert!(run.stdout.is_empty(), "{}", run.stdout);
     assert!(run.stderr.contains("no-such-app"), "{}", run.stderr);
+    // `-` (a pre-commit hook piping its file list) is said to be no way to
+    // give paths, with the way there is (it said "no such file or folder").
+    let run = run_cmd(intguard().current_dir(tmp.path()).args(["scan", "-"]));
+    run.expect_code(2);
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+    assert!(
+        run.stderr.contains("reads no paths from standard input")
+            && run.stderr.contains("xargs -0 intguard scan"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
