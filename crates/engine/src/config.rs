@@ -26,7 +26,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use intguard_model::{IdentityHint, Location, Severity};
+use intguard_model::{Diagnostic, IdentityHint, Location, Severity};
 use serde::Deserialize;
 
 pub const FILE_NAME: &str = "intguard.toml";
@@ -289,7 +289,7 @@ impl Config {
 
     fn validate(&self) -> Result<(), ConfigError> {
         if let Some(f) = &self.fail_on {
-            if f != "none" && Severity::parse(f).is_none() {
+            if !f.trim().eq_ignore_ascii_case("none") && Severity::parse(f).is_none() {
                 return Err(self.invalid(format!(
                     "{}fail-on = {f:?}: expected critical, high, medium, low, info or none",
                     self.line_of(f)
@@ -298,8 +298,26 @@ impl Config {
         }
         for rule in self.rules.disable.iter().chain(self.rules.severity.keys()) {
             if intguard_rules::find_rule(rule).is_none() {
+                let near = intguard_rules::similar_rules(rule);
+                let hint = if near.is_empty() {
+                    String::new()
+                } else {
+                    format!("did you mean {}? ", near.join(", "))
+                };
                 return Err(self.invalid(format!(
-                    "{}unknown rule {rule:?} (see `intguard rule` for the list)",
+                    "{}unknown rule {rule:?} ({hint}see `intguard rule` for the list)",
+                    self.line_of(rule)
+                )));
+            }
+        }
+        // One rule given two severities, by its id and its name (or in two
+        // cases): which one applied depended on how the keys sort.
+        let mut severities: BTreeMap<&str, &str> = BTreeMap::new();
+        for rule in self.rules.severity.keys() {
+            let id = intguard_rules::find_rule(rule).map_or("", |r| r.meta().id);
+            if let Some(first) = severities.insert(id, rule) {
+                return Err(self.invalid(format!(
+                    "{}rules.severity names {id} twice ({first:?} and {rule:?}): keep one",
                     self.line_of(rule)
                 )));
             }
@@ -327,6 +345,7 @@ impl Config {
         self.rules
             .disable
             .iter()
+            .map(|d| d.trim())
             .any(|d| d.eq_ignore_ascii_case(id) || d.eq_ignore_ascii_case(name))
     }
 
@@ -334,7 +353,10 @@ impl Config {
         self.rules
             .severity
             .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(id) || k.eq_ignore_ascii_case(name))
+            .find(|(k, _)| {
+                let k = k.trim();
+                k.eq_ignore_ascii_case(id) || k.eq_ignore_ascii_case(name)
+            })
             .and_then(|(_, v)| Severity::parse(v))
     }
 
@@ -390,10 +412,83 @@ impl Config {
             .collect()
     }
 
+    /// An `identity-not-found` warning for each `[[identities]]` username
+    /// that no app, metadata or org of the scan names while one it does is
+    /// a typo away (`int.custmers@acme.com` for `int.customers@acme.com`):
+    /// its system, apps allowed to share it and profile applied to nobody,
+    /// silently. `found`: the usernames the scan found by other means. A
+    /// username that only a sandbox suffix or digits tell apart from one
+    /// found (`...acme.com.uat` beside `...acme.com.qa`, `int.sync2` beside
+    /// `int.sync1`) is another user, named for an org audit or an app not
+    /// read: nothing is said of it.
+    pub fn identity_typos(&self, found: &[&str]) -> Vec<Diagnostic> {
+        let lower: Vec<String> = found.iter().map(|u| u.to_ascii_lowercase()).collect();
+        let without_digits =
+            |u: &str| -> String { u.chars().filter(|c| !c.is_ascii_digit()).collect() };
+        let before_last_dot = |u: &str| {
+            u.rsplit_once('.')
+                .map_or(u.to_string(), |(b, _)| b.to_string())
+        };
+        let mut out = Vec::new();
+        for hint in &self.identities {
+            let name = hint.username.trim().to_ascii_lowercase();
+            if name.is_empty() || lower.contains(&name) {
+                continue;
+            }
+            let near: Vec<&str> = found
+                .iter()
+                .zip(&lower)
+                .filter(|(_, l)| {
+                    intguard_model::edit_distance(&name, l) <= 2
+                        && without_digits(&name) != without_digits(l)
+                        && before_last_dot(&name) != before_last_dot(l)
+                })
+                .map(|(u, _)| *u)
+                .collect();
+            if near.is_empty() {
+                continue;
+            }
+            let at = self.offset_of(&hint.username).and_then(|i| self.locate(i));
+            let path = self
+                .source
+                .as_ref()
+                .map_or(FILE_NAME.to_string(), |p| p.to_string_lossy().into_owned());
+            let mut d = Diagnostic::warning(
+                "identity-not-found",
+                path,
+                format!(
+                    "[[identities]] username {:?} is no user this scan found (no app logs in as it, no metadata or org names it): did you mean {}? Its system, apps and profile apply to nobody else",
+                    hint.username,
+                    near.iter().map(|u| format!("{u:?}")).collect::<Vec<_>>().join(" or ")
+                ),
+            );
+            if let Some(at) = at {
+                d = d.at(at.line, at.column);
+            }
+            out.push(d);
+        }
+        out
+    }
+
     /// `line N: ` for the first place the file writes `value` (quoted, or
     /// as a bare key), for an error about it; empty when not found.
     fn line_of(&self, value: &str) -> String {
-        let quoted = [format!("\"{value}\""), format!("'{value}'")];
+        self.offset_of(value)
+            .and_then(|i| self.locate(i))
+            .map(|l| format!("line {}: ", l.line))
+            .unwrap_or_default()
+    }
+
+    /// Where the file first writes `value` (quoted, or as a bare key).
+    fn offset_of(&self, value: &str) -> Option<usize> {
+        // As a literal string, or a basic one with its escapes
+        // (`"apps\\orders"` for `apps\orders`).
+        let escaped = value.replace('\\', "\\\\").replace('"', "\\\"");
+        let quoted = [
+            format!("\"{value}\""),
+            format!("'{value}'"),
+            format!("\"{escaped}\""),
+        ];
         let at = quoted
             .iter()
             .find_map(|q| self.text.find(q.as_str()))
@@ -403,9 +498,7 @@ impl Config {
                     .find(|(i, _)| self.text[i + value.len()..].trim_start().starts_with('='))
                     .map(|(i, _)| i)
             });
-        at.and_then(|i| self.locate(i))
-            .map(|l| format!("line {}: ", l.line))
-            .unwrap_or_default()
+        at
     }
 
     /// Where byte `offset` of the file is (line and column, 1-based);
@@ -589,6 +682,139 @@ apps = ["orders-sapi", "orders-batch"]
         assert!(msg.contains("legacy-sync/[abc"), "{msg}");
         assert!(msg.contains(FILE_NAME), "{msg}");
         assert!(parse("[paths]\nignore = [\"**/src/test/**\", \"sandbox/**\"]\n").is_ok());
+    }
+
+    /// Found by a config review: a rule id with a space around it
+    /// (`"IG101 "`, pasted) was accepted, as the rule lookup trims it, but
+    /// disabled nothing, nor changed a severity: the scan still failed on
+    /// IG101.
+    #[test]
+    fn rules_are_matched_as_validated() {
+        let c = parse(
+            "[rules]\ndisable = [\"IG101 \", \" password-flows-allowed\"]\nseverity = { \" ig109\" = \"Low\" }\n",
+        )
+        .unwrap();
+        assert!(c.is_disabled("IG101", "password-auth"));
+        assert!(c.is_disabled("IG207", "password-flows-allowed"));
+        assert!(!c.is_disabled("IG102", "plaintext-secret"));
+        assert_eq!(
+            c.severity_override("IG109", "plain-http"),
+            Some(Severity::Low)
+        );
+    }
+
+    /// `fail-on = "None"` was refused while `"High"` was accepted.
+    #[test]
+    fn fail_on_none_in_any_case() {
+        for none in ["None", "NONE", "none"] {
+            let c = parse(&format!("fail-on = \"{none}\"\n")).unwrap();
+            assert_eq!(c.fail_on(), Some(None), "{none}");
+        }
+        assert_eq!(
+            parse("fail-on = \"High\"\n").unwrap().fail_on(),
+            Some(Some(Severity::High))
+        );
+    }
+
+    /// A misspelt rule gets the rule it likely meant; one rule given two
+    /// severities (by id and by name) is an error, not the first key in
+    /// sort order silently winning.
+    #[test]
+    fn an_unknown_rule_suggests_the_nearest_and_a_rule_given_twice_is_refused() {
+        let e = parse("[rules]\ndisable = [\"IG1O1\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("line 2: unknown rule \"IG1O1\" (did you mean IG101 password-auth? see `intguard rule` for the list)"),
+            "{e}"
+        );
+        let e = parse("[rules]\ndisable = [\"plain-htp\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("did you mean IG109 plain-http?"), "{e}");
+        let e = parse("[rules]\ndisable = [\"kerberos\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("unknown rule \"kerberos\" (see `intguard rule`"),
+            "{e}"
+        );
+        let e = parse("[rules]\nseverity = { IG102 = \"low\", plaintext-secret = \"high\" }\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("rules.severity names IG102 twice (\"IG102\" and \"plaintext-secret\")"),
+            "{e}"
+        );
+        assert!(parse("[rules]\nseverity = { IG102 = \"low\", IG109 = \"high\" }\n").is_ok());
+    }
+
+    /// Found by a config review: a glob written with Windows separators
+    /// (`legacy-sync\**`) was accepted and kept nothing out, as `\`
+    /// escapes the next character in a gitignore-style glob. It is an error
+    /// giving the glob with `/`; escaping a character a file name may hold
+    /// (`\#`, `\[`) still works.
+    #[test]
+    fn a_glob_with_backslash_separators_is_an_error_giving_the_slashed_form() {
+        for (toml, slashed) in [
+            ("ignore = ['legacy-sync\\**']", "legacy-sync/**"),
+            (
+                "ignore = [\"apps\\\\orders\\\\src\\\\test\\\\\"]",
+                "apps/orders/src/test/",
+            ),
+            ("ignore = ['sandbox\\\\x.yaml']", "sandbox/x.yaml"),
+            ("ignore = ['docs/\\?.md']", "docs/?.md"),
+        ] {
+            let e = parse(&format!("[paths]\n{toml}\n"))
+                .unwrap_err()
+                .to_string();
+            assert!(
+                e.contains("line 2: paths.ignore: invalid glob"),
+                "{toml}: {e}"
+            );
+            assert!(
+                e.contains(&format!("on Windows too ({slashed:?})")),
+                "{toml}: {e}"
+            );
+        }
+        assert!(
+            parse("[paths]\nignore = ['notes/\\#1.md', 'ids/\\[id\\].xml', '\\!keep']\n").is_ok()
+        );
+    }
+
+    /// Found by a config review: `[[identities]] username` misspelt
+    /// (`int.custmers@...`) was accepted: its system, apps allowed to share
+    /// it (IG303) and profile went to a user nothing uses, and nothing said
+    /// so. A username a typo away from one the scan found is warned at its
+    /// line; one found (in any case), and other users (another sandbox,
+    /// another number, far from every one found) are not.
+    #[test]
+    fn a_misspelt_identity_username_is_warned_with_the_one_meant() {
+        let c = parse(
+            "[[identities]]\nusername = \"INT.Orders@acme.com\"\n\n[[identities]]\nusername = \"int.custmers@acme.com.dev\"\nsystem = \"CRM\"\n[[identities]]\nusername = \"int.customers@acme.com.uat\"\n[[identities]]\nusername = \"int.sync2@acme.com\"\n[[identities]]\nusername = \"audit@acme.com\"\n",
+        )
+        .unwrap();
+        let found = [
+            "int.orders@acme.com",
+            "int.customers@acme.com.dev",
+            "int.customers@acme.com.qa",
+            "int.sync1@acme.com",
+        ];
+        let d = c.identity_typos(&found);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].code, "identity-not-found");
+        assert!(d[0].path.ends_with(FILE_NAME), "{}", d[0].path);
+        assert_eq!((d[0].line, d[0].column), (Some(5), Some(12)));
+        assert!(
+            d[0].message.starts_with(
+                "[[identities]] username \"int.custmers@acme.com.dev\" is no user this scan found"
+            ) && d[0]
+                .message
+                .contains("did you mean \"int.customers@acme.com.dev\"?"),
+            "{}",
+            d[0].message
+        );
+        assert!(c.identity_typos(&[]).is_empty());
     }
 
     /// Every invalid value names its line, as unknown keys and rules do.

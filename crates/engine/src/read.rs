@@ -5,7 +5,9 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use intguard_model::{Diagnostic, Inventory, Location, MuleApp, TextFileFacts, UnknownUseReason};
+use intguard_model::{
+    Diagnostic, Inventory, Location, MuleApp, ReasonKind, TextFileFacts, UnknownUseReason,
+};
 use intguard_readers::{read_paths_with, Discovered, ReadOptions};
 
 use crate::scan::{with_threads, ScanOptions};
@@ -39,6 +41,10 @@ pub(crate) fn read_inventory_with(
         threads: options.threads,
         follow_symlinks: options.follow_symlinks,
         named_files,
+        config_in_use: Some(options.config.source.as_ref().and_then(|source| {
+            let used = std::fs::canonicalize(source).ok()?;
+            Some((used, source.display().to_string()))
+        })),
         ..ReadOptions::default()
     };
     // Each app's operations are digested as soon as it is read: their SOQL
@@ -69,6 +75,14 @@ pub(crate) fn read_inventory_with(
     // And the configurations of the Mule plugins' files an app imports.
     inventory.lend_plugin_configurations();
     inventory.build_identities();
+    let found: Vec<&str> = inventory
+        .identities
+        .iter()
+        .filter(|i| i.reasons.iter().any(|r| r.kind != ReasonKind::Config))
+        .filter_map(|i| i.username.as_deref())
+        .collect();
+    let typos = options.config.identity_typos(&found);
+    inventory.diagnostics.extend(typos);
     let not_found = inventory.unresolved_assignment_warnings();
     inventory.diagnostics.extend(not_found);
     let overridden = inventory.overridden_config_warnings();

@@ -91,11 +91,17 @@ pub fn diagnostics(
         }
         for r in s.rules.iter().filter(|r| !known(r)) {
             out.push(
-                Diagnostic::warning(
-                    "suppression-unknown-rule",
-                    s.location.path.clone(),
-                    format!("intguard-ignore names unknown rule {r:?}"),
-                )
+                Diagnostic::warning("suppression-unknown-rule", s.location.path.clone(), {
+                    let near = intguard_rules::similar_rules(r);
+                    if near.is_empty() {
+                        format!("intguard-ignore names unknown rule {r:?}")
+                    } else {
+                        format!(
+                            "intguard-ignore names unknown rule {r:?}: did you mean {}?",
+                            near.join(", ")
+                        )
+                    }
+                })
                 .at(line, col),
             );
         }
@@ -295,6 +301,15 @@ mod tests {
         let d = diagnostics(&[ok], |r| r == "IG109");
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].code, "suppression-unknown-rule");
+        assert_eq!(d[0].message, "intguard-ignore names unknown rule \"IG999\"");
+        // A typo gets the rule it likely meant (found by a config review:
+        // the warning named the typo only).
+        let typo = suppression(38, 41, &["ig1O9"], Some("r"));
+        let d = diagnostics(&[typo], |r| intguard_rules::find_rule(r).is_some());
+        assert_eq!(
+            d[0].message,
+            "intguard-ignore names unknown rule \"ig1O9\": did you mean IG109 plain-http?"
+        );
     }
 
     /// `<!-- intguard-ignore IG109 - behind the LB -->`: the reason's words

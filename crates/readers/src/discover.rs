@@ -110,6 +110,24 @@ pub(crate) fn display_path(path: &Path) -> String {
 /// with this when it is loaded, so a bad glob is a usage error, not a path
 /// silently read.
 pub fn check_ignore_glob(glob: &str) -> Result<(), String> {
+    // In a gitignore-style glob `\` escapes the character after it: a
+    // Windows path (`legacy-sync\**`, `apps\orders\src\test\`) matched
+    // nothing and kept nothing out, silently. A backslash is refused but
+    // before the characters a file name may hold that a glob reads
+    // otherwise (`\ `, `\#`, `\!`, `\[`, `\]`); `\*` and `\?` name no file
+    // on Windows and are what `dir\**` and `dir\?` mean there.
+    let mut chars = glob.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' && !matches!(chars.next(), Some(' ' | '#' | '!' | '[' | ']')) {
+            let mut slashed = glob.replace('\\', "/");
+            while slashed.contains("//") {
+                slashed = slashed.replace("//", "/");
+            }
+            return Err(format!(
+                "folders are separated by `/` in a gitignore-style glob, on Windows too ({slashed:?}); `\\` escapes the character after it"
+            ));
+        }
+    }
     let mut builder = GitignoreBuilder::new(".");
     // The walk would take an unclosed `[` literally (as git does), matching
     // a file named `[abc` and not what was meant: an error here.
@@ -440,6 +458,38 @@ fn walk_root(
 
 /// The config file's name: a folder holding only it has nothing to audit.
 const CONFIG_FILE_NAME: &str = "intguard.toml";
+
+/// A `config-not-used` warning for each `intguard.toml` walked that is not
+/// `in_use` (canonical, and as shown): a scan applies one config to every
+/// root, so the one of a subfolder (an app's own, in a monorepo scanned
+/// whole) or of a second root was silently not applied.
+pub(crate) fn configs_not_used(
+    files: &[WalkedFile],
+    in_use: Option<&(PathBuf, String)>,
+) -> Vec<Diagnostic> {
+    let which = match in_use {
+        Some((_, shown)) => format!("this scan applies {shown} to every folder it reads"),
+        None => "this scan found none to apply".to_string(),
+    };
+    files
+        .iter()
+        .filter(|f| f.path.file_name().is_some_and(|n| n == CONFIG_FILE_NAME))
+        .filter(|f| {
+            in_use.is_none_or(|(used, _)| {
+                std::fs::canonicalize(&f.path).map_or(true, |p| p != *used)
+            })
+        })
+        .map(|f| {
+            Diagnostic::warning(
+                "config-not-used",
+                f.display().to_string(),
+                format!(
+                    "not applied: a scan reads one config, `--config FILE` or else the intguard.toml of the first folder given that has one (or of the nearest folder above it), and {which}; scan this file's folder on its own, or give it with `--config`, to apply it"
+                ),
+            )
+        })
+        .collect()
+}
 
 /// The files that make a folder a Mule app: a glob that keeps one out (and
 /// not its folder) leaves the app's other files read without their app.

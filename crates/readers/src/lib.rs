@@ -108,6 +108,11 @@ pub struct ReadOptions {
     /// searched). The config's `paths.ignore` and the skipped folders
     /// (`target/`, ...) still apply, with a note.
     pub named_files: Vec<std::path::PathBuf>,
+    /// The config a scan applies, to say of each other `intguard.toml` it
+    /// walks that its settings do not apply (`config-not-used`):
+    /// `Some(Some(file))` (canonical, and how to show it), `Some(None)`
+    /// when the scan has none; `None` says nothing.
+    pub config_in_use: Option<Option<(std::path::PathBuf, String)>>,
 }
 
 impl Default for ReadOptions {
@@ -119,6 +124,7 @@ impl Default for ReadOptions {
             threads: 0,
             follow_symlinks: false,
             named_files: Vec::new(),
+            config_in_use: None,
         }
     }
 }

@@ -49,6 +49,10 @@ pub(crate) fn read_all(
         ..Inventory::default()
     };
     inventory.diagnostics = walk.diagnostics;
+    if let Some(in_use) = &options.config_in_use {
+        let unused = discover::configs_not_used(&walk.files, in_use.as_ref());
+        inventory.diagnostics.extend(unused);
+    }
 
     let (apps, cache) = app_roots(&walk.files, options);
     let md_projects = metadata::projects(

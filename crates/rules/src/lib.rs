@@ -13,7 +13,7 @@ pub mod support;
 
 use intguard_model::{Finding, Inventory, RuleMeta};
 
-pub use registry::{all_rules, find_rule};
+pub use registry::{all_rules, find_rule, similar_rules};
 
 /// What a rule's findings depend on, which decides when the engine may run
 /// it.

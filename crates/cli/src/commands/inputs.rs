@@ -24,6 +24,14 @@ pub fn paths_and_config(
         .iter()
         .find(|p| !p.exists() && p.symlink_metadata().is_err())
     {
+        if p.as_os_str() == "-" {
+            // `git diff --name-only | intguard scan -`: standard input is
+            // no list of paths here.
+            return Err(
+                "-: intguard reads no paths from standard input; give them as arguments (`git diff --name-only -z | xargs -0 intguard scan`)"
+                    .to_string(),
+            );
+        }
         return Err(format!("{}: no such file or folder", p.display()));
     }
     let config = match config {

@@ -1,7 +1,7 @@
 use std::fmt::Write as _;
 
 use clap::Args;
-use intguard_rules::{all_rules, find_rule};
+use intguard_rules::{all_rules, find_rule, similar_rules};
 
 use crate::{exit, output};
 
@@ -91,21 +91,4 @@ fn render(args: RuleArgs, out: &mut String) -> i32 {
             }
         },
     }
-}
-
-/// The rules whose id or name contains `text` (ignoring case): what someone
-/// who typed part of a name (`password`, `tls`) may have meant.
-fn similar_rules(text: &str) -> Vec<String> {
-    let text = text.trim().to_ascii_lowercase();
-    if text.is_empty() {
-        return Vec::new();
-    }
-    all_rules()
-        .into_iter()
-        .map(|r| r.meta())
-        .filter(|m| {
-            m.id.to_ascii_lowercase().contains(&text) || m.name.to_ascii_lowercase().contains(&text)
-        })
-        .map(|m| format!("{} {}", m.id, m.name))
-        .collect()
 }

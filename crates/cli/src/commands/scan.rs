@@ -51,7 +51,7 @@ pub struct ReportArgs {
     pub(crate) output: Option<PathBuf>,
     /// Exit 1 when a finding is at or above this severity [default: high, or
     /// `fail-on` in intguard.toml].
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, ignore_case = true)]
     fail_on: Option<FailOn>,
     /// When to colour text output (auto: on a terminal, unless NO_COLOR is set).
     #[arg(long, value_enum, default_value = "auto")]
@@ -64,7 +64,9 @@ pub struct ScanArgs {
     paths: Vec<PathBuf>,
     #[command(flatten)]
     report: ReportArgs,
-    /// Config file [default: the intguard.toml of the first scan root that has one].
+    /// Config file, applied to every root [default: the intguard.toml of the first scan root
+    /// that has one, else of the nearest folder above a root, up to its git repository's top
+    /// (outside git, its Mule app's or Salesforce project's folder)].
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
     /// An org snapshot (`intguard org audit --snapshot FILE`) to audit with the paths, so the

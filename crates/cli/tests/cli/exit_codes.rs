@@ -151,6 +151,31 @@ fn fail_on_from_the_config_and_the_flag_wins() {
     assert_eq!(report["summary"]["fail_on"], serde_json::Value::Null);
 }
 
+/// Found by a config review: `fail-on = "High"` in intguard.toml was
+/// accepted but `--fail-on High` refused, and `fail-on = "None"` refused;
+/// a severity is read in any case in both places now.
+#[test]
+fn a_severity_is_read_in_any_case_by_the_flag_and_the_config() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = medium_only_app(tmp.path());
+    for (fail_on, code) in [("MEDIUM", 1), ("High", 0), ("None", 0)] {
+        let (run, report) = scan_json(&app, &["--fail-on", fail_on]);
+        run.expect_code(code);
+        assert_eq!(
+            report["summary"]["failed"],
+            code == 1,
+            "--fail-on {fail_on}"
+        );
+    }
+    write(&app, "intguard.toml", "fail-on = \"None\"\n");
+    let (run, report) = scan_json(&app, &["--fail-on", "Medium"]);
+    run.expect_code(1);
+    assert_eq!(report["summary"]["fail_on"], "medium");
+    let (run, report) = scan_json(&app, &[]);
+    run.expect_code(0);
+    assert_eq!(report["summary"]["fail_on"], serde_json::Value::Null);
+}
+
 #[test]
 fn clean_app_exits_0_and_says_so() {
     let clean = example_app("invoices-eapi");
@@ -199,6 +224,17 @@ fn nonexistent_path_is_a_usage_error() {
     run.expect_code(2);
     assert!(run.stdout.is_empty(), "{}", run.stdout);
     assert!(run.stderr.contains("no-such-app"), "{}", run.stderr);
+    // `-` (a pre-commit hook piping its file list) is said to be no way to
+    // give paths, with the way there is (it said "no such file or folder").
+    let run = run_cmd(intguard().current_dir(tmp.path()).args(["scan", "-"]));
+    run.expect_code(2);
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+    assert!(
+        run.stderr.contains("reads no paths from standard input")
+            && run.stderr.contains("xargs -0 intguard scan"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -274,6 +310,16 @@ fn invalid_config_at_the_scan_root_names_the_problem() {
             "[paths]\nignore = [\"sandbox/**\", \"legacy-sync/[abc\"]\n",
             "legacy-sync/[abc",
         ),
+        // Windows separators kept nothing out.
+        (
+            "[paths]\nignore = ['legacy-sync\\**']\n",
+            "\"legacy-sync/**\"",
+        ),
+        // A typo gets the rule it likely meant.
+        (
+            "[rules]\ndisable = [\"IG1O9\"]\n",
+            "did you mean IG109 plain-http?",
+        ),
     ];
     for (toml, named) in cases {
         write(&app, "intguard.toml", toml);
@@ -287,6 +333,115 @@ fn invalid_config_at_the_scan_root_names_the_problem() {
             run.stderr
         );
     }
+}
+
+/// Found by a config review: a monorepo scanned whole with an
+/// `intguard.toml` in an app's folder, or two roots each with their own,
+/// applied one config (or none) and silently not the others: the team that
+/// wrote `disable = ["IG109"]` beside its app still failed on IG109 and
+/// was told nothing. Each config walked that is not applied gets a
+/// `config-not-used` warning naming the one applied; the one applied gets
+/// none.
+#[test]
+fn a_config_the_scan_does_not_apply_is_said() {
+    let tmp = tempfile::tempdir().unwrap();
+    let team_a = medium_only_app(&tmp.path().join("team-a"));
+    let team_b = medium_only_app(&tmp.path().join("team-b"));
+    for app in [&team_a, &team_b] {
+        write(app, "intguard.toml", "[rules]\ndisable = [\"IG109\"]\n");
+    }
+    let not_used = |report: &serde_json::Value| -> Vec<(String, String)> {
+        diagnostics(report)
+            .iter()
+            .filter(|d| d["code"] == "config-not-used")
+            .map(|d| {
+                let path = d["path"].as_str().unwrap().to_string();
+                (path, d["message"].as_str().unwrap().to_string())
+            })
+            .collect()
+    };
+    // The monorepo whole: neither app's config applies.
+    let (run, report) = scan_json(tmp.path(), &["--fail-on", "medium"]);
+    run.expect_code(1);
+    assert_eq!(rules_of(&report), ["IG109", "IG109"], "{report:#}");
+    let said = not_used(&report);
+    assert_eq!(said.len(), 2, "{said:?}");
+    for (path, message) in &said {
+        assert!(path.ends_with("health-api/intguard.toml"), "{path}");
+        assert!(
+            message.contains("this scan found none to apply"),
+            "{message}"
+        );
+    }
+    // Two roots: the first one's applies to both, the second's does not.
+    let run = run_cmd(intguard().arg("scan").arg(&team_a).arg(&team_b).args([
+        "--format",
+        "json",
+        "--fail-on",
+        "medium",
+    ]));
+    run.expect_code(0);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let said = not_used(&report);
+    assert_eq!(said.len(), 1, "{said:?}");
+    assert!(said[0].0.contains("team-b"), "{said:?}");
+    assert!(
+        said[0].1.contains(&format!(
+            "this scan applies {} to every folder it reads",
+            team_a.join("intguard.toml").display()
+        )),
+        "{said:?}"
+    );
+    // One app: its own config applies, nothing to say.
+    let (run, report) = scan_json(&team_a, &["--fail-on", "medium"]);
+    run.expect_code(0);
+    assert!(not_used(&report).is_empty(), "{report:#}");
+}
+
+/// Found by a config review: an `[[identities]]` username misspelt
+/// applied to nobody, silently (the apps it allows to share the user are
+/// still reported under IG303). The scan warns at its line, naming the
+/// user meant; the exit code stays the findings'.
+#[test]
+fn a_misspelt_identity_username_is_warned() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_tree(&example(), tmp.path());
+    write(
+        tmp.path(),
+        "intguard.toml",
+        "[[identities]]\nusername = \"int.ordrs@acme.com\"\nsystem = \"Order management\"\n",
+    );
+    let (run, report) = scan_json(tmp.path(), &["--fail-on", "none"]);
+    run.expect_code(0);
+    let warned: Vec<&serde_json::Value> = diagnostics(&report)
+        .iter()
+        .filter(|d| d["code"] == "identity-not-found")
+        .collect();
+    assert_eq!(warned.len(), 1, "{warned:?}");
+    assert_eq!(
+        warned[0]["path"],
+        tmp.path().join("intguard.toml").display().to_string()
+    );
+    assert_eq!(warned[0]["line"], 2);
+    let message = warned[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("\"int.ordrs@acme.com\" is no user this scan found")
+            && message.contains("did you mean \"int.orders@acme.com\"?"),
+        "{message}"
+    );
+    // Spelt right (in another case): nothing to say.
+    write(
+        tmp.path(),
+        "intguard.toml",
+        "[[identities]]\nusername = \"Int.Orders@acme.com\"\n",
+    );
+    let (_, report) = scan_json(tmp.path(), &["--fail-on", "none"]);
+    assert!(
+        !diagnostics(&report)
+            .iter()
+            .any(|d| d["code"] == "identity-not-found"),
+        "{report:#}"
+    );
 }
 
 #[test]

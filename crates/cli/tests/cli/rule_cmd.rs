@@ -145,6 +145,16 @@ fn unknown_rule_suggests_those_it_may_mean() {
         run.stderr
     );
     assert!(run.stderr.contains("IG306"), "{}", run.stderr);
+    // A typo: the letter O for a zero, a letter left out of a name.
+    for typo in ["IG1O1", "pasword-auth"] {
+        let run = support::run(["rule", typo]);
+        run.expect_code(2);
+        assert!(
+            run.stderr.contains("(did you mean IG101 password-auth?)"),
+            "{}",
+            run.stderr
+        );
+    }
     let run = support::run(["rule", "no-such-rule"]);
     assert!(!run.stderr.contains("did you mean"), "{}", run.stderr);
 }
