@@ -55,7 +55,22 @@ pub fn to_file(
         use std::os::unix::fs::PermissionsExt;
         builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
-    let tmp = builder.tempfile_in(folder)?;
+    // Its error names the temporary file, which the user never asked for:
+    // it is told about the folder instead.
+    let tmp = builder.tempfile_in(folder).map_err(|e| match e.kind() {
+        io::ErrorKind::NotFound => io::Error::new(
+            e.kind(),
+            format!("folder {} does not exist", folder.display()),
+        ),
+        kind => io::Error::new(
+            kind,
+            format!(
+                "cannot create a file in folder {}: {}",
+                folder.display(),
+                io::Error::from(kind)
+            ),
+        ),
+    })?;
     let mut out = io::BufWriter::with_capacity(BUFFER, tmp);
     write(&mut out)?;
     let tmp = out.into_inner().map_err(io::IntoInnerError::into_error)?;
@@ -195,3 +210,22 @@ pub fn refuse_output_over_walked_file(
 /// The write buffer: a large monorepo's report is megabytes,
 /// written in 8 KiB pieces by default (one system call each).
 const BUFFER: usize = 1 << 18;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A folder that is gone by the time the report is written (the
+    /// commands check it before the scan) is named, not the temporary file.
+    #[test]
+    fn a_missing_folder_is_named_not_the_temporary_file() {
+        let tmp = tempfile::tempdir().unwrap();
+        let folder = tmp.path().join("gone");
+        let e = to_file(&folder.join("report.json"), |out| out.write_all(b"{}")).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::NotFound);
+        assert_eq!(
+            e.to_string(),
+            format!("folder {} does not exist", folder.display())
+        );
+    }
+}

@@ -318,14 +318,24 @@ fn one_line(raw: &str) -> String {
 
 /// Plain text for a table cell: every character Markdown or HTML could read
 /// as markup is backslash-escaped: `|` (GFM splits cells on it), HTML, emphasis,
-/// links and `$` (GitHub reads `$...$` as math).
+/// links and `$` (GitHub reads `$...$` as math). No bare URL is linked
+/// either (`http\://`, `www\.`): GitHub's autolink extension (cmark-gfm)
+/// runs a link on over backticks, so a URL from the scanned files right
+/// before a code span took the span's opening backtick, and the closing one
+/// then opened a span that left the rest of the cell unescaped.
 pub fn text(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len() + 8);
-    for c in one_line(raw).chars() {
-        if matches!(
+    let line = one_line(raw);
+    let mut out = String::with_capacity(line.len() + 8);
+    for (i, c) in line.char_indices() {
+        let markup = matches!(
             c,
             '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' | '#' | '!' | '$'
-        ) {
+        );
+        let autolink = (c == ':' && line[i + 1..].starts_with("//"))
+            || (c == '.'
+                && out.len() >= 3
+                && out.as_bytes()[out.len() - 3..].eq_ignore_ascii_case(b"www"));
+        if markup || autolink {
             out.push('\\');
         }
         out.push(c);

@@ -109,7 +109,7 @@ fn rows_have_six_cells_and_hostile_text_is_escaped() {
     assert_eq!(identity, "``we\\|ird`name``");
     assert_eq!(
         message,
-        "pipe \\| here, \\`code\\|span\\`, odd \\` tick, \\<img src=x onerror=alert(1)\\>, \\*bold\\* \\_it\\_ \\[l\\](http://x) \\&amp; \\$x\\$ \\\\"
+        "pipe \\| here, \\`code\\|span\\`, odd \\` tick, \\<img src=x onerror=alert(1)\\>, \\*bold\\* \\_it\\_ \\[l\\](http\\://x) \\&amp; \\$x\\$ \\\\"
     );
     // An odd number of backticks: all escaped. Balanced ones: code spans.
     assert_eq!(fix, "line one line two \\| `<tls:context>`");
@@ -130,6 +130,59 @@ fn rows_have_six_cells_and_hostile_text_is_escaped() {
         "`apps/orders/src/main/mule/global.xml:12` (dev, prod)"
     );
     assert_eq!(row[3], "");
+}
+
+/// GitHub renders comments with cmark-gfm, whose autolink extension links a
+/// bare `http://` or `www.` URL as it reads the text, running on over
+/// backticks: a URL from the scanned files right before a code span took the
+/// span's opening backtick, so its closing one opened a span of its own and
+/// the text after it, a `<img>` tag from a username, was raw HTML. URLs in
+/// text cells are written so that no autolink starts (`http\://`, `www\.`).
+#[test]
+fn urls_from_the_scanned_files_cannot_swallow_a_code_span() {
+    let mut f = common::findings().remove(1);
+    // A connection named `SF|x`](http://evil.example)` and a hostile user,
+    // quoted in backticks by the rule as rules do.
+    f.message = "`SF|x`](http://evil.example)` (salesforce:basic-connection) logs in as int.<img src=x onerror=alert(1)>|`*[a](HTTPS://WWW.evil.example)@acme.com, see www.evil.example`x`".into();
+    let fx = Fixture::new(vec![f], Vec::new());
+    let out = markdown::render(&fx.report());
+    let rows = finding_rows(&out);
+    assert_eq!(rows.len(), 1, "{out}");
+    let row = cells(rows[0]);
+    assert_eq!(row.len(), 6, "{row:?}");
+    assert_eq!(
+        row[4],
+        "`SF\\|x`\\](http\\://evil.example)` (salesforce:basic-connection) logs in as int.<img src=x onerror=alert(1)>\\|`\\*\\[a\\](HTTPS\\://WWW\\.evil.example)@acme.com, see www\\.evil.example`x`"
+    );
+    // No autolink can start outside a code span: the characters before a
+    // URL's `://` or after `www` are escaped wherever they appear.
+    for at in [
+        rows[0]
+            .match_indices("://")
+            .map(|(i, _)| i)
+            .collect::<Vec<_>>(),
+        rows[0]
+            .to_ascii_lowercase()
+            .match_indices("www.")
+            .map(|(i, _)| i + 3)
+            .collect(),
+    ]
+    .concat()
+    {
+        assert!(rows[0][..at].ends_with('\\'), "{}", &rows[0][..at]);
+    }
+    // Rendered as GFM tables (pulldown-cmark has no autolink extension,
+    // so this checks the code spans pair as intended): the tag stays text.
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(
+        &mut html,
+        pulldown_cmark::Parser::new_ext(&out, pulldown_cmark::Options::ENABLE_TABLES),
+    );
+    assert!(!html.contains("<img"), "{html}");
+    assert!(
+        html.contains("&lt;img src=x onerror=alert(1)&gt;"),
+        "{html}"
+    );
 }
 
 #[test]

@@ -133,11 +133,30 @@ pub fn identity_related(ids: &[EnvIdentity]) -> Vec<Related> {
 // Commands in fixes (IG102, IG103, IG104, IG108): intguard's own, spelt as its
 // CLI takes them.
 
+/// `word` as one shell word: as it is when it holds only characters no shell
+/// reads specially, else in single quotes (a `'` in it written `'\''`). A
+/// folder or user name in a command a fix quotes is text from the scanned
+/// files: unquoted, `orders $(curl ...)` would run when the command is pasted.
+/// A placeholder the user replaces (`<the folder holding ...>`) stays as it is.
+pub fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_./:@%+=,-".contains(c));
+    let placeholder = word.starts_with('<') && word.ends_with('>');
+    if plain || placeholder {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
+}
+
 /// Re-encrypts every `![...]` value of the app(s) in `folder` from the old key
 /// to the new one, each file with the cipher of the configuration that reads it.
 pub fn rotate_key_command(folder: &str) -> String {
     format!(
-        "intguard fix secrets --key-env <VAR holding the old key> --rotate-key <VAR holding the new key> {folder}"
+        "intguard fix secrets --key-env <VAR holding the old key> --rotate-key <VAR holding the new key> {}",
+        shell_word(folder)
     )
 }
 
@@ -145,7 +164,8 @@ pub fn rotate_key_command(folder: &str) -> String {
 /// AES/CBC with random IVs (Mule 3: AES/CBC) and re-encrypts its values so.
 pub fn upgrade_encryption_command(folder: &str) -> String {
     format!(
-        "intguard fix secrets --key-env <VAR holding the old key> --rotate-key <VAR holding the new key> --upgrade-encryption {folder}"
+        "intguard fix secrets --key-env <VAR holding the old key> --rotate-key <VAR holding the new key> --upgrade-encryption {}",
+        shell_word(folder)
     )
 }
 
@@ -1028,5 +1048,25 @@ impl<'a> PluginImporters<'a> {
             ));
         }
         None
+    }
+}
+
+#[cfg(test)]
+mod shell_word_tests {
+    use super::shell_word;
+
+    #[test]
+    fn names_a_shell_reads_are_quoted() {
+        assert_eq!(shell_word("./orders-sapi"), "./orders-sapi");
+        assert_eq!(shell_word("int.orders@acme.com"), "int.orders@acme.com");
+        assert_eq!(shell_word("apps/orders api"), "'apps/orders api'");
+        assert_eq!(shell_word("a$(x)`y`"), "'a$(x)`y`'");
+        assert_eq!(shell_word("it's"), "'it'\\''s'");
+        assert_eq!(shell_word(""), "''");
+        // A placeholder the user replaces is left for them to replace.
+        assert_eq!(
+            shell_word("<the folder holding x and every app importing it>"),
+            "<the folder holding x and every app importing it>"
+        );
     }
 }

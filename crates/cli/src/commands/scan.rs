@@ -94,9 +94,20 @@ pub fn run(args: ScanArgs) -> i32 {
         Ok(x) => x,
         Err(e) => return exit::usage_error(e),
     };
-    if let Err(e) = output_is_no_input(&args, config.source.as_deref()).and_then(|()| {
-        output::refuse_output_over_walked_file(args.report.output.as_deref(), &paths)
-    }) {
+    if let Err(e) = output_is_no_input(&args, config.source.as_deref())
+        .and_then(|()| {
+            output::refuse_output_over_walked_file(args.report.output.as_deref(), &paths)
+        })
+        .and_then(|()| {
+            output::refuse_unwritable(
+                "--output",
+                output::output_file(args.report.output.as_deref()),
+            )
+        })
+        .and_then(|()| {
+            output::refuse_unwritable("--write-baseline", args.write_baseline.as_deref())
+        })
+    {
         return exit::usage_error(e);
     }
     let baseline = match &args.baseline {

@@ -526,6 +526,49 @@ fn unwritable_output_is_an_error() {
     );
     run.expect_no_panic().expect_code(2);
     assert!(run.stderr.contains("report.json"), "{}", run.stderr);
+    // What is wrong, in the user's words: the folder that is missing, not
+    // the temporary file intguard writes the report under first.
+    let dir = tmp.path().join("no-such-dir");
+    assert!(
+        run.stderr
+            .contains(&format!("folder {} does not exist", dir.display())),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains(".intguard-"), "{}", run.stderr);
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+
+    // A folder given as the report, and a baseline to write in a missing
+    // folder, are refused alike.
+    let run = run_cmd(
+        intguard()
+            .arg("scan")
+            .arg(example_app("invoices-eapi"))
+            .args(["--format", "json", "--output"])
+            .arg(tmp.path()),
+    );
+    run.expect_no_panic().expect_code(2);
+    assert!(
+        run.stderr
+            .contains(&format!("--output {} is a folder", tmp.path().display())),
+        "{}",
+        run.stderr
+    );
+    let run = run_cmd(
+        intguard()
+            .arg("scan")
+            .arg(example_app("invoices-eapi"))
+            .arg("--write-baseline")
+            .arg(dir.join("baseline.json")),
+    );
+    run.expect_no_panic().expect_code(2);
+    assert!(
+        run.stderr
+            .contains(&format!("folder {} does not exist", dir.display())),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains(".intguard-"), "{}", run.stderr);
 }
 
 #[test]

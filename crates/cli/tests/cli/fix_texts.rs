@@ -417,3 +417,74 @@ fn snippets_name_the_properties_the_app_must_add() {
     assert!(note.contains("sfdc.audienceUrl"), "{note}");
     assert!(!note.contains("sfdc.tokenEndpoint"), "{note}");
 }
+
+/// A folder name is text from the repository: the commands a fix quotes
+/// (`intguard fix jwt <app>`, `intguard fix secrets ... <app>`) were written
+/// with it unquoted, so a folder named `orders $(echo INJECTED)` gave a
+/// command that, pasted into a shell, ran what the name holds (and any
+/// space split the path). The shell reads the quoted folder back as the
+/// app's path, whole.
+#[test]
+fn folders_in_quoted_commands_are_shell_quoted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let name = "orders $(echo INJECTED) `echo X` it's";
+    write(
+        tmp.path(),
+        &format!("{name}/mule-artifact.json"),
+        r#"{ "minMuleVersion": "4.6.0" }"#,
+    );
+    write(
+        tmp.path(),
+        &format!("{name}/src/main/mule/global.xml"),
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce" xmlns="http://www.mulesoft.org/schema/mule/core">
+  <salesforce:sfdc-config name="SF">
+    <salesforce:basic-connection username="int@acme.com" password="ZqxQuotedPw42" url="https://login.salesforce.com/services/Soap/u/58.0"/>
+  </salesforce:sfdc-config>
+</mule>
+"#,
+    );
+    let app = tmp.path().join(name);
+    let (_, report) = scan_json(&app, &["--fail-on", "none"]);
+    let fix_of = |rule: &str| -> String {
+        findings(&report)
+            .iter()
+            .find(|f| f["rule"] == rule)
+            .unwrap_or_else(|| panic!("no {rule}: {report:#}"))["fix"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let between = |text: &str, before: &str, after: &str| -> String {
+        let start = text.find(before).unwrap_or_else(|| panic!("{text}")) + before.len();
+        let end = start
+            + text[start..]
+                .find(after)
+                .unwrap_or_else(|| panic!("{text}"));
+        text[start..end].to_string()
+    };
+    let quoted = [
+        between(
+            &fix_of("IG101"),
+            "Or run intguard fix jwt ",
+            " (--dry-run first)",
+        ),
+        between(
+            &fix_of("IG102"),
+            "intguard fix secrets --key-env <VAR holding the key> ",
+            ", which also adds",
+        ),
+    ];
+    for word in quoted {
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("printf '%s\\n' {word}"))
+            .output()
+            .unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            format!("{}\n", app.display()),
+            "{word}"
+        );
+    }
+}

@@ -1103,7 +1103,10 @@ fn output_file_holds_what_stdout_gets() {
         .arg(dir.path().join("missing/ids.json"))
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("cannot write"));
+        .stderr(predicate::str::contains(format!(
+            "folder {} does not exist",
+            dir.path().join("missing").display()
+        )));
 }
 
 /// `--only` that selects none of the identities found says so, not that

@@ -145,7 +145,10 @@ fn keep_phrase(id: &IntegrationIdentity, used: &[&str]) -> String {
     // The command that writes that set from the apps' operations.
     match (&id.username, id.apps.is_empty()) {
         (Some(user), false) => {
-            format!("{what} (`intguard fix permissions --user {user}` writes it)")
+            format!(
+                "{what} (`intguard fix permissions --user {}` writes it)",
+                crate::support::shell_word(user)
+            )
         }
         _ => what,
     }

@@ -110,6 +110,9 @@ pub fn run(args: IdentitiesArgs) -> i32 {
     );
     if let Err(e) = output::refuse_output_over_inputs(args.output.as_deref(), &read)
         .and_then(|()| output::refuse_output_over_walked_file(args.output.as_deref(), &paths))
+        .and_then(|()| {
+            output::refuse_unwritable("--output", output::output_file(args.output.as_deref()))
+        })
     {
         return exit::usage_error(e);
     }

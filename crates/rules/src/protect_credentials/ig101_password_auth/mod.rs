@@ -199,6 +199,7 @@ impl Rule for PasswordAuth {
                         String::new()
                     } else {
                         let root = if app.root.is_empty() { "." } else { app.root.as_str() };
+                        let root = crate::support::shell_word(root);
                         format!(" Or run intguard fix jwt {root} (--dry-run first): it makes the switch in place, adds the properties the connection reads per environment, and lists the password settings to delete.")
                     };
                     format!(

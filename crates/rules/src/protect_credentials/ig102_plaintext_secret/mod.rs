@@ -330,7 +330,10 @@ fn encrypt_how_with(inventory: &Inventory, app: &MuleApp, by_hand: bool) -> Stri
         || app.root.clone(),
         |c| crate::support::secure_config_folder(inventory, app, c),
     );
-    let fix = format!("intguard fix secrets --key-env <VAR holding the key> {folder}");
+    let fix = format!(
+        "intguard fix secrets --key-env <VAR holding the key> {}",
+        crate::support::shell_word(&folder)
+    );
     let secure_props = |alg: &str, mode: &str, random_iv: bool| {
         format!(
             "intguard secure-props encrypt --key-env <VAR holding the key> --algorithm {alg} --mode {mode}{} --wrap",
