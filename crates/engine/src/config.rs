@@ -140,10 +140,40 @@ fn toml_error_message(text: &str, e: &toml::de::Error) -> String {
             let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
             (line, column)
         });
+    let hint = e
+        .span()
+        .and_then(|span| list_hint(text, span.start, &message))
+        .unwrap_or_default();
     match at {
-        Some((line, column)) => format!("line {line}, column {column}: {message}"),
-        None => message,
+        Some((line, column)) => format!("line {line}, column {column}: {message}{hint}"),
+        None => format!("{message}{hint}"),
     }
+}
+
+/// The form a list is written in, when the parser wanted one (`expected a
+/// sequence`) at `at`: a single value given for a list (`disable =
+/// "IG101"`), or one `[table]` where a list of tables is read
+/// (`[identities]` for `[[identities]]`). The value itself is not repeated:
+/// it may be a secret.
+fn list_hint(text: &str, at: usize, message: &str) -> Option<String> {
+    if !message.contains("expected a sequence") {
+        return None;
+    }
+    let start = text.get(..at)?.rfind('\n').map_or(0, |i| i + 1);
+    let line = text[start..].lines().next().unwrap_or("").trim();
+    if let Some(table) = line
+        .strip_prefix('[')
+        .filter(|rest| !rest.starts_with('['))
+        .and_then(|rest| rest.split(']').next())
+    {
+        let table = table.trim();
+        return Some(format!(
+            "; `{table}` is a list of tables: write each entry under its own `[[{table}]]` (double brackets)"
+        ));
+    }
+    let key = line.split('=').next()?.trim();
+    (!key.is_empty() && line.contains('='))
+        .then(|| format!("; `{key}` is a list: write `{key} = [\"...\"]`, even for one value"))
 }
 
 /// `"..."` in a message becomes `"…"` (not within backticks).
@@ -525,6 +555,33 @@ mod tests {
         let path = dir.path().join(FILE_NAME);
         std::fs::write(&path, text).unwrap();
         Config::load(&path)
+    }
+
+    /// A single value where a list is read, and a `[table]` where a list of
+    /// tables is, are answered with the form to write, without the value.
+    #[test]
+    fn a_list_written_as_one_value_is_told_its_form() {
+        let one = parse("[rules]\ndisable = \"IG101\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            one.contains("line 2, column 11")
+                && one.contains("`disable` is a list: write `disable = [\"...\"]`")
+                && !one.contains("IG101"),
+            "{one}"
+        );
+        let table = parse("[identities]\nusername = \"int.orders@acme.com\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            table.contains(
+                "`identities` is a list of tables: write each entry under its own `[[identities]]`"
+            ) && !table.contains("int.orders"),
+            "{table}"
+        );
+        // Other errors get no such hint.
+        let other = parse("fail-on = 3\n").unwrap_err().to_string();
+        assert!(!other.contains("is a list"), "{other}");
     }
 
     #[test]
