@@ -517,8 +517,11 @@ impl ClassifyName for serde_json::Error {
 /// appended to it, so a query or fragment (`?...`, `#...`) would end up before that path.
 fn check_login_url(request: &TokenRequest) -> Result<(), AuthError> {
     let transport = |e| request.error(AuthErrorKind::Transport(Box::new(e)));
-    require_https(&request.token_url()).map_err(transport)?;
     let login = request.login_url.trim();
+    // The login URL as given, first: its errors name it, not the token URL
+    // made of it.
+    require_https(login).map_err(transport)?;
+    require_https(&request.token_url()).map_err(transport)?;
     if login.contains(['?', '#']) {
         return Err(transport(TransportError::InvalidUrl {
             url: crate::transport::redact_userinfo(login),

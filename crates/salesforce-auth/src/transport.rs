@@ -182,6 +182,16 @@ pub fn require_https(url: &str) -> Result<Uri, TransportError> {
     if lower.starts_with("http://") || lower.starts_with("ws://") {
         return Err(TransportError::InsecureScheme { url: shown });
     }
+    // `login.salesforce.com`, as Setup shows a host: the parser's "invalid
+    // format" would not say what is missing.
+    if !trimmed.contains("://") {
+        return Err(TransportError::InvalidUrl {
+            reason: format!(
+                "it has no scheme: Salesforce URLs start with https:// (https://{shown})"
+            ),
+            url: shown,
+        });
+    }
     let uri: Uri = trimmed.parse().map_err(|e| TransportError::InvalidUrl {
         url: shown.clone(),
         reason: format!("{e}"),
@@ -799,7 +809,8 @@ mod tests {
         }
         assert!(matches!(
             require_https("login.salesforce.com"),
-            Err(TransportError::InvalidUrl { .. })
+            Err(TransportError::InvalidUrl { reason, .. })
+                if reason.contains("no scheme") && reason.contains("(https://login.salesforce.com)")
         ));
         assert!(matches!(
             require_https("https://"),

@@ -594,6 +594,28 @@ fn a_login_url_with_a_query_or_fragment_is_refused() {
     }
 }
 
+/// Found by testing: `--login-url login.salesforce.com` (a host, as Setup
+/// shows it) was answered "invalid URL
+/// login.salesforce.com/services/oauth2/token: invalid format".
+#[test]
+fn a_login_url_without_a_scheme_is_told_the_https_form() {
+    let req = TokenRequest::new(
+        "login.salesforce.com",
+        CONSUMER_KEY,
+        USER,
+        PrivateKeySource::key_file("/nonexistent/key.pem"),
+    );
+    let msg = request_token(&req, &TlsOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        msg.contains("invalid URL login.salesforce.com: it has no scheme")
+            && msg.contains("(https://login.salesforce.com)")
+            && !msg.contains("services/oauth2"),
+        "{msg}"
+    );
+}
+
 #[test]
 fn http_urls_are_refused_before_any_connection() {
     // A listener that would see any connection attempt.
