@@ -90,7 +90,10 @@ impl Baseline {
                 ))
             }
         }
-        serde_json::from_value(value).map_err(|e| e.to_string())
+        // Parsed again from the text, not from `value`: the error then
+        // says at which line and column an entry does not fit.
+        drop(value);
+        serde_json::from_str(text).map_err(|e| e.to_string())
     }
 
     /// The baseline file's text (the caller writes it, atomically).
@@ -151,6 +154,18 @@ mod tests {
             assert!(e.contains(said), "{text}: {e}");
         }
         assert!(Baseline::parse("{ fingerprints").is_err());
+    }
+
+    /// Found by testing: an entry of the wrong shape was named without its
+    /// place ("invalid type: integer `1`, expected a string").
+    #[test]
+    fn an_entry_of_the_wrong_shape_is_named_with_its_line() {
+        let text = "{\n  \"version\": 1,\n  \"findings\": [\n    {\"fingerprint\": \"00aa\", \"rule\": \"IG102\", \"path\": \"a\"},\n    {\"fingerprint\": \"00bb\", \"rule\": 1, \"path\": \"b\"}\n  ]\n}\n";
+        let err = Baseline::parse(text).unwrap_err();
+        assert!(
+            err.contains("expected a string") && err.contains("line 5 column"),
+            "{err}"
+        );
     }
 
     #[test]
