@@ -168,6 +168,23 @@ pub fn run(args: TokenArgs) -> i32 {
     }
 }
 
+/// Which of the login's required options are missing, named first, then
+/// the whole set: a list of all four hid the one left out.
+fn missing_login_options(args: &AuthArgs) -> String {
+    let missing: Vec<&str> = [
+        (args.login_url.is_none(), "--login-url URL"),
+        (args.client_id.is_none(), "--client-id KEY"),
+        (args.username.is_none(), "--username USER"),
+    ]
+    .into_iter()
+    .filter_map(|(absent, option)| absent.then_some(option))
+    .collect();
+    format!(
+        "missing {}: the login needs --login-url URL, --client-id KEY, --username USER and --key FILE or --keystore FILE",
+        missing.join(", ")
+    )
+}
+
 fn login(args: &AuthArgs) -> Result<TokenResponse, String> {
     let (request, tls) = prepare(args)?;
     request_token(&request, &tls).map_err(|e| e.to_string())
@@ -180,9 +197,7 @@ pub fn prepare(args: &AuthArgs) -> Result<(TokenRequest, TlsOptions), String> {
     let (Some(login_url), Some(client_id), Some(username)) =
         (&args.login_url, &args.client_id, &args.username)
     else {
-        return Err(
-            "the login needs --login-url URL, --client-id KEY, --username USER and --key FILE or --keystore FILE".into(),
-        );
+        return Err(missing_login_options(args));
     };
     let mut request = TokenRequest::new(
         login_url.trim(),

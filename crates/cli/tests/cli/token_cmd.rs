@@ -208,6 +208,32 @@ fn http_login_url_is_refused_before_any_connection() {
     );
 }
 
+/// Found by testing: with one required option left out, the error listed
+/// all four, so the one missing had to be guessed.
+#[test]
+fn a_missing_login_option_is_named() {
+    let out = run(intguard()
+        .arg("token")
+        .args(["--client-id", CONSUMER_KEY, "--username", USER])
+        .args(["--key", "/nonexistent/jwt.key"]));
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("error: missing --login-url URL: the login needs"),
+        "{}",
+        out.stderr
+    );
+    let out = run(intguard()
+        .arg("token")
+        .args(["--key", "/nonexistent/jwt.key"]));
+    assert!(
+        out.stderr
+            .contains("missing --login-url URL, --client-id KEY, --username USER:"),
+        "{}",
+        out.stderr
+    );
+}
+
 /// Found by testing: a login URL with a user name and password before its
 /// host (`https://user:password@host`) was used, and the error printed the
 /// password with the login URL. It is refused before anything is sent, and
