@@ -284,6 +284,30 @@ fn a_query_failing_every_retry_is_reported_and_the_snapshot_marked_partial() {
     assert_eq!(codes(&offline.json()), diags);
     assert_eq!(keys(&offline.json()), keys(&live));
 
+    // A file given inside an app narrows the report to that file: the
+    // org-partial error stays, and so does the exit code.
+    let app = support::mule4_app(&s.dir.path().join("apps"), "orders-sapi", &[]);
+    let flow = support::write(
+        &app,
+        "src/main/mule/orders.xml",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<mule xmlns=\"http://www.mulesoft.org/schema/mule/core\">\n  <flow name=\"orders\"/>\n</mule>\n",
+    );
+    let focused = offline_run(&["scan", "--format", "json"], &flow, &snapshot);
+    focused.expect_no_panic().expect_code(2);
+    let report = focused.json();
+    assert!(
+        support::diagnostics(&report)
+            .iter()
+            .any(|d| d["code"] == "app-context"),
+        "{report}"
+    );
+    assert!(
+        support::diagnostics(&report)
+            .iter()
+            .any(|d| d["code"] == "org-partial"),
+        "{report}"
+    );
+
     // Text and SARIF carry it too.
     let text = offline_run(&["scan", "--color", "never"], &empty, &snapshot);
     text.expect_no_panic().expect_code(2);
