@@ -235,6 +235,9 @@ impl Stop {
 /// The step to finish an audit some query of which kept failing.
 const RETRY_LATER: &str = "run the audit again later: a 5xx or ConcurrentPerOrgLongTxn answer that outlasts the retries is load or an incident on Salesforce's side (status.salesforce.com)";
 
+/// The step to finish an audit a query of which failed otherwise.
+const QUERY_AGAIN: &str = "run the audit again later: a query that timed out or whose query locator expired usually completes when the org is less busy";
+
 /// Notes `what` as not read after its retries ran out (`status` and
 /// `summary`: the last answer); `read` rows of it were read before.
 fn note_retries_exhausted(
@@ -769,10 +772,21 @@ fn run_queries(
                     error_summary(r.status, &errors)
                 };
                 // Only an access error means the auditing user lacks a
-                // permission.
-                let missing =
-                    is_access_error(r.status, &errors).then(|| q.missing_permission.to_string());
-                push_not_read(snapshot, q.object, reason, missing, q.rules);
+                // permission: the same on every run, a warning. Any other
+                // failure (a query timeout, an expired query locator) left
+                // the object unread or incomplete this time: the audit is
+                // partial.
+                if is_access_error(r.status, &errors) {
+                    let missing = Some(q.missing_permission.to_string());
+                    push_not_read(snapshot, q.object, reason, missing, q.rules);
+                } else {
+                    push_not_read(snapshot, q.object, reason, None, q.rules);
+                    snapshot.note_partial(
+                        format!("{}: {}", q.object, error_summary(r.status, &errors)),
+                        q.object,
+                        QUERY_AGAIN,
+                    );
+                }
                 continue;
             }
             // Taken, not cloned: pages of 2,000 records add up.

@@ -523,6 +523,9 @@ fn missing_permissions_become_not_checked_diagnostics() {
         logins.missing_permission.as_deref(),
         Some("Manage Users or Monitor Login History")
     );
+    // A permission the auditing user lacks is the same on every run: a
+    // warning, not a partial audit.
+    assert_eq!(snapshot.partial, None);
     assert!(logins.rules.contains(&"IG113".to_string()));
 
     let mut inventory = Inventory::default();
@@ -1168,6 +1171,14 @@ fn a_failed_page_says_what_was_read_and_blames_no_permission() {
     );
     assert_eq!(users.missing_permission, None);
     assert_eq!(snapshot.users.len(), 2_000);
+    // Incomplete this time, not for want of a permission: the audit is
+    // partial (the denied LoginIpRange alone would not make it so).
+    let partial = snapshot.partial.as_ref().expect("marked partial");
+    assert_eq!(partial.not_read, ["User"]);
+    assert_eq!(
+        partial.reasons,
+        ["User: QUERY_TIMEOUT: Your query request was running for too long."]
+    );
     let ranges = snapshot
         .not_read
         .iter()
