@@ -316,6 +316,30 @@ fn a_query_failing_every_retry_is_reported_and_the_snapshot_marked_partial() {
         "{}",
         text.stdout
     );
+    // No verdict reads as a clean audit.
+    assert!(
+        text.stdout
+            .contains("partial: the org audit is partial (see the org-partial error)"),
+        "{}",
+        text.stdout
+    );
+    let markdown = offline_run(&["scan", "--format", "markdown"], &empty, &snapshot);
+    markdown.expect_no_panic().expect_code(2);
+    assert!(
+        markdown
+            .stdout
+            .contains("**Partial:** the org audit is partial"),
+        "{}",
+        markdown.stdout
+    );
+    let html = offline_run(&["scan", "--format", "html"], &empty, &snapshot);
+    html.expect_no_panic().expect_code(2);
+    assert!(
+        html.stdout
+            .contains("<p class=\"verdict fail\">Partial org audit: the org audit is partial"),
+        "{}",
+        html.stdout
+    );
     let sarif = offline_run(&["scan", "--format", "sarif"], &empty, &snapshot);
     sarif.expect_no_panic().expect_code(2);
     assert!(
