@@ -108,6 +108,12 @@ fn audits_an_org_and_the_snapshot_gives_the_same_findings_offline() {
     );
     assert_eq!(s.sim.calls(), 7);
     assert_eq!(s.sim.violations(), Vec::<String>::new());
+    // A complete audit says nothing of partiality.
+    assert!(
+        !run.stdout.contains("\"partial\"") && !run.stdout.contains("org-partial"),
+        "{}",
+        run.stdout
+    );
     // Whom the user rules judged: every integration user the seed plants.
     let audited = run
         .stderr
@@ -240,6 +246,7 @@ fn a_query_failing_every_retry_is_reported_and_the_snapshot_marked_partial() {
         assert!(run.stderr.contains(needle), "{needle}\n{}", run.stderr);
     }
     let live = run.json();
+    assert_eq!(live["summary"]["partial"], true, "{}", live["summary"]);
     let codes = |r: &Value| -> Vec<(String, String, String)> {
         support::diagnostics(r)
             .iter()
