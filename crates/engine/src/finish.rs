@@ -92,7 +92,11 @@ pub(crate) fn finish(
                 .collect()
         });
     findings.retain(|f| in_focus(&focus, &f.location.path));
-    diagnostics.retain(|d| d.code == APP_CONTEXT || in_focus(&focus, &d.path));
+    // An org audit cut short stays said whatever the focus: it is why the
+    // run cannot pass (exit 2).
+    diagnostics.retain(|d| {
+        d.code == APP_CONTEXT || d.code == intguard_model::ORG_PARTIAL || in_focus(&focus, &d.path)
+    });
     // A path given that is not read at all (`[paths] ignore`, a build
     // folder) has an `ignored-path` warning saying so: its note that the
     // app was read for it would contradict it (the focus stays on it).

@@ -240,6 +240,13 @@ pub enum DiagnosticLevel {
     Warning,
 }
 
+/// The code of the diagnostic (an error) that marks an org audit as partial:
+/// its read was cut short (a query still failing after its retries, the
+/// org's daily API limit or `--max-api-calls` reached). A run that carries it
+/// exits 2 whatever its findings, so a partial audit never passes for a
+/// clean one.
+pub const ORG_PARTIAL: &str = "org-partial";
+
 /// A problem with the input itself (broken XML, unreadable file, a suppression
 /// without a reason). The scan goes on; reports list diagnostics beside findings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

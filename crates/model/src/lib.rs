@@ -22,7 +22,7 @@ pub mod vocab;
 
 pub use edit_distance::edit_distance;
 pub use expr::{Placeholder, Value};
-pub use finding::{Diagnostic, DiagnosticLevel, Finding, Related};
+pub use finding::{Diagnostic, DiagnosticLevel, Finding, Related, ORG_PARTIAL};
 pub use inventory::*;
 pub use location::{FilePath, Location};
 pub use rule_meta::{Practice, RuleMeta, Severity};

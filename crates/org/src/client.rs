@@ -2,8 +2,9 @@
 //! composite POSTs whose subrequests are GETs ([`GetRequest`] has no method
 //! field to set). It counts every call, stops before `max_api_calls`, retries
 //! `ConcurrentPerOrgLongTxn` and 5xx answers with exponential backoff, and
-//! stops at once when the org's daily budget is gone. Re-authentication on
-//! 401 is the [`RestClient`]'s.
+//! stops at once when the org's daily budget is gone (the reader then keeps
+//! what it read and marks the read partial). Re-authentication on 401 is the
+//! [`RestClient`]'s.
 
 use std::cell::Cell;
 use std::time::Duration;

@@ -13,8 +13,8 @@ use intguard_model::{
 };
 
 use crate::snapshot::{
-    EcaOauthPolicyRow, LoginHistoryRow, MutingPermissionSetRow, ObjectPermissionRow, OrgSnapshot,
-    PermissionSetRow,
+    EcaOauthPolicyRow, LoginHistoryRow, MutingPermissionSetRow, NotReadRow, ObjectPermissionRow,
+    OrgSnapshot, PartialRead, PermissionSetRow,
 };
 use crate::time::parse_sf_datetime;
 
@@ -949,6 +949,11 @@ pub fn apply(snapshot: &OrgSnapshot, inventory: &mut Inventory) {
             rules: n.rules.clone(),
         });
     }
+    if let Some(partial) = &snapshot.partial {
+        inventory
+            .diagnostics
+            .push(partial_diagnostic(&org, partial, &snapshot.not_read));
+    }
     if !unjudged_apps.is_empty() {
         // Not a permission the auditor lacks: the REST and Tooling query APIs
         // do not expose these fields at all.
@@ -995,6 +1000,32 @@ pub fn apply(snapshot: &OrgSnapshot, inventory: &mut Inventory) {
         inventory.now_unix = facts.read_at_unix;
     }
     inventory.org = Some(facts);
+}
+
+/// The `org-partial` error of a read cut short: why, what it left unread,
+/// the rules that may have missed something there (each object's own
+/// `org-not-read` warning says more), and how to finish. An error, not a
+/// warning: the run exits 2 (see the CLI's report), so a partial audit
+/// never passes for a clean one.
+fn partial_diagnostic(org: &str, partial: &PartialRead, not_read: &[NotReadRow]) -> Diagnostic {
+    let mut rules: Vec<&str> = not_read
+        .iter()
+        .filter(|n| partial.not_read.contains(&n.what))
+        .flat_map(|n| n.rules.iter().map(String::as_str))
+        .collect();
+    rules.sort_unstable();
+    rules.dedup();
+    Diagnostic::error(
+        intguard_model::ORG_PARTIAL,
+        format!("org://{org}"),
+        format!(
+            "the org audit is partial: {}; not read or incomplete: {}; rules that may have missed something: {}; what was read is audited; to finish: {}",
+            partial.reasons.join("; "),
+            partial.not_read.join(", "),
+            rules.join(", "),
+            partial.next_steps.join("; ")
+        ),
+    )
 }
 
 /// Merges the org's OAuth policies of an External Client App into the

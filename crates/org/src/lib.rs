@@ -16,4 +16,4 @@ pub mod time;
 pub use client::{GetRequest, OrgClient, OrgError, RetryPolicy};
 pub use convert::{apply, join, note_identities};
 pub use read::{read_org, Progress, ReadOptions};
-pub use snapshot::{OrgSnapshot, SnapshotError, SNAPSHOT_FORMAT, SNAPSHOT_VERSION};
+pub use snapshot::{OrgSnapshot, PartialRead, SnapshotError, SNAPSHOT_FORMAT, SNAPSHOT_VERSION};

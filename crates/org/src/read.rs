@@ -17,6 +17,11 @@
 //!    are frozen), for the integration users only (chosen by the identity
 //!    graph over what step 3 read).
 //!
+//! A query still failing after its retries costs only itself, and the
+//! org's daily limit or the call budget reached stops spending calls: what
+//! was read is kept, the rest becomes "not read" rows, and the snapshot is
+//! marked [`OrgSnapshot::partial`] (see [`read_org`]).
+//!
 //! The count is a constant plus one call per five pages of 2,000 rows (and
 //! one per five activity queries, three for each [`IDS_PER_QUERY`]
 //! integration users: one call for up to 500 of them).
@@ -114,9 +119,13 @@ impl Query {
     }
 }
 
-/// Reads the org. Errors that stop the read (budget, daily limit, transport)
-/// come back as `Err`; data the user may not see becomes
-/// [`OrgSnapshot::not_read`].
+/// Reads the org. What stops the read before anything is read (the first
+/// call failing, a login that fails, a transport error) comes back as `Err`;
+/// data the user may not see becomes [`OrgSnapshot::not_read`]. A query
+/// still failing after its retries is not read and the read goes on; the
+/// org's daily API limit or the call budget reached stops spending calls:
+/// either way what was read is kept, every object left unread gets its "not
+/// read" row, and [`OrgSnapshot::partial`] says why and how to finish.
 pub fn read_org(
     client: &OrgClient,
     options: &ReadOptions,
@@ -132,25 +141,49 @@ pub fn read_org(
         since: format_rfc3339(options.since_unix),
         api_calls: 0,
     });
+    // Set once the daily limit or the call budget is reached: no call is
+    // made after it, and whatever is left is noted as not read.
+    let mut stop: Option<Stop> = None;
 
     progress.step(
         "describe PermissionSet, MutingPermissionSet",
         client.calls(),
     );
     let (permission_fields, muting_fields) =
-        describe_permission_sets(client, &version, &mut snapshot)?;
+        describe_permission_sets(client, &version, &mut snapshot, &mut stop)?;
 
     let queries = setup_queries(&permission_fields, &muting_fields);
-    let results = run_queries(client, &version, &queries, progress, &mut snapshot)?;
+    let results = run_queries(
+        client,
+        &version,
+        &queries,
+        progress,
+        &mut snapshot,
+        &mut stop,
+    )?;
     fill_setup(&mut snapshot, &results, &permission_fields, &muting_fields);
 
     progress.step("Health Check", client.calls());
-    read_health_check(client, &version, &mut snapshot)?;
+    read_health_check(client, &version, &mut snapshot, &mut stop)?;
 
     let user_ids = integration_user_ids(&snapshot, &options.extra_usernames);
     note_activity_not_queried(&mut snapshot);
-    let queries = activity_queries(&user_ids, &format_rfc3339(options.since_unix));
-    let results = run_queries(client, &version, &queries, progress, &mut snapshot)?;
+    let since = format_rfc3339(options.since_unix);
+    let queries = if stop.is_some() && user_ids.is_empty() {
+        // Stopped before the users were known: the activity objects are
+        // still named as not read.
+        activity_queries(&[String::new()], &since)
+    } else {
+        activity_queries(&user_ids, &since)
+    };
+    let results = run_queries(
+        client,
+        &version,
+        &queries,
+        progress,
+        &mut snapshot,
+        &mut stop,
+    )?;
     note_token_limit(&mut snapshot, &queries, &results);
     fill_activity(&mut snapshot, &results);
     snapshot.activity_user_ids = Some(user_ids);
@@ -158,6 +191,92 @@ pub fn read_org(
     snapshot.org.org_id = client.org_id().unwrap_or_else(|| instance_host(&snapshot));
     snapshot.org.api_calls = client.calls();
     Ok(snapshot)
+}
+
+/// Why no more calls may be spent: the partial read's reason and how to
+/// finish.
+struct Stop {
+    reason: String,
+    next_step: &'static str,
+}
+
+impl Stop {
+    /// The daily limit or the call budget; `None` for any other error.
+    fn from_error(e: &OrgError, calls: u64) -> Option<Stop> {
+        match e {
+            OrgError::DailyLimitExceeded => Some(Stop {
+                reason: format!("the org's daily API request limit ran out (TotalRequests Limit exceeded) after {calls} API calls of this audit"),
+                next_step: "run the audit again once the org's rolling 24-hour API request count has room (the API request line on standard error shows how many are left), or ask Salesforce for a higher limit",
+            }),
+            OrgError::BudgetExhausted { max, spent } => Some(Stop {
+                reason: format!("--max-api-calls {max} was reached ({spent} calls spent)"),
+                next_step: "run the audit again with a higher --max-api-calls (a constant number of calls plus one per five pages of 2,000 rows: 10 for an org of 10,000 users)",
+            }),
+            _ => None,
+        }
+    }
+
+    /// Notes `what` (with its rules) as not read because of the stop;
+    /// `read` rows of it were read before.
+    fn note(&self, snapshot: &mut OrgSnapshot, what: &str, read: usize, rules: &[&str]) {
+        let reason = if read > 0 {
+            format!(
+                "the first {read} rows were read, then the read stopped: {}",
+                self.reason
+            )
+        } else {
+            format!("not read: {}", self.reason)
+        };
+        push_not_read(snapshot, what, reason, None, rules);
+        snapshot.note_partial(self.reason.clone(), what, self.next_step);
+    }
+}
+
+/// The step to finish an audit some query of which kept failing.
+const RETRY_LATER: &str = "run the audit again later: a 5xx or ConcurrentPerOrgLongTxn answer that outlasts the retries is load or an incident on Salesforce's side (status.salesforce.com)";
+
+/// The step to finish an audit a query of which failed otherwise.
+const QUERY_AGAIN: &str = "run the audit again later: a query that timed out or whose query locator expired usually completes when the org is less busy";
+
+/// Notes `what` as not read after its retries ran out (`status` and
+/// `summary`: the last answer); `read` rows of it were read before.
+fn note_retries_exhausted(
+    snapshot: &mut OrgSnapshot,
+    what: &str,
+    rules: &[&str],
+    read: usize,
+    status: u16,
+    summary: &str,
+    attempts: u32,
+) {
+    let failure =
+        format!("Salesforce kept answering HTTP {status} ({summary}) after {attempts} attempts");
+    let reason = if read > 0 {
+        format!("the first {read} rows were read, then {failure}")
+    } else {
+        failure.clone()
+    };
+    push_not_read(snapshot, what, reason, None, rules);
+    snapshot.note_partial(format!("{what}: {failure}"), what, RETRY_LATER);
+}
+
+/// A "not read" row, once per object (the first cause is kept).
+fn push_not_read(
+    snapshot: &mut OrgSnapshot,
+    what: &str,
+    reason: String,
+    missing_permission: Option<String>,
+    rules: &[&str],
+) {
+    if snapshot.not_read.iter().any(|n| n.what == what) {
+        return;
+    }
+    snapshot.not_read.push(NotReadRow {
+        what: what.to_string(),
+        reason,
+        missing_permission,
+        rules: rules.iter().map(|s| s.to_string()).collect(),
+    });
 }
 
 fn newest_version(versions: &Value) -> Result<String, OrgError> {
@@ -179,20 +298,34 @@ fn newest_version(versions: &Value) -> Result<String, OrgError> {
 
 /// Describes `PermissionSet` and `MutingPermissionSet` in one composite
 /// call: the audited `Permissions*` fields each has. A describe that fails
-/// becomes a "not read" row (permission sets: nothing to audit; muting sets:
-/// groups keep every permission of their members, so nothing passes
-/// silently).
+/// (after its retries, for a 5xx) becomes a "not read" row (permission sets:
+/// nothing to audit; muting sets: groups keep every permission of their
+/// members, so nothing passes silently); the daily limit or the call budget
+/// sets `stop`.
 fn describe_permission_sets(
     client: &OrgClient,
     version: &str,
     snapshot: &mut OrgSnapshot,
+    stop: &mut Option<Stop>,
 ) -> Result<(Vec<String>, Vec<String>), OrgError> {
-    let mut pending: Vec<GetRequest> = ["PermissionSet", "MutingPermissionSet"]
-        .map(|object| GetRequest {
+    const DESCRIBED: [(&str, &[&str]); 2] = [
+        ("PermissionSet", ACCESS_RULES),
+        ("MutingPermissionSet", &["IG302"]),
+    ];
+    let what = |object: &str| format!("{object} permissions (describe)");
+    let mut pending: Vec<GetRequest> = DESCRIBED
+        .map(|(object, _)| GetRequest {
             reference_id: object.to_string(),
             url: format!("/services/data/v{version}/sobjects/{object}/describe"),
         })
         .to_vec();
+    let rules_of = |object: &str| {
+        DESCRIBED
+            .iter()
+            .find(|(o, _)| *o == object)
+            .map(|(_, r)| *r)
+            .unwrap_or_default()
+    };
     let mut responses = Vec::new();
     let retry = client.retry_policy();
     let mut attempt = 0;
@@ -200,19 +333,59 @@ fn describe_permission_sets(
         if attempt > 0 {
             std::thread::sleep(retry.base_delay * 2u32.saturating_pow(attempt - 1));
         }
+        let answers = match client.composite(version, &pending) {
+            Ok(a) => a,
+            Err(e) => {
+                if let Some(s) = Stop::from_error(&e, client.calls()) {
+                    for q in &pending {
+                        s.note(
+                            snapshot,
+                            &what(&q.reference_id),
+                            0,
+                            rules_of(&q.reference_id),
+                        );
+                    }
+                    *stop = Some(s);
+                    return Ok((Vec::new(), Vec::new()));
+                }
+                let OrgError::RetriesExhausted {
+                    status,
+                    summary,
+                    attempts,
+                } = &e
+                else {
+                    return Err(e);
+                };
+                for q in &pending {
+                    let object = &q.reference_id;
+                    note_retries_exhausted(
+                        snapshot,
+                        &what(object),
+                        rules_of(object),
+                        0,
+                        *status,
+                        summary,
+                        *attempts,
+                    );
+                }
+                break;
+            }
+        };
         let mut again = Vec::new();
-        for r in client.composite(version, &pending)? {
-            if is_transient(r.status, &r.errors()) {
+        for r in answers {
+            let errors = r.errors();
+            if is_transient(r.status, &errors) {
                 if attempt >= retry.max_retries {
-                    return Err(OrgError::RetriesExhausted {
-                        status: r.status,
-                        summary: format!(
-                            "{} ({} describe)",
-                            error_summary(r.status, &r.errors()),
-                            r.reference_id
-                        ),
-                        attempts: attempt + 1,
-                    });
+                    note_retries_exhausted(
+                        snapshot,
+                        &what(&r.reference_id),
+                        rules_of(&r.reference_id),
+                        0,
+                        r.status,
+                        &error_summary(r.status, &errors),
+                        attempt + 1,
+                    );
+                    continue;
                 }
                 if let Some(q) = pending.iter().find(|q| q.reference_id == r.reference_id) {
                     again.push(q.clone());
@@ -224,27 +397,32 @@ fn describe_permission_sets(
         pending = again;
         attempt += 1;
     }
-    let mut fields = |object: &str, rules: &[&str]| -> Result<Vec<String>, OrgError> {
+    let mut fields = |object: &str, rules: &[&str]| -> Vec<String> {
         let Some(r) = responses.iter().find(|r| r.reference_id == object) else {
-            return Ok(Vec::new());
+            return Vec::new();
         };
         if (200..300).contains(&r.status) {
-            return Ok(audited_permission_fields(&r.body));
+            return audited_permission_fields(&r.body);
         }
         let errors = r.errors();
         if is_daily_limit(r.status, &errors) {
-            return Err(OrgError::DailyLimitExceeded);
+            let s = Stop::from_error(&OrgError::DailyLimitExceeded, client.calls())
+                .expect("the daily limit stops the read");
+            s.note(snapshot, &what(object), 0, rules);
+            *stop = Some(s);
+            return Vec::new();
         }
-        snapshot.not_read.push(NotReadRow {
-            what: format!("{object} permissions (describe)"),
-            reason: error_summary(r.status, &errors),
-            missing_permission: Some(SETUP.into()),
-            rules: rules.iter().map(|s| s.to_string()).collect(),
-        });
-        Ok(Vec::new())
+        push_not_read(
+            snapshot,
+            &what(object),
+            error_summary(r.status, &errors),
+            Some(SETUP.into()),
+            rules,
+        );
+        Vec::new()
     };
-    let permission_fields = fields("PermissionSet", ACCESS_RULES)?;
-    let muting_fields = fields("MutingPermissionSet", &["IG302"])?;
+    let permission_fields = fields("PermissionSet", ACCESS_RULES);
+    let muting_fields = fields("MutingPermissionSet", &["IG302"]);
     Ok((permission_fields, muting_fields))
 }
 
@@ -453,13 +631,17 @@ impl QueryResults {
 /// five per call, until every query is done. A subrequest answered 5xx or
 /// `ConcurrentPerOrgLongTxn` is sent again in a later call after the
 /// client's backoff (at most its `max_retries` times); a query that failed
-/// otherwise becomes a "not read" row (once per object).
+/// otherwise, or still failed after its retries, becomes a "not read" row
+/// (once per object) and the others go on. The daily limit or the call
+/// budget sets `stop`: every query not done is noted as not read, and no
+/// call is made (none at all when `stop` is already set).
 fn run_queries(
     client: &OrgClient,
     version: &str,
     queries: &[Query],
     progress: &mut dyn Progress,
     snapshot: &mut OrgSnapshot,
+    stop: &mut Option<Stop>,
 ) -> Result<QueryResults, OrgError> {
     let mut results = QueryResults {
         records: HashMap::new(),
@@ -485,6 +667,13 @@ fn run_queries(
     }
     let retry = client.retry_policy();
     while !pending.is_empty() {
+        if let Some(s) = stop.as_ref() {
+            for (i, _, _) in &pending {
+                let q = &queries[*i];
+                s.note(snapshot, q.object, results.rows_per_query[*i], q.rules);
+            }
+            break;
+        }
         let batch: Vec<(usize, String, u32)> = pending
             .drain(..pending.len().min(MAX_QUERIES_PER_COMPOSITE))
             .collect();
@@ -503,7 +692,41 @@ fn run_queries(
                 url: url.clone(),
             })
             .collect();
-        let mut responses = client.composite(version, &requests)?;
+        let mut responses = match client.composite(version, &requests) {
+            Ok(r) => r,
+            Err(e) => {
+                if let Some(s) = Stop::from_error(&e, client.calls()) {
+                    // The batch goes back: noted with the rest at the top.
+                    *stop = Some(s);
+                    pending.splice(0..0, batch);
+                    continue;
+                }
+                let OrgError::RetriesExhausted {
+                    status,
+                    summary,
+                    attempts,
+                } = &e
+                else {
+                    return Err(e);
+                };
+                // The whole call kept failing: its queries are not read,
+                // the others go on.
+                for (i, _, _) in &batch {
+                    let q = &queries[*i];
+                    note_retries_exhausted(
+                        snapshot,
+                        q.object,
+                        q.rules,
+                        results.rows_per_query[*i],
+                        *status,
+                        summary,
+                        *attempts,
+                    );
+                }
+                continue;
+            }
+        };
+        let mut unsent = Vec::new();
         for (n, (i, url, attempts)) in batch.into_iter().enumerate() {
             let q = &queries[i];
             let reference = format!("r{n}");
@@ -513,42 +736,56 @@ fn run_queries(
             if !(200..300).contains(&r.status) {
                 let errors = r.errors();
                 if is_daily_limit(r.status, &errors) {
-                    return Err(OrgError::DailyLimitExceeded);
+                    if stop.is_none() {
+                        *stop = Stop::from_error(&OrgError::DailyLimitExceeded, client.calls());
+                    }
+                    unsent.push((i, url, attempts));
+                    continue;
                 }
                 if is_transient(r.status, &errors) {
                     if attempts < retry.max_retries {
                         pending.push((i, url, attempts + 1));
-                        continue;
-                    }
-                    return Err(OrgError::RetriesExhausted {
-                        status: r.status,
-                        summary: format!("{} ({})", error_summary(r.status, &errors), q.object),
-                        attempts: attempts + 1,
-                    });
-                }
-                if !snapshot.not_read.iter().any(|n| n.what == q.object) {
-                    // A page after the first failing (a query locator that
-                    // expired, a query timeout) leaves the rows read so far:
-                    // kept, and said; the object stays "not read" for the
-                    // rules, as its rows are incomplete.
-                    let read = results.rows_per_query[i];
-                    let reason = if read > 0 {
-                        format!(
-                            "the first {read} rows were read, then {}",
-                            error_summary(r.status, &errors)
-                        )
                     } else {
+                        note_retries_exhausted(
+                            snapshot,
+                            q.object,
+                            q.rules,
+                            results.rows_per_query[i],
+                            r.status,
+                            &error_summary(r.status, &errors),
+                            attempts + 1,
+                        );
+                    }
+                    continue;
+                }
+                // A page after the first failing (a query locator that
+                // expired, a query timeout) leaves the rows read so far:
+                // kept, and said; the object stays "not read" for the
+                // rules, as its rows are incomplete.
+                let read = results.rows_per_query[i];
+                let reason = if read > 0 {
+                    format!(
+                        "the first {read} rows were read, then {}",
                         error_summary(r.status, &errors)
-                    };
-                    snapshot.not_read.push(NotReadRow {
-                        what: q.object.to_string(),
-                        reason,
-                        // Only an access error means the auditing user
-                        // lacks a permission.
-                        missing_permission: is_access_error(r.status, &errors)
-                            .then(|| q.missing_permission.to_string()),
-                        rules: q.rules.iter().map(|s| s.to_string()).collect(),
-                    });
+                    )
+                } else {
+                    error_summary(r.status, &errors)
+                };
+                // Only an access error means the auditing user lacks a
+                // permission: the same on every run, a warning. Any other
+                // failure (a query timeout, an expired query locator) left
+                // the object unread or incomplete this time: the audit is
+                // partial.
+                if is_access_error(r.status, &errors) {
+                    let missing = Some(q.missing_permission.to_string());
+                    push_not_read(snapshot, q.object, reason, missing, q.rules);
+                } else {
+                    push_not_read(snapshot, q.object, reason, None, q.rules);
+                    snapshot.note_partial(
+                        format!("{}: {}", q.object, error_summary(r.status, &errors)),
+                        q.object,
+                        QUERY_AGAIN,
+                    );
                 }
                 continue;
             }
@@ -564,6 +801,8 @@ fn run_queries(
                 pending.push((i, next.to_string(), 0));
             }
         }
+        // Answered the daily limit: noted with the rest at the top.
+        pending.splice(0..0, unsent);
     }
     Ok(results)
 }
@@ -593,7 +832,14 @@ fn read_health_check(
     client: &OrgClient,
     version: &str,
     snapshot: &mut OrgSnapshot,
+    stop: &mut Option<Stop>,
 ) -> Result<(), OrgError> {
+    const WHAT: &str = "SecurityHealthCheck (Tooling API)";
+    const RULES: &[&str] = &["IG211"];
+    if let Some(s) = stop.as_ref() {
+        s.note(snapshot, WHAT, 0, RULES);
+        return Ok(());
+    }
     let soql = "SELECT Score, (SELECT RiskType, Setting, SettingGroup, OrgValue, StandardValue FROM SecurityHealthCheckRisks) FROM SecurityHealthCheck";
     let path = format!(
         "/services/data/v{version}/tooling/query?q={}",
@@ -625,15 +871,31 @@ fn read_health_check(
             Ok(())
         }
         Err(OrgError::Api { summary, .. }) => {
-            snapshot.not_read.push(NotReadRow {
-                what: "SecurityHealthCheck (Tooling API)".into(),
-                reason: summary,
-                missing_permission: Some("View Setup and Configuration (View Health Check)".into()),
-                rules: vec!["IG211".into()],
-            });
+            push_not_read(
+                snapshot,
+                WHAT,
+                summary,
+                Some("View Setup and Configuration (View Health Check)".into()),
+                RULES,
+            );
             Ok(())
         }
-        Err(e) => Err(e),
+        Err(OrgError::RetriesExhausted {
+            status,
+            summary,
+            attempts,
+        }) => {
+            note_retries_exhausted(snapshot, WHAT, RULES, 0, status, &summary, attempts);
+            Ok(())
+        }
+        Err(e) => match Stop::from_error(&e, client.calls()) {
+            Some(s) => {
+                s.note(snapshot, WHAT, 0, RULES);
+                *stop = Some(s);
+                Ok(())
+            }
+            None => Err(e),
+        },
     }
 }
 

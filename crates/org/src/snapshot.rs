@@ -67,6 +67,12 @@ pub struct OrgSnapshot {
     pub health_check: Option<HealthCheckRow>,
     /// What could not be read, and which rules therefore did not check.
     pub not_read: Vec<NotReadRow>,
+    /// Set when the read was cut short: a query still failing after its
+    /// retries, the org's daily API limit or `--max-api-calls` reached. What
+    /// was read is kept and audited; an audit of it is partial. (Added
+    /// within version 1: absent in older snapshots and in complete ones.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partial: Option<PartialRead>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -267,6 +273,38 @@ pub struct NotReadRow {
     pub rules: Vec<String>,
 }
 
+/// Why a read was cut short, what it left unread and how to finish.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PartialRead {
+    /// One line per cause: `the org's daily API request limit ran out ...`,
+    /// `ObjectPermissions: Salesforce kept answering HTTP 503 ...`.
+    pub reasons: Vec<String>,
+    /// The objects left unread or incomplete by those causes (each has its
+    /// [`NotReadRow`], with the rules it leaves unchecked).
+    pub not_read: Vec<String>,
+    /// How to finish the audit: one step per cause.
+    pub next_steps: Vec<String>,
+}
+
+impl PartialRead {
+    fn push_unique(list: &mut Vec<String>, item: String) {
+        if !list.contains(&item) {
+            list.push(item);
+        }
+    }
+}
+
+impl OrgSnapshot {
+    /// Records that the read was cut short: `reason`, the object it left
+    /// unread and how to finish (each once).
+    pub fn note_partial(&mut self, reason: String, what: &str, next_step: &str) {
+        let partial = self.partial.get_or_insert_with(PartialRead::default);
+        PartialRead::push_unique(&mut partial.reasons, reason);
+        PartialRead::push_unique(&mut partial.not_read, what.to_string());
+        PartialRead::push_unique(&mut partial.next_steps, next_step.to_string());
+    }
+}
+
 /// Why a snapshot file could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum SnapshotError {
@@ -306,6 +344,7 @@ impl OrgSnapshot {
             health_check: None,
             activity_user_ids: None,
             not_read: Vec::new(),
+            partial: None,
         }
     }
 

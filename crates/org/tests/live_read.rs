@@ -238,16 +238,260 @@ fn stops_when_the_daily_limit_is_gone() {
     assert_eq!(sim.calls(), 1);
 }
 
+/// The call budget reached after the first composite call: no further call,
+/// but what was read (the users, permission sets, ...) is kept, every object
+/// left unread is named with its rules, and the snapshot is marked partial
+/// with how to finish. A budget that allows no call at all leaves nothing to
+/// audit: an error, as before.
 #[test]
 fn stops_before_exceeding_the_call_budget() {
     let sim = start(300, 20);
-    let client = client(&sim, Some(3));
-    let err = read_org(&client, &options(), &mut |_: &str, _: u64| {}).unwrap_err();
+    let snapshot = read_org(
+        &client(&sim, Some(3)),
+        &options(),
+        &mut |_: &str, _: u64| {},
+    )
+    .unwrap();
+    assert_eq!(sim.calls(), 3);
+    assert_eq!(snapshot.org.api_calls, 3);
+    // The first composite call's five queries were read.
+    assert_eq!(snapshot.users.len(), 300);
+    assert!(!snapshot.permission_sets.is_empty());
+    let partial = snapshot.partial.as_ref().expect("marked partial");
+    assert_eq!(
+        partial.reasons,
+        vec!["--max-api-calls 3 was reached (3 calls spent)".to_string()]
+    );
     assert!(
-        matches!(err, OrgError::BudgetExhausted { max: 3, spent: 3 }),
+        partial.next_steps[0].contains("higher --max-api-calls"),
+        "{partial:?}"
+    );
+    for what in [
+        "PermissionSetGroup",
+        "PermissionSetGroupComponent",
+        "ConnectedApplication",
+        "ExternalClientApplication",
+        "LoginIpRange",
+        "MutingPermissionSet",
+        "ExtlClntAppOauthPlcyCnfg",
+        "SecurityHealthCheck (Tooling API)",
+        "LoginHistory",
+        "OauthToken",
+        "UserLogin",
+    ] {
+        assert!(
+            partial.not_read.iter().any(|w| w == what),
+            "{what}: {partial:?}"
+        );
+        let row = snapshot
+            .not_read
+            .iter()
+            .find(|n| n.what == what)
+            .unwrap_or_else(|| panic!("{what}: {:?}", snapshot.not_read));
+        assert_eq!(
+            row.reason,
+            "not read: --max-api-calls 3 was reached (3 calls spent)"
+        );
+        assert_eq!(row.missing_permission, None);
+    }
+    // What was read is not said to be missing.
+    for what in ["User", "PermissionSet", "PermissionSetAssignment"] {
+        assert!(
+            !snapshot.not_read.iter().any(|n| n.what == what),
+            "{what}: {:?}",
+            snapshot.not_read
+        );
+    }
+
+    let sim = start(300, 20);
+    let err = read_org(
+        &client(&sim, Some(0)),
+        &options(),
+        &mut |_: &str, _: u64| {},
+    )
+    .unwrap_err();
+    assert!(
+        matches!(err, OrgError::BudgetExhausted { max: 0, spent: 0 }),
         "{err}"
     );
-    assert_eq!(sim.calls(), 3);
+    assert_eq!(sim.calls(), 0);
+}
+
+/// The org's daily API requests running out mid-read (the fifth call is
+/// answered 403 TotalRequests Limit exceeded): no call after that answer,
+/// the first two composite calls' queries are audited, the rest is named
+/// as not read, and the `org-partial` error says why, which rules may have
+/// missed something and how to finish.
+#[test]
+fn the_daily_limit_mid_read_keeps_what_was_read() {
+    let sim = start(300, 20);
+    *sim.org.daily_limit_after.lock().unwrap() = Some(4);
+    let snapshot = read(&sim).unwrap();
+    assert_eq!(sim.calls(), 5, "no call after the limit's answer");
+    assert_eq!(snapshot.users.len(), 300);
+    assert!(!snapshot.connected_apps.is_empty());
+    assert!(snapshot.muting_permission_sets.is_empty());
+    assert_eq!(snapshot.health_check, None);
+    let partial = snapshot.partial.as_ref().expect("marked partial");
+    assert_eq!(
+        partial.reasons,
+        vec!["the org's daily API request limit ran out (TotalRequests Limit exceeded) after 5 API calls of this audit".to_string()]
+    );
+    assert_eq!(
+        partial.not_read,
+        [
+            "MutingPermissionSet",
+            "ExtlClntAppOauthPlcyCnfg",
+            "SecurityHealthCheck (Tooling API)",
+            "LoginHistory",
+            "OauthToken",
+            "UserLogin"
+        ]
+    );
+
+    let mut inventory = Inventory::default();
+    intguard_org::apply(&snapshot, &mut inventory);
+    let partial: Vec<_> = inventory
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "org-partial")
+        .collect();
+    assert_eq!(partial.len(), 1, "{:?}", inventory.diagnostics);
+    let d = partial[0];
+    assert_eq!(d.level, intguard_model::DiagnosticLevel::Error);
+    assert_eq!(d.path, "org://00DSIM000000001AAA");
+    for needle in [
+        "the org audit is partial: the org's daily API request limit ran out (TotalRequests Limit exceeded) after 5 API calls",
+        "not read or incomplete: MutingPermissionSet, ExtlClntAppOauthPlcyCnfg, SecurityHealthCheck (Tooling API), LoginHistory, OauthToken, UserLogin;",
+        // The rules of those objects (LOGIN_RULES, TOKEN_RULES, IG211, ...).
+        "rules that may have missed something: IG101, IG113, IG201, IG202, IG203, IG208, IG211, IG302, IG303, IG306;",
+        "to finish: run the audit again once the org's rolling 24-hour API request count has room",
+    ] {
+        assert!(d.message.contains(needle), "{needle}\n{}", d.message);
+    }
+    // Each object has its own org-not-read warning too.
+    assert!(inventory
+        .diagnostics
+        .iter()
+        .any(|d| d.code == "org-not-read" && d.path.ends_with("/UserLogin")));
+
+    // The snapshot keeps it: an offline audit says the same.
+    let again = OrgSnapshot::from_json(&snapshot.to_json(), "org.json").unwrap();
+    assert_eq!(again, snapshot);
+    let mut offline = Inventory::default();
+    intguard_org::apply(&again, &mut offline);
+    assert_eq!(offline.diagnostics, inventory.diagnostics);
+}
+
+/// One query answered 503 on every attempt (its retries too): the read goes
+/// on, every other object is read as in a clean read, and the query becomes
+/// an `org-not-read` row naming the status, the error and the rules (no
+/// permission blamed), with the snapshot marked partial.
+#[test]
+fn a_query_failing_every_retry_costs_only_that_query() {
+    let clean = read(&start(300, 20)).unwrap();
+    let sim = start(300, 20);
+    sim.org
+        .outages
+        .lock()
+        .unwrap()
+        .push(("FROM%20ObjectPermissions".to_string(), Fault::Unavailable));
+    let snapshot = read(&sim).unwrap();
+    assert_eq!(snapshot.not_read.len(), 1, "{:?}", snapshot.not_read);
+    let row = &snapshot.not_read[0];
+    assert_eq!(row.what, "ObjectPermissions");
+    assert_eq!(
+        row.reason,
+        "Salesforce kept answering HTTP 503 (SERVER_UNAVAILABLE: Service Unavailable) after 4 attempts"
+    );
+    assert_eq!(row.missing_permission, None);
+    assert_eq!(row.rules, ["IG304"]);
+    let partial = snapshot.partial.as_ref().expect("marked partial");
+    assert_eq!(partial.not_read, ["ObjectPermissions"]);
+    assert!(partial.next_steps[0].starts_with("run the audit again later"));
+    // Everything else as in a clean read.
+    let strip = |s: &OrgSnapshot| {
+        let mut s = s.clone();
+        s.org.api_calls = 0;
+        s.org.instance_url.clear();
+        s.object_permissions.clear();
+        s.not_read.clear();
+        s.partial = None;
+        s
+    };
+    assert_eq!(strip(&snapshot), strip(&clean));
+
+    let mut inventory = Inventory::default();
+    intguard_org::apply(&snapshot, &mut inventory);
+    let d = inventory
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "org-partial")
+        .expect("org-partial");
+    assert!(
+        d.message
+            .contains("ObjectPermissions: Salesforce kept answering HTTP 503")
+            && d.message
+                .contains("rules that may have missed something: IG304;"),
+        "{}",
+        d.message
+    );
+    let warning = inventory
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "org-not-read")
+        .unwrap();
+    assert!(
+        warning.message.contains("HTTP 503") && !warning.message.contains("needs"),
+        "{}",
+        warning.message
+    );
+}
+
+/// A describe, and the Health Check's Tooling query, failing every retry:
+/// each is named, the rest is read.
+#[test]
+fn a_describe_and_the_health_check_failing_every_retry_are_named() {
+    let sim = start(300, 20);
+    sim.org.outages.lock().unwrap().push((
+        "MutingPermissionSet/describe".to_string(),
+        Fault::Unavailable,
+    ));
+    sim.org
+        .outages
+        .lock()
+        .unwrap()
+        .push(("tooling/query".to_string(), Fault::Unavailable));
+    let snapshot = read(&sim).unwrap();
+    let row = snapshot
+        .not_read
+        .iter()
+        .find(|n| n.what == "MutingPermissionSet permissions (describe)")
+        .unwrap_or_else(|| panic!("{:?}", snapshot.not_read));
+    assert!(row.reason.contains("HTTP 503"), "{row:?}");
+    assert_eq!(row.rules, ["IG302"]);
+    let health = snapshot
+        .not_read
+        .iter()
+        .find(|n| n.what == "SecurityHealthCheck (Tooling API)")
+        .unwrap_or_else(|| panic!("{:?}", snapshot.not_read));
+    assert_eq!(
+        health.reason,
+        "Salesforce kept answering HTTP 503 (SERVER_UNAVAILABLE: Service Unavailable) after 4 attempts"
+    );
+    assert_eq!(health.rules, ["IG211"]);
+    assert_eq!(snapshot.health_check, None);
+    // The rest is read: users, muting sets (without their permissions), logins.
+    assert_eq!(snapshot.users.len(), 300);
+    assert!(!snapshot.muting_permission_sets.is_empty());
+    assert!(!snapshot.login_history.is_empty());
+    assert_eq!(
+        snapshot.partial.as_ref().unwrap().not_read,
+        [
+            "MutingPermissionSet permissions (describe)",
+            "SecurityHealthCheck (Tooling API)"
+        ]
+    );
 }
 
 #[test]
@@ -279,6 +523,9 @@ fn missing_permissions_become_not_checked_diagnostics() {
         logins.missing_permission.as_deref(),
         Some("Manage Users or Monitor Login History")
     );
+    // A permission the auditing user lacks is the same on every run: a
+    // warning, not a partial audit.
+    assert_eq!(snapshot.partial, None);
     assert!(logins.rules.contains(&"IG113".to_string()));
 
     let mut inventory = Inventory::default();
@@ -865,26 +1112,28 @@ fn failed_subrequests_are_retried_within_the_bound() {
     // Every fault was served.
     assert!(sim.org.sub_faults.lock().unwrap().is_empty());
 
-    // Bounded: the same subrequest failing every time stops the read.
+    // Bounded: the same subrequest failing every time is not read after its
+    // fourth answer; the read goes on without it.
     let sim = start(300, 20);
     sim.org
         .sub_faults
         .lock()
         .unwrap()
         .extend((0..4).map(|_| ("FROM%20User".to_string(), Fault::Concurrent)));
-    let err = read(&sim).unwrap_err();
-    assert!(
-        matches!(
-            err,
-            OrgError::RetriesExhausted {
-                status: 403,
-                attempts: 4,
-                ..
-            }
-        ),
-        "{err}"
+    let snapshot = read(&sim).unwrap();
+    assert!(sim.org.sub_faults.lock().unwrap().is_empty());
+    let users = snapshot
+        .not_read
+        .iter()
+        .find(|n| n.what == "User")
+        .unwrap_or_else(|| panic!("{:?}", snapshot.not_read));
+    assert_eq!(
+        users.reason,
+        "Salesforce kept answering HTTP 403 (REQUEST_LIMIT_EXCEEDED: ConcurrentPerOrgLongTxn Limit exceeded.) after 4 attempts"
     );
-    assert!(err.to_string().contains("ConcurrentPerOrgLongTxn"), "{err}");
+    assert!(snapshot.users.is_empty());
+    assert!(!snapshot.permission_sets.is_empty());
+    assert!(snapshot.partial.is_some());
 }
 
 /// A query whose later page fails with an error that is not about access
@@ -922,6 +1171,14 @@ fn a_failed_page_says_what_was_read_and_blames_no_permission() {
     );
     assert_eq!(users.missing_permission, None);
     assert_eq!(snapshot.users.len(), 2_000);
+    // Incomplete this time, not for want of a permission: the audit is
+    // partial (the denied LoginIpRange alone would not make it so).
+    let partial = snapshot.partial.as_ref().expect("marked partial");
+    assert_eq!(partial.not_read, ["User"]);
+    assert_eq!(
+        partial.reasons,
+        ["User: QUERY_TIMEOUT: Your query request was running for too long."]
+    );
     let ranges = snapshot
         .not_read
         .iter()

@@ -72,6 +72,10 @@ struct JsonSummary {
     diagnostics: usize,
     fail_on: Option<Severity>,
     failed: bool,
+    /// Present, and true, when an `org-partial` error says the org audit
+    /// was cut short (the run exits 2 whatever `failed` says).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    partial: bool,
 }
 
 /// All five keys, always, most severe first.
@@ -101,7 +105,7 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
         },
         findings: report.findings.iter().map(finding).collect(),
         diagnostics: report.diagnostics.iter().map(diagnostic).collect(),
-        summary: summary(report.summary),
+        summary: summary(report.summary, crate::partial(report.diagnostics)),
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     out.write_all(b"\n")
@@ -147,7 +151,7 @@ pub fn diagnostic(d: &Diagnostic) -> JsonDiagnostic<'_> {
     }
 }
 
-fn summary(s: &Summary) -> JsonSummary {
+fn summary(s: &Summary, partial: bool) -> JsonSummary {
     JsonSummary {
         files: s.files,
         bytes: s.bytes,
@@ -166,5 +170,6 @@ fn summary(s: &Summary) -> JsonSummary {
         diagnostics: s.diagnostics,
         fail_on: s.fail_on,
         failed: s.failed,
+        partial,
     }
 }

@@ -246,6 +246,18 @@ pub(crate) fn severity_breakdown(summary: &Summary) -> String {
 /// `in 4 apps, 57 files` (apps left out when none were recognised), `in the
 /// org acme.my.salesforce.com` for an org alone, `in 4 apps, 57 files and the
 /// org ...` for both.
+/// Whether an `org-partial` error says the org audit was cut short: no
+/// verdict may then read as a clean audit.
+pub(crate) fn partial(diagnostics: &[Diagnostic]) -> bool {
+    diagnostics
+        .iter()
+        .any(|d| d.code == intguard_model::ORG_PARTIAL)
+}
+
+/// What a report says of a partial org audit, beside its verdict.
+pub(crate) const PARTIAL_NOTE: &str =
+    "the org audit is partial (see the org-partial error): what it could not read was not checked";
+
 pub(crate) fn scope(summary: &Summary) -> String {
     let mut read = Vec::new();
     if summary.apps > 0 {

@@ -40,7 +40,7 @@ const TABLE_HEAD: &str =
 pub fn render(report: &Report) -> String {
     let s = report.summary;
     let mut out = String::new();
-    write_head(&mut out, s);
+    write_head(&mut out, s, crate::partial(report.diagnostics));
     // The diagnostics' block is made first, so the findings leave room for it.
     let diagnostics = diagnostics_block(report.diagnostics);
     let budget = BUDGET - diagnostics.len();
@@ -127,7 +127,18 @@ fn hidden_rules(findings: &[Finding], shown: &[&Finding]) -> String {
         .join(", ")
 }
 
-fn write_head(out: &mut String, s: &Summary) {
+fn write_head(out: &mut String, s: &Summary, partial: bool) {
+    if partial && s.total == 0 {
+        let _ = writeln!(out, "### ⚠️ intguard: partial org audit\n");
+        let _ = writeln!(out, "**Partial:** {}.\n", crate::PARTIAL_NOTE);
+        let _ = writeln!(
+            out,
+            "No integration-credential problems found in what was read {}.{}\n",
+            scope(s),
+            counts(s)
+        );
+        return;
+    }
     if s.total == 0 {
         let _ = writeln!(out, "### ✅ intguard: no findings\n");
         let _ = writeln!(
@@ -140,6 +151,9 @@ fn write_head(out: &mut String, s: &Summary) {
     }
     let icon = if s.failed { "❌" } else { "⚠️" };
     let _ = writeln!(out, "### {icon} intguard: {}\n", severity_breakdown(s));
+    if partial {
+        let _ = writeln!(out, "**Partial:** {}.\n", crate::PARTIAL_NOTE);
+    }
     match s.fail_on {
         Some(threshold) if s.failed => {
             let _ = writeln!(

@@ -215,6 +215,16 @@ fn write_summary(out: &mut String, p: &Painter, report: &Report) {
         line.push('.');
     }
     let _ = writeln!(out, "{}", p.paint(Style::new().bold(), &line));
+    if crate::partial(report.diagnostics) {
+        let _ = writeln!(
+            out,
+            "{}",
+            p.paint(
+                p.severity(Severity::Critical),
+                &format!("partial: {}", crate::PARTIAL_NOTE)
+            )
+        );
+    }
     if s.failed {
         if let Some(threshold) = s.fail_on {
             let _ = writeln!(

@@ -41,10 +41,14 @@ The audit only reads: GET requests and composite requests made of GETs. It spend
 number of API calls plus one per five pages of 2,000 rows, and prints the calls spent and the
 org's remaining daily API requests. The auditing user needs View Setup and Configuration; Manage
 Users (or Monitor Login History) for login history and tokens. What it cannot read is reported
-as an `org-not-read` diagnostic naming the rules that did not check.
+as an `org-not-read` diagnostic naming the rules that did not check. A query still failing after
+its retries, the daily API limit or --max-api-calls reached cost only what they leave unread: the
+audit reports (and --snapshot saves) what was read, with an `org-partial` error saying what is
+missing and how to finish.
 
-Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage, login or API
-failure (daily limit exhausted, --max-api-calls reached).
+Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage error, a login
+that fails, an API failure before anything was read, or a partial audit (`org-partial`: reported,
+but never passing for a clean one).
 
 Examples:
   intguard org audit --org prod --snapshot prod-org.json
@@ -220,12 +224,27 @@ fn audit(args: OrgAuditArgs) -> i32 {
         Ok(s) => s,
         Err(e) => return exit::usage_error(e),
     };
+    // Cut short: said here too, for the log of a nightly job; the report's
+    // `org-partial` error says what is missing and how to finish.
+    if let Some(partial) = &snapshot.partial {
+        for reason in &partial.reasons {
+            eprintln!("intguard: partial read: {reason}");
+        }
+    }
     if let Some(path) = &args.snapshot {
         let written = output::to_file(path, |out| out.write_all(snapshot.to_json().as_bytes()));
         if let Err(e) = written {
             return exit::usage_error(format!("cannot write {}: {e}", path.display()));
         }
-        eprintln!("intguard: wrote the org snapshot to {}", path.display());
+        let partial = if snapshot.partial.is_some() {
+            " (partial: an audit of it says what is missing)"
+        } else {
+            ""
+        };
+        eprintln!(
+            "intguard: wrote the org snapshot to {}{partial}",
+            path.display()
+        );
     }
 
     let mut inventory = Inventory::default();

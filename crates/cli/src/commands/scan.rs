@@ -277,6 +277,21 @@ pub fn report(outcome: &ScanOutcome, args: &ReportArgs, config: &Config) -> i32 
         return exit::usage_error(e);
     }
     timer.lap("report");
+    // An org audit cut short (live or from its snapshot): the report holds
+    // what was read, but the run cannot pass, whatever was found (exit 2, as
+    // the same stops did before a partial report was written).
+    if outcome
+        .diagnostics
+        .iter()
+        .any(|d| d.code == intguard_model::ORG_PARTIAL)
+    {
+        eprintln!(
+            "intguard: the org audit is partial (see the {} diagnostic): exit {}",
+            intguard_model::ORG_PARTIAL,
+            exit::USAGE
+        );
+        return exit::USAGE;
+    }
     if failed {
         exit::FINDINGS
     } else {

@@ -108,6 +108,12 @@ fn audits_an_org_and_the_snapshot_gives_the_same_findings_offline() {
     );
     assert_eq!(s.sim.calls(), 7);
     assert_eq!(s.sim.violations(), Vec::<String>::new());
+    // A complete audit says nothing of partiality.
+    assert!(
+        !run.stdout.contains("\"partial\"") && !run.stdout.contains("org-partial"),
+        "{}",
+        run.stdout
+    );
     // Whom the user rules judged: every integration user the seed plants.
     let audited = run
         .stderr
@@ -171,13 +177,253 @@ fn audits_an_org_and_the_snapshot_gives_the_same_findings_offline() {
     assert_eq!(s.sim.calls(), 7);
 }
 
+/// `--max-api-calls` reached: no call past it, but what was read is audited
+/// and reported with the `org-partial` error, and the run exits 2 even with
+/// `--fail-on none` (a partial audit never passes for a clean one).
 #[test]
 fn stops_at_the_call_budget() {
     let s = setup();
-    let run = audit(&s, &["--max-api-calls", "2"]);
+    let run = audit(
+        &s,
+        &[
+            "--max-api-calls",
+            "3",
+            "--fail-on",
+            "none",
+            "--format",
+            "json",
+        ],
+    );
     run.expect_no_panic().expect_code(2);
-    assert!(run.stderr.contains("--max-api-calls 2"), "{}", run.stderr);
-    assert_eq!(s.sim.calls(), 2);
+    assert!(
+        run.stderr
+            .contains("intguard: partial read: --max-api-calls 3 was reached (3 calls spent)"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(s.sim.calls(), 3);
+    let report = run.json();
+    let partial: Vec<&Value> = support::diagnostics(&report)
+        .iter()
+        .filter(|d| d["code"] == "org-partial")
+        .collect();
+    assert_eq!(partial.len(), 1, "{report}");
+    let message = partial[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("run the audit again with a higher --max-api-calls"),
+        "{message}"
+    );
+    // The users and permission sets read were audited: the seeded admin
+    // integration user is found (IG301).
+    assert!(
+        support::rules_of(&report).iter().any(|r| r == "IG301"),
+        "{report}"
+    );
+}
+
+/// One query failing on every retry: the audit reports everything else,
+/// the failure is an `org-not-read` warning and an `org-partial` error in
+/// every format, the run exits 2, and the snapshot, marked partial, gives
+/// the same diagnostics (and exit code) offline.
+#[test]
+fn a_query_failing_every_retry_is_reported_and_the_snapshot_marked_partial() {
+    let s = setup();
+    s.sim.org.outages.lock().unwrap().push((
+        "FROM%20ObjectPermissions".to_string(),
+        sim::Fault::Unavailable,
+    ));
+    let snapshot = s.dir.path().join("org.json");
+    let run = audit(
+        &s,
+        &["--format", "json", "--snapshot", snapshot.to_str().unwrap()],
+    );
+    run.expect_no_panic().expect_code(2);
+    for needle in [
+        "intguard: partial read: ObjectPermissions: Salesforce kept answering HTTP 503 (SERVER_UNAVAILABLE: Service Unavailable) after 4 attempts",
+        "(partial: an audit of it says what is missing)",
+        "the org audit is partial (see the org-partial diagnostic): exit 2",
+    ] {
+        assert!(run.stderr.contains(needle), "{needle}\n{}", run.stderr);
+    }
+    let live = run.json();
+    assert_eq!(live["summary"]["partial"], true, "{}", live["summary"]);
+    let codes = |r: &Value| -> Vec<(String, String, String)> {
+        support::diagnostics(r)
+            .iter()
+            .filter(|d| d["code"] == "org-partial" || d["code"] == "org-not-read")
+            .map(|d| {
+                (
+                    d["code"].as_str().unwrap().to_string(),
+                    d["level"].to_string(),
+                    d["message"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let diags = codes(&live);
+    assert_eq!(diags.len(), 2, "{diags:?}");
+    assert!(
+        diags.iter().any(|(c, _, m)| c == "org-partial"
+            && m.contains("not read or incomplete: ObjectPermissions;")
+            && m.contains("IG304")),
+        "{diags:?}"
+    );
+    // The rest was audited.
+    let rules = support::rules_of(&live);
+    for rule in ["IG101", "IG113", "IG211", "IG301", "IG303"] {
+        assert!(rules.iter().any(|r| r == rule), "no {rule}: {rules:?}");
+    }
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&snapshot).unwrap()).unwrap();
+    assert_eq!(
+        saved["partial"]["not_read"],
+        serde_json::json!(["ObjectPermissions"])
+    );
+
+    // Offline: the same diagnostics and findings, the same exit code.
+    let empty = s.dir.path().join("repo");
+    std::fs::create_dir(&empty).unwrap();
+    let offline = offline_run(
+        &["scan", "--format", "json", "--fail-on", "none"],
+        &empty,
+        &snapshot,
+    );
+    offline.expect_no_panic().expect_code(2);
+    assert_eq!(codes(&offline.json()), diags);
+    assert_eq!(keys(&offline.json()), keys(&live));
+
+    // A file given inside an app narrows the report to that file: the
+    // org-partial error stays, and so does the exit code.
+    let app = support::mule4_app(&s.dir.path().join("apps"), "orders-sapi", &[]);
+    let flow = support::write(
+        &app,
+        "src/main/mule/orders.xml",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<mule xmlns=\"http://www.mulesoft.org/schema/mule/core\">\n  <flow name=\"orders\"/>\n</mule>\n",
+    );
+    let focused = offline_run(&["scan", "--format", "json"], &flow, &snapshot);
+    focused.expect_no_panic().expect_code(2);
+    let report = focused.json();
+    assert!(
+        support::diagnostics(&report)
+            .iter()
+            .any(|d| d["code"] == "app-context"),
+        "{report}"
+    );
+    assert!(
+        support::diagnostics(&report)
+            .iter()
+            .any(|d| d["code"] == "org-partial"),
+        "{report}"
+    );
+
+    // Text and SARIF carry it too.
+    let text = offline_run(&["scan", "--color", "never"], &empty, &snapshot);
+    text.expect_no_panic().expect_code(2);
+    assert!(
+        text.stdout.contains("org-partial") && text.stdout.contains("the org audit is partial"),
+        "{}",
+        text.stdout
+    );
+    // No verdict reads as a clean audit.
+    assert!(
+        text.stdout
+            .contains("partial: the org audit is partial (see the org-partial error)"),
+        "{}",
+        text.stdout
+    );
+    let markdown = offline_run(&["scan", "--format", "markdown"], &empty, &snapshot);
+    markdown.expect_no_panic().expect_code(2);
+    assert!(
+        markdown
+            .stdout
+            .contains("**Partial:** the org audit is partial"),
+        "{}",
+        markdown.stdout
+    );
+    let html = offline_run(&["scan", "--format", "html"], &empty, &snapshot);
+    html.expect_no_panic().expect_code(2);
+    assert!(
+        html.stdout
+            .contains("<p class=\"verdict fail\">Partial org audit: the org audit is partial"),
+        "{}",
+        html.stdout
+    );
+    let sarif = offline_run(&["scan", "--format", "sarif"], &empty, &snapshot);
+    sarif.expect_no_panic().expect_code(2);
+    assert!(
+        sarif.stdout.contains("org-partial") && sarif.stdout.contains("the org audit is partial"),
+        "{}",
+        sarif.stdout
+    );
+}
+
+/// The daily API limit running out mid-audit (403 TotalRequests Limit
+/// exceeded on the fifth call): the audit reports what was read, exits 2,
+/// and says how to finish.
+#[test]
+fn the_daily_limit_mid_audit_reports_what_was_read() {
+    let s = setup();
+    *s.sim.org.daily_limit_after.lock().unwrap() = Some(4);
+    let run = audit(&s, &["--format", "sarif", "--fail-on", "none"]);
+    run.expect_no_panic().expect_code(2);
+    assert_eq!(s.sim.calls(), 5);
+    assert!(
+        run.stderr.contains(
+            "intguard: partial read: the org's daily API request limit ran out (TotalRequests Limit exceeded) after 5 API calls"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.contains("org-partial"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("rolling 24-hour API request count"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("IG113"), "{}", run.stdout);
+}
+
+/// A login that fails (the user not pre-authorized) stops at once with
+/// Salesforce's own error: nothing to audit, no report, no snapshot, exit 2.
+/// So does a re-authentication after a 401 mid-read that fails.
+#[test]
+fn a_failed_login_stops_at_once_with_salesforces_error() {
+    let s = setup();
+    *s.sim.org.token_error_after.lock().unwrap() =
+        Some((0, "invalid_grant", "user hasn't approved this consumer"));
+    let snapshot = s.dir.path().join("org.json");
+    let run = audit(&s, &["--snapshot", snapshot.to_str().unwrap()]);
+    run.expect_no_panic().expect_code(2);
+    assert!(
+        run.stderr.contains("user hasn't approved this consumer"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stdout, "");
+    assert!(!snapshot.exists());
+    assert_eq!(s.sim.calls(), 0);
+
+    let s = setup();
+    *s.sim.org.token_error_after.lock().unwrap() =
+        Some((1, "invalid_grant", "user hasn't approved this consumer"));
+    // The Health Check's call answers 401: the re-login fails.
+    s.sim
+        .org
+        .outages
+        .lock()
+        .unwrap()
+        .push(("tooling/query".to_string(), sim::Fault::ExpireSession));
+    let run = audit(&s, &["--snapshot", snapshot.to_str().unwrap()]);
+    run.expect_no_panic().expect_code(2);
+    assert!(
+        run.stderr
+            .contains("re-authentication after HTTP 401 failed")
+            && run.stderr.contains("user hasn't approved this consumer"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("partial"), "{}", run.stderr);
+    assert_eq!(run.stdout, "");
+    assert!(!snapshot.exists());
 }
 
 #[test]

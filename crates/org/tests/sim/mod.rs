@@ -91,6 +91,15 @@ pub struct FakeOrg {
     /// Faults for composite subrequests (the call itself succeeds): each
     /// answers, once, the first subrequest whose URL contains its text.
     pub sub_faults: Mutex<Vec<(String, Fault)>>,
+    /// Faults answered to every GET and composite subrequest whose URL
+    /// contains the text, however often it is sent (an outage of one query).
+    pub outages: Mutex<Vec<(String, Fault)>>,
+    /// The org's daily API requests run out after this many calls: every
+    /// later call is answered 403 TotalRequests Limit exceeded.
+    pub daily_limit_after: Mutex<Option<u64>>,
+    /// The token endpoint answers this OAuth error (`error`,
+    /// `error_description`) once this many tokens were issued.
+    pub token_error_after: Mutex<Option<(u64, &'static str, &'static str)>>,
     /// Objects whose queries answer INSUFFICIENT_ACCESS.
     pub denied: Mutex<HashSet<String>>,
     /// Objects whose queries answer INVALID_TYPE (not in this org).
@@ -132,6 +141,9 @@ impl FakeOrg {
             violations: Mutex::new(Vec::new()),
             faults: Mutex::new(VecDeque::new()),
             sub_faults: Mutex::new(Vec::new()),
+            outages: Mutex::new(Vec::new()),
+            daily_limit_after: Mutex::new(None),
+            token_error_after: Mutex::new(None),
             denied: Mutex::new(HashSet::new()),
             missing: Mutex::new(HashSet::new()),
             tokens: Mutex::new(HashSet::new()),
@@ -189,6 +201,14 @@ impl FakeOrg {
 
     pub fn handle(&self, req: &Request) -> Response {
         if req.path == "/services/oauth2/token" && req.method == "POST" {
+            if let Some((after, error, description)) = *self.token_error_after.lock().unwrap() {
+                if self.token_requests.load(Ordering::SeqCst) >= after {
+                    return Response::json(
+                        400,
+                        &json!({"error": error, "error_description": description}),
+                    );
+                }
+            }
             let token = self.issue_token();
             return Response::json(
                 200,
@@ -201,7 +221,16 @@ impl FakeOrg {
                 }),
             );
         }
-        self.calls.fetch_add(1, Ordering::SeqCst);
+        let call = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
+        if self
+            .daily_limit_after
+            .lock()
+            .unwrap()
+            .is_some_and(|n| call > n)
+        {
+            let r = self.fault_response(Fault::DailyLimit, "");
+            return self.with_limits(r);
+        }
         if !self.latency.is_zero() {
             std::thread::sleep(self.latency);
         }
@@ -222,7 +251,10 @@ impl FakeOrg {
             ));
         }
         let r = match req.method.as_str() {
-            "GET" => self.get(&req.path),
+            "GET" => match self.outage(&req.path) {
+                Some(fault) => self.fault_response(fault, &bearer),
+                None => self.get(&req.path),
+            },
             "POST" if req.path == format!("/services/data/v{API_VERSION}/composite") => {
                 self.composite(&req.body)
             }
@@ -259,6 +291,16 @@ impl FakeOrg {
         }
     }
 
+    /// The outage fault of a URL, if any.
+    fn outage(&self, url: &str) -> Option<Fault> {
+        self.outages
+            .lock()
+            .unwrap()
+            .iter()
+            .find(|(needle, _)| url.contains(needle.as_str()))
+            .map(|(_, f)| *f)
+    }
+
     fn composite(&self, body: &[u8]) -> Response {
         let body: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
         let subs = body["compositeRequest"]
@@ -282,6 +324,7 @@ impl FakeOrg {
                     .iter()
                     .position(|(needle, _)| url.contains(needle.as_str()))
                     .map(|i| faults.remove(i).1)
+                    .or_else(|| self.outage(url))
             };
             let r = if let (Some(fault), "GET") = (sub_fault, method) {
                 self.fault_response(fault, "")

@@ -94,6 +94,10 @@ fn title(s: &Summary) -> String {
 fn write_header(out: &mut String, report: &Report) {
     let s = report.summary;
     let (class, verdict) = match s.fail_on {
+        _ if crate::partial(report.diagnostics) => (
+            "fail",
+            format!("Partial org audit: {}", crate::PARTIAL_NOTE),
+        ),
         _ if s.total == 0 => (
             "pass",
             "No integration-credential problems found".to_string(),
