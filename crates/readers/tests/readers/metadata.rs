@@ -590,6 +590,107 @@ fn duplicates_across_package_directories_are_reported() {
     );
 }
 
+/// A stale copy of a profile and of a permission set outside the package
+/// directories of sfdx-project.json (an old export kept in `aa-old/`, read
+/// first in path order) is not what `sf project deploy` sends: the copies
+/// in the package directory are read, and the stale ones are reported as
+/// duplicates saying they are outside the package directories. The stale
+/// copies grant less, so judging them would hide ModifyAllData.
+#[test]
+fn copies_in_package_directories_win_over_copies_outside_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::write(
+        root.join("sfdx-project.json"),
+        r#"{"packageDirectories":[{"path":"force-app","default":true}]}"#,
+    )
+    .unwrap();
+    let profile = |permission: &str| {
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Profile xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <custom>true</custom>\n    <userLicense>Salesforce Integration</userLicense>\n    <userPermissions>\n        <enabled>true</enabled>\n        <name>{permission}</name>\n    </userPermissions>\n</Profile>\n"
+        )
+    };
+    let set = |permission: &str| {
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<PermissionSet xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <label>Sync</label>\n    <userPermissions>\n        <enabled>true</enabled>\n        <name>{permission}</name>\n    </userPermissions>\n</PermissionSet>\n"
+        )
+    };
+    for (folder, permission) in [
+        ("aa-old", "ApiEnabled"),
+        ("force-app/main/default", "ModifyAllData"),
+    ] {
+        let d = root.join(folder);
+        fs::create_dir_all(d.join("profiles")).unwrap();
+        fs::create_dir_all(d.join("permissionsets")).unwrap();
+        fs::write(d.join("profiles/Int.profile-meta.xml"), profile(permission)).unwrap();
+        fs::write(
+            d.join("permissionsets/Sync.permissionset-meta.xml"),
+            set(permission),
+        )
+        .unwrap();
+    }
+
+    let inv = read_paths(&[root.to_path_buf()], &ReadOptions::default());
+    let shown = |rel: &str| root.join(rel).to_string_lossy().replace('\\', "/");
+    let m = md(&inv);
+    assert_eq!(m.profiles.len(), 1, "{:?}", m.profiles);
+    assert_eq!(
+        m.profiles[0].location.path,
+        shown("force-app/main/default/profiles/Int.profile-meta.xml")
+    );
+    let names =
+        |p: &[intguard_model::NamedFlag]| p.iter().map(|u| u.name.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&m.profiles[0].user_permissions), ["ModifyAllData"]);
+    assert_eq!(m.permission_sets.len(), 1, "{:?}", m.permission_sets);
+    assert_eq!(
+        m.permission_sets[0].location.path,
+        shown("force-app/main/default/permissionsets/Sync.permissionset-meta.xml")
+    );
+    assert_eq!(
+        names(&m.permission_sets[0].user_permissions),
+        ["ModifyAllData"]
+    );
+
+    let mut found: Vec<(&str, &str)> = inv
+        .diagnostics
+        .iter()
+        .map(|d| (d.code, d.path.as_str()))
+        .collect();
+    found.sort_unstable();
+    let stale_profile = shown("aa-old/profiles/Int.profile-meta.xml");
+    let stale_set = shown("aa-old/permissionsets/Sync.permissionset-meta.xml");
+    let mut expected = [
+        ("metadata-duplicate", stale_profile.as_str()),
+        ("metadata-duplicate", stale_set.as_str()),
+    ];
+    expected.sort_unstable();
+    assert_eq!(found, expected);
+    assert!(inv.diagnostics.iter().all(|d| d
+        .message
+        .contains("outside the package directories of sfdx-project.json")));
+}
+
+/// `.forceignore` is not honoured (README, "Salesforce metadata"): a
+/// profile it keeps out of `sf` deployments is still the org's profile as
+/// last retrieved, and is read.
+#[test]
+fn forceignore_does_not_hide_metadata() {
+    let (dir, profiles) = empty_sfdx_project();
+    fs::write(
+        dir.path().join(".forceignore"),
+        "**/profiles/**\n**/jsconfig.json\n",
+    )
+    .unwrap();
+    fs::write(
+        profiles.join("Int.profile-meta.xml"),
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Profile xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <custom>true</custom>\n    <userLicense>Salesforce Integration</userLicense>\n</Profile>\n",
+    )
+    .unwrap();
+    let inv = read_paths(&[dir.path().to_path_buf()], &ReadOptions::default());
+    let names: Vec<&str> = md(&inv).profiles.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["Int"]);
+}
+
 /// A login IP range Salesforce rejects on deploy (an end that is no IPv4
 /// address, a start after the end) is reported at its element, saying why,
 /// and kept as written; a valid one beside it is not reported.
