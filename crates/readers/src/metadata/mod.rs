@@ -41,7 +41,7 @@ mod user_definitions;
 pub(crate) mod xml;
 
 pub(crate) use assemble::assemble;
-pub(crate) use classify::{classify, may_grant_object_access};
+pub(crate) use classify::{classify, may_grant_object_access, Classified};
 pub(crate) use items::{read_file, Item};
 pub(crate) use projects::projects;
 pub(crate) use user_definitions::{may_be_user_definition, read_user_definition};

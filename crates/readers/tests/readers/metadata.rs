@@ -691,6 +691,63 @@ fn forceignore_does_not_hide_metadata() {
     assert_eq!(names, ["Int"]);
 }
 
+/// Metadata API files (`src/profiles/X.profile`, no `.xml` extension) are
+/// structured like XML ones: a profile saved in Windows-1252 gets a
+/// `not-utf8` warning at its first invalid byte, and a permission set with
+/// binary content a `binary` one; both were read (or skipped) silently,
+/// hiding an integration profile from every rule.
+#[test]
+fn metadata_api_files_report_decoding_problems() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    fs::create_dir_all(src.join("profiles")).unwrap();
+    fs::create_dir_all(src.join("permissionsets")).unwrap();
+    fs::write(
+        src.join("package.xml"),
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Package xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <version>62.0</version>\n</Package>\n",
+    )
+    .unwrap();
+    fs::write(
+        src.join("profiles/Int.profile"),
+        b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Profile xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <description>Int\xe9gration</description>\n    <userLicense>Salesforce Integration</userLicense>\n</Profile>\n",
+    )
+    .unwrap();
+    fs::write(
+        src.join("permissionsets/Sync.permissionset"),
+        b"<?xml version=\"1.0\"?>\n<PermissionSet\0\0\0\0",
+    )
+    .unwrap();
+    let inv = read_paths(&[dir.path().to_path_buf()], &ReadOptions::default());
+    let shown = |rel: &str| dir.path().join(rel).to_string_lossy().replace('\\', "/");
+    let mut found: Vec<(&str, String, Option<u32>, Option<u32>)> = inv
+        .diagnostics
+        .iter()
+        .map(|d| (d.code, d.path.to_string(), d.line, d.column))
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            (
+                "binary",
+                shown("src/permissionsets/Sync.permissionset"),
+                None,
+                None
+            ),
+            (
+                "not-utf8",
+                shown("src/profiles/Int.profile"),
+                Some(3),
+                Some(21)
+            ),
+        ]
+    );
+    // Read as well as possible: still the integration profile it is.
+    let p = &md(&inv).profiles;
+    assert_eq!(p.len(), 1);
+    assert!(p[0].is_integration_license());
+}
+
 /// A login IP range Salesforce rejects on deploy (an end that is no IPv4
 /// address, a start after the end) is reported at its element, saying why,
 /// and kept as written; a valid one beside it is not reported.
