@@ -748,6 +748,46 @@ fn metadata_api_files_report_decoding_problems() {
     assert!(p[0].is_integration_license());
 }
 
+/// `<enabled>yes</enabled>` in a `<userPermissions>`: no xsd:boolean, so
+/// Salesforce refuses the file on deploy. It was taken as disabled without
+/// a word; it is a `metadata-value` warning at the `<enabled>` element,
+/// naming the permission, and the permission is still not counted.
+#[test]
+fn a_user_permission_enabled_by_no_boolean_is_reported() {
+    let (dir, profiles) = empty_sfdx_project();
+    let file = profiles.join("Int.profile-meta.xml");
+    fs::write(
+        &file,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Profile xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <userLicense>Salesforce Integration</userLicense>\n    <userPermissions>\n        <enabled>yes</enabled>\n        <name>ModifyAllData</name>\n    </userPermissions>\n    <userPermissions>\n        <enabled>false</enabled>\n        <name>ViewAllData</name>\n    </userPermissions>\n    <userPermissions>\n        <enabled>true</enabled>\n        <name>ApiEnabled</name>\n    </userPermissions>\n</Profile>\n",
+    )
+    .unwrap();
+    let inv = read_paths(&[dir.path().to_path_buf()], &ReadOptions::default());
+    let found: Vec<_> = inv
+        .diagnostics
+        .iter()
+        .map(|d| (d.code, d.line, d.column, d.message.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [(
+            "metadata-value",
+            Some(5),
+            Some(9),
+            "<enabled> of <userPermissions> ModifyAllData is `yes`, not true or false: Salesforce rejects the file on deploy; not counted as granted"
+        )]
+    );
+    assert_eq!(
+        inv.diagnostics[0].path.as_str(),
+        file.to_string_lossy().replace('\\', "/")
+    );
+    let names: Vec<&str> = md(&inv).profiles[0]
+        .user_permissions
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect();
+    assert_eq!(names, ["ApiEnabled"]);
+}
+
 /// A login IP range Salesforce rejects on deploy (an end that is no IPv4
 /// address, a start after the end) is reported at its element, saying why,
 /// and kept as written; a valid one beside it is not reported.
