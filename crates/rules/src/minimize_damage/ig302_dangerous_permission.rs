@@ -318,21 +318,11 @@ impl Rule for DangerousPermission {
                         profile_label(&grant.name),
                         identity_phrase(id)
                     )
-                } else if let Some(ns) = managed_namespace(grant) {
+                } else if let Some(ns) = crate::support::managed_namespace(grant) {
                     // A managed package's set: its permissions cannot be
                     // edited in the subscriber org (an upgrade would bring
                     // them back), so "set enabled false" cannot be applied.
-                    let unassign = match &grant.via_group {
-                        Some(g) => format!(
-                            "Take it out of group {g} (Setup > Permission Set Groups > {g} > Permission Sets in Group; in its permissionsetgroups file delete <permissionSets>{}</permissionSets>)",
-                            grant.name
-                        ),
-                        None => format!(
-                            "Unassign it from {} (Setup > Users > {} > Permission Set Assignments; in a user definition, drop it from \"permsets\")",
-                            identity_label(id),
-                            identity_label(id)
-                        ),
-                    };
+                    let unassign = crate::support::unassign_managed_set(grant, &identity_label(id));
                     format!(
                         "Permission set {} belongs to managed package {ns}: its permissions cannot be edited in your org. {unassign}{}, and give the integration what it needs from the package with a permission set of your own, without {}.{also}",
                         grant.name,
@@ -393,17 +383,6 @@ impl Rule for DangerousPermission {
         }
         out
     }
-}
-
-/// The namespace of a managed package's permission set (`acme__Sync`,
-/// `acme__Sync_Admin`): `None` for a profile or a set of the org's own.
-fn managed_namespace(grant: &intguard_model::Grant) -> Option<&str> {
-    if grant.kind != GrantKind::PermissionSet {
-        return None;
-    }
-    let (ns, rest) = grant.name.split_once("__")?;
-    let valid = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    (valid(ns) && valid(rest) && !ns.starts_with('_')).then_some(ns)
 }
 
 /// The metadata folder of a grant's kind.
