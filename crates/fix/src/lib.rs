@@ -68,7 +68,7 @@ pub use jwt::{check_property_name, plan_jwt, verify_jwt, JwtOptions, JwtPlan, Sw
 pub use permissions::{
     default_name, is_inside, is_valid_name, permission_set_folder, plan_permission_sets,
     EditedField, LeastPrivilegeSet, LeftOut, ObjectGrantPlan, PermissionsOptions, PermissionsPlan,
-    UnreadWritePlan,
+    UnreadWritePlan, NOT_DERIVED_WITHOUT_APPS,
 };
 pub use rotate::plan_rotation;
 pub use secrets::{plan_secrets, SecretsOptions};

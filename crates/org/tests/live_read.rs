@@ -867,9 +867,10 @@ fn an_org_connected_app_is_not_given_a_file_name_from_its_label() {
 }
 
 /// IG206's fix for a user whose permission set others share: the reason
-/// for a new set stays in its parenthesis, so "and have its apps call ...
-/// on port 8443" still reads as the second step, not as what the other
-/// users' logins would need.
+/// for a new set stays in its parenthesis, so "and have the integration
+/// that logs in as it call ... on port 8443" still reads as the second
+/// step, not as what the other users' logins would need (an org audit reads
+/// no Mule app: the integration is not named as one).
 #[test]
 fn ig206_fix_for_a_shared_permission_set_reads_as_two_steps() {
     let sim = start(300, 20);
@@ -881,7 +882,7 @@ fn ig206_fix_for_a_shared_permission_set_reads_as_two_steps() {
         .expect("IG206 on int.orders@");
     assert!(
         orders.fix.contains(
-            "in a new permission set assigned to it alone (Setup > Permission Sets > New > System Permissions; its permission set Orders_Integration is shared with int.shared@acme.example, int.stale@acme.example, whose logins would need the certificate too) and have its apps call Salesforce on port 8443"
+            "in a new permission set assigned to it alone (Setup > Permission Sets > New > System Permissions; its permission set Orders_Integration is shared with int.shared@acme.example, int.stale@acme.example, whose logins would need the certificate too) and have the integration that logs in as it call Salesforce on port 8443"
         ),
         "{}",
         orders.fix

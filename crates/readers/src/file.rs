@@ -182,7 +182,12 @@ pub(crate) fn process_file(
         );
     }
     let bytes: &[u8] = decoded.as_deref().map_or(bytes, str::as_bytes);
-    let Some(text) = file_text(bytes, &ext, f.display(), &mut out.diagnostics) else {
+    // Salesforce metadata is told by its path, before its text is read: a
+    // Metadata API file (`src/profiles/X.profile`) is as structured as an
+    // XML file, its decoding problems reported.
+    let classified = metadata::classify(&f.path, mdapi_roots);
+    let structured = STRUCTURED.contains(&ext.as_str()) || classified.is_some();
+    let Some(text) = file_text(bytes, &ext, structured, f.display(), &mut out.diagnostics) else {
         return out;
     };
     let text: &str = &text;
@@ -198,7 +203,7 @@ pub(crate) fn process_file(
     if let Some((_, root)) = app {
         read_app_file(f, root, (&name, &ext), (text, bytes), &mut role, &mut out);
     }
-    let metadata = read_metadata_file(f, (&name, &ext), (text, bytes), mdapi_roots, &mut out);
+    let metadata = read_metadata_file(f, (&name, &ext), (text, bytes), classified, &mut out);
     read_text_facts(text, bytes, &ext, role, metadata, &mut out);
     out
 }
@@ -319,16 +324,18 @@ fn read_binary_key_file(f: &WalkedFile, ext: &str, bytes: &[u8], out: &mut FileO
 }
 
 /// The file as text: `None` for a binary file (a NUL byte in its first
-/// 8 KiB); invalid UTF-8 replaced. Both are reported for a structured file
-/// (XML, YAML, properties, JSON), whose reader would be misled.
+/// 8 KiB); invalid UTF-8 replaced. Both are reported for a `structured`
+/// file (XML, YAML, properties, JSON, Salesforce metadata), whose reader
+/// would be misled.
 fn file_text<'b>(
     bytes: &'b [u8],
     ext: &str,
+    structured: bool,
     display: &str,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Cow<'b, str>> {
     if is_binary(bytes) {
-        if STRUCTURED.contains(&ext) {
+        if structured {
             diagnostics.push(Diagnostic::warning(
                 "binary",
                 display,
@@ -368,7 +375,7 @@ fn file_text<'b>(
         }
         Err(e) => {
             let lossy = String::from_utf8_lossy(bytes);
-            if STRUCTURED.contains(&ext) {
+            if structured {
                 let (line, col) = LineIndex::new(&lossy).locate(&lossy, e.valid_up_to());
                 diagnostics.push(
                     Diagnostic::warning(
@@ -699,11 +706,11 @@ fn read_metadata_file(
     f: &WalkedFile,
     (name, ext): (&str, &str),
     (text, bytes): (&str, &[u8]),
-    mdapi_roots: &[PathBuf],
+    classified: Option<metadata::Classified>,
     out: &mut FileOutput,
 ) -> MetadataRole {
     let display = f.display();
-    if let Some(c) = metadata::classify(&f.path, mdapi_roots) {
+    if let Some(c) = classified {
         out.metadata = metadata::read_file(&c, text, display, &mut out.diagnostics).map(Box::new);
         return MetadataRole::Metadata;
     }

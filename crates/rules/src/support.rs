@@ -942,6 +942,31 @@ mod metadata_file_tests {
     }
 }
 
+/// The namespace of a managed package's permission set (`acme__Sync`,
+/// `acme__Sync_Admin`): `None` for a profile or a set of the org's own.
+pub fn managed_namespace(grant: &intguard_model::Grant) -> Option<&str> {
+    if grant.kind != intguard_model::GrantKind::PermissionSet {
+        return None;
+    }
+    let (ns, rest) = grant.name.split_once("__")?;
+    let valid = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    (valid(ns) && valid(rest) && !ns.starts_with('_')).then_some(ns)
+}
+
+/// What a fix says of a managed package's permission set instead of editing
+/// it: unassign it from `user` (or take it out of its group).
+pub fn unassign_managed_set(grant: &intguard_model::Grant, user: &str) -> String {
+    match &grant.via_group {
+        Some(g) => format!(
+            "Take it out of group {g} (Setup > Permission Set Groups > {g} > Permission Sets in Group; in its permissionsetgroups file delete <permissionSets>{}</permissionSets>)",
+            grant.name
+        ),
+        None => format!(
+            "Unassign it from {user} (Setup > Users > {user} > Permission Set Assignments; in a user definition, drop it from \"permsets\")"
+        ),
+    }
+}
+
 /// Where a profile's or permission set's system permissions are changed:
 /// `Setup > ... > System Permissions, in <its metadata file>`.
 pub fn setup_and_file(

@@ -78,6 +78,22 @@ pub fn run(args: PermissionsArgs) -> i32 {
     if plan.sets.is_empty() {
         if plan.skipped.is_empty() {
             eprintln!("intguard: no Mule app among the paths logs in as a Salesforce user: nothing to derive");
+            // A metadata-only project: its integration users are known, but
+            // not what logs in as them.
+            let mut users: Vec<&str> = inventory
+                .identities
+                .iter()
+                .filter_map(|id| id.username.as_deref())
+                .collect();
+            users.sort_unstable();
+            users.dedup();
+            if !users.is_empty() {
+                eprintln!(
+                    "intguard: the Salesforce metadata read has integration users ({}), but {}",
+                    users.join(", "),
+                    intguard_fix::NOT_DERIVED_WITHOUT_APPS
+                );
+            }
             return exit::OK;
         }
         return exit::FINDINGS;

@@ -762,3 +762,90 @@ fn filtered_records_of_a_mule3_upsert_are_read() {
         run.stderr
     );
 }
+
+/// A metadata-only SFDX project (no Mule app): its integration user is
+/// known from a user definition file, but no set can be derived. Without
+/// `--user` the summary names the user and says what to scan with the
+/// project (exit 0); `--user` naming it says the same, naming why it is an
+/// integration user, instead of "no Mule app logs in as a known user"; a
+/// user the paths know nothing of is said to be unknown.
+#[test]
+fn a_metadata_only_project_says_what_to_scan_with_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "sfdx-project.json",
+        r#"{"packageDirectories":[{"path":"force-app","default":true}]}"#,
+    );
+    write(
+        root,
+        "force-app/main/default/profiles/Warehouse%20Integration.profile-meta.xml",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Profile xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <custom>true</custom>\n    <userLicense>Salesforce Integration</userLicense>\n</Profile>\n",
+    );
+    write(
+        root,
+        "config/int-warehouse-user-def.json",
+        "{\n  \"Username\": \"int.warehouse@acme.example\",\n  \"LastName\": \"Warehouse\",\n  \"profileName\": \"Warehouse Integration\"\n}\n",
+    );
+    let what_to_scan = "scan the folders of the apps that log in as it together with the Salesforce project (intguard fix permissions <project> <apps>)";
+
+    let all = run_cmd(
+        intguard()
+            .args(["fix", "permissions", "--dry-run"])
+            .arg(root),
+    );
+    all.expect_no_panic().expect_code(0);
+    assert!(all.stdout.is_empty(), "{}", all.stdout);
+    assert!(
+        all.stderr.contains(
+            "the Salesforce metadata read has integration users (int.warehouse@acme.example), but a set is derived from the Salesforce operations of the Mule apps"
+        ),
+        "{}",
+        all.stderr
+    );
+    assert!(all.stderr.contains(what_to_scan), "{}", all.stderr);
+
+    let named = run_cmd(
+        intguard()
+            .args([
+                "fix",
+                "permissions",
+                "--dry-run",
+                "--user",
+                "int.warehouse@acme.example",
+            ])
+            .arg(root),
+    );
+    named.expect_no_panic().expect_code(2);
+    assert!(
+        named.stderr.contains(
+            "no Mule app among the paths logs in as int.warehouse@acme.example, an integration user of the Salesforce metadata read (a user definition file creates it)"
+        ),
+        "{}",
+        named.stderr
+    );
+    assert!(named.stderr.contains(what_to_scan), "{}", named.stderr);
+    assert!(!named.stderr.contains("known user"), "{}", named.stderr);
+
+    let unknown = run_cmd(
+        intguard()
+            .args([
+                "fix",
+                "permissions",
+                "--dry-run",
+                "--user",
+                "nobody@acme.example",
+            ])
+            .arg(root),
+    );
+    unknown.expect_no_panic().expect_code(2);
+    assert!(
+        unknown.stderr.contains(
+            "no Mule app among the paths logs in as nobody@acme.example, nor as any other Salesforce user"
+        ),
+        "{}",
+        unknown.stderr
+    );
+    assert!(!root.join("force-app/main/default/permissionsets").exists());
+}

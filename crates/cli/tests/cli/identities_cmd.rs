@@ -1645,3 +1645,38 @@ fn a_config_profile_a_user_definition_overrides_is_a_warning() {
         "{text}"
     );
 }
+
+/// A metadata-only SFDX project: the user a user definition creates has
+/// object permissions but no Mule app among the paths, so what it uses is
+/// not known. The table showed a `used` column of `-` for every object, as
+/// if it used none of them; it has no such column and says why.
+#[test]
+fn a_metadata_only_user_has_no_used_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "sfdx-project.json",
+        r#"{"packageDirectories":[{"path":"force-app","default":true}]}"#,
+    );
+    write(
+        root,
+        "force-app/main/default/profiles/Invoice%20API.profile-meta.xml",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Profile xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <custom>true</custom>\n    <objectPermissions>\n        <allowCreate>true</allowCreate>\n        <allowDelete>false</allowDelete>\n        <allowEdit>true</allowEdit>\n        <allowRead>true</allowRead>\n        <modifyAllRecords>false</modifyAllRecords>\n        <object>Invoice__c</object>\n        <viewAllRecords>false</viewAllRecords>\n    </objectPermissions>\n    <userLicense>Salesforce Integration</userLicense>\n</Profile>\n",
+    );
+    write(
+        root,
+        "config/int-invoice-user-def.json",
+        "{\n  \"Username\": \"int.invoice@acme.example\",\n  \"LastName\": \"Invoice\",\n  \"profileName\": \"Invoice API\"\n}\n",
+    );
+    let tree = root.to_string_lossy().into_owned();
+    let out = text_of(&["identities", &tree]);
+    let lines: Vec<&str> = out.lines().map(str::trim).collect();
+    assert!(lines.contains(&"objects     object      granted"), "{out}");
+    assert!(lines.contains(&"Invoice__c  Read, Create, Edit"), "{out}");
+    assert!(
+        lines.contains(&"what it uses is not known: no Mule app among the paths logs in as it"),
+        "{out}"
+    );
+    assert!(!out.contains("used"), "{out}");
+}

@@ -113,6 +113,10 @@ impl LeastPrivilegeSet {
     }
 }
 
+/// Why a user no Mule app of the scan logs in as gets no set, and what to
+/// give instead.
+pub const NOT_DERIVED_WITHOUT_APPS: &str = "a set is derived from the Salesforce operations of the Mule apps that log in as a user, so scan the folders of the apps that log in as it together with the Salesforce project (intguard fix permissions <project> <apps>)";
+
 /// Derives the sets of the users asked for.
 pub fn plan_permission_sets(
     inventory: &Inventory,
@@ -144,8 +148,26 @@ pub fn plan_permission_sets(
                     .collect();
                 known.sort_unstable();
                 known.dedup();
-                return Err(if known.is_empty() {
-                    format!("no Mule app among the paths logs in as {wanted} (no Mule app logs in as a known user)")
+                // A user the metadata read makes an integration user (a
+                // user definition, a client credentials run-as user): what
+                // logs in as it is not among the paths.
+                let in_metadata = inventory.identities.iter().find(|id| {
+                    id.username
+                        .as_deref()
+                        .is_some_and(|u| u.eq_ignore_ascii_case(wanted.trim()))
+                });
+                return Err(if let Some(id) = in_metadata {
+                    let why = id
+                        .reasons
+                        .first()
+                        .map(|r| format!(" ({})", r.detail))
+                        .unwrap_or_default();
+                    format!(
+                        "no Mule app among the paths logs in as {wanted}, an integration user of the Salesforce metadata read{why}: {}",
+                        NOT_DERIVED_WITHOUT_APPS
+                    )
+                } else if known.is_empty() {
+                    format!("no Mule app among the paths logs in as {wanted}, nor as any other Salesforce user")
                 } else {
                     format!(
                         "no Mule app among the paths logs in as {wanted}; the users they log in as: {}",

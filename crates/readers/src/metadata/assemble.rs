@@ -44,7 +44,23 @@ pub(crate) fn assemble(
                     profile_file_name(&p.name).to_ascii_lowercase(),
                 );
                 match profile_index.get(&key) {
+                    // The copy `sf` deploys wins over one outside the
+                    // package directories (a stale folder sorted first).
+                    Some(&kept)
+                        if deploy_rank(&md.projects, &p.location.path)
+                            < deploy_rank(&md.projects, &md.profiles[kept].location.path) =>
+                    {
+                        let old = std::mem::replace(&mut md.profiles[kept], p);
+                        diagnostics.push(duplicate(
+                            &md.projects,
+                            "profile",
+                            &old.name,
+                            &old.location,
+                            &md.profiles[kept].location,
+                        ));
+                    }
                     Some(&kept) => diagnostics.push(duplicate(
+                        &md.projects,
                         "profile",
                         &p.name,
                         &p.location,
@@ -152,24 +168,45 @@ pub(crate) fn assemble(
         ps.user_permissions.dedup_by(|a, b| a.name == b.name);
     }
     // Decomposed sets are keyed by folder, plain ones by file: the same
-    // set in two package directories is two sets until here.
-    let mut kept_sets: HashMap<(Option<usize>, String), Location> = HashMap::new();
-    sets.retain(|ps| {
+    // set in two package directories is two sets until here. The copy
+    // kept is the first of those `sf` deploys (in a package directory),
+    // else the first read.
+    let mut kept_sets: HashMap<(Option<usize>, String), usize> = HashMap::new();
+    for (i, ps) in sets.iter().enumerate() {
         let key = (
             project_of(&md.projects, &ps.location.path),
             ps.name.to_ascii_lowercase(),
         );
-        match kept_sets.get(&key) {
-            Some(kept) => {
-                diagnostics.push(duplicate("permission set", &ps.name, &ps.location, kept));
-                false
-            }
-            None => {
-                kept_sets.insert(key, ps.location.clone());
-                true
-            }
+        let rank = deploy_rank(&md.projects, &ps.location.path);
+        kept_sets
+            .entry(key)
+            .and_modify(|kept| {
+                if rank < deploy_rank(&md.projects, &sets[*kept].location.path) {
+                    *kept = i;
+                }
+            })
+            .or_insert(i);
+    }
+    let mut keep = Vec::with_capacity(sets.len());
+    for (i, ps) in sets.iter().enumerate() {
+        let key = (
+            project_of(&md.projects, &ps.location.path),
+            ps.name.to_ascii_lowercase(),
+        );
+        let kept = kept_sets.get(&key).copied().unwrap_or(i);
+        if kept != i {
+            diagnostics.push(duplicate(
+                &md.projects,
+                "permission set",
+                &ps.name,
+                &ps.location,
+                &sets[kept].location,
+            ));
         }
-    });
+        keep.push(kept == i);
+    }
+    let mut keep = keep.into_iter();
+    sets.retain(|_| keep.next().unwrap_or(true));
     md.permission_sets = sets;
     md.external_client_apps = ecas;
     md
@@ -186,14 +223,44 @@ fn project_of(projects: &[MetadataProject], path: &str) -> Option<usize> {
         .map(|(i, _)| i)
 }
 
+/// 0 for a file in an SFDX project's default package directory, 1 for its
+/// next one, ...; `usize::MAX` for a file outside every package directory
+/// of its project (`sf` deploys none of it) or outside every project. A
+/// Metadata API project's files are all in its one folder.
+fn deploy_rank(projects: &[MetadataProject], path: &str) -> usize {
+    project_of(projects, path)
+        .and_then(|i| {
+            projects[i]
+                .package_directories
+                .iter()
+                .position(|d| Path::new(path).starts_with(d))
+        })
+        .unwrap_or(usize::MAX)
+}
+
 /// The warning at a copy of `kind` `name` that is not read, naming the
-/// file that is.
-fn duplicate(kind: &str, name: &str, ignored: &Location, kept: &Location) -> Diagnostic {
+/// file that is, and saying so when the copy is outside the project's
+/// package directories.
+fn duplicate(
+    projects: &[MetadataProject],
+    kind: &str,
+    name: &str,
+    ignored: &Location,
+    kept: &Location,
+) -> Diagnostic {
+    let outside = if project_of(projects, &ignored.path).is_some()
+        && deploy_rank(projects, &ignored.path) == usize::MAX
+        && deploy_rank(projects, &kept.path) != usize::MAX
+    {
+        " (this copy is outside the package directories of sfdx-project.json, which `sf project deploy` does not deploy)"
+    } else {
+        ""
+    };
     let d = Diagnostic::warning(
         "metadata-duplicate",
         ignored.path.as_str(),
         format!(
-            "{kind} `{name}` is defined more than once in this project: this file is ignored, {} is read",
+            "{kind} `{name}` is defined more than once in this project: this file is ignored, {} is read{outside}",
             kept.path
         ),
     );

@@ -21,7 +21,9 @@
 //! number that is neither, an IP range Salesforce rejects),
 //! `metadata-project` (a package directory that does not exist),
 //! `metadata-duplicate` (a profile or permission set defined again in the
-//! same project, e.g. in a second package directory: the copy is ignored).
+//! same project, e.g. in a second package directory: the copy is ignored;
+//! the copy read is the one `sf` deploys, in the default package directory
+//! first, one outside every package directory last).
 //!
 //! Layout: `classify` tells a metadata file's type and name from its path;
 //! `items` reads one such file (with a reader of [`types`]) into the
@@ -39,7 +41,7 @@ mod user_definitions;
 pub(crate) mod xml;
 
 pub(crate) use assemble::assemble;
-pub(crate) use classify::{classify, may_grant_object_access};
+pub(crate) use classify::{classify, may_grant_object_access, Classified};
 pub(crate) use items::{read_file, Item};
 pub(crate) use projects::projects;
 pub(crate) use user_definitions::{may_be_user_definition, read_user_definition};

@@ -55,14 +55,32 @@ impl<'t> Handler<'t> for AccessHandler<'_> {
                 self.facts.description = l.str("description");
             }
             // Only enabled permissions grant (or, in a muting set, mute).
-            ["userPermissions"] if l.flag("enabled") => {
-                if let Some(name) = l.str("name") {
-                    self.facts.user_permissions.push(NamedFlag {
-                        name,
-                        location: l.loc(pos),
-                    });
+            ["userPermissions"] => match l.get("enabled").map(|e| (e, parse_bool(&e.value))) {
+                Some((_, Some(true))) => {
+                    if let Some(name) = l.str("name") {
+                        self.facts.user_permissions.push(NamedFlag {
+                            name,
+                            location: l.loc(pos),
+                        });
+                    }
                 }
-            }
+                // `<enabled>yes</enabled>`: Salesforce refuses the file on
+                // deploy; a permission silently taken as disabled would
+                // hide a ModifyAllData someone meant to grant.
+                Some((e, None)) => self.diagnostics.push(
+                    Diagnostic::warning(
+                        "metadata-value",
+                        self.path,
+                        format!(
+                            "<enabled> of <userPermissions> {} is `{}`, not true or false: Salesforce rejects the file on deploy; not counted as granted",
+                            l.str("name").unwrap_or_default(),
+                            e.value.trim()
+                        ),
+                    )
+                    .at(e.pos.0, e.pos.1),
+                ),
+                _ => {}
+            },
             ["objectPermissions"] => {
                 let Some(object) = l.str("object").or(self.default_object.map(str::to_string))
                 else {

@@ -590,6 +590,204 @@ fn duplicates_across_package_directories_are_reported() {
     );
 }
 
+/// A stale copy of a profile and of a permission set outside the package
+/// directories of sfdx-project.json (an old export kept in `aa-old/`, read
+/// first in path order) is not what `sf project deploy` sends: the copies
+/// in the package directory are read, and the stale ones are reported as
+/// duplicates saying they are outside the package directories. The stale
+/// copies grant less, so judging them would hide ModifyAllData.
+#[test]
+fn copies_in_package_directories_win_over_copies_outside_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::write(
+        root.join("sfdx-project.json"),
+        r#"{"packageDirectories":[{"path":"force-app","default":true}]}"#,
+    )
+    .unwrap();
+    let profile = |permission: &str| {
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Profile xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <custom>true</custom>\n    <userLicense>Salesforce Integration</userLicense>\n    <userPermissions>\n        <enabled>true</enabled>\n        <name>{permission}</name>\n    </userPermissions>\n</Profile>\n"
+        )
+    };
+    let set = |permission: &str| {
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<PermissionSet xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <label>Sync</label>\n    <userPermissions>\n        <enabled>true</enabled>\n        <name>{permission}</name>\n    </userPermissions>\n</PermissionSet>\n"
+        )
+    };
+    for (folder, permission) in [
+        ("aa-old", "ApiEnabled"),
+        ("force-app/main/default", "ModifyAllData"),
+    ] {
+        let d = root.join(folder);
+        fs::create_dir_all(d.join("profiles")).unwrap();
+        fs::create_dir_all(d.join("permissionsets")).unwrap();
+        fs::write(d.join("profiles/Int.profile-meta.xml"), profile(permission)).unwrap();
+        fs::write(
+            d.join("permissionsets/Sync.permissionset-meta.xml"),
+            set(permission),
+        )
+        .unwrap();
+    }
+
+    let inv = read_paths(&[root.to_path_buf()], &ReadOptions::default());
+    let shown = |rel: &str| root.join(rel).to_string_lossy().replace('\\', "/");
+    let m = md(&inv);
+    assert_eq!(m.profiles.len(), 1, "{:?}", m.profiles);
+    assert_eq!(
+        m.profiles[0].location.path,
+        shown("force-app/main/default/profiles/Int.profile-meta.xml")
+    );
+    let names =
+        |p: &[intguard_model::NamedFlag]| p.iter().map(|u| u.name.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&m.profiles[0].user_permissions), ["ModifyAllData"]);
+    assert_eq!(m.permission_sets.len(), 1, "{:?}", m.permission_sets);
+    assert_eq!(
+        m.permission_sets[0].location.path,
+        shown("force-app/main/default/permissionsets/Sync.permissionset-meta.xml")
+    );
+    assert_eq!(
+        names(&m.permission_sets[0].user_permissions),
+        ["ModifyAllData"]
+    );
+
+    let mut found: Vec<(&str, &str)> = inv
+        .diagnostics
+        .iter()
+        .map(|d| (d.code, d.path.as_str()))
+        .collect();
+    found.sort_unstable();
+    let stale_profile = shown("aa-old/profiles/Int.profile-meta.xml");
+    let stale_set = shown("aa-old/permissionsets/Sync.permissionset-meta.xml");
+    let mut expected = [
+        ("metadata-duplicate", stale_profile.as_str()),
+        ("metadata-duplicate", stale_set.as_str()),
+    ];
+    expected.sort_unstable();
+    assert_eq!(found, expected);
+    assert!(inv.diagnostics.iter().all(|d| d
+        .message
+        .contains("outside the package directories of sfdx-project.json")));
+}
+
+/// `.forceignore` is not honoured (README, "Salesforce metadata"): a
+/// profile it keeps out of `sf` deployments is still the org's profile as
+/// last retrieved, and is read.
+#[test]
+fn forceignore_does_not_hide_metadata() {
+    let (dir, profiles) = empty_sfdx_project();
+    fs::write(
+        dir.path().join(".forceignore"),
+        "**/profiles/**\n**/jsconfig.json\n",
+    )
+    .unwrap();
+    fs::write(
+        profiles.join("Int.profile-meta.xml"),
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Profile xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <custom>true</custom>\n    <userLicense>Salesforce Integration</userLicense>\n</Profile>\n",
+    )
+    .unwrap();
+    let inv = read_paths(&[dir.path().to_path_buf()], &ReadOptions::default());
+    let names: Vec<&str> = md(&inv).profiles.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["Int"]);
+}
+
+/// Metadata API files (`src/profiles/X.profile`, no `.xml` extension) are
+/// structured like XML ones: a profile saved in Windows-1252 gets a
+/// `not-utf8` warning at its first invalid byte, and a permission set with
+/// binary content a `binary` one; both were read (or skipped) silently,
+/// hiding an integration profile from every rule.
+#[test]
+fn metadata_api_files_report_decoding_problems() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    fs::create_dir_all(src.join("profiles")).unwrap();
+    fs::create_dir_all(src.join("permissionsets")).unwrap();
+    fs::write(
+        src.join("package.xml"),
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Package xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <version>62.0</version>\n</Package>\n",
+    )
+    .unwrap();
+    fs::write(
+        src.join("profiles/Int.profile"),
+        b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Profile xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <description>Int\xe9gration</description>\n    <userLicense>Salesforce Integration</userLicense>\n</Profile>\n",
+    )
+    .unwrap();
+    fs::write(
+        src.join("permissionsets/Sync.permissionset"),
+        b"<?xml version=\"1.0\"?>\n<PermissionSet\0\0\0\0",
+    )
+    .unwrap();
+    let inv = read_paths(&[dir.path().to_path_buf()], &ReadOptions::default());
+    let shown = |rel: &str| dir.path().join(rel).to_string_lossy().replace('\\', "/");
+    let mut found: Vec<(&str, String, Option<u32>, Option<u32>)> = inv
+        .diagnostics
+        .iter()
+        .map(|d| (d.code, d.path.to_string(), d.line, d.column))
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            (
+                "binary",
+                shown("src/permissionsets/Sync.permissionset"),
+                None,
+                None
+            ),
+            (
+                "not-utf8",
+                shown("src/profiles/Int.profile"),
+                Some(3),
+                Some(21)
+            ),
+        ]
+    );
+    // Read as well as possible: still the integration profile it is.
+    let p = &md(&inv).profiles;
+    assert_eq!(p.len(), 1);
+    assert!(p[0].is_integration_license());
+}
+
+/// `<enabled>yes</enabled>` in a `<userPermissions>`: no xsd:boolean, so
+/// Salesforce refuses the file on deploy. It was taken as disabled without
+/// a word; it is a `metadata-value` warning at the `<enabled>` element,
+/// naming the permission, and the permission is still not counted.
+#[test]
+fn a_user_permission_enabled_by_no_boolean_is_reported() {
+    let (dir, profiles) = empty_sfdx_project();
+    let file = profiles.join("Int.profile-meta.xml");
+    fs::write(
+        &file,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Profile xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <userLicense>Salesforce Integration</userLicense>\n    <userPermissions>\n        <enabled>yes</enabled>\n        <name>ModifyAllData</name>\n    </userPermissions>\n    <userPermissions>\n        <enabled>false</enabled>\n        <name>ViewAllData</name>\n    </userPermissions>\n    <userPermissions>\n        <enabled>true</enabled>\n        <name>ApiEnabled</name>\n    </userPermissions>\n</Profile>\n",
+    )
+    .unwrap();
+    let inv = read_paths(&[dir.path().to_path_buf()], &ReadOptions::default());
+    let found: Vec<_> = inv
+        .diagnostics
+        .iter()
+        .map(|d| (d.code, d.line, d.column, d.message.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [(
+            "metadata-value",
+            Some(5),
+            Some(9),
+            "<enabled> of <userPermissions> ModifyAllData is `yes`, not true or false: Salesforce rejects the file on deploy; not counted as granted"
+        )]
+    );
+    assert_eq!(
+        inv.diagnostics[0].path.as_str(),
+        file.to_string_lossy().replace('\\', "/")
+    );
+    let names: Vec<&str> = md(&inv).profiles[0]
+        .user_permissions
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect();
+    assert_eq!(names, ["ApiEnabled"]);
+}
+
 /// A login IP range Salesforce rejects on deploy (an end that is no IPv4
 /// address, a start after the end) is reported at its element, saying why,
 /// and kept as written; a valid one beside it is not reported.

@@ -283,11 +283,18 @@ impl Rule for DangerousPermission {
                     &META,
                     id,
                     grant.location.clone(),
-                    format!(
-                        "{} holds {what} via {}",
-                        identity_phrase(id),
-                        grant.describe()
-                    ),
+                    {
+                        // A profile that is the identity itself (no user
+                        // names it) is not said twice: "profile X holds
+                        // ModifyAllData", not "... via profile X".
+                        let via = grant.describe();
+                        let who = identity_phrase(id);
+                        if who.eq_ignore_ascii_case(&via) {
+                            format!("{who} holds {what}")
+                        } else {
+                            format!("{who} holds {what} via {via}")
+                        }
+                    },
                 )
                 .severity(cat.severity())
                 // The permissions are part of the key: one more granted by
@@ -310,6 +317,20 @@ impl Rule for DangerousPermission {
                         "The standard {} profile's system permissions cannot be changed: move {} to a custom integration profile, e.g. a copy of \"Minimum Access - API Only Integrations\", and give it a dedicated permission set with object access only (see IG301).{also}",
                         profile_label(&grant.name),
                         identity_phrase(id)
+                    )
+                } else if let Some(ns) = crate::support::managed_namespace(grant) {
+                    // A managed package's set: its permissions cannot be
+                    // edited in the subscriber org (an upgrade would bring
+                    // them back), so "set enabled false" cannot be applied.
+                    let unassign = crate::support::unassign_managed_set(grant, &identity_label(id));
+                    format!(
+                        "Permission set {} belongs to managed package {ns}: its permissions cannot be edited in your org. {unassign}{}, and give the integration what it needs from the package with a permission set of your own, without {}.{also}",
+                        grant.name,
+                        match &grant.via_group {
+                            Some(g) => mute_phrase(inventory, g, &names),
+                            None => String::new(),
+                        },
+                        names.join(", ")
                     )
                 } else {
                     format!(

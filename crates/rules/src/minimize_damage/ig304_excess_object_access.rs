@@ -302,6 +302,17 @@ fn off_standard_profile(id_phrase: &str, g: &Grant, keep: &str) -> String {
     )
 }
 
+/// A managed package's permission set: its object permissions cannot be
+/// edited in the subscriber org (an upgrade restores them).
+fn off_managed_set(id: &IntegrationIdentity, g: &Grant, ns: &str, keep: &str) -> String {
+    format!(
+        "Permission set {} belongs to managed package {ns}: its object permissions cannot be edited in your org. {}, and grant {} with a permission set of your own.",
+        g.name,
+        crate::support::unassign_managed_set(g, &crate::identities::identity_label(id)),
+        keep
+    )
+}
+
 impl Rule for ExcessObjectAccess {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -432,6 +443,8 @@ impl Rule for ExcessObjectAccess {
                 ))
                 .fix(if is_standard_profile(inventory, e.grant) {
                     off_standard_profile(&identity_phrase(id), e.grant, &keep_phrase(id, &used))
+                } else if let Some(ns) = crate::support::managed_namespace(e.grant) {
+                    off_managed_set(id, e.grant, ns, &keep_phrase(id, &used))
                 } else {
                     let shared = holders.needing(id, &e);
                     if shared.is_empty() {
@@ -490,6 +503,13 @@ impl Rule for ExcessObjectAccess {
                 })
                 .fix(if is_standard_profile(inventory, e.grant) {
                     off_standard_profile(&identity_phrase(id), e.grant, &keep_phrase(id, &used))
+                } else if let Some(ns) = crate::support::managed_namespace(e.grant) {
+                    off_managed_set(
+                        id,
+                        e.grant,
+                        ns,
+                        "the object access it needs without View All or Modify All (share the records it needs through sharing rules)",
+                    )
                 } else {
                     format!(
                         "Set {} in {}; share the records the integration needs through sharing rules instead.",

@@ -177,7 +177,19 @@ impl Rule for NoLoginIpRanges {
             } else {
                 continue;
             };
-            let ranges = "<loginIpRanges><description>CloudHub static IPs</description><startAddress>203.0.113.0</startAddress><endAddress>203.0.113.31</endAddress></loginIpRanges>";
+            // CloudHub is an example only for Mule apps: a profile whose
+            // users no Mule app of the scan logs in as (a Salesforce
+            // project scanned alone) gets a neutral one.
+            let mule = ids.iter().any(|i| !i.apps.is_empty());
+            let (example, description) = if mule {
+                ("e.g. CloudHub static IPs", "CloudHub static IPs")
+            } else {
+                (
+                    "e.g. the public addresses of the servers or NAT gateway it calls from",
+                    "Integration egress",
+                )
+            };
+            let ranges = format!("<loginIpRanges><description>{description}</description><startAddress>203.0.113.0</startAddress><endAddress>203.0.113.31</endAddress></loginIpRanges>");
             let enforce = "and set its connected apps to \"Enforce IP restrictions\" (IG201) so that the ranges apply to OAuth too";
             let fix = if profile.is_standard() {
                 // People log in with a standard profile: ranges on it lock
@@ -199,7 +211,7 @@ impl Rule for NoLoginIpRanges {
                     "replace them with"
                 };
                 format!(
-                    "Setup > Profiles > {name} > Login IP Ranges: {verb} the integration runtime's egress addresses only (e.g. CloudHub static IPs), in {}: {ranges}; {enforce}.",
+                    "Setup > Profiles > {name} > Login IP Ranges: {verb} the integration runtime's egress addresses only ({example}), in {}: {ranges}; {enforce}.",
                     profile_file(inventory, profile)
                 )
             };

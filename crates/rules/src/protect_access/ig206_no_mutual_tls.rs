@@ -494,7 +494,11 @@ fn org_side(inventory: &Inventory) -> Vec<Finding> {
                 apps_not_ready.join(", ")
             )
         };
-        let calls = if id.apps.is_empty() || !apps_not_ready.is_empty() {
+        // No Mule app of the scan logs in as it (a metadata-only project):
+        // whatever does is not known here, and has no connection reported.
+        let calls = if id.apps.is_empty() {
+            " and have the integration that logs in as it call Salesforce on port 8443 of the My Domain host with the client certificate"
+        } else if !apps_not_ready.is_empty() {
             " and have its apps call Salesforce on port 8443 of the My Domain host with the client certificate (their Mule connections are reported too)"
         } else {
             ""

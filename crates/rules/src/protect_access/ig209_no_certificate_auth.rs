@@ -1,6 +1,8 @@
 use intguard_model::{Finding, Inventory, OAuthAppKind, Practice, Related, RuleMeta, Severity};
 
-use crate::identities::{connected_app_file, connected_app_phrase, eca_phrase, identities_of_app};
+use crate::identities::{
+    connected_app_file, connected_app_phrase, eca_phrase, identities_of_app, identities_of_app_that,
+};
 use crate::Rule;
 
 pub struct NoCertificateAuth;
@@ -98,9 +100,10 @@ impl Rule for NoCertificateAuth {
             )
             .key(format!("connectedApp|{}|certificate", app.name))
             .fix(format!(
-                "Create a key pair and certificate (intguard keys new --out <a folder outside the repository>), upload it in Setup > App Manager > {} > Edit > \"Use digital signatures\" (<certificate> in {}), and switch the integration to the JWT bearer flow (salesforce:jwt-connection).",
+                "Create a key pair and certificate (intguard keys new --out <a folder outside the repository>), upload it in Setup > App Manager > {} > Edit > \"Use digital signatures\" (<certificate> in {}), and switch the integration to the JWT bearer flow {}.",
                 app.display_name(),
-                connected_app_file(app)
+                connected_app_file(app),
+                jwt_switch(inventory, OAuthAppKind::ConnectedApp, &app.name)
             ));
             if let Some(u) = oauth.client_credential_user.as_ref() {
                 f = f.related(Related::new(
@@ -142,8 +145,9 @@ impl Rule for NoCertificateAuth {
             )
             .key(format!("eca|{}|certificate", app.name))
             .fix(format!(
-                "Create a key pair and certificate (intguard keys new --out <a folder outside the repository>), then External Client App Manager > {} > Settings > OAuth Settings: Enable JWT Bearer Flow and upload the certificate (<certificate> in its .ecaGlblOauth file); switch the integration to the JWT bearer flow (salesforce:jwt-connection).",
-                app.display_name()
+                "Create a key pair and certificate (intguard keys new --out <a folder outside the repository>), then External Client App Manager > {} > Settings > OAuth Settings: Enable JWT Bearer Flow and upload the certificate (<certificate> in its .ecaGlblOauth file); switch the integration to the JWT bearer flow {}.",
+                app.display_name(),
+                jwt_switch(inventory, OAuthAppKind::ExternalClientApp, &app.name)
             ));
             if let Some(u) = app
                 .oauth_policies
@@ -158,5 +162,17 @@ impl Rule for NoCertificateAuth {
             out.push(f);
         }
         out
+    }
+}
+
+/// How an integration of OAuth app `name` switches to the JWT bearer flow:
+/// a Mule app of the scan logging in as one of its users does it with a
+/// `salesforce:jwt-connection`; anything else (a metadata-only project,
+/// whose integrations are not among the paths) signs a JWT itself.
+fn jwt_switch(inventory: &Inventory, kind: OAuthAppKind, name: &str) -> &'static str {
+    if identities_of_app_that(inventory, kind, name, |id| !id.apps.is_empty()).is_empty() {
+        "(its client signs a JWT with the private key instead of sending the consumer secret or a password; intguard fix jwt does it for a Mule app)"
+    } else {
+        "(salesforce:jwt-connection)"
     }
 }

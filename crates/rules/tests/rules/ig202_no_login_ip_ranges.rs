@@ -32,3 +32,34 @@ fn invalid_ranges_are_no_restriction() {
         f.fix
     );
 }
+
+/// A Metadata API project alone (no Mule app among the paths): the fix's
+/// example addresses are not CloudHub's, which means nothing to an
+/// integration that is no Mule app; with Mule apps they still are (the
+/// example monorepo's findings, checked by `examples/`).
+#[test]
+fn metadata_only_example_is_not_cloudhub() {
+    let findings = common::run("IG202", "IG202/metadata-only");
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    let f = &findings[0];
+    assert!(
+        f.location
+            .path
+            .ends_with("src/profiles/Integration%20User.profile"),
+        "{}",
+        f.location.path
+    );
+    assert!(!f.fix.contains("CloudHub"), "{}", f.fix);
+    assert!(
+        f.fix
+            .contains("e.g. the public addresses of the servers or NAT gateway it calls from"),
+        "{}",
+        f.fix
+    );
+    assert!(
+        f.fix
+            .contains("<loginIpRanges><description>Integration egress</description>"),
+        "{}",
+        f.fix
+    );
+}

@@ -161,3 +161,29 @@ fn a_domains_connection_fix_names_the_domain() {
     let app = common::finding_at(&findings, "billing-sapi/src/main/mule/billing.xml", 12);
     assert!(app.fix.contains("The app defines none of"), "{}", app.fix);
 }
+
+/// A metadata-only SFDX project: the integration user a user definition
+/// creates has no Mule app among the paths, so the fix does not tell "its
+/// apps" to call on port 8443 nor say their Mule connections are reported.
+#[test]
+fn metadata_only_fix_speaks_of_no_mule_app() {
+    let findings = common::run("IG206", "IG206/metadata-only");
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    let f = &findings[0];
+    assert!(
+        f.location
+            .path
+            .ends_with("config/int-warehouse-user-def.json"),
+        "{}",
+        f.location.path
+    );
+    assert_eq!(f.identity.as_deref(), Some("int.warehouse@acme.example"));
+    assert!(!f.fix.contains("Mule"), "{}", f.fix);
+    assert!(!f.fix.contains("its apps"), "{}", f.fix);
+    assert!(
+        f.fix
+            .contains("have the integration that logs in as it call Salesforce on port 8443"),
+        "{}",
+        f.fix
+    );
+}

@@ -52,3 +52,35 @@ fn messages() {
         findings[1].message
     );
 }
+
+/// A metadata-only SFDX project (no Mule app among the paths): the client
+/// credentials app's fix says how to switch to the JWT bearer flow without
+/// naming a Mule element, which means nothing to whatever integration logs
+/// in through it.
+#[test]
+fn metadata_only_fix_names_no_mule_element() {
+    let findings = common::run("IG209", "IG209/metadata-only");
+    let places: Vec<(String, u32)> = findings
+        .iter()
+        .map(|f| (f.location.path.to_string(), f.location.line))
+        .collect();
+    assert_eq!(findings.len(), 1, "{places:?}");
+    let f = &findings[0];
+    assert!(f
+        .location
+        .path
+        .ends_with("connectedApps/Warehouse_Sync.connectedApp-meta.xml"));
+    assert_eq!(f.location.line, 5);
+    assert!(
+        f.message.contains("int.warehouse@acme.example"),
+        "{}",
+        f.message
+    );
+    assert!(!f.fix.contains("salesforce:jwt-connection"), "{}", f.fix);
+    assert!(
+        f.fix
+            .contains("its client signs a JWT with the private key"),
+        "{}",
+        f.fix
+    );
+}

@@ -86,3 +86,31 @@ fn ig204_fix_disables_the_entry_in_the_named_set_and_file() {
     );
     assert!(!fix.contains("delete <userPermissions>"), "{fix}");
 }
+
+/// A managed package's permission set granting View All: its object
+/// permissions cannot be edited in the subscriber org, so the fix
+/// unassigns it and grants the access needed with a set of the org's own,
+/// instead of "set viewAllRecords to false" in its file.
+#[test]
+fn a_managed_packages_set_is_unassigned_not_edited() {
+    let findings = common::run("IG304", "IG304/managed-set");
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    let f = &findings[0];
+    assert!(
+        f.location
+            .path
+            .ends_with("permissionsets/acmepkg__Sync_Admin.permissionset-meta.xml"),
+        "{}",
+        f.location.path
+    );
+    assert_eq!(f.location.line, 4);
+    assert!(
+        f.message.contains("acmepkg__Shipment__c (View All)"),
+        "{}",
+        f.message
+    );
+    assert_eq!(
+        f.fix,
+        "Permission set acmepkg__Sync_Admin belongs to managed package acmepkg: its object permissions cannot be edited in your org. Unassign it from int.sync@acme.example (Setup > Users > int.sync@acme.example > Permission Set Assignments; in a user definition, drop it from \"permsets\"), and grant the object access it needs without View All or Modify All (share the records it needs through sharing rules) with a permission set of your own."
+    );
+}

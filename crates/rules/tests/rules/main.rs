@@ -29,6 +29,7 @@ mod ig208_broad_oauth_scope;
 mod ig209_no_certificate_auth;
 mod ig210_session_ip_lock_off;
 mod ig301_admin_integration_user;
+mod ig302_dangerous_permission;
 mod ig303_shared_integration_user;
 mod ig304_excess_object_access;
 mod ig305_broad_app_audience;

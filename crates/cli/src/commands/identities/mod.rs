@@ -639,7 +639,14 @@ fn render_text(inv: &Inventory, ids: &[&IntegrationIdentity], only: Option<&str>
                 .max()
                 .unwrap_or(6)
                 .clamp(6, MAX_OBJECT_COLUMN);
-            let _ = writeln!(s, "  objects     {:<w$}  {:<26}  granted", "object", "used");
+            // No Mule app logs in as it (a metadata-only project): what it
+            // uses is not known, and a column of `-` would say "unused".
+            let uses_known = !id.apps.is_empty();
+            if uses_known {
+                let _ = writeln!(s, "  objects     {:<w$}  {:<26}  granted", "object", "used");
+            } else {
+                let _ = writeln!(s, "  objects     {:<w$}  granted", "object");
+            }
             for r in rows {
                 let mut used = ops_text(&r.used);
                 if r.inferred {
@@ -660,11 +667,15 @@ fn render_text(inv: &Inventory, ids: &[&IntegrationIdentity], only: Option<&str>
                         format!("{}, and the unknown profile's", r.granted.describe())
                     }
                 };
-                let _ = writeln!(
-                    s,
-                    "              {:<w$}  {:<26}  {granted}{note}",
-                    r.object, used,
-                );
+                if uses_known {
+                    let _ = writeln!(
+                        s,
+                        "              {:<w$}  {:<26}  {granted}{note}",
+                        r.object, used,
+                    );
+                } else {
+                    let _ = writeln!(s, "              {:<w$}  {granted}{note}", r.object);
+                }
                 if !r.relationships.is_empty() && !r.inferred {
                     let _ = writeln!(
                         s,
@@ -686,6 +697,12 @@ fn render_text(inv: &Inventory, ids: &[&IntegrationIdentity], only: Option<&str>
             ]
             .into_iter()
             .find_map(|(name, what)| id.permission(name).map(|p| (p, what)));
+            if !uses_known {
+                let _ = writeln!(
+                    s,
+                    "              what it uses is not known: no Mule app among the paths logs in as it"
+                );
+            }
             if let Some((p, what)) = all {
                 let _ = writeln!(
                     s,
