@@ -6,6 +6,8 @@ use std::io::{BufRead, BufReader, Read};
 use intguard_model::secret::{mask, Redactor};
 use intguard_model::vocab;
 
+/// How many characters a snippet shows at most (besides the `…` marking a
+/// cut end).
 const MAX_SNIPPET: usize = 200;
 
 /// Reads the wanted lines of each file once. In a `.properties` file, a
@@ -138,9 +140,8 @@ pub fn mask_line(line: &str, redactor: &Redactor) -> String {
     MaskedLine::new(line, redactor).window(0).0
 }
 
-/// How many characters a snippet shows at most (besides the `…` marking a
-/// cut end), and how many of them come before the finding's column when
-/// the line is longer.
+/// How many characters of a snippet come before the finding's column when
+/// the line is longer than [`MAX_SNIPPET`].
 const BEFORE_COLUMN: usize = 80;
 
 /// A line of a scanned file masked whole (every secret on it, wherever the
