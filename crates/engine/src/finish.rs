@@ -484,12 +484,12 @@ fn add_snippets(findings: &mut [Finding], redactor: &Redactor) {
             places.dedup();
             let mut lines: Vec<u32> = places.iter().map(|p| p.0).collect();
             lines.dedup();
-            let texts = snippet::read_lines(path, &lines);
+            let mut texts = snippet::read_lines(path, &lines);
             let mut out = Windows::new();
             let mut at = 0;
             for line in lines {
                 let here = places[at..].partition_point(|p| p.0 == line);
-                if let Some(text) = texts.get(&line) {
+                if let Some(text) = texts.remove(&line) {
                     let masked = snippet::MaskedLine::new(text, redactor);
                     for &(line, column) in &places[at..at + here] {
                         out.insert((line, column), masked.window(column));

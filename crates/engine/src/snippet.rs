@@ -195,19 +195,22 @@ fn byte_of(text: &str, index: &[usize], n: usize) -> usize {
 }
 
 impl<'r> MaskedLine<'r> {
-    pub fn new(line: &str, redactor: &'r Redactor) -> MaskedLine<'r> {
-        let masked = mask_whole_line(line, redactor);
+    /// Takes the line (a minified file's may be tens of megabytes: not
+    /// copied again).
+    pub fn new(line: impl Into<String>, redactor: &'r Redactor) -> MaskedLine<'r> {
+        let line: String = line.into();
+        let masked = mask_whole_line(&line, redactor);
         let masks = if masked == line {
             Some(Vec::new())
         } else {
-            align(line, &masked)
+            align(&line, &masked)
         };
         MaskedLine {
             redactor,
             masked_chars: masked.trim_end().chars().count(),
             masked_index: char_index(&masked),
-            original_index: char_index(line),
-            original: line.to_string(),
+            original_index: char_index(&line),
+            original: line,
             masked,
             masks,
         }
@@ -1001,7 +1004,7 @@ mod tests {
         let got = read_lines(path.to_str().unwrap(), &[1]);
         assert_eq!(got[&1], line, "kept whole");
         let r = Redactor::default();
-        let masked = MaskedLine::new(&got[&1], &r);
+        let masked = MaskedLine::new(got[&1].as_str(), &r);
         let b_at = line.find("<b ").unwrap() as u32 + 1;
         let (shown, caret) = masked.window(b_at);
         assert!(shown.starts_with('…') && shown.ends_with('…'), "{shown}");
@@ -1040,7 +1043,7 @@ mod tests {
                 "w".repeat(400)
             );
             let at = line.find("<here/>").unwrap() as u32 + 1;
-            let masked = MaskedLine::new(&line, &r);
+            let masked = MaskedLine::new(line.as_str(), &r);
             let (shown, caret) = masked.window(at);
             assert!(
                 !shown.contains("Secret-0") && !shown.contains("0123456789"),
@@ -1061,7 +1064,7 @@ mod tests {
                 "b".repeat(100 + shift),
                 "c".repeat(300)
             );
-            let masked = MaskedLine::new(&line, &r);
+            let masked = MaskedLine::new(line.as_str(), &r);
             let (shown, _) = masked.window(101);
             assert!(!shown.contains("Secret-0"), "{shown}");
             let masks = shown.matches("…(").count();
@@ -1083,7 +1086,7 @@ mod tests {
             "漢".repeat(300)
         );
         let at = line.chars().position(|c| c == '<').unwrap() as u32 + 1;
-        let masked = MaskedLine::new(&line, &r);
+        let masked = MaskedLine::new(line.as_str(), &r);
         let (shown, caret) = masked.window(at);
         assert!(!shown.contains("Sécrèt"), "{shown}");
         assert!(shown.contains("password=\"Ün…(15)\" <x/>"), "{shown}");
