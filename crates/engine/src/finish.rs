@@ -467,40 +467,50 @@ fn relative_path(from: &[String], path: &str) -> String {
 }
 
 fn add_snippets(findings: &mut [Finding], redactor: &Redactor) {
-    let mut wanted: HashMap<&str, Vec<u32>> = HashMap::new();
+    let mut wanted: HashMap<&str, Vec<(u32, u32)>> = HashMap::new();
     for f in findings.iter() {
         if f.location.line > 0 {
             wanted
                 .entry(f.location.path.as_str())
                 .or_default()
-                .push(f.location.line);
+                .push((f.location.line, f.location.column));
         }
     }
     // Each line read and masked once, however many findings it holds (a
-    // minified file's one line can hold 50,000), files in parallel.
-    // Each line with its masked form: the caret's column is found in the
-    // text as read.
-    let masked: HashMap<String, HashMap<u32, (String, String)>> = wanted
+    // minified file's one line can hold 50,000), files in parallel; then
+    // each finding's window cut from it (the line's start, or around the
+    // column on a long line), with the caret's column in it.
+    type Windows = HashMap<(u32, u32), (String, Option<u32>)>;
+    let windows: HashMap<String, Windows> = wanted
         .into_par_iter()
-        .map(|(path, mut lines)| {
-            lines.sort_unstable();
+        .map(|(path, mut places)| {
+            places.sort_unstable();
+            places.dedup();
+            let mut lines: Vec<u32> = places.iter().map(|p| p.0).collect();
             lines.dedup();
-            let masked = snippet::read_lines(path, &lines)
-                .into_iter()
-                .map(|(line, text)| {
-                    let shown = snippet::mask_line(&text, redactor);
-                    (line, (text, shown))
-                })
-                .collect();
-            (path.to_string(), masked)
+            let mut texts = snippet::read_lines(path, &lines);
+            let mut out = Windows::new();
+            let mut at = 0;
+            for line in lines {
+                let here = places[at..].partition_point(|p| p.0 == line);
+                if let Some(text) = texts.remove(&line) {
+                    let masked = snippet::MaskedLine::new(text, redactor);
+                    for &(line, column) in &places[at..at + here] {
+                        out.insert((line, column), masked.window(column));
+                    }
+                }
+                at += here;
+            }
+            (path.to_string(), out)
         })
         .collect();
     for f in findings.iter_mut() {
         let Location { path, line, column } = &f.location;
-        if let Some((text, shown)) = masked.get(path.as_str()).and_then(|m| m.get(line)) {
-            if text != shown {
-                f.snippet_column = snippet::masked_column(text, *column, redactor);
-            }
+        if let Some((shown, caret)) = windows
+            .get(path.as_str())
+            .and_then(|m| m.get(&(*line, *column)))
+        {
+            f.snippet_column = caret.filter(|c| c != column);
             f.snippet = Some(shown.clone());
         }
     }

@@ -6,6 +6,8 @@ use std::io::{BufRead, BufReader, Read};
 use intguard_model::secret::{mask, Redactor};
 use intguard_model::vocab;
 
+/// How many characters a snippet shows at most (besides the `…` marking a
+/// cut end).
 const MAX_SNIPPET: usize = 200;
 
 /// Reads the wanted lines of each file once. In a `.properties` file, a
@@ -77,10 +79,9 @@ pub fn read_lines(path: &str, lines: &[u32]) -> HashMap<u32, String> {
             continued = continued.next(text);
         }
         if wanted {
-            // Only the start of the line is ever shown (MAX_SNIPPET), and a
-            // minified file's one line may be tens of megabytes, kept per
-            // finding until the report: keep what masking needs to see.
-            let text = cut_at_char_boundary(text, MAX_KEPT);
+            // The whole line is kept: masking must see all of it (a secret
+            // crossing the shown window's edge), and the window is cut
+            // around each finding's column (see [`MaskedLine::window`]).
             let shown = if secret_part {
                 let body = text.trim_start();
                 format!("{}{}", &text[..text.len() - body.len()], mask(body))
@@ -91,21 +92,6 @@ pub fn read_lines(path: &str, lines: &[u32]) -> HashMap<u32, String> {
         }
     }
     out
-}
-
-/// How much of a snippet's line is kept for masking: far more than is shown,
-/// so that a secret starting within the shown part is seen whole.
-const MAX_KEPT: usize = 16 * 1024;
-
-fn cut_at_char_boundary(text: &str, max: usize) -> &str {
-    if text.len() <= max {
-        return text;
-    }
-    let mut end = max;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    &text[..end]
 }
 
 /// Where a `.properties` line leaves the next one: inside the value of a
@@ -147,27 +133,216 @@ impl Continuation {
 }
 
 /// Masks known secrets, then any value assigned to a secret-named key on the
-/// line (`password="..."`, `password: ...`, `password=...`), then shortens.
+/// line (`password="..."`, `password: ...`, `password=...`), then shortens
+/// (the line's start: [`MaskedLine::window`] for a window around a column).
+#[cfg(test)]
 pub fn mask_line(line: &str, redactor: &Redactor) -> String {
-    let masked = mask_whole_line(line, redactor);
-    let trimmed = masked.trim_end();
-    if trimmed.chars().count() > MAX_SNIPPET {
-        let cut: String = trimmed.chars().take(MAX_SNIPPET).collect();
-        format!("{cut}…")
-    } else {
-        trimmed.to_string()
+    MaskedLine::new(line, redactor).window(0).0
+}
+
+/// How many characters of a snippet come before the finding's column when
+/// the line is longer than [`MAX_SNIPPET`].
+const BEFORE_COLUMN: usize = 80;
+
+/// A line of a scanned file masked whole (every secret on it, wherever the
+/// window shown will be), with where the masks stand, so that many
+/// findings on one long line (a minified file's) each get their window
+/// without masking the line again.
+pub struct MaskedLine<'r> {
+    redactor: &'r Redactor,
+    original: String,
+    masked: String,
+    /// Each mask, in order: the characters of the line it hides, and its
+    /// own characters in `masked`. `None` when the masked text cannot be
+    /// aligned with the line (a mask's text written in the file itself,
+    /// overlapping masks): columns are then found by masking the text
+    /// before them.
+    masks: Option<Vec<Mask>>,
+    /// Byte offset of every [`STRIDE`]th character of `masked`.
+    masked_index: Vec<usize>,
+    /// Byte offset of every [`STRIDE`]th character of `original`.
+    original_index: Vec<usize>,
+    /// The length of `masked`, trimmed at its end, in characters.
+    masked_chars: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Mask {
+    /// Characters `start..end` of the line.
+    original: (usize, usize),
+    /// Characters `start..end` of the masked line.
+    masked: (usize, usize),
+}
+
+const STRIDE: usize = 256;
+
+fn char_index(text: &str) -> Vec<usize> {
+    text.char_indices()
+        .step_by(STRIDE)
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// The byte offset of character `n` of `text` (its length past the end).
+fn byte_of(text: &str, index: &[usize], n: usize) -> usize {
+    let Some(&from) = index.get(n / STRIDE) else {
+        return text.len();
+    };
+    text[from..]
+        .char_indices()
+        .nth(n % STRIDE)
+        .map_or(text.len(), |(i, _)| from + i)
+}
+
+impl<'r> MaskedLine<'r> {
+    /// Takes the line (a minified file's may be tens of megabytes: not
+    /// copied again).
+    pub fn new(line: impl Into<String>, redactor: &'r Redactor) -> MaskedLine<'r> {
+        let line: String = line.into();
+        let masked = mask_whole_line(&line, redactor);
+        let masks = if masked == line {
+            Some(Vec::new())
+        } else {
+            align(&line, &masked)
+        };
+        MaskedLine {
+            redactor,
+            masked_chars: masked.trim_end().chars().count(),
+            masked_index: char_index(&masked),
+            original_index: char_index(&line),
+            original: line,
+            masked,
+            masks,
+        }
+    }
+
+    /// 0-based character of the masked line where 0-based character
+    /// `column` of the line is: moved by the masks before it; a column
+    /// inside a secret is at its mask's start.
+    fn masked_column(&self, column: usize) -> Option<usize> {
+        let end = byte_of(&self.original, &self.original_index, column);
+        if end == self.original.len() && self.original.chars().count() <= column {
+            return None;
+        }
+        let Some(masks) = &self.masks else {
+            // Not aligned: the text before the column, masked alone.
+            let prefix = &self.original[..end];
+            return Some(mask_whole_line(prefix, self.redactor).chars().count());
+        };
+        let before = masks.partition_point(|m| m.original.1 <= column);
+        match masks.get(before) {
+            Some(m) if m.original.0 <= column => Some(m.masked.0),
+            _ => Some(match before.checked_sub(1).map(|i| masks[i]) {
+                Some(m) => column - m.original.1 + m.masked.1,
+                None => column,
+            }),
+        }
+    }
+
+    /// The snippet of a finding at 1-based `column` (0: none) and where the
+    /// column falls in it (1-based). A line of at most [`MAX_SNIPPET`]
+    /// characters is shown whole; a longer one as a window of them, from
+    /// [`BEFORE_COLUMN`] characters before the column, `…` marking each cut
+    /// end. The window is cut from the masked line, and never inside a
+    /// mask: a mask the cut would split is left out whole.
+    pub fn window(&self, column: u32) -> (String, Option<u32>) {
+        let col = (column as usize)
+            .checked_sub(1)
+            .and_then(|c| self.masked_column(c));
+        let len = self.masked_chars;
+        if len <= MAX_SNIPPET {
+            let shown = self.masked.trim_end().to_string();
+            return (shown, col.map(|c| c as u32 + 1));
+        }
+        let start = col.map_or(0, |c| c.saturating_sub(BEFORE_COLUMN));
+        let start = start.min(len - MAX_SNIPPET);
+        let mut end = start + MAX_SNIPPET;
+        let mut start = start;
+        if let Some(masks) = &self.masks {
+            // A mask split by an end is left out.
+            let split = |at: usize| {
+                let i = masks.partition_point(|m| m.masked.1 <= at);
+                masks.get(i).filter(|m| m.masked.0 < at)
+            };
+            if let Some(m) = split(start) {
+                start = m.masked.1;
+            }
+            if let Some(m) = split(end) {
+                end = m.masked.0.max(start);
+            }
+        }
+        let from = byte_of(&self.masked, &self.masked_index, start);
+        let to = byte_of(&self.masked, &self.masked_index, end);
+        let mut shown = String::with_capacity(to - from + 6);
+        let mut caret = col
+            .filter(|c| (start..end).contains(c))
+            .map(|c| c - start + 1);
+        if start > 0 {
+            shown.push('…');
+            caret = caret.map(|c| c + 1);
+        }
+        shown.push_str(&self.masked[from..to]);
+        if end < len {
+            shown.push('…');
+        }
+        (shown, caret.map(|c| c as u32))
     }
 }
 
-/// Where 1-based `column` of `line` falls once the line is masked: the
-/// length of the masked text before it, plus one. `None` when masking leaves
-/// that text as it is (most lines), or the column is not on the line.
-pub fn masked_column(line: &str, column: u32, redactor: &Redactor) -> Option<u32> {
-    let before = (column as usize).checked_sub(1)?;
-    let end = line.char_indices().nth(before).map(|(i, _)| i)?;
-    let prefix = &line[..end];
-    let masked = mask_whole_line(prefix, redactor);
-    (masked != prefix).then(|| masked.chars().count() as u32 + 1)
+/// The masks `masked` (`line` masked whole) holds, in order; `None` when
+/// the two cannot be aligned. Every mask is [`mask`]'s: the secret's first
+/// two characters (a secret of 8 or more) then `…(N)`, N its length.
+fn align(line: &str, masked: &str) -> Option<Vec<Mask>> {
+    let (o, m) = (line.as_bytes(), masked.as_bytes());
+    let (mut i, mut j) = (0, 0);
+    // Characters before `i` and `j`.
+    let (mut ci, mut cj) = (0usize, 0usize);
+    let mut masks = Vec::new();
+    loop {
+        // The common stretch, counted in characters.
+        let same = o[i..]
+            .iter()
+            .zip(&m[j..])
+            .take_while(|(a, b)| a == b)
+            .count();
+        // Back to the start of a character the two only begin alike.
+        let mut same_at = same;
+        while !masked.is_char_boundary(j + same_at) || !line.is_char_boundary(i + same_at) {
+            same_at -= 1;
+        }
+        ci += line[i..i + same_at].chars().count();
+        cj += masked[j..j + same_at].chars().count();
+        i += same_at;
+        j += same_at;
+        if i == o.len() && j == m.len() {
+            return Some(masks);
+        }
+        let token = masked[j..].strip_prefix("…(")?;
+        let digits = token.bytes().take_while(u8::is_ascii_digit).count();
+        let n: usize = token[..digits].parse().ok()?;
+        if !token[digits..].starts_with(')') {
+            return None;
+        }
+        let token_chars = 2 + digits + 1;
+        let head = if n >= 8 { 2 } else { 0 };
+        if ci < head || cj < head {
+            return None;
+        }
+        // The secret: its head (already passed) and the rest.
+        let rest = n - head;
+        let rest_bytes = line[i..].char_indices().nth(rest).map_or_else(
+            || (line[i..].chars().count() == rest).then_some(line.len() - i),
+            |(b, _)| Some(b),
+        )?;
+        masks.push(Mask {
+            original: (ci - head, ci + rest),
+            masked: (cj - head, cj + token_chars),
+        });
+        i += rest_bytes;
+        ci += rest;
+        j += "…(".len() + digits + 1;
+        cj += token_chars;
+    }
 }
 
 /// [`mask_line`] without shortening: the whole line, every secret masked.
@@ -815,17 +990,112 @@ mod tests {
         assert!(pom.contains("<mule.key>${k}</mule.key>"), "{pom}");
     }
 
+    /// Found by testing as a user would: a minified file's snippet showed
+    /// the line's first 200 characters, never the place found further on.
     #[test]
-    fn a_huge_line_is_cut_before_it_is_kept() {
+    fn a_long_line_is_shown_around_the_column_masked_whole() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("min.xml");
-        let line = format!("<a password=\"Secret123456\"/>{}", "x".repeat(5_000_000));
+        let filler = "x".repeat(500_000);
+        let line = format!(
+            "<a password=\"Secret123456\"/>{filler}<b password=\"MiddleSecret-98765\"/>{filler}<c/>"
+        );
         std::fs::write(&path, &line).unwrap();
         let got = read_lines(path.to_str().unwrap(), &[1]);
-        assert_eq!(got[&1].len(), MAX_KEPT);
-        let shown = mask_line(&got[&1], &Redactor::default());
-        assert!(!shown.contains("Secret123456"), "{shown}");
-        assert_eq!(shown, mask_line(&line, &Redactor::default()));
+        assert_eq!(got[&1], line, "kept whole");
+        let r = Redactor::default();
+        let masked = MaskedLine::new(got[&1].as_str(), &r);
+        let b_at = line.find("<b ").unwrap() as u32 + 1;
+        let (shown, caret) = masked.window(b_at);
+        assert!(shown.starts_with('…') && shown.ends_with('…'), "{shown}");
+        assert!(!shown.contains("MiddleSecret"), "{shown}");
+        assert!(shown.contains("<b password=\"Mi…(18)\"/>"), "{shown}");
+        assert_eq!(shown.chars().count(), MAX_SNIPPET + 2);
+        let caret = caret.unwrap() as usize;
+        assert_eq!(caret, BEFORE_COLUMN + 2, "after `…` and the context");
+        assert_eq!(
+            shown.chars().skip(caret - 1).take(3).collect::<String>(),
+            "<b "
+        );
+        // Near the end: the window ends there, the caret still on it.
+        let c_at = line.find("<c/>").unwrap() as u32 + 1;
+        let (shown, caret) = masked.window(c_at);
+        assert!(shown.starts_with('…') && shown.ends_with("<c/>"), "{shown}");
+        let caret = caret.unwrap() as usize;
+        assert_eq!(shown.chars().skip(caret - 1).collect::<String>(), "<c/>");
+        // At the start: the line's start, as before.
+        let (shown, caret) = masked.window(2);
+        assert!(shown.starts_with("<a password=\"Se…(12)\"/>xxx"), "{shown}");
+        assert!(shown.ends_with('…'), "{shown}");
+        assert_eq!(caret, Some(2));
+    }
+
+    /// A secret across the window's edge is masked (the whole line is
+    /// masked first) and its mask is never cut: left out whole.
+    #[test]
+    fn a_mask_across_the_window_edge_is_left_out_whole() {
+        let r = Redactor::new(["Edge-Secret-0123456789".to_string()]);
+        for shift in 0..30 {
+            let line = format!(
+                "{}k=Edge-Secret-0123456789 {}<here/>{}",
+                "y".repeat(20),
+                "z".repeat(BEFORE_COLUMN - 20 + shift),
+                "w".repeat(400)
+            );
+            let at = line.find("<here/>").unwrap() as u32 + 1;
+            let masked = MaskedLine::new(line.as_str(), &r);
+            let (shown, caret) = masked.window(at);
+            assert!(
+                !shown.contains("Secret-0") && !shown.contains("0123456789"),
+                "{shown}"
+            );
+            assert!(
+                shown.matches('(').count() == shown.matches("Ed…(22)").count()
+                    && shown.matches(')').count() == shown.matches("Ed…(22)").count(),
+                "a cut mask: {shown}"
+            );
+            let caret = caret.unwrap() as usize;
+            let from: String = shown.chars().skip(caret - 1).take(7).collect();
+            assert_eq!(from, "<here/>", "{shown}");
+            // The window's end across a mask.
+            let line = format!(
+                "{}<here/>{}k=Edge-Secret-0123456789 {}",
+                "a".repeat(100),
+                "b".repeat(100 + shift),
+                "c".repeat(300)
+            );
+            let masked = MaskedLine::new(line.as_str(), &r);
+            let (shown, _) = masked.window(101);
+            assert!(!shown.contains("Secret-0"), "{shown}");
+            let masks = shown.matches("…(").count();
+            assert!(
+                masks == 0 || shown.contains("Ed…(22)"),
+                "a cut mask: {shown}"
+            );
+        }
+    }
+
+    /// Columns count characters: a window never cuts inside one, and the
+    /// caret counts them.
+    #[test]
+    fn a_window_of_multi_byte_text_counts_characters() {
+        let r = Redactor::default();
+        let line = format!(
+            "{}password=\"Ünï-Çødé-Sécrèt\" <x/>{}",
+            "é".repeat(300),
+            "漢".repeat(300)
+        );
+        let at = line.chars().position(|c| c == '<').unwrap() as u32 + 1;
+        let masked = MaskedLine::new(line.as_str(), &r);
+        let (shown, caret) = masked.window(at);
+        assert!(!shown.contains("Sécrèt"), "{shown}");
+        assert!(shown.contains("password=\"Ün…(15)\" <x/>"), "{shown}");
+        let from: String = shown
+            .chars()
+            .skip(caret.unwrap() as usize - 1)
+            .take(4)
+            .collect();
+        assert_eq!(from, "<x/>");
     }
 
     #[test]
@@ -846,6 +1116,8 @@ mod tests {
             "00D5g000001abcd!AQ4AQabcdefghij".to_string(),
             "Js-Secret-0123456".to_string(),
         ]);
+        let masked_column =
+            |line: &str, column: u32, r: &Redactor| MaskedLine::new(line, r).window(column).1;
         let line = r#"{"password":"Js-Secret-0123456","access_token":"00D5g000001abcd!AQ4AQabcdefghij","x":1}"#;
         let shown = mask_line(line, &r);
         let token_at = line.find("00D5g").unwrap() as u32 + 1;
@@ -864,11 +1136,38 @@ mod tests {
             "{shown}"
         );
         assert_eq!(&shown[shown.find("\"x\"").unwrap()..][..3], "\"x\"");
+        // Inside a secret: at its mask.
+        let inside = masked_column(line, token_at + 5, &r).unwrap();
+        assert_eq!(inside, moved);
         // Before the first secret, and on a clean line: unchanged.
-        assert_eq!(masked_column(line, 2, &r), None);
-        assert_eq!(masked_column("url: https://x.example", 6, &r), None);
+        assert_eq!(masked_column(line, 2, &r), Some(2));
+        assert_eq!(masked_column("url: https://x.example", 6, &r), Some(6));
         // Past the line's end: no place.
         assert_eq!(masked_column("ab", 9, &r), None);
+        assert_eq!(masked_column("ab", 3, &r), None);
+    }
+
+    /// Masks are found where they stand; a mask's own text written in the
+    /// file is no mask.
+    #[test]
+    fn masks_are_aligned_with_the_line() {
+        let line = "a=ab…(10) password=Tiger2024! b=1 token=abc c=2";
+        let masked = mask_whole_line(line, &Redactor::default());
+        assert_eq!(masked, "a=ab…(10) password=Ti…(10) b=1 token=…(3) c=2");
+        let masks = align(line, &masked).unwrap();
+        assert_eq!(
+            masks,
+            [
+                Mask {
+                    original: (19, 29),
+                    masked: (19, 26)
+                },
+                Mask {
+                    original: (40, 43),
+                    masked: (37, 41)
+                },
+            ]
+        );
     }
 
     #[test]

@@ -67,11 +67,14 @@ pub struct Finding {
     /// names, whatever the spelling of the roots or the working directory.
     #[serde(skip)]
     pub fingerprint_path: String,
-    /// The source line, with secrets masked (added by the engine).
+    /// The source line, with secrets masked (added by the engine); a long
+    /// line is cut to a window around `location.column`, `…` marking each
+    /// cut end.
     pub snippet: Option<String>,
     /// Where `location.column` falls in `snippet` when masking changed the
-    /// text before it (a mask is seldom as long as the secret it hides);
-    /// `None`: at `location.column` itself. Reporters put their caret here.
+    /// text before it (a mask is seldom as long as the secret it hides) or
+    /// the snippet is a window of a long line; `None`: at
+    /// `location.column` itself. Reporters put their caret here.
     #[serde(skip)]
     pub snippet_column: Option<u32>,
     /// The Salesforce users whose other apps the fix should name, in the

@@ -101,10 +101,12 @@ pub struct Report<'a> {
     /// directory), absolute; SARIF names it as the base of its relative
     /// URIs. `None`: unknown, the relative URIs keep an unnamed base.
     pub working_directory: Option<&'a std::path::Path>,
-    /// The top of the repository the working directory lies in (a git work
+    /// The top of the repository the scanned files lie in (a git work
     /// tree's), absolute, when the caller knows one: SARIF's relative URIs
     /// are relative to it, as GitHub code scanning reads them, also when
-    /// the scan runs in a subfolder. `None`: the working directory.
+    /// the scan runs in a subfolder, or elsewhere with an absolute path.
+    /// Every file inside it gets a relative URI, whatever the spelling of
+    /// its path. `None`: the working directory.
     pub source_root: Option<&'a std::path::Path>,
 }
 

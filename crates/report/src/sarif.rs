@@ -13,14 +13,15 @@
 //! are the subset of the schema we emit, with the schema's property names;
 //! their field order is the output's key order.
 //!
-//! Paths: a relative path is a URI relative to `%SRCROOT%`, which
-//! `run.originalUriBaseIds` names when the caller knows it: the top of the
-//! repository the scan's working directory lies in, else that directory
+//! Paths: a file inside `%SRCROOT%` is a URI relative to it, whether its
+//! path was written relative (to the working directory) or absolute;
+//! `run.originalUriBaseIds` names it when the caller knows it: the top of
+//! the repository the scanned files lie in, else the working directory
 //! (GitHub reads relative URIs against the repository root, so a scan run
-//! in a subfolder still places its alerts; it converts absolute `file:` URIs
-//! with the invocation's `workingDirectory`). An absolute path, or one that
-//! climbs out of the source root, is an absolute `file:` URI with no base
-//! id: SARIF allows a base id only on a relative reference.
+//! in a subfolder, or given `$GITHUB_WORKSPACE`, still places its alerts;
+//! it converts absolute `file:` URIs with the invocation's
+//! `workingDirectory`). A file outside it is an absolute `file:` URI with
+//! no base id: SARIF allows a base id only on a relative reference.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -34,7 +35,7 @@ pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 pub const SARIF_VERSION: &str = "2.1.0";
 /// The key of our entry in `partialFingerprints`.
 pub const FINGERPRINT_KEY: &str = "intguardFingerprint/v1";
-/// The base id of every relative artifact URI: the scan's working directory.
+/// The base id of every relative artifact URI: the source root.
 pub const SRCROOT: &str = "%SRCROOT%";
 /// The tool's home page for SARIF viewers: the package's `repository`, left
 /// out while it has none (a placeholder link would lead nowhere).
@@ -608,12 +609,9 @@ fn physical(
 struct Artifacts {
     /// The source root: absolute, `/`-separated, ending with `/`.
     root: Option<String>,
-    /// The working directory the same way.
+    /// The working directory the same way: the report's relative paths
+    /// count from it.
     working: Option<String>,
-    /// The working directory relative to the source root (`mule/`), `""`
-    /// when they are the same: the report's relative paths count from the
-    /// working directory.
-    prefix: String,
 }
 
 /// An absolute folder, `/`-separated and ending with `/`; `None` for a
@@ -627,26 +625,15 @@ fn folder(dir: &Path) -> Option<String> {
 }
 
 impl Artifacts {
+    /// `source_root` need not hold the working directory (a scan of
+    /// `/ci/workspace/apps` run elsewhere); `None`: the working directory.
     fn new(working_directory: Option<&Path>, source_root: Option<&Path>) -> Self {
         let working = working_directory.and_then(folder);
-        let top = source_root.and_then(folder);
-        let prefix = match (&working, &top) {
-            (Some(w), Some(t)) => w.strip_prefix(t.as_str()).map(str::to_string),
-            _ => None,
+        let root = match source_root.and_then(folder) {
+            Some(top) if working.is_some() => Some(top),
+            _ => working.clone(),
         };
-        match prefix {
-            Some(prefix) => Artifacts {
-                root: top,
-                working,
-                prefix,
-            },
-            // No repository, or one the working directory is not in.
-            None => Artifacts {
-                root: working.clone(),
-                working,
-                prefix: String::new(),
-            },
-        }
+        Artifacts { root, working }
     }
 
     /// The source root's `file:` URI, for `originalUriBaseIds`.
@@ -675,35 +662,41 @@ impl Artifacts {
             };
         }
         let path = path.replace('\\', "/");
-        if is_absolute(&path) {
-            return ArtifactLocation {
-                uri: absolute_uri(&path),
-                uri_base_id: None,
-            };
-        }
         let mut rel = path.as_str();
         while let Some(rest) = rel.strip_prefix("./") {
             rel = rest;
         }
-        let rel = format!("{}{rel}", self.prefix);
-        let relative = |rel: &str| ArtifactLocation {
-            uri: encode(rel),
-            uri_base_id: Some(SRCROOT),
+        // Where the file is: an absolute path as written, a relative one
+        // from the working directory; `..` and `.` resolved.
+        let absolute = if is_absolute(rel) {
+            Some(without_dot_segments(rel))
+        } else {
+            self.working
+                .as_ref()
+                .map(|w| without_dot_segments(&format!("{w}{rel}")))
         };
-        match &self.root {
-            Some(root) if rel.split('/').any(|segment| segment == "..") => {
-                let absolute = without_dot_segments(&format!("{root}{rel}"));
-                match absolute.strip_prefix(root.as_str()) {
-                    // Climbs back into the source root (`../orders` from
-                    // one of its subfolders).
-                    Some(inside) if !self.prefix.is_empty() => relative(inside),
-                    _ => ArtifactLocation {
-                        uri: absolute_uri(&absolute),
-                        uri_base_id: None,
-                    },
-                }
-            }
-            _ => relative(&rel),
+        match (absolute, &self.root) {
+            // Inside the source root, however the path was spelled
+            // (`scan apps`, `scan /ci/workspace/apps`): relative to it.
+            (Some(absolute), Some(root)) => match absolute.strip_prefix(root.as_str()) {
+                Some(inside) => ArtifactLocation {
+                    uri: encode(inside),
+                    uri_base_id: Some(SRCROOT),
+                },
+                None => ArtifactLocation {
+                    uri: absolute_uri(&absolute),
+                    uri_base_id: None,
+                },
+            },
+            (Some(absolute), None) => ArtifactLocation {
+                uri: absolute_uri(&absolute),
+                uri_base_id: None,
+            },
+            // No working directory known: relative, to the unnamed base.
+            (None, _) => ArtifactLocation {
+                uri: encode(rel),
+                uri_base_id: Some(SRCROOT),
+            },
         }
     }
 }
@@ -867,12 +860,51 @@ mod tests {
             a.working_directory_uri().map(|b| b.uri),
             Some("file:///work/acme/mule/".into())
         );
-        // A source root the working directory is not in names nothing.
-        let a = Artifacts::new(Some(Path::new("/work/acme")), Some(Path::new("/srv/repo")));
-        assert_eq!(a.location("x.xml").uri, "x.xml");
+        // Absolute paths inside the source root are relative to it too.
+        assert_eq!(
+            at("/work/acme/mule/orders/x.xml"),
+            ("mule/orders/x.xml".into(), Some(SRCROOT))
+        );
+        assert_eq!(
+            at("/work/acme/./mule/../salesforce/a b.xml"),
+            ("salesforce/a%20b.xml".into(), Some(SRCROOT))
+        );
+        assert_eq!(
+            at("/work/acme-other/x.xml"),
+            ("file:///work/acme-other/x.xml".into(), None)
+        );
+    }
+
+    /// Found by testing as a user would: `intguard scan /ci/workspace/apps`
+    /// (absolute, as CI writes it) gave `file://` URIs for every file of
+    /// the repository, while `scan apps` gave relative ones.
+    #[test]
+    fn a_source_root_the_working_directory_is_not_in_still_counts() {
+        let a = Artifacts::new(
+            Some(Path::new("/home/runner")),
+            Some(Path::new("/ci/workspace")),
+        );
+        let at = |path: &str| {
+            let l = a.location(path);
+            (l.uri, l.uri_base_id)
+        };
+        assert_eq!(
+            at("/ci/workspace/apps/orders/x.xml"),
+            ("apps/orders/x.xml".into(), Some(SRCROOT))
+        );
+        assert_eq!(
+            at("../../ci/workspace/apps/x.xml"),
+            ("apps/x.xml".into(), Some(SRCROOT))
+        );
+        // Outside it: absolute.
+        assert_eq!(at("x.xml"), ("file:///home/runner/x.xml".into(), None));
         assert_eq!(
             a.root_uri().map(|b| b.uri),
-            Some("file:///work/acme/".into())
+            Some("file:///ci/workspace/".into())
+        );
+        assert_eq!(
+            a.working_directory_uri().map(|b| b.uri),
+            Some("file:///home/runner/".into())
         );
     }
 

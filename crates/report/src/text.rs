@@ -144,8 +144,19 @@ fn snippet_window(snippet: &str, column: u32) -> (String, Option<usize>) {
         (0, body.len())
     } else {
         let start = col.map_or(0, |c| c.saturating_sub(SNIPPET_WIDTH / 3));
-        let start = start.min(body.len() - SNIPPET_WIDTH);
-        (start, start + SNIPPET_WIDTH)
+        let mut start = start.min(body.len() - SNIPPET_WIDTH);
+        let mut end = start + SNIPPET_WIDTH;
+        // A mask (`…(18)`) an edge would cut is left out whole, as the
+        // engine cuts its window: `…(1…` would read as another length.
+        for (a, b) in mask_spans(body) {
+            if a < start && start < b && col.is_none_or(|c| b <= c) {
+                start = b;
+            }
+            if a < end && end < b && col.is_none_or(|c| c < a) {
+                end = a;
+            }
+        }
+        (start, end.max(start))
     };
     let mut shown = String::new();
     let mut caret = col.map(|c| c - start);
@@ -164,6 +175,28 @@ fn snippet_window(snippet: &str, column: u32) -> (String, Option<usize>) {
             .all(|c| !needs_escape(*c))
     });
     (shown, caret)
+}
+
+/// Where each mask (`…(N)`, as `intguard_model::secret::mask` writes it
+/// after a secret's first characters) stands in `chars`: `start..end`.
+fn mask_spans(chars: &[char]) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    let mut i = 0;
+    while i + 3 < chars.len() {
+        if chars[i] == '…' && chars[i + 1] == '(' {
+            let digits = chars[i + 2..]
+                .iter()
+                .take_while(|c| c.is_ascii_digit())
+                .count();
+            if digits > 0 && chars.get(i + 2 + digits) == Some(&')') {
+                spans.push((i, i + 3 + digits));
+                i += 3 + digits;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    spans
 }
 
 fn diagnostic_line(p: &Painter, d: &Diagnostic) -> String {
@@ -310,5 +343,47 @@ mod tests {
         assert!(shown.starts_with('…') && shown.ends_with('…'));
         assert!(shown.chars().count() <= SNIPPET_WIDTH + 2);
         assert_eq!(shown.chars().nth(caret.unwrap()), Some('X'));
+    }
+
+    /// A mask across either edge of the window is left out whole: a cut
+    /// one (`Mi…(1…`) would read as a secret of another length.
+    #[test]
+    fn a_mask_across_the_window_edge_is_not_cut() {
+        let head = SNIPPET_WIDTH / 3;
+        for shift in 0..8 {
+            // Across the end.
+            let before_end = SNIPPET_WIDTH - head - 1 - 4 + shift;
+            let line = format!(
+                "{}X{}Mi…(18){}",
+                "a".repeat(head + 10),
+                "b".repeat(before_end),
+                "c".repeat(300)
+            );
+            let (shown, caret) = snippet_window(&line, head as u32 + 11);
+            assert_eq!(shown.chars().nth(caret.unwrap()), Some('X'), "{shown}");
+            let masks = shown.matches("…(").count();
+            assert_eq!(masks, shown.matches("…(18)").count(), "{shown}");
+            assert!(!shown.contains("…(1…") && !shown.contains("(…"), "{shown}");
+            // Across the start.
+            let line = format!(
+                "{}Mi…(18){}X{}",
+                "a".repeat(10 + shift),
+                "b".repeat(head - 4 + shift % 4),
+                "c".repeat(300)
+            );
+            let x = line.chars().position(|c| c == 'X').unwrap() as u32 + 1;
+            let (shown, caret) = snippet_window(&line, x);
+            assert_eq!(shown.chars().nth(caret.unwrap()), Some('X'), "{shown}");
+            assert_eq!(
+                shown.matches("…(").count(),
+                shown.matches("…(18)").count(),
+                "{shown}"
+            );
+            let after = shown.strip_prefix('…').unwrap_or(&shown);
+            assert!(
+                !after.starts_with(|c: char| c.is_ascii_digit() || c == '(' || c == ')'),
+                "{shown}"
+            );
+        }
     }
 }

@@ -261,7 +261,7 @@ fn audit(args: OrgAuditArgs) -> i32 {
         ..ScanOptions::default()
     };
     let outcome = run_rules(inventory, &options);
-    report(&outcome, &args.report, &options.config)
+    report(&outcome, &args.report, &options.config, &options.paths)
 }
 
 /// The integration users the audit judged, for standard error.

@@ -157,7 +157,7 @@ pub fn run(args: ScanArgs) -> i32 {
         outcome.baselined.extend(accepted);
     }
 
-    report(&outcome, &args.report, &options.config)
+    report(&outcome, &args.report, &options.config, &options.paths)
 }
 
 /// The `--baseline` file, kept in the folder scanned as the README's CI
@@ -176,6 +176,45 @@ fn quiet_about_the_baseline_given(outcome: &mut ScanOutcome, baseline: Option<&P
             && d.message.starts_with("skipped:")
             && std::fs::canonicalize(&d.path).is_ok_and(|p| p == given))
     });
+}
+
+/// The folder SARIF's relative URIs count from (`%SRCROOT%`), whatever the
+/// spelling of the paths scanned (`apps`, `/ci/workspace/apps`): the top of
+/// the git work tree the working directory lies in, when it holds a path
+/// scanned (GitHub reads relative URIs against the repository root); else
+/// that of the first path scanned that lies in one; else, outside git, the
+/// working directory (`None`) when it holds a path scanned, or the folder
+/// holding them all (`cd /tmp && intguard scan /data/apps`). Files outside
+/// it get absolute URIs.
+fn sarif_source_root(working: &Path, paths: &[PathBuf]) -> Option<PathBuf> {
+    let git_top = |dir: &Path| {
+        dir.ancestors()
+            .find(|d| d.join(".git").exists())
+            .map(Path::to_path_buf)
+    };
+    let folders: Vec<PathBuf> = paths
+        .iter()
+        .filter_map(|p| std::fs::canonicalize(working.join(p)).ok())
+        .map(|p| match p.parent() {
+            Some(parent) if !p.is_dir() => parent.to_path_buf(),
+            _ => p,
+        })
+        .collect();
+    let holds_one = |top: &Path| folders.is_empty() || folders.iter().any(|f| f.starts_with(top));
+    if let Some(top) = git_top(working).filter(|t| holds_one(t)) {
+        return Some(top);
+    }
+    if let Some(top) = folders.iter().find_map(|f| git_top(f)) {
+        return Some(top);
+    }
+    if holds_one(working) {
+        return None;
+    }
+    let mut common = folders.first()?.clone();
+    while !folders.iter().all(|f| f.starts_with(&common)) {
+        common = common.parent()?.to_path_buf();
+    }
+    Some(common)
 }
 
 /// Refuses a `--output` that is one of the scan's own inputs: a file given
@@ -205,8 +244,9 @@ fn output_is_no_input(args: &ScanArgs, config: Option<&Path>) -> Result<(), Stri
     output::refuse_output_over_inputs(args.report.output.as_deref(), &inputs)
 }
 
-/// Renders the outcome as asked and returns the exit code.
-pub fn report(outcome: &ScanOutcome, args: &ReportArgs, config: &Config) -> i32 {
+/// Renders the outcome of a scan of `paths` (none for an org audit alone)
+/// as asked and returns the exit code.
+pub fn report(outcome: &ScanOutcome, args: &ReportArgs, config: &Config, paths: &[PathBuf]) -> i32 {
     let fail_on = match args.fail_on {
         Some(FailOn::None) => None,
         Some(f) => Some(to_severity(f)),
@@ -227,11 +267,9 @@ pub fn report(outcome: &ScanOutcome, args: &ReportArgs, config: &Config) -> i32 
         failed,
     };
     let working_directory = std::env::current_dir().ok();
-    // The git work tree it lies in: SARIF's relative URIs count from its
-    // top, as GitHub code scanning reads them.
     let source_root = working_directory
         .as_deref()
-        .and_then(|dir| dir.ancestors().find(|d| d.join(".git").exists()));
+        .and_then(|dir| sarif_source_root(dir, paths));
     let disabled_rules: Vec<&'static str> = outcome
         .rules
         .iter()
@@ -247,7 +285,7 @@ pub fn report(outcome: &ScanOutcome, args: &ReportArgs, config: &Config) -> i32 
         disabled_rules: &disabled_rules,
         summary: &summary,
         working_directory: working_directory.as_deref(),
-        source_root,
+        source_root: source_root.as_deref(),
     };
     let format = match args.format {
         FormatArg::Text => Format::Text,

@@ -207,6 +207,18 @@ fn bad_input_becomes_diagnostics_in_every_format() {
         .as_array()
         .expect("notifications");
     assert_eq!(notes.len(), diagnostics(&report).len());
+    // A URI relative to `%SRCROOT%` (the folder scanned: no git here) is
+    // resolved against it.
+    let base = sarif["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .unwrap_or("");
+    let resolved = |artifact: &serde_json::Value| {
+        let uri = artifact["uri"].as_str()?;
+        Some(match artifact["uriBaseId"].as_str() {
+            Some(_) => format!("{base}{uri}"),
+            None => uri.to_string(),
+        })
+    };
     for d in &json_diags {
         let path = d["path"].as_str().unwrap();
         let tail = &path[path.len() - 20.min(path.len())..];
@@ -214,8 +226,7 @@ fn bad_input_becomes_diagnostics_in_every_format() {
             .iter()
             .find(|n| {
                 n["descriptor"]["id"] == d["code"]
-                    && n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-                        .as_str()
+                    && resolved(&n["locations"][0]["physicalLocation"]["artifactLocation"])
                         .is_some_and(|u| u.ends_with(tail))
             })
             .unwrap_or_else(|| panic!("no notification for {d}: {notes:#?}"));

@@ -6,7 +6,7 @@
 use crate::support;
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 use support::*;
@@ -653,6 +653,138 @@ fn sarif_uris_count_from_the_repository_top_when_run_in_a_subfolder() {
         .map(|u| (u.to_string(), "%SRCROOT%".to_string()))
         .collect();
     assert_eq!(uris, expected);
+}
+
+/// The file a SARIF artifact location names: a `file:` URI (RFC 8089: empty
+/// authority, absolute path) when it has no base id, else a relative
+/// reference (no scheme, no leading `/`, no dot segments) resolved against
+/// the `%SRCROOT%` base, itself a `file:` URI ending with `/`.
+fn sarif_artifact_file(run0: &Value, artifact: &Value) -> (bool, PathBuf) {
+    fn file_uri_path(uri: &str) -> String {
+        let path = uri
+            .strip_prefix("file://")
+            .unwrap_or_else(|| panic!("{uri} is no file: URI"));
+        assert!(
+            path.starts_with('/'),
+            "{uri}: an empty authority, an absolute path"
+        );
+        assert!(
+            !path.contains(['?', '#', ' ']),
+            "{uri}: no query, fragment or raw blank"
+        );
+        percent_decoded(path)
+    }
+    let uri = artifact["uri"].as_str().expect("a uri");
+    match artifact["uriBaseId"].as_str() {
+        Some(id) => {
+            assert_eq!(id, "%SRCROOT%");
+            let scheme = uri.split_once(':').is_some_and(|(s, _)| !s.contains('/'));
+            assert!(
+                !scheme && !uri.starts_with('/'),
+                "{uri}: a relative reference"
+            );
+            assert!(
+                uri.split('/')
+                    .all(|seg| !seg.is_empty() && seg != "." && seg != ".."),
+                "{uri}: no dot or empty segments"
+            );
+            let base = run0["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+                .as_str()
+                .expect("originalUriBaseIds names %SRCROOT%");
+            assert!(base.ends_with('/'), "{base}");
+            (true, PathBuf::from(file_uri_path(&format!("{base}{uri}"))))
+        }
+        None => (false, PathBuf::from(file_uri_path(uri))),
+    }
+}
+
+/// Found by testing as a user would: `intguard scan "$GITHUB_WORKSPACE/apps"`
+/// (an absolute path, as CI writes it) gave every result an absolute
+/// `file://` URI, where `scan apps` gave URIs relative to `%SRCROOT%`, the
+/// repository's top. Now a file inside the repository is relative whatever
+/// the spelling of the path scanned and wherever the scan runs; one outside
+/// it stays absolute. The JSON report's `path` stays the path as given.
+#[test]
+fn sarif_uris_are_relative_inside_the_repository_however_the_path_is_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let tmp = tmp.path().canonicalize().unwrap();
+    let top = tmp.join("workspace");
+    std::fs::create_dir_all(&top).unwrap();
+    git(&top, &["init", "-q"]);
+    let with_token = example_app("customers-papi").join("README.md");
+    let inside = top.join("apps/orders api/README.md");
+    let outside = tmp.join("elsewhere/notes.md");
+    let elsewhere_cwd = tmp.join("runner");
+    for file in [&inside, &outside, &elsewhere_cwd.join("x")] {
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    }
+    std::fs::copy(&with_token, &inside).unwrap();
+    std::fs::copy(&with_token, &outside).unwrap();
+    let apps = top.join("apps");
+    let apps_abs = apps.to_str().unwrap();
+    let cases: [(&Path, Vec<&str>); 4] = [
+        (&top, vec!["apps"]),
+        (&top, vec![apps_abs]),
+        (&top.join("apps"), vec![apps_abs]),
+        (&elsewhere_cwd, vec![apps_abs]),
+    ];
+    for (cwd, paths) in cases {
+        let run = run_cmd(
+            intguard()
+                .current_dir(cwd)
+                .arg("scan")
+                .args(&paths)
+                .args(["--format", "sarif"]),
+        );
+        let sarif = run.json();
+        let run0 = &sarif["runs"][0];
+        assert_eq!(
+            run0["originalUriBaseIds"]["%SRCROOT%"]["uri"],
+            format!("file://{}/", top.display()),
+            "{cwd:?} {paths:?}"
+        );
+        let results = run0["results"].as_array().unwrap();
+        assert!(!results.is_empty());
+        for r in results {
+            let artifact = &r["locations"][0]["physicalLocation"]["artifactLocation"];
+            assert_eq!(
+                sarif_artifact_file(run0, artifact),
+                (true, inside.clone()),
+                "{cwd:?} {paths:?}: {artifact}"
+            );
+            assert_eq!(artifact["uri"], "apps/orders%20api/README.md");
+        }
+    }
+    // A file outside the repository, scanned with one inside it: absolute.
+    let run = run_cmd(
+        intguard()
+            .current_dir(&elsewhere_cwd)
+            .arg("scan")
+            .arg(&apps)
+            .arg(&outside)
+            .args(["--format", "sarif"]),
+    );
+    let sarif = run.json();
+    let run0 = &sarif["runs"][0];
+    let mut files: Vec<(bool, PathBuf)> = run0["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            sarif_artifact_file(
+                run0,
+                &r["locations"][0]["physicalLocation"]["artifactLocation"],
+            )
+        })
+        .collect();
+    files.sort();
+    files.dedup();
+    assert_eq!(files, [(false, outside.clone()), (true, inside.clone())]);
+    // The JSON report's paths are as given (JSON.md): absolute here.
+    let (_, json) = scan_json(&apps, &[]);
+    for f in findings(&json) {
+        assert_eq!(f["path"], inside.to_str().unwrap(), "{f}");
+    }
 }
 
 #[test]

@@ -25,6 +25,7 @@ mod http_bodies;
 mod identities_cmd;
 mod keys_cmd;
 mod line_ends;
+mod long_lines;
 mod monorepo;
 mod org_cmd;
 mod readme;
