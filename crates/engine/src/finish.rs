@@ -494,7 +494,7 @@ fn add_snippets(findings: &mut [Finding], redactor: &Redactor) {
             for line in lines {
                 let here = places[at..].partition_point(|p| p.0 == line);
                 if let Some(text) = texts.remove(&line) {
-                    let masked = snippet::MaskedLine::new(text, redactor);
+                    let masked = snippet::MaskedLine::read(text, redactor);
                     for &(line, column) in &places[at..at + here] {
                         out.insert((line, column), masked.window(column));
                     }

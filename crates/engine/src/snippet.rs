@@ -10,11 +10,29 @@ use intguard_model::vocab;
 /// cut end).
 const MAX_SNIPPET: usize = 200;
 
+/// How much of a long line is kept for its snippets, in bytes: masking
+/// copies the line several times, and a minified file's one line may be
+/// tens of megabytes (a 30 MB profile took 130 MB more when kept whole).
+const LONG_LINE_CAP: usize = 4 << 20;
+
+/// Of a line cut at [`LONG_LINE_CAP`], how many characters before the cut
+/// are never shown: a secret the cut splits is not recognised, so no window
+/// may reach it. A finding further on is shown the line's start.
+const CUT_MARGIN: usize = 64 << 10;
+
+/// A line read for snippets: its text (at most [`LONG_LINE_CAP`] bytes) and
+/// whether it was cut there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnippetLine {
+    pub text: String,
+    pub cut: bool,
+}
+
 /// Reads the wanted lines of each file once. In a `.properties` file, a
 /// line that continues (after a `\\` at the end of the line before) the value
 /// of a secret-named key comes back masked: the readers know the value only
 /// joined, so neither the redactor nor [`mask_line`] would recognise the part.
-pub fn read_lines(path: &str, lines: &[u32]) -> HashMap<u32, String> {
+pub fn read_lines(path: &str, lines: &[u32]) -> HashMap<u32, SnippetLine> {
     let mut out = HashMap::new();
     let Ok(file) = std::fs::File::open(path) else {
         return out;
@@ -79,16 +97,27 @@ pub fn read_lines(path: &str, lines: &[u32]) -> HashMap<u32, String> {
             continued = continued.next(text);
         }
         if wanted {
-            // The whole line is kept: masking must see all of it (a secret
-            // crossing the shown window's edge), and the window is cut
-            // around each finding's column (see [`MaskedLine::window`]).
+            // The whole line is kept (up to LONG_LINE_CAP): masking must see
+            // all of it (a secret crossing the shown window's edge), and the
+            // window is cut around each finding's column (see
+            // [`MaskedLine::window`]).
+            let cut = text.len() > LONG_LINE_CAP;
+            let text = if cut {
+                let mut end = LONG_LINE_CAP;
+                while !text.is_char_boundary(end) {
+                    end -= 1;
+                }
+                &text[..end]
+            } else {
+                text
+            };
             let shown = if secret_part {
                 let body = text.trim_start();
                 format!("{}{}", &text[..text.len() - body.len()], mask(body))
             } else {
                 text.to_string()
             };
-            out.insert(n, shown);
+            out.insert(n, SnippetLine { text: shown, cut });
         }
     }
     out
@@ -162,7 +191,9 @@ pub struct MaskedLine<'r> {
     masked_index: Vec<usize>,
     /// Byte offset of every [`STRIDE`]th character of `original`.
     original_index: Vec<usize>,
-    /// The length of `masked`, trimmed at its end, in characters.
+    /// The length of `masked`, trimmed at its end, in characters; for a
+    /// line cut at [`LONG_LINE_CAP`], where the [`CUT_MARGIN`] before the
+    /// cut starts: nothing from there on is shown.
     masked_chars: usize,
 }
 
@@ -197,15 +228,28 @@ fn byte_of(text: &str, index: &[usize], n: usize) -> usize {
 impl<'r> MaskedLine<'r> {
     /// Takes the line (a minified file's may be tens of megabytes: not
     /// copied again).
+    #[cfg(test)]
     pub fn new(line: impl Into<String>, redactor: &'r Redactor) -> MaskedLine<'r> {
-        let line: String = line.into();
+        Self::read(
+            SnippetLine {
+                text: line.into(),
+                cut: false,
+            },
+            redactor,
+        )
+    }
+
+    /// [`MaskedLine::new`] of a line [`read_lines`] read: when it was cut,
+    /// the [`CUT_MARGIN`] before the cut is never shown.
+    pub fn read(line: SnippetLine, redactor: &'r Redactor) -> MaskedLine<'r> {
+        let SnippetLine { text: line, cut } = line;
         let masked = mask_whole_line(&line, redactor);
         let masks = if masked == line {
             Some(Vec::new())
         } else {
             align(&line, &masked)
         };
-        MaskedLine {
+        let mut masked_line = MaskedLine {
             redactor,
             masked_chars: masked.trim_end().chars().count(),
             masked_index: char_index(&masked),
@@ -213,7 +257,15 @@ impl<'r> MaskedLine<'r> {
             original: line,
             masked,
             masks,
+        };
+        if cut {
+            let kept = masked_line.original.chars().count();
+            masked_line.masked_chars = masked_line
+                .masked_column(kept.saturating_sub(CUT_MARGIN))
+                .unwrap_or(0)
+                .min(masked_line.masked_chars);
         }
+        masked_line
     }
 
     /// 0-based character of the masked line where 0-based character
@@ -246,10 +298,12 @@ impl<'r> MaskedLine<'r> {
     /// end. The window is cut from the masked line, and never inside a
     /// mask: a mask the cut would split is left out whole.
     pub fn window(&self, column: u32) -> (String, Option<u32>) {
+        let len = self.masked_chars;
         let col = (column as usize)
             .checked_sub(1)
-            .and_then(|c| self.masked_column(c));
-        let len = self.masked_chars;
+            .and_then(|c| self.masked_column(c))
+            // Past a cut line's shown part: the line's start.
+            .filter(|&c| c < len);
         if len <= MAX_SNIPPET {
             let shown = self.masked.trim_end().to_string();
             return (shown, col.map(|c| c as u32 + 1));
@@ -861,16 +915,19 @@ mod tests {
         .unwrap();
         let path = path.to_str().unwrap();
         let got = read_lines(path, &[1, 3, 4, 6, 8, 10]);
-        assert_eq!(got[&1], "# a comment \\");
-        assert_eq!(got[&3], "    Se…(12)");
-        assert_eq!(got[&4], "    Th…(11)");
-        assert_eq!(got[&6], "    services/Soap/u/60.0");
-        assert_eq!(got[&8], "plain.line = visible");
-        assert_eq!(got[&10], "sfdc.username = int@acme.com");
+        assert_eq!(got[&1].text, "# a comment \\");
+        assert_eq!(got[&3].text, "    Se…(12)");
+        assert_eq!(got[&4].text, "    Th…(11)");
+        assert_eq!(got[&6].text, "    services/Soap/u/60.0");
+        assert_eq!(got[&8].text, "plain.line = visible");
+        assert_eq!(got[&10].text, "sfdc.username = int@acme.com");
         // Other files are read as they are.
         let yaml = dir.path().join("a.yaml");
         std::fs::write(&yaml, "password: |\n  Kept1234\n").unwrap();
-        assert_eq!(read_lines(yaml.to_str().unwrap(), &[2])[&2], "  Kept1234");
+        assert_eq!(
+            read_lines(yaml.to_str().unwrap(), &[2])[&2].text,
+            "  Kept1234"
+        );
     }
 
     /// Found by review: each of these printed the secret in the snippet.
@@ -1002,9 +1059,10 @@ mod tests {
         );
         std::fs::write(&path, &line).unwrap();
         let got = read_lines(path.to_str().unwrap(), &[1]);
-        assert_eq!(got[&1], line, "kept whole");
+        assert_eq!(got[&1].text, line, "kept whole");
+        assert!(!got[&1].cut);
         let r = Redactor::default();
-        let masked = MaskedLine::new(got[&1].as_str(), &r);
+        let masked = MaskedLine::new(got[&1].text.as_str(), &r);
         let b_at = line.find("<b ").unwrap() as u32 + 1;
         let (shown, caret) = masked.window(b_at);
         assert!(shown.starts_with('…') && shown.ends_with('…'), "{shown}");
@@ -1028,6 +1086,50 @@ mod tests {
         assert!(shown.starts_with("<a password=\"Se…(12)\"/>xxx"), "{shown}");
         assert!(shown.ends_with('…'), "{shown}");
         assert_eq!(caret, Some(2));
+    }
+
+    /// Found by `bench/adversarial.py` (`big-profile`): a 30 MB one-line
+    /// profile's line was kept and masked whole, 130 MB more at the peak.
+    /// A line past LONG_LINE_CAP is kept up to it; a finding within its
+    /// shown part gets its window, one in the CUT_MARGIN before the cut or
+    /// past it the line's start, and no window reaches a secret the cut
+    /// splits.
+    #[test]
+    fn a_line_past_the_cap_is_cut_and_its_end_never_shown() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("profile.xml");
+        let secret = "CutInHalfSecret-0123456789";
+        let head = format!("<a/>{}<b/>", "x".repeat(1_000));
+        // The secret starts just before the cap, so the cut splits it.
+        let pad = LONG_LINE_CAP - head.len() - secret.len() / 2 - "k=".len();
+        let line = format!(
+            "{head}{}k={secret}{}<far/>",
+            "y".repeat(pad),
+            "z".repeat(1_000)
+        );
+        std::fs::write(&path, &line).unwrap();
+        let got = read_lines(path.to_str().unwrap(), &[1]);
+        assert!(got[&1].cut);
+        assert_eq!(got[&1].text.len(), LONG_LINE_CAP);
+        let r = Redactor::new([secret.to_string()]);
+        let masked = MaskedLine::read(got.into_values().next().unwrap(), &r);
+        // Within the shown part: around the column.
+        let b_at = head.find("<b/>").unwrap() as u32 + 1;
+        let (shown, caret) = masked.window(b_at);
+        assert!(shown.contains("<b/>"), "{shown}");
+        assert!(caret.is_some());
+        // Near the cut, and past it: the line's start, never its end.
+        let near_cut = (LONG_LINE_CAP - 10) as u32;
+        let far = line.find("<far/>").unwrap() as u32 + 1;
+        for column in [near_cut, far] {
+            let (shown, caret) = masked.window(column);
+            assert!(shown.starts_with("<a/>x"), "{shown}");
+            assert_eq!(caret, None);
+            assert!(
+                !shown.contains("CutInHalf") && !shown.contains('y'),
+                "{shown}"
+            );
+        }
     }
 
     /// A secret across the window's edge is masked (the whole line is
