@@ -878,14 +878,18 @@ fn read_health_check(
             });
             Ok(())
         }
-        Err(OrgError::Api { summary, .. }) => {
-            push_not_read(
-                snapshot,
-                WHAT,
-                summary,
-                Some("View Setup and Configuration (View Health Check)".into()),
-                RULES,
-            );
+        Err(OrgError::Api { status, errors, .. }) => {
+            let reason = error_summary(status, &errors);
+            // Only an access error is a permission the auditing user lacks
+            // (a warning, the same on every run); any other (a query
+            // timeout) left the Health Check unread this time: partial.
+            if is_access_error(status, &errors) {
+                let missing = "View Setup and Configuration (View Health Check)";
+                push_not_read(snapshot, WHAT, reason, Some(missing.into()), RULES);
+            } else {
+                push_not_read(snapshot, WHAT, reason.clone(), None, RULES);
+                snapshot.note_partial(format!("{WHAT}: {reason}"), WHAT, QUERY_AGAIN);
+            }
             Ok(())
         }
         Err(e) => {

@@ -1742,3 +1742,65 @@ fn a_connection_closed_on_the_first_call_stops_the_read() {
     }
     assert_eq!(sim.calls(), 1);
 }
+
+/// The Health Check's Tooling query failing with an error that is not about
+/// access (a query timeout) names that error, blames no permission and
+/// makes the read partial; denied, it names the permission and the read is
+/// complete (the same on every run).
+#[test]
+fn a_health_check_failing_otherwise_than_on_access_blames_no_permission() {
+    const WHAT: &str = "SecurityHealthCheck (Tooling API)";
+    let sim = start(300, 20);
+    sim.org
+        .outages
+        .lock()
+        .unwrap()
+        .push(("tooling/query".to_string(), Fault::QueryTimeout));
+    let snapshot = read(&sim).unwrap();
+    assert_eq!(snapshot.not_read.len(), 1, "{:?}", snapshot.not_read);
+    let row = &snapshot.not_read[0];
+    assert_eq!(row.what, WHAT);
+    assert_eq!(
+        row.reason,
+        "QUERY_TIMEOUT: Your query request was running for too long."
+    );
+    assert_eq!(row.missing_permission, None);
+    let partial = snapshot.partial.as_ref().expect("marked partial");
+    assert_eq!(partial.not_read, [WHAT]);
+    assert_eq!(
+        partial.reasons,
+        [format!(
+            "{WHAT}: QUERY_TIMEOUT: Your query request was running for too long."
+        )]
+    );
+    let mut inventory = Inventory::default();
+    intguard_org::apply(&snapshot, &mut inventory);
+    let warning = inventory
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "org-not-read")
+        .expect("org-not-read");
+    assert!(
+        warning.message.contains("QUERY_TIMEOUT")
+            && !warning.message.contains("needs")
+            && !warning.message.contains("View Health Check"),
+        "{}",
+        warning.message
+    );
+
+    let sim = start(300, 20);
+    sim.org
+        .denied
+        .lock()
+        .unwrap()
+        .insert("SecurityHealthCheck".to_string());
+    let snapshot = read(&sim).unwrap();
+    let row = &snapshot.not_read[0];
+    assert_eq!(row.what, WHAT);
+    assert!(row.reason.contains("INSUFFICIENT_ACCESS"), "{row:?}");
+    assert_eq!(
+        row.missing_permission.as_deref(),
+        Some("View Setup and Configuration (View Health Check)")
+    );
+    assert_eq!(snapshot.partial, None);
+}
