@@ -3,8 +3,10 @@
 //! field to set). It counts every call, stops before `max_api_calls`, retries
 //! `ConcurrentPerOrgLongTxn` and 5xx answers with exponential backoff, and
 //! stops at once when the org's daily budget is gone (the reader then keeps
-//! what it read and marks the read partial). Re-authentication on 401 is the
-//! [`RestClient`]'s.
+//! what it read and marks the read partial). A transport error (a reset, a
+//! TLS failure, a timeout) is not retried: the reader notes the call's
+//! queries as not read, unless it was the first call. Re-authentication on
+//! 401 is the [`RestClient`]'s.
 
 use std::cell::Cell;
 use std::time::Duration;

@@ -17,7 +17,8 @@
 //!    are frozen), for the integration users only (chosen by the identity
 //!    graph over what step 3 read).
 //!
-//! A query still failing after its retries costs only itself, and the
+//! A query still failing after its retries, or whose call failed on the
+//! connection, costs only itself (and the queries sharing its call), and the
 //! org's daily limit or the call budget reached stops spending calls: what
 //! was read is kept, the rest becomes "not read" rows, and the snapshot is
 //! marked [`OrgSnapshot::partial`] (see [`read_org`]).
@@ -30,6 +31,7 @@ use std::collections::HashMap;
 
 use intguard_model::{is_mutual_tls_permission, Inventory, DANGEROUS_PERMISSIONS};
 use salesforce_auth::rest::encode_query_component;
+use salesforce_auth::RestError;
 use serde_json::Value;
 
 use crate::client::{
@@ -120,9 +122,12 @@ impl Query {
 }
 
 /// Reads the org. What stops the read before anything is read (the first
-/// call failing, a login that fails, a transport error) comes back as `Err`;
-/// data the user may not see becomes [`OrgSnapshot::not_read`]. A query
-/// still failing after its retries is not read and the read goes on; the
+/// call failing, on the connection too, or a login that fails, then or on a
+/// re-authentication) comes back as `Err`; data the user may not see becomes
+/// [`OrgSnapshot::not_read`]. A query still failing after its retries, or
+/// whose call failed on the connection (a reset, a TLS failure, a timeout:
+/// not retried) after the first call was answered, is not read and the
+/// read goes on; the
 /// org's daily API limit or the call budget reached stops spending calls:
 /// either way what was read is kept, every object left unread gets its "not
 /// read" row, and [`OrgSnapshot::partial`] says why and how to finish.
@@ -238,26 +243,51 @@ const RETRY_LATER: &str = "run the audit again later: a 5xx or ConcurrentPerOrgL
 /// The step to finish an audit a query of which failed otherwise.
 const QUERY_AGAIN: &str = "run the audit again later: a query that timed out or whose query locator expired usually completes when the org is less busy";
 
-/// Notes `what` as not read after its retries ran out (`status` and
-/// `summary`: the last answer); `read` rows of it were read before.
-fn note_retries_exhausted(
+/// The step to finish an audit a call of which failed on the connection.
+const RECONNECT: &str = "run the audit again once the connection to the org is steady: a connection reset, a TLS failure or a timeout on a call after others were answered is the network between (a proxy, a firewall, a VPN) or an incident on Salesforce's side (status.salesforce.com)";
+
+/// A call that failed for good without stopping the read: what the "not
+/// read" row says, and the step to finish. Its retries ran out, or the
+/// connection failed (a reset, a TLS failure, a timeout) after the first
+/// call was answered; `None` for every other error.
+fn call_failure(e: &OrgError) -> Option<(String, &'static str)> {
+    match e {
+        OrgError::RetriesExhausted {
+            status,
+            summary,
+            attempts,
+        } => Some((retries_failure(*status, summary, *attempts), RETRY_LATER)),
+        OrgError::Rest(RestError::Transport(t)) => Some((
+            format!(
+                "the connection to Salesforce failed: {}",
+                t.message_mid_session()
+            ),
+            RECONNECT,
+        )),
+        _ => None,
+    }
+}
+
+fn retries_failure(status: u16, summary: &str, attempts: u32) -> String {
+    format!("Salesforce kept answering HTTP {status} ({summary}) after {attempts} attempts")
+}
+
+/// Notes `what` as not read after a call failed for good (`failure`, from
+/// [`call_failure`]); `read` rows of it were read before.
+fn note_call_failed(
     snapshot: &mut OrgSnapshot,
     what: &str,
     rules: &[&str],
     read: usize,
-    status: u16,
-    summary: &str,
-    attempts: u32,
+    (failure, next_step): &(String, &'static str),
 ) {
-    let failure =
-        format!("Salesforce kept answering HTTP {status} ({summary}) after {attempts} attempts");
     let reason = if read > 0 {
         format!("the first {read} rows were read, then {failure}")
     } else {
         failure.clone()
     };
     push_not_read(snapshot, what, reason, None, rules);
-    snapshot.note_partial(format!("{what}: {failure}"), what, RETRY_LATER);
+    snapshot.note_partial(format!("{what}: {failure}"), what, next_step);
 }
 
 /// A "not read" row, once per object (the first cause is kept).
@@ -348,25 +378,12 @@ fn describe_permission_sets(
                     *stop = Some(s);
                     return Ok((Vec::new(), Vec::new()));
                 }
-                let OrgError::RetriesExhausted {
-                    status,
-                    summary,
-                    attempts,
-                } = &e
-                else {
+                let Some(failure) = call_failure(&e) else {
                     return Err(e);
                 };
                 for q in &pending {
                     let object = &q.reference_id;
-                    note_retries_exhausted(
-                        snapshot,
-                        &what(object),
-                        rules_of(object),
-                        0,
-                        *status,
-                        summary,
-                        *attempts,
-                    );
+                    note_call_failed(snapshot, &what(object), rules_of(object), 0, &failure);
                 }
                 break;
             }
@@ -376,14 +393,14 @@ fn describe_permission_sets(
             let errors = r.errors();
             if is_transient(r.status, &errors) {
                 if attempt >= retry.max_retries {
-                    note_retries_exhausted(
+                    let failure =
+                        retries_failure(r.status, &error_summary(r.status, &errors), attempt + 1);
+                    note_call_failed(
                         snapshot,
                         &what(&r.reference_id),
                         rules_of(&r.reference_id),
                         0,
-                        r.status,
-                        &error_summary(r.status, &errors),
-                        attempt + 1,
+                        &(failure, RETRY_LATER),
                     );
                     continue;
                 }
@@ -701,27 +718,15 @@ fn run_queries(
                     pending.splice(0..0, batch);
                     continue;
                 }
-                let OrgError::RetriesExhausted {
-                    status,
-                    summary,
-                    attempts,
-                } = &e
-                else {
+                let Some(failure) = call_failure(&e) else {
                     return Err(e);
                 };
-                // The whole call kept failing: its queries are not read,
-                // the others go on.
+                // The whole call failed for good: its queries are not
+                // read, the others go on.
                 for (i, _, _) in &batch {
                     let q = &queries[*i];
-                    note_retries_exhausted(
-                        snapshot,
-                        q.object,
-                        q.rules,
-                        results.rows_per_query[*i],
-                        *status,
-                        summary,
-                        *attempts,
-                    );
+                    let read = results.rows_per_query[*i];
+                    note_call_failed(snapshot, q.object, q.rules, read, &failure);
                 }
                 continue;
             }
@@ -746,14 +751,17 @@ fn run_queries(
                     if attempts < retry.max_retries {
                         pending.push((i, url, attempts + 1));
                     } else {
-                        note_retries_exhausted(
+                        let failure = retries_failure(
+                            r.status,
+                            &error_summary(r.status, &errors),
+                            attempts + 1,
+                        );
+                        note_call_failed(
                             snapshot,
                             q.object,
                             q.rules,
                             results.rows_per_query[i],
-                            r.status,
-                            &error_summary(r.status, &errors),
-                            attempts + 1,
+                            &(failure, RETRY_LATER),
                         );
                     }
                     continue;
@@ -870,32 +878,34 @@ fn read_health_check(
             });
             Ok(())
         }
-        Err(OrgError::Api { summary, .. }) => {
-            push_not_read(
-                snapshot,
-                WHAT,
-                summary,
-                Some("View Setup and Configuration (View Health Check)".into()),
-                RULES,
-            );
-            Ok(())
-        }
-        Err(OrgError::RetriesExhausted {
-            status,
-            summary,
-            attempts,
-        }) => {
-            note_retries_exhausted(snapshot, WHAT, RULES, 0, status, &summary, attempts);
-            Ok(())
-        }
-        Err(e) => match Stop::from_error(&e, client.calls()) {
-            Some(s) => {
-                s.note(snapshot, WHAT, 0, RULES);
-                *stop = Some(s);
-                Ok(())
+        Err(OrgError::Api { status, errors, .. }) => {
+            let reason = error_summary(status, &errors);
+            // Only an access error is a permission the auditing user lacks
+            // (a warning, the same on every run); any other (a query
+            // timeout) left the Health Check unread this time: partial.
+            if is_access_error(status, &errors) {
+                let missing = "View Setup and Configuration (View Health Check)";
+                push_not_read(snapshot, WHAT, reason, Some(missing.into()), RULES);
+            } else {
+                push_not_read(snapshot, WHAT, reason.clone(), None, RULES);
+                snapshot.note_partial(format!("{WHAT}: {reason}"), WHAT, QUERY_AGAIN);
             }
-            None => Err(e),
-        },
+            Ok(())
+        }
+        Err(e) => {
+            if let Some(failure) = call_failure(&e) {
+                note_call_failed(snapshot, WHAT, RULES, 0, &failure);
+                return Ok(());
+            }
+            match Stop::from_error(&e, client.calls()) {
+                Some(s) => {
+                    s.note(snapshot, WHAT, 0, RULES);
+                    *stop = Some(s);
+                    Ok(())
+                }
+                None => Err(e),
+            }
+        }
     }
 }
 

@@ -1611,3 +1611,196 @@ fn an_app_running_as_a_frozen_org_user_is_told_its_logins_fail() {
     let findings = run_rules(inventory, &ScanOptions::default()).findings;
     assert!(has(&findings, "IG301", "int.legacy@acme.example"));
 }
+
+/// A client whose calls give up after `timeout`.
+fn client_with_timeout(sim: &Running, timeout: Duration) -> OrgClient {
+    let tls = TlsOptions {
+        ca_file: Some(sim.pki.ca_file()),
+        client_identity: None,
+    };
+    let http = HttpsClient::with_timeout(&tls, timeout).unwrap();
+    let url = sim.url();
+    let token = TokenResponse::new(sim.org.issue_token(), url.clone(), IDENTITY_URL);
+    let org = sim.org.clone();
+    let provider = move || {
+        Ok(TokenResponse::new(
+            org.issue_token(),
+            url.clone(),
+            IDENTITY_URL,
+        ))
+    };
+    OrgClient::new(RestClient::new(http, token, provider)).with_retry(RetryPolicy {
+        max_retries: 3,
+        base_delay: Duration::from_millis(1),
+    })
+}
+
+/// A connection closed without an answer mid-read (the composite call
+/// carrying the muting sets' and the ECA policies' queries) costs only the
+/// queries of that call: each is named as not read with the transport
+/// error, the rest is read, and the read is partial.
+#[test]
+fn a_connection_closed_mid_read_costs_only_that_call() {
+    let sim = start(300, 20);
+    sim.org.hang_ups.lock().unwrap().push((
+        "FROM%20ExtlClntAppOauthPlcyCnfg".to_string(),
+        sim::HangUp::Close,
+    ));
+    let snapshot = read(&sim).expect("the read goes on");
+    let what: Vec<&str> = snapshot.not_read.iter().map(|n| n.what.as_str()).collect();
+    assert_eq!(what, ["MutingPermissionSet", "ExtlClntAppOauthPlcyCnfg"]);
+    for row in &snapshot.not_read {
+        // Earlier calls were answered: the hang-up is not blamed on a
+        // client certificate.
+        assert!(
+            row.reason
+                .starts_with("the connection to Salesforce failed: ")
+                && row.reason.contains("the server closed the connection")
+                && !row.reason.contains("client certificate")
+                && row
+                    .reason
+                    .contains(&format!("{}/services/data/v62.0/composite", sim.url())),
+            "{row:?}"
+        );
+        assert_eq!(row.missing_permission, None, "{row:?}");
+    }
+    let partial = snapshot.partial.as_ref().expect("marked partial");
+    assert_eq!(
+        partial.not_read,
+        ["MutingPermissionSet", "ExtlClntAppOauthPlcyCnfg"]
+    );
+    assert!(
+        partial.reasons[0].starts_with("MutingPermissionSet: the connection to Salesforce failed"),
+        "{partial:?}"
+    );
+    assert!(partial.next_steps[0].contains("network"), "{partial:?}");
+    // The rest was read: users, logins, tokens, the Health Check.
+    assert_eq!(snapshot.users.len(), 300);
+    assert!(!snapshot.login_history.is_empty());
+    assert!(!snapshot.oauth_tokens.is_empty());
+    assert!(snapshot.health_check.is_some());
+
+    let mut inventory = Inventory::default();
+    intguard_org::apply(&snapshot, &mut inventory);
+    let d = inventory
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "org-partial")
+        .expect("org-partial");
+    assert!(
+        d.message
+            .contains("MutingPermissionSet: the connection to Salesforce failed"),
+        "{}",
+        d.message
+    );
+}
+
+/// The Health Check's call stalling past the client's timeout: named as
+/// not read with the timeout, the rest read, the read partial.
+#[test]
+fn a_read_timeout_mid_read_costs_only_that_call() {
+    let sim = start(300, 20);
+    sim.org.hang_ups.lock().unwrap().push((
+        "tooling/query".to_string(),
+        sim::HangUp::Stall(Duration::from_secs(3)),
+    ));
+    let client = client_with_timeout(&sim, Duration::from_secs(1));
+    let snapshot =
+        read_org(&client, &options(), &mut |_: &str, _: u64| {}).expect("the read goes on");
+    assert_eq!(snapshot.not_read.len(), 1, "{:?}", snapshot.not_read);
+    let row = &snapshot.not_read[0];
+    assert_eq!(row.what, "SecurityHealthCheck (Tooling API)");
+    assert!(
+        row.reason
+            .starts_with("the connection to Salesforce failed: ")
+            && row.reason.contains("did not answer within 1 s"),
+        "{row:?}"
+    );
+    assert_eq!(row.missing_permission, None);
+    assert_eq!(row.rules, ["IG211"]);
+    assert_eq!(
+        snapshot.partial.as_ref().expect("partial").not_read,
+        ["SecurityHealthCheck (Tooling API)"]
+    );
+    assert_eq!(snapshot.users.len(), 300);
+    assert!(!snapshot.login_history.is_empty());
+}
+
+/// The first call failing on the connection still stops at once: nothing
+/// was read, there is nothing to audit.
+#[test]
+fn a_connection_closed_on_the_first_call_stops_the_read() {
+    let sim = start(300, 20);
+    sim.org
+        .hang_ups
+        .lock()
+        .unwrap()
+        .push(("/services/data/".to_string(), sim::HangUp::Close));
+    match read(&sim) {
+        Err(OrgError::Rest(salesforce_auth::RestError::Transport(_))) => {}
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(sim.calls(), 1);
+}
+
+/// The Health Check's Tooling query failing with an error that is not about
+/// access (a query timeout) names that error, blames no permission and
+/// makes the read partial; denied, it names the permission and the read is
+/// complete (the same on every run).
+#[test]
+fn a_health_check_failing_otherwise_than_on_access_blames_no_permission() {
+    const WHAT: &str = "SecurityHealthCheck (Tooling API)";
+    let sim = start(300, 20);
+    sim.org
+        .outages
+        .lock()
+        .unwrap()
+        .push(("tooling/query".to_string(), Fault::QueryTimeout));
+    let snapshot = read(&sim).unwrap();
+    assert_eq!(snapshot.not_read.len(), 1, "{:?}", snapshot.not_read);
+    let row = &snapshot.not_read[0];
+    assert_eq!(row.what, WHAT);
+    assert_eq!(
+        row.reason,
+        "QUERY_TIMEOUT: Your query request was running for too long."
+    );
+    assert_eq!(row.missing_permission, None);
+    let partial = snapshot.partial.as_ref().expect("marked partial");
+    assert_eq!(partial.not_read, [WHAT]);
+    assert_eq!(
+        partial.reasons,
+        [format!(
+            "{WHAT}: QUERY_TIMEOUT: Your query request was running for too long."
+        )]
+    );
+    let mut inventory = Inventory::default();
+    intguard_org::apply(&snapshot, &mut inventory);
+    let warning = inventory
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "org-not-read")
+        .expect("org-not-read");
+    assert!(
+        warning.message.contains("QUERY_TIMEOUT")
+            && !warning.message.contains("needs")
+            && !warning.message.contains("View Health Check"),
+        "{}",
+        warning.message
+    );
+
+    let sim = start(300, 20);
+    sim.org
+        .denied
+        .lock()
+        .unwrap()
+        .insert("SecurityHealthCheck".to_string());
+    let snapshot = read(&sim).unwrap();
+    let row = &snapshot.not_read[0];
+    assert_eq!(row.what, WHAT);
+    assert!(row.reason.contains("INSUFFICIENT_ACCESS"), "{row:?}");
+    assert_eq!(
+        row.missing_permission.as_deref(),
+        Some("View Setup and Configuration (View Health Check)")
+    );
+    assert_eq!(snapshot.partial, None);
+}

@@ -121,6 +121,9 @@ impl ClientIdentitySource {
     }
 }
 
+const HUNG_UP_WITH_CERTIFICATE: &str = "the server closed the connection: it likely rejected the client certificate (mutual TLS: not uploaded under Setup > Certificate and Key Management > Mutual Authentication Certificates, not CA-signed, or missing the Client Authentication extended key usage)";
+const HUNG_UP_WITHOUT_CERTIFICATE: &str = "the server closed the connection: it likely asked for a client certificate (mutual TLS, as Salesforce does on port 8443): pass --client-cert/--client-key (or the client keystore), with the certificate uploaded under Setup > Certificate and Key Management > Mutual Authentication Certificates";
+
 /// Transport failures. URLs are shown, never headers or bodies.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -147,6 +150,28 @@ impl TransportError {
     /// True for [`TransportError::InsecureScheme`].
     pub fn is_insecure_scheme(&self) -> bool {
         matches!(self, TransportError::InsecureScheme { .. })
+    }
+
+    /// The message for a failure on a host that already answered this
+    /// session (a call after others succeeded): a hang-up is then not a
+    /// client certificate the server wants or rejects, so that guess, right
+    /// for a first call, is left out.
+    pub fn message_mid_session(&self) -> String {
+        match self {
+            TransportError::Tls { url, reason } => {
+                let mut reason = reason.clone();
+                for hint in [HUNG_UP_WITH_CERTIFICATE, HUNG_UP_WITHOUT_CERTIFICATE] {
+                    reason =
+                        reason.replace(&format!(": {hint}"), ": the server closed the connection");
+                }
+                TransportError::Tls {
+                    url: url.clone(),
+                    reason,
+                }
+                .to_string()
+            }
+            other => other.to_string(),
+        }
     }
 }
 
@@ -653,9 +678,9 @@ impl HttpsClient {
     /// Why a server closes a TLS connection it accepted, most likely.
     fn hung_up_hint(&self) -> &'static str {
         if self.mutual_tls {
-            "the server closed the connection: it likely rejected the client certificate (mutual TLS: not uploaded under Setup > Certificate and Key Management > Mutual Authentication Certificates, not CA-signed, or missing the Client Authentication extended key usage)"
+            HUNG_UP_WITH_CERTIFICATE
         } else {
-            "the server closed the connection: it likely asked for a client certificate (mutual TLS, as Salesforce does on port 8443): pass --client-cert/--client-key (or the client keystore), with the certificate uploaded under Setup > Certificate and Key Management > Mutual Authentication Certificates"
+            HUNG_UP_WITHOUT_CERTIFICATE
         }
     }
 }

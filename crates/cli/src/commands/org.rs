@@ -42,7 +42,8 @@ number of API calls plus one per five pages of 2,000 rows, and prints the calls 
 org's remaining daily API requests. The auditing user needs View Setup and Configuration; Manage
 Users (or Monitor Login History) for login history and tokens. What it cannot read is reported
 as an `org-not-read` diagnostic naming the rules that did not check. A query still failing after
-its retries, the daily API limit or --max-api-calls reached cost only what they leave unread: the
+its retries, a call failing on the connection (reset, TLS, timeout) after the first one was
+answered, the daily API limit or --max-api-calls reached cost only what they leave unread: the
 audit reports (and --snapshot saves) what was read, with an `org-partial` error saying what is
 missing and how to finish.
 

@@ -1319,3 +1319,74 @@ fn ig303_found_by_the_org_stays_at_the_orgs_user_as_apps_join() {
     std::fs::write(&global, xml).unwrap();
     assert!(shared().is_none());
 }
+
+/// A connection closed without an answer mid-audit (the call carrying the
+/// muting sets' and the ECA policies' queries) costs only those queries:
+/// the rest is reported, the snapshot saved and marked partial, exit 2. On
+/// the first call it still stops at once: no report, no snapshot.
+#[test]
+fn a_connection_closed_mid_audit_reports_what_was_read() {
+    let s = setup();
+    s.sim.org.hang_ups.lock().unwrap().push((
+        "FROM%20ExtlClntAppOauthPlcyCnfg".to_string(),
+        sim::HangUp::Close,
+    ));
+    let snapshot = s.dir.path().join("org.json");
+    let run = audit(
+        &s,
+        &["--format", "json", "--snapshot", snapshot.to_str().unwrap()],
+    );
+    run.expect_no_panic().expect_code(2);
+    assert!(
+        run.stderr.contains(
+            "intguard: partial read: MutingPermissionSet: the connection to Salesforce failed: "
+        ) && run
+            .stderr
+            .contains("(partial: an audit of it says what is missing)"),
+        "{}",
+        run.stderr
+    );
+    let live = run.json();
+    assert_eq!(live["summary"]["partial"], true, "{}", live["summary"]);
+    let not_read: Vec<String> = support::diagnostics(&live)
+        .iter()
+        .filter(|d| d["code"] == "org-not-read")
+        .map(|d| d["message"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(not_read.len(), 2, "{not_read:?}");
+    assert!(
+        not_read
+            .iter()
+            .all(|m| m.contains("the connection to Salesforce failed") && !m.contains("needs")),
+        "{not_read:?}"
+    );
+    // The rest was audited.
+    let rules = support::rules_of(&live);
+    for rule in ["IG101", "IG211", "IG303"] {
+        assert!(rules.iter().any(|r| r == rule), "no {rule}: {rules:?}");
+    }
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&snapshot).unwrap()).unwrap();
+    assert_eq!(
+        saved["partial"]["not_read"],
+        serde_json::json!(["MutingPermissionSet", "ExtlClntAppOauthPlcyCnfg"])
+    );
+
+    let s = setup();
+    s.sim
+        .org
+        .hang_ups
+        .lock()
+        .unwrap()
+        .push(("/services/data/".to_string(), sim::HangUp::Close));
+    let snapshot = s.dir.path().join("org.json");
+    let run = audit(&s, &["--snapshot", snapshot.to_str().unwrap()]);
+    run.expect_no_panic().expect_code(2);
+    assert!(
+        run.stderr.contains("/services/data/") && !run.stderr.contains("partial"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stdout, "");
+    assert!(!snapshot.exists());
+    assert_eq!(s.sim.calls(), 1);
+}

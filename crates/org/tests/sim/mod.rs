@@ -5,7 +5,8 @@
 //! counts every API call and records every request that is not a read (any
 //! method but GET, except composite POSTs of GETs and the token endpoint) as
 //! a violation. Faults can be queued (401, 503, ConcurrentPerOrgLongTxn,
-//! TotalRequests) and objects denied.
+//! TotalRequests), objects denied, and calls left unanswered (the
+//! connection closed, or stalled past the client's timeout).
 #![allow(dead_code)]
 
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -51,7 +52,7 @@ pub fn sf_date(unix: i64) -> String {
 #[path = "../../../salesforce-auth/tests/common/mod.rs"]
 pub mod https;
 
-pub use https::{percent_decode, Request, Response, TestPki as Pki, TestServer};
+pub use https::{percent_decode, HangUp, Request, Response, TestPki as Pki, TestServer};
 
 // ---------------------------------------------------------------------------
 // The org.
@@ -94,6 +95,10 @@ pub struct FakeOrg {
     /// Faults answered to every GET and composite subrequest whose URL
     /// contains the text, however often it is sent (an outage of one query).
     pub outages: Mutex<Vec<(String, Fault)>>,
+    /// API calls left unanswered (the connection closed, or stalled), every
+    /// time: a call whose path, or the URL of one of its composite
+    /// subrequests, contains the text. The call is counted.
+    pub hang_ups: Mutex<Vec<(String, HangUp)>>,
     /// The org's daily API requests run out after this many calls: every
     /// later call is answered 403 TotalRequests Limit exceeded.
     pub daily_limit_after: Mutex<Option<u64>>,
@@ -142,6 +147,7 @@ impl FakeOrg {
             faults: Mutex::new(VecDeque::new()),
             sub_faults: Mutex::new(Vec::new()),
             outages: Mutex::new(Vec::new()),
+            hang_ups: Mutex::new(Vec::new()),
             daily_limit_after: Mutex::new(None),
             token_error_after: Mutex::new(None),
             denied: Mutex::new(HashSet::new()),
@@ -222,6 +228,9 @@ impl FakeOrg {
             );
         }
         let call = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
+        if let Some(how) = self.hang_up(req) {
+            return Response::hang_up(how);
+        }
         if self
             .daily_limit_after
             .lock()
@@ -291,6 +300,28 @@ impl FakeOrg {
         }
     }
 
+    /// How a call is left unanswered, if it is: by its path, or by the URL
+    /// of one of its composite subrequests.
+    fn hang_up(&self, req: &Request) -> Option<HangUp> {
+        let hang_ups = self.hang_ups.lock().unwrap();
+        if hang_ups.is_empty() {
+            return None;
+        }
+        let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
+        let mut urls = vec![req.path.clone()];
+        urls.extend(
+            body["compositeRequest"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|s| s["url"].as_str().map(str::to_string)),
+        );
+        hang_ups
+            .iter()
+            .find(|(needle, _)| urls.iter().any(|u| u.contains(needle.as_str())))
+            .map(|(_, how)| *how)
+    }
+
     /// The outage fault of a URL, if any.
     fn outage(&self, url: &str) -> Option<Fault> {
         self.outages
@@ -351,6 +382,7 @@ impl FakeOrg {
             status: 200,
             headers: vec![("Content-Type".into(), "application/json".into())],
             body: out,
+            hang_up: None,
         }
     }
 
@@ -523,6 +555,7 @@ impl FakeOrg {
             status: 200,
             headers: vec![("Content-Type".into(), "application/json".into())],
             body,
+            hang_up: None,
         }
     }
 }

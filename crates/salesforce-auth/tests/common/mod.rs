@@ -190,6 +190,19 @@ pub struct Response {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// Instead of answering, fail the connection (the request was read).
+    pub hang_up: Option<HangUp>,
+}
+
+/// How the server fails a connection instead of answering it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HangUp {
+    /// Close the TCP connection at once, without a response or a TLS
+    /// close_notify (a connection reset mid-call, as the client sees it).
+    Close,
+    /// Say nothing for this long, then close (longer than the client's
+    /// timeout: a read timeout).
+    Stall(Duration),
 }
 
 impl Response {
@@ -198,6 +211,17 @@ impl Response {
             status,
             headers: vec![("Content-Type".into(), "application/json".into())],
             body: serde_json::to_vec(body).unwrap(),
+            hang_up: None,
+        }
+    }
+
+    /// No response: the connection fails as `how` says.
+    pub fn hang_up(how: HangUp) -> Response {
+        Response {
+            status: 0,
+            headers: Vec::new(),
+            body: Vec::new(),
+            hang_up: Some(how),
         }
     }
 }
@@ -292,6 +316,14 @@ fn serve_one(
     };
     requests.fetch_add(1, Ordering::SeqCst);
     let response = handler(&request);
+    if let Some(how) = response.hang_up {
+        if let HangUp::Stall(pause) = how {
+            std::thread::sleep(pause);
+        }
+        // Dropped without a close_notify: the client reads an unexpected end.
+        let _ = tls.sock.shutdown(std::net::Shutdown::Both);
+        return Ok(());
+    }
     let reason = match response.status {
         200 => "OK",
         400 => "Bad Request",
