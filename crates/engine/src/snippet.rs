@@ -191,6 +191,10 @@ pub struct MaskedLine<'r> {
     masked_index: Vec<usize>,
     /// Byte offset of every [`STRIDE`]th character of `original`.
     original_index: Vec<usize>,
+    /// The length of `original` in characters: counted once, not per
+    /// finding (past a cut line's end, each of 100,000 findings counted
+    /// 4 MiB of it).
+    original_chars: usize,
     /// The length of `masked`, trimmed at its end, in characters; for a
     /// line cut at [`LONG_LINE_CAP`], where the [`CUT_MARGIN`] before the
     /// cut starts: nothing from there on is shown.
@@ -254,12 +258,13 @@ impl<'r> MaskedLine<'r> {
             masked_chars: masked.trim_end().chars().count(),
             masked_index: char_index(&masked),
             original_index: char_index(&line),
+            original_chars: line.chars().count(),
             original: line,
             masked,
             masks,
         };
         if cut {
-            let kept = masked_line.original.chars().count();
+            let kept = masked_line.original_chars;
             masked_line.masked_chars = masked_line
                 .masked_column(kept.saturating_sub(CUT_MARGIN))
                 .unwrap_or(0)
@@ -272,10 +277,10 @@ impl<'r> MaskedLine<'r> {
     /// `column` of the line is: moved by the masks before it; a column
     /// inside a secret is at its mask's start.
     fn masked_column(&self, column: usize) -> Option<usize> {
-        let end = byte_of(&self.original, &self.original_index, column);
-        if end == self.original.len() && self.original.chars().count() <= column {
+        if column >= self.original_chars {
             return None;
         }
+        let end = byte_of(&self.original, &self.original_index, column);
         let Some(masks) = &self.masks else {
             // Not aligned: the text before the column, masked alone.
             let prefix = &self.original[..end];
