@@ -429,13 +429,20 @@ fn describe_permission_sets(
             *stop = Some(s);
             return Vec::new();
         }
-        push_not_read(
-            snapshot,
-            &what(object),
-            error_summary(r.status, &errors),
-            Some(SETUP.into()),
-            rules,
-        );
+        let reason = error_summary(r.status, &errors);
+        // As for the Health Check: only an access error is a permission
+        // the auditing user lacks; any other left the object unread this
+        // time (partial).
+        if is_access_error(r.status, &errors) {
+            push_not_read(snapshot, &what(object), reason, Some(SETUP.into()), rules);
+        } else {
+            push_not_read(snapshot, &what(object), reason.clone(), None, rules);
+            snapshot.note_partial(
+                format!("{}: {reason}", what(object)),
+                &what(object),
+                QUERY_AGAIN,
+            );
+        }
         Vec::new()
     };
     let permission_fields = fields("PermissionSet", ACCESS_RULES);

@@ -1743,6 +1743,28 @@ fn a_connection_closed_on_the_first_call_stops_the_read() {
     assert_eq!(sim.calls(), 1);
 }
 
+/// As for the Health Check: a describe failing otherwise than on access
+/// blamed "View Setup and Configuration" and left the audit complete.
+#[test]
+fn a_describe_failing_otherwise_than_on_access_blames_no_permission() {
+    const WHAT: &str = "MutingPermissionSet permissions (describe)";
+    let sim = start(300, 20);
+    sim.org.outages.lock().unwrap().push((
+        "sobjects/MutingPermissionSet/describe".to_string(),
+        Fault::QueryTimeout,
+    ));
+    let snapshot = read(&sim).unwrap();
+    let row = snapshot
+        .not_read
+        .iter()
+        .find(|n| n.what == WHAT)
+        .unwrap_or_else(|| panic!("{:?}", snapshot.not_read));
+    assert!(row.reason.contains("QUERY_TIMEOUT"), "{row:?}");
+    assert_eq!(row.missing_permission, None);
+    let partial = snapshot.partial.as_ref().expect("marked partial");
+    assert_eq!(partial.not_read, [WHAT]);
+}
+
 /// The Health Check's Tooling query failing with an error that is not about
 /// access (a query timeout) names that error, blames no permission and
 /// makes the read partial; denied, it names the permission and the read is
