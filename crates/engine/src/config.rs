@@ -469,7 +469,7 @@ impl Config {
                 .iter()
                 .zip(&lower)
                 .filter(|(_, l)| {
-                    intguard_model::edit_distance(&name, l) <= 2
+                    strsim::levenshtein(&name, l) <= 2
                         && without_digits(&name) != without_digits(l)
                         && before_last_dot(&name) != before_last_dot(l)
                 })

@@ -8,7 +8,6 @@
 //! render findings. Nothing here does I/O.
 
 mod dedup;
-mod edit_distance;
 pub mod expr;
 pub mod finding;
 pub mod inventory;
@@ -20,7 +19,6 @@ pub mod shared_str;
 pub mod soql;
 pub mod vocab;
 
-pub use edit_distance::edit_distance;
 pub use expr::{Placeholder, Value};
 pub use finding::{Diagnostic, DiagnosticLevel, Finding, Related, ORG_PARTIAL};
 pub use inventory::*;

@@ -1,5 +1,5 @@
 use crate::{minimize_damage, protect_access, protect_credentials, Rule};
-use intguard_model::edit_distance;
+use strsim::levenshtein as edit_distance;
 
 /// Every rule, in id order.
 pub fn all_rules() -> Vec<&'static dyn Rule> {
