@@ -1034,3 +1034,36 @@ fn a_salesforce_managed_profile_in_metadata_is_not_judged() {
         "{custom:#?}"
     );
 }
+
+/// Salesforce usernames are case-insensitive and the org holds the real
+/// spelling: a user the config (or a Mule app) writes in other letters is
+/// joined with the org's user and shown as the org spells it.
+#[test]
+fn an_identity_joined_with_the_org_takes_the_orgs_spelling() {
+    let mut inv = inventory();
+    inv.org
+        .as_mut()
+        .unwrap()
+        .users
+        .push(user(6, "int.orders@acme.example", 1, 10));
+    inv.identity_hints.push(intguard_model::IdentityHint {
+        username: "INT.Orders@Acme.example".into(),
+        ..Default::default()
+    });
+    inv.build_identities();
+    let joined: Vec<_> = inv
+        .identities
+        .iter()
+        .filter(|i| {
+            i.username
+                .as_deref()
+                .is_some_and(|u| u.eq_ignore_ascii_case("int.orders@acme.example"))
+        })
+        .collect();
+    assert_eq!(joined.len(), 1, "one identity: {joined:?}");
+    assert_eq!(
+        joined[0].username.as_deref(),
+        Some("int.orders@acme.example")
+    );
+    assert_eq!(joined[0].name, "int.orders@acme.example");
+}

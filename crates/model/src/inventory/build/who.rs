@@ -258,6 +258,13 @@ pub(super) fn org_users(
             continue;
         }
         let id = b.user(&u.username);
+        // Usernames are case-insensitive: the org's spelling is the user's
+        // own, whatever letters an app or the config wrote it in.
+        let spelt = u.username.trim();
+        if id.name.eq_ignore_ascii_case(spelt) {
+            id.name = spelt.to_string();
+        }
+        id.username = Some(spelt.to_string());
         // Named by the repository or the config but inactive: kept (an app
         // runs as it) and marked, not judged as a live credential.
         id.inactive_in_org = (!u.is_active).then(|| u.location.clone());
