@@ -1454,6 +1454,8 @@ fn a_property_defined_already_is_kept_and_named() {
 /// already (here one environment's file, imported after the file every
 /// environment loads): not added again, which would shadow it (Mule reads the
 /// first definition) and change what the app reads; a note names the file.
+/// The environments whose own files lack it get it there, a value to fill
+/// in, so the app starts in every environment.
 #[test]
 fn a_property_another_file_defines_is_not_shadowed() {
     let (_tmp, app) = username_app(
@@ -1474,11 +1476,21 @@ fn a_property_another_file_defines_is_not_shadowed() {
         p.notes.iter().any(
             |n| n.contains("dev.properties: SF.consumerKey defined already")
                 && n.ends_with(
-                    "; no file of prod defines it: add it to that environment's properties"
+                    "/src/main/resources/prod.properties (the environments that lack it)"
                 )
         ),
         "{:?}",
         p.notes
+    );
+    let prod = new_text(&p, "prod.properties");
+    assert!(prod.contains("SF.consumerKey="), "{prod}");
+    assert!(
+        p.plan
+            .actions
+            .iter()
+            .any(|a| a.contains("add SF.consumerKey to") && a.contains("prod.properties")),
+        "{:?}",
+        p.plan.actions
     );
     p.plan.apply().unwrap();
     let (after, _) = scan(&app);
@@ -1488,7 +1500,45 @@ fn a_property_another_file_defines_is_not_shadowed() {
         Vec::<String>::new()
     );
     assert_eq!(verify_jwt(&after, &p.switched), Vec::<String>::new());
-    assert_eq!(defined(&app, "SF.consumerKey"), vec!["3MVG9DevKey"]);
+    let mut keys = defined(&app, "SF.consumerKey");
+    keys.sort();
+    assert_eq!(keys.len(), 2, "{keys:?}");
+    assert_eq!(keys[0], "3MVG9DevKey");
+    assert!(keys[1].starts_with('<'), "a value to fill in: {keys:?}");
+}
+
+/// An environment with no file of its own cannot be given the property:
+/// the note names it, to add by hand.
+#[test]
+fn an_environment_without_a_file_is_named() {
+    let (_tmp, app) = username_app(
+        "int@acme.com",
+        "    <configuration-properties file=\"config.properties\"/>\n    <configuration-properties file=\"${env}.properties\"/>\n    <secure-properties:config name=\"Secure\" file=\"secure-${env}.yaml\" key=\"${secure.key}\"><secure-properties:encrypt algorithm=\"AES\" mode=\"CBC\"/></secure-properties:config>\n",
+        &[
+            ("src/main/resources/config.properties", "http.port=8081\n"),
+            ("src/main/resources/dev.properties", "SF.consumerKey=3MVG9DevKey\n"),
+            ("src/main/resources/secure-dev.yaml", "api:\n  token: \"![bm90aGluZw==]\"\n"),
+            ("src/main/resources/secure-prod.yaml", "api:\n  token: \"![bm90aGluZw==]\"\n"),
+        ],
+    );
+    let p = plan(&app, &JwtOptions::default());
+    assert!(
+        p.notes.iter().any(
+            |n| n.contains("dev.properties: SF.consumerKey defined already")
+                && n.ends_with(
+                    "; no file of prod defines it: add it to that environment's properties"
+                )
+        ),
+        "{:?}",
+        p.notes
+    );
+    assert!(
+        p.notes
+            .iter()
+            .all(|n| !n.contains("(the environments that lack it)")),
+        "{:?}",
+        p.notes
+    );
 }
 
 /// A property the new connection reads that a `<global-property>` sets

@@ -91,6 +91,7 @@ impl From<FixError> for Failure {
 }
 
 /// A property to add: name, value (unquoted), and whether it is a placeholder.
+#[derive(Clone)]
 struct NewProperty {
     name: String,
     value: String,
@@ -635,6 +636,9 @@ impl<'a> Switch<'a, '_> {
         let mut placeholders = Vec::new();
         let mut inserts = Vec::new();
         let mut kept = Vec::new();
+        // The environments' own files that lack a property one environment's
+        // file defines already: (file, property), added once this file is done.
+        let mut for_lacking: Vec<(String, NewProperty)> = Vec::new();
         for p in props {
             if existing.contains(p.name.as_str()) {
                 if self.added.insert((path.to_string(), p.name.clone())) {
@@ -653,7 +657,9 @@ impl<'a> Switch<'a, '_> {
             });
             if let Some(other) = elsewhere(&p.name).or(set_globally) {
                 if self.added.insert((other.clone(), p.name.clone())) {
-                    // Defined by one environment's file only: the others'.
+                    // Defined by one environment's file only: the others'
+                    // own files get it (a value to fill in), and an
+                    // environment with no file of its own is named.
                     let missing = if set_globally_or_common(self.app, &p.name, this) {
                         String::new()
                     } else {
@@ -664,14 +670,31 @@ impl<'a> Switch<'a, '_> {
                             .filter(|env| !defined_in(self.app, &p.name, env, this))
                             .map(String::as_str)
                             .collect();
-                        if lacking.is_empty() {
-                            String::new()
-                        } else {
-                            format!(
-                                "; no file of {} defines it: add it to that environment's properties",
-                                lacking.join(", ")
-                            )
+                        let mut added_to = Vec::new();
+                        let mut without_file = Vec::new();
+                        for env in lacking {
+                            match environment_file(self.app, env, this) {
+                                Some(file) => {
+                                    added_to.push(file.to_string());
+                                    for_lacking.push((file.to_string(), p.clone()));
+                                }
+                                None => without_file.push(env),
+                            }
                         }
+                        let mut missing = String::new();
+                        if !added_to.is_empty() {
+                            missing.push_str(&format!(
+                                "; added to {} (the environments that lack it)",
+                                added_to.join(", ")
+                            ));
+                        }
+                        if !without_file.is_empty() {
+                            missing.push_str(&format!(
+                                "; no file of {} defines it: add it to that environment's properties",
+                                without_file.join(", ")
+                            ));
+                        }
+                        missing
                     };
                     self.out.notes.push(format!(
                         "{other}: {} defined already: `{}` reads it as it is, so it is not added to {path} (check it is the connected app's or keystore's){missing}",
@@ -688,6 +711,9 @@ impl<'a> Switch<'a, '_> {
             }
             names.push(p.name.clone());
             inserts.push((p.name.clone(), written_value(format, &p.value)));
+        }
+        for (file, p) in for_lacking {
+            self.add_properties(&file, vec![p])?;
         }
         if !kept.is_empty() {
             self.out.notes.push(format!(
@@ -1057,6 +1083,25 @@ fn set_globally_or_common(app: &MuleApp, name: &str, this: Option<&PropertyFile>
                 && !in_test_sources(&f.path)
                 && f.entries.iter().any(|e| e.key() == name && !e.is_unread())
         })
+}
+
+/// The first (by path) loaded file of `this`'s kind that environment `env`
+/// alone loads, outside test sources.
+fn environment_file<'a>(
+    app: &'a MuleApp,
+    env: &str,
+    this: Option<&PropertyFile>,
+) -> Option<&'a str> {
+    app.property_files
+        .iter()
+        .filter(|f| {
+            f.loaded
+                && f.environment.as_deref() == Some(env)
+                && this.is_none_or(|t| t.secure == f.secure)
+                && !in_test_sources(&f.path)
+        })
+        .map(|f| f.path.as_str())
+        .min()
 }
 
 /// Whether a loaded file of `this`'s kind defines `name` in environment `env`.
