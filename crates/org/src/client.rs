@@ -3,16 +3,20 @@
 //! field to set). It counts every call, stops before `max_api_calls`, retries
 //! `ConcurrentPerOrgLongTxn` and 5xx answers with exponential backoff, and
 //! stops at once when the org's daily budget is gone (the reader then keeps
-//! what it read and marks the read partial). A transport error (a reset, a
-//! TLS failure, a timeout) is not retried: the reader notes the call's
-//! queries as not read, unless it was the first call. Re-authentication on
-//! 401 is the [`RestClient`]'s.
+//! what it read and marks the read partial). A transport error (a refused
+//! connection, a reset, a TLS failure, a timeout) on a call after the org
+//! has answered one is retried the same way (a proxy or load balancer
+//! dropping one connection should not cost a query); once the retries run
+//! out, the reader notes the call's queries as not read. On the first call
+//! it is not retried: nothing was ever answered, the settings are wrong
+//! more likely than the network. Re-authentication on 401 is the
+//! [`RestClient`]'s.
 
 use std::cell::Cell;
 use std::time::Duration;
 
 use salesforce_auth::rest::ApiErrorItem;
-use salesforce_auth::{ApiUsage, RestClient, RestError, RestResponse};
+use salesforce_auth::{ApiUsage, RestClient, RestError, RestResponse, TransportError};
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 use serde_json::Value;
@@ -46,6 +50,13 @@ pub enum OrgError {
     RetriesExhausted {
         status: u16,
         summary: String,
+        attempts: u32,
+    },
+    /// A call after the org had answered others failing on the connection
+    /// at every attempt.
+    #[error("{} ({attempts} attempts)", .error.message_mid_session())]
+    ConnectionFailed {
+        error: TransportError,
         attempts: u32,
     },
     #[error("Salesforce API answered HTTP {status} to {what}: {summary}")]
@@ -102,6 +113,9 @@ pub struct OrgClient {
     retry: RetryPolicy,
     max_calls: Option<u64>,
     calls: Cell<u64>,
+    /// Some call was answered (whatever its status): a transport error is
+    /// retried from then on.
+    answered: Cell<bool>,
     usage: Cell<Option<ApiUsage>>,
 }
 
@@ -112,6 +126,7 @@ impl OrgClient {
             retry: RetryPolicy::default(),
             max_calls: None,
             calls: Cell::new(0),
+            answered: Cell::new(false),
             usage: Cell::new(None),
         }
     }
@@ -214,7 +229,24 @@ impl OrgClient {
                 }
             }
             self.calls.set(self.calls.get() + 1);
-            let response = request()?;
+            let response = match request() {
+                Ok(response) => response,
+                Err(RestError::Transport(error))
+                    if self.answered.get() && is_transient_transport(&error) =>
+                {
+                    attempt += 1;
+                    if attempt > self.retry.max_retries {
+                        return Err(OrgError::ConnectionFailed {
+                            error,
+                            attempts: attempt,
+                        });
+                    }
+                    std::thread::sleep(self.retry.base_delay * 2u32.saturating_pow(attempt - 1));
+                    continue;
+                }
+                Err(e) => return Err(e.into()),
+            };
+            self.answered.set(true);
             if let Some(usage) = response.api_usage() {
                 self.usage.set(Some(usage));
             }
@@ -240,6 +272,18 @@ impl OrgClient {
             std::thread::sleep(self.retry.base_delay * 2u32.saturating_pow(attempt - 1));
         }
     }
+}
+
+/// A failure of the network between, worth a retry once the org has
+/// answered: not a URL, CA file or client certificate intguard was given.
+fn is_transient_transport(error: &TransportError) -> bool {
+    matches!(
+        error,
+        TransportError::Connect { .. }
+            | TransportError::Tls { .. }
+            | TransportError::Timeout { .. }
+            | TransportError::Http { .. }
+    )
 }
 
 /// `403 TotalRequests Limit exceeded`: the org's daily budget is gone.

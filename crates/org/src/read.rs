@@ -125,8 +125,8 @@ impl Query {
 /// call failing, on the connection too, or a login that fails, then or on a
 /// re-authentication) comes back as `Err`; data the user may not see becomes
 /// [`OrgSnapshot::not_read`]. A query still failing after its retries, or
-/// whose call failed on the connection (a reset, a TLS failure, a timeout:
-/// not retried) after the first call was answered, is not read and the
+/// whose call failed on the connection (a reset, a TLS failure, a timeout)
+/// at every attempt after the first call was answered, is not read and the
 /// read goes on; the
 /// org's daily API limit or the call budget reached stops spending calls:
 /// either way what was read is kept, every object left unread gets its "not
@@ -262,6 +262,10 @@ fn call_failure(e: &OrgError) -> Option<(String, &'static str)> {
                 "the connection to Salesforce failed: {}",
                 t.message_mid_session()
             ),
+            RECONNECT,
+        )),
+        OrgError::ConnectionFailed { .. } => Some((
+            format!("the connection to Salesforce failed: {e}"),
             RECONNECT,
         )),
         _ => None,

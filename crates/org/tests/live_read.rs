@@ -1695,6 +1695,46 @@ fn a_connection_closed_mid_read_costs_only_that_call() {
     );
 }
 
+/// A connection dropped once mid-read (a proxy closing it, a load balancer
+/// restarting) is retried: the call is answered the second time and the read
+/// is complete, one call more than without the drop.
+#[test]
+fn a_connection_dropped_once_mid_read_is_retried() {
+    let clean = start(300, 20);
+    read(&clean).expect("read");
+    let sim = start(300, 20);
+    sim.org.hang_ups_once.lock().unwrap().push((
+        "FROM%20ExtlClntAppOauthPlcyCnfg".to_string(),
+        sim::HangUp::Close,
+    ));
+    let snapshot = read(&sim).expect("the read goes on");
+    assert!(snapshot.not_read.is_empty(), "{:?}", snapshot.not_read);
+    assert!(snapshot.partial.is_none(), "{:?}", snapshot.partial);
+    assert_eq!(sim.calls(), clean.calls() + 1);
+}
+
+/// A connection failing at every attempt is retried as often as the policy
+/// says, then its queries are not read: the row says how many attempts.
+#[test]
+fn a_connection_failing_at_every_attempt_is_retried_then_not_read() {
+    let clean = start(300, 20);
+    read(&clean).expect("read");
+    let sim = start(300, 20);
+    sim.org.hang_ups.lock().unwrap().push((
+        "FROM%20ExtlClntAppOauthPlcyCnfg".to_string(),
+        sim::HangUp::Close,
+    ));
+    let snapshot = read(&sim).expect("the read goes on");
+    let row = snapshot
+        .not_read
+        .iter()
+        .find(|n| n.what == "ExtlClntAppOauthPlcyCnfg")
+        .expect("not read");
+    assert!(row.reason.ends_with("(4 attempts)"), "{row:?}");
+    // The policy of `read`: 3 retries of the call, 3 calls more.
+    assert_eq!(sim.calls(), clean.calls() + 3);
+}
+
 /// The Health Check's call stalling past the client's timeout: named as
 /// not read with the timeout, the rest read, the read partial.
 #[test]

@@ -99,6 +99,9 @@ pub struct FakeOrg {
     /// time: a call whose path, or the URL of one of its composite
     /// subrequests, contains the text. The call is counted.
     pub hang_ups: Mutex<Vec<(String, HangUp)>>,
+    /// As `hang_ups`, once each: the first call matching it is left
+    /// unanswered, a retry of it is answered (a dropped connection).
+    pub hang_ups_once: Mutex<Vec<(String, HangUp)>>,
     /// The org's daily API requests run out after this many calls: every
     /// later call is answered 403 TotalRequests Limit exceeded.
     pub daily_limit_after: Mutex<Option<u64>>,
@@ -148,6 +151,7 @@ impl FakeOrg {
             sub_faults: Mutex::new(Vec::new()),
             outages: Mutex::new(Vec::new()),
             hang_ups: Mutex::new(Vec::new()),
+            hang_ups_once: Mutex::new(Vec::new()),
             daily_limit_after: Mutex::new(None),
             token_error_after: Mutex::new(None),
             denied: Mutex::new(HashSet::new()),
@@ -304,7 +308,8 @@ impl FakeOrg {
     /// of one of its composite subrequests.
     fn hang_up(&self, req: &Request) -> Option<HangUp> {
         let hang_ups = self.hang_ups.lock().unwrap();
-        if hang_ups.is_empty() {
+        let mut once = self.hang_ups_once.lock().unwrap();
+        if hang_ups.is_empty() && once.is_empty() {
             return None;
         }
         let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
@@ -316,9 +321,13 @@ impl FakeOrg {
                 .flatten()
                 .filter_map(|s| s["url"].as_str().map(str::to_string)),
         );
+        let matches = |needle: &str| urls.iter().any(|u| u.contains(needle));
+        if let Some(i) = once.iter().position(|(needle, _)| matches(needle)) {
+            return Some(once.remove(i).1);
+        }
         hang_ups
             .iter()
-            .find(|(needle, _)| urls.iter().any(|u| u.contains(needle.as_str())))
+            .find(|(needle, _)| matches(needle))
             .map(|(_, how)| *how)
     }
 
