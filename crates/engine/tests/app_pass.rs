@@ -116,3 +116,117 @@ fn other_spellings_of_the_paths_report_the_same() {
     std::env::set_current_dir(here).unwrap();
     assert!(dot > 0 && dot == dot_slash);
 }
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// An app importing a Mule plugin's secure-properties config, with secrets
+/// of its own read as plain `${...}` and none listed in its
+/// `secureProperties`: IG107's whole-scan part (the names only the lent
+/// config reads) writes the app's full list in its fix, its own secrets
+/// too, as the whole Inventory does.
+#[test]
+fn an_app_importing_a_plugin_secure_config_reports_the_same() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "plugins/common-lib/pom.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>com.acme</groupId>
+  <artifactId>common-lib</artifactId>
+  <version>1.0.0</version>
+  <packaging>mule-plugin</packaging>
+</project>
+"#,
+    );
+    write(
+        root,
+        "plugins/common-lib/src/main/mule/secure/secure-global.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+    xmlns:secure-properties="http://www.mulesoft.org/schema/mule/secure-properties">
+  <secure-properties:config name="Common_Secure" key="${encryption.key}" file="properties/${mule.env}-secure.yaml">
+    <secure-properties:encrypt algorithm="AES" mode="CBC"/>
+  </secure-properties:config>
+</mule>
+"#,
+    );
+    write(
+        root,
+        "orders-sapi/pom.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>com.acme</groupId>
+  <artifactId>orders-sapi</artifactId>
+  <version>1.0.0</version>
+  <packaging>mule-application</packaging>
+  <dependencies>
+    <dependency>
+      <groupId>com.acme</groupId>
+      <artifactId>common-lib</artifactId>
+      <version>1.0.0</version>
+      <classifier>mule-plugin</classifier>
+    </dependency>
+  </dependencies>
+</project>
+"#,
+    );
+    write(
+        root,
+        "orders-sapi/mule-artifact.json",
+        "{\n  \"minMuleVersion\": \"4.4.0\",\n  \"secureProperties\": []\n}\n",
+    );
+    write(
+        root,
+        "orders-sapi/src/main/mule/global.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core"
+    xmlns:http="http://www.mulesoft.org/schema/mule/http"
+    xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce">
+  <import file="secure/secure-global.xml"/>
+  <configuration-properties file="properties/${mule.env}.yaml"/>
+  <salesforce:sfdc-config name="Orders_SF">
+    <salesforce:basic-connection username="${sfdc.username}" password="${sfdc.password}"/>
+  </salesforce:sfdc-config>
+  <http:request-config name="Partner_API">
+    <http:request-connection host="partner.example.com" protocol="HTTPS">
+      <http:authentication>
+        <http:basic-authentication username="orders" password="${partner.password}"/>
+      </http:authentication>
+    </http:request-connection>
+  </http:request-config>
+</mule>
+"#,
+    );
+    write(
+        root,
+        "orders-sapi/src/main/resources/properties/dev.yaml",
+        "sfdc:\n  username: \"int.orders@acme.com\"\n  password: \"![c2ZkY3Bhc3M=]\"\npartner:\n  password: \"![cGFydG5lcg==]\"\n",
+    );
+    write(
+        root,
+        "orders-sapi/src/main/resources/properties/dev-secure.yaml",
+        "other:\n  value: \"![b3RoZXI=]\"\n",
+    );
+    assert!(assert_same(vec![root.to_path_buf()]) > 0);
+    let outcome = scan(&options(vec![root.to_path_buf()]));
+    let exposed: Vec<String> = outcome
+        .findings
+        .iter()
+        .filter(|f| f.rule == "IG107")
+        .map(|f| format!("{} | {}", f.message, f.fix))
+        .collect();
+    assert!(
+        exposed.iter().any(|f| f.contains("`encryption.key`")
+            && f.contains("partner.password")
+            && f.contains("sfdc.password")),
+        "{exposed:#?}"
+    );
+}
