@@ -108,6 +108,13 @@ pub struct Report<'a> {
     /// Every file inside it gets a relative URI, whatever the spelling of
     /// its path. `None`: the working directory.
     pub source_root: Option<&'a std::path::Path>,
+    /// Scanned paths spelt through a symbolic link, each as written (made
+    /// absolute against the working directory) with the path it leads to
+    /// (canonical): SARIF reads a report path under the first as under the
+    /// second, so a repository scanned through a link (`scan
+    /// /ci/link-to-repo`) gets URIs relative to `source_root` as its real
+    /// path does. Empty when no path scanned goes through a link.
+    pub linked_paths: &'a [(std::path::PathBuf, std::path::PathBuf)],
 }
 
 /// Output format of `intguard scan --format`.

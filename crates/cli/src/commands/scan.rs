@@ -270,6 +270,21 @@ pub fn report(outcome: &ScanOutcome, args: &ReportArgs, config: &Config, paths: 
     let source_root = working_directory
         .as_deref()
         .and_then(|dir| sarif_source_root(dir, paths));
+    // The paths spelt through a symbolic link: SARIF reads the findings'
+    // paths under them as under what they lead to.
+    let linked_paths: Vec<(PathBuf, PathBuf)> = working_directory
+        .as_deref()
+        .map(|dir| {
+            paths
+                .iter()
+                .filter_map(|p| {
+                    let spelt = dir.join(p);
+                    let target = std::fs::canonicalize(&spelt).ok()?;
+                    (target != spelt).then_some((spelt, target))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let disabled_rules: Vec<&'static str> = outcome
         .rules
         .iter()
@@ -286,6 +301,7 @@ pub fn report(outcome: &ScanOutcome, args: &ReportArgs, config: &Config, paths: 
         summary: &summary,
         working_directory: working_directory.as_deref(),
         source_root: source_root.as_deref(),
+        linked_paths: &linked_paths,
     };
     let format = match args.format {
         FormatArg::Text => Format::Text,

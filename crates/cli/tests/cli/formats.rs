@@ -787,6 +787,60 @@ fn sarif_uris_are_relative_inside_the_repository_however_the_path_is_written() {
     }
 }
 
+/// Found by testing as a user would: a scan path that reaches the
+/// repository through a symbolic link (`intguard scan /ci/link-to-repo`, a
+/// workspace mounted through a link) gave every result an absolute `file://`
+/// URI through the link, while the real path gave URIs relative to
+/// `%SRCROOT%`: the source root is found from the paths' canonical forms,
+/// the findings' paths are spelt through the link. A path through the link
+/// now counts as the path it leads to, whatever its spelling.
+#[cfg(unix)]
+#[test]
+fn sarif_uris_are_relative_through_a_symlinked_scan_path() {
+    let tmp = tempfile::tempdir().unwrap();
+    let tmp = tmp.path().canonicalize().unwrap();
+    let top = tmp.join("workspace");
+    let inside = top.join("apps/orders/README.md");
+    std::fs::create_dir_all(inside.parent().unwrap()).unwrap();
+    std::fs::copy(example_app("customers-papi").join("README.md"), &inside).unwrap();
+    let link = tmp.join("link-to-repo");
+    std::os::unix::fs::symlink(&top, &link).unwrap();
+    let elsewhere = tmp.join("runner");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    for git_repo in [false, true] {
+        if git_repo {
+            git(&top, &["init", "-q"]);
+        }
+        let link_abs = link.to_str().unwrap();
+        let link_apps = link.join("apps");
+        let cases: [(&Path, Vec<&str>); 4] = [
+            (&elsewhere, vec![link_abs]),
+            (&elsewhere, vec![link_apps.to_str().unwrap()]),
+            (&tmp, vec!["link-to-repo"]),
+            (&tmp, vec!["./link-to-repo/apps/../apps"]),
+        ];
+        for (cwd, paths) in cases {
+            let run = run_cmd(
+                intguard()
+                    .current_dir(cwd)
+                    .arg("scan")
+                    .args(&paths)
+                    .args(["--format", "sarif"]),
+            );
+            let sarif = run.json();
+            let run0 = &sarif["runs"][0];
+            let results = run0["results"].as_array().unwrap();
+            assert!(!results.is_empty(), "{paths:?}");
+            for r in results {
+                let artifact = &r["locations"][0]["physicalLocation"]["artifactLocation"];
+                let (relative, file) = sarif_artifact_file(run0, artifact);
+                assert!(relative, "git {git_repo}, {cwd:?} {paths:?}: {artifact}");
+                assert_eq!(file, inside, "git {git_repo}, {cwd:?} {paths:?}");
+            }
+        }
+    }
+}
+
 #[test]
 fn sarif_of_a_clean_app_still_lists_the_rules() {
     let run = run_cmd(
