@@ -188,7 +188,12 @@ fn profile_policy_findings(
         .key(format!("ProfilePasswordPolicy|{profile}|{element}"))
         .fix(format!(
             "Setup > Profiles > {profile} > Password Policies; in {}: <{element}>{}</{element}>.",
-            crate::support::file_name(&policy.location.path),
+            crate::support::metadata_file(&policy.location.path, "profilePasswordPolicies", || {
+                format!(
+                    "profilePasswordPolicies/{}.profilePasswordPolicy-meta.xml",
+                    policy.name
+                )
+            }),
             fix_value(PROFILE_FIX, element)
         ));
         if ids.len() == 1 {

@@ -745,6 +745,41 @@ fn ig206_org_side_and_ig111_ig204_permissions() {
     assert!(run("IG206", &inv).is_empty());
 }
 
+/// IG111's fix for a profile's password policy named its file without its
+/// folder (`Orders_..._profilePasswordPolicy1.profilePasswordPolicy-meta.xml`),
+/// where the other metadata fixes name the file from its type folder on, as
+/// the project holds it.
+#[test]
+fn ig111_names_the_profile_password_policy_file_from_its_folder() {
+    const POLICY: &str = "salesforce/force-app/main/default/profilePasswordPolicies/Orders_Integration_profilePasswordPolicy1.profilePasswordPolicy-meta.xml";
+    let mut inv = inventory(
+        vec![orders()],
+        vec![profile("Orders Integration", "Salesforce", true)],
+    );
+    inv.salesforce
+        .profile_password_policies
+        .push(intguard_model::ProfilePasswordPolicy {
+            name: "Orders_Integration_profilePasswordPolicy1".into(),
+            location: loc(POLICY, 2),
+            profile: Some(Located::new("Orders Integration".into(), loc(POLICY, 6))),
+            password_expiration: Some(Located::new(0, loc(POLICY, 8))),
+            ..Default::default()
+        });
+    let f = run("IG111", &inv);
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(
+        (f[0].location.path.as_str(), f[0].location.line),
+        (POLICY, 8)
+    );
+    assert!(
+        f[0].fix.contains(
+            "in profilePasswordPolicies/Orders_Integration_profilePasswordPolicy1.profilePasswordPolicy-meta.xml: <passwordExpiration>90</passwordExpiration>"
+        ),
+        "{}",
+        f[0].fix
+    );
+}
+
 /// Found by testing as a user would: IG302 on a permission set cited where
 /// the profile is assigned, never where the permission set (or its group)
 /// is: the place to change was missing.
