@@ -115,6 +115,24 @@ pub struct Report<'a> {
     /// /ci/link-to-repo`) gets URIs relative to `source_root` as its real
     /// path does. Empty when no path scanned goes through a link.
     pub linked_paths: &'a [(std::path::PathBuf, std::path::PathBuf)],
+    /// The findings inline comments and the baseline hide, listed by SARIF
+    /// as results with `suppressions` (`scan --sarif-suppressions`); `None`:
+    /// only counted (`Summary::suppressed`, `Summary::baselined`), as every
+    /// other format does.
+    pub hidden: Option<Hidden<'a>>,
+}
+
+/// What [`Report::hidden`] lists.
+#[derive(Debug, Clone, Copy)]
+pub struct Hidden<'a> {
+    /// Hidden by an inline `intguard-ignore` comment with a reason.
+    pub suppressed: &'a [Finding],
+    /// The reason of the comment hiding each of `suppressed`, in its order.
+    pub reasons: &'a [String],
+    /// Hidden because their fingerprint is in the baseline.
+    pub baselined: &'a [Finding],
+    /// The baseline file, as the user named it.
+    pub baseline: Option<&'a str>,
 }
 
 /// Output format of `intguard scan --format`.

@@ -9,7 +9,12 @@
 //! override) points at a descriptor of its own for that severity,
 //! `<rule>/<severity>` (`IG302/high`), listed after the rules; diagnostics become tool execution
 //! notifications; the run's `properties` count the findings not listed,
-//! `suppressed` and `baselined`, as the other formats do. The types below
+//! `suppressed` and `baselined`, as the other formats do. With
+//! [`Report::hidden`] (`--sarif-suppressions`) those are listed too, after
+//! the reported ones, as results with `suppressions` (`inSource` with the
+//! comment's reason, `external` naming the baseline); it is not the default
+//! because GitHub code scanning ignores `suppressions` and would open an
+//! alert for each. The types below
 //! are the subset of the schema we emit, with the schema's property names;
 //! their field order is the output's key order.
 //!
@@ -30,7 +35,7 @@ use std::path::Path;
 use intguard_model::{Diagnostic, DiagnosticLevel, Finding, RuleMeta, Severity};
 use serde::Serialize;
 
-use crate::Report;
+use crate::{Hidden, Report};
 
 pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 pub const SARIF_VERSION: &str = "2.1.0";
@@ -193,7 +198,20 @@ struct SarifResult {
     related_locations: Vec<SarifLocation>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     partial_fingerprints: BTreeMap<&'static str, String>,
+    /// Why a finding intguard does not report is hidden (only with
+    /// [`Report::hidden`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    suppressions: Vec<Suppression>,
     properties: ResultProperties,
+}
+
+/// SARIF's `suppression`: `inSource` for an `intguard-ignore` comment,
+/// `external` for the baseline; `accepted`, as intguard applied it.
+#[derive(Serialize)]
+struct Suppression {
+    kind: &'static str,
+    status: &'static str,
+    justification: String,
 }
 
 #[derive(Serialize)]
@@ -292,13 +310,36 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
         .with_links(report.linked_paths);
     let mut rules = Rules::new(report.rules);
     let (kept, left_out) = within_result_limit(report.findings);
-    let results = kept
+    let room = MAX_RESULTS - kept.len();
+    let mut results: Vec<SarifResult> = kept
         .into_iter()
         .map(|f| {
             let (id, i) = rules.descriptor(f);
             result(f, id, i, &artifacts)
         })
         .collect();
+    let mut hidden_left_out = None;
+    if let Some(hidden) = &report.hidden {
+        let all = hidden_results(hidden);
+        let total = all.len();
+        for (f, suppression) in all.into_iter().take(room) {
+            let (id, i) = rules.descriptor(f);
+            let mut r = result(f, id, i, &artifacts);
+            r.suppressions = vec![suppression];
+            results.push(r);
+        }
+        hidden_left_out = (total > room).then(|| Notification {
+            level: "warning",
+            message: Text::new(format!(
+                "{} of the {total} findings that comments or the baseline hide are left out of this log: GitHub code scanning rejects a run of more than {MAX_RESULTS} results, and the findings reported come first.",
+                total - room
+            )),
+            descriptor: DescriptorReference {
+                id: "sarif-results-left-out".to_string(),
+            },
+            locations: Vec::new(),
+        });
+    }
     let rules = rules.list;
     let rule_configuration_overrides = rules
         .iter()
@@ -341,6 +382,7 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
                     .iter()
                     .map(|d| notification(d, &artifacts))
                     .chain(left_out)
+                    .chain(hidden_left_out)
                     .collect(),
                 rule_configuration_overrides,
             }],
@@ -352,6 +394,38 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
     };
     serde_json::to_writer_pretty(&mut *out, &log)?;
     out.write_all(b"\n")
+}
+
+/// The hidden findings, each with its suppression: those an inline
+/// comment hides (its reason as the justification), then those of the
+/// baseline.
+fn hidden_results<'a>(hidden: &Hidden<'a>) -> Vec<(&'a Finding, Suppression)> {
+    let baseline = match hidden.baseline {
+        Some(file) => format!("its fingerprint is in the baseline {file}"),
+        None => "its fingerprint is in the baseline".to_string(),
+    };
+    let in_source = hidden.suppressed.iter().enumerate().map(|(i, f)| {
+        let reason = hidden.reasons.get(i).map(String::as_str).unwrap_or("");
+        (
+            f,
+            Suppression {
+                kind: "inSource",
+                status: "accepted",
+                justification: reason.to_string(),
+            },
+        )
+    });
+    let external = hidden.baselined.iter().map(|f| {
+        (
+            f,
+            Suppression {
+                kind: "external",
+                status: "accepted",
+                justification: baseline.clone(),
+            },
+        )
+    });
+    in_source.chain(external).collect()
 }
 
 /// The findings a log holds, in their order: all of them, or the
@@ -554,6 +628,7 @@ fn result(f: &Finding, rule_id: String, rule_index: usize, artifacts: &Artifacts
             })
             .collect(),
         partial_fingerprints,
+        suppressions: Vec::new(),
         properties: ResultProperties {
             severity: f.severity,
             identity: f.identity.clone(),

@@ -841,6 +841,170 @@ fn sarif_uris_are_relative_through_a_symlinked_scan_path() {
     }
 }
 
+/// `--sarif-suppressions`: the findings an inline comment or the baseline
+/// hides are listed too, each with SARIF's `suppressions` (`inSource` with
+/// the comment's reason, `external` naming the baseline file, `accepted`),
+/// for viewers that honour them. Off by default, as GitHub code scanning
+/// ignores `suppressions` and would open an alert for each. The results
+/// reported, the counts and the exit code are the same either way.
+#[test]
+fn sarif_suppressions_list_what_comments_and_the_baseline_hide_when_asked() {
+    let (tmp, repo) = copy_example("");
+    let baseline = tmp.path().join("accepted.json");
+    run_cmd(
+        intguard()
+            .arg("scan")
+            .arg(&repo)
+            .arg("--write-baseline")
+            .arg(&baseline),
+    )
+    .expect_code(0);
+    // A finding of after the baseline: reported.
+    std::fs::copy(
+        example_app("customers-papi").join("README.md"),
+        repo.join("NOTES.md"),
+    )
+    .unwrap();
+    let sarif_of = |extra: &[&str]| {
+        let run = run_cmd(
+            intguard()
+                .arg("scan")
+                .arg(&repo)
+                .arg("--baseline")
+                .arg(&baseline)
+                .args(["--format", "sarif"])
+                .args(extra),
+        );
+        (run.code, run.json())
+    };
+    let (plain_code, plain) = sarif_of(&[]);
+    let (code, with) = sarif_of(&["--sarif-suppressions"]);
+    assert_eq!(code, plain_code, "the exit code does not change");
+    assert_eq!(code, 1, "the new finding fails the gate");
+    let (_, json) = scan_json(&repo, &["--baseline", baseline.to_str().unwrap()]);
+    let summary = &json["summary"];
+    let suppressed = summary["suppressed"].as_u64().unwrap() as usize;
+    let baselined = summary["baselined"].as_u64().unwrap() as usize;
+    assert_eq!(suppressed, 1, "{summary}");
+    assert!(baselined > 50, "{summary}");
+    let fingerprint = |r: &Value| r["partialFingerprints"]["intguardFingerprint/v1"].clone();
+    let results = |sarif: &Value| sarif["runs"][0]["results"].as_array().unwrap().clone();
+    assert!(
+        results(&plain)
+            .iter()
+            .all(|r| r.get("suppressions").is_none()),
+        "none without the option"
+    );
+    let (hidden, shown): (Vec<Value>, Vec<Value>) = results(&with)
+        .into_iter()
+        .partition(|r| r.get("suppressions").is_some());
+    assert_eq!(
+        shown.iter().map(fingerprint).collect::<Vec<_>>(),
+        results(&plain).iter().map(fingerprint).collect::<Vec<_>>(),
+        "the results reported are the same"
+    );
+    assert_eq!(shown.len(), findings(&json).len());
+    assert_eq!(hidden.len(), suppressed + baselined);
+    assert_eq!(
+        with["runs"][0]["properties"], plain["runs"][0]["properties"],
+        "the counts stay"
+    );
+    let in_source: Vec<&Value> = hidden
+        .iter()
+        .filter(|r| r["suppressions"][0]["kind"] == "inSource")
+        .collect();
+    assert_eq!(in_source.len(), 1, "{hidden:#?}");
+    // IG109 at medium: the rule's descriptor for that severity.
+    assert_eq!(in_source[0]["ruleId"], "IG109/medium");
+    assert_eq!(
+        in_source[0]["suppressions"],
+        serde_json::json!([{
+            "kind": "inSource",
+            "status": "accepted",
+            "justification": "internal health check, TLS terminated at the load balancer"
+        }])
+    );
+    assert!(
+        in_source[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("customers-papi/src/main/mule/global.xml")
+    );
+    let given = baseline.to_str().unwrap();
+    for r in hidden
+        .iter()
+        .filter(|r| r["suppressions"][0]["kind"] != "inSource")
+    {
+        assert_eq!(
+            r["suppressions"],
+            serde_json::json!([{
+                "kind": "external",
+                "status": "accepted",
+                "justification": format!("its fingerprint is in the baseline {given}")
+            }]),
+            "{r:#}"
+        );
+        // A result of its own rule, ranked and fingerprinted as any.
+        let rules = with["runs"][0]["tool"]["driver"]["rules"]
+            .as_array()
+            .unwrap();
+        let index = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], r["ruleId"]);
+        assert!(fingerprint(r).as_str().is_some_and(|f| !f.is_empty()));
+    }
+    // SARIF only: refused with another format.
+    let run = run_cmd(intguard().arg("scan").arg(&repo).args([
+        "--format",
+        "json",
+        "--sarif-suppressions",
+    ]));
+    run.expect_code(2);
+    assert!(
+        run.stderr.contains("--sarif-suppressions"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// A comment's reason that repeats the secret it hides is masked in the
+/// SARIF `justification`, as every text from the files is.
+#[test]
+fn sarif_suppression_justifications_never_show_a_secret() {
+    const SECRET: &str = "Sandbox#Pw-8812";
+    let tmp = tempfile::tempdir().unwrap();
+    let app = mule4_app(tmp.path(), "orders-sapi", &[]);
+    write(
+        &app,
+        "src/main/resources/config.properties",
+        format!("# intguard-ignore IG102: {SECRET} is the sandbox's own, rotated nightly\ndb.password={SECRET}\n"),
+    );
+    let run = run_cmd(intguard().arg("scan").arg(tmp.path()).args([
+        "--format",
+        "sarif",
+        "--sarif-suppressions",
+    ]));
+    assert!(!run.stdout.contains(SECRET), "{}", run.stdout);
+    let sarif = run.json();
+    let justifications: Vec<String> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["suppressions"][0]["kind"] == "inSource")
+        .map(|r| {
+            r["suppressions"][0]["justification"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(justifications.len(), 1, "{sarif:#}");
+    assert!(
+        justifications[0].ends_with(" is the sandbox's own, rotated nightly")
+            && justifications[0].starts_with("Sa…"),
+        "{justifications:?}"
+    );
+}
+
 #[test]
 fn sarif_of_a_clean_app_still_lists_the_rules() {
     let run = run_cmd(

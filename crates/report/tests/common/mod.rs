@@ -214,6 +214,7 @@ impl Fixture {
             working_directory: self.working_directory.as_deref(),
             source_root: None,
             linked_paths: &[],
+            hidden: None,
         }
     }
 }
