@@ -115,6 +115,12 @@ pub(crate) fn finish(
     // Taken out in place: a partition into two new vectors held a second
     // copy of every finding for a moment.
     let mut suppressed = take_out(&mut findings, |f| suppress::hides(&by_file, f));
+    // Why each is hidden, for SARIF's `suppressions` (kept in step with
+    // `suppressed` through the sort below).
+    let mut suppression_reasons: Vec<String> = suppressed
+        .iter()
+        .map(|f| suppress::reasons(&by_file, f).join("; "))
+        .collect();
     // Of the files whose findings are reported, naming only rules that ran.
     // A scan of some files of an app (a pre-commit hook) reads their app
     // alone: a rule that joins apps, the metadata or the org may find
@@ -201,6 +207,13 @@ pub(crate) fn finish(
         list.par_iter_mut()
             .for_each(|f| redact_finding(f, &wording));
     }
+    // A comment's reason is the file's text, as a diagnostic's is: masked
+    // with every secret known.
+    if !redactor.is_empty() {
+        for reason in &mut suppression_reasons {
+            *reason = redactor.redact(reason);
+        }
+    }
     diagnostics
         .par_iter_mut()
         .for_each(|d| d.message = redactor.redact(&d.message));
@@ -225,7 +238,11 @@ pub(crate) fn finish(
         }
     }
     sort(&mut findings);
-    sort(&mut suppressed);
+    // Sorted with their reasons.
+    let mut pairs: Vec<(Finding, String)> =
+        suppressed.into_iter().zip(suppression_reasons).collect();
+    pairs.sort_by(|(a, _), (b, _)| order(a, b));
+    let (suppressed, suppression_reasons): (Vec<Finding>, Vec<String>) = pairs.into_iter().unzip();
     sort(&mut baselined);
     diagnostics.sort_by(|a, b| (&a.path, a.line, a.code).cmp(&(&b.path, b.line, b.code)));
     diagnostics.dedup();
@@ -233,6 +250,7 @@ pub(crate) fn finish(
     ScanOutcome {
         findings,
         suppressed,
+        suppression_reasons,
         baselined,
         diagnostics,
         rules: intguard_rules::all_rules()
@@ -267,14 +285,17 @@ fn take_out(findings: &mut Vec<Finding>, which: impl Fn(&Finding) -> bool) -> Ve
 /// By place and rule; one rule's findings at one place (an org's Health Check
 /// settings under IG211) most severe first.
 fn sort(findings: &mut [Finding]) {
-    findings.sort_by(|a, b| {
-        (&a.location, a.rule, a.severity, &a.fingerprint).cmp(&(
-            &b.location,
-            b.rule,
-            b.severity,
-            &b.fingerprint,
-        ))
-    });
+    findings.sort_by(order);
+}
+
+/// The report's order of findings: path, line, column, rule, severity.
+fn order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
+    (&a.location, a.rule, a.severity, &a.fingerprint).cmp(&(
+        &b.location,
+        b.rule,
+        b.severity,
+        &b.fingerprint,
+    ))
 }
 
 /// A root a finding's path is made relative to for its fingerprint: the

@@ -47,6 +47,9 @@ pub struct ScanOutcome {
     pub findings: Vec<Finding>,
     /// Findings silenced by an inline `intguard-ignore` with a reason.
     pub suppressed: Vec<Finding>,
+    /// The reason of the comment hiding each of `suppressed`, in its order
+    /// (several comments' reasons joined with `; `), masked as messages are.
+    pub suppression_reasons: Vec<String>,
     /// Findings whose fingerprint is in the baseline.
     pub baselined: Vec<Finding>,
     pub diagnostics: Vec<Diagnostic>,

@@ -49,6 +49,30 @@ pub fn hides(by_file: &HashMap<&str, Vec<&InlineSuppression>>, f: &Finding) -> b
         && f.also_at.iter().all(|l| covered(&l.path, l.line))
 }
 
+/// The reasons of the comments that hide `f` (see [`hides`]): those
+/// covering its location or a place it may be hidden from, and those
+/// covering the other places it groups, each once, in the files' order.
+pub fn reasons(by_file: &HashMap<&str, Vec<&InlineSuppression>>, f: &Finding) -> Vec<String> {
+    let places = std::iter::once((f.location.path.as_str(), f.location.line)).chain(
+        f.suppressible_at
+            .iter()
+            .chain(&f.also_at)
+            .map(|l| (l.path.as_str(), l.line)),
+    );
+    let mut out: Vec<String> = Vec::new();
+    for (path, line) in places {
+        for s in by_file.get(path).into_iter().flatten() {
+            if covers_place(s, f, path, line) {
+                let reason = s.reason.as_deref().unwrap_or_default().trim().to_string();
+                if !out.contains(&reason) {
+                    out.push(reason);
+                }
+            }
+        }
+    }
+    out
+}
+
 fn has_reason(s: &InlineSuppression) -> bool {
     s.reason.as_deref().is_some_and(|r| !r.trim().is_empty())
 }
@@ -231,6 +255,23 @@ mod tests {
         assert!(covers(&s, &finding("IG110", XML, 41)));
     }
 
+    /// A finding grouping several elements, each covered by a comment of
+    /// its own: every comment's reason, each once; a comment that does not
+    /// cover it (another rule) gives none.
+    #[test]
+    fn reasons_are_those_of_every_comment_hiding_a_finding() {
+        let first = suppression(5, 6, &["IG302"], Some("vendor sync needs it"));
+        let second = suppression(20, 21, &["IG302"], Some("vendor sync needs it"));
+        let third = suppression(30, 31, &["IG302"], Some("until Q3"));
+        let other = suppression(5, 6, &["IG109"], Some("not this one"));
+        let mut f = finding("IG302", XML, 6);
+        f.also_at = vec![Location::new(XML, 21, 3), Location::new(XML, 31, 3)];
+        let by_file: HashMap<&str, Vec<&InlineSuppression>> =
+            HashMap::from([(XML, vec![&first, &other, &second, &third])]);
+        assert!(hides(&by_file, &f));
+        assert_eq!(reasons(&by_file, &f), ["vendor sync needs it", "until Q3"]);
+    }
+
     #[test]
     fn line_comments_cover_their_line_and_the_next() {
         let s = suppression(5, 6, &["IG102"], Some("demo value"));
@@ -367,6 +408,8 @@ mod tests {
                 .collect()
         };
         assert_eq!(lines(&outcome.suppressed), vec![6]);
+        // Each hidden finding keeps its comment's reason, in step.
+        assert_eq!(outcome.suppression_reasons, ["internal health check"]);
         assert_eq!(lines(&outcome.findings), vec![10, 13]);
         assert!(outcome
             .diagnostics

@@ -108,6 +108,31 @@ pub struct Report<'a> {
     /// Every file inside it gets a relative URI, whatever the spelling of
     /// its path. `None`: the working directory.
     pub source_root: Option<&'a std::path::Path>,
+    /// Scanned paths spelt through a symbolic link, each as written (made
+    /// absolute against the working directory) with the path it leads to
+    /// (canonical): SARIF reads a report path under the first as under the
+    /// second, so a repository scanned through a link (`scan
+    /// /ci/link-to-repo`) gets URIs relative to `source_root` as its real
+    /// path does. Empty when no path scanned goes through a link.
+    pub linked_paths: &'a [(std::path::PathBuf, std::path::PathBuf)],
+    /// The findings inline comments and the baseline hide, listed by SARIF
+    /// as results with `suppressions` (`scan --sarif-suppressions`); `None`:
+    /// only counted (`Summary::suppressed`, `Summary::baselined`), as every
+    /// other format does.
+    pub hidden: Option<Hidden<'a>>,
+}
+
+/// What [`Report::hidden`] lists.
+#[derive(Debug, Clone, Copy)]
+pub struct Hidden<'a> {
+    /// Hidden by an inline `intguard-ignore` comment with a reason.
+    pub suppressed: &'a [Finding],
+    /// The reason of the comment hiding each of `suppressed`, in its order.
+    pub reasons: &'a [String],
+    /// Hidden because their fingerprint is in the baseline.
+    pub baselined: &'a [Finding],
+    /// The baseline file, as the user named it.
+    pub baseline: Option<&'a str>,
 }
 
 /// Output format of `intguard scan --format`.

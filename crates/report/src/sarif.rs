@@ -9,12 +9,18 @@
 //! override) points at a descriptor of its own for that severity,
 //! `<rule>/<severity>` (`IG302/high`), listed after the rules; diagnostics become tool execution
 //! notifications; the run's `properties` count the findings not listed,
-//! `suppressed` and `baselined`, as the other formats do. The types below
+//! `suppressed` and `baselined`, as the other formats do. With
+//! [`Report::hidden`] (`--sarif-suppressions`) those are listed too, after
+//! the reported ones, as results with `suppressions` (`inSource` with the
+//! comment's reason, `external` naming the baseline); it is not the default
+//! because GitHub code scanning ignores `suppressions` and would open an
+//! alert for each. The types below
 //! are the subset of the schema we emit, with the schema's property names;
 //! their field order is the output's key order.
 //!
 //! Paths: a file inside `%SRCROOT%` is a URI relative to it, whether its
-//! path was written relative (to the working directory) or absolute;
+//! path was written relative (to the working directory) or absolute, or
+//! through a symbolic link to a scanned path (`Report::linked_paths`);
 //! `run.originalUriBaseIds` names it when the caller knows it: the top of
 //! the repository the scanned files lie in, else the working directory
 //! (GitHub reads relative URIs against the repository root, so a scan run
@@ -29,7 +35,7 @@ use std::path::Path;
 use intguard_model::{Diagnostic, DiagnosticLevel, Finding, RuleMeta, Severity};
 use serde::Serialize;
 
-use crate::Report;
+use crate::{Hidden, Report};
 
 pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 pub const SARIF_VERSION: &str = "2.1.0";
@@ -192,7 +198,20 @@ struct SarifResult {
     related_locations: Vec<SarifLocation>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     partial_fingerprints: BTreeMap<&'static str, String>,
+    /// Why a finding intguard does not report is hidden (only with
+    /// [`Report::hidden`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    suppressions: Vec<Suppression>,
     properties: ResultProperties,
+}
+
+/// SARIF's `suppression`: `inSource` for an `intguard-ignore` comment,
+/// `external` for the baseline; `accepted`, as intguard applied it.
+#[derive(Serialize)]
+struct Suppression {
+    kind: &'static str,
+    status: &'static str,
+    justification: String,
 }
 
 #[derive(Serialize)]
@@ -287,16 +306,40 @@ pub fn render(report: &Report) -> String {
 /// [`render`] into `out` as it is serialized: a log of thousands of results
 /// is not held in memory a second time as text.
 pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let artifacts = Artifacts::new(report.working_directory, report.source_root);
+    let artifacts = Artifacts::new(report.working_directory, report.source_root)
+        .with_links(report.linked_paths);
     let mut rules = Rules::new(report.rules);
     let (kept, left_out) = within_result_limit(report.findings);
-    let results = kept
+    let room = MAX_RESULTS - kept.len();
+    let mut results: Vec<SarifResult> = kept
         .into_iter()
         .map(|f| {
             let (id, i) = rules.descriptor(f);
             result(f, id, i, &artifacts)
         })
         .collect();
+    let mut hidden_left_out = None;
+    if let Some(hidden) = &report.hidden {
+        let all = hidden_results(hidden);
+        let total = all.len();
+        for (f, suppression) in all.into_iter().take(room) {
+            let (id, i) = rules.descriptor(f);
+            let mut r = result(f, id, i, &artifacts);
+            r.suppressions = vec![suppression];
+            results.push(r);
+        }
+        hidden_left_out = (total > room).then(|| Notification {
+            level: "warning",
+            message: Text::new(format!(
+                "{} of the {total} findings that comments or the baseline hide are left out of this log: GitHub code scanning rejects a run of more than {MAX_RESULTS} results, and the findings reported come first.",
+                total - room
+            )),
+            descriptor: DescriptorReference {
+                id: "sarif-results-left-out".to_string(),
+            },
+            locations: Vec::new(),
+        });
+    }
     let rules = rules.list;
     let rule_configuration_overrides = rules
         .iter()
@@ -339,6 +382,7 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
                     .iter()
                     .map(|d| notification(d, &artifacts))
                     .chain(left_out)
+                    .chain(hidden_left_out)
                     .collect(),
                 rule_configuration_overrides,
             }],
@@ -350,6 +394,38 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
     };
     serde_json::to_writer_pretty(&mut *out, &log)?;
     out.write_all(b"\n")
+}
+
+/// The hidden findings, each with its suppression: those an inline
+/// comment hides (its reason as the justification), then those of the
+/// baseline.
+fn hidden_results<'a>(hidden: &Hidden<'a>) -> Vec<(&'a Finding, Suppression)> {
+    let baseline = match hidden.baseline {
+        Some(file) => format!("its fingerprint is in the baseline {file}"),
+        None => "its fingerprint is in the baseline".to_string(),
+    };
+    let in_source = hidden.suppressed.iter().enumerate().map(|(i, f)| {
+        let reason = hidden.reasons.get(i).map(String::as_str).unwrap_or("");
+        (
+            f,
+            Suppression {
+                kind: "inSource",
+                status: "accepted",
+                justification: reason.to_string(),
+            },
+        )
+    });
+    let external = hidden.baselined.iter().map(|f| {
+        (
+            f,
+            Suppression {
+                kind: "external",
+                status: "accepted",
+                justification: baseline.clone(),
+            },
+        )
+    });
+    in_source.chain(external).collect()
 }
 
 /// The findings a log holds, in their order: all of them, or the
@@ -552,6 +628,7 @@ fn result(f: &Finding, rule_id: String, rule_index: usize, artifacts: &Artifacts
             })
             .collect(),
         partial_fingerprints,
+        suppressions: Vec::new(),
         properties: ResultProperties {
             severity: f.severity,
             identity: f.identity.clone(),
@@ -612,6 +689,9 @@ struct Artifacts {
     /// The working directory the same way: the report's relative paths
     /// count from it.
     working: Option<String>,
+    /// Scanned paths spelt through a symbolic link and what they lead to:
+    /// absolute, `/`-separated, without dot segments, ending with `/`.
+    links: Vec<(String, String)>,
 }
 
 /// An absolute folder, `/`-separated and ending with `/`; `None` for a
@@ -633,7 +713,48 @@ impl Artifacts {
             Some(top) if working.is_some() => Some(top),
             _ => working.clone(),
         };
-        Artifacts { root, working }
+        Artifacts {
+            root,
+            working,
+            links: Vec::new(),
+        }
+    }
+
+    /// Reads a path under a scanned path spelt through a symbolic link as
+    /// under the path it leads to (`Report::linked_paths`); a relative
+    /// spelling counts from the working directory.
+    fn with_links(mut self, links: &[(std::path::PathBuf, std::path::PathBuf)]) -> Self {
+        let absolute = |p: &Path| {
+            let p = p.to_string_lossy().replace('\\', "/");
+            let p = if is_absolute(&p) {
+                p
+            } else {
+                format!("{}{p}", self.working.as_deref()?)
+            };
+            folder(Path::new(&without_dot_segments(&p)))
+        };
+        let mut links: Vec<(String, String)> = links
+            .iter()
+            .filter_map(|(spelt, target)| Some((absolute(spelt)?, absolute(target)?)))
+            .filter(|(spelt, target)| spelt != target)
+            .collect();
+        // The longest spelling first: a link inside another is matched whole.
+        links.sort_by_key(|l| std::cmp::Reverse(l.0.len()));
+        self.links = links;
+        self
+    }
+
+    /// An absolute path under a linked spelling, as under what it leads
+    /// to; `None` under none.
+    fn through_links(&self, absolute: &str) -> Option<String> {
+        self.links.iter().find_map(|(spelt, target)| {
+            // A file scanned through a link is the file it leads to.
+            if format!("{absolute}/") == *spelt {
+                return Some(target.trim_end_matches('/').to_string());
+            }
+            let rest = absolute.strip_prefix(spelt.as_str())?;
+            Some(format!("{target}{rest}"))
+        })
     }
 
     /// The source root's `file:` URI, for `originalUriBaseIds`.
@@ -678,9 +799,15 @@ impl Artifacts {
         match (absolute, &self.root) {
             // Inside the source root, however the path was spelled
             // (`scan apps`, `scan /ci/workspace/apps`): relative to it.
-            (Some(absolute), Some(root)) => match absolute.strip_prefix(root.as_str()) {
+            // Through a link to a scanned path, as the path it leads to, so
+            // every spelling gives one URI.
+            (Some(absolute), Some(root)) => match self
+                .through_links(&absolute)
+                .and_then(|target| target.strip_prefix(root.as_str()).map(str::to_string))
+                .or_else(|| absolute.strip_prefix(root.as_str()).map(str::to_string))
+            {
                 Some(inside) => ArtifactLocation {
-                    uri: encode(inside),
+                    uri: encode(&inside),
                     uri_base_id: Some(SRCROOT),
                 },
                 None => ArtifactLocation {
@@ -761,6 +888,7 @@ fn encode(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::PathBuf;
 
     #[test]
     fn uris() {
@@ -906,6 +1034,50 @@ mod tests {
             a.working_directory_uri().map(|b| b.uri),
             Some("file:///home/runner/".into())
         );
+    }
+
+    /// A path scanned through a symbolic link counts as the path it leads
+    /// to: relative inside the source root, one URI whatever the spelling.
+    #[test]
+    fn paths_through_a_linked_scan_path_count_as_what_it_leads_to() {
+        let links = [
+            (PathBuf::from("/ci/link"), PathBuf::from("/work/acme")),
+            (
+                PathBuf::from("hook/prod.yaml"),
+                PathBuf::from("/work/acme/p/prod.yaml"),
+            ),
+            (PathBuf::from("/ci/out"), PathBuf::from("/elsewhere")),
+        ];
+        let a = Artifacts::new(
+            Some(Path::new("/home/runner")),
+            Some(Path::new("/work/acme")),
+        )
+        .with_links(&links);
+        let at = |path: &str| {
+            let l = a.location(path);
+            (l.uri, l.uri_base_id)
+        };
+        assert_eq!(
+            at("/ci/link/apps/x.xml"),
+            ("apps/x.xml".into(), Some(SRCROOT))
+        );
+        assert_eq!(
+            at("/ci/link/./apps/../apps/x.xml"),
+            ("apps/x.xml".into(), Some(SRCROOT))
+        );
+        assert_eq!(
+            at("/work/acme/apps/x.xml"),
+            ("apps/x.xml".into(), Some(SRCROOT))
+        );
+        // A file scanned through a link, relative to the working directory.
+        assert_eq!(at("hook/prod.yaml"), ("p/prod.yaml".into(), Some(SRCROOT)));
+        // Only at a segment's end: `/ci/linked` is no path under `/ci/link`.
+        assert_eq!(
+            at("/ci/linked/x.xml"),
+            ("file:///ci/linked/x.xml".into(), None)
+        );
+        // A link leading outside the source root keeps its spelling.
+        assert_eq!(at("/ci/out/x.xml"), ("file:///ci/out/x.xml".into(), None));
     }
 
     #[test]

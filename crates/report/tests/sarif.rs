@@ -439,6 +439,57 @@ fn a_log_keeps_the_most_severe_results_within_githubs_limit() {
         .is_none());
 }
 
+/// Hidden findings listed with `suppressions` (`--sarif-suppressions`)
+/// come after the reported ones and only fill the room GitHub's limit
+/// leaves: a reported finding is never left out for a hidden one.
+#[test]
+fn hidden_findings_only_fill_the_room_the_reported_ones_leave() {
+    let sample = common::findings();
+    let reported: Vec<_> = (0..sarif::MAX_RESULTS - 2)
+        .map(|i| {
+            let mut f = sample[1].clone();
+            f.location.line = i as u32 + 1;
+            f
+        })
+        .collect();
+    let fx = Fixture::new(reported, Vec::new());
+    let suppressed = vec![sample[0].clone(), sample[2].clone()];
+    let reasons = vec!["sandbox only".to_string(), "vendor's".to_string()];
+    let baselined = vec![sample[3].clone()];
+    let mut report = fx.report();
+    report.hidden = Some(intguard_report::Hidden {
+        suppressed: &suppressed,
+        reasons: &reasons,
+        baselined: &baselined,
+        baseline: Some("intguard-baseline.json"),
+    });
+    let v: Value = serde_json::from_str(&sarif::render(&report)).unwrap();
+    let results = v["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), sarif::MAX_RESULTS);
+    let hidden: Vec<&Value> = results
+        .iter()
+        .filter(|r| r.get("suppressions").is_some())
+        .collect();
+    assert_eq!(hidden.len(), 2, "the reported ones first");
+    assert_eq!(
+        hidden[0]["suppressions"],
+        serde_json::json!([{ "kind": "inSource", "status": "accepted", "justification": "sandbox only" }])
+    );
+    assert_eq!(hidden[1]["suppressions"][0]["justification"], "vendor's");
+    let notes = v["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0]["descriptor"]["id"], "sarif-results-left-out");
+    let text = notes[0]["message"]["text"].as_str().unwrap();
+    assert!(
+        text.starts_with(
+            "1 of the 3 findings that comments or the baseline hide are left out of this log"
+        ),
+        "{text}"
+    );
+}
+
 /// GitHub rejects a result with more than 1,000 locations (IG303 lists
 /// every app using a user: 700 apps gave 1,399): the first 999 related ones
 /// are kept beside the result's own, and its message says how many are not.

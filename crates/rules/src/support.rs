@@ -948,9 +948,54 @@ pub fn managed_namespace(grant: &intguard_model::Grant) -> Option<&str> {
     if grant.kind != intguard_model::GrantKind::PermissionSet {
         return None;
     }
-    let (ns, rest) = grant.name.split_once("__")?;
+    set_namespace(&grant.name)
+}
+
+/// The namespace of a permission set's name (`acme__Sync`): `None` for a
+/// set of the org's own.
+pub fn set_namespace(name: &str) -> Option<&str> {
+    let (ns, rest) = name.split_once("__")?;
     let valid = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     (valid(ns) && valid(rest) && !ns.starts_with('_')).then_some(ns)
+}
+
+/// How to take system permission `permission` (shown as `label`) from a
+/// user who holds it through `grants`: the profiles and sets of the org's
+/// own are edited (`Remove ... (where; set <enabled>false</enabled> ...)`,
+/// without a final period, so a rule may go on); the managed packages'
+/// sets, whose permissions cannot be edited in the org, are unassigned (a
+/// sentence each). Either part may be empty.
+pub fn permission_removal(
+    inventory: &intguard_model::Inventory,
+    user: &str,
+    grants: &[intguard_model::Grant],
+    permission: &str,
+    label: &str,
+) -> (Option<String>, Vec<String>) {
+    let (managed, own): (Vec<_>, Vec<_>) =
+        grants.iter().partition(|g| managed_namespace(g).is_some());
+    let edit = (!own.is_empty()).then(|| {
+        format!(
+            "Remove {label} from {} ({}; set <enabled>false</enabled> in its <userPermissions> entry for {permission}: deleting the entry does not revoke it on deploy)",
+            own.iter().map(|g| g.describe()).collect::<Vec<_>>().join(", "),
+            own.iter()
+                .map(|g| setup_and_file(inventory, g))
+                .collect::<Vec<_>>()
+                .join("; ")
+        )
+    });
+    let unassign = managed
+        .iter()
+        .filter_map(|g| {
+            let ns = managed_namespace(g)?;
+            Some(format!(
+                "Permission set {} belongs to managed package {ns}: its permissions cannot be edited in your org. {}, and give the integration what it needs from the package with a permission set of your own, without {permission}.",
+                g.name,
+                unassign_managed_set(g, user)
+            ))
+        })
+        .collect();
+    (edit, unassign)
 }
 
 /// What a fix says of a managed package's permission set instead of editing

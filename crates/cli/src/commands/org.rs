@@ -109,6 +109,9 @@ pub fn run(args: OrgArgs) -> i32 {
 }
 
 fn audit(args: OrgAuditArgs) -> i32 {
+    if let Err(e) = args.report.check() {
+        return exit::usage_error(e);
+    }
     let config = match &args.config {
         Some(path) => Config::load(path),
         None => Config::discover(&[PathBuf::from(".")]),
@@ -262,7 +265,13 @@ fn audit(args: OrgAuditArgs) -> i32 {
         ..ScanOptions::default()
     };
     let outcome = run_rules(inventory, &options);
-    report(&outcome, &args.report, &options.config, &options.paths)
+    report(
+        &outcome,
+        &args.report,
+        &options.config,
+        &options.paths,
+        None,
+    )
 }
 
 /// The integration users the audit judged, for standard error.

@@ -6,7 +6,7 @@ use intguard_engine::{
     read_inventory, run_rules, scan, Baseline, Config, ScanOptions, ScanOutcome,
 };
 use intguard_model::Severity;
-use intguard_report::{write, Format, Report, Summary, TextOptions};
+use intguard_report::{write, Format, Hidden, Report, Summary, TextOptions};
 
 use super::inputs;
 use crate::{exit, output};
@@ -56,6 +56,24 @@ pub struct ReportArgs {
     /// When to colour text output (auto: on a terminal, unless NO_COLOR is set).
     #[arg(long, value_enum, default_value = "auto")]
     color: ColorChoice,
+    /// SARIF only: also list the findings inline comments and the baseline
+    /// hide, as results with `suppressions` (the comment's reason, the
+    /// baseline file). Off by default: GitHub code scanning does not read
+    /// `suppressions` and would open an alert for each.
+    #[arg(long)]
+    sarif_suppressions: bool,
+}
+
+impl ReportArgs {
+    /// Refuses options that do not go together, before anything is read.
+    pub(crate) fn check(&self) -> Result<(), String> {
+        if self.sarif_suppressions && !matches!(self.format, FormatArg::Sarif) {
+            return Err(
+                "--sarif-suppressions applies to --format sarif only (the other formats count the hidden findings in their summary)".to_string(),
+            );
+        }
+        Ok(())
+    }
 }
 
 #[derive(Args)]
@@ -90,6 +108,9 @@ pub struct ScanArgs {
 }
 
 pub fn run(args: ScanArgs) -> i32 {
+    if let Err(e) = args.report.check() {
+        return exit::usage_error(e);
+    }
     let (paths, config) = match inputs::paths_and_config(&args.paths, args.config.as_deref()) {
         Ok(x) => x,
         Err(e) => return exit::usage_error(e),
@@ -157,7 +178,16 @@ pub fn run(args: ScanArgs) -> i32 {
         outcome.baselined.extend(accepted);
     }
 
-    report(&outcome, &args.report, &options.config, &options.paths)
+    // The baseline that hides findings: the one written, which holds
+    // every fingerprint of the one read too, else the one read.
+    let baseline = args.write_baseline.as_deref().or(args.baseline.as_deref());
+    report(
+        &outcome,
+        &args.report,
+        &options.config,
+        &options.paths,
+        baseline,
+    )
 }
 
 /// The `--baseline` file, kept in the folder scanned as the README's CI
@@ -246,7 +276,14 @@ fn output_is_no_input(args: &ScanArgs, config: Option<&Path>) -> Result<(), Stri
 
 /// Renders the outcome of a scan of `paths` (none for an org audit alone)
 /// as asked and returns the exit code.
-pub fn report(outcome: &ScanOutcome, args: &ReportArgs, config: &Config, paths: &[PathBuf]) -> i32 {
+/// `baseline`: the baseline file hiding `outcome.baselined`, as given.
+pub fn report(
+    outcome: &ScanOutcome,
+    args: &ReportArgs,
+    config: &Config,
+    paths: &[PathBuf],
+    baseline: Option<&Path>,
+) -> i32 {
     let fail_on = match args.fail_on {
         Some(FailOn::None) => None,
         Some(f) => Some(to_severity(f)),
@@ -270,6 +307,22 @@ pub fn report(outcome: &ScanOutcome, args: &ReportArgs, config: &Config, paths: 
     let source_root = working_directory
         .as_deref()
         .and_then(|dir| sarif_source_root(dir, paths));
+    // The paths spelt through a symbolic link: SARIF reads the findings'
+    // paths under them as under what they lead to.
+    let linked_paths: Vec<(PathBuf, PathBuf)> = working_directory
+        .as_deref()
+        .map(|dir| {
+            paths
+                .iter()
+                .filter_map(|p| {
+                    let spelt = dir.join(p);
+                    let target = std::fs::canonicalize(&spelt).ok()?;
+                    (target != spelt).then_some((spelt, target))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let baseline_name = baseline.map(|p| p.display().to_string());
     let disabled_rules: Vec<&'static str> = outcome
         .rules
         .iter()
@@ -286,6 +339,13 @@ pub fn report(outcome: &ScanOutcome, args: &ReportArgs, config: &Config, paths: 
         summary: &summary,
         working_directory: working_directory.as_deref(),
         source_root: source_root.as_deref(),
+        linked_paths: &linked_paths,
+        hidden: args.sarif_suppressions.then(|| Hidden {
+            suppressed: &outcome.suppressed,
+            reasons: &outcome.suppression_reasons,
+            baselined: &outcome.baselined,
+            baseline: baseline_name.as_deref(),
+        }),
     };
     let format = match args.format {
         FormatArg::Text => Format::Text,

@@ -787,6 +787,224 @@ fn sarif_uris_are_relative_inside_the_repository_however_the_path_is_written() {
     }
 }
 
+/// Found by testing as a user would: a scan path that reaches the
+/// repository through a symbolic link (`intguard scan /ci/link-to-repo`, a
+/// workspace mounted through a link) gave every result an absolute `file://`
+/// URI through the link, while the real path gave URIs relative to
+/// `%SRCROOT%`: the source root is found from the paths' canonical forms,
+/// the findings' paths are spelt through the link. A path through the link
+/// now counts as the path it leads to, whatever its spelling.
+#[cfg(unix)]
+#[test]
+fn sarif_uris_are_relative_through_a_symlinked_scan_path() {
+    let tmp = tempfile::tempdir().unwrap();
+    let tmp = tmp.path().canonicalize().unwrap();
+    let top = tmp.join("workspace");
+    let inside = top.join("apps/orders/README.md");
+    std::fs::create_dir_all(inside.parent().unwrap()).unwrap();
+    std::fs::copy(example_app("customers-papi").join("README.md"), &inside).unwrap();
+    let link = tmp.join("link-to-repo");
+    std::os::unix::fs::symlink(&top, &link).unwrap();
+    let elsewhere = tmp.join("runner");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    for git_repo in [false, true] {
+        if git_repo {
+            git(&top, &["init", "-q"]);
+        }
+        let link_abs = link.to_str().unwrap();
+        let link_apps = link.join("apps");
+        let cases: [(&Path, Vec<&str>); 4] = [
+            (&elsewhere, vec![link_abs]),
+            (&elsewhere, vec![link_apps.to_str().unwrap()]),
+            (&tmp, vec!["link-to-repo"]),
+            (&tmp, vec!["./link-to-repo/apps/../apps"]),
+        ];
+        for (cwd, paths) in cases {
+            let run = run_cmd(
+                intguard()
+                    .current_dir(cwd)
+                    .arg("scan")
+                    .args(&paths)
+                    .args(["--format", "sarif"]),
+            );
+            let sarif = run.json();
+            let run0 = &sarif["runs"][0];
+            let results = run0["results"].as_array().unwrap();
+            assert!(!results.is_empty(), "{paths:?}");
+            for r in results {
+                let artifact = &r["locations"][0]["physicalLocation"]["artifactLocation"];
+                let (relative, file) = sarif_artifact_file(run0, artifact);
+                assert!(relative, "git {git_repo}, {cwd:?} {paths:?}: {artifact}");
+                assert_eq!(file, inside, "git {git_repo}, {cwd:?} {paths:?}");
+            }
+        }
+    }
+}
+
+/// `--sarif-suppressions`: the findings an inline comment or the baseline
+/// hides are listed too, each with SARIF's `suppressions` (`inSource` with
+/// the comment's reason, `external` naming the baseline file, `accepted`),
+/// for viewers that honour them. Off by default, as GitHub code scanning
+/// ignores `suppressions` and would open an alert for each. The results
+/// reported, the counts and the exit code are the same either way.
+#[test]
+fn sarif_suppressions_list_what_comments_and_the_baseline_hide_when_asked() {
+    let (tmp, repo) = copy_example("");
+    let baseline = tmp.path().join("accepted.json");
+    run_cmd(
+        intguard()
+            .arg("scan")
+            .arg(&repo)
+            .arg("--write-baseline")
+            .arg(&baseline),
+    )
+    .expect_code(0);
+    // A finding of after the baseline: reported.
+    std::fs::copy(
+        example_app("customers-papi").join("README.md"),
+        repo.join("NOTES.md"),
+    )
+    .unwrap();
+    let sarif_of = |extra: &[&str]| {
+        let run = run_cmd(
+            intguard()
+                .arg("scan")
+                .arg(&repo)
+                .arg("--baseline")
+                .arg(&baseline)
+                .args(["--format", "sarif"])
+                .args(extra),
+        );
+        (run.code, run.json())
+    };
+    let (plain_code, plain) = sarif_of(&[]);
+    let (code, with) = sarif_of(&["--sarif-suppressions"]);
+    assert_eq!(code, plain_code, "the exit code does not change");
+    assert_eq!(code, 1, "the new finding fails the gate");
+    let (_, json) = scan_json(&repo, &["--baseline", baseline.to_str().unwrap()]);
+    let summary = &json["summary"];
+    let suppressed = summary["suppressed"].as_u64().unwrap() as usize;
+    let baselined = summary["baselined"].as_u64().unwrap() as usize;
+    assert_eq!(suppressed, 1, "{summary}");
+    assert!(baselined > 50, "{summary}");
+    let fingerprint = |r: &Value| r["partialFingerprints"]["intguardFingerprint/v1"].clone();
+    let results = |sarif: &Value| sarif["runs"][0]["results"].as_array().unwrap().clone();
+    assert!(
+        results(&plain)
+            .iter()
+            .all(|r| r.get("suppressions").is_none()),
+        "none without the option"
+    );
+    let (hidden, shown): (Vec<Value>, Vec<Value>) = results(&with)
+        .into_iter()
+        .partition(|r| r.get("suppressions").is_some());
+    assert_eq!(
+        shown.iter().map(fingerprint).collect::<Vec<_>>(),
+        results(&plain).iter().map(fingerprint).collect::<Vec<_>>(),
+        "the results reported are the same"
+    );
+    assert_eq!(shown.len(), findings(&json).len());
+    assert_eq!(hidden.len(), suppressed + baselined);
+    assert_eq!(
+        with["runs"][0]["properties"], plain["runs"][0]["properties"],
+        "the counts stay"
+    );
+    let in_source: Vec<&Value> = hidden
+        .iter()
+        .filter(|r| r["suppressions"][0]["kind"] == "inSource")
+        .collect();
+    assert_eq!(in_source.len(), 1, "{hidden:#?}");
+    // IG109 at medium: the rule's descriptor for that severity.
+    assert_eq!(in_source[0]["ruleId"], "IG109/medium");
+    assert_eq!(
+        in_source[0]["suppressions"],
+        serde_json::json!([{
+            "kind": "inSource",
+            "status": "accepted",
+            "justification": "internal health check, TLS terminated at the load balancer"
+        }])
+    );
+    assert!(
+        in_source[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("customers-papi/src/main/mule/global.xml")
+    );
+    let given = baseline.to_str().unwrap();
+    for r in hidden
+        .iter()
+        .filter(|r| r["suppressions"][0]["kind"] != "inSource")
+    {
+        assert_eq!(
+            r["suppressions"],
+            serde_json::json!([{
+                "kind": "external",
+                "status": "accepted",
+                "justification": format!("its fingerprint is in the baseline {given}")
+            }]),
+            "{r:#}"
+        );
+        // A result of its own rule, ranked and fingerprinted as any.
+        let rules = with["runs"][0]["tool"]["driver"]["rules"]
+            .as_array()
+            .unwrap();
+        let index = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], r["ruleId"]);
+        assert!(fingerprint(r).as_str().is_some_and(|f| !f.is_empty()));
+    }
+    // SARIF only: refused with another format.
+    let run = run_cmd(intguard().arg("scan").arg(&repo).args([
+        "--format",
+        "json",
+        "--sarif-suppressions",
+    ]));
+    run.expect_code(2);
+    assert!(
+        run.stderr.contains("--sarif-suppressions"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// A comment's reason that repeats the secret it hides is masked in the
+/// SARIF `justification`, as every text from the files is.
+#[test]
+fn sarif_suppression_justifications_never_show_a_secret() {
+    const SECRET: &str = "Sandbox#Pw-8812";
+    let tmp = tempfile::tempdir().unwrap();
+    let app = mule4_app(tmp.path(), "orders-sapi", &[]);
+    write(
+        &app,
+        "src/main/resources/config.properties",
+        format!("# intguard-ignore IG102: {SECRET} is the sandbox's own, rotated nightly\ndb.password={SECRET}\n"),
+    );
+    let run = run_cmd(intguard().arg("scan").arg(tmp.path()).args([
+        "--format",
+        "sarif",
+        "--sarif-suppressions",
+    ]));
+    assert!(!run.stdout.contains(SECRET), "{}", run.stdout);
+    let sarif = run.json();
+    let justifications: Vec<String> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["suppressions"][0]["kind"] == "inSource")
+        .map(|r| {
+            r["suppressions"][0]["justification"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(justifications.len(), 1, "{sarif:#}");
+    assert!(
+        justifications[0].ends_with(" is the sandbox's own, rotated nightly")
+            && justifications[0].starts_with("Sa…"),
+        "{justifications:?}"
+    );
+}
+
 #[test]
 fn sarif_of_a_clean_app_still_lists_the_rules() {
     let run = run_cmd(

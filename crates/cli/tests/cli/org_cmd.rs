@@ -354,6 +354,43 @@ fn a_query_failing_every_retry_is_reported_and_the_snapshot_marked_partial() {
         "{}",
         sarif.stdout
     );
+
+    // `identities` on the partial snapshot: its listing says it is built
+    // from a partial read, in text and JSON, and exits 2 after it, as
+    // `scan` does (it exited 0, the listing reading as complete).
+    let listing = offline_run(&["identities", "--format", "json"], &empty, &snapshot);
+    listing.expect_no_panic().expect_code(2);
+    let doc = listing.json();
+    assert_eq!(doc["summary"]["partial"], true, "{}", doc["summary"]);
+    assert!(
+        doc["identities"]
+            .as_array()
+            .is_some_and(|ids| !ids.is_empty()),
+        "what was read is listed: {doc}"
+    );
+    assert!(
+        support::diagnostics(&doc)
+            .iter()
+            .any(|d| d["code"] == "org-partial"),
+        "{doc}"
+    );
+    assert!(
+        listing
+            .stderr
+            .contains("the org audit is partial (see the org-partial diagnostic): exit 2"),
+        "{}",
+        listing.stderr
+    );
+    let listing = offline_run(&["identities"], &empty, &snapshot);
+    listing.expect_no_panic().expect_code(2);
+    let head: Vec<&str> = listing.stdout.lines().take(3).collect();
+    assert!(
+        head.iter().any(|l| l.starts_with(
+            "Partial: built from a partial org audit (see the org-partial error below)"
+        )),
+        "{}",
+        listing.stdout
+    );
 }
 
 /// The daily API limit running out mid-audit (403 TotalRequests Limit

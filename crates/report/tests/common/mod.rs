@@ -213,6 +213,8 @@ impl Fixture {
             summary: &self.summary,
             working_directory: self.working_directory.as_deref(),
             source_root: None,
+            linked_paths: &[],
+            hidden: None,
         }
     }
 }

@@ -1,7 +1,8 @@
 use intguard_model::{Finding, Inventory, Practice, RuleMeta, Severity};
 
 use crate::identities::{
-    auditable, grant_related, identity_finding, identity_key, identity_phrase, with_related,
+    auditable, grant_related, identity_finding, identity_key, identity_label, identity_phrase,
+    with_related,
 };
 use crate::support::settings_file;
 use crate::Rule;
@@ -49,7 +50,8 @@ apps". In metadata:
 </ConnectedAppSettings>
 ```
 Remove "Use Any API Client" (`UseAnyApiClient`) from the integration user's profile and
-permission sets.
+permission sets. A managed package's permission set (`acme__Sync`) cannot be edited in
+your org: unassign it and give the integration a permission set of your own instead.
 
 ## References
 - Salesforce Help: API Access Control
@@ -105,15 +107,21 @@ impl Rule for ApiAccessControlOff {
                 ),
             )
             .key(format!("{}|UseAnyApiClient", identity_key(id)))
-            .fix(format!(
-                "Remove the \"Use Any API Client\" permission from {} ({}; set <enabled>false</enabled> in its <userPermissions> entry for UseAnyApiClient: deleting the entry does not revoke it on deploy).",
-                sources.join(", "),
-                p.granted_by
-                    .iter()
-                    .map(|g| crate::support::setup_and_file(inventory, g))
+            .fix({
+                // A managed package's set is unassigned, not edited.
+                let (edit, unassign) = crate::support::permission_removal(
+                    inventory,
+                    &identity_label(id),
+                    &p.granted_by,
+                    "UseAnyApiClient",
+                    "the \"Use Any API Client\" permission",
+                );
+                edit.map(|e| format!("{e}."))
+                    .into_iter()
+                    .chain(unassign)
                     .collect::<Vec<_>>()
-                    .join("; ")
-            ));
+                    .join(" ")
+            });
             // Where each grant comes from: a permission set's assignment
             // and file, not the profile's, when the set grants it.
             let related: Vec<_> = p

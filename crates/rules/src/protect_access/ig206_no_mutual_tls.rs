@@ -71,7 +71,8 @@ from anywhere else. Without it, the credential alone is enough.
 1. In Salesforce: upload the CA-signed client certificate chain (Client Authentication
    EKU; self-signed is refused) under Setup > Certificate and Key Management >
    Mutual Authentication Certificates, and give the integration user the
-   "Enforce SSL/TLS Mutual Authentication" user permission (API Only users).
+   "Enforce SSL/TLS Mutual Authentication" user permission (API Only users), in a
+   permission set of your org's own (a managed package's, `acme__Sync`, cannot be edited).
 2. In Mule (Salesforce connector 9.7.0+): nest the client certificate in the
    connection and call the My Domain host on port 8443:
 ```xml
@@ -459,15 +460,29 @@ fn org_side(inventory: &Inventory) -> Vec<Finding> {
             users.dedup();
             users
         };
-        let own = sets.iter().find(|s| holders_of(s).is_empty());
-        let grant_in = match (own, sets.first(), groups.first()) {
+        // A managed package's set cannot be edited in the org: the
+        // permission goes in a set of the org's own.
+        let (managed, editable): (Vec<&str>, Vec<&str>) = sets
+            .iter()
+            .partition(|s| crate::support::set_namespace(s).is_some());
+        let own = editable.iter().find(|s| holders_of(s).is_empty());
+        let grant_in = match (own, editable.first(), groups.first()) {
             (Some(set), _, _) => format!("in its permission set {set} (Setup > Permission Sets > {set} > System Permissions)"),
             (None, Some(set), _) => format!(
                 "in a new permission set assigned to it alone (Setup > Permission Sets > New > System Permissions; its permission set {set} is shared with {}, whose logins would need the certificate too)",
                 holders_of(set).join(", ")
             ),
             (None, None, Some(group)) => format!("in a permission set of its group {group} (Setup > Permission Sets > the set > System Permissions)"),
-            (None, None, None) => "in a permission set assigned to it (Setup > Permission Sets > New > System Permissions)".to_string(),
+            (None, None, None) => match managed.as_slice() {
+                [] => "in a permission set assigned to it (Setup > Permission Sets > New > System Permissions)".to_string(),
+                managed => format!(
+                    "in a new permission set assigned to it (Setup > Permission Sets > New > System Permissions; its permission set{} {} belong{} to {}, whose permissions cannot be edited in your org)",
+                    if managed.len() == 1 { "" } else { "s" },
+                    managed.join(", "),
+                    if managed.len() == 1 { "s" } else { "" },
+                    managed_packages(managed),
+                ),
+            },
         };
         // Its apps whose connection does not yet present a certificate on 8443.
         let mut apps_not_ready: Vec<&str> = id
@@ -520,6 +535,22 @@ fn org_side(inventory: &Inventory) -> Vec<Finding> {
         out.push(ids::with_related(f, ids::profile_related(id)));
     }
     out
+}
+
+/// `managed package acme`, `managed packages acme, beta`: the packages of
+/// managed permission sets.
+fn managed_packages(sets: &[&str]) -> String {
+    let mut ns: Vec<&str> = sets
+        .iter()
+        .filter_map(|s| crate::support::set_namespace(s))
+        .collect();
+    ns.sort_unstable();
+    ns.dedup();
+    format!(
+        "managed package{} {}",
+        if ns.len() == 1 { "" } else { "s" },
+        ns.join(", ")
+    )
 }
 
 /// Every property IG206's fixes write (`${sfdc.mtls.keystore.path}`, ...).

@@ -66,6 +66,8 @@ Policies:
 <passwordExpiration>90</passwordExpiration>
 ```
 Remove "Password Never Expires" from the integration user's profile and permission sets.
+A managed package's permission set (`acme__Sync`) cannot be edited in your org: unassign
+it and give the integration a permission set of your own instead.
 Better still, stop using the password: the JWT bearer flow needs none (IG101).
 
 ## References
@@ -188,7 +190,12 @@ fn profile_policy_findings(
         .key(format!("ProfilePasswordPolicy|{profile}|{element}"))
         .fix(format!(
             "Setup > Profiles > {profile} > Password Policies; in {}: <{element}>{}</{element}>.",
-            crate::support::file_name(&policy.location.path),
+            crate::support::metadata_file(&policy.location.path, "profilePasswordPolicies", || {
+                format!(
+                    "profilePasswordPolicies/{}.profilePasswordPolicy-meta.xml",
+                    policy.name
+                )
+            }),
             fix_value(PROFILE_FIX, element)
         ));
         if ids.len() == 1 {
@@ -298,15 +305,27 @@ impl Rule for WeakPasswordPolicy {
                 ),
             )
             .key(format!("{}|PasswordNeverExpires", identity_key(id)))
-            .fix(format!(
-                "Remove \"Password Never Expires\" from {} ({}; set <enabled>false</enabled> in its <userPermissions> entry for PasswordNeverExpires: deleting the entry does not revoke it on deploy), and rotate the password or, better, switch to the JWT bearer flow.",
-                sources.join(", "),
-                p.granted_by
-                    .iter()
-                    .map(|g| crate::support::setup_and_file(inventory, g))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            ));
+            .fix({
+                // A managed package's set is unassigned, not edited.
+                let (edit, unassign) = crate::support::permission_removal(
+                    inventory,
+                    &identity_label(id),
+                    &p.granted_by,
+                    "PasswordNeverExpires",
+                    "\"Password Never Expires\"",
+                );
+                let rotate = "rotate the password or, better, switch to the JWT bearer flow.";
+                let rotated = edit.is_some();
+                let mut sentences: Vec<String> = edit
+                    .map(|e| format!("{e}, and {rotate}"))
+                    .into_iter()
+                    .collect();
+                sentences.extend(unassign);
+                if !rotated {
+                    sentences.push(format!("Then {rotate}"));
+                }
+                sentences.join(" ")
+            });
             for g in p.granted_by.iter().skip(1) {
                 f = f.related(Related::new(
                     &g.location,

@@ -577,6 +577,99 @@ fn ig206_does_not_grant_mutual_tls_in_a_shared_permission_set() {
     );
 }
 
+/// A managed package's permission set (`acme__Sync`) cannot be edited in
+/// the subscriber org: IG111's and IG204's fixes told to set its
+/// PasswordNeverExpires / UseAnyApiClient entry to false in its file, and
+/// IG206's to grant the mutual TLS permission in it. As IG302 and IG304
+/// do, they now say to unassign it (a set of one's own replacing it), and
+/// still say to edit a set of the org's own granting the same.
+#[test]
+fn ig111_ig204_ig206_do_not_edit_a_managed_package_permission_set() {
+    const MANAGED: &str =
+        "salesforce/force-app/main/default/permissionsets/acme__Sync.permissionset-meta.xml";
+    let mut id = orders();
+    id.permission_sets = vec![AccessAssignment {
+        name: "acme__Sync".into(),
+        source: AssignmentSource::UserDefinition,
+        assigned_at: Some(loc(DEF, 11)),
+        metadata: Some(loc(MANAGED, 0)),
+    }];
+    let managed = |l| grant(GrantKind::PermissionSet, "acme__Sync", MANAGED, l);
+    id.effective_permissions = vec![
+        perm("PasswordNeverExpires", managed(12)),
+        perm("UseAnyApiClient", managed(16)),
+    ];
+    let inv = inventory(
+        vec![id.clone()],
+        vec![profile("Orders Integration", "Salesforce", true)],
+    );
+    for (rule, permission) in [
+        ("IG111", "PasswordNeverExpires"),
+        ("IG204", "UseAnyApiClient"),
+    ] {
+        let f = run(rule, &inv);
+        assert_eq!(f.len(), 1, "{rule}: {f:#?}");
+        let fix = &f[0].fix;
+        assert!(
+            fix.contains("Permission set acme__Sync belongs to managed package acme: its permissions cannot be edited in your org. Unassign it from int.orders@acme.com (Setup > Users > int.orders@acme.com > Permission Set Assignments"),
+            "{rule}: {fix}"
+        );
+        assert!(
+            fix.contains(&format!(
+                "with a permission set of your own, without {permission}"
+            )),
+            "{rule}: {fix}"
+        );
+        assert!(
+            !fix.contains("Setup > Permission Sets > acme__Sync")
+                && !fix.contains("<enabled>false</enabled>"),
+            "{rule}: {fix}"
+        );
+    }
+    let f = run("IG111", &inv);
+    assert!(
+        f[0].fix.contains("switch to the JWT bearer flow"),
+        "{}",
+        f[0].fix
+    );
+
+    // The org's own profile grants it too: that one is still edited.
+    let pg = |l| grant(GrantKind::Profile, "Orders Integration", PROFILE, l);
+    id.effective_permissions[1].granted_by.push(pg(33));
+    let inv = inventory(
+        vec![id.clone()],
+        vec![profile("Orders Integration", "Salesforce", true)],
+    );
+    let fix = &run("IG204", &inv)[0].fix;
+    assert!(
+        fix.contains("Remove the \"Use Any API Client\" permission from profile Orders Integration (Setup > Profiles > Orders Integration > System Permissions, in profiles/Orders Integration.profile-meta.xml; set <enabled>false</enabled>")
+            && fix.contains("Permission set acme__Sync belongs to managed package acme"),
+        "{fix}"
+    );
+
+    // IG206: the mutual TLS permission is not granted in the managed set.
+    id.effective_permissions.clear();
+    let inv = inventory(
+        vec![id],
+        vec![profile(
+            "Orders Integration",
+            "Salesforce Integration",
+            true,
+        )],
+    );
+    let f = run("IG206", &inv);
+    let fix = &f
+        .iter()
+        .find(|x| x.identity.as_deref() == Some("int.orders@acme.com"))
+        .expect("a finding for int.orders@acme.com")
+        .fix;
+    assert!(!fix.contains("in its permission set acme__Sync"), "{fix}");
+    assert!(
+        fix.contains("in a new permission set assigned to it (Setup > Permission Sets > New > System Permissions; its permission set acme__Sync belongs to managed package acme, whose permissions cannot be edited in your org)"),
+        "{fix}"
+    );
+}
+
 /// Found by testing an estate with `scan --org-snapshot`: the org's copy of
 /// profile "HR Integration (API)" (no login IP ranges) is judged, and the
 /// fix told to edit `profiles/HR Integration (API).profile-meta.xml`, a name
@@ -743,6 +836,41 @@ fn ig206_org_side_and_ig111_ig204_permissions() {
         vec![profile("Orders Integration", "Salesforce", true)],
     );
     assert!(run("IG206", &inv).is_empty());
+}
+
+/// IG111's fix for a profile's password policy named its file without its
+/// folder (`Orders_..._profilePasswordPolicy1.profilePasswordPolicy-meta.xml`),
+/// where the other metadata fixes name the file from its type folder on, as
+/// the project holds it.
+#[test]
+fn ig111_names_the_profile_password_policy_file_from_its_folder() {
+    const POLICY: &str = "salesforce/force-app/main/default/profilePasswordPolicies/Orders_Integration_profilePasswordPolicy1.profilePasswordPolicy-meta.xml";
+    let mut inv = inventory(
+        vec![orders()],
+        vec![profile("Orders Integration", "Salesforce", true)],
+    );
+    inv.salesforce
+        .profile_password_policies
+        .push(intguard_model::ProfilePasswordPolicy {
+            name: "Orders_Integration_profilePasswordPolicy1".into(),
+            location: loc(POLICY, 2),
+            profile: Some(Located::new("Orders Integration".into(), loc(POLICY, 6))),
+            password_expiration: Some(Located::new(0, loc(POLICY, 8))),
+            ..Default::default()
+        });
+    let f = run("IG111", &inv);
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(
+        (f[0].location.path.as_str(), f[0].location.line),
+        (POLICY, 8)
+    );
+    assert!(
+        f[0].fix.contains(
+            "in profilePasswordPolicies/Orders_Integration_profilePasswordPolicy1.profilePasswordPolicy-meta.xml: <passwordExpiration>90</passwordExpiration>"
+        ),
+        "{}",
+        f[0].fix
+    );
 }
 
 /// Found by testing as a user would: IG302 on a permission set cited where

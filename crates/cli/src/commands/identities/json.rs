@@ -30,6 +30,7 @@ pub(super) fn write(
             metadata_projects: inv.salesforce.projects.len(),
             files: inv.stats.files,
             diagnostics: inv.diagnostics.len(),
+            partial: super::is_partial(inv),
         },
         identities: Identities(ids, inv),
         unread_domain_uses: inv
@@ -89,6 +90,10 @@ struct Summary {
     metadata_projects: usize,
     files: u64,
     diagnostics: usize,
+    /// Built from an org audit cut short (its `org-partial` error is among
+    /// the diagnostics): only when `true`, as in the scan's JSON report.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    partial: bool,
 }
 
 /// The identities, each with its dangerous permissions and object rows

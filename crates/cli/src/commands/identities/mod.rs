@@ -154,10 +154,28 @@ pub fn run(args: IdentitiesArgs) -> i32 {
             .map_err(|e| format!("cannot write {}: {e}", path.display())),
         None => output::to_stdout(write).map_err(|e| format!("cannot write the identities: {e}")),
     };
-    match written {
-        Ok(()) => exit::OK,
-        Err(e) => exit::usage_error(e),
+    if let Err(e) = written {
+        return exit::usage_error(e);
     }
+    // Built from an org audit cut short: listed, but the run cannot pass
+    // for a complete one (exit 2 after the listing, as `scan` does).
+    if is_partial(&inventory) {
+        eprintln!(
+            "intguard: the org audit is partial (see the {} diagnostic): exit {}",
+            intguard_model::ORG_PARTIAL,
+            exit::USAGE
+        );
+        return exit::USAGE;
+    }
+    exit::OK
+}
+
+/// Whether the org read (live or from a snapshot) is partial: its
+/// `org-partial` error is among the diagnostics.
+fn is_partial(inv: &Inventory) -> bool {
+    inv.diagnostics
+        .iter()
+        .any(|d| d.code == intguard_model::ORG_PARTIAL)
 }
 
 fn auth_name(a: AuthClass) -> &'static str {
@@ -391,6 +409,13 @@ fn render_text(inv: &Inventory, ids: &[&IntegrationIdentity], only: Option<&str>
         if md.projects.len() == 1 { "" } else { "s" },
         inv.stats.files
     );
+    if is_partial(inv) {
+        let _ = writeln!(
+            s,
+            "Partial: built from a partial org audit (see the {} error below): what it left unread may hold more users, assignments and permissions.",
+            intguard_model::ORG_PARTIAL
+        );
+    }
     if ids.is_empty() && !inv.identities.is_empty() {
         // `--only` selected none of those found.
         let _ = writeln!(
