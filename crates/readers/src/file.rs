@@ -110,10 +110,8 @@ fn under_any(rel: &str, dirs: &[&str]) -> bool {
     dirs.iter().any(|d| rel.starts_with(d))
 }
 
-/// How `process_file` gets a file's bytes, and the metadata roots.
+/// Where `process_file` reads a file's bytes into, and the metadata roots.
 pub(crate) struct FileInput<'a> {
-    /// The bytes, when a descriptor pass already read them.
-    pub(crate) cached: Option<&'a [u8]>,
     /// The worker's reusable read buffer.
     pub(crate) buf: &'a mut Vec<u8>,
     pub(crate) mdapi_roots: &'a [PathBuf],
@@ -130,11 +128,7 @@ pub(crate) fn process_file(
     input: FileInput<'_>,
     options: &ReadOptions,
 ) -> FileOutput {
-    let FileInput {
-        cached,
-        buf,
-        mdapi_roots,
-    } = input;
+    let FileInput { buf, mdapi_roots } = input;
     let mut out = FileOutput {
         app: app.map(|(i, _)| i),
         display: f.display().to_string(),
@@ -153,8 +147,7 @@ pub(crate) fn process_file(
     // A structured file is read whole: binary content in it, or a size over
     // the limit, is reported.
     let whole_binary = is_binary_key_extension(&ext) || STRUCTURED.contains(&ext.as_str());
-    let Some((bytes, size)) =
-        file_bytes(f, cached, buf, options, whole_binary, &mut out.diagnostics)
+    let Some((bytes, size)) = file_bytes(f, buf, options, whole_binary, &mut out.diagnostics)
     else {
         return out;
     };
@@ -208,13 +201,12 @@ pub(crate) fn process_file(
     out
 }
 
-/// The file's bytes (`cached` when a descriptor pass read them, else read
-/// into `buf`; only the start of a binary file unless `whole_binary`) and
+/// The file's bytes (read into `buf`; only the start of a binary file
+/// unless `whole_binary`) and
 /// its size, or `None` with a diagnostic when it is too large or
 /// unreadable.
 fn file_bytes<'b>(
     f: &WalkedFile,
-    cached: Option<&'b [u8]>,
     buf: &'b mut Vec<u8>,
     options: &ReadOptions,
     whole_binary: bool,
@@ -231,10 +223,9 @@ fn file_bytes<'b>(
             ),
         )
     };
-    let (bytes, size, complete): (&[u8], u64, bool) = match cached {
-        Some(b) => (b, b.len() as u64, true),
-        None => match read_text_or_whole(&f.path, options.max_file_size, buf, whole_binary) {
-            Ok((size, complete)) => (buf.as_slice(), size, complete),
+    let (size, complete) =
+        match read_text_or_whole(&f.path, options.max_file_size, buf, whole_binary) {
+            Ok(read) => read,
             Err(ReadError::TooLarge(size)) => {
                 diagnostics.push(too_large(size));
                 return None;
@@ -247,14 +238,13 @@ fn file_bytes<'b>(
                 ));
                 return None;
             }
-        },
-    };
+        };
     if complete && size > options.max_file_size {
         // It grew between the size check and the read.
         diagnostics.push(too_large(size));
         return None;
     }
-    Some((bytes, size))
+    Some((buf.as_slice(), size))
 }
 
 /// Binary files whose every byte is read: keystores, DER certificates and

@@ -22,11 +22,6 @@ pub(crate) const FILE_WINDOW: usize = 1024;
 
 const DESCRIPTOR_NAMES: &[&str] = &["mule-artifact.json", "pom.xml", "mule-project.xml"];
 
-/// The descriptors' bytes until the file pass reaches them, keyed by the
-/// path's bytes with a fast hasher: every file of the walk is looked up, and
-/// hashing a `Path` parses its components.
-type DescriptorCache = foldhash::HashMap<Vec<u8>, std::sync::Mutex<Option<Vec<u8>>>>;
-
 /// Walks `paths` and reads every file once into an Inventory, handing each
 /// app to `on_app` as soon as its last file is read. `window`: how many
 /// files are read between two assemblies ([`FILE_WINDOW`]).
@@ -54,7 +49,7 @@ pub(crate) fn read_all(
         inventory.diagnostics.extend(unused);
     }
 
-    let (apps, cache) = app_roots(&walk.files, options);
+    let apps = app_roots(&walk.files, options);
     let md_projects = metadata::projects(
         &project_files(&walk.files, "sfdx-project.json", options),
         &project_files(&walk.files, "package.xml", options),
@@ -71,7 +66,6 @@ pub(crate) fn read_all(
         files: &walk.files,
         file_app: &file_app,
         apps: &apps,
-        cache,
         mdapi_roots: md_projects.mdapi_roots,
         options,
     };
@@ -115,10 +109,19 @@ pub(crate) fn read_all(
 }
 
 /// The app roots, from the descriptors (`mule-artifact.json`, `pom.xml`,
-/// `mule-project.xml`). pom.xml and mule-project.xml are read here once and
-/// their bytes kept for the file pass, which takes each as it reaches the
-/// file: a monorepo's pom files are not all held through the pass.
-fn app_roots(files: &[WalkedFile], options: &ReadOptions) -> (Vec<AppRoot>, DescriptorCache) {
+/// `mule-project.xml`). pom.xml and mule-project.xml are read here, and of
+/// each only what decides the app is kept (the pom's packaging and parent,
+/// the project's name): the file pass reads them again when it reaches
+/// them. Their bytes are not held from here until then (2.7 KB per app of
+/// a monorepo's heap at the start of the pass); reading them twice adds
+/// the descriptors' bytes, a few per cent of a monorepo's.
+fn app_roots(files: &[WalkedFile], options: &ReadOptions) -> Vec<AppRoot> {
+    /// What one descriptor says of its folder.
+    enum Said {
+        MuleArtifactJson,
+        Pom(Option<mule::descriptor::PomInfo>),
+        MuleProject(Option<Option<String>>),
+    }
     let descriptor_files: Vec<&WalkedFile> = files
         .iter()
         .filter(|f| {
@@ -128,49 +131,32 @@ fn app_roots(files: &[WalkedFile], options: &ReadOptions) -> (Vec<AppRoot>, Desc
                 .is_some_and(|n| DESCRIPTOR_NAMES.contains(&n))
         })
         .collect();
-    let read_descriptors: Vec<(PathBuf, String, Option<Vec<u8>>)> = descriptor_files
+    let said: Vec<(&Path, Said)> = descriptor_files
         .par_iter()
         .map(|f| {
-            let name = f
-                .path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let bytes = if name == "mule-artifact.json" {
-                None
-            } else {
-                read_limited(&f.path, options.max_file_size)
+            let name = f.path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            let read = || read_limited(&f.path, options.max_file_size);
+            let said = match name {
+                "mule-artifact.json" => Said::MuleArtifactJson,
+                "pom.xml" => Said::Pom(read().map(|b| mule::descriptor::pom_info(&lossy_text(&b)))),
+                _ => Said::MuleProject(
+                    read().map(|b| mule::descriptor::mule_project_name(&lossy_text(&b))),
+                ),
             };
-            (f.path.clone(), name, bytes)
+            (f.path.parent().unwrap_or(Path::new("")), said)
         })
         .collect();
     let mut dirs: HashMap<PathBuf, DirDescriptors> = HashMap::new();
-    let mut cache = DescriptorCache::default();
-    for (path, name, bytes) in read_descriptors {
-        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        let entry = dirs.entry(dir).or_default();
-        match name.as_str() {
-            "mule-artifact.json" => entry.mule_artifact_json = true,
-            "pom.xml" => {
-                if let Some(b) = &bytes {
-                    entry.pom = Some(mule::descriptor::pom_info(&lossy_text(b)));
-                }
-            }
-            _ => {
-                if let Some(b) = &bytes {
-                    entry.mule_project_name =
-                        Some(mule::descriptor::mule_project_name(&lossy_text(b)));
-                }
-            }
-        }
-        if let Some(b) = bytes {
-            cache.insert(
-                path.into_os_string().into_encoded_bytes(),
-                std::sync::Mutex::new(Some(b)),
-            );
+    for (dir, said) in said {
+        let entry = dirs.entry(dir.to_path_buf()).or_default();
+        match said {
+            Said::MuleArtifactJson => entry.mule_artifact_json = true,
+            Said::Pom(Some(info)) => entry.pom = Some(info),
+            Said::MuleProject(Some(name)) => entry.mule_project_name = Some(name),
+            Said::Pom(None) | Said::MuleProject(None) => {}
         }
     }
-    (mule::app_roots(dirs), cache)
+    mule::app_roots(dirs)
 }
 
 /// Every walked file named `wanted` (a Salesforce metadata project file):
@@ -223,7 +209,6 @@ struct Sources<'a> {
     /// Each file's app ([`apps_of_files`]).
     file_app: &'a [Option<usize>],
     apps: &'a [AppRoot],
-    cache: DescriptorCache,
     mdapi_roots: Vec<PathBuf>,
     options: &'a ReadOptions,
 }
@@ -295,13 +280,8 @@ fn read_files(
             .par_iter()
             .zip(&file_app[range])
             .map(|(f, app)| {
-                let cached = sources
-                    .cache
-                    .get(f.path.as_os_str().as_encoded_bytes())
-                    .and_then(|c| c.lock().unwrap_or_else(|e| e.into_inner()).take());
                 with_read_buffer(|buf| {
                     let input = FileInput {
-                        cached: cached.as_deref(),
                         buf,
                         mdapi_roots: &sources.mdapi_roots,
                     };
@@ -531,5 +511,103 @@ mod tests {
         let loose = root.join("loose.sh").to_string_lossy().replace('\\', "/");
         assert!(in_inventory.contains(&loose.as_str()), "{in_inventory:?}");
         assert!(!handed.iter().any(|(_, path)| *path == loose));
+    }
+
+    fn write(root: &Path, rel: &str, text: &str) {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    fn pom(packaging: &str, artifact: &str, dependencies: &str) -> String {
+        format!(
+            "<project xmlns=\"http://maven.apache.org/POM/4.0.0\">\n  <modelVersion>4.0.0</modelVersion>\n  <groupId>com.acme</groupId>\n  <artifactId>{artifact}</artifactId>\n  <version>1.0.0</version>\n  <packaging>{packaging}</packaging>\n  <dependencies>{dependencies}</dependencies>\n</project>\n"
+        )
+    }
+
+    /// The descriptors are read twice, once to find the apps (their bytes
+    /// not kept) and again when the pass reaches them: an app found by its
+    /// pom alone, a Mule 3 Studio project, a domain, a plugin and an app
+    /// nested in another get their kind and name from the first reading
+    /// and what their poms say (the domain an app names, a plugin's
+    /// coordinates) from the second, in any windows.
+    #[test]
+    fn descriptors_found_apps_and_are_read_again_in_the_pass() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let flow = "<mule xmlns=\"http://www.mulesoft.org/schema/mule/core\"/>\n";
+        write(
+            root,
+            "apps/orders/pom.xml",
+            &pom(
+                "mule-application",
+                "orders-papi",
+                "<dependency><groupId>com.acme</groupId><artifactId>acme-domain</artifactId><version>1.0.0</version><classifier>mule-domain</classifier><scope>provided</scope></dependency>",
+            ),
+        );
+        write(root, "apps/orders/src/main/mule/orders.xml", flow);
+        write(root, "apps/orders/.env", "SF_USER=orders@acme.com\n");
+        write(
+            root,
+            "apps/orders/batch/mule-artifact.json",
+            "{\"minMuleVersion\": \"4.4.0\"}\n",
+        );
+        write(root, "apps/orders/batch/src/main/mule/batch.xml", flow);
+        write(
+            root,
+            "domains/acme-domain/pom.xml",
+            &pom("mule-domain", "acme-domain", ""),
+        );
+        write(
+            root,
+            "domains/acme-domain/src/main/mule/mule-domain-config.xml",
+            flow,
+        );
+        write(
+            root,
+            "libs/common/pom.xml",
+            &pom("mule-plugin", "common-lib", ""),
+        );
+        write(root, "libs/common/src/main/mule/common.xml", flow);
+        write(
+            root,
+            "legacy/mule-project.xml",
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<mule-project xmlns=\"http://www.mulesoft.com/tooling/project\" runtimeId=\"org.mule.tooling.server.3.9.0.ee\" schemaVersion=\"5.3.0\">\n    <name>legacy-sync</name>\n</mule-project>\n",
+        );
+        write(root, "legacy/src/main/app/legacy.xml", flow);
+
+        let paths = vec![root.to_path_buf()];
+        let options = ReadOptions::default();
+        let whole = read_all(&paths, &options, &|_, _, _| {}, usize::MAX);
+        let mut windowed = read_all(&paths, &options, &|_, _, _| {}, 1);
+        windowed.now_unix = whole.now_unix;
+        assert_eq!(
+            serde_json::to_string(&whole).unwrap(),
+            serde_json::to_string(&windowed).unwrap()
+        );
+        let app = |name: &str| {
+            whole
+                .apps
+                .iter()
+                .find(|a| a.name == name)
+                .unwrap_or_else(|| panic!("no app {name} in {:?}", whole.apps))
+        };
+        let orders = app("orders-papi");
+        assert_eq!(orders.runtime, intguard_model::MuleRuntime::Mule4);
+        assert!(orders.root.ends_with("apps/orders"));
+        let link = orders.domain_link.as_ref().expect("the pom's domain");
+        assert_eq!(link.name, "acme-domain");
+        assert!(orders.xml_files.iter().all(|f| !f.contains("/batch/")));
+        let batch = app("batch");
+        assert!(batch.root.ends_with("apps/orders/batch"));
+        assert_eq!(batch.xml_files.len(), 1);
+        let domain = app("acme-domain");
+        assert!(domain.domain);
+        let plugin = app("common-lib");
+        let coordinates = plugin.plugin.as_ref().expect("the pom's coordinates");
+        assert_eq!(coordinates.artifact_id, "common-lib");
+        let legacy = app("legacy-sync");
+        assert_eq!(legacy.runtime, intguard_model::MuleRuntime::Mule3);
+        assert_eq!(whole.apps.len(), 5, "{:?}", whole.apps);
     }
 }
