@@ -123,7 +123,7 @@ pub(crate) struct FileInput<'a> {
 /// file, DataWeave script, descriptor); Salesforce metadata; and the scan any
 /// text gets (tokens, definitions, key blocks, suppressions).
 pub(crate) fn process_file(
-    f: &WalkedFile,
+    f: &WalkedFile<'_>,
     app: Option<(usize, &AppRoot)>,
     input: FileInput<'_>,
     options: &ReadOptions,
@@ -178,7 +178,7 @@ pub(crate) fn process_file(
     // Salesforce metadata is told by its path, before its text is read: a
     // Metadata API file (`src/profiles/X.profile`) is as structured as an
     // XML file, its decoding problems reported.
-    let classified = metadata::classify(&f.path, mdapi_roots);
+    let classified = metadata::classify(f.path, mdapi_roots);
     let structured = STRUCTURED.contains(&ext.as_str()) || classified.is_some();
     let Some(text) = file_text(bytes, &ext, structured, f.display(), &mut out.diagnostics) else {
         return out;
@@ -206,7 +206,7 @@ pub(crate) fn process_file(
 /// its size, or `None` with a diagnostic when it is too large or
 /// unreadable.
 fn file_bytes<'b>(
-    f: &WalkedFile,
+    f: &WalkedFile<'_>,
     buf: &'b mut Vec<u8>,
     options: &ReadOptions,
     whole_binary: bool,
@@ -224,7 +224,7 @@ fn file_bytes<'b>(
         )
     };
     let (size, complete) =
-        match read_text_or_whole(&f.path, options.max_file_size, buf, whole_binary) {
+        match read_text_or_whole(f.path, options.max_file_size, buf, whole_binary) {
             Ok(read) => read,
             Err(ReadError::TooLarge(size)) => {
                 diagnostics.push(too_large(size));
@@ -260,7 +260,7 @@ fn is_binary_key_extension(ext: &str) -> bool {
 /// Keystores, DER certificates, binary OpenPGP keyrings and DER private
 /// keys, told by extension and content: their facts go to `out`, and `true`
 /// says the file is nothing else (no text to read).
-fn read_binary_key_file(f: &WalkedFile, ext: &str, bytes: &[u8], out: &mut FileOutput) -> bool {
+fn read_binary_key_file(f: &WalkedFile<'_>, ext: &str, bytes: &[u8], out: &mut FileOutput) -> bool {
     let display = f.display();
     let key_material = |kind, encrypted| KeyMaterial {
         kind,
@@ -284,7 +284,7 @@ fn read_binary_key_file(f: &WalkedFile, ext: &str, bytes: &[u8], out: &mut FileO
         let (certs, locked) = certificates::from_keystore(bytes, display);
         out.certificates = certs;
         if locked {
-            out.locked_pkcs12 = Some(f.path.clone());
+            out.locked_pkcs12 = Some(f.path.to_path_buf());
         }
         return true;
     }
@@ -534,7 +534,7 @@ fn deploy_descriptor_domain(entries: &[PropertyEntry]) -> Option<DomainLink> {
 /// file), a property file where Mule loads them from, a DataWeave script a
 /// payload may set, the app's descriptor.
 fn read_app_file(
-    f: &WalkedFile,
+    f: &WalkedFile<'_>,
     root: &AppRoot,
     (name, ext): (&str, &str),
     (text, bytes): (&str, &[u8]),
@@ -542,7 +542,7 @@ fn read_app_file(
     out: &mut FileOutput,
 ) {
     let display = f.display();
-    let rel = relative_to(&f.path, &root.dir).unwrap_or_default();
+    let rel = relative_to(f.path, &root.dir).unwrap_or_default();
     let mule3 = root.runtime == intguard_model::MuleRuntime::Mule3;
     if ext == "xml" && rel != "pom.xml" && rel != "mule-project.xml" {
         let expect = under_any(
@@ -693,7 +693,7 @@ enum MetadataRole {
 
 /// Salesforce metadata and user definition files, read into `out.metadata`.
 fn read_metadata_file(
-    f: &WalkedFile,
+    f: &WalkedFile<'_>,
     (name, ext): (&str, &str),
     (text, bytes): (&str, &[u8]),
     classified: Option<metadata::Classified>,

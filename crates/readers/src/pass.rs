@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use intguard_model::{Inventory, MuleApp, TextFileFacts};
 use rayon::prelude::*;
 
-use crate::discover::{self, WalkedFile};
+use crate::discover::{self, WalkedFile, WalkedFiles, CHUNK};
 use crate::file::{process_file, FileInput, FileOutput};
 use crate::io::{lossy_text, read_limited, with_read_buffer};
 use crate::mule::{self, AppParts, AppRoot, DirDescriptors};
@@ -37,6 +37,7 @@ pub(crate) fn read_all(
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0);
     let walk = discover::walk(paths, options);
+    let files = walk.files;
     let t_walk = t0.elapsed();
     let mut inventory = Inventory {
         roots: paths.iter().map(|p| discover::display_path(p)).collect(),
@@ -45,39 +46,37 @@ pub(crate) fn read_all(
     };
     inventory.diagnostics = walk.diagnostics;
     if let Some(in_use) = &options.config_in_use {
-        let unused = discover::configs_not_used(&walk.files, in_use.as_ref());
+        let unused = discover::configs_not_used(&files, in_use.as_ref());
         inventory.diagnostics.extend(unused);
     }
 
-    let apps = app_roots(&walk.files, options);
+    let apps = app_roots(&files, options);
     let md_projects = metadata::projects(
-        &project_files(&walk.files, "sfdx-project.json", options),
-        &project_files(&walk.files, "package.xml", options),
+        &project_files(&files, "sfdx-project.json", options),
+        &project_files(&files, "package.xml", options),
     );
     inventory.diagnostics.extend(md_projects.diagnostics);
     let discovered = Discovered {
-        object_access_metadata: walk
-            .files
+        object_access_metadata: files
             .iter()
-            .any(|f| metadata::may_grant_object_access(&f.path)),
+            .any(|f| metadata::may_grant_object_access(f.path)),
     };
-    let file_app = apps_of_files(&walk.files, &apps);
+    let file_app = apps_of_files(&files, &apps);
     let sources = Sources {
-        files: &walk.files,
-        file_app: &file_app,
+        files,
+        file_app,
         apps: &apps,
         mdapi_roots: md_projects.mdapi_roots,
         options,
     };
     let mut collected = Collected::default();
     read_files(
-        &sources,
+        sources,
         window,
         &|app, text| on_app(app, text, &discovered),
         &mut collected,
         &mut inventory,
     );
-    drop(sources);
     let t_files = t0.elapsed();
 
     inventory.apps = collected.assembled.into_iter().flatten().collect();
@@ -115,14 +114,14 @@ pub(crate) fn read_all(
 /// them. Their bytes are not held from here until then (2.7 KB per app of
 /// a monorepo's heap at the start of the pass); reading them twice adds
 /// the descriptors' bytes, a few per cent of a monorepo's.
-fn app_roots(files: &[WalkedFile], options: &ReadOptions) -> Vec<AppRoot> {
+fn app_roots(files: &WalkedFiles, options: &ReadOptions) -> Vec<AppRoot> {
     /// What one descriptor says of its folder.
     enum Said {
         MuleArtifactJson,
         Pom(Option<mule::descriptor::PomInfo>),
         MuleProject(Option<Option<String>>),
     }
-    let descriptor_files: Vec<&WalkedFile> = files
+    let descriptor_files: Vec<WalkedFile<'_>> = files
         .iter()
         .filter(|f| {
             f.path
@@ -135,7 +134,7 @@ fn app_roots(files: &[WalkedFile], options: &ReadOptions) -> Vec<AppRoot> {
         .par_iter()
         .map(|f| {
             let name = f.path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            let read = || read_limited(&f.path, options.max_file_size);
+            let read = || read_limited(f.path, options.max_file_size);
             let said = match name {
                 "mule-artifact.json" => Said::MuleArtifactJson,
                 "pom.xml" => Said::Pom(read().map(|b| mule::descriptor::pom_info(&lossy_text(&b)))),
@@ -162,7 +161,7 @@ fn app_roots(files: &[WalkedFile], options: &ReadOptions) -> Vec<AppRoot> {
 /// Every walked file named `wanted` (a Salesforce metadata project file):
 /// its path, display path and text.
 fn project_files(
-    files: &[WalkedFile],
+    files: &WalkedFiles,
     wanted: &str,
     options: &ReadOptions,
 ) -> Vec<(PathBuf, String, String)> {
@@ -170,9 +169,9 @@ fn project_files(
         .iter()
         .filter(|f| f.path.file_name().and_then(|n| n.to_str()) == Some(wanted))
         .filter_map(|f| {
-            let bytes = read_limited(&f.path, options.max_file_size)?;
+            let bytes = read_limited(f.path, options.max_file_size)?;
             Some((
-                f.path.clone(),
+                f.path.to_path_buf(),
                 f.display().to_string(),
                 lossy_text(&bytes).into_owned(),
             ))
@@ -180,34 +179,80 @@ fn project_files(
         .collect()
 }
 
+/// Each file's app (its index in the app roots), in chunks of [`CHUNK`]
+/// files as the walk's list holds them, freed with them
+/// ([`FileApps::release_before`]).
+#[derive(Default)]
+struct FileApps {
+    chunks: Vec<Vec<u32>>,
+}
+
+/// A file in no app, in [`FileApps`].
+const NO_APP: u32 = u32::MAX;
+
+impl FileApps {
+    fn get(&self, i: usize) -> Option<usize> {
+        match self.chunks[i / CHUNK][i % CHUNK] {
+            NO_APP => None,
+            a => Some(a as usize),
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = Option<usize>> + '_ {
+        self.chunks.iter().flatten().map(|&a| match a {
+            NO_APP => None,
+            a => Some(a as usize),
+        })
+    }
+
+    /// Frees the apps of the files before `end`, by whole chunks.
+    fn release_before(&mut self, end: usize) {
+        let whole = (end / CHUNK).min(self.chunks.len());
+        for chunk in &mut self.chunks[..whole] {
+            *chunk = Vec::new();
+        }
+    }
+}
+
 /// Every file's app: its nearest app root.
-fn apps_of_files(files: &[WalkedFile], apps: &[AppRoot]) -> Vec<Option<usize>> {
+fn apps_of_files(files: &WalkedFiles, apps: &[AppRoot]) -> FileApps {
     // Keyed by the paths' bytes, with a fast hasher: hashing a `Path` parses
     // its components, and this is asked for every ancestor of every file.
     // Both sides come from `parent()` of walked paths, so equal folders are
     // spelt alike.
-    let app_index: foldhash::HashMap<&OsStr, usize> = apps
+    let app_index: foldhash::HashMap<&OsStr, u32> = apps
         .iter()
         .enumerate()
-        .map(|(i, a)| (a.dir.as_os_str(), i))
+        .map(|(i, a)| (a.dir.as_os_str(), i as u32))
         .collect();
-    files
-        .par_iter()
-        .map(|f| {
-            f.path
-                .ancestors()
-                .skip(1)
-                .find_map(|a| app_index.get(a.as_os_str()).copied())
-        })
-        .collect()
+    let chunks = files.len().div_ceil(CHUNK);
+    FileApps {
+        chunks: (0..chunks)
+            .into_par_iter()
+            .map(|c| {
+                (c * CHUNK..files.len().min((c + 1) * CHUNK))
+                    .into_par_iter()
+                    .map(|i| {
+                        files
+                            .get(i)
+                            .path
+                            .ancestors()
+                            .skip(1)
+                            .find_map(|a| app_index.get(a.as_os_str()).copied())
+                            .unwrap_or(NO_APP)
+                    })
+                    .collect()
+            })
+            .collect(),
+    }
 }
 
 /// What the file pass reads from.
 struct Sources<'a> {
-    /// The walk, sorted by path.
-    files: &'a [WalkedFile],
+    /// The walk, sorted by path; freed as the files are read.
+    files: WalkedFiles,
     /// Each file's app ([`apps_of_files`]).
-    file_app: &'a [Option<usize>],
+    file_app: FileApps,
     apps: &'a [AppRoot],
     mdapi_roots: Vec<PathBuf>,
     options: &'a ReadOptions,
@@ -223,6 +268,9 @@ struct Collected {
     md_items: Vec<metadata::Item>,
     /// PKCS#12 files whose certificates need a password: (display, path).
     locked_pkcs12: Vec<(String, PathBuf)>,
+    /// The bytes the walk's list held after each window was read.
+    #[cfg(test)]
+    list_held: Vec<usize>,
 }
 
 /// The files in windows, each window's files in parallel and its results
@@ -234,22 +282,23 @@ struct Collected {
 /// into one reused buffer (`with_read_buffer`): a fresh allocation per file
 /// costs page faults that rival the reading itself.
 fn read_files(
-    sources: &Sources<'_>,
+    sources: Sources<'_>,
     window: usize,
     on_app: &(dyn Fn(&mut MuleApp, &mut Vec<TextFileFacts>) + Sync),
     collected: &mut Collected,
     inventory: &mut Inventory,
 ) {
     let Sources {
-        files,
-        file_app,
+        mut files,
+        mut file_app,
         apps,
-        ..
-    } = *sources;
+        mdapi_roots,
+        options,
+    } = sources;
     let mut last_file = vec![0usize; apps.len()];
     for (i, app) in file_app.iter().enumerate() {
         if let Some(a) = app {
-            last_file[*a] = i;
+            last_file[a] = i;
         }
     }
     let mut by_last: Vec<usize> = (0..apps.len()).collect();
@@ -275,17 +324,20 @@ fn read_files(
             })
             .collect()
     };
-    let read_window = |range: std::ops::Range<usize>| -> Vec<FileOutput> {
-        files[range.clone()]
-            .par_iter()
-            .zip(&file_app[range])
-            .map(|(f, app)| {
+    let read_window = |files: &WalkedFiles,
+                       file_app: &FileApps,
+                       range: std::ops::Range<usize>|
+     -> Vec<FileOutput> {
+        range
+            .into_par_iter()
+            .map(|i| {
+                let app = file_app.get(i);
                 with_read_buffer(|buf| {
                     let input = FileInput {
                         buf,
-                        mdapi_roots: &sources.mdapi_roots,
+                        mdapi_roots: &mdapi_roots,
                     };
-                    process_file(f, app.map(|i| (i, &apps[i])), input, sources.options)
+                    process_file(&files.get(i), app.map(|i| (i, &apps[i])), input, options)
                 })
             })
             .collect()
@@ -298,7 +350,7 @@ fn read_files(
             break;
         }
         let (outputs, done) = rayon::join(
-            || read_window(start..end),
+            || read_window(&files, &file_app, start..end),
             || assemble(std::mem::take(&mut complete)),
         );
         for (a, app, text) in done {
@@ -309,6 +361,11 @@ fn read_files(
             let part = out.app.and_then(|a| parts[a].as_mut());
             take_output(start + i, out, part, collected, inventory);
         }
+        // Read: the walk's list of them is not held to the end.
+        files.release_before(end);
+        file_app.release_before(end);
+        #[cfg(test)]
+        collected.list_held.push(files.held_bytes());
         while let Some(&a) = by_last.peek() {
             if last_file[a] >= end && end < files.len() {
                 break;
@@ -609,5 +666,56 @@ mod tests {
         let legacy = app("legacy-sync");
         assert_eq!(legacy.runtime, intguard_model::MuleRuntime::Mule3);
         assert_eq!(whole.apps.len(), 5, "{:?}", whole.apps);
+    }
+
+    /// The walk's list of files is freed as the pass reads them: after
+    /// each window, the list holds only the files still to read (by whole
+    /// chunks), whatever the apps around them.
+    #[test]
+    fn the_walk_list_is_freed_as_the_files_are_read() {
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        copy_tree(&fixtures.join("mule4-app"), &root.join("apps/a-orders"));
+        for i in 0..CHUNK * 3 {
+            let name = format!("apps/m-notes/notes-{:02}/note-{i:05}.txt", i / 100);
+            write(root, &name, "nothing here\n");
+        }
+        copy_tree(&fixtures.join("mule4-app"), &root.join("apps/z-billing"));
+        let paths = vec![root.to_path_buf()];
+        let options = ReadOptions::default();
+
+        let walk = discover::walk(&paths, &options);
+        let files = walk.files;
+        let total = files.len();
+        assert!(total > CHUNK * 3, "{total}");
+        let full = files.held_bytes();
+        let apps = app_roots(&files, &options);
+        assert_eq!(apps.len(), 2);
+        let file_app = apps_of_files(&files, &apps);
+        let sources = Sources {
+            files,
+            file_app,
+            apps: &apps,
+            mdapi_roots: Vec::new(),
+            options: &options,
+        };
+        let mut collected = Collected::default();
+        let mut inventory = Inventory::default();
+        read_files(sources, CHUNK, &|_, _| {}, &mut collected, &mut inventory);
+        assert_eq!(inventory.stats.files, total as u64);
+        assert_eq!(collected.assembled.iter().flatten().count(), 2);
+        // One entry per window, and one for the assembly after the last.
+        let held = &collected.list_held;
+        assert_eq!(held.len(), total.div_ceil(CHUNK) + 1, "{held:?}");
+        for (w, bytes) in held.iter().enumerate() {
+            let chunks_left = total.div_ceil(CHUNK) - (w + 1).min(total / CHUNK);
+            // Each chunk left holds at most its share of the list.
+            assert!(
+                *bytes <= full * chunks_left / (total / CHUNK) + 1024,
+                "window {w}: {bytes} of {full} held ({held:?})"
+            );
+        }
+        assert!(held[held.len() - 1] < full / 8, "{held:?}");
     }
 }
