@@ -216,10 +216,14 @@ impl WalkedFiles {
         sorted
     }
 
-    /// Frees the files before `end`, by whole chunks: the file pass has
-    /// read them. [`WalkedFiles::get`] of a file released panics.
+    /// Frees the files before `end`, by whole chunks (the last one once
+    /// `end` is past its last file): the file pass has read them.
+    /// [`WalkedFiles::get`] of a file released panics.
     pub fn release_before(&mut self, end: usize) {
-        let whole = (end / CHUNK).min(self.chunks.len());
+        let whole = match end >= self.len {
+            true => self.chunks.len(),
+            false => end / CHUNK,
+        };
         for chunk in &mut self.chunks[self.released.min(whole)..whole] {
             *chunk = Chunk::default();
         }
@@ -1307,13 +1311,15 @@ mod walked_files_tests {
         assert!(after_one < held * 2 / 3, "{after_one} of {held}");
         assert_eq!(files.get(CHUNK).path, Path::new(&paths[CHUNK]));
         assert_eq!(files.get(paths.len() - 1).display(), paths[paths.len() - 1]);
-        files.release_before(paths.len());
-        // The last chunk is not whole: held until the list goes.
-        assert!(files.held_bytes() < 1024, "{}", files.held_bytes());
+        // The last chunk, not full, is freed once its last file is read.
+        files.release_before(paths.len() - 1);
+        assert!(files.held_bytes() > 0);
         assert_eq!(
             files.get(paths.len() - 1).path,
             Path::new(&paths[paths.len() - 1])
         );
+        files.release_before(paths.len());
+        assert_eq!(files.held_bytes(), 0);
     }
 
     /// Sorted by display path (a folder's files before a sibling whose
