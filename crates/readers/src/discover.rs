@@ -11,6 +11,7 @@
 //! still in the repository (the config's `[paths] ignore` is for that). The
 //! repository's `.git/info/exclude` is read apart ([`crate::repository_exclude`]).
 
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -41,33 +42,22 @@ fn skipped_dir(dir: &Path, name: &str) -> bool {
                 .any(|f| dir.join(f).is_file()))
 }
 
-/// A regular file found by the walk.
-#[derive(Debug, Clone)]
-pub(crate) struct WalkedFile {
-    pub path: PathBuf,
+/// A regular file found by the walk, as the walk's list holds it
+/// ([`WalkedFiles::get`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct WalkedFile<'a> {
+    pub path: &'a Path,
     /// The display path when it is not `path` itself (a path that is not
-    /// UTF-8, or `\`-separated): a walk holds every file's path until the
-    /// files are read, and most need no second copy. (No size: the reader
-    /// checks it on the open file; a `stat` here would cost a second lookup
-    /// of every path.)
-    display: Option<Box<str>>,
+    /// UTF-8, or `\`-separated): most need no second copy. (No size: the
+    /// reader checks it on the open file; a `stat` here would cost a second
+    /// lookup of every path.)
+    display: Option<&'a str>,
 }
 
-impl WalkedFile {
-    pub fn new(mut path: PathBuf) -> Self {
-        path.shrink_to_fit();
-        // Kept only when it differs from the path (not UTF-8, or `\`
-        // separators): most paths are shown as they are.
-        let display = match path.to_str() {
-            Some(s) if std::path::MAIN_SEPARATOR != '\\' || !s.contains('\\') => None,
-            _ => Some(display_path(&path).into_boxed_str()),
-        };
-        WalkedFile { path, display }
-    }
-
+impl<'a> WalkedFile<'a> {
     /// `/`-separated path as walked from the root the user gave.
-    pub fn display(&self) -> &str {
-        match &self.display {
+    pub fn display(&self) -> &'a str {
+        match self.display {
             Some(d) => d,
             // `display` is set whenever the path is not valid UTF-8.
             None => self.path.to_str().unwrap_or_default(),
@@ -77,17 +67,182 @@ impl WalkedFile {
     /// The bytes of [`WalkedFile::display`], without checking again that
     /// they are UTF-8: what sorting the walk compares (UTF-8 bytes order
     /// as their text does).
-    fn display_bytes(&self) -> &[u8] {
-        match &self.display {
+    fn display_bytes(&self) -> &'a [u8] {
+        match self.display {
             Some(d) => d.as_bytes(),
             None => self.path.as_os_str().as_encoded_bytes(),
         }
     }
 }
 
+/// The path whose bytes `push_with` took from [`OsStr::as_encoded_bytes`].
+#[cfg(unix)]
+fn path_of(bytes: &[u8]) -> &Path {
+    Path::new(<OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(bytes))
+}
+
+/// The path whose bytes `push_with` took from [`OsStr::as_encoded_bytes`].
+#[cfg(not(unix))]
+fn path_of(bytes: &[u8]) -> &Path {
+    // SAFETY: `bytes` are one whole path's bytes as `as_encoded_bytes` gave
+    // them in this process (`WalkedFiles` takes no others).
+    Path::new(unsafe { OsStr::from_encoded_bytes_unchecked(bytes) })
+}
+
+/// How many files one chunk of [`WalkedFiles`] holds (a power of two).
+pub(crate) const CHUNK: usize = 1024;
+
+/// The walk's files, packed: each chunk of [`CHUNK`] files holds their
+/// paths' bytes one after the other in one buffer, with where each ends.
+/// A monorepo's list of files is held from the walk until the file pass
+/// has read them; one `PathBuf` and display field per file took 40 bytes
+/// besides the path (80 with the list's spare room) and an allocation of
+/// its own. Chunks let the file pass free what it has read
+/// ([`WalkedFiles::release_before`]).
+#[derive(Debug, Default)]
+pub(crate) struct WalkedFiles {
+    chunks: Vec<Chunk>,
+    len: usize,
+    /// How many chunks at the start were released.
+    released: usize,
+}
+
+#[derive(Debug, Default)]
+struct Chunk {
+    /// The paths' bytes (as the OS encodes them), one after the other.
+    bytes: Vec<u8>,
+    /// Where each path ends in `bytes`.
+    ends: Vec<u32>,
+    /// The display paths that are not the path itself, by index in the
+    /// chunk, in order.
+    displays: Vec<(u32, Box<str>)>,
+}
+
+impl WalkedFiles {
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Adds a file, its display path told from its path.
+    pub fn push(&mut self, path: &Path) {
+        // Kept only when it differs from the path (not UTF-8, or `\`
+        // separators): most paths are shown as they are.
+        let display = match path.to_str() {
+            Some(s) if std::path::MAIN_SEPARATOR != '\\' || !s.contains('\\') => None,
+            _ => Some(display_path(path).into_boxed_str()),
+        };
+        self.push_with(path.as_os_str().as_encoded_bytes(), display);
+    }
+
+    fn push_with(&mut self, path: &[u8], display: Option<Box<str>>) {
+        if self.len % CHUNK == 0 {
+            self.chunks.push(Chunk::default());
+        }
+        let Some(chunk) = self.chunks.last_mut() else {
+            return;
+        };
+        chunk.bytes.extend_from_slice(path);
+        // A chunk holds at most CHUNK paths, each shorter than 4 GiB.
+        chunk.ends.push(chunk.bytes.len() as u32);
+        if let Some(d) = display {
+            chunk.displays.push(((chunk.ends.len() - 1) as u32, d));
+        }
+        if chunk.ends.len() == CHUNK {
+            // Full: no spare room held until the pass reads it.
+            chunk.bytes.shrink_to_fit();
+        }
+        self.len += 1;
+    }
+
+    /// The `i`-th file. Panics when `i` is out of range or was released.
+    pub fn get(&self, i: usize) -> WalkedFile<'_> {
+        let chunk = &self.chunks[i / CHUNK];
+        let at = i % CHUNK;
+        let start = match at {
+            0 => 0,
+            _ => chunk.ends[at - 1] as usize,
+        };
+        let path = path_of(&chunk.bytes[start..chunk.ends[at] as usize]);
+        let display = match chunk.displays.as_slice() {
+            [] => None,
+            displays => displays
+                .binary_search_by_key(&(at as u32), |(i, _)| *i)
+                .ok()
+                .map(|d| &*displays[d].1),
+        };
+        WalkedFile { path, display }
+    }
+
+    /// The files from `from` on, in order.
+    pub fn iter_from(&self, from: usize) -> impl Iterator<Item = WalkedFile<'_>> + '_ {
+        (from..self.len).map(|i| self.get(i))
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = WalkedFile<'_>> + '_ {
+        self.iter_from(0)
+    }
+
+    /// The index of the first file for which `pred` is false, the files
+    /// being partitioned by it (as [`slice::partition_point`]).
+    pub fn partition_point(&self, pred: impl Fn(&WalkedFile<'_>) -> bool) -> usize {
+        let (mut low, mut high) = (0, self.len);
+        while low < high {
+            let mid = low + (high - low) / 2;
+            if pred(&self.get(mid)) {
+                low = mid + 1;
+            } else {
+                high = mid;
+            }
+        }
+        low
+    }
+
+    /// The files sorted by display path, each path once.
+    fn sorted(&self) -> WalkedFiles {
+        let mut order: Vec<u32> = (0..self.len as u32).collect();
+        order.sort_by(|a, b| {
+            let (a, b) = (self.get(*a as usize), self.get(*b as usize));
+            a.display_bytes().cmp(b.display_bytes())
+        });
+        order.dedup_by(|a, b| self.get(*a as usize).path == self.get(*b as usize).path);
+        let mut sorted = WalkedFiles::default();
+        for i in order {
+            let f = self.get(i as usize);
+            sorted.push_with(
+                f.path.as_os_str().as_encoded_bytes(),
+                f.display.map(Box::from),
+            );
+        }
+        sorted
+    }
+
+    /// Frees the files before `end`, by whole chunks (the last one once
+    /// `end` is past its last file): the file pass has read them.
+    /// [`WalkedFiles::get`] of a file released panics.
+    pub fn release_before(&mut self, end: usize) {
+        let whole = match end >= self.len {
+            true => self.chunks.len(),
+            false => end / CHUNK,
+        };
+        for chunk in &mut self.chunks[self.released.min(whole)..whole] {
+            *chunk = Chunk::default();
+        }
+        self.released = self.released.max(whole);
+    }
+
+    /// The bytes the list holds (for tests).
+    #[cfg(test)]
+    pub fn held_bytes(&self) -> usize {
+        self.chunks
+            .iter()
+            .map(|c| c.bytes.capacity() + 4 * c.ends.capacity() + c.displays.capacity() * 24)
+            .sum()
+    }
+}
+
 #[derive(Debug, Default)]
 pub(crate) struct Walk {
-    pub files: Vec<WalkedFile>,
+    pub files: WalkedFiles,
     pub diagnostics: Vec<Diagnostic>,
     /// Nested repositories in folders a `.gitignore` names, each with that
     /// `.gitignore` ([`crate::ignored_repositories`]): judged once the walk
@@ -269,9 +424,7 @@ pub(crate) fn walk(roots: &[PathBuf], options: &ReadOptions) -> Walk {
 
 /// The walk's files sorted by display path, each once.
 fn sort_files(walk: &mut Walk) {
-    walk.files
-        .sort_by(|a, b| a.display_bytes().cmp(b.display_bytes()));
-    walk.files.dedup_by(|a, b| a.path == b.path);
+    walk.files = walk.files.sorted();
 }
 
 /// The roots to walk: a root inside another one (or the same folder spelt
@@ -441,8 +594,9 @@ fn walk_root(
     if kept_out > 0 && root.is_dir() {
         let mut walk = lock(out);
         // The config itself (read for its own sake) is not something audited.
-        let audited = walk.files[files_before..]
-            .iter()
+        let audited = walk
+            .files
+            .iter_from(files_before)
             .any(|f| f.path.file_name().is_none_or(|n| n != CONFIG_FILE_NAME));
         if !audited {
             walk.diagnostics.push(Diagnostic::warning(
@@ -464,7 +618,7 @@ const CONFIG_FILE_NAME: &str = "intguard.toml";
 /// root, so the one of a subfolder (an app's own, in a monorepo scanned
 /// whole) or of a second root was silently not applied.
 pub(crate) fn configs_not_used(
-    files: &[WalkedFile],
+    files: &WalkedFiles,
     in_use: Option<&(PathBuf, String)>,
 ) -> Vec<Diagnostic> {
     let which = match in_use {
@@ -476,7 +630,7 @@ pub(crate) fn configs_not_used(
         .filter(|f| f.path.file_name().is_some_and(|n| n == CONFIG_FILE_NAME))
         .filter(|f| {
             in_use.is_none_or(|(used, _)| {
-                std::fs::canonicalize(&f.path).map_or(true, |p| p != *used)
+                std::fs::canonicalize(f.path).map_or(true, |p| p != *used)
             })
         })
         .map(|f| {
@@ -615,7 +769,7 @@ fn add_named(
                 why,
             ));
         } else if is_regular_file(&path) {
-            lock(out).files.push(WalkedFile::new(path));
+            lock(out).files.push(&path);
         }
     }
 }
@@ -718,7 +872,7 @@ fn link_out_of(link: &Path, scanned: &[PathBuf]) -> Option<Diagnostic> {
 fn add_tracked(root: &Path, tracked: Vec<PathBuf>, ignores: Option<&Gitignore>, out: &Mutex<Walk>) {
     for path in tracked {
         if kept_out(root, &path, ignores).is_none() && is_regular_file(&path) {
-            lock(out).files.push(WalkedFile::new(path));
+            lock(out).files.push(&path);
         }
     }
 }
@@ -857,9 +1011,8 @@ fn walk_tree(root: &Path, tree: &Tree<'_>, with_ignore_files: bool) -> Vec<PathB
                             Vec::new()
                         };
                         let gitignore = (!nested.is_empty()).then(|| entry.path().to_path_buf());
-                        let file = WalkedFile::new(entry.into_path());
                         let mut out = lock(out);
-                        out.files.push(file);
+                        out.files.push(entry.path());
                         if let Some(gitignore) = gitignore {
                             out.nested_repositories
                                 .extend(nested.into_iter().map(|r| (r, gitignore.clone())));
@@ -882,8 +1035,7 @@ fn walk_tree(root: &Path, tree: &Tree<'_>, with_ignore_files: bool) -> Vec<PathB
                         // which the user should know. A dangling link is
                         // worth a word.
                         if link_to_file_inside(entry.path(), scanned) {
-                            let file = WalkedFile::new(entry.into_path());
-                            lock(out).files.push(file);
+                            lock(out).files.push(entry.path());
                         } else if std::fs::metadata(entry.path()).is_err() {
                             // Links that lead to each other (`a -> b -> a`)
                             // resolve to nothing: a loop, not a missing target.
@@ -1112,5 +1264,95 @@ mod glob_below_tests {
         // Another folder's: nothing here.
         assert_eq!(at("apps/billing-sapi/prod.yaml"), None);
         assert_eq!(at("legacy/**"), None);
+    }
+}
+
+#[cfg(test)]
+mod walked_files_tests {
+    use super::*;
+
+    fn list(paths: &[&str]) -> WalkedFiles {
+        let mut files = WalkedFiles::default();
+        for p in paths {
+            files.push(Path::new(p));
+        }
+        files
+    }
+
+    /// Paths come back as pushed, across chunks, and released chunks are
+    /// freed whole while the files after them stay readable.
+    #[test]
+    fn paths_are_packed_in_chunks_freed_once_read() {
+        let paths: Vec<String> = (0..CHUNK * 2 + 5)
+            .map(|i| format!("repo/apps/app-{:04}/src/main/mule/flow-{i}.xml", i / 20))
+            .collect();
+        let refs: Vec<&str> = paths.iter().map(String::as_str).collect();
+        let mut files = list(&refs);
+        assert_eq!(files.len(), paths.len());
+        for (i, p) in paths.iter().enumerate() {
+            assert_eq!(files.get(i).path, Path::new(p));
+            assert_eq!(files.get(i).display(), p);
+        }
+        let all: Vec<&str> = files.iter().map(|f| f.display()).collect();
+        assert_eq!(all, refs);
+        // Each path's bytes and 4 for its end, no spare room in full chunks.
+        let bytes: usize = paths.iter().map(|p| p.len() + 4).sum();
+        let held = files.held_bytes();
+        assert!(
+            held >= bytes && held < bytes + 2 * 4096,
+            "{held} for {bytes}"
+        );
+
+        // Not a whole chunk read yet: nothing freed.
+        files.release_before(CHUNK - 1);
+        assert_eq!(files.held_bytes(), held);
+        files.release_before(CHUNK + 3);
+        let after_one = files.held_bytes();
+        assert!(after_one < held * 2 / 3, "{after_one} of {held}");
+        assert_eq!(files.get(CHUNK).path, Path::new(&paths[CHUNK]));
+        assert_eq!(files.get(paths.len() - 1).display(), paths[paths.len() - 1]);
+        // The last chunk, not full, is freed once its last file is read.
+        files.release_before(paths.len() - 1);
+        assert!(files.held_bytes() > 0);
+        assert_eq!(
+            files.get(paths.len() - 1).path,
+            Path::new(&paths[paths.len() - 1])
+        );
+        files.release_before(paths.len());
+        assert_eq!(files.held_bytes(), 0);
+    }
+
+    /// Sorted by display path (a folder's files before a sibling whose
+    /// name extends the folder's: `a/x` after `a-b/y`, as bytes order
+    /// them), each path once.
+    #[test]
+    fn sorted_by_display_path_each_once() {
+        let files = list(&["r/b.txt", "r/a/x", "r/a-b/y", "r/b.txt", "r/a/.env", "r/A"]);
+        let sorted = files.sorted();
+        let shown: Vec<&str> = sorted.iter().map(|f| f.display()).collect();
+        assert_eq!(shown, ["r/A", "r/a-b/y", "r/a/.env", "r/a/x", "r/b.txt"]);
+        let at = sorted.partition_point(|f| f.display() < "r/a/");
+        assert_eq!(at, 2);
+        assert_eq!(sorted.partition_point(|_| true), 5);
+        assert_eq!(sorted.partition_point(|_| false), 0);
+    }
+
+    /// A path that is not UTF-8 keeps its own bytes (to be opened) and a
+    /// display of its own, which it is sorted by.
+    #[cfg(unix)]
+    #[test]
+    fn a_path_not_utf8_keeps_its_bytes_and_its_display() {
+        use std::os::unix::ffi::OsStrExt;
+        let latin1 = Path::new(OsStr::from_bytes(b"r/caf\xe9.txt"));
+        let mut files = WalkedFiles::default();
+        files.push(Path::new("r/z.txt"));
+        files.push(latin1);
+        files.push(Path::new("r/caf.txt"));
+        let sorted = files.sorted();
+        let shown: Vec<&str> = sorted.iter().map(|f| f.display()).collect();
+        assert_eq!(shown, ["r/caf.txt", "r/caf\u{FFFD}.txt", "r/z.txt"]);
+        assert_eq!(sorted.get(1).path, latin1);
+        assert_eq!(sorted.get(0).path, Path::new("r/caf.txt"));
+        assert_eq!(sorted.get(2).display(), "r/z.txt");
     }
 }

@@ -110,10 +110,8 @@ fn under_any(rel: &str, dirs: &[&str]) -> bool {
     dirs.iter().any(|d| rel.starts_with(d))
 }
 
-/// How `process_file` gets a file's bytes, and the metadata roots.
+/// Where `process_file` reads a file's bytes into, and the metadata roots.
 pub(crate) struct FileInput<'a> {
-    /// The bytes, when a descriptor pass already read them.
-    pub(crate) cached: Option<&'a [u8]>,
     /// The worker's reusable read buffer.
     pub(crate) buf: &'a mut Vec<u8>,
     pub(crate) mdapi_roots: &'a [PathBuf],
@@ -125,16 +123,12 @@ pub(crate) struct FileInput<'a> {
 /// file, DataWeave script, descriptor); Salesforce metadata; and the scan any
 /// text gets (tokens, definitions, key blocks, suppressions).
 pub(crate) fn process_file(
-    f: &WalkedFile,
+    f: &WalkedFile<'_>,
     app: Option<(usize, &AppRoot)>,
     input: FileInput<'_>,
     options: &ReadOptions,
 ) -> FileOutput {
-    let FileInput {
-        cached,
-        buf,
-        mdapi_roots,
-    } = input;
+    let FileInput { buf, mdapi_roots } = input;
     let mut out = FileOutput {
         app: app.map(|(i, _)| i),
         display: f.display().to_string(),
@@ -153,8 +147,7 @@ pub(crate) fn process_file(
     // A structured file is read whole: binary content in it, or a size over
     // the limit, is reported.
     let whole_binary = is_binary_key_extension(&ext) || STRUCTURED.contains(&ext.as_str());
-    let Some((bytes, size)) =
-        file_bytes(f, cached, buf, options, whole_binary, &mut out.diagnostics)
+    let Some((bytes, size)) = file_bytes(f, buf, options, whole_binary, &mut out.diagnostics)
     else {
         return out;
     };
@@ -185,7 +178,7 @@ pub(crate) fn process_file(
     // Salesforce metadata is told by its path, before its text is read: a
     // Metadata API file (`src/profiles/X.profile`) is as structured as an
     // XML file, its decoding problems reported.
-    let classified = metadata::classify(&f.path, mdapi_roots);
+    let classified = metadata::classify(f.path, mdapi_roots);
     let structured = STRUCTURED.contains(&ext.as_str()) || classified.is_some();
     let Some(text) = file_text(bytes, &ext, structured, f.display(), &mut out.diagnostics) else {
         return out;
@@ -208,13 +201,12 @@ pub(crate) fn process_file(
     out
 }
 
-/// The file's bytes (`cached` when a descriptor pass read them, else read
-/// into `buf`; only the start of a binary file unless `whole_binary`) and
+/// The file's bytes (read into `buf`; only the start of a binary file
+/// unless `whole_binary`) and
 /// its size, or `None` with a diagnostic when it is too large or
 /// unreadable.
 fn file_bytes<'b>(
-    f: &WalkedFile,
-    cached: Option<&'b [u8]>,
+    f: &WalkedFile<'_>,
     buf: &'b mut Vec<u8>,
     options: &ReadOptions,
     whole_binary: bool,
@@ -231,10 +223,9 @@ fn file_bytes<'b>(
             ),
         )
     };
-    let (bytes, size, complete): (&[u8], u64, bool) = match cached {
-        Some(b) => (b, b.len() as u64, true),
-        None => match read_text_or_whole(&f.path, options.max_file_size, buf, whole_binary) {
-            Ok((size, complete)) => (buf.as_slice(), size, complete),
+    let (size, complete) =
+        match read_text_or_whole(f.path, options.max_file_size, buf, whole_binary) {
+            Ok(read) => read,
             Err(ReadError::TooLarge(size)) => {
                 diagnostics.push(too_large(size));
                 return None;
@@ -247,14 +238,13 @@ fn file_bytes<'b>(
                 ));
                 return None;
             }
-        },
-    };
+        };
     if complete && size > options.max_file_size {
         // It grew between the size check and the read.
         diagnostics.push(too_large(size));
         return None;
     }
-    Some((bytes, size))
+    Some((buf.as_slice(), size))
 }
 
 /// Binary files whose every byte is read: keystores, DER certificates and
@@ -270,7 +260,7 @@ fn is_binary_key_extension(ext: &str) -> bool {
 /// Keystores, DER certificates, binary OpenPGP keyrings and DER private
 /// keys, told by extension and content: their facts go to `out`, and `true`
 /// says the file is nothing else (no text to read).
-fn read_binary_key_file(f: &WalkedFile, ext: &str, bytes: &[u8], out: &mut FileOutput) -> bool {
+fn read_binary_key_file(f: &WalkedFile<'_>, ext: &str, bytes: &[u8], out: &mut FileOutput) -> bool {
     let display = f.display();
     let key_material = |kind, encrypted| KeyMaterial {
         kind,
@@ -294,7 +284,7 @@ fn read_binary_key_file(f: &WalkedFile, ext: &str, bytes: &[u8], out: &mut FileO
         let (certs, locked) = certificates::from_keystore(bytes, display);
         out.certificates = certs;
         if locked {
-            out.locked_pkcs12 = Some(f.path.clone());
+            out.locked_pkcs12 = Some(f.path.to_path_buf());
         }
         return true;
     }
@@ -544,7 +534,7 @@ fn deploy_descriptor_domain(entries: &[PropertyEntry]) -> Option<DomainLink> {
 /// file), a property file where Mule loads them from, a DataWeave script a
 /// payload may set, the app's descriptor.
 fn read_app_file(
-    f: &WalkedFile,
+    f: &WalkedFile<'_>,
     root: &AppRoot,
     (name, ext): (&str, &str),
     (text, bytes): (&str, &[u8]),
@@ -552,7 +542,7 @@ fn read_app_file(
     out: &mut FileOutput,
 ) {
     let display = f.display();
-    let rel = relative_to(&f.path, &root.dir).unwrap_or_default();
+    let rel = relative_to(f.path, &root.dir).unwrap_or_default();
     let mule3 = root.runtime == intguard_model::MuleRuntime::Mule3;
     if ext == "xml" && rel != "pom.xml" && rel != "mule-project.xml" {
         let expect = under_any(
@@ -703,7 +693,7 @@ enum MetadataRole {
 
 /// Salesforce metadata and user definition files, read into `out.metadata`.
 fn read_metadata_file(
-    f: &WalkedFile,
+    f: &WalkedFile<'_>,
     (name, ext): (&str, &str),
     (text, bytes): (&str, &[u8]),
     classified: Option<metadata::Classified>,

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use intguard_model::Diagnostic;
 
-use crate::discover::{display_path, WalkedFile};
+use crate::discover::{display_path, WalkedFiles};
 
 /// How many entries of an ignored folder, or of a nested repository's top,
 /// are looked at: an ignored folder may hold thousands (a build's output).
@@ -140,16 +140,14 @@ fn what_it_holds(repo: &Path) -> Option<&'static str> {
 /// (the candidates are spelt as the walk spelt the `.gitignore`).
 pub(crate) fn not_walked(
     mut candidates: Vec<(PathBuf, PathBuf)>,
-    files: &[WalkedFile],
+    files: &WalkedFiles,
 ) -> Vec<(PathBuf, PathBuf)> {
     candidates.sort();
     candidates.dedup_by(|a, b| a.0 == b.0);
     candidates.retain(|(repo, _)| {
         let below = format!("{}/", display_path(repo));
         let at = files.partition_point(|f| f.display() < below.as_str());
-        !files
-            .get(at)
-            .is_some_and(|f| f.display().starts_with(&below))
+        !(at < files.len() && files.get(at).display().starts_with(&below))
     });
     candidates
 }

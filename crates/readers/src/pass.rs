@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use intguard_model::{Inventory, MuleApp, TextFileFacts};
 use rayon::prelude::*;
 
-use crate::discover::{self, WalkedFile};
+use crate::discover::{self, WalkedFile, WalkedFiles, CHUNK};
 use crate::file::{process_file, FileInput, FileOutput};
 use crate::io::{lossy_text, read_limited, with_read_buffer};
 use crate::mule::{self, AppParts, AppRoot, DirDescriptors};
@@ -21,11 +21,6 @@ use crate::{certificates, metadata, Discovered, OnApp, ReadOptions};
 pub(crate) const FILE_WINDOW: usize = 1024;
 
 const DESCRIPTOR_NAMES: &[&str] = &["mule-artifact.json", "pom.xml", "mule-project.xml"];
-
-/// The descriptors' bytes until the file pass reaches them, keyed by the
-/// path's bytes with a fast hasher: every file of the walk is looked up, and
-/// hashing a `Path` parses its components.
-type DescriptorCache = foldhash::HashMap<Vec<u8>, std::sync::Mutex<Option<Vec<u8>>>>;
 
 /// Walks `paths` and reads every file once into an Inventory, handing each
 /// app to `on_app` as soon as its last file is read. `window`: how many
@@ -42,6 +37,7 @@ pub(crate) fn read_all(
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0);
     let walk = discover::walk(paths, options);
+    let files = walk.files;
     let t_walk = t0.elapsed();
     let mut inventory = Inventory {
         roots: paths.iter().map(|p| discover::display_path(p)).collect(),
@@ -50,43 +46,48 @@ pub(crate) fn read_all(
     };
     inventory.diagnostics = walk.diagnostics;
     if let Some(in_use) = &options.config_in_use {
-        let unused = discover::configs_not_used(&walk.files, in_use.as_ref());
+        let unused = discover::configs_not_used(&files, in_use.as_ref());
         inventory.diagnostics.extend(unused);
     }
 
-    let (apps, cache) = app_roots(&walk.files, options);
+    let apps = app_roots(&files, options);
     let md_projects = metadata::projects(
-        &project_files(&walk.files, "sfdx-project.json", options),
-        &project_files(&walk.files, "package.xml", options),
+        &project_files(&files, "sfdx-project.json", options),
+        &project_files(&files, "package.xml", options),
     );
     inventory.diagnostics.extend(md_projects.diagnostics);
     let discovered = Discovered {
-        object_access_metadata: walk
-            .files
+        object_access_metadata: files
             .iter()
-            .any(|f| metadata::may_grant_object_access(&f.path)),
+            .any(|f| metadata::may_grant_object_access(f.path)),
     };
-    let file_app = apps_of_files(&walk.files, &apps);
+    let file_app = apps_of_files(&files, &apps);
     let sources = Sources {
-        files: &walk.files,
-        file_app: &file_app,
+        files,
+        file_app,
         apps: &apps,
-        cache,
         mdapi_roots: md_projects.mdapi_roots,
         options,
     };
     let mut collected = Collected::default();
     read_files(
-        &sources,
+        sources,
         window,
         &|app, text| on_app(app, text, &discovered),
         &mut collected,
         &mut inventory,
     );
-    drop(sources);
+    // Not held through what follows, where a scan's memory peaks.
+    drop(apps);
     let t_files = t0.elapsed();
 
-    inventory.apps = collected.assembled.into_iter().flatten().collect();
+    // In the list's own allocation (std collects a `filter_map` of a
+    // vector's `into_iter` in place; `flatten` made a second list, grown by
+    // doubling, 1.2 KB per app beside the first at the reading's end and
+    // 0.26 KB per app of spare room kept to the scan's end).
+    #[allow(clippy::filter_map_identity)]
+    let apps: Vec<MuleApp> = collected.assembled.into_iter().filter_map(|a| a).collect();
+    inventory.apps = apps;
     inventory.text_files = collected.text_files.in_walk_order();
     inventory.salesforce = metadata::assemble(
         md_projects.projects,
@@ -115,11 +116,20 @@ pub(crate) fn read_all(
 }
 
 /// The app roots, from the descriptors (`mule-artifact.json`, `pom.xml`,
-/// `mule-project.xml`). pom.xml and mule-project.xml are read here once and
-/// their bytes kept for the file pass, which takes each as it reaches the
-/// file: a monorepo's pom files are not all held through the pass.
-fn app_roots(files: &[WalkedFile], options: &ReadOptions) -> (Vec<AppRoot>, DescriptorCache) {
-    let descriptor_files: Vec<&WalkedFile> = files
+/// `mule-project.xml`). pom.xml and mule-project.xml are read here, and of
+/// each only what decides the app is kept (the pom's packaging and artifactId,
+/// the Studio project's name): the file pass reads them again
+/// when it reaches them. Their bytes are not held from here until then
+/// (2.7 KB per app of a monorepo's heap at the start of the pass); reading
+/// them twice adds the descriptors' bytes (1.8% of a generated monorepo's).
+fn app_roots(files: &WalkedFiles, options: &ReadOptions) -> Vec<AppRoot> {
+    /// What one descriptor says of its folder.
+    enum Said {
+        MuleArtifactJson,
+        Pom(Option<mule::descriptor::PomInfo>),
+        MuleProject(Option<Option<String>>),
+    }
+    let descriptor_files: Vec<WalkedFile<'_>> = files
         .iter()
         .filter(|f| {
             f.path
@@ -128,55 +138,38 @@ fn app_roots(files: &[WalkedFile], options: &ReadOptions) -> (Vec<AppRoot>, Desc
                 .is_some_and(|n| DESCRIPTOR_NAMES.contains(&n))
         })
         .collect();
-    let read_descriptors: Vec<(PathBuf, String, Option<Vec<u8>>)> = descriptor_files
+    let said: Vec<(&Path, Said)> = descriptor_files
         .par_iter()
         .map(|f| {
-            let name = f
-                .path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let bytes = if name == "mule-artifact.json" {
-                None
-            } else {
-                read_limited(&f.path, options.max_file_size)
+            let name = f.path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            let read = || read_limited(f.path, options.max_file_size);
+            let said = match name {
+                "mule-artifact.json" => Said::MuleArtifactJson,
+                "pom.xml" => Said::Pom(read().map(|b| mule::descriptor::pom_info(&lossy_text(&b)))),
+                _ => Said::MuleProject(
+                    read().map(|b| mule::descriptor::mule_project_name(&lossy_text(&b))),
+                ),
             };
-            (f.path.clone(), name, bytes)
+            (f.path.parent().unwrap_or(Path::new("")), said)
         })
         .collect();
     let mut dirs: HashMap<PathBuf, DirDescriptors> = HashMap::new();
-    let mut cache = DescriptorCache::default();
-    for (path, name, bytes) in read_descriptors {
-        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        let entry = dirs.entry(dir).or_default();
-        match name.as_str() {
-            "mule-artifact.json" => entry.mule_artifact_json = true,
-            "pom.xml" => {
-                if let Some(b) = &bytes {
-                    entry.pom = Some(mule::descriptor::pom_info(&lossy_text(b)));
-                }
-            }
-            _ => {
-                if let Some(b) = &bytes {
-                    entry.mule_project_name =
-                        Some(mule::descriptor::mule_project_name(&lossy_text(b)));
-                }
-            }
-        }
-        if let Some(b) = bytes {
-            cache.insert(
-                path.into_os_string().into_encoded_bytes(),
-                std::sync::Mutex::new(Some(b)),
-            );
+    for (dir, said) in said {
+        let entry = dirs.entry(dir.to_path_buf()).or_default();
+        match said {
+            Said::MuleArtifactJson => entry.mule_artifact_json = true,
+            Said::Pom(Some(info)) => entry.pom = Some(info),
+            Said::MuleProject(Some(name)) => entry.mule_project_name = Some(name),
+            Said::Pom(None) | Said::MuleProject(None) => {}
         }
     }
-    (mule::app_roots(dirs), cache)
+    mule::app_roots(dirs)
 }
 
 /// Every walked file named `wanted` (a Salesforce metadata project file):
 /// its path, display path and text.
 fn project_files(
-    files: &[WalkedFile],
+    files: &WalkedFiles,
     wanted: &str,
     options: &ReadOptions,
 ) -> Vec<(PathBuf, String, String)> {
@@ -184,9 +177,9 @@ fn project_files(
         .iter()
         .filter(|f| f.path.file_name().and_then(|n| n.to_str()) == Some(wanted))
         .filter_map(|f| {
-            let bytes = read_limited(&f.path, options.max_file_size)?;
+            let bytes = read_limited(f.path, options.max_file_size)?;
             Some((
-                f.path.clone(),
+                f.path.to_path_buf(),
                 f.display().to_string(),
                 lossy_text(&bytes).into_owned(),
             ))
@@ -194,36 +187,87 @@ fn project_files(
         .collect()
 }
 
+/// Each file's app (its index in the app roots), in chunks of [`CHUNK`]
+/// files as the walk's list holds them, freed with them
+/// ([`FileApps::release_before`]).
+#[derive(Default)]
+struct FileApps {
+    chunks: Vec<Vec<u32>>,
+    len: usize,
+}
+
+/// A file in no app, in [`FileApps`].
+const NO_APP: u32 = u32::MAX;
+
+impl FileApps {
+    fn get(&self, i: usize) -> Option<usize> {
+        match self.chunks[i / CHUNK][i % CHUNK] {
+            NO_APP => None,
+            a => Some(a as usize),
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = Option<usize>> + '_ {
+        self.chunks.iter().flatten().map(|&a| match a {
+            NO_APP => None,
+            a => Some(a as usize),
+        })
+    }
+
+    /// Frees the apps of the files before `end`, by whole chunks (as
+    /// [`WalkedFiles::release_before`]).
+    fn release_before(&mut self, end: usize) {
+        let whole = match end >= self.len {
+            true => self.chunks.len(),
+            false => end / CHUNK,
+        };
+        for chunk in &mut self.chunks[..whole] {
+            *chunk = Vec::new();
+        }
+    }
+}
+
 /// Every file's app: its nearest app root.
-fn apps_of_files(files: &[WalkedFile], apps: &[AppRoot]) -> Vec<Option<usize>> {
+fn apps_of_files(files: &WalkedFiles, apps: &[AppRoot]) -> FileApps {
     // Keyed by the paths' bytes, with a fast hasher: hashing a `Path` parses
     // its components, and this is asked for every ancestor of every file.
     // Both sides come from `parent()` of walked paths, so equal folders are
     // spelt alike.
-    let app_index: foldhash::HashMap<&OsStr, usize> = apps
+    let app_index: foldhash::HashMap<&OsStr, u32> = apps
         .iter()
         .enumerate()
-        .map(|(i, a)| (a.dir.as_os_str(), i))
+        .map(|(i, a)| (a.dir.as_os_str(), i as u32))
         .collect();
-    files
-        .par_iter()
-        .map(|f| {
-            f.path
-                .ancestors()
-                .skip(1)
-                .find_map(|a| app_index.get(a.as_os_str()).copied())
-        })
-        .collect()
+    let chunks = files.len().div_ceil(CHUNK);
+    FileApps {
+        len: files.len(),
+        chunks: (0..chunks)
+            .into_par_iter()
+            .map(|c| {
+                (c * CHUNK..files.len().min((c + 1) * CHUNK))
+                    .into_par_iter()
+                    .map(|i| {
+                        files
+                            .get(i)
+                            .path
+                            .ancestors()
+                            .skip(1)
+                            .find_map(|a| app_index.get(a.as_os_str()).copied())
+                            .unwrap_or(NO_APP)
+                    })
+                    .collect()
+            })
+            .collect(),
+    }
 }
 
 /// What the file pass reads from.
 struct Sources<'a> {
-    /// The walk, sorted by path.
-    files: &'a [WalkedFile],
+    /// The walk, sorted by path; freed as the files are read.
+    files: WalkedFiles,
     /// Each file's app ([`apps_of_files`]).
-    file_app: &'a [Option<usize>],
+    file_app: FileApps,
     apps: &'a [AppRoot],
-    cache: DescriptorCache,
     mdapi_roots: Vec<PathBuf>,
     options: &'a ReadOptions,
 }
@@ -238,6 +282,12 @@ struct Collected {
     md_items: Vec<metadata::Item>,
     /// PKCS#12 files whose certificates need a password: (display, path).
     locked_pkcs12: Vec<(String, PathBuf)>,
+    /// The bytes the walk's list held after each window was read.
+    #[cfg(test)]
+    list_held: Vec<usize>,
+    /// How many apps' parts were held after each window was read.
+    #[cfg(test)]
+    parts_held: Vec<usize>,
 }
 
 /// The files in windows, each window's files in parallel and its results
@@ -249,29 +299,34 @@ struct Collected {
 /// into one reused buffer (`with_read_buffer`): a fresh allocation per file
 /// costs page faults that rival the reading itself.
 fn read_files(
-    sources: &Sources<'_>,
+    sources: Sources<'_>,
     window: usize,
     on_app: &(dyn Fn(&mut MuleApp, &mut Vec<TextFileFacts>) + Sync),
     collected: &mut Collected,
     inventory: &mut Inventory,
 ) {
     let Sources {
-        files,
-        file_app,
+        mut files,
+        mut file_app,
         apps,
-        ..
-    } = *sources;
+        mdapi_roots,
+        options,
+    } = sources;
     let mut last_file = vec![0usize; apps.len()];
     for (i, app) in file_app.iter().enumerate() {
         if let Some(a) = app {
-            last_file[*a] = i;
+            last_file[a] = i;
         }
     }
     let mut by_last: Vec<usize> = (0..apps.len()).collect();
     by_last.sort_by_key(|&a| last_file[a]);
     let mut by_last = by_last.into_iter().peekable();
 
-    let mut parts: Vec<Option<AppParts>> = apps.iter().map(|_| Some(AppParts::default())).collect();
+    // The parts of the apps being read, each made at its app's first file
+    // and taken at its last: a monorepo's apps do not each hold an empty
+    // one (320 bytes) through the whole reading. No file of an app comes
+    // after its last one, so none makes its parts again once taken.
+    let mut parts: foldhash::HashMap<usize, AppParts> = foldhash::HashMap::default();
     collected.assembled = apps.iter().map(|_| None).collect();
     // The apps completed by the previous window are assembled while the next
     // window is read.
@@ -290,22 +345,20 @@ fn read_files(
             })
             .collect()
     };
-    let read_window = |range: std::ops::Range<usize>| -> Vec<FileOutput> {
-        files[range.clone()]
-            .par_iter()
-            .zip(&file_app[range])
-            .map(|(f, app)| {
-                let cached = sources
-                    .cache
-                    .get(f.path.as_os_str().as_encoded_bytes())
-                    .and_then(|c| c.lock().unwrap_or_else(|e| e.into_inner()).take());
+    let read_window = |files: &WalkedFiles,
+                       file_app: &FileApps,
+                       range: std::ops::Range<usize>|
+     -> Vec<FileOutput> {
+        range
+            .into_par_iter()
+            .map(|i| {
+                let app = file_app.get(i);
                 with_read_buffer(|buf| {
                     let input = FileInput {
-                        cached: cached.as_deref(),
                         buf,
-                        mdapi_roots: &sources.mdapi_roots,
+                        mdapi_roots: &mdapi_roots,
                     };
-                    process_file(f, app.map(|i| (i, &apps[i])), input, sources.options)
+                    process_file(&files.get(i), app.map(|i| (i, &apps[i])), input, options)
                 })
             })
             .collect()
@@ -318,7 +371,7 @@ fn read_files(
             break;
         }
         let (outputs, done) = rayon::join(
-            || read_window(start..end),
+            || read_window(&files, &file_app, start..end),
             || assemble(std::mem::take(&mut complete)),
         );
         for (a, app, text) in done {
@@ -326,18 +379,23 @@ fn read_files(
             collected.text_files.append(text);
         }
         for (i, out) in outputs.into_iter().enumerate() {
-            let part = out.app.and_then(|a| parts[a].as_mut());
+            let part = out.app.map(|a| parts.entry(a).or_default());
             take_output(start + i, out, part, collected, inventory);
         }
+        // Read: the walk's list of them is not held to the end.
+        files.release_before(end);
+        file_app.release_before(end);
+        #[cfg(test)]
+        collected.list_held.push(files.held_bytes());
         while let Some(&a) = by_last.peek() {
             if last_file[a] >= end && end < files.len() {
                 break;
             }
             by_last.next();
-            if let Some(p) = parts[a].take() {
-                complete.push((a, p));
-            }
+            complete.push((a, parts.remove(&a).unwrap_or_default()));
         }
+        #[cfg(test)]
+        collected.parts_held.push(parts.len());
         start = end;
     }
 }
@@ -531,5 +589,167 @@ mod tests {
         let loose = root.join("loose.sh").to_string_lossy().replace('\\', "/");
         assert!(in_inventory.contains(&loose.as_str()), "{in_inventory:?}");
         assert!(!handed.iter().any(|(_, path)| *path == loose));
+    }
+
+    fn write(root: &Path, rel: &str, text: &str) {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    fn pom(packaging: &str, artifact: &str, dependencies: &str) -> String {
+        format!(
+            "<project xmlns=\"http://maven.apache.org/POM/4.0.0\">\n  <modelVersion>4.0.0</modelVersion>\n  <groupId>com.acme</groupId>\n  <artifactId>{artifact}</artifactId>\n  <version>1.0.0</version>\n  <packaging>{packaging}</packaging>\n  <dependencies>{dependencies}</dependencies>\n</project>\n"
+        )
+    }
+
+    /// The descriptors are read twice, once to find the apps (their bytes
+    /// not kept) and again when the pass reaches them: an app found by its
+    /// pom alone, a Mule 3 Studio project, a domain, a plugin and an app
+    /// nested in another get their kind and name from the first reading
+    /// and what their poms say (the domain an app names, a plugin's
+    /// coordinates) from the second, in any windows.
+    #[test]
+    fn descriptors_found_apps_and_are_read_again_in_the_pass() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let flow = "<mule xmlns=\"http://www.mulesoft.org/schema/mule/core\"/>\n";
+        write(
+            root,
+            "apps/orders/pom.xml",
+            &pom(
+                "mule-application",
+                "orders-papi",
+                "<dependency><groupId>com.acme</groupId><artifactId>acme-domain</artifactId><version>1.0.0</version><classifier>mule-domain</classifier><scope>provided</scope></dependency>",
+            ),
+        );
+        write(root, "apps/orders/src/main/mule/orders.xml", flow);
+        write(root, "apps/orders/.env", "SF_USER=orders@acme.com\n");
+        write(
+            root,
+            "apps/orders/batch/mule-artifact.json",
+            "{\"minMuleVersion\": \"4.4.0\"}\n",
+        );
+        write(root, "apps/orders/batch/src/main/mule/batch.xml", flow);
+        write(
+            root,
+            "domains/acme-domain/pom.xml",
+            &pom("mule-domain", "acme-domain", ""),
+        );
+        write(
+            root,
+            "domains/acme-domain/src/main/mule/mule-domain-config.xml",
+            flow,
+        );
+        write(
+            root,
+            "libs/common/pom.xml",
+            &pom("mule-plugin", "common-lib", ""),
+        );
+        write(root, "libs/common/src/main/mule/common.xml", flow);
+        write(
+            root,
+            "legacy/mule-project.xml",
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<mule-project xmlns=\"http://www.mulesoft.com/tooling/project\" runtimeId=\"org.mule.tooling.server.3.9.0.ee\" schemaVersion=\"5.3.0\">\n    <name>legacy-sync</name>\n</mule-project>\n",
+        );
+        write(root, "legacy/src/main/app/legacy.xml", flow);
+
+        let paths = vec![root.to_path_buf()];
+        let options = ReadOptions::default();
+        let whole = read_all(&paths, &options, &|_, _, _| {}, usize::MAX);
+        let mut windowed = read_all(&paths, &options, &|_, _, _| {}, 1);
+        windowed.now_unix = whole.now_unix;
+        assert_eq!(
+            serde_json::to_string(&whole).unwrap(),
+            serde_json::to_string(&windowed).unwrap()
+        );
+        let app = |name: &str| {
+            whole
+                .apps
+                .iter()
+                .find(|a| a.name == name)
+                .unwrap_or_else(|| panic!("no app {name} in {:?}", whole.apps))
+        };
+        let orders = app("orders-papi");
+        assert_eq!(orders.runtime, intguard_model::MuleRuntime::Mule4);
+        assert!(orders.root.ends_with("apps/orders"));
+        let link = orders.domain_link.as_ref().expect("the pom's domain");
+        assert_eq!(link.name, "acme-domain");
+        assert!(orders.xml_files.iter().all(|f| !f.contains("/batch/")));
+        let batch = app("batch");
+        assert!(batch.root.ends_with("apps/orders/batch"));
+        assert_eq!(batch.xml_files.len(), 1);
+        let domain = app("acme-domain");
+        assert!(domain.domain);
+        let plugin = app("common-lib");
+        let coordinates = plugin.plugin.as_ref().expect("the pom's coordinates");
+        assert_eq!(coordinates.artifact_id, "common-lib");
+        let legacy = app("legacy-sync");
+        assert_eq!(legacy.runtime, intguard_model::MuleRuntime::Mule3);
+        assert_eq!(whole.apps.len(), 5, "{:?}", whole.apps);
+    }
+
+    /// The walk's list of files is freed as the pass reads them: after
+    /// each window, the list holds only the files still to read (by whole
+    /// chunks), whatever the apps around them; and only the app still
+    /// being read when a window ends holds parts.
+    #[test]
+    fn the_walk_list_is_freed_as_the_files_are_read() {
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for i in 0..20 {
+            copy_tree(
+                &fixtures.join("mule4-app"),
+                &root.join(format!("apps/a-{i:02}")),
+            );
+        }
+        for i in 0..CHUNK * 3 {
+            let name = format!("apps/m-notes/notes-{:02}/note-{i:05}.txt", i / 100);
+            write(root, &name, "nothing here\n");
+        }
+        copy_tree(&fixtures.join("mule4-app"), &root.join("apps/z-billing"));
+        let paths = vec![root.to_path_buf()];
+        let options = ReadOptions::default();
+
+        let walk = discover::walk(&paths, &options);
+        let files = walk.files;
+        let total = files.len();
+        assert!(total > CHUNK * 3, "{total}");
+        let full = files.held_bytes();
+        let apps = app_roots(&files, &options);
+        assert_eq!(apps.len(), 21);
+        let file_app = apps_of_files(&files, &apps);
+        let sources = Sources {
+            files,
+            file_app,
+            apps: &apps,
+            mdapi_roots: Vec::new(),
+            options: &options,
+        };
+        let mut collected = Collected::default();
+        let mut inventory = Inventory::default();
+        read_files(sources, CHUNK, &|_, _| {}, &mut collected, &mut inventory);
+        assert_eq!(inventory.stats.files, total as u64);
+        assert_eq!(collected.assembled.iter().flatten().count(), 21);
+        // Only the app a window ends in holds its parts until the next.
+        assert!(
+            collected.parts_held.iter().all(|&n| n <= 1),
+            "{:?}",
+            collected.parts_held
+        );
+        // One entry per window, and one for the assembly after the last.
+        let held = &collected.list_held;
+        assert_eq!(held.len(), total.div_ceil(CHUNK) + 1, "{held:?}");
+        for (w, bytes) in held.iter().enumerate() {
+            let chunks_left = total.div_ceil(CHUNK) - (w + 1).min(total / CHUNK);
+            // Each chunk left holds at most its share of the list.
+            assert!(
+                *bytes <= full * chunks_left / (total / CHUNK) + 1024,
+                "window {w}: {bytes} of {full} held ({held:?})"
+            );
+        }
+        // Nothing once every file is read.
+        assert_eq!(held[held.len() - 2..], [0, 0], "{held:?}");
     }
 }
