@@ -250,6 +250,12 @@ pub enum DiagnosticLevel {
 /// clean one.
 pub const ORG_PARTIAL: &str = "org-partial";
 
+/// The code of the diagnostic (an error) that marks a scan's report as
+/// lacking findings: the engine could not read back some it had spilled to
+/// its temporary file (a disk failing under the scan). Exits 2, as
+/// [`ORG_PARTIAL`]: an incomplete report never passes.
+pub const FINDINGS_LOST: &str = "findings-lost";
+
 /// A problem with the input itself (broken XML, unreadable file, a suppression
 /// without a reason). The scan goes on; reports list diagnostics beside findings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
