@@ -16,6 +16,7 @@ mod finish;
 mod read;
 mod scan;
 mod snippet;
+mod spill;
 mod suppress;
 mod timing;
 
