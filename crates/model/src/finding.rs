@@ -205,8 +205,9 @@ impl Finding {
     }
 
     /// Gives back the room its strings and lists were built with beyond
-    /// what they hold: a scan holds every finding until the report, and a
-    /// message or fix formatted piece by piece keeps up to twice its length.
+    /// what they hold: a scan that cannot spill its findings to a temporary
+    /// file holds every one until the report, and a message or fix
+    /// formatted piece by piece keeps up to twice its length.
     pub fn shrink_to_fit(&mut self) {
         self.message.shrink_to_fit();
         self.fix.shrink_to_fit();
