@@ -8,15 +8,20 @@
 //! memory as before: the scan goes on the same.
 //!
 //! What is written: the findings as the rules make them, before
-//! [`finish`](crate::finish) adds snippets (the only raw text of the scanned
-//! files a finding carries). Messages and fixes name secrets only by their
-//! mask and fingerprint; `finish` still masks every known secret in them
-//! after reading them back, as it did before.
+//! [`finish`](crate::finish) adds snippets (a line of a scanned file), and
+//! before it masks the known secrets in their messages and fixes: a rule
+//! may write a value as the file has it (IG107 quotes a reference
+//! `${sf.password:<default>}` whole) and leave masking to `finish`, the
+//! last guard before any output. So the file is encrypted (ChaCha20, a key
+//! drawn for each scan and held only in memory): what reaches the disk
+//! reads as noise, and is gone with the process.
 
 use std::collections::HashSet;
 use std::io::{BufReader, Read, Seek, SeekFrom, Write};
 use std::sync::Mutex;
 
+use chacha20::cipher::{KeyIvInit, StreamCipher, StreamCipherSeek};
+use chacha20::ChaCha20;
 use intguard_model::{FilePath, Finding, Location, Practice, Related, RuleMeta, Severity};
 use intguard_rules::CompletionNeeds;
 use serde::ser::{Serialize, Serializer};
@@ -36,6 +41,9 @@ pub(crate) struct Spill {
 struct State {
     /// `None`: held in memory (never created, or a write failed).
     file: Option<Box<dyn SpillFile>>,
+    /// The file's key, drawn for this spill (a nonce of zeros: one key, one
+    /// stream, each byte encrypted at its offset).
+    key: [u8; 32],
     /// Bytes of whole findings written to `file`.
     written: u64,
     /// Findings written to `file`.
@@ -65,10 +73,15 @@ impl Spill {
         Spill::with_file(None)
     }
 
+    /// Spilled to `file`, encrypted with a key of its own; held in memory
+    /// when `file` is `None` or no key can be drawn.
     pub(crate) fn with_file(file: Option<Box<dyn SpillFile>>) -> Self {
+        let mut key = [0; 32];
+        let file = file.filter(|_| getrandom::fill(&mut key).is_ok());
         Spill {
             state: Mutex::new(State {
                 file,
+                key,
                 written: 0,
                 count: 0,
                 held: Vec::new(),
@@ -90,7 +103,7 @@ impl Spill {
         }
         // Encoded outside the lock, on the caller's thread.
         let spilling = self.lock().file.is_some();
-        let bytes = if spilling {
+        let mut bytes = if spilling {
             encode_all(&findings)
         } else {
             None
@@ -100,14 +113,18 @@ impl Spill {
             state.needs.add(f);
         }
         let state = &mut *state;
-        if let (Some(file), Some(bytes)) = (state.file.as_mut(), bytes.as_ref()) {
-            if file.write_all(bytes).is_ok() {
+        if let (Some(file), Some(bytes)) = (state.file.as_mut(), bytes.as_mut()) {
+            let mut cipher = cipher(&state.key);
+            let encrypted =
+                cipher.try_seek(state.written).is_ok() && cipher.try_apply_keystream(bytes).is_ok();
+            if encrypted && file.write_all(bytes).is_ok() {
                 state.written += bytes.len() as u64;
                 state.count += findings.len();
                 return;
             }
-            // A full disk: those written so far come back into memory, and
-            // the rest stays there.
+            // A full disk (or a stream past ChaCha20's 256 GiB): those
+            // written so far come back into memory, and the rest stays
+            // there.
             state.fall_back();
         } else if state.file.is_some() {
             // Not encodable (a bug): keep these in memory, after the others.
@@ -127,9 +144,10 @@ impl Spill {
     /// The findings, in the order spilled, read back one at a time.
     pub(crate) fn read_back(self) -> ReadBack {
         let state = self.state.into_inner().unwrap_or_else(|e| e.into_inner());
+        let key = state.key;
         let file = state.file.and_then(|mut f| {
             f.seek(SeekFrom::Start(0)).ok()?;
-            Some(BufReader::new(f.take(state.written)))
+            Some(BufReader::new(Decrypting::new(f.take(state.written), &key)))
         });
         ReadBack {
             // And those that fail to come (all of them without a file).
@@ -146,7 +164,7 @@ impl State {
     /// From now on in memory, with those written so far read back first.
     fn fall_back(&mut self) {
         if let Some(mut file) = self.file.take() {
-            self.held = read_back_prefix(file.as_mut(), self.written, self.count);
+            self.held = read_back_prefix(file.as_mut(), &self.key, self.written, self.count);
             self.lost += self.count - self.held.len();
             (self.written, self.count) = (0, 0);
         }
@@ -169,12 +187,17 @@ fn encode_all(findings: &[Finding]) -> Option<Vec<u8>> {
 
 /// The first `count` findings of `file`'s `written` bytes; as many as can be
 /// read (a file just written is read back whole).
-fn read_back_prefix(file: &mut dyn SpillFile, written: u64, count: usize) -> Vec<Finding> {
+fn read_back_prefix(
+    file: &mut dyn SpillFile,
+    key: &[u8; 32],
+    written: u64,
+    count: usize,
+) -> Vec<Finding> {
     let mut out = Vec::with_capacity(count);
     if file.seek(SeekFrom::Start(0)).is_err() {
         return out;
     }
-    let mut reader = BufReader::new(file.take(written));
+    let mut reader = BufReader::new(Decrypting::new(file.take(written), key));
     let mut decoder = Decoder::default();
     while out.len() < count {
         match decoder.next(&mut reader) {
@@ -185,10 +208,44 @@ fn read_back_prefix(file: &mut dyn SpillFile, written: u64, count: usize) -> Vec
     out
 }
 
+/// The spill file's cipher, at its start.
+fn cipher(key: &[u8; 32]) -> ChaCha20 {
+    ChaCha20::new(key.into(), &[0; 12].into())
+}
+
+/// Reads a spill file from its start, decrypted.
+struct Decrypting<R> {
+    inner: R,
+    cipher: ChaCha20,
+}
+
+impl<R: Read> Decrypting<R> {
+    fn new(inner: R, key: &[u8; 32]) -> Self {
+        Decrypting {
+            inner,
+            cipher: cipher(key),
+        }
+    }
+}
+
+impl<R: Read> Read for Decrypting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.cipher
+            .try_apply_keystream(&mut buf[..n])
+            .map_err(|_| std::io::Error::other("past the end of the spill's key stream"))?;
+        Ok(n)
+    }
+}
+
+/// A spill file read from its start, decrypted, up to its last whole
+/// finding.
+type Reader = BufReader<Decrypting<std::io::Take<Box<dyn SpillFile>>>>;
+
 /// The findings of a [`Spill`], in order: those in its file, then those
 /// held in memory.
 pub(crate) struct ReadBack {
-    file: Option<BufReader<std::io::Take<Box<dyn SpillFile>>>>,
+    file: Option<Reader>,
     /// Findings still to read from `file`.
     left: usize,
     held: std::vec::IntoIter<Finding>,
@@ -818,7 +875,90 @@ mod tests {
             assert!(!found(&spilled, secret), "{secret} spilled");
         }
         assert!(!found(&spilled, "Spr1ngOrders#2024"));
-        // Its message is there, naming it by its mask.
-        assert!(found(&spilled, "(Sp…(17) sha256:26a3bfee)"));
+        // Nor any text of the findings: encrypted.
+        assert!(!found(&spilled, "sfdc.password"));
+        assert!(!found(&spilled, "int.orders@acme.com"));
+    }
+
+    /// A rule may leave a secret in a message for `finish` to mask (IG107
+    /// quotes a reference with its default whole): spilled, it is
+    /// encrypted, and comes back as it was.
+    #[test]
+    fn the_spill_file_is_encrypted() {
+        let secret = "Acc0unts-Default-Pw";
+        let mut f = findings(1).pop().unwrap();
+        f.message = format!("secret property `sf.password` (read as ${{sf.password:{secret}}})");
+        let file = Shared::default();
+        let spill = Spill::with_file(file.boxed());
+        spill.add(vec![f.clone(), f.clone()]);
+        let bytes = file.contents();
+        let plain = encode_all(&[f.clone(), f.clone()]).unwrap();
+        assert_eq!(bytes.len(), plain.len());
+        // No run of 8 bytes of the plain text is there (its lengths aside).
+        for run in plain.chunks(8).filter(|c| c.len() == 8) {
+            assert!(!bytes.windows(8).any(|w| w == run), "{run:?}");
+        }
+        let back: Vec<String> = spill.read_back().map(|f| f.message).collect();
+        assert_eq!(back, [f.message.clone(), f.message]);
+        // Another spill draws another key.
+        let other = Shared::default();
+        Spill::with_file(other.boxed()).add(findings(1));
+        let first = Shared::default();
+        Spill::with_file(first.boxed()).add(findings(1));
+        assert_ne!(other.contents(), first.contents());
+    }
+
+    /// The same on every rule's fixture trees and the readers' fixtures:
+    /// whatever rule made a finding, no secret the report masks is spilled.
+    #[test]
+    fn no_fixtures_secret_reaches_the_spill_file() {
+        let root = workspace();
+        let mut trees = vec![root.join("crates/readers/tests/fixtures")];
+        for rule in std::fs::read_dir(root.join("crates/rules/tests/fixtures")).unwrap() {
+            let rule = rule.unwrap().path();
+            if rule.is_dir() {
+                for tree in std::fs::read_dir(&rule).unwrap() {
+                    let tree = tree.unwrap().path();
+                    if tree.is_dir() {
+                        trees.push(tree);
+                    }
+                }
+            }
+        }
+        assert!(trees.len() >= 40, "{}", trees.len());
+        let (mut checked, mut spilled_findings, mut in_clear) = (0, 0, 0);
+        for tree in &trees {
+            let file = Shared::default();
+            let outcome = scan_spilling(&options(tree), Spill::with_file(file.boxed()));
+            spilled_findings += outcome.findings.len() + outcome.suppressed.len();
+            let spilled = file.contents();
+            let report = shown(&outcome);
+            let inventory = crate::read::read_inventory(&options(tree));
+            // The findings as the rules make them, before `finish` masks.
+            let made: String = intguard_rules::all_rules()
+                .iter()
+                .flat_map(|r| r.run(&inventory))
+                .map(|f| format!("{} {} {}", f.message, f.fix, f.fingerprint_key))
+                .collect();
+            for secret in inventory.known_secrets() {
+                if report.contains(secret.as_str()) {
+                    continue;
+                }
+                checked += 1;
+                in_clear += usize::from(made.contains(secret.as_str()));
+                assert!(
+                    !spilled
+                        .windows(secret.len())
+                        .any(|w| w == secret.as_bytes()),
+                    "{tree:?}: {secret} spilled"
+                );
+            }
+        }
+        // The check means something only if there were secrets and findings,
+        // and some secret in clear in a finding as made (IG107's quoted
+        // references: why the file is encrypted).
+        assert!(checked > 50, "{checked} secrets checked");
+        assert!(in_clear > 0);
+        assert!(spilled_findings > 300, "{spilled_findings} findings");
     }
 }
