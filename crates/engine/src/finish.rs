@@ -6,20 +6,25 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use intguard_model::secret::Redactor;
-use intguard_model::{FilePath, Finding, InlineSuppression, Inventory, Location};
+use intguard_model::{Diagnostic, FilePath, Finding, InlineSuppression, Inventory, Location};
+use intguard_rules::Completion;
 use rayon::prelude::*;
 
 use crate::fingerprint::fingerprint;
 use crate::read::{in_focus, widen, Widened, APP_CONTEXT};
 use crate::scan::{ScanOptions, ScanOutcome};
+use crate::spill::Spill;
 use crate::timing::PhaseTimer;
 use crate::{snippet, suppress};
 
-/// Post-processing of every rule's findings: severity overrides,
-/// fingerprints, focus, inline suppressions, baseline, masked snippets and
-/// messages, order. `secrets`: the Inventory's known secrets.
+/// Post-processing of every rule's findings, as they are read back from
+/// `spill` one at a time once the Inventory is freed: what only the whole
+/// scan knows (`completion`), severity overrides, fingerprints, focus,
+/// inline suppressions, baseline, masked snippets and messages, order.
+/// `secrets`: the Inventory's known secrets.
 pub(crate) fn finish(
-    mut findings: Vec<Finding>,
+    spill: Spill,
+    completion: Completion,
     mut inventory: Inventory,
     secrets: Vec<String>,
     options: &ScanOptions,
@@ -27,9 +32,10 @@ pub(crate) fn finish(
     let mut timer = PhaseTimer::start();
     // What is left to do needs only this of the Inventory. The rest (every
     // app's kept facts, the identity graph) is freed beside the work that
-    // follows, and is gone before the redactor is built: the redactor's
-    // automaton (every secret of every app) built while the Inventory was
-    // still held made the peak memory of a large monorepo's scan.
+    // follows, and is gone before the findings are read back and the
+    // redactor is built: the redactor's automaton (every secret of every
+    // app) built while the Inventory was still held made the peak memory
+    // of a large monorepo's scan, and so did the findings held beside it.
     let inventory_diagnostics = std::mem::take(&mut inventory.diagnostics);
     let suppressions = std::mem::take(&mut inventory.suppressions);
     let (apps, stats) = (inventory.apps.len(), inventory.stats);
@@ -52,7 +58,71 @@ pub(crate) fn finish(
             Vec::new()
         };
     let roots = fingerprint_roots(&options.paths, &widened);
-    for f in &mut findings {
+
+    let mut diagnostics = inventory_diagnostics;
+    diagnostics.extend(suppress::diagnostics(&suppressions, |r| {
+        intguard_rules::find_rule(r).is_some()
+    }));
+
+    // Paths given inside an app: the app was read whole, its other files'
+    // findings and diagnostics are not what was asked about.
+    let focus: Option<Vec<PathBuf>> =
+        diagnostics.iter().any(|d| d.code == APP_CONTEXT).then(|| {
+            options
+                .paths
+                .iter()
+                .filter_map(|p| std::fs::canonicalize(p).ok())
+                .collect()
+        });
+    // An org audit cut short stays said whatever the focus: it is why the
+    // run cannot pass (exit 2).
+    diagnostics.retain(|d| {
+        d.code == APP_CONTEXT || d.code == intguard_model::ORG_PARTIAL || in_focus(&focus, &d.path)
+    });
+    // A path given that is not read at all (`[paths] ignore`, a build
+    // folder) has an `ignored-path` warning saying so: its note that the
+    // app was read for it would contradict it (the focus stays on it).
+    let not_read: HashSet<String> = diagnostics
+        .iter()
+        .filter(|d| d.code == "ignored-path")
+        .map(|d| d.path.clone())
+        .collect();
+    diagnostics.retain(|d| d.code != APP_CONTEXT || !not_read.contains(&d.path));
+
+    // By file: each finding is tested against its own file's suppressions.
+    let mut by_file: HashMap<&str, Vec<&InlineSuppression>> = HashMap::new();
+    for s in &suppressions {
+        by_file.entry(s.location.path.as_str()).or_default().push(s);
+    }
+    // A baseline written before a secret's value counted in its
+    // fingerprint holds the one made without it.
+    let known = options.baseline.as_ref().map(|b| b.fingerprints());
+    let in_baseline = |f: &Finding| {
+        known.as_ref().is_some_and(|known| {
+            known.contains(f.fingerprint.as_str())
+                || f.fingerprint_before_value
+                    .as_deref()
+                    .is_some_and(|before| known.contains(before))
+        })
+    };
+
+    // Only waits: dropping these types does not panic.
+    for thread in freeing {
+        let _ = thread.join();
+    }
+    timer.lap("inventory freed");
+    // Each finding read back is completed, fingerprinted and sorted into
+    // what is reported, suppressed inline or in the baseline, in its
+    // order: no vector holds them all twice.
+    let mut findings = Vec::new();
+    let mut suppressed = Vec::new();
+    // Why each is hidden, for SARIF's `suppressions` (kept in step with
+    // `suppressed` through the sort below).
+    let mut suppression_reasons: Vec<String> = Vec::new();
+    let mut baselined = Vec::new();
+    let mut read_back = spill.read_back();
+    for mut f in read_back.by_ref() {
+        completion.complete(&mut f);
         if let Some(sev) = config.severity_override(f.rule, f.name) {
             f.severity = sev;
         }
@@ -74,53 +144,32 @@ pub(crate) fn finish(
             .fingerprint_key_before_value
             .as_deref()
             .map(|before| fingerprint(f.rule, rel, before));
+        if !in_focus(&focus, &f.location.path) {
+            continue;
+        }
+        if suppress::hides(&by_file, &f) {
+            suppression_reasons.push(suppress::reasons(&by_file, &f).join("; "));
+            suppressed.push(f);
+        } else if in_baseline(&f) {
+            baselined.push(f);
+        } else {
+            findings.push(f);
+        }
+    }
+    let lost = read_back.lost();
+    drop(read_back);
+    drop(completion);
+    if lost > 0 {
+        // The temporary file failed under the scan: the report lacks
+        // findings, and says so (the run cannot pass).
+        diagnostics.push(Diagnostic::error(
+            intguard_model::FINDINGS_LOST,
+            // The folder that holds the file.
+            std::env::temp_dir().to_string_lossy(),
+            format!("{lost} findings could not be read back from intguard's temporary file: this report is incomplete"),
+        ));
     }
 
-    let mut diagnostics = inventory_diagnostics;
-    diagnostics.extend(suppress::diagnostics(&suppressions, |r| {
-        intguard_rules::find_rule(r).is_some()
-    }));
-
-    // Paths given inside an app: the app was read whole, its other files'
-    // findings and diagnostics are not what was asked about.
-    let focus: Option<Vec<PathBuf>> =
-        diagnostics.iter().any(|d| d.code == APP_CONTEXT).then(|| {
-            options
-                .paths
-                .iter()
-                .filter_map(|p| std::fs::canonicalize(p).ok())
-                .collect()
-        });
-    findings.retain(|f| in_focus(&focus, &f.location.path));
-    // An org audit cut short stays said whatever the focus: it is why the
-    // run cannot pass (exit 2).
-    diagnostics.retain(|d| {
-        d.code == APP_CONTEXT || d.code == intguard_model::ORG_PARTIAL || in_focus(&focus, &d.path)
-    });
-    // A path given that is not read at all (`[paths] ignore`, a build
-    // folder) has an `ignored-path` warning saying so: its note that the
-    // app was read for it would contradict it (the focus stays on it).
-    let not_read: HashSet<String> = diagnostics
-        .iter()
-        .filter(|d| d.code == "ignored-path")
-        .map(|d| d.path.clone())
-        .collect();
-    diagnostics.retain(|d| d.code != APP_CONTEXT || !not_read.contains(&d.path));
-
-    // By file: each finding is tested against its own file's suppressions.
-    let mut by_file: HashMap<&str, Vec<&InlineSuppression>> = HashMap::new();
-    for s in &suppressions {
-        by_file.entry(s.location.path.as_str()).or_default().push(s);
-    }
-    // Taken out in place: a partition into two new vectors held a second
-    // copy of every finding for a moment.
-    let mut suppressed = take_out(&mut findings, |f| suppress::hides(&by_file, f));
-    // Why each is hidden, for SARIF's `suppressions` (kept in step with
-    // `suppressed` through the sort below).
-    let mut suppression_reasons: Vec<String> = suppressed
-        .iter()
-        .map(|f| suppress::reasons(&by_file, f).join("; "))
-        .collect();
     // Of the files whose findings are reported, naming only rules that ran.
     // A scan of some files of an app (a pre-commit hook) reads their app
     // alone: a rule that joins apps, the metadata or the org may find
@@ -156,27 +205,8 @@ pub(crate) fn finish(
         })
     };
     diagnostics.extend(suppress::unused(judged, &suppressed, judged_rule));
-    let mut baselined = match &options.baseline {
-        Some(b) => {
-            let known = b.fingerprints();
-            // A baseline written before a secret's value counted in its
-            // fingerprint holds the one made without it.
-            take_out(&mut findings, |f| {
-                known.contains(f.fingerprint.as_str())
-                    || f.fingerprint_before_value
-                        .as_deref()
-                        .is_some_and(|before| known.contains(before))
-            })
-        }
-        None => Vec::new(),
-    };
 
-    timer.lap("suppressions and baseline");
-    // Only waits: dropping these types does not panic.
-    for thread in freeing {
-        let _ = thread.join();
-    }
-    timer.lap("inventory freed");
+    timer.lap("findings read back, suppressions and baseline");
     let redactor = Redactor::new(secrets);
     // What intguard writes around the secrets (messages, fixes) is not
     // masked for a secret that is public text: a word of intguard's own
@@ -262,24 +292,6 @@ pub(crate) fn finish(
         files: stats.files,
         bytes: stats.bytes,
     }
-}
-
-/// Removes the findings `which` picks from `findings` and returns them, both
-/// lists in their order. The picked ones are copied: they are few (inline
-/// suppressions), and the others stay where they are.
-fn take_out(findings: &mut Vec<Finding>, which: impl Fn(&Finding) -> bool) -> Vec<Finding> {
-    let picked: Vec<bool> = findings.iter().map(which).collect();
-    let out: Vec<Finding> = findings
-        .iter()
-        .zip(&picked)
-        .filter(|(_, &p)| p)
-        .map(|(f, _)| f.clone())
-        .collect();
-    if !out.is_empty() {
-        let mut picked = picked.into_iter();
-        findings.retain(|_| !picked.next().unwrap_or(false));
-    }
-    out
 }
 
 /// By place and rule; one rule's findings at one place (an org's Health Check

@@ -7,7 +7,9 @@
 //! ```
 //!
 //! It does the I/O rules may not do (reading snippet lines, the config and
-//! baseline files) and knows nothing about output formats.
+//! baseline files, spilling a scan's findings to an encrypted temporary
+//! file until the Inventory is freed) and knows nothing about output
+//! formats.
 
 pub mod baseline;
 pub mod config;
@@ -16,6 +18,7 @@ mod finish;
 mod read;
 mod scan;
 mod snippet;
+mod spill;
 mod suppress;
 mod timing;
 

@@ -10,13 +10,14 @@ use std::sync::Mutex;
 
 use intguard_model::{AppSecrets, Diagnostic, Finding, Inventory, MuleApp, RuleMeta, Severity};
 use intguard_rules::scan_scope::{keep_text_facts_scan_rules_read, keep_what_scan_rules_read};
-use intguard_rules::{Rule, Scope};
+use intguard_rules::{Completion, Rule, Scope};
 use rayon::prelude::*;
 
 use crate::baseline::Baseline;
 use crate::config::Config;
 use crate::finish::finish;
 use crate::read::read_inventory_with;
+use crate::spill::Spill;
 use crate::timing::PhaseTimer;
 
 /// What to scan and how.
@@ -85,23 +86,21 @@ impl ScanOutcome {
 /// [`Scope::App`] rules run as soon as the app is read, after which only
 /// what the [`Scope::Scan`] rules read of it is kept
 /// ([`intguard_rules::scan_scope`]): the apps' facts are not all held until
-/// the end.
+/// the end. The findings wait in an anonymous temporary file from the
+/// moment they are made until the Inventory is freed (held in memory when
+/// none can be written).
 pub fn scan(options: &ScanOptions) -> ScanOutcome {
     with_threads(options.threads, || scan_here(options))
 }
 
-/// What the app pass of [`scan`] keeps of the apps read.
-#[derive(Default)]
-struct AppPass {
-    /// Each app's findings, as made: one vector growing by doubling held
-    /// up to twice their room until the end of the read.
-    findings: Vec<Vec<Finding>>,
-    secrets: Vec<AppSecrets>,
+fn scan_here(options: &ScanOptions) -> ScanOutcome {
+    scan_spilling(options, Spill::new())
 }
 
-fn scan_here(options: &ScanOptions) -> ScanOutcome {
+/// [`scan`], its findings spilled to `spill` as they are made.
+pub(crate) fn scan_spilling(options: &ScanOptions, spill: Spill) -> ScanOutcome {
     let app_rules = enabled_rules(&options.config, Scope::App);
-    let pass = Mutex::new(AppPass::default());
+    let secrets_read = Mutex::new(Vec::<AppSecrets>::new());
     let mut inventory = read_inventory_with(options, &|app, text_files| {
         // The app alone, with its files' text facts: what an App rule reads.
         let placeholder = MuleApp::new(String::new(), String::new(), app.runtime);
@@ -110,10 +109,9 @@ fn scan_here(options: &ScanOptions) -> ScanOutcome {
             text_files: std::mem::take(text_files),
             ..Inventory::default()
         };
-        let mut findings: Vec<Finding> = app_rules.iter().flat_map(|r| r.run_part(&one)).collect();
-        // Held until the report: without the room they were built with.
-        findings.iter_mut().for_each(Finding::shrink_to_fit);
-        findings.shrink_to_fit();
+        let findings: Vec<Finding> = app_rules.iter().flat_map(|r| r.run_part(&one)).collect();
+        // Out of memory until the report.
+        spill.add(findings);
         let secrets = one.apps[0].secrets();
         if let Some(read) = one.apps.pop() {
             *app = read;
@@ -121,18 +119,12 @@ fn scan_here(options: &ScanOptions) -> ScanOutcome {
         *text_files = one.text_files;
         keep_what_scan_rules_read(app);
         keep_text_facts_scan_rules_read(text_files);
-        let mut pass = pass.lock().unwrap_or_else(|e| e.into_inner());
-        if !findings.is_empty() {
-            pass.findings.push(findings);
-        }
-        pass.secrets.push(secrets);
+        secrets_read
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(secrets);
     });
-    let AppPass {
-        findings: per_app,
-        secrets,
-    } = pass.into_inner().unwrap_or_else(|e| e.into_inner());
-    let mut findings = Vec::new();
-    append(&mut findings, per_app);
+    let secrets = secrets_read.into_inner().unwrap_or_else(|e| e.into_inner());
     let mut timer = PhaseTimer::start();
     // The files outside any app, with no app: the rest of what App rules read.
     // (As `support::app_for_path` sees it, without trying every app.)
@@ -157,7 +149,8 @@ fn scan_here(options: &ScanOptions) -> ScanOutcome {
             .collect(),
         ..Inventory::default()
     };
-    append(&mut findings, run_part(&app_rules, &loose));
+    run_part(&app_rules, &loose, &spill);
+    drop(loose);
     // What the Scan rules resolve, an app's domain's properties too.
     inventory.lend_domain_properties(intguard_rules::scan_scope::names_read_by);
     // And the configurations of the Mule plugins' files an app imports.
@@ -165,18 +158,22 @@ fn scan_here(options: &ScanOptions) -> ScanOutcome {
     // The redactor's secrets are gathered beside the Scan rules and the App
     // rules' whole-scan parts (all only read the Inventory): a serial pass
     // that fills the rules' idle cores.
-    let (scan_findings, secrets) = rayon::join(
+    let ((), secrets) = rayon::join(
         || {
-            let mut found = run_part(&enabled_rules(&options.config, Scope::Scan), &inventory);
-            found.extend(run_scan_part(&app_rules, &inventory));
-            found
+            run_part(
+                &enabled_rules(&options.config, Scope::Scan),
+                &inventory,
+                &spill,
+            );
+            run_scan_part(&app_rules, &inventory, &spill);
         },
         || inventory.known_secrets_with(secrets),
     );
-    append(&mut findings, scan_findings);
-    intguard_rules::complete(&inventory, &mut findings);
+    // What the findings' notes need of the whole scan, taken before the
+    // Inventory goes.
+    let completion = Completion::new(&inventory, &spill.take_needs());
     timer.lap("rules and known secrets");
-    finish(findings, inventory, secrets, options)
+    finish(spill, completion, inventory, secrets, options)
 }
 
 /// The enabled rules of a scope.
@@ -188,43 +185,27 @@ fn enabled_rules(config: &Config, scope: Scope) -> Vec<&'static dyn Rule> {
 }
 
 /// Each rule's [`Rule::run_part`] on the Inventory, in parallel (timed per
-/// rule when `INTGUARD_TIMING=rules`): one vector per rule, for [`append`].
-fn run_part(rules: &[&'static dyn Rule], inventory: &Inventory) -> Vec<Vec<Finding>> {
+/// rule when `INTGUARD_TIMING=rules`), each rule's findings spilled as it
+/// ends: two rules' findings never tie in the report's order, so which
+/// ends first does not matter.
+fn run_part(rules: &[&'static dyn Rule], inventory: &Inventory, spill: &Spill) {
     let timed = std::env::var_os("INTGUARD_TIMING").is_some_and(|v| v == "rules");
-    rules
-        .par_iter()
-        .map(|rule| {
-            let t = std::time::Instant::now();
-            let found = rule.run_part(inventory);
-            if timed {
-                eprintln!("intguard timing: rule {} {:?}", rule.meta().id, t.elapsed());
-            }
-            found
-        })
-        .collect()
+    rules.par_iter().for_each(|rule| {
+        let t = std::time::Instant::now();
+        let found = rule.run_part(inventory);
+        if timed {
+            eprintln!("intguard timing: rule {} {:?}", rule.meta().id, t.elapsed());
+        }
+        spill.add(found);
+    });
 }
 
 /// Each App rule's [`Rule::run_scan_part`] on the whole Inventory, in
-/// parallel: one vector per rule, for [`append`].
-fn run_scan_part(rules: &[&'static dyn Rule], inventory: &Inventory) -> Vec<Vec<Finding>> {
+/// parallel, each rule's findings spilled as it ends.
+fn run_scan_part(rules: &[&'static dyn Rule], inventory: &Inventory, spill: &Spill) {
     rules
         .par_iter()
-        .map(|rule| rule.run_scan_part(inventory))
-        .collect()
-}
-
-/// Moves every rule's (or app's) findings into `findings`, with room made for exactly
-/// them. The findings are held to the end: collected in one parallel pass,
-/// the workers' vectors and their concatenation, each with room to grow,
-/// were held at once, at the peak memory of a large scan.
-fn append(findings: &mut Vec<Finding>, per_rule: Vec<Vec<Finding>>) {
-    findings.reserve_exact(per_rule.iter().map(Vec::len).sum());
-    for found in per_rule {
-        findings.extend(found.into_iter().map(|mut f| {
-            f.shrink_to_fit();
-            f
-        }));
-    }
+        .for_each(|rule| spill.add(rule.run_scan_part(inventory)));
 }
 
 /// Runs `f` on a pool of `threads` workers (0: the current pool, all cores
@@ -254,19 +235,21 @@ fn run_rules_here(mut inventory: Inventory, options: &ScanOptions) -> ScanOutcom
         .collect();
     let (app_rules, scan_rules): (Vec<&'static dyn Rule>, Vec<&'static dyn Rule>) =
         rules.iter().partition(|r| r.scope() == Scope::App);
-    let mut findings = Vec::new();
+    // Held in memory: an Inventory built whole (an org snapshot's, with
+    // few findings) is at its peak already.
+    let spill = Spill::in_memory();
     // As `scan` runs them: the App rules on the apps as read, the rest with
     // what an app's domain lends it.
-    append(&mut findings, run_part(&app_rules, &inventory));
+    run_part(&app_rules, &inventory, &spill);
     inventory.lend_domain_properties(intguard_rules::scan_scope::names_read_by);
     // And the configurations of the Mule plugins' files an app imports.
     inventory.lend_plugin_configurations();
-    append(&mut findings, run_part(&scan_rules, &inventory));
-    append(&mut findings, run_scan_part(&rules, &inventory));
-    intguard_rules::complete(&inventory, &mut findings);
+    run_part(&scan_rules, &inventory, &spill);
+    run_scan_part(&rules, &inventory, &spill);
+    let completion = Completion::new(&inventory, &spill.take_needs());
     timer.lap("rules");
     let secrets = inventory.known_secrets();
-    finish(findings, inventory, secrets, options)
+    finish(spill, completion, inventory, secrets, options)
 }
 
 #[cfg(test)]

@@ -1,7 +1,9 @@
 //! `scan` runs each app's App-scope rules as the app is read and keeps only
-//! what the Scan-scope rules read of it (`intguard_rules::scan_scope`); it
-//! must report exactly what running every rule on the whole Inventory does
-//! (`run_rules` on `read_inventory`, the path an org snapshot takes). Checked
+//! what the Scan-scope rules read of it (`intguard_rules::scan_scope`), and
+//! spills its findings to a temporary file until the Inventory is freed; it
+//! must report exactly what running every rule on the whole Inventory, its
+//! findings held in memory, does (`run_rules` on `read_inventory`, the path
+//! an org snapshot takes). Checked
 //! on every rule fixture tree, the readers' fixtures and the example, read
 //! from several spellings of their paths.
 
@@ -229,4 +231,27 @@ fn an_app_importing_a_plugin_secure_config_reports_the_same() {
             && f.contains("sfdc.password")),
         "{exposed:#?}"
     );
+}
+
+/// With a baseline holding every other finding of the example, `scan`
+/// (whose findings are spilled and sorted into reported, suppressed and
+/// baselined as they are read back) and `run_rules` (held in memory) report
+/// the same three lists.
+#[test]
+fn a_baseline_takes_out_the_same_findings() {
+    let example = workspace().join("examples/acme-integrations");
+    let first = scan(&options(vec![example.clone()]));
+    let half: Vec<_> = first.findings.iter().step_by(2).collect();
+    assert!(half.len() > 10, "{}", half.len());
+    let with_baseline = || ScanOptions {
+        baseline: Some(intguard_engine::Baseline::from_findings(
+            half.iter().copied(),
+        )),
+        ..options(vec![example.clone()])
+    };
+    let streamed = scan(&with_baseline());
+    let whole = run_rules(read_inventory(&with_baseline()), &with_baseline());
+    assert_eq!(streamed.baselined.len(), half.len());
+    assert!(!streamed.suppressed.is_empty());
+    assert_eq!(shown(&streamed), shown(&whole));
 }

@@ -205,8 +205,9 @@ impl Finding {
     }
 
     /// Gives back the room its strings and lists were built with beyond
-    /// what they hold: a scan holds every finding until the report, and a
-    /// message or fix formatted piece by piece keeps up to twice its length.
+    /// what they hold: a scan that cannot spill its findings to a temporary
+    /// file holds every one until the report, and a message or fix
+    /// formatted piece by piece keeps up to twice its length.
     pub fn shrink_to_fit(&mut self) {
         self.message.shrink_to_fit();
         self.fix.shrink_to_fit();
@@ -249,6 +250,12 @@ pub enum DiagnosticLevel {
 /// exits 2 whatever its findings, so a partial audit never passes for a
 /// clean one.
 pub const ORG_PARTIAL: &str = "org-partial";
+
+/// The code of the diagnostic (an error) that marks a scan's report as
+/// lacking findings: the engine could not read back some it had spilled to
+/// its temporary file (a disk failing under the scan). Exits 2, as
+/// [`ORG_PARTIAL`]: an incomplete report never passes.
+pub const FINDINGS_LOST: &str = "findings-lost";
 
 /// A problem with the input itself (broken XML, unreadable file, a suppression
 /// without a reason). The scan goes on; reports list diagnostics beside findings.

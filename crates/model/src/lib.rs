@@ -20,7 +20,7 @@ pub mod soql;
 pub mod vocab;
 
 pub use expr::{Placeholder, Value};
-pub use finding::{Diagnostic, DiagnosticLevel, Finding, Related, ORG_PARTIAL};
+pub use finding::{Diagnostic, DiagnosticLevel, Finding, Related, FINDINGS_LOST, ORG_PARTIAL};
 pub use inventory::*;
 pub use location::{FilePath, Location};
 pub use rule_meta::{Practice, RuleMeta, Severity};

@@ -83,6 +83,14 @@ impl PartialEq<String> for SharedStr {
     }
 }
 
+/// Hashes and compares as its text: a set of shared strings is looked up
+/// by `&str` (the engine shares the paths of findings read back).
+impl std::borrow::Borrow<str> for SharedStr {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
 impl fmt::Display for SharedStr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)

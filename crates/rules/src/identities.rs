@@ -497,64 +497,50 @@ pub fn is_standard_profile(inventory: &Inventory, g: &Grant) -> bool {
 /// (prod): ...`. Empty when `app` is its only app (or the user is unknown).
 /// For many findings, [`SharedUserNotes`] lists each user's apps once.
 pub fn shared_user_note(inventory: &Inventory, username: &str, app: &str) -> String {
-    SharedUserNotes::new(inventory).note(username, app)
+    SharedUserNotes::new(inventory, [username]).note(username, app)
 }
 
-/// [`shared_user_note`] for many findings. Each user's uses are listed,
-/// sorted and counted per app once: listing them again for each finding
-/// took time in the square of the apps that share a user.
-pub struct SharedUserNotes<'a> {
-    inventory: &'a Inventory,
+/// [`shared_user_note`] for many findings, taken from the Inventory for the
+/// users they name and holding nothing of it (the engine frees the
+/// Inventory before it reads its findings back). Each user's uses are
+/// listed, sorted and counted per app once: listing them again for each
+/// finding took time in the square of the apps that share a user.
+#[derive(Debug, Default)]
+pub struct SharedUserNotes {
     /// By username, lowercase.
-    users: HashMap<String, UserUses<'a>>,
+    users: HashMap<String, UserUses>,
 }
 
 /// One user's uses, as the note shows them.
-#[derive(Default)]
-struct UserUses<'a> {
+#[derive(Debug, Default)]
+struct UserUses {
     /// `app (env)` with its app, sorted by the text, each text once.
-    labels: Vec<(&'a str, String)>,
+    labels: Vec<(String, String)>,
     /// How many of `labels` each app has.
-    per_app: HashMap<&'a str, usize>,
+    per_app: HashMap<String, usize>,
+    /// The apps intguard.toml declares one system with the user
+    /// ([`Inventory::apps_allowed_to_share`]).
+    allowed: Option<Vec<String>>,
 }
 
-impl<'a> SharedUserNotes<'a> {
-    pub fn new(inventory: &'a Inventory) -> Self {
-        SharedUserNotes {
-            inventory,
-            users: HashMap::new(),
+impl SharedUserNotes {
+    /// The notes of `usernames` (any case) in `inventory`.
+    pub fn new<'u>(inventory: &Inventory, usernames: impl IntoIterator<Item = &'u str>) -> Self {
+        let mut users = HashMap::new();
+        for username in usernames {
+            users
+                .entry(username.to_ascii_lowercase())
+                .or_insert_with(|| UserUses::of(inventory, username));
         }
+        SharedUserNotes { users }
     }
 
-    /// [`shared_user_note`].
-    pub fn note(&mut self, username: &str, app: &str) -> String {
-        let inventory = self.inventory;
-        let uses = self
-            .users
-            .entry(username.to_ascii_lowercase())
-            .or_insert_with(|| {
-                let Some(id) = inventory.identity(username) else {
-                    return UserUses::default();
-                };
-                let mut labels: Vec<(&str, String)> = id
-                    .apps
-                    .iter()
-                    .map(|u| {
-                        let label = match &u.environment {
-                            Some(env) => format!("{} ({env})", u.app),
-                            None => u.app.clone(),
-                        };
-                        (u.app.as_str(), label)
-                    })
-                    .collect();
-                labels.sort_by(|a, b| a.1.cmp(&b.1));
-                labels.dedup_by(|a, b| a.1 == b.1);
-                let mut per_app: HashMap<&str, usize> = HashMap::new();
-                for (a, _) in &labels {
-                    *per_app.entry(a).or_default() += 1;
-                }
-                UserUses { labels, per_app }
-            });
+    /// [`shared_user_note`], for a username given to [`SharedUserNotes::new`]
+    /// (any other has no note).
+    pub fn note(&self, username: &str, app: &str) -> String {
+        let Some(uses) = self.users.get(&username.to_ascii_lowercase()) else {
+            return String::new();
+        };
         let others = uses.labels.len() - uses.per_app.get(app).copied().unwrap_or(0);
         if others == 0 {
             return String::new();
@@ -565,7 +551,7 @@ impl<'a> SharedUserNotes<'a> {
         let shown: Vec<&str> = uses
             .labels
             .iter()
-            .filter(|(a, _)| *a != app)
+            .filter(|(a, _)| a != app)
             .take(MAX_APPS_NAMED)
             .map(|(_, label)| label.as_str())
             .collect();
@@ -580,13 +566,11 @@ impl<'a> SharedUserNotes<'a> {
         };
         // Apps intguard.toml declares one system (`[[identities]]` apps):
         // sharing is theirs to keep, the credential is not.
-        let declared = inventory
-            .apps_allowed_to_share(username)
-            .is_some_and(|allowed| {
-                std::iter::once(app)
-                    .chain(uses.per_app.keys().copied())
-                    .all(|a| allowed.iter().any(|x| x.eq_ignore_ascii_case(a)))
-            });
+        let declared = uses.allowed.as_ref().is_some_and(|allowed| {
+            std::iter::once(app)
+                .chain(uses.per_app.keys().map(String::as_str))
+                .all(|a| allowed.iter().any(|x| x.eq_ignore_ascii_case(a)))
+        });
         if declared {
             format!(
                 " {username} also logs in for {named} (one system, as intguard.toml declares): update the credential there too."
@@ -595,6 +579,42 @@ impl<'a> SharedUserNotes<'a> {
             format!(
                 " {username} also logs in for {named}: update the credential there too, or give each app its own user (IG303)."
             )
+        }
+    }
+}
+
+impl UserUses {
+    fn of(inventory: &Inventory, username: &str) -> Self {
+        let allowed = inventory
+            .apps_allowed_to_share(username)
+            .map(|apps| apps.into_iter().map(str::to_string).collect());
+        let Some(id) = inventory.identity(username) else {
+            return UserUses {
+                allowed,
+                ..UserUses::default()
+            };
+        };
+        let mut labels: Vec<(String, String)> = id
+            .apps
+            .iter()
+            .map(|u| {
+                let label = match &u.environment {
+                    Some(env) => format!("{} ({env})", u.app),
+                    None => u.app.clone(),
+                };
+                (u.app.clone(), label)
+            })
+            .collect();
+        labels.sort_by(|a, b| a.1.cmp(&b.1));
+        labels.dedup_by(|a, b| a.1 == b.1);
+        let mut per_app: HashMap<String, usize> = HashMap::new();
+        for (a, _) in &labels {
+            *per_app.entry(a.clone()).or_default() += 1;
+        }
+        UserUses {
+            labels,
+            per_app,
+            allowed,
         }
     }
 }

@@ -11,6 +11,8 @@ mod registry;
 pub mod scan_scope;
 pub mod support;
 
+use std::collections::{HashMap, HashSet};
+
 use intguard_model::{Finding, Inventory, RuleMeta};
 
 pub use registry::{all_rules, find_rule, similar_rules};
@@ -94,27 +96,84 @@ fn lowered_in_test_sources(mut findings: Vec<Finding>) -> Vec<Finding> {
 /// profile and the user itself are Salesforce's to change).
 /// `inventory` is the whole scan's, identities built.
 pub fn complete(inventory: &Inventory, findings: &mut [Finding]) {
-    let mut notes = identities::SharedUserNotes::new(inventory);
-    let managed = identities::salesforce_managed_notes(inventory);
-    let importers = support::PluginImporters::new(inventory);
-    for f in findings {
+    let mut needs = CompletionNeeds::default();
+    findings.iter().for_each(|f| needs.add(f));
+    let completion = Completion::new(inventory, &needs);
+    findings.iter_mut().for_each(|f| completion.complete(f));
+}
+
+/// What [`Completion`] must take from the Inventory for some findings,
+/// gathered as they are made: the users their shared-user notes name and
+/// the paths of IG101/IG102's findings (a Mule plugin's file).
+#[derive(Debug, Default)]
+pub struct CompletionNeeds {
+    users: HashSet<String>,
+    plugin_paths: HashSet<String>,
+}
+
+impl CompletionNeeds {
+    pub fn add(&mut self, f: &Finding) {
+        if matches!(f.rule, "IG101" | "IG102")
+            && !self.plugin_paths.contains(f.location.path.as_str())
+        {
+            self.plugin_paths.insert(f.location.path.to_string());
+        }
+        for (user, _) in &f.shared_user_notes {
+            if !self.users.contains(user.as_str()) {
+                self.users.insert(user.clone());
+            }
+        }
+    }
+}
+
+/// What [`complete`] adds, taken from the whole scan's Inventory for the
+/// findings [`CompletionNeeds`] gathered, as owned data: the engine frees the
+/// Inventory before it reads the findings back and completes each.
+#[derive(Debug, Default)]
+pub struct Completion {
+    notes: identities::SharedUserNotes,
+    /// By lowercase identity label ([`identities::salesforce_managed_notes`]).
+    managed: HashMap<String, String>,
+    /// By path, for a Mule plugin's file that apps import.
+    plugin_notes: HashMap<String, String>,
+}
+
+impl Completion {
+    pub fn new(inventory: &Inventory, needs: &CompletionNeeds) -> Self {
+        let importers = support::PluginImporters::new(inventory);
+        Completion {
+            notes: identities::SharedUserNotes::new(
+                inventory,
+                needs.users.iter().map(String::as_str),
+            ),
+            managed: identities::salesforce_managed_notes(inventory),
+            plugin_notes: needs
+                .plugin_paths
+                .iter()
+                .filter_map(|path| Some((path.clone(), importers.note(path)?)))
+                .collect(),
+        }
+    }
+
+    /// [`complete`] for one finding, whose needs were added.
+    pub fn complete(&self, f: &mut Finding) {
         // A password login or a clear secret in a Mule plugin's file runs in
         // every app importing the file: named, so the reach is seen.
         if matches!(f.rule, "IG101" | "IG102") {
-            if let Some(note) = importers.note(&f.location.path) {
+            if let Some(note) = self.plugin_notes.get(f.location.path.as_str()) {
                 // `complete` may see a finding twice (per app, then the scan).
-                if !f.message.ends_with(&note) {
-                    f.message.push_str(&note);
+                if !f.message.ends_with(note.as_str()) {
+                    f.message.push_str(note);
                 }
             }
         }
         for (user, app) in std::mem::take(&mut f.shared_user_notes) {
-            f.fix.push_str(&notes.note(&user, &app));
+            f.fix.push_str(&self.notes.note(&user, &app));
         }
         let note = f
             .identity
             .as_deref()
-            .and_then(|who| managed.get(&who.to_lowercase()));
+            .and_then(|who| self.managed.get(&who.to_lowercase()));
         if let Some(note) = note {
             // `complete` may see a finding twice (per app, then the scan).
             if !f.fix.starts_with(note.as_str()) {

@@ -390,6 +390,20 @@ pub fn report(
         );
         return exit::USAGE;
     }
+    // Findings the engine could not read back from its temporary file: the
+    // report lacks them, so the run cannot pass either.
+    if outcome
+        .diagnostics
+        .iter()
+        .any(|d| d.code == intguard_model::FINDINGS_LOST)
+    {
+        eprintln!(
+            "intguard: the report lacks findings (see the {} diagnostic): exit {}",
+            intguard_model::FINDINGS_LOST,
+            exit::USAGE
+        );
+        return exit::USAGE;
+    }
     if failed {
         exit::FINDINGS
     } else {

@@ -674,3 +674,32 @@ fn threads_beyond_256_are_a_usage_error() {
     .expect_no_panic()
     .expect_code(0);
 }
+
+/// The scan's findings wait for the report in an anonymous temporary file:
+/// with no temporary folder to write in (`TMPDIR` missing, or a file), they
+/// are held in memory instead, and the scan reports the same in every
+/// format, with the same exit code.
+#[test]
+fn a_scan_without_a_temporary_folder_reports_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let not_a_folder = write(dir.path(), "a-file", "");
+    let example = example();
+    for format in ["json", "text", "sarif"] {
+        let args = [
+            "scan".as_ref(),
+            example.as_os_str(),
+            "--format".as_ref(),
+            format.as_ref(),
+            "--color".as_ref(),
+            "never".as_ref(),
+        ];
+        let usual = run(args);
+        usual.expect_no_panic().expect_code(1);
+        for tmpdir in [dir.path().join("missing"), not_a_folder.clone()] {
+            let held = run_cmd(intguard().args(args).env("TMPDIR", &tmpdir));
+            held.expect_no_panic().expect_code(1);
+            assert_eq!(held.stdout, usual.stdout, "{format}, TMPDIR={tmpdir:?}");
+            assert_eq!(held.stderr, usual.stderr);
+        }
+    }
+}
