@@ -28,6 +28,13 @@ pub struct RetryPolicy {
     pub base_delay: Duration,
 }
 
+impl RetryPolicy {
+    /// The pause before retry number `attempt` (1 for the first).
+    pub fn delay(&self, attempt: u32) -> Duration {
+        self.base_delay * 2u32.saturating_pow(attempt.saturating_sub(1))
+    }
+}
+
 impl Default for RetryPolicy {
     fn default() -> Self {
         RetryPolicy {
@@ -229,47 +236,61 @@ impl OrgClient {
                 }
             }
             self.calls.set(self.calls.get() + 1);
-            let response = match request() {
-                Ok(response) => response,
+            let transient = match request() {
+                Ok(response) => {
+                    self.answered.set(true);
+                    if let Some(usage) = response.api_usage() {
+                        self.usage.set(Some(usage));
+                    }
+                    let errors = response.api_errors();
+                    if is_daily_limit(response.status, &errors) {
+                        return Err(OrgError::DailyLimitExceeded);
+                    }
+                    if !is_transient(response.status, &errors) {
+                        return Ok(response);
+                    }
+                    Transient::Answer {
+                        status: response.status,
+                        summary: errors
+                            .first()
+                            .map(|e| format!("{}: {}", e.error_code, e.message))
+                            .unwrap_or_else(|| format!("while requesting {what}")),
+                    }
+                }
                 Err(RestError::Transport(error))
                     if self.answered.get() && is_transient_transport(&error) =>
                 {
-                    attempt += 1;
-                    if attempt > self.retry.max_retries {
-                        return Err(OrgError::ConnectionFailed {
-                            error,
-                            attempts: attempt,
-                        });
-                    }
-                    std::thread::sleep(self.retry.base_delay * 2u32.saturating_pow(attempt - 1));
-                    continue;
+                    Transient::Connection(error)
                 }
                 Err(e) => return Err(e.into()),
             };
-            self.answered.set(true);
-            if let Some(usage) = response.api_usage() {
-                self.usage.set(Some(usage));
-            }
-            let errors = response.api_errors();
-            if is_daily_limit(response.status, &errors) {
-                return Err(OrgError::DailyLimitExceeded);
-            }
-            if !is_transient(response.status, &errors) {
-                return Ok(response);
-            }
             attempt += 1;
             if attempt > self.retry.max_retries {
-                let summary = errors
-                    .first()
-                    .map(|e| format!("{}: {}", e.error_code, e.message))
-                    .unwrap_or_else(|| format!("while requesting {what}"));
-                return Err(OrgError::RetriesExhausted {
-                    status: response.status,
-                    summary,
-                    attempts: attempt,
-                });
+                return Err(transient.exhausted(attempt));
             }
-            std::thread::sleep(self.retry.base_delay * 2u32.saturating_pow(attempt - 1));
+            std::thread::sleep(self.retry.delay(attempt));
+        }
+    }
+}
+
+/// A call's failure worth a retry after a pause.
+enum Transient {
+    /// A 5xx or `ConcurrentPerOrgLongTxn` answer.
+    Answer { status: u16, summary: String },
+    /// The connection failing once the org has answered a call.
+    Connection(TransportError),
+}
+
+impl Transient {
+    /// The error once it failed at each of `attempts` attempts.
+    fn exhausted(self, attempts: u32) -> OrgError {
+        match self {
+            Transient::Answer { status, summary } => OrgError::RetriesExhausted {
+                status,
+                summary,
+                attempts,
+            },
+            Transient::Connection(error) => OrgError::ConnectionFailed { error, attempts },
         }
     }
 }

@@ -365,7 +365,7 @@ fn describe_permission_sets(
     let mut attempt = 0;
     while !pending.is_empty() {
         if attempt > 0 {
-            std::thread::sleep(retry.base_delay * 2u32.saturating_pow(attempt - 1));
+            std::thread::sleep(retry.delay(attempt));
         }
         let answers = match client.composite(version, &pending) {
             Ok(a) => a,
@@ -707,7 +707,7 @@ fn run_queries(
             .collect();
         // A retried subrequest waits as a retried call would.
         if let Some(attempt) = batch.iter().map(|(_, _, a)| *a).max().filter(|a| *a > 0) {
-            std::thread::sleep(retry.base_delay * 2u32.saturating_pow(attempt - 1));
+            std::thread::sleep(retry.delay(attempt));
         }
         let mut step: Vec<&str> = batch.iter().map(|(i, _, _)| queries[*i].object).collect();
         step.dedup();
