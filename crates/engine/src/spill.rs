@@ -188,15 +188,12 @@ impl Spill {
     /// The findings, in the order spilled, read back one at a time.
     pub(crate) fn read_back(self) -> ReadBack {
         let state = self.state.into_inner().unwrap_or_else(|e| e.into_inner());
-        let key = state.key;
-        let file = state.file.and_then(|mut f| {
-            f.seek(SeekFrom::Start(0)).ok()?;
-            Some(BufReader::new(Decrypting::new(f.take(state.written), &key)))
-        });
         ReadBack {
             // And those that fail to come (all of them without a file).
             lost: state.lost,
-            file,
+            file: state
+                .file
+                .and_then(|f| from_the_start(f, &state.key, state.written)),
             left: state.count,
             held: state.held.into_iter(),
             decoder: Decoder::default(),
@@ -207,9 +204,16 @@ impl Spill {
 impl State {
     /// From now on in memory, with those written so far read back first.
     fn fall_back(&mut self) {
-        if let Some(mut file) = self.file.take() {
-            self.held = read_back_prefix(file.as_mut(), &self.key, self.written, self.count);
-            self.lost += self.count - self.held.len();
+        if let Some(file) = self.file.take() {
+            let mut written = ReadBack {
+                lost: 0,
+                file: from_the_start(file, &self.key, self.written),
+                left: self.count,
+                held: Vec::new().into_iter(),
+                decoder: Decoder::default(),
+            };
+            self.held = written.by_ref().collect();
+            self.lost += written.lost();
             (self.written, self.count) = (0, 0);
         }
     }
@@ -248,27 +252,11 @@ fn encode_all(findings: &[Finding]) -> Option<Vec<u8>> {
         .then_some(out)
 }
 
-/// The first `count` findings of `file`'s `written` bytes; as many as can be
-/// read (a file just written is read back whole).
-fn read_back_prefix(
-    file: &mut dyn SpillFile,
-    key: &[u8; 32],
-    written: u64,
-    count: usize,
-) -> Vec<Finding> {
-    let mut out = Vec::with_capacity(count);
-    if file.seek(SeekFrom::Start(0)).is_err() {
-        return out;
-    }
-    let mut reader = BufReader::new(Decrypting::new(file.take(written), key));
-    let mut decoder = Decoder::default();
-    while out.len() < count {
-        match decoder.next(&mut reader) {
-            Some(f) => out.push(f),
-            None => break,
-        }
-    }
-    out
+/// `file`'s first `written` bytes, decrypted, from its start; `None` when
+/// it cannot be read.
+fn from_the_start(mut file: Box<dyn SpillFile>, key: &[u8; 32], written: u64) -> Option<Reader> {
+    file.seek(SeekFrom::Start(0)).ok()?;
+    Some(BufReader::new(Decrypting::new(file.take(written), key)))
 }
 
 /// The spill file's cipher, at its start.
