@@ -638,7 +638,7 @@ impl<'a> Switch<'a, '_> {
         let mut kept = Vec::new();
         // The environments' own files that lack a property one environment's
         // file defines already: (file, property), added once this file is done.
-        let mut for_lacking: Vec<(String, NewProperty)> = Vec::new();
+        let mut for_lacking: BTreeMap<String, Vec<NewProperty>> = BTreeMap::new();
         for p in props {
             if existing.contains(p.name.as_str()) {
                 if self.added.insert((path.to_string(), p.name.clone())) {
@@ -676,7 +676,10 @@ impl<'a> Switch<'a, '_> {
                             match environment_file(self.app, env, this) {
                                 Some(file) => {
                                     added_to.push(file.to_string());
-                                    for_lacking.push((file.to_string(), p.clone()));
+                                    for_lacking
+                                        .entry(file.to_string())
+                                        .or_default()
+                                        .push(p.clone());
                                 }
                                 None => without_file.push(env),
                             }
@@ -712,8 +715,8 @@ impl<'a> Switch<'a, '_> {
             names.push(p.name.clone());
             inserts.push((p.name.clone(), written_value(format, &p.value)));
         }
-        for (file, p) in for_lacking {
-            self.add_properties(&file, vec![p])?;
+        for (file, props) in for_lacking {
+            self.add_properties(&file, props)?;
         }
         if !kept.is_empty() {
             self.out.notes.push(format!(
