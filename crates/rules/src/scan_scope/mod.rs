@@ -783,6 +783,57 @@ mod tests {
         assert_eq!(graph, expected);
     }
 
+    /// What a pom deployment sets is counted by the graph even when it holds
+    /// `#[` (it is added after the files' values are filtered), unlike the
+    /// same text from the XML or the files.
+    #[test]
+    fn the_graph_counts_what_a_deployment_sets() {
+        let mut a = orders();
+        a.salesforce_connections[0].attributes[0] = attr(
+            "salesforce:jwt-connection",
+            Some("SF"),
+            "principal",
+            "${sfdc.user}",
+            XML,
+            10,
+        );
+        for (deployment, env, value) in [
+            ("cloudhub2Deployment", "prod", "#[vars.prodUser]"),
+            ("runtimeFabricDeployment", "dev", "int.dev@acme.com"),
+        ] {
+            a.deployment_properties
+                .push(intguard_model::DeploymentProperty {
+                    deployment: deployment.into(),
+                    name: "sfdc.user".into(),
+                    value: value.into(),
+                    location: crate::support::testkit::loc("orders/pom.xml", 40),
+                });
+            a.deployment_properties
+                .push(intguard_model::DeploymentProperty {
+                    deployment: deployment.into(),
+                    name: "mule.env".into(),
+                    value: env.into(),
+                    location: crate::support::testkit::loc("orders/pom.xml", 41),
+                });
+        }
+        let facts = app_scan_facts(&a).unwrap();
+        let c = &facts.connections[0];
+        let graph: Vec<(Option<&str>, &str)> = c
+            .graph_users()
+            .map(|u| (u.environment.as_deref(), u.username.as_str()))
+            .collect();
+        let users = a.salesforce_connections[0].users(&a);
+        let expected: Vec<(Option<&str>, &str)> = users
+            .iter()
+            .map(|u| (u.environment.as_deref(), u.username.as_str()))
+            .collect();
+        assert_eq!(graph, expected);
+        assert!(
+            expected.iter().any(|(_, u)| u.starts_with("#[")),
+            "{expected:?}"
+        );
+    }
+
     /// Domains, their apps, plugins and importers are kept whole: no facts,
     /// nothing dropped.
     #[test]
