@@ -189,10 +189,7 @@ pub(crate) fn finish(
                 known.iter().any(|rule| {
                     let m = rule.meta();
                     !config.is_disabled(m.id, m.name)
-                }) && (!partial
-                    || known
-                        .iter()
-                        .all(|rule| rule.scope() == intguard_rules::Scope::App))
+                }) && (!partial || known.iter().all(|rule| rule.sees_one_app_alone()))
             }
     });
     // Each rule a judged comment names: known, enabled, and in a partial
@@ -200,8 +197,7 @@ pub(crate) fn finish(
     let judged_rule = |r: &str| {
         intguard_rules::find_rule(r).is_some_and(|rule| {
             let m = rule.meta();
-            !config.is_disabled(m.id, m.name)
-                && (!partial || rule.scope() == intguard_rules::Scope::App)
+            !config.is_disabled(m.id, m.name) && (!partial || rule.sees_one_app_alone())
         })
     };
     diagnostics.extend(suppress::unused(judged, &suppressed, judged_rule));

@@ -2,13 +2,12 @@
 //! Mule app when it lies inside one), each app's operations digested as it
 //! is read, the unread queries noted and the identity graph built.
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
-use intguard_model::{
-    Diagnostic, Inventory, Location, MuleApp, ReasonKind, TextFileFacts, UnknownUseReason,
-};
+use intguard_model::{Diagnostic, Inventory, MuleApp, ReasonKind, TextFileFacts};
 use intguard_readers::{read_paths_with, Discovered, ReadOptions};
+use intguard_rules::scan_scope;
 
 use crate::scan::{with_threads, ScanOptions};
 use crate::timing::PhaseTimer;
@@ -51,6 +50,8 @@ pub(crate) fn read_inventory_with(
     // text is most of an app's facts and nothing but the graph reads them.
     // Without object permissions to compare them with, they are dropped: on
     // a Mule-only monorepo the digest was a tenth of the scan.
+    // A compact app's warnings, given as it is read (`app_pass_diagnostics`).
+    let app_warnings = Mutex::new(Vec::<Diagnostic>::new());
     let mut inventory = read_paths_with(
         &paths,
         &read_options,
@@ -61,11 +62,26 @@ pub(crate) fn read_inventory_with(
                 app.digest_operations();
             }
             app.digest_http_requests();
+            // What the whole scan reads of its connections, worked out
+            // once, with all its properties: whatever runs next (the App
+            // rules and what a scan keeps, or the whole Inventory) reads it.
+            app.scan_facts = scan_scope::app_scan_facts(app);
+            let mut warnings = Vec::new();
+            scan_scope::app_pass_diagnostics(app, &mut warnings);
+            if !warnings.is_empty() {
+                app_warnings
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .extend(warnings);
+            }
             after_app(app, text_files);
         },
     );
     timer.lap("read");
     inventory.diagnostics.extend(notes);
+    inventory
+        .diagnostics
+        .extend(app_warnings.into_inner().unwrap_or_else(|e| e.into_inner()));
     let unread = unread_query_diagnostics(&inventory);
     inventory.diagnostics.extend(unread);
     inventory.identity_hints = options.config.identity_hints();
@@ -285,29 +301,12 @@ pub(crate) fn in_focus(focus: &Option<Vec<PathBuf>>, path: &str) -> bool {
     std::fs::canonicalize(path).is_ok_and(|p| focus.iter().any(|f| p.starts_with(f)))
 }
 
-/// A warning at each literal SOQL query intguard could not read: what it
-/// uses is unknown, and the least-privilege checks assume it may read any
-/// object. (A query built by an expression is the app's choice, not a
-/// reading failure: `intguard identities` lists those.)
+/// [`MuleApp::unread_query_warnings`] of each app kept whole (a compact
+/// app's were given as it was read).
 fn unread_query_diagnostics(inventory: &Inventory) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = Vec::new();
-    // One per query, however many configs list it: a list search per query
-    // took time in the square of the unread queries.
-    let mut seen: HashSet<&Location> = HashSet::new();
-    for app in &inventory.apps {
-        for (_, u) in &app.unknown_uses {
-            if u.reason != UnknownUseReason::UnreadQuery || !seen.insert(&u.location) {
-                continue;
-            }
-            let d = Diagnostic::warning(
-                "soql-unread",
-                u.location.path.as_str(),
-                "intguard cannot read this SOQL query: the objects it uses are unknown, so \
-                 excess object access (IG304) is not reported for what it does on any object",
-            )
-            .at(u.location.line, u.location.column);
-            out.push(d);
-        }
+    for app in inventory.apps.iter().filter(|a| a.scan_facts.is_none()) {
+        app.unread_query_warnings(&mut out);
     }
     out
 }

@@ -385,6 +385,7 @@ impl Serialize for Spilled<'_> {
             snippet,
             snippet_column,
             shared_user_notes,
+            pending_profile_places,
             also_at,
             suppressible_at,
         } = self.0;
@@ -400,7 +401,12 @@ impl Serialize for Spilled<'_> {
                 fingerprint_before_value,
                 fingerprint_path,
             ),
-            (snippet, snippet_column, shared_user_notes),
+            (
+                snippet,
+                snippet_column,
+                shared_user_notes,
+                pending_profile_places,
+            ),
             (Places(also_at), Places(suppressible_at)),
         )
             .serialize(s)
@@ -446,8 +452,13 @@ type AboutIn<'a> = (Option<String>, Vec<String>, Vec<RelatedIn<'a>>, String);
 /// The fingerprint's key, by path, key before the value, fingerprint,
 /// fingerprint before the value, fingerprint's path.
 type KeysIn = (String, bool, Option<String>, String, Option<String>, String);
-/// Snippet, snippet column, shared-user notes.
-type ShownIn = (Option<String>, Option<u32>, Vec<(String, String)>);
+/// Snippet, snippet column, shared-user notes, pending profile places.
+type ShownIn = (
+    Option<String>,
+    Option<u32>,
+    Vec<(String, String)>,
+    Option<(u32, Vec<String>)>,
+);
 
 /// What [`Spilled`] writes, read back (the same shape, owned but for the
 /// rule and the paths).
@@ -475,7 +486,7 @@ impl Unspilled<'_> {
                 fingerprint_before_value,
                 fingerprint_path,
             ),
-            (snippet, snippet_column, shared_user_notes),
+            (snippet, snippet_column, shared_user_notes, pending_profile_places),
             (also_at, suppressible_at),
         ) = self;
         let meta = rule_meta(rule, name);
@@ -523,6 +534,7 @@ impl Unspilled<'_> {
             snippet,
             snippet_column,
             shared_user_notes,
+            pending_profile_places,
             also_at,
             suppressible_at,
         }
@@ -661,6 +673,7 @@ mod tests {
         f.snippet = Some("  password: \"Sp…(17)\"".into());
         f.snippet_column = Some(4);
         f.shared_user_notes = vec![("int.orders@acme.com".into(), "orders-sapi".into())];
+        f.pending_profile_places = Some((2, vec!["int.orders@acme.com".into()]));
         f.suppressible_at = vec![Location::new("apps/billing/src/main/mule/global.xml", 2, 3)];
         f
     }
@@ -708,6 +721,10 @@ mod tests {
         assert_eq!(
             read.shared_user_notes,
             [("int.orders@acme.com".to_string(), "orders-sapi".to_string())]
+        );
+        assert_eq!(
+            read.pending_profile_places,
+            Some((2, vec!["int.orders@acme.com".to_string()]))
         );
         assert_eq!(
             read.also_at,

@@ -83,6 +83,12 @@ pub struct Finding {
     /// one app at a time. Filled in by `intguard_rules::complete`.
     #[serde(skip)]
     pub shared_user_notes: Vec<(String, String)>,
+    /// The Salesforce users whose profile's places (where it is assigned,
+    /// its file) go among `related`, at the index given: a rule run on one
+    /// app at a time (IG206) does not know them. Filled in, then emptied,
+    /// by `intguard_rules::complete`.
+    #[serde(skip)]
+    pub pending_profile_places: Option<(u32, Vec<String>)>,
     /// The other places a finding that groups several elements stands for
     /// (IG302's permissions of one tier, IG304's View All / Modify All
     /// objects), besides `location`, the first of them: an inline
@@ -128,6 +134,7 @@ impl Finding {
             snippet: None,
             snippet_column: None,
             shared_user_notes: Vec::new(),
+            pending_profile_places: None,
             also_at: Vec::new(),
             suppressible_at: Vec::new(),
         }

@@ -45,6 +45,15 @@ pub trait Rule: Sync + Send {
         Scope::Scan
     }
 
+    /// Every finding the rule can show at a place of an app is made from
+    /// that app alone: in a scan of some files of an app (a pre-commit
+    /// hook, which reads that app alone) a comment naming the rule that
+    /// hides nothing is reported. The [`Scope::App`] rules unless they say
+    /// otherwise.
+    fn sees_one_app_alone(&self) -> bool {
+        self.scope() == Scope::App
+    }
+
     /// For a [`Scope::App`] rule, the findings that need more than one app
     /// (the org's login history): run once, on the whole Inventory, beside
     /// the [`Scope::Scan`] rules. [`Rule::check`] then finds the rest, one
@@ -109,6 +118,9 @@ pub fn complete(inventory: &Inventory, findings: &mut [Finding]) {
 pub struct CompletionNeeds {
     users: HashSet<String>,
     plugin_paths: HashSet<String>,
+    /// The users whose profile's places some findings wait for
+    /// ([`Finding::pending_profile_places`]), lowercase.
+    profile_users: HashSet<String>,
 }
 
 impl CompletionNeeds {
@@ -121,6 +133,12 @@ impl CompletionNeeds {
         for (user, _) in &f.shared_user_notes {
             if !self.users.contains(user.as_str()) {
                 self.users.insert(user.clone());
+            }
+        }
+        for user in f.pending_profile_places.iter().flat_map(|(_, u)| u) {
+            let user = user.to_ascii_lowercase();
+            if !self.profile_users.contains(&user) {
+                self.profile_users.insert(user);
             }
         }
     }
@@ -136,12 +154,24 @@ pub struct Completion {
     managed: HashMap<String, String>,
     /// By path, for a Mule plugin's file that apps import.
     plugin_notes: HashMap<String, String>,
+    /// By lowercase username: where its profile is assigned, and the
+    /// profile ([`identities::profile_related`]).
+    profile_places: HashMap<String, Vec<intguard_model::Related>>,
 }
 
 impl Completion {
     pub fn new(inventory: &Inventory, needs: &CompletionNeeds) -> Self {
         let importers = support::PluginImporters::new(inventory);
+        let index = inventory.identity_index();
         Completion {
+            profile_places: needs
+                .profile_users
+                .iter()
+                .filter_map(|user| {
+                    let id = index.get(user)?;
+                    Some((user.clone(), identities::profile_related(id)))
+                })
+                .collect(),
             notes: identities::SharedUserNotes::new(
                 inventory,
                 needs.users.iter().map(String::as_str),
@@ -167,6 +197,22 @@ impl Completion {
                 }
             }
         }
+        // Where each user's profile is assigned, and the profile, at the
+        // place the rule left for them, each place once (taken: `complete`
+        // may see a finding twice).
+        if let Some((at, users)) = f.pending_profile_places.take() {
+            let mut at = at as usize;
+            for user in users {
+                let places = self.profile_places.get(&user.to_ascii_lowercase());
+                for r in places.into_iter().flatten() {
+                    if !f.related.contains(r) {
+                        at = at.min(f.related.len());
+                        f.related.insert(at, r.clone());
+                        at += 1;
+                    }
+                }
+            }
+        }
         for (user, app) in std::mem::take(&mut f.shared_user_notes) {
             f.fix.push_str(&self.notes.note(&user, &app));
         }
@@ -180,5 +226,62 @@ impl Completion {
                 f.fix = format!("{note} {}", f.fix);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use intguard_model::{
+        AccessAssignment, AssignmentSource, IntegrationIdentity, Location, Related,
+    };
+
+    /// The profile's places of a user a rule run on one app could not see
+    /// go where it left room for them, once, however often `complete` runs.
+    #[test]
+    fn pending_profile_places_are_filled_once_where_left() {
+        let mut id = IntegrationIdentity::new(
+            Some("int.orders@acme.com".into()),
+            "int.orders@acme.com".into(),
+        );
+        id.profile = Some(AccessAssignment {
+            name: "Orders Integration".into(),
+            source: AssignmentSource::UserDefinition,
+            assigned_at: Some(Location::new("config/orders-user-def.json", 5, 3)),
+            metadata: Some(Location::file(
+                "force-app/main/default/profiles/Orders Integration.profile-meta.xml",
+            )),
+        });
+        let inventory = Inventory {
+            identities: vec![id],
+            ..Inventory::default()
+        };
+        let meta = registry::find_rule("IG206").unwrap().meta();
+        let at = Location::new("orders/src/main/mule/global.xml", 10, 5);
+        let mut f = Finding::new(meta, at.clone(), "no mutual TLS")
+            .related(Related::new(
+                &Location::new("orders/src/main/resources/prod.yaml", 2, 1),
+                "username int.orders@acme.com for prod",
+            ))
+            .related(Related::new(&at, "nested TLS context without a key store"));
+        f.pending_profile_places = Some((1, vec!["INT.orders@acme.com".into()]));
+        let mut findings = vec![f];
+        complete(&inventory, &mut findings);
+        complete(&inventory, &mut findings);
+        let related: Vec<&str> = findings[0]
+            .related
+            .iter()
+            .map(|r| r.message.as_str())
+            .collect();
+        assert_eq!(
+            related,
+            [
+                "username int.orders@acme.com for prod",
+                "int.orders@acme.com is assigned profile Orders Integration",
+                "profile Orders Integration",
+                "nested TLS context without a key store",
+            ]
+        );
+        assert!(findings[0].pending_profile_places.is_none());
     }
 }

@@ -11,8 +11,17 @@ use intguard_model::{
 pub use intguard_model::ConnectionUser as EnvIdentity;
 
 /// Who `connection` runs as, per environment of `app` (only environments where
-/// the username resolves, and not to an encrypted value).
+/// the username resolves, and not to an encrypted value). Of a compact app,
+/// as worked out when it was read ([`intguard_model::ConnectionFacts`]).
 pub fn connection_identities(app: &MuleApp, connection: &SalesforceConnection) -> Vec<EnvIdentity> {
+    match app.connection_facts(connection) {
+        Some(facts) => facts.users.clone(),
+        None => resolved_identities(app, connection),
+    }
+}
+
+/// [`connection_identities`], resolved in `app` as it is now.
+fn resolved_identities(app: &MuleApp, connection: &SalesforceConnection) -> Vec<EnvIdentity> {
     let Some(user) = connection.username() else {
         return Vec::new();
     };
@@ -21,11 +30,30 @@ pub fn connection_identities(app: &MuleApp, connection: &SalesforceConnection) -
     ids
 }
 
+/// `connection` of `app` logs in with the consumer key `key` in some
+/// environment (its `consumerKey` resolved, trimmed). Of a compact app, as
+/// worked out when it was read ([`intguard_model::ConnectionFacts`]).
+pub fn uses_consumer_key(app: &MuleApp, connection: &SalesforceConnection, key: &str) -> bool {
+    match app.connection_facts(connection) {
+        Some(facts) => facts.consumer_keys.iter().any(|k| k == key),
+        None => connection.attr("consumerKey").is_some_and(|v| {
+            app.resolve_all(v)
+                .into_iter()
+                .any(|x| x.value.is_some_and(|x| x.trim() == key))
+        }),
+    }
+}
+
 /// A value resolved in every environment, keeping those that resolve to a
 /// name: an encrypted `![...]` value names nobody (with random IVs one user
 /// has many).
 pub fn resolved_per_env(app: &MuleApp, value: &Value) -> Vec<EnvIdentity> {
-    app.resolve_all(value)
+    names_per_env(app.resolve_all(value))
+}
+
+/// [`resolved_per_env`] of values resolved already.
+fn names_per_env(resolved: Vec<intguard_model::Resolved<'_>>) -> Vec<EnvIdentity> {
+    resolved
         .into_iter()
         .filter_map(|r| {
             if r.is_encrypted() {
@@ -61,14 +89,46 @@ pub fn encrypted_username_environments(
     app: &MuleApp,
     connection: &SalesforceConnection,
 ) -> Vec<Option<String>> {
+    match app.connection_facts(connection) {
+        Some(facts) => facts.encrypted_environments.clone(),
+        None => resolved_encrypted_username_environments(app, connection),
+    }
+}
+
+/// [`encrypted_username_environments`], resolved in `app` as it is now.
+fn resolved_encrypted_username_environments(
+    app: &MuleApp,
+    connection: &SalesforceConnection,
+) -> Vec<Option<String>> {
     let Some(user) = connection.username() else {
         return Vec::new();
     };
-    app.resolve_all(user)
-        .into_iter()
+    encrypted_environments(&app.resolve_all(user))
+}
+
+/// The environments where a resolved value is an encrypted `![...]` value.
+fn encrypted_environments(resolved: &[intguard_model::Resolved<'_>]) -> Vec<Option<String>> {
+    resolved
+        .iter()
         .filter(|r| r.value.is_some() && r.is_encrypted())
         .map(|r| r.environment.map(str::to_string))
         .collect()
+}
+
+/// [`connection_identities`] and [`encrypted_username_environments`] of
+/// `connection`, its username resolved once in `app` as it is now.
+pub(crate) fn resolved_users(
+    app: &MuleApp,
+    connection: &SalesforceConnection,
+) -> (Vec<EnvIdentity>, Vec<Option<String>>) {
+    let Some(user) = connection.username() else {
+        return (Vec::new(), Vec::new());
+    };
+    let resolved = app.resolve_all(user);
+    let encrypted = encrypted_environments(&resolved);
+    let mut ids = names_per_env(resolved);
+    app.with_deployed_values(user, &mut ids);
+    (ids, encrypted)
 }
 
 /// [`describe_identities`] for a message, with `an encrypted username` in

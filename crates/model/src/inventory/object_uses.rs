@@ -23,6 +23,29 @@ use crate::expr::Value;
 pub type SharedUses = Arc<[ObjectUse]>;
 
 impl MuleApp {
+    /// A `soql-unread` warning at each literal SOQL query of the app
+    /// intguard could not read (each once, however many configs list it):
+    /// what it uses is unknown, and the least-privilege checks assume it
+    /// may read any object. (A query built by an expression is the app's
+    /// choice, not a reading failure: `intguard identities` lists those.)
+    pub fn unread_query_warnings(&self, out: &mut Vec<crate::finding::Diagnostic>) {
+        let mut seen: HashSet<&Location> = HashSet::new();
+        for (_, u) in &self.unknown_uses {
+            if u.reason != UnknownUseReason::UnreadQuery || !seen.insert(&u.location) {
+                continue;
+            }
+            out.push(
+                crate::finding::Diagnostic::warning(
+                    "soql-unread",
+                    u.location.path.as_str(),
+                    "intguard cannot read this SOQL query: the objects it uses are unknown, so \
+                     excess object access (IG304) is not reported for what it does on any object",
+                )
+                .at(u.location.line, u.location.column),
+            );
+        }
+    }
+
     /// Drops the `<http:request>` operations that reach no Salesforce host in
     /// any environment, before the app's rules read them: IG101 reads only
     /// those that may (a login by hand), each one's texts resolved in every

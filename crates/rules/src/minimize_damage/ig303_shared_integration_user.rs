@@ -577,14 +577,9 @@ fn org_consumers(
                 let Some(key) = r.consumer_key else {
                     return true;
                 };
-                !mule_uses.iter().any(|u| {
-                    u.conn.attr("consumerKey").is_some_and(|v| {
-                        u.owner
-                            .resolve_all(v)
-                            .into_iter()
-                            .any(|x| x.value.is_some_and(|x| x.trim() == key))
-                    })
-                })
+                !mule_uses
+                    .iter()
+                    .any(|u| crate::support::uses_consumer_key(u.owner, u.conn, key))
             })
             .collect();
         let user_defs = defs.get(user_key).map(Vec::as_slice).unwrap_or(&[]);

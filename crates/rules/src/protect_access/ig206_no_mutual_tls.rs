@@ -4,12 +4,13 @@ use intguard_model::{
     SalesforceConnection, Severity,
 };
 
+use crate::scan_scope::needs_whole;
 use crate::support::{
     connection_identities, describe_identities, describe_users, display_url,
     encrypted_username_environments, identity_related, is_my_domain_host, parse_url,
     user_environments,
 };
-use crate::Rule;
+use crate::{Rule, Scope};
 
 pub struct NoMutualTls;
 
@@ -158,8 +159,17 @@ fn has_client_certificate(app: &MuleApp, conn: &SalesforceConnection) -> bool {
 }
 
 /// What the Mule side of mutual TLS needs: a Mule 4 connection with a client
-/// certificate, calling port 8443 of My Domain in every environment.
-fn presents_certificate_on_8443(app: &MuleApp, conn: &SalesforceConnection) -> bool {
+/// certificate, calling port 8443 of My Domain in every environment. Of a
+/// compact app's connection, as worked out when it was read.
+fn ready_for_mutual_tls(app: &MuleApp, conn: &SalesforceConnection) -> bool {
+    match app.connection_facts(conn) {
+        Some(facts) => facts.presents_certificate_on_8443,
+        None => presents_certificate_on_8443(app, conn),
+    }
+}
+
+/// [`ready_for_mutual_tls`], worked out from `app` as it is now.
+pub(crate) fn presents_certificate_on_8443(app: &MuleApp, conn: &SalesforceConnection) -> bool {
     conn.runtime != MuleRuntime::Mule3
         && has_client_certificate(app, conn)
         && non_mtls_urls(app, conn).is_empty()
@@ -209,13 +219,41 @@ impl Rule for NoMutualTls {
         &META
     }
 
+    /// The connections of each compact app as it is read (the profile of
+    /// each user, from the identity graph, is added by `complete`); those
+    /// of the apps kept whole (domains, plugins and their apps: what
+    /// they resolve depends on other apps) and the org's side in
+    /// [`Rule::check_scan`].
+    fn scope(&self) -> Scope {
+        Scope::App
+    }
+
+    /// Its org side may be shown at an app's connection, and an app of a
+    /// domain or importing a plugin's file is judged with it: not from the
+    /// app alone, as before it ran app by app.
+    fn sees_one_app_alone(&self) -> bool {
+        false
+    }
+
     fn check(&self, inventory: &Inventory) -> Vec<Finding> {
+        mule_side(inventory, |app| !needs_whole(app))
+    }
+
+    fn check_scan(&self, inventory: &Inventory) -> Vec<Finding> {
+        let mut out = mule_side(inventory, needs_whole);
+        out.extend(org_side(inventory));
+        out
+    }
+}
+
+/// The findings of the connections of the apps `judge` selects.
+fn mule_side(inventory: &Inventory, judge: impl Fn(&MuleApp) -> bool) -> Vec<Finding> {
+    {
         let mut out = Vec::new();
-        let identities = inventory.identity_index();
         // Each connection as the app running on it resolves it: a Mule
         // plugin's connection once per app importing its file (its URLs
         // are the app's properties'), not at the plugin then.
-        let judged = inventory.apps.iter().flat_map(|app| {
+        let judged = inventory.apps.iter().filter(|a| judge(a)).flat_map(|app| {
             app.resolved_salesforce_connections()
                 .filter(move |(c, plugin)| {
                     plugin.is_some()
@@ -370,14 +408,13 @@ impl Rule for NoMutualTls {
             for rel in identity_related(&ids) {
                 finding = finding.related(rel);
             }
-            // The other end: where the user's profile is assigned, and the profile.
-            for who in &ids {
-                if let Some(id) = identities.get(&who.username) {
-                    finding = crate::identities::with_related(
-                        finding,
-                        crate::identities::profile_related(id),
-                    );
-                }
+            // The other end: where the user's profile is assigned, and the
+            // profile, from the identity graph: added here by `complete`.
+            if !ids.is_empty() {
+                finding.pending_profile_places = Some((
+                    finding.related.len() as u32,
+                    ids.iter().map(|i| i.username.clone()).collect(),
+                ));
             }
             if let Some(ctx) = conn.tls_context.as_ref().filter(|c| c.key_store.is_none()) {
                 finding = finding.related(Related::new(
@@ -387,7 +424,6 @@ impl Rule for NoMutualTls {
             }
             out.push(finding);
         }
-        out.extend(org_side(inventory));
         out
     }
 }
@@ -491,7 +527,7 @@ fn org_side(inventory: &Inventory) -> Vec<Finding> {
             .filter(|u| {
                 inventory.app_by_name(&u.app).is_some_and(|app| {
                     app.resolved_salesforce_connections().any(|(c, _)| {
-                        c.config_name == u.config_name && !presents_certificate_on_8443(app, c)
+                        c.config_name == u.config_name && !ready_for_mutual_tls(app, c)
                     })
                 })
             })
@@ -553,52 +589,9 @@ fn managed_packages(sets: &[&str]) -> String {
     )
 }
 
-/// Every property IG206's fixes write (`${sfdc.mtls.keystore.path}`, ...).
-/// A fix ends by naming those the app defines in none of its environments
-/// (`with_property_note`), so the engine keeps their definitions when it
-/// lets the rest of an app's properties go (`scan_scope`).
-pub(crate) const FIX_PROPERTIES: &[&str] = &[
-    "sfdc.audienceUrl",
-    "sfdc.consumerKey",
-    "sfdc.keystore.password",
-    "sfdc.keystore.path",
-    "sfdc.mtls.alias",
-    "sfdc.mtls.key.password",
-    "sfdc.mtls.keystore.password",
-    "sfdc.mtls.keystore.path",
-    "sfdc.tokenEndpoint",
-    "sfdc.username",
-];
-
 #[cfg(test)]
 mod tests {
 
-    #[test]
-    fn every_property_a_fix_writes_is_listed() {
-        let source = include_str!("ig206_no_mutual_tls.rs");
-        let code = &source[..source.find("#[cfg(test)]").unwrap()];
-        let mut named = Vec::new();
-        for (i, _) in code.match_indices("${") {
-            let rest = code[i + 2..].trim_start_matches('{');
-            let end = rest.find('}').unwrap();
-            let name = rest[..end].trim_start_matches("secure::");
-            // A property name, not code that looks for `${` itself.
-            let is_name = !name.is_empty()
-                && name
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
-            if is_name {
-                named.push(name.to_string());
-            }
-        }
-        assert!(named.len() >= 10, "{named:?}");
-        for name in named {
-            assert!(
-                FIX_PROPERTIES.contains(&name.as_str()),
-                "{name} is not in FIX_PROPERTIES"
-            );
-        }
-    }
     use super::*;
     use crate::support::testkit::*;
 
@@ -609,7 +602,7 @@ mod tests {
             apps: vec![a],
             ..Default::default()
         };
-        NoMutualTls.check(&inv)
+        NoMutualTls.run(&inv)
     }
 
     /// `SF`, a JWT connection of int.orders@acme.com at line 10, with `extra`

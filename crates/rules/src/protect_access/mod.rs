@@ -12,7 +12,7 @@ mod ig209_no_certificate_auth;
 mod ig210_session_ip_lock_off;
 mod ig211_health_check_risk;
 
-pub(crate) use ig206_no_mutual_tls::FIX_PROPERTIES as IG206_FIX_PROPERTIES;
+pub(crate) use ig206_no_mutual_tls::presents_certificate_on_8443;
 
 use crate::Rule;
 

@@ -13,10 +13,119 @@ use foldhash::HashSet;
 
 use intguard_model::expr::{contains_pair, placeholders};
 use intguard_model::vocab::is_placeholder_value;
-use intguard_model::{Assignment, MuleApp, TextFileFacts};
+use intguard_model::{
+    AppScanFacts, Assignment, ConnectionFacts, Diagnostic, MuleApp, SalesforceConnection,
+    TextFileFacts,
+};
 
-use crate::protect_access::IG206_FIX_PROPERTIES;
 use crate::protect_credentials::{is_committed_value, is_key_name};
+use crate::support::resolved_users;
+
+/// The app is kept whole until every app is read, its facts read as they
+/// are then: a domain (it lends its properties to the apps deployed in it,
+/// `Inventory::lend_domain_properties`), an app deployed in one (its
+/// `${...}` fall back to the domain's, often read after it), a Mule plugin
+/// (its configurations run in the apps importing its files) and an app
+/// importing configuration files (resolved with the plugin's, and judged
+/// with them by IG102 and IG107's whole-scan parts). Such apps are few.
+/// Every other app is *compact*: what it resolves is known as it is read
+/// ([`app_scan_facts`]).
+pub fn needs_whole(app: &MuleApp) -> bool {
+    app.domain
+        || app.domain_link.is_some()
+        || app.plugin.is_some()
+        || !app.config_imports.is_empty()
+        || crate::protect_credentials::judged_with_plugin_configs(app)
+}
+
+/// What the whole scan reads of a compact app's connections
+/// ([`AppScanFacts`]), worked out with all its properties; `None` for an
+/// app kept whole ([`needs_whole`]). The engine computes it for every app
+/// as soon as it is read, whatever the command (a scan, or an Inventory
+/// read whole for `--org-snapshot`, `org audit` or `identities`): the
+/// consumers read it in both, so they agree.
+pub fn app_scan_facts(app: &MuleApp) -> Option<Box<AppScanFacts>> {
+    if needs_whole(app) {
+        return None;
+    }
+    Some(Box::new(AppScanFacts {
+        connections: app
+            .salesforce_connections
+            .iter()
+            .map(|c| connection_facts(app, c))
+            .collect(),
+    }))
+}
+
+/// [`ConnectionFacts`] of one connection of `app`.
+fn connection_facts(app: &MuleApp, conn: &SalesforceConnection) -> ConnectionFacts {
+    let (users, encrypted_environments) = resolved_users(app, conn);
+    // What `SalesforceConnection::users` leaves out: a value of the files
+    // still naming a reference (what a pom deployment sets never holds
+    // `${`, and is kept with `#[`).
+    let deployed = |u: &intguard_model::ConnectionUser| {
+        u.defined_at
+            .as_ref()
+            .is_some_and(|at| app.deployment_properties.iter().any(|p| &p.location == at))
+    };
+    let unnamed = users
+        .iter()
+        .enumerate()
+        .filter(|(_, u)| u.username.contains("${") || (u.username.contains("#[") && !deployed(u)))
+        .map(|(i, _)| i as u32)
+        .collect();
+    let mut consumer_keys: Vec<String> = Vec::new();
+    if let Some(v) = conn.attr("consumerKey") {
+        for r in app.resolve_all(v) {
+            // An encrypted `![...]` value is no connected app's consumer key
+            // (`3MVG9...`: letters, digits, `.` and `_`): not held.
+            if r.is_encrypted() {
+                continue;
+            }
+            if let Some(k) = r.value {
+                let k = k.trim();
+                if !consumer_keys.iter().any(|c| c == k) {
+                    consumer_keys.push(k.to_string());
+                }
+            }
+        }
+    }
+    ConnectionFacts {
+        users,
+        unnamed,
+        encrypted_environments,
+        consumer_keys,
+        presents_certificate_on_8443: crate::protect_access::presents_certificate_on_8443(
+            app, conn,
+        ),
+    }
+}
+
+/// The warnings about a compact app given as it is read (its
+/// [`AppScanFacts`] computed): its unread SOQL queries, `![...]` values
+/// only a plain loader reads and misnamed property files. The whole-scan
+/// passes give those of the apps kept whole.
+pub fn app_pass_diagnostics(app: &MuleApp, out: &mut Vec<Diagnostic>) {
+    if app.scan_facts.is_none() {
+        return;
+    }
+    app.unread_query_warnings(out);
+    app.undecrypted_value_warnings(out);
+    app.misnamed_property_file_warnings(out);
+}
+
+/// The attributes of a compact app's connections a whole-scan rule still
+/// resolves once its facts are computed: the key store and its passwords
+/// (IG105, IG112) and the global TLS context it names. Those reading an
+/// encrypted `![...]` value are kept too, in order: IG104 says what to
+/// change for a decrypted value by the attribute reading it.
+const KEPT_CONNECTION_ATTRIBUTES: &[&str] = &[
+    "keyStore",
+    "storePassword",
+    "keyPassword",
+    "password",
+    "tlsContext",
+];
 
 /// Drops from `app` what no [`Scope::Scan`](crate::Scope::Scan) rule reads:
 /// the literal secret and URL attributes of its XML, the payload
@@ -26,30 +135,22 @@ use crate::protect_credentials::{is_committed_value, is_key_name};
 /// - some fact kept may resolve, directly or through other entries (a
 ///   connection's `${sfdc.username}`, a global property's `#[p('x')]`);
 /// - hold an encrypted `![...]` value (IG104 decrypts them);
-/// - are named like a secure-properties key (IG103 looks for them by name);
-/// - a fix may name, to say whether the app defines it (IG206's mutual TLS
-///   properties).
+/// - are named like a secure-properties key (IG103 looks for them by name).
+///
+/// A compact app's connections keep only the attributes a whole-scan rule
+/// still resolves ([`KEPT_CONNECTION_ATTRIBUTES`]): who they log in as and
+/// what else the whole scan asks of them is in the app's `scan_facts`
+/// ([`app_scan_facts`]). Apps kept whole ([`needs_whole`]) keep everything.
 ///
 /// Entries are kept or dropped by key, with every definition of the key,
 /// so each kept reference resolves in every environment as before.
 pub fn keep_what_scan_rules_read(app: &mut MuleApp) {
-    // IG102 judges an app that may run with a Mule plugin's
-    // secure-properties config at the end, with what the plugin lends it
-    // (`Rule::check_scan`): its facts are all kept. Such apps are few.
-    if crate::protect_credentials::judged_with_plugin_configs(app) {
+    // Domains, their apps, Mule plugins and the apps importing their files
+    // are read whole at the end, with what a domain or plugin lends them
+    // (`needs_whole`): all their facts are kept. Such apps are few.
+    if needs_whole(app) {
         return;
     }
-    // A domain lends its definitions to the apps deployed in it, for the
-    // names they read and do not define
-    // (`Inventory::lend_domain_properties`, once every app is read): all
-    // are kept. Domains are few.
-    // An app importing a Mule plugin's configurations resolves the
-    // plugin's connections in its own properties, once every app is read
-    // (`Inventory::connection_uses`): what the plugin reads is not known
-    // here, so all are kept too. Such apps are few (and an import no
-    // plugin dependency can match links nothing).
-    let keep_every_entry =
-        app.domain || (!app.config_imports.is_empty() && !app.plugin_dependencies.is_empty());
     app.secret_attributes = Vec::new();
     app.url_attributes = Vec::new();
     app.unsent_payload_credentials = Vec::new();
@@ -59,13 +160,56 @@ pub fn keep_what_scan_rules_read(app: &mut MuleApp) {
     }
     app.spring_bean_files = Vec::new();
     app.property_imports = Vec::new();
+    // Read by App rules only (IG107 at the end reads a Mule plugin
+    // importer's, kept whole), and by the warnings given as the app was
+    // read (`app_pass_diagnostics`).
+    app.descriptor = None;
+    app.http_transport_endpoints = Vec::new();
+    app.transport_connectors = Vec::new();
+    app.misnamed_property_files = Vec::new();
+    // A domain's connections an app deployed in none names: nobody's.
+    if app.domain_link.is_none() {
+        app.foreign_connection_refs = Vec::new();
+    }
+    // Who each connection logs in as, its consumer key and what IG206's
+    // org side asks of it are in the app's `scan_facts`: of its attributes,
+    // only what IG105 and IG112 still resolve and what reads an encrypted
+    // value (IG104) are kept, with the property entries they read (below).
+    if app.scan_facts.is_some() {
+        let encrypted: HashSet<&str> = app
+            .property_files
+            .iter()
+            .chain(&app.test_property_files)
+            .flat_map(|f| &f.entries)
+            .filter(|e| e.encrypted_payload().is_some())
+            .map(|e| e.key())
+            .collect();
+        let kept = |a: &intguard_model::XmlAttribute| {
+            KEPT_CONNECTION_ATTRIBUTES
+                .iter()
+                .any(|k| k.eq_ignore_ascii_case(&a.name))
+                || a.value
+                    .placeholders()
+                    .iter()
+                    .any(|p| encrypted.contains(p.name.as_str()))
+        };
+        let kept: Vec<Vec<bool>> = app
+            .salesforce_connections
+            .iter()
+            .map(|c| c.attributes.iter().map(kept).collect())
+            .collect();
+        for (c, kept) in app.salesforce_connections.iter_mut().zip(kept) {
+            let mut kept = kept.into_iter();
+            c.attributes.retain(|_| kept.next().unwrap_or(true));
+            c.attributes.shrink_to_fit();
+        }
+    }
     keep_http_scan_rules_read(app);
     // After the drops above: what only dropped facts referred to goes too.
     let wanted = referenced_names(app);
     for file in &mut app.property_files {
         file.entries.retain(|e| {
-            keep_every_entry
-                || wanted.contains(e.key())
+            wanted.contains(e.key())
                 || e.encrypted_payload().is_some()
                 // IG103's: a key written after a `.properties` file's byte
                 // order mark is committed all the same.
@@ -123,7 +267,7 @@ fn keep_http_scan_rules_read(app: &mut MuleApp) {
 /// Every property name some fact of `app` other than its property files
 /// refers to, and the names those definitions refer to in turn.
 fn referenced_names(app: &mut MuleApp) -> HashSet<String> {
-    let mut wanted: HashSet<String> = IG206_FIX_PROPERTIES.iter().map(|s| s.to_string()).collect();
+    let mut wanted: HashSet<String> = HashSet::default();
     let files = std::mem::take(&mut app.property_files);
     // Every string of every fact, whatever field holds it: a field added
     // later is covered without a change here.
@@ -302,8 +446,6 @@ mod tests {
             // IG103's key names, IG104's encrypted values
             "encryption.key",
             "api.secret",
-            // a property IG206's fixes name
-            "sfdc.tokenEndpoint",
         ];
         for file in keys(&a) {
             let mut want = kept.to_vec();
@@ -523,6 +665,225 @@ mod tests {
         let kept = &keys(&a)[0];
         assert_eq!(kept.len(), n as usize, "{:?}", &kept[..5]);
         assert!(kept.contains(&"chain.k1999") && !kept.contains(&"unread"));
+    }
+
+    /// `orders` with a consumer key (a literal in dev, encrypted in prod)
+    /// and a keystore password read from an encrypted entry.
+    fn orders_with_keys() -> MuleApp {
+        let mut a = orders();
+        a.salesforce_connections[0].attributes.extend([
+            attr(
+                "salesforce:jwt-connection",
+                Some("SF"),
+                "consumerKey",
+                "${sfdc.key}",
+                XML,
+                10,
+            ),
+            attr(
+                "salesforce:jwt-connection",
+                Some("SF"),
+                "storePassword",
+                "${secure::api.secret}",
+                XML,
+                10,
+            ),
+        ]);
+        for (file, key) in a
+            .property_files
+            .iter_mut()
+            .zip(["3MVG9orders.dev", "![c29tZSBrZXk=]"])
+        {
+            file.entries.push(intguard_model::PropertyEntry::new(
+                "sfdc.key",
+                key,
+                crate::support::testkit::loc(&file.path, 30),
+            ));
+        }
+        a
+    }
+
+    #[test]
+    fn a_compact_apps_connections_are_worked_out_as_it_is_read() {
+        let a = orders_with_keys();
+        let facts = app_scan_facts(&a).expect("a compact app");
+        assert_eq!(facts.connections.len(), 1);
+        let c = &facts.connections[0];
+        let users: Vec<(Option<&str>, &str)> = c
+            .users
+            .iter()
+            .map(|u| (u.environment.as_deref(), u.username.as_str()))
+            .collect();
+        assert_eq!(
+            users,
+            [
+                (Some("dev"), "int.orders@acme.com.dev"),
+                (Some("prod"), "int.orders@acme.com.prod")
+            ]
+        );
+        // Where each came from, for the related places.
+        assert!(c.users.iter().all(|u| u.defined_at.is_some()));
+        assert!(c.unnamed.is_empty() && c.encrypted_environments.is_empty());
+        // The encrypted consumer key is no connected app's.
+        assert_eq!(c.consumer_keys, ["3MVG9orders.dev"]);
+        // No client certificate: not ready for the mutual TLS permission.
+        assert!(!c.presents_certificate_on_8443);
+        // The rules' helpers read them.
+        let conn = &a.salesforce_connections[0];
+        let mut whole = a.clone();
+        whole.scan_facts = None;
+        let mut compact = a.clone();
+        compact.scan_facts = Some(facts);
+        let names = |ids: Vec<crate::support::EnvIdentity>| -> Vec<String> {
+            ids.into_iter().map(|i| i.username).collect()
+        };
+        assert_eq!(
+            names(crate::support::connection_identities(
+                &compact,
+                &compact.salesforce_connections[0]
+            )),
+            names(crate::support::connection_identities(&whole, conn))
+        );
+        assert!(crate::support::uses_consumer_key(
+            &compact,
+            &compact.salesforce_connections[0],
+            "3MVG9orders.dev"
+        ));
+    }
+
+    /// A username still naming a reference names no one in the graph
+    /// (`SalesforceConnection::users`), but the rules show it.
+    #[test]
+    fn the_graph_counts_the_users_the_connection_names() {
+        let mut a = orders();
+        a.salesforce_connections[0].attributes[0] = attr(
+            "salesforce:jwt-connection",
+            Some("SF"),
+            "principal",
+            "#[vars.sfUser]",
+            XML,
+            10,
+        );
+        let facts = app_scan_facts(&a).unwrap();
+        let c = &facts.connections[0];
+        // Per environment.
+        assert_eq!(c.users.len(), 2, "{:?}", c.users);
+        assert_eq!(c.unnamed, [0, 1]);
+        assert_eq!(c.graph_users().count(), 0);
+        assert!(a.salesforce_connections[0].users(&a).is_empty());
+        // A plain one is counted.
+        let plain = orders();
+        let facts = app_scan_facts(&plain).unwrap();
+        let graph: Vec<&str> = facts.connections[0]
+            .graph_users()
+            .map(|u| u.username.as_str())
+            .collect();
+        let users = plain.salesforce_connections[0].users(&plain);
+        let expected: Vec<&str> = users.iter().map(|u| u.username.as_str()).collect();
+        assert_eq!(graph, expected);
+    }
+
+    /// What a pom deployment sets is counted by the graph even when it holds
+    /// `#[` (it is added after the files' values are filtered), unlike the
+    /// same text from the XML or the files.
+    #[test]
+    fn the_graph_counts_what_a_deployment_sets() {
+        let mut a = orders();
+        a.salesforce_connections[0].attributes[0] = attr(
+            "salesforce:jwt-connection",
+            Some("SF"),
+            "principal",
+            "${sfdc.user}",
+            XML,
+            10,
+        );
+        for (deployment, env, value) in [
+            ("cloudhub2Deployment", "prod", "#[vars.prodUser]"),
+            ("runtimeFabricDeployment", "dev", "int.dev@acme.com"),
+        ] {
+            a.deployment_properties
+                .push(intguard_model::DeploymentProperty {
+                    deployment: deployment.into(),
+                    name: "sfdc.user".into(),
+                    value: value.into(),
+                    location: crate::support::testkit::loc("orders/pom.xml", 40),
+                });
+            a.deployment_properties
+                .push(intguard_model::DeploymentProperty {
+                    deployment: deployment.into(),
+                    name: "mule.env".into(),
+                    value: env.into(),
+                    location: crate::support::testkit::loc("orders/pom.xml", 41),
+                });
+        }
+        let facts = app_scan_facts(&a).unwrap();
+        let c = &facts.connections[0];
+        let graph: Vec<(Option<&str>, &str)> = c
+            .graph_users()
+            .map(|u| (u.environment.as_deref(), u.username.as_str()))
+            .collect();
+        let users = a.salesforce_connections[0].users(&a);
+        let expected: Vec<(Option<&str>, &str)> = users
+            .iter()
+            .map(|u| (u.environment.as_deref(), u.username.as_str()))
+            .collect();
+        assert_eq!(graph, expected);
+        assert!(
+            expected.iter().any(|(_, u)| u.starts_with("#[")),
+            "{expected:?}"
+        );
+    }
+
+    /// Domains, their apps, plugins and importers are kept whole: no facts,
+    /// nothing dropped.
+    #[test]
+    fn apps_read_with_others_are_kept_whole() {
+        let mut member = orders();
+        member.domain_link = Some(intguard_model::DomainLink {
+            name: "acme-domain".into(),
+            location: crate::support::testkit::loc("orders/pom.xml", 20),
+        });
+        assert!(needs_whole(&member));
+        assert!(app_scan_facts(&member).is_none());
+        let before = format!("{:?}", keys(&member));
+        keep_what_scan_rules_read(&mut member);
+        assert_eq!(format!("{:?}", keys(&member)), before);
+        assert!(!member.secret_attributes.is_empty());
+        assert!(!needs_whole(&orders()));
+    }
+
+    /// With its facts computed, a compact app keeps only the connection
+    /// attributes IG105 and IG112 resolve, and not the username entries.
+    #[test]
+    fn a_compact_app_keeps_its_connections_facts_not_their_sources() {
+        let mut a = orders_with_keys();
+        a.scan_facts = app_scan_facts(&a);
+        let who = crate::support::connection_identities(&a, &a.salesforce_connections[0]);
+        keep_what_scan_rules_read(&mut a);
+        let attrs: Vec<&str> = a.salesforce_connections[0]
+            .attributes
+            .iter()
+            .map(|x| x.name.as_str())
+            .collect();
+        // The username is in the facts; the consumer key (encrypted in
+        // prod) and the keystore password read encrypted entries, which
+        // IG104 says what to change for by the attribute reading them.
+        assert_eq!(attrs, ["consumerKey", "storePassword"]);
+        for file in keys(&a) {
+            assert!(!file.contains(&"sfdc.user"), "{file:?}");
+            assert!(!file.contains(&"sfdc.suffix"), "{file:?}");
+            // Encrypted: IG104's.
+            assert!(file.contains(&"api.secret"), "{file:?}");
+        }
+        let after = crate::support::connection_identities(&a, &a.salesforce_connections[0]);
+        let names = |ids: &[crate::support::EnvIdentity]| -> Vec<String> {
+            ids.iter().map(|i| i.username.clone()).collect()
+        };
+        assert_eq!(names(&after), names(&who));
+        // Without facts (an app built by hand), nothing of the connection goes.
+        let mut by_hand = orders_with_keys();
+        keep_what_scan_rules_read(&mut by_hand);
+        assert_eq!(by_hand.salesforce_connections[0].attributes.len(), 3);
     }
 
     #[test]

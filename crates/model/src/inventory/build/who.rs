@@ -30,6 +30,10 @@ pub(super) fn mule_users(b: &mut Builder, groups: &[Vec<ConnectionUse<'_>>]) {
             let (owner, conn) = (group[0].owner, group[0].connection);
             if owner.is_test_path(&conn.location.path) {
                 Vec::new()
+            } else if let Some(facts) = owner.connection_facts(conn) {
+                // Worked out as the app was read (a compact app keeps no
+                // username property after that).
+                facts.graph_users().cloned().collect()
             } else {
                 conn.users(owner)
             }

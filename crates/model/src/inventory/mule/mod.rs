@@ -8,6 +8,7 @@ mod domain;
 mod http;
 mod plugin;
 mod properties;
+mod scan_facts;
 mod tls;
 mod undecrypted;
 
@@ -17,6 +18,7 @@ pub use domain::*;
 pub use http::*;
 pub use plugin::*;
 pub use properties::*;
+pub use scan_facts::*;
 pub use tls::*;
 
 use serde::Serialize;
@@ -168,6 +170,12 @@ pub struct MuleApp {
     /// [`Inventory::lend_plugin_configurations`]: crate::Inventory::lend_plugin_configurations
     #[serde(skip)]
     pub plugin_loan: Option<Box<PluginLoan>>,
+    /// What the whole scan reads of a compact app's connections, computed
+    /// as it is read ([`AppScanFacts`]); `None` for an app kept whole (a
+    /// domain, a member of one, a Mule plugin, an app importing
+    /// configuration files) and for an app built by hand.
+    #[serde(skip)]
+    pub scan_facts: Option<Box<AppScanFacts>>,
 }
 
 impl MuleApp {
@@ -219,6 +227,7 @@ impl MuleApp {
             default_environment: None,
             domain_loan: None,
             plugin_loan: None,
+            scan_facts: None,
         }
     }
 

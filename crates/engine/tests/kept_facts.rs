@@ -1,0 +1,373 @@
+//! A compact app's connections are worked out as it is read (who each logs
+//! in as, its consumer key, what IG206 and IG104 ask of it: the app's
+//! `scan_facts`), after which `scan` keeps none of the properties and
+//! attributes they came from; apps deployed in a domain, Mule plugins and
+//! the apps importing their files are kept whole and resolved at the end.
+//! Both must report what the whole Inventory does (`run_rules` on
+//! `read_inventory`), and what the rules report must still name the users.
+
+use std::path::{Path, PathBuf};
+
+use intguard_engine::{read_inventory, run_rules, scan, ScanOptions, ScanOutcome};
+use intguard_model::Finding;
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn options(paths: Vec<PathBuf>) -> ScanOptions {
+    ScanOptions {
+        paths,
+        threads: 2,
+        paths_only: true,
+        ..ScanOptions::default()
+    }
+}
+
+fn shown(outcome: &ScanOutcome) -> String {
+    serde_json::to_string_pretty(&serde_json::json!({
+        "findings": outcome.findings,
+        "suppressed": outcome.suppressed,
+        "diagnostics": outcome.diagnostics,
+    }))
+    .unwrap()
+}
+
+/// `scan`'s findings, once checked equal to the whole Inventory's.
+fn scanned_as_whole(root: &Path) -> Vec<Finding> {
+    let streamed = scan(&options(vec![root.to_path_buf()]));
+    let whole = {
+        let options = options(vec![root.to_path_buf()]);
+        run_rules(read_inventory(&options), &options)
+    };
+    assert_eq!(shown(&streamed), shown(&whole));
+    streamed.findings
+}
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+const MULE_NS: &str = r#"xmlns="http://www.mulesoft.org/schema/mule/core"
+      xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce"
+      xmlns:secure-properties="http://www.mulesoft.org/schema/mule/secure-properties""#;
+
+/// Two compact apps logging in as one user (IG303), one of them with a
+/// committed key opening its connection's keystore password (IG104) and a
+/// JWT connection without a client certificate (IG206), the user's profile
+/// assigned by a user definition.
+fn two_apps_one_user(root: &Path) {
+    write(
+        root,
+        "payments-api/mule-artifact.json",
+        "{\"minMuleVersion\":\"4.6.0\"}\n",
+    );
+    write(
+        root,
+        "payments-api/src/main/mule/global.xml",
+        &format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule {MULE_NS}>
+  <configuration-properties file="properties/common.properties"/>
+  <secure-properties:config name="Secure_Props" file="properties/secure-prod.properties" key="1234567890123456">
+    <secure-properties:encrypt algorithm="AES" mode="CBC"/>
+  </secure-properties:config>
+  <salesforce:sfdc-config name="Payments_SF">
+    <salesforce:jwt-connection consumerKey="${{sf.consumerKey}}" keyStore="keys/sf.p12"
+        storePassword="${{secure::sf.jwt.pw}}" certificateAlias="${{sf.alias}}" principal="${{sf.username}}"
+        tokenEndpoint="${{sf.tokenEndpoint}}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#
+        ),
+    );
+    write(
+        root,
+        "payments-api/src/main/resources/properties/common.properties",
+        "sf.username=int.shared@acme.example\nsf.consumerKey=3MVG9payments\nsf.alias=payments\nsf.tokenEndpoint=https://login.salesforce.com/services/oauth2/token\n",
+    );
+    // Encrypted with the committed key (AES/CBC): the IG104 fixture's value.
+    write(
+        root,
+        "payments-api/src/main/resources/properties/secure-prod.properties",
+        "sf.jwt.pw=![w9oKTqKTtvBuRUVbhQP/qw==]\n",
+    );
+    write(
+        root,
+        "billing-sapi/mule-artifact.json",
+        "{\"minMuleVersion\":\"4.6.0\"}\n",
+    );
+    write(
+        root,
+        "billing-sapi/src/main/mule/global.xml",
+        &format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule {MULE_NS}>
+  <configuration-properties file="properties/billing.yaml"/>
+  <salesforce:sfdc-config name="Billing_SF">
+    <salesforce:jwt-connection consumerKey="${{sfdc.consumerKey}}" keyStore="keys/billing.p12"
+        storePassword="${{secure::sfdc.keystore.password}}" principal="${{sfdc.username}}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#
+        ),
+    );
+    write(
+        root,
+        "billing-sapi/src/main/resources/properties/billing.yaml",
+        "sfdc:\n  username: \"int.shared@acme.example\"\n  consumerKey: \"3MVG9billing\"\n",
+    );
+    write(
+        root,
+        "salesforce/sfdx-project.json",
+        r#"{"packageDirectories":[{"path":"force-app","default":true}]}"#,
+    );
+    write(
+        root,
+        "salesforce/config/int-shared-user-def.json",
+        r#"{
+  "Username": "int.shared@acme.example",
+  "LastName": "Shared Integration",
+  "Email": "it-integrations@acme.example",
+  "profileName": "Shared Integration"
+}
+"#,
+    );
+    write(
+        root,
+        "salesforce/force-app/main/default/profiles/Shared%20Integration.profile-meta.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<Profile xmlns="http://soap.sforce.com/2006/04/metadata">
+    <custom>true</custom>
+    <userLicense>Salesforce Integration</userLicense>
+    <userPermissions>
+        <enabled>true</enabled>
+        <name>ApiEnabled</name>
+    </userPermissions>
+    <userPermissions>
+        <enabled>true</enabled>
+        <name>ApiUserOnly</name>
+    </userPermissions>
+</Profile>
+"#,
+    );
+}
+
+#[test]
+fn compact_apps_sharing_a_user_report_as_the_whole_inventory() {
+    let tmp = tempfile::tempdir().unwrap();
+    two_apps_one_user(tmp.path());
+    let findings = scanned_as_whole(tmp.path());
+    let of = |rule: &str| -> Vec<&Finding> { findings.iter().filter(|f| f.rule == rule).collect() };
+    // IG303: the user each app's connection logs in as, joined across apps.
+    let shared = of("IG303");
+    assert_eq!(shared.len(), 1, "{findings:#?}");
+    assert!(
+        shared[0].message.contains("int.shared@acme.example")
+            && shared[0].message.contains("payments-api")
+            && shared[0].message.contains("billing-sapi"),
+        "{}",
+        shared[0].message
+    );
+    // IG206: the user, and its profile's places from the identity graph
+    // (added at the end, after the identity_related place, as before).
+    let mtls: Vec<&Finding> = of("IG206")
+        .into_iter()
+        .filter(|f| f.message.starts_with("payments-api"))
+        .collect();
+    assert_eq!(mtls.len(), 1, "{findings:#?}");
+    assert!(
+        mtls[0]
+            .message
+            .contains("integration user (int.shared@acme.example)"),
+        "{}",
+        mtls[0].message
+    );
+    let related: Vec<&str> = mtls[0].related.iter().map(|r| r.message.as_str()).collect();
+    let profile = related
+        .iter()
+        .position(|m| m.contains("is assigned profile Shared Integration"))
+        .unwrap_or_else(|| panic!("{related:#?}"));
+    assert!(
+        related[profile + 1..].contains(&"profile Shared Integration"),
+        "{related:#?}"
+    );
+    assert!(mtls[0].pending_profile_places.is_none());
+    // IG104: the keystore password's reader (a keystore to reissue) and
+    // who the connection logs in as.
+    let decrypted: Vec<&Finding> = of("IG104")
+        .into_iter()
+        .filter(|f| f.message.contains("`sf.jwt.pw`"))
+        .collect();
+    assert_eq!(decrypted.len(), 1, "{findings:#?}");
+    assert_eq!(
+        decrypted[0].identity.as_deref(),
+        Some("int.shared@acme.example")
+    );
+    assert!(
+        decrypted[0].fix.contains("issue a new keystore"),
+        "{}",
+        decrypted[0].fix
+    );
+}
+
+/// Apps deployed in a Mule 4 domain read their username from the domain's
+/// properties (read after them): kept whole, they resolve it through the
+/// domain at the end, in `scan` as in the whole Inventory.
+#[test]
+fn apps_of_a_domain_resolve_through_it() {
+    let fixture = workspace().join("crates/rules/tests/fixtures/IG303/domain-properties");
+    let findings = scanned_as_whole(&fixture);
+    let shared: Vec<&Finding> = findings.iter().filter(|f| f.rule == "IG303").collect();
+    assert!(
+        shared
+            .iter()
+            .any(|f| f.message.contains("int.shared@acme.com")
+                && f.message.contains("billing-sapi")
+                && f.message.contains("orders-sapi")),
+        "{findings:#?}"
+    );
+    let mtls: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.rule == "IG206" && f.message.starts_with("billing-sapi"))
+        .collect();
+    assert!(
+        mtls.iter()
+            .any(|f| f.message.contains("int.shared@acme.com")),
+        "{findings:#?}"
+    );
+}
+
+/// A Mule plugin's connection runs as the user each importing app's own
+/// properties name: resolved with the app at the end.
+#[test]
+fn a_plugin_connection_resolves_in_the_importing_app() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "plugins/common-lib/pom.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>com.acme</groupId>
+  <artifactId>common-lib</artifactId>
+  <version>1.0.0</version>
+  <packaging>mule-plugin</packaging>
+</project>
+"#,
+    );
+    write(
+        root,
+        "plugins/common-lib/src/main/mule/sf/sf-global.xml",
+        &format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule {MULE_NS}>
+  <salesforce:sfdc-config name="Common_SF">
+    <salesforce:jwt-connection consumerKey="${{sfdc.consumerKey}}" keyStore="keys/jwt.p12"
+        storePassword="${{secure::sfdc.keystore.password}}" principal="${{sfdc.username}}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#
+        ),
+    );
+    write(
+        root,
+        "orders-sapi/pom.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>com.acme</groupId>
+  <artifactId>orders-sapi</artifactId>
+  <version>1.0.0</version>
+  <packaging>mule-application</packaging>
+  <dependencies>
+    <dependency>
+      <groupId>com.acme</groupId>
+      <artifactId>common-lib</artifactId>
+      <version>1.0.0</version>
+      <classifier>mule-plugin</classifier>
+    </dependency>
+  </dependencies>
+</project>
+"#,
+    );
+    write(
+        root,
+        "orders-sapi/mule-artifact.json",
+        "{\"minMuleVersion\":\"4.6.0\"}\n",
+    );
+    write(
+        root,
+        "orders-sapi/src/main/mule/global.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule xmlns="http://www.mulesoft.org/schema/mule/core">
+  <import file="sf/sf-global.xml"/>
+  <configuration-properties file="properties/orders.yaml"/>
+</mule>
+"#,
+    );
+    write(
+        root,
+        "orders-sapi/src/main/resources/properties/orders.yaml",
+        "sfdc:\n  username: \"int.orders@acme.example\"\n",
+    );
+    let findings = scanned_as_whole(root);
+    let mtls: Vec<&Finding> = findings.iter().filter(|f| f.rule == "IG206").collect();
+    assert!(
+        mtls.iter().any(|f| f.message.contains("orders-sapi")
+            && f.message.contains("of Mule plugin common-lib")
+            && f.message.contains("int.orders@acme.example")),
+        "{findings:#?}"
+    );
+}
+
+/// IG206 runs app by app now, but its org side may be shown at an app's
+/// connection and an app of a domain is judged with it: in a scan of some
+/// files of an app (which reads that app alone) a comment naming it is not
+/// judged, as before; one naming an app-alone rule is.
+#[test]
+fn a_partial_scan_does_not_judge_ig206_comments() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "orders-sapi/mule-artifact.json",
+        "{\"minMuleVersion\":\"4.6.0\"}\n",
+    );
+    write(
+        root,
+        "orders-sapi/src/main/mule/global.xml",
+        &format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule {MULE_NS}>
+  <!-- intguard-ignore IG206: the org enforces mutual TLS for this user -->
+  <salesforce:sfdc-config name="Orders_SF">
+    <salesforce:jwt-connection consumerKey="${{sfdc.consumerKey}}" keyStore="keys/jwt.p12"
+        storePassword="${{secure::sfdc.keystore.password}}" principal="int.orders@acme.example"
+        tokenEndpoint="https://acme.my.salesforce.com:8443/services/oauth2/token">
+      <tls:context xmlns:tls="http://www.mulesoft.org/schema/mule/tls">
+        <tls:key-store type="pkcs12" path="keys/mtls.p12" password="${{secure::sfdc.mtls.password}}"/>
+      </tls:context>
+    </salesforce:jwt-connection>
+  </salesforce:sfdc-config>
+  <!-- intguard-ignore IG109: nothing here calls http -->
+</mule>
+"#
+        ),
+    );
+    let file = root.join("orders-sapi/src/main/mule/global.xml");
+    let outcome = scan(&options(vec![file]));
+    let unused: Vec<Option<u32>> = outcome
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "suppression-unused")
+        .map(|d| d.line)
+        .collect();
+    // The IG109 comment (line 15) hides nothing and is said so; the IG206
+    // one is left alone.
+    assert_eq!(unused, [Some(15)], "{:#?}", outcome.diagnostics);
+    assert!(!outcome.findings.iter().any(|f| f.rule == "IG206"));
+}
