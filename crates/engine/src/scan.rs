@@ -185,18 +185,18 @@ fn enabled_rules(config: &Config, scope: Scope) -> Vec<&'static dyn Rule> {
 }
 
 /// Each rule's [`Rule::run_part`] on the Inventory, in parallel (timed per
-/// rule when `INTGUARD_TIMING=rules`), each rule's findings spilled as it
-/// ends: two rules' findings never tie in the report's order, so which
-/// ends first does not matter.
+/// rule when `INTGUARD_TIMING=rules`), each batch of findings a rule hands
+/// over ([`Rule::run_part_into`]) spilled as it comes: no two findings tie
+/// in the report's order (two rules' never do, nor one rule's at one place,
+/// told apart by their fingerprints), so which comes first does not matter.
 fn run_part(rules: &[&'static dyn Rule], inventory: &Inventory, spill: &Spill) {
     let timed = std::env::var_os("INTGUARD_TIMING").is_some_and(|v| v == "rules");
     rules.par_iter().for_each(|rule| {
         let t = std::time::Instant::now();
-        let found = rule.run_part(inventory);
+        rule.run_part_into(inventory, &|found| spill.add(found));
         if timed {
             eprintln!("intguard timing: rule {} {:?}", rule.meta().id, t.elapsed());
         }
-        spill.add(found);
     });
 }
 
