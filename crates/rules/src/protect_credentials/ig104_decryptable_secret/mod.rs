@@ -23,7 +23,7 @@ use intguard_model::{
 use super::ig103_committed_encryption_key::committed_keys;
 use crate::{Rule, Sink};
 use finding::finding_for;
-use keys::{candidates, groups_by_app, value_groups, KeyAttempt, Keys};
+use keys::{candidates, groups_by_app, payload_hash, value_groups, KeyAttempt, Keys};
 use settings::{ciphers_for, EnvCiphers};
 pub(super) use settings::{
     encrypt_settings, settings_not_defined, upgrade_applies, EncryptSettings,
@@ -207,20 +207,7 @@ fn each_apps_findings(inventory: &Inventory, found: &(dyn Fn(usize, Vec<Finding>
     let foreign_ok = foreign_values.len() <= MAX_FOREIGN_KEYS;
     let groups = value_groups(&committed);
     let apps: Vec<&MuleApp> = tried_apps(inventory).collect();
-    // Monorepos copy secure files between apps: a value written more than
-    // once is tried once per (cipher, key). Found by sorting the
-    // payloads, which holds less than a set of them all.
-    let mut payloads: Vec<&str> = apps
-        .iter()
-        .flat_map(|app| targets_of(app).map(|t| t.2))
-        .collect();
-    payloads.sort_unstable();
-    let repeated: foldhash::HashSet<&str> = payloads
-        .chunk_by(|a, b| a == b)
-        .filter(|same| same.len() > 1)
-        .map(|same| same[0])
-        .collect();
-    drop(payloads);
+    let repeated = repeated_payloads(&apps);
     let keys = Keys {
         groups: &groups,
         by_app: groups_by_app(&groups),
@@ -239,6 +226,24 @@ fn each_apps_findings(inventory: &Inventory, found: &(dyn Fn(usize, Vec<Finding>
                 found(i, out);
             }
         });
+}
+
+/// The [`payload_hash`]es of the values written more than once in `apps`,
+/// sorted ([`Keys::repeated`]). Monorepos copy secure files between apps:
+/// such a value is tried once per (cipher, key). Found by sorting the
+/// payloads' hashes, which holds less than a set of them all (or of the
+/// payloads).
+fn repeated_payloads(apps: &[&MuleApp]) -> Vec<u32> {
+    let mut hashes: Vec<u32> = apps
+        .iter()
+        .flat_map(|app| targets_of(app).map(|t| payload_hash(t.2)))
+        .collect();
+    hashes.sort_unstable();
+    hashes
+        .chunk_by(|a, b| a == b)
+        .filter(|same| same.len() > 1)
+        .map(|same| same[0])
+        .collect()
 }
 
 /// The paths of the `![...]` values that more than one of [`tried_apps`]
@@ -318,6 +323,9 @@ fn app_findings<'a>(
             },
         )
         .collect();
+    // Whether each value's decryptions are kept for its other copies: looked
+    // up once, not for each key tried.
+    let cached: Vec<bool> = targets.iter().map(|t| keys.maybe_repeated(t.2)).collect();
     // Each config with each of its ciphers: one per distinct setting when
     // properties make them differ per environment, one when they agree.
     let per_config: Vec<(&SecurePropertiesConfig, EnvCiphers<'_>)> = app
@@ -356,7 +364,7 @@ fn app_findings<'a>(
             // not open is not tried further.
             let mut file: Option<&PropertyFile> = None;
             let (mut misses, mut opened_in_file) = (0, false);
-            for ((f, e, payload), reader) in targets.iter().zip(&readers) {
+            for (((f, e, payload), reader), cached) in targets.iter().zip(&readers).zip(&cached) {
                 if reader.is_some_and(|r| !std::ptr::eq(r, config)) || read_otherwise(f) {
                     continue;
                 }
@@ -372,7 +380,7 @@ fn app_findings<'a>(
                         .get_or_insert_with(|| KeyAttempt::new(&cipher, key))
                         .decrypts(payload)
                 };
-                let ok = if keys.repeated.contains(payload) {
+                let ok = if *cached {
                     *tried
                         .entry((cipher, key, *payload))
                         .or_insert_with(decrypts)

@@ -567,3 +567,31 @@ fn findings_handed_over_per_app_are_those_of_check() {
     let shown = |all: &[Finding]| all.iter().map(|f| format!("{f:?}")).collect::<Vec<_>>();
     assert_eq!(shown(&chunked), shown(&whole));
 }
+
+/// A value copied into two apps' files is known as repeated (its
+/// decryptions kept for the other copy); one written once is not.
+#[test]
+fn a_value_written_in_two_apps_is_known_as_repeated() {
+    let file = |name: &str, value: &str| {
+        props(
+            &format!("{name}/src/main/resources/properties/prod-secure.yaml"),
+            Some("prod"),
+            true,
+            &[("sfdc.password", "![Q29waWVkVmFsdWU=]"), ("own", value)],
+        )
+    };
+    let orders = keyed_app("orders", vec![file("orders", "![T3JkZXJzT25seQ==]")]);
+    let billing = keyed_app("billing", vec![file("billing", "![QmlsbGluZ09ubHk=]")]);
+    let repeated = repeated_payloads(&[&orders, &billing]);
+    let groups = Vec::new();
+    let keys = Keys {
+        groups: &groups,
+        by_app: groups_by_app(&groups),
+        foreign_ok: true,
+        repeated: &repeated,
+    };
+    assert_eq!(repeated.len(), 1);
+    assert!(keys.maybe_repeated("Q29waWVkVmFsdWU="));
+    assert!(!keys.maybe_repeated("T3JkZXJzT25seQ=="));
+    assert!(!keys.maybe_repeated("QmlsbGluZ09ubHk="));
+}
