@@ -100,7 +100,7 @@ fn scan_here(options: &ScanOptions) -> ScanOutcome {
 /// [`scan`], its findings spilled to `spill` as they are made.
 pub(crate) fn scan_spilling(options: &ScanOptions, spill: Spill) -> ScanOutcome {
     let app_rules = enabled_rules(&options.config, Scope::App);
-    let secrets_read = Mutex::new(Vec::<AppSecrets>::new());
+    let secrets_read = Mutex::new(SecretsRead::default());
     let mut inventory = read_inventory_with(options, &|app, text_files| {
         // The app alone, with its files' text facts: what an App rule reads.
         let placeholder = MuleApp::new(String::new(), String::new(), app.runtime);
@@ -122,9 +122,12 @@ pub(crate) fn scan_spilling(options: &ScanOptions, spill: Spill) -> ScanOutcome 
         secrets_read
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .push(secrets);
+            .add(secrets);
     });
-    let secrets = secrets_read.into_inner().unwrap_or_else(|e| e.into_inner());
+    let secrets = secrets_read
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_app_secrets();
     let mut timer = PhaseTimer::start();
     // The files outside any app, with no app: the rest of what App rules read.
     // (As `support::app_for_path` sees it, without trying every app.)
@@ -174,6 +177,32 @@ pub(crate) fn scan_spilling(options: &ScanOptions, spill: Spill) -> ScanOutcome 
     let completion = Completion::new(&inventory, &spill.take_needs());
     timer.lap("rules and known secrets");
     finish(spill, completion, inventory, secrets, options)
+}
+
+/// What the output's redactor needs of the apps read ([`MuleApp::secrets`]),
+/// gathered as each app is read and held until the rules are done, each
+/// value and each name once: a monorepo's apps read the same names (and
+/// often hold the same values), which were held once per app.
+#[derive(Default)]
+struct SecretsRead {
+    values: HashSet<String>,
+    names_read: HashSet<String>,
+}
+
+impl SecretsRead {
+    fn add(&mut self, app: AppSecrets) {
+        self.values.extend(app.values);
+        self.names_read.extend(app.names_read);
+    }
+
+    /// For [`Inventory::known_secrets_with`], which takes them in any order
+    /// (the redactor sorts its secrets, and drops those given twice).
+    fn into_app_secrets(self) -> Vec<AppSecrets> {
+        vec![AppSecrets {
+            values: self.values.into_iter().collect(),
+            names_read: self.names_read.into_iter().collect(),
+        }]
+    }
 }
 
 /// The enabled rules of a scope.
@@ -255,6 +284,25 @@ fn run_rules_here(mut inventory: Inventory, options: &ScanOptions) -> ScanOutcom
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every app's values and names reach the redactor's list, each once.
+    #[test]
+    fn secrets_read_keep_each_value_and_name_once() {
+        let app = |values: &[&str], names: &[&str]| AppSecrets {
+            values: values.iter().map(|v| v.to_string()).collect(),
+            names_read: names.iter().map(|n| n.to_string()).collect(),
+        };
+        let mut read = SecretsRead::default();
+        read.add(app(&["Pw-orders-1", "shared-Secret9"], &["sf.password"]));
+        read.add(app(&["shared-Secret9"], &["sf.password", "enc.key"]));
+        let mut all = read.into_app_secrets();
+        assert_eq!(all.len(), 1);
+        let mut got = all.pop().unwrap();
+        got.values.sort();
+        got.names_read.sort();
+        assert_eq!(got.values, ["Pw-orders-1", "shared-Secret9"]);
+        assert_eq!(got.names_read, ["enc.key", "sf.password"]);
+    }
 
     #[test]
     fn threads_bound_the_pool() {
