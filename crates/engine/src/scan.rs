@@ -100,7 +100,7 @@ fn scan_here(options: &ScanOptions) -> ScanOutcome {
 /// [`scan`], its findings spilled to `spill` as they are made.
 pub(crate) fn scan_spilling(options: &ScanOptions, spill: Spill) -> ScanOutcome {
     let app_rules = enabled_rules(&options.config, Scope::App);
-    let secrets_read = Mutex::new(Vec::<AppSecrets>::new());
+    let secrets_read = Mutex::new(SecretsRead::default());
     let mut inventory = read_inventory_with(options, &|app, text_files| {
         // The app alone, with its files' text facts: what an App rule reads.
         let placeholder = MuleApp::new(String::new(), String::new(), app.runtime);
@@ -122,9 +122,12 @@ pub(crate) fn scan_spilling(options: &ScanOptions, spill: Spill) -> ScanOutcome 
         secrets_read
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .push(secrets);
+            .add(secrets);
     });
-    let secrets = secrets_read.into_inner().unwrap_or_else(|e| e.into_inner());
+    let secrets = secrets_read
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_app_secrets();
     let mut timer = PhaseTimer::start();
     // The files outside any app, with no app: the rest of what App rules read.
     // (As `support::app_for_path` sees it, without trying every app.)
@@ -176,6 +179,32 @@ pub(crate) fn scan_spilling(options: &ScanOptions, spill: Spill) -> ScanOutcome 
     finish(spill, completion, inventory, secrets, options)
 }
 
+/// What the output's redactor needs of the apps read ([`MuleApp::secrets`]),
+/// gathered as each app is read and held until the rules are done, each
+/// value and each name once: a monorepo's apps read the same names (and
+/// often hold the same values), which were held once per app.
+#[derive(Default)]
+struct SecretsRead {
+    values: HashSet<String>,
+    names_read: HashSet<String>,
+}
+
+impl SecretsRead {
+    fn add(&mut self, app: AppSecrets) {
+        self.values.extend(app.values);
+        self.names_read.extend(app.names_read);
+    }
+
+    /// For [`Inventory::known_secrets_with`], which takes them in any order
+    /// (the redactor sorts its secrets, and drops those given twice).
+    fn into_app_secrets(self) -> Vec<AppSecrets> {
+        vec![AppSecrets {
+            values: self.values.into_iter().collect(),
+            names_read: self.names_read.into_iter().collect(),
+        }]
+    }
+}
+
 /// The enabled rules of a scope.
 fn enabled_rules(config: &Config, scope: Scope) -> Vec<&'static dyn Rule> {
     intguard_rules::all_rules()
@@ -185,18 +214,18 @@ fn enabled_rules(config: &Config, scope: Scope) -> Vec<&'static dyn Rule> {
 }
 
 /// Each rule's [`Rule::run_part`] on the Inventory, in parallel (timed per
-/// rule when `INTGUARD_TIMING=rules`), each rule's findings spilled as it
-/// ends: two rules' findings never tie in the report's order, so which
-/// ends first does not matter.
+/// rule when `INTGUARD_TIMING=rules`), each batch of findings a rule hands
+/// over ([`Rule::run_part_into`]) spilled as it comes: no two findings tie
+/// in the report's order (two rules' never do, nor one rule's at one place,
+/// told apart by their fingerprints), so which comes first does not matter.
 fn run_part(rules: &[&'static dyn Rule], inventory: &Inventory, spill: &Spill) {
     let timed = std::env::var_os("INTGUARD_TIMING").is_some_and(|v| v == "rules");
     rules.par_iter().for_each(|rule| {
         let t = std::time::Instant::now();
-        let found = rule.run_part(inventory);
+        rule.run_part_into(inventory, &|found| spill.add(found));
         if timed {
             eprintln!("intguard timing: rule {} {:?}", rule.meta().id, t.elapsed());
         }
-        spill.add(found);
     });
 }
 
@@ -255,6 +284,25 @@ fn run_rules_here(mut inventory: Inventory, options: &ScanOptions) -> ScanOutcom
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every app's values and names reach the redactor's list, each once.
+    #[test]
+    fn secrets_read_keep_each_value_and_name_once() {
+        let app = |values: &[&str], names: &[&str]| AppSecrets {
+            values: values.iter().map(|v| v.to_string()).collect(),
+            names_read: names.iter().map(|n| n.to_string()).collect(),
+        };
+        let mut read = SecretsRead::default();
+        read.add(app(&["Pw-orders-1", "shared-Secret9"], &["sf.password"]));
+        read.add(app(&["shared-Secret9"], &["sf.password", "enc.key"]));
+        let mut all = read.into_app_secrets();
+        assert_eq!(all.len(), 1);
+        let mut got = all.pop().unwrap();
+        got.values.sort();
+        got.names_read.sort();
+        assert_eq!(got.values, ["Pw-orders-1", "shared-Secret9"]);
+        assert_eq!(got.names_read, ["enc.key", "sf.password"]);
+    }
 
     #[test]
     fn threads_bound_the_pool() {

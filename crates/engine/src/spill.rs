@@ -844,6 +844,58 @@ mod tests {
         assert_eq!(messages(spill), (expected(n), 0));
     }
 
+    /// A rule handing over its findings a batch at a time (IG104, one per
+    /// app) to a disk that fills after its first batch: that batch comes
+    /// back into memory, the later ones are held after it, and every
+    /// finding of the rule is read back; a file that cannot be read back
+    /// counts its findings lost.
+    #[test]
+    fn a_write_failing_between_one_rules_batches_loses_nothing() {
+        let example = workspace().join("examples/acme-integrations");
+        let inventory = crate::read::read_inventory(&options(&example));
+        let rule = intguard_rules::find_rule("IG104").unwrap();
+        // One worker: the batches come in the apps' order, the first one
+        // first.
+        let one = |f: &(dyn Fn() + Sync)| crate::scan::with_threads(1, f);
+        let batches = Mutex::new(Vec::new());
+        one(&|| rule.run_part_into(&inventory, &|found| batches.lock().unwrap().push(found)));
+        let batches = batches.into_inner().unwrap();
+        assert!(batches.len() >= 3, "{} batches", batches.len());
+        let first = encode_all(&batches[0]).unwrap().len() as u64;
+        let shown = |all: Vec<Finding>| {
+            let mut shown: Vec<String> = all.iter().map(|f| format!("{f:?}")).collect();
+            shown.sort();
+            shown
+        };
+        let whole = shown(rule.run_part(&inventory));
+        assert_eq!(whole, shown(batches.into_iter().flatten().collect()));
+        let file = Shared {
+            fail_writes_past: Some(first + 10),
+            ..Shared::default()
+        };
+        let spill = Spill::with_file(file.boxed());
+        one(&|| rule.run_part_into(&inventory, &|found| spill.add(found)));
+        assert!(spill.lock().file.is_none(), "held in memory from then on");
+        assert_eq!(
+            file.contents().len() as u64,
+            first + 10,
+            "the first batch was written"
+        );
+        let mut back = spill.read_back();
+        let read: Vec<Finding> = back.by_ref().collect();
+        assert_eq!(back.lost(), 0);
+        assert_eq!(shown(read), whole);
+        let unreadable = Shared {
+            fail_reads: true,
+            ..Shared::default()
+        };
+        let spill = Spill::with_file(unreadable.boxed());
+        one(&|| rule.run_part_into(&inventory, &|found| spill.add(found)));
+        let mut back = spill.read_back();
+        assert_eq!(back.by_ref().count(), 0);
+        assert_eq!(back.lost(), whole.len());
+    }
+
     /// A file that cannot be read back: the findings it held are counted
     /// as lost (the report says so), those held in memory still come.
     #[test]

@@ -34,11 +34,26 @@ pub enum Scope {
     Scan,
 }
 
+/// Where a rule hands over its findings a batch at a time
+/// ([`Rule::check_into`]); called from any thread.
+pub type Sink<'s> = dyn Fn(Vec<Finding>) + Sync + 's;
+
 /// A rule: metadata plus a check over the whole Inventory.
 pub trait Rule: Sync + Send {
     fn meta(&self) -> &'static RuleMeta;
     /// The rule's findings at the rule's own severities.
     fn check(&self, inventory: &Inventory) -> Vec<Finding>;
+
+    /// [`Rule::check`]'s findings handed to `sink` a batch at a time as they
+    /// are made, so that a rule making many need not hold them all: the
+    /// engine spills each batch out of memory. The same findings as
+    /// [`Rule::check`], fields and all; only their order may differ (batches
+    /// may come from several threads), which the report's sort undoes. All
+    /// at once by default; a rule making findings in proportion to the apps
+    /// hands them over per app.
+    fn check_into(&self, inventory: &Inventory, sink: &Sink<'_>) {
+        sink(self.check(inventory));
+    }
 
     /// What the rule reads: [`Scope::Scan`] unless the rule says otherwise.
     fn scope(&self) -> Scope {
@@ -70,6 +85,12 @@ pub trait Rule: Sync + Send {
     /// What needs the whole scan is not added yet: see [`complete`].
     fn run_part(&self, inventory: &Inventory) -> Vec<Finding> {
         lowered_in_test_sources(self.check(inventory))
+    }
+
+    /// [`Rule::run_part`] through [`Rule::check_into`]: each batch handed
+    /// to `sink` with the severities of [`Rule::run_part`].
+    fn run_part_into(&self, inventory: &Inventory, sink: &Sink<'_>) {
+        self.check_into(inventory, &|found| sink(lowered_in_test_sources(found)));
     }
 
     /// [`Rule::check_scan`], with the severities of [`Rule::run_part`].

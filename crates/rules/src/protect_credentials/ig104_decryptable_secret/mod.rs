@@ -10,6 +10,7 @@ mod settings;
 mod tests;
 
 use std::collections::HashSet;
+use std::sync::Mutex;
 
 use mule_secure_props::Cipher;
 use rayon::prelude::*;
@@ -20,9 +21,9 @@ use intguard_model::{
 };
 
 use super::ig103_committed_encryption_key::committed_keys;
-use crate::Rule;
+use crate::{Rule, Sink};
 use finding::finding_for;
-use keys::{candidates, groups_by_app, value_groups, KeyAttempt, Keys};
+use keys::{candidates, groups_by_app, payload_hash, value_groups, KeyAttempt, Keys};
 use settings::{ciphers_for, EnvCiphers};
 pub(super) use settings::{
     encrypt_settings, settings_not_defined, upgrade_applies, EncryptSettings,
@@ -131,58 +132,144 @@ impl Rule for DecryptableSecret {
     }
 
     fn check(&self, inventory: &Inventory) -> Vec<Finding> {
-        let committed = committed_keys(inventory);
-        if committed.is_empty() {
-            return Vec::new();
-        }
-        let foreign_values: HashSet<&str> = committed
-            .iter()
-            .filter(|c| c.source.app.is_some())
-            .map(|c| c.source.value.as_ref())
-            .collect();
-        let foreign_ok = foreign_values.len() <= MAX_FOREIGN_KEYS;
-        let groups = value_groups(&committed);
-        // Apps with a secure-properties config: their `![...]` values are
-        // tried.
-        let apps: Vec<&MuleApp> = inventory
-            .apps
-            .iter()
-            .filter(|app| !app.secure_property_configs.is_empty())
-            .collect();
-        // Monorepos copy secure files between apps: a value written more than
-        // once is tried once per (cipher, key). Found by sorting the
-        // payloads, which holds less than a set of them all.
-        let mut payloads: Vec<&str> = apps
-            .iter()
-            .flat_map(|app| targets_of(app).map(|t| t.2))
-            .collect();
-        payloads.sort_unstable();
-        let repeated: foldhash::HashSet<&str> = payloads
-            .chunk_by(|a, b| a == b)
-            .filter(|same| same.len() > 1)
-            .map(|same| same[0])
-            .collect();
-        drop(payloads);
-        let keys = Keys {
-            groups: &groups,
-            by_app: groups_by_app(&groups),
-            foreign_ok,
-            repeated: &repeated,
-        };
-        // Apps are independent, and decryption is the bulk of the rule on a
-        // large monorepo: spread over the cores, a cache per worker. Each
-        // app's values are gathered as it is tried, not all apps' at once.
-        let mut out: Vec<Finding> = apps
-            .par_iter()
-            .map_init(Tried::default, |tried, app| {
-                let targets: Vec<Target<'_>> = targets_of(app).collect();
-                app_findings(inventory, app, &targets, &keys, tried)
-            })
-            .flatten_iter()
-            .collect();
+        // Each app's findings, in the apps' order.
+        let by_app = Mutex::new(Vec::new());
+        each_apps_findings(inventory, &|i, found| {
+            by_app
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push((i, found));
+        });
+        let mut by_app = by_app.into_inner().unwrap_or_else(|e| e.into_inner());
+        by_app.sort_unstable_by_key(|(i, _)| *i);
+        let mut out: Vec<Finding> = by_app.into_iter().flat_map(|(_, found)| found).collect();
         crate::support::disambiguate_keys(&mut out);
         out
     }
+
+    /// Each app's findings as soon as its values are tried: a monorepo's
+    /// findings (2,000 apps: 4.7 MB of them) are not all held until the
+    /// last app is done. Keys are told apart per file
+    /// ([`crate::support::disambiguate_keys`]): an app's findings in files
+    /// no other app reads are complete on their own; those in a file that
+    /// several apps read (a Mule plugin's, lent to each app importing it)
+    /// wait for every app, and go last, told apart together in the apps'
+    /// order, as [`Rule::check`] does.
+    fn check_into(&self, inventory: &Inventory, sink: &Sink<'_>) {
+        let shared = files_of_several_apps(inventory);
+        let held = Mutex::new(Vec::new());
+        each_apps_findings(inventory, &|i, found| {
+            let (mut own, lent): (Vec<Finding>, Vec<Finding>) = found
+                .into_iter()
+                .partition(|f| !shared.contains(f.location.path.as_str()));
+            crate::support::disambiguate_keys(&mut own);
+            sink(own);
+            if !lent.is_empty() {
+                held.lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push((i, lent));
+            }
+        });
+        let mut held = held.into_inner().unwrap_or_else(|e| e.into_inner());
+        if held.is_empty() {
+            return;
+        }
+        held.sort_unstable_by_key(|(i, _)| *i);
+        let mut lent: Vec<Finding> = held.into_iter().flat_map(|(_, found)| found).collect();
+        crate::support::disambiguate_keys(&mut lent);
+        sink(lent);
+    }
+}
+
+/// The apps whose `![...]` values are tried: those with a secure-properties
+/// config.
+fn tried_apps(inventory: &Inventory) -> impl Iterator<Item = &MuleApp> {
+    inventory
+        .apps
+        .iter()
+        .filter(|app| !app.secure_property_configs.is_empty())
+}
+
+/// Hands each app's findings to `found` with the app's place among
+/// [`tried_apps`], before they are told apart
+/// ([`crate::support::disambiguate_keys`]), from any thread, once the app's
+/// values are tried (none for an app without findings).
+fn each_apps_findings(inventory: &Inventory, found: &(dyn Fn(usize, Vec<Finding>) + Sync)) {
+    let committed = committed_keys(inventory);
+    if committed.is_empty() {
+        return;
+    }
+    let foreign_values: HashSet<&str> = committed
+        .iter()
+        .filter(|c| c.source.app.is_some())
+        .map(|c| c.source.value.as_ref())
+        .collect();
+    let foreign_ok = foreign_values.len() <= MAX_FOREIGN_KEYS;
+    let groups = value_groups(&committed);
+    let apps: Vec<&MuleApp> = tried_apps(inventory).collect();
+    let repeated = repeated_payloads(&apps);
+    let keys = Keys {
+        groups: &groups,
+        by_app: groups_by_app(&groups),
+        foreign_ok,
+        repeated: &repeated,
+    };
+    // Apps are independent, and decryption is the bulk of the rule on a
+    // large monorepo: spread over the cores, a cache per worker. Each
+    // app's values are gathered as it is tried, not all apps' at once.
+    apps.par_iter()
+        .enumerate()
+        .for_each_init(Tried::default, |tried, (i, app)| {
+            let targets: Vec<Target<'_>> = targets_of(app).collect();
+            let out = app_findings(inventory, app, &targets, &keys, tried);
+            if !out.is_empty() {
+                found(i, out);
+            }
+        });
+}
+
+/// The [`payload_hash`]es of the values written more than once in `apps`,
+/// sorted ([`Keys::repeated`]). Monorepos copy secure files between apps:
+/// such a value is tried once per (cipher, key). Found by sorting the
+/// payloads' hashes, which holds less than a set of them all (or of the
+/// payloads).
+fn repeated_payloads(apps: &[&MuleApp]) -> Vec<u32> {
+    let mut hashes: Vec<u32> = apps
+        .iter()
+        .flat_map(|app| targets_of(app).map(|t| payload_hash(t.2)))
+        .collect();
+    hashes.sort_unstable();
+    hashes
+        .chunk_by(|a, b| a == b)
+        .filter(|same| same.len() > 1)
+        .map(|same| same[0])
+        .collect()
+}
+
+/// The paths of the `![...]` values that more than one of [`tried_apps`]
+/// reads (a Mule plugin's file, lent to each app importing it).
+fn files_of_several_apps(inventory: &Inventory) -> HashSet<&str> {
+    let mut paths: Vec<&str> = Vec::new();
+    for app in tried_apps(inventory) {
+        let at = paths.len();
+        for (_, entry, _) in targets_of(app) {
+            let path = entry.location.path.as_str();
+            if paths.last() != Some(&path) || paths.len() == at {
+                paths.push(path);
+            }
+        }
+        // Once per app.
+        paths[at..].sort_unstable();
+        let mut own = paths.split_off(at);
+        own.dedup();
+        paths.append(&mut own);
+    }
+    paths.sort_unstable();
+    paths
+        .chunk_by(|a, b| a == b)
+        .filter(|same| same.len() > 1)
+        .map(|same| same[0])
+        .collect()
 }
 
 /// A `![...]` value: its file, its entry and the payload inside the brackets.
@@ -236,6 +323,9 @@ fn app_findings<'a>(
             },
         )
         .collect();
+    // Whether each value's decryptions are kept for its other copies: looked
+    // up once, not for each key tried.
+    let cached: Vec<bool> = targets.iter().map(|t| keys.maybe_repeated(t.2)).collect();
     // Each config with each of its ciphers: one per distinct setting when
     // properties make them differ per environment, one when they agree.
     let per_config: Vec<(&SecurePropertiesConfig, EnvCiphers<'_>)> = app
@@ -274,7 +364,7 @@ fn app_findings<'a>(
             // not open is not tried further.
             let mut file: Option<&PropertyFile> = None;
             let (mut misses, mut opened_in_file) = (0, false);
-            for ((f, e, payload), reader) in targets.iter().zip(&readers) {
+            for (((f, e, payload), reader), cached) in targets.iter().zip(&readers).zip(&cached) {
                 if reader.is_some_and(|r| !std::ptr::eq(r, config)) || read_otherwise(f) {
                     continue;
                 }
@@ -290,7 +380,7 @@ fn app_findings<'a>(
                         .get_or_insert_with(|| KeyAttempt::new(&cipher, key))
                         .decrypts(payload)
                 };
-                let ok = if keys.repeated.contains(payload) {
+                let ok = if *cached {
                     *tried
                         .entry((cipher, key, *payload))
                         .or_insert_with(decrypts)

@@ -492,3 +492,106 @@ fn plausible_plaintext_only() {
     // Spaces around a committed key: tried trimmed too.
     assert!(KeyAttempt::new(&c, &format!(" {k}\t")).decrypts(&enc(b"ok")));
 }
+
+/// An app `name` whose config's key is committed in its own dev.yaml, with
+/// `secure` files besides.
+fn keyed_app(name: &str, secure: Vec<PropertyFile>) -> MuleApp {
+    let mut a = app(name, &["dev", "prod"]);
+    a.secure_property_configs = vec![config("${encryption.key}", None, None)];
+    a.property_files = vec![props(
+        &format!("{name}/src/main/resources/properties/dev.yaml"),
+        Some("dev"),
+        false,
+        &[("encryption.key", AES_KEY)],
+    )];
+    a.property_files.extend(secure);
+    a
+}
+
+/// Handed over per app, the findings are `check`'s, fields and all, the
+/// fingerprint keys told apart as over the whole list: in a file that two
+/// apps read (a plugin's, lent to both) the second app's copy of a value is
+/// `#2`, as when every app's findings are held together.
+#[test]
+fn findings_handed_over_per_app_are_those_of_check() {
+    let aes = Cipher::default();
+    let enc = |plain: &[u8]| format!("![{}]", aes.encrypt(AES_KEY.as_bytes(), plain).unwrap());
+    let (password, token) = (enc(b"Passw0rd-One"), enc(b"Tok3nValue"));
+    let own = |name: &str| {
+        props(
+            &format!("{name}/src/main/resources/properties/prod-secure.yaml"),
+            Some("prod"),
+            true,
+            &[("sfdc.password", &password), ("sfdc.token", &token)],
+        )
+    };
+    let lent = props(
+        "common/src/main/resources/properties/prod-secure.yaml",
+        Some("prod"),
+        true,
+        &[("partner.secret", &token)],
+    );
+    let inventory = Inventory {
+        apps: vec![
+            keyed_app("orders", vec![own("orders"), lent.clone()]),
+            keyed_app("billing", vec![own("billing"), lent]),
+            keyed_app("refunds", vec![own("refunds")]),
+        ],
+        ..Inventory::default()
+    };
+    let whole = DecryptableSecret.check(&inventory);
+    assert_eq!(whole.len(), 8, "{whole:#?}");
+    assert!(
+        whole
+            .iter()
+            .any(|f| f.fingerprint_key_before_value.as_deref()
+                == Some("decrypt|prod-secure.yaml|partner.secret#2")),
+        "{whole:#?}"
+    );
+    let batches = Mutex::new(Vec::new());
+    DecryptableSecret.check_into(&inventory, &|found| batches.lock().unwrap().push(found));
+    let batches = batches.into_inner().unwrap();
+    // One per app, and the lent file's last.
+    assert_eq!(batches.len(), 4, "{batches:#?}");
+    let order = |f: &Finding| {
+        (
+            f.location.clone(),
+            f.fingerprint_key.clone(),
+            format!("{f:?}"),
+        )
+    };
+    let mut chunked: Vec<Finding> = batches.into_iter().flatten().collect();
+    chunked.sort_by_key(order);
+    let mut whole = whole;
+    whole.sort_by_key(order);
+    let shown = |all: &[Finding]| all.iter().map(|f| format!("{f:?}")).collect::<Vec<_>>();
+    assert_eq!(shown(&chunked), shown(&whole));
+}
+
+/// A value copied into two apps' files is known as repeated (its
+/// decryptions kept for the other copy); one written once is not.
+#[test]
+fn a_value_written_in_two_apps_is_known_as_repeated() {
+    let file = |name: &str, value: &str| {
+        props(
+            &format!("{name}/src/main/resources/properties/prod-secure.yaml"),
+            Some("prod"),
+            true,
+            &[("sfdc.password", "![Q29waWVkVmFsdWU=]"), ("own", value)],
+        )
+    };
+    let orders = keyed_app("orders", vec![file("orders", "![T3JkZXJzT25seQ==]")]);
+    let billing = keyed_app("billing", vec![file("billing", "![QmlsbGluZ09ubHk=]")]);
+    let repeated = repeated_payloads(&[&orders, &billing]);
+    let groups = Vec::new();
+    let keys = Keys {
+        groups: &groups,
+        by_app: groups_by_app(&groups),
+        foreign_ok: true,
+        repeated: &repeated,
+    };
+    assert_eq!(repeated.len(), 1);
+    assert!(keys.maybe_repeated("Q29waWVkVmFsdWU="));
+    assert!(!keys.maybe_repeated("T3JkZXJzT25seQ=="));
+    assert!(!keys.maybe_repeated("QmlsbGluZ09ubHk="));
+}
