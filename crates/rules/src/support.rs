@@ -20,6 +20,19 @@ pub fn connection_identities(app: &MuleApp, connection: &SalesforceConnection) -
     }
 }
 
+/// [`connection_identities`] borrowed from a compact app's facts, worked out
+/// only for an app kept whole: a rule that holds every connection's users
+/// at once (IG303) holds no copy of them.
+pub fn connection_identities_ref<'a>(
+    app: &'a MuleApp,
+    connection: &SalesforceConnection,
+) -> std::borrow::Cow<'a, [EnvIdentity]> {
+    match app.connection_facts(connection) {
+        Some(facts) => std::borrow::Cow::Borrowed(&facts.users),
+        None => std::borrow::Cow::Owned(resolved_identities(app, connection)),
+    }
+}
+
 /// [`connection_identities`], resolved in `app` as it is now.
 fn resolved_identities(app: &MuleApp, connection: &SalesforceConnection) -> Vec<EnvIdentity> {
     let Some(user) = connection.username() else {

@@ -1,3 +1,4 @@
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use intguard_model::{
@@ -7,7 +8,7 @@ use intguard_model::{
 
 use crate::identities::active_org_users;
 use crate::support::{
-    connection_identities, env_phrase, in_test_sources, short_location, EnvIdentity,
+    connection_identities_ref, env_phrase, in_test_sources, short_location, EnvIdentity,
 };
 use crate::Rule;
 
@@ -146,24 +147,22 @@ struct Use<'a> {
     /// The Mule plugin whose connection it is, when the app imports the
     /// plugin's configuration file (its own properties name the user).
     plugin: Option<&'a str>,
-    id: EnvIdentity,
+    id: &'a EnvIdentity,
 }
 
 /// Every use of every username, sorted by username (lowercase).
-struct ByUser<'u, 'a>(&'u [(String, Use<'a>)]);
+struct ByUser<'u, 'a>(&'u [(Cow<'a, str>, Use<'a>)]);
 
 impl<'u, 'a> ByUser<'u, 'a> {
     /// Each username with its uses.
-    fn groups(&self) -> impl Iterator<Item = (&'u str, &'u [(String, Use<'a>)])> {
-        self.0
-            .chunk_by(|a, b| a.0 == b.0)
-            .map(|g| (g[0].0.as_str(), g))
+    fn groups(&self) -> impl Iterator<Item = (&'u str, &'u [(Cow<'a, str>, Use<'a>)])> {
+        self.0.chunk_by(|a, b| a.0 == b.0).map(|g| (&*g[0].0, g))
     }
 
     /// The uses of one username.
-    fn get(&self, user_key: &str) -> &'u [(String, Use<'a>)] {
-        let start = self.0.partition_point(|(k, _)| k.as_str() < user_key);
-        let end = self.0.partition_point(|(k, _)| k.as_str() <= user_key);
+    fn get(&self, user_key: &str) -> &'u [(Cow<'a, str>, Use<'a>)] {
+        let start = self.0.partition_point(|(k, _)| &**k < user_key);
+        let end = self.0.partition_point(|(k, _)| &**k <= user_key);
         &self.0[start..end]
     }
 }
@@ -172,7 +171,7 @@ impl<'u, 'a> ByUser<'u, 'a> {
 /// environment (an app without environment files, a literal username) is
 /// used in each environment other apps use it in too.
 fn per_environment<'u, 'a>(
-    uses: &'u [(String, Use<'a>)],
+    uses: &'u [(Cow<'a, str>, Use<'a>)],
 ) -> BTreeMap<Option<String>, Vec<&'u Use<'a>>> {
     let mut per_env: BTreeMap<Option<String>, Vec<&Use<'a>>> = BTreeMap::new();
     for (_, u) in uses {
@@ -186,6 +185,16 @@ fn per_environment<'u, 'a>(
         }
     }
     per_env
+}
+
+/// `text` in lowercase, borrowed when it is already (a username mostly is).
+fn lowercase(text: &str) -> Cow<'_, str> {
+    let lower = text.to_lowercase();
+    if lower == text {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(lower)
+    }
 }
 
 /// How the finding names an app: its name, or its folder when another app
@@ -242,19 +251,26 @@ impl Rule for SharedIntegrationUser {
             .map(|a| a.name.as_str())
             .filter(|n| !seen_names.insert(n))
             .collect();
-        let mut uses: Vec<(String, Use<'_>)> = Vec::new();
-        // Each app on its own connections and on its domain's shared ones:
-        // a connection's usernames resolved once, however many apps use it.
-        for group in inventory.connection_uses() {
-            let (owner, conn) = (group[0].owner, group[0].connection);
+        // Each connection's users, borrowed from a compact app's facts (a
+        // copy per use was a tenth of the rules' peak at 2,000 apps): each
+        // app on its own connections and on its domain's shared ones, a
+        // connection's usernames resolved once, however many apps use it.
+        let groups: Vec<_> = inventory
+            .connection_uses()
+            .into_iter()
             // An MUnit suite's connection is the app's own test, not another
             // system using the user.
-            if in_test_sources(&conn.location.path) {
-                continue;
-            }
-            let ids = connection_identities(owner, conn);
-            for cu in &group {
-                for id in &ids {
+            .filter(|g| !in_test_sources(&g[0].connection.location.path))
+            .map(|g| {
+                let ids = connection_identities_ref(g[0].owner, g[0].connection);
+                (g, ids)
+            })
+            .collect();
+        let mut uses: Vec<(Cow<'_, str>, Use<'_>)> = Vec::new();
+        for (group, ids) in &groups {
+            let (owner, conn) = (group[0].owner, group[0].connection);
+            for cu in group {
+                for id in ids.iter() {
                     let use_ = Use {
                         label: app_label(cu.app, &duplicated),
                         owner,
@@ -262,9 +278,9 @@ impl Rule for SharedIntegrationUser {
                         at: cu.location(),
                         domain: cu.through_domain.map(|_| owner.name.as_str()),
                         plugin: cu.through_plugin.map(|p| p.name.as_str()),
-                        id: id.clone(),
+                        id,
                     };
-                    uses.push((use_.id.username.to_lowercase(), use_));
+                    uses.push((lowercase(&id.username), use_));
                 }
             }
         }
