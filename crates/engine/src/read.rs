@@ -91,13 +91,12 @@ pub(crate) fn read_inventory_with(
     // And the configurations of the Mule plugins' files an app imports.
     inventory.lend_plugin_configurations();
     inventory.build_identities();
-    let found: Vec<&str> = inventory
+    let found = inventory
         .identities
         .iter()
         .filter(|i| i.reasons.iter().any(|r| r.kind != ReasonKind::Config))
-        .filter_map(|i| i.username.as_deref())
-        .collect();
-    let typos = options.config.identity_typos(&found);
+        .filter_map(|i| i.username.as_deref());
+    let typos = options.config.identity_typos(found);
     inventory.diagnostics.extend(typos);
     let not_found = inventory.unresolved_assignment_warnings();
     inventory.diagnostics.extend(not_found);
