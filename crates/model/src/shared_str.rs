@@ -83,6 +83,24 @@ impl PartialEq<String> for SharedStr {
     }
 }
 
+impl PartialEq<SharedStr> for str {
+    fn eq(&self, other: &SharedStr) -> bool {
+        self == &*other.0
+    }
+}
+
+impl PartialEq<SharedStr> for &str {
+    fn eq(&self, other: &SharedStr) -> bool {
+        *self == &*other.0
+    }
+}
+
+impl PartialEq<SharedStr> for String {
+    fn eq(&self, other: &SharedStr) -> bool {
+        self.as_str() == &*other.0
+    }
+}
+
 /// Hashes and compares as its text: a set of shared strings is looked up
 /// by `&str` (the engine shares the paths of findings read back).
 impl std::borrow::Borrow<str> for SharedStr {
@@ -109,6 +127,9 @@ mod tests {
         assert_eq!(a, "salesforce:basic-connection");
         assert_eq!(a, *"salesforce:basic-connection");
         assert_eq!(a, "salesforce:basic-connection".to_string());
+        assert_eq!("salesforce:basic-connection".to_string(), a);
+        assert_eq!("salesforce:basic-connection", a);
+        assert_eq!(*"salesforce:basic-connection", a);
         assert!(a.ends_with("-connection"));
         assert_eq!(format!("<{a}>"), "<salesforce:basic-connection>");
         assert_eq!(

@@ -181,7 +181,7 @@ pub fn note_identities(snapshot: &OrgSnapshot, inventory: &mut Inventory) {
             }
             Some(user) if !user.is_active => {
                 let what = if apps.is_empty() {
-                    let why: Vec<&str> = id.reasons.iter().map(|r| r.detail.as_str()).collect();
+                    let why: Vec<&str> = id.reasons.iter().map(|r| &*r.detail).collect();
                     format!(
                         "{username} ({}) is inactive in org {org_name}",
                         why.join("; ")

@@ -12,7 +12,7 @@ use intguard_model::{
 
 /// `int.orders@acme.com` or `profile Acme Integration`.
 pub fn identity_label(id: &IntegrationIdentity) -> String {
-    id.username.clone().unwrap_or_else(|| id.name.clone())
+    id.username.as_deref().unwrap_or(&id.name).to_string()
 }
 
 /// ` (used by orders-sapi, billing-sapi)`, ` (client credentials user of
@@ -600,9 +600,9 @@ impl UserUses {
             .map(|u| {
                 let label = match &u.environment {
                     Some(env) => format!("{} ({env})", u.app),
-                    None => u.app.clone(),
+                    None => u.app.to_string(),
                 };
-                (u.app.clone(), label)
+                (u.app.to_string(), label)
             })
             .collect();
         labels.sort_by(|a, b| a.1.cmp(&b.1));
@@ -643,7 +643,7 @@ mod tests {
         let mut id = IntegrationIdentity::new(Some(username.into()), username.into());
         id.apps = (0..apps)
             .map(|i| IdentityAppUse {
-                app: format!("app-{i:04}"),
+                app: format!("app-{i:04}").into(),
                 environment: Some("prod".into()),
                 config_name: "SF".into(),
                 auth: AuthClass::Password,

@@ -265,7 +265,7 @@ mod tests {
             Some("int.orders@acme.com".into()),
             "int.orders@acme.com".into(),
         );
-        id.profile = Some(AccessAssignment {
+        id.facts_mut().profile = Some(AccessAssignment {
             name: "Orders Integration".into(),
             source: AssignmentSource::UserDefinition,
             assigned_at: Some(Location::new("config/orders-user-def.json", 5, 3)),

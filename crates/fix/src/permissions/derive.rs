@@ -158,7 +158,7 @@ pub(crate) fn derive(ids: &[&IntegrationIdentity], name: &str) -> Option<LeastPr
     for id in ids {
         if let Some(u) = &id.username {
             if !usernames.iter().any(|x| x.eq_ignore_ascii_case(u)) {
-                usernames.push(u.clone());
+                usernames.push(u.to_string());
             }
         }
         for a in id.app_names() {

@@ -17,6 +17,7 @@ use foldhash::HashMap;
 use serde::Serialize;
 
 use crate::location::Location;
+use crate::shared_str::SharedStr;
 
 use super::mule::AuthClass;
 use super::salesforce::{AccessFlags, PermissionCategory};
@@ -24,18 +25,46 @@ use super::salesforce::{AccessFlags, PermissionCategory};
 /// One integration identity: a Salesforce username, or (when the repository
 /// names no user) a profile or permission set that integration apps
 /// pre-authorize or that carries the integration license.
-#[derive(Debug, Clone, Serialize)]
+///
+/// What the metadata, the config and the org say of it ([`IdentityFacts`]:
+/// its profile, permission sets and access, user definitions, ...) is held
+/// apart, boxed, and only when one of them says something: most identities
+/// of a Mule-only monorepo are a username and the connections that log in
+/// as it, and held inline those empty lists were three quarters of the
+/// graph. They read as fields of the identity (`id.profile`,
+/// `id.permission_sets`: it dereferences to them, or to empty ones);
+/// [`Self::facts_mut`] writes them. It serializes as one flat object, as
+/// when every fact was its own field (the JSON of `intguard identities`
+/// and of `scan`).
+#[derive(Debug, Clone)]
 pub struct IntegrationIdentity {
     /// The Salesforce username, as first seen; `None` for an identity known
-    /// only by its access.
-    pub username: Option<String>,
+    /// only by its access. The same text as `name` when `Some` (one
+    /// string, shared).
+    pub username: Option<SharedStr>,
     /// The username, or `profile Acme Integration` / `permission set X`.
-    pub name: String,
+    pub name: SharedStr,
     /// Why it is an integration user (DESIGN.md "Who is an integration user").
     pub reasons: Vec<IdentityReason>,
     /// The Mule connections that run as it, one per app, connection and
     /// environment.
     pub apps: Vec<IdentityAppUse>,
+    /// Objects the apps running as this identity use (Mule operations and
+    /// SOQL), sorted by object. Shared: the identities of one connection
+    /// (one per environment) use the same objects.
+    pub objects_used: std::sync::Arc<[ObjectUse]>,
+    /// Operations of those apps whose objects are not known (a query built by
+    /// an expression, one intguard cannot read, an expression as the object
+    /// type): whatever they touch may be granted for them.
+    pub unknown_uses: Vec<UnknownUse>,
+    /// `None` while nothing but its Mule connections is known of it.
+    facts: Option<Box<IdentityFacts>>,
+}
+
+/// What the metadata, the config and the org say of an identity: see
+/// [`IntegrationIdentity`], which reads as them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IdentityFacts {
     /// User definition files that create it.
     pub user_definitions: Vec<Location>,
     /// `system` of the config's `[[identities]]` entry.
@@ -56,14 +85,6 @@ pub struct IntegrationIdentity {
     pub muted_permissions: Vec<EffectivePermission>,
     /// Object access granted (union minus muting), sorted by object.
     pub object_access: Vec<ObjectAccess>,
-    /// Objects the apps running as this identity use (Mule operations and
-    /// SOQL), sorted by object. Shared: the identities of one connection
-    /// (one per environment) use the same objects.
-    pub objects_used: std::sync::Arc<[ObjectUse]>,
-    /// Operations of those apps whose objects are not known (a query built by
-    /// an expression, one intguard cannot read, an expression as the object
-    /// type): whatever they touch may be granted for them.
-    pub unknown_uses: Vec<UnknownUse>,
     /// Connected apps and External Client Apps that pre-authorize it.
     pub pre_authorized_by: Vec<PreAuthorization>,
     /// Profiles, permission sets and groups named for it but not found in the
@@ -72,47 +93,140 @@ pub struct IntegrationIdentity {
     /// The org user (its `org://` record) when the org read says it is
     /// inactive: it cannot log in, so its credential grants nothing while it
     /// stays so (rules do not judge its access; the join says an app runs as
-    /// it).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// it). Not serialized when `None`.
     pub inactive_in_org: Option<Location>,
     /// The org's `UserLogin` record when it says the (active) user is
     /// frozen: it cannot log in now, but keeps its access and credentials,
-    /// and an unfreeze brings both back (rules still judge its access).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// and an unfreeze brings both back (rules still judge its access). Not
+    /// serialized when `None`.
     pub frozen_in_org: Option<Location>,
     /// The org's `UserLogin` record when it says the (active) user's password
     /// is locked after too many failed logins: its password is refused until
     /// an admin unlocks it, and the failures came from a deployment with a
-    /// wrong password or from someone guessing it.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// wrong password or from someone guessing it. Not serialized when
+    /// `None`.
     pub password_locked_in_org: Option<Location>,
 }
 
+impl IdentityFacts {
+    /// None: what an identity without facts reads as.
+    const NONE: IdentityFacts = IdentityFacts {
+        user_definitions: Vec::new(),
+        system: None,
+        allowed_apps: Vec::new(),
+        profile: None,
+        license: None,
+        permission_sets: Vec::new(),
+        permission_set_groups: Vec::new(),
+        effective_permissions: Vec::new(),
+        muted_permissions: Vec::new(),
+        object_access: Vec::new(),
+        pre_authorized_by: Vec::new(),
+        unresolved: Vec::new(),
+        inactive_in_org: None,
+        frozen_in_org: None,
+        password_locked_in_org: None,
+    };
+}
+
+static NO_FACTS: IdentityFacts = IdentityFacts::NONE;
+
+impl std::ops::Deref for IntegrationIdentity {
+    type Target = IdentityFacts;
+
+    fn deref(&self) -> &IdentityFacts {
+        self.facts.as_deref().unwrap_or(&NO_FACTS)
+    }
+}
+
+impl Serialize for IntegrationIdentity {
+    /// The identity and its facts as one object, in the order the fields
+    /// were declared when they were all the identity's own (the JSON of
+    /// `intguard identities` and `scan`): the org's three marks only when
+    /// set.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let f: &IdentityFacts = self;
+        let org = [
+            ("inactive_in_org", &f.inactive_in_org),
+            ("frozen_in_org", &f.frozen_in_org),
+            ("password_locked_in_org", &f.password_locked_in_org),
+        ];
+        let len = 18 + org.iter().filter(|(_, at)| at.is_some()).count();
+        let mut st = serializer.serialize_struct("IntegrationIdentity", len)?;
+        st.serialize_field("username", &self.username)?;
+        st.serialize_field("name", &self.name)?;
+        st.serialize_field("reasons", &self.reasons)?;
+        st.serialize_field("apps", &self.apps)?;
+        st.serialize_field("user_definitions", &f.user_definitions)?;
+        st.serialize_field("system", &f.system)?;
+        st.serialize_field("allowed_apps", &f.allowed_apps)?;
+        st.serialize_field("profile", &f.profile)?;
+        st.serialize_field("license", &f.license)?;
+        st.serialize_field("permission_sets", &f.permission_sets)?;
+        st.serialize_field("permission_set_groups", &f.permission_set_groups)?;
+        st.serialize_field("effective_permissions", &f.effective_permissions)?;
+        st.serialize_field("muted_permissions", &f.muted_permissions)?;
+        st.serialize_field("object_access", &f.object_access)?;
+        st.serialize_field("objects_used", &self.objects_used)?;
+        st.serialize_field("unknown_uses", &self.unknown_uses)?;
+        st.serialize_field("pre_authorized_by", &f.pre_authorized_by)?;
+        st.serialize_field("unresolved", &f.unresolved)?;
+        for (key, at) in org {
+            match at {
+                Some(at) => st.serialize_field(key, at)?,
+                None => st.skip_field(key)?,
+            }
+        }
+        st.end()
+    }
+}
+
 impl IntegrationIdentity {
+    /// An identity named `name`, of `username` when it has one (the same
+    /// text: held once).
     pub fn new(username: Option<String>, name: String) -> Self {
+        let name = SharedStr::from(name);
+        let username = username.map(|u| {
+            if u == *name {
+                name.clone()
+            } else {
+                SharedStr::from(u)
+            }
+        });
         IntegrationIdentity {
             username,
             name,
             reasons: Vec::new(),
             apps: Vec::new(),
-            user_definitions: Vec::new(),
-            system: None,
-            allowed_apps: Vec::new(),
-            profile: None,
-            license: None,
-            permission_sets: Vec::new(),
-            permission_set_groups: Vec::new(),
-            effective_permissions: Vec::new(),
-            muted_permissions: Vec::new(),
-            object_access: Vec::new(),
             objects_used: Default::default(),
             unknown_uses: Vec::new(),
-            pre_authorized_by: Vec::new(),
-            unresolved: Vec::new(),
-            inactive_in_org: None,
-            frozen_in_org: None,
-            password_locked_in_org: None,
+            facts: None,
         }
+    }
+
+    /// The identity of a username (its name too).
+    pub(crate) fn of_user(username: SharedStr) -> Self {
+        IntegrationIdentity {
+            username: Some(username.clone()),
+            name: username,
+            reasons: Vec::new(),
+            apps: Vec::new(),
+            objects_used: Default::default(),
+            unknown_uses: Vec::new(),
+            facts: None,
+        }
+    }
+
+    /// Its facts, to write: made (empty) at the first write.
+    pub fn facts_mut(&mut self) -> &mut IdentityFacts {
+        self.facts.get_or_insert_with(Default::default)
+    }
+
+    /// Whether anything but its Mule connections is known of it (its
+    /// [`IdentityFacts`] were written).
+    pub fn has_facts(&self) -> bool {
+        self.facts.is_some()
     }
 
     /// The profile, when it is one of the profiles of the users Salesforce
@@ -300,18 +414,21 @@ pub enum ReasonKind {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct IdentityReason {
     pub kind: ReasonKind,
-    /// For people: `used by orders-sapi (prod) in global.xml`.
-    pub detail: String,
+    /// For people: `used by orders-sapi (prod) in global.xml`. Boxed: held
+    /// at its length.
+    pub detail: Box<str>,
     pub location: Option<Location>,
 }
 
-/// A Mule connection that runs as the identity in one environment.
+/// A Mule connection that runs as the identity in one environment. Its
+/// names are shared with the other uses of the same app, environment and
+/// connection (every environment of an app has an identity of its own).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct IdentityAppUse {
-    pub app: String,
+    pub app: SharedStr,
     /// `None`: the app has no per-environment files.
-    pub environment: Option<String>,
-    pub config_name: String,
+    pub environment: Option<SharedStr>,
+    pub config_name: SharedStr,
     pub auth: AuthClass,
     /// The connection element; for an app on its domain's connection, the
     /// app's first operation on it.
@@ -321,12 +438,12 @@ pub struct IdentityAppUse {
     /// The domain whose shared connection it is, when the app runs on its
     /// domain's (`config_name` is the domain's config).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<String>,
+    pub domain: Option<SharedStr>,
     /// The Mule plugin whose connection it is, when the app imports the
     /// plugin's configuration file (`location` is the plugin's connection;
     /// the username is resolved in the app's properties).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub plugin: Option<String>,
+    pub plugin: Option<SharedStr>,
 }
 
 /// What grants access.
@@ -800,6 +917,205 @@ mod tests {
         }
     }
 
+    /// The graph is held from its building to the report: an identity, a
+    /// use of it by an app and a reason stay this small (552, 176 and 56
+    /// bytes when every fact was inline and every name a `String`).
+    #[test]
+    fn the_graph_items_stay_small() {
+        use std::mem::size_of;
+        assert!(
+            size_of::<IntegrationIdentity>() <= 128,
+            "{}",
+            size_of::<IntegrationIdentity>()
+        );
+        assert!(
+            size_of::<IdentityAppUse>() <= 136,
+            "{}",
+            size_of::<IdentityAppUse>()
+        );
+        assert!(
+            size_of::<IdentityReason>() <= 48,
+            "{}",
+            size_of::<IdentityReason>()
+        );
+    }
+
+    /// The layout before the facts were boxed, with its derived
+    /// serialization: the JSON of `intguard identities` and `scan`.
+    #[derive(Serialize)]
+    struct Inline<'a> {
+        username: Option<&'a str>,
+        name: &'a str,
+        reasons: &'a [IdentityReason],
+        apps: &'a [IdentityAppUse],
+        user_definitions: &'a [Location],
+        system: &'a Option<String>,
+        allowed_apps: &'a [String],
+        profile: &'a Option<AccessAssignment>,
+        license: &'a Option<String>,
+        permission_sets: &'a [AccessAssignment],
+        permission_set_groups: &'a [AccessAssignment],
+        effective_permissions: &'a [EffectivePermission],
+        muted_permissions: &'a [EffectivePermission],
+        object_access: &'a [ObjectAccess],
+        objects_used: &'a [ObjectUse],
+        unknown_uses: &'a [UnknownUse],
+        pre_authorized_by: &'a [PreAuthorization],
+        unresolved: &'a [String],
+        #[serde(skip_serializing_if = "Option::is_none")]
+        inactive_in_org: &'a Option<Location>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        frozen_in_org: &'a Option<Location>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        password_locked_in_org: &'a Option<Location>,
+    }
+
+    impl<'a> Inline<'a> {
+        fn of(id: &'a IntegrationIdentity) -> Self {
+            Inline {
+                username: id.username.as_deref(),
+                name: &id.name,
+                reasons: &id.reasons,
+                apps: &id.apps,
+                user_definitions: &id.user_definitions,
+                system: &id.system,
+                allowed_apps: &id.allowed_apps,
+                profile: &id.profile,
+                license: &id.license,
+                permission_sets: &id.permission_sets,
+                permission_set_groups: &id.permission_set_groups,
+                effective_permissions: &id.effective_permissions,
+                muted_permissions: &id.muted_permissions,
+                object_access: &id.object_access,
+                objects_used: &id.objects_used,
+                unknown_uses: &id.unknown_uses,
+                pre_authorized_by: &id.pre_authorized_by,
+                unresolved: &id.unresolved,
+                inactive_in_org: &id.inactive_in_org,
+                frozen_in_org: &id.frozen_in_org,
+                password_locked_in_org: &id.password_locked_in_org,
+            }
+        }
+    }
+
+    /// An identity serializes as the inline layout did, alone and
+    /// flattened into another object (as `intguard identities` writes it):
+    /// with no facts, with every fact, and with some of the org's marks.
+    #[test]
+    fn an_identity_serializes_as_when_its_facts_were_inline() {
+        let at = |line| Location::new("org://User/005", line, 1);
+        let bare = {
+            let mut id =
+                IntegrationIdentity::new(Some("int@acme.com".into()), "int@acme.com".into());
+            id.reasons.push(IdentityReason {
+                kind: ReasonKind::MuleConnection,
+                detail: "Mule app orders (prod) logs in as it (`SF`)".into(),
+                location: Some(at(3)),
+            });
+            id.apps.push(IdentityAppUse {
+                app: "orders".into(),
+                environment: Some("prod".into()),
+                config_name: "SF".into(),
+                auth: AuthClass::Password,
+                location: at(3),
+                defined_at: None,
+                domain: Some("shared".into()),
+                plugin: None,
+            });
+            id
+        };
+        let assignment = |name: &str| AccessAssignment {
+            name: name.into(),
+            source: AssignmentSource::Org,
+            assigned_at: Some(at(9)),
+            metadata: None,
+        };
+        let grant = Grant {
+            kind: GrantKind::PermissionSet,
+            name: "Orders".into(),
+            via_group: Some("G".into()),
+            location: at(11),
+        };
+        let mut full = bare.clone();
+        full.objects_used = vec![used("Order", vec![ObjectOperation::Read], false)].into();
+        full.unknown_uses = vec![UnknownUse {
+            app: "orders".into(),
+            operation: ObjectOperation::Delete,
+            reason: UnknownUseReason::NoObject,
+            relationships: Vec::new(),
+            location: at(20),
+        }];
+        *full.facts_mut() = IdentityFacts {
+            user_definitions: vec![at(1)],
+            system: Some("ERP".into()),
+            allowed_apps: vec!["orders".into()],
+            profile: Some(assignment("Acme Integration")),
+            license: Some("Salesforce Integration".into()),
+            permission_sets: vec![assignment("Orders")],
+            permission_set_groups: vec![assignment("G")],
+            effective_permissions: vec![EffectivePermission {
+                name: "ApiEnabled".into(),
+                category: None,
+                granted_by: vec![grant.clone()],
+            }],
+            muted_permissions: vec![EffectivePermission {
+                name: "ExportReport".into(),
+                category: Some(PermissionCategory::DataExfiltration),
+                granted_by: vec![grant.clone()],
+            }],
+            object_access: vec![access("Order", true)],
+            pre_authorized_by: vec![PreAuthorization {
+                app: "Orders".into(),
+                kind: OAuthAppKind::ConnectedApp,
+                via: PreAuthVia::PermissionSet,
+                name: "Orders".into(),
+                location: at(30),
+                admin_approved: true,
+                certificate: true,
+                client_credentials: false,
+            }],
+            unresolved: vec!["permission set Gone".into()],
+            inactive_in_org: Some(at(40)),
+            frozen_in_org: Some(at(41)),
+            password_locked_in_org: Some(at(42)),
+        };
+        let mut frozen = bare.clone();
+        frozen.facts_mut().frozen_in_org = Some(at(41));
+        let access_only = IntegrationIdentity::new(None, "profile Acme Integration".into());
+        #[derive(Serialize)]
+        struct Outer<T> {
+            #[serde(flatten)]
+            identity: T,
+            dangerous: u8,
+        }
+        for id in [&bare, &full, &frozen, &access_only] {
+            assert_eq!(
+                serde_json::to_string_pretty(id).unwrap(),
+                serde_json::to_string_pretty(&Inline::of(id)).unwrap()
+            );
+            let flat = |identity| {
+                serde_json::to_string(&Outer {
+                    identity,
+                    dangerous: 1,
+                })
+            };
+            assert_eq!(
+                flat(id).unwrap(),
+                serde_json::to_string(&Outer {
+                    identity: Inline::of(id),
+                    dangerous: 1
+                })
+                .unwrap()
+            );
+        }
+        let text = serde_json::to_string(&full).unwrap();
+        assert!(
+            text.contains(r#""unresolved":["permission set Gone"],"inactive_in_org":"#),
+            "{text}"
+        );
+        assert!(!serde_json::to_string(&bare).unwrap().contains("in_org"));
+    }
+
     /// Reading through a relationship (`Account.Name` from Contact) only
     /// reads; a delete needs the Edit and Read Salesforce requires for it,
     /// on its object or, when its objects are unknown, on any object.
@@ -836,7 +1152,7 @@ mod tests {
     #[test]
     fn the_lookup_answers_as_the_one_object_methods() {
         let mut id = IntegrationIdentity::new(Some("int@acme.com".into()), "int@acme.com".into());
-        id.object_access = vec![
+        id.facts_mut().object_access = vec![
             access("Account", true),
             access("ACCOUNT", false),
             access("Case", false),

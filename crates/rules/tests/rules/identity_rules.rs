@@ -121,14 +121,14 @@ fn orders() -> IntegrationIdentity {
         domain: None,
         plugin: None,
     });
-    id.profile = Some(AccessAssignment {
+    id.facts_mut().profile = Some(AccessAssignment {
         name: "Orders Integration".into(),
         source: AssignmentSource::UserDefinition,
         assigned_at: Some(loc(DEF, 10)),
         metadata: Some(loc(PROFILE, 0)),
     });
-    id.license = Some("Salesforce".into());
-    id.permission_sets.push(AccessAssignment {
+    id.facts_mut().license = Some("Salesforce".into());
+    id.facts_mut().permission_sets.push(AccessAssignment {
         name: "Orders_Integration".into(),
         source: AssignmentSource::UserDefinition,
         assigned_at: Some(loc(DEF, 11)),
@@ -156,7 +156,7 @@ fn run(id: &str, inv: &Inventory) -> Vec<intguard_model::Finding> {
 fn ig302_groups_by_grant_and_tier() {
     let mut id = orders();
     let pg = |l| grant(GrantKind::Profile, "Orders Integration", PROFILE, l);
-    id.effective_permissions = vec![
+    id.facts_mut().effective_permissions = vec![
         perm("ApiEnabled", pg(21)),
         perm("ExportReport", pg(25)),
         perm("ModifyAllData", pg(30)),
@@ -195,16 +195,16 @@ fn ig302_skips_salesforce_owned_identities() {
     );
     id.reasons.push(IdentityReason {
         kind: ReasonKind::IntegrationLicense,
-        detail: String::new(),
+        detail: "".into(),
         location: None,
     });
-    id.profile = Some(AccessAssignment {
+    id.facts_mut().profile = Some(AccessAssignment {
         name: "Minimum Access - API Only Integrations".into(),
         source: AssignmentSource::Itself,
         assigned_at: None,
         metadata: Some(loc(PROFILE, 0)),
     });
-    id.effective_permissions = vec![perm(
+    id.facts_mut().effective_permissions = vec![perm(
         "ExportReport",
         grant(GrantKind::Profile, "x", PROFILE, 3),
     )];
@@ -216,7 +216,7 @@ fn ig304_unused_partial_and_view_all() {
     let mut id = orders();
     let psg = |l| grant(GrantKind::PermissionSet, "Orders_Integration", PS, l);
     let pg = |l| grant(GrantKind::Profile, "Orders Integration", PROFILE, l);
-    id.object_access = vec![
+    id.facts_mut().object_access = vec![
         access("Account", psg(6), "R"),
         access("Contact", psg(16), "RV"),
         access("Lead", pg(10), "RCE"),
@@ -275,12 +275,12 @@ fn ig304_unused_partial_and_view_all() {
 fn ig304_does_not_clear_what_another_holder_of_the_grant_needs() {
     let psg = |l| grant(GrantKind::PermissionSet, "Orders_Integration", PS, l);
     let mut reader = orders();
-    reader.object_access = vec![access("Account", psg(6), "RE")];
+    reader.facts_mut().object_access = vec![access("Account", psg(6), "RE")];
     reader.objects_used = vec![used("Account", &[ObjectOperation::Read], false)].into();
     let mut writer = orders();
     writer.username = Some("int.writer@acme.com".into());
     writer.name = "int.writer@acme.com".into();
-    writer.object_access = vec![access("Account", psg(6), "RE")];
+    writer.facts_mut().object_access = vec![access("Account", psg(6), "RE")];
     writer.objects_used = vec![used("Account", &[ObjectOperation::Edit], false)].into();
     let alone = run("IG304", &inventory(vec![reader.clone()], vec![]));
     assert!(
@@ -306,7 +306,7 @@ fn ig304_does_not_clear_what_another_holder_of_the_grant_needs() {
 fn ig304_needs_what_salesforce_requires_and_relationships_only_read() {
     let mut id = orders();
     let psg = |l| grant(GrantKind::PermissionSet, "Orders_Integration", PS, l);
-    id.object_access = vec![
+    id.facts_mut().object_access = vec![
         access("Account", psg(6), "RCED"),
         access("Case", psg(16), "RED"),
         access("Contact", psg(26), "RCEDVM"),
@@ -350,7 +350,7 @@ fn ig304_needs_what_salesforce_requires_and_relationships_only_read() {
 fn ig304_operations_of_unknown_objects_may_need_their_access_anywhere() {
     let mut id = orders();
     let psg = |l| grant(GrantKind::PermissionSet, "Orders_Integration", PS, l);
-    id.object_access = vec![
+    id.facts_mut().object_access = vec![
         access("Account", psg(6), "RCED"),
         access("Lead", psg(10), "RC"),
     ];
@@ -422,7 +422,7 @@ fn ig205_and_ig202_read_the_profile() {
 
     // API only on the integration license, no ranges.
     let mut id2 = id;
-    id2.effective_permissions = vec![perm(
+    id2.facts_mut().effective_permissions = vec![perm(
         "ApiUserOnly",
         grant(GrantKind::Profile, "Orders Integration", PROFILE, 21),
     )];
@@ -484,7 +484,7 @@ fn ig205_integration_license_without_api_only_does_not_claim_ui_access() {
 #[test]
 fn ig205_api_only_by_a_permission_set_is_told_about_the_license_only() {
     let mut id = orders();
-    id.effective_permissions = vec![perm(
+    id.facts_mut().effective_permissions = vec![perm(
         "ApiUserOnly",
         grant(
             GrantKind::PermissionSet,
@@ -524,7 +524,7 @@ fn ig205_api_only_by_a_permission_set_is_told_about_the_license_only() {
 fn ig202_on_the_standard_integration_profile_says_why_not_there() {
     const STANDARD: &str = "Minimum Access - API Only Integrations";
     let mut id = orders();
-    id.profile.as_mut().unwrap().name = STANDARD.into();
+    id.facts_mut().profile.as_mut().unwrap().name = STANDARD.into();
     let mut p = profile(STANDARD, "Salesforce Integration", false);
     p.custom = Some(false);
     let f = run("IG202", &inventory(vec![id], vec![p]));
@@ -551,8 +551,8 @@ fn ig206_does_not_grant_mutual_tls_in_a_shared_permission_set() {
         Some("int.reporting@acme.com".into()),
         "int.reporting@acme.com".into(),
     );
-    reporting.profile = orders.profile.clone();
-    reporting.permission_sets = orders.permission_sets.clone();
+    reporting.facts_mut().profile = orders.profile.clone();
+    reporting.facts_mut().permission_sets = orders.permission_sets.clone();
     let inv = inventory(
         vec![orders, reporting],
         vec![profile(
@@ -588,14 +588,14 @@ fn ig111_ig204_ig206_do_not_edit_a_managed_package_permission_set() {
     const MANAGED: &str =
         "salesforce/force-app/main/default/permissionsets/acme__Sync.permissionset-meta.xml";
     let mut id = orders();
-    id.permission_sets = vec![AccessAssignment {
+    id.facts_mut().permission_sets = vec![AccessAssignment {
         name: "acme__Sync".into(),
         source: AssignmentSource::UserDefinition,
         assigned_at: Some(loc(DEF, 11)),
         metadata: Some(loc(MANAGED, 0)),
     }];
     let managed = |l| grant(GrantKind::PermissionSet, "acme__Sync", MANAGED, l);
-    id.effective_permissions = vec![
+    id.facts_mut().effective_permissions = vec![
         perm("PasswordNeverExpires", managed(12)),
         perm("UseAnyApiClient", managed(16)),
     ];
@@ -635,7 +635,9 @@ fn ig111_ig204_ig206_do_not_edit_a_managed_package_permission_set() {
 
     // The org's own profile grants it too: that one is still edited.
     let pg = |l| grant(GrantKind::Profile, "Orders Integration", PROFILE, l);
-    id.effective_permissions[1].granted_by.push(pg(33));
+    id.facts_mut().effective_permissions[1]
+        .granted_by
+        .push(pg(33));
     let inv = inventory(
         vec![id.clone()],
         vec![profile("Orders Integration", "Salesforce", true)],
@@ -648,7 +650,7 @@ fn ig111_ig204_ig206_do_not_edit_a_managed_package_permission_set() {
     );
 
     // IG206: the mutual TLS permission is not granted in the managed set.
-    id.effective_permissions.clear();
+    id.facts_mut().effective_permissions.clear();
     let inv = inventory(
         vec![id],
         vec![profile(
@@ -681,7 +683,7 @@ fn ig202_on_an_org_profile_names_the_repository_file() {
     const REPO: &str =
         "salesforce/force-app/main/default/profiles/HR Integration %28API%29.profile-meta.xml";
     let mut id = orders();
-    id.profile.as_mut().unwrap().name = NAME.into();
+    id.facts_mut().profile.as_mut().unwrap().name = NAME.into();
     let mut org = profile(NAME, "Salesforce Integration", false);
     org.location = Location::new("org://00D000000000001/Profile/00e000000000003", 0, 0);
     let mut repo = profile(NAME, "Salesforce Integration", false);
@@ -778,7 +780,7 @@ fn ig202_invalid_ranges_restrict_nothing() {
 #[test]
 fn ig301_admin_user_at_the_assignment() {
     let mut id = orders();
-    id.profile.as_mut().unwrap().name = "Admin".into();
+    id.facts_mut().profile.as_mut().unwrap().name = "Admin".into();
     let f = run("IG301", &inventory(vec![id], vec![]));
     assert_eq!(f.len(), 1);
     assert_eq!((f[0].location.path.as_str(), f[0].location.line), (DEF, 10));
@@ -790,7 +792,7 @@ fn ig301_admin_user_at_the_assignment() {
 fn ig206_org_side_and_ig111_ig204_permissions() {
     let mut id = orders();
     let pg = |l| grant(GrantKind::Profile, "Orders Integration", PROFILE, l);
-    id.effective_permissions = vec![
+    id.facts_mut().effective_permissions = vec![
         perm("PasswordNeverExpires", pg(29)),
         perm("UseAnyApiClient", pg(33)),
     ];
@@ -821,7 +823,8 @@ fn ig206_org_side_and_ig111_ig204_permissions() {
     assert_eq!(f[0].location.line, 33);
 
     // Any permission named for mutual authentication satisfies IG206.
-    id.effective_permissions
+    id.facts_mut()
+        .effective_permissions
         .push(perm("EnforceSslTlsMutualAuthentication", pg(40)));
     let inv = inventory(
         vec![id.clone()],
@@ -829,8 +832,8 @@ fn ig206_org_side_and_ig111_ig204_permissions() {
     );
     assert!(run("IG206", &inv).is_empty());
     // Unresolved assignments: not judged.
-    id.effective_permissions.pop();
-    id.unresolved.push("Missing_Set".into());
+    id.facts_mut().effective_permissions.pop();
+    id.facts_mut().unresolved.push("Missing_Set".into());
     let inv = inventory(
         vec![id],
         vec![profile("Orders Integration", "Salesforce", true)],
@@ -879,7 +882,7 @@ fn ig111_names_the_profile_password_policy_file_from_its_folder() {
 #[test]
 fn ig302_cites_where_the_granting_set_or_group_is_assigned() {
     let mut id = orders();
-    id.permission_set_groups.push(AccessAssignment {
+    id.facts_mut().permission_set_groups.push(AccessAssignment {
         name: "Orders_Reporting_Group".into(),
         source: AssignmentSource::UserDefinition,
         assigned_at: Some(loc(DEF, 12)),
@@ -897,7 +900,7 @@ fn ig302_cites_where_the_granting_set_or_group_is_assigned() {
             14,
         )
     };
-    id.effective_permissions = vec![
+    id.facts_mut().effective_permissions = vec![
         perm(
             "ModifyAllData",
             grant(GrantKind::PermissionSet, "Orders_Integration", PS, 9),
@@ -952,7 +955,7 @@ fn ig302_an_org_grant_names_the_repository_file_and_the_entry_to_add() {
     const DECOMPOSED: &str =
         "salesforce/force-app/main/default/permissionsets/HR_API/HR_API.permissionset-meta.xml";
     let mut id = orders();
-    id.effective_permissions = vec![perm(
+    id.facts_mut().effective_permissions = vec![perm(
         "ModifyMetadata",
         Grant {
             kind: GrantKind::PermissionSet,
@@ -1013,14 +1016,14 @@ fn ig302_notes_a_muted_permission_only_on_its_own_groups_finding() {
             line,
         )
     };
-    id.effective_permissions = vec![
+    id.facts_mut().effective_permissions = vec![
         perm(
             "ModifyAllData",
             grant(GrantKind::Profile, "Orders Integration", PROFILE, 9),
         ),
         perm("AuthorApex", in_group("Billing_Export", 13)),
     ];
-    id.muted_permissions = vec![perm(
+    id.facts_mut().muted_permissions = vec![perm(
         "ManageUsers",
         Grant {
             via_group: Some("Billing_Bundle".into()),
@@ -1055,7 +1058,7 @@ fn ig302_notes_a_muted_permission_only_on_its_own_groups_finding() {
 fn ig302_fingerprint_changes_when_a_permission_is_granted() {
     let key = |names: &[&str]| {
         let mut id = orders();
-        id.effective_permissions = names
+        id.facts_mut().effective_permissions = names
             .iter()
             .enumerate()
             .map(|(i, n)| {
@@ -1091,7 +1094,7 @@ fn ig304_all_records_fingerprint_changes_when_an_object_is_added() {
     let key = |objects: &[(&str, &str)]| {
         let mut id = orders();
         id.apps.clear();
-        id.object_access = objects
+        id.facts_mut().object_access = objects
             .iter()
             .enumerate()
             .map(|(i, (o, f))| {

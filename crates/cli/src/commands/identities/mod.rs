@@ -462,15 +462,15 @@ fn render_text(inv: &Inventory, ids: &[&IntegrationIdentity], only: Option<&str>
             match lines.iter_mut().find(|l| l.0 == u.app && l.1 == config) {
                 Some(l) => {
                     if let Some(e) = &u.environment {
-                        l.4.push(e.clone());
+                        l.4.push(e.to_string());
                     }
                 }
                 None => lines.push((
-                    u.app.clone(),
+                    u.app.to_string(),
                     config,
                     u.auth,
                     u.location.clone(),
-                    u.environment.iter().cloned().collect(),
+                    u.environment.iter().map(|e| e.to_string()).collect(),
                 )),
             }
         }

@@ -179,9 +179,9 @@ fn access_identity(
                 metadata: None,
             };
             if assignment.0 {
-                id.profile = Some(a);
+                id.facts_mut().profile = Some(a);
             } else {
-                id.permission_sets.push(a);
+                id.facts_mut().permission_sets.push(a);
             }
             normalize_assignments(&mut id, md);
             b.ids.push(id);
@@ -195,6 +195,11 @@ fn access_identity(
 /// Canonical names and metadata files for the identity's assignments;
 /// permission set names that are groups move to the groups.
 pub(super) fn normalize_assignments(id: &mut IntegrationIdentity, md: &SalesforceMetadata) {
+    if !id.has_facts() {
+        // Nothing assigned: its facts are not made for nothing.
+        return;
+    }
+    let id = id.facts_mut();
     if let Some(p) = &mut id.profile {
         if let Some(found) = md.profile(&p.name) {
             p.name = found.name.clone();
@@ -269,6 +274,11 @@ fn grant(kind: GrantKind, name: &str, via_group: Option<&str>, at: &Location) ->
 /// Effective permissions and object access: profile ∪ sets ∪ each group's
 /// sets minus that group's muting sets.
 pub(super) fn resolve_access(id: &mut IntegrationIdentity, md: &SalesforceMetadata) {
+    if !id.has_facts() {
+        // Nothing assigned: no access, nothing unresolved.
+        return;
+    }
+    let id = id.facts_mut();
     let mut acc = Access::default();
     let mut muted: BTreeMap<String, EffectivePermission> = BTreeMap::new();
     let mut unresolved = Vec::new();

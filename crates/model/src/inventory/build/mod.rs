@@ -30,13 +30,14 @@ mod tests;
 mod uses;
 mod who;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 
 use crate::dedup::keep_first;
 
 use crate::location::Location;
+use crate::shared_str::SharedStr;
 
 use super::graph::{
     AccessAssignment, IdentityReason, IntegrationIdentity, PreAuthVia, PreAuthorization, ReasonKind,
@@ -93,26 +94,67 @@ impl SalesforceConnection {
 /// The graph under construction: identities and a username index.
 struct Builder {
     ids: Vec<IntegrationIdentity>,
-    by_user: HashMap<String, usize>,
+    /// Lowercased (and trimmed) username -> index. The key is the
+    /// identity's own username when that is lowercase already (most are):
+    /// the text is not held twice.
+    by_user: HashMap<SharedStr, u32>,
     /// `profile:<file name>` / `permset:<name>` -> index, for access-only
     /// identities.
     by_access: HashMap<String, usize>,
+    /// The names the identities' app uses repeat (apps, environments,
+    /// connection configs, domains, plugins), each held once.
+    names: HashSet<SharedStr>,
 }
 
 impl Builder {
     fn user(&mut self, username: &str) -> &mut IntegrationIdentity {
-        let key = username.trim().to_lowercase();
-        let i = match self.by_user.get(&key) {
-            Some(i) => *i,
+        let username = username.trim();
+        let key = username.to_lowercase();
+        let i = match self.by_user.get(key.as_str()) {
+            Some(i) => *i as usize,
             None => {
-                let u = username.trim().to_string();
-                self.ids.push(IntegrationIdentity::new(Some(u.clone()), u));
-                self.by_user.insert(key, self.ids.len() - 1);
-                self.ids.len() - 1
+                let name = SharedStr::from(username);
+                let key = if key == username {
+                    name.clone()
+                } else {
+                    SharedStr::from(key)
+                };
+                self.ids.push(IntegrationIdentity::of_user(name));
+                let i = self.ids.len() - 1;
+                self.by_user.insert(key, i as u32);
+                i
             }
         };
         &mut self.ids[i]
     }
+
+    /// Whether `username` (trimmed, case ignored) is an identity's.
+    fn has_user(&self, username: &str) -> bool {
+        self.by_user
+            .contains_key(username.trim().to_lowercase().as_str())
+    }
+
+    /// `name`, shared with every other use of it in the graph.
+    fn shared(&mut self, name: &str) -> SharedStr {
+        if let Some(s) = self.names.get(name) {
+            return s.clone();
+        }
+        let s = SharedStr::from(name);
+        self.names.insert(s.clone());
+        s
+    }
+}
+
+/// Pushes `item` to a list of the graph, which is held until the report:
+/// its first items one at a time, at their exact room (most identities have
+/// one reason and one use, and `Vec` makes room for four at the first push:
+/// held until the lists were shrunk at the end, that room was most of the
+/// graph's building peak), then by the usual doubling.
+fn push_held<T>(list: &mut Vec<T>, item: T) {
+    if list.len() < 4 {
+        list.reserve_exact(1);
+    }
+    list.push(item);
 }
 
 fn add_reason(
@@ -122,11 +164,14 @@ fn add_reason(
     at: Option<Location>,
 ) {
     // Repeats are dropped once the identity is complete (`keep_first`).
-    id.reasons.push(IdentityReason {
-        kind,
-        detail,
-        location: at,
-    });
+    push_held(
+        &mut id.reasons,
+        IdentityReason {
+            kind,
+            detail: detail.into_boxed_str(),
+            location: at,
+        },
+    );
 }
 
 fn push_assignment(list: &mut Vec<AccessAssignment>, a: AccessAssignment) {
@@ -149,6 +194,7 @@ impl Inventory {
             ids: Vec::new(),
             by_user: HashMap::new(),
             by_access: HashMap::new(),
+            names: HashSet::new(),
         };
         // Who: usernames, then the org's users.
         who::mule_users(&mut b, &self.connection_uses());
@@ -167,15 +213,56 @@ impl Inventory {
             access::normalize_assignments(id, md);
         }
         access::access_only_identities(&mut b, md, &pre_auths);
-        complete(&mut b.ids, &self.apps, md, &pre_auths);
+        // The indexes are done with: freed before the completion's own
+        // working memory is taken.
+        let mut ids = std::mem::take(&mut b.ids);
+        drop(b);
+        complete(&mut ids, &self.apps, md, &pre_auths);
 
-        let mut ids = b.ids;
-        // Each key once: lowercasing in the comparison allocated twice per
-        // comparison (150,000 times for a monorepo's 6,000 identities).
-        ids.sort_by_cached_key(|id| (id.username.is_none(), id.name.to_lowercase()));
+        sort_identities(&mut ids);
         // The graph is held until the report: not the vector's growth room.
         ids.shrink_to_fit();
         self.identities = ids;
+    }
+}
+
+/// Users first, then access-only identities, each by name (case ignored),
+/// equal names in the order they were made: what a stable sort by the key
+/// `(username.is_none(), name.to_lowercase())` gives, without a lowercased
+/// copy of every name (lowercasing in the comparison allocated twice per
+/// comparison, 150,000 times for a monorepo's 6,000 identities; a cached
+/// key per identity held every name twice) or a stable sort's scratch copy
+/// of the identities: their order is sorted, then applied in place.
+fn sort_identities(ids: &mut [IntegrationIdentity]) {
+    let key_order = |a: &IntegrationIdentity, b: &IntegrationIdentity| {
+        (a.username.is_none().cmp(&b.username.is_none()))
+            .then_with(|| cmp_lowercase(&a.name, &b.name))
+    };
+    let mut order: Vec<u32> = (0..ids.len() as u32).collect();
+    order.sort_unstable_by(|&a, &b| key_order(&ids[a as usize], &ids[b as usize]).then(a.cmp(&b)));
+    // As `slice::sort_by_cached_key` applies its order: position `i`
+    // takes the identity `order[i]`, followed to where earlier swaps moved
+    // it.
+    for i in 0..order.len() {
+        let mut index = order[i];
+        while (index as usize) < i {
+            index = order[index as usize];
+        }
+        order[i] = index;
+        ids.swap(i, index as usize);
+    }
+}
+
+/// `a.to_lowercase().cmp(&b.to_lowercase())`, lowercasing as it compares
+/// when both are ASCII (non-ASCII text lowercases by context: a final
+/// sigma).
+fn cmp_lowercase(a: &str, b: &str) -> std::cmp::Ordering {
+    if a.is_ascii() && b.is_ascii() {
+        a.bytes()
+            .map(|c| c.to_ascii_lowercase())
+            .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+    } else {
+        a.to_lowercase().cmp(&b.to_lowercase())
     }
 }
 
@@ -203,10 +290,10 @@ fn complete(
             if reaches(pa, id, md) {
                 let mut pa = pa.clone();
                 if pa.via == PreAuthVia::ClientCredentialsUser {
-                    pa.name = id.name.clone();
+                    pa.name = id.name.to_string();
                 }
                 if !id.pre_authorized_by.contains(&pa) {
-                    id.pre_authorized_by.push(pa);
+                    id.facts_mut().pre_authorized_by.push(pa);
                 }
             }
         }
@@ -233,8 +320,9 @@ fn complete(
         keep_first(&mut id.reasons);
         id.reasons.sort_by_key(|r| r.kind);
         // Most identities have one use and one reason (a username per
-        // environment), in vectors grown to room for four: held through
-        // the rules, that room was 3 MB of a 2,000-app monorepo's peak.
+        // environment), pushed at their exact room (`push_held`); lists
+        // grown past four, or with repeats dropped, keep no spare room
+        // through the rules (3 MB of a 2,000-app monorepo's peak once).
         id.apps.shrink_to_fit();
         id.reasons.shrink_to_fit();
     });

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::expr::Value;
-use crate::inventory::graph::{AssignmentSource, GrantKind, ObjectOperation};
+use crate::inventory::graph::{AssignmentSource, GrantKind, IdentityAppUse, ObjectOperation};
 use crate::inventory::mule::{
     AuthClass, DomainLink, MuleRuntime, SalesforceOperation, XmlAttribute,
 };
@@ -628,6 +628,119 @@ fn per_environment_usernames() {
     );
     assert!(prod.profile.is_none());
     assert!(prod.effective_permissions.is_empty());
+}
+
+/// A Mule-only identity is its username and its connections: no facts
+/// box, its username and name one string, and the names its app uses
+/// repeat (the app, the environment, the connection) shared with the
+/// app's other identities.
+#[test]
+fn a_mule_only_identity_holds_its_names_once() {
+    use crate::inventory::mule::{PropertyEntry, PropertyFile, PropertyFormat};
+    let mut app = MuleApp::new("orders", "orders", MuleRuntime::Mule4);
+    app.environments = vec!["dev".into(), "prod".into()];
+    app.salesforce_connections = vec![conn("SF", "${sfdc.user}", "orders/src/main/mule/g.xml")];
+    let file = |env: &str, user: &str| PropertyFile {
+        path: format!("orders/src/main/resources/{env}.yaml").into(),
+        format: PropertyFormat::Yaml,
+        environment: Some(env.into()),
+        secure: false,
+        loaded: true,
+        entries: vec![PropertyEntry::new(
+            "sfdc.user",
+            user,
+            loc(&format!("orders/src/main/resources/{env}.yaml"), 3),
+        )],
+        split_values: Vec::new(),
+    };
+    app.property_files = vec![
+        file("dev", "Int.Orders@acme.com.dev"),
+        file("prod", "int.orders@acme.com"),
+    ];
+    let mut inv = Inventory {
+        apps: vec![app],
+        ..Inventory::default()
+    };
+    inv.build_identities();
+    let [prod, dev] = inv.identities.as_slice() else {
+        panic!("{:?}", inv.identities);
+    };
+    for id in [prod, dev] {
+        assert!(!id.has_facts(), "{}", id.name);
+        let username = id.username.as_ref().unwrap();
+        assert!(std::ptr::eq(username.as_str(), id.name.as_str()));
+        assert!(id.profile.is_none() && id.permission_sets.is_empty());
+    }
+    // As first written, whatever the case.
+    assert_eq!(dev.name, "Int.Orders@acme.com.dev");
+    let (p, d) = (&prod.apps[0], &dev.apps[0]);
+    assert_eq!((p.app.as_str(), d.app.as_str()), ("orders", "orders"));
+    assert!(std::ptr::eq(p.app.as_str(), d.app.as_str()));
+    assert!(std::ptr::eq(p.config_name.as_str(), d.config_name.as_str()));
+    // An environment is shared with the other apps' uses of it.
+    let mut billing = inv.apps[0].clone();
+    billing.name = "billing".into();
+    let mut two = Inventory {
+        apps: vec![inv.apps[0].clone(), billing],
+        ..Inventory::default()
+    };
+    two.build_identities();
+    let prod: Vec<&IdentityAppUse> = two
+        .identities
+        .iter()
+        .flat_map(|i| &i.apps)
+        .filter(|u| u.environment.as_deref() == Some("prod"))
+        .collect();
+    let [orders, billing] = prod.as_slice() else {
+        panic!("{prod:?}");
+    };
+    assert_eq!(
+        (orders.app.as_str(), billing.app.as_str()),
+        ("orders", "billing")
+    );
+    assert!(std::ptr::eq(
+        orders.environment.as_deref().unwrap(),
+        billing.environment.as_deref().unwrap()
+    ));
+}
+
+/// The identities come users first, then access-only ones, each by name
+/// with case ignored, equal names in the order they were made: as a stable
+/// sort by `(username.is_none(), name.to_lowercase())` orders them, non-ASCII
+/// names (a final sigma lowercases by its place) included.
+#[test]
+fn identities_are_sorted_as_by_their_lowercased_names() {
+    let names = [
+        (true, "b@acme.com"),
+        (false, "profile Zeta"),
+        (true, "A@acme.com"),
+        (true, "a@acme.com"),
+        (false, "permission set alpha"),
+        (true, "ΟΔΟΣ@acme.com"),
+        (true, "Oδoς@acme.com"),
+        (true, "οδοσ@acme.com"),
+        (true, "B@acme.com"),
+        (false, "Profile zeta"),
+        (true, "_x@acme.com"),
+        (true, "ab@acme.com"),
+        (true, "a"),
+    ];
+    let ids: Vec<IntegrationIdentity> = names
+        .iter()
+        .map(|(user, name)| {
+            IntegrationIdentity::new(user.then(|| name.to_string()), name.to_string())
+        })
+        .collect();
+    let mut expected = ids.clone();
+    expected.sort_by_cached_key(|id| (id.username.is_none(), id.name.to_lowercase()));
+    let mut sorted = ids;
+    sort_identities(&mut sorted);
+    let order = |ids: &[IntegrationIdentity]| -> Vec<String> {
+        ids.iter().map(|i| i.name.to_string()).collect()
+    };
+    assert_eq!(order(&sorted), order(&expected));
+    assert_eq!(sorted[0].name, "_x@acme.com");
+    assert_eq!(sorted.last().unwrap().name, "Profile zeta");
 }
 
 /// An encrypted username (`![...]`, read whole or as part of the value)

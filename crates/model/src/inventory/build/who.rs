@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use rayon::prelude::*;
 
 use super::pre_auth::integration_app_grants;
-use super::{add_reason, push_assignment, Builder, ConnectionUser};
+use super::{add_reason, push_assignment, push_held, Builder, ConnectionUser};
 use crate::inventory::graph::{
     AccessAssignment, AssignmentSource, IdentityAppUse, PreAuthVia, PreAuthorization, ReasonKind,
 };
@@ -15,6 +15,7 @@ use crate::inventory::mule::ConnectionUse;
 use crate::inventory::org::{OrgFacts, OrgUser};
 use crate::inventory::salesforce::{self, is_broad_profile, SalesforceMetadata};
 use crate::inventory::IdentityHint;
+use crate::shared_str::SharedStr;
 
 /// Usernames of Mule connections, each with a reason and the app's use: an
 /// app's own connections, and a domain's shared connections for each app
@@ -65,6 +66,16 @@ pub(super) fn mule_users(b: &mut Builder, groups: &[Vec<ConnectionUse<'_>>]) {
 /// The app of `u` logs in as `user`: a reason and a use of its identity.
 fn add_use(b: &mut Builder, u: &ConnectionUse<'_>, user: &ConnectionUser) {
     let (app, conn) = (u.app, u.connection);
+    let app_use = IdentityAppUse {
+        app: b.shared(&app.name),
+        environment: user.environment.as_deref().map(|e| b.shared(e)),
+        config_name: b.shared(&conn.config_name),
+        auth: conn.auth,
+        location: u.location().clone(),
+        defined_at: user.defined_at.clone(),
+        domain: u.through_domain.map(|_| b.shared(&u.owner.name)),
+        plugin: u.through_plugin.map(|p| b.shared(&p.name)),
+    };
     let id = b.user(&user.username);
     let env = user
         .environment
@@ -89,16 +100,7 @@ fn add_use(b: &mut Builder, u: &ConnectionUse<'_>, user: &ConnectionUser) {
         ),
         Some(u.location().clone()),
     );
-    id.apps.push(IdentityAppUse {
-        app: app.name.clone(),
-        environment: user.environment.clone(),
-        config_name: conn.config_name.clone(),
-        auth: conn.auth,
-        location: u.location().clone(),
-        defined_at: user.defined_at.clone(),
-        domain: u.through_domain.map(|_| u.owner.name.clone()),
-        plugin: u.through_plugin.map(|p| p.name.clone()),
-    });
+    push_held(&mut id.apps, app_use);
 }
 
 /// User definition files (`sf org create user`): the user, its profile and
@@ -113,11 +115,11 @@ pub(super) fn user_definitions(b: &mut Builder, md: &SalesforceMetadata) {
             Some(d.location.clone()),
         );
         if !id.user_definitions.contains(&d.location) {
-            id.user_definitions.push(d.location.clone());
+            id.facts_mut().user_definitions.push(d.location.clone());
         }
         if let Some(p) = &d.profile_name {
             if id.profile.is_none() {
-                id.profile = Some(AccessAssignment {
+                id.facts_mut().profile = Some(AccessAssignment {
                     name: p.clone(),
                     source: AssignmentSource::UserDefinition,
                     assigned_at: d.profile_location.clone().or(Some(d.location.clone())),
@@ -127,7 +129,7 @@ pub(super) fn user_definitions(b: &mut Builder, md: &SalesforceMetadata) {
         }
         for ps in &d.permsets {
             push_assignment(
-                &mut id.permission_sets,
+                &mut id.facts_mut().permission_sets,
                 AccessAssignment {
                     name: ps.clone(),
                     source: AssignmentSource::UserDefinition,
@@ -153,16 +155,16 @@ pub(super) fn config_hints(b: &mut Builder, hints: &[IdentityHint]) {
             "named in intguard.toml [[identities]]".to_string(),
             None,
         );
-        if id.system.is_none() {
-            id.system = h.system.clone();
+        if let (None, Some(system)) = (&id.system, &h.system) {
+            id.facts_mut().system = Some(system.clone());
         }
         for a in &h.apps {
             if !id.allowed_apps.iter().any(|x| x.eq_ignore_ascii_case(a)) {
-                id.allowed_apps.push(a.clone());
+                id.facts_mut().allowed_apps.push(a.clone());
             }
         }
         if let (None, Some(p)) = (&id.profile, &h.profile) {
-            id.profile = Some(AccessAssignment {
+            id.facts_mut().profile = Some(AccessAssignment {
                 name: p.clone(),
                 source: AssignmentSource::Config,
                 assigned_at: h.profile_at.clone(),
@@ -171,7 +173,7 @@ pub(super) fn config_hints(b: &mut Builder, hints: &[IdentityHint]) {
         }
         for (i, ps) in h.permission_sets.iter().enumerate() {
             push_assignment(
-                &mut id.permission_sets,
+                &mut id.facts_mut().permission_sets,
                 AccessAssignment {
                     name: ps.clone(),
                     source: AssignmentSource::Config,
@@ -268,18 +270,19 @@ pub(super) fn org_users(
                     .any(|g| groups.contains(&g.to_lowercase())))
     };
     for u in &org.users {
-        let known = b.by_user.contains_key(&u.username.trim().to_lowercase());
+        let known = b.has_user(&u.username);
         if !known && !qualifies(u) {
             continue;
         }
         let id = b.user(&u.username);
         // Usernames are case-insensitive: the org's spelling is the user's
         // own, whatever letters an app or the config wrote it in.
-        let spelt = u.username.trim();
-        if id.name.eq_ignore_ascii_case(spelt) {
-            id.name = spelt.to_string();
+        let spelt = SharedStr::from(u.username.trim());
+        if id.name.eq_ignore_ascii_case(&spelt) {
+            id.name = spelt.clone();
         }
-        id.username = Some(spelt.to_string());
+        id.username = Some(spelt);
+        let id = id.facts_mut();
         // Named by the repository or the config but inactive: kept (an app
         // runs as it) and marked, not judged as a live credential.
         id.inactive_in_org = (!u.is_active).then(|| u.location.clone());
