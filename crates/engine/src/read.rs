@@ -66,6 +66,15 @@ pub(crate) fn read_inventory_with(
             // once, with all its properties: whatever runs next (the App
             // rules and what a scan keeps, or the whole Inventory) reads it.
             app.scan_facts = scan_scope::app_scan_facts(app);
+            // And the passwords committed for its key stores, which the
+            // reading tries on the PKCS#12 files that need one once every
+            // file is read.
+            if app.scan_facts.is_some() {
+                let passwords = intguard_readers::keystore_passwords(app);
+                if let Some(facts) = app.scan_facts.as_deref_mut() {
+                    facts.keystore_passwords = passwords;
+                }
+            }
             let mut warnings = Vec::new();
             scan_scope::app_pass_diagnostics(app, &mut warnings);
             if !warnings.is_empty() {

@@ -1,7 +1,8 @@
 //! A compact app's connections are worked out as it is read (who each logs
-//! in as, its consumer key, what IG206 and IG104 ask of it: the app's
-//! `scan_facts`), after which `scan` keeps none of the properties and
-//! attributes they came from; apps deployed in a domain, Mule plugins and
+//! in as, its consumer key, what IG206 and IG104 ask of it, the key stores
+//! its configurations load for IG105 and IG112: the app's `scan_facts`),
+//! after which `scan` keeps none of the properties, attributes, TLS
+//! contexts and key loaders they came from; apps deployed in a domain, Mule plugins and
 //! the apps importing their files are kept whole and resolved at the end.
 //! Both must report what the whole Inventory does (`run_rules` on
 //! `read_inventory`), and what the rules report must still name the users.
@@ -370,4 +371,67 @@ fn a_partial_scan_does_not_judge_ig206_comments() {
     // one is left alone.
     assert_eq!(unused, [Some(15)], "{:#?}", outcome.diagnostics);
     assert!(!outcome.findings.iter().any(|f| f.rule == "IG206"));
+}
+
+/// Two compact apps loading files kept outside every app (the fixture
+/// `IG105/outside-every-app`): a PKCS#12 keystore that billing-sapi's
+/// nested listener TLS context and orders-sapi's JWT connection and Crypto
+/// JCE config load, opened with the password billing-sapi commits for prod,
+/// and an SSH key billing-sapi's SFTP connection loads. Their store
+/// references and the passwords the reading tries are worked out as each
+/// app is read (the apps keep no TLS context, listener or key loader), and
+/// must match the files found after them as the whole Inventory does.
+#[test]
+fn key_files_outside_every_app_match_compact_apps_stores() {
+    let root = workspace().join("crates/rules/tests/fixtures/IG105/outside-every-app");
+    let findings = scanned_as_whole(&root);
+    let of = |rule: &str, file: &str| -> Vec<&Finding> {
+        findings
+            .iter()
+            .filter(|f| f.rule == rule && f.location.path.ends_with(file))
+            .collect()
+    };
+    // IG105: every loader of both apps, who the connection runs as per
+    // environment, the passwords committed in clear.
+    let keystore = of("IG105", "certs/shared-client.p12");
+    assert_eq!(keystore.len(), 1, "{findings:#?}");
+    let m = &keystore[0].message;
+    for part in [
+        "loaded by billing-sapi tls:key-store of HTTP listener `Billing_Listener` (global.xml:19)",
+        "orders-sapi keyStore of Salesforce connection `Salesforce_Config` (salesforce:jwt-connection) as int.orders@acme.com.dev (dev), int.orders@acme.com (prod) (global.xml:14)",
+        "orders-sapi keystore of Crypto config `Signing_Jce` (crypto:jce-config) (global.xml:17)",
+        "its password is committed in clear too (password at prod.yaml:5 for prod, keyPassword at prod.yaml:5 for prod)",
+    ] {
+        assert!(m.contains(part), "{part}\n{m}");
+    }
+    assert_eq!(keystore[0].severity, intguard_model::Severity::Critical);
+    assert_eq!(keystore[0].environments, ["prod"]);
+    assert_eq!(keystore[0].related.len(), 5, "{:#?}", keystore[0].related);
+    // The SSH key: the dev path and prod's absolute one name the same file.
+    let ssh = of("IG105", "keys/partner-sftp.key");
+    assert_eq!(ssh.len(), 1, "{findings:#?}");
+    assert!(
+        ssh[0]
+            .message
+            .contains("loaded by billing-sapi identityFile of SFTP connection `Partner_Sftp` (sftp:connection) (global.xml:25)"),
+        "{}",
+        ssh[0].message
+    );
+    // IG112: the keystore's certificate, read with billing-sapi's password
+    // (a compact app's, kept as a fact), expired and weak, with the same
+    // loaders (the JCE keystore among them).
+    let certificate = of("IG112", "certs/shared-client.p12");
+    assert_eq!(certificate.len(), 2, "{findings:#?}");
+    for f in certificate {
+        assert!(
+            f.message.contains("opened with its committed password")
+                && f.message.contains("loaded by billing-sapi tls:key-store of HTTP listener `Billing_Listener`, orders-sapi keyStore of Salesforce connection `Salesforce_Config` (salesforce:jwt-connection) as int.orders@acme.com.dev (dev), int.orders@acme.com (prod), orders-sapi keystore of Crypto config `Signing_Jce` (crypto:jce-config)"),
+            "{}",
+            f.message
+        );
+        assert_eq!(
+            f.identity.as_deref(),
+            Some("int.orders@acme.com.dev (dev), int.orders@acme.com (prod)")
+        );
+    }
 }

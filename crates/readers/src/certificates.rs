@@ -15,16 +15,18 @@
 //! `path`, or a `crypto:jce-config` `keystore`, that names the file, whose
 //! `storePassword`/`keyPassword`/`password` (or a JCE key info's `password`)
 //! resolves (inline or through the app's property files, any environment) to
-//! a value written in clear. The password only opens the file here: it is not
-//! kept.
+//! a value written in clear. The password only opens the file here: no
+//! certificate's facts record it. (A compact app's passwords are worked out
+//! as it is read, [`keystore_passwords`], and held with its facts as its
+//! property entries were, until the scan ends.)
 
 use std::path::PathBuf;
 
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
 use intguard_model::{
-    CertificateFacts, CertificateSource, Diagnostic, Inventory, KeyLoaderKind, KeystoreProtection,
-    Location, MuleApp, TlsContext, Value,
+    CertificateFacts, CertificateSource, Diagnostic, Inventory, KeyLoaderKind, KeystorePasswords,
+    KeystoreProtection, Location, MuleApp, Value,
 };
 use salesforce_auth::certs::{self, CertFileFormat, CertificateInfo, Pkcs12KeyProtection};
 
@@ -300,13 +302,17 @@ fn file_name(path: &str) -> &str {
     path.rsplit(['/', '\\']).next().unwrap_or(path)
 }
 
-/// True when `value` (a keystore path attribute) names the file `name` in some
-/// environment.
-fn names_file(app: &MuleApp, value: &Value, name: &str) -> bool {
-    app.resolve_all(value)
-        .into_iter()
-        .filter_map(|r| r.value)
-        .any(|p| file_name(p.trim()) == name)
+/// The file names `value` (a keystore path attribute) resolves to in some
+/// environment, each once.
+fn names_files(app: &MuleApp, value: &Value) -> Vec<Box<str>> {
+    let mut out: Vec<Box<str>> = Vec::new();
+    for p in app.resolve_all(value).into_iter().filter_map(|r| r.value) {
+        let name = file_name(p.trim());
+        if !out.iter().any(|n| &**n == name) {
+            out.push(name.into());
+        }
+    }
+    out
 }
 
 /// The values of `attr` written in clear: inline, or plain (not `![...]`)
@@ -326,17 +332,61 @@ fn clear_values(app: &MuleApp, value: &Value, out: &mut Vec<String>) {
     }
 }
 
+/// The passwords committed in clear for the PKCS#12 file named `name` in
+/// `app`: those of its compact facts when it has them, else resolved now.
 fn committed_passwords(app: &MuleApp, name: &str, out: &mut Vec<String>) {
-    for (conn, _) in app.resolved_salesforce_connections() {
-        if conn
-            .attr("keyStore")
-            .is_some_and(|v| names_file(app, v, name))
-        {
-            for attr in ["storePassword", "keyPassword", "password"] {
-                if let Some(v) = conn.attr(attr) {
-                    clear_values(app, v, out);
-                }
+    let resolved;
+    let sources = match app.scan_facts.as_deref() {
+        Some(facts) => &facts.keystore_passwords,
+        None => {
+            resolved = keystore_passwords(app);
+            &resolved
+        }
+    };
+    for source in sources
+        .iter()
+        .filter(|s| s.files.iter().any(|f| &**f == name))
+    {
+        for p in &source.passwords {
+            if !out.contains(p) {
+                out.push(p.clone());
             }
+        }
+    }
+}
+
+/// The stores `app` loads whose passwords are committed in clear, each with
+/// the file names its path resolves to and those passwords, in the order
+/// they are tried on a locked PKCS#12 file: Salesforce connections'
+/// `keyStore`, the key and trust stores of the global TLS contexts, then
+/// of those nested in connections, listeners and request configs, then
+/// Crypto module JCE keystores (with their key infos' passwords). Worked
+/// out once per app: a scan keeps this, not the stores.
+pub fn keystore_passwords(app: &MuleApp) -> Vec<KeystorePasswords> {
+    let mut out = Vec::new();
+    let mut add = |path: &Value, passwords: &mut dyn Iterator<Item = &Value>| {
+        let mut values = Vec::new();
+        for v in passwords {
+            clear_values(app, v, &mut values);
+        }
+        if !values.is_empty() {
+            let files = names_files(app, path);
+            if !files.is_empty() {
+                out.push(KeystorePasswords {
+                    files,
+                    passwords: values,
+                });
+            }
+        }
+    };
+    for (conn, _) in app.resolved_salesforce_connections() {
+        if let Some(path) = conn.attr("keyStore") {
+            add(
+                path,
+                &mut ["storePassword", "keyPassword", "password"]
+                    .into_iter()
+                    .filter_map(|a| conn.attr(a)),
+            );
         }
     }
     let contexts = app
@@ -357,7 +407,17 @@ fn committed_passwords(app: &MuleApp, name: &str, out: &mut Vec<String>) {
                 .filter_map(|r| r.tls_context.as_ref()),
         );
     for ctx in contexts {
-        store_passwords(app, ctx, name, out);
+        for store in [&ctx.key_store, &ctx.trust_store].into_iter().flatten() {
+            if let Some(path) = store.attr("path") {
+                // `storePassword`: Mule 3's HTTPS connector stores.
+                add(
+                    path,
+                    &mut ["password", "storePassword", "keyPassword"]
+                        .into_iter()
+                        .filter_map(|a| store.attr(a)),
+                );
+            }
+        }
     }
     // `<crypto:jce-config keystore password>` and its key infos' passwords
     // (`KeyLoader::key_passwords`).
@@ -366,26 +426,103 @@ fn committed_passwords(app: &MuleApp, name: &str, out: &mut Vec<String>) {
         .iter()
         .filter(|c| c.kind == KeyLoaderKind::Jce)
     {
-        if cfg
-            .attr("keystore")
-            .is_some_and(|v| names_file(app, v, name))
-        {
-            for (_, v) in cfg.key_passwords() {
-                clear_values(app, v, out);
-            }
+        if let Some(path) = cfg.attr("keystore") {
+            add(path, &mut cfg.key_passwords().into_iter().map(|(_, v)| v));
         }
     }
+    out
 }
 
-fn store_passwords(app: &MuleApp, ctx: &TlsContext, name: &str, out: &mut Vec<String>) {
-    for store in [&ctx.key_store, &ctx.trust_store].into_iter().flatten() {
-        if store.attr("path").is_some_and(|v| names_file(app, v, name)) {
-            // `storePassword`: Mule 3's HTTPS connector stores.
-            for attr in ["password", "storePassword", "keyPassword"] {
-                if let Some(v) = store.attr(attr) {
-                    clear_values(app, v, out);
-                }
-            }
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use intguard_model::{
+        AuthClass, MuleRuntime, PropertyEntry, PropertyFile, PropertyFormat, SalesforceConnection,
+        XmlAttribute,
+    };
+
+    const XML: &str = "orders/src/main/mule/global.xml";
+
+    fn attr(name: &str, raw: &str) -> XmlAttribute {
+        XmlAttribute {
+            element: "salesforce:jwt-connection".into(),
+            owner: Some("SF".into()),
+            name: name.into(),
+            value: Value::new(raw, Location::new(XML, 10, 5)),
         }
+    }
+
+    /// A JWT connection whose keystore and password are set per
+    /// environment: in clear for prod, encrypted for dev.
+    fn orders() -> MuleApp {
+        let mut app = MuleApp::new("orders", "orders", MuleRuntime::Mule4);
+        app.environments = vec!["dev".into(), "prod".into()];
+        app.salesforce_connections.push(SalesforceConnection {
+            config_name: "SF".into(),
+            element: "salesforce:jwt-connection".into(),
+            runtime: MuleRuntime::Mule4,
+            auth: AuthClass::Certificate,
+            location: Location::new(XML, 10, 5),
+            attributes: vec![
+                attr("keyStore", "${sf.keystore}"),
+                attr("storePassword", "${sf.password}"),
+            ],
+            tls_context: None,
+            composite: false,
+        });
+        for (env, keystore, password) in [
+            ("dev", "keys/sf-dev.p12", "![c29tZSBrZXk=]"),
+            ("prod", "/opt/keys/sf.p12", "Pr0d!Store"),
+        ] {
+            let path = format!("orders/src/main/resources/{env}.yaml");
+            app.property_files.push(PropertyFile {
+                path: path.as_str().into(),
+                format: PropertyFormat::Yaml,
+                environment: Some(env.into()),
+                secure: false,
+                loaded: true,
+                entries: vec![
+                    PropertyEntry::new("sf.keystore", keystore, Location::new(&*path, 1, 1)),
+                    PropertyEntry::new("sf.password", password, Location::new(&*path, 2, 1)),
+                ],
+                split_values: Vec::new(),
+            });
+        }
+        app
+    }
+
+    #[test]
+    fn a_stores_clear_passwords_with_its_file_names() {
+        let app = orders();
+        assert_eq!(
+            keystore_passwords(&app),
+            [KeystorePasswords {
+                files: vec!["sf-dev.p12".into(), "sf.p12".into()],
+                passwords: vec!["Pr0d!Store".into()],
+            }]
+        );
+        let mut found = Vec::new();
+        committed_passwords(&app, "sf.p12", &mut found);
+        assert_eq!(found, ["Pr0d!Store"]);
+        let mut none = Vec::new();
+        committed_passwords(&app, "other.p12", &mut none);
+        assert!(none.is_empty());
+    }
+
+    /// An app whose stores were dropped once its facts were worked out
+    /// (a compact app in a scan) still gives its passwords.
+    #[test]
+    fn a_compact_apps_passwords_are_its_facts() {
+        let mut app = orders();
+        let passwords = keystore_passwords(&app);
+        app.scan_facts = Some(Box::new(intguard_model::AppScanFacts {
+            keystore_passwords: passwords,
+            ..Default::default()
+        }));
+        app.salesforce_connections.clear();
+        app.property_files.clear();
+        let mut found = Vec::new();
+        committed_passwords(&app, "sf-dev.p12", &mut found);
+        assert_eq!(found, ["Pr0d!Store"]);
     }
 }

@@ -51,6 +51,7 @@ mod certificates;
 mod cut;
 mod discover;
 mod ignored_repositories;
+pub use certificates::keystore_passwords;
 pub use discover::check_ignore_glob;
 mod file;
 mod io;

@@ -714,16 +714,9 @@ pub fn tls_context_users<'a>(
     out
 }
 
-/// Where a secret value is committed in clear: written literally in the XML,
-/// or a plain (not `![...]`) value in a property file of some environment.
-#[derive(Debug, Clone)]
-pub struct ClearValue {
-    /// The definition: the attribute itself when inline, else the property line.
-    pub defined_at: intguard_model::Location,
-    /// `None` for an inline value or a file read in every environment.
-    pub environment: Option<String>,
-    pub inline: bool,
-}
+/// Where a secret value is committed in clear (the model's
+/// [`intguard_model::ClearValue`]).
+pub use intguard_model::ClearValue;
 
 /// The places where `value` (a password attribute) is committed in clear, per
 /// environment of `app`. Placeholders and dummies (`changeme`, `<password>`)

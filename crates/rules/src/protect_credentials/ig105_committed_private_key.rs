@@ -1,14 +1,14 @@
 use std::collections::HashSet;
 
 use intguard_model::{
-    keys_encrypted, CliJwtLogin, Finding, Inventory, KeyLoader, KeyLoaderKind, KeyMaterial,
-    KeyMaterialKind, KeystoreProtection, Location, MuleApp, MuleRuntime, Practice, PrivateKeyBlock,
-    Related, RuleMeta, Severity, Value,
+    keys_encrypted, CliJwtLogin, Finding, Inventory, KeyLoaderKind, KeyMaterial, KeyMaterialKind,
+    KeystoreProtection, Location, MuleApp, MuleRuntime, Practice, PrivateKeyBlock, Related,
+    RuleMeta, Severity, StoreFile, StoreRef, StoreSource,
 };
 
+use super::store_refs::{app_store_refs, store_identities};
 use crate::support::{
-    app_for_path, committed_in_clear_or_default, connection_identities, describe_identities,
-    file_name, short_location, tls_contexts, ClearValue, EnvIdentity,
+    app_for_path, describe_identities, file_name, short_location, ClearValue, EnvIdentity,
 };
 use crate::Rule;
 
@@ -96,9 +96,6 @@ with `sfdc.keystore.password` listed in `mule-artifact.json` `secureProperties`.
 "#,
 };
 
-/// A path value and the environment it is resolved for (`None`: every one).
-type EnvPath = (Option<String>, String);
-
 /// A configuration that loads a keystore or key file by path.
 struct KeyRef<'a> {
     /// The app the configuration belongs to; `None` for a script or CI file
@@ -116,9 +113,8 @@ struct KeyRef<'a> {
     /// What to do about the key in this configuration's own terms, when
     /// the key's kind does not say it already.
     advice: Option<Advice>,
-    /// The resolved path values and their environments (only those that
-    /// resolve).
-    paths: Vec<EnvPath>,
+    /// The file names its path resolves to, with their environments.
+    files: Vec<StoreFile>,
     /// Password attributes committed in clear.
     clear_passwords: Vec<(String, ClearValue)>,
     /// Who the owning Salesforce connection runs as, per environment.
@@ -134,107 +130,11 @@ fn references<'a>(inventory: &'a Inventory, files: &HashSet<&str>) -> Vec<KeyRef
         return out;
     }
     for app in &inventory.apps {
-        let resolved_paths = |v: &Value| -> Option<Vec<EnvPath>> {
-            let paths: Vec<EnvPath> = app
-                .resolve_all(v)
-                .into_iter()
-                .filter_map(|r| Some((r.environment.map(str::to_string), r.value?)))
-                .filter(|(_, p)| !p.trim().is_empty())
-                .collect();
-            paths
-                .iter()
-                .any(|(_, p)| files.contains(file_name(p.trim())))
-                .then_some(paths)
-        };
-        for (conn, _) in app.resolved_salesforce_connections() {
-            let Some(ks) = conn.attr("keyStore") else {
+        for r in app_store_refs(app).iter() {
+            if !r.files.iter().any(|f| files.contains(&*f.name)) {
                 continue;
-            };
-            let Some(paths) = resolved_paths(ks) else {
-                continue;
-            };
-            let clear_passwords = clear_passwords(
-                app,
-                ["storePassword", "keyPassword", "password"]
-                    .into_iter()
-                    .filter_map(|n| Some((n.to_string(), conn.attr(n)?))),
-            );
-            out.push(KeyRef {
-                app: Some(app),
-                at: ks.location.clone(),
-                what: format!(
-                    "keyStore of Salesforce connection `{}` ({})",
-                    conn.config_name, conn.element
-                ),
-                holds_key: true,
-                loads_as: "as its key",
-                advice: None,
-                paths,
-                clear_passwords,
-                identities: connection_identities(app, conn),
-            });
-        }
-        for tls in tls_contexts(app) {
-            // Resolved only for a store that names a key file.
-            let mut identities: Option<Vec<EnvIdentity>> = None;
-            let ctx_name = if tls.context.name.is_some() || tls.context.is_https_connector() {
-                tls.context.describe()
-            } else {
-                "TLS context".to_string()
-            };
-            for (store, holds_key) in [
-                (&tls.context.key_store, true),
-                (&tls.context.trust_store, false),
-            ] {
-                let Some(store) = store else { continue };
-                let Some(path) = store.attr("path") else {
-                    continue;
-                };
-                let Some(paths) = resolved_paths(path) else {
-                    continue;
-                };
-                let clear_passwords = clear_passwords(
-                    app,
-                    // `storePassword`: Mule 3's HTTPS connector stores.
-                    ["password", "storePassword", "keyPassword"]
-                        .into_iter()
-                        .filter_map(|n| Some((n.to_string(), store.attr(n)?))),
-                );
-                let what = match tls.owner {
-                    crate::support::TlsOwner::Global => {
-                        format!("{} of {ctx_name}", store.element)
-                    }
-                    owner => format!("{} of {}", store.element, owner.describe()),
-                };
-                out.push(KeyRef {
-                    app: Some(app),
-                    at: store.location.clone(),
-                    what,
-                    holds_key,
-                    loads_as: if holds_key {
-                        "as its key"
-                    } else {
-                        "as trusted certificates"
-                    },
-                    advice: tls
-                        .context
-                        .is_https_connector()
-                        .then_some(Advice::provide(PROVIDE_MULE3_HTTPS)),
-                    paths,
-                    clear_passwords,
-                    identities: identities
-                        .get_or_insert_with(|| match tls.owner {
-                            crate::support::TlsOwner::Salesforce(conn) => {
-                                connection_identities(app, conn)
-                            }
-                            _ => Vec::new(),
-                        })
-                        .clone(),
-                });
             }
-        }
-        for cfg in &app.key_loaders {
-            key_loader_references(app, cfg, &resolved_paths, &mut out);
+            out.push(key_ref(app, r));
         }
     }
     for file in &inventory.text_files {
@@ -245,6 +145,49 @@ fn references<'a>(inventory: &'a Inventory, files: &HashSet<&str>) -> Vec<KeyRef
         }
     }
     out
+}
+
+/// IG105's view of one of `app`'s store references.
+fn key_ref<'a>(app: &'a MuleApp, r: &StoreRef) -> KeyRef<'a> {
+    let (loads_as, advice) = match r.source {
+        StoreSource::ConnectionKeyStore => ("as its key", None),
+        StoreSource::Tls { https_connector } => (
+            if r.holds_key {
+                "as its key"
+            } else {
+                "as trusted certificates"
+            },
+            https_connector.then_some(Advice::provide(PROVIDE_MULE3_HTTPS)),
+        ),
+        StoreSource::Loader(kind) => (
+            match (kind, r.holds_key) {
+                (KeyLoaderKind::Jce, _) => "as its keystore",
+                (KeyLoaderKind::SftpIdentity, _) => "as its SSH identity",
+                (_, true) => "as its private keyring",
+                (_, false) => "as its public keyring",
+            },
+            match kind {
+                KeyLoaderKind::Jce => Some(Advice::provide(PROVIDE_JCE)),
+                KeyLoaderKind::Pgp => None,
+                KeyLoaderKind::PgpKeyRingBean => Some(Advice::provide(PROVIDE_PGP_MULE3)),
+                KeyLoaderKind::SftpIdentity => Some(Advice {
+                    rotate: Some(ROTATE_SSH),
+                    provide: PROVIDE_SFTP,
+                }),
+            },
+        ),
+    };
+    KeyRef {
+        app: Some(app),
+        at: r.at.clone(),
+        what: r.what_unnamed.clone().unwrap_or_else(|| r.what.clone()),
+        holds_key: r.holds_key,
+        loads_as,
+        advice,
+        files: r.files.clone(),
+        clear_passwords: r.clear_passwords.clone(),
+        identities: store_identities(app, r),
+    }
 }
 
 /// A Salesforce CLI JWT login in a script or CI file: the key it signs with,
@@ -267,7 +210,10 @@ fn cli_jwt_reference<'a>(inventory: &'a Inventory, path: &str, login: &CliJwtLog
         holds_key: true,
         loads_as: "as its JWT signing key",
         advice: Some(Advice::provide(PROVIDE_CLI_JWT)),
-        paths: vec![(None, login.key_file.clone())],
+        files: vec![StoreFile {
+            name: file_name(login.key_file.trim()).into(),
+            environments: vec![None],
+        }],
         clear_passwords: Vec::new(),
         identities,
     }
@@ -277,72 +223,6 @@ fn cli_jwt_reference<'a>(inventory: &'a Inventory, path: &str, login: &CliJwtLog
 /// script or CI file outside every app.
 fn app_prefix(r: &KeyRef<'_>) -> String {
     r.app.map(|a| format!("{} ", a.name)).unwrap_or_default()
-}
-
-/// The values of the named password attributes that are committed in clear
-/// (or left at a well-known default), each with its attribute's name.
-fn clear_passwords<'v>(
-    app: &MuleApp,
-    named: impl IntoIterator<Item = (String, &'v Value)>,
-) -> Vec<(String, ClearValue)> {
-    named
-        .into_iter()
-        .flat_map(|(name, pw)| {
-            committed_in_clear_or_default(app, pw)
-                .into_iter()
-                .map(move |c| (name.clone(), c))
-        })
-        .collect()
-}
-
-/// The files a [`KeyLoader`] (a Crypto module config, the Mule 3 PGP key
-/// ring bean, an SFTP connection) loads
-/// ([`KeyLoader::key_file_attributes`]), opened by its
-/// [`KeyLoader::key_passwords`]. They belong to no Salesforce connection: no
-/// identity.
-fn key_loader_references<'a>(
-    app: &'a MuleApp,
-    cfg: &KeyLoader,
-    resolved_paths: &dyn Fn(&Value) -> Option<Vec<EnvPath>>,
-    out: &mut Vec<KeyRef<'a>>,
-) {
-    for &(attr, holds_key) in cfg.key_file_attributes() {
-        let Some(path) = cfg.attr(attr) else {
-            continue;
-        };
-        let Some(paths) = resolved_paths(path) else {
-            continue;
-        };
-        let clear_passwords = if holds_key {
-            clear_passwords(app, cfg.key_passwords())
-        } else {
-            Vec::new()
-        };
-        out.push(KeyRef {
-            app: Some(app),
-            at: path.location.clone(),
-            what: format!("{attr} of {}", cfg.describe()),
-            holds_key,
-            loads_as: match (cfg.kind, holds_key) {
-                (KeyLoaderKind::Jce, _) => "as its keystore",
-                (KeyLoaderKind::SftpIdentity, _) => "as its SSH identity",
-                (_, true) => "as its private keyring",
-                (_, false) => "as its public keyring",
-            },
-            advice: match cfg.kind {
-                KeyLoaderKind::Jce => Some(Advice::provide(PROVIDE_JCE)),
-                KeyLoaderKind::Pgp => None,
-                KeyLoaderKind::PgpKeyRingBean => Some(Advice::provide(PROVIDE_PGP_MULE3)),
-                KeyLoaderKind::SftpIdentity => Some(Advice {
-                    rotate: Some(ROTATE_SSH),
-                    provide: PROVIDE_SFTP,
-                }),
-            },
-            paths,
-            clear_passwords,
-            identities: Vec::new(),
-        });
-    }
 }
 
 fn kind_phrase(kind: KeyMaterialKind, encrypted: Option<bool>, label: Option<&str>) -> String {
@@ -519,10 +399,10 @@ impl<'r, 'a> Loader<'r, 'a> {
     /// `None` when `r` names the file `name` in no environment.
     fn of(r: &'r KeyRef<'a>, name: &str) -> Option<Self> {
         let envs: Vec<Option<&str>> = r
-            .paths
+            .files
             .iter()
-            .filter(|(_, p)| file_name(p.trim()) == name)
-            .map(|(env, _)| env.as_deref())
+            .filter(|f| &*f.name == name)
+            .flat_map(|f| f.environments.iter().map(|e| e.as_deref()))
             .collect();
         if envs.is_empty() {
             return None;

@@ -1,15 +1,14 @@
 use std::collections::HashSet;
 
 use intguard_model::{
-    CertificateFacts, CertificateSource, Finding, Inventory, KeyLoaderKind, Location, OAuthAppKind,
-    Practice, Related, RuleMeta, Severity,
+    CertificateFacts, CertificateSource, Finding, Inventory, Location, OAuthAppKind, Practice,
+    Related, RuleMeta, Severity, StoreSource,
 };
 
 use crate::identities::identities_of_app;
 
-use crate::support::{
-    app_for_path, connection_identities, describe_identities, file_name, tls_contexts, TlsOwner,
-};
+use super::store_refs::{app_store_refs, is_jce, store_identities};
+use crate::support::{app_for_path, describe_identities, file_name};
 use crate::Rule;
 
 pub struct CertificateHealth;
@@ -99,7 +98,9 @@ struct FileUser {
 }
 
 /// The configurations of the app holding `path` (or of every app, for a file
-/// outside all apps) that load a file with the same name.
+/// outside all apps) that load a file with the same name: key and trust
+/// stores, and Crypto module JCE keystores (PGP keyrings and SSH keys hold
+/// no X.509 certificates).
 fn users(inventory: &Inventory, path: &str) -> Vec<FileUser> {
     let name = file_name(path);
     let owner = app_for_path(inventory, path);
@@ -109,65 +110,16 @@ fn users(inventory: &Inventory, path: &str) -> Vec<FileUser> {
         .iter()
         .filter(|a| owner.is_none_or(|o| std::ptr::eq(o, *a)))
     {
-        let names_file = |v: &intguard_model::Value| {
-            app.resolve_all(v)
-                .into_iter()
-                .filter_map(|r| r.value)
-                .any(|p| file_name(p.trim()) == name)
-        };
-        for (conn, _) in app.resolved_salesforce_connections() {
-            if let Some(ks) = conn.attr("keyStore").filter(|v| names_file(v)) {
-                out.push(FileUser {
-                    app: app.name.clone(),
-                    what: format!(
-                        "keyStore of Salesforce connection `{}` ({})",
-                        conn.config_name, conn.element
-                    ),
-                    at: ks.location.clone(),
-                    identity: describe_identities(&connection_identities(app, conn)),
-                });
+        for r in app_store_refs(app).iter() {
+            if !r.names_file(name) || (matches!(r.source, StoreSource::Loader(_)) && !is_jce(r)) {
+                continue;
             }
-        }
-        for tls in tls_contexts(app) {
-            let identity = match tls.owner {
-                TlsOwner::Salesforce(conn) => {
-                    describe_identities(&connection_identities(app, conn))
-                }
-                _ => None,
-            };
-            let holder = match tls.owner {
-                TlsOwner::Global => tls.context.describe(),
-                owner => owner.describe(),
-            };
-            for store in [&tls.context.key_store, &tls.context.trust_store]
-                .into_iter()
-                .flatten()
-            {
-                if let Some(p) = store.attr("path").filter(|v| names_file(v)) {
-                    out.push(FileUser {
-                        app: app.name.clone(),
-                        what: format!("{} of {holder}", store.element),
-                        at: p.location.clone(),
-                        identity: identity.clone(),
-                    });
-                }
-            }
-        }
-        // A Crypto module JCE keystore (PGP keyrings hold no X.509
-        // certificates).
-        for cfg in app
-            .key_loaders
-            .iter()
-            .filter(|c| c.kind == KeyLoaderKind::Jce)
-        {
-            if let Some(p) = cfg.attr("keystore").filter(|v| names_file(v)) {
-                out.push(FileUser {
-                    app: app.name.clone(),
-                    what: format!("keystore of {}", cfg.describe()),
-                    at: p.location.clone(),
-                    identity: None,
-                });
-            }
+            out.push(FileUser {
+                app: app.name.clone(),
+                what: r.what.clone(),
+                at: r.at.clone(),
+                identity: describe_identities(&store_identities(app, r)),
+            });
         }
     }
     out

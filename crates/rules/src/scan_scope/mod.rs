@@ -54,6 +54,10 @@ pub fn app_scan_facts(app: &MuleApp) -> Option<Box<AppScanFacts>> {
             .iter()
             .map(|c| connection_facts(app, c))
             .collect(),
+        stores: crate::protect_credentials::store_refs(app),
+        // The reading's own (`intguard_readers::keystore_passwords`), set
+        // by its caller.
+        keystore_passwords: Vec::new(),
     }))
 }
 
@@ -114,19 +118,6 @@ pub fn app_pass_diagnostics(app: &MuleApp, out: &mut Vec<Diagnostic>) {
     app.misnamed_property_file_warnings(out);
 }
 
-/// The attributes of a compact app's connections a whole-scan rule still
-/// resolves once its facts are computed: the key store and its passwords
-/// (IG105, IG112) and the global TLS context it names. Those reading an
-/// encrypted `![...]` value are kept too, in order: IG104 says what to
-/// change for a decrypted value by the attribute reading it.
-const KEPT_CONNECTION_ATTRIBUTES: &[&str] = &[
-    "keyStore",
-    "storePassword",
-    "keyPassword",
-    "password",
-    "tlsContext",
-];
-
 /// Drops from `app` what no [`Scope::Scan`](crate::Scope::Scan) rule reads:
 /// the literal secret and URL attributes of its XML, the payload
 /// credentials no request sends, the lists of its files and imports, the
@@ -137,8 +128,9 @@ const KEPT_CONNECTION_ATTRIBUTES: &[&str] = &[
 /// - hold an encrypted `![...]` value (IG104 decrypts them);
 /// - are named like a secure-properties key (IG103 looks for them by name).
 ///
-/// A compact app's connections keep only the attributes a whole-scan rule
-/// still resolves ([`KEPT_CONNECTION_ATTRIBUTES`]): who they log in as and
+/// A compact app's connections keep only the attributes reading an
+/// encrypted value (IG104's), and it keeps no TLS context, HTTP config or
+/// key loader: who its connections log in as, the key stores it loads and
 /// what else the whole scan asks of them is in the app's `scan_facts`
 /// ([`app_scan_facts`]). Apps kept whole ([`needs_whole`]) keep everything.
 ///
@@ -172,9 +164,12 @@ pub fn keep_what_scan_rules_read(app: &mut MuleApp) {
         app.foreign_connection_refs = Vec::new();
     }
     // Who each connection logs in as, its consumer key and what IG206's
-    // org side asks of it are in the app's `scan_facts`: of its attributes,
-    // only what IG105 and IG112 still resolve and what reads an encrypted
-    // value (IG104) are kept, with the property entries they read (below).
+    // org side asks of it are in the app's `scan_facts`, and so are the key
+    // stores it loads (IG105, IG112): of its connections' attributes, only
+    // those reading an encrypted value (IG104 says what to change for a
+    // decrypted value by the attribute reading it, in order) are kept, and
+    // none of its TLS contexts, HTTP configs or key loaders, with the
+    // property entries only they read (below).
     if app.scan_facts.is_some() {
         let encrypted: HashSet<&str> = app
             .property_files
@@ -185,13 +180,10 @@ pub fn keep_what_scan_rules_read(app: &mut MuleApp) {
             .map(|e| e.key())
             .collect();
         let kept = |a: &intguard_model::XmlAttribute| {
-            KEPT_CONNECTION_ATTRIBUTES
+            a.value
+                .placeholders()
                 .iter()
-                .any(|k| k.eq_ignore_ascii_case(&a.name))
-                || a.value
-                    .placeholders()
-                    .iter()
-                    .any(|p| encrypted.contains(p.name.as_str()))
+                .any(|p| encrypted.contains(p.name.as_str()))
         };
         let kept: Vec<Vec<bool>> = app
             .salesforce_connections
@@ -202,7 +194,12 @@ pub fn keep_what_scan_rules_read(app: &mut MuleApp) {
             let mut kept = kept.into_iter();
             c.attributes.retain(|_| kept.next().unwrap_or(true));
             c.attributes.shrink_to_fit();
+            c.tls_context = None;
         }
+        app.tls_contexts = Vec::new();
+        app.http_listeners = Vec::new();
+        app.http_requests = Vec::new();
+        app.key_loaders = Vec::new();
     }
     keep_http_scan_rules_read(app);
     // After the drops above: what only dropped facts referred to goes too.
@@ -255,7 +252,9 @@ pub(crate) fn has_a_value_of_its_own(a: &Assignment) -> bool {
 /// (IG101, IG102, IG107, IG109, IG110) have run: the listeners and request
 /// configs with a nested `<tls:context>`, which IG105 and IG112 read with
 /// every TLS context of an app and its holder
-/// ([`crate::support::tls_contexts`]). No Scan rule reads a request.
+/// ([`crate::support::tls_contexts`]) when the app has no facts (a compact
+/// app keeps none: its store references are facts). No Scan rule reads a
+/// request.
 fn keep_http_scan_rules_read(app: &mut MuleApp) {
     app.http_request_operations = Vec::new();
     app.http_requests.retain(|r| r.tls_context.is_some());
@@ -853,7 +852,7 @@ mod tests {
     }
 
     /// With its facts computed, a compact app keeps only the connection
-    /// attributes IG105 and IG112 resolve, and not the username entries.
+    /// attributes reading an encrypted value, and not the username entries.
     #[test]
     fn a_compact_app_keeps_its_connections_facts_not_their_sources() {
         let mut a = orders_with_keys();
