@@ -148,6 +148,8 @@ struct Use<'a> {
     /// plugin's configuration file (its own properties name the user).
     plugin: Option<&'a str>,
     id: &'a EnvIdentity,
+    /// Its place among every use, in the connections' order.
+    order: u32,
 }
 
 /// Every use of every username, sorted by username (lowercase).
@@ -266,7 +268,8 @@ impl Rule for SharedIntegrationUser {
                 (g, ids)
             })
             .collect();
-        let mut uses: Vec<(Cow<'_, str>, Use<'_>)> = Vec::new();
+        let mut uses: Vec<(Cow<'_, str>, Use<'_>)> =
+            Vec::with_capacity(groups.iter().map(|(g, ids)| g.len() * ids.len()).sum());
         for (group, ids) in &groups {
             let (owner, conn) = (group[0].owner, group[0].connection);
             for cu in group {
@@ -279,13 +282,15 @@ impl Rule for SharedIntegrationUser {
                         domain: cu.through_domain.map(|_| owner.name.as_str()),
                         plugin: cu.through_plugin.map(|p| p.name.as_str()),
                         id,
+                        order: uses.len() as u32,
                     };
                     uses.push((lowercase(&id.username), use_));
                 }
             }
         }
-        // Stable: each username's uses stay in the order of the connections.
-        uses.sort_by(|a, b| a.0.cmp(&b.0));
+        // Each username's uses stay in the order of the connections; sorted
+        // in place (a stable sort's buffer was a copy of every use).
+        uses.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.order.cmp(&b.1.order)));
         let by_user = ByUser(&uses);
 
         let mut out = Vec::new();
