@@ -435,3 +435,77 @@ fn key_files_outside_every_app_match_compact_apps_stores() {
         );
     }
 }
+
+/// Two compact apps whose configs take their key from one assignment in a
+/// file outside every app, the first naming another property first: IG103's
+/// fix tests the first config's first key name against every user's
+/// `secureProperties`, the other app's included (so a compact app's list
+/// cannot be cut to the names its own configs use), and reports one key with
+/// both users, as the whole Inventory does.
+#[test]
+fn two_apps_sharing_an_outside_key_report_as_the_whole_inventory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "ci/deploy.sh",
+        "#!/usr/bin/env bash\nmvn -B deploy -DmuleDeploy -Dencryption.key=Abcdef0123456789\n",
+    );
+    for (app, key, declared) in [
+        ("alpha-api", "${key.salt}${encryption.key}", "\"key.salt\""),
+        (
+            "beta-api",
+            "${encryption.key}",
+            "\"key.salt\", \"sf.password\"",
+        ),
+    ] {
+        write(
+            root,
+            &format!("{app}/mule-artifact.json"),
+            &format!("{{\"minMuleVersion\":\"4.6.0\",\"secureProperties\":[{declared}]}}\n"),
+        );
+        write(
+            root,
+            &format!("{app}/src/main/mule/global.xml"),
+            &format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule {MULE_NS}>
+  <secure-properties:config name="{app}-secure" key="{key}" file="properties/prod-secure.yaml">
+    <secure-properties:encrypt algorithm="AES" mode="CBC" useRandomIVs="true"/>
+  </secure-properties:config>
+</mule>
+"#
+            ),
+        );
+    }
+    // An app with no secure-properties config: no key's user.
+    write(
+        root,
+        "gamma-api/mule-artifact.json",
+        "{\"minMuleVersion\":\"4.6.0\",\"secureProperties\":[\"key.salt\"]}\n",
+    );
+    write(
+        root,
+        "gamma-api/src/main/mule/global.xml",
+        &format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<mule {MULE_NS}>\n</mule>\n"),
+    );
+    let findings = scanned_as_whole(root);
+    let keys: Vec<&Finding> = findings.iter().filter(|f| f.rule == "IG103").collect();
+    assert_eq!(keys.len(), 1, "{findings:#?}");
+    let key = keys[0];
+    assert!(key.location.path.ends_with("ci/deploy.sh"), "{key:#?}");
+    assert!(
+        key.message.contains("`alpha-api-secure` of alpha-api")
+            && key.message.contains("`beta-api-secure` of beta-api"),
+        "{}",
+        key.message
+    );
+    // Both apps list `key.salt`, alpha-api's first key name: nothing to add
+    // to mule-artifact.json.
+    let fix = &key.fix;
+    assert!(
+        fix.contains("-M-Dkey.salt=") && !fix.contains("list it in mule-artifact.json"),
+        "{fix}"
+    );
+    assert!(!format!("{findings:?}").contains("Abcdef0123456789"));
+}

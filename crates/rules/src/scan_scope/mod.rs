@@ -159,6 +159,16 @@ pub fn keep_what_scan_rules_read(app: &mut MuleApp) {
     app.http_transport_endpoints = Vec::new();
     app.transport_connectors = Vec::new();
     app.misnamed_property_files = Vec::new();
+    // `secureProperties` is read at the end by IG103's fix only (IG107
+    // reads it of apps kept whole), for the apps whose secure-properties
+    // configs use a committed key: an app with none is no key's user. (An
+    // app with one keeps the whole list: a key assigned outside every app
+    // is tested by its first user's first key name on every user's list,
+    // another app's name included, so no filter of the list by the app's
+    // own names gives the same fix.)
+    if app.secure_property_configs.is_empty() {
+        app.declared_secure_properties = None;
+    }
     // A domain's connections an app deployed in none names: nobody's.
     if app.domain_link.is_none() {
         app.foreign_connection_refs = Vec::new();
@@ -428,6 +438,47 @@ mod tests {
             ));
         }
         a
+    }
+
+    /// `secureProperties` goes with the app's last reader: a compact app
+    /// with no secure-properties config is no committed key's user (IG103's
+    /// fix); one with a config keeps the whole list, which IG103 tests with
+    /// another app's key name too.
+    #[test]
+    fn declared_secure_properties_go_only_without_a_secure_config() {
+        let declared = || Some(vec!["key.salt".to_string(), "sf.password".to_string()]);
+        let mut without = orders();
+        without.declared_secure_properties = declared();
+        keep_what_scan_rules_read(&mut without);
+        assert_eq!(without.declared_secure_properties, None);
+        assert!(!without.declares_secure_property("key.salt"));
+
+        let mut with = orders();
+        with.declared_secure_properties = declared();
+        with.secure_property_configs = vec![intguard_model::SecurePropertiesConfig {
+            name: Some("Secure_Props".into()),
+            element: "secure-properties:config".into(),
+            location: crate::support::testkit::loc(XML, 5),
+            key: Some(val("${encryption.key}", XML, 5)),
+            file: Some(val("properties/${mule.env}-secure.yaml", XML, 5)),
+            algorithm: None,
+            mode: None,
+            use_random_ivs: None,
+        }];
+        keep_what_scan_rules_read(&mut with);
+        assert_eq!(with.declared_secure_properties, declared());
+        // Not one of its own key names, but another app's first one may be.
+        assert!(with.declares_secure_property("key.salt"));
+
+        // An app kept whole keeps it, config or not (IG107 reads it).
+        let mut plugin = orders();
+        plugin.declared_secure_properties = declared();
+        plugin.plugin = Some(intguard_model::PluginCoordinates {
+            group_id: None,
+            artifact_id: "orders".into(),
+        });
+        keep_what_scan_rules_read(&mut plugin);
+        assert_eq!(plugin.declared_secure_properties, declared());
     }
 
     #[test]
