@@ -7,13 +7,12 @@
 //! on every rule fixture tree, the readers' fixtures and the example, read
 //! from several spellings of their paths.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use intguard_engine::{read_inventory, run_rules, scan, ScanOptions, ScanOutcome};
+mod common;
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use common::{options, shown, workspace, write};
+use intguard_engine::{read_inventory, run_rules, scan, ScanOptions};
 
 /// Every fixture tree: each folder two levels under the rules' fixtures
 /// (`IG102/positive`), the readers' fixtures, and the example monorepo.
@@ -37,29 +36,6 @@ fn trees() -> Vec<PathBuf> {
     out.push(root.join("examples/acme-integrations"));
     out.sort();
     out
-}
-
-fn options(paths: Vec<PathBuf>) -> ScanOptions {
-    ScanOptions {
-        paths,
-        threads: 2,
-        paths_only: true,
-        ..ScanOptions::default()
-    }
-}
-
-/// Everything a reporter shows, as JSON.
-fn shown(outcome: &ScanOutcome) -> String {
-    serde_json::to_string_pretty(&serde_json::json!({
-        "findings": outcome.findings,
-        "suppressed": outcome.suppressed,
-        "baselined": outcome.baselined,
-        "diagnostics": outcome.diagnostics,
-        "apps": outcome.apps,
-        "files": outcome.files,
-        "bytes": outcome.bytes,
-    }))
-    .unwrap()
 }
 
 fn assert_same(paths: Vec<PathBuf>) -> usize {
@@ -117,12 +93,6 @@ fn other_spellings_of_the_paths_report_the_same() {
     let dot_slash = assert_same(vec![PathBuf::from("./")]);
     std::env::set_current_dir(here).unwrap();
     assert!(dot > 0 && dot == dot_slash);
-}
-
-fn write(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
 }
 
 /// An app importing a Mule plugin's secure-properties config, with secrets

@@ -7,32 +7,13 @@
 //! Both must report what the whole Inventory does (`run_rules` on
 //! `read_inventory`), and what the rules report must still name the users.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use intguard_engine::{read_inventory, run_rules, scan, ScanOptions, ScanOutcome};
+mod common;
+
+use common::{options, shown, workspace, write};
+use intguard_engine::{read_inventory, run_rules, scan};
 use intguard_model::Finding;
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn options(paths: Vec<PathBuf>) -> ScanOptions {
-    ScanOptions {
-        paths,
-        threads: 2,
-        paths_only: true,
-        ..ScanOptions::default()
-    }
-}
-
-fn shown(outcome: &ScanOutcome) -> String {
-    serde_json::to_string_pretty(&serde_json::json!({
-        "findings": outcome.findings,
-        "suppressed": outcome.suppressed,
-        "diagnostics": outcome.diagnostics,
-    }))
-    .unwrap()
-}
 
 /// `scan`'s findings, once checked equal to the whole Inventory's.
 fn scanned_as_whole(root: &Path) -> Vec<Finding> {
@@ -43,12 +24,6 @@ fn scanned_as_whole(root: &Path) -> Vec<Finding> {
     };
     assert_eq!(shown(&streamed), shown(&whole));
     streamed.findings
-}
-
-fn write(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
 }
 
 const MULE_NS: &str = r#"xmlns="http://www.mulesoft.org/schema/mule/core"
