@@ -14,10 +14,7 @@ pub use intguard_model::ConnectionUser as EnvIdentity;
 /// the username resolves, and not to an encrypted value). Of a compact app,
 /// as worked out when it was read ([`intguard_model::ConnectionFacts`]).
 pub fn connection_identities(app: &MuleApp, connection: &SalesforceConnection) -> Vec<EnvIdentity> {
-    match app.connection_facts(connection) {
-        Some(facts) => facts.users.clone(),
-        None => resolved_identities(app, connection),
-    }
+    connection_identities_ref(app, connection).into_owned()
 }
 
 /// [`connection_identities`] borrowed from a compact app's facts, worked out
@@ -29,18 +26,8 @@ pub fn connection_identities_ref<'a>(
 ) -> std::borrow::Cow<'a, [EnvIdentity]> {
     match app.connection_facts(connection) {
         Some(facts) => std::borrow::Cow::Borrowed(&facts.users),
-        None => std::borrow::Cow::Owned(resolved_identities(app, connection)),
+        None => std::borrow::Cow::Owned(resolved_users(app, connection).0),
     }
-}
-
-/// [`connection_identities`], resolved in `app` as it is now.
-fn resolved_identities(app: &MuleApp, connection: &SalesforceConnection) -> Vec<EnvIdentity> {
-    let Some(user) = connection.username() else {
-        return Vec::new();
-    };
-    let mut ids = resolved_per_env(app, user);
-    app.with_deployed_values(user, &mut ids);
-    ids
 }
 
 /// `connection` of `app` logs in with the consumer key `key` in some
@@ -104,19 +91,8 @@ pub fn encrypted_username_environments(
 ) -> Vec<Option<String>> {
     match app.connection_facts(connection) {
         Some(facts) => facts.encrypted_environments.clone(),
-        None => resolved_encrypted_username_environments(app, connection),
+        None => resolved_users(app, connection).1,
     }
-}
-
-/// [`encrypted_username_environments`], resolved in `app` as it is now.
-fn resolved_encrypted_username_environments(
-    app: &MuleApp,
-    connection: &SalesforceConnection,
-) -> Vec<Option<String>> {
-    let Some(user) = connection.username() else {
-        return Vec::new();
-    };
-    encrypted_environments(&app.resolve_all(user))
 }
 
 /// The environments where a resolved value is an encrypted `![...]` value.
