@@ -195,14 +195,8 @@ pub fn keep_what_scan_rules_read(app: &mut MuleApp) {
                 .iter()
                 .any(|p| encrypted.contains(p.name.as_str()))
         };
-        let kept: Vec<Vec<bool>> = app
-            .salesforce_connections
-            .iter()
-            .map(|c| c.attributes.iter().map(kept).collect())
-            .collect();
-        for (c, kept) in app.salesforce_connections.iter_mut().zip(kept) {
-            let mut kept = kept.into_iter();
-            c.attributes.retain(|_| kept.next().unwrap_or(true));
+        for c in &mut app.salesforce_connections {
+            c.attributes.retain(kept);
             c.attributes.shrink_to_fit();
             c.tls_context = None;
         }
