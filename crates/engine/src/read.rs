@@ -103,7 +103,7 @@ pub(crate) fn read_inventory_with(
     let found = inventory
         .identities
         .iter()
-        .filter(|i| i.reasons.iter().any(|r| r.kind != ReasonKind::Config))
+        .filter(|i| i.has_reason_besides(ReasonKind::Config))
         .filter_map(|i| i.username.as_deref());
     let typos = options.config.identity_typos(found);
     inventory.diagnostics.extend(typos);

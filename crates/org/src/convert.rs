@@ -142,7 +142,7 @@ pub fn note_identities(snapshot: &OrgSnapshot, inventory: &mut Inventory) {
             .apps
             .first()
             .map(|u| u.location.clone())
-            .or_else(|| id.reasons.iter().find_map(|r| r.location.clone()));
+            .or_else(|| id.reasons().iter().find_map(|r| r.location.clone()));
         let place = |d: Diagnostic, fallback: String| match &at {
             Some(l) if l.line > 0 => Diagnostic {
                 path: l.path.as_str().to_string(),
@@ -181,7 +181,8 @@ pub fn note_identities(snapshot: &OrgSnapshot, inventory: &mut Inventory) {
             }
             Some(user) if !user.is_active => {
                 let what = if apps.is_empty() {
-                    let why: Vec<&str> = id.reasons.iter().map(|r| &*r.detail).collect();
+                    let reasons = id.reasons();
+                    let why: Vec<&str> = reasons.iter().map(|r| &*r.detail).collect();
                     format!(
                         "{username} ({}) is inactive in org {org_name}",
                         why.join("; ")

@@ -262,7 +262,7 @@ pub fn identity_location(id: &IntegrationIdentity) -> Option<Location> {
         })
         .or_else(|| id.apps.first().map(|a| a.location.clone()))
         .or_else(|| id.user_definitions.first().cloned())
-        .or_else(|| id.reasons.iter().find_map(|r| r.location.clone()))
+        .or_else(|| id.reasons().iter().find_map(|r| r.location.clone()))
         .or_else(|| profile.and_then(|p| p.assigned_at.clone()))
 }
 
@@ -651,6 +651,7 @@ mod tests {
                 defined_at: None,
                 domain: None,
                 plugin: None,
+                app_is_domain: false,
             })
             .collect();
         Inventory {

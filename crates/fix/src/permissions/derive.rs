@@ -166,12 +166,12 @@ pub(crate) fn derive(ids: &[&IntegrationIdentity], name: &str) -> Option<LeastPr
                 apps.push(a.to_string());
             }
         }
-        for u in &id.unknown_uses {
+        for u in id.unknown_uses() {
             if !not_derived.contains(u) {
                 not_derived.push(u.clone());
             }
         }
-        for used in id.objects_used.iter() {
+        for used in id.objects_used().iter() {
             let reason = if is_custom_metadata_type(&used.object) {
                 Some("a custom metadata type takes no object permissions (grant it under Custom Metadata Types if the org restricts it)")
             } else if SETUP_OBJECTS

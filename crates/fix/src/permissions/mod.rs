@@ -158,7 +158,7 @@ pub fn plan_permission_sets(
                 });
                 return Err(if let Some(id) = in_metadata {
                     let why = id
-                        .reasons
+                        .reasons()
                         .first()
                         .map(|r| format!(" ({})", r.detail))
                         .unwrap_or_default();
@@ -260,7 +260,7 @@ pub fn plan_permission_sets(
         match derive::derive(ids, name) {
             Some(set) => plan.sets.push(set),
             None => {
-                let unknown: usize = ids.iter().map(|id| id.unknown_uses.len()).sum();
+                let unknown: usize = ids.iter().map(|id| id.unknown_uses().len()).sum();
                 plan.skipped.push(if unknown > 0 {
                     format!(
                         "{}: its apps' Salesforce operations name no object intguard can tell ({unknown} operation(s) whose objects are known only at run time): nothing to derive",
@@ -448,8 +448,9 @@ mod tests {
             defined_at: None,
             domain: None,
             plugin: None,
+            app_is_domain: false,
         });
-        id.objects_used = uses.into();
+        id.set_objects_used(uses.into());
         id
     }
 
@@ -492,7 +493,7 @@ mod tests {
             vec![used("Invoice__c", &[ObjectOperation::Other], 20)],
         ));
         let mut blind = identity("int.blind@acme.com", "blind", Vec::new());
-        blind.unknown_uses.push(UnknownUse {
+        blind.unknown_uses_mut().push(UnknownUse {
             app: "blind".into(),
             operation: ObjectOperation::Read,
             reason: UnknownUseReason::ExpressionQuery,

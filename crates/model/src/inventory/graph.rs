@@ -44,21 +44,35 @@ pub struct IntegrationIdentity {
     pub username: Option<SharedStr>,
     /// The username, or `profile Acme Integration` / `permission set X`.
     pub name: SharedStr,
-    /// Why it is an integration user (DESIGN.md "Who is an integration user").
-    pub reasons: Vec<IdentityReason>,
     /// The Mule connections that run as it, one per app, connection and
-    /// environment.
+    /// environment. Each is a reason it is an integration user too
+    /// ([`Self::reasons`]).
     pub apps: Vec<IdentityAppUse>,
+    /// Its other reasons and what its apps use ([`Self::objects_used`],
+    /// [`Self::unknown_uses`]): `None` while it has none of them (most
+    /// identities of a Mule monorepo scanned without object permissions).
+    more: Option<Box<IdentityMore>>,
+    /// `None` while nothing but its Mule connections is known of it.
+    facts: Option<Box<IdentityFacts>>,
+}
+
+/// What an identity holds besides its names, apps and facts, boxed apart
+/// (its `more`: see [`IntegrationIdentity`]).
+#[derive(Debug, Clone, Default)]
+struct IdentityMore {
+    /// Why it is an integration user (DESIGN.md "Who is an integration
+    /// user"), but for its Mule connections: each of its apps is one
+    /// reason, said when asked ([`IntegrationIdentity::reasons`]) instead
+    /// of held as text for every use. Each once, by kind.
+    other_reasons: Vec<IdentityReason>,
     /// Objects the apps running as this identity use (Mule operations and
     /// SOQL), sorted by object. Shared: the identities of one connection
     /// (one per environment) use the same objects.
-    pub objects_used: std::sync::Arc<[ObjectUse]>,
+    objects_used: std::sync::Arc<[ObjectUse]>,
     /// Operations of those apps whose objects are not known (a query built by
     /// an expression, one intguard cannot read, an expression as the object
     /// type): whatever they touch may be granted for them.
-    pub unknown_uses: Vec<UnknownUse>,
-    /// `None` while nothing but its Mule connections is known of it.
-    facts: Option<Box<IdentityFacts>>,
+    unknown_uses: Vec<UnknownUse>,
 }
 
 /// What the metadata, the config and the org say of an identity: see
@@ -156,7 +170,7 @@ impl Serialize for IntegrationIdentity {
         let mut st = serializer.serialize_struct("IntegrationIdentity", len)?;
         st.serialize_field("username", &self.username)?;
         st.serialize_field("name", &self.name)?;
-        st.serialize_field("reasons", &self.reasons)?;
+        st.serialize_field("reasons", &self.reasons())?;
         st.serialize_field("apps", &self.apps)?;
         st.serialize_field("user_definitions", &f.user_definitions)?;
         st.serialize_field("system", &f.system)?;
@@ -168,8 +182,8 @@ impl Serialize for IntegrationIdentity {
         st.serialize_field("effective_permissions", &f.effective_permissions)?;
         st.serialize_field("muted_permissions", &f.muted_permissions)?;
         st.serialize_field("object_access", &f.object_access)?;
-        st.serialize_field("objects_used", &self.objects_used)?;
-        st.serialize_field("unknown_uses", &self.unknown_uses)?;
+        st.serialize_field("objects_used", self.objects_used())?;
+        st.serialize_field("unknown_uses", self.unknown_uses())?;
         st.serialize_field("pre_authorized_by", &f.pre_authorized_by)?;
         st.serialize_field("unresolved", &f.unresolved)?;
         for (key, at) in org {
@@ -197,10 +211,8 @@ impl IntegrationIdentity {
         IntegrationIdentity {
             username,
             name,
-            reasons: Vec::new(),
             apps: Vec::new(),
-            objects_used: Default::default(),
-            unknown_uses: Vec::new(),
+            more: None,
             facts: None,
         }
     }
@@ -210,12 +222,57 @@ impl IntegrationIdentity {
         IntegrationIdentity {
             username: Some(username.clone()),
             name: username,
-            reasons: Vec::new(),
             apps: Vec::new(),
-            objects_used: Default::default(),
-            unknown_uses: Vec::new(),
+            more: None,
             facts: None,
         }
+    }
+
+    /// Reasons besides its Mule connections (see [`Self::reasons`]).
+    pub(crate) fn other_reasons(&self) -> &[IdentityReason] {
+        self.more.as_deref().map_or(&[], |m| &m.other_reasons)
+    }
+
+    /// [`Self::other_reasons`], to write.
+    pub(crate) fn other_reasons_mut(&mut self) -> &mut Vec<IdentityReason> {
+        &mut self.more.get_or_insert_with(Default::default).other_reasons
+    }
+
+    /// Objects the apps running as this identity use (Mule operations and
+    /// SOQL), sorted by object.
+    pub fn objects_used(&self) -> &[ObjectUse] {
+        self.more.as_deref().map_or(&[], |m| &m.objects_used)
+    }
+
+    /// Operations of its apps whose objects are not known (a query built
+    /// by an expression, one intguard cannot read, an expression as the
+    /// object type): whatever they touch may be granted for them.
+    pub fn unknown_uses(&self) -> &[UnknownUse] {
+        self.more.as_deref().map_or(&[], |m| &m.unknown_uses)
+    }
+
+    /// Its other reasons each once, by kind, at their exact room (they
+    /// were pushed as found).
+    pub(crate) fn settle_other_reasons(&mut self) {
+        if let Some(more) = self.more.as_deref_mut() {
+            crate::dedup::keep_first(&mut more.other_reasons);
+            more.other_reasons.sort_by_key(|r| r.kind);
+            more.other_reasons.shrink_to_fit();
+        }
+    }
+
+    /// Sets [`Self::objects_used`] (shared by the identities of one
+    /// connection): nothing is held for none.
+    pub fn set_objects_used(&mut self, used: std::sync::Arc<[ObjectUse]>) {
+        if used.is_empty() && self.more.is_none() {
+            return;
+        }
+        self.more.get_or_insert_with(Default::default).objects_used = used;
+    }
+
+    /// [`Self::unknown_uses`], to write.
+    pub fn unknown_uses_mut(&mut self) -> &mut Vec<UnknownUse> {
+        &mut self.more.get_or_insert_with(Default::default).unknown_uses
     }
 
     /// Its facts, to write: made (empty) at the first write.
@@ -245,13 +302,52 @@ impl IntegrationIdentity {
     /// it an integration user: no app, user definition, config entry or
     /// client credentials flow names it, and no app pre-authorizes it.
     pub fn only_intrinsic_reasons(&self) -> bool {
-        self.reasons
-            .iter()
-            .all(|r| matches!(r.kind, ReasonKind::IntegrationLicense | ReasonKind::ApiOnly))
+        self.apps.is_empty()
+            && self
+                .other_reasons()
+                .iter()
+                .all(|r| matches!(r.kind, ReasonKind::IntegrationLicense | ReasonKind::ApiOnly))
     }
 
     pub fn has_reason(&self, kind: ReasonKind) -> bool {
-        self.reasons.iter().any(|r| r.kind == kind)
+        (kind == ReasonKind::MuleConnection && !self.apps.is_empty())
+            || self.other_reasons().iter().any(|r| r.kind == kind)
+    }
+
+    /// Whether a reason of another kind than `kind` makes it an integration
+    /// user.
+    pub fn has_reason_besides(&self, kind: ReasonKind) -> bool {
+        (kind != ReasonKind::MuleConnection && !self.apps.is_empty())
+            || self.other_reasons().iter().any(|r| r.kind != kind)
+    }
+
+    /// Why it is an integration user (DESIGN.md "Who is an integration
+    /// user"), each reason once, by kind: first a
+    /// [`ReasonKind::MuleConnection`] for each of its [`Self::apps`] (`Mule
+    /// app orders-sapi (prod) logs in as it (`SF`)`, at the connection),
+    /// then the others.
+    pub fn reasons(&self) -> Vec<std::borrow::Cow<'_, IdentityReason>> {
+        use std::borrow::Cow;
+        let mut mule: Vec<IdentityReason> = self.apps.iter().map(IdentityAppUse::reason).collect();
+        // Uses that differ only in their username's line or their
+        // authentication give one reason.
+        crate::dedup::keep_first(&mut mule);
+        let others = self.other_reasons();
+        let mut out: Vec<Cow<'_, IdentityReason>> = Vec::with_capacity(mule.len() + others.len());
+        out.extend(mule.into_iter().map(Cow::Owned));
+        out.extend(others.iter().map(Cow::Borrowed));
+        out
+    }
+
+    /// Adds a reason of another kind than [`ReasonKind::MuleConnection`]
+    /// (those are its [`Self::apps`]), unless it has it already, in its
+    /// kind's place among the others.
+    pub fn add_reason(&mut self, reason: IdentityReason) {
+        let others = self.other_reasons_mut();
+        if !others.contains(&reason) {
+            let at = others.partition_point(|r| r.kind <= reason.kind);
+            others.insert(at, reason);
+        }
     }
 
     /// Distinct names of the Mule apps that run as it.
@@ -302,7 +398,7 @@ impl IntegrationIdentity {
     }
 
     pub fn object_used(&self, object: &str) -> Option<&ObjectUse> {
-        self.objects_used
+        self.objects_used()
             .iter()
             .find(|o| o.object.eq_ignore_ascii_case(object))
     }
@@ -320,7 +416,7 @@ impl IntegrationIdentity {
 
     /// What the operations whose objects are unknown may need, on any object.
     fn unknown_needs(&self) -> AccessFlags {
-        self.unknown_uses
+        self.unknown_uses()
             .iter()
             .fold(AccessFlags::default(), |acc, u| acc.union(u.needs()))
     }
@@ -340,7 +436,7 @@ impl IntegrationIdentity {
         }
         ObjectLookup {
             access: index(&self.object_access, |o| &o.object),
-            used: index(&self.objects_used, |o| &o.object),
+            used: index(self.objects_used(), |o| &o.object),
             unknown: self.unknown_needs(),
         }
     }
@@ -444,6 +540,38 @@ pub struct IdentityAppUse {
     /// the username is resolved in the app's properties).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub plugin: Option<SharedStr>,
+    /// `app` is a Mule domain (its own connection, which no app of the
+    /// scan runs on): its reason says "Mule domain".
+    #[serde(skip)]
+    pub app_is_domain: bool,
+}
+
+impl IdentityAppUse {
+    /// The reason it gives its identity: `Mule app orders-sapi (prod) logs
+    /// in as it (`Salesforce_Config`)`, at its location.
+    pub fn reason(&self) -> IdentityReason {
+        let env = self
+            .environment
+            .as_deref()
+            .map(|e| format!(" ({e})"))
+            .unwrap_or_default();
+        let through = match (&self.domain, &self.plugin) {
+            (Some(domain), _) => format!(" through domain {domain}"),
+            (None, Some(plugin)) => format!(" through Mule plugin {plugin}, which it imports"),
+            (None, None) => String::new(),
+        };
+        IdentityReason {
+            kind: ReasonKind::MuleConnection,
+            detail: format!(
+                "Mule {} {}{env} logs in as it{through} (`{}`)",
+                if self.app_is_domain { "domain" } else { "app" },
+                self.app,
+                self.config_name
+            )
+            .into_boxed_str(),
+            location: Some(self.location.clone()),
+        }
+    }
 }
 
 /// What grants access.
@@ -919,12 +1047,14 @@ mod tests {
 
     /// The graph is held from its building to the report: an identity, a
     /// use of it by an app and a reason stay this small (552, 176 and 56
-    /// bytes when every fact was inline and every name a `String`).
+    /// bytes when every fact was inline and every name a `String`; an
+    /// identity was 128 bytes while its reasons and objects used were
+    /// inline).
     #[test]
     fn the_graph_items_stay_small() {
         use std::mem::size_of;
         assert!(
-            size_of::<IntegrationIdentity>() <= 128,
+            size_of::<IntegrationIdentity>() <= 72,
             "{}",
             size_of::<IntegrationIdentity>()
         );
@@ -946,7 +1076,7 @@ mod tests {
     struct Inline<'a> {
         username: Option<&'a str>,
         name: &'a str,
-        reasons: &'a [IdentityReason],
+        reasons: Vec<IdentityReason>,
         apps: &'a [IdentityAppUse],
         user_definitions: &'a [Location],
         system: &'a Option<String>,
@@ -975,7 +1105,7 @@ mod tests {
             Inline {
                 username: id.username.as_deref(),
                 name: &id.name,
-                reasons: &id.reasons,
+                reasons: id.reasons().into_iter().map(|r| r.into_owned()).collect(),
                 apps: &id.apps,
                 user_definitions: &id.user_definitions,
                 system: &id.system,
@@ -987,8 +1117,8 @@ mod tests {
                 effective_permissions: &id.effective_permissions,
                 muted_permissions: &id.muted_permissions,
                 object_access: &id.object_access,
-                objects_used: &id.objects_used,
-                unknown_uses: &id.unknown_uses,
+                objects_used: id.objects_used(),
+                unknown_uses: id.unknown_uses(),
                 pre_authorized_by: &id.pre_authorized_by,
                 unresolved: &id.unresolved,
                 inactive_in_org: &id.inactive_in_org,
@@ -1007,10 +1137,10 @@ mod tests {
         let bare = {
             let mut id =
                 IntegrationIdentity::new(Some("int@acme.com".into()), "int@acme.com".into());
-            id.reasons.push(IdentityReason {
-                kind: ReasonKind::MuleConnection,
-                detail: "Mule app orders (prod) logs in as it (`SF`)".into(),
-                location: Some(at(3)),
+            id.add_reason(IdentityReason {
+                kind: ReasonKind::Config,
+                detail: "named in intguard.toml [[identities]]".into(),
+                location: None,
             });
             id.apps.push(IdentityAppUse {
                 app: "orders".into(),
@@ -1021,6 +1151,7 @@ mod tests {
                 defined_at: None,
                 domain: Some("shared".into()),
                 plugin: None,
+                app_is_domain: false,
             });
             id
         };
@@ -1037,8 +1168,8 @@ mod tests {
             location: at(11),
         };
         let mut full = bare.clone();
-        full.objects_used = vec![used("Order", vec![ObjectOperation::Read], false)].into();
-        full.unknown_uses = vec![UnknownUse {
+        full.set_objects_used(vec![used("Order", vec![ObjectOperation::Read], false)].into());
+        *full.unknown_uses_mut() = vec![UnknownUse {
             app: "orders".into(),
             operation: ObjectOperation::Delete,
             reason: UnknownUseReason::NoObject,
@@ -1116,24 +1247,154 @@ mod tests {
         assert!(!serde_json::to_string(&bare).unwrap().contains("in_org"));
     }
 
+    fn mule_use(app: &str, env: Option<&str>, line: u32) -> IdentityAppUse {
+        IdentityAppUse {
+            app: app.into(),
+            environment: env.map(Into::into),
+            config_name: "SF".into(),
+            auth: AuthClass::Password,
+            location: Location::new(format!("{app}/src/main/mule/global.xml"), line, 3),
+            defined_at: None,
+            domain: None,
+            plugin: None,
+            app_is_domain: false,
+        }
+    }
+
+    /// Each Mule use is a reason, worded as when the graph held the text
+    /// (`Mule app X (env) logs in as it[ through ...] (`config`)`, at the
+    /// use): through a domain, a Mule plugin, for a domain's own
+    /// connection. Uses that differ only in their username's line or their
+    /// authentication are one reason; the Mule reasons come first, then the
+    /// others by kind, each once.
+    #[test]
+    fn mule_uses_are_the_reasons_they_were() {
+        let mut id = IntegrationIdentity::new(Some("int@acme.com".into()), "int@acme.com".into());
+        assert!(id.reasons().is_empty());
+        assert!(!id.has_reason(ReasonKind::MuleConnection));
+        assert!(!id.has_reason_besides(ReasonKind::Config));
+        assert!(id.only_intrinsic_reasons());
+        id.add_reason(IdentityReason {
+            kind: ReasonKind::UserDefinition,
+            detail: "a user definition file creates it".into(),
+            location: Some(Location::new("config/int-user-def.json", 0, 0)),
+        });
+        id.add_reason(IdentityReason {
+            kind: ReasonKind::Config,
+            detail: "named in intguard.toml [[identities]]".into(),
+            location: None,
+        });
+        id.add_reason(IdentityReason {
+            kind: ReasonKind::Config,
+            detail: "named in intguard.toml [[identities]]".into(),
+            location: None,
+        });
+        assert!(!id.only_intrinsic_reasons());
+        assert!(id.has_reason_besides(ReasonKind::Config));
+        let plain = mule_use("orders", Some("prod"), 5);
+        let mut other_line = plain.clone();
+        other_line.defined_at = Some(Location::new("orders/prod.yaml", 2, 1));
+        other_line.auth = AuthClass::Certificate;
+        let mut through_domain = mule_use("billing", None, 9);
+        through_domain.domain = Some("acme-domain".into());
+        let mut through_plugin = mule_use("invoices", Some("dev"), 7);
+        through_plugin.plugin = Some("acme-common".into());
+        let mut own = mule_use("acme-domain", None, 4);
+        own.app_is_domain = true;
+        id.apps = vec![plain, other_line, through_domain, through_plugin, own];
+        assert!(id.has_reason(ReasonKind::MuleConnection));
+        let reasons: Vec<(ReasonKind, String, Option<String>)> = id
+            .reasons()
+            .iter()
+            .map(|r| {
+                let at = r.location.as_ref().map(|l| l.to_string());
+                (r.kind, r.detail.to_string(), at)
+            })
+            .collect();
+        let mule = |d: &str, at: &str| {
+            (
+                ReasonKind::MuleConnection,
+                d.to_string(),
+                Some(at.to_string()),
+            )
+        };
+        assert_eq!(
+            reasons,
+            [
+                mule(
+                    "Mule app orders (prod) logs in as it (`SF`)",
+                    "orders/src/main/mule/global.xml:5:3"
+                ),
+                mule(
+                    "Mule app billing logs in as it through domain acme-domain (`SF`)",
+                    "billing/src/main/mule/global.xml:9:3"
+                ),
+                mule(
+                    "Mule app invoices (dev) logs in as it through Mule plugin acme-common, which it imports (`SF`)",
+                    "invoices/src/main/mule/global.xml:7:3"
+                ),
+                mule(
+                    "Mule domain acme-domain logs in as it (`SF`)",
+                    "acme-domain/src/main/mule/global.xml:4:3"
+                ),
+                (
+                    ReasonKind::UserDefinition,
+                    "a user definition file creates it".to_string(),
+                    Some("config/int-user-def.json".to_string())
+                ),
+                (
+                    ReasonKind::Config,
+                    "named in intguard.toml [[identities]]".to_string(),
+                    None
+                ),
+            ]
+        );
+        // Serialized as they read.
+        let json = serde_json::to_value(&id).unwrap();
+        assert_eq!(json["reasons"].as_array().unwrap().len(), 6);
+        assert_eq!(
+            json["reasons"][3]["detail"],
+            "Mule domain acme-domain logs in as it (`SF`)"
+        );
+        assert_eq!(json["reasons"][5]["kind"], "config");
+    }
+
+    /// Nothing is held for an identity without uses or other reasons, and
+    /// what is set reads back.
+    #[test]
+    fn uses_are_held_only_when_there_are_some() {
+        let mut id = IntegrationIdentity::new(Some("int@acme.com".into()), "int@acme.com".into());
+        id.set_objects_used(Default::default());
+        assert!(id.more.is_none());
+        id.set_objects_used(vec![used("Order", vec![ObjectOperation::Read], false)].into());
+        assert_eq!(id.objects_used().len(), 1);
+        assert!(id.unknown_uses().is_empty());
+        id.settle_other_reasons();
+        assert!(id.reasons().is_empty());
+        id.set_objects_used(Default::default());
+        assert!(id.objects_used().is_empty());
+    }
+
     /// Reading through a relationship (`Account.Name` from Contact) only
     /// reads; a delete needs the Edit and Read Salesforce requires for it,
     /// on its object or, when its objects are unknown, on any object.
     #[test]
     fn needs_are_what_salesforce_requires_and_relationships_only_read() {
         let mut id = IntegrationIdentity::new(Some("int@acme.com".into()), "int@acme.com".into());
-        id.objects_used = vec![
-            used("Account", vec![ObjectOperation::Read], true),
-            used("Case", vec![ObjectOperation::Delete], false),
-            used("Lead", vec![ObjectOperation::Create], false),
-        ]
-        .into();
+        id.set_objects_used(
+            vec![
+                used("Account", vec![ObjectOperation::Read], true),
+                used("Case", vec![ObjectOperation::Delete], false),
+                used("Lead", vec![ObjectOperation::Create], false),
+            ]
+            .into(),
+        );
         let need = |id: &IntegrationIdentity, o: &str| id.access_needed(o).map(|n| n.describe());
         assert_eq!(need(&id, "Account").as_deref(), Some("Read"));
         assert_eq!(need(&id, "Case").as_deref(), Some("Read, Edit, Delete"));
         assert_eq!(need(&id, "Lead").as_deref(), Some("Read, Create"));
         assert_eq!(need(&id, "Order"), None);
-        id.unknown_uses = vec![UnknownUse {
+        *id.unknown_uses_mut() = vec![UnknownUse {
             app: "orders".into(),
             operation: ObjectOperation::Delete,
             reason: UnknownUseReason::NoObject,
@@ -1157,16 +1418,18 @@ mod tests {
             access("ACCOUNT", false),
             access("Case", false),
         ];
-        id.objects_used = vec![
-            used("account", vec![ObjectOperation::Read], false),
-            used("Contact", vec![ObjectOperation::Create], false),
-            used("Order", Vec::new(), true),
-        ]
-        .into();
+        id.set_objects_used(
+            vec![
+                used("account", vec![ObjectOperation::Read], false),
+                used("Contact", vec![ObjectOperation::Create], false),
+                used("Order", Vec::new(), true),
+            ]
+            .into(),
+        );
         let names = ["Account", "account", "CASE", "Contact", "Order", "Lead", ""];
         for unknown in [false, true] {
             if unknown {
-                id.unknown_uses = vec![UnknownUse {
+                *id.unknown_uses_mut() = vec![UnknownUse {
                     app: "orders".into(),
                     operation: ObjectOperation::Delete,
                     reason: UnknownUseReason::ExpressionQuery,

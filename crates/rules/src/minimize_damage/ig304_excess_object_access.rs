@@ -103,11 +103,11 @@ with it through sharing rules instead of View All. `intguard fix permissions --u
 /// operations, else nothing.
 fn unknown_note(id: &IntegrationIdentity) -> String {
     const SHOWN: usize = 3;
-    if id.unknown_uses.is_empty() {
+    if id.unknown_uses().is_empty() {
         return String::new();
     }
     let mut parts: Vec<String> = id
-        .unknown_uses
+        .unknown_uses()
         .iter()
         .take(SHOWN)
         .map(|u| {
@@ -119,10 +119,10 @@ fn unknown_note(id: &IntegrationIdentity) -> String {
             )
         })
         .collect();
-    if id.unknown_uses.len() > SHOWN {
-        parts.push(format!("{} more", id.unknown_uses.len() - SHOWN));
+    if id.unknown_uses().len() > SHOWN {
+        parts.push(format!("{} more", id.unknown_uses().len() - SHOWN));
     }
-    let n = id.unknown_uses.len();
+    let n = id.unknown_uses().len();
     format!(
         "; {n} operation{} whose objects intguard cannot tell: {}",
         if n == 1 { "" } else { "s" },
@@ -133,7 +133,7 @@ fn unknown_note(id: &IntegrationIdentity) -> String {
 /// `only Case, Invoice__c` / `only what its apps use`; operations whose
 /// objects are unknown need theirs too.
 fn keep_phrase(id: &IntegrationIdentity, used: &[&str]) -> String {
-    let unknown = if id.unknown_uses.is_empty() {
+    let unknown = if id.unknown_uses().is_empty() {
         ""
     } else {
         " and what its operations on unknown objects need"
@@ -335,7 +335,7 @@ impl Rule for ExcessObjectAccess {
         for id in auditable(inventory) {
             // Use is judged when apps run as it and use objects.
             let objects =
-                (!id.apps.is_empty() && !id.objects_used.is_empty()).then(|| id.object_lookup());
+                (!id.apps.is_empty() && !id.objects_used().is_empty()).then(|| id.object_lookup());
             let mut unused: Vec<Entry<'_>> = Vec::new();
             let mut all_records: Vec<Entry<'_>> = Vec::new();
             for oa in &id.object_access {
@@ -431,7 +431,11 @@ impl Rule for ExcessObjectAccess {
                     }
                 }
             }
-            let used: Vec<&str> = id.objects_used.iter().map(|u| u.object.as_str()).collect();
+            let used: Vec<&str> = id
+                .objects_used()
+                .iter()
+                .map(|u| u.object.as_str())
+                .collect();
             for e in unused {
                 let mut f = identity_finding(
                     &META,

@@ -103,11 +103,6 @@ fn orders() -> IntegrationIdentity {
         Some("int.orders@acme.com".into()),
         "int.orders@acme.com".into(),
     );
-    id.reasons.push(IdentityReason {
-        kind: ReasonKind::MuleConnection,
-        detail: "used by orders-sapi".into(),
-        location: Some(loc("orders-sapi/src/main/mule/global.xml", 23)),
-    });
     id.apps.push(IdentityAppUse {
         app: "orders-sapi".into(),
         environment: Some("prod".into()),
@@ -120,6 +115,7 @@ fn orders() -> IntegrationIdentity {
         )),
         domain: None,
         plugin: None,
+        app_is_domain: false,
     });
     id.facts_mut().profile = Some(AccessAssignment {
         name: "Orders Integration".into(),
@@ -193,7 +189,7 @@ fn ig302_skips_salesforce_owned_identities() {
         None,
         "profile Minimum Access - API Only Integrations".into(),
     );
-    id.reasons.push(IdentityReason {
+    id.add_reason(IdentityReason {
         kind: ReasonKind::IntegrationLicense,
         detail: "".into(),
         location: None,
@@ -223,13 +219,15 @@ fn ig304_unused_partial_and_view_all() {
         access("Order", psg(26), "RCE"),
         access("Product2", psg(66), "R"),
     ];
-    id.objects_used = vec![
-        used("Account", &[ObjectOperation::Read], false),
-        used("Contact", &[ObjectOperation::Read], true),
-        used("Order", &[ObjectOperation::Create], false),
-        used("Product2", &[ObjectOperation::Read], true),
-    ]
-    .into();
+    id.set_objects_used(
+        vec![
+            used("Account", &[ObjectOperation::Read], false),
+            used("Contact", &[ObjectOperation::Read], true),
+            used("Order", &[ObjectOperation::Create], false),
+            used("Product2", &[ObjectOperation::Read], true),
+        ]
+        .into(),
+    );
     let f = run("IG304", &inventory(vec![id.clone()], vec![]));
     let got: Vec<(&str, u32)> = f
         .iter()
@@ -276,12 +274,12 @@ fn ig304_does_not_clear_what_another_holder_of_the_grant_needs() {
     let psg = |l| grant(GrantKind::PermissionSet, "Orders_Integration", PS, l);
     let mut reader = orders();
     reader.facts_mut().object_access = vec![access("Account", psg(6), "RE")];
-    reader.objects_used = vec![used("Account", &[ObjectOperation::Read], false)].into();
+    reader.set_objects_used(vec![used("Account", &[ObjectOperation::Read], false)].into());
     let mut writer = orders();
     writer.username = Some("int.writer@acme.com".into());
     writer.name = "int.writer@acme.com".into();
     writer.facts_mut().object_access = vec![access("Account", psg(6), "RE")];
-    writer.objects_used = vec![used("Account", &[ObjectOperation::Edit], false)].into();
+    writer.set_objects_used(vec![used("Account", &[ObjectOperation::Edit], false)].into());
     let alone = run("IG304", &inventory(vec![reader.clone()], vec![]));
     assert!(
         alone[0]
@@ -312,13 +310,15 @@ fn ig304_needs_what_salesforce_requires_and_relationships_only_read() {
         access("Contact", psg(26), "RCEDVM"),
         access("Order", psg(36), "RCED"),
     ];
-    id.objects_used = vec![
-        used("Account", &[ObjectOperation::Read], true),
-        used("Case", &[ObjectOperation::Delete], false),
-        used("Contact", &[ObjectOperation::Read], false),
-        used("Order", &[ObjectOperation::Delete], false),
-    ]
-    .into();
+    id.set_objects_used(
+        vec![
+            used("Account", &[ObjectOperation::Read], true),
+            used("Case", &[ObjectOperation::Delete], false),
+            used("Contact", &[ObjectOperation::Read], false),
+            used("Order", &[ObjectOperation::Delete], false),
+        ]
+        .into(),
+    );
     let f = run("IG304", &inventory(vec![id], vec![]));
     let unused = f
         .iter()
@@ -354,9 +354,9 @@ fn ig304_operations_of_unknown_objects_may_need_their_access_anywhere() {
         access("Account", psg(6), "RCED"),
         access("Lead", psg(10), "RC"),
     ];
-    id.objects_used = vec![used("Account", &[ObjectOperation::Create], false)].into();
+    id.set_objects_used(vec![used("Account", &[ObjectOperation::Create], false)].into());
     let query_at = loc("orders-sapi/src/main/mule/orders.xml", 42);
-    id.unknown_uses = vec![UnknownUse {
+    *id.unknown_uses_mut() = vec![UnknownUse {
         app: "orders-sapi".into(),
         operation: ObjectOperation::Read,
         reason: UnknownUseReason::ExpressionQuery,
@@ -380,13 +380,13 @@ fn ig304_operations_of_unknown_objects_may_need_their_access_anywhere() {
     );
 
     // An unknown create: neither Read nor Create on Lead is excess any more.
-    id.unknown_uses[0].operation = ObjectOperation::Create;
+    id.unknown_uses_mut()[0].operation = ObjectOperation::Create;
     let f = run("IG304", &inventory(vec![id.clone()], vec![]));
     assert_eq!(f.len(), 1, "{f:#?}");
     assert!(!f[0].message.contains("Lead"), "{}", f[0].message);
 
     // Without it, Lead is unused.
-    id.unknown_uses.clear();
+    id.unknown_uses_mut().clear();
     let f = run("IG304", &inventory(vec![id], vec![]));
     assert!(
         f[0].message.contains("Lead (Read, Create; unused)"),

@@ -341,13 +341,13 @@ fn object_rows(id: &IntegrationIdentity) -> Vec<ObjectRow> {
     // objects of, is no ground to call everything excess).
     // With no profile known, what it is granted is unknown, not nothing:
     // no excess either way.
-    let judge = !id.apps.is_empty() && !id.objects_used.is_empty() && id.profile.is_some();
+    let judge = !id.apps.is_empty() && !id.objects_used().is_empty() && id.profile.is_some();
     let lookup = id.object_lookup();
     let mut names: Vec<&str> = id
         .object_access
         .iter()
         .map(|o| o.object.as_str())
-        .chain(id.objects_used.iter().map(|u| u.object.as_str()))
+        .chain(id.objects_used().iter().map(|u| u.object.as_str()))
         .collect();
     names.sort_by_cached_key(|n| n.to_lowercase());
     names.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
@@ -442,7 +442,7 @@ fn render_text(inv: &Inventory, ids: &[&IntegrationIdentity], only: Option<&str>
         if let Some(sys) = &id.system {
             let _ = writeln!(s, "  system      {sys}");
         }
-        for (i, r) in id.reasons.iter().enumerate() {
+        for (i, r) in id.reasons().iter().enumerate() {
             let at = r
                 .location
                 .as_ref()
@@ -741,7 +741,7 @@ fn render_text(inv: &Inventory, ids: &[&IntegrationIdentity], only: Option<&str>
                 );
             }
         }
-        for (i, u) in id.unknown_uses.iter().enumerate() {
+        for (i, u) in id.unknown_uses().iter().enumerate() {
             let label = if i == 0 { "unknown" } else { "" };
             let _ = writeln!(
                 s,

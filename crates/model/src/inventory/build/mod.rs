@@ -34,8 +34,6 @@ use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 
-use crate::dedup::keep_first;
-
 use crate::location::Location;
 use crate::shared_str::SharedStr;
 
@@ -163,9 +161,10 @@ fn add_reason(
     detail: String,
     at: Option<Location>,
 ) {
-    // Repeats are dropped once the identity is complete (`keep_first`).
+    // Repeats are dropped once the identity is complete
+    // (`settle_other_reasons`).
     push_held(
-        &mut id.reasons,
+        id.other_reasons_mut(),
         IdentityReason {
             kind,
             detail: detail.into_boxed_str(),
@@ -284,8 +283,11 @@ fn complete(
     ids.par_iter_mut().zip(used).for_each(|(id, used)| {
         resolve_access(id, md);
         intrinsic_reasons(id, md);
-        id.objects_used = used;
-        id.unknown_uses = unknown_uses(id, &apps_with_unknown);
+        id.set_objects_used(used);
+        let unknown = unknown_uses(id, &apps_with_unknown);
+        if !unknown.is_empty() {
+            *id.unknown_uses_mut() = unknown;
+        }
         for pa in pre_auths {
             if reaches(pa, id, md) {
                 let mut pa = pa.clone();
@@ -317,13 +319,11 @@ fn complete(
                 );
             }
         }
-        keep_first(&mut id.reasons);
-        id.reasons.sort_by_key(|r| r.kind);
-        // Most identities have one use and one reason (a username per
-        // environment), pushed at their exact room (`push_held`); lists
-        // grown past four, or with repeats dropped, keep no spare room
-        // through the rules (3 MB of a 2,000-app monorepo's peak once).
+        id.settle_other_reasons();
+        // Most identities have one use (a username per environment),
+        // pushed at its exact room (`push_held`); lists grown past four,
+        // or with repeats dropped, keep no spare room through the rules
+        // (3 MB of a 2,000-app monorepo's peak once).
         id.apps.shrink_to_fit();
-        id.reasons.shrink_to_fit();
     });
 }

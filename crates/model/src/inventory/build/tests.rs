@@ -402,7 +402,7 @@ fn joins_mule_user_definition_and_metadata() {
     // (inferred), the upsert and the other app's delete; not the
     // operation bound to another config.
     let used: Vec<_> = id
-        .objects_used
+        .objects_used()
         .iter()
         .map(|u| (u.object.as_str(), u.inferred))
         .collect();
@@ -803,11 +803,14 @@ fn apps_digested_while_reading_give_the_same_graph() {
         assert_eq!(app.object_uses, digest, "digesting twice changes nothing");
     }
     streamed.build_identities();
-    assert!(whole.identities.iter().any(|i| !i.objects_used.is_empty()));
+    assert!(whole
+        .identities
+        .iter()
+        .any(|i| !i.objects_used().is_empty()));
     assert_eq!(whole.identities.len(), streamed.identities.len());
     for (a, b) in whole.identities.iter().zip(&streamed.identities) {
         assert_eq!(a.username, b.username);
-        assert_eq!(a.objects_used, b.objects_used, "{:?}", a.username);
+        assert_eq!(a.objects_used(), b.objects_used(), "{:?}", a.username);
     }
 }
 
@@ -904,10 +907,32 @@ fn apps_on_a_domains_connection_use_its_user() {
             ("customers/src/main/mule/customers.xml", 20)
         ]
     );
-    let objects: Vec<&str> = id.objects_used.iter().map(|u| u.object.as_str()).collect();
+    let objects: Vec<&str> = id
+        .objects_used()
+        .iter()
+        .map(|u| u.object.as_str())
+        .collect();
     assert_eq!(objects, ["Account", "Order"]);
+    // Each use is a reason, named with the domain it goes through.
+    let why: Vec<String> = id.reasons().iter().map(|r| r.detail.to_string()).collect();
+    assert_eq!(
+        why,
+        [
+            "Mule app orders logs in as it through domain acme-domain (`Shared_SF`)",
+            "Mule app customers logs in as it through domain acme-domain (`Shared_SF`)"
+        ]
+    );
     let lonely = inv.identity("int.lonely@acme.com").expect("lonely user");
     assert_eq!(lonely.app_names(), ["lonely-domain"]);
+    let why: Vec<String> = lonely
+        .reasons()
+        .iter()
+        .map(|r| r.detail.to_string())
+        .collect();
+    assert_eq!(
+        why,
+        ["Mule domain lonely-domain logs in as it (`Lonely_SF`)"]
+    );
     // The app of a domain the scan did not read: its user is not known.
     let unread: Vec<(&str, &str, &str)> = inv
         .unread_domain_uses()

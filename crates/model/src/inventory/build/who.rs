@@ -63,7 +63,10 @@ pub(super) fn mule_users(b: &mut Builder, groups: &[Vec<ConnectionUse<'_>>]) {
     }
 }
 
-/// The app of `u` logs in as `user`: a reason and a use of its identity.
+/// The app of `u` logs in as `user`: a use of its identity (which is its
+/// reason too: [`IntegrationIdentity::reasons`]).
+///
+/// [`IntegrationIdentity::reasons`]: crate::IntegrationIdentity::reasons
 fn add_use(b: &mut Builder, u: &ConnectionUse<'_>, user: &ConnectionUser) {
     let (app, conn) = (u.app, u.connection);
     let app_use = IdentityAppUse {
@@ -75,31 +78,9 @@ fn add_use(b: &mut Builder, u: &ConnectionUse<'_>, user: &ConnectionUser) {
         defined_at: user.defined_at.clone(),
         domain: u.through_domain.map(|_| b.shared(&u.owner.name)),
         plugin: u.through_plugin.map(|p| b.shared(&p.name)),
+        app_is_domain: app.domain,
     };
     let id = b.user(&user.username);
-    let env = user
-        .environment
-        .as_deref()
-        .map(|e| format!(" ({e})"))
-        .unwrap_or_default();
-    let through = if u.through_domain.is_some() {
-        format!(" through domain {}", u.owner.name)
-    } else if let Some(plugin) = u.through_plugin {
-        format!(" through Mule plugin {}, which it imports", plugin.name)
-    } else {
-        String::new()
-    };
-    add_reason(
-        id,
-        ReasonKind::MuleConnection,
-        format!(
-            "Mule {} {}{env} logs in as it{through} (`{}`)",
-            if app.domain { "domain" } else { "app" },
-            app.name,
-            conn.config_name
-        ),
-        Some(u.location().clone()),
-    );
     push_held(&mut id.apps, app_use);
 }
 
