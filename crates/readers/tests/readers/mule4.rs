@@ -114,7 +114,7 @@ fn salesforce_connections() {
     let pw = basic
         .attributes
         .iter()
-        .find(|a| a.name == "password")
+        .find(|a| &*a.name == "password")
         .unwrap();
     assert_eq!(pw.value.raw, "Tig3rFixture!");
     assert_eq!(
@@ -451,10 +451,10 @@ fn key_material_and_text_facts() {
     let key = pom
         .assignments
         .iter()
-        .find(|a| a.name == "encryption.key")
+        .find(|a| &*a.name == "encryption.key")
         .unwrap();
     assert!(key.secret);
-    assert_eq!(key.value, "FixtureKey123456");
+    assert_eq!(&*key.value, "FixtureKey123456");
     assert_eq!(
         lc(&key.location),
         pos("mule4-app/pom.xml", "encryption.key>Fixture")
