@@ -127,7 +127,10 @@ pub(crate) struct AppParts {
     pub xml: Vec<(String, MuleXmlFacts)>,
     pub properties: Vec<PropertyCandidate>,
     pub descriptor: Option<Location>,
-    pub declared_secure_properties: Option<Vec<String>>,
+    /// Shared with every app listing the same names ([`SecurePropertyLists`]).
+    ///
+    /// [`SecurePropertyLists`]: crate::pass::SecurePropertyLists
+    pub declared_secure_properties: Option<std::sync::Arc<[String]>>,
     /// The domain the app names ([`MuleApp::domain_link`]).
     pub domain_link: Option<intguard_model::DomainLink>,
     /// [`MuleApp::plugin`].

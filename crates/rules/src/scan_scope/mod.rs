@@ -440,7 +440,9 @@ mod tests {
     /// another app's key name too.
     #[test]
     fn declared_secure_properties_go_only_without_a_secure_config() {
-        let declared = || Some(vec!["key.salt".to_string(), "sf.password".to_string()]);
+        let declared = || -> Option<std::sync::Arc<[String]>> {
+            Some(vec!["key.salt".to_string(), "sf.password".to_string()].into())
+        };
         let mut without = orders();
         without.declared_secure_properties = declared();
         keep_what_scan_rules_read(&mut without);

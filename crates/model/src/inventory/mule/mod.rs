@@ -21,6 +21,8 @@ pub use properties::*;
 pub use scan_facts::*;
 pub use tls::*;
 
+use std::sync::Arc;
+
 use serde::Serialize;
 use thin_vec::ThinVec;
 
@@ -84,8 +86,10 @@ pub struct MuleApp {
     /// `mule-artifact.json` or `mule-project.xml`.
     pub descriptor: Option<Location>,
     /// `secureProperties` of mule-artifact.json; `None` when the file or the
-    /// field is absent.
-    pub declared_secure_properties: Option<Vec<String>>,
+    /// field is absent. Shared: a reading holds each distinct list once (a
+    /// monorepo's apps list the same few), every app listing it pointing to
+    /// it.
+    pub declared_secure_properties: Option<Arc<[String]>>,
     pub xml_files: ThinVec<String>,
     /// Spring beans files (root `<beans>`) the app's Spring configuration
     /// may load: Mule 4 `<spring:config files="beans.xml"/>`, Mule 3
@@ -330,7 +334,7 @@ impl MuleApp {
     pub fn declared_secure_property_names(&self) -> impl Iterator<Item = &str> {
         self.declared_secure_properties
             .iter()
-            .flatten()
+            .flat_map(|list| list.iter())
             .map(|n| n.trim().trim_start_matches("secure::"))
     }
 
@@ -564,7 +568,7 @@ mod tests {
     #[test]
     fn an_apps_lists_and_links_serialize_as_plain_json() {
         let mut app = MuleApp::new("orders", "apps/orders", MuleRuntime::Mule4);
-        app.declared_secure_properties = Some(vec!["encryption.key".to_string()]);
+        app.declared_secure_properties = Some(vec!["encryption.key".to_string()].into());
         app.domain_link = Some(Box::new(DomainLink {
             name: "acme-domain".into(),
             location: Location::new("apps/orders/pom.xml", 20, 5),
@@ -589,5 +593,32 @@ mod tests {
         );
         assert_eq!(json["secret_attributes"], serde_json::json!([]));
         assert_eq!(json["plugin"], serde_json::Value::Null);
+    }
+
+    /// Two apps sharing one list and a third with its own each answer for
+    /// the list they were given.
+    #[test]
+    fn apps_sharing_a_secure_property_list_answer_for_it() {
+        let shared: Arc<[String]> =
+            vec![" secure::sf.password ".to_string(), "key".to_string()].into();
+        let mut a = MuleApp::new("a", "a", MuleRuntime::Mule4);
+        let mut b = MuleApp::new("b", "b", MuleRuntime::Mule4);
+        let mut c = MuleApp::new("c", "c", MuleRuntime::Mule4);
+        a.declared_secure_properties = Some(Arc::clone(&shared));
+        b.declared_secure_properties = Some(shared);
+        c.declared_secure_properties = Some(vec!["other".to_string()].into());
+        for app in [&a, &b] {
+            assert!(app.declares_secure_property("sf.password"));
+            assert!(app.declares_secure_property("key"));
+            assert!(!app.declares_secure_property("other"));
+            assert_eq!(
+                app.declared_secure_property_names().collect::<Vec<_>>(),
+                ["sf.password", "key"]
+            );
+        }
+        assert!(c.declares_secure_property("other"));
+        assert!(!c.declares_secure_property("sf.password"));
+        let none = MuleApp::new("d", "d", MuleRuntime::Mule4);
+        assert_eq!(none.declared_secure_property_names().count(), 0);
     }
 }
