@@ -237,12 +237,15 @@ pub fn keep_what_scan_rules_read(app: &mut MuleApp) {
 /// IG103 and IG104 take only committed values as keys, and the redactor
 /// masks no placeholder. The pom's and deploy commands' references were
 /// half of an app's assignments. Files outside every app keep theirs (the
-/// App rules read them at the end).
-pub fn keep_text_facts_scan_rules_read(files: &mut [TextFileFacts]) {
-    for file in files {
+/// App rules read them at the end). A file left with no fact goes: every
+/// reader of the text facts goes through their facts, so an empty one is
+/// read by none.
+pub fn keep_text_facts_scan_rules_read(files: &mut Vec<TextFileFacts>) {
+    for file in files.iter_mut() {
         file.assignments.retain(has_a_value_of_its_own);
         file.assignments.shrink_to_fit();
     }
+    files.retain(|f| !f.is_empty());
 }
 
 /// The assignment sets a value of its own, not a reference to something
@@ -680,6 +683,43 @@ mod tests {
                 ("db.pw", "Tr0ub4dor&3"),
             ]
         );
+    }
+
+    /// A file whose only facts were references to something else is not
+    /// kept at all; one with a fact left is.
+    #[test]
+    fn a_file_left_with_no_fact_is_not_kept() {
+        let assignment = |name: &str, value: &str, line: u32| intguard_model::Assignment {
+            form: Default::default(),
+            name: name.into(),
+            value: value.into(),
+            secret: is_key_name(name),
+            location: crate::support::testkit::loc("orders/pom.xml", line),
+        };
+        let mut files = vec![
+            TextFileFacts {
+                path: "orders/pom.xml".into(),
+                assignments: vec![
+                    assignment("mule.env", "${mule.env}", 30),
+                    assignment("encryption.key", "${encryption.key}", 31),
+                ],
+                ..Default::default()
+            },
+            TextFileFacts {
+                path: "orders/scripts/deploy.sh".into(),
+                assignments: vec![
+                    assignment("encryption.key", "${ENCRYPTION_KEY}", 3),
+                    assignment("app.runtime", "4.6.8", 4),
+                ],
+                ..Default::default()
+            },
+        ];
+        keep_text_facts_scan_rules_read(&mut files);
+        let kept: Vec<(&str, usize)> = files
+            .iter()
+            .map(|f| (f.path.as_str(), f.assignments.len()))
+            .collect();
+        assert_eq!(kept, [("orders/scripts/deploy.sh", 1)]);
     }
 
     /// A chain of references is followed to its end, and only it is kept.
