@@ -57,7 +57,7 @@ pub(crate) fn read_inventory_with(
         &read_options,
         &|app: &mut MuleApp, text_files: &mut Vec<TextFileFacts>, found: &Discovered| {
             if options.paths_only && !found.object_access_metadata {
-                app.operations = Vec::new();
+                app.operations = intguard_model::ThinVec::new();
             } else {
                 app.digest_operations();
             }

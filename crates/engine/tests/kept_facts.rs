@@ -484,3 +484,57 @@ fn two_apps_sharing_an_outside_key_report_as_the_whole_inventory() {
     );
     assert!(!format!("{findings:?}").contains("Abcdef0123456789"));
 }
+
+/// Apps listing the same `secureProperties` share one list once read, and
+/// an app's pom whose properties are all references keeps no text facts:
+/// IG103's fix still asks each user's own list, as the whole Inventory does.
+#[test]
+fn apps_sharing_a_secure_property_list_report_as_the_whole_inventory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "ci/deploy.sh",
+        "#!/usr/bin/env bash\nmvn -B deploy -DmuleDeploy -Dencryption.key=Abcdef0123456789\n",
+    );
+    for (app, declared) in [
+        ("alpha-api", "\"key.salt\", \"sf.password\""),
+        ("beta-api", "\"sf.password\""),
+        ("delta-api", "\"key.salt\", \"sf.password\""),
+    ] {
+        write(
+            root,
+            &format!("{app}/mule-artifact.json"),
+            &format!("{{\"minMuleVersion\":\"4.6.0\",\"secureProperties\":[{declared}]}}\n"),
+        );
+        write(
+            root,
+            &format!("{app}/pom.xml"),
+            "<project>\n  <properties>\n    <mule.env>${mule.env}</mule.env>\n    <key.salt>${key.salt}</key.salt>\n  </properties>\n</project>\n",
+        );
+        write(
+            root,
+            &format!("{app}/src/main/mule/global.xml"),
+            &format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule {MULE_NS}>
+  <secure-properties:config name="{app}-secure" key="${{key.salt}}${{encryption.key}}" file="properties/prod-secure.yaml">
+    <secure-properties:encrypt algorithm="AES" mode="CBC" useRandomIVs="true"/>
+  </secure-properties:config>
+</mule>
+"#
+            ),
+        );
+    }
+    let findings = scanned_as_whole(root);
+    let keys: Vec<&Finding> = findings.iter().filter(|f| f.rule == "IG103").collect();
+    assert_eq!(keys.len(), 1, "{findings:#?}");
+    // beta-api does not list `key.salt`, the first key name: it is to be
+    // listed, although the two other apps (sharing one list) do.
+    assert!(
+        keys[0].fix.contains("list it in mule-artifact.json"),
+        "{}",
+        keys[0].fix
+    );
+    assert!(!format!("{findings:?}").contains("Abcdef0123456789"));
+}

@@ -487,7 +487,7 @@ fn old_key_left(inventory: &Inventory, app: &MuleApp, old_key: &[u8]) -> Vec<Str
                     .iter()
                     .filter(|f| in_reach(&f.path))
                     .flat_map(|f| &f.assignments)
-                    .filter(|a| a.name == *name && a.value.trim().as_bytes() == old_key);
+                    .filter(|a| *a.name == **name && a.value.trim().as_bytes() == old_key);
                 for a in set_to_old_key {
                     let line = format!(
                         "{}: the old key is still set here (`{name}`, read by <{}> as {}): delete it and supply the new key at deploy time, or the app cannot decrypt the rotated values",

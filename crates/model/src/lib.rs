@@ -25,3 +25,4 @@ pub use inventory::*;
 pub use location::{FilePath, Location};
 pub use rule_meta::{Practice, RuleMeta, Severity};
 pub use shared_str::SharedStr;
+pub use thin_vec::{thin_vec, ThinVec};

@@ -191,7 +191,7 @@ mod tests {
     fn names_the_app_uses_are_taken() {
         let mut app = MuleApp::new("app", "app", MuleRuntime::Mule4);
         app.salesforce_connections = vec![sfdc("SF", "one", 4)];
-        app.secret_attributes = app.salesforce_connections[0].attributes.clone();
+        app.secret_attributes = app.salesforce_connections[0].attributes.clone().into();
         app.property_files = vec![PropertyFile {
             path: "app/src/main/resources/config.yaml".into(),
             format: PropertyFormat::Yaml,

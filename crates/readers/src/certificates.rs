@@ -337,10 +337,10 @@ fn clear_values(app: &MuleApp, value: &Value, out: &mut Vec<String>) {
 fn committed_passwords(app: &MuleApp, name: &str, out: &mut Vec<String>) {
     let resolved;
     let sources = match app.scan_facts.as_deref() {
-        Some(facts) => &facts.keystore_passwords,
+        Some(facts) => facts.keystore_passwords.as_slice(),
         None => {
             resolved = keystore_passwords(app);
-            &resolved
+            resolved.as_slice()
         }
     };
     for source in sources
@@ -362,8 +362,8 @@ fn committed_passwords(app: &MuleApp, name: &str, out: &mut Vec<String>) {
 /// of those nested in connections, listeners and request configs, then
 /// Crypto module JCE keystores (with their key infos' passwords). Worked
 /// out once per app: a scan keeps this, not the stores.
-pub fn keystore_passwords(app: &MuleApp) -> Vec<KeystorePasswords> {
-    let mut out = Vec::new();
+pub fn keystore_passwords(app: &MuleApp) -> intguard_model::ThinVec<KeystorePasswords> {
+    let mut out = intguard_model::ThinVec::new();
     let mut add = |path: &Value, passwords: &mut dyn Iterator<Item = &Value>| {
         let mut values = Vec::new();
         for v in passwords {
@@ -394,7 +394,7 @@ pub fn keystore_passwords(app: &MuleApp) -> Vec<KeystorePasswords> {
         .iter()
         .chain(
             app.resolved_salesforce_connections()
-                .filter_map(|(c, _)| c.tls_context.as_ref()),
+                .filter_map(|(c, _)| c.tls_context.as_deref()),
         )
         .chain(
             app.http_listeners

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use intguard_model::{Inventory, MuleApp, TextFileFacts};
 use rayon::prelude::*;
@@ -282,6 +283,8 @@ struct Collected {
     md_items: Vec<metadata::Item>,
     /// PKCS#12 files whose certificates need a password: (display, path).
     locked_pkcs12: Vec<(String, PathBuf)>,
+    /// The `secureProperties` lists read so far, each once.
+    secure_property_lists: SecurePropertyLists,
     /// The bytes the walk's list held after each window was read.
     #[cfg(test)]
     list_held: Vec<usize>,
@@ -444,8 +447,8 @@ fn take_output(
     if let Some(d) = out.descriptor {
         part.descriptor = Some(d);
     }
-    if out.declared_secure_properties.is_some() {
-        part.declared_secure_properties = out.declared_secure_properties;
+    if let Some(names) = out.declared_secure_properties {
+        part.declared_secure_properties = Some(collected.secure_property_lists.shared(names));
     }
     if out.domain_link.is_some() {
         part.domain_link = out.domain_link;
@@ -462,6 +465,27 @@ fn take_output(
     }
     if let Some(script) = out.record_script {
         part.record_scripts.push(*script);
+    }
+}
+
+/// The distinct `secureProperties` lists of a reading's mule-artifact.json
+/// files ([`MuleApp::declared_secure_properties`]): a monorepo's apps list
+/// the same few names (`encryption.key`, `sfdc.password`, ...), and every
+/// app's list was held until the rules were done (0.4 kB an app of the
+/// bench corpus). Each app listing the same names, in the same order, gets
+/// the same one.
+#[derive(Debug, Default)]
+pub(crate) struct SecurePropertyLists(foldhash::HashSet<Arc<[String]>>);
+
+impl SecurePropertyLists {
+    /// The list holding `names`, shared with every app listing them so.
+    pub fn shared(&mut self, names: Vec<String>) -> Arc<[String]> {
+        if let Some(list) = self.0.get(names.as_slice()) {
+            return Arc::clone(list);
+        }
+        let list: Arc<[String]> = names.into();
+        self.0.insert(Arc::clone(&list));
+        list
     }
 }
 

@@ -90,7 +90,7 @@ pub fn encrypted_username_environments(
     connection: &SalesforceConnection,
 ) -> Vec<Option<String>> {
     match app.connection_facts(connection) {
-        Some(facts) => facts.encrypted_environments.clone(),
+        Some(facts) => facts.encrypted_environments.to_vec(),
         None => resolved_users(app, connection).1,
     }
 }

@@ -346,7 +346,7 @@ pub(crate) fn setup(app: &MuleApp, options: &SecretsOptions) -> Result<Setup, St
 fn new_key_property(app: &MuleApp) -> String {
     app.declared_secure_properties
         .iter()
-        .flatten()
+        .flat_map(|list| list.iter())
         .find(|name| {
             let n = name.trim().to_ascii_lowercase();
             n != "key" && intguard_model::vocab::is_encryption_key_name(&n)

@@ -1,13 +1,16 @@
 use serde::Serialize;
+use thin_vec::ThinVec;
 
 use crate::location::Location;
 
 /// Facts the text reader found in one file (any text file, in an app or not).
+/// A scan holds them to its end; the kinds of facts most files lack are
+/// [`ThinVec`]s (8 bytes when empty, not 24).
 #[derive(Debug, Default, Clone, Serialize)]
 pub struct TextFileFacts {
     pub path: String,
-    pub tokens: Vec<TokenCandidate>,
-    pub private_keys: Vec<PrivateKeyBlock>,
+    pub tokens: ThinVec<TokenCandidate>,
+    pub private_keys: ThinVec<PrivateKeyBlock>,
     /// `name=value` definitions that configure a runtime: `-Dname=value` in
     /// scripts, launch files and `.mvn/*.config`, `<name>value</name>` in a
     /// pom's `<properties>`, `export NAME=value`.
@@ -15,7 +18,7 @@ pub struct TextFileFacts {
     /// Salesforce CLI JWT bearer logins (`sf org login jwt`, `sfdx
     /// auth:jwt:grant`) in scripts and CI files: the key file they sign with
     /// and the user they log in as.
-    pub cli_jwt_logins: Vec<CliJwtLogin>,
+    pub cli_jwt_logins: ThinVec<CliJwtLogin>,
 }
 
 impl TextFileFacts {
@@ -106,9 +109,9 @@ pub fn keys_encrypted(each: impl IntoIterator<Item = Option<bool>>) -> Option<bo
 /// A `name=value` definition outside property files.
 #[derive(Debug, Clone, Serialize)]
 pub struct Assignment {
-    pub name: String,
+    pub name: Box<str>,
     #[serde(skip)]
-    pub value: String,
+    pub value: Box<str>,
     /// The name holds a secret or an encryption key (vocabulary of `vocab`).
     pub secret: bool,
     pub location: Location,

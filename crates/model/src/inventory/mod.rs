@@ -92,7 +92,7 @@ impl Inventory {
             .iter()
             .flat_map(|f| &f.assignments)
             .filter(|a| !a.secret)
-            .map(|a| a.name.as_str())
+            .map(|a| &*a.name)
             .collect();
         let mut out: Vec<String> = Vec::new();
         let mut read_as_secret: std::collections::HashSet<String> = Default::default();
@@ -109,8 +109,8 @@ impl Inventory {
             out.extend(
                 file.assignments
                     .iter()
-                    .filter(|a| a.secret || read_as_secret.contains(&a.name))
-                    .map(|a| a.value.clone()),
+                    .filter(|a| a.secret || read_as_secret.contains(&*a.name))
+                    .map(|a| a.value.to_string()),
             );
         }
         // References and dummies are not secrets, and masking them would

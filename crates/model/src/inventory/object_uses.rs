@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use rayon::prelude::*;
+use thin_vec::ThinVec;
 
 use crate::location::Location;
 use crate::soql::{self, ObjectRefKind};
@@ -169,8 +170,8 @@ impl MuleApp {
         if self.domain_link.is_some() {
             configs.extend(self.foreign_connection_refs.iter().map(|(n, _)| n.as_str()));
         }
-        let mut unknown = Vec::new();
-        let digest: Vec<(String, SharedUses)> = configs
+        let mut unknown = ThinVec::new();
+        let digest: ThinVec<(String, SharedUses)> = configs
             .iter()
             .map(|config| {
                 let (uses, unknown_here) = pair_uses(self, config, &parsed);
@@ -182,7 +183,7 @@ impl MuleApp {
             .collect();
         self.unknown_uses = unknown;
         self.object_uses = digest;
-        self.operations = Vec::new();
+        self.operations = ThinVec::new();
     }
 
     /// The operations bound to connection config `config_name` whose objects
@@ -768,7 +769,7 @@ mod tests {
     #[test]
     fn fields_read_are_kept_on_their_object() {
         let mut app = app_with_connection();
-        app.operations = vec![
+        app.operations = thin_vec::thin_vec![
             query(
                 "SELECT Id, Amount__c, Owner.Name, Account.Industry FROM Opportunity WHERE StageName = 'Won' AND AccountId IN (SELECT Id FROM Account WHERE Tier__c = 'A')",
                 10,
@@ -826,7 +827,7 @@ mod tests {
             location: Location::new("orders/src/main/mule/flows.xml", line, 5),
             writes: None,
         };
-        app.operations = vec![
+        app.operations = thin_vec::thin_vec![
             op("salesforce:merge", "Account", 10),
             op(
                 "salesforce:publish-platform-event-message",
@@ -865,7 +866,7 @@ mod tests {
             location: Location::new("orders/src/main/mule/flows.xml", line, 5),
             writes: None,
         };
-        app.operations = vec![
+        app.operations = thin_vec::thin_vec![
             search(
                 "FIND {Acme*} IN NAME FIELDS RETURNING Account(Name), Contact",
                 10,
@@ -900,7 +901,7 @@ mod tests {
     #[test]
     fn relationships_lead_to_their_objects_or_to_unknown_ones() {
         let mut app = app_with_connection();
-        app.operations = vec![
+        app.operations = thin_vec::thin_vec![
             query(
                 "SELECT Id, BillToContact.Email, OriginalOrder.OrderNumber FROM Order",
                 10,
@@ -950,7 +951,7 @@ mod tests {
     #[test]
     fn a_built_field_list_reads_unknown_objects() {
         let mut app = app_with_connection();
-        app.operations = vec![query(
+        app.operations = thin_vec::thin_vec![query(
             "#[\"SELECT Id, \" ++ (vars.fields joinBy \",\") ++ \" FROM Contact\"]",
             10,
         )];
@@ -984,7 +985,7 @@ mod tests {
             location: Location::new("orders/src/main/mule/flows.xml", line, 5),
             writes: None,
         };
-        app.operations = vec![
+        app.operations = thin_vec::thin_vec![
             op("salesforce:delete", None, 10),
             op("salesforce:create", Some("Invoice__c"), 11),
             op("salesforce:get-server-timestamp", None, 12),
@@ -1035,7 +1036,7 @@ mod tests {
             location: at(line),
             writes: Some(Box::new(writes)),
         };
-        app.operations = vec![
+        app.operations = thin_vec::thin_vec![
             op(
                 "salesforce:create",
                 PayloadWrites {

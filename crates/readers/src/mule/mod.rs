@@ -127,7 +127,10 @@ pub(crate) struct AppParts {
     pub xml: Vec<(String, MuleXmlFacts)>,
     pub properties: Vec<PropertyCandidate>,
     pub descriptor: Option<Location>,
-    pub declared_secure_properties: Option<Vec<String>>,
+    /// Shared with every app listing the same names ([`SecurePropertyLists`]).
+    ///
+    /// [`SecurePropertyLists`]: crate::pass::SecurePropertyLists
+    pub declared_secure_properties: Option<std::sync::Arc<[String]>>,
     /// The domain the app names ([`MuleApp::domain_link`]).
     pub domain_link: Option<intguard_model::DomainLink>,
     /// [`MuleApp::plugin`].
@@ -226,9 +229,9 @@ pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
     app.descriptor = parts.descriptor;
     app.declared_secure_properties = parts.declared_secure_properties;
     // A domain is deployed in no other domain.
-    app.domain_link = parts.domain_link.filter(|_| !root.domain);
+    app.domain_link = parts.domain_link.filter(|_| !root.domain).map(Box::new);
     app.deployment_properties = parts.deployment_properties;
-    app.plugin = parts.plugin;
+    app.plugin = parts.plugin.map(Box::new);
     let mut imports = Vec::new();
     let mut handoffs = Vec::new();
     let mut forwards = Vec::new();
@@ -285,10 +288,11 @@ pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
                     .iter()
                     .any(|f| intguard_model::is_mule_config_path(f, &rel))
         });
-        app.config_imports = imports;
+        app.config_imports = imports.into();
         if !app.config_imports.is_empty() {
             if let Some(pom) = &parts.pom_with_plugins {
-                app.plugin_dependencies = descriptor::located_plugin_dependencies(&pom.1, &pom.0);
+                app.plugin_dependencies =
+                    descriptor::located_plugin_dependencies(&pom.1, &pom.0).into();
             }
         }
     }
@@ -300,7 +304,7 @@ pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
         && root.runtime == MuleRuntime::Mule4
         && (!app.foreign_connection_refs.is_empty() || !app.salesforce_connections.is_empty())
     {
-        app.domain_link = descriptor::inherited_domain_link(&root.dir, &root.display);
+        app.domain_link = descriptor::inherited_domain_link(&root.dir, &root.display).map(Box::new);
     }
     // First the files every environment loads (Mule 3's mule-app.properties,
     // imports without placeholders): with the global-properties they give

@@ -335,7 +335,7 @@ mod tests {
     #[test]
     fn environments_and_specificity() {
         let mut app = no_values();
-        app.property_imports = vec![
+        app.property_imports = intguard_model::thin_vec![
             import("properties/${mule.env}.yaml", false),
             import("properties/${mule.env}-secure.yaml", true),
             import("properties/common.yaml", false),
@@ -377,7 +377,7 @@ mod tests {
     #[test]
     fn mule3_locations() {
         let mut app = MuleApp::new("orders", "orders", MuleRuntime::Mule3);
-        app.property_imports = vec![
+        app.property_imports = intguard_model::thin_vec![
             import(
                 "classpath:mule.${env}.properties, classpath:/common.properties",
                 true,

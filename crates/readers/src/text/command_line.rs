@@ -118,8 +118,8 @@ pub(super) fn command_line_secrets(
                         found.push((
                             start,
                             Assignment {
-                                name: format!("{} password", option.as_str()),
-                                value: password.to_string(),
+                                name: format!("{} password", option.as_str()).into(),
+                                value: password.to_string().into(),
                                 secret: true,
                                 location: Location::default(),
                                 form: DefinitionForm::BasicAuthOption,
@@ -152,8 +152,8 @@ pub(super) fn command_line_secrets(
         found.push((
             start,
             Assignment {
-                name: format!("--{n}"),
-                value: v,
+                name: format!("--{n}").into(),
+                value: v.into(),
                 secret: true,
                 location: Location::default(),
                 form: DefinitionForm::CommandOption,
@@ -193,8 +193,8 @@ fn form_fields(arg: &str, arg_start: usize, found: &mut Vec<(usize, Assignment)>
         found.push((
             start + (name.len() - trimmed.len()),
             Assignment {
-                name: trimmed.to_string(),
-                value: value.to_string(),
+                name: trimmed.to_string().into(),
+                value: value.to_string().into(),
                 secret: true,
                 location: Location::default(),
                 form: if password_grant {

@@ -45,8 +45,8 @@ pub(super) fn generic_line(
             if is_secret_declaration(&declared) {
                 let (name, value, at) = declared;
                 facts.assignments.push(Assignment {
-                    name: name.to_string(),
-                    value,
+                    name: name.to_string().into(),
+                    value: value.into(),
                     secret: true,
                     location: loc(line_start + at),
                     form: if dataweave {
@@ -82,8 +82,8 @@ pub(super) fn generic_line(
                 && is_sensitive_name(n)
             {
                 facts.assignments.push(Assignment {
-                    name: n.to_string(),
-                    value: v,
+                    name: n.to_string().into(),
+                    value: v.into(),
                     secret: true,
                     location: loc(line_start + name.start()),
                     form: DefinitionForm::Line,
@@ -109,8 +109,8 @@ pub(super) fn generic_line(
                 continue;
             }
             facts.assignments.push(Assignment {
-                name: n.to_string(),
-                value: v.to_string(),
+                name: n.to_string().into(),
+                value: v.to_string().into(),
                 secret: true,
                 location: loc(line_start + name.start()),
                 form: DefinitionForm::Line,
@@ -135,8 +135,8 @@ pub(super) fn generic_line(
             // secret, not at the tag around it.
             let padding = value.as_str().len() - value.as_str().trim_start().len();
             facts.assignments.push(Assignment {
-                name: n.to_string(),
-                value: v.to_string(),
+                name: n.to_string().into(),
+                value: v.to_string().into(),
                 secret: true,
                 location: loc(line_start + value.start() + padding),
                 form: DefinitionForm::Line,
@@ -175,8 +175,8 @@ pub(super) fn json_key_value_pairs(
             continue;
         }
         facts.assignments.push(Assignment {
-            name: name.as_str().to_string(),
-            value: v.to_string(),
+            name: name.as_str().to_string().into(),
+            value: v.to_string().into(),
             secret: true,
             location: loc(name.start()),
             form: DefinitionForm::JsonKeyValue,
@@ -231,7 +231,7 @@ pub(super) fn name_server_credentials(text: &str, assignments: &mut Vec<Assignme
         if let Some((_, _, id)) = holder.filter(|(_, last, _)| line <= *last) {
             a.form = DefinitionForm::MavenServer;
             if !id.is_empty() {
-                a.name = format!("{id}/{}", a.name);
+                a.name = format!("{id}/{}", a.name).into();
             }
         }
     }
@@ -276,8 +276,8 @@ pub(super) fn dataweave_body_fields(
             continue;
         }
         facts.assignments.push(Assignment {
-            name: f.key,
-            value: f.value,
+            name: f.key.into(),
+            value: f.value.into(),
             secret: true,
             location,
             form: DefinitionForm::Line,
@@ -332,8 +332,8 @@ pub(super) fn powershell_hashtable_entries(
                 continue;
             }
             facts.assignments.push(Assignment {
-                name: name.to_string(),
-                value: value.text,
+                name: name.to_string().into(),
+                value: value.text.into(),
                 secret: true,
                 location,
                 form: DefinitionForm::Line,

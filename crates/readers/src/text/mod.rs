@@ -356,8 +356,8 @@ pub(crate) fn scan_file(text: &str, path: &str, kind: TextKind) -> Scanned {
         for c in SFDX_AUTH_URL.captures_iter(text) {
             let Some(secret) = c.get(1) else { continue };
             facts.assignments.push(Assignment {
-                name: "clientSecret".to_string(),
-                value: secret.as_str().to_string(),
+                name: "clientSecret".to_string().into(),
+                value: secret.as_str().to_string().into(),
                 secret: true,
                 location: loc(secret.start()),
                 form: DefinitionForm::SfdxAuthUrl,
@@ -417,8 +417,8 @@ pub(crate) fn scan_file(text: &str, path: &str, kind: TextKind) -> Scanned {
                 continue;
             };
             facts.assignments.push(Assignment {
-                name: name.as_str().to_string(),
-                value: clean_value(value.as_str()),
+                name: name.as_str().to_string().into(),
+                value: clean_value(value.as_str()).into(),
                 secret: is_sensitive_name(name.as_str()),
                 location: loc(all.start()),
                 form: DefinitionForm::JavaOption,
@@ -443,8 +443,8 @@ pub(crate) fn scan_file(text: &str, path: &str, kind: TextKind) -> Scanned {
                     continue;
                 }
                 facts.assignments.push(Assignment {
-                    name: name.as_str().to_string(),
-                    value: cleaned,
+                    name: name.as_str().to_string().into(),
+                    value: cleaned.into(),
                     secret: is_sensitive_name(name.as_str()),
                     location: loc(name.start()),
                     form: DefinitionForm::ShellVariable,
@@ -471,8 +471,8 @@ pub(crate) fn scan_file(text: &str, path: &str, kind: TextKind) -> Scanned {
                         }
                     }
                     facts.assignments.push(Assignment {
-                        name: p.name,
-                        value: p.value,
+                        name: p.name.into(),
+                        value: p.value.into(),
                         secret,
                         location,
                         form: if p.plugin_setting {
@@ -488,8 +488,8 @@ pub(crate) fn scan_file(text: &str, path: &str, kind: TextKind) -> Scanned {
             for (name, value, offset) in dockerfile_variables(text) {
                 facts.assignments.push(Assignment {
                     secret: is_sensitive_name(name),
-                    name: name.to_string(),
-                    value,
+                    name: name.to_string().into(),
+                    value: value.into(),
                     location: loc(offset),
                     form: DefinitionForm::DockerfileVariable,
                 });
@@ -512,8 +512,8 @@ pub(crate) fn scan_file(text: &str, path: &str, kind: TextKind) -> Scanned {
                 let line = text[line_start..line_end].trim_end_matches('\r');
                 if let Some(a) = env_list_entry(text, line, line_end) {
                     facts.assignments.push(Assignment {
-                        name: a.name.to_string(),
-                        value: a.value,
+                        name: a.name.to_string().into(),
+                        value: a.value.into(),
                         secret: true,
                         location: loc(a.offset),
                         form: DefinitionForm::ContainerEnv,

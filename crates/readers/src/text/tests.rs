@@ -72,7 +72,7 @@ fn json_key_value_pairs_of_secret_names() {
     let got: Vec<(&str, &str, u32, DefinitionForm)> = f
         .assignments
         .iter()
-        .map(|a| (a.name.as_str(), a.value.as_str(), a.location.line, a.form))
+        .map(|a| (&*a.name, &*a.value, a.location.line, a.form))
         .collect();
     assert_eq!(
         got,
@@ -476,14 +476,7 @@ fn generic_secret_lines() {
     let got: Vec<_> = f
         .assignments
         .iter()
-        .map(|a| {
-            (
-                a.name.as_str(),
-                a.value.as_str(),
-                a.location.line,
-                a.location.column,
-            )
-        })
+        .map(|a| (&*a.name, &*a.value, a.location.line, a.location.column))
         .collect();
     assert_eq!(
         got,
@@ -503,7 +496,7 @@ fn generic_secret_lines() {
 fn name_value_pairs(f: &TextFileFacts) -> Vec<(&str, &str)> {
     f.assignments
         .iter()
-        .map(|a| (a.name.as_str(), a.value.as_str()))
+        .map(|a| (&*a.name, &*a.value))
         .collect()
 }
 
@@ -566,8 +559,8 @@ fn java_defines_and_shell() {
         .iter()
         .map(|a| {
             (
-                a.name.as_str(),
-                a.value.as_str(),
+                &*a.name,
+                &*a.value,
                 a.secret,
                 a.location.line,
                 a.location.column,
@@ -616,8 +609,8 @@ fn defined_in(
         .iter()
         .map(|a| {
             (
-                a.name.clone(),
-                a.value.clone(),
+                a.name.to_string(),
+                a.value.to_string(),
                 a.secret,
                 a.location.line,
                 a.location.column,
@@ -658,8 +651,8 @@ docker login -u ci registry.acme.com
         .iter()
         .map(|a| {
             (
-                a.name.as_str(),
-                a.value.as_str(),
+                &*a.name,
+                &*a.value,
                 a.form,
                 a.location.line,
                 a.location.column,
@@ -917,14 +910,7 @@ fn secret_members_of_one_line_json_objects() {
     let got: Vec<(&str, &str, u32, u32)> = f
         .assignments
         .iter()
-        .map(|a| {
-            (
-                a.name.as_str(),
-                a.value.as_str(),
-                a.location.line,
-                a.location.column,
-            )
-        })
+        .map(|a| (&*a.name, &*a.value, a.location.line, a.location.column))
         .collect();
     assert_eq!(
         got,
@@ -1020,7 +1006,7 @@ fn powershell_body_form_fields() {
     let got: Vec<_> = f
         .assignments
         .iter()
-        .map(|a| (a.name.as_str(), a.value.as_str(), a.form, a.location.line))
+        .map(|a| (&*a.name, &*a.value, a.form, a.location.line))
         .collect();
     assert_eq!(
         got,

@@ -268,7 +268,7 @@ fn utf16_properties_are_read_with_a_warning() {
     let set: Vec<(&str, &str)> = script
         .assignments
         .iter()
-        .map(|a| (a.name.as_str(), a.value.as_str()))
+        .map(|a| (&*a.name, &*a.value))
         .collect();
     assert_eq!(set, [("SF_PASSWORD", "Ps-Pa55word")]);
 }

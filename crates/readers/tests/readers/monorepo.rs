@@ -15,7 +15,7 @@ fn apps_and_membership() {
     let apps: Vec<(String, &str, MuleRuntime)> = inv
         .apps
         .iter()
-        .map(|a| (rel_to(ROOT, &a.root), a.name.as_str(), a.runtime))
+        .map(|a| (rel_to(ROOT, &a.root), &*a.name, a.runtime))
         .collect();
     assert_eq!(
         apps,
@@ -105,7 +105,7 @@ fn loose_files_are_scanned() {
     let names: Vec<(&str, &str, bool)> = docs
         .assignments
         .iter()
-        .map(|a| (a.name.as_str(), a.value.as_str(), a.secret))
+        .map(|a| (&*a.name, &*a.value, a.secret))
         .collect();
     assert_eq!(
         names,
@@ -123,7 +123,7 @@ fn loose_files_are_scanned() {
     let names: Vec<(&str, &str, bool, u32)> = env
         .assignments
         .iter()
-        .map(|a| (a.name.as_str(), a.value.as_str(), a.secret, a.location.line))
+        .map(|a| (&*a.name, &*a.value, a.secret, a.location.line))
         .collect();
     assert_eq!(
         names,
@@ -142,7 +142,7 @@ fn loose_files_are_scanned() {
     let names: Vec<(&str, &str, bool)> = ci
         .assignments
         .iter()
-        .map(|a| (a.name.as_str(), a.value.as_str(), a.secret))
+        .map(|a| (&*a.name, &*a.value, a.secret))
         .collect();
     assert_eq!(
         names,

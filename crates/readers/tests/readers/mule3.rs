@@ -251,10 +251,10 @@ fn mule3_pom_defines() {
     let key = pom
         .assignments
         .iter()
-        .find(|a| a.name == "mule.key")
+        .find(|a| &*a.name == "mule.key")
         .expect("-Dmule.key");
     assert!(key.secret);
-    assert_eq!(key.value, "Mule3KeyFixture1");
+    assert_eq!(&*key.value, "Mule3KeyFixture1");
     assert_eq!(lc(&key.location), pos("mule3-app/pom.xml", "-Dmule.key"));
 }
 

@@ -23,11 +23,8 @@ fn app_detection_and_descriptor() {
     assert_eq!(app.runtime, MuleRuntime::Mule4);
     assert_eq!(app.root, shown(APP));
     assert_eq!(
-        app.declared_secure_properties,
-        Some(vec![
-            "encryption.key".to_string(),
-            "sfdc.password".to_string()
-        ])
+        app.declared_secure_properties.as_deref(),
+        Some(&["encryption.key".to_string(), "sfdc.password".to_string()][..])
     );
     assert_eq!(
         app.descriptor.as_ref().map(|d| d.path.to_string()),
@@ -114,7 +111,7 @@ fn salesforce_connections() {
     let pw = basic
         .attributes
         .iter()
-        .find(|a| a.name == "password")
+        .find(|a| &*a.name == "password")
         .unwrap();
     assert_eq!(pw.value.raw, "Tig3rFixture!");
     assert_eq!(
@@ -451,10 +448,10 @@ fn key_material_and_text_facts() {
     let key = pom
         .assignments
         .iter()
-        .find(|a| a.name == "encryption.key")
+        .find(|a| &*a.name == "encryption.key")
         .unwrap();
     assert!(key.secret);
-    assert_eq!(key.value, "FixtureKey123456");
+    assert_eq!(&*key.value, "FixtureKey123456");
     assert_eq!(
         lc(&key.location),
         pos("mule4-app/pom.xml", "encryption.key>Fixture")
@@ -601,4 +598,67 @@ fn an_api_specification_is_no_environment() {
             .map(|f| &f.path)
             .collect::<Vec<_>>()
     );
+}
+
+/// The apps of a reading listing the same `secureProperties`, in the same
+/// order, share one list; each app still answers for its own list.
+#[test]
+fn same_secure_property_lists_are_held_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let artifact = |app: &str, names: &str| {
+        let dir = root.join(app);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("mule-artifact.json"),
+            format!(
+                "{{\n  \"minMuleVersion\": \"4.6.0\",\n  \"secureProperties\": [{names}]\n}}\n"
+            ),
+        )
+        .unwrap();
+    };
+    artifact("a-sapi", r#""encryption.key", "sfdc.password""#);
+    artifact("b-sapi", r#""encryption.key", "sfdc.password""#);
+    artifact("c-sapi", r#""encryption.key""#);
+    artifact("d-sapi", r#""sfdc.password", "encryption.key""#);
+    artifact("e-sapi", r#""encryption.key", "sfdc.password""#);
+    std::fs::create_dir_all(root.join("f-sapi")).unwrap();
+    std::fs::write(
+        root.join("f-sapi/mule-artifact.json"),
+        "{\"minMuleVersion\": \"4.6.0\"}\n",
+    )
+    .unwrap();
+    let inv = intguard_readers::read_paths(
+        &[root.to_path_buf()],
+        &intguard_readers::ReadOptions::default(),
+    );
+    let list = |name: &str| {
+        let app = inv.app_by_name(name).unwrap_or_else(|| panic!("{name}"));
+        app.declared_secure_properties.clone()
+    };
+    let (a, b, c, d, e) = (
+        list("a-sapi").unwrap(),
+        list("b-sapi").unwrap(),
+        list("c-sapi").unwrap(),
+        list("d-sapi").unwrap(),
+        list("e-sapi").unwrap(),
+    );
+    assert!(std::sync::Arc::ptr_eq(&a, &b));
+    assert!(std::sync::Arc::ptr_eq(&a, &e));
+    assert!(!std::sync::Arc::ptr_eq(&a, &c));
+    // Another order is another list (IG107 lists the names as written).
+    assert!(!std::sync::Arc::ptr_eq(&a, &d));
+    assert_eq!(&*d, ["sfdc.password", "encryption.key"]);
+    assert_eq!(list("f-sapi"), None);
+    let declares = |name: &str, prop: &str| {
+        inv.app_by_name(name)
+            .unwrap()
+            .declares_secure_property(prop)
+    };
+    assert!(declares("a-sapi", "sfdc.password"));
+    assert!(declares("b-sapi", "sfdc.password"));
+    assert!(!declares("c-sapi", "sfdc.password"));
+    assert!(declares("c-sapi", "encryption.key"));
+    assert!(declares("d-sapi", "sfdc.password"));
+    assert!(!declares("f-sapi", "encryption.key"));
 }

@@ -692,7 +692,7 @@ mod tests {
         );
         let mut ctx = tls(None, G, 11);
         ctx.key_store = Some(store("tls:key-store", G, 12, &[("path", "${mtls.path}")]));
-        c.tls_context = Some(ctx);
+        c.tls_context = Some(Box::new(ctx));
         a.salesforce_connections.push(c);
         a.salesforce_connections.push(conn(
             "SF_User",
@@ -730,7 +730,7 @@ mod tests {
         );
         let mut ctx = tls(None, G, 11);
         ctx.key_store = Some(store("tls:key-store", G, 12, &[("path", "x.p12")]));
-        c.tls_context = Some(ctx);
+        c.tls_context = Some(Box::new(ctx));
         a.salesforce_connections.push(c);
         a.property_files.push(props(
             "orders/dev.yaml",

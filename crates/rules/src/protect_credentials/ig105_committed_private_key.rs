@@ -180,12 +180,16 @@ fn key_ref<'a>(app: &'a MuleApp, r: &StoreRef) -> KeyRef<'a> {
     KeyRef {
         app: Some(app),
         at: r.at.clone(),
-        what: r.what_unnamed.clone().unwrap_or_else(|| r.what.clone()),
+        what: r
+            .what_unnamed
+            .clone()
+            .unwrap_or_else(|| r.what.clone())
+            .to_string(),
         holds_key: r.holds_key,
         loads_as,
         advice,
         files: r.files.clone(),
-        clear_passwords: r.clear_passwords.clone(),
+        clear_passwords: r.clear_passwords.to_vec(),
         identities: store_identities(app, r),
     }
 }
@@ -825,7 +829,7 @@ mod tests {
     fn block(path: &str, line: u32, label: &str, encrypted: Option<bool>) -> TextFileFacts {
         TextFileFacts {
             path: path.into(),
-            private_keys: vec![PrivateKeyBlock {
+            private_keys: intguard_model::thin_vec![PrivateKeyBlock {
                 label: label.into(),
                 encrypted,
                 location: loc(path, line),

@@ -143,8 +143,8 @@ fn secrets_in_file(inventory: &Inventory, file: &TextFileFacts) -> Vec<SecretNea
     for a in &file.assignments {
         if is_consumer_secret_name(&a.name) && !is_dummy(&a.value) {
             out.push(SecretNearby {
-                name: a.name.clone(),
-                value: a.value.clone(),
+                name: a.name.to_string(),
+                value: a.value.to_string(),
                 location: a.location.clone(),
             });
         }
@@ -480,7 +480,7 @@ mod tests {
         let inv = Inventory {
             text_files: vec![TextFileFacts {
                 path: "scripts/smoke.sh".into(),
-                tokens: vec![t],
+                tokens: intguard_model::thin_vec![t],
                 ..Default::default()
             }],
             ..Default::default()
@@ -506,7 +506,7 @@ mod tests {
         let inv = Inventory {
             text_files: vec![TextFileFacts {
                 path: "scripts/smoke.sh".into(),
-                tokens: vec![
+                tokens: intguard_model::thin_vec![
                     token(TokenKind::AccessToken, ACCESS, "scripts/smoke.sh", 4),
                     token(TokenKind::RefreshToken, "5Aep861TSESvWeug_xvFHRBTTbf_YrTWgEyjBJrhtBq4L8cDJpP.kZjg2hDlRSQnm.9A8YvDzqC4_k1mHvWsQ", "scripts/smoke.sh", 9),
                     token(TokenKind::AccessToken, ACCESS, "scripts/smoke.sh", 12),
@@ -542,7 +542,7 @@ mod tests {
         let inv = Inventory {
             text_files: vec![TextFileFacts {
                 path: "scripts/smoke.sh".into(),
-                tokens: vec![
+                tokens: intguard_model::thin_vec![
                     token(TokenKind::AccessToken, ACCESS, "scripts/smoke.sh", 4),
                     token(TokenKind::AccessToken, &encoded, "scripts/smoke.sh", 7),
                 ],
@@ -581,7 +581,12 @@ mod tests {
         let inv = Inventory {
             text_files: vec![TextFileFacts {
                 path: "README.md".into(),
-                tokens: vec![token(TokenKind::ConsumerKey, KEY, "README.md", 3)],
+                tokens: intguard_model::thin_vec![token(
+                    TokenKind::ConsumerKey,
+                    KEY,
+                    "README.md",
+                    3
+                )],
                 ..Default::default()
             }],
             ..Default::default()
@@ -594,7 +599,12 @@ mod tests {
         let inv = Inventory {
             text_files: vec![TextFileFacts {
                 path: "deploy.sh".into(),
-                tokens: vec![token(TokenKind::ConsumerKey, KEY, "deploy.sh", 3)],
+                tokens: intguard_model::thin_vec![token(
+                    TokenKind::ConsumerKey,
+                    KEY,
+                    "deploy.sh",
+                    3
+                )],
                 assignments: vec![
                     Assignment {
                         form: Default::default(),
@@ -645,7 +655,7 @@ mod tests {
             let inv = Inventory {
                 text_files: vec![TextFileFacts {
                     path: path.into(),
-                    tokens: vec![token(TokenKind::ConsumerKey, KEY, path, 4)],
+                    tokens: intguard_model::thin_vec![token(TokenKind::ConsumerKey, KEY, path, 4)],
                     assignments: vec![Assignment {
                         form: Default::default(),
                         name: "consumerSecret".into(),
@@ -691,7 +701,7 @@ mod tests {
         let inv = Inventory {
             text_files: vec![TextFileFacts {
                 path: "gen.sh".into(),
-                tokens,
+                tokens: tokens.into(),
                 assignments,
                 ..Default::default()
             }],
@@ -743,12 +753,12 @@ mod tests {
             text_files: vec![
                 TextFileFacts {
                     path: path.into(),
-                    tokens: vec![token(TokenKind::ConsumerKey, KEY, path, 1)],
+                    tokens: intguard_model::thin_vec![token(TokenKind::ConsumerKey, KEY, path, 1)],
                     ..Default::default()
                 },
                 TextFileFacts {
                     path: "orders/src/main/resources/properties/prod.yaml".into(),
-                    tokens: vec![token(
+                    tokens: intguard_model::thin_vec![token(
                         TokenKind::ConsumerKey,
                         KEY,
                         "orders/src/main/resources/properties/prod.yaml",

@@ -198,7 +198,7 @@ fn app_values<'a>(app: &'a MuleApp) -> Vec<Held<'a>> {
         for a in &c.attributes {
             push(&a.value, is_secret_name(&a.name), &|| attr(a));
         }
-        stores.extend(c.tls_context.iter());
+        stores.extend(c.tls_context.as_deref());
     }
     for l in &app.http_listeners {
         for v in [&l.protocol, &l.host, &l.port].into_iter().flatten() {
@@ -730,7 +730,7 @@ mod tests {
                 ("securityToken", "${secure::sfdc.token}"),
             ],
         )];
-        a.secret_attributes = vec![
+        a.secret_attributes = intguard_model::thin_vec![
             attr(
                 "salesforce:basic-connection",
                 Some("Salesforce_Config"),
@@ -844,10 +844,10 @@ mod tests {
         assert!(run(domain).is_empty());
         // Nor is a Mule plugin: it runs inside the apps importing it.
         let mut plugin = orders(None);
-        plugin.plugin = Some(intguard_model::PluginCoordinates {
+        plugin.plugin = Some(Box::new(intguard_model::PluginCoordinates {
             group_id: Some("com.acme".into()),
             artifact_id: "common-lib".into(),
-        });
+        }));
         assert!(run(plugin).is_empty());
     }
 

@@ -1121,7 +1121,7 @@ mod tests {
     #[test]
     fn url_attributes_classified_and_namespaces_skipped() {
         let mut a = app("orders", &[]);
-        a.url_attributes = vec![
+        a.url_attributes = intguard_model::thin_vec![
             attr(
                 "http:request",
                 None,
@@ -1202,12 +1202,12 @@ mod tests {
     #[test]
     fn listeners_and_requesters() {
         let mut a = app("orders", &[]);
-        a.http_listeners = vec![
+        a.http_listeners = intguard_model::thin_vec![
             listener("HTTP_Listener_config", 30, None, "0.0.0.0"),
             listener("HTTPS_Listener_config", 32, Some("HTTPS"), "0.0.0.0"),
             listener("Local_Listener", 34, Some("HTTP"), "localhost"),
         ];
-        a.http_requests = vec![
+        a.http_requests = intguard_model::thin_vec![
             requester(
                 "Token_Request_Config",
                 40,

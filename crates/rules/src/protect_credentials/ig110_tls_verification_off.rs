@@ -315,7 +315,7 @@ mod tests {
             21,
             &[("insecure", "false"), ("path", "ts.p12")],
         ));
-        a.tls_contexts = vec![erp, ok];
+        a.tls_contexts = intguard_model::thin_vec![erp, ok];
         a.property_files.push(props(
             "orders/dev.yaml",
             Some("dev"),
@@ -380,7 +380,7 @@ mod tests {
         let mut ctx = tls(None, G, 41);
         ctx.enabled_protocols = Some(val("TLSv1", G, 41));
         ctx.trust_store = Some(store("tls:trust-store", G, 42, &[("insecure", "TRUE")]));
-        c.tls_context = Some(ctx.clone());
+        c.tls_context = Some(Box::new(ctx.clone()));
         a.salesforce_connections.push(c);
         // A reader that also lists nested contexts globally must not double report.
         a.tls_contexts.push(ctx);

@@ -9,7 +9,7 @@
 use std::borrow::Cow;
 
 use intguard_model::{
-    KeyLoader, KeyLoaderKind, MuleApp, SharedStr, StoreFile, StoreRef, StoreSource, Value,
+    KeyLoader, KeyLoaderKind, MuleApp, SharedStr, StoreFile, StoreRef, StoreSource, ThinVec, Value,
 };
 
 use crate::support::{
@@ -59,7 +59,8 @@ pub(crate) fn store_refs(app: &MuleApp) -> Vec<StoreRef> {
             what: format!(
                 "keyStore of Salesforce connection `{}` ({})",
                 conn.config_name, conn.element
-            ),
+            )
+            .into(),
             what_unnamed: None,
             holds_key: true,
             source: StoreSource::ConnectionKeyStore,
@@ -102,8 +103,8 @@ pub(crate) fn store_refs(app: &MuleApp) -> Vec<StoreRef> {
             }
             out.push(StoreRef {
                 at: store.location.clone(),
-                what: format!("{} of {holder}", store.element),
-                what_unnamed: unnamed.then(|| format!("{} of TLS context", store.element)),
+                what: format!("{} of {holder}", store.element).into(),
+                what_unnamed: unnamed.then(|| format!("{} of TLS context", store.element).into()),
                 holds_key,
                 source: StoreSource::Tls {
                     https_connector: tls.context.is_https_connector(),
@@ -139,7 +140,7 @@ fn loader_refs(app: &MuleApp, cfg: &KeyLoader, envs: &mut Vec<SharedStr>, out: &
         }
         out.push(StoreRef {
             at: path.location.clone(),
-            what: format!("{attr} of {}", cfg.describe()),
+            what: format!("{attr} of {}", cfg.describe()).into(),
             what_unnamed: None,
             holds_key,
             source: StoreSource::Loader(cfg.kind),
@@ -147,7 +148,7 @@ fn loader_refs(app: &MuleApp, cfg: &KeyLoader, envs: &mut Vec<SharedStr>, out: &
             clear_passwords: if holds_key {
                 clear_passwords(app, cfg.key_passwords())
             } else {
-                Vec::new()
+                ThinVec::new()
             },
             connection: None,
         });
@@ -201,7 +202,7 @@ fn resolved_files(app: &MuleApp, path: &Value, envs: &mut Vec<SharedStr>) -> Vec
 fn clear_passwords<'v>(
     app: &MuleApp,
     named: impl IntoIterator<Item = (String, &'v Value)>,
-) -> Vec<(String, ClearValue)> {
+) -> ThinVec<(String, ClearValue)> {
     named
         .into_iter()
         .flat_map(|(name, pw)| {
@@ -252,7 +253,7 @@ mod tests {
                 ("password", "${secure::mtls.pw}"),
             ],
         ));
-        c.tls_context = Some(nested);
+        c.tls_context = Some(Box::new(nested));
         a.salesforce_connections.push(c);
         let mut listener_tls = tls(None, XML, 21);
         listener_tls.trust_store = Some(store(
@@ -339,7 +340,7 @@ mod tests {
     fn every_store_with_a_path_in_the_rules_order() {
         let a = orders();
         let refs = store_refs(&a);
-        let what: Vec<&str> = refs.iter().map(|r| r.what.as_str()).collect();
+        let what: Vec<&str> = refs.iter().map(|r| &*r.what).collect();
         assert_eq!(
             what,
             [

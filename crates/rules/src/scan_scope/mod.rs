@@ -15,7 +15,7 @@ use intguard_model::expr::{contains_pair, placeholders};
 use intguard_model::vocab::is_placeholder_value;
 use intguard_model::{
     AppScanFacts, Assignment, ConnectionFacts, Diagnostic, MuleApp, SalesforceConnection,
-    TextFileFacts,
+    TextFileFacts, ThinVec,
 };
 
 use crate::protect_credentials::{is_committed_value, is_key_name};
@@ -57,7 +57,7 @@ pub fn app_scan_facts(app: &MuleApp) -> Option<Box<AppScanFacts>> {
         stores: crate::protect_credentials::store_refs(app),
         // The reading's own (`intguard_readers::keystore_passwords`), set
         // by its caller.
-        keystore_passwords: Vec::new(),
+        keystore_passwords: ThinVec::new(),
     }))
 }
 
@@ -78,7 +78,7 @@ fn connection_facts(app: &MuleApp, conn: &SalesforceConnection) -> ConnectionFac
         .filter(|(_, u)| u.username.contains("${") || (u.username.contains("#[") && !deployed(u)))
         .map(|(i, _)| i as u32)
         .collect();
-    let mut consumer_keys: Vec<String> = Vec::new();
+    let mut consumer_keys: ThinVec<String> = ThinVec::new();
     if let Some(v) = conn.attr("consumerKey") {
         for r in app.resolve_all(v) {
             // An encrypted `![...]` value is no connected app's consumer key
@@ -97,7 +97,7 @@ fn connection_facts(app: &MuleApp, conn: &SalesforceConnection) -> ConnectionFac
     ConnectionFacts {
         users,
         unnamed,
-        encrypted_environments,
+        encrypted_environments: encrypted_environments.into(),
         consumer_keys,
         presents_certificate_on_8443: crate::protect_access::presents_certificate_on_8443(
             app, conn,
@@ -143,22 +143,22 @@ pub fn keep_what_scan_rules_read(app: &mut MuleApp) {
     if needs_whole(app) {
         return;
     }
-    app.secret_attributes = Vec::new();
-    app.url_attributes = Vec::new();
-    app.unsent_payload_credentials = Vec::new();
+    app.secret_attributes = ThinVec::new();
+    app.url_attributes = ThinVec::new();
+    app.unsent_payload_credentials = ThinVec::new();
     // A Mule plugin's configuration files are what its importers name.
     if app.plugin.is_none() {
-        app.xml_files = Vec::new();
+        app.xml_files = ThinVec::new();
     }
-    app.spring_bean_files = Vec::new();
-    app.property_imports = Vec::new();
+    app.spring_bean_files = ThinVec::new();
+    app.property_imports = ThinVec::new();
     // Read by App rules only (IG107 at the end reads a Mule plugin
     // importer's, kept whole), and by the warnings given as the app was
     // read (`app_pass_diagnostics`).
     app.descriptor = None;
-    app.http_transport_endpoints = Vec::new();
-    app.transport_connectors = Vec::new();
-    app.misnamed_property_files = Vec::new();
+    app.http_transport_endpoints = ThinVec::new();
+    app.transport_connectors = ThinVec::new();
+    app.misnamed_property_files = ThinVec::new();
     // `secureProperties` is read at the end by IG103's fix only (IG107
     // reads it of apps kept whole), for the apps whose secure-properties
     // configs use a committed key: an app with none is no key's user. (An
@@ -171,7 +171,7 @@ pub fn keep_what_scan_rules_read(app: &mut MuleApp) {
     }
     // A domain's connections an app deployed in none names: nobody's.
     if app.domain_link.is_none() {
-        app.foreign_connection_refs = Vec::new();
+        app.foreign_connection_refs = ThinVec::new();
     }
     // Who each connection logs in as, its consumer key and what IG206's
     // org side asks of it are in the app's `scan_facts`, and so are the key
@@ -200,10 +200,10 @@ pub fn keep_what_scan_rules_read(app: &mut MuleApp) {
             c.attributes.shrink_to_fit();
             c.tls_context = None;
         }
-        app.tls_contexts = Vec::new();
-        app.http_listeners = Vec::new();
-        app.http_requests = Vec::new();
-        app.key_loaders = Vec::new();
+        app.tls_contexts = ThinVec::new();
+        app.http_listeners = ThinVec::new();
+        app.http_requests = ThinVec::new();
+        app.key_loaders = ThinVec::new();
     }
     keep_http_scan_rules_read(app);
     // After the drops above: what only dropped facts referred to goes too.
@@ -237,12 +237,15 @@ pub fn keep_what_scan_rules_read(app: &mut MuleApp) {
 /// IG103 and IG104 take only committed values as keys, and the redactor
 /// masks no placeholder. The pom's and deploy commands' references were
 /// half of an app's assignments. Files outside every app keep theirs (the
-/// App rules read them at the end).
-pub fn keep_text_facts_scan_rules_read(files: &mut [TextFileFacts]) {
-    for file in files {
+/// App rules read them at the end). A file left with no fact goes: every
+/// reader of the text facts goes through their facts, so an empty one is
+/// read by none.
+pub fn keep_text_facts_scan_rules_read(files: &mut Vec<TextFileFacts>) {
+    for file in files.iter_mut() {
         file.assignments.retain(has_a_value_of_its_own);
         file.assignments.shrink_to_fit();
     }
+    files.retain(|f| !f.is_empty());
 }
 
 /// The assignment sets a value of its own, not a reference to something
@@ -260,7 +263,7 @@ pub(crate) fn has_a_value_of_its_own(a: &Assignment) -> bool {
 /// app keeps none: its store references are facts). No Scan rule reads a
 /// request.
 fn keep_http_scan_rules_read(app: &mut MuleApp) {
-    app.http_request_operations = Vec::new();
+    app.http_request_operations = ThinVec::new();
     app.http_requests.retain(|r| r.tls_context.is_some());
     app.http_listeners.retain(|l| l.tls_context.is_some());
     app.http_requests.shrink_to_fit();
@@ -440,7 +443,9 @@ mod tests {
     /// another app's key name too.
     #[test]
     fn declared_secure_properties_go_only_without_a_secure_config() {
-        let declared = || Some(vec!["key.salt".to_string(), "sf.password".to_string()]);
+        let declared = || -> Option<std::sync::Arc<[String]>> {
+            Some(vec!["key.salt".to_string(), "sf.password".to_string()].into())
+        };
         let mut without = orders();
         without.declared_secure_properties = declared();
         keep_what_scan_rules_read(&mut without);
@@ -467,10 +472,10 @@ mod tests {
         // An app kept whole keeps it, config or not (IG107 reads it).
         let mut plugin = orders();
         plugin.declared_secure_properties = declared();
-        plugin.plugin = Some(intguard_model::PluginCoordinates {
+        plugin.plugin = Some(Box::new(intguard_model::PluginCoordinates {
             group_id: None,
             artifact_id: "orders".into(),
-        });
+        }));
         keep_what_scan_rules_read(&mut plugin);
         assert_eq!(plugin.declared_secure_properties, declared());
     }
@@ -570,13 +575,13 @@ mod tests {
     #[test]
     fn keeps_the_http_facts_scan_rules_read() {
         let mut a = orders();
-        a.http_requests = vec![
+        a.http_requests = intguard_model::thin_vec![
             requester("ERP", "${erp.host}", 30, false),
             requester("SFDC_Login", "${sf.login.host}", 32, false),
             requester("Partner", "partner.example.com", 34, true),
             requester("Unset", "${nowhere.host}", 36, false),
         ];
-        a.http_request_operations = vec![
+        a.http_request_operations = intguard_model::thin_vec![
             request(Some("ERP"), None, 40),
             request(Some("SFDC_Login"), None, 41),
             request(None, Some("https://${erp.host}/v2/stock"), 42),
@@ -587,7 +592,8 @@ mod tests {
             ),
             request(Some("Unset"), None, 44),
         ];
-        a.http_listeners = vec![listener("Plain", 50, false), listener("Secure", 52, true)];
+        a.http_listeners =
+            intguard_model::thin_vec![listener("Plain", 50, false), listener("Secure", 52, true)];
         for file in &mut a.property_files {
             for (k, v) in [
                 ("erp.host", "erp.acme.internal"),
@@ -649,8 +655,8 @@ mod tests {
                 .enumerate()
                 .map(|(i, (name, value))| intguard_model::Assignment {
                     form: Default::default(),
-                    name: name.to_string(),
-                    value: value.to_string(),
+                    name: name.to_string().into(),
+                    value: value.to_string().into(),
                     secret: is_key_name(name),
                     location: crate::support::testkit::loc(
                         "orders/scripts/deploy.sh",
@@ -664,7 +670,7 @@ mod tests {
         let kept: Vec<(&str, &str)> = files[0]
             .assignments
             .iter()
-            .map(|a| (a.name.as_str(), a.value.as_str()))
+            .map(|a| (&*a.name, &*a.value))
             .collect();
         assert_eq!(
             kept,
@@ -677,6 +683,43 @@ mod tests {
                 ("db.pw", "Tr0ub4dor&3"),
             ]
         );
+    }
+
+    /// A file whose only facts were references to something else is not
+    /// kept at all; one with a fact left is.
+    #[test]
+    fn a_file_left_with_no_fact_is_not_kept() {
+        let assignment = |name: &str, value: &str, line: u32| intguard_model::Assignment {
+            form: Default::default(),
+            name: name.into(),
+            value: value.into(),
+            secret: is_key_name(name),
+            location: crate::support::testkit::loc("orders/pom.xml", line),
+        };
+        let mut files = vec![
+            TextFileFacts {
+                path: "orders/pom.xml".into(),
+                assignments: vec![
+                    assignment("mule.env", "${mule.env}", 30),
+                    assignment("encryption.key", "${encryption.key}", 31),
+                ],
+                ..Default::default()
+            },
+            TextFileFacts {
+                path: "orders/scripts/deploy.sh".into(),
+                assignments: vec![
+                    assignment("encryption.key", "${ENCRYPTION_KEY}", 3),
+                    assignment("app.runtime", "4.6.8", 4),
+                ],
+                ..Default::default()
+            },
+        ];
+        keep_text_facts_scan_rules_read(&mut files);
+        let kept: Vec<(&str, usize)> = files
+            .iter()
+            .map(|f| (f.path.as_str(), f.assignments.len()))
+            .collect();
+        assert_eq!(kept, [("orders/scripts/deploy.sh", 1)]);
     }
 
     /// A chain of references is followed to its end, and only it is kept.
@@ -883,10 +926,10 @@ mod tests {
     #[test]
     fn apps_read_with_others_are_kept_whole() {
         let mut member = orders();
-        member.domain_link = Some(intguard_model::DomainLink {
+        member.domain_link = Some(Box::new(intguard_model::DomainLink {
             name: "acme-domain".into(),
             location: crate::support::testkit::loc("orders/pom.xml", 20),
-        });
+        }));
         assert!(needs_whole(&member));
         assert!(app_scan_facts(&member).is_none());
         let before = format!("{:?}", keys(&member));

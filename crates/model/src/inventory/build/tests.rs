@@ -115,7 +115,7 @@ fn monorepo() -> Inventory {
         "int.orders@acme.com",
         "apps/orders-sapi/src/main/mule/global.xml",
     )];
-    orders.operations = vec![
+    orders.operations = thin_vec::thin_vec![
         op(
             "salesforce:query",
             "SF",
@@ -153,7 +153,7 @@ fn monorepo() -> Inventory {
             "apps/billing-papi/src/test/munit/t.xml",
         ),
     ];
-    billing.operations = vec![op(
+    billing.operations = thin_vec::thin_vec![op(
         "salesforce:delete",
         "SFB",
         Some("Invoice__c"),
@@ -798,7 +798,7 @@ fn apps_digested_while_reading_give_the_same_graph() {
         app.digest_operations();
         assert!(app.operations.is_empty());
         assert_eq!(!app.object_uses.is_empty(), had_operations, "{}", app.name);
-        let digest: Vec<(String, SharedUses)> = app.object_uses.clone();
+        let digest: Vec<(String, SharedUses)> = app.object_uses.to_vec();
         app.digest_operations();
         assert_eq!(app.object_uses, digest, "digesting twice changes nothing");
     }
@@ -868,10 +868,10 @@ fn apps_on_a_domains_connection_use_its_user() {
     let member = |name: &str, domain_name: &str, object: &str| {
         let path = format!("{name}/src/main/mule/{name}.xml");
         let mut app = MuleApp::new(name, name, MuleRuntime::Mule4);
-        app.domain_link = Some(DomainLink {
+        app.domain_link = Some(Box::new(DomainLink {
             name: domain_name.into(),
             location: loc(&format!("{name}/pom.xml"), 30),
-        });
+        }));
         app.operations.push(op(
             "salesforce:create",
             "Shared_SF",

@@ -40,7 +40,9 @@ pub struct SalesforceConnection {
     pub attributes: Vec<XmlAttribute>,
     /// A nested `tls:context` (connector 9.7+): a key-store in it is the client
     /// certificate for mutual TLS.
-    pub tls_context: Option<TlsContext>,
+    /// Boxed: most connections have none, and a compact app's connections
+    /// are held to the end of a scan without it.
+    pub tls_context: Option<Box<TlsContext>>,
     /// Of the Salesforce Composite connector: its namespace, whatever the
     /// prefix (`sfc:config` under `xmlns:sfc=".../salesforce-composite"`).
     #[serde(skip_serializing_if = "std::ops::Not::not")]

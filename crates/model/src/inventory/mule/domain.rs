@@ -47,7 +47,7 @@ impl MuleApp {
     /// connection of the app defines ([`MuleApp::foreign_connection_refs`]).
     /// Call once the operations and connections are read.
     pub fn note_foreign_connection_refs(&mut self) {
-        let mut refs: Vec<(String, Location)> = Vec::new();
+        let mut refs: thin_vec::ThinVec<(String, Location)> = thin_vec::ThinVec::new();
         for op in &self.operations {
             let Some(name) = op.config_ref.as_deref() else {
                 continue;

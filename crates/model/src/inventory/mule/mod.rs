@@ -21,7 +21,10 @@ pub use properties::*;
 pub use scan_facts::*;
 pub use tls::*;
 
+use std::sync::Arc;
+
 use serde::Serialize;
+use thin_vec::ThinVec;
 
 use crate::expr::Value;
 use crate::location::Location;
@@ -46,6 +49,11 @@ pub struct AppSecrets {
 
 /// One Mule application (Mule 4: `mule-artifact.json` / pom packaging
 /// `mule-application`; Mule 3: `mule-project.xml`).
+///
+/// A scan holds every app to its end, most of their lists emptied
+/// (`intguard_rules::scan_scope`): the lists most apps then leave empty are
+/// [`ThinVec`]s (8 bytes when empty, not 24), and what few apps have is
+/// boxed.
 #[derive(Debug, Clone, Serialize)]
 pub struct MuleApp {
     pub name: String,
@@ -57,64 +65,66 @@ pub struct MuleApp {
     /// deployed through Runtime Manager).
     pub domain: bool,
     /// The domain the app is deployed in, as it names it ([`DomainLink`]).
-    pub domain_link: Option<DomainLink>,
+    pub domain_link: Option<Box<DomainLink>>,
     /// A Mule plugin project (pom packaging `mule-plugin`): its coordinates,
     /// which apps name in a dependency to `<import>` its configurations.
-    pub plugin: Option<PluginCoordinates>,
+    pub plugin: Option<Box<PluginCoordinates>>,
     /// The Mule plugins its pom depends on (classifier `mule-plugin`).
-    pub plugin_dependencies: Vec<PluginDependency>,
+    pub plugin_dependencies: ThinVec<PluginDependency>,
     /// Its `<import file>`s of configuration files it does not hold itself
     /// (a plugin's): [`Inventory::plugin_file_importers`].
     ///
     /// [`Inventory::plugin_file_importers`]: crate::Inventory::plugin_file_importers
-    pub config_imports: Vec<ConfigImport>,
+    pub config_imports: ThinVec<ConfigImport>,
     /// What the Mule Maven plugin deployments of its pom set on it
     /// ([`DeploymentProperty`]).
     pub deployment_properties: Vec<DeploymentProperty>,
     /// Connection configs the app's Salesforce operations use (`config-ref`)
     /// that no connection of the app defines: its domain's shared ones, each
     /// with its first operation outside the MUnit sources.
-    pub foreign_connection_refs: Vec<(String, Location)>,
+    pub foreign_connection_refs: ThinVec<(String, Location)>,
     /// `mule-artifact.json` or `mule-project.xml`.
     pub descriptor: Option<Location>,
     /// `secureProperties` of mule-artifact.json; `None` when the file or the
-    /// field is absent.
-    pub declared_secure_properties: Option<Vec<String>>,
-    pub xml_files: Vec<String>,
+    /// field is absent. Shared: a reading holds each distinct list once (a
+    /// monorepo's apps list the same few), every app listing it pointing to
+    /// it.
+    pub declared_secure_properties: Option<Arc<[String]>>,
+    pub xml_files: ThinVec<String>,
     /// Spring beans files (root `<beans>`) the app's Spring configuration
     /// may load: Mule 4 `<spring:config files="beans.xml"/>`, Mule 3
     /// `<spring:import>`. Their secret bean properties are among
     /// `secret_attributes`; they are not among `xml_files`.
-    pub spring_bean_files: Vec<String>,
+    pub spring_bean_files: ThinVec<String>,
     pub salesforce_connections: Vec<SalesforceConnection>,
     pub secure_property_configs: Vec<SecurePropertiesConfig>,
-    pub property_imports: Vec<PropertyImport>,
+    pub property_imports: ThinVec<PropertyImport>,
     pub global_properties: Vec<GlobalProperty>,
-    pub tls_contexts: Vec<TlsContext>,
+    pub tls_contexts: ThinVec<TlsContext>,
     /// Configurations other than Salesforce connections and TLS stores that
     /// load a key file by path: Cryptography module configs, the Mule 3 PGP
     /// key ring bean, SFTP key authentication.
-    pub key_loaders: Vec<KeyLoader>,
-    pub http_listeners: Vec<HttpListener>,
+    pub key_loaders: ThinVec<KeyLoader>,
+    pub http_listeners: ThinVec<HttpListener>,
     /// Mule 3 HTTP transport endpoints (`<http:inbound-endpoint>`,
     /// `<http:outbound-endpoint>`, the core ones and the global endpoints
     /// they may reference).
-    pub http_transport_endpoints: Vec<HttpTransportEndpoint>,
+    pub http_transport_endpoints: ThinVec<HttpTransportEndpoint>,
     /// Mule 3 HTTP and HTTPS transport connectors (`connector-ref` targets).
-    pub transport_connectors: Vec<TransportConnector>,
-    pub http_requests: Vec<HttpRequester>,
+    pub transport_connectors: ThinVec<TransportConnector>,
+    pub http_requests: ThinVec<HttpRequester>,
     /// `<http:request>` operations in flows.
-    pub http_request_operations: Vec<HttpRequestOperation>,
+    pub http_request_operations: ThinVec<HttpRequestOperation>,
     /// Credential-named fields of payloads set in flows that no
     /// `<http:request>` after them in the flow sends (the payload goes to
     /// another connector, through a `flow-ref`, or nowhere), when written as
     /// constants: in the XML all the same.
-    pub unsent_payload_credentials: Vec<HttpCredential>,
+    pub unsent_payload_credentials: ThinVec<HttpCredential>,
     /// Every XML attribute whose name carries a secret (vocab), wherever it is.
-    pub secret_attributes: Vec<XmlAttribute>,
+    pub secret_attributes: ThinVec<XmlAttribute>,
     /// XML attributes holding URLs (`url`, `tokenEndpoint`, `address`, ... or any
     /// value with `://`).
-    pub url_attributes: Vec<XmlAttribute>,
+    pub url_attributes: ThinVec<XmlAttribute>,
     pub property_files: Vec<PropertyFile>,
     /// Indexes into `property_files` of the files Mule loads, in the order
     /// it looks a property up in them ([`MuleApp::lookup`]): the imports' files
@@ -136,18 +146,18 @@ pub struct MuleApp {
     /// their YAML extension (never loaded: a `property-file-extension`
     /// warning each).
     #[serde(skip)]
-    pub misnamed_property_files: Vec<MisnamedPropertyFile>,
+    pub misnamed_property_files: ThinVec<MisnamedPropertyFile>,
     /// Salesforce operations and sources, until
     /// [`MuleApp::digest_operations`] turns them into `object_uses`.
-    pub operations: Vec<SalesforceOperation>,
+    pub operations: ThinVec<SalesforceOperation>,
     /// Per connection config name, what its operations use (filled by
     /// [`MuleApp::digest_operations`]).
     #[serde(skip)]
-    pub object_uses: Vec<(String, crate::inventory::SharedUses)>,
+    pub object_uses: ThinVec<(String, crate::inventory::SharedUses)>,
     /// Per connection config name, its operations whose objects are not
     /// known (filled by [`MuleApp::digest_operations`]; rare).
     #[serde(skip)]
-    pub unknown_uses: Vec<(String, crate::inventory::UnknownUse)>,
+    pub unknown_uses: ThinVec<(String, crate::inventory::UnknownUse)>,
     /// Environments found in property file names (`dev`, `prod`, ...), sorted;
     /// empty when the app has no per-environment files.
     pub environments: Vec<String>,
@@ -193,35 +203,35 @@ impl MuleApp {
             domain: false,
             domain_link: None,
             plugin: None,
-            plugin_dependencies: Vec::new(),
-            config_imports: Vec::new(),
+            plugin_dependencies: ThinVec::new(),
+            config_imports: ThinVec::new(),
             deployment_properties: Vec::new(),
-            foreign_connection_refs: Vec::new(),
+            foreign_connection_refs: ThinVec::new(),
             descriptor: None,
             declared_secure_properties: None,
-            xml_files: Vec::new(),
-            spring_bean_files: Vec::new(),
+            xml_files: ThinVec::new(),
+            spring_bean_files: ThinVec::new(),
             salesforce_connections: Vec::new(),
             secure_property_configs: Vec::new(),
-            property_imports: Vec::new(),
+            property_imports: ThinVec::new(),
             global_properties: Vec::new(),
-            tls_contexts: Vec::new(),
-            key_loaders: Vec::new(),
-            http_listeners: Vec::new(),
-            http_transport_endpoints: Vec::new(),
-            transport_connectors: Vec::new(),
-            http_requests: Vec::new(),
-            http_request_operations: Vec::new(),
-            unsent_payload_credentials: Vec::new(),
-            secret_attributes: Vec::new(),
-            url_attributes: Vec::new(),
+            tls_contexts: ThinVec::new(),
+            key_loaders: ThinVec::new(),
+            http_listeners: ThinVec::new(),
+            http_transport_endpoints: ThinVec::new(),
+            transport_connectors: ThinVec::new(),
+            http_requests: ThinVec::new(),
+            http_request_operations: ThinVec::new(),
+            unsent_payload_credentials: ThinVec::new(),
+            secret_attributes: ThinVec::new(),
+            url_attributes: ThinVec::new(),
             property_files: Vec::new(),
             property_order: Vec::new(),
             test_property_files: Vec::new(),
-            misnamed_property_files: Vec::new(),
-            operations: Vec::new(),
-            object_uses: Vec::new(),
-            unknown_uses: Vec::new(),
+            misnamed_property_files: ThinVec::new(),
+            operations: ThinVec::new(),
+            object_uses: ThinVec::new(),
+            unknown_uses: ThinVec::new(),
             environments: Vec::new(),
             environment_placeholders: Vec::new(),
             default_environment: None,
@@ -324,7 +334,7 @@ impl MuleApp {
     pub fn declared_secure_property_names(&self) -> impl Iterator<Item = &str> {
         self.declared_secure_properties
             .iter()
-            .flatten()
+            .flat_map(|list| list.iter())
             .map(|n| n.trim().trim_start_matches("secure::"))
     }
 
@@ -545,5 +555,70 @@ impl XmlAttribute {
     pub fn is_spring_bean_property(&self) -> bool {
         let local = self.element.rsplit(':').next().unwrap_or(&self.element);
         matches!(local, "property" | "constructor-arg") && self.name != "value"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The shared list, the boxed links and the thin lists serialize as the
+    /// plain lists and objects they were (`intguard-readers`' dump example
+    /// and the scan's string visitor read the serialized form).
+    #[test]
+    fn an_apps_lists_and_links_serialize_as_plain_json() {
+        let mut app = MuleApp::new("orders", "apps/orders", MuleRuntime::Mule4);
+        app.declared_secure_properties = Some(vec!["encryption.key".to_string()].into());
+        app.domain_link = Some(Box::new(DomainLink {
+            name: "acme-domain".into(),
+            location: Location::new("apps/orders/pom.xml", 20, 5),
+        }));
+        app.xml_files
+            .push("apps/orders/src/main/mule/global.xml".into());
+        let json = serde_json::to_value(&app).unwrap();
+        assert_eq!(
+            json["declared_secure_properties"],
+            serde_json::json!(["encryption.key"])
+        );
+        assert_eq!(
+            json["domain_link"],
+            serde_json::json!({
+                "name": "acme-domain",
+                "location": {"path": "apps/orders/pom.xml", "line": 20, "column": 5}
+            })
+        );
+        assert_eq!(
+            json["xml_files"],
+            serde_json::json!(["apps/orders/src/main/mule/global.xml"])
+        );
+        assert_eq!(json["secret_attributes"], serde_json::json!([]));
+        assert_eq!(json["plugin"], serde_json::Value::Null);
+    }
+
+    /// Two apps sharing one list and a third with its own each answer for
+    /// the list they were given.
+    #[test]
+    fn apps_sharing_a_secure_property_list_answer_for_it() {
+        let shared: Arc<[String]> =
+            vec![" secure::sf.password ".to_string(), "key".to_string()].into();
+        let mut a = MuleApp::new("a", "a", MuleRuntime::Mule4);
+        let mut b = MuleApp::new("b", "b", MuleRuntime::Mule4);
+        let mut c = MuleApp::new("c", "c", MuleRuntime::Mule4);
+        a.declared_secure_properties = Some(Arc::clone(&shared));
+        b.declared_secure_properties = Some(shared);
+        c.declared_secure_properties = Some(vec!["other".to_string()].into());
+        for app in [&a, &b] {
+            assert!(app.declares_secure_property("sf.password"));
+            assert!(app.declares_secure_property("key"));
+            assert!(!app.declares_secure_property("other"));
+            assert_eq!(
+                app.declared_secure_property_names().collect::<Vec<_>>(),
+                ["sf.password", "key"]
+            );
+        }
+        assert!(c.declares_secure_property("other"));
+        assert!(!c.declares_secure_property("sf.password"));
+        let none = MuleApp::new("d", "d", MuleRuntime::Mule4);
+        assert_eq!(none.declared_secure_property_names().count(), 0);
     }
 }

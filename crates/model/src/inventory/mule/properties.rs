@@ -377,7 +377,7 @@ mod secure_config_tests {
             ("dev".into(), "mule.env".into()),
             ("prod".into(), "mule.env".into()),
         ];
-        app.property_imports = vec![
+        app.property_imports = thin_vec::thin_vec![
             import("properties/common.yaml"),
             import("${app.name}.yaml"),
             import("properties/${mule.env}.yaml"),
@@ -386,7 +386,7 @@ mod secure_config_tests {
             app.new_secure_file_pattern(),
             "properties/${mule.env}-secure.yaml"
         );
-        app.property_imports = vec![import("properties/common.yaml")];
+        app.property_imports = thin_vec::thin_vec![import("properties/common.yaml")];
         app.environments.clear();
         app.environment_placeholders.clear();
         assert_eq!(app.new_secure_file_pattern(), "properties/secure.yaml");

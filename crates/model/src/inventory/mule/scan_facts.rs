@@ -9,6 +9,8 @@
 //! plugin lends it anything), so its facts are the same whenever they are
 //! computed. The other apps are kept whole and read as before.
 
+use thin_vec::ThinVec;
+
 use super::{KeyLoaderKind, MuleApp, SalesforceConnection};
 use crate::inventory::ConnectionUser;
 use crate::location::Location;
@@ -30,7 +32,7 @@ pub struct AppScanFacts {
     /// some): what the reading tries on a PKCS#12 file that needs a
     /// password, once every file is read. Set by the reading's caller
     /// (`intguard_readers::keystore_passwords`).
-    pub keystore_passwords: Vec<KeystorePasswords>,
+    pub keystore_passwords: ThinVec<KeystorePasswords>,
 }
 
 /// The passwords committed in clear for one store an app loads (see
@@ -54,11 +56,11 @@ pub struct StoreRef {
     /// `keyStore of Salesforce connection `X` (salesforce:jwt-connection)`,
     /// `tls:key-store of HTTP listener `Y``, `keystore of Crypto JCE config
     /// `Z``: how IG112 names it.
-    pub what: String,
+    pub what: Box<str>,
     /// How IG105 names it, when not as [`StoreRef::what`]: a store of a
     /// global TLS context without a name is `tls:key-store of TLS context`
     /// there (`of a TLS context` in IG112).
-    pub what_unnamed: Option<String>,
+    pub what_unnamed: Option<Box<str>>,
     /// False for a trust store and a public keyring: public certificates
     /// or keys only.
     pub holds_key: bool,
@@ -69,7 +71,7 @@ pub struct StoreRef {
     pub files: Vec<StoreFile>,
     /// The passwords opening it committed in clear (or left at a
     /// well-known default), each with its attribute's name.
-    pub clear_passwords: Vec<(String, ClearValue)>,
+    pub clear_passwords: ThinVec<(String, ClearValue)>,
     /// The index of the Salesforce connection holding it, among
     /// [`MuleApp::resolved_salesforce_connections`]: who it runs as.
     pub connection: Option<u32>,
@@ -136,13 +138,13 @@ pub struct ConnectionFacts {
     /// Indexes into `users` the identity graph leaves out: a username that
     /// is still a reference (`${...}`, `#[...]`) as the XML or the property
     /// files give it, which names no one ([`SalesforceConnection::users`]).
-    pub unnamed: Vec<u32>,
+    pub unnamed: ThinVec<u32>,
     /// The environments where its username is an encrypted `![...]` value.
-    pub encrypted_environments: Vec<Option<String>>,
+    pub encrypted_environments: ThinVec<Option<String>>,
     /// Its `consumerKey` resolved in every environment where it resolves
     /// and is not encrypted (no connected app's key is), trimmed, each once:
     /// IG303 tells a Mule app's own connected app by it.
-    pub consumer_keys: Vec<String>,
+    pub consumer_keys: ThinVec<String>,
     /// It presents a client certificate on port 8443 of My Domain in every
     /// environment (IG206's org side: whether granting the mutual TLS
     /// permission locks it out).

@@ -37,7 +37,7 @@ impl XmlReader<'_> {
                 let auth = classify_mule4(&conn.local, &attributes);
                 let tls_context = conn
                     .descendant(&|n: &Node| n.is(Fam::Tls, "context"))
-                    .map(tls_context);
+                    .map(|n| Box::new(tls_context(n)));
                 self.facts
                     .salesforce_connections
                     .push(SalesforceConnection {
@@ -58,7 +58,7 @@ impl XmlReader<'_> {
                 let auth = classify_mule3(&node.local, &node.attrs);
                 let tls_context = node
                     .descendant(&|n: &Node| n.is(Fam::Tls, "context"))
-                    .map(tls_context);
+                    .map(|n| Box::new(tls_context(n)));
                 self.facts
                     .salesforce_connections
                     .push(SalesforceConnection {

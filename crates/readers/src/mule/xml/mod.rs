@@ -504,8 +504,8 @@ impl<'t> XmlReader<'t> {
         if let Some((value, at)) = crate::text::literal_script(&script) {
             let location = self.loc(offset + at);
             self.facts.script_variables.push(Assignment {
-                name,
-                value,
+                name: name.into(),
+                value: value.into(),
                 secret: true,
                 location,
                 form: DefinitionForm::SetVariableScript,
@@ -522,8 +522,8 @@ impl<'t> XmlReader<'t> {
         for (name, value, at) in found {
             let location = self.loc(offset + at);
             self.facts.script_variables.push(Assignment {
-                name: name.to_string(),
-                value,
+                name: name.to_string().into(),
+                value: value.into(),
                 secret: true,
                 location,
                 form: DefinitionForm::DataWeaveVariable,

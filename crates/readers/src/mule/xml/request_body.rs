@@ -82,7 +82,7 @@ fn body_mode(raw: &str) -> Option<BodyMode> {
 pub(crate) fn settle_body_mode(
     requests: &mut [HttpRequestOperation],
     configs: &[intguard_model::HttpRequester],
-    unsent: &mut Vec<HttpCredential>,
+    unsent: &mut impl Extend<HttpCredential>,
 ) {
     let configs = intguard_model::RequestConfigs::new(configs);
     for op in requests {
@@ -113,7 +113,7 @@ pub(crate) fn follow_flow_refs(
     requests: &mut [HttpRequestOperation],
     handoffs: Vec<PayloadHandoff>,
     forwards: &[PayloadForward],
-    unsent: &mut Vec<HttpCredential>,
+    unsent: &mut impl Extend<HttpCredential>,
 ) {
     for h in handoffs {
         let mut target = h.target.as_str();

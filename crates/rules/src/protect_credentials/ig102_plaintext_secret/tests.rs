@@ -38,7 +38,7 @@ fn orders() -> MuleApp {
             ("securityToken", "${secure::sfdc.token}"),
         ],
     )];
-    a.secret_attributes = vec![
+    a.secret_attributes = intguard_model::thin_vec![
         attr(
             "salesforce:basic-connection",
             Some("Salesforce_Config"),
@@ -237,7 +237,7 @@ fn flags_xml_and_every_property_file() {
 #[test]
 fn property_read_by_a_password_attribute_counts_whatever_its_name() {
     let mut a = app("billing", &[]);
-    a.secret_attributes = vec![attr(
+    a.secret_attributes = intguard_model::thin_vec![attr(
         "http:basic-authentication",
         Some("ERP"),
         "password",
@@ -309,7 +309,7 @@ fn property_read_by_a_password_attribute_counts_whatever_its_name() {
 #[test]
 fn references_encrypted_values_and_dummies_are_clean() {
     let mut a = app("clean", &["dev"]);
-    a.secret_attributes = vec![
+    a.secret_attributes = intguard_model::thin_vec![
         attr(
             "salesforce:jwt-connection",
             Some("SF"),
@@ -351,7 +351,7 @@ fn salesforce_tokens_are_left_to_ig106() {
     let inv = Inventory {
         text_files: vec![TextFileFacts {
             path: "scripts/smoke.sh".into(),
-            tokens: vec![TokenCandidate {
+            tokens: intguard_model::thin_vec![TokenCandidate {
                 kind: intguard_model::TokenKind::AccessToken,
                 value: token.into(),
                 location: loc("scripts/smoke.sh", 2),
@@ -405,7 +405,7 @@ fn test_sources_are_lowered() {
 #[test]
 fn default_key_store_password_read_through_a_property() {
     let mut a = app("orders", &["dev"]);
-    a.secret_attributes = vec![
+    a.secret_attributes = intguard_model::thin_vec![
         attr(
             "tls:key-store",
             Some("Listener_TLS"),
@@ -455,7 +455,7 @@ fn default_key_store_password_read_through_a_property() {
 fn fixes_name_the_apps_own_secure_file() {
     let with_config = |config: Option<&str>| {
         let mut a = app("orders", &["dev"]);
-        a.property_imports = vec![intguard_model::PropertyImport {
+        a.property_imports = intguard_model::thin_vec![intguard_model::PropertyImport {
             element: "configuration-properties".into(),
             file: val("config/config-${env}.properties", XML, 3),
             secure: false,
@@ -528,7 +528,7 @@ fn a_secret_read_in_every_environment_names_every_user() {
             ("securityToken", "${sfdc.token}"),
         ],
     )];
-    a.secret_attributes = vec![attr(
+    a.secret_attributes = intguard_model::thin_vec![attr(
         "salesforce:basic-connection",
         Some("Salesforce_Config"),
         "securityToken",

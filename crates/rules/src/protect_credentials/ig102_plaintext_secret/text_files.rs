@@ -89,7 +89,7 @@ fn read_as_a_secret<'a>(app: &'a MuleApp, a: &Assignment) -> Option<&'a XmlAttri
     // Placeholder names come without their `secure::` prefix.
     app.secret_attributes
         .iter()
-        .find(|attr| attr.value.placeholders().iter().any(|p| p.name == a.name))
+        .find(|attr| attr.value.placeholders().iter().any(|p| *p.name == *a.name))
 }
 
 /// Where a secret set in a script, launch file or CI file should come from,
