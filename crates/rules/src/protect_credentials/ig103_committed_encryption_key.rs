@@ -306,7 +306,7 @@ fn resolved_key<'a>(app: &'a MuleApp, resolved: &Resolved<'a>) -> Option<KeySour
 }
 
 /// The property names a config's `key` refers to (`${encryption.key}`).
-pub(super) fn config_key_names(config: &SecurePropertiesConfig) -> Vec<String> {
+pub(crate) fn config_key_names(config: &SecurePropertiesConfig) -> Vec<String> {
     config
         .key
         .as_ref()

@@ -58,6 +58,8 @@ pub fn app_scan_facts(app: &MuleApp) -> Option<Box<AppScanFacts>> {
         // The reading's own (`intguard_readers::keystore_passwords`), set
         // by its caller.
         keystore_passwords: Vec::new(),
+        // Its `![...]` values and what IG104 decrypts them with.
+        secrets: crate::protect_credentials::secret_facts(app, None),
     }))
 }
 

@@ -91,22 +91,29 @@ pub(super) fn value_groups<'a>(committed: &'a [CommittedKey<'a>]) -> Vec<ValueGr
     groups
 }
 
-/// The keys to try on `config`: its own sources, then keys committed in the
+/// The index of `config` among `app`'s secure-properties configs.
+fn config_index(app: &MuleApp, config: &SecurePropertiesConfig) -> Option<usize> {
+    app.secure_property_configs
+        .iter()
+        .position(|c| std::ptr::eq(c, config))
+}
+
+/// The keys to try on `app`'s config of index `config`: its own sources, then keys committed in the
 /// same app, outside every app, and (bounded) in other apps. Each value once,
 /// with its places best first.
 pub(super) fn candidates<'a>(
     app: &'a MuleApp,
-    config: &'a SecurePropertiesConfig,
+    config: usize,
     keys: &Keys<'_, '_, 'a>,
 ) -> Vec<Candidate<'a>> {
     let (groups, foreign_ok) = (keys.groups, keys.foreign_ok);
-    // 0: this config's key, 1: committed in this app, 2: outside every app,
-    // 3: in another app.
+    // 0: this config's key (the app's config of that index), 1: committed
+    // in this app, 2: outside every app, 3: in another app.
     let class = |ck: &CommittedKey<'_>| -> u8 {
         if ck
             .users
             .iter()
-            .any(|(a, cfg)| std::ptr::eq(*a, app) && std::ptr::eq(*cfg, config))
+            .any(|(a, cfg)| std::ptr::eq(*a, app) && config_index(a, cfg) == Some(config))
         {
             0
         } else {

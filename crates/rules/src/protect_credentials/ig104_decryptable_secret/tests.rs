@@ -2,7 +2,10 @@ use super::finding::change_where_issued;
 use super::*;
 use crate::support::file_name;
 use crate::support::testkit::{app, conn, loc, props, val};
-use intguard_model::{Assignment, AuthClass, GlobalProperty, TextFileFacts};
+use intguard_model::{
+    Assignment, AuthClass, GlobalProperty, PropertyEntry, PropertyFile, SecurePropertiesConfig,
+    TextFileFacts,
+};
 use mule_secure_props::{Algorithm, Mode};
 
 const XML: &str = "orders/src/main/mule/global.xml";
@@ -582,7 +585,11 @@ fn a_value_written_in_two_apps_is_known_as_repeated() {
     };
     let orders = keyed_app("orders", vec![file("orders", "![T3JkZXJzT25seQ==]")]);
     let billing = keyed_app("billing", vec![file("billing", "![QmlsbGluZ09ubHk=]")]);
-    let repeated = repeated_payloads(&[&orders, &billing]);
+    let inventory = Inventory {
+        apps: vec![orders, billing],
+        ..Inventory::default()
+    };
+    let repeated = repeated_payloads(&tried_apps(&inventory));
     let groups = Vec::new();
     let keys = Keys {
         groups: &groups,
