@@ -664,6 +664,29 @@ fn a_copied_value_and_an_app_without_a_config() {
     );
 }
 
+/// A config's key named otherwise than the property defining it
+/// (`${app.crypt}` and `APP_CRYPT`, which IG103 reads as one name) and
+/// not like an encryption key: the definition is a committed key for the
+/// config, in `scan` as in the whole Inventory.
+#[test]
+fn a_key_defined_under_another_spelling_of_its_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let key = "Crypt0123456789a";
+    secured_app(
+        root,
+        "crypt-api",
+        "${app.crypt}",
+        &format!("sf.password={}\n", encrypted(key, "Crypt-Pass-1")),
+        &format!("APP_CRYPT={key}\n"),
+    );
+    let findings = scanned_as_whole(root);
+    let keys: Vec<&Finding> = findings.iter().filter(|f| f.rule == "IG103").collect();
+    assert_eq!(keys.len(), 1, "{findings:#?}");
+    assert!(keys[0].location.path.ends_with("app.properties"));
+    assert_eq!(decrypted(&findings).len(), 1, "{findings:#?}");
+}
+
 /// IG104's fixture trees (two configs reading one app's files, settings
 /// differing per environment, MUnit test resources read by a test suite's
 /// config only, a Mule plugin's values lent to its importers ...): the

@@ -18,7 +18,7 @@ use intguard_model::{
     TextFileFacts,
 };
 
-use crate::protect_credentials::{is_committed_value, is_key_name};
+use crate::protect_credentials::{is_committed_value, is_key_name, names_match};
 use crate::support::resolved_users;
 
 /// The app is kept whole until every app is read, its facts read as they
@@ -128,7 +128,9 @@ pub fn app_pass_diagnostics(app: &MuleApp, out: &mut Vec<Diagnostic>) {
 /// - some fact kept may resolve, directly or through other entries (a
 ///   connection's `${sfdc.username}`, a global property's `#[p('x')]`);
 /// - hold an encrypted `![...]` value (IG104 decrypts them);
-/// - are named like a secure-properties key (IG103 looks for them by name).
+/// - are named like a secure-properties key, or as one of the app's
+///   configs' keys however spelt (`APP_CRYPT` for `${app.crypt}`): IG103
+///   looks for them by name.
 ///
 /// A compact app's connections keep only the attributes reading an
 /// encrypted value (IG104's), and it keeps no TLS context, HTTP config or
@@ -210,13 +212,22 @@ pub fn keep_what_scan_rules_read(app: &mut MuleApp) {
     keep_http_scan_rules_read(app);
     // After the drops above: what only dropped facts referred to goes too.
     let wanted = referenced_names(app);
+    // IG103 takes an entry named as a config's key as that key, however
+    // the name is spelt (`APP_CRYPT` for `${app.crypt}`).
+    let key_names: Vec<String> = app
+        .secure_property_configs
+        .iter()
+        .flat_map(crate::protect_credentials::config_key_names)
+        .collect();
     for file in &mut app.property_files {
         file.entries.retain(|e| {
+            // IG103's: a key written after a `.properties` file's byte
+            // order mark is committed all the same.
+            let written = e.key_after_bom().unwrap_or(e.key());
             wanted.contains(e.key())
                 || e.encrypted_payload().is_some()
-                // IG103's: a key written after a `.properties` file's byte
-                // order mark is committed all the same.
-                || is_key_name(e.key_after_bom().unwrap_or(e.key()))
+                || is_key_name(written)
+                || key_names.iter().any(|n| names_match(n, written))
         });
         file.entries.shrink_to_fit();
         // Indexes into the entries, read only for the output's redactor,
