@@ -168,6 +168,11 @@ pub(crate) fn secret_facts(
             }
         })
         .collect();
+    // Held until the rules run: without the room grown by doubling (a
+    // monorepo's app has some twenty values).
+    values.shrink_to_fit();
+    files.shrink_to_fit();
+    envs.shrink_to_fit();
     Some(Box::new(SecretFacts {
         configs,
         environments: envs,
