@@ -27,8 +27,11 @@ pub struct SecretFacts {
     pub keys: Vec<SecretKey>,
     /// Every `![...]` value, file by file, in each file's order.
     pub values: Vec<SecretValue>,
-    /// The keys' names and the values' payloads, one after the other.
+    /// The keys' names, one after the other.
     pub text: Box<str>,
+    /// The values' payloads, base64-decoded (a quarter smaller than as
+    /// written), one after the other.
+    pub payloads: Box<[u8]>,
 }
 
 impl SecretFacts {
@@ -51,9 +54,15 @@ impl SecretFacts {
         self.text_at(self.keys[value.key as usize].name)
     }
 
-    /// The payload inside the brackets of `value`.
-    pub fn payload(&self, value: &SecretValue) -> &str {
-        self.text_at(value.payload)
+    /// The bytes of the payload inside the brackets of `value`, decoded;
+    /// `None` when it is not base64 (no key decrypts it).
+    pub fn payload(&self, value: &SecretValue) -> Option<&[u8]> {
+        let (start, len) = value.payload;
+        if len == SecretValue::NOT_BASE64 {
+            return None;
+        }
+        self.payloads
+            .get(start as usize..start as usize + len as usize)
     }
 
     /// Where `value` is written: its property's key in its file.
@@ -161,6 +170,13 @@ pub struct SecretValue {
     pub key: u32,
     pub line: u32,
     pub column: u32,
-    /// The payload inside the brackets, in [`SecretFacts::text`].
+    /// The payload inside the brackets, decoded, in
+    /// [`SecretFacts::payloads`] (its length [`SecretValue::NOT_BASE64`]
+    /// when it is not base64).
     pub payload: (u32, u32),
+}
+
+impl SecretValue {
+    /// The length of a payload that is not base64.
+    pub const NOT_BASE64: u32 = u32::MAX;
 }

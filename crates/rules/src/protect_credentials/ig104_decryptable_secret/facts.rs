@@ -67,6 +67,7 @@ pub(crate) fn secret_facts(
             .map(|i| i as u32)
     };
     let mut files: Vec<SecretFile> = Vec::new();
+    let mut payloads: Vec<u8> = Vec::new();
     let mut values: Vec<SecretValue> = Vec::new();
     let mut key_names: Vec<(u32, u32)> = Vec::new();
     let mut key_index: HashMap<&str, u32> = HashMap::default();
@@ -99,7 +100,14 @@ pub(crate) fn secret_facts(
                 key,
                 line: e.location.line,
                 column: e.location.column,
-                payload: push_text(&mut text, payload),
+                payload: match mule_secure_props::decode_value(payload) {
+                    Ok(bytes) => {
+                        let at = payloads.len() as u32;
+                        payloads.extend_from_slice(&bytes);
+                        (at, bytes.len() as u32)
+                    }
+                    Err(_) => (0, SecretValue::NOT_BASE64),
+                },
             });
         }
     }
@@ -180,6 +188,7 @@ pub(crate) fn secret_facts(
         keys,
         values,
         text: text.into_boxed_str(),
+        payloads: payloads.into_boxed_slice(),
     }))
 }
 
@@ -362,7 +371,8 @@ mod tests {
         for (v, (f, e, payload)) in facts.values.iter().zip(&old) {
             assert_eq!(facts.location(v), e.location);
             assert_eq!(facts.key_of(v), e.key());
-            assert_eq!(facts.payload(v), *payload);
+            let decoded = mule_secure_props::decode_value(payload).ok();
+            assert_eq!(facts.payload(v), decoded.as_deref());
             let file = &facts.files[v.file as usize];
             assert_eq!(file.path, f.path);
             assert_eq!(

@@ -35,9 +35,9 @@ impl KeyAttempt {
     /// Whether the key decrypts `payload` to a plausible plaintext (valid
     /// padding, then [`mule_secure_props::plausible_plaintext`], the test
     /// `intguard fix` uses too).
-    pub(super) fn decrypts(&self, payload: &str) -> bool {
+    pub(super) fn decrypts(&self, payload: &[u8]) -> bool {
         let attempt = |keyed: &KeyedCipher| -> bool {
-            let Ok(plain) = keyed.decrypt(payload) else {
+            let Ok(plain) = keyed.decrypt_decoded(payload) else {
                 return false;
             };
             let plain = Zeroizing::new(plain);
@@ -50,12 +50,12 @@ impl KeyAttempt {
     /// as plaintext secrets are shown (IG102), so that the same secret is
     /// recognised in other findings. Only for values known to decrypt; the
     /// value is not kept.
-    pub(super) fn plaintext_digest(&self, payload: &str) -> Option<String> {
+    pub(super) fn plaintext_digest(&self, payload: &[u8]) -> Option<String> {
         [&self.as_written, &self.trimmed]
             .into_iter()
             .flatten()
             .find_map(|keyed| {
-                let plain = Zeroizing::new(keyed.decrypt(payload).ok()?);
+                let plain = Zeroizing::new(keyed.decrypt_decoded(payload).ok()?);
                 std::str::from_utf8(&plain)
                     .ok()
                     .map(intguard_model::secret::describe)
@@ -171,7 +171,7 @@ pub(super) struct Keys<'g, 'c, 'a> {
 /// monorepo's `![...]` values (41,097 on 2,000 apps) where a sorted list of
 /// the values themselves took 16, doubled by its growth. Two payloads
 /// sharing a hash only make one more value cached.
-pub(super) fn payload_hash(payload: &str) -> u32 {
+pub(super) fn payload_hash(payload: &[u8]) -> u32 {
     use std::hash::BuildHasher;
     // The high half: foldhash mixes every bit of the payload into it.
     (foldhash::fast::FixedState::default().hash_one(payload) >> 32) as u32
@@ -180,7 +180,7 @@ pub(super) fn payload_hash(payload: &str) -> u32 {
 impl Keys<'_, '_, '_> {
     /// Whether `payload` may be written more than once in the repository:
     /// its decryption with each key is then kept for the other copies.
-    pub(super) fn maybe_repeated(&self, payload: &str) -> bool {
+    pub(super) fn maybe_repeated(&self, payload: &[u8]) -> bool {
         self.repeated.binary_search(&payload_hash(payload)).is_ok()
     }
 

@@ -246,7 +246,12 @@ fn each_apps_findings(
 fn repeated_payloads(apps: &[TriedApp<'_>]) -> Vec<u32> {
     let mut hashes: Vec<u32> = apps
         .iter()
-        .flat_map(|(_, facts)| facts.values.iter().map(|v| payload_hash(facts.payload(v))))
+        .flat_map(|(_, facts)| {
+            facts
+                .values
+                .iter()
+                .map(|v| payload_hash(facts.payload(v).unwrap_or_default()))
+        })
         .collect();
     hashes.sort_unstable();
     hashes
@@ -283,7 +288,7 @@ fn files_of_several_apps<'a>(apps: &'a [TriedApp<'_>]) -> HashSet<&'a str> {
 }
 
 /// Decryption results already known, per (cipher, key, payload).
-type Tried<'a> = foldhash::HashMap<(Cipher, &'a str, &'a str), bool>;
+type Tried<'a> = foldhash::HashMap<(Cipher, &'a str, &'a [u8]), bool>;
 
 /// One finding per value of `app` that a committed key decrypts.
 fn app_findings<'a>(
@@ -308,7 +313,7 @@ fn app_findings<'a>(
     // up once, not for each key tried.
     let cached: Vec<bool> = values
         .iter()
-        .map(|v| keys.maybe_repeated(facts.payload(v)))
+        .map(|v| keys.maybe_repeated(facts.payload(v).unwrap_or_default()))
         .collect();
     // Each config with each of its ciphers: one per distinct setting when
     // properties make them differ per environment, one when they agree.
@@ -361,14 +366,16 @@ fn app_findings<'a>(
                 if opened.contains(&place(v)) || (misses >= 2 && !opened_in_file) {
                     continue;
                 }
+                // A payload that is not base64 opens with no key.
                 let payload = facts.payload(v);
                 let mut decrypts = || {
-                    attempt
-                        .get_or_insert_with(|| KeyAttempt::new(&cipher, key))
-                        .decrypts(payload)
+                    let attempt = attempt.get_or_insert_with(|| KeyAttempt::new(&cipher, key));
+                    payload.is_some_and(|p| attempt.decrypts(p))
                 };
                 let ok = if *cached {
-                    *tried.entry((cipher, key, payload)).or_insert_with(decrypts)
+                    *tried
+                        .entry((cipher, key, payload.unwrap_or_default()))
+                        .or_insert_with(decrypts)
                 } else {
                     decrypts()
                 };
@@ -379,7 +386,7 @@ fn app_findings<'a>(
                         value: i,
                         config: c,
                         cipher,
-                        digest: attempt.plaintext_digest(payload),
+                        digest: payload.and_then(|p| attempt.plaintext_digest(p)),
                     });
                 } else {
                     misses += 1;
