@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 mod common;
 
-use common::{options, shown, workspace, write};
+use common::{options, shown, whole_without_facts, workspace, write};
 use intguard_engine::{read_inventory, run_rules, scan, ScanOptions};
 
 /// Every fixture tree: each folder two levels under the rules' fixtures
@@ -44,7 +44,13 @@ fn assert_same(paths: Vec<PathBuf>) -> usize {
         let options = options(paths.clone());
         run_rules(read_inventory(&options), &options)
     };
+    let without_facts = whole_without_facts(&options(paths.clone()));
     let (a, b) = (shown(&streamed), shown(&whole));
+    let c = shown(&without_facts);
+    assert_eq!(
+        b, c,
+        "{paths:?}: the facts worked out in the app pass differ from the apps'"
+    );
     if a != b {
         let first = a
             .lines()

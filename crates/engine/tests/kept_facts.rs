@@ -1,17 +1,20 @@
 //! A compact app's connections are worked out as it is read (who each logs
 //! in as, its consumer key, what IG206 and IG104 ask of it, the key stores
-//! its configurations load for IG105 and IG112: the app's `scan_facts`),
-//! after which `scan` keeps none of the properties, attributes, TLS
-//! contexts and key loaders they came from; apps deployed in a domain, Mule plugins and
+//! its configurations load for IG105 and IG112, its `![...]` values with
+//! the ciphers IG104 tries on them: the app's `scan_facts`), after which
+//! `scan` keeps none of the properties, attributes, TLS contexts and key
+//! loaders they came from; apps deployed in a domain, Mule plugins and
 //! the apps importing their files are kept whole and resolved at the end.
 //! Both must report what the whole Inventory does (`run_rules` on
-//! `read_inventory`), and what the rules report must still name the users.
+//! `read_inventory`), and so must the whole Inventory with those facts
+//! cleared (each app's then worked out from the app when the rules run);
+//! what the rules report must still name the users.
 
 use std::path::Path;
 
 mod common;
 
-use common::{options, shown, workspace, write};
+use common::{options, shown, whole_without_facts, workspace, write};
 use intguard_engine::{read_inventory, run_rules, scan};
 use intguard_model::Finding;
 
@@ -23,6 +26,8 @@ fn scanned_as_whole(root: &Path) -> Vec<Finding> {
         run_rules(read_inventory(&options), &options)
     };
     assert_eq!(shown(&streamed), shown(&whole));
+    let without_facts = whole_without_facts(&options(vec![root.to_path_buf()]));
+    assert_eq!(shown(&whole), shown(&without_facts));
     streamed.findings
 }
 
@@ -537,4 +542,222 @@ fn apps_sharing_a_secure_property_list_report_as_the_whole_inventory() {
         keys[0].fix
     );
     assert!(!format!("{findings:?}").contains("Abcdef0123456789"));
+}
+
+/// `![...]` text of `plain` under `key` with Mule's default cipher
+/// (AES/CBC, the IV from the key).
+fn encrypted(key: &str, plain: &str) -> String {
+    let text = mule_secure_props::Cipher::default()
+        .encrypt(key.as_bytes(), plain.as_bytes())
+        .unwrap();
+    format!("![{text}]")
+}
+
+/// A Mule 4 app `name` whose secure-properties config reads
+/// `properties/secure.properties` with the key `key` (an attribute's
+/// value), the file holding `secure`, and `plain` in
+/// `properties/app.properties`.
+fn secured_app(root: &Path, name: &str, key: &str, secure: &str, plain: &str) {
+    write(
+        root,
+        &format!("{name}/mule-artifact.json"),
+        "{\"minMuleVersion\":\"4.6.0\"}\n",
+    );
+    write(
+        root,
+        &format!("{name}/src/main/mule/global.xml"),
+        &format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule {MULE_NS}>
+  <configuration-properties file="properties/app.properties"/>
+  <secure-properties:config name="{name}-secure" key="{key}" file="properties/secure.properties">
+    <secure-properties:encrypt algorithm="AES" mode="CBC"/>
+  </secure-properties:config>
+</mule>
+"#
+        ),
+    );
+    write(
+        root,
+        &format!("{name}/src/main/resources/properties/app.properties"),
+        plain,
+    );
+    write(
+        root,
+        &format!("{name}/src/main/resources/properties/secure.properties"),
+        secure,
+    );
+}
+
+/// The IG104 findings.
+fn decrypted(findings: &[Finding]) -> Vec<&Finding> {
+    findings.iter().filter(|f| f.rule == "IG104").collect()
+}
+
+/// A key committed in one app opens another app's value (tried as a key
+/// from another app, ranked last), the app holding the value read first.
+#[test]
+fn another_apps_key_opens_a_value_read_before_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let key = "Beta0123456789ab";
+    secured_app(
+        root,
+        "alpha-api",
+        "${vault.key}",
+        &format!("db.password={}\n", encrypted(key, "Alpha-Secret-1")),
+        "db.user=alpha\n",
+    );
+    secured_app(
+        root,
+        "beta-api",
+        "${encryption.key}",
+        &format!("sf.password={}\n", encrypted(key, "Beta-Secret-22")),
+        &format!("encryption.key={key}\n"),
+    );
+    let findings = scanned_as_whole(root);
+    let found = decrypted(&findings);
+    assert_eq!(found.len(), 2, "{findings:#?}");
+    let alpha = found
+        .iter()
+        .find(|f| f.message.starts_with("alpha-api:"))
+        .unwrap_or_else(|| panic!("{findings:#?}"));
+    assert!(
+        alpha.message.contains("`db.password`") && alpha.message.contains("of app beta-api"),
+        "{}",
+        alpha.message
+    );
+    let shown = format!("{findings:?}");
+    assert!(!shown.contains(key) && !shown.contains("Alpha-Secret-1"));
+}
+
+/// More than 64 distinct keys committed in other apps: each app's own key
+/// is tried alone on its values, each key still opening its own app's.
+#[test]
+fn a_monorepo_of_many_keys_tries_each_apps_own() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    for i in 0..66 {
+        let key = format!("Key-{i:02}-abcdefghi");
+        assert_eq!(key.len(), 16);
+        secured_app(
+            root,
+            &format!("app-{i:02}"),
+            "${encryption.key}",
+            &format!(
+                "sf.password={}\n",
+                encrypted(&key, &format!("Secret-{i:02}"))
+            ),
+            &format!("encryption.key={key}\n"),
+        );
+    }
+    let findings = scanned_as_whole(root);
+    let found = decrypted(&findings);
+    assert_eq!(found.len(), 66, "{findings:#?}");
+    assert!(found.iter().all(|f| !f.message.contains("of app ")));
+}
+
+/// One secure file copied into two apps (its values tried once per key
+/// and cipher, the result kept for the copy), and an app whose `![...]`
+/// value no secure-properties config reads (never tried: a warning).
+#[test]
+fn a_copied_value_and_an_app_without_a_config() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let key = "Copy0123456789ab";
+    let secure = format!(
+        "sf.password={}\nsf.token={}\n",
+        encrypted(key, "Copied-Pass-1"),
+        encrypted(key, "Copied-Token-1")
+    );
+    for app in ["orders-api", "refunds-api"] {
+        secured_app(
+            root,
+            app,
+            "${encryption.key}",
+            &secure,
+            &format!("encryption.key={key}\n"),
+        );
+    }
+    write(
+        root,
+        "plain-api/mule-artifact.json",
+        "{\"minMuleVersion\":\"4.6.0\"}\n",
+    );
+    write(
+        root,
+        "plain-api/src/main/mule/global.xml",
+        &format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule {MULE_NS}>
+  <configuration-properties file="properties/app.properties"/>
+</mule>
+"#
+        ),
+    );
+    write(
+        root,
+        "plain-api/src/main/resources/properties/app.properties",
+        &format!(
+            "encryption.key={key}\nsf.password={}\n",
+            encrypted(key, "Plain-Pass-1")
+        ),
+    );
+    let outcome = scan(&options(vec![root.to_path_buf()]));
+    let findings = scanned_as_whole(root);
+    let found = decrypted(&findings);
+    assert_eq!(found.len(), 4, "{findings:#?}");
+    assert!(found.iter().all(|f| !f.message.starts_with("plain-api")));
+    assert!(
+        outcome
+            .diagnostics
+            .iter()
+            .any(|d| d.message.starts_with("plain-api:") && d.message.contains("sf.password")),
+        "{:#?}",
+        outcome.diagnostics
+    );
+}
+
+/// A config's key named otherwise than the property defining it
+/// (`${app.crypt}` and `APP_CRYPT`, which IG103 reads as one name) and
+/// not like an encryption key: the definition is a committed key for the
+/// config, in `scan` as in the whole Inventory.
+#[test]
+fn a_key_defined_under_another_spelling_of_its_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let key = "Crypt0123456789a";
+    secured_app(
+        root,
+        "crypt-api",
+        "${app.crypt}",
+        &format!("sf.password={}\n", encrypted(key, "Crypt-Pass-1")),
+        &format!("APP_CRYPT={key}\n"),
+    );
+    let findings = scanned_as_whole(root);
+    let keys: Vec<&Finding> = findings.iter().filter(|f| f.rule == "IG103").collect();
+    assert_eq!(keys.len(), 1, "{findings:#?}");
+    assert!(keys[0].location.path.ends_with("app.properties"));
+    assert_eq!(decrypted(&findings).len(), 1, "{findings:#?}");
+}
+
+/// IG104's fixture trees (two configs reading one app's files, settings
+/// differing per environment, MUnit test resources read by a test suite's
+/// config only, a Mule plugin's values lent to its importers ...): the
+/// facts worked out as each app is read decrypt what the apps do.
+#[test]
+fn ig104_fixture_trees_report_as_the_whole_inventory() {
+    let fixtures = workspace().join("crates/rules/tests/fixtures/IG104");
+    let mut trees: Vec<_> = std::fs::read_dir(&fixtures)
+        .unwrap()
+        .map(|t| t.unwrap().path())
+        .filter(|t| t.is_dir())
+        .collect();
+    trees.sort();
+    assert!(trees.len() >= 10, "{trees:?}");
+    for tree in trees {
+        let found = decrypted(&scanned_as_whole(&tree)).len();
+        let negative = tree.ends_with("negative");
+        assert_eq!(found == 0, negative, "{}: {found}", tree.display());
+    }
 }

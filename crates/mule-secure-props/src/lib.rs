@@ -312,12 +312,14 @@ impl fmt::Debug for KeyedCipher {
 impl KeyedCipher {
     /// [`Cipher::decrypt`] with this key.
     pub fn decrypt(&self, base64_ciphertext: &str) -> Result<Vec<u8>, Error> {
+        self.decrypt_decoded(&decode_value(base64_ciphertext)?)
+    }
+
+    /// [`KeyedCipher::decrypt`] of a value already decoded ([`decode_value`]): a caller
+    /// trying many keys on one value decodes it once.
+    pub fn decrypt_decoded(&self, raw: &[u8]) -> Result<Vec<u8>, Error> {
         let cipher = &self.cipher;
         let block = cipher.algorithm.block_size();
-        let raw = LENIENT_BASE64
-            .decode(base64_ciphertext.trim())
-            .map_err(|_| Error::InvalidBase64)?;
-
         let (iv, ciphertext) = if cipher.iv_in_value() {
             if raw.len() < 2 * block {
                 return Err(Error::CiphertextTooShort {
@@ -330,7 +332,7 @@ impl KeyedCipher {
             if raw.is_empty() {
                 return Err(Error::CiphertextTooShort { got: 0, min: block });
             }
-            (self.fixed_iv.as_slice(), &raw[..])
+            (self.fixed_iv.as_slice(), raw)
         };
         if ciphertext.len() % block != 0 {
             return Err(Error::InvalidCiphertextLength {
@@ -348,6 +350,14 @@ impl KeyedCipher {
         plaintext.truncate(len);
         Ok(plaintext)
     }
+}
+
+/// The bytes of the base64 text between `![` and `]`, as [`Cipher::decrypt`] reads them
+/// (surrounding whitespace ignored, `=` padding optional).
+pub fn decode_value(base64_ciphertext: &str) -> Result<Vec<u8>, Error> {
+    LENIENT_BASE64
+        .decode(base64_ciphertext.trim())
+        .map_err(|_| Error::InvalidBase64)
 }
 
 /// PKCS#5 padding: 1 to `block` bytes, each equal to their count.

@@ -306,7 +306,7 @@ fn resolved_key<'a>(app: &'a MuleApp, resolved: &Resolved<'a>) -> Option<KeySour
 }
 
 /// The property names a config's `key` refers to (`${encryption.key}`).
-pub(super) fn config_key_names(config: &SecurePropertiesConfig) -> Vec<String> {
+pub(crate) fn config_key_names(config: &SecurePropertiesConfig) -> Vec<String> {
     config
         .key
         .as_ref()
@@ -316,7 +316,7 @@ pub(super) fn config_key_names(config: &SecurePropertiesConfig) -> Vec<String> {
 
 /// `a` and `b` name the same property (`ENCRYPTION_KEY` is `encryption.key`);
 /// [`norm_name`] without allocating, as it runs on every property.
-fn names_match(a: &str, b: &str) -> bool {
+pub(crate) fn names_match(a: &str, b: &str) -> bool {
     fn norm(s: &str) -> impl Iterator<Item = u8> + '_ {
         let s = s.trim();
         let s = s

@@ -17,7 +17,10 @@ mod store_refs;
 
 pub(crate) use ig102_plaintext_secret::reads_plugin_config as judged_with_plugin_configs;
 pub use ig103_committed_encryption_key::where_key_is_committed;
-pub(crate) use ig103_committed_encryption_key::{is_committed_value, is_key_name};
+pub(crate) use ig103_committed_encryption_key::{
+    config_key_names, is_committed_value, is_key_name, names_match,
+};
+pub(crate) use ig104_decryptable_secret::secret_facts;
 pub(crate) use store_refs::store_refs;
 
 use crate::Rule;

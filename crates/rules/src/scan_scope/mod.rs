@@ -18,7 +18,7 @@ use intguard_model::{
     TextFileFacts, ThinVec,
 };
 
-use crate::protect_credentials::{is_committed_value, is_key_name};
+use crate::protect_credentials::{is_committed_value, is_key_name, names_match};
 use crate::support::resolved_users;
 
 /// The app is kept whole until every app is read, its facts read as they
@@ -58,6 +58,8 @@ pub fn app_scan_facts(app: &MuleApp) -> Option<Box<AppScanFacts>> {
         // The reading's own (`intguard_readers::keystore_passwords`), set
         // by its caller.
         keystore_passwords: ThinVec::new(),
+        // Its `![...]` values and what IG104 decrypts them with.
+        secrets: crate::protect_credentials::secret_facts(app, None),
     }))
 }
 
@@ -125,14 +127,17 @@ pub fn app_pass_diagnostics(app: &MuleApp, out: &mut Vec<Diagnostic>) {
 /// and every property entry but those that
 /// - some fact kept may resolve, directly or through other entries (a
 ///   connection's `${sfdc.username}`, a global property's `#[p('x')]`);
-/// - hold an encrypted `![...]` value (IG104 decrypts them);
-/// - are named like a secure-properties key (IG103 looks for them by name).
+/// - are named like a secure-properties key, or as one of the app's
+///   configs' keys however spelt (`APP_CRYPT` for `${app.crypt}`): IG103
+///   looks for them by name.
 ///
-/// A compact app's connections keep only the attributes reading an
-/// encrypted value (IG104's), and it keeps no TLS context, HTTP config or
-/// key loader: who its connections log in as, the key stores it loads and
-/// what else the whole scan asks of them is in the app's `scan_facts`
-/// ([`app_scan_facts`]). Apps kept whole ([`needs_whole`]) keep everything.
+/// A compact app's connections keep no attribute, and it keeps no TLS
+/// context, HTTP config, key loader, MUnit test resource or `![...]`
+/// entry (but those kept above), nor the property files left empty: who
+/// its connections log in as, the key stores it loads, its `![...]` values
+/// with what IG104 decrypts them with, and what else the whole scan asks
+/// of them is in the app's `scan_facts` ([`app_scan_facts`]). Apps kept
+/// whole ([`needs_whole`]) keep everything.
 ///
 /// Entries are kept or dropped by key, with every definition of the key,
 /// so each kept reference resolves in every environment as before.
@@ -175,58 +180,90 @@ pub fn keep_what_scan_rules_read(app: &mut MuleApp) {
     }
     // Who each connection logs in as, its consumer key and what IG206's
     // org side asks of it are in the app's `scan_facts`, and so are the key
-    // stores it loads (IG105, IG112): of its connections' attributes, only
-    // those reading an encrypted value (IG104 says what to change for a
-    // decrypted value by the attribute reading it, in order) are kept, and
-    // none of its TLS contexts, HTTP configs or key loaders, with the
-    // property entries only they read (below).
-    if app.scan_facts.is_some() {
-        let encrypted: HashSet<&str> = app
-            .property_files
-            .iter()
-            .chain(&app.test_property_files)
-            .flat_map(|f| &f.entries)
-            .filter(|e| e.encrypted_payload().is_some())
-            .map(|e| e.key())
-            .collect();
-        let kept = |a: &intguard_model::XmlAttribute| {
-            a.value
-                .placeholders()
-                .iter()
-                .any(|p| encrypted.contains(p.name.as_str()))
-        };
+    // stores it loads (IG105, IG112) and what IG104 says to change for a
+    // decrypted value by the attributes reading it: none of its
+    // connections' attributes is kept, nor its TLS contexts, HTTP configs
+    // or key loaders, with the property entries only they read (below).
+    // Its `![...]` values are facts too (IG104), its MUnit test resources'
+    // with them (nothing else reads those).
+    let compact = app.scan_facts.is_some();
+    if compact {
         for c in &mut app.salesforce_connections {
-            c.attributes.retain(kept);
-            c.attributes.shrink_to_fit();
+            c.attributes = Vec::new();
             c.tls_context = None;
         }
         app.tls_contexts = ThinVec::new();
         app.http_listeners = ThinVec::new();
         app.http_requests = ThinVec::new();
         app.key_loaders = ThinVec::new();
+        app.test_property_files = Vec::new();
     }
     keep_http_scan_rules_read(app);
     // After the drops above: what only dropped facts referred to goes too.
     let wanted = referenced_names(app);
+    // IG103 takes an entry named as a config's key as that key, however
+    // the name is spelt (`APP_CRYPT` for `${app.crypt}`).
+    let key_names: Vec<String> = app
+        .secure_property_configs
+        .iter()
+        .flat_map(crate::protect_credentials::config_key_names)
+        .collect();
     for file in &mut app.property_files {
         file.entries.retain(|e| {
+            // IG103's: a key written after a `.properties` file's byte
+            // order mark is committed all the same.
+            let written = e.key_after_bom().unwrap_or(e.key());
             wanted.contains(e.key())
-                || e.encrypted_payload().is_some()
-                // IG103's: a key written after a `.properties` file's byte
-                // order mark is committed all the same.
-                || is_key_name(e.key_after_bom().unwrap_or(e.key()))
+                || (!compact && e.encrypted_payload().is_some())
+                || is_key_name(written)
+                || key_names.iter().any(|n| names_match(n, written))
         });
         file.entries.shrink_to_fit();
         // Indexes into the entries, read only for the output's redactor,
         // whose secrets are collected before.
         file.split_values = Vec::new();
     }
-    // Held for IG104's `![...]` values only.
+    // Held for IG104's `![...]` values only (an app without facts).
     for file in &mut app.test_property_files {
         file.entries.retain(|e| e.encrypted_payload().is_some());
         file.entries.shrink_to_fit();
         file.split_values = Vec::new();
     }
+    if compact {
+        drop_empty_property_files(app);
+    }
+}
+
+/// Drops the property files left without entries, keeping
+/// [`MuleApp::property_order`] pointing at the same files: a file without
+/// entries defines nothing wherever it is looked up. Unless no file of the
+/// order would be left while others are (the lookup would then read the
+/// files as listed, not in the order).
+fn drop_empty_property_files(app: &mut MuleApp) {
+    if app.property_files.iter().all(|f| !f.entries.is_empty()) {
+        return;
+    }
+    let mut new_index: Vec<Option<u32>> = Vec::with_capacity(app.property_files.len());
+    let mut kept = 0u32;
+    for f in &app.property_files {
+        if f.entries.is_empty() {
+            new_index.push(None);
+        } else {
+            new_index.push(Some(kept));
+            kept += 1;
+        }
+    }
+    let order: Vec<u32> = app
+        .property_order
+        .iter()
+        .filter_map(|&i| new_index.get(i as usize).copied().flatten())
+        .collect();
+    if order.is_empty() && !app.property_order.is_empty() && kept > 0 {
+        return;
+    }
+    app.property_files.retain(|f| !f.entries.is_empty());
+    app.property_files.shrink_to_fit();
+    app.property_order = order;
 }
 
 /// Drops from the text facts of an app's files (once the app's App rules
@@ -939,8 +976,11 @@ mod tests {
         assert!(!needs_whole(&orders()));
     }
 
-    /// With its facts computed, a compact app keeps only the connection
-    /// attributes reading an encrypted value, and not the username entries.
+    /// With its facts computed, a compact app keeps no connection attribute
+    /// (who it logs in as, and what IG104 says to change for a value an
+    /// attribute reads, are facts), and not the username entries nor its
+    /// `![...]` values (IG104's facts: none here, with no secure-properties
+    /// config to decrypt them).
     #[test]
     fn a_compact_app_keeps_its_connections_facts_not_their_sources() {
         let mut a = orders_with_keys();
@@ -952,15 +992,11 @@ mod tests {
             .iter()
             .map(|x| x.name.as_str())
             .collect();
-        // The username is in the facts; the consumer key (encrypted in
-        // prod) and the keystore password read encrypted entries, which
-        // IG104 says what to change for by the attribute reading them.
-        assert_eq!(attrs, ["consumerKey", "storePassword"]);
+        assert!(attrs.is_empty(), "{attrs:?}");
         for file in keys(&a) {
             assert!(!file.contains(&"sfdc.user"), "{file:?}");
             assert!(!file.contains(&"sfdc.suffix"), "{file:?}");
-            // Encrypted: IG104's.
-            assert!(file.contains(&"api.secret"), "{file:?}");
+            assert!(!file.contains(&"api.secret"), "{file:?}");
         }
         let after = crate::support::connection_identities(&a, &a.salesforce_connections[0]);
         let names = |ids: &[crate::support::EnvIdentity]| -> Vec<String> {
@@ -971,6 +1007,63 @@ mod tests {
         let mut by_hand = orders_with_keys();
         keep_what_scan_rules_read(&mut by_hand);
         assert_eq!(by_hand.salesforce_connections[0].attributes.len(), 3);
+    }
+
+    /// A property file left without entries goes, the lookup order still
+    /// naming the same files; unless no file of the order would be left
+    /// while others are (the lookup would then read them as listed).
+    #[test]
+    fn empty_property_files_go_with_their_place_in_the_order() {
+        let file = |name: &str, entries: &[(&str, &str)]| {
+            props(
+                &format!("orders/src/main/resources/{name}"),
+                None,
+                false,
+                entries,
+            )
+        };
+        let mut a = app("orders", &["dev"]);
+        a.property_files = vec![
+            file("a.yaml", &[("a", "1")]),
+            file("empty.yaml", &[]),
+            file("c.yaml", &[("c", "3")]),
+        ];
+        a.property_order = vec![2, 1, 0];
+        let before: Vec<Option<String>> = ["a", "c"]
+            .iter()
+            .map(|k| {
+                a.resolve_all(&val(&format!("${{{k}}}"), XML, 1))[0]
+                    .value
+                    .clone()
+            })
+            .collect();
+        drop_empty_property_files(&mut a);
+        let paths: Vec<&str> = a.property_files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "orders/src/main/resources/a.yaml",
+                "orders/src/main/resources/c.yaml"
+            ]
+        );
+        assert_eq!(a.property_order, [1, 0]);
+        let after: Vec<Option<String>> = ["a", "c"]
+            .iter()
+            .map(|k| {
+                a.resolve_all(&val(&format!("${{{k}}}"), XML, 1))[0]
+                    .value
+                    .clone()
+            })
+            .collect();
+        assert_eq!(after, before);
+        assert_eq!(after, [Some("1".to_string()), Some("3".to_string())]);
+        // Only the empty file in the order, another file unordered: kept.
+        let mut b = app("orders", &["dev"]);
+        b.property_files = vec![file("empty.yaml", &[]), file("c.yaml", &[("c", "3")])];
+        b.property_order = vec![0];
+        drop_empty_property_files(&mut b);
+        assert_eq!(b.property_files.len(), 2);
+        assert_eq!(b.property_order, [0]);
     }
 
     #[test]

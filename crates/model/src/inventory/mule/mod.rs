@@ -9,6 +9,7 @@ mod http;
 mod plugin;
 mod properties;
 mod scan_facts;
+mod secret_facts;
 mod tls;
 mod undecrypted;
 
@@ -19,6 +20,7 @@ pub use http::*;
 pub use plugin::*;
 pub use properties::*;
 pub use scan_facts::*;
+pub use secret_facts::*;
 pub use tls::*;
 
 use std::sync::Arc;

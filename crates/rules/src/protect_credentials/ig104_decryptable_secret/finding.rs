@@ -3,13 +3,10 @@
 
 use mule_secure_props::Cipher;
 
-use intguard_model::{Finding, Inventory, MuleApp, PropertyEntry, PropertyFile, Related};
+use intguard_model::{Finding, MuleApp, Related, SecretChange, SecretFacts, SecretKey};
 
-use super::super::ig103_committed_encryption_key::{
-    config_key_names, config_label, config_label_in, key_digest, KeySource, KeySourceKind,
-};
+use super::super::ig103_committed_encryption_key::{key_digest, KeySource, KeySourceKind};
 use super::keys::Candidate;
-use super::settings::upgrade_applies;
 use super::{Hit, META};
 use crate::support::{connection_identities, describe_identities, file_name, short_location};
 
@@ -38,53 +35,26 @@ pub(super) fn change_where_issued(key: &str, salesforce_user: Option<&str>) -> S
     }
 }
 
-/// What to change for a leaked value, by what reads it: a Salesforce
-/// connection's `password` or `securityToken` is the user's to reset, its
+/// What to change for a leaked value, by what reads it
+/// ([`intguard_model::SecretKey::change`]): a Salesforce connection's
+/// `password` or `securityToken` is the user's to reset, its
 /// `storePassword` (or a nested TLS store's password) opens the
 /// certificate's key, its `consumerSecret` or `clientSecret` is the app's.
 /// The property's own name decides only when no connection reads it
 /// ([`change_where_issued`]): a name says less than the attribute
 /// (`storePassword="${secure::sf.jwt.pw}"`, `password="${secure::sf.login}"`).
-fn change_for_reader(
-    key: &str,
-    salesforce_user: Option<&str>,
-    read_by: &[&intguard_model::XmlAttribute],
-) -> String {
-    let login = |name: &str| {
-        read_by
-            .iter()
-            .any(|a| !a.element.starts_with("tls:") && a.name.eq_ignore_ascii_case(name))
-    };
+fn change_for_reader(key: &str, salesforce_user: Option<&str>, change: SecretChange) -> String {
     let user = salesforce_user.unwrap_or("the Salesforce user the connection logs in as");
-    if login("securityToken") {
-        return format!("reset the security token of {user}");
+    match change {
+        SecretChange::SecurityToken => format!("reset the security token of {user}"),
+        SecretChange::Password => format!("reset the password of {user}"),
+        SecretChange::Issued(change) => change.to_string(),
+        SecretChange::ByName => change_where_issued(key, salesforce_user),
     }
-    if login("password") {
-        return format!("reset the password of {user}");
-    }
-    match read_by.first() {
-        Some(a) if a.element.starts_with("tls:") => {
-            issued_secret_change("keystore.password").to_string()
-        }
-        Some(a) => issued_secret_change(&a.name).to_string(),
-        None => change_where_issued(key, salesforce_user),
-    }
-}
-
-/// The attributes of the app's Salesforce connections that read `entry`.
-fn connection_readers<'a>(
-    app: &'a MuleApp,
-    entry: &PropertyEntry,
-) -> Vec<&'a intguard_model::XmlAttribute> {
-    app.salesforce_connections
-        .iter()
-        .flat_map(|conn| conn.attributes.iter())
-        .filter(|a| a.value.placeholders().iter().any(|p| p.name == entry.key()))
-        .collect()
 }
 
 /// [`change_where_issued`] for what is not a login's password or token.
-fn issued_secret_change(key: &str) -> &'static str {
+pub(super) fn issued_secret_change(key: &str) -> &'static str {
     let k = key.to_ascii_lowercase();
     let has = |w: &str| k.contains(w);
     if has("store") || has("key.password") || has("keypassword") {
@@ -103,20 +73,16 @@ fn issued_secret_change(key: &str) -> &'static str {
     }
 }
 
-/// The Salesforce users whose connections read the property, in the
-/// environment of its file when the file has one.
-fn value_identities(app: &MuleApp, file: &PropertyFile, entry: &PropertyEntry) -> Option<String> {
+/// The Salesforce users whose connections read the property `key`, in
+/// the environment `env` of its file when the file has one.
+fn value_identities(app: &MuleApp, key: &SecretKey, env: Option<&str>) -> Option<String> {
     let mut who: Vec<String> = Vec::new();
-    for conn in &app.salesforce_connections {
-        let reads = conn
-            .attributes
-            .iter()
-            .any(|a| a.value.placeholders().iter().any(|p| p.name == entry.key()));
-        if !reads {
+    for &c in key.connections.iter() {
+        let Some(conn) = app.salesforce_connections.get(c as usize) else {
             continue;
-        }
+        };
         let mut ids = connection_identities(app, conn);
-        if let Some(env) = file.environment.as_deref() {
+        if let Some(env) = env {
             if ids.iter().any(|i| i.environment.as_deref() == Some(env)) {
                 ids.retain(|i| i.environment.as_deref() == Some(env));
             }
@@ -132,14 +98,20 @@ fn value_identities(app: &MuleApp, file: &PropertyFile, entry: &PropertyEntry) -
 
 /// One finding per decrypted value, at the value.
 pub(super) fn finding_for(
-    inventory: &Inventory,
     app: &MuleApp,
+    facts: &SecretFacts,
     candidate: &Candidate<'_>,
-    hit: &Hit<'_>,
+    hit: &Hit,
 ) -> Finding {
-    let (file, entry, config) = (hit.file, hit.entry, hit.config);
+    let value = &facts.values[hit.value];
+    let (file, config) = (
+        &facts.files[value.file as usize],
+        &facts.configs[hit.config],
+    );
+    let key = &facts.keys[value.key as usize];
+    let name = facts.key_of(value);
     let file_label = file_name(&file.path);
-    let env = file.environment.as_deref();
+    let env = facts.environment(file.environment);
     // The copy the value's environment reads, when the best place is one of
     // several environments' copies of one property (`encryption.key` in
     // config-dev.yaml and config-prod.yaml): a prod value names prod's.
@@ -160,25 +132,21 @@ pub(super) fn finding_for(
         Some(other) if other.name != app.name => format!(" of app {}", other.name),
         _ => String::new(),
     };
-    let value = hit
+    let shown = hit
         .digest
         .as_ref()
         .map(|d| format!(" (the value: {d})"))
         .unwrap_or_default();
     let message = format!(
-        "{}: `{}` in {file_label}{in_env} decrypts with the committed secure-properties key ({}{elsewhere}, {}) of {} ({}): anyone with the repository can read it{value}",
+        "{}: `{name}` in {file_label}{in_env} decrypts with the committed secure-properties key ({}{elsewhere}, {}) of {} ({}): anyone with the repository can read it{shown}",
         app.name,
-        entry.key(),
         src.describe(),
         key_digest(&src.value),
-        config_label_in(app, config),
+        config.label_in.as_deref().unwrap_or(&config.label),
         hit.cipher,
     );
-    let prop = config_key_names(config)
-        .into_iter()
-        .next()
-        .unwrap_or_else(|| "encryption.key".to_string());
-    let mule3 = !config.element.starts_with("secure-properties:");
+    let prop = config.key_name.as_deref().unwrap_or("encryption.key");
+    let mule3 = config.mule3;
     let keep = if mule3 {
         format!("supplied at deploy time only (-M-D{prop}=... from the deployment's secret store)")
     } else {
@@ -186,29 +154,29 @@ pub(super) fn finding_for(
     };
     // Settings IG108 reports as weak change with the key, in the same pass:
     // rotating under them would leave the values to re-encrypt once more.
-    let upgrade = upgrade_applies(app, config);
+    let upgrade = config.upgrade;
     // A Mule plugin's config: the folder holding it and the apps importing
     // it, whose values it reads.
-    let folder = crate::support::secure_config_folder(inventory, app, config);
+    let folder = config.folder.as_deref().unwrap_or(&app.root);
     let reencrypt = if upgrade {
         // Mule 3's secure-property-placeholder has no random IVs.
-        let target = if config.has_random_iv_option() {
+        let target = if config.random_iv_option {
             "AES/CBC and random IVs"
         } else {
             "AES/CBC"
         };
         format!(
             "re-encrypt the app's ![...] values under it with {target}, setting its secure-properties configurations to match (IG108), in one step ({}), and encrypt the new secret with it ({})",
-            crate::support::upgrade_encryption_command(&folder),
+            crate::support::upgrade_encryption_command(folder),
             encrypt_command(
-                &Cipher::recommended(config.has_random_iv_option()),
+                &Cipher::recommended(config.random_iv_option),
                 "<VAR holding the new key>"
             )
         )
     } else {
         format!(
             "re-encrypt the app's ![...] values under it ({}) and encrypt the new secret with it ({})",
-            crate::support::rotate_key_command(&folder),
+            crate::support::rotate_key_command(folder),
             encrypt_command(&hit.cipher, "<VAR holding the new key>")
         )
     };
@@ -223,27 +191,26 @@ pub(super) fn finding_for(
         ),
         _ => format!("delete {} and purge it from git history", src.describe()),
     };
-    let who = value_identities(app, file, entry);
+    let who = value_identities(app, key, env);
     // The other apps that log in as the user, added to the fix by
     // `crate::complete` (listed once per user for all findings).
     let shared_user = who
         .clone()
-        .filter(|_| crate::identities::is_login_secret(entry.key()));
+        .filter(|_| crate::identities::is_login_secret(name));
     let fix = format!(
-        "Treat `{}`{in_env} as leaked and {}. Generate a new key, {keep}; {reencrypt}; and {remove}.",
-        entry.key(),
-        change_for_reader(entry.key(), who.as_deref(), &connection_readers(app, entry)),
+        "Treat `{name}`{in_env} as leaked and {}. Generate a new key, {keep}; {reencrypt}; and {remove}.",
+        change_for_reader(name, who.as_deref(), key.change),
     );
     // With the value's digest when it decrypts to text: a secret rotated
     // but encrypted with the committed key again is exposed again, a new
     // finding for a baseline.
-    let key = format!("decrypt|{file_label}|{}", entry.key());
-    let finding = Finding::new(&META, entry.location.clone(), message)
+    let fingerprint_key = format!("decrypt|{file_label}|{name}");
+    let finding = Finding::new(&META, facts.location(value), message)
         .maybe_identity(who)
         .environments(env);
     let finding = match &hit.digest {
-        Some(digest) => finding.key_with_value(key, digest),
-        None => finding.key(key),
+        Some(digest) => finding.key_with_value(fingerprint_key, digest),
+        None => finding.key(fingerprint_key),
     };
     let mut finding = finding.fix(fix).related(Related::new(
         src.location,
@@ -261,9 +228,9 @@ pub(super) fn finding_for(
             &config.location,
             format!(
                 "{} decrypts {file_label} with this key ({})",
-                match app.lending_plugin(&config.location.path) {
-                    Some(_) => format!("{},", config_label_in(app, config)),
-                    None => config_label(config),
+                match &config.label_in {
+                    Some(label) => format!("{label},"),
+                    None => config.label.to_string(),
                 },
                 hit.cipher
             ),

@@ -35,9 +35,9 @@ impl KeyAttempt {
     /// Whether the key decrypts `payload` to a plausible plaintext (valid
     /// padding, then [`mule_secure_props::plausible_plaintext`], the test
     /// `intguard fix` uses too).
-    pub(super) fn decrypts(&self, payload: &str) -> bool {
+    pub(super) fn decrypts(&self, payload: &[u8]) -> bool {
         let attempt = |keyed: &KeyedCipher| -> bool {
-            let Ok(plain) = keyed.decrypt(payload) else {
+            let Ok(plain) = keyed.decrypt_decoded(payload) else {
                 return false;
             };
             let plain = Zeroizing::new(plain);
@@ -50,12 +50,12 @@ impl KeyAttempt {
     /// as plaintext secrets are shown (IG102), so that the same secret is
     /// recognised in other findings. Only for values known to decrypt; the
     /// value is not kept.
-    pub(super) fn plaintext_digest(&self, payload: &str) -> Option<String> {
+    pub(super) fn plaintext_digest(&self, payload: &[u8]) -> Option<String> {
         [&self.as_written, &self.trimmed]
             .into_iter()
             .flatten()
             .find_map(|keyed| {
-                let plain = Zeroizing::new(keyed.decrypt(payload).ok()?);
+                let plain = Zeroizing::new(keyed.decrypt_decoded(payload).ok()?);
                 std::str::from_utf8(&plain)
                     .ok()
                     .map(intguard_model::secret::describe)
@@ -91,22 +91,29 @@ pub(super) fn value_groups<'a>(committed: &'a [CommittedKey<'a>]) -> Vec<ValueGr
     groups
 }
 
-/// The keys to try on `config`: its own sources, then keys committed in the
+/// The index of `config` among `app`'s secure-properties configs.
+fn config_index(app: &MuleApp, config: &SecurePropertiesConfig) -> Option<usize> {
+    app.secure_property_configs
+        .iter()
+        .position(|c| std::ptr::eq(c, config))
+}
+
+/// The keys to try on `app`'s config of index `config`: its own sources, then keys committed in the
 /// same app, outside every app, and (bounded) in other apps. Each value once,
 /// with its places best first.
 pub(super) fn candidates<'a>(
     app: &'a MuleApp,
-    config: &'a SecurePropertiesConfig,
+    config: usize,
     keys: &Keys<'_, '_, 'a>,
 ) -> Vec<Candidate<'a>> {
     let (groups, foreign_ok) = (keys.groups, keys.foreign_ok);
-    // 0: this config's key, 1: committed in this app, 2: outside every app,
-    // 3: in another app.
+    // 0: this config's key (the app's config of that index), 1: committed
+    // in this app, 2: outside every app, 3: in another app.
     let class = |ck: &CommittedKey<'_>| -> u8 {
         if ck
             .users
             .iter()
-            .any(|(a, cfg)| std::ptr::eq(*a, app) && std::ptr::eq(*cfg, config))
+            .any(|(a, cfg)| std::ptr::eq(*a, app) && config_index(a, cfg) == Some(config))
         {
             0
         } else {
@@ -164,7 +171,7 @@ pub(super) struct Keys<'g, 'c, 'a> {
 /// monorepo's `![...]` values (41,097 on 2,000 apps) where a sorted list of
 /// the values themselves took 16, doubled by its growth. Two payloads
 /// sharing a hash only make one more value cached.
-pub(super) fn payload_hash(payload: &str) -> u32 {
+pub(super) fn payload_hash(payload: &[u8]) -> u32 {
     use std::hash::BuildHasher;
     // The high half: foldhash mixes every bit of the payload into it.
     (foldhash::fast::FixedState::default().hash_one(payload) >> 32) as u32
@@ -173,7 +180,7 @@ pub(super) fn payload_hash(payload: &str) -> u32 {
 impl Keys<'_, '_, '_> {
     /// Whether `payload` may be written more than once in the repository:
     /// its decryption with each key is then kept for the other copies.
-    pub(super) fn maybe_repeated(&self, payload: &str) -> bool {
+    pub(super) fn maybe_repeated(&self, payload: &[u8]) -> bool {
         self.repeated.binary_search(&payload_hash(payload)).is_ok()
     }
 

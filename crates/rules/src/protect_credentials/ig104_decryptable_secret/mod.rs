@@ -3,28 +3,28 @@
 //! decrypts with are in `settings`, the keys tried in `keys`, the finding's
 //! text in `finding`.
 
+mod facts;
 mod finding;
 mod keys;
 mod settings;
 #[cfg(test)]
 mod tests;
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::sync::Mutex;
 
 use mule_secure_props::Cipher;
 use rayon::prelude::*;
 
-use intguard_model::{
-    Finding, Inventory, Location, MuleApp, Practice, PropertyEntry, PropertyFile, RuleMeta,
-    SecurePropertiesConfig, Severity,
-};
+use intguard_model::{Finding, Inventory, MuleApp, Practice, RuleMeta, SecretFacts, Severity};
 
 use super::ig103_committed_encryption_key::committed_keys;
 use crate::{Rule, Sink};
+pub(crate) use facts::secret_facts;
+use facts::{app_secret_facts, cipher_of};
 use finding::finding_for;
 use keys::{candidates, groups_by_app, payload_hash, value_groups, KeyAttempt, Keys};
-use settings::{ciphers_for, EnvCiphers};
 pub(super) use settings::{
     encrypt_settings, settings_not_defined, upgrade_applies, EncryptSettings,
 };
@@ -116,11 +116,12 @@ sfdc:
 /// Keys committed in other apps tried on each config, at most.
 const MAX_FOREIGN_KEYS: usize = 64;
 
-/// One decrypted value: where it is and what opened it.
-struct Hit<'a> {
-    file: &'a PropertyFile,
-    entry: &'a PropertyEntry,
-    config: &'a SecurePropertiesConfig,
+/// One decrypted value: which, and what opened it.
+struct Hit {
+    /// Its index in [`SecretFacts::values`].
+    value: usize,
+    /// The config's index in [`SecretFacts::configs`].
+    config: usize,
     cipher: Cipher,
     /// [`KeyAttempt::plaintext_digest`] of the value.
     digest: Option<String>,
@@ -134,7 +135,8 @@ impl Rule for DecryptableSecret {
     fn check(&self, inventory: &Inventory) -> Vec<Finding> {
         // Each app's findings, in the apps' order.
         let by_app = Mutex::new(Vec::new());
-        each_apps_findings(inventory, &|i, found| {
+        let apps = tried_apps(inventory);
+        each_apps_findings(inventory, &apps, &|i, found| {
             by_app
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
@@ -156,9 +158,10 @@ impl Rule for DecryptableSecret {
     /// wait for every app, and go last, told apart together in the apps'
     /// order, as [`Rule::check`] does.
     fn check_into(&self, inventory: &Inventory, sink: &Sink<'_>) {
-        let shared = files_of_several_apps(inventory);
+        let apps = tried_apps(inventory);
+        let shared = files_of_several_apps(&apps);
         let held = Mutex::new(Vec::new());
-        each_apps_findings(inventory, &|i, found| {
+        each_apps_findings(inventory, &apps, &|i, found| {
             let (mut own, lent): (Vec<Finding>, Vec<Finding>) = found
                 .into_iter()
                 .partition(|f| !shared.contains(f.location.path.as_str()));
@@ -181,20 +184,30 @@ impl Rule for DecryptableSecret {
     }
 }
 
-/// The apps whose `![...]` values are tried: those with a secure-properties
-/// config.
-fn tried_apps(inventory: &Inventory) -> impl Iterator<Item = &MuleApp> {
+/// An app whose `![...]` values are tried, with what the rule reads of it.
+type TriedApp<'a> = (&'a MuleApp, Cow<'a, SecretFacts>);
+
+/// The apps whose `![...]` values are tried (those with a
+/// secure-properties config and some value), in the apps' order, each
+/// with its [`SecretFacts`]: a compact app's as worked out when it was
+/// read, an app kept whole's worked out now.
+fn tried_apps(inventory: &Inventory) -> Vec<TriedApp<'_>> {
     inventory
         .apps
         .iter()
-        .filter(|app| !app.secure_property_configs.is_empty())
+        .filter_map(|app| Some((app, app_secret_facts(inventory, app)?)))
+        .collect()
 }
 
 /// Hands each app's findings to `found` with the app's place among
-/// [`tried_apps`], before they are told apart
+/// `apps` ([`tried_apps`]), before they are told apart
 /// ([`crate::support::disambiguate_keys`]), from any thread, once the app's
 /// values are tried (none for an app without findings).
-fn each_apps_findings(inventory: &Inventory, found: &(dyn Fn(usize, Vec<Finding>) + Sync)) {
+fn each_apps_findings(
+    inventory: &Inventory,
+    apps: &[TriedApp<'_>],
+    found: &(dyn Fn(usize, Vec<Finding>) + Sync),
+) {
     let committed = committed_keys(inventory);
     if committed.is_empty() {
         return;
@@ -206,8 +219,7 @@ fn each_apps_findings(inventory: &Inventory, found: &(dyn Fn(usize, Vec<Finding>
         .collect();
     let foreign_ok = foreign_values.len() <= MAX_FOREIGN_KEYS;
     let groups = value_groups(&committed);
-    let apps: Vec<&MuleApp> = tried_apps(inventory).collect();
-    let repeated = repeated_payloads(&apps);
+    let repeated = repeated_payloads(apps);
     let keys = Keys {
         groups: &groups,
         by_app: groups_by_app(&groups),
@@ -215,13 +227,11 @@ fn each_apps_findings(inventory: &Inventory, found: &(dyn Fn(usize, Vec<Finding>
         repeated: &repeated,
     };
     // Apps are independent, and decryption is the bulk of the rule on a
-    // large monorepo: spread over the cores, a cache per worker. Each
-    // app's values are gathered as it is tried, not all apps' at once.
+    // large monorepo: spread over the cores, a cache per worker.
     apps.par_iter()
         .enumerate()
-        .for_each_init(Tried::default, |tried, (i, app)| {
-            let targets: Vec<Target<'_>> = targets_of(app).collect();
-            let out = app_findings(inventory, app, &targets, &keys, tried);
+        .for_each_init(Tried::default, |tried, (i, (app, facts))| {
+            let out = app_findings(app, facts, &keys, tried);
             if !out.is_empty() {
                 found(i, out);
             }
@@ -233,10 +243,15 @@ fn each_apps_findings(inventory: &Inventory, found: &(dyn Fn(usize, Vec<Finding>
 /// such a value is tried once per (cipher, key). Found by sorting the
 /// payloads' hashes, which holds less than a set of them all (or of the
 /// payloads).
-fn repeated_payloads(apps: &[&MuleApp]) -> Vec<u32> {
+fn repeated_payloads(apps: &[TriedApp<'_>]) -> Vec<u32> {
     let mut hashes: Vec<u32> = apps
         .iter()
-        .flat_map(|app| targets_of(app).map(|t| payload_hash(t.2)))
+        .flat_map(|(_, facts)| {
+            facts
+                .values
+                .iter()
+                .map(|v| payload_hash(facts.payload(v).unwrap_or_default()))
+        })
         .collect();
     hashes.sort_unstable();
     hashes
@@ -246,14 +261,14 @@ fn repeated_payloads(apps: &[&MuleApp]) -> Vec<u32> {
         .collect()
 }
 
-/// The paths of the `![...]` values that more than one of [`tried_apps`]
-/// reads (a Mule plugin's file, lent to each app importing it).
-fn files_of_several_apps(inventory: &Inventory) -> HashSet<&str> {
+/// The paths of the `![...]` values that more than one of `apps` reads (a
+/// Mule plugin's file, lent to each app importing it).
+fn files_of_several_apps<'a>(apps: &'a [TriedApp<'_>]) -> HashSet<&'a str> {
     let mut paths: Vec<&str> = Vec::new();
-    for app in tried_apps(inventory) {
+    for (_, facts) in apps {
         let at = paths.len();
-        for (_, entry, _) in targets_of(app) {
-            let path = entry.location.path.as_str();
+        for file in &facts.files {
+            let path = file.path.as_str();
             if paths.last() != Some(&path) || paths.len() == at {
                 paths.push(path);
             }
@@ -272,84 +287,54 @@ fn files_of_several_apps(inventory: &Inventory) -> HashSet<&str> {
         .collect()
 }
 
-/// A `![...]` value: its file, its entry and the payload inside the brackets.
-type Target<'a> = (&'a PropertyFile, &'a PropertyEntry, &'a str);
-
-/// Every `![...]` value of `app`, file by file, its MUnit test resources'
-/// too.
-fn targets_of(app: &MuleApp) -> impl Iterator<Item = Target<'_>> {
-    let files = app.property_files.iter();
-    files.chain(&app.test_property_files).flat_map(|f| {
-        f.entries
-            .iter()
-            .filter_map(move |e| Some((f, e, e.encrypted_payload()?)))
-    })
-}
-
 /// Decryption results already known, per (cipher, key, payload).
-type Tried<'a> = foldhash::HashMap<(Cipher, &'a str, &'a str), bool>;
+type Tried<'a> = foldhash::HashMap<(Cipher, &'a str, &'a [u8]), bool>;
 
 /// One finding per value of `app` that a committed key decrypts.
 fn app_findings<'a>(
-    inventory: &Inventory,
     app: &'a MuleApp,
-    targets: &[Target<'a>],
+    facts: &'a SecretFacts,
     keys: &Keys<'_, '_, 'a>,
     tried: &mut Tried<'a>,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
-    if targets.is_empty() {
+    let values = &facts.values;
+    if values.is_empty() {
         return out;
     }
     // Values already opened by some key: a value does not decrypt
-    // with two different keys, so they are not tried again.
-    let mut opened: foldhash::HashSet<&Location> = foldhash::HashSet::default();
-    // The config that reads each value's file, when its `file` pattern says:
-    // a value is tried with that config's cipher only, so that a finding
-    // names the config that decrypts it (not another one whose cipher the
-    // same key happens to open it with).
-    let readers: Vec<Option<&SecurePropertiesConfig>> = targets
-        .iter()
-        .scan(
-            None,
-            |last: &mut Option<(&PropertyFile, Option<&SecurePropertiesConfig>)>, (f, _, _)| {
-                // Targets come file by file: the file's config once per file.
-                let reader = match *last {
-                    Some((file, reader)) if std::ptr::eq(file, *f) => reader,
-                    _ => app.secure_config_for(f),
-                };
-                *last = Some((f, reader));
-                Some(reader)
-            },
-        )
-        .collect();
+    // with two different keys, so they are not tried again. By where each
+    // is written (its file's path, line and column).
+    let place = |v: &intguard_model::SecretValue| {
+        (facts.files[v.file as usize].path.as_str(), v.line, v.column)
+    };
+    let mut opened: foldhash::HashSet<(&str, u32, u32)> = foldhash::HashSet::default();
     // Whether each value's decryptions are kept for its other copies: looked
     // up once, not for each key tried.
-    let cached: Vec<bool> = targets.iter().map(|t| keys.maybe_repeated(t.2)).collect();
+    let cached: Vec<bool> = values
+        .iter()
+        .map(|v| keys.maybe_repeated(facts.payload(v).unwrap_or_default()))
+        .collect();
     // Each config with each of its ciphers: one per distinct setting when
     // properties make them differ per environment, one when they agree.
-    let per_config: Vec<(&SecurePropertiesConfig, EnvCiphers<'_>)> = app
-        .secure_property_configs
-        .iter()
-        .map(|config| (config, ciphers_for(app, config)))
-        .collect();
-    let each_cipher = per_config.iter().flat_map(|(config, ciphers)| {
+    let each_cipher = facts.configs.iter().enumerate().flat_map(|(c, config)| {
+        let ciphers = &config.ciphers;
         ciphers
             .iter()
-            .map(move |(cipher, envs)| (*config, *cipher, envs, ciphers))
+            .map(move |(cipher, envs)| (c, cipher_of(*cipher), envs, ciphers))
     });
-    for (config, cipher, envs, ciphers) in each_cipher {
+    for (c, cipher, envs, ciphers) in each_cipher {
         // A file of an environment is read with that environment's settings
         // (a file of none, or of an environment without valid ones, with each).
-        let read_otherwise = |f: &PropertyFile| {
+        let read_otherwise = |env: intguard_model::EnvIx| {
             ciphers.len() > 1
-                && f.environment.as_deref().is_some_and(|e| {
-                    !envs.contains(&Some(e)) && ciphers.iter().any(|(_, es)| es.contains(&Some(e)))
-                })
+                && env != SecretFacts::NO_ENV
+                && !envs.contains(&env)
+                && ciphers.iter().any(|(_, es)| es.contains(&env))
         };
         let lengths = cipher.algorithm.valid_key_lengths();
-        for candidate in candidates(app, config, keys) {
-            if opened.len() == targets.len() {
+        for candidate in candidates(app, c, keys) {
+            if opened.len() == values.len() {
                 break;
             }
             let key = candidate.value;
@@ -358,31 +343,38 @@ fn app_findings<'a>(
             }
             // Set up on the first value it is tried on.
             let mut attempt: Option<KeyAttempt> = None;
-            let mut hits: Vec<Hit<'_>> = Vec::new();
+            let mut hits: Vec<Hit> = Vec::new();
             // The values of one file share one key (Mule decrypts the whole
             // file with its config's key): a file whose first two values do
             // not open is not tried further.
-            let mut file: Option<&PropertyFile> = None;
+            let mut file: Option<u32> = None;
             let (mut misses, mut opened_in_file) = (0, false);
-            for (((f, e, payload), reader), cached) in targets.iter().zip(&readers).zip(&cached) {
-                if reader.is_some_and(|r| !std::ptr::eq(r, config)) || read_otherwise(f) {
+            for (i, (v, cached)) in values.iter().zip(&cached).enumerate() {
+                // The config that reads the value's file, when its `file`
+                // pattern says: a value is tried with that config's cipher
+                // only, so that a finding names the config that decrypts it
+                // (not another one whose cipher the same key happens to
+                // open it with).
+                let f = &facts.files[v.file as usize];
+                if f.reader.is_some_and(|r| r as usize != c) || read_otherwise(f.environment) {
                     continue;
                 }
-                if !file.is_some_and(|cur| std::ptr::eq(cur, *f)) {
-                    file = Some(*f);
+                if file != Some(v.file) {
+                    file = Some(v.file);
                     (misses, opened_in_file) = (0, false);
                 }
-                if opened.contains(&e.location) || (misses >= 2 && !opened_in_file) {
+                if opened.contains(&place(v)) || (misses >= 2 && !opened_in_file) {
                     continue;
                 }
+                // A payload that is not base64 opens with no key.
+                let payload = facts.payload(v);
                 let mut decrypts = || {
-                    attempt
-                        .get_or_insert_with(|| KeyAttempt::new(&cipher, key))
-                        .decrypts(payload)
+                    let attempt = attempt.get_or_insert_with(|| KeyAttempt::new(&cipher, key));
+                    payload.is_some_and(|p| attempt.decrypts(p))
                 };
                 let ok = if *cached {
                     *tried
-                        .entry((cipher, key, *payload))
+                        .entry((cipher, key, payload.unwrap_or_default()))
                         .or_insert_with(decrypts)
                 } else {
                     decrypts()
@@ -391,21 +383,20 @@ fn app_findings<'a>(
                     opened_in_file = true;
                     let attempt = attempt.get_or_insert_with(|| KeyAttempt::new(&cipher, key));
                     hits.push(Hit {
-                        file: f,
-                        entry: e,
-                        config,
+                        value: i,
+                        config: c,
                         cipher,
-                        digest: attempt.plaintext_digest(payload),
+                        digest: payload.and_then(|p| attempt.plaintext_digest(p)),
                     });
                 } else {
                     misses += 1;
                 }
             }
-            opened.extend(hits.iter().map(|h| &h.entry.location));
+            opened.extend(hits.iter().map(|h| place(&values[h.value])));
             // Named with this config's candidate: its own copy of the key
             // first, even when another config holds the same value.
             for hit in &hits {
-                out.push(finding_for(inventory, app, &candidate, hit));
+                out.push(finding_for(app, facts, &candidate, hit));
             }
         }
     }

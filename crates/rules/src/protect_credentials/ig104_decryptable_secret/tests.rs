@@ -2,7 +2,10 @@ use super::finding::change_where_issued;
 use super::*;
 use crate::support::file_name;
 use crate::support::testkit::{app, conn, loc, props, val};
-use intguard_model::{Assignment, AuthClass, GlobalProperty, TextFileFacts};
+use intguard_model::{
+    Assignment, AuthClass, GlobalProperty, PropertyEntry, PropertyFile, SecurePropertiesConfig,
+    TextFileFacts,
+};
 use mule_secure_props::{Algorithm, Mode};
 
 const XML: &str = "orders/src/main/mule/global.xml";
@@ -483,7 +486,8 @@ fn wrong_or_external_key_is_clean() {
 fn plausible_plaintext_only() {
     let c = Cipher::default();
     let k = AES_KEY;
-    let enc = |p: &[u8]| c.encrypt(k.as_bytes(), p).unwrap();
+    let enc =
+        |p: &[u8]| mule_secure_props::decode_value(&c.encrypt(k.as_bytes(), p).unwrap()).unwrap();
     let key = KeyAttempt::new(&c, k);
     assert!(key.decrypts(&enc(b"multi\nline\tok")));
     assert!(!key.decrypts(&enc(b"\x07bell")));
@@ -582,7 +586,11 @@ fn a_value_written_in_two_apps_is_known_as_repeated() {
     };
     let orders = keyed_app("orders", vec![file("orders", "![T3JkZXJzT25seQ==]")]);
     let billing = keyed_app("billing", vec![file("billing", "![QmlsbGluZ09ubHk=]")]);
-    let repeated = repeated_payloads(&[&orders, &billing]);
+    let inventory = Inventory {
+        apps: vec![orders, billing],
+        ..Inventory::default()
+    };
+    let repeated = repeated_payloads(&tried_apps(&inventory));
     let groups = Vec::new();
     let keys = Keys {
         groups: &groups,
@@ -591,7 +599,43 @@ fn a_value_written_in_two_apps_is_known_as_repeated() {
         repeated: &repeated,
     };
     assert_eq!(repeated.len(), 1);
-    assert!(keys.maybe_repeated("Q29waWVkVmFsdWU="));
-    assert!(!keys.maybe_repeated("T3JkZXJzT25seQ=="));
-    assert!(!keys.maybe_repeated("QmlsbGluZ09ubHk="));
+    let decoded = |text: &str| mule_secure_props::decode_value(text).unwrap();
+    assert!(keys.maybe_repeated(&decoded("Q29waWVkVmFsdWU=")));
+    assert!(!keys.maybe_repeated(&decoded("T3JkZXJzT25seQ==")));
+    assert!(!keys.maybe_repeated(&decoded("QmlsbGluZ09ubHk=")));
+}
+
+/// A payload that is not base64 opens with no key and counts as a miss:
+/// one before two values that open leaves them found; two first leave the
+/// file untried (a file whose first two values do not open).
+#[test]
+fn a_payload_not_base64_is_a_miss() {
+    let aes = Cipher::default();
+    let enc = |plain: &[u8]| format!("![{}]", aes.encrypt(AES_KEY.as_bytes(), plain).unwrap());
+    let (one, two) = (enc(b"First-Secret"), enc(b"Second-Secret"));
+    let found = |entries: &[(&str, &str)]| {
+        let inventory = Inventory {
+            apps: vec![keyed_app(
+                "orders",
+                vec![props(
+                    "orders/src/main/resources/properties/prod-secure.yaml",
+                    Some("prod"),
+                    true,
+                    entries,
+                )],
+            )],
+            ..Inventory::default()
+        };
+        DecryptableSecret.check(&inventory).len()
+    };
+    assert_eq!(found(&[("bad", "![%%%]"), ("a", &one), ("b", &two)]), 2);
+    assert_eq!(
+        found(&[
+            ("bad", "![%%%]"),
+            ("worse", "![**]"),
+            ("a", &one),
+            ("b", &two)
+        ]),
+        0
+    );
 }

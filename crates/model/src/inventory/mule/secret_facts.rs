@@ -1,0 +1,182 @@
+//! What IG104 (decryptable secrets) reads of an app: its `![...]` values,
+//! the files holding them, the secure-properties configs that read them
+//! and the cipher each config decrypts with per environment. Worked out as
+//! a compact app is read ([`super::AppScanFacts::secrets`]), so that a scan
+//! keeps these records instead of the property entries and the configs'
+//! resolution; an app kept whole has them worked out when the rules run,
+//! by the same function.
+
+use crate::location::{FilePath, Location};
+
+/// An index into [`SecretFacts::environments`]; [`SecretFacts::NO_ENV`]:
+/// a file of every environment.
+pub type EnvIx = u32;
+
+/// An app's `![...]` values and what decrypting them needs (see the module).
+#[derive(Clone, Default, PartialEq)]
+pub struct SecretFacts {
+    /// One per [`super::MuleApp::secure_property_configs`], in their order.
+    pub configs: Vec<SecretConfig>,
+    /// The environment names [`SecretFile::environment`] and
+    /// [`SecretConfig::ciphers`] refer to, each once.
+    pub environments: Vec<Box<str>>,
+    /// The files holding some `![...]` value, in the order their values
+    /// are tried: the property files, then the MUnit test resources.
+    pub files: Vec<SecretFile>,
+    /// The properties holding some `![...]` value, each name once.
+    pub keys: Vec<SecretKey>,
+    /// Every `![...]` value, file by file, in each file's order.
+    pub values: Vec<SecretValue>,
+    /// The keys' names, one after the other.
+    pub text: Box<str>,
+    /// The values' payloads, base64-decoded (a quarter smaller than as
+    /// written), one after the other.
+    pub payloads: Box<[u8]>,
+}
+
+impl SecretFacts {
+    /// [`EnvIx`] of a file read in every environment.
+    pub const NO_ENV: EnvIx = EnvIx::MAX;
+
+    /// The environment's name (`None` for [`SecretFacts::NO_ENV`]).
+    pub fn environment(&self, env: EnvIx) -> Option<&str> {
+        self.environments.get(env as usize).map(|e| &**e)
+    }
+
+    /// A text held in [`SecretFacts::text`].
+    pub fn text_at(&self, (start, len): (u32, u32)) -> &str {
+        let start = start as usize;
+        &self.text[start..start + len as usize]
+    }
+
+    /// The name of the property holding `value`.
+    pub fn key_of(&self, value: &SecretValue) -> &str {
+        self.text_at(self.keys[value.key as usize].name)
+    }
+
+    /// The bytes of the payload inside the brackets of `value`, decoded;
+    /// `None` when it is not base64 (no key decrypts it).
+    pub fn payload(&self, value: &SecretValue) -> Option<&[u8]> {
+        let (start, len) = value.payload;
+        if len == SecretValue::NOT_BASE64 {
+            return None;
+        }
+        self.payloads
+            .get(start as usize..start as usize + len as usize)
+    }
+
+    /// Where `value` is written: its property's key in its file.
+    pub fn location(&self, value: &SecretValue) -> Location {
+        Location {
+            path: self.files[value.file as usize].path.clone(),
+            line: value.line,
+            column: value.column,
+        }
+    }
+}
+
+/// Counts only: the payloads are not shown, even encrypted.
+impl std::fmt::Debug for SecretFacts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SecretFacts")
+            .field("configs", &self.configs)
+            .field("environments", &self.environments)
+            .field("files", &self.files)
+            .field("keys", &self.keys.len())
+            .field("values", &self.values.len())
+            .finish()
+    }
+}
+
+/// A secure-properties config as IG104 reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SecretConfig {
+    /// `<secure-properties:config> `Secure_Props``.
+    pub label: Box<str>,
+    /// How the app reads it, when not as `label`: a Mule plugin's config
+    /// lent to the app importing its file says so.
+    pub label_in: Option<Box<str>>,
+    pub location: Location,
+    /// The first property its `key` refers to (`encryption.key`).
+    pub key_name: Option<Box<str>>,
+    /// A Mule 3 `<secure-property-placeholder:config>`.
+    pub mule3: bool,
+    /// The config's element has a `useRandomIVs` setting (Mule 4).
+    pub random_iv_option: bool,
+    /// `fix secrets --upgrade-encryption` changes it (what IG108 reports).
+    pub upgrade: bool,
+    /// The folder `fix secrets` is given for it, when not the app's root
+    /// (a Mule plugin's config: the folder holding it and its importers).
+    pub folder: Option<Box<str>>,
+    /// The ciphers it decrypts with, each with the environments whose
+    /// settings give it (those of no environment left out); none when its
+    /// algorithm or mode is unknown.
+    pub ciphers: Vec<(CipherCode, Vec<EnvIx>)>,
+}
+
+/// A cipher's settings: the indexes of its algorithm and mode in
+/// `mule_secure_props`' `Algorithm::ALL` and `Mode::ALL`, and its random
+/// IVs (the rules convert it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CipherCode {
+    pub algorithm: u8,
+    pub mode: u8,
+    pub random_iv: bool,
+}
+
+/// A file holding `![...]` values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SecretFile {
+    pub path: FilePath,
+    pub environment: EnvIx,
+    /// The index of the config that reads it, when its `file` pattern says
+    /// (`MuleApp::secure_config_for`).
+    pub reader: Option<u32>,
+}
+
+/// A property holding `![...]` values, and what of the app's Salesforce
+/// connections reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SecretKey {
+    /// The name, in [`SecretFacts::text`].
+    pub name: (u32, u32),
+    /// What to change for a leaked value, by the connection attributes
+    /// reading it.
+    pub change: SecretChange,
+    /// The indexes of the app's Salesforce connections reading it, in order.
+    pub connections: Box<[u32]>,
+}
+
+/// What to change for a leaked value, by the first Salesforce connection
+/// attributes reading it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretChange {
+    /// No connection reads it: told by the property's name.
+    ByName,
+    /// A login's `securityToken`.
+    SecurityToken,
+    /// A login's `password`.
+    Password,
+    /// Another attribute: the change the rules word for it.
+    Issued(&'static str),
+}
+
+/// One `![...]` value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SecretValue {
+    /// Its file, in [`SecretFacts::files`].
+    pub file: u32,
+    /// Its property, in [`SecretFacts::keys`].
+    pub key: u32,
+    pub line: u32,
+    pub column: u32,
+    /// The payload inside the brackets, decoded, in
+    /// [`SecretFacts::payloads`] (its length [`SecretValue::NOT_BASE64`]
+    /// when it is not base64).
+    pub payload: (u32, u32),
+}
+
+impl SecretValue {
+    /// The length of a payload that is not base64.
+    pub const NOT_BASE64: u32 = u32::MAX;
+}
