@@ -422,6 +422,29 @@ fn key_files_outside_every_app_match_compact_apps_stores() {
 /// `secureProperties`, the other app's included (so a compact app's list
 /// cannot be cut to the names its own configs use), and reports one key with
 /// both users, as the whole Inventory does.
+/// A Mule 4 app listing `declared` (JSON strings) as its `secureProperties`,
+/// with one AES secure-properties config whose key is `key` (as written).
+fn app_with_a_secure_config(root: &Path, app: &str, declared: &str, key: &str) {
+    write(
+        root,
+        &format!("{app}/mule-artifact.json"),
+        &format!("{{\"minMuleVersion\":\"4.6.0\",\"secureProperties\":[{declared}]}}\n"),
+    );
+    write(
+        root,
+        &format!("{app}/src/main/mule/global.xml"),
+        &format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule {MULE_NS}>
+  <secure-properties:config name="{app}-secure" key="{key}" file="properties/prod-secure.yaml">
+    <secure-properties:encrypt algorithm="AES" mode="CBC" useRandomIVs="true"/>
+  </secure-properties:config>
+</mule>
+"#
+        ),
+    );
+}
+
 #[test]
 fn two_apps_sharing_an_outside_key_report_as_the_whole_inventory() {
     let tmp = tempfile::tempdir().unwrap();
@@ -439,24 +462,7 @@ fn two_apps_sharing_an_outside_key_report_as_the_whole_inventory() {
             "\"key.salt\", \"sf.password\"",
         ),
     ] {
-        write(
-            root,
-            &format!("{app}/mule-artifact.json"),
-            &format!("{{\"minMuleVersion\":\"4.6.0\",\"secureProperties\":[{declared}]}}\n"),
-        );
-        write(
-            root,
-            &format!("{app}/src/main/mule/global.xml"),
-            &format!(
-                r#"<?xml version="1.0" encoding="UTF-8"?>
-<mule {MULE_NS}>
-  <secure-properties:config name="{app}-secure" key="{key}" file="properties/prod-secure.yaml">
-    <secure-properties:encrypt algorithm="AES" mode="CBC" useRandomIVs="true"/>
-  </secure-properties:config>
-</mule>
-"#
-            ),
-        );
+        app_with_a_secure_config(root, app, declared, key);
     }
     // An app with no secure-properties config: no key's user.
     write(
@@ -507,28 +513,11 @@ fn apps_sharing_a_secure_property_list_report_as_the_whole_inventory() {
         ("beta-api", "\"sf.password\""),
         ("delta-api", "\"key.salt\", \"sf.password\""),
     ] {
-        write(
-            root,
-            &format!("{app}/mule-artifact.json"),
-            &format!("{{\"minMuleVersion\":\"4.6.0\",\"secureProperties\":[{declared}]}}\n"),
-        );
+        app_with_a_secure_config(root, app, declared, "${key.salt}${encryption.key}");
         write(
             root,
             &format!("{app}/pom.xml"),
             "<project>\n  <properties>\n    <mule.env>${mule.env}</mule.env>\n    <key.salt>${key.salt}</key.salt>\n  </properties>\n</project>\n",
-        );
-        write(
-            root,
-            &format!("{app}/src/main/mule/global.xml"),
-            &format!(
-                r#"<?xml version="1.0" encoding="UTF-8"?>
-<mule {MULE_NS}>
-  <secure-properties:config name="{app}-secure" key="${{key.salt}}${{encryption.key}}" file="properties/prod-secure.yaml">
-    <secure-properties:encrypt algorithm="AES" mode="CBC" useRandomIVs="true"/>
-  </secure-properties:config>
-</mule>
-"#
-            ),
         );
     }
     let findings = scanned_as_whole(root);

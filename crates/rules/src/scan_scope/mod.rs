@@ -1022,6 +1022,17 @@ mod tests {
                 entries,
             )
         };
+        // What `${a}` and `${c}` resolve to.
+        let resolved = |a: &MuleApp| -> Vec<Option<String>> {
+            ["a", "c"]
+                .iter()
+                .map(|k| {
+                    a.resolve_all(&val(&format!("${{{k}}}"), XML, 1))[0]
+                        .value
+                        .clone()
+                })
+                .collect()
+        };
         let mut a = app("orders", &["dev"]);
         a.property_files = vec![
             file("a.yaml", &[("a", "1")]),
@@ -1029,14 +1040,7 @@ mod tests {
             file("c.yaml", &[("c", "3")]),
         ];
         a.property_order = vec![2, 1, 0];
-        let before: Vec<Option<String>> = ["a", "c"]
-            .iter()
-            .map(|k| {
-                a.resolve_all(&val(&format!("${{{k}}}"), XML, 1))[0]
-                    .value
-                    .clone()
-            })
-            .collect();
+        let before = resolved(&a);
         drop_empty_property_files(&mut a);
         let paths: Vec<&str> = a.property_files.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(
@@ -1047,14 +1051,7 @@ mod tests {
             ]
         );
         assert_eq!(a.property_order, [1, 0]);
-        let after: Vec<Option<String>> = ["a", "c"]
-            .iter()
-            .map(|k| {
-                a.resolve_all(&val(&format!("${{{k}}}"), XML, 1))[0]
-                    .value
-                    .clone()
-            })
-            .collect();
+        let after = resolved(&a);
         assert_eq!(after, before);
         assert_eq!(after, [Some("1".to_string()), Some("3".to_string())]);
         // Only the empty file in the order, another file unordered: kept.
