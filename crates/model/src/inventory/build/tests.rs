@@ -590,8 +590,10 @@ fn config_hints_client_credentials_and_access_only_identities() {
     assert_eq!(inv.identities.len(), n);
 }
 
-#[test]
-fn per_environment_usernames() {
+/// The app `orders` whose connection logs in as `${sfdc.user}`, set to
+/// `dev_user` in dev.yaml and `int.orders@acme.com` in prod.yaml (line 3),
+/// with its identities built.
+fn orders_with_users(dev_user: &str) -> Inventory {
     use crate::inventory::mule::{PropertyEntry, PropertyFile, PropertyFormat};
     let mut app = MuleApp::new("orders", "orders", MuleRuntime::Mule4);
     app.environments = vec!["dev".into(), "prod".into()];
@@ -609,15 +611,18 @@ fn per_environment_usernames() {
         )],
         split_values: Vec::new(),
     };
-    app.property_files = vec![
-        file("dev", "int.orders@acme.com.dev"),
-        file("prod", "int.orders@acme.com"),
-    ];
+    app.property_files = vec![file("dev", dev_user), file("prod", "int.orders@acme.com")];
     let mut inv = Inventory {
         apps: vec![app],
         ..Inventory::default()
     };
     inv.build_identities();
+    inv
+}
+
+#[test]
+fn per_environment_usernames() {
+    let inv = orders_with_users("int.orders@acme.com.dev");
     let names: Vec<_> = inv.identities.iter().map(|i| i.name.as_str()).collect();
     assert_eq!(names, ["int.orders@acme.com", "int.orders@acme.com.dev"]);
     let prod = inv.identity("int.orders@acme.com").unwrap();
@@ -636,32 +641,7 @@ fn per_environment_usernames() {
 /// app's other identities.
 #[test]
 fn a_mule_only_identity_holds_its_names_once() {
-    use crate::inventory::mule::{PropertyEntry, PropertyFile, PropertyFormat};
-    let mut app = MuleApp::new("orders", "orders", MuleRuntime::Mule4);
-    app.environments = vec!["dev".into(), "prod".into()];
-    app.salesforce_connections = vec![conn("SF", "${sfdc.user}", "orders/src/main/mule/g.xml")];
-    let file = |env: &str, user: &str| PropertyFile {
-        path: format!("orders/src/main/resources/{env}.yaml").into(),
-        format: PropertyFormat::Yaml,
-        environment: Some(env.into()),
-        secure: false,
-        loaded: true,
-        entries: vec![PropertyEntry::new(
-            "sfdc.user",
-            user,
-            loc(&format!("orders/src/main/resources/{env}.yaml"), 3),
-        )],
-        split_values: Vec::new(),
-    };
-    app.property_files = vec![
-        file("dev", "Int.Orders@acme.com.dev"),
-        file("prod", "int.orders@acme.com"),
-    ];
-    let mut inv = Inventory {
-        apps: vec![app],
-        ..Inventory::default()
-    };
-    inv.build_identities();
+    let inv = orders_with_users("Int.Orders@acme.com.dev");
     let [prod, dev] = inv.identities.as_slice() else {
         panic!("{:?}", inv.identities);
     };
