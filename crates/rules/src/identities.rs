@@ -643,15 +643,17 @@ mod tests {
         let mut id = IntegrationIdentity::new(Some(username.into()), username.into());
         id.apps = (0..apps)
             .map(|i| IdentityAppUse {
-                app: format!("app-{i:04}").into(),
+                connection: std::sync::Arc::new(intguard_model::IdentityConnection {
+                    app: format!("app-{i:04}").into(),
+                    config_name: "SF".into(),
+                    auth: AuthClass::Password,
+                    location: Location::new(format!("app-{i:04}/src/main/mule/global.xml"), 5, 3),
+                    domain: None,
+                    plugin: None,
+                    app_is_domain: false,
+                }),
                 environment: Some("prod".into()),
-                config_name: "SF".into(),
-                auth: AuthClass::Password,
-                location: Location::new(format!("app-{i:04}/src/main/mule/global.xml"), 5, 3),
                 defined_at: None,
-                domain: None,
-                plugin: None,
-                app_is_domain: false,
             })
             .collect();
         Inventory {

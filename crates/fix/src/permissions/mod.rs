@@ -440,15 +440,17 @@ mod tests {
     fn identity(username: &str, app: &str, uses: Vec<ObjectUse>) -> IntegrationIdentity {
         let mut id = IntegrationIdentity::new(Some(username.into()), username.into());
         id.apps.push(IdentityAppUse {
-            app: app.into(),
+            connection: std::sync::Arc::new(intguard_model::IdentityConnection {
+                app: app.into(),
+                config_name: "SF".into(),
+                auth: AuthClass::Certificate,
+                location: at(3),
+                domain: None,
+                plugin: None,
+                app_is_domain: false,
+            }),
             environment: None,
-            config_name: "SF".into(),
-            auth: AuthClass::Certificate,
-            location: at(3),
             defined_at: None,
-            domain: None,
-            plugin: None,
-            app_is_domain: false,
         });
         id.set_objects_used(uses.into());
         id

@@ -1,14 +1,15 @@
 use serde::Serialize;
 use thin_vec::ThinVec;
 
-use crate::location::Location;
+use crate::location::{FilePath, Location};
 
 /// Facts the text reader found in one file (any text file, in an app or not).
 /// A scan holds them to its end; the kinds of facts most files lack are
 /// [`ThinVec`]s (8 bytes when empty, not 24).
 #[derive(Debug, Default, Clone, Serialize)]
 pub struct TextFileFacts {
-    pub path: String,
+    /// The file's display path, shared with its facts' locations.
+    pub path: FilePath,
     pub tokens: ThinVec<TokenCandidate>,
     pub private_keys: ThinVec<PrivateKeyBlock>,
     /// `name=value` definitions that configure a runtime: `-Dname=value` in

@@ -13,6 +13,8 @@
 //! Built by [`Inventory::build_identities`](crate::Inventory::build_identities)
 //! after reading; rules read [`Inventory::identities`](crate::Inventory).
 
+use std::sync::Arc;
+
 use foldhash::HashMap;
 use serde::Serialize;
 
@@ -516,34 +518,85 @@ pub struct IdentityReason {
     pub location: Option<Location>,
 }
 
-/// A Mule connection that runs as the identity in one environment. Its
-/// names are shared with the other uses of the same app, environment and
-/// connection (every environment of an app has an identity of its own).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+/// A Mule connection that runs as the identity in one environment: what
+/// is the same in every environment of the connection ([`IdentityConnection`],
+/// shared by them: each identity of a connection in a scan is one of its
+/// environments), then its environment and where its username is defined.
+/// Reads as the shared part's fields too (`u.app`, `u.config_name`: it
+/// dereferences to it; writing one through `DerefMut` changes this use's
+/// copy only). Serializes as one flat object, as when every field was its
+/// own (the JSON of `intguard identities` and of `scan`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct IdentityAppUse {
-    pub app: SharedStr,
+    /// The app, connection and location, shared by the connection's
+    /// environments.
+    pub connection: Arc<IdentityConnection>,
     /// `None`: the app has no per-environment files.
     pub environment: Option<SharedStr>,
+    /// The property line that defined the username, if it came from one.
+    pub defined_at: Option<Location>,
+}
+
+/// What an [`IdentityAppUse`] holds of its Mule connection: the same for
+/// every environment the connection logs in for.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct IdentityConnection {
+    pub app: SharedStr,
     pub config_name: SharedStr,
     pub auth: AuthClass,
     /// The connection element; for an app on its domain's connection, the
     /// app's first operation on it.
     pub location: Location,
-    /// The property line that defined the username, if it came from one.
-    pub defined_at: Option<Location>,
     /// The domain whose shared connection it is, when the app runs on its
     /// domain's (`config_name` is the domain's config).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<SharedStr>,
     /// The Mule plugin whose connection it is, when the app imports the
     /// plugin's configuration file (`location` is the plugin's connection;
     /// the username is resolved in the app's properties).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub plugin: Option<SharedStr>,
     /// `app` is a Mule domain (its own connection, which no app of the
     /// scan runs on): its reason says "Mule domain".
-    #[serde(skip)]
     pub app_is_domain: bool,
+}
+
+impl std::ops::Deref for IdentityAppUse {
+    type Target = IdentityConnection;
+    fn deref(&self) -> &IdentityConnection {
+        &self.connection
+    }
+}
+
+impl std::ops::DerefMut for IdentityAppUse {
+    fn deref_mut(&mut self) -> &mut IdentityConnection {
+        Arc::make_mut(&mut self.connection)
+    }
+}
+
+/// The fields in their order when each was the use's own: `app`,
+/// `environment`, `config_name`, `auth`, `location`, `defined_at`, then
+/// `domain` and `plugin` when set.
+impl Serialize for IdentityAppUse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let c = &*self.connection;
+        let len = 6 + usize::from(c.domain.is_some()) + usize::from(c.plugin.is_some());
+        let mut st = serializer.serialize_struct("IdentityAppUse", len)?;
+        st.serialize_field("app", &c.app)?;
+        st.serialize_field("environment", &self.environment)?;
+        st.serialize_field("config_name", &c.config_name)?;
+        st.serialize_field("auth", &c.auth)?;
+        st.serialize_field("location", &c.location)?;
+        st.serialize_field("defined_at", &self.defined_at)?;
+        match &c.domain {
+            Some(domain) => st.serialize_field("domain", domain)?,
+            None => st.skip_field("domain")?,
+        }
+        match &c.plugin {
+            Some(plugin) => st.serialize_field("plugin", plugin)?,
+            None => st.skip_field("plugin")?,
+        }
+        st.end()
+    }
 }
 
 impl IdentityAppUse {
@@ -1059,7 +1112,7 @@ mod tests {
             size_of::<IntegrationIdentity>()
         );
         assert!(
-            size_of::<IdentityAppUse>() <= 136,
+            size_of::<IdentityAppUse>() <= 48,
             "{}",
             size_of::<IdentityAppUse>()
         );
@@ -1143,15 +1196,17 @@ mod tests {
                 location: None,
             });
             id.apps.push(IdentityAppUse {
-                app: "orders".into(),
+                connection: Arc::new(IdentityConnection {
+                    app: "orders".into(),
+                    config_name: "SF".into(),
+                    auth: AuthClass::Password,
+                    location: at(3),
+                    domain: Some("shared".into()),
+                    plugin: None,
+                    app_is_domain: false,
+                }),
                 environment: Some("prod".into()),
-                config_name: "SF".into(),
-                auth: AuthClass::Password,
-                location: at(3),
                 defined_at: None,
-                domain: Some("shared".into()),
-                plugin: None,
-                app_is_domain: false,
             });
             id
         };
@@ -1247,17 +1302,86 @@ mod tests {
         assert!(!serde_json::to_string(&bare).unwrap().contains("in_org"));
     }
 
+    /// The layout before a connection's part was shared by its
+    /// environments, with its derived serialization.
+    #[derive(Serialize)]
+    struct FlatAppUse<'a> {
+        app: &'a SharedStr,
+        environment: &'a Option<SharedStr>,
+        config_name: &'a SharedStr,
+        auth: AuthClass,
+        location: &'a Location,
+        defined_at: &'a Option<Location>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        domain: &'a Option<SharedStr>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        plugin: &'a Option<SharedStr>,
+    }
+
+    impl<'a> FlatAppUse<'a> {
+        fn of(u: &'a IdentityAppUse) -> Self {
+            FlatAppUse {
+                app: &u.app,
+                environment: &u.environment,
+                config_name: &u.config_name,
+                auth: u.auth,
+                location: &u.location,
+                defined_at: &u.defined_at,
+                domain: &u.domain,
+                plugin: &u.plugin,
+            }
+        }
+    }
+
+    /// A use serializes as when each of its fields was its own: with and
+    /// without an environment, a property line, a domain or a plugin; and
+    /// a field written through `DerefMut` changes that use alone.
+    #[test]
+    fn a_use_serializes_as_when_it_held_its_connection_inline() {
+        let plain = mule_use("orders", Some("prod"), 5);
+        let mut dev = plain.clone();
+        dev.environment = Some("dev".into());
+        dev.defined_at = Some(Location::new("orders/dev.yaml", 2, 1));
+        let mut through_domain = mule_use("billing", None, 9);
+        through_domain.domain = Some("acme-domain".into());
+        let mut through_plugin = plain.clone();
+        through_plugin.plugin = Some("shared-sf".into());
+        through_plugin.auth = AuthClass::Certificate;
+        assert!(Arc::ptr_eq(&plain.connection, &dev.connection));
+        assert!(!Arc::ptr_eq(&plain.connection, &through_plugin.connection));
+        assert_eq!(plain.plugin, None);
+        assert_eq!(plain.auth, AuthClass::Password);
+        for u in [&plain, &dev, &through_domain, &through_plugin] {
+            assert_eq!(
+                serde_json::to_string(u).unwrap(),
+                serde_json::to_string(&FlatAppUse::of(u)).unwrap()
+            );
+            assert_eq!(
+                serde_json::to_string_pretty(&[u]).unwrap(),
+                serde_json::to_string_pretty(&[FlatAppUse::of(u)]).unwrap()
+            );
+        }
+        let text = serde_json::to_string(&through_plugin).unwrap();
+        assert!(
+            text.starts_with(r#"{"app":"orders","environment":"prod","config_name":"SF","auth":"#)
+                && text.ends_with(r#","defined_at":null,"plugin":"shared-sf"}"#),
+            "{text}"
+        );
+    }
+
     fn mule_use(app: &str, env: Option<&str>, line: u32) -> IdentityAppUse {
         IdentityAppUse {
-            app: app.into(),
+            connection: Arc::new(IdentityConnection {
+                app: app.into(),
+                config_name: "SF".into(),
+                auth: AuthClass::Password,
+                location: Location::new(format!("{app}/src/main/mule/global.xml"), line, 3),
+                domain: None,
+                plugin: None,
+                app_is_domain: false,
+            }),
             environment: env.map(Into::into),
-            config_name: "SF".into(),
-            auth: AuthClass::Password,
-            location: Location::new(format!("{app}/src/main/mule/global.xml"), line, 3),
             defined_at: None,
-            domain: None,
-            plugin: None,
-            app_is_domain: false,
         }
     }
 

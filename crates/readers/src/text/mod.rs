@@ -318,7 +318,7 @@ pub(crate) fn scan_file(text: &str, path: &str, kind: TextKind) -> Scanned {
         Location::new(&file, l, c)
     };
     let mut facts = TextFileFacts {
-        path: path.to_string(),
+        path: file.clone(),
         ..TextFileFacts::default()
     };
 

@@ -868,7 +868,7 @@ mod tests {
                 .of(app)
                 .map(|(f, owner)| {
                     assert!(owner.is_some_and(|o| std::ptr::eq(o, app)));
-                    f.path.clone()
+                    f.path.to_string()
                 })
                 .collect()
         };

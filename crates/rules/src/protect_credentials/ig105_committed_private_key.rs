@@ -180,11 +180,7 @@ fn key_ref<'a>(app: &'a MuleApp, r: &StoreRef) -> KeyRef<'a> {
     KeyRef {
         app: Some(app),
         at: r.at.clone(),
-        what: r
-            .what_unnamed
-            .clone()
-            .unwrap_or_else(|| r.what.clone())
-            .to_string(),
+        what: r.what_unnamed().unwrap_or_else(|| r.what(app)),
         holds_key: r.holds_key,
         loads_as,
         advice,

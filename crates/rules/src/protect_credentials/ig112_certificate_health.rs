@@ -116,7 +116,7 @@ fn users(inventory: &Inventory, path: &str) -> Vec<FileUser> {
             }
             out.push(FileUser {
                 app: app.name.clone(),
-                what: r.what.to_string(),
+                what: r.what(app),
                 at: r.at.clone(),
                 identity: describe_identities(&store_identities(app, r)),
             });

@@ -9,7 +9,8 @@
 use std::borrow::Cow;
 
 use intguard_model::{
-    KeyLoader, KeyLoaderKind, MuleApp, SharedStr, StoreFile, StoreRef, StoreSource, ThinVec, Value,
+    KeyLoader, KeyLoaderKind, MuleApp, SharedStr, StoreElement, StoreFile, StoreHolder, StoreRef,
+    StoreSource, ThinVec, TlsHolder, Value,
 };
 
 use crate::support::{
@@ -56,12 +57,7 @@ pub(crate) fn store_refs(app: &MuleApp) -> Vec<StoreRef> {
         }
         out.push(StoreRef {
             at: ks.location.clone(),
-            what: format!(
-                "keyStore of Salesforce connection `{}` ({})",
-                conn.config_name, conn.element
-            )
-            .into(),
-            what_unnamed: None,
+            holder: StoreHolder::ConnectionKeyStore,
             holds_key: true,
             source: StoreSource::ConnectionKeyStore,
             files,
@@ -82,12 +78,11 @@ pub(crate) fn store_refs(app: &MuleApp) -> Vec<StoreRef> {
                 .map(|i| i as u32),
             _ => None,
         };
-        let (holder, unnamed) = match tls.owner {
-            TlsOwner::Global => (
-                tls.context.describe(),
-                tls.context.name.is_none() && !tls.context.is_https_connector(),
-            ),
-            owner => (owner.describe(), false),
+        let owner = match tls.owner {
+            TlsOwner::Global => TlsHolder::Global(tls.context.name.as_deref().map(Into::into)),
+            TlsOwner::Salesforce(_) => TlsHolder::Salesforce,
+            TlsOwner::Listener(l) => TlsHolder::Listener(l.config_name.as_str().into()),
+            TlsOwner::Requester(r) => TlsHolder::Requester(r.config_name.as_str().into()),
         };
         for (store, holds_key) in [
             (&tls.context.key_store, true),
@@ -103,8 +98,10 @@ pub(crate) fn store_refs(app: &MuleApp) -> Vec<StoreRef> {
             }
             out.push(StoreRef {
                 at: store.location.clone(),
-                what: format!("{} of {holder}", store.element).into(),
-                what_unnamed: unnamed.then(|| format!("{} of TLS context", store.element).into()),
+                holder: StoreHolder::Tls {
+                    element: StoreElement::new(&store.element),
+                    owner: owner.clone(),
+                },
                 holds_key,
                 source: StoreSource::Tls {
                     https_connector: tls.context.is_https_connector(),
@@ -140,8 +137,10 @@ fn loader_refs(app: &MuleApp, cfg: &KeyLoader, envs: &mut Vec<SharedStr>, out: &
         }
         out.push(StoreRef {
             at: path.location.clone(),
-            what: format!("{attr} of {}", cfg.describe()).into(),
-            what_unnamed: None,
+            holder: StoreHolder::Loader {
+                attr,
+                loader: cfg.describe().into(),
+            },
             holds_key,
             source: StoreSource::Loader(cfg.kind),
             files,
@@ -340,7 +339,7 @@ mod tests {
     fn every_store_with_a_path_in_the_rules_order() {
         let a = orders();
         let refs = store_refs(&a);
-        let what: Vec<&str> = refs.iter().map(|r| &*r.what).collect();
+        let what: Vec<String> = refs.iter().map(|r| r.what(&a)).collect();
         assert_eq!(
             what,
             [
@@ -394,10 +393,10 @@ mod tests {
         assert_eq!(users, ["int@acme.com.dev", "int@acme.com"]);
         // IG105 calls an unnamed global context `TLS context`.
         assert_eq!(
-            refs[3].what_unnamed.as_deref(),
+            refs[3].what_unnamed().as_deref(),
             Some("tls:trust-store of TLS context")
         );
-        assert!(refs[..3].iter().all(|r| r.what_unnamed.is_none()));
+        assert!(refs[..3].iter().all(|r| r.what_unnamed().is_none()));
         // `changeit` is a default as good as none; the nested store's
         // password is encrypted.
         let clear: Vec<(&str, bool)> = refs[0]

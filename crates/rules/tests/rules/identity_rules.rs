@@ -104,18 +104,20 @@ fn orders() -> IntegrationIdentity {
         "int.orders@acme.com".into(),
     );
     id.apps.push(IdentityAppUse {
-        app: "orders-sapi".into(),
+        connection: std::sync::Arc::new(intguard_model::IdentityConnection {
+            app: "orders-sapi".into(),
+            config_name: "Salesforce_Config".into(),
+            auth: AuthClass::Certificate,
+            location: loc("orders-sapi/src/main/mule/global.xml", 23),
+            domain: None,
+            plugin: None,
+            app_is_domain: false,
+        }),
         environment: Some("prod".into()),
-        config_name: "Salesforce_Config".into(),
-        auth: AuthClass::Certificate,
-        location: loc("orders-sapi/src/main/mule/global.xml", 23),
         defined_at: Some(loc(
             "orders-sapi/src/main/resources/properties/prod.yaml",
             5,
         )),
-        domain: None,
-        plugin: None,
-        app_is_domain: false,
     });
     id.facts_mut().profile = Some(AccessAssignment {
         name: "Orders Integration".into(),

@@ -657,6 +657,9 @@ fn a_mule_only_identity_holds_its_names_once() {
     assert_eq!((p.app.as_str(), d.app.as_str()), ("orders", "orders"));
     assert!(std::ptr::eq(p.app.as_str(), d.app.as_str()));
     assert!(std::ptr::eq(p.config_name.as_str(), d.config_name.as_str()));
+    // What is the same for every environment of the connection is held once.
+    assert!(std::sync::Arc::ptr_eq(&p.connection, &d.connection));
+    assert_ne!(p.environment, d.environment);
     // An environment is shared with the other apps' uses of it.
     let mut billing = inv.apps[0].clone();
     billing.name = "billing".into();

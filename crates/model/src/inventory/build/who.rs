@@ -3,13 +3,15 @@
 //! run-as users, and the org's users.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use super::pre_auth::integration_app_grants;
 use super::{add_reason, push_assignment, push_held, Builder, ConnectionUser};
 use crate::inventory::graph::{
-    AccessAssignment, AssignmentSource, IdentityAppUse, PreAuthVia, PreAuthorization, ReasonKind,
+    AccessAssignment, AssignmentSource, IdentityAppUse, IdentityConnection, PreAuthVia,
+    PreAuthorization, ReasonKind,
 };
 use crate::inventory::mule::ConnectionUse;
 use crate::inventory::org::{OrgFacts, OrgUser};
@@ -52,9 +54,14 @@ pub(super) fn mule_users(b: &mut Builder, groups: &[Vec<ConnectionUse<'_>>]) {
         .sum();
     b.ids.reserve_exact(most);
     for (group, conn_users) in groups.iter().zip(users) {
+        if conn_users.is_empty() {
+            continue;
+        }
         for u in group {
+            // One for every environment the connection logs in for.
+            let connection = Arc::new(connection_of(b, u));
             for user in &conn_users {
-                add_use(b, u, user);
+                add_use(b, &connection, user);
             }
         }
     }
@@ -63,22 +70,30 @@ pub(super) fn mule_users(b: &mut Builder, groups: &[Vec<ConnectionUse<'_>>]) {
     }
 }
 
-/// The app of `u` logs in as `user`: a use of its identity (which is its
-/// reason too: [`IntegrationIdentity::reasons`]).
-///
-/// [`IntegrationIdentity::reasons`]: crate::IntegrationIdentity::reasons
-fn add_use(b: &mut Builder, u: &ConnectionUse<'_>, user: &ConnectionUser) {
+/// What the uses of `u`'s connection hold in common, whatever the
+/// environment.
+fn connection_of(b: &mut Builder, u: &ConnectionUse<'_>) -> IdentityConnection {
     let (app, conn) = (u.app, u.connection);
-    let app_use = IdentityAppUse {
+    IdentityConnection {
         app: b.shared(&app.name),
-        environment: user.environment.as_deref().map(|e| b.shared(e)),
         config_name: b.shared(&conn.config_name),
         auth: conn.auth,
         location: u.location().clone(),
-        defined_at: user.defined_at.clone(),
         domain: u.through_domain.map(|_| b.shared(&u.owner.name)),
         plugin: u.through_plugin.map(|p| b.shared(&p.name)),
         app_is_domain: app.domain,
+    }
+}
+
+/// The app of `connection` logs in as `user`: a use of its identity (which
+/// is its reason too: [`IntegrationIdentity::reasons`]).
+///
+/// [`IntegrationIdentity::reasons`]: crate::IntegrationIdentity::reasons
+fn add_use(b: &mut Builder, connection: &Arc<IdentityConnection>, user: &ConnectionUser) {
+    let app_use = IdentityAppUse {
+        connection: connection.clone(),
+        environment: user.environment.as_deref().map(|e| b.shared(e)),
+        defined_at: user.defined_at.clone(),
     };
     let id = b.user(&user.username);
     push_held(&mut id.apps, app_use);

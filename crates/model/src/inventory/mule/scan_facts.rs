@@ -57,14 +57,9 @@ pub struct KeystorePasswords {
 pub struct StoreRef {
     /// Where the path is written.
     pub at: Location,
-    /// `keyStore of Salesforce connection `X` (salesforce:jwt-connection)`,
-    /// `tls:key-store of HTTP listener `Y``, `keystore of Crypto JCE config
-    /// `Z``: how IG112 names it.
-    pub what: Box<str>,
-    /// How IG105 names it, when not as [`StoreRef::what`]: a store of a
-    /// global TLS context without a name is `tls:key-store of TLS context`
-    /// there (`of a TLS context` in IG112).
-    pub what_unnamed: Option<Box<str>>,
+    /// What the path is written in, from which [`StoreRef::what`] words
+    /// it when a finding names it.
+    pub holder: StoreHolder,
     /// False for a trust store and a public keyring: public certificates
     /// or keys only.
     pub holds_key: bool,
@@ -82,6 +77,77 @@ pub struct StoreRef {
 }
 
 impl StoreRef {
+    /// How IG112 names it: `keyStore of Salesforce connection `X`
+    /// (salesforce:jwt-connection)`, `tls:key-store of HTTP listener `Y``,
+    /// `keystore of Crypto config `Z` (crypto:jce-config)`. `app` is the
+    /// app whose reference it is (a Salesforce connection's names are
+    /// read from it, by [`StoreRef::connection`]).
+    pub fn what(&self, app: &MuleApp) -> String {
+        let connection = || {
+            self.connection
+                .and_then(|i| app.resolved_salesforce_connections().nth(i as usize))
+                .map(|(c, _)| c)
+        };
+        match &self.holder {
+            StoreHolder::ConnectionKeyStore => match connection() {
+                Some(c) => format!(
+                    "keyStore of Salesforce connection `{}` ({})",
+                    c.config_name, c.element
+                ),
+                None => "keyStore of a Salesforce connection".to_string(),
+            },
+            StoreHolder::Tls { element, owner } => {
+                let element = element.as_str();
+                match owner {
+                    TlsHolder::Salesforce => match connection() {
+                        Some(c) => {
+                            format!("{element} of Salesforce connection `{}`", c.config_name)
+                        }
+                        None => format!("{element} of a Salesforce connection"),
+                    },
+                    TlsHolder::Listener(name) => format!("{element} of HTTP listener `{name}`"),
+                    TlsHolder::Requester(name) => {
+                        format!("{element} of HTTP request config `{name}`")
+                    }
+                    TlsHolder::Global(name) => {
+                        let kind = if self.https_connector() {
+                            "HTTPS connector"
+                        } else {
+                            "TLS context"
+                        };
+                        match name {
+                            Some(n) => format!("{element} of {kind} `{n}`"),
+                            None => format!("{element} of a {kind}"),
+                        }
+                    }
+                }
+            }
+            StoreHolder::Loader { attr, loader } => format!("{attr} of {loader}"),
+        }
+    }
+
+    /// How IG105 names it, when not as [`StoreRef::what`]: a store of a
+    /// global TLS context without a name is `tls:key-store of TLS context`
+    /// there (`of a TLS context` in IG112).
+    pub fn what_unnamed(&self) -> Option<String> {
+        match &self.holder {
+            StoreHolder::Tls {
+                element,
+                owner: TlsHolder::Global(None),
+            } if !self.https_connector() => Some(format!("{} of TLS context", element.as_str())),
+            _ => None,
+        }
+    }
+
+    fn https_connector(&self) -> bool {
+        matches!(
+            self.source,
+            StoreSource::Tls {
+                https_connector: true
+            }
+        )
+    }
+
     /// The environments where the path names the file `name`; empty when
     /// it names it in none.
     pub fn environments_of(&self, name: &str) -> &[Option<SharedStr>] {
@@ -105,6 +171,69 @@ pub struct StoreFile {
     /// Where it does, each environment once, in the order resolved
     /// (`None`: a value of no environment, loaded in every one).
     pub environments: Vec<Option<SharedStr>>,
+}
+
+/// What a [`StoreRef`]'s path is written in: what [`StoreRef::what`]
+/// words it from. Held instead of the wording (which every store of every
+/// app had, and only the few a finding names need).
+#[derive(Debug, Clone, PartialEq)]
+pub enum StoreHolder {
+    /// The `keyStore` of the Salesforce connection at
+    /// [`StoreRef::connection`].
+    ConnectionKeyStore,
+    /// A key or trust store element (`tls:key-store`) of a TLS context.
+    Tls {
+        element: StoreElement,
+        owner: TlsHolder,
+    },
+    /// A key file attribute (`keystore`, `privateKeyring`) of a key loader,
+    /// with the loader described (`Crypto config `Signing`
+    /// (crypto:jce-config)`, [`super::KeyLoader::describe`]).
+    Loader {
+        attr: &'static str,
+        loader: Box<str>,
+    },
+}
+
+/// A store element's qualified name, as written: the usual ones without
+/// an allocation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StoreElement {
+    KeyStore,
+    TrustStore,
+    Other(Box<str>),
+}
+
+impl StoreElement {
+    pub fn new(element: &str) -> StoreElement {
+        match element {
+            "tls:key-store" => StoreElement::KeyStore,
+            "tls:trust-store" => StoreElement::TrustStore,
+            other => StoreElement::Other(other.into()),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            StoreElement::KeyStore => "tls:key-store",
+            StoreElement::TrustStore => "tls:trust-store",
+            StoreElement::Other(e) => e,
+        }
+    }
+}
+
+/// Who holds the TLS context of a [`StoreHolder::Tls`] store.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TlsHolder {
+    /// The Salesforce connection at [`StoreRef::connection`] (nested).
+    Salesforce,
+    /// An HTTP listener config, by name (nested).
+    Listener(Box<str>),
+    /// An HTTP request config, by name (nested).
+    Requester(Box<str>),
+    /// A global TLS context or a Mule 3 HTTPS connector
+    /// ([`StoreSource::Tls`] says which), by name when it has one.
+    Global(Option<Box<str>>),
 }
 
 /// What holds a [`StoreRef`].
@@ -181,5 +310,146 @@ impl MuleApp {
             .iter()
             .position(|c| std::ptr::eq(c, connection))?;
         facts.connections.get(i)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inventory::mule::{AuthClass, MuleRuntime};
+
+    fn store(holder: StoreHolder, source: StoreSource, connection: Option<u32>) -> StoreRef {
+        StoreRef {
+            at: Location::new("m3/src/main/app/jwt.xml", 6, 9),
+            holder,
+            holds_key: true,
+            source,
+            files: Vec::new(),
+            clear_passwords: ThinVec::new(),
+            connection,
+        }
+    }
+
+    fn tls(element: &str, owner: TlsHolder, https_connector: bool) -> StoreRef {
+        store(
+            StoreHolder::Tls {
+                element: StoreElement::new(element),
+                owner,
+            },
+            StoreSource::Tls { https_connector },
+            None,
+        )
+    }
+
+    /// Each kind of holder is worded as IG105's and IG112's findings name
+    /// it (the literal text their fixtures' tests expect).
+    #[test]
+    fn a_store_is_worded_from_its_holder_when_asked() {
+        let mut app = MuleApp::new("jwt-m3", "m3", MuleRuntime::Mule3);
+        for (name, element) in [
+            ("Other", "salesforce:basic-connection"),
+            ("SF_JWT", "sfdc:cached-config-oauth-jwt-bearer"),
+        ] {
+            app.salesforce_connections.push(SalesforceConnection {
+                config_name: name.into(),
+                element: element.into(),
+                runtime: MuleRuntime::Mule3,
+                auth: AuthClass::Certificate,
+                location: Location::new("m3/src/main/app/jwt.xml", 6, 5),
+                attributes: Vec::new(),
+                tls_context: None,
+                composite: false,
+            });
+        }
+        let own = store(
+            StoreHolder::ConnectionKeyStore,
+            StoreSource::ConnectionKeyStore,
+            Some(1),
+        );
+        assert_eq!(
+            own.what(&app),
+            "keyStore of Salesforce connection `SF_JWT` (sfdc:cached-config-oauth-jwt-bearer)"
+        );
+        let nested = StoreRef {
+            connection: Some(1),
+            ..tls("tls:key-store", TlsHolder::Salesforce, false)
+        };
+        assert_eq!(
+            nested.what(&app),
+            "tls:key-store of Salesforce connection `SF_JWT`"
+        );
+        let cases = [
+            (
+                tls(
+                    "tls:trust-store",
+                    TlsHolder::Listener("Api_Listener".into()),
+                    false,
+                ),
+                "tls:trust-store of HTTP listener `Api_Listener`",
+            ),
+            (
+                tls(
+                    "tls:trust-store",
+                    TlsHolder::Requester("Partner_Request".into()),
+                    false,
+                ),
+                "tls:trust-store of HTTP request config `Partner_Request`",
+            ),
+            (
+                tls(
+                    "tls:key-store",
+                    TlsHolder::Global(Some("Api_TLS".into())),
+                    false,
+                ),
+                "tls:key-store of TLS context `Api_TLS`",
+            ),
+            (
+                tls("tls:trust-store", TlsHolder::Global(None), false),
+                "tls:trust-store of a TLS context",
+            ),
+            (
+                tls(
+                    "https:tls-key-store",
+                    TlsHolder::Global(Some("Billing_HTTPS".into())),
+                    true,
+                ),
+                "https:tls-key-store of HTTPS connector `Billing_HTTPS`",
+            ),
+            (
+                tls("https:tls-key-store", TlsHolder::Global(None), true),
+                "https:tls-key-store of a HTTPS connector",
+            ),
+            (
+                store(
+                    StoreHolder::Loader {
+                        attr: "keystore",
+                        loader: "Crypto config `Signing_Jce` (crypto:jce-config)".into(),
+                    },
+                    StoreSource::Loader(KeyLoaderKind::Jce),
+                    None,
+                ),
+                "keystore of Crypto config `Signing_Jce` (crypto:jce-config)",
+            ),
+        ];
+        for (r, what) in &cases {
+            assert_eq!(r.what(&app), *what);
+        }
+        // IG105 calls a global TLS context without a name `TLS context`;
+        // every other holder it names as IG112 does.
+        let unnamed: Vec<Option<String>> = cases.iter().map(|(r, _)| r.what_unnamed()).collect();
+        assert_eq!(
+            unnamed,
+            [
+                None,
+                None,
+                None,
+                Some("tls:trust-store of TLS context".to_string()),
+                None,
+                None,
+                None
+            ]
+        );
+        assert_eq!(own.what_unnamed(), None);
+        assert_eq!(nested.what_unnamed(), None);
     }
 }

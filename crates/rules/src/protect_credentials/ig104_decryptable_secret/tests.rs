@@ -360,7 +360,7 @@ fn copies_of_the_key_are_listed_up_to_three() {
             .map(|i| {
                 let path = format!("ci/deploy-{i}.sh");
                 TextFileFacts {
-                    path: path.clone(),
+                    path: path.as_str().into(),
                     assignments: vec![Assignment {
                         form: Default::default(),
                         name: "MULE_ENCRYPTION_KEY".into(),
