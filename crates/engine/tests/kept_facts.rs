@@ -750,3 +750,25 @@ fn ig104_fixture_trees_report_as_the_whole_inventory() {
         assert_eq!(found == 0, negative, "{}: {found}", tree.display());
     }
 }
+
+/// IG103's fixture trees (a key kept in a secure file, a key named by a
+/// config only, a Mule plugin's MUnit config ...): the key definitions
+/// worked out as each app is read (its `KeyFacts`) report what the whole
+/// Inventory does, and so does the whole Inventory with them cleared.
+#[test]
+fn ig103_fixture_trees_report_as_the_whole_inventory() {
+    let fixtures = workspace().join("crates/rules/tests/fixtures/IG103");
+    let mut trees: Vec<_> = std::fs::read_dir(&fixtures)
+        .unwrap()
+        .map(|t| t.unwrap().path())
+        .filter(|t| t.is_dir())
+        .collect();
+    trees.sort();
+    assert!(trees.len() >= 5, "{trees:?}");
+    for tree in trees {
+        let findings = scanned_as_whole(&tree);
+        let found = findings.iter().filter(|f| f.rule == "IG103").count();
+        let negative = tree.ends_with("negative");
+        assert_eq!(found == 0, negative, "{}: {found}", tree.display());
+    }
+}

@@ -60,6 +60,8 @@ pub fn app_scan_facts(app: &MuleApp) -> Option<Box<AppScanFacts>> {
         keystore_passwords: ThinVec::new(),
         // Its `![...]` values and what IG104 decrypts them with.
         secrets: crate::protect_credentials::secret_facts(app, None),
+        // Its committed key definitions as IG103 (and IG104) read them.
+        keys: crate::protect_credentials::key_facts(app),
     }))
 }
 
