@@ -129,9 +129,10 @@ pub fn app_pass_diagnostics(app: &MuleApp, out: &mut Vec<Diagnostic>) {
 /// and every property entry but those that
 /// - some fact kept may resolve, directly or through other entries (a
 ///   connection's `${sfdc.username}`, a global property's `#[p('x')]`);
-/// - are named like a secure-properties key, or as one of the app's
-///   configs' keys however spelt (`APP_CRYPT` for `${app.crypt}`): IG103
-///   looks for them by name.
+/// - in an app without facts, are named like a secure-properties key, or
+///   as one of the app's configs' keys however spelt (`APP_CRYPT` for
+///   `${app.crypt}`): IG103 looks for them by name (a compact app's are in
+///   its `KeyFacts`, [`AppScanFacts::keys`]).
 ///
 /// A compact app's connections keep no attribute, and it keeps no TLS
 /// context, HTTP config, key loader, MUnit test resource or `![...]`
@@ -204,7 +205,8 @@ pub fn keep_what_scan_rules_read(app: &mut MuleApp) {
     // After the drops above: what only dropped facts referred to goes too.
     let wanted = referenced_names(app);
     // IG103 takes an entry named as a config's key as that key, however
-    // the name is spelt (`APP_CRYPT` for `${app.crypt}`).
+    // the name is spelt (`APP_CRYPT` for `${app.crypt}`): an app without
+    // facts keeps them (a compact app's are in its `KeyFacts`).
     let key_names: Vec<String> = app
         .secure_property_configs
         .iter()
@@ -216,9 +218,10 @@ pub fn keep_what_scan_rules_read(app: &mut MuleApp) {
             // order mark is committed all the same.
             let written = e.key_after_bom().unwrap_or(e.key());
             wanted.contains(e.key())
-                || (!compact && e.encrypted_payload().is_some())
-                || is_key_name(written)
-                || key_names.iter().any(|n| names_match(n, written))
+                || (!compact
+                    && (e.encrypted_payload().is_some()
+                        || is_key_name(written)
+                        || key_names.iter().any(|n| names_match(n, written))))
         });
         file.entries.shrink_to_fit();
         // Indexes into the entries, read only for the output's redactor,
@@ -558,6 +561,39 @@ mod tests {
         );
         // What only App rules read is gone, with the entries only it read.
         assert!(a.secret_attributes.is_empty());
+    }
+
+    /// A compact app drops an entry named like a secure-properties key
+    /// that no kept fact refers to: IG103 reads it in the app's `KeyFacts`,
+    /// worked out before. An app without facts keeps it.
+    #[test]
+    fn a_compact_app_drops_key_named_entries_its_key_facts_hold() {
+        let mut compact = orders();
+        compact.scan_facts = app_scan_facts(&compact);
+        let named = compact
+            .scan_facts
+            .as_ref()
+            .and_then(|f| f.keys.as_ref())
+            .map(|k| k.named.iter().map(|d| d.name.clone()).collect::<Vec<_>>());
+        let named = named.expect("key facts");
+        assert!(!named.is_empty());
+        assert!(named.iter().all(|n| n.as_deref() == Some("encryption.key")));
+        keep_what_scan_rules_read(&mut compact);
+        assert!(
+            keys(&compact)
+                .iter()
+                .flatten()
+                .all(|k| *k != "encryption.key"),
+            "{:?}",
+            keys(&compact)
+        );
+
+        let mut whole = orders();
+        keep_what_scan_rules_read(&mut whole);
+        assert!(keys(&whole)
+            .iter()
+            .flatten()
+            .any(|k| *k == "encryption.key"));
     }
 
     fn requester(name: &str, host: &str, line: u32, tls: bool) -> HttpRequester {
