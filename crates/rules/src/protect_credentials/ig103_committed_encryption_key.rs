@@ -206,12 +206,10 @@ impl<'a> KeySource<'a> {
             }
         };
         KeyDef {
-            name: self.name.map(str::to_string),
-            value: self.value.to_string(),
+            name: self.name.map(Box::from),
+            value: Box::from(&*self.value),
             location: self.location.clone(),
             kind,
-            environment: self.environment.map(str::to_string),
-            pieces: self.pieces.iter().map(|p| p.to_def(app)).collect(),
             // A key kept in a secure file is no key a Mule 4 config can
             // read; the test of the check, done as the app is read.
             in_secure_file: kind == KeyDefKind::PropertyFile
@@ -219,6 +217,8 @@ impl<'a> KeySource<'a> {
                     .property_files
                     .iter()
                     .any(|f| f.secure && f.path == self.location.path),
+            environment: self.environment.map(Box::from),
+            pieces: self.pieces.iter().map(|p| p.to_def(app)).collect(),
         }
     }
 }
@@ -541,25 +541,24 @@ fn app_named_key_sources(app: &MuleApp) -> Vec<KeySource<'_>> {
 /// app kept whole when the rule runs (after lending). `None` for an app
 /// with no secure-properties config and no definition named like a key.
 pub(crate) fn key_facts(app: &MuleApp) -> Option<Box<KeyFacts>> {
-    let named: Vec<KeyDef> = app_named_key_sources(app)
-        .iter()
-        .map(|s| s.to_def(app))
-        .collect();
+    let named = app_named_key_sources(app);
     if app.secure_property_configs.is_empty() && named.is_empty() {
         return None;
     }
-    let configs = app
-        .secure_property_configs
-        .iter()
-        .map(|config| ConfigKeyFacts {
-            sources: app_config_key_sources(app, config)
-                .iter()
-                .map(|s| s.to_def(app))
-                .collect(),
-            upgrade: super::ig104_decryptable_secret::upgrade_applies(app, config),
-        })
-        .collect();
-    Some(Box::new(KeyFacts { configs, named }))
+    // Each definition once: a config's `${encryption.key}` resolves to the
+    // entry named like a key.
+    let mut facts = KeyFacts::default();
+    for config in &app.secure_property_configs {
+        let sources = app_config_key_sources(app, config)
+            .iter()
+            .map(|s| facts.add(s.to_def(app)))
+            .collect();
+        let upgrade = super::ig104_decryptable_secret::upgrade_applies(app, config);
+        facts.configs.push(ConfigKeyFacts { sources, upgrade });
+    }
+    facts.named = named.iter().map(|s| facts.add(s.to_def(app))).collect();
+    facts.shrink_to_fit();
+    Some(Box::new(facts))
 }
 
 /// Each app's [`KeyFacts`], in the apps' order: a compact app's as worked
@@ -575,20 +574,26 @@ pub(super) fn apps_key_facts(inventory: &Inventory) -> Vec<Option<Cow<'_, KeyFac
         .collect()
 }
 
-/// The committed definitions of one config's key (`facts`, the config's
-/// [`KeyFacts`] in `app`), and assignments of its name in the app's folder
-/// or outside every app (CI files, scripts at the root).
+/// The committed definitions of one config's key (`config_facts`, the
+/// config's part of `app`'s [`KeyFacts`] `facts`), and assignments of its
+/// name in the app's folder or outside every app (CI files, scripts at the
+/// root).
 pub(super) fn config_key_sources<'a>(
     files: &FilesByOwner<'a>,
     app: &'a MuleApp,
     config: &'a SecurePropertiesConfig,
-    facts: &'a ConfigKeyFacts,
+    facts: &'a KeyFacts,
+    config_facts: &'a ConfigKeyFacts,
 ) -> Vec<KeySource<'a>> {
     let mut out: Vec<KeySource<'a>> = Vec::new();
     let Some(key) = &config.key else {
         return out;
     };
-    out.extend(facts.sources.iter().map(|d| KeySource::of_def(app, d)));
+    out.extend(
+        facts
+            .sources(config_facts)
+            .map(|d| KeySource::of_def(app, d)),
+    );
     if key.is_literal() {
         return out;
     }
@@ -615,7 +620,7 @@ pub(super) fn named_key_sources<'a>(
     let mut out = Vec::new();
     for (app, facts) in inventory.apps.iter().zip(facts) {
         if let Some(facts) = facts {
-            out.extend(facts.named.iter().map(|d| KeySource::of_def(app, d)));
+            out.extend(facts.named().map(|d| KeySource::of_def(app, d)));
         }
     }
     for &(file, owner) in files {
@@ -661,10 +666,12 @@ pub(super) fn committed_keys<'a>(
     let configs_of = |i: usize| -> &'a [ConfigKeyFacts] {
         facts[i].as_deref().map_or(none, |f| f.configs.as_slice())
     };
-    for (i, app) in inventory.apps.iter().enumerate() {
-        let config_facts = configs_of(i);
-        for (config, cf) in app.secure_property_configs.iter().zip(config_facts) {
-            for source in config_key_sources(&grouped, app, config, cf) {
+    for (app, facts) in inventory.apps.iter().zip(facts) {
+        let Some(facts) = facts.as_deref() else {
+            continue;
+        };
+        for (config, cf) in app.secure_property_configs.iter().zip(&facts.configs) {
+            for source in config_key_sources(&grouped, app, config, facts, cf) {
                 used.insert(source.location);
                 used.extend(source.pieces.iter().map(|p| p.location));
                 let at = (source.location.clone(), source.value.to_string());

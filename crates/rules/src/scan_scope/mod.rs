@@ -574,7 +574,7 @@ mod tests {
             .scan_facts
             .as_ref()
             .and_then(|f| f.keys.as_ref())
-            .map(|k| k.named.iter().map(|d| d.name.clone()).collect::<Vec<_>>());
+            .map(|k| k.named().map(|d| d.name.clone()).collect::<Vec<_>>());
         let named = named.expect("key facts");
         assert!(!named.is_empty());
         assert!(named.iter().all(|n| n.as_deref() == Some("encryption.key")));
