@@ -416,12 +416,6 @@ fn key_files_outside_every_app_match_compact_apps_stores() {
     }
 }
 
-/// Two compact apps whose configs take their key from one assignment in a
-/// file outside every app, the first naming another property first: IG103's
-/// fix tests the first config's first key name against every user's
-/// `secureProperties`, the other app's included (so a compact app's list
-/// cannot be cut to the names its own configs use), and reports one key with
-/// both users, as the whole Inventory does.
 /// A Mule 4 app listing `declared` (JSON strings) as its `secureProperties`,
 /// with one AES secure-properties config whose key is `key` (as written).
 fn app_with_a_secure_config(root: &Path, app: &str, declared: &str, key: &str) {
@@ -445,6 +439,12 @@ fn app_with_a_secure_config(root: &Path, app: &str, declared: &str, key: &str) {
     );
 }
 
+/// Two compact apps whose configs take their key from one assignment in a
+/// file outside every app, the first naming another property first: IG103's
+/// fix tests the first config's first key name against every user's
+/// `secureProperties`, the other app's included (so a compact app's list
+/// cannot be cut to the names its own configs use), and reports one key with
+/// both users, as the whole Inventory does.
 #[test]
 fn two_apps_sharing_an_outside_key_report_as_the_whole_inventory() {
     let tmp = tempfile::tempdir().unwrap();
@@ -749,4 +749,160 @@ fn ig104_fixture_trees_report_as_the_whole_inventory() {
         let negative = tree.ends_with("negative");
         assert_eq!(found == 0, negative, "{}: {found}", tree.display());
     }
+}
+
+/// IG103's fixture trees (a key kept in a secure file, a key named by a
+/// config only, a Mule plugin's MUnit config ...): the key definitions
+/// worked out as each app is read (its `KeyFacts`) report what the whole
+/// Inventory does, and so does the whole Inventory with them cleared.
+#[test]
+fn ig103_fixture_trees_report_as_the_whole_inventory() {
+    let fixtures = workspace().join("crates/rules/tests/fixtures/IG103");
+    let mut trees: Vec<_> = std::fs::read_dir(&fixtures)
+        .unwrap()
+        .map(|t| t.unwrap().path())
+        .filter(|t| t.is_dir())
+        .collect();
+    trees.sort();
+    assert!(trees.len() >= 5, "{trees:?}");
+    for tree in trees {
+        let findings = scanned_as_whole(&tree);
+        let found = findings.iter().filter(|f| f.rule == "IG103").count();
+        let negative = tree.ends_with("negative");
+        assert_eq!(found == 0, negative, "{}: {found}", tree.display());
+    }
+}
+
+/// A Mule 4 app reading `properties/${mule.env}.yaml` and
+/// `properties/${mule.env}-secure.yaml` with the key `${encryption.key}`,
+/// for each of `envs`: (environment, the key committed in its plain file,
+/// the password encrypted in its secure file).
+fn per_environment_app(root: &Path, name: &str, envs: &[(&str, &str, &str)]) {
+    write(
+        root,
+        &format!("{name}/mule-artifact.json"),
+        "{\"minMuleVersion\":\"4.6.0\"}\n",
+    );
+    write(
+        root,
+        &format!("{name}/src/main/mule/global.xml"),
+        &format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule {MULE_NS}>
+  <global-property name="mule.env" value="dev"/>
+  <configuration-properties file="properties/${{mule.env}}.yaml"/>
+  <secure-properties:config name="{name}-secure" key="${{encryption.key}}" file="properties/${{mule.env}}-secure.yaml">
+    <secure-properties:encrypt algorithm="AES" mode="CBC"/>
+  </secure-properties:config>
+  <salesforce:sfdc-config name="SF">
+    <salesforce:basic-connection username="${{sf.username}}" password="${{secure::sf.password}}"/>
+  </salesforce:sfdc-config>
+</mule>
+"#
+        ),
+    );
+    for (env, key, password) in envs {
+        write(
+            root,
+            &format!("{name}/src/main/resources/properties/{env}.yaml"),
+            &format!("encryption:\n  key: \"{key}\"\nsf:\n  username: \"int.{name}@acme.example.{env}\"\n"),
+        );
+        write(
+            root,
+            &format!("{name}/src/main/resources/properties/{env}-secure.yaml"),
+            &format!("sf:\n  password: \"{}\"\n", encrypted(key, password)),
+        );
+    }
+}
+
+/// A compact app's config key resolved per environment (`${mule.env}`
+/// files, a different key in each): the app keeps no property file, and
+/// IG103 (one finding per environment's key) and IG104 (each environment's
+/// value opened by its own key) report what the whole Inventory does.
+#[test]
+fn a_config_key_resolved_per_environment_reports_as_the_whole_inventory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    per_environment_app(
+        root,
+        "orders-api",
+        &[
+            ("dev", "DevKey0123456789", "Dev-Password-1"),
+            ("prod", "ProdKey012345678", "Prod-Password-2"),
+        ],
+    );
+    let findings = scanned_as_whole(root);
+    let mut keys: Vec<(&str, Vec<String>)> = findings
+        .iter()
+        .filter(|f| f.rule == "IG103")
+        .map(|f| (f.location.path.as_str(), f.environments.clone()))
+        .collect();
+    keys.sort();
+    assert_eq!(keys.len(), 2, "{findings:#?}");
+    assert!(keys[0].0.ends_with("properties/dev.yaml"), "{keys:?}");
+    assert_eq!(keys[0].1, ["dev"]);
+    assert!(keys[1].0.ends_with("properties/prod.yaml"), "{keys:?}");
+    assert_eq!(keys[1].1, ["prod"]);
+    let mut opened: Vec<&str> = decrypted(&findings)
+        .iter()
+        .map(|f| f.location.path.as_str())
+        .collect();
+    opened.sort();
+    assert_eq!(opened.len(), 2, "{findings:#?}");
+    assert!(opened[0].ends_with("dev-secure.yaml") && opened[1].ends_with("prod-secure.yaml"));
+    let shown = format!("{findings:?}");
+    for secret in [
+        "DevKey0123456789",
+        "ProdKey012345678",
+        "Dev-Password-1",
+        "Prod-Password-2",
+    ] {
+        assert!(!shown.contains(secret), "{secret}");
+    }
+}
+
+/// A compact app's key committed as a `<global-property>` its config's
+/// `${encryption.key}` resolves to (and named like a key): one IG103
+/// finding at the global property, and the value it opens (IG104), as the
+/// whole Inventory reports them.
+#[test]
+fn a_key_in_a_global_property_reports_as_the_whole_inventory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let key = "Glob0123456789ab";
+    write(
+        root,
+        "billing-api/mule-artifact.json",
+        "{\"minMuleVersion\":\"4.6.0\"}\n",
+    );
+    write(
+        root,
+        "billing-api/src/main/mule/global.xml",
+        &format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<mule {MULE_NS}>
+  <global-property name="encryption.key" value="{key}"/>
+  <secure-properties:config name="billing-secure" key="${{encryption.key}}" file="properties/secure.properties">
+    <secure-properties:encrypt algorithm="AES" mode="CBC"/>
+  </secure-properties:config>
+</mule>
+"#
+        ),
+    );
+    write(
+        root,
+        "billing-api/src/main/resources/properties/secure.properties",
+        &format!("db.password={}\n", encrypted(key, "Billing-Secret-3")),
+    );
+    let findings = scanned_as_whole(root);
+    let keys: Vec<&Finding> = findings.iter().filter(|f| f.rule == "IG103").collect();
+    assert_eq!(keys.len(), 1, "{findings:#?}");
+    assert!(
+        keys[0].location.path.ends_with("src/main/mule/global.xml"),
+        "{:#?}",
+        keys[0]
+    );
+    assert_eq!(decrypted(&findings).len(), 1, "{findings:#?}");
+    let shown = format!("{findings:?}");
+    assert!(!shown.contains(key) && !shown.contains("Billing-Secret-3"));
 }

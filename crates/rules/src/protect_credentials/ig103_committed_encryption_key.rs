@@ -3,9 +3,9 @@ use std::collections::{HashMap, HashSet};
 
 use intguard_model::secret::fingerprint;
 use intguard_model::{
-    vocab, Assignment, DefinitionForm, Finding, GlobalProperty, Inventory, Location, MuleApp,
-    Practice, PropertyEntry, PropertyFile, PropertySource, Related, Resolved, RuleMeta,
-    SecurePropertiesConfig, Severity, TextFileFacts,
+    vocab, Assignment, ConfigKeyFacts, DefinitionForm, Finding, GlobalProperty, Inventory, KeyDef,
+    KeyDefKind, KeyFacts, Location, MuleApp, Practice, PropertyEntry, PropertyFile, PropertySource,
+    Related, Resolved, RuleMeta, SecurePropertiesConfig, Severity, TextFileFacts,
 };
 
 use crate::support::{and_list, file_name, is_dummy, short_location};
@@ -121,6 +121,8 @@ pub(super) struct KeySource<'a> {
     /// The other definitions the key is assembled from (`${part}3456`),
     /// when this one does not hold all of it.
     pub pieces: Vec<KeySource<'a>>,
+    /// A property file entry of one of its app's secure files.
+    pub in_secure_file: bool,
 }
 
 impl<'a> KeySource<'a> {
@@ -133,6 +135,7 @@ impl<'a> KeySource<'a> {
             environment: file.environment.as_deref(),
             app: Some(app),
             pieces: Vec::new(),
+            in_secure_file: false,
         }
     }
 
@@ -145,6 +148,7 @@ impl<'a> KeySource<'a> {
             environment: None,
             app: Some(app),
             pieces: Vec::new(),
+            in_secure_file: false,
         }
     }
 
@@ -164,6 +168,57 @@ impl<'a> KeySource<'a> {
             environment: None,
             app: owner,
             pieces: Vec::new(),
+            in_secure_file: false,
+        }
+    }
+
+    /// `def`, a definition of `app`'s [`KeyFacts`].
+    fn of_def(app: &'a MuleApp, def: &'a KeyDef) -> Self {
+        KeySource {
+            name: def.name.as_deref(),
+            value: Cow::Borrowed(&def.value),
+            location: &def.location,
+            kind: match def.kind {
+                KeyDefKind::Literal => KeySourceKind::Literal,
+                KeyDefKind::PropertyFile => KeySourceKind::PropertyFile,
+                KeyDefKind::GlobalProperty => KeySourceKind::GlobalProperty,
+            },
+            environment: def.environment.as_deref(),
+            app: Some(app),
+            pieces: def
+                .pieces
+                .iter()
+                .map(|p| KeySource::of_def(app, p))
+                .collect(),
+            in_secure_file: def.in_secure_file,
+        }
+    }
+
+    /// This source as an owned record of `app`'s [`KeyFacts`] (`app` is
+    /// the app it was found in).
+    fn to_def(&self, app: &MuleApp) -> KeyDef {
+        let kind = match self.kind {
+            KeySourceKind::Literal => KeyDefKind::Literal,
+            KeySourceKind::PropertyFile => KeyDefKind::PropertyFile,
+            KeySourceKind::GlobalProperty => KeyDefKind::GlobalProperty,
+            KeySourceKind::Assignment(_) => {
+                unreachable!("an app's key facts hold no assignment")
+            }
+        };
+        KeyDef {
+            name: self.name.map(Box::from),
+            value: Box::from(&*self.value),
+            location: self.location.clone(),
+            kind,
+            // A key kept in a secure file is no key a Mule 4 config can
+            // read; the test of the check, done as the app is read.
+            in_secure_file: kind == KeyDefKind::PropertyFile
+                && app
+                    .property_files
+                    .iter()
+                    .any(|f| f.secure && f.path == self.location.path),
+            environment: self.environment.map(Box::from),
+            pieces: self.pieces.iter().map(|p| p.to_def(app)).collect(),
         }
     }
 }
@@ -401,12 +456,11 @@ fn app_address(app: &MuleApp) -> usize {
     std::ptr::from_ref(app) as usize
 }
 
-/// The committed definitions of one config's key: a literal key, what
-/// `${name}` resolves to in each environment, every property file entry and
-/// global-property of the app with that name, and assignments of that name in
-/// the app's folder or outside every app (CI files, scripts at the root).
-pub(super) fn config_key_sources<'a>(
-    files: &FilesByOwner<'a>,
+/// The committed definitions of one config's key in `app`: a literal key,
+/// what `${name}` resolves to in each environment, every property file
+/// entry and global-property of the app with that name, each place and
+/// value once ([`ConfigKeyFacts::sources`]).
+fn app_config_key_sources<'a>(
     app: &'a MuleApp,
     config: &'a SecurePropertiesConfig,
 ) -> Vec<KeySource<'a>> {
@@ -424,6 +478,7 @@ pub(super) fn config_key_sources<'a>(
                 environment: None,
                 app: Some(app),
                 pieces: Vec::new(),
+                in_secure_file: false,
             });
         }
         return out;
@@ -459,6 +514,91 @@ pub(super) fn config_key_sources<'a>(
             out.push(KeySource::global(app, g));
         }
     }
+    dedup_by_location(&mut out);
+    out
+}
+
+/// The property file entries and global-properties of `app` named like an
+/// encryption key with a committed value ([`KeyFacts::named`]).
+fn app_named_key_sources(app: &MuleApp) -> Vec<KeySource<'_>> {
+    let mut out = Vec::new();
+    for file in &app.property_files {
+        for entry in &file.entries {
+            if is_key_name(written_name(entry)) && is_committed_value(entry.value()) {
+                out.push(KeySource::property(app, file, entry));
+            }
+        }
+    }
+    for g in &app.global_properties {
+        if is_key_name(&g.name) && is_committed_value(&g.value.raw) {
+            out.push(KeySource::global(app, g));
+        }
+    }
+    out
+}
+
+/// [`KeyFacts`] of `app`: worked out as a compact app is read, and for an
+/// app kept whole when the rule runs (after lending). `None` for an app
+/// with no secure-properties config and no definition named like a key.
+pub(crate) fn key_facts(app: &MuleApp) -> Option<Box<KeyFacts>> {
+    let named = app_named_key_sources(app);
+    if app.secure_property_configs.is_empty() && named.is_empty() {
+        return None;
+    }
+    // Each definition once: a config's `${encryption.key}` resolves to the
+    // entry named like a key.
+    let mut facts = KeyFacts::default();
+    for config in &app.secure_property_configs {
+        let sources = app_config_key_sources(app, config)
+            .iter()
+            .map(|s| facts.add(s.to_def(app)))
+            .collect();
+        let upgrade = super::ig104_decryptable_secret::upgrade_applies(app, config);
+        facts.configs.push(ConfigKeyFacts { sources, upgrade });
+    }
+    facts.named = named.iter().map(|s| facts.add(s.to_def(app))).collect();
+    facts.shrink_to_fit();
+    Some(Box::new(facts))
+}
+
+/// Each app's [`KeyFacts`], in the apps' order: a compact app's as worked
+/// out when it was read, an app kept whole's worked out now.
+pub(super) fn apps_key_facts(inventory: &Inventory) -> Vec<Option<Cow<'_, KeyFacts>>> {
+    inventory
+        .apps
+        .iter()
+        .map(|app| match app.scan_facts.as_deref() {
+            Some(facts) => facts.keys.as_deref().map(Cow::Borrowed),
+            None => key_facts(app).map(|f| Cow::Owned(*f)),
+        })
+        .collect()
+}
+
+/// The committed definitions of one config's key (`config_facts`, the
+/// config's part of `app`'s [`KeyFacts`] `facts`), and assignments of its
+/// name in the app's folder or outside every app (CI files, scripts at the
+/// root).
+pub(super) fn config_key_sources<'a>(
+    files: &FilesByOwner<'a>,
+    app: &'a MuleApp,
+    config: &'a SecurePropertiesConfig,
+    facts: &'a KeyFacts,
+    config_facts: &'a ConfigKeyFacts,
+) -> Vec<KeySource<'a>> {
+    let mut out: Vec<KeySource<'a>> = Vec::new();
+    let Some(key) = &config.key else {
+        return out;
+    };
+    out.extend(
+        facts
+            .sources(config_facts)
+            .map(|d| KeySource::of_def(app, d)),
+    );
+    if key.is_literal() {
+        return out;
+    }
+    let names = config_key_names(config);
+    let named = |n: &str| names.iter().any(|k| names_match(k, n));
     for (file, owner) in files.of(app).chain(files.outside.iter().copied()) {
         for a in file.assignments.iter().filter(|a| named(&a.name)) {
             if is_committed_value(&a.value) {
@@ -474,21 +614,13 @@ pub(super) fn config_key_sources<'a>(
 /// (property files, global-properties, assignments), whatever config uses them.
 pub(super) fn named_key_sources<'a>(
     inventory: &'a Inventory,
+    facts: &'a [Option<Cow<'a, KeyFacts>>],
     files: &[OwnedFile<'a>],
 ) -> Vec<KeySource<'a>> {
     let mut out = Vec::new();
-    for app in &inventory.apps {
-        for file in &app.property_files {
-            for entry in &file.entries {
-                if is_key_name(written_name(entry)) && is_committed_value(entry.value()) {
-                    out.push(KeySource::property(app, file, entry));
-                }
-            }
-        }
-        for g in &app.global_properties {
-            if is_key_name(&g.name) && is_committed_value(&g.value.raw) {
-                out.push(KeySource::global(app, g));
-            }
+    for (app, facts) in inventory.apps.iter().zip(facts) {
+        if let Some(facts) = facts {
+            out.extend(facts.named().map(|d| KeySource::of_def(app, d)));
         }
     }
     for &(file, owner) in files {
@@ -513,20 +645,33 @@ fn dedup_by_location(sources: &mut Vec<KeySource<'_>>) {
 pub(super) struct CommittedKey<'a> {
     pub source: KeySource<'a>,
     pub users: Vec<(&'a MuleApp, &'a SecurePropertiesConfig)>,
+    /// For each of `users`, whether IG108's upgrade applies to its config
+    /// ([`ConfigKeyFacts::upgrade`]).
+    pub upgrades: Vec<bool>,
 }
 
 /// Every committed key in the Inventory, each definition once, in a stable
-/// order, with the configs known to use it.
-pub(super) fn committed_keys(inventory: &Inventory) -> Vec<CommittedKey<'_>> {
-    let mut out: Vec<CommittedKey<'_>> = Vec::new();
+/// order, with the configs known to use it. `facts`: [`apps_key_facts`].
+pub(super) fn committed_keys<'a>(
+    inventory: &'a Inventory,
+    facts: &'a [Option<Cow<'a, KeyFacts>>],
+) -> Vec<CommittedKey<'a>> {
+    let mut out: Vec<CommittedKey<'a>> = Vec::new();
     let mut index: HashMap<(Location, String), usize> = HashMap::new();
     // Definitions of some config's key or of a piece of it.
     let mut used: HashSet<&Location> = HashSet::new();
     let files = assignment_files(inventory);
     let grouped = FilesByOwner::new(&files);
-    for app in &inventory.apps {
-        for config in &app.secure_property_configs {
-            for source in config_key_sources(&grouped, app, config) {
+    let none: &[ConfigKeyFacts] = &[];
+    let configs_of = |i: usize| -> &'a [ConfigKeyFacts] {
+        facts[i].as_deref().map_or(none, |f| f.configs.as_slice())
+    };
+    for (app, facts) in inventory.apps.iter().zip(facts) {
+        let Some(facts) = facts.as_deref() else {
+            continue;
+        };
+        for (config, cf) in app.secure_property_configs.iter().zip(&facts.configs) {
+            for source in config_key_sources(&grouped, app, config, facts, cf) {
                 used.insert(source.location);
                 used.extend(source.pieces.iter().map(|p| p.location));
                 let at = (source.location.clone(), source.value.to_string());
@@ -534,18 +679,21 @@ pub(super) fn committed_keys(inventory: &Inventory) -> Vec<CommittedKey<'_>> {
                     out.push(CommittedKey {
                         source,
                         users: Vec::new(),
+                        upgrades: Vec::new(),
                     });
                     out.len() - 1
                 });
                 out[i].users.push((app, config));
+                out[i].upgrades.push(cf.upgrade);
             }
         }
     }
-    for source in named_key_sources(inventory, &files) {
+    for source in named_key_sources(inventory, facts, &files) {
         if used.insert(source.location) {
             out.push(CommittedKey {
                 source,
                 users: Vec::new(),
+                upgrades: Vec::new(),
             });
         }
     }
@@ -553,6 +701,10 @@ pub(super) fn committed_keys(inventory: &Inventory) -> Vec<CommittedKey<'_>> {
     // assignment outside the app's folder): link by name.
     // Only the key's own app can use it, when it has one: testing every
     // app's configs for every such key was quadratic in a monorepo.
+    let app_ix = |app: &MuleApp| -> usize {
+        let at = app_address(app) - inventory.apps.as_ptr() as usize;
+        at / std::mem::size_of::<MuleApp>()
+    };
     for ck in out.iter_mut().filter(|c| c.users.is_empty()) {
         let Some(name) = ck.source.name else { continue };
         let apps: &[MuleApp] = match ck.source.app {
@@ -560,12 +712,15 @@ pub(super) fn committed_keys(inventory: &Inventory) -> Vec<CommittedKey<'_>> {
             None => &inventory.apps,
         };
         for app in apps {
-            for config in &app.secure_property_configs {
+            let config_facts = configs_of(app_ix(app));
+            for (c, config) in app.secure_property_configs.iter().enumerate() {
                 if config_key_names(config)
                     .iter()
                     .any(|n| names_match(n, name))
                 {
                     ck.users.push((app, config));
+                    ck.upgrades
+                        .push(config_facts.get(c).is_some_and(|f| f.upgrade));
                 }
             }
         }
@@ -579,7 +734,8 @@ pub(super) fn committed_keys(inventory: &Inventory) -> Vec<CommittedKey<'_>> {
 /// each place once, in order. Values are compared in memory; none is
 /// returned.
 pub fn where_key_is_committed(inventory: &Inventory, key: &[u8]) -> Vec<Location> {
-    let mut out: Vec<Location> = committed_keys(inventory)
+    let facts = apps_key_facts(inventory);
+    let mut out: Vec<Location> = committed_keys(inventory, &facts)
         .into_iter()
         .filter(|ck| {
             let value = ck.source.value.as_bytes();
@@ -619,6 +775,7 @@ fn fix_for(
     inventory: &Inventory,
     src: &KeySource<'_>,
     users: &[(&MuleApp, &SecurePropertiesConfig)],
+    upgrades: &[bool],
 ) -> String {
     // The property the runtime reads the key from.
     let prop = users
@@ -679,10 +836,10 @@ fn fix_for(
     let commands: Vec<String> = folders
         .iter()
         .map(|f| {
-            let weak = users.iter().zip(&user_folders).any(|((a, cfg), folder)| {
-                (folder == f || within(f, folder))
-                    && super::ig104_decryptable_secret::upgrade_applies(a, cfg)
-            });
+            let weak = upgrades
+                .iter()
+                .zip(&user_folders)
+                .any(|(upgrade, folder)| (folder == f || within(f, folder)) && *upgrade);
             if weak {
                 crate::support::upgrade_encryption_command(f)
             } else {
@@ -737,7 +894,8 @@ impl Rule for CommittedEncryptionKey {
 
     fn check(&self, inventory: &Inventory) -> Vec<Finding> {
         let mut out = Vec::new();
-        for ck in committed_keys(inventory) {
+        let facts = apps_key_facts(inventory);
+        for ck in committed_keys(inventory, &facts) {
             let src = &ck.source;
             let digest = key_digest(&src.value);
             let owner = src
@@ -776,7 +934,7 @@ impl Rule for CommittedEncryptionKey {
                     src.describe()
                 ),
             };
-            let fix = fix_for(inventory, src, &ck.users);
+            let fix = fix_for(inventory, src, &ck.users, &ck.upgrades);
             let key = match (src.kind, src.name) {
                 (KeySourceKind::Literal, _) | (_, None) => format!(
                     "literal-key|{}",
@@ -802,12 +960,8 @@ impl Rule for CommittedEncryptionKey {
             // A key kept in a secure file is no key a Mule 4 config can
             // read (`${name}` reads plain files only, and the file needs the
             // key first); it is committed all the same.
-            let in_secure_file = src.kind == KeySourceKind::PropertyFile
-                && src.app.is_some_and(|a| {
-                    a.property_files
-                        .iter()
-                        .any(|f| f.secure && f.path == src.location.path)
-                });
+            // Tested as the app was read ([`KeyDef::in_secure_file`]).
+            let in_secure_file = src.kind == KeySourceKind::PropertyFile && src.in_secure_file;
             for (app, config) in &ck.users {
                 if src.kind != KeySourceKind::Literal && config.location != *src.location {
                     let in_secure_file =

@@ -16,6 +16,7 @@ mod ig113_stale_password;
 mod store_refs;
 
 pub(crate) use ig102_plaintext_secret::reads_plugin_config as judged_with_plugin_configs;
+pub(crate) use ig103_committed_encryption_key::key_facts;
 pub use ig103_committed_encryption_key::where_key_is_committed;
 pub(crate) use ig103_committed_encryption_key::{
     config_key_names, is_committed_value, is_key_name, names_match,

@@ -60,6 +60,8 @@ pub fn app_scan_facts(app: &MuleApp) -> Option<Box<AppScanFacts>> {
         keystore_passwords: ThinVec::new(),
         // Its `![...]` values and what IG104 decrypts them with.
         secrets: crate::protect_credentials::secret_facts(app, None),
+        // Its committed key definitions as IG103 (and IG104) read them.
+        keys: crate::protect_credentials::key_facts(app),
     }))
 }
 
@@ -122,22 +124,25 @@ pub fn app_pass_diagnostics(app: &MuleApp, out: &mut Vec<Diagnostic>) {
 
 /// Drops from `app` what no [`Scope::Scan`](crate::Scope::Scan) rule reads:
 /// the literal secret and URL attributes of its XML, the payload
-/// credentials no request sends, the lists of its files and imports, the
-/// HTTP requests and configs only App rules read (`keep_http_scan_rules_read`),
-/// and every property entry but those that
+/// credentials no request sends, the lists of its files and imports and
+/// the HTTP requests and configs only App rules read
+/// (`keep_http_scan_rules_read`).
+///
+/// A compact app (its `scan_facts` worked out, [`app_scan_facts`]) keeps
+/// no connection attribute, TLS context, HTTP config, key loader, MUnit
+/// test resource, property file, global property, environment table or
+/// deployment property (`drop_what_facts_replace`): who its connections
+/// log in as, the key stores it loads, its `![...]` values with what IG104
+/// decrypts them with, its committed key definitions and what else the
+/// whole scan asks of them are in its facts. Apps kept whole
+/// ([`needs_whole`]) keep everything.
+///
+/// An app without facts (built by hand) keeps every property entry that
 /// - some fact kept may resolve, directly or through other entries (a
 ///   connection's `${sfdc.username}`, a global property's `#[p('x')]`);
-/// - are named like a secure-properties key, or as one of the app's
-///   configs' keys however spelt (`APP_CRYPT` for `${app.crypt}`): IG103
-///   looks for them by name.
-///
-/// A compact app's connections keep no attribute, and it keeps no TLS
-/// context, HTTP config, key loader, MUnit test resource or `![...]`
-/// entry (but those kept above), nor the property files left empty: who
-/// its connections log in as, the key stores it loads, its `![...]` values
-/// with what IG104 decrypts them with, and what else the whole scan asks
-/// of them is in the app's `scan_facts` ([`app_scan_facts`]). Apps kept
-/// whole ([`needs_whole`]) keep everything.
+/// - holds an `![...]` value, is named like a secure-properties key, or
+///   as one of the app's configs' keys however spelt (`APP_CRYPT` for
+///   `${app.crypt}`): IG103 and IG104 look for them.
 ///
 /// Entries are kept or dropped by key, with every definition of the key,
 /// so each kept reference resolves in every environment as before.
@@ -183,7 +188,7 @@ pub fn keep_what_scan_rules_read(app: &mut MuleApp) {
     // stores it loads (IG105, IG112) and what IG104 says to change for a
     // decrypted value by the attributes reading it: none of its
     // connections' attributes is kept, nor its TLS contexts, HTTP configs
-    // or key loaders, with the property entries only they read (below).
+    // or key loaders, nor (below) its property files.
     // Its `![...]` values are facts too (IG104), its MUnit test resources'
     // with them (nothing else reads those).
     let compact = app.scan_facts.is_some();
@@ -199,7 +204,12 @@ pub fn keep_what_scan_rules_read(app: &mut MuleApp) {
         app.test_property_files = Vec::new();
     }
     keep_http_scan_rules_read(app);
-    // After the drops above: what only dropped facts referred to goes too.
+    if compact {
+        drop_what_facts_replace(app);
+        return;
+    }
+    // An app without facts (built by hand): what only dropped facts
+    // referred to goes.
     let wanted = referenced_names(app);
     // IG103 takes an entry named as a config's key as that key, however
     // the name is spelt (`APP_CRYPT` for `${app.crypt}`).
@@ -214,7 +224,7 @@ pub fn keep_what_scan_rules_read(app: &mut MuleApp) {
             // order mark is committed all the same.
             let written = e.key_after_bom().unwrap_or(e.key());
             wanted.contains(e.key())
-                || (!compact && e.encrypted_payload().is_some())
+                || e.encrypted_payload().is_some()
                 || is_key_name(written)
                 || key_names.iter().any(|n| names_match(n, written))
         });
@@ -223,47 +233,36 @@ pub fn keep_what_scan_rules_read(app: &mut MuleApp) {
         // whose secrets are collected before.
         file.split_values = Vec::new();
     }
-    // Held for IG104's `![...]` values only (an app without facts).
+    // Held for IG104's `![...]` values only.
     for file in &mut app.test_property_files {
         file.entries.retain(|e| e.encrypted_payload().is_some());
         file.entries.shrink_to_fit();
         file.split_values = Vec::new();
     }
-    if compact {
-        drop_empty_property_files(app);
-    }
 }
 
-/// Drops the property files left without entries, keeping
-/// [`MuleApp::property_order`] pointing at the same files: a file without
-/// entries defines nothing wherever it is looked up. Unless no file of the
-/// order would be left while others are (the lookup would then read the
-/// files as listed, not in the order).
-fn drop_empty_property_files(app: &mut MuleApp) {
-    if app.property_files.iter().all(|f| !f.entries.is_empty()) {
-        return;
-    }
-    let mut new_index: Vec<Option<u32>> = Vec::with_capacity(app.property_files.len());
-    let mut kept = 0u32;
-    for f in &app.property_files {
-        if f.entries.is_empty() {
-            new_index.push(None);
-        } else {
-            new_index.push(Some(kept));
-            kept += 1;
-        }
-    }
-    let order: Vec<u32> = app
-        .property_order
-        .iter()
-        .filter_map(|&i| new_index.get(i as usize).copied().flatten())
-        .collect();
-    if order.is_empty() && !app.property_order.is_empty() && kept > 0 {
-        return;
-    }
-    app.property_files.retain(|f| !f.entries.is_empty());
-    app.property_files.shrink_to_fit();
-    app.property_order = order;
+/// Drops from a compact app what only resolving a reference read once its
+/// App rules have run: its property files, their lookup order, its global
+/// properties, environment tables, environment placeholders, default
+/// environment and deployment properties. Every reader after the app pass
+/// reads what they resolved in the app's `scan_facts` instead: who its
+/// connections log in as and their consumer keys (the identity graph,
+/// IG206's org side, IG303, IG104's users), the stores it loads (IG105,
+/// IG112), its `![...]` values with what decrypts them (IG104) and its
+/// committed key definitions (IG103, IG104's keys). Lending
+/// (a domain's properties, a Mule plugin's configurations) and the
+/// whole-scan parts of IG102, IG107 and IG206's Mule side read only apps
+/// kept whole; the warnings that read them were given in the app pass
+/// ([`app_pass_diagnostics`]), and the redactor's secrets were collected
+/// before.
+fn drop_what_facts_replace(app: &mut MuleApp) {
+    app.property_files = Vec::new();
+    app.property_order = Vec::new();
+    app.global_properties = Vec::new();
+    app.environments = Vec::new();
+    app.environment_placeholders = Vec::new();
+    app.default_environment = None;
+    app.deployment_properties = Vec::new();
 }
 
 /// Drops from the text facts of an app's files (once the app's App rules
@@ -556,6 +555,84 @@ mod tests {
         );
         // What only App rules read is gone, with the entries only it read.
         assert!(a.secret_attributes.is_empty());
+    }
+
+    /// A compact app keeps no property file, global property, environment
+    /// table or deployment property: what IG103 reads of them (the key its
+    /// config's `${encryption.key}` resolves to per environment, the entries
+    /// named like a key) is in its `KeyFacts`, each definition once, and who
+    /// its connection logs in as is in its connection facts. An app without
+    /// facts keeps the entries IG103 looks for.
+    #[test]
+    fn a_compact_app_keeps_no_property_its_facts_resolved() {
+        let mut a = orders();
+        a.secure_property_configs = vec![intguard_model::SecurePropertiesConfig {
+            name: Some("Secure_Props".into()),
+            element: "secure-properties:config".into(),
+            location: crate::support::testkit::loc(XML, 5),
+            key: Some(val("${encryption.key}", XML, 5)),
+            file: Some(val("properties/${mule.env}-secure.yaml", XML, 5)),
+            algorithm: None,
+            mode: None,
+            use_random_ivs: None,
+        }];
+        a.environment_placeholders = vec![("dev".into(), "env".into())];
+        a.default_environment = Some("dev".into());
+        a.deployment_properties = vec![intguard_model::DeploymentProperty {
+            deployment: "cloudhub2Deployment".into(),
+            name: "mule.env".into(),
+            value: "prod".into(),
+            location: crate::support::testkit::loc("orders/pom.xml", 40),
+        }];
+        let mut compact = a.clone();
+        compact.scan_facts = app_scan_facts(&compact);
+        let who =
+            crate::support::connection_identities(&compact, &compact.salesforce_connections[0]);
+        keep_what_scan_rules_read(&mut compact);
+        assert!(compact.property_files.is_empty());
+        assert!(compact.property_order.is_empty());
+        assert!(compact.global_properties.is_empty());
+        assert!(compact.environments.is_empty());
+        assert!(compact.environment_placeholders.is_empty());
+        assert_eq!(compact.default_environment, None);
+        assert!(compact.deployment_properties.is_empty());
+        // What they resolved is held in the facts.
+        let after =
+            crate::support::connection_identities(&compact, &compact.salesforce_connections[0]);
+        let names = |ids: &[crate::support::EnvIdentity]| -> Vec<String> {
+            ids.iter().map(|i| i.username.clone()).collect()
+        };
+        assert_eq!(names(&after), names(&who));
+        assert!(!names(&after).is_empty());
+        let keys_facts = compact
+            .scan_facts
+            .as_ref()
+            .and_then(|f| f.keys.as_ref())
+            .expect("key facts");
+        // Per environment, the config's key is the entry named like a key:
+        // one definition each, which both lists refer to.
+        assert_eq!(keys_facts.defs.len(), 2, "{keys_facts:?}");
+        assert_eq!(keys_facts.configs[0].sources.as_slice(), [0, 1]);
+        assert_eq!(keys_facts.named.as_slice(), [0, 1]);
+        let envs: Vec<Option<&str>> = keys_facts
+            .defs
+            .iter()
+            .map(|d| d.environment.as_deref())
+            .collect();
+        assert_eq!(envs, [Some("dev"), Some("prod")]);
+        assert!(keys_facts
+            .named()
+            .all(|d| d.name.as_deref() == Some("encryption.key")));
+        // The key is not shown by the facts' `Debug`.
+        assert!(!format!("{:?}", compact.scan_facts).contains("MuleSoftKey12345"));
+
+        let mut by_hand = a;
+        keep_what_scan_rules_read(&mut by_hand);
+        assert!(keys(&by_hand)
+            .iter()
+            .flatten()
+            .any(|k| *k == "encryption.key"));
+        assert!(!by_hand.global_properties.is_empty());
     }
 
     fn requester(name: &str, host: &str, line: u32, tls: bool) -> HttpRequester {
@@ -1007,60 +1084,6 @@ mod tests {
         let mut by_hand = orders_with_keys();
         keep_what_scan_rules_read(&mut by_hand);
         assert_eq!(by_hand.salesforce_connections[0].attributes.len(), 3);
-    }
-
-    /// A property file left without entries goes, the lookup order still
-    /// naming the same files; unless no file of the order would be left
-    /// while others are (the lookup would then read them as listed).
-    #[test]
-    fn empty_property_files_go_with_their_place_in_the_order() {
-        let file = |name: &str, entries: &[(&str, &str)]| {
-            props(
-                &format!("orders/src/main/resources/{name}"),
-                None,
-                false,
-                entries,
-            )
-        };
-        // What `${a}` and `${c}` resolve to.
-        let resolved = |a: &MuleApp| -> Vec<Option<String>> {
-            ["a", "c"]
-                .iter()
-                .map(|k| {
-                    a.resolve_all(&val(&format!("${{{k}}}"), XML, 1))[0]
-                        .value
-                        .clone()
-                })
-                .collect()
-        };
-        let mut a = app("orders", &["dev"]);
-        a.property_files = vec![
-            file("a.yaml", &[("a", "1")]),
-            file("empty.yaml", &[]),
-            file("c.yaml", &[("c", "3")]),
-        ];
-        a.property_order = vec![2, 1, 0];
-        let before = resolved(&a);
-        drop_empty_property_files(&mut a);
-        let paths: Vec<&str> = a.property_files.iter().map(|f| f.path.as_str()).collect();
-        assert_eq!(
-            paths,
-            [
-                "orders/src/main/resources/a.yaml",
-                "orders/src/main/resources/c.yaml"
-            ]
-        );
-        assert_eq!(a.property_order, [1, 0]);
-        let after = resolved(&a);
-        assert_eq!(after, before);
-        assert_eq!(after, [Some("1".to_string()), Some("3".to_string())]);
-        // Only the empty file in the order, another file unordered: kept.
-        let mut b = app("orders", &["dev"]);
-        b.property_files = vec![file("empty.yaml", &[]), file("c.yaml", &[("c", "3")])];
-        b.property_order = vec![0];
-        drop_empty_property_files(&mut b);
-        assert_eq!(b.property_files.len(), 2);
-        assert_eq!(b.property_order, [0]);
     }
 
     #[test]

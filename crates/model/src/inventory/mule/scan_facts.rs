@@ -37,6 +37,9 @@ pub struct AppScanFacts {
     /// an app without a secure-properties config (whose values nothing
     /// tries).
     pub secrets: Option<Box<super::SecretFacts>>,
+    /// Its committed secure-properties key definitions, by config, and those
+    /// named like a key, as IG103 reads them; `None` when it has neither.
+    pub keys: Option<Box<super::KeyFacts>>,
 }
 
 /// The passwords committed in clear for one store an app loads (see

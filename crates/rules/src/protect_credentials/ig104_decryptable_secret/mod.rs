@@ -19,7 +19,7 @@ use rayon::prelude::*;
 
 use intguard_model::{Finding, Inventory, MuleApp, Practice, RuleMeta, SecretFacts, Severity};
 
-use super::ig103_committed_encryption_key::committed_keys;
+use super::ig103_committed_encryption_key::{apps_key_facts, committed_keys};
 use crate::{Rule, Sink};
 pub(crate) use facts::secret_facts;
 use facts::{app_secret_facts, cipher_of};
@@ -208,7 +208,8 @@ fn each_apps_findings(
     apps: &[TriedApp<'_>],
     found: &(dyn Fn(usize, Vec<Finding>) + Sync),
 ) {
-    let committed = committed_keys(inventory);
+    let key_facts = apps_key_facts(inventory);
+    let committed = committed_keys(inventory, &key_facts);
     if committed.is_empty() {
         return;
     }
