@@ -17,6 +17,7 @@ mod fingerprint;
 mod finish;
 mod read;
 mod scan;
+mod sealed;
 mod snippet;
 mod spill;
 mod suppress;
