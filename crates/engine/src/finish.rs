@@ -74,10 +74,13 @@ pub(crate) fn finish(
                 .filter_map(|p| std::fs::canonicalize(p).ok())
                 .collect()
         });
-    // An org audit cut short stays said whatever the focus: it is why the
-    // run cannot pass (exit 2).
+    // An org audit cut short, or findings lost, stays said whatever the
+    // focus: it is why the run cannot pass (exit 2).
     diagnostics.retain(|d| {
-        d.code == APP_CONTEXT || d.code == intguard_model::ORG_PARTIAL || in_focus(&focus, &d.path)
+        d.code == APP_CONTEXT
+            || d.code == intguard_model::ORG_PARTIAL
+            || d.code == intguard_model::FINDINGS_LOST
+            || in_focus(&focus, &d.path)
     });
     // A path given that is not read at all (`[paths] ignore`, a build
     // folder) has an `ignored-path` warning saying so: its note that the

@@ -8,8 +8,8 @@
 //!
 //! It does the I/O rules may not do (reading snippet lines, the config and
 //! baseline files, spilling a scan's findings to an encrypted temporary
-//! file until the Inventory is freed) and knows nothing about output
-//! formats.
+//! file until the Inventory is freed, and the compact apps' `![...]`
+//! records until IG104 reads them) and knows nothing about output formats.
 
 pub mod baseline;
 pub mod config;
@@ -17,6 +17,8 @@ mod fingerprint;
 mod finish;
 mod read;
 mod scan;
+mod sealed;
+mod secret_store;
 mod snippet;
 mod spill;
 mod suppress;

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use intguard_model::{AppSecrets, Diagnostic, Finding, Inventory, MuleApp, RuleMeta, Severity};
 use intguard_rules::scan_scope::{keep_text_facts_scan_rules_read, keep_what_scan_rules_read};
@@ -17,6 +17,7 @@ use crate::baseline::Baseline;
 use crate::config::Config;
 use crate::finish::finish;
 use crate::read::read_inventory_with;
+use crate::secret_store::SecretSpill;
 use crate::spill::Spill;
 use crate::timing::PhaseTimer;
 
@@ -87,8 +88,9 @@ impl ScanOutcome {
 /// what the [`Scope::Scan`] rules read of it is kept
 /// ([`intguard_rules::scan_scope`]): the apps' facts are not all held until
 /// the end. The findings wait in an anonymous temporary file from the
-/// moment they are made until the Inventory is freed (held in memory when
-/// none can be written).
+/// moment they are made until the Inventory is freed, and so do the
+/// compact apps' `![...]` records from the end of their app's pass until
+/// IG104 reads them (both held in memory when none can be written).
 pub fn scan(options: &ScanOptions) -> ScanOutcome {
     with_threads(options.threads, || scan_here(options))
 }
@@ -99,7 +101,18 @@ fn scan_here(options: &ScanOptions) -> ScanOutcome {
 
 /// [`scan`], its findings spilled to `spill` as they are made.
 pub(crate) fn scan_spilling(options: &ScanOptions, spill: Spill) -> ScanOutcome {
+    scan_spilling_with(options, spill, SecretSpill::new())
+}
+
+/// [`scan_spilling`], the compact apps' `![...]` records moved out to
+/// `secret_spill`.
+pub(crate) fn scan_spilling_with(
+    options: &ScanOptions,
+    spill: Spill,
+    secret_spill: SecretSpill,
+) -> ScanOutcome {
     let app_rules = enabled_rules(&options.config, Scope::App);
+    let secret_spill = Arc::new(secret_spill);
     let secrets_read = Mutex::new(SecretsRead::default());
     let mut inventory = read_inventory_with(options, &|app, text_files| {
         // The app alone, with its files' text facts: what an App rule reads.
@@ -119,6 +132,8 @@ pub(crate) fn scan_spilling(options: &ScanOptions, spill: Spill) -> ScanOutcome 
         *text_files = one.text_files;
         keep_what_scan_rules_read(app);
         keep_text_facts_scan_rules_read(text_files);
+        // Its `![...]` records are final: out of memory until IG104.
+        secret_spill.move_out(app);
         secrets_read
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -128,6 +143,7 @@ pub(crate) fn scan_spilling(options: &ScanOptions, spill: Spill) -> ScanOutcome 
         .into_inner()
         .unwrap_or_else(|e| e.into_inner())
         .into_app_secrets();
+    inventory.secret_store = Some(secret_spill.clone());
     let mut timer = PhaseTimer::start();
     // The files outside any app, with no app: the rest of what App rules read.
     // (As `support::app_for_path` sees it, without trying every app.)
@@ -175,6 +191,13 @@ pub(crate) fn scan_spilling(options: &ScanOptions, spill: Spill) -> ScanOutcome 
     // What the findings' notes need of the whole scan, taken before the
     // Inventory goes.
     let completion = Completion::new(&inventory, &spill.take_needs());
+    // Records the rules could not read back: IG104's findings on their
+    // apps are missing, and the report says so.
+    inventory
+        .diagnostics
+        .extend(secret_spill.unread_diagnostic());
+    // The file goes with the Inventory.
+    drop(secret_spill);
     timer.lap("rules and known secrets");
     finish(spill, completion, inventory, secrets, options)
 }

@@ -12,25 +12,21 @@
 //! before it masks the known secrets in their messages and fixes: a rule
 //! may write a value as the file has it (IG107 quotes a reference
 //! `${sf.password:<default>}` whole) and leave masking to `finish`, the
-//! last guard before any output. So the file is encrypted (ChaCha20, a key
-//! drawn for each scan and held only in memory): what reaches the disk
-//! reads as noise, and is gone with the process.
+//! last guard before any output. So the file is encrypted (a
+//! [`SealedFile`]: ChaCha20, a key drawn for each scan and held only in
+//! memory): what reaches the disk reads as noise, and is gone with the
+//! process.
 
 use std::collections::HashSet;
-use std::io::{BufReader, Read, Seek, SeekFrom, Write};
+use std::io::Read;
 use std::sync::Mutex;
 
-use chacha20::cipher::{KeyIvInit, StreamCipher, StreamCipherSeek};
-use chacha20::ChaCha20;
 use intguard_model::{FilePath, Finding, Location, Practice, Related, RuleMeta, Severity};
 use intguard_rules::CompletionNeeds;
 use serde::ser::{Serialize, Serializer};
 use serde::Deserialize;
 
-/// Where findings are spilled: a temporary file, or any other seekable
-/// store (tests inject one).
-pub(crate) trait SpillFile: Read + Write + Seek + Send {}
-impl<T: Read + Write + Seek + Send> SpillFile for T {}
+use crate::sealed::{temporary_file, Reader, SealedFile, SpillFile};
 
 /// The findings of a scan, as they are made, with what completing them
 /// needs of the Inventory ([`CompletionNeeds`]).
@@ -40,12 +36,7 @@ pub(crate) struct Spill {
 
 struct State {
     /// `None`: held in memory (never created, or a write failed).
-    file: Option<Box<dyn SpillFile>>,
-    /// The file's key, drawn for this spill (a nonce of zeros: one key, one
-    /// stream, each byte encrypted at its offset).
-    key: [u8; 32],
-    /// Bytes of whole findings written to `file`.
-    written: u64,
+    file: Option<SealedFile>,
     /// Findings written to `file`.
     count: usize,
     /// The findings held in memory: all of them when there is no file, those
@@ -60,11 +51,7 @@ impl Spill {
     /// Spilled to an anonymous temporary file (in `TMPDIR`, gone when closed);
     /// held in memory when it cannot be created.
     pub(crate) fn new() -> Self {
-        Spill::with_file(
-            tempfile::tempfile()
-                .ok()
-                .map(|f| Box::new(f) as Box<dyn SpillFile>),
-        )
+        Spill::with_file(temporary_file())
     }
 
     /// Held in memory (an Inventory built elsewhere, an org snapshot's: its
@@ -76,13 +63,9 @@ impl Spill {
     /// Spilled to `file`, encrypted with a key of its own; held in memory
     /// when `file` is `None` or no key can be drawn.
     pub(crate) fn with_file(file: Option<Box<dyn SpillFile>>) -> Self {
-        let mut key = [0; 32];
-        let file = file.filter(|_| getrandom::fill(&mut key).is_ok());
         Spill {
             state: Mutex::new(State {
-                file,
-                key,
-                written: 0,
+                file: SealedFile::new(file),
                 count: 0,
                 held: Vec::new(),
                 lost: 0,
@@ -151,11 +134,7 @@ impl Spill {
         let Some(file) = state.file.as_mut() else {
             return false;
         };
-        let mut cipher = cipher(&state.key);
-        let encrypted =
-            cipher.try_seek(state.written).is_ok() && cipher.try_apply_keystream(chunk).is_ok();
-        if encrypted && file.write_all(chunk).is_ok() {
-            state.written += chunk.len() as u64;
+        if file.append(chunk).is_ok() {
             state.count += pending.len();
             chunk.clear();
             pending.clear();
@@ -191,9 +170,7 @@ impl Spill {
         ReadBack {
             // And those that fail to come (all of them without a file).
             lost: state.lost,
-            file: state
-                .file
-                .and_then(|f| from_the_start(f, &state.key, state.written)),
+            file: state.file.and_then(SealedFile::into_reader),
             left: state.count,
             held: state.held.into_iter(),
             decoder: Decoder::default(),
@@ -207,14 +184,14 @@ impl State {
         if let Some(file) = self.file.take() {
             let mut written = ReadBack {
                 lost: 0,
-                file: from_the_start(file, &self.key, self.written),
+                file: file.into_reader(),
                 left: self.count,
                 held: Vec::new().into_iter(),
                 decoder: Decoder::default(),
             };
             self.held = written.by_ref().collect();
             self.lost += written.lost();
-            (self.written, self.count) = (0, 0);
+            self.count = 0;
         }
     }
 }
@@ -251,47 +228,6 @@ fn encode_all(findings: &[Finding]) -> Option<Vec<u8>> {
         .all(|f| encode_one(f, &mut out))
         .then_some(out)
 }
-
-/// `file`'s first `written` bytes, decrypted, from its start; `None` when
-/// it cannot be read.
-fn from_the_start(mut file: Box<dyn SpillFile>, key: &[u8; 32], written: u64) -> Option<Reader> {
-    file.seek(SeekFrom::Start(0)).ok()?;
-    Some(BufReader::new(Decrypting::new(file.take(written), key)))
-}
-
-/// The spill file's cipher, at its start.
-fn cipher(key: &[u8; 32]) -> ChaCha20 {
-    ChaCha20::new(key.into(), &[0; 12].into())
-}
-
-/// Reads a spill file from its start, decrypted.
-struct Decrypting<R> {
-    inner: R,
-    cipher: ChaCha20,
-}
-
-impl<R: Read> Decrypting<R> {
-    fn new(inner: R, key: &[u8; 32]) -> Self {
-        Decrypting {
-            inner,
-            cipher: cipher(key),
-        }
-    }
-}
-
-impl<R: Read> Read for Decrypting<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.cipher
-            .try_apply_keystream(&mut buf[..n])
-            .map_err(|_| std::io::Error::other("past the end of the spill's key stream"))?;
-        Ok(n)
-    }
-}
-
-/// A spill file read from its start, decrypted, up to its last whole
-/// finding.
-type Reader = BufReader<Decrypting<std::io::Take<Box<dyn SpillFile>>>>;
 
 /// The findings of a [`Spill`], in order: those in its file, then those
 /// held in memory.
@@ -576,65 +512,10 @@ fn leak(s: &str) -> &'static str {
 mod tests {
     use std::io::Cursor;
     use std::path::{Path, PathBuf};
-    use std::sync::{Arc, Mutex};
 
     use super::*;
     use crate::scan::{scan_spilling, ScanOptions, ScanOutcome};
-
-    /// A spill file the test keeps a handle on: what was written stays
-    /// readable after the scan. Writes fail once `fail_writes_past` bytes
-    /// would be exceeded; reads fail when `fail_reads`.
-    #[derive(Clone, Default)]
-    struct Shared {
-        bytes: Arc<Mutex<Cursor<Vec<u8>>>>,
-        fail_writes_past: Option<u64>,
-        fail_reads: bool,
-    }
-
-    impl Shared {
-        fn contents(&self) -> Vec<u8> {
-            self.bytes.lock().unwrap().get_ref().clone()
-        }
-
-        fn boxed(&self) -> Option<Box<dyn SpillFile>> {
-            Some(Box::new(self.clone()))
-        }
-    }
-
-    impl Read for Shared {
-        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-            if self.fail_reads {
-                return Err(std::io::Error::other("read failed"));
-            }
-            self.bytes.lock().unwrap().read(buf)
-        }
-    }
-
-    impl Write for Shared {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            let mut bytes = self.bytes.lock().unwrap();
-            if let Some(limit) = self.fail_writes_past {
-                let room = limit.saturating_sub(bytes.position());
-                if room == 0 {
-                    return Err(std::io::Error::other("no space left on device"));
-                }
-                // Part of it, as a filling disk takes.
-                let n = buf.len().min(room as usize);
-                return bytes.write(&buf[..n]);
-            }
-            bytes.write(buf)
-        }
-
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-
-    impl Seek for Shared {
-        fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
-            self.bytes.lock().unwrap().seek(to)
-        }
-    }
+    use crate::sealed::testing::Shared;
 
     fn meta(id: &str) -> &'static RuleMeta {
         intguard_rules::find_rule(id).unwrap().meta()
@@ -904,7 +785,8 @@ mod tests {
         let spill = Spill::with_file(file.boxed());
         spill.add(findings(3));
         let mut state = spill.lock();
-        state.file = Some(Box::new(Shared {
+        let sealed = state.file.as_mut().unwrap();
+        sealed.replace_file(Box::new(Shared {
             fail_reads: true,
             ..file.clone()
         }));

@@ -3,8 +3,11 @@
 //! its configurations load for IG105 and IG112, its `![...]` values with
 //! the ciphers IG104 tries on them: the app's `scan_facts`), after which
 //! `scan` keeps none of the properties, attributes, TLS contexts and key
-//! loaders they came from; apps deployed in a domain, Mule plugins and
-//! the apps importing their files are kept whole and resolved at the end.
+//! loaders they came from, and moves the `![...]` records out to its
+//! encrypted temporary file until IG104 reads them back one app at a time
+//! (the whole Inventory keeps them in memory); apps deployed in a domain,
+//! Mule plugins and the apps importing their files are kept whole and
+//! resolved at the end.
 //! Both must report what the whole Inventory does (`run_rules` on
 //! `read_inventory`), and so must the whole Inventory with those facts
 //! cleared (each app's then worked out from the app when the rules run);

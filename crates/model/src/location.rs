@@ -1,4 +1,4 @@
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::shared_str::SharedStr;
 
@@ -10,7 +10,7 @@ pub type FilePath = SharedStr;
 /// Where something was found. `path` is the display path (as walked from the
 /// scan root the user gave, `/`-separated); `line` and `column` are 1-based.
 /// A `line` of 0 means "the whole file".
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Location {
     pub path: FilePath,
     pub line: u32,

@@ -4,7 +4,7 @@ use std::fmt;
 use std::ops::Deref;
 use std::sync::Arc;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A string many items repeat, held once: a file's path in the location of
 /// every item found in it ([`FilePath`](crate::FilePath)), the qualified
@@ -12,7 +12,7 @@ use serde::Serialize;
 /// of it; a scan holds these until the rules have run. Reads like a `&str`
 /// (`Deref`, comparisons with `str`, `&str` and `String`) and serializes as
 /// a string.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct SharedStr(Arc<str>);
 

@@ -25,6 +25,7 @@ pub use org::*;
 pub use resolve::*;
 pub use salesforce::*;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use rayon::prelude::*;
@@ -63,6 +64,11 @@ pub struct Inventory {
     pub identities: Vec<IntegrationIdentity>,
     pub stats: ScanStats,
     pub diagnostics: Vec<Diagnostic>,
+    /// Where a scan moved the compact apps' [`SecretFacts`] out of memory
+    /// ([`KeptSecrets::Spilled`]), read back one app at a time by
+    /// [`Inventory::secret_facts`]; `None` when none was.
+    #[serde(skip)]
+    pub secret_store: Option<std::sync::Arc<dyn SecretStore>>,
 }
 
 #[derive(Debug, Default, Clone, Copy, Serialize)]
@@ -72,6 +78,20 @@ pub struct ScanStats {
 }
 
 impl Inventory {
+    /// A compact app's [`SecretFacts`] as kept ([`AppScanFacts::secrets`]):
+    /// those held in memory, or those moved out read back from
+    /// [`Inventory::secret_store`] (the caller's to drop once used);
+    /// `None` when they cannot be read back (the store notes it).
+    pub fn secret_facts<'a>(&'a self, kept: &'a KeptSecrets) -> Option<Cow<'a, SecretFacts>> {
+        match kept {
+            KeptSecrets::Held(facts) => Some(Cow::Borrowed(facts)),
+            KeptSecrets::Spilled(at) => {
+                debug_assert!(self.secret_store.is_some(), "facts spilled without a store");
+                self.secret_store.as_deref()?.load(*at).map(Cow::Owned)
+            }
+        }
+    }
+
     /// Every secret value the readers saw, for the engine's output redactor.
     pub fn known_secrets(&self) -> Vec<String> {
         // Thousands of apps' property files: spread over the cores (this runs

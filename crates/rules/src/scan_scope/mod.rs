@@ -14,8 +14,8 @@ use foldhash::HashSet;
 use intguard_model::expr::{contains_pair, placeholders};
 use intguard_model::vocab::is_placeholder_value;
 use intguard_model::{
-    AppScanFacts, Assignment, ConnectionFacts, Diagnostic, MuleApp, SalesforceConnection,
-    TextFileFacts, ThinVec,
+    AppScanFacts, Assignment, ConnectionFacts, Diagnostic, KeptSecrets, MuleApp,
+    SalesforceConnection, TextFileFacts, ThinVec,
 };
 
 use crate::protect_credentials::{is_committed_value, is_key_name, names_match};
@@ -59,7 +59,7 @@ pub fn app_scan_facts(app: &MuleApp) -> Option<Box<AppScanFacts>> {
         // by its caller.
         keystore_passwords: ThinVec::new(),
         // Its `![...]` values and what IG104 decrypts them with.
-        secrets: crate::protect_credentials::secret_facts(app, None),
+        secrets: crate::protect_credentials::secret_facts(app, None).map(KeptSecrets::Held),
         // Its committed key definitions as IG103 (and IG104) read them.
         keys: crate::protect_credentials::key_facts(app),
     }))

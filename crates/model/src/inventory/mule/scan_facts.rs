@@ -33,10 +33,10 @@ pub struct AppScanFacts {
     /// password, once every file is read. Set by the reading's caller
     /// (`intguard_readers::keystore_passwords`).
     pub keystore_passwords: ThinVec<KeystorePasswords>,
-    /// Its `![...]` values and what IG104 decrypts them with; `None` for
-    /// an app without a secure-properties config (whose values nothing
-    /// tries).
-    pub secrets: Option<Box<super::SecretFacts>>,
+    /// Its `![...]` values and what IG104 decrypts them with (moved out of
+    /// memory by a scan once the app's pass is done); `None` for an app
+    /// without a secure-properties config (whose values nothing tries).
+    pub secrets: Option<super::KeptSecrets>,
     /// Its committed secure-properties key definitions, by config, and those
     /// named like a key, as IG103 reads them; `None` when it has neither.
     pub keys: Option<Box<super::KeyFacts>>,

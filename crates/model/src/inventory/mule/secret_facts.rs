@@ -4,7 +4,11 @@
 //! a compact app is read ([`super::AppScanFacts::secrets`]), so that a scan
 //! keeps these records instead of the property entries and the configs'
 //! resolution; an app kept whole has them worked out when the rules run,
-//! by the same function.
+//! by the same function. A scan then moves a compact app's records out of
+//! memory ([`KeptSecrets::Spilled`]) until IG104 reads them, one app at a
+//! time ([`crate::Inventory::secret_facts`]).
+
+use serde::{Deserialize, Serialize};
 
 use crate::location::{FilePath, Location};
 
@@ -13,7 +17,7 @@ use crate::location::{FilePath, Location};
 pub type EnvIx = u32;
 
 /// An app's `![...]` values and what decrypting them needs (see the module).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SecretFacts {
     /// One per [`super::MuleApp::secure_property_configs`], in their order.
     pub configs: Vec<SecretConfig>,
@@ -31,6 +35,7 @@ pub struct SecretFacts {
     pub text: Box<str>,
     /// The values' payloads, base64-decoded (a quarter smaller than as
     /// written), one after the other.
+    #[serde(with = "bytes")]
     pub payloads: Box<[u8]>,
 }
 
@@ -89,7 +94,7 @@ impl std::fmt::Debug for SecretFacts {
 }
 
 /// A secure-properties config as IG104 reads it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SecretConfig {
     /// `<secure-properties:config> `Secure_Props``.
     pub label: Box<str>,
@@ -117,7 +122,7 @@ pub struct SecretConfig {
 /// A cipher's settings: the indexes of its algorithm and mode in
 /// `mule_secure_props`' `Algorithm::ALL` and `Mode::ALL`, and its random
 /// IVs (the rules convert it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CipherCode {
     pub algorithm: u8,
     pub mode: u8,
@@ -125,7 +130,7 @@ pub struct CipherCode {
 }
 
 /// A file holding `![...]` values.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SecretFile {
     pub path: FilePath,
     pub environment: EnvIx,
@@ -136,7 +141,7 @@ pub struct SecretFile {
 
 /// A property holding `![...]` values, and what of the app's Salesforce
 /// connections reads it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SecretKey {
     /// The name, in [`SecretFacts::text`].
     pub name: (u32, u32),
@@ -149,7 +154,7 @@ pub struct SecretKey {
 
 /// What to change for a leaked value, by the first Salesforce connection
 /// attributes reading it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SecretChange {
     /// No connection reads it: told by the property's name.
     ByName,
@@ -158,11 +163,25 @@ pub enum SecretChange {
     /// A login's `password`.
     Password,
     /// Another attribute: the change the rules word for it.
-    Issued(&'static str),
+    Issued(IssuedSecret),
+}
+
+/// A secret changed where it is issued, by what its attribute's name says
+/// it is (the rules word the change).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum IssuedSecret {
+    /// A key store's or key's password.
+    KeyStore,
+    /// A connected app's consumer key.
+    ConsumerKey,
+    /// Another secret (a consumer or client secret).
+    Secret,
+    /// Anything else (an API key).
+    Other,
 }
 
 /// One `![...]` value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SecretValue {
     /// Its file, in [`SecretFacts::files`].
     pub file: u32,
@@ -179,4 +198,64 @@ pub struct SecretValue {
 impl SecretValue {
     /// The length of a payload that is not base64.
     pub const NOT_BASE64: u32 = u32::MAX;
+}
+
+/// Where a compact app's [`SecretFacts`] are kept until IG104 reads them.
+#[derive(Debug, Clone, PartialEq)]
+pub enum KeptSecrets {
+    /// In memory: as worked out, or when the scan could not move them out
+    /// (no temporary file, or a write to it failed).
+    Held(Box<SecretFacts>),
+    /// Moved out to the scan's store ([`crate::Inventory::secret_store`]).
+    Spilled(SpilledAt),
+}
+
+/// Where a [`KeptSecrets::Spilled`] app's facts are in the scan's store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SpilledAt {
+    pub offset: u64,
+    pub len: u32,
+}
+
+/// Where a scan keeps the [`SecretFacts`] it moved out of memory: the
+/// engine's encrypted temporary file. Safe to read from several threads.
+pub trait SecretStore: Send + Sync + std::fmt::Debug {
+    /// The facts stored at `at`; `None` when they cannot be read back (the
+    /// store notes it, and the scan's report says its findings are
+    /// incomplete).
+    fn load(&self, at: SpilledAt) -> Option<SecretFacts>;
+}
+
+/// [`SecretFacts::payloads`] as bytes, not a sequence of numbers.
+mod bytes {
+    use serde::de::{Deserializer, Error, SeqAccess, Visitor};
+    use serde::Serializer;
+
+    pub(super) fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(bytes)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Box<[u8]>, D::Error> {
+        struct Bytes;
+        impl<'de> Visitor<'de> for Bytes {
+            type Value = Box<[u8]>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("bytes")
+            }
+            fn visit_bytes<E: Error>(self, v: &[u8]) -> Result<Self::Value, E> {
+                Ok(v.into())
+            }
+            fn visit_byte_buf<E: Error>(self, v: Vec<u8>) -> Result<Self::Value, E> {
+                Ok(v.into_boxed_slice())
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+                while let Some(b) = seq.next_element()? {
+                    out.push(b);
+                }
+                Ok(out.into_boxed_slice())
+            }
+        }
+        d.deserialize_bytes(Bytes)
+    }
 }

@@ -16,20 +16,31 @@ use intguard_model::{
 use super::super::ig103_committed_encryption_key::{
     config_key_names, config_label, config_label_in,
 };
-use super::finding::issued_secret_change;
+use super::finding::issued_secret;
 use super::settings::{ciphers_for, upgrade_applies};
 
 /// The facts IG104 reads of `app`: its compact facts' when it has them
-/// ([`MuleApp::scan_facts`]), else worked out from it as it is now. `None`
-/// for an app whose values are not tried (no secure-properties config, or
-/// no `![...]` value).
+/// ([`MuleApp::scan_facts`]: held in memory, or read back from where the
+/// scan moved them, [`Inventory::secret_facts`]), else worked out from it
+/// as it is now. `None` for an app whose values are not tried (no
+/// secure-properties config, or no `![...]` value), and for one whose
+/// facts cannot be read back (the scan reports its findings missing).
 pub(super) fn app_secret_facts<'a>(
-    inventory: &Inventory,
+    inventory: &'a Inventory,
     app: &'a MuleApp,
 ) -> Option<Cow<'a, SecretFacts>> {
     match app.scan_facts.as_deref() {
-        Some(facts) => facts.secrets.as_deref().map(Cow::Borrowed),
+        Some(facts) => inventory.secret_facts(facts.secrets.as_ref()?),
         None => secret_facts(app, Some(inventory)).map(|f| Cow::Owned(*f)),
+    }
+}
+
+/// `app` may have values to try ([`app_secret_facts`] may give some):
+/// told without working them out or reading them back.
+pub(super) fn may_have_secret_facts(app: &MuleApp) -> bool {
+    match app.scan_facts.as_deref() {
+        Some(facts) => facts.secrets.is_some(),
+        None => !app.secure_property_configs.is_empty(),
     }
 }
 
@@ -211,9 +222,9 @@ fn change_for(read_by: &[&XmlAttribute]) -> SecretChange {
     }
     match read_by.first() {
         Some(a) if a.element.starts_with("tls:") => {
-            SecretChange::Issued(issued_secret_change("keystore.password"))
+            SecretChange::Issued(issued_secret("keystore.password"))
         }
-        Some(a) => SecretChange::Issued(issued_secret_change(&a.name)),
+        Some(a) => SecretChange::Issued(issued_secret(&a.name)),
         None => SecretChange::ByName,
     }
 }
@@ -358,10 +369,12 @@ mod tests {
     #[test]
     fn a_compact_apps_values_are_worked_out_as_it_is_read() {
         let a = orders();
-        let facts = crate::scan_scope::app_scan_facts(&a)
+        let Some(intguard_model::KeptSecrets::Held(facts)) = crate::scan_scope::app_scan_facts(&a)
             .expect("a compact app")
             .secrets
-            .expect("values tried");
+        else {
+            panic!("values tried, held");
+        };
         // The same as the rule works out for the app kept whole.
         let inventory = Inventory::default();
         assert_eq!(secret_facts(&a, Some(&inventory)).as_deref(), Some(&*facts));

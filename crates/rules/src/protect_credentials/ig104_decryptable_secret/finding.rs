@@ -3,7 +3,9 @@
 
 use mule_secure_props::Cipher;
 
-use intguard_model::{Finding, MuleApp, Related, SecretChange, SecretFacts, SecretKey};
+use intguard_model::{
+    Finding, IssuedSecret, MuleApp, Related, SecretChange, SecretFacts, SecretKey,
+};
 
 use super::super::ig103_committed_encryption_key::{key_digest, KeySource, KeySourceKind};
 use super::keys::Candidate;
@@ -48,28 +50,44 @@ fn change_for_reader(key: &str, salesforce_user: Option<&str>, change: SecretCha
     match change {
         SecretChange::SecurityToken => format!("reset the security token of {user}"),
         SecretChange::Password => format!("reset the password of {user}"),
-        SecretChange::Issued(change) => change.to_string(),
+        SecretChange::Issued(issued) => issued_wording(issued).to_string(),
         SecretChange::ByName => change_where_issued(key, salesforce_user),
     }
 }
 
 /// [`change_where_issued`] for what is not a login's password or token.
-pub(super) fn issued_secret_change(key: &str) -> &'static str {
+fn issued_secret_change(key: &str) -> &'static str {
+    issued_wording(issued_secret(key))
+}
+
+/// What the property or attribute named `key` holds, when changed where it
+/// is issued ([`issued_wording`]).
+pub(super) fn issued_secret(key: &str) -> IssuedSecret {
     let k = key.to_ascii_lowercase();
     let has = |w: &str| k.contains(w);
     if has("store") || has("key.password") || has("keypassword") {
-        "issue a new keystore (new key pair and certificate, new password) and replace the certificate wherever it is trusted"
+        IssuedSecret::KeyStore
     } else if has("consumerkey")
         || has("consumer.key")
         || has("client_id")
         || has("client.id")
         || has("clientid")
     {
-        "regenerate the connected app's consumer key and secret (Setup > App Manager > the app > View > Manage Consumer Details)"
+        IssuedSecret::ConsumerKey
     } else if has("secret") {
-        "regenerate the secret at its issuer (for a connected app: Manage Consumer Details > Generate new secret)"
+        IssuedSecret::Secret
     } else {
-        "revoke it and issue a new one where it is issued (an API key: at the API's provider)"
+        IssuedSecret::Other
+    }
+}
+
+/// How a secret of that kind is changed where it is issued.
+fn issued_wording(issued: IssuedSecret) -> &'static str {
+    match issued {
+        IssuedSecret::KeyStore => "issue a new keystore (new key pair and certificate, new password) and replace the certificate wherever it is trusted",
+        IssuedSecret::ConsumerKey => "regenerate the connected app's consumer key and secret (Setup > App Manager > the app > View > Manage Consumer Details)",
+        IssuedSecret::Secret => "regenerate the secret at its issuer (for a connected app: Manage Consumer Details > Generate new secret)",
+        IssuedSecret::Other => "revoke it and issue a new one where it is issued (an API key: at the API's provider)",
     }
 }
 

@@ -10,7 +10,6 @@ mod settings;
 #[cfg(test)]
 mod tests;
 
-use std::borrow::Cow;
 use std::collections::HashSet;
 use std::sync::Mutex;
 
@@ -19,10 +18,10 @@ use rayon::prelude::*;
 
 use intguard_model::{Finding, Inventory, MuleApp, Practice, RuleMeta, SecretFacts, Severity};
 
-use super::ig103_committed_encryption_key::{apps_key_facts, committed_keys};
+use super::ig103_committed_encryption_key::{apps_key_facts, committed_keys, CommittedKey};
 use crate::{Rule, Sink};
 pub(crate) use facts::secret_facts;
-use facts::{app_secret_facts, cipher_of};
+use facts::{app_secret_facts, cipher_of, may_have_secret_facts};
 use finding::finding_for;
 use keys::{candidates, groups_by_app, payload_hash, value_groups, KeyAttempt, Keys};
 pub(super) use settings::{
@@ -133,10 +132,16 @@ impl Rule for DecryptableSecret {
     }
 
     fn check(&self, inventory: &Inventory) -> Vec<Finding> {
+        let apps = tried_apps(inventory);
+        let key_facts = apps_key_facts(inventory);
+        let committed = committed_keys(inventory, &key_facts);
+        if apps.is_empty() || committed.is_empty() {
+            return Vec::new();
+        }
+        let survey = survey(inventory, &apps);
         // Each app's findings, in the apps' order.
         let by_app = Mutex::new(Vec::new());
-        let apps = tried_apps(inventory);
-        each_apps_findings(inventory, &apps, &|i, found| {
+        each_apps_findings(inventory, &apps, &committed, &survey, &|i, found| {
             by_app
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
@@ -159,9 +164,15 @@ impl Rule for DecryptableSecret {
     /// order, as [`Rule::check`] does.
     fn check_into(&self, inventory: &Inventory, sink: &Sink<'_>) {
         let apps = tried_apps(inventory);
-        let shared = files_of_several_apps(&apps);
+        let key_facts = apps_key_facts(inventory);
+        let committed = committed_keys(inventory, &key_facts);
+        if apps.is_empty() || committed.is_empty() {
+            return;
+        }
+        let survey = survey(inventory, &apps);
+        let shared = &survey.shared_files;
         let held = Mutex::new(Vec::new());
-        each_apps_findings(inventory, &apps, &|i, found| {
+        each_apps_findings(inventory, &apps, &committed, &survey, &|i, found| {
             let (mut own, lent): (Vec<Finding>, Vec<Finding>) = found
                 .into_iter()
                 .partition(|f| !shared.contains(f.location.path.as_str()));
@@ -184,117 +195,173 @@ impl Rule for DecryptableSecret {
     }
 }
 
-/// An app whose `![...]` values are tried, with what the rule reads of it.
-type TriedApp<'a> = (&'a MuleApp, Cow<'a, SecretFacts>);
-
-/// The apps whose `![...]` values are tried (those with a
-/// secure-properties config and some value), in the apps' order, each
-/// with its [`SecretFacts`]: a compact app's as worked out when it was
-/// read, an app kept whole's worked out now.
-fn tried_apps(inventory: &Inventory) -> Vec<TriedApp<'_>> {
+/// The apps whose `![...]` values may be tried (those with a
+/// secure-properties config), in the apps' order. Their [`SecretFacts`]
+/// are read one app at a time ([`app_secret_facts`]: a compact app's as
+/// worked out when it was read, or read back from where a scan moved them;
+/// an app kept whole's worked out then) and dropped once used: the rule
+/// never holds every app's.
+fn tried_apps(inventory: &Inventory) -> Vec<&MuleApp> {
     inventory
         .apps
         .iter()
-        .filter_map(|app| Some((app, app_secret_facts(inventory, app)?)))
+        .filter(|app| may_have_secret_facts(app))
         .collect()
+}
+
+/// What trying an app's values needs of the other apps', gathered by
+/// reading each app's facts in turn: a few bytes per value and file are
+/// held, not the facts.
+#[derive(Default)]
+struct Survey {
+    /// The [`payload_hash`]es of the values written more than once
+    /// ([`Keys::repeated`]), sorted.
+    repeated: Vec<u32>,
+    /// The paths of the files that more than one app reads (a Mule
+    /// plugin's file, lent to each app importing it).
+    shared_files: HashSet<Box<str>>,
+}
+
+/// [`Survey`] of `apps` ([`tried_apps`]). Monorepos copy secure files
+/// between apps: a value written more than once is tried once per (cipher,
+/// key), found by sorting the payloads' hashes, which holds less than a set
+/// of them all (or of the payloads). The files several apps read are found
+/// the same way, by their paths' hashes, then (only when some hash is
+/// repeated) by their paths.
+fn survey(inventory: &Inventory, apps: &[&MuleApp]) -> Survey {
+    let (mut payloads, mut paths) = apps
+        .par_iter()
+        .fold(
+            || (Vec::new(), Vec::new()),
+            |(mut payloads, mut paths): (Vec<u32>, Vec<u64>), app| {
+                if let Some(facts) = app_secret_facts(inventory, app) {
+                    payloads.extend(
+                        facts
+                            .values
+                            .iter()
+                            .map(|v| payload_hash(facts.payload(v).unwrap_or_default())),
+                    );
+                    let at = paths.len();
+                    paths.extend(facts.files.iter().map(|f| path_hash(&f.path)));
+                    once_each(&mut paths, at);
+                }
+                (payloads, paths)
+            },
+        )
+        .reduce(
+            || (Vec::new(), Vec::new()),
+            |(mut payloads, mut paths), (more_payloads, more_paths)| {
+                payloads.extend(more_payloads);
+                paths.extend(more_paths);
+                (payloads, paths)
+            },
+        );
+    let repeated = found_twice(&mut payloads);
+    drop(payloads);
+    let in_several = found_twice(&mut paths);
+    drop(paths);
+    let mut shared_files = HashSet::new();
+    if !in_several.is_empty() {
+        // The paths of those hashes (rare: a plugin's files, or two paths
+        // sharing a hash), each once per app.
+        let mut named: Vec<Box<str>> = Vec::new();
+        for app in apps {
+            let Some(facts) = app_secret_facts(inventory, app) else {
+                continue;
+            };
+            let at = named.len();
+            named.extend(
+                facts
+                    .files
+                    .iter()
+                    .filter(|f| in_several.binary_search(&path_hash(&f.path)).is_ok())
+                    .map(|f| f.path.as_str().into()),
+            );
+            once_each(&mut named, at);
+        }
+        shared_files = found_twice(&mut named).into_iter().collect();
+    }
+    Survey {
+        repeated,
+        shared_files,
+    }
+}
+
+/// Sorts `items[from..]` and leaves each of them once.
+fn once_each<T: Ord>(items: &mut Vec<T>, from: usize) {
+    items[from..].sort_unstable();
+    let mut own = items.split_off(from);
+    own.dedup();
+    items.append(&mut own);
+}
+
+/// The items found more than once in `items`, each once, sorted (`items`
+/// left sorted).
+fn found_twice<T: Ord + Clone>(items: &mut [T]) -> Vec<T> {
+    items.sort_unstable();
+    items
+        .chunk_by(|a, b| a == b)
+        .filter(|same| same.len() > 1)
+        .map(|same| same[0].clone())
+        .collect()
+}
+
+/// A file path's hash, for [`Survey::shared_files`].
+fn path_hash(path: &str) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::default().hash_one(path)
 }
 
 /// Hands each app's findings to `found` with the app's place among
 /// `apps` ([`tried_apps`]), before they are told apart
 /// ([`crate::support::disambiguate_keys`]), from any thread, once the app's
-/// values are tried (none for an app without findings).
+/// values are tried (none for an app without findings). Each app's facts
+/// are read as its values are tried, and dropped after.
 fn each_apps_findings(
     inventory: &Inventory,
-    apps: &[TriedApp<'_>],
+    apps: &[&MuleApp],
+    committed: &[CommittedKey<'_>],
+    survey: &Survey,
     found: &(dyn Fn(usize, Vec<Finding>) + Sync),
 ) {
-    let key_facts = apps_key_facts(inventory);
-    let committed = committed_keys(inventory, &key_facts);
-    if committed.is_empty() {
-        return;
-    }
     let foreign_values: HashSet<&str> = committed
         .iter()
         .filter(|c| c.source.app.is_some())
         .map(|c| c.source.value.as_ref())
         .collect();
     let foreign_ok = foreign_values.len() <= MAX_FOREIGN_KEYS;
-    let groups = value_groups(&committed);
-    let repeated = repeated_payloads(apps);
+    let groups = value_groups(committed);
     let keys = Keys {
         groups: &groups,
         by_app: groups_by_app(&groups),
         foreign_ok,
-        repeated: &repeated,
+        repeated: &survey.repeated,
     };
     // Apps are independent, and decryption is the bulk of the rule on a
     // large monorepo: spread over the cores, a cache per worker.
     apps.par_iter()
         .enumerate()
-        .for_each_init(Tried::default, |tried, (i, (app, facts))| {
-            let out = app_findings(app, facts, &keys, tried);
+        .for_each_init(Tried::default, |tried, (i, app)| {
+            let Some(facts) = app_secret_facts(inventory, app) else {
+                return;
+            };
+            let out = app_findings(app, &facts, &keys, tried);
             if !out.is_empty() {
                 found(i, out);
             }
         });
 }
 
-/// The [`payload_hash`]es of the values written more than once in `apps`,
-/// sorted ([`Keys::repeated`]). Monorepos copy secure files between apps:
-/// such a value is tried once per (cipher, key). Found by sorting the
-/// payloads' hashes, which holds less than a set of them all (or of the
-/// payloads).
-fn repeated_payloads(apps: &[TriedApp<'_>]) -> Vec<u32> {
-    let mut hashes: Vec<u32> = apps
-        .iter()
-        .flat_map(|(_, facts)| {
-            facts
-                .values
-                .iter()
-                .map(|v| payload_hash(facts.payload(v).unwrap_or_default()))
-        })
-        .collect();
-    hashes.sort_unstable();
-    hashes
-        .chunk_by(|a, b| a == b)
-        .filter(|same| same.len() > 1)
-        .map(|same| same[0])
-        .collect()
-}
-
-/// The paths of the `![...]` values that more than one of `apps` reads (a
-/// Mule plugin's file, lent to each app importing it).
-fn files_of_several_apps<'a>(apps: &'a [TriedApp<'_>]) -> HashSet<&'a str> {
-    let mut paths: Vec<&str> = Vec::new();
-    for (_, facts) in apps {
-        let at = paths.len();
-        for file in &facts.files {
-            let path = file.path.as_str();
-            if paths.last() != Some(&path) || paths.len() == at {
-                paths.push(path);
-            }
-        }
-        // Once per app.
-        paths[at..].sort_unstable();
-        let mut own = paths.split_off(at);
-        own.dedup();
-        paths.append(&mut own);
-    }
-    paths.sort_unstable();
-    paths
-        .chunk_by(|a, b| a == b)
-        .filter(|same| same.len() > 1)
-        .map(|same| same[0])
-        .collect()
-}
-
-/// Decryption results already known, per (cipher, key, payload).
-type Tried<'a> = foldhash::HashMap<(Cipher, &'a str, &'a [u8]), bool>;
+/// Decryption results already known, per (cipher, key), by payload: only
+/// for the payloads that may be written more than once
+/// ([`Keys::maybe_repeated`]), copied, as each app's facts are dropped
+/// once its values are tried.
+type Tried<'k> = foldhash::HashMap<(Cipher, &'k str), foldhash::HashMap<Box<[u8]>, bool>>;
 
 /// One finding per value of `app` that a committed key decrypts.
 fn app_findings<'a>(
     app: &'a MuleApp,
-    facts: &'a SecretFacts,
+    facts: &SecretFacts,
     keys: &Keys<'_, '_, 'a>,
     tried: &mut Tried<'a>,
 ) -> Vec<Finding> {
@@ -316,6 +383,7 @@ fn app_findings<'a>(
         .iter()
         .map(|v| keys.maybe_repeated(facts.payload(v).unwrap_or_default()))
         .collect();
+    let any_cached = cached.contains(&true);
     // Each config with each of its ciphers: one per distinct setting when
     // properties make them differ per environment, one when they agree.
     let each_cipher = facts.configs.iter().enumerate().flat_map(|(c, config)| {
@@ -344,6 +412,9 @@ fn app_findings<'a>(
             }
             // Set up on the first value it is tried on.
             let mut attempt: Option<KeyAttempt> = None;
+            // Its results kept in `tried` (when the app has a value that
+            // may be repeated).
+            let mut known = any_cached.then(|| tried.entry((cipher, key)).or_default());
             let mut hits: Vec<Hit> = Vec::new();
             // The values of one file share one key (Mule decrypts the whole
             // file with its config's key): a file whose first two values do
@@ -373,12 +444,19 @@ fn app_findings<'a>(
                     let attempt = attempt.get_or_insert_with(|| KeyAttempt::new(&cipher, key));
                     payload.is_some_and(|p| attempt.decrypts(p))
                 };
-                let ok = if *cached {
-                    *tried
-                        .entry((cipher, key, payload.unwrap_or_default()))
-                        .or_insert_with(decrypts)
-                } else {
-                    decrypts()
+                let ok = match known.as_deref_mut().filter(|_| *cached) {
+                    Some(known) => {
+                        let p = payload.unwrap_or_default();
+                        match known.get(p) {
+                            Some(&ok) => ok,
+                            None => {
+                                let ok = decrypts();
+                                known.insert(p.into(), ok);
+                                ok
+                            }
+                        }
+                    }
+                    None => decrypts(),
                 };
                 if ok {
                     opened_in_file = true;

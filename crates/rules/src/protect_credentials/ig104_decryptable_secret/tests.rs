@@ -590,7 +590,7 @@ fn a_value_written_in_two_apps_is_known_as_repeated() {
         apps: vec![orders, billing],
         ..Inventory::default()
     };
-    let repeated = repeated_payloads(&tried_apps(&inventory));
+    let repeated = survey(&inventory, &tried_apps(&inventory)).repeated;
     let groups = Vec::new();
     let keys = Keys {
         groups: &groups,

@@ -1,0 +1,199 @@
+//! An encrypted append-only temporary file: what the engine moves out of
+//! memory during a scan ([`crate::spill`]'s findings, the compact apps'
+//! `![...]` records in [`crate::secret_store`]) is written to an anonymous
+//! temporary file, encrypted with ChaCha20 under a key drawn for each file
+//! and held only in memory: what reaches the disk reads as noise, and is
+//! gone with the process.
+
+use std::io::{BufReader, Read, Seek, SeekFrom, Write};
+
+use chacha20::cipher::{KeyIvInit, StreamCipher, StreamCipherSeek};
+use chacha20::ChaCha20;
+
+/// Where a [`SealedFile`] writes: a temporary file, or any other seekable
+/// store (tests inject one).
+pub(crate) trait SpillFile: Read + Write + Seek + Send {}
+impl<T: Read + Write + Seek + Send> SpillFile for T {}
+
+/// An anonymous temporary file (in `TMPDIR`, gone when closed); `None`
+/// when none can be created.
+pub(crate) fn temporary_file() -> Option<Box<dyn SpillFile>> {
+    tempfile::tempfile()
+        .ok()
+        .map(|f| Box::new(f) as Box<dyn SpillFile>)
+}
+
+/// Bytes appended to a file, encrypted, each at its offset of one key
+/// stream (a nonce of zeros: one key, one stream, each byte encrypted at
+/// its offset), read back a range at a time or from the start.
+pub(crate) struct SealedFile {
+    file: Box<dyn SpillFile>,
+    key: [u8; 32],
+    /// Bytes appended whole.
+    written: u64,
+}
+
+impl SealedFile {
+    /// `file`, with a key of its own; `None` when there is no file or no
+    /// key can be drawn.
+    pub(crate) fn new(file: Option<Box<dyn SpillFile>>) -> Option<Self> {
+        let mut key = [0; 32];
+        let file = file.filter(|_| getrandom::fill(&mut key).is_ok())?;
+        Some(SealedFile {
+            file,
+            key,
+            written: 0,
+        })
+    }
+
+    /// Appends `bytes` (encrypted in place) after what was appended
+    /// before; the offset they start at. An error (a full disk, a stream
+    /// past ChaCha20's 256 GiB) leaves what was appended before readable,
+    /// but not what follows.
+    pub(crate) fn append(&mut self, bytes: &mut [u8]) -> std::io::Result<u64> {
+        let at = self.written;
+        let mut cipher = cipher(&self.key);
+        cipher
+            .try_seek(at)
+            .and_then(|()| cipher.try_apply_keystream(bytes))
+            .map_err(|_| std::io::Error::other("past the end of the key stream"))?;
+        self.file.seek(SeekFrom::Start(at))?;
+        self.file.write_all(bytes)?;
+        self.written += bytes.len() as u64;
+        Ok(at)
+    }
+
+    /// The `len` bytes appended at `at`, decrypted, into `out`.
+    pub(crate) fn read_at(
+        &mut self,
+        at: u64,
+        len: usize,
+        out: &mut Vec<u8>,
+    ) -> std::io::Result<()> {
+        if at.saturating_add(len as u64) > self.written {
+            return Err(std::io::Error::other("past what was written"));
+        }
+        out.clear();
+        out.resize(len, 0);
+        self.file.seek(SeekFrom::Start(at))?;
+        self.file.read_exact(out)?;
+        let mut cipher = cipher(&self.key);
+        cipher
+            .try_seek(at)
+            .and_then(|()| cipher.try_apply_keystream(out))
+            .map_err(|_| std::io::Error::other("past the end of the key stream"))
+    }
+
+    /// Everything appended, decrypted, from the start; `None` when it
+    /// cannot be read.
+    pub(crate) fn into_reader(mut self) -> Option<Reader> {
+        self.file.seek(SeekFrom::Start(0)).ok()?;
+        Some(BufReader::new(Decrypting {
+            inner: self.file.take(self.written),
+            cipher: cipher(&self.key),
+        }))
+    }
+
+    /// The file underneath, swapped for `file` (a test's failing one).
+    #[cfg(test)]
+    pub(crate) fn replace_file(&mut self, file: Box<dyn SpillFile>) {
+        self.file = file;
+    }
+}
+
+/// The key and the file's bytes are not shown.
+impl std::fmt::Debug for SealedFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SealedFile")
+            .field("written", &self.written)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The cipher of a file, at its start.
+fn cipher(key: &[u8; 32]) -> ChaCha20 {
+    ChaCha20::new(key.into(), &[0; 12].into())
+}
+
+/// Reads a sealed file from its start, decrypted.
+pub(crate) struct Decrypting<R> {
+    inner: R,
+    cipher: ChaCha20,
+}
+
+impl<R: Read> Read for Decrypting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.cipher
+            .try_apply_keystream(&mut buf[..n])
+            .map_err(|_| std::io::Error::other("past the end of the key stream"))?;
+        Ok(n)
+    }
+}
+
+/// A sealed file read from its start, decrypted, up to what was appended.
+pub(crate) type Reader = BufReader<Decrypting<std::io::Take<Box<dyn SpillFile>>>>;
+
+/// A file for tests that keeps what was written, and fails on demand.
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::io::{Cursor, Read, Seek, SeekFrom, Write};
+    use std::sync::{Arc, Mutex};
+
+    use super::SpillFile;
+
+    /// A spill file the test keeps a handle on: what was written stays
+    /// readable after the scan. Writes fail once `fail_writes_past` bytes
+    /// would be exceeded; reads fail when `fail_reads`.
+    #[derive(Clone, Default)]
+    pub(crate) struct Shared {
+        pub(crate) bytes: Arc<Mutex<Cursor<Vec<u8>>>>,
+        pub(crate) fail_writes_past: Option<u64>,
+        pub(crate) fail_reads: bool,
+    }
+
+    impl Shared {
+        pub(crate) fn contents(&self) -> Vec<u8> {
+            self.bytes.lock().unwrap().get_ref().clone()
+        }
+
+        pub(crate) fn boxed(&self) -> Option<Box<dyn SpillFile>> {
+            Some(Box::new(self.clone()))
+        }
+    }
+
+    impl Read for Shared {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.fail_reads {
+                return Err(std::io::Error::other("read failed"));
+            }
+            self.bytes.lock().unwrap().read(buf)
+        }
+    }
+
+    impl Write for Shared {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            let mut bytes = self.bytes.lock().unwrap();
+            if let Some(limit) = self.fail_writes_past {
+                let room = limit.saturating_sub(bytes.position());
+                if room == 0 {
+                    return Err(std::io::Error::other("no space left on device"));
+                }
+                // Part of it, as a filling disk takes.
+                let n = buf.len().min(room as usize);
+                return bytes.write(&buf[..n]);
+            }
+            bytes.write(buf)
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Seek for Shared {
+        fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
+            self.bytes.lock().unwrap().seek(to)
+        }
+    }
+}

@@ -1,0 +1,449 @@
+//! The compact apps' `![...]` records ([`SecretFacts`], IG104's, the
+//! largest part of what a scan keeps of an app: its payloads), moved out of
+//! memory once the app's pass is done and read back one app at a time when
+//! IG104 tries them ([`Inventory::secret_facts`]). Written to an encrypted
+//! anonymous temporary file ([`SealedFile`], as the findings are): the
+//! payloads are ciphertext of committed secrets, and stay unreadable on the
+//! disk. Kept in memory as before when no file can be created or a write
+//! fails; a record that cannot be read back leaves IG104's findings on its
+//! app out, and the report says so ([`SecretSpill::unread_diagnostic`]).
+//!
+//! [`Inventory::secret_facts`]: intguard_model::Inventory::secret_facts
+
+use std::sync::Mutex;
+
+use intguard_model::{Diagnostic, KeptSecrets, MuleApp, SecretFacts, SecretStore, SpilledAt};
+
+use crate::sealed::{temporary_file, SealedFile, SpillFile};
+
+/// Where a scan moves the compact apps' [`SecretFacts`] (see the module);
+/// safe to use from the reading's and the rules' threads.
+pub(crate) struct SecretSpill {
+    state: Mutex<State>,
+}
+
+struct State {
+    /// `None`: nothing is moved out (no file).
+    file: Option<SealedFile>,
+    /// False once a write failed: the apps after it keep theirs in memory
+    /// (what was written before stays readable).
+    writable: bool,
+    /// Where the records that could not be read back are, each once.
+    unread: Vec<u64>,
+}
+
+impl SecretSpill {
+    /// Moved out to an anonymous temporary file; kept in memory when none
+    /// can be created.
+    pub(crate) fn new() -> Self {
+        SecretSpill::with_file(temporary_file())
+    }
+
+    /// Moved out to `file`, encrypted with a key of its own; kept in memory
+    /// when `file` is `None` or no key can be drawn.
+    pub(crate) fn with_file(file: Option<Box<dyn SpillFile>>) -> Self {
+        SecretSpill {
+            state: Mutex::new(State {
+                file: SealedFile::new(file),
+                writable: true,
+                unread: Vec::new(),
+            }),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Moves `app`'s [`SecretFacts`] held in memory out to the file,
+    /// leaving where they are in their place ([`KeptSecrets::Spilled`]);
+    /// left as they are when there is no file or the write fails. Called
+    /// once the app's pass is done (its facts final).
+    pub(crate) fn move_out(&self, app: &mut MuleApp) {
+        let Some(kept) = app
+            .scan_facts
+            .as_deref_mut()
+            .and_then(|f| f.secrets.as_mut())
+        else {
+            return;
+        };
+        let KeptSecrets::Held(facts) = &*kept else {
+            return;
+        };
+        if !self.writes() {
+            return;
+        }
+        // Encoded outside the lock, on the reading thread.
+        let Ok(mut bytes) = postcard::to_allocvec(&**facts) else {
+            return;
+        };
+        let Ok(len) = u32::try_from(bytes.len()) else {
+            return;
+        };
+        let mut state = self.lock();
+        let state = &mut *state;
+        let Some(file) = state.file.as_mut().filter(|_| state.writable) else {
+            return;
+        };
+        match file.append(&mut bytes) {
+            Ok(offset) => *kept = KeptSecrets::Spilled(SpilledAt { offset, len }),
+            // A full disk: this app's and the later ones' stay in memory.
+            Err(_) => state.writable = false,
+        }
+    }
+
+    /// Some app's facts may still be moved out.
+    fn writes(&self) -> bool {
+        let state = self.lock();
+        state.file.is_some() && state.writable
+    }
+
+    /// How many apps' records could not be read back.
+    pub(crate) fn unread(&self) -> usize {
+        let mut state = self.lock();
+        state.unread.sort_unstable();
+        state.unread.dedup();
+        state.unread.len()
+    }
+
+    /// The error saying the report lacks IG104's findings on the apps whose
+    /// records could not be read back (the temporary file failing under
+    /// the scan); `None` when every one was.
+    pub(crate) fn unread_diagnostic(&self) -> Option<Diagnostic> {
+        let unread = self.unread();
+        (unread > 0).then(|| {
+            Diagnostic::error(
+                intguard_model::FINDINGS_LOST,
+                // The folder that holds the file.
+                std::env::temp_dir().to_string_lossy(),
+                format!(
+                    "the `![...]` values of {unread} app{} could not be read back from intguard's temporary file: IG104's findings on {} are missing, this report is incomplete",
+                    if unread == 1 { "" } else { "s" },
+                    if unread == 1 { "it" } else { "them" },
+                ),
+            )
+        })
+    }
+}
+
+impl SecretStore for SecretSpill {
+    fn load(&self, at: SpilledAt) -> Option<SecretFacts> {
+        let mut bytes = Vec::new();
+        let read = {
+            let mut state = self.lock();
+            state
+                .file
+                .as_mut()
+                .is_some_and(|f| f.read_at(at.offset, at.len as usize, &mut bytes).is_ok())
+        };
+        let facts = read
+            .then(|| postcard::from_bytes::<SecretFacts>(&bytes).ok())
+            .flatten();
+        if facts.is_none() {
+            self.lock().unread.push(at.offset);
+        }
+        facts
+    }
+}
+
+/// Counts only: no key, no record.
+impl std::fmt::Debug for SecretSpill {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = self.lock();
+        f.debug_struct("SecretSpill")
+            .field("file", &state.file)
+            .field("writable", &state.writable)
+            .field("unread", &state.unread.len())
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+    use std::sync::Arc;
+
+    use intguard_model::Inventory;
+
+    use super::*;
+    use crate::scan::{scan_spilling_with, ScanOptions, ScanOutcome};
+    use crate::sealed::testing::Shared;
+    use crate::spill::Spill;
+
+    fn workspace() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    }
+
+    fn ig104(tree: &str) -> PathBuf {
+        workspace()
+            .join("crates/rules/tests/fixtures/IG104")
+            .join(tree)
+    }
+
+    fn options(path: &Path) -> ScanOptions {
+        ScanOptions {
+            paths: vec![path.to_path_buf()],
+            threads: 2,
+            paths_only: true,
+            ..ScanOptions::default()
+        }
+    }
+
+    /// The apps as read, each compact app's records held in memory.
+    fn read(path: &Path) -> Inventory {
+        crate::read::read_inventory(&options(path))
+    }
+
+    fn kept(app: &MuleApp) -> Option<&KeptSecrets> {
+        app.scan_facts.as_deref()?.secrets.as_ref()
+    }
+
+    /// Each app's records held in memory, `None` for an app with none.
+    fn held(inventory: &Inventory) -> Vec<Option<SecretFacts>> {
+        let held = |app: &MuleApp| match kept(app)? {
+            KeptSecrets::Held(facts) => Some((**facts).clone()),
+            KeptSecrets::Spilled(_) => panic!("{} moved out", app.name),
+        };
+        inventory.apps.iter().map(held).collect()
+    }
+
+    /// Each app's records as IG104 reads them.
+    fn read_back(inventory: &Inventory) -> Vec<Option<SecretFacts>> {
+        let back = |app: &MuleApp| Some(inventory.secret_facts(kept(app)?)?.into_owned());
+        inventory.apps.iter().map(back).collect()
+    }
+
+    fn spilled(inventory: &Inventory) -> usize {
+        let moved = |app: &&MuleApp| matches!(kept(app), Some(KeptSecrets::Spilled(_)));
+        inventory.apps.iter().filter(moved).count()
+    }
+
+    /// Every IG104 fixture tree at once: many apps with records.
+    fn many_apps() -> (Inventory, Vec<Option<SecretFacts>>) {
+        let inventory = read(&ig104(""));
+        let before = held(&inventory);
+        assert!(before.iter().flatten().count() >= 10, "{before:?}");
+        (inventory, before)
+    }
+
+    /// Moved out, each app's records come back as they were, one app at a
+    /// time, however often read.
+    #[test]
+    fn records_come_back_as_they_were() {
+        let (mut inventory, before) = many_apps();
+        let file = Shared::default();
+        let store = SecretSpill::with_file(file.boxed());
+        for app in &mut inventory.apps {
+            store.move_out(app);
+        }
+        assert_eq!(spilled(&inventory), before.iter().flatten().count());
+        assert!(!file.contents().is_empty());
+        inventory.secret_store = Some(Arc::new(store));
+        assert_eq!(read_back(&inventory), before);
+        assert_eq!(read_back(&inventory), before);
+        let store = inventory.secret_store.as_deref().unwrap();
+        assert!(format!("{store:?}").contains("unread: 0"), "{store:?}");
+    }
+
+    /// No temporary file: the records stay in memory, and read the same.
+    #[test]
+    fn without_a_file_records_stay_in_memory() {
+        let (mut inventory, before) = many_apps();
+        let store = SecretSpill::with_file(None);
+        for app in &mut inventory.apps {
+            store.move_out(app);
+        }
+        assert_eq!(spilled(&inventory), 0);
+        assert_eq!(held(&inventory), before);
+        assert_eq!(read_back(&inventory), before);
+    }
+
+    /// A disk that fills: the app whose write fails and those after it
+    /// keep theirs in memory; those written before are read back.
+    #[test]
+    fn a_write_failing_keeps_the_later_records_in_memory() {
+        let (mut inventory, before) = many_apps();
+        let first = before.iter().flatten().next().unwrap();
+        let first = postcard::to_allocvec(first).unwrap().len() as u64;
+        let file = Shared {
+            fail_writes_past: Some(first + 10),
+            ..Shared::default()
+        };
+        let store = SecretSpill::with_file(file.boxed());
+        for app in &mut inventory.apps {
+            store.move_out(app);
+        }
+        assert_eq!(spilled(&inventory), 1);
+        assert!(!store.writes());
+        assert_eq!(file.contents().len() as u64, first + 10);
+        inventory.secret_store = Some(Arc::new(store));
+        assert_eq!(read_back(&inventory), before);
+    }
+
+    /// A file that cannot be read back: no record, no panic, and the app
+    /// counted once however often read; the scan's report then says its
+    /// IG104 findings are missing, and the run cannot pass.
+    #[test]
+    fn a_read_failing_is_said() {
+        let tree = ig104("positive");
+        let mut inventory = read(&tree);
+        let file = Shared::default();
+        let store = SecretSpill::with_file(file.boxed());
+        for app in &mut inventory.apps {
+            store.move_out(app);
+        }
+        let moved = spilled(&inventory);
+        assert!(moved >= 3, "{moved}");
+        store
+            .lock()
+            .file
+            .as_mut()
+            .unwrap()
+            .replace_file(Box::new(Shared {
+                fail_reads: true,
+                ..file.clone()
+            }));
+        let store = Arc::new(store);
+        inventory.secret_store = Some(store.clone());
+        assert!(read_back(&inventory).iter().all(Option::is_none));
+        assert!(read_back(&inventory).iter().all(Option::is_none));
+        assert_eq!(store.unread(), moved);
+        let said = store.unread_diagnostic().expect("said");
+        assert_eq!(said.code, intguard_model::FINDINGS_LOST);
+        let ig104 = |o: &ScanOutcome| o.findings.iter().filter(|f| f.rule == "IG104").count();
+        let read_fine = scan_spilling_with(
+            &options(&tree),
+            Spill::in_memory(),
+            SecretSpill::with_file(Shared::default().boxed()),
+        );
+        assert!(ig104(&read_fine) >= 5, "{}", ig104(&read_fine));
+        assert!(!read_fine
+            .diagnostics
+            .iter()
+            .any(|d| d.code == intguard_model::FINDINGS_LOST));
+        let failing = Shared {
+            fail_reads: true,
+            ..Shared::default()
+        };
+        let outcome = scan_spilling_with(
+            &options(&tree),
+            Spill::in_memory(),
+            SecretSpill::with_file(failing.boxed()),
+        );
+        assert_eq!(ig104(&outcome), 0);
+        let lost: Vec<_> = outcome
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == intguard_model::FINDINGS_LOST)
+            .collect();
+        assert_eq!(lost.len(), 1, "{:?}", outcome.diagnostics);
+        assert!(
+            lost[0].message.contains(&format!(
+                "the `![...]` values of {moved} apps could not be read back"
+            )),
+            "{}",
+            lost[0].message
+        );
+        // The other rules' findings are all there.
+        let others = |o: &ScanOutcome| {
+            o.findings
+                .iter()
+                .filter(|f| f.rule != "IG104")
+                .map(|f| format!("{f:?}"))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(others(&outcome), others(&read_fine));
+    }
+
+    /// What reaches the file is encrypted: no payload (as written or
+    /// decoded) and no property name, though the records hold them; nor
+    /// does a record's or the store's `Debug` show a payload.
+    #[test]
+    fn no_payload_reaches_the_file_in_clear() {
+        let mut inventory = read(&ig104("positive"));
+        let written = "w9oKTqKTtvBuRUVbhQP/qw==";
+        let decoded = mule_secure_props::decode_value(written).unwrap();
+        let found = |bytes: &[u8], what: &[u8]| bytes.windows(what.len()).any(|w| w == what);
+        let plain: Vec<u8> = held(&inventory)
+            .iter()
+            .flatten()
+            .flat_map(|f| postcard::to_allocvec(f).unwrap())
+            .collect();
+        assert!(found(&plain, &decoded), "the records hold the payload");
+        assert!(found(&plain, b"sfdc.password"));
+        let shown = format!("{:?}", inventory.apps);
+        assert!(!found(shown.as_bytes(), written.as_bytes()));
+        assert!(!shown.contains(&format!("{:?}", &decoded[..8])), "{shown}");
+        let file = Shared::default();
+        let store = SecretSpill::with_file(file.boxed());
+        for app in &mut inventory.apps {
+            store.move_out(app);
+        }
+        let bytes = file.contents();
+        assert_eq!(bytes.len(), plain.len());
+        assert!(!found(&bytes, &decoded));
+        assert!(!found(&bytes, written.as_bytes()));
+        assert!(!found(&bytes, b"sfdc.password"));
+        assert!(!found(&bytes, b"prod-secure.yaml"));
+        // No run of 8 bytes of the records in clear is there.
+        for run in plain.chunks(8).filter(|c| c.len() == 8) {
+            assert!(!found(&bytes, run), "{run:?}");
+        }
+        let shown = format!("{store:?}");
+        assert!(!shown.contains("key"), "{shown}");
+    }
+
+    fn shown(outcome: &ScanOutcome) -> String {
+        serde_json::to_string_pretty(&serde_json::json!({
+            "findings": outcome.findings,
+            "suppressed": outcome.suppressed,
+            "baselined": outcome.baselined,
+            "diagnostics": outcome.diagnostics,
+            "apps": outcome.apps,
+        }))
+        .unwrap()
+    }
+
+    /// A scan reports the same with the records moved out, held in memory
+    /// from the start (no temporary folder) or from a disk filling
+    /// mid-scan: on the example and on every IG104 fixture tree (alone,
+    /// and all at once).
+    #[test]
+    fn a_scan_reports_the_same_with_records_moved_out_or_held() {
+        let fixtures = ig104("");
+        let mut trees: Vec<PathBuf> = std::fs::read_dir(&fixtures)
+            .unwrap()
+            .map(|t| t.unwrap().path())
+            .filter(|t| t.is_dir())
+            .collect();
+        trees.sort();
+        assert!(trees.len() >= 10, "{trees:?}");
+        trees.push(fixtures);
+        trees.push(workspace().join("examples/acme-integrations"));
+        let mut moved_out = 0;
+        for tree in &trees {
+            let file = Shared::default();
+            let scan = |store: SecretSpill| {
+                shown(&scan_spilling_with(
+                    &options(tree),
+                    Spill::in_memory(),
+                    store,
+                ))
+            };
+            let spilled = scan(SecretSpill::with_file(file.boxed()));
+            let written = file.contents().len() as u64;
+            moved_out += usize::from(written > 0);
+            assert_eq!(spilled, scan(SecretSpill::with_file(None)), "{tree:?}");
+            let full = Shared {
+                fail_writes_past: Some(written / 2),
+                ..Shared::default()
+            };
+            assert_eq!(
+                spilled,
+                scan(SecretSpill::with_file(full.boxed())),
+                "{tree:?}"
+            );
+        }
+        assert!(moved_out >= 10, "{moved_out}");
+    }
+}
