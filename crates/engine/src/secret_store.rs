@@ -168,6 +168,7 @@ mod tests {
     use super::*;
     use crate::scan::{scan_spilling_with, ScanOptions, ScanOutcome};
     use crate::sealed::testing::Shared;
+    use crate::spill::tests::shown;
     use crate::spill::Spill;
 
     fn workspace() -> PathBuf {
@@ -391,17 +392,6 @@ mod tests {
         }
         let shown = format!("{store:?}");
         assert!(!shown.contains("key"), "{shown}");
-    }
-
-    fn shown(outcome: &ScanOutcome) -> String {
-        serde_json::to_string_pretty(&serde_json::json!({
-            "findings": outcome.findings,
-            "suppressed": outcome.suppressed,
-            "baselined": outcome.baselined,
-            "diagnostics": outcome.diagnostics,
-            "apps": outcome.apps,
-        }))
-        .unwrap()
     }
 
     /// A scan reports the same with the records moved out, held in memory

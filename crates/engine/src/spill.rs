@@ -509,7 +509,7 @@ fn leak(s: &str) -> &'static str {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use std::io::Cursor;
     use std::path::{Path, PathBuf};
 
@@ -809,7 +809,8 @@ mod tests {
         }
     }
 
-    fn shown(outcome: &ScanOutcome) -> String {
+    /// A scan's outcome as JSON, every field the reports read.
+    pub(crate) fn shown(outcome: &ScanOutcome) -> String {
         serde_json::to_string_pretty(&serde_json::json!({
             "findings": outcome.findings,
             "suppressed": outcome.suppressed,

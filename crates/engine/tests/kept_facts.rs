@@ -733,21 +733,27 @@ fn a_key_defined_under_another_spelling_of_its_name() {
     assert_eq!(decrypted(&findings).len(), 1, "{findings:#?}");
 }
 
-/// IG104's fixture trees (two configs reading one app's files, settings
-/// differing per environment, MUnit test resources read by a test suite's
-/// config only, a Mule plugin's values lent to its importers ...): the
-/// facts worked out as each app is read decrypt what the apps do.
-#[test]
-fn ig104_fixture_trees_report_as_the_whole_inventory() {
-    let fixtures = workspace().join("crates/rules/tests/fixtures/IG104");
+/// The fixture trees of `rule`, sorted; at least `at_least` of them (so
+/// that a moved folder fails the test instead of checking nothing).
+fn fixture_trees(rule: &str, at_least: usize) -> Vec<std::path::PathBuf> {
+    let fixtures = workspace().join("crates/rules/tests/fixtures").join(rule);
     let mut trees: Vec<_> = std::fs::read_dir(&fixtures)
         .unwrap()
         .map(|t| t.unwrap().path())
         .filter(|t| t.is_dir())
         .collect();
     trees.sort();
-    assert!(trees.len() >= 10, "{trees:?}");
-    for tree in trees {
+    assert!(trees.len() >= at_least, "{trees:?}");
+    trees
+}
+
+/// IG104's fixture trees (two configs reading one app's files, settings
+/// differing per environment, MUnit test resources read by a test suite's
+/// config only, a Mule plugin's values lent to its importers ...): the
+/// facts worked out as each app is read decrypt what the apps do.
+#[test]
+fn ig104_fixture_trees_report_as_the_whole_inventory() {
+    for tree in fixture_trees("IG104", 10) {
         let found = decrypted(&scanned_as_whole(&tree)).len();
         let negative = tree.ends_with("negative");
         assert_eq!(found == 0, negative, "{}: {found}", tree.display());
@@ -760,15 +766,7 @@ fn ig104_fixture_trees_report_as_the_whole_inventory() {
 /// Inventory does, and so does the whole Inventory with them cleared.
 #[test]
 fn ig103_fixture_trees_report_as_the_whole_inventory() {
-    let fixtures = workspace().join("crates/rules/tests/fixtures/IG103");
-    let mut trees: Vec<_> = std::fs::read_dir(&fixtures)
-        .unwrap()
-        .map(|t| t.unwrap().path())
-        .filter(|t| t.is_dir())
-        .collect();
-    trees.sort();
-    assert!(trees.len() >= 5, "{trees:?}");
-    for tree in trees {
+    for tree in fixture_trees("IG103", 5) {
         let findings = scanned_as_whole(&tree);
         let found = findings.iter().filter(|f| f.rule == "IG103").count();
         let negative = tree.ends_with("negative");

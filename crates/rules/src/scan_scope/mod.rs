@@ -428,6 +428,21 @@ mod tests {
             .collect()
     }
 
+    /// `<secure-properties:config name="Secure_Props" key="${encryption.key}"
+    /// file="properties/${mule.env}-secure.yaml"/>` at line 5.
+    fn secure_props_config() -> intguard_model::SecurePropertiesConfig {
+        intguard_model::SecurePropertiesConfig {
+            name: Some("Secure_Props".into()),
+            element: "secure-properties:config".into(),
+            location: crate::support::testkit::loc(XML, 5),
+            key: Some(val("${encryption.key}", XML, 5)),
+            file: Some(val("properties/${mule.env}-secure.yaml", XML, 5)),
+            algorithm: None,
+            mode: None,
+            use_random_ivs: None,
+        }
+    }
+
     /// An app whose connection reads `${sfdc.user}`, defined through
     /// `${sfdc.prefix}`, beside entries nothing reads.
     fn orders() -> MuleApp {
@@ -490,16 +505,7 @@ mod tests {
 
         let mut with = orders();
         with.declared_secure_properties = declared();
-        with.secure_property_configs = vec![intguard_model::SecurePropertiesConfig {
-            name: Some("Secure_Props".into()),
-            element: "secure-properties:config".into(),
-            location: crate::support::testkit::loc(XML, 5),
-            key: Some(val("${encryption.key}", XML, 5)),
-            file: Some(val("properties/${mule.env}-secure.yaml", XML, 5)),
-            algorithm: None,
-            mode: None,
-            use_random_ivs: None,
-        }];
+        with.secure_property_configs = vec![secure_props_config()];
         keep_what_scan_rules_read(&mut with);
         assert_eq!(with.declared_secure_properties, declared());
         // Not one of its own key names, but another app's first one may be.
@@ -566,16 +572,7 @@ mod tests {
     #[test]
     fn a_compact_app_keeps_no_property_its_facts_resolved() {
         let mut a = orders();
-        a.secure_property_configs = vec![intguard_model::SecurePropertiesConfig {
-            name: Some("Secure_Props".into()),
-            element: "secure-properties:config".into(),
-            location: crate::support::testkit::loc(XML, 5),
-            key: Some(val("${encryption.key}", XML, 5)),
-            file: Some(val("properties/${mule.env}-secure.yaml", XML, 5)),
-            algorithm: None,
-            mode: None,
-            use_random_ivs: None,
-        }];
+        a.secure_property_configs = vec![secure_props_config()];
         a.environment_placeholders = vec![("dev".into(), "env".into())];
         a.default_environment = Some("dev".into());
         a.deployment_properties = vec![intguard_model::DeploymentProperty {
