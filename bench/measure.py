@@ -393,8 +393,11 @@ def main(argv=None):
         "within_2x_of_floor": ratios["intguard_over_floor_wall"] is not None and ratios["intguard_over_floor_wall"] <= 2.0,
         "at_least_10x_faster_than_gitleaks": ratios["gitleaks_over_intguard_wall"] is not None and ratios["gitleaks_over_intguard_wall"] >= 10.0,
         "every_planted_problem_found": rec["found"] == rec["planted"],
-        # Memory that does not grow with the corpus: doubling the corpus adds less than 25%.
-        "memory_flat": ratios["intguard_rss_full_over_half"] is not None and ratios["intguard_rss_full_over_half"] < 1.25,
+        # Memory that does not grow with the corpus: doubling the corpus (twice the apps and
+        # files) adds less than 10% to the peak, what run-to-run noise and the fixed costs
+        # (threads, buffers sized by the corpus's largest files) allow. (Until stop 57 this
+        # said 25%, which a peak growing 8 MB per 1,000 apps met.)
+        "memory_flat": ratios["intguard_rss_full_over_half"] is not None and ratios["intguard_rss_full_over_half"] < 1.10,
         "both_cores_used": (ratios["intguard_cpu_per_wall"] or 0) >= 1.5,
     }
     all_samples = [s for v in samples.values() for s in v] + [s for v in slow.values() for s in v]
@@ -470,7 +473,7 @@ def render_md(r):
                      % fmt(ra["intguard_over_floor_wall_fat"]))
     lines.append("| gitleaks / intguard (wall) | %s | >= 10 (%s) |" % (fmt(ra["gitleaks_over_intguard_wall"]), "met" if tg["at_least_10x_faster_than_gitleaks"] else "NOT met"))
     lines.append("| detect-secrets / intguard (wall) | %s | |" % fmt(ra["detect_secrets_over_intguard_wall"]))
-    lines.append("| intguard peak RSS, 2000 / 1000 apps | %s | < 1.25 (%s) |" % (fmt(ra["intguard_rss_full_over_half"]), "met" if tg["memory_flat"] else "NOT met"))
+    lines.append("| intguard peak RSS, 2000 / 1000 apps | %s | < 1.10: not growing (%s) |" % (fmt(ra["intguard_rss_full_over_half"]), "met" if tg["memory_flat"] else "NOT met"))
     lines.append("| intguard peak RSS added per MB of input added (half -> full) | %s | |" % fmt(ra.get("intguard_rss_growth_per_input_mb")))
     if ra.get("intguard_rss_fat_over_half") is not None:
         lines.append("| intguard peak RSS, same apps, twice the bytes (fat / half) | %s | |" % fmt(ra["intguard_rss_fat_over_half"]))
