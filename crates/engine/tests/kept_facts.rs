@@ -38,34 +38,41 @@ const MULE_NS: &str = r#"xmlns="http://www.mulesoft.org/schema/mule/core"
       xmlns:salesforce="http://www.mulesoft.org/schema/mule/salesforce"
       xmlns:secure-properties="http://www.mulesoft.org/schema/mule/secure-properties""#;
 
+/// Writes a Mule 4 app `name` under `root`: its `mule-artifact.json` and a
+/// `src/main/mule/global.xml` holding `elements` inside `<mule>`.
+fn mule4_app(root: &Path, name: &str, elements: &str) {
+    write(
+        root,
+        &format!("{name}/mule-artifact.json"),
+        "{\"minMuleVersion\":\"4.6.0\"}\n",
+    );
+    write(
+        root,
+        &format!("{name}/src/main/mule/global.xml"),
+        &format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<mule {MULE_NS}>\n{elements}</mule>\n"
+        ),
+    );
+}
+
 /// Two compact apps logging in as one user (IG303), one of them with a
 /// committed key opening its connection's keystore password (IG104) and a
 /// JWT connection without a client certificate (IG206), the user's profile
 /// assigned by a user definition.
 fn two_apps_one_user(root: &Path) {
-    write(
+    mule4_app(
         root,
-        "payments-api/mule-artifact.json",
-        "{\"minMuleVersion\":\"4.6.0\"}\n",
-    );
-    write(
-        root,
-        "payments-api/src/main/mule/global.xml",
-        &format!(
-            r#"<?xml version="1.0" encoding="UTF-8"?>
-<mule {MULE_NS}>
-  <configuration-properties file="properties/common.properties"/>
+        "payments-api",
+        r#"  <configuration-properties file="properties/common.properties"/>
   <secure-properties:config name="Secure_Props" file="properties/secure-prod.properties" key="1234567890123456">
     <secure-properties:encrypt algorithm="AES" mode="CBC"/>
   </secure-properties:config>
   <salesforce:sfdc-config name="Payments_SF">
-    <salesforce:jwt-connection consumerKey="${{sf.consumerKey}}" keyStore="keys/sf.p12"
-        storePassword="${{secure::sf.jwt.pw}}" certificateAlias="${{sf.alias}}" principal="${{sf.username}}"
-        tokenEndpoint="${{sf.tokenEndpoint}}"/>
+    <salesforce:jwt-connection consumerKey="${sf.consumerKey}" keyStore="keys/sf.p12"
+        storePassword="${secure::sf.jwt.pw}" certificateAlias="${sf.alias}" principal="${sf.username}"
+        tokenEndpoint="${sf.tokenEndpoint}"/>
   </salesforce:sfdc-config>
-</mule>
-"#
-        ),
+"#,
     );
     write(
         root,
@@ -78,25 +85,15 @@ fn two_apps_one_user(root: &Path) {
         "payments-api/src/main/resources/properties/secure-prod.properties",
         "sf.jwt.pw=![w9oKTqKTtvBuRUVbhQP/qw==]\n",
     );
-    write(
+    mule4_app(
         root,
-        "billing-sapi/mule-artifact.json",
-        "{\"minMuleVersion\":\"4.6.0\"}\n",
-    );
-    write(
-        root,
-        "billing-sapi/src/main/mule/global.xml",
-        &format!(
-            r#"<?xml version="1.0" encoding="UTF-8"?>
-<mule {MULE_NS}>
-  <configuration-properties file="properties/billing.yaml"/>
+        "billing-sapi",
+        r#"  <configuration-properties file="properties/billing.yaml"/>
   <salesforce:sfdc-config name="Billing_SF">
-    <salesforce:jwt-connection consumerKey="${{sfdc.consumerKey}}" keyStore="keys/billing.p12"
-        storePassword="${{secure::sfdc.keystore.password}}" principal="${{sfdc.username}}"/>
+    <salesforce:jwt-connection consumerKey="${sfdc.consumerKey}" keyStore="keys/billing.p12"
+        storePassword="${secure::sfdc.keystore.password}" principal="${sfdc.username}"/>
   </salesforce:sfdc-config>
-</mule>
-"#
-        ),
+"#,
     );
     write(
         root,
@@ -316,31 +313,21 @@ fn a_plugin_connection_resolves_in_the_importing_app() {
 fn a_partial_scan_does_not_judge_ig206_comments() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();
-    write(
+    mule4_app(
         root,
-        "orders-sapi/mule-artifact.json",
-        "{\"minMuleVersion\":\"4.6.0\"}\n",
-    );
-    write(
-        root,
-        "orders-sapi/src/main/mule/global.xml",
-        &format!(
-            r#"<?xml version="1.0" encoding="UTF-8"?>
-<mule {MULE_NS}>
-  <!-- intguard-ignore IG206: the org enforces mutual TLS for this user -->
+        "orders-sapi",
+        r#"  <!-- intguard-ignore IG206: the org enforces mutual TLS for this user -->
   <salesforce:sfdc-config name="Orders_SF">
-    <salesforce:jwt-connection consumerKey="${{sfdc.consumerKey}}" keyStore="keys/jwt.p12"
-        storePassword="${{secure::sfdc.keystore.password}}" principal="int.orders@acme.example"
+    <salesforce:jwt-connection consumerKey="${sfdc.consumerKey}" keyStore="keys/jwt.p12"
+        storePassword="${secure::sfdc.keystore.password}" principal="int.orders@acme.example"
         tokenEndpoint="https://acme.my.salesforce.com:8443/services/oauth2/token">
       <tls:context xmlns:tls="http://www.mulesoft.org/schema/mule/tls">
-        <tls:key-store type="pkcs12" path="keys/mtls.p12" password="${{secure::sfdc.mtls.password}}"/>
+        <tls:key-store type="pkcs12" path="keys/mtls.p12" password="${secure::sfdc.mtls.password}"/>
       </tls:context>
     </salesforce:jwt-connection>
   </salesforce:sfdc-config>
   <!-- intguard-ignore IG109: nothing here calls http -->
-</mule>
-"#
-        ),
+"#,
     );
     let file = root.join("orders-sapi/src/main/mule/global.xml");
     let outcome = scan(&options(vec![file]));
@@ -550,22 +537,14 @@ fn encrypted(key: &str, plain: &str) -> String {
 /// value), the file holding `secure`, and `plain` in
 /// `properties/app.properties`.
 fn secured_app(root: &Path, name: &str, key: &str, secure: &str, plain: &str) {
-    write(
+    mule4_app(
         root,
-        &format!("{name}/mule-artifact.json"),
-        "{\"minMuleVersion\":\"4.6.0\"}\n",
-    );
-    write(
-        root,
-        &format!("{name}/src/main/mule/global.xml"),
+        name,
         &format!(
-            r#"<?xml version="1.0" encoding="UTF-8"?>
-<mule {MULE_NS}>
-  <configuration-properties file="properties/app.properties"/>
+            r#"  <configuration-properties file="properties/app.properties"/>
   <secure-properties:config name="{name}-secure" key="{key}" file="properties/secure.properties">
     <secure-properties:encrypt algorithm="AES" mode="CBC"/>
   </secure-properties:config>
-</mule>
 "#
         ),
     );
@@ -671,21 +650,11 @@ fn a_copied_value_and_an_app_without_a_config() {
             &format!("encryption.key={key}\n"),
         );
     }
-    write(
+    mule4_app(
         root,
-        "plain-api/mule-artifact.json",
-        "{\"minMuleVersion\":\"4.6.0\"}\n",
-    );
-    write(
-        root,
-        "plain-api/src/main/mule/global.xml",
-        &format!(
-            r#"<?xml version="1.0" encoding="UTF-8"?>
-<mule {MULE_NS}>
-  <configuration-properties file="properties/app.properties"/>
-</mule>
-"#
-        ),
+        "plain-api",
+        r#"  <configuration-properties file="properties/app.properties"/>
+"#,
     );
     write(
         root,
@@ -779,18 +748,11 @@ fn ig103_fixture_trees_report_as_the_whole_inventory() {
 /// for each of `envs`: (environment, the key committed in its plain file,
 /// the password encrypted in its secure file).
 fn per_environment_app(root: &Path, name: &str, envs: &[(&str, &str, &str)]) {
-    write(
+    mule4_app(
         root,
-        &format!("{name}/mule-artifact.json"),
-        "{\"minMuleVersion\":\"4.6.0\"}\n",
-    );
-    write(
-        root,
-        &format!("{name}/src/main/mule/global.xml"),
+        name,
         &format!(
-            r#"<?xml version="1.0" encoding="UTF-8"?>
-<mule {MULE_NS}>
-  <global-property name="mule.env" value="dev"/>
+            r#"  <global-property name="mule.env" value="dev"/>
   <configuration-properties file="properties/${{mule.env}}.yaml"/>
   <secure-properties:config name="{name}-secure" key="${{encryption.key}}" file="properties/${{mule.env}}-secure.yaml">
     <secure-properties:encrypt algorithm="AES" mode="CBC"/>
@@ -798,7 +760,6 @@ fn per_environment_app(root: &Path, name: &str, envs: &[(&str, &str, &str)]) {
   <salesforce:sfdc-config name="SF">
     <salesforce:basic-connection username="${{sf.username}}" password="${{secure::sf.password}}"/>
   </salesforce:sfdc-config>
-</mule>
 "#
         ),
     );
@@ -871,22 +832,14 @@ fn a_key_in_a_global_property_reports_as_the_whole_inventory() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();
     let key = "Glob0123456789ab";
-    write(
+    mule4_app(
         root,
-        "billing-api/mule-artifact.json",
-        "{\"minMuleVersion\":\"4.6.0\"}\n",
-    );
-    write(
-        root,
-        "billing-api/src/main/mule/global.xml",
+        "billing-api",
         &format!(
-            r#"<?xml version="1.0" encoding="UTF-8"?>
-<mule {MULE_NS}>
-  <global-property name="encryption.key" value="{key}"/>
+            r#"  <global-property name="encryption.key" value="{key}"/>
   <secure-properties:config name="billing-secure" key="${{encryption.key}}" file="properties/secure.properties">
     <secure-properties:encrypt algorithm="AES" mode="CBC"/>
   </secure-properties:config>
-</mule>
 "#
         ),
     );
