@@ -166,28 +166,15 @@ mod tests {
     use intguard_model::Inventory;
 
     use super::*;
-    use crate::scan::{scan_spilling_with, ScanOptions, ScanOutcome};
+    use crate::scan::{scan_spilling_with, ScanOutcome};
     use crate::sealed::testing::Shared;
-    use crate::spill::tests::shown;
+    use crate::spill::tests::{options, shown, workspace};
     use crate::spill::Spill;
-
-    fn workspace() -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-    }
 
     fn ig104(tree: &str) -> PathBuf {
         workspace()
             .join("crates/rules/tests/fixtures/IG104")
             .join(tree)
-    }
-
-    fn options(path: &Path) -> ScanOptions {
-        ScanOptions {
-            paths: vec![path.to_path_buf()],
-            threads: 2,
-            paths_only: true,
-            ..ScanOptions::default()
-        }
     }
 
     /// The apps as read, each compact app's records held in memory.

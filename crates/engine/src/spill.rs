@@ -796,11 +796,12 @@ pub(crate) mod tests {
         assert_eq!(lost, 3);
     }
 
-    fn workspace() -> PathBuf {
+    pub(crate) fn workspace() -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
     }
 
-    fn options(path: &Path) -> ScanOptions {
+    /// A scan of `path` alone (no org snapshot) on two threads.
+    pub(crate) fn options(path: &Path) -> ScanOptions {
         ScanOptions {
             paths: vec![path.to_path_buf()],
             threads: 2,
