@@ -116,6 +116,20 @@ pub fn return_freed_memory_soon() {
     }
 }
 
+/// Gives the calling thread's freed memory back to the system now
+/// (`mi_collect`): the blocks other threads freed into its pages, and its
+/// pages left empty. The scan calls it on each of its threads after a
+/// phase that freed much ([`intguard_engine::set_memory_release`]): those
+/// threads then sit idle, and mimalloc collects a thread's pages only when
+/// it allocates. Measured on the bench corpus (4 paired runs, medians):
+/// peak memory 43.2 -> 37.6 MB (2,000 apps) and 34.2 -> 30.5 MB (1,000
+/// apps), time unchanged.
+pub fn release_freed_memory() {
+    // SAFETY: mi_collect works on the calling thread's heap and takes no
+    // pointer of ours.
+    unsafe { libmimalloc_sys::mi_collect(true) }
+}
+
 /// `mi_option_purge_delay` in mimalloc 3's `mi_option_e` (the Rust bindings
 /// name only some options; a test checks the index against the option's
 /// documented default).

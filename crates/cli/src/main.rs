@@ -74,6 +74,7 @@ fn exit_on_parse_error(e: clap::Error) -> ! {
 fn main() {
     allocator::no_transparent_huge_pages();
     allocator::return_freed_memory_soon();
+    intguard_engine::set_memory_release(allocator::release_freed_memory);
     #[cfg(feature = "heap-accounting")]
     intguard_engine::set_heap_probe(allocator::accounting::live_and_peak);
     let cli = Cli::try_parse().unwrap_or_else(|e| exit_on_parse_error(e));

@@ -113,6 +113,9 @@ pub(crate) fn finish(
     for thread in freeing {
         let _ = thread.join();
     }
+    // The Inventory's memory, back to the system before the findings are
+    // read back and the redactor is built beside them.
+    crate::memory::release_freed_memory();
     timer.lap("inventory freed");
     // Each finding read back is completed, fingerprinted and sorted into
     // what is reported, suppressed inline or in the baseline, in its

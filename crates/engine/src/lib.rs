@@ -15,6 +15,7 @@ pub mod baseline;
 pub mod config;
 mod fingerprint;
 mod finish;
+mod memory;
 mod read;
 mod scan;
 mod sealed;
@@ -26,6 +27,7 @@ mod timing;
 
 pub use baseline::Baseline;
 pub use config::{Config, ConfigError, OrgConfig};
+pub use memory::{set_memory_release, MemoryRelease};
 pub use read::read_inventory;
 pub use scan::{run_rules, scan, ScanOptions, ScanOutcome};
 pub use snippet::mask_lines;

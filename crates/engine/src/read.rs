@@ -86,6 +86,9 @@ pub(crate) fn read_inventory_with(
             after_app(app, text_files);
         },
     );
+    // The parsers' temporaries, freed on the pool's threads: given back
+    // before the identities and the rules take memory of their own.
+    crate::memory::release_freed_memory();
     timer.lap("read");
     inventory.diagnostics.extend(notes);
     inventory
