@@ -61,6 +61,10 @@ pub struct Redactor {
     /// masked by [`Redactor::redact`], and by [`Redactor::redact_source`]
     /// only where one stands as a value of its own.
     public: Vec<String>,
+    /// Which of `secrets` are among `public` (empty: none): the automaton
+    /// built for all of them is shared, and what it finds of these is
+    /// left as it is.
+    unmasked: Vec<bool>,
 }
 
 /// A piece of a secret (a line of a multi-line value, a line of a continued
@@ -135,11 +139,18 @@ impl Redactor {
             too_long,
             mask_completable,
             public: Vec::new(),
+            unmasked: Vec::new(),
         }
     }
 
+    /// No secret is masked by [`Redactor::redact`].
     pub fn is_empty(&self) -> bool {
-        self.secrets.is_empty()
+        (0..self.secrets.len()).all(|i| !self.masks(i))
+    }
+
+    /// Whether [`Redactor::redact`] masks `secrets[i]`.
+    fn masks(&self, i: usize) -> bool {
+        !self.unmasked.get(i).copied().unwrap_or(false)
     }
 
     /// This redactor without the secrets that occur in any of `public`
@@ -149,7 +160,9 @@ impl Redactor {
     /// host, element and app name (`login.sa…(10).com`) and, by garbling
     /// them, point out the secret; such a value protects nothing in that
     /// text. Where the secret is written (snippets), the full redactor still
-    /// masks it.
+    /// masks it. It shares this redactor's automaton (what it finds of the
+    /// public secrets is left as it is): a second automaton for the rest,
+    /// built beside a large scan's findings, made the scan's peak memory.
     pub fn without_those_in<'a>(&self, public: impl IntoIterator<Item = &'a str>) -> Redactor {
         let mut seen = vec![false; self.secrets.len()];
         for text in public {
@@ -164,16 +177,14 @@ impl Redactor {
                 }
             }
         }
+        // Those public already are not among the secrets it masks.
+        for (i, before) in self.unmasked.iter().enumerate() {
+            seen[i] &= !before;
+        }
         if !seen.contains(&true) {
             return self.clone();
         }
-        let mut out = Redactor::new(
-            self.secrets
-                .iter()
-                .zip(&seen)
-                .filter(|(_, public)| !**public)
-                .map(|(s, _)| s.clone()),
-        );
+        let mut out = self.clone();
         out.public = self
             .secrets
             .iter()
@@ -182,6 +193,39 @@ impl Redactor {
             .map(|(s, _)| s.clone())
             .collect();
         out.public.extend(self.public.iter().cloned());
+        // A line of a multi-line secret left masked stays masked, public
+        // as the line may be on its own (as `Redactor::new` of the secrets
+        // left would split it from its secret again).
+        let index: std::collections::HashMap<&str, usize> = self
+            .secrets
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.as_str(), i))
+            .collect();
+        for i in 0..self.secrets.len() {
+            if seen[i] || !self.masks(i) || !self.secrets[i].contains('\n') {
+                continue;
+            }
+            for line in self.secrets[i].lines().map(str::trim) {
+                if line.chars().count() >= MIN_FRAGMENT_LEN && !is_pem_armor(line) {
+                    if let Some(&at) = index.get(line) {
+                        seen[at] = false;
+                    }
+                }
+            }
+        }
+        out.unmasked = (0..self.secrets.len())
+            .map(|i| seen[i] || !self.masks(i))
+            .collect();
+        // Nothing the automaton finds is masked any more: the secrets left
+        // (all too long for it) are tried one by one.
+        if out
+            .finder
+            .as_ref()
+            .is_some_and(|(_, ids)| ids.iter().all(|&i| !out.masks(i)))
+        {
+            out.finder = None;
+        }
         out
     }
 
@@ -204,14 +248,18 @@ impl Redactor {
         let Some((finder, ids)) = &self.finder else {
             // No automaton (none short enough, or too large to build): try
             // them all, longest first.
-            return replace_each(text.to_string(), &self.secrets, 0..self.secrets.len());
+            return replace_each(
+                text.to_string(),
+                &self.secrets,
+                (0..self.secrets.len()).filter(|&i| self.masks(i)),
+            );
         };
         // The longest secrets first, as a secret containing another is
         // masked whole.
         let out = replace_each(
             text.to_string(),
             &self.secrets,
-            self.too_long.iter().copied(),
+            self.too_long.iter().copied().filter(|&i| self.masks(i)),
         );
         // The others, replaced one by one (longest first, each everywhere),
         // but only where the automaton found them: each stretch of
@@ -222,6 +270,7 @@ impl Redactor {
         let mut found: Vec<(usize, usize, usize)> = finder
             .find_overlapping_iter(&out)
             .map(|m| (m.start(), m.end(), ids[m.pattern().as_usize()]))
+            .filter(|&(_, _, i)| self.masks(i))
             .collect();
         found.sort_unstable();
         let mut masked = String::with_capacity(out.len());
@@ -236,7 +285,12 @@ impl Redactor {
                 candidates.push(found[next].2);
                 next += 1;
             }
-            candidates.extend(self.mask_completable.iter().copied());
+            candidates.extend(
+                self.mask_completable
+                    .iter()
+                    .copied()
+                    .filter(|&i| self.masks(i)),
+            );
             candidates.sort_unstable();
             candidates.dedup();
             masked.push_str(&out[copied..start]);
@@ -249,7 +303,14 @@ impl Redactor {
         }
         masked.push_str(&out[copied..]);
         // A mask-completable secret across a stretch's edge.
-        replace_each(masked, &self.secrets, self.mask_completable.iter().copied())
+        replace_each(
+            masked,
+            &self.secrets,
+            self.mask_completable
+                .iter()
+                .copied()
+                .filter(|&i| self.masks(i)),
+        )
     }
 }
 
@@ -500,5 +561,102 @@ mod tests {
         let out = r.redact(&text);
         assert_eq!(out, redact_naive(&secrets, &text));
         assert_eq!(out, "a=AA…(257) b=Bx…(5000001) c=…(7) d=xx…(300)");
+    }
+
+    /// What `without_those_in` gave when it built a redactor anew from the
+    /// secrets not public (before it shared the automaton): the reference
+    /// its outputs are compared with.
+    fn rebuilt_without(r: &Redactor, texts: &[&str]) -> Redactor {
+        let seen: Vec<bool> = r
+            .secrets
+            .iter()
+            .map(|s| texts.iter().any(|t| t.contains(s.as_str())))
+            .collect();
+        if !seen.contains(&true) {
+            return r.clone();
+        }
+        let mut out = Redactor::new(
+            r.secrets
+                .iter()
+                .zip(&seen)
+                .filter(|(_, p)| !**p)
+                .map(|(s, _)| s.clone()),
+        );
+        out.public = r
+            .secrets
+            .iter()
+            .zip(&seen)
+            .filter(|(_, p)| **p)
+            .map(|(s, _)| s.clone())
+            .collect();
+        out
+    }
+
+    #[test]
+    fn without_those_in_masks_as_a_redactor_built_from_the_secrets_left() {
+        let long = format!("L{}", "q".repeat(300));
+        let completable = "(12)x-Tok";
+        let cases: Vec<(Vec<String>, Vec<&str>)> = vec![
+            // A public word, a secret holding it, a multi-line secret one
+            // of whose lines is public on its own, a long one.
+            (
+                vec![
+                    "salesforce".into(),
+                    "salesforce-Pw-77".into(),
+                    "line-one-public\nline-two-secret".into(),
+                    "line-one-public".into(),
+                    long.clone(),
+                    completable.into(),
+                    "orders-sapi".into(),
+                ],
+                vec!["see salesforce docs", "apps/orders-sapi/pom.xml"],
+            ),
+            // Every secret short enough for the automaton public: the long
+            // one is left.
+            (vec!["mulesoft".into(), long.clone()], vec!["mulesoft"]),
+            // A line public on its own whose multi-line secret is public too.
+            (
+                vec!["alpha-line-1\nbeta-line-22".into(), "alpha-line-1".into()],
+                vec!["alpha-line-1\nbeta-line-22"],
+            ),
+            // A line public on its own, its multi-line secret not.
+            (
+                vec!["alpha-line-1\nbeta-line-22".into()],
+                vec!["alpha-line-1 is in the docs"],
+            ),
+            // Nothing public.
+            (vec!["Tiger2024!".into()], vec!["docs"]),
+        ];
+        let texts = [
+            "password: salesforce-Pw-77 and salesforce",
+            "login.salesforce.com line-one-public line-two-secret",
+            "line-one-public\nline-two-secret",
+            "key=mulesoft value (12)x-Tok Ti…(12)x-Tok",
+            "alpha-line-1 beta-line-22 alpha-line-1\nbeta-line-22",
+            "orders-sapi Tiger2024! mulesoft",
+        ];
+        for (secrets, public) in cases {
+            let r = Redactor::new(secrets.clone());
+            let shared = r.without_those_in(public.iter().copied());
+            let reference = rebuilt_without(&r, &public);
+            assert_eq!(shared.is_empty(), reference.is_empty(), "{secrets:?}");
+            assert_eq!(shared.public, reference.public, "{secrets:?}");
+            for text in texts
+                .iter()
+                .map(|t| t.to_string())
+                .chain([long.clone(), format!("x {long} y")])
+            {
+                assert_eq!(
+                    shared.redact(&text),
+                    reference.redact(&text),
+                    "{secrets:?} in {text}"
+                );
+                assert_eq!(
+                    shared.redact_source(&text),
+                    reference.redact_source(&text),
+                    "{secrets:?} in {text}"
+                );
+            }
+        }
     }
 }
