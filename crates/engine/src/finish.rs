@@ -117,6 +117,11 @@ pub(crate) fn finish(
     // read back and the redactor is built beside them.
     crate::memory::release_freed_memory();
     timer.lap("inventory freed");
+    // Built before the findings are read back: the automaton's building
+    // takes and frees several times what it keeps, which beside the
+    // findings made the peak memory of a large monorepo's scan.
+    let redactor = Redactor::new(secrets);
+    timer.lap("redactor");
     // Each finding read back is completed, fingerprinted and sorted into
     // what is reported, suppressed inline or in the baseline, in its
     // order: no vector holds them all twice.
@@ -209,7 +214,6 @@ pub(crate) fn finish(
     diagnostics.extend(suppress::unused(judged, &suppressed, judged_rule));
 
     timer.lap("findings read back, suppressions and baseline");
-    let redactor = Redactor::new(secrets);
     // What intguard writes around the secrets (messages, fixes) is not
     // masked for a secret that is public text: a word of intguard's own
     // documentation (`salesforce`, `mulesoft`) or of a path every finding
@@ -233,7 +237,7 @@ pub(crate) fn finish(
     let wording =
         redactor.without_those_in(docs.iter().map(String::as_str).chain(paths.iter().copied()));
     drop(paths);
-    timer.lap("redactor");
+    timer.lap("public secrets");
     add_snippets(&mut findings, &wording);
     for list in [&mut findings, &mut suppressed, &mut baselined] {
         list.par_iter_mut()
