@@ -284,6 +284,39 @@ pub fn keep_text_facts_scan_rules_read(files: &mut Vec<TextFileFacts>) {
     files.retain(|f| !f.is_empty());
 }
 
+/// Drops from the text facts of a compact app's files (`files`, those read
+/// with `app`; once its App rules have read them and the output's redactor
+/// has taken its part of every assignment, `AppSecrets::add_assignments`)
+/// the assignments no Scan rule reads. After the app pass only IG103 reads
+/// an app's assignments (IG104 tries the keys IG103 finds): one whose value
+/// is committed ([`is_committed_value`]) and whose name is a key's
+/// ([`is_key_name`]), or, for a file of the app's own folder (the nearest
+/// app folder holding it, the one it was read with), one of the app's
+/// secure-properties configs' keys however spelt (`APP_CRYPT` for
+/// `${app.crypt}`). A compact app's configs are final (nothing is lent to
+/// it); an app kept whole keeps every assignment, a Mule plugin's configs
+/// being lent to it at the end. A pom's version properties and the
+/// `-Dmule.env=dev` of a README were most of a monorepo's kept text facts.
+/// A file left with no fact goes, as in [`keep_text_facts_scan_rules_read`].
+pub fn keep_assignments_scan_rules_read(app: &MuleApp, files: &mut Vec<TextFileFacts>) {
+    if app.scan_facts.is_none() {
+        return;
+    }
+    let key_names: Vec<String> = app
+        .secure_property_configs
+        .iter()
+        .flat_map(crate::protect_credentials::config_key_names)
+        .collect();
+    for file in files.iter_mut() {
+        file.assignments.retain(|a| {
+            is_committed_value(&a.value)
+                && (is_key_name(&a.name) || key_names.iter().any(|n| names_match(n, &a.name)))
+        });
+        file.assignments.shrink_to_fit();
+    }
+    files.retain(|f| !f.is_empty());
+}
+
 /// The assignment sets a value of its own, not a reference to something
 /// else (see [`keep_text_facts_scan_rules_read`]): what a Scan rule may
 /// take as set in the repository.

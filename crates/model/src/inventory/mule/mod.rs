@@ -49,6 +49,34 @@ pub enum MuleRuntime {
 pub struct AppSecrets {
     pub values: Vec<String>,
     pub names_read: Vec<String>,
+    /// The values of text files' assignments not named as secrets, each
+    /// with its name, taken before the files' facts are dropped
+    /// ([`AppSecrets::add_assignments`]): a secret when some app reads the
+    /// name where a secret is expected.
+    pub assigned: Vec<(String, String)>,
+}
+
+impl AppSecrets {
+    /// Takes what the redactor would take of `files`' assignments at the
+    /// end ([`crate::Inventory::known_secrets_with`]): a value named as a
+    /// secret, and the others with their names (a secret if some app reads
+    /// the name where one is expected, which only the whole scan knows).
+    /// A scan then keeps of a compact app's files only the assignments its
+    /// Scan rules read, not every one the redactor might mask. References
+    /// and dummies are left out, as the redactor leaves them.
+    pub fn add_assignments(&mut self, files: &[crate::TextFileFacts]) {
+        for a in files.iter().flat_map(|f| &f.assignments) {
+            if vocab::is_placeholder_value(&a.value) {
+                continue;
+            }
+            if a.secret {
+                self.values.push(a.value.to_string());
+            } else {
+                self.assigned
+                    .push((a.name.to_string(), a.value.to_string()));
+            }
+        }
+    }
 }
 
 /// One Mule application (Mule 4: `mule-artifact.json` / pom packaging
@@ -433,7 +461,11 @@ impl MuleApp {
         // encrypted values were most of it.
         values.retain(|s| !crate::vocab::is_placeholder_value(s));
         values.shrink_to_fit();
-        AppSecrets { values, names_read }
+        AppSecrets {
+            values,
+            names_read,
+            assigned: Vec::new(),
+        }
     }
 
     /// Adds the app's secret values to `out`; returns the names it reads
