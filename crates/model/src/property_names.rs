@@ -203,7 +203,8 @@ mod tests {
                 PropertyEntry::new("sf.password", "x", Location::new("c", 2, 1)),
             ],
             split_values: Vec::new(),
-        }];
+        }]
+        .into();
         let secrets = [XmlSecret::Attribute(&app.secret_attributes[0])];
         assert_eq!(new_property_names(&app, &secrets), vec!["sf.password2"]);
     }

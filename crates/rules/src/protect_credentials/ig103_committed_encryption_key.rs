@@ -1112,7 +1112,7 @@ mod tests {
                 &[("encryption.key", "Abcdef0123456789")],
             );
             dev.loaded = true;
-            app.property_files = vec![dev];
+            app.property_files = vec![dev].into();
             app.declared_secure_properties =
                 listed.map(|l| l.into_iter().map(String::from).collect());
             let f = run(&Inventory {
@@ -1160,12 +1160,14 @@ mod tests {
                 false,
                 &[("encryption.key", "${ENC_KEY}")],
             ),
-        ];
+        ]
+        .into();
         app.global_properties = vec![GlobalProperty {
             name: "encryption.key".into(),
             value: val("Zyxwvu9876543210", "orders/src/main/mule/global.xml", 3),
             location: loc("orders/src/main/mule/global.xml", 3),
-        }];
+        }]
+        .into();
         let inv = Inventory {
             apps: vec![app],
             ..Default::default()
@@ -1284,7 +1286,8 @@ mod tests {
             Some("dev"),
             false,
             &[("sfdc.username", "int@acme.com")],
-        )];
+        )]
+        .into();
         let inv = Inventory {
             apps: vec![app],
             ..Default::default()

@@ -769,7 +769,8 @@ mod tests {
                 true,
                 &[("sfdc.token", "![abc]"), ("sfdc.consumerSecret", "![def]")],
             ),
-        ];
+        ]
+        .into();
         a
     }
 

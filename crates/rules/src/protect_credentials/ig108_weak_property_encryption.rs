@@ -429,7 +429,8 @@ mod tests {
             Some("prod"),
             true,
             &[("sfdc.password", "![abc]"), ("sfdc.user", "x")],
-        )];
+        )]
+        .into();
         a.property_files.push(props(
             "orders/src/main/resources/properties/prod.yaml",
             Some("prod"),

@@ -201,7 +201,7 @@ pub fn keep_what_scan_rules_read(app: &mut MuleApp) {
         app.http_listeners = ThinVec::new();
         app.http_requests = ThinVec::new();
         app.key_loaders = ThinVec::new();
-        app.test_property_files = Vec::new();
+        app.test_property_files = Default::default();
     }
     keep_http_scan_rules_read(app);
     if compact {
@@ -256,13 +256,13 @@ pub fn keep_what_scan_rules_read(app: &mut MuleApp) {
 /// ([`app_pass_diagnostics`]), and the redactor's secrets were collected
 /// before.
 fn drop_what_facts_replace(app: &mut MuleApp) {
-    app.property_files = Vec::new();
-    app.property_order = Vec::new();
-    app.global_properties = Vec::new();
-    app.environments = Vec::new();
-    app.environment_placeholders = Vec::new();
+    app.property_files = Default::default();
+    app.property_order = Default::default();
+    app.global_properties = Default::default();
+    app.environments = Default::default();
+    app.environment_placeholders = Default::default();
     app.default_environment = None;
-    app.deployment_properties = Vec::new();
+    app.deployment_properties = Default::default();
 }
 
 /// Drops from the text facts of an app's files (once the app's App rules
@@ -606,14 +606,15 @@ mod tests {
     fn a_compact_app_keeps_no_property_its_facts_resolved() {
         let mut a = orders();
         a.secure_property_configs = vec![secure_props_config()];
-        a.environment_placeholders = vec![("dev".into(), "env".into())];
+        a.environment_placeholders = vec![("dev".into(), "env".into())].into();
         a.default_environment = Some("dev".into());
         a.deployment_properties = vec![intguard_model::DeploymentProperty {
             deployment: "cloudhub2Deployment".into(),
             name: "mule.env".into(),
             value: "prod".into(),
             location: crate::support::testkit::loc("orders/pom.xml", 40),
-        }];
+        }]
+        .into();
         let mut compact = a.clone();
         compact.scan_facts = app_scan_facts(&compact);
         let who =

@@ -372,11 +372,12 @@ mod secure_config_tests {
             secure: false,
         };
         let mut app = MuleApp::new("orders-api", "orders-api", MuleRuntime::Mule4);
-        app.environments = vec!["dev".into(), "prod".into()];
+        app.environments = vec!["dev".into(), "prod".into()].into();
         app.environment_placeholders = vec![
             ("dev".into(), "mule.env".into()),
             ("prod".into(), "mule.env".into()),
-        ];
+        ]
+        .into();
         app.property_imports = thin_vec::thin_vec![
             import("properties/common.yaml"),
             import("${app.name}.yaml"),

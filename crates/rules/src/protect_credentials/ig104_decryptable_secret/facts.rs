@@ -338,13 +338,15 @@ mod tests {
                 true,
                 &[("api.key", "![a2V5]")],
             ),
-        ];
+        ]
+        .into();
         a.test_property_files = vec![props(
             "orders/src/test/resources/test-secure.yaml",
             None,
             true,
             &[("test.password", "![dGVzdA==]")],
-        )];
+        )]
+        .into();
         a
     }
 

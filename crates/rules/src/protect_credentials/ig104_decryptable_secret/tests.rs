@@ -46,7 +46,8 @@ fn orders(config: SecurePropertiesConfig, secure: Vec<PropertyFile>) -> MuleApp 
             ("sfdc.username", "int.orders@acme.com"),
             ("encryption.key", AES_KEY),
         ],
-    )];
+    )]
+    .into();
     a.property_files.extend(secure);
     a
 }
@@ -314,7 +315,8 @@ fn keys_from_global_properties_and_scripts_are_tried() {
         name: "http.port".into(),
         value: val("8081", XML, 3),
         location: loc(XML, 3),
-    }];
+    }]
+    .into();
     let inv = Inventory {
         apps: vec![a],
         text_files: vec![TextFileFacts {
@@ -430,7 +432,8 @@ fn another_apps_key_is_tried_with_this_configs_cipher() {
         Some("prod"),
         true,
         &[("erp.password", &format!("![{value}]"))],
-    )];
+    )]
+    .into();
     let inv = Inventory {
         apps: vec![orders_app, billing],
         ..Default::default()
@@ -507,7 +510,8 @@ fn keyed_app(name: &str, secure: Vec<PropertyFile>) -> MuleApp {
         Some("dev"),
         false,
         &[("encryption.key", AES_KEY)],
-    )];
+    )]
+    .into();
     a.property_files.extend(secure);
     a
 }
