@@ -938,3 +938,41 @@ fn an_assignment_another_app_reads_as_a_secret_is_masked_as_in_the_whole_invento
     assert!(shown.contains("orders.value"), "{shown}");
     assert!(!shown.contains(value), "{shown}");
 }
+
+/// An app whose key facts hold nothing (its key is committed nowhere but
+/// in its deploy command, and its encryption needs no upgrade) keeps none
+/// (`KeyFacts::holds_nothing`): IG103 still reads its config, and finds
+/// the key the command passes.
+#[test]
+fn a_config_whose_key_facts_hold_nothing_still_finds_its_key_on_the_command_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let key = "Rand0123456789ab";
+    mule4_app(
+        root,
+        "random-api",
+        r#"  <secure-properties:config name="random-secure" key="${app.crypt}" file="properties/secure.properties">
+    <secure-properties:encrypt algorithm="AES" mode="CBC" useRandomIVs="true"/>
+  </secure-properties:config>
+"#,
+    );
+    write(
+        root,
+        "random-api/src/main/resources/properties/secure.properties",
+        "db.user=random\n",
+    );
+    write(
+        root,
+        "random-api/scripts/deploy.sh",
+        &format!("#!/usr/bin/env bash\nmvn -B deploy -DmuleDeploy -Dapp.crypt={key}\n"),
+    );
+    let findings = scanned_as_whole(root);
+    let keys: Vec<&Finding> = findings.iter().filter(|f| f.rule == "IG103").collect();
+    assert_eq!(keys.len(), 1, "{findings:#?}");
+    assert!(
+        keys[0].location.path.ends_with("scripts/deploy.sh"),
+        "{:#?}",
+        keys[0]
+    );
+    assert!(!format!("{findings:?}").contains(key));
+}

@@ -61,7 +61,8 @@ pub fn app_scan_facts(app: &MuleApp) -> Option<Box<AppScanFacts>> {
         // Its `![...]` values and what IG104 decrypts them with.
         secrets: crate::protect_credentials::secret_facts(app, None).map(KeptSecrets::Held),
         // Its committed key definitions as IG103 (and IG104) read them.
-        keys: crate::protect_credentials::key_facts(app),
+        // (`None` when they say nothing: see `KeyFacts::holds_nothing`.)
+        keys: crate::protect_credentials::key_facts(app).filter(|k| !k.holds_nothing()),
     }))
 }
 

@@ -38,7 +38,9 @@ pub struct AppScanFacts {
     /// without a secure-properties config (whose values nothing tries).
     pub secrets: Option<super::KeptSecrets>,
     /// Its committed secure-properties key definitions, by config, and those
-    /// named like a key, as IG103 reads them; `None` when it has neither.
+    /// named like a key, as IG103 reads them; `None` when they hold nothing
+    /// ([`super::KeyFacts::holds_nothing`]): IG103 then reads each of the
+    /// app's configs as one with no committed source and no upgrade.
     pub keys: Option<Box<super::KeyFacts>>,
 }
 
