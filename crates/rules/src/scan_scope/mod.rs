@@ -54,7 +54,7 @@ pub fn app_scan_facts(app: &MuleApp) -> Option<Box<AppScanFacts>> {
             .iter()
             .map(|c| connection_facts(app, c))
             .collect(),
-        stores: crate::protect_credentials::store_refs(app),
+        stores: crate::protect_credentials::store_refs(app).into(),
         // The reading's own (`intguard_readers::keystore_passwords`), set
         // by its caller.
         keystore_passwords: ThinVec::new(),
@@ -100,7 +100,7 @@ fn connection_facts(app: &MuleApp, conn: &SalesforceConnection) -> ConnectionFac
         }
     }
     ConnectionFacts {
-        users,
+        users: users.into(),
         unnamed,
         encrypted_environments: encrypted_environments.into(),
         consumer_keys,
