@@ -466,7 +466,8 @@ mod tests {
             attributes: vec![
                 attr("keyStore", "${sf.keystore}"),
                 attr("storePassword", "${sf.password}"),
-            ],
+            ]
+            .into(),
             tls_context: None,
             composite: false,
         });

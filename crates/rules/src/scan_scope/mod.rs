@@ -195,7 +195,7 @@ pub fn keep_what_scan_rules_read(app: &mut MuleApp) {
     let compact = app.scan_facts.is_some();
     if compact {
         for c in &mut app.salesforce_connections {
-            c.attributes = Vec::new();
+            c.attributes = Default::default();
             c.tls_context = None;
         }
         app.tls_contexts = ThinVec::new();
@@ -203,6 +203,20 @@ pub fn keep_what_scan_rules_read(app: &mut MuleApp) {
         app.http_requests = ThinVec::new();
         app.key_loaders = ThinVec::new();
         app.test_property_files = Default::default();
+        // Of its secure-properties configs, the Scan rules read the name,
+        // element, location and key (IG103's labels, key names and the key
+        // sources it adds from assignments, IG104's users of a key,
+        // `support::secure_config_folder`). Which files each reads and how
+        // it encrypts (`secure_config_for`, `settings`) were read into its
+        // facts: `KeyFacts` (a key in a secure file, IG108's upgrade) and
+        // the `![...]` records (readers, ciphers). What else reads them
+        // (IG102, IG107, IG108, lending) reads apps kept whole only.
+        for c in &mut app.secure_property_configs {
+            c.file = None;
+            c.algorithm = None;
+            c.mode = None;
+            c.use_random_ivs = None;
+        }
     }
     keep_http_scan_rules_read(app);
     if compact {
@@ -628,6 +642,21 @@ mod tests {
         assert!(compact.environment_placeholders.is_empty());
         assert_eq!(compact.default_environment, None);
         assert!(compact.deployment_properties.is_empty());
+        // Its config keeps what the Scan rules read of it: not the file
+        // pattern and settings its facts were worked out with.
+        let config = &compact.secure_property_configs[0];
+        let written = secure_props_config();
+        assert_eq!(
+            (&config.name, &config.element, &config.location, &config.key),
+            (
+                &written.name,
+                &written.element,
+                &written.location,
+                &written.key
+            )
+        );
+        assert_eq!(config.file, None);
+        assert_eq!(config.settings().count(), 0);
         // What they resolved is held in the facts.
         let after =
             crate::support::connection_identities(&compact, &compact.salesforce_connections[0]);

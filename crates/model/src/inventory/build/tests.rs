@@ -27,7 +27,8 @@ fn conn(name: &str, user: &str, path: &str) -> SalesforceConnection {
             owner: Some(name.into()),
             name: "username".into(),
             value: Value::new(user, loc(path, 5)),
-        }],
+        }]
+        .into(),
         tls_context: None,
     }
 }

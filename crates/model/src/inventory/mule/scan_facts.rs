@@ -361,7 +361,7 @@ mod tests {
                 runtime: MuleRuntime::Mule3,
                 auth: AuthClass::Certificate,
                 location: Location::new("m3/src/main/app/jwt.xml", 6, 5),
-                attributes: Vec::new(),
+                attributes: Default::default(),
                 tls_context: None,
                 composite: false,
             });

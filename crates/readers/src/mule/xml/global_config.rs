@@ -46,7 +46,7 @@ impl XmlReader<'_> {
                         runtime: MuleRuntime::Mule4,
                         auth,
                         location: conn.location.clone(),
-                        attributes,
+                        attributes: attributes.into(),
                         tls_context,
                         composite: family == Fam::SalesforceComposite,
                     });
@@ -68,7 +68,7 @@ impl XmlReader<'_> {
                         runtime: MuleRuntime::Mule3,
                         auth,
                         location: node.location.clone(),
-                        attributes: node.attrs.clone(),
+                        attributes: node.attrs.as_slice().into(),
                         tls_context,
                     });
             }
