@@ -1077,7 +1077,7 @@ mod tests {
             element: "secure-properties:config".into(),
             location: loc(path, line),
             key: key.map(|k| val(k, path, line)),
-            file: Some(val("properties/${mule.env}-secure.yaml", path, line)),
+            file: Some(val("properties/${mule.env}-secure.yaml", path, line).into()),
             algorithm: None,
             mode: None,
             use_random_ivs: None,

@@ -236,10 +236,10 @@ impl XmlReader<'_> {
                 element: node.qname.clone(),
                 location: node.location.clone(),
                 key: node.attr("key").cloned(),
-                file,
-                algorithm,
-                mode,
-                use_random_ivs,
+                file: file.map(Box::new),
+                algorithm: algorithm.map(Box::new),
+                mode: mode.map(Box::new),
+                use_random_ivs: use_random_ivs.map(Box::new),
             });
     }
 }

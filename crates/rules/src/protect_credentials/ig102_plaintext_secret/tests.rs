@@ -472,7 +472,7 @@ fn fixes_name_the_apps_own_secure_file() {
                 element: "secure-properties:config".into(),
                 location: loc(XML, 5),
                 key: Some(val("${mule.key}", XML, 5)),
-                file: Some(val(file, XML, 5)),
+                file: Some(val(file, XML, 5).into()),
                 algorithm: None,
                 mode: None,
                 use_random_ivs: None,

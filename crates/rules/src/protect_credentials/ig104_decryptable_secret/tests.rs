@@ -17,10 +17,10 @@ fn config(key: &str, algorithm: Option<&str>, random: Option<&str>) -> SecurePro
         element: "secure-properties:config".into(),
         location: loc(XML, 7),
         key: Some(val(key, XML, 7)),
-        file: Some(val("properties/${mule.env}-secure.yaml", XML, 7)),
-        algorithm: algorithm.map(|a| val(a, XML, 8)),
+        file: Some(val("properties/${mule.env}-secure.yaml", XML, 7).into()),
+        algorithm: algorithm.map(|a| Box::new(val(a, XML, 8))),
         mode: None,
-        use_random_ivs: random.map(|r| val(r, XML, 8)),
+        use_random_ivs: random.map(|r| Box::new(val(r, XML, 8))),
     }
 }
 
@@ -421,11 +421,14 @@ fn another_apps_key_is_tried_with_this_configs_cipher() {
     billing.root = "billing".into();
     let mut bf = config("${billing.key}", Some("Blowfish"), None);
     bf.location = loc("billing/src/main/mule/global.xml", 7);
-    bf.file = Some(val(
-        "properties/${mule.env}-secure.yaml",
-        "billing/src/main/mule/global.xml",
-        7,
-    ));
+    bf.file = Some(
+        val(
+            "properties/${mule.env}-secure.yaml",
+            "billing/src/main/mule/global.xml",
+            7,
+        )
+        .into(),
+    );
     billing.secure_property_configs = vec![bf];
     billing.property_files = vec![props(
         "billing/src/main/resources/properties/prod-secure.yaml",
