@@ -9,7 +9,9 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use intguard_model::{AppSecrets, Diagnostic, Finding, Inventory, MuleApp, RuleMeta, Severity};
-use intguard_rules::scan_scope::{keep_text_facts_scan_rules_read, keep_what_scan_rules_read};
+use intguard_rules::scan_scope::{
+    keep_assignments_scan_rules_read, keep_text_facts_scan_rules_read, keep_what_scan_rules_read,
+};
 use intguard_rules::{Completion, Rule, Scope};
 use rayon::prelude::*;
 
@@ -125,13 +127,19 @@ pub(crate) fn scan_spilling_with(
         let findings: Vec<Finding> = app_rules.iter().flat_map(|r| r.run_part(&one)).collect();
         // Out of memory until the report.
         spill.add(findings);
-        let secrets = one.apps[0].secrets();
+        let mut secrets = one.apps[0].secrets();
         if let Some(read) = one.apps.pop() {
             *app = read;
         }
         *text_files = one.text_files;
         keep_what_scan_rules_read(app);
         keep_text_facts_scan_rules_read(text_files);
+        // The redactor's part of a compact app's assignments, taken now:
+        // its files keep only those its Scan rules read.
+        if app.scan_facts.is_some() {
+            secrets.add_assignments(text_files);
+        }
+        keep_assignments_scan_rules_read(app, text_files);
         // Its `![...]` records are final: out of memory until IG104.
         secret_spill.move_out(app);
         secrets_read
@@ -210,12 +218,17 @@ pub(crate) fn scan_spilling_with(
 struct SecretsRead {
     values: HashSet<String>,
     names_read: HashSet<String>,
+    /// The compact apps' assignments not named as secrets, with their
+    /// names ([`AppSecrets::assigned`]): a monorepo's poms and scripts
+    /// repeat the same few.
+    assigned: HashSet<(String, String)>,
 }
 
 impl SecretsRead {
     fn add(&mut self, app: AppSecrets) {
         self.values.extend(app.values);
         self.names_read.extend(app.names_read);
+        self.assigned.extend(app.assigned);
     }
 
     /// For [`Inventory::known_secrets_with`], which takes them in any order
@@ -224,6 +237,7 @@ impl SecretsRead {
         vec![AppSecrets {
             values: self.values.into_iter().collect(),
             names_read: self.names_read.into_iter().collect(),
+            assigned: self.assigned.into_iter().collect(),
         }]
     }
 }
@@ -314,6 +328,7 @@ mod tests {
         let app = |values: &[&str], names: &[&str]| AppSecrets {
             values: values.iter().map(|v| v.to_string()).collect(),
             names_read: names.iter().map(|n| n.to_string()).collect(),
+            assigned: Vec::new(),
         };
         let mut read = SecretsRead::default();
         read.add(app(&["Pw-orders-1", "shared-Secret9"], &["sf.password"]));

@@ -860,3 +860,119 @@ fn a_key_in_a_global_property_reports_as_the_whole_inventory() {
     let shown = format!("{findings:?}");
     assert!(!shown.contains(key) && !shown.contains("Billing-Secret-3"));
 }
+
+/// A compact app's files keep, after its app pass, only the assignments
+/// IG103 reads (a committed value named as a key, or as one of the app's
+/// own configs' keys however spelt): a key passed on the command line of
+/// the app's deploy script under its config's name is still reported, and
+/// still opens the app's value (IG104).
+#[test]
+fn a_key_passed_to_the_apps_deploy_command_reports_as_the_whole_inventory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let key = "Cmdl0123456789ab";
+    secured_app(
+        root,
+        "crypt-api",
+        "${app.crypt}",
+        &format!("sf.password={}\n", encrypted(key, "Deploy-Pass-7")),
+        "sf.user=int.crypt@acme.example\n",
+    );
+    write(
+        root,
+        "crypt-api/scripts/deploy.sh",
+        &format!(
+            "#!/usr/bin/env bash\nmvn -B deploy -DmuleDeploy -Dmule.env=dev -Dapp.crypt={key}\n"
+        ),
+    );
+    write(
+        root,
+        "crypt-api/pom.xml",
+        "<project>\n  <properties>\n    <app.runtime>4.6.8</app.runtime>\n  </properties>\n</project>\n",
+    );
+    let findings = scanned_as_whole(root);
+    let keys: Vec<&Finding> = findings.iter().filter(|f| f.rule == "IG103").collect();
+    assert_eq!(keys.len(), 1, "{findings:#?}");
+    assert!(
+        keys[0].location.path.ends_with("scripts/deploy.sh"),
+        "{:#?}",
+        keys[0]
+    );
+    assert_eq!(decrypted(&findings).len(), 1, "{findings:#?}");
+    let shown = format!("{findings:?}");
+    assert!(!shown.contains(key) && !shown.contains("Deploy-Pass-7"));
+}
+
+/// An assignment not named as a secret is one when some app reads its name
+/// where a secret is expected: the output's redactor masks its value
+/// whichever app is read first, though the compact app's files no longer
+/// hold the assignment once its app pass is done (IG103 does not read it).
+#[test]
+fn an_assignment_another_app_reads_as_a_secret_is_masked_as_in_the_whole_inventory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let value = "Zq7Hunter2Wombat";
+    let token = "00D5g000005mVws!AQjCQwEXYoKpN0ghBClaFpltvJgK4OgHDCPvZ0GJgJtPhhiWDG4jDQFCf7n3wcTRbuioe46NfVDQydIP5Gh4DSmIX3JIL1jwNwqJ9I";
+    // Read first (`a-` sorts first): its deploy command sets the value, on
+    // the line of a session token, which IG106 reports with the line.
+    mule4_app(root, "a-orders-api", "");
+    write(
+        root,
+        "a-orders-api/scripts/deploy.sh",
+        &format!(
+            "#!/usr/bin/env bash\nmvn -B deploy -Dorders.value={value} -Dsf.session={token}\n"
+        ),
+    );
+    // Reads `orders.value` as its secure-properties key.
+    secured_app(
+        root,
+        "b-billing-api",
+        "${orders.value}",
+        "db.password=![bm90IGEgcmVhbCB2YWx1ZQ==]\n",
+        "db.user=billing\n",
+    );
+    let findings = scanned_as_whole(root);
+    let tokens: Vec<&Finding> = findings.iter().filter(|f| f.rule == "IG106").collect();
+    assert!(!tokens.is_empty(), "{findings:#?}");
+    let shown = serde_json::to_string(&findings).unwrap();
+    assert!(shown.contains("orders.value"), "{shown}");
+    assert!(!shown.contains(value), "{shown}");
+}
+
+/// An app whose key facts hold nothing (its key is committed nowhere but
+/// in its deploy command, and its encryption needs no upgrade) keeps none
+/// (`KeyFacts::holds_nothing`): IG103 still reads its config, and finds
+/// the key the command passes.
+#[test]
+fn a_config_whose_key_facts_hold_nothing_still_finds_its_key_on_the_command_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let key = "Rand0123456789ab";
+    mule4_app(
+        root,
+        "random-api",
+        r#"  <secure-properties:config name="random-secure" key="${app.crypt}" file="properties/secure.properties">
+    <secure-properties:encrypt algorithm="AES" mode="CBC" useRandomIVs="true"/>
+  </secure-properties:config>
+"#,
+    );
+    write(
+        root,
+        "random-api/src/main/resources/properties/secure.properties",
+        "db.user=random\n",
+    );
+    write(
+        root,
+        "random-api/scripts/deploy.sh",
+        &format!("#!/usr/bin/env bash\nmvn -B deploy -DmuleDeploy -Dapp.crypt={key}\n"),
+    );
+    let findings = scanned_as_whole(root);
+    let keys: Vec<&Finding> = findings.iter().filter(|f| f.rule == "IG103").collect();
+    assert_eq!(keys.len(), 1, "{findings:#?}");
+    assert!(
+        keys[0].location.path.ends_with("scripts/deploy.sh"),
+        "{:#?}",
+        keys[0]
+    );
+    assert!(!format!("{findings:?}").contains(key));
+}

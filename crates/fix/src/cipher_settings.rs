@@ -263,7 +263,7 @@ mod tests {
     fn mule3_placeholder_gets_aes_cbc_attributes() {
         let text = "<mule>\n  <secure-property-placeholder:config name=\"P\" key=\"${k}\" location=\"a.properties\" encryptionAlgorithm=\"Blowfish\"/>\n</mule>\n";
         let mut c = config("secure-property-placeholder:config", 2, 3);
-        c.algorithm = Some(Value::new("Blowfish", Location::new("global.xml", 2, 90)));
+        c.algorithm = Some(Value::new("Blowfish", Location::new("global.xml", 2, 90)).into());
         assert_eq!(
             upgraded(text, &c),
             "<mule>\n  <secure-property-placeholder:config name=\"P\" key=\"${k}\" location=\"a.properties\" encryptionAlgorithm=\"AES\" encryptionMode=\"CBC\"/>\n</mule>\n"

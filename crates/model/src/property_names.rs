@@ -149,7 +149,7 @@ mod tests {
             runtime: MuleRuntime::Mule4,
             auth: AuthClass::Password,
             location: Location::new(XML, line, 5),
-            attributes: vec![attr(name, "password", password, line)],
+            attributes: vec![attr(name, "password", password, line)].into(),
             tls_context: None,
         }
     }
@@ -191,7 +191,7 @@ mod tests {
     fn names_the_app_uses_are_taken() {
         let mut app = MuleApp::new("app", "app", MuleRuntime::Mule4);
         app.salesforce_connections = vec![sfdc("SF", "one", 4)];
-        app.secret_attributes = app.salesforce_connections[0].attributes.clone().into();
+        app.secret_attributes = app.salesforce_connections[0].attributes.clone();
         app.property_files = vec![PropertyFile {
             path: "app/src/main/resources/config.yaml".into(),
             format: PropertyFormat::Yaml,
@@ -203,7 +203,8 @@ mod tests {
                 PropertyEntry::new("sf.password", "x", Location::new("c", 2, 1)),
             ],
             split_values: Vec::new(),
-        }];
+        }]
+        .into();
         let secrets = [XmlSecret::Attribute(&app.secret_attributes[0])];
         assert_eq!(new_property_names(&app, &secrets), vec!["sf.password2"]);
     }

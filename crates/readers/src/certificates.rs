@@ -456,7 +456,7 @@ mod tests {
     /// environment: in clear for prod, encrypted for dev.
     fn orders() -> MuleApp {
         let mut app = MuleApp::new("orders", "orders", MuleRuntime::Mule4);
-        app.environments = vec!["dev".into(), "prod".into()];
+        app.environments = vec!["dev".into(), "prod".into()].into();
         app.salesforce_connections.push(SalesforceConnection {
             config_name: "SF".into(),
             element: "salesforce:jwt-connection".into(),
@@ -466,7 +466,8 @@ mod tests {
             attributes: vec![
                 attr("keyStore", "${sf.keystore}"),
                 attr("storePassword", "${sf.password}"),
-            ],
+            ]
+            .into(),
             tls_context: None,
             composite: false,
         });

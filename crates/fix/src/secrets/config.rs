@@ -158,7 +158,7 @@ fn ciphers_in<'a>(
 ) -> Result<Vec<(Option<&'a str>, Cipher)>, String> {
     let mut out = Vec::new();
     for env in envs {
-        let setting = |v: &Option<Value>, default: &str| -> Result<String, String> {
+        let setting = |v: &Option<Box<Value>>, default: &str| -> Result<String, String> {
             let Some(v) = v else {
                 return Ok(default.to_string());
             };

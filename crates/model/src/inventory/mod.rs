@@ -103,25 +103,24 @@ impl Inventory {
     /// [`Inventory::known_secrets`], with the apps' part collected before
     /// (by [`MuleApp::secrets`], as each app was read: the apps held now may
     /// lack the facts they came from).
-    pub fn known_secrets_with(&self, per_app: Vec<AppSecrets>) -> Vec<String> {
+    pub fn known_secrets_with(&self, mut per_app: Vec<AppSecrets>) -> Vec<String> {
         // `-Dname=value` anywhere is a secret when its name says so or when
         // some app reads that name where a secret is expected
-        // (`key="${enc.k}"` with `-Denc.k=...` in a script).
-        let unnamed: std::collections::HashSet<&str> = self
-            .text_files
-            .iter()
-            .flat_map(|f| &f.assignments)
-            .filter(|a| !a.secret)
-            .map(|a| &*a.name)
+        // (`key="${enc.k}"` with `-Denc.k=...` in a script), whether the
+        // assignment is still in the files' facts or was taken out of them
+        // with its name (`AppSecrets::assigned`).
+        let read_as_secret: std::collections::HashSet<String> = per_app
+            .iter_mut()
+            .flat_map(|app| std::mem::take(&mut app.names_read))
             .collect();
         let mut out: Vec<String> = Vec::new();
-        let mut read_as_secret: std::collections::HashSet<String> = Default::default();
         for app in per_app {
             out.extend(app.values);
-            read_as_secret.extend(
-                app.names_read
+            out.extend(
+                app.assigned
                     .into_iter()
-                    .filter(|n| unnamed.contains(n.as_str())),
+                    .filter(|(name, _)| read_as_secret.contains(name))
+                    .map(|(_, value)| value),
             );
         }
         for file in &self.text_files {

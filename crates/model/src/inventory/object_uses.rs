@@ -723,7 +723,7 @@ mod tests {
             runtime: MuleRuntime::Mule4,
             auth: AuthClass::Certificate,
             location: Location::new("orders/src/main/mule/global.xml", 3, 5),
-            attributes: Vec::new(),
+            attributes: Default::default(),
             tls_context: None,
         });
         app

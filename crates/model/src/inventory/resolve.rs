@@ -525,7 +525,7 @@ mod tests {
 
     fn app() -> MuleApp {
         let mut app = MuleApp::new("orders", "orders", MuleRuntime::Mule4);
-        app.environments = vec!["dev".into(), "prod".into()];
+        app.environments = vec!["dev".into(), "prod".into()].into();
         app.property_files = vec![
             file(
                 "common.yaml",
@@ -554,12 +554,14 @@ mod tests {
                 true,
                 vec![entry("sfdc.password", "![abc]", "prod-secure.yaml", 2)],
             ),
-        ];
+        ]
+        .into();
         app.global_properties = vec![GlobalProperty {
             name: "http.port".into(),
             value: Value::new("8081", Location::new("global.xml", 5, 3)),
             location: Location::new("global.xml", 5, 3),
-        }];
+        }]
+        .into();
         app
     }
 
@@ -661,7 +663,8 @@ mod tests {
         app.environment_placeholders = vec![
             ("dev".into(), "mule.env".into()),
             ("prod".into(), "mule.env".into()),
-        ];
+        ]
+        .into();
         app.global_properties.push(GlobalProperty {
             name: "mule.env".into(),
             value: Value::new("qa", Location::new("global.xml", 6, 3)),
@@ -693,7 +696,7 @@ mod tests {
         // Without an environment, the default.
         assert_eq!(app.resolve(&env, None).value.as_deref(), Some("qa"));
         // A placeholder no import named environments by reads its definition.
-        app.environment_placeholders = vec![("dev".into(), "env".into())];
+        app.environment_placeholders = vec![("dev".into(), "env".into())].into();
         assert_eq!(app.resolve(&env, Some("dev")).value.as_deref(), Some("qa"));
     }
 

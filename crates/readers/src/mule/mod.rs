@@ -230,7 +230,7 @@ pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
     app.declared_secure_properties = parts.declared_secure_properties;
     // A domain is deployed in no other domain.
     app.domain_link = parts.domain_link.filter(|_| !root.domain).map(Box::new);
-    app.deployment_properties = parts.deployment_properties;
+    app.deployment_properties = parts.deployment_properties.into();
     app.plugin = parts.plugin.map(Box::new);
     let mut imports = Vec::new();
     let mut handoffs = Vec::new();
@@ -338,7 +338,7 @@ pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
     }
     // The literal imports' files in order: `declared_patterns` resolves the
     // other imports' placeholders through them, as Mule does at startup.
-    app.property_order = lookup_order(&app.property_files, &orders);
+    app.property_order = lookup_order(&app.property_files, &orders).into();
     let pats = declared_patterns(&app);
     let mut envs = BTreeSet::new();
     let mut env_placeholders = BTreeSet::new();
@@ -436,7 +436,7 @@ pub(crate) fn assemble(root: &AppRoot, parts: AppParts) -> MuleApp {
         });
     }
     // Every loaded file in order, now that all imports are matched.
-    app.property_order = lookup_order(&app.property_files, &orders);
+    app.property_order = lookup_order(&app.property_files, &orders).into();
     app.environments = envs.into_iter().collect();
     app.environment_placeholders = env_placeholders.into_iter().collect();
     app

@@ -435,14 +435,15 @@ mod tests {
             location: location.clone(),
         };
         let mut app = no_values();
-        app.global_properties = vec![global("app.name", "orders-api"), global("mule.env", "qa")];
+        app.global_properties =
+            vec![global("app.name", "orders-api"), global("mule.env", "qa")].into();
         let pats = patterns(&import("${app.name}-${mule.env}.yaml", false), &app);
         let m = match_file("orders-api-dev.yaml", &pats).unwrap();
         assert_eq!(m.environment.as_deref(), Some("dev"));
         assert_eq!(m.placeholder.as_deref(), Some("mule.env"));
         assert_eq!(match_file("billing-api-dev.yaml", &pats), None);
         // No env-like name: the placeholder with no value names it.
-        app.global_properties = vec![global("app.name", "orders-api")];
+        app.global_properties = vec![global("app.name", "orders-api")].into();
         let pats = patterns(&import("${app.name}-${region}.yaml", false), &app);
         let m = match_file("orders-api-emea.yaml", &pats).unwrap();
         assert_eq!(m.environment.as_deref(), Some("emea"));
@@ -472,7 +473,7 @@ mod tests {
             "billing",
             Location::new("app.yaml", 2, 3),
         )];
-        app.property_files = vec![common];
+        app.property_files = vec![common].into();
         app.global_properties.clear();
         let pats = patterns(&import("${app.name}-${mule.env}.yaml", false), &app);
         let m = match_file("billing-api-prod.yaml", &pats).unwrap();

@@ -562,13 +562,20 @@ pub(crate) fn key_facts(app: &MuleApp) -> Option<Box<KeyFacts>> {
 }
 
 /// Each app's [`KeyFacts`], in the apps' order: a compact app's as worked
-/// out when it was read, an app kept whole's worked out now.
+/// out when it was read (empty when they held nothing, which a compact app
+/// keeps as `None`: [`KeyFacts::holds_nothing`]), an app kept whole's
+/// worked out now.
 pub(super) fn apps_key_facts(inventory: &Inventory) -> Vec<Option<Cow<'_, KeyFacts>>> {
     inventory
         .apps
         .iter()
         .map(|app| match app.scan_facts.as_deref() {
-            Some(facts) => facts.keys.as_deref().map(Cow::Borrowed),
+            Some(facts) => Some(
+                facts
+                    .keys
+                    .as_deref()
+                    .map_or_else(|| Cow::Owned(KeyFacts::default()), Cow::Borrowed),
+            ),
             None => key_facts(app).map(|f| Cow::Owned(*f)),
         })
         .collect()
@@ -650,6 +657,12 @@ pub(super) struct CommittedKey<'a> {
     pub upgrades: Vec<bool>,
 }
 
+/// What [`committed_keys`] reads for a config its app's facts do not list.
+static UNLISTED: ConfigKeyFacts = ConfigKeyFacts {
+    sources: intguard_model::ThinVec::new(),
+    upgrade: false,
+};
+
 /// Every committed key in the Inventory, each definition once, in a stable
 /// order, with the configs known to use it. `facts`: [`apps_key_facts`].
 pub(super) fn committed_keys<'a>(
@@ -670,7 +683,10 @@ pub(super) fn committed_keys<'a>(
         let Some(facts) = facts.as_deref() else {
             continue;
         };
-        for (config, cf) in app.secure_property_configs.iter().zip(&facts.configs) {
+        // A config the facts do not list has no committed source and no
+        // upgrade (a compact app's facts holding nothing are empty).
+        let listed = facts.configs.iter().chain(std::iter::repeat(&UNLISTED));
+        for (config, cf) in app.secure_property_configs.iter().zip(listed) {
             for source in config_key_sources(&grouped, app, config, facts, cf) {
                 used.insert(source.location);
                 used.extend(source.pieces.iter().map(|p| p.location));
@@ -1061,7 +1077,7 @@ mod tests {
             element: "secure-properties:config".into(),
             location: loc(path, line),
             key: key.map(|k| val(k, path, line)),
-            file: Some(val("properties/${mule.env}-secure.yaml", path, line)),
+            file: Some(val("properties/${mule.env}-secure.yaml", path, line).into()),
             algorithm: None,
             mode: None,
             use_random_ivs: None,
@@ -1112,7 +1128,7 @@ mod tests {
                 &[("encryption.key", "Abcdef0123456789")],
             );
             dev.loaded = true;
-            app.property_files = vec![dev];
+            app.property_files = vec![dev].into();
             app.declared_secure_properties =
                 listed.map(|l| l.into_iter().map(String::from).collect());
             let f = run(&Inventory {
@@ -1160,12 +1176,14 @@ mod tests {
                 false,
                 &[("encryption.key", "${ENC_KEY}")],
             ),
-        ];
+        ]
+        .into();
         app.global_properties = vec![GlobalProperty {
             name: "encryption.key".into(),
             value: val("Zyxwvu9876543210", "orders/src/main/mule/global.xml", 3),
             location: loc("orders/src/main/mule/global.xml", 3),
-        }];
+        }]
+        .into();
         let inv = Inventory {
             apps: vec![app],
             ..Default::default()
@@ -1284,7 +1302,8 @@ mod tests {
             Some("dev"),
             false,
             &[("sfdc.username", "int@acme.com")],
-        )];
+        )]
+        .into();
         let inv = Inventory {
             apps: vec![app],
             ..Default::default()

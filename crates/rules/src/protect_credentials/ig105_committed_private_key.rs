@@ -184,7 +184,7 @@ fn key_ref<'a>(app: &'a MuleApp, r: &StoreRef) -> KeyRef<'a> {
         holds_key: r.holds_key,
         loads_as,
         advice,
-        files: r.files.clone(),
+        files: r.files.to_vec(),
         clear_passwords: r.clear_passwords.to_vec(),
         identities: store_identities(app, r),
     }
@@ -212,7 +212,7 @@ fn cli_jwt_reference<'a>(inventory: &'a Inventory, path: &str, login: &CliJwtLog
         advice: Some(Advice::provide(PROVIDE_CLI_JWT)),
         files: vec![StoreFile {
             name: file_name(login.key_file.trim()).into(),
-            environments: vec![None],
+            environments: vec![None].into(),
         }],
         clear_passwords: Vec::new(),
         identities,

@@ -713,7 +713,7 @@ mod tests {
             element: "secure-properties:config".into(),
             location: loc(XML, 5),
             key: Some(val("${encryption.key}", XML, 5)),
-            file: Some(val("properties/${mule.env}-secure.yaml", XML, 5)),
+            file: Some(val("properties/${mule.env}-secure.yaml", XML, 5).into()),
             algorithm: None,
             mode: None,
             use_random_ivs: None,
@@ -769,7 +769,8 @@ mod tests {
                 true,
                 &[("sfdc.token", "![abc]"), ("sfdc.consumerSecret", "![def]")],
             ),
-        ];
+        ]
+        .into();
         a
     }
 

@@ -133,7 +133,7 @@ fn weaknesses<'a>(
             .unwrap_or_default();
         out.push(Weakness {
             text: format!("the {algorithm} algorithm ({from}{why})"),
-            at: config.algorithm.as_ref(),
+            at: config.algorithm.as_deref(),
         });
     }
     let mode = settings.mode.as_deref().unwrap_or("CBC");
@@ -141,7 +141,7 @@ fn weaknesses<'a>(
     if ecb {
         out.push(Weakness {
             text: "ECB mode (no IV: equal blocks encrypt to equal ciphertext)".into(),
-            at: config.mode.as_ref(),
+            at: config.mode.as_deref(),
         });
     }
     // Mule 3's secure-property-placeholder has no random-IV option at all.
@@ -159,7 +159,7 @@ fn weaknesses<'a>(
             text: format!(
                 "fixed IVs ({how}: the IV is the key's first block, so equal values encrypt to the same ![...] text)"
             ),
-            at: config.use_random_ivs.as_ref(),
+            at: config.use_random_ivs.as_deref(),
         });
     }
     out
@@ -414,10 +414,10 @@ mod tests {
             element: element.into(),
             location: loc(XML, 5),
             key: Some(val("${encryption.key}", XML, 5)),
-            file: Some(val("properties/${mule.env}-secure.yaml", XML, 5)),
-            algorithm: algorithm.map(|a| val(a, XML, 6)),
-            mode: mode.map(|m| val(m, XML, 6)),
-            use_random_ivs: random.map(|r| val(r, XML, 6)),
+            file: Some(val("properties/${mule.env}-secure.yaml", XML, 5).into()),
+            algorithm: algorithm.map(|a| Box::new(val(a, XML, 6))),
+            mode: mode.map(|m| Box::new(val(m, XML, 6))),
+            use_random_ivs: random.map(|r| Box::new(val(r, XML, 6))),
         }
     }
 
@@ -429,7 +429,8 @@ mod tests {
             Some("prod"),
             true,
             &[("sfdc.password", "![abc]"), ("sfdc.user", "x")],
-        )];
+        )]
+        .into();
         a.property_files.push(props(
             "orders/src/main/resources/properties/prod.yaml",
             Some("prod"),

@@ -22,7 +22,7 @@ use crate::support::{
 /// ([`MuleApp::scan_facts`]), else worked out from it as it is now.
 pub(crate) fn app_store_refs(app: &MuleApp) -> Cow<'_, [StoreRef]> {
     match app.scan_facts.as_deref() {
-        Some(facts) => Cow::Borrowed(facts.stores.as_slice()),
+        Some(facts) => Cow::Borrowed(&facts.stores),
         None => Cow::Owned(store_refs(app)),
     }
 }
@@ -157,8 +157,9 @@ fn loader_refs(app: &MuleApp, cfg: &KeyLoader, envs: &mut Vec<SharedStr>, out: &
 /// The file names `path` resolves to in `app`'s environments (values that
 /// are blank, or name no file, left out), each with where it does. `envs`
 /// holds the app's environment names, shared by its references.
-fn resolved_files(app: &MuleApp, path: &Value, envs: &mut Vec<SharedStr>) -> Vec<StoreFile> {
-    let mut out: Vec<StoreFile> = Vec::new();
+fn resolved_files(app: &MuleApp, path: &Value, envs: &mut Vec<SharedStr>) -> Box<[StoreFile]> {
+    // Each name with its environments, made final (boxed) at the end.
+    let mut out: Vec<(Box<str>, Vec<Option<SharedStr>>)> = Vec::new();
     for r in app.resolve_all(path) {
         let Some(value) = r.value.as_deref() else {
             continue;
@@ -177,23 +178,21 @@ fn resolved_files(app: &MuleApp, path: &Value, envs: &mut Vec<SharedStr>) -> Vec
                     s
                 }
             });
-        match out.iter_mut().find(|f| &*f.name == name) {
+        match out.iter_mut().find(|f| &*f.0 == name) {
             Some(f) => {
-                if !f.environments.contains(&env) {
-                    f.environments.push(env);
+                if !f.1.contains(&env) {
+                    f.1.push(env);
                 }
             }
-            None => out.push(StoreFile {
-                name: name.into(),
-                environments: vec![env],
-            }),
+            None => out.push((name.into(), vec![env])),
         }
     }
-    for f in &mut out {
-        f.environments.shrink_to_fit();
-    }
-    out.shrink_to_fit();
-    out
+    out.into_iter()
+        .map(|(name, environments)| StoreFile {
+            name,
+            environments: environments.into_boxed_slice(),
+        })
+        .collect()
 }
 
 /// The values of the named password attributes that are committed in clear

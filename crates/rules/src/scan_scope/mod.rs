@@ -54,14 +54,15 @@ pub fn app_scan_facts(app: &MuleApp) -> Option<Box<AppScanFacts>> {
             .iter()
             .map(|c| connection_facts(app, c))
             .collect(),
-        stores: crate::protect_credentials::store_refs(app),
+        stores: crate::protect_credentials::store_refs(app).into(),
         // The reading's own (`intguard_readers::keystore_passwords`), set
         // by its caller.
         keystore_passwords: ThinVec::new(),
         // Its `![...]` values and what IG104 decrypts them with.
         secrets: crate::protect_credentials::secret_facts(app, None).map(KeptSecrets::Held),
         // Its committed key definitions as IG103 (and IG104) read them.
-        keys: crate::protect_credentials::key_facts(app),
+        // (`None` when they say nothing: see `KeyFacts::holds_nothing`.)
+        keys: crate::protect_credentials::key_facts(app).filter(|k| !k.holds_nothing()),
     }))
 }
 
@@ -99,7 +100,7 @@ fn connection_facts(app: &MuleApp, conn: &SalesforceConnection) -> ConnectionFac
         }
     }
     ConnectionFacts {
-        users,
+        users: users.into(),
         unnamed,
         encrypted_environments: encrypted_environments.into(),
         consumer_keys,
@@ -194,14 +195,28 @@ pub fn keep_what_scan_rules_read(app: &mut MuleApp) {
     let compact = app.scan_facts.is_some();
     if compact {
         for c in &mut app.salesforce_connections {
-            c.attributes = Vec::new();
+            c.attributes = Default::default();
             c.tls_context = None;
         }
         app.tls_contexts = ThinVec::new();
         app.http_listeners = ThinVec::new();
         app.http_requests = ThinVec::new();
         app.key_loaders = ThinVec::new();
-        app.test_property_files = Vec::new();
+        app.test_property_files = Default::default();
+        // Of its secure-properties configs, the Scan rules read the name,
+        // element, location and key (IG103's labels, key names and the key
+        // sources it adds from assignments, IG104's users of a key,
+        // `support::secure_config_folder`). Which files each reads and how
+        // it encrypts (`secure_config_for`, `settings`) were read into its
+        // facts: `KeyFacts` (a key in a secure file, IG108's upgrade) and
+        // the `![...]` records (readers, ciphers). What else reads them
+        // (IG102, IG107, IG108, lending) reads apps kept whole only.
+        for c in &mut app.secure_property_configs {
+            c.file = None;
+            c.algorithm = None;
+            c.mode = None;
+            c.use_random_ivs = None;
+        }
     }
     keep_http_scan_rules_read(app);
     if compact {
@@ -256,13 +271,13 @@ pub fn keep_what_scan_rules_read(app: &mut MuleApp) {
 /// ([`app_pass_diagnostics`]), and the redactor's secrets were collected
 /// before.
 fn drop_what_facts_replace(app: &mut MuleApp) {
-    app.property_files = Vec::new();
-    app.property_order = Vec::new();
-    app.global_properties = Vec::new();
-    app.environments = Vec::new();
-    app.environment_placeholders = Vec::new();
+    app.property_files = Default::default();
+    app.property_order = Default::default();
+    app.global_properties = Default::default();
+    app.environments = Default::default();
+    app.environment_placeholders = Default::default();
     app.default_environment = None;
-    app.deployment_properties = Vec::new();
+    app.deployment_properties = Default::default();
 }
 
 /// Drops from the text facts of an app's files (once the app's App rules
@@ -279,6 +294,39 @@ fn drop_what_facts_replace(app: &mut MuleApp) {
 pub fn keep_text_facts_scan_rules_read(files: &mut Vec<TextFileFacts>) {
     for file in files.iter_mut() {
         file.assignments.retain(has_a_value_of_its_own);
+        file.assignments.shrink_to_fit();
+    }
+    files.retain(|f| !f.is_empty());
+}
+
+/// Drops from the text facts of a compact app's files (`files`, those read
+/// with `app`; once its App rules have read them and the output's redactor
+/// has taken its part of every assignment, `AppSecrets::add_assignments`)
+/// the assignments no Scan rule reads. After the app pass only IG103 reads
+/// an app's assignments (IG104 tries the keys IG103 finds): one whose value
+/// is committed ([`is_committed_value`]) and whose name is a key's
+/// ([`is_key_name`]), or, for a file of the app's own folder (the nearest
+/// app folder holding it, the one it was read with), one of the app's
+/// secure-properties configs' keys however spelt (`APP_CRYPT` for
+/// `${app.crypt}`). A compact app's configs are final (nothing is lent to
+/// it); an app kept whole keeps every assignment, a Mule plugin's configs
+/// being lent to it at the end. A pom's version properties and the
+/// `-Dmule.env=dev` of a README were most of a monorepo's kept text facts.
+/// A file left with no fact goes, as in [`keep_text_facts_scan_rules_read`].
+pub fn keep_assignments_scan_rules_read(app: &MuleApp, files: &mut Vec<TextFileFacts>) {
+    if app.scan_facts.is_none() {
+        return;
+    }
+    let key_names: Vec<String> = app
+        .secure_property_configs
+        .iter()
+        .flat_map(crate::protect_credentials::config_key_names)
+        .collect();
+    for file in files.iter_mut() {
+        file.assignments.retain(|a| {
+            is_committed_value(&a.value)
+                && (is_key_name(&a.name) || key_names.iter().any(|n| names_match(n, &a.name)))
+        });
         file.assignments.shrink_to_fit();
     }
     files.retain(|f| !f.is_empty());
@@ -436,7 +484,7 @@ mod tests {
             element: "secure-properties:config".into(),
             location: crate::support::testkit::loc(XML, 5),
             key: Some(val("${encryption.key}", XML, 5)),
-            file: Some(val("properties/${mule.env}-secure.yaml", XML, 5)),
+            file: Some(val("properties/${mule.env}-secure.yaml", XML, 5).into()),
             algorithm: None,
             mode: None,
             use_random_ivs: None,
@@ -573,14 +621,15 @@ mod tests {
     fn a_compact_app_keeps_no_property_its_facts_resolved() {
         let mut a = orders();
         a.secure_property_configs = vec![secure_props_config()];
-        a.environment_placeholders = vec![("dev".into(), "env".into())];
+        a.environment_placeholders = vec![("dev".into(), "env".into())].into();
         a.default_environment = Some("dev".into());
         a.deployment_properties = vec![intguard_model::DeploymentProperty {
             deployment: "cloudhub2Deployment".into(),
             name: "mule.env".into(),
             value: "prod".into(),
             location: crate::support::testkit::loc("orders/pom.xml", 40),
-        }];
+        }]
+        .into();
         let mut compact = a.clone();
         compact.scan_facts = app_scan_facts(&compact);
         let who =
@@ -593,6 +642,21 @@ mod tests {
         assert!(compact.environment_placeholders.is_empty());
         assert_eq!(compact.default_environment, None);
         assert!(compact.deployment_properties.is_empty());
+        // Its config keeps what the Scan rules read of it: not the file
+        // pattern and settings its facts were worked out with.
+        let config = &compact.secure_property_configs[0];
+        let written = secure_props_config();
+        assert_eq!(
+            (&config.name, &config.element, &config.location, &config.key),
+            (
+                &written.name,
+                &written.element,
+                &written.location,
+                &written.key
+            )
+        );
+        assert_eq!(config.file, None);
+        assert_eq!(config.settings().count(), 0);
         // What they resolved is held in the facts.
         let after =
             crate::support::connection_identities(&compact, &compact.salesforce_connections[0]);

@@ -27,7 +27,8 @@ fn conn(name: &str, user: &str, path: &str) -> SalesforceConnection {
             owner: Some(name.into()),
             name: "username".into(),
             value: Value::new(user, loc(path, 5)),
-        }],
+        }]
+        .into(),
         tls_context: None,
     }
 }
@@ -596,7 +597,7 @@ fn config_hints_client_credentials_and_access_only_identities() {
 fn orders_with_users(dev_user: &str) -> Inventory {
     use crate::inventory::mule::{PropertyEntry, PropertyFile, PropertyFormat};
     let mut app = MuleApp::new("orders", "orders", MuleRuntime::Mule4);
-    app.environments = vec!["dev".into(), "prod".into()];
+    app.environments = vec!["dev".into(), "prod".into()].into();
     app.salesforce_connections = vec![conn("SF", "${sfdc.user}", "orders/src/main/mule/g.xml")];
     let file = |env: &str, user: &str| PropertyFile {
         path: format!("orders/src/main/resources/{env}.yaml").into(),
@@ -611,7 +612,7 @@ fn orders_with_users(dev_user: &str) -> Inventory {
         )],
         split_values: Vec::new(),
     };
-    app.property_files = vec![file("dev", dev_user), file("prod", "int.orders@acme.com")];
+    app.property_files = vec![file("dev", dev_user), file("prod", "int.orders@acme.com")].into();
     let mut inv = Inventory {
         apps: vec![app],
         ..Inventory::default()
@@ -732,7 +733,7 @@ fn identities_are_sorted_as_by_their_lowercased_names() {
 fn encrypted_usernames_are_no_identities() {
     use crate::inventory::mule::{PropertyEntry, PropertyFile, PropertyFormat};
     let mut app = MuleApp::new("orders", "orders", MuleRuntime::Mule4);
-    app.environments = vec!["dev".into(), "prod".into(), "qa".into()];
+    app.environments = vec!["dev".into(), "prod".into(), "qa".into()].into();
     app.salesforce_connections = vec![
         conn("SF", "${secure::sfdc.user}", "orders/src/main/mule/g.xml"),
         conn(
@@ -758,7 +759,8 @@ fn encrypted_usernames_are_no_identities() {
         file("prod", &[("sfdc.user", "![geR4SnTya8cuj6EI86MJvj3Se=]")]),
         file("qa", &[("sfdc.user", " ![QOZJZSad2t/MvqJ6SBiWTQ==] ")]),
         file("dev", &[("sfdc.prefix", "![Glc8p+d+oEOvkchfXdtsrg==]")]),
-    ];
+    ]
+    .into();
     let mut inv = Inventory {
         apps: vec![app],
         ..Inventory::default()

@@ -1,6 +1,7 @@
 //! Salesforce connections and the operations flows run through them.
 
 use serde::Serialize;
+use thin_vec::ThinVec;
 
 use crate::expr::Value;
 use crate::location::Location;
@@ -37,7 +38,7 @@ pub struct SalesforceConnection {
     /// Location of the connection element.
     pub location: Location,
     /// All attributes of the connection element.
-    pub attributes: Vec<XmlAttribute>,
+    pub attributes: ThinVec<XmlAttribute>,
     /// A nested `tls:context` (connector 9.7+): a key-store in it is the client
     /// certificate for mutual TLS.
     /// Boxed: most connections have none, and a compact app's connections

@@ -129,7 +129,8 @@ mod tests {
         app.environment_placeholders = vec![
             ("dev".into(), "mule.env".into()),
             ("prod".into(), "mule.env".into()),
-        ];
+        ]
+        .into();
         app.default_environment = Some("dev".into());
         app.deployment_properties = vec![
             prop("runtimeFabricDeployment", "mule.env", "prod", 20),
@@ -146,7 +147,8 @@ mod tests {
                 31,
             ),
             prop("cloudhub2Deployment", "sfdc.other", "${from.build}", 32),
-        ];
+        ]
+        .into();
         let files = || {
             vec![
                 user(Some("dev"), "int.dev@acme.example"),

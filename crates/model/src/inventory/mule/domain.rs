@@ -223,8 +223,8 @@ pub struct DomainLoan {
     /// define (and what those read in turn), in the domain's files.
     pub files: Vec<super::PropertyFile>,
     /// The domain's environments the app has no file of its own for.
-    pub environments: Vec<String>,
-    pub environment_placeholders: Vec<(String, String)>,
+    pub environments: thin_vec::ThinVec<String>,
+    pub environment_placeholders: thin_vec::ThinVec<(String, String)>,
 }
 
 impl Inventory {

@@ -99,6 +99,20 @@ impl KeyFacts {
         self.named.iter().map(|&i| &self.defs[i as usize])
     }
 
+    /// Says nothing IG103 would not assume of an app without facts for a
+    /// config: no definition, none named like a key, and no config with a
+    /// committed source or IG108's upgrade. A compact app keeps `None`
+    /// instead ([`super::AppScanFacts::keys`]): most apps of a monorepo
+    /// read their key from the deployment, and this was 60 bytes of each.
+    pub fn holds_nothing(&self) -> bool {
+        self.defs.is_empty()
+            && self.named.is_empty()
+            && self
+                .configs
+                .iter()
+                .all(|c| c.sources.is_empty() && !c.upgrade)
+    }
+
     /// Frees the lists' spare room (they are held until the rules are done).
     pub fn shrink_to_fit(&mut self) {
         self.defs.shrink_to_fit();
@@ -140,5 +154,27 @@ mod tests {
         assert!(!shown.contains("S3cr3tK3y0123456"), "{shown}");
         assert!(!shown.contains("0therK3y01234567"), "{shown}");
         assert!(shown.contains("<16 bytes>"), "{shown}");
+    }
+
+    /// Facts with a config listing nothing say nothing; a source, an
+    /// upgrade or a key-named definition is something.
+    #[test]
+    fn facts_hold_nothing_only_without_sources_upgrades_or_named_keys() {
+        let blank = KeyFacts {
+            configs: vec![ConfigKeyFacts::default(); 2].into(),
+            ..KeyFacts::default()
+        };
+        assert!(blank.holds_nothing());
+        let mut upgrade = blank.clone();
+        upgrade.configs[1].upgrade = true;
+        assert!(!upgrade.holds_nothing());
+        let mut sourced = blank.clone();
+        let at = sourced.add(def("encryption.key", "S3cr3tK3y0123456", 4));
+        sourced.configs[0].sources.push(at);
+        assert!(!sourced.holds_nothing());
+        let mut named = blank.clone();
+        let at = named.add(def("encryption.key", "S3cr3tK3y0123456", 4));
+        named.named.push(at);
+        assert!(!named.holds_nothing());
     }
 }

@@ -49,6 +49,34 @@ pub enum MuleRuntime {
 pub struct AppSecrets {
     pub values: Vec<String>,
     pub names_read: Vec<String>,
+    /// The values of text files' assignments not named as secrets, each
+    /// with its name, taken before the files' facts are dropped
+    /// ([`AppSecrets::add_assignments`]): a secret when some app reads the
+    /// name where a secret is expected.
+    pub assigned: Vec<(String, String)>,
+}
+
+impl AppSecrets {
+    /// Takes what the redactor would take of `files`' assignments at the
+    /// end ([`crate::Inventory::known_secrets_with`]): a value named as a
+    /// secret, and the others with their names (a secret if some app reads
+    /// the name where one is expected, which only the whole scan knows).
+    /// A scan then keeps of a compact app's files only the assignments its
+    /// Scan rules read, not every one the redactor might mask. References
+    /// and dummies are left out, as the redactor leaves them.
+    pub fn add_assignments(&mut self, files: &[crate::TextFileFacts]) {
+        for a in files.iter().flat_map(|f| &f.assignments) {
+            if vocab::is_placeholder_value(&a.value) {
+                continue;
+            }
+            if a.secret {
+                self.values.push(a.value.to_string());
+            } else {
+                self.assigned
+                    .push((a.name.to_string(), a.value.to_string()));
+            }
+        }
+    }
 }
 
 /// One Mule application (Mule 4: `mule-artifact.json` / pom packaging
@@ -82,7 +110,7 @@ pub struct MuleApp {
     pub config_imports: ThinVec<ConfigImport>,
     /// What the Mule Maven plugin deployments of its pom set on it
     /// ([`DeploymentProperty`]).
-    pub deployment_properties: Vec<DeploymentProperty>,
+    pub deployment_properties: ThinVec<DeploymentProperty>,
     /// Connection configs the app's Salesforce operations use (`config-ref`)
     /// that no connection of the app defines: its domain's shared ones, each
     /// with its first operation outside the MUnit sources.
@@ -103,7 +131,7 @@ pub struct MuleApp {
     pub salesforce_connections: Vec<SalesforceConnection>,
     pub secure_property_configs: Vec<SecurePropertiesConfig>,
     pub property_imports: ThinVec<PropertyImport>,
-    pub global_properties: Vec<GlobalProperty>,
+    pub global_properties: ThinVec<GlobalProperty>,
     pub tls_contexts: ThinVec<TlsContext>,
     /// Configurations other than Salesforce connections and TLS stores that
     /// load a key file by path: Cryptography module configs, the Mule 3 PGP
@@ -129,14 +157,14 @@ pub struct MuleApp {
     /// XML attributes holding URLs (`url`, `tokenEndpoint`, `address`, ... or any
     /// value with `://`).
     pub url_attributes: ThinVec<XmlAttribute>,
-    pub property_files: Vec<PropertyFile>,
+    pub property_files: ThinVec<PropertyFile>,
     /// Indexes into `property_files` of the files Mule loads, in the order
     /// it looks a property up in them ([`MuleApp::lookup`]): the imports' files
     /// in declaration order, since Mule 4 keeps a property's first
     /// definition and a Mule 3 placeholder the last of its `location` list.
     /// Empty (an app built by hand): each environment's own files, then the
     /// others, as listed.
-    pub property_order: Vec<u32>,
+    pub property_order: ThinVec<u32>,
     /// The property files of the app's MUnit test resources
     /// (`src/test/resources/`) that hold `![...]` values: a test suite's
     /// secure-properties config reads them, so a committed key opens them
@@ -144,7 +172,7 @@ pub struct MuleApp {
     /// reads them, so they take no part in resolution, and a plain secret in
     /// one is found by the text scan. Paths as `property_files`'.
     #[serde(skip)]
-    pub test_property_files: Vec<PropertyFile>,
+    pub test_property_files: ThinVec<PropertyFile>,
     /// Property files an import names but for their letter case (not
     /// loaded on Linux or CloudHub: a `property-file-case` warning each) or
     /// their YAML extension (never loaded: a `property-file-extension`
@@ -164,12 +192,12 @@ pub struct MuleApp {
     pub unknown_uses: ThinVec<(String, crate::inventory::UnknownUse)>,
     /// Environments found in property file names (`dev`, `prod`, ...), sorted;
     /// empty when the app has no per-environment files.
-    pub environments: Vec<String>,
+    pub environments: ThinVec<String>,
     /// (environment, placeholder) for each import placeholder that matched
     /// an environment's file (`config-${mule.env}.yaml` found
     /// `config-uat.yaml`: (`uat`, `mule.env`)), sorted. Resolving for that
     /// environment, the placeholder is its name: the deploy sets it so.
-    pub environment_placeholders: Vec<(String, String)>,
+    pub environment_placeholders: ThinVec<(String, String)>,
     /// `mule.env` / `env` default given by a global-property, if any.
     pub default_environment: Option<String>,
     /// What the Mule 4 domain the app is deployed in defines for it, while
@@ -209,7 +237,7 @@ impl MuleApp {
             plugin: None,
             plugin_dependencies: ThinVec::new(),
             config_imports: ThinVec::new(),
-            deployment_properties: Vec::new(),
+            deployment_properties: ThinVec::new(),
             foreign_connection_refs: ThinVec::new(),
             descriptor: None,
             declared_secure_properties: None,
@@ -218,7 +246,7 @@ impl MuleApp {
             salesforce_connections: Vec::new(),
             secure_property_configs: Vec::new(),
             property_imports: ThinVec::new(),
-            global_properties: Vec::new(),
+            global_properties: ThinVec::new(),
             tls_contexts: ThinVec::new(),
             key_loaders: ThinVec::new(),
             http_listeners: ThinVec::new(),
@@ -229,15 +257,15 @@ impl MuleApp {
             unsent_payload_credentials: ThinVec::new(),
             secret_attributes: ThinVec::new(),
             url_attributes: ThinVec::new(),
-            property_files: Vec::new(),
-            property_order: Vec::new(),
-            test_property_files: Vec::new(),
+            property_files: ThinVec::new(),
+            property_order: ThinVec::new(),
+            test_property_files: ThinVec::new(),
             misnamed_property_files: ThinVec::new(),
             operations: ThinVec::new(),
             object_uses: ThinVec::new(),
             unknown_uses: ThinVec::new(),
-            environments: Vec::new(),
-            environment_placeholders: Vec::new(),
+            environments: ThinVec::new(),
+            environment_placeholders: ThinVec::new(),
             default_environment: None,
             domain_loan: None,
             plugin_loan: None,
@@ -433,7 +461,11 @@ impl MuleApp {
         // encrypted values were most of it.
         values.retain(|s| !crate::vocab::is_placeholder_value(s));
         values.shrink_to_fit();
-        AppSecrets { values, names_read }
+        AppSecrets {
+            values,
+            names_read,
+            assigned: Vec::new(),
+        }
     }
 
     /// Adds the app's secret values to `out`; returns the names it reads

@@ -199,7 +199,7 @@ fn read_by_lent_configs(app: &mut MuleApp, loan: &mut PluginLoan) {
         .collect();
     envs.sort_unstable();
     envs.dedup();
-    app.environments = envs;
+    app.environments = envs.into();
 }
 
 /// The environment a lent config's `file` pattern names for the file at
@@ -262,7 +262,7 @@ pub struct PluginLoan {
     files_before: Vec<(usize, bool, bool, Option<String>)>,
     /// The app's environments and the length of its lookup order before,
     /// when such files changed them.
-    environments_and_order_before: Option<(Vec<String>, usize)>,
+    environments_and_order_before: Option<(thin_vec::ThinVec<String>, usize)>,
 }
 
 impl Inventory {

@@ -20,13 +20,13 @@ use crate::shared_str::SharedStr;
 #[derive(Debug, Clone, Default)]
 pub struct AppScanFacts {
     /// One per [`MuleApp::salesforce_connections`], in their order.
-    pub connections: Vec<ConnectionFacts>,
+    pub connections: Box<[ConnectionFacts]>,
     /// Every configuration of the app that loads a key store, trust store
     /// or key file by a path that resolves (IG105 and IG112 match them
     /// with the key material and certificates found anywhere in the scan),
     /// in the rules' order: the connections' `keyStore`, the stores of
     /// every TLS context, the key loaders.
-    pub stores: Vec<StoreRef>,
+    pub stores: Box<[StoreRef]>,
     /// The passwords committed in clear for the key and trust stores the
     /// app loads, with the file names of each store (only stores with
     /// some): what the reading tries on a PKCS#12 file that needs a
@@ -38,7 +38,9 @@ pub struct AppScanFacts {
     /// without a secure-properties config (whose values nothing tries).
     pub secrets: Option<super::KeptSecrets>,
     /// Its committed secure-properties key definitions, by config, and those
-    /// named like a key, as IG103 reads them; `None` when it has neither.
+    /// named like a key, as IG103 reads them; `None` when they hold nothing
+    /// ([`super::KeyFacts::holds_nothing`]): IG103 then reads each of the
+    /// app's configs as one with no committed source and no upgrade.
     pub keys: Option<Box<super::KeyFacts>>,
 }
 
@@ -70,7 +72,7 @@ pub struct StoreRef {
     /// The file names (the last segment of the path, trimmed) the path
     /// resolves to, each with the environments where it does (`None`:
     /// every environment).
-    pub files: Vec<StoreFile>,
+    pub files: Box<[StoreFile]>,
     /// The passwords opening it committed in clear (or left at a
     /// well-known default), each with its attribute's name.
     pub clear_passwords: ThinVec<(String, ClearValue)>,
@@ -157,7 +159,7 @@ impl StoreRef {
         self.files
             .iter()
             .find(|f| &*f.name == name)
-            .map(|f| f.environments.as_slice())
+            .map(|f| &*f.environments)
             .unwrap_or_default()
     }
 
@@ -173,7 +175,7 @@ pub struct StoreFile {
     pub name: Box<str>,
     /// Where it does, each environment once, in the order resolved
     /// (`None`: a value of no environment, loaded in every one).
-    pub environments: Vec<Option<SharedStr>>,
+    pub environments: Box<[Option<SharedStr>]>,
 }
 
 /// What a [`StoreRef`]'s path is written in: what [`StoreRef::what`]
@@ -270,7 +272,7 @@ pub struct ConnectionFacts {
     /// environment (environments where it is encrypted or does not resolve
     /// left out), with what the pom's deployments set instead (the rules'
     /// `support::connection_identities`).
-    pub users: Vec<ConnectionUser>,
+    pub users: Box<[ConnectionUser]>,
     /// Indexes into `users` the identity graph leaves out: a username that
     /// is still a reference (`${...}`, `#[...]`) as the XML or the property
     /// files give it, which names no one ([`SalesforceConnection::users`]).
@@ -327,7 +329,7 @@ mod tests {
             holder,
             holds_key: true,
             source,
-            files: Vec::new(),
+            files: Box::default(),
             clear_passwords: ThinVec::new(),
             connection,
         }
@@ -359,7 +361,7 @@ mod tests {
                 runtime: MuleRuntime::Mule3,
                 auth: AuthClass::Certificate,
                 location: Location::new("m3/src/main/app/jwt.xml", 6, 5),
-                attributes: Vec::new(),
+                attributes: Default::default(),
                 tls_context: None,
                 composite: false,
             });

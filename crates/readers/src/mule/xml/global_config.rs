@@ -46,7 +46,7 @@ impl XmlReader<'_> {
                         runtime: MuleRuntime::Mule4,
                         auth,
                         location: conn.location.clone(),
-                        attributes,
+                        attributes: attributes.into(),
                         tls_context,
                         composite: family == Fam::SalesforceComposite,
                     });
@@ -68,7 +68,7 @@ impl XmlReader<'_> {
                         runtime: MuleRuntime::Mule3,
                         auth,
                         location: node.location.clone(),
-                        attributes: node.attrs.clone(),
+                        attributes: node.attrs.as_slice().into(),
                         tls_context,
                     });
             }
@@ -236,10 +236,10 @@ impl XmlReader<'_> {
                 element: node.qname.clone(),
                 location: node.location.clone(),
                 key: node.attr("key").cloned(),
-                file,
-                algorithm,
-                mode,
-                use_random_ivs,
+                file: file.map(Box::new),
+                algorithm: algorithm.map(Box::new),
+                mode: mode.map(Box::new),
+                use_random_ivs: use_random_ivs.map(Box::new),
             });
     }
 }

@@ -110,7 +110,8 @@ fn orders() -> MuleApp {
             ],
         ),
         unused,
-    ];
+    ]
+    .into();
     a
 }
 
@@ -250,12 +251,14 @@ fn property_read_by_a_password_attribute_counts_whatever_its_name() {
         None,
         false,
         &[("erp.pw", "Tiger2024!"), ("erp.host", "erp")],
-    )];
+    )]
+    .into();
     a.global_properties = vec![GlobalProperty {
         name: "erp.password".into(),
         value: val("Tiger2024!", "billing/x.xml", 2),
         location: loc("billing/x.xml", 2),
-    }];
+    }]
+    .into();
     let inv = Inventory {
         apps: vec![a],
         text_files: vec![TextFileFacts {
@@ -336,7 +339,8 @@ fn references_encrypted_values_and_dummies_are_clean() {
             ("sf.password", "<password>"),
             ("sf.tokenEndpoint", "https://x"),
         ],
-    )];
+    )]
+    .into();
     let inv = Inventory {
         apps: vec![a],
         ..Default::default()
@@ -389,7 +393,8 @@ fn test_sources_are_lowered() {
         None,
         false,
         &[("sfdc.password", "Tiger2024!")],
-    )];
+    )]
+    .into();
     let inv = Inventory {
         apps: vec![a],
         ..Default::default()
@@ -431,7 +436,8 @@ fn default_key_store_password_read_through_a_property() {
             ("tls.keyPassword", "changeit"),
             ("tls.trustPassword", "changeit"),
         ],
-    )];
+    )]
+    .into();
     let inv = Inventory {
         apps: vec![a],
         ..Default::default()
@@ -466,7 +472,7 @@ fn fixes_name_the_apps_own_secure_file() {
                 element: "secure-properties:config".into(),
                 location: loc(XML, 5),
                 key: Some(val("${mule.key}", XML, 5)),
-                file: Some(val(file, XML, 5)),
+                file: Some(val(file, XML, 5).into()),
                 algorithm: None,
                 mode: None,
                 use_random_ivs: None,
@@ -477,7 +483,8 @@ fn fixes_name_the_apps_own_secure_file() {
             Some("dev"),
             false,
             &[("sfdc.password", "Tiger2024!")],
-        )];
+        )]
+        .into();
         let f = PlaintextSecret.check(&Inventory {
             apps: vec![a],
             ..Default::default()
@@ -555,7 +562,8 @@ fn a_secret_read_in_every_environment_names_every_user() {
             false,
             &[("sfdc.user", "int.orders@acme.com")],
         ),
-    ];
+    ]
+    .into();
     let f = PlaintextSecret.check(&Inventory {
         apps: vec![a],
         ..Default::default()

@@ -261,8 +261,8 @@ mod tests {
             element: "secure-properties:config".into(),
             location: loc(XML, line),
             key: Some(val("${encryption.key}", XML, line)),
-            file: Some(val(file, XML, line)),
-            algorithm: Some(val(algorithm, XML, line + 1)),
+            file: Some(val(file, XML, line).into()),
+            algorithm: Some(val(algorithm, XML, line + 1).into()),
             mode: None,
             use_random_ivs: None,
         }
@@ -338,13 +338,15 @@ mod tests {
                 true,
                 &[("api.key", "![a2V5]")],
             ),
-        ];
+        ]
+        .into();
         a.test_property_files = vec![props(
             "orders/src/test/resources/test-secure.yaml",
             None,
             true,
             &[("test.password", "![dGVzdA==]")],
-        )];
+        )]
+        .into();
         a
     }
 

@@ -80,9 +80,9 @@ pub(in crate::protect_credentials) fn encrypt_settings<'a>(
 ) -> Vec<(EncryptSettings, Vec<Option<&'a str>>)> {
     let envs = app.resolution_environments();
     let n = envs.len();
-    let algorithms = setting_per_environment(app, config.algorithm.as_ref(), n);
-    let modes = setting_per_environment(app, config.mode.as_ref(), n);
-    let randoms = setting_per_environment(app, config.use_random_ivs.as_ref(), n);
+    let algorithms = setting_per_environment(app, config.algorithm.as_deref(), n);
+    let modes = setting_per_environment(app, config.mode.as_deref(), n);
+    let randoms = setting_per_environment(app, config.use_random_ivs.as_deref(), n);
     let mut out: Vec<(EncryptSettings, Vec<Option<&str>>)> = Vec::new();
     for (i, env) in envs.into_iter().enumerate() {
         let settings = EncryptSettings {

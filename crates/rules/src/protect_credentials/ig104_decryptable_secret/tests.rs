@@ -17,10 +17,10 @@ fn config(key: &str, algorithm: Option<&str>, random: Option<&str>) -> SecurePro
         element: "secure-properties:config".into(),
         location: loc(XML, 7),
         key: Some(val(key, XML, 7)),
-        file: Some(val("properties/${mule.env}-secure.yaml", XML, 7)),
-        algorithm: algorithm.map(|a| val(a, XML, 8)),
+        file: Some(val("properties/${mule.env}-secure.yaml", XML, 7).into()),
+        algorithm: algorithm.map(|a| Box::new(val(a, XML, 8))),
         mode: None,
-        use_random_ivs: random.map(|r| val(r, XML, 8)),
+        use_random_ivs: random.map(|r| Box::new(val(r, XML, 8))),
     }
 }
 
@@ -46,7 +46,8 @@ fn orders(config: SecurePropertiesConfig, secure: Vec<PropertyFile>) -> MuleApp 
             ("sfdc.username", "int.orders@acme.com"),
             ("encryption.key", AES_KEY),
         ],
-    )];
+    )]
+    .into();
     a.property_files.extend(secure);
     a
 }
@@ -314,7 +315,8 @@ fn keys_from_global_properties_and_scripts_are_tried() {
         name: "http.port".into(),
         value: val("8081", XML, 3),
         location: loc(XML, 3),
-    }];
+    }]
+    .into();
     let inv = Inventory {
         apps: vec![a],
         text_files: vec![TextFileFacts {
@@ -419,18 +421,22 @@ fn another_apps_key_is_tried_with_this_configs_cipher() {
     billing.root = "billing".into();
     let mut bf = config("${billing.key}", Some("Blowfish"), None);
     bf.location = loc("billing/src/main/mule/global.xml", 7);
-    bf.file = Some(val(
-        "properties/${mule.env}-secure.yaml",
-        "billing/src/main/mule/global.xml",
-        7,
-    ));
+    bf.file = Some(
+        val(
+            "properties/${mule.env}-secure.yaml",
+            "billing/src/main/mule/global.xml",
+            7,
+        )
+        .into(),
+    );
     billing.secure_property_configs = vec![bf];
     billing.property_files = vec![props(
         "billing/src/main/resources/properties/prod-secure.yaml",
         Some("prod"),
         true,
         &[("erp.password", &format!("![{value}]"))],
-    )];
+    )]
+    .into();
     let inv = Inventory {
         apps: vec![orders_app, billing],
         ..Default::default()
@@ -507,7 +513,8 @@ fn keyed_app(name: &str, secure: Vec<PropertyFile>) -> MuleApp {
         Some("dev"),
         false,
         &[("encryption.key", AES_KEY)],
-    )];
+    )]
+    .into();
     a.property_files.extend(secure);
     a
 }
