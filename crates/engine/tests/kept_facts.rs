@@ -466,10 +466,7 @@ fn two_apps_sharing_an_outside_key_report_as_the_whole_inventory() {
         &format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<mule {MULE_NS}>\n</mule>\n"),
     );
     let findings = scanned_as_whole(root);
-    let keys: Vec<&Finding> = findings.iter().filter(|f| f.rule == "IG103").collect();
-    assert_eq!(keys.len(), 1, "{findings:#?}");
-    let key = keys[0];
-    assert!(key.location.path.ends_with("ci/deploy.sh"), "{key:#?}");
+    let key = the_key_at(&findings, "ci/deploy.sh");
     assert!(
         key.message.contains("`alpha-api-secure` of alpha-api")
             && key.message.contains("`beta-api-secure` of beta-api"),
@@ -511,14 +508,13 @@ fn apps_sharing_a_secure_property_list_report_as_the_whole_inventory() {
         );
     }
     let findings = scanned_as_whole(root);
-    let keys: Vec<&Finding> = findings.iter().filter(|f| f.rule == "IG103").collect();
-    assert_eq!(keys.len(), 1, "{findings:#?}");
+    let key = the_key_at(&findings, "");
     // beta-api does not list `key.salt`, the first key name: it is to be
     // listed, although the two other apps (sharing one list) do.
     assert!(
-        keys[0].fix.contains("list it in mule-artifact.json"),
+        key.fix.contains("list it in mule-artifact.json"),
         "{}",
-        keys[0].fix
+        key.fix
     );
     assert!(!format!("{findings:?}").contains("Abcdef0123456789"));
 }
@@ -563,6 +559,15 @@ fn secured_app(root: &Path, name: &str, key: &str, secure: &str, plain: &str) {
 /// The IG104 findings.
 fn decrypted(findings: &[Finding]) -> Vec<&Finding> {
     findings.iter().filter(|f| f.rule == "IG104").collect()
+}
+
+/// The one IG103 finding of `findings`, checked to lie in a file whose
+/// path ends with `at` (any file when `at` is empty).
+fn the_key_at<'a>(findings: &'a [Finding], at: &str) -> &'a Finding {
+    let keys: Vec<&Finding> = findings.iter().filter(|f| f.rule == "IG103").collect();
+    assert_eq!(keys.len(), 1, "{findings:#?}");
+    assert!(keys[0].location.path.ends_with(at), "{:#?}", keys[0]);
+    keys[0]
 }
 
 /// A key committed in one app opens another app's value (tried as a key
@@ -696,9 +701,7 @@ fn a_key_defined_under_another_spelling_of_its_name() {
         &format!("APP_CRYPT={key}\n"),
     );
     let findings = scanned_as_whole(root);
-    let keys: Vec<&Finding> = findings.iter().filter(|f| f.rule == "IG103").collect();
-    assert_eq!(keys.len(), 1, "{findings:#?}");
-    assert!(keys[0].location.path.ends_with("app.properties"));
+    the_key_at(&findings, "app.properties");
     assert_eq!(decrypted(&findings).len(), 1, "{findings:#?}");
 }
 
@@ -849,13 +852,7 @@ fn a_key_in_a_global_property_reports_as_the_whole_inventory() {
         &format!("db.password={}\n", encrypted(key, "Billing-Secret-3")),
     );
     let findings = scanned_as_whole(root);
-    let keys: Vec<&Finding> = findings.iter().filter(|f| f.rule == "IG103").collect();
-    assert_eq!(keys.len(), 1, "{findings:#?}");
-    assert!(
-        keys[0].location.path.ends_with("src/main/mule/global.xml"),
-        "{:#?}",
-        keys[0]
-    );
+    the_key_at(&findings, "src/main/mule/global.xml");
     assert_eq!(decrypted(&findings).len(), 1, "{findings:#?}");
     let shown = format!("{findings:?}");
     assert!(!shown.contains(key) && !shown.contains("Billing-Secret-3"));
@@ -891,13 +888,7 @@ fn a_key_passed_to_the_apps_deploy_command_reports_as_the_whole_inventory() {
         "<project>\n  <properties>\n    <app.runtime>4.6.8</app.runtime>\n  </properties>\n</project>\n",
     );
     let findings = scanned_as_whole(root);
-    let keys: Vec<&Finding> = findings.iter().filter(|f| f.rule == "IG103").collect();
-    assert_eq!(keys.len(), 1, "{findings:#?}");
-    assert!(
-        keys[0].location.path.ends_with("scripts/deploy.sh"),
-        "{:#?}",
-        keys[0]
-    );
+    the_key_at(&findings, "scripts/deploy.sh");
     assert_eq!(decrypted(&findings).len(), 1, "{findings:#?}");
     let shown = format!("{findings:?}");
     assert!(!shown.contains(key) && !shown.contains("Deploy-Pass-7"));
@@ -967,12 +958,6 @@ fn a_config_whose_key_facts_hold_nothing_still_finds_its_key_on_the_command_line
         &format!("#!/usr/bin/env bash\nmvn -B deploy -DmuleDeploy -Dapp.crypt={key}\n"),
     );
     let findings = scanned_as_whole(root);
-    let keys: Vec<&Finding> = findings.iter().filter(|f| f.rule == "IG103").collect();
-    assert_eq!(keys.len(), 1, "{findings:#?}");
-    assert!(
-        keys[0].location.path.ends_with("scripts/deploy.sh"),
-        "{:#?}",
-        keys[0]
-    );
+    the_key_at(&findings, "scripts/deploy.sh");
     assert!(!format!("{findings:?}").contains(key));
 }
