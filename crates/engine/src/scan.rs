@@ -9,9 +9,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use intguard_model::{AppSecrets, Diagnostic, Finding, Inventory, MuleApp, RuleMeta, Severity};
-use intguard_rules::scan_scope::{
-    keep_assignments_scan_rules_read, keep_text_facts_scan_rules_read, keep_what_scan_rules_read,
-};
+use intguard_rules::scan_scope::{keep_text_facts_scan_rules_read, keep_what_scan_rules_read};
 use intguard_rules::{Completion, Rule, Scope};
 use rayon::prelude::*;
 
@@ -133,13 +131,12 @@ pub(crate) fn scan_spilling_with(
         }
         *text_files = one.text_files;
         keep_what_scan_rules_read(app);
-        keep_text_facts_scan_rules_read(text_files);
         // The redactor's part of a compact app's assignments, taken now:
         // its files keep only those its Scan rules read.
         if app.scan_facts.is_some() {
             secrets.add_assignments(text_files);
         }
-        keep_assignments_scan_rules_read(app, text_files);
+        keep_text_facts_scan_rules_read(app, text_files);
         // Its `![...]` records are final: out of memory until IG104.
         secret_spill.move_out(app);
         secrets_read

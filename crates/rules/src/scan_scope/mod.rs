@@ -280,52 +280,42 @@ fn drop_what_facts_replace(app: &mut MuleApp) {
     app.deployment_properties = Default::default();
 }
 
-/// Drops from the text facts of an app's files (once the app's App rules
-/// have read them) the `name=value` assignments no Scan rule can use: those
-/// whose value is a reference to something else (`${encryption.key}`,
-/// `${ENV^^}`, `acme-${mule.env}`) by both IG103's test of a committed key
-/// (`is_committed_value`) and the redactor's ([`is_placeholder_value`]):
-/// IG103 and IG104 take only committed values as keys, and the redactor
-/// masks no placeholder. The pom's and deploy commands' references were
-/// half of an app's assignments. Files outside every app keep theirs (the
-/// App rules read them at the end). A file left with no fact goes: every
-/// reader of the text facts goes through their facts, so an empty one is
-/// read by none.
-pub fn keep_text_facts_scan_rules_read(files: &mut Vec<TextFileFacts>) {
+/// Drops from the text facts of `app`'s files (`files`, those read with it,
+/// once its App rules have read them) the `name=value` assignments no Scan
+/// rule can use. A file left with no fact goes: every reader of the text
+/// facts goes through their facts, so an empty one is read by none. Files
+/// outside every app keep theirs (the App rules read them at the end).
+///
+/// - An app kept whole, or without facts, loses those whose value is a
+///   reference to something else (`${encryption.key}`, `${ENV^^}`,
+///   `acme-${mule.env}`) by both IG103's test of a committed key
+///   (`is_committed_value`) and the redactor's ([`is_placeholder_value`]):
+///   IG103 and IG104 take only committed values as keys, and the redactor
+///   masks no placeholder. The pom's and deploy commands' references were
+///   half of an app's assignments.
+/// - A compact app (whose redactor's part of every assignment was taken
+///   before, `AppSecrets::add_assignments`) keeps only what IG103 reads
+///   after the app pass (IG104 tries the keys IG103 finds): a committed
+///   value ([`is_committed_value`]) whose name is a key's ([`is_key_name`])
+///   or one of the app's secure-properties configs' keys however spelt
+///   (`APP_CRYPT` for `${app.crypt}`). Its configs are final (nothing is
+///   lent to it). A pom's version properties and the `-Dmule.env=dev` of a
+///   README were most of a monorepo's kept text facts.
+pub fn keep_text_facts_scan_rules_read(app: &MuleApp, files: &mut Vec<TextFileFacts>) {
+    let key_names: Option<Vec<String>> = app.scan_facts.is_some().then(|| {
+        app.secure_property_configs
+            .iter()
+            .flat_map(crate::protect_credentials::config_key_names)
+            .collect()
+    });
+    let read_by_ig103 = |a: &Assignment, names: &[String]| {
+        is_committed_value(&a.value)
+            && (is_key_name(&a.name) || names.iter().any(|n| names_match(n, &a.name)))
+    };
     for file in files.iter_mut() {
-        file.assignments.retain(has_a_value_of_its_own);
-        file.assignments.shrink_to_fit();
-    }
-    files.retain(|f| !f.is_empty());
-}
-
-/// Drops from the text facts of a compact app's files (`files`, those read
-/// with `app`; once its App rules have read them and the output's redactor
-/// has taken its part of every assignment, `AppSecrets::add_assignments`)
-/// the assignments no Scan rule reads. After the app pass only IG103 reads
-/// an app's assignments (IG104 tries the keys IG103 finds): one whose value
-/// is committed ([`is_committed_value`]) and whose name is a key's
-/// ([`is_key_name`]), or, for a file of the app's own folder (the nearest
-/// app folder holding it, the one it was read with), one of the app's
-/// secure-properties configs' keys however spelt (`APP_CRYPT` for
-/// `${app.crypt}`). A compact app's configs are final (nothing is lent to
-/// it); an app kept whole keeps every assignment, a Mule plugin's configs
-/// being lent to it at the end. A pom's version properties and the
-/// `-Dmule.env=dev` of a README were most of a monorepo's kept text facts.
-/// A file left with no fact goes, as in [`keep_text_facts_scan_rules_read`].
-pub fn keep_assignments_scan_rules_read(app: &MuleApp, files: &mut Vec<TextFileFacts>) {
-    if app.scan_facts.is_none() {
-        return;
-    }
-    let key_names: Vec<String> = app
-        .secure_property_configs
-        .iter()
-        .flat_map(crate::protect_credentials::config_key_names)
-        .collect();
-    for file in files.iter_mut() {
-        file.assignments.retain(|a| {
-            is_committed_value(&a.value)
-                && (is_key_name(&a.name) || key_names.iter().any(|n| names_match(n, &a.name)))
+        file.assignments.retain(|a| match &key_names {
+            Some(names) => read_by_ig103(a, names),
+            None => has_a_value_of_its_own(a),
         });
         file.assignments.shrink_to_fit();
     }
@@ -841,7 +831,7 @@ mod tests {
                 .collect(),
             ..Default::default()
         }];
-        keep_text_facts_scan_rules_read(&mut files);
+        keep_text_facts_scan_rules_read(&orders(), &mut files);
         let kept: Vec<(&str, &str)> = files[0]
             .assignments
             .iter()
@@ -889,7 +879,7 @@ mod tests {
                 ..Default::default()
             },
         ];
-        keep_text_facts_scan_rules_read(&mut files);
+        keep_text_facts_scan_rules_read(&orders(), &mut files);
         let kept: Vec<(&str, usize)> = files
             .iter()
             .map(|f| (f.path.as_str(), f.assignments.len()))
