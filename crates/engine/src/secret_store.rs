@@ -168,7 +168,7 @@ mod tests {
     use super::*;
     use crate::scan::{scan_spilling_with, ScanOutcome};
     use crate::sealed::testing::Shared;
-    use crate::spill::tests::{options, shown, workspace};
+    use crate::spill::tests::{findings_lost, options, shown, workspace};
     use crate::spill::Spill;
 
     fn ig104(tree: &str) -> PathBuf {
@@ -305,10 +305,7 @@ mod tests {
             SecretSpill::with_file(Shared::default().boxed()),
         );
         assert!(ig104(&read_fine) >= 5, "{}", ig104(&read_fine));
-        assert!(!read_fine
-            .diagnostics
-            .iter()
-            .any(|d| d.code == intguard_model::FINDINGS_LOST));
+        assert!(findings_lost(&read_fine).is_empty());
         let failing = Shared {
             fail_reads: true,
             ..Shared::default()
@@ -319,11 +316,7 @@ mod tests {
             SecretSpill::with_file(failing.boxed()),
         );
         assert_eq!(ig104(&outcome), 0);
-        let lost: Vec<_> = outcome
-            .diagnostics
-            .iter()
-            .filter(|d| d.code == intguard_model::FINDINGS_LOST)
-            .collect();
+        let lost = findings_lost(&outcome);
         assert_eq!(lost.len(), 1, "{:?}", outcome.diagnostics);
         assert!(
             lost[0].message.contains(&format!(

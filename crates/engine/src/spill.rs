@@ -810,6 +810,15 @@ pub(crate) mod tests {
         }
     }
 
+    /// The outcome's `findings-lost` errors.
+    pub(crate) fn findings_lost(outcome: &ScanOutcome) -> Vec<&intguard_model::Diagnostic> {
+        outcome
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == intguard_model::FINDINGS_LOST)
+            .collect()
+    }
+
     /// A scan's outcome as JSON, every field the reports read.
     pub(crate) fn shown(outcome: &ScanOutcome) -> String {
         serde_json::to_string_pretty(&serde_json::json!({
@@ -873,11 +882,7 @@ pub(crate) mod tests {
         };
         let outcome = scan_spilling(&options(&example), Spill::with_file(file.boxed()));
         assert!(outcome.findings.is_empty());
-        let lost: Vec<_> = outcome
-            .diagnostics
-            .iter()
-            .filter(|d| d.code == intguard_model::FINDINGS_LOST)
-            .collect();
+        let lost = findings_lost(&outcome);
         assert_eq!(lost.len(), 1, "{:?}", outcome.diagnostics);
         assert!(lost[0].message.contains("findings could not be read back"));
     }
