@@ -271,6 +271,51 @@ pub fn grant_phrase(g: &Grant) -> String {
     g.describe()
 }
 
+/// A profile or permission set the identity holds by several ways (`None`
+/// for a direct assignment, else the group): `permission set X (assigned
+/// directly and through group G)`; by one way, as [`Grant::describe`].
+pub fn describe_routes(grant: &Grant, routes: &[Option<&str>]) -> String {
+    let by = |via: Option<&str>| Grant {
+        via_group: via.map(str::to_string),
+        ..grant.clone()
+    };
+    if let [only] = routes {
+        return by(*only).describe();
+    }
+    let groups: Vec<&str> = routes.iter().flatten().copied().collect();
+    let mut ways = Vec::new();
+    if routes.contains(&None) {
+        ways.push("assigned directly".to_string());
+    }
+    match groups.as_slice() {
+        [] => {}
+        [g] => ways.push(format!("through group {g}")),
+        _ => ways.push(format!(
+            "through groups {}",
+            crate::support::and_list(&groups)
+        )),
+    }
+    format!("{} ({})", by(None).describe(), ways.join(" and "))
+}
+
+/// [`grant_related`] for each way the identity holds the grant.
+pub fn routes_related(
+    id: &IntegrationIdentity,
+    grant: &Grant,
+    routes: &[Option<&str>],
+) -> Vec<Related> {
+    routes
+        .iter()
+        .flat_map(|via| {
+            let g = Grant {
+                via_group: via.map(str::to_string),
+                ..grant.clone()
+            };
+            grant_related(id, &g)
+        })
+        .collect()
+}
+
 /// True when some auditable identity is pre-authorized by (or runs the client
 /// credentials flow of) the app.
 pub fn app_serves_identity(inventory: &Inventory, kind: OAuthAppKind, name: &str) -> bool {

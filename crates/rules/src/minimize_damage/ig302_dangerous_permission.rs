@@ -1,13 +1,13 @@
 use std::fmt::Write as _;
 
 use intguard_model::{
-    profile_label, Finding, GrantKind, Inventory, PermissionCategory, Practice, Related, RuleMeta,
-    Severity,
+    profile_label, Finding, Grant, GrantKind, Inventory, PermissionCategory, Practice, Related,
+    RuleMeta, Severity,
 };
 
 use crate::identities::{
-    auditable, grant_related, identity_finding, identity_key, identity_label, identity_phrase,
-    is_standard_profile, with_related,
+    auditable, describe_routes, identity_finding, identity_key, identity_label, identity_phrase,
+    is_standard_profile, routes_related, with_related,
 };
 use crate::support::metadata_file;
 use crate::Rule;
@@ -90,9 +90,17 @@ impl Rule for DangerousPermission {
     fn check(&self, inventory: &Inventory) -> Vec<Finding> {
         let mut out = Vec::new();
         for id in auditable(inventory) {
-            // (grant kind, grant name, via group, category) -> permissions
-            let mut groups: Vec<(&intguard_model::Grant, PermissionCategory, Vec<&str>)> =
-                Vec::new();
+            // (grant kind, grant name, category) -> permissions and the
+            // ways the identity holds the grant (`None`: assigned directly,
+            // else through that group). A set assigned both ways is one
+            // place to fix: one finding, not one per way.
+            #[allow(clippy::type_complexity)]
+            let mut groups: Vec<(
+                &intguard_model::Grant,
+                PermissionCategory,
+                Vec<&str>,
+                Vec<Option<&str>>,
+            )> = Vec::new();
             // Every grant of a permission, not only the first: removing it
             // from one source leaves it held while another grants it.
             for p in id.dangerous_permissions() {
@@ -100,25 +108,26 @@ impl Rule for DangerousPermission {
                     continue;
                 };
                 for grant in &p.granted_by {
-                    match groups.iter_mut().find(|(g, c, _)| {
-                        *c == cat
-                            && g.kind == grant.kind
-                            && g.name == grant.name
-                            && g.via_group == grant.via_group
+                    let route = grant.via_group.as_deref();
+                    match groups.iter_mut().find(|(g, c, _, _)| {
+                        *c == cat && g.kind == grant.kind && g.name == grant.name
                     }) {
-                        Some((g, _, names)) => {
+                        Some((g, _, names, routes)) => {
                             if !names.contains(&p.name.as_str()) {
                                 names.push(&p.name);
+                            }
+                            if !routes.contains(&route) {
+                                routes.push(route);
                             }
                             if grant.location < g.location {
                                 *g = grant;
                             }
                         }
-                        None => groups.push((grant, cat, vec![p.name.as_str()])),
+                        None => groups.push((grant, cat, vec![p.name.as_str()], vec![route])),
                     }
                 }
             }
-            for (grant, cat, names) in groups {
+            for (grant, cat, names, routes) in groups {
                 let what = if names.len() == 1 {
                     format!("{} ({})", names[0], cat.describe())
                 } else {
@@ -191,18 +200,16 @@ impl Rule for DangerousPermission {
                 // own finding, and all must go. Each source names the
                 // permissions of this finding it grants too (a set may
                 // share one of a profile's five).
-                let mut also: Vec<(String, Vec<&str>)> = Vec::new();
+                // (each profile or set once, by the ways it is held).
+                let mut also: Vec<Source<'_>> = Vec::new();
                 // Standard profiles among them: nothing to remove there.
-                let mut fixed: Vec<(String, Vec<&str>)> = Vec::new();
+                let mut fixed: Vec<Source<'_>> = Vec::new();
                 for p in id.dangerous_permissions() {
                     if !names.contains(&p.name.as_str()) {
                         continue;
                     }
                     for g in &p.granted_by {
-                        if g.kind == grant.kind
-                            && g.name == grant.name
-                            && g.via_group == grant.via_group
-                        {
+                        if g.kind == grant.kind && g.name == grant.name {
                             continue;
                         }
                         let list = if is_standard_profile(inventory, g) {
@@ -210,19 +217,29 @@ impl Rule for DangerousPermission {
                         } else {
                             &mut also
                         };
-                        let source = g.describe();
-                        match list.iter_mut().find(|(s, _)| *s == source) {
-                            Some((_, shared)) => {
-                                if !shared.contains(&p.name.as_str()) {
-                                    shared.push(&p.name);
+                        let route = g.via_group.as_deref();
+                        match list
+                            .iter_mut()
+                            .find(|s| s.grant.kind == g.kind && s.grant.name == g.name)
+                        {
+                            Some(s) => {
+                                if !s.shared.contains(&p.name.as_str()) {
+                                    s.shared.push(&p.name);
+                                }
+                                if !s.routes.contains(&route) {
+                                    s.routes.push(route);
                                 }
                             }
-                            None => list.push((source, vec![p.name.as_str()])),
+                            None => list.push(Source {
+                                grant: g,
+                                routes: vec![route],
+                                shared: vec![p.name.as_str()],
+                            }),
                         }
                     }
                 }
-                also.sort();
-                fixed.sort();
+                let also = described(also);
+                let fixed = described(fixed);
                 let listed = |sources: &[(String, Vec<&str>)]| -> (String, bool) {
                     if sources
                         .iter()
@@ -287,7 +304,7 @@ impl Rule for DangerousPermission {
                         // A profile that is the identity itself (no user
                         // names it) is not said twice: "profile X holds
                         // ModifyAllData", not "... via profile X".
-                        let via = grant.describe();
+                        let via = describe_routes(grant, &routes);
                         let who = identity_phrase(id);
                         if who.eq_ignore_ascii_case(&via) {
                             format!("{who} holds {what}")
@@ -322,45 +339,51 @@ impl Rule for DangerousPermission {
                     // A managed package's set: its permissions cannot be
                     // edited in the subscriber org (an upgrade would bring
                     // them back), so "set enabled false" cannot be applied.
-                    let unassign = crate::support::unassign_managed_set(grant, &identity_label(id));
+                    let unassign: Vec<String> = routes
+                        .iter()
+                        .map(|via| {
+                            let g = Grant {
+                                via_group: via.map(str::to_string),
+                                ..grant.clone()
+                            };
+                            crate::support::unassign_managed_set(&g, &identity_label(id))
+                        })
+                        .collect();
+                    let unassign = unassign.join("; ");
                     format!(
                         "Permission set {} belongs to managed package {ns}: its permissions cannot be edited in your org. {unassign}{}, and give the integration what it needs from the package with a permission set of your own, without {}.{also}",
                         grant.name,
-                        match &grant.via_group {
-                            Some(g) => mute_phrase(inventory, g, &names),
-                            None => String::new(),
-                        },
+                        mutes(inventory, &routes, &names),
                         names.join(", ")
                     )
                 } else {
                     format!(
                         "Remove {} from {} ({setup}; {entries}){}; give the integration a dedicated permission set with object access only.{also}",
                         names.join(", "),
-                        grant.describe(),
-                        match &grant.via_group {
-                            Some(g) => mute_phrase(inventory, g, &names),
-                            None => String::new(),
-                        }
+                        describe_routes(grant, &routes),
+                        mutes(inventory, &routes, &names)
                     )
                 });
                 // Muting acts within its group only: the note belongs to
                 // the findings of what the same group grants, not to a
                 // profile's or another set's.
-                if let Some(muted) = grant.via_group.as_ref().and_then(|group| {
-                    id.muted_permissions
+                for group in routes.iter().flatten() {
+                    let muted = id
+                        .muted_permissions
                         .iter()
                         .filter(|m| m.category == Some(cat))
                         .find_map(|m| {
                             m.granted_by
                                 .iter()
-                                .find(|g| g.via_group.as_ref() == Some(group))
+                                .find(|g| g.via_group.as_deref() == Some(*group))
                                 .map(|g| (m, g))
-                        })
-                }) {
-                    f = f.related(Related::new(
-                        &muted.1.location,
-                        format!("{} is muted ({})", muted.0.name, muted.1.describe()),
-                    ));
+                        });
+                    if let Some((m, g)) = muted {
+                        f = f.related(Related::new(
+                            &g.location,
+                            format!("{} is muted ({})", m.name, g.describe()),
+                        ));
+                    }
                 }
                 // Every element of the group: a suppression must cover
                 // them all (one written for ModifyAllData does not hide
@@ -370,19 +393,60 @@ impl Rule for DangerousPermission {
                         continue;
                     }
                     for g in &p.granted_by {
-                        if g.kind == grant.kind
-                            && g.name == grant.name
-                            && g.via_group == grant.via_group
-                        {
+                        if g.kind == grant.kind && g.name == grant.name {
                             f = f.also_at(g.location.clone());
                         }
                     }
                 }
-                out.push(with_related(f, grant_related(id, grant)));
+                out.push(with_related(f, routes_related(id, grant, &routes)));
             }
         }
         out
     }
+}
+
+/// Another profile or permission set granting some of a finding's
+/// permissions.
+struct Source<'a> {
+    grant: &'a Grant,
+    /// The ways the identity holds it (`None`: assigned directly).
+    routes: Vec<Option<&'a str>>,
+    /// The finding's permissions it grants.
+    shared: Vec<&'a str>,
+}
+
+/// Each source described with the ways it is held and the permissions it
+/// shares, in the order of the descriptions.
+fn described<'a>(list: Vec<Source<'a>>) -> Vec<(String, Vec<&'a str>)> {
+    let mut list: Vec<(String, Vec<&str>)> = list
+        .into_iter()
+        .map(|s| (describe_routes(s.grant, &s.routes), s.shared))
+        .collect();
+    list.sort();
+    list
+}
+
+/// ", or mute ... in group G" when the identity holds the set only through
+/// groups (muting in each revokes it); nothing when the set is assigned
+/// directly too, as muting acts within its group only.
+fn mutes(inventory: &Inventory, routes: &[Option<&str>], names: &[&str]) -> String {
+    if routes.contains(&None) {
+        return String::new();
+    }
+    routes
+        .iter()
+        .flatten()
+        .enumerate()
+        .map(|(i, group)| {
+            let phrase = mute_phrase(inventory, group, names);
+            if i == 0 {
+                phrase
+            } else {
+                // ", or mute it in group G2 ..." -> "; and mute it in group G2 ...".
+                format!("; and{}", &phrase[", or".len()..])
+            }
+        })
+        .collect()
 }
 
 /// The metadata folder of a grant's kind.

@@ -7,8 +7,8 @@ use intguard_model::{
 };
 
 use crate::identities::{
-    auditable, grant_related, identity_finding, identity_key, identity_phrase, is_standard_profile,
-    with_related,
+    auditable, describe_routes, identity_finding, identity_key, identity_phrase,
+    is_standard_profile, routes_related, with_related,
 };
 use crate::support::{and_list, short_location};
 use crate::Rule;
@@ -163,48 +163,108 @@ fn strip_all(a: AccessFlags) -> AccessFlags {
     }
 }
 
+/// What one profile or permission set grants in excess: one finding.
 struct Entry<'a> {
     grant: &'a Grant,
+    /// The ways the identity holds it: `None` assigned directly, else
+    /// through that group. A set assigned both ways is one place to fix,
+    /// so one finding, not one per way.
+    routes: Vec<Option<&'a str>>,
     first: Location,
     /// Where each item is granted (`first` among them).
     places: Vec<Location>,
-    items: Vec<String>,
-    /// What to change, per item: `allowEdit and allowDelete to false for Case`.
-    changes: Vec<String>,
-    /// The object and the flags each change clears.
-    cleared: Vec<(String, AccessFlags)>,
+    items: Vec<Item>,
 }
 
-fn add<'a>(
-    list: &mut Vec<Entry<'a>>,
-    grant: &'a Grant,
-    at: &Location,
-    item: String,
-    change: String,
-    cleared: (String, AccessFlags),
-) {
-    match list.iter_mut().find(|e| {
-        e.grant.kind == grant.kind
-            && e.grant.name == grant.name
-            && e.grant.via_group == grant.via_group
-    }) {
-        Some(e) => {
-            if *at < e.first {
-                e.first = at.clone();
+/// An object of an [`Entry`].
+struct Item {
+    object: String,
+    /// What is reported: the excess flags, or View All / Modify All.
+    shown: AccessFlags,
+    /// The flags to clear (with what Salesforce requires them for).
+    cleared: AccessFlags,
+    /// Why it is excess (`unused`, `its apps only read`); `None` for View
+    /// All / Modify All, excess whatever the use.
+    note: Option<String>,
+}
+
+impl Item {
+    /// `Case (Edit, Delete; its apps only read)`, `Case (View All)`.
+    fn describe(&self) -> String {
+        match &self.note {
+            Some(note) => format!("{} ({}; {note})", self.object, self.shown.describe()),
+            None => {
+                let what = match (self.shown.view_all, self.shown.modify_all) {
+                    (true, true) => "View All and Modify All",
+                    (true, false) => "View All",
+                    _ => "Modify All",
+                };
+                format!("{} ({what})", self.object)
             }
-            e.places.push(at.clone());
-            e.items.push(item);
-            e.changes.push(change);
-            e.cleared.push(cleared);
         }
-        None => list.push(Entry {
+    }
+
+    /// `allowEdit and allowDelete to false for Case`.
+    fn change(&self) -> String {
+        format!(
+            "{} to false for {}",
+            and_list(&self.cleared.element_names()),
+            self.object
+        )
+    }
+}
+
+impl Entry<'_> {
+    fn describe(&self) -> String {
+        describe_routes(self.grant, &self.routes)
+    }
+
+    fn items(&self) -> String {
+        let items: Vec<String> = self.items.iter().map(Item::describe).collect();
+        items.join(", ")
+    }
+
+    fn changes(&self) -> String {
+        let changes: Vec<String> = self.items.iter().map(Item::change).collect();
+        changes.join("; ")
+    }
+}
+
+/// Adds what `grant` gives in excess on an object to its entry. The same
+/// profile or permission set reached another way (directly and through a
+/// group) is the same entry; an object it already lists gets the union of
+/// the flags (a group may mute some).
+fn add<'a>(list: &mut Vec<Entry<'a>>, grant: &'a Grant, item: Item) {
+    let at = &grant.location;
+    let route = grant.via_group.as_deref();
+    let Some(e) = list
+        .iter_mut()
+        .find(|e| e.grant.kind == grant.kind && e.grant.name == grant.name)
+    else {
+        list.push(Entry {
             grant,
+            routes: vec![route],
             first: at.clone(),
             places: vec![at.clone()],
             items: vec![item],
-            changes: vec![change],
-            cleared: vec![cleared],
-        }),
+        });
+        return;
+    };
+    if !e.routes.contains(&route) {
+        e.routes.push(route);
+    }
+    if *at < e.first {
+        e.first = at.clone();
+    }
+    if !e.places.contains(at) {
+        e.places.push(at.clone());
+    }
+    match e.items.iter_mut().find(|i| i.object == item.object) {
+        Some(i) => {
+            i.shown = i.shown.union(item.shown);
+            i.cleared = i.cleared.union(item.cleared);
+        }
+        None => e.items.push(item),
     }
 }
 
@@ -218,7 +278,7 @@ struct Holders<'a> {
     /// up front, they were held (about 0.5 KB per app) while the rule ran
     /// beside the others, mostly for users no finding asks about.
     users: Vec<(&'a IntegrationIdentity, OnceCell<ObjectLookup<'a>>)>,
-    by_grant: HashMap<(GrantKind, String, Option<&'a str>), Vec<usize>>,
+    by_grant: HashMap<(GrantKind, String), Vec<usize>>,
 }
 
 impl<'a> Holders<'a> {
@@ -258,9 +318,10 @@ impl<'a> Holders<'a> {
             }
             let lookup = lookup.get_or_init(|| other.object_lookup());
             let needs: Vec<String> = e
-                .cleared
+                .items
                 .iter()
-                .filter_map(|(object, flags)| {
+                .filter_map(|item| {
+                    let (object, flags) = (&item.object, &item.cleared);
                     let needed = lookup.needed(object)?;
                     let both = AccessFlags {
                         read: flags.read && needed.read,
@@ -281,9 +342,10 @@ impl<'a> Holders<'a> {
     }
 }
 
-/// A grant as two users may share it: kind, name in any case, group.
-fn grant_key(g: &Grant) -> (GrantKind, String, Option<&str>) {
-    (g.kind, g.name.to_lowercase(), g.via_group.as_deref())
+/// A grant as two users may share it: kind and name in any case. Through a
+/// group or directly, clearing the set's flags takes them from both.
+fn grant_key(g: &Grant) -> (GrantKind, String) {
+    (g.kind, g.name.to_lowercase())
 }
 
 /// Where a grant is changed: its Setup page and the file it was read from
@@ -314,12 +376,25 @@ fn off_standard_profile(id_phrase: &str, g: &Grant, keep: &str) -> String {
 }
 
 /// A managed package's permission set: its object permissions cannot be
-/// edited in the subscriber org (an upgrade restores them).
-fn off_managed_set(id: &IntegrationIdentity, g: &Grant, ns: &str, keep: &str) -> String {
+/// edited in the subscriber org (an upgrade restores them), so it is
+/// unassigned, or taken out of each group the identity holds it through.
+fn off_managed_set(id: &IntegrationIdentity, e: &Entry<'_>, ns: &str, keep: &str) -> String {
+    let user = crate::identities::identity_label(id);
+    let steps: Vec<String> = e
+        .routes
+        .iter()
+        .map(|via| {
+            let g = Grant {
+                via_group: via.map(str::to_string),
+                ..e.grant.clone()
+            };
+            crate::support::unassign_managed_set(&g, &user)
+        })
+        .collect();
     format!(
         "Permission set {} belongs to managed package {ns}: its object permissions cannot be edited in your org. {}, and grant {} with a permission set of your own.",
-        g.name,
-        crate::support::unassign_managed_set(g, &crate::identities::identity_label(id)),
+        e.grant.name,
+        steps.join("; "),
         keep
     )
 }
@@ -344,28 +419,18 @@ impl Rule for ExcessObjectAccess {
                     let va = g.access.view_all && oa.access.view_all;
                     let ma = g.access.modify_all && oa.access.modify_all;
                     if va || ma {
-                        let what = match (va, ma) {
-                            (true, true) => "View All and Modify All",
-                            (true, false) => "View All",
-                            _ => "Modify All",
-                        };
                         let flags = AccessFlags {
                             view_all: va,
                             modify_all: ma,
                             ..AccessFlags::default()
                         };
-                        add(
-                            &mut all_records,
-                            &g.grant,
-                            &g.grant.location,
-                            format!("{} ({what})", oa.object),
-                            format!(
-                                "{} to false for {}",
-                                and_list(&flags.element_names()),
-                                oa.object
-                            ),
-                            (oa.object.clone(), flags),
-                        );
+                        let item = Item {
+                            object: oa.object.clone(),
+                            shown: flags,
+                            cleared: flags,
+                            note: None,
+                        };
+                        add(&mut all_records, &g.grant, item);
                     }
                 }
                 let Some(objects) = &objects else {
@@ -416,18 +481,13 @@ impl Rule for ExcessObjectAccess {
                                 && (part.read || part.edit || part.delete),
                             ..part
                         };
-                        add(
-                            &mut unused,
-                            &g.grant,
-                            &g.grant.location,
-                            format!("{} ({}; {note})", oa.object, part.describe()),
-                            format!(
-                                "{} to false for {}",
-                                and_list(&clear.element_names()),
-                                oa.object
-                            ),
-                            (oa.object.clone(), clear),
-                        );
+                        let item = Item {
+                            object: oa.object.clone(),
+                            shown: part,
+                            cleared: clear,
+                            note: Some(note.clone()),
+                        };
+                        add(&mut unused, &g.grant, item);
                     }
                 }
             }
@@ -444,8 +504,8 @@ impl Rule for ExcessObjectAccess {
                     format!(
                         "{} has object access no app running as it uses, via {}: {} (its apps use {}{})",
                         identity_phrase(id),
-                        e.grant.describe(),
-                        e.items.join(", "),
+                        e.describe(),
+                        e.items(),
                         used.join(", "),
                         unknown_note(id)
                     ),
@@ -459,13 +519,13 @@ impl Rule for ExcessObjectAccess {
                 .fix(if is_standard_profile(inventory, e.grant) {
                     off_standard_profile(&identity_phrase(id), e.grant, &keep_phrase(id, &used))
                 } else if let Some(ns) = crate::support::managed_namespace(e.grant) {
-                    off_managed_set(id, e.grant, ns, &keep_phrase(id, &used))
+                    off_managed_set(id, &e, ns, &keep_phrase(id, &used))
                 } else {
                     let shared = holders.needing(id, &e);
                     if shared.is_empty() {
                         format!(
                             "Set {} in {} (deleting an <objectPermissions> entry does not revoke it on deploy), or move the integration to a permission set granting {}.",
-                            e.changes.join("; "),
+                            e.changes(),
                             where_to_fix(inventory, e.grant),
                             keep_phrase(id, &used)
                         )
@@ -473,7 +533,7 @@ impl Rule for ExcessObjectAccess {
                         format!(
                             "Do not clear it in {}: {} is shared with {}, whose apps need it. Give {} a {} of its own granting {} (and move it off the shared one), then the shared one can keep what the others use.",
                             where_to_fix(inventory, e.grant),
-                            e.grant.describe(),
+                            e.describe(),
                             shared.join("; "),
                             identity_phrase(id),
                             match e.grant.kind {
@@ -487,7 +547,7 @@ impl Rule for ExcessObjectAccess {
                 for at in &e.places {
                     f = f.also_at(at.clone());
                 }
-                out.push(with_related(f, grant_related(id, e.grant)));
+                out.push(with_related(f, routes_related(id, e.grant, &e.routes)));
             }
             for e in all_records {
                 let mut f = identity_finding(
@@ -497,8 +557,8 @@ impl Rule for ExcessObjectAccess {
                     format!(
                         "{} sees or changes every record regardless of sharing, via {}: {}",
                         identity_phrase(id),
-                        e.grant.describe(),
-                        e.items.join(", ")
+                        e.describe(),
+                        e.items()
                     ),
                 )
                 // The objects and what is granted on each are part of the
@@ -506,7 +566,7 @@ impl Rule for ExcessObjectAccess {
                 // top of View All) is a new finding, not hidden by a
                 // baseline of the first.
                 .key({
-                    let mut items = e.items.clone();
+                    let mut items: Vec<String> = e.items.iter().map(Item::describe).collect();
                     items.sort_unstable();
                     format!(
                         "{}|{}:{}|all-records|{}",
@@ -521,21 +581,21 @@ impl Rule for ExcessObjectAccess {
                 } else if let Some(ns) = crate::support::managed_namespace(e.grant) {
                     off_managed_set(
                         id,
-                        e.grant,
+                        &e,
                         ns,
                         "the object access it needs without View All or Modify All (share the records it needs through sharing rules)",
                     )
                 } else {
                     format!(
                         "Set {} in {}; share the records the integration needs through sharing rules instead.",
-                        e.changes.join("; "),
+                        e.changes(),
                         where_to_fix(inventory, e.grant)
                     )
                 });
                 for at in &e.places {
                     f = f.also_at(at.clone());
                 }
-                out.push(with_related(f, grant_related(id, e.grant)));
+                out.push(with_related(f, routes_related(id, e.grant, &e.routes)));
             }
         }
         out
