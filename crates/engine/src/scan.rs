@@ -249,9 +249,8 @@ fn enabled_rules(config: &Config, scope: Scope) -> Vec<&'static dyn Rule> {
 
 /// Each rule's [`Rule::run_part`] on the Inventory, in parallel (timed per
 /// rule when `INTGUARD_TIMING=rules`), each batch of findings a rule hands
-/// over ([`Rule::run_part_into`]) spilled as it comes: no two findings tie
-/// in the report's order (two rules' never do, nor one rule's at one place,
-/// told apart by their fingerprints), so which comes first does not matter.
+/// over ([`Rule::run_part_into`]) spilled as it comes: the report's order
+/// is total (`finish::order`), so which comes first does not matter.
 fn run_part(rules: &[&'static dyn Rule], inventory: &Inventory, spill: &Spill) {
     let timed = std::env::var_os("INTGUARD_TIMING").is_some_and(|v| v == "rules");
     rules.par_iter().for_each(|rule| {

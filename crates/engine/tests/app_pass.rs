@@ -63,7 +63,26 @@ fn assert_same(paths: Vec<PathBuf>) -> usize {
             b.lines().skip(first).take(12).collect::<Vec<_>>().join("\n"),
         );
     }
+    assert_no_twins(&paths, &streamed);
     streamed.findings.len() + streamed.suppressed.len()
+}
+
+/// No two findings of one rule at one place share a fingerprint: a
+/// baseline entry could not tell them apart, and their order in the report
+/// would depend on which was found first.
+fn assert_no_twins(paths: &[PathBuf], outcome: &intguard_engine::ScanOutcome) {
+    let mut seen = std::collections::HashSet::new();
+    for f in outcome.findings.iter().chain(&outcome.suppressed) {
+        assert!(
+            seen.insert((&f.location, f.rule, &f.fingerprint)),
+            "{paths:?}: two {} findings at {}:{}:{} with fingerprint {}",
+            f.rule,
+            f.location.path,
+            f.location.line,
+            f.location.column,
+            f.fingerprint
+        );
+    }
 }
 
 #[test]

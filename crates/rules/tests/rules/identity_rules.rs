@@ -1228,7 +1228,9 @@ fn ig304_a_set_shared_through_a_group_is_not_cleared_for_the_other() {
     assert!(
         f[0].fix
             .starts_with("Do not clear it in Setup > Permission Sets > Orders_Integration")
-            && f[0].fix.contains("int.writer@acme.com (used by orders-sapi) (Edit on Account)"),
+            && f[0]
+                .fix
+                .contains("int.writer@acme.com (used by orders-sapi) (Edit on Account)"),
         "{}",
         f[0].fix
     );
