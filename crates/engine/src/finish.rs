@@ -162,8 +162,10 @@ pub(crate) fn finish(
             suppression_reasons.push(suppress::reasons(&by_file, &f).join("; "));
             suppressed.push(f);
         } else if in_baseline(&f) {
+            f.forget_judging();
             baselined.push(f);
         } else {
+            f.forget_judging();
             findings.push(f);
         }
     }
