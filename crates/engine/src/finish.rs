@@ -570,7 +570,12 @@ fn redact_finding(f: &mut Finding, redactor: &Redactor) {
         f.identity = Some(redactor.redact(id));
     }
     for r in &mut f.related {
-        r.message = redactor.redact(&r.message);
+        // Replaced only when masked: the messages are shared between
+        // findings (`spill`).
+        let masked = redactor.redact(&r.message);
+        if masked != *r.message {
+            r.message = masked.into();
+        }
     }
 }
 

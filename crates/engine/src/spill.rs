@@ -21,7 +21,9 @@ use std::collections::HashSet;
 use std::io::Read;
 use std::sync::Mutex;
 
-use intguard_model::{FilePath, Finding, Location, Practice, Related, RuleMeta, Severity};
+use intguard_model::{
+    FilePath, Finding, Location, Practice, Related, RuleMeta, Severity, SharedStr,
+};
 use intguard_rules::CompletionNeeds;
 use serde::ser::{Serialize, Serializer};
 use serde::Deserialize;
@@ -269,11 +271,13 @@ impl Iterator for ReadBack {
 }
 
 /// Decodes findings one at a time, with their rules found again and their
-/// paths shared between them as they were when made.
+/// paths shared between them as they were when made, and their related
+/// places' messages shared between them (many findings give the same).
 #[derive(Default)]
 struct Decoder {
     buf: Vec<u8>,
     paths: HashSet<FilePath>,
+    messages: HashSet<SharedStr>,
 }
 
 impl Decoder {
@@ -283,7 +287,7 @@ impl Decoder {
         self.buf.resize(u32::from_le_bytes(len) as usize, 0);
         reader.read_exact(&mut self.buf).ok()?;
         let read: Unspilled = postcard::from_bytes(&self.buf).ok()?;
-        Some(read.into_finding(&mut self.paths))
+        Some(read.into_finding(&mut self.paths, &mut self.messages))
     }
 }
 
@@ -382,7 +386,7 @@ type PlaceIn<'a> = (&'a str, u32, u32);
 /// Rule id, rule name, practice, severity, message.
 type HeadIn<'a> = (&'a str, &'a str, Practice, Severity, String);
 /// A related place read back: path, line, message.
-type RelatedIn<'a> = (&'a str, u32, String);
+type RelatedIn<'a> = (&'a str, u32, &'a str);
 /// Identity, environments, related places, fix.
 type AboutIn<'a> = (Option<String>, Vec<String>, Vec<RelatedIn<'a>>, String);
 /// The fingerprint's key, by path, key before the value, fingerprint,
@@ -409,7 +413,11 @@ struct Unspilled<'a>(
 );
 
 impl Unspilled<'_> {
-    fn into_finding(self, paths: &mut HashSet<FilePath>) -> Finding {
+    fn into_finding(
+        self,
+        paths: &mut HashSet<FilePath>,
+        messages: &mut HashSet<SharedStr>,
+    ) -> Finding {
         let Unspilled(
             (rule, name, practice, severity, message),
             location,
@@ -447,7 +455,14 @@ impl Unspilled<'_> {
             .map(|(p, line, message)| Related {
                 path: place((p, 0, 0)).path,
                 line,
-                message,
+                message: match messages.get(message) {
+                    Some(shared) => shared.clone(),
+                    None => {
+                        let shared = SharedStr::from(message);
+                        messages.insert(shared.clone());
+                        shared
+                    }
+                },
             })
             .collect();
         Finding {

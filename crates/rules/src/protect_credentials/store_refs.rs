@@ -485,7 +485,7 @@ mod tests {
                 .flat_map(|r| r.run(inv))
                 .map(|f| {
                     let related: Vec<String> =
-                        f.related.iter().map(|r| r.message.clone()).collect();
+                        f.related.iter().map(|r| r.message.to_string()).collect();
                     format!("{} {} {:?} {related:?}", f.rule, f.message, f.identity)
                 })
                 .collect()

@@ -917,7 +917,7 @@ fn ig302_cites_where_the_granting_set_or_group_is_assigned() {
             .unwrap()
             .related
             .iter()
-            .map(|r| (r.path.to_string(), r.line, r.message.clone()))
+            .map(|r| (r.path.to_string(), r.line, r.message.to_string()))
             .collect()
     };
     let set = related(9);

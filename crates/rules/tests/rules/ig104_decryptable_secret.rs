@@ -23,7 +23,7 @@ const SECRETS: &[&str] = &[
 fn assert_no_secret(findings: &[intguard_model::Finding]) {
     for f in findings {
         let mut texts = vec![f.message.clone(), f.fix.clone()];
-        texts.extend(f.related.iter().map(|r| r.message.clone()));
+        texts.extend(f.related.iter().map(|r| r.message.to_string()));
         texts.extend(f.identity.clone());
         for t in &texts {
             for s in SECRETS {

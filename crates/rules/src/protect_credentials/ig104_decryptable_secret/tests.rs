@@ -174,8 +174,8 @@ fn reference_vectors_decrypt_and_are_named_not_shown() {
     assert_eq!(token.environments, vec!["prod".to_string()]);
     assert_eq!(f[0].environments, vec!["dev".to_string()]);
     for f in &f {
-        let mut texts = vec![&f.message, &f.fix];
-        texts.extend(f.related.iter().map(|r| &r.message));
+        let mut texts = vec![f.message.as_str(), f.fix.as_str()];
+        texts.extend(f.related.iter().map(|r| r.message.as_str()));
         for text in texts {
             for secret in [AES_KEY, "1234", "Tok3nValue"] {
                 assert!(!text.contains(secret), "{secret} in {text}");
