@@ -298,6 +298,29 @@ pub fn describe_routes(grant: &Grant, routes: &[Option<&str>]) -> String {
     format!("{} ({})", by(None).describe(), ways.join(" and "))
 }
 
+/// `grants` by profile or permission set, in order of their first grant:
+/// each with the ways the identity holds it (`None`: assigned directly, else
+/// through that group), for [`describe_routes`]. A set assigned directly
+/// and through a group is one place to change, not two.
+pub fn by_grant(grants: &[Grant]) -> Vec<(&Grant, Vec<Option<&str>>)> {
+    let mut out: Vec<(&Grant, Vec<Option<&str>>)> = Vec::new();
+    for g in grants {
+        let route = g.via_group.as_deref();
+        match out
+            .iter_mut()
+            .find(|(first, _)| first.kind == g.kind && first.name == g.name)
+        {
+            Some((_, routes)) => {
+                if !routes.contains(&route) {
+                    routes.push(route);
+                }
+            }
+            None => out.push((g, vec![route])),
+        }
+    }
+    out
+}
+
 /// [`grant_related`] for each way the identity holds the grant.
 pub fn routes_related(
     id: &IntegrationIdentity,

@@ -1014,26 +1014,42 @@ pub fn permission_removal(
     permission: &str,
     label: &str,
 ) -> (Option<String>, Vec<String>) {
-    let (managed, own): (Vec<_>, Vec<_>) =
-        grants.iter().partition(|g| managed_namespace(g).is_some());
+    // Each profile or set once, however many ways the user holds it.
+    let (managed, own): (Vec<_>, Vec<_>) = crate::identities::by_grant(grants)
+        .into_iter()
+        .partition(|(g, _)| managed_namespace(g).is_some());
     let edit = (!own.is_empty()).then(|| {
         format!(
             "Remove {label} from {} ({}; set <enabled>false</enabled> in its <userPermissions> entry for {permission}: deleting the entry does not revoke it on deploy)",
-            own.iter().map(|g| g.describe()).collect::<Vec<_>>().join(", "),
             own.iter()
-                .map(|g| setup_and_file(inventory, g))
+                .map(|(g, routes)| crate::identities::describe_routes(g, routes))
+                .collect::<Vec<_>>()
+                .join(", "),
+            own.iter()
+                .map(|(g, _)| setup_and_file(inventory, g))
                 .collect::<Vec<_>>()
                 .join("; ")
         )
     });
     let unassign = managed
         .iter()
-        .filter_map(|g| {
+        .filter_map(|(g, routes)| {
             let ns = managed_namespace(g)?;
+            // Unassigned, or taken out of each group it comes through.
+            let steps: Vec<String> = routes
+                .iter()
+                .map(|via| {
+                    let g = intguard_model::Grant {
+                        via_group: via.map(str::to_string),
+                        ..(*g).clone()
+                    };
+                    unassign_managed_set(&g, user)
+                })
+                .collect();
             Some(format!(
                 "Permission set {} belongs to managed package {ns}: its permissions cannot be edited in your org. {}, and give the integration what it needs from the package with a permission set of your own, without {permission}.",
                 g.name,
-                unassign_managed_set(g, user)
+                steps.join("; ")
             ))
         })
         .collect();

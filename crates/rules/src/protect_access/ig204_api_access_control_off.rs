@@ -95,7 +95,10 @@ impl Rule for ApiAccessControlOff {
             let Some(grant) = p.granted_by.first() else {
                 continue;
             };
-            let sources: Vec<String> = p.granted_by.iter().map(|g| g.describe()).collect();
+            let sources: Vec<String> = crate::identities::by_grant(&p.granted_by)
+                .into_iter()
+                .map(|(g, routes)| crate::identities::describe_routes(g, &routes))
+                .collect();
             let f = identity_finding(
                 &META,
                 id,

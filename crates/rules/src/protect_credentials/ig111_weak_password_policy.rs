@@ -293,7 +293,10 @@ impl Rule for WeakPasswordPolicy {
             let Some(grant) = p.granted_by.first() else {
                 continue;
             };
-            let sources: Vec<String> = p.granted_by.iter().map(|g| g.describe()).collect();
+            let sources: Vec<String> = crate::identities::by_grant(&p.granted_by)
+                .into_iter()
+                .map(|(g, routes)| crate::identities::describe_routes(g, &routes))
+                .collect();
             let mut f = identity_finding(
                 &META,
                 id,
@@ -326,10 +329,13 @@ impl Rule for WeakPasswordPolicy {
                 }
                 sentences.join(" ")
             });
-            for g in p.granted_by.iter().skip(1) {
+            for (g, routes) in crate::identities::by_grant(&p.granted_by).iter().skip(1) {
                 f = f.related(Related::new(
                     &g.location,
-                    format!("also granted by {}", g.describe()),
+                    format!(
+                        "also granted by {}",
+                        crate::identities::describe_routes(g, routes)
+                    ),
                 ));
             }
             let related: Vec<_> = p

@@ -1293,3 +1293,76 @@ fn ig302_a_set_held_directly_and_through_a_group_is_one_finding() {
         f[0].fix
     );
 }
+
+/// IG204 and IG111 name each granting set once, however it is held: a set
+/// assigned directly and through a group was listed twice ("via permission
+/// set Orders_Integration, permission set Orders_Integration (group G)"),
+/// its page and file twice in the fix, and IG111 cited it as "also granted
+/// by" itself. A managed package's set gets one sentence, with a step for
+/// each way.
+#[test]
+fn ig204_ig111_name_a_set_held_two_ways_once() {
+    const MANAGED: &str = "permissionsets/acme__Connector.permissionset-meta.xml";
+    let psg = |l| grant(GrantKind::PermissionSet, "Orders_Integration", PS, l);
+    let managed = |l| grant(GrantKind::PermissionSet, "acme__Connector", MANAGED, l);
+    let mut id = orders();
+    with_group(&mut id, "Integration_Group", 12);
+    let both = |g: fn(u32) -> Grant, l| EffectivePermission {
+        granted_by: vec![g(l), through("Integration_Group", g(l))],
+        ..perm("X", g(l))
+    };
+    let mut never_expires = both(psg, 29);
+    never_expires.name = "PasswordNeverExpires".into();
+    let mut any_client = both(managed, 33);
+    any_client.name = "UseAnyApiClient".into();
+    id.facts_mut().effective_permissions = vec![never_expires, any_client];
+    let inv = inventory(vec![id], vec![]);
+
+    let f = run("IG111", &inv);
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert!(
+        f[0].message.contains(
+            "(PasswordNeverExpires via permission set Orders_Integration (assigned directly and through group Integration_Group))"
+        ),
+        "{}",
+        f[0].message
+    );
+    assert_eq!(
+        f[0].fix
+            .matches("Setup > Permission Sets > Orders_Integration")
+            .count(),
+        1,
+        "{}",
+        f[0].fix
+    );
+    assert!(
+        !f[0]
+            .related
+            .iter()
+            .any(|r| r.message.starts_with("also granted by")),
+        "{:#?}",
+        f[0].related
+    );
+
+    let f = run("IG204", &inv);
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert!(
+        f[0].message.contains(
+            "via permission set acme__Connector (assigned directly and through group Integration_Group):"
+        ),
+        "{}",
+        f[0].message
+    );
+    assert_eq!(
+        f[0].fix.matches("belongs to managed package acme").count(),
+        1,
+        "{}",
+        f[0].fix
+    );
+    assert!(
+        f[0].fix.contains("Unassign it from int.orders@acme.com")
+            && f[0].fix.contains("Take it out of group Integration_Group"),
+        "{}",
+        f[0].fix
+    );
+}
