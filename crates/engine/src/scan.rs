@@ -196,11 +196,14 @@ pub(crate) fn scan_spilling_with(
     // What the findings' notes need of the whole scan, taken before the
     // Inventory goes.
     let completion = Completion::new(&inventory, &spill.take_needs());
-    // Records the rules could not read back: IG104's findings on their
-    // apps are missing, and the report says so.
+    // Records the rules could not read back: IG104's (or IG105's and
+    // IG112's) findings on their apps are missing, and the report says so.
     inventory
         .diagnostics
         .extend(secret_spill.unread_diagnostic());
+    inventory
+        .diagnostics
+        .extend(secret_spill.unread_stores_diagnostic());
     // The file goes with the Inventory.
     drop(secret_spill);
     timer.lap("rules and known secrets");

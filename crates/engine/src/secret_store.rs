@@ -1,18 +1,24 @@
 //! The compact apps' `![...]` records ([`SecretFacts`], IG104's, the
-//! largest part of what a scan keeps of an app: its payloads), moved out of
-//! memory once the app's pass is done and read back one app at a time when
-//! IG104 tries them ([`Inventory::secret_facts`]). Written to an encrypted
-//! anonymous temporary file ([`SealedFile`], as the findings are): the
-//! payloads are ciphertext of committed secrets, and stay unreadable on the
-//! disk. Kept in memory as before when no file can be created or a write
-//! fails; a record that cannot be read back leaves IG104's findings on its
-//! app out, and the report says so ([`SecretSpill::unread_diagnostic`]).
+//! largest part of what a scan keeps of an app: its payloads) and their key
+//! and trust store references ([`StoreRef`], IG105's and IG112's), moved
+//! out of memory once the app's pass is done and read back one app at a
+//! time when the rules read them ([`Inventory::secret_facts`],
+//! [`Inventory::store_refs`]). Written to an encrypted anonymous temporary
+//! file ([`SealedFile`], as the findings are): the payloads are ciphertext
+//! of committed secrets, and stay unreadable on the disk. Kept in memory as
+//! before when no file can be created or a write fails; a record that
+//! cannot be read back leaves its rules' findings on its app out, and the
+//! report says so ([`SecretSpill::unread_diagnostic`],
+//! [`SecretSpill::unread_stores_diagnostic`]).
 //!
 //! [`Inventory::secret_facts`]: intguard_model::Inventory::secret_facts
+//! [`Inventory::store_refs`]: intguard_model::Inventory::store_refs
 
 use std::sync::Mutex;
 
-use intguard_model::{Diagnostic, KeptSecrets, MuleApp, SecretFacts, SecretStore, SpilledAt};
+use intguard_model::{
+    Diagnostic, KeptSecrets, KeptStores, MuleApp, SecretFacts, SecretStore, SpilledAt, StoreRef,
+};
 
 use crate::sealed::{temporary_file, SealedFile, SpillFile};
 
@@ -30,6 +36,8 @@ struct State {
     writable: bool,
     /// Where the records that could not be read back are, each once.
     unread: Vec<u64>,
+    /// The same, of the store references.
+    unread_stores: Vec<u64>,
 }
 
 impl SecretSpill {
@@ -47,6 +55,7 @@ impl SecretSpill {
                 file: SealedFile::new(file),
                 writable: true,
                 unread: Vec::new(),
+                unread_stores: Vec::new(),
             }),
         }
     }
@@ -55,41 +64,61 @@ impl SecretSpill {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Moves `app`'s [`SecretFacts`] held in memory out to the file,
-    /// leaving where they are in their place ([`KeptSecrets::Spilled`]);
-    /// left as they are when there is no file or the write fails. Called
-    /// once the app's pass is done (its facts final).
+    /// Moves `app`'s [`SecretFacts`] and store references held in memory
+    /// out to the file, leaving where they are in their place
+    /// ([`KeptSecrets::Spilled`], [`KeptStores::Spilled`]); left as they
+    /// are when there is no file or the write fails. Called once the app's
+    /// pass is done (its facts final).
     pub(crate) fn move_out(&self, app: &mut MuleApp) {
-        let Some(kept) = app
-            .scan_facts
-            .as_deref_mut()
-            .and_then(|f| f.secrets.as_mut())
-        else {
+        let Some(facts) = app.scan_facts.as_deref_mut() else {
             return;
         };
-        let KeptSecrets::Held(facts) = &*kept else {
-            return;
-        };
+        if let Some(kept) = facts.secrets.as_mut() {
+            if let KeptSecrets::Held(held) = &*kept {
+                if let Some(at) = self.write(&**held) {
+                    *kept = KeptSecrets::Spilled(at);
+                }
+            }
+        }
+        if let KeptStores::Held(held) = &facts.stores {
+            if !held.is_empty() {
+                if let Some(at) = self.write(held) {
+                    facts.stores = KeptStores::Spilled(at);
+                }
+            }
+        }
+    }
+
+    /// Appends `record` to the file: where it is, or `None` when there is
+    /// no file or the write fails (a full disk: the later apps' records
+    /// stay in memory).
+    fn write<T: serde::Serialize + ?Sized>(&self, record: &T) -> Option<SpilledAt> {
         if !self.writes() {
-            return;
+            return None;
         }
         // Encoded outside the lock, on the reading thread.
-        let Ok(mut bytes) = postcard::to_allocvec(&**facts) else {
-            return;
-        };
-        let Ok(len) = u32::try_from(bytes.len()) else {
-            return;
-        };
+        let mut bytes = postcard::to_allocvec(record).ok()?;
+        let len = u32::try_from(bytes.len()).ok()?;
         let mut state = self.lock();
         let state = &mut *state;
-        let Some(file) = state.file.as_mut().filter(|_| state.writable) else {
-            return;
-        };
+        let file = state.file.as_mut().filter(|_| state.writable)?;
         match file.append(&mut bytes) {
-            Ok(offset) => *kept = KeptSecrets::Spilled(SpilledAt { offset, len }),
-            // A full disk: this app's and the later ones' stay in memory.
-            Err(_) => state.writable = false,
+            Ok(offset) => Some(SpilledAt { offset, len }),
+            Err(_) => {
+                state.writable = false;
+                None
+            }
         }
+    }
+
+    /// The bytes of the record at `at`; `None` when they cannot be read.
+    fn read(&self, at: SpilledAt) -> Option<Vec<u8>> {
+        let mut bytes = Vec::new();
+        let mut state = self.lock();
+        let file = state.file.as_mut()?;
+        file.read_at(at.offset, at.len as usize, &mut bytes)
+            .ok()
+            .map(|_| bytes)
     }
 
     /// Some app's facts may still be moved out.
@@ -104,6 +133,32 @@ impl SecretSpill {
         state.unread.sort_unstable();
         state.unread.dedup();
         state.unread.len()
+    }
+
+    /// How many apps' store references could not be read back.
+    pub(crate) fn unread_stores(&self) -> usize {
+        let mut state = self.lock();
+        state.unread_stores.sort_unstable();
+        state.unread_stores.dedup();
+        state.unread_stores.len()
+    }
+
+    /// The error saying the report lacks IG105's and IG112's findings on
+    /// the apps whose store references could not be read back; `None`
+    /// when every one was.
+    pub(crate) fn unread_stores_diagnostic(&self) -> Option<Diagnostic> {
+        let unread = self.unread_stores();
+        (unread > 0).then(|| {
+            Diagnostic::error(
+                intguard_model::FINDINGS_LOST,
+                std::env::temp_dir().to_string_lossy(),
+                format!(
+                    "the key and trust store references of {unread} app{} could not be read back from intguard's temporary file: IG105's and IG112's findings on {} are missing, this report is incomplete",
+                    if unread == 1 { "" } else { "s" },
+                    if unread == 1 { "it" } else { "them" },
+                ),
+            )
+        })
     }
 
     /// The error saying the report lacks IG104's findings on the apps whose
@@ -128,21 +183,23 @@ impl SecretSpill {
 
 impl SecretStore for SecretSpill {
     fn load(&self, at: SpilledAt) -> Option<SecretFacts> {
-        let mut bytes = Vec::new();
-        let read = {
-            let mut state = self.lock();
-            state
-                .file
-                .as_mut()
-                .is_some_and(|f| f.read_at(at.offset, at.len as usize, &mut bytes).is_ok())
-        };
-        let facts = read
-            .then(|| postcard::from_bytes::<SecretFacts>(&bytes).ok())
-            .flatten();
+        let facts = self
+            .read(at)
+            .and_then(|bytes| postcard::from_bytes::<SecretFacts>(&bytes).ok());
         if facts.is_none() {
             self.lock().unread.push(at.offset);
         }
         facts
+    }
+
+    fn load_stores(&self, at: SpilledAt) -> Option<Vec<StoreRef>> {
+        let stores = self
+            .read(at)
+            .and_then(|bytes| postcard::from_bytes::<Vec<StoreRef>>(&bytes).ok());
+        if stores.is_none() {
+            self.lock().unread_stores.push(at.offset);
+        }
+        stores
     }
 }
 
@@ -154,6 +211,7 @@ impl std::fmt::Debug for SecretSpill {
             .field("file", &state.file)
             .field("writable", &state.writable)
             .field("unread", &state.unread.len())
+            .field("unread_stores", &state.unread_stores.len())
             .finish()
     }
 }
@@ -231,6 +289,117 @@ mod tests {
         assert_eq!(read_back(&inventory), before);
         let store = inventory.secret_store.as_deref().unwrap();
         assert!(format!("{store:?}").contains("unread: 0"), "{store:?}");
+    }
+
+    /// Each app's store references held in memory (empty for none).
+    fn held_stores(inventory: &Inventory) -> Vec<Vec<StoreRef>> {
+        let held = |app: &MuleApp| match app.scan_facts.as_deref().map(|f| &f.stores) {
+            None => Vec::new(),
+            Some(KeptStores::Held(stores)) => stores.to_vec(),
+            Some(KeptStores::Spilled(_)) => panic!("{} moved out", app.name),
+        };
+        inventory.apps.iter().map(held).collect()
+    }
+
+    /// Each app's store references as IG105 and IG112 read them; `None`
+    /// when they cannot be read back.
+    fn stores_read_back(inventory: &Inventory) -> Vec<Option<Vec<StoreRef>>> {
+        let back = |app: &MuleApp| match app.scan_facts.as_deref() {
+            None => Some(Vec::new()),
+            Some(f) => Some(inventory.store_refs(&f.stores)?.into_owned()),
+        };
+        inventory.apps.iter().map(back).collect()
+    }
+
+    fn stores_spilled(inventory: &Inventory) -> usize {
+        let moved = |app: &&MuleApp| {
+            app.scan_facts
+                .as_deref()
+                .is_some_and(|f| matches!(f.stores, KeptStores::Spilled(_)))
+        };
+        inventory.apps.iter().filter(moved).count()
+    }
+
+    /// Moved out, each app's store references come back as they were (a
+    /// key file attribute's name included), however often read; an app
+    /// with none writes nothing.
+    #[test]
+    fn store_references_come_back_as_they_were() {
+        let mut inventory = read(&workspace().join("crates/rules/tests/fixtures/IG105"));
+        let before = held_stores(&inventory);
+        let with = before.iter().filter(|s| !s.is_empty()).count();
+        assert!(with >= 10, "{with} apps with stores");
+        assert!(
+            before
+                .iter()
+                .flatten()
+                .any(|r| matches!(r.holder, intguard_model::StoreHolder::Loader { .. })),
+            "a key loader's file among them"
+        );
+        let store = SecretSpill::with_file(Shared::default().boxed());
+        for app in &mut inventory.apps {
+            store.move_out(app);
+        }
+        assert_eq!(stores_spilled(&inventory), with);
+        inventory.secret_store = Some(Arc::new(store));
+        let expected: Vec<Option<Vec<StoreRef>>> = before.into_iter().map(Some).collect();
+        assert_eq!(stores_read_back(&inventory), expected);
+        assert_eq!(stores_read_back(&inventory), expected);
+    }
+
+    /// Store references that cannot be read back: none, no panic; the
+    /// scan's report says IG105's and IG112's findings are missing, and the
+    /// other rules' are all there. On every IG105 fixture tree: each whose
+    /// IG105 findings change (what loads a key file is no longer named)
+    /// says so.
+    #[test]
+    fn store_references_failing_to_read_are_said() {
+        let ig105 = |o: &ScanOutcome| {
+            o.findings
+                .iter()
+                .filter(|f| f.rule == "IG105")
+                .map(|f| format!("{f:?}"))
+                .collect::<Vec<_>>()
+        };
+        let others = |o: &ScanOutcome| {
+            o.findings
+                .iter()
+                .filter(|f| !matches!(f.rule, "IG104" | "IG105" | "IG112"))
+                .map(|f| format!("{f:?}"))
+                .collect::<Vec<_>>()
+        };
+        let mut missing = 0;
+        let trees =
+            std::fs::read_dir(workspace().join("crates/rules/tests/fixtures/IG105")).unwrap();
+        for tree in trees {
+            let tree = tree.unwrap().path();
+            let read_fine = scan_spilling_with(
+                &options(&tree),
+                Spill::in_memory(),
+                SecretSpill::with_file(Shared::default().boxed()),
+            );
+            assert!(findings_lost(&read_fine).is_empty(), "{tree:?}");
+            let failing = Shared {
+                fail_reads: true,
+                ..Shared::default()
+            };
+            let outcome = scan_spilling_with(
+                &options(&tree),
+                Spill::in_memory(),
+                SecretSpill::with_file(failing.boxed()),
+            );
+            assert_eq!(others(&outcome), others(&read_fine), "{tree:?}");
+            if ig105(&outcome) == ig105(&read_fine) {
+                continue;
+            }
+            missing += 1;
+            let said = findings_lost(&outcome).iter().any(|d| {
+                d.message.contains("the key and trust store references of ")
+                    && d.message.contains("IG105's and IG112's findings on ")
+            });
+            assert!(said, "{tree:?}: {:?}", outcome.diagnostics);
+        }
+        assert!(missing >= 3, "{missing} trees");
     }
 
     /// No temporary file: the records stay in memory, and read the same.

@@ -92,6 +92,24 @@ impl Inventory {
         }
     }
 
+    /// An app's store references ([`crate::AppScanFacts::stores`]), read
+    /// back when the scan moved them out; `None` when they cannot be.
+    pub fn store_refs<'a>(&'a self, kept: &'a KeptStores) -> Option<Cow<'a, [StoreRef]>> {
+        match kept {
+            KeptStores::Held(stores) => Some(Cow::Borrowed(stores)),
+            KeptStores::Spilled(at) => {
+                debug_assert!(
+                    self.secret_store.is_some(),
+                    "stores spilled without a store"
+                );
+                self.secret_store
+                    .as_deref()?
+                    .load_stores(*at)
+                    .map(Cow::Owned)
+            }
+        }
+    }
+
     /// Every secret value the readers saw, for the engine's output redactor.
     pub fn known_secrets(&self) -> Vec<String> {
         // Thousands of apps' property files: spread over the cores (this runs

@@ -130,7 +130,7 @@ fn references<'a>(inventory: &'a Inventory, files: &HashSet<&str>) -> Vec<KeyRef
         return out;
     }
     for app in &inventory.apps {
-        for r in app_store_refs(app).iter() {
+        for r in app_store_refs(inventory, app).iter() {
             if !r.files.iter().any(|f| files.contains(&*f.name)) {
                 continue;
             }

@@ -110,7 +110,7 @@ fn users(inventory: &Inventory, path: &str) -> Vec<FileUser> {
         .iter()
         .filter(|a| owner.is_none_or(|o| std::ptr::eq(o, *a)))
     {
-        for r in app_store_refs(app).iter() {
+        for r in app_store_refs(inventory, app).iter() {
             if !r.names_file(name) || (matches!(r.source, StoreSource::Loader(_)) && !is_jce(r)) {
                 continue;
             }

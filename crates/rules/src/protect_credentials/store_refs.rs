@@ -9,8 +9,8 @@
 use std::borrow::Cow;
 
 use intguard_model::{
-    KeyLoader, KeyLoaderKind, MuleApp, SharedStr, StoreElement, StoreFile, StoreHolder, StoreRef,
-    StoreSource, ThinVec, TlsHolder, Value,
+    Inventory, KeyLoader, KeyLoaderKind, MuleApp, SharedStr, StoreElement, StoreFile, StoreHolder,
+    StoreRef, StoreSource, ThinVec, TlsHolder, Value,
 };
 
 use crate::support::{
@@ -19,10 +19,17 @@ use crate::support::{
 };
 
 /// The store references of `app`: its facts' when it is compact
-/// ([`MuleApp::scan_facts`]), else worked out from it as it is now.
-pub(crate) fn app_store_refs(app: &MuleApp) -> Cow<'_, [StoreRef]> {
+/// ([`MuleApp::scan_facts`], read back from the scan's store when it moved
+/// them out: none when they cannot be, and the report says so), else
+/// worked out from it as it is now.
+pub(crate) fn app_store_refs<'a>(
+    inventory: &'a Inventory,
+    app: &'a MuleApp,
+) -> Cow<'a, [StoreRef]> {
     match app.scan_facts.as_deref() {
-        Some(facts) => Cow::Borrowed(&facts.stores),
+        Some(facts) => inventory
+            .store_refs(&facts.stores)
+            .unwrap_or(Cow::Borrowed(&[])),
         None => Cow::Owned(store_refs(app)),
     }
 }
@@ -412,16 +419,17 @@ mod tests {
     #[test]
     fn a_compact_apps_are_its_facts() {
         let mut a = orders();
-        assert!(matches!(app_store_refs(&a), Cow::Owned(_)));
+        let inventory = Inventory::default();
+        assert!(matches!(app_store_refs(&inventory, &a), Cow::Owned(_)));
         a.scan_facts = crate::scan_scope::app_scan_facts(&a);
-        let kept = app_store_refs(&a);
+        let kept = app_store_refs(&inventory, &a);
         assert!(matches!(kept, Cow::Borrowed(_)));
         assert_eq!(&*kept, store_refs(&a).as_slice());
         // Once the app keeps no store, the facts still say it all.
         let facts = store_refs(&a);
         crate::scan_scope::keep_what_scan_rules_read(&mut a);
         assert!(store_refs(&a).is_empty());
-        assert_eq!(&*app_store_refs(&a), facts.as_slice());
+        assert_eq!(&*app_store_refs(&inventory, &a), facts.as_slice());
         let users: Vec<String> = store_identities(&a, &facts[0])
             .into_iter()
             .map(|i| i.username)

@@ -54,7 +54,9 @@ pub fn app_scan_facts(app: &MuleApp) -> Option<Box<AppScanFacts>> {
             .iter()
             .map(|c| connection_facts(app, c))
             .collect(),
-        stores: crate::protect_credentials::store_refs(app).into(),
+        stores: intguard_model::KeptStores::Held(
+            crate::protect_credentials::store_refs(app).into(),
+        ),
         // The reading's own (`intguard_readers::keystore_passwords`), set
         // by its caller.
         keystore_passwords: ThinVec::new(),

@@ -9,9 +9,10 @@
 //! plugin lends it anything), so its facts are the same whenever they are
 //! computed. The other apps are kept whole and read as before.
 
+use serde::{Deserialize, Serialize};
 use thin_vec::ThinVec;
 
-use super::{KeyLoaderKind, MuleApp, SalesforceConnection};
+use super::{KeyLoaderKind, MuleApp, SalesforceConnection, SpilledAt};
 use crate::inventory::ConnectionUser;
 use crate::location::Location;
 use crate::shared_str::SharedStr;
@@ -25,8 +26,9 @@ pub struct AppScanFacts {
     /// or key file by a path that resolves (IG105 and IG112 match them
     /// with the key material and certificates found anywhere in the scan),
     /// in the rules' order: the connections' `keyStore`, the stores of
-    /// every TLS context, the key loaders.
-    pub stores: Box<[StoreRef]>,
+    /// every TLS context, the key loaders. Moved out of memory by a scan
+    /// once the app's pass is done, as its `secrets`.
+    pub stores: KeptStores,
     /// The passwords committed in clear for the key and trust stores the
     /// app loads, with the file names of each store (only stores with
     /// some): what the reading tries on a PKCS#12 file that needs a
@@ -58,7 +60,7 @@ pub struct KeystorePasswords {
 /// path, as IG105 and IG112 read it: where the path is written, what to
 /// call it, the file names it resolves to per environment and the
 /// passwords opening it that are committed in clear.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StoreRef {
     /// Where the path is written.
     pub at: Location,
@@ -170,7 +172,7 @@ impl StoreRef {
 }
 
 /// One file name a [`StoreRef`]'s path resolves to.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StoreFile {
     pub name: Box<str>,
     /// Where it does, each environment once, in the order resolved
@@ -181,7 +183,7 @@ pub struct StoreFile {
 /// What a [`StoreRef`]'s path is written in: what [`StoreRef::what`]
 /// words it from. Held instead of the wording (which every store of every
 /// app had, and only the few a finding names need).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum StoreHolder {
     /// The `keyStore` of the Salesforce connection at
     /// [`StoreRef::connection`].
@@ -195,14 +197,47 @@ pub enum StoreHolder {
     /// with the loader described (`Crypto config `Signing`
     /// (crypto:jce-config)`, [`super::KeyLoader::describe`]).
     Loader {
-        attr: &'static str,
+        #[serde(deserialize_with = "key_file_attribute")]
+        attr: KeyFileAttribute,
         loader: Box<str>,
     },
 }
 
+/// A key file attribute's name (`keystore`, `privateKeyring`): a name of
+/// its own so that serde does not take the field for text borrowed from
+/// what it reads.
+pub type KeyFileAttribute = &'static str;
+
+/// A [`StoreHolder::Loader`]'s attribute read back: one of the names
+/// [`super::KeyLoader::key_file_attributes`] gives.
+fn key_file_attribute<'de, D: serde::Deserializer<'de>>(d: D) -> Result<&'static str, D::Error> {
+    let name = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+    super::KeyLoader::ALL_KEY_FILE_ATTRIBUTES
+        .iter()
+        .find(|a| **a == name)
+        .copied()
+        .ok_or_else(|| serde::de::Error::custom(format!("unknown key file attribute {name}")))
+}
+
+/// Where a compact app's [`StoreRef`]s are kept until IG105 and IG112 read
+/// them (as [`super::KeptSecrets`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum KeptStores {
+    /// In memory: as worked out, or when the scan could not move them out.
+    Held(Box<[StoreRef]>),
+    /// Moved out to the scan's store ([`crate::Inventory::secret_store`]).
+    Spilled(SpilledAt),
+}
+
+impl Default for KeptStores {
+    fn default() -> Self {
+        KeptStores::Held(Box::new([]))
+    }
+}
+
 /// A store element's qualified name, as written: the usual ones without
 /// an allocation.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum StoreElement {
     KeyStore,
     TrustStore,
@@ -228,7 +263,7 @@ impl StoreElement {
 }
 
 /// Who holds the TLS context of a [`StoreHolder::Tls`] store.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum TlsHolder {
     /// The Salesforce connection at [`StoreRef::connection`] (nested).
     Salesforce,
@@ -242,7 +277,7 @@ pub enum TlsHolder {
 }
 
 /// What holds a [`StoreRef`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum StoreSource {
     /// A Salesforce connection's `keyStore`.
     ConnectionKeyStore,
@@ -255,7 +290,7 @@ pub enum StoreSource {
 
 /// Where a secret value is committed in clear: written literally in the XML,
 /// or a plain (not `![...]`) value in a property file of some environment.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClearValue {
     /// The definition: the attribute itself when inline, else the property line.
     pub defined_at: Location,

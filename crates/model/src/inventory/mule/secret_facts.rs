@@ -224,6 +224,10 @@ pub trait SecretStore: Send + Sync + std::fmt::Debug {
     /// store notes it, and the scan's report says its findings are
     /// incomplete).
     fn load(&self, at: SpilledAt) -> Option<SecretFacts>;
+
+    /// The store references stored at `at` ([`super::KeptStores`]), as
+    /// [`SecretStore::load`].
+    fn load_stores(&self, at: SpilledAt) -> Option<Vec<super::StoreRef>>;
 }
 
 /// [`SecretFacts::payloads`] as bytes, not a sequence of numbers.

@@ -63,7 +63,7 @@ impl TlsContext {
 }
 
 /// What kind of configuration loads a key file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum KeyLoaderKind {
     /// Mule 4 Cryptography module `<crypto:jce-config keystore password
@@ -122,6 +122,16 @@ impl KeyLoader {
 
     /// The attributes that name key files, each with whether the file holds
     /// the private key (else public keys only).
+    /// Every name [`KeyLoader::key_file_attributes`] gives, of any kind.
+    pub const ALL_KEY_FILE_ATTRIBUTES: [&'static str; 6] = [
+        "keystore",
+        "privateKeyring",
+        "publicKeyring",
+        "secretKeyRingFileName",
+        "publicKeyRingFileName",
+        "identityFile",
+    ];
+
     pub fn key_file_attributes(&self) -> &'static [(&'static str, bool)] {
         match self.kind {
             KeyLoaderKind::Jce => &[("keystore", true)],
