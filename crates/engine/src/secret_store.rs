@@ -129,56 +129,54 @@ impl SecretSpill {
 
     /// How many apps' records could not be read back.
     pub(crate) fn unread(&self) -> usize {
-        let mut state = self.lock();
-        state.unread.sort_unstable();
-        state.unread.dedup();
-        state.unread.len()
+        distinct(&mut self.lock().unread)
     }
 
     /// How many apps' store references could not be read back.
     pub(crate) fn unread_stores(&self) -> usize {
-        let mut state = self.lock();
-        state.unread_stores.sort_unstable();
-        state.unread_stores.dedup();
-        state.unread_stores.len()
-    }
-
-    /// The error saying the report lacks IG105's and IG112's findings on
-    /// the apps whose store references could not be read back; `None`
-    /// when every one was.
-    pub(crate) fn unread_stores_diagnostic(&self) -> Option<Diagnostic> {
-        let unread = self.unread_stores();
-        (unread > 0).then(|| {
-            Diagnostic::error(
-                intguard_model::FINDINGS_LOST,
-                std::env::temp_dir().to_string_lossy(),
-                format!(
-                    "the key and trust store references of {unread} app{} could not be read back from intguard's temporary file: IG105's and IG112's findings on {} are missing, this report is incomplete",
-                    if unread == 1 { "" } else { "s" },
-                    if unread == 1 { "it" } else { "them" },
-                ),
-            )
-        })
+        distinct(&mut self.lock().unread_stores)
     }
 
     /// The error saying the report lacks IG104's findings on the apps whose
     /// records could not be read back (the temporary file failing under
     /// the scan); `None` when every one was.
     pub(crate) fn unread_diagnostic(&self) -> Option<Diagnostic> {
-        let unread = self.unread();
-        (unread > 0).then(|| {
-            Diagnostic::error(
-                intguard_model::FINDINGS_LOST,
-                // The folder that holds the file.
-                std::env::temp_dir().to_string_lossy(),
-                format!(
-                    "the `![...]` values of {unread} app{} could not be read back from intguard's temporary file: IG104's findings on {} are missing, this report is incomplete",
-                    if unread == 1 { "" } else { "s" },
-                    if unread == 1 { "it" } else { "them" },
-                ),
-            )
-        })
+        lost(self.unread(), "the `![...]` values", "IG104's")
     }
+
+    /// The same of IG105's and IG112's findings, whose apps' store
+    /// references could not be read back.
+    pub(crate) fn unread_stores_diagnostic(&self) -> Option<Diagnostic> {
+        lost(
+            self.unread_stores(),
+            "the key and trust store references",
+            "IG105's and IG112's",
+        )
+    }
+}
+
+/// How many places `offsets` holds, each counted once.
+fn distinct(offsets: &mut Vec<u64>) -> usize {
+    offsets.sort_unstable();
+    offsets.dedup();
+    offsets.len()
+}
+
+/// The error saying the report lacks `rules` findings on `unread` apps
+/// (`None` for none), whose `what` could not be read back.
+fn lost(unread: usize, what: &str, rules: &str) -> Option<Diagnostic> {
+    (unread > 0).then(|| {
+        Diagnostic::error(
+            intguard_model::FINDINGS_LOST,
+            // The folder that holds the file.
+            std::env::temp_dir().to_string_lossy(),
+            format!(
+                "{what} of {unread} app{} could not be read back from intguard's temporary file: {rules} findings on {} are missing, this report is incomplete",
+                if unread == 1 { "" } else { "s" },
+                if unread == 1 { "it" } else { "them" },
+            ),
+        )
+    })
 }
 
 impl SecretStore for SecretSpill {

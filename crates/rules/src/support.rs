@@ -1036,24 +1036,34 @@ pub fn permission_removal(
         .filter_map(|(g, routes)| {
             let ns = managed_namespace(g)?;
             // Unassigned, or taken out of each group it comes through.
-            let steps: Vec<String> = routes
-                .iter()
-                .map(|via| {
-                    let g = intguard_model::Grant {
-                        via_group: via.map(str::to_string),
-                        ..(*g).clone()
-                    };
-                    unassign_managed_set(&g, user)
-                })
-                .collect();
             Some(format!(
                 "Permission set {} belongs to managed package {ns}: its permissions cannot be edited in your org. {}, and give the integration what it needs from the package with a permission set of your own, without {permission}.",
                 g.name,
-                steps.join("; ")
+                unassign_managed_set_each_way(g, routes, user)
             ))
         })
         .collect();
     (edit, unassign)
+}
+
+/// [`unassign_managed_set`] for each way `user` holds the set (`None`:
+/// assigned directly, else through that group), joined by `; `.
+pub fn unassign_managed_set_each_way(
+    grant: &intguard_model::Grant,
+    routes: &[Option<&str>],
+    user: &str,
+) -> String {
+    let steps: Vec<String> = routes
+        .iter()
+        .map(|via| {
+            let g = intguard_model::Grant {
+                via_group: via.map(str::to_string),
+                ..grant.clone()
+            };
+            unassign_managed_set(&g, user)
+        })
+        .collect();
+    steps.join("; ")
 }
 
 /// What a fix says of a managed package's permission set instead of editing

@@ -339,17 +339,11 @@ impl Rule for DangerousPermission {
                     // A managed package's set: its permissions cannot be
                     // edited in the subscriber org (an upgrade would bring
                     // them back), so "set enabled false" cannot be applied.
-                    let unassign: Vec<String> = routes
-                        .iter()
-                        .map(|via| {
-                            let g = Grant {
-                                via_group: via.map(str::to_string),
-                                ..grant.clone()
-                            };
-                            crate::support::unassign_managed_set(&g, &identity_label(id))
-                        })
-                        .collect();
-                    let unassign = unassign.join("; ");
+                    let unassign = crate::support::unassign_managed_set_each_way(
+                        grant,
+                        &routes,
+                        &identity_label(id),
+                    );
                     format!(
                         "Permission set {} belongs to managed package {ns}: its permissions cannot be edited in your org. {unassign}{}, and give the integration what it needs from the package with a permission set of your own, without {}.{also}",
                         grant.name,

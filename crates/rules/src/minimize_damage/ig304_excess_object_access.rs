@@ -379,22 +379,14 @@ fn off_standard_profile(id_phrase: &str, g: &Grant, keep: &str) -> String {
 /// edited in the subscriber org (an upgrade restores them), so it is
 /// unassigned, or taken out of each group the identity holds it through.
 fn off_managed_set(id: &IntegrationIdentity, e: &Entry<'_>, ns: &str, keep: &str) -> String {
-    let user = crate::identities::identity_label(id);
-    let steps: Vec<String> = e
-        .routes
-        .iter()
-        .map(|via| {
-            let g = Grant {
-                via_group: via.map(str::to_string),
-                ..e.grant.clone()
-            };
-            crate::support::unassign_managed_set(&g, &user)
-        })
-        .collect();
     format!(
         "Permission set {} belongs to managed package {ns}: its object permissions cannot be edited in your org. {}, and grant {} with a permission set of your own.",
         e.grant.name,
-        steps.join("; "),
+        crate::support::unassign_managed_set_each_way(
+            e.grant,
+            &e.routes,
+            &crate::identities::identity_label(id)
+        ),
         keep
     )
 }
