@@ -289,6 +289,27 @@ mod tests {
         assert!(format!("{store:?}").contains("unread: 0"), "{store:?}");
     }
 
+    /// `tree` scanned with a temporary file that reads back (its report
+    /// complete: checked) and with one whose reads all fail.
+    fn read_fine_and_failing(tree: &Path) -> (ScanOutcome, ScanOutcome) {
+        let read_fine = scan_spilling_with(
+            &options(tree),
+            Spill::in_memory(),
+            SecretSpill::with_file(Shared::default().boxed()),
+        );
+        assert!(findings_lost(&read_fine).is_empty(), "{tree:?}");
+        let failing = Shared {
+            fail_reads: true,
+            ..Shared::default()
+        };
+        let outcome = scan_spilling_with(
+            &options(tree),
+            Spill::in_memory(),
+            SecretSpill::with_file(failing.boxed()),
+        );
+        (read_fine, outcome)
+    }
+
     /// Each app's store references held in memory (empty for none).
     fn held_stores(inventory: &Inventory) -> Vec<Vec<StoreRef>> {
         let held = |app: &MuleApp| match app.scan_facts.as_deref().map(|f| &f.stores) {
@@ -371,21 +392,7 @@ mod tests {
             std::fs::read_dir(workspace().join("crates/rules/tests/fixtures/IG105")).unwrap();
         for tree in trees {
             let tree = tree.unwrap().path();
-            let read_fine = scan_spilling_with(
-                &options(&tree),
-                Spill::in_memory(),
-                SecretSpill::with_file(Shared::default().boxed()),
-            );
-            assert!(findings_lost(&read_fine).is_empty(), "{tree:?}");
-            let failing = Shared {
-                fail_reads: true,
-                ..Shared::default()
-            };
-            let outcome = scan_spilling_with(
-                &options(&tree),
-                Spill::in_memory(),
-                SecretSpill::with_file(failing.boxed()),
-            );
+            let (read_fine, outcome) = read_fine_and_failing(&tree);
             assert_eq!(others(&outcome), others(&read_fine), "{tree:?}");
             if ig105(&outcome) == ig105(&read_fine) {
                 continue;
@@ -466,22 +473,8 @@ mod tests {
         let said = store.unread_diagnostic().expect("said");
         assert_eq!(said.code, intguard_model::FINDINGS_LOST);
         let ig104 = |o: &ScanOutcome| o.findings.iter().filter(|f| f.rule == "IG104").count();
-        let read_fine = scan_spilling_with(
-            &options(&tree),
-            Spill::in_memory(),
-            SecretSpill::with_file(Shared::default().boxed()),
-        );
+        let (read_fine, outcome) = read_fine_and_failing(&tree);
         assert!(ig104(&read_fine) >= 5, "{}", ig104(&read_fine));
-        assert!(findings_lost(&read_fine).is_empty());
-        let failing = Shared {
-            fail_reads: true,
-            ..Shared::default()
-        };
-        let outcome = scan_spilling_with(
-            &options(&tree),
-            Spill::in_memory(),
-            SecretSpill::with_file(failing.boxed()),
-        );
         assert_eq!(ig104(&outcome), 0);
         let lost = findings_lost(&outcome);
         assert_eq!(lost.len(), 1, "{:?}", outcome.diagnostics);
