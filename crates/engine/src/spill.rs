@@ -412,6 +412,16 @@ struct Unspilled<'a>(
     #[serde(borrow)] (Vec<PlaceIn<'a>>, Vec<PlaceIn<'a>>),
 );
 
+/// `text` as held in `seen`, added when new: one copy of each text.
+fn shared(seen: &mut HashSet<SharedStr>, text: &str) -> SharedStr {
+    if let Some(held) = seen.get(text) {
+        return held.clone();
+    }
+    let held = SharedStr::from(text);
+    seen.insert(held.clone());
+    held
+}
+
 impl Unspilled<'_> {
     fn into_finding(
         self,
@@ -434,14 +444,7 @@ impl Unspilled<'_> {
             (also_at, suppressible_at),
         ) = self;
         let meta = rule_meta(rule, name);
-        let mut path = |p: &str| match paths.get(p) {
-            Some(shared) => shared.clone(),
-            None => {
-                let shared = FilePath::from(p);
-                paths.insert(shared.clone());
-                shared
-            }
-        };
+        let mut path = |p: &str| shared(paths, p);
         let mut place = |(p, line, column): PlaceIn<'_>| Location {
             path: path(p),
             line,
@@ -455,14 +458,7 @@ impl Unspilled<'_> {
             .map(|(p, line, message)| Related {
                 path: place((p, 0, 0)).path,
                 line,
-                message: match messages.get(message) {
-                    Some(shared) => shared.clone(),
-                    None => {
-                        let shared = SharedStr::from(message);
-                        messages.insert(shared.clone());
-                        shared
-                    }
-                },
+                message: shared(messages, message),
             })
             .collect();
         Finding {

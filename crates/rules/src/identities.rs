@@ -275,12 +275,8 @@ pub fn grant_phrase(g: &Grant) -> String {
 /// for a direct assignment, else the group): `permission set X (assigned
 /// directly and through group G)`; by one way, as [`Grant::describe`].
 pub fn describe_routes(grant: &Grant, routes: &[Option<&str>]) -> String {
-    let by = |via: Option<&str>| Grant {
-        via_group: via.map(str::to_string),
-        ..grant.clone()
-    };
     if let [only] = routes {
-        return by(*only).describe();
+        return grant.via(*only).describe();
     }
     let groups: Vec<&str> = routes.iter().flatten().copied().collect();
     let mut ways = Vec::new();
@@ -295,7 +291,7 @@ pub fn describe_routes(grant: &Grant, routes: &[Option<&str>]) -> String {
             crate::support::and_list(&groups)
         )),
     }
-    format!("{} ({})", by(None).describe(), ways.join(" and "))
+    format!("{} ({})", grant.via(None).describe(), ways.join(" and "))
 }
 
 /// `grants` by profile or permission set, in order of their first grant:
@@ -329,13 +325,7 @@ pub fn routes_related(
 ) -> Vec<Related> {
     routes
         .iter()
-        .flat_map(|via| {
-            let g = Grant {
-                via_group: via.map(str::to_string),
-                ..grant.clone()
-            };
-            grant_related(id, &g)
-        })
+        .flat_map(|via| grant_related(id, &grant.via(*via)))
         .collect()
 }
 

@@ -1055,13 +1055,7 @@ pub fn unassign_managed_set_each_way(
 ) -> String {
     let steps: Vec<String> = routes
         .iter()
-        .map(|via| {
-            let g = intguard_model::Grant {
-                via_group: via.map(str::to_string),
-                ..grant.clone()
-            };
-            unassign_managed_set(&g, user)
-        })
+        .map(|via| unassign_managed_set(&grant.via(*via), user))
         .collect();
     steps.join("; ")
 }

@@ -687,6 +687,15 @@ pub struct Grant {
 }
 
 impl Grant {
+    /// The same profile or permission set, held through `group` (`None`:
+    /// assigned directly).
+    pub fn via(&self, group: Option<&str>) -> Grant {
+        Grant {
+            via_group: group.map(str::to_string),
+            ..self.clone()
+        }
+    }
+
     /// `profile System Administrator` (profiles by the label Setup shows),
     /// `permission set X (group G)`.
     pub fn describe(&self) -> String {

@@ -90,17 +90,9 @@ impl Rule for DangerousPermission {
     fn check(&self, inventory: &Inventory) -> Vec<Finding> {
         let mut out = Vec::new();
         for id in auditable(inventory) {
-            // (grant kind, grant name, category) -> permissions and the
-            // ways the identity holds the grant (`None`: assigned directly,
-            // else through that group). A set assigned both ways is one
-            // place to fix: one finding, not one per way.
-            #[allow(clippy::type_complexity)]
-            let mut groups: Vec<(
-                &intguard_model::Grant,
-                PermissionCategory,
-                Vec<&str>,
-                Vec<Option<&str>>,
-            )> = Vec::new();
+            // By grant and tier. A set assigned directly and through a
+            // group is one place to fix: one finding, not one per way.
+            let mut groups: Vec<Tier<'_>> = Vec::new();
             // Every grant of a permission, not only the first: removing it
             // from one source leaves it held while another grants it.
             for p in id.dangerous_permissions() {
@@ -109,25 +101,36 @@ impl Rule for DangerousPermission {
                 };
                 for grant in &p.granted_by {
                     let route = grant.via_group.as_deref();
-                    match groups.iter_mut().find(|(g, c, _, _)| {
-                        *c == cat && g.kind == grant.kind && g.name == grant.name
+                    match groups.iter_mut().find(|t| {
+                        t.cat == cat && t.grant.kind == grant.kind && t.grant.name == grant.name
                     }) {
-                        Some((g, _, names, routes)) => {
-                            if !names.contains(&p.name.as_str()) {
-                                names.push(&p.name);
+                        Some(t) => {
+                            if !t.names.contains(&p.name.as_str()) {
+                                t.names.push(&p.name);
                             }
-                            if !routes.contains(&route) {
-                                routes.push(route);
+                            if !t.routes.contains(&route) {
+                                t.routes.push(route);
                             }
-                            if grant.location < g.location {
-                                *g = grant;
+                            if grant.location < t.grant.location {
+                                t.grant = grant;
                             }
                         }
-                        None => groups.push((grant, cat, vec![p.name.as_str()], vec![route])),
+                        None => groups.push(Tier {
+                            grant,
+                            cat,
+                            names: vec![p.name.as_str()],
+                            routes: vec![route],
+                        }),
                     }
                 }
             }
-            for (grant, cat, names, routes) in groups {
+            for Tier {
+                grant,
+                cat,
+                names,
+                routes,
+            } in groups
+            {
                 let what = if names.len() == 1 {
                     format!("{} ({})", names[0], cat.describe())
                 } else {
@@ -397,6 +400,18 @@ impl Rule for DangerousPermission {
         }
         out
     }
+}
+
+/// One finding's grant: the dangerous permissions of one tier a profile or
+/// permission set grants.
+struct Tier<'a> {
+    /// Its first element among those of the tier.
+    grant: &'a Grant,
+    cat: PermissionCategory,
+    names: Vec<&'a str>,
+    /// The ways the identity holds it (`None`: assigned directly, else
+    /// through that group).
+    routes: Vec<Option<&'a str>>,
 }
 
 /// Another profile or permission set granting some of a finding's

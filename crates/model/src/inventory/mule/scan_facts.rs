@@ -209,13 +209,14 @@ pub enum StoreHolder {
 pub type KeyFileAttribute = &'static str;
 
 /// A [`StoreHolder::Loader`]'s attribute read back: one of the names
-/// [`super::KeyLoader::key_file_attributes`] gives.
+/// [`KeyLoaderKind::key_file_attributes`] gives.
 fn key_file_attribute<'de, D: serde::Deserializer<'de>>(d: D) -> Result<&'static str, D::Error> {
     let name = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-    super::KeyLoader::ALL_KEY_FILE_ATTRIBUTES
+    KeyLoaderKind::ALL
         .iter()
-        .find(|a| **a == name)
-        .copied()
+        .flat_map(|kind| kind.key_file_attributes())
+        .map(|&(attr, _)| attr)
+        .find(|attr| *attr == name)
         .ok_or_else(|| serde::de::Error::custom(format!("unknown key file attribute {name}")))
 }
 

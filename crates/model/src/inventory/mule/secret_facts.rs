@@ -217,8 +217,9 @@ pub struct SpilledAt {
     pub len: u32,
 }
 
-/// Where a scan keeps the [`SecretFacts`] it moved out of memory: the
-/// engine's encrypted temporary file. Safe to read from several threads.
+/// Where a scan keeps the [`SecretFacts`] and store references it moved out
+/// of memory: the engine's encrypted temporary file. Safe to read from
+/// several threads.
 pub trait SecretStore: Send + Sync + std::fmt::Debug {
     /// The facts stored at `at`; `None` when they cannot be read back (the
     /// store notes it, and the scan's report says its findings are

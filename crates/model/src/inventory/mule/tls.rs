@@ -86,6 +86,31 @@ pub enum KeyLoaderKind {
     SftpIdentity,
 }
 
+impl KeyLoaderKind {
+    /// Every kind (what reads a [`KeyLoaderKind::key_file_attributes`]
+    /// name back looks through them all).
+    pub const ALL: [KeyLoaderKind; 4] = [
+        KeyLoaderKind::Jce,
+        KeyLoaderKind::Pgp,
+        KeyLoaderKind::PgpKeyRingBean,
+        KeyLoaderKind::SftpIdentity,
+    ];
+
+    /// The attributes that name key files, each with whether the file holds
+    /// the private key (else public keys only).
+    pub fn key_file_attributes(self) -> &'static [(&'static str, bool)] {
+        match self {
+            KeyLoaderKind::Jce => &[("keystore", true)],
+            KeyLoaderKind::Pgp => &[("privateKeyring", true), ("publicKeyring", false)],
+            KeyLoaderKind::PgpKeyRingBean => &[
+                ("secretKeyRingFileName", true),
+                ("publicKeyRingFileName", false),
+            ],
+            KeyLoaderKind::SftpIdentity => &[("identityFile", true)],
+        }
+    }
+}
+
 /// A configuration that loads a key file by path (see [`KeyLoaderKind`]).
 #[derive(Debug, Clone, Serialize)]
 pub struct KeyLoader {
@@ -122,26 +147,8 @@ impl KeyLoader {
 
     /// The attributes that name key files, each with whether the file holds
     /// the private key (else public keys only).
-    /// Every name [`KeyLoader::key_file_attributes`] gives, of any kind.
-    pub const ALL_KEY_FILE_ATTRIBUTES: [&'static str; 6] = [
-        "keystore",
-        "privateKeyring",
-        "publicKeyring",
-        "secretKeyRingFileName",
-        "publicKeyRingFileName",
-        "identityFile",
-    ];
-
     pub fn key_file_attributes(&self) -> &'static [(&'static str, bool)] {
-        match self.kind {
-            KeyLoaderKind::Jce => &[("keystore", true)],
-            KeyLoaderKind::Pgp => &[("privateKeyring", true), ("publicKeyring", false)],
-            KeyLoaderKind::PgpKeyRingBean => &[
-                ("secretKeyRingFileName", true),
-                ("publicKeyRingFileName", false),
-            ],
-            KeyLoaderKind::SftpIdentity => &[("identityFile", true)],
-        }
+        self.kind.key_file_attributes()
     }
 
     /// The values that open the private key, with what they are called:
