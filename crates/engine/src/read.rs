@@ -19,14 +19,17 @@ pub fn read_inventory(options: &ScanOptions) -> Inventory {
 }
 
 fn read_inventory_here(options: &ScanOptions) -> Inventory {
-    read_inventory_with(options, &|_, _| {})
+    read_inventory_with(options, &|_, _| {}, None)
 }
 
 /// [`read_inventory`], in the current pool, handing each app (its operations
 /// digested) and its files' text facts to `after_app` as soon as it is read.
+/// `store`: where `after_app` moves the compact apps' facts out of memory
+/// (the identity graph reads their connections' back from it).
 pub(crate) fn read_inventory_with(
     options: &ScanOptions,
     after_app: &(dyn Fn(&mut MuleApp, &mut Vec<TextFileFacts>) + Sync),
+    store: Option<std::sync::Arc<dyn intguard_model::SecretStore>>,
 ) -> Inventory {
     let mut timer = PhaseTimer::start();
     let Widening {
@@ -89,6 +92,7 @@ pub(crate) fn read_inventory_with(
     // The parsers' temporaries, freed on the pool's threads: given back
     // before the identities and the rules take memory of their own.
     crate::memory::release_freed_memory();
+    inventory.secret_store = store;
     timer.lap("read");
     inventory.diagnostics.extend(notes);
     inventory

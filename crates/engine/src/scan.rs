@@ -8,7 +8,9 @@ use std::path::PathBuf;
 
 use std::sync::{Arc, Mutex};
 
-use intguard_model::{AppSecrets, Diagnostic, Finding, Inventory, MuleApp, RuleMeta, Severity};
+use intguard_model::{
+    AppSecrets, Diagnostic, Finding, Inventory, MuleApp, RuleMeta, SecretStore, Severity,
+};
 use intguard_rules::scan_scope::{keep_text_facts_scan_rules_read, keep_what_scan_rules_read};
 use intguard_rules::{Completion, Rule, Scope};
 use rayon::prelude::*;
@@ -114,41 +116,46 @@ pub(crate) fn scan_spilling_with(
     let app_rules = enabled_rules(&options.config, Scope::App);
     let secret_spill = Arc::new(secret_spill);
     let secrets_read = Mutex::new(SecretsRead::default());
-    let mut inventory = read_inventory_with(options, &|app, text_files| {
-        // The app alone, with its files' text facts: what an App rule reads.
-        let placeholder = MuleApp::new(String::new(), String::new(), app.runtime);
-        let mut one = Inventory {
-            apps: vec![std::mem::replace(app, placeholder)],
-            text_files: std::mem::take(text_files),
-            ..Inventory::default()
-        };
-        let findings: Vec<Finding> = app_rules.iter().flat_map(|r| r.run_part(&one)).collect();
-        // Out of memory until the report.
-        spill.add(findings);
-        let mut secrets = one.apps[0].secrets();
-        if let Some(read) = one.apps.pop() {
-            *app = read;
-        }
-        *text_files = one.text_files;
-        keep_what_scan_rules_read(app);
-        // The redactor's part of a compact app's assignments, taken now:
-        // its files keep only those its Scan rules read.
-        if app.scan_facts.is_some() {
-            secrets.add_assignments(text_files);
-        }
-        keep_text_facts_scan_rules_read(app, text_files);
-        // Its `![...]` records are final: out of memory until IG104.
-        secret_spill.move_out(app);
-        secrets_read
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .add(secrets);
-    });
+    let store: Arc<dyn SecretStore> = secret_spill.clone();
+    let mut inventory = read_inventory_with(
+        options,
+        &|app, text_files| {
+            // The app alone, with its files' text facts: what an App rule reads.
+            let placeholder = MuleApp::new(String::new(), String::new(), app.runtime);
+            let mut one = Inventory {
+                apps: vec![std::mem::replace(app, placeholder)],
+                text_files: std::mem::take(text_files),
+                ..Inventory::default()
+            };
+            let findings: Vec<Finding> = app_rules.iter().flat_map(|r| r.run_part(&one)).collect();
+            // Out of memory until the report.
+            spill.add(findings);
+            let mut secrets = one.apps[0].secrets();
+            if let Some(read) = one.apps.pop() {
+                *app = read;
+            }
+            *text_files = one.text_files;
+            keep_what_scan_rules_read(app);
+            // The redactor's part of a compact app's assignments, taken now:
+            // its files keep only those its Scan rules read.
+            if app.scan_facts.is_some() {
+                secrets.add_assignments(text_files);
+            }
+            keep_text_facts_scan_rules_read(app, text_files);
+            // Its `![...]` records, store references and connections' facts
+            // are final: out of memory until the graph and the rules read them.
+            secret_spill.move_out(app);
+            secrets_read
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .add(secrets);
+        },
+        Some(store),
+    );
     let secrets = secrets_read
         .into_inner()
         .unwrap_or_else(|e| e.into_inner())
         .into_app_secrets();
-    inventory.secret_store = Some(secret_spill.clone());
     let mut timer = PhaseTimer::start();
     // The files outside any app, with no app: the rest of what App rules read.
     // (As `support::app_for_path` sees it, without trying every app.)
@@ -196,14 +203,18 @@ pub(crate) fn scan_spilling_with(
     // What the findings' notes need of the whole scan, taken before the
     // Inventory goes.
     let completion = Completion::new(&inventory, &spill.take_needs());
-    // Records the rules could not read back: IG104's (or IG105's and
-    // IG112's) findings on their apps are missing, and the report says so.
+    // Records the graph or the rules could not read back: IG104's (or
+    // IG105's and IG112's, or those naming who their connections log in
+    // as) findings on their apps are missing, and the report says so.
     inventory
         .diagnostics
         .extend(secret_spill.unread_diagnostic());
     inventory
         .diagnostics
         .extend(secret_spill.unread_stores_diagnostic());
+    inventory
+        .diagnostics
+        .extend(secret_spill.unread_connections_diagnostic());
     // The file goes with the Inventory.
     drop(secret_spill);
     timer.lap("rules and known secrets");

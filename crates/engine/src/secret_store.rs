@@ -1,23 +1,27 @@
 //! The compact apps' `![...]` records ([`SecretFacts`], IG104's, the
-//! largest part of what a scan keeps of an app: its payloads) and their key
-//! and trust store references ([`StoreRef`], IG105's and IG112's), moved
-//! out of memory once the app's pass is done and read back one app at a
-//! time when the rules read them ([`Inventory::secret_facts`],
-//! [`Inventory::store_refs`]). Written to an encrypted anonymous temporary
+//! largest part of what a scan keeps of an app: its payloads), their key
+//! and trust store references ([`StoreRef`], IG105's and IG112's) and who
+//! their connections log in as ([`ConnectionFacts`], the identity graph's
+//! and the rules'), moved out of memory once the app's pass is done and
+//! read back one app at a time when read ([`Inventory::secret_facts`],
+//! [`Inventory::store_refs`], [`Inventory::connection_facts`]). Written to an encrypted anonymous temporary
 //! file ([`SealedFile`], as the findings are): the payloads are ciphertext
 //! of committed secrets, and stay unreadable on the disk. Kept in memory as
 //! before when no file can be created or a write fails; a record that
 //! cannot be read back leaves its rules' findings on its app out, and the
 //! report says so ([`SecretSpill::unread_diagnostic`],
-//! [`SecretSpill::unread_stores_diagnostic`]).
+//! [`SecretSpill::unread_stores_diagnostic`],
+//! [`SecretSpill::unread_connections_diagnostic`]).
 //!
 //! [`Inventory::secret_facts`]: intguard_model::Inventory::secret_facts
 //! [`Inventory::store_refs`]: intguard_model::Inventory::store_refs
+//! [`Inventory::connection_facts`]: intguard_model::Inventory::connection_facts
 
 use std::sync::Mutex;
 
 use intguard_model::{
-    Diagnostic, KeptSecrets, KeptStores, MuleApp, SecretFacts, SecretStore, SpilledAt, StoreRef,
+    ConnectionFacts, Diagnostic, KeptConnections, KeptSecrets, KeptStores, MuleApp, SecretFacts,
+    SecretStore, SpilledAt, StoreRef,
 };
 
 use crate::sealed::{temporary_file, SealedFile, SpillFile};
@@ -38,6 +42,8 @@ struct State {
     unread: Vec<u64>,
     /// The same, of the store references.
     unread_stores: Vec<u64>,
+    /// The same, of the connections' facts.
+    unread_connections: Vec<u64>,
 }
 
 impl SecretSpill {
@@ -56,6 +62,7 @@ impl SecretSpill {
                 writable: true,
                 unread: Vec::new(),
                 unread_stores: Vec::new(),
+                unread_connections: Vec::new(),
             }),
         }
     }
@@ -64,10 +71,11 @@ impl SecretSpill {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Moves `app`'s [`SecretFacts`] and store references held in memory
-    /// out to the file, leaving where they are in their place
-    /// ([`KeptSecrets::Spilled`], [`KeptStores::Spilled`]); left as they
-    /// are when there is no file or the write fails. Called once the app's
+    /// Moves `app`'s [`SecretFacts`], store references and connections'
+    /// facts held in memory out to the file, leaving where they are in
+    /// their place ([`KeptSecrets::Spilled`], [`KeptStores::Spilled`],
+    /// [`KeptConnections::Spilled`]); left as they are when there is no
+    /// file or the write fails. Called once the app's
     /// pass is done (its facts final).
     pub(crate) fn move_out(&self, app: &mut MuleApp) {
         let Some(facts) = app.scan_facts.as_deref_mut() else {
@@ -84,6 +92,13 @@ impl SecretSpill {
             if !held.is_empty() {
                 if let Some(at) = self.write(held) {
                     facts.stores = KeptStores::Spilled(at);
+                }
+            }
+        }
+        if let KeptConnections::Held(held) = &facts.connections {
+            if !held.is_empty() {
+                if let Some(at) = self.write(held) {
+                    facts.connections = KeptConnections::Spilled(at);
                 }
             }
         }
@@ -137,6 +152,11 @@ impl SecretSpill {
         distinct(&mut self.lock().unread_stores)
     }
 
+    /// How many apps' connections' facts could not be read back.
+    pub(crate) fn unread_connections(&self) -> usize {
+        distinct(&mut self.lock().unread_connections)
+    }
+
     /// The error saying the report lacks IG104's findings on the apps whose
     /// records could not be read back (the temporary file failing under
     /// the scan); `None` when every one was.
@@ -151,6 +171,17 @@ impl SecretSpill {
             self.unread_stores(),
             "the key and trust store references",
             "IG105's and IG112's",
+        )
+    }
+
+    /// The same of the findings naming who the connections log in as,
+    /// whose apps' connections' facts could not be read back: their users
+    /// are missing from the identity graph too.
+    pub(crate) fn unread_connections_diagnostic(&self) -> Option<Diagnostic> {
+        lost(
+            self.unread_connections(),
+            "who the Salesforce connections log in as",
+            "the identity graph's and its rules' (IG2xx, IG3xx)",
         )
     }
 }
@@ -199,6 +230,16 @@ impl SecretStore for SecretSpill {
         }
         stores
     }
+
+    fn load_connections(&self, at: SpilledAt) -> Option<Vec<ConnectionFacts>> {
+        let connections = self
+            .read(at)
+            .and_then(|bytes| postcard::from_bytes::<Vec<ConnectionFacts>>(&bytes).ok());
+        if connections.is_none() {
+            self.lock().unread_connections.push(at.offset);
+        }
+        connections
+    }
 }
 
 /// Counts only: no key, no record.
@@ -210,6 +251,7 @@ impl std::fmt::Debug for SecretSpill {
             .field("writable", &state.writable)
             .field("unread", &state.unread.len())
             .field("unread_stores", &state.unread_stores.len())
+            .field("unread_connections", &state.unread_connections.len())
             .finish()
     }
 }
@@ -407,6 +449,95 @@ mod tests {
         assert!(missing >= 3, "{missing} trees");
     }
 
+    /// Each app's connections' facts as held in memory, one list per app
+    /// (empty for an app without facts).
+    fn held_connections(inventory: &Inventory) -> Vec<Vec<ConnectionFacts>> {
+        let held = |app: &MuleApp| match app.scan_facts.as_deref() {
+            None => Vec::new(),
+            Some(f) => f.connections.held().expect("held").to_vec(),
+        };
+        inventory.apps.iter().map(held).collect()
+    }
+
+    /// Each app's connections' facts as the graph and the rules read them.
+    fn connections_read_back(inventory: &Inventory) -> Vec<Vec<ConnectionFacts>> {
+        let back = |app: &MuleApp| {
+            if app.scan_facts.is_none() {
+                return Vec::new();
+            }
+            app.salesforce_connections
+                .iter()
+                .map(|c| inventory.connection_facts(app, c).unwrap().into_owned())
+                .collect()
+        };
+        inventory.apps.iter().map(back).collect()
+    }
+
+    /// Moved out, each app's connections' facts come back as they were,
+    /// however often read; an app without connections writes none.
+    #[test]
+    fn connection_facts_come_back_as_they_were() {
+        let fixtures = workspace().join("crates/rules/tests/fixtures");
+        for tree in ["IG303", "IG206", "IG101"] {
+            let mut inventory = read(&fixtures.join(tree));
+            let before = held_connections(&inventory);
+            let with = before.iter().filter(|c| !c.is_empty()).count();
+            assert!(with >= 5, "{tree}: {with} apps with connections");
+            assert!(
+                before.iter().flatten().any(|c| !c.users.is_empty()),
+                "{tree}: a user among them"
+            );
+            let store = SecretSpill::with_file(Shared::default().boxed());
+            for app in &mut inventory.apps {
+                store.move_out(app);
+            }
+            let moved = inventory
+                .apps
+                .iter()
+                .filter_map(|a| a.scan_facts.as_deref())
+                .filter(|f| matches!(f.connections, KeptConnections::Spilled(_)))
+                .count();
+            assert_eq!(moved, with, "{tree}");
+            inventory.secret_store = Some(Arc::new(store));
+            assert_eq!(connections_read_back(&inventory), before, "{tree}");
+            assert_eq!(connections_read_back(&inventory), before, "{tree}");
+        }
+    }
+
+    /// Connections' facts that cannot be read back: no user, no panic; the
+    /// report says the findings naming who they log in as are missing. On
+    /// every IG303 and IG206 fixture tree: each whose findings of those
+    /// rules change (its shared users not found) says so.
+    #[test]
+    fn connection_facts_failing_to_read_are_said() {
+        let of = |o: &ScanOutcome, rule: &str| {
+            o.findings
+                .iter()
+                .filter(|f| f.rule == rule)
+                .map(|f| format!("{f:?}"))
+                .collect::<Vec<_>>()
+        };
+        let mut missing = 0;
+        for rule in ["IG303", "IG206"] {
+            let fixtures = workspace().join("crates/rules/tests/fixtures").join(rule);
+            for tree in std::fs::read_dir(fixtures).unwrap() {
+                let tree = tree.unwrap().path();
+                let (read_fine, outcome) = read_fine_and_failing(&tree);
+                if of(&outcome, rule) == of(&read_fine, rule) {
+                    continue;
+                }
+                missing += 1;
+                let said = findings_lost(&outcome).iter().any(|d| {
+                    d.message
+                        .contains("who the Salesforce connections log in as of ")
+                        && d.message.contains("(IG2xx, IG3xx) findings on ")
+                });
+                assert!(said, "{tree:?}: {:?}", outcome.diagnostics);
+            }
+        }
+        assert!(missing >= 4, "{missing} trees");
+    }
+
     /// No temporary file: the records stay in memory, and read the same.
     #[test]
     fn without_a_file_records_stay_in_memory() {
@@ -476,14 +607,21 @@ mod tests {
         let (read_fine, outcome) = read_fine_and_failing(&tree);
         assert!(ig104(&read_fine) >= 5, "{}", ig104(&read_fine));
         assert_eq!(ig104(&outcome), 0);
+        // Said once (every read failing, the connections' facts' loss is
+        // said too: `connection_facts_failing_to_read_are_said`).
         let lost = findings_lost(&outcome);
-        assert_eq!(lost.len(), 1, "{:?}", outcome.diagnostics);
+        let values_lost = |d: &&&Diagnostic| d.message.contains("the `![...]` values of ");
+        assert_eq!(
+            lost.iter().filter(values_lost).count(),
+            1,
+            "{:?}",
+            outcome.diagnostics
+        );
         assert!(
-            lost[0].message.contains(&format!(
+            lost.iter().any(|d| d.message.contains(&format!(
                 "the `![...]` values of {moved} apps could not be read back"
-            )),
-            "{}",
-            lost[0].message
+            ))),
+            "{lost:?}"
         );
         // The other rules' findings are all there.
         let others = |o: &ScanOutcome| {
@@ -505,10 +643,27 @@ mod tests {
         let written = "w9oKTqKTtvBuRUVbhQP/qw==";
         let decoded = mule_secure_props::decode_value(written).unwrap();
         let found = |bytes: &[u8], what: &[u8]| bytes.windows(what.len()).any(|w| w == what);
-        let plain: Vec<u8> = held(&inventory)
+        // Every record moved out, in the order written: each app's
+        // `![...]` records, store references and connections' facts.
+        let plain: Vec<u8> = inventory
+            .apps
             .iter()
-            .flatten()
-            .flat_map(|f| postcard::to_allocvec(f).unwrap())
+            .filter_map(|app| app.scan_facts.as_deref())
+            .flat_map(|f| {
+                let secrets = match &f.secrets {
+                    Some(KeptSecrets::Held(s)) => postcard::to_allocvec(&**s).unwrap(),
+                    _ => Vec::new(),
+                };
+                let stores = match &f.stores {
+                    KeptStores::Held(s) if !s.is_empty() => postcard::to_allocvec(s).unwrap(),
+                    _ => Vec::new(),
+                };
+                let connections = match f.connections.held() {
+                    Some(c) if !c.is_empty() => postcard::to_allocvec(c).unwrap(),
+                    _ => Vec::new(),
+                };
+                [secrets, stores, connections].concat()
+            })
             .collect();
         assert!(found(&plain, &decoded), "the records hold the payload");
         assert!(found(&plain, b"sfdc.password"));

@@ -1,6 +1,8 @@
 //! Small helpers shared by rules: resolving who a connection runs as, and
 //! phrasing environments.
 
+use std::borrow::Cow;
+
 use intguard_model::{
     DefinitionForm, Inventory, MuleApp, MuleRuntime, Related, SalesforceConnection,
     SecurePropertiesConfig, Value,
@@ -13,28 +15,40 @@ pub use intguard_model::ConnectionUser as EnvIdentity;
 /// Who `connection` runs as, per environment of `app` (only environments where
 /// the username resolves, and not to an encrypted value). Of a compact app,
 /// as worked out when it was read ([`intguard_model::ConnectionFacts`]).
-pub fn connection_identities(app: &MuleApp, connection: &SalesforceConnection) -> Vec<EnvIdentity> {
-    connection_identities_ref(app, connection).into_owned()
+pub fn connection_identities(
+    inventory: &Inventory,
+    app: &MuleApp,
+    connection: &SalesforceConnection,
+) -> Vec<EnvIdentity> {
+    connection_identities_ref(inventory, app, connection).into_owned()
 }
 
-/// [`connection_identities`] borrowed from a compact app's facts, worked out
-/// only for an app kept whole: a rule that holds every connection's users
-/// at once (IG303) holds no copy of them.
+/// [`connection_identities`] borrowed from a compact app's facts held in
+/// memory, worked out only for an app kept whole: a rule that holds every
+/// connection's users at once (IG303) holds no copy of them (but of those
+/// a scan moved out, read back).
 pub fn connection_identities_ref<'a>(
+    inventory: &'a Inventory,
     app: &'a MuleApp,
     connection: &SalesforceConnection,
-) -> std::borrow::Cow<'a, [EnvIdentity]> {
-    match app.connection_facts(connection) {
-        Some(facts) => std::borrow::Cow::Borrowed(&facts.users),
-        None => std::borrow::Cow::Owned(resolved_users(app, connection).0),
+) -> Cow<'a, [EnvIdentity]> {
+    match inventory.connection_facts(app, connection) {
+        Some(Cow::Borrowed(facts)) => Cow::Borrowed(&facts.users),
+        Some(Cow::Owned(facts)) => Cow::Owned(facts.users.into_vec()),
+        None => Cow::Owned(resolved_users(app, connection).0),
     }
 }
 
 /// `connection` of `app` logs in with the consumer key `key` in some
 /// environment (its `consumerKey` resolved, trimmed). Of a compact app, as
 /// worked out when it was read ([`intguard_model::ConnectionFacts`]).
-pub fn uses_consumer_key(app: &MuleApp, connection: &SalesforceConnection, key: &str) -> bool {
-    match app.connection_facts(connection) {
+pub fn uses_consumer_key(
+    inventory: &Inventory,
+    app: &MuleApp,
+    connection: &SalesforceConnection,
+    key: &str,
+) -> bool {
+    match inventory.connection_facts(app, connection) {
         Some(facts) => facts.consumer_keys.iter().any(|k| k == key),
         None => connection.attr("consumerKey").is_some_and(|v| {
             app.resolve_all(v)
@@ -86,10 +100,11 @@ pub fn describe_identities(ids: &[EnvIdentity]) -> Option<String> {
 /// value ([`connection_identities`] leaves them out): someone, whom only the
 /// key tells.
 pub fn encrypted_username_environments(
+    inventory: &Inventory,
     app: &MuleApp,
     connection: &SalesforceConnection,
 ) -> Vec<Option<String>> {
-    match app.connection_facts(connection) {
+    match inventory.connection_facts(app, connection) {
         Some(facts) => facts.encrypted_environments.to_vec(),
         None => resolved_users(app, connection).1,
     }

@@ -110,6 +110,36 @@ impl Inventory {
         }
     }
 
+    /// The facts of `connection`, one of `app`'s own connections, when the
+    /// app is compact ([`MuleApp::kept_connection_facts`]): held in memory,
+    /// or read back when the scan moved them out (none, `Default`, when
+    /// they cannot be: the store notes it, and the report says so). `None`
+    /// for a connection without facts: the caller works them out from the
+    /// app as it is.
+    pub fn connection_facts<'a>(
+        &'a self,
+        app: &'a MuleApp,
+        connection: &SalesforceConnection,
+    ) -> Option<Cow<'a, ConnectionFacts>> {
+        let (kept, i) = app.kept_connection_facts(connection)?;
+        match kept {
+            KeptConnections::Held(facts) => facts.get(i).map(Cow::Borrowed),
+            KeptConnections::Spilled(at) => {
+                debug_assert!(
+                    self.secret_store.is_some(),
+                    "connections spilled without a store"
+                );
+                let loaded = self
+                    .secret_store
+                    .as_deref()
+                    .and_then(|store| store.load_connections(*at))
+                    .and_then(|facts| facts.into_iter().nth(i))
+                    .unwrap_or_default();
+                Some(Cow::Owned(loaded))
+            }
+        }
+    }
+
     /// Every secret value the readers saw, for the engine's output redactor.
     pub fn known_secrets(&self) -> Vec<String> {
         // Thousands of apps' property files: spread over the cores (this runs

@@ -264,7 +264,7 @@ impl Rule for SharedIntegrationUser {
             // system using the user.
             .filter(|g| !in_test_sources(&g[0].connection.location.path))
             .map(|g| {
-                let ids = connection_identities_ref(g[0].owner, g[0].connection);
+                let ids = connection_identities_ref(inventory, g[0].owner, g[0].connection);
                 (g, ids)
             })
             .collect();
@@ -600,7 +600,7 @@ fn org_consumers(
                 };
                 !mule_uses
                     .iter()
-                    .any(|u| crate::support::uses_consumer_key(u.owner, u.conn, key))
+                    .any(|u| crate::support::uses_consumer_key(inventory, u.owner, u.conn, key))
             })
             .collect();
         let user_defs = defs.get(user_key).map(Vec::as_slice).unwrap_or(&[]);

@@ -161,8 +161,8 @@ fn has_client_certificate(app: &MuleApp, conn: &SalesforceConnection) -> bool {
 /// What the Mule side of mutual TLS needs: a Mule 4 connection with a client
 /// certificate, calling port 8443 of My Domain in every environment. Of a
 /// compact app's connection, as worked out when it was read.
-fn ready_for_mutual_tls(app: &MuleApp, conn: &SalesforceConnection) -> bool {
-    match app.connection_facts(conn) {
+fn ready_for_mutual_tls(inventory: &Inventory, app: &MuleApp, conn: &SalesforceConnection) -> bool {
+    match inventory.connection_facts(app, conn) {
         Some(facts) => facts.presents_certificate_on_8443,
         None => presents_certificate_on_8443(app, conn),
     }
@@ -270,8 +270,8 @@ fn mule_side(inventory: &Inventory, judge: impl Fn(&MuleApp) -> bool) -> Vec<Fin
             ) {
                 continue;
             }
-            let ids = connection_identities(app, conn);
-            let encrypted = encrypted_username_environments(app, conn);
+            let ids = connection_identities(inventory, app, conn);
+            let encrypted = encrypted_username_environments(inventory, app, conn);
             let who = describe_identities(&ids);
             let for_whom = match describe_users(&ids, &encrypted) {
                 Some(w) => format!("integration user ({w})"),
@@ -527,7 +527,7 @@ fn org_side(inventory: &Inventory) -> Vec<Finding> {
             .filter(|u| {
                 inventory.app_by_name(&u.app).is_some_and(|app| {
                     app.resolved_salesforce_connections().any(|(c, _)| {
-                        c.config_name == u.config_name && !ready_for_mutual_tls(app, c)
+                        c.config_name == u.config_name && !ready_for_mutual_tls(inventory, app, c)
                     })
                 })
             })

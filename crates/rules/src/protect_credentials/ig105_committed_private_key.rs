@@ -134,7 +134,7 @@ fn references<'a>(inventory: &'a Inventory, files: &HashSet<&str>) -> Vec<KeyRef
             if !r.files.iter().any(|f| files.contains(&*f.name)) {
                 continue;
             }
-            out.push(key_ref(app, r));
+            out.push(key_ref(inventory, app, r));
         }
     }
     for file in &inventory.text_files {
@@ -148,7 +148,7 @@ fn references<'a>(inventory: &'a Inventory, files: &HashSet<&str>) -> Vec<KeyRef
 }
 
 /// IG105's view of one of `app`'s store references.
-fn key_ref<'a>(app: &'a MuleApp, r: &StoreRef) -> KeyRef<'a> {
+fn key_ref<'a>(inventory: &Inventory, app: &'a MuleApp, r: &StoreRef) -> KeyRef<'a> {
     let (loads_as, advice) = match r.source {
         StoreSource::ConnectionKeyStore => ("as its key", None),
         StoreSource::Tls { https_connector } => (
@@ -186,7 +186,7 @@ fn key_ref<'a>(app: &'a MuleApp, r: &StoreRef) -> KeyRef<'a> {
         advice,
         files: r.files.to_vec(),
         clear_passwords: r.clear_passwords.to_vec(),
-        identities: store_identities(app, r),
+        identities: store_identities(inventory, app, r),
     }
 }
 

@@ -407,7 +407,7 @@ fn secret_properties(app: &MuleApp) -> BTreeMap<String, Vec<Occurrence>> {
 }
 
 /// The Salesforce users whose connection reads `name`.
-fn identities_reading(app: &MuleApp, name: &str) -> Option<String> {
+fn identities_reading(inventory: &Inventory, app: &MuleApp, name: &str) -> Option<String> {
     let mut who: Vec<String> = Vec::new();
     for (conn, _) in app.resolved_salesforce_connections() {
         let reads = conn
@@ -415,7 +415,7 @@ fn identities_reading(app: &MuleApp, name: &str) -> Option<String> {
             .iter()
             .any(|a| a.value.placeholders().iter().any(|p| p.name == name));
         if reads {
-            if let Some(w) = describe_identities(&connection_identities(app, conn)) {
+            if let Some(w) = describe_identities(&connection_identities(inventory, app, conn)) {
                 if !who.contains(&w) {
                     who.push(w);
                 }
@@ -456,7 +456,7 @@ impl Rule for SecurePropertyExposed {
     fn check(&self, inventory: &Inventory) -> Vec<Finding> {
         let mut out = Vec::new();
         for app in &inventory.apps {
-            check_app(app, false, &mut out);
+            check_app(inventory, app, false, &mut out);
         }
         crate::support::disambiguate_keys(&mut out);
         out
@@ -471,7 +471,7 @@ impl Rule for SecurePropertyExposed {
     fn check_scan(&self, inventory: &Inventory) -> Vec<Finding> {
         let mut out = Vec::new();
         for app in inventory.apps.iter().filter(|a| a.plugin_loan.is_some()) {
-            check_app(app, true, &mut out);
+            check_app(inventory, app, true, &mut out);
         }
         crate::support::disambiguate_keys(&mut out);
         out
@@ -483,7 +483,7 @@ impl Rule for SecurePropertyExposed {
 /// mule-artifact.json (the plugin's file is shared by every importing
 /// app); without, the others (all of them when nothing is lent, as
 /// [`Rule::check`] reads each app).
-fn check_app(app: &MuleApp, lent_only: bool, out: &mut Vec<Finding>) {
+fn check_app(inventory: &Inventory, app: &MuleApp, lent_only: bool, out: &mut Vec<Finding>) {
     // A domain is installed in the runtime's `domains` folder, never
     // through Runtime Manager: no property of it is shown there. A Mule
     // plugin is deployed inside the apps importing it: their
@@ -585,7 +585,7 @@ fn check_app(app: &MuleApp, lent_only: bool, out: &mut Vec<Finding>) {
                 .related(Related::new(descriptor, add))
         };
         f = f
-            .maybe_identity(identities_reading(app, name))
+            .maybe_identity(identities_reading(inventory, app, name))
             .key(format!("secure-property|{name}"))
             .fix(fix);
         for o in occurrences.iter().skip(1).take(10) {

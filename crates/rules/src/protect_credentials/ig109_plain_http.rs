@@ -319,21 +319,21 @@ impl Rule for PlainHttp {
     fn check(&self, inventory: &Inventory) -> Vec<Finding> {
         let mut out = Vec::new();
         for app in &inventory.apps {
-            check_app(app, &mut out);
+            check_app(inventory, app, &mut out);
         }
         disambiguate_keys(&mut out);
         out
     }
 }
 
-fn check_app(app: &MuleApp, out: &mut Vec<Finding>) {
+fn check_app(inventory: &Inventory, app: &MuleApp, out: &mut Vec<Finding>) {
     let configs = RequestConfigs::new(&app.http_requests);
     let mut reported_attrs: HashSet<Location> = HashSet::new();
     let mut reported_entries: HashSet<Location> = HashSet::new();
 
     // 1. Salesforce connection endpoints.
     for conn in &app.salesforce_connections {
-        let ids = connection_identities(app, conn);
+        let ids = connection_identities(inventory, app, conn);
         for attr in conn.endpoint_attributes() {
             let hits = http_hits(app, &attr.value);
             if hits.is_empty() {

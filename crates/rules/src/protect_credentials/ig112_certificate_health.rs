@@ -118,7 +118,7 @@ fn users(inventory: &Inventory, path: &str) -> Vec<FileUser> {
                 app: app.name.clone(),
                 what: r.what(app),
                 at: r.at.clone(),
-                identity: describe_identities(&store_identities(app, r)),
+                identity: describe_identities(&store_identities(inventory, app, r)),
             });
         }
     }

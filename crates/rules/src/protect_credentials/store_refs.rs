@@ -36,10 +36,14 @@ pub(crate) fn app_store_refs<'a>(
 
 /// Who the connection holding `r` runs as, per environment (nobody for a
 /// store no Salesforce connection holds).
-pub(crate) fn store_identities(app: &MuleApp, r: &StoreRef) -> Vec<EnvIdentity> {
+pub(crate) fn store_identities(
+    inventory: &Inventory,
+    app: &MuleApp,
+    r: &StoreRef,
+) -> Vec<EnvIdentity> {
     r.connection
         .and_then(|i| app.resolved_salesforce_connections().nth(i as usize))
-        .map(|(conn, _)| connection_identities(app, conn))
+        .map(|(conn, _)| connection_identities(inventory, app, conn))
         .unwrap_or_default()
 }
 
@@ -392,7 +396,7 @@ mod tests {
         // others as nobody.
         let owner: Vec<Option<u32>> = refs.iter().map(|r| r.connection).collect();
         assert_eq!(owner, [Some(0), Some(0), None, None, None, None]);
-        let users: Vec<String> = store_identities(&a, &refs[1])
+        let users: Vec<String> = store_identities(&Inventory::default(), &a, &refs[1])
             .into_iter()
             .map(|i| i.username)
             .collect();
@@ -430,7 +434,7 @@ mod tests {
         crate::scan_scope::keep_what_scan_rules_read(&mut a);
         assert!(store_refs(&a).is_empty());
         assert_eq!(&*app_store_refs(&inventory, &a), facts.as_slice());
-        let users: Vec<String> = store_identities(&a, &facts[0])
+        let users: Vec<String> = store_identities(&inventory, &a, &facts[0])
             .into_iter()
             .map(|i| i.username)
             .collect();

@@ -49,11 +49,12 @@ pub fn app_scan_facts(app: &MuleApp) -> Option<Box<AppScanFacts>> {
         return None;
     }
     Some(Box::new(AppScanFacts {
-        connections: app
-            .salesforce_connections
-            .iter()
-            .map(|c| connection_facts(app, c))
-            .collect(),
+        connections: intguard_model::KeptConnections::Held(
+            app.salesforce_connections
+                .iter()
+                .map(|c| connection_facts(app, c))
+                .collect(),
+        ),
         stores: intguard_model::KeptStores::Held(
             crate::protect_credentials::store_refs(app).into(),
         ),
@@ -611,6 +612,7 @@ mod tests {
     /// facts keeps the entries IG103 looks for.
     #[test]
     fn a_compact_app_keeps_no_property_its_facts_resolved() {
+        let inventory = &intguard_model::Inventory::default();
         let mut a = orders();
         a.secure_property_configs = vec![secure_props_config()];
         a.environment_placeholders = vec![("dev".into(), "env".into())].into();
@@ -624,8 +626,11 @@ mod tests {
         .into();
         let mut compact = a.clone();
         compact.scan_facts = app_scan_facts(&compact);
-        let who =
-            crate::support::connection_identities(&compact, &compact.salesforce_connections[0]);
+        let who = crate::support::connection_identities(
+            inventory,
+            &compact,
+            &compact.salesforce_connections[0],
+        );
         keep_what_scan_rules_read(&mut compact);
         assert!(compact.property_files.is_empty());
         assert!(compact.property_order.is_empty());
@@ -650,8 +655,11 @@ mod tests {
         assert_eq!(config.file, None);
         assert_eq!(config.settings().count(), 0);
         // What they resolved is held in the facts.
-        let after =
-            crate::support::connection_identities(&compact, &compact.salesforce_connections[0]);
+        let after = crate::support::connection_identities(
+            inventory,
+            &compact,
+            &compact.salesforce_connections[0],
+        );
         let names = |ids: &[crate::support::EnvIdentity]| -> Vec<String> {
             ids.iter().map(|i| i.username.clone()).collect()
         };
@@ -959,10 +967,11 @@ mod tests {
 
     #[test]
     fn a_compact_apps_connections_are_worked_out_as_it_is_read() {
+        let inventory = &intguard_model::Inventory::default();
         let a = orders_with_keys();
         let facts = app_scan_facts(&a).expect("a compact app");
-        assert_eq!(facts.connections.len(), 1);
-        let c = &facts.connections[0];
+        assert_eq!(facts.connections.held().unwrap().len(), 1);
+        let c = &facts.connections.held().unwrap()[0];
         let users: Vec<(Option<&str>, &str)> = c
             .users
             .iter()
@@ -993,12 +1002,16 @@ mod tests {
         };
         assert_eq!(
             names(crate::support::connection_identities(
+                inventory,
                 &compact,
                 &compact.salesforce_connections[0]
             )),
-            names(crate::support::connection_identities(&whole, conn))
+            names(crate::support::connection_identities(
+                inventory, &whole, conn
+            ))
         );
         assert!(crate::support::uses_consumer_key(
+            inventory,
             &compact,
             &compact.salesforce_connections[0],
             "3MVG9orders.dev"
@@ -1019,7 +1032,7 @@ mod tests {
             10,
         );
         let facts = app_scan_facts(&a).unwrap();
-        let c = &facts.connections[0];
+        let c = &facts.connections.held().unwrap()[0];
         // Per environment.
         assert_eq!(c.users.len(), 2, "{:?}", c.users);
         assert_eq!(c.unnamed, [0, 1]);
@@ -1028,7 +1041,7 @@ mod tests {
         // A plain one is counted.
         let plain = orders();
         let facts = app_scan_facts(&plain).unwrap();
-        let graph: Vec<&str> = facts.connections[0]
+        let graph: Vec<&str> = facts.connections.held().unwrap()[0]
             .graph_users()
             .map(|u| u.username.as_str())
             .collect();
@@ -1071,7 +1084,7 @@ mod tests {
                 });
         }
         let facts = app_scan_facts(&a).unwrap();
-        let c = &facts.connections[0];
+        let c = &facts.connections.held().unwrap()[0];
         let graph: Vec<(Option<&str>, &str)> = c
             .graph_users()
             .map(|u| (u.environment.as_deref(), u.username.as_str()))
@@ -1113,9 +1126,11 @@ mod tests {
     /// config to decrypt them).
     #[test]
     fn a_compact_app_keeps_its_connections_facts_not_their_sources() {
+        let inventory = &intguard_model::Inventory::default();
         let mut a = orders_with_keys();
         a.scan_facts = app_scan_facts(&a);
-        let who = crate::support::connection_identities(&a, &a.salesforce_connections[0]);
+        let who =
+            crate::support::connection_identities(inventory, &a, &a.salesforce_connections[0]);
         keep_what_scan_rules_read(&mut a);
         let attrs: Vec<&str> = a.salesforce_connections[0]
             .attributes
@@ -1128,7 +1143,8 @@ mod tests {
             assert!(!file.contains(&"sfdc.suffix"), "{file:?}");
             assert!(!file.contains(&"api.secret"), "{file:?}");
         }
-        let after = crate::support::connection_identities(&a, &a.salesforce_connections[0]);
+        let after =
+            crate::support::connection_identities(inventory, &a, &a.salesforce_connections[0]);
         let names = |ids: &[crate::support::EnvIdentity]| -> Vec<String> {
             ids.iter().map(|i| i.username.clone()).collect()
         };

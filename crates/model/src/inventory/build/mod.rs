@@ -49,7 +49,7 @@ use pre_auth::{all_pre_authorizations, reaches};
 use uses::{apps_with_unknown_uses, objects_used, unknown_uses, uses_by_pair};
 
 /// A connection's username in one environment.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ConnectionUser {
     pub environment: Option<String>,
     pub username: String,
@@ -196,7 +196,7 @@ impl Inventory {
             names: HashSet::new(),
         };
         // Who: usernames, then the org's users.
-        who::mule_users(&mut b, &self.connection_uses());
+        who::mule_users(&mut b, self, &self.connection_uses());
         who::user_definitions(&mut b, md);
         who::config_hints(&mut b, &self.identity_hints);
         who::client_credentials_users(&mut b, &pre_auths);

@@ -26,17 +26,25 @@ use crate::shared_str::SharedStr;
 /// of the app or domain that defines the connection, once per connection)
 /// is most of this step's work: all connections at once, over the cores,
 /// then joined in order.
-pub(super) fn mule_users(b: &mut Builder, groups: &[Vec<ConnectionUse<'_>>]) {
+pub(super) fn mule_users(
+    b: &mut Builder,
+    inventory: &crate::Inventory,
+    groups: &[Vec<ConnectionUse<'_>>],
+) {
     let users: Vec<Vec<ConnectionUser>> = groups
         .par_iter()
         .map(|group| {
             let (owner, conn) = (group[0].owner, group[0].connection);
             if owner.is_test_path(&conn.location.path) {
                 Vec::new()
-            } else if let Some(facts) = owner.connection_facts(conn) {
+            } else if let Some(facts) = inventory.connection_facts(owner, conn) {
                 // Worked out as the app was read (a compact app keeps no
-                // username property after that).
-                facts.graph_users().cloned().collect()
+                // username property after that), read back when the scan
+                // moved them out.
+                match facts {
+                    std::borrow::Cow::Borrowed(f) => f.graph_users().cloned().collect(),
+                    std::borrow::Cow::Owned(f) => f.into_graph_users(),
+                }
             } else {
                 conn.users(owner)
             }

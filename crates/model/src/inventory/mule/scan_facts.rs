@@ -20,8 +20,10 @@ use crate::shared_str::SharedStr;
 /// An app's part of what the whole scan reads of it (see the module).
 #[derive(Debug, Clone, Default)]
 pub struct AppScanFacts {
-    /// One per [`MuleApp::salesforce_connections`], in their order.
-    pub connections: Box<[ConnectionFacts]>,
+    /// One per [`MuleApp::salesforce_connections`], in their order. Moved
+    /// out of memory by a scan once the app's pass is done, as its
+    /// `secrets`.
+    pub connections: KeptConnections,
     /// Every configuration of the app that loads a key store, trust store
     /// or key file by a path that resolves (IG105 and IG112 match them
     /// with the key material and certificates found anywhere in the scan),
@@ -236,6 +238,32 @@ impl Default for KeptStores {
     }
 }
 
+/// Where a compact app's [`ConnectionFacts`] are kept until the identity
+/// graph and the rules read them (as [`super::KeptSecrets`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum KeptConnections {
+    /// In memory: as worked out, or when the scan could not move them out.
+    Held(Box<[ConnectionFacts]>),
+    /// Moved out to the scan's store ([`crate::Inventory::secret_store`]).
+    Spilled(SpilledAt),
+}
+
+impl Default for KeptConnections {
+    fn default() -> Self {
+        KeptConnections::Held(Box::new([]))
+    }
+}
+
+impl KeptConnections {
+    /// The facts, when held in memory.
+    pub fn held(&self) -> Option<&[ConnectionFacts]> {
+        match self {
+            KeptConnections::Held(facts) => Some(facts),
+            KeptConnections::Spilled(_) => None,
+        }
+    }
+}
+
 /// A store element's qualified name, as written: the usual ones without
 /// an allocation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -302,7 +330,7 @@ pub struct ClearValue {
 
 /// Who a Salesforce connection logs in as, and what the whole-scan rules
 /// ask of it, computed with every property of its app.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ConnectionFacts {
     /// Who it logs in as per environment: its username resolved in every
     /// environment (environments where it is encrypted or does not resolve
@@ -335,22 +363,37 @@ impl ConnectionFacts {
             .filter(|(i, _)| !self.unnamed.contains(&(*i as u32)))
             .map(|(_, u)| u)
     }
+
+    /// [`ConnectionFacts::graph_users`], taken.
+    pub fn into_graph_users(self) -> Vec<ConnectionUser> {
+        let unnamed = self.unnamed;
+        self.users
+            .into_vec()
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| !unnamed.contains(&(*i as u32)))
+            .map(|(_, u)| u)
+            .collect()
+    }
 }
 
 impl MuleApp {
-    /// The facts of `connection`, one of the app's own
-    /// [`MuleApp::salesforce_connections`], when the app is compact and its
-    /// facts were computed ([`MuleApp::scan_facts`]); `None` otherwise (a
-    /// domain, a plugin, an app kept whole, an Inventory built by hand, a
-    /// Mule plugin's connection lent to the app): the caller works them out
-    /// from the app as it is.
-    pub fn connection_facts(&self, connection: &SalesforceConnection) -> Option<&ConnectionFacts> {
+    /// Where `connection` is among the app's own
+    /// [`MuleApp::salesforce_connections`] when the app is compact and its
+    /// facts were computed ([`MuleApp::scan_facts`]), with where they are
+    /// kept; `None` otherwise (a domain, a plugin, an app kept whole, an
+    /// Inventory built by hand, a Mule plugin's connection lent to the
+    /// app): the caller works them out from the app as it is.
+    pub fn kept_connection_facts(
+        &self,
+        connection: &SalesforceConnection,
+    ) -> Option<(&KeptConnections, usize)> {
         let facts = self.scan_facts.as_deref()?;
         let i = self
             .salesforce_connections
             .iter()
             .position(|c| std::ptr::eq(c, connection))?;
-        facts.connections.get(i)
+        Some((&facts.connections, i))
     }
 }
 

@@ -229,6 +229,10 @@ pub trait SecretStore: Send + Sync + std::fmt::Debug {
     /// The store references stored at `at` ([`super::KeptStores`]), as
     /// [`SecretStore::load`].
     fn load_stores(&self, at: SpilledAt) -> Option<Vec<super::StoreRef>>;
+
+    /// The connections' facts stored at `at` ([`super::KeptConnections`]),
+    /// as [`SecretStore::load`].
+    fn load_connections(&self, at: SpilledAt) -> Option<Vec<super::ConnectionFacts>>;
 }
 
 /// [`SecretFacts::payloads`] as bytes, not a sequence of numbers.

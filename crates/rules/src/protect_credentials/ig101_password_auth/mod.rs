@@ -169,8 +169,8 @@ impl Rule for PasswordAuth {
             let removal = SecretPlaces::of(&options, app, conn, secret_attributes)
                 .removal(secrets)
                 .unwrap_or_else(|| format!("remove {secrets} from the app's configuration"));
-            let ids = connection_identities(app, conn);
-            let encrypted = encrypted_username_environments(app, conn);
+            let ids = connection_identities(inventory, app, conn);
+            let encrypted = encrypted_username_environments(inventory, app, conn);
             let message = format!(
                 "{} `{}` ({}) authenticates with {how}{}",
                 app.name,

@@ -278,11 +278,12 @@ fn owning_connection<'a>(
 
 /// Who `conn` runs as in `env` (every environment when `None`).
 fn identities_in(
+    inventory: &Inventory,
     app: &MuleApp,
     conn: &SalesforceConnection,
     env: Option<&str>,
 ) -> Vec<crate::support::EnvIdentity> {
-    connection_identities(app, conn)
+    connection_identities(inventory, app, conn)
         .into_iter()
         .filter(|i| env.is_none() || i.environment.as_deref() == env)
         .collect()
@@ -483,8 +484,8 @@ fn app_findings<'a>(
 ) {
     let how = encrypt_how(inventory, app);
     let by_hand = encrypt_by_hand(inventory, app);
-    xml::xml_findings(app, &how, seen, out);
-    property_files::property_findings(app, &how, &by_hand, seen, out);
+    xml::xml_findings(inventory, app, &how, seen, out);
+    property_files::property_findings(inventory, app, &how, &by_hand, seen, out);
     urls::url_findings(app, &how, seen, out);
 }
 

@@ -186,6 +186,7 @@ fn sent_as_credentials(app: &MuleApp) -> HashMap<&Location, Vec<&HttpCredential>
 /// Related entries for the attributes reading a definition, and the identity
 /// of the Salesforce connections among them.
 pub(super) fn describe_uses(
+    inventory: &Inventory,
     app: &MuleApp,
     uses: &[Use<'_>],
     file_env: Option<&str>,
@@ -198,7 +199,7 @@ pub(super) fn describe_uses(
         // Who reads it in each environment a use is for: a file read in
         // every environment is each environment's user's.
         if let Some(conn) = owning_connection(app, u.attr) {
-            for id in identities_in(app, conn, file_env.or(u.env)) {
+            for id in identities_in(inventory, app, conn, file_env.or(u.env)) {
                 if !identities
                     .iter()
                     .any(|i| i.environment == id.environment && i.username == id.username)
@@ -267,6 +268,7 @@ pub(super) fn spring_read_fix(name: &str, delete: &str, reader: &XmlAttribute) -
 /// The clear secrets of `app`'s property files (every environment's,
 /// loaded or not) and of its global properties.
 pub(super) fn property_findings<'a>(
+    inventory: &Inventory,
     app: &'a MuleApp,
     how: &str,
     by_hand: &str,
@@ -307,7 +309,7 @@ pub(super) fn property_findings<'a>(
                 continue;
             }
             let env = file.environment.as_deref();
-            let (related, used_by, who) = describe_uses(app, &entry_uses, env);
+            let (related, used_by, who) = describe_uses(inventory, app, &entry_uses, env);
             let scope = match (env, file.loaded) {
                 (_, false) => " (a file no configuration loads)".to_string(),
                 _ if entry.is_unread() => {
@@ -468,7 +470,7 @@ pub(super) fn property_findings<'a>(
         {
             continue;
         }
-        let (related, used_by, who) = describe_uses(app, &g_uses, None);
+        let (related, used_by, who) = describe_uses(inventory, app, &g_uses, None);
         let message = format!(
             "{}: <global-property name=\"{}\"> holds a secret in clear ({}){}{}",
             app.name,

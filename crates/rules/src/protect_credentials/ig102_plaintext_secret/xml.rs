@@ -7,6 +7,7 @@ use super::*;
 /// The literal secrets of `app`'s XML attributes and the credentials its
 /// requests send, with the property names `fix secrets` would give them.
 pub(super) fn xml_findings<'a>(
+    inventory: &Inventory,
     app: &'a MuleApp,
     how: &str,
     seen: &mut Seen<'a>,
@@ -108,7 +109,7 @@ pub(super) fn xml_findings<'a>(
 
     for ((attr, default_key_store_password), prop) in literals.iter().zip(attribute_names) {
         let conn = owning_connection(app, attr);
-        let who = conn.and_then(|c| describe_identities(&identities_in(app, c, None)));
+        let who = conn.and_then(|c| describe_identities(&identities_in(inventory, app, c, None)));
         let message = format!(
             "{}: {} is written in clear in the XML ({}{}){}",
             app.name,

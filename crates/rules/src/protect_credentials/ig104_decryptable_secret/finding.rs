@@ -4,7 +4,7 @@
 use mule_secure_props::Cipher;
 
 use intguard_model::{
-    Finding, IssuedSecret, MuleApp, Related, SecretChange, SecretFacts, SecretKey,
+    Finding, Inventory, IssuedSecret, MuleApp, Related, SecretChange, SecretFacts, SecretKey,
 };
 
 use super::super::ig103_committed_encryption_key::{key_digest, KeySource, KeySourceKind};
@@ -93,13 +93,18 @@ fn issued_wording(issued: IssuedSecret) -> &'static str {
 
 /// The Salesforce users whose connections read the property `key`, in
 /// the environment `env` of its file when the file has one.
-fn value_identities(app: &MuleApp, key: &SecretKey, env: Option<&str>) -> Option<String> {
+fn value_identities(
+    inventory: &Inventory,
+    app: &MuleApp,
+    key: &SecretKey,
+    env: Option<&str>,
+) -> Option<String> {
     let mut who: Vec<String> = Vec::new();
     for &c in key.connections.iter() {
         let Some(conn) = app.salesforce_connections.get(c as usize) else {
             continue;
         };
-        let mut ids = connection_identities(app, conn);
+        let mut ids = connection_identities(inventory, app, conn);
         if let Some(env) = env {
             if ids.iter().any(|i| i.environment.as_deref() == Some(env)) {
                 ids.retain(|i| i.environment.as_deref() == Some(env));
@@ -116,6 +121,7 @@ fn value_identities(app: &MuleApp, key: &SecretKey, env: Option<&str>) -> Option
 
 /// One finding per decrypted value, at the value.
 pub(super) fn finding_for(
+    inventory: &Inventory,
     app: &MuleApp,
     facts: &SecretFacts,
     candidate: &Candidate<'_>,
@@ -209,7 +215,7 @@ pub(super) fn finding_for(
         ),
         _ => format!("delete {} and purge it from git history", src.describe()),
     };
-    let who = value_identities(app, key, env);
+    let who = value_identities(inventory, app, key, env);
     // The other apps that log in as the user, added to the fix by
     // `crate::complete` (listed once per user for all findings).
     let shared_user = who

@@ -345,7 +345,7 @@ fn each_apps_findings(
             let Some(facts) = app_secret_facts(inventory, app) else {
                 return;
             };
-            let out = app_findings(app, &facts, &keys, tried);
+            let out = app_findings(inventory, app, &facts, &keys, tried);
             if !out.is_empty() {
                 found(i, out);
             }
@@ -360,6 +360,7 @@ type Tried<'k> = foldhash::HashMap<(Cipher, &'k str), foldhash::HashMap<Box<[u8]
 
 /// One finding per value of `app` that a committed key decrypts.
 fn app_findings<'a>(
+    inventory: &Inventory,
     app: &'a MuleApp,
     facts: &SecretFacts,
     keys: &Keys<'_, '_, 'a>,
@@ -475,7 +476,7 @@ fn app_findings<'a>(
             // Named with this config's candidate: its own copy of the key
             // first, even when another config holds the same value.
             for hit in &hits {
-                out.push(finding_for(app, facts, &candidate, hit));
+                out.push(finding_for(inventory, app, facts, &candidate, hit));
             }
         }
     }
