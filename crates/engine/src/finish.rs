@@ -125,13 +125,16 @@ pub(crate) fn finish(
     // Each finding read back is completed, fingerprinted and sorted into
     // what is reported, suppressed inline or in the baseline, in its
     // order: no vector holds them all twice.
-    let mut findings = Vec::new();
+    let mut read_back = spill.read_back();
+    // Room for all at once (most are reported): a vector grown by doubling
+    // held its old and new room at once, and up to twice what it needed.
+    // Given back below when most went elsewhere (a baseline).
+    let mut findings = Vec::with_capacity(read_back.size_hint().1.unwrap_or(0));
     let mut suppressed = Vec::new();
     // Why each is hidden, for SARIF's `suppressions` (kept in step with
     // `suppressed` through the sort below).
     let mut suppression_reasons: Vec<String> = Vec::new();
     let mut baselined = Vec::new();
-    let mut read_back = spill.read_back();
     for mut f in read_back.by_ref() {
         completion.complete(&mut f);
         if let Some(sev) = config.severity_override(f.rule, f.name) {
@@ -168,6 +171,9 @@ pub(crate) fn finish(
             f.forget_judging();
             findings.push(f);
         }
+    }
+    if findings.len() < findings.capacity() / 2 {
+        findings.shrink_to_fit();
     }
     let lost = read_back.lost();
     drop(read_back);
@@ -249,12 +255,12 @@ pub(crate) fn finish(
     // with every secret known.
     if !redactor.is_empty() {
         for reason in &mut suppression_reasons {
-            *reason = redactor.redact(reason);
+            redactor.redact_in_place(reason);
         }
     }
     diagnostics
         .par_iter_mut()
-        .for_each(|d| d.message = redactor.redact(&d.message));
+        .for_each(|d| redactor.redact_in_place(&mut d.message));
 
     timer.lap("snippets and masking");
     let relative = Relative::new(&widened);
@@ -523,12 +529,18 @@ fn add_snippets(findings: &mut [Finding], redactor: &Redactor) {
     // Each line read and masked once, however many findings it holds (a
     // minified file's one line can hold 50,000), files in parallel; then
     // each finding's window cut from it (the line's start, or around the
-    // column on a long line), with the caret's column in it.
-    type Windows = HashMap<(u32, u32), (String, Option<u32>)>;
-    let windows: HashMap<String, Windows> = wanted
+    // column on a long line), with the caret's column in it, and how many
+    // findings show it: the last takes it, the others a copy (all windows
+    // held beside their copies were a tenth of the report's peak memory).
+    type Windows = HashMap<(u32, u32), (String, Option<u32>, u32)>;
+    let mut windows: HashMap<String, Windows> = wanted
         .into_par_iter()
         .map(|(path, mut places)| {
             places.sort_unstable();
+            let mut shown_by: HashMap<(u32, u32), u32> = HashMap::new();
+            for p in &places {
+                *shown_by.entry(*p).or_default() += 1;
+            }
             places.dedup();
             let mut lines: Vec<u32> = places.iter().map(|p| p.0).collect();
             lines.dedup();
@@ -540,7 +552,9 @@ fn add_snippets(findings: &mut [Finding], redactor: &Redactor) {
                 if let Some(text) = texts.remove(&line) {
                     let masked = snippet::MaskedLine::read(text, redactor);
                     for &(line, column) in &places[at..at + here] {
-                        out.insert((line, column), masked.window(column));
+                        let (shown, caret) = masked.window(column);
+                        let by = shown_by.get(&(line, column)).copied().unwrap_or(1);
+                        out.insert((line, column), (shown, caret, by));
                     }
                 }
                 at += here;
@@ -550,13 +564,22 @@ fn add_snippets(findings: &mut [Finding], redactor: &Redactor) {
         .collect();
     for f in findings.iter_mut() {
         let Location { path, line, column } = &f.location;
-        if let Some((shown, caret)) = windows
-            .get(path.as_str())
-            .and_then(|m| m.get(&(*line, *column)))
-        {
-            f.snippet_column = caret.filter(|c| c != column);
-            f.snippet = Some(shown.clone());
-        }
+        let Some(file) = windows.get_mut(path.as_str()) else {
+            continue;
+        };
+        let place = (*line, *column);
+        let Some((shown, caret, by)) = file.get_mut(&place) else {
+            continue;
+        };
+        f.snippet_column = caret.filter(|c| c != column);
+        *by -= 1;
+        f.snippet = Some(if *by == 0 {
+            let shown = std::mem::take(shown);
+            file.remove(&place);
+            shown
+        } else {
+            shown.clone()
+        });
     }
 }
 
@@ -564,10 +587,10 @@ fn redact_finding(f: &mut Finding, redactor: &Redactor) {
     if redactor.is_empty() {
         return;
     }
-    f.message = redactor.redact(&f.message);
-    f.fix = redactor.redact(&f.fix);
-    if let Some(id) = &f.identity {
-        f.identity = Some(redactor.redact(id));
+    redactor.redact_in_place(&mut f.message);
+    redactor.redact_in_place(&mut f.fix);
+    if let Some(id) = &mut f.identity {
+        redactor.redact_in_place(id);
     }
     for r in &mut f.related {
         // Replaced only when masked: the messages are shared between
@@ -610,6 +633,41 @@ mod tests {
         sort(&mut findings);
         let order: Vec<Severity> = findings.iter().map(|f| f.severity).collect();
         assert_eq!(order, [Severity::High, Severity::Medium, Severity::Low]);
+    }
+
+    /// Every finding at one place shows its line, masked; each at another
+    /// column of a long line its own window; the windows are taken by the
+    /// findings, not left behind.
+    #[test]
+    fn findings_at_one_place_each_show_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("global.xml");
+        std::fs::write(
+            &path,
+            "<x>\n  <sfdc:config password=\"Sup3rS3cretPw\" username=\"int@acme.com\"/>\n",
+        )
+        .unwrap();
+        let path = path.to_string_lossy().to_string();
+        let meta = intguard_rules::all_rules()
+            .into_iter()
+            .find(|r| r.meta().id == "IG102")
+            .unwrap()
+            .meta();
+        let mut findings: Vec<Finding> = [(2, 3), (2, 3), (2, 3), (2, 18), (9, 1)]
+            .into_iter()
+            .map(|(line, column)| {
+                Finding::new(meta, Location::new(path.as_str(), line, column), "m")
+            })
+            .collect();
+        let redactor = Redactor::new(["Sup3rS3cretPw".to_string()]);
+        add_snippets(&mut findings, &redactor);
+        let shown: Vec<Option<&str>> = findings.iter().map(|f| f.snippet.as_deref()).collect();
+        let line = shown[0].expect("a snippet");
+        assert!(line.contains("sfdc:config password=") && line.contains("int@acme.com"));
+        assert!(!line.contains("Sup3rS3cretPw"), "{line}");
+        assert_eq!(shown[..4], [Some(line); 4]);
+        // No line 9.
+        assert_eq!(shown[4], None);
     }
 
     fn plain(roots: &[&str]) -> Vec<FingerprintRoot> {

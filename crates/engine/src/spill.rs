@@ -268,6 +268,12 @@ impl Iterator for ReadBack {
         }
         self.held.next()
     }
+
+    /// At most every finding spilled (some may fail to come).
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let held = self.held.len();
+        (held, Some(held + self.left))
+    }
 }
 
 /// Decodes findings one at a time, with their rules found again and their

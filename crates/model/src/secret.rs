@@ -244,6 +244,18 @@ impl Redactor {
         out
     }
 
+    /// [`Redactor::redact`] of `text`, written over it only when something
+    /// is masked: a text without a secret keeps its own memory. (Finishing
+    /// a scan masks every finding's texts on the pool's threads: each
+    /// replaced by a copy made there left the findings' memory in pieces
+    /// among the threads' pages.)
+    pub fn redact_in_place(&self, text: &mut String) {
+        let masked = self.redact(text);
+        if masked != *text {
+            *text = masked;
+        }
+    }
+
     pub fn redact(&self, text: &str) -> String {
         let Some((finder, ids)) = &self.finder else {
             // No automaton (none short enough, or too large to build): try
@@ -377,6 +389,23 @@ fn could_complete_a_mask(secret: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A text with no secret keeps its own memory; one with a secret is
+    /// masked as `redact` masks it.
+    #[test]
+    fn redacting_in_place_replaces_only_what_changes() {
+        let r = Redactor::new(["Sup3rS3cretPw".to_string()]);
+        let mut clean = String::from("nothing to hide here");
+        let before = clean.as_ptr();
+        r.redact_in_place(&mut clean);
+        assert_eq!(clean, "nothing to hide here");
+        assert_eq!(clean.as_ptr(), before);
+        let written = "password=Sup3rS3cretPw in global.xml";
+        let mut holding = written.to_string();
+        r.redact_in_place(&mut holding);
+        assert_eq!(holding, r.redact(written));
+        assert!(!holding.contains("Sup3rS3cretPw"), "{holding}");
+    }
 
     #[test]
     fn mask_hides_all_but_two_chars_and_length() {
