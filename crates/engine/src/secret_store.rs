@@ -136,6 +136,22 @@ impl SecretSpill {
             .map(|_| bytes)
     }
 
+    /// The record at `at`; `None` when it cannot be read back, noted in
+    /// the list `unread` picks of the state.
+    fn load_record<T: serde::de::DeserializeOwned>(
+        &self,
+        at: SpilledAt,
+        unread: fn(&mut State) -> &mut Vec<u64>,
+    ) -> Option<T> {
+        let record = self
+            .read(at)
+            .and_then(|bytes| postcard::from_bytes::<T>(&bytes).ok());
+        if record.is_none() {
+            unread(&mut self.lock()).push(at.offset);
+        }
+        record
+    }
+
     /// Some app's facts may still be moved out.
     fn writes(&self) -> bool {
         let state = self.lock();
@@ -212,33 +228,15 @@ fn lost(unread: usize, what: &str, rules: &str) -> Option<Diagnostic> {
 
 impl SecretStore for SecretSpill {
     fn load(&self, at: SpilledAt) -> Option<SecretFacts> {
-        let facts = self
-            .read(at)
-            .and_then(|bytes| postcard::from_bytes::<SecretFacts>(&bytes).ok());
-        if facts.is_none() {
-            self.lock().unread.push(at.offset);
-        }
-        facts
+        self.load_record(at, |state| &mut state.unread)
     }
 
     fn load_stores(&self, at: SpilledAt) -> Option<Vec<StoreRef>> {
-        let stores = self
-            .read(at)
-            .and_then(|bytes| postcard::from_bytes::<Vec<StoreRef>>(&bytes).ok());
-        if stores.is_none() {
-            self.lock().unread_stores.push(at.offset);
-        }
-        stores
+        self.load_record(at, |state| &mut state.unread_stores)
     }
 
     fn load_connections(&self, at: SpilledAt) -> Option<Vec<ConnectionFacts>> {
-        let connections = self
-            .read(at)
-            .and_then(|bytes| postcard::from_bytes::<Vec<ConnectionFacts>>(&bytes).ok());
-        if connections.is_none() {
-            self.lock().unread_connections.push(at.offset);
-        }
-        connections
+        self.load_record(at, |state| &mut state.unread_connections)
     }
 }
 

@@ -12,7 +12,7 @@
 use serde::{Deserialize, Serialize};
 use thin_vec::ThinVec;
 
-use super::{KeyLoaderKind, MuleApp, SalesforceConnection, SpilledAt};
+use super::{Kept, KeyLoaderKind, MuleApp, SalesforceConnection};
 use crate::inventory::ConnectionUser;
 use crate::location::Location;
 use crate::shared_str::SharedStr;
@@ -223,46 +223,12 @@ fn key_file_attribute<'de, D: serde::Deserializer<'de>>(d: D) -> Result<&'static
 }
 
 /// Where a compact app's [`StoreRef`]s are kept until IG105 and IG112 read
-/// them (as [`super::KeptSecrets`]).
-#[derive(Debug, Clone, PartialEq)]
-pub enum KeptStores {
-    /// In memory: as worked out, or when the scan could not move them out.
-    Held(Box<[StoreRef]>),
-    /// Moved out to the scan's store ([`crate::Inventory::secret_store`]).
-    Spilled(SpilledAt),
-}
-
-impl Default for KeptStores {
-    fn default() -> Self {
-        KeptStores::Held(Box::new([]))
-    }
-}
+/// them.
+pub type KeptStores = Kept<Box<[StoreRef]>>;
 
 /// Where a compact app's [`ConnectionFacts`] are kept until the identity
-/// graph and the rules read them (as [`super::KeptSecrets`]).
-#[derive(Debug, Clone, PartialEq)]
-pub enum KeptConnections {
-    /// In memory: as worked out, or when the scan could not move them out.
-    Held(Box<[ConnectionFacts]>),
-    /// Moved out to the scan's store ([`crate::Inventory::secret_store`]).
-    Spilled(SpilledAt),
-}
-
-impl Default for KeptConnections {
-    fn default() -> Self {
-        KeptConnections::Held(Box::new([]))
-    }
-}
-
-impl KeptConnections {
-    /// The facts, when held in memory.
-    pub fn held(&self) -> Option<&[ConnectionFacts]> {
-        match self {
-            KeptConnections::Held(facts) => Some(facts),
-            KeptConnections::Spilled(_) => None,
-        }
-    }
-}
+/// graph and the rules read them.
+pub type KeptConnections = Kept<Box<[ConnectionFacts]>>;
 
 /// A store element's qualified name, as written: the usual ones without
 /// an allocation.

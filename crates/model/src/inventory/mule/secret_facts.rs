@@ -200,15 +200,35 @@ impl SecretValue {
     pub const NOT_BASE64: u32 = u32::MAX;
 }
 
-/// Where a compact app's [`SecretFacts`] are kept until IG104 reads them.
+/// Where one of a compact app's records (its [`SecretFacts`], store
+/// references or connections' facts) is kept until what reads it does.
 #[derive(Debug, Clone, PartialEq)]
-pub enum KeptSecrets {
-    /// In memory: as worked out, or when the scan could not move them out
+pub enum Kept<T> {
+    /// In memory: as worked out, or when the scan could not move it out
     /// (no temporary file, or a write to it failed).
-    Held(Box<SecretFacts>),
+    Held(T),
     /// Moved out to the scan's store ([`crate::Inventory::secret_store`]).
     Spilled(SpilledAt),
 }
+
+impl<T: Default> Default for Kept<T> {
+    fn default() -> Self {
+        Kept::Held(T::default())
+    }
+}
+
+impl<T> Kept<T> {
+    /// The record, when held in memory.
+    pub fn held(&self) -> Option<&T> {
+        match self {
+            Kept::Held(record) => Some(record),
+            Kept::Spilled(_) => None,
+        }
+    }
+}
+
+/// Where a compact app's [`SecretFacts`] are kept until IG104 reads them.
+pub type KeptSecrets = Kept<Box<SecretFacts>>;
 
 /// Where a [`KeptSecrets::Spilled`] app's facts are in the scan's store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
