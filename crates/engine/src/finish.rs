@@ -6,7 +6,9 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use intguard_model::secret::Redactor;
-use intguard_model::{Diagnostic, FilePath, Finding, InlineSuppression, Inventory, Location};
+use intguard_model::{
+    Diagnostic, FilePath, Finding, InlineSuppression, Inventory, Location, SharedStr,
+};
 use intguard_rules::Completion;
 use rayon::prelude::*;
 
@@ -529,18 +531,13 @@ fn add_snippets(findings: &mut [Finding], redactor: &Redactor) {
     // Each line read and masked once, however many findings it holds (a
     // minified file's one line can hold 50,000), files in parallel; then
     // each finding's window cut from it (the line's start, or around the
-    // column on a long line), with the caret's column in it, and how many
-    // findings show it: the last takes it, the others a copy (all windows
-    // held beside their copies were a tenth of the report's peak memory).
-    type Windows = HashMap<(u32, u32), (String, Option<u32>, u32)>;
-    let mut windows: HashMap<String, Windows> = wanted
+    // column on a long line), with the caret's column in it. The findings
+    // showing one text share it (at one place, or on lines alike).
+    type Windows = HashMap<(u32, u32), (String, Option<u32>)>;
+    let windows: HashMap<String, Windows> = wanted
         .into_par_iter()
         .map(|(path, mut places)| {
             places.sort_unstable();
-            let mut shown_by: HashMap<(u32, u32), u32> = HashMap::new();
-            for p in &places {
-                *shown_by.entry(*p).or_default() += 1;
-            }
             places.dedup();
             let mut lines: Vec<u32> = places.iter().map(|p| p.0).collect();
             lines.dedup();
@@ -552,9 +549,7 @@ fn add_snippets(findings: &mut [Finding], redactor: &Redactor) {
                 if let Some(text) = texts.remove(&line) {
                     let masked = snippet::MaskedLine::read(text, redactor);
                     for &(line, column) in &places[at..at + here] {
-                        let (shown, caret) = masked.window(column);
-                        let by = shown_by.get(&(line, column)).copied().unwrap_or(1);
-                        out.insert((line, column), (shown, caret, by));
+                        out.insert((line, column), masked.window(column));
                     }
                 }
                 at += here;
@@ -562,24 +557,16 @@ fn add_snippets(findings: &mut [Finding], redactor: &Redactor) {
             (path.to_string(), out)
         })
         .collect();
+    let mut texts: HashSet<SharedStr> = HashSet::new();
     for f in findings.iter_mut() {
         let Location { path, line, column } = &f.location;
-        let Some(file) = windows.get_mut(path.as_str()) else {
-            continue;
-        };
-        let place = (*line, *column);
-        let Some((shown, caret, by)) = file.get_mut(&place) else {
-            continue;
-        };
-        f.snippet_column = caret.filter(|c| c != column);
-        *by -= 1;
-        f.snippet = Some(if *by == 0 {
-            let shown = std::mem::take(shown);
-            file.remove(&place);
-            shown
-        } else {
-            shown.clone()
-        });
+        if let Some((shown, caret)) = windows
+            .get(path.as_str())
+            .and_then(|m| m.get(&(*line, *column)))
+        {
+            f.snippet_column = caret.filter(|c| c != column);
+            f.snippet = Some(crate::spill::shared(&mut texts, shown));
+        }
     }
 }
 
@@ -635,9 +622,8 @@ mod tests {
         assert_eq!(order, [Severity::High, Severity::Medium, Severity::Low]);
     }
 
-    /// Every finding at one place shows its line, masked; each at another
-    /// column of a long line its own window; the windows are taken by the
-    /// findings, not left behind.
+    /// Every finding at one place shows its line, masked, and the findings
+    /// showing one text share it (one copy held).
     #[test]
     fn findings_at_one_place_each_show_its_line() {
         let dir = tempfile::tempdir().unwrap();
@@ -666,6 +652,9 @@ mod tests {
         assert!(line.contains("sfdc:config password=") && line.contains("int@acme.com"));
         assert!(!line.contains("Sup3rS3cretPw"), "{line}");
         assert_eq!(shown[..4], [Some(line); 4]);
+        assert!(shown[..4]
+            .iter()
+            .all(|s| s.unwrap().as_ptr() == line.as_ptr()));
         // No line 9.
         assert_eq!(shown[4], None);
     }

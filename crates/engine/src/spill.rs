@@ -419,7 +419,7 @@ struct Unspilled<'a>(
 );
 
 /// `text` as held in `seen`, added when new: one copy of each text.
-fn shared(seen: &mut HashSet<SharedStr>, text: &str) -> SharedStr {
+pub(crate) fn shared(seen: &mut HashSet<SharedStr>, text: &str) -> SharedStr {
     if let Some(held) = seen.get(text) {
         return held.clone();
     }
@@ -484,7 +484,7 @@ impl Unspilled<'_> {
             fingerprint,
             fingerprint_before_value,
             fingerprint_path,
-            snippet,
+            snippet: snippet.map(SharedStr::from),
             snippet_column,
             shared_user_notes,
             pending_profile_places,

@@ -74,8 +74,9 @@ pub struct Finding {
     pub fingerprint_path: String,
     /// The source line, with secrets masked (added by the engine); a long
     /// line is cut to a window around `location.column`, `…` marking each
-    /// cut end.
-    pub snippet: Option<String>,
+    /// cut end. Shared between the findings at one place (and those on
+    /// lines alike: in the 2,000-app benchmark 609 of 2,919 are distinct).
+    pub snippet: Option<SharedStr>,
     /// Where `location.column` falls in `snippet` when masking changed the
     /// text before it (a mask is seldom as long as the secret it hides) or
     /// the snippet is a window of a long line; `None`: at

@@ -169,7 +169,7 @@ fn hostile() -> Fixture {
             "Encrypt it:\n<secure-properties:config key=\"{nasty}\"/>"
         ));
         f.fingerprint = "0123456789abcdef".into();
-        f.snippet = Some(format!("  password: {nasty}"));
+        f.snippet = Some(format!("  password: {nasty}").into());
         f
     };
     let diagnostic = Diagnostic::warning("xml-syntax", path.as_str(), nasty).at(1, 2);

@@ -76,7 +76,7 @@ const BILLING: &str = "apps/billing/src/main/mule/global.xml";
 
 fn fp(mut f: Finding, fingerprint: &str, snippet: Option<&str>) -> Finding {
     f.fingerprint = fingerprint.to_string();
-    f.snippet = snippet.map(str::to_string);
+    f.snippet = snippet.map(Into::into);
     f
 }
 
