@@ -575,17 +575,14 @@ fn redact_finding(f: &mut Finding, redactor: &Redactor) {
         return;
     }
     redactor.redact_in_place(&mut f.message);
-    redactor.redact_in_place(&mut f.fix);
+    // The fixes and related places' messages are shared between findings
+    // (`spill`): replaced only when masked.
+    redactor.redact_shared(&mut f.fix);
     if let Some(id) = &mut f.identity {
         redactor.redact_in_place(id);
     }
     for r in &mut f.related {
-        // Replaced only when masked: the messages are shared between
-        // findings (`spill`).
-        let masked = redactor.redact(&r.message);
-        if masked != *r.message {
-            r.message = masked.into();
-        }
+        redactor.redact_shared(&mut r.message);
     }
 }
 

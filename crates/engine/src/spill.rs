@@ -394,7 +394,7 @@ type HeadIn<'a> = (&'a str, &'a str, Practice, Severity, String);
 /// A related place read back: path, line, message.
 type RelatedIn<'a> = (&'a str, u32, &'a str);
 /// Identity, environments, related places, fix.
-type AboutIn<'a> = (Option<String>, Vec<String>, Vec<RelatedIn<'a>>, String);
+type AboutIn<'a> = (Option<String>, Vec<String>, Vec<RelatedIn<'a>>, &'a str);
 /// The fingerprint's key, by path, key before the value, fingerprint,
 /// fingerprint before the value, fingerprint's path.
 type KeysIn = (String, bool, Option<String>, String, Option<String>, String);
@@ -477,7 +477,7 @@ impl Unspilled<'_> {
             identity,
             environments,
             related,
-            fix,
+            fix: shared(messages, fix),
             fingerprint_key,
             fingerprint_by_path,
             fingerprint_key_before_value,
@@ -647,6 +647,33 @@ pub(crate) mod tests {
             serde_json::to_string(&read).unwrap(),
             serde_json::to_string(&f).unwrap()
         );
+    }
+
+    /// Findings read back share one copy of a fix or related message they
+    /// give alike (a fix was the largest part of a held finding: 2,203
+    /// distinct of the bench's 2,919); the others keep their own.
+    #[test]
+    fn fixes_given_alike_come_back_shared() {
+        let f = |fix: &str| {
+            Finding::new(meta("IG108"), Location::new("a/b.yaml", 1, 1), "weak")
+                .fix(fix)
+                .related(Related::new(&Location::new("a/c.xml", 2, 1), "this config"))
+        };
+        let spill = Spill::with_file(Shared::default().boxed());
+        spill.add(vec![
+            f("use AES/CBC"),
+            f("use AES/CBC"),
+            f("rotate the key"),
+        ]);
+        let back: Vec<Finding> = spill.read_back().collect();
+        assert_eq!(back[0].fix, "use AES/CBC");
+        assert_eq!(back[1].fix, "use AES/CBC");
+        assert_eq!(back[2].fix, "rotate the key");
+        assert!(std::ptr::eq(back[0].fix.as_str(), back[1].fix.as_str()));
+        assert!(std::ptr::eq(
+            back[0].related[0].message.as_str(),
+            back[2].related[0].message.as_str()
+        ));
     }
 
     fn findings(n: usize) -> Vec<Finding> {

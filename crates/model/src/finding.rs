@@ -45,7 +45,7 @@ pub struct Finding {
     pub environments: Vec<String>,
     pub related: Vec<Related>,
     /// What to change, in the user's own syntax (Mule XML, YAML, Setup path).
-    pub fix: String,
+    pub fix: SharedStr,
     /// Stable id of what is wrong, independent of line numbers: rules give a
     /// key naming the thing (element, attribute, property); the engine hashes
     /// it with the rule and path.
@@ -144,7 +144,7 @@ impl Finding {
             identity: None,
             environments: Vec::new(),
             related: Vec::new(),
-            fix: String::new(),
+            fix: SharedStr::default(),
             fingerprint_key: String::new(),
             fingerprint_by_path: true,
             fingerprint_key_before_value: None,
@@ -209,7 +209,7 @@ impl Finding {
         crate::dedup::keep_first(&mut self.related);
     }
 
-    pub fn fix(mut self, fix: impl Into<String>) -> Self {
+    pub fn fix(mut self, fix: impl Into<SharedStr>) -> Self {
         self.fix = fix.into();
         self
     }
@@ -237,7 +237,6 @@ impl Finding {
     /// formatted piece by piece keeps up to twice its length.
     pub fn shrink_to_fit(&mut self) {
         self.message.shrink_to_fit();
-        self.fix.shrink_to_fit();
         self.fingerprint_key.shrink_to_fit();
         if let Some(key) = &mut self.fingerprint_key_before_value {
             key.shrink_to_fit();

@@ -256,6 +256,16 @@ impl Redactor {
         }
     }
 
+    /// [`Redactor::redact_in_place`] of a text shared between findings: the
+    /// others keep the text as it was (masked the same, as they are masked
+    /// by the same redactor).
+    pub fn redact_shared(&self, text: &mut crate::SharedStr) {
+        let masked = self.redact(text);
+        if masked != **text {
+            *text = masked.into();
+        }
+    }
+
     pub fn redact(&self, text: &str) -> String {
         let Some((finder, ids)) = &self.finder else {
             // No automaton (none short enough, or too large to build): try
@@ -405,6 +415,15 @@ mod tests {
         r.redact_in_place(&mut holding);
         assert_eq!(holding, r.redact(written));
         assert!(!holding.contains("Sup3rS3cretPw"), "{holding}");
+        // A shared text: masked where it is replaced, and kept the same
+        // allocation when there is nothing to mask.
+        let mut shared = crate::SharedStr::from(written);
+        r.redact_shared(&mut shared);
+        assert_eq!(shared.as_str(), r.redact(written));
+        let mut clean = crate::SharedStr::from("nothing to hide here");
+        let other = clean.clone();
+        r.redact_shared(&mut clean);
+        assert!(std::ptr::eq(clean.as_str(), other.as_str()));
     }
 
     #[test]

@@ -171,7 +171,7 @@ fn has_the_required_shape() {
         assert!(LEVELS.contains(&r["level"].as_str().unwrap()));
         let text = r["message"]["text"].as_str().expect("message.text");
         assert!(text.starts_with(&f.message));
-        assert!(text.contains(&f.fix));
+        assert!(text.contains(f.fix.as_str()));
         if let Some(identity) = &f.identity {
             assert!(text.contains(identity));
         }

@@ -235,7 +235,7 @@ impl Completion {
             }
         }
         for (user, app) in std::mem::take(&mut f.shared_user_notes) {
-            f.fix.push_str(&self.notes.note(&user, &app));
+            f.fix = format!("{}{}", f.fix, self.notes.note(&user, &app)).into();
         }
         let note = f
             .identity
@@ -244,7 +244,7 @@ impl Completion {
         if let Some(note) = note {
             // `complete` may see a finding twice (per app, then the scan).
             if !f.fix.starts_with(note.as_str()) {
-                f.fix = format!("{note} {}", f.fix);
+                f.fix = format!("{note} {}", f.fix).into();
             }
         }
     }

@@ -1109,7 +1109,7 @@ mod tests {
             f[0].message
         );
         assert!(f[0].message.contains("16 characters"));
-        for text in [&f[0].message, &f[0].fix] {
+        for text in [f[0].message.as_str(), f[0].fix.as_str()] {
             assert!(!text.contains("Abcdef0123456789"));
         }
     }

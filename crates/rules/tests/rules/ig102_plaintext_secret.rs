@@ -372,7 +372,7 @@ fn salesforce_token_in_a_header_is_left_to_ig106() {
 fn positive_links_both_ends_names_the_user_and_hides_values() {
     let findings = common::run("IG102", "IG102/positive");
     for f in &findings {
-        let mut texts = vec![f.message.clone(), f.fix.clone()];
+        let mut texts = vec![f.message.clone(), f.fix.to_string()];
         texts.extend(f.related.iter().map(|r| r.message.to_string()));
         for t in &texts {
             for s in SECRETS {
@@ -597,7 +597,7 @@ fn body_credentials_point_at_the_value() {
     );
     assert!(!m3.fix.contains("mule.key"), "{}", m3.fix);
     for f in &findings {
-        let mut texts = vec![f.message.clone(), f.fix.clone()];
+        let mut texts = vec![f.message.clone(), f.fix.to_string()];
         texts.extend(f.related.iter().map(|r| r.message.to_string()));
         for t in &texts {
             for s in BODY_SECRETS {

@@ -40,7 +40,7 @@ fn positive() {
 fn positive_points_at_the_config_and_never_shows_the_key() {
     let findings = common::run("IG103", "IG103/positive");
     for f in &findings {
-        let mut texts = vec![f.message.clone(), f.fix.clone()];
+        let mut texts = vec![f.message.clone(), f.fix.to_string()];
         texts.extend(f.related.iter().map(|r| r.message.to_string()));
         for t in &texts {
             for k in KEYS {

@@ -22,7 +22,7 @@ const SECRETS: &[&str] = &[
 
 fn assert_no_secret(findings: &[intguard_model::Finding]) {
     for f in findings {
-        let mut texts = vec![f.message.clone(), f.fix.clone()];
+        let mut texts = vec![f.message.clone(), f.fix.to_string()];
         texts.extend(f.related.iter().map(|r| r.message.to_string()));
         texts.extend(f.identity.clone());
         for t in &texts {
@@ -663,7 +663,7 @@ fn munit_test_resources_are_opened_with_the_suites_config() {
     assert_eq!(f.severity, intguard_model::Severity::High);
     let mut secrets = SECRETS.to_vec();
     secrets.extend(["PaymentsMunitK3y", "SandboxPass-77", "OtherSandbox-88"]);
-    for t in [&f.message, &f.fix] {
+    for t in [f.message.as_str(), f.fix.as_str()] {
         for s in &secrets {
             assert!(!t.contains(s), "secret {s:?} in {t:?}");
         }

@@ -524,7 +524,7 @@ fn ig305_a_profile_pre_authorized_in_setup_only_is_not_in_the_file() {
         .unwrap()
         .run(&inv)
         .into_iter()
-        .map(|f| f.fix)
+        .map(|f| f.fix.to_string())
         .collect();
     assert_eq!(fixes.len(), 2, "{fixes:?}");
     assert!(

@@ -126,7 +126,7 @@ fn places(f: &[Finding]) -> Vec<(String, u32)> {
 
 fn assert_no_secret(f: &[Finding]) {
     for f in f {
-        let mut texts = vec![f.message.clone(), f.fix.clone()];
+        let mut texts = vec![f.message.clone(), f.fix.to_string()];
         texts.extend(f.related.iter().map(|r| r.message.to_string()));
         for t in texts {
             for s in SECRETS {
