@@ -72,7 +72,6 @@ fn exit_on_parse_error(e: clap::Error) -> ! {
 }
 
 fn main() {
-    allocator::no_transparent_huge_pages();
     allocator::return_freed_memory_soon();
     intguard_engine::set_memory_release(allocator::release_freed_memory);
     #[cfg(feature = "heap-accounting")]
