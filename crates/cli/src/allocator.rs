@@ -146,8 +146,8 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// Run before anything else ([`NO_HUGE_PAGES_FROM_THE_START`]): asked for in
 /// `main`, it came after the allocator's first pages, two huge pages of
 /// which stayed resident (one to the scan's end). mimalloc is told too
-/// (`allow_thp` 0, which it reads as it starts): it then neither asks for
-/// huge pages nor sizes what it gives back by them. Measured on the bench
+/// (`allow_thp` 0, which it reads as it starts): it then does not mark its
+/// arena for huge pages (`MADV_HUGEPAGE`). Measured on the bench
 /// corpus (9 runs each, interleaved, medians): peak memory 30.7 -> 29.0 MB
 /// (2,000 apps) and 27.7 -> 26.2 MB (1,000 apps), time unchanged.
 #[cfg(target_os = "linux")]
