@@ -255,8 +255,8 @@ mod tests {
             unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_ALLOW_THP) },
             0
         );
-        // Memory the test has allocated is in mimalloc's arenas.
-        let held: Vec<Vec<u8>> = (0..64).map(|i| vec![i as u8; 64 * 1024]).collect();
+        // Memory held while the mappings are read is in mimalloc's arenas.
+        let _held: Vec<Vec<u8>> = (0..64).map(|i| vec![i as u8; 64 * 1024]).collect();
         let smaps = std::fs::read_to_string("/proc/self/smaps").unwrap();
         let marked: Vec<&str> = smaps
             .lines()
@@ -269,7 +269,6 @@ mod tests {
             .filter_map(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
             .sum();
         assert_eq!(huge, 0, "kB in huge pages");
-        assert_eq!(held.len(), 64);
     }
 
     #[test]
