@@ -5,6 +5,7 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+use intguard_model::path_text;
 use intguard_model::secret::Redactor;
 use intguard_model::{
     Diagnostic, FilePath, Finding, InlineSuppression, Inventory, Location, SharedStr,
@@ -420,8 +421,10 @@ fn common_folder<'a>(mut folders: impl Iterator<Item = Option<&'a Path>>) -> Opt
     Some(common)
 }
 
+/// `p` as the display paths spell it (`/`-separated, a name that is not
+/// UTF-8 escaped: [`path_text::display_path`]).
 fn slashed(p: &Path) -> String {
-    p.to_string_lossy().replace('\\', "/")
+    path_text::display_path(p)
 }
 
 /// The top of the git work tree holding `dir` (canonical): the nearest

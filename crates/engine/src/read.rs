@@ -245,11 +245,11 @@ fn widen_to_apps(paths: &[PathBuf]) -> Widening {
                 if !w.covered {
                     notes.push(Diagnostic::warning(
                         APP_CONTEXT,
-                        p.to_string_lossy().replace('\\', "/"),
+                        intguard_model::path_text::display_path(p),
                         format!(
                             "lies inside the {} {}: the whole {} was read for {}; findings are reported for the path given only",
                             w.kind.label(),
-                            w.shown.to_string_lossy().replace('\\', "/"),
+                            intguard_model::path_text::display_path(&w.shown),
                             w.kind.whole(),
                             w.kind.read_for()
                         ),

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read};
 
+use intguard_model::path_text;
 use intguard_model::secret::{mask, Redactor};
 use intguard_model::vocab;
 
@@ -34,7 +35,8 @@ pub struct SnippetLine {
 /// joined, so neither the redactor nor [`mask_line`] would recognise the part.
 pub fn read_lines(path: &str, lines: &[u32]) -> HashMap<u32, SnippetLine> {
     let mut out = HashMap::new();
-    let Ok(file) = std::fs::File::open(path) else {
+    // A name that is not UTF-8 is shown escaped.
+    let Ok(file) = std::fs::File::open(path_text::path_of_display(path)) else {
         return out;
     };
     let file: Box<dyn Read> = Box::new(file);

@@ -12,6 +12,7 @@ pub mod expr;
 pub mod finding;
 pub mod inventory;
 pub mod location;
+pub mod path_text;
 pub mod property_names;
 pub mod rule_meta;
 pub mod secret;

@@ -299,7 +299,7 @@ pub(crate) fn unlock_pkcs12(inventory: &mut Inventory, locked: &[(String, PathBu
 }
 
 fn file_name(path: &str) -> &str {
-    path.rsplit(['/', '\\']).next().unwrap_or(path)
+    intguard_model::path_text::file_name(path)
 }
 
 /// The file names `value` (a keystore path attribute) resolves to in some

@@ -250,14 +250,10 @@ pub(crate) struct Walk {
     nested_repositories: Vec<(PathBuf, PathBuf)>,
 }
 
-/// `/`-separated display form of a path.
+/// `/`-separated display form of a path, each byte of a name that is not
+/// UTF-8 written `\xHH` ([`intguard_model::path_text`]).
 pub(crate) fn display_path(path: &Path) -> String {
-    let s = path.to_string_lossy();
-    if std::path::MAIN_SEPARATOR == '\\' {
-        s.replace('\\', "/")
-    } else {
-        s.into_owned()
-    }
+    intguard_model::path_text::display_path(path)
 }
 
 /// Checks a gitignore-style glob of `[paths] ignore`: `Err` with the
@@ -1350,7 +1346,7 @@ mod walked_files_tests {
         files.push(Path::new("r/caf.txt"));
         let sorted = files.sorted();
         let shown: Vec<&str> = sorted.iter().map(|f| f.display()).collect();
-        assert_eq!(shown, ["r/caf.txt", "r/caf\u{FFFD}.txt", "r/z.txt"]);
+        assert_eq!(shown, ["r/caf.txt", "r/caf\\xE9.txt", "r/z.txt"]);
         assert_eq!(sorted.get(1).path, latin1);
         assert_eq!(sorted.get(0).path, Path::new("r/caf.txt"));
         assert_eq!(sorted.get(2).display(), "r/z.txt");

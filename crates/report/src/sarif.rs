@@ -32,7 +32,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use intguard_model::{Diagnostic, DiagnosticLevel, Finding, RuleMeta, Severity};
+use intguard_model::{path_text, Diagnostic, DiagnosticLevel, Finding, RuleMeta, Severity};
 use serde::Serialize;
 
 use crate::{Hidden, Report};
@@ -697,7 +697,7 @@ struct Artifacts {
 /// An absolute folder, `/`-separated and ending with `/`; `None` for a
 /// relative one.
 fn folder(dir: &Path) -> Option<String> {
-    let mut dir = dir.to_string_lossy().replace('\\', "/");
+    let mut dir = slashed(&path_text::display_path(dir));
     if !dir.ends_with('/') {
         dir.push('/');
     }
@@ -725,7 +725,7 @@ impl Artifacts {
     /// spelling counts from the working directory.
     fn with_links(mut self, links: &[(std::path::PathBuf, std::path::PathBuf)]) -> Self {
         let absolute = |p: &Path| {
-            let p = p.to_string_lossy().replace('\\', "/");
+            let p = slashed(&path_text::display_path(p));
             let p = if is_absolute(&p) {
                 p
             } else {
@@ -782,7 +782,7 @@ impl Artifacts {
                 uri_base_id: None,
             };
         }
-        let path = path.replace('\\', "/");
+        let path = slashed(path);
         let mut rel = path.as_str();
         while let Some(rest) = rel.strip_prefix("./") {
             rel = rest;
@@ -873,9 +873,26 @@ pub fn uri(path: &str) -> String {
     Artifacts::new(None, None).location(path).uri
 }
 
+/// `path` with `\` separators as `/`, but for the escapes of bytes of a
+/// name that is not UTF-8 (`\xE9`, [`path_text`]).
+fn slashed(path: &str) -> String {
+    let bytes = path.as_bytes();
+    let mut out = String::with_capacity(path.len());
+    for (i, c) in path.char_indices() {
+        match c == '\\' && path_text::escaped_byte(&bytes[i..]).is_none() {
+            true => out.push('/'),
+            false => out.push(c),
+        }
+    }
+    out
+}
+
+/// `path` percent-encoded for a URI; the escape of a byte of a name that
+/// is not UTF-8 (`\xE9`) as that byte (`%E9`), so that the URI names the
+/// file itself.
 fn encode(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
+    for b in path_text::display_bytes(path).iter().copied() {
         if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=@".contains(&b) {
             out.push(b as char);
         } else {
@@ -898,6 +915,11 @@ mod tests {
         );
         assert_eq!(uri("./apps/my app/x.xml"), "apps/my%20app/x.xml");
         assert_eq!(uri("apps\\a\\x.xml"), "apps/a/x.xml");
+        // A name that is not UTF-8, escaped in the display path: the URI
+        // holds its own byte; a `\` that starts no escape is a separator.
+        assert_eq!(uri("apps/caf\\xE9.txt"), "apps/caf%E9.txt");
+        assert_eq!(uri("apps\\caf\\xE9\\x.txt"), "apps/caf%E9/x.txt");
+        assert_eq!(uri("apps\\x41.txt"), "apps/x41.txt");
         assert_eq!(uri("/repo/a#b.xml"), "file:///repo/a%23b.xml");
         assert_eq!(uri("C:\\repo\\x.xml"), "file:///C:/repo/x.xml");
         assert_eq!(uri("a:b.xml"), "a%3Ab.xml");

@@ -495,9 +495,10 @@ pub fn is_local_host(host: &str) -> bool {
     h == "localhost" || h.ends_with(".localhost") || h.starts_with("127.") || h == "::1"
 }
 
-/// The last segment of a `/`- or `\`-separated path.
+/// The last segment of a `/`- or `\`-separated path (a name that is not
+/// UTF-8 keeps its escapes: [`intguard_model::path_text::file_name`]).
 pub fn file_name(path: &str) -> &str {
-    path.rsplit(['/', '\\']).next().unwrap_or(path)
+    intguard_model::path_text::file_name(path)
 }
 
 /// The OAuth app a Salesforce metadata file defines, told by its name

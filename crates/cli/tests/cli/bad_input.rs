@@ -913,3 +913,97 @@ fn a_property_file_named_with_the_other_yaml_extension_is_warned_at_the_import()
         "property-file-extension",
     );
 }
+
+/// Two files whose names are not UTF-8 and differ only there (`café` and
+/// `cafè` saved from a Latin-1 system) are two places in every format:
+/// their paths spell the byte (`\xE9`), their fingerprints differ (a
+/// baseline of one does not hide the other), the text shows each one's
+/// line, and SARIF names each file by its own bytes (`%E9`). With U+FFFD
+/// for the byte both read `caf\u{FFFD}.txt`, with one fingerprint and no
+/// snippet.
+#[cfg(unix)]
+#[test]
+fn names_that_are_not_utf8_stay_apart_in_every_format() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    const TOKEN: &str =
+        "00D5g000004LtN1!AQ0AQLatin1NameTokenBody7xK2mV9pLrW3sN8cQ1eH6jB0uY5iO2aZ4dG7fM9tR3wE";
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let place = |byte: u8| {
+        root.join(OsStr::from_bytes(&[
+            b'c', b'a', b'f', byte, b'.', b't', b'x', b't',
+        ]))
+    };
+    fs::write(place(0xE9), format!("token: {TOKEN}\n")).unwrap();
+    let baseline = tempfile::NamedTempFile::new().unwrap();
+    let baseline = baseline.path().to_str().unwrap();
+    let (run, _) = scan_json(root, &["--write-baseline", baseline]);
+    run.expect_code(0);
+    fs::write(place(0xE8), format!("\n\ntoken: {TOKEN}\n")).unwrap();
+
+    let (run, report) = scan_json(root, &[]);
+    run.expect_code(1);
+    let mut places: Vec<(String, u64, String)> = findings(&report)
+        .iter()
+        .map(|f| {
+            assert_eq!(f["rule"], "IG106", "{f}");
+            let path = f["path"].as_str().unwrap();
+            let name = path.rsplit('/').next().unwrap().to_string();
+            (
+                name,
+                f["line"].as_u64().unwrap(),
+                f["fingerprint"].to_string(),
+            )
+        })
+        .collect();
+    places.sort();
+    assert_eq!(places.len(), 2, "{places:?}");
+    assert_eq!((places[0].0.as_str(), places[0].1), ("caf\\xE8.txt", 3));
+    assert_eq!((places[1].0.as_str(), places[1].1), ("caf\\xE9.txt", 1));
+    assert_ne!(places[0].2, places[1].2, "one fingerprint for two files");
+
+    // The baseline written with `café` alone leaves `cafè` new.
+    let (run, report) = scan_json(root, &["--baseline", baseline]);
+    run.expect_code(1);
+    let new: Vec<&str> = findings(&report)
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(new.len(), 1, "{new:?}");
+    assert!(new[0].ends_with("caf\\xE8.txt"), "{new:?}");
+
+    for (format, run) in scan_every_format(root, &[]) {
+        run.expect_code(1);
+        assert!(
+            !run.stdout.contains(TOKEN) && !run.stderr.contains(TOKEN),
+            "{format}"
+        );
+        assert!(!run.stdout.contains('\u{FFFD}'), "{format}: {}", run.stdout);
+        match format {
+            "text" => {
+                assert!(run.stdout.contains("caf\\xE9.txt:1:8"), "{}", run.stdout);
+                assert!(run.stdout.contains("caf\\xE8.txt:3:8"), "{}", run.stdout);
+                // Each file's own line, masked.
+                assert!(run.stdout.contains("1 | token: 00"), "{}", run.stdout);
+                assert!(run.stdout.contains("3 | token: 00"), "{}", run.stdout);
+            }
+            "sarif" => {
+                let sarif: Value = serde_json::from_str(&run.stdout).unwrap();
+                let mut uris: Vec<&str> = sarif["runs"][0]["results"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|r| {
+                        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                            .as_str()
+                            .unwrap()
+                    })
+                    .collect();
+                uris.sort();
+                assert_eq!(uris, ["caf%E8.txt", "caf%E9.txt"]);
+            }
+            _ => {}
+        }
+    }
+}

@@ -98,13 +98,13 @@ pub(crate) fn app_roots(dirs: HashMap<PathBuf, DirDescriptors>) -> Vec<AppRoot> 
 fn folder_name(dir: &Path) -> String {
     let direct = dir
         .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
+        .map(|n| display_path(Path::new(n)))
         .filter(|n| !n.is_empty() && n != "." && n != "..");
     direct
         .or_else(|| {
             std::fs::canonicalize(dir)
                 .ok()
-                .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+                .and_then(|p| p.file_name().map(|n| display_path(Path::new(n))))
         })
         .unwrap_or_else(|| display_path(dir))
 }

@@ -71,7 +71,7 @@ pub fn render(report: &Report) -> String {
     escape::text(&mut out, report.tool_version);
     if let Some(dir) = report.working_directory {
         out.push_str(". Paths are relative to <code>");
-        escape::text(&mut out, &dir.to_string_lossy());
+        escape::text(&mut out, &intguard_model::path_text::display_path(dir));
         out.push_str("</code>");
     }
     out.push_str(".</footer>\n</body>\n");

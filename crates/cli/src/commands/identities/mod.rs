@@ -199,7 +199,7 @@ pub(crate) fn short(loc: &Location) -> String {
         }
         return loc.path.to_string();
     }
-    let file = loc.path.rsplit(['/', '\\']).next().unwrap_or(&loc.path);
+    let file = intguard_model::path_text::file_name(&loc.path);
     if loc.line == 0 {
         file.to_string()
     } else {
