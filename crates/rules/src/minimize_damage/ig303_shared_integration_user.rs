@@ -199,6 +199,40 @@ fn lowercase(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// A username's hash (lowercase already), to tell which usernames could make
+/// a finding before their uses are gathered.
+fn user_hash(user_key: &str) -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = foldhash::fast::FixedState::with_seed(0x1630_3303).build_hasher();
+    h.write(user_key.as_bytes());
+    h.finish()
+}
+
+/// The usernames the org's side names (lowercase): connected apps' and
+/// External Client Apps' client credentials users, user definitions. Each
+/// is reported with the Mule apps using it, however many.
+fn org_side_users(inventory: &Inventory) -> impl Iterator<Item = String> + '_ {
+    let sf = &inventory.salesforce;
+    let connected = sf
+        .connected_apps
+        .iter()
+        .filter_map(|a| a.oauth.as_ref()?.client_credential_user.as_ref());
+    let external = sf.external_client_apps.iter().filter_map(|a| {
+        a.oauth_policies
+            .as_ref()?
+            .client_credentials_flow_user
+            .as_ref()
+    });
+    connected
+        .chain(external)
+        .map(|u| u.value.trim().to_lowercase())
+        .chain(
+            sf.user_definitions
+                .iter()
+                .map(|d| d.username.trim().to_lowercase()),
+        )
+}
+
 /// How the finding names an app: its name, or its folder when another app
 /// of the scan has the same name (copies of one template, `v1/orders-api`
 /// and `v2/orders-api`): those are two apps sharing the user all the same.
@@ -257,23 +291,62 @@ impl Rule for SharedIntegrationUser {
         // copy per use was a tenth of the rules' peak at 2,000 apps): each
         // app on its own connections and on its domain's shared ones, a
         // connection's usernames resolved once, however many apps use it.
-        let groups: Vec<_> = inventory
+        let connections: Vec<_> = inventory
             .connection_uses()
             .into_iter()
             // An MUnit suite's connection is the app's own test, not another
             // system using the user.
             .filter(|g| !in_test_sources(&g[0].connection.location.path))
-            .map(|g| {
+            .collect();
+        // Only a username that two apps use, or that the org's side names,
+        // can make a finding. Which those are is told first from a hash of
+        // each use's username and its app (a collision only keeps more):
+        // every connection's users held at once, to group them, were a
+        // quarter of the rules' peak at 2,000 apps (a compact app's are read
+        // back from the temporary file).
+        let mut keys: Vec<(u64, &str, u32)> = Vec::new();
+        for (at, group) in connections.iter().enumerate() {
+            let ids = connection_identities_ref(inventory, group[0].owner, group[0].connection);
+            for id in ids.iter() {
+                let key = user_hash(&lowercase(&id.username));
+                for cu in group {
+                    keys.push((key, app_label(cu.app, &duplicated), at as u32));
+                }
+            }
+        }
+        keys.sort_unstable();
+        let mut wanted: HashSet<u64> = org_side_users(inventory).map(|u| user_hash(&u)).collect();
+        for same in keys.chunk_by(|a, b| a.0 == b.0) {
+            if same.windows(2).any(|w| w[0].1 != w[1].1) {
+                wanted.insert(same[0].0);
+            }
+        }
+        let mut read_again: Vec<u32> = keys
+            .iter()
+            .filter(|k| wanted.contains(&k.0))
+            .map(|k| k.2)
+            .collect();
+        drop(keys);
+        read_again.sort_unstable();
+        read_again.dedup();
+        let groups: Vec<_> = read_again
+            .into_iter()
+            .map(|at| {
+                let g = &connections[at as usize];
                 let ids = connection_identities_ref(inventory, g[0].owner, g[0].connection);
                 (g, ids)
             })
             .collect();
-        let mut uses: Vec<(Cow<'_, str>, Use<'_>)> =
-            Vec::with_capacity(groups.iter().map(|(g, ids)| g.len() * ids.len()).sum());
+        let mut uses: Vec<(Cow<'_, str>, Use<'_>)> = Vec::new();
         for (group, ids) in &groups {
             let (owner, conn) = (group[0].owner, group[0].connection);
-            for cu in group {
-                for id in ids.iter() {
+            let ids: Vec<(&EnvIdentity, Cow<'_, str>)> = ids
+                .iter()
+                .map(|id| (id, lowercase(&id.username)))
+                .filter(|(_, key)| wanted.contains(&user_hash(key)))
+                .collect();
+            for cu in group.iter() {
+                for (id, key) in &ids {
                     let use_ = Use {
                         label: app_label(cu.app, &duplicated),
                         owner,
@@ -284,7 +357,7 @@ impl Rule for SharedIntegrationUser {
                         id,
                         order: uses.len() as u32,
                     };
-                    uses.push((lowercase(&id.username), use_));
+                    uses.push((key.clone(), use_));
                 }
             }
         }
