@@ -208,31 +208,6 @@ fn user_hash(user_key: &str) -> u64 {
     h.finish()
 }
 
-/// The usernames the org's side names (lowercase): connected apps' and
-/// External Client Apps' client credentials users, user definitions. Each
-/// is reported with the Mule apps using it, however many.
-fn org_side_users(inventory: &Inventory) -> impl Iterator<Item = String> + '_ {
-    let sf = &inventory.salesforce;
-    let connected = sf
-        .connected_apps
-        .iter()
-        .filter_map(|a| a.oauth.as_ref()?.client_credential_user.as_ref());
-    let external = sf.external_client_apps.iter().filter_map(|a| {
-        a.oauth_policies
-            .as_ref()?
-            .client_credentials_flow_user
-            .as_ref()
-    });
-    connected
-        .chain(external)
-        .map(|u| u.value.trim().to_lowercase())
-        .chain(
-            sf.user_definitions
-                .iter()
-                .map(|d| d.username.trim().to_lowercase()),
-        )
-}
-
 /// How the finding names an app: its name, or its folder when another app
 /// of the scan has the same name (copies of one template, `v1/orders-api`
 /// and `v2/orders-api`): those are two apps sharing the user all the same.
@@ -315,7 +290,8 @@ impl Rule for SharedIntegrationUser {
             }
         }
         keys.sort_unstable();
-        let mut wanted: HashSet<u64> = org_side_users(inventory).map(|u| user_hash(&u)).collect();
+        let org = org_side(inventory);
+        let mut wanted: HashSet<u64> = org.users().map(user_hash).collect();
         for same in keys.chunk_by(|a, b| a.0 == b.0) {
             if same.windows(2).any(|w| w[0].1 != w[1].1) {
                 wanted.insert(same[0].0);
@@ -425,7 +401,7 @@ impl Rule for SharedIntegrationUser {
             first_places.insert(user_key, first);
             out.push(f);
         }
-        org_consumers(inventory, &by_user, &mut first_places, &mut out);
+        org_consumers(inventory, &org, &by_user, &mut first_places, &mut out);
         org_activity(inventory, &first_places, &mut out);
         out
     }
@@ -594,62 +570,12 @@ struct RunAs<'a> {
 /// user's entry (its place is related here already).
 fn org_consumers(
     inventory: &Inventory,
+    org: &OrgSide<'_>,
     by_user: &ByUser<'_, '_>,
     first_places: &mut HashMap<&str, Related>,
     out: &mut Vec<Finding>,
 ) {
-    let sf = &inventory.salesforce;
-    let mut run_as: BTreeMap<String, Vec<RunAs<'_>>> = BTreeMap::new();
-    for app in &sf.connected_apps {
-        let Some(oauth) = &app.oauth else { continue };
-        let Some(u) = oauth
-            .client_credential_user
-            .as_ref()
-            .filter(|_| app.client_credentials_enabled())
-        else {
-            continue;
-        };
-        run_as
-            .entry(u.value.trim().to_lowercase())
-            .or_default()
-            .push(RunAs {
-                what: format!("connected app {}", app.display_name()),
-                app: &app.name,
-                consumer_key: oauth.consumer_key.as_ref().map(|k| k.value.trim()),
-                location: &u.location,
-            });
-    }
-    for app in &sf.external_client_apps {
-        let Some(u) = app
-            .oauth_policies
-            .as_ref()
-            .and_then(|p| p.client_credentials_flow_user.as_ref())
-            .filter(|_| app.client_credentials_enabled())
-        else {
-            continue;
-        };
-        run_as
-            .entry(u.value.trim().to_lowercase())
-            .or_default()
-            .push(RunAs {
-                what: format!("external client app {}", app.display_name()),
-                app: &app.name,
-                consumer_key: app
-                    .global_oauth
-                    .as_ref()
-                    .and_then(|g| g.consumer_key.as_ref())
-                    .map(|k| k.value.trim()),
-                location: &u.location,
-            });
-    }
-    // User definitions per username: distinct (profile, permission sets).
-    let mut defs: BTreeMap<String, Vec<&intguard_model::UserDefinition>> = BTreeMap::new();
-    for d in &sf.user_definitions {
-        defs.entry(d.username.trim().to_lowercase())
-            .or_default()
-            .push(d);
-    }
-
+    let OrgSide { run_as, defs } = org;
     let mut users: Vec<&String> = run_as.keys().chain(defs.keys()).collect();
     users.sort();
     users.dedup();
@@ -836,6 +762,81 @@ fn org_consumers(
         finding.suppressible_at = suppressible;
         out.push(finding);
     }
+}
+
+/// The org's apps running as each username and its user definitions, by
+/// lowercase username.
+struct OrgSide<'a> {
+    run_as: BTreeMap<String, Vec<RunAs<'a>>>,
+    defs: BTreeMap<String, Vec<&'a intguard_model::UserDefinition>>,
+}
+
+impl OrgSide<'_> {
+    /// Every username the org's side names (lowercase).
+    fn users(&self) -> impl Iterator<Item = &str> {
+        self.run_as
+            .keys()
+            .chain(self.defs.keys())
+            .map(String::as_str)
+    }
+}
+
+/// Connected apps and External Client Apps whose client credentials flow
+/// runs as a username, and the user definition files.
+fn org_side(inventory: &Inventory) -> OrgSide<'_> {
+    let sf = &inventory.salesforce;
+    let mut run_as: BTreeMap<String, Vec<RunAs<'_>>> = BTreeMap::new();
+    for app in &sf.connected_apps {
+        let Some(oauth) = &app.oauth else { continue };
+        let Some(u) = oauth
+            .client_credential_user
+            .as_ref()
+            .filter(|_| app.client_credentials_enabled())
+        else {
+            continue;
+        };
+        run_as
+            .entry(u.value.trim().to_lowercase())
+            .or_default()
+            .push(RunAs {
+                what: format!("connected app {}", app.display_name()),
+                app: &app.name,
+                consumer_key: oauth.consumer_key.as_ref().map(|k| k.value.trim()),
+                location: &u.location,
+            });
+    }
+    for app in &sf.external_client_apps {
+        let Some(u) = app
+            .oauth_policies
+            .as_ref()
+            .and_then(|p| p.client_credentials_flow_user.as_ref())
+            .filter(|_| app.client_credentials_enabled())
+        else {
+            continue;
+        };
+        run_as
+            .entry(u.value.trim().to_lowercase())
+            .or_default()
+            .push(RunAs {
+                what: format!("external client app {}", app.display_name()),
+                app: &app.name,
+                consumer_key: app
+                    .global_oauth
+                    .as_ref()
+                    .and_then(|g| g.consumer_key.as_ref())
+                    .map(|k| k.value.trim()),
+                location: &u.location,
+            });
+    }
+    // User definitions per username: distinct (profile, permission sets).
+    let mut defs: BTreeMap<String, Vec<&intguard_model::UserDefinition>> = BTreeMap::new();
+    for d in &sf.user_definitions {
+        defs.entry(d.username.trim().to_lowercase())
+            .or_default()
+            .push(d);
+    }
+
+    OrgSide { run_as, defs }
 }
 
 /// The finding for one username: `shared` lists the environments where
