@@ -373,25 +373,25 @@ fn fingerprint_roots(paths: &[PathBuf], widened: &[Option<Widened>]) -> Vec<Fing
         .enumerate()
         .map(|(i, p)| match widened.get(i).and_then(Option::as_ref) {
             Some(w) => FingerprintRoot {
-                prefix: slashed(&w.shown),
+                prefix: path_text::display_path(&w.shown),
                 base: git_work_tree(&w.app)
                     .and_then(|top| w.app.strip_prefix(top).ok())
-                    .map(slashed)
+                    .map(path_text::display_path)
                     .unwrap_or_default(),
             },
             None => {
                 let Some(root) = &canonical[i] else {
-                    return FingerprintRoot::plain(slashed(p));
+                    return FingerprintRoot::plain(path_text::display_path(p));
                 };
                 // A file given alone keeps its name (`relative_to_roots`):
                 // its folder is the base.
                 let folder = folder_of(root);
                 let top = git_work_tree(folder).or(common.as_deref());
                 FingerprintRoot {
-                    prefix: slashed(p),
+                    prefix: path_text::display_path(p),
                     base: top
                         .and_then(|top| folder.strip_prefix(top).ok())
-                        .map(slashed)
+                        .map(path_text::display_path)
                         .unwrap_or_default(),
                 }
             }
@@ -419,12 +419,6 @@ fn common_folder<'a>(mut folders: impl Iterator<Item = Option<&'a Path>>) -> Opt
         }
     }
     Some(common)
-}
-
-/// `p` as the display paths spell it (`/`-separated, a name that is not
-/// UTF-8 escaped: [`path_text::display_path`]).
-fn slashed(p: &Path) -> String {
-    path_text::display_path(p)
 }
 
 /// The top of the git work tree holding `dir` (canonical): the nearest
@@ -474,7 +468,7 @@ impl Relative {
     fn new(widened: &[Option<Widened>]) -> Self {
         let cwd = std::env::current_dir()
             .and_then(std::fs::canonicalize)
-            .map(|d| components(&slashed(&d)))
+            .map(|d| components(&path_text::display_path(&d)))
             .unwrap_or_default();
         let apps = if cwd.is_empty() {
             Vec::new()
@@ -483,7 +477,12 @@ impl Relative {
                 .iter()
                 .flatten()
                 .filter(|w| w.shown_absolute)
-                .map(|w| format!("{}/", slashed(&w.shown).trim_end_matches('/')))
+                .map(|w| {
+                    format!(
+                        "{}/",
+                        path_text::display_path(&w.shown).trim_end_matches('/')
+                    )
+                })
                 .collect()
         };
         Relative { cwd, apps }

@@ -100,18 +100,36 @@ pub fn path_of_display(display: &str) -> Cow<'_, Path> {
     }
 }
 
-/// The last segment of a `/`- or `\`-separated path, a `\` that starts
-/// the escape of a byte ([`display_path`]) not counting as a separator.
+/// Whether the character at byte `i` of `path` separates folders: a `/`,
+/// or a `\` that does not start the escape of a byte ([`display_path`]).
+fn separator_at(path: &str, i: usize) -> bool {
+    match path.as_bytes()[i] {
+        b'/' => true,
+        b'\\' => escaped_byte(&path.as_bytes()[i..]).is_none(),
+        _ => false,
+    }
+}
+
+/// The last segment of a `/`- or `\`-separated path (an escape's `\` is no
+/// separator).
 pub fn file_name(path: &str) -> &str {
-    let bytes = path.as_bytes();
-    let cut = path
-        .char_indices()
-        .rev()
-        .find(|&(i, c)| c == '/' || (c == '\\' && escaped_byte(&bytes[i..]).is_none()));
-    match cut {
-        Some((i, _)) => &path[i + 1..],
+    match (0..path.len()).rev().find(|&i| separator_at(path, i)) {
+        Some(i) => &path[i + 1..],
         None => path,
     }
+}
+
+/// `path` with its `\` separators written `/` (an escape's `\` kept).
+pub fn slashed(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for (i, c) in path.char_indices() {
+        out.push(if c == '\\' && separator_at(path, i) {
+            '/'
+        } else {
+            c
+        });
+    }
+    out
 }
 
 #[cfg(test)]
@@ -158,6 +176,7 @@ mod tests {
         assert_eq!(file_name("sf.jks"), "sf.jks");
         assert_eq!(file_name("dir/"), "");
         assert_eq!(file_name("r/\\x41.txt"), "x41.txt");
+        assert_eq!(slashed("a\\caf\\xE9\\x.txt"), "a/caf\\xE9/x.txt");
     }
 
     #[test]

@@ -24,6 +24,7 @@ use std::path::PathBuf;
 
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
+use intguard_model::path_text::file_name;
 use intguard_model::{
     CertificateFacts, CertificateSource, Diagnostic, Inventory, KeyLoaderKind, KeystorePasswords,
     KeystoreProtection, Location, MuleApp, Value,
@@ -296,10 +297,6 @@ pub(crate) fn unlock_pkcs12(inventory: &mut Inventory, locked: &[(String, PathBu
         }
     }
     inventory.certificates.extend(found);
-}
-
-fn file_name(path: &str) -> &str {
-    intguard_model::path_text::file_name(path)
 }
 
 /// The file names `value` (a keystore path attribute) resolves to in some

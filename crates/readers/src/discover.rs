@@ -250,11 +250,7 @@ pub(crate) struct Walk {
     nested_repositories: Vec<(PathBuf, PathBuf)>,
 }
 
-/// `/`-separated display form of a path, each byte of a name that is not
-/// UTF-8 written `\xHH` ([`intguard_model::path_text`]).
-pub(crate) fn display_path(path: &Path) -> String {
-    intguard_model::path_text::display_path(path)
-}
+pub(crate) use intguard_model::path_text::display_path;
 
 /// Checks a gitignore-style glob of `[paths] ignore`: `Err` with the
 /// reason when it is invalid (`legacy-sync/[abc`). The config is checked

@@ -697,7 +697,7 @@ struct Artifacts {
 /// An absolute folder, `/`-separated and ending with `/`; `None` for a
 /// relative one.
 fn folder(dir: &Path) -> Option<String> {
-    let mut dir = slashed(&path_text::display_path(dir));
+    let mut dir = path_text::slashed(&path_text::display_path(dir));
     if !dir.ends_with('/') {
         dir.push('/');
     }
@@ -725,7 +725,7 @@ impl Artifacts {
     /// spelling counts from the working directory.
     fn with_links(mut self, links: &[(std::path::PathBuf, std::path::PathBuf)]) -> Self {
         let absolute = |p: &Path| {
-            let p = slashed(&path_text::display_path(p));
+            let p = path_text::slashed(&path_text::display_path(p));
             let p = if is_absolute(&p) {
                 p
             } else {
@@ -782,7 +782,7 @@ impl Artifacts {
                 uri_base_id: None,
             };
         }
-        let path = slashed(path);
+        let path = path_text::slashed(path);
         let mut rel = path.as_str();
         while let Some(rest) = rel.strip_prefix("./") {
             rel = rest;
@@ -871,20 +871,6 @@ fn without_dot_segments(path: &str) -> String {
 /// result's `artifactLocation.uri` holds.
 pub fn uri(path: &str) -> String {
     Artifacts::new(None, None).location(path).uri
-}
-
-/// `path` with `\` separators as `/`, but for the escapes of bytes of a
-/// name that is not UTF-8 (`\xE9`, [`path_text`]).
-fn slashed(path: &str) -> String {
-    let bytes = path.as_bytes();
-    let mut out = String::with_capacity(path.len());
-    for (i, c) in path.char_indices() {
-        match c == '\\' && path_text::escaped_byte(&bytes[i..]).is_none() {
-            true => out.push('/'),
-            false => out.push(c),
-        }
-    }
-    out
 }
 
 /// `path` percent-encoded for a URI; the escape of a byte of a name that

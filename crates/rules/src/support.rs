@@ -495,11 +495,7 @@ pub fn is_local_host(host: &str) -> bool {
     h == "localhost" || h.ends_with(".localhost") || h.starts_with("127.") || h == "::1"
 }
 
-/// The last segment of a `/`- or `\`-separated path (a name that is not
-/// UTF-8 keeps its escapes: [`intguard_model::path_text::file_name`]).
-pub fn file_name(path: &str) -> &str {
-    intguard_model::path_text::file_name(path)
-}
+pub use intguard_model::path_text::file_name;
 
 /// The OAuth app a Salesforce metadata file defines, told by its name
 /// (SFDX `-meta.xml` or Metadata API): a connected app, or the global OAuth
