@@ -291,7 +291,7 @@ impl Rule for SharedIntegrationUser {
         }
         keys.sort_unstable();
         let org = org_side(inventory);
-        let mut wanted: HashSet<u64> = org.users().map(user_hash).collect();
+        let mut wanted: HashSet<u64> = org.users().map(|u| user_hash(u)).collect();
         for same in keys.chunk_by(|a, b| a.0 == b.0) {
             if same.windows(2).any(|w| w[0].1 != w[1].1) {
                 wanted.insert(same[0].0);
@@ -576,7 +576,7 @@ fn org_consumers(
     out: &mut Vec<Finding>,
 ) {
     let OrgSide { run_as, defs } = org;
-    let mut users: Vec<&String> = run_as.keys().chain(defs.keys()).collect();
+    let mut users: Vec<&String> = org.users().collect();
     users.sort();
     users.dedup();
     for user_key in users {
@@ -773,11 +773,8 @@ struct OrgSide<'a> {
 
 impl OrgSide<'_> {
     /// Every username the org's side names (lowercase).
-    fn users(&self) -> impl Iterator<Item = &str> {
-        self.run_as
-            .keys()
-            .chain(self.defs.keys())
-            .map(String::as_str)
+    fn users(&self) -> impl Iterator<Item = &String> {
+        self.run_as.keys().chain(self.defs.keys())
     }
 }
 
