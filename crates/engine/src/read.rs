@@ -47,6 +47,8 @@ pub(crate) fn read_inventory_with(
             let used = std::fs::canonicalize(source).ok()?;
             Some((used, source.display().to_string()))
         })),
+        // Dropped below then, with the operations.
+        written_fields_need_object_access: options.paths_only,
         ..ReadOptions::default()
     };
     // Each app's operations are digested as soon as it is read: their SOQL

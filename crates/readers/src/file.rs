@@ -16,7 +16,7 @@ use crate::key_files::{
     der_private_key, keystore_kind, putty_key_encrypted, DER_KEY_EXTENSIONS, PEM_EXTENSIONS,
     PGP_BINARY_EXTENSIONS,
 };
-use crate::mule::xml::{read_mule_xml, MuleXmlFacts};
+use crate::mule::xml::{read_mule_xml_with, MuleXmlFacts};
 use crate::mule::{self, AppRoot, PropertyCandidate};
 use crate::position::LineIndex;
 use crate::text::{self, AssignmentStyle, CommentSyntax, TextKind};
@@ -115,6 +115,9 @@ pub(crate) struct FileInput<'a> {
     /// The worker's reusable read buffer.
     pub(crate) buf: &'a mut Vec<u8>,
     pub(crate) mdapi_roots: &'a [PathBuf],
+    /// The fields Salesforce writes set are read
+    /// ([`ReadOptions::written_fields_need_object_access`]).
+    pub(crate) fields_written: bool,
 }
 
 /// Reads one file and takes from it what every reader finds there, in
@@ -128,7 +131,11 @@ pub(crate) fn process_file(
     input: FileInput<'_>,
     options: &ReadOptions,
 ) -> FileOutput {
-    let FileInput { buf, mdapi_roots } = input;
+    let FileInput {
+        buf,
+        mdapi_roots,
+        fields_written,
+    } = input;
     let mut out = FileOutput {
         app: app.map(|(i, _)| i),
         display: f.display().to_string(),
@@ -194,7 +201,8 @@ pub(crate) fn process_file(
         app_pom: false,
     };
     if let Some((_, root)) = app {
-        read_app_file(f, root, (&name, &ext), (text, bytes), &mut role, &mut out);
+        let read = (text, bytes, fields_written);
+        read_app_file(f, root, (&name, &ext), read, &mut role, &mut out);
     }
     let metadata = read_metadata_file(f, (&name, &ext), (text, bytes), classified, &mut out);
     read_text_facts(text, bytes, &ext, role, metadata, &mut out);
@@ -537,7 +545,7 @@ fn read_app_file(
     f: &WalkedFile<'_>,
     root: &AppRoot,
     (name, ext): (&str, &str),
-    (text, bytes): (&str, &[u8]),
+    (text, bytes, fields_written): (&str, &[u8], bool),
     role: &mut TextRole,
     out: &mut FileOutput,
 ) {
@@ -553,7 +561,7 @@ fn read_app_file(
             || memchr::memmem::find(bytes, b"<mule").is_some()
             || memchr::memmem::find(bytes, SPRING_BEANS_NS).is_some()
         {
-            let mut facts = read_mule_xml(text, display, expect);
+            let mut facts = read_mule_xml_with(text, display, expect, fields_written);
             out.diagnostics.append(&mut facts.diagnostics);
             role.script_variables = std::mem::take(&mut facts.script_variables);
             if facts.is_mule || facts.spring_beans {
@@ -667,10 +675,12 @@ fn read_app_file(
             if mule::xml::may_carry_a_login(text) {
                 out.payload_script = Some(Box::new((res_rel.to_string(), text.to_string())));
             }
-            out.record_script = Some(Box::new((
-                res_rel.to_string(),
-                mule::record_fields::script_fields(text, display),
-            )));
+            if fields_written {
+                out.record_script = Some(Box::new((
+                    res_rel.to_string(),
+                    mule::record_fields::script_fields(text, display),
+                )));
+            }
         }
     } else if rel == "mule-artifact.json" {
         let a = mule::descriptor::artifact_json(text, display, &mut out.diagnostics);

@@ -114,6 +114,13 @@ pub struct ReadOptions {
     /// `Some(Some(file))` (canonical, and how to show it), `Some(None)`
     /// when the scan has none; `None` says nothing.
     pub config_in_use: Option<Option<(std::path::PathBuf, String)>>,
+    /// Leave out the fields each Salesforce create, update and upsert sets
+    /// (the keys of the DataWeave building its records) when the walk finds
+    /// no profile or permission set ([`Discovered::object_access_metadata`]):
+    /// for a caller that then drops the apps' operations, as a scan of
+    /// paths alone does, since nothing could compare them with a
+    /// permission. Reading them was 5% of a Mule monorepo's instructions.
+    pub written_fields_need_object_access: bool,
 }
 
 impl Default for ReadOptions {
@@ -126,6 +133,7 @@ impl Default for ReadOptions {
             follow_symlinks: false,
             named_files: Vec::new(),
             config_in_use: None,
+            written_fields_need_object_access: false,
         }
     }
 }

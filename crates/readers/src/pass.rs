@@ -69,6 +69,8 @@ pub(crate) fn read_all(
         apps: &apps,
         mdapi_roots: md_projects.mdapi_roots,
         options,
+        fields_written: discovered.object_access_metadata
+            || !options.written_fields_need_object_access,
     };
     let mut collected = Collected::default();
     read_files(
@@ -271,6 +273,9 @@ struct Sources<'a> {
     apps: &'a [AppRoot],
     mdapi_roots: Vec<PathBuf>,
     options: &'a ReadOptions,
+    /// The fields Salesforce writes set are read (see
+    /// [`ReadOptions::written_fields_need_object_access`]).
+    fields_written: bool,
 }
 
 /// What the file pass gathers beside the Inventory's own lists.
@@ -314,6 +319,7 @@ fn read_files(
         apps,
         mdapi_roots,
         options,
+        fields_written,
     } = sources;
     let mut last_file = vec![0usize; apps.len()];
     for (i, app) in file_app.iter().enumerate() {
@@ -360,6 +366,7 @@ fn read_files(
                     let input = FileInput {
                         buf,
                         mdapi_roots: &mdapi_roots,
+                        fields_written,
                     };
                     process_file(&files.get(i), app.map(|i| (i, &apps[i])), input, options)
                 })
@@ -750,6 +757,7 @@ mod tests {
             apps: &apps,
             mdapi_roots: Vec::new(),
             options: &options,
+            fields_written: true,
         };
         let mut collected = Collected::default();
         let mut inventory = Inventory::default();

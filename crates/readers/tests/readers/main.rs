@@ -13,3 +13,4 @@ mod mule4;
 mod plugins;
 mod properties;
 mod text_facts;
+mod written_fields;

@@ -342,12 +342,28 @@ struct XmlReader<'t> {
     write_branches: Vec<WriteState>,
     /// What the Salesforce write operation starting gets from the payload.
     pending_write: Option<OpenWrite>,
+    /// The fields each Salesforce write sets are read ([`writes`]); when
+    /// not, the payload is not followed for them either.
+    fields_written: bool,
 }
 
 /// Reads one Mule configuration file. `expect_mule`: the file lies where Mule
 /// configuration lives (`src/main/mule`, `src/main/app`, `src/test/munit`), so
 /// syntax errors are reported even before the root element was seen.
+#[cfg(test)]
 pub(crate) fn read_mule_xml(text: &str, path: &str, expect_mule: bool) -> MuleXmlFacts {
+    read_mule_xml_with(text, path, expect_mule, true)
+}
+
+/// [`read_mule_xml`]; `fields_written`: whether the fields each Salesforce
+/// create, update or upsert sets are read (the DataWeave building its
+/// records, [`writes`]). Its operations are read either way.
+pub(crate) fn read_mule_xml_with(
+    text: &str,
+    path: &str,
+    expect_mule: bool,
+    fields_written: bool,
+) -> MuleXmlFacts {
     // XML parsers (Mule's too) skip a byte order mark; quick-xml does, but
     // counts its positions from after it, and a location counts from after
     // it too.
@@ -381,6 +397,7 @@ pub(crate) fn read_mule_xml(text: &str, path: &str, expect_mule: bool) -> MuleXm
         write_version: 0,
         write_branches: Vec::new(),
         pending_write: None,
+        fields_written,
     };
     r.run(expect_mule);
     r.facts
@@ -823,17 +840,19 @@ impl<'t> XmlReader<'t> {
             }
             Role::SetPayload => {
                 self.payload_source = self.payload_setter.take();
-                let state = match &self.payload_source {
-                    Some(PayloadSetter {
-                        resource: Some(r), ..
-                    }) => WriteState::Resource(r.clone()),
-                    Some(source) => WriteState::script(
-                        self.payload.clone().unwrap_or_default(),
-                        source.segments.clone(),
-                    ),
-                    None => WriteState::Unread(intguard_model::UnreadPayload::Expression),
-                };
-                self.set_write_state(state);
+                if self.fields_written {
+                    let state = match &self.payload_source {
+                        Some(PayloadSetter {
+                            resource: Some(r), ..
+                        }) => WriteState::Resource(r.clone()),
+                        Some(source) => WriteState::script(
+                            self.payload.clone().unwrap_or_default(),
+                            source.segments.clone(),
+                        ),
+                        None => WriteState::Unread(intguard_model::UnreadPayload::Expression),
+                    };
+                    self.set_write_state(state);
+                }
             }
             Role::OperationQuery | Role::Plain | Role::OperationRecords => {}
         }

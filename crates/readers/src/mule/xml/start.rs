@@ -85,7 +85,8 @@ impl<'t> XmlReader<'t> {
         // A Salesforce create / update / upsert: what the payload set
         // before it gives, read before the payload is dropped for its
         // result.
-        if is_salesforce_family(family)
+        if self.fields_written
+            && is_salesforce_family(family)
             && self.operation.is_none()
             && self.http_request.is_none()
             && self.capture.is_empty()
@@ -509,7 +510,9 @@ impl<'t> XmlReader<'t> {
                 let segments = attr_segments(self.text, v.value_span);
                 // Records built by a `#[...]` expression are read; a
                 // literal value is none.
-                self.set_write_state(if v.value.trim_start().starts_with("#[") {
+                self.set_write_state(if !self.fields_written {
+                    WriteState::Unread(intguard_model::UnreadPayload::Expression)
+                } else if v.value.trim_start().starts_with("#[") {
                     WriteState::script(v.value.to_string(), segments.clone())
                 } else {
                     WriteState::Unread(intguard_model::UnreadPayload::Expression)

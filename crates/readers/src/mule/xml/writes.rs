@@ -301,7 +301,8 @@ impl<'t> XmlReader<'t> {
         local: &str,
         raw_attrs: &[RawAttr<'t>],
     ) -> (WriteEffect, u32) {
-        let effect = if self.operation.is_some()
+        let effect = if !self.fields_written
+            || self.operation.is_some()
             || self.http_request.is_some()
             || !self.capture.is_empty()
         {
