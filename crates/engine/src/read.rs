@@ -47,7 +47,8 @@ pub(crate) fn read_inventory_with(
             let used = std::fs::canonicalize(source).ok()?;
             Some((used, source.display().to_string()))
         })),
-        // Dropped below then, with the operations.
+        // A scan of paths alone drops the apps' operations below when no
+        // profile or permission set is found: what they write goes unread.
         written_fields_need_object_access: options.paths_only,
         ..ReadOptions::default()
     };

@@ -201,8 +201,15 @@ pub(crate) fn process_file(
         app_pom: false,
     };
     if let Some((_, root)) = app {
-        let read = (text, bytes, fields_written);
-        read_app_file(f, root, (&name, &ext), read, &mut role, &mut out);
+        read_app_file(
+            f,
+            root,
+            (&name, &ext),
+            (text, bytes),
+            fields_written,
+            &mut role,
+            &mut out,
+        );
     }
     let metadata = read_metadata_file(f, (&name, &ext), (text, bytes), classified, &mut out);
     read_text_facts(text, bytes, &ext, role, metadata, &mut out);
@@ -545,7 +552,8 @@ fn read_app_file(
     f: &WalkedFile<'_>,
     root: &AppRoot,
     (name, ext): (&str, &str),
-    (text, bytes, fields_written): (&str, &[u8], bool),
+    (text, bytes): (&str, &[u8]),
+    fields_written: bool,
     role: &mut TextRole,
     out: &mut FileOutput,
 ) {

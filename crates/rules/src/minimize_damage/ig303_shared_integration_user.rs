@@ -780,9 +780,21 @@ impl OrgSide<'_> {
 
 /// Connected apps and External Client Apps whose client credentials flow
 /// runs as a username, and the user definition files.
-fn org_side(inventory: &Inventory) -> OrgSide<'_> {
+fn org_side<'a>(inventory: &'a Inventory) -> OrgSide<'a> {
     let sf = &inventory.salesforce;
     let mut run_as: BTreeMap<String, Vec<RunAs<'_>>> = BTreeMap::new();
+    let mut add =
+        |user: &'a intguard_model::Located<String>, what: String, app: &'a str, consumer_key| {
+            run_as
+                .entry(user.value.trim().to_lowercase())
+                .or_default()
+                .push(RunAs {
+                    what,
+                    app,
+                    consumer_key,
+                    location: &user.location,
+                });
+        };
     for app in &sf.connected_apps {
         let Some(oauth) = &app.oauth else { continue };
         let Some(u) = oauth
@@ -792,15 +804,13 @@ fn org_side(inventory: &Inventory) -> OrgSide<'_> {
         else {
             continue;
         };
-        run_as
-            .entry(u.value.trim().to_lowercase())
-            .or_default()
-            .push(RunAs {
-                what: format!("connected app {}", app.display_name()),
-                app: &app.name,
-                consumer_key: oauth.consumer_key.as_ref().map(|k| k.value.trim()),
-                location: &u.location,
-            });
+        let key = oauth.consumer_key.as_ref().map(|k| k.value.trim());
+        add(
+            u,
+            format!("connected app {}", app.display_name()),
+            &app.name,
+            key,
+        );
     }
     for app in &sf.external_client_apps {
         let Some(u) = app
@@ -811,19 +821,17 @@ fn org_side(inventory: &Inventory) -> OrgSide<'_> {
         else {
             continue;
         };
-        run_as
-            .entry(u.value.trim().to_lowercase())
-            .or_default()
-            .push(RunAs {
-                what: format!("external client app {}", app.display_name()),
-                app: &app.name,
-                consumer_key: app
-                    .global_oauth
-                    .as_ref()
-                    .and_then(|g| g.consumer_key.as_ref())
-                    .map(|k| k.value.trim()),
-                location: &u.location,
-            });
+        let key = app
+            .global_oauth
+            .as_ref()
+            .and_then(|g| g.consumer_key.as_ref())
+            .map(|k| k.value.trim());
+        add(
+            u,
+            format!("external client app {}", app.display_name()),
+            &app.name,
+            key,
+        );
     }
     // User definitions per username: distinct (profile, permission sets).
     let mut defs: BTreeMap<String, Vec<&intguard_model::UserDefinition>> = BTreeMap::new();

@@ -508,15 +508,15 @@ impl<'t> XmlReader<'t> {
             Some(v) => {
                 self.payload = Some(v.value.to_string());
                 let segments = attr_segments(self.text, v.value_span);
-                // Records built by a `#[...]` expression are read; a
-                // literal value is none.
-                self.set_write_state(if !self.fields_written {
-                    WriteState::Unread(intguard_model::UnreadPayload::Expression)
-                } else if v.value.trim_start().starts_with("#[") {
-                    WriteState::script(v.value.to_string(), segments.clone())
-                } else {
-                    WriteState::Unread(intguard_model::UnreadPayload::Expression)
-                });
+                // Records built by a `#[...]` expression are read (when
+                // written fields are); a literal value is none.
+                self.set_write_state(
+                    if self.fields_written && v.value.trim_start().starts_with("#[") {
+                        WriteState::script(v.value.to_string(), segments.clone())
+                    } else {
+                        WriteState::Unread(intguard_model::UnreadPayload::Expression)
+                    },
+                );
                 self.payload_source = Some(PayloadSetter {
                     element: tag.qname.to_string(),
                     owner: o,
