@@ -22,6 +22,7 @@ use ignore::{WalkBuilder, WalkState};
 use intguard_model::Diagnostic;
 use wait_timeout::ChildExt;
 
+use crate::gitignores::Gitignores;
 use crate::repository_exclude::{repository_exclude, RepositoryExclude};
 use crate::ReadOptions;
 
@@ -802,7 +803,11 @@ const MAX_IGNORE_FILE: u64 = 1 << 20;
 /// absent, or a regular file of at most [`MAX_IGNORE_FILE`]). Links are
 /// followed, as the walker's and git's own opens follow them.
 pub(crate) fn unsafe_to_read(path: &Path) -> Option<&'static str> {
-    let meta = std::fs::metadata(path).ok()?;
+    unsafe_to_read_as(&std::fs::metadata(path).ok()?)
+}
+
+/// [`unsafe_to_read`] of a file whose metadata is `meta`.
+fn unsafe_to_read_as(meta: &std::fs::Metadata) -> Option<&'static str> {
     if !meta.is_file() {
         Some("is not a regular file (a FIFO, device or socket, or a link to one)")
     } else if meta.len() > MAX_IGNORE_FILE {
@@ -812,22 +817,44 @@ pub(crate) fn unsafe_to_read(path: &Path) -> Option<&'static str> {
     }
 }
 
-/// A diagnostic when `dir` holds a `.gitignore` that the walker must not
+/// A diagnostic when `dir` holds a `.gitignore` that the walk must not
 /// read: not a regular file (a FIFO would block the scan forever, a link to
 /// `/dev/zero` would fill memory) or too large. The folder is then scanned
 /// whole, without its ignore rules: more files read, none hidden. (One
-/// `stat` per folder: the walker opens the file from the folder's listing
-/// with no hook to refuse it first.)
+/// `stat` per folder, which also tells whether it holds one, before the
+/// file is opened.)
 fn unsafe_ignore_file(dir: &Path) -> Option<Diagnostic> {
+    match ignore_file_in(dir) {
+        IgnoreFile::Unsafe(d) => Some(d),
+        IgnoreFile::Absent | IgnoreFile::Safe => None,
+    }
+}
+
+/// The `.gitignore` a folder holds, as the walk may read it.
+enum IgnoreFile {
+    Absent,
+    Safe,
+    /// Not to be read, with what to say (see [`unsafe_ignore_file`]).
+    Unsafe(Diagnostic),
+}
+
+/// Whether `dir` holds a `.gitignore` and whether it is safe to read (one
+/// `stat`).
+fn ignore_file_in(dir: &Path) -> IgnoreFile {
     let path = dir.join(".gitignore");
-    let why = unsafe_to_read(&path)?;
-    Some(Diagnostic::warning(
-        "ignore-file",
-        display_path(&path),
-        format!(
-            ".gitignore {why}: not read, so no ignore rules apply in this folder; it is scanned whole"
-        ),
-    ))
+    let Ok(meta) = std::fs::metadata(&path) else {
+        return IgnoreFile::Absent;
+    };
+    match unsafe_to_read_as(&meta) {
+        None => IgnoreFile::Safe,
+        Some(why) => IgnoreFile::Unsafe(Diagnostic::warning(
+            "ignore-file",
+            display_path(&path),
+            format!(
+                ".gitignore {why}: not read, so no ignore rules apply in this folder; it is scanned whole"
+            ),
+        )),
+    }
 }
 
 /// True when the link at `link` leads (through any links) to a regular file
@@ -926,13 +953,15 @@ fn walk_tree(root: &Path, tree: &Tree<'_>, with_ignore_files: bool) -> Vec<PathB
     // Folders skipped for an unsafe ignore file, with the diagnostic.
     let skipped: Arc<Mutex<Vec<(PathBuf, Diagnostic)>>> = Arc::default();
     let mut builder = WalkBuilder::new(root);
+    // The `.gitignore` files are applied by the filter below (see
+    // `gitignores`): the walker would compile each folder's again.
     builder
         .hidden(false)
-        .git_ignore(with_ignore_files)
+        .git_ignore(false)
         .git_exclude(false)
         .git_global(false)
         .ignore(false)
-        .parents(with_ignore_files)
+        .parents(false)
         .require_git(false)
         .follow_links(options.follow_symlinks)
         .threads(options.threads);
@@ -947,11 +976,20 @@ fn walk_tree(root: &Path, tree: &Tree<'_>, with_ignore_files: bool) -> Vec<PathB
     let inside: Vec<PathBuf> = if follow { scanned.to_vec() } else { Vec::new() };
     // Like the ignore files, applied only where they are read.
     let exclude = exclude.filter(|_| with_ignore_files).cloned();
+    let gitignores = with_ignore_files.then(|| Arc::new(Gitignores::for_root(root)));
+    let gitignores_of_errors = gitignores.clone().filter(|_| follow);
     builder.filter_entry(move |entry| {
         if entry.depth() == 0 {
             return true;
         }
         let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+        // First, as in the walker: nothing else is asked of what they hide.
+        if gitignores
+            .as_ref()
+            .is_some_and(|g| g.ignores(entry.path(), is_dir))
+        {
+            return false;
+        }
         if let Some(name) = entry.file_name().to_str() {
             // `.git` is git's whether a folder or, in a worktree or a
             // submodule, the file naming where the folder is.
@@ -979,15 +1017,22 @@ fn walk_tree(root: &Path, tree: &Tree<'_>, with_ignore_files: bool) -> Vec<PathB
             || exclude
                 .as_ref()
                 .is_some_and(|x| x.excludes(entry.path(), is_dir));
-        if is_dir && !ignored && with_ignore_files {
-            if let Some(d) = unsafe_ignore_file(entry.path()) {
-                lock(&found).push((entry.path().to_path_buf(), d));
-                return false;
+        if is_dir && !ignored {
+            if let Some(gitignores) = &gitignores {
+                match ignore_file_in(entry.path()) {
+                    IgnoreFile::Absent => {}
+                    IgnoreFile::Safe => gitignores.enter(entry.path()),
+                    IgnoreFile::Unsafe(d) => {
+                        lock(&found).push((entry.path().to_path_buf(), d));
+                        return false;
+                    }
+                }
             }
         }
         !ignored
     });
     builder.build_parallel().run(|| {
+        let gitignores_of_errors = gitignores_of_errors.clone();
         Box::new(move |result| {
             match result {
                 Ok(entry) => {
@@ -1063,6 +1108,15 @@ fn walk_tree(root: &Path, tree: &Tree<'_>, with_ignore_files: bool) -> Vec<PathB
                     }
                 }
                 Err(err) => {
+                    // A link the walker cannot follow is not said when a
+                    // `.gitignore` hides it (the walker asks before saying).
+                    let hidden = gitignores_of_errors
+                        .as_ref()
+                        .zip(unfollowed_link(&err))
+                        .is_some_and(|(g, link)| g.ignores(link, false));
+                    if hidden {
+                        return WalkState::Continue;
+                    }
                     if let Some(d) = walk_error(&err) {
                         lock(out).diagnostics.push(d);
                     }
@@ -1174,6 +1228,27 @@ fn loops_back_to(link: &Path) -> Option<PathBuf> {
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The link of a walk error that may come of following one: the path of
+/// an I/O error (with `--follow`, the walker reports a link it cannot
+/// follow so, having asked the ignore rules first).
+fn unfollowed_link(err: &ignore::Error) -> Option<&Path> {
+    let mut cur = err;
+    let mut path = None;
+    loop {
+        match cur {
+            ignore::Error::WithPath { path: p, err } => {
+                path.get_or_insert(p.as_path());
+                cur = err;
+            }
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                cur = err
+            }
+            ignore::Error::Io(_) => return path,
+            _ => return None,
+        }
+    }
 }
 
 /// Turns a walk error into a diagnostic (None for errors in ignore files,

@@ -54,6 +54,7 @@ mod ignored_repositories;
 pub use certificates::keystore_passwords;
 pub use discover::check_ignore_glob;
 mod file;
+mod gitignores;
 mod io;
 pub use io::{decode_latin1, decode_utf16_with_bom};
 mod key_files;

@@ -1949,3 +1949,79 @@ fn a_config_given_by_flag_ignores_what_the_same_config_found_ignores() {
     let report = scan(&["--config", empty.to_str().unwrap(), prod]);
     assert!(!in_resources(&report).is_empty(), "{report:#}");
 }
+
+/// The walk reads each folder's `.gitignore` itself (one compiled matcher
+/// per distinct file) instead of leaving it to the walker: a scan of `.`
+/// from the repository, from a folder inside it and from an app keeps out
+/// what the walker's own handling kept out. The root's rules (an anchored
+/// folder, a file pattern), two apps' identical files (a folder, and a `!`
+/// whitelist of what the root ignores), and the rules of the folders above
+/// the folder scanned.
+#[test]
+fn gitignore_rules_apply_from_every_folder_up_to_the_scans_root_and_above() {
+    const TOKEN: &str = "00D5g000004XYZa!AQ0AQHkxqEuqI9zC5vYq3fWwqpcNMg0hJ8xJQ7mXbV2p8lZrY6WkRtH1sA3dF4gH5jK6lZ7xC8vB9nM0qW1eR2tY3uI4oP";
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path();
+    write(repo, ".gitignore", "/apps/b-api/local/\n*.local.txt\n");
+    for app in ["a-api", "b-api"] {
+        write(
+            repo,
+            &format!("apps/{app}/.gitignore"),
+            "scratch/\n!keep.local.txt\n",
+        );
+        for file in [
+            "notes.txt",
+            "scratch/t.txt",
+            "x.local.txt",
+            "keep.local.txt",
+            "local/t.txt",
+        ] {
+            write(
+                repo,
+                &format!("apps/{app}/{file}"),
+                format!("token = {TOKEN}\n"),
+            );
+        }
+    }
+    let paths = |dir: &Path| -> BTreeSet<String> {
+        let run = run_cmd(intguard().current_dir(dir).args([
+            "scan",
+            ".",
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+        ]));
+        run.expect_no_panic().expect_code(0);
+        findings(&run.json())
+            .iter()
+            .map(|f| f["path"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let set =
+        |paths: &[&str]| -> BTreeSet<String> { paths.iter().map(|p| p.to_string()).collect() };
+    assert_eq!(
+        paths(repo),
+        set(&[
+            "./apps/a-api/keep.local.txt",
+            "./apps/a-api/local/t.txt",
+            "./apps/a-api/notes.txt",
+            "./apps/b-api/keep.local.txt",
+            "./apps/b-api/notes.txt",
+        ])
+    );
+    assert_eq!(
+        paths(&repo.join("apps")),
+        set(&[
+            "./a-api/keep.local.txt",
+            "./a-api/local/t.txt",
+            "./a-api/notes.txt",
+            "./b-api/keep.local.txt",
+            "./b-api/notes.txt",
+        ])
+    );
+    assert_eq!(
+        paths(&repo.join("apps/b-api")),
+        set(&["./keep.local.txt", "./notes.txt"])
+    );
+}
