@@ -1234,8 +1234,17 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 /// an I/O error (with `--follow`, the walker reports a link it cannot
 /// follow so, having asked the ignore rules first).
 fn unfollowed_link(err: &ignore::Error) -> Option<&Path> {
-    let mut cur = err;
+    match innermost(err) {
+        (ignore::Error::Io(_), path) => path,
+        _ => None,
+    }
+}
+
+/// A walk error without the wrappers that place it, and the first path
+/// they name.
+fn innermost(err: &ignore::Error) -> (&ignore::Error, Option<&Path>) {
     let mut path = None;
+    let mut cur = err;
     loop {
         match cur {
             ignore::Error::WithPath { path: p, err } => {
@@ -1245,8 +1254,7 @@ fn unfollowed_link(err: &ignore::Error) -> Option<&Path> {
             ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
                 cur = err
             }
-            ignore::Error::Io(_) => return path,
-            _ => return None,
+            _ => return (cur, path),
         }
     }
 }
@@ -1254,51 +1262,27 @@ fn unfollowed_link(err: &ignore::Error) -> Option<&Path> {
 /// Turns a walk error into a diagnostic (None for errors in ignore files,
 /// which only mean some ignore rules could not be read).
 fn walk_error(err: &ignore::Error) -> Option<Diagnostic> {
-    let mut path: Option<&Path> = None;
-    let mut line = None;
-    let mut cur = err;
-    loop {
-        match cur {
-            ignore::Error::WithPath { path: p, err } => {
-                path.get_or_insert(p.as_path());
-                cur = err;
-            }
-            ignore::Error::WithDepth { err, .. } => cur = err,
-            ignore::Error::WithLineNumber { line: l, err } => {
-                line = Some(*l);
-                cur = err;
-            }
-            ignore::Error::Partial(errs) => {
-                // Errors reading .gitignore files: not the user's input.
-                let _ = errs;
-                return None;
-            }
-            ignore::Error::Loop { ancestor, child } => {
-                return Some(Diagnostic::warning(
-                    "symlink-loop",
-                    display_path(child),
-                    format!(
-                        "symbolic link loop: leads back to {}; not followed",
-                        display_path(ancestor)
-                    ),
-                ));
-            }
-            ignore::Error::Io(io) => {
-                let shown = path.map(display_path).unwrap_or_default();
-                let msg = if io.kind() == std::io::ErrorKind::NotFound {
-                    "cannot read: not found (broken symbolic link?)".to_string()
-                } else {
-                    format!("cannot read: {io}")
-                };
-                return Some(Diagnostic::warning("unreadable", shown, msg));
-            }
-            ignore::Error::Glob { .. }
-            | ignore::Error::UnrecognizedFileType(_)
-            | ignore::Error::InvalidDefinition => {
-                let _ = line;
-                return None;
-            }
+    match innermost(err) {
+        // Errors reading .gitignore files: not the user's input.
+        (ignore::Error::Partial(_), _) => None,
+        (ignore::Error::Loop { ancestor, child }, _) => Some(Diagnostic::warning(
+            "symlink-loop",
+            display_path(child),
+            format!(
+                "symbolic link loop: leads back to {}; not followed",
+                display_path(ancestor)
+            ),
+        )),
+        (ignore::Error::Io(io), path) => {
+            let shown = path.map(display_path).unwrap_or_default();
+            let msg = if io.kind() == std::io::ErrorKind::NotFound {
+                "cannot read: not found (broken symbolic link?)".to_string()
+            } else {
+                format!("cannot read: {io}")
+            };
+            Some(Diagnostic::warning("unreadable", shown, msg))
         }
+        _ => None,
     }
 }
 
