@@ -391,6 +391,40 @@ fn symlink_loop_and_dangling_link() {
     assert_eq!(inv.apps[0].xml_files.len(), 1);
 }
 
+/// Following links, a dangling link that a `.gitignore` matches is not
+/// reported (the walker asks the ignore rules before saying it cannot
+/// follow a link; the walk, which applies `.gitignore` itself, does too);
+/// one it does not match still is.
+#[cfg(unix)]
+#[test]
+fn a_dangling_link_gitignore_hides_is_not_reported() {
+    use std::os::unix::fs::symlink;
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    app(root);
+    write(
+        root,
+        "app/.gitignore",
+        "*.tmp
+",
+    );
+    symlink(root.join("nowhere.txt"), root.join("app/gone.tmp")).unwrap();
+    symlink(root.join("nowhere.txt"), root.join("app/dangling.txt")).unwrap();
+    let opts = ReadOptions {
+        follow_symlinks: true,
+        ..ReadOptions::default()
+    };
+    let inv = read_paths(&[root.to_path_buf()], &opts);
+    diag(&inv, "unreadable", "app/dangling.txt");
+    assert!(
+        inv.diagnostics
+            .iter()
+            .all(|d| !d.path.ends_with("gone.tmp")),
+        "{:#?}",
+        inv.diagnostics
+    );
+}
+
 /// A property file linked into an app (`config.yaml -> ../../../../shared/config.yaml`):
 /// its target inside the folders scanned, it is read at the link's path, as
 /// the app's own file (before, only its target was read, outside the app, so
