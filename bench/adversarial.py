@@ -295,6 +295,20 @@ def cases():
         '"permsets":[' + ",".join(f'"PS{i}"' for i in range(2_000)) + "]}"
     )
     yield "many-permission-sets", sets, "identities"
+    # Every folder's `.gitignore` different (none shares a compiled matcher), and a chain of
+    # nested ones that each entry below is asked through, as the walker asks its own.
+    yield "many-gitignores", {
+        f"part-{i:04d}/.gitignore": "".join(
+            f"*.tmp{i}-{j}\nbuild{i}-{j}/\n**/cache{i}-{j}/**\n!keep{i}-{j}.tmp{i}-{j}\n" for j in range(5)
+        ) + f"/anchored-{i}\n"
+        for i in range(3_000)
+    } | {f"part-{i:04d}/notes.txt": "x\n" for i in range(3_000)}, None
+    yield "deep-gitignores", {
+        "/".join(f"d{k}" for k in range(depth)) + "/.gitignore": f"*.skip{depth}\nskipped-{depth}/\n!keep.skip{depth}\n"
+        for depth in range(1, 300)
+    } | {
+        "/".join(f"d{k}" for k in range(depth)) + f"/file{depth}.txt": "x\n" for depth in range(1, 300)
+    }, None
     yield "committed-binaries", committed_binaries, None
     yield "many-plain-secrets", {
         "src/main/resources/config.properties": "".join(f"svc{i}.password=Plain{i}Secret\n" for i in range(3_000)),

@@ -977,7 +977,7 @@ fn walk_tree(root: &Path, tree: &Tree<'_>, with_ignore_files: bool) -> Vec<PathB
     // Like the ignore files, applied only where they are read.
     let exclude = exclude.filter(|_| with_ignore_files).cloned();
     let gitignores = with_ignore_files.then(|| Arc::new(Gitignores::for_root(root)));
-    let gitignores_of_errors = gitignores.clone().filter(|_| follow);
+    let gitignores_of_visits = gitignores.clone();
     builder.filter_entry(move |entry| {
         if entry.depth() == 0 {
             return true;
@@ -1020,8 +1020,8 @@ fn walk_tree(root: &Path, tree: &Tree<'_>, with_ignore_files: bool) -> Vec<PathB
         if is_dir && !ignored {
             if let Some(gitignores) = &gitignores {
                 match ignore_file_in(entry.path()) {
-                    IgnoreFile::Absent => {}
-                    IgnoreFile::Safe => gitignores.enter(entry.path()),
+                    IgnoreFile::Absent => gitignores.let_in(entry.path(), false),
+                    IgnoreFile::Safe => gitignores.let_in(entry.path(), true),
                     IgnoreFile::Unsafe(d) => {
                         lock(&found).push((entry.path().to_path_buf(), d));
                         return false;
@@ -1032,13 +1032,26 @@ fn walk_tree(root: &Path, tree: &Tree<'_>, with_ignore_files: bool) -> Vec<PathB
         !ignored
     });
     builder.build_parallel().run(|| {
-        let gitignores_of_errors = gitignores_of_errors.clone();
+        let gitignores = gitignores_of_visits.clone();
+        // The folder this thread lists: the walker lists a folder right
+        // after visiting it, on the same thread, and this thread's next
+        // visit (not an error's) comes once the listing is done.
+        let mut listing: Option<PathBuf> = None;
         Box::new(move |result| {
+            if let (Some(g), Ok(_)) = (&gitignores, &result) {
+                if let Some(dir) = listing.take() {
+                    g.listed(dir.as_os_str().as_encoded_bytes());
+                }
+            }
             match result {
                 Ok(entry) => {
                     let Some(file_type) = entry.file_type() else {
                         return WalkState::Continue;
                     };
+                    if let Some(g) = gitignores.as_ref().filter(|_| file_type.is_dir()) {
+                        g.listing(entry.path());
+                        listing = Some(entry.path().to_path_buf());
+                    }
                     if file_type.is_file() {
                         // The folders a `.gitignore` names may hide another
                         // repository (only where the walk applies it).
@@ -1110,8 +1123,9 @@ fn walk_tree(root: &Path, tree: &Tree<'_>, with_ignore_files: bool) -> Vec<PathB
                 Err(err) => {
                     // A link the walker cannot follow is not said when a
                     // `.gitignore` hides it (the walker asks before saying).
-                    let hidden = gitignores_of_errors
+                    let hidden = gitignores
                         .as_ref()
+                        .filter(|_| follow)
                         .zip(unfollowed_link(&err))
                         .is_some_and(|(g, link)| g.ignores(link, false));
                     if hidden {

@@ -1,13 +1,12 @@
 //! The `.gitignore` files of one walk, applied by the walk's filter instead
-//! of by the walker, each distinct file compiled once.
+//! of by the walker, each distinct file compiled once while it is in use.
 //!
 //! The `ignore` crate's walker compiles every folder's `.gitignore` into a
 //! glob set of its own (regular expressions). A monorepo's apps mostly hold
 //! the same one, written by Studio or an archetype, and compiling them all
-//! again was 4.4% of a scan's instructions (callgrind, 200 apps). Here each
-//! folder's file is read once, as the filter lets the walk into the folder,
-//! and files with the same bytes share one compiled matcher, asked with the
-//! path relative to the folder.
+//! again was 4.4% of a scan's instructions (callgrind, 200 apps). Here files
+//! with the same bytes share one compiled matcher, asked with the path
+//! relative to the folder that holds it.
 //!
 //! The result is the walker's own with intguard's settings
 //! (`require_git(false)` without `git_exclude`, so no `.git` folder bounds
@@ -15,12 +14,18 @@
 //! its folder decides, else that of the folder above, up to the walk's root
 //! and then each folder above the root (canonical), the first that matches
 //! (ignore or `!` whitelist) winning.
+//!
+//! Memory stays what the walker's is: a folder's matcher is compiled as the
+//! walk lists the folder and held only while folders below it wait to be
+//! listed (a thousand different files side by side are not all held at
+//! once), with the few compiled last kept for the next folders holding the
+//! same bytes.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, RwLock, Weak};
 
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use ignore::Match;
@@ -30,22 +35,49 @@ use ignore::Match;
 /// to its folder never strips anything from it.
 const SHARED_ROOT: &str = "/\0intguard-shared-gitignore";
 
+/// How many matchers compiled last stay held for folders still to come.
+const RECENT: usize = 16;
+
 type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
+/// A folder's `.gitignore`, and the nearest folder above holding one.
+struct Node {
+    matcher: Arc<Gitignore>,
+    /// The length of the folder's path as walked (entries below continue
+    /// it with a `/`).
+    dir_len: usize,
+    parent: Option<Arc<Node>>,
+}
+
+/// A folder the walk has let in and not yet listed whole.
+struct OpenDir {
+    /// The nearest folder at or above it holding a `.gitignore`.
+    chain: Option<Arc<Node>>,
+    /// It holds one, compiled when the walk lists the folder.
+    unread: bool,
+}
+
+#[derive(Default)]
+struct Compiled {
+    /// Each distinct file's matcher while some folder uses it.
+    by_bytes: FastMap<Box<[u8]>, Weak<Gitignore>>,
+    /// The last compiled or used.
+    recent: VecDeque<Arc<Gitignore>>,
+    /// How long `by_bytes` may grow before the unused are forgotten.
+    prune_at: usize,
+}
 
 /// The `.gitignore` matchers of one walk.
 pub(crate) struct Gitignores {
     /// The walk's root as given, less one trailing `/` (`""` for `/`): the
     /// entries' paths continue it with a `/`.
     root: Vec<u8>,
-    /// The root's own `.gitignore`.
-    at_root: Option<Arc<Gitignore>>,
     /// The root, canonical, and the `.gitignore` of each folder above it,
     /// nearest first, each rooted at its folder.
     above: Option<(PathBuf, Vec<Gitignore>)>,
-    /// The folders below the root that hold one, by their path as walked.
-    below: RwLock<FastMap<Box<[u8]>, Arc<Gitignore>>>,
-    /// Each distinct file's matcher, by its bytes.
-    compiled: Mutex<FastMap<Box<[u8]>, Arc<Gitignore>>>,
+    /// By their path as walked.
+    open: RwLock<FastMap<Box<[u8]>, OpenDir>>,
+    compiled: Mutex<Compiled>,
 }
 
 impl Gitignores {
@@ -55,38 +87,65 @@ impl Gitignores {
     pub(crate) fn for_root(root: &Path) -> Gitignores {
         let given = root.as_os_str().as_bytes();
         let trimmed = given.strip_suffix(b"/").unwrap_or(given);
-        let mut gitignores = Gitignores {
-            root: trimmed.to_vec(),
-            at_root: None,
-            above: None,
-            below: RwLock::default(),
-            compiled: Mutex::default(),
-        };
-        gitignores.at_root = gitignores.compile(root);
-        if let Ok(canonical) = std::fs::canonicalize(root) {
+        let above = std::fs::canonicalize(root).ok().and_then(|canonical| {
             let above: Vec<Gitignore> = canonical
                 .ancestors()
                 .skip(1)
                 .filter_map(own_matcher)
                 .collect();
-            if !above.is_empty() {
-                gitignores.above = Some((canonical, above));
-            }
-        }
+            (!above.is_empty()).then_some((canonical, above))
+        });
+        let gitignores = Gitignores {
+            root: trimmed.to_vec(),
+            above,
+            open: RwLock::default(),
+            compiled: Mutex::default(),
+        };
+        let root_dir = OpenDir {
+            chain: gitignores.node(root, trimmed.len(), None),
+            unread: false,
+        };
+        write(&gitignores.open).insert(trimmed.into(), root_dir);
         gitignores
     }
 
-    /// Reads the `.gitignore` of `dir`, a folder the walk enters (the
-    /// caller has checked that it holds one and that it is safe to read).
-    pub(crate) fn enter(&self, dir: &Path) {
-        if let Some(matcher) = self.compile(dir) {
-            let key: Box<[u8]> = dir.as_os_str().as_bytes().into();
-            write(&self.below).insert(key, matcher);
+    /// `dir`, let into the walk, holds a `.gitignore` or not (the caller
+    /// has checked that it is safe to read).
+    pub(crate) fn let_in(&self, dir: &Path, holds_one: bool) {
+        let bytes = dir.as_os_str().as_bytes();
+        let chain = self.chain_above(bytes);
+        let open = OpenDir {
+            chain,
+            unread: holds_one,
+        };
+        write(&self.open).insert(bytes.into(), open);
+    }
+
+    /// The walk is about to list `dir`: its `.gitignore` is compiled now.
+    pub(crate) fn listing(&self, dir: &Path) {
+        let bytes = dir.as_os_str().as_bytes();
+        let parent = {
+            let open = read(&self.open);
+            match open.get(bytes) {
+                Some(d) if d.unread => d.chain.clone(),
+                _ => return,
+            }
+        };
+        let chain = self.node(dir, bytes.len(), parent.clone()).or(parent);
+        if let Some(d) = write(&self.open).get_mut(bytes) {
+            d.chain = chain;
+            d.unread = false;
         }
     }
 
+    /// The walk has listed `dir` whole: the folders below it hold what they
+    /// need of its matchers.
+    pub(crate) fn listed(&self, dir: &[u8]) {
+        write(&self.open).remove(dir);
+    }
+
     /// Whether the `.gitignore` files ignore `path`, an entry of the walk
-    /// below its root.
+    /// below its root (its folder let in).
     pub(crate) fn ignores(&self, path: &Path, is_dir: bool) -> bool {
         self.matched(path, is_dir).is_ignore()
     }
@@ -99,30 +158,16 @@ impl Gitignores {
         else {
             return Match::None;
         };
-        let start = self.root.len();
-        {
-            let below = read(&self.below);
-            if !below.is_empty() {
-                let mut end = bytes.len();
-                while let Some(slash) = memchr::memrchr(b'/', &bytes[..end]) {
-                    if slash <= start {
-                        break;
-                    }
-                    if let Some(matcher) = below.get(&bytes[..slash]) {
-                        let m = ask(matcher, &bytes[slash + 1..], is_dir);
-                        if !m.is_none() {
-                            return m;
-                        }
-                    }
-                    end = slash;
-                }
-            }
-        }
-        if let Some(matcher) = &self.at_root {
-            let m = ask(matcher, rel_to_root, is_dir);
+        let mut chain = self.chain_above(bytes);
+        while let Some(node) = chain {
+            let m = node.matcher.matched(
+                Path::new(OsStr::from_bytes(&bytes[node.dir_len + 1..])),
+                is_dir,
+            );
             if !m.is_none() {
-                return m;
+                return m.map(|_| ());
             }
+            chain = node.parent.clone();
         }
         if let Some((canonical, above)) = &self.above {
             let full = canonical.join(Path::new(OsStr::from_bytes(rel_to_root)));
@@ -136,30 +181,106 @@ impl Gitignores {
         Match::None
     }
 
-    /// The shared matcher of the `.gitignore` in `dir`, compiled on first
-    /// sight of its bytes; `None` when it is absent, unreadable or has no
-    /// pattern.
-    fn compile(&self, dir: &Path) -> Option<Arc<Gitignore>> {
+    /// The matchers that apply to the entries of the folder holding the
+    /// entry `path` (nearest first).
+    fn chain_above(&self, path: &[u8]) -> Option<Arc<Node>> {
+        let slash = memchr::memrchr(b'/', path)?;
+        read(&self.open)
+            .get(&path[..slash])
+            .and_then(|d| d.chain.clone())
+    }
+
+    /// A node for the `.gitignore` in `dir` (`None` when it is absent,
+    /// unreadable or has no pattern), its matcher shared with every folder
+    /// holding the same bytes.
+    fn node(&self, dir: &Path, dir_len: usize, parent: Option<Arc<Node>>) -> Option<Arc<Node>> {
         let file = dir.join(".gitignore");
         let bytes = std::fs::read(&file).ok()?;
-        let mut compiled = lock(&self.compiled);
-        if let Some(matcher) = compiled.get(&bytes[..]) {
-            return (!matcher.is_empty()).then(|| Arc::clone(matcher));
-        }
-        let mut builder = GitignoreBuilder::new(SHARED_ROOT);
-        // A bad line or a read error only loses rules, as in the walker.
-        let _ = builder.add(&file);
-        let matcher = Arc::new(builder.build().unwrap_or_else(|_| Gitignore::empty()));
-        compiled.insert(bytes.into_boxed_slice(), Arc::clone(&matcher));
+        let matcher = self.matcher(&file, bytes)?;
+        Some(Arc::new(Node {
+            matcher,
+            dir_len,
+            parent,
+        }))
+    }
+
+    fn matcher(&self, file: &Path, bytes: Vec<u8>) -> Option<Arc<Gitignore>> {
+        let known = lock(&self.compiled)
+            .by_bytes
+            .get(&bytes[..])
+            .and_then(Weak::upgrade);
+        let matcher = match known {
+            Some(known) => known,
+            // Compiled outside the lock: the walk's threads compile different
+            // files side by side.
+            None => {
+                let fresh = Arc::new(compile(file, &bytes));
+                lock(&self.compiled).keep(bytes, fresh)
+            }
+        };
+        lock(&self.compiled).remember(&matcher);
         (!matcher.is_empty()).then_some(matcher)
     }
 }
 
-/// `matcher`, shared, asked with a path relative to its folder.
-fn ask(matcher: &Gitignore, rel: &[u8], is_dir: bool) -> Match<()> {
-    matcher
-        .matched(Path::new(OsStr::from_bytes(rel)), is_dir)
-        .map(|_| ())
+impl Compiled {
+    /// `fresh`, compiled from `bytes`, unless another thread kept the same
+    /// bytes' first.
+    fn keep(&mut self, bytes: Vec<u8>, fresh: Arc<Gitignore>) -> Arc<Gitignore> {
+        if let Some(first) = self.by_bytes.get(&bytes[..]).and_then(Weak::upgrade) {
+            return first;
+        }
+        // Files no folder uses any more, forgotten now and then (when the
+        // list has doubled since).
+        if self.by_bytes.len() >= self.prune_at.max(4 * RECENT) {
+            self.by_bytes.retain(|_, m| m.strong_count() > 0);
+            self.prune_at = 2 * self.by_bytes.len();
+        }
+        self.by_bytes
+            .insert(bytes.into_boxed_slice(), Arc::downgrade(&fresh));
+        fresh
+    }
+
+    /// `matcher` among the last used, held for the next folders.
+    fn remember(&mut self, matcher: &Arc<Gitignore>) {
+        if self.recent.iter().any(|r| Arc::ptr_eq(r, matcher)) {
+            return;
+        }
+        if self.recent.len() == RECENT {
+            self.recent.pop_front();
+        }
+        self.recent.push_back(Arc::clone(matcher));
+    }
+}
+
+/// The matcher of a `.gitignore` holding `bytes`, read line by line as
+/// `GitignoreBuilder::add` reads the file: `\n` or `\r\n` ends a line, a
+/// line that is not UTF-8 is skipped, the first line's byte order mark is
+/// no pattern, and a bad pattern only loses itself.
+fn compile(file: &Path, bytes: &[u8]) -> Gitignore {
+    let mut builder = GitignoreBuilder::new(SHARED_ROOT);
+    let mut rest = bytes;
+    let mut i = 0;
+    while !rest.is_empty() {
+        let line = match memchr::memchr(b'\n', rest) {
+            Some(end) => {
+                let line = &rest[..end];
+                rest = &rest[end + 1..];
+                line.strip_suffix(b"\r").unwrap_or(line)
+            }
+            None => std::mem::take(&mut rest),
+        };
+        if let Ok(line) = std::str::from_utf8(line) {
+            let line = if i == 0 {
+                line.trim_start_matches('\u{feff}')
+            } else {
+                line
+            };
+            let _ = builder.add_line(Some(file.to_path_buf()), line);
+        }
+        i += 1;
+    }
+    builder.build().unwrap_or_else(|_| Gitignore::empty())
 }
 
 /// The `.gitignore` of `dir` (a folder above the root), rooted at it, as
@@ -190,6 +311,10 @@ fn write<T>(m: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
 mod tests {
     use std::collections::BTreeSet;
     use std::path::{Path, PathBuf};
+
+    use ignore::gitignore::GitignoreBuilder;
+
+    use super::{compile, SHARED_ROOT};
 
     use crate::discover::walk;
     use crate::ReadOptions;
@@ -223,6 +348,63 @@ mod tests {
     fn walk_files(root: &Path) -> BTreeSet<PathBuf> {
         let walked = walk(&[root.to_path_buf()], &ReadOptions::default());
         walked.files.iter().map(|f| f.path.to_path_buf()).collect()
+    }
+
+    /// A `.gitignore` is compiled from its bytes as `GitignoreBuilder::add`
+    /// reads the file: `\r\n` line ends, a byte order mark, a line that is
+    /// not UTF-8, a last line with no line end (its `\r` kept), blank and
+    /// comment lines, a whitelist.
+    #[test]
+    fn a_file_compiled_from_its_bytes_matches_as_the_builder_reads_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let contents: [&[u8]; 6] = [
+            b"\xEF\xBB\xBF*.log\r\nbuild/\r\n!keep.log\r\n",
+            b"# comment\n\n*.tmp\nsecret\xFF.txt\nout/\n/anchored",
+            b"last\r",
+            b"*.a\n\xC3\x28bad\n*.b\r\n\r\n  \n",
+            b"",
+            b"\n\n",
+        ];
+        let probes = [
+            ("x.log", false),
+            ("keep.log", false),
+            ("build", true),
+            ("a/build", true),
+            ("x.tmp", false),
+            ("out", true),
+            ("anchored", false),
+            ("sub/anchored", false),
+            ("last", false),
+            ("last\r", false),
+            ("f.a", false),
+            ("f.b", false),
+        ];
+        for (n, bytes) in contents.iter().enumerate() {
+            let file = tmp.path().join(format!("g{n}"));
+            std::fs::write(&file, bytes).unwrap();
+            let mut builder = GitignoreBuilder::new(SHARED_ROOT);
+            let _ = builder.add(&file);
+            let by_builder = builder.build().unwrap();
+            let by_bytes = compile(&file, bytes);
+            assert_eq!(by_bytes.num_ignores(), by_builder.num_ignores(), "{n}");
+            assert_eq!(
+                by_bytes.num_whitelists(),
+                by_builder.num_whitelists(),
+                "{n}"
+            );
+            for (probe, is_dir) in probes {
+                let path = Path::new(probe);
+                let (a, b) = (
+                    by_bytes.matched(path, is_dir),
+                    by_builder.matched(path, is_dir),
+                );
+                assert_eq!(
+                    (a.is_ignore(), a.is_whitelist()),
+                    (b.is_ignore(), b.is_whitelist()),
+                    "{n}: {probe}"
+                );
+            }
+        }
     }
 
     /// Nested `.gitignore` files (several with the same bytes, so sharing
