@@ -402,12 +402,7 @@ fn a_dangling_link_gitignore_hides_is_not_reported() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();
     app(root);
-    write(
-        root,
-        "app/.gitignore",
-        "*.tmp
-",
-    );
+    write(root, "app/.gitignore", "*.tmp\n");
     symlink(root.join("nowhere.txt"), root.join("app/gone.tmp")).unwrap();
     symlink(root.join("nowhere.txt"), root.join("app/dangling.txt")).unwrap();
     let opts = ReadOptions {
