@@ -20,6 +20,7 @@ use std::time::Duration;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use ignore::{WalkBuilder, WalkState};
 use intguard_model::Diagnostic;
+use rayon::slice::ParallelSliceMut;
 use wait_timeout::ChildExt;
 
 use crate::gitignores::Gitignores;
@@ -200,11 +201,18 @@ impl WalkedFiles {
 
     /// The files sorted by display path, each path once.
     fn sorted(&self) -> WalkedFiles {
+        // Each display path looked up once, not twice a comparison (a
+        // monorepo's 40,000 files take 600,000 of them), and the sort on
+        // both cores: it is done before any file is read. Equal display
+        // paths keep the walk's order, as a stable sort keeps it.
+        let keys: Vec<&[u8]> = (0..self.len).map(|i| self.get(i).display_bytes()).collect();
         let mut order: Vec<u32> = (0..self.len as u32).collect();
-        order.sort_by(|a, b| {
-            let (a, b) = (self.get(*a as usize), self.get(*b as usize));
-            a.display_bytes().cmp(b.display_bytes())
+        order.par_sort_unstable_by(|&a, &b| {
+            keys[a as usize]
+                .cmp(keys[b as usize])
+                .then_with(|| a.cmp(&b))
         });
+        drop(keys);
         order.dedup_by(|a, b| self.get(*a as usize).path == self.get(*b as usize).path);
         let mut sorted = WalkedFiles::default();
         for i in order {
