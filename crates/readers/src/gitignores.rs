@@ -194,9 +194,8 @@ impl Gitignores {
     /// unreadable or has no pattern), its matcher shared with every folder
     /// holding the same bytes.
     fn node(&self, dir: &Path, dir_len: usize, parent: Option<Arc<Node>>) -> Option<Arc<Node>> {
-        let file = dir.join(".gitignore");
-        let bytes = std::fs::read(&file).ok()?;
-        let matcher = self.matcher(&file, bytes)?;
+        let bytes = std::fs::read(dir.join(".gitignore")).ok()?;
+        let matcher = self.matcher(bytes)?;
         Some(Arc::new(Node {
             matcher,
             dir_len,
@@ -204,30 +203,34 @@ impl Gitignores {
         }))
     }
 
-    fn matcher(&self, file: &Path, bytes: Vec<u8>) -> Option<Arc<Gitignore>> {
-        let known = lock(&self.compiled)
-            .by_bytes
-            .get(&bytes[..])
-            .and_then(Weak::upgrade);
+    fn matcher(&self, bytes: Vec<u8>) -> Option<Arc<Gitignore>> {
+        let known = lock(&self.compiled).known(&bytes);
         let matcher = match known {
             Some(known) => known,
             // Compiled outside the lock: the walk's threads compile different
             // files side by side.
             None => {
-                let fresh = Arc::new(compile(file, &bytes));
+                let fresh = Arc::new(compile(&bytes));
                 lock(&self.compiled).keep(bytes, fresh)
             }
         };
-        lock(&self.compiled).remember(&matcher);
         (!matcher.is_empty()).then_some(matcher)
     }
 }
 
 impl Compiled {
+    /// The matcher of a file with these bytes, if some folder still uses
+    /// one, remembered as used last.
+    fn known(&mut self, bytes: &[u8]) -> Option<Arc<Gitignore>> {
+        let known = self.by_bytes.get(bytes).and_then(Weak::upgrade)?;
+        self.remember(&known);
+        Some(known)
+    }
+
     /// `fresh`, compiled from `bytes`, unless another thread kept the same
-    /// bytes' first.
+    /// bytes' first; remembered as used last.
     fn keep(&mut self, bytes: Vec<u8>, fresh: Arc<Gitignore>) -> Arc<Gitignore> {
-        if let Some(first) = self.by_bytes.get(&bytes[..]).and_then(Weak::upgrade) {
+        if let Some(first) = self.known(&bytes) {
             return first;
         }
         // Files no folder uses any more, forgotten now and then (when the
@@ -238,6 +241,7 @@ impl Compiled {
         }
         self.by_bytes
             .insert(bytes.into_boxed_slice(), Arc::downgrade(&fresh));
+        self.remember(&fresh);
         fresh
     }
 
@@ -257,28 +261,22 @@ impl Compiled {
 /// `GitignoreBuilder::add` reads the file: `\n` or `\r\n` ends a line, a
 /// line that is not UTF-8 is skipped, the first line's byte order mark is
 /// no pattern, and a bad pattern only loses itself.
-fn compile(file: &Path, bytes: &[u8]) -> Gitignore {
+fn compile(bytes: &[u8]) -> Gitignore {
     let mut builder = GitignoreBuilder::new(SHARED_ROOT);
-    let mut rest = bytes;
-    let mut i = 0;
-    while !rest.is_empty() {
-        let line = match memchr::memchr(b'\n', rest) {
-            Some(end) => {
-                let line = &rest[..end];
-                rest = &rest[end + 1..];
-                line.strip_suffix(b"\r").unwrap_or(line)
-            }
-            None => std::mem::take(&mut rest),
+    for (i, line) in bytes.split_inclusive(|&b| b == b'\n').enumerate() {
+        let line = match line.strip_suffix(b"\n") {
+            Some(ended) => ended.strip_suffix(b"\r").unwrap_or(ended),
+            None => line,
         };
-        if let Ok(line) = std::str::from_utf8(line) {
-            let line = if i == 0 {
-                line.trim_start_matches('\u{feff}')
-            } else {
-                line
-            };
-            let _ = builder.add_line(Some(file.to_path_buf()), line);
-        }
-        i += 1;
+        let Ok(line) = std::str::from_utf8(line) else {
+            continue;
+        };
+        let line = if i == 0 {
+            line.trim_start_matches('\u{feff}')
+        } else {
+            line
+        };
+        let _ = builder.add_line(None, line);
     }
     builder.build().unwrap_or_else(|_| Gitignore::empty())
 }
@@ -286,12 +284,9 @@ fn compile(file: &Path, bytes: &[u8]) -> Gitignore {
 /// The `.gitignore` of `dir` (a folder above the root), rooted at it, as
 /// the walker reads those.
 fn own_matcher(dir: &Path) -> Option<Gitignore> {
-    let file = dir.join(".gitignore");
-    if !file.exists() {
-        return None;
-    }
     let mut builder = GitignoreBuilder::new(dir);
-    let _ = builder.add(&file);
+    // Absent or unreadable: no pattern, as in the walker.
+    let _ = builder.add(dir.join(".gitignore"));
     builder.build().ok().filter(|m| !m.is_empty())
 }
 
@@ -385,7 +380,7 @@ mod tests {
             let mut builder = GitignoreBuilder::new(SHARED_ROOT);
             let _ = builder.add(&file);
             let by_builder = builder.build().unwrap();
-            let by_bytes = compile(&file, bytes);
+            let by_bytes = compile(bytes);
             assert_eq!(by_bytes.num_ignores(), by_builder.num_ignores(), "{n}");
             assert_eq!(
                 by_bytes.num_whitelists(),
