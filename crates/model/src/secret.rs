@@ -250,6 +250,9 @@ impl Redactor {
     /// replaced by a copy made there left the findings' memory in pieces
     /// among the threads' pages.)
     pub fn redact_in_place(&self, text: &mut String) {
+        if !self.may_mask(text) {
+            return;
+        }
         let masked = self.redact(text);
         if masked != *text {
             *text = masked;
@@ -260,13 +263,38 @@ impl Redactor {
     /// others keep the text as it was (masked the same, as they are masked
     /// by the same redactor).
     pub fn redact_shared(&self, text: &mut crate::SharedStr) {
+        if !self.may_mask(text) {
+            return;
+        }
         let masked = self.redact(text);
         if masked != **text {
             *text = masked.into();
         }
     }
 
+    /// Whether [`Redactor::redact`] could change `text`: one of the secrets
+    /// it searches for occurs in it. Most texts (messages, fixes, lines of
+    /// source) hold none, and the automaton's `is_match` stops at the first
+    /// occurrence, where the overlapping search `redact` makes visits
+    /// every match state through the whole text.
+    fn may_mask(&self, text: &str) -> bool {
+        match &self.finder {
+            Some((finder, _)) => {
+                finder.is_match(text)
+                    || self
+                        .too_long
+                        .iter()
+                        .any(|&i| self.masks(i) && text.contains(self.secrets[i].as_str()))
+            }
+            None => (0..self.secrets.len())
+                .any(|i| self.masks(i) && text.contains(self.secrets[i].as_str())),
+        }
+    }
+
     pub fn redact(&self, text: &str) -> String {
+        if !self.may_mask(text) {
+            return text.to_string();
+        }
         let Some((finder, ids)) = &self.finder else {
             // No automaton (none short enough, or too large to build): try
             // them all, longest first.

@@ -283,9 +283,10 @@ pub(super) fn property_findings<'a>(
         // Entries an anchor gives several names (`defaults.token` merged into
         // `sf.token` by `<<: *defaults`) share their place, where one
         // finding is reported: under the name the app reads, first.
-        let mut entries: Vec<&intguard_model::PropertyEntry> = file.entries.iter().collect();
-        entries.sort_by_key(|e| !uses.reads_name(e.key()));
-        for entry in entries {
+        // (Each entry's name looked up once, not once per comparison.)
+        let (read, unread): (Vec<&intguard_model::PropertyEntry>, Vec<_>) =
+            file.entries.iter().partition(|e| uses.reads_name(e.key()));
+        for entry in read.into_iter().chain(unread) {
             let entry_uses = uses.for_entry(file, &entry.location, entry.key());
             let named_secret = is_secret_name(entry.key()) && !is_key_name(entry.key());
             let sent_by = sent
