@@ -82,7 +82,7 @@ use intguard_model::Inventory;
 pub fn verify(inventory: &Inventory, moved: &[Moved], key: &[u8]) -> Vec<String> {
     let mut problems = Vec::new();
     for m in moved {
-        let target = m.target.to_string_lossy().replace('\\', "/");
+        let target = shown(&m.target);
         let found = inventory.apps.iter().find_map(|app| {
             app.property_files
                 .iter()
@@ -178,7 +178,7 @@ pub fn verify_unchanged(
             .count()
     };
     for path in changed {
-        let path = path.to_string_lossy().replace('\\', "/");
+        let path = shown(path);
         if errors(after, &path) > errors(before, &path) {
             let what = after
                 .diagnostics
@@ -229,6 +229,20 @@ impl fmt::Display for FixError {
 
 impl std::error::Error for FixError {}
 
+/// The file an inventory's path names. Paths are display paths (a file
+/// name that is not UTF-8 has each such byte spelt `\xHH`): opened as
+/// written, such a name is another file, not found, and written it is a
+/// new file beside the one meant.
+pub(crate) fn file_at(display: &str) -> PathBuf {
+    intguard_model::path_text::path_of_display(display).into_owned()
+}
+
+/// The display path of a file the plan reads or writes, as the inventory
+/// and the reports name it.
+pub(crate) fn shown(path: &Path) -> String {
+    intguard_model::path_text::display_path(path)
+}
+
 /// Why the text of the file at `path` could not be read for `command`
 /// (`read_to_string`'s error `e`). A file that is not UTF-8 is refused,
 /// nothing written: one saved as UTF-16 (Windows PowerShell 5's `Out-File`
@@ -255,7 +269,7 @@ pub(crate) fn unreadable_text(path: &str, command: &str, e: &std::io::Error) -> 
 fn starts_with_utf16_bom(path: &str) -> bool {
     use std::io::Read;
     let mut head = [0u8; 2];
-    std::fs::File::open(path)
+    std::fs::File::open(file_at(path))
         .and_then(|mut f| f.read_exact(&mut head))
         .is_ok_and(|()| matches!(head, [0xFF, 0xFE] | [0xFE, 0xFF]))
 }
@@ -385,7 +399,7 @@ impl Plan {
         let mut out = String::new();
         for c in &self.changes {
             let old = c.masked_original.as_deref().unwrap_or("");
-            let path = c.path.to_string_lossy().replace('\\', "/");
+            let path = shown(&c.path);
             let old_header = if c.original.is_some() {
                 format!("a/{path}")
             } else {
@@ -472,7 +486,7 @@ impl Plan {
         {
             return Err(std::io::Error::other(format!(
                 "{} is a symbolic link, which is not written through: nothing was written",
-                link.path.display()
+                shown(&link.path)
             )));
         }
         let staged = self
@@ -521,7 +535,7 @@ impl Plan {
                 },
             };
             if let Err(e) = done {
-                failed.push(format!("{}: {e}", c.path.display()));
+                failed.push(format!("{}: {e}", shown(&c.path)));
             }
         }
         remove_empty_dirs(&std::mem::take(&mut *self.created_dirs()));

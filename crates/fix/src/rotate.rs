@@ -5,7 +5,6 @@
 //! match.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
 
 use intguard_model::{Inventory, Location, MuleApp};
 use mule_secure_props::{Cipher, Mode};
@@ -141,7 +140,7 @@ pub fn plan_rotation(
                     }
                 }
             }
-            let text = std::fs::read_to_string(file.path.as_str()).map_err(|e| {
+            let text = std::fs::read_to_string(crate::file_at(&file.path)).map_err(|e| {
                 crate::unreadable_text(file.path.as_str(), "fix secrets --rotate-key", &e)
             })?;
             let lines = Lines::new(&text);
@@ -212,7 +211,7 @@ pub fn plan_rotation(
                 edits.push((start..start + b64.len(), fresh));
                 plan.moved.push(Moved {
                     name: e.key().to_string(),
-                    target: PathBuf::from(file.path.as_str()),
+                    target: crate::file_at(&file.path),
                 });
                 let with = match (old_key == new_key, target == cipher) {
                     (_, true) => format!("the new key ({cipher})"),
@@ -235,7 +234,7 @@ pub fn plan_rotation(
                 how.join("; ")
             ));
             plan.changes.push(FileChange {
-                path: PathBuf::from(file.path.as_str()),
+                path: crate::file_at(&file.path),
                 // Only encrypted values change: nothing to mask.
                 masked_original: Some(text.clone()),
                 original: Some(text),
@@ -260,7 +259,7 @@ pub fn plan_rotation(
         let new = apply_edits(&text, edits)
             .ok_or_else(|| FixError(format!("{path}: overlapping edits")))?;
         plan.changes.push(FileChange {
-            path: PathBuf::from(&path),
+            path: crate::file_at(&path),
             // Settings only: nothing to mask.
             masked_original: Some(text.clone()),
             original: Some(text),
@@ -320,8 +319,8 @@ fn plan_strong_settings(
         }
         let path = config.location.path.as_str();
         if !files.contains_key(path) {
-            let text =
-                std::fs::read_to_string(path).map_err(|e| FixError(format!("{path}: {e}")))?;
+            let text = std::fs::read_to_string(crate::file_at(path))
+                .map_err(|e| FixError(format!("{path}: {e}")))?;
             let edits = Vec::new();
             files.insert(path.to_string(), XmlEdits { text, edits });
         }

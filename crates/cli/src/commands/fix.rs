@@ -314,7 +314,10 @@ pub(super) fn write_checked(
     if !force {
         let dirty = dirty_files(&plan.paths());
         if !dirty.is_empty() {
-            let list: Vec<String> = dirty.iter().map(|p| p.display().to_string()).collect();
+            let list: Vec<String> = dirty
+                .iter()
+                .map(|p| intguard_model::path_text::display_path(p))
+                .collect();
             return Err(exit::usage_error(format!(
                 "uncommitted changes in files the fix would edit (commit or stash them, or use --force): {}",
                 list.join(", ")

@@ -12,6 +12,7 @@ use intguard_fix::{
     is_inside, permission_set_folder, plan_permission_sets, LeastPrivilegeSet, PermissionsOptions,
 };
 use intguard_model::{
+    path_text::{display_path, path_of_display},
     same_profile, AccessFlags, IntegrationIdentity, Inventory, MetadataFormat, ObjectOperation,
 };
 
@@ -124,7 +125,7 @@ pub fn run(args: PermissionsArgs) -> i32 {
             if several {
                 let shown = target
                     .as_ref()
-                    .map_or_else(|| set.name.clone(), |t| t.display().to_string());
+                    .map_or_else(|| set.name.clone(), |t| display_path(t));
                 let _ = writeln!(text, "==> {shown} <==");
             }
             text.push_str(&set.xml());
@@ -163,13 +164,13 @@ pub fn run(args: PermissionsArgs) -> i32 {
         if let Some(existing) = targets.iter().find(|t| t.exists()) {
             return exit::usage_error(format!(
                 "{} exists (an earlier run, or a set of that name): replace it with --force, or name the set with --name",
-                existing.display()
+                display_path(existing)
             ));
         }
     }
     for (set, target) in plan.sets.iter().zip(&targets) {
         if let Err(e) = set.write(target) {
-            return exit::usage_error(format!("cannot write {}: {e}", target.display()));
+            return exit::usage_error(format!("cannot write {}: {e}", display_path(target)));
         }
     }
     // Read back as the scan reads metadata: each set is read and grants
@@ -225,14 +226,13 @@ fn same_name_elsewhere(inv: &Inventory, set: &LeastPrivilegeSet, target: &Path) 
 /// Whether display path `path` names `target` (`./org/src/x` is
 /// `org/src/x`).
 fn same_file(path: &str, target: &Path) -> bool {
-    let shown = target.display().to_string();
-    path == shown.replace('\\', "/")
-        || (is_inside(Path::new(path), target) && is_inside(target, Path::new(path)))
+    let file = path_of_display(path);
+    path == display_path(target) || (is_inside(&file, target) && is_inside(target, &file))
 }
 
 /// What a re-read shows of a written set that differs from the plan.
 fn read_back(after: &Inventory, set: &LeastPrivilegeSet, target: &Path) -> Vec<String> {
-    let shown = target.display().to_string();
+    let shown = display_path(target);
     let Some(read) = after
         .salesforce
         .permission_sets
@@ -245,7 +245,7 @@ fn read_back(after: &Inventory, set: &LeastPrivilegeSet, target: &Path) -> Vec<S
             .salesforce
             .projects
             .iter()
-            .any(|p| is_inside(target, Path::new(&p.root)));
+            .any(|p| is_inside(target, &path_of_display(&p.root)));
         if !in_project {
             return set.check_written(target, true);
         }
@@ -302,7 +302,7 @@ fn summary(
     let verb = if dry_run { "would write" } else { "wrote" };
     let at = target.map_or_else(
         || format!("{} (give --out DIR to write it)", set.name),
-        |t| t.display().to_string(),
+        display_path,
     );
     let _ = writeln!(s, "intguard: {verb} {at}");
     let _ = writeln!(
@@ -462,7 +462,7 @@ fn next_steps(inv: &Inventory, set: &LeastPrivilegeSet, target: Option<&Path>) -
         inv.salesforce
             .projects
             .iter()
-            .find(|p| is_inside(t, Path::new(&p.root)))
+            .find(|p| is_inside(t, &path_of_display(&p.root)))
     });
     let deploy = match project {
         Some(p) if p.format == MetadataFormat::MetadataApi => format!(
@@ -472,7 +472,7 @@ fn next_steps(inv: &Inventory, set: &LeastPrivilegeSet, target: Option<&Path>) -
         Some(p)
             if p.package_directories
                 .iter()
-                .any(|d| target.is_some_and(|t| is_inside(t, Path::new(d)))) =>
+                .any(|d| target.is_some_and(|t| is_inside(t, &path_of_display(d)))) =>
         {
             format!(
                 "deploy it (sf project deploy start --metadata PermissionSet:{})",

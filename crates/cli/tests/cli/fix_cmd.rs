@@ -1335,3 +1335,144 @@ fn a_key_after_a_byte_order_mark_is_still_committed() {
     assert!(stderr.contains("committed"), "{stderr}");
     assert_eq!(file_tree(&app), before);
 }
+
+/// The app moved into a folder whose name is not UTF-8 (`caf\xE9`, saved
+/// from a Latin-1 system): every file under it is shown as `caf\xE9/...`.
+#[cfg(unix)]
+fn in_a_latin1_folder(app: &Path) -> PathBuf {
+    use std::os::unix::ffi::OsStrExt;
+    let moved = app
+        .parent()
+        .unwrap()
+        .join(std::ffi::OsStr::from_bytes(b"caf\xE9"));
+    std::fs::rename(app, &moved).unwrap();
+    moved
+}
+
+/// Files whose names hold the escape reports spell a non-UTF-8 byte with
+/// (`\xE9`): what writing at the shown name instead of the file makes.
+#[cfg(unix)]
+fn escaped_names(tree: &BTreeMap<PathBuf, Vec<u8>>) -> Vec<&PathBuf> {
+    tree.keys()
+        .filter(|p| p.to_string_lossy().contains("\\x"))
+        .collect()
+}
+
+/// An app whose path is not UTF-8 is fixed in its own files. Opened at the
+/// name reports show (`caf\xE9/...`), each file was "not found": the XML
+/// was planned as a new, empty file written beside it, and nothing was
+/// encrypted.
+#[cfg(unix)]
+#[test]
+fn an_app_whose_path_is_not_utf8_is_fixed_in_its_own_files() {
+    let (_tmp, app) = fix_fixture("mule4-yaml");
+    let app = in_a_latin1_folder(&app);
+    assert_eq!(ig102_count(&app), 5);
+    let before = file_tree(&app);
+    let out = intguard()
+        .args(["fix", "secrets", "--key-env", "IG_FIX_KEY"])
+        .arg(&app)
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("caf\\xE9/src/main/mule/global.xml"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("value(s) encrypted and checked"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains('\u{FFFD}'), "{stderr}");
+    for s in SECRETS {
+        assert!(!stderr.contains(s), "{s} shown");
+    }
+    assert_eq!(ig102_count(&app), 0);
+    let after = file_tree(&app);
+    assert_eq!(escaped_names(&after), Vec::<&PathBuf>::new());
+    // Each file it had is changed where it is (none left beside it).
+    let global = app.join("src/main/mule/global.xml");
+    assert_ne!(after[&global], before[&global]);
+    assert!(String::from_utf8_lossy(&after[&global]).contains("${secure::"));
+}
+
+/// `--dry-run` on such an app shows the diff under the names reports use.
+#[cfg(unix)]
+#[test]
+fn a_dry_run_names_a_path_that_is_not_utf8_as_reports_do() {
+    let (_tmp, app) = fix_fixture("mule4-yaml");
+    let app = in_a_latin1_folder(&app);
+    let before = file_tree(&app);
+    let out = intguard()
+        .args(["fix", "secrets", "--key-env", "IG_FIX_KEY", "--dry-run"])
+        .arg(&app)
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("--- a/") && stdout.contains("caf\\xE9/src/main/mule/global.xml\n"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains('\u{FFFD}'), "{stdout}");
+    assert_eq!(file_tree(&app), before);
+}
+
+/// A key rotation in an app whose path is not UTF-8 re-encrypts its own
+/// secure file (opened at the name reports show, it was "not found").
+#[cfg(unix)]
+#[test]
+fn a_key_rotation_in_an_app_whose_path_is_not_utf8_rewrites_its_own_files() {
+    let (_tmp, app) = fix_fixture("mule4-props");
+    let app = in_a_latin1_folder(&app);
+    intguard()
+        .args(["fix", "secrets", "--key-env", "IG_FIX_KEY"])
+        .arg(&app)
+        .assert()
+        .success();
+    let secure = app.join("src/main/resources/secure-prod.properties");
+    let before = std::fs::read_to_string(&secure).unwrap();
+    let out = intguard()
+        .args([
+            "fix",
+            "secrets",
+            "--key-env",
+            "IG_FIX_KEY",
+            "--rotate-key",
+            "IG_NEW_KEY",
+        ])
+        .arg(&app)
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("caf\\xE9/src/main/resources/secure-prod.properties"),
+        "{stderr}"
+    );
+    let after = std::fs::read_to_string(&secure).unwrap();
+    assert_ne!(after, before);
+    let value = after
+        .lines()
+        .find_map(|l| l.strip_prefix("db.password="))
+        .unwrap();
+    // Encrypted with the new key.
+    intguard()
+        .args([
+            "secure-props",
+            "decrypt",
+            "--algorithm",
+            "Blowfish",
+            "--mode",
+            "CFB",
+        ])
+        .args(["--key-env", "IG_NEW_KEY", value])
+        .assert()
+        .success()
+        .stdout("Db-Prod-Pa55!\n");
+    assert_eq!(escaped_names(&file_tree(&app)), Vec::<&PathBuf>::new());
+}

@@ -441,3 +441,36 @@ fn next_steps_name_the_user_and_never_its_ciphertext() {
         "{steps}"
     );
 }
+
+/// An app whose path is not UTF-8 (its folder `caf\xE9`, saved from a
+/// Latin-1 system) is switched in its own file; opened at the name reports
+/// show (`caf\xE9/...`), its XML was "not found" and the connection left.
+#[cfg(unix)]
+#[test]
+fn an_app_whose_path_is_not_utf8_is_switched_in_its_own_file() {
+    use std::os::unix::ffi::OsStrExt;
+    let (_tmp, app) = fix_fixture("jwt-yaml");
+    let moved = app
+        .parent()
+        .unwrap()
+        .join(std::ffi::OsStr::from_bytes(b"caf\xE9"));
+    std::fs::rename(&app, &moved).unwrap();
+    assert_eq!(ig101(&moved).len(), 1);
+    let run = run_cmd(intguard().args(["fix", "jwt"]).arg(&moved));
+    run.expect_code(0);
+    assert!(
+        run.stderr
+            .contains("1 connection(s) switched to salesforce:jwt-connection and checked"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("caf\\xE9/"), "{}", run.stderr);
+    assert!(!run.stderr.contains("not found"), "{}", run.stderr);
+    assert_no_secret("fix stderr", &run.stderr);
+    assert_eq!(ig101(&moved), Vec::<(String, u64)>::new());
+    let written: Vec<_> = file_tree(&moved)
+        .into_keys()
+        .filter(|p| p.to_string_lossy().contains("\\x"))
+        .collect();
+    assert!(written.is_empty(), "{written:?}");
+}

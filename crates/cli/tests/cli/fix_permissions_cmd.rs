@@ -849,3 +849,53 @@ fn a_metadata_only_project_says_what_to_scan_with_it() {
     );
     assert!(!root.join("force-app/main/default/permissionsets").exists());
 }
+
+/// A Salesforce project in a folder whose name is not UTF-8 (`sales\xE9force`,
+/// saved from a Latin-1 system) gets the set next to its own permission sets,
+/// named as reports name the folder. Taken as written, the name reports show
+/// made a new folder `sales\xE9force` (a backslash and `xE9`) for it.
+#[cfg(unix)]
+#[test]
+fn a_project_whose_path_is_not_utf8_gets_the_set_in_its_own_folder() {
+    use std::os::unix::ffi::OsStrExt;
+    let (_tmp, ex) = copy_example("");
+    let latin1 = std::ffi::OsStr::from_bytes(b"sales\xE9force");
+    std::fs::rename(ex.join("salesforce"), ex.join(latin1)).unwrap();
+    let run = run_cmd(intguard().current_dir(&ex).args([
+        "fix",
+        "permissions",
+        ".",
+        "--user",
+        "int.orders@acme.com",
+    ]));
+    run.expect_no_panic().expect_code(0);
+    let shown = "./sales\\xE9force/force-app/main/default/permissionsets/Int_Orders_Least_Privilege.permissionset-meta.xml";
+    assert!(
+        run.stderr.contains(&format!("intguard: wrote {shown}\n")),
+        "{}",
+        run.stderr
+    );
+    // Its package directory is told: the deploy command is the project's.
+    assert!(
+        run.stderr.contains(
+            "next         deploy it (sf project deploy start --metadata PermissionSet:Int_Orders_Least_Privilege)"
+        ),
+        "{}",
+        run.stderr
+    );
+    let folder = Path::new(latin1).join("force-app/main/default/permissionsets");
+    assert!(
+        permission_sets_in(&ex.join(&folder))
+            .contains(&"Int_Orders_Least_Privilege.permissionset-meta.xml".to_string()),
+        "{:?}",
+        permission_sets_in(&ex.join(&folder))
+    );
+    let mut escaped = Vec::new();
+    for entry in std::fs::read_dir(&ex).unwrap() {
+        let name = entry.unwrap().file_name();
+        if name.to_string_lossy().contains("\\x") {
+            escaped.push(name);
+        }
+    }
+    assert!(escaped.is_empty(), "{escaped:?}");
+}

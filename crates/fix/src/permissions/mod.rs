@@ -79,7 +79,7 @@ impl LeastPrivilegeSet {
     /// keep them), and its object permissions too when `objects` (a set
     /// written where no Salesforce project is read); what differs.
     pub fn check_written(&self, path: &Path, objects: bool) -> Vec<String> {
-        let shown = path.display();
+        let shown = crate::shown(path);
         let read = match std::fs::read_to_string(path)
             .map_err(|e| e.to_string())
             .and_then(|text| xml::read_grants(&text))
@@ -360,7 +360,7 @@ fn numbered(name: &str, taken: &dyn Fn(&str) -> bool) -> String {
         .unwrap_or_default()
 }
 
-/// Where a set is written/// Where a set is written: `(folder, file suffix)`. With `out`, that folder
+/// Where a set is written: `(folder, file suffix)`. With `out`, that folder
 /// (Metadata API suffix when it is inside a Metadata API project); else next
 /// to the project's other permission sets, or its default place, when
 /// exactly one Salesforce project was read.
@@ -375,7 +375,7 @@ pub fn permission_set_folder(
     };
     if let Some(out) = out {
         let inside = projects.iter().find(|p| {
-            p.format == MetadataFormat::MetadataApi && is_inside(out, Path::new(&p.root))
+            p.format == MetadataFormat::MetadataApi && is_inside(out, &crate::file_at(&p.root))
         });
         return Ok((
             out.to_path_buf(),
@@ -400,22 +400,24 @@ pub fn permission_set_folder(
             ))
         }
     };
-    let root = Path::new(&project.root);
+    // Display paths (see `crate::file_at`), as the files are.
+    let root = crate::file_at(&project.root);
     // Next to the project's own permission sets.
     let existing = inventory
         .salesforce
         .permission_sets
         .iter()
-        .filter(|s| !s.decomposed && Path::new(s.location.path.as_str()).starts_with(root))
-        .find_map(|s| Path::new(s.location.path.as_str()).parent());
+        .map(|s| (s, crate::file_at(&s.location.path)))
+        .filter(|(s, path)| !s.decomposed && path.starts_with(&root))
+        .find_map(|(_, path)| path.parent().map(Path::to_path_buf));
     if let Some(folder) = existing {
-        return Ok((folder.to_path_buf(), suffix(project.format)));
+        return Ok((folder, suffix(project.format)));
     }
     let base = project
         .package_directories
         .first()
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.to_path_buf());
+        .map(|d| crate::file_at(d))
+        .unwrap_or(root);
     Ok(match project.format {
         MetadataFormat::Sfdx => (
             base.join("main").join("default").join("permissionsets"),

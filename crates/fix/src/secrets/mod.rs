@@ -158,7 +158,7 @@ fn plain_readers(app: &MuleApp, name: &str) -> Vec<String> {
             .lines()
             .position(|l| calls.iter().any(|c| l.contains(c.as_str())))
         {
-            out.push(format!("{}:{}", script.display(), line + 1));
+            out.push(format!("{}:{}", crate::shown(&script), line + 1));
         }
     }
     out
@@ -182,7 +182,7 @@ fn dataweave_scripts(root: &str) -> Vec<PathBuf> {
     }
     let mut out = Vec::new();
     let base = if root.is_empty() { "." } else { root };
-    walk(&std::path::Path::new(base).join("src/main"), 0, &mut out);
+    walk(&crate::file_at(base).join("src/main"), 0, &mut out);
     out.sort();
     out
 }
@@ -576,7 +576,7 @@ fn encrypt_in_place(
         ));
         plan.moved.push(Moved {
             name: entry.key().to_string(),
-            target: PathBuf::from(file.path.as_str()),
+            target: crate::file_at(&file.path),
         });
     }
     Ok(())
@@ -844,7 +844,7 @@ impl Moving<'_> {
                     .push(format!("move `{name}` to {path} ({})", self.cipher(&path)?));
                 plan.moved.push(Moved {
                     name: name.to_string(),
-                    target: PathBuf::from(&path),
+                    target: crate::file_at(&path),
                 });
                 self.inserts.entry(path).or_default().push(Insert {
                     name: name.to_string(),
@@ -979,7 +979,7 @@ impl Moving<'_> {
                 for path in targets_set {
                     plan.moved.push(Moved {
                         name: prop.clone(),
-                        target: PathBuf::from(path),
+                        target: crate::file_at(path),
                     });
                     plan.actions
                         .push(format!("add `{prop}` to {path} ({})", self.cipher(path)?));

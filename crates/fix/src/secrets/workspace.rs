@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 use std::ops::Range;
-use std::path::PathBuf;
 
 use intguard_model::PropertyFormat;
 
@@ -52,7 +51,7 @@ impl Workspace {
 
     pub(crate) fn file(&mut self, path: &str) -> Result<&mut FileWork, FixError> {
         if !self.files.contains_key(path) {
-            let original = match std::fs::read_to_string(path) {
+            let original = match std::fs::read_to_string(crate::file_at(path)) {
                 Ok(t) => Some(t),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
                 Err(e) => {
@@ -142,7 +141,7 @@ impl Workspace {
                 })
             });
             plan.changes.push(FileChange {
-                path: PathBuf::from(&path),
+                path: crate::file_at(&path),
                 original: work.original,
                 masked_original: masked,
                 new: text,
