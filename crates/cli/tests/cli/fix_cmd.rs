@@ -182,6 +182,51 @@ fn fixing_the_current_folder_reads_back_the_new_secure_file() {
     assert_eq!(ig102_count(&app), 0);
 }
 
+/// `fix secrets --key-env IG_FIX_KEY --rotate-key IG_NEW_KEY` of `app`, then `extra`.
+fn rotate(app: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
+    intguard()
+        .args([
+            "fix",
+            "secrets",
+            "--key-env",
+            "IG_FIX_KEY",
+            "--rotate-key",
+            "IG_NEW_KEY",
+        ])
+        .args(extra)
+        .arg(app)
+        .assert()
+}
+
+/// The mule4-props fixture's `db.password` as its secure file `secure` holds it now
+/// (an `![...]` value).
+fn prod_password(secure: &Path) -> String {
+    std::fs::read_to_string(secure)
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("db.password="))
+        .unwrap()
+        .to_string()
+}
+
+/// `value` decrypts with IG_NEW_KEY, as the mule4-props fixture's configuration reads it
+/// (Blowfish, CFB), to its prod password.
+fn assert_decrypts_with_the_new_key(value: &str) {
+    intguard()
+        .args([
+            "secure-props",
+            "decrypt",
+            "--algorithm",
+            "Blowfish",
+            "--mode",
+            "CFB",
+        ])
+        .args(["--key-env", "IG_NEW_KEY", value])
+        .assert()
+        .success()
+        .stdout("Db-Prod-Pa55!\n");
+}
+
 #[test]
 fn rotate_key_round_trip() {
     let (_tmp, app) = fix_fixture("mule4-props");
@@ -213,18 +258,7 @@ fn rotate_key_round_trip() {
         .stderr(predicate::str::contains("db.password"));
     assert_eq!(file_tree(&app), before);
 
-    let out = intguard()
-        .args([
-            "fix",
-            "secrets",
-            "--key-env",
-            "IG_FIX_KEY",
-            "--rotate-key",
-            "IG_NEW_KEY",
-            "--dry-run",
-        ])
-        .arg(&app)
-        .assert()
+    let out = rotate(&app, &["--dry-run"])
         .success()
         .get_output()
         .stdout
@@ -232,49 +266,11 @@ fn rotate_key_round_trip() {
     assert!(String::from_utf8(out).unwrap().contains("-db.password=!["));
     assert_eq!(file_tree(&app), before);
 
-    intguard()
-        .args([
-            "fix",
-            "secrets",
-            "--key-env",
-            "IG_FIX_KEY",
-            "--rotate-key",
-            "IG_NEW_KEY",
-        ])
-        .arg(&app)
-        .assert()
-        .success();
-    let text = std::fs::read_to_string(&secure).unwrap();
-    let value = text
-        .lines()
-        .find_map(|l| l.strip_prefix("db.password="))
-        .unwrap();
-    intguard()
-        .args([
-            "secure-props",
-            "decrypt",
-            "--algorithm",
-            "Blowfish",
-            "--mode",
-            "CFB",
-        ])
-        .args(["--key-env", "IG_NEW_KEY", value])
-        .assert()
-        .success()
-        .stdout("Db-Prod-Pa55!\n");
+    rotate(&app, &[]).success();
+    assert_decrypts_with_the_new_key(&prod_password(&secure));
     // Second rotation: nothing to do.
     let after = file_tree(&app);
-    intguard()
-        .args([
-            "fix",
-            "secrets",
-            "--key-env",
-            "IG_FIX_KEY",
-            "--rotate-key",
-            "IG_NEW_KEY",
-        ])
-        .arg(&app)
-        .assert()
+    rotate(&app, &[])
         .success()
         .stderr(predicate::str::contains("nothing to change"));
     assert_eq!(file_tree(&app), after);
@@ -1434,45 +1430,15 @@ fn a_key_rotation_in_an_app_whose_path_is_not_utf8_rewrites_its_own_files() {
         .assert()
         .success();
     let secure = app.join("src/main/resources/secure-prod.properties");
-    let before = std::fs::read_to_string(&secure).unwrap();
-    let out = intguard()
-        .args([
-            "fix",
-            "secrets",
-            "--key-env",
-            "IG_FIX_KEY",
-            "--rotate-key",
-            "IG_NEW_KEY",
-        ])
-        .arg(&app)
-        .assert()
-        .success()
-        .get_output()
-        .clone();
+    let before = prod_password(&secure);
+    let out = rotate(&app, &[]).success().get_output().clone();
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(
         stderr.contains("caf\\xE9/src/main/resources/secure-prod.properties"),
         "{stderr}"
     );
-    let after = std::fs::read_to_string(&secure).unwrap();
+    let after = prod_password(&secure);
     assert_ne!(after, before);
-    let value = after
-        .lines()
-        .find_map(|l| l.strip_prefix("db.password="))
-        .unwrap();
-    // Encrypted with the new key.
-    intguard()
-        .args([
-            "secure-props",
-            "decrypt",
-            "--algorithm",
-            "Blowfish",
-            "--mode",
-            "CFB",
-        ])
-        .args(["--key-env", "IG_NEW_KEY", value])
-        .assert()
-        .success()
-        .stdout("Db-Prod-Pa55!\n");
+    assert_decrypts_with_the_new_key(&after);
     assert_eq!(escaped_names(&file_tree(&app)), Vec::<&PathBuf>::new());
 }
