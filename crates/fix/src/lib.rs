@@ -73,6 +73,7 @@ pub use permissions::{
 pub use rotate::plan_rotation;
 pub use secrets::{plan_secrets, SecretsOptions};
 
+use intguard_model::path_text::display_path;
 use intguard_model::secret::Redactor;
 use intguard_model::Inventory;
 
@@ -82,7 +83,7 @@ use intguard_model::Inventory;
 pub fn verify(inventory: &Inventory, moved: &[Moved], key: &[u8]) -> Vec<String> {
     let mut problems = Vec::new();
     for m in moved {
-        let target = shown(&m.target);
+        let target = display_path(&m.target);
         let found = inventory.apps.iter().find_map(|app| {
             app.property_files
                 .iter()
@@ -178,7 +179,7 @@ pub fn verify_unchanged(
             .count()
     };
     for path in changed {
-        let path = shown(path);
+        let path = display_path(path);
         if errors(after, &path) > errors(before, &path) {
             let what = after
                 .diagnostics
@@ -235,12 +236,6 @@ impl std::error::Error for FixError {}
 /// new file beside the one meant.
 pub(crate) fn file_at(display: &str) -> PathBuf {
     intguard_model::path_text::path_of_display(display).into_owned()
-}
-
-/// The display path of a file the plan reads or writes, as the inventory
-/// and the reports name it.
-pub(crate) fn shown(path: &Path) -> String {
-    intguard_model::path_text::display_path(path)
 }
 
 /// Why the text of the file at `path` could not be read for `command`
@@ -399,7 +394,7 @@ impl Plan {
         let mut out = String::new();
         for c in &self.changes {
             let old = c.masked_original.as_deref().unwrap_or("");
-            let path = shown(&c.path);
+            let path = display_path(&c.path);
             let old_header = if c.original.is_some() {
                 format!("a/{path}")
             } else {
@@ -486,7 +481,7 @@ impl Plan {
         {
             return Err(std::io::Error::other(format!(
                 "{} is a symbolic link, which is not written through: nothing was written",
-                shown(&link.path)
+                display_path(&link.path)
             )));
         }
         let staged = self
@@ -535,7 +530,7 @@ impl Plan {
                 },
             };
             if let Err(e) = done {
-                failed.push(format!("{}: {e}", shown(&c.path)));
+                failed.push(format!("{}: {e}", display_path(&c.path)));
             }
         }
         remove_empty_dirs(&std::mem::take(&mut *self.created_dirs()));

@@ -250,12 +250,10 @@ impl Redactor {
     /// replaced by a copy made there left the findings' memory in pieces
     /// among the threads' pages.)
     pub fn redact_in_place(&self, text: &mut String) {
-        if !self.may_mask(text) {
-            return;
-        }
-        let masked = self.redact(text);
-        if masked != *text {
-            *text = masked;
+        if let Some(masked) = self.masked(text) {
+            if masked != *text {
+                *text = masked;
+            }
         }
     }
 
@@ -263,12 +261,10 @@ impl Redactor {
     /// others keep the text as it was (masked the same, as they are masked
     /// by the same redactor).
     pub fn redact_shared(&self, text: &mut crate::SharedStr) {
-        if !self.may_mask(text) {
-            return;
-        }
-        let masked = self.redact(text);
-        if masked != **text {
-            *text = masked.into();
+        if let Some(masked) = self.masked(text) {
+            if masked != **text {
+                *text = masked.into();
+            }
         }
     }
 
@@ -292,9 +288,17 @@ impl Redactor {
     }
 
     pub fn redact(&self, text: &str) -> String {
-        if !self.may_mask(text) {
-            return text.to_string();
-        }
+        self.masked(text).unwrap_or_else(|| text.to_string())
+    }
+
+    /// [`Redactor::redact`] of `text`; `None` when none of the secrets
+    /// occurs in it (left as it is, no copy made).
+    fn masked(&self, text: &str) -> Option<String> {
+        self.may_mask(text).then(|| self.mask_found(text))
+    }
+
+    /// [`Redactor::redact`] of a text [`Redactor::may_mask`] found a secret in.
+    fn mask_found(&self, text: &str) -> String {
         let Some((finder, ids)) = &self.finder else {
             // No automaton (none short enough, or too large to build): try
             // them all, longest first.

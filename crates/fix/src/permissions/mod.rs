@@ -79,7 +79,7 @@ impl LeastPrivilegeSet {
     /// keep them), and its object permissions too when `objects` (a set
     /// written where no Salesforce project is read); what differs.
     pub fn check_written(&self, path: &Path, objects: bool) -> Vec<String> {
-        let shown = crate::shown(path);
+        let shown = intguard_model::path_text::display_path(path);
         let read = match std::fs::read_to_string(path)
             .map_err(|e| e.to_string())
             .and_then(|text| xml::read_grants(&text))
@@ -400,16 +400,17 @@ pub fn permission_set_folder(
             ))
         }
     };
-    // Display paths (see `crate::file_at`), as the files are.
+    // The inventory's paths are display paths (`crate::file_at`).
     let root = crate::file_at(&project.root);
     // Next to the project's own permission sets.
     let existing = inventory
         .salesforce
         .permission_sets
         .iter()
-        .map(|s| (s, crate::file_at(&s.location.path)))
-        .filter(|(s, path)| !s.decomposed && path.starts_with(&root))
-        .find_map(|(_, path)| path.parent().map(Path::to_path_buf));
+        .filter(|s| !s.decomposed)
+        .map(|s| crate::file_at(&s.location.path))
+        .find(|path| path.starts_with(&root))
+        .and_then(|path| path.parent().map(Path::to_path_buf));
     if let Some(folder) = existing {
         return Ok((folder, suffix(project.format)));
     }

@@ -158,7 +158,11 @@ fn plain_readers(app: &MuleApp, name: &str) -> Vec<String> {
             .lines()
             .position(|l| calls.iter().any(|c| l.contains(c.as_str())))
         {
-            out.push(format!("{}:{}", crate::shown(&script), line + 1));
+            out.push(format!(
+                "{}:{}",
+                intguard_model::path_text::display_path(&script),
+                line + 1
+            ));
         }
     }
     out
