@@ -213,7 +213,13 @@ impl WalkedFiles {
                 .then_with(|| a.cmp(&b))
         });
         drop(keys);
-        order.dedup_by(|a, b| self.get(*a as usize).path == self.get(*b as usize).path);
+        // The same file listed twice (by the walk and git's list of files
+        // it tracks) is the same bytes twice: compared as bytes, not
+        // component by component as `Path`'s `==` does (on the critical
+        // path, before any file is read).
+        order.dedup_by(|a, b| {
+            self.get(*a as usize).path.as_os_str() == self.get(*b as usize).path.as_os_str()
+        });
         let mut sorted = WalkedFiles::default();
         for i in order {
             let f = self.get(i as usize);
