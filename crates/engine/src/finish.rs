@@ -2,7 +2,9 @@
 //! fingerprints, focus on the paths given, inline suppressions, baseline,
 //! masked snippets and messages, order.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
+
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::path::{Path, PathBuf};
 
 use intguard_model::path_text;
@@ -96,7 +98,8 @@ pub(crate) fn finish(
     diagnostics.retain(|d| d.code != APP_CONTEXT || !not_read.contains(&d.path));
 
     // By file: each finding is tested against its own file's suppressions.
-    let mut by_file: HashMap<&str, Vec<&InlineSuppression>> = HashMap::new();
+    let mut by_file: std::collections::HashMap<&str, Vec<&InlineSuppression>> =
+        std::collections::HashMap::new();
     for s in &suppressions {
         by_file.entry(s.location.path.as_str()).or_default().push(s);
     }

@@ -17,7 +17,7 @@
 //! memory): what reaches the disk reads as noise, and is gone with the
 //! process.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 use std::io::Read;
 use std::sync::Mutex;
 

@@ -11,7 +11,7 @@ mod registry;
 pub mod scan_scope;
 pub mod support;
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 
 use intguard_model::{Finding, Inventory, RuleMeta};
 
@@ -197,7 +197,9 @@ impl Completion {
                 inventory,
                 needs.users.iter().map(String::as_str),
             ),
-            managed: identities::salesforce_managed_notes(inventory),
+            managed: identities::salesforce_managed_notes(inventory)
+                .into_iter()
+                .collect(),
             plugin_notes: needs
                 .plugin_paths
                 .iter()

@@ -30,7 +30,7 @@ mod tests;
 mod uses;
 mod who;
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use rayon::prelude::*;
 
