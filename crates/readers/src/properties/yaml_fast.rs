@@ -119,7 +119,7 @@ fn key(line: &str) -> Option<(String, &str)> {
     // The key ends at the first `: ` or a final `:`.
     let mut search = 0;
     loop {
-        let colon = search + line[search..].find(':')?;
+        let colon = search + memchr::memchr(b':', &b[search..])?;
         let after = b.get(colon + 1).copied();
         if after.is_none() || after == Some(b' ') {
             let k = &line[..colon];
@@ -152,7 +152,13 @@ fn entry(
 pub(crate) fn flatten(text: &str, path: &str) -> Option<Vec<PropertyEntry>> {
     // One shared path for every entry's location.
     let path = &FilePath::from(path);
-    if text.starts_with('\u{feff}') || text.contains('\t') {
+    let bytes = text.as_bytes();
+    // A `\r` ends a line only before its `\n` (or at the text's end); any
+    // other is for the full parser. Checked once here, not line by line.
+    if text.starts_with('\u{feff}')
+        || memchr::memchr(b'\t', bytes).is_some()
+        || memchr::memchr_iter(b'\r', bytes).any(|i| i + 1 < bytes.len() && bytes[i + 1] != b'\n')
+    {
         return None;
     }
     let mut entries = Vec::new();
@@ -163,12 +169,17 @@ pub(crate) fn flatten(text: &str, path: &str) -> Option<Vec<PropertyEntry>> {
     // value in Mule's YAML loader, which the full parser models (a hash
     // collision only sends a file there too).
     let mut opened: Vec<u32> = Vec::new();
-    for (n, raw) in text.split('\n').enumerate() {
-        let line_no = u32::try_from(n + 1).ok()?;
+    // Lines found with memchr: `str::split` with a `char` costs several
+    // times as much per line, and a property file is mostly short lines.
+    let mut start = 0;
+    let mut n = 0;
+    while start <= text.len() {
+        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(text.len(), |i| start + i);
+        let raw = &text[start..end];
+        start = end + 1;
+        n += 1;
+        let line_no = u32::try_from(n).ok()?;
         let line = raw.strip_suffix('\r').unwrap_or(raw);
-        if line.contains('\r') {
-            return None;
-        }
         let content = line.trim_start_matches(' ');
         if content.is_empty() || content.starts_with('#') {
             continue;
@@ -286,6 +297,7 @@ mod tests {
             "trailing:",
             "\"quoted.key\": 1\n'single.key': v\n",
             "a: 1\r\nb:\r\n  c: 2\r\n",
+            "a: 1\r\nb: 2\r",
             "k: v   \n",
             "url: jdbc:mysql://h:3306/db\n",
             "a: # comment\n  b: 1\n",
@@ -311,6 +323,8 @@ mod tests {
             "a: b: c\n",
             "---\na: 1\n",
             "a:\n\tb: 1\n",
+            "a: 1\rb: 2\n",
+            "a: 1\r\r\nb: 2\n",
             "a: 1\n  b: 2\n",
             "a:\n    b: 1\n  c: 2\n",
             "a: multi\n  line\n",
