@@ -24,6 +24,7 @@ use rayon::slice::ParallelSliceMut;
 use wait_timeout::ChildExt;
 
 use crate::gitignores::Gitignores;
+use crate::path_name::file_name;
 use crate::repository_exclude::{repository_exclude, RepositoryExclude};
 use crate::ReadOptions;
 
@@ -604,7 +605,7 @@ fn walk_root(
         let audited = walk
             .files
             .iter_from(files_before)
-            .any(|f| f.path.file_name().is_none_or(|n| n != CONFIG_FILE_NAME));
+            .any(|f| file_name(f.path).is_none_or(|n| n != CONFIG_FILE_NAME));
         if !audited {
             walk.diagnostics.push(Diagnostic::warning(
                 "ignored-path",
@@ -634,7 +635,7 @@ pub(crate) fn configs_not_used(
     };
     files
         .iter()
-        .filter(|f| f.path.file_name().is_some_and(|n| n == CONFIG_FILE_NAME))
+        .filter(|f| file_name(f.path).is_some_and(|n| n == CONFIG_FILE_NAME))
         .filter(|f| {
             in_use.is_none_or(|(used, _)| {
                 std::fs::canonicalize(f.path).map_or(true, |p| p != *used)
@@ -1004,7 +1005,9 @@ fn walk_tree(root: &Path, tree: &Tree<'_>, with_ignore_files: bool) -> Vec<PathB
         {
             return false;
         }
-        if let Some(name) = entry.file_name().to_str() {
+        // `DirEntry::file_name`, read from the path's bytes.
+        let entry_name = file_name(entry.path()).unwrap_or(entry.path().as_os_str());
+        if let Some(name) = entry_name.to_str() {
             // `.git` is git's whether a folder or, in a worktree or a
             // submodule, the file naming where the folder is.
             if (is_dir || name == ".git") && skipped_dir(entry.path(), name) {
@@ -1069,7 +1072,9 @@ fn walk_tree(root: &Path, tree: &Tree<'_>, with_ignore_files: bool) -> Vec<PathB
                     if file_type.is_file() {
                         // The folders a `.gitignore` names may hide another
                         // repository (only where the walk applies it).
-                        let nested = if with_ignore_files && entry.file_name() == ".gitignore" {
+                        let nested = if with_ignore_files
+                            && file_name(entry.path()) == Some(OsStr::new(".gitignore"))
+                        {
                             crate::ignored_repositories::candidates(entry.path())
                         } else {
                             Vec::new()

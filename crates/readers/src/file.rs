@@ -18,6 +18,7 @@ use crate::key_files::{
 };
 use crate::mule::xml::{read_mule_xml_with, MuleXmlFacts};
 use crate::mule::{self, AppRoot, PropertyCandidate};
+use crate::path_name::file_name;
 use crate::position::LineIndex;
 use crate::text::{self, AssignmentStyle, CommentSyntax, TextKind};
 use crate::{certificates, metadata, own_report, pgp, properties, ReadOptions};
@@ -141,9 +142,7 @@ pub(crate) fn process_file(
         display: f.display().to_string(),
         ..FileOutput::default()
     };
-    let name = f
-        .path
-        .file_name()
+    let name = file_name(f.path)
         .map(|n| n.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
     let ext = name

@@ -62,6 +62,7 @@ mod metadata;
 mod mule;
 mod own_report;
 mod pass;
+mod path_name;
 mod pgp;
 mod position;
 mod properties;

@@ -14,6 +14,7 @@ use crate::discover::{self, WalkedFile, WalkedFiles, CHUNK};
 use crate::file::{process_file, FileInput, FileOutput};
 use crate::io::{lossy_text, read_limited, with_read_buffer};
 use crate::mule::{self, AppParts, AppRoot, DirDescriptors};
+use crate::path_name::file_name;
 use crate::{certificates, metadata, Discovered, OnApp, ReadOptions};
 
 /// How many files are read between two assemblies of the apps completed:
@@ -135,8 +136,7 @@ fn app_roots(files: &WalkedFiles, options: &ReadOptions) -> Vec<AppRoot> {
     let descriptor_files: Vec<WalkedFile<'_>> = files
         .iter()
         .filter(|f| {
-            f.path
-                .file_name()
+            file_name(f.path)
                 .and_then(|n| n.to_str())
                 .is_some_and(|n| DESCRIPTOR_NAMES.contains(&n))
         })
@@ -144,7 +144,7 @@ fn app_roots(files: &WalkedFiles, options: &ReadOptions) -> Vec<AppRoot> {
     let said: Vec<(&Path, Said)> = descriptor_files
         .par_iter()
         .map(|f| {
-            let name = f.path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            let name = file_name(f.path).and_then(|n| n.to_str()).unwrap_or("");
             let read = || read_limited(f.path, options.max_file_size);
             let said = match name {
                 "mule-artifact.json" => Said::MuleArtifactJson,
@@ -178,7 +178,7 @@ fn project_files(
 ) -> Vec<(PathBuf, String, String)> {
     files
         .iter()
-        .filter(|f| f.path.file_name().and_then(|n| n.to_str()) == Some(wanted))
+        .filter(|f| file_name(f.path).and_then(|n| n.to_str()) == Some(wanted))
         .filter_map(|f| {
             let bytes = read_limited(f.path, options.max_file_size)?;
             Some((
