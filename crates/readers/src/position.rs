@@ -124,6 +124,11 @@ fn to_u32(n: usize) -> u32 {
 /// Characters in a byte range of UTF-8 text: its lead bytes (not the
 /// continuation bytes 10xxxxxx), so a range may start or end inside one.
 fn char_count(bytes: &[u8]) -> usize {
+    // Mostly ASCII, which `is_ascii` tells a word at a time: each byte a
+    // character. (Counting lead bytes one by one was 1% of a scan.)
+    if bytes.is_ascii() {
+        return bytes.len();
+    }
     bytes.iter().filter(|b| (**b & 0xC0) != 0x80).count()
 }
 
