@@ -930,3 +930,23 @@ fn config_imports() {
         .collect();
     assert_eq!(got, [("common/common-global.xml", 3, 3)]);
 }
+
+/// A text may carry a login when it reads a property or names a grant type
+/// or a username, in any case.
+#[test]
+fn may_carry_a_login_in_any_case() {
+    for (text, carries) in [
+        ("#[p('secure::sf.pw')]", true),
+        ("${sf.password}", true),
+        ("grant_type=password&x=1", true),
+        ("{ GRANT_TYPE: 'client_credentials' }", true),
+        ("{ \"UserName\": vars.u }", true),
+        ("output application/json --- payload", false),
+        ("user_name=x&grant-type=y", false),
+        ("", false),
+        ("usernam", false),
+        ("ünicode Grant_Type", true),
+    ] {
+        assert_eq!(super::may_carry_a_login(text), carries, "{text:?}");
+    }
+}
