@@ -50,8 +50,9 @@ fn skipped_dir(dir: &Path, name: &str) -> bool {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct WalkedFile<'a> {
     pub path: &'a Path,
-    /// The display path when it is not `path` itself (a path that is not
-    /// UTF-8, or `\`-separated): most need no second copy. (No size: the
+    /// The display path: always when it is not `path` itself (a path that
+    /// is not UTF-8, or `\`-separated; most need no second copy), and once
+    /// told ([`WalkedFile::with_display`]). (No size: the
     /// reader checks it on the open file; a `stat` here would cost a second
     /// lookup of every path.)
     display: Option<&'a str>,
@@ -64,6 +65,15 @@ impl<'a> WalkedFile<'a> {
             Some(d) => d,
             // `display` is set whenever the path is not valid UTF-8.
             None => self.path.to_str().unwrap_or_default(),
+        }
+    }
+
+    /// The same file, its display path told once (a path that is its own
+    /// display is checked to be UTF-8 each time it is asked for otherwise).
+    pub fn with_display(self) -> WalkedFile<'a> {
+        WalkedFile {
+            display: Some(self.display()),
+            ..self
         }
     }
 

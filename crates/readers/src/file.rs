@@ -137,6 +137,8 @@ pub(crate) fn process_file(
         mdapi_roots,
         fields_written,
     } = input;
+    // Its display path is asked for at every stage: told once.
+    let f = &f.with_display();
     let mut out = FileOutput {
         app: app.map(|(i, _)| i),
         display: f.display().to_string(),
