@@ -154,9 +154,9 @@ pub fn literal_defaults(raw: &str) -> Vec<&str> {
 }
 
 fn split_secure(name: &str) -> (String, bool) {
-    let name = name.trim();
+    let name = crate::trim::trim(name);
     match name.strip_prefix("secure::") {
-        Some(rest) => (rest.trim().to_string(), true),
+        Some(rest) => (crate::trim::trim(rest).to_string(), true),
         None => (name.to_string(), false),
     }
 }

@@ -18,6 +18,7 @@ pub mod rule_meta;
 pub mod secret;
 pub mod shared_str;
 pub mod soql;
+pub mod trim;
 pub mod vocab;
 
 pub use expr::{Placeholder, Value};

@@ -433,7 +433,7 @@ pub fn is_well_known_password(value: &str) -> bool {
 /// A value that names a secret instead of holding one: an encrypted
 /// `![...]` value, a `${...}` property reference or a `#[...]` expression.
 pub fn is_reference_value(value: &str) -> bool {
-    let v = value.trim();
+    let v = crate::trim::trim(value);
     v.starts_with("![") || v.contains("${") || v.contains("#[")
 }
 
@@ -442,7 +442,7 @@ pub fn is_reference_value(value: &str) -> bool {
 /// backtick command): no secret of its own, and not to be masked in what
 /// intguard prints.
 pub fn reads_a_variable(value: &str) -> bool {
-    let v = value.trim();
+    let v = crate::trim::trim(value);
     v.starts_with(['$', '`'])
         || v.contains("${")
         || v.contains("{{")
@@ -453,7 +453,7 @@ pub fn reads_a_variable(value: &str) -> bool {
 /// encrypted `![...]` values, the dummies people leave in templates, and
 /// intguard's own masks of a secret (`Ac…(14)`, `…(5) sha256:1a2b3c4d`).
 pub fn is_placeholder_value(value: &str) -> bool {
-    let v = value.trim();
+    let v = crate::trim::trim(value);
     if v.is_empty() || is_reference_value(v) {
         return true;
     }
@@ -550,7 +550,7 @@ pub fn url_query_credentials(value: &str) -> Vec<(&str, &str)> {
 /// characters, `…(LENGTH)`, and optionally ` sha256:` with 8 hex digits.
 /// Reports quote these; they are never a secret themselves.
 pub fn is_mask(value: &str) -> bool {
-    let v = value.trim();
+    let v = crate::trim::trim(value);
     let Some((head, rest)) = v.split_once("…(") else {
         return false;
     };

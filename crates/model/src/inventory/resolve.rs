@@ -49,7 +49,7 @@ impl<'a> PropertySource<'a> {
     pub fn is_encrypted(&self) -> bool {
         match self {
             PropertySource::File { entry, .. } => entry.encrypted_payload().is_some(),
-            PropertySource::Global(g) => g.value.raw.trim().starts_with("!["),
+            PropertySource::Global(g) => crate::trim::trim(&g.value.raw).starts_with("!["),
         }
     }
 }

@@ -2,6 +2,7 @@ use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use intguard_model::secret::fingerprint;
+use intguard_model::trim::trim;
 use intguard_model::{
     vocab, Assignment, ConfigKeyFacts, DefinitionForm, Finding, GlobalProperty, Inventory, KeyDef,
     KeyDefKind, KeyFacts, Location, MuleApp, Practice, PropertyEntry, PropertyFile, PropertySource,
@@ -277,7 +278,7 @@ pub(super) fn key_digest(key: &str) -> String {
 
 /// Lowercase with `_`/`-` read as `.`, so `ENCRYPTION_KEY` matches `encryption.key`.
 fn norm_name(name: &str) -> String {
-    name.trim()
+    trim(name)
         .trim_start_matches("-M-D")
         .trim_start_matches("-D")
         .to_ascii_lowercase()
@@ -288,7 +289,7 @@ fn norm_name(name: &str) -> String {
 /// common to count unless a config names it.
 pub(crate) fn is_key_name(name: &str) -> bool {
     // Every such name ends in `key` (`encryption.key`, `ENCRYPTION_KEY`, `mule.key`).
-    let t = name.trim().as_bytes();
+    let t = trim(name).as_bytes();
     if t.len() < 4 || !t[t.len() - 3..].eq_ignore_ascii_case(b"key") {
         return false;
     }
@@ -299,7 +300,7 @@ pub(crate) fn is_key_name(name: &str) -> bool {
 /// A value written out, not a reference resolved elsewhere (`${x}`, `$X`,
 /// `%X%`, `${{ secrets.X }}`, `#{x}`) nor a template dummy.
 pub(crate) fn is_committed_value(value: &str) -> bool {
-    let v = value.trim();
+    let v = trim(value);
     !(is_dummy(v)
         // `...`, `***`, `xxxx`, `-`: an ellipsis in a comment or a template.
         || v.chars().all(|c| !c.is_alphanumeric() || c == 'x' || c == 'X')
@@ -373,7 +374,7 @@ pub(crate) fn config_key_names(config: &SecurePropertiesConfig) -> Vec<String> {
 /// [`norm_name`] without allocating, as it runs on every property.
 pub(crate) fn names_match(a: &str, b: &str) -> bool {
     fn norm(s: &str) -> impl Iterator<Item = u8> + '_ {
-        let s = s.trim();
+        let s = trim(s);
         let s = s
             .strip_prefix("-M-D")
             .or_else(|| s.strip_prefix("-D"))

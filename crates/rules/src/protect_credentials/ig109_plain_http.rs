@@ -171,7 +171,7 @@ fn is_skipped_attribute(name: &str) -> bool {
 
 /// True when `url` is a plain-HTTP URL worth reporting, with its sensitivity.
 fn classify(url: &str) -> Option<bool> {
-    let trimmed = url.trim();
+    let trimmed = intguard_model::trim::trim(url);
     if !trimmed
         .get(..7)
         .is_some_and(|p| p.eq_ignore_ascii_case("http://"))
@@ -682,7 +682,7 @@ fn check_app(inventory: &Inventory, app: &MuleApp, out: &mut Vec<Finding>) {
             if reported_entries.contains(&e.location) {
                 continue;
             }
-            let v = e.value().trim();
+            let v = intguard_model::trim::trim(e.value());
             if !classify(v).unwrap_or(false) {
                 continue;
             }

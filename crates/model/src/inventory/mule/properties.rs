@@ -265,7 +265,7 @@ impl PropertyEntry {
 
     /// `![base64]` value: encrypted with the secure-properties key.
     pub fn encrypted_payload(&self) -> Option<&str> {
-        let v = self.value().trim();
+        let v = crate::trim::trim(self.value());
         v.strip_prefix("![")?.strip_suffix(']')
     }
 }

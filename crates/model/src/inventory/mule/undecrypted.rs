@@ -42,7 +42,7 @@ impl MuleApp {
         let app = self;
         for file in app.property_files.iter().filter(|f| f.loaded && !f.secure) {
             for e in &file.entries {
-                let v = e.value().trim();
+                let v = crate::trim::trim(e.value());
                 if !(v.len() > 3 && v.starts_with("![") && v.ends_with(']')) {
                     continue;
                 }

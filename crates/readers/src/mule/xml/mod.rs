@@ -166,7 +166,7 @@ fn same_prefix(a: &str, b: &str) -> bool {
 /// Family of a namespace URI; `None` for URIs that are neither Mule's nor
 /// Spring's context (the prefix as written decides then).
 fn fam_of_uri(uri: &str) -> Option<Fam> {
-    let uri = uri.trim();
+    let uri = intguard_model::trim::trim(uri);
     if let Some(rest) = uri.strip_prefix(MULE_NS_PREFIX) {
         let rest = rest.trim_end_matches('/');
         return Some(match rest {
@@ -185,7 +185,8 @@ fn fam_of_uri(uri: &str) -> Option<Fam> {
 }
 
 fn is_mule_core_uri(uri: &str) -> bool {
-    uri.trim().trim_end_matches('/') == "http://www.mulesoft.org/schema/mule/core"
+    intguard_model::trim::trim(uri).trim_end_matches('/')
+        == "http://www.mulesoft.org/schema/mule/core"
 }
 
 /// How deep a global configuration's subtree is captured. Real ones are a
