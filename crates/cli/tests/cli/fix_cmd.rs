@@ -1161,20 +1161,7 @@ fn refuses_to_encrypt_with_a_committed_key() {
 
     // Rotating away from the committed key: allowed. Exit 1: the old key is
     // still in deploy.sh, to delete by hand.
-    let out = intguard()
-        .args([
-            "fix",
-            "secrets",
-            "--key-env",
-            "IG_FIX_KEY",
-            "--rotate-key",
-            "IG_NEW_KEY",
-        ])
-        .arg(&app)
-        .assert()
-        .code(1)
-        .get_output()
-        .clone();
+    let out = rotate(&app, &[]).code(1).get_output().clone();
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stderr.contains("encrypted and checked"), "{stderr}");
     assert!(stderr.contains("deploy.sh:2"), "{stderr}");
