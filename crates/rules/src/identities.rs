@@ -93,7 +93,7 @@ pub fn is_auditable(id: &IntegrationIdentity) -> bool {
 /// standard profile, move it to another profile or license, deactivate it)
 /// would change Salesforce's own user: the fix is a user of the customer's
 /// own. Empty in most scans.
-pub fn salesforce_managed_notes(inventory: &Inventory) -> HashMap<String, String> {
+pub fn salesforce_managed_notes(inventory: &Inventory) -> foldhash::HashMap<String, String> {
     auditable(inventory)
         .filter_map(|id| {
             let profile = id.salesforce_managed_profile()?;

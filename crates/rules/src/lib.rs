@@ -197,9 +197,7 @@ impl Completion {
                 inventory,
                 needs.users.iter().map(String::as_str),
             ),
-            managed: identities::salesforce_managed_notes(inventory)
-                .into_iter()
-                .collect(),
+            managed: identities::salesforce_managed_notes(inventory),
             plugin_notes: needs
                 .plugin_paths
                 .iter()
