@@ -19,9 +19,9 @@ struct Level {
 
 /// A key read with no value on its line: a nested mapping follows, or it is
 /// empty.
-struct Pending {
+struct Pending<'a> {
     indent: usize,
-    key: String,
+    key: &'a str,
     line: u32,
 }
 
@@ -52,7 +52,7 @@ fn bad_plain_start(c: u8) -> bool {
 
 /// A quoted scalar at the start of `s` with nothing tricky inside; returns
 /// its content and the rest of `s` after the closing quote.
-fn quoted(s: &str) -> Option<(String, &str)> {
+fn quoted(s: &str) -> Option<(&str, &str)> {
     let q = s.as_bytes().first().copied()?;
     let body = &s[1..];
     if q == b'"' {
@@ -61,13 +61,13 @@ fn quoted(s: &str) -> Option<(String, &str)> {
         if memchr::memchr(b'\\', content.as_bytes()).is_some() {
             return None;
         }
-        Some((content.to_string(), &body[end + 1..]))
+        Some((content, &body[end + 1..]))
     } else {
         let end = memchr::memchr(b'\'', body.as_bytes())?;
         if body[end + 1..].starts_with('\'') {
             return None;
         }
-        Some((body[..end].to_string(), &body[end + 1..]))
+        Some((&body[..end], &body[end + 1..]))
     }
 }
 
@@ -87,7 +87,7 @@ fn comment_start(v: &str) -> Option<usize> {
 }
 
 /// A plain scalar value: up to a ` #` comment, trailing spaces removed.
-fn plain(v: &str) -> Option<String> {
+fn plain(v: &str) -> Option<&str> {
     let b = v.as_bytes();
     if b.is_empty() || bad_plain_start(b[0]) {
         return None;
@@ -98,11 +98,11 @@ fn plain(v: &str) -> Option<String> {
     if contains_pair(value, b": ") || value.ends_with(':') {
         return None;
     }
-    Some(value.to_string())
+    Some(value)
 }
 
 /// The key of a `key: value` line and what follows its colon.
-fn key(line: &str) -> Option<(String, &str)> {
+fn key(line: &str) -> Option<(&str, &str)> {
     let b = line.as_bytes();
     let first = *b.first()?;
     if first == b'"' || first == b'\'' {
@@ -126,7 +126,7 @@ fn key(line: &str) -> Option<(String, &str)> {
             if comment_start(k).is_some() || k.ends_with(' ') {
                 return None;
             }
-            return Some((k.to_string(), &line[colon + 1..]));
+            return Some((k, &line[colon + 1..]));
         }
         search = colon + 1;
     }
@@ -135,7 +135,7 @@ fn key(line: &str) -> Option<(String, &str)> {
 fn entry(
     prefix: &str,
     key: &str,
-    value: String,
+    value: &str,
     path: &FilePath,
     line: u32,
     indent: usize,
@@ -143,7 +143,7 @@ fn entry(
     Some(PropertyEntry::nested(
         prefix,
         key,
-        &value,
+        value,
         Location::new(path, line, u32::try_from(indent + 1).ok()?),
     ))
 }
@@ -191,7 +191,7 @@ pub(crate) fn flatten(text: &str, path: &str) -> Option<Vec<PropertyEntry>> {
         if let Some(p) = pending.take() {
             let prefix = levels.last().map_or("", |l| l.prefix.as_str());
             if indent > p.indent {
-                let prefix = join(prefix, &p.key);
+                let prefix = join(prefix, p.key);
                 let hash = PropertyEntry::hash_key(&prefix);
                 if opened.contains(&hash) {
                     return None;
@@ -199,14 +199,7 @@ pub(crate) fn flatten(text: &str, path: &str) -> Option<Vec<PropertyEntry>> {
                 opened.push(hash);
                 levels.push(Level { indent, prefix });
             } else {
-                entries.push(entry(
-                    prefix,
-                    &p.key,
-                    String::new(),
-                    path,
-                    p.line,
-                    p.indent,
-                )?);
+                entries.push(entry(prefix, p.key, "", path, p.line, p.indent)?);
             }
         }
         if levels.is_empty() {
@@ -241,7 +234,7 @@ pub(crate) fn flatten(text: &str, path: &str) -> Option<Vec<PropertyEntry>> {
             plain(value_part)?
         };
         let prefix = levels.last().map_or("", |l| l.prefix.as_str());
-        let e = entry(prefix, &k, value, path, line_no, indent)?;
+        let e = entry(prefix, k, value, path, line_no, indent)?;
         if opened.contains(&e.key_hash()) {
             return None;
         }
@@ -249,14 +242,7 @@ pub(crate) fn flatten(text: &str, path: &str) -> Option<Vec<PropertyEntry>> {
     }
     if let Some(p) = pending {
         let prefix = levels.last().map_or("", |l| l.prefix.as_str());
-        entries.push(entry(
-            prefix,
-            &p.key,
-            String::new(),
-            path,
-            p.line,
-            p.indent,
-        )?);
+        entries.push(entry(prefix, p.key, "", path, p.line, p.indent)?);
     }
     Some(entries)
 }
