@@ -350,6 +350,18 @@ impl MuleApp {
     /// read once for all of them).
     pub fn resolve_all<'a>(&'a self, value: &Value) -> Vec<Resolved<'a>> {
         let refs = placeholders(&value.raw);
+        // `resolution_environments` without its list, when no domain lends
+        // environments (every value of every app is resolved so).
+        if self.domain_loan.is_none() {
+            if self.environments.is_empty() {
+                return vec![self.resolve_parsed(&value.raw, &refs, None)];
+            }
+            return self
+                .environments
+                .iter()
+                .map(|env| self.resolve_parsed(&value.raw, &refs, Some(env.as_str())))
+                .collect();
+        }
         self.resolution_environments()
             .into_iter()
             .map(|env| self.resolve_parsed(&value.raw, &refs, env))
@@ -405,6 +417,31 @@ impl MuleApp {
         self.substitute_parsed(raw, &placeholders(raw), env, depth, acc)
     }
 
+    /// [`Self::substitute`] of `raw` appended to `out`; false (`out` left as
+    /// it was) when it is `None`. A value without references, what most
+    /// definitions hold, is copied in without a string of its own.
+    fn substitute_onto<'a>(
+        &'a self,
+        raw: &str,
+        env: Option<&'a str>,
+        depth: usize,
+        acc: &mut Resolved<'a>,
+        out: &mut String,
+    ) -> bool {
+        let refs = placeholders(raw);
+        if refs.is_empty() {
+            out.push_str(raw);
+            return true;
+        }
+        match self.substitute_parsed(raw, &refs, env, depth, acc) {
+            Some(v) => {
+                out.push_str(&v);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// [`Self::substitute`] of `raw`, whose placeholders are `refs`.
     fn substitute_parsed<'a>(
         &'a self,
@@ -458,9 +495,8 @@ impl MuleApp {
             match self.lookup(&name, ph.secure, env) {
                 Some(src) => {
                     acc.sources.push(src);
-                    match self.substitute(src.raw_value(), env, depth + 1, acc) {
-                        Some(v) => out.push_str(&v),
-                        None => complete = false,
+                    if !self.substitute_onto(src.raw_value(), env, depth + 1, acc, &mut out) {
+                        complete = false;
                     }
                 }
                 None => {
@@ -469,9 +505,8 @@ impl MuleApp {
                         .get(ph.start..ph.end)
                         .and_then(crate::expr::placeholder_default)
                     {
-                        match self.substitute(default, env, depth + 1, acc) {
-                            Some(v) => out.push_str(&v),
-                            None => complete = false,
+                        if !self.substitute_onto(default, env, depth + 1, acc, &mut out) {
+                            complete = false;
                         }
                         continue;
                     }
