@@ -800,11 +800,11 @@ impl<'t> XmlReader<'t> {
                     let mut op = open.op;
                     let text = open.query_text.trim();
                     let soql = if open.saw_query_child && !text.is_empty() {
-                        Some(text.to_string())
+                        Some(strip_dsql(text))
                     } else {
-                        open.query_attr
+                        open.query_attr.map(|q| strip_dsql(&q))
                     };
-                    op.soql = soql.map(|q| strip_dsql(&q)).filter(|q| !q.is_empty());
+                    op.soql = soql.filter(|q| !q.is_empty());
                     if let Some(w) = open.write {
                         op.writes = Some(Box::new(self.write_end(w)));
                     }

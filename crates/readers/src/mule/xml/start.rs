@@ -238,6 +238,14 @@ impl<'t> XmlReader<'t> {
             .clone()
     }
 
+    /// [`Self::tag_owner`] for its last use in the tag (its role): taken,
+    /// not copied.
+    fn take_tag_owner(&self, tag: &mut Tag<'t>) -> Option<String> {
+        tag.owner
+            .take()
+            .unwrap_or_else(|| self.owner(tag.own_name.as_deref()))
+    }
+
     /// Secret and URL attributes, wherever they are.
     #[inline(always)]
     fn secret_and_url_attributes(&mut self, tag: &mut Tag<'t>, raw_attrs: &[RawAttr<'t>]) {
@@ -437,7 +445,7 @@ impl<'t> XmlReader<'t> {
     /// An `<http:request>` in a flow: where it goes, and the payload it
     /// sends.
     fn http_request_start(&mut self, tag: &mut Tag<'t>, raw_attrs: &[RawAttr<'t>]) {
-        let o = self.tag_owner(tag);
+        let o = self.take_tag_owner(tag);
         let qname = tag.qname;
         let mut get = |n: &str| {
             raw_attrs
@@ -501,7 +509,7 @@ impl<'t> XmlReader<'t> {
     /// `ee:set-payload` / Mule 3 `dw:set-payload` (a DataWeave script: its
     /// text, read as the element's text).
     fn set_payload(&mut self, tag: &mut Tag<'t>, raw_attrs: &[RawAttr<'t>]) -> Role {
-        let o = self.tag_owner(tag);
+        let o = self.take_tag_owner(tag);
         self.discard_payload();
         self.caller_payload = false;
         match raw_attrs.iter().find(|a| a.name == "value") {
