@@ -246,7 +246,8 @@ fn app_values<'a>(app: &'a MuleApp) -> Vec<Held<'a>> {
             if !may_reference(e.value()) || e.is_unread() {
                 continue;
             }
-            push_text(e.value(), &e.location, secret_definition(e.key()), &|| {
+            let secret = e.has_secret_name() || read_as_secret.contains(e.key());
+            push_text(e.value(), &e.location, secret, &|| {
                 format!("`{}` in {}", e.key(), file_name(&file.path))
             });
         }

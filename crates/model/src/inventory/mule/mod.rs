@@ -501,7 +501,9 @@ impl MuleApp {
         );
         let read_as_secret = self.secret_reference_names();
         let is_secret = |e: &PropertyEntry| {
-            vocab::is_secret_or_key_name(e.key()) || read_as_secret.contains(e.key())
+            e.has_secret_name()
+                || vocab::is_encryption_key_name(e.key())
+                || read_as_secret.contains(e.key())
         };
         for file in &self.property_files {
             // Which entries are secrets, told once: the three passes below

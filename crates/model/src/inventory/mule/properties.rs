@@ -143,7 +143,8 @@ pub struct PropertyEntry {
     /// The key and then the value, in one allocation: a scan holds every
     /// entry of every app (about 120 per app) until the rules have run.
     text: Box<str>,
-    /// The key's length, and in its top bit [`PropertyEntry::UNREAD`].
+    /// The key's length, in its top bit [`PropertyEntry::UNREAD`] and in
+    /// the next [`PropertyEntry::SECRET_NAME`].
     key_len: u32,
     /// [`PropertyEntry::hash_key`] of the key: resolution compares this
     /// before the key (thousands of lookups per app); it fits in the
@@ -175,13 +176,20 @@ impl PropertyEntry {
         }
         text.push_str(key);
         let key_hash = Self::hash_key(&text);
+        // Asked of every entry by IG102, the redactor and IG107: told once.
+        let secret_name = if crate::vocab::is_secret_name(&text) {
+            Self::SECRET_NAME
+        } else {
+            0
+        };
         text.push_str(value);
         PropertyEntry {
             text: text.into_boxed_str(),
-            // A key of 2 GiB is beyond any file the readers accept.
+            // A key of 1 GiB is beyond any file the readers accept.
             key_len: u32::try_from(key_len)
                 .unwrap_or(Self::KEY_LEN)
-                .min(Self::KEY_LEN),
+                .min(Self::KEY_LEN)
+                | secret_name,
             key_hash,
             location,
         }
@@ -190,8 +198,11 @@ impl PropertyEntry {
     /// The top bit of `key_len`: the entry is written but Mule does not read
     /// it ([`PropertyEntry::mark_unread`]).
     const UNREAD: u32 = 1 << 31;
+    /// The bit of `key_len` telling that the key names a secret
+    /// ([`PropertyEntry::has_secret_name`]).
+    const SECRET_NAME: u32 = 1 << 30;
     /// The bits of `key_len` that hold the key's length.
-    const KEY_LEN: u32 = Self::UNREAD - 1;
+    const KEY_LEN: u32 = Self::SECRET_NAME - 1;
 
     /// Marks the entry as written but not read by Mule: a YAML key written
     /// again later in the same mapping replaces the whole of its first value
@@ -205,6 +216,12 @@ impl PropertyEntry {
     /// See [`PropertyEntry::mark_unread`].
     pub fn is_unread(&self) -> bool {
         self.key_len & Self::UNREAD != 0
+    }
+
+    /// [`crate::vocab::is_secret_name`] of the key, worked out when the
+    /// entry was made.
+    pub fn has_secret_name(&self) -> bool {
+        self.key_len & Self::SECRET_NAME != 0
     }
 
     fn key_end(&self) -> usize {
@@ -326,6 +343,42 @@ mod tests {
         assert!(!item("api.keys.secret").is_yaml_list_item());
         assert!(!item("odd[x].key").is_yaml_list_item());
         assert!(!item("odd[].key").is_yaml_list_item());
+    }
+
+    /// The secret-name bit is the key's [`crate::vocab::is_secret_name`]
+    /// (under its YAML prefix too), and shares `key_len` with the key's
+    /// length and the unread mark without changing either.
+    #[test]
+    fn secret_name_is_told_once_and_kept_beside_the_length() {
+        let at = || Location::new("p.yaml", 1, 1);
+        for (prefix, key) in [
+            ("", "sfdc.password"),
+            ("sfdc", "password"),
+            ("sfdc", "username"),
+            ("oauth", "tokenUrl"),
+            ("", "api.key"),
+            ("api", "key"),
+            ("", "passwordPolicy"),
+            ("", "x"),
+        ] {
+            let mut e = PropertyEntry::nested(prefix, key, "v", at());
+            let full = if prefix.is_empty() {
+                key.to_string()
+            } else {
+                format!("{prefix}.{key}")
+            };
+            assert_eq!(
+                e.has_secret_name(),
+                crate::vocab::is_secret_name(&full),
+                "{full}"
+            );
+            e.mark_unread();
+            assert_eq!((e.key(), e.value()), (full.as_str(), "v"));
+            assert!(e.is_unread());
+            assert_eq!(e.has_secret_name(), crate::vocab::is_secret_name(&full));
+        }
+        assert!(PropertyEntry::new("sf.password", "", at()).has_secret_name());
+        assert!(!PropertyEntry::new("sf.user", "", at()).has_secret_name());
     }
 
     #[test]

@@ -288,7 +288,7 @@ pub(super) fn property_findings<'a>(
             file.entries.iter().partition(|e| uses.reads_name(e.key()));
         for entry in read.into_iter().chain(unread) {
             let entry_uses = uses.for_entry(file, &entry.location, entry.key());
-            let named_secret = is_secret_name(entry.key()) && !is_key_name(entry.key());
+            let named_secret = entry.has_secret_name() && !is_key_name(entry.key());
             let sent_by = sent
                 .get(&entry.location)
                 .map(Vec::as_slice)
