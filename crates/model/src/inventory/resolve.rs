@@ -292,7 +292,9 @@ impl MuleApp {
             sources: Vec::new(),
             unresolved: Vec::new(),
         };
-        self.substitute(source.raw_value(), None, 1, &mut acc)
+        let mut value = String::new();
+        self.substitute_onto(source.raw_value(), None, 1, &mut acc, &mut value)
+            .then_some(value)
     }
 
     /// The name a nested reference reads in `env`
@@ -305,7 +307,9 @@ impl MuleApp {
             sources: Vec::new(),
             unresolved: Vec::new(),
         };
-        self.substitute(pattern, env, depth + 1, &mut scratch)
+        let mut name = String::new();
+        self.substitute_onto(pattern, env, depth + 1, &mut scratch, &mut name)
+            .then_some(name)
     }
 
     /// The property names a reference can read: its name, or for a nested
@@ -407,19 +411,10 @@ impl MuleApp {
         resolved
     }
 
-    fn substitute<'a>(
-        &'a self,
-        raw: &str,
-        env: Option<&'a str>,
-        depth: usize,
-        acc: &mut Resolved<'a>,
-    ) -> Option<String> {
-        self.substitute_parsed(raw, &placeholders(raw), env, depth, acc)
-    }
-
-    /// [`Self::substitute`] of `raw` appended to `out`; false (`out` left as
-    /// it was) when it is `None`. A value without references, what most
-    /// definitions hold, is copied in without a string of its own.
+    /// `raw` with its references resolved, appended to `out`; false (`out`
+    /// left as it was) when something in it is not defined. A value without
+    /// references, what most definitions hold, is copied in without a string
+    /// of its own.
     fn substitute_onto<'a>(
         &'a self,
         raw: &str,
@@ -434,6 +429,10 @@ impl MuleApp {
             return true;
         }
         match self.substitute_parsed(raw, &refs, env, depth, acc) {
+            Some(v) if out.is_empty() => {
+                *out = v;
+                true
+            }
             Some(v) => {
                 out.push_str(&v);
                 true
@@ -442,7 +441,8 @@ impl MuleApp {
         }
     }
 
-    /// [`Self::substitute`] of `raw`, whose placeholders are `refs`.
+    /// `raw` with its references (`refs`, its placeholders) resolved; `None`
+    /// when something in it is not defined.
     fn substitute_parsed<'a>(
         &'a self,
         raw: &str,
