@@ -584,11 +584,30 @@ struct UserUses {
 impl SharedUserNotes {
     /// The notes of `usernames` (any case) in `inventory`.
     pub fn new<'u>(inventory: &Inventory, usernames: impl IntoIterator<Item = &'u str>) -> Self {
+        Self::found_by(inventory, |u| inventory.identity(u), usernames)
+    }
+
+    /// [`SharedUserNotes::new`], each user's identity looked up in `index`
+    /// (many users: a scan of every identity for each grows with the square
+    /// of the apps).
+    pub fn indexed<'u>(
+        inventory: &Inventory,
+        index: &intguard_model::inventory::IdentityIndex<'_>,
+        usernames: impl IntoIterator<Item = &'u str>,
+    ) -> Self {
+        Self::found_by(inventory, |u| index.get(u), usernames)
+    }
+
+    fn found_by<'i, 'u>(
+        inventory: &Inventory,
+        identity: impl Fn(&str) -> Option<&'i IntegrationIdentity>,
+        usernames: impl IntoIterator<Item = &'u str>,
+    ) -> Self {
         let mut users = HashMap::new();
         for username in usernames {
             users
                 .entry(username.to_ascii_lowercase())
-                .or_insert_with(|| UserUses::of(inventory, username));
+                .or_insert_with(|| UserUses::of(inventory, identity(username), username));
         }
         SharedUserNotes { users }
     }
@@ -642,11 +661,12 @@ impl SharedUserNotes {
 }
 
 impl UserUses {
-    fn of(inventory: &Inventory, username: &str) -> Self {
+    /// `username`'s uses: those of `id`, its identity.
+    fn of(inventory: &Inventory, id: Option<&IntegrationIdentity>, username: &str) -> Self {
         let allowed = inventory
             .apps_allowed_to_share(username)
             .map(|apps| apps.into_iter().map(str::to_string).collect());
-        let Some(id) = inventory.identity(username) else {
+        let Some(id) = id else {
             return UserUses {
                 allowed,
                 ..UserUses::default()

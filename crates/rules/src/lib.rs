@@ -193,8 +193,9 @@ impl Completion {
                     Some((user.clone(), identities::profile_related(id)))
                 })
                 .collect(),
-            notes: identities::SharedUserNotes::new(
+            notes: identities::SharedUserNotes::indexed(
                 inventory,
+                &index,
                 needs.users.iter().map(String::as_str),
             ),
             managed: identities::salesforce_managed_notes(inventory),
