@@ -354,18 +354,6 @@ impl MuleApp {
     /// read once for all of them).
     pub fn resolve_all<'a>(&'a self, value: &Value) -> Vec<Resolved<'a>> {
         let refs = placeholders(&value.raw);
-        // `resolution_environments` without its list, when no domain lends
-        // environments (every value of every app is resolved so).
-        if self.domain_loan.is_none() {
-            if self.environments.is_empty() {
-                return vec![self.resolve_parsed(&value.raw, &refs, None)];
-            }
-            return self
-                .environments
-                .iter()
-                .map(|env| self.resolve_parsed(&value.raw, &refs, Some(env.as_str())))
-                .collect();
-        }
         self.resolution_environments()
             .into_iter()
             .map(|env| self.resolve_parsed(&value.raw, &refs, env))

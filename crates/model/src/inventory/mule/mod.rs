@@ -600,6 +600,32 @@ impl XmlAttribute {
 mod tests {
     use super::*;
 
+    /// An app's own environments, then those a domain lends that it has no
+    /// file for; one unnamed environment when there are none.
+    #[test]
+    fn resolution_environments_with_and_without_a_domain() {
+        let mut app = MuleApp::new("orders", "orders", MuleRuntime::Mule4);
+        assert_eq!(app.resolution_environments(), [None]);
+        app.environments = thin_vec::thin_vec!["dev".into(), "prod".into()];
+        assert_eq!(app.resolution_environments(), [Some("dev"), Some("prod")]);
+        let loan = |envs: &[&str]| {
+            Some(Box::new(DomainLoan {
+                files: Vec::new(),
+                environments: envs.iter().map(|e| e.to_string()).collect(),
+                environment_placeholders: Default::default(),
+            }))
+        };
+        app.domain_loan = loan(&["prod", "qa"]);
+        assert_eq!(
+            app.resolution_environments(),
+            [Some("dev"), Some("prod"), Some("qa")]
+        );
+        app.environments.clear();
+        assert_eq!(app.resolution_environments(), [Some("prod"), Some("qa")]);
+        app.domain_loan = loan(&[]);
+        assert_eq!(app.resolution_environments(), [None]);
+    }
+
     /// The shared list, the boxed links and the thin lists serialize as the
     /// plain lists and objects they were (`intguard-readers`' dump example
     /// and the scan's string visitor read the serialized form).
