@@ -231,11 +231,16 @@ fn app_values<'a>(app: &'a MuleApp) -> Vec<Held<'a>> {
     // Definitions: a secret property's value is a secret slot, whether its
     // name says so or a secret attribute reads it (`password="${sf.alias}"`).
     let read_as_secret = app.secret_reference_names();
-    let secret_definition = |name: &str| is_secret_name(name) || read_as_secret.contains(name);
+    // `named_secret`: the name's `is_secret_name` (a property entry's is
+    // told when it is read).
+    let secret_definition =
+        |name: &str, named_secret: bool| named_secret || read_as_secret.contains(name);
     for g in &app.global_properties {
-        push(&g.value, secret_definition(&g.name), &|| {
-            format!("<global-property name=\"{}\">", g.name)
-        });
+        push(
+            &g.value,
+            secret_definition(&g.name, is_secret_name(&g.name)),
+            &|| format!("<global-property name=\"{}\">", g.name),
+        );
     }
     // A file no configuration loads resolves nothing.
     for file in app.property_files.iter().filter(|f| f.loaded) {
@@ -246,7 +251,7 @@ fn app_values<'a>(app: &'a MuleApp) -> Vec<Held<'a>> {
             if !may_reference(e.value()) || e.is_unread() {
                 continue;
             }
-            let secret = e.has_secret_name() || read_as_secret.contains(e.key());
+            let secret = secret_definition(e.key(), e.has_secret_name());
             push_text(e.value(), &e.location, secret, &|| {
                 format!("`{}` in {}", e.key(), file_name(&file.path))
             });
