@@ -17,7 +17,9 @@ use rayon::prelude::*;
 
 use crate::fingerprint::fingerprint;
 use crate::read::{in_focus, widen, Widened, APP_CONTEXT};
+use crate::reported::Collecting;
 use crate::scan::{ScanOptions, ScanOutcome};
+use crate::sealed::SpillFile;
 use crate::spill::Spill;
 use crate::timing::PhaseTimer;
 use crate::{snippet, suppress};
@@ -29,6 +31,7 @@ use crate::{snippet, suppress};
 /// `secrets`: the Inventory's known secrets.
 pub(crate) fn finish(
     spill: Spill,
+    report_file: Option<Box<dyn SpillFile>>,
     completion: Completion,
     mut inventory: Inventory,
     secrets: Vec<String>,
@@ -129,13 +132,13 @@ pub(crate) fn finish(
     let redactor = Redactor::new(secrets);
     timer.lap("redactor");
     // Each finding read back is completed, fingerprinted and sorted into
-    // what is reported, suppressed inline or in the baseline, in its
-    // order: no vector holds them all twice.
+    // what is reported (out of memory until the report reads it),
+    // suppressed inline or in the baseline.
     let mut read_back = spill.read_back();
-    // Room for all at once (most are reported): a vector grown by doubling
-    // held its old and new room at once, and up to twice what it needed.
-    // Given back below when most went elsewhere (a baseline).
-    let mut findings = Vec::with_capacity(read_back.size_hint().1.unwrap_or(0));
+    let mut findings = Collecting::new(report_file);
+    let relative = Relative::new(&widened);
+    // The paths the findings print, for the secrets that are public text.
+    let mut paths: BTreeSet<FilePath> = BTreeSet::new();
     let mut suppressed = Vec::new();
     // Why each is hidden, for SARIF's `suppressions` (kept in step with
     // `suppressed` through the sort below).
@@ -167,6 +170,8 @@ pub(crate) fn finish(
         if !in_focus(&focus, &f.location.path) {
             continue;
         }
+        paths.insert(f.location.path.clone());
+        paths.extend(f.related.iter().map(|r| r.path.clone()));
         if suppress::hides(&by_file, &f) {
             suppression_reasons.push(suppress::reasons(&by_file, &f).join("; "));
             suppressed.push(f);
@@ -175,13 +180,12 @@ pub(crate) fn finish(
             baselined.push(f);
         } else {
             f.forget_judging();
-            findings.push(f);
+            let mut shown = f.location.path.clone();
+            relative.rewrite(&mut shown);
+            findings.push(f, shown);
         }
     }
-    if findings.len() < findings.capacity() / 2 {
-        findings.shrink_to_fit();
-    }
-    let lost = read_back.lost();
+    let lost = read_back.lost() + findings.lost();
     drop(read_back);
     drop(completion);
     if lost > 0 {
@@ -232,15 +236,6 @@ pub(crate) fn finish(
     // masked for a secret that is public text: a word of intguard's own
     // documentation (`salesforce`, `mulesoft`) or of a path every finding
     // prints (an app's name).
-    let paths: BTreeSet<&str> = findings
-        .iter()
-        .chain(&suppressed)
-        .chain(&baselined)
-        .flat_map(|f| {
-            std::iter::once(f.location.path.as_str())
-                .chain(f.related.iter().map(|r| r.path.as_str()))
-        })
-        .collect();
     let docs: Vec<String> = intguard_rules::all_rules()
         .iter()
         .map(|r| {
@@ -248,12 +243,14 @@ pub(crate) fn finish(
             format!("{}\n{}\n{}", m.name, m.summary, m.doc)
         })
         .collect();
-    let wording =
-        redactor.without_those_in(docs.iter().map(String::as_str).chain(paths.iter().copied()));
+    let wording = redactor.without_those_in(
+        docs.iter()
+            .map(String::as_str)
+            .chain(paths.iter().map(|p| p.as_str())),
+    );
     drop(paths);
     timer.lap("public secrets");
-    add_snippets(&mut findings, &wording);
-    for list in [&mut findings, &mut suppressed, &mut baselined] {
+    for list in [&mut suppressed, &mut baselined] {
         list.par_iter_mut()
             .for_each_init(MaskedShared::new, |done, f| {
                 redact_finding(f, &wording, done)
@@ -271,17 +268,9 @@ pub(crate) fn finish(
         .for_each(|d| redactor.redact_in_place(&mut d.message));
 
     timer.lap("snippets and masking");
-    let relative = Relative::new(&widened);
     if !relative.is_empty() {
-        for f in findings
-            .iter_mut()
-            .chain(&mut suppressed)
-            .chain(&mut baselined)
-        {
-            relative.rewrite(&mut f.location.path);
-            for r in &mut f.related {
-                relative.rewrite(&mut r.path);
-            }
+        for f in suppressed.iter_mut().chain(&mut baselined) {
+            relative.rewrite_finding(f);
         }
         for d in &mut diagnostics {
             let mut path = FilePath::from(d.path.as_str());
@@ -289,7 +278,8 @@ pub(crate) fn finish(
             d.path = path.into();
         }
     }
-    sort(&mut findings);
+    // The reported findings are finished as the report reads them.
+    let findings = findings.finish(wording, relative, options.threads);
     // Sorted with their reasons.
     let mut pairs: Vec<(Finding, String)> =
         suppressed.into_iter().zip(suppression_reasons).collect();
@@ -329,7 +319,7 @@ fn sort(findings: &mut [Finding]) {
 /// gives two at one place with one fingerprint: `engine/tests/app_pass.rs`
 /// checks every fixture tree). The message settles any tie left, so the
 /// order never depends on which finding was found first.
-fn order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
+pub(crate) fn order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
     (&a.location, a.rule, a.severity, &a.fingerprint)
         .cmp(&(&b.location, b.rule, b.severity, &b.fingerprint))
         .then_with(|| a.message.cmp(&b.message))
@@ -462,7 +452,7 @@ fn relative_to_roots(path: &str, roots: &[FingerprintRoot]) -> String {
 /// relative path given could not be climbed to it (`scan prod.yaml` in the
 /// app's `properties` folder), made relative to the working directory
 /// again, as the path was given: `prod.yaml`, `../../mule/global.xml`.
-struct Relative {
+pub(crate) struct Relative {
     /// The working directory, canonical, `/`-separated.
     cwd: Vec<String>,
     /// Each such app's absolute path + `/`.
@@ -470,7 +460,7 @@ struct Relative {
 }
 
 impl Relative {
-    fn new(widened: &[Option<Widened>]) -> Self {
+    pub(crate) fn new(widened: &[Option<Widened>]) -> Self {
         let cwd = std::env::current_dir()
             .and_then(std::fs::canonicalize)
             .map(|d| components(&path_text::display_path(&d)))
@@ -493,13 +483,24 @@ impl Relative {
         Relative { cwd, apps }
     }
 
-    fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.apps.is_empty()
     }
 
     fn rewrite(&self, path: &mut FilePath) {
         if self.apps.iter().any(|app| path.starts_with(app.as_str())) {
             *path = FilePath::from(relative_path(&self.cwd, path));
+        }
+    }
+
+    /// A finding's paths, its related places' too, as shown.
+    pub(crate) fn rewrite_finding(&self, f: &mut Finding) {
+        if self.is_empty() {
+            return;
+        }
+        self.rewrite(&mut f.location.path);
+        for r in &mut f.related {
+            self.rewrite(&mut r.path);
         }
     }
 }
@@ -525,7 +526,7 @@ fn relative_path(from: &[String], path: &str) -> String {
     }
 }
 
-fn add_snippets(findings: &mut [Finding], redactor: &Redactor) {
+pub(crate) fn add_snippets(findings: &mut [Finding], redactor: &Redactor) {
     let mut wanted: HashMap<&str, Vec<(u32, u32)>> = HashMap::new();
     for f in findings.iter() {
         if f.location.line > 0 {
@@ -581,9 +582,9 @@ fn add_snippets(findings: &mut [Finding], redactor: &Redactor) {
 /// many findings, `spill`), each with its masked form: searched for secrets
 /// once per thread, not once per finding (4,871 related messages, 552
 /// different, in a 1,000-app scan).
-type MaskedShared = HashMap<SharedStr, SharedStr>;
+pub(crate) type MaskedShared = HashMap<SharedStr, SharedStr>;
 
-fn redact_finding(f: &mut Finding, redactor: &Redactor, done: &mut MaskedShared) {
+pub(crate) fn redact_finding(f: &mut Finding, redactor: &Redactor, done: &mut MaskedShared) {
     if redactor.is_empty() {
         return;
     }

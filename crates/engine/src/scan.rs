@@ -19,6 +19,7 @@ use crate::baseline::Baseline;
 use crate::config::Config;
 use crate::finish::finish;
 use crate::read::read_inventory_with;
+use crate::reported::ReportedFindings;
 use crate::secret_store::SecretSpill;
 use crate::spill::Spill;
 use crate::timing::PhaseTimer;
@@ -47,8 +48,9 @@ pub struct ScanOptions {
 #[derive(Debug)]
 pub struct ScanOutcome {
     /// Findings to report, sorted by path, line, column, rule and severity; snippets
-    /// masked, fingerprints set.
-    pub findings: Vec<Finding>,
+    /// masked, fingerprints set (as they are read: a scan's are out of
+    /// memory until then).
+    pub findings: ReportedFindings,
     /// Findings silenced by an inline `intguard-ignore` with a reason.
     pub suppressed: Vec<Finding>,
     /// The reason of the comment hiding each of `suppressed`, in its order
@@ -69,15 +71,16 @@ pub struct ScanOutcome {
 impl ScanOutcome {
     pub fn count_at_least(&self, threshold: Severity) -> usize {
         self.findings
-            .iter()
-            .filter(|f| f.severity.at_least(threshold))
+            .severities()
+            .into_iter()
+            .filter(|s| s.at_least(threshold))
             .count()
     }
 
     pub fn by_severity(&self) -> BTreeMap<Severity, usize> {
         let mut map = BTreeMap::new();
-        for f in &self.findings {
-            *map.entry(f.severity).or_insert(0) += 1;
+        for s in self.findings.severities() {
+            *map.entry(s).or_insert(0) += 1;
         }
         map
     }
@@ -218,7 +221,14 @@ pub(crate) fn scan_spilling_with(
     // The file goes with the Inventory.
     drop(secret_spill);
     timer.lap("rules and known secrets");
-    finish(spill, completion, inventory, secrets, options)
+    finish(
+        spill,
+        crate::sealed::temporary_file(),
+        completion,
+        inventory,
+        secrets,
+        options,
+    )
 }
 
 /// What the output's redactor needs of the apps read ([`MuleApp::secrets`]),
@@ -325,7 +335,7 @@ fn run_rules_here(mut inventory: Inventory, options: &ScanOptions) -> ScanOutcom
     let completion = Completion::new(&inventory, &spill.take_needs());
     timer.lap("rules");
     let secrets = inventory.known_secrets();
-    finish(spill, completion, inventory, secrets, options)
+    finish(spill, None, completion, inventory, secrets, options)
 }
 
 #[cfg(test)]

@@ -204,7 +204,7 @@ const SPILL_CHUNK: usize = 64 * 1024;
 /// Appends `f` to `out` as its length (4 bytes, little-endian) and its
 /// postcard encoding; `false` when it cannot be encoded (never expected:
 /// `out` is then of no use, the findings it holds are kept in memory).
-fn encode_one(f: &Finding, out: &mut Vec<u8>) -> bool {
+pub(crate) fn encode_one(f: &Finding, out: &mut Vec<u8>) -> bool {
     let at = out.len();
     out.extend_from_slice(&[0; 4]);
     let encoded = postcard::to_extend(&Spilled::from(f), std::mem::take(out));
@@ -274,6 +274,13 @@ impl Iterator for ReadBack {
         let held = self.held.len();
         (held, Some(held + self.left))
     }
+}
+
+/// One finding as [`encode_one`] wrote it (its length first), decoded
+/// alone; `None` when it cannot be.
+pub(crate) fn decode_one(bytes: &[u8]) -> Option<Finding> {
+    let read: Unspilled = postcard::from_bytes(bytes.get(4..)?).ok()?;
+    Some(read.into_finding(&mut HashSet::default(), &mut HashSet::default()))
 }
 
 /// Decodes findings one at a time, with their rules found again and their
@@ -894,6 +901,7 @@ pub(crate) mod tests {
         let filled = scan_spilling(&options(&example), Spill::with_file(full.boxed()));
         let all = |o: &ScanOutcome| {
             o.findings
+                .to_vec()
                 .iter()
                 .chain(&o.suppressed)
                 .chain(&o.baselined)

@@ -410,7 +410,7 @@ mod tests {
         assert_eq!(lines(&outcome.suppressed), vec![6]);
         // Each hidden finding keeps its comment's reason, in step.
         assert_eq!(outcome.suppression_reasons, ["internal health check"]);
-        assert_eq!(lines(&outcome.findings), vec![10, 13]);
+        assert_eq!(lines(&outcome.findings.to_vec()), vec![10, 13]);
         assert!(outcome
             .diagnostics
             .iter()

@@ -31,7 +31,7 @@ fn scanned_as_whole(root: &Path) -> Vec<Finding> {
     assert_eq!(shown(&streamed), shown(&whole));
     let without_facts = whole_without_facts(&options(vec![root.to_path_buf()]));
     assert_eq!(shown(&whole), shown(&without_facts));
-    streamed.findings
+    streamed.findings.into_vec()
 }
 
 const MULE_NS: &str = r#"xmlns="http://www.mulesoft.org/schema/mule/core"

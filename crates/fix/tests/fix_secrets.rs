@@ -54,6 +54,7 @@ fn weak_settings(app: &Path) -> Vec<Finding> {
         },
     )
     .findings
+    .into_vec()
     .into_iter()
     .filter(|f| f.rule == "IG108")
     .collect()

@@ -58,7 +58,9 @@ fn findings(snapshot: &OrgSnapshot) -> Vec<Finding> {
     let mut inventory = Inventory::default();
     intguard_org::apply(snapshot, &mut inventory);
     inventory.build_identities();
-    run_rules(inventory, &ScanOptions::default()).findings
+    run_rules(inventory, &ScanOptions::default())
+        .findings
+        .into_vec()
 }
 
 fn has(findings: &[Finding], rule: &str, needle: &str) -> bool {
@@ -678,7 +680,7 @@ fn a_mule_apps_username_meets_the_org_user() {
         .permission_sets
         .iter()
         .any(|p| p.name == "Orders_Integration"));
-    let findings = run_rules(inventory, &options).findings;
+    let findings = run_rules(inventory, &options).findings.into_vec();
     let stale = findings.iter().find(|f| f.rule == "IG113").unwrap();
     assert!(
         stale.message.contains("password connections in etl-sapi"),
@@ -719,7 +721,9 @@ fn muting_permission_sets_take_permissions_away_from_groups() {
         .muted_permissions
         .iter()
         .any(|p| p.name == "ModifyAllData"));
-    let f = run_rules(inventory, &ScanOptions::default()).findings;
+    let f = run_rules(inventory, &ScanOptions::default())
+        .findings
+        .into_vec();
     let open_302: Vec<&str> = f
         .iter()
         .filter(|f| f.rule == "IG302" && f.identity.as_deref() == Some("int.open@acme.example"))
@@ -1323,7 +1327,9 @@ fn an_app_running_as_an_inactive_org_user_is_told_not_judged_as_a_live_admin() {
         "{}",
         diag.path
     );
-    let findings = run_rules(inventory, &ScanOptions::default()).findings;
+    let findings = run_rules(inventory, &ScanOptions::default())
+        .findings
+        .into_vec();
     for rule in ["IG301", "IG302", "IG205", "IG202", "IG206", "IG304"] {
         let about: Vec<&Finding> = findings
             .iter()
@@ -1608,7 +1614,9 @@ fn an_app_running_as_a_frozen_org_user_is_told_its_logins_fail() {
     assert!(!diag.message.contains("orders-sapi"), "{}", diag.message);
     let id = inventory.identity("int.legacy@acme.example").unwrap();
     assert!(id.frozen_in_org.is_some() && id.inactive_in_org.is_none());
-    let findings = run_rules(inventory, &ScanOptions::default()).findings;
+    let findings = run_rules(inventory, &ScanOptions::default())
+        .findings
+        .into_vec();
     assert!(has(&findings, "IG301", "int.legacy@acme.example"));
 }
 

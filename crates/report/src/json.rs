@@ -14,7 +14,7 @@ use crate::{Report, Summary, JSON_SCHEMA_VERSION};
 struct JsonReport<'a> {
     version: &'static str,
     tool: Tool<'a>,
-    findings: Each<'a, Finding, JsonFinding<'a>>,
+    findings: EachFinding<'a>,
     diagnostics: Each<'a, Diagnostic, JsonDiagnostic<'a>>,
     summary: JsonSummary,
 }
@@ -51,6 +51,20 @@ struct Each<'a, T, S>(&'a [T], fn(&'a T) -> S);
 impl<'a, T, S: Serialize> Serialize for Each<'a, T, S> {
     fn serialize<Z: Serializer>(&self, serializer: Z) -> Result<Z::Ok, Z::Error> {
         serializer.collect_seq(self.0.iter().map(self.1))
+    }
+}
+
+/// The findings written as a JSON array, each as it is read.
+struct EachFinding<'a>(crate::Findings<'a>);
+
+impl Serialize for EachFinding<'_> {
+    fn serialize<Z: Serializer>(&self, serializer: Z) -> Result<Z::Ok, Z::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
+        for f in self.0.iter() {
+            seq.serialize_element(&finding(&f))?;
+        }
+        seq.end()
     }
 }
 
@@ -115,7 +129,7 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
             name: report.tool_name,
             version: report.tool_version,
         },
-        findings: Each(report.findings, finding),
+        findings: EachFinding(report.findings),
         diagnostics: Each(report.diagnostics, diagnostic),
         summary: summary(report.summary, crate::partial(report.diagnostics)),
     };

@@ -6,8 +6,10 @@
 //!
 //! A reporter is a pure function of the findings, the diagnostics, the scan
 //! [`Summary`] and the rule metadata to text: a string, or bytes into a
-//! writer the caller opened ([`write`]: JSON and SARIF stream, so a large
-//! report is not held twice). It knows nothing about how the findings were
+//! writer the caller opened ([`write`]: JSON, SARIF and text stream, so a
+//! large report is not held twice). The findings may be held or read one at
+//! a time ([`Findings`]): a scan's are read from the engine's temporary file
+//! as the report reaches them. It knows nothing about how the findings were
 //! made and opens nothing itself. Snippets and messages arrive already
 //! masked by the engine; reporters never see a secret.
 //!
@@ -17,6 +19,7 @@
 //! - [`markdown`]: a pull-request comment, kept under GitHub's size limit.
 //! - [`html`]: a self-contained page for people (no script, nothing loaded).
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::str::FromStr;
@@ -89,7 +92,7 @@ pub struct Report<'a> {
     pub tool_name: &'a str,
     pub tool_version: &'a str,
     /// Already sorted by path, line, rule and severity; snippets already masked.
-    pub findings: &'a [Finding],
+    pub findings: Findings<'a>,
     pub diagnostics: &'a [Diagnostic],
     /// Every rule, reported or not (SARIF lists them all).
     pub rules: &'a [&'static RuleMeta],
@@ -120,6 +123,89 @@ pub struct Report<'a> {
     /// only counted (`Summary::suppressed`, `Summary::baselined`), as every
     /// other format does.
     pub hidden: Option<Hidden<'a>>,
+}
+
+/// The findings a report lists: held in memory, or read as the report
+/// reaches them (a scan's, out of memory until then), in the report's
+/// order (so each file's come together). JSON, SARIF and text write each as
+/// it is read; Markdown and HTML, which count and regroup them before
+/// listing them (and a pull-request comment is cut short anyway), hold
+/// them.
+#[derive(Clone, Copy)]
+pub enum Findings<'a> {
+    Held(&'a [Finding]),
+    Read(&'a dyn FindingSource),
+}
+
+/// Findings read one at a time, in the report's order.
+pub trait FindingSource {
+    fn len(&self) -> usize;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// The findings, in the report's order (each call reads them anew).
+    fn iter(&self) -> Box<dyn Iterator<Item = Cow<'_, Finding>> + '_>;
+    /// Each finding's rule id and severity, in the same order, without
+    /// reading the findings.
+    fn heads(&self) -> Box<dyn Iterator<Item = (&'static str, Severity)> + '_>;
+}
+
+impl<'a> Findings<'a> {
+    pub fn len(&self) -> usize {
+        match self {
+            Findings::Held(findings) => findings.len(),
+            Findings::Read(source) => source.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The findings, in order.
+    pub fn iter(&self) -> Box<dyn Iterator<Item = Cow<'a, Finding>> + 'a> {
+        match *self {
+            Findings::Held(findings) => Box::new(findings.iter().map(Cow::Borrowed)),
+            Findings::Read(source) => source.iter(),
+        }
+    }
+
+    /// Each finding's rule id and severity, in order.
+    pub fn heads(&self) -> Box<dyn Iterator<Item = (&'static str, Severity)> + 'a> {
+        match *self {
+            Findings::Held(findings) => Box::new(findings.iter().map(|f| (f.rule, f.severity))),
+            Findings::Read(source) => source.heads(),
+        }
+    }
+
+    /// All of them in memory, for the formats that hold them.
+    pub fn all(&self) -> Cow<'a, [Finding]> {
+        match *self {
+            Findings::Held(findings) => Cow::Borrowed(findings),
+            Findings::Read(source) => Cow::Owned(source.iter().map(Cow::into_owned).collect()),
+        }
+    }
+}
+
+impl<'a> From<&'a [Finding]> for Findings<'a> {
+    fn from(findings: &'a [Finding]) -> Self {
+        Findings::Held(findings)
+    }
+}
+
+impl<'a> From<&'a Vec<Finding>> for Findings<'a> {
+    fn from(findings: &'a Vec<Finding>) -> Self {
+        Findings::Held(findings)
+    }
+}
+
+impl fmt::Debug for Findings<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Findings::Held(findings) => f.debug_tuple("Held").field(findings).finish(),
+            Findings::Read(source) => f.debug_tuple("Read").field(&source.len()).finish(),
+        }
+    }
 }
 
 /// What [`Report::hidden`] lists.
@@ -235,8 +321,9 @@ pub fn render(format: Format, report: &Report, text: &TextOptions) -> String {
     }
 }
 
-/// [`render`] into `out`: the same bytes, but JSON and SARIF are written as
-/// they are serialized instead of built as one string first.
+/// [`render`] into `out`: the same bytes, but JSON, SARIF and text are
+/// written as they are made instead of built as one string first (and,
+/// with findings read one at a time, hold one finding at a time).
 pub fn write(
     format: Format,
     report: &Report,
@@ -246,9 +333,8 @@ pub fn write(
     match format {
         Format::Json => json::write(report, out),
         Format::Sarif => sarif::write(report, out),
-        Format::Text | Format::Markdown | Format::Html => {
-            out.write_all(render(format, report, text).as_bytes())
-        }
+        Format::Text => text::write(report, text, out),
+        Format::Markdown | Format::Html => out.write_all(render(format, report, text).as_bytes()),
     }
 }
 

@@ -38,6 +38,8 @@ const TABLE_HEAD: &str =
     "| Severity | Rule | Location | Identity | Message | Fix |\n|---|---|---|---|---|---|\n";
 
 pub fn render(report: &Report) -> String {
+    let all = report.findings.all();
+    let all: &[Finding] = &all;
     let s = report.summary;
     let mut out = String::new();
     write_head(&mut out, s, crate::partial(report.diagnostics));
@@ -48,11 +50,7 @@ pub fn render(report: &Report) -> String {
     let mut shown: Vec<&Finding> = Vec::new();
     let mut truncated = false;
     for severity in Severity::ALL {
-        let findings: Vec<&Finding> = report
-            .findings
-            .iter()
-            .filter(|f| f.severity == severity)
-            .collect();
+        let findings: Vec<&Finding> = all.iter().filter(|f| f.severity == severity).collect();
         if findings.is_empty() || truncated {
             continue;
         }
@@ -85,12 +83,12 @@ pub fn render(report: &Report) -> String {
     }
 
     if truncated {
-        let hidden = report.findings.len() - shown.len();
+        let hidden = all.len() - shown.len();
         let _ = writeln!(
             out,
             "> **Note**: {} not shown ({}): this comment would exceed GitHub's {COMMENT_LIMIT}-character limit. The JSON and SARIF reports list every finding.\n",
             plural(hidden as u64, "more finding is", "more findings are"),
-            hidden_rules(report.findings, &shown),
+            hidden_rules(all, &shown),
         );
     }
     out.push_str(&diagnostics);

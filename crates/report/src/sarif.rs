@@ -33,9 +33,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use intguard_model::{path_text, Diagnostic, DiagnosticLevel, Finding, RuleMeta, Severity};
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
-use crate::{Hidden, Report};
+use crate::{Findings, Hidden, Report};
 
 pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 pub const SARIF_VERSION: &str = "2.1.0";
@@ -65,7 +65,7 @@ struct Run<'a> {
     column_kind: &'static str,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     original_uri_base_ids: BTreeMap<&'static str, BaseUri>,
-    results: Vec<SarifResult>,
+    results: Results<'a>,
     invocations: Vec<Invocation>,
     properties: RunProperties,
 }
@@ -309,15 +309,30 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
     let artifacts = Artifacts::new(report.working_directory, report.source_root)
         .with_links(report.linked_paths);
     let mut rules = Rules::new(report.rules);
-    let (kept, left_out) = within_result_limit(report.findings);
-    let room = MAX_RESULTS - kept.len();
-    let mut results: Vec<SarifResult> = kept
-        .into_iter()
-        .map(|f| {
-            let (id, i) = rules.descriptor(f);
-            result(f, id, i, &artifacts)
-        })
-        .collect();
+    // A scan's findings, read as they are written: their descriptors first
+    // (the driver lists them before the results), from their heads alone.
+    let read = matches!(report.findings, Findings::Read(_))
+        && report.findings.len() <= MAX_RESULTS
+        && report.findings.heads().all(|(rule, _)| rules.knows(rule));
+    let held;
+    let (mut results, left_out, room) = if read {
+        for (rule, severity) in report.findings.heads() {
+            rules.known_descriptor(rule, severity);
+        }
+        (Vec::new(), None, MAX_RESULTS - report.findings.len())
+    } else {
+        held = report.findings.all();
+        let (kept, left_out) = within_result_limit(&held);
+        let room = MAX_RESULTS - kept.len();
+        let results: Vec<SarifResult> = kept
+            .into_iter()
+            .map(|f| {
+                let (id, i) = rules.descriptor(f);
+                result(f, id, i, &artifacts)
+            })
+            .collect();
+        (results, left_out, room)
+    };
     let mut hidden_left_out = None;
     if let Some(hidden) = &report.hidden {
         let all = hidden_results(hidden);
@@ -340,6 +355,16 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
             locations: Vec::new(),
         });
     }
+    let results = if read {
+        Results::Read {
+            findings: report.findings,
+            index: rules.index.clone(),
+            artifacts: &artifacts,
+            hidden: results,
+        }
+    } else {
+        Results::Built(results)
+    };
     let rules = rules.list;
     let rule_configuration_overrides = rules
         .iter()
@@ -499,31 +524,91 @@ impl Rules {
     /// whose rule was not passed in still gets a descriptor, so that every
     /// ruleId resolves in the driver.
     fn descriptor(&mut self, f: &Finding) -> (String, usize) {
-        let base = f.rule.to_string();
-        let (base_index, default) = match self.index.get(&base) {
-            Some(&entry) => entry,
-            None => {
-                self.list.push(rule_from_finding(f));
-                let entry = (self.list.len() - 1, f.severity);
-                self.index.insert(base.clone(), entry);
-                entry
-            }
+        if !self.index.contains_key(f.rule) {
+            self.list.push(rule_from_finding(f));
+            let entry = (self.list.len() - 1, f.severity);
+            self.index.insert(f.rule.to_string(), entry);
+        }
+        self.known_descriptor(f.rule, f.severity)
+    }
+
+    /// Whether `rule` has a descriptor.
+    fn knows(&self, rule: &str) -> bool {
+        self.index.contains_key(rule)
+    }
+
+    /// [`Rules::descriptor`] of a finding of a rule it [`knows`](Rules::knows).
+    fn known_descriptor(&mut self, rule: &str, severity: Severity) -> (String, usize) {
+        if let Some(found) = descriptor_in(&self.index, rule, severity) {
+            return found;
+        }
+        let Some(&(base_index, _)) = self.index.get(rule) else {
+            return (rule.to_string(), 0);
         };
-        if f.severity == default {
-            return (base, base_index);
-        }
-        let id = severity_rule_id(f.rule, f.severity);
-        if let Some(&(i, _)) = self.index.get(&id) {
-            return (id, i);
-        }
+        let id = severity_rule_id(rule, severity);
         let mut variant = self.list[base_index].clone();
         variant.id = id.clone();
-        variant.default_configuration.level = level(f.severity);
-        variant.properties.security_severity = security_severity(f.severity);
+        variant.default_configuration.level = level(severity);
+        variant.properties.security_severity = security_severity(severity);
         self.list.push(variant);
         let i = self.list.len() - 1;
-        self.index.insert(id.clone(), (i, f.severity));
+        self.index.insert(id.clone(), (i, severity));
         (id, i)
+    }
+}
+
+/// The descriptor a finding of `rule` and `severity` points at, when it is
+/// in `index` already.
+fn descriptor_in(
+    index: &BTreeMap<String, (usize, Severity)>,
+    rule: &str,
+    severity: Severity,
+) -> Option<(String, usize)> {
+    let &(base_index, default) = index.get(rule)?;
+    if severity == default {
+        return Some((rule.to_string(), base_index));
+    }
+    let id = severity_rule_id(rule, severity);
+    let &(i, _) = index.get(&id)?;
+    Some((id, i))
+}
+
+/// A run's results: built, or (a scan's findings read as they are
+/// written) each made and written as its finding is read, then the hidden
+/// ones.
+enum Results<'a> {
+    Built(Vec<SarifResult>),
+    Read {
+        findings: Findings<'a>,
+        index: BTreeMap<String, (usize, Severity)>,
+        artifacts: &'a Artifacts,
+        hidden: Vec<SarifResult>,
+    },
+}
+
+impl Serialize for Results<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        match self {
+            Results::Built(results) => results.serialize(serializer),
+            Results::Read {
+                findings,
+                index,
+                artifacts,
+                hidden,
+            } => {
+                let mut seq = serializer.serialize_seq(Some(findings.len() + hidden.len()))?;
+                for f in findings.iter() {
+                    let (id, i) = descriptor_in(index, f.rule, f.severity)
+                        .unwrap_or_else(|| (f.rule.to_string(), 0));
+                    seq.serialize_element(&result(&f, id, i, artifacts))?;
+                }
+                for r in hidden {
+                    seq.serialize_element(r)?;
+                }
+                seq.end()
+            }
+        }
     }
 }
 

@@ -13,29 +13,63 @@ use anstyle::{AnsiColor, Style};
 use intguard_model::{Diagnostic, DiagnosticLevel, Finding, Severity};
 
 use crate::visible::{clean, needs_escape};
-use crate::{group_by_path, plural, scope, severity_breakdown, Report, TextOptions};
+use crate::{group_by_path, plural, scope, severity_breakdown, Findings, Report, TextOptions};
 
 /// Snippets longer than this are shown as a window around the column.
 const SNIPPET_WIDTH: usize = 120;
 
 pub fn render(report: &Report, options: &TextOptions) -> String {
+    let mut out = Vec::new();
+    write(report, options, &mut out).expect("writing to memory does not fail");
+    String::from_utf8(out).expect("the text report is UTF-8")
+}
+
+/// [`render`] into `out`, findings read one at a time written as they
+/// come: a large scan's report is not held in memory.
+pub fn write(
+    report: &Report,
+    options: &TextOptions,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let p = Painter {
         color: options.color,
     };
-    let mut out = String::new();
-
-    for (path, findings) in group_by_path(report.findings) {
-        let _ = writeln!(out, "{}", p.paint(p.header(), &clean(path)));
-        for finding in findings {
-            // Each finding ends with a blank line, which also separates files.
-            write_finding(&mut out, &p, finding);
+    let mut text = String::new();
+    match report.findings {
+        Findings::Held(held) => {
+            for (path, findings) in group_by_path(held) {
+                let _ = writeln!(text, "{}", p.paint(p.header(), &clean(path)));
+                for finding in findings {
+                    // Each finding ends with a blank line, which also
+                    // separates files.
+                    write_finding(&mut text, &p, finding);
+                }
+            }
+        }
+        // In the report's order, so each file's findings come together.
+        Findings::Read(_) => {
+            let mut path: Option<String> = None;
+            for finding in report.findings.iter() {
+                if path.as_deref() != Some(finding.location.path.as_str()) {
+                    let here = finding.location.path.to_string();
+                    let _ = writeln!(text, "{}", p.paint(p.header(), &clean(&here)));
+                    path = Some(here);
+                }
+                write_finding(&mut text, &p, &finding);
+                if text.len() >= WRITE_AT {
+                    out.write_all(text.as_bytes())?;
+                    text.clear();
+                }
+            }
         }
     }
-
-    write_diagnostics(&mut out, &p, report.diagnostics);
-    write_summary(&mut out, &p, report);
-    out
+    write_diagnostics(&mut text, &p, report.diagnostics);
+    write_summary(&mut text, &p, report);
+    out.write_all(text.as_bytes())
 }
+
+/// About how much text [`write`] gathers before writing it.
+const WRITE_AT: usize = 64 * 1024;
 
 /// The `diagnostics` block of a text report (nothing when there are none),
 /// for another command's text output to list its inputs' problems as the

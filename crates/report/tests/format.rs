@@ -85,3 +85,78 @@ fn summary_counts() {
     none.fail_on = None;
     assert_eq!(none.failing_count(), 0);
 }
+
+/// Findings read one at a time (a scan's), each handed over owned, as the
+/// engine's store hands them.
+struct ReadOneByOne(Vec<intguard_model::Finding>);
+
+impl intguard_report::FindingSource for ReadOneByOne {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn iter(&self) -> Box<dyn Iterator<Item = std::borrow::Cow<'_, intguard_model::Finding>> + '_> {
+        Box::new(self.0.iter().cloned().map(std::borrow::Cow::Owned))
+    }
+
+    fn heads(&self) -> Box<dyn Iterator<Item = (&'static str, intguard_model::Severity)> + '_> {
+        Box::new(self.0.iter().map(|f| (f.rule, f.severity)))
+    }
+}
+
+/// Every format writes findings read as it writes them (JSON and SARIF
+/// one at a time) as it writes the same findings held: byte for byte, with
+/// severities other than a rule's default (SARIF's descriptor variants), a
+/// rule no descriptor was passed for, and hidden findings listed.
+#[test]
+fn findings_read_one_at_a_time_give_the_same_report() {
+    use intguard_model::Severity;
+    let sample = common::findings();
+    let mut overridden = sample.clone();
+    overridden[0].severity = Severity::Low;
+    overridden[3].severity = Severity::Critical;
+    let mut unknown = sample.clone();
+    unknown[1].rule = "IG999";
+    unknown[1].name = "from-the-future";
+    let suppressed = vec![sample[0].clone(), sample[2].clone()];
+    let reasons = vec!["sandbox only".to_string(), "vendor's".to_string()];
+    let baselined = vec![sample[3].clone()];
+    let mut checked = 0;
+    for (findings, hidden) in [
+        (sample.clone(), false),
+        (sample.clone(), true),
+        (overridden, true),
+        (unknown, false),
+        (Vec::new(), true),
+    ] {
+        let fx = Fixture::new(findings.clone(), common::diagnostics());
+        let read = ReadOneByOne(findings);
+        let mut held = fx.report();
+        if hidden {
+            held.hidden = Some(intguard_report::Hidden {
+                suppressed: &suppressed,
+                reasons: &reasons,
+                baselined: &baselined,
+                baseline: Some("intguard-baseline.json"),
+            });
+        }
+        let read_report = intguard_report::Report {
+            findings: intguard_report::Findings::Read(&read),
+            ..held
+        };
+        assert!(matches!(held.findings, intguard_report::Findings::Held(_)));
+        let plain = TextOptions::default();
+        for f in Format::ALL {
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            write(f, &held, &plain, &mut a).unwrap();
+            write(f, &read_report, &plain, &mut b).unwrap();
+            assert_eq!(
+                String::from_utf8(b).unwrap(),
+                String::from_utf8(a).unwrap(),
+                "{f}"
+            );
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 25);
+}

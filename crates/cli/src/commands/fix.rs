@@ -148,6 +148,7 @@ fn secrets(args: SecretsArgs) -> i32 {
         let outcome = run_rules(inventory.clone(), &options);
         let findings: Vec<_> = outcome
             .findings
+            .into_vec()
             .into_iter()
             .filter(|f| f.rule == "IG102")
             .collect();

@@ -91,6 +91,7 @@ pub fn run(args: JwtArgs) -> i32 {
     let inventory = read_for_fix(&options);
     let findings: Vec<_> = run_rules(inventory.clone(), &options)
         .findings
+        .into_vec()
         .into_iter()
         .filter(|f| f.rule == "IG101")
         .collect();

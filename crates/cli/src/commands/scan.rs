@@ -1,12 +1,15 @@
+use std::borrow::Cow;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 use intguard_engine::{
-    read_inventory, run_rules, scan, Baseline, Config, ScanOptions, ScanOutcome,
+    read_inventory, run_rules, scan, Baseline, Config, ReportedFindings, ScanOptions, ScanOutcome,
 };
-use intguard_model::Severity;
-use intguard_report::{write, Format, Hidden, Report, Summary, TextOptions};
+use intguard_model::{Finding, Severity};
+use intguard_report::{
+    write, FindingSource, Findings, Format, Hidden, Report, Summary, TextOptions,
+};
 
 use super::inputs;
 use crate::{exit, output};
@@ -163,7 +166,8 @@ pub fn run(args: ScanArgs) -> i32 {
     quiet_about_the_baseline_given(&mut outcome, args.baseline.as_deref());
 
     if let Some(path) = &args.write_baseline {
-        let baseline = Baseline::from_findings(outcome.findings.iter().chain(&outcome.baselined));
+        let accepted = std::mem::take(&mut outcome.findings).into_vec();
+        let baseline = Baseline::from_findings(accepted.iter().chain(&outcome.baselined));
         let written = output::to_file(path, |out| out.write_all(baseline.to_json().as_bytes()));
         if let Err(e) = written {
             return exit::usage_error(format!("cannot write baseline {}: {e}", path.display()));
@@ -174,7 +178,6 @@ pub fn run(args: ScanArgs) -> i32 {
             path.display()
         );
         // Everything just written is accepted: report it as baselined.
-        let accepted = std::mem::take(&mut outcome.findings);
         outcome.baselined.extend(accepted);
     }
 
@@ -332,7 +335,7 @@ pub fn report(
     let report = Report {
         tool_name: "intguard",
         tool_version: env!("CARGO_PKG_VERSION"),
-        findings: &outcome.findings,
+        findings: Findings::Read(&Reported(&outcome.findings)),
         diagnostics: &outcome.diagnostics,
         rules: &outcome.rules,
         disabled_rules: &disabled_rules,
@@ -392,6 +395,14 @@ pub fn report(
     }
     // Findings the engine could not read back from its temporary file: the
     // report lacks them, so the run cannot pass either.
+    let lost = outcome.findings.lost();
+    if lost > 0 {
+        eprintln!(
+            "intguard: {lost} findings could not be read back from intguard's temporary file as the report was written: the report lacks them: exit {}",
+            exit::USAGE
+        );
+        return exit::USAGE;
+    }
     if outcome
         .diagnostics
         .iter()
@@ -408,6 +419,23 @@ pub fn report(
         exit::FINDINGS
     } else {
         exit::OK
+    }
+}
+
+/// A scan's reported findings, as a reporter reads them.
+struct Reported<'a>(&'a ReportedFindings);
+
+impl FindingSource for Reported<'_> {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn iter(&self) -> Box<dyn Iterator<Item = Cow<'_, Finding>> + '_> {
+        self.0.iter()
+    }
+
+    fn heads(&self) -> Box<dyn Iterator<Item = (&'static str, Severity)> + '_> {
+        self.0.heads()
     }
 }
 

@@ -40,6 +40,6 @@ pub fn scan(app: &Path) -> (Inventory, Vec<Finding>) {
         paths: vec![app.to_path_buf()],
         ..Default::default()
     };
-    let findings = run_rules(inventory.clone(), &options).findings;
+    let findings = run_rules(inventory.clone(), &options).findings.into_vec();
     (inventory, findings)
 }

@@ -206,7 +206,7 @@ impl Fixture {
         Report {
             tool_name: TOOL,
             tool_version: VERSION,
-            findings: &self.findings,
+            findings: (&self.findings).into(),
             diagnostics: &self.diagnostics,
             rules: &self.rules,
             disabled_rules: &self.disabled_rules,
