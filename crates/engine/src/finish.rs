@@ -267,7 +267,7 @@ pub(crate) fn finish(
         .par_iter_mut()
         .for_each(|d| redactor.redact_in_place(&mut d.message));
 
-    timer.lap("snippets and masking");
+    timer.lap("hidden findings and diagnostics masked");
     if !relative.is_empty() {
         for f in suppressed.iter_mut().chain(&mut baselined) {
             relative.rewrite_finding(f);

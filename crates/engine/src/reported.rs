@@ -6,12 +6,14 @@
 //! an encrypted anonymous temporary file ([`SealedFile`], as the spill is),
 //! and only what orders them is held: their place, rule, severity and
 //! fingerprint (about 100 bytes each, against 1.7 KB for a finding with its
-//! texts). A reporter reads them back one file's findings at a time, each
-//! then given its snippet, masked, and its path spelt as shown. A large
-//! scan's report thus holds one file's findings, not all of them: they made
-//! the memory of the phases after the reading grow with the findings (5 MB
-//! for the bench corpus's 2,919), and at 2,000 apps those phases set the
-//! scan's peak in most runs.
+//! texts). A reporter reads them back a batch of whole files' findings at a
+//! time (about [`BATCH`]), each then given its snippet, masked, and its
+//! path spelt as shown, on a thread of its own a batch ahead of the
+//! reporter. A large scan's report thus holds a few batches, not every
+//! finding: they made the memory of the phases after the reading grow with
+//! the findings (5 MB live for the bench corpus's 2,919), and at 2,000 apps
+//! those phases raised the scan's peak in some runs (9 of 18 in stop 69's
+//! series).
 //!
 //! Where no temporary file can be made or written (`TMPDIR` missing,
 //! read-only or full), and for an Inventory read elsewhere (an org
@@ -399,18 +401,23 @@ const BATCH: usize = 256;
 struct FileGroups {
     batches: Batches,
     batch: std::vec::IntoIter<Finding>,
+    sealed: Arc<Sealed>,
+    /// Findings handed over so far.
+    given: usize,
 }
 
 enum Batches {
     Ahead(std::sync::mpsc::Receiver<Vec<Finding>>),
     /// No thread could be started: read when asked.
     Here(BatchReader),
+    Done,
 }
 
 impl FileGroups {
     fn new(sealed: Arc<Sealed>) -> Self {
         let (send, receive) = std::sync::mpsc::sync_channel(1);
         let ahead = Arc::clone(&sealed);
+        let here = Arc::clone(&sealed);
         let started = std::thread::Builder::new()
             .name("intguard-report".to_string())
             .spawn(move || {
@@ -424,11 +431,13 @@ impl FileGroups {
             });
         let batches = match started {
             Ok(_) => Batches::Ahead(receive),
-            Err(_) => Batches::Here(BatchReader::new(sealed)),
+            Err(_) => Batches::Here(BatchReader::new(here)),
         };
         FileGroups {
             batches,
             batch: Vec::new().into_iter(),
+            sealed,
+            given: 0,
         }
     }
 }
@@ -439,11 +448,28 @@ impl Iterator for FileGroups {
     fn next(&mut self) -> Option<Finding> {
         loop {
             if let Some(f) = self.batch.next() {
+                self.given += 1;
                 return Some(f);
             }
             let batch = match &mut self.batches {
-                Batches::Ahead(receive) => receive.recv().ok()?,
+                Batches::Ahead(receive) => match receive.recv() {
+                    Ok(batch) => batch,
+                    Err(_) => {
+                        // The thread ended: with every finding given or
+                        // counted lost, or (a bug) cut short, when those
+                        // it did not give are lost too.
+                        let sealed = &self.sealed;
+                        let lost = sealed.lost.load(std::sync::atomic::Ordering::Relaxed);
+                        let missing = sealed.keys.len().saturating_sub(self.given + lost);
+                        sealed
+                            .lost
+                            .fetch_add(missing, std::sync::atomic::Ordering::Relaxed);
+                        self.batches = Batches::Done;
+                        return None;
+                    }
+                },
                 Batches::Here(reader) => reader.next_batch()?,
+                Batches::Done => return None,
             };
             self.batch = batch.into_iter();
         }
