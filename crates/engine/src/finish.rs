@@ -17,12 +17,13 @@ use rayon::prelude::*;
 
 use crate::fingerprint::fingerprint;
 use crate::read::{in_focus, widen, Widened, APP_CONTEXT};
-use crate::reported::Collecting;
+use crate::reported::{Collecting, Finishing};
 use crate::scan::{ScanOptions, ScanOutcome};
 use crate::sealed::SpillFile;
 use crate::spill::Spill;
 use crate::timing::PhaseTimer;
 use crate::{snippet, suppress};
+use std::sync::Arc;
 
 /// Post-processing of every rule's findings, as they are read back from
 /// `spill` one at a time once the Inventory is freed: what only the whole
@@ -31,7 +32,7 @@ use crate::{snippet, suppress};
 /// `secrets`: the Inventory's known secrets.
 pub(crate) fn finish(
     spill: Spill,
-    report_file: Option<Box<dyn SpillFile>>,
+    report_file: fn() -> Option<Box<dyn SpillFile>>,
     completion: Completion,
     mut inventory: Inventory,
     secrets: Vec<String>,
@@ -135,7 +136,7 @@ pub(crate) fn finish(
     // what is reported (out of memory until the report reads it),
     // suppressed inline or in the baseline.
     let mut read_back = spill.read_back();
-    let mut findings = Collecting::new(report_file);
+    let mut findings = Collecting::new(report_file(), true);
     let relative = Relative::new(&widened);
     // The paths the findings print, for the secrets that are public text.
     let mut paths: BTreeSet<FilePath> = BTreeSet::new();
@@ -143,7 +144,9 @@ pub(crate) fn finish(
     // Why each is hidden, for SARIF's `suppressions` (kept in step with
     // `suppressed` through the sort below).
     let mut suppression_reasons: Vec<String> = Vec::new();
-    let mut baselined = Vec::new();
+    // Counted by every format, listed by SARIF on request: out of memory
+    // too (a baseline of every finding holds them all).
+    let mut baselined = Collecting::new(report_file(), false);
     for mut f in read_back.by_ref() {
         completion.complete(&mut f);
         if let Some(sev) = config.severity_override(f.rule, f.name) {
@@ -177,7 +180,9 @@ pub(crate) fn finish(
             suppressed.push(f);
         } else if in_baseline(&f) {
             f.forget_judging();
-            baselined.push(f);
+            let mut shown = f.location.path.clone();
+            relative.rewrite(&mut shown);
+            baselined.push(f, shown);
         } else {
             f.forget_judging();
             let mut shown = f.location.path.clone();
@@ -185,7 +190,7 @@ pub(crate) fn finish(
             findings.push(f, shown);
         }
     }
-    let lost = read_back.lost() + findings.lost();
+    let lost = read_back.lost() + findings.lost() + baselined.lost();
     drop(read_back);
     drop(completion);
     if lost > 0 {
@@ -250,12 +255,11 @@ pub(crate) fn finish(
     );
     drop(paths);
     timer.lap("public secrets");
-    for list in [&mut suppressed, &mut baselined] {
-        list.par_iter_mut()
-            .for_each_init(MaskedShared::new, |done, f| {
-                redact_finding(f, &wording, done)
-            });
-    }
+    suppressed
+        .par_iter_mut()
+        .for_each_init(MaskedShared::new, |done, f| {
+            redact_finding(f, &wording, done)
+        });
     // A comment's reason is the file's text, as a diagnostic's is: masked
     // with every secret known.
     if !redactor.is_empty() {
@@ -269,7 +273,7 @@ pub(crate) fn finish(
 
     timer.lap("hidden findings and diagnostics masked");
     if !relative.is_empty() {
-        for f in suppressed.iter_mut().chain(&mut baselined) {
+        for f in suppressed.iter_mut() {
             relative.rewrite_finding(f);
         }
         for d in &mut diagnostics {
@@ -279,13 +283,14 @@ pub(crate) fn finish(
         }
     }
     // The reported findings are finished as the report reads them.
-    let findings = findings.finish(wording, relative, options.threads);
+    let finishing = Arc::new(Finishing { wording, relative });
+    let findings = findings.finish(Arc::clone(&finishing), options.threads);
+    let baselined = baselined.finish(finishing, options.threads);
     // Sorted with their reasons.
     let mut pairs: Vec<(Finding, String)> =
         suppressed.into_iter().zip(suppression_reasons).collect();
     pairs.sort_unstable_by(|(a, _), (b, _)| order(a, b));
     let (suppressed, suppression_reasons): (Vec<Finding>, Vec<String>) = pairs.into_iter().unzip();
-    sort(&mut baselined);
     diagnostics.sort_by(|a, b| (&a.path, a.line, a.code).cmp(&(&b.path, b.line, b.code)));
     diagnostics.dedup();
 
@@ -306,15 +311,9 @@ pub(crate) fn finish(
     }
 }
 
-/// By place and rule; one rule's findings at one place (an org's Health Check
-/// settings under IG211) most severe first. In place: a stable sort takes a
-/// buffer as large as the findings (about 1.5 MB at 2,000 apps, at the
-/// report's peak), and [`order`] leaves no two findings of a scan equal.
-fn sort(findings: &mut [Finding]) {
-    findings.sort_unstable_by(order);
-}
-
-/// The report's order of findings: path, line, column, rule, severity, then
+/// The report's order of findings (by place and rule; one rule's findings
+/// at one place, an org's Health Check settings under IG211, most severe
+/// first): path, line, column, rule, severity, then
 /// fingerprint, which tells apart one rule's findings at one place (no rule
 /// gives two at one place with one fingerprint: `engine/tests/app_pass.rs`
 /// checks every fixture tree). The message settles any tie left, so the
@@ -638,7 +637,7 @@ mod tests {
             f
         })
         .collect();
-        sort(&mut findings);
+        findings.sort_unstable_by(order);
         let order: Vec<Severity> = findings.iter().map(|f| f.severity).collect();
         assert_eq!(order, [Severity::High, Severity::Medium, Severity::Low]);
     }

@@ -48,15 +48,21 @@ struct Sealed {
     file: Mutex<SealedFile>,
     /// Sorted.
     keys: Vec<Key>,
-    /// Masks their snippets, messages and fixes.
-    wording: Redactor,
-    /// Their paths as shown.
-    relative: Relative,
+    finishing: Arc<Finishing>,
+    /// Whether they are shown with their snippets (the reported ones).
+    snippets: bool,
     /// Findings that could not be read back (the file failing under the
     /// report): counted as they are met.
     lost: std::sync::atomic::AtomicUsize,
     /// The scan's number of threads (0: the machine's).
     threads: usize,
+}
+
+/// What finishes a scan's findings as they are read: the redactor of
+/// their snippets, messages and fixes, and how their paths are shown.
+pub(crate) struct Finishing {
+    pub(crate) wording: Redactor,
+    pub(crate) relative: Relative,
 }
 
 impl Sealed {
@@ -100,8 +106,9 @@ impl Key {
 }
 
 impl ReportedFindings {
-    /// Findings already finished and sorted.
-    pub(crate) fn held(findings: Vec<Finding>) -> Self {
+    /// Findings held in memory as given, in their order (already
+    /// finished).
+    pub fn held(findings: Vec<Finding>) -> Self {
         ReportedFindings {
             store: Store::Held(findings),
         }
@@ -199,6 +206,8 @@ const CHUNK: usize = 64 * 1024;
 /// written to `file` when there is one, else held.
 pub(crate) struct Collecting {
     file: Option<SealedFile>,
+    /// Whether they get snippets when finished.
+    snippets: bool,
     keys: Vec<Key>,
     held: Vec<Finding>,
     /// Findings encoded and not written yet, and the findings themselves,
@@ -212,9 +221,13 @@ pub(crate) struct Collecting {
 }
 
 impl Collecting {
-    pub(crate) fn new(file: Option<Box<dyn SpillFile>>) -> Self {
+    /// `snippets`: whether they are shown with a snippet (the reported
+    /// findings; the baselined ones are counted, and listed by SARIF
+    /// without one).
+    pub(crate) fn new(file: Option<Box<dyn SpillFile>>, snippets: bool) -> Self {
         Collecting {
             file: SealedFile::new(file),
+            snippets,
             keys: Vec::new(),
             held: Vec::new(),
             chunk: Vec::new(),
@@ -299,15 +312,11 @@ impl Collecting {
     /// The findings collected, finished with `wording` and `relative`: in
     /// the file, sorted by what orders them, or held, finished now.
     /// `threads`: the scan's number of threads, which finish them too.
-    pub(crate) fn finish(
-        mut self,
-        wording: Redactor,
-        relative: Relative,
-        threads: usize,
-    ) -> ReportedFindings {
+    pub(crate) fn finish(mut self, finishing: Arc<Finishing>, threads: usize) -> ReportedFindings {
         self.write_chunk();
         let Collecting {
             file,
+            snippets,
             mut keys,
             mut held,
             ..
@@ -317,8 +326,8 @@ impl Collecting {
             let mut sealed = Sealed {
                 file: Mutex::new(file),
                 keys,
-                wording,
-                relative,
+                finishing,
+                snippets,
                 lost: Default::default(),
                 threads,
             };
@@ -327,15 +336,18 @@ impl Collecting {
                 store: Store::Sealed(Arc::new(sealed)),
             };
         }
-        finish_held(&mut held, &wording, &relative);
+        finish_held(&mut held, &finishing, snippets);
         ReportedFindings::held(held)
     }
 }
 
 /// Findings finished in memory: snippets, masking, paths as shown, order.
-pub(crate) fn finish_held(findings: &mut Vec<Finding>, wording: &Redactor, relative: &Relative) {
+fn finish_held(findings: &mut [Finding], finishing: &Finishing, snippets: bool) {
     use rayon::prelude::*;
-    add_snippets(findings, wording);
+    let Finishing { wording, relative } = finishing;
+    if snippets {
+        add_snippets(findings, wording);
+    }
     findings
         .par_iter_mut()
         .for_each_init(MaskedShared::default, |done, f| {
@@ -372,7 +384,7 @@ fn settle_ties(sealed: &mut Sealed) {
                     let mut m = read_one(file, &k, &mut buf)
                         .map(|f| f.message)
                         .unwrap_or_default();
-                    sealed.wording.redact_in_place(&mut m);
+                    sealed.finishing.wording.redact_in_place(&mut m);
                     (m, k)
                 })
                 .collect();
@@ -553,10 +565,13 @@ impl BatchReader {
                             f
                         })
                         .collect();
-                    add_snippets(&mut findings, &sealed.wording);
+                    let Finishing { wording, relative } = &*sealed.finishing;
+                    if sealed.snippets {
+                        add_snippets(&mut findings, wording);
+                    }
                     for f in &mut findings {
-                        redact_finding(f, &sealed.wording, done);
-                        sealed.relative.rewrite_finding(f);
+                        redact_finding(f, wording, done);
+                        relative.rewrite_finding(f);
                     }
                     findings
                 })
@@ -648,13 +663,16 @@ mod tests {
     }
 
     fn collected(file: Option<Box<dyn SpillFile>>) -> ReportedFindings {
-        let mut collecting = Collecting::new(file);
+        let mut collecting = Collecting::new(file, true);
         for f in unordered() {
             let shown = f.location.path.clone();
             collecting.push(f, shown);
         }
-        let wording = Redactor::new(["s3cretValue1".to_string()]);
-        collecting.finish(wording, Relative::new(&[]), 1)
+        let finishing = Finishing {
+            wording: Redactor::new(["s3cretValue1".to_string()]),
+            relative: Relative::new(&[]),
+        };
+        collecting.finish(Arc::new(finishing), 1)
     }
 
     fn listed(findings: &ReportedFindings) -> Vec<String> {
@@ -745,16 +763,17 @@ mod tests {
             })
             .collect();
         let collect = |file: Option<Box<dyn SpillFile>>| {
-            let mut collecting = Collecting::new(file);
+            let mut collecting = Collecting::new(file, true);
             for f in many.clone() {
                 let shown = f.location.path.clone();
                 collecting.push(f, shown);
             }
             let lost = collecting.lost();
-            (
-                collecting.finish(Redactor::new([]), Relative::new(&[]), 2),
-                lost,
-            )
+            let finishing = Finishing {
+                wording: Redactor::new([]),
+                relative: Relative::new(&[]),
+            };
+            (collecting.finish(Arc::new(finishing), 2), lost)
         };
         let (held, _) = collect(None);
         let expected = listed(&held);

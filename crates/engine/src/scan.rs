@@ -56,8 +56,9 @@ pub struct ScanOutcome {
     /// The reason of the comment hiding each of `suppressed`, in its order
     /// (several comments' reasons joined with `; `), masked as messages are.
     pub suppression_reasons: Vec<String>,
-    /// Findings whose fingerprint is in the baseline.
-    pub baselined: Vec<Finding>,
+    /// Findings whose fingerprint is in the baseline, in the report's
+    /// order, masked, without snippets (a scan's out of memory until read).
+    pub baselined: ReportedFindings,
     pub diagnostics: Vec<Diagnostic>,
     pub rules: Vec<&'static RuleMeta>,
     pub apps: usize,
@@ -223,7 +224,7 @@ pub(crate) fn scan_spilling_with(
     timer.lap("rules and known secrets");
     finish(
         spill,
-        crate::sealed::temporary_file(),
+        crate::sealed::temporary_file,
         completion,
         inventory,
         secrets,
@@ -335,7 +336,7 @@ fn run_rules_here(mut inventory: Inventory, options: &ScanOptions) -> ScanOutcom
     let completion = Completion::new(&inventory, &spill.take_needs());
     timer.lap("rules");
     let secrets = inventory.known_secrets();
-    finish(spill, None, completion, inventory, secrets, options)
+    finish(spill, || None, completion, inventory, secrets, options)
 }
 
 #[cfg(test)]

@@ -917,7 +917,7 @@ pub(crate) mod tests {
                 .to_vec()
                 .iter()
                 .chain(&o.suppressed)
-                .chain(&o.baselined)
+                .chain(&o.baselined.to_vec())
                 .map(|f| {
                     format!(
                         "{} {:?} {:?} {:?} {:?}",

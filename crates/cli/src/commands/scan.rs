@@ -166,8 +166,19 @@ pub fn run(args: ScanArgs) -> i32 {
     quiet_about_the_baseline_given(&mut outcome, args.baseline.as_deref());
 
     if let Some(path) = &args.write_baseline {
-        let accepted = std::mem::take(&mut outcome.findings).into_vec();
-        let baseline = Baseline::from_findings(accepted.iter().chain(&outcome.baselined));
+        let (reported, known) = (
+            std::mem::take(&mut outcome.findings),
+            std::mem::take(&mut outcome.baselined),
+        );
+        let (accepted, mut baselined) = (reported.to_vec(), known.to_vec());
+        let lost = reported.lost() + known.lost();
+        if lost > 0 {
+            return exit::usage_error(format!(
+                "{lost} findings could not be read back from intguard's temporary file: the baseline {} was not written",
+                path.display()
+            ));
+        }
+        let baseline = Baseline::from_findings(accepted.iter().chain(&baselined));
         let written = output::to_file(path, |out| out.write_all(baseline.to_json().as_bytes()));
         if let Err(e) = written {
             return exit::usage_error(format!("cannot write baseline {}: {e}", path.display()));
@@ -178,7 +189,8 @@ pub fn run(args: ScanArgs) -> i32 {
             path.display()
         );
         // Everything just written is accepted: report it as baselined.
-        outcome.baselined.extend(accepted);
+        baselined.extend(accepted);
+        outcome.baselined = ReportedFindings::held(baselined);
     }
 
     // The baseline that hides findings: the one written, which holds
@@ -326,6 +338,12 @@ pub fn report(
         })
         .unwrap_or_default();
     let baseline_name = baseline.map(|p| p.display().to_string());
+    // Listed (SARIF only, on request): read back whole; otherwise counted.
+    let baselined: Vec<Finding> = if args.sarif_suppressions {
+        outcome.baselined.to_vec()
+    } else {
+        Vec::new()
+    };
     let disabled_rules: Vec<&'static str> = outcome
         .rules
         .iter()
@@ -346,7 +364,7 @@ pub fn report(
         hidden: args.sarif_suppressions.then(|| Hidden {
             suppressed: &outcome.suppressed,
             reasons: &outcome.suppression_reasons,
-            baselined: &outcome.baselined,
+            baselined: &baselined,
             baseline: baseline_name.as_deref(),
         }),
     };
@@ -395,7 +413,7 @@ pub fn report(
     }
     // Findings the engine could not read back from its temporary file: the
     // report lacks them, so the run cannot pass either.
-    let lost = outcome.findings.lost();
+    let lost = outcome.findings.lost() + outcome.baselined.lost();
     if lost > 0 {
         eprintln!(
             "intguard: {lost} findings could not be read back from intguard's temporary file as the report was written: the report lacks them: exit {}",
