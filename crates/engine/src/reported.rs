@@ -27,6 +27,7 @@ use intguard_model::secret::Redactor;
 use intguard_model::{FilePath, Finding, Severity};
 
 use crate::finish::{add_snippets, redact_finding, MaskedShared, Relative};
+use crate::scan::with_threads;
 use crate::sealed::{SealedFile, SpillFile};
 use crate::spill::{decode_one, encode_one};
 
@@ -63,6 +64,15 @@ struct Sealed {
 pub(crate) struct Finishing {
     pub(crate) wording: Redactor,
     pub(crate) relative: Relative,
+}
+
+impl Finishing {
+    /// One finding's masking and paths as shown (its snippet is added per
+    /// file, [`add_snippets`]); `done`: the shared texts masked so far.
+    fn finish(&self, f: &mut Finding, done: &mut MaskedShared) {
+        redact_finding(f, &self.wording, done);
+        self.relative.rewrite_finding(f);
+    }
 }
 
 impl Sealed {
@@ -124,11 +134,6 @@ impl ReportedFindings {
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
-    }
-
-    /// Each finding's severity, in order (nothing read back).
-    pub fn severities(&self) -> Vec<Severity> {
-        self.heads().map(|(_, severity)| severity).collect()
     }
 
     /// Each finding's rule id and severity, in order (nothing read back).
@@ -344,20 +349,12 @@ impl Collecting {
 /// Findings finished in memory: snippets, masking, paths as shown, order.
 fn finish_held(findings: &mut [Finding], finishing: &Finishing, snippets: bool) {
     use rayon::prelude::*;
-    let Finishing { wording, relative } = finishing;
     if snippets {
-        add_snippets(findings, wording);
+        add_snippets(findings, &finishing.wording);
     }
     findings
         .par_iter_mut()
-        .for_each_init(MaskedShared::default, |done, f| {
-            redact_finding(f, wording, done)
-        });
-    if !relative.is_empty() {
-        for f in findings.iter_mut() {
-            relative.rewrite_finding(f);
-        }
-    }
+        .for_each_init(MaskedShared::default, |done, f| finishing.finish(f, done));
     findings.sort_unstable_by(crate::finish::order);
 }
 
@@ -433,13 +430,17 @@ impl FileGroups {
         let started = std::thread::Builder::new()
             .name("intguard-report".to_string())
             .spawn(move || {
+                let threads = ahead.threads;
                 let mut reader = BatchReader::new(ahead);
-                while let Some(batch) = reader.next_batch() {
-                    // The reporter stopped (a write failed): so does this.
-                    if send.send(batch).is_err() {
-                        break;
+                // On the scan's number of threads.
+                with_threads(threads, || {
+                    while let Some(batch) = reader.next_batch() {
+                        // The reporter stopped (a write failed): so does this.
+                        if send.send(batch).is_err() {
+                            break;
+                        }
                     }
-                }
+                });
             });
         let batches = match started {
             Ok(_) => Batches::Ahead(receive),
@@ -480,7 +481,7 @@ impl Iterator for FileGroups {
                         return None;
                     }
                 },
-                Batches::Here(reader) => reader.next_batch()?,
+                Batches::Here(reader) => with_threads(self.sealed.threads, || reader.next_batch())?,
                 Batches::Done => return None,
             };
             self.batch = batch.into_iter();
@@ -493,26 +494,11 @@ struct BatchReader {
     sealed: Arc<Sealed>,
     /// The first key not read yet.
     next: usize,
-    /// The scan's own number of threads, when it is not the caller's.
-    pool: Option<rayon::ThreadPool>,
 }
 
 impl BatchReader {
     fn new(sealed: Arc<Sealed>) -> Self {
-        let threads = sealed.threads;
-        let pool = (threads != 0 && threads != rayon::current_num_threads())
-            .then(|| {
-                rayon::ThreadPoolBuilder::new()
-                    .num_threads(threads)
-                    .build()
-                    .ok()
-            })
-            .flatten();
-        BatchReader {
-            sealed,
-            next: 0,
-            pool,
-        }
+        BatchReader { sealed, next: 0 }
     }
 
     /// The next batch; `None` once all are read.
@@ -551,36 +537,29 @@ impl BatchReader {
                     .collect()
             })
             .collect();
-        let finish = move || -> Vec<Vec<Finding>> {
-            use rayon::prelude::*;
-            raw.into_par_iter()
-                .map_init(MaskedShared::default, |done, group| {
-                    let mut findings: Vec<Finding> = group
-                        .iter()
-                        .filter_map(|bytes| {
-                            let f = decode_one(bytes);
-                            if f.is_none() {
-                                sealed.count_lost();
-                            }
-                            f
-                        })
-                        .collect();
-                    let Finishing { wording, relative } = &*sealed.finishing;
-                    if sealed.snippets {
-                        add_snippets(&mut findings, wording);
-                    }
-                    for f in &mut findings {
-                        redact_finding(f, wording, done);
-                        relative.rewrite_finding(f);
-                    }
-                    findings
-                })
-                .collect()
-        };
-        let finished = match &self.pool {
-            Some(pool) => pool.install(finish),
-            None => finish(),
-        };
+        use rayon::prelude::*;
+        let finished: Vec<Vec<Finding>> = raw
+            .into_par_iter()
+            .map_init(MaskedShared::default, |done, group| {
+                let mut findings: Vec<Finding> = group
+                    .iter()
+                    .filter_map(|bytes| {
+                        let f = decode_one(bytes);
+                        if f.is_none() {
+                            sealed.count_lost();
+                        }
+                        f
+                    })
+                    .collect();
+                if sealed.snippets {
+                    add_snippets(&mut findings, &sealed.finishing.wording);
+                }
+                for f in &mut findings {
+                    sealed.finishing.finish(f, done);
+                }
+                findings
+            })
+            .collect();
         finished.into_iter().flatten().collect()
     }
 }

@@ -72,15 +72,14 @@ pub struct ScanOutcome {
 impl ScanOutcome {
     pub fn count_at_least(&self, threshold: Severity) -> usize {
         self.findings
-            .severities()
-            .into_iter()
-            .filter(|s| s.at_least(threshold))
+            .heads()
+            .filter(|(_, s)| s.at_least(threshold))
             .count()
     }
 
     pub fn by_severity(&self) -> BTreeMap<Severity, usize> {
         let mut map = BTreeMap::new();
-        for s in self.findings.severities() {
+        for (_, s) in self.findings.heads() {
             *map.entry(s).or_insert(0) += 1;
         }
         map

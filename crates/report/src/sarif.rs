@@ -355,17 +355,17 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
             locations: Vec::new(),
         });
     }
+    let Rules { list: rules, index } = rules;
     let results = if read {
         Results::Read {
             findings: report.findings,
-            index: rules.index.clone(),
+            index,
             artifacts: &artifacts,
             hidden: results,
         }
     } else {
         Results::Built(results)
     };
-    let rules = rules.list;
     let rule_configuration_overrides = rules
         .iter()
         .enumerate()
